@@ -1,0 +1,216 @@
+"""The ``nodeharden`` command line: argument parsing, one error boundary, exit codes.
+
+Heavy modules (copier, questionary) are imported only by the subcommands that need them, so
+``nodeharden check`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from nodeharden._version import __version__
+from nodeharden.errors import NodehardenError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises ``UsageError`` instead of printing usage and exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _split_rules(values: list[str] | None) -> list[str] | None:
+    """Accept ``--select a,b --select c`` as well as ``--select a b``."""
+    if values is None:
+        return None
+    out: list[str] = []
+    for value in values:
+        out.extend(part for part in value.split(",") if part)
+    return out
+
+
+def _add_common_scan_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", nargs="?", default=".", help="project folder (default: current)")
+    p.add_argument("--select", nargs="+", metavar="RULE", help="only these rules")
+    p.add_argument("--ignore", nargs="+", metavar="RULE", help="skip these rules")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="worker processes (default: all cores)")
+    p.add_argument("--config", type=Path, default=None, metavar="FILE",
+                   help="options file (default: .nodeharden.yml in the project root)")
+    p.add_argument("--diff", metavar="REF", default=None,
+                   help="only files changed since this git ref")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``nodeharden`` command."""
+    parser = _Parser(
+        prog="nodeharden",
+        description="Make Express.js backends secure by default: new, check, fix.",
+    )
+    parser.add_argument("--version", action="version", version=f"nodeharden {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="report what a codebase lacks")
+    _add_common_scan_options(check)
+    check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    check.add_argument("--output", "-o", type=Path, default=None, metavar="FILE")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--audit", action="store_true", help="also run npm audit on the lockfile")
+    check.add_argument("--baseline", type=Path, default=None, metavar="FILE",
+                       help="report only findings that are not in this baseline")
+
+    fix = sub.add_parser("fix", help="retrofit the hardening with codemods")
+    _add_common_scan_options(fix)
+    fix.add_argument("--dry-run", action="store_true", help="print a unified diff, write nothing")
+    fix.add_argument("--unsafe", action="store_true", help="also apply unsafe fixes")
+    fix.add_argument("--force", action="store_true", help="write into a dirty git tree")
+    fix.add_argument("--format", choices=["text", "json"], default="text")
+    fix.add_argument("--patch-dir", type=Path, default=None, metavar="DIR",
+                     help="write one patch per rule into DIR, change nothing")
+    fix.add_argument("--interactive", "-i", action="store_true", help="review each fix")
+    fix.add_argument("--from-sarif", type=Path, default=None, metavar="FILE",
+                     help="fix exactly the findings another scanner reported")
+
+    baseline = sub.add_parser("baseline", help="write the current findings to a baseline file")
+    baseline.add_argument("file", type=Path)
+    _add_common_scan_options(baseline)
+
+    sub.add_parser("rules", help="list the rule catalog")
+    explain = sub.add_parser("explain", help="print the docs of one rule")
+    explain.add_argument("rule")
+
+    new = sub.add_parser("new", help="create a new hardened Express 5 app")
+    new.add_argument("dest", type=Path, help="folder to create")
+    new.add_argument("--defaults", action="store_true", help="answer every question by default")
+    new.add_argument("--data", action="append", default=[], metavar="KEY=VALUE",
+                     help="answer one question (repeatable)")
+    new.add_argument("--data-file", type=Path, default=None, metavar="FILE",
+                     help="YAML file of answers")
+    new.add_argument("--pretend", action="store_true", help="show what would be written")
+    new.add_argument("--overwrite", action="store_true", help="render into a non-empty folder")
+
+    update = sub.add_parser("update", help="bring template changes into a generated app")
+    update.add_argument("path", type=Path, nargs="?", default=Path("."))
+    update.add_argument("--defaults", action="store_true")
+    update.add_argument("--data", action="append", default=[], metavar="KEY=VALUE")
+    update.add_argument("--pretend", action="store_true")
+
+    docs = sub.add_parser("docs", help="write docs/rules.md from the catalog")
+    docs.add_argument("--output", "-o", type=Path, default=Path("docs/rules.md"))
+    docs.add_argument("--check", action="store_true", help="fail when the file is out of date")
+    return parser
+
+
+def _parse_data(pairs: list[str]) -> dict[str, str]:
+    data: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--data expects KEY=VALUE, got {pair!r}")
+        data[key.strip()] = value
+    return data
+
+
+def _run(args: argparse.Namespace) -> int:
+    command = args.command
+    if command in ("check", "fix", "baseline"):
+        args.select = _split_rules(args.select)
+        args.ignore = _split_rules(args.ignore)
+        if args.jobs is not None and args.jobs < 1:
+            raise UsageError("--jobs must be at least 1")
+    if command == "check":
+        from nodeharden._cmd_check import run_check_command
+
+        return run_check_command(args)
+    if command == "fix":
+        from nodeharden._cmd_fix import run_fix_command
+
+        return run_fix_command(args)
+    if command == "baseline":
+        from nodeharden._baseline import run_baseline_command
+
+        return run_baseline_command(args)
+    if command == "rules":
+        from nodeharden._cmd_check import run_rules_command
+
+        return run_rules_command(args)
+    if command == "explain":
+        from nodeharden._cmd_check import run_explain_command
+
+        return run_explain_command(args)
+    if command in ("new", "update"):
+        from nodeharden import _scaffold
+
+        data = _parse_data(args.data)
+        if command == "new":
+            _scaffold.new(
+                args.dest,
+                data=data,
+                data_file=args.data_file,
+                defaults=args.defaults,
+                pretend=args.pretend,
+                overwrite=args.overwrite,
+                interactive=sys.stdin.isatty() and sys.stdout.isatty(),
+            )
+        else:
+            _scaffold.update(
+                args.path,
+                data=data,
+                defaults=args.defaults,
+                pretend=args.pretend,
+                interactive=sys.stdin.isatty() and sys.stdout.isatty(),
+            )
+        return 0
+    if command == "docs":
+        from nodeharden._docs import run_docs_command
+
+        return run_docs_command(args)
+    raise UsageError(f"unknown command {command!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``nodeharden`` with ``argv`` and return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        if not argv:
+            if sys.stdin.isatty() and sys.stdout.isatty():
+                from nodeharden._wizard import run_wizard
+
+                return run_wizard()
+            parser.print_usage(sys.stderr)
+            print("nodeharden: no command given and no terminal to ask on; "
+                  "pass a command such as `nodeharden check .`", file=sys.stderr)
+            return 2
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_usage(sys.stderr)
+            return 2
+        return _run(args)
+    except NodehardenError as exc:
+        _print_error(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _print_error("interrupted; nothing more was written")
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and friends: not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _print_error(message: str) -> None:
+    line = " ".join(message.split("\n"))
+    if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
+        print(f"\x1b[31mnodeharden: error: {line}\x1b[0m", file=sys.stderr)
+    else:
+        print(f"nodeharden: error: {line}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,3 @@
+"""The single place the nodeharden version is defined."""
+
+__version__ = "0.1.0"
