@@ -1,0 +1,122 @@
+"""The rule catalog: metadata and docs of every rule, read from ``codemods/<id>/``.
+
+The catalog is the single source of truth for ids, severities, fix applicability and docs;
+detectors in ``nodeharden.rules`` attach behaviour to these ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from nodeharden._data import codemods_dir
+from nodeharden.errors import UnknownRuleError
+
+Severity = Literal["error", "warning", "note"]
+Applicability = Literal["safe", "unsafe"]
+
+#: Every rule, in the order of the design's catalog table (also the report order).
+RULE_IDS: tuple[str, ...] = (
+    "helmet",
+    "rate-limit",
+    "body-limit",
+    "session-cookie",
+    "hardcoded-secret",
+    "cookie-flags",
+    "error-handler",
+    "sql-injection",
+    "input-validation",
+    "password-hash",
+    "dockerfile-user",
+    "node-env",
+    "security-txt",
+    "eslint-security",
+    "npm-audit-ci",
+    "dependency-audit",
+)
+
+DOC_HEADINGS: tuple[str, ...] = (
+    "## What it does",
+    "## Why it matters",
+    "## Example",
+    "## Fix safety",
+    "## References",
+)
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """What the catalog says about one rule."""
+
+    id: str
+    name: str
+    practice: str
+    severity: Severity
+    summary: str
+    fix: Literal["safe", "unsafe", "none"]
+    fix_title: str
+    docs: str
+    references: tuple[str, ...] = ()
+    cwe: tuple[str, ...] = ()
+    owasp: tuple[str, ...] = ()
+    folder: Path = field(default=Path("."), compare=False)
+
+    @property
+    def docs_summary(self) -> str:
+        """Return the first paragraph of the docs' "What it does" section."""
+        text = self.docs.split("## What it does", 1)[-1].split("\n## ", 1)[0]
+        paragraphs = [p.strip() for p in text.strip().split("\n\n") if p.strip()]
+        return " ".join(paragraphs[0].split()) if paragraphs else self.summary
+
+
+def _load_rule(folder: Path) -> RuleMeta:
+    from ruamel.yaml import YAML
+
+    raw = YAML(typ="safe").load((folder / "rule.yml").read_text(encoding="utf-8"))
+    docs_path = folder / "README.md"
+    docs = docs_path.read_text(encoding="utf-8") if docs_path.is_file() else ""
+    return RuleMeta(
+        id=str(raw["id"]),
+        name=str(raw["name"]),
+        practice=str(raw.get("practice", "")),
+        severity=raw["severity"],
+        summary=str(raw["summary"]),
+        fix=raw.get("fix", "none"),
+        fix_title=str(raw.get("fix_title", "")),
+        docs=docs,
+        references=tuple(raw.get("references") or ()),
+        cwe=tuple(str(c) for c in raw.get("cwe") or ()),
+        owasp=tuple(str(c) for c in raw.get("owasp") or ()),
+        folder=folder,
+    )
+
+
+@cache
+def load_catalog() -> dict[str, RuleMeta]:
+    """Return every rule's metadata, keyed by id, in catalog order."""
+    root = codemods_dir()
+    return {rule_id: _load_rule(root / rule_id) for rule_id in RULE_IDS}
+
+
+def get_rule(rule_id: str) -> RuleMeta:
+    """Return one rule's metadata or raise ``UnknownRuleError`` with the valid ids."""
+    catalog = load_catalog()
+    if rule_id not in catalog:
+        raise UnknownRuleError(
+            f"unknown rule {rule_id!r}; known rules: {', '.join(RULE_IDS)}"
+        )
+    return catalog[rule_id]
+
+
+def resolve_selection(select: list[str] | None, ignore: list[str] | None) -> list[str]:
+    """Return the rule ids a run covers, validating every id the user gave."""
+    for rule_id in (select or []) + (ignore or []):
+        if rule_id not in RULE_IDS:
+            raise UnknownRuleError(
+                f"unknown rule {rule_id!r}; known rules: {', '.join(RULE_IDS)}"
+            )
+    chosen = list(select) if select else list(RULE_IDS)
+    skipped = set(ignore or [])
+    return [rule_id for rule_id in RULE_IDS if rule_id in chosen and rule_id not in skipped]

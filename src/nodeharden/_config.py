@@ -1,0 +1,186 @@
+"""``.nodeharden.yml``: project-wide options, validated against a JSON schema.
+
+jsonschema is used instead of hand-written checks so that every option gets a precise,
+path-qualified error message for free; it is only imported when a config file exists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nodeharden.errors import ConfigError
+
+CONFIG_NAMES = (".nodeharden.yml", ".nodeharden.yaml")
+
+_SIZE = r"^[0-9]+(\.[0-9]+)?\s*(b|kb|mb)$"
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "select": {"type": "array", "items": {"type": "string"}},
+        "ignore": {"type": "array", "items": {"type": "string"}},
+        "exclude": {"type": "array", "items": {"type": "string"}},
+        "body_limit": {"type": "string", "pattern": _SIZE},
+        "rate_limit": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "points": {"type": "integer", "minimum": 1},
+                "duration": {"type": "integer", "minimum": 1},
+                "login_points": {"type": "integer", "minimum": 1},
+                "login_duration": {"type": "integer", "minimum": 1},
+                "store": {"enum": ["memory", "redis"]},
+                "redis_url_env": {"type": "string"},
+            },
+        },
+        "security_txt": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "contact": {"type": "string", "minLength": 1},
+                "policy": {"type": "string"},
+                "languages": {"type": "string"},
+                "expires_days": {"type": "integer", "minimum": 1, "maximum": 366},
+            },
+        },
+        "validators": {"type": "array", "items": {"type": "string"}},
+        "session": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "cookie_name": {"type": "string", "minLength": 1},
+                "same_site": {"enum": ["strict", "lax"]},
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class RateLimitOptions:
+    """Limits written by the ``rate-limit`` fix (generous defaults: apps' own tests must pass)."""
+
+    points: int = 300
+    duration: int = 60
+    login_points: int = 20
+    login_duration: int = 900
+    store: str = "memory"
+    redis_url_env: str = "REDIS_URL"
+
+
+@dataclass(frozen=True)
+class SecurityTxtOptions:
+    """Fields of the security.txt that the ``security-txt`` fix writes."""
+
+    contact: str | None = None
+    policy: str | None = None
+    languages: str = "en"
+    expires_days: int = 365
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """Cookie settings written by the ``session-cookie`` fix."""
+
+    cookie_name: str = "sid"
+    same_site: str = "lax"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated project options; defaults when there is no config file."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    body_limit: str = "100kb"
+    rate_limit: RateLimitOptions = field(default_factory=RateLimitOptions)
+    security_txt: SecurityTxtOptions = field(default_factory=SecurityTxtOptions)
+    session: SessionOptions = field(default_factory=SessionOptions)
+    validators: tuple[str, ...] = ()
+    path: Path | None = None
+
+    def to_plain(self) -> dict[str, Any]:
+        """Return the options as plain data (for worker processes and reports)."""
+        from dataclasses import asdict
+
+        data = asdict(self)
+        data["path"] = str(self.path) if self.path else None
+        return data
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> Config:
+        """Rebuild a config from ``to_plain`` output."""
+        return cls(
+            select=tuple(data["select"]) if data.get("select") is not None else None,
+            ignore=tuple(data.get("ignore", ())),
+            exclude=tuple(data.get("exclude", ())),
+            body_limit=data.get("body_limit", "100kb"),
+            rate_limit=RateLimitOptions(**data.get("rate_limit", {})),
+            security_txt=SecurityTxtOptions(**data.get("security_txt", {})),
+            session=SessionOptions(**data.get("session", {})),
+            validators=tuple(data.get("validators", ())),
+            path=Path(data["path"]) if data.get("path") else None,
+        )
+
+
+def find_config(root: Path) -> Path | None:
+    """Return the config file in ``root``, if there is one."""
+    for name in CONFIG_NAMES:
+        candidate = root / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(root: Path, explicit: Path | None = None) -> Config:
+    """Read and validate the project's options; raise ``ConfigError`` with one clear line."""
+    path = explicit if explicit is not None else find_config(root)
+    if path is None:
+        return Config()
+    if not path.is_file():
+        raise ConfigError(f"config file {path} does not exist")
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path.name}: cannot read: {exc}") from None
+    try:
+        raw = YAML(typ="safe").load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path.name}: invalid YAML{where}: {problem}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path.name}: expected a mapping of options at the top level")
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = ".".join(str(p) for p in err.absolute_path) or "top level"
+        raise ConfigError(f"{path.name}: {where}: {err.message}")
+    limit = str(raw.get("body_limit", "100kb")).replace(" ", "").lower()
+    if not re.match(_SIZE, limit):  # pragma: no cover - guarded by the schema
+        raise ConfigError(f"{path.name}: body_limit: {limit!r} is not a size like '100kb'")
+    return Config(
+        select=tuple(raw["select"]) if "select" in raw else None,
+        ignore=tuple(raw.get("ignore", ())),
+        exclude=tuple(raw.get("exclude", ())),
+        body_limit=limit,
+        rate_limit=RateLimitOptions(**raw.get("rate_limit", {})),
+        security_txt=SecurityTxtOptions(**raw.get("security_txt", {})),
+        session=SessionOptions(**raw.get("session", {})),
+        validators=tuple(raw.get("validators", ())),
+        path=path,
+    )

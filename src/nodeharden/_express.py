@@ -1,0 +1,375 @@
+"""What an Express codebase looks like, file by file: imports, apps and routers, middleware,
+routes, error handlers, and where new code can go. Returned as plain data (``FileFacts``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from nodeharden._parse import captures, statement_of, string_value, text
+
+HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "options", "head"})
+
+_IMPORT_QUERY = """
+(import_statement source: (string) @source) @import
+((call_expression function: (identifier) @fn arguments: (arguments . (string) @source))
+  @require (#eq? @fn "require"))
+"""
+
+_CALL_QUERY = "(call_expression) @call"
+
+
+@dataclass
+class ImportFact:
+    """One import or require of a module."""
+
+    module: str
+    default: str | None = None
+    namespace: str | None = None
+    named: dict[str, str] = field(default_factory=dict)  # imported name -> local name
+    line: int = 0
+    start: int = 0
+    end: int = 0
+    top_level: bool = True
+
+    def locals(self) -> set[str]:
+        """Return every local name this import binds."""
+        names = set(self.named.values())
+        if self.default:
+            names.add(self.default)
+        if self.namespace:
+            names.add(self.namespace)
+        return names
+
+
+@dataclass
+class AppFact:
+    """An Express application or router created in this file."""
+
+    kind: str  # "app" | "router"
+    name: str | None  # variable it is bound to, if any
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int
+    end: int
+    stmt_start: int
+    stmt_end: int  # byte offset after the line that ends the creating statement
+    indent: str
+    in_function: bool
+
+
+@dataclass
+class ArgFact:
+    """A summary of one argument of a middleware or route call."""
+
+    kind: str  # "call" | "identifier" | "function" | "string" | "member" | "other"
+    name: str = ""  # callee text for calls, identifier text, string value
+    params: int = -1  # number of parameters for functions
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class CallFact:
+    """A ``target.method(...)`` call: ``app.use``, ``router.get``, ``app.listen``…"""
+
+    target: str
+    method: str
+    line: int
+    column: int
+    start: int
+    end: int
+    stmt_start: int
+    stmt_end: int
+    indent: str
+    args: list[ArgFact] = field(default_factory=list)
+    path: str | None = None  # first argument when it is a string
+
+
+@dataclass
+class FileFacts:
+    """Express facts of one file."""
+
+    path: str
+    module: str
+    imports: list[ImportFact] = field(default_factory=list)
+    apps: list[AppFact] = field(default_factory=list)
+    calls: list[CallFact] = field(default_factory=list)
+    function_params: dict[str, int] = field(default_factory=dict)  # named functions -> arity
+    called: set[str] = field(default_factory=set)  # callee texts of plain calls (`helmet`, ...)
+    import_end: int = 0  # offset where new imports go
+    exports_app: bool = False
+
+    def imported_modules(self) -> set[str]:
+        """Return the module specifiers this file imports."""
+        return {imp.module for imp in self.imports}
+
+    def locals_of(self, module: str) -> set[str]:
+        """Return local names bound to ``module`` (default, namespace or named)."""
+        names: set[str] = set()
+        for imp in self.imports:
+            if imp.module == module:
+                names |= imp.locals()
+        return names
+
+    def uses(self) -> list[CallFact]:
+        """Return the ``.use(...)`` calls."""
+        return [c for c in self.calls if c.method == "use"]
+
+    def routes(self) -> list[CallFact]:
+        """Return route registrations (``app.get('/x', ...)`` and friends)."""
+        return [c for c in self.calls if c.method in HTTP_METHODS and c.path is not None]
+
+
+def _point(node: Node) -> tuple[int, int]:
+    return node.start_point[0] + 1, node.start_point[1] + 1
+
+
+def _line_start(source: bytes, offset: int) -> int:
+    return source.rfind(b"\n", 0, offset) + 1
+
+
+def _after_line(source: bytes, offset: int) -> int:
+    nl = source.find(b"\n", offset)
+    return len(source) if nl == -1 else nl + 1
+
+
+def _indent_at(source: bytes, offset: int) -> str:
+    start = _line_start(source, offset)
+    end = start
+    while end < len(source) and source[end] in (32, 9):
+        end += 1
+    return source[start:end].decode()
+
+
+def _binding_of_require(call: Node) -> tuple[Node | None, Node]:
+    """Return the pattern a require() result is bound to, and the outermost expression."""
+    outer = call
+    parent = call.parent
+    while parent is not None and parent.type in ("member_expression", "await_expression",
+                                                 "parenthesized_expression"):
+        if parent.type == "member_expression":
+            return None, parent
+        outer = parent
+        parent = parent.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return parent.child_by_field_name("name"), outer
+    return None, outer
+
+
+def _collect_imports(lang: str, root: Node, facts: FileFacts) -> None:
+    caps = captures(lang, _IMPORT_QUERY, root)
+    import_end = 0
+    for node in caps.get("import", []):
+        source = node.child_by_field_name("source")
+        imp = ImportFact(module=string_value(source) or "", line=node.start_point[0] + 1,
+                         start=node.start_byte, end=node.end_byte)
+        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+        if clause is not None:
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    imp.default = text(part)
+                elif part.type == "namespace_import":
+                    ident = next((c for c in part.named_children if c.type == "identifier"), None)
+                    imp.namespace = text(ident)
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type != "import_specifier":
+                            continue
+                        name = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias")
+                        imp.named[text(name)] = text(alias or name)
+        facts.imports.append(imp)
+        if node.parent is not None and node.parent.type == "program":
+            import_end = max(import_end, node.end_byte)
+    for call in caps.get("require", []):
+        source = next(iter(c for c in call.child_by_field_name("arguments").named_children), None)
+        module = string_value(source) or ""
+        pattern, outer = _binding_of_require(call)
+        stmt = statement_of(call)
+        imp = ImportFact(module=module, line=call.start_point[0] + 1, start=stmt.start_byte,
+                         end=stmt.end_byte,
+                         top_level=stmt.parent is not None and stmt.parent.type == "program")
+        if pattern is not None:
+            if pattern.type == "identifier":
+                imp.default = text(pattern)
+            elif pattern.type == "object_pattern":
+                for prop in pattern.named_children:
+                    if prop.type == "shorthand_property_identifier_pattern":
+                        imp.named[text(prop)] = text(prop)
+                    elif prop.type == "pair_pattern":
+                        key = prop.child_by_field_name("key")
+                        value = prop.child_by_field_name("value")
+                        if value is not None and value.type == "identifier":
+                            imp.named[text(key)] = text(value)
+        elif outer.parent is not None and outer.parent.type == "member_expression":
+            pass
+        facts.imports.append(imp)
+        if imp.top_level and stmt.type in ("lexical_declaration", "variable_declaration",
+                                           "expression_statement"):
+            import_end = max(import_end, stmt.end_byte)
+    facts.import_end = import_end
+
+
+def _arg_fact(arg: Node) -> ArgFact:
+    kind = "other"
+    name = ""
+    params = -1
+    if arg.type == "call_expression":
+        kind = "call"
+        name = text(arg.child_by_field_name("function"))
+    elif arg.type == "identifier":
+        kind = "identifier"
+        name = text(arg)
+    elif arg.type == "member_expression":
+        kind = "member"
+        name = text(arg)
+    elif arg.type in ("arrow_function", "function_expression", "function"):
+        kind = "function"
+        ps = arg.child_by_field_name("parameters")
+        if ps is not None:
+            params = sum(1 for c in ps.named_children if c.type != "comment")
+        elif arg.child_by_field_name("parameter") is not None:
+            params = 1
+    elif arg.type in ("string", "template_string"):
+        kind = "string"
+        name = string_value(arg) or ""
+    elif arg.type == "array":
+        kind = "array"
+    return ArgFact(kind, name, params, arg.start_byte, arg.end_byte)
+
+
+def _bound_name(call: Node) -> str | None:
+    """Return the variable or property an expression's value is stored in."""
+    node = call
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "variable_declarator":
+            return text(parent.child_by_field_name("name"))
+        if parent.type == "assignment_expression":
+            left = parent.child_by_field_name("left")
+            name = text(left)
+            if name not in ("module.exports", "exports"):
+                return name
+            node = parent
+            parent = parent.parent
+            continue
+        if parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression",
+                           "non_null_expression", "type_assertion"):
+            node = parent
+            parent = parent.parent
+            continue
+        return None
+    return None
+
+
+def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) -> FileFacts:
+    """Return the Express facts of one parsed file."""
+    facts = FileFacts(path=path, module=module)
+    _collect_imports(lang, root, facts)
+    express_names = {name for imp in facts.imports if imp.module == "express"
+                     for name in (imp.default, imp.namespace) if name}
+    router_names = {local for imp in facts.imports if imp.module == "express"
+                    for name, local in imp.named.items() if name == "Router"}
+    for call in captures(lang, _CALL_QUERY, root).get("call", []):
+        fn = call.child_by_field_name("function")
+        if fn is None:
+            continue
+        args_node = call.child_by_field_name("arguments")
+        if fn.type == "identifier":
+            callee = text(fn)
+            facts.called.add(callee)
+            kind = None
+            if callee in express_names:
+                kind = "app"
+            elif callee in router_names:
+                kind = "router"
+            if kind:
+                facts.apps.append(_app_fact(kind, call, source))
+            continue
+        if fn.type == "call_expression":
+            inner = fn.child_by_field_name("function")
+            if inner is not None and text(inner) == "require":
+                inner_args = fn.child_by_field_name("arguments")
+                first = inner_args.named_children[0] if inner_args and inner_args.named_children else None
+                if string_value(first) == "express":
+                    facts.apps.append(_app_fact("app", call, source))
+            continue
+        if fn.type != "member_expression":
+            continue
+        obj = fn.child_by_field_name("object")
+        prop = fn.child_by_field_name("property")
+        method = text(prop)
+        target = text(obj)
+        facts.called.add(f"{target}.{method}" if obj is not None and obj.type == "identifier" else method)
+        if method == "Router" and (target in express_names or
+                                   (obj is not None and obj.type == "call_expression"
+                                    and text(obj.child_by_field_name("function")) == "require")):
+            facts.apps.append(_app_fact("router", call, source))
+            continue
+        if obj is None or args_node is None:
+            continue
+        stmt = statement_of(call)
+        line, column = _point(call)
+        args = [_arg_fact(a) for a in args_node.named_children if a.type != "comment"]
+        path_value = args[0].name if args and args[0].kind == "string" else None
+        facts.calls.append(CallFact(
+            target=target, method=method, line=line, column=column,
+            start=call.start_byte, end=call.end_byte,
+            stmt_start=stmt.start_byte, stmt_end=_after_line(source, stmt.end_byte),
+            indent=_indent_at(source, stmt.start_byte), args=args, path=path_value,
+        ))
+    for node in root.named_children:
+        _collect_functions(node, facts)
+    names = {app.name for app in facts.apps if app.name}
+    src = source
+    facts.exports_app = any(
+        marker in src for name in names for marker in (
+            f"module.exports = {name}".encode(), f"export default {name}".encode())
+    ) or b"module.exports = express()" in src or b"module.exports = app" in src
+    return facts
+
+
+def _collect_functions(node: Node, facts: FileFacts) -> None:
+    if node.type == "function_declaration":
+        name = node.child_by_field_name("name")
+        params = node.child_by_field_name("parameters")
+        if name is not None and params is not None:
+            facts.function_params[text(name)] = sum(
+                1 for c in params.named_children if c.type != "comment")
+    elif node.type in ("lexical_declaration", "variable_declaration"):
+        for decl in node.named_children:
+            if decl.type != "variable_declarator":
+                continue
+            value = decl.child_by_field_name("value")
+            if value is not None and value.type in ("arrow_function", "function_expression"):
+                params = value.child_by_field_name("parameters")
+                count = (sum(1 for c in params.named_children if c.type != "comment")
+                         if params is not None else 1)
+                facts.function_params[text(decl.child_by_field_name("name"))] = count
+    elif node.type == "export_statement":
+        for child in node.named_children:
+            _collect_functions(child, facts)
+
+
+def _app_fact(kind: str, call: Node, source: bytes) -> AppFact:
+    stmt = statement_of(call)
+    in_function = False
+    cur = call.parent
+    while cur is not None:
+        if cur.type in ("function_declaration", "function_expression", "arrow_function",
+                        "method_definition", "function"):
+            in_function = True
+            break
+        cur = cur.parent
+    return AppFact(
+        kind=kind, name=_bound_name(call),
+        line=call.start_point[0] + 1, column=call.start_point[1] + 1,
+        end_line=call.end_point[0] + 1, end_column=call.end_point[1] + 1,
+        start=call.start_byte, end=call.end_byte,
+        stmt_start=stmt.start_byte, stmt_end=_after_line(source, stmt.end_byte),
+        indent=_indent_at(source, stmt.start_byte), in_function=in_function,
+    )

@@ -1,0 +1,156 @@
+"""tree-sitter parsing: one parser and one compiled query per language and process.
+
+Trees and nodes never leave the process that made them; workers return plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
+
+LANGUAGES = ("javascript", "typescript", "tsx")
+
+
+@cache
+def language(name: str) -> Language:
+    """Return the tree-sitter language ``javascript``, ``typescript`` or ``tsx``."""
+    if name == "javascript":
+        import tree_sitter_javascript
+
+        return Language(tree_sitter_javascript.language())
+    import tree_sitter_typescript
+
+    if name == "typescript":
+        return Language(tree_sitter_typescript.language_typescript())
+    if name == "tsx":
+        return Language(tree_sitter_typescript.language_tsx())
+    raise ValueError(f"unknown language {name!r}")
+
+
+@cache
+def parser(name: str) -> Parser:
+    """Return this process's parser for a language."""
+    return Parser(language(name))
+
+
+@cache
+def query(lang: str, text: str) -> Query:
+    """Return a compiled query, compiled once per process and language."""
+    return Query(language(lang), text)
+
+
+def parse(lang: str, source: bytes) -> Tree:
+    """Parse ``source`` bytes."""
+    return parser(lang).parse(source)
+
+
+def captures(lang: str, text: str, node: Node) -> dict[str, list[Node]]:
+    """Run a query and return capture name → nodes (in document order)."""
+    result: dict[str, list[Node]] = QueryCursor(query(lang, text)).captures(node)
+    for nodes in result.values():
+        nodes.sort(key=lambda n: n.start_byte)
+    return result
+
+
+def matches(lang: str, text: str, node: Node) -> list[dict[str, list[Node]]]:
+    """Run a query and return one capture dict per match, in document order."""
+    found = QueryCursor(query(lang, text)).matches(node)
+    out = [caps for _, caps in found]
+    out.sort(key=lambda caps: min((n[0].start_byte for n in caps.values() if n), default=0))
+    return out
+
+
+def text(node: Node | None) -> str:
+    """Return a node's source text (empty for None)."""
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def string_value(node: Node | None) -> str | None:
+    """Return the value of a string literal or a template string without substitutions."""
+    if node is None:
+        return None
+    if node.type == "string":
+        return "".join(text(c) for c in node.named_children)
+    if node.type == "template_string":
+        if any(c.type == "template_substitution" for c in node.named_children):
+            return None
+        raw = text(node)
+        return raw[1:-1]
+    return None
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Yield ``node`` and all its descendants in document order."""
+    cursor = node.walk()
+    visited_children = False
+    while True:
+        if not visited_children:
+            assert cursor.node is not None
+            yield cursor.node
+            if cursor.goto_first_child():
+                continue
+        if cursor.goto_next_sibling():
+            visited_children = False
+        elif cursor.goto_parent():
+            visited_children = True
+        else:
+            return
+
+
+def enclosing(node: Node, types: tuple[str, ...] | frozenset[str]) -> Node | None:
+    """Return the nearest ancestor of ``node`` whose type is in ``types``."""
+    cur = node.parent
+    while cur is not None:
+        if cur.type in types:
+            return cur
+        cur = cur.parent
+    return None
+
+
+def statement_of(node: Node) -> Node:
+    """Return the statement that contains ``node`` (the node itself when it is one)."""
+    cur: Node = node
+    while cur.parent is not None and cur.parent.type not in (
+        "program", "statement_block", "switch_case", "class_body", "export_statement",
+    ):
+        cur = cur.parent
+    if cur.parent is not None and cur.parent.type == "export_statement":
+        return cur.parent
+    return cur
+
+
+def has_error(tree: Tree) -> bool:
+    """Return True when the tree contains a syntax error or a missing node."""
+    return bool(tree.root_node.has_error)
+
+
+def object_properties(node: Node | None) -> dict[str, Node]:
+    """Return ``key → value node`` for the plain properties of an object literal."""
+    props: dict[str, Node] = {}
+    if node is None or node.type != "object":
+        return props
+    for child in node.named_children:
+        if child.type == "pair":
+            key = child.child_by_field_name("key")
+            value = child.child_by_field_name("value")
+            if key is None or value is None:
+                continue
+            name = string_value(key) if key.type == "string" else text(key)
+            if name is not None:
+                props[name] = value
+        elif child.type == "shorthand_property_identifier":
+            props[text(child)] = child
+    return props
+
+
+def has_spread(node: Node | None) -> bool:
+    """Return True when an object literal contains ``...spread``."""
+    return node is not None and any(c.type == "spread_element" for c in node.named_children)
+
+
+Plain = dict[str, Any]

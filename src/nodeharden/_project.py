@@ -1,0 +1,276 @@
+"""The project model: root, package.json, module system, and a gitignore-aware file walk."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from nodeharden.errors import NotADirectoryError_, PathNotFoundError
+
+ModuleSystem = Literal["commonjs", "esm"]
+
+JS_SUFFIXES = {".js": "javascript", ".cjs": "javascript", ".mjs": "javascript",
+               ".jsx": "javascript", ".ts": "typescript", ".mts": "typescript",
+               ".cts": "typescript", ".tsx": "tsx"}
+
+#: Folders never walked: dependencies, VCS data, build output, caches.
+SKIP_DIRS = frozenset({
+    "node_modules", ".git", ".hg", ".svn", "dist", "build", "coverage", ".nyc_output",
+    ".next", ".nuxt", ".output", "out", ".cache", "bower_components", "jspm_packages",
+    ".turbo", ".vercel", ".serverless", ".yarn", ".pnpm-store",
+})
+VENDOR_DIRS = frozenset({"vendor", "vendors", "third_party", "third-party"})
+MAX_FILE_BYTES = 1_000_000
+
+FileKind = Literal["js", "dockerfile", "workflow", "gitlab-ci", "eslint", "security-txt", "other"]
+
+ESLINT_NAMES = frozenset({
+    "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
+    "eslint.config.mts", "eslint.config.cts", ".eslintrc", ".eslintrc.json", ".eslintrc.js",
+    ".eslintrc.cjs", ".eslintrc.yml", ".eslintrc.yaml",
+})
+
+
+def classify(rel: str) -> FileKind | None:
+    """Return what kind of file ``rel`` (a posix path from the root) is, or None to ignore it."""
+    name = rel.rsplit("/", 1)[-1]
+    if name in ESLINT_NAMES:
+        return "eslint"
+    lower = name.lower()
+    if lower == "dockerfile" or lower.endswith(".dockerfile") or lower.startswith("dockerfile."):
+        return "dockerfile"
+    if rel.startswith(".github/workflows/") and lower.endswith((".yml", ".yaml")):
+        return "workflow"
+    if rel == ".gitlab-ci.yml":
+        return "gitlab-ci"
+    if rel.endswith(".well-known/security.txt"):
+        return "security-txt"
+    suffix = os.path.splitext(name)[1]
+    if suffix in JS_SUFFIXES and not name.endswith(".d.ts"):
+        return "js"
+    return None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file the rules will look at."""
+
+    rel: str
+    kind: FileKind
+    size: int
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A file or folder that was not scanned, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class PackageJson:
+    """The root package.json: parsed data plus the raw text for minimal edits."""
+
+    path: Path
+    text: str
+    data: dict[str, Any]
+
+    def dependencies(self) -> dict[str, str]:
+        """Return runtime and development dependencies together."""
+        deps: dict[str, str] = {}
+        for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+            block = self.data.get(key)
+            if isinstance(block, dict):
+                deps.update({str(k): str(v) for k, v in block.items()})
+        return deps
+
+
+@dataclass
+class Project:
+    """What nodeharden knows about the project before looking at any code."""
+
+    root: Path
+    package_json: PackageJson | None
+    package_json_error: str | None
+    module_system: ModuleSystem
+    typescript: bool
+    notes: list[str] = field(default_factory=list)
+
+    def has_dependency(self, name: str) -> bool:
+        """Return True when package.json lists ``name`` in any dependency block."""
+        return self.package_json is not None and name in self.package_json.dependencies()
+
+
+def find_root(path: Path) -> tuple[Path, bool]:
+    """Return the project root for ``path`` and whether a package.json marks it.
+
+    The root is ``path`` itself when it holds a package.json, else the nearest ancestor that
+    does, else ``path``.
+    """
+    if not path.exists():
+        raise PathNotFoundError(f"path does not exist: {path}")
+    if not path.is_dir():
+        raise NotADirectoryError_(f"not a directory: {path} (give the project folder)")
+    resolved = path.resolve()
+    for candidate in (resolved, *resolved.parents):
+        if (candidate / "package.json").is_file():
+            return candidate, True
+    return resolved, False
+
+
+def load_project(path: Path) -> Project:
+    """Build the project model for the folder ``path``."""
+    root, marked = find_root(path)
+    notes: list[str] = []
+    package_json: PackageJson | None = None
+    error: str | None = None
+    if not marked:
+        notes.append("no package.json found; scanning the folder anyway")
+    else:
+        pj_path = root / "package.json"
+        try:
+            text = pj_path.read_text(encoding="utf-8-sig")
+            data = json.loads(text)
+            if not isinstance(data, dict):
+                raise ValueError("the top level is not an object")
+            package_json = PackageJson(pj_path, text, data)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            error = f"package.json is not valid JSON ({detail}); dependency facts are unknown"
+            notes.append(error)
+    module: ModuleSystem = "commonjs"
+    if package_json is not None and package_json.data.get("type") == "module":
+        module = "esm"
+    typescript = (root / "tsconfig.json").is_file() or (
+        package_json is not None and "typescript" in package_json.dependencies()
+    )
+    return Project(root, package_json, error, module, typescript, notes)
+
+
+def _read_gitignore(directory: Path) -> Any | None:
+    path = directory / ".gitignore"
+    if not path.is_file():
+        return None
+    import pathspec
+
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def walk(root: Path, *, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile], list[Skip]]:
+    """Return the files under ``root`` worth scanning and the ones skipped (with reasons).
+
+    Honours ``.gitignore`` files (nested ones relative to their folder) and ``exclude``
+    patterns (gitignore syntax, relative to the root). Never follows a directory symlink, so a
+    symlink loop cannot trap the walk; a file symlink is followed only inside the root.
+    """
+    import pathspec
+
+    excluded = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    files: list[SourceFile] = []
+    skipped: list[Skip] = []
+    root = root.resolve()
+    # Each stack entry: (directory, rel prefix, list of (base rel, spec)).
+    stack: list[tuple[Path, str, list[tuple[str, Any]]]] = [(root, "", [])]
+    while stack:
+        directory, prefix, specs = stack.pop()
+        own = _read_gitignore(directory)
+        if own is not None:
+            specs = [*specs, (prefix, own)]
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append(Skip(prefix.rstrip("/") or ".", f"unreadable folder: {exc.strerror}"))
+            continue
+        subdirs: list[tuple[Path, str]] = []
+        for entry in entries:
+            rel = prefix + entry.name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if _ignored(rel, is_dir, specs, excluded):
+                continue
+            if is_link:
+                kind = classify(rel)
+                target_dir = False
+                try:
+                    target = Path(entry.path).resolve(strict=True)
+                    target_dir = target.is_dir()
+                except (OSError, RuntimeError):
+                    if kind is not None:
+                        skipped.append(Skip(rel, "broken or looping symlink"))
+                    continue
+                if target_dir:
+                    skipped.append(Skip(rel, "symlinked folder not followed"))
+                    continue
+                if kind is None:
+                    continue
+                if not target.is_relative_to(root):
+                    skipped.append(Skip(rel, "symlink leaves the project root"))
+                    continue
+            if is_dir:
+                if entry.name in SKIP_DIRS:
+                    continue
+                if entry.name in VENDOR_DIRS:
+                    skipped.append(Skip(rel, "vendored code"))
+                    continue
+                subdirs.append((Path(entry.path), rel + "/"))
+                continue
+            kind = classify(rel)
+            if kind is None:
+                continue
+            try:
+                size = entry.stat().st_size
+            except OSError as exc:
+                skipped.append(Skip(rel, f"unreadable: {exc.strerror}"))
+                continue
+            reason = _skip_reason(entry.name, kind, size)
+            if reason:
+                skipped.append(Skip(rel, reason))
+                continue
+            files.append(SourceFile(rel, kind, size))
+        for sub in reversed(subdirs):
+            stack.append((sub[0], sub[1], specs))
+    files.sort(key=lambda f: f.rel)
+    skipped.sort(key=lambda s: s.path)
+    return files, skipped
+
+
+def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, Any]], excluded: Any | None) -> bool:
+    probe = rel + "/" if is_dir else rel
+    if excluded is not None and excluded.match_file(probe):
+        return True
+    for base, spec in specs:
+        if spec.match_file(probe[len(base):]):
+            return True
+    return False
+
+
+def _skip_reason(name: str, kind: FileKind, size: int) -> str | None:
+    if kind == "js":
+        if ".min." in name or name.endswith(("-min.js", ".bundle.js")):
+            return "minified file"
+    if size > MAX_FILE_BYTES:
+        return f"larger than {MAX_FILE_BYTES // 1_000_000} MB"
+    return None
+
+
+def decode_source(data: bytes) -> str | None:
+    """Return why ``data`` cannot be scanned as text, or None when it can."""
+    head = data[:8192]
+    if b"\x00" in head:
+        return "binary file"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    return None

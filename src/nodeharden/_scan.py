@@ -1,0 +1,261 @@
+"""The check pipeline: walk → parse once per file → per-file rules (in a process pool for big
+trees) → project rules → suppressions. Per-file outcomes are values; one bad file never stops a
+run."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nodeharden._catalog import RULE_IDS
+from nodeharden._config import Config
+from nodeharden._express import FileFacts, extract_facts
+from nodeharden._model import Finding, Skipped
+from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, walk
+from nodeharden._style import Style, detect_style, module_kind_for
+from nodeharden.rules import FileContext, ProjectContext, ProjectInfo, registry
+
+#: Trees bigger than this many JS files are scanned by a process pool (when jobs > 1).
+POOL_THRESHOLD = 200
+
+_SUPPRESS_RE = re.compile(r"nodeharden-ignore(?:\s+([a-z0-9\-, ]+))?")
+
+
+@dataclass
+class FileScan:
+    """What scanning one file produced (plain data)."""
+
+    rel: str
+    findings: list[Finding] = field(default_factory=list)
+    facts: FileFacts | None = None
+    style: Style | None = None
+    skipped: str | None = None  # reason the file was not scanned
+    failed: str | None = None  # reason a rule or the parser failed
+
+
+@dataclass
+class ScanResult:
+    """Everything a check run found."""
+
+    root: Path
+    findings: list[Finding]
+    skipped: list[Skipped]
+    failed: list[Skipped]
+    files: list[SourceFile]
+    facts: dict[str, FileFacts]
+    styles: dict[str, Style]
+    notes: list[str]
+    scanned: int
+
+
+def project_info(project: Project, config: Config) -> ProjectInfo:
+    """Return the plain project facts given to rules."""
+    deps = project.package_json.dependencies() if project.package_json else {}
+    return ProjectInfo(root=str(project.root), module_system=project.module_system,
+                       typescript=project.typescript, dependencies=deps,
+                       has_package_json=project.package_json is not None, config=config)
+
+
+def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str]) -> FileScan:
+    """Parse one JS/TS file and run the per-file rules on it."""
+    from nodeharden._parse import parse
+
+    result = FileScan(rel)
+    reason = decode_source(data)
+    if reason:
+        result.skipped = reason
+        return result
+    source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    suffix = os.path.splitext(rel)[1]
+    lang = JS_SUFFIXES[suffix]
+    module = module_kind_for(rel, info.module_system, source)  # type: ignore[arg-type]
+    typescript = lang != "javascript"
+    try:
+        tree = parse(lang, source)
+        facts = extract_facts(lang, source, tree.root_node, rel, module)
+        style = detect_style(source, module=module, typescript=typescript)
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run
+        result.failed = f"parse failed: {type(exc).__name__}: {exc}"
+        return result
+    result.facts = facts
+    result.style = style
+    ctx = FileContext(rel=rel, lang=lang, source=source, tree=tree, facts=facts, style=style,
+                      info=info)
+    rules = registry()
+    for rule_id in rule_ids:
+        rule = rules.get(rule_id)
+        if rule is None or not rule.wants(source):
+            continue
+        try:
+            result.findings.extend(rule.check_file(ctx))
+        except Exception as exc:  # noqa: BLE001 - one rule's bug is reported, not fatal
+            result.failed = f"rule {rule_id} failed: {type(exc).__name__}: {exc}"
+    return result
+
+
+def _scan_path(args: tuple[ProjectInfo, str, list[str]]) -> FileScan:
+    info, rel, rule_ids = args
+    try:
+        data = (Path(info.root) / rel).read_bytes()
+    except OSError as exc:
+        return FileScan(rel, skipped=f"unreadable: {exc.strerror or exc}")
+    return scan_source(info, rel, data, rule_ids)
+
+
+class Scanner:
+    """Scans a project, caching per-file results by content so fix passes re-parse only what
+    changed."""
+
+    def __init__(self, project: Project, config: Config, rule_ids: list[str], *,
+                 jobs: int | None = None, only: set[str] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> None:
+        self.project = project
+        self.config = config
+        self.rule_ids = rule_ids
+        self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+        self.only = only
+        self.progress = progress
+        self.info = project_info(project, config)
+        self._cache: dict[tuple[str, str], FileScan] = {}
+        self._walk: tuple[list[SourceFile], list[Skipped]] | None = None
+
+    def _walked(self) -> tuple[list[SourceFile], list[Skipped]]:
+        if self._walk is None:
+            files, skips = walk(self.project.root, exclude=self.config.exclude)
+            self._walk = (files, [Skipped(s.path, s.reason) for s in skips])
+        return self._walk
+
+    def scan(self, overlay: dict[str, bytes | None] | None = None) -> ScanResult:
+        """Scan the project as it would be with ``overlay`` (rel → new bytes, None = deleted)."""
+        overlay = overlay or {}
+        files, skipped = self._walked()
+        files = list(files)
+        known = {f.rel for f in files}
+        for rel, data in overlay.items():
+            kind = classify(rel)
+            if rel not in known and data is not None and kind is not None:
+                files.append(SourceFile(rel, kind, len(data)))
+        files.sort(key=lambda f: f.rel)
+
+        def read(rel: str) -> bytes | None:
+            if rel in overlay:
+                return overlay[rel]
+            try:
+                return (self.project.root / rel).read_bytes()
+            except OSError:
+                return None
+
+        js = [f for f in files if f.kind == "js"]
+        scans: dict[str, FileScan] = {}
+        todo_disk: list[str] = []
+        for f in js:
+            if f.rel in overlay:
+                data = overlay[f.rel]
+                if data is None:
+                    continue
+                key = (f.rel, hashlib.blake2b(data, digest_size=16).hexdigest())
+                if key not in self._cache:
+                    self._cache[key] = scan_source(self.info, f.rel, data, self.rule_ids)
+                scans[f.rel] = self._cache[key]
+            elif (f.rel, "") in self._cache:
+                scans[f.rel] = self._cache[(f.rel, "")]
+            else:
+                todo_disk.append(f.rel)
+        for result in self._scan_many(todo_disk):
+            self._cache[(result.rel, "")] = result
+            scans[result.rel] = result
+
+        findings: list[Finding] = []
+        failed: list[Skipped] = []
+        skipped = list(skipped)
+        facts: dict[str, FileFacts] = {}
+        styles: dict[str, Style] = {}
+        for rel, result in scans.items():
+            if result.skipped:
+                skipped.append(Skipped(rel, result.skipped))
+                continue
+            if result.failed:
+                failed.append(Skipped(rel, result.failed))
+            if result.facts is not None:
+                facts[rel] = result.facts
+            if result.style is not None:
+                styles[rel] = result.style
+            findings.extend(result.findings)
+        pj = read("package.json")
+        ctx = ProjectContext(info=self.info, files=files, facts=facts, styles=styles, read=read,
+                             package_json_text=pj.decode("utf-8", "replace") if pj else None)
+        rules = registry()
+        for rule_id in self.rule_ids:
+            rule = rules.get(rule_id)
+            if rule is None:
+                continue
+            try:
+                findings.extend(rule.check_project(ctx))
+            except Exception as exc:  # noqa: BLE001
+                failed.append(Skipped(".", f"rule {rule_id} failed: {type(exc).__name__}: {exc}"))
+        findings = _unsuppressed(findings, read)
+        if self.only is not None:
+            findings = [f for f in findings if f.path in self.only]
+        order = {rule_id: i for i, rule_id in enumerate(RULE_IDS)}
+        findings.sort(key=lambda f: (f.path, f.line, f.column, order.get(f.rule, 99)))
+        return ScanResult(root=self.project.root, findings=findings,
+                          skipped=sorted(skipped, key=lambda s: s.path), failed=failed,
+                          files=files, facts=facts, styles=styles,
+                          notes=list(self.project.notes), scanned=len(scans))
+
+    def _scan_many(self, rels: list[str]) -> Iterable[FileScan]:
+        total = len(rels)
+        args = [(self.info, rel, self.rule_ids) for rel in rels]
+        if self.jobs <= 1 or total < POOL_THRESHOLD:
+            for i, arg in enumerate(args, 1):
+                yield _scan_path(arg)
+                if self.progress:
+                    self.progress(i, total)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if sys.platform == "linux" else None
+        context = multiprocessing.get_context(method)
+        chunk = max(1, min(64, total // (self.jobs * 8) or 1))
+        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=context) as pool:
+            for i, result in enumerate(pool.map(_scan_path, args, chunksize=chunk), 1):
+                yield result
+                if self.progress:
+                    self.progress(i, total)
+
+
+def _unsuppressed(findings: list[Finding], read: Callable[[str], bytes | None]) -> list[Finding]:
+    """Drop findings with ``nodeharden-ignore RULE`` on their line or the line above."""
+    lines_of: dict[str, list[str]] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        if finding.path not in lines_of:
+            data = read(finding.path) or b""
+            lines_of[finding.path] = data.decode("utf-8", "replace").split("\n")
+        lines = lines_of[finding.path]
+        if _suppressed(lines, finding.line, finding.rule):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def _suppressed(lines: list[str], line: int, rule: str) -> bool:
+    for number in (line, line - 1):
+        if not 1 <= number <= len(lines):
+            continue
+        text = lines[number - 1]
+        if "nodeharden-ignore" not in text:
+            continue
+        for match in _SUPPRESS_RE.finditer(text):
+            listed = match.group(1)
+            if not listed or not listed.strip():
+                return True
+            if rule in {r.strip() for r in re.split(r"[,\s]+", listed) if r.strip()}:
+                return True
+    return False

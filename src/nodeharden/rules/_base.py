@@ -1,0 +1,151 @@
+"""What every rule is made of: the contexts it reads and the findings it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from tree_sitter import Node, Tree
+
+from nodeharden._catalog import RuleMeta, load_catalog
+from nodeharden._config import Config
+from nodeharden._express import FileFacts
+from nodeharden._model import Finding, Fix
+from nodeharden._project import SourceFile
+from nodeharden._style import Style
+
+
+@dataclass
+class ProjectInfo:
+    """Plain project facts shared with worker processes."""
+
+    root: str
+    module_system: str
+    typescript: bool
+    dependencies: dict[str, str]
+    has_package_json: bool
+    config: Config
+
+    def has_dependency(self, name: str) -> bool:
+        """Return True when package.json lists ``name``."""
+        return name in self.dependencies
+
+
+def location(source: bytes, start: int, end: int) -> tuple[int, int, int, int]:
+    """Return 1-based (line, column, end_line, end_column) for a byte range; columns count
+    characters, not bytes."""
+
+    def point(offset: int) -> tuple[int, int]:
+        line = source.count(b"\n", 0, offset) + 1
+        line_start = source.rfind(b"\n", 0, offset) + 1
+        column = len(source[line_start:offset].decode("utf-8", errors="replace")) + 1
+        return line, column
+
+    line, column = point(start)
+    end_line, end_column = point(end)
+    return line, column, end_line, end_column
+
+
+def line_text(source: bytes, line: int) -> str:
+    """Return the text of 1-based ``line`` without its line break."""
+    lines = source.split(b"\n")
+    if 1 <= line <= len(lines):
+        return lines[line - 1].rstrip(b"\r").decode("utf-8", errors="replace")
+    return ""
+
+
+@dataclass
+class FileContext:
+    """One parsed JavaScript/TypeScript file, as a per-file rule sees it."""
+
+    rel: str
+    lang: str
+    source: bytes
+    tree: Tree
+    facts: FileFacts
+    style: Style
+    info: ProjectInfo
+
+    def finding(self, rule: str, start: int, end: int, message: str,
+                fix: Fix | None = None) -> Finding:
+        """Return a finding for bytes ``start:end`` of this file."""
+        line, column, end_line, end_column = location(self.source, start, end)
+        return Finding(rule=rule, path=self.rel, line=line, column=column, end_line=end_line,
+                       end_column=end_column, message=message,
+                       severity=load_catalog()[rule].severity, fix=fix,
+                       snippet=line_text(self.source, line).strip())
+
+    def node_finding(self, rule: str, node: Node, message: str, fix: Fix | None = None) -> Finding:
+        """Return a finding that points at ``node``."""
+        return self.finding(rule, node.start_byte, node.end_byte, message, fix)
+
+
+@dataclass
+class ProjectContext:
+    """The whole project, as a project-level rule sees it (main process only)."""
+
+    info: ProjectInfo
+    files: list[SourceFile]
+    facts: dict[str, FileFacts]
+    styles: dict[str, Style]
+    read: Callable[[str], bytes | None]
+    package_json_text: str | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def app_files(self) -> list[FileFacts]:
+        """Return the facts of files that create an Express app (not just a router)."""
+        return [f for f in self.facts.values() if any(a.kind == "app" for a in f.apps)]
+
+    def uses_express(self) -> bool:
+        """Return True when the project depends on or imports express."""
+        return self.info.has_dependency("express") or any(
+            "express" in f.imported_modules() for f in self.facts.values())
+
+    def files_of(self, *kinds: str) -> list[SourceFile]:
+        """Return the walked files of the given kinds."""
+        return [f for f in self.files if f.kind in kinds]
+
+    def finding(self, rule: str, path: str, start: int, end: int, message: str,
+                fix: Fix | None = None) -> Finding:
+        """Return a finding for bytes ``start:end`` of ``path``."""
+        source = self.read(path) or b""
+        line, column, end_line, end_column = location(source, start, end)
+        return Finding(rule=rule, path=path, line=line, column=column, end_line=end_line,
+                       end_column=end_column, message=message,
+                       severity=load_catalog()[rule].severity, fix=fix,
+                       snippet=line_text(source, line).strip())
+
+    def line_finding(self, rule: str, path: str, line: int, message: str,
+                     fix: Fix | None = None, column: int = 1) -> Finding:
+        """Return a finding for a whole line of ``path`` (1-based)."""
+        source = self.read(path) or b""
+        text = line_text(source, line)
+        return Finding(rule=rule, path=path, line=line, column=column, end_line=line,
+                       end_column=max(column, len(text) + 1), message=message,
+                       severity=load_catalog()[rule].severity, fix=fix, snippet=text.strip())
+
+
+class Rule:
+    """A rule: detection (per file and/or per project) plus at most one fix per finding."""
+
+    id: ClassVar[str]
+    #: Byte strings of which one must occur in a file before ``check_file`` runs on it.
+    needles: ClassVar[tuple[bytes, ...]] = ()
+
+    @property
+    def meta(self) -> RuleMeta:
+        """Return this rule's catalog entry."""
+        return load_catalog()[self.id]
+
+    def wants(self, source: bytes) -> bool:
+        """Return True when ``check_file`` could find something in ``source``."""
+        return not self.needles or any(n in source for n in self.needles)
+
+    def check_file(self, ctx: FileContext) -> Iterable[Finding]:
+        """Return findings in one JavaScript/TypeScript file (runs in worker processes)."""
+        return ()
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Return findings that need the whole project (runs once, in the main process)."""
+        return ()
