@@ -143,12 +143,17 @@ class Scanner:
         files.sort(key=lambda f: f.rel)
 
         def read(rel: str) -> bytes | None:
+            """Return a file's bytes as rules see them: overlay first, BOM removed."""
             if rel in overlay:
-                return overlay[rel]
-            try:
-                return (self.project.root / rel).read_bytes()
-            except OSError:
-                return None
+                data = overlay[rel]
+            else:
+                try:
+                    data = (self.project.root / rel).read_bytes()
+                except OSError:
+                    return None
+            if data is not None and data.startswith(b"\xef\xbb\xbf"):
+                return data[3:]
+            return data
 
         js = [f for f in files if f.kind == "js"]
         scans: dict[str, FileScan] = {}

@@ -1,0 +1,87 @@
+"""The library API: ``check`` and ``fix`` with keyword-only options. Never prompts."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from nodeharden._catalog import resolve_selection
+from nodeharden._config import Config, load_config
+from nodeharden._fixer import FixResult, plan_fixes, write_result
+from nodeharden._model import FileOutcome, Finding
+from nodeharden._project import Project, load_project
+from nodeharden._scan import Scanner, ScanResult
+from nodeharden.errors import DirtyTreeError
+
+
+def _prepare(path: Path | str, select: list[str] | None, ignore: list[str] | None,
+             config_path: Path | None) -> tuple[Project, Config, list[str]]:
+    project = load_project(Path(path))
+    config = load_config(project.root, config_path)
+    if select is None and config.select is not None:
+        select = list(config.select)
+    ignore = list(ignore or []) + list(config.ignore)
+    return project, config, resolve_selection(select, ignore)
+
+
+def make_scanner(path: Path | str, *, select: list[str] | None = None,
+                 ignore: list[str] | None = None, jobs: int | None = None,
+                 config_path: Path | None = None, only: set[str] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> Scanner:
+    """Return a scanner for the project at ``path`` (validates rules and config)."""
+    project, config, rule_ids = _prepare(path, select, ignore, config_path)
+    return Scanner(project, config, rule_ids, jobs=jobs, only=only, progress=progress)
+
+
+def check(path: Path | str = ".", *, select: list[str] | None = None,
+          ignore: list[str] | None = None, jobs: int | None = None,
+          config_path: Path | None = None, only: set[str] | None = None,
+          progress: Callable[[int, int], None] | None = None) -> ScanResult:
+    """Return every finding in the project at ``path``."""
+    scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
+                           config_path=config_path, only=only, progress=progress)
+    return scanner.scan()
+
+
+def fix(path: Path | str = ".", *, dry_run: bool = False, unsafe: bool = False,
+        select: list[str] | None = None, ignore: list[str] | None = None,
+        jobs: int | None = None, config_path: Path | None = None, force: bool = False,
+        only: set[str] | None = None, accept: Callable[[Finding], bool] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        ) -> tuple[FixResult, list[FileOutcome]]:
+    """Compute the fixes for the project at ``path`` and, unless ``dry_run``, write them.
+
+    Returns the plan and the per-file outcomes of writing (empty for a dry run). Raises
+    ``DirtyTreeError`` when writing into a git work tree with uncommitted changes, unless
+    ``force``.
+    """
+    scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
+                           config_path=config_path, only=only, progress=progress)
+    result = plan_fixes(scanner, unsafe=unsafe, accept=accept)
+    if dry_run or not result.changed_paths():
+        return result, []
+    if not force:
+        ensure_clean_tree(scanner.project.root, result.changed_paths())
+    return result, write_result(result)
+
+
+def ensure_clean_tree(root: Path, paths: list[str]) -> None:
+    """Raise ``DirtyTreeError`` when ``root`` is in a git work tree with uncommitted changes
+    (a folder outside git is fine)."""
+    try:
+        inside = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                                capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return
+    if inside.returncode != 0 or inside.stdout.strip() != "true":
+        return
+    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "."],
+                            capture_output=True, text=True, timeout=60)
+    dirty = [line[3:] for line in status.stdout.splitlines()
+             if line and not line.startswith("??")]
+    if dirty:
+        raise DirtyTreeError(
+            f"the git work tree has uncommitted changes ({len(dirty)} file"
+            f"{'s' if len(dirty) != 1 else ''}, e.g. {dirty[0]}); commit or stash them first, "
+            "or pass --force")

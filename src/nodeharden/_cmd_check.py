@@ -1,0 +1,138 @@
+"""``nodeharden check``, ``rules`` and ``explain``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from nodeharden._catalog import get_rule, load_catalog
+from nodeharden.errors import UsageError
+
+
+def _progress_bar():  # type: ignore[no-untyped-def]
+    """Return (callback, close) drawing a progress bar on stderr after about a second, only
+    when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    import time
+
+    started = time.monotonic()
+    state: dict[str, object] = {}
+
+    def update(done: int, total: int) -> None:
+        if "progress" not in state:
+            if time.monotonic() - started < 1.0 or total < 50:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            progress = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(),
+                                transient=True, console=Console(file=sys.stderr))
+            progress.start()
+            state["progress"] = progress
+            state["task"] = progress.add_task("scan", total=total)
+        progress = state["progress"]
+        progress.update(state["task"], completed=done)  # type: ignore[attr-defined]
+
+    def close() -> None:
+        if "progress" in state:
+            state["progress"].stop()  # type: ignore[attr-defined]
+
+    return update, close
+
+
+def changed_only(args: argparse.Namespace) -> set[str] | None:
+    """Return the files changed since ``--diff REF`` (None when not asked)."""
+    if getattr(args, "diff", None) is None:
+        return None
+    from nodeharden._gitdiff import changed_files
+
+    return changed_files(Path(args.path), args.diff)
+
+
+def run_check_command(args: argparse.Namespace) -> int:
+    """Run ``nodeharden check`` and return the exit code."""
+    from nodeharden._api import check
+    from nodeharden._reports import render_json, render_sarif, render_text
+
+    progress, close = _progress_bar()
+    try:
+        result = check(args.path, select=args.select, ignore=args.ignore, jobs=args.jobs,
+                       config_path=args.config, only=changed_only(args), progress=progress)
+    finally:
+        close()
+    findings = result.findings
+    if args.baseline is not None:
+        from nodeharden._baseline import filter_new
+
+        findings = filter_new(findings, args.baseline)
+    audit_notes: list[str] = []
+    if args.audit:
+        from nodeharden._audit import run_audit
+
+        audit_findings, audit_notes = run_audit(result.root)
+        findings = sorted([*findings, *audit_findings], key=lambda f: f.sort_key())
+    notes = [*result.notes, *audit_notes]
+    out = sys.stdout
+    handle = None
+    if args.output is not None:
+        try:
+            handle = open(args.output, "w", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+        out = handle
+    try:
+        if args.format == "json":
+            out.write(render_json(str(result.root), findings, result.skipped, result.failed,
+                                  notes))
+        elif args.format == "sarif":
+            out.write(render_sarif(findings, result.skipped, result.failed))
+        else:
+            render_text(findings, result.skipped, result.failed, notes,
+                        scanned=result.scanned, stream=out)
+    finally:
+        if handle is not None:
+            handle.close()
+    for note in notes if args.format != "text" else []:
+        print(f"nodeharden: note: {note}", file=sys.stderr)
+    if result.failed:
+        # A rule or the parser crashed: the report is incomplete, so it cannot pass.
+        return 2
+    if findings and not args.exit_zero:
+        return 1
+    return 0
+
+
+def run_rules_command(args: argparse.Namespace) -> int:
+    """Print the rule catalog as a table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from nodeharden._reports import use_color
+
+    color = use_color(sys.stdout)
+    console = Console(no_color=not color, highlight=False, width=None if color else 120)
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("fix", no_wrap=True)
+    table.add_column("summary")
+    for meta in load_catalog().values():
+        table.add_row(meta.id, meta.severity, meta.fix if meta.fix != "none" else "report",
+                      meta.summary)
+    console.print(table)
+    return 0
+
+
+def run_explain_command(args: argparse.Namespace) -> int:
+    """Print one rule's docs."""
+    meta = get_rule(args.rule)
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(meta.docs))
+    else:
+        sys.stdout.write(meta.docs if meta.docs.endswith("\n") else meta.docs + "\n")
+    return 0

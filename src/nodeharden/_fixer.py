@@ -1,0 +1,344 @@
+"""The edit engine: apply fixes as byte-range edits, all-or-nothing per fix, in passes until
+nothing changes; validate every rewritten file by re-parsing; render unified diffs; write
+atomically."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nodeharden._catalog import RULE_IDS
+from nodeharden._model import FileChange, FileOutcome, Finding, Fix, TextEdit
+from nodeharden._packagejson import add_dependencies
+from nodeharden._project import JS_SUFFIXES
+from nodeharden._scan import Scanner, ScanResult
+
+BOM = b"\xef\xbb\xbf"
+MAX_PASSES = 6
+
+
+@dataclass(frozen=True)
+class AppliedFix:
+    """A fix that made it into the result, with the finding it resolves."""
+
+    finding: Finding
+    fix: Fix
+
+
+@dataclass
+class FixResult:
+    """What ``fix`` would do (dry run) or did."""
+
+    root: Path
+    original: dict[str, bytes | None]  # rel -> bytes on disk before (None: new file)
+    final: dict[str, bytes]  # rel -> bytes after every applied fix
+    applied: list[AppliedFix] = field(default_factory=list)
+    not_applied: list[tuple[Finding, str]] = field(default_factory=list)
+    scan: ScanResult | None = None  # the first scan (findings before fixing)
+    passes: int = 0
+
+    def changed_paths(self) -> list[str]:
+        """Return the files whose bytes differ, sorted."""
+        return sorted(p for p, data in self.final.items() if self.original.get(p) != data)
+
+
+def split_bom(data: bytes) -> tuple[bytes, bytes]:
+    """Return (bom, body)."""
+    return (BOM, data[3:]) if data.startswith(BOM) else (b"", data)
+
+
+def _eol_of(body: bytes) -> str:
+    return "\r\n" if body.count(b"\r\n") * 2 > body.count(b"\n") and b"\r\n" in body else "\n"
+
+
+def apply_edits(data: bytes, edits: Iterable[TextEdit]) -> bytes:
+    """Return ``data`` with non-overlapping ``edits`` applied (offsets after any BOM).
+
+    Edits at the same offset are applied in the order given. Each edit's ``\\n`` becomes the
+    file's own line ending.
+    """
+    bom, body = split_bom(data)
+    eol = _eol_of(body)
+    ordered = sorted(enumerate(edits), key=lambda pair: (pair[1].start, pair[1].end, pair[0]))
+    out: list[bytes] = []
+    cursor = 0
+    for _, edit in ordered:
+        if edit.start < cursor:
+            raise ValueError(f"overlapping edits at byte {edit.start}")
+        content = edit.content.replace("\r\n", "\n")
+        if eol != "\n":
+            content = content.replace("\n", eol)
+        out.append(body[cursor:edit.start])
+        out.append(content.encode("utf-8"))
+        cursor = edit.end
+    out.append(body[cursor:])
+    return bom + b"".join(out)
+
+
+def _parses(rel: str, data: bytes) -> bool:
+    suffix = os.path.splitext(rel)[1]
+    lang = JS_SUFFIXES.get(suffix)
+    if lang is None:
+        return True
+    from nodeharden._parse import parse
+
+    return not parse(lang, split_bom(data)[1]).root_node.has_error
+
+
+def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
+               accept: Callable[[Finding], bool] | None = None,
+               max_passes: int = MAX_PASSES) -> FixResult:
+    """Compute every fix the run would make, without writing anything."""
+    overlay: dict[str, bytes | None] = {}
+    original: dict[str, bytes | None] = {}
+    root = scanner.project.root
+    result = FixResult(root=root, original=original, final={})
+    order = {rule_id: i for i, rule_id in enumerate(RULE_IDS)}
+    declined: set[tuple[str, str, int, str]] = set()
+    reasons: dict[tuple[str, str, int, str], tuple[Finding, str]] = {}
+
+    def current(rel: str) -> bytes | None:
+        if rel in overlay:
+            return overlay[rel]
+        path = root / rel
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+        original.setdefault(rel, data)
+        return data
+
+    for number in range(1, max_passes + 1):
+        scan = scanner.scan(overlay)
+        if result.scan is None:
+            result.scan = scan
+        result.passes = number
+        candidates: list[Finding] = []
+        for finding in scan.findings:
+            key = (finding.rule, finding.path, finding.line, finding.message)
+            if finding.fix is None:
+                reasons[key] = (finding, "report only: no automatic fix")
+                continue
+            if finding.fix.applicability == "unsafe" and not unsafe:
+                reasons[key] = (finding, "unsafe fix; pass --unsafe to apply it")
+                continue
+            if key in declined:
+                continue
+            if accept is not None and not accept(finding):
+                declined.add(key)
+                reasons[key] = (finding, "declined")
+                continue
+            candidates.append(finding)
+        candidates.sort(key=lambda f: (order.get(f.rule, 99), f.path, f.line, f.column))
+        taken: dict[str, list[TextEdit]] = {}
+        created: set[str] = set()
+        accepted: list[Finding] = []
+        for finding in candidates:
+            fix = finding.fix
+            assert fix is not None
+            if _conflicts(fix, taken, created, current):
+                key = (finding.rule, finding.path, finding.line, finding.message)
+                reasons[key] = (finding, "overlaps another fix; run `nodeharden fix` again")
+                continue
+            for change in fix.changes:
+                if change.create:
+                    created.add(change.path)
+                else:
+                    taken.setdefault(change.path, []).extend(change.edits)
+            accepted.append(finding)
+        if not accepted:
+            break
+        applied_now = _apply_pass(accepted, current, overlay, reasons)
+        for finding in applied_now:
+            assert finding.fix is not None
+            result.applied.append(AppliedFix(finding, finding.fix))
+            reasons.pop((finding.rule, finding.path, finding.line, finding.message), None)
+        if not applied_now:
+            break
+    # Whatever is still reported after the last pass and was not applied.
+    final_scan = scanner.scan(overlay) if overlay else result.scan
+    assert final_scan is not None
+    remaining = {(f.rule, f.path, f.line, f.message) for f in final_scan.findings}
+    result.not_applied = [value for key, value in reasons.items() if key in remaining]
+    result.final = {rel: data for rel, data in overlay.items() if data is not None}
+    for rel in result.final:
+        original.setdefault(rel, None)
+    return result
+
+
+def _conflicts(fix: Fix, taken: dict[str, list[TextEdit]], created: set[str],
+               current: Callable[[str], bytes | None]) -> bool:
+    for change in fix.changes:
+        if change.create:
+            if change.path in created or current(change.path) is not None:
+                return True
+            continue
+        if change.path in created:
+            return True
+        for edit in change.edits:
+            if any(edit.overlaps(other) for other in taken.get(change.path, ())):
+                return True
+    return False
+
+
+def _apply_pass(accepted: list[Finding], current: Callable[[str], bytes | None],
+                overlay: dict[str, bytes | None],
+                reasons: dict[tuple[str, str, int, str], tuple[Finding, str]]) -> list[Finding]:
+    """Apply accepted fixes file by file; drop any fix whose file would no longer parse."""
+    by_path: dict[str, list[tuple[Finding, FileChange]]] = {}
+    for finding in accepted:
+        assert finding.fix is not None
+        for change in finding.fix.changes:
+            by_path.setdefault(change.path, []).append((finding, change))
+    broken: set[int] = set()
+    for rel, items in by_path.items():
+        before = current(rel)
+        if any(change.create for _, change in items):
+            continue
+        assert before is not None
+        edits = [e for _, change in items for e in change.edits]
+        after = apply_edits(before, edits)
+        if _parses(rel, after) or not _parses(rel, before):
+            continue
+        # Find the fixes that break the file, one at a time.
+        for finding, change in items:
+            if not _parses(rel, apply_edits(before, change.edits)):
+                broken.add(id(finding))
+    good = [f for f in accepted if id(f) not in broken]
+    for finding in accepted:
+        if id(finding) in broken:
+            key = (finding.rule, finding.path, finding.line, finding.message)
+            reasons[key] = (finding, "fix dropped: it would introduce a syntax error")
+    new_contents: dict[str, bytes] = {}
+    for rel, items in by_path.items():
+        kept = [(f, c) for f, c in items if id(f) not in broken]
+        if not kept:
+            continue
+        if kept[0][1].create:
+            new_contents[rel] = kept[0][1].edits[0].content.encode("utf-8")
+            continue
+        before = current(rel)
+        assert before is not None
+        new_contents[rel] = apply_edits(before, [e for _, c in kept for e in c.edits])
+    deps: dict[str, str] = {}
+    dev_deps: dict[str, str] = {}
+    for finding in good:
+        assert finding.fix is not None
+        deps.update(dict(finding.fix.dependencies))
+        dev_deps.update(dict(finding.fix.dev_dependencies))
+    if deps or dev_deps:
+        pj = new_contents.get("package.json", current("package.json"))
+        if pj is not None:
+            bom, body = split_bom(pj)
+            try:
+                text = body.decode("utf-8")
+                if deps:
+                    text = add_dependencies(text, deps)
+                if dev_deps:
+                    text = add_dependencies(text, dev_deps, dev=True)
+                new_contents["package.json"] = bom + text.encode("utf-8")
+            except ValueError:
+                pass  # invalid package.json was reported by the scan; leave it alone
+    for rel, data in new_contents.items():
+        current(rel)  # record the original
+        overlay[rel] = data
+    return good
+
+
+def unified_diff(result: FixResult, paths: Iterable[str] | None = None) -> str:
+    """Return one git-style unified diff of the changed files (``git apply`` accepts it)."""
+    chunks: list[str] = []
+    for rel in sorted(paths if paths is not None else result.changed_paths()):
+        chunks.append(file_diff(rel, result.original.get(rel), result.final.get(rel)))
+    return "".join(chunks)
+
+
+def file_diff(rel: str, before: bytes | None, after: bytes | None) -> str:
+    """Return the git-style diff of one file (``None`` means the file does not exist)."""
+    a_lines = _lines(before)
+    b_lines = _lines(after)
+    header = f"diff --git a/{rel} b/{rel}\n"
+    if before is None:
+        header += "new file mode 100644\n"
+    elif after is None:
+        header += "deleted file mode 100644\n"
+    body = list(difflib.unified_diff(
+        a_lines, b_lines,
+        fromfile="/dev/null" if before is None else f"a/{rel}",
+        tofile="/dev/null" if after is None else f"b/{rel}",
+        lineterm="", n=3,
+    ))
+    if not body:
+        return ""
+    out: list[str] = [header]
+    for line in body[:2]:
+        out.append(line.rstrip("\n") + "\n")
+    for line in body[2:]:
+        if line.startswith("@@"):
+            out.append(line + "\n")
+        elif line.endswith("\n"):
+            out.append(line)
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _lines(data: bytes | None) -> list[str]:
+    if data is None:
+        return []
+    text = data.decode("utf-8", errors="surrogateescape")
+    # Keep \r so CRLF files round-trip through `git apply`; split only on \n.
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def write_result(result: FixResult, paths: Iterable[str] | None = None) -> list[FileOutcome]:
+    """Write the changed files atomically (temp file + rename), keeping each file's mode."""
+    outcomes: list[FileOutcome] = []
+    rules_by_path: dict[str, list[str]] = {}
+    for applied in result.applied:
+        for rel in applied.fix.paths():
+            rules_by_path.setdefault(rel, []).append(applied.finding.rule)
+    for rel in sorted(paths if paths is not None else result.changed_paths()):
+        data = result.final[rel]
+        target = result.root / rel
+        try:
+            atomic_write(target, data)
+            outcomes.append(FileOutcome(rel, "changed", rules=sorted(set(rules_by_path.get(rel, [])))))
+        except OSError as exc:
+            outcomes.append(FileOutcome(rel, "failed", reason=f"cannot write: {exc.strerror or exc}"))
+    return outcomes
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Replace ``target`` with ``data`` via a temp file in the same folder; keep its mode."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode: int | None = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".nodeharden", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,70 @@
+"""Shared test helpers: run the CLI in-process or as a subprocess, write small projects."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CODEMODS = REPO / "codemods"
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (rel path → text, dedented, or bytes) under ``root``."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8", newline="")
+    return root
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+            input: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m nodeharden`` as a real subprocess without a terminal."""
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "nodeharden", *map(str, args)], cwd=cwd,
+                          env=full_env, capture_output=True, text=True, input=input,
+                          timeout=timeout, stdin=subprocess.DEVNULL if input is None else None)
+
+
+def check_json(path: Path, *extra: str) -> dict:
+    """Run ``check --format json`` and return the parsed report."""
+    proc = run_cli("check", path, "--format", "json", *extra)
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+def rules_at(report: dict) -> set[tuple[str, str, int]]:
+    """Return {(rule, path, line)} of a JSON report."""
+    return {(f["rule"], f["path"], f["line"]) for f in report["findings"]}
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """Return a function that writes a project into a fresh folder and returns its path."""
+
+    def make(files: dict[str, str | bytes], name: str = "app") -> Path:
+        return write_tree(tmp_path / name, files)
+
+    return make
+
+
+def have_node() -> bool:
+    """Return True when node and npm are on PATH."""
+    return shutil.which("node") is not None and shutil.which("npm") is not None
+
+
+def npm_env() -> dict[str, str]:
+    """Environment for npm runs in tests: no audit, no fund, quiet, shared cache."""
+    return {**os.environ, "npm_config_audit": "false", "npm_config_fund": "false",
+            "npm_config_update_notifier": "false", "npm_config_loglevel": "error"}
