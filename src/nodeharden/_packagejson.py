@@ -33,8 +33,10 @@ def add_dependencies(text: str, packages: dict[str, str], *, dev: bool = False) 
     """Return package.json ``text`` with ``packages`` added to (dev)dependencies.
 
     Packages already listed in any dependency block are left alone. Entries go in alphabetical
-    position when the block is sorted, else at its end. Raises ``ValueError`` when ``text`` is
-    not a JSON object.
+    position when the block is sorted, else at its end, written in the block's own layout
+    (one entry per line with its indentation, or inline for a one-line block). Key order, the
+    other members, line endings and the trailing newline are kept byte for byte. Raises
+    ``ValueError`` when ``text`` is not a JSON object or the dependency key holds no object.
     """
     data = json.loads(text)
     if not isinstance(data, dict):
@@ -47,92 +49,143 @@ def add_dependencies(text: str, packages: dict[str, str], *, dev: bool = False) 
     wanted = {name: rng for name, rng in sorted(packages.items()) if name not in present}
     if not wanted:
         return text
+    block_key = "devDependencies" if dev else "dependencies"
+    if block_key in data and not isinstance(data[block_key], dict):
+        raise ValueError(f"package.json {block_key} is not an object")
     eol = "\r\n" if "\r\n" in text else "\n"
     unit = _indent_unit(text)
-    block_key = "devDependencies" if dev else "dependencies"
     span = _find_top_level_object(text, block_key)
     if span is None:
-        return _insert_block(text, block_key, wanted, unit, eol)
+        result = _insert_block(text, block_key, wanted, unit, eol)
+    else:
+        result = _insert_entries(text, span, wanted, unit, eol)
+    # The edit is only text: prove it still loads and holds every entry.
+    if not set(wanted) <= set(json.loads(result).get(block_key, {})):  # pragma: no cover
+        raise ValueError("package.json edit lost an entry")
+    return result
+
+
+def _insert_entries(text: str, span: tuple[int, int], wanted: dict[str, str], unit: str,
+                    eol: str) -> str:
     start, end = span  # offsets of "{" and "}" of the block
     body = text[start + 1:end]
-    existing = list(json.loads(text[start:end + 1]).keys())
-    entry_indent = _entry_indent(body) or unit * 2
-    if not existing:
-        lines = [f'{entry_indent}"{n}": "{r}"' for n, r in wanted.items()]
-        closing_indent = unit
-        new_body = eol + ("," + eol).join(lines) + eol + closing_indent
-        return text[:start + 1] + new_body + text[end:]
-    is_sorted = existing == sorted(existing)
     entries = _entry_spans(text, start, end)
+    multiline = "\n" in body
+    colon = _colon_of(text, entries[0][1]) if entries else _colon_of(text, None)
+    if not entries:
+        if "\n" not in text.strip():
+            # A one-line file stays on one line.
+            return text[:start + 1] + ",".join(_entry(n, r, colon)
+                                               for n, r in wanted.items()) + text[end:]
+        # An empty block: one entry per line, indented one level deeper than its key.
+        indent = _line_indent(text, start)
+        lines = [f"{indent}{unit}{_entry(n, r, colon)}" for n, r in wanted.items()]
+        return text[:start + 1] + eol + ("," + eol).join(lines) + eol + indent + text[end:]
+    if multiline:
+        separator = eol + _line_indent(text, entries[0][1])
+        if text[_line_start(text, entries[0][1]):entries[0][1]].strip():
+            separator = eol + _line_indent(text, start) + unit
+    else:
+        separator = "" if colon == ":" else " "
+        if len(entries) > 1:
+            between = text[entries[0][2]:entries[1][1]]
+            separator = between.replace(",", "", 1)
+    names = [e[0] for e in entries]
+    is_sorted = names == sorted(names)
     inserts: dict[int, list[str]] = {}
     for name, rng in wanted.items():
-        line = f'{entry_indent}"{name}": "{rng}"'
+        entry = _entry(name, rng, colon)
         following = [e for e in entries if e[0] > name] if is_sorted else []
         if following:
-            inserts.setdefault(following[0][1], []).append(line + "," + eol)
+            inserts.setdefault(following[0][1], []).append(entry + "," + separator)
         else:
-            inserts.setdefault(entries[-1][2], []).append("," + eol + line)
+            inserts.setdefault(entries[-1][2], []).append("," + separator + entry)
     result = text
     for pos in sorted(inserts, reverse=True):
         result = result[:pos] + "".join(inserts[pos]) + result[pos:]
     return result
 
 
-def _entry_indent(body: str) -> str | None:
-    match = re.search(r'\n([ \t]*)"', body)
-    return match.group(1) if match else None
+def _entry(name: str, rng: str, colon: str) -> str:
+    return json.dumps(name) + colon + json.dumps(rng)
+
+
+def _colon_of(text: str, key_start: int | None) -> str:
+    """Return what separates a key from its value at ``key_start`` (``": "`` by default,
+    ``":"`` in a compact file)."""
+    if key_start is None:
+        return ": "
+    _, key_end = json.JSONDecoder().raw_decode(text, key_start)
+    return text[key_end:_skip_space(text, text.index(":", key_end) + 1)]
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _line_indent(text: str, offset: int) -> str:
+    start = _line_start(text, offset)
+    stop = start
+    while stop < len(text) and text[stop] in " \t":
+        stop += 1
+    return text[start:stop]
 
 
 def _entry_spans(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    """Return (name, line start, value end) for each entry of the object at ``start:end``."""
+    """Return (name, key start, value end) for each entry of the object at ``start:end``."""
     spans: list[tuple[str, int, int]] = []
-    pos = start + 1
     decoder = json.JSONDecoder()
-    while True:
-        match = re.compile(r'\s*"').match(text, pos)
-        if not match or match.end() > end:
-            break
-        key_start = match.end() - 1
-        name, key_end = decoder.raw_decode(text, key_start)
-        colon = text.index(":", key_end)
-        value_start = len(text[:colon + 1]) + (len(text[colon + 1:]) - len(text[colon + 1:].lstrip()))
+    pos = _skip_space(text, start + 1)
+    while pos < end and text[pos] == '"':
+        name, key_end = decoder.raw_decode(text, pos)
+        value_start = _skip_space(text, text.index(":", key_end) + 1)
         _, value_end = decoder.raw_decode(text, value_start)
-        line_start = text.rfind("\n", 0, key_start) + 1
-        spans.append((name, line_start, value_end))
-        comma = re.compile(r"\s*,").match(text, value_end)
-        if not comma:
+        spans.append((name, pos, value_end))
+        after = _skip_space(text, value_end)
+        if after >= end or text[after] != ",":
             break
-        pos = comma.end()
+        pos = _skip_space(text, after + 1)
     return spans
 
 
 def _find_top_level_object(text: str, key: str) -> tuple[int, int] | None:
     """Return offsets of ``{`` and ``}`` of the top-level member ``key``, if it is an object."""
     decoder = json.JSONDecoder()
-    pos = text.index("{") + 1
-    while True:
-        match = re.compile(r'\s*"').match(text, pos)
-        if not match:
-            return None
-        name, key_end = decoder.raw_decode(text, match.end() - 1)
-        colon = text.index(":", key_end)
-        value_start = colon + 1
-        while text[value_start] in " \t\r\n":
-            value_start += 1
-        _, value_end = decoder.raw_decode(text, value_start)
-        if name == key and text[value_start] == "{":
+    top = _skip_space(text, 0)
+    _, top_end = decoder.raw_decode(text, top)
+    for name, key_start, value_end in _entry_spans(text, top, top_end - 1):
+        if name != key:
+            continue
+        _, key_end = decoder.raw_decode(text, key_start)
+        value_start = _skip_space(text, text.index(":", key_end) + 1)
+        if text[value_start] == "{":
             return value_start, value_end - 1
-        comma = re.compile(r"\s*,").match(text, value_end)
-        if not comma:
-            return None
-        pos = comma.end()
+    return None
 
 
 def _insert_block(text: str, key: str, packages: dict[str, str], unit: str, eol: str) -> str:
-    """Append a new top-level ``key`` object after the last member."""
-    close = text.rstrip().rfind("}")
-    before = text[:close].rstrip()
-    lines = [f'{unit}{unit}"{n}": "{r}"' for n, r in packages.items()]
-    block = f'{unit}"{key}": {{{eol}' + ("," + eol).join(lines) + f"{eol}{unit}}}"
-    sep = "," if not before.endswith("{") else ""
-    return before + sep + eol + block + eol + text[close:]
+    """Add a new top-level ``key`` object after the last member."""
+    decoder = json.JSONDecoder()
+    top = _skip_space(text, 0)
+    _, top_end = decoder.raw_decode(text, top)
+    close = top_end - 1
+    members = _entry_spans(text, top, close)
+    if members and "\n" not in text[top:top_end]:
+        # A one-line file stays on one line.
+        colon = _colon_of(text, members[0][1])
+        inner = ",".join(_entry(n, r, colon) for n, r in packages.items())
+        block = f"{json.dumps(key)}{colon}{{{inner}}}"
+        return text[:members[-1][2]] + "," + block + text[members[-1][2]:]
+    colon = _colon_of(text, members[0][1] if members else None)
+    lines = [f"{unit}{unit}{_entry(n, r, colon)}" for n, r in packages.items()]
+    block = f"{unit}{json.dumps(key)}{colon}{{{eol}" + ("," + eol).join(lines) + f"{eol}{unit}}}"
+    if members:
+        at = members[-1][2]
+        return text[:at] + "," + eol + block + text[at:]
+    return text[:top + 1] + eol + block + eol + text[close:]
