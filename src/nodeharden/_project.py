@@ -229,6 +229,9 @@ def walk(root: Path, *, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile]
             if kind is None:
                 continue
             try:
+                if not entry.is_file():
+                    skipped.append(Skip(rel, "not a regular file"))
+                    continue
                 size = entry.stat().st_size
             except OSError as exc:
                 skipped.append(Skip(rel, f"unreadable: {exc.strerror}"))
