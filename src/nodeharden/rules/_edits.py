@@ -54,3 +54,18 @@ def use_statement(app: AppFact, expression: str, style: Style) -> str:
 def can_extend(app: AppFact) -> bool:
     """Return True when new ``app.use`` lines can follow the creation of ``app``."""
     return bool(app.name) and re.fullmatch(r"[\w$.]+", app.name or "") is not None
+
+
+def restyle(code: str, style: Style) -> str:
+    """Return ``code`` (written with two-space indentation, single quotes and semicolons, no
+    apostrophes inside strings) in the file's own indentation, quotes and semicolons."""
+    lines = []
+    for line in code.split("\n"):
+        stripped = line.lstrip(" ")
+        depth = (len(line) - len(stripped)) // 2
+        if style.quote != "'":
+            stripped = stripped.replace("'", style.quote)
+        if not style.semicolons and stripped.endswith(";") and not stripped.startswith("for"):
+            stripped = stripped[:-1]
+        lines.append(style.indent * depth + stripped if stripped else "")
+    return "\n".join(lines)

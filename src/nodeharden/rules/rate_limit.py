@@ -1,0 +1,278 @@
+"""rate-limit: some rate-limiting middleware must sit in front of an Express app, with a
+stricter limiter on login and password routes.
+
+The fix writes ``middleware/rate-limit.<ext>`` next to the app file (in the project's module
+system), imports it, adds ``app.use(rateLimiter)`` right after the app is created and puts
+``loginLimiter`` in front of the handlers of login/password routes that exist.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+
+from nodeharden._config import RateLimitOptions
+from nodeharden._express import CallFact, FileFacts
+from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._packagejson import version_of
+from nodeharden._parse import parse, text, walk
+from nodeharden._project import JS_SUFFIXES
+from nodeharden._style import Style
+from nodeharden.rules._base import ProjectContext, Rule
+from nodeharden.rules._edits import after_app_edit, can_extend, import_edit, restyle
+
+#: Packages whose use counts as rate limiting (store add-ons import one of these too).
+RATE_LIMIT_MODULES = (
+    "rate-limiter-flexible", "express-rate-limit", "express-slow-down", "express-brute",
+    "express-limiter", "limiter", "bottleneck",
+)
+
+#: Route paths that get the stricter limiter (POST/PUT/PATCH/ALL only: a login form page
+#: fetched with GET is not an attempt).
+LOGIN_PATH_RE = re.compile(r"log-?in|sign-?in|password|passwd|forgot", re.I)
+LOGIN_METHODS = frozenset({"post", "put", "patch", "all"})
+
+TEST_PATH_RE = re.compile(r"(^|/)(tests?|__tests__|spec|e2e)/|\.(test|spec)\.[cm]?[jt]sx?$")
+
+MODULE_DIR = "middleware"
+MODULE_NAME = "rate-limit"
+
+_BODY = """\
+// Written by nodeharden (rule rate-limit); limits come from `rate_limit` in .nodeharden.yml.
+// A store error is logged and the request goes through: a broken store must not lock
+// every client out (the memory store cannot fail; watch the logs with a remote store).
+
+function setRateLimitHeaders(res{T_RES}, points{T_NUM}, result{T_RES_RL}){T_VOID} {
+  res.set('RateLimit-Limit', String(points));
+  res.set('RateLimit-Remaining', String(Math.max(result.remainingPoints, 0)));
+  res.set('RateLimit-Reset', String(Math.ceil(result.msBeforeNext / 1000)));
+}
+
+function tooManyRequests(res{T_RES}, points{T_NUM}, result{T_RES_RL}){T_VOID} {
+  setRateLimitHeaders(res, points, result);
+  res.set('Retry-After', String(Math.ceil(result.msBeforeNext / 1000)));
+  res.status(429).json({ error: 'Too Many Requests' });
+}
+
+// Every request counts, keyed by client IP address.
+{EXPORT}function createRateLimiter({ points, duration }{T_OPTS}){T_HANDLER} {
+  const limiter = new RateLimiterMemory({ points, duration });
+  return function rateLimiter(req{T_REQ}, res{T_RES}, next{T_NEXT}) {
+    limiter.consume(req.ip{T_IP}).then((result{T_RES_RL}) => {
+      setRateLimitHeaders(res, points, result);
+      next();
+    }, (result{T_REJECT}) => {
+      if (result instanceof Error) {
+        console.error(result);
+        next();
+        return;
+      }
+      tooManyRequests(res, points, result);
+    });
+  };
+}
+
+// Only failed attempts (answers with status 400 or more) count, so a client that logs in
+// successfully is never slowed down.
+{EXPORT}function createLoginLimiter({ points, duration }{T_OPTS}){T_HANDLER} {
+  const limiter = new RateLimiterMemory({ points, duration });
+  return function loginLimiter(req{T_REQ}, res{T_RES}, next{T_NEXT}) {
+    const key = req.ip{T_IP};
+    limiter.get(key).then((result{T_GET}) => {
+      if (result !== null && result.remainingPoints <= 0) {
+        tooManyRequests(res, points, result);
+        return;
+      }
+      res.on('finish', () => {
+        if (res.statusCode >= 400) {
+          limiter.consume(key).catch(() => undefined);
+        }
+      });
+      next();
+    }, (error{T_UNKNOWN}) => {
+      console.error(error);
+      next();
+    });
+  };
+}
+
+{EXPORT}const rateLimiter = createRateLimiter({ points: {POINTS}, duration: {DURATION} });
+{EXPORT}const loginLimiter = createLoginLimiter({ points: {LOGIN_POINTS}, duration: {LOGIN_DURATION} });
+"""
+
+_TS_TYPES = {
+    "T_RES": ": Response", "T_NUM": ": number", "T_RES_RL": ": RateLimiterRes",
+    "T_VOID": ": void", "T_OPTS": ": { points: number; duration: number }",
+    "T_HANDLER": ": RequestHandler", "T_REQ": ": Request", "T_NEXT": ": NextFunction",
+    "T_IP": " ?? ''", "T_REJECT": ": RateLimiterRes | Error", "T_GET": ": RateLimiterRes | null",
+    "T_UNKNOWN": ": unknown",
+}
+
+
+def module_source(style: Style, options: RateLimitOptions) -> str:
+    """Return the rate-limit middleware module in the project's module system and style."""
+    ts = style.typescript
+    esm = style.module == "esm" or ts
+    values = {key: (value if ts else "") for key, value in _TS_TYPES.items()}
+    values.update(EXPORT="export " if esm else "", POINTS=str(options.points),
+                  DURATION=str(options.duration), LOGIN_POINTS=str(options.login_points),
+                  LOGIN_DURATION=str(options.login_duration))
+    body = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _BODY)
+    if ts:
+        head = ("import type { NextFunction, Request, RequestHandler, Response } from 'express';\n"
+                "import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';\n\n")
+    elif esm:
+        head = "import { RateLimiterMemory } from 'rate-limiter-flexible';\n\n"
+    else:
+        head = "const { RateLimiterMemory } = require('rate-limiter-flexible');\n\n"
+    tail = "" if esm else ("\nmodule.exports = {\n  rateLimiter,\n  loginLimiter,\n"
+                           "  createRateLimiter,\n  createLoginLimiter,\n};\n")
+    code = restyle(head + body + tail, style)
+    return code.replace("\n", style.eol)
+
+
+def _lang_of(rel: str) -> str | None:
+    return JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+
+
+def _binding_used(ctx: ProjectContext, facts: FileFacts, names: set[str]) -> bool:
+    """Return True when one of ``names`` is referenced outside the import statements."""
+    lang = _lang_of(facts.path)
+    source = ctx.read(facts.path)
+    if lang is None or source is None:
+        return False
+    spans = [(imp.start, imp.end) for imp in facts.imports]
+    tree = parse(lang, source)
+    for node in walk(tree.root_node):
+        if node.type in ("identifier", "shorthand_property_identifier") and text(node) in names:
+            if not any(s <= node.start_byte < e for s, e in spans):
+                return True
+    return False
+
+
+def rate_limiting_used(ctx: ProjectContext) -> bool:
+    """Return True when some file imports a rate-limiting package and uses what it imported
+    (a bare ``require('express-brute')`` for side effects does not count)."""
+    for facts in ctx.facts.values():
+        names: set[str] = set()
+        for module in RATE_LIMIT_MODULES:
+            names |= facts.locals_of(module)
+        if names and _binding_used(ctx, facts, names):
+            return True
+    return False
+
+
+def is_test_file(rel: str) -> bool:
+    """Return True for test and spec files (apps built there are test doubles)."""
+    return TEST_PATH_RE.search(rel) is not None
+
+
+def _module_path(ctx: ProjectContext, app_rel: str, style: Style) -> str | None:
+    suffix = posixpath.splitext(app_rel)[1]
+    if suffix in (".ts", ".mts", ".cts", ".tsx"):
+        suffix = {".tsx": ".ts"}.get(suffix, suffix)
+    elif suffix not in (".mjs", ".cjs"):
+        suffix = ".js"
+    folder = posixpath.dirname(app_rel)
+    for name in (MODULE_NAME, "nodeharden-" + MODULE_NAME):
+        rel = posixpath.normpath(posixpath.join(folder, MODULE_DIR, name + suffix))
+        if ctx.read(rel) is None:
+            return rel
+    return None
+
+
+def _specifier(from_rel: str, module_rel: str, style: Style) -> str:
+    """Return the import specifier of ``module_rel`` as seen from ``from_rel``."""
+    base, suffix = posixpath.splitext(module_rel)
+    rel = posixpath.relpath(base, posixpath.dirname(from_rel) or ".")
+    if not rel.startswith("."):
+        rel = "./" + rel
+    if suffix in (".mjs", ".cjs"):
+        return rel + suffix
+    return style.local_module(rel)
+
+
+def _import_statement(style: Style, names: list[str], spec: str) -> str:
+    return style.import_named(names, spec)
+
+
+def _login_routes(facts: FileFacts) -> list[CallFact]:
+    found = []
+    for call in facts.routes():
+        if call.method in LOGIN_METHODS and call.path and LOGIN_PATH_RE.search(call.path) \
+                and len(call.args) >= 2 and not any(a.kind == "identifier" and a.name == "loginLimiter"
+                                                    for a in call.args):
+            found.append(call)
+    return found
+
+
+class RateLimit(Rule):
+    """An Express project without rate-limiting middleware."""
+
+    id = "rate-limit"
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        if not ctx.uses_express() or rate_limiting_used(ctx):
+            return
+        app_files = [f for f in ctx.app_files() if not is_test_file(f.path)]
+        if not app_files:
+            return
+        # The app that is served or exported comes first; the module goes beside it.
+        app_files.sort(key=lambda f: (not (f.exports_app or any(c.method == "listen" for c in f.calls)),
+                                      f.path))
+        primary = app_files[0]
+        primary_app = next(a for a in primary.apps if a.kind == "app")
+        message = ("no rate-limiting middleware: one client can flood every route and guess "
+                   "passwords without slowing down")
+        yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message,
+                          self._fix(ctx, app_files, primary))
+
+    def _fix(self, ctx: ProjectContext, app_files: list[FileFacts],
+             primary: FileFacts) -> Fix | None:
+        style = ctx.styles[primary.path]
+        module_rel = _module_path(ctx, primary.path, style)
+        if module_rel is None:
+            return None
+        options = ctx.info.config.rate_limit
+        changes: list[FileChange] = [FileChange(module_rel, (TextEdit(0, 0, module_source(
+            style, options)),), create=True)]
+        edits_by_file: dict[str, list[TextEdit]] = {}
+        names_by_file: dict[str, list[str]] = {}
+        wired = False
+        for facts in app_files:
+            source = ctx.read(facts.path) or b""
+            apps = [a for a in facts.apps if a.kind == "app" and can_extend(a)]
+            for app in apps:
+                edits_by_file.setdefault(facts.path, []).append(after_app_edit(
+                    source, app, [f"{app.name}.use(rateLimiter){ctx.styles[facts.path].semi}"]))
+                names_by_file.setdefault(facts.path, []).append("rateLimiter")
+                wired = True
+        if not wired:
+            return None
+        for facts in ctx.facts.values():
+            if is_test_file(facts.path) or facts.path == module_rel:
+                continue
+            for route in _login_routes(facts):
+                at = route.args[0].end
+                edits_by_file.setdefault(facts.path, []).append(TextEdit(at, at, ", loginLimiter"))
+                if "loginLimiter" not in names_by_file.setdefault(facts.path, []):
+                    names_by_file[facts.path].append("loginLimiter")
+        for path in sorted(edits_by_file):
+            facts = ctx.facts[path]
+            file_style = ctx.styles[path]
+            source = ctx.read(path) or b""
+            names = list(dict.fromkeys(names_by_file[path]))
+            statement = _import_statement(file_style, names, _specifier(path, module_rel, file_style))
+            changes.append(FileChange(path, (import_edit(source, facts, statement),
+                                             *edits_by_file[path])))
+        return Fix(
+            title="Add a rate-limiter-flexible middleware, with a stricter limiter on login "
+                  "and password routes",
+            applicability="safe",
+            changes=tuple(changes),
+            dependencies=(("rate-limiter-flexible", version_of("rate-limiter-flexible")),),
+        )
+
+
+RULE = RateLimit()
