@@ -1,0 +1,263 @@
+"""sql-injection: SQL text built with ``+`` or template literals, rewritten to placeholders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._parse import captures, enclosing, object_properties, text, walk
+from nodeharden.rules._base import FileContext, Rule
+from nodeharden.rules._sql import Pieces, SQL_START_RE, js_string, looks_like_sql, parameterize, \
+    split_sql
+
+#: Module → driver family (placeholder style and call shape).
+DRIVERS = {
+    "mysql": "mysql", "mysql2": "mysql", "mysql2/promise": "mysql",
+    "pg": "pg",
+    "sqlite3": "sqlite3",
+    "better-sqlite3": "better-sqlite3", "node:sqlite": "better-sqlite3",
+    "sequelize": "sequelize", "@sequelize/core": "sequelize",
+    "knex": "knex",
+}
+#: Methods that take SQL text as their first argument, per driver family.
+DRIVER_METHODS = {
+    "mysql": {"query", "execute"},
+    "pg": {"query"},
+    "sqlite3": {"run", "all", "get", "each", "prepare"},
+    "better-sqlite3": {"prepare"},
+    "sequelize": {"query"},
+    "knex": {"raw"},
+}
+SQL_METHODS = frozenset({"query", "execute", "run", "all", "get", "prepare", "raw", "each",
+                         "exec"})
+_STATEMENT_RUNNERS = {"get", "all", "run", "iterate"}
+_STATEMENT_MODIFIERS = {"pluck", "raw", "expand", "safeIntegers", "columns"}
+_FUNCTIONS = ("function_declaration", "function_expression", "arrow_function",
+              "method_definition", "function", "generator_function_declaration")
+_SQL_WORD_RE = re.compile(rb"(?i)\b(select|insert|update|delete|with|replace)\b")
+_CALLBACK_NAME_RE = re.compile(r"(?i)^(cb|callback|done|next|fn|handler|resolve)$|(callback|cb|handler)$")
+_CALL_QUERY = "(call_expression function: (member_expression property: (property_identifier) @method) arguments: (arguments) @args) @call"
+
+
+def driver_of(ctx: FileContext) -> str | None:
+    """Return the driver family the file uses: from its imports, else the only driver the
+    project depends on; None when unknown or ambiguous."""
+    found = {DRIVERS[m] for m in ctx.facts.imported_modules() if m in DRIVERS}
+    if not found:
+        found = {DRIVERS[m] for m in ctx.info.dependencies if m in DRIVERS}
+    return found.pop() if len(found) == 1 else None
+
+
+@dataclass
+class _Source:
+    """Where a call's SQL text comes from."""
+
+    expr: Node  # the expression that builds the SQL
+    replace: Node  # the node whose text the new SQL string replaces
+    variable: str | None = None
+    blocker: str | None = None  # why the SQL cannot be rewritten in place
+
+
+def _scope_of(node: Node) -> Node:
+    func = enclosing(node, _FUNCTIONS)
+    if func is None:
+        cur = node
+        while cur.parent is not None:
+            cur = cur.parent
+        return cur
+    return func.child_by_field_name("body") or func
+
+
+def _resolve_variable(ident: Node, call: Node) -> _Source | None:
+    """Find ``const sql = ...`` for ``ident`` earlier in the same function."""
+    name = text(ident)
+    scope = _scope_of(call)
+    declarator: Node | None = None
+    assigned = False
+    uses = 0
+    for node in walk(scope):
+        if node.type == "variable_declarator":
+            target = node.child_by_field_name("name")
+            if text(target) == name and node.start_byte < call.start_byte:
+                declarator = node
+        elif node.type in ("assignment_expression", "augmented_assignment_expression"):
+            if text(node.child_by_field_name("left")) == name:
+                assigned = True
+        elif node.type == "identifier" and text(node) == name:
+            parent = node.parent
+            if parent is not None and parent.type == "variable_declarator" and \
+                    parent.child_by_field_name("name") == node:
+                continue
+            uses += 1
+    if declarator is None:
+        return None
+    value = declarator.child_by_field_name("value")
+    if value is None:
+        return None
+    blocker = None
+    if assigned:
+        blocker = f"the SQL in `{name}` is assembled across several statements"
+    elif uses != 1:
+        blocker = f"`{name}` is used more than once"
+    return _Source(expr=value, replace=value, variable=name, blocker=blocker)
+
+
+def _has_comment(node: Node) -> bool:
+    return any(n.type == "comment" for n in walk(node))
+
+
+def _is_callback(node: Node, ctx: FileContext) -> bool:
+    if node.type in ("arrow_function", "function_expression", "function"):
+        return True
+    return node.type == "identifier" and (text(node) in ctx.facts.function_params
+                                          or _CALLBACK_NAME_RE.search(text(node)) is not None)
+
+
+class SqlInjection(Rule):
+    """Query calls whose SQL text is built from strings and values."""
+
+    id = "sql-injection"
+
+    def wants(self, source: bytes) -> bool:
+        return _SQL_WORD_RE.search(source) is not None
+
+    def check_file(self, ctx: FileContext) -> Iterable[Finding]:
+        driver = driver_of(ctx)
+        caps = captures(ctx.lang, _CALL_QUERY, ctx.tree.root_node)
+        for call in caps.get("call", []):
+            fn = call.child_by_field_name("function")
+            method = text(fn.child_by_field_name("property")) if fn is not None else ""
+            if method not in SQL_METHODS:
+                continue
+            args = [a for a in call.child_by_field_name("arguments").named_children
+                    if a.type != "comment"]
+            if not args:
+                continue
+            finding = self._check_call(ctx, call, method, args, driver)
+            if finding is not None:
+                yield finding
+
+    def _check_call(self, ctx: FileContext, call: Node, method: str, args: list[Node],
+                    driver: str | None) -> Finding | None:
+        first = args[0]
+        source: _Source | None
+        if first.type == "identifier":
+            source = _resolve_variable(first, call)
+        else:
+            source = _Source(expr=first, replace=first)
+        if source is None:
+            return None
+        pieces = split_sql(source.expr)
+        if pieces is None:
+            if source.blocker and source.expr.type in ("string", "template_string") and \
+                    SQL_START_RE.match(text(source.expr)[1:]) and "assembled" in source.blocker:
+                return ctx.node_finding(
+                    self.id, call,
+                    f"SQL built from strings: {source.blocker}; build it with placeholders and "
+                    "a parameter array instead (no automatic fix)")
+            return None
+        if not looks_like_sql(pieces):
+            return None
+        how = "a template literal" if source.expr.type == "template_string" else "`+`"
+        base = f"SQL built with {how} from values can be injected"
+        if source.variable:
+            base += f" (`{source.variable}`)"
+        placeholder = "$" if driver == "pg" else "?"
+        rewrite = parameterize(pieces, placeholder)
+        if rewrite.problems:
+            return ctx.node_finding(
+                self.id, call, f"{base}: {rewrite.problems[0]} (no automatic fix)")
+        if driver is None:
+            return ctx.node_finding(
+                self.id, call, f"{base}; the database driver could not be determined from the "
+                "imports, so no automatic fix: use the driver's placeholders and a parameter array")
+        blocker = source.blocker
+        if pieces.exotic_escape:
+            blocker = "the SQL text uses escapes that cannot be rewritten exactly"
+        if method not in DRIVER_METHODS[driver]:
+            blocker = f"`{method}` is not a {driver} query method"
+        fix = None
+        if blocker is None:
+            fix, blocker = self._fix(ctx, call, args, driver, source, pieces, rewrite)
+        if fix is None:
+            return ctx.node_finding(
+                self.id, call, f"{base}: {blocker}; use placeholders and a parameter array "
+                "(no automatic fix)")
+        return ctx.node_finding(self.id, call, f"{base}; pass the values as query parameters",
+                                fix)
+
+    def _fix(self, ctx: FileContext, call: Node, args: list[Node], driver: str,
+             source: _Source, pieces: Pieces, rewrite) -> tuple[Fix | None, str | None]:
+        if any(a.type == "spread_element" for a in args):
+            return None, "the call spreads its arguments"
+        sql = js_string(rewrite.sql, ctx.style.quote, multiline=pieces.multiline)
+        params = ", ".join(rewrite.params)
+        array = f"[{params}]"
+        edits = [TextEdit(source.replace.start_byte, source.replace.end_byte, sql)]
+        first = args[0]
+        rest = args[1:]
+        if driver == "better-sqlite3":
+            runner = self._statement_runner(call)
+            if runner is None:
+                return None, "the prepared statement is run elsewhere"
+            run_args = runner.child_by_field_name("arguments")
+            if run_args is None or run_args.named_child_count:
+                return None, "the statement already receives parameters"
+            if rest:
+                return None, "the call already receives parameters"
+            edits.append(TextEdit(run_args.start_byte + 1, run_args.start_byte + 1, params))
+        elif driver == "sequelize":
+            if not rest:
+                edits.append(TextEdit(first.end_byte, first.end_byte,
+                                      f", {{ replacements: {array} }}"))
+            elif len(rest) == 1 and rest[0].type == "object":
+                options = rest[0]
+                props = object_properties(options)
+                if "replacements" in props or "bind" in props or \
+                        any(c.type == "spread_element" for c in options.named_children):
+                    return None, "the call already passes replacements"
+                if options.named_child_count == 0:
+                    edits.append(TextEdit(options.start_byte, options.end_byte,
+                                          f"{{ replacements: {array} }}"))
+                else:
+                    opener = options.start_byte + 1
+                    edits.append(TextEdit(opener, opener, f" replacements: {array},"))
+            else:
+                return None, "the call already passes options"
+        else:
+            if not rest:
+                edits.append(TextEdit(first.end_byte, first.end_byte, f", {array}"))
+            elif len(rest) == 1 and _is_callback(rest[0], ctx) and driver != "knex":
+                edits.append(TextEdit(first.end_byte, first.end_byte, f", {array}"))
+            else:
+                return None, "the call already passes parameters"
+        applicability = "unsafe" if _has_comment(source.expr) else "safe"
+        changes = (FileChange(ctx.rel, tuple(sorted(edits, key=lambda e: e.start))),)
+        return Fix(title="Pass the values as query parameters", applicability=applicability,
+                   changes=changes), None
+
+    @staticmethod
+    def _statement_runner(call: Node) -> Node | None:
+        """Return the ``.get()/.all()/.run()/.iterate()`` call chained on ``prepare(...)``."""
+        cur = call
+        while True:
+            member = cur.parent
+            if member is None or member.type != "member_expression" or \
+                    member.child_by_field_name("object") != cur:
+                return None
+            outer = member.parent
+            if outer is None or outer.type != "call_expression":
+                return None
+            name = text(member.child_by_field_name("property"))
+            if name in _STATEMENT_RUNNERS:
+                return outer
+            if name not in _STATEMENT_MODIFIERS:
+                return None
+            cur = outer
+
+
+RULE = SqlInjection()
