@@ -95,7 +95,7 @@ def _template(node: Node, pieces: Pieces) -> None:
         if child.type == "template_substitution":
             inner = child.named_children[0] if child.named_children else None
             if inner is not None:
-                pieces.parts.append(_unwrap(inner))
+                _concat(inner, pieces)
         elif child.type in ("string_fragment", "escape_sequence"):
             pieces.parts.append(_decode_one(child, pieces))
 
@@ -125,6 +125,8 @@ def _concat(node: Node, pieces: Pieces) -> None:
             return
     if node.type == "string":
         pieces.parts.append(_decode(node, pieces))
+    elif node.type == "number":
+        pieces.parts.append(text(node))
     elif node.type == "template_string":
         if "\n" in text(node):
             pieces.multiline = True

@@ -200,6 +200,10 @@ class SqlInjection(Rule):
         edits = [TextEdit(source.replace.start_byte, source.replace.end_byte, sql)]
         first = args[0]
         rest = args[1:]
+        # A SQL argument on its own line gets its parameters on the next line.
+        line_start = ctx.source.rfind(b"\n", 0, first.start_byte) + 1
+        lead = ctx.source[line_start:first.start_byte]
+        sep = ", " if lead.strip() else ",\n" + lead.decode()
         if driver == "better-sqlite3":
             runner = self._statement_runner(call)
             if runner is None:
@@ -213,7 +217,7 @@ class SqlInjection(Rule):
         elif driver == "sequelize":
             if not rest:
                 edits.append(TextEdit(first.end_byte, first.end_byte,
-                                      f", {{ replacements: {array} }}"))
+                                      f"{sep}{{ replacements: {array} }}"))
             elif len(rest) == 1 and rest[0].type == "object":
                 options = rest[0]
                 props = object_properties(options)
@@ -230,9 +234,9 @@ class SqlInjection(Rule):
                 return None, "the call already passes options"
         else:
             if not rest:
-                edits.append(TextEdit(first.end_byte, first.end_byte, f", {array}"))
+                edits.append(TextEdit(first.end_byte, first.end_byte, f"{sep}{array}"))
             elif len(rest) == 1 and _is_callback(rest[0], ctx) and driver != "knex":
-                edits.append(TextEdit(first.end_byte, first.end_byte, f", {array}"))
+                edits.append(TextEdit(first.end_byte, first.end_byte, f"{sep}{array}"))
             else:
                 return None, "the call already passes parameters"
         applicability = "unsafe" if _has_comment(source.expr) else "safe"
