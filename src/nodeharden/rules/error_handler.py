@@ -1,0 +1,431 @@
+"""error-handler: every Express app ends with a four-argument error handler, and no response
+carries ``err.stack`` or ``err.message`` outside development.
+
+Two findings:
+
+- per file: an error handler (four parameters), a ``catch (err)`` block or a ``.catch(err => …)``
+  callback that puts ``err.stack``/``err.message`` (or ``err`` itself) into a response
+  (``res.send/json/jsonp/end/write/render`` arguments or ``res.locals``), unless a development
+  check guards it;
+- per project: an app with no final error handler; the fix inserts one after the last statement
+  that touches the app and before ``listen``/the export/``return app``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from nodeharden._express import AppFact, FileFacts
+from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._parse import parse, statement_of, text, walk
+from nodeharden._project import JS_SUFFIXES
+from nodeharden._style import Style, line_end
+from nodeharden.rules._base import FileContext, ProjectContext, Rule
+from nodeharden.rules._edits import can_extend, has_import, import_edit, restyle
+from nodeharden.rules.rate_limit import is_test_file
+
+SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
+GENERIC = "Internal Server Error"
+
+_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function_declaration",
+                        "function", "method_definition", "generator_function",
+                        "generator_function_declaration"})
+
+_ENV = r"(?:process\.env\.NODE_ENV|(?:req\.)?app\.get\(\s*['\"]env['\"]\s*\)|\w*env\w*)"
+_DEV_EQ = re.compile(rf"{_ENV}\s*===?\s*['\"](?:development|dev)['\"]|['\"](?:development|dev)['\"]\s*===?\s*{_ENV}", re.I)
+_PROD_NE = re.compile(rf"{_ENV}\s*!==?\s*['\"]production['\"]|['\"]production['\"]\s*!==?\s*{_ENV}", re.I)
+_PROD_EQ = re.compile(rf"{_ENV}\s*===?\s*['\"]production['\"]|['\"]production['\"]\s*===?\s*{_ENV}", re.I)
+_DEV_NE = re.compile(rf"{_ENV}\s*!==?\s*['\"](?:development|dev)['\"]", re.I)
+#: A condition that lets through only messages meant for clients (4xx, http-errors `expose`).
+_CLIENT_ERROR = re.compile(r"<\s*500\b|\.expose\b")
+_DEV_FLAG = re.compile(r"^!*\(?\s*(?:\w+\.)*(?:is_?dev(?:elopment)?|dev(?:elopment)?(?:_?mode)?|debug)\s*\)?$", re.I)
+_PROD_FLAG = re.compile(r"^!*\(?\s*(?:\w+\.)*(?:is_?prod(?:uction)?|production)\s*\)?$", re.I)
+
+
+def condition_mode(cond: str) -> str | None:
+    """Return ``"dev"`` when ``cond`` holds only in development, ``"prod"`` when it holds only
+    in production, else None."""
+    cond = cond.strip()
+    while cond.startswith("(") and cond.endswith(")"):
+        cond = cond[1:-1].strip()
+    negated = False
+    if cond.startswith("!") and not cond.startswith("!="):
+        inner = cond[1:].strip()
+        if inner.startswith("(") and inner.endswith(")") or _DEV_FLAG.match(inner) \
+                or _PROD_FLAG.match(inner):
+            negated, cond = True, inner.strip("() ")
+    mode = None
+    if _DEV_EQ.search(cond) or _PROD_NE.search(cond) or _DEV_FLAG.match(cond):
+        mode = "dev"
+    elif _PROD_EQ.search(cond) or _DEV_NE.search(cond) or _PROD_FLAG.match(cond):
+        mode = "prod"
+    if mode and negated:
+        mode = "prod" if mode == "dev" else "dev"
+    return mode
+
+
+def _guarded(node: Node, scope: Node) -> bool:
+    """Return True when ``node`` only runs (or is only used) in development."""
+    child = node
+    cur = node.parent
+    while cur is not None and cur != scope:
+        if cur.type == "ternary_expression":
+            cond = cur.child_by_field_name("condition")
+            mode = condition_mode(text(cond))
+            if child == cur.child_by_field_name("consequence") and mode == "dev":
+                return True
+            if child == cur.child_by_field_name("alternative") and mode == "prod":
+                return True
+            if child == cur.child_by_field_name("consequence") and _CLIENT_ERROR.search(text(cond)):
+                return True
+        elif cur.type == "if_statement":
+            mode = condition_mode(text(cur.child_by_field_name("condition")))
+            if child == cur.child_by_field_name("consequence") and mode == "dev":
+                return True
+            if child == cur.child_by_field_name("alternative") and mode == "prod":
+                return True
+        elif cur.type == "binary_expression" and text(cur.child_by_field_name("operator")) == "&&":
+            if child == cur.child_by_field_name("right") \
+                    and condition_mode(text(cur.child_by_field_name("left"))) == "dev":
+                return True
+        child = cur
+        cur = cur.parent
+    # An early return for production above the leak: `if (isProd) return res.json(...)`.
+    return False
+
+
+def _params(fn: Node) -> list[Node]:
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        single = fn.child_by_field_name("parameter")
+        return [single] if single is not None else []
+    out = []
+    for p in params.named_children:
+        if p.type == "comment":
+            continue
+        if p.type in ("required_parameter", "optional_parameter"):
+            p = p.child_by_field_name("pattern") or p
+        out.append(p)
+    return out
+
+
+def _error_scopes(root: Node) -> list[tuple[Node, str, str]]:
+    """Return (scope node, error variable, kind) for error handlers, catch blocks and
+    ``.catch`` callbacks; kind is ``handler`` or ``catch``."""
+    scopes: list[tuple[Node, str, str]] = []
+    for node in walk(root):
+        if node.type in _FUNCTIONS:
+            params = _params(node)
+            if len(params) == 4 and params[0].type == "identifier":
+                scopes.append((node, text(params[0]), "handler"))
+            elif params and params[0].type == "identifier" and node.parent is not None \
+                    and node.parent.type == "arguments":
+                call = node.parent.parent
+                fn = call.child_by_field_name("function") if call is not None else None
+                if fn is not None and fn.type == "member_expression" \
+                        and text(fn.child_by_field_name("property")) == "catch":
+                    scopes.append((node, text(params[0]), "catch"))
+        elif node.type == "catch_clause":
+            param = node.child_by_field_name("parameter")
+            if param is not None and param.type == "identifier":
+                body = node.child_by_field_name("body")
+                if body is not None:
+                    scopes.append((body, text(param), "catch"))
+    return scopes
+
+
+def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
+    """Return (method, call or assignment) when ``node`` flows straight into a response."""
+    cur = node.parent
+    child = node
+    while cur is not None and cur != scope:
+        if cur.type == "arguments":
+            call = cur.parent
+            fn = call.child_by_field_name("function") if call is not None else None
+            if fn is not None and fn.type == "member_expression" and \
+                    text(fn.child_by_field_name("property")) in SINK_METHODS:
+                return text(fn.child_by_field_name("property")), call
+            return None
+        if cur.type == "assignment_expression" and child == cur.child_by_field_name("right"):
+            left = text(cur.child_by_field_name("left"))
+            if re.match(r"^\w+\.locals(\.|\[|$)", left):
+                return "locals", cur
+            return None
+        if cur.type in ("statement_block", "expression_statement", "variable_declarator",
+                        "return_statement") or cur.type in _FUNCTIONS:
+            return None
+        child = cur
+        cur = cur.parent
+    return None
+
+
+def _status_of(call: Node) -> int | None | str:
+    """Return the literal status a ``res.status(N).json(...)`` chain sets, None when it sets
+    none, or ``"dynamic"``."""
+    fn = call.child_by_field_name("function")
+    obj = fn.child_by_field_name("object") if fn is not None else None
+    while obj is not None and obj.type == "call_expression":
+        inner = obj.child_by_field_name("function")
+        if inner is None or inner.type != "member_expression":
+            break
+        if text(inner.child_by_field_name("property")) in ("status", "sendStatus"):
+            args = obj.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+            if first is not None and first.type == "number":
+                try:
+                    return int(text(first))
+                except ValueError:
+                    return "dynamic"
+            return "dynamic"
+        obj = inner.child_by_field_name("object")
+    return None
+
+
+class ErrorHandler(Rule):
+    """No final error handler, or responses that leak error details."""
+
+    id = "error-handler"
+    needles = (b"stack", b"message", b"catch", b"err")
+
+    def check_file(self, ctx: FileContext) -> Iterable[Finding]:
+        seen: set[int] = set()
+        for scope, name, kind in _error_scopes(ctx.tree.root_node):
+            for node in walk(scope):
+                if node.start_byte in seen:
+                    continue
+                leak = None
+                if node.type == "member_expression":
+                    obj = node.child_by_field_name("object")
+                    prop = text(node.child_by_field_name("property"))
+                    if obj is not None and obj.type == "identifier" and text(obj) == name \
+                            and prop in ("stack", "message"):
+                        leak = prop
+                elif node.type == "identifier" and text(node) == name and node.parent is not None \
+                        and node.parent.type in ("arguments", "pair", "shorthand_property_identifier"):
+                    leak = "error"
+                elif node.type == "shorthand_property_identifier" and text(node) == name:
+                    leak = "error"
+                if leak is None:
+                    continue
+                sink = _sink(node, scope)
+                if sink is None or _guarded(node, scope):
+                    continue
+                method, sink_node = sink
+                status = _status_of(sink_node) if sink_node.type == "call_expression" else None
+                if kind == "catch" and leak == "message" and isinstance(status, int) \
+                        and status < 500:
+                    continue  # a deliberate client error message, e.g. a validation failure
+                seen.add(node.start_byte)
+                what = {"stack": "the stack trace", "message": "the error message",
+                        "error": "the whole error object"}[leak]
+                message = (f"{what} (`{text(node)}`) is sent to the client; send a generic "
+                           "message outside development")
+                yield ctx.node_finding(self.id, node, message,
+                                       self._leak_fix(ctx, node, name, kind, leak, status))
+
+    def _leak_fix(self, ctx: FileContext, node: Node, name: str, kind: str, leak: str,
+                  status: int | None | str) -> Fix | None:
+        if leak == "error" or node.type == "shorthand_property_identifier":
+            return None  # the body's shape changes: needs a person
+        generic = ctx.style.q(GENERIC)
+        target = node
+        # 'Database error: ' + err.message → the whole concatenation becomes the generic text.
+        while target.parent is not None and target.parent.type == "binary_expression" \
+                and text(target.parent.child_by_field_name("operator")) == "+" and leak != "error":
+            target = target.parent
+        parent = target.parent
+        if leak == "stack":
+            replacement = "undefined" if parent is not None and parent.type == "pair" \
+                and target == node else generic
+            applicability = "safe"
+        elif kind == "handler":
+            # 4xx errors the app raised on purpose keep their message; 5xx and unknown get the
+            # generic text.
+            replacement = (f"(({name}.status || {name}.statusCode) < 500 ? {text(target)} : "
+                           f"{generic})")
+            applicability = "safe"
+        else:
+            replacement = generic
+            applicability = "safe" if isinstance(status, int) and status >= 500 else "unsafe"
+        bare_ok = parent is None or parent.type in ("pair", "arguments", "assignment_expression",
+                                                    "variable_declarator",
+                                                    "parenthesized_expression")
+        if bare_ok and replacement.startswith("(("):
+            replacement = replacement[1:-1]  # the conditional needs no parentheses here
+        return Fix(title=f"Send a generic message instead of `{text(node)}`",
+                   applicability=applicability,  # type: ignore[arg-type]
+                   changes=(FileChange(ctx.rel, (TextEdit(target.start_byte, target.end_byte,
+                                                          replacement),)),))
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        if not ctx.uses_express() or _handler_anywhere_else(ctx):
+            return
+        for facts in ctx.app_files():
+            if is_test_file(facts.path):
+                continue
+            for app in facts.apps:
+                if app.kind != "app" or _has_handler(facts, app):
+                    continue
+                message = ("no final error handler: errors reach Express's default handler, "
+                           "which answers with the stack trace unless NODE_ENV=production")
+                yield ctx.finding(self.id, facts.path, app.start, app.end, message,
+                                  self._handler_fix(ctx, facts, app))
+
+    def _handler_fix(self, ctx: ProjectContext, facts: FileFacts, app: AppFact) -> Fix | None:
+        if not can_extend(app):
+            return None
+        source = ctx.read(facts.path)
+        lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
+        if source is None or lang is None:
+            return None
+        at = insertion_point(lang, source, app)
+        if at is None:
+            return None
+        style = ctx.styles[facts.path]
+        edits: list[TextEdit] = []
+        http_local = has_import(facts, "node:http") or has_import(facts, "http")
+        if http_local is not None:
+            codes = f"{http_local}.STATUS_CODES"
+        else:
+            named = [local for imp in facts.imports if imp.module in ("http", "node:http")
+                     for imported, local in imp.named.items() if imported == "STATUS_CODES"]
+            codes = named[0] if named else "STATUS_CODES"
+            if not named:
+                edits.append(import_edit(source, facts, style.import_named(
+                    ["STATUS_CODES"], "node:http")))
+        logger = "req.log" if facts.locals_of("pino-http") else "console"
+        express_local = has_import(facts, "express")
+        code = handler_source(app.name or "app", style, codes, logger, express_local)
+        block = "".join(app.indent + line + "\n" if line else "\n" for line in code.split("\n"))
+        if at >= len(source) and not source.endswith(b"\n"):
+            edits.append(TextEdit(at, at, "\n\n" + block.rstrip("\n")))
+        else:
+            edits.append(TextEdit(at, at, "\n" + block))
+        unsafe = _routes_added_elsewhere(ctx, facts)
+        return Fix(title="Add a final error handler that logs the error and answers a generic "
+                         "body with the right status",
+                   applicability="unsafe" if unsafe else "safe",
+                   changes=(FileChange(facts.path, tuple(edits)),))
+
+
+def handler_source(app: str, style: Style, codes: str, logger: str,
+                   express_local: str | None) -> str:
+    """Return the error handler statement in the file's style (no indentation of its own)."""
+    if style.typescript:
+        types = (f"{express_local}.Request", f"{express_local}.Response",
+                 f"{express_local}.NextFunction") if express_local else ("any", "any", "any")
+        params = (f"err: any, req: {types[0]}, res: {types[1]}, next: {types[2]}")
+    else:
+        params = "err, req, res, next"
+    code = f"""\
+{app}.use(({params}) => {{
+  if (res.headersSent) {{
+    return next(err);
+  }}
+  const status = Number(err && (err.status || err.statusCode));
+  const code = Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
+  {logger}.error(err);
+  res.status(code).json({{ error: code < 500 && err.expose ? err.message : {codes}[code] }});
+}});"""
+    return restyle(code, style)
+
+
+def insertion_point(lang: str, source: bytes, app: AppFact) -> int | None:
+    """Return the offset where the final error handler goes: after the last statement that
+    touches the app in the block that creates it, never after ``listen``/export/``return``."""
+    tree = parse(lang, source)
+    node = tree.root_node.descendant_for_byte_range(app.start, app.end)
+    while node is not None and not (node.start_byte == app.start and node.end_byte == app.end
+                                    and node.type in ("call_expression", "new_expression")):
+        node = node.parent
+    if node is None:
+        return None
+    stmt = statement_of(node)
+    block = stmt.parent
+    if block is None:
+        return None
+    name = app.name or ""
+    last = stmt
+    after = False
+    for sibling in block.named_children:
+        if sibling == stmt:
+            after = True
+            continue
+        if not after or sibling.type == "comment":
+            continue
+        if _is_terminal(sibling, name):
+            continue
+        if any(n.type == "identifier" and text(n) == name for n in walk(sibling)):
+            last = sibling
+    return line_end(source, last.end_byte)
+
+
+def _is_terminal(stmt: Node, name: str) -> bool:
+    body = text(stmt)
+    if stmt.type in ("return_statement", "export_statement"):
+        return True
+    if re.search(r"\.listen\s*\(", body):
+        return True
+    return bool(re.match(r"(module\.)?exports(\.\w+)?\s*=", body))
+
+
+def _has_handler(facts: FileFacts, app: AppFact) -> bool:
+    routers = {a.name for a in facts.apps if a.kind == "router"}
+    for call in facts.uses():
+        if call.target in routers:
+            continue
+        if _registers_handler(facts, call.args):
+            return True
+    return False
+
+
+def _registers_handler(facts: FileFacts, args: list) -> bool:  # type: ignore[type-arg]
+    imported = {name for imp in facts.imports for name in imp.locals()}
+    for arg in args:
+        if arg.kind == "function" and arg.params == 4:
+            return True
+        if arg.kind == "identifier":
+            arity = facts.function_params.get(arg.name)
+            if arity == 4:
+                return True
+            if arity is None and arg.name in imported and "error" in arg.name.lower():
+                return True
+        if arg.kind in ("call", "member") and "error" in arg.name.lower():
+            return True
+    return False
+
+
+def _handler_anywhere_else(ctx: ProjectContext) -> bool:
+    """Return True when a file that creates no app registers an error handler (an app set up
+    by helpers in several modules)."""
+    for facts in ctx.facts.values():
+        if facts.apps or is_test_file(facts.path):
+            continue
+        if any(_registers_handler(facts, call.args) for call in facts.uses()):
+            return True
+    return False
+
+
+def _routes_added_elsewhere(ctx: ProjectContext, app_facts: FileFacts) -> bool:
+    """Return True when another module imports the app file and adds routes to it, so the
+    last route of the app file may not be the last route of the app."""
+    stem = posixpath.splitext(posixpath.basename(app_facts.path))[0]
+    for facts in ctx.facts.values():
+        if facts.path == app_facts.path or is_test_file(facts.path):
+            continue
+        for imp in facts.imports:
+            base = posixpath.splitext(posixpath.basename(imp.module))[0]
+            if not imp.module.startswith(".") or base != stem:
+                continue
+            names = imp.locals()
+            if any(c.target in names and (c.method == "use" or c.path is not None)
+                   for c in facts.calls):
+                return True
+    return False
+
+
+RULE = ErrorHandler()
