@@ -47,6 +47,8 @@ def run_fix_command(args: argparse.Namespace) -> int:
     else:
         _print_summary(result, outcomes, sys.stdout if write else sys.stderr,
                        dry_run=not write)
+    if accept is not None and hasattr(accept, "report"):
+        accept.report(result)  # which imported SARIF results were fixed, and why not
     if any(o.status == "failed" for o in outcomes):
         return 2
     return 0
