@@ -223,11 +223,17 @@ def update(
                 f"not in this machine's template history ({_template_repo()}); install the "
                 f"nodeharden version that created it, run `nodeharden update` once, then upgrade"
             )
+        recorded = str(last.get("_src_path", ""))
+        if Path(recorded).expanduser() != Path(src_path).expanduser():
+            raise TemplateError(
+                f"{ANSWERS_FILE} says the template is at {recorded!r}, but this nodeharden keeps "
+                f"its template history at {src_path!r}; set _src_path to that and commit"
+            )
         try:
-            # Worker rather than run_update: only it takes the new template's source path.
-            with copier.Worker(
-                dst_path=path,
-                src_path=src_path,
+            # copier reads the template location from the answers file: old and new versions
+            # both come from the history repository, as tags.
+            copier.run_update(
+                str(path),
                 vcs_ref=ref,
                 data=answers,
                 defaults=defaults or not interactive,
@@ -237,8 +243,7 @@ def update(
                 quiet=False,
                 unsafe=False,
                 conflict="rej",
-            ) as worker:
-                worker.run_update()
+            )
         except CopierError as exc:
             raise TemplateError(_one_line(exc)) from None
         except ValueError as exc:
