@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix
 from nodeharden._packagejson import version_of
 from nodeharden._parse import captures, object_properties, text
@@ -35,15 +36,27 @@ def header_middleware_used(ctx: ProjectContext) -> bool:
     return False
 
 
-def _powered_by_off(ctx: ProjectContext) -> bool:
-    for facts in ctx.facts.values():
-        for call in facts.calls:
-            first = call.args[0].name.lower() if call.args and call.args[0].kind == "string" else ""
-            if call.method == "disable" and first == "x-powered-by":
-                return True
-            if call.method == "set" and first == "x-powered-by":
-                return True
+POWERED_BY_OPTIONS = frozenset({"xPoweredBy", "hidePoweredBy"})
+
+
+def _disables_powered_by(facts: FileFacts, source: bytes) -> bool:
+    """Return True when the file calls ``app.disable('x-powered-by')`` or
+    ``app.set('x-powered-by', false)``."""
+    for call in facts.calls:
+        first = call.args[0].name.lower() if call.args and call.args[0].kind == "string" else ""
+        if first != "x-powered-by":
+            continue
+        if call.method == "disable":
+            return True
+        if call.method == "set" and len(call.args) > 1 \
+                and source[call.args[1].start:call.args[1].end] == b"false":
+            return True
     return False
+
+
+def _powered_by_off(ctx: ProjectContext) -> bool:
+    return any(_disables_powered_by(facts, ctx.read(facts.path) or b"")
+               for facts in ctx.facts.values())
 
 
 def renders_html(ctx: ProjectContext) -> bool:
@@ -70,6 +83,7 @@ class Helmet(Rule):
         names = ctx.facts.locals_of("helmet")
         if not names:
             return
+        powered_by_off = _disables_powered_by(ctx.facts, ctx.source)
         for match in captures(ctx.lang, _CALL_QUERY, ctx.tree.root_node).get("call", []):
             fn = match.child_by_field_name("function")
             if text(fn) not in names:
@@ -77,6 +91,8 @@ class Helmet(Rule):
             args = match.child_by_field_name("arguments")
             opts = args.named_children[0] if args is not None and args.named_children else None
             for key, value in object_properties(opts).items():
+                if key in POWERED_BY_OPTIONS and powered_by_off:
+                    continue  # app.disable('x-powered-by') already removes the header
                 if key in PROTECTIONS and value.type == "false":
                     yield ctx.node_finding(
                         self.id, value.parent or value,
