@@ -94,8 +94,6 @@ RULE_MAP: dict[str, Mapping] = {
     "security-node/detect-security-missconfiguration-cookie": _m("cookie-flags",
                                                                  "session-cookie"),
     "security-node/detect-sql-injection": _m("sql-injection"),
-    "security-node/detect-security-missconfiguration-helmet": _m("helmet"),
-    "security-node/detect-helmet-without-nocache": _m("helmet", scope="file"),
 }
 
 #: Rule ids nodeharden knows about but deliberately does not fix, with the reason.
@@ -111,6 +109,10 @@ NOT_COVERED: dict[str, str] = {
     "anti_csrf_control": "CSRF protection is not in nodeharden's catalog",
     "express-check-csurf-middleware-usage": "CSRF protection is not in nodeharden's catalog",
     "js/missing-token-validation": "CSRF protection is not in nodeharden's catalog",
+    "security-node/detect-helmet-without-nocache": "helmet 4+ dropped noCache; nodeharden does "
+                                                   "not require Cache-Control on every route",
+    "express_bodyparser": "bodyParser() temp files are an Express 3 problem; body-limit covers "
+                          "request size limits",
 }
 
 
