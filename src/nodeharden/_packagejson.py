@@ -189,3 +189,76 @@ def _insert_block(text: str, key: str, packages: dict[str, str], unit: str, eol:
         at = members[-1][2]
         return text[:at] + "," + eol + block + text[at:]
     return text[:top + 1] + eol + block + eol + text[close:]
+
+
+def add_to_string_list(text: str, path: tuple[str, ...], key: str, value: str) -> str:
+    """Return JSON ``text`` with ``value`` added to the list at member ``key`` of the object at
+    ``path`` (keys from the top level; ``()`` is the top level itself).
+
+    A string member becomes a two-item list; a missing member is added after the object's last
+    member; nothing changes when ``value`` is already there. The rest of the text is kept byte
+    for byte. Raises ``ValueError`` when the path does not lead to an object or the member is
+    neither a string nor a list.
+    """
+    decoder = json.JSONDecoder()
+    start = _skip_space(text, 0)
+    _, end = decoder.raw_decode(text, start)
+    for part in path:
+        found = None
+        for name, key_start, value_end in _entry_spans(text, start, end - 1):
+            if name == part:
+                _, key_end = decoder.raw_decode(text, key_start)
+                found = (_skip_space(text, text.index(":", key_end) + 1), value_end)
+        if found is None or text[found[0]] != "{":
+            raise ValueError(f"no object at {'.'.join(path)}")
+        start, end = found
+    eol = "\r\n" if "\r\n" in text else "\n"
+    members = _entry_spans(text, start, end - 1)
+    item = json.dumps(value)
+    for name, key_start, value_end in members:
+        if name != key:
+            continue
+        _, key_end = decoder.raw_decode(text, key_start)
+        value_start = _skip_space(text, text.index(":", key_end) + 1)
+        current = json.loads(text[value_start:value_end])
+        if current == value or (isinstance(current, list) and value in current):
+            return text
+        if isinstance(current, str):
+            return text[:value_start] + f"[{text[value_start:value_end]}, {item}]" + \
+                text[value_end:]
+        if not isinstance(current, list):
+            raise ValueError(f"{key} is neither a string nor a list")
+        items = _array_items(text, value_start, value_end)
+        if not items:
+            return text[:value_start + 1] + item + text[value_end - 1:]
+        last_start, last_end = items[-1]
+        if "\n" in text[value_start:value_end]:
+            return text[:last_end] + "," + eol + _line_indent(text, last_start) + item + \
+                text[last_end:]
+        return text[:last_end] + ", " + item + text[last_end:]
+    colon = _colon_of(text, members[0][1]) if members else ": "
+    member = f"{json.dumps(key)}{colon}[{item}]"
+    if not members:
+        indent = _line_indent(text, start)
+        inner = _indent_unit(text)
+        return text[:start + 1] + eol + indent + inner + member + eol + indent + text[end - 1:]
+    last_key, last_end = members[-1][1], members[-1][2]
+    if "\n" in text[start:end]:
+        return text[:last_end] + "," + eol + _line_indent(text, last_key) + member + \
+            text[last_end:]
+    return text[:last_end] + "," + member + text[last_end:]
+
+
+def _array_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Return (start, end) of each item of the JSON array at ``start:end``."""
+    decoder = json.JSONDecoder()
+    items: list[tuple[int, int]] = []
+    pos = _skip_space(text, start + 1)
+    while pos < end - 1:
+        _, item_end = decoder.raw_decode(text, pos)
+        items.append((pos, item_end))
+        after = _skip_space(text, item_end)
+        if text[after] != ",":
+            break
+        pos = _skip_space(text, after + 1)
+    return items

@@ -131,7 +131,7 @@ def _gitlab_sites(rel: str, data: Any) -> Iterator[InstallSite]:
         break
 
 
-def _dash_of(lines: list[str], line0: int, col: int) -> tuple[int, int] | None:
+def dash_of(lines: list[str], line0: int, col: int) -> tuple[int, int] | None:
     """Return (line, column) of the ``-`` that opens the sequence item whose content starts at
     ``line0``/``col`` (0-based)."""
     head = lines[line0][:col]
@@ -148,7 +148,7 @@ def _dash_of(lines: list[str], line0: int, col: int) -> tuple[int, int] | None:
     return None
 
 
-def _item_end(lines: list[str], dash_line: int, dash_col: int) -> int:
+def item_end(lines: list[str], dash_line: int, dash_col: int) -> int:
     """Return the 0-based line after the last line that belongs to the item at ``dash_line``."""
     end = dash_line + 1
     for number in range(dash_line + 1, len(lines)):
@@ -171,12 +171,12 @@ def plan_insertion(source: bytes, site: InstallSite) -> tuple[TextEdit, bool] | 
     text = source.decode("utf-8")
     lines = text.replace("\r\n", "\n").split("\n")
     line0, col = site.seq.lc.item(site.index)
-    dash = _dash_of(lines, line0, col)
+    dash = dash_of(lines, line0, col)
     if dash is None:
         return None
     dash_line, dash_col = dash
     gap = col - dash_col if line0 == dash_line else 2
-    end_line = _item_end(lines, dash_line, dash_col)
+    end_line = item_end(lines, dash_line, dash_col)
     pad = " " * dash_col
     if site.github:
         block = (f"{pad}-{' ' * (gap - 1)}name: Audit dependencies\n"

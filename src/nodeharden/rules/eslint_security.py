@@ -1,0 +1,452 @@
+"""eslint-security: the project's ESLint config enables eslint-plugin-security.
+
+Flat configs are edited with tree-sitter (one new array element plus an import); legacy JSON
+configs and ``package.json`` ``eslintConfig`` with minimal text edits; legacy YAML configs with a
+ruamel.yaml round trip; legacy JS configs with tree-sitter.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._packagejson import add_to_string_list, version_of
+from nodeharden._parse import object_properties, parse, string_value, text
+from nodeharden._project import JS_SUFFIXES
+from nodeharden._style import Style, detect_style, module_kind_for
+from nodeharden.rules._base import ProjectContext, Rule
+from nodeharden.rules._edits import import_edit
+
+PLUGIN = "eslint-plugin-security"
+LEGACY_EXTENDS = "plugin:security/recommended-legacy"
+FLAT_ELEMENT = "pluginSecurity.configs.recommended"
+FLAT_NAMES = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
+              "eslint.config.mts", "eslint.config.cts")
+LEGACY_NAMES = (".eslintrc.js", ".eslintrc.cjs", ".eslintrc.yaml", ".eslintrc.yml",
+                ".eslintrc.json", ".eslintrc")
+_LEGACY_ENABLED_RE = re.compile(r"plugin:security/|['\"](eslint-plugin-)?security['\"]")
+_MAX_WARNINGS_0_RE = re.compile(r"--max-warnings[= ]+0\b")
+
+
+def new_flat_config(style: Style) -> str:
+    """Return a minimal flat config with the recommended JS and security rules."""
+    q = style.q
+    semi = style.semi
+    imports = [("js", "@eslint/js"), ("pluginSecurity", PLUGIN), ("globals", "globals")]
+    if style.module == "esm":
+        head = "".join(f"import {name} from {q(module)}{semi}\n" for name, module in imports)
+        export = "export default ["
+    else:
+        head = "".join(f"const {name} = require({q(module)}){semi}\n" for name, module in imports)
+        export = "module.exports = ["
+    ignores = ", ".join(q(p) for p in ("node_modules/", "coverage/", "dist/"))
+    return (f"{head}\n{export}\n"
+            f"  {{ ignores: [{ignores}] }},\n"
+            f"  js.configs.recommended,\n"
+            f"  {FLAT_ELEMENT},\n"
+            f"  {{\n"
+            f"    languageOptions: {{\n"
+            f"      globals: {{ ...globals.node }},\n"
+            f"    }},\n"
+            f"  }},\n"
+            f"]{semi}\n")
+
+
+def _unwrap(node: Node | None) -> Node | None:
+    while node is not None and node.type in ("parenthesized_expression", "satisfies_expression",
+                                             "as_expression"):
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def _top_level_value(root: Node, name: str) -> Node | None:
+    for stmt in root.named_children:
+        decl = stmt
+        if decl.type == "export_statement":
+            decl = next((c for c in decl.named_children
+                         if c.type in ("lexical_declaration", "variable_declaration")), decl)
+        if decl.type not in ("lexical_declaration", "variable_declaration"):
+            continue
+        for declarator in decl.named_children:
+            if declarator.type == "variable_declarator" and \
+                    text(declarator.child_by_field_name("name")) == name:
+                return declarator.child_by_field_name("value")
+    return None
+
+
+def exported_value(root: Node) -> Node | None:
+    """Return the expression a config file exports (``export default`` / ``module.exports``),
+    following one top-level variable."""
+    value: Node | None = None
+    for stmt in root.named_children:
+        if stmt.type == "export_statement" and any(c.type == "default" for c in stmt.children):
+            value = stmt.child_by_field_name("value") or next(
+                (c for c in stmt.named_children if c.type != "comment"), None)
+        elif stmt.type == "expression_statement":
+            expr = stmt.named_children[0] if stmt.named_children else None
+            if expr is not None and expr.type == "assignment_expression" and \
+                    text(expr.child_by_field_name("left")) == "module.exports":
+                value = expr.child_by_field_name("right")
+    value = _unwrap(value)
+    if value is not None and value.type == "identifier":
+        value = _unwrap(_top_level_value(root, text(value)))
+    return value
+
+
+def _flat_container(value: Node | None) -> Node | None:
+    """Return the array (or call arguments) whose elements are the flat config's entries."""
+    if value is None:
+        return None
+    if value.type == "array":
+        return value
+    if value.type == "call_expression":
+        args = value.child_by_field_name("arguments")
+        if args is None:
+            return None
+        real = [c for c in args.named_children if c.type != "comment"]
+        if len(real) == 1 and real[0].type == "array":
+            return real[0]
+        return args
+    return None
+
+
+def _line_indent(source: bytes, offset: int) -> str:
+    start = source.rfind(b"\n", 0, offset) + 1
+    stop = start
+    while stop < len(source) and source[stop] in (32, 9):
+        stop += 1
+    return source[start:stop].decode()
+
+
+def append_element(source: bytes, container: Node, element: str, style: Style) -> TextEdit:
+    """Return an edit adding ``element`` as the last entry of an array or argument list,
+    keeping its layout (one entry per line or inline) and trailing-comma habit."""
+    items = [c for c in container.named_children if c.type != "comment"]
+    if not items:
+        at = container.start_byte + 1
+        return TextEdit(at, at, element)
+    last = items[-1]
+    after = last.next_sibling
+    trailing = after is not None and after.type == ","
+    closing = container.end_byte - 1
+    multiline = source.count(b"\n", last.end_byte, closing) > 0
+    if multiline:
+        indent = _line_indent(source, last.start_byte)
+        if source[source.rfind(b"\n", 0, last.start_byte) + 1:last.start_byte].strip():
+            indent = _line_indent(source, container.start_byte) + style.indent
+        if trailing:
+            assert after is not None
+            return TextEdit(after.end_byte, after.end_byte, f"\n{indent}{element},")
+        return TextEdit(last.end_byte, last.end_byte, f",\n{indent}{element}")
+    if trailing:
+        assert after is not None
+        return TextEdit(after.end_byte, after.end_byte, f" {element},")
+    return TextEdit(last.end_byte, last.end_byte, f", {element}")
+
+
+class EslintSecurity(Rule):
+    """An ESLint config without eslint-plugin-security."""
+
+    id = "eslint-security"
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        rels = {f.rel for f in ctx.files_of("eslint") if "/" not in f.rel}
+        flat = [n for n in FLAT_NAMES if n in rels]
+        legacy = [n for n in LEGACY_NAMES if n in rels]
+        pj_config = self._package_eslint_config(ctx)
+        unsafe = self._max_warnings_zero(ctx)
+        dev = ((PLUGIN, version_of(PLUGIN)),)
+        if flat:
+            rel = flat[0]
+            source = ctx.read(rel) or b""
+            if PLUGIN.encode() in source:
+                return
+            fix = self._flat_fix(ctx, rel, source, unsafe, dev)
+            yield ctx.line_finding(self.id, rel, 1, "the ESLint config does not enable "
+                                   "eslint-plugin-security", fix)
+            return
+        if legacy or pj_config is not None:
+            if any(self._legacy_enabled(ctx, rel) for rel in legacy) or (
+                    pj_config is not None and _LEGACY_ENABLED_RE.search(json.dumps(pj_config))):
+                return
+            if legacy:
+                rel = legacy[0]
+                fix = self._legacy_fix(ctx, rel, unsafe, dev)
+                yield ctx.line_finding(self.id, rel, 1, "the ESLint config does not enable "
+                                       "eslint-plugin-security", fix)
+                return
+            yield from self._package_json_finding(ctx, unsafe, dev)
+            return
+        yield from self._no_config(ctx)
+
+    # -- detection helpers ------------------------------------------------------------------
+
+    @staticmethod
+    def _package_eslint_config(ctx: ProjectContext) -> dict | None:
+        try:
+            data = json.loads(ctx.package_json_text or "")
+        except ValueError:
+            return None
+        config = data.get("eslintConfig") if isinstance(data, dict) else None
+        return config if isinstance(config, dict) else None
+
+    @staticmethod
+    def _max_warnings_zero(ctx: ProjectContext) -> bool:
+        try:
+            scripts = json.loads(ctx.package_json_text or "").get("scripts") or {}
+        except (ValueError, AttributeError):
+            return False
+        return any(isinstance(s, str) and "eslint" in s and _MAX_WARNINGS_0_RE.search(s)
+                   for s in scripts.values())
+
+    @staticmethod
+    def _legacy_enabled(ctx: ProjectContext, rel: str) -> bool:
+        source = (ctx.read(rel) or b"").decode("utf-8", "replace")
+        data = _load_legacy(rel, source)
+        if isinstance(data, dict):
+            return bool(_LEGACY_ENABLED_RE.search(json.dumps(
+                {k: data.get(k) for k in ("extends", "plugins")}, default=str)))
+        return bool(_LEGACY_ENABLED_RE.search(source))
+
+    # -- fixes ------------------------------------------------------------------------------
+
+    def _flat_fix(self, ctx: ProjectContext, rel: str, source: bytes, unsafe: bool,
+                  dev: tuple[tuple[str, str], ...]) -> Fix | None:
+        from nodeharden._express import extract_facts
+
+        suffix = posixpath.splitext(rel)[1]
+        lang = JS_SUFFIXES.get(suffix)
+        if lang is None:
+            return None
+        tree = parse(lang, source)
+        if tree.root_node.has_error:
+            return None
+        module = module_kind_for(rel, ctx.info.module_system, source)  # type: ignore[arg-type]
+        style = detect_style(source, module=module, typescript=lang != "javascript")
+        container = _flat_container(exported_value(tree.root_node))
+        if container is None:
+            return None
+        if any(c.type == "comment" for c in container.named_children):
+            unsafe = True  # the new entry could land on the wrong side of a commented-out one
+        facts = extract_facts(lang, source, tree.root_node, rel, module)
+        edits = [import_edit(source, facts, style.import_default("pluginSecurity", PLUGIN)),
+                 append_element(source, container, FLAT_ELEMENT, style)]
+        return Fix(title="Add pluginSecurity.configs.recommended to the flat config",
+                   applicability="unsafe" if unsafe else "safe",
+                   changes=(FileChange(rel, tuple(edits)),), dev_dependencies=dev)
+
+    def _legacy_fix(self, ctx: ProjectContext, rel: str, unsafe: bool,
+                    dev: tuple[tuple[str, str], ...]) -> Fix | None:
+        source = ctx.read(rel) or b""
+        body = source.decode("utf-8", "replace")
+        new: str | None = None
+        if rel.endswith((".js", ".cjs")):
+            return self._legacy_js_fix(rel, source, unsafe, dev)
+        if rel.endswith(".json") or (rel == ".eslintrc" and body.lstrip().startswith("{")):
+            try:
+                new = add_to_string_list(body, (), "extends", LEGACY_EXTENDS)
+            except ValueError:
+                return None  # JSON with comments: report only
+        else:
+            new = _yaml_add_extends(body)
+        if new is None or new == body:
+            return None
+        return Fix(title=f"Add {LEGACY_EXTENDS} to extends",
+                   applicability="unsafe" if unsafe else "safe",
+                   changes=(FileChange(rel, (minimal_edit(source, new),)),),
+                   dev_dependencies=dev)
+
+    def _legacy_js_fix(self, rel: str, source: bytes, unsafe: bool,
+                       dev: tuple[tuple[str, str], ...]) -> Fix | None:
+        tree = parse("javascript", source)
+        if tree.root_node.has_error:
+            return None
+        config = exported_value(tree.root_node)
+        if config is None or config.type != "object":
+            return None
+        style = detect_style(source, module="commonjs")
+        item = style.q(LEGACY_EXTENDS)
+        props = object_properties(config)
+        current = props.get("extends")
+        if current is None:
+            pairs = [c for c in config.named_children if c.type != "comment"]
+            if pairs:
+                indent = _line_indent(source, pairs[0].start_byte)
+                multiline = source.count(b"\n", config.start_byte, pairs[0].start_byte) > 0
+                at = pairs[0].start_byte
+                content = f"extends: [{item}],\n{indent}" if multiline else f"extends: [{item}], "
+            else:
+                at = config.start_byte + 1
+                content = f"extends: [{item}]"
+            edit = TextEdit(at, at, content)
+        elif current.type == "string":
+            edit = TextEdit(current.start_byte, current.end_byte, f"[{text(current)}, {item}]")
+        elif current.type == "array":
+            edit = append_element(source, current, item, style)
+        else:
+            return None
+        if string_value(current) == LEGACY_EXTENDS:  # pragma: no cover - caught by detection
+            return None
+        return Fix(title=f"Add {LEGACY_EXTENDS} to extends",
+                   applicability="unsafe" if unsafe else "safe",
+                   changes=(FileChange(rel, (edit,)),), dev_dependencies=dev)
+
+    def _package_json_finding(self, ctx: ProjectContext, unsafe: bool,
+                              dev: tuple[tuple[str, str], ...]) -> Iterable[Finding]:
+        body = ctx.package_json_text or ""
+        raw = ctx.read("package.json") or b""
+        fix = None
+        try:
+            new = add_to_string_list(body, ("eslintConfig",), "extends", LEGACY_EXTENDS)
+        except ValueError:
+            new = None
+        if new is not None and new != body:
+            fix = Fix(title=f"Add {LEGACY_EXTENDS} to eslintConfig.extends",
+                      applicability="unsafe" if unsafe else "safe",
+                      changes=(FileChange("package.json", (minimal_edit(raw, new),)),),
+                      dev_dependencies=dev)
+        line = body[:max(body.find('"eslintConfig"'), 0)].count("\n") + 1
+        yield ctx.line_finding(self.id, "package.json", line, "the ESLint config in package.json "
+                               "does not enable eslint-plugin-security", fix)
+
+    def _no_config(self, ctx: ProjectContext) -> Iterable[Finding]:
+        if ctx.package_json_text is None:
+            return
+        typescript = ctx.info.typescript
+        name = "eslint.config.mjs" if typescript else "eslint.config.js"
+        module = "esm" if typescript or ctx.info.module_system == "esm" else "commonjs"
+        styles = list(ctx.styles.values())
+        base = styles[0] if styles else Style()
+        style = Style(quote=base.quote, semicolons=base.semicolons, indent="  ",
+                      module=module)  # type: ignore[arg-type]
+        packages = ("eslint", "@eslint/js", PLUGIN, "globals")
+        fix = Fix(title=f"Create {name} with the recommended and security rules",
+                  applicability="unsafe",
+                  changes=(FileChange(name, (TextEdit(0, 0, new_flat_config(style)),),
+                                      create=True),),
+                  dev_dependencies=tuple((p, version_of(p)) for p in packages))
+        yield ctx.line_finding(self.id, "package.json", 1,
+                               "the project has no ESLint config, so no security lint runs", fix)
+
+
+def minimal_edit(before: bytes, after: str) -> TextEdit:
+    """Return one edit that turns ``before`` into ``after``, covering only the bytes between
+    their common prefix and suffix."""
+    new = after.encode("utf-8")
+    head = 0
+    limit = min(len(before), len(new))
+    while head < limit and before[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and before[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    # Never split a UTF-8 sequence: back up to a character boundary.
+    while head > 0 and (before[head:head + 1] and before[head] & 0xC0 == 0x80):
+        head -= 1
+    content = new[head:len(new) - tail].decode("utf-8", "surrogateescape")
+    return TextEdit(head, len(before) - tail, content)
+
+
+def _load_legacy(rel: str, source: str) -> object | None:
+    if rel.endswith((".js", ".cjs")):
+        return None
+    try:
+        return json.loads(source)
+    except ValueError:
+        pass
+    from ruamel.yaml import YAML
+
+    try:
+        return YAML(typ="safe").load(source)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _yaml_add_extends(body: str) -> str | None:
+    """Return the YAML config with the legacy preset added to ``extends``, or None when that
+    cannot be done safely.
+
+    ruamel.yaml's round-trip loader says where ``extends`` is; the change itself is a text
+    insertion so every other byte (comments, indentation, quoting) stays as it was. The result
+    must load to the original data plus the preset.
+    """
+    from ruamel.yaml import YAML
+
+    from nodeharden.rules.npm_audit_ci import dash_of, item_end
+
+    try:
+        data = YAML(typ="rt").load(body)
+        before = YAML(typ="safe").load(body)
+    except Exception:  # noqa: BLE001
+        return None
+    if not isinstance(data, dict) or not hasattr(data, "lc"):
+        return None
+    eol = "\r\n" if "\r\n" in body else "\n"
+    lines = body.replace("\r\n", "\n").split("\n")
+    quoted = json.dumps(LEGACY_EXTENDS)
+    current = data.get("extends")
+    if current is None:
+        addition = f"extends: [{quoted}]\n"
+        prefix = "" if body.endswith("\n") or not body else "\n"
+        result = body.replace("\r\n", "\n") + prefix + addition
+    elif isinstance(current, list) and not current.fa.flow_style() and current:
+        line0, col = current.lc.item(len(current) - 1)
+        dash = dash_of(lines, line0, col)
+        if dash is None:
+            return None
+        end = item_end(lines, dash[0], dash[1])
+        gap = col - dash[1] if line0 == dash[0] else 2
+        new_line = " " * dash[1] + "-" + " " * (gap - 1) + LEGACY_EXTENDS
+        result = "\n".join([*lines[:end], new_line, *lines[end:]])
+    else:
+        line0, col = data.lc.value("extends")
+        line = lines[line0]
+        span = _yaml_value_span(line, col, isinstance(current, list))
+        if span is None:
+            return None
+        start, stop = span
+        if isinstance(current, list):
+            inner = line[start + 1:stop - 1]
+            value = f"[{inner}, {quoted}]" if inner.strip() else f"[{quoted}]"
+        else:
+            value = f"[{line[start:stop]}, {quoted}]"
+        lines[line0] = line[:start] + value + line[stop:]
+        result = "\n".join(lines)
+    if eol != "\n":
+        result = result.replace("\n", eol)
+    try:
+        check = YAML(typ="safe").load(result)
+    except Exception:  # noqa: BLE001
+        return None
+    expected = before.get("extends")
+    expected = [] if expected is None else [expected] if isinstance(expected, str) else expected
+    if not isinstance(check, dict) or check.get("extends") != [*expected, LEGACY_EXTENDS] or \
+            {k: v for k, v in check.items() if k != "extends"} != \
+            {k: v for k, v in before.items() if k != "extends"}:
+        return None
+    return result
+
+
+def _yaml_value_span(line: str, col: int, flow_list: bool) -> tuple[int, int] | None:
+    """Return the columns of a one-line YAML scalar or flow list that starts at ``col``."""
+    if col >= len(line):
+        return None
+    if flow_list:
+        if line[col] != "[":
+            return None
+        close = line.find("]", col)
+        return (col, close + 1) if close != -1 and "[" not in line[col + 1:close] else None
+    if line[col] in "'\"":
+        close = line.find(line[col], col + 1)
+        return (col, close + 1) if close != -1 else None
+    comment = line.find(" #", col)
+    stop = len(line) if comment == -1 else comment
+    return col, len(line[:stop].rstrip())
+
+
+RULE = EslintSecurity()
