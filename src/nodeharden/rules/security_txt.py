@@ -1,0 +1,241 @@
+"""security-txt: the app serves an RFC 9116 ``/.well-known/security.txt`` that has not expired."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from nodeharden._config import SecurityTxtOptions
+from nodeharden._express import FileFacts
+from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._style import Style
+from nodeharden.rules._base import ProjectContext, Rule
+from nodeharden.rules._edits import after_app_edit, can_extend, has_import, import_edit
+
+ROUTE = "/.well-known/security.txt"
+DEFAULT_PATH = ".well-known/security.txt"
+PLACEHOLDER_CONTACT = "mailto:security@example.com"
+PLACEHOLDER_NOTE = ("# nodeharden: PLACEHOLDER contact below: replace it with a real address "
+                    "before deploying")
+_FIELD_RE = re.compile(r"^([A-Za-z-]+):\s*(.*?)\s*$")
+_DOTFILES_ALLOW_RE = re.compile(rb"dotfiles\s*:\s*['\"]allow['\"]")
+
+
+def expires_value(days: int, now: datetime | None = None) -> str:
+    """Return an RFC 9116 ``Expires`` value ``days`` ahead (midnight UTC, ISO 8601)."""
+    moment = (now or datetime.now(UTC)) + timedelta(days=days)
+    return moment.strftime("%Y-%m-%dT00:00:00.000Z")
+
+
+def normalize_contact(contact: str) -> str:
+    """Return a contact as an RFC 9116 URI (``mailto:`` for bare addresses)."""
+    contact = contact.strip()
+    if re.match(r"^[a-z][a-z0-9+.-]*:", contact, re.I):
+        return contact
+    if "@" in contact:
+        return f"mailto:{contact}"
+    return contact
+
+
+def configured_contact(ctx: ProjectContext) -> str | None:
+    """Return the contact from ``.nodeharden.yml``, else from package.json (bugs, author)."""
+    options: SecurityTxtOptions = ctx.info.config.security_txt
+    if options.contact:
+        return normalize_contact(options.contact)
+    try:
+        data = json.loads(ctx.package_json_text or "")
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    bugs = data.get("bugs")
+    if isinstance(bugs, dict) and isinstance(bugs.get("email"), str) and bugs["email"]:
+        return normalize_contact(bugs["email"])
+    author = data.get("author")
+    if isinstance(author, dict) and isinstance(author.get("email"), str) and author["email"]:
+        return normalize_contact(author["email"])
+    if isinstance(author, str):
+        match = re.search(r"<([^>@\s]+@[^>\s]+)>", author)
+        if match:
+            return normalize_contact(match.group(1))
+    return None
+
+
+def security_txt(options: SecurityTxtOptions, contact: str | None,
+                 now: datetime | None = None) -> str:
+    """Return the text of a new security.txt."""
+    lines = []
+    if contact is None:
+        lines.append(PLACEHOLDER_NOTE)
+    lines.append(f"Contact: {contact or PLACEHOLDER_CONTACT}")
+    lines.append(f"Expires: {expires_value(options.expires_days, now)}")
+    if options.policy:
+        lines.append(f"Policy: {options.policy}")
+    lines.append(f"Preferred-Languages: {options.languages}")
+    return "\n".join(lines) + "\n"
+
+
+def security_md(contact: str | None) -> str:
+    """Return a SECURITY.md that explains how to report a vulnerability."""
+    shown = (contact or PLACEHOLDER_CONTACT).removeprefix("mailto:")
+    note = ("\n> **Placeholder:** replace the address above (and in "
+            "`.well-known/security.txt`) with a real one.\n" if contact is None else "")
+    return f"""# Security policy
+
+## Reporting a vulnerability
+
+Please report security vulnerabilities privately to **{shown}**, not in a public issue.
+Include what you found, how to reproduce it, and the impact you expect. We acknowledge reports
+within a few working days and keep you updated until a fix is released.
+{note}
+The same contact is published in machine-readable form at `{ROUTE}` (RFC 9116).
+"""
+
+
+def parse_fields(text: str) -> list[tuple[int, str, str]]:
+    """Return (line, field name lowercased, value) for each field of a security.txt."""
+    fields: list[tuple[int, str, str]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("#"):
+            continue
+        match = _FIELD_RE.match(line)
+        if match:
+            fields.append((number, match.group(1).lower(), match.group(2)))
+    return fields
+
+
+def _parse_expires(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _served(ctx: ProjectContext, files: list[str]) -> bool:
+    for facts in ctx.facts.values():
+        for call in facts.calls:
+            if call.path is not None and (call.path.rstrip("/") in (ROUTE, "/.well-known")
+                                          or call.path.startswith(ROUTE)):
+                return True
+        if files and _DOTFILES_ALLOW_RE.search(ctx.read(facts.path) or b""):
+            return True
+    return False
+
+
+def _reader_statement(app_rel: str, txt_rel: str, facts: FileFacts, style: Style,
+                      ) -> tuple[str, list[tuple[str, str]]]:
+    """Return the statement reading the file at start-up, and the imports it needs."""
+    q = style.q
+    relative = posixpath.relpath(txt_rel, posixpath.dirname(app_rel) or ".")
+    fs = has_import(facts, "node:fs") or has_import(facts, "fs")
+    needs: list[tuple[str, str]] = []
+    if fs is None:
+        fs = "fs"
+        needs.append(("fs", "node:fs"))
+    if style.module == "esm":
+        url = relative if relative.startswith(".") else f"./{relative}"
+        return (f"const securityTxt = {fs}.readFileSync(new URL({q(url)}, import.meta.url), "
+                f"{q('utf8')}){style.semi}", needs)
+    path = has_import(facts, "node:path") or has_import(facts, "path")
+    if path is None:
+        path = "path"
+        needs.append(("path", "node:path"))
+    parts = ", ".join(q(p) for p in relative.split("/"))
+    return (f"const securityTxt = {fs}.readFileSync({path}.join(__dirname, {parts}), "
+            f"{q('utf8')}){style.semi}", needs)
+
+
+class SecurityTxt(Rule):
+    """No security.txt served, or one that has expired."""
+
+    id = "security-txt"
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        files = sorted((f.rel for f in ctx.files_of("security-txt")),
+                       key=lambda rel: (rel != DEFAULT_PATH, rel))
+        for rel in files:
+            yield from self._check_file(ctx, rel)
+        if not ctx.uses_express() or _served(ctx, files):
+            return
+        apps = sorted(ctx.app_files(), key=lambda f: f.path)
+        if not apps:
+            return
+        facts = apps[0]
+        app = next(a for a in facts.apps if a.kind == "app")
+        yield ctx.finding(self.id, facts.path, app.start, app.end,
+                          f"the app serves no {ROUTE}: vulnerability reporters have no "
+                          "published contact", self._fix(ctx, facts, files))
+
+    def _check_file(self, ctx: ProjectContext, rel: str) -> Iterable[Finding]:
+        text = (ctx.read(rel) or b"").decode("utf-8", "replace")
+        fields = parse_fields(text)
+        if not any(name == "contact" for _, name, _ in fields):
+            yield ctx.line_finding(self.id, rel, 1, "security.txt has no Contact field "
+                                   "(RFC 9116 requires one)")
+        expires = [(line, value) for line, name, value in fields if name == "expires"]
+        options = ctx.info.config.security_txt
+        if not expires:
+            source = ctx.read(rel) or b""
+            at = len(source)
+            prefix = "" if source.endswith(b"\n") or not source else "\n"
+            fix = Fix(title="Add an Expires field", applicability="safe", changes=(
+                FileChange(rel, (TextEdit(at, at, f"{prefix}Expires: "
+                                          f"{expires_value(options.expires_days)}\n"),)),))
+            yield ctx.line_finding(self.id, rel, 1, "security.txt has no Expires field "
+                                   "(RFC 9116 requires one)", fix)
+            return
+        line, value = expires[-1]
+        moment = _parse_expires(value)
+        now = datetime.now(UTC)
+        if moment is not None and now < moment:
+            return
+        source = ctx.read(rel) or b""
+        start = sum(len(raw) + 1 for raw in source.split(b"\n")[:line - 1])
+        value_at = source.index(value.encode(), start) if value else start
+        fix = Fix(title="Move Expires to a year from now", applicability="safe",
+                  changes=(FileChange(rel, (TextEdit(value_at, value_at + len(value.encode()),
+                                                     expires_value(options.expires_days)),)),))
+        if moment is None:
+            message = f"security.txt Expires `{value}` is not an ISO 8601 date"
+        else:
+            message = "security.txt has expired: readers will treat its contacts as stale"
+        yield ctx.line_finding(self.id, rel, line, message, fix)
+
+    def _fix(self, ctx: ProjectContext, facts: FileFacts, files: list[str]) -> Fix | None:
+        app = next(a for a in facts.apps if a.kind == "app")
+        if not can_extend(app):
+            return None
+        source = ctx.read(facts.path) or b""
+        style = ctx.styles[facts.path]
+        contact = configured_contact(ctx)
+        options = ctx.info.config.security_txt
+        changes: list[FileChange] = []
+        txt_rel = files[0] if files else DEFAULT_PATH
+        if not files:
+            changes.append(FileChange(txt_rel, (TextEdit(0, 0, security_txt(options, contact)),),
+                                      create=True))
+        if not any((ctx.read(name) is not None) for name in (
+                "SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md", "security.md")):
+            changes.append(FileChange("SECURITY.md", (TextEdit(0, 0, security_md(contact)),),
+                                      create=True))
+        reader, needs = _reader_statement(facts.path, txt_rel, facts, style)
+        edits = [import_edit(source, facts, "\n".join(style.import_default(name, module)
+                                                      for name, module in needs))] if needs else []
+        i = style.indent
+        route = (f"{app.name}.get({style.q(ROUTE)}, (req, res) => {{\n"
+                 f"{app.indent}{i}res.type({style.q('text/plain; charset=utf-8')})"
+                 f".send(securityTxt){style.semi}\n"
+                 f"{app.indent}}}){style.semi}")
+        edits.append(after_app_edit(source, app, [reader, route]))
+        changes.insert(0, FileChange(facts.path, tuple(edits)))
+        placeholder = contact is None and not files
+        return Fix(title=f"Add {DEFAULT_PATH} and serve it at {ROUTE}"
+                   + (" (placeholder contact: replace it)" if placeholder else ""),
+                   applicability="unsafe" if placeholder else "safe", changes=tuple(changes))
+
+
+RULE = SecurityTxt()
