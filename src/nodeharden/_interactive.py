@@ -1,0 +1,413 @@
+"""``nodeharden fix --interactive``: review each fix as a diff and decide, one by one.
+
+The engine asks through the ``accept`` callback of ``plan_fixes``; this module only shows the
+fix and gathers the answer. Nothing is written until the review is over, so Ctrl-C leaves every
+file as it was; quitting writes exactly what was accepted so far.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import signal
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nodeharden._catalog import get_rule
+from nodeharden._fixer import FixResult, apply_edits, file_diff, plan_fixes, split_bom
+from nodeharden._model import Finding, Fix
+from nodeharden._scan import Scanner, ScanResult
+from nodeharden.errors import InteractiveRequiredError, UsageError
+
+APPLY = "apply"
+SKIP = "skip"
+APPLY_RULE = "apply-rule"
+SKIP_RULE = "skip-rule"
+DOCS = "docs"
+QUIT = "quit"
+
+#: Diff lines kept on screen for one fix; the rest is summarised (the full diff is in
+#: ``fix --dry-run``).
+MAX_DIFF_LINES = 40
+
+
+class _SnapshotScanner:
+    """A scanner that remembers the overlay of its latest scan: the contents every finding of
+    the current fix pass refers to."""
+
+    def __init__(self, inner: Scanner) -> None:
+        self.inner = inner
+        self.project = inner.project
+        self.overlay: dict[str, bytes | None] = {}
+        self.keys: dict[Finding, tuple[str, str, str, int]] = {}
+
+    def scan(self, overlay: dict[str, bytes | None] | None = None) -> ScanResult:
+        self.overlay = dict(overlay or {})
+        result = self.inner.scan(overlay)
+        # Lines move when an earlier fix adds lines above a finding, so findings are known
+        # across passes by rule, file, message and their rank among equal ones.
+        seen: Counter[tuple[str, str, str]] = Counter()
+        self.keys = {}
+        for finding in sorted(result.findings, key=lambda f: f.sort_key()):
+            base = (finding.rule, finding.path, finding.message)
+            self.keys[finding] = (*base, seen[base])
+            seen[base] += 1
+        return result
+
+    def key_of(self, finding: Finding) -> tuple[str, str, str, int]:
+        """Return a key of ``finding`` that stays the same from one fix pass to the next."""
+        return self.keys.get(finding, (finding.rule, finding.path, finding.message, -1))
+
+    def contents(self, rel: str) -> bytes | None:
+        """Return ``rel`` as the current pass sees it (None: the file does not exist)."""
+        if rel in self.overlay:
+            return self.overlay[rel]
+        try:
+            return (self.project.root / rel).read_bytes()
+        except OSError:
+            return None
+
+
+def fix_diff(fix: Fix, contents: Callable[[str], bytes | None]) -> str:
+    """Return the unified diff of applying ``fix`` alone to ``contents`` (new files and the
+    package.json entries of its dependencies included)."""
+    from nodeharden._packagejson import add_dependencies
+
+    chunks: list[str] = []
+    for change in fix.changes:
+        before = contents(change.path)
+        if change.create:
+            chunks.append(file_diff(change.path, None, change.edits[0].content.encode("utf-8")))
+        elif before is not None:
+            chunks.append(file_diff(change.path, before, apply_edits(before, change.edits)))
+    if fix.dependencies or fix.dev_dependencies:
+        pj = contents("package.json")
+        if pj is not None:
+            bom, body = split_bom(pj)
+            try:
+                text = body.decode("utf-8")
+                if fix.dependencies:
+                    text = add_dependencies(text, dict(fix.dependencies))
+                if fix.dev_dependencies:
+                    text = add_dependencies(text, dict(fix.dev_dependencies), dev=True)
+                chunks.append(file_diff("package.json", pj, bom + text.encode("utf-8")))
+            except ValueError:
+                pass  # an invalid package.json is left alone by the engine too
+    return "".join(chunks)
+
+
+@dataclass
+class Decision:
+    """What the user decided for one finding."""
+
+    finding: Finding
+    accepted: bool
+
+
+@dataclass
+class Reviewer:
+    """The ``accept`` callback of ``plan_fixes``: shows each fix and asks what to do."""
+
+    scanner: _SnapshotScanner
+    console: object  # rich Console
+    ask: Callable[[Finding], str]
+    decisions: list[Decision] = field(default_factory=list)
+    rules_accepted: set[str] = field(default_factory=set)
+    rules_skipped: set[str] = field(default_factory=set)
+    answered: dict[tuple[str, str, str, int], bool] = field(default_factory=dict)
+    quit: bool = False
+    asked: int = 0
+
+    def __call__(self, finding: Finding) -> bool:
+        key = self.scanner.key_of(finding)
+        if key in self.answered:
+            # Asked in an earlier pass: a declined finding whose line moved, or an accepted
+            # one that overlapped another fix and waited for this pass.
+            return self.answered[key]
+        if self.quit or finding.rule in self.rules_skipped:
+            return self._decide(finding, False)
+        if finding.rule in self.rules_accepted:
+            return self._decide(finding, True)
+        self.asked += 1
+        self.show(finding)
+        while True:
+            answer = self.ask(finding)
+            if answer == DOCS:
+                show_docs(self.console, finding.rule)
+                continue
+            break
+        if answer == APPLY_RULE:
+            self.rules_accepted.add(finding.rule)
+        elif answer == SKIP_RULE:
+            self.rules_skipped.add(finding.rule)
+        elif answer == QUIT:
+            self.quit = True
+        return self._decide(finding, answer in (APPLY, APPLY_RULE))
+
+    def _decide(self, finding: Finding, accepted: bool) -> bool:
+        self.decisions.append(Decision(finding, accepted))
+        self.answered[self.scanner.key_of(finding)] = accepted
+        return accepted
+
+    def show(self, finding: Finding) -> None:
+        """Print the rule, its docs summary and the fix's diff."""
+        from rich.markup import escape
+
+        console = self.console
+        fix = finding.fix
+        assert fix is not None
+        meta = get_rule(finding.rule)
+        console.print()  # type: ignore[attr-defined]
+        safety = "[green]safe[/green]" if fix.applicability == "safe" else \
+            "[magenta]unsafe[/magenta]"
+        console.print(  # type: ignore[attr-defined]
+            f"[bold]fix {self.asked}[/bold]  [bold cyan]{finding.rule}[/bold cyan]  "
+            f"{escape(finding.path)}:{finding.line}  ({safety})")
+        console.print(f"  {escape(finding.message)}")  # type: ignore[attr-defined]
+        console.print(f"  [dim]{escape(meta.docs_summary)}[/dim]")  # type: ignore[attr-defined]
+        console.print(f"  fix: {escape(fix.title)}")  # type: ignore[attr-defined]
+        print_diff(console, fix_diff(fix, self.scanner.contents))
+
+
+def print_diff(console: object, diff: str) -> None:
+    """Print a unified diff, coloured when the console has colour."""
+    from rich.text import Text
+
+    lines = diff.splitlines()
+    shown = lines[:MAX_DIFF_LINES]
+    for line in shown:
+        style = ""
+        if line.startswith(("+++", "---", "diff --git", "new file")):
+            style = "bold"
+        elif line.startswith("+"):
+            style = "green"
+        elif line.startswith("-"):
+            style = "red"
+        elif line.startswith("@@"):
+            style = "cyan"
+        console.print(Text(line, style=style), overflow="fold")  # type: ignore[attr-defined]
+    if len(lines) > len(shown):
+        console.print(  # type: ignore[attr-defined]
+            f"[dim]… {len(lines) - len(shown)} more diff lines "
+            "(see them all with `nodeharden fix --dry-run`)[/dim]")
+
+
+def show_docs(console: object, rule: str) -> None:
+    """Print a rule's docs."""
+    from rich.markdown import Markdown
+
+    console.print()  # type: ignore[attr-defined]
+    console.print(Markdown(get_rule(rule).docs))  # type: ignore[attr-defined]
+    console.print()  # type: ignore[attr-defined]
+
+
+def ask_with_questionary(finding: Finding) -> str:
+    """Ask what to do with one fix; Ctrl-C raises KeyboardInterrupt."""
+    import questionary
+
+    choices = [
+        questionary.Choice("apply this fix", APPLY),
+        questionary.Choice("skip this fix", SKIP),
+        questionary.Choice(f"apply all {finding.rule} fixes", APPLY_RULE),
+        questionary.Choice(f"skip all {finding.rule} fixes", SKIP_RULE),
+        questionary.Choice("view the rule's docs", DOCS),
+        questionary.Choice("quit (write what was accepted so far)", QUIT),
+    ]
+    answer = questionary.select("Apply this fix?", choices=choices,
+                                use_shortcuts=True).unsafe_ask()
+    if answer is None:  # pragma: no cover - questionary returns None only on EOF
+        raise KeyboardInterrupt
+    return str(answer)
+
+
+def make_console():  # type: ignore[no-untyped-def]
+    """Return the rich console of interactive output (rich honours NO_COLOR and TERM=dumb)."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def review(path: Path | str, *, select: list[str] | None = None,
+           ignore: list[str] | None = None, unsafe: bool = False, jobs: int | None = None,
+           config_path: Path | None = None, only: set[str] | None = None,
+           prefilter: Callable[[Finding], bool] | None = None,
+           console: object = None,
+           ask: Callable[[Finding], str] = ask_with_questionary,
+           ) -> tuple[FixResult, Reviewer]:
+    """Ask about every candidate fix of the project at ``path``; return the plan of the
+    accepted ones (nothing is written)."""
+    from nodeharden._api import make_scanner
+    from nodeharden._cmd_check import _progress_bar
+
+    console = console or make_console()
+    progress, close = _progress_bar()
+    try:
+        inner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
+                             config_path=config_path, only=only, progress=progress)
+        scanner = _SnapshotScanner(inner)
+        reviewer = Reviewer(scanner, console, ask)
+        first = True
+
+        def accept(finding: Finding) -> bool:
+            nonlocal first
+            if first:
+                close()  # the first scan is done: no progress bar under the prompts
+                first = False
+            if prefilter is not None and not prefilter(finding):
+                return False
+            return reviewer(finding)
+
+        result = plan_fixes(scanner, unsafe=unsafe, accept=accept)  # type: ignore[arg-type]
+    finally:
+        close()
+    return result, reviewer
+
+
+def write_accepted(result: FixResult, *, force: bool) -> list:  # type: ignore[type-arg]
+    """Write the accepted fixes (refusing a dirty git tree unless ``force``); Ctrl-C waits
+    until every file is written, so no run stops half-way."""
+    from nodeharden._api import ensure_clean_tree
+    from nodeharden._fixer import write_result
+
+    if not result.changed_paths():
+        return []
+    if not force:
+        ensure_clean_tree(result.root, result.changed_paths())
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return write_result(result)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def rerun_command(path: str, reviewer: Reviewer) -> tuple[str | None, list[str]]:
+    """Return the non-interactive command that makes the same choices, and the rules whose
+    per-finding choices it cannot reproduce."""
+    accepted_rules: dict[str, list[Decision]] = {}
+    for decision in reviewer.decisions:
+        accepted_rules.setdefault(decision.finding.rule, []).append(decision)
+    unsafe = any(d.accepted and d.finding.fix is not None
+                 and d.finding.fix.applicability == "unsafe" for d in reviewer.decisions)
+    selected: list[str] = []
+    mixed: list[str] = []
+    for rule, decisions in accepted_rules.items():
+        if not any(d.accepted for d in decisions):
+            continue
+        # A declined fix that the re-run would apply makes the rule's choices mixed.
+        would_apply = [d for d in decisions if not d.accepted and d.finding.fix is not None
+                       and (unsafe or d.finding.fix.applicability == "safe")]
+        (mixed if would_apply else selected).append(rule)
+    if not selected and not mixed:
+        return None, []
+    parts = ["nodeharden", "fix", shlex.quote(path), "--select", ",".join(selected + mixed)]
+    if unsafe:
+        parts.append("--unsafe")
+    return " ".join(parts), mixed
+
+
+def print_summary(console: object, result: FixResult, reviewer: Reviewer, path: str, *,
+                  written: bool, outcomes: list) -> None:  # type: ignore[type-arg]
+    """Print what was accepted and written, and how to repeat it without questions."""
+    from rich.markup import escape
+
+    c = console
+    accepted = [d for d in reviewer.decisions if d.accepted]
+    declined = [d for d in reviewer.decisions if not d.accepted]
+    c.print()  # type: ignore[attr-defined]
+    if not reviewer.decisions:
+        c.print("No fix to review.")  # type: ignore[attr-defined]
+        return
+    c.print(f"[bold]Accepted {len(accepted)} fix{'es' if len(accepted) != 1 else ''}, "  # type: ignore[attr-defined]
+            f"declined {len(declined)}.[/bold]"
+            + ("  (quit early: the rest was declined)" if reviewer.quit else ""))
+    by_rule = Counter(a.finding.rule for a in result.applied)
+    if by_rule:
+        c.print("applied: " + ", ".join(f"{rule} ×{n}" for rule, n in by_rule.items()))  # type: ignore[attr-defined]
+    changed = result.changed_paths()
+    if changed:
+        verb = "changed" if written else "would change"
+        c.print(f"{verb} {len(changed)} file{'s' if len(changed) != 1 else ''}: "  # type: ignore[attr-defined]
+                + escape(", ".join(changed)))
+    else:
+        c.print("No file changed.")  # type: ignore[attr-defined]
+    for o in outcomes:
+        if o.status == "failed":
+            c.print(f"[red]failed[/red] {escape(o.path)}: {escape(o.reason)}")  # type: ignore[attr-defined]
+    accepted_keys = {(d.finding.rule, d.finding.path, d.finding.line) for d in accepted}
+    for finding, reason in result.not_applied:
+        if (finding.rule, finding.path, finding.line) in accepted_keys:
+            c.print(f"not applied: {finding.rule} {escape(finding.path)}:{finding.line}: "  # type: ignore[attr-defined]
+                    f"{escape(reason)}")
+    command, mixed = rerun_command(path, reviewer)
+    if command is None:
+        return
+    c.print("To make the same choices without questions:")  # type: ignore[attr-defined]
+    c.print(f"  {escape(command)}", soft_wrap=True)  # type: ignore[attr-defined]
+    if mixed:
+        c.print(  # type: ignore[attr-defined]
+            f"[yellow]note:[/yellow] you accepted some fixes of {', '.join(mixed)} and declined "
+            "others; a non-interactive run applies all of them. To keep a finding as it is, "
+            "add `// nodeharden-ignore RULE` on or above its line, or fix exactly the findings "
+            "listed in a SARIF file with `--from-sarif FILE`.")
+
+
+def require_terminal(what: str) -> None:
+    """Raise ``InteractiveRequiredError`` when there is no terminal to ask on."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InteractiveRequiredError(
+            f"{what} needs a terminal to ask on; review with `nodeharden fix --dry-run`, then "
+            "run `nodeharden fix` (limit it with `--select RULE`, add `--unsafe` for unsafe "
+            "fixes)")
+
+
+def run_interactive_fix(args: argparse.Namespace) -> int:
+    """Run ``nodeharden fix --interactive`` and return the exit code."""
+    from nodeharden._api import ensure_clean_tree
+    from nodeharden._cmd_check import changed_only
+
+    require_terminal("`fix --interactive`")
+    if args.format == "json":
+        raise UsageError("--interactive cannot be combined with --format json")
+    write = not args.dry_run and args.patch_dir is None
+    if write and not args.force:
+        # Refuse before asking anything rather than after the review.
+        root = Path(args.path)
+        if root.exists():
+            from nodeharden._project import load_project
+
+            ensure_clean_tree(load_project(root).root, [])
+    only = changed_only(args)
+    prefilter = None
+    if args.from_sarif is not None:
+        from nodeharden._sarif_in import sarif_acceptor
+
+        prefilter, only = sarif_acceptor(args.from_sarif, Path(args.path), only)
+    console = make_console()
+    result, reviewer = review(args.path, select=args.select, ignore=args.ignore,
+                              unsafe=args.unsafe, jobs=args.jobs, config_path=args.config,
+                              only=only, prefilter=prefilter, console=console)
+    return finish(console, result, reviewer, str(args.path), dry_run=args.dry_run,
+                  patch_dir=args.patch_dir, force=args.force)
+
+
+def finish(console: object, result: FixResult, reviewer: Reviewer, path: str, *,
+           dry_run: bool = False, patch_dir: Path | None = None, force: bool = False) -> int:
+    """Write (or print, or save as patches) the accepted fixes and print the summary."""
+    from nodeharden._fixer import unified_diff
+
+    outcomes: list = []  # type: ignore[type-arg]
+    written = False
+    if patch_dir is not None:
+        from nodeharden._cmd_fix import write_patches
+
+        write_patches(result, patch_dir)
+    elif dry_run:
+        sys.stdout.write(unified_diff(result))
+    else:
+        outcomes = write_accepted(result, force=force)
+        written = True
+    print_summary(console, result, reviewer, path, written=written, outcomes=outcomes)
+    return 2 if any(o.status == "failed" for o in outcomes) else 0
