@@ -25,7 +25,7 @@ from nodeharden.rules._edits import after_app_edit, can_extend, import_edit, res
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
 RATE_LIMIT_MODULES = (
     "rate-limiter-flexible", "express-rate-limit", "express-slow-down", "express-brute",
-    "express-limiter", "limiter", "bottleneck",
+    "express-limiter",
 )
 
 #: Route paths that get the stricter limiter (POST/PUT/PATCH/ALL only: a login form page
