@@ -1,0 +1,214 @@
+"""Detection of body-limit, session-cookie, hardcoded-secret and cookie-flags on small projects:
+exactly which rule fires on which line, commented-out code and suppressed lines never count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nodeharden._api import check, fix
+
+RULES = ["body-limit", "session-cookie", "hardcoded-secret", "cookie-flags"]
+
+PACKAGE_JSON = '{"name": "t", "dependencies": {"express": "^5.1.0"}}\n'
+
+
+def found(root: Path, rules: list[str] | None = None) -> set[tuple[str, str, int]]:
+    report = check(root, select=rules or RULES)
+    assert not report.failed, report.failed
+    return {(f.rule, f.path, f.line) for f in report.findings}
+
+
+def test_express4_body_parser_shapes(project) -> None:
+    root = project({
+        "package.json": PACKAGE_JSON,
+        "app.js": """
+            const express = require('express');
+            const bodyParser = require('body-parser');
+            const parsers = require('body-parser');
+            const { urlencoded } = require('body-parser');
+            const app = express();
+            app.use(bodyParser.json());
+            app.use(parsers.text({ type: 'text/*' }));
+            app.use(urlencoded({ extended: true }));
+            app.use(require('body-parser').raw());
+            app.use(bodyParser.json({ limit: '1mb' }));
+            app.use(bodyParser());
+            const json = (x) => x;
+            json();
+            // app.use(bodyParser.json());
+            /* app.use(bodyParser.urlencoded()); */
+            module.exports = app;
+        """,
+    })
+    assert found(root) == {("body-limit", "app.js", n) for n in (6, 7, 8, 9)}
+
+
+def test_express5_express_json_shapes(project) -> None:
+    root = project({
+        "package.json": PACKAGE_JSON,
+        "app.mjs": """
+            import express, { json as parseJson, text } from 'express';
+            import * as ex from 'express';
+            const app = express();
+            app.use(express.json());
+            app.use(ex.urlencoded({ extended: false }));
+            app.use(parseJson({ strict: true }));
+            app.post('/raw', express.raw({ type: '*/*', limit: '5mb' }), (req, res) => res.end());
+            app.use(text({ limit: '1kb' }));
+            const limits = { limit: '2mb' };
+            app.use(express.json(limits));
+            app.use(express.json(other));
+            JSON.parse('{}');
+            export default app;
+        """,
+    })
+    assert found(root) == {("body-limit", "app.mjs", n) for n in (4, 5, 6, 11)}
+
+
+def test_suppression_comments(project) -> None:
+    root = project({
+        "package.json": PACKAGE_JSON,
+        "app.js": """
+            const express = require('express');
+            const session = require('express-session');
+            const jwt = require('jsonwebtoken');
+            const app = express();
+            app.set('trust proxy', 1);
+            app.use(express.json()); // nodeharden-ignore body-limit
+            // nodeharden-ignore session-cookie
+            app.use(session({ secret: process.env.S }));
+            // nodeharden-ignore body-limit
+            app.use(express.text()); app.get('/', (req, res) => { res.cookie('a', 'b'); });
+            app.use(express.raw());
+            const t = jwt.sign({}, 'test-key'); // nodeharden-ignore
+            module.exports = app;
+        """,
+    })
+    assert found(root) == {("cookie-flags", "app.js", 10), ("body-limit", "app.js", 11)}
+
+
+def test_session_cookie_findings(project) -> None:
+    root = project({
+        "package.json": PACKAGE_JSON,
+        "app.js": """
+            const express = require('express');
+            const expressSession = require('express-session');
+            const cookieSession = require('cookie-session');
+            const app = express();
+            app.use(expressSession({
+              name: 'sid',
+              secret: process.env.SESSION_SECRET,
+              saveUninitialized: true,
+              cookie: { httpOnly: true, secure: 'auto', sameSite: 'lax' },
+            }));
+            app.use(expressSession({ name: 'x', secret: process.env.S, cookie: { secure: false, httpOnly: false, sameSite: 'none' } }));
+            app.use(expressSession({ name: 'x', secret: process.env.S, cookie: { secure: true } }));
+            app.use(cookieSession({ keys: [process.env.K], httpOnly: true, sameSite: 'lax' }));
+            app.use(cookieSession({ name: 'x', keys: [process.env.K], httpOnly: true, sameSite: 'lax' }));
+            app.use(expressSession(importedOptions));
+            // app.use(expressSession({}));
+            module.exports = app;
+        """,
+    })
+    assert found(root) == {("session-cookie", "app.js", n) for n in (8, 12, 13)}
+
+
+def test_hardcoded_secret_findings(project) -> None:
+    root = project({
+        "package.json": PACKAGE_JSON,
+        "app.js": """
+            const express = require('express');
+            const session = require('express-session');
+            const cookieParser = require('cookie-parser');
+            const jwt = require('jsonwebtoken');
+            const { Strategy: JwtStrategy } = require('passport-jwt');
+            const SECRET = 'literal';
+            const fromEnv = process.env.JWT_SECRET;
+            const app = express();
+            app.use(session({ secret: ['new', 'old'] }));
+            app.use(cookieParser(process.env.COOKIE_SECRET ?? 'fallback'));
+            app.use(cookieParser(process.env.COOKIE_SECRET));
+            jwt.sign({}, SECRET);
+            jwt.verify('t', SECRET);
+            jwt.sign({}, fromEnv);
+            jwt.sign({}, `template ${SECRET}`);
+            jwt.decode('literal');
+            new JwtStrategy({ secretOrKey: 'pj', jwtFromRequest: null }, () => {});
+            // jwt.sign({}, 'commented');
+            const notJwt = { sign: () => {} };
+            notJwt.sign({}, 'not a jwt');
+            module.exports = app;
+        """,
+    })
+    assert found(root, ["hardcoded-secret"]) == {("hardcoded-secret", "app.js", n)
+                                                 for n in (6, 9, 10, 17)}
+
+
+def test_env_fallback_fix_removes_the_literal(project) -> None:
+    root = project({
+        "package.json": PACKAGE_JSON,
+        "app.js": """
+            const express = require('express');
+            const session = require('express-session');
+            const app = express();
+            app.use(session({ secret: process.env.APP_SESSION_KEY || 'dev' }));
+            module.exports = app;
+        """,
+    })
+    result, _ = fix(root, dry_run=True, select=["hardcoded-secret"], unsafe=True)
+    text = result.final["app.js"].decode()
+    assert "'dev'" not in text
+    assert "secret: process.env.APP_SESSION_KEY }" in text
+    assert text.count("if (!process.env.APP_SESSION_KEY) {") == 1
+    safe, _ = fix(root, dry_run=True, select=["hardcoded-secret"])
+    assert safe.changed_paths() == []
+
+
+def test_cookie_flags_findings(project) -> None:
+    root = project({
+        "package.json": PACKAGE_JSON,
+        "app.js": """
+            const express = require('express');
+            const app = express();
+            app.get('/', (req, res) => {
+              res.cookie('a', '1');
+              res.cookie('b', '1', { httpOnly: false, secure: true, sameSite: 'strict' });
+              res.cookie('c', '1', { secure: true });
+              res.clearCookie('a');
+              res.cookies;
+              // res.cookie('d', '1');
+              db.query('x', (err, rows) => { res.cookie('e', '1'); });
+            });
+            app.get('/x', function (request, reply) { reply.cookie('f', '1'); });
+            $.cookie('g', 'h');
+            document.cookie('i', 'j');
+            module.exports = app;
+        """,
+    })
+    assert found(root) == {("cookie-flags", "app.js", n) for n in (4, 6, 10, 12)}
+
+
+def test_several_fixes_add_one_check_and_one_trust_proxy(project) -> None:
+    root = project({
+        "package.json": PACKAGE_JSON,
+        "app.js": """
+            const express = require('express');
+            const session = require('express-session');
+            const jwt = require('jsonwebtoken');
+            const app = express();
+            app.use('/a', session({ secret: 'one' }));
+            app.use('/b', session({ secret: 'two' }));
+            app.get('/t', (req, res) => res.json({ a: jwt.sign({}, 'k'), b: jwt.verify('t', 'k') }));
+            module.exports = app;
+        """,
+    })
+    result, _ = fix(root, dry_run=True, select=RULES, unsafe=True)
+    text = result.final["app.js"].decode()
+    assert text.count("app.set('trust proxy', 1);") == 1
+    assert text.count("if (!process.env.SESSION_SECRET)") == 1
+    assert text.count("if (!process.env.JWT_SECRET)") == 1
+    assert text.count("secret: process.env.SESSION_SECRET") == 2
+    root.joinpath("app.js").write_bytes(result.final["app.js"])
+    assert found(root) == set()
+    again, _ = fix(root, dry_run=True, select=RULES, unsafe=True)
+    assert again.changed_paths() == []
