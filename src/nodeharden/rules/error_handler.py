@@ -19,8 +19,8 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from nodeharden._express import AppFact, FileFacts
-from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._express import AppFact, ArgFact, FileFacts
+from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import parse, statement_of, text, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style, line_end
@@ -238,6 +238,7 @@ class ErrorHandler(Rule):
                 and text(target.parent.child_by_field_name("operator")) == "+" and leak != "error":
             target = target.parent
         parent = target.parent
+        applicability: Applicability
         if leak == "stack":
             replacement = "undefined" if parent is not None and parent.type == "pair" \
                 and target == node else generic
@@ -257,7 +258,7 @@ class ErrorHandler(Rule):
         if bare_ok and replacement.startswith("(("):
             replacement = replacement[1:-1]  # the conditional needs no parentheses here
         return Fix(title=f"Send a generic message instead of `{text(node)}`",
-                   applicability=applicability,  # type: ignore[arg-type]
+                   applicability=applicability,
                    changes=(FileChange(ctx.rel, (TextEdit(target.start_byte, target.end_byte,
                                                           replacement),)),))
 
@@ -383,7 +384,7 @@ def _has_handler(facts: FileFacts, app: AppFact) -> bool:
     return False
 
 
-def _registers_handler(facts: FileFacts, args: list) -> bool:  # type: ignore[type-arg]
+def _registers_handler(facts: FileFacts, args: list[ArgFact]) -> bool:
     imported = {name for imp in facts.imports for name in imp.locals()}
     for arg in args:
         if arg.kind == "function" and arg.params == 4:
