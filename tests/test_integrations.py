@@ -272,6 +272,8 @@ def test_sarif_acceptor_matches_rule_file_and_region(tmp_path: Path) -> None:
         {"ruleId": "js/sql-injection", "locations": [_loc("routes.js", 3,
                                                           uriBaseId="SRC")]},
         {"ruleId": "some.unknown.rule", "locations": [_loc("app.js", 1)]},
+        {"ruleId": "node_sqli_injection", "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": "./app.js"}}}]},
         {"ruleId": "js/sql-injection", "locations": [_loc("../elsewhere.js", 1)]},
     ], originalUriBaseIds={"SRC": {"uri": (root / "src").as_uri() + "/"}})
     sarif = tmp_path / "in.sarif"
@@ -285,6 +287,7 @@ def test_sarif_acceptor_matches_rule_file_and_region(tmp_path: Path) -> None:
     assert accept(_finding("rate-limit", "src/routes.js", 1))  # "missing": file scope
     assert accept(_finding("sql-injection", "src/routes.js", 3))  # via originalUriBaseIds
     assert not accept(_finding("sql-injection", "src/routes.js", 9))
+    assert accept(_finding("sql-injection", "app.js", 300))  # no region: the whole file
     # --diff narrows further
     _, narrowed = sarif_acceptor(sarif, root, {"app.js", "other.js"})
     assert narrowed == {"app.js"}

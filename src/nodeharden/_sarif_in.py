@@ -25,6 +25,9 @@ from nodeharden.errors import SarifImportError
 #: Lines a nodeharden finding may sit outside the reported region and still match.
 LINE_TOLERANCE = 2
 
+#: End line of a result whose region has no lines (it covers the whole file).
+WHOLE_FILE = 1 << 30
+
 Scope = Literal["line", "file"]
 
 
@@ -288,6 +291,8 @@ def load_sarif(sarif_path: Path, root: Path) -> list[Imported]:
                 uri = str(artifact.get("uri") or "")
                 start = _int(region.get("startLine"), 1)
                 end = max(_int(region.get("endLine"), start), start)
+                if "startLine" not in region:
+                    end = WHOLE_FILE  # no line region: the result is about the whole file
                 path: str | None = None
                 where_problem = None
                 if not uri:
