@@ -15,11 +15,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from conftest import run_cli, write_tree
-
-pexpect = pytest.importorskip("pexpect")
 
 ENTER = "\r"
 DOWN = "\x1b[B"
@@ -118,7 +117,7 @@ def review_fixes(child, decide: Callable[[str, str], str]) -> list[tuple[str, st
 def snapshot(root: Path) -> dict[str, bytes]:
     """Return every file under ``root`` (relative path → bytes)."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.parts}
 
 
 def expected_tree(app: Path, tmp: Path, accept: Callable[[object], bool], *,
@@ -186,6 +185,8 @@ def test_fix_interactive_writes_exactly_the_accepted_fixes(legacy: Path, tmp_pat
     assert f"declined {len(answered) - 1}" in out
     assert "nodeharden fix . --select helmet" in out
     # Accepted a.js, declined b.js: said plainly that a re-run cannot tell them apart.
+    assert "The closest command without questions" in out
+    assert "cannot repeat your choices exactly" in out
     assert "nodeharden-ignore" in out and "--from-sarif" in out
 
 
@@ -211,7 +212,8 @@ def test_fix_interactive_shows_the_diff_and_docs(legacy: Path) -> None:
     assert "fix 2" not in out
     assert "Accepted 2 fixes, declined 0" in out
     assert "would change 3 files" in out
-    assert "nodeharden fix . --select helmet" in out and "note:" not in out
+    assert "To make the same choices without questions:" in out and "note:" not in out
+    assert "nodeharden fix . --select helmet" in out
     assert "helmet" not in (legacy / "src/a.js").read_text()  # dry run wrote nothing
 
 
@@ -245,6 +247,24 @@ def test_ctrl_c_in_the_middle_writes_nothing(legacy: Path) -> None:
     assert snapshot(legacy) == before
 
 
+def test_fix_interactive_refuses_a_dirty_tree_before_asking(legacy: Path) -> None:
+    import subprocess
+
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "-c",
+           "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=legacy, check=True)
+    subprocess.run([*git, "add", "."], cwd=legacy, check=True)
+    subprocess.run([*git, "commit", "-qm", "app"], cwd=legacy, check=True)
+    (legacy / "src/b.js").write_text("// edited\n" + (legacy / "src/b.js").read_text())
+    before = snapshot(legacy)
+    child = spawn("fix", "-i", ".", cwd=legacy)
+    code, out = finish(child)
+    assert code == 2
+    assert "uncommitted changes" in out and "--force" in out
+    assert "Apply this fix?" not in out
+    assert snapshot(legacy) == before
+
+
 # The wizard
 
 
@@ -255,7 +275,7 @@ def test_wizard_harden_applies_one_rule_and_skips_the_others(legacy: Path,
     child.expect("Quit")
     pick(child, 2)  # Harden this folder
     child.expect(r"helmet\s+2\s+2\s+0\s+0")  # the findings table: helmet, 2 safe fixes
-    expect_prompt(child, "Which rules should be fixed?")
+    expect_prompt(child, "Rules to fix")
     child.expect(r"helmet: 2 safe fixes")
     child.send(ENTER)  # keep the preselected (safe) rules
 
@@ -302,7 +322,7 @@ def _template_ready() -> str | None:
     return None
 
 
-def _answer_template(child, tmp_path: Path, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def _answer_template(child, folder: Path) -> None:  # type: ignore[no-untyped-def]
     """Answer every template question with a non-default answer where the test checks it."""
     from nodeharden._scaffold import load_questions
 
@@ -322,14 +342,10 @@ def _answer_template(child, tmp_path: Path, folder: Path) -> None:  # type: igno
             pick(child, values.index("24") - values.index(question.default))
         elif question.name == "sessions":
             child.send("y")
-        elif question.name in ("dockerfile",):
+        elif question.name == "dockerfile":
             child.send("n")
-        elif question.type == "bool":
-            child.send(ENTER)
-        elif question.choices:
-            child.send(ENTER)
         else:
-            child.send(ENTER)
+            child.send(ENTER)  # the default
     expect_prompt(child, "Folder to create")
     child.send(CTRL_U + str(folder) + ENTER)
 
@@ -343,7 +359,7 @@ def test_wizard_new_app_renders_the_answers(tmp_path: Path) -> None:
     expect_prompt(child, "What do you want to do?")
     child.expect("Quit")
     pick(child, 0)
-    _answer_template(child, tmp_path, folder)
+    _answer_template(child, folder)
     child.expect("Your new app")
     child.expect("Orders for the shop")
     expect_prompt(child, "Create the app in")

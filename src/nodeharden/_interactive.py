@@ -15,12 +15,16 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nodeharden._catalog import get_rule
 from nodeharden._fixer import FixResult, apply_edits, file_diff, plan_fixes, split_bom
-from nodeharden._model import Finding, Fix
+from nodeharden._model import FileOutcome, Finding, Fix
 from nodeharden._scan import Scanner, ScanResult
 from nodeharden.errors import InteractiveRequiredError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 APPLY = "apply"
 SKIP = "skip"
@@ -112,7 +116,7 @@ class Reviewer:
     """The ``accept`` callback of ``plan_fixes``: shows each fix and asks what to do."""
 
     scanner: _SnapshotScanner
-    console: object  # rich Console
+    console: Console
     ask: Callable[[Finding], str]
     decisions: list[Decision] = field(default_factory=list)
     rules_accepted: set[str] = field(default_factory=set)
@@ -155,24 +159,26 @@ class Reviewer:
     def show(self, finding: Finding) -> None:
         """Print the rule, its docs summary and the fix's diff."""
         from rich.markup import escape
+        from rich.padding import Padding
+        from rich.text import Text
 
         console = self.console
         fix = finding.fix
         assert fix is not None
         meta = get_rule(finding.rule)
-        console.print()  # type: ignore[attr-defined]
+        console.print()
         safety = "[green]safe[/green]" if fix.applicability == "safe" else \
             "[magenta]unsafe[/magenta]"
-        console.print(  # type: ignore[attr-defined]
+        console.print(
             f"[bold]fix {self.asked}[/bold]  [bold cyan]{finding.rule}[/bold cyan]  "
             f"{escape(finding.path)}:{finding.line}  ({safety})")
-        console.print(f"  {escape(finding.message)}")  # type: ignore[attr-defined]
-        console.print(f"  [dim]{escape(meta.docs_summary)}[/dim]")  # type: ignore[attr-defined]
-        console.print(f"  fix: {escape(fix.title)}")  # type: ignore[attr-defined]
+        for line, style in ((finding.message, ""), (meta.docs_summary, "dim"),
+                            (f"fix: {fix.title}", "")):
+            console.print(Padding(Text(line, style=style), (0, 0, 0, 2)))
         print_diff(console, fix_diff(fix, self.scanner.contents))
 
 
-def print_diff(console: object, diff: str) -> None:
+def print_diff(console: Console, diff: str) -> None:
     """Print a unified diff, coloured when the console has colour."""
     from rich.text import Text
 
@@ -188,20 +194,20 @@ def print_diff(console: object, diff: str) -> None:
             style = "red"
         elif line.startswith("@@"):
             style = "cyan"
-        console.print(Text(line, style=style), overflow="fold")  # type: ignore[attr-defined]
+        console.print(Text(line, style=style), overflow="fold")
     if len(lines) > len(shown):
-        console.print(  # type: ignore[attr-defined]
+        console.print(
             f"[dim]… {len(lines) - len(shown)} more diff lines "
             "(see them all with `nodeharden fix --dry-run`)[/dim]")
 
 
-def show_docs(console: object, rule: str) -> None:
+def show_docs(console: Console, rule: str) -> None:
     """Print a rule's docs."""
     from rich.markdown import Markdown
 
-    console.print()  # type: ignore[attr-defined]
-    console.print(Markdown(get_rule(rule).docs))  # type: ignore[attr-defined]
-    console.print()  # type: ignore[attr-defined]
+    console.print()
+    console.print(Markdown(get_rule(rule).docs))
+    console.print()
 
 
 def ask_with_questionary(finding: Finding) -> str:
@@ -223,7 +229,7 @@ def ask_with_questionary(finding: Finding) -> str:
     return str(answer)
 
 
-def make_console():  # type: ignore[no-untyped-def]
+def make_console() -> Console:
     """Return the rich console of interactive output (rich honours NO_COLOR and TERM=dumb)."""
     from rich.console import Console
 
@@ -234,7 +240,7 @@ def review(path: Path | str, *, select: list[str] | None = None,
            ignore: list[str] | None = None, unsafe: bool = False, jobs: int | None = None,
            config_path: Path | None = None, only: set[str] | None = None,
            prefilter: Callable[[Finding], bool] | None = None,
-           console: object = None,
+           console: Console | None = None,
            ask: Callable[[Finding], str] = ask_with_questionary,
            ) -> tuple[FixResult, Reviewer]:
     """Ask about every candidate fix of the project at ``path``; return the plan of the
@@ -260,13 +266,14 @@ def review(path: Path | str, *, select: list[str] | None = None,
                 return False
             return reviewer(finding)
 
+        # plan_fixes needs only .project and .scan(): the snapshot scanner stands in.
         result = plan_fixes(scanner, unsafe=unsafe, accept=accept)  # type: ignore[arg-type]
     finally:
         close()
     return result, reviewer
 
 
-def write_accepted(result: FixResult, *, force: bool) -> list:  # type: ignore[type-arg]
+def write_accepted(result: FixResult, *, force: bool) -> list[FileOutcome]:
     """Write the accepted fixes (refusing a dirty git tree unless ``force``); Ctrl-C waits
     until every file is written, so no run stops half-way."""
     from nodeharden._api import ensure_clean_tree
@@ -308,50 +315,53 @@ def rerun_command(path: str, reviewer: Reviewer) -> tuple[str | None, list[str]]
     return " ".join(parts), mixed
 
 
-def print_summary(console: object, result: FixResult, reviewer: Reviewer, path: str, *,
-                  written: bool, outcomes: list) -> None:  # type: ignore[type-arg]
+def print_summary(console: Console, result: FixResult, reviewer: Reviewer, path: str, *,
+                  written: bool, outcomes: list[FileOutcome]) -> None:
     """Print what was accepted and written, and how to repeat it without questions."""
     from rich.markup import escape
 
     c = console
     accepted = [d for d in reviewer.decisions if d.accepted]
     declined = [d for d in reviewer.decisions if not d.accepted]
-    c.print()  # type: ignore[attr-defined]
+    c.print()
     if not reviewer.decisions:
-        c.print("No fix to review.")  # type: ignore[attr-defined]
+        c.print("No fix to review.")
         return
-    c.print(f"[bold]Accepted {len(accepted)} fix{'es' if len(accepted) != 1 else ''}, "  # type: ignore[attr-defined]
+    c.print(f"[bold]Accepted {len(accepted)} fix{'es' if len(accepted) != 1 else ''}, "
             f"declined {len(declined)}.[/bold]"
             + ("  (quit early: the rest was declined)" if reviewer.quit else ""))
     by_rule = Counter(a.finding.rule for a in result.applied)
     if by_rule:
-        c.print("applied: " + ", ".join(f"{rule} ×{n}" for rule, n in by_rule.items()))  # type: ignore[attr-defined]
+        c.print("applied: " + ", ".join(f"{rule} ×{n}" for rule, n in by_rule.items()))
     changed = result.changed_paths()
     if changed:
         verb = "changed" if written else "would change"
-        c.print(f"{verb} {len(changed)} file{'s' if len(changed) != 1 else ''}: "  # type: ignore[attr-defined]
+        c.print(f"{verb} {len(changed)} file{'s' if len(changed) != 1 else ''}: "
                 + escape(", ".join(changed)))
     else:
-        c.print("No file changed.")  # type: ignore[attr-defined]
+        c.print("No file changed.")
     for o in outcomes:
         if o.status == "failed":
-            c.print(f"[red]failed[/red] {escape(o.path)}: {escape(o.reason)}")  # type: ignore[attr-defined]
+            c.print(f"[red]failed[/red] {escape(o.path)}: {escape(o.reason)}")
     accepted_keys = {(d.finding.rule, d.finding.path, d.finding.line) for d in accepted}
     for finding, reason in result.not_applied:
         if (finding.rule, finding.path, finding.line) in accepted_keys:
-            c.print(f"not applied: {finding.rule} {escape(finding.path)}:{finding.line}: "  # type: ignore[attr-defined]
+            c.print(f"not applied: {finding.rule} {escape(finding.path)}:{finding.line}: "
                     f"{escape(reason)}")
     command, mixed = rerun_command(path, reviewer)
     if command is None:
         return
-    c.print("To make the same choices without questions:")  # type: ignore[attr-defined]
-    c.print(f"  {escape(command)}", soft_wrap=True)  # type: ignore[attr-defined]
-    if mixed:
-        c.print(  # type: ignore[attr-defined]
-            f"[yellow]note:[/yellow] you accepted some fixes of {', '.join(mixed)} and declined "
-            "others; a non-interactive run applies all of them. To keep a finding as it is, "
-            "add `// nodeharden-ignore RULE` on or above its line, or fix exactly the findings "
-            "listed in a SARIF file with `--from-sarif FILE`.")
+    if not mixed:
+        c.print("To make the same choices without questions:")
+        c.print(f"  {escape(command)}", soft_wrap=True)
+        return
+    c.print("The closest command without questions:")
+    c.print(f"  {escape(command)}", soft_wrap=True)
+    c.print(
+        f"[yellow]note:[/yellow] it cannot repeat your choices exactly: you accepted some "
+        f"fixes of {', '.join(mixed)} and declined others, and it applies all of them. To keep "
+        "a finding as it is, add `// nodeharden-ignore RULE` on or above its line first, or "
+        "fix exactly the findings listed in a SARIF file with `--from-sarif FILE`.")
 
 
 def require_terminal(what: str) -> None:
@@ -393,12 +403,12 @@ def run_interactive_fix(args: argparse.Namespace) -> int:
                   patch_dir=args.patch_dir, force=args.force)
 
 
-def finish(console: object, result: FixResult, reviewer: Reviewer, path: str, *,
+def finish(console: Console, result: FixResult, reviewer: Reviewer, path: str, *,
            dry_run: bool = False, patch_dir: Path | None = None, force: bool = False) -> int:
     """Write (or print, or save as patches) the accepted fixes and print the summary."""
     from nodeharden._fixer import unified_diff
 
-    outcomes: list = []  # type: ignore[type-arg]
+    outcomes: list[FileOutcome] = []
     written = False
     if patch_dir is not None:
         from nodeharden._cmd_fix import write_patches

@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nodeharden.errors import DirtyTreeError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 NEW = "new"
 CHECK = "check"
@@ -62,7 +65,7 @@ def _render_default(value: Any, answers: dict[str, Any]) -> Any:
     return env.from_string(value).render(**answers).strip()
 
 
-def ask_question(console: Any, question: Any, answers: dict[str, Any]) -> Any:
+def ask_question(console: Console, question: Any, answers: dict[str, Any]) -> Any:
     """Ask one template question with its help, default, choices and validator."""
     import questionary
     from rich.markup import escape
@@ -95,7 +98,7 @@ def _folder_problem(text: str) -> str | None:
     return None
 
 
-def new_app(console: Any) -> int:
+def new_app(console: Console) -> int:
     """Ask the template's questions, show a summary, and render the app."""
     import questionary
     from rich.markup import escape
@@ -149,7 +152,7 @@ def _scan(path: Path):  # type: ignore[no-untyped-def]
         close()
 
 
-def check_folder(console: Any, path: Path) -> int:
+def check_folder(console: Console, path: Path) -> int:
     """Print the check report of ``path``; return check's exit code."""
     import sys
 
@@ -167,12 +170,13 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
-def harden_folder(console: Any, path: Path) -> int:
+def harden_folder(console: Console, path: Path) -> int:
     """Check ``path``, let the user pick rules, then review each fix of those rules."""
     import questionary
     from rich.table import Table
 
     from nodeharden._api import ensure_clean_tree
+    from nodeharden._catalog import RULE_IDS
     from nodeharden._interactive import finish, review
 
     result = _scan(path)
@@ -181,7 +185,9 @@ def harden_folder(console: Any, path: Path) -> int:
         console.print(f"[green]No findings[/green] in {_plural(result.scanned, 'file')}: "
                       "nothing to harden.")
         return 0
-    total: Counter[str] = Counter(f.rule for f in findings)
+    order = {rule: i for i, rule in enumerate(RULE_IDS)}
+    total: Counter[str] = Counter(sorted((f.rule for f in findings),
+                                         key=lambda rule: order.get(rule, len(order))))
     safe: Counter[str] = Counter(f.rule for f in findings
                                  if f.fix is not None and f.fix.applicability == "safe")
     unsafe: Counter[str] = Counter(f.rule for f in findings
@@ -209,7 +215,7 @@ def harden_folder(console: Any, path: Path) -> int:
         choices.append(questionary.Choice(f"{rule}: {', '.join(parts)}", rule,
                                           checked=bool(safe[rule])))
     chosen = questionary.checkbox(
-        "Which rules should be fixed? (each fix is shown before it is applied)",
+        "Rules to fix (you review each fix)",
         choices=choices).unsafe_ask()
     if not chosen:
         console.print("No rule chosen; nothing was changed.")
