@@ -1,0 +1,540 @@
+"""input-validation: route handlers that read request fields with no validator in front."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tree_sitter import Node, Tree
+
+from nodeharden._express import ArgFact, CallFact, FileFacts
+from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._packagejson import version_of
+from nodeharden._parse import parse, string_value, text, walk
+from nodeharden._project import JS_SUFFIXES
+from nodeharden._style import Style
+from nodeharden.rules._base import ProjectContext, Rule
+from nodeharden.rules._edits import import_edit
+
+#: Libraries whose use in the route chain or the handler counts as validation.
+VALIDATOR_MODULES = ("express-validator", "celebrate", "zod", "joi", "@hapi/joi", "ajv", "yup",
+                     "express-joi-validation", "express-json-validator-middleware")
+PARTS = {"body": "body", "query": "query", "params": "param"}
+_FUNCTION_TYPES = ("arrow_function", "function_expression", "function", "function_declaration")
+_VALIDATING_CALL_RE = re.compile(
+    r"(?i)(\.(parse|safeParse|parseAsync|safeParseAsync|validate|validateAsync|validateSync|"
+    r"isValid|isValidSync)$|^(validationResult|matchedData|checkSchema)$|valid)")
+_EMAIL_RE = re.compile(r"(?i)e-?mail")
+_COERCING_CALLS = {"Number", "parseInt", "parseFloat", "Number.parseInt", "Number.parseFloat"}
+_COERCING_OPS = {"<", ">", "<=", ">=", "==", "!=", "-", "*", "/", "%"}
+_TOP_DECL_RE = re.compile(rb"^(?:export\s+)?(?:const|let|var|function|class)\s+([\w$]+)", re.M)
+_MAX_INLINE = 100
+
+
+@dataclass
+class Field:
+    """One request field a handler reads."""
+
+    part: str  # body | query | params
+    name: str
+    optional: bool = False
+    uses: list[str] = field(default_factory=list)  # how each use treats the value
+
+    def chain(self, local: str) -> str:
+        """Return the express-validator chain for this field."""
+        steps = [f"{local}('{self.name}')"]
+        if self.optional or self.part == "query":
+            steps.append("optional()")
+        numeric = any(u in ("number", "strict-number") for u in self.uses)
+        if numeric:
+            steps.append("isInt()")
+            if all(u == "number" for u in self.uses):
+                steps.append("toInt()")
+        elif _EMAIL_RE.search(self.name):
+            steps.append("isEmail()")
+        else:
+            steps.append("isString()")
+            if "trim" in self.uses:
+                steps.append("trim()")
+            steps.append("notEmpty()")
+        return ".".join(steps)
+
+
+@dataclass
+class Reads:
+    """What a handler does with the request."""
+
+    fields: dict[tuple[str, str], Field] = field(default_factory=dict)
+    whole: list[str] = field(default_factory=list)  # parts used as a whole object
+    nested: bool = False
+    validated: bool = False
+
+    def add(self, part: str, name: str) -> Field:
+        key = (part, name)
+        if key not in self.fields:
+            self.fields[key] = Field(part, name)
+        return self.fields[key]
+
+
+@dataclass
+class _Parsed:
+    lang: str
+    source: bytes
+    tree: Tree
+
+
+class _Project:
+    """Parsed files on demand (main process only)."""
+
+    def __init__(self, ctx: ProjectContext) -> None:
+        self.ctx = ctx
+        self._cache: dict[str, _Parsed | None] = {}
+
+    def get(self, rel: str) -> _Parsed | None:
+        if rel not in self._cache:
+            data = self.ctx.read(rel)
+            lang = JS_SUFFIXES.get(os.path.splitext(rel)[1])
+            self._cache[rel] = None if data is None or lang is None else _Parsed(
+                lang, data, parse(lang, data))
+        return self._cache[rel]
+
+    def resolve_module(self, importer: str, spec: str) -> str | None:
+        if not spec.startswith("."):
+            return None
+        base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+        stem = re.sub(r"\.(m|c)?js$", "", base)
+        for candidate in (base, *(stem + ext for ext in (".js", ".ts", ".mjs", ".cjs", ".tsx")),
+                          *(posixpath.join(base, "index" + ext) for ext in (".js", ".ts", ".mjs"))):
+            if candidate in self.ctx.facts:
+                return candidate
+        return None
+
+
+def _function_at(tree: Tree, start: int, end: int) -> Node | None:
+    node = tree.root_node.descendant_for_byte_range(start, end)
+    while node is not None and not (node.start_byte == start and node.end_byte == end
+                                    and node.type in _FUNCTION_TYPES):
+        node = node.parent
+    return node
+
+
+def _is_function(node: Node | None) -> bool:
+    return node is not None and node.type in _FUNCTION_TYPES
+
+
+def find_function(tree: Tree, name: str, depth: int = 0) -> Node | None:
+    """Return the function a module binds to ``name`` (``"default"`` for its default export)."""
+    if depth > 3:
+        return None
+    for node in walk(tree.root_node):
+        if name == "default":
+            if node.type == "assignment_expression" and text(node.child_by_field_name("left")) \
+                    == "module.exports":
+                right = node.child_by_field_name("right")
+                if _is_function(right):
+                    return right
+                if right is not None and right.type == "identifier":
+                    return find_function(tree, text(right), depth + 1)
+            if node.type == "export_statement" and any(c.type == "default" for c in node.children):
+                value = node.child_by_field_name("value") or node.child_by_field_name("declaration")
+                if _is_function(value):
+                    return value
+                if value is not None and value.type == "identifier":
+                    return find_function(tree, text(value), depth + 1)
+            continue
+        if node.type == "function_declaration" and text(node.child_by_field_name("name")) == name:
+            return node
+        if node.type == "variable_declarator" and text(node.child_by_field_name("name")) == name:
+            value = node.child_by_field_name("value")
+            if _is_function(value):
+                return value
+        if node.type == "assignment_expression" and text(node.child_by_field_name("left")) in (
+                f"exports.{name}", f"module.exports.{name}"):
+            right = node.child_by_field_name("right")
+            if _is_function(right):
+                return right
+            if right is not None and right.type == "identifier" and text(right) != name:
+                return find_function(tree, text(right), depth + 1)
+        if node.type == "pair" and text(node.child_by_field_name("key")) == name:
+            value = node.child_by_field_name("value")
+            if _is_function(value):
+                return value
+            if value is not None and value.type == "identifier" and text(value) != name:
+                return find_function(tree, text(value), depth + 1)
+        if node.type == "method_definition" and text(node.child_by_field_name("name")) == name:
+            return node
+    return None
+
+
+def _request_param(func: Node) -> str | None:
+    params = func.child_by_field_name("parameters")
+    if params is None:
+        single = func.child_by_field_name("parameter")
+        return text(single) if single is not None and single.type == "identifier" else None
+    named = [c for c in params.named_children if c.type != "comment"]
+    if not named:
+        return None
+    first = named[0]
+    if first.type in ("required_parameter", "optional_parameter"):
+        first = first.child_by_field_name("pattern") or first
+    return text(first) if first.type == "identifier" else None
+
+
+def _use_kind(node: Node) -> str:
+    """Return how an expression that holds a field value is used."""
+    parent = node.parent
+    if parent is None:
+        return "raw"
+    if parent.type == "arguments" and parent.parent is not None and \
+            text(parent.parent.child_by_field_name("function")) in _COERCING_CALLS:
+        return "number"
+    if parent.type == "unary_expression" and text(parent.child_by_field_name("operator")) in "+-":
+        return "number"
+    if parent.type == "binary_expression":
+        op = text(parent.child_by_field_name("operator"))
+        left = parent.child_by_field_name("left")
+        right = parent.child_by_field_name("right")
+        other = right if left == node else left
+        if other is not None and other.type == "number":
+            if op in _COERCING_OPS:
+                return "number"
+            if op in ("===", "!=="):
+                return "strict-number"
+        if op in ("||", "??") and left == node:
+            return "default"
+    if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
+        prop = text(parent.child_by_field_name("property"))
+        if prop == "trim":
+            return "trim"
+    return "raw"
+
+
+def analyze_handler(func: Node) -> Reads | None:
+    """Return the request fields ``func`` reads, or None when it takes no request."""
+    req = _request_param(func)
+    reads = Reads()
+    if req is None:
+        return None
+    body = func.child_by_field_name("body") or func
+    locals_: list[tuple[Field, str, Node]] = []
+    for node in walk(body):
+        if node.type == "call_expression":
+            callee = text(node.child_by_field_name("function"))
+            if _VALIDATING_CALL_RE.search(callee):
+                reads.validated = True
+        if node.type != "member_expression" or text(node.child_by_field_name("object")) != req:
+            continue
+        part = text(node.child_by_field_name("property"))
+        if part not in PARTS:
+            continue
+        parent = node.parent
+        if parent is None:
+            continue
+        if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
+            name = text(parent.child_by_field_name("property"))
+            _record(reads, reads.add(part, name), parent)
+        elif parent.type == "subscript_expression" and parent.child_by_field_name("object") == node:
+            name = string_value(parent.child_by_field_name("index"))
+            if name is None:
+                reads.whole.append(part)
+            else:
+                _record(reads, reads.add(part, name), parent)
+        elif parent.type == "variable_declarator" and parent.child_by_field_name("value") == node \
+                and parent.child_by_field_name("name").type == "object_pattern":
+            for prop in parent.child_by_field_name("name").named_children:
+                if prop.type == "shorthand_property_identifier_pattern":
+                    locals_.append((reads.add(part, text(prop)), text(prop), parent))
+                elif prop.type == "object_assignment_pattern":
+                    left = prop.child_by_field_name("left")
+                    found = reads.add(part, text(left))
+                    found.optional = True
+                    locals_.append((found, text(left), parent))
+                elif prop.type == "pair_pattern":
+                    key = prop.child_by_field_name("key")
+                    value = prop.child_by_field_name("value")
+                    name = string_value(key) if key.type == "string" else text(key)
+                    found = reads.add(part, name or "")
+                    if value.type == "assignment_pattern":
+                        found.optional = True
+                        value = value.child_by_field_name("left")
+                    if value.type == "identifier":
+                        locals_.append((found, text(value), parent))
+                    else:
+                        reads.nested = True
+                elif prop.type == "rest_pattern":
+                    reads.whole.append(part)
+        else:
+            reads.whole.append(part)
+    for found, local, declarator in locals_:
+        for node in walk(body):
+            if node.type == "identifier" and text(node) == local and \
+                    not (declarator.start_byte <= node.start_byte < declarator.end_byte):
+                _record(reads, found, node)
+    return reads
+
+
+def _record(reads: Reads, found: Field, node: Node) -> None:
+    parent = node.parent
+    if parent is not None and parent.type == "member_expression" and \
+            parent.child_by_field_name("object") == node:
+        prop = text(parent.child_by_field_name("property"))
+        called = parent.parent is not None and parent.parent.type == "call_expression" and \
+            parent.parent.child_by_field_name("function") == parent
+        if not called and prop != "length":
+            reads.nested = True
+    kind = _use_kind(node)
+    if kind == "default":
+        found.optional = True
+        found.uses.append("raw")
+    else:
+        found.uses.append(kind)
+
+
+def _arg_validates(arg: ArgFact, source: bytes, names: set[str]) -> bool:
+    snippet = source[arg.start:arg.end].decode("utf-8", "replace")
+    if re.search(r"(?i)valid", snippet):
+        return True
+    return any(re.search(rf"(?<![\w$.]){re.escape(n)}\b", snippet) for n in names)
+
+
+def _validator_names(facts: FileFacts, configured: tuple[str, ...]) -> set[str]:
+    names = set(configured)
+    for module in VALIDATOR_MODULES:
+        names |= facts.locals_of(module)
+    return names
+
+
+class InputValidation(Rule):
+    """Route handlers that read req.body/query/params without a validator."""
+
+    id = "input-validation"
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        if not ctx.uses_express():
+            return
+        project = _Project(ctx)
+        configured = ctx.info.config.validators
+        for rel in sorted(ctx.facts):
+            facts = ctx.facts[rel]
+            routes = facts.routes()
+            if not routes:
+                continue
+            parsed = project.get(rel)
+            if parsed is None:
+                continue
+            names = _validator_names(facts, configured)
+            guarded = {c.target for c in facts.uses()
+                       if any(_arg_validates(a, parsed.source, names) for a in c.args)}
+            found: list[tuple[CallFact, Reads]] = []
+            for route in routes:
+                if route.target in guarded or len(route.args) < 2:
+                    continue
+                middle = route.args[1:-1]
+                if any(_arg_validates(a, parsed.source, names) for a in middle):
+                    continue
+                func = self._handler(project, rel, facts, parsed, route.args[-1])
+                if func is None:
+                    continue
+                reads = analyze_handler(func)
+                if reads is None or reads.validated or not (reads.fields or reads.whole):
+                    continue
+                found.append((route, reads))
+            # Every fix in a file imports what all of them need, so the import is written once.
+            needed = [fn for fn in PARTS.values() if any(
+                PARTS[f.part] == fn for _, reads in found if not reads.whole and not reads.nested
+                for f in reads.fields.values())]
+            for route, reads in found:
+                yield self._finding(ctx, project, rel, facts, parsed, route, reads, needed)
+
+    @staticmethod
+    def _handler(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
+                 arg: ArgFact) -> Node | None:
+        if arg.kind == "function":
+            return _function_at(parsed.tree, arg.start, arg.end)
+        if arg.kind not in ("identifier", "member"):
+            return None
+        head, _, prop = arg.name.partition(".")
+        if arg.kind == "identifier":
+            local = find_function(parsed.tree, head)
+            if local is not None:
+                return local
+        for imp in facts.imports:
+            target = project.resolve_module(rel, imp.module)
+            if target is None:
+                continue
+            if arg.kind == "identifier":
+                export = next((k for k, v in imp.named.items() if v == head), None)
+                if export is None and imp.default == head:
+                    export = "default"
+            else:
+                export = prop if head in (imp.default, imp.namespace) and "." not in prop \
+                    else None
+            if export is None:
+                continue
+            other = project.get(target)
+            return find_function(other.tree, export) if other is not None else None
+        return None
+
+    def _finding(self, ctx: ProjectContext, project: _Project, rel: str, facts: FileFacts,
+                 parsed: _Parsed, route: CallFact, reads: Reads, needed: list[str]) -> Finding:
+        listed = ", ".join(f"req.{f.part}.{f.name}" for f in reads.fields.values())
+        what = listed or ", ".join(f"req.{p}" for p in dict.fromkeys(reads.whole))
+        message = (f"{route.method.upper()} {route.path} reads {what} without validation: "
+                   "check type and format before the handler runs")
+        blocker = None
+        if reads.whole:
+            blocker = f"the handler uses req.{reads.whole[0]} as a whole"
+        elif reads.nested:
+            blocker = "the handler reads nested fields"
+        fix = None
+        if blocker is None:
+            fix = self._fix(ctx, project, rel, facts, parsed, route, reads, needed)
+        else:
+            message += f" (no automatic fix: {blocker})"
+        start = route.start
+        end = route.args[0].end if route.args else route.end
+        return ctx.finding(self.id, rel, start, end, message, fix)
+
+    def _fix(self, ctx: ProjectContext, project: _Project, rel: str, facts: FileFacts,
+             parsed: _Parsed, route: CallFact, reads: Reads, needed: list[str]) -> Fix | None:
+        source = parsed.source
+        style = ctx.styles.get(rel) or Style()
+        taken = {m.decode() for m in _TOP_DECL_RE.findall(source)}
+        for imp in facts.imports:
+            taken |= imp.locals()
+        existing = {k: v for imp in facts.imports if imp.module == "express-validator"
+                    for k, v in imp.named.items()}
+        locals_: dict[str, str] = {}
+        missing: list[tuple[str, str]] = []
+        for fn in needed:
+            if fn in locals_:
+                continue
+            if fn in existing:
+                locals_[fn] = existing[fn]
+                continue
+            local = fn if fn not in taken else "check" + fn.capitalize()
+            locals_[fn] = local
+            missing.append((fn, local))
+        module_rel, create = self._validate_module(ctx, project, rel)
+        if module_rel is None:
+            return None
+        spec = posixpath.relpath(re.sub(r"\.(m|c)?[jt]sx?$", "", module_rel),
+                                 posixpath.dirname(rel) or ".")
+        spec = spec if spec.startswith(".") else "./" + spec
+        spec = style.local_module(spec) if not rel.endswith((".mjs", ".cjs")) else \
+            spec + os.path.splitext(module_rel)[1]
+        validate_local = next((v for imp in facts.imports
+                               if project.resolve_module(rel, imp.module) == module_rel
+                               for k, v in imp.named.items() if k == "validate"), None)
+        statements: list[str] = []
+        if missing:
+            statements.append(_import_named(style, missing, "express-validator"))
+        if validate_local is None:
+            validate_local = "validate" if "validate" not in taken else "validateRequest"
+            statements.append(_import_named(style, [("validate", validate_local)], spec))
+        edits: list[TextEdit] = []
+        if statements:
+            edits.append(_claiming(import_edit(source, facts, "\n".join(statements)), source))
+        chains = [f.chain(locals_[PARTS[f.part]]) for f in reads.fields.values()]
+        edits.append(self._insert_middleware(source, route, chains + [validate_local], style))
+        changes = [FileChange(rel, tuple(edits))]
+        if create:
+            changes.append(FileChange(module_rel, (TextEdit(0, 0, _validate_source(
+                ctx, module_rel, style)),), create=True))
+        return Fix(title="Validate the fields the handler reads with express-validator",
+                   applicability="unsafe", changes=tuple(changes),
+                   dependencies=(("express-validator", version_of("express-validator")),))
+
+    @staticmethod
+    def _validate_module(ctx: ProjectContext, project: _Project,
+                         rel: str) -> tuple[str | None, bool]:
+        """Return where the shared validate module lives and whether to create it."""
+        apps = sorted(f.path for f in ctx.app_files())
+        folder = posixpath.dirname(apps[0] if apps else rel)
+        ext = os.path.splitext(rel)[1]
+        if ext not in (".mjs", ".cjs", ".ts"):
+            ext = ".ts" if ctx.info.typescript and ext in (".ts", ".tsx") else ".js"
+        for name in ("validate", "validate-request"):
+            candidate = posixpath.join(folder, name + ext)
+            data = ctx.read(candidate)
+            if data is None:
+                return candidate, True
+            if b"validationResult" in data:
+                return candidate, False
+        return None, False
+
+    @staticmethod
+    def _insert_middleware(source: bytes, route: CallFact, items: list[str],
+                           style: Style) -> TextEdit:
+        handler = route.args[-1]
+        gap = handler.start
+        while gap > 0 and source[gap - 1:gap] in (b" ", b"\t", b"\r", b"\n"):
+            gap -= 1
+        line_start = source.rfind(b"\n", 0, handler.start) + 1
+        prefix = source[line_start:handler.start].decode("utf-8", "replace")
+        inline = ", ".join(items) + ", "
+        if b"\n" not in source[gap:handler.start] and len(prefix) + len(inline) <= _MAX_INLINE:
+            return TextEdit(handler.start, handler.start, inline)
+        indent = route.indent + style.indent
+        body = "".join(f"\n{indent}{item}," for item in items)
+        return TextEdit(gap, handler.start, body + "\n" + indent)
+
+
+def _import_named(style: Style, names: list[tuple[str, str]], module: str) -> str:
+    esm = style.module == "esm" or style.typescript
+    parts = [n if n == local else (f"{n} as {local}" if esm else f"{n}: {local}")
+             for n, local in names]
+    if esm:
+        return f"import {{ {', '.join(parts)} }} from {style.q(module)}{style.semi}"
+    return f"const {{ {', '.join(parts)} }} = require({style.q(module)}){style.semi}"
+
+
+def _claiming(edit: TextEdit, source: bytes) -> TextEdit:
+    """Widen an insertion to cover one neighbouring byte, so two fixes that add the same
+    import in one pass overlap and the second waits for the next pass (and sees the import)."""
+    at = edit.start
+    if at > 0 and source[at - 1:at] in (b"\n", b";", b" ", b"\t"):
+        return TextEdit(at - 1, at, source[at - 1:at].decode() + edit.content)
+    if at < len(source) and source[at] < 0x80:
+        return TextEdit(at, at + 1, edit.content + source[at:at + 1].decode())
+    return edit
+
+
+def _validate_source(ctx: ProjectContext, module_rel: str, style: Style) -> str:
+    """Return the shared validate middleware module in the project's module system."""
+    q, s, i = style.q, style.semi, style.indent
+    typescript = module_rel.endswith((".ts", ".tsx"))
+    esm = typescript or module_rel.endswith(".mjs") or (
+        not module_rel.endswith(".cjs") and ctx.info.module_system == "esm")
+    lines: list[str] = []
+    if esm:
+        lines.append(f"import {{ validationResult }} from {q('express-validator')}{s}")
+        if typescript:
+            lines.append(f"import type {{ NextFunction, Request, Response }} from {q('express')}{s}")
+    else:
+        lines.append(f"const {{ validationResult }} = require({q('express-validator')}){s}")
+    signature = ("(req: Request, res: Response, next: NextFunction)" if typescript
+                 else "(req, res, next)")
+    lines += [
+        "",
+        "// Answers 400 with the fields that failed validation; never echoes the submitted values.",
+        f"{'export ' if esm else ''}function validate{signature} {{",
+        f"{i}const result = validationResult(req){s}",
+        f"{i}if (result.isEmpty()) return next(){s}",
+        f"{i}return res.status(400).json({{",
+        f"{i}{i}errors: result.array().map((error) => ({{",
+        f"{i}{i}{i}field: error.type === {q('field')} ? error.path : undefined,",
+        f"{i}{i}{i}message: error.msg,",
+        f"{i}{i}}})),",
+        f"{i}}}){s}",
+        "}",
+    ]
+    if not esm:
+        lines += ["", f"module.exports = {{ validate }}{s}"]
+    return "\n".join(lines) + "\n"
+
+
+RULE = InputValidation()
