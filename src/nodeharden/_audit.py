@@ -37,10 +37,11 @@ def run_audit(root: Path) -> tuple[list[Finding], list[str]]:
            "npm_config_loglevel": "error"}
     try:
         proc = subprocess.run([npm, "audit", "--json"], cwd=root, capture_output=True,
-                              text=True, timeout=TIMEOUT_SECONDS, env=env)
+                              text=True, timeout=TIMEOUT_SECONDS, env=env, check=False)
     except subprocess.TimeoutExpired:
-        return [], [f"dependency audit failed: npm audit did not answer within "
-                    f"{TIMEOUT_SECONDS} s; {_NOT_CHECKED}"]
+        note = (f"dependency audit failed: npm audit did not answer within {TIMEOUT_SECONDS} s; "
+                f"{_NOT_CHECKED}")
+        return [], [note]
     except OSError as exc:
         return [], [f"dependency audit failed: cannot run npm ({exc.strerror}); {_NOT_CHECKED}"]
     try:

@@ -40,7 +40,7 @@ def add_dependencies(text: str, packages: dict[str, str], *, dev: bool = False) 
     """
     data = json.loads(text)
     if not isinstance(data, dict):
-        raise ValueError("package.json is not an object")
+        raise ValueError("package.json is not an object")  # noqa: TRY004 - callers catch ValueError
     present: set[str] = set()
     for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
         block = data.get(key)
@@ -227,7 +227,7 @@ def add_to_string_list(text: str, path: tuple[str, ...], key: str, value: str) -
             return text[:value_start] + f"[{text[value_start:value_end]}, {item}]" + \
                 text[value_end:]
         if not isinstance(current, list):
-            raise ValueError(f"{key} is neither a string nor a list")
+            raise ValueError(f"{key} is neither a string nor a list")  # noqa: TRY004
         items = _array_items(text, value_start, value_end)
         if not items:
             return text[:value_start + 1] + item + text[value_end - 1:]

@@ -190,7 +190,7 @@ def _chown_edits(source: bytes, stage: Stage, owner: str) -> list[TextEdit]:
         if any(flag.lower().startswith("--chown") for flag in command.flags):
             continue
         start = offsets[command.start_line - 1]
-        match = re.compile(rb"[ \t]*(copy|add)[ \t]+", re.I).match(source, start)
+        match = re.compile(rb"[ \t]*(copy|add)[ \t]+", re.IGNORECASE).match(source, start)
         if match is None:
             continue
         edits.append(TextEdit(match.end(), match.end(), f"--chown={owner}:{owner} "))

@@ -8,8 +8,13 @@ from collections.abc import Iterable
 
 from nodeharden._model import FileChange, Finding, Fix
 from nodeharden.rules._base import ProjectContext, Rule
-from nodeharden.rules.dockerfile_user import (Stage, ancestry, insert_before_line, insertion_line,
-                                              parse_stages)
+from nodeharden.rules.dockerfile_user import (
+    Stage,
+    ancestry,
+    insert_before_line,
+    insertion_line,
+    parse_stages,
+)
 
 _INLINE_RE = re.compile(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?production\b")
 _VAR_RE = re.compile(r"^\$\{?NODE_ENV\}?$")
@@ -56,9 +61,9 @@ def node_env_of(stages: list[Stage], stage: Stage, text: str) -> str | None:
                 for key, val in _env_pairs(command):
                     if key == "NODE_ENV":
                         value = val
-            elif name in ("CMD", "ENTRYPOINT") and not command.json:
-                if _INLINE_RE.search(" ".join(command.value)):
-                    value = "production"
+            elif name in ("CMD", "ENTRYPOINT") and not command.json and \
+                    _INLINE_RE.search(" ".join(command.value)):
+                value = "production"
     if value is not None and _VAR_RE.match(value):
         return _arg_default(stages, stage, text) or ""
     return value

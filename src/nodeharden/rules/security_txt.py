@@ -33,7 +33,7 @@ def expires_value(days: int, now: datetime | None = None) -> str:
 def normalize_contact(contact: str) -> str:
     """Return a contact as an RFC 9116 URI (``mailto:`` for bare addresses)."""
     contact = contact.strip()
-    if re.match(r"^[a-z][a-z0-9+.-]*:", contact, re.I):
+    if re.match(r"^[a-z][a-z0-9+.-]*:", contact, re.IGNORECASE):
         return contact
     if "@" in contact:
         return f"mailto:{contact}"
@@ -138,15 +138,17 @@ def _reader_statement(app_rel: str, txt_rel: str, facts: FileFacts, style: Style
         needs.append(("fs", "node:fs"))
     if style.module == "esm":
         url = relative if relative.startswith(".") else f"./{relative}"
-        return (f"const securityTxt = {fs}.readFileSync(new URL({q(url)}, import.meta.url), "
-                f"{q('utf8')}){style.semi}", needs)
+        reader = (f"const securityTxt = {fs}.readFileSync(new URL({q(url)}, import.meta.url), "
+                  f"{q('utf8')}){style.semi}")
+        return reader, needs
     path = has_import(facts, "node:path") or has_import(facts, "path")
     if path is None:
         path = "path"
         needs.append(("path", "node:path"))
     parts = ", ".join(q(p) for p in relative.split("/"))
-    return (f"const securityTxt = {fs}.readFileSync({path}.join(__dirname, {parts}), "
-            f"{q('utf8')}){style.semi}", needs)
+    reader = (f"const securityTxt = {fs}.readFileSync({path}.join(__dirname, {parts}), "
+              f"{q('utf8')}){style.semi}")
+    return reader, needs
 
 
 class SecurityTxt(Rule):
