@@ -8,6 +8,7 @@ for the same decisions.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -161,6 +162,38 @@ def test_fix_interactive_without_a_terminal_names_the_flags(legacy: Path) -> Non
 # fix --interactive
 
 
+def _decision(rule: str, path: str, line: int, accepted: bool, applicability: str = "safe"):  # type: ignore[no-untyped-def]
+    from nodeharden._interactive import Decision
+    from nodeharden._model import FileChange, Finding, Fix
+
+    fix = Fix("t", applicability, (FileChange(path, ()),))  # type: ignore[arg-type]
+    return Decision(Finding(rule, path, line, 1, line, 2, "m", fix=fix), accepted)
+
+
+def test_rerun_command_repeats_whole_rule_choices_and_flags_mixed_ones() -> None:
+    from types import SimpleNamespace
+
+    from nodeharden._interactive import rerun_command
+
+    def command(*decisions):  # type: ignore[no-untyped-def]
+        return rerun_command("my app", SimpleNamespace(decisions=list(decisions)))  # type: ignore[arg-type]
+
+    assert command(_decision("helmet", "a.js", 1, False)) == (None, [])
+    assert command(_decision("helmet", "a.js", 1, True), _decision("helmet", "b.js", 1, True),
+                   _decision("rate-limit", "a.js", 1, False)) == \
+        ("nodeharden fix 'my app' --select helmet", [])
+    # An accepted unsafe fix needs --unsafe; then a declined unsafe fix of that rule is mixed.
+    assert command(_decision("helmet", "a.js", 1, True, "unsafe"),
+                   _decision("helmet", "b.js", 1, False, "unsafe")) == \
+        ("nodeharden fix 'my app' --select helmet --unsafe", ["helmet"])
+    # A declined unsafe fix is not applied by a run without --unsafe: not mixed.
+    assert command(_decision("body-limit", "a.js", 1, True),
+                   _decision("body-limit", "b.js", 1, False, "unsafe")) == \
+        ("nodeharden fix 'my app' --select body-limit", [])
+
+
+
+
 def test_fix_interactive_writes_exactly_the_accepted_fixes(legacy: Path, tmp_path: Path) -> None:
     child = spawn("fix", "-i", ".", cwd=legacy)
 
@@ -194,6 +227,8 @@ def test_fix_interactive_shows_the_diff_and_docs(legacy: Path) -> None:
     from nodeharden._catalog import get_rule
 
     child = spawn("fix", "-i", ".", "--select", "helmet", "--dry-run", cwd=legacy)
+    raw = io.StringIO()
+    child.logfile_read = raw
     child.expect(FIX_HEADER)
     summary_start = " ".join(get_rule("helmet").docs_summary.split()[:4])
     child.expect(re.escape(summary_start))
@@ -215,6 +250,10 @@ def test_fix_interactive_shows_the_diff_and_docs(legacy: Path) -> None:
     assert "To make the same choices without questions:" in out and "note:" not in out
     assert "nodeharden fix . --select helmet" in out
     assert "helmet" not in (legacy / "src/a.js").read_text()  # dry run wrote nothing
+    # NO_COLOR: bold may stay, colours may not (foreground, background, 256 and true colour).
+    colours = re.findall(r"\x1b\[[0-9;]*m", raw.getvalue())
+    assert colours and not [c for c in colours
+                            if re.search(r"[\[;](3[0-7]|4[0-7]|9[0-7]|38|48)[;m]", c)]
 
 
 def test_quit_in_the_middle_writes_only_what_was_accepted(legacy: Path, tmp_path: Path) -> None:
@@ -327,6 +366,8 @@ def _answer_template(child, folder: Path) -> None:  # type: ignore[no-untyped-de
     from nodeharden._scaffold import load_questions
 
     for question in load_questions():
+        if question.help:  # the template's own help text, shown before its question
+            child.expect(re.escape(" ".join(question.help.split()[:5])))
         expect_prompt(child, question.name)
         if question.name == "project_name":
             child.send(CTRL_U + "Shop API" + ENTER)  # invalid: the validator says why
