@@ -56,7 +56,8 @@ def run_audit(root: Path) -> tuple[list[Finding], list[str]]:
 
 def audit_failure_note(report: dict[str, Any], stderr: str = "") -> str:
     """Return one line saying why ``npm audit`` produced no report."""
-    error = report.get("error") if isinstance(report.get("error"), dict) else {}
+    raw_error = report.get("error")
+    error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
     code = str(error.get("code") or "")
     status = report.get("statusCode")
     message = str(report.get("message") or error.get("summary") or "").strip()

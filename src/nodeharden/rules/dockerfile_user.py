@@ -10,6 +10,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden.rules._base import ProjectContext, Rule
@@ -33,12 +34,12 @@ class Stage:
     base: str  # image reference or earlier stage name, as written
     alias: str | None
     from_line: int
-    commands: list = field(default_factory=list)  # dockerfile.Command
+    commands: list[Any] = field(default_factory=list)  # dockerfile.Command
 
 
 def parse_stages(text: str) -> list[Stage] | None:
     """Return the build stages of a Dockerfile, or None when it does not parse."""
-    import dockerfile
+    import dockerfile  # type: ignore[import-not-found]
 
     try:
         commands = dockerfile.parse_string(text)
@@ -116,12 +117,12 @@ def insertion_line(source: bytes, stage: Stage, after_kinds: tuple[str, ...],
     lines = source.split(b"\n")
     for command in stage.commands:
         if command.start_line > last_after and command.cmd.upper() in before_kinds:
-            line = command.start_line
+            line: int = command.start_line
             while line > last_after + 1 and lines[line - 2].lstrip().startswith(b"#") \
                     and b"nodeharden-ignore" not in lines[line - 2]:
                 line -= 1
             return line
-    end = max([stage.from_line, *(c.end_line for c in stage.commands)])
+    end: int = max([stage.from_line, *(c.end_line for c in stage.commands)])
     return end + 1
 
 

@@ -11,6 +11,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from tree_sitter import Node
 
@@ -187,7 +188,7 @@ class EslintSecurity(Rule):
     # -- detection helpers ------------------------------------------------------------------
 
     @staticmethod
-    def _package_eslint_config(ctx: ProjectContext) -> dict | None:
+    def _package_eslint_config(ctx: ProjectContext) -> dict[str, Any] | None:
         try:
             data = json.loads(ctx.package_json_text or "")
         except ValueError:
@@ -352,7 +353,7 @@ def minimal_edit(before: bytes, after: str) -> TextEdit:
     return TextEdit(head, len(before) - tail, content)
 
 
-def _load_legacy(rel: str, source: str) -> object | None:
+def _load_legacy(rel: str, source: str) -> Any:
     if rel.endswith((".js", ".cjs")):
         return None
     try:
@@ -376,6 +377,7 @@ def _yaml_add_extends(body: str) -> str | None:
     must load to the original data plus the preset.
     """
     from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedSeq
 
     from nodeharden.rules.npm_audit_ci import dash_of, item_end
 
@@ -394,7 +396,7 @@ def _yaml_add_extends(body: str) -> str | None:
         addition = f"extends: [{quoted}]\n"
         prefix = "" if body.endswith("\n") or not body else "\n"
         result = body.replace("\r\n", "\n") + prefix + addition
-    elif isinstance(current, list) and not current.fa.flow_style() and current:
+    elif isinstance(current, CommentedSeq) and not current.fa.flow_style() and current:
         line0, col = current.lc.item(len(current) - 1)
         dash = dash_of(lines, line0, col)
         if dash is None:
