@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from nodeharden._cmd_check import _progress_bar, changed_only
-from nodeharden._fixer import FixResult, file_diff, unified_diff
+from nodeharden._fixer import FixResult, file_diff, file_outcomes, unified_diff
 from nodeharden._model import FileOutcome
 from nodeharden.errors import UsageError
 
@@ -138,6 +138,9 @@ def render_fix_json(result: FixResult, outcomes: list[FileOutcome], *, written: 
         "files": [{"path": o.path, "status": o.status, "reason": o.reason, "rules": o.rules}
                   for o in outcomes] if written else
                  [{"path": p, "status": "changed"} for p in result.changed_paths()],
+        # Every file the run looked at: changed, unchanged, skipped or failed (with why).
+        "outcomes": [{"path": o.path, "status": o.status, "reason": o.reason, "rules": o.rules}
+                     for o in file_outcomes(result, outcomes)],
     }
     return json.dumps(doc, indent=2) + "\n"
 

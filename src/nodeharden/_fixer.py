@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nodeharden._catalog import RULE_IDS
-from nodeharden._model import FileChange, FileOutcome, Finding, Fix, TextEdit
+from nodeharden._model import FileChange, FileOutcome, Finding, Fix, Skipped, TextEdit
 from nodeharden._packagejson import add_dependencies
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._scan import Scanner, ScanResult
@@ -40,6 +40,7 @@ class FixResult:
     not_applied: list[tuple[Finding, str]] = field(default_factory=list)
     scan: ScanResult | None = None  # the first scan (findings before fixing)
     passes: int = 0
+    failed: list[Skipped] = field(default_factory=list)  # crashes seen in any pass's scan
 
     def changed_paths(self) -> list[str]:
         """Return the files whose bytes differ, sorted."""
@@ -117,6 +118,7 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
         if result.scan is None:
             result.scan = scan
         result.passes = number
+        result.failed.extend(scan.failed)
         candidates: list[Finding] = []
         for finding in scan.findings:
             key = (finding.rule, finding.path, finding.line, finding.message)
@@ -167,6 +169,7 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
     result.final = {rel: data for rel, data in overlay.items() if data is not None}
     for rel in result.final:
         original.setdefault(rel, None)
+    result.failed = list(dict.fromkeys(result.failed))
     return result
 
 
@@ -342,3 +345,26 @@ def atomic_write(target: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def file_outcomes(result: FixResult, written: Iterable[FileOutcome] = ()) -> list[FileOutcome]:
+    """Return one outcome per file the run looked at: changed (or would change), unchanged,
+    skipped with the reason, failed with the reason; ``written`` outcomes take precedence."""
+    rules_by_path: dict[str, set[str]] = {}
+    for applied in result.applied:
+        for rel in applied.fix.paths() | ({"package.json"} if applied.fix.dependencies
+                                          or applied.fix.dev_dependencies else set()):
+            rules_by_path.setdefault(rel, set()).add(applied.finding.rule)
+    outcomes: dict[str, FileOutcome] = {}
+    if result.scan is not None:
+        for source in result.scan.files:
+            outcomes[source.rel] = FileOutcome(source.rel, "unchanged")
+        for skip in result.scan.skipped:
+            outcomes[skip.path] = FileOutcome(skip.path, "skipped", reason=skip.reason)
+    for rel in result.changed_paths():
+        outcomes[rel] = FileOutcome(rel, "changed", rules=sorted(rules_by_path.get(rel, ())))
+    for failure in result.failed:
+        outcomes[failure.path] = FileOutcome(failure.path, "failed", reason=failure.reason)
+    for outcome in written:
+        outcomes[outcome.path] = outcome
+    return [outcomes[rel] for rel in sorted(outcomes)]
