@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from conftest import have_node, npm_env, run_cli, write_tree
 
 pytestmark = [pytest.mark.slow,
@@ -70,7 +69,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One npm install for the whole module; each test copies the app next to it."""
     base = tmp_path_factory.mktemp("sql-e2e")
     write_tree(base, {"package.json": PACKAGE_JSON})
-    proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=base,
+    proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=base, check=False,
                           env=npm_env(), capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return base
@@ -145,7 +144,7 @@ def test_injectable_before_and_not_after(app_dir: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     fixed = (app_dir / "app.js").read_text()
     assert "req.query.name + " not in fixed and "'%${req.query.q}%'" not in fixed
-    assert subprocess.run(["node", "--check", "app.js"], cwd=app_dir).returncode == 0
+    assert subprocess.run(["node", "--check", "app.js"], cwd=app_dir, check=False).returncode == 0
     report = run_cli("check", app_dir, "--select", "sql-injection")
     assert report.returncode == 0, report.stdout
 

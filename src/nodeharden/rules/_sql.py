@@ -11,7 +11,7 @@ from tree_sitter import Node
 from nodeharden._parse import text
 
 #: The start of a statement that runs SQL.
-SQL_START_RE = re.compile(r"^\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b", re.I)
+SQL_START_RE = re.compile(r"^\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b", re.IGNORECASE)
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
 
@@ -57,7 +57,7 @@ def _decode(node: Node, pieces: Pieces) -> str:
                 out.append(_ESCAPES[raw])
             elif len(raw) == 1 and not raw.isalnum():
                 out.append(raw)
-            elif raw.startswith("\n") or raw.startswith("\r"):
+            elif raw.startswith(("\n", "\r")):
                 pass  # line continuation
             else:
                 pieces.exotic_escape = True
@@ -327,11 +327,7 @@ def parameterize(pieces: Pieces, placeholder: str) -> Rewrite:
                 literal.append(char)
             else:
                 out.append(char)
-                if state == "dq" and char == '"' or state == "bq" and char == "`":
-                    state = "code"
-                elif state == "line" and char == "\n":
-                    state = "code"
-                elif state == "block" and part.startswith("*/", i - 1) and i > 0:
+                if state == "dq" and char == '"' or state == "bq" and char == "`" or state == "line" and char == "\n" or state == "block" and part.startswith("*/", i - 1) and i > 0:
                     state = "code"
             i += 1
     if state == "str":

@@ -30,7 +30,7 @@ _VALIDATING_CALL_RE = re.compile(
 _EMAIL_RE = re.compile(r"(?i)e-?mail")
 _COERCING_CALLS = {"Number", "parseInt", "parseFloat", "Number.parseInt", "Number.parseFloat"}
 _COERCING_OPS = {"<", ">", "<=", ">=", "==", "!=", "-", "*", "/", "%"}
-_TOP_DECL_RE = re.compile(rb"^(?:export\s+)?(?:const|let|var|function|class)\s+([\w$]+)", re.M)
+_TOP_DECL_RE = re.compile(rb"^(?:export\s+)?(?:const|let|var|function|class)\s+([\w$]+)", re.MULTILINE)
 _MAX_INLINE = 100
 
 

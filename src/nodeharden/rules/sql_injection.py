@@ -11,8 +11,14 @@ from tree_sitter import Node
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import captures, enclosing, object_properties, text, walk
 from nodeharden.rules._base import FileContext, Rule
-from nodeharden.rules._sql import Pieces, SQL_START_RE, js_string, looks_like_sql, parameterize, \
-    split_sql
+from nodeharden.rules._sql import (
+    SQL_START_RE,
+    Pieces,
+    js_string,
+    looks_like_sql,
+    parameterize,
+    split_sql,
+)
 
 #: Module → driver family (placeholder style and call shape).
 DRIVERS = {
@@ -233,9 +239,7 @@ class SqlInjection(Rule):
             else:
                 return None, "the call already passes options"
         else:
-            if not rest:
-                edits.append(TextEdit(first.end_byte, first.end_byte, f"{sep}{array}"))
-            elif len(rest) == 1 and _is_callback(rest[0], ctx) and driver != "knex":
+            if not rest or len(rest) == 1 and _is_callback(rest[0], ctx) and driver != "knex":
                 edits.append(TextEdit(first.end_byte, first.end_byte, f"{sep}{array}"))
             else:
                 return None, "the call already passes parameters"
