@@ -185,12 +185,12 @@ def _value_context(before: str) -> tuple[str, str | None]:
         if re.search(rf"\b{keyword}$", low):
             return "value", None
     if stripped.endswith(("(", ",")):
-        keyword = _paren_keyword(stripped)
-        if keyword == "in":
+        owner = _paren_keyword(stripped)
+        if owner == "in":
             return "in", "an `IN (...)` list"
-        if keyword == "values":
+        if owner == "values":
             return "value", None
-        if keyword == "call":
+        if owner == "call":
             return "value", None
     if re.search(r"\b(order|group)\s+by(\s+\S+(\s+(asc|desc))?\s*,)*$", low) or \
             re.search(r"\b(asc|desc)$", low):

@@ -233,18 +233,19 @@ def analyze_handler(func: Node) -> Reads | None:
         parent = node.parent
         if parent is None:
             continue
+        pattern = parent.child_by_field_name("name") if parent.type == "variable_declarator" \
+            else None
         if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
-            name = text(parent.child_by_field_name("property"))
-            _record(reads, reads.add(part, name), parent)
+            _record(reads, reads.add(part, text(parent.child_by_field_name("property"))), parent)
         elif parent.type == "subscript_expression" and parent.child_by_field_name("object") == node:
-            name = string_value(parent.child_by_field_name("index"))
-            if name is None:
+            index = string_value(parent.child_by_field_name("index"))
+            if index is None:
                 reads.whole.append(part)
             else:
-                _record(reads, reads.add(part, name), parent)
-        elif parent.type == "variable_declarator" and parent.child_by_field_name("value") == node \
-                and parent.child_by_field_name("name").type == "object_pattern":
-            for prop in parent.child_by_field_name("name").named_children:
+                _record(reads, reads.add(part, index), parent)
+        elif pattern is not None and pattern.type == "object_pattern" and \
+                parent.child_by_field_name("value") == node:
+            for prop in pattern.named_children:
                 if prop.type == "shorthand_property_identifier_pattern":
                     locals_.append((reads.add(part, text(prop)), text(prop), parent))
                 elif prop.type == "object_assignment_pattern":
@@ -255,12 +256,15 @@ def analyze_handler(func: Node) -> Reads | None:
                 elif prop.type == "pair_pattern":
                     key = prop.child_by_field_name("key")
                     value = prop.child_by_field_name("value")
+                    if key is None or value is None:
+                        reads.nested = True
+                        continue
                     name = string_value(key) if key.type == "string" else text(key)
                     found = reads.add(part, name or "")
                     if value.type == "assignment_pattern":
                         found.optional = True
                         value = value.child_by_field_name("left")
-                    if value.type == "identifier":
+                    if value is not None and value.type == "identifier":
                         locals_.append((found, text(value), parent))
                     else:
                         reads.nested = True

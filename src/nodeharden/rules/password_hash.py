@@ -99,7 +99,7 @@ def _raw_request_password(node: Node) -> bool:
         if target.type == "object_pattern" and value.type == "member_expression" and \
                 text(value.child_by_field_name("property")) == "body":
             for prop in target.named_children:
-                bound = prop
+                bound: Node | None = prop
                 if prop.type == "pair_pattern":
                     bound = prop.child_by_field_name("value")
                 elif prop.type == "object_assignment_pattern":
@@ -131,8 +131,10 @@ class PasswordHash(Rule):
         seen: set[int] = set()
         for call in captures(ctx.lang, _CALLS, root).get("call", []):
             fn = call.child_by_field_name("function")
-            args = [a for a in call.child_by_field_name("arguments").named_children
-                    if a.type != "comment"] if call.child_by_field_name("arguments") else []
+            args_node = call.child_by_field_name("arguments")
+            if fn is None or args_node is None:
+                continue
+            args = [a for a in args_node.named_children if a.type != "comment"]
             callee = text(fn)
             head, _, method = callee.rpartition(".")
             message = None
@@ -188,7 +190,7 @@ class PasswordHash(Rule):
                 first = args.named_children[0] if args is not None and args.named_children else None
                 # Every algorithm createHash offers is a fast digest, unfit for passwords.
                 return (string_value(first) or "a fast digest").lower()
-            if name != "update" or fn.type != "member_expression":
+            if name != "update" or fn is None or fn.type != "member_expression":
                 return None
             node = fn.child_by_field_name("object")
         return None

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import captures, enclosing, object_properties, text, walk
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._sql import (
     SQL_START_RE,
     Pieces,
+    Rewrite,
     js_string,
     looks_like_sql,
     parameterize,
@@ -139,8 +140,10 @@ class SqlInjection(Rule):
             method = text(fn.child_by_field_name("property")) if fn is not None else ""
             if method not in SQL_METHODS:
                 continue
-            args = [a for a in call.child_by_field_name("arguments").named_children
-                    if a.type != "comment"]
+            args_node = call.child_by_field_name("arguments")
+            if args_node is None:
+                continue
+            args = [a for a in args_node.named_children if a.type != "comment"]
             if not args:
                 continue
             finding = self._check_call(ctx, call, method, args, driver)
@@ -197,7 +200,8 @@ class SqlInjection(Rule):
                                 fix)
 
     def _fix(self, ctx: FileContext, call: Node, args: list[Node], driver: str,
-             source: _Source, pieces: Pieces, rewrite) -> tuple[Fix | None, str | None]:
+             source: _Source, pieces: Pieces,
+             rewrite: Rewrite) -> tuple[Fix | None, str | None]:
         if any(a.type == "spread_element" for a in args):
             return None, "the call spreads its arguments"
         sql = js_string(rewrite.sql, ctx.style.quote, multiline=pieces.multiline)
@@ -243,7 +247,7 @@ class SqlInjection(Rule):
                 edits.append(TextEdit(first.end_byte, first.end_byte, f"{sep}{array}"))
             else:
                 return None, "the call already passes parameters"
-        applicability = "unsafe" if _has_comment(source.expr) else "safe"
+        applicability: Applicability = "unsafe" if _has_comment(source.expr) else "safe"
         changes = (FileChange(ctx.rel, tuple(sorted(edits, key=lambda e: e.start))),)
         return Fix(title="Pass the values as query parameters", applicability=applicability,
                    changes=changes), None
