@@ -1,5 +1,58 @@
-"""nodeharden: make Express.js backends secure by default and keep them that way."""
+"""nodeharden: make Express.js backends secure by default and keep them that way.
+
+The public API::
+
+    from nodeharden import check, fix, new, update
+
+    result = check("path/to/app")                 # ScanResult: findings, skipped, failed
+    plan, written = fix("path/to/app", dry_run=True)
+    new("my-app", defaults=True, data={}, data_file=None, pretend=False,
+        overwrite=False, interactive=False)
+
+Every function takes keyword-only options and never prompts. Names are loaded on first use so
+that ``nodeharden check`` does not pay for copier's import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 from nodeharden._version import __version__
 
-__all__ = ["__version__"]
+__all__ = [
+    "Finding",
+    "Fix",
+    "FixResult",
+    "NodehardenError",
+    "ScanResult",
+    "__version__",
+    "check",
+    "fix",
+    "load_questions",
+    "new",
+    "update",
+]
+
+_LAZY = {
+    "check": "nodeharden._api",
+    "fix": "nodeharden._api",
+    "new": "nodeharden._scaffold",
+    "update": "nodeharden._scaffold",
+    "load_questions": "nodeharden._scaffold",
+    "Finding": "nodeharden._model",
+    "Fix": "nodeharden._model",
+    "FixResult": "nodeharden._fixer",
+    "ScanResult": "nodeharden._scan",
+    "NodehardenError": "nodeharden.errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nodeharden' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
