@@ -53,13 +53,15 @@ def changed_only(args: argparse.Namespace) -> set[str] | None:
 
 def run_check_command(args: argparse.Namespace) -> int:
     """Run ``nodeharden check`` and return the exit code."""
-    from nodeharden._api import check
+    from nodeharden._api import make_scanner
     from nodeharden._reports import render_json, render_sarif, render_text
 
     progress, close = _progress_bar()
     try:
-        result = check(args.path, select=args.select, ignore=args.ignore, jobs=args.jobs,
-                       config_path=args.config, only=changed_only(args), progress=progress)
+        scanner = make_scanner(args.path, select=args.select, ignore=args.ignore,
+                               jobs=args.jobs, config_path=args.config,
+                               only=changed_only(args), progress=progress)
+        result = scanner.scan()
     finally:
         close()
     findings = result.findings
@@ -68,7 +70,9 @@ def run_check_command(args: argparse.Namespace) -> int:
 
         findings = filter_new(findings, args.baseline)
     audit_notes: list[str] = []
-    if args.audit:
+    if args.audit and "dependency-audit" not in scanner.rule_ids:
+        audit_notes = ["--audit ignored: the dependency-audit rule is not selected"]
+    elif args.audit:
         from nodeharden._audit import run_audit
 
         audit_findings, audit_notes = run_audit(result.root)
