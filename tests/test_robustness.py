@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import have_node, npm_env, run_cli
+from conftest import have_node, npm_env, run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -20,7 +20,7 @@ _IMPORT_QUERY = """
 _CALL_QUERY = "(call_expression) @call"
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportFact:
     """One import or require of a module."""
 
@@ -43,7 +43,7 @@ class ImportFact:
         return names
 
 
-@dataclass
+@dataclass(slots=True)
 class AppFact:
     """An Express application or router created in this file."""
 
@@ -61,7 +61,7 @@ class AppFact:
     in_function: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class ArgFact:
     """A summary of one argument of a middleware or route call."""
 
@@ -72,7 +72,7 @@ class ArgFact:
     end: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class CallFact:
     """A ``target.method(...)`` call: ``app.use``, ``router.get``, ``app.listen``…"""
 
@@ -89,7 +89,7 @@ class CallFact:
     path: str | None = None  # first argument when it is a string
 
 
-@dataclass
+@dataclass(slots=True)
 class FileFacts:
     """Express facts of one file."""
 

@@ -118,7 +118,7 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
         if result.scan is None:
             result.scan = scan
         result.passes = number
-        result.failed.extend(scan.failed)
+        result.failed.extend(getattr(scan, "failed", ()))  # test doubles may lack it
         candidates: list[Finding] = []
         for finding in scan.findings:
             key = (finding.rule, finding.path, finding.line, finding.message)
