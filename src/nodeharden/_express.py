@@ -162,7 +162,7 @@ def _binding_of_require(call: Node) -> tuple[Node | None, Node]:
 
 def _collect_imports(lang: str, root: Node, facts: FileFacts) -> None:
     caps = captures(lang, _IMPORT_QUERY, root)
-    import_end = 0
+    import_statements: set[int] = set()  # start bytes of top-level import/require statements
     for node in caps.get("import", []):
         source = node.child_by_field_name("source")
         imp = ImportFact(module=string_value(source) or "", line=node.start_point[0] + 1,
@@ -184,7 +184,7 @@ def _collect_imports(lang: str, root: Node, facts: FileFacts) -> None:
                         imp.named[text(name)] = text(alias or name)
         facts.imports.append(imp)
         if node.parent is not None and node.parent.type == "program":
-            import_end = max(import_end, node.end_byte)
+            import_statements.add(node.start_byte)
     for call in caps.get("require", []):
         source = next(iter(c for c in call.child_by_field_name("arguments").named_children), None)
         module = string_value(source) or ""
@@ -210,8 +210,28 @@ def _collect_imports(lang: str, root: Node, facts: FileFacts) -> None:
         facts.imports.append(imp)
         if imp.top_level and stmt.type in ("lexical_declaration", "variable_declaration",
                                            "expression_statement"):
-            import_end = max(import_end, stmt.end_byte)
-    facts.import_end = import_end
+            import_statements.add(stmt.start_byte)
+    facts.import_end = _leading_imports_end(root, import_statements)
+
+
+def _leading_imports_end(root: Node, import_statements: set[int]) -> int:
+    """Return where the file's leading block of imports ends (0 when it has none).
+
+    New imports go there, not after the file's last import: a require placed after code
+    that uses it (``app.use(helmet())`` above ``const helmet = require(...)``) would throw
+    "Cannot access before initialization" when the module loads.
+    """
+    end = 0
+    for child in root.named_children:
+        if child.type in ("comment", "hash_bang_line"):
+            continue
+        if child.type == "expression_statement" and child.named_child_count == 1 \
+                and child.named_children[0].type == "string":
+            continue  # a directive such as 'use strict'
+        if child.start_byte not in import_statements:
+            break
+        end = child.end_byte
+    return end
 
 
 def _arg_fact(arg: Node) -> ArgFact:
