@@ -73,7 +73,8 @@ def test_questions_come_from_copier_yml() -> None:
     questions = {q.name: q for q in _scaffold.load_questions()}
     assert list(questions) == [
         "project_name", "description", "module_system", "database", "sessions", "auth",
-        "rate_limit_store", "security_contact", "public_url", "node_version", "dockerfile", "ci",
+        "rate_limit_store", "redis_strict", "security_contact", "public_url", "node_version",
+        "dockerfile", "ci",
     ]
     assert all(q.help for q in questions.values())
     assert [c.value for c in questions["database"].choices] == ["none", "postgres", "sqlite"]
