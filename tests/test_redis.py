@@ -135,7 +135,8 @@ def test_two_instances_share_limits_and_sessions_and_survive_an_outage(
 
         for base, log, proc in instances:
             wait_for(lambda b=base, p=proc, lg=log: (p.poll() is None or pytest.fail(lg.read_text()))
-                     and health(b) == {"status": "ok", "redis": "up"}, f"{base} with redis up")
+                     and health(b) == {"status": "ok", "redis": "up"}, f"{base} with redis up",
+                     timeout=60)
             status, _, body = request(f"{base}/readyz")
             assert status == 200 and json.loads(body)["redis"] == "up"
         bases = [base for base, _, _ in instances]
@@ -192,3 +193,5 @@ def test_two_instances_share_limits_and_sessions_and_survive_an_outage(
     finally:
         for _, _, proc in instances:
             stop(proc)
+        for base, log, _ in instances:  # shown by pytest when the test fails
+            print(f"--- {base} log ---\n{log.read_text()[-4000:]}")
