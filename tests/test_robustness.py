@@ -134,3 +134,18 @@ def test_progress_bar_on_a_terminal(corpus: Path) -> None:
     child.close()
     assert child.exitstatus == 0, output[-2000:]
     assert "scanning" in output and "/" in output, output[-2000:]
+
+
+def test_check_path_imports_no_heavy_modules(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text('{"name": "a", "dependencies": {"express": "5"}}\n')
+    (tmp_path / "app.js").write_text("const express = require('express');\n"
+                                     "const app = express();\napp.listen(3000);\n")
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "nodeharden", "check",
+                           str(tmp_path), "--format", "json"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "nodeharden._scan" in imported
+    for heavy in ("copier", "questionary", "jsonschema", "prompt_toolkit", "jinja2"):
+        assert heavy not in imported, f"{heavy} is imported by `check`"
