@@ -111,21 +111,26 @@ def redis_server() -> Iterator[RedisServer]:
 def test_two_instances_share_limits_and_sessions_and_survive_an_outage(
         redis_app: Path, redis_server: RedisServer, tmp_path: Path) -> None:
     instances: list[tuple[str, Path, subprocess.Popen[bytes]]] = []
+
+    def start_instance(name: str, **env: str) -> str:
+        port = free_port()
+        log = tmp_path / f"{name}.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                ["node", "src/server.js"], cwd=redis_app, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env={**os.environ, "NODE_ENV": "production", "HOST": "127.0.0.1",
+                     "PORT": str(port), "METRICS_PORT": "off", "LOG_LEVEL": "info",
+                     "TRUST_PROXY": "1", "REDIS_URL": f"redis://127.0.0.1:{redis_server.port}",
+                     "RATE_LIMIT_POINTS": str(POINTS), "RATE_LIMIT_DURATION_SECONDS": "300",
+                     "SESSION_SECRET": "redis-test-session-secret-0123456789abcdef", **env},
+            )
+        instances.append((f"http://127.0.0.1:{port}", log, proc))
+        return f"http://127.0.0.1:{port}"
+
     try:
-        for name in ("a", "b"):
-            port = free_port()
-            log = tmp_path / f"{name}.log"
-            with log.open("wb") as out:
-                proc = subprocess.Popen(
-                    ["node", "src/server.js"], cwd=redis_app, stdout=out, stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                    env={**os.environ, "NODE_ENV": "production", "HOST": "127.0.0.1",
-                         "PORT": str(port), "METRICS_PORT": "off", "LOG_LEVEL": "info",
-                         "TRUST_PROXY": "1", "REDIS_URL": f"redis://127.0.0.1:{redis_server.port}",
-                         "RATE_LIMIT_POINTS": str(POINTS), "RATE_LIMIT_DURATION_SECONDS": "300",
-                         "SESSION_SECRET": "redis-test-session-secret-0123456789abcdef"},
-                )
-            instances.append((f"http://127.0.0.1:{port}", log, proc))
+        start_instance("a")
+        start_instance("b")
 
         def health(base: str) -> dict[str, str]:
             status, _, body = request(f"{base}/healthz")
@@ -174,11 +179,20 @@ def test_two_instances_share_limits_and_sessions_and_survive_an_outage(
             wait_for(lambda b=base: health(b)["redis"] == "down", f"{base} to notice the outage")
             status, _, body = request(f"{base}/readyz")
             assert status == 200 and json.loads(body) == {"status": "ok", "redis": "down"}
+        # A strict instance (REDIS_STRICT=true) started during the outage is alive but not ready.
+        strict = start_instance("strict", REDIS_STRICT="true")
+        wait_for(lambda: health(strict) == {"status": "ok", "redis": "down"}, "strict instance",
+                 timeout=60)
+        status, _, body = request(f"{strict}/readyz")
+        assert status == 503 and json.loads(body) == {"status": "unavailable", "redis": "down"}
+        # Sessions cannot be read while Redis is down; requests without one are served.
+        status, _, _ = request(f"{bases[0]}/csrf-token", {**https, "Cookie": cookie})
+        assert status == 500
         statuses = alternate("203.0.113.3", 2 * POINTS + 2)
         # Each instance now counts on its own: POINTS each, so 2 * POINTS pass in total.
         assert statuses == [200] * (2 * POINTS) + [429, 429], statuses
         time.sleep(3)  # several reconnect attempts fail meanwhile
-        for _, log, _ in instances:
+        for _, log, _ in instances[:2]:
             assert log.read_text().count(OUTAGE_LINE) == 1, log.read_text()[-3000:]
 
         # Redis is back on the same port: shared limiting resumes without restarting the apps.
@@ -186,7 +200,8 @@ def test_two_instances_share_limits_and_sessions_and_survive_an_outage(
         for base in bases:
             wait_for(lambda b=base: health(b)["redis"] == "up", f"{base} to reconnect", timeout=30)
         assert alternate("203.0.113.4", POINTS + 2) == [200] * POINTS + [429, 429]
-        for _, log, proc in instances:
+        wait_for(lambda: request(f"{strict}/readyz")[0] == 200, "strict instance ready", timeout=30)
+        for _, log, proc in instances[:2]:
             assert proc.poll() is None, log.read_text()[-3000:]
             text = log.read_text()
             assert text.count(OUTAGE_LINE) == 1 and "redis reachable again" in text, text[-3000:]
