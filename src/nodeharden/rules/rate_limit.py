@@ -3,7 +3,9 @@ stricter limiter on login and password routes.
 
 The fix writes ``middleware/rate-limit.<ext>`` next to the app file (in the project's module
 system), imports it, adds ``app.use(rateLimiter)`` right after the app is created and puts
-``loginLimiter`` in front of the handlers of login/password routes that exist.
+``loginLimiter`` in front of the handlers of login/password routes that exist. With
+``rate_limit.store: redis`` the module counts in Redis (``RateLimiterRedis`` on one ioredis client
+created from ``process.env.REDIS_URL``) with an in-memory insurance limiter.
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ function tooManyRequests(res{T_RES}, points{T_NUM}, result{T_RES_RL}){T_VOID} {
   };
 }
 
-{EXPORT}const rateLimiter = createRateLimiter({ points: {POINTS}, duration: {DURATION} });
+{REDIS}{EXPORT}const rateLimiter = createRateLimiter({ points: {POINTS}, duration: {DURATION} });
 {EXPORT}const loginLimiter = createLoginLimiter({ points: {LOGIN_POINTS}, duration: {LOGIN_DURATION} });
 """
 
@@ -110,22 +112,65 @@ _TS_TYPES = {
 }
 
 
+#: With ``rate_limit.store: redis``: one ioredis client from the environment, commands failing
+#: fast while Redis is down so the in-memory insurance limiter takes over; the outage is logged
+#: once, not per request.
+_REDIS = """\
+// Counters live in Redis, shared by every instance. While Redis is unreachable each instance
+// counts in its own memory (the insurance limiter) and logs the outage once.
+const redis = new Redis(process.env.{REDIS_ENV}{T_STR}, {
+  enableOfflineQueue: false,
+  connectTimeout: 2000,
+  commandTimeout: 1000,
+  maxRetriesPerRequest: 1,
+});
+let redisReachable = true;
+redis.on('error', (error{T_UNKNOWN}) => {
+  if (redisReachable) console.error('redis unreachable; rate limits fall back to this instance', error);
+  redisReachable = false;
+});
+redis.on('ready', () => {
+  redisReachable = true;
+});
+
+function newLimiter(keyPrefix{T_STR_P}, points{T_NUM}, duration{T_NUM}){T_LIMITER} {
+  const options = { keyPrefix, points, duration };
+  return new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
+}
+
+"""
+
+
 def module_source(style: Style, options: RateLimitOptions) -> str:
     """Return the rate-limit middleware module in the project's module system and style."""
     ts = style.typescript
     esm = style.module == "esm" or ts
+    redis = options.store == "redis"
     values = {key: (value if ts else "") for key, value in _TS_TYPES.items()}
     values.update(EXPORT="export " if esm else "", POINTS=str(options.points),
                   DURATION=str(options.duration), LOGIN_POINTS=str(options.login_points),
-                  LOGIN_DURATION=str(options.login_duration))
+                  LOGIN_DURATION=str(options.login_duration),
+                  REDIS="", REDIS_ENV=options.redis_url_env,
+                  T_STR=" as string" if ts else "", T_STR_P=": string" if ts else "",
+                  T_LIMITER=": RateLimiterRedis" if ts else "")
+    if redis:
+        values["REDIS"] = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _REDIS)
     body = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _BODY)
+    if redis:
+        memory = "const limiter = new RateLimiterMemory({ points, duration });"
+        body = body.replace(memory, "const limiter = newLimiter('requests', points, duration);", 1)
+        body = body.replace(memory, "const limiter = newLimiter('login', points, duration);", 1)
+    names = "RateLimiterMemory, RateLimiterRedis" if redis else "RateLimiterMemory"
     if ts:
         head = ("import type { NextFunction, Request, RequestHandler, Response } from 'express';\n"
-                "import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';\n\n")
+                + ("import { Redis } from 'ioredis';\n" if redis else "")
+                + f"import {{ {names}, RateLimiterRes }} from 'rate-limiter-flexible';\n\n")
     elif esm:
-        head = "import { RateLimiterMemory } from 'rate-limiter-flexible';\n\n"
+        head = (("import { Redis } from 'ioredis';\n" if redis else "")
+                + f"import {{ {names} }} from 'rate-limiter-flexible';\n\n")
     else:
-        head = "const { RateLimiterMemory } = require('rate-limiter-flexible');\n\n"
+        head = (("const { Redis } = require('ioredis');\n" if redis else "")
+                + f"const {{ {names} }} = require('rate-limiter-flexible');\n\n")
     tail = "" if esm else ("\nmodule.exports = {\n  rateLimiter,\n  loginLimiter,\n"
                            "  createRateLimiter,\n  createLoginLimiter,\n};\n")
     code = restyle(head + body + tail, style)
@@ -271,7 +316,9 @@ class RateLimit(Rule):
                   "and password routes",
             applicability="safe",
             changes=tuple(changes),
-            dependencies=(("rate-limiter-flexible", version_of("rate-limiter-flexible")),),
+            dependencies=(("rate-limiter-flexible", version_of("rate-limiter-flexible")),
+                          *((("ioredis", version_of("ioredis")),) if options.store == "redis"
+                            else ())),
         )
 
 
