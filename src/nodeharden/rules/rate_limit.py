@@ -141,11 +141,62 @@ function newLimiter(keyPrefix{T_STR_P}, points{T_NUM}, duration{T_NUM}){T_LIMITE
 """
 
 
-def module_source(style: Style, options: RateLimitOptions) -> str:
-    """Return the rate-limit middleware module in the project's module system and style."""
+#: With ``rate_limit.store: redis`` and a Redis client the project already exports: reuse it.
+_REUSE = """\
+// Counters live in Redis (through the app's own client), shared by every instance. While Redis
+// is unreachable each instance counts in its own memory (the insurance limiter).
+function newLimiter(keyPrefix{T_STR_P}, points{T_NUM}, duration{T_NUM}){T_LIMITER} {
+  const options = { keyPrefix, points, duration };
+  return new RateLimiterRedis({
+    ...options,
+    storeClient: {CLIENT},{NODE_REDIS}
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new RateLimiterMemory(options),
+  });
+}
+
+"""
+
+#: Packages whose client a project may already create: package -> it is node-redis.
+_CLIENT_PACKAGES = {"ioredis": False, "redis": True}
+
+
+def existing_redis_client(ctx: ProjectContext) -> tuple[str, str, bool] | None:
+    """Return ``(path, exported name, is node-redis)`` of a Redis client some module without an
+    Express app creates at top level and exports (``export const redis = new Redis(...)``,
+    ``exports.redis = redis``), or None."""
+    for path in sorted(ctx.facts):
+        facts = ctx.facts[path]
+        if is_test_file(path) or facts.apps:
+            continue
+        source = (ctx.read(path) or b"").decode("utf-8", "replace")
+        for package, node_redis in _CLIENT_PACKAGES.items():
+            for local in sorted(facts.locals_of(package)):
+                ctor = rf"(?:new\s+)?{re.escape(local)}(?:\.Redis|\.createClient)?\s*\("
+                found = re.search(rf"^export\s+(?:const|let|var)\s+(\w+)\s*=\s*{ctor}", source,
+                                  re.MULTILINE)
+                if found:
+                    return path, found.group(1), node_redis
+                for made in re.finditer(rf"^(?:const|let|var)\s+(\w+)\s*=\s*{ctor}", source,
+                                        re.MULTILINE):
+                    name = re.escape(made.group(1))
+                    if re.search(rf"^(?:module\.)?exports\.{name}\s*=\s*{name}\b"
+                                 rf"|^module\.exports\s*=\s*\{{[^}}]*\b{name}\b"
+                                 rf"|^export\s*\{{[^}}]*\b{name}\b", source, re.MULTILINE):
+                        return path, made.group(1), node_redis
+    return None
+
+
+def module_source(style: Style, options: RateLimitOptions,
+                  client: tuple[str, str, bool] | None = None) -> str:
+    """Return the rate-limit middleware module in the project's module system and style.
+
+    ``client`` is ``(import specifier, exported name, is node-redis)`` of the project's own Redis
+    client, reused with ``store: redis`` instead of creating one."""
     ts = style.typescript
     esm = style.module == "esm" or ts
     redis = options.store == "redis"
+    reuse = client if redis else None
     values = {key: (value if ts else "") for key, value in _TS_TYPES.items()}
     values.update(EXPORT="export " if esm else "", POINTS=str(options.points),
                   DURATION=str(options.duration), LOGIN_POINTS=str(options.login_points),
@@ -153,7 +204,10 @@ def module_source(style: Style, options: RateLimitOptions) -> str:
                   REDIS="", REDIS_ENV=options.redis_url_env,
                   T_STR=" as string" if ts else "", T_STR_P=": string" if ts else "",
                   T_LIMITER=": RateLimiterRedis" if ts else "")
-    if redis:
+    if reuse:
+        values.update(CLIENT=reuse[1], NODE_REDIS="\n    useRedisPackage: true," if reuse[2] else "")
+        values["REDIS"] = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _REUSE)
+    elif redis:
         values["REDIS"] = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _REDIS)
     body = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _BODY)
     if redis:
@@ -161,16 +215,20 @@ def module_source(style: Style, options: RateLimitOptions) -> str:
         body = body.replace(memory, "const limiter = newLimiter('requests', points, duration);", 1)
         body = body.replace(memory, "const limiter = newLimiter('login', points, duration);", 1)
     names = "RateLimiterMemory, RateLimiterRedis" if redis else "RateLimiterMemory"
+    if reuse:
+        client_esm = f"import {{ {reuse[1]} }} from '{reuse[0]}';\n"
+        client_cjs = f"const {{ {reuse[1]} }} = require('{reuse[0]}');\n"
+    else:
+        client_esm = "import { Redis } from 'ioredis';\n" if redis else ""
+        client_cjs = "const { Redis } = require('ioredis');\n" if redis else ""
     if ts:
         head = ("import type { NextFunction, Request, RequestHandler, Response } from 'express';\n"
-                + ("import { Redis } from 'ioredis';\n" if redis else "")
+                + client_esm
                 + f"import {{ {names}, RateLimiterRes }} from 'rate-limiter-flexible';\n\n")
     elif esm:
-        head = (("import { Redis } from 'ioredis';\n" if redis else "")
-                + f"import {{ {names} }} from 'rate-limiter-flexible';\n\n")
+        head = client_esm + f"import {{ {names} }} from 'rate-limiter-flexible';\n\n"
     else:
-        head = (("const { Redis } = require('ioredis');\n" if redis else "")
-                + f"const {{ {names} }} = require('rate-limiter-flexible');\n\n")
+        head = client_cjs + f"const {{ {names} }} = require('rate-limiter-flexible');\n\n"
     tail = "" if esm else ("\nmodule.exports = {\n  rateLimiter,\n  loginLimiter,\n"
                            "  createRateLimiter,\n  createLoginLimiter,\n};\n")
     code = restyle(head + body + tail, style)
@@ -280,8 +338,10 @@ class RateLimit(Rule):
         if module_rel is None:
             return None
         options = ctx.info.config.rate_limit
+        found = existing_redis_client(ctx) if options.store == "redis" else None
+        client = (_specifier(module_rel, found[0], style), found[1], found[2]) if found else None
         changes: list[FileChange] = [FileChange(module_rel, (TextEdit(0, 0, module_source(
-            style, options)),), create=True)]
+            style, options, client)),), create=True)]
         edits_by_file: dict[str, list[TextEdit]] = {}
         names_by_file: dict[str, list[str]] = {}
         wired = False
@@ -317,8 +377,8 @@ class RateLimit(Rule):
             applicability="safe",
             changes=tuple(changes),
             dependencies=(("rate-limiter-flexible", version_of("rate-limiter-flexible")),
-                          *((("ioredis", version_of("ioredis")),) if options.store == "redis"
-                            else ())),
+                          *((("ioredis", version_of("ioredis")),)
+                            if options.store == "redis" and client is None else ())),
         )
 
 
