@@ -57,8 +57,7 @@ def run_fix_command(args: argparse.Namespace) -> int:
 def write_patches(result: FixResult, directory: Path) -> list[Path]:
     """Write one patch per rule into ``directory``; each applies on its own to the original
     tree."""
-    from nodeharden._fixer import apply_edits, split_bom
-    from nodeharden._packagejson import add_dependencies
+    from nodeharden._fixer import apply_edits, with_dependencies
 
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -96,13 +95,7 @@ def write_patches(result: FixResult, directory: Path) -> list[Path]:
         if deps or dev:
             pj = result.original.get("package.json")
             if pj is not None:
-                bom, body = split_bom(pj)
-                text = body.decode("utf-8")
-                if deps:
-                    text = add_dependencies(text, deps)
-                if dev:
-                    text = add_dependencies(text, dev, dev=True)
-                contents["package.json"] = bom + text.encode("utf-8")
+                contents["package.json"] = with_dependencies(pj, deps, dev)
         patch = "".join(file_diff(rel, result.original.get(rel), data)
                         for rel, data in sorted(contents.items())
                         if data != result.original.get(rel))

@@ -236,20 +236,29 @@ def _apply_pass(accepted: list[Finding], current: Callable[[str], bytes | None],
     if deps or dev_deps:
         pj = new_contents.get("package.json", current("package.json"))
         if pj is not None:
-            bom, body = split_bom(pj)
             try:
-                text = body.decode("utf-8")
-                if deps:
-                    text = add_dependencies(text, deps)
-                if dev_deps:
-                    text = add_dependencies(text, dev_deps, dev=True)
-                new_contents["package.json"] = bom + text.encode("utf-8")
+                new_contents["package.json"] = with_dependencies(pj, deps, dev_deps)
             except ValueError:
                 pass  # invalid package.json was reported by the scan; leave it alone
     for rel, data in new_contents.items():
         current(rel)  # record the original
         overlay[rel] = data
     return good
+
+
+def with_dependencies(package_json: bytes, deps: dict[str, str],
+                      dev_deps: dict[str, str]) -> bytes:
+    """Return package.json bytes with the packages fixes need added (BOM kept).
+
+    Raises ``ValueError`` when the file is not a JSON object.
+    """
+    bom, body = split_bom(package_json)
+    text = body.decode("utf-8")
+    if deps:
+        text = add_dependencies(text, deps)
+    if dev_deps:
+        text = add_dependencies(text, dev_deps, dev=True)
+    return bom + text.encode("utf-8")
 
 
 def unified_diff(result: FixResult, paths: Iterable[str] | None = None) -> str:
