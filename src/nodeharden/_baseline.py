@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from nodeharden._model import Finding
+from nodeharden._jsonfile import load_json_file
 from nodeharden._reports import fingerprint
 from nodeharden.errors import BaselineError
 
@@ -59,18 +60,8 @@ def render_baseline(findings: Iterable[Finding]) -> str:
 
 def load_baseline(path: Path) -> Counter[Key]:
     """Return how many findings each key may have, as recorded in the baseline at ``path``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BaselineError(f"baseline file {path} does not exist; create it with "
-                            f"`nodeharden baseline {path}`") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        detail = getattr(exc, "strerror", None) or str(exc)
-        raise BaselineError(f"cannot read baseline file {path}: {detail}") from None
-    try:
-        doc: Any = json.loads(text)
-    except ValueError as exc:
-        raise BaselineError(f"baseline file {path} is not valid JSON: {exc}") from None
+    doc: Any = load_json_file(path, what="baseline file", error=BaselineError,
+                              missing_hint=f"; create it with `nodeharden baseline {path}`")
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
         raise BaselineError(f"baseline file {path} has no \"findings\" list; write it with "
                             f"`nodeharden baseline {path}`")

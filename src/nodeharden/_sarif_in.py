@@ -10,7 +10,6 @@ stderr with the reason.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from urllib.parse import unquote, urlparse
 
 from nodeharden._model import Finding
 from nodeharden._project import find_root
+from nodeharden._jsonfile import load_json_file
 from nodeharden.errors import SarifImportError
 
 #: Lines a nodeharden finding may sit outside the reported region and still match.
@@ -247,17 +247,7 @@ def _git_toplevel(root: Path) -> Path | None:
 
 def load_sarif(sarif_path: Path, root: Path) -> list[Imported]:
     """Return every location of every result in the SARIF log at ``sarif_path``."""
-    try:
-        text = sarif_path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SarifImportError(f"SARIF file {sarif_path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        detail = getattr(exc, "strerror", None) or str(exc)
-        raise SarifImportError(f"cannot read SARIF file {sarif_path}: {detail}") from None
-    try:
-        log: Any = json.loads(text)
-    except ValueError as exc:
-        raise SarifImportError(f"{sarif_path} is not valid JSON: {exc}") from None
+    log: Any = load_json_file(sarif_path, what="SARIF file", error=SarifImportError)
     if not isinstance(log, dict) or not isinstance(log.get("runs"), list):
         raise SarifImportError(f"{sarif_path} is not a SARIF log (no \"runs\" list)")
     version = log.get("version")
