@@ -323,6 +323,12 @@ def _version(command: list[str]) -> str:
     return text[-1].strip() if text else "?"
 
 
+def _package_version(bin_dir: Path, name: str) -> str:
+    """Return the installed version of a package of the tools virtualenv (no network)."""
+    return _version([str(bin_dir / "python"), "-c",
+                     f"import importlib.metadata as m; print(m.version({name!r}))"])
+
+
 def machine() -> dict[str, str]:
     """Return cores, CPU model and RAM of this machine."""
     model = "?"
@@ -375,9 +381,9 @@ def render(tools: list[Tool], corpora: tuple[Corpus, Corpus, Corpus], bin_dir: P
         + f", tree-sitter {version('tree-sitter')}"
         + f", tree-sitter-javascript {version('tree-sitter-javascript')}"
         + f", ast-grep {_version([str(bin_dir / 'ast-grep'), '--version']).split()[-1]}"
-        + f", semgrep {_version([str(bin_dir / 'semgrep'), '--version'])}"
-        + ", njsscan " + _version([str(bin_dir / 'python'), '-c',
-                                   'import importlib.metadata as m; print(m.version("njsscan"))'])
+        + f", semgrep {_package_version(bin_dir, 'semgrep')}"
+        + f", njsscan {_package_version(bin_dir, 'njsscan')}"
+        + f", node {_version(['node', '--version'])}"
         + ".",
         "",
         "Corpus: the JavaScript files (`.js`, `.cjs`, `.mjs`) of " + ", ".join(PACKAGES)
