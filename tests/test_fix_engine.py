@@ -272,3 +272,32 @@ def test_clean_git_tree_and_folder_outside_git_are_fine(tmp_path: Path) -> None:
     assert "app.use(helmet());" in (outside / "app.js").read_text()
     again = run_cli("fix", outside, "--dry-run", *RULES)
     assert again.stdout == ""
+
+
+def test_accept_is_asked_once_per_finding_even_when_lines_move(tmp_path: Path) -> None:
+    """A declined fix stays declined after other fixes insert lines above it, and no
+    finding is asked about twice."""
+    from nodeharden._api import fix
+
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "package.json").write_text('{"name": "x", "dependencies": {"express": "^5.1.0"}}\n')
+    (root / "app.js").write_text(
+        "const express = require('express')\n"
+        "const app = express()\n"
+        "app.use(express.json())\n"
+        "app.get('/', (req, res) => { res.cookie('a', '1'); res.send('ok') })\n"
+        "app.get('/b', (req, res) => { res.cookie('b', '2'); res.send('ok') })\n")
+    asked: list[tuple[str, str]] = []
+
+    def accept(finding: Finding) -> bool:
+        asked.append((finding.rule, finding.snippet))
+        return finding.rule == "helmet" or "'b'" in finding.snippet
+
+    result, _ = fix(root, dry_run=True, select=["helmet", "cookie-flags"], accept=accept)
+    assert len(asked) == len(set(asked)) == 3, asked
+    text = result.final["app.js"].decode()
+    assert "app.use(helmet())" in text
+    assert "res.cookie('a', '1')" in text  # declined: untouched although it moved down a line
+    assert "res.cookie('b', '2', {" in text
+    assert [f.rule for f, reason in result.not_applied if reason == "declined"] == ["cookie-flags"]

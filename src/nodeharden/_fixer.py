@@ -90,6 +90,25 @@ def _parses(rel: str, data: bytes) -> bool:
     return not parse(lang, split_bom(data)[1]).root_node.has_error
 
 
+FindingKey = tuple[str, str, str, str, int]
+
+
+def finding_keys(findings: Iterable[Finding]) -> dict[Finding, FindingKey]:
+    """Return a key per finding that stays the same from one fix pass to the next.
+
+    Lines move when an earlier fix inserts lines above a finding, so the key is the rule,
+    file, message and code of the line, plus a rank among findings equal in all of those.
+    """
+    seen: dict[tuple[str, str, str, str], int] = {}
+    keys: dict[Finding, FindingKey] = {}
+    for finding in sorted(findings, key=lambda f: f.sort_key()):
+        base = (finding.rule, finding.path, finding.message, " ".join(finding.snippet.split()))
+        rank = seen.get(base, 0)
+        seen[base] = rank + 1
+        keys[finding] = (*base, rank)
+    return keys
+
+
 def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
                accept: Callable[[Finding], bool] | None = None,
                max_passes: int = MAX_PASSES) -> FixResult:
@@ -99,8 +118,8 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
     root = scanner.project.root
     result = FixResult(root=root, original=original, final={})
     order = {rule_id: i for i, rule_id in enumerate(RULE_IDS)}
-    declined: set[tuple[str, str, int, str]] = set()
-    reasons: dict[tuple[str, str, int, str], tuple[Finding, str]] = {}
+    decided: dict[FindingKey, bool] = {}
+    reasons: dict[FindingKey, tuple[Finding, str]] = {}
 
     def current(rel: str) -> bytes | None:
         if rel in overlay:
@@ -120,20 +139,23 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
         result.passes = number
         result.failed.extend(getattr(scan, "failed", ()))  # test doubles may lack it
         candidates: list[Finding] = []
+        keys = finding_keys(scan.findings)
         for finding in scan.findings:
-            key = (finding.rule, finding.path, finding.line, finding.message)
+            key = keys[finding]
             if finding.fix is None:
                 reasons[key] = (finding, "report only: no automatic fix")
                 continue
             if finding.fix.applicability == "unsafe" and not unsafe:
                 reasons[key] = (finding, "unsafe fix; pass --unsafe to apply it")
                 continue
-            if key in declined:
-                continue
-            if accept is not None and not accept(finding):
-                declined.add(key)
-                reasons[key] = (finding, "declined")
-                continue
+            if accept is not None:
+                # Ask once per finding: a declined one stays declined, and an accepted one
+                # that waits for a later pass (it overlapped another fix) is not asked again.
+                if key not in decided:
+                    decided[key] = accept(finding)
+                if not decided[key]:
+                    reasons[key] = (finding, "declined")
+                    continue
             candidates.append(finding)
         candidates.sort(key=lambda f: (order.get(f.rule, 99), f.path, f.line, f.column))
         taken: dict[str, list[TextEdit]] = {}
@@ -143,8 +165,7 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
             fix = finding.fix
             assert fix is not None
             if _conflicts(fix, taken, created, current):
-                key = (finding.rule, finding.path, finding.line, finding.message)
-                reasons[key] = (finding, "overlaps another fix; run `nodeharden fix` again")
+                reasons[keys[finding]] = (finding, "overlaps another fix; run `nodeharden fix` again")
                 continue
             for change in fix.changes:
                 if change.create:
@@ -154,17 +175,17 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
             accepted.append(finding)
         if not accepted:
             break
-        applied_now = _apply_pass(accepted, current, overlay, reasons)
+        applied_now = _apply_pass(accepted, current, overlay, reasons, keys)
         for finding in applied_now:
             assert finding.fix is not None
             result.applied.append(AppliedFix(finding, finding.fix))
-            reasons.pop((finding.rule, finding.path, finding.line, finding.message), None)
+            reasons.pop(keys[finding], None)
         if not applied_now:
             break
     # Whatever is still reported after the last pass and was not applied.
     final_scan = scanner.scan(overlay) if overlay else result.scan
     assert final_scan is not None
-    remaining = {(f.rule, f.path, f.line, f.message) for f in final_scan.findings}
+    remaining = set(finding_keys(final_scan.findings).values())
     result.not_applied = [value for key, value in reasons.items() if key in remaining]
     result.final = {rel: data for rel, data in overlay.items() if data is not None}
     for rel in result.final:
@@ -190,7 +211,8 @@ def _conflicts(fix: Fix, taken: dict[str, list[TextEdit]], created: set[str],
 
 def _apply_pass(accepted: list[Finding], current: Callable[[str], bytes | None],
                 overlay: dict[str, bytes | None],
-                reasons: dict[tuple[str, str, int, str], tuple[Finding, str]]) -> list[Finding]:
+                reasons: dict[FindingKey, tuple[Finding, str]],
+                keys: dict[Finding, FindingKey]) -> list[Finding]:
     """Apply accepted fixes file by file; drop any fix whose file would no longer parse."""
     by_path: dict[str, list[tuple[Finding, FileChange]]] = {}
     for finding in accepted:
@@ -214,8 +236,7 @@ def _apply_pass(accepted: list[Finding], current: Callable[[str], bytes | None],
     good = [f for f in accepted if id(f) not in broken]
     for finding in accepted:
         if id(finding) in broken:
-            key = (finding.rule, finding.path, finding.line, finding.message)
-            reasons[key] = (finding, "fix dropped: it would introduce a syntax error")
+            reasons[keys[finding]] = (finding, "fix dropped: it would introduce a syntax error")
     new_contents: dict[str, bytes] = {}
     for rel, items in by_path.items():
         kept = [(f, c) for f, c in items if id(f) not in broken]

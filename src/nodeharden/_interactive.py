@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nodeharden._catalog import get_rule
-from nodeharden._fixer import FixResult, apply_edits, file_diff, plan_fixes, split_bom
+from nodeharden._fixer import FixResult, apply_edits, file_diff, plan_fixes, with_dependencies
 from nodeharden._model import FileOutcome, Finding, Fix
 from nodeharden._scan import Scanner, ScanResult
 from nodeharden.errors import InteractiveRequiredError, UsageError
@@ -46,24 +46,10 @@ class _SnapshotScanner:
         self.inner = inner
         self.project = inner.project
         self.overlay: dict[str, bytes | None] = {}
-        self.keys: dict[Finding, tuple[str, str, str, int]] = {}
 
     def scan(self, overlay: dict[str, bytes | None] | None = None) -> ScanResult:
         self.overlay = dict(overlay or {})
-        result = self.inner.scan(overlay)
-        # Lines move when an earlier fix adds lines above a finding, so findings are known
-        # across passes by rule, file, message and their rank among equal ones.
-        seen: Counter[tuple[str, str, str]] = Counter()
-        self.keys = {}
-        for finding in sorted(result.findings, key=lambda f: f.sort_key()):
-            base = (finding.rule, finding.path, finding.message)
-            self.keys[finding] = (*base, seen[base])
-            seen[base] += 1
-        return result
-
-    def key_of(self, finding: Finding) -> tuple[str, str, str, int]:
-        """Return a key of ``finding`` that stays the same from one fix pass to the next."""
-        return self.keys.get(finding, (finding.rule, finding.path, finding.message, -1))
+        return self.inner.scan(overlay)
 
     def contents(self, rel: str) -> bytes | None:
         """Return ``rel`` as the current pass sees it (None: the file does not exist)."""
@@ -78,8 +64,6 @@ class _SnapshotScanner:
 def fix_diff(fix: Fix, contents: Callable[[str], bytes | None]) -> str:
     """Return the unified diff of applying ``fix`` alone to ``contents`` (new files and the
     package.json entries of its dependencies included)."""
-    from nodeharden._packagejson import add_dependencies
-
     chunks: list[str] = []
     for change in fix.changes:
         before = contents(change.path)
@@ -90,14 +74,9 @@ def fix_diff(fix: Fix, contents: Callable[[str], bytes | None]) -> str:
     if fix.dependencies or fix.dev_dependencies:
         pj = contents("package.json")
         if pj is not None:
-            bom, body = split_bom(pj)
             try:
-                text = body.decode("utf-8")
-                if fix.dependencies:
-                    text = add_dependencies(text, dict(fix.dependencies))
-                if fix.dev_dependencies:
-                    text = add_dependencies(text, dict(fix.dev_dependencies), dev=True)
-                chunks.append(file_diff("package.json", pj, bom + text.encode("utf-8")))
+                after = with_dependencies(pj, dict(fix.dependencies), dict(fix.dev_dependencies))
+                chunks.append(file_diff("package.json", pj, after))
             except ValueError:
                 pass  # an invalid package.json is left alone by the engine too
     return "".join(chunks)
@@ -121,16 +100,11 @@ class Reviewer:
     decisions: list[Decision] = field(default_factory=list)
     rules_accepted: set[str] = field(default_factory=set)
     rules_skipped: set[str] = field(default_factory=set)
-    answered: dict[tuple[str, str, str, int], bool] = field(default_factory=dict)
     quit: bool = False
     asked: int = 0
 
     def __call__(self, finding: Finding) -> bool:
-        key = self.scanner.key_of(finding)
-        if key in self.answered:
-            # Asked in an earlier pass: a declined finding whose line moved, or an accepted
-            # one that overlapped another fix and waited for this pass.
-            return self.answered[key]
+        # The engine asks once per finding (plan_fixes remembers every answer across passes).
         if self.quit or finding.rule in self.rules_skipped:
             return self._decide(finding, False)
         if finding.rule in self.rules_accepted:
@@ -153,7 +127,6 @@ class Reviewer:
 
     def _decide(self, finding: Finding, accepted: bool) -> bool:
         self.decisions.append(Decision(finding, accepted))
-        self.answered[self.scanner.key_of(finding)] = accepted
         return accepted
 
     def show(self, finding: Finding) -> None:
