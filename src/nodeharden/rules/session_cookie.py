@@ -4,6 +4,10 @@ httpOnly/secure/sameSite flags, no sessions stored for anonymous visitors.
 A project rule, because ``app.set('trust proxy', 1)`` (which ``secure: 'auto'`` needs behind a
 TLS-terminating proxy) belongs to the file that creates the app, which is often not the file
 that configures the session, and must not be added when any file already sets it.
+
+The default cookie name is a finding of its own with an unsafe fix: renaming the cookie ends
+every current session once and breaks clients that look for the cookie by name, so it must not
+ride along with the safe flags fix.
 """
 
 from __future__ import annotations
@@ -76,6 +80,22 @@ def _app_for(ctx: ProjectContext, facts: FileFacts, call: Node) -> tuple[str, Ap
     return apps[0] if len(apps) == 1 else None
 
 
+def _fenced(obj: Node, edits: list[TextEdit]) -> list[TextEdit]:
+    """Return ``edits`` to the object literal ``obj``, widened to replace its opening brace when
+    the object has no members yet.
+
+    The name fix and the flags fix both fill an empty ``{}``; two insertions at one point would
+    not count as overlapping and would land side by side without a comma. Replacing the brace
+    makes them overlap, so the engine applies one and offers the other in its next pass, where
+    it adds to a non-empty object.
+    """
+    if [c for c in obj.named_children if c.type != "comment"]:
+        return edits
+    brace = obj.start_byte
+    return [TextEdit(brace, e.end, "{" + e.content) if e.start == brace + 1 else e
+            for e in edits]
+
+
 class SessionCookie(Rule):
     """express-session / cookie-session with the default name, missing cookie flags or
     ``saveUninitialized: true``."""
@@ -126,14 +146,23 @@ class SessionCookie(Rule):
         q = style.q
         props = object_properties(opts.node)
         unsafe = opts.declared or has_comments(opts.node) or has_spread(opts.node)
-        problems: list[str] = []
-        first: list[str] = []  # properties that go before the others
+        label = "express-session" if module == EXPRESS_SESSION else "cookie-session"
+        if "name" not in props:
+            # Renaming the cookie ends every current session once and breaks clients that look
+            # for the cookie by name: its own finding, with an unsafe fix.
+            fix = Fix(title=f"Rename the session cookie to `{options.cookie_name}` (ends current "
+                            "sessions once)",
+                      applicability="unsafe",
+                      changes=(FileChange(facts.path, tuple(_fenced(
+                          opts.node,
+                          add_properties(source, opts.node, [f"name: {q(options.cookie_name)}"],
+                                         first=True)))),))
+            yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
+                              f"{label} cookie keeps the default name "
+                              f"`{DEFAULT_NAMES[module]}`, which tells attackers the stack", fix)
         last: list[str] = []
         edits: list[TextEdit] = []
         needs_proxy = False
-        if "name" not in props:
-            problems.append(f"keeps the default cookie name `{DEFAULT_NAMES[module]}`")
-            first.append(f"name: {q(options.cookie_name)}")
         flags = {"httpOnly": "true", "secure": q("auto"), "sameSite": q(options.same_site)}
         if module == EXPRESS_SESSION:
             cookie = props.get("cookie")
@@ -160,16 +189,8 @@ class SessionCookie(Rule):
             last += [f"{k}: {flags[k]}" for k in missing]
             needs_proxy = "secure" not in props
         if missing:
-            problems.append("sets no " + ", ".join(f"`{k}`" for k in missing))
-        if problems:
-            if first and last and not [c for c in opts.node.named_children
-                                       if c.type != "comment"]:
-                edits += add_properties(source, opts.node, first + last)
-            else:
-                if first:
-                    edits += add_properties(source, opts.node, first, first=True)
-                if last:
-                    edits += add_properties(source, opts.node, last)
+            if last:
+                edits += _fenced(opts.node, add_properties(source, opts.node, last))
             changes: dict[str, list[TextEdit]] = {facts.path: edits}
             if needs_proxy and not trust_proxy:
                 found = _app_for(ctx, facts, call)
@@ -184,12 +205,12 @@ class SessionCookie(Rule):
                     else:
                         changes.setdefault(path, []).append(
                             exclusive_insert(app_source, insert.start, insert.content))
-            label = "express-session" if module == EXPRESS_SESSION else "cookie-session"
-            fix = Fix(title="Set a custom cookie name and httpOnly/secure/sameSite flags",
+            fix = Fix(title="Set httpOnly, secure and sameSite cookie flags",
                       applicability="unsafe" if unsafe else "safe",
                       changes=tuple(FileChange(p, tuple(e)) for p, e in changes.items()))
             yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
-                              f"{label} cookie " + " and ".join(problems), fix)
+                              f"{label} cookie sets no " + ", ".join(f"`{k}`" for k in missing),
+                              fix)
         save = props.get("saveUninitialized")
         if module == EXPRESS_SESSION and save is not None and save.type == "true":
             fix = Fix(title="Set saveUninitialized: false", applicability="unsafe",
