@@ -61,6 +61,7 @@ def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @dataclass
 class FakeScan:
     findings: list[Finding]
+    failed: list = field(default_factory=list)
 
 
 @dataclass
@@ -301,3 +302,25 @@ def test_accept_is_asked_once_per_finding_even_when_lines_move(tmp_path: Path) -
     assert "res.cookie('a', '1')" in text  # declined: untouched although it moved down a line
     assert "res.cookie('b', '2', {" in text
     assert [f.rule for f, reason in result.not_applied if reason == "declined"] == ["cookie-flags"]
+
+
+def test_a_crashing_rule_makes_check_and_fix_exit_2(tmp_path: Path, monkeypatch,
+                                                     capsys) -> None:
+    """A rule that crashes leaves the report incomplete: neither command may pass."""
+    from nodeharden._cli import main
+    from nodeharden.rules import registry
+
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "package.json").write_text('{"name": "x", "dependencies": {"express": "^5.1.0"}}\n')
+    (root / "app.js").write_text("const express = require('express')\nconst app = express()\n"
+                                 "app.use(express.json())\n")
+
+    def boom(self, ctx):  # type: ignore[no-untyped-def]
+        raise RuntimeError("rule bug")
+
+    monkeypatch.setattr(type(registry()["body-limit"]), "check_file", boom)
+    assert main(["check", str(root), "--jobs", "1"]) == 2
+    assert main(["fix", str(root), "--dry-run", "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "rule body-limit failed: RuntimeError: rule bug" in err

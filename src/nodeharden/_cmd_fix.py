@@ -49,7 +49,10 @@ def run_fix_command(args: argparse.Namespace) -> int:
                        dry_run=not write)
     if accept is not None and hasattr(accept, "report"):
         accept.report(result)  # which imported SARIF results were fixed, and why not
-    if any(o.status == "failed" for o in outcomes):
+    for failure in result.failed:
+        print(f"nodeharden: failed {failure.path}: {failure.reason}", file=sys.stderr)
+    if result.failed or any(o.status == "failed" for o in outcomes):
+        # A crashed rule or an unwritable file: the run is incomplete, so it cannot pass.
         return 2
     return 0
 

@@ -137,7 +137,7 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
         if result.scan is None:
             result.scan = scan
         result.passes = number
-        result.failed.extend(getattr(scan, "failed", ()))  # test doubles may lack it
+        result.failed.extend(scan.failed)
         candidates: list[Finding] = []
         keys = finding_keys(scan.findings)
         for finding in scan.findings:
