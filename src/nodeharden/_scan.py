@@ -8,7 +8,7 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,9 +48,38 @@ class ScanResult:
     failed: list[Skipped]
     files: list[SourceFile]
     facts: dict[str, FileFacts]
-    styles: dict[str, Style]
+    styles: Mapping[str, Style]
     notes: list[str]
     scanned: int
+
+
+class StyleMap(Mapping[str, Style]):
+    """rel → ``Style`` of each scanned JS/TS file, detected from the file's bytes (via ``read``)
+    the first time a rule asks: only files that get a fix need their style."""
+
+    def __init__(self, facts: dict[str, FileFacts], read: Callable[[str], bytes | None]) -> None:
+        self._facts = facts
+        self._read = read
+        self._known: dict[str, Style] = {}
+
+    def __getitem__(self, rel: str) -> Style:
+        style = self._known.get(rel)
+        if style is None:
+            facts = self._facts[rel]  # KeyError for files that were not scanned
+            source = self._read(rel) or b""
+            style = detect_style(source, module=facts.module,  # type: ignore[arg-type]
+                                 typescript=JS_SUFFIXES[os.path.splitext(rel)[1]] != "javascript")
+            self._known[rel] = style
+        return style
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._facts
 
 
 def project_info(project: Project, config: Config) -> ProjectInfo:
@@ -74,18 +103,16 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
     suffix = os.path.splitext(rel)[1]
     lang = JS_SUFFIXES[suffix]
     module = module_kind_for(rel, info.module_system, source)  # type: ignore[arg-type]
-    typescript = lang != "javascript"
     try:
         tree = parse(lang, source)
         facts = extract_facts(lang, source, tree.root_node, rel, module)
-        style = detect_style(source, module=module, typescript=typescript)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run
         result.failed = f"parse failed: {type(exc).__name__}: {exc}"
         return result
     result.facts = facts
-    result.style = style
-    ctx = FileContext(rel=rel, lang=lang, source=source, tree=tree, facts=facts, style=style,
-                      info=info)
+    # style=None: FileContext detects the style on first use (only fixes need it).
+    ctx = FileContext(rel=rel, lang=lang, source=source, tree=tree, facts=facts,
+                      style=None, info=info)  # type: ignore[arg-type]
     rules = registry()
     for rule_id in rule_ids:
         rule = rules.get(rule_id)
@@ -179,7 +206,6 @@ class Scanner:
         failed: list[Skipped] = []
         skipped = list(skipped)
         facts: dict[str, FileFacts] = {}
-        styles: dict[str, Style] = {}
         for rel, result in scans.items():
             if result.skipped:
                 skipped.append(Skipped(rel, result.skipped))
@@ -188,9 +214,8 @@ class Scanner:
                 failed.append(Skipped(rel, result.failed))
             if result.facts is not None:
                 facts[rel] = result.facts
-            if result.style is not None:
-                styles[rel] = result.style
             findings.extend(result.findings)
+        styles = StyleMap(facts, read)
         pj = read("package.json")
         ctx = ProjectContext(info=self.info, files=files, facts=facts, styles=styles, read=read,
                              package_json_text=pj.decode("utf-8", "replace") if pj else None)

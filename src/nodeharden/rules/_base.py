@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -13,7 +13,7 @@ from nodeharden._config import Config
 from nodeharden._express import FileFacts
 from nodeharden._model import Finding, Fix
 from nodeharden._project import SourceFile
-from nodeharden._style import Style
+from nodeharden._style import Style, detect_style
 
 
 @dataclass
@@ -81,6 +81,24 @@ class FileContext:
         return self.finding(rule, node.start_byte, node.end_byte, message, fix)
 
 
+def _file_style(self: FileContext) -> Style:
+    style = self.__dict__.get("_style")
+    if style is None:
+        style = detect_style(self.source, module=self.facts.module,  # type: ignore[arg-type]
+                             typescript=self.lang != "javascript")
+        self.__dict__["_style"] = style
+    return style
+
+
+def _set_file_style(self: FileContext, value: Style | None) -> None:
+    self.__dict__["_style"] = value
+
+
+# ``FileContext.style`` may be given as None: the style is then detected from the source on
+# first read (most files are never fixed, and detection reads the whole file).
+setattr(FileContext, "style", property(_file_style, _set_file_style))  # noqa: B010
+
+
 @dataclass
 class ProjectContext:
     """The whole project, as a project-level rule sees it (main process only)."""
@@ -88,7 +106,7 @@ class ProjectContext:
     info: ProjectInfo
     files: list[SourceFile]
     facts: dict[str, FileFacts]
-    styles: dict[str, Style]
+    styles: Mapping[str, Style]  # rel -> style of every parsed JS/TS file, may be lazy
     read: Callable[[str], bytes | None]
     package_json_text: str | None
     extra: dict[str, Any] = field(default_factory=dict)
