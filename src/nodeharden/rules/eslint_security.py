@@ -321,8 +321,7 @@ class EslintSecurity(Rule):
         typescript = ctx.info.typescript
         name = "eslint.config.mjs" if typescript else "eslint.config.js"
         module = "esm" if typescript or ctx.info.module_system == "esm" else "commonjs"
-        styles = list(ctx.styles.values())
-        base = styles[0] if styles else Style()
+        base = next(iter(ctx.styles.values()), None) or Style()  # detects one file's style
         style = Style(quote=base.quote, semicolons=base.semicolons, indent="  ",
                       module=module)  # type: ignore[arg-type]
         packages = ("eslint", "@eslint/js", PLUGIN, "globals")
