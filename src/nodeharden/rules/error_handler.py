@@ -21,7 +21,7 @@ from tree_sitter import Node
 
 from nodeharden._express import AppFact, ArgFact, FileFacts
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import parse, statement_of, text, walk
+from nodeharden._parse import captures, parse, statement_of, text, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule
@@ -113,11 +113,23 @@ def _params(fn: Node) -> list[Node]:
     return out
 
 
-def _error_scopes(root: Node) -> list[tuple[Node, str, str]]:
+#: The nodes ``_error_scopes`` looks at, found by tree-sitter (in C) instead of a Python walk
+#: over every node (``function`` is no node type of these grammars).
+_SCOPE_QUERY = "\n".join(f"({t}) @n" for t in sorted(_FUNCTIONS - {"function"})) + \
+    "\n(catch_clause) @n"
+
+
+def _error_scopes(root: Node, lang: str | None = None) -> list[tuple[Node, str, str]]:
     """Return (scope node, error variable, kind) for error handlers, catch blocks and
     ``.catch`` callbacks; kind is ``handler`` or ``catch``."""
     scopes: list[tuple[Node, str, str]] = []
-    for node in walk(root):
+    if lang is None:
+        nodes: Iterable[Node] = walk(root)
+    else:
+        # Document (pre-)order, as walk() yields them: a parent before the nodes inside it.
+        nodes = sorted(captures(lang, _SCOPE_QUERY, root).get("n", []),
+                       key=lambda n: (n.start_byte, -n.end_byte))
+    for node in nodes:
         if node.type in _FUNCTIONS:
             params = _params(node)
             if len(params) == 4 and params[0].type == "identifier":
@@ -193,7 +205,7 @@ class ErrorHandler(Rule):
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         seen: set[int] = set()
-        for scope, name, kind in _error_scopes(ctx.tree.root_node):
+        for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang):
             for node in walk(scope):
                 if node.start_byte in seen:
                     continue
