@@ -19,6 +19,15 @@ _IMPORT_QUERY = """
 
 _CALL_QUERY = "(call_expression) @call"
 
+#: Member calls kept as ``CallFact`` whatever their arguments (``app.use(...)``, ``app.listen()``,
+#: ``app.set('trust proxy', 1)``…). Other member calls are kept only when their first argument is
+#: a string and they are HTTP-method calls (routes), calls on an imported name
+#: (``router.post('/x', …)`` in a module that imports the router) or calls with a
+#: ``/.well-known`` path. Rules read no other calls; keeping every ``x.method(...)`` call of
+#: every file cost most of ``extract_facts``' time and of the main process's memory.
+CALL_METHODS = frozenset({"use", "route", "listen", "set", "enable", "disable", "render",
+                          "engine", "param", "static", "cookie", "Router"})
+
 
 @dataclass(slots=True)
 class ImportFact:
@@ -97,7 +106,7 @@ class FileFacts:
     module: str
     imports: list[ImportFact] = field(default_factory=list)
     apps: list[AppFact] = field(default_factory=list)
-    calls: list[CallFact] = field(default_factory=list)
+    calls: list[CallFact] = field(default_factory=list)  # the member calls rules read
     function_params: dict[str, int] = field(default_factory=dict)  # named functions -> arity
     called: set[str] = field(default_factory=set)  # callee texts of plain calls (`helmet`, ...)
     import_end: int = 0  # offset where new imports go
@@ -294,6 +303,8 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
                      for name in (imp.default, imp.namespace) if name}
     router_names = {local for imp in facts.imports if imp.module == "express"
                     for name, local in imp.named.items() if name == "Router"}
+    imported = {name for imp in facts.imports for name in imp.locals()}
+    well_known = b"/.well-known" in source
     for call in captures(lang, _CALL_QUERY, root).get("call", []):
         fn = call.child_by_field_name("function")
         if fn is None:
@@ -332,6 +343,13 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
             continue
         if obj is None or args_node is None:
             continue
+        if method not in CALL_METHODS:
+            first = next((a for a in args_node.named_children if a.type != "comment"), None)
+            if first is None or first.type not in ("string", "template_string"):
+                continue
+            if not (method in HTTP_METHODS or (obj.type == "identifier" and target in imported)
+                    or (well_known and (string_value(first) or "").startswith("/.well-known"))):
+                continue
         stmt = statement_of(call)
         line, column = _point(call)
         args = [_arg_fact(a) for a in args_node.named_children if a.type != "comment"]
