@@ -47,7 +47,43 @@ _FUNCTIONS = ("function_declaration", "function_expression", "arrow_function",
               "method_definition", "function", "generator_function_declaration")
 _SQL_WORD_RE = re.compile(rb"(?i)\b(select|insert|update|delete|with|replace)\b")
 _CALLBACK_NAME_RE = re.compile(r"(?i)^(cb|callback|done|next|fn|handler|resolve)$|(callback|cb|handler)$")
-_CALL_QUERY = "(call_expression function: (member_expression property: (property_identifier) @method) arguments: (arguments) @args) @call"
+_CALL_QUERY = ("(call_expression function: (member_expression property: (property_identifier) "
+               "@method) arguments: (arguments) @args (#any-of? @method "
+               + " ".join(f'"{m}"' for m in sorted(SQL_METHODS)) + ")) @call")
+#: What ``_resolve_variable`` needs from a scope, found by tree-sitter in one pass per scope.
+_SCOPE_QUERY = """
+(variable_declarator name: (_) @decl_name) @decl
+(assignment_expression left: (_) @assigned)
+(augmented_assignment_expression left: (_) @assigned)
+(identifier) @ident
+"""
+
+
+@dataclass
+class _ScopeIndex:
+    """The variables of one scope: declarators by name (in document order), names assigned
+    to, and how often each name occurs as an identifier other than a declarator's name."""
+
+    declarators: dict[str, list[Node]]
+    assigned: set[str]
+    uses: dict[str, int]
+
+
+def _scope_index(lang: str, scope: Node) -> _ScopeIndex:
+    caps = captures(lang, _SCOPE_QUERY, scope)
+    declarators: dict[str, list[Node]] = {}
+    uses: dict[str, int] = {}
+    for node in caps.get("decl", []):
+        target = node.child_by_field_name("name")
+        name = text(target)
+        declarators.setdefault(name, []).append(node)
+        if target is not None and target.type == "identifier":
+            uses[name] = uses.get(name, 0) - 1  # a declarator's own name is no use
+    for node in caps.get("ident", []):
+        name = text(node)
+        uses[name] = uses.get(name, 0) + 1
+    assigned = {text(node) for node in caps.get("assigned", [])}
+    return _ScopeIndex(declarators, assigned, uses)
 
 
 def driver_of(ctx: FileContext) -> str | None:
@@ -79,27 +115,21 @@ def _scope_of(node: Node) -> Node:
     return func.child_by_field_name("body") or func
 
 
-def _resolve_variable(ident: Node, call: Node) -> _Source | None:
+def _resolve_variable(ident: Node, call: Node, lang: str,
+                      indexes: dict[tuple[int, int, str], _ScopeIndex]) -> _Source | None:
     """Find ``const sql = ...`` for ``ident`` earlier in the same function."""
     name = text(ident)
     scope = _scope_of(call)
+    key = (scope.start_byte, scope.end_byte, scope.type)
+    index = indexes.get(key)
+    if index is None:
+        index = indexes[key] = _scope_index(lang, scope)
     declarator: Node | None = None
-    assigned = False
-    uses = 0
-    for node in walk(scope):
-        if node.type == "variable_declarator":
-            target = node.child_by_field_name("name")
-            if text(target) == name and node.start_byte < call.start_byte:
-                declarator = node
-        elif node.type in ("assignment_expression", "augmented_assignment_expression"):
-            if text(node.child_by_field_name("left")) == name:
-                assigned = True
-        elif node.type == "identifier" and text(node) == name:
-            parent = node.parent
-            if parent is not None and parent.type == "variable_declarator" and \
-                    parent.child_by_field_name("name") == node:
-                continue
-            uses += 1
+    for node in index.declarators.get(name, ()):
+        if node.start_byte < call.start_byte:
+            declarator = node  # the last one before the call
+    assigned = name in index.assigned
+    uses = index.uses.get(name, 0)
     if declarator is None:
         return None
     value = declarator.child_by_field_name("value")
@@ -135,6 +165,7 @@ class SqlInjection(Rule):
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         driver = driver_of(ctx)
         caps = captures(ctx.lang, _CALL_QUERY, ctx.tree.root_node)
+        indexes: dict[tuple[int, int, str], _ScopeIndex] = {}
         for call in caps.get("call", []):
             fn = call.child_by_field_name("function")
             method = text(fn.child_by_field_name("property")) if fn is not None else ""
@@ -146,16 +177,17 @@ class SqlInjection(Rule):
             args = [a for a in args_node.named_children if a.type != "comment"]
             if not args:
                 continue
-            finding = self._check_call(ctx, call, method, args, driver)
+            finding = self._check_call(ctx, call, method, args, driver, indexes)
             if finding is not None:
                 yield finding
 
     def _check_call(self, ctx: FileContext, call: Node, method: str, args: list[Node],
-                    driver: str | None) -> Finding | None:
+                    driver: str | None,
+                    indexes: dict[tuple[int, int, str], _ScopeIndex]) -> Finding | None:
         first = args[0]
         source: _Source | None
         if first.type == "identifier":
-            source = _resolve_variable(first, call)
+            source = _resolve_variable(first, call, ctx.lang, indexes)
         else:
             source = _Source(expr=first, replace=first)
         if source is None:
