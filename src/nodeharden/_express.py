@@ -129,8 +129,12 @@ class FileFacts:
         return [c for c in self.calls if c.method == "use"]
 
     def routes(self) -> list[CallFact]:
-        """Return route registrations (``app.get('/x', ...)`` and friends)."""
-        return [c for c in self.calls if c.method in HTTP_METHODS and c.path is not None]
+        """Return route registrations (``app.get('/x', ...)`` and friends): a path and at least
+        one handler. ``app.get('env')`` reads a setting and ``headers.get('x')`` a header; rules
+        that parse route files again (input-validation) would otherwise re-parse every file
+        with such a call."""
+        return [c for c in self.calls
+                if c.method in HTTP_METHODS and c.path is not None and len(c.args) >= 2]
 
 
 def _point(node: Node) -> tuple[int, int]:
