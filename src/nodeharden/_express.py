@@ -173,8 +173,10 @@ def _binding_of_require(call: Node) -> tuple[Node | None, Node]:
     return None, outer
 
 
-def _collect_imports(lang: str, root: Node, facts: FileFacts) -> None:
-    caps = captures(lang, _IMPORT_QUERY, root)
+def _collect_imports(lang: str, root: Node, facts: FileFacts,
+                     caps: dict[str, list[Node]] | None = None) -> None:
+    if caps is None:
+        caps = captures(lang, _IMPORT_QUERY, root)
     import_statements: set[int] = set()  # start bytes of top-level import/require statements
     for node in caps.get("import", []):
         source = node.child_by_field_name("source")
@@ -302,14 +304,16 @@ def _bound_name(call: Node) -> str | None:
 def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) -> FileFacts:
     """Return the Express facts of one parsed file."""
     facts = FileFacts(path=path, module=module)
-    _collect_imports(lang, root, facts)
+    # One pass of tree-sitter over the tree for imports and calls.
+    caps = captures(lang, _IMPORT_QUERY + _CALL_QUERY, root)
+    _collect_imports(lang, root, facts, caps)
     express_names = {name for imp in facts.imports if imp.module == "express"
                      for name in (imp.default, imp.namespace) if name}
     router_names = {local for imp in facts.imports if imp.module == "express"
                     for name, local in imp.named.items() if name == "Router"}
     imported = {name for imp in facts.imports for name in imp.locals()}
     well_known = b"/.well-known" in source
-    for call in captures(lang, _CALL_QUERY, root).get("call", []):
+    for call in caps.get("call", []):
         fn = call.child_by_field_name("function")
         if fn is None:
             continue
