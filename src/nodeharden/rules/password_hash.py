@@ -129,7 +129,9 @@ class PasswordHash(Rule):
                    for name in ctx.facts.locals_of(module)}
         cryptojs = ctx.facts.locals_of("crypto-js")
         seen: set[int] = set()
-        for call in captures(ctx.lang, _CALLS, root).get("call", []):
+        # One tree-sitter pass for calls, `new` expressions and comparisons.
+        caps = captures(ctx.lang, _CALLS + "\n(new_expression) @new\n" + _COMPARISONS, root)
+        for call in caps.get("call", []):
             fn = call.child_by_field_name("function")
             args_node = call.child_by_field_name("arguments")
             if fn is None or args_node is None:
@@ -166,7 +168,7 @@ class PasswordHash(Rule):
             if message:
                 seen.add(call.start_byte)
                 yield ctx.node_finding(self.id, call, f"{message} ({CHEAT_SHEET})")
-        for node in captures(ctx.lang, "(new_expression) @new", root).get("new", []):
+        for node in caps.get("new", []):
             args_node = node.child_by_field_name("arguments")
             if args_node is None:
                 continue
@@ -174,7 +176,7 @@ class PasswordHash(Rule):
             message = self._plaintext_store(args)
             if message:
                 yield ctx.node_finding(self.id, node, f"{message} ({CHEAT_SHEET})")
-        for cmp in captures(ctx.lang, _COMPARISONS, root).get("cmp", []):
+        for cmp in caps.get("cmp", []):
             message = self._comparison(cmp)
             if message:
                 yield ctx.node_finding(self.id, cmp, f"{message} ({CHEAT_SHEET})")
