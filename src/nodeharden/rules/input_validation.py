@@ -30,6 +30,14 @@ _VALIDATING_CALL_RE = re.compile(
 _EMAIL_RE = re.compile(r"(?i)e-?mail")
 _COERCING_CALLS = {"Number", "parseInt", "parseFloat", "Number.parseInt", "Number.parseFloat"}
 _COERCING_OPS = {"<", ">", "<=", ">=", "==", "!=", "-", "*", "/", "%"}
+#: Methods only strings have: calling one shows the handler expects a string.
+_STRING_METHODS = frozenset({
+    "trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase", "toLocaleLowerCase",
+    "toLocaleUpperCase", "split", "startsWith", "endsWith", "replace", "replaceAll", "match",
+    "matchAll", "search", "substring", "substr", "padStart", "padEnd", "charAt", "charCodeAt",
+    "codePointAt", "normalize", "localeCompare", "repeat"})
+#: A path parameter: ``:name`` (Express 4 and 5), ``*name`` (Express 5 wildcard), quoted names.
+_PATH_PARAM_RE = re.compile(r'([:*])("?)([A-Za-z_$][\w$]*)\2')
 _TOP_DECL_RE = re.compile(rb"^(?:export\s+)?(?:const|let|var|function|class)\s+([\w$]+)", re.MULTILINE)
 _MAX_INLINE = 100
 
@@ -42,6 +50,7 @@ class Field:
     name: str
     optional: bool = False
     uses: list[str] = field(default_factory=list)  # how each use treats the value
+    unsure: str | None = None  # why no chain can be proven to accept what the handler accepts
 
     def chain(self, local: str) -> str:
         """Return the express-validator chain for this field."""
@@ -71,6 +80,17 @@ class Reads:
     whole: list[str] = field(default_factory=list)  # parts used as a whole object
     nested: bool = False
     validated: bool = False
+
+    def blocker(self) -> str | None:
+        """Return why no chain can be written for this handler, or None."""
+        if self.whole:
+            return f"the handler uses req.{self.whole[0]} as a whole"
+        if self.nested:
+            return "the handler reads nested fields"
+        for f in self.fields.values():
+            if f.unsure:
+                return f"req.{f.part}.{f.name} {f.unsure}"
+        return None
 
     def add(self, part: str, name: str) -> Field:
         key = (part, name)
@@ -236,13 +256,14 @@ def analyze_handler(func: Node) -> Reads | None:
         pattern = parent.child_by_field_name("name") if parent.type == "variable_declarator" \
             else None
         if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
-            _record(reads, reads.add(part, text(parent.child_by_field_name("property"))), parent)
+            _record(reads, reads.add(part, text(parent.child_by_field_name("property"))), parent,
+                    locals_)
         elif parent.type == "subscript_expression" and parent.child_by_field_name("object") == node:
             index = string_value(parent.child_by_field_name("index"))
             if index is None:
                 reads.whole.append(part)
             else:
-                _record(reads, reads.add(part, index), parent)
+                _record(reads, reads.add(part, index), parent, locals_)
         elif pattern is not None and pattern.type == "object_pattern" and \
                 parent.child_by_field_name("value") == node:
             for prop in pattern.named_children:
@@ -272,15 +293,25 @@ def analyze_handler(func: Node) -> Reads | None:
                     reads.whole.append(part)
         else:
             reads.whole.append(part)
-    for found, local, declarator in locals_:
+    # Locals that hold a field (destructured, or `const user = req.body.user`): their uses are
+    # uses of the field. Recording a use may find another local (`const name = user || ''`).
+    seen: set[tuple[str, str, str]] = set()
+    index = 0
+    while index < len(locals_):
+        found, local, declarator = locals_[index]
+        index += 1
+        if (found.part, found.name, local) in seen:
+            continue
+        seen.add((found.part, found.name, local))
         for node in walk(body):
             if node.type == "identifier" and text(node) == local and \
                     not (declarator.start_byte <= node.start_byte < declarator.end_byte):
-                _record(reads, found, node)
+                _record(reads, found, node, locals_)
     return reads
 
 
-def _record(reads: Reads, found: Field, node: Node) -> None:
+def _record(reads: Reads, found: Field, node: Node,
+            locals_: list[tuple[Field, str, Node]]) -> None:
     parent = node.parent
     if parent is not None and parent.type == "member_expression" and \
             parent.child_by_field_name("object") == node:
@@ -289,12 +320,130 @@ def _record(reads: Reads, found: Field, node: Node) -> None:
             parent.parent.child_by_field_name("function") == parent
         if not called and prop != "length":
             reads.nested = True
+        elif called and prop not in _STRING_METHODS:
+            found.unsure = found.unsure or f"is used with .{prop}(), so its type is unknown"
+    unsure = _unsure_use(node)
+    if unsure:
+        found.unsure = found.unsure or unsure
     kind = _use_kind(node)
     if kind == "default":
         found.optional = True
-        found.uses.append("raw")
+    if _follow_local(reads, found, node, locals_):
+        return  # the uses of the local are the uses of the field
+    found.uses.append("raw" if kind == "default" else kind)
+
+
+def _path_params(path: str) -> dict[str, str]:
+    """Return the parameters a route path declares: name -> ``plain``, ``optional`` (inside
+    ``{...}`` or ``:name?``) or ``pattern`` (wildcard ``*name``, ``:name*``, ``:name+``, or a
+    custom pattern ``:name(...)``, whose value may be an array or an empty string)."""
+    found: dict[str, str] = {}
+    for match in _PATH_PARAM_RE.finditer(path):
+        before = path[:match.start()]
+        after = path[match.end():match.end() + 1]
+        optional = before.count("{") > before.count("}") or after == "?"
+        if match.group(1) == "*" or after in ("*", "+", "("):
+            found[match.group(3)] = "pattern"
+        else:
+            found[match.group(3)] = "optional" if optional else "plain"
+    return found
+
+
+def _param_callbacks(ctx: ProjectContext, project: _Project) -> set[str] | None:
+    """Return the parameter names some ``app.param()`` / ``router.param()`` callback processes
+    anywhere in the project (it may convert or replace the value before the handler runs), or
+    None when a callback's names cannot be read."""
+    names: set[str] = set()
+    for rel, facts in ctx.facts.items():
+        for call in facts.calls:
+            if call.method != "param" or len(call.args) < 2:
+                continue
+            first = call.args[0]
+            if first.kind == "string":
+                names.add(first.name)
+                continue
+            parsed = project.get(rel)
+            snippet = parsed.source[first.start:first.end].decode("utf-8", "replace") \
+                if parsed is not None else ""
+            if not re.fullmatch(r"""\[\s*(?:(['"])[\w$]+\1\s*,?\s*)*\]""", snippet):
+                return None
+            names |= set(re.findall(r"""['"]([\w$]+)['"]""", snippet))
+    return names
+
+
+def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None) -> None:
+    """Mark the ``req.params`` fields no chain can be proven safe for, and make the fields of
+    optional path parameters optional."""
+    declared = _path_params(route.path) if route.path is not None else None
+    for f in reads.fields.values():
+        if f.part != "params":
+            continue
+        if declared is None:
+            f.unsure = "comes from a route path that is not a plain string"
+        elif f.name not in declared:
+            f.unsure = "is not a parameter of this route's path"
+        elif declared[f.name] == "pattern":
+            f.unsure = "is a wildcard or has a custom pattern (its value may be an array)"
+        elif processed is None or f.name in processed:
+            f.unsure = "is processed by a .param() callback before the handler runs"
+        elif declared[f.name] == "optional":
+            f.optional = True
+
+
+def _unsure_use(node: Node) -> str | None:
+    """Return why a use of a field shows it may legitimately be something else than a string."""
+    parent = node.parent
+    if parent is None:
+        return None
+    if parent.type == "subscript_expression" and parent.child_by_field_name("object") == node:
+        return "is indexed, so its type is unknown"
+    if parent.type == "unary_expression" and text(parent.child_by_field_name("operator")) == \
+            "typeof":
+        return "is checked with typeof, so its type is unknown"
+    if parent.type == "binary_expression" and \
+            text(parent.child_by_field_name("operator")) in ("instanceof", "in"):
+        return "is checked with instanceof or in, so its type is unknown"
+    if parent.type == "binary_expression" and parent.child_by_field_name("left") == node and \
+            text(parent.child_by_field_name("operator")) in ("||", "??") and \
+            getattr(parent.child_by_field_name("right"), "type", "") in ("array", "object"):
+        return "defaults to an array or object, so its type is unknown"
+    if parent.type == "arguments" and parent.parent is not None:
+        callee = text(parent.parent.child_by_field_name("function"))
+        if callee in ("Array.isArray", "Array.from", "Array.of") or \
+                callee.startswith("Object.") or callee.endswith(".concat"):
+            return f"is passed to {callee}(), so its type is unknown"
+    if parent.type == "spread_element" or (
+            parent.type == "for_in_statement" and parent.child_by_field_name("right") == node):
+        return "is iterated, so its type is unknown"
+    return None
+
+
+def _follow_local(reads: Reads, found: Field, node: Node,
+                  locals_: list[tuple[Field, str, Node]]) -> bool:
+    """Track a local the field's value is stored in (``var user = req.body.user || {}``)."""
+    value = node
+    while value.parent is not None and (
+            value.parent.type in ("parenthesized_expression", "await_expression")
+            or (value.parent.type == "binary_expression"
+                and text(value.parent.child_by_field_name("operator")) in ("||", "??", "&&"))
+            or (value.parent.type == "ternary_expression"
+                and value.parent.child_by_field_name("condition") != value)):
+        value = value.parent
+    holder = value.parent
+    if holder is None:
+        return False
+    if holder.type == "variable_declarator" and holder.child_by_field_name("value") == value:
+        target = holder.child_by_field_name("name")
+    elif holder.type == "assignment_expression" and holder.child_by_field_name("right") == value:
+        target = holder.child_by_field_name("left")
     else:
-        found.uses.append(kind)
+        return False
+    if target is not None and target.type == "identifier":
+        locals_.append((found, text(target), holder))
+        return True
+    if target is not None and target.type in ("object_pattern", "array_pattern"):
+        reads.nested = True
+    return False
 
 
 def _arg_validates(arg: ArgFact, source: bytes, names: set[str]) -> bool:
@@ -321,6 +470,7 @@ class InputValidation(Rule):
             return
         project = _Project(ctx)
         configured = ctx.info.config.validators
+        processed = _param_callbacks(ctx, project)
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
             routes = facts.routes()
@@ -345,10 +495,11 @@ class InputValidation(Rule):
                 reads = analyze_handler(func)
                 if reads is None or reads.validated or not (reads.fields or reads.whole):
                     continue
+                _check_path_params(route, reads, processed)
                 found.append((route, reads))
             # Every fix in a file imports what all of them need, so the import is written once.
             needed = [fn for fn in PARTS.values() if any(
-                PARTS[f.part] == fn for _, reads in found if not reads.whole and not reads.nested
+                PARTS[f.part] == fn for _, reads in found if reads.blocker() is None
                 for f in reads.fields.values())]
             for route, reads in found:
                 yield self._finding(ctx, project, rel, facts, parsed, route, reads, needed)
@@ -388,11 +539,7 @@ class InputValidation(Rule):
         what = listed or ", ".join(f"req.{p}" for p in dict.fromkeys(reads.whole))
         message = (f"{route.method.upper()} {route.path} reads {what} without validation: "
                    "check type and format before the handler runs")
-        blocker = None
-        if reads.whole:
-            blocker = f"the handler uses req.{reads.whole[0]} as a whole"
-        elif reads.nested:
-            blocker = "the handler reads nested fields"
+        blocker = reads.blocker()
         fix = None
         if blocker is None:
             fix = self._fix(ctx, project, rel, facts, parsed, route, reads, needed)
@@ -457,7 +604,13 @@ class InputValidation(Rule):
                          rel: str) -> tuple[str | None, bool]:
         """Return where the shared validate module lives and whether to create it."""
         apps = sorted(f.path for f in ctx.app_files())
-        folder = posixpath.dirname(apps[0] if apps else rel)
+        # The app nearest above the route file (one project may hold several apps).
+        here = posixpath.dirname(rel)
+        above = [a for a in apps if posixpath.dirname(a) in ("", here) or
+                 here.startswith(posixpath.dirname(a) + "/")]
+        chosen = max(above, key=lambda a: (a.count("/"), -apps.index(a))) if above else \
+            (apps[0] if apps else rel)
+        folder = posixpath.dirname(chosen)
         ext = os.path.splitext(rel)[1]
         if ext not in (".mjs", ".cjs", ".ts"):
             ext = ".ts" if ctx.info.typescript and ext in (".ts", ".tsx") else ".js"
