@@ -64,6 +64,7 @@ GOOD = [
     ("GET", "/search?q=lamp&page=3", None),
     ("GET", "/search?q=lamp", None),
     ("GET", "/search", None),
+    ("GET", "/search?q=&page=2", None),  # the handler treats an empty q like a missing one
     ("GET", "/items/41", None),
 ]
 

@@ -49,13 +49,16 @@ class Field:
     part: str  # body | query | params
     name: str
     optional: bool = False
+    optional_falsy: bool = False  # the handler treats '' like absent (`field || fallback`)
     uses: list[str] = field(default_factory=list)  # how each use treats the value
     unsure: str | None = None  # why no chain can be proven to accept what the handler accepts
 
     def chain(self, local: str) -> str:
         """Return the express-validator chain for this field."""
         steps = [f"{local}('{self.name}')"]
-        if self.optional or self.part == "query":
+        if self.optional_falsy:
+            steps.append("optional({ values: 'falsy' })")
+        elif self.optional or self.part == "query":
             steps.append("optional()")
         numeric = any(u in ("number", "strict-number") for u in self.uses)
         if numeric:
@@ -223,7 +226,9 @@ def _use_kind(node: Node) -> str:
                 return "number"
             if op in ("===", "!=="):
                 return "strict-number"
-        if op in ("||", "??") and left == node:
+        if op == "||" and left == node:
+            return "falsy-default"
+        if op == "??" and left == node:
             return "default"
     if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
         prop = text(parent.child_by_field_name("property"))
@@ -326,11 +331,12 @@ def _record(reads: Reads, found: Field, node: Node,
     if unsure:
         found.unsure = found.unsure or unsure
     kind = _use_kind(node)
-    if kind == "default":
+    if kind in ("default", "falsy-default"):
         found.optional = True
+        found.optional_falsy = found.optional_falsy or kind == "falsy-default"
     if _follow_local(reads, found, node, locals_):
         return  # the uses of the local are the uses of the field
-    found.uses.append("raw" if kind == "default" else kind)
+    found.uses.append("raw" if kind in ("default", "falsy-default") else kind)
 
 
 def _path_params(path: str) -> dict[str, str]:
