@@ -362,7 +362,7 @@ def _mb(n: float) -> str:
 
 
 def render(tools: list[Tool], corpora: tuple[Corpus, Corpus, Corpus], bin_dir: Path,
-           rounds: int, jobs: int, skipped: list[str] | None = None) -> str:
+           rounds: int, jobs: int, not_run: list[str] | None = None) -> str:
     """Return docs/benchmarks.md."""
     from nodeharden import __version__ as nh_version
     from importlib.metadata import version
@@ -412,8 +412,8 @@ def render(tools: list[Tool], corpora: tuple[Corpus, Corpus, Corpus], bin_dir: P
         "brackets, the largest single process.",
         "",
     ]
-    if skipped:
-        lines += [f"Not run this time (`--skip`): {', '.join(sorted(set(skipped)))}.", ""]
+    if not_run:
+        lines += [f"Not run this time (`--skip`): {', '.join(sorted(set(not_run)))}.", ""]
     lines += [
         "| tree | tool | wall | CPU | files/s | MB/s | peak RSS | x ast-grep wall |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -487,7 +487,7 @@ def main() -> int:
             print(f"round {number}: {tool.name:30} {tool.corpus.root.name:7} "
                   f"{sample.wall:7.2f} s  cpu {sample.cpu:7.2f} s  "
                   f"rss {sample.rss_tree / 1e6:5.0f} MB", file=sys.stderr)
-    text = render(tools, corpora, bin_dir, args.rounds, args.jobs, skipped=args.skip)
+    text = render(tools, corpora, bin_dir, args.rounds, args.jobs, not_run=args.skip)
     if args.append and args.append.is_file():
         text += "\n" + args.append.read_text()
     args.output.write_text(text)
