@@ -29,6 +29,7 @@ from nodeharden.rules._edits import can_extend, has_import, import_edit, restyle
 from nodeharden.rules.rate_limit import is_test_file
 
 SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
+_SINK_BYTES_RE = re.compile(rb"\.\s*(?:send|jsonp?|end|write|render|locals)\b")
 GENERIC = "Internal Server Error"
 
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function_declaration",
@@ -202,6 +203,10 @@ class ErrorHandler(Rule):
 
     id = "error-handler"
     needles = (b"stack", b"message", b"catch", b"err")
+
+    def wants(self, source: bytes) -> bool:
+        # A leak needs a response sink (_sink): `.send(`, `.json(`, … or `.locals`.
+        return super().wants(source) and _SINK_BYTES_RE.search(source) is not None
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         seen: set[int] = set()

@@ -45,7 +45,9 @@ _STATEMENT_RUNNERS = {"get", "all", "run", "iterate"}
 _STATEMENT_MODIFIERS = {"pluck", "raw", "expand", "safeIntegers", "columns"}
 _FUNCTIONS = ("function_declaration", "function_expression", "arrow_function",
               "method_definition", "function", "generator_function_declaration")
-_SQL_WORD_RE = re.compile(rb"(?i)\b(select|insert|update|delete|with|replace)\b")
+# looks_like_sql needs a string whose text starts with a statement keyword (SQL_START_RE),
+# so a file without a quote followed by one cannot have a finding.
+_SQL_WORD_RE = re.compile(rb"(?i)['\"`]\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b")
 _CALLBACK_NAME_RE = re.compile(r"(?i)^(cb|callback|done|next|fn|handler|resolve)$|(callback|cb|handler)$")
 _CALL_QUERY = ("(call_expression function: (member_expression property: (property_identifier) "
                "@method) arguments: (arguments) @args (#any-of? @method "
