@@ -58,6 +58,10 @@ class BodyLimit(Rule):
     id = "body-limit"
     needles = (b"json", b"urlencoded", b"raw", b"text")
 
+    def wants(self, source: bytes) -> bool:
+        # parser_callees only knows parsers imported from express or body-parser.
+        return super().wants(source) and any(module.encode() in source for module in MODULES)
+
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         modules, named = parser_callees(ctx)
         if not modules and not named:
