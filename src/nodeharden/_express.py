@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from nodeharden._parse import captures, statement_of, string_value, text
+from nodeharden._parse import captures, code_children, statement_of, string_value, text
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "options", "head"})
 
@@ -266,7 +266,7 @@ def _arg_fact(arg: Node) -> ArgFact:
         kind = "function"
         ps = arg.child_by_field_name("parameters")
         if ps is not None:
-            params = sum(1 for c in ps.named_children if c.type != "comment")
+            params = len(code_children(ps))
         elif arg.child_by_field_name("parameter") is not None:
             params = 1
     elif arg.type in ("string", "template_string"):
@@ -352,7 +352,7 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
         if obj is None or args_node is None:
             continue
         if method not in CALL_METHODS:
-            first = next((a for a in args_node.named_children if a.type != "comment"), None)
+            first = next(iter(code_children(args_node)), None)
             if first is None or first.type not in ("string", "template_string"):
                 continue
             if not (method in HTTP_METHODS or (obj.type == "identifier" and target in imported)
@@ -360,7 +360,7 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
                 continue
         stmt = statement_of(call)
         line, column = _point(call)
-        args = [_arg_fact(a) for a in args_node.named_children if a.type != "comment"]
+        args = [_arg_fact(a) for a in code_children(args_node)]
         path_value = args[0].name if args and args[0].kind == "string" else None
         facts.calls.append(CallFact(
             target=target, method=method, line=line, column=column,
@@ -384,8 +384,7 @@ def _collect_functions(node: Node, facts: FileFacts) -> None:
         name = node.child_by_field_name("name")
         params = node.child_by_field_name("parameters")
         if name is not None and params is not None:
-            facts.function_params[text(name)] = sum(
-                1 for c in params.named_children if c.type != "comment")
+            facts.function_params[text(name)] = len(code_children(params))
     elif node.type in ("lexical_declaration", "variable_declaration"):
         for decl in node.named_children:
             if decl.type != "variable_declarator":
@@ -393,7 +392,7 @@ def _collect_functions(node: Node, facts: FileFacts) -> None:
             value = decl.child_by_field_name("value")
             if value is not None and value.type in ("arrow_function", "function_expression"):
                 params = value.child_by_field_name("parameters")
-                count = (sum(1 for c in params.named_children if c.type != "comment")
+                count = (len(code_children(params))
                          if params is not None else 1)
                 facts.function_params[text(decl.child_by_field_name("name"))] = count
     elif node.type == "export_statement":

@@ -124,6 +124,11 @@ def statement_of(node: Node) -> Node:
     return cur
 
 
+def code_children(node: Node) -> list[Node]:
+    """Return a node's named children without comments (arguments, parameters, members)."""
+    return [child for child in node.named_children if child.type != "comment"]
+
+
 def has_error(tree: Tree) -> bool:
     """Return True when the tree contains a syntax error or a missing node."""
     return bool(tree.root_node.has_error)

@@ -9,7 +9,7 @@ from tree_sitter import Node
 
 from nodeharden._express import AppFact, FileFacts
 from nodeharden._model import TextEdit
-from nodeharden._parse import walk
+from nodeharden._parse import code_children, walk
 from nodeharden._style import Style, line_end, line_indent
 
 _PROLOGUE_RE = re.compile(rb"\A(#![^\n]*\n)?(\s*(//[^\n]*\n|/\*.*?\*/\s*\n?))*\s*"
@@ -105,7 +105,7 @@ def add_properties(source: bytes, obj: Node, props: list[str], *,
     own layout: one line per property in a multi-line object (trailing comma as the object
     has it), ``, key: value`` in a single-line one. ``first`` puts them before the other
     members instead of after them."""
-    members = [c for c in obj.named_children if c.type != "comment"]
+    members = code_children(obj)
     if not members:
         inner = source[obj.start_byte + 1:obj.end_byte - 1]
         if not inner.strip():

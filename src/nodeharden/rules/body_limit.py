@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import captures, has_spread, object_properties, string_value, text
+from nodeharden._parse import (
+    captures, code_children, has_spread, object_properties, string_value, text,
+)
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._edits import add_properties, has_comments, resolve_object
 
@@ -76,7 +78,7 @@ class BodyLimit(Rule):
             name = parser_name(fn, modules, named)
             if name is None:
                 continue
-            values = [a for a in args.named_children if a.type != "comment"]
+            values = code_children(args)
             opts = values[0] if values else None
             declared = resolve_object(root, text(opts)) if opts is not None \
                 and opts.type == "identifier" else None

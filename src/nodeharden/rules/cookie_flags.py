@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import (captures, enclosing, has_spread, object_properties,
-                               string_value, text)
+from nodeharden._parse import (
+    captures, code_children, enclosing, has_spread, object_properties, string_value, text,
+)
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._edits import add_properties, has_comments, resolve_object
@@ -51,8 +52,8 @@ def is_response(target: Node) -> bool:
     fn = enclosing(target, _FUNCTIONS)
     while fn is not None:
         params = fn.child_by_field_name("parameters")
-        names = [text(p.child_by_field_name("pattern") or p) for p in params.named_children
-                 if p.type != "comment"] if params is not None else []
+        names = [text(p.child_by_field_name("pattern") or p)
+                 for p in code_children(params)] if params is not None else []
         if len(names) >= 2 and names[1] == name:
             return True
         fn = enclosing(fn, _FUNCTIONS)
@@ -75,7 +76,7 @@ class CookieFlags(Rule):
             args = match.child_by_field_name("arguments")
             if target is None or args is None or not is_response(target):
                 continue
-            values = [a for a in args.named_children if a.type != "comment"]
+            values = code_children(args)
             if len(values) not in (2, 3):
                 continue
             opts = values[2] if len(values) == 3 else None

@@ -17,7 +17,7 @@ from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import add_to_string_list, version_of
-from nodeharden._parse import object_properties, parse, string_value, text
+from nodeharden._parse import code_children, object_properties, parse, string_value, text
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style, detect_style, module_kind_for
 from nodeharden.rules._base import ProjectContext, Rule
@@ -86,8 +86,7 @@ def exported_value(root: Node) -> Node | None:
     value: Node | None = None
     for stmt in root.named_children:
         if stmt.type == "export_statement" and any(c.type == "default" for c in stmt.children):
-            value = stmt.child_by_field_name("value") or next(
-                (c for c in stmt.named_children if c.type != "comment"), None)
+            value = stmt.child_by_field_name("value") or next(iter(code_children(stmt)), None)
         elif stmt.type == "expression_statement":
             expr = stmt.named_children[0] if stmt.named_children else None
             if expr is not None and expr.type == "assignment_expression" and \
@@ -109,7 +108,7 @@ def _flat_container(value: Node | None) -> Node | None:
         args = value.child_by_field_name("arguments")
         if args is None:
             return None
-        real = [c for c in args.named_children if c.type != "comment"]
+        real = code_children(args)
         if len(real) == 1 and real[0].type == "array":
             return real[0]
         return args
@@ -127,7 +126,7 @@ def _line_indent(source: bytes, offset: int) -> str:
 def append_element(source: bytes, container: Node, element: str, style: Style) -> TextEdit:
     """Return an edit adding ``element`` as the last entry of an array or argument list,
     keeping its layout (one entry per line or inline) and trailing-comma habit."""
-    items = [c for c in container.named_children if c.type != "comment"]
+    items = code_children(container)
     if not items:
         at = container.start_byte + 1
         return TextEdit(at, at, element)
@@ -275,7 +274,7 @@ class EslintSecurity(Rule):
         props = object_properties(config)
         current = props.get("extends")
         if current is None:
-            pairs = [c for c in config.named_children if c.type != "comment"]
+            pairs = code_children(config)
             if pairs:
                 indent = _line_indent(source, pairs[0].start_byte)
                 multiline = source.count(b"\n", config.start_byte, pairs[0].start_byte) > 0

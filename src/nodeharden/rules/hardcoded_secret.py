@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import captures, object_properties, string_value, text, walk
+from nodeharden._parse import captures, code_children, object_properties, string_value, text, walk
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._edits import exclusive_insert, resolve_object
@@ -77,7 +77,7 @@ class _Finder:
             expr = self.env_expr(env)
             yield Secret(value, value, env, f"[{expr}]" if wrap_array else expr, what)
         elif value.type == "array":
-            items = [c for c in value.named_children if c.type != "comment"]
+            items = code_children(value)
             if items and all(_is_literal(i) for i in items):
                 expr = self.env_expr(env)
                 yield Secret(items[0], value, env, f"[{expr}]" if wrap_array else expr, what)
@@ -144,7 +144,7 @@ class HardcodedSecret(Rule):
             args = call.child_by_field_name("arguments")
             if fn is None or args is None:
                 continue
-            values = [a for a in args.named_children if a.type != "comment"]
+            values = code_children(args)
             callee = text(fn)
             if callee in sessions and values:
                 opts = values[0]

@@ -13,7 +13,7 @@ from tree_sitter import Node, Tree
 from nodeharden._express import ArgFact, CallFact, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
-from nodeharden._parse import parse, string_value, text, walk
+from nodeharden._parse import code_children, parse, string_value, text, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule
@@ -197,7 +197,7 @@ def _request_param(func: Node) -> str | None:
     if params is None:
         single = func.child_by_field_name("parameter")
         return text(single) if single is not None and single.type == "identifier" else None
-    named = [c for c in params.named_children if c.type != "comment"]
+    named = code_children(params)
     if not named:
         return None
     first = named[0]

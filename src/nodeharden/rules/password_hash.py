@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from tree_sitter import Node
 
 from nodeharden._model import Finding
-from nodeharden._parse import captures, enclosing, object_properties, string_value, text, walk
+from nodeharden._parse import (
+    captures, code_children, enclosing, object_properties, string_value, text, walk,
+)
 from nodeharden.rules._base import FileContext, Rule
 
 CHEAT_SHEET = "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html"
@@ -136,7 +138,7 @@ class PasswordHash(Rule):
             args_node = call.child_by_field_name("arguments")
             if fn is None or args_node is None:
                 continue
-            args = [a for a in args_node.named_children if a.type != "comment"]
+            args = code_children(args_node)
             callee = text(fn)
             head, _, method = callee.rpartition(".")
             message = None
@@ -172,7 +174,7 @@ class PasswordHash(Rule):
             args_node = node.child_by_field_name("arguments")
             if args_node is None:
                 continue
-            args = [a for a in args_node.named_children if a.type != "comment"]
+            args = code_children(args_node)
             message = self._plaintext_store(args)
             if message:
                 yield ctx.node_finding(self.id, node, f"{message} ({CHEAT_SHEET})")

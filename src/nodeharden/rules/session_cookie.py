@@ -20,7 +20,9 @@ from tree_sitter import Node
 
 from nodeharden._express import AppFact, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import captures, has_spread, object_properties, parse, string_value, text
+from nodeharden._parse import (
+    captures, code_children, has_spread, object_properties, parse, string_value, text,
+)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._edits import (add_properties, after_app_edit, can_extend,
@@ -89,7 +91,7 @@ def _fenced(obj: Node, edits: list[TextEdit]) -> list[TextEdit]:
     makes them overlap, so the engine applies one and offers the other in its next pass, where
     it adds to a non-empty object.
     """
-    if [c for c in obj.named_children if c.type != "comment"]:
+    if code_children(obj):
         return edits
     brace = obj.start_byte
     return [TextEdit(brace, e.end, "{" + e.content) if e.start == brace + 1 else e
@@ -127,7 +129,7 @@ class SessionCookie(Rule):
     @staticmethod
     def _options(root: Node, call: Node) -> _Options | None:
         args = call.child_by_field_name("arguments")
-        values = [a for a in args.named_children if a.type != "comment"] if args else []
+        values = code_children(args) if args else []
         if not values:
             return None
         first = values[0]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import captures, enclosing, object_properties, text, walk
+from nodeharden._parse import captures, code_children, enclosing, object_properties, text, walk
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._sql import (
     SQL_START_RE,
@@ -176,7 +176,7 @@ class SqlInjection(Rule):
             args_node = call.child_by_field_name("arguments")
             if args_node is None:
                 continue
-            args = [a for a in args_node.named_children if a.type != "comment"]
+            args = code_children(args_node)
             if not args:
                 continue
             finding = self._check_call(ctx, call, method, args, driver, indexes)
