@@ -397,6 +397,7 @@ def test_fix_from_njsscan_sarif(project) -> None:
     assert "cookie_session_no_domain at app.js:5: cookie Domain" in dry.stderr
     assert "express_xss at app.js:10: no nodeharden rule covers" in dry.stderr
     assert "lib/gone.js" in dry.stderr and "not a file in the project" in dry.stderr
+    assert "declined" not in dry.stderr  # findings the log did not report are not "declined"
 
     proc = run_cli("fix", root, "--from-sarif", sarif)
     assert proc.returncode == 0, proc.stderr

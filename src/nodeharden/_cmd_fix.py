@@ -43,10 +43,10 @@ def run_fix_command(args: argparse.Namespace) -> int:
         sys.stdout.write(render_fix_json(result, outcomes, written=write))
     elif args.dry_run:
         sys.stdout.write(unified_diff(result))
-        _print_summary(result, [], sys.stderr, dry_run=True)
+        _print_summary(result, [], sys.stderr, dry_run=True, from_sarif=accept is not None)
     else:
         _print_summary(result, outcomes, sys.stdout if write else sys.stderr,
-                       dry_run=not write)
+                       dry_run=not write, from_sarif=accept is not None)
     if accept is not None and hasattr(accept, "report"):
         accept.report(result)  # which imported SARIF results were fixed, and why not
     for failure in result.failed:
@@ -142,7 +142,7 @@ def render_fix_json(result: FixResult, outcomes: list[FileOutcome], *, written: 
 
 
 def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream, *,  # type: ignore[no-untyped-def]
-                   dry_run: bool) -> None:
+                   dry_run: bool, from_sarif: bool = False) -> None:
     changed = result.changed_paths()
     by_rule = Counter(a.finding.rule for a in result.applied)
     verb = "would change" if dry_run else "changed"
@@ -155,6 +155,9 @@ def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream, *,  #
     for o in outcomes:
         if o.status == "failed":
             print(f"failed {o.path}: {o.reason}", file=stream)
-    reasons = Counter(reason for _, reason in result.not_applied)
+    # With --from-sarif, findings the imported log did not report are "declined"; the SARIF
+    # report above already says what was and was not fixed.
+    reasons = Counter(reason for _, reason in result.not_applied
+                      if not (from_sarif and reason == "declined"))
     for reason, n in reasons.items():
         print(f"not applied ({n}): {reason}", file=stream)
