@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -99,6 +100,9 @@ class Project:
     module_system: ModuleSystem
     typescript: bool
     notes: list[str] = field(default_factory=list)
+    #: What compiled TypeScript runs as (tsconfig ``module``); decides ``import.meta`` vs
+    #: ``__dirname`` in code written into .ts files, whose source always uses import syntax.
+    typescript_output: ModuleSystem = "commonjs"
 
     def has_dependency(self, name: str) -> bool:
         """Return True when package.json lists ``name`` in any dependency block."""
@@ -148,7 +152,30 @@ def load_project(path: Path) -> Project:
     typescript = (root / "tsconfig.json").is_file() or (
         package_json is not None and "typescript" in package_json.dependencies()
     )
-    return Project(root, package_json, error, module, typescript, notes)
+    return Project(root, package_json, error, module, typescript, notes,
+                   typescript_output=_typescript_output(root, module))
+
+
+_TSCONFIG_MODULE_RE = re.compile(r'"module"\s*:\s*"([^"]+)"', re.IGNORECASE)
+
+
+def _typescript_output(root: Path, package_module: ModuleSystem) -> ModuleSystem:
+    """Return the module system tsc emits, from tsconfig.json's ``compilerOptions.module``.
+
+    tsconfig allows comments and trailing commas, so the one option is read with a pattern
+    rather than a JSON parser. node16/nodenext (and an absent option) follow package.json.
+    """
+    try:
+        text = (root / "tsconfig.json").read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return package_module
+    match = _TSCONFIG_MODULE_RE.search(text)
+    value = match.group(1).lower() if match else ""
+    if value in ("commonjs", "umd", "amd"):
+        return "commonjs"
+    if value.startswith("es") or value == "preserve":
+        return "esm"
+    return package_module
 
 
 def _read_gitignore(directory: Path) -> Any | None:

@@ -87,7 +87,8 @@ def project_info(project: Project, config: Config) -> ProjectInfo:
     deps = project.package_json.dependencies() if project.package_json else {}
     return ProjectInfo(root=str(project.root), module_system=project.module_system,
                        typescript=project.typescript, dependencies=deps,
-                       has_package_json=project.package_json is not None, config=config)
+                       has_package_json=project.package_json is not None, config=config,
+                       typescript_output=project.typescript_output)
 
 
 def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str]) -> FileScan:

@@ -40,6 +40,14 @@ class Style:
             return f"import {name} from {self.q(module)}{self.semi}"
         return f"const {name} = require({self.q(module)}){self.semi}"
 
+    def import_namespace(self, name: str, module: str) -> str:
+        """Return a statement binding the whole module ``module`` to ``name`` (``import * as``
+        in ESM and TypeScript, where a default import of a CommonJS module needs
+        esModuleInterop)."""
+        if self.module == "esm" or self.typescript:
+            return f"import * as {name} from {self.q(module)}{self.semi}"
+        return f"const {name} = require({self.q(module)}){self.semi}"
+
     def import_named(self, names: list[str], module: str) -> str:
         """Return a statement binding named exports of ``module``."""
         joined = ", ".join(names)

@@ -26,6 +26,7 @@ class ProjectInfo:
     dependencies: dict[str, str]
     has_package_json: bool
     config: Config
+    typescript_output: str = "commonjs"  # what tsc emits: "commonjs" or "esm"
 
     def has_dependency(self, name: str) -> bool:
         """Return True when package.json lists ``name``."""

@@ -260,11 +260,16 @@ class ErrorHandler(Rule):
             replacement = "undefined" if parent is not None and parent.type == "pair" \
                 and target == node else generic
             applicability = "safe"
+        elif kind == "handler" and isinstance(status, int) and status >= 500:
+            replacement = generic  # the response is a 5xx whatever the error says
+            applicability = "safe"
         elif kind == "handler":
             # 4xx errors the app raised on purpose keep their message; 5xx and unknown get the
-            # generic text.
-            replacement = (f"(({name}.status || {name}.statusCode) < 500 ? {text(target)} : "
-                           f"{generic})")
+            # generic text. TypeScript's Error has no status, hence the casts there.
+            code = (f"({name}.status || {name}.statusCode)" if ctx.lang == "javascript" else
+                    f"(({name} as {{ status?: number }}).status || "
+                    f"({name} as {{ statusCode?: number }}).statusCode || 500)")
+            replacement = f"({code} < 500 ? {text(target)} : {generic})"
             applicability = "safe"
         else:
             replacement = generic

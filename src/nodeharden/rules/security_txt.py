@@ -127,7 +127,7 @@ def _served(ctx: ProjectContext, files: list[str]) -> bool:
 
 
 def _reader_statement(app_rel: str, txt_rel: str, facts: FileFacts, style: Style,
-                      ) -> tuple[str, list[tuple[str, str]]]:
+                      ts_output: str) -> tuple[str, list[tuple[str, str]]]:
     """Return the statement reading the file at start-up, and the imports it needs."""
     q = style.q
     relative = posixpath.relpath(txt_rel, posixpath.dirname(app_rel) or ".")
@@ -136,7 +136,8 @@ def _reader_statement(app_rel: str, txt_rel: str, facts: FileFacts, style: Style
     if fs is None:
         fs = "fs"
         needs.append(("fs", "node:fs"))
-    if style.module == "esm":
+    runs_as_esm = ts_output == "esm" if style.typescript else style.module == "esm"
+    if runs_as_esm:
         url = relative if relative.startswith(".") else f"./{relative}"
         reader = (f"const securityTxt = {fs}.readFileSync(new URL({q(url)}, import.meta.url), "
                   f"{q('utf8')}){style.semi}")
@@ -224,8 +225,12 @@ class SecurityTxt(Rule):
                 "SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md", "security.md")):
             changes.append(FileChange("SECURITY.md", (TextEdit(0, 0, security_md(contact)),),
                                       create=True))
-        reader, needs = _reader_statement(facts.path, txt_rel, facts, style)
-        edits = [import_edit(source, facts, "\n".join(style.import_default(name, module)
+        reader, needs = _reader_statement(facts.path, txt_rel, facts, style,
+                                          ctx.info.typescript_output)
+        # Node's built-ins are CommonJS: TypeScript imports them as namespaces, which compiles
+        # with or without esModuleInterop.
+        importer = style.import_namespace if style.typescript else style.import_default
+        edits = [import_edit(source, facts, "\n".join(importer(name, module)
                                                       for name, module in needs))] if needs else []
         i = style.indent
         route = (f"{app.name}.get({style.q(ROUTE)}, (req, res) => {{\n"

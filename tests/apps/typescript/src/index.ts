@@ -13,4 +13,4 @@ app.use((err: Error, req: Request, res: Response, next: Function) => {
   res.status(500).json({ message: err.message });
 });
 
-app.listen(8080);
+app.listen(Number(process.env.PORT) || 8080, '127.0.0.1');
