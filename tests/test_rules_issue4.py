@@ -12,7 +12,7 @@ import re
 import subprocess
 import time
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -98,8 +98,8 @@ def test_new_security_txt_follows_rfc_9116(tmp_path: Path) -> None:
     assert fields["contact"] == "mailto:sec@acme.test"
     assert fields["policy"] == "https://acme.test/policy"
     assert fields["preferred-languages"] == "en, de"
-    expires = datetime.fromisoformat(fields["expires"])
-    now = datetime.now(UTC)
+    expires = datetime.fromisoformat(fields["expires"].replace("Z", "+00:00"))
+    now = datetime.now(timezone.utc)
     assert now + timedelta(days=199) < expires <= now + timedelta(days=201)
     assert "PLACEHOLDER" not in text and "SECURITY.md" in result.final
 
@@ -130,7 +130,7 @@ def test_expired_security_txt_is_reported_and_renewed(tmp_path: Path) -> None:
     result, _ = fix(root, dry_run=True, select=["security-txt"])
     renewed = result.final[".well-known/security.txt"].decode()
     assert renewed.startswith("Contact: mailto:a@b.test\nExpires: ")
-    assert datetime.fromisoformat(parse_fields(renewed)[1][2]) > datetime.now(UTC)
+    assert datetime.fromisoformat(parse_fields(renewed)[1][2].replace("Z", "+00:00")) > datetime.now(timezone.utc)
 
 
 # -- dependency-audit --------------------------------------------------------------------------

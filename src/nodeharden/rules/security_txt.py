@@ -6,7 +6,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from nodeharden._config import SecurityTxtOptions
 from nodeharden._express import FileFacts
@@ -14,6 +14,8 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._edits import after_app_edit, can_extend, has_import, import_edit
+
+UTC = timezone.utc  # datetime.UTC needs Python 3.11; nodeharden supports 3.10
 
 ROUTE = "/.well-known/security.txt"
 DEFAULT_PATH = ".well-known/security.txt"
@@ -108,8 +110,11 @@ def parse_fields(text: str) -> list[tuple[int, str, str]]:
 
 
 def _parse_expires(value: str) -> datetime | None:
+    text = value.strip()
+    if text[-1:] in ("z", "Z"):
+        text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not read "Z"
     try:
-        moment = datetime.fromisoformat(value.replace("z", "Z"))
+        moment = datetime.fromisoformat(text)
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
