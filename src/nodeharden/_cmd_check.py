@@ -4,42 +4,53 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from nodeharden._catalog import get_rule, load_catalog
 from nodeharden.errors import UsageError
 
 
-def _progress_bar():  # type: ignore[no-untyped-def]
-    """Return (callback, close) drawing a progress bar on stderr after about a second, only
-    when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None, lambda: None
-    import time
+class _ProgressBar:
+    """A progress bar on stderr that appears only after about a second, and only when stderr
+    is a terminal (nothing extra otherwise)."""
 
-    started = time.monotonic()
-    state: dict[str, object] = {}
+    def __init__(self) -> None:
+        import time
 
-    def update(done: int, total: int) -> None:
-        if "progress" not in state:
-            if time.monotonic() - started < 1.0 or total < 50:
+        self._started = time.monotonic()
+        self._progress: Any = None
+        self._task: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` files."""
+        if self._progress is None:
+            import time
+
+            if time.monotonic() - self._started < 1.0 or total < 50:
                 return
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-            progress = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(),
-                                transient=True, console=Console(file=sys.stderr))
-            progress.start()
-            state["progress"] = progress
-            state["task"] = progress.add_task("scan", total=total)
-        progress = state["progress"]
-        progress.update(state["task"], completed=done)  # type: ignore[attr-defined]
+            self._progress = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(),
+                                      transient=True, console=Console(file=sys.stderr))
+            self._progress.start()
+            self._task = self._progress.add_task("scan", total=total)
+        self._progress.update(self._task, completed=done)
 
-    def close() -> None:
-        if "progress" in state:
-            state["progress"].stop()  # type: ignore[attr-defined]
+    def close(self) -> None:
+        """Remove the bar (it is transient)."""
+        if self._progress is not None:
+            self._progress.stop()
 
-    return update, close
+
+def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+    """Return (callback, close) for a progress bar on stderr; no callback without a terminal."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    bar = _ProgressBar()
+    return bar.update, bar.close
 
 
 def changed_only(args: argparse.Namespace) -> set[str] | None:

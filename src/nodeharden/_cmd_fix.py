@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from nodeharden._cmd_check import _progress_bar, changed_only
-from nodeharden._fixer import FixResult, file_diff, file_outcomes, unified_diff
+from nodeharden._fixer import AppliedFix, FixResult, file_diff, file_outcomes, unified_diff
 from nodeharden._model import FileOutcome
 from nodeharden.errors import UsageError
 
@@ -66,7 +66,7 @@ def write_patches(result: FixResult, directory: Path) -> list[Path]:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create {directory}: {exc.strerror}") from None
-    by_rule: dict[str, list] = {}
+    by_rule: dict[str, list[AppliedFix]] = {}
     for applied in result.applied:
         by_rule.setdefault(applied.finding.rule, []).append(applied)
     written: list[Path] = []

@@ -201,7 +201,9 @@ def _collect_imports(lang: str, root: Node, facts: FileFacts,
         if node.parent is not None and node.parent.type == "program":
             import_statements.add(node.start_byte)
     for call in caps.get("require", []):
-        source = next(iter(c for c in call.child_by_field_name("arguments").named_children), None)
+        arguments = call.child_by_field_name("arguments")
+        source = (arguments.named_children[0]
+                  if arguments is not None and arguments.named_children else None)
         module = string_value(source) or ""
         pattern, outer = _binding_of_require(call)
         stmt = statement_of(call)

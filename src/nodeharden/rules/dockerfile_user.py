@@ -39,7 +39,7 @@ class Stage:
 
 def parse_stages(text: str) -> list[Stage] | None:
     """Return the build stages of a Dockerfile, or None when it does not parse."""
-    import dockerfile  # type: ignore[import-not-found]
+    import dockerfile
 
     try:
         commands = dockerfile.parse_string(text)

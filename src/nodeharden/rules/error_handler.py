@@ -159,7 +159,7 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
         if cur.type == "arguments":
             call = cur.parent
             fn = call.child_by_field_name("function") if call is not None else None
-            if fn is not None and fn.type == "member_expression" and \
+            if call is not None and fn is not None and fn.type == "member_expression" and \
                     text(fn.child_by_field_name("property")) in SINK_METHODS:
                 return text(fn.child_by_field_name("property")), call
             return None

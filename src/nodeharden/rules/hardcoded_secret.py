@@ -86,7 +86,7 @@ class _Finder:
             left = value.child_by_field_name("left")
             right = value.child_by_field_name("right")
             match = _ENV_RE.match(text(left))
-            if _is_literal(right):
+            if left is not None and right is not None and _is_literal(right):
                 if match:  # the fallback is what production gets when the variable is missing
                     name = match.group(1)
                     yield Secret(right, value, name, self.env_expr(name), what)

@@ -301,10 +301,10 @@ def analyze_handler(func: Node) -> Reads | None:
     # Locals that hold a field (destructured, or `const user = req.body.user`): their uses are
     # uses of the field. Recording a use may find another local (`const name = user || ''`).
     seen: set[tuple[str, str, str]] = set()
-    index = 0
-    while index < len(locals_):
-        found, local, declarator = locals_[index]
-        index += 1
+    position = 0
+    while position < len(locals_):
+        found, local, declarator = locals_[position]
+        position += 1
         if (found.part, found.name, local) in seen:
             continue
         seen.add((found.part, found.name, local))

@@ -27,7 +27,7 @@ def _env_pairs(command) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def
 
 def _arg_default(stages: list[Stage], stage: Stage, text: str) -> str | None:
     """Return the default of ``ARG NODE_ENV=...`` visible in ``stage``, if any."""
-    import dockerfile  # type: ignore[import-not-found]
+    import dockerfile
 
     default = None
     try:
