@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,24 @@ def npm_env() -> dict[str, str]:
     """Environment for npm runs in tests: no audit, no fund, quiet, shared cache."""
     return {**os.environ, "npm_config_audit": "false", "npm_config_fund": "false",
             "npm_config_update_notifier": "false", "npm_config_loglevel": "error"}
+
+
+@contextmanager
+def serve_app(root: Path, script: str = "app.js") -> Iterator[str]:
+    """Run ``node SCRIPT`` in ``root`` and yield its base URL.
+
+    The app must print ``listening PORT`` on its first line of stdout once it listens on
+    127.0.0.1 (the test apps listen on port 0 and print the port they got).
+    """
+    proc = subprocess.Popen(["node", script], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if not line.startswith("listening "):
+            proc.kill()
+            raise AssertionError(f"app did not start: {line}{proc.stderr.read() if proc.stderr else ''}")
+        yield f"http://127.0.0.1:{line.split()[1]}"
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)

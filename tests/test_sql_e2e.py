@@ -9,12 +9,10 @@ import os
 import subprocess
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import have_node, npm_env, run_cli, write_tree
+from conftest import have_node, npm_env, run_cli, serve_app, write_tree
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not have_node(), reason="needs node and npm")]
@@ -84,21 +82,6 @@ def app_dir(installed: Path, tmp_path: Path) -> Path:
     return root
 
 
-@contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """Run ``node app.js`` and yield its base URL."""
-    proc = subprocess.Popen(["node", "app.js"], cwd=root, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        if not line.startswith("listening "):
-            proc.kill()
-            raise AssertionError(f"app did not start: {line}{proc.stderr.read() if proc.stderr else ''}")
-        yield f"http://127.0.0.1:{line.split()[1]}"
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 def get(base: str, path: str, **query: str) -> tuple[int, object]:
@@ -131,7 +114,7 @@ def _answers(base: str, requests: list[tuple[str, dict[str, str]]]) -> list[tupl
 
 
 def test_injectable_before_and_not_after(app_dir: Path) -> None:
-    with serve(app_dir) as base:
+    with serve_app(app_dir) as base:
         ordinary_before = _answers(base, ORDINARY)
         attacks_before = _answers(base, ATTACKS)
     # Each attack changes the statement: every row, a UNION row, or the first user.
@@ -148,7 +131,7 @@ def test_injectable_before_and_not_after(app_dir: Path) -> None:
     report = run_cli("check", app_dir, "--select", "sql-injection")
     assert report.returncode == 0, report.stdout
 
-    with serve(app_dir) as base:
+    with serve_app(app_dir) as base:
         assert _answers(base, ORDINARY) == ordinary_before
         attacks_after = _answers(base, ATTACKS)
     assert attacks_after[0] == (200, [])
@@ -158,10 +141,10 @@ def test_injectable_before_and_not_after(app_dir: Path) -> None:
 
 def test_quotes_in_ordinary_input_now_match(app_dir: Path) -> None:
     """A name with a quote broke the statement before (500); after the fix it matches."""
-    with serve(app_dir) as base:
+    with serve_app(app_dir) as base:
         assert get(base, "/users", name="o'brien")[0] == 500
     assert run_cli("fix", app_dir, "--select", "sql-injection").returncode == 0
-    with serve(app_dir) as base:
+    with serve_app(app_dir) as base:
         assert get(base, "/users", name="o'brien") == (200, [{"id": 4, "name": "o'brien"}])
         assert get(base, "/search", q="'b", role="user", limit="5") == (
             200, [{"id": 4, "name": "o'brien"}])

@@ -9,12 +9,10 @@ import os
 import subprocess
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import have_node, npm_env, run_cli, write_tree
+from conftest import have_node, npm_env, run_cli, serve_app, write_tree
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not have_node(), reason="needs node and npm")]
@@ -92,20 +90,6 @@ def app_dir(installed: Path, tmp_path: Path) -> Path:
     return root
 
 
-@contextmanager
-def serve(root: Path) -> Iterator[str]:
-    proc = subprocess.Popen(["node", "app.js"], cwd=root, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        if not line.startswith("listening "):
-            proc.kill()
-            raise AssertionError(f"app did not start: {line}{proc.stderr.read() if proc.stderr else ''}")
-        yield f"http://127.0.0.1:{line.split()[1]}"
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 def request(base: str, method: str, path: str, payload: object = None) -> tuple[int, bytes]:
@@ -120,7 +104,7 @@ def request(base: str, method: str, path: str, payload: object = None) -> tuple[
 
 
 def test_wrong_types_get_400_and_good_requests_answer_as_before(app_dir: Path) -> None:
-    with serve(app_dir) as base:
+    with serve_app(app_dir) as base:
         before = [request(base, *case) for case in GOOD]
         assert request(base, "POST", "/users", {"email": "x@example.com", "name": {"$ne": 1},
                                                "age": 3})[0] == 201  # accepted before the fix
@@ -132,7 +116,7 @@ def test_wrong_types_get_400_and_good_requests_answer_as_before(app_dir: Path) -
     again = run_cli("check", app_dir, "--select", "input-validation")
     assert again.returncode == 0, again.stdout
 
-    with serve(app_dir) as base:
+    with serve_app(app_dir) as base:
         assert [request(base, *case) for case in GOOD] == before
 
         status, body = request(base, "POST", "/users",
