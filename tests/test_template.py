@@ -477,8 +477,6 @@ def test_generated_app_lint_passes(installed_app: tuple[str, Path, dict[str, str
 def test_generated_app_has_zero_findings(installed_app: tuple[str, Path, dict[str, str]]) -> None:
     name, app, _ = installed_app
     proc = cli("check", "--format", "json", app, timeout=300)
-    if proc.returncode == 2 and ("No module named" in proc.stderr or "not implemented" in proc.stderr):
-        pytest.skip(f"`nodeharden check` is not implemented yet: {proc.stderr.strip()[-200:]}")
     # Without the generated CI workflow nothing runs npm audit: that finding is the user's choice.
     expected = {"npm-audit-ci"} if ANSWER_SETS[name].get("ci") == "false" else set()
     assert proc.returncode == (1 if expected else 0), proc.stdout[-4000:] + proc.stderr[-2000:]

@@ -343,23 +343,6 @@ def test_wizard_check_prints_the_report(legacy: Path) -> None:
     assert "Express app without helmet()" in out and "src/b.js" in out
 
 
-def _template_ready() -> str | None:
-    try:
-        from nodeharden import _scaffold
-    except ImportError:
-        return "nodeharden._scaffold (issue: copier template) is not there yet"
-    if not hasattr(_scaffold, "load_questions"):
-        return "nodeharden._scaffold has no load_questions() yet"
-    try:
-        names = [q.name for q in _scaffold.load_questions()]
-    except Exception as exc:  # noqa: BLE001 - any failure means the template is not ready
-        return f"the template's questions cannot be loaded yet: {exc}"
-    needed = {"project_name", "description", "module_system", "sessions", "node_version",
-              "dockerfile", "ci"}
-    if not needed <= set(names):
-        return f"the template lacks the questions {sorted(needed - set(names))} yet"
-    return None
-
 
 def _answer_template(child, folder: Path) -> None:  # type: ignore[no-untyped-def]
     """Answer every template question with a non-default answer where the test checks it."""
@@ -392,9 +375,6 @@ def _answer_template(child, folder: Path) -> None:  # type: ignore[no-untyped-de
 
 
 def test_wizard_new_app_renders_the_answers(tmp_path: Path) -> None:
-    reason = _template_ready()
-    if reason:
-        pytest.skip(reason)
     folder = tmp_path / "shop"
     child = spawn(cwd=tmp_path, env={"NODEHARDEN_TEMPLATE_CACHE": str(tmp_path / "cache")})
     expect_prompt(child, "What do you want to do?")
@@ -422,9 +402,6 @@ def test_wizard_new_app_renders_the_answers(tmp_path: Path) -> None:
 
 
 def test_wizard_new_app_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
-    reason = _template_ready()
-    if reason:
-        pytest.skip(reason)
     folder = tmp_path / "shop"
     child = spawn(cwd=tmp_path, env={"NODEHARDEN_TEMPLATE_CACHE": str(tmp_path / "cache")})
     expect_prompt(child, "What do you want to do?")
