@@ -66,6 +66,13 @@ def have_node() -> bool:
     return shutil.which("node") is not None and shutil.which("npm") is not None
 
 
+def npm_install(root: Path, *args: str) -> None:
+    """Run ``npm install [ARGS]`` in ``root`` (no audit, no fund) and fail the test on error."""
+    proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund", *args], cwd=root,
+                          env=npm_env(), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
 def npm_env() -> dict[str, str]:
     """Environment for npm runs in tests: no audit, no fund, quiet, shared cache."""
     return {**os.environ, "npm_config_audit": "false", "npm_config_fund": "false",

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 
-from conftest import have_node, npm_env, run_cli, write_tree
+from conftest import have_node, npm_install, run_cli, write_tree
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not have_node(), reason="node and npm are needed")]
@@ -223,12 +223,6 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self._out.close()
-
-
-def npm_install(root: Path) -> None:
-    proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=root,
-                          env=npm_env(), capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
 
 
 def git(root: Path, *args: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import have_node, npm_env, run_cli
+from conftest import have_node, npm_install, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -61,10 +61,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("node and npm are needed to build the corpus")
     work = tmp_path_factory.mktemp("corpus-install")
     (work / "package.json").write_text('{"name": "corpus-install", "private": true}\n')
-    proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts",
-                           *CI_PACKAGES], cwd=work, env=npm_env(), capture_output=True,
-                          text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
+    npm_install(work, "--ignore-scripts", *CI_PACKAGES)
     dest = tmp_path_factory.mktemp("corpus")
     assert _neutral_tree(work / "node_modules", dest) > 1000
     return dest

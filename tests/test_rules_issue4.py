@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import CODEMODS, check_json, have_node, npm_env, run_cli, write_tree
+from conftest import CODEMODS, check_json, have_node, npm_env, npm_install, run_cli, write_tree
 
 from nodeharden._api import check, fix
 from nodeharden._audit import audit_failure_note, parse_audit_report, run_audit
@@ -272,9 +272,7 @@ def fixed_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
                       force=True)
     assert {o.path for o in outcomes} >= {"app.js", "package.json", "eslint.config.js",
                                           ".well-known/security.txt", "SECURITY.md"}
-    proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=root,
-                          env=npm_env(), capture_output=True, text=True, timeout=600, check=False)
-    assert proc.returncode == 0, proc.stderr
+    npm_install(root)
     return root
 
 

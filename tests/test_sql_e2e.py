@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import have_node, npm_env, run_cli, serve_app, write_tree
+from conftest import have_node, npm_install, run_cli, serve_app, write_tree
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not have_node(), reason="needs node and npm")]
@@ -67,9 +67,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One npm install for the whole module; each test copies the app next to it."""
     base = tmp_path_factory.mktemp("sql-e2e")
     write_tree(base, {"package.json": PACKAGE_JSON})
-    proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=base, check=False,
-                          env=npm_env(), capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    npm_install(base)
     return base
 
 

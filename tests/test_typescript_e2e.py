@@ -17,16 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, have_node, npm_env, run_cli
+from conftest import REPO, have_node, npm_env, npm_install, run_cli
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not have_node(), reason="needs node and npm")]
-
-
-def _npm_install(root: Path) -> None:
-    proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=root,
-                          env=npm_env(), capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
 
 
 def _tsc(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -53,14 +47,14 @@ def test_fixed_typescript_app_type_checks_and_runs(tmp_path: Path) -> None:
     root = tmp_path / "ts-api"
     shutil.copytree(REPO / "tests" / "apps" / "typescript", root)
     (root / ".nodeharden.yml").write_text("security_txt:\n  contact: mailto:sec@example.com\n")
-    _npm_install(root)
+    npm_install(root)
     before = _tsc(root, "--noEmit")
     assert before.returncode == 0, before.stdout
 
     proc = run_cli("fix", root, "--unsafe")
     assert proc.returncode == 0, proc.stderr
     assert json.loads((root / "package.json").read_text())["dependencies"]["helmet"]
-    _npm_install(root)
+    npm_install(root)
     after = _tsc(root, "--noEmit")
     assert after.returncode == 0, after.stdout
 

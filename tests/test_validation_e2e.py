@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import have_node, npm_env, run_cli, serve_app, write_tree
+from conftest import have_node, npm_install, run_cli, serve_app, write_tree
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not have_node(), reason="needs node and npm")]
@@ -75,9 +74,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     write_tree(base, {"package.json": json.dumps({"name": "deps", "private": True, "dependencies": {
         "express": "^5.1.0", "express-validator": version_of("express-validator")}})})
-    proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=base, check=False,
-                          env=npm_env(), capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    npm_install(base)
     return base
 
 
