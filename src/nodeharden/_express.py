@@ -3,11 +3,14 @@ routes, error handlers, and where new code can go. Returned as plain data (``Fil
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from nodeharden._parse import captures, code_children, statement_of, string_value, text
+from nodeharden._parse import (
+    captures, captures_in, code_children, needle_ranges, statement_of, string_value, text,
+)
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "options", "head"})
 
@@ -108,7 +111,9 @@ class FileFacts:
     apps: list[AppFact] = field(default_factory=list)
     calls: list[CallFact] = field(default_factory=list)  # the member calls rules read
     function_params: dict[str, int] = field(default_factory=dict)  # named functions -> arity
-    called: set[str] = field(default_factory=set)  # callee texts of plain calls (`helmet`, ...)
+    #: Callee texts of calls to the modules in ``CALLED_MODULES`` (``helmet``, ``lusca.csrf``)
+    #: and of ``.static(...)`` calls (``express.static``, or ``static`` on a non-name).
+    called: set[str] = field(default_factory=set)
     import_end: int = 0  # offset where new imports go
     exports_app: bool = False
 
@@ -303,26 +308,65 @@ def _bound_name(call: Node) -> str | None:
     return None
 
 
+#: A comment of up to 200 characters (bounded: an unbounded ``/\*.*?\*/`` makes the
+#: patterns below quadratic on files with many ``/*#__PURE__*/`` annotations).
+_COMMENT = rb"(?:/\*(?:[^*]|\*(?!/)){0,200}\*/|//[^\n]{0,200}\n)"
+#: Where the calls ``extract_facts`` reads can be: tree-sitter looks for calls only around these
+#: needles, not over the whole tree (most calls of a large library file are nowhere near one).
+#: Member calls rules read by method (``CALL_METHODS``, routes), allowing spaces and block
+#: comments between the dot and the name:
+_MEMBER_NEEDLE = re.compile(
+    rb"\.\s*(?:" + _COMMENT + rb"\s*)*(?:" + b"|".join(
+        m.encode() for m in sorted(CALL_METHODS | HTTP_METHODS)) + rb")(?![\w$])")
+#: ... member calls whose first argument is a string (calls on an imported name): any call
+#: with one, found from the parenthesis (anchoring on a literal character keeps the search
+#: fast; a type argument list or ``?.`` may sit between the name and it):
+_STRING_CALL_NEEDLE = re.compile(rb"\(\s*(?:" + _COMMENT + rb"\s*)*['\"`]")
+#: ... calls with a ``/.well-known`` path (the string is inside the call):
+_WELL_KNOWN_NEEDLE = re.compile(rb"/\.well-known")
+#: ... and imports: ``import`` statements and ``require(...)`` calls (``require('express')()``
+#: creates an app too). A needle inside a longer word only widens the search.
+_IMPORT_NEEDLES = (re.compile(rb"require"), re.compile(rb"import"))  # plain words: fastest
+#: Modules whose calls ``FileFacts.called`` records (helmet and lusca: header middleware).
+CALLED_MODULES = ("helmet", "lusca")
+
+
+def _name_needle(names: set[str]) -> re.Pattern[bytes] | None:
+    """Return a pattern matching any of ``names`` as a whole identifier."""
+    if not names:
+        return None
+    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])")
+
+
 def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) -> FileFacts:
     """Return the Express facts of one parsed file."""
     facts = FileFacts(path=path, module=module)
-    # One pass of tree-sitter over the tree for imports and calls.
-    caps = captures(lang, _IMPORT_QUERY + _CALL_QUERY, root)
-    _collect_imports(lang, root, facts, caps)
+    _collect_imports(lang, root, facts,
+                     captures_in(lang, _IMPORT_QUERY, root, needle_ranges(_IMPORT_NEEDLES, source)))
     express_names = {name for imp in facts.imports if imp.module == "express"
                      for name in (imp.default, imp.namespace) if name}
     router_names = {local for imp in facts.imports if imp.module == "express"
                     for name, local in imp.named.items() if name == "Router"}
     imported = {name for imp in facts.imports for name in imp.locals()}
+    tracked = {name for module_name in CALLED_MODULES for name in facts.locals_of(module_name)}
     well_known = b"/.well-known" in source
-    for call in caps.get("call", []):
+    needles = [_MEMBER_NEEDLE, _STRING_CALL_NEEDLE, *_IMPORT_NEEDLES]
+    if well_known:
+        needles.append(_WELL_KNOWN_NEEDLE)
+    names = _name_needle(express_names | router_names | tracked)
+    if names is not None:
+        needles.append(names)
+    calls = captures_in(lang, _CALL_QUERY, root, needle_ranges(needles, source))
+    for call in calls.get("call", []):
         fn = call.child_by_field_name("function")
         if fn is None:
             continue
         args_node = call.child_by_field_name("arguments")
         if fn.type == "identifier":
             callee = text(fn)
-            facts.called.add(callee)
+            if callee in tracked:
+                facts.called.add(callee)
             kind = None
             if callee in express_names:
                 kind = "app"
@@ -345,7 +389,11 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
         prop = fn.child_by_field_name("property")
         method = text(prop)
         target = text(obj)
-        facts.called.add(f"{target}.{method}" if obj is not None and obj.type == "identifier" else method)
+        if obj is not None and obj.type == "identifier":
+            if target in tracked or method == "static":
+                facts.called.add(f"{target}.{method}")
+        elif method == "static":
+            facts.called.add(method)
         if method == "Router" and (target in express_names or
                                    (obj is not None and obj.type == "call_expression"
                                     and text(obj.child_by_field_name("function")) == "require")):
@@ -372,10 +420,10 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
         ))
     for node in root.named_children:
         _collect_functions(node, facts)
-    names = {app.name for app in facts.apps if app.name}
+    names_bound = {app.name for app in facts.apps if app.name}
     src = source
     facts.exports_app = any(
-        marker in src for name in names for marker in (
+        marker in src for name in names_bound for marker in (
             f"module.exports = {name}".encode(), f"export default {name}".encode())
     ) or b"module.exports = express()" in src or b"module.exports = app" in src
     return facts

@@ -5,7 +5,8 @@ Trees and nodes never leave the process that made them; workers return plain dat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -53,6 +54,49 @@ def captures(lang: str, text: str, node: Node) -> dict[str, list[Node]]:
     for nodes in result.values():
         nodes.sort(key=lambda n: n.start_byte)
     return result
+
+
+#: Byte ranges closer than this are merged into one before a ranged query: one query over a
+#: slightly wider range is cheaper than two over adjacent ones.
+MERGE_GAP = 128
+
+
+def needle_ranges(patterns: Iterable[re.Pattern[bytes]], source: bytes,
+                  gap: int = MERGE_GAP) -> list[tuple[int, int]]:
+    """Return the sorted, merged byte ranges where any of ``patterns`` matches ``source``."""
+    spans = sorted(m.span() for pattern in patterns for m in pattern.finditer(source))
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start - merged[-1][1] <= gap:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def captures_in(lang: str, text: str, node: Node,
+                ranges: Iterable[tuple[int, int]]) -> dict[str, list[Node]]:
+    """Run a query only where it can matter: return capture name → the captured nodes that
+    intersect any of ``ranges`` (each node once, in document pre-order).
+
+    A node intersects a range when it contains a byte of it, so a range around a needle (a
+    method name, a keyword) yields every captured node that contains the needle: the call
+    around ``.query(``, the functions around ``.json(``. tree-sitter then walks only the paths
+    from the root to those ranges instead of the whole tree, which is what makes checking a
+    large library file cheap when the few needles it holds sit in a small part of it.
+    """
+    compiled = query(lang, text)
+    found: dict[str, dict[int, Node]] = {}
+    for start, end in ranges:
+        cursor = QueryCursor(compiled)
+        cursor.set_byte_range(start, end)
+        for name, nodes in cursor.captures(node).items():
+            bucket = found.setdefault(name, {})
+            for n in nodes:
+                bucket.setdefault(n.id, n)
+    return {name: sorted(bucket.values(), key=lambda n: (n.start_byte, -n.end_byte))
+            for name, bucket in found.items()}
 
 
 def matches(lang: str, text: str, node: Node) -> list[dict[str, list[Node]]]:

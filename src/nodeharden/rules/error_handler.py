@@ -21,7 +21,7 @@ from tree_sitter import Node
 
 from nodeharden._express import AppFact, ArgFact, FileFacts
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import captures, parse, statement_of, text, walk
+from nodeharden._parse import captures_in, needle_ranges, parse, statement_of, text, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule
@@ -120,16 +120,14 @@ _SCOPE_QUERY = "\n".join(f"({t}) @n" for t in sorted(_FUNCTIONS - {"function"}))
     "\n(catch_clause) @n"
 
 
-def _error_scopes(root: Node, lang: str | None = None) -> list[tuple[Node, str, str]]:
+def _error_scopes(root: Node, lang: str, source: bytes) -> list[tuple[Node, str, str]]:
     """Return (scope node, error variable, kind) for error handlers, catch blocks and
-    ``.catch`` callbacks; kind is ``handler`` or ``catch``."""
+    ``.catch`` callbacks that contain a response sink; kind is ``handler`` or ``catch``."""
     scopes: list[tuple[Node, str, str]] = []
-    if lang is None:
-        nodes: Iterable[Node] = walk(root)
-    else:
-        # Document (pre-)order, as walk() yields them: a parent before the nodes inside it.
-        nodes = sorted(captures(lang, _SCOPE_QUERY, root).get("n", []),
-                       key=lambda n: (n.start_byte, -n.end_byte))
+    # A leak flows into a sink inside its scope, so only scopes around a sink's bytes count:
+    # tree-sitter looks there (in document pre-order: a parent before the nodes inside it).
+    ranges = needle_ranges([_SINK_BYTES_RE], source)
+    nodes = captures_in(lang, _SCOPE_QUERY, root, ranges).get("n", [])
     for node in nodes:
         if node.type in _FUNCTIONS:
             params = _params(node)
@@ -210,7 +208,7 @@ class ErrorHandler(Rule):
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         seen: set[int] = set()
-        for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang):
+        for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source):
             for node in walk(scope):
                 if node.start_byte in seen:
                     continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from nodeharden._express import FileFacts
+from nodeharden._express import CALLED_MODULES, FileFacts
 from nodeharden._model import FileChange, Finding, Fix
 from nodeharden._packagejson import version_of
 from nodeharden._parse import captures, object_properties, text
@@ -28,7 +28,7 @@ _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments . (objec
 def header_middleware_used(ctx: ProjectContext) -> bool:
     """Return True when any file calls helmet (or lusca) as middleware."""
     for facts in ctx.facts.values():
-        for module in ("helmet", "lusca"):
+        for module in CALLED_MODULES:  # the modules FileFacts.called records
             names = facts.locals_of(module)
             if any(name in facts.called or any(c.startswith(name + ".") for c in facts.called)
                    for name in names):

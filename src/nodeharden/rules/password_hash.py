@@ -10,7 +10,8 @@ from tree_sitter import Node
 
 from nodeharden._model import Finding
 from nodeharden._parse import (
-    captures, code_children, enclosing, object_properties, string_value, text, walk,
+    captures_in, code_children, enclosing, needle_ranges, object_properties, string_value, text,
+    walk,
 )
 from nodeharden.rules._base import FileContext, Rule
 
@@ -30,8 +31,9 @@ _STORE_METHODS = {"create", "insert", "insertOne", "insertMany", "save", "update
                   "run", "raw", "bulkCreate"}
 _WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _SQL_WRITE_RE = re.compile(r"(?is)\b(insert\s+into|update\s+\S+\s+set)\b")
-_CALLS = "(call_expression) @call"
-_COMPARISONS = "(binary_expression) @cmp"
+_QUERY = "(call_expression) @call\n(new_expression) @new\n(binary_expression) @cmp"
+#: Every word of PASSWORD_WORDS contains one of these, whatever its case.
+_PASSWORD_NEEDLE = re.compile(rb"(?i)pass|pw")
 _FUNCTIONS = ("function_declaration", "function_expression", "arrow_function",
               "method_definition", "function")
 
@@ -130,9 +132,13 @@ class PasswordHash(Rule):
         digests = {name: module for module in ("md5", "sha1", "js-md5", "js-sha1", "js-sha256")
                    for name in ctx.facts.locals_of(module)}
         cryptojs = ctx.facts.locals_of("crypto-js")
-        seen: set[int] = set()
-        # One tree-sitter pass for calls, `new` expressions and comparisons.
-        caps = captures(ctx.lang, _CALLS + "\n(new_expression) @new\n" + _COMPARISONS, root)
+        # Every finding is a call, `new` or comparison that contains a password-like name (all
+        # of them contain "pass" or "pw") or a bcrypt/argon2 name: tree-sitter looks only there.
+        needles = [_PASSWORD_NEEDLE]
+        names = bcrypt | set(bcrypt_named) | argon2
+        if names:
+            needles.append(re.compile(b"|".join(re.escape(n.encode()) for n in sorted(names))))
+        caps = captures_in(ctx.lang, _QUERY, root, needle_ranges(needles, ctx.source))
         for call in caps.get("call", []):
             fn = call.child_by_field_name("function")
             args_node = call.child_by_field_name("arguments")
@@ -168,7 +174,6 @@ class PasswordHash(Rule):
             elif method in _STORE_METHODS:
                 message = self._plaintext_store(args)
             if message:
-                seen.add(call.start_byte)
                 yield ctx.node_finding(self.id, call, f"{message} ({CHEAT_SHEET})")
         for node in caps.get("new", []):
             args_node = node.child_by_field_name("arguments")

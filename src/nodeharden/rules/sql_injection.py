@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import captures, code_children, enclosing, object_properties, text, walk
+from nodeharden._parse import (
+    captures, captures_in, code_children, enclosing, needle_ranges, object_properties, text, walk,
+)
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._sql import (
     SQL_START_RE,
@@ -48,6 +50,10 @@ _FUNCTIONS = ("function_declaration", "function_expression", "arrow_function",
 # looks_like_sql needs a string whose text starts with a statement keyword (SQL_START_RE),
 # so a file without a quote followed by one cannot have a finding.
 _SQL_WORD_RE = re.compile(rb"(?i)['\"`]\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b")
+_COMMENTS = rb"(?:(?:/\*(?:[^*]|\*(?!/)){0,200}\*/|//[^\n]{0,200}\n)\s*)*"
+#: The start of a query method call up to its first argument (`.query(`, `.all<Row>(`…).
+_METHOD_CALL = (rb"\.\s*" + _COMMENTS + rb"(?:" + b"|".join(m.encode() for m in sorted(SQL_METHODS))
+                + rb")\s*(?:<[^<>()]{0,200}>\s*)?(?:\?\.)?\s*\(\s*" + _COMMENTS)
 _CALLBACK_NAME_RE = re.compile(r"(?i)^(cb|callback|done|next|fn|handler|resolve)$|(callback|cb|handler)$")
 _CALL_QUERY = ("(call_expression function: (member_expression property: (property_identifier) "
                "@method) arguments: (arguments) @args (#any-of? @method "
@@ -145,6 +151,26 @@ def _resolve_variable(ident: Node, call: Node, lang: str,
     return _Source(expr=value, replace=value, variable=name, blocker=blocker)
 
 
+def _call_ranges(root: Node, source: bytes) -> list[tuple[int, int]]:
+    """Return where a query call with SQL text can be: around each SQL-looking string (the SQL
+    passed as it is), and around each use of a variable declared with one (``db.query(sql)``)."""
+    names: set[str] = set()
+    for match in _SQL_WORD_RE.finditer(source):
+        node: Node | None = root.descendant_for_byte_range(*match.span())
+        while node is not None:
+            if node.type == "variable_declarator":
+                name = node.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    names.add(text(name))
+            node = node.parent
+    needles = [_SQL_WORD_RE]
+    if names:
+        # `.query(sql`: a query method whose first argument is one of those variables.
+        alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
+        needles.append(re.compile(_METHOD_CALL + rb"(?:" + alternatives + rb")(?![\w$])"))
+    return needle_ranges(needles, source)
+
+
 def _has_comment(node: Node) -> bool:
     return any(n.type == "comment" for n in walk(node))
 
@@ -166,7 +192,8 @@ class SqlInjection(Rule):
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         driver = driver_of(ctx)
-        caps = captures(ctx.lang, _CALL_QUERY, ctx.tree.root_node)
+        root = ctx.tree.root_node
+        caps = captures_in(ctx.lang, _CALL_QUERY, root, _call_ranges(root, ctx.source))
         indexes: dict[tuple[int, int, str], _ScopeIndex] = {}
         for call in caps.get("call", []):
             fn = call.child_by_field_name("function")
