@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from nodeharden._express import CALLED_MODULES, FileFacts
 from nodeharden._model import FileChange, Finding, Fix
@@ -39,9 +39,10 @@ def header_middleware_used(ctx: ProjectContext) -> bool:
 POWERED_BY_OPTIONS = frozenset({"xPoweredBy", "hidePoweredBy"})
 
 
-def _disables_powered_by(facts: FileFacts, source: bytes) -> bool:
+def _disables_powered_by(facts: FileFacts, source: Callable[[], bytes]) -> bool:
     """Return True when the file calls ``app.disable('x-powered-by')`` or
-    ``app.set('x-powered-by', false)``."""
+    ``app.set('x-powered-by', false)``; ``source`` returns the file's bytes (read only for a
+    ``set`` call, so most files are never read)."""
     for call in facts.calls:
         first = call.args[0].name.lower() if call.args and call.args[0].kind == "string" else ""
         if first != "x-powered-by":
@@ -49,14 +50,21 @@ def _disables_powered_by(facts: FileFacts, source: bytes) -> bool:
         if call.method == "disable":
             return True
         if call.method == "set" and len(call.args) > 1 \
-                and source[call.args[1].start:call.args[1].end] == b"false":
+                and source()[call.args[1].start:call.args[1].end] == b"false":
             return True
     return False
 
 
 def _powered_by_off(ctx: ProjectContext) -> bool:
-    return any(_disables_powered_by(facts, ctx.read(facts.path) or b"")
-               for facts in ctx.facts.values())
+    for facts in ctx.facts.values():
+        path = facts.path
+
+        def source(path: str = path) -> bytes:
+            return ctx.read(path) or b""
+
+        if _disables_powered_by(facts, source):
+            return True
+    return False
 
 
 def renders_html(ctx: ProjectContext) -> bool:
@@ -83,7 +91,7 @@ class Helmet(Rule):
         names = ctx.facts.locals_of("helmet")
         if not names:
             return
-        powered_by_off = _disables_powered_by(ctx.facts, ctx.source)
+        powered_by_off = _disables_powered_by(ctx.facts, lambda: ctx.source)
         for match in captures(ctx.lang, _CALL_QUERY, ctx.tree.root_node).get("call", []):
             fn = match.child_by_field_name("function")
             if text(fn) not in names:

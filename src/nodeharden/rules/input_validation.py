@@ -148,11 +148,30 @@ def _is_function(node: Node | None) -> bool:
     return node is not None and node.type in _FUNCTION_TYPES
 
 
-def find_function(tree: Tree, name: str, depth: int = 0) -> Node | None:
-    """Return the function a module binds to ``name`` (``"default"`` for its default export)."""
-    if depth > 3:
+def _nodes_around(tree: Tree, source: bytes, words: tuple[str, ...]) -> list[Node]:
+    """Return every node that contains one of ``words`` as a whole identifier, in document
+    pre-order (the order ``walk`` yields them): the only nodes ``find_function`` can act on,
+    found without walking the whole tree."""
+    alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
+    pattern = re.compile(rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])")
+    found: dict[int, Node] = {}
+    root = tree.root_node
+    for match in pattern.finditer(source):
+        node: Node | None = root.descendant_for_byte_range(*match.span())
+        while node is not None and node.id not in found:
+            found[node.id] = node  # its ancestors follow, unless an earlier match added them
+            node = node.parent
+    return sorted(found.values(), key=lambda n: (n.start_byte, -n.end_byte))
+
+
+def find_function(tree: Tree, source: bytes, name: str, depth: int = 0) -> Node | None:
+    """Return the function a module binds to ``name`` (``"default"`` for its default export).
+
+    Each node that can bind ``name`` contains it (``module.exports`` and ``export default``
+    for the default export), so only the nodes around its occurrences are looked at."""
+    if depth > 3 or not name:
         return None
-    for node in walk(tree.root_node):
+    for node in _nodes_around(tree, source, ("module", "default") if name == "default" else (name,)):
         if name == "default":
             if node.type == "assignment_expression" and text(node.child_by_field_name("left")) \
                     == "module.exports":
@@ -160,13 +179,13 @@ def find_function(tree: Tree, name: str, depth: int = 0) -> Node | None:
                 if _is_function(right):
                     return right
                 if right is not None and right.type == "identifier":
-                    return find_function(tree, text(right), depth + 1)
+                    return find_function(tree, source, text(right), depth + 1)
             if node.type == "export_statement" and any(c.type == "default" for c in node.children):
                 value = node.child_by_field_name("value") or node.child_by_field_name("declaration")
                 if _is_function(value):
                     return value
                 if value is not None and value.type == "identifier":
-                    return find_function(tree, text(value), depth + 1)
+                    return find_function(tree, source, text(value), depth + 1)
             continue
         if node.type == "function_declaration" and text(node.child_by_field_name("name")) == name:
             return node
@@ -180,13 +199,13 @@ def find_function(tree: Tree, name: str, depth: int = 0) -> Node | None:
             if _is_function(right):
                 return right
             if right is not None and right.type == "identifier" and text(right) != name:
-                return find_function(tree, text(right), depth + 1)
+                return find_function(tree, source, text(right), depth + 1)
         if node.type == "pair" and text(node.child_by_field_name("key")) == name:
             value = node.child_by_field_name("value")
             if _is_function(value):
                 return value
             if value is not None and value.type == "identifier" and text(value) != name:
-                return find_function(tree, text(value), depth + 1)
+                return find_function(tree, source, text(value), depth + 1)
         if node.type == "method_definition" and text(node.child_by_field_name("name")) == name:
             return node
     return None
@@ -519,7 +538,7 @@ class InputValidation(Rule):
             return None
         head, _, prop = arg.name.partition(".")
         if arg.kind == "identifier":
-            local = find_function(parsed.tree, head)
+            local = find_function(parsed.tree, parsed.source, head)
             if local is not None:
                 return local
         for imp in facts.imports:
@@ -536,7 +555,7 @@ class InputValidation(Rule):
             if export is None:
                 continue
             other = project.get(target)
-            return find_function(other.tree, export) if other is not None else None
+            return find_function(other.tree, other.source, export) if other is not None else None
         return None
 
     def _finding(self, ctx: ProjectContext, project: _Project, rel: str, facts: FileFacts,
