@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from nodeharden._parse import (
-    captures, captures_in, code_children, needle_ranges, statement_of, string_value, text,
+    captures, captures_in, code_children, merge_ranges, needle_ranges, statement_of, string_value,
+    text,
 )
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "options", "head"})
@@ -317,11 +318,72 @@ _COMMENT = rb"(?:/\*(?:[^*]|\*(?!/)){0,200}\*/|//[^\n]{0,200}\n)"
 #: comments between the dot and the name:
 _MEMBER_NEEDLE = re.compile(
     rb"\.\s*(?:" + _COMMENT + rb"\s*)*(?:" + b"|".join(
-        m.encode() for m in sorted(CALL_METHODS | HTTP_METHODS)) + rb")(?![\w$])")
-#: ... member calls whose first argument is a string (calls on an imported name): any call
-#: with one, found from the parenthesis (anchoring on a literal character keeps the search
-#: fast; a type argument list or ``?.`` may sit between the name and it):
+        m.encode() for m in sorted(CALL_METHODS | HTTP_METHODS))
+    + rb")\s*(?:<[^<>()]{0,200}>\s*)?(?:\?\.)?\s*\(")
+#: ... member calls on an imported name whose first argument is a string: found from the
+#: parenthesis (anchoring on a literal character keeps the search fast), then read backwards
+#: (``_on_name``):
 _STRING_CALL_NEEDLE = re.compile(rb"\(\s*(?:" + _COMMENT + rb"\s*)*['\"`]")
+_SPACE = frozenset(b" \t\r\n")
+_IDENT = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"
+                   + bytes(range(0x80, 0x100)))
+
+
+def _on_name(source: bytes, paren: int, names: set[bytes]) -> bool:
+    """Return True when the call whose ``(`` is at ``paren`` may be ``name.method(`` (or
+    ``name?.method?.(``, with spaces and comments anywhere) with ``name`` in ``names``, or
+    has TypeScript type arguments (kept: the name is not read through them)."""
+    def back_space(i: int) -> set[int]:
+        """Where the code before ``i`` may end, skipping spaces and comments (two answers
+        when a ``//`` on a previous line may start a comment or sit in a string)."""
+        ends = set()
+        todo = [i]
+        while todo:
+            i = todo.pop()
+            while i > 0 and source[i - 1] in _SPACE:
+                if source[i - 1] == 0x0A:
+                    line = source[source.rfind(b"\n", 0, i - 1) + 1:i - 1]
+                    cut = line.find(b"//")
+                    if cut != -1:
+                        todo.append(i - 1 - len(line) + cut)
+                i -= 1
+            if source[i - 2:i] == b"*/":
+                opening = source.rfind(b"/*", 0, i - 2)
+                if opening != -1:
+                    todo.append(opening)
+            ends.add(i)
+        return ends
+
+    def back_ident(i: int) -> int:
+        while i > 0 and source[i - 1] in _IDENT:
+            i -= 1
+        return i
+
+    for end in back_space(paren):
+        if source[end - 2:end] == b"?.":
+            method_ends = back_space(end - 2)
+        else:
+            method_ends = {end}
+        for i in method_ends:
+            if i > 0 and source[i - 1] == 0x3E:  # `>`: type arguments
+                return True
+            j = back_ident(i)
+            if j == i:
+                continue
+            for k in back_space(j):
+                if k == 0 or source[k - 1] != 0x2E:  # `.`
+                    continue
+                k -= 1
+                if k > 0 and source[k - 1] == 0x3F:  # `?`
+                    k -= 1
+                for m in back_space(k):
+                    start = back_ident(m)
+                    if start < m and source[start:m] in names \
+                            and (start == 0 or source[start - 1] != 0x2E):
+                        return True
+    return False
+
+
 #: ... calls with a ``/.well-known`` path (the string is inside the call):
 _WELL_KNOWN_NEEDLE = re.compile(rb"/\.well-known")
 #: ... and imports: ``import`` statements and ``require(...)`` calls (``require('express')()``
@@ -351,13 +413,18 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
     imported = {name for imp in facts.imports for name in imp.locals()}
     tracked = {name for module_name in CALLED_MODULES for name in facts.locals_of(module_name)}
     well_known = b"/.well-known" in source
-    needles = [_MEMBER_NEEDLE, _STRING_CALL_NEEDLE, *_IMPORT_NEEDLES]
+    needles = [_MEMBER_NEEDLE, *_IMPORT_NEEDLES]
     if well_known:
         needles.append(_WELL_KNOWN_NEEDLE)
     names = _name_needle(express_names | router_names | tracked)
     if names is not None:
         needles.append(names)
-    calls = captures_in(lang, _CALL_QUERY, root, needle_ranges(needles, source))
+    ranges = needle_ranges(needles, source)
+    if imported:
+        imported_bytes = {name.encode() for name in imported}
+        ranges = merge_ranges(ranges + [m.span() for m in _STRING_CALL_NEEDLE.finditer(source)
+                                        if _on_name(source, m.start(), imported_bytes)])
+    calls = captures_in(lang, _CALL_QUERY, root, ranges)
     for call in calls.get("call", []):
         fn = call.child_by_field_name("function")
         if fn is None:

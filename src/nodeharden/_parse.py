@@ -64,9 +64,14 @@ MERGE_GAP = 128
 def needle_ranges(patterns: Iterable[re.Pattern[bytes]], source: bytes,
                   gap: int = MERGE_GAP) -> list[tuple[int, int]]:
     """Return the sorted, merged byte ranges where any of ``patterns`` matches ``source``."""
-    spans = sorted(m.span() for pattern in patterns for m in pattern.finditer(source))
+    return merge_ranges([m.span() for pattern in patterns for m in pattern.finditer(source)],
+                        gap)
+
+
+def merge_ranges(spans: list[tuple[int, int]], gap: int = MERGE_GAP) -> list[tuple[int, int]]:
+    """Return ``spans`` sorted, with overlapping or close ones (``gap``) merged."""
     merged: list[tuple[int, int]] = []
-    for start, end in spans:
+    for start, end in sorted(spans):
         if merged and start - merged[-1][1] <= gap:
             if end > merged[-1][1]:
                 merged[-1] = (merged[-1][0], end)

@@ -10,6 +10,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from nodeharden._catalog import RULE_IDS
@@ -18,7 +19,7 @@ from nodeharden._express import FileFacts, extract_facts
 from nodeharden._model import Finding, Skipped
 from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, walk
 from nodeharden._style import Style, detect_style, module_kind_for
-from nodeharden.rules import FileContext, ProjectContext, ProjectInfo, registry
+from nodeharden.rules import FileContext, ProjectContext, ProjectInfo, Rule, registry
 
 #: Trees bigger than this many JS files are scanned by a process pool (when jobs > 1).
 POOL_THRESHOLD = 200
@@ -91,6 +92,14 @@ def project_info(project: Project, config: Config) -> ProjectInfo:
                        typescript_output=project.typescript_output)
 
 
+@cache
+def _file_rules(rule_ids: tuple[str, ...]) -> list[tuple[str, Rule]]:
+    """Return the selected rules that look at single files (a ``check_file`` of their own)."""
+    rules = registry()
+    return [(rule_id, rules[rule_id]) for rule_id in rule_ids
+            if rule_id in rules and type(rules[rule_id]).check_file is not Rule.check_file]
+
+
 def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str]) -> FileScan:
     """Parse one JS/TS file and run the per-file rules on it."""
     from nodeharden._parse import parse
@@ -114,10 +123,8 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
     # style=None: FileContext detects the style on first use (only fixes need it).
     ctx = FileContext(rel=rel, lang=lang, source=source, tree=tree, facts=facts,
                       style=None, info=info)  # type: ignore[arg-type]
-    rules = registry()
-    for rule_id in rule_ids:
-        rule = rules.get(rule_id)
-        if rule is None or not rule.wants(source):
+    for rule_id, rule in _file_rules(tuple(rule_ids)):
+        if not rule.wants(source):
             continue
         try:
             result.findings.extend(rule.check_file(ctx))

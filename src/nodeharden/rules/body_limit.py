@@ -62,7 +62,8 @@ class BodyLimit(Rule):
 
     def wants(self, source: bytes) -> bool:
         # parser_callees only knows parsers imported from express or body-parser.
-        return super().wants(source) and any(module.encode() in source for module in MODULES)
+        # The module names first: they are rarer than the parser names.
+        return any(module.encode() in source for module in MODULES) and super().wants(source)
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         modules, named = parser_callees(ctx)

@@ -10,7 +10,7 @@ from tree_sitter import Node
 
 from nodeharden._model import Finding
 from nodeharden._parse import (
-    captures_in, code_children, enclosing, needle_ranges, object_properties, string_value, text,
+    captures_in, code_children, enclosing, merge_ranges, object_properties, string_value, text,
     walk,
 )
 from nodeharden.rules._base import FileContext, Rule
@@ -32,8 +32,8 @@ _STORE_METHODS = {"create", "insert", "insertOne", "insertMany", "save", "update
 _WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _SQL_WRITE_RE = re.compile(r"(?is)\b(insert\s+into|update\s+\S+\s+set)\b")
 _QUERY = "(call_expression) @call\n(new_expression) @new\n(binary_expression) @cmp"
-#: Every word of PASSWORD_WORDS contains one of these, whatever its case.
-_PASSWORD_NEEDLE = re.compile(rb"(?i)pass|pw")
+#: Every word of PASSWORD_WORDS contains one of these (searched in the lower-cased source).
+_PASSWORD_NEEDLE = re.compile(rb"pass|pw")
 _FUNCTIONS = ("function_declaration", "function_expression", "arrow_function",
               "method_definition", "function")
 
@@ -134,11 +134,13 @@ class PasswordHash(Rule):
         cryptojs = ctx.facts.locals_of("crypto-js")
         # Every finding is a call, `new` or comparison that contains a password-like name (all
         # of them contain "pass" or "pw") or a bcrypt/argon2 name: tree-sitter looks only there.
-        needles = [_PASSWORD_NEEDLE]
+        # (Lower-casing keeps every offset: only ASCII letters change.)
+        spans = [m.span() for m in _PASSWORD_NEEDLE.finditer(ctx.source.lower())]
         names = bcrypt | set(bcrypt_named) | argon2
         if names:
-            needles.append(re.compile(b"|".join(re.escape(n.encode()) for n in sorted(names))))
-        caps = captures_in(ctx.lang, _QUERY, root, needle_ranges(needles, ctx.source))
+            pattern = re.compile(b"|".join(re.escape(n.encode()) for n in sorted(names)))
+            spans += [m.span() for m in pattern.finditer(ctx.source)]
+        caps = captures_in(ctx.lang, _QUERY, root, merge_ranges(spans))
         for call in caps.get("call", []):
             fn = call.child_by_field_name("function")
             args_node = call.child_by_field_name("arguments")
