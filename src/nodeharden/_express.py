@@ -319,7 +319,8 @@ _COMMENT = rb"(?:/\*(?:[^*]|\*(?!/)){0,200}\*/|//[^\n]{0,200}\n)"
 _MEMBER_NEEDLE = re.compile(
     rb"\.\s*(?:" + _COMMENT + rb"\s*)*(?:" + b"|".join(
         m.encode() for m in sorted(CALL_METHODS | HTTP_METHODS))
-    + rb")\s*(?:<[^<>()]{0,200}>\s*)?(?:\?\.)?\s*\(")
+    + rb")\s*(?:" + _COMMENT + rb"\s*)*(?:<[^<>()]{0,200}>\s*)?(?:\?\.)?\s*(?:" + _COMMENT
+    + rb"\s*)*\(")
 #: ... member calls on an imported name whose first argument is a string: found from the
 #: parenthesis (anchoring on a literal character keeps the search fast), then read backwards
 #: (``_on_name``):

@@ -1,0 +1,181 @@
+"""Express facts come from tree-sitter queries run only around needles (method names, imported
+names, ``require``/``import``). These tests pin the shapes a needle could miss: comments and
+line breaks inside a callee, ``?.``, TypeScript type arguments, calls on imported names."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from nodeharden._express import FileFacts, extract_facts
+from nodeharden._parse import captures_in, needle_ranges, parse
+from nodeharden._style import module_kind_for
+from conftest import check_json, write_tree
+
+
+#: Keeps the code under test farther from the imports than the ranges' merge gap, so each
+#: shape is found by its own needle rather than by the range around a ``require``.
+PAD = "// ----------\n" * 40
+
+
+def facts_of(code: str, lang: str = "javascript") -> FileFacts:
+    source = code.encode()
+    return extract_facts(lang, source, parse(lang, source).root_node, "app.js", "commonjs")
+
+
+def calls(facts: FileFacts) -> list[tuple[str, str, str | None]]:
+    return [(c.target, c.method, c.path) for c in facts.calls]
+
+
+@pytest.mark.parametrize("code", [
+    "app.use(compression())",
+    "app./* why */use(compression())",
+    "app.\n  use(compression())",
+    "app\n  // a comment\n  .use(compression())",
+    "app.use /* before the parenthesis */ (compression())",
+])
+def test_use_calls_are_found_whatever_the_spacing(code: str) -> None:
+    facts = facts_of("const compression = require('compression');\n" + PAD + code + ";\n")
+    assert calls(facts) == [("app", "use", None)]
+
+
+def test_header_middleware_calls_are_recorded() -> None:
+    facts = facts_of("const helmet = require('helmet');\n" + PAD + "app.use(helmet());\n")
+    assert facts.called == {"helmet"}
+
+
+@pytest.mark.parametrize("code, lang", [
+    ("router.get('/users/:id', show);", "javascript"),
+    ("router.get(\n  // the route\n  '/users/:id', show);", "javascript"),
+    ("router.get(/* the route */ '/users/:id', show);", "javascript"),
+    ("router./* the route */get('/users/:id', show);", "javascript"),
+    ("router\n  .get('/users/:id', show);", "javascript"),
+    ("router?.get?.('/users/:id', show);", "javascript"),
+    ("router.get<{ id: string }>('/users/:id', show);", "typescript"),
+])
+def test_routes_are_found_whatever_the_spacing(code: str, lang: str) -> None:
+    facts = facts_of(PAD + code, lang)
+    assert [(r.target, r.method, r.path) for r in facts.routes()] == \
+        [("router", "get", "/users/:id")]
+
+
+@pytest.mark.parametrize("code", [
+    "server.emit('ready');",
+    "server /* the app */ .emit('ready');",
+    "server // the app\n  .emit('ready');",
+    "server?.emit('ready');",
+    "server.emit?.('ready');",
+    "server.emit(// what\n  'ready');",
+])
+def test_string_calls_on_an_imported_name_are_kept(code: str) -> None:
+    facts = facts_of("const server = require('./server');\n" + PAD + code + "\n")
+    assert calls(facts) == [("server", "emit", "ready")]
+
+
+def test_string_calls_on_other_names_are_not_kept() -> None:
+    facts = facts_of("const server = require('./server');\n" + PAD +
+                     "local.emit('ready');\nthis.server.emit('x');\nnew Error('boom');\n"
+                     "const url = 'http://example.test' // not a comment\n  + server.emit('y');\n")
+    assert calls(facts) == [("server", "emit", "y")]
+
+
+def test_apps_routers_and_static() -> None:
+    facts = facts_of("const e = require('express');\n" + PAD + "const app = e();\n"
+                     "const api = e.Router();\nconst other = require('express')();\n"
+                     "const r = require('express').Router();\n"
+                     "app.use(e.static('public'));\nother.use(lib.serve.static('x'));\n")
+    assert [(a.kind, a.name) for a in facts.apps] == \
+        [("app", "app"), ("router", "api"), ("app", "other"), ("router", "r")]
+    assert facts.called == {"e.static", "static"}
+
+
+def test_called_records_only_the_header_middleware_modules() -> None:
+    facts = facts_of("import helmet from 'helmet';\nimport lusca from 'lusca';\n"
+                     "import cors from 'cors';\n" + PAD + "app.use(helmet());\n"
+                     "app.use(lusca.csrf());\napp.use(cors());\nformat('x');\n")
+    assert facts.called == {"helmet", "lusca.csrf"}
+
+
+def test_well_known_paths_on_any_method() -> None:
+    facts = facts_of(PAD + "mount.serve('/.well-known/security.txt', handler);\n")
+    assert calls(facts) == [("mount", "serve", "/.well-known/security.txt")]
+
+
+def test_imports_of_every_kind() -> None:
+    facts = facts_of("import a from 'a';\nimport * as b from 'b';\nimport { c as d } from 'c';\n"
+                     "const e = require('e');\nconst { f, g: h } = require('f');\n"
+                     "function later() { return require('late'); }\n")
+    assert [i.module for i in facts.imports] == ["a", "b", "c", "e", "f", "late"]
+    assert facts.locals_of("f") == {"f", "h"}
+    assert [i.top_level for i in facts.imports][-1] is False
+
+
+def test_captures_in_returns_the_nodes_around_a_range_once_in_preorder() -> None:
+    source = b"outer(inner(x), other(password));\nfar(password);\nnot(this);\n"
+    tree = parse("javascript", source)
+    ranges = needle_ranges([re.compile(rb"password")], source, gap=0)
+    assert len(ranges) == 2
+    found = captures_in("javascript", "(call_expression) @call", tree.root_node, ranges)
+    assert [n.text for n in found["call"]] == [
+        b"outer(inner(x), other(password))", b"other(password)", b"far(password)"]
+
+
+@pytest.mark.parametrize("source, expected", [
+    (b"import x from 'x';\n", "esm"),
+    (b"  import {a} from 'a'\n", "esm"),
+    (b"export const a = 1;\n", "esm"),
+    (b"module.exports = require('x');\n", "commonjs"),
+    (b"const s = 'import x';\nmodule.exports = 1;\n", "project"),
+    (b"import  x from 'x'\n", "project"),  # two spaces: not read as an import (as before)
+])
+def test_module_kind_reads_line_starts(source: bytes, expected: str) -> None:
+    kind = module_kind_for("a.js", "module-of-the-project", source)  # type: ignore[arg-type]
+    assert kind == (expected if expected != "project" else "module-of-the-project")
+
+
+def test_rules_that_query_around_needles_still_see_distant_parts(tmp_path: Path) -> None:
+    """The ranged rules across long distances: SQL declared far above its query call, a
+    password compared far from any import, a stack trace sent from a long error handler, and a
+    route handler defined far from the route (input-validation looks it up by name)."""
+    write_tree(tmp_path, {
+        "package.json": '{"dependencies": {"express": "^5.1.0", "pg": "^8.0.0"}}',
+        "app.js": (
+            "const express = require('express');\n"
+            "const { Pool } = require('pg');\n"
+            "const db = new Pool();\n"
+            "const app = express();\n"
+            "function showUser(req, res) {\n"
+            "  const sql = 'SELECT * FROM users WHERE id = ' + req.params.id;\n"
+            + PAD +
+            "  db.query(sql, (err, rows) => res.json(rows));\n"
+            "}\n"
+            + PAD +
+            "function login(req, res) {\n"
+            + PAD +
+            "  if (req.body.password === user.password) res.send('ok');\n"
+            "}\n"
+            + PAD +
+            "function create(req, res) {\n"
+            "  res.json({ name: req.body.name.trim() });\n"
+            "}\n"
+            + PAD +
+            "app.get('/users/:id', showUser);\n"
+            "app.post('/users', create);\n"
+            "app.use((err, req, res, next) => {\n"
+            + PAD +
+            "  res.status(500).json({ error: err.stack });\n"
+            "});\n"
+            "app.listen(3000);\n"),
+    })
+    found = {(f["rule"], f["line"]) for f in check_json(tmp_path)["findings"]}
+    lines = (tmp_path / "app.js").read_text().splitlines()
+
+    def line_of(text: str) -> int:
+        return next(i for i, line in enumerate(lines, 1) if text in line)
+
+    assert ("sql-injection", line_of("db.query(sql")) in found
+    assert ("password-hash", line_of("req.body.password ===")) in found
+    assert ("error-handler", line_of("err.stack")) in found
+    assert ("input-validation", line_of("app.post('/users'")) in found
