@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 from pathlib import Path
 
 from nodeharden._catalog import RULE_IDS
@@ -158,6 +159,7 @@ class Scanner:
         self.info = project_info(project, config)
         self._cache: dict[tuple[str, str], FileScan] = {}
         self._walk: tuple[list[SourceFile], list[Skipped]] | None = None
+        self._extra: dict[str, Any] = {}  # ProjectContext.extra: kept across fix passes
 
     def _walked(self) -> tuple[list[SourceFile], list[Skipped]]:
         if self._walk is None:
@@ -226,7 +228,8 @@ class Scanner:
         styles = StyleMap(facts, read)
         pj = read("package.json")
         ctx = ProjectContext(info=self.info, files=files, facts=facts, styles=styles, read=read,
-                             package_json_text=pj.decode("utf-8", "replace") if pj else None)
+                             package_json_text=pj.decode("utf-8", "replace") if pj else None,
+                             extra=self._extra)
         rules = registry()
         for rule_id in self.rule_ids:
             rule = rules.get(rule_id)

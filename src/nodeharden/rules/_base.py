@@ -110,6 +110,8 @@ class ProjectContext:
     styles: Mapping[str, Style]  # rel -> style of every parsed JS/TS file, may be lazy
     read: Callable[[str], bytes | None]
     package_json_text: str | None
+    #: Kept across the scans of one run (the passes of ``fix``): a rule may cache there what
+    #: depends only on file contents, keyed by the contents.
     extra: dict[str, Any] = field(default_factory=dict)
 
     def app_files(self) -> list[FileFacts]:

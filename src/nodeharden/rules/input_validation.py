@@ -107,21 +107,37 @@ class _Parsed:
     lang: str
     source: bytes
     tree: Tree
+    functions: dict[str, Node | None] = field(default_factory=dict)  # find_function, memoized
+
+    def function(self, name: str) -> Node | None:
+        """Return ``find_function`` for this file and ``name``, computed once."""
+        if name not in self.functions:
+            self.functions[name] = find_function(self.tree, self.source, name)
+        return self.functions[name]
 
 
 class _Project:
-    """Parsed files on demand (main process only)."""
+    """Parsed files on demand (main process only). Parsed files are kept in ``ctx.extra``,
+    which lives as long as the scanner, by path and content: a fix pass re-parses only the
+    files it changed."""
 
     def __init__(self, ctx: ProjectContext) -> None:
         self.ctx = ctx
         self._cache: dict[str, _Parsed | None] = {}
+        self._kept: dict[tuple[str, bytes], _Parsed] = ctx.extra.setdefault(
+            "input-validation.parsed", {})
 
     def get(self, rel: str) -> _Parsed | None:
         if rel not in self._cache:
             data = self.ctx.read(rel)
             lang = JS_SUFFIXES.get(os.path.splitext(rel)[1])
-            self._cache[rel] = None if data is None or lang is None else _Parsed(
-                lang, data, parse(lang, data))
+            if data is None or lang is None:
+                self._cache[rel] = None
+            else:
+                parsed = self._kept.get((rel, data))
+                if parsed is None:
+                    parsed = self._kept[(rel, data)] = _Parsed(lang, data, parse(lang, data))
+                self._cache[rel] = parsed
         return self._cache[rel]
 
     def resolve_module(self, importer: str, spec: str) -> str | None:
@@ -538,7 +554,7 @@ class InputValidation(Rule):
             return None
         head, _, prop = arg.name.partition(".")
         if arg.kind == "identifier":
-            local = find_function(parsed.tree, parsed.source, head)
+            local = parsed.function(head)
             if local is not None:
                 return local
         for imp in facts.imports:
@@ -555,7 +571,7 @@ class InputValidation(Rule):
             if export is None:
                 continue
             other = project.get(target)
-            return find_function(other.tree, other.source, export) if other is not None else None
+            return other.function(export) if other is not None else None
         return None
 
     def _finding(self, ctx: ProjectContext, project: _Project, rel: str, facts: FileFacts,
