@@ -514,7 +514,10 @@ class InputValidation(Rule):
         processed = _param_callbacks(ctx, project)
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
-            routes = facts.routes()
+            # Only a handler that is a function, or a name for one, can be analysed: a file
+            # whose routes have none (`settings.get('key', fallback)`) is not parsed again.
+            routes = [r for r in facts.routes()
+                      if r.args[-1].kind in ("function", "identifier", "member")]
             if not routes:
                 continue
             parsed = project.get(rel)
