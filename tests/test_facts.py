@@ -179,3 +179,13 @@ def test_rules_that_query_around_needles_still_see_distant_parts(tmp_path: Path)
     assert ("password-hash", line_of("req.body.password ===")) in found
     assert ("error-handler", line_of("err.stack")) in found
     assert ("input-validation", line_of("app.post('/users'")) in found
+
+
+def test_settings_need_a_string_name_and_middleware_any_argument() -> None:
+    facts = facts_of(PAD + "cache.set(key, value);\nheaders.delete(name);\n"
+                     "app.set('trust proxy', 1);\napp.disable('x-powered-by');\n"
+                     "app.use(middleware);\napp.listen(port);\nres.render(view);\n"
+                     "app.param(name, load);\n")
+    assert calls(facts) == [("app", "set", "trust proxy"), ("app", "disable", "x-powered-by"),
+                            ("app", "use", None), ("app", "listen", None),
+                            ("res", "render", None), ("app", "param", None)]

@@ -23,15 +23,18 @@ _IMPORT_QUERY = """
 
 _CALL_QUERY = "(call_expression) @call"
 
-#: Member calls kept as ``CallFact`` whatever their arguments (``app.use(...)``, ``app.listen()``,
-#: ``app.set('trust proxy', 1)``…). Other member calls are kept only when their first argument is
-#: a string and they are HTTP-method calls (routes), calls on an imported name
-#: (``router.post('/x', …)`` in a module that imports the router) or calls with a
-#: ``/.well-known`` path. Rules read no other calls; keeping every ``x.method(...)`` call of
-#: every file cost most of ``extract_facts``' time and of the main process's memory.
-CALL_METHODS = frozenset({"use", "route", "listen", "set", "enable", "disable", "render",
-                          "engine", "param", "static", "cookie", "Router"})
-
+#: Member calls kept as ``CallFact`` whatever their arguments: ``app.use(...)``,
+#: ``app.listen()``, ``res.render(view)``, ``app.param(name, fn)``, ``express.static(dir)``.
+CALL_METHODS = frozenset({"use", "listen", "render", "param", "static"})
+#: Member calls kept when their first argument is a string: settings (``app.set('trust
+#: proxy', 1)``, ``app.disable('x-powered-by')``, ``app.engine('html', …)``) and routes.
+#: Other member calls are kept only when their first argument is a string and they are calls on
+#: an imported name (``server.post('/x', …)`` in a module that imports the app) or calls with a
+#: ``/.well-known`` path. Rules read no other calls (``map.set(key, value)`` is no setting):
+#: keeping every ``x.method(...)`` call of every file cost most of ``extract_facts``' time and
+#: of the main process's memory.
+STRING_CALL_METHODS = frozenset({"set", "enable", "disable", "engine", "route", "cookie"}) \
+    | HTTP_METHODS
 
 @dataclass(slots=True)
 class ImportFact:
@@ -314,13 +317,15 @@ def _bound_name(call: Node) -> str | None:
 _COMMENT = rb"(?:/\*(?:[^*]|\*(?!/)){0,200}\*/|//[^\n]{0,200}\n)"
 #: Where the calls ``extract_facts`` reads can be: tree-sitter looks for calls only around these
 #: needles, not over the whole tree (most calls of a large library file are nowhere near one).
-#: Member calls rules read by method (``CALL_METHODS``, routes), allowing spaces and block
-#: comments between the dot and the name:
+#: Member calls rules read by method (``CALL_METHODS``, ``STRING_CALL_METHODS`` with a string
+#: first argument, ``Router``), allowing spaces and comments between the parts:
+_CALL_TAIL = (rb"\s*(?:" + _COMMENT + rb"\s*)*(?:<[^<>()]{0,200}>\s*)?(?:\?\.)?\s*(?:" + _COMMENT
+              + rb"\s*)*\(")
 _MEMBER_NEEDLE = re.compile(
-    rb"\.\s*(?:" + _COMMENT + rb"\s*)*(?:" + b"|".join(
-        m.encode() for m in sorted(CALL_METHODS | HTTP_METHODS))
-    + rb")\s*(?:" + _COMMENT + rb"\s*)*(?:<[^<>()]{0,200}>\s*)?(?:\?\.)?\s*(?:" + _COMMENT
-    + rb"\s*)*\(")
+    rb"\.\s*(?:" + _COMMENT + rb"\s*)*(?:(?:" + b"|".join(
+        m.encode() for m in sorted(CALL_METHODS | {"Router"})) + rb")" + _CALL_TAIL
+    + rb"|(?:" + b"|".join(m.encode() for m in sorted(STRING_CALL_METHODS)) + rb")" + _CALL_TAIL
+    + rb"\s*(?:" + _COMMENT + rb"\s*)*['\"`])")
 #: ... member calls on an imported name whose first argument is a string: found from the
 #: parenthesis (anchoring on a literal character keeps the search fast), then read backwards
 #: (``_on_name``):
@@ -401,9 +406,10 @@ def _on_name(source: bytes, paren: int, names: set[bytes]) -> bool:
 
 #: ... calls with a ``/.well-known`` path (the string is inside the call):
 _WELL_KNOWN_NEEDLE = re.compile(rb"/\.well-known")
-#: ... and imports: ``import`` statements and ``require(...)`` calls (``require('express')()``
-#: creates an app too). A needle inside a longer word only widens the search.
+#: Imports: ``import`` statements and ``require(...)`` calls. A needle inside a longer word
+#: only widens the search.
 _IMPORT_NEEDLES = (re.compile(rb"require"), re.compile(rb"import"))  # plain words: fastest
+_EXPRESS_NEEDLE = re.compile(rb"express")
 #: Modules whose calls ``FileFacts.called`` records (helmet and lusca: header middleware).
 CALLED_MODULES = ("helmet", "lusca")
 
@@ -428,7 +434,9 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
     imported = {name for imp in facts.imports for name in imp.locals()}
     tracked = {name for module_name in CALLED_MODULES for name in facts.locals_of(module_name)}
     well_known = b"/.well-known" in source
-    needles = [_MEMBER_NEEDLE, *_IMPORT_NEEDLES]
+    needles = [_MEMBER_NEEDLE]
+    if b"express" in source:
+        needles.append(_EXPRESS_NEEDLE)  # `require('express')()`
     if well_known:
         needles.append(_WELL_KNOWN_NEEDLE)
     names = _name_needle(express_names | router_names | tracked)
@@ -487,7 +495,7 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
             first = next(iter(code_children(args_node)), None)
             if first is None or first.type not in ("string", "template_string"):
                 continue
-            if not (method in HTTP_METHODS or (obj.type == "identifier" and target in imported)
+            if not (method in STRING_CALL_METHODS or (obj.type == "identifier" and target in imported)
                     or (well_known and (string_value(first) or "").startswith("/.well-known"))):
                 continue
         stmt = statement_of(call)
