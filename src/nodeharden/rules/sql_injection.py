@@ -151,18 +151,25 @@ def _resolve_variable(ident: Node, call: Node, lang: str,
     return _Source(expr=value, replace=value, variable=name, blocker=blocker)
 
 
+#: Where the walk from a SQL string up to its declarator stops.
+_STOP_AT = frozenset({"variable_declarator", "statement_block", "program", "class_body",
+                      "expression_statement", "return_statement", *_FUNCTIONS})
+
+
 def _call_ranges(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Return where a query call with SQL text can be: around each SQL-looking string (the SQL
     passed as it is), and around each use of a variable declared with one (``db.query(sql)``)."""
     names: set[str] = set()
     for match in _SQL_WORD_RE.finditer(source):
+        # The nearest declarator around the string: a farther one holds a statement between
+        # (a function, a block), which is no SQL expression.
         node: Node | None = root.descendant_for_byte_range(*match.span())
-        while node is not None:
-            if node.type == "variable_declarator":
-                name = node.child_by_field_name("name")
-                if name is not None and name.type == "identifier":
-                    names.add(text(name))
+        while node is not None and node.type not in _STOP_AT:
             node = node.parent
+        if node is not None and node.type == "variable_declarator":
+            name = node.child_by_field_name("name")
+            if name is not None and name.type == "identifier":
+                names.add(text(name))
     needles = [_SQL_WORD_RE]
     if names:
         # `.query(sql`: a query method whose first argument is one of those variables.
