@@ -132,8 +132,10 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
         original.setdefault(rel, data)
         return data
 
+    last: tuple[dict[str, bytes | None], ScanResult] | None = None  # the last pass's scan
     for number in range(1, max_passes + 1):
         scan = scanner.scan(overlay)
+        last = (dict(overlay), scan)
         if result.scan is None:
             result.scan = scan
         result.passes = number
@@ -183,7 +185,12 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
         if not applied_now:
             break
     # Whatever is still reported after the last pass and was not applied.
-    final_scan = scanner.scan(overlay) if overlay else result.scan
+    # (The last pass's scan when nothing changed since: a run whose second pass finds nothing
+    # more to fix scans twice, not three times.)
+    if last is not None and last[0] == overlay:
+        final_scan: ScanResult | None = last[1]
+    else:
+        final_scan = scanner.scan(overlay) if overlay else result.scan
     assert final_scan is not None
     remaining = set(finding_keys(final_scan.findings).values())
     result.not_applied = [value for key, value in reasons.items() if key in remaining]
