@@ -189,3 +189,17 @@ def test_settings_need_a_string_name_and_middleware_any_argument() -> None:
     assert calls(facts) == [("app", "set", "trust proxy"), ("app", "disable", "x-powered-by"),
                             ("app", "use", None), ("app", "listen", None),
                             ("res", "render", None), ("app", "param", None)]
+
+
+def test_function_arities_are_recorded_for_files_that_use_a_function_by_name() -> None:
+    code = ("function onError(err, req, res, next) { res.sendStatus(500); }\n"
+            "const log = (req, res, next) => next();\n")
+    assert facts_of(code + "app.use(log);\napp.use(onError);\n").function_params == \
+        {"onError": 4, "log": 3}
+    assert facts_of(code).function_params == {}
+
+
+def test_require_inside_a_longer_name_is_no_import() -> None:
+    facts = facts_of(PAD + "var a = __webpack_require__('x');\nvar b = loader.require('y');\n"
+                     "var c = require('z');\n")
+    assert [i.module for i in facts.imports] == ["z"]

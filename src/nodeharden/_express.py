@@ -114,7 +114,9 @@ class FileFacts:
     imports: list[ImportFact] = field(default_factory=list)
     apps: list[AppFact] = field(default_factory=list)
     calls: list[CallFact] = field(default_factory=list)  # the member calls rules read
-    function_params: dict[str, int] = field(default_factory=dict)  # named functions -> arity
+    #: Named top-level functions → arity (``function_params()``), for files that pass a function
+    #: by name to ``.use()``: the error-handler rule reads it there (``app.use(onError)``).
+    function_params: dict[str, int] = field(default_factory=dict)
     #: Callee texts of calls to the modules in ``CALLED_MODULES`` (``helmet``, ``lusca.csrf``)
     #: and of ``.static(...)`` calls (``express.static``, or ``static`` on a non-name).
     called: set[str] = field(default_factory=set)
@@ -336,6 +338,7 @@ _SPACE = frozenset(b" \t\r\n")
 _MAY_PRECEDE_MEMBER = frozenset(b".\n\r/")
 _IDENT = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"
                    + bytes(range(0x80, 0x100)))
+_IDENT_OR_DOT = _IDENT | {0x2E}
 
 
 def _on_name(source: bytes, paren: int, names: set[bytes]) -> bool:
@@ -409,6 +412,22 @@ _WELL_KNOWN_NEEDLE = re.compile(rb"/\.well-known")
 #: Imports: ``import`` statements and ``require(...)`` calls. A needle inside a longer word
 #: only widens the search.
 _IMPORT_NEEDLES = (re.compile(rb"require"), re.compile(rb"import"))  # plain words: fastest
+
+
+def _import_ranges(source: bytes) -> list[tuple[int, int]]:
+    """Return the ranges around ``require`` and ``import`` as whole words (not
+    ``__webpack_require__`` nor ``x.require``), where an import statement or a require call can
+    be. (Plain-word patterns with the word test in Python: a pattern with look-arounds is
+    several times slower.)"""
+    spans = []
+    size = len(source)
+    for pattern in _IMPORT_NEEDLES:
+        for match in pattern.finditer(source):
+            start, end = match.span()
+            if (start == 0 or source[start - 1] not in _IDENT_OR_DOT) \
+                    and (end == size or source[end] not in _IDENT):
+                spans.append((start, end))
+    return merge_ranges(spans)
 _EXPRESS_NEEDLE = re.compile(rb"express")
 #: Modules whose calls ``FileFacts.called`` records (helmet and lusca: header middleware).
 CALLED_MODULES = ("helmet", "lusca")
@@ -426,7 +445,7 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
     """Return the Express facts of one parsed file."""
     facts = FileFacts(path=path, module=module)
     _collect_imports(lang, root, facts,
-                     captures_in(lang, _IMPORT_QUERY, root, needle_ranges(_IMPORT_NEEDLES, source)))
+                     captures_in(lang, _IMPORT_QUERY, root, _import_ranges(source)))
     express_names = {name for imp in facts.imports if imp.module == "express"
                      for name in (imp.default, imp.namespace) if name}
     router_names = {local for imp in facts.imports if imp.module == "express"
@@ -508,8 +527,9 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
             stmt_start=stmt.start_byte, stmt_end=_after_line(source, stmt.end_byte),
             indent=_indent_at(source, stmt.start_byte), args=args, path=path_value,
         ))
-    for node in root.named_children:
-        _collect_functions(node, facts)
+    if any(arg.kind == "identifier" for call in facts.calls if call.method == "use"
+           for arg in call.args):
+        facts.function_params = function_params(root)
     names_bound = {app.name for app in facts.apps if app.name}
     src = source
     facts.exports_app = any(
@@ -519,12 +539,21 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
     return facts
 
 
-def _collect_functions(node: Node, facts: FileFacts) -> None:
+def function_params(root: Node) -> dict[str, int]:
+    """Return name → number of parameters of the functions a module declares at its top
+    level (``function f(a, b)``, ``const f = (a, b) => …``, exported or not)."""
+    found: dict[str, int] = {}
+    for node in root.named_children:
+        _collect_functions(node, found)
+    return found
+
+
+def _collect_functions(node: Node, found: dict[str, int]) -> None:
     if node.type == "function_declaration":
         name = node.child_by_field_name("name")
         params = node.child_by_field_name("parameters")
         if name is not None and params is not None:
-            facts.function_params[text(name)] = len(code_children(params))
+            found[text(name)] = len(code_children(params))
     elif node.type in ("lexical_declaration", "variable_declaration"):
         for decl in node.named_children:
             if decl.type != "variable_declarator":
@@ -534,10 +563,10 @@ def _collect_functions(node: Node, facts: FileFacts) -> None:
                 params = value.child_by_field_name("parameters")
                 count = (len(code_children(params))
                          if params is not None else 1)
-                facts.function_params[text(decl.child_by_field_name("name"))] = count
+                found[text(decl.child_by_field_name("name"))] = count
     elif node.type == "export_statement":
         for child in node.named_children:
-            _collect_functions(child, facts)
+            _collect_functions(child, found)
 
 
 def _app_fact(kind: str, call: Node, source: bytes) -> AppFact:

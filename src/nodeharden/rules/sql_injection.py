@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from nodeharden._express import function_params
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
     captures, captures_in, code_children, enclosing, needle_ranges, object_properties, text, walk,
@@ -185,8 +186,8 @@ def _has_comment(node: Node) -> bool:
 def _is_callback(node: Node, ctx: FileContext) -> bool:
     if node.type in ("arrow_function", "function_expression", "function"):
         return True
-    return node.type == "identifier" and (text(node) in ctx.facts.function_params
-                                          or _CALLBACK_NAME_RE.search(text(node)) is not None)
+    return node.type == "identifier" and (_CALLBACK_NAME_RE.search(text(node)) is not None
+                                          or text(node) in function_params(ctx.tree.root_node))
 
 
 class SqlInjection(Rule):
