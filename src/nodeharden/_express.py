@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from nodeharden._parse import (
-    captures, captures_in, code_children, merge_ranges, needle_ranges, statement_of, string_value,
-    text,
+    CALL_OPEN, GAP, captures, captures_in, code_children, merge_ranges, needle_ranges, statement_of,
+    string_value, text,
 )
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "options", "head"})
@@ -314,24 +314,18 @@ def _bound_name(call: Node) -> str | None:
     return None
 
 
-#: A comment of up to 200 characters (bounded: an unbounded ``/\*.*?\*/`` makes the
-#: patterns below quadratic on files with many ``/*#__PURE__*/`` annotations).
-_COMMENT = rb"(?:/\*(?:[^*]|\*(?!/)){0,200}\*/|//[^\n]{0,200}\n)"
 #: Where the calls ``extract_facts`` reads can be: tree-sitter looks for calls only around these
 #: needles, not over the whole tree (most calls of a large library file are nowhere near one).
 #: Member calls rules read by method (``CALL_METHODS``, ``STRING_CALL_METHODS`` with a string
 #: first argument, ``Router``), allowing spaces and comments between the parts:
-_CALL_TAIL = (rb"\s*(?:" + _COMMENT + rb"\s*)*(?:<[^<>()]{0,200}>\s*)?(?:\?\.)?\s*(?:" + _COMMENT
-              + rb"\s*)*\(")
 _MEMBER_NEEDLE = re.compile(
-    rb"\.\s*(?:" + _COMMENT + rb"\s*)*(?:(?:" + b"|".join(
-        m.encode() for m in sorted(CALL_METHODS | {"Router"})) + rb")" + _CALL_TAIL
-    + rb"|(?:" + b"|".join(m.encode() for m in sorted(STRING_CALL_METHODS)) + rb")" + _CALL_TAIL
-    + rb"\s*(?:" + _COMMENT + rb"\s*)*['\"`])")
+    rb"\." + GAP + rb"(?:(?:" + b"|".join(m.encode() for m in sorted(CALL_METHODS | {"Router"}))
+    + rb")" + CALL_OPEN + rb"|(?:" + b"|".join(m.encode() for m in sorted(STRING_CALL_METHODS))
+    + rb")" + CALL_OPEN + GAP + rb"['\"`])")
 #: ... member calls on an imported name whose first argument is a string: found from the
 #: parenthesis (anchoring on a literal character keeps the search fast), then read backwards
 #: (``_on_name``):
-_STRING_CALL_NEEDLE = re.compile(rb"\(\s*(?:" + _COMMENT + rb"\s*)*['\"`]")
+_STRING_CALL_NEEDLE = re.compile(rb"\(" + GAP + rb"['\"`]")
 _SPACE = frozenset(b" \t\r\n")
 #: What may come right before a method name in ``name.method``: the dot, a line break (a
 #: comment may end the line above) or the end of a block comment.

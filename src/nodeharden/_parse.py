@@ -56,6 +56,14 @@ def captures(lang: str, text: str, node: Node) -> dict[str, list[Node]]:
     return result
 
 
+#: For byte patterns: spaces and comments between two tokens (comments of up to 200
+#: characters: bounded, an unbounded ``/\*.*?\*/`` makes a pattern quadratic on files with
+#: many ``/*#__PURE__*/`` annotations).
+GAP = rb"\s*(?:(?:/\*(?:[^*]|\*(?!/)){0,200}\*/|//[^\n]{0,200}\n)\s*)*"
+#: For byte patterns: from the end of a callee's name to its ``(``: spaces, comments,
+#: TypeScript type arguments, ``?.``.
+CALL_OPEN = GAP + rb"(?:<[^<>()]{0,200}>\s*)?(?:\?\.)?" + GAP + rb"\("
+
 #: Byte ranges closer than this are merged into one before a ranged query: one query over a
 #: slightly wider range is cheaper than two over adjacent ones.
 MERGE_GAP = 128

@@ -11,7 +11,8 @@ from tree_sitter import Node
 from nodeharden._express import function_params
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
-    captures, captures_in, code_children, enclosing, needle_ranges, object_properties, text, walk,
+    CALL_OPEN, GAP, captures, captures_in, code_children, enclosing, needle_ranges,
+    object_properties, text, walk,
 )
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._sql import (
@@ -51,10 +52,9 @@ _FUNCTIONS = ("function_declaration", "function_expression", "arrow_function",
 # looks_like_sql needs a string whose text starts with a statement keyword (SQL_START_RE),
 # so a file without a quote followed by one cannot have a finding.
 _SQL_WORD_RE = re.compile(rb"(?i)['\"`]\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b")
-_COMMENTS = rb"(?:(?:/\*(?:[^*]|\*(?!/)){0,200}\*/|//[^\n]{0,200}\n)\s*)*"
 #: The start of a query method call up to its first argument (`.query(`, `.all<Row>(`…).
-_METHOD_CALL = (rb"\.\s*" + _COMMENTS + rb"(?:" + b"|".join(m.encode() for m in sorted(SQL_METHODS))
-                + rb")\s*(?:<[^<>()]{0,200}>\s*)?(?:\?\.)?\s*\(\s*" + _COMMENTS)
+_METHOD_CALL = (rb"\." + GAP + rb"(?:" + b"|".join(m.encode() for m in sorted(SQL_METHODS))
+                + rb")" + CALL_OPEN + GAP)
 _CALLBACK_NAME_RE = re.compile(r"(?i)^(cb|callback|done|next|fn|handler|resolve)$|(callback|cb|handler)$")
 _CALL_QUERY = ("(call_expression function: (member_expression property: (property_identifier) "
                "@method) arguments: (arguments) @args (#any-of? @method "
