@@ -36,6 +36,7 @@ CALL_METHODS = frozenset({"use", "listen", "render", "param", "static"})
 STRING_CALL_METHODS = frozenset({"set", "enable", "disable", "engine", "route", "cookie"}) \
     | HTTP_METHODS
 
+
 @dataclass(slots=True)
 class ImportFact:
     """One import or require of a module."""
@@ -350,6 +351,7 @@ def _on_name(source: bytes, paren: int, names: set[bytes]) -> bool:
             i -= 1
         if i > 0 and source[i - 1] not in _MAY_PRECEDE_MEMBER:
             return False
+
     def back_space(i: int) -> set[int]:
         """Where the code before ``i`` may end, skipping spaces and comments (two answers
         when a ``//`` on a previous line may start a comment or sit in a string)."""
@@ -403,8 +405,7 @@ def _on_name(source: bytes, paren: int, names: set[bytes]) -> bool:
 
 #: ... calls with a ``/.well-known`` path (the string is inside the call):
 _WELL_KNOWN_NEEDLE = re.compile(rb"/\.well-known")
-#: Imports: ``import`` statements and ``require(...)`` calls. A needle inside a longer word
-#: only widens the search.
+#: Imports: ``import`` statements and ``require(...)`` calls (whole words: ``_import_ranges``).
 _IMPORT_NEEDLES = (re.compile(rb"require"), re.compile(rb"import"))  # plain words: fastest
 
 
@@ -422,6 +423,8 @@ def _import_ranges(source: bytes) -> list[tuple[int, int]]:
                     and (end == size or source[end] not in _IDENT):
                 spans.append((start, end))
     return merge_ranges(spans)
+
+
 _EXPRESS_NEEDLE = re.compile(rb"express")
 #: Modules whose calls ``FileFacts.called`` records (helmet and lusca: header middleware).
 CALLED_MODULES = ("helmet", "lusca")

@@ -100,14 +100,14 @@ def captures_in(lang: str, text: str, node: Node,
     large library file cheap when the few needles it holds sit in a small part of it.
     """
     compiled = query(lang, text)
-    found: dict[str, dict[int, Node]] = {}
+    found: dict[str, dict[tuple[int, int, int], Node]] = {}
     for start, end in ranges:
         cursor = QueryCursor(compiled)
         cursor.set_byte_range(start, end)
         for name, nodes in cursor.captures(node).items():
             bucket = found.setdefault(name, {})
             for n in nodes:
-                bucket.setdefault(n.id, n)
+                bucket.setdefault((n.id, n.start_byte, n.end_byte), n)
     return {name: sorted(bucket.values(), key=lambda n: (n.start_byte, -n.end_byte))
             for name, bucket in found.items()}
 
