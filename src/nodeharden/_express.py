@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from nodeharden._parse import (
-    CALL_OPEN, GAP, captures, captures_in, code_children, merge_ranges, needle_ranges, statement_of,
-    string_value, text,
+    CALL_OPEN, GAP, captures, captures_in, code_children, identifier_pattern, merge_ranges,
+    needle_ranges, statement_of, string_value, text,
 )
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "options", "head"})
@@ -430,14 +430,6 @@ _EXPRESS_NEEDLE = re.compile(rb"express")
 CALLED_MODULES = ("helmet", "lusca")
 
 
-def _name_needle(names: set[str]) -> re.Pattern[bytes] | None:
-    """Return a pattern matching any of ``names`` as a whole identifier."""
-    if not names:
-        return None
-    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])")
-
-
 def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) -> FileFacts:
     """Return the Express facts of one parsed file."""
     facts = FileFacts(path=path, module=module)
@@ -455,9 +447,9 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
         needles.append(_EXPRESS_NEEDLE)  # `require('express')()`
     if well_known:
         needles.append(_WELL_KNOWN_NEEDLE)
-    names = _name_needle(express_names | router_names | tracked)
-    if names is not None:
-        needles.append(names)
+    names = express_names | router_names | tracked
+    if names:
+        needles.append(identifier_pattern(names))
     ranges = needle_ranges(needles, source)
     if imported:
         imported_bytes = {name.encode() for name in imported}

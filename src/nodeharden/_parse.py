@@ -64,6 +64,19 @@ GAP = rb"\s*(?:(?:/\*(?:[^*]|\*(?!/)){0,200}\*/|//[^\n]{0,200}\n)\s*)*"
 #: TypeScript type arguments, ``?.``.
 CALL_OPEN = GAP + rb"(?:<[^<>()]{0,200}>\s*)?(?:\?\.)?" + GAP + rb"\("
 
+def alternation(words: Iterable[str]) -> bytes:
+    """Return a byte-pattern group matching any of ``words`` literally (longest first, so a
+    word is not cut short by one of its prefixes)."""
+    return rb"(?:" + b"|".join(re.escape(w.encode())
+                              for w in sorted(words, key=len, reverse=True)) + rb")"
+
+
+def identifier_pattern(names: Iterable[str]) -> re.Pattern[bytes]:
+    """Return a pattern matching any of ``names`` as a whole identifier (not inside a longer
+    name; ``$`` counts as part of one)."""
+    return re.compile(rb"(?<![\w$])" + alternation(names) + rb"(?![\w$])")
+
+
 #: Byte ranges closer than this are merged into one before a ranged query: one query over a
 #: slightly wider range is cheaper than two over adjacent ones.
 MERGE_GAP = 128

@@ -13,7 +13,7 @@ from tree_sitter import Node, Tree
 from nodeharden._express import ArgFact, CallFact, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
-from nodeharden._parse import code_children, parse, string_value, text, walk
+from nodeharden._parse import code_children, identifier_pattern, parse, string_value, text, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule
@@ -168,8 +168,7 @@ def _nodes_around(tree: Tree, source: bytes, words: tuple[str, ...]) -> list[Nod
     """Return every node that contains one of ``words`` as a whole identifier, in document
     pre-order (the order ``walk`` yields them): the only nodes ``find_function`` can act on,
     found without walking the whole tree."""
-    alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
-    pattern = re.compile(rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])")
+    pattern = identifier_pattern(words)
     found: dict[int, Node] = {}
     root = tree.root_node
     for match in pattern.finditer(source):

@@ -10,8 +10,8 @@ from tree_sitter import Node
 
 from nodeharden._model import Finding
 from nodeharden._parse import (
-    captures_in, code_children, enclosing, merge_ranges, object_properties, string_value, text,
-    walk,
+    alternation, captures_in, code_children, enclosing, merge_ranges, object_properties,
+    string_value, text, walk,
 )
 from nodeharden.rules._base import FileContext, Rule
 
@@ -138,7 +138,7 @@ class PasswordHash(Rule):
         spans = [m.span() for m in _PASSWORD_NEEDLE.finditer(ctx.source.lower())]
         names = bcrypt | set(bcrypt_named) | argon2
         if names:
-            pattern = re.compile(b"|".join(re.escape(n.encode()) for n in sorted(names)))
+            pattern = re.compile(alternation(names))
             spans += [m.span() for m in pattern.finditer(ctx.source)]
         caps = captures_in(ctx.lang, _QUERY, root, merge_ranges(spans))
         for call in caps.get("call", []):

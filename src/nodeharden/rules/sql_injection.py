@@ -11,7 +11,7 @@ from tree_sitter import Node
 from nodeharden._express import function_params
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
-    CALL_OPEN, GAP, captures, captures_in, code_children, enclosing, needle_ranges,
+    CALL_OPEN, GAP, alternation, captures, captures_in, code_children, enclosing, needle_ranges,
     object_properties, text, walk,
 )
 from nodeharden.rules._base import FileContext, Rule
@@ -174,8 +174,7 @@ def _call_ranges(root: Node, source: bytes) -> list[tuple[int, int]]:
     needles = [_SQL_WORD_RE]
     if names:
         # `.query(sql`: a query method whose first argument is one of those variables.
-        alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
-        needles.append(re.compile(_METHOD_CALL + rb"(?:" + alternatives + rb")(?![\w$])"))
+        needles.append(re.compile(_METHOD_CALL + alternation(names) + rb"(?![\w$])"))
     return needle_ranges(needles, source)
 
 
