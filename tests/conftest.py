@@ -30,6 +30,15 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def linked_app(root: Path, files: dict[str, str | bytes], installed: Path) -> Path:
+    """Write ``files`` into a new folder ``root`` beside a link to ``installed``'s
+    node_modules, so one ``npm install`` serves every test of a module."""
+    root.mkdir()
+    write_tree(root, files)
+    os.symlink(installed / "node_modules", root / "node_modules")
+    return root
+
+
 def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
             input: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
     """Run ``python -m nodeharden`` as a real subprocess without a terminal."""

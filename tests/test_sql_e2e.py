@@ -5,14 +5,13 @@ ordinary requests return the same rows."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import have_node, npm_install, run_cli, serve_app, write_tree
+from conftest import have_node, linked_app, npm_install, run_cli, serve_app, write_tree
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not have_node(), reason="needs node and npm")]
@@ -73,11 +72,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app_dir(installed: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "app"
-    root.mkdir()
-    write_tree(root, {"package.json": PACKAGE_JSON, "app.js": APP})
-    os.symlink(installed / "node_modules", root / "node_modules")
-    return root
+    return linked_app(tmp_path / "app", {"package.json": PACKAGE_JSON, "app.js": APP}, installed)
 
 
 

@@ -5,13 +5,12 @@ request gets exactly the answer it got before."""
 from __future__ import annotations
 
 import json
-import os
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import have_node, npm_install, run_cli, serve_app, write_tree
+from conftest import have_node, linked_app, npm_install, run_cli, serve_app, write_tree
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not have_node(), reason="needs node and npm")]
@@ -80,11 +79,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app_dir(installed: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "app"
-    root.mkdir()
-    write_tree(root, {"package.json": PACKAGE_JSON, "app.js": APP, "items.js": ITEMS})
-    os.symlink(installed / "node_modules", root / "node_modules")
-    return root
+    return linked_app(tmp_path / "app",
+                      {"package.json": PACKAGE_JSON, "app.js": APP, "items.js": ITEMS}, installed)
 
 
 
