@@ -25,6 +25,9 @@ SCHEMA: dict[str, Any] = {
         "ignore": {"type": "array", "items": {"type": "string"}},
         "exclude": {"type": "array", "items": {"type": "string"}},
         "body_limit": {"type": "string", "pattern": _SIZE},
+        "body_limit_max": {"type": "string", "pattern": _SIZE},
+        "trust_proxy": {"oneOf": [{"type": "integer", "minimum": 1},
+                                  {"type": "string", "minLength": 1}]},
         "rate_limit": {
             "type": "object",
             "additionalProperties": False,
@@ -98,6 +101,11 @@ class Config:
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     body_limit: str = "100kb"
+    #: The largest body limit ``body-limit`` accepts without a finding.
+    body_limit_max: str = "1mb"
+    #: The proxy hops (or addresses) in front of the app in production, as the deployer
+    #: declares them; nodeharden never sets ``trust proxy`` itself.
+    trust_proxy: int | str | None = None
     rate_limit: RateLimitOptions = field(default_factory=RateLimitOptions)
     security_txt: SecurityTxtOptions = field(default_factory=SecurityTxtOptions)
     session: SessionOptions = field(default_factory=SessionOptions)
@@ -120,6 +128,8 @@ class Config:
             ignore=tuple(data.get("ignore", ())),
             exclude=tuple(data.get("exclude", ())),
             body_limit=data.get("body_limit", "100kb"),
+            body_limit_max=data.get("body_limit_max", "1mb"),
+            trust_proxy=data.get("trust_proxy"),
             rate_limit=RateLimitOptions(**data.get("rate_limit", {})),
             security_txt=SecurityTxtOptions(**data.get("security_txt", {})),
             session=SessionOptions(**data.get("session", {})),
@@ -173,11 +183,14 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     limit = str(raw.get("body_limit", "100kb")).replace(" ", "").lower()
     if not re.match(_SIZE, limit):  # pragma: no cover - guarded by the schema
         raise ConfigError(f"{path.name}: body_limit: {limit!r} is not a size like '100kb'")
+    limit_max = str(raw.get("body_limit_max", "1mb")).replace(" ", "").lower()
     return Config(
         select=tuple(raw["select"]) if "select" in raw else None,
         ignore=tuple(raw.get("ignore", ())),
         exclude=tuple(raw.get("exclude", ())),
         body_limit=limit,
+        body_limit_max=limit_max,
+        trust_proxy=raw.get("trust_proxy"),
         rate_limit=RateLimitOptions(**raw.get("rate_limit", {})),
         security_txt=SecurityTxtOptions(**raw.get("security_txt", {})),
         session=SessionOptions(**raw.get("session", {})),
