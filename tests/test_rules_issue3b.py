@@ -133,7 +133,9 @@ def test_session_cookie_default_name_is_its_own_unsafe_finding(project) -> None:
     assert got == [
         (5, "express-session cookie keeps the default name `connect.sid`, which tells attackers "
             "the stack", "unsafe"),
-        (5, "express-session cookie sets no `httpOnly`, `secure`, `sameSite`", "safe"),
+        (5, "express-session cookie sets no `httpOnly`, `sameSite`", "safe"),
+        (5, "express-session cookie sets no `secure`: the session id can travel over plain HTTP",
+         "unsafe"),
         (6, "cookie-session cookie keeps the default name `session`, which tells attackers "
             "the stack", "unsafe"),
         (6, "cookie-session cookie sets no `httpOnly`, `sameSite`", "safe"),
@@ -142,20 +144,23 @@ def test_session_cookie_default_name_is_its_own_unsafe_finding(project) -> None:
     safe, _ = fix(root, dry_run=True, select=["session-cookie"])
     text = safe.final["app.js"].decode()
     assert "name:" not in text
-    assert "cookie: { httpOnly: true, secure: 'auto', sameSite: 'lax' } }));" in text
+    # No trust proxy anywhere: secure waits for --unsafe, and trust proxy is never set.
+    assert "cookie: { httpOnly: true, sameSite: 'lax' } }));" in text
+    assert "trust proxy" not in text
     assert "cookieSession({ keys: [process.env.K], httpOnly: true, sameSite: 'lax' })" in text
-    # Unsafe: the name goes first, the flags last, both in the same pass.
+    # Unsafe: the name goes first, the flags last; secure joins them in the next pass.
     both, _ = fix(root, dry_run=True, select=["session-cookie"], unsafe=True)
     text = both.final["app.js"].decode()
     assert "session({ name: 'sid', secret: process.env.S, resave: false, saveUninitialized: " \
-           "false, cookie: { httpOnly: true, secure: 'auto', sameSite: 'lax' } })" in text
+           "false, cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto' } })" in text
     assert "cookieSession({ name: 'sid', keys: [process.env.K], httpOnly: true, " \
            "sameSite: 'lax' })" in text
-    assert len(both.applied) == 4 and both.not_applied == []
+    assert len(both.applied) == 5 and both.not_applied == []
     # On a non-empty object the two fixes of one call edit different places, so one pass
     # takes both.
     for line in (5, 6):
-        name, flags = sorted((f for f in report.findings if f.line == line),
+        name, flags = sorted((f for f in report.findings if f.line == line
+                              and "`secure`:" not in f.message),
                              key=lambda f: "default name" not in f.message)
         assert name.fix and flags.fix
         spots = {(e.start, e.end) for c in flags.fix.changes if c.path == "app.js"
@@ -278,7 +283,7 @@ def test_several_fixes_add_one_check_and_one_trust_proxy(project) -> None:
     })
     result, _ = fix(root, dry_run=True, select=RULES, unsafe=True)
     text = result.final["app.js"].decode()
-    assert text.count("app.set('trust proxy', 1);") == 1
+    assert "trust proxy" not in text  # session-cookie never sets it (issue 15)
     assert text.count("if (!process.env.SESSION_SECRET)") == 1
     assert text.count("if (!process.env.JWT_SECRET)") == 1
     assert text.count("secret: process.env.SESSION_SECRET") == 2

@@ -1,9 +1,11 @@
 """session-cookie: express-session and cookie-session with a custom cookie name and
 httpOnly/secure/sameSite flags, no sessions stored for anonymous visitors.
 
-A project rule, because ``app.set('trust proxy', 1)`` (which ``secure: 'auto'`` needs behind a
-TLS-terminating proxy) belongs to the file that creates the app, which is often not the file
-that configures the session, and must not be added when any file already sets it.
+A project rule, because whether ``secure: 'auto'`` works behind a TLS-terminating proxy depends
+on ``trust proxy``, which any file may set (or ``.nodeharden.yml`` may declare). The rule never
+sets ``trust proxy`` itself: on an app reached directly that would let any client forge
+``X-Forwarded-For`` (and ``req.ip``, which rate limiters key on). Without it, ``secure`` is a
+finding of its own with an unsafe fix that says why.
 
 The default cookie name is a finding of its own with an unsafe fix: renaming the cookie ends
 every current session once and breaks clients that look for the cookie by name, so it must not
@@ -18,15 +20,14 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from nodeharden._express import AppFact, FileFacts
+from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
     captures, code_children, has_spread, object_properties, parse, string_value, text,
 )
 from nodeharden._project import JS_SUFFIXES
 from nodeharden.rules._base import ProjectContext, Rule
-from nodeharden.rules._edits import (add_properties, after_app_edit, can_extend,
-                                     exclusive_insert, has_comments, resolve_object)
+from nodeharden.rules._edits import add_properties, has_comments, resolve_object
 
 EXPRESS_SESSION = "express-session"
 COOKIE_SESSION = "cookie-session"
@@ -64,22 +65,20 @@ def _session_module(fn: Node, locals_: dict[str, str]) -> str | None:
     return None
 
 
-def _app_for(ctx: ProjectContext, facts: FileFacts, call: Node) -> tuple[str, AppFact] | None:
-    """Return (path, app) that serves this session middleware: the app ``X`` of the enclosing
-    ``X.use(...)`` in the same file, else the project's only app."""
-    target = None
-    cur = call.parent
-    while cur is not None and cur.type != "call_expression":
-        cur = cur.parent
-    if cur is not None:
-        fn = cur.child_by_field_name("function")
-        if fn is not None and fn.type == "member_expression":
-            target = text(fn.child_by_field_name("object"))
-    for app in facts.apps:
-        if app.kind == "app" and app.name and app.name == target:
-            return facts.path, app
-    apps = [(f.path, a) for f in ctx.facts.values() for a in f.apps if a.kind == "app"]
-    return apps[0] if len(apps) == 1 else None
+def _exclusive(source: bytes, edits: list[TextEdit]) -> list[TextEdit]:
+    """Return ``edits`` with the last one, when it is a pure insertion, widened to replace one
+    ASCII byte next to it, so two fixes inserting at the same point overlap (the engine writes
+    one per pass) instead of landing side by side."""
+    if not edits or edits[-1].start != edits[-1].end:
+        return edits
+    e = edits[-1]
+    if e.start < len(source) and source[e.start] < 0x80:
+        wide = TextEdit(e.start, e.start + 1, e.content + source[e.start:e.start + 1].decode())
+    elif e.start > 0 and source[e.start - 1] < 0x80 and all(o.end < e.start for o in edits[:-1]):
+        wide = TextEdit(e.start - 1, e.start, source[e.start - 1:e.start].decode() + e.content)
+    else:
+        return edits
+    return [*edits[:-1], wide]
 
 
 def _fenced(obj: Node, edits: list[TextEdit]) -> list[TextEdit]:
@@ -106,6 +105,7 @@ class SessionCookie(Rule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         trust_proxy = sets_trust_proxy(ctx)
+        declared_proxy = ctx.info.config.trust_proxy is not None
         for facts in ctx.facts.values():
             locals_ = {name: module for module in DEFAULT_NAMES
                        for name in facts.locals_of(module)}
@@ -124,7 +124,8 @@ class SessionCookie(Rule):
                 opts = self._options(root, call)
                 if opts is None:
                     continue  # options built in another module: nothing to judge
-                yield from self._check_call(ctx, facts, source, module, call, opts, trust_proxy)
+                yield from self._check_call(ctx, facts, source, module, call, opts, trust_proxy,
+                                             declared_proxy)
 
     @staticmethod
     def _options(root: Node, call: Node) -> _Options | None:
@@ -142,7 +143,8 @@ class SessionCookie(Rule):
         return None
 
     def _check_call(self, ctx: ProjectContext, facts: FileFacts, source: bytes, module: str,
-                    call: Node, opts: _Options, trust_proxy: bool) -> Iterable[Finding]:
+                    call: Node, opts: _Options, trust_proxy: bool,
+                    declared_proxy: bool) -> Iterable[Finding]:
         style = ctx.styles[facts.path]
         options = ctx.info.config.session
         q = style.q
@@ -164,8 +166,15 @@ class SessionCookie(Rule):
                               f"`{DEFAULT_NAMES[module]}`, which tells attackers the stack", fix)
         last: list[str] = []
         edits: list[TextEdit] = []
-        needs_proxy = False
-        flags = {"httpOnly": "true", "secure": q("auto"), "sameSite": q(options.same_site)}
+        secure_edits: list[TextEdit] = []
+        secure_missing = False
+        # `secure: 'auto'` marks the cookie Secure on requests Express sees as HTTPS: behind a
+        # TLS proxy that needs the app's own `trust proxy`, or (where only the deployer has
+        # declared the hops) express-session's `proxy: true`, which trusts X-Forwarded-Proto
+        # for this cookie alone and leaves req.ip alone.
+        secure_ok = trust_proxy or declared_proxy
+        flags = {"httpOnly": "true", "sameSite": q(options.same_site)}
+        secure_flag = f"secure: {q('auto')}"
         if module == EXPRESS_SESSION:
             cookie = props.get("cookie")
             if cookie is not None and cookie.type == "identifier":
@@ -173,46 +182,66 @@ class SessionCookie(Rule):
                 unsafe = True
             if cookie is None:
                 missing = list(flags)
-                last.append("cookie: { " + ", ".join(f"{k}: {v}" for k, v in flags.items())
-                            + " }")
+                secure_missing = True
+                if secure_ok:
+                    pairs = [f"httpOnly: true", secure_flag, f"sameSite: {flags['sameSite']}"]
+                    last.append("cookie: { " + ", ".join(pairs) + " }")
+                else:
+                    last.append("cookie: { " + ", ".join(f"{k}: {v}" for k, v in flags.items())
+                                + " }")
+                    secure_edits = _fenced(opts.node, add_properties(
+                        source, opts.node, ["cookie: { " + ", ".join(
+                            [f"httpOnly: true", secure_flag, f"sameSite: {flags['sameSite']}"])
+                            + " }"]))
             elif cookie.type == "object":
                 cookie_props = object_properties(cookie)
                 missing = [k for k in flags if k not in cookie_props]
+                secure_missing = "secure" not in cookie_props
                 unsafe = unsafe or has_comments(cookie) or has_spread(cookie)
-                if missing:
-                    edits += add_properties(source, cookie, [f"{k}: {flags[k]}" for k in missing])
+                add = [f"{k}: {flags[k]}" for k in missing]
+                if secure_missing and secure_ok:
+                    add.insert(1 if "httpOnly" in missing else 0, secure_flag)
+                if add:
+                    edits += add_properties(source, cookie, add)
+                if secure_missing and not secure_ok:
+                    secure_edits = add_properties(
+                        source, cookie, [f"{k}: {flags[k]}" for k in missing] + [secure_flag])
             else:
                 missing = []  # a cookie object built elsewhere: its keys are unknown
-            needs_proxy = "secure" in missing
+            if secure_missing and secure_ok:
+                missing = [k for k in ("httpOnly", "secure", "sameSite")
+                           if k in missing or k == "secure"]
+                if not trust_proxy and "proxy" not in props:
+                    last.append("proxy: true")
         else:
             # cookie-session (the `cookies` module) already marks the cookie Secure exactly when
             # the request came over HTTPS; `secure: true` would throw on plain HTTP.
             missing = [k for k in ("httpOnly", "sameSite") if k not in props]
             last += [f"{k}: {flags[k]}" for k in missing]
-            needs_proxy = "secure" not in props
         if missing:
             if last:
                 edits += _fenced(opts.node, add_properties(source, opts.node, last))
-            changes: dict[str, list[TextEdit]] = {facts.path: edits}
-            if needs_proxy and not trust_proxy:
-                found = _app_for(ctx, facts, call)
-                if found is not None and can_extend(found[1]):
-                    path, app = found
-                    app_source = ctx.read(path) or b""
-                    app_style = ctx.styles.get(path, style)
-                    insert = after_app_edit(app_source, app, [
-                        f"{app.name}.set({app_style.q('trust proxy')}, 1){app_style.semi}"])
-                    if insert.content.startswith("\n"):  # app created on the file's last line
-                        changes.setdefault(path, []).append(insert)
-                    else:
-                        changes.setdefault(path, []).append(
-                            exclusive_insert(app_source, insert.start, insert.content))
-            fix = Fix(title="Set httpOnly, secure and sameSite cookie flags",
+            named = " and ".join(f"`{k}`" for k in missing) if len(missing) < 3 else \
+                "`httpOnly`, `secure: 'auto'` and `sameSite`"
+            fix = Fix(title=f"Set {named} on the session cookie",
                       applicability="unsafe" if unsafe else "safe",
-                      changes=tuple(FileChange(p, tuple(e)) for p, e in changes.items()))
+                      changes=(FileChange(facts.path, tuple(_exclusive(source, edits))),))
             yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
                               f"{label} cookie sets no " + ", ".join(f"`{k}`" for k in missing),
                               fix)
+        if secure_missing and not secure_ok:
+            # The flags fix and this one write to the same place: made exclusive, they overlap,
+            # so with --unsafe one is written per pass and the other is computed again.
+            fix = Fix(title="Set `secure: 'auto'` on the session cookie (unsafe: the app sets no "
+                            "`trust proxy`, so behind a TLS proxy Express sees plain HTTP and "
+                            "the cookie stays without Secure until the deployer sets the real "
+                            "hop count; declare it as `trust_proxy` in .nodeharden.yml to make "
+                            "this fix safe)",
+                      applicability="unsafe",
+                      changes=(FileChange(facts.path, tuple(_exclusive(source, secure_edits))),))
+            yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
+                              f"{label} cookie sets no `secure`: the session id can travel over "
+                              "plain HTTP", fix)
         save = props.get("saveUninitialized")
         if module == EXPRESS_SESSION and save is not None and save.type == "true":
             fix = Fix(title="Set saveUninitialized: false", applicability="unsafe",
