@@ -248,7 +248,12 @@ def test_output_file_and_unwritable_output(project, tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     proc = run_cli("check", root, "--format", "json", "--output", out)
     assert proc.stdout == "" and json.loads(out.read_text())["findings"]
-    bad = run_cli("check", root, "--output", tmp_path / "no" / "such" / "dir" / "r.txt")
+    # Missing parent folders are created (as `baseline FILE` does); a parent that is a file
+    # cannot be, and that is one line and exit 2.
+    nested = run_cli("check", root, "--output", tmp_path / "no" / "such" / "dir" / "r.txt")
+    assert nested.returncode == 1, nested.stderr
+    assert (tmp_path / "no" / "such" / "dir" / "r.txt").read_text().startswith("app.js")
+    bad = run_cli("check", root, "--output", out / "r.txt")
     assert bad.returncode == 2 and "cannot write" in bad.stderr
 
 

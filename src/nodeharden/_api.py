@@ -19,9 +19,13 @@ def _prepare(path: Path | str, select: list[str] | None, ignore: list[str] | Non
              config_path: Path | None) -> tuple[Project, Config, list[str]]:
     project = load_project(Path(path))
     config = load_config(project.root, config_path)
-    if select is None and config.select is not None:
-        select = list(config.select)
-    ignore = list(ignore or []) + list(config.ignore)
+    # The command line wins: a rule list given by the caller replaces the config file's.
+    # An explicit ``select`` also drops the file's ``ignore`` (asking for a rule by name and
+    # getting nothing, because of a file one may not have read, is a silent surprise).
+    if select is None:
+        select = list(config.select) if config.select is not None else None
+        if ignore is None:
+            ignore = list(config.ignore)
     return project, config, resolve_selection(select, ignore)
 
 

@@ -29,10 +29,10 @@ def run_audit(root: Path) -> tuple[list[Finding], list[str]]:
                       if (root / n).is_file()), None)
         why = (f"{other} is not an npm lockfile; run your package manager's audit command"
                if other else "no package-lock.json (run `npm install` to create one)")
-        return [], [f"dependency audit skipped: {why}; {_NOT_CHECKED}"]
+        return [], [f"dependency audit could not run: {why}; {_NOT_CHECKED}"]
     npm = shutil.which("npm")
     if npm is None:
-        return [], [f"dependency audit skipped: npm is not installed; {_NOT_CHECKED}"]
+        return [], [f"dependency audit could not run: npm is not installed; {_NOT_CHECKED}"]
     env = {**os.environ, "npm_config_update_notifier": "false", "npm_config_fund": "false",
            "npm_config_loglevel": "error"}
     try:

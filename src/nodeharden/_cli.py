@@ -24,7 +24,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _split_rules(values: list[str] | None) -> list[str] | None:
-    """Accept ``--select a,b --select c`` as well as ``--select a b``."""
+    """Flatten repeated ``--select a,b --select c`` into ``[a, b, c]``."""
     if values is None:
         return None
     out: list[str] = []
@@ -33,10 +33,17 @@ def _split_rules(values: list[str] | None) -> list[str] | None:
     return out
 
 
+_CONFIG_WINS = ("Options given on the command line win over .nodeharden.yml: --select replaces "
+                "the file's select and ignore, --ignore replaces the file's ignore.")
+
+
 def _add_common_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", nargs="?", default=".", help="project folder (default: current)")
-    p.add_argument("--select", nargs="+", metavar="RULE", help="only these rules")
-    p.add_argument("--ignore", nargs="+", metavar="RULE", help="skip these rules")
+    p.add_argument("--select", action="append", metavar="RULE",
+                   help="only these rules; repeat the flag or give a comma list "
+                        "(--select helmet --select rate-limit, --select helmet,rate-limit)")
+    p.add_argument("--ignore", action="append", metavar="RULE",
+                   help="skip these rules; repeat the flag or give a comma list")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="worker processes (default: all cores)")
     p.add_argument("--config", type=Path, default=None, metavar="FILE",
@@ -54,34 +61,42 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nodeharden {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
-    check = sub.add_parser("check", help="report what a codebase lacks")
+    check = sub.add_parser("check", help="report what a codebase lacks", epilog=_CONFIG_WINS)
     _add_common_scan_options(check)
-    check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
-    check.add_argument("--output", "-o", type=Path, default=None, metavar="FILE")
+    check.add_argument("--format", choices=["text", "json", "sarif"], default=None,
+                       help="report format (default: from --output's extension .sarif, .json "
+                            "or .txt, else text)")
+    check.add_argument("--output", "-o", type=Path, default=None, metavar="FILE",
+                       help="write the report to FILE instead of standard output (missing "
+                            "parent folders are created)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     check.add_argument("--audit", action="store_true", help="also run npm audit on the lockfile")
     check.add_argument("--baseline", type=Path, default=None, metavar="FILE",
                        help="report only findings that are not in this baseline")
 
-    fix = sub.add_parser("fix", help="retrofit the hardening with codemods")
+    fix = sub.add_parser("fix", help="retrofit the hardening with codemods", epilog=_CONFIG_WINS)
     _add_common_scan_options(fix)
     fix.add_argument("--dry-run", action="store_true", help="print a unified diff, write nothing")
     fix.add_argument("--unsafe", action="store_true", help="also apply unsafe fixes")
     fix.add_argument("--force", action="store_true", help="write into a dirty git tree")
-    fix.add_argument("--format", choices=["text", "json"], default="text")
+    fix.add_argument("--format", choices=["text", "json"], default="text",
+                     help="text summary, or a JSON report of every change (with --dry-run it "
+                          "includes the diff)")
     fix.add_argument("--patch-dir", type=Path, default=None, metavar="DIR",
                      help="write one patch per rule into DIR, change nothing")
     fix.add_argument("--interactive", "-i", action="store_true", help="review each fix")
     fix.add_argument("--from-sarif", type=Path, default=None, metavar="FILE",
                      help="fix exactly the findings another scanner reported")
 
-    baseline = sub.add_parser("baseline", help="write the current findings to a baseline file")
-    baseline.add_argument("file", type=Path)
+    baseline = sub.add_parser("baseline", help="write the current findings to a baseline file",
+                              epilog=_CONFIG_WINS)
+    baseline.add_argument("file", type=Path,
+                          help="baseline file to write (missing parent folders are created)")
     _add_common_scan_options(baseline)
 
     sub.add_parser("rules", help="list the rule catalog")
     explain = sub.add_parser("explain", help="print the docs of one rule")
-    explain.add_argument("rule")
+    explain.add_argument("rule", help="rule id, as listed by `nodeharden rules`")
 
     new = sub.add_parser("new", help="create a new hardened Express 5 app")
     new.add_argument("dest", type=Path, help="folder to create")
@@ -94,15 +109,31 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--overwrite", action="store_true", help="render into a non-empty folder")
 
     update = sub.add_parser("update", help="bring template changes into a generated app")
-    update.add_argument("path", type=Path, nargs="?", default=Path("."))
-    update.add_argument("--defaults", action="store_true")
-    update.add_argument("--data", action="append", default=[], metavar="KEY=VALUE")
-    update.add_argument("--pretend", action="store_true")
+    update.add_argument("path", type=Path, nargs="?", default=Path("."),
+                        help="the generated app (default: current folder)")
+    update.add_argument("--defaults", action="store_true",
+                        help="keep the recorded answers; ask nothing")
+    update.add_argument("--data", action="append", default=[], metavar="KEY=VALUE",
+                        help="change one answer (repeatable)")
+    update.add_argument("--pretend", action="store_true",
+                        help="show what would change, write nothing")
 
     docs = sub.add_parser("docs", help="write docs/rules.md from the catalog")
-    docs.add_argument("--output", "-o", type=Path, default=Path("docs/rules.md"))
+    docs.add_argument("--output", "-o", type=Path, default=Path("docs/rules.md"),
+                      help="file to write (default: docs/rules.md)")
     docs.add_argument("--check", action="store_true", help="fail when the file is out of date")
     return parser
+
+
+_FORMAT_BY_SUFFIX = {".sarif": "sarif", ".json": "json", ".txt": "text"}
+
+
+def format_for_output(output: Path | None) -> str:
+    """Return the report format ``check`` uses without ``--format``: from ``--output``'s
+    extension (``.sarif``, ``.json``, ``.txt``), else text."""
+    if output is None:
+        return "text"
+    return _FORMAT_BY_SUFFIX.get(output.suffix.lower(), "text")
 
 
 def _parse_data(pairs: list[str]) -> dict[str, str]:
@@ -124,6 +155,9 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageError("--jobs must be at least 1")
     if command == "check":
         from nodeharden._cmd_check import run_check_command
+
+        if args.format is None:
+            args.format = format_for_output(args.output)
 
         return run_check_command(args)
     if command == "fix":

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from nodeharden._catalog import get_rule, load_catalog
 from nodeharden.errors import UsageError
@@ -53,6 +53,16 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     return bar.update, bar.close
 
 
+def open_output(path: Path) -> IO[str]:
+    """Open a report file for writing, creating missing parent folders (the same policy as
+    ``baseline FILE`` and ``fix --patch-dir``); an unwritable path is a one-line usage error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "w", encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def changed_only(args: argparse.Namespace) -> set[str] | None:
     """Return the files changed since ``--diff REF`` (None when not asked)."""
     if getattr(args, "diff", None) is None:
@@ -81,36 +91,50 @@ def run_check_command(args: argparse.Namespace) -> int:
 
         findings = filter_new(findings, args.baseline)
     audit_notes: list[str] = []
+    audit_failure: str | None = None
     if args.audit and "dependency-audit" not in scanner.rule_ids:
         audit_notes = ["--audit ignored: the dependency-audit rule is not selected"]
     elif args.audit:
         from nodeharden._audit import run_audit
 
         audit_findings, audit_notes = run_audit(result.root)
+        # run_audit's notes say why it could not run: an audit that did not run is no clean
+        # audit, so the report says so and the run exits 2.
+        audit_failure = audit_notes[0] if audit_notes else None
         findings = sorted([*findings, *audit_findings], key=lambda f: f.sort_key())
     notes = [*result.notes, *audit_notes]
+    failed = list(result.failed)
+    if audit_failure is not None:
+        from nodeharden._model import Skipped
+
+        lockfile = next((n for n in ("package-lock.json", "npm-shrinkwrap.json")
+                         if (result.root / n).is_file()), "package-lock.json")
+        failed.append(Skipped(lockfile, audit_failure))
     out = sys.stdout
     handle = None
     if args.output is not None:
-        try:
-            handle = open(args.output, "w", encoding="utf-8")  # noqa: SIM115
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+        handle = open_output(args.output)
         out = handle
     try:
         if args.format == "json":
-            out.write(render_json(str(result.root), findings, result.skipped, result.failed,
-                                  notes))
+            out.write(render_json(str(result.root), findings, result.skipped, failed, notes))
         elif args.format == "sarif":
-            out.write(render_sarif(findings, result.skipped, result.failed))
+            out.write(render_sarif(findings, result.skipped, failed))
         else:
-            render_text(findings, result.skipped, result.failed, notes,
+            render_text(findings, result.skipped, failed,
+                        [n for n in notes if n != audit_failure],
                         scanned=result.scanned, stream=out)
     finally:
         if handle is not None:
             handle.close()
     for note in notes if args.format != "text" else []:
-        print(f"nodeharden: note: {note}", file=sys.stderr)
+        if note != audit_failure:
+            print(f"nodeharden: note: {note}", file=sys.stderr)
+    if audit_failure is not None:
+        from nodeharden._cli import _print_error
+
+        _print_error(audit_failure)
+        return 2
     if result.failed:
         # A rule or the parser crashed: the report is incomplete, so it cannot pass.
         return 2

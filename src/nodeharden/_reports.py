@@ -175,14 +175,23 @@ def render_text(findings: Sequence[Finding], skipped: Sequence[Skipped],
     for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
     fixable_count = sum(1 for f in findings if f.fix is not None and f.fix.applicability == "safe")
+    skipped_note = f"; {len(skipped)} skipped" if skipped else ""
     if findings:
         parts = ", ".join(f"{n} {sev}" for sev, n in sorted(counts.items()))
+        with_findings = len({f.path for f in findings})
         console.print(
-            f"[bold]{len(findings)} finding{'s' if len(findings) != 1 else ''}[/bold] "
-            f"({parts}) in {scanned} file{'s' if scanned != 1 else ''}; "
+            f"[bold]{_plural(len(findings), 'finding')}[/bold] ({parts}) in "
+            f"{_plural(with_findings, 'file')}; {_plural(scanned, 'source file')} scanned; "
             f"{fixable_count} fixable with `nodeharden fix`"
-            + (f"; {len(skipped)} skipped" if skipped else ""))
+            + (f"; {len(failed)} failed" if failed else "") + skipped_note)
+    elif failed:
+        # Something did not run: an incomplete report must not read as a clean one.
+        console.print(f"[red]Incomplete:[/red] {len(failed)} failed (above); 0 findings; "
+                      f"{_plural(scanned, 'source file')} scanned" + skipped_note)
     else:
-        console.print(f"[green]No findings[/green] in {scanned} file"
-                      f"{'s' if scanned != 1 else ''}"
-                      + (f"; {len(skipped)} skipped" if skipped else ""))
+        console.print(f"[green]No findings[/green]; {_plural(scanned, 'source file')} scanned"
+                      + skipped_note)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
