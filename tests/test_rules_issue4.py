@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import CODEMODS, check_json, have_node, npm_env, npm_install, run_cli, write_tree
+from conftest import CODEMODS, have_node, npm_env, npm_install, run_cli, write_tree
 
 from nodeharden._api import check, fix
 from nodeharden._audit import audit_failure_note, parse_audit_report, run_audit
