@@ -18,6 +18,7 @@ from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._edits import import_edit
+from nodeharden.rules._validation_sinks import find_sinks
 
 #: Libraries whose use in the route chain or the handler counts as validation.
 VALIDATOR_MODULES = ("express-validator", "celebrate", "zod", "joi", "@hapi/joi", "ajv", "yup",
@@ -527,13 +528,20 @@ class InputValidation(Rule):
                        if any(_arg_validates(a, parsed.source, names) for a in c.args)}
             found: list[tuple[CallFact, Reads]] = []
             for route in routes:
-                if route.target in guarded or len(route.args) < 2:
+                if len(route.args) < 2:
                     continue
+                located = self._handler(project, rel, facts, parsed, route.args[-1])
+                if located is None:
+                    continue
+                where, func = located
+                sinks = find_sinks(func, ctx.facts.get(where) or facts)
+                for sink in sinks:
+                    yield ctx.finding(self.id, where, sink.node.start_byte, sink.node.end_byte,
+                                      sink.message(f"{route.method.upper()} {route.path}"))
+                if sinks or route.target in guarded:
+                    continue  # a validator is not the fix for a sink
                 middle = route.args[1:-1]
                 if any(_arg_validates(a, parsed.source, names) for a in middle):
-                    continue
-                func = self._handler(project, rel, facts, parsed, route.args[-1])
-                if func is None:
                     continue
                 reads = analyze_handler(func)
                 if reads is None or reads.validated or not (reads.fields or reads.whole):
@@ -549,16 +557,18 @@ class InputValidation(Rule):
 
     @staticmethod
     def _handler(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
-                 arg: ArgFact) -> Node | None:
+                 arg: ArgFact) -> tuple[str, Node] | None:
+        """Return the file and the function a route argument names."""
         if arg.kind == "function":
-            return _function_at(parsed.tree, arg.start, arg.end)
+            node = _function_at(parsed.tree, arg.start, arg.end)
+            return (rel, node) if node is not None else None
         if arg.kind not in ("identifier", "member"):
             return None
         head, _, prop = arg.name.partition(".")
         if arg.kind == "identifier":
             local = parsed.function(head)
             if local is not None:
-                return local
+                return rel, local
         for imp in facts.imports:
             target = project.resolve_module(rel, imp.module)
             if target is None:
@@ -573,7 +583,8 @@ class InputValidation(Rule):
             if export is None:
                 continue
             other = project.get(target)
-            return other.function(export) if other is not None else None
+            found = other.function(export) if other is not None else None
+            return (target, found) if found is not None else None
         return None
 
     def _finding(self, ctx: ProjectContext, project: _Project, rel: str, facts: FileFacts,

@@ -1,0 +1,381 @@
+"""input-validation: request data that reaches a dangerous sink inside a route handler.
+
+A validator in front of the route is not the fix for these (a string that passes
+``isString()`` still runs in a shell), so each is reported on its own, under a sub-id that
+starts its message (``[shell] …``), with what does fix it, and never with an automatic fix.
+
+Taint is local to the handler: an expression is request data when it reads
+``req.body/query/params/headers/cookies`` (or ``req.get()/header()``), directly or through a
+local variable assigned from such an expression (also destructured, concatenated, in a
+template string, trimmed, awaited…).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from nodeharden._express import FileFacts
+from nodeharden._parse import code_children, string_value, text, walk
+
+SOURCES = ("body", "query", "params", "headers", "cookies", "signedCookies")
+_FUNCTION_TYPES = ("arrow_function", "function_expression", "function", "function_declaration",
+                   "method_definition")
+
+#: sub-id -> what fixes it (the message's second half).
+FIXES = {
+    "shell": "pass the arguments as an array to execFile() or spawn() without shell: true "
+             "(and allow-list the values); a validator does not make a shell string safe",
+    "code-eval": "never evaluate request data: parse it (JSON.parse) or map it to a fixed set "
+                 "of functions, and pass setTimeout/setInterval a function",
+    "open-redirect": "redirect only to an allow-list of targets (or to a path you check starts "
+                     "with a single '/'), never to a URL taken from the request",
+    "path-traversal": "path.resolve() it under a base folder and check the result starts with "
+                      "that folder plus path.sep (or res.sendFile(name, { root }))",
+    "regex-injection": "escape it before building the expression (replace "
+                       "/[.*+?^${}()|[\\]\\\\]/g with '\\\\$&') or use a literal regular expression",
+    "nosql-injection": "cast each value to a string (String(x)) or strip operators with "
+                       "mongo-sanitize / express-mongo-sanitize; never pass a request object "
+                       "as a filter, never use $where",
+    "deserialization": "parse with JSON.parse; node-serialize unserialize() runs functions "
+                       "embedded in the data",
+    "xxe": "parse without noent: true (entity expansion reads local files and can exhaust "
+           "memory)",
+}
+WHAT = {
+    "shell": ", which runs it in a shell (command injection)",
+    "code-eval": ", which runs it as code (code injection)",
+    "open-redirect": " (open redirect)",
+    "path-traversal": " as a file path (path traversal)",
+    "regex-injection": " as a regular expression (regex injection, ReDoS)",
+    "nosql-injection": " as a MongoDB query (operator injection)",
+    "deserialization": ", which deserialises it (code execution)",
+    "xxe": " as XML with entity expansion (XXE)",
+}
+
+_CP = ("child_process", "node:child_process")
+_FS = ("fs", "node:fs", "fs/promises", "node:fs/promises", "fs-extra", "graceful-fs")
+_VM = ("vm", "node:vm")
+_PATH = ("path", "node:path")
+_SHELL_ALWAYS = {"exec", "execSync"}
+_SHELL_OPTION = {"spawn", "spawnSync", "execFile", "execFileSync", "fork"}
+_MONGO_METHODS = {"find", "findOne", "findOneAndUpdate", "findOneAndDelete",
+                  "findOneAndReplace", "findOneAndRemove", "updateOne", "updateMany",
+                  "deleteOne", "deleteMany", "countDocuments", "count", "remove", "where",
+                  "exists", "replaceOne", "distinct"}
+_REDIRECT_HEADER = {"location", "refresh"}
+
+
+@dataclass(frozen=True)
+class Sink:
+    """One place request data reaches a dangerous sink."""
+
+    kind: str  # a key of FIXES
+    node: Node  # the call (or pair) to point at
+    source: str  # the request expression, e.g. ``req.body.address``
+    callee: str
+
+    def message(self, route: str) -> str:
+        """Return the finding's message: the sub-id first, then what reaches what, the fix."""
+        return (f"[{self.kind}] {route}: {self.source} reaches {self.callee}"
+                f"{WHAT[self.kind]}: {FIXES[self.kind]}")
+
+
+def _param_name(func: Node, index: int) -> str | None:
+    params = func.child_by_field_name("parameters")
+    if params is None:
+        single = func.child_by_field_name("parameter")
+        return text(single) if index == 0 and single is not None else None
+    named = code_children(params)
+    if len(named) <= index:
+        return None
+    node = named[index]
+    if node.type in ("required_parameter", "optional_parameter"):
+        node = node.child_by_field_name("pattern") or node
+    return text(node) if node.type == "identifier" else None
+
+
+class _Taint:
+    """Which expressions of one handler carry request data."""
+
+    def __init__(self, req: str, body: Node) -> None:
+        self.req = req
+        self.locals: dict[str, str] = {}  # local name -> the request expression it came from
+        self.whole: set[str] = set()  # locals that hold req.body / req.query as a whole
+        for _ in range(3):  # assignments may come in any order; three rounds reach a fixpoint
+            before = (len(self.locals), len(self.whole))
+            for node in walk(body):
+                if node.type == "variable_declarator":
+                    self._bind(node.child_by_field_name("name"), node.child_by_field_name("value"))
+                elif node.type == "assignment_expression":
+                    self._bind(node.child_by_field_name("left"), node.child_by_field_name("right"))
+            if (len(self.locals), len(self.whole)) == before:
+                break
+
+    def _bind(self, target: Node | None, value: Node | None) -> None:
+        if target is None or value is None:
+            return
+        origin = self.origin(value)
+        if origin is None:
+            return
+        if target.type == "identifier":
+            self.locals.setdefault(text(target), origin)
+            if self.is_whole(value):
+                self.whole.add(text(target))
+        elif target.type in ("object_pattern", "array_pattern"):
+            for node in walk(target):
+                if node.type in ("shorthand_property_identifier_pattern", "identifier") and \
+                        not (node.parent is not None and node.parent.type == "pair_pattern"
+                             and node.parent.child_by_field_name("key") == node):
+                    self.locals.setdefault(text(node), f"{origin}.{text(node)}"
+                                           if self.is_whole(value) else origin)
+
+    def is_whole(self, node: Node) -> bool:
+        """Return True for ``req.body`` / ``req.query`` itself (or a local holding it)."""
+        node = _strip(node)
+        if node.type == "identifier":
+            return text(node) in self.whole
+        return node.type == "member_expression" and \
+            text(node.child_by_field_name("object")) == self.req and \
+            text(node.child_by_field_name("property")) in ("body", "query")
+
+    def origin(self, node: Node | None) -> str | None:
+        """Return the request expression ``node`` carries, or None."""
+        if node is None:
+            return None
+        node = _strip(node)
+        kind = node.type
+        if kind == "identifier":
+            return self.locals.get(text(node))
+        if kind in ("member_expression", "subscript_expression"):
+            root = node
+            while root.type in ("member_expression", "subscript_expression"):
+                obj = root.child_by_field_name("object")
+                if obj is None:
+                    break
+                if text(obj) == self.req and root.type == "member_expression" and \
+                        text(root.child_by_field_name("property")) in SOURCES:
+                    return text(node)
+                root = obj
+            return self.origin(root) if root is not node else None
+        if kind == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "member_expression":
+                obj = fn.child_by_field_name("object")
+                prop = text(fn.child_by_field_name("property"))
+                if text(obj) == self.req and prop in ("get", "header", "param"):
+                    return text(node)
+                if prop in ("trim", "toString", "toLowerCase", "toUpperCase", "concat", "replace",
+                            "slice", "substring", "join", "split", "padStart", "padEnd"):
+                    found = self.origin(obj)
+                    if found:
+                        return found
+            if text(fn) in ("String", "decodeURIComponent", "decodeURI", "JSON.parse",
+                            "Buffer.from") or text(fn).endswith(("path.join", "path.resolve",
+                                                                 "path.normalize")) or \
+                    text(fn) in ("join", "resolve", "normalize"):
+                args = node.child_by_field_name("arguments")
+                for arg in code_children(args) if args is not None else []:
+                    found = self.origin(arg)
+                    if found:
+                        return found
+            return None
+        if kind == "binary_expression":
+            if text(node.child_by_field_name("operator")) not in ("+", "||", "??"):
+                return None
+            return self.origin(node.child_by_field_name("left")) or \
+                self.origin(node.child_by_field_name("right"))
+        if kind == "ternary_expression":
+            return self.origin(node.child_by_field_name("consequence")) or \
+                self.origin(node.child_by_field_name("alternative"))
+        if kind == "template_string":
+            for sub in node.named_children:
+                if sub.type == "template_substitution":
+                    for inner in code_children(sub):
+                        found = self.origin(inner)
+                        if found:
+                            return found
+            return None
+        if kind == "array":
+            for item in code_children(node):
+                found = self.origin(item)
+                if found:
+                    return found
+        return None
+
+
+def _strip(node: Node) -> Node:
+    while node.type in ("parenthesized_expression", "await_expression", "as_expression",
+                        "non_null_expression", "satisfies_expression") and code_children(node):
+        node = code_children(node)[0]
+    return node
+
+
+def _module_names(facts: FileFacts, modules: tuple[str, ...]) -> tuple[set[str], dict[str, str]]:
+    """Return (namespace/default locals, named local -> imported name) for ``modules``."""
+    whole: set[str] = set()
+    named: dict[str, str] = {}
+    for imp in facts.imports:
+        if imp.module in modules:
+            whole |= {n for n in (imp.default, imp.namespace) if n}
+            named.update({local: name for name, local in imp.named.items()})
+    return whole, named
+
+
+def _callee(fn: Node, whole: set[str], named: dict[str, str]) -> str | None:
+    """Return the module function a callee names (``cp.exec`` / ``exec`` → ``exec``)."""
+    if fn.type == "identifier":
+        return named.get(text(fn))
+    if fn.type == "member_expression":
+        obj = text(fn.child_by_field_name("object"))
+        head = obj.split(".")[0]
+        if head in whole or obj.startswith("require("):
+            return text(fn.child_by_field_name("property"))
+    return None
+
+
+def _option(args: list[Node], key: str) -> Node | None:
+    for arg in args:
+        if arg.type != "object":
+            continue
+        for pair in code_children(arg):
+            if pair.type == "pair" and (string_value(pair.child_by_field_name("key"))
+                                        or text(pair.child_by_field_name("key"))) == key:
+                return pair.child_by_field_name("value")
+    return None
+
+
+def _requires(node: Node, modules: tuple[str, ...]) -> bool:
+    """``require('child_process').exec`` style callees."""
+    if node.type != "call_expression" or text(node.child_by_field_name("function")) != "require":
+        return False
+    args = node.child_by_field_name("arguments")
+    first = code_children(args)[0] if args is not None and code_children(args) else None
+    return string_value(first) in modules
+
+
+def find_sinks(func: Node, facts: FileFacts) -> list[Sink]:
+    """Return the dangerous sinks request data reaches in handler ``func``."""
+    req = _param_name(func, 0)
+    if req is None:
+        return []
+    res = _param_name(func, 1)
+    body = func.child_by_field_name("body") or func
+    taint = _Taint(req, body)
+    cp = _module_names(facts, _CP)
+    fs = _module_names(facts, _FS)
+    vm = _module_names(facts, _VM)
+    path = _module_names(facts, _PATH)
+    ser = _module_names(facts, ("node-serialize",))
+    xml = _module_names(facts, ("libxmljs", "libxmljs2"))
+    contained = b".startsWith(" in (body.text or b"")
+    found: list[Sink] = []
+    joins: list[Sink] = []
+
+    def add(kind: str, node: Node, arg: Node | None, callee: str) -> bool:
+        origin = taint.origin(arg)
+        if origin is None:
+            return False
+        found.append(Sink(kind, node, origin, callee))
+        return True
+
+    for node in walk(body):
+        if node.type == "pair":
+            key = node.child_by_field_name("key")
+            if (string_value(key) or text(key)) == "$where":
+                add("nosql-injection", node, node.child_by_field_name("value"), "a $where clause")
+            continue
+        if node.type not in ("call_expression", "new_expression"):
+            continue
+        fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+        args_node = node.child_by_field_name("arguments")
+        if fn is None:
+            continue
+        args = code_children(args_node) if args_node is not None else []
+        first = args[0] if args else None
+        callee_text = text(fn)
+        if fn.type == "member_expression" and _requires(fn.child_by_field_name("object"), _CP):
+            name = text(fn.child_by_field_name("property"))
+        else:
+            name = _callee(fn, *cp)
+        if name in _SHELL_ALWAYS:
+            add("shell", node, first, f"{callee_text}()")
+            continue
+        if name in _SHELL_OPTION:
+            shell = _option(args, "shell")
+            if shell is not None and text(shell) not in ("false", "undefined", "null"):
+                if not add("shell", node, first, f"{callee_text}() with shell: true") \
+                        and len(args) > 1:
+                    add("shell", node, args[1], f"{callee_text}() with shell: true")
+            continue
+        if node.type == "new_expression" and callee_text in ("Function", "RegExp"):
+            if callee_text == "Function":
+                for arg in args:
+                    if add("code-eval", node, arg, "new Function()"):
+                        break
+            else:
+                add("regex-injection", node, first, "new RegExp()")
+            continue
+        if callee_text in ("eval", "Function"):
+            add("code-eval", node, first, f"{callee_text}()")
+            continue
+        if callee_text == "RegExp":
+            add("regex-injection", node, first, "RegExp()")
+            continue
+        if callee_text in ("setTimeout", "setInterval", "setImmediate") and first is not None \
+                and first.type not in _FUNCTION_TYPES + ("arrow_function",):
+            add("code-eval", node, first, f"{callee_text}() with a string")
+            continue
+        vm_name = _callee(fn, *vm)
+        if vm_name is not None and (vm_name.startswith("run") or vm_name in (
+                "Script", "compileFunction", "SourceTextModule")):
+            add("code-eval", node, first, f"{callee_text}()")
+            continue
+        if fn.type == "member_expression" and res is not None and \
+                text(fn.child_by_field_name("object")) == res:
+            method = text(fn.child_by_field_name("property"))
+            if method == "redirect":
+                add("open-redirect", node, args[-1] if args else None, f"{callee_text}()")
+            elif method == "location":
+                add("open-redirect", node, first, f"{callee_text}()")
+            elif method in ("set", "setHeader", "header") and len(args) > 1 and \
+                    (string_value(first) or "").lower() in _REDIRECT_HEADER:
+                add("open-redirect", node, args[1], f"the {string_value(first)} header")
+            elif method == "writeHead":
+                target = _option(args, "Location") or _option(args, "location")
+                add("open-redirect", node, target, "the Location header")
+            elif method in ("sendFile", "download") and _option(args, "root") is None and \
+                    not contained:
+                add("path-traversal", node, first, f"{callee_text}()")
+            continue
+        if _callee(fn, *fs) is not None or (
+                fn.type == "member_expression"
+                and text(fn.child_by_field_name("object")).split(".")[0] in fs[0]):
+            if not contained:
+                add("path-traversal", node, first, f"{callee_text}()")
+            continue
+        path_fn = _callee(fn, *path)
+        if path_fn in ("join", "resolve") and not contained:
+            for arg in args:
+                origin = taint.origin(arg)
+                if origin is not None:
+                    joins.append(Sink("path-traversal", node, origin,
+                                      f"{callee_text}() without a containment check"))
+                    break
+            continue
+        if _callee(fn, *ser) in ("unserialize",):
+            add("deserialization", node, first, f"{callee_text}()")
+            continue
+        if _callee(fn, *xml) in ("parseXml", "parseXmlString", "parseXmlAsync") and \
+                text(_option(args, "noent")) not in ("", "false"):
+            add("xxe", node, first, f"{callee_text}() with noent: true")
+            continue
+        if fn.type == "member_expression" and \
+                text(fn.child_by_field_name("property")) in _MONGO_METHODS and \
+                first is not None and taint.is_whole(first):
+            found.append(Sink("nosql-injection", node, taint.origin(first) or text(first),
+                              f"{callee_text}()"))
+    if not any(s.kind == "path-traversal" for s in found):
+        found.extend(joins)
+    return found

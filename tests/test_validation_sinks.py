@@ -1,0 +1,35 @@
+"""input-validation names dangerous sinks: every ``sink-<kind>`` fixture reports each sink
+under a message that starts with ``[<kind>]`` and says what fixes it, with no fix attached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import CODEMODS
+from nodeharden._api import check
+from nodeharden.rules._validation_sinks import FIXES
+from test_fixtures import _setup
+
+CASES = sorted((CODEMODS / "input-validation" / "fixtures").glob("sink-*"))
+
+
+def test_every_sink_kind_has_a_fixture() -> None:
+    assert {case.name.removeprefix("sink-") for case in CASES} == set(FIXES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_sinks_are_named_and_report_only(case: Path, tmp_path: Path) -> None:
+    kind = case.name.removeprefix("sink-")
+    root, rel, _ = _setup(case, tmp_path)
+    findings = [f for f in check(root, select=["input-validation"]).findings if f.path == rel]
+    sinks = [f for f in findings if f.message.startswith("[")]
+    assert sinks, findings
+    for finding in sinks:
+        assert finding.message.startswith(f"[{kind}] "), finding.message
+        assert FIXES[kind] in finding.message
+        assert finding.fix is None
+    # The generic "without validation" finding is not reported for a handler with a sink.
+    sink_lines = {f.line for f in sinks}
+    assert all(f.line not in sink_lines for f in findings if f not in sinks)
