@@ -24,6 +24,7 @@ SCHEMA: dict[str, Any] = {
         "select": {"type": "array", "items": {"type": "string"}},
         "ignore": {"type": "array", "items": {"type": "string"}},
         "exclude": {"type": "array", "items": {"type": "string"}},
+        "roles": {"type": "array", "items": {"type": "string"}},
         "body_limit": {"type": "string", "pattern": _SIZE},
         "body_limit_max": {"type": "string", "pattern": _SIZE},
         "trust_proxy": {"oneOf": [{"type": "integer", "minimum": 1},
@@ -100,6 +101,8 @@ class Config:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    #: File roles scanned besides application code (``tests``, ``examples``…; see _roles).
+    roles: tuple[str, ...] = ()
     body_limit: str = "100kb"
     #: The largest body limit ``body-limit`` accepts without a finding.
     body_limit_max: str = "1mb"
@@ -127,6 +130,7 @@ class Config:
             select=tuple(data["select"]) if data.get("select") is not None else None,
             ignore=tuple(data.get("ignore", ())),
             exclude=tuple(data.get("exclude", ())),
+            roles=tuple(data.get("roles", ())),
             body_limit=data.get("body_limit", "100kb"),
             body_limit_max=data.get("body_limit_max", "1mb"),
             trust_proxy=data.get("trust_proxy"),
@@ -184,10 +188,17 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     if not re.match(_SIZE, limit):  # pragma: no cover - guarded by the schema
         raise ConfigError(f"{path.name}: body_limit: {limit!r} is not a size like '100kb'")
     limit_max = str(raw.get("body_limit_max", "1mb")).replace(" ", "").lower()
+    from nodeharden._roles import parse_roles
+
+    try:
+        roles = tuple(sorted(parse_roles(raw.get("roles", ()))))
+    except ValueError as exc:
+        raise ConfigError(f"{path.name}: roles: {exc}") from None
     return Config(
         select=tuple(raw["select"]) if "select" in raw else None,
         ignore=tuple(raw.get("ignore", ())),
         exclude=tuple(raw.get("exclude", ())),
+        roles=roles,
         body_limit=limit,
         body_limit_max=limit_max,
         trust_proxy=raw.get("trust_proxy"),

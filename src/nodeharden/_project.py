@@ -26,7 +26,8 @@ SKIP_DIRS = frozenset({
 VENDOR_DIRS = frozenset({"vendor", "vendors", "third_party", "third-party"})
 MAX_FILE_BYTES = 1_000_000
 
-FileKind = Literal["js", "dockerfile", "workflow", "gitlab-ci", "eslint", "security-txt", "other"]
+FileKind = Literal["js", "dockerfile", "workflow", "gitlab-ci", "eslint", "security-txt",
+                   "package", "other"]
 
 ESLINT_NAMES = frozenset({
     "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
@@ -38,6 +39,8 @@ ESLINT_NAMES = frozenset({
 def classify(rel: str) -> FileKind | None:
     """Return what kind of file ``rel`` (a posix path from the root) is, or None to ignore it."""
     name = rel.rsplit("/", 1)[-1]
+    if name == "package.json":
+        return "package"
     if name in ESLINT_NAMES:
         return "eslint"
     lower = name.lower()

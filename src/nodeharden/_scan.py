@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -19,6 +20,8 @@ from nodeharden._config import Config
 from nodeharden._express import FileFacts, extract_facts
 from nodeharden._model import Finding, Skipped
 from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, walk
+from nodeharden._roles import APP, RoleOf, frontend_packages, package_of, role_from_content, \
+    role_from_path
 from nodeharden._style import Style, detect_style, module_kind_for
 from nodeharden.rules import FileContext, ProjectContext, ProjectInfo, Rule, registry
 
@@ -90,7 +93,8 @@ def project_info(project: Project, config: Config) -> ProjectInfo:
     return ProjectInfo(root=str(project.root), module_system=project.module_system,
                        typescript=project.typescript, dependencies=deps,
                        has_package_json=project.package_json is not None, config=config,
-                       typescript_output=project.typescript_output)
+                       typescript_output=project.typescript_output,
+                       include_roles=frozenset(config.roles))
 
 
 @cache
@@ -111,6 +115,10 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
         result.skipped = reason
         return result
     source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    role = role_from_content(source)
+    if role.role != "app" and role.role not in info.include_roles:
+        result.skipped = role.skip_reason()
+        return result
     suffix = os.path.splitext(rel)[1]
     lang = JS_SUFFIXES[suffix]
     module = module_kind_for(rel, info.module_system, source)  # type: ignore[arg-type]
@@ -160,12 +168,38 @@ class Scanner:
         self._cache: dict[tuple[str, str], FileScan] = {}
         self._walk: tuple[list[SourceFile], list[Skipped]] | None = None
         self._extra: dict[str, Any] = {}  # ProjectContext.extra: kept across fix passes
+        self.package_dirs: list[str] = []  # folders holding a package.json ("" = root)
+        self.frontends: dict[str, str] = {}  # front-end package folder -> why
 
     def _walked(self) -> tuple[list[SourceFile], list[Skipped]]:
         if self._walk is None:
             files, skips = walk(self.project.root, exclude=self.config.exclude)
-            self._walk = (files, [Skipped(s.path, s.reason) for s in skips])
+            skipped = [Skipped(s.path, s.reason) for s in skips]
+            self.package_dirs = sorted(posixpath.dirname(f.rel) for f in files
+                                       if f.kind == "package")
+            self.frontends = frontend_packages(self.project.root, self.package_dirs)
+            kept: list[SourceFile] = []
+            for source in files:
+                role = self.role_of(source)
+                if role.role != "app" and role.role not in self.info.include_roles:
+                    skipped.append(Skipped(source.rel, role.skip_reason()))
+                    continue
+                kept.append(source)
+            self._walk = (kept, skipped)
         return self._walk
+
+    def role_of(self, source: SourceFile) -> RoleOf:
+        """Return the role a JS/TS file's path and package give it (``APP`` for other kinds).
+
+        Content (test-runner imports, bundles, generated headers) is read in ``scan_source``.
+        """
+        if source.kind != "js":
+            return APP
+        package = package_of(source.rel, self.package_dirs)
+        if package in self.frontends:
+            return RoleOf("frontend", f"in the front-end package {package}/ "
+                                      f"({self.frontends[package]})")
+        return role_from_path(source.rel)
 
     def scan(self, overlay: dict[str, bytes | None] | None = None) -> ScanResult:
         """Scan the project as it would be with ``overlay`` (rel → new bytes, None = deleted)."""
@@ -176,7 +210,10 @@ class Scanner:
         for rel, data in overlay.items():
             kind = classify(rel)
             if rel not in known and data is not None and kind is not None:
-                files.append(SourceFile(rel, kind, len(data)))
+                source = SourceFile(rel, kind, len(data))
+                role = self.role_of(source)
+                if role.role == "app" or role.role in self.info.include_roles:
+                    files.append(source)
         files.sort(key=lambda f: f.rel)
 
         def read(rel: str) -> bytes | None:

@@ -27,6 +27,8 @@ class ProjectInfo:
     has_package_json: bool
     config: Config
     typescript_output: str = "commonjs"  # what tsc emits: "commonjs" or "esm"
+    #: File roles scanned besides application code (``--include``, ``roles:``).
+    include_roles: frozenset[str] = frozenset()
 
     def has_dependency(self, name: str) -> bool:
         """Return True when package.json lists ``name``."""

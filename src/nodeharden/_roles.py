@@ -1,0 +1,269 @@
+"""File roles: which files are the application, and which are tests, examples, tooling,
+browser code or generated output.
+
+A rule that reads one file at a time cannot tell a test from a route, or a front-end
+``api.post('/api/signin', body)`` from an Express registration. The project model answers once,
+for every rule: files whose role is not ``app`` are left out of the scan (listed as skipped with
+their role) unless the user opts in with ``--include``/``roles:``.
+
+Roles come from the path first (cheap, decided during the walk), then from the package a file
+belongs to (a monorepo's front-end package), then from the file's bytes (imports of a test
+runner or a browser framework, bundler output, a "do not edit" header).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Role = Literal["app", "test", "example", "fixture", "script", "browser", "frontend",
+               "generated"]
+
+#: Roles a user may opt into with ``--include`` / ``roles:``, in the order docs list them.
+OPTIONAL_ROLES: tuple[Role, ...] = ("test", "example", "fixture", "script", "browser",
+                                    "frontend", "generated")
+
+#: Plural and alias spellings accepted on the command line and in the config file.
+ROLE_ALIASES: dict[str, Role] = {
+    "tests": "test", "test": "test", "spec": "test", "specs": "test",
+    "examples": "example", "example": "example", "demo": "example", "demos": "example",
+    "fixtures": "fixture", "fixture": "fixture",
+    "scripts": "script", "script": "script", "config": "script", "configs": "script",
+    "browser": "browser", "public": "browser", "bundles": "browser",
+    "frontend": "frontend", "front-end": "frontend", "client": "frontend",
+    "generated": "generated",
+}
+
+
+@dataclass(frozen=True)
+class RoleOf:
+    """The role of one file and the reason it was given, for the skipped list."""
+
+    role: Role
+    why: str = ""
+
+    def skip_reason(self) -> str:
+        """Return the text the skipped list shows: ``"test: under a test folder"``."""
+        return f"{self.role}: {self.why}" if self.why else self.role
+
+
+APP = RoleOf("app")
+
+_TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "__mocks__", "e2e",
+                        "cypress", "playwright", "testing", "test-utils", "__snapshots__"})
+_EXAMPLE_DIRS = frozenset({"example", "examples", "demo", "demos", "sample", "samples"})
+_FIXTURE_DIRS = frozenset({"fixture", "fixtures", "__fixtures__", "testdata", "test-data",
+                           "mocks", "seed-data"})
+_SCRIPT_DIRS = frozenset({"scripts", "benchmark", "benchmarks", "bench", ".husky",
+                          ".storybook", "docs"})
+_BROWSER_DIRS = frozenset({"public", "static", "assets", "www", "wwwroot", "htdocs"})
+_TEST_NAME_RE = re.compile(
+    r"(?:[._-](?:test|spec|e2e|cy)\.[cm]?[jt]sx?$)|(?:^(?:test|spec)[._-].*\.[cm]?[jt]sx?$)"
+    r"|(?:^(?:setup-?tests?|test-?setup|jest\.setup|vitest\.setup|setup\.jest)"
+    r"\.[cm]?[jt]sx?$)", re.IGNORECASE)
+_TOOL_CONFIG_RE = re.compile(
+    r"^(?:gruntfile|gulpfile|jakefile|karma\.conf|protractor\.conf|wdio\.conf"
+    r"|(?:webpack|rollup|vite|vitest|jest|babel|postcss|tailwind|prettier|eslint|stylelint"
+    r"|commitlint|lint-staged|next|nuxt|svelte|astro|tsup|esbuild|playwright|cypress"
+    r"|nodemon|ecosystem|craco|metro|snowpack|parcel|remix|quasar|vue|angular|knip|typedoc"
+    r"|release|semantic-release|changelog|nyc|c8|ava|mocha)[.-]?(?:[a-z0-9.-]*\.)?config"
+    r"|\.eslintrc|\.prettierrc|\.mocharc|\.babelrc|\.lintstagedrc|ecosystem\.config"
+    r"|webpack\.[a-z0-9.-]+|rollup\.[a-z0-9.-]+)\.[cm]?[jt]s$", re.IGNORECASE)
+
+
+def role_from_path(rel: str) -> RoleOf:
+    """Return the role a file's path alone gives it (``APP`` when the path says nothing)."""
+    parts = rel.split("/")
+    name = parts[-1]
+    for folder in parts[:-1]:
+        lower = folder.lower()
+        if lower in _TEST_DIRS:
+            return RoleOf("test", f"under {folder}/")
+        if lower in _FIXTURE_DIRS:
+            return RoleOf("fixture", f"under {folder}/")
+        if lower in _EXAMPLE_DIRS:
+            return RoleOf("example", f"under {folder}/")
+        if lower in _BROWSER_DIRS:
+            return RoleOf("browser", f"under {folder}/ (served to browsers)")
+        if lower in _SCRIPT_DIRS:
+            return RoleOf("script", f"under {folder}/")
+    if _TEST_NAME_RE.search(name):
+        return RoleOf("test", "test file name")
+    if _TOOL_CONFIG_RE.match(name):
+        return RoleOf("script", "tool configuration")
+    if name.endswith((".jsx", ".tsx")):
+        return RoleOf("frontend", "JSX component")
+    return APP
+
+
+#: Dependencies that make a package.json a front end, unless it also depends on a server.
+_FRONTEND_DEPS = ("vite", "react-scripts", "webpack-dev-server", "@angular/core",
+                  "@vue/cli-service", "nuxt", "@sveltejs/kit", "svelte", "parcel",
+                  "parcel-bundler", "expo", "react-native", "@vitejs/plugin-react",
+                  "@angular/cli", "next", "gatsby", "@remix-run/react", "astro", "vue",
+                  "react-dom", "preact", "solid-js", "@ionic/angular", "ember-cli")
+_SERVER_DEPS = ("express", "koa", "fastify", "@hapi/hapi", "hapi", "restify", "@nestjs/core",
+                "polka", "connect")
+
+
+def frontend_reason(package_json: dict[str, object]) -> str | None:
+    """Return why a package.json describes a front-end package, or None when it does not.
+
+    A package that depends on a server framework is never a front end: a full-stack app that
+    bundles its client with vite still has its Express server in the same package.
+    """
+    deps: set[str] = set()
+    for key in ("dependencies", "devDependencies"):
+        block = package_json.get(key)
+        if isinstance(block, dict):
+            deps.update(str(k) for k in block)
+    if any(d in deps for d in _SERVER_DEPS):
+        return None
+    for dep in _FRONTEND_DEPS:
+        if dep in deps:
+            return f"depends on {dep}"
+    return None
+
+
+def frontend_packages(root: Path, package_dirs: list[str]) -> dict[str, str]:
+    """Return ``{folder: reason}`` for the nested packages (folders holding a package.json,
+    given relative to the root, ``""`` for the root itself) that are front ends.
+
+    The root package is never a front end here: a repository whose root is a pure front end
+    has no Express app for the rules to find anyway, and its server, if any, lives in it.
+    """
+    found: dict[str, str] = {}
+    for folder in package_dirs:
+        if not folder:
+            continue
+        try:
+            data = json.loads((root / folder / "package.json").read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        if isinstance(data, dict):
+            reason = frontend_reason(data)
+            if reason:
+                found[folder] = reason
+    return found
+
+
+def package_of(rel: str, package_dirs: list[str]) -> str:
+    """Return the folder of the nearest package.json at or above ``rel`` (``""`` = root)."""
+    best = ""
+    directory = posixpath.dirname(rel)
+    for folder in package_dirs:
+        if folder and (directory == folder or directory.startswith(folder + "/")) \
+                and len(folder) > len(best):
+            best = folder
+    return best
+
+
+_IMPORT_RE = re.compile(
+    rb"""(?:require\s*\(\s*|\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"\n]+)['"]""",
+    re.M)
+_TEST_MODULES = frozenset({"mocha", "jest", "@jest/globals", "vitest", "ava", "tap", "tape",
+                           "chai", "supertest", "node:test", "sinon", "should", "expect",
+                           "@playwright/test", "cypress", "jasmine", "uvu", "qunit",
+                           "chai-http", "nock", "superagent-mock", "@testing-library/react"})
+_FRONTEND_MODULES = ("react", "react-dom", "vue", "@angular/", "svelte", "preact",
+                     "solid-js", "jquery", "@vue/", "next/", "react-router", "@remix-run/react",
+                     "lit", "alpinejs", "htmx.org", "@reduxjs/toolkit", "redux", "axios-hooks",
+                     "js-cookie", "react-redux", "@tanstack/react-query", "styled-components",
+                     "@mui/", "antd")
+_SERVER_MODULES = frozenset({"express", "http", "https", "node:http", "node:https", "koa",
+                             "fastify", "net", "node:net", "http2", "node:http2",
+                             "express-session", "body-parser", "cookie-parser", "helmet"})
+_BUNDLE_RE = re.compile(
+    rb"__webpack_require__|webpackBootstrap|webpackChunk|parcelRequire|__vite__|"
+    rb"System\.register\(|/\*{6}/|define\.amd|\(function\s*\(modules\)")
+_SOURCE_MAP_RE = re.compile(rb"^//[#@] sourceMappingURL=", re.M)
+_GENERATED_RE = re.compile(
+    rb"@generated|do not edit|don't edit|auto-?generated|automatically generated|"
+    rb"this file (?:is|was) generated|code generated by", re.I)
+_LONG_LINE = 2000
+
+
+def imported_modules(source: bytes) -> set[str]:
+    """Return module specifiers the file requires or imports (a byte scan, no parse)."""
+    return {m.decode("utf-8", "replace") for m in _IMPORT_RE.findall(source)}
+
+
+def role_from_content(source: bytes) -> RoleOf:
+    """Return the role a file's bytes give it (``APP`` when they say nothing).
+
+    A file that imports express or creates a server is always application code: a server
+    that renders React with ``react-dom/server`` is still the server.
+    """
+    head = source[:1024]
+    if _GENERATED_RE.search(head):
+        return RoleOf("generated", "'generated' / 'do not edit' header")
+    if _SOURCE_MAP_RE.search(source[-4096:]):
+        return RoleOf("browser" if not _looks_like_server(source) else "generated",
+                      "build output (sourceMappingURL)")
+    if _BUNDLE_RE.search(source):
+        return RoleOf("browser", "bundled file (bundler prologue)")
+    if _has_long_line(source):
+        return RoleOf("browser", f"bundled or minified (a line over {_LONG_LINE} characters)")
+    modules = imported_modules(source)
+    if not modules:
+        return APP
+    tests = sorted(m for m in modules if m in _TEST_MODULES)
+    if tests:
+        return RoleOf("test", f"imports {tests[0]}")
+    if modules & _SERVER_MODULES:
+        return APP
+    for module in sorted(modules):
+        if any(module == f or (f.endswith("/") and module.startswith(f))
+               or module.startswith(f + "/") for f in _FRONTEND_MODULES):
+            return RoleOf("frontend", f"imports {module}")
+    return APP
+
+
+def _looks_like_server(source: bytes) -> bool:
+    return bool(imported_modules(source) & _SERVER_MODULES)
+
+
+def _has_long_line(source: bytes) -> bool:
+    if len(source) <= _LONG_LINE:
+        return False
+    start = 0
+    size = len(source)
+    while start < size:
+        end = source.find(b"\n", start)
+        if end < 0:
+            end = size
+        if end - start > _LONG_LINE:
+            line = source[start:end]
+            # One long string (a data URI, an SQL text, a key) is not a bundle: a bundle
+            # packs many statements on the line.
+            if line.count(b";") + line.count(b"function") + line.count(b"=>") > 20:
+                return True
+        start = end + 1
+    return False
+
+
+def parse_roles(values: list[str] | tuple[str, ...]) -> frozenset[Role]:
+    """Return the roles named in ``values`` (``tests``, ``examples``…, comma lists allowed).
+
+    Raises ValueError naming the first unknown role.
+    """
+    roles: set[Role] = set()
+    for value in values:
+        for part in str(value).split(","):
+            name = part.strip().lower()
+            if not name:
+                continue
+            if name in ("all", "*"):
+                roles.update(OPTIONAL_ROLES)
+                continue
+            role = ROLE_ALIASES.get(name)
+            if role is None:
+                known = ", ".join(r + "s" if r in ("test", "example", "fixture", "script")
+                                  else r for r in OPTIONAL_ROLES)
+                raise ValueError(f"unknown file role {name!r} (known: {known}, all)")
+            roles.add(role)
+    return frozenset(roles)
