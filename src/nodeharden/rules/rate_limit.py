@@ -75,40 +75,63 @@ function tooManyRequests(res{T_RES}, points{T_NUM}, result{T_RES_RL}){T_VOID} {
   };
 }
 
-// Only failed attempts (answers with status 400 or more) count, so a client that logs in
-// successfully is never slowed down.
-{EXPORT}function createLoginLimiter({ points, duration }{T_OPTS}){T_HANDLER} {
+{LOGIN}{REDIS}{EXPORT}const rateLimiter = createRateLimiter({ points: {POINTS}, duration: {DURATION} });
+{LOGIN_INSTANCE}"""
+
+#: The stricter limiter for login and password routes, written only when the project has one
+#: (an unused limiter is noise in the diff and dead code in the app).
+_LOGIN = """\
+// Who is signed in at the end of a request: passport's `req.user`, or a user the login
+// handler stores in the session under one of these names.
+const SESSION_USER_KEYS = ['user', 'userId', 'user_id', 'uid', 'account', 'loggedIn', 'authenticated'];
+
+function signedInUser(req{T_REQ}){T_UNKNOWN} {
+  const { user, session } = req{T_AS_SIGNED_IN};
+  if (user) return user;
+  if (!session) return undefined;
+  const found = Object.entries(session).find(([name, value]) => value && SESSION_USER_KEYS.includes(name));
+  return found ? found[1] : undefined;
+}
+
+// Every attempt on a login route counts, taken before the route's handler runs so that
+// concurrent guesses cannot all get through, whether the app answers a failed login with 401,
+// a redirect (passport's failureRedirect) or the form again with 200. A request that ends with
+// a user signed in who was not before clears the client's count; so does a 2xx answer with
+// `clearOn2xx`, for an app that answers every failed login with a 4xx status (a token API).
+{EXPORT}function createLoginLimiter({ points, duration, clearOn2xx = false }{T_LOGIN_OPTS}){T_HANDLER} {
   const limiter = new RateLimiterMemory({ points, duration });
   return function loginLimiter(req{T_REQ}, res{T_RES}, next{T_NEXT}) {
     const key = req.ip{T_IP};
-    limiter.get(key).then((result{T_GET}) => {
-      if (result !== null && result.remainingPoints <= 0) {
-        tooManyRequests(res, points, result);
-        return;
-      }
+    limiter.consume(key).then(() => {
+      const before = signedInUser(req);
       res.on('finish', () => {
-        if (res.statusCode >= 400) {
-          limiter.consume(key).catch(() => undefined);
+        const after = signedInUser(req);
+        if ((after && after !== before) || (clearOn2xx && res.statusCode < 300)) {
+          limiter.delete(key).catch((error{T_UNKNOWN}) => console.error(error));
         }
       });
       next();
-    }, (error{T_UNKNOWN}) => {
-      console.error(error);
-      next();
+    }, (result{T_REJECT}) => {
+      if (result instanceof Error) {
+        console.error(result);
+        next();
+        return;
+      }
+      tooManyRequests(res, points, result);
     });
   };
 }
 
-{REDIS}{EXPORT}const rateLimiter = createRateLimiter({ points: {POINTS}, duration: {DURATION} });
-{EXPORT}const loginLimiter = createLoginLimiter({ points: {LOGIN_POINTS}, duration: {LOGIN_DURATION} });
 """
 
 _TS_TYPES = {
     "T_RES": ": Response", "T_NUM": ": number", "T_RES_RL": ": RateLimiterRes",
     "T_VOID": ": void", "T_OPTS": ": { points: number; duration: number }",
+    "T_LOGIN_OPTS": ": { points: number; duration: number; clearOn2xx?: boolean }",
     "T_HANDLER": ": RequestHandler", "T_REQ": ": Request", "T_NEXT": ": NextFunction",
-    "T_IP": " ?? ''", "T_REJECT": ": RateLimiterRes | Error", "T_GET": ": RateLimiterRes | null",
+    "T_IP": " ?? ''", "T_REJECT": ": RateLimiterRes | Error",
     "T_UNKNOWN": ": unknown",
+    "T_AS_SIGNED_IN": " as unknown as { user?: unknown; session?: Record<string, unknown> }",
 }
 
 
@@ -188,11 +211,15 @@ def existing_redis_client(ctx: ProjectContext) -> tuple[str, str, bool] | None:
 
 
 def module_source(style: Style, options: RateLimitOptions,
-                  client: tuple[str, str, bool] | None = None) -> str:
+                  client: tuple[str, str, bool] | None = None, login: bool = True,
+                  clear_on_2xx: bool = False) -> str:
     """Return the rate-limit middleware module in the project's module system and style.
 
     ``client`` is ``(import specifier, exported name, is node-redis)`` of the project's own Redis
-    client, reused with ``store: redis`` instead of creating one."""
+    client, reused with ``store: redis`` instead of creating one. ``login``: the project has
+    login or password routes, so the module also defines the stricter ``loginLimiter``;
+    ``clear_on_2xx``: each of them answers a failed login with a 4xx status, so a 2xx answer is
+    a good login that clears the client's count."""
     ts = style.typescript
     esm = style.module == "esm" or ts
     redis = options.store == "redis"
@@ -204,6 +231,12 @@ def module_source(style: Style, options: RateLimitOptions,
                   REDIS="", REDIS_ENV=options.redis_url_env,
                   T_STR=" as string" if ts else "", T_STR_P=": string" if ts else "",
                   T_LIMITER=": RateLimiterRedis" if ts else "")
+    values["LOGIN"] = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _LOGIN) \
+        if login else ""
+    values["LOGIN_INSTANCE"] = (
+        f"{values['EXPORT']}const loginLimiter = createLoginLimiter({{ points: "
+        f"{options.login_points}, duration: {options.login_duration}"
+        f"{', clearOn2xx: true' if clear_on_2xx else ''} }});\n") if login else ""
     if reuse:
         values.update(CLIENT=reuse[1], NODE_REDIS="\n    useRedisPackage: true," if reuse[2] else "")
         values["REDIS"] = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _REUSE)
@@ -229,8 +262,10 @@ def module_source(style: Style, options: RateLimitOptions,
         head = client_esm + f"import {{ {names} }} from 'rate-limiter-flexible';\n\n"
     else:
         head = client_cjs + f"const {{ {names} }} = require('rate-limiter-flexible');\n\n"
-    tail = "" if esm else ("\nmodule.exports = {\n  rateLimiter,\n  loginLimiter,\n"
-                           "  createRateLimiter,\n  createLoginLimiter,\n};\n")
+    exported = ["rateLimiter", "loginLimiter", "createRateLimiter", "createLoginLimiter"] \
+        if login else ["rateLimiter", "createRateLimiter"]
+    tail = "" if esm else "\nmodule.exports = {\n" + "".join(f"  {name},\n" for name in exported) \
+        + "};\n"
     code = restyle(head + body + tail, style)
     return code.replace("\n", style.eol)
 
@@ -310,6 +345,20 @@ def _login_routes(facts: FileFacts) -> list[CallFact]:
     return found
 
 
+_CLIENT_ERROR_STATUS = re.compile(r"\b(?:status|sendStatus)\s*\(\s*4\d\d\b")
+_NOT_BY_STATUS = re.compile(r"\.\s*(?:render|redirect)\s*\(|\bpassport\b|\bauthenticate\b")
+
+
+def _fails_with_client_error(ctx: ProjectContext, facts: FileFacts, route: CallFact) -> bool:
+    """Return True when the route's handlers are written inline and answer a failed login with
+    a 4xx status (``res.status(401)``), never with a redirect or a page: then a 2xx answer
+    means the login succeeded. A handler defined elsewhere cannot be read: False."""
+    if any(arg.kind == "identifier" for arg in route.args[1:]):
+        return False
+    code = (ctx.read(facts.path) or b"")[route.start:route.end].decode("utf-8", "replace")
+    return _CLIENT_ERROR_STATUS.search(code) is not None and _NOT_BY_STATUS.search(code) is None
+
+
 class RateLimit(Rule):
     """An Express project without rate-limiting middleware."""
 
@@ -340,8 +389,14 @@ class RateLimit(Rule):
         options = ctx.info.config.rate_limit
         found = existing_redis_client(ctx) if options.store == "redis" else None
         client = (_specifier(module_rel, found[0], style), found[1], found[2]) if found else None
+        login_routes = [(facts, route) for facts in ctx.facts.values()
+                        if not is_test_file(facts.path) and facts.path != module_rel
+                        for route in _login_routes(facts)]
         changes: list[FileChange] = [FileChange(module_rel, (TextEdit(0, 0, module_source(
-            style, options, client)),), create=True)]
+            style, options, client, login=bool(login_routes),
+            clear_on_2xx=bool(login_routes) and all(
+                _fails_with_client_error(ctx, facts, route) for facts, route in login_routes))),),
+            create=True)]
         edits_by_file: dict[str, list[TextEdit]] = {}
         names_by_file: dict[str, list[str]] = {}
         wired = False
@@ -355,14 +410,13 @@ class RateLimit(Rule):
                 wired = True
         if not wired:
             return None
-        for facts in ctx.facts.values():
-            if is_test_file(facts.path) or facts.path == module_rel:
-                continue
-            for route in _login_routes(facts):
-                at = route.args[0].end
-                edits_by_file.setdefault(facts.path, []).append(TextEdit(at, at, ", loginLimiter"))
-                if "loginLimiter" not in names_by_file.setdefault(facts.path, []):
-                    names_by_file[facts.path].append("loginLimiter")
+        # The login limiter goes first on the route (right after the path): it takes its point
+        # before passport.authenticate() or the route's own handler runs.
+        for facts, route in login_routes:
+            at = route.args[0].end
+            edits_by_file.setdefault(facts.path, []).append(TextEdit(at, at, ", loginLimiter"))
+            if "loginLimiter" not in names_by_file.setdefault(facts.path, []):
+                names_by_file[facts.path].append("loginLimiter")
         for path in sorted(edits_by_file):
             facts = ctx.facts[path]
             file_style = ctx.styles[path]

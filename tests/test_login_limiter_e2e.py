@@ -1,0 +1,194 @@
+"""End to end: the login limiter that ``fix`` adds stops password guessing on apps that do not
+answer a failed login with an error status.
+
+Two apps, really installed (one ``npm install`` shared through a link), fixed with
+``nodeharden fix --select rate-limit`` and probed over real HTTP on 127.0.0.1:
+
+- a passport-local app whose failed login redirects back to the form (302, ``failureRedirect``);
+- a form app whose failed login renders the form again with 200.
+
+Before the fix neither app ever answers 429. After it, every attempt on the login route counts
+(``login_points`` per window), also when the guesses arrive at the same time, and a successful
+login clears the client's count.
+"""
+
+from __future__ import annotations
+
+import http.client
+import urllib.parse
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import have_node, linked_app, npm_install, run_cli, serve_app, write_tree
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not have_node(), reason="node and npm are needed")]
+
+LOGIN_POINTS = 5
+CONFIG = (f"rate_limit:\n  points: 1000\n  duration: 60\n  login_points: {LOGIN_POINTS}\n"
+          "  login_duration: 60\n")
+
+PACKAGE_JSON = """
+    {
+      "name": "login-apps",
+      "version": "1.0.0",
+      "private": true,
+      "dependencies": {
+        "express": "^4.21.2",
+        "express-session": "^1.18.1",
+        "passport": "^0.7.0",
+        "passport-local": "^1.0.0",
+        "rate-limiter-flexible": "^11.4.0"
+      }
+    }
+    """
+
+#: passport-local: a failed login redirects to the form, a good one to /.
+PASSPORT_APP = """
+    const express = require('express');
+    const session = require('express-session');
+    const passport = require('passport');
+    const LocalStrategy = require('passport-local').Strategy;
+
+    passport.use(new LocalStrategy((username, password, done) => {
+      if (username === 'alice' && password === 'wonderland') return done(null, { username });
+      return done(null, false);
+    }));
+    passport.serializeUser((user, done) => done(null, user.username));
+    passport.deserializeUser((username, done) => done(null, { username }));
+
+    const app = express();
+    app.use(express.urlencoded({ extended: false }));
+    app.use(session({ secret: process.env.SESSION_SECRET || 'e2e', resave: false, saveUninitialized: false }));
+    app.use(passport.session());
+
+    app.get('/login', (req, res) => res.send('<form method="post" action="/login"></form>'));
+    app.post('/login', passport.authenticate('local', { successRedirect: '/', failureRedirect: '/login' }));
+    app.get('/', (req, res) => res.send(req.user ? 'hello ' + req.user.username : 'home'));
+
+    const server = app.listen(0, '127.0.0.1', () => {
+      console.log('listening ' + server.address().port);
+    });
+    """
+
+#: A form app: a failed login renders the form again with 200; a good one stores the user in
+#: the session and redirects.
+FORM_APP = """
+    const express = require('express');
+    const session = require('express-session');
+
+    const app = express();
+    app.use(express.urlencoded({ extended: false }));
+    app.use(session({ secret: process.env.SESSION_SECRET || 'e2e', resave: false, saveUninitialized: false }));
+
+    const form = (error) => '<p>' + error + '</p><form method="post" action="/signin"></form>';
+
+    app.get('/signin', (req, res) => res.send(form('')));
+    app.post('/signin', (req, res) => {
+      if (req.body.username === 'alice' && req.body.password === 'wonderland') {
+        req.session.user = { name: 'alice' };
+        return res.redirect('/');
+      }
+      res.send(form('Invalid username or password'));
+    });
+    app.get('/', (req, res) => res.send(req.session.user ? 'hello' : 'home'));
+
+    const server = app.listen(0, '127.0.0.1', () => {
+      console.log('listening ' + server.address().port);
+    });
+    """
+
+
+@dataclass
+class LoginApp:
+    root: Path
+    path: str  # the login route
+    failed: int  # the status of a failed login before the fix
+    before: list[int]  # statuses of 2 * LOGIN_POINTS failed attempts before the fix
+
+
+APPS = {"passport": (PASSPORT_APP, "/login", 302), "form": (FORM_APP, "/signin", 200)}
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_tree(tmp_path_factory.mktemp("login") / "installed",
+                      {"package.json": PACKAGE_JSON})
+    npm_install(root)
+    return root
+
+
+@pytest.fixture(scope="module", params=sorted(APPS))
+def login_app(request: pytest.FixtureRequest, installed: Path,
+              tmp_path_factory: pytest.TempPathFactory) -> LoginApp:
+    source, path, failed = APPS[request.param]
+    root = linked_app(tmp_path_factory.mktemp(request.param) / "app",
+                      {"package.json": PACKAGE_JSON, ".nodeharden.yml": CONFIG, "app.js": source},
+                      installed)
+    with serve_app(root) as url:
+        before = [attempt(url, path, "wrong") for _ in range(2 * LOGIN_POINTS)]
+    done = run_cli("fix", root, "--select", "rate-limit")
+    assert done.returncode == 0, done.stderr
+    return LoginApp(root, path, failed, before)
+
+
+def attempt(url: str, path: str, password: str) -> int:
+    """POST a login form (one connection, redirects not followed) and return the status."""
+    parsed = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+    try:
+        body = urllib.parse.urlencode({"username": "alice", "password": password})
+        conn.request("POST", path, body=body,
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        resp = conn.getresponse()
+        resp.read()
+        if resp.status == 429:
+            assert int(resp.getheader("Retry-After") or 0) >= 1
+        return resp.status
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def url(login_app: LoginApp) -> Iterator[str]:
+    """A fresh server (the memory store starts empty)."""
+    with serve_app(login_app.root) as base:
+        yield base
+
+
+def test_fix_wires_the_login_limiter_before_the_handler(login_app: LoginApp) -> None:
+    source = (login_app.root / "app.js").read_text()
+    assert f"app.post('{login_app.path}', loginLimiter, " in source
+    assert "trust proxy" not in source
+
+
+def test_failed_logins_were_never_limited_before_the_fix(login_app: LoginApp) -> None:
+    assert login_app.before == [login_app.failed] * (2 * LOGIN_POINTS)
+
+
+def test_failed_logins_get_429_after_the_limit(login_app: LoginApp, url: str) -> None:
+    statuses = [attempt(url, login_app.path, "wrong") for _ in range(LOGIN_POINTS + 2)]
+    assert statuses == [login_app.failed] * LOGIN_POINTS + [429, 429]
+    # The right password does not get through either while the client is blocked.
+    assert attempt(url, login_app.path, "wonderland") == 429
+
+
+def test_concurrent_guesses_cannot_all_pass(login_app: LoginApp, url: str) -> None:
+    guesses = 4 * LOGIN_POINTS
+    with ThreadPoolExecutor(max_workers=guesses) as pool:
+        statuses = list(pool.map(lambda _: attempt(url, login_app.path, "wrong"),
+                                 range(guesses)))
+    assert sorted(statuses) == sorted([login_app.failed] * LOGIN_POINTS
+                                      + [429] * (guesses - LOGIN_POINTS)), statuses
+
+
+def test_a_successful_login_clears_the_count(login_app: LoginApp, url: str) -> None:
+    first = [attempt(url, login_app.path, "wrong") for _ in range(LOGIN_POINTS - 1)]
+    assert first == [login_app.failed] * (LOGIN_POINTS - 1)
+    assert attempt(url, login_app.path, "wonderland") == 302  # signed in, redirected
+    again = [attempt(url, login_app.path, "wrong") for _ in range(LOGIN_POINTS + 1)]
+    assert again == [login_app.failed] * LOGIN_POINTS + [429]
