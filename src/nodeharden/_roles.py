@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 Role = Literal["app", "test", "example", "fixture", "script", "browser", "frontend",
-               "generated"]
+               "generated", "dev", "service"]
 
 #: Roles a user may opt into with ``--include`` / ``roles:``, in the order docs list them.
 OPTIONAL_ROLES: tuple[Role, ...] = ("test", "example", "fixture", "script", "browser",
@@ -267,3 +267,59 @@ def parse_roles(values: list[str] | tuple[str, ...]) -> frozenset[Role]:
                 raise ValueError(f"unknown file role {name!r} (known: {known}, all)")
             roles.add(role)
     return frozenset(roles)
+
+
+_DEV_DOCKERFILE_RE = re.compile(
+    r"(?:^|[./_-])(?:test|tests|e2e|ci|dev|development|devcontainer|local)(?:[./_-]|$)",
+    re.IGNORECASE)
+_RUNS_TESTS_RE = re.compile(
+    r"\b(?:(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:test|e2e)[\w:-]*|jest|mocha|vitest|ava|tap"
+    r"|playwright\s+test|cypress\s+run)\b")
+_RUNS_NODE_RE = re.compile(
+    r"(?:^|[\s/\"'])(?:node|nodejs|npm|npx|yarn|pnpm|bun|pm2|pm2-runtime|nodemon|ts-node|tsx"
+    r"|forever)(?:$|[\s\"'])")
+
+
+def final_stage(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Return the base image of a Dockerfile's final stage and that stage's instructions as
+    ``(INSTRUCTION, arguments)`` pairs. Unparsable text gives an empty base image."""
+    import dockerfile
+
+    try:
+        commands = dockerfile.parse_string(text)
+    except dockerfile.GoParseError:
+        return "", []
+    base = ""
+    stage: list[tuple[str, str]] = []
+    for command in commands:
+        if command.cmd.upper() == "FROM":
+            base = command.value[0] if command.value else ""
+            stage = []
+            continue
+        stage.append((command.cmd.upper(), " ".join(command.value)))
+    return base, stage
+
+
+def dockerfile_role(rel: str, text: str) -> RoleOf:
+    """Return ``APP`` for the image that runs the Express app, else why the Dockerfile is
+    another image: a development or test container, or the image of another service.
+
+    Dockerfile rules apply to the app's runtime image only.
+    """
+    if rel.startswith(".devcontainer/") or "/.devcontainer/" in rel:
+        return RoleOf("dev", "development container")
+    name = rel.rsplit("/", 1)[-1]
+    if name.lower() != "dockerfile" and _DEV_DOCKERFILE_RE.search(
+            name.lower().replace("dockerfile", "")):
+        return RoleOf("dev", "test or development image (by its name)")
+    base, stage = final_stage(text)
+    command = " ".join(args for cmd, args in stage if cmd in ("CMD", "ENTRYPOINT"))
+    if _RUNS_TESTS_RE.search(command):
+        return RoleOf("test", "its CMD runs the test suite")
+    image = base.split("@", 1)[0].split(":", 1)[0].lower()
+    image_name = image.rsplit("/", 1)[-1]
+    if _RUNS_NODE_RE.search(command) or "node" in image_name or image_name in ("bun",):
+        return APP
+    if not base:
+        return APP  # unparsable: let the Dockerfile rules say what they can
+    return RoleOf("service", f"image of another service (FROM {base})")

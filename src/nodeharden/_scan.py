@@ -20,8 +20,8 @@ from nodeharden._config import Config
 from nodeharden._express import FileFacts, extract_facts
 from nodeharden._model import Finding, Skipped
 from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, walk
-from nodeharden._roles import APP, RoleOf, frontend_packages, package_of, role_from_content, \
-    role_from_path
+from nodeharden._roles import APP, RoleOf, dockerfile_role, frontend_packages, package_of, \
+    role_from_content, role_from_path
 from nodeharden._style import Style, detect_style, module_kind_for
 from nodeharden.rules import FileContext, ProjectContext, ProjectInfo, Rule, registry
 
@@ -193,6 +193,12 @@ class Scanner:
 
         Content (test-runner imports, bundles, generated headers) is read in ``scan_source``.
         """
+        if source.kind == "dockerfile":
+            try:
+                text = (self.project.root / source.rel).read_text("utf-8", errors="replace")
+            except OSError:
+                return APP
+            return dockerfile_role(source.rel, text)
         if source.kind != "js":
             return APP
         package = package_of(source.rel, self.package_dirs)

@@ -187,3 +187,36 @@ def test_skipped_roles_appear_in_sarif(project) -> None:
     log = json.loads(proc.stdout)
     text = json.dumps(log["runs"][0].get("invocations", []))
     assert "test/a.test.js" in text and "test:" in text, text[:2000]
+
+
+APP_DOCKERFILE = """\
+    FROM node:20-alpine
+    WORKDIR /app
+    COPY . .
+    RUN npm ci
+    CMD ["node", "src/app.js"]
+    """
+
+
+def test_only_the_apps_runtime_image_gets_dockerfile_rules(project) -> None:
+    root = project({
+        "package.json": '{"name": "srv", "dependencies": {"express": "^4.21.0"}}',
+        "src/app.js": LEGACY_APP,
+        "Dockerfile": APP_DOCKERFILE,
+        "db/Dockerfile": "FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n",
+        ".devcontainer/Dockerfile": "FROM mcr.microsoft.com/devcontainers/javascript-node:20\n",
+        "Dockerfile.test": "FROM node:20\nCOPY . .\nCMD [\"npm\", \"test\"]\n",
+        "web/Dockerfile": "FROM node:20 AS build\nRUN npm run build\n"
+                          "FROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n",
+        "ci/Dockerfile": "FROM node:20\nCMD npx jest --ci\n",
+    })
+    report = check_json(root)
+    docker_findings = {f["path"] for f in report["findings"]
+                       if f["rule"] in ("dockerfile-user", "node-env")}
+    assert docker_findings == {"Dockerfile"}
+    reasons = skipped_reasons(report)
+    assert reasons["db/Dockerfile"] == "service: image of another service (FROM postgres:16)"
+    assert reasons[".devcontainer/Dockerfile"] == "dev: development container"
+    assert reasons["Dockerfile.test"].startswith("dev:")
+    assert reasons["web/Dockerfile"] == "service: image of another service (FROM nginx:1.27)"
+    assert reasons["ci/Dockerfile"] == "test: its CMD runs the test suite"
