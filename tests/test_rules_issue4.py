@@ -33,16 +33,19 @@ def test_workflow_with_comments_and_anchors_changes_only_by_the_inserted_step(
     case = CODEMODS / "npm-audit-ci" / "fixtures" / "comments-and-anchors"
     original = (case / "input.yml").read_bytes()
     root = write_tree(tmp_path / "p", {"package.json": EXPRESS_PJ,
+                                        "package-lock.json": "{}\n",
                                         ".github/workflows/ci.yml": original})
     result, _ = fix(root, dry_run=True, select=["npm-audit-ci"])
     after = result.final[".github/workflows/ci.yml"]
     added = [b"      - name: Audit dependencies\n",
              b"        run: npm audit --audit-level=high\n"]
+    # The installing job runs a matrix: the audit gets a job of its own, appended after the
+    # last job, and every byte of the original stays as it was.
+    assert after.startswith(original)
     lines = after.splitlines(keepends=True)
     at = lines.index(added[0])
-    assert lines[at + 1] == added[1]
-    assert b"".join(lines[:at] + lines[at + 2:]) == original
-    # The step lands in the job that installs, right after the install step and its comment.
+    assert lines[at + 1] == added[1] and at + 2 == len(lines)
+    # The copied steps end right after the install step and its comment.
     assert lines[at - 1].strip() == b"# a comment that belongs to the install step"
 
 

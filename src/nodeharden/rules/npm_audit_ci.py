@@ -1,13 +1,20 @@
-"""npm-audit-ci: CI runs ``npm audit`` after installing dependencies.
+"""npm-audit-ci: CI audits the dependencies with the project's own package manager.
 
-Workflows are loaded with ruamel.yaml's round-trip loader only to find where the install step
-is; the new step is then inserted as text, so every other byte of the file stays as it was
-(comments, anchors, quoting, blank lines). The edited file is loaded again and compared with the
-original data before the fix is offered.
+Six CI systems are recognised: GitHub Actions, GitLab CI, CircleCI, Travis CI, Azure Pipelines and
+Bitbucket Pipelines. Any of them running an audit (in a command or through a package.json script)
+satisfies the rule. Fixes are written only for GitHub Actions and GitLab CI, whose files this
+module round-trips: ruamel.yaml's round-trip loader finds where the install step is, the new
+lines are inserted as text so every other byte stays as it was, and the edited file must load
+back to the original data plus exactly the new step or job. The other systems get the exact step
+to add.
+
+The audit runs once per pipeline: a job that runs as a matrix would run it once per combination,
+so a project whose only install step sits in a matrix job gets a job of its own.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,17 +24,95 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden.rules._base import ProjectContext, Rule
 
 AUDIT_COMMAND = "npm audit --audit-level=high"
-_AUDIT_RE = re.compile(r"\b(npm|pnpm|yarn)\s+audit\b|\baudit-ci\b|\bbetter-npm-audit\b")
-_INSTALL_RE = re.compile(r"\bnpm\s+(ci|install|i|clean-install)\b(?![^\n;&|]*\s(-g|--global)\b)")
+STEP_NAME = "Audit dependencies"
+_AUDIT_RE = re.compile(r"\b(npm|pnpm|yarn)\s+(npm\s+)?audit\b|\baudit-ci\b|\bbetter-npm-audit\b"
+                       r"|\bimproved-yarn-audit\b|\bcheck-audit\b")
+_NPM_INSTALL_RE = re.compile(
+    r"\bnpm\s+(ci|install|i|clean-install)\b(?![^\n;&|]*\s(-g|--global)\b)")
+_YARN_INSTALL_RE = re.compile(
+    r"(?<![\w-])yarn(?:\s+install\b|[ \t]*(?=$|[;&|#)])|[ \t]+--(?!version\b)[\w-])",
+    re.MULTILINE)
+_PNPM_INSTALL_RE = re.compile(
+    r"\bpnpm\s+(install|i)\b(?![^\n;&|]*\s(-g|--global)\b)")
+_RUN_SCRIPT_RE = re.compile(r"\b(?:npm\s+run(?:-script)?|yarn(?:\s+run)?|pnpm(?:\s+run)?)\s+"
+                            r"([\w:.-]+)")
+_MATRIX_EXPR_RE = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 _GITLAB_RESERVED = frozenset({"stages", "variables", "default", "include", "workflow", "image",
                               "services", "before_script", "after_script", "cache", "pages"})
+#: GitHub job keys a copied audit job leaves out: the matrix itself, and what only makes sense
+#: for the original job (its name, dependencies, deployment, outputs, conditions).
+_GITHUB_DROPPED_KEYS = frozenset({"strategy", "name", "needs", "if", "services", "outputs",
+                                  "environment", "concurrency", "continue-on-error"})
 _SUPPRESS = "nodeharden-ignore npm-audit-ci"
 
 NEW_WORKFLOW_PATH = ".github/workflows/ci.yml"
 
+#: CI files this rule reads but does not edit, with the system's name.
+OTHER_CI = ((".circleci/config.yml", "CircleCI"), (".circleci/config.yaml", "CircleCI"),
+            (".travis.yml", "Travis CI"), ("azure-pipelines.yml", "Azure Pipelines"),
+            (".azure-pipelines.yml", "Azure Pipelines"),
+            ("bitbucket-pipelines.yml", "Bitbucket Pipelines"))
 
-def new_workflow(install: str) -> str:
+
+@dataclass(frozen=True)
+class PackageManager:
+    """The package manager a project uses, the lockfile its audit reads, and its commands."""
+
+    name: str  # "npm", "yarn" (1.x), "yarn-berry" (2+), "pnpm"
+    lock_name: str  # the lockfile the audit reads
+    has_lockfile: bool
+    audit: str
+    install: re.Pattern[str]
+    setup: tuple[str, ...]  # commands a fresh CI job runs before installing
+    clean_install: str
+
+
+def detect_package_manager(ctx: ProjectContext) -> PackageManager:
+    """Return the project's package manager: package.json ``packageManager`` first, then the
+    lockfile that is present; npm when nothing says otherwise."""
+    declared = ""
+    try:
+        data = json.loads(ctx.package_json_text or "")
+        if isinstance(data, dict) and isinstance(data.get("packageManager"), str):
+            declared = data["packageManager"]
+    except ValueError:
+        pass
+    has = {name: ctx.read(name) is not None for name in
+           ("package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", ".yarnrc.yml")}
+    yarn_lock = ctx.read("yarn.lock")
+    name = "npm"
+    if declared.startswith("pnpm@"):
+        name = "pnpm"
+    elif declared.startswith("yarn@"):
+        major = declared[5:].split(".", 1)[0]
+        name = "yarn" if major in ("0", "1") else "yarn-berry"
+    elif declared.startswith("npm@"):
+        name = "npm"
+    elif has["pnpm-lock.yaml"]:
+        name = "pnpm"
+    elif yarn_lock is not None:
+        berry = b"__metadata:" in yarn_lock or has[".yarnrc.yml"]
+        name = "yarn-berry" if berry else "yarn"
+    if name == "pnpm":
+        return PackageManager("pnpm", "pnpm-lock.yaml", has["pnpm-lock.yaml"],
+                              "pnpm audit --audit-level high", _PNPM_INSTALL_RE,
+                              ("corepack enable",), "pnpm install --frozen-lockfile")
+    if name == "yarn-berry":
+        return PackageManager("yarn-berry", "yarn.lock", yarn_lock is not None,
+                              "yarn npm audit --all --recursive --severity high",
+                              _YARN_INSTALL_RE, ("corepack enable",), "yarn install --immutable")
+    if name == "yarn":
+        return PackageManager("yarn", "yarn.lock", yarn_lock is not None,
+                              "yarn audit --level high", _YARN_INSTALL_RE, (),
+                              "yarn install --frozen-lockfile")
+    return PackageManager("npm", "package-lock.json",
+                          has["package-lock.json"] or has["npm-shrinkwrap.json"],
+                          AUDIT_COMMAND, _NPM_INSTALL_RE, (), "npm ci")
+
+
+def new_workflow(pm: PackageManager) -> str:
     """Return a minimal GitHub Actions workflow that installs and audits dependencies."""
+    setup = "".join(f"      - run: {command}\n" for command in pm.setup)
     return f"""name: CI
 
 on:
@@ -45,15 +130,15 @@ jobs:
       - uses: actions/setup-node@v4
         with:
           node-version: 20
-      - run: {install}
-      - name: Audit dependencies
-        run: {AUDIT_COMMAND}
+{setup}      - run: {pm.clean_install}
+      - name: {STEP_NAME}
+        run: {pm.audit}
 """
 
 
 @dataclass
 class InstallSite:
-    """An install step: the list it is in, its index, and how to write a sibling item."""
+    """An install step: the list it is in, its index, and the job around it."""
 
     rel: str
     seq: Any  # ruamel CommentedSeq
@@ -61,6 +146,9 @@ class InstallSite:
     line: int  # 1-based line of the install item
     github: bool
     preferred: bool  # the workflow runs on push / pull_request
+    job: str = ""
+    jobs: Any = None  # the mapping of jobs the job is in (GitHub)
+    matrix: bool = False  # the job runs once per matrix combination
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -87,11 +175,33 @@ def _load(text: str) -> Any | None:
         return None
 
 
-def _installs(item: Any) -> bool:
-    return isinstance(item, str) and _INSTALL_RE.search(item) is not None
+def audit_scripts(package_json_text: str | None) -> set[str]:
+    """Return the names of package.json scripts that run an audit."""
+    try:
+        scripts = json.loads(package_json_text or "").get("scripts") or {}
+    except (ValueError, AttributeError):
+        return set()
+    if not isinstance(scripts, dict):
+        return set()
+    return {name for name, body in scripts.items()
+            if isinstance(body, str) and _AUDIT_RE.search(body)}
 
 
-def _github_sites(rel: str, data: Any) -> Iterator[InstallSite]:
+def runs_audit(data: Any, scripts: set[str]) -> bool:
+    """Return True when a loaded CI file runs an audit, directly or through a script."""
+    for value in _strings(data):
+        if _AUDIT_RE.search(value):
+            return True
+        if any(m.group(1) in scripts for m in _RUN_SCRIPT_RE.finditer(value)):
+            return True
+    return False
+
+
+def _installs(item: Any, pattern: re.Pattern[str]) -> bool:
+    return isinstance(item, str) and pattern.search(item) is not None
+
+
+def _github_sites(rel: str, data: Any, pattern: re.Pattern[str]) -> Iterator[InstallSite]:
     triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None
     names = (set(triggers) if isinstance(triggers, (dict, list)) else {triggers}) \
         if triggers is not None else set()
@@ -99,18 +209,20 @@ def _github_sites(rel: str, data: Any) -> Iterator[InstallSite]:
     jobs = data.get("jobs") if isinstance(data, dict) else None
     if not isinstance(jobs, dict):
         return
-    for job in jobs.values():
+    for name, job in jobs.items():
         steps = job.get("steps") if isinstance(job, dict) else None
         if not isinstance(steps, list) or not hasattr(steps, "lc"):
             continue
+        strategy = job.get("strategy")
+        matrix = isinstance(strategy, dict) and strategy.get("matrix") is not None
         for index, step in enumerate(steps):
-            if isinstance(step, dict) and _installs(step.get("run")):
+            if isinstance(step, dict) and _installs(step.get("run"), pattern):
                 yield InstallSite(rel, steps, index, steps.lc.item(index)[0] + 1, True,
-                                  preferred)
+                                  preferred, str(name), jobs, matrix)
                 break
 
 
-def _gitlab_sites(rel: str, data: Any) -> Iterator[InstallSite]:
+def _gitlab_sites(rel: str, data: Any, pattern: re.Pattern[str]) -> Iterator[InstallSite]:
     if not isinstance(data, dict):
         return
     for name, job in data.items():
@@ -118,17 +230,57 @@ def _gitlab_sites(rel: str, data: Any) -> Iterator[InstallSite]:
             continue
         if not isinstance(job, dict):
             continue
+        parallel = job.get("parallel")
+        matrix = isinstance(parallel, dict) or (isinstance(parallel, int) and parallel > 1)
         for key in ("before_script", "script"):
             script = job.get(key)
             if not isinstance(script, list) or not hasattr(script, "lc"):
                 continue
-            found = next((i for i, line in enumerate(script) if _installs(line)), None)
+            found = next((i for i, line in enumerate(script) if _installs(line, pattern)), None)
             if found is not None:
-                yield InstallSite(rel, script, found, script.lc.item(found)[0] + 1, False, True)
+                yield InstallSite(rel, script, found, script.lc.item(found)[0] + 1, False, True,
+                                  name, data, matrix)
                 break
-        else:
-            continue
-        break
+
+
+_COMMAND_KEYS = ("run", "script", "command", "bash", "cmd", "powershell", "pwsh", "install")
+
+
+def first_install_line(node: Any, pattern: re.Pattern[str]) -> int | None:
+    """Return the 1-based line of the first install command in a loaded CI file of any
+    system (a list item, a step's ``run``/``script``/``command``, a ``script:`` value)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, CommentedSeq):
+        for index, item in enumerate(node):
+            if _installs(item, pattern):
+                return int(node.lc.item(index)[0]) + 1
+            found = first_install_line(item, pattern)
+            if found is not None:
+                return found
+    elif isinstance(node, CommentedMap):
+        for key, value in node.items():
+            if key in _COMMAND_KEYS and _installs(value, pattern):
+                return int(node.lc.value(key)[0]) + 1
+            if isinstance(value, CommentedMap) and key == "run" and \
+                    _installs(value.get("command"), pattern):
+                return int(value.lc.value("command")[0]) + 1
+            found = first_install_line(value, pattern)
+            if found is not None:
+                return found
+    return None
+
+
+def step_to_add(system: str, audit: str) -> str:
+    """Return how to add the audit to a CI system this rule does not edit, as one sentence."""
+    if system == "Travis CI":
+        return (f"add `{audit}` once, as a job of its own rather than to `script:` (which runs "
+                f"for every `node_js` version): `jobs: {{include: [{{stage: audit, script: "
+                f"\"{audit}\"}}]}}`")
+    item = {"CircleCI": f"- run: {audit}", "Azure Pipelines": f"- script: {audit}",
+            "Bitbucket Pipelines": f"- {audit}"}.get(system, f"- {audit}")
+    return (f"add `{item}` after the install step, in a job that does not run as a matrix "
+            "(a matrix would run it once per combination)")
 
 
 def dash_of(lines: list[str], line0: int, col: int) -> tuple[int, int] | None:
@@ -163,26 +315,35 @@ def item_end(lines: list[str], dash_line: int, dash_col: int) -> int:
     return end
 
 
-def plan_insertion(source: bytes, site: InstallSite) -> tuple[TextEdit, bool] | None:
-    """Return the edit adding the audit step after the install item, and whether it is safe;
-    None when the list is written in a way a line insertion cannot extend."""
+def _step_block(site: InstallSite, lines: list[str], audit: str) -> tuple[str, int] | None:
+    """Return the audit item written like the install item (same dash column and gap), and the
+    0-based line after the install item; None when the list cannot be extended by lines."""
     if site.seq.fa.flow_style():
         return None
-    text = source.decode("utf-8")
-    lines = text.replace("\r\n", "\n").split("\n")
     line0, col = site.seq.lc.item(site.index)
     dash = dash_of(lines, line0, col)
     if dash is None:
         return None
     dash_line, dash_col = dash
     gap = col - dash_col if line0 == dash_line else 2
-    end_line = item_end(lines, dash_line, dash_col)
     pad = " " * dash_col
     if site.github:
-        block = (f"{pad}-{' ' * (gap - 1)}name: Audit dependencies\n"
-                 f"{pad}{' ' * gap}run: {AUDIT_COMMAND}\n")
+        block = (f"{pad}-{' ' * (gap - 1)}name: {STEP_NAME}\n"
+                 f"{pad}{' ' * gap}run: {audit}\n")
     else:
-        block = f"{pad}-{' ' * (gap - 1)}{AUDIT_COMMAND}\n"
+        block = f"{pad}-{' ' * (gap - 1)}{audit}\n"
+    return block, item_end(lines, dash_line, dash_col)
+
+
+def plan_insertion(source: bytes, site: InstallSite, audit: str = AUDIT_COMMAND
+                   ) -> tuple[TextEdit, bool] | None:
+    """Return the edit adding the audit step after the install item, and whether it is safe;
+    None when the list is written in a way a line insertion cannot extend."""
+    lines = source.decode("utf-8").replace("\r\n", "\n").split("\n")
+    planned = _step_block(site, lines, audit)
+    if planned is None:
+        return None
+    block, end_line = planned
     raw_lines = source.split(b"\n")
     at = sum(len(raw) + 1 for raw in raw_lines[:end_line])
     if at > len(source):  # the item ends the file, which has no final newline
@@ -191,7 +352,105 @@ def plan_insertion(source: bytes, site: InstallSite) -> tuple[TextEdit, bool] | 
     return TextEdit(at, at, block), safe
 
 
-def _verify(before: bytes, after: bytes, site_index: int, github: bool) -> bool:
+_KEY_LINE_RE = re.compile(r"^( *)([^\s#'\"][^:#]*|'[^']*'|\"[^\"]*\"):(?:\s|$)")
+
+
+def _block_end(lines: list[str], start: int, col: int) -> int:
+    """Return the 0-based line after the last non-blank line below ``start`` indented deeper
+    than ``col`` (the end of the mapping value whose key sits at ``start``)."""
+    return item_end(lines, start, col)
+
+
+def _matrix_value(values: Any) -> str | None:
+    """Return the matrix value an audit job uses: an Ubuntu runner when one is listed, else the
+    last value (usually the newest Node.js)."""
+    if not isinstance(values, list) or not values or \
+            not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values):
+        return None
+    ubuntu = [v for v in values if isinstance(v, str) and "ubuntu" in v]
+    chosen = ubuntu[0] if ubuntu else values[-1]
+    return str(chosen)
+
+
+def _unused_job_name(jobs: Any) -> str:
+    for name in ("audit", "dependency-audit", "npm-audit"):
+        if name not in jobs:
+            return name
+    return "nodeharden-audit"
+
+
+def plan_audit_job(source: bytes, site: InstallSite, audit: str) -> tuple[TextEdit, str] | None:
+    """Return the edit adding a job of its own that repeats the matrix job's steps up to its
+    install step (matrix values fixed to one combination) and then audits, plus the new job's
+    name; None when the job cannot be copied line by line."""
+    jobs = site.jobs
+    job = jobs[site.job] if jobs is not None else None
+    if job is None or jobs.fa.flow_style() or job.fa.flow_style():
+        return None
+    matrix = job["strategy"]["matrix"]
+    if not isinstance(matrix, dict):
+        return None
+    text = source.decode("utf-8")
+    eol = "\r\n" if "\r\n" in text else "\n"
+    lines = text.replace("\r\n", "\n").split("\n")
+    job_line, job_col = jobs.lc.key(site.job)
+    job_end = _block_end(lines, job_line, job_col)
+    # The job's own keys: the lines inside the job indented like its first key.
+    key_lines = [n for n in range(job_line + 1, job_end) if _KEY_LINE_RE.match(lines[n])]
+    if not key_lines:
+        return None
+    key_col = len(_KEY_LINE_RE.match(lines[key_lines[0]]).group(1))  # type: ignore[union-attr]
+    key_lines = [n for n in key_lines
+                 if len(_KEY_LINE_RE.match(lines[n]).group(1)) == key_col]  # type: ignore[union-attr]
+    planned = _step_block(site, lines, audit)
+    if planned is None:
+        return None
+    block, install_end = planned
+    copied: list[str] = []
+    for number, start in enumerate(key_lines):
+        key = _KEY_LINE_RE.match(lines[start]).group(2).strip("'\"")  # type: ignore[union-attr]
+        stop = key_lines[number + 1] if number + 1 < len(key_lines) else job_end
+        if key in _GITHUB_DROPPED_KEYS:
+            continue
+        if key == "steps":
+            if not start < install_end <= stop:
+                return None
+            stop = install_end
+        chunk = lines[start:stop]
+        while chunk and not chunk[-1].strip():
+            chunk.pop()
+        copied.extend(chunk)
+        if key == "steps":
+            copied.extend(block.rstrip("\n").split("\n"))
+
+    def fixed(match: re.Match[str]) -> str:
+        value = _matrix_value(matrix.get(match.group(1)))
+        if value is None:
+            raise LookupError(match.group(1))
+        return value
+
+    try:
+        copied = [_MATRIX_EXPR_RE.sub(fixed, line) for line in copied]
+    except LookupError:
+        return None
+    # A comment about the matrix would describe a job that no longer has one.
+    copied = [line for line in copied
+              if not (line.lstrip().startswith("#") and "matrix" in line.lower())]
+    if any("matrix." in line for line in copied):
+        return None
+    name = _unused_job_name(jobs)
+    blank = job_line > 0 and not lines[job_line - 1].strip()
+    body = ("\n" if blank else "") + " " * job_col + f"{name}:\n" + "\n".join(copied) + "\n"
+    jobs_end = max(_block_end(lines, jobs.lc.key(k)[0], job_col) for k in jobs)
+    raw_lines = source.split(b"\n")
+    at = sum(len(raw) + 1 for raw in raw_lines[:jobs_end])
+    if at > len(source):
+        at = len(source)
+        body = "\n" + body.rstrip("\n")
+    return TextEdit(at, at, body.replace("\n", eol)), name
+
+
+def _verify_step(before: bytes, after: bytes, github: bool, audit: str) -> bool:
     """Return True when ``after`` loads to ``before``'s data plus exactly the new step."""
     from ruamel.yaml import YAML
 
@@ -200,7 +459,7 @@ def _verify(before: bytes, after: bytes, site_index: int, github: bool) -> bool:
         new = YAML(typ="safe").load(after.decode("utf-8"))
     except Exception:  # noqa: BLE001
         return False
-    added = {"name": "Audit dependencies", "run": AUDIT_COMMAND} if github else AUDIT_COMMAND
+    added = {"name": STEP_NAME, "run": audit} if github else audit
 
     def strip(node: Any) -> Any:
         if isinstance(node, dict):
@@ -209,74 +468,148 @@ def _verify(before: bytes, after: bytes, site_index: int, github: bool) -> bool:
             return [strip(v) for v in node if v != added]
         return node
 
-    return strip(new) == strip(old) and repr(new).count(AUDIT_COMMAND) == \
-        repr(old).count(AUDIT_COMMAND) + 1
+    return strip(new) == strip(old) and repr(new).count(audit) == repr(old).count(audit) + 1
+
+
+def _verify_job(before: bytes, after: bytes, name: str, audit: str) -> bool:
+    """Return True when ``after`` loads to ``before``'s data plus one job ``name`` that runs no
+    matrix and ends with the audit step."""
+    from ruamel.yaml import YAML
+
+    try:
+        old = YAML(typ="safe").load(before.decode("utf-8"))
+        new = YAML(typ="safe").load(after.decode("utf-8"))
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(new, dict) or not isinstance(new.get("jobs"), dict):
+        return False
+    job = new["jobs"].pop(name, None)
+    if new != old or not isinstance(job, dict) or "strategy" in job:
+        return False
+    steps = job.get("steps")
+    return isinstance(steps, list) and steps[-1] == {"name": STEP_NAME, "run": audit} and \
+        "matrix." not in repr(job)
 
 
 class NpmAuditCi(Rule):
-    """CI that installs dependencies but never runs npm audit."""
+    """CI that never audits the project's dependencies."""
 
     id = "npm-audit-ci"
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        ci_files = ctx.files_of("workflow", "gitlab-ci")
-        if not ci_files:
-            yield from self._no_ci(ctx)
-            return
-        sites: list[InstallSite] = []
-        for file in ci_files:
-            source = ctx.read(file.rel)
+        pm = detect_package_manager(ctx)
+        scripts = audit_scripts(ctx.package_json_text)
+        editable: list[tuple[str, str, Any]] = []  # (rel, kind, data)
+        others: list[tuple[str, str, Any]] = []  # (rel, system, data)
+        candidates = [(f.rel, f.kind) for f in ctx.files_of("workflow", "gitlab-ci")]
+        candidates += [(rel, system) for rel, system in OTHER_CI]
+        seen_ci = False
+        for rel, kind in candidates:
+            source = ctx.read(rel)
             if source is None:
                 continue
+            seen_ci = True
             text = source.decode("utf-8", "replace")
             if _SUPPRESS in text:
                 return
             data = _load(text)
             if data is None:
                 continue
-            if any(_AUDIT_RE.search(s) for s in _strings(data)):
+            if runs_audit(data, scripts):
                 return
-            found = _github_sites if file.kind == "workflow" else _gitlab_sites
-            sites.extend(found(file.rel, data))
-        if not sites:
-            first = ci_files[0].rel
-            yield ctx.line_finding(
-                self.id, first, 1, "CI never runs `npm audit`, and no job installs "
-                "dependencies with npm (add your package manager's audit command)")
+            (editable if kind in ("workflow", "gitlab-ci") else others).append((rel, kind, data))
+        if not seen_ci:
+            yield from self._no_ci(ctx, pm)
             return
-        sites.sort(key=lambda s: (not s.preferred, s.rel))
-        site = sites[0]
-        yield ctx.line_finding(self.id, site.rel, site.line,
-                               "CI installs dependencies but never runs `npm audit`",
-                               self._fix(ctx, site))
+        sites: list[InstallSite] = []
+        for rel, kind, data in editable:
+            found = _github_sites if kind == "workflow" else _gitlab_sites
+            sites.extend(found(rel, data, pm.install))
+        sites.sort(key=lambda s: (not s.preferred, s.matrix))
+        if not pm.has_lockfile:
+            yield self._no_lockfile(ctx, pm, sites, editable + others)
+            return
+        if sites:
+            site = sites[0]
+            if site.matrix:
+                message = (f"CI installs dependencies only in matrix jobs and never runs "
+                           f"`{pm.audit}`; the audit belongs in a job of its own (a matrix "
+                           "would run it once per combination)")
+                fix = self._job_fix(ctx, site, pm) if site.github else None
+            else:
+                message = f"CI installs dependencies but never runs `{pm.audit}`"
+                fix = self._step_fix(ctx, site, pm)
+            yield ctx.line_finding(self.id, site.rel, site.line, message, fix)
+            return
+        for rel, system, data in others:
+            line = first_install_line(data, pm.install) or 1
+            yield ctx.line_finding(self.id, rel, line, f"{system} never audits dependencies: "
+                                   + step_to_add(system, pm.audit))
+            return
+        rel = editable[0][0] if editable else candidates[0][0]
+        yield ctx.line_finding(
+            self.id, rel, 1, f"CI never runs `{pm.audit}`, and no job installs dependencies "
+            f"with {pm.name.replace('-berry', '')}: add `{pm.audit}` after the install step")
 
-    def _fix(self, ctx: ProjectContext, site: InstallSite) -> Fix | None:
+    @staticmethod
+    def _no_lockfile(ctx: ProjectContext, pm: PackageManager, sites: list[InstallSite],
+                     files: list[tuple[str, str, Any]]) -> Finding:
+        message = (f"CI never audits dependencies, and `{pm.audit}` reads {pm.lock_name}, "
+                   f"which the project does not commit: commit the lockfile, then add "
+                   f"`{pm.audit}` after the install step")
+        if sites:
+            return ctx.line_finding("npm-audit-ci", sites[0].rel, sites[0].line, message)
+        rel = files[0][0] if files else next(
+            r for r, _ in OTHER_CI if ctx.read(r) is not None)
+        return ctx.line_finding("npm-audit-ci", rel, 1, message)
+
+    def _step_fix(self, ctx: ProjectContext, site: InstallSite, pm: PackageManager) -> Fix | None:
         source = ctx.read(site.rel)
         if source is None:
             return None
-        planned = plan_insertion(source, site)
+        planned = plan_insertion(source, site, pm.audit)
         if planned is None:
             return None
         edit, safe = planned
         from nodeharden._fixer import apply_edits
 
-        if not _verify(source, apply_edits(source, [edit]), site.index, site.github):
+        if not _verify_step(source, apply_edits(source, [edit]), site.github, pm.audit):
             return None
-        return Fix(title="Add an `npm audit --audit-level=high` step after the install step",
+        return Fix(title=f"Add a `{pm.audit}` step after the install step",
                    applicability="safe" if safe else "unsafe",
                    changes=(FileChange(site.rel, (edit,)),))
 
-    def _no_ci(self, ctx: ProjectContext) -> Iterable[Finding]:
+    def _job_fix(self, ctx: ProjectContext, site: InstallSite, pm: PackageManager) -> Fix | None:
+        source = ctx.read(site.rel)
+        if source is None:
+            return None
+        planned = plan_audit_job(source, site, pm.audit)
+        if planned is None:
+            return None
+        edit, name = planned
+        from nodeharden._fixer import apply_edits
+
+        if not _verify_job(source, apply_edits(source, [edit]), name, pm.audit):
+            return None
+        return Fix(title=f"Add an `{name}` job that installs once and runs `{pm.audit}`",
+                   applicability="safe", changes=(FileChange(site.rel, (edit,)),))
+
+    def _no_ci(self, ctx: ProjectContext, pm: PackageManager) -> Iterable[Finding]:
         if ctx.package_json_text is None:
             return
-        lock = ctx.read("package-lock.json") is not None or \
-            ctx.read("npm-shrinkwrap.json") is not None
+        if not pm.has_lockfile:
+            yield ctx.line_finding(
+                self.id, "package.json", 1,
+                f"the project has no CI workflow, so nothing audits dependencies; `{pm.audit}` "
+                f"also needs {pm.lock_name}, which the project does not commit")
+            return
         fix = Fix(title=f"Create {NEW_WORKFLOW_PATH} that installs and audits dependencies",
                   applicability="unsafe",
-                  changes=(FileChange(NEW_WORKFLOW_PATH, (TextEdit(0, 0, new_workflow(
-                      "npm ci" if lock else "npm install")),), create=True),))
+                  changes=(FileChange(NEW_WORKFLOW_PATH, (TextEdit(0, 0, new_workflow(pm)),),
+                                      create=True),))
         yield ctx.line_finding(self.id, "package.json", 1,
-                               "the project has no CI workflow, so nothing runs `npm audit`", fix)
+                               f"the project has no CI workflow, so nothing runs `{pm.audit}`",
+                               fix)
 
 
 RULE = NpmAuditCi()
