@@ -1,5 +1,10 @@
 """hardcoded-secret: session, cookie-signing and JWT secrets come from the environment, not
-from string literals in the source."""
+from string literals in the source, literal fallbacks (``process.env.X || 'dev'``) or public
+values (``pkg.name`` from package.json).
+
+The fix reads the variable and adds a start-up check that never throws at import outside
+production: apps are imported by their own tests. In production a missing secret stops the app
+with a clear message; elsewhere the check sets a random per-process secret and warns once."""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import captures, code_children, object_properties, string_value, text, walk
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, Rule
-from nodeharden.rules._edits import exclusive_insert, resolve_object
+from nodeharden.rules._edits import exclusive_insert, import_edit, resolve_object
 
 _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments) @args) @call"
 _IF_QUERY = "(if_statement condition: (_) @condition)"
@@ -34,11 +39,21 @@ class Secret:
     env: str
     replacement: str
     what: str
+    kind: str = "literal"  # "literal", "fallback" or "public"
 
 
 def _is_literal(node: Node | None) -> bool:
     return node is not None and node.type in ("string", "template_string") \
         and string_value(node) is not None
+
+
+#: package.json fields that anyone can read: never a secret.
+PUBLIC_FIELDS = {"name", "version", "description", "homepage", "author", "license", "repository",
+                 "bugs", "main"}
+
+
+def _package_json_module(module: str | None) -> bool:
+    return module is not None and (module == "package.json" or module.endswith("/package.json"))
 
 
 def _declared_value(root: Node, name: str) -> Node | None:
@@ -56,6 +71,32 @@ class _Finder:
         self.ctx = ctx
         self.root = ctx.tree.root_node
         self.ts = ctx.lang != "javascript"
+        self.package_names = {n for imp in ctx.facts.imports
+                              if _package_json_module(imp.module)
+                              for n in (imp.default, imp.namespace) if n}
+
+    def public(self, node: Node | None) -> bool:
+        """Return True for a package.json field (``pkg.name``, ``require('./package.json')
+        .version``): published with the code, so no secret."""
+        if node is None or node.type != "member_expression":
+            return False
+        if text(node.child_by_field_name("property")) not in PUBLIC_FIELDS:
+            return False
+        obj = node.child_by_field_name("object")
+        if obj is None:
+            return False
+        if obj.type == "identifier":
+            if text(obj) in self.package_names:
+                return True
+            obj = _declared_value(self.root, text(obj))
+            if obj is None:
+                return False
+        if obj.type == "call_expression" and text(obj.child_by_field_name("function")) \
+                == "require":
+            args = obj.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+            return _package_json_module(string_value(first))
+        return False
 
     def env_expr(self, env: str) -> str:
         """Return how the fix reads ``env`` (typed as a string in TypeScript: the start-up
@@ -73,9 +114,10 @@ class _Finder:
             if declared is not None and declared.type != "identifier":
                 yield from self.classify(declared, env, what, wrap_array=wrap_array)
             return
-        if _is_literal(value):
+        if _is_literal(value) or self.public(value):
             expr = self.env_expr(env)
-            yield Secret(value, value, env, f"[{expr}]" if wrap_array else expr, what)
+            yield Secret(value, value, env, f"[{expr}]" if wrap_array else expr, what,
+                         "literal" if _is_literal(value) else "public")
         elif value.type == "array":
             items = code_children(value)
             if items and all(_is_literal(i) for i in items):
@@ -86,12 +128,13 @@ class _Finder:
             left = value.child_by_field_name("left")
             right = value.child_by_field_name("right")
             match = _ENV_RE.match(text(left))
-            if left is not None and right is not None and _is_literal(right):
+            if left is not None and right is not None and (_is_literal(right)
+                                                           or self.public(right)):
                 if match:  # the fallback is what production gets when the variable is missing
                     name = match.group(1)
-                    yield Secret(right, value, name, self.env_expr(name), what)
+                    yield Secret(right, value, name, self.env_expr(name), what, "fallback")
                 else:
-                    yield Secret(right, right, env, "", what)  # report only
+                    yield Secret(right, right, env, "", what, "fallback")  # report only
 
 
 class HardcodedSecret(Rule):
@@ -109,7 +152,7 @@ class HardcodedSecret(Rule):
             if secret.target.start_byte not in seen:
                 seen.add(secret.target.start_byte)
                 unique.append(secret)
-        checks = self._checks(ctx, unique)
+        checks, imports = self._checks(ctx, unique)
         for secret in unique:
             fix = None
             if secret.replacement:
@@ -117,14 +160,24 @@ class HardcodedSecret(Rule):
                                   secret.replacement)]
                 if secret.env in checks:
                     edits.append(checks[secret.env])
-                fix = Fix(title=f"Read the secret from {secret.env} and fail fast when it is "
-                          "missing", applicability="unsafe",
+                    if secret.env in imports:
+                        edits.append(imports[secret.env])
+                fix = Fix(title=f"Read the secret from {secret.env}: in production a missing "
+                          "secret stops start-up; in development and tests a random "
+                          "per-process secret and one warning", applicability="unsafe",
                           changes=(FileChange(ctx.rel, tuple(edits)),))
             purpose = PURPOSES.get(secret.env, "signatures")
-            yield ctx.node_finding(
-                self.id, secret.literal,
-                f"hard-coded {secret.what}: anyone with the source can forge {purpose}; read it "
-                f"from {secret.env}", fix)
+            if secret.kind == "public":
+                message = (f"{secret.what} is a public package.json value: anyone can read it "
+                           f"and forge {purpose}; read it from {secret.env}")
+            elif secret.kind == "fallback":
+                message = (f"hard-coded fallback {secret.what}: wherever {secret.env} is unset, "
+                           f"anyone with the source can forge {purpose}; read it from "
+                           f"{secret.env} only")
+            else:
+                message = (f"hard-coded {secret.what}: anyone with the source can forge "
+                           f"{purpose}; read it from {secret.env}")
+            yield ctx.node_finding(self.id, secret.literal, message, fix)
 
     def _secrets(self, ctx: FileContext) -> Iterator[Secret]:
         facts = ctx.facts
@@ -169,12 +222,14 @@ class HardcodedSecret(Rule):
                     yield from finder.classify(node.child_by_field_name("value"), "JWT_SECRET",
                                                "JWT secret")
 
-    def _checks(self, ctx: FileContext, secrets: list[Secret]) -> dict[str, TextEdit]:
+    def _checks(self, ctx: FileContext, secrets: list[Secret]
+                ) -> tuple[dict[str, TextEdit], dict[str, TextEdit]]:
         """Return, per environment variable the fixes read, the edit that adds the start-up
         check (none when the file already checks it): right after the imports, or before
-        the first top-level statement that uses the variable when that comes earlier.
+        the first top-level statement that uses the variable when that comes earlier; and,
+        where the check needs one, the edit that imports ``randomBytes``.
 
-        Every fix for one variable carries the same edit, and the edits of all variables
+        Every fix for one variable carries the same edits, and the edits of all variables
         replace the same line break: they overlap, so one is written per pass and the other
         fixes see it (or add their own check after it) on the next pass."""
         root = ctx.tree.root_node
@@ -193,14 +248,61 @@ class HardcodedSecret(Rule):
             if after_imports is not None:
                 at = min(at, after_imports)
             first[secret.env] = min(first.get(secret.env, at), at)
-        return {env: exclusive_insert(ctx.source, at, _check_code(env, ctx.style))
-                for env, at in first.items()}
+        if not first:
+            return {}, {}
+        random, import_stmt = _random_bytes(ctx)
+        checks = {env: exclusive_insert(ctx.source, at, _check_code(env, ctx.style, random))
+                  for env, at in first.items()}
+        imports: dict[str, TextEdit] = {}
+        if import_stmt:
+            edit = import_edit(ctx.source, ctx.facts, import_stmt)
+            at = edit.start
+            # Made exclusive like the checks: two fixes never add the import twice.
+            if at < len(ctx.source) and ctx.source[at] < 0x80:
+                edit = TextEdit(at, at + 1, edit.content + ctx.source[at:at + 1].decode())
+            # Where the check itself lands on the import's spot (right after the imports), it
+            # carries the import, above it.
+            for env, check in list(checks.items()):
+                if check.start == edit.start:  # a blank line after the imports
+                    checks[env] = TextEdit(check.start, check.end,
+                                           import_stmt + "\n" + check.content)
+                elif check.end == edit.start:  # code right below the imports
+                    checks[env] = TextEdit(check.start, check.end,
+                                           "\n" + import_stmt + check.content)
+                else:
+                    imports[env] = edit
+        return checks, imports
 
 
-def _check_code(env: str, style: Style) -> str:
-    message = style.q(f"{env} must be set")
-    return (f"if (!process.env.{env}) {{\n{style.indent}throw new Error({message}){style.semi}"
-            "\n}\n\n")
+def _random_bytes(ctx: FileContext) -> tuple[str, str | None]:
+    """Return the expression that calls node:crypto's ``randomBytes`` in this file, and the
+    import statement it needs (None when the file can already call it)."""
+    for imp in ctx.facts.imports:
+        if imp.module in ("crypto", "node:crypto"):
+            if imp.default or imp.namespace:
+                return f"{imp.default or imp.namespace}.randomBytes", None
+            if "randomBytes" in imp.named:
+                return imp.named["randomBytes"], None
+    style = ctx.style
+    if style.module != "esm" and not style.typescript:
+        return f"require({style.q('node:crypto')}).randomBytes", None
+    return "randomBytes", style.import_named(["randomBytes"], "node:crypto")
+
+
+def _check_code(env: str, style: Style, random: str) -> str:
+    """Return the start-up check for ``env``: stop in production, a random per-process secret
+    and one warning elsewhere (tests import the app: a throw there would fail every suite)."""
+    i = style.indent
+    stop = style.q(f"{env} must be set in production")
+    warn = style.q(f"{env} is not set: using a random secret for this process "
+                   "(signed values do not survive a restart)")
+    return (f"if (!process.env.{env}) {{\n"
+            f"{i}if (process.env.NODE_ENV === {style.q('production')}) {{\n"
+            f"{i}{i}throw new Error({stop}){style.semi}\n"
+            f"{i}}}\n"
+            f"{i}process.env.{env} = {random}(32).toString({style.q('hex')}){style.semi}\n"
+            f"{i}console.warn({warn}){style.semi}\n"
+            "}\n\n")
 
 
 def _statement_line_start(source: bytes, node: Node) -> int:
