@@ -34,6 +34,10 @@ _SQL_WRITE_RE = re.compile(r"(?is)\b(insert\s+into|update\s+\S+\s+set)\b")
 _QUERY = "(call_expression) @call\n(new_expression) @new\n(binary_expression) @cmp"
 #: Every word of PASSWORD_WORDS contains one of these (searched in the lower-cased source).
 _PASSWORD_NEEDLE = re.compile(rb"pass|pw")
+#: Words that name a stored or expected password, never a second submitted one.
+STORED_WORDS = {"stored", "saved", "db", "hash", "hashed", "existing", "user", "account",
+                "expected", "real", "actual", "correct", "admin", "env", "config", "digest",
+                "encrypted", "record", "old", "current"}
 _FUNCTIONS = ("function_declaration", "function_expression", "arrow_function",
               "method_definition", "function")
 
@@ -111,6 +115,19 @@ def _raw_request_password(node: Node) -> bool:
                 if bound is not None and text(bound) == name:
                     return True
     return False
+
+
+def _submitted(node: Node) -> bool:
+    """Return True when ``node`` is a value the client submitted with the request: a
+    ``req.body``/``query``/``params`` field, a variable taken from one, or a plain identifier
+    named like a password that names nothing stored (``password2``, ``newPwd``)."""
+    if node.type in ("member_expression", "subscript_expression"):
+        return _request_root(node)
+    if node.type != "identifier":
+        return False
+    name = text(node)
+    return password_like(name) and (_raw_request_password(node)
+                                    or not words(name) & (STORED_WORDS | DERIVED_WORDS))
 
 
 class PasswordHash(Rule):
@@ -271,6 +288,8 @@ class PasswordHash(Rule):
             return None
         if any(re.search(r"(?i)confirm|repeat|retype", text(side)) for side in (left, right)):
             return None
+        if _submitted(left) and _submitted(right):
+            return None  # two values the client sent (password and its confirmation)
         return (f"password compared with `{op}`: string comparison leaks timing and means the "
                 "password or a fast hash is stored; store a bcrypt (cost >= 12) or argon2id hash "
                 "and verify with bcrypt.compare / argon2.verify")
