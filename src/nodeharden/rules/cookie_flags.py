@@ -1,8 +1,23 @@
-"""cookie-flags: cookies set with ``res.cookie()`` carry httpOnly, secure and sameSite."""
+"""cookie-flags: cookies set with ``res.cookie()`` carry httpOnly, secure and sameSite.
+
+Two flags can break the app they protect, and are then left out of the safe fix:
+
+- ``httpOnly`` on a cookie that front-end code reads or writes (``document.cookie``, js-cookie,
+  an Angular or React cookie service, axios/Angular's XSRF cookie) anywhere in the repository:
+  the page stops seeing it. The repository is scanned by bytes, front-end folders included,
+  because browser code is not application code for the other rules.
+- ``sameSite`` on a cookie a cross-site flow needs: one set elsewhere with ``sameSite: 'none'``,
+  or one that carries an OAuth/OIDC/SAML sign-in (its name, the route that sets it, or the
+  sign-in library the file uses). Lax cookies are not sent on the identity provider's
+  cross-site POST back to the app.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from tree_sitter import Node
 
@@ -10,6 +25,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
     captures, code_children, enclosing, has_spread, object_properties, string_value, text,
 )
+from nodeharden._project import SKIP_DIRS
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._edits import add_properties, has_comments, resolve_object
@@ -25,6 +41,145 @@ _CALL_QUERY = """
   arguments: (arguments) @args
   (#eq? @method "cookie")) @call
 """
+
+#: Files a browser may run or that hold browser code: scripts, components, pages and templates.
+FRONT_END_SUFFIXES = frozenset({
+    ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".vue", ".svelte", ".html", ".htm", ".ejs",
+    ".pug", ".jade", ".hbs", ".handlebars", ".njk", ".twig", ".astro",
+})
+_MAX_SCAN_BYTES = 2_000_000
+#: Cookie libraries' read/write calls: js-cookie ``Cookies.get('n')``, universal-cookie and
+#: react-cookie ``cookies.get('n')``, ngx-cookie(-service) ``this.cookieService.get('n')``,
+#: jquery-cookie ``$.cookie('n')``.
+_LIBRARY_CALL_RE = re.compile(
+    rb"(?:\b\w*[cC]ookie\w*\s*\??\.\s*(?:get|set|remove|delete|check|getObject|put|putObject|"
+    rb"getJSON|erase)|\$\.cookie)\s*\(\s*['\"`]([^'\"`\n]{1,200})['\"`]")
+_USE_COOKIES_RE = re.compile(rb"\buseCookies\s*(?:<[^>]{0,200}>)?\s*\(\s*\[([^\]]{0,500})\]")
+_XSRF_NAME_RE = re.compile(rb"\b(?:xsrfCookieName|cookieName)\s*:\s*['\"`]([^'\"`\n]{1,200})['\"`]")
+_QUOTED_RE = re.compile(rb"['\"`]([^'\"`\n]{1,200})['\"`]")
+#: Server-side cookie APIs with the same method names (Koa, the ``cookies`` package).
+_SERVER_COOKIES_RE = re.compile(rb"""(?:require\s*\(|from\s+)\s*['"](?:cookies|koa)['"]""")
+#: Front-end HTTP clients that read the ``XSRF-TOKEN`` cookie by default.
+_XSRF_CLIENT_RE = re.compile(rb"""['"](?:axios|@angular/common/http)['"]""")
+DEFAULT_XSRF_COOKIE = "XSRF-TOKEN"
+
+#: Names, route paths and libraries of cross-site sign-in flows (OAuth, OIDC, SAML, SSO).
+_CROSS_SITE_NAME_WORDS = frozenset({"state", "nonce", "oauth", "oidc", "saml", "sso", "pkce",
+                                    "verifier", "relaystate"})
+_CROSS_SITE_ROUTE_WORDS = frozenset({"callback", "oauth", "oauth2", "oidc", "openid", "saml",
+                                     "sso", "acs"})
+_WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_CROSS_SITE_MODULE_RE = re.compile(
+    rb"""['"](?:openid-client|passport-saml|@node-saml/[\w-]+|samlify|passport-openidconnect|"""
+    rb"""passport-oauth2|passport-azure-ad|simple-oauth2|grant|@auth/express)['"]""")
+_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "use"})
+
+
+class ClientCookies:
+    """The cookie names front-end code in a repository reads or writes, found by bytes."""
+
+    def __init__(self) -> None:
+        self.named: dict[str, str] = {}  # cookie name -> first file that uses it by name
+        self.document_cookie: list[tuple[str, bytes]] = []  # files using document.cookie
+        self.xsrf_client: str | None = None  # a file importing axios / Angular's HttpClient
+
+    def reader_of(self, name: str) -> str | None:
+        """Return a file whose front-end code reads or writes cookie ``name``, or None."""
+        if name in self.named:
+            return self.named[name]
+        token = re.compile(rb"(?<![\w-])" + re.escape(name.encode()) + rb"(?![\w-])")
+        for rel, data in self.document_cookie:
+            if token.search(data):
+                return rel
+        if name == DEFAULT_XSRF_COOKIE and self.xsrf_client is not None:
+            return self.xsrf_client
+        return None
+
+    def add_file(self, rel: str, data: bytes) -> None:
+        """Record what one file does with cookies."""
+        server = _SERVER_COOKIES_RE.search(data) is not None
+        if not server:
+            for match in _LIBRARY_CALL_RE.finditer(data):
+                self.named.setdefault(match.group(1).decode("utf-8", "replace"), rel)
+        for match in _USE_COOKIES_RE.finditer(data):
+            for quoted in _QUOTED_RE.finditer(match.group(1)):
+                self.named.setdefault(quoted.group(1).decode("utf-8", "replace"), rel)
+        for match in _XSRF_NAME_RE.finditer(data):
+            self.named.setdefault(match.group(1).decode("utf-8", "replace"), rel)
+        if b"document.cookie" in data:
+            self.document_cookie.append((rel, data))
+        if self.xsrf_client is None and _XSRF_CLIENT_RE.search(data) and not server:
+            self.xsrf_client = rel
+
+
+_CLIENT_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], ClientCookies]] = {}
+
+
+def client_cookies(root: str) -> ClientCookies:
+    """Return what front-end code under ``root`` does with cookies (cached per process until a
+    file is added, removed or changed)."""
+    files: list[tuple[str, int, int]] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(names):
+            if os.path.splitext(name)[1].lower() not in FRONT_END_SUFFIXES:
+                continue
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            if stat.st_size <= _MAX_SCAN_BYTES:
+                files.append((os.path.relpath(path, root).replace(os.sep, "/"),
+                              stat.st_mtime_ns, stat.st_size))
+    key = tuple(files)
+    cached = _CLIENT_CACHE.get(root)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    found = ClientCookies()
+    for rel, _, _ in files:
+        try:
+            data = (Path(root) / rel).read_bytes()
+        except OSError:
+            continue
+        if b"ookie" in data or b"axios" in data or b"@angular/common/http" in data:
+            found.add_file(rel, data)
+    _CLIENT_CACHE[root] = (key, found)
+    return found
+
+
+def words(name: str) -> set[str]:
+    """Return the lower-case words of a name or path (``oauthState`` -> oauth, state)."""
+    return {w.lower() for w in _WORD_RE.findall(name)}
+
+
+def route_path(node: Node) -> str | None:
+    """Return the path of the route whose handler contains ``node`` (``app.get('/x', ...)``)."""
+    current = node.parent
+    while current is not None:
+        if current.type == "call_expression":
+            fn = current.child_by_field_name("function")
+            prop = fn.child_by_field_name("property") if fn is not None and \
+                fn.type == "member_expression" else None
+            args = current.child_by_field_name("arguments")
+            if prop is not None and text(prop) in _ROUTE_METHODS and args is not None:
+                first = code_children(args)[:1]
+                value = string_value(first[0]) if first else None
+                if value is not None:
+                    return value
+        current = current.parent
+    return None
+
+
+def _same_site_none(root_calls: list[tuple[str | None, Node | None]], name: str | None) -> bool:
+    for other, opts in root_calls:
+        if other != name or opts is None or opts.type != "object":
+            continue
+        value = object_properties(opts).get("sameSite")
+        if value is not None and (string_value(value) or "").lower() == "none":
+            return True
+    return False
+
 
 _FUNCTIONS = ("arrow_function", "function_expression", "function_declaration", "function",
               "method_definition")
@@ -70,6 +225,7 @@ class CookieFlags(Rule):
         root = ctx.tree.root_node
         flags = flag_values(ctx.style)
         fixed_declarations: set[int] = set()
+        calls: list[tuple[Node, Node, list[Node], str | None, Node | None, Node | None]] = []
         for match in captures(ctx.lang, _CALL_QUERY, root).get("call", []):
             fn = match.child_by_field_name("function")
             target = fn.child_by_field_name("object") if fn is not None else None
@@ -82,7 +238,10 @@ class CookieFlags(Rule):
             opts = values[2] if len(values) == 3 else None
             declared = resolve_object(root, text(opts)) \
                 if opts is not None and opts.type == "identifier" else None
-            opts = declared or opts
+            calls.append((match, args, values, string_value(values[0]), declared,
+                          declared or opts))
+        named_options = [(name, opts) for _, _, _, name, _, opts in calls]
+        for match, args, values, name, declared, opts in calls:
             if opts is not None and opts.type == "object":
                 present = object_properties(opts)
                 missing = [k for k in FLAGS if k not in present]
@@ -93,23 +252,51 @@ class CookieFlags(Rule):
                 continue
             if not missing:
                 continue
+            held = self._held_back(ctx, match, name, missing, named_options)
             fix = None
             if declared is None or declared.start_byte not in fixed_declarations:
-                fix = self._fix(ctx, args, values, opts, {k: flags[k] for k in missing},
-                                declared=declared is not None)
+                safe_part = [k for k in missing if k not in held]
+                chosen = safe_part or missing
+                fix = self._fix(ctx, args, values, opts, {k: flags[k] for k in chosen},
+                                declared=declared is not None,
+                                reasons=[] if safe_part else list(held.values()),
+                                left_out=list(held) if safe_part else [])
             if declared is not None:
                 fixed_declarations.add(declared.start_byte)
-            name = string_value(values[0])
             label = f"res.cookie({ctx.style.q(name)})" if name is not None else "res.cookie()"
             yield ctx.node_finding(
                 self.id, match, f"{label} sets no " + ", ".join(f"`{k}`" for k in missing)
-                + ": " + ", ".join(RISKS[k] for k in missing), fix)
+                + ": " + ", ".join(RISKS[k] for k in missing)
+                + "".join(f" ({reason})" for reason in held.values()), fix)
+
+    @staticmethod
+    def _held_back(ctx: FileContext, call: Node, name: str | None, missing: list[str],
+                   named_options: list[tuple[str | None, Node | None]]) -> dict[str, str]:
+        """Return the missing flags a safe fix must not add, each with the reason."""
+        held: dict[str, str] = {}
+        if "httpOnly" in missing and name is not None:
+            reader = client_cookies(ctx.info.root).reader_of(name)
+            if reader is not None:
+                held["httpOnly"] = (f"front-end code in {reader} reads this cookie: HttpOnly "
+                                    "would hide it from the page")
+        if "sameSite" in missing:
+            route = route_path(call) or ""
+            if _same_site_none(named_options, name):
+                held["sameSite"] = ("it is also set with sameSite 'none' for cross-site use: "
+                                    "Lax here would drop it from those requests")
+            elif (name is not None and words(name) & _CROSS_SITE_NAME_WORDS) or \
+                    words(route) & _CROSS_SITE_ROUTE_WORDS or \
+                    _CROSS_SITE_MODULE_RE.search(ctx.source):
+                held["sameSite"] = ("it serves a cross-site sign-in flow (OAuth/SSO callback): "
+                                    "SameSite=Lax drops it on the provider's cross-site POST")
+        return held
 
     @staticmethod
     def _fix(ctx: FileContext, args: Node, values: list[Node], opts: Node | None,
-             flags: dict[str, str], *, declared: bool) -> Fix:
+             flags: dict[str, str], *, declared: bool, reasons: list[str],
+             left_out: list[str]) -> Fix:
         props = [f"{k}: {v}" for k, v in flags.items()]
-        unsafe = declared or has_comments(args)
+        unsafe = declared or has_comments(args) or bool(reasons)
         if opts is None:
             at = values[1].end_byte
             edits = [TextEdit(at, at, ", { " + ", ".join(props) + " }")]
@@ -121,7 +308,12 @@ class CookieFlags(Rule):
             unsafe = True
             edits = [TextEdit(opts.start_byte, opts.end_byte,
                               "{ " + ", ".join(props) + f", ...{text(opts)} }}")]
-        return Fix(title="Add " + ", ".join(props) + " to the cookie options",
+        title = "Add " + ", ".join(props) + " to the cookie options"
+        if left_out:
+            title += " (" + ", ".join(f"`{k}`" for k in left_out) + " left for review)"
+        if reasons:
+            title += " (unsafe: " + "; ".join(reasons) + ")"
+        return Fix(title=title,
                    applicability="unsafe" if unsafe else "safe",
                    changes=(FileChange(ctx.rel, tuple(edits)),))
 
