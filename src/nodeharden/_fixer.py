@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
+import re
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nodeharden._catalog import RULE_IDS
 from nodeharden._model import FileChange, FileOutcome, Finding, Fix, Skipped, TextEdit
-from nodeharden._packagejson import add_dependencies
+from nodeharden._packagejson import add_dependencies, version_for_node
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._roles import package_of
+from nodeharden._runtime import Runtime
 from nodeharden._scan import Scanner, ScanResult
 
 BOM = b"\xef\xbb\xbf"
@@ -41,6 +45,13 @@ class FixResult:
     scan: ScanResult | None = None  # the first scan (findings before fixing)
     passes: int = 0
     failed: list[Skipped] = field(default_factory=list)  # crashes seen in any pass's scan
+    runtime: Runtime = field(default_factory=Runtime)
+    #: Folders holding a package.json ("" = the root): dependencies go to the nearest one.
+    package_dirs: list[str] = field(default_factory=list)
+
+    def manifest_for(self, fix: Fix) -> str:
+        """Return the package.json a fix's dependencies go into (see ``manifest_for``)."""
+        return manifest_for(fix, self.package_dirs)
 
     def changed_paths(self) -> list[str]:
         """Return the files whose bytes differ, sorted."""
@@ -90,6 +101,45 @@ def _parses(rel: str, data: bytes) -> bool:
     return not parse(lang, split_bom(data)[1]).root_node.has_error
 
 
+def manifest_for(fix: Fix, package_dirs: list[str]) -> str:
+    """Return the package.json of the package holding the files ``fix`` edits: in a
+    repository with several packages (``server/``, ``client/``, workspaces) a dependency
+    belongs to the package whose code imports it."""
+    code = sorted(p for p in fix.paths() if posixpath.basename(p) != "package.json")
+    folder = package_of(code[0], package_dirs) if code else ""
+    return posixpath.join(folder, "package.json") if folder else "package.json"
+
+
+def _version_text(version: tuple[int, int]) -> str:
+    return f"{version[0]}.{version[1]}" if version[1] else str(version[0])
+
+
+_OPTIONAL_SYNTAX_RE = re.compile(r"\?\?|\?\.(?=[\w\[(])")
+_NODE_PREFIX_RE = re.compile(r"""(?:require\(\s*|from\s*|import\(\s*)['"]node:""")
+
+
+def fit_to_runtime(fix: Fix, runtime: Runtime) -> tuple[str | None, Fix]:
+    """Return ``(None, fix)`` with dependency ranges the project's Node version supports, or
+    the reason the fix cannot be written for that runtime."""
+    if runtime.node is None:
+        return None, fix
+    where = f"the project runs on {runtime.describe()}"
+    chosen: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
+    for dev, packages in ((False, fix.dependencies), (True, fix.dev_dependencies)):
+        for name, version in packages:
+            picked, needed = version_for_node(name, runtime.node)
+            if picked is None:
+                return f"needs Node {_version_text(needed)} for {name}; {where}", fix
+            chosen[dev].append((name, picked))
+    written = "".join(edit.content for change in fix.changes for edit in change.edits)
+    if runtime.node < (14, 0) and _OPTIONAL_SYNTAX_RE.search(written):
+        return f"writes ?. or ??, which need Node 14; {where}", fix
+    if runtime.node < (16, 0) and _NODE_PREFIX_RE.search(written):
+        return f"imports node: built-ins, which need Node 16; {where}", fix
+    return None, replace(fix, dependencies=tuple(chosen[False]),
+                         dev_dependencies=tuple(chosen[True]))
+
+
 FindingKey = tuple[str, str, str, str, int]
 
 
@@ -116,7 +166,8 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
     overlay: dict[str, bytes | None] = {}
     original: dict[str, bytes | None] = {}
     root = scanner.project.root
-    result = FixResult(root=root, original=original, final={})
+    result = FixResult(root=root, original=original, final={}, runtime=scanner.runtime,
+                       package_dirs=scanner.package_dirs)
     order = {rule_id: i for i, rule_id in enumerate(RULE_IDS)}
     decided: dict[FindingKey, bool] = {}
     reasons: dict[FindingKey, tuple[Finding, str]] = {}
@@ -158,6 +209,13 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
                 if not decided[key]:
                     reasons[key] = (finding, "declined")
                     continue
+            problem, fitted = fit_to_runtime(finding.fix, result.runtime)
+            if problem is not None:
+                reasons[key] = (finding, problem)
+                continue
+            if fitted is not finding.fix:
+                finding = replace(finding, fix=fitted)
+                keys[finding] = key
             candidates.append(finding)
         candidates.sort(key=lambda f: (order.get(f.rule, 99), f.path, f.line, f.column))
         taken: dict[str, list[TextEdit]] = {}
@@ -177,7 +235,8 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
             accepted.append(finding)
         if not accepted:
             break
-        applied_now = _apply_pass(accepted, current, overlay, reasons, keys)
+        applied_now = _apply_pass(accepted, current, overlay, reasons, keys,
+                                  result.package_dirs)
         for finding in applied_now:
             assert finding.fix is not None
             result.applied.append(AppliedFix(finding, finding.fix))
@@ -219,7 +278,7 @@ def _conflicts(fix: Fix, taken: dict[str, list[TextEdit]], created: set[str],
 def _apply_pass(accepted: list[Finding], current: Callable[[str], bytes | None],
                 overlay: dict[str, bytes | None],
                 reasons: dict[FindingKey, tuple[Finding, str]],
-                keys: dict[Finding, FindingKey]) -> list[Finding]:
+                keys: dict[Finding, FindingKey], package_dirs: list[str]) -> list[Finding]:
     """Apply accepted fixes file by file; drop any fix whose file would no longer parse."""
     by_path: dict[str, list[tuple[Finding, FileChange]]] = {}
     for finding in accepted:
@@ -255,17 +314,19 @@ def _apply_pass(accepted: list[Finding], current: Callable[[str], bytes | None],
         before = current(rel)
         assert before is not None
         new_contents[rel] = apply_edits(before, [e for _, c in kept for e in c.edits])
-    deps: dict[str, str] = {}
-    dev_deps: dict[str, str] = {}
+    wanted: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
     for finding in good:
         assert finding.fix is not None
+        if not (finding.fix.dependencies or finding.fix.dev_dependencies):
+            continue
+        deps, dev_deps = wanted.setdefault(manifest_for(finding.fix, package_dirs), ({}, {}))
         deps.update(dict(finding.fix.dependencies))
         dev_deps.update(dict(finding.fix.dev_dependencies))
-    if deps or dev_deps:
-        pj = new_contents.get("package.json", current("package.json"))
+    for manifest, (deps, dev_deps) in wanted.items():
+        pj = new_contents.get(manifest, current(manifest))
         if pj is not None:
             try:
-                new_contents["package.json"] = with_dependencies(pj, deps, dev_deps)
+                new_contents[manifest] = with_dependencies(pj, deps, dev_deps)
             except ValueError:
                 pass  # invalid package.json was reported by the scan; leave it alone
     for rel, data in new_contents.items():
@@ -389,7 +450,8 @@ def file_outcomes(result: FixResult, written: Iterable[FileOutcome] = ()) -> lis
     skipped with the reason, failed with the reason; ``written`` outcomes take precedence."""
     rules_by_path: dict[str, set[str]] = {}
     for applied in result.applied:
-        for rel in applied.fix.paths() | ({"package.json"} if applied.fix.dependencies
+        for rel in applied.fix.paths() | ({result.manifest_for(applied.fix)}
+                                          if applied.fix.dependencies
                                           or applied.fix.dev_dependencies else set()):
             rules_by_path.setdefault(rel, set()).add(applied.finding.rule)
     outcomes: dict[str, FileOutcome] = {}

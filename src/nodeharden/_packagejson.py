@@ -19,9 +19,42 @@ VERSIONS: dict[str, str] = {
 }
 
 
+#: Every package a fix can add, newest first: (the oldest Node version that release line
+#: supports, its range), from the packages' own ``engines`` (read November 2026). Only release
+#: lines whose API the fixes' code uses are listed; a project older than the last line gets
+#: the fix declined, with the reason.
+NODE_SUPPORT: dict[str, tuple[tuple[tuple[int, int], str], ...]] = {
+    "helmet": (((18, 0), "^8.3.0"), ((16, 0), "^7.2.0"), ((14, 0), "^6.2.0"),
+               ((12, 0), "^5.1.1"), ((10, 0), "^4.6.0")),
+    # No engines field; its lib/ uses optional chaining and ??, which need Node 14.
+    "rate-limiter-flexible": (((14, 0), "^11.4.0"),),
+    "express-validator": (((8, 0), "^7.3.2"),),
+    "eslint-plugin-security": (((18, 18), "^4.1.0"),),
+    "eslint": (((20, 19), "^10.15.0"), ((18, 18), "^9.39.5")),
+    "@eslint/js": (((20, 19), "^10.0.1"), ((18, 18), "^9.39.5")),
+    "globals": (((18, 0), "^17.14.0"),),
+    "ioredis": (((20, 0), "^6.0.0"), ((12, 22), "^5.11.1")),
+}
+
+
 def version_of(package: str) -> str:
     """Return the range a fix writes for ``package``."""
     return VERSIONS[package]
+
+
+def version_for_node(package: str, node: tuple[int, int] | None) -> tuple[str | None,
+                                                                        tuple[int, int]]:
+    """Return the newest range of ``package`` that supports Node ``node`` (None: current), or
+    None with the oldest Node version any known release line needs."""
+    lines = NODE_SUPPORT.get(package)
+    if not lines:
+        return VERSIONS.get(package), (0, 0)
+    if node is None:
+        return lines[0][1], lines[0][0]
+    for needed, version in lines:
+        if node >= needed:
+            return version, needed
+    return None, lines[-1][0]
 
 
 def _indent_unit(text: str) -> str:

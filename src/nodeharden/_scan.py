@@ -22,6 +22,7 @@ from nodeharden._model import Finding, Skipped
 from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, walk
 from nodeharden._roles import APP, RoleOf, dockerfile_role, frontend_packages, package_of, \
     role_from_content, role_from_path
+from nodeharden._runtime import Runtime, detect_runtime
 from nodeharden._style import Style, detect_style, module_kind_for
 from nodeharden.rules import FileContext, ProjectContext, ProjectInfo, Rule, registry
 
@@ -170,6 +171,17 @@ class Scanner:
         self._extra: dict[str, Any] = {}  # ProjectContext.extra: kept across fix passes
         self.package_dirs: list[str] = []  # folders holding a package.json ("" = root)
         self.frontends: dict[str, str] = {}  # front-end package folder -> why
+        self._runtime: Runtime | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        """Return the Node version and package manager the project runs with."""
+        if self._runtime is None:
+            files, _ = self._walked()
+            dockerfiles = tuple(f.rel for f in files if f.kind == "dockerfile")
+            data = self.project.package_json.data if self.project.package_json else None
+            self._runtime = detect_runtime(self.project.root, data, dockerfiles)
+        return self._runtime
 
     def _walked(self) -> tuple[list[SourceFile], list[Skipped]]:
         if self._walk is None:

@@ -1,0 +1,191 @@
+"""The runtime a project runs on: the oldest Node version it declares anywhere, and its
+package manager. Fixes add only dependencies and syntax that runtime supports.
+
+Sources, all read: ``engines.node`` in package.json, ``.nvmrc``, ``.node-version``,
+``.tool-versions``, the app image's final ``FROM node:…``, and the Node versions of the CI
+matrix (GitHub Actions ``node-version``, Travis ``node_js``). The oldest one wins: a project
+that tests on Node 14 must keep working on Node 14, whatever its Dockerfile runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+NodeVersion = tuple[int, int]
+
+#: LTS code names nvm accepts in .nvmrc (``lts/hydrogen``).
+_LTS = {"argon": 4, "boron": 6, "carbon": 8, "dubnium": 10, "erbium": 12, "fermium": 14,
+        "gallium": 16, "hydrogen": 18, "iron": 20, "jod": 22, "krypton": 24}
+
+_VERSION_RE = re.compile(r"(\d+)(?:\.(\d+|x|\*))?")
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The oldest Node version the project declares (None: unknown) and where it came from,
+    plus the package manager that installs its dependencies."""
+
+    node: NodeVersion | None = None
+    source: str = ""
+    package_manager: str = "npm"
+    lockfile: str | None = None
+
+    def describe(self) -> str:
+        """Return ``"Node 8 (Dockerfile FROM node:8)"`` or ``"an unknown Node version"``."""
+        if self.node is None:
+            return "an unknown Node version"
+        major, minor = self.node
+        return f"Node {major}{'.' + str(minor) if minor else ''} ({self.source})"
+
+    def install_command(self) -> str:
+        """Return the command that installs added dependencies with the project's manager."""
+        return {"yarn": "yarn install", "pnpm": "pnpm install",
+                "bun": "bun install"}.get(self.package_manager, "npm install")
+
+    def supports(self, needed: NodeVersion) -> bool:
+        """Return True when every Node version the project runs on is at least ``needed``
+        (an unknown runtime is taken to be current)."""
+        return self.node is None or self.node >= needed
+
+
+def lowest_in_range(spec: str) -> NodeVersion | None:
+    """Return the lowest Node version a semver range admits (``>=14.17`` → (14, 17),
+    ``^18 || ^20`` → (18, 0)); None when the range names no lower bound."""
+    best: NodeVersion | None = None
+    for alternative in spec.split("||"):
+        text = alternative.strip().lower().lstrip("v")
+        if not text or text in ("*", "x", "latest", "node", "lts", "current"):
+            continue
+        found: NodeVersion | None = None
+        for match in re.finditer(r"(<=?|>=?|\^|~|=)?\s*v?(\d+)(?:\.(\d+|x|\*))?", text):
+            if match.group(1) in ("<", "<="):
+                continue
+            minor = match.group(3)
+            found = (int(match.group(2)), int(minor) if minor and minor.isdigit() else 0)
+            break
+        if found is not None and (best is None or found < best):
+            best = found
+    return best
+
+
+def _version_file(text: str) -> NodeVersion | None:
+    value = text.strip().splitlines()[0].strip().lower() if text.strip() else ""
+    if value.startswith("lts/"):
+        major = _LTS.get(value[4:])
+        return (major, 0) if major else None
+    return lowest_in_range(value)
+
+
+def _tool_versions(text: str) -> NodeVersion | None:
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] in ("nodejs", "node"):
+            return lowest_in_range(parts[1])
+    return None
+
+
+def _docker_node(text: str) -> NodeVersion | None:
+    from nodeharden._roles import final_stage
+
+    base, _ = final_stage(text)
+    image, _, tag = base.partition(":")
+    if image.rsplit("/", 1)[-1] != "node" or not tag:
+        return None
+    match = re.match(r"(\d+)(?:\.(\d+))?", tag)
+    return (int(match.group(1)), int(match.group(2) or 0)) if match else None
+
+
+_MATRIX_INLINE_RE = re.compile(
+    r"^\s*-?\s*(?:node-version|node_version|node_js|node|nodejs)\s*:\s*\[([^\]\n]*)\]", re.M)
+_MATRIX_SCALAR_RE = re.compile(
+    r"^\s*-?\s*(?:node-version|node_version|node_js)\s*:\s*['\"]?(v?\d+(?:\.(?:\d+|x))?)",
+    re.M)
+_MATRIX_BLOCK_RE = re.compile(
+    r"^(\s*)(?:node-version|node_version|node_js|node|nodejs)\s*:\s*\n((?:\1\s*-\s*[^\n]*\n)+)",
+    re.M)
+
+
+def _ci_versions(text: str) -> list[NodeVersion]:
+    versions: list[NodeVersion] = []
+    chunks = [m.group(1) for m in _MATRIX_INLINE_RE.finditer(text)]
+    chunks += [m.group(1) for m in _MATRIX_SCALAR_RE.finditer(text)]
+    chunks += [m.group(2) for m in _MATRIX_BLOCK_RE.finditer(text)]
+    for chunk in chunks:
+        for item in re.split(r"[,\n]", chunk):
+            item = item.strip().lstrip("-").strip().strip("'\"")
+            if item and (item[0].isdigit() or item.startswith("v")):
+                version = lowest_in_range(item)
+                if version is not None and version[0] >= 4:
+                    versions.append(version)
+    return versions
+
+
+def detect_runtime(root: Path, package_json: dict[str, Any] | None,
+                   dockerfiles: tuple[str, ...] = ()) -> Runtime:
+    """Return the project's runtime, reading every source the module docstring lists.
+
+    ``dockerfiles`` are the app's runtime images (relative paths); others are not read.
+    """
+    found: list[tuple[NodeVersion, str]] = []
+
+    def read(rel: str) -> str | None:
+        try:
+            return (root / rel).read_text(encoding="utf-8-sig", errors="replace")
+        except OSError:
+            return None
+
+    engines = (package_json or {}).get("engines")
+    if isinstance(engines, dict) and isinstance(engines.get("node"), str):
+        version = lowest_in_range(engines["node"])
+        if version:
+            found.append((version, f"engines.node {engines['node'].strip()}"))
+    for name in (".nvmrc", ".node-version"):
+        text = read(name)
+        version = _version_file(text) if text else None
+        if version:
+            found.append((version, f"{name} {text.strip().splitlines()[0]}" if text else name))
+    text = read(".tool-versions")
+    version = _tool_versions(text) if text else None
+    if version:
+        found.append((version, ".tool-versions"))
+    for rel in dockerfiles:
+        text = read(rel)
+        version = _docker_node(text) if text else None
+        if version:
+            found.append((version, f"{rel} FROM node:{version[0]}"))
+    workflows = root / ".github" / "workflows"
+    ci_files = sorted(workflows.glob("*.y*ml")) if workflows.is_dir() else []
+    ci_files += [root / ".travis.yml"]
+    for path in ci_files:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        versions = _ci_versions(text)
+        if versions:
+            oldest = min(versions)
+            found.append((oldest, f"{path.relative_to(root).as_posix()} tests on Node "
+                                  f"{oldest[0]}"))
+    manager, lockfile = _package_manager(root, package_json)
+    if not found:
+        return Runtime(package_manager=manager, lockfile=lockfile)
+    version, source = min(found, key=lambda pair: pair[0])
+    return Runtime(node=version, source=source, package_manager=manager, lockfile=lockfile)
+
+
+def _package_manager(root: Path, package_json: dict[str, Any] | None) -> tuple[str, str | None]:
+    declared = (package_json or {}).get("packageManager")
+    for lockfile, manager in (("pnpm-lock.yaml", "pnpm"), ("yarn.lock", "yarn"),
+                              ("bun.lockb", "bun"), ("bun.lock", "bun"),
+                              ("package-lock.json", "npm"), ("npm-shrinkwrap.json", "npm")):
+        if (root / lockfile).is_file():
+            return manager, lockfile
+    if isinstance(declared, str) and "@" in declared:
+        name = declared.split("@", 1)[0]
+        if name in ("npm", "yarn", "pnpm", "bun"):
+            return name, None
+    return "npm", None
+

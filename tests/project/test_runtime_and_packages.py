@@ -1,0 +1,137 @@
+"""The project's runtime and packages: fixes add dependency versions the project's Node
+supports (or are declined with the reason), and a dependency lands in the package.json of the
+package whose code needs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, write_tree
+from nodeharden._packagejson import NODE_SUPPORT, VERSIONS, version_for_node
+from nodeharden._runtime import detect_runtime, lowest_in_range
+
+APP = """\
+    const express = require('express');
+    const app = express();
+    app.get('/', (req, res) => res.send('ok'));
+    app.listen(3000);
+    """
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    (">=14.17.0", (14, 17)),
+    ("^18 || ^20", (18, 0)),
+    ("14.x", (14, 0)),
+    (">= 8", (8, 0)),
+    (">=16 <21", (16, 0)),
+    ("<=12", None),
+    ("*", None),
+    ("v20.11.1", (20, 11)),
+])
+def test_lowest_in_range(spec: str, expected: tuple[int, int] | None) -> None:
+    assert lowest_in_range(spec) == expected
+
+
+def test_the_oldest_declared_runtime_wins(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        ".nvmrc": "lts/gallium\n",
+        "Dockerfile": "FROM node:20-alpine\nCMD [\"node\", \"app.js\"]\n",
+        ".github/workflows/ci.yml": """\
+            jobs:
+              test:
+                strategy:
+                  matrix:
+                    node-version: [14.x, 16.x, 18.x]
+                steps:
+                  - uses: actions/setup-node@v4
+                    with:
+                      node-version: ${{ matrix.node-version }}
+            """,
+        "yarn.lock": "",
+    })
+    runtime = detect_runtime(tmp_path, {"engines": {"node": ">=16"}}, ("Dockerfile",))
+    assert runtime.node == (14, 0)
+    assert "ci.yml" in runtime.source
+    assert runtime.package_manager == "yarn" and runtime.install_command() == "yarn install"
+
+
+def test_travis_list_and_tool_versions(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".travis.yml": "language: node_js\nnode_js:\n  - '10'\n  - '12'\n",
+                          ".tool-versions": "nodejs 12.22.0\n"})
+    runtime = detect_runtime(tmp_path, None)
+    assert runtime.node == (10, 0) and runtime.source == ".travis.yml tests on Node 10"
+
+
+def test_no_declared_runtime_is_unknown(tmp_path: Path) -> None:
+    runtime = detect_runtime(tmp_path, {"name": "x"})
+    assert runtime.node is None and runtime.package_manager == "npm"
+
+
+def test_the_newest_line_of_each_package_is_the_one_written_by_default() -> None:
+    for package, lines in NODE_SUPPORT.items():
+        assert VERSIONS[package] == lines[0][1], package
+        assert [needed for needed, _ in lines] == sorted((n for n, _ in lines), reverse=True)
+    assert version_for_node("helmet", (12, 0)) == ("^5.1.1", (12, 0))
+    assert version_for_node("helmet", (8, 0)) == (None, (10, 0))
+
+
+def run_fix(root: Path) -> tuple[str, set[str]]:
+    """Run a real ``fix`` of helmet and rate-limit; return its output and the touched files
+    (from the dry-run diff, which equals what fix writes)."""
+    args = ("--select", "helmet", "--select", "rate-limit")
+    dry = run_cli("fix", root, "--dry-run", *args)
+    assert dry.returncode == 0, dry.stderr
+    touched = {line.split(" b/", 1)[1] for line in dry.stdout.splitlines()
+               if line.startswith("diff --git")}
+    proc = run_cli("fix", root, *args)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout + proc.stderr, touched
+
+
+def dependencies(root: Path, manifest: str = "package.json") -> dict[str, str]:
+    return json.loads((root / manifest).read_text()).get("dependencies", {})
+
+
+def test_an_old_runtime_gets_versions_it_supports_or_a_declined_fix(project) -> None:
+    root = project({
+        "package.json": '{"name": "old", "engines": {"node": ">=12"},'
+                        ' "dependencies": {"express": "^4.17.0"}}',
+        "Dockerfile": "FROM node:12\nCMD [\"node\", \"app.js\"]\n",
+        "app.js": APP,
+    })
+    output, _ = run_fix(root)
+    assert dependencies(root) == {"express": "^4.17.0", "helmet": "^5.1.1"}
+    assert "needs Node 14 for rate-limiter-flexible; the project runs on Node 12" in output
+
+
+def test_a_current_runtime_gets_the_current_versions(project) -> None:
+    root = project({
+        "package.json": '{"name": "new", "engines": {"node": ">=22"},'
+                        ' "dependencies": {"express": "^5.1.0"}}',
+        "app.js": APP,
+    })
+    run_fix(root)
+    versions = dependencies(root)
+    assert versions["helmet"] == VERSIONS["helmet"]
+    assert versions["rate-limiter-flexible"] == VERSIONS["rate-limiter-flexible"]
+
+
+def test_a_dependency_lands_in_the_package_of_the_code_that_imports_it(project) -> None:
+    root = project({
+        "package.json": '{"name": "mono", "private": true, "workspaces": ["server", "client"]}',
+        "server/package.json": '{"name": "server", "dependencies": {"express": "^4.21.0"}}',
+        "server/src/app.js": APP,
+        "client/package.json": '{"name": "client", "dependencies": {"react": "^18.3.0",'
+                               ' "vite": "^5.4.0"}}',
+        "client/src/api.js": """\
+            export const signin = (body) => fetch('/api/signin', { method: 'POST', body });
+            """,
+    })
+    _, touched = run_fix(root)
+    assert dependencies(root, "server/package.json")["helmet"] == VERSIONS["helmet"]
+    assert "package.json" not in touched
+    assert not any(path.startswith("client/") for path in touched), touched
+    assert "server/src/app.js" in touched
