@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from nodeharden._express import AppFact, ArgFact, FileFacts
+from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, FileFacts
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import captures_in, needle_ranges, parse, statement_of, text, walk
 from nodeharden._project import JS_SUFFIXES
@@ -42,7 +42,9 @@ _PROD_NE = re.compile(rf"{_ENV}\s*!==?\s*['\"]production['\"]|['\"]production['\
 _PROD_EQ = re.compile(rf"{_ENV}\s*===?\s*['\"]production['\"]|['\"]production['\"]\s*===?\s*{_ENV}", re.I)
 _DEV_NE = re.compile(rf"{_ENV}\s*!==?\s*['\"](?:development|dev)['\"]", re.I)
 #: A condition that lets through only messages meant for clients (4xx, http-errors `expose`).
-_CLIENT_ERROR = re.compile(r"<\s*500\b|\.expose\b")
+_CLIENT_ERROR = re.compile(r"<\s*500\b|<=\s*499\b|\.expose\b")
+#: A condition that holds only for server errors (`status >= 500`): its other branch is 4xx.
+_SERVER_ERROR = re.compile(r">=\s*500\b|>\s*499\b")
 _DEV_FLAG = re.compile(r"^!*\(?\s*(?:\w+\.)*(?:is_?dev(?:elopment)?|dev(?:elopment)?(?:_?mode)?|debug)\s*\)?$", re.I)
 _PROD_FLAG = re.compile(r"^!*\(?\s*(?:\w+\.)*(?:is_?prod(?:uction)?|production)\s*\)?$", re.I)
 
@@ -83,19 +85,47 @@ def _guarded(node: Node, scope: Node) -> bool:
                 return True
             if child == cur.child_by_field_name("consequence") and _CLIENT_ERROR.search(text(cond)):
                 return True
+            if child == cur.child_by_field_name("alternative") and _SERVER_ERROR.search(text(cond)):
+                return True
         elif cur.type == "if_statement":
-            mode = condition_mode(text(cur.child_by_field_name("condition")))
-            if child == cur.child_by_field_name("consequence") and mode == "dev":
+            cond_text = text(cur.child_by_field_name("condition"))
+            mode = condition_mode(cond_text)
+            if child == cur.child_by_field_name("consequence") and (
+                    mode == "dev" or _CLIENT_ERROR.search(cond_text)):
                 return True
-            if child == cur.child_by_field_name("alternative") and mode == "prod":
+            if child == cur.child_by_field_name("alternative") and (
+                    mode == "prod" or _SERVER_ERROR.search(cond_text)):
                 return True
+        elif cur.type == "statement_block" and _returned_before(cur, child):
+            return True
         elif cur.type == "binary_expression" and text(cur.child_by_field_name("operator")) == "&&":
             if child == cur.child_by_field_name("right") \
                     and condition_mode(text(cur.child_by_field_name("left"))) == "dev":
                 return True
         child = cur
         cur = cur.parent
-    # An early return for production above the leak: `if (isProd) return res.json(...)`.
+    return False
+
+
+def _returned_before(block: Node, child: Node) -> bool:
+    """Return True when a statement above ``child`` in ``block`` answers and returns for
+    server errors or in production (``if (status >= 500) return res.json(...)``), so the code
+    below runs only for client errors or outside production."""
+    for stmt in block.named_children:
+        if stmt == child:
+            return False
+        if stmt.type != "if_statement" or stmt.child_by_field_name("alternative") is not None:
+            continue
+        cond = text(stmt.child_by_field_name("condition"))
+        if not (_SERVER_ERROR.search(cond) or condition_mode(cond) == "prod"):
+            continue
+        body = stmt.child_by_field_name("consequence")
+        if body is None:
+            continue
+        last = body.named_children[-1] if body.type == "statement_block" and body.named_children \
+            else body
+        if last.type == "return_statement":
+            return True
     return False
 
 
@@ -149,8 +179,65 @@ def _error_scopes(root: Node, lang: str, source: bytes) -> list[tuple[Node, str,
     return scopes
 
 
+#: Names a response object goes by, besides the parameters of the functions around a leak.
+_RESPONSE_NAMES = frozenset({"res", "response", "resp", "reply"})
+
+
+def _response_names(scope: Node) -> set[str]:
+    """Return the names the response has around ``scope``: ``res`` and friends, the third
+    parameter of an error handler and the second of a route handler around it."""
+    names = set(_RESPONSE_NAMES)
+    cur: Node | None = scope
+    while cur is not None:
+        if cur.type in _FUNCTIONS:
+            params = _params(cur)
+            at = 2 if len(params) == 4 else 1
+            if len(params) > at and params[at].type == "identifier":
+                names.add(text(params[at]))
+        cur = cur.parent
+    return names
+
+
+def _root_name(node: Node | None) -> str:
+    """Return the identifier a member/call chain starts from (``res`` in
+    ``res.status(500).json``), or an empty string."""
+    while node is not None:
+        if node.type == "identifier":
+            return text(node)
+        if node.type == "member_expression":
+            node = node.child_by_field_name("object")
+        elif node.type == "call_expression":
+            node = node.child_by_field_name("function")
+        elif node.type in ("parenthesized_expression", "non_null_expression"):
+            node = node.named_children[0] if node.named_children else None
+        else:
+            return ""
+    return ""
+
+
+def _whole_expression(node: Node) -> Node:
+    """Return the expression a leak is part of that the generic text replaces as a whole:
+    ``'Database error: ' + err.message``, `` `Error: ${err.message}` ``, ``err.message || 'x'``."""
+    target = node
+    while target.parent is not None:
+        parent = target.parent
+        if parent.type == "binary_expression" \
+                and text(parent.child_by_field_name("operator")) in ("+", "||", "??"):
+            target = parent
+        elif parent.type == "template_substitution" and parent.parent is not None:
+            target = parent.parent
+        elif parent.type == "parenthesized_expression" and parent.parent is not None \
+                and parent.parent.type in ("binary_expression", "template_substitution"):
+            target = parent
+        else:
+            return target
+    return target
+
+
 def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
-    """Return (method, call or assignment) when ``node`` flows straight into a response."""
+    """Return (method, call or assignment) when ``node`` flows straight into a response: an
+    argument of ``res.send/json/…`` (not ``console.*`` nor a logger's ``write``), or a
+    ``res.locals`` value in a scope that renders a view (locals a logger reads reach nobody)."""
     cur = node.parent
     child = node
     while cur is not None and cur != scope:
@@ -158,12 +245,15 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
             call = cur.parent
             fn = call.child_by_field_name("function") if call is not None else None
             if call is not None and fn is not None and fn.type == "member_expression" and \
-                    text(fn.child_by_field_name("property")) in SINK_METHODS:
+                    text(fn.child_by_field_name("property")) in SINK_METHODS and \
+                    _root_name(fn.child_by_field_name("object")) in _response_names(scope):
                 return text(fn.child_by_field_name("property")), call
             return None
         if cur.type == "assignment_expression" and child == cur.child_by_field_name("right"):
-            left = text(cur.child_by_field_name("left"))
-            if re.match(r"^\w+\.locals(\.|\[|$)", left):
+            left = cur.child_by_field_name("left")
+            if re.match(r"^\w+\.locals(\.|\[|$)", text(left)) \
+                    and _root_name(left) in _response_names(scope) \
+                    and re.search(rb"\.\s*render\s*\(", scope.text or b""):
                 return "locals", cur
             return None
         if cur.type in ("statement_block", "expression_statement", "variable_declarator",
@@ -194,6 +284,92 @@ def _status_of(call: Node) -> int | None | str:
             return "dynamic"
         obj = inner.child_by_field_name("object")
     return None
+
+
+_IMPURE = frozenset({"call_expression", "new_expression", "assignment_expression",
+                     "augmented_assignment_expression", "update_expression", "await_expression",
+                     "yield_expression"})
+
+
+def _status_arg(call: Node) -> Node | None:
+    """Return the argument of ``.status(X)`` / ``.sendStatus(X)`` in a ``res.status(X).json(...)``
+    chain, or None."""
+    fn = call.child_by_field_name("function")
+    obj = fn.child_by_field_name("object") if fn is not None else None
+    while obj is not None and obj.type == "call_expression":
+        inner = obj.child_by_field_name("function")
+        if inner is None or inner.type != "member_expression":
+            return None
+        if text(inner.child_by_field_name("property")) in ("status", "sendStatus"):
+            args = obj.child_by_field_name("arguments")
+            return args.named_children[0] if args is not None and args.named_children else None
+        obj = inner.child_by_field_name("object")
+    return None
+
+
+def _declared_in(scope: Node, name: str) -> bool:
+    """Return True when ``name`` is a parameter of the function ``scope`` or a variable
+    declared at the top of its body (so it is in scope wherever the body reads it)."""
+    if any(p.type == "identifier" and text(p) == name for p in _params(scope)):
+        return True
+    body = scope.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return False
+    for stmt in body.named_children:
+        if stmt.type in ("lexical_declaration", "variable_declaration"):
+            for decl in stmt.named_children:
+                if decl.type == "variable_declarator" \
+                        and text(decl.child_by_field_name("name")) == name:
+                    return True
+    return False
+
+
+def _pure(expr: Node, scope: Node) -> bool:
+    """Return True when ``expr`` can be evaluated again at the leak without side effects
+    and with the same names in scope (``err.errorCode``, ``status``, ``err.status || 500``)."""
+    for node in walk(expr):
+        if node.type in _IMPURE or node.type in _FUNCTIONS:
+            return False
+        if node.type == "identifier" and (node.parent is None or node.parent.type != "member_expression"
+                                          or node.parent.child_by_field_name("object") == node):
+            if not _declared_in(scope, text(node)):
+                return False
+    return True
+
+
+def handler_status(sink: Node, scope: Node) -> str | None:
+    """Return the expression for the status an error handler answers with, as that handler
+    computes it: the ``status(X)`` of the sink's own chain, else the one ``res.status(X)`` /
+    ``res.statusCode = X`` of the handler. ``res.statusCode`` when the chain's own ``X`` cannot
+    be evaluated twice (the callee runs before the arguments, so it holds X by then). None when
+    unsure (no status, several, or one that cannot be repeated)."""
+    responses = _response_names(scope)
+    own = _status_arg(sink) if sink.type == "call_expression" else None
+    if own is not None:
+        if _pure(own, scope):
+            return text(own)
+        fn = sink.child_by_field_name("function")
+        root = _root_name(fn)
+        return f"{root}.statusCode" if root in responses else None
+    found: dict[str, Node] = {}
+    for node in walk(scope):
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "member_expression" \
+                    and text(fn.child_by_field_name("property")) in ("status", "sendStatus") \
+                    and _root_name(fn.child_by_field_name("object")) in responses:
+                args = node.child_by_field_name("arguments")
+                if args is not None and args.named_children:
+                    found[text(args.named_children[0])] = args.named_children[0]
+        elif node.type == "assignment_expression" \
+                and re.match(r"^\w+\.statusCode$", text(node.child_by_field_name("left"))):
+            right = node.child_by_field_name("right")
+            if right is not None:
+                found[text(right)] = right
+    if len(found) != 1:
+        return None
+    expr = next(iter(found.values()))
+    return text(expr) if _pure(expr, scope) else None
 
 
 class ErrorHandler(Rule):
@@ -240,18 +416,15 @@ class ErrorHandler(Rule):
                 message = (f"{what} (`{text(node)}`) is sent to the client; send a generic "
                            "message outside development")
                 yield ctx.node_finding(self.id, node, message,
-                                       self._leak_fix(ctx, node, name, kind, leak, status))
+                                       self._leak_fix(ctx, node, kind, leak, status,
+                                                      sink_node, scope))
 
-    def _leak_fix(self, ctx: FileContext, node: Node, name: str, kind: str, leak: str,
-                  status: int | None | str) -> Fix | None:
+    def _leak_fix(self, ctx: FileContext, node: Node, kind: str, leak: str,
+                  status: int | None | str, sink: Node, scope: Node) -> Fix | None:
         if leak == "error" or node.type == "shorthand_property_identifier":
             return None  # the body's shape changes: needs a person
         generic = ctx.style.q(GENERIC)
-        target = node
-        # 'Database error: ' + err.message → the whole concatenation becomes the generic text.
-        while target.parent is not None and target.parent.type == "binary_expression" \
-                and text(target.parent.child_by_field_name("operator")) == "+" and leak != "error":
-            target = target.parent
+        target = _whole_expression(node)
         parent = target.parent
         applicability: Applicability
         if leak == "stack":
@@ -262,11 +435,13 @@ class ErrorHandler(Rule):
             replacement = generic  # the response is a 5xx whatever the error says
             applicability = "safe"
         elif kind == "handler":
-            # 4xx errors the app raised on purpose keep their message; 5xx and unknown get the
-            # generic text. TypeScript's Error has no status, hence the casts there.
-            code = (f"({name}.status || {name}.statusCode)" if ctx.lang == "javascript" else
-                    f"(({name} as {{ status?: number }}).status || "
-                    f"({name} as {{ statusCode?: number }}).statusCode || 500)")
+            # The status as the handler computes it (err.status, err.errorCode, a custom
+            # field…): its 4xx answers keep their body, only 5xx ones get the generic text.
+            code = handler_status(sink, scope)
+            if code is None:
+                return None  # no status, or one that cannot be read again: needs a person
+            if not re.fullmatch(r"[\w$.]+", code):
+                code = f"({code})"
             replacement = f"({code} < 500 ? {text(target)} : {generic})"
             applicability = "safe"
         else:
@@ -275,7 +450,8 @@ class ErrorHandler(Rule):
         bare_ok = parent is None or parent.type in ("pair", "arguments", "assignment_expression",
                                                     "variable_declarator",
                                                     "parenthesized_expression")
-        if bare_ok and replacement.startswith("(("):
+        if bare_ok and kind == "handler" and replacement.startswith("(") \
+                and replacement.endswith(f": {generic})"):
             replacement = replacement[1:-1]  # the conditional needs no parentheses here
         return Fix(title=f"Send a generic message instead of `{text(node)}`",
                    applicability=applicability,
@@ -289,7 +465,7 @@ class ErrorHandler(Rule):
             if is_test_file(facts.path):
                 continue
             for app in facts.apps:
-                if app.kind != "app" or _has_handler(facts, app):
+                if app.kind != "app" or _has_handler(ctx, facts):
                     continue
                 message = ("no final error handler: errors reach Express's default handler, "
                            "which answers with the stack trace unless NODE_ENV=production")
@@ -305,7 +481,7 @@ class ErrorHandler(Rule):
             return None
         at = insertion_point(lang, source, app)
         if at is None:
-            return None
+            return None  # no route or router registered after the app in this file
         style = ctx.styles[facts.path]
         edits: list[TextEdit] = []
         http_local = has_import(facts, "node:http") or has_import(facts, "http")
@@ -347,41 +523,55 @@ def handler_source(app: str, style: Style, codes: str, logger: str,
   if (res.headersSent) {{
     return next(err);
   }}
+  // Client errors (a body over the limit, malformed JSON, http-errors' 4xx) keep their status.
   const status = Number(err && (err.status || err.statusCode));
-  const code = Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
+  const code = Number.isInteger(status) && status >= 400 && status < 500 ? status : 500;
   {logger}.error(err);
-  res.status(code).json({{ error: code < 500 && err.expose ? err.message : {codes}[code] }});
+  res.status(code).json({{ error: {codes}[String(code)] }});
 }});"""
     return restyle(code, style)
 
 
 def insertion_point(lang: str, source: bytes, app: AppFact) -> int | None:
     """Return the offset where the final error handler goes: after the last statement that
-    touches the app in the block that creates it, never after ``listen``/export/``return``."""
+    registers a route, a router or middleware on the app (``app.use(...)``, ``app.get(...)``,
+    ``routes(app)``, ``require('./routes')(app)``, or a call to a local function that does),
+    in the block that creates it, never after ``listen``/export/``return``. None when the
+    file registers nothing after creating the app: its routes live elsewhere, and a handler
+    right after ``express()`` would run before every route, never after one."""
     tree = parse(lang, source)
     node = tree.root_node.descendant_for_byte_range(app.start, app.end)
     while node is not None and not (node.start_byte == app.start and node.end_byte == app.end
                                     and node.type in ("call_expression", "new_expression")):
         node = node.parent
-    if node is None:
+    if node is None or not app.name:
         return None
     stmt = statement_of(node)
     block = stmt.parent
     if block is None:
         return None
-    name = app.name or ""
-    last = stmt
+    name = re.escape(app.name)
+    registers = re.compile(
+        rf"(?<![\w$.]){name}\s*\.\s*(?:use|route|all|{'|'.join(sorted(HTTP_METHODS))})\s*\("
+        rf"|[(,]\s*{name}\s*[,)]")
+    helpers = [text(fn.child_by_field_name("name")) for fn in block.named_children
+               if fn.type == "function_declaration" and registers.search(text(fn))]
+    calls_helper = re.compile(rf"(?<![\w$.])(?:{'|'.join(map(re.escape, helpers))})\s*\(") \
+        if helpers else None
+    last = None
     after = False
     for sibling in block.named_children:
         if sibling == stmt:
             after = True
             continue
-        if not after or sibling.type == "comment":
+        if not after or sibling.type in ("comment", "function_declaration", "class_declaration") \
+                or _is_terminal(sibling, app.name):
             continue
-        if _is_terminal(sibling, name):
-            continue
-        if any(n.type == "identifier" and text(n) == name for n in walk(sibling)):
+        body = text(sibling)
+        if registers.search(body) or (calls_helper is not None and calls_helper.search(body)):
             last = sibling
+    if last is None:
+        return None
     return line_end(source, last.end_byte)
 
 
@@ -394,18 +584,16 @@ def _is_terminal(stmt: Node, name: str) -> bool:
     return bool(re.match(r"(module\.)?exports(\.\w+)?\s*=", body))
 
 
-def _has_handler(facts: FileFacts, app: AppFact) -> bool:
+def _has_handler(ctx: ProjectContext, facts: FileFacts) -> bool:
+    """Return True when ``facts``' file registers an error handler on something other than a
+    router it creates (a router's error handler covers only that router's routes)."""
     routers = {a.name for a in facts.apps if a.kind == "router"}
-    for call in facts.uses():
-        if call.target in routers:
-            continue
-        if _registers_handler(facts, call.args):
-            return True
-    return False
+    return any(call.target not in routers and _registers_handler(ctx, facts, call.args)
+               for call in facts.uses())
 
 
-def _registers_handler(facts: FileFacts, args: list[ArgFact]) -> bool:
-    imported = {name for imp in facts.imports for name in imp.locals()}
+def _registers_handler(ctx: ProjectContext, facts: FileFacts, args: list[ArgFact]) -> bool:
+    imported = {name: imp for imp in facts.imports for name in imp.locals()}
     for arg in args:
         if arg.kind == "function" and arg.params == 4:
             return True
@@ -413,20 +601,41 @@ def _registers_handler(facts: FileFacts, args: list[ArgFact]) -> bool:
             arity = facts.function_params.get(arg.name)
             if arity == 4:
                 return True
-            if arity is None and arg.name in imported and "error" in arg.name.lower():
+            if arity is None and arg.name in imported and (
+                    "error" in arg.name.lower()
+                    or _module_has_handler(ctx, facts.path, imported[arg.name].module)):
                 return True
         if arg.kind in ("call", "member") and "error" in arg.name.lower():
             return True
     return False
 
 
-def _handler_anywhere_else(ctx: ProjectContext) -> bool:
-    """Return True when a file that creates no app registers an error handler (an app set up
-    by helpers in several modules)."""
-    for facts in ctx.facts.values():
-        if facts.apps or is_test_file(facts.path):
+def _module_has_handler(ctx: ProjectContext, importer: str, module: str) -> bool:
+    """Return True when the project file ``module`` (imported by ``importer``) defines a
+    four-parameter function: ``app.use(onFailure)`` with ``onFailure`` imported from it."""
+    if not module.startswith("."):
+        return False
+    base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), module))
+    stem = posixpath.splitext(base)[0]
+    for rel in (base, *(stem + ext for ext in JS_SUFFIXES),
+                *(posixpath.join(base, "index" + ext) for ext in JS_SUFFIXES)):
+        lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+        source = ctx.read(rel) if lang is not None else None
+        if source is None or lang is None:
             continue
-        if any(_registers_handler(facts, call.args) for call in facts.uses()):
+        tree = parse(lang, source)
+        return any(len(_params(fn)) == 4 for fn in walk(tree.root_node) if fn.type in _FUNCTIONS)
+    return False
+
+
+def _handler_anywhere_else(ctx: ProjectContext) -> bool:
+    """Return True when a file that creates no app registers an error handler: a routes module
+    (``module.exports = (app) => { …; app.use(errorHandler); }``) or a setup helper. A
+    handler on a router the file creates does not count."""
+    for facts in ctx.facts.values():
+        if is_test_file(facts.path) or any(a.kind == "app" for a in facts.apps):
+            continue
+        if _has_handler(ctx, facts):
             return True
     return False
 
