@@ -1,68 +1,28 @@
-"""End to end: `nodeharden fix --unsafe` adds express-validator chains to a legacy app. A
-request with a wrong-typed field then gets 400 (without its values echoed back) and every good
-request gets exactly the answer it got before."""
+"""End to end: `nodeharden fix --unsafe` adds express-validator chains to an app whose handlers
+read request data in the shapes real front ends send (tests/apps/validation-shapes: a nested
+login body, a JSON boolean, form checkboxes, optional query fields, destructuring defaults, a
+numeric id and a plain slug parameter, values passed to a helper in another file).
+
+The app's own client script (client.js) sends what its front end sends, before and after the
+fix, to a really installed app over real HTTP: every answer must be exactly the same. Malformed
+requests (wrong types, missing required fields) then get 400 naming the fields, never echoing
+their values. Report-only findings (a field of unknown type, an open redirect) stay."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import have_node, linked_app, npm_install, run_cli, serve_app, write_tree
+from conftest import REPO, have_node, linked_app, npm_install, run_cli, serve_app, write_tree
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not have_node(), reason="needs node and npm")]
 
-PACKAGE_JSON = json.dumps({
-    "name": "legacy-api", "version": "1.0.0", "private": True, "main": "app.js",
-    "dependencies": {"express": "^5.1.0"},
-}, indent=2) + "\n"
-
-APP = """
-const express = require('express');
-const { showItem } = require('./items');
-
-const app = express();
-app.use(express.json());
-
-app.post('/users', (req, res) => {
-  const { email, name } = req.body;
-  const age = Number(req.body.age);
-  res.status(201).json({ email, name, age, adult: age >= 18 });
-});
-
-app.get('/search', (req, res) => {
-  const page = parseInt(req.query.page, 10) || 1;
-  res.json({ page, q: req.query.q || '' });
-});
-
-app.get('/items/:id', showItem);
-
-const server = app.listen(0, '127.0.0.1', () => {
-  console.log(`listening ${server.address().port}`);
-});
-"""
-
-ITEMS = """
-function showItem(req, res) {
-  const id = Number(req.params.id);
-  res.json({ id, next: id + 1 });
-}
-
-module.exports = { showItem };
-"""
-
-GOOD = [
-    ("POST", "/users", {"email": "ada@example.com", "name": "Ada", "age": 36}),
-    ("POST", "/users", {"email": "bo@example.org", "name": "Bo", "age": "17"}),
-    ("GET", "/search?q=lamp&page=3", None),
-    ("GET", "/search?q=lamp", None),
-    ("GET", "/search", None),
-    ("GET", "/search?q=&page=2", None),  # the handler treats an empty q like a missing one
-    ("GET", "/items/41", None),
-]
+APP = REPO / "tests" / "apps" / "validation-shapes"
 
 
 @pytest.fixture(scope="module")
@@ -79,16 +39,26 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app_dir(installed: Path, tmp_path: Path) -> Path:
-    return linked_app(tmp_path / "app",
-                      {"package.json": PACKAGE_JSON, "app.js": APP, "items.js": ITEMS}, installed)
+    files = {str(p.relative_to(APP)): p.read_bytes() for p in APP.rglob("*") if p.is_file()}
+    return linked_app(tmp_path / "app", files, installed)
 
 
+def client(app_dir: Path, base: str) -> list[dict]:
+    """Run the app's own client script and return one answer per request."""
+    proc = subprocess.run(["node", "client.js", base], cwd=app_dir, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(line) for line in proc.stdout.splitlines()]
 
 
-def request(base: str, method: str, path: str, payload: object = None) -> tuple[int, bytes]:
-    data = None if payload is None else json.dumps(payload).encode()
-    req = urllib.request.Request(base + path, data=data, method=method,
-                                 headers={"content-type": "application/json"} if data else {})
+def request(base: str, method: str, path: str, payload: object = None,
+            form: str | None = None) -> tuple[int, bytes]:
+    data, headers = None, {}
+    if payload is not None:
+        data, headers = json.dumps(payload).encode(), {"content-type": "application/json"}
+    elif form is not None:
+        data, headers = form.encode(), {"content-type": "application/x-www-form-urlencoded"}
+    req = urllib.request.Request(base + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
             return resp.status, resp.read()
@@ -96,35 +66,60 @@ def request(base: str, method: str, path: str, payload: object = None) -> tuple[
         return err.code, err.read()
 
 
-def test_wrong_types_get_400_and_good_requests_answer_as_before(app_dir: Path) -> None:
+#: (request, fields the 400 must name, a submitted value it must not echo)
+MALFORMED = [
+    (("POST", "/login", {"user": "ada@example.com"}), ["user.email", "user.password"], None),
+    (("POST", "/login", {"user": {"email": {"$ne": None}, "password": "x"}}), ["user.email"],
+     "$ne"),
+    (("POST", "/login", {"user": {"email": "ada@example.com", "password": ["a"]}}),
+     ["user.password"], None),
+    (("PATCH", "/todos/abc", {"completed": True}), ["id"], None),
+    (("PATCH", "/todos/1", {"completed": "yes-please"}), ["completed"], "yes-please"),
+    (("GET", "/search?q=a&q=b"), ["q"], None),
+    (("GET", "/search?page=two"), ["page"], "two"),
+    (("POST", "/invites", {"role": ["admin"], "days": "soon"}), ["days", "role"], "soon"),
+    (("POST", "/todos", {"priority": 2}), ["title"], None),
+    (("POST", "/todos", {"title": 5, "priority": "high"}), ["priority", "title"], "high"),
+]
+
+
+def test_front_end_requests_answer_as_before_and_malformed_ones_get_400(app_dir: Path) -> None:
     with serve_app(app_dir) as base:
-        before = [request(base, *case) for case in GOOD]
-        assert request(base, "POST", "/users", {"email": "x@example.com", "name": {"$ne": 1},
-                                               "age": 3})[0] == 201  # accepted before the fix
+        before = client(app_dir, base)
+        # Malformed requests were not turned away before the fix (answers other than 400).
+        assert all(request(base, *case)[0] != 400 for case, _, _ in MALFORMED)
+    assert [a["status"] for a in before][:3] == [200, 401, 200]
 
     proc = run_cli("fix", app_dir, "--unsafe", "--select", "input-validation")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "express-validator" in json.loads((app_dir / "package.json").read_text())["dependencies"]
-    assert (app_dir / "validate.js").exists()
-    again = run_cli("check", app_dir, "--select", "input-validation")
-    assert again.returncode == 0, again.stdout
+    app = (app_dir / "app.js").read_text()
+    for chain in ("body('user.email').isEmail()", "body('user.password').isString()",
+                  "param('id').isInt().toInt()",
+                  "body('completed').optional().isIn([true, false, 'true', 'false', 'on'])",
+                  "body('newsletter').optional({ values: 'falsy' })",
+                  "query('q').optional({ values: 'falsy' }).isString().trim()",
+                  "body('role').optional().isString()", "body('title').isString().trim()",
+                  "body('priority').optional().isFloat().toFloat()"):
+        assert chain in app, chain
+    assert "param('slug')" not in app and "body('note')" not in app
+
+    # Report-only findings stay: the field of unknown type and the open redirect.
+    report = json.loads(run_cli("check", app_dir, "--select", "input-validation",
+                                "--format", "json").stdout)
+    messages = sorted(f["message"].split(":")[0] for f in report["findings"]
+                      if f["path"] == "app.js")
+    assert messages == ["POST /notes reads req.body.note without validation",
+                        "[open-redirect] GET /go"], messages
+    assert all(f["fix"] is None for f in report["findings"])
 
     with serve_app(app_dir) as base:
-        assert [request(base, *case) for case in GOOD] == before
+        assert client(app_dir, base) == before
+        for case, fields, secret in MALFORMED:
+            status, body = request(base, *case)
+            assert status == 400, (case, status, body)
+            named = sorted({e["field"] for e in json.loads(body)["errors"]})
+            assert named == fields, (case, named)
+            if secret is not None:
+                assert secret.encode() not in body
 
-        status, body = request(base, "POST", "/users",
-                               {"email": "x@example.com", "name": {"$ne": 1}, "age": 3})
-        assert status == 400
-        assert json.loads(body) == {"errors": [{"field": "name", "message": "Invalid value"}]}
-        assert b"$ne" not in body
-
-        status, body = request(base, "POST", "/users",
-                               {"email": "not-an-email", "name": "Eve", "age": "old"})
-        assert status == 400
-        fields = sorted(e["field"] for e in json.loads(body)["errors"])
-        assert fields == ["age", "email"]
-        assert b"not-an-email" not in body and b"old" not in body
-
-        assert request(base, "GET", "/items/abc")[0] == 400
-        assert request(base, "GET", "/search?page=two")[0] == 400
-        assert request(base, "GET", "/search?q=a&q=b")[0] == 400  # an array, not a string

@@ -295,7 +295,9 @@ def find_sinks(func: Node, facts: FileFacts) -> list[Sink]:
         args = code_children(args_node) if args_node is not None else []
         first = args[0] if args else None
         callee_text = text(fn)
-        if fn.type == "member_expression" and _requires(fn.child_by_field_name("object"), _CP):
+        name: str | None
+        obj = fn.child_by_field_name("object") if fn.type == "member_expression" else None
+        if obj is not None and _requires(obj, _CP):
             name = text(fn.child_by_field_name("property"))
         else:
             name = _callee(fn, *cp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tree_sitter import Node, Tree
@@ -19,88 +19,16 @@ from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._edits import import_edit
 from nodeharden.rules._validation_sinks import find_sinks
+from nodeharden.rules._validation_types import PARTS, Reads, analyze_handler
 
 #: Libraries whose use in the route chain or the handler counts as validation.
 VALIDATOR_MODULES = ("express-validator", "celebrate", "zod", "joi", "@hapi/joi", "ajv", "yup",
                      "express-joi-validation", "express-json-validator-middleware")
-PARTS = {"body": "body", "query": "query", "params": "param"}
 _FUNCTION_TYPES = ("arrow_function", "function_expression", "function", "function_declaration")
-_VALIDATING_CALL_RE = re.compile(
-    r"(?i)(\.(parse|safeParse|parseAsync|safeParseAsync|validate|validateAsync|validateSync|"
-    r"isValid|isValidSync)$|^(validationResult|matchedData|checkSchema)$|valid)")
-_EMAIL_RE = re.compile(r"(?i)e-?mail")
-_COERCING_CALLS = {"Number", "parseInt", "parseFloat", "Number.parseInt", "Number.parseFloat"}
-_COERCING_OPS = {"<", ">", "<=", ">=", "==", "!=", "-", "*", "/", "%"}
-#: Methods only strings have: calling one shows the handler expects a string.
-_STRING_METHODS = frozenset({
-    "trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase", "toLocaleLowerCase",
-    "toLocaleUpperCase", "split", "startsWith", "endsWith", "replace", "replaceAll", "match",
-    "matchAll", "search", "substring", "substr", "padStart", "padEnd", "charAt", "charCodeAt",
-    "codePointAt", "normalize", "localeCompare", "repeat"})
 #: A path parameter: ``:name`` (Express 4 and 5), ``*name`` (Express 5 wildcard), quoted names.
 _PATH_PARAM_RE = re.compile(r'([:*])("?)([A-Za-z_$][\w$]*)\2')
 _TOP_DECL_RE = re.compile(rb"^(?:export\s+)?(?:const|let|var|function|class)\s+([\w$]+)", re.MULTILINE)
 _MAX_INLINE = 100
-
-
-@dataclass
-class Field:
-    """One request field a handler reads."""
-
-    part: str  # body | query | params
-    name: str
-    optional: bool = False
-    optional_falsy: bool = False  # the handler treats '' like absent (`field || fallback`)
-    uses: list[str] = field(default_factory=list)  # how each use treats the value
-    unsure: str | None = None  # why no chain can be proven to accept what the handler accepts
-
-    def chain(self, local: str) -> str:
-        """Return the express-validator chain for this field."""
-        steps = [f"{local}('{self.name}')"]
-        if self.optional_falsy:
-            steps.append("optional({ values: 'falsy' })")
-        elif self.optional or self.part == "query":
-            steps.append("optional()")
-        numeric = any(u in ("number", "strict-number") for u in self.uses)
-        if numeric:
-            steps.append("isInt()")
-            if all(u == "number" for u in self.uses):
-                steps.append("toInt()")
-        elif _EMAIL_RE.search(self.name):
-            steps.append("isEmail()")
-        else:
-            steps.append("isString()")
-            if "trim" in self.uses:
-                steps.append("trim()")
-            steps.append("notEmpty()")
-        return ".".join(steps)
-
-
-@dataclass
-class Reads:
-    """What a handler does with the request."""
-
-    fields: dict[tuple[str, str], Field] = field(default_factory=dict)
-    whole: list[str] = field(default_factory=list)  # parts used as a whole object
-    nested: bool = False
-    validated: bool = False
-
-    def blocker(self) -> str | None:
-        """Return why no chain can be written for this handler, or None."""
-        if self.whole:
-            return f"the handler uses req.{self.whole[0]} as a whole"
-        if self.nested:
-            return "the handler reads nested fields"
-        for f in self.fields.values():
-            if f.unsure:
-                return f"req.{f.part}.{f.name} {f.unsure}"
-        return None
-
-    def add(self, part: str, name: str) -> Field:
-        key = (part, name)
-        if key not in self.fields:
-            self.fields[key] = Field(part, name)
-        return self.fields[key]
 
 
 @dataclass
@@ -227,153 +155,6 @@ def find_function(tree: Tree, source: bytes, name: str, depth: int = 0) -> Node 
     return None
 
 
-def _request_param(func: Node) -> str | None:
-    params = func.child_by_field_name("parameters")
-    if params is None:
-        single = func.child_by_field_name("parameter")
-        return text(single) if single is not None and single.type == "identifier" else None
-    named = code_children(params)
-    if not named:
-        return None
-    first = named[0]
-    if first.type in ("required_parameter", "optional_parameter"):
-        first = first.child_by_field_name("pattern") or first
-    return text(first) if first.type == "identifier" else None
-
-
-def _use_kind(node: Node) -> str:
-    """Return how an expression that holds a field value is used."""
-    parent = node.parent
-    if parent is None:
-        return "raw"
-    if parent.type == "arguments" and parent.parent is not None and \
-            text(parent.parent.child_by_field_name("function")) in _COERCING_CALLS:
-        return "number"
-    if parent.type == "unary_expression" and text(parent.child_by_field_name("operator")) in "+-":
-        return "number"
-    if parent.type == "binary_expression":
-        op = text(parent.child_by_field_name("operator"))
-        left = parent.child_by_field_name("left")
-        right = parent.child_by_field_name("right")
-        other = right if left == node else left
-        if other is not None and other.type == "number":
-            if op in _COERCING_OPS:
-                return "number"
-            if op in ("===", "!=="):
-                return "strict-number"
-        if op == "||" and left == node:
-            return "falsy-default"
-        if op == "??" and left == node:
-            return "default"
-    if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
-        prop = text(parent.child_by_field_name("property"))
-        if prop == "trim":
-            return "trim"
-    return "raw"
-
-
-def analyze_handler(func: Node) -> Reads | None:
-    """Return the request fields ``func`` reads, or None when it takes no request."""
-    req = _request_param(func)
-    reads = Reads()
-    if req is None:
-        return None
-    body = func.child_by_field_name("body") or func
-    locals_: list[tuple[Field, str, Node]] = []
-    for node in walk(body):
-        if node.type == "call_expression":
-            callee = text(node.child_by_field_name("function"))
-            if _VALIDATING_CALL_RE.search(callee):
-                reads.validated = True
-        if node.type != "member_expression" or text(node.child_by_field_name("object")) != req:
-            continue
-        part = text(node.child_by_field_name("property"))
-        if part not in PARTS:
-            continue
-        parent = node.parent
-        if parent is None:
-            continue
-        pattern = parent.child_by_field_name("name") if parent.type == "variable_declarator" \
-            else None
-        if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
-            _record(reads, reads.add(part, text(parent.child_by_field_name("property"))), parent,
-                    locals_)
-        elif parent.type == "subscript_expression" and parent.child_by_field_name("object") == node:
-            index = string_value(parent.child_by_field_name("index"))
-            if index is None:
-                reads.whole.append(part)
-            else:
-                _record(reads, reads.add(part, index), parent, locals_)
-        elif pattern is not None and pattern.type == "object_pattern" and \
-                parent.child_by_field_name("value") == node:
-            for prop in pattern.named_children:
-                if prop.type == "shorthand_property_identifier_pattern":
-                    locals_.append((reads.add(part, text(prop)), text(prop), parent))
-                elif prop.type == "object_assignment_pattern":
-                    left = prop.child_by_field_name("left")
-                    found = reads.add(part, text(left))
-                    found.optional = True
-                    locals_.append((found, text(left), parent))
-                elif prop.type == "pair_pattern":
-                    key = prop.child_by_field_name("key")
-                    value = prop.child_by_field_name("value")
-                    if key is None or value is None:
-                        reads.nested = True
-                        continue
-                    name = string_value(key) if key.type == "string" else text(key)
-                    found = reads.add(part, name or "")
-                    if value.type == "assignment_pattern":
-                        found.optional = True
-                        value = value.child_by_field_name("left")
-                    if value is not None and value.type == "identifier":
-                        locals_.append((found, text(value), parent))
-                    else:
-                        reads.nested = True
-                elif prop.type == "rest_pattern":
-                    reads.whole.append(part)
-        else:
-            reads.whole.append(part)
-    # Locals that hold a field (destructured, or `const user = req.body.user`): their uses are
-    # uses of the field. Recording a use may find another local (`const name = user || ''`).
-    seen: set[tuple[str, str, str]] = set()
-    position = 0
-    while position < len(locals_):
-        found, local, declarator = locals_[position]
-        position += 1
-        if (found.part, found.name, local) in seen:
-            continue
-        seen.add((found.part, found.name, local))
-        for node in walk(body):
-            if node.type == "identifier" and text(node) == local and \
-                    not (declarator.start_byte <= node.start_byte < declarator.end_byte):
-                _record(reads, found, node, locals_)
-    return reads
-
-
-def _record(reads: Reads, found: Field, node: Node,
-            locals_: list[tuple[Field, str, Node]]) -> None:
-    parent = node.parent
-    if parent is not None and parent.type == "member_expression" and \
-            parent.child_by_field_name("object") == node:
-        prop = text(parent.child_by_field_name("property"))
-        called = parent.parent is not None and parent.parent.type == "call_expression" and \
-            parent.parent.child_by_field_name("function") == parent
-        if not called and prop != "length":
-            reads.nested = True
-        elif called and prop not in _STRING_METHODS:
-            found.unsure = found.unsure or f"is used with .{prop}(), so its type is unknown"
-    unsure = _unsure_use(node)
-    if unsure:
-        found.unsure = found.unsure or unsure
-    kind = _use_kind(node)
-    if kind in ("default", "falsy-default"):
-        found.optional = True
-        found.optional_falsy = found.optional_falsy or kind == "falsy-default"
-    if _follow_local(reads, found, node, locals_):
-        return  # the uses of the local are the uses of the field
-    found.uses.append("raw" if kind in ("default", "falsy-default") else kind)
-
-
 def _path_params(path: str) -> dict[str, str]:
     """Return the parameters a route path declares: name -> ``plain``, ``optional`` (inside
     ``{...}`` or ``:name?``) or ``pattern`` (wildcard ``*name``, ``:name*``, ``:name+``, or a
@@ -413,12 +194,12 @@ def _param_callbacks(ctx: ProjectContext, project: _Project) -> set[str] | None:
 
 
 def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None) -> None:
-    """Mark the ``req.params`` fields no chain can be proven safe for, and make the fields of
-    optional path parameters optional."""
+    """Mark the numeric ``req.params`` fields no chain can be proven safe for, and set which
+    are required (a declared parameter is always there, unless in an optional part)."""
     declared = _path_params(route.path) if route.path is not None else None
     for f in reads.fields.values():
-        if f.part != "params":
-            continue
+        if f.part != "params" or f.unsure or f.type()[0] not in ("int", "number"):
+            continue  # a path parameter no use narrows gets no chain, so nothing to prove
         if declared is None:
             f.unsure = "comes from a route path that is not a plain string"
         elif f.name not in declared:
@@ -428,63 +209,9 @@ def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None
         elif processed is None or f.name in processed:
             f.unsure = "is processed by a .param() callback before the handler runs"
         elif declared[f.name] == "optional":
-            f.optional = True
-
-
-def _unsure_use(node: Node) -> str | None:
-    """Return why a use of a field shows it may legitimately be something else than a string."""
-    parent = node.parent
-    if parent is None:
-        return None
-    if parent.type == "subscript_expression" and parent.child_by_field_name("object") == node:
-        return "is indexed, so its type is unknown"
-    if parent.type == "unary_expression" and text(parent.child_by_field_name("operator")) == \
-            "typeof":
-        return "is checked with typeof, so its type is unknown"
-    if parent.type == "binary_expression" and \
-            text(parent.child_by_field_name("operator")) in ("instanceof", "in"):
-        return "is checked with instanceof or in, so its type is unknown"
-    if parent.type == "binary_expression" and parent.child_by_field_name("left") == node and \
-            text(parent.child_by_field_name("operator")) in ("||", "??") and \
-            getattr(parent.child_by_field_name("right"), "type", "") in ("array", "object"):
-        return "defaults to an array or object, so its type is unknown"
-    if parent.type == "arguments" and parent.parent is not None:
-        callee = text(parent.parent.child_by_field_name("function"))
-        if callee in ("Array.isArray", "Array.from", "Array.of") or \
-                callee.startswith("Object.") or callee.endswith(".concat"):
-            return f"is passed to {callee}(), so its type is unknown"
-    if parent.type == "spread_element" or (
-            parent.type == "for_in_statement" and parent.child_by_field_name("right") == node):
-        return "is iterated, so its type is unknown"
-    return None
-
-
-def _follow_local(reads: Reads, found: Field, node: Node,
-                  locals_: list[tuple[Field, str, Node]]) -> bool:
-    """Track a local the field's value is stored in (``var user = req.body.user || {}``)."""
-    value = node
-    while value.parent is not None and (
-            value.parent.type in ("parenthesized_expression", "await_expression")
-            or (value.parent.type == "binary_expression"
-                and text(value.parent.child_by_field_name("operator")) in ("||", "??", "&&"))
-            or (value.parent.type == "ternary_expression"
-                and value.parent.child_by_field_name("condition") != value)):
-        value = value.parent
-    holder = value.parent
-    if holder is None:
-        return False
-    if holder.type == "variable_declarator" and holder.child_by_field_name("value") == value:
-        target = holder.child_by_field_name("name")
-    elif holder.type == "assignment_expression" and holder.child_by_field_name("right") == value:
-        target = holder.child_by_field_name("left")
-    else:
-        return False
-    if target is not None and target.type == "identifier":
-        locals_.append((found, text(target), holder))
-        return True
-    if target is not None and target.type in ("object_pattern", "array_pattern"):
-        reads.nested = True
-    return False
+            f.allow("undefined")
+        else:
+            f.checked = True  # Express matched the route, so the parameter is there
 
 
 def _arg_validates(arg: ArgFact, source: bytes, names: set[str]) -> bool:
@@ -543,17 +270,39 @@ class InputValidation(Rule):
                 middle = route.args[1:-1]
                 if any(_arg_validates(a, parsed.source, names) for a in middle):
                     continue
-                reads = analyze_handler(func)
-                if reads is None or reads.validated or not (reads.fields or reads.whole):
+                reads = analyze_handler(func, self._resolver(project, where))
+                if reads is None or reads.validated:
                     continue
                 _check_path_params(route, reads, processed)
-                found.append((route, reads))
+                if reads.whole or reads.leaves():
+                    found.append((route, reads))
             # Every fix in a file imports what all of them need, so the import is written once.
             needed = [fn for fn in PARTS.values() if any(
-                PARTS[f.part] == fn for _, reads in found if reads.blocker() is None
-                for f in reads.fields.values())]
+                PARTS[f.part] == fn for _, reads in found if not reads.blockers()
+                for f in reads.leaves())]
             for route, reads in found:
                 yield self._finding(ctx, project, rel, facts, parsed, route, reads, needed)
+
+    def _resolver(self, project: _Project, where: str) -> Callable[[Node], Node | None]:
+        """Return a function from a callee in ``where`` to the helper it names: a function of
+        the same file or one imported from a relative module of the project."""
+        facts = project.ctx.facts.get(where)
+        parsed = project.get(where)
+
+        def resolve(fn: Node) -> Node | None:
+            if facts is None or parsed is None:
+                return None
+            if fn.type == "identifier":
+                arg = ArgFact(kind="identifier", name=text(fn))
+            elif fn.type == "member_expression" and \
+                    getattr(fn.child_by_field_name("object"), "type", "") == "identifier":
+                arg = ArgFact(kind="member", name=text(fn))
+            else:
+                return None
+            located = self._handler(project, where, facts, parsed, arg)
+            return located[1] if located is not None else None
+
+        return resolve
 
     @staticmethod
     def _handler(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
@@ -589,16 +338,16 @@ class InputValidation(Rule):
 
     def _finding(self, ctx: ProjectContext, project: _Project, rel: str, facts: FileFacts,
                  parsed: _Parsed, route: CallFact, reads: Reads, needed: list[str]) -> Finding:
-        listed = ", ".join(f"req.{f.part}.{f.name}" for f in reads.fields.values())
-        what = listed or ", ".join(f"req.{p}" for p in dict.fromkeys(reads.whole))
+        listed = ", ".join(f"req.{f.part}.{f.name}" for f in reads.leaves())
+        what = ", ".join(f"req.{p}" for p in dict.fromkeys(reads.whole)) or listed
         message = (f"{route.method.upper()} {route.path} reads {what} without validation: "
                    "check type and format before the handler runs")
-        blocker = reads.blocker()
+        blockers = reads.blockers()
         fix = None
-        if blocker is None:
+        if not blockers:
             fix = self._fix(ctx, project, rel, facts, parsed, route, reads, needed)
         else:
-            message += f" (no automatic fix: {blocker})"
+            message += f" (no automatic fix: {'; '.join(blockers)})"
         start = route.start
         end = route.args[0].end if route.args else route.end
         return ctx.finding(self.id, rel, start, end, message, fix)
@@ -643,7 +392,7 @@ class InputValidation(Rule):
         edits: list[TextEdit] = []
         if statements:
             edits.append(_claiming(import_edit(source, facts, "\n".join(statements)), source))
-        chains = [f.chain(locals_[PARTS[f.part]]) for f in reads.fields.values()]
+        chains = [f.chain(locals_[PARTS[f.part]]) for f in reads.leaves()]
         edits.append(self._insert_middleware(source, route, chains + [validate_local], style))
         changes = [FileChange(rel, tuple(edits))]
         if create:

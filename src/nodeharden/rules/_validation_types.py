@@ -1,0 +1,567 @@
+"""input-validation: what a route handler does with each request field, and the chain that
+accepts exactly what it accepted.
+
+A field's type comes from its uses, never from its name alone: compared with ``true``/``false``
+or only tested as a condition → boolean; ``Number()``/``parseInt``/arithmetic → number;
+property access or destructuring → an object, validated field by field (``body('user.email')``);
+``.map``/``for…of`` → array; string methods → string. A name may narrow a type the uses show
+(``email`` used as a string → ``isEmail()``). A field whose uses show no type gets no chain and
+makes its handler report-only, with the reason.
+
+A field is required only when the handler fails without it (it calls a method on it or reads a
+property of it, or answers 4xx when it is missing); ``||``, ``??``, ``?.``, destructuring
+defaults and existence checks make it ``optional()`` with the ``values:`` option that keeps the
+handler's own answer for what it treated as missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from nodeharden._parse import code_children, string_value, text, walk
+
+PARTS = {"body": "body", "query": "query", "params": "param"}
+_VALIDATING_CALL_RE = re.compile(
+    r"(?i)(\.(parse|safeParse|parseAsync|safeParseAsync|validate|validateAsync|validateSync|"
+    r"isValid|isValidSync)$|^(validationResult|matchedData|checkSchema)$|valid)")
+_EMAIL_RE = re.compile(r"(?i)(^|[._])e-?mail")
+_INT_CALLS = {"parseInt", "Number.parseInt"}
+_NUMBER_CALLS = {"Number", "parseFloat", "Number.parseFloat", "Math.abs", "Math.round",
+                 "Math.floor", "Math.ceil", "Math.min", "Math.max"}
+_NUMBER_OPS = {"<", ">", "<=", ">=", "-", "*", "/", "%", "**"}
+#: Methods only strings have: calling one shows the handler expects a string.
+STRING_METHODS = frozenset({
+    "trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase", "toLocaleLowerCase",
+    "toLocaleUpperCase", "split", "startsWith", "endsWith", "replace", "replaceAll", "match",
+    "matchAll", "search", "substring", "substr", "padStart", "padEnd", "charAt", "charCodeAt",
+    "codePointAt", "normalize", "localeCompare", "repeat"})
+#: Methods only arrays have.
+ARRAY_METHODS = frozenset({
+    "map", "filter", "forEach", "reduce", "reduceRight", "some", "every", "find", "findIndex",
+    "findLast", "findLastIndex", "flat", "flatMap", "join", "sort", "reverse", "push", "pop",
+    "shift", "unshift", "splice", "fill", "keys", "values", "entries"})
+#: Methods strings and arrays share: they show neither type.
+_SHARED_METHODS = frozenset({"includes", "indexOf", "lastIndexOf", "slice", "concat", "at"})
+_BOOL_WORDS = {"true", "false"}
+_CHECKBOX_STRINGS = {"on", "true", "false", "off"}
+_WRAPPERS = ("parenthesized_expression", "non_null_expression", "as_expression",
+             "satisfies_expression", "await_expression")
+_FOURXX_RE = re.compile(r"\.(?:status|sendStatus)\(\s*4\d\d\b|\b(?:createError|httpErrors)\(\s*4\d\d")
+_OPT_RANK = {None: 0, "undefined": 1, "null": 2, "falsy": 3}
+
+#: ``resolve(callee) -> helper function node`` for step-across-files analysis.
+Resolver = Callable[[Node], "Node | None"]
+
+
+@dataclass
+class Field:
+    """One request field a handler reads (``name`` is dotted for nested fields)."""
+
+    part: str  # body | query | params
+    name: str
+    kinds: set[str] = field(default_factory=set)
+    unsure: str | None = None  # why no type can be shown
+    fallback: str | None = None  # None | undefined | null | falsy: what the handler treats as missing
+    throws: bool = False  # some use fails when the value is missing
+    checked: bool = False  # the handler answers 4xx when it is missing
+    strict: bool = False  # some use needs the value as sent (no sanitizer)
+    children: list[str] = field(default_factory=list)
+
+    def allow(self, values: str) -> None:
+        if _OPT_RANK[values] > _OPT_RANK[self.fallback]:
+            self.fallback = values
+
+    def type(self) -> tuple[str | None, str]:
+        """Return (type, why none) from the uses."""
+        if self.unsure:
+            return None, self.unsure
+        typed = self.kinds - {"raw", "trim", "cond", "strict-number"}
+        if "strict-number" in self.kinds:
+            typed.add("number")
+        if "trim" in self.kinds:
+            typed.add("string")
+        if "object" in typed:
+            if typed - {"object"}:
+                return None, f"is used both as an object and as {_a(typed - {'object'})}"
+            return "object", ""
+        for kind, allowed in (("array", {"array", "length"}), ("string", {"string", "length"}),
+                              ("bool", {"bool"}), ("int", {"int"}), ("number", {"int", "number"})):
+            if kind in typed:
+                if typed - allowed:
+                    return None, f"is used both as {_a({kind})} and as {_a(typed - allowed)}"
+                return kind, ""
+        if "length" in typed:
+            return None, "is only used with .length (a string or an array), so its type is unknown"
+        if "cond" in self.kinds:
+            if "raw" in self.kinds:
+                return None, "is tested for presence and otherwise passed on as it is, so its " \
+                    "type is unknown"
+            return "bool", ""
+        return None, "is only passed on as it is, so its type is unknown"
+
+    def optional(self) -> str | None:
+        """Return the ``values`` of ``optional()``, or None when the field is required."""
+        if self.fallback is not None:
+            return self.fallback
+        if self.throws or self.checked:
+            return None
+        return "undefined"
+
+    def chain(self, local: str) -> str:
+        """Return the express-validator chain for this field (its type must be known)."""
+        kind, _ = self.type()
+        steps = [f"{local}('{self.name}')"]
+        values = self.optional()
+        if values == "undefined":
+            steps.append("optional()")
+        elif values is not None:
+            steps.append(f"optional({{ values: '{values}' }})")
+        coerced_only = not self.strict and not ({"raw", "cond"} & self.kinds)
+        if kind == "bool":
+            steps.append("isIn([true, false, 'true', 'false', 'on'])")
+        elif kind == "int":
+            steps.append("isInt()")
+            if coerced_only:
+                steps.append("toInt()")
+        elif kind == "number":
+            steps.append("isFloat()")
+            if coerced_only:
+                steps.append("toFloat()")
+        elif kind == "array":
+            steps.append("isArray()")
+        elif _EMAIL_RE.search(self.name):
+            steps.append("isEmail()")
+        else:
+            steps.append("isString()")
+            if self.kinds == {"trim"}:
+                steps.append("trim()")  # every use trims it first: trimming sooner changes nothing
+        return ".".join(steps)
+
+
+def _a(kinds: set[str]) -> str:
+    names = {"bool": "a boolean", "int": "a number", "number": "a number", "string": "a string",
+             "array": "an array", "length": "a string or an array", "object": "an object"}
+    return " and ".join(sorted({names.get(k, k) for k in kinds}))
+
+
+@dataclass
+class Reads:
+    """What a handler does with the request."""
+
+    fields: dict[tuple[str, str], Field] = field(default_factory=dict)
+    whole: list[str] = field(default_factory=list)  # parts used as a whole object
+    validated: bool = False
+
+    def add(self, part: str, name: str) -> Field:
+        key = (part, name)
+        if key not in self.fields:
+            self.fields[key] = Field(part, name)
+        return self.fields[key]
+
+    def child(self, parent: Field, prop: str) -> Field:
+        parent.kinds.add("object")
+        if prop not in parent.children:
+            parent.children.append(prop)
+        return self.add(parent.part, f"{parent.name}.{prop}")
+
+    def leaves(self) -> list[Field]:
+        """Return the fields a chain would check: not the objects that hold other fields, and
+        not the path parameters whose uses show no narrower type than a string (a path
+        parameter is always a non-empty string)."""
+        found = []
+        for f in self.fields.values():
+            if f.children and not f.unsure and f.type()[0] == "object":
+                continue
+            if f.part == "params" and not f.unsure and f.type()[0] not in ("int", "number"):
+                continue
+            found.append(f)
+        return found
+
+    def blockers(self) -> list[str]:
+        """Return why no chain can be written for this handler (empty when one can)."""
+        if self.whole:
+            return [f"the handler uses req.{self.whole[0]} as a whole"]
+        return [f"req.{f.part}.{f.name} {f.type()[1]}" for f in self.leaves()
+                if f.type()[0] is None]
+
+
+def request_param(func: Node) -> str | None:
+    params = func.child_by_field_name("parameters")
+    if params is None:
+        single = func.child_by_field_name("parameter")
+        return text(single) if single is not None and single.type == "identifier" else None
+    named = code_children(params)
+    if not named:
+        return None
+    first = named[0]
+    if first.type in ("required_parameter", "optional_parameter"):
+        first = first.child_by_field_name("pattern") or first
+    return text(first) if first.type == "identifier" else None
+
+
+class _Analysis:
+    def __init__(self, reads: Reads, resolve: Resolver | None) -> None:
+        self.reads = reads
+        self.resolve = resolve
+        self.locals: list[tuple[Field, str, Node, Node, int]] = []  # field, name, decl, scope, depth
+
+    # -- binding ---------------------------------------------------------------------------
+    def bind_pattern(self, pattern: Node, parent: Field | None, part: str, decl: Node,
+                     scope: Node, depth: int) -> None:
+        """Bind the names of a destructuring pattern to fields (``parent``'s children, or the
+        part's fields when ``parent`` is None)."""
+        if pattern.type != "object_pattern":
+            if parent is not None:
+                parent.unsure = parent.unsure or "is destructured as an array, so its type " \
+                    "is unknown"
+            else:
+                self.reads.whole.append(part)
+            return
+        for prop in code_children(pattern):
+            if prop.type == "rest_pattern":
+                if parent is None:
+                    self.reads.whole.append(part)
+                else:
+                    parent.kinds.add("raw")
+                continue
+            default = False
+            value: Node | None
+            key: str | None
+            if prop.type == "shorthand_property_identifier_pattern":
+                key, value = text(prop), prop
+            elif prop.type == "object_assignment_pattern":
+                value = prop.child_by_field_name("left")
+                key, default = text(value), True
+            elif prop.type == "pair_pattern":
+                key_node = prop.child_by_field_name("key")
+                value = prop.child_by_field_name("value")
+                if key_node is None or value is None:
+                    continue
+                key = string_value(key_node) if key_node.type == "string" else text(key_node)
+                if key is None or key_node.type == "computed_property_name":
+                    if parent is None:
+                        self.reads.whole.append(part)
+                    else:
+                        parent.unsure = parent.unsure or "is read with a computed key"
+                    continue
+                if value.type in ("assignment_pattern", "object_assignment_pattern"):
+                    default = True
+                    value = value.child_by_field_name("left") or value
+            else:
+                continue
+            if value is None or not key:
+                continue
+            found = self.reads.child(parent, key) if parent is not None else \
+                self.reads.add(part, key)
+            if parent is not None:
+                parent.throws = parent.throws or parent.fallback is None
+            if default:
+                found.allow("undefined")
+            if value.type in ("identifier", "shorthand_property_identifier_pattern"):
+                self.locals.append((found, text(value), decl, scope, depth))
+            elif value.type == "object_pattern":
+                found.throws = found.throws or not default
+                self.bind_pattern(value, found, part, decl, scope, depth)
+            else:
+                found.unsure = found.unsure or "is destructured as an array, so its type is unknown"
+
+    def follow_locals(self) -> None:
+        """Uses of a local that holds a field are uses of the field; recording one may find
+        another local (``const name = user || ''``)."""
+        seen: set[tuple[str, str, str, int]] = set()
+        position = 0
+        while position < len(self.locals):
+            found, local, decl, scope, depth = self.locals[position]
+            position += 1
+            key = (found.part, found.name, local, decl.start_byte)
+            if key in seen:
+                continue
+            seen.add(key)
+            for node in walk(scope):
+                if node.type in ("identifier", "shorthand_property_identifier") and \
+                        text(node) == local and \
+                        not (decl.start_byte <= node.start_byte < decl.end_byte):
+                    if node.type == "shorthand_property_identifier":
+                        found.kinds.add("raw")  # `{ email }` passes it on as it is
+                        continue
+                    self.record(found, node, scope, depth)
+
+    # -- uses ------------------------------------------------------------------------------
+    def record(self, found: Field, node: Node, scope: Node, depth: int) -> None:
+        """Record one use of a field's value ``node``."""
+        while node.parent is not None and node.parent.type in _WRAPPERS:
+            node = node.parent
+        parent = node.parent
+        if parent is None:
+            found.kinds.add("raw")
+            return
+        ptype = parent.type
+        if ptype == "member_expression" and parent.child_by_field_name("object") == node:
+            self._member(found, node, parent, scope, depth)
+            return
+        if ptype == "subscript_expression" and parent.child_by_field_name("object") == node:
+            index = string_value(parent.child_by_field_name("index"))
+            if index is None:
+                found.unsure = found.unsure or "is indexed, so its type is unknown"
+                return
+            self._guard(found, parent, "?." in text(parent)[len(text(node)):][:3])
+            self.record(self.reads.child(found, index), parent, scope, depth)
+            return
+        if ptype == "unary_expression":
+            op = text(parent.child_by_field_name("operator"))
+            if op == "typeof":
+                found.unsure = found.unsure or "is checked with typeof, so its type is unknown"
+            elif op == "!":
+                self._condition(found, parent)
+            elif op in ("+", "-"):
+                found.kinds.add("number")
+            else:
+                found.kinds.add("raw")
+            return
+        if ptype == "binary_expression":
+            self._binary(found, node, parent, scope, depth)
+            return
+        if ptype in ("if_statement", "while_statement", "do_statement") or (
+                ptype == "ternary_expression" and parent.child_by_field_name("condition") == node):
+            self._condition(found, node)
+            return
+        if ptype == "arguments" and parent.parent is not None:
+            self._argument(found, node, parent, scope, depth)
+            return
+        if ptype == "for_in_statement" and parent.child_by_field_name("right") == node:
+            if text(parent.child_by_field_name("operator")) == "of":
+                found.kinds.add("array")
+                found.throws = found.throws or found.fallback is None
+            else:
+                found.unsure = found.unsure or "is iterated with for…in, so its type is unknown"
+            return
+        if ptype == "spread_element":
+            found.unsure = found.unsure or "is spread, so its type is unknown"
+            return
+        if self._follow(found, node, scope, depth):
+            return
+        found.kinds.add("raw")
+
+    def _guard(self, found: Field, member: Node, optional: bool) -> None:
+        if optional:
+            found.allow("null")
+        else:
+            found.throws = True
+
+    def _member(self, found: Field, node: Node, parent: Node, scope: Node, depth: int) -> None:
+        prop = text(parent.child_by_field_name("property"))
+        optional = any(c.type == "optional_chain" for c in parent.children)
+        call = parent.parent
+        called = call is not None and call.type == "call_expression" and \
+            call.child_by_field_name("function") == parent
+        self._guard(found, parent, optional)
+        if called:
+            if prop == "trim":
+                found.kinds.add("trim")
+            elif prop in STRING_METHODS:
+                found.kinds.add("string")
+            elif prop in ARRAY_METHODS:
+                found.kinds.add("array")
+            elif prop in _SHARED_METHODS:
+                found.kinds.add("length")
+            elif prop == "toString":
+                found.kinds.add("raw")
+            else:
+                found.unsure = found.unsure or f"is used with .{prop}(), so its type is unknown"
+            return
+        if prop == "length":
+            found.kinds.add("length")
+            return
+        self.record(self.reads.child(found, prop), parent, scope, depth)
+
+    def _condition(self, found: Field, node: Node) -> None:
+        """A presence test: answering 4xx when it fails makes the field required; otherwise
+        the handler deals with a missing (falsy) value itself."""
+        found.kinds.add("cond")
+        test = node
+        while test.parent is not None and (
+                test.parent.type in _WRAPPERS or test.parent.type == "unary_expression"
+                or (test.parent.type == "binary_expression"
+                    and text(test.parent.child_by_field_name("operator")) in ("||", "&&"))):
+            test = test.parent
+        statement = test.parent
+        if statement is not None and statement.type == "if_statement" and \
+                statement.child_by_field_name("condition") == test and \
+                _FOURXX_RE.search(text(statement.child_by_field_name("consequence"))):
+            found.checked = True
+            return
+        found.allow("falsy")
+
+    def _binary(self, found: Field, node: Node, parent: Node, scope: Node, depth: int) -> None:
+        op = text(parent.child_by_field_name("operator"))
+        left = parent.child_by_field_name("left")
+        other = parent.child_by_field_name("right") if left == node else left
+        if op in ("||", "??", "&&") and left == node:
+            if op == "&&":
+                self._condition(found, node)
+                return
+            found.allow("falsy" if op == "||" else "null")
+            self.record(found, parent, scope, depth)  # the value flows on: `Number(x ?? 20)`
+            return
+        if op in ("||", "??", "&&"):
+            self.record(found, parent, scope, depth)
+            return
+        if op in ("instanceof", "in"):
+            found.unsure = found.unsure or "is checked with instanceof or in, so its type is unknown"
+            return
+        other_text = text(other)
+        literal = string_value(other) if other is not None and other.type == "string" else None
+        if op in ("===", "!==", "==", "!="):
+            if other_text in _BOOL_WORDS or (literal is not None
+                                             and literal.lower() in _CHECKBOX_STRINGS):
+                found.kinds.add("bool")
+            elif other_text in ("undefined", "null"):
+                self._condition(found, parent)
+            elif literal is not None:
+                found.kinds.add("string")
+            elif other is not None and other.type == "number":
+                found.kinds.add("strict-number" if op in ("===", "!==") else "number")
+            else:
+                found.kinds.add("raw")
+            return
+        if op in _NUMBER_OPS:
+            found.kinds.add("number")
+            return
+        found.kinds.add("raw")
+
+    def _argument(self, found: Field, node: Node, args: Node, scope: Node, depth: int) -> None:
+        call = args.parent
+        assert call is not None
+        fn = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+        callee = text(fn)
+        if callee in _INT_CALLS or callee in _NUMBER_CALLS:
+            found.kinds.add("int" if callee in _INT_CALLS else "number")
+            outer = call
+            while outer.parent is not None and outer.parent.type in _WRAPPERS:
+                outer = outer.parent
+            holder = outer.parent
+            if holder is not None and holder.type == "binary_expression" and \
+                    holder.child_by_field_name("left") == outer and \
+                    text(holder.child_by_field_name("operator")) in ("||", "??"):
+                found.allow("falsy")  # `parseInt(page) || 1`: '' and a missing value both default
+            return
+        if callee == "Boolean":
+            self._condition(found, node)
+            return
+        if callee in ("Array.isArray", "Array.from", "Array.of") or callee.startswith("Object.") \
+                or callee.endswith(".concat"):
+            found.unsure = found.unsure or f"is passed to {callee}(), so its type is unknown"
+            return
+        if depth == 0 and self.resolve is not None and fn is not None:
+            helper = self.resolve(fn)
+            if helper is not None:
+                index = code_children(args).index(node) if node in code_children(args) else -1
+                if self._into_helper(found, helper, index):
+                    return
+        found.kinds.add("raw")
+
+    def _into_helper(self, found: Field, helper: Node, index: int) -> bool:
+        """Record what ``helper`` does with its parameter ``index`` as uses of the field."""
+        params = helper.child_by_field_name("parameters")
+        if params is None:
+            single = helper.child_by_field_name("parameter")
+            named = [single] if single is not None else []
+        else:
+            named = code_children(params)
+        if index < 0 or index >= len(named):
+            return False
+        param = named[index]
+        if param.type in ("required_parameter", "optional_parameter"):
+            param = param.child_by_field_name("pattern") or param
+        if param.type == "assignment_pattern":
+            found.allow("undefined")
+            param = param.child_by_field_name("left") or param
+        body = helper.child_by_field_name("body") or helper
+        if param.type == "identifier":
+            self.locals.append((found, text(param), param, body, 1))
+            if not any(n.type == "identifier" and text(n) == text(param) for n in walk(body)):
+                found.kinds.add("raw")
+            return True
+        if param.type == "object_pattern":
+            self.bind_pattern(param, found, found.part, param, body, 1)
+            return True
+        return False
+
+    def _follow(self, found: Field, node: Node, scope: Node, depth: int) -> bool:
+        """Track a local the field's value is stored in (``const user = req.body.user || {}``)."""
+        value = node
+        while value.parent is not None and (
+                value.parent.type in _WRAPPERS
+                or (value.parent.type == "binary_expression"
+                    and text(value.parent.child_by_field_name("operator")) in ("||", "??", "&&"))
+                or (value.parent.type == "ternary_expression"
+                    and value.parent.child_by_field_name("condition") != value)):
+            value = value.parent
+        holder = value.parent
+        if holder is None:
+            return False
+        if holder.type == "variable_declarator" and holder.child_by_field_name("value") == value:
+            target = holder.child_by_field_name("name")
+        elif holder.type == "assignment_expression" and holder.child_by_field_name("right") == value:
+            target = holder.child_by_field_name("left")
+        else:
+            return False
+        if target is None:
+            return False
+        if target.type == "identifier":
+            self.locals.append((found, text(target), holder, scope, depth))
+            return True
+        if target.type == "object_pattern":
+            self.bind_pattern(target, found, found.part, holder, scope, depth)
+            return True
+        return False
+
+
+def analyze_handler(func: Node, resolve: Resolver | None = None) -> Reads | None:
+    """Return the request fields ``func`` reads, or None when it takes no request.
+
+    ``resolve`` maps a callee to the helper function it names (same file or a relative
+    import), whose uses of a parameter are followed one level."""
+    req = request_param(func)
+    if req is None:
+        return None
+    reads = Reads()
+    analysis = _Analysis(reads, resolve)
+    body = func.child_by_field_name("body") or func
+    for node in walk(body):
+        if node.type == "call_expression":
+            callee = text(node.child_by_field_name("function"))
+            if _VALIDATING_CALL_RE.search(callee):
+                reads.validated = True
+        if node.type != "member_expression" or text(node.child_by_field_name("object")) != req:
+            continue
+        part = text(node.child_by_field_name("property"))
+        if part not in PARTS:
+            continue
+        parent = node.parent
+        while parent is not None and parent.type in _WRAPPERS:
+            parent = parent.parent
+        if parent is None:
+            continue
+        if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
+            name = text(parent.child_by_field_name("property"))
+            analysis.record(reads.add(part, name), parent, body, 0)
+        elif parent.type == "subscript_expression" and \
+                parent.child_by_field_name("object") == node:
+            index = string_value(parent.child_by_field_name("index"))
+            if index is None:
+                reads.whole.append(part)
+            else:
+                analysis.record(reads.add(part, index), parent, body, 0)
+        elif parent.type == "variable_declarator" and \
+                (pattern := parent.child_by_field_name("name")) is not None and \
+                pattern.type == "object_pattern":
+            analysis.bind_pattern(pattern, None, part, parent, body, 0)
+        else:
+            reads.whole.append(part)
+    analysis.follow_locals()
+    return reads
