@@ -1,9 +1,8 @@
 """The wizard and ``fix --interactive``, driven through a real pseudo-terminal with pexpect.
 
 questionary needs a real terminal, so every test spawns ``python -m nodeharden`` under a pty
-(100 columns, NO_COLOR) and answers the prompts with keys: Enter, the down arrow, Ctrl-U to
-clear a pre-filled answer, Ctrl-C. The files written must be exactly what the library writes
-for the same decisions.
+(100 columns, NO_COLOR) and answers the prompts with keys: Enter, the down arrow, Ctrl-C.
+The files written must be exactly what the library writes for the same decisions.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from conftest import run_cli, write_tree
 ENTER = "\r"
 DOWN = "\x1b[B"
 CTRL_C = "\x03"
-CTRL_U = "\x15"  # clears a pre-filled text answer
 #: SGR and other CSI sequences that may sit between the words of the output (bold stays on
 #: under NO_COLOR).
 CSI = r"(?:\x1b\[[0-9;?]*[a-zA-Z])*"
@@ -344,26 +342,36 @@ def test_wizard_check_prints_the_report(legacy: Path) -> None:
 
 
 
-def _answer_template(child, folder: Path) -> None:  # type: ignore[no-untyped-def]
-    """Answer every template question with a non-default answer where the test checks it."""
+def _answer_template(child, folder: Path, store: str = "memory") -> list[str]:  # type: ignore[no-untyped-def]
+    """Answer every template question with a non-default answer where the test checks it;
+    return the names of the questions asked. Defaults are shown, not pre-filled: typed text
+    replaces them (no Ctrl-U)."""
     from nodeharden._scaffold import load_questions
 
+    asked: list[str] = []
+    answers: dict[str, object] = {}
     for question in load_questions():
+        if not question.is_asked(answers):
+            continue
+        asked.append(question.name)
         if question.help:  # the template's own help text, shown before its question
             child.expect(re.escape(" ".join(question.help.split()[:5])))
         expect_prompt(child, question.name)
+        answers[question.name] = question.default
         if question.name == "project_name":
-            child.send(CTRL_U + "Shop API" + ENTER)  # invalid: the validator says why
-            child.expect("not a valid npm package name")
-            child.send(CTRL_U + "shop-api" + ENTER)
+            child.expect(re.escape("(my-api)"))  # the default is shown beside the question
+            child.send("Shop API" + ENTER)  # invalid: the validator says why, in full
+            child.expect(re.escape("starting with a letter or digit (optionally @scope/name)"))
+            expect_prompt(child, "project_name")
+            child.send("shop-api" + ENTER)
         elif question.name == "description":
-            child.send(CTRL_U + "Orders for the shop" + ENTER)
-        elif question.name == "module_system":
+            child.send("Orders for the shop" + ENTER)
+        elif question.name in ("module_system", "node_version", "rate_limit_store"):
+            wanted = {"module_system": "commonjs", "node_version": "24",
+                      "rate_limit_store": store}[question.name]
             values = [c.value for c in question.choices]
-            pick(child, values.index("commonjs") - values.index(question.default))
-        elif question.name == "node_version":
-            values = [c.value for c in question.choices]
-            pick(child, values.index("24") - values.index(question.default))
+            pick(child, values.index(wanted) - values.index(question.default))
+            answers[question.name] = wanted
         elif question.name == "sessions":
             child.send("y")
         elif question.name == "dockerfile":
@@ -371,7 +379,8 @@ def _answer_template(child, folder: Path) -> None:  # type: ignore[no-untyped-de
         else:
             child.send(ENTER)  # the default
     expect_prompt(child, "Folder to create")
-    child.send(CTRL_U + str(folder) + ENTER)
+    child.send(str(folder) + ENTER)
+    return asked
 
 
 def test_wizard_new_app_renders_the_answers(tmp_path: Path) -> None:
@@ -380,13 +389,16 @@ def test_wizard_new_app_renders_the_answers(tmp_path: Path) -> None:
     expect_prompt(child, "What do you want to do?")
     child.expect("Quit")
     pick(child, 0)
-    _answer_template(child, folder)
+    asked = _answer_template(child, folder)
+    assert "redis_strict" not in asked  # asked only with the Redis store
     child.expect("Your new app")
     child.expect("Orders for the shop")
     expect_prompt(child, "Create the app in")
     child.send("y")
     code, out = finish(child)
     assert code == 0, out
+    assert out.count("Created shop-api") == 1 and out.count("Next, in its folder") == 1
+    assert "my-apishop-api" not in (folder / "package.json").read_text()
     pkg = (folder / "package.json").read_text()
     assert '"name": "shop-api"' in pkg and "Orders for the shop" in pkg
     assert '"type": "module"' not in pkg
@@ -415,4 +427,19 @@ def test_wizard_new_app_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
     assert code == 130
     assert out.count("interrupted") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert not folder.exists()
+
+
+def test_wizard_asks_redis_strict_only_with_the_redis_store(tmp_path: Path) -> None:
+    folder = tmp_path / "shop"
+    child = spawn(cwd=tmp_path, env={"NODEHARDEN_TEMPLATE_CACHE": str(tmp_path / "cache")})
+    expect_prompt(child, "What do you want to do?")
+    child.expect("Quit")
+    pick(child, 0)
+    asked = _answer_template(child, folder, store="redis")
+    assert asked.index("redis_strict") == asked.index("rate_limit_store") + 1
+    expect_prompt(child, "Create the app in")
+    child.send("n")
+    code, out = finish(child)
+    assert code == 0 and "Nothing was created" in out
     assert not folder.exists()

@@ -144,22 +144,28 @@ def run_check_command(args: argparse.Namespace) -> int:
 
 
 def run_rules_command(args: argparse.Namespace) -> int:
-    """Print the rule catalog as a table."""
+    """Print the rule catalog as a table (one line per rule, no padding at line ends, when
+    the output is not a terminal)."""
+    from nodeharden._reports import use_color
+
+    rows = [("id", "severity", "fix", "summary")] + [
+        (meta.id, meta.severity, meta.fix if meta.fix != "none" else "report",
+         " ".join(meta.summary.split())) for meta in load_catalog().values()]
+    if not sys.stdout.isatty():
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths)]
+            sys.stdout.write(("  ".join([*cells, row[3]])).rstrip() + "\n")
+        return 0
     from rich.console import Console
     from rich.table import Table
 
-    from nodeharden._reports import use_color
-
-    color = use_color(sys.stdout)
-    console = Console(no_color=not color, highlight=False, width=None if color else 120)
+    console = Console(no_color=not use_color(sys.stdout), highlight=False)
     table = Table(box=None, pad_edge=False, show_edge=False)
-    table.add_column("id", no_wrap=True)
-    table.add_column("severity", no_wrap=True)
-    table.add_column("fix", no_wrap=True)
-    table.add_column("summary")
-    for meta in load_catalog().values():
-        table.add_row(meta.id, meta.severity, meta.fix if meta.fix != "none" else "report",
-                      meta.summary)
+    for name in rows[0]:
+        table.add_column(name, no_wrap=name != "summary")
+    for row in rows[1:]:
+        table.add_row(*row)
     console.print(table)
     return 0
 

@@ -6,11 +6,12 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from nodeharden._cmd_check import _progress_bar, changed_only
 from nodeharden._fixer import AppliedFix, FixResult, file_diff, file_outcomes, unified_diff
-from nodeharden._model import FileOutcome
+from nodeharden._model import FileOutcome, Finding
 from nodeharden.errors import UsageError
 
 
@@ -24,10 +25,12 @@ def run_fix_command(args: argparse.Namespace) -> int:
         return run_interactive_fix(args)
     only = changed_only(args)
     accept = None
+    reported: Callable[[Finding], bool] | None = None
     if args.from_sarif is not None:
         from nodeharden._sarif_in import sarif_acceptor
 
         accept, only = sarif_acceptor(args.from_sarif, Path(args.path), only)
+        reported = getattr(accept, "reported", None)
     write = not args.dry_run and args.patch_dir is None
     progress, close = _progress_bar()
     try:
@@ -43,10 +46,10 @@ def run_fix_command(args: argparse.Namespace) -> int:
         sys.stdout.write(render_fix_json(result, outcomes, written=write))
     elif args.dry_run:
         sys.stdout.write(unified_diff(result))
-        _print_summary(result, [], sys.stderr, dry_run=True, from_sarif=accept is not None)
+        _print_summary(result, [], sys.stderr, dry_run=True, reported=reported)
     else:
         _print_summary(result, outcomes, sys.stdout if write else sys.stderr,
-                       dry_run=not write, from_sarif=accept is not None)
+                       dry_run=not write, reported=reported)
     if accept is not None and hasattr(accept, "report"):
         accept.report(result)  # which imported SARIF results were fixed, and why not
     for failure in result.failed:
@@ -142,7 +145,7 @@ def render_fix_json(result: FixResult, outcomes: list[FileOutcome], *, written: 
 
 
 def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream, *,  # type: ignore[no-untyped-def]
-                   dry_run: bool, from_sarif: bool = False) -> None:
+                   dry_run: bool, reported: Callable[[Finding], bool] | None = None) -> None:
     changed = result.changed_paths()
     by_rule = Counter(a.finding.rule for a in result.applied)
     verb = "would change" if dry_run else "changed"
@@ -155,9 +158,10 @@ def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream, *,  #
     for o in outcomes:
         if o.status == "failed":
             print(f"failed {o.path}: {o.reason}", file=stream)
-    # With --from-sarif, findings the imported log did not report are "declined"; the SARIF
-    # report above already says what was and was not fixed.
-    reasons = Counter(reason for _, reason in result.not_applied
-                      if not (from_sarif and reason == "declined"))
+    # With --from-sarif, only the findings the imported log reported count (the others are
+    # "declined", or unsafe and never offered); the SARIF report says what was and was not
+    # fixed.
+    reasons = Counter(reason for finding, reason in result.not_applied
+                      if reported is None or (reason != "declined" and reported(finding)))
     for reason, n in reasons.items():
         print(f"not applied ({n}): {reason}", file=stream)

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nodeharden._catalog import get_rule
 from nodeharden._fixer import FixResult, apply_edits, file_diff, plan_fixes, with_dependencies
@@ -46,6 +46,10 @@ class _SnapshotScanner:
         self.inner = inner
         self.project = inner.project
         self.overlay: dict[str, bytes | None] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        # Everything else the engine reads (runtime, rule_ids, …) is the inner scanner's.
+        return getattr(self.inner, name)
 
     def scan(self, overlay: dict[str, bytes | None] | None = None) -> ScanResult:
         self.overlay = dict(overlay or {})

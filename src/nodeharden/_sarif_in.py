@@ -11,7 +11,7 @@ stderr with the reason.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
@@ -321,9 +321,18 @@ class SarifAcceptor:
                 hit = True
         return hit
 
-    def outcomes(self, applied: list[Finding],
-                 not_applied: list[tuple[Finding, str]]) -> list[tuple[Imported, str | None]]:
-        """Return each imported result with None when fixed, else the reason it was not."""
+    def reported(self, finding: Finding) -> bool:
+        """Return True when an imported result points at ``finding`` (without recording it)."""
+        return any(item.matches(finding) for item in self._by_path.get(finding.path, ()))
+
+    def outcomes(self, applied: list[Finding], not_applied: list[tuple[Finding, str]],
+                 first_scan: Sequence[Finding] = ()) -> list[tuple[Imported, str | None]]:
+        """Return each imported result with None when fixed, else the reason it was not.
+
+        ``first_scan`` holds the findings before any fix, at the lines the imported log
+        names: a finding whose fix is unsafe is never offered to the acceptor, and by the last
+        pass other fixes may have moved it away from the reported line.
+        """
         out: list[tuple[Imported, str | None]] = []
         applied_ids = {id(f) for f in applied}
         for item in self.imported:
@@ -336,8 +345,12 @@ class SarifAcceptor:
                 continue
             reasons = [reason for f, reason in not_applied
                        if item.matches(f) and reason != "declined"]
-            if reasons:
+            unsafe = any(item.matches(f) and f.fix is not None
+                         and f.fix.applicability == "unsafe" for f in first_scan)
+            if reasons and not (unsafe and reasons[0].startswith("unsafe fix")):
                 out.append((item, reasons[0]))
+            elif unsafe:
+                out.append((item, "its fix is unsafe: needs --unsafe"))
             else:
                 rules = ", ".join(item.mapping.rules) if item.mapping else "?"
                 out.append((item, f"nodeharden ({rules}) finds nothing to fix there: already "
@@ -349,7 +362,9 @@ class SarifAcceptor:
         """Print which imported results were fixed and why the others were not."""
         stream = stream or sys.stderr
         applied = [a.finding for a in getattr(result, "applied", [])]
-        outcomes = self.outcomes(applied, list(getattr(result, "not_applied", [])))
+        scan = getattr(result, "scan", None)
+        outcomes = self.outcomes(applied, list(getattr(result, "not_applied", [])),
+                                 list(getattr(scan, "findings", None) or []))
         fixed = sum(1 for _, reason in outcomes if reason is None)
         total = len(outcomes)
         print(f"from SARIF: {fixed} of {total} imported result{'s' if total != 1 else ''} "

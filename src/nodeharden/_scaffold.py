@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from nodeharden._version import __version__
 from nodeharden.errors import (
     DestinationNotEmptyError,
     InteractiveRequiredError,
+    NotADirectoryError_,
+    PathNotFoundError,
     TemplateError,
     UsageError,
 )
@@ -62,6 +65,17 @@ class Question:
     default: Any
     choices: tuple[Choice, ...] = ()
     validator: str | None = field(default=None, repr=False)
+    when: Any = field(default=None, repr=False)  # copier's ``when``: Jinja or a bool
+
+    def is_asked(self, answers: Mapping[str, Any]) -> bool:
+        """Return whether copier would ask this question after ``answers`` (its ``when``)."""
+        if self.when is None:
+            return True
+        if isinstance(self.when, bool):
+            return self.when
+        context = {**_question_defaults(), **dict(answers)}
+        rendered = _jinja_env().from_string(str(self.when)).render(**context).strip()
+        return rendered.lower() not in ("", "false", "0", "no", "none")
 
     def cast(self, value: Any) -> Any:
         """Return ``value`` converted to this question's type; raise ``UsageError`` if it can't be."""
@@ -122,6 +136,7 @@ def load_questions() -> list[Question]:
                 default=spec.get("default"),
                 choices=choices,
                 validator=spec.get("validator"),
+                when=spec.get("when"),
             )
         )
     return questions
@@ -166,16 +181,27 @@ def new(
             "unsafe": False,
         }
         if pretend:
-            try:
-                copier.run_copy(src_path, str(dest), pretend=True, **options)
-            except CopierError as exc:
-                raise TemplateError(_one_line(exc)) from None
-            except ValueError as exc:
-                raise UsageError(_one_line(exc)) from None
+            # copier's own pretend mode prints "Created…" and the next steps although nothing
+            # was written: render quietly into a throw-away folder and list what it holds.
+            with tempfile.TemporaryDirectory(prefix="nodeharden-pretend-") as scratch:
+                try:
+                    with _plain_copier_output():
+                        copier.run_copy(src_path, scratch, **{**options, "quiet": True})
+                except CopierError as exc:
+                    raise TemplateError(_one_line(exc)) from None
+                except ValueError as exc:
+                    raise UsageError(_one_line(exc)) from None
+                files = sorted(p.relative_to(scratch).as_posix()
+                               for p in Path(scratch).rglob("*") if p.is_file())
+            for rel in files:
+                print(f"would create  {rel}", file=sys.stderr)
+            print(f"--pretend: nothing was written; {dest} would get {len(files)} files",
+                  file=sys.stderr)
             return dest
         with _render_beside(dest) as staging:
             try:
-                copier.run_copy(src_path, str(staging), **options)
+                with _plain_copier_output():
+                    copier.run_copy(src_path, str(staging), **options)
             except CopierError as exc:
                 raise TemplateError(_one_line(exc)) from None
             except ValueError as exc:
@@ -197,6 +223,10 @@ def update(
     changes into the user's files and the user reviews the result with ``git diff``.
     """
     path = Path(path).expanduser().absolute()
+    if not path.exists():
+        raise PathNotFoundError(f"path does not exist: {path}")
+    if not path.is_dir():
+        raise NotADirectoryError_(f"not a directory: {path}")
     answers_path = path / ANSWERS_FILE
     if not answers_path.is_file():
         raise TemplateError(
@@ -232,18 +262,19 @@ def update(
         try:
             # copier reads the template location from the answers file: old and new versions
             # both come from the history repository, as tags.
-            copier.run_update(
-                str(path),
-                vcs_ref=ref,
-                data=answers,
-                defaults=defaults or not interactive,
-                pretend=pretend,
-                overwrite=True,
-                skip_answered=defaults or not interactive,
-                quiet=False,
-                unsafe=False,
-                conflict="rej",
-            )
+            with _plain_copier_output():
+                copier.run_update(
+                    str(path),
+                    vcs_ref=ref,
+                    data=answers,
+                    defaults=defaults or not interactive,
+                    pretend=pretend,
+                    overwrite=True,
+                    skip_answered=defaults or not interactive,
+                    quiet=False,
+                    unsafe=False,
+                    conflict="rej",
+                )
         except CopierError as exc:
             raise TemplateError(_one_line(exc)) from None
         except ValueError as exc:
@@ -298,6 +329,45 @@ def _checked_answers(answers: Mapping[str, Any], *, need_all: bool) -> dict[str,
     if need_all and set(questions) - set(checked):
         raise InteractiveRequiredError(_NO_TERMINAL)
     return checked
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class _StripAnsi:
+    """A text stream that drops ANSI colour codes on their way to ``stream``."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(_ANSI.sub("", text))
+        return len(text)
+
+    def isatty(self) -> bool:
+        return False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _plain_copier_output() -> Iterator[None]:
+    """Strip copier's colour codes (it colours unconditionally) unless stderr is a colour
+    terminal; copier writes its progress to ``sys.stderr``, looked up at each call."""
+    from nodeharden._reports import use_color
+
+    if use_color(sys.stderr):
+        yield
+        return
+    saved_err, saved_out = sys.stderr, sys.stdout
+    sys.stderr = _StripAnsi(saved_err)
+    if not use_color(saved_out):
+        sys.stdout = _StripAnsi(saved_out)
+    try:
+        yield
+    finally:
+        sys.stderr, sys.stdout = saved_err, saved_out
 
 
 def _one_line(exc: BaseException) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,24 @@ def _render_default(value: Any, answers: dict[str, Any]) -> Any:
     return env.from_string(value).render(**answers).strip()
 
 
+def ask_text(console: Console, message: str, default: str | None,
+             problem: Callable[[str], str | None]) -> str:
+    """Ask for text; Enter keeps ``default`` (shown in the prompt, not pre-filled, so typing
+    replaces it). A rejected answer's reason is printed in full and the question asked again."""
+    import questionary
+    from rich.markup import escape
+
+    shown = f"{message} ({default})" if default else message
+    while True:
+        text = str(questionary.text(shown).unsafe_ask())
+        if not text and default is not None:
+            text = default
+        why = problem(text)
+        if why is None:
+            return text
+        console.print(f"[red]{escape(why)}[/red]")
+
+
 def ask_question(console: Console, question: Any, answers: dict[str, Any]) -> Any:
     """Ask one template question with its help, default, choices and validator."""
     import questionary
@@ -80,12 +99,8 @@ def ask_question(console: Console, question: Any, answers: dict[str, Any]) -> An
         chosen = next((c for c in choices if c.value == default), None)
         value = questionary.select(question.name, choices=choices, default=chosen).unsafe_ask()
     else:
-        def validate(text: str) -> bool | str:
-            problem = question.validate(text, answers)
-            return problem or True
-
-        value = questionary.text(question.name, default="" if default is None else str(default),
-                                 validate=validate).unsafe_ask()
+        value = ask_text(console, question.name, None if default is None else str(default),
+                         lambda text: question.validate(text, answers))
     return question.cast(value)
 
 
@@ -110,12 +125,10 @@ def new_app(console: Console) -> int:
     console.print("Answer the template's questions (Enter keeps the default).")
     answers: dict[str, Any] = {}
     for question in questions:
-        answers[question.name] = ask_question(console, question, answers)
+        if question.is_asked(answers):  # e.g. redis_strict only with the Redis store
+            answers[question.name] = ask_question(console, question, answers)
     suggested = str(answers.get("project_name", "my-api")).rsplit("/", 1)[-1]
-    dest_text = questionary.text(
-        "Folder to create", default=suggested,
-        validate=lambda text: _folder_problem(text) or True).unsafe_ask()
-    dest = Path(dest_text).expanduser()
+    dest = Path(ask_text(console, "Folder to create", suggested, _folder_problem)).expanduser()
 
     table = Table(title="Your new app", box=None, pad_edge=False, title_justify="left")
     table.add_column("question", no_wrap=True)
@@ -131,10 +144,10 @@ def new_app(console: Console) -> int:
     if not questionary.confirm(f"Create the app in {dest}?", default=True).unsafe_ask():
         console.print("Nothing was created.")
         return 0
+    # The template's own closing message ("Created …. Next, in its folder: …") is printed by
+    # the renderer; the wizard adds no second one.
     _scaffold.new(dest, data=answers, data_file=None, defaults=True, pretend=False,
                   overwrite=False, interactive=False)
-    console.print(f"[green]Created[/green] {escape(str(dest))}. Next: cd {escape(str(dest))} "
-                  "&& npm install && npm test")
     return 0
 
 
