@@ -1,8 +1,25 @@
-"""body-limit: every body parser gets an explicit ``limit``."""
+"""body-limit: what really lets a client fill the server's memory or disk with one request.
+
+Express's and body-parser's ``json``, ``urlencoded``, ``raw`` and ``text`` parsers all stop at
+100kb when no ``limit`` is given (body-parser 1 and 2, express 4.17+ and 5), so a parser without
+options is bounded already: writing ``limit: '100kb'`` would change nothing. Reported instead:
+
+- a parser whose explicit ``limit`` is above ``body_limit_max`` (default 1mb) or unbounded
+  (``Infinity``); the fix lowers it to ``body_limit_max``;
+- a parser without ``limit`` only where the project asks for less than the 100kb default
+  (``body_limit`` or ``body_limit_max`` below it); the fix adds that bound;
+- upload middleware without a file size bound: multer and express-fileupload (no bound by
+  default), busboy (no bound, and a bound only truncates: report only), formidable (200mb by
+  default); the fix adds the bound.
+
+Every fix rejects requests the app accepted before: all are unsafe.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+import re
+from collections.abc import Iterable, Iterator
 
 from tree_sitter import Node
 
@@ -15,10 +32,71 @@ from nodeharden.rules._edits import add_properties, has_comments, resolve_object
 
 PARSERS = frozenset({"json", "urlencoded", "raw", "text"})
 MODULES = ("express", "body-parser")
-#: body-parser's own default for all four parsers: writing it down changes nothing.
-DEFAULT_LIMIT = "100kb"
+UPLOADS = ("multer", "express-fileupload", "formidable", "busboy")
+#: body-parser's own default for all four parsers (body-parser 1 and 2, express 4.17+ and 5).
+DEFAULT_LIMIT = 100 * 1024
+#: formidable's default ``maxFileSize`` (v1 to v3).
+FORMIDABLE_DEFAULT = 200 * 1024 * 1024
 
-_CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments) @args) @call"
+_CALL_QUERY = ("(call_expression function: (_) @fn arguments: (arguments) @args) @call\n"
+               "(new_expression constructor: (_) @fn arguments: (arguments) @args) @call")
+_UNITS = {"b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3, "tb": 1024 ** 4, "pb": 1024 ** 5}
+_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|pb)?\s*$", re.IGNORECASE)
+_UNBOUNDED = {"Infinity", "Number.POSITIVE_INFINITY", "Number.MAX_SAFE_INTEGER",
+              "Number.MAX_VALUE"}
+
+
+def parse_size(value: str) -> float | None:
+    """Return the bytes of a size like ``'100kb'`` (units of 1024, as the ``bytes`` package
+    reads them; a bare number is bytes), or None."""
+    match = _SIZE_RE.match(value)
+    if not match:
+        return None
+    return float(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
+
+
+def size_of(node: Node | None) -> float | None:
+    """Return the bytes a limit expression stands for (``inf`` for no bound), or None when it
+    is not a literal the rule can read (a variable, an environment value)."""
+    if node is None:
+        return None
+    if node.type == "parenthesized_expression" and node.named_children:
+        return size_of(node.named_children[0])
+    if text(node) in _UNBOUNDED:
+        return math.inf
+    if node.type == "number":
+        try:
+            return float(text(node).replace("_", ""))
+        except ValueError:
+            return None
+    if node.type in ("string", "template_string"):
+        value = string_value(node)
+        return parse_size(value) if value is not None else None
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "*":
+        left = size_of(node.child_by_field_name("left"))
+        right = size_of(node.child_by_field_name("right"))
+        return left * right if left is not None and right is not None else None
+    return None
+
+
+def show_size(size: float) -> str:
+    """Return a size as people write it (``'50mb'``, ``'1.5kb'``, ``'no bound'``)."""
+    if math.isinf(size):
+        return "no bound"
+    for unit in ("pb", "tb", "gb", "mb", "kb"):
+        if size >= _UNITS[unit]:
+            return f"{size / _UNITS[unit]:g}{unit}"
+    return f"{size:g}b"
+
+
+def bytes_expression(size: float) -> str:
+    """Return a byte count as a readable JavaScript expression (``5 * 1024 * 1024``)."""
+    n = int(size)
+    if n and n % (1024 * 1024) == 0:
+        return f"{n // (1024 * 1024)} * 1024 * 1024"
+    if n and n % 1024 == 0:
+        return f"{n // 1024} * 1024"
+    return str(n)
 
 
 def parser_callees(ctx: FileContext) -> tuple[set[str], dict[str, str]]:
@@ -54,71 +132,191 @@ def parser_name(fn: Node, modules: set[str], named: dict[str, str]) -> str | Non
     return None
 
 
+def _upload_callees(ctx: FileContext) -> dict[str, str]:
+    """Return local callee text → upload module (``multer``, ``formidable.IncomingForm``…)."""
+    callees: dict[str, str] = {}
+    for imp in ctx.facts.imports:
+        if imp.module not in UPLOADS:
+            continue
+        for local in (imp.default, imp.namespace):
+            if local:
+                callees[local] = imp.module
+                if imp.module == "formidable":
+                    callees[f"{local}.IncomingForm"] = imp.module
+                    callees[f"{local}.formidable"] = imp.module
+                if imp.module == "busboy":
+                    callees[f"{local}.Busboy"] = imp.module
+        for name, local in imp.named.items():
+            if imp.module == "formidable" and name in ("IncomingForm", "formidable", "default"):
+                callees[local] = imp.module
+            if imp.module == "busboy" and name in ("Busboy", "default"):
+                callees[local] = imp.module
+    return callees
+
+
 class BodyLimit(Rule):
-    """A body parser created without an explicit ``limit``."""
+    """Body parsers and upload middleware that accept more than the project allows."""
 
     id = "body-limit"
-    needles = (b"json", b"urlencoded", b"raw", b"text")
+    needles = (b"json", b"urlencoded", b"raw", b"text", b"multer", b"fileupload",
+               b"formidable", b"busboy")
 
     def wants(self, source: bytes) -> bool:
-        # parser_callees only knows parsers imported from express or body-parser.
-        # The module names first: they are rarer than the parser names.
-        return any(module.encode() in source for module in MODULES) and super().wants(source)
+        # Only parsers imported from express or body-parser, and the upload packages, count.
+        return any(module.encode() in source for module in (*MODULES, *UPLOADS)) \
+            and super().wants(source)
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         modules, named = parser_callees(ctx)
-        if not modules and not named:
+        uploads = _upload_callees(ctx)
+        if not modules and not named and not uploads:
             return
+        config = ctx.info.config
+        limit_max = parse_size(config.body_limit_max) or 1024 * 1024
+        wanted = min(parse_size(config.body_limit) or DEFAULT_LIMIT, limit_max)
+        wanted_text = config.body_limit if wanted != limit_max else config.body_limit_max
         root = ctx.tree.root_node
         fixed_declarations: set[int] = set()
         for call in captures(ctx.lang, _CALL_QUERY, root).get("call", []):
-            fn = call.child_by_field_name("function")
+            fn = call.child_by_field_name("function") or call.child_by_field_name("constructor")
             args = call.child_by_field_name("arguments")
             if fn is None or args is None:
                 continue
-            name = parser_name(fn, modules, named)
-            if name is None:
+            name = parser_name(fn, modules, named) if call.type == "call_expression" else None
+            module = uploads.get(text(fn))
+            if name is None and module is None:
                 continue
             values = code_children(args)
             opts = values[0] if values else None
             declared = resolve_object(root, text(opts)) if opts is not None \
                 and opts.type == "identifier" else None
             opts = declared or opts
-            if opts is not None and opts.type == "object" and "limit" in object_properties(opts):
-                continue
-            fix = None
-            if declared is None or declared.start_byte not in fixed_declarations:
-                fix = self._fix(ctx, args, opts, declared=declared is not None)
-            if declared is not None:
-                # Several parsers sharing one options object: one fix edits it, and the others
-                # are gone on the next pass.
+            if opts is not None and opts.type != "object":
+                continue  # options built elsewhere: their bound is unknown
+            if declared is not None and declared.start_byte in fixed_declarations:
+                continue  # several calls sharing one options object: one finding edits it
+            found = list(self._parser(ctx, call, args, opts, name, limit_max, wanted,
+                                      wanted_text) if name is not None else
+                         self._upload(ctx, call, args, opts, module or "", limit_max))
+            if found and declared is not None:
                 fixed_declarations.add(declared.start_byte)
-            yield ctx.node_finding(
-                self.id, call, f"{name} has no explicit `limit`: the largest accepted body is a "
-                "library default nobody reviewed", fix)
+            yield from found
 
-    def _fix(self, ctx: FileContext, args: Node, opts: Node | None, *,
-             declared: bool) -> Fix | None:
-        limit = ctx.info.config.body_limit
-        prop = f"limit: {ctx.style.q(limit)}"
-        unsafe = limit != DEFAULT_LIMIT or has_comments(args)
+    def _parser(self, ctx: FileContext, call: Node, args: Node, opts: Node | None, name: str,
+                limit_max: float, wanted: float, wanted_text: str) -> Iterator[Finding]:
+        props = object_properties(opts) if opts is not None else {}
+        limit = props.get("limit")
+        q = ctx.style.q
+        if limit is not None:
+            size = size_of(limit)
+            if size is None or size <= limit_max:
+                return
+            max_text = ctx.info.config.body_limit_max
+            fix = Fix(title=f"Lower the body limit to {q(max_text)} (bodies above it get 413)",
+                      applicability="unsafe",
+                      changes=(FileChange(ctx.rel, (TextEdit(limit.start_byte, limit.end_byte,
+                                                             q(max_text)),)),))
+            yield ctx.node_finding(
+                self.id, call, f"{name} accepts bodies up to {show_size(size)} (`limit: "
+                f"{text(limit)}`), above body_limit_max {max_text}: a few concurrent requests "
+                "hold that much memory each", fix)
+            return
+        if opts is not None and has_spread(opts):
+            return  # a spread may carry a limit
+        if DEFAULT_LIMIT <= wanted:
+            return  # Express's default bound already holds
+        prop = f"limit: {q(wanted_text)}"
         if opts is None:
             edits = [TextEdit(args.start_byte + 1, args.end_byte - 1, f"{{ {prop} }}")]
             if has_comments(args):  # keep the comment: insert, do not replace
                 edits = [TextEdit(args.start_byte + 1, args.start_byte + 1, f"{{ {prop} }} ")]
-        elif opts.type == "object":
-            unsafe = unsafe or has_comments(opts) or has_spread(opts) or declared
-            # Before any spread, so a limit the spread object carries still wins.
-            edits = add_properties(ctx.source, opts, [prop], first=has_spread(opts))
-        elif opts.type in ("identifier", "member_expression", "call_expression"):
-            # Options built elsewhere: their own limit (if any) still wins over ours.
-            unsafe = True
-            edits = [TextEdit(opts.start_byte, opts.end_byte, f"{{ {prop}, ...{text(opts)} }}")]
         else:
-            return None
-        return Fix(title=f"Add {prop} to the body parser options",
-                   applicability="unsafe" if unsafe else "safe",
-                   changes=(FileChange(ctx.rel, tuple(edits)),))
+            edits = add_properties(ctx.source, opts, [prop])
+        fix = Fix(title=f"Add {prop} to the body parser options (bodies above it get 413)",
+                  applicability="unsafe", changes=(FileChange(ctx.rel, tuple(edits)),))
+        yield ctx.node_finding(
+            self.id, call, f"{name} accepts bodies up to Express's default 100kb, above the "
+            f"configured {wanted_text}", fix)
+
+    def _upload(self, ctx: FileContext, call: Node, args: Node, opts: Node | None, module: str,
+                limit_max: float) -> Iterator[Finding]:
+        props = object_properties(opts) if opts is not None else {}
+        if opts is not None and has_spread(opts):
+            return
+        max_text = ctx.info.config.body_limit_max
+        size_code = bytes_expression(limit_max)
+        label = f"{module} upload"
+        if module == "formidable":
+            current = props.get("maxFileSize")
+            if current is not None:
+                size = size_of(current)
+                if size is None or size <= limit_max:
+                    return
+                edits = [TextEdit(current.start_byte, current.end_byte, size_code)]
+                what = f"files up to {show_size(size)}"
+            else:
+                if FORMIDABLE_DEFAULT <= limit_max or _assigns(ctx, "maxFileSize"):
+                    return
+                edits = self._add(ctx, args, opts, [f"maxFileSize: {size_code}"])
+                what = "files up to its default 200mb"
+            fix = Fix(title=f"Set formidable's maxFileSize to {max_text} (larger uploads get an "
+                            "error, 413)", applicability="unsafe",
+                      changes=(FileChange(ctx.rel, tuple(edits)),))
+            yield ctx.node_finding(self.id, call, f"{label} accepts {what}, above "
+                                   f"body_limit_max {max_text}", fix)
+            return
+        limits = props.get("limits")
+        if limits is not None and limits.type != "object":
+            return  # limits built elsewhere
+        file_size = object_properties(limits).get("fileSize") if limits is not None else None
+        if file_size is not None:
+            size = size_of(file_size)
+            if size is None or size <= limit_max:
+                return
+            what = f"files up to {show_size(size)}"
+            edits = [TextEdit(file_size.start_byte, file_size.end_byte, size_code)]
+        else:
+            what = "files of any size"
+            if limits is not None:
+                edits = add_properties(ctx.source, limits, [f"fileSize: {size_code}"])
+            else:
+                edits = self._add(ctx, args, opts, [f"limits: {{ fileSize: {size_code} }}"])
+        if module == "busboy":
+            # A bound only truncates the file stream: code that ignores `truncated` would
+            # store cut files. Report only.
+            yield ctx.node_finding(
+                self.id, call, f"{label} accepts {what}, above body_limit_max {max_text}: set "
+                f"`limits: {{ fileSize: {size_code} }}` and reject files whose stream ends "
+                "`truncated`")
+            return
+        title = f"Bound {module} uploads to {max_text} (larger files are rejected"
+        if module == "express-fileupload":
+            title += " with 413)"
+            # Without abortOnLimit, express-fileupload truncates the file and carries on.
+            if "abortOnLimit" not in props:
+                if limits is None:
+                    edits = self._add(ctx, args, opts, [
+                        f"limits: {{ fileSize: {size_code} }}", "abortOnLimit: true"])
+                elif opts is not None:
+                    edits += add_properties(ctx.source, opts, ["abortOnLimit: true"])
+        else:
+            title += ": MulterError LIMIT_FILE_SIZE)"
+        fix = Fix(title=title, applicability="unsafe",
+                  changes=(FileChange(ctx.rel, tuple(edits)),))
+        yield ctx.node_finding(self.id, call, f"{label} accepts {what}, above body_limit_max "
+                               f"{max_text}: one request can fill memory or disk", fix)
+
+    @staticmethod
+    def _add(ctx: FileContext, args: Node, opts: Node | None, props: list[str]) -> list[TextEdit]:
+        if opts is None:
+            inner = ", ".join(props)
+            return [TextEdit(args.start_byte + 1, args.end_byte - 1, f"{{ {inner} }}")]
+        return add_properties(ctx.source, opts, props)
+
+
+def _assigns(ctx: FileContext, prop: str) -> bool:
+    """Return True when the file assigns ``X.prop = ...`` (formidable 1's style)."""
+    return re.search(rf"\.{prop}\s*=[^=]".encode(), ctx.source) is not None
 
 
 RULE = BodyLimit()
