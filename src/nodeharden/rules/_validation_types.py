@@ -68,7 +68,6 @@ class Field:
     fallback: str | None = None  # None | undefined | null | falsy: what the handler treats as missing
     throws: bool = False  # some use fails when the value is missing
     checked: bool = False  # the handler answers 4xx when it is missing
-    strict: bool = False  # some use needs the value as sent (no sanitizer)
     children: list[str] = field(default_factory=list)
 
     def allow(self, values: str) -> None:
@@ -120,7 +119,7 @@ class Field:
             steps.append("optional()")
         elif values is not None:
             steps.append(f"optional({{ values: '{values}' }})")
-        coerced_only = not self.strict and not ({"raw", "cond"} & self.kinds)
+        coerced_only = self.kinds <= {"int", "number"}  # every use converts it anyway
         if kind == "bool":
             steps.append("isIn([true, false, 'true', 'false', 'on'])")
         elif kind == "int":
