@@ -24,6 +24,29 @@ _DEBIAN_HINTS = ("debian", "ubuntu", "bookworm", "bullseye", "buster", "trixie",
                  "noble", "focal", "slim")
 _ROOT_NEEDS = re.compile(r"\b(chown|gosu|su-exec|setpriv|apt-get|apk|yum|dnf)\b")
 _START = ("CMD", "ENTRYPOINT")
+#: Official service images whose entrypoint starts as root and hands the service and its data
+#: to the image's own user (postgres, mysql, nginx…): a USER line would break them.
+_SERVICE_IMAGE_RE = re.compile(
+    r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?(?:library/)?"
+    r"(postgres|postgis/postgis|mysql|mariadb|mongo|redis|nginx|httpd|rabbitmq|elasticsearch|"
+    r"memcached|cassandra|couchdb|influxdb|neo4j|haproxy|varnish|wordpress|php|tomcat|"
+    r"solr|zookeeper|eclipse-mosquitto|registry)(?:[:@]|$)")
+_SHELL_SPLIT_RE = re.compile(r"\s*(?:&&|\|\||;|\||\n)\s*")
+#: Per tool, the options that take a value as the next word (shadow-utils useradd/groupadd,
+#: BusyBox and Debian adduser/addgroup, coreutils mkdir).
+_VALUED_OPTIONS = {
+    "useradd": frozenset({"-b", "-c", "-d", "-e", "-f", "-g", "-G", "-k", "-K", "-p", "-s", "-u",
+                          "-R", "-P", "-Z", "--uid", "--gid", "--groups", "--home-dir", "--shell",
+                          "--comment", "--base-dir", "--expiredate", "--inactive", "--key",
+                          "--password", "--root", "--prefix", "--selinux-user"}),
+    "adduser": frozenset({"-h", "-g", "-s", "-G", "-u", "-k", "--home", "--shell", "--uid",
+                          "--gid", "--ingroup", "--gecos", "--comment", "--firstuid",
+                          "--lastuid", "--conf"}),
+    "groupadd": frozenset({"-g", "-K", "-p", "-R", "-P", "--gid", "--key", "--password",
+                           "--root", "--prefix"}),
+    "addgroup": frozenset({"-g", "--gid", "--conf"}),
+    "mkdir": frozenset({"-m", "--mode", "--context"}),
+}
 
 
 @dataclass
@@ -150,6 +173,186 @@ def _user_plan(image: str) -> tuple[str, str | None, bool]:
     return "app", "RUN groupadd --system app && useradd --system --gid app app", known
 
 
+@dataclass(frozen=True)
+class CreatedUser:
+    """A non-root user a RUN instruction of the image creates."""
+
+    name: str
+    group: str | None  # its primary group when the command says or implies it
+    line: int  # 1-based line where the creating RUN instruction ends
+    stage: int  # index of the stage that creates it
+
+
+def _words(command: str) -> list[list[str]]:
+    """Return the simple commands of a shell line, each as its words (quotes removed)."""
+    import shlex
+
+    result = []
+    for part in _SHELL_SPLIT_RE.split(command.replace("\\\n", " ")):
+        try:
+            words = shlex.split(part, comments=False)
+        except ValueError:
+            words = part.split()
+        if words:
+            result.append(words)
+    return result
+
+
+def _positionals(words: list[str]) -> tuple[list[str], dict[str, str], set[str]]:
+    """Return the positional words of a command, its valued options and its flags."""
+    takes_value = _VALUED_OPTIONS.get(words[0].rsplit("/", 1)[-1], frozenset())
+    positionals: list[str] = []
+    valued: dict[str, str] = {}
+    flags: set[str] = set()
+    index = 1
+    while index < len(words):
+        word = words[index]
+        if word.startswith("-") and word != "-":
+            if "=" in word:
+                key, value = word.split("=", 1)
+                valued[key] = value
+            elif word in takes_value and index + 1 < len(words):
+                valued[word] = words[index + 1]
+                index += 1
+            else:
+                flags.add(word)
+        else:
+            positionals.append(word)
+        index += 1
+    return positionals, valued, flags
+
+
+def created_users(stages: list[Stage], stage: Stage) -> list[CreatedUser]:
+    """Return the non-root users the stage (and the stages it builds on) create with
+    ``useradd``/``adduser``, in build order."""
+    users: list[CreatedUser] = []
+    for current in reversed(ancestry(stages, stage)):
+        groups: set[str] = set()
+        for command in current.commands:
+            if command.cmd.upper() != "RUN" or command.json:
+                continue
+            for words in _words(" ".join(command.value)):
+                tool = words[0].rsplit("/", 1)[-1]
+                positionals, valued, flags = _positionals(words)
+                if tool in ("groupadd", "addgroup") and positionals and \
+                        not (tool == "addgroup" and len(positionals) > 1):
+                    groups.add(positionals[0])
+                if tool not in ("useradd", "adduser") or not positionals:
+                    continue
+                name = positionals[0]
+                if name in ("root", "0"):
+                    continue
+                group: str | None = None
+                if tool == "useradd":
+                    group = valued.get("-g") or valued.get("--gid") or (
+                        None if {"-N", "--no-user-group"} & flags else name)
+                elif "--ingroup" in valued:
+                    group = valued["--ingroup"]
+                elif "-G" in valued:  # BusyBox: -G is the primary group
+                    group = valued["-G"]
+                elif "--group" in flags or name in groups or "--system" not in flags:
+                    group = name
+                users.append(CreatedUser(name, group, command.end_line, current.index))
+    return users
+
+
+def _resolve(base: str, path: str) -> str:
+    return posixpath.normpath(posixpath.join(base or "/", path))
+
+
+def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
+                   ) -> tuple[list[str], set[str], int]:
+    """Return the folders the app may write that the stage leaves to root (its final WORKDIR,
+    VOLUME paths, folders created with ``mkdir`` inside the WORKDIR before ``before_line``),
+    the subset no instruction creates before ``before_line``, and the line of the last
+    WORKDIR."""
+    workdir = ""
+    for current in reversed(ancestry(stages, stage)[1:]):
+        for command in current.commands:
+            if command.cmd.upper() == "WORKDIR" and command.value:
+                workdir = _resolve(workdir, command.value[0])
+    inherited = workdir
+    workdir_line = 0
+    current_dir = workdir
+    made: list[str] = []
+    volumes: list[str] = []
+    chowned = ""
+    for command in stage.commands:
+        kind = command.cmd.upper()
+        if kind == "WORKDIR" and command.value:
+            current_dir = _resolve(current_dir, command.value[0])
+            workdir, workdir_line = current_dir, command.start_line
+        elif kind == "VOLUME":
+            volumes.extend(_resolve(current_dir, v) for v in command.value if v.strip())
+        elif kind == "RUN" and not command.json:
+            joined = " ".join(command.value)
+            if "chown" in joined:
+                chowned += " " + joined
+            if command.start_line >= before_line:
+                continue
+            for words in _words(joined):
+                if words[0].rsplit("/", 1)[-1] == "mkdir":
+                    made.extend(_resolve(current_dir, p) for p in _positionals(words)[0])
+    dirs: list[str] = []
+    if workdir and workdir != "/" and (workdir_line or inherited):
+        dirs.append(workdir)
+    inside = [d for d in made if workdir and workdir != "/" and
+              (d == workdir or d.startswith(workdir.rstrip("/") + "/"))]
+    for path in [*inside, *volumes]:
+        if path not in dirs and path != "/":
+            dirs.append(path)
+    dirs = [d for d in dirs if not re.search(r"(?<![\w/.-])" + re.escape(d) + r"(?![\w/.-])",
+                                             chowned)]
+    missing = {d for d in volumes if d not in made}
+    return dirs, missing, workdir_line
+
+
+def _ownership_edit(source: bytes, stages: list[Stage], stage: Stage, owner: str,
+                    user_line: int, after_line: int) -> tuple[TextEdit | None, str]:
+    """Return an edit that gives ``owner`` the folders the app writes, and the text of a new
+    RUN line when no existing RUN can carry it (to go right before ``user_line``).
+
+    The ``chown`` joins the last RUN that runs as root before the first VOLUME (changes to a
+    volume path after VOLUME are discarded) and before ``user_line``, and after ``after_line``
+    (where the reused user is created); without one, a new RUN line does it."""
+    dirs, missing, workdir_line = _writable_dirs(stages, stage, user_line)
+    if not dirs:
+        return None, ""
+    volume_lines = [c.start_line for c in stage.commands if c.cmd.upper() == "VOLUME"]
+    limit = min([user_line, *volume_lines])
+    chosen = None
+    root = True
+    for command in stage.commands:
+        if command.start_line >= limit:
+            break
+        kind = command.cmd.upper()
+        if kind == "USER":
+            root = is_root(command.value[0] if command.value else None)
+        elif kind == "RUN" and root and not command.json and not command.heredocs and \
+                command.end_line >= after_line:
+            chosen = command
+    if chosen is not None and chosen.start_line < workdir_line:
+        missing.add(dirs[0])
+    make = [d for d in dirs if d in missing]
+    script = (f"mkdir -p {' '.join(make)} && " if make else "") + \
+        f"chown {owner} {' '.join(dirs)}"
+    if chosen is None:
+        if limit == user_line:
+            return None, f"RUN {script}\n"
+        return insert_before_line(source, limit, f"RUN {script}\n"), ""
+    offsets = line_offsets(source)
+    end = offsets[chosen.end_line] - 1 if chosen.end_line < len(offsets) else len(source)
+    if end > 0 and source[end - 1:end] == b"\r":
+        end -= 1
+    return TextEdit(end, end, f" && {script}"), ""
+
+
+def service_image(image: str) -> str | None:
+    """Return the name of an official service image (postgres, nginx…), or None."""
+    match = _SERVICE_IMAGE_RE.match(image)
+    return match.group(1) if match else None
+
+
 def _entrypoint_needs_root(ctx: ProjectContext, path: str, stage: Stage) -> bool:
     folder = posixpath.dirname(path)
     for command in stage.commands:
@@ -182,7 +385,8 @@ def _low_port(stage: Stage) -> bool:
 
 
 def _chown_edits(source: bytes, stage: Stage, owner: str) -> list[TextEdit]:
-    """Return edits adding ``--chown=owner`` to the stage's COPY/ADD lines that lack it."""
+    """Return edits adding ``--chown=owner`` (``user:group``) to the stage's COPY/ADD lines
+    that lack it."""
     edits: list[TextEdit] = []
     offsets = line_offsets(source)
     for command in stage.commands:
@@ -194,7 +398,7 @@ def _chown_edits(source: bytes, stage: Stage, owner: str) -> list[TextEdit]:
         match = re.compile(rb"[ \t]*(copy|add)[ \t]+", re.IGNORECASE).match(source, start)
         if match is None:
             continue
-        edits.append(TextEdit(match.end(), match.end(), f"--chown={owner}:{owner} "))
+        edits.append(TextEdit(match.end(), match.end(), f"--chown={owner} "))
     return edits
 
 
@@ -219,6 +423,15 @@ class DockerfileUser(Rule):
                 message = "the final stage has no USER instruction, so the app runs as root"
             else:
                 message = f"the final stage runs as `{user}`; switch to a non-root user"
+            service = service_image(base_image(stages, final))
+            if service is not None:
+                yield ctx.line_finding(
+                    self.id, file.rel, final.from_line,
+                    f"{message}; the official `{service}` image starts as root and hands its "
+                    "service and data to its own user, so a USER line would break it (report "
+                    "only: run it with the user its documentation gives, or use an unprivileged "
+                    "variant of the image)")
+                continue
             yield ctx.line_finding(self.id, file.rel, final.from_line, message,
                                    self._fix(ctx, file.rel, source, stages, final))
 
@@ -227,7 +440,17 @@ class DockerfileUser(Rule):
         image = base_image(stages, final)
         if image.startswith("scratch"):
             return None
-        user, create, safe = _user_plan(image)
+        existing = created_users(stages, final)
+        after_line = 0
+        if existing:
+            # The image already creates its own user: run as that one.
+            user, group, create, safe = existing[-1].name, existing[-1].group, None, True
+            if existing[-1].stage == final.index:
+                after_line = existing[-1].line
+        else:
+            user, create, safe = _user_plan(image)
+            group = user
+        owner = f"{user}:{group}" if group else user
         if _entrypoint_needs_root(ctx, rel, final) or _low_port(final):
             safe = False
         edits: list[TextEdit] = []
@@ -235,11 +458,17 @@ class DockerfileUser(Rule):
             # The user must exist before any COPY --chown names it: create it right after FROM.
             edits.append(insert_before_line(source, final.from_line + _from_span(final), create
                                             + "\n"))
-        edits.extend(_chown_edits(source, final, user))
+        edits.extend(_chown_edits(source, final, owner))
         line = insertion_line(source, final, ("RUN", "USER"), _START)
-        edits.append(insert_before_line(source, line, f"USER {user}\n"))
-        title = f"Run the final stage as `{user}`" + (" (created as a system user)"
-                                                      if create else "")
+        new_run = ""
+        if not _DISTROLESS_NODE_RE.match(image):  # distroless has no shell to chown with
+            ownership, new_run = _ownership_edit(source, stages, final, owner, line, after_line)
+            if ownership is not None:
+                edits.append(ownership)
+        edits.append(insert_before_line(source, line, f"{new_run}USER {user}\n"))
+        title = f"Run the final stage as `{user}`" + (
+            " (created as a system user)" if create else
+            " (the user the image creates)" if existing else "")
         return Fix(title=title, applicability="safe" if safe else "unsafe",
                    changes=(FileChange(rel, tuple(edits)),))
 
