@@ -1,59 +1,111 @@
-"""node-env: production builds run with ``NODE_ENV=production``."""
+"""node-env: production images and start scripts run with ``NODE_ENV=production``.
+
+Dockerfiles are read with the ``dockerfile`` package (the official Go parser): ``ENV`` values
+lose their quotes (``ENV NODE_ENV="production"`` is production), ``ENV A=1 B=2`` and the legacy
+``ENV KEY value`` are both understood, and ``ENV NODE_ENV=$NODE_ENV`` follows the ``ARG`` it
+reads. Only the final stage (the image that runs) matters. An image that also runs the test
+suite (its ``CMD`` runs tests, or a compose file or CI job runs tests in it) is reported without
+a fix: a forced ``NODE_ENV=production`` changes which database and config a test run uses.
+"""
 
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Iterable
+from typing import Any
 
-from nodeharden._model import FileChange, Finding, Fix
+from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules.dockerfile_user import (
     Stage,
     ancestry,
     insert_before_line,
     insertion_line,
+    line_offsets,
     parse_stages,
 )
 
 _INLINE_RE = re.compile(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?production\b")
-_VAR_RE = re.compile(r"^\$\{?NODE_ENV\}?$")
+_VAR_RE = re.compile(r"^\$(?:\{(\w+)(?::?-([^}]*))?\}|(\w+))$")
+#: A command that runs a test suite.
+TEST_RE = re.compile(r"(?:\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::[\w:.-]+)?(?![\w-])"
+                     r"|\b(?:npx\s+)?(?:jest|mocha|vitest|ava|tap|c8|nyc)(?:\s|$|\")"
+                     r"|\bnode\s+--test\b)")
+_DOCKER_RUN_RE = re.compile(r"\bdocker(?:-compose|\s+compose)?\s+(?:run|exec)\b")
+COMPOSE_NAMES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
+                 "docker-compose.test.yml", "docker-compose.test.yaml", "docker-compose.ci.yml",
+                 "docker-compose.ci.yaml", "docker-compose.override.yml")
+CI_FILES = (".gitlab-ci.yml", ".circleci/config.yml", ".travis.yml", "azure-pipelines.yml",
+            "bitbucket-pipelines.yml", "Jenkinsfile")
 
 
-def _env_pairs(command) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def unquote(value: str) -> str:
+    """Return a Dockerfile word without its surrounding quotes."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _env_pairs(command: Any) -> list[tuple[str, str]]:
     values = list(command.value)
-    return [(values[i], values[i + 1]) for i in range(0, len(values) - 1, 2)]
+    return [(values[i], unquote(values[i + 1])) for i in range(0, len(values) - 1, 2)]
 
 
-def _arg_default(stages: list[Stage], stage: Stage, text: str) -> str | None:
-    """Return the default of ``ARG NODE_ENV=...`` visible in ``stage``, if any."""
+def _arg_value(commands: list[Any], name: str) -> str | None:
+    """Return the default the last ``ARG name=...`` among ``commands`` gives, if any."""
+    default = None
+    for command in commands:
+        if command.cmd.upper() == "ARG":
+            for value in command.value:
+                key, eq, val = value.partition("=")
+                if key == name and eq:
+                    default = unquote(val)
+    return default
+
+
+def _resolve(value: str, stages: list[Stage], stage: Stage, text: str) -> tuple[str, str | None]:
+    """Return (value, build arg) for an ENV value: a ``$VAR``/``${VAR:-x}`` reference is
+    replaced by the ARG default ('' when none is known) and names the build arg."""
+    match = _VAR_RE.match(value)
+    if not match:
+        return value, None
+    name = match.group(1) or match.group(3)
+    fallback = match.group(2)
     import dockerfile
 
-    default = None
     try:
         commands = dockerfile.parse_string(text)
     except dockerfile.GoParseError:
-        return None
-    for command in commands:  # global ARGs before the first FROM
+        return "", name
+    default = _arg_value(_before_first_from(commands), name)
+    for current in reversed(ancestry(stages, stage)):
+        default = _arg_value(current.commands, name) or default
+    return (default or fallback or ""), name
+
+
+def _before_first_from(commands: list[Any]) -> list[Any]:
+    out = []
+    for command in commands:
         if command.cmd.upper() == "FROM":
             break
-        if command.cmd.upper() == "ARG":
-            for value in command.value:
-                if value.startswith("NODE_ENV="):
-                    default = value.split("=", 1)[1]
-    for current in reversed(ancestry(stages, stage)):
-        for command in current.commands:
-            if command.cmd.upper() == "ARG":
-                for value in command.value:
-                    if value.startswith("NODE_ENV="):
-                        default = value.split("=", 1)[1]
-    return default
+        out.append(command)
+    return out
 
 
 def node_env_of(stages: list[Stage], stage: Stage, text: str) -> str | None:
     """Return the NODE_ENV value the stage runs with ('' when set from an unknown source, None
     when not set)."""
+    value, _, _ = _node_env(stages, stage, text)
+    return value
+
+
+def _node_env(stages: list[Stage], stage: Stage, text: str
+              ) -> tuple[str | None, Any | None, str | None]:
+    """Return (value, the final stage's own ENV command that sets it, build arg it reads)."""
     value: str | None = None
+    own = None
     for current in reversed(ancestry(stages, stage)):
         for command in current.commands:
             name = command.cmd.upper()
@@ -61,12 +113,94 @@ def node_env_of(stages: list[Stage], stage: Stage, text: str) -> str | None:
                 for key, val in _env_pairs(command):
                     if key == "NODE_ENV":
                         value = val
+                        own = command if current is stage else None
             elif name in ("CMD", "ENTRYPOINT") and not command.json and \
                     _INLINE_RE.search(" ".join(command.value)):
                 value = "production"
-    if value is not None and _VAR_RE.match(value):
-        return _arg_default(stages, stage, text) or ""
-    return value
+                own = None
+    arg = None
+    if value is not None:
+        value, arg = _resolve(value, stages, stage, text)
+    return value, own, arg
+
+
+def _start_command(stages: list[Stage], stage: Stage) -> str:
+    """Return the text of the CMD and ENTRYPOINT the stage runs with."""
+    found: dict[str, str] = {}
+    for current in ancestry(stages, stage):
+        for name in ("CMD", "ENTRYPOINT"):
+            if name not in found:
+                own = [c for c in current.commands if c.cmd.upper() == name]
+                if own:
+                    found[name] = " ".join(own[-1].value)
+    return " ".join(found.values())
+
+
+def _compose_reason(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
+    """Return why a compose file runs tests in the image this Dockerfile builds, if it does."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    for name in COMPOSE_NAMES:
+        for rel in (name, posixpath.join(posixpath.dirname(dockerfile_rel), name)):
+            raw = ctx.read(rel.lstrip("./")) if rel else None
+            if raw is None:
+                continue
+            try:
+                data = YAML(typ="safe").load(raw.decode("utf-8", "replace"))
+            except YAMLError:
+                continue
+            services = data.get("services") if isinstance(data, dict) else None
+            if not isinstance(services, dict):
+                continue
+            base = posixpath.dirname(rel)
+            for service, spec in services.items():
+                if not isinstance(spec, dict) or "build" not in spec:
+                    continue
+                build = spec["build"]
+                context = build if isinstance(build, str) else (
+                    build.get("context", ".") if isinstance(build, dict) else ".")
+                file = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) \
+                    else "Dockerfile"
+                built = posixpath.normpath(posixpath.join(base, str(context), str(file)))
+                if built != posixpath.normpath(dockerfile_rel):
+                    continue
+                command = " ".join(str(spec.get(k, "")) if not isinstance(spec.get(k), list)
+                                   else " ".join(map(str, spec[k]))
+                                   for k in ("entrypoint", "command"))
+                if TEST_RE.search(command):
+                    return f"{rel} runs the test suite in this image (service `{service}`)"
+    return None
+
+
+def _ci_reason(ctx: ProjectContext) -> str | None:
+    """Return why a CI job runs tests inside a container, if one does."""
+    paths = [f.rel for f in ctx.files_of("workflow", "gitlab-ci")]
+    paths += [p for p in CI_FILES if p not in paths]
+    for rel in paths:
+        raw = ctx.read(rel)
+        if raw is None:
+            continue
+        for number, line in enumerate(raw.decode("utf-8", "replace").splitlines(), 1):
+            if _DOCKER_RUN_RE.search(line) and TEST_RE.search(line):
+                return f"{rel}:{number} runs the test suite in a container"
+    return None
+
+
+def _replace_in_place(source: bytes, command: Any, value: str) -> TextEdit | None:
+    """Return an edit that sets NODE_ENV to production inside the stage's own ENV line."""
+    offsets = line_offsets(source)
+    start = offsets[command.start_line - 1]
+    end = offsets[command.end_line] if command.end_line < len(offsets) else len(source)
+    chunk = source[start:end]
+    pattern = re.compile(rb"\bNODE_ENV(=|\s+)(['\"]?)" + re.escape(value.encode()) + rb"\2")
+    matches = list(pattern.finditer(chunk))
+    if len(matches) != 1:
+        return None
+    match = matches[0]
+    quote = match.group(2).decode()
+    return TextEdit(start + match.start(), start + match.end(),
+                    f"NODE_ENV{match.group(1).decode()}{quote}production{quote}")
 
 
 class NodeEnv(Rule):
@@ -76,6 +210,7 @@ class NodeEnv(Rule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         dockerfiles = ctx.files_of("dockerfile")
+        ci = None if not dockerfiles else _ci_reason(ctx)
         for file in dockerfiles:
             source = ctx.read(file.rel)
             if source is None:
@@ -85,17 +220,45 @@ class NodeEnv(Rule):
             if not stages:
                 continue
             final = stages[-1]
-            value = node_env_of(stages, final, text)
-            if value in ("production", ""):
+            value, own, arg = _node_env(stages, final, text)
+            if value == "production" or (value == "" and arg is None):
                 continue
-            line = insertion_line(source, final, ("RUN",), ("USER", "CMD", "ENTRYPOINT"))
-            fix = Fix(title="Set ENV NODE_ENV=production in the final stage",
-                      applicability="safe" if value is None else "unsafe",
-                      changes=(FileChange(file.rel, (insert_before_line(
-                          source, line, "ENV NODE_ENV=production\n"),)),))
+            if arg is not None:
+                shown = f"build arg {arg}" + (f" (default `{value}`)" if value else
+                                               ", no default")
+                if value == "":
+                    continue  # the build decides; nothing here says it is wrong
+                yield ctx.line_finding(
+                    self.id, file.rel, final.from_line,
+                    f"the final stage takes NODE_ENV from {shown}, not production: build the "
+                    f"production image with `--build-arg {arg}=production` or change the "
+                    "default")
+                continue
             message = ("the final stage does not set NODE_ENV=production: Express runs in "
                        "development mode and shows stack traces" if value is None else
                        f"the final stage sets NODE_ENV={value}, not production")
+            reason = None
+            cmd = _start_command(stages, final)
+            if TEST_RE.search(cmd):
+                reason = f"its CMD runs the test suite (`{cmd}`)"
+            reason = reason or _compose_reason(ctx, file.rel) or ci
+            if reason:
+                yield ctx.line_finding(
+                    self.id, file.rel, final.from_line,
+                    f"{message}; not fixed: {reason}, and NODE_ENV=production would change "
+                    "which database and config the tests use: set it where the production "
+                    "container runs (`docker run -e NODE_ENV=production`, the deploy manifest)")
+                continue
+            if own is not None and value:
+                edit = _replace_in_place(source, own, value)
+            else:
+                line = insertion_line(source, final, ("RUN",), ("USER", "CMD", "ENTRYPOINT"))
+                edit = insert_before_line(source, line, "ENV NODE_ENV=production\n")
+            fix = None
+            if edit is not None:
+                fix = Fix(title="Set ENV NODE_ENV=production in the final stage",
+                          applicability="safe" if value is None else "unsafe",
+                          changes=(FileChange(file.rel, (edit,)),))
             yield ctx.line_finding(self.id, file.rel, final.from_line, message, fix)
         if dockerfiles or ctx.package_json_text is None:
             return
