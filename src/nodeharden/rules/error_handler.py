@@ -337,6 +337,50 @@ def _pure(expr: Node, scope: Node) -> bool:
     return True
 
 
+#: What an error handler may read of the error and still answer the same for every error.
+_OPAQUE_READS = frozenset({"message", "stack", "name"})
+
+
+def _answers_500_to_everything(scope: Node, name: str) -> Node | None:
+    """Return the first status call of an error handler that answers a literal 5xx to every
+    error (it reads no status, code or type of the error, never passes it on with ``next``,
+    and sets no other status), else None."""
+    params = _params(scope)
+    if len(params) != 4 or any(p.type != "identifier" for p in params):
+        return None
+    responses = {text(params[2])}
+    next_name = text(params[3])
+    first: Node | None = None
+    for node in walk(scope):
+        if node != scope and node.type in _FUNCTIONS and any(
+                text(p) == name for p in _params(node)):
+            return None  # the name is shadowed: too clever to judge
+        if node.type == "member_expression":
+            obj = node.child_by_field_name("object")
+            if obj is not None and obj.type == "identifier" and text(obj) == name \
+                    and text(node.child_by_field_name("property")) not in _OPAQUE_READS:
+                return None
+        elif node.type in ("binary_expression", "switch_statement") and re.search(
+                rf"\binstanceof\b|(?<![\w$.]){re.escape(name)}\s*(?:===?|!==?)", text(node)):
+            return None
+        elif node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier" and text(fn) == next_name:
+                return None
+            if fn is not None and fn.type == "member_expression" \
+                    and text(fn.child_by_field_name("property")) in ("status", "sendStatus") \
+                    and _root_name(fn.child_by_field_name("object")) in responses:
+                args = node.child_by_field_name("arguments")
+                arg = args.named_children[0] if args is not None and args.named_children else None
+                if arg is None or arg.type != "number" or not text(arg).startswith("5"):
+                    return None
+                first = first or node
+        elif node.type == "assignment_expression" \
+                and text(node.child_by_field_name("left")).endswith(".statusCode"):
+            return None
+    return first
+
+
 def handler_status(sink: Node, scope: Node) -> str | None:
     """Return the expression for the status an error handler answers with, as that handler
     computes it: the ``status(X)`` of the sink's own chain, else the one ``res.status(X)`` /
@@ -418,6 +462,56 @@ class ErrorHandler(Rule):
                 yield ctx.node_finding(self.id, node, message,
                                        self._leak_fix(ctx, node, kind, leak, status,
                                                       sink_node, scope))
+
+        for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source):
+            if kind != "handler":
+                continue
+            first = _answers_500_to_everything(scope, name)
+            if first is not None:
+                message = ("this error handler answers 5xx to every error: client errors from "
+                           "body parsers and http-errors (413 body too large, 400 malformed "
+                           "JSON) become server errors; keep their 4xx status")
+                yield ctx.node_finding(self.id, first, message,
+                                       self._client_status_fix(ctx, scope, name))
+
+    def _client_status_fix(self, ctx: FileContext, scope: Node, name: str) -> Fix | None:
+        """Answer 4xx errors with their own status and its standard text, first thing in the
+        handler; the handler's own answer is left as it is for everything else."""
+        body = scope.child_by_field_name("body")
+        if body is None or body.type != "statement_block" or not body.named_children:
+            return None  # an expression body: rewriting it needs a person
+        first = body.named_children[0]
+        if first.start_point[0] == body.start_point[0]:
+            return None  # a one-line body
+        params = _params(scope)
+        res = text(params[2])
+        line_start = ctx.source.rfind(b"\n", 0, first.start_byte) + 1
+        indent = ctx.source[line_start:first.start_byte].decode()
+        if indent.strip():
+            return None
+        semi = ctx.style.semi
+        if ctx.lang == "javascript":
+            lines = [f"const clientStatus = Number({name} && ({name}.status || {name}.statusCode)){semi}"]
+        else:
+            lines = [f"const clientError = {name} as {{ status?: number; statusCode?: number }}{semi}",
+                     "const clientStatus = Number(clientError && (clientError.status || "
+                     f"clientError.statusCode)){semi}"]
+        lines = [
+            "// Client errors (a body over the limit, malformed JSON, http-errors' 4xx) keep "
+            "their status.",
+            *lines,
+            "if (clientStatus >= 400 && clientStatus < 500) {",
+            *([f"{ctx.style.indent}return {res}.sendStatus(clientStatus){semi}"]
+              if ctx.lang == "javascript" else  # noImplicitReturns: no value from one path
+              [f"{ctx.style.indent}{res}.sendStatus(clientStatus){semi}",
+               f"{ctx.style.indent}return{semi}"]),
+            "}",
+        ]
+        eol = ctx.style.eol
+        code = "".join(f"{indent}{line}{eol}" for line in lines)
+        return Fix(title="Keep the 4xx status of client errors (body too large, malformed JSON)",
+                   applicability="safe",
+                   changes=(FileChange(ctx.rel, (TextEdit(line_start, line_start, code),)),))
 
     def _leak_fix(self, ctx: FileContext, node: Node, kind: str, leak: str,
                   status: int | None | str, sink: Node, scope: Node) -> Fix | None:
