@@ -11,11 +11,15 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from types import SimpleNamespace
+
 import pytest
 
 from nodeharden import _fixer
 from nodeharden._fixer import apply_edits, atomic_write, plan_fixes
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._runtime import Runtime
+from nodeharden._style import StyleRules
 
 from conftest import run_cli
 
@@ -77,6 +81,12 @@ class ScriptedScanner:
     rules: list  # (rule id, callable(text) -> (start, end, content) | None)
     calls: int = 0
     project: FakeProject = field(init=False)
+    # What the engine reads of a real Scanner besides scan(): an unknown runtime, one
+    # package at the root, no formatter configured.
+    runtime: Runtime = field(default_factory=Runtime)
+    package_dirs: list = field(default_factory=lambda: [""])
+    info: SimpleNamespace = field(default_factory=lambda: SimpleNamespace(
+        style_rules=StyleRules()))
 
     def __post_init__(self) -> None:
         self.project = FakeProject(self.root)
@@ -203,7 +213,10 @@ def test_dry_run_diff_applies_with_git_apply_and_equals_fix(tmp_path: Path) -> N
     assert files_of(pristine) == files_of(root)
 
 
-def test_patch_dir_writes_one_patch_per_rule_each_applicable_alone(tmp_path: Path) -> None:
+def test_patch_dir_rules_editing_the_same_lines_share_one_patch(tmp_path: Path) -> None:
+    # helmet, rate-limit and error-handler all add lines next to the same lines of this small
+    # app: separate patches could not apply both alone and in sequence (see
+    # tests/test_cli_patch_dir.py), so they share one, named after all three.
     root = make_app(tmp_path / "app")
     before = files_of(root)
     patches = tmp_path / "patches"
@@ -211,8 +224,7 @@ def test_patch_dir_writes_one_patch_per_rule_each_applicable_alone(tmp_path: Pat
     assert proc.returncode == 0, proc.stderr
     assert files_of(root) == before, "--patch-dir must not write the project"
     names = sorted(p.name for p in patches.iterdir())
-    assert [n.split("-", 1)[1] for n in names] == ["helmet.patch", "rate-limit.patch",
-                                                  "error-handler.patch"]
+    assert names == ["01-helmet+rate-limit+error-handler.patch"]
     for name in names:
         copy = tmp_path / f"copy-{name}"
         shutil.copytree(root, copy)
@@ -220,7 +232,8 @@ def test_patch_dir_writes_one_patch_per_rule_each_applicable_alone(tmp_path: Pat
                                  capture_output=True, text=True)
         assert applied.returncode == 0, f"{name}: {applied.stderr}"
         assert files_of(copy) != before
-        check = run_cli("check", copy, "--select", name.split("-", 1)[1][:-len(".patch")],
+        check = run_cli("check", copy, "--select",
+                        name.split("-", 1)[1][:-len(".patch")].replace("+", ","),
                         "--format", "json")
         assert json.loads(check.stdout)["findings"] == [], name
 

@@ -34,14 +34,16 @@ def run_fix_command(args: argparse.Namespace) -> int:
     write = not args.dry_run and args.patch_dir is None
     progress, close = _progress_bar()
     try:
-        result, outcomes = fix(args.path, dry_run=not write, unsafe=args.unsafe,
-                               select=args.select, ignore=args.ignore, jobs=args.jobs,
-                               config_path=args.config, force=args.force, only=only,
-                               accept=accept, progress=progress)
+        outcomes: list[FileOutcome] = []
+        if args.patch_dir is not None:
+            result = _plan_patches(args, accept, only, progress)
+        else:
+            result, outcomes = fix(args.path, dry_run=not write, unsafe=args.unsafe,
+                                   select=args.select, ignore=args.ignore, jobs=args.jobs,
+                                   config_path=args.config, force=args.force, only=only,
+                                   accept=accept, progress=progress)
     finally:
         close()
-    if args.patch_dir is not None:
-        write_patches(result, args.patch_dir)
     if args.format == "json":
         sys.stdout.write(render_fix_json(result, outcomes, written=write))
     elif args.dry_run:
@@ -60,58 +62,145 @@ def run_fix_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_patches(result: FixResult, directory: Path) -> list[Path]:
-    """Write one patch per rule into ``directory``; each applies on its own to the original
-    tree."""
+Contents = dict[str, "bytes | None"]
+
+
+def _plan_patches(args: argparse.Namespace, accept: Callable[[Finding], bool] | None,
+                  only: set[str] | None, progress: Callable[[int, int], None] | None
+                  ) -> FixResult:
+    """Plan the run and write ``--patch-dir``; each patch's "before" state is planned again
+    with only the earlier rules (a rule's later passes may build on other rules' edits)."""
+    from nodeharden._api import make_scanner
+    from nodeharden._fixer import plan_fixes
+
+    scanner = make_scanner(args.path, select=args.select, ignore=args.ignore, jobs=args.jobs,
+                           config_path=args.config, only=only, progress=progress)
+    result = plan_fixes(scanner, unsafe=args.unsafe, accept=accept)
+
+    def state(rules: frozenset[str]) -> Contents:
+        def only_these(finding: Finding) -> bool:
+            return finding.rule in rules and (accept is None or accept(finding))
+
+        sub = plan_fixes(scanner, unsafe=args.unsafe, accept=only_these)
+        return {rel: sub.final.get(rel) for rel in sub.changed_paths()}
+
+    write_patches(result, args.patch_dir, state)
+    return result
+
+
+def replayed_state(result: FixResult) -> Callable[[frozenset[str]], Contents]:
+    """Return a function giving the changed files' contents after only the applied fixes of
+    some rules, replayed on the original files (the fallback when the run cannot be planned
+    again, as after an interactive review)."""
     from nodeharden._fixer import apply_edits, with_dependencies
 
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {directory}: {exc.strerror}") from None
-    by_rule: dict[str, list[AppliedFix]] = {}
-    for applied in result.applied:
-        by_rule.setdefault(applied.finding.rule, []).append(applied)
-    written: list[Path] = []
-    for index, (rule, applied_list) in enumerate(by_rule.items(), 1):
-        # Replay only this rule's fixes on the original files (passes of one rule are
-        # independent of other rules; later passes build on the rule's own earlier edits).
-        contents: dict[str, bytes | None] = {}
+    def state(rules: frozenset[str]) -> Contents:
+        contents: Contents = {}
         deps: dict[str, str] = {}
         dev: dict[str, str] = {}
-        ok = True
-        for applied in applied_list:
+        for applied in result.applied:
+            if applied.finding.rule not in rules:
+                continue
             for change in applied.fix.changes:
                 if change.path not in contents:
                     contents[change.path] = result.original.get(change.path)
                 before = contents[change.path]
                 if change.create:
                     contents[change.path] = change.edits[0].content.encode("utf-8")
-                elif before is None:
-                    ok = False
-                else:
+                elif before is not None:
                     try:
                         contents[change.path] = apply_edits(before, change.edits)
                     except ValueError:
-                        ok = False
+                        pass
             deps.update(dict(applied.fix.dependencies))
             dev.update(dict(applied.fix.dev_dependencies))
-        if not ok:
-            continue
-        if deps or dev:
-            pj = result.original.get("package.json")
-            if pj is not None:
+        pj = result.original.get("package.json")
+        if (deps or dev) and pj is not None:
+            try:
                 contents["package.json"] = with_dependencies(pj, deps, dev)
-        patch = "".join(file_diff(rel, result.original.get(rel), data)
-                        for rel, data in sorted(contents.items())
-                        if data != result.original.get(rel))
-        if not patch:
+            except ValueError:
+                pass
+        return contents
+
+    return state
+
+
+def _patch_applies(patch: str, files: Contents) -> bool:
+    """Return True when ``git apply`` accepts ``patch`` on a tree holding ``files``."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    git = shutil.which("git")
+    if git is None:
+        return False
+    with tempfile.TemporaryDirectory(prefix="nodeharden-patch-") as scratch:
+        for rel, data in files.items():
+            if data is not None:
+                target = Path(scratch) / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        proc = subprocess.run([git, "apply", "--check", "-"], cwd=scratch, input=patch.encode(),
+                              capture_output=True, check=False)
+    return proc.returncode == 0
+
+
+def write_patches(result: FixResult, directory: Path,
+                  state: Callable[[frozenset[str]], Contents] | None = None) -> list[Path]:
+    """Write the run's changes into ``directory`` as numbered patches, one per rule, that
+    apply each on its own to the original tree AND one after another (01, 02, … in order).
+
+    Patch N is the change from "rules of patches 1..N-1 applied" to "rules 1..N applied", so
+    the sequence always applies; when that change does not also apply to the original tree
+    (two rules edit the same lines, e.g. both add a line after the same ``require``), the
+    rules share one patch, named after all of them. ``state(rules)`` returns the changed
+    files after only ``rules``' fixes (default: replayed from ``result``); ``git apply
+    --check`` decides.
+    """
+    state = state or replayed_state(result)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create {directory}: {exc.strerror}") from None
+    rules = list(dict.fromkeys(applied.finding.rule for applied in result.applied))
+    paths = set(result.changed_paths())
+    states: list[Contents] = [{}]
+    for k in range(1, len(rules) + 1):
+        states.append(state(frozenset(rules[:k])) if k < len(rules) else
+                      {rel: result.final.get(rel) for rel in paths})
+        paths |= set(states[-1])
+
+    def full(k: int) -> Contents:
+        return {rel: states[k].get(rel, result.original.get(rel)) for rel in sorted(paths)}
+
+    def diff(j: int, k: int) -> str:
+        before, after = full(j), full(k)
+        return "".join(file_diff(rel, before[rel], after[rel]) for rel in sorted(paths)
+                       if before[rel] != after[rel])
+
+    original = full(0)
+    groups: list[tuple[int, int]] = []  # (j, k): the patch from state j to state k
+    for k in range(1, len(rules) + 1):
+        if not diff(k - 1, k):
+            if groups:
+                groups[-1] = (groups[-1][0], k)  # nothing of its own: named with the last
             continue
-        target = directory / f"{index:02d}-{rule}.patch"
+        groups.append((k - 1, k))
+        while len(groups) > 1 and not _patch_applies(diff(*groups[-1]), original):
+            j, _ = groups.pop(-2)
+            groups[-1] = (j, k)
+    written: list[Path] = []
+    for index, (j, k) in enumerate(groups, 1):
+        patch = diff(j, k)
+        names = [rule for rule in rules[j:k] if any(a.finding.rule == rule
+                                                    for a in result.applied)]
+        target = directory / f"{index:02d}-{'+'.join(names)}.patch"
         target.write_text(patch, encoding="utf-8", newline="")
         written.append(target)
-    print(f"wrote {len(written)} patch{'es' if len(written) != 1 else ''} to {directory}",
-          file=sys.stderr)
+    merged = [p.name for p in written if "+" in p.name]
+    print(f"wrote {len(written)} patch{'es' if len(written) != 1 else ''} to {directory}"
+          + (f" (rules that edit the same lines share one: {', '.join(merged)})"
+             if merged else ""), file=sys.stderr)
     return written
 
 
