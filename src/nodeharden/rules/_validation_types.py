@@ -25,10 +25,15 @@ from tree_sitter import Node
 from nodeharden._parse import code_children, string_value, text, walk
 
 PARTS = {"body": "body", "query": "query", "params": "param"}
+#: Types that make a path parameter worth a chain (any path parameter is a non-empty string).
+NARROW_PARAM_TYPES = ("int", "number", "uuid")
+_UUID_PATTERN_RE = re.compile(r"(?i)\{8\}-|uuid")
 _VALIDATING_CALL_RE = re.compile(
     r"(?i)(\.(parse|safeParse|parseAsync|safeParseAsync|validate|validateAsync|validateSync|"
     r"isValid|isValidSync)$|^(validationResult|matchedData|checkSchema)$|valid)")
-_EMAIL_RE = re.compile(r"(?i)(^|[._])e-?mail")
+#: A name that ends in "email" (``email``, ``contactEmail``, ``user.email``, ``EMAIL``), not
+#: ``emailTemplate``: a name may narrow a string to an email address, never decide a type.
+_EMAIL_RE = re.compile(r"(?:^|[._-])e-?mail$|[a-z0-9]E-?mail$|(?:^|_)E-?MAIL$")
 _INT_CALLS = {"parseInt", "Number.parseInt"}
 _NUMBER_CALLS = {"Number", "parseFloat", "Number.parseFloat", "Math.abs", "Math.round",
                  "Math.floor", "Math.ceil", "Math.min", "Math.max"}
@@ -87,7 +92,9 @@ class Field:
             if typed - {"object"}:
                 return None, f"is used both as an object and as {_a(typed - {'object'})}"
             return "object", ""
-        for kind, allowed in (("array", {"array", "length"}), ("string", {"string", "length"}),
+        for kind, allowed in (("array", {"array", "length"}),
+                              ("uuid", {"uuid", "string", "length"}),
+                              ("string", {"string", "length"}),
                               ("bool", {"bool"}), ("int", {"int"}), ("number", {"int", "number"})):
             if kind in typed:
                 if typed - allowed:
@@ -132,6 +139,8 @@ class Field:
                 steps.append("toFloat()")
         elif kind == "array":
             steps.append("isArray()")
+        elif kind == "uuid":
+            steps.append("isUUID()")
         elif _EMAIL_RE.search(self.name):
             steps.append("isEmail()")
         else:
@@ -143,6 +152,7 @@ class Field:
 
 def _a(kinds: set[str]) -> str:
     names = {"bool": "a boolean", "int": "a number", "number": "a number", "string": "a string",
+             "uuid": "a UUID",
              "array": "an array", "length": "a string or an array", "object": "an object"}
     return " and ".join(sorted({names.get(k, k) for k in kinds}))
 
@@ -175,7 +185,7 @@ class Reads:
         for f in self.fields.values():
             if f.children and not f.unsure and f.type()[0] == "object":
                 continue
-            if f.part == "params" and not f.unsure and f.type()[0] not in ("int", "number"):
+            if f.part == "params" and not f.unsure and f.type()[0] not in NARROW_PARAM_TYPES:
                 continue
             found.append(f)
         return found
@@ -451,6 +461,12 @@ class _Analysis:
         if callee == "Boolean":
             self._condition(found, node)
             return
+        if fn is not None and fn.type == "member_expression" and \
+                text(fn.child_by_field_name("property")) == "test" and \
+                getattr(fn.child_by_field_name("object"), "type", "") == "regex":
+            # `/^[0-9a-f]{8}-…$/i.test(id)`: the handler compares it with a pattern
+            found.kinds.add("uuid" if _UUID_PATTERN_RE.search(text(fn)) else "string")
+            return
         if callee in ("Array.isArray", "Array.from", "Array.of") or callee.startswith("Object.") \
                 or callee.endswith(".concat"):
             found.unsure = found.unsure or f"is passed to {callee}(), so its type is unknown"
@@ -520,6 +536,37 @@ class _Analysis:
         return False
 
 
+def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
+              aliases: list[tuple[str, str, Node]]) -> None:
+    """Record one use of ``req.<part>`` (or of a local alias of it) at ``node``."""
+    reads = analysis.reads
+    value = node
+    while value.parent is not None and value.parent.type in _WRAPPERS:
+        value = value.parent
+    parent = value.parent
+    if parent is None:
+        return
+    if parent.type == "member_expression" and parent.child_by_field_name("object") == value:
+        name = text(parent.child_by_field_name("property"))
+        analysis.record(reads.add(part, name), parent, body, 0)
+    elif parent.type == "subscript_expression" and parent.child_by_field_name("object") == value:
+        index = string_value(parent.child_by_field_name("index"))
+        if index is None:
+            reads.whole.append(part)
+        else:
+            analysis.record(reads.add(part, index), parent, body, 0)
+    elif parent.type == "variable_declarator" and parent.child_by_field_name("value") == value \
+            and (pattern := parent.child_by_field_name("name")) is not None:
+        if pattern.type == "object_pattern":
+            analysis.bind_pattern(pattern, None, part, parent, body, 0)
+        elif pattern.type == "identifier" and node.type == "member_expression":
+            aliases.append((text(pattern), part, parent))  # `const data = req.body`
+        else:
+            reads.whole.append(part)
+    else:
+        reads.whole.append(part)
+
+
 def analyze_handler(func: Node, resolve: Resolver | None = None) -> Reads | None:
     """Return the request fields ``func`` reads, or None when it takes no request.
 
@@ -531,6 +578,7 @@ def analyze_handler(func: Node, resolve: Resolver | None = None) -> Reads | None
     reads = Reads()
     analysis = _Analysis(reads, resolve)
     body = func.child_by_field_name("body") or func
+    aliases: list[tuple[str, str, Node]] = []
     for node in walk(body):
         if node.type == "call_expression":
             callee = text(node.child_by_field_name("function"))
@@ -539,28 +587,16 @@ def analyze_handler(func: Node, resolve: Resolver | None = None) -> Reads | None
         if node.type != "member_expression" or text(node.child_by_field_name("object")) != req:
             continue
         part = text(node.child_by_field_name("property"))
-        if part not in PARTS:
-            continue
-        parent = node.parent
-        while parent is not None and parent.type in _WRAPPERS:
-            parent = parent.parent
-        if parent is None:
-            continue
-        if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
-            name = text(parent.child_by_field_name("property"))
-            analysis.record(reads.add(part, name), parent, body, 0)
-        elif parent.type == "subscript_expression" and \
-                parent.child_by_field_name("object") == node:
-            index = string_value(parent.child_by_field_name("index"))
-            if index is None:
-                reads.whole.append(part)
-            else:
-                analysis.record(reads.add(part, index), parent, body, 0)
-        elif parent.type == "variable_declarator" and \
-                (pattern := parent.child_by_field_name("name")) is not None and \
-                pattern.type == "object_pattern":
-            analysis.bind_pattern(pattern, None, part, parent, body, 0)
-        else:
-            reads.whole.append(part)
+        if part in PARTS:
+            _part_use(analysis, node, part, body, aliases)
+    for alias, part, decl in aliases:
+        for node in walk(body):
+            if node.type in ("identifier", "shorthand_property_identifier") and \
+                    text(node) == alias and \
+                    not (decl.start_byte <= node.start_byte < decl.end_byte):
+                if node.type == "shorthand_property_identifier":
+                    reads.whole.append(part)
+                else:
+                    _part_use(analysis, node, part, body, [])
     analysis.follow_locals()
     return reads

@@ -19,7 +19,7 @@ from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._edits import import_edit
 from nodeharden.rules._validation_sinks import find_sinks
-from nodeharden.rules._validation_types import PARTS, Reads, analyze_handler
+from nodeharden.rules._validation_types import NARROW_PARAM_TYPES, PARTS, Reads, analyze_handler
 
 #: Libraries whose use in the route chain or the handler counts as validation.
 VALIDATOR_MODULES = ("express-validator", "celebrate", "zod", "joi", "@hapi/joi", "ajv", "yup",
@@ -198,7 +198,7 @@ def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None
     are required (a declared parameter is always there, unless in an optional part)."""
     declared = _path_params(route.path) if route.path is not None else None
     for f in reads.fields.values():
-        if f.part != "params" or f.unsure or f.type()[0] not in ("int", "number"):
+        if f.part != "params" or f.unsure or f.type()[0] not in NARROW_PARAM_TYPES:
             continue  # a path parameter no use narrows gets no chain, so nothing to prove
         if declared is None:
             f.unsure = "comes from a route path that is not a plain string"
