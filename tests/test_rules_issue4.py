@@ -107,17 +107,18 @@ def test_new_security_txt_follows_rfc_9116(tmp_path: Path) -> None:
     assert "PLACEHOLDER" not in text and "SECURITY.md" in result.final
 
 
-def test_placeholder_contact_is_marked_and_unsafe(tmp_path: Path) -> None:
+def test_without_a_contact_security_txt_is_report_only_with_the_line_to_add(
+        tmp_path: Path) -> None:
+    # Issue 15: no placeholder contact any more, and never package.json's author.
     root = write_tree(tmp_path / "p", {
         "package.json": EXPRESS_PJ,
         "app.js": "const express = require('express');\nconst app = express();\n",
     })
     [finding] = check(root, select=["security-txt"]).findings
-    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+    assert finding.fix is None
+    assert "`contact: mailto:security@<your domain>` under `security_txt:`" in finding.message
     result, _ = fix(root, dry_run=True, select=["security-txt"], unsafe=True)
-    text = result.final[".well-known/security.txt"].decode()
-    assert text.startswith("# nodeharden: PLACEHOLDER") and "security@example.com" in text
-    assert "Placeholder" in result.final["SECURITY.md"].decode()
+    assert result.changed_paths() == []
 
 
 def test_expired_security_txt_is_reported_and_renewed(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections.abc import Iterable
@@ -24,6 +23,12 @@ PLACEHOLDER_NOTE = ("# nodeharden: PLACEHOLDER contact below: replace it with a 
                     "before deploying")
 _FIELD_RE = re.compile(r"^([A-Za-z-]+):\s*(.*?)\s*$")
 _DOTFILES_ALLOW_RE = re.compile(rb"dotfiles\s*:\s*['\"]allow['\"]")
+SECURITY_MD_NAMES = ("SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md", "security.md")
+_EMAIL_RE = re.compile(r"(?<![\w.+%-])(?:mailto:)?([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+"
+                       r"(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+_URL_RE = re.compile(r"https://[^\s)<>\]\"'`]+")
+_REPORTING_URL_RE = re.compile(r"(?i)security|advisor|vulnerab|disclos|report|bounty")
+_TEST_PATH_RE = re.compile(r"(^|/)(tests?|__tests__|spec|e2e|cypress)/|\.(test|spec)\.[cm]?[jt]sx?$")
 
 
 def expires_value(days: int, now: datetime | None = None) -> str:
@@ -43,26 +48,31 @@ def normalize_contact(contact: str) -> str:
 
 
 def configured_contact(ctx: ProjectContext) -> str | None:
-    """Return the contact from ``.nodeharden.yml``, else from package.json (bugs, author)."""
+    """Return the contact from ``.nodeharden.yml``, else the one SECURITY.md gives.
+
+    Never package.json's ``author`` or ``maintainers``: a personal address that every fork
+    would inherit, published as the project's security contact."""
     options: SecurityTxtOptions = ctx.info.config.security_txt
     if options.contact:
         return normalize_contact(options.contact)
-    try:
-        data = json.loads(ctx.package_json_text or "")
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
-    bugs = data.get("bugs")
-    if isinstance(bugs, dict) and isinstance(bugs.get("email"), str) and bugs["email"]:
-        return normalize_contact(bugs["email"])
-    author = data.get("author")
-    if isinstance(author, dict) and isinstance(author.get("email"), str) and author["email"]:
-        return normalize_contact(author["email"])
-    if isinstance(author, str):
-        match = re.search(r"<([^>@\s]+@[^>\s]+)>", author)
-        if match:
-            return normalize_contact(match.group(1))
+    return security_md_contact(ctx)
+
+
+def security_md_contact(ctx: ProjectContext) -> str | None:
+    """Return the reporting address of the project's SECURITY.md: its first email address,
+    else its first https URL about reporting (a security advisory form, a disclosure page)."""
+    for name in SECURITY_MD_NAMES:
+        raw = ctx.read(name)
+        if raw is None:
+            continue
+        body = raw.decode("utf-8", "replace")
+        email = _EMAIL_RE.search(body)
+        if email:
+            return normalize_contact(email.group(1))
+        for match in _URL_RE.finditer(body):
+            url = match.group(0).rstrip(".,;:!?")
+            if _REPORTING_URL_RE.search(url):
+                return url
     return None
 
 
@@ -169,14 +179,24 @@ class SecurityTxt(Rule):
             yield from self._check_file(ctx, rel)
         if not ctx.uses_express() or _served(ctx, files):
             return
-        apps = sorted(ctx.app_files(), key=lambda f: f.path)
+        # The file that creates the app, never a test that creates one of its own.
+        apps = sorted((f for f in ctx.app_files() if not _TEST_PATH_RE.search(f.path)),
+                      key=lambda f: f.path)
         if not apps:
             return
         facts = apps[0]
         app = next(a for a in facts.apps if a.kind == "app")
-        yield ctx.finding(self.id, facts.path, app.start, app.end,
-                          f"the app serves no {ROUTE}: vulnerability reporters have no "
-                          "published contact", self._fix(ctx, facts, files))
+        message = (f"the app serves no {ROUTE}: vulnerability reporters have no published "
+                   "contact")
+        if not files and configured_contact(ctx) is None:
+            yield ctx.finding(
+                self.id, facts.path, app.start, app.end,
+                f"{message}; no contact is known (package.json authors are never published): "
+                "add `contact: mailto:security@<your domain>` under `security_txt:` in "
+                ".nodeharden.yml, or that address to SECURITY.md, and run `nodeharden fix`")
+            return
+        yield ctx.finding(self.id, facts.path, app.start, app.end, message,
+                          self._fix(ctx, facts, files))
 
     def _check_file(self, ctx: ProjectContext, rel: str) -> Iterable[Finding]:
         text = (ctx.read(rel) or b"").decode("utf-8", "replace")
@@ -244,10 +264,9 @@ class SecurityTxt(Rule):
                  f"{app.indent}}}){style.semi}")
         edits.append(after_app_edit(source, app, [reader, route]))
         changes.insert(0, FileChange(facts.path, tuple(edits)))
-        placeholder = contact is None and not files
-        return Fix(title=f"Add {DEFAULT_PATH} and serve it at {ROUTE}"
-                   + (" (placeholder contact: replace it)" if placeholder else ""),
-                   applicability="unsafe" if placeholder else "safe", changes=tuple(changes))
+        title = f"Add {DEFAULT_PATH} and serve it at {ROUTE}" if not files else \
+            f"Serve {txt_rel} at {ROUTE}"
+        return Fix(title=title, applicability="safe", changes=tuple(changes))
 
 
 RULE = SecurityTxt()
