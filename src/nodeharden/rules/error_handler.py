@@ -312,6 +312,8 @@ def _declared_in(scope: Node, name: str) -> bool:
     declared at the top of its body (so it is in scope wherever the body reads it)."""
     if any(p.type == "identifier" and text(p) == name for p in _params(scope)):
         return True
+    if scope.parent is not None and scope.parent.type == "catch_clause":
+        return text(scope.parent.child_by_field_name("parameter")) == name
     body = scope.child_by_field_name("body")
     if body is None or body.type != "statement_block":
         return False
@@ -365,7 +367,8 @@ def _answers_500_to_everything(scope: Node, name: str) -> Node | None:
             return None
         elif node.type == "call_expression":
             fn = node.child_by_field_name("function")
-            if fn is not None and fn.type == "identifier" and text(fn) == next_name:
+            if fn is not None and fn.type == "identifier" and text(fn) == next_name \
+                    and not _after_headers_sent(node, scope):
                 return None
             if fn is not None and fn.type == "member_expression" \
                     and text(fn.child_by_field_name("property")) in ("status", "sendStatus") \
@@ -379,6 +382,17 @@ def _answers_500_to_everything(scope: Node, name: str) -> Node | None:
                 and text(node.child_by_field_name("left")).endswith(".statusCode"):
             return None
     return first
+
+
+def _after_headers_sent(node: Node, scope: Node) -> bool:
+    """Return True when ``node`` runs only once the headers are sent
+    (``if (res.headersSent) return next(err)``)."""
+    cur = node.parent
+    while cur is not None and cur != scope:
+        if cur.type == "if_statement" and "headersSent" in text(cur.child_by_field_name("condition")):
+            return True
+        cur = cur.parent
+    return False
 
 
 def handler_status(sink: Node, scope: Node) -> str | None:
@@ -480,8 +494,11 @@ class ErrorHandler(Rule):
         body = scope.child_by_field_name("body")
         if body is None or body.type != "statement_block" or not body.named_children:
             return None  # an expression body: rewriting it needs a person
-        first = body.named_children[0]
-        if first.start_point[0] == body.start_point[0]:
+        # After a leading `if (res.headersSent) return next(err);`: nothing can be sent then.
+        first = next((stmt for stmt in body.named_children if not (
+            stmt.type == "if_statement"
+            and "headersSent" in text(stmt.child_by_field_name("condition")))), None)
+        if first is None or first.start_point[0] == body.start_point[0]:
             return None  # a one-line body
         params = _params(scope)
         res = text(params[2])
@@ -528,23 +545,27 @@ class ErrorHandler(Rule):
         elif kind == "handler" and isinstance(status, int) and status >= 500:
             replacement = generic  # the response is a 5xx whatever the error says
             applicability = "safe"
-        elif kind == "handler":
+        elif kind == "handler" or status == "dynamic":
             # The status as the handler computes it (err.status, err.errorCode, a custom
             # field…): its 4xx answers keep their body, only 5xx ones get the generic text.
             code = handler_status(sink, scope)
-            if code is None:
+            if code is not None and not code.isdigit():
+                if not re.fullmatch(r"[\w$.]+", code):
+                    code = f"({code})"
+                replacement = f"({code} < 500 ? {text(target)} : {generic})"
+                applicability = "safe"
+            elif kind == "handler":
                 return None  # no status, or one that cannot be read again: needs a person
-            if not re.fullmatch(r"[\w$.]+", code):
-                code = f"({code})"
-            replacement = f"({code} < 500 ? {text(target)} : {generic})"
-            applicability = "safe"
+            else:
+                replacement = generic
+                applicability = "unsafe"
         else:
             replacement = generic
             applicability = "safe" if isinstance(status, int) and status >= 500 else "unsafe"
         bare_ok = parent is None or parent.type in ("pair", "arguments", "assignment_expression",
                                                     "variable_declarator",
                                                     "parenthesized_expression")
-        if bare_ok and kind == "handler" and replacement.startswith("(") \
+        if bare_ok and replacement.startswith("(") \
                 and replacement.endswith(f": {generic})"):
             replacement = replacement[1:-1]  # the conditional needs no parentheses here
         return Fix(title=f"Send a generic message instead of `{text(node)}`",
