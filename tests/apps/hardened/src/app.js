@@ -43,7 +43,8 @@ export function createApp () {
 
   app.use((err, req, res, next) => {
     console.error(err)
-    res.status(500).json({ error: 'Internal Server Error' })
+    const status = err.status >= 400 && err.status < 500 ? err.status : 500
+    res.status(status).json({ error: status < 500 ? 'Bad Request' : 'Internal Server Error' })
   })
   return app
 }
