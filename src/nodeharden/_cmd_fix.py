@@ -229,6 +229,8 @@ def render_fix_json(result: FixResult, outcomes: list[FileOutcome], *, written: 
         # Every file the run looked at: changed, unchanged, skipped or failed (with why).
         "outcomes": [{"path": o.path, "status": o.status, "reason": o.reason, "rules": o.rules}
                      for o in file_outcomes(result, outcomes)],
+        # What the run would write (dry run) or wrote: the unified diff `git apply` accepts.
+        "diff": unified_diff(result),
     }
     return json.dumps(doc, indent=2) + "\n"
 

@@ -210,6 +210,8 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
                     reasons[key] = (finding, "declined")
                     continue
             problem, fitted = fit_to_runtime(finding.fix, result.runtime)
+            if problem is None:
+                problem = manifest_problem(finding.fix, result.package_dirs, current)
             if problem is not None:
                 reasons[key] = (finding, problem)
                 continue
@@ -258,6 +260,31 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
         original.setdefault(rel, None)
     result.failed = list(dict.fromkeys(result.failed))
     return result
+
+
+def manifest_problem(fix: Fix, package_dirs: list[str],
+                     current: Callable[[str], bytes | None]) -> str | None:
+    """Return why ``fix`` cannot be applied when it needs a package and its package.json is
+    missing or not a JSON object (a ``require()`` of an undeclared package would break
+    ``npm ci`` installs), else None."""
+    needs = sorted({*dict(fix.dependencies), *dict(fix.dev_dependencies)})
+    if not needs:
+        return None
+    manifest = manifest_for(fix, package_dirs)
+    data = current(manifest)
+    if data is None:
+        why, todo = f"there is no {manifest}", "create it, e.g. `npm init -y`"
+    else:
+        import json
+
+        try:
+            parsed = json.loads(split_bom(data)[1].decode("utf-8"))
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict):
+            return None
+        why, todo = f"{manifest} is not a valid JSON object", "repair it"
+    return f"needs {', '.join(needs)} in {manifest}, but {why}: declined ({todo}, then run fix again)"
 
 
 def _conflicts(fix: Fix, taken: dict[str, list[TextEdit]], created: set[str],
