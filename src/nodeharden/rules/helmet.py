@@ -1,13 +1,27 @@
-"""helmet: security headers on every Express app, nothing switched off."""
+"""helmet: security headers on every Express app, nothing switched off.
+
+Only helmet and lusca's header middlewares count as setting headers, header by header:
+``lusca.csrf()`` sets none, and ``lusca.xframe()`` alone leaves the other headers unset. A
+protection switched off gets an unsafe fix that turns it back on; for the Content Security
+Policy of an app with views, the policy allows the hosts its templates load scripts, images and
+frames from (found by bytes in the repository's templates).
+"""
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
-from nodeharden._express import CALLED_MODULES, FileFacts
-from nodeharden._model import FileChange, Finding, Fix
+from tree_sitter import Node
+
+from nodeharden._express import FileFacts
+from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
 from nodeharden._parse import captures, object_properties, text
+from nodeharden._project import SKIP_DIRS
+from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, ProjectContext, Rule
 from nodeharden.rules._edits import (after_app_edit, can_extend, has_import, import_edit,
                                      use_statement)
@@ -25,15 +39,58 @@ PROTECTIONS = (
 _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments . (object) @opts)) @call"
 
 
-def header_middleware_used(ctx: ProjectContext) -> bool:
-    """Return True when any file calls helmet (or lusca) as middleware."""
+#: The headers helmet sets that make a header middleware equivalent to it, and the lusca
+#: middleware (``lusca.<name>()`` or the ``<name>`` option of ``lusca({...})``) for each.
+CORE_HEADERS = {"csp": "Content-Security-Policy", "xframe": "X-Frame-Options",
+                "hsts": "Strict-Transport-Security", "nosniff": "X-Content-Type-Options",
+                "referrerPolicy": "Referrer-Policy"}
+_LUSCA_OPTION_RE = re.compile(rb"\b(" + b"|".join(k.encode() for k in CORE_HEADERS) + rb")\s*:")
+
+
+def _call_arguments(source: bytes, start: int) -> bytes:
+    """Return the text between the parenthesis at or after ``start`` and its match."""
+    open_at = source.find(b"(", start)
+    if open_at == -1:
+        return b""
+    depth = 0
+    for index in range(open_at, min(len(source), open_at + 20_000)):
+        char = source[index:index + 1]
+        if char == b"(":
+            depth += 1
+        elif char == b")":
+            depth -= 1
+            if depth == 0:
+                return source[open_at + 1:index]
+    return b""
+
+
+def header_coverage(ctx: ProjectContext) -> tuple[bool, set[str]]:
+    """Return whether any file calls helmet as middleware, and the core headers lusca's header
+    middlewares set (``lusca.csrf()`` and other non-header middlewares set none)."""
+    helmet_used = False
+    lusca: set[str] = set()
     for facts in ctx.facts.values():
-        for module in CALLED_MODULES:  # the modules FileFacts.called records
-            names = facts.locals_of(module)
-            if any(name in facts.called or any(c.startswith(name + ".") for c in facts.called)
-                   for name in names):
-                return True
-    return False
+        for name in facts.locals_of("helmet"):
+            if name in facts.called or any(c.startswith(name + ".") for c in facts.called):
+                helmet_used = True
+        for name in facts.locals_of("lusca"):
+            for called in facts.called:
+                if called.startswith(name + ".") and called[len(name) + 1:] in CORE_HEADERS:
+                    lusca.add(called[len(name) + 1:])
+            if name in facts.called:
+                source = ctx.read(facts.path) or b""
+                for match in re.finditer(rb"(?<![\w.$])" + re.escape(name.encode()) + rb"\s*\(",
+                                         source):
+                    options = _call_arguments(source, match.start())
+                    lusca.update(m.group(1).decode() for m in
+                                 _LUSCA_OPTION_RE.finditer(options))
+    return helmet_used, lusca
+
+
+def header_middleware_used(ctx: ProjectContext) -> bool:
+    """Return True when helmet, or lusca's header middlewares for every core header, are used."""
+    helmet_used, lusca = header_coverage(ctx)
+    return helmet_used or lusca >= set(CORE_HEADERS)
 
 
 POWERED_BY_OPTIONS = frozenset({"xPoweredBy", "hidePoweredBy"})
@@ -81,6 +138,133 @@ def renders_html(ctx: ProjectContext) -> bool:
     return False
 
 
+#: What turning a protection back on can change, for the unsafe fix's title.
+TURN_ON_RISKS = {
+    "contentSecurityPolicy": "the browser then blocks scripts, images and frames from hosts "
+                             "the policy does not list, and inline scripts unless allowed",
+    "strictTransportSecurity": "browsers then refuse plain HTTP to this host for a year",
+    "hsts": "browsers then refuse plain HTTP to this host for a year",
+    "crossOriginEmbedderPolicy": "cross-origin resources without CORP or CORS stop loading",
+    "crossOriginResourcePolicy": "other sites can no longer embed this app's resources",
+    "crossOriginOpenerPolicy": "cross-origin popups (OAuth, payments) lose window.opener",
+    "xFrameOptions": "other sites can no longer frame these pages",
+    "frameguard": "other sites can no longer frame these pages",
+    "xPoweredBy": "the X-Powered-By header is no longer sent",
+    "hidePoweredBy": "the X-Powered-By header is no longer sent",
+    "referrerPolicy": "other sites no longer receive the page's URL as referrer",
+    "xContentTypeOptions": "browsers stop guessing the type of responses sent with a wrong one",
+    "noSniff": "browsers stop guessing the type of responses sent with a wrong one",
+}
+#: Template and page files whose ``src``/``href`` say where an app's pages load from.
+VIEW_SUFFIXES = frozenset({".html", ".htm", ".ejs", ".pug", ".jade", ".hbs", ".handlebars",
+                           ".njk", ".nunjucks", ".twig", ".mustache", ".eta", ".liquid", ".vash"})
+_MAX_VIEW_BYTES = 1_000_000
+UNSAFE_INLINE = "'unsafe-inline'"
+_SCRIPT_SRC_RE = re.compile(
+    rb"""<script\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)|\bscript\s*\([^)]*?\bsrc\s*=\s*["']([^"']+)""",
+    re.IGNORECASE)
+_IMG_SRC_RE = re.compile(
+    rb"""<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)|\bimg\s*\([^)]*?\bsrc\s*=\s*["']([^"']+)""",
+    re.IGNORECASE)
+_FRAME_SRC_RE = re.compile(
+    rb"""<iframe\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)|\biframe\s*\([^)]*?\bsrc\s*=\s*["']([^"']+)""",
+    re.IGNORECASE)
+#: ``<script>`` with code in it (not a JSON or template block), or a Pug ``script.`` block.
+_INLINE_SCRIPT_RE = re.compile(
+    rb"""<script\b(?![^>]*\bsrc\s*=)(?![^>]*\btype\s*=\s*["']?(?:application/(?:ld\+)?json|"""
+    rb"""text/(?:template|x-[\w-]+)))[^>]*>\s*[^<\s]|^[ \t]*script\.?[ \t]*$""",
+    re.IGNORECASE | re.MULTILINE)
+_INLINE_HANDLER_RE = re.compile(rb"""[\s(,]on[a-z]{3,20}\s*=\s*["'][^"']""", re.IGNORECASE)
+_HOST_RE = re.compile(r"^(?:https?:)?//([a-z0-9.-]+(?::\d+)?)(?:[/?#]|$)", re.IGNORECASE)
+
+
+def keyword(value: str) -> str:
+    """Return a CSP keyword (``'self'``) as a string literal: double quotes whatever the
+    project's style, as prettier writes a string that contains single quotes."""
+    return f'"{value}"'
+
+
+class PageSources:
+    """Where an app's templates load scripts, images and frames from."""
+
+    def __init__(self) -> None:
+        self.views = 0
+        self.hosts: dict[str, set[str]] = {"scriptSrc": set(), "imgSrc": set(), "frameSrc": set()}
+        self.inline_scripts = False
+        self.inline_handlers = False
+
+    def add(self, data: bytes) -> None:
+        """Record one template's sources."""
+        self.views += 1
+        for directive, pattern in (("scriptSrc", _SCRIPT_SRC_RE), ("imgSrc", _IMG_SRC_RE),
+                                   ("frameSrc", _FRAME_SRC_RE)):
+            for match in pattern.finditer(data):
+                url = (match.group(1) or match.group(2) or b"").decode("utf-8", "replace")
+                host = _HOST_RE.match(url)
+                if host is not None:
+                    self.hosts[directive].add("https://" + host.group(1).lower())
+        self.inline_scripts = self.inline_scripts or _INLINE_SCRIPT_RE.search(data) is not None
+        self.inline_handlers = self.inline_handlers or \
+            _INLINE_HANDLER_RE.search(data) is not None
+
+    def directives(self, style: Style) -> str | None:
+        """Return a helmet ``directives`` object that adds what the views need to helmet's
+        defaults, or None when the defaults are enough."""
+        parts = []
+        self_src = keyword("'self'")
+        script = [self_src, *map(style.q, sorted(self.hosts["scriptSrc"]))]
+        if self.inline_scripts:
+            script.append(keyword(UNSAFE_INLINE))
+        if len(script) > 1:
+            parts.append(f"scriptSrc: [{', '.join(script)}]")
+        if self.inline_handlers:
+            parts.append(f"scriptSrcAttr: [{keyword(UNSAFE_INLINE)}]")
+        if self.hosts["imgSrc"]:
+            images = [self_src, style.q("data:"), *map(style.q, sorted(self.hosts["imgSrc"]))]
+            parts.append(f"imgSrc: [{', '.join(images)}]")
+        if self.hosts["frameSrc"]:
+            frames = [self_src, *map(style.q, sorted(self.hosts["frameSrc"]))]
+            parts.append(f"frameSrc: [{', '.join(frames)}]")
+        return "{ " + ", ".join(parts) + " }" if parts else None
+
+
+def page_sources(root: str) -> PageSources:
+    """Return what the repository's templates and HTML pages load (read by bytes, outside
+    node_modules and build output)."""
+    found = PageSources()
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(names):
+            if os.path.splitext(name)[1].lower() not in VIEW_SUFFIXES:
+                continue
+            path = Path(folder) / name
+            try:
+                if path.stat().st_size > _MAX_VIEW_BYTES:
+                    continue
+                found.add(path.read_bytes())
+            except OSError:
+                continue
+    return found
+
+
+def turn_on_value(key: str, root: str, style: Style) -> tuple[str, str]:
+    """Return the value that turns protection ``key`` back on, and what it allows."""
+    if key != "contentSecurityPolicy":
+        return "true", ""
+    sources = page_sources(root)
+    if not sources.views:
+        return "true", "helmet's default policy (no views or HTML pages found)"
+    directives = sources.directives(style)
+    if directives is None:
+        return "true", f"helmet's default policy ({sources.views} views load nothing from " \
+                       "other hosts)"
+    allowed = sorted(set().union(*sources.hosts.values()))
+    extra = [*allowed, *(["inline scripts"] if sources.inline_scripts else []),
+             *(["inline event handlers"] if sources.inline_handlers else [])]
+    return "{ directives: " + directives + " }", \
+        f"the hosts and inline code the views use: {', '.join(extra)}"
+
+
 class Helmet(Rule):
     """An Express app without helmet(), or helmet with protections switched off."""
 
@@ -105,21 +289,44 @@ class Helmet(Rule):
                     yield ctx.node_finding(
                         self.id, value.parent or value,
                         f"helmet protection `{key}` is switched off; keep it on and configure "
-                        "it instead")
+                        "it instead", self._turn_on(ctx, key, value))
+
+    @staticmethod
+    def _turn_on(ctx: FileContext, key: str, value: Node) -> Fix:
+        new, allows = turn_on_value(key, ctx.info.root, ctx.style)
+        risk = TURN_ON_RISKS.get(key, "it was switched off on purpose: check what the header "
+                                      "changes for the app's clients")
+        title = f"Turn `{key}` back on" + (f" with {allows}" if allows else "") + \
+            f" (unsafe: {risk})"
+        return Fix(title=title, applicability="unsafe",
+                   changes=(FileChange(ctx.rel, (TextEdit(value.start_byte, value.end_byte,
+                                                          new),)),))
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        if not ctx.uses_express() or header_middleware_used(ctx):
+        if not ctx.uses_express():
+            return
+        helmet_used, lusca = header_coverage(ctx)
+        if helmet_used or lusca >= set(CORE_HEADERS):
             return
         powered_by_off = _powered_by_off(ctx)
-        unsafe = renders_html(ctx)
+        # helmet goes right after the app is created, so lusca's later middlewares still set
+        # their own headers; helmet's CSP can only break pages when lusca sets none.
+        unsafe = renders_html(ctx) and "csp" not in lusca
+        unset = [CORE_HEADERS[k] for k in CORE_HEADERS if k not in lusca]
         for facts in ctx.app_files():
             source = ctx.read(facts.path) or b""
             style = ctx.styles[facts.path]
             for app in facts.apps:
                 if app.kind != "app":
                     continue
-                message = ("Express app without helmet(): no security headers"
-                           + ("" if powered_by_off else " and X-Powered-By is sent"))
+                if lusca:
+                    message = ("Express app without helmet(): lusca sets "
+                               + ", ".join(CORE_HEADERS[k] for k in CORE_HEADERS if k in lusca)
+                               + " but not " + ", ".join(unset))
+                else:
+                    message = "Express app without helmet(): no security headers"
+                message += "" if powered_by_off else (
+                    "; X-Powered-By is sent" if lusca else " and X-Powered-By is sent")
                 fix = None
                 if can_extend(app):
                     local = has_import(facts, "helmet")
