@@ -73,6 +73,8 @@ MALFORMED = [
      "$ne"),
     (("POST", "/login", {"user": {"email": "ada@example.com", "password": ["a"]}}),
      ["user.password"], None),
+    (("POST", "/login", {"user": {"email": ["ada@example.com"], "password": "x"}}),
+     ["user.email"], None),
     (("PATCH", "/todos/abc", {"completed": True}), ["id"], None),
     (("PATCH", "/todos/1", {"completed": "yes-please"}), ["completed"], "yes-please"),
     (("GET", "/search?q=a&q=b"), ["q"], None),
@@ -94,7 +96,7 @@ def test_front_end_requests_answer_as_before_and_malformed_ones_get_400(app_dir:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "express-validator" in json.loads((app_dir / "package.json").read_text())["dependencies"]
     app = (app_dir / "app.js").read_text()
-    for chain in ("body('user.email').isEmail()", "body('user.password').isString()",
+    for chain in ("body('user.email').isString().isEmail()", "body('user.password').isString()",
                   "param('id').isInt().toInt()",
                   "body('completed').optional().isIn([true, false, 'true', 'false', 'on'])",
                   "body('newsletter').optional({ values: 'falsy' })",

@@ -12,6 +12,7 @@ template string, trimmed, awaited…).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -205,6 +206,24 @@ class _Taint:
         return None
 
 
+_FIXED_ORIGIN_RE = re.compile(r"^(?:/[^/\\]|https?://[^/]+/)")
+
+
+def _fixed_origin(node: Node) -> bool:
+    """Return True when a redirect target starts with a literal that fixes where it goes:
+    ``'/users/' + id`` or ``https://example.com/`` + path (``'/' + x`` does not: x may start
+    with another ``/`` and make ``//evil.example``)."""
+    node = _strip(node)
+    while node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
+        node = _strip(node.child_by_field_name("left") or node)
+    if node.type == "string":
+        return bool(_FIXED_ORIGIN_RE.match(string_value(node) or ""))
+    if node.type == "template_string":
+        head = text(node)[1:].split("${", 1)[0]
+        return bool(_FIXED_ORIGIN_RE.match(head))
+    return False
+
+
 def _strip(node: Node) -> Node:
     while node.type in ("parenthesized_expression", "await_expression", "as_expression",
                         "non_null_expression", "satisfies_expression") and code_children(node):
@@ -338,9 +357,11 @@ def find_sinks(func: Node, facts: FileFacts) -> list[Sink]:
                 text(fn.child_by_field_name("object")) == res:
             method = text(fn.child_by_field_name("property"))
             if method == "redirect":
-                add("open-redirect", node, args[-1] if args else None, f"{callee_text}()")
+                if args and not _fixed_origin(args[-1]):
+                    add("open-redirect", node, args[-1], f"{callee_text}()")
             elif method == "location":
-                add("open-redirect", node, first, f"{callee_text}()")
+                if first is not None and not _fixed_origin(first):
+                    add("open-redirect", node, first, f"{callee_text}()")
             elif method in ("set", "setHeader", "header") and len(args) > 1 and \
                     (string_value(first) or "").lower() in _REDIRECT_HEADER:
                 add("open-redirect", node, args[1], f"the {string_value(first)} header")

@@ -141,12 +141,12 @@ class Field:
             steps.append("isArray()")
         elif kind == "uuid":
             steps.append("isUUID()")
-        elif _EMAIL_RE.search(self.name):
-            steps.append("isEmail()")
         else:
             steps.append("isString()")
             if self.kinds == {"trim"}:
                 steps.append("trim()")  # every use trims it first: trimming sooner changes nothing
+            if _EMAIL_RE.search(self.name):
+                steps.append("isEmail()")  # after trim(): the handler checked what it trimmed
         return ".".join(steps)
 
 
