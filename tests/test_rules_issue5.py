@@ -109,7 +109,7 @@ def test_two_route_files_share_one_validate_module(project) -> None:
     routes = result.final["src/routes/users.js"].decode()
     assert routes.count("require('express-validator')") == 1
     assert "const { validate } = require('../validate');" in routes
-    assert "router.post('/', body('email').isEmail(), validate, (req, res)" in routes
+    assert "router.post('/', body('email').isString().isEmail(), validate, (req, res)" in routes
     assert "router.get('/find', query('q').optional({ values: 'falsy' }).isString(), validate," \
         in routes
     app = result.final["src/app.js"].decode()
