@@ -258,8 +258,26 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
     result.final = {rel: data for rel, data in overlay.items() if data is not None}
     for rel in result.final:
         original.setdefault(rel, None)
+    _run_project_formatters(scanner, result)
     result.failed = list(dict.fromkeys(result.failed))
     return result
+
+
+def _run_project_formatters(scanner: Scanner, result: FixResult) -> None:
+    """Pass the files the fixes changed through the project's own prettier and ESLint
+    autofix (see ``_formatters``); a result that no longer parses is not kept."""
+    from nodeharden._formatters import format_files, installed_formatters
+
+    rules = scanner.info.style_rules
+    if not (rules.prettier or rules.eslint):
+        return
+    tools = installed_formatters(result.root, prettier_configured=rules.prettier,
+                                 eslint_configured=rules.eslint)
+    changed = {rel: (result.original.get(rel), data) for rel, data in result.final.items()
+               if result.original.get(rel) != data}
+    for rel, data in format_files(result.root, tools, changed).items():
+        if _parses(rel, data):
+            result.final[rel] = data
 
 
 def manifest_problem(fix: Fix, package_dirs: list[str],

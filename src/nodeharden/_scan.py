@@ -23,7 +23,8 @@ from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, deco
 from nodeharden._roles import APP, RoleOf, dockerfile_role, frontend_packages, package_of, \
     role_from_content, role_from_path
 from nodeharden._runtime import Runtime, detect_runtime
-from nodeharden._style import Style, detect_style, module_kind_for
+from nodeharden._style import Style, StyleRules, detect_style, module_kind_for, \
+    read_style_rules
 from nodeharden.rules import FileContext, ProjectContext, ProjectInfo, Rule, registry
 
 #: Trees bigger than this many JS files are scanned by a process pool (when jobs > 1).
@@ -63,9 +64,11 @@ class StyleMap(Mapping[str, Style]):
     """rel → ``Style`` of each scanned JS/TS file, detected from the file's bytes (via ``read``)
     the first time a rule asks: only files that get a fix need their style."""
 
-    def __init__(self, facts: dict[str, FileFacts], read: Callable[[str], bytes | None]) -> None:
+    def __init__(self, facts: dict[str, FileFacts], read: Callable[[str], bytes | None],
+                 rules: StyleRules | None = None) -> None:
         self._facts = facts
         self._read = read
+        self._rules = rules or StyleRules()
         self._known: dict[str, Style] = {}
 
     def __getitem__(self, rel: str) -> Style:
@@ -73,8 +76,9 @@ class StyleMap(Mapping[str, Style]):
         if style is None:
             facts = self._facts[rel]  # KeyError for files that were not scanned
             source = self._read(rel) or b""
-            style = detect_style(source, module=facts.module,  # type: ignore[arg-type]
-                                 typescript=JS_SUFFIXES[os.path.splitext(rel)[1]] != "javascript")
+            style = self._rules.apply(detect_style(
+                source, module=facts.module,  # type: ignore[arg-type]
+                typescript=JS_SUFFIXES[os.path.splitext(rel)[1]] != "javascript"))
             self._known[rel] = style
         return style
 
@@ -95,7 +99,10 @@ def project_info(project: Project, config: Config) -> ProjectInfo:
                        typescript=project.typescript, dependencies=deps,
                        has_package_json=project.package_json is not None, config=config,
                        typescript_output=project.typescript_output,
-                       include_roles=frozenset(config.roles))
+                       include_roles=frozenset(config.roles),
+                       style_rules=read_style_rules(
+                           project.root,
+                           project.package_json.data if project.package_json else None))
 
 
 @cache
@@ -280,7 +287,7 @@ class Scanner:
             if result.facts is not None:
                 facts[rel] = result.facts
             findings.extend(result.findings)
-        styles = StyleMap(facts, read)
+        styles = StyleMap(facts, read, self.info.style_rules)
         pj = read("package.json")
         ctx = ProjectContext(info=self.info, files=files, facts=facts, styles=styles, read=read,
                              package_json_text=pj.decode("utf-8", "replace") if pj else None,

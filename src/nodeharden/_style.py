@@ -3,9 +3,11 @@ and helpers that write new code in that style."""
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
 
 ModuleKind = Literal["commonjs", "esm"]
 
@@ -138,3 +140,173 @@ def line_end(source: bytes, offset: int) -> int:
     """Return the offset just after the line break that ends the line holding ``offset``."""
     nl = source.find(b"\n", offset)
     return len(source) if nl == -1 else nl + 1
+
+
+@dataclass(frozen=True)
+class StyleRules:
+    """What the project's own formatter and linter configs require, field by field (None: the
+    configs say nothing, so the file's own habits decide). Read once per project."""
+
+    quote: str | None = None
+    semicolons: bool | None = None
+    indent: str | None = None
+    eol: str | None = None
+    #: Where each decided field came from, for messages and tests: ``(".prettierrc", "quote")``.
+    sources: tuple[tuple[str, str], ...] = ()
+    #: True when prettier formats the project (a config, or prettier wired into its scripts).
+    prettier: bool = False
+    #: True when the project has an ESLint config (a file, or ``eslintConfig`` in package.json).
+    eslint: bool = False
+
+    def apply(self, style: Style) -> Style:
+        """Return ``style`` with every field the configs decide replaced."""
+        changes = {name: value for name, value in (
+            ("quote", self.quote), ("semicolons", self.semicolons), ("indent", self.indent),
+            ("eol", self.eol)) if value is not None}
+        return replace(style, **changes) if changes else style
+
+
+_PRETTIER_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml",
+                   ".prettierrc.yml", ".prettierrc.js", ".prettierrc.cjs", ".prettierrc.mjs",
+                   "prettier.config.js", "prettier.config.cjs", "prettier.config.mjs",
+                   ".prettierrc.toml")
+_ESLINT_FILES = (".eslintrc.json", ".eslintrc", ".eslintrc.js", ".eslintrc.cjs", ".eslintrc.yml",
+                 ".eslintrc.yaml", "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs",
+                 "eslint.config.ts")
+_KEY_VALUE = r"""["']?{key}["']?\s*[:=]\s*["']?([\w.-]+)"""
+
+
+def _setting(text: str, key: str) -> str | None:
+    """Return the scalar value of ``key`` in JSON, YAML, TOML or a JS object literal."""
+    match = re.search(_KEY_VALUE.format(key=re.escape(key)), text)
+    return match.group(1) if match else None
+
+
+def _eslint_rule(text: str, rule: str) -> list[str]:
+    """Return the options of ESLint ``rule`` (``"semi": ["error", "always"]`` → ["error",
+    "always"]; ``semi: 2`` → ["2"]; YAML ``semi: [error, never]``); [] when not configured."""
+    match = re.search(r"""(?m)["']?(?<![\w/-]){rule}["']?\s*:\s*(\[[^\]\n]*\]|[\w"']+)""".format(
+        rule=re.escape(rule)), text)
+    if not match:
+        return []
+    return [part.strip().strip("'\"") for part in match.group(1).strip("[]").split(",")
+            if part.strip()]
+
+
+def _eslint_enabled(options: list[str]) -> bool:
+    return bool(options) and options[0] not in ("off", "0")
+
+
+def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRules:
+    """Return the style the project's prettier, ESLint, JSHint and EditorConfig settings
+    require, in that order of precedence."""
+    decided: dict[str, object] = {}
+    sources: list[tuple[str, str]] = []
+
+    def decide(field_name: str, value: object, source: str) -> None:
+        if field_name not in decided and value is not None:
+            decided[field_name] = value
+            sources.append((source, field_name))
+
+    def read(name: str) -> str | None:
+        try:
+            return (root / name).read_text(encoding="utf-8-sig", errors="replace")
+        except OSError:
+            return None
+
+    data = package_json or {}
+    prettier_text: str | None = None
+    prettier_source = ""
+    for name in _PRETTIER_FILES:
+        prettier_text = read(name)
+        if prettier_text is not None:
+            prettier_source = name
+            break
+    if prettier_text is None and isinstance(data.get("prettier"), dict):
+        prettier_text = json.dumps(data["prettier"])
+        prettier_source = "package.json prettier"
+    scripts = " ".join(str(v) for v in (data.get("scripts") or {}).values()) \
+        if isinstance(data.get("scripts"), dict) else ""
+    if prettier_text is None and "prettier" in scripts:
+        prettier_text, prettier_source = "", "prettier in package.json scripts"
+    prettier = prettier_text is not None
+    if prettier_text is not None:
+        # Prettier's own defaults apply to whatever its config leaves out.
+        single = _setting(prettier_text, "singleQuote")
+        decide("quote", "'" if single == "true" else '"', prettier_source)
+        semi = _setting(prettier_text, "semi")
+        decide("semicolons", semi != "false", prettier_source)
+        tabs = _setting(prettier_text, "useTabs") == "true"
+        width = _setting(prettier_text, "tabWidth")
+        decide("indent", "\t" if tabs else " " * (int(width) if width and width.isdigit()
+                                                  else 2), prettier_source)
+        eol = _setting(prettier_text, "endOfLine")
+        decide("eol", {"crlf": "\r\n", "lf": "\n"}.get(eol or "lf"), prettier_source)
+    eslint_texts = [(name, read(name)) for name in _ESLINT_FILES]
+    if isinstance(data.get("eslintConfig"), dict):
+        eslint_texts.append(("package.json eslintConfig", json.dumps(data["eslintConfig"])))
+    eslint = False
+    for name, text in eslint_texts:
+        if not text:
+            continue
+        eslint = True
+        semi = _eslint_rule(text, "semi")
+        if _eslint_enabled(semi):
+            decide("semicolons", "never" not in semi[1:], name)
+        quotes = _eslint_rule(text, "quotes")
+        if _eslint_enabled(quotes) and len(quotes) > 1 and quotes[1] in ("single", "double"):
+            decide("quote", "'" if quotes[1] == "single" else '"', name)
+        indent = _eslint_rule(text, "indent")
+        if _eslint_enabled(indent) and len(indent) > 1:
+            if indent[1] == "tab":
+                decide("indent", "\t", name)
+            elif indent[1].isdigit():
+                decide("indent", " " * int(indent[1]), name)
+    jshint = read(".jshintrc")
+    if jshint:
+        quotmark = _setting(jshint, "quotmark")
+        if quotmark in ("single", "double"):
+            decide("quote", "'" if quotmark == "single" else '"', ".jshintrc")
+        if _setting(jshint, "asi") == "true":
+            decide("semicolons", False, ".jshintrc")
+    editorconfig = read(".editorconfig")
+    if editorconfig:
+        section = _editorconfig_js_section(editorconfig)
+        style = section.get("indent_style")
+        size = section.get("indent_size")
+        if style == "tab":
+            decide("indent", "\t", ".editorconfig")
+        elif style == "space" or (size and size.isdigit()):
+            decide("indent", " " * (int(size) if size and size.isdigit() else 2),
+                   ".editorconfig")
+        eol = section.get("end_of_line")
+        if eol in ("lf", "crlf"):
+            decide("eol", "\r\n" if eol == "crlf" else "\n", ".editorconfig")
+        quote = section.get("quote_type")
+        if quote in ("single", "double"):
+            decide("quote", "'" if quote == "single" else '"', ".editorconfig")
+    return StyleRules(quote=decided.get("quote"),  # type: ignore[arg-type]
+                      semicolons=decided.get("semicolons"),  # type: ignore[arg-type]
+                      indent=decided.get("indent"),  # type: ignore[arg-type]
+                      eol=decided.get("eol"),  # type: ignore[arg-type]
+                      sources=tuple(sources), prettier=prettier, eslint=eslint)
+
+
+def _editorconfig_js_section(text: str) -> dict[str, str]:
+    """Return the EditorConfig properties that apply to a ``.js`` file (``[*]``, ``[*.js]``,
+    ``[*.{js,ts}]``…; later sections win, as in EditorConfig)."""
+    found: dict[str, str] = {}
+    applies = False  # properties before the first section belong to no file
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            glob = line[1:-1]
+            applies = glob in ("*", "**") or bool(re.search(r"\bjs\b", glob)) \
+                and not glob.startswith(("*.json", "*.md"))
+            continue
+        if applies and "=" in line:
+            key, _, value = line.partition("=")
+            found[key.strip().lower()] = value.strip().lower()
+    return found

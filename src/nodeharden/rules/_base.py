@@ -13,7 +13,7 @@ from nodeharden._config import Config
 from nodeharden._express import FileFacts
 from nodeharden._model import Finding, Fix
 from nodeharden._project import SourceFile
-from nodeharden._style import Style, detect_style
+from nodeharden._style import Style, StyleRules, detect_style
 
 
 @dataclass
@@ -29,6 +29,8 @@ class ProjectInfo:
     typescript_output: str = "commonjs"  # what tsc emits: "commonjs" or "esm"
     #: File roles scanned besides application code (``--include``, ``roles:``).
     include_roles: frozenset[str] = frozenset()
+    #: What the project's prettier/ESLint/JSHint/EditorConfig settings require of new code.
+    style_rules: StyleRules = StyleRules()
 
     def has_dependency(self, name: str) -> bool:
         """Return True when package.json lists ``name``."""
@@ -87,8 +89,9 @@ class FileContext:
 def _file_style(self: FileContext) -> Style:
     style = self.__dict__.get("_style")
     if style is None:
-        style = detect_style(self.source, module=self.facts.module,  # type: ignore[arg-type]
-                             typescript=self.lang != "javascript")
+        style = self.info.style_rules.apply(detect_style(
+            self.source, module=self.facts.module,  # type: ignore[arg-type]
+            typescript=self.lang != "javascript"))
         self.__dict__["_style"] = style
     return style
 

@@ -1,0 +1,171 @@
+"""New code follows the project's own formatter and linter: prettier, ESLint and JSHint
+configs decide quotes, semicolons and indentation, and after ``fix`` the real ``prettier
+--check``, ``eslint`` and ``jshint`` (installed from the npm registry) pass on every file
+nodeharden touched."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import have_node, linked_app, npm_env, npm_install, run_cli, write_tree
+from nodeharden._style import Style, read_style_rules
+
+APP_SINGLE_NO_SEMI = """\
+    const express = require('express')
+
+    const app = express()
+    app.use(express.json())
+
+    app.get('/items/:id', (req, res) => {
+      res.json({ id: req.params.id })
+    })
+
+    app.listen(3000)
+    """
+
+APP_DOUBLE_SEMI = APP_SINGLE_NO_SEMI.replace("'", '"').replace(")\n", ");\n")
+
+ESLINT_CONFIG = """\
+    const js = require("@eslint/js");
+    const globals = require("globals");
+
+    module.exports = [
+      js.configs.recommended,
+      {
+        languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
+        rules: {
+          semi: ["error", "always"],
+          quotes: ["error", "double"],
+          "no-unused-vars": ["error", { args: "none" }],
+        },
+      },
+    ];
+    """
+
+
+def test_prettier_config_decides_over_the_files_own_habits(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".prettierrc": '{ "semi": false, "singleQuote": true }\n'})
+    rules = read_style_rules(tmp_path, None)
+    style = rules.apply(Style(quote='"', semicolons=True, indent="    "))
+    assert (style.quote, style.semicolons, style.indent) == ("'", False, "  ")
+    assert rules.prettier and (".prettierrc", "quote") in rules.sources
+
+
+def test_prettier_defaults_apply_to_what_its_config_leaves_out(tmp_path: Path) -> None:
+    rules = read_style_rules(tmp_path, {"prettier": {"tabWidth": 4}})
+    assert (rules.quote, rules.semicolons, rules.indent) == ('"', True, "    ")
+
+
+def test_eslint_jshint_and_editorconfig_settings(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".eslintrc.yml": "rules:\n  semi: [error, never]\n  quotes: [2, single]\n"
+                                           "  indent: [error, tab]\n"})
+    rules = read_style_rules(tmp_path, None)
+    assert (rules.quote, rules.semicolons, rules.indent) == ("'", False, "\t") and rules.eslint
+    other = tmp_path / "jshint"
+    write_tree(other, {".jshintrc": '{ "quotmark": "double", "asi": true }',
+                       ".editorconfig": "root = true\n[*]\nindent_style = space\n"
+                                        "indent_size = 4\n[*.md]\nindent_size = 2\n"})
+    rules = read_style_rules(other, None)
+    assert (rules.quote, rules.semicolons, rules.indent) == ('"', False, "    ")
+
+
+def test_a_rule_switched_off_decides_nothing(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".eslintrc.json": '{"rules": {"semi": "off", "quotes": 0}}'})
+    rules = read_style_rules(tmp_path, None)
+    assert rules.semicolons is None and rules.quote is None
+
+
+needs_node = pytest.mark.skipif(not have_node(), reason="node and npm are required")
+
+
+@pytest.fixture(scope="module")
+def tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("style-tools")
+    write_tree(root, {"package.json": json.dumps({
+        "name": "style-tools", "private": True,
+        "devDependencies": {"prettier": "^3.6.0", "eslint": "^9.39.0", "@eslint/js": "^9.39.0",
+                            "globals": "^16.0.0", "jshint": "^2.13.6",
+                            "eslint-plugin-security": "^4.1.0"}})})
+    npm_install(root)
+    return root
+
+
+def touched_js(root: Path) -> list[str]:
+    proc = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root,
+                          capture_output=True, text=True, check=True)
+    paths = [line[3:] for line in proc.stdout.splitlines()]
+    return sorted(p for p in paths if p.endswith(".js") and not p.startswith("node_modules"))
+
+
+def fixed_project(root: Path) -> list[str]:
+    """Commit the project, run a real ``fix`` and return the JS files it touched."""
+    for args in (["init", "-q"], ["add", "-A"],
+                 ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "x"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    proc = run_cli("fix", root)
+    assert proc.returncode == 0, proc.stderr
+    touched = touched_js(root)
+    assert "app.js" in touched and any(p != "app.js" for p in touched), touched
+    return touched
+
+
+def run_tool(root: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(root / "node_modules" / ".bin" / command[0]), *command[1:]],
+                          cwd=root, env=npm_env(), capture_output=True, text=True, timeout=120)
+
+
+GITIGNORE = "node_modules\n"
+
+
+@pytest.mark.slow
+@needs_node
+def test_prettier_check_passes_after_fix(tools: Path, tmp_path: Path) -> None:
+    root = linked_app(tmp_path / "p", {
+        "package.json": '{"name": "p", "scripts": {"format": "prettier --check ."},'
+                        ' "dependencies": {"express": "^4.21.0"}}\n',
+        ".prettierrc": '{ "semi": false, "singleQuote": true }\n',
+        ".gitignore": GITIGNORE,
+        "app.js": APP_SINGLE_NO_SEMI,
+    }, tools)
+    assert run_tool(root, "prettier", "--check", "app.js").returncode == 0
+    touched = fixed_project(root)
+    check = run_tool(root, "prettier", "--check", *touched)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "require('helmet')" in (root / "app.js").read_text()
+
+
+@pytest.mark.slow
+@needs_node
+def test_eslint_passes_after_fix(tools: Path, tmp_path: Path) -> None:
+    root = linked_app(tmp_path / "e", {
+        "package.json": '{"name": "e", "scripts": {"lint": "eslint ."},'
+                        ' "dependencies": {"express": "^4.21.0"}}\n',
+        "eslint.config.js": ESLINT_CONFIG,
+        ".gitignore": GITIGNORE,
+        "app.js": APP_DOUBLE_SEMI,
+    }, tools)
+    before = run_tool(root, "eslint", "app.js")
+    assert before.returncode == 0, before.stdout
+    touched = fixed_project(root)
+    lint = run_tool(root, "eslint", *touched)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert 'require("helmet");' in (root / "app.js").read_text()
+
+
+@pytest.mark.slow
+@needs_node
+def test_jshint_passes_after_fix(tools: Path, tmp_path: Path) -> None:
+    root = linked_app(tmp_path / "j", {
+        "package.json": '{"name": "j", "dependencies": {"express": "^4.21.0"}}\n',
+        ".jshintrc": '{ "quotmark": "double", "esversion": 11, "node": true }\n',
+        ".gitignore": GITIGNORE,
+        "app.js": APP_DOUBLE_SEMI,
+    }, tools)
+    assert run_tool(root, "jshint", "app.js").returncode == 0
+    touched = fixed_project(root)
+    lint = run_tool(root, "jshint", *touched)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
