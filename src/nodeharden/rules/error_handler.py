@@ -616,7 +616,9 @@ class ErrorHandler(Rule):
         if at >= len(source) and not source.endswith(b"\n"):
             edits.append(TextEdit(at, at, "\n\n" + block.rstrip("\n")))
         else:
-            edits.append(TextEdit(at, at, "\n" + block))
+            # A blank line on both sides when code follows (`app.set(...)` before `listen`).
+            follows = source[at:at + 1] not in (b"", b"\n", b"\r")
+            edits.append(TextEdit(at, at, "\n" + block + ("\n" if follows else "")))
         unsafe = _routes_added_elsewhere(ctx, facts)
         return Fix(title="Add a final error handler that logs the error and answers a generic "
                          "body with the right status",
