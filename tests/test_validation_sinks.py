@@ -9,14 +9,14 @@ import pytest
 
 from conftest import CODEMODS
 from nodeharden._api import check
-from nodeharden.rules._validation_sinks import FIXES
+from nodeharden.rules._validation_sinks import FIXES, TITLES, sink_of
 from test_fixtures import _setup
 
 CASES = sorted((CODEMODS / "input-validation" / "fixtures").glob("sink-*"))
 
 
-def test_every_sink_kind_has_a_fixture() -> None:
-    assert {case.name.removeprefix("sink-") for case in CASES} == set(FIXES)
+def test_every_sink_kind_has_a_fixture_and_a_title() -> None:
+    assert {case.name.removeprefix("sink-") for case in CASES} == set(FIXES) == set(TITLES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
@@ -28,8 +28,10 @@ def test_sinks_are_named_and_report_only(case: Path, tmp_path: Path) -> None:
     assert sinks, findings
     for finding in sinks:
         assert finding.message.startswith(f"[{kind}] "), finding.message
+        assert sink_of(finding.message) == kind
         assert FIXES[kind] in finding.message
         assert finding.fix is None
     # The generic "without validation" finding is not reported for a handler with a sink.
     sink_lines = {f.line for f in sinks}
-    assert all(f.line not in sink_lines for f in findings if f not in sinks)
+    assert all(f.line not in sink_lines and sink_of(f.message) is None
+               for f in findings if f not in sinks)

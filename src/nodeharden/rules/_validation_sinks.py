@@ -55,6 +55,27 @@ WHAT = {
     "xxe": " as XML with entity expansion (XXE)",
 }
 
+#: sub-id -> a short title, for reports that give each sink its own rule entry (SARIF).
+TITLES = {
+    "shell": "Request data reaches a shell command",
+    "code-eval": "Request data is evaluated as code",
+    "open-redirect": "Request data chooses a redirect target",
+    "path-traversal": "Request data is used as a file path",
+    "regex-injection": "Request data is compiled as a regular expression",
+    "nosql-injection": "Request data is used as a MongoDB query",
+    "deserialization": "Request data is deserialised with node-serialize",
+    "xxe": "Request data is parsed as XML with entity expansion",
+}
+_SUB_ID_RE = re.compile(r"^\[([a-z-]+)\] ")
+
+
+def sink_of(message: str) -> str | None:
+    """Return the sink sub-id a finding's message starts with (``[shell] …`` → ``shell``), or
+    None for a finding that is not about a sink."""
+    match = _SUB_ID_RE.match(message)
+    return match.group(1) if match and match.group(1) in FIXES else None
+
+
 _CP = ("child_process", "node:child_process")
 _FS = ("fs", "node:fs", "fs/promises", "node:fs/promises", "fs-extra", "graceful-fs")
 _VM = ("vm", "node:vm")
