@@ -724,6 +724,12 @@ def _registers_handler(ctx: ProjectContext, facts: FileFacts, args: list[ArgFact
                 return True
         if arg.kind in ("call", "member") and "error" in arg.name.lower():
             return True
+        if arg.kind == "call" and arg.name == "require":  # app.use(require('./on-failure'))
+            code = (ctx.read(facts.path) or b"")[arg.start:arg.end].decode("utf-8", "replace")
+            found = _REQUIRE_ARG.match(code)
+            if found and ("error" in found.group(1).lower()
+                          or _module_has_handler(ctx, facts.path, found.group(1))):
+                return True
     return False
 
 
@@ -740,9 +746,16 @@ def _module_has_handler(ctx: ProjectContext, importer: str, module: str) -> bool
         source = ctx.read(rel) if lang is not None else None
         if source is None or lang is None:
             continue
-        tree = parse(lang, source)
-        return any(len(_params(fn)) == 4 for fn in walk(tree.root_node) if fn.type in _FUNCTIONS)
+        cache: dict[bytes, bool] = ctx.extra.setdefault("error-handler:four-params", {})
+        if source not in cache:
+            tree = parse(lang, source)
+            cache[source] = any(len(_params(fn)) == 4 for fn in walk(tree.root_node)
+                                if fn.type in _FUNCTIONS)
+        return cache[source]
     return False
+
+
+_REQUIRE_ARG = re.compile(r"^require\(\s*['\"]([^'\"]+)['\"]\s*\)$")
 
 
 def _handler_anywhere_else(ctx: ProjectContext) -> bool:
