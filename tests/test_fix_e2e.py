@@ -35,7 +35,10 @@ pytestmark = [pytest.mark.slow,
 ISSUE3_RULES = ("helmet", "rate-limit", "body-limit", "session-cookie", "hardcoded-secret",
                 "cookie-flags", "error-handler")
 RATE_POINTS = 40  # low, so the test reaches 429 quickly; far above what the probes send
-CONFIG = f"rate_limit:\n  points: {RATE_POINTS}\n  duration: 60\nbody_limit: 1kb\n"
+# trust_proxy: the deployer declares one proxy hop, so session-cookie writes secure: 'auto' with
+# express-session's proxy: true (it never sets trust proxy itself).
+CONFIG = (f"rate_limit:\n  points: {RATE_POINTS}\n  duration: 60\nbody_limit: 1kb\n"
+          "trust_proxy: 1\n")
 SESSION_SECRET = "e2e-secret-from-the-environment-0123456789"
 LEAKED = "hunter2-db-password"
 
@@ -408,7 +411,8 @@ def test_body_over_the_limit_gets_413(app: Fixed, server: Server) -> None:
 
 def test_session_cookie_is_httponly_secure_samesite(legacy4: Fixed) -> None:
     with serving(legacy4.root, legacy4.entry) as server:
-        # secure: 'auto' + trust proxy: behind a TLS-terminating proxy the cookie is Secure.
+        # secure: 'auto' + proxy: true (declared in .nodeharden.yml): behind a TLS-terminating
+        # proxy the cookie is Secure, and req.ip still is the peer's address.
         login = post_json(server.port, "/login", {"user": "alice", "password": "wonderland"},
                           **{"X-Forwarded-Proto": "https"})
         # Plain HTTP (development, tests) still gets a session cookie, so login keeps working.
