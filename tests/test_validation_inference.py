@@ -52,6 +52,10 @@ CASES = [
     ("res.json({ e: req.body.contactEmail.toLowerCase() });", ["body('contactEmail').isString().isEmail()"]),
     # an email-like name alone decides nothing
     ("res.json({ e: req.body.email });", "req.body.email is only passed on as it is"),
+    ("switch (req.body.kind) {\n    case 'a': return res.json(1);\n  }\n  res.end();",
+     ["body('kind').optional().isString()"]),
+    # a field the handler only writes is not read
+    ("req.body.seen = true;\n  res.json(req.body.name.trim());", ["body('name').isString().trim()"]),
     # nested objects, also through an alias of req.body and a local
     ("const data = req.body;\n  const user = data.user;\n  res.json(user.name.trim());",
      ["body('user.name').isString().trim()"]),

@@ -183,6 +183,8 @@ class Reads:
         parameter is always a non-empty string)."""
         found = []
         for f in self.fields.values():
+            if not (f.kinds or f.unsure or f.children):
+                continue  # only written (`req.body.x = …`), never read
             if f.children and not f.unsure and f.type()[0] == "object":
                 continue
             if f.part == "params" and not f.unsure and f.type()[0] not in NARROW_PARAM_TYPES:
@@ -348,12 +350,31 @@ class _Analysis:
             else:
                 found.unsure = found.unsure or "is iterated with for…in, so its type is unknown"
             return
+        if ptype in ("assignment_expression", "augmented_assignment_expression") and \
+                parent.child_by_field_name("left") == node:
+            return  # a write, not a read
+        if ptype == "switch_statement" and parent.child_by_field_name("value") == node:
+            self._switch(found, parent)
+            return
         if ptype == "spread_element":
             found.unsure = found.unsure or "is spread, so its type is unknown"
             return
         if self._follow(found, node, scope, depth):
             return
         found.kinds.add("raw")
+
+    def _switch(self, found: Field, switch: Node) -> None:
+        """``switch (x) { case 'a': … }`` compares x with each case value (===)."""
+        body = switch.child_by_field_name("body")
+        values = [c.child_by_field_name("value") for c in code_children(body)
+                  if c.type == "switch_case"] if body is not None else []
+        kinds = {v.type for v in values if v is not None}
+        if kinds == {"string"}:
+            found.kinds.add("string")
+        elif kinds == {"number"}:
+            found.kinds.add("strict-number")
+        else:
+            found.kinds.add("raw")
 
     def _guard(self, found: Field, member: Node, optional: bool) -> None:
         if optional:
