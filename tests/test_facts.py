@@ -56,9 +56,37 @@ def test_header_middleware_calls_are_recorded() -> None:
     ("router.get<{ id: string }>('/users/:id', show);", "typescript"),
 ])
 def test_routes_are_found_whatever_the_spacing(code: str, lang: str) -> None:
-    facts = facts_of(PAD + code, lang)
+    facts = facts_of("const router = require('express').Router();\n" + PAD + code, lang)
     assert [(r.target, r.method, r.path) for r in facts.routes()] == \
         [("router", "get", "/users/:id")]
+
+
+@pytest.mark.parametrize("code", [
+    # An app passed in to a routes module.
+    "module.exports = function (app) {\n  app.post('/login', login);\n};\n",
+    "module.exports = (router) => {\n  router.post('/login', login);\n};\n",
+    "export default function routes({ app }) {\n  app.post('/login', login);\n}\n",
+    # The project's own app, imported from another file.
+    "const app = require('./app');\napp.post('/login', login);\n",
+    "import server from '../server.js';\nserver.post('/login', login);\n",
+    # Created here.
+    "import express from 'express';\nconst api = express.Router();\napi.post('/login', login);\n",
+])
+def test_registrations_on_a_proven_app_or_router_are_routes(code: str) -> None:
+    facts = facts_of(code)
+    assert [(r.method, r.path) for r in facts.routes()] == [("post", "/login")]
+
+
+@pytest.mark.parametrize("code", [
+    # HTTP clients: the same shape as a route, never one.
+    "import axios from 'axios';\nconst api = axios.create();\n"
+    "export const signin = (body) => api.post('/api/signin', body);\n",
+    "const got = require('got');\ngot.post('/api/items', { json: {} });\n",
+    "const request = require('supertest');\nrequest(app).post('/login', creds);\n",
+    "client.get('/users/1', handler);\n",
+])
+def test_calls_on_objects_not_proven_to_be_express_are_not_routes(code: str) -> None:
+    assert facts_of(code).routes() == []
 
 
 @pytest.mark.parametrize("code", [

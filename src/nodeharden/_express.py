@@ -104,6 +104,11 @@ class CallFact:
     indent: str
     args: list[ArgFact] = field(default_factory=list)
     path: str | None = None  # first argument when it is a string
+    #: The receiver is proven to be an Express app or router: bound to ``express()`` /
+    #: ``Router()`` in this file, a parameter of an enclosing function (an app passed in), or
+    #: imported from one of the project's own modules. ``api.post('/api/signin', body)`` on
+    #: an HTTP client is none of these.
+    on_express: bool = False
 
 
 @dataclass(slots=True)
@@ -145,8 +150,8 @@ class FileFacts:
         one handler. ``app.get('env')`` reads a setting and ``headers.get('x')`` a header; rules
         that parse route files again (input-validation) would otherwise re-parse every file
         with such a call."""
-        return [c for c in self.calls
-                if c.method in HTTP_METHODS and c.path is not None and len(c.args) >= 2]
+        return [c for c in self.calls if c.method in HTTP_METHODS and c.path is not None
+                and len(c.args) >= 2 and c.on_express]
 
 
 def _point(node: Node) -> tuple[int, int]:
@@ -440,6 +445,9 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
     router_names = {local for imp in facts.imports if imp.module == "express"
                     for name, local in imp.named.items() if name == "Router"}
     imported = {name for imp in facts.imports for name in imp.locals()}
+    # Names bound to the project's own modules (`const app = require('./app')`).
+    local_imports = {name for imp in facts.imports if imp.module.startswith(".")
+                     for name in imp.locals()}
     tracked = {name for module_name in CALLED_MODULES for name in facts.locals_of(module_name)}
     well_known = b"/.well-known" in source
     needles = [_MEMBER_NEEDLE]
@@ -515,17 +523,42 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
             start=call.start_byte, end=call.end_byte,
             stmt_start=stmt.start_byte, stmt_end=_after_line(source, stmt.end_byte),
             indent=_indent_at(source, stmt.start_byte), args=args, path=path_value,
+            on_express=obj.type == "identifier" and (
+                target in local_imports or _is_parameter(call, target)),
         ))
     if any(arg.kind == "identifier" for call in facts.calls if call.method == "use"
            for arg in call.args):
         facts.function_params = function_params(root)
     names_bound = {app.name for app in facts.apps if app.name}
+    for call_fact in facts.calls:
+        if call_fact.target in names_bound:
+            call_fact.on_express = True
     src = source
     facts.exports_app = any(
         marker in src for name in names_bound for marker in (
             f"module.exports = {name}".encode(), f"export default {name}".encode())
     ) or b"module.exports = express()" in src or b"module.exports = app" in src
     return facts
+
+
+_FUNCTION_TYPES = frozenset({"function_declaration", "function_expression", "arrow_function",
+                             "method_definition", "function", "generator_function",
+                             "generator_function_declaration"})
+
+
+def _is_parameter(node: Node, name: str) -> bool:
+    """Return True when ``name`` is a parameter of a function around ``node``."""
+    cur = node.parent
+    while cur is not None:
+        if cur.type in _FUNCTION_TYPES:
+            params = cur.child_by_field_name("parameters") or cur.child_by_field_name(
+                "parameter")
+            if params is not None and re.search(
+                    rb"(?<![\w$.])" + re.escape(name.encode()) + rb"(?![\w$])",
+                    params.text or b""):
+                return True
+        cur = cur.parent
+    return False
 
 
 def function_params(root: Node) -> dict[str, int]:
