@@ -594,7 +594,7 @@ class ErrorHandler(Rule):
         lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
         if source is None or lang is None:
             return None
-        at = insertion_point(lang, source, app)
+        at = insertion_point(lang, source, app, _registration_spans(ctx, facts, app))
         if at is None:
             return None  # no route or router registered after the app in this file
         style = ctx.styles[facts.path]
@@ -649,13 +649,59 @@ def handler_source(app: str, style: Style, codes: str, logger: str,
     return restyle(code, style)
 
 
-def insertion_point(lang: str, source: bytes, app: AppFact) -> int | None:
-    """Return the offset where the final error handler goes: after the last statement that
-    registers a route, a router or middleware on the app (``app.use(...)``, ``app.get(...)``,
-    ``routes(app)``, ``require('./routes')(app)``, or a call to a local function that does),
-    in the block that creates it, never after ``listen``/export/``return``. None when the
-    file registers nothing after creating the app: its routes live elsewhere, and a handler
-    right after ``express()`` would run before every route, never after one."""
+def _resolve(ctx: ProjectContext, importer: str, module: str) -> str | None:
+    """Return the project file a relative import names, or None."""
+    if not module.startswith("."):
+        return None
+    base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), module))
+    stem = posixpath.splitext(base)[0]
+    for rel in (base, *(stem + ext for ext in JS_SUFFIXES),
+                *(posixpath.join(base, "index" + ext) for ext in JS_SUFFIXES)):
+        if rel in ctx.facts:
+            return rel
+    return None
+
+
+def _registration_spans(ctx: ProjectContext, facts: FileFacts,
+                        app: AppFact) -> list[tuple[int, int]]:
+    """Return the byte spans of the calls in ``facts``' file that add routes to ``app``:
+    ``app.get('/x', …)``, ``app.route(…)``, ``app.use('/x', …)``, ``app.use(router)`` with a
+    router made here or a module that makes routes, ``app.use((req, res) => …)`` (a catch-all),
+    ``app.use(require('./routes'))``. Middleware from packages or other modules
+    (``app.use(helmet())``, ``app.use(rateLimiter)``) is no route: a handler after it alone
+    would still run before the routes."""
+    name = app.name
+    routers = {a.name for a in facts.apps if a.kind == "router" and a.name}
+    for imp in facts.imports:
+        target = _resolve(ctx, facts.path, imp.module)
+        other = ctx.facts.get(target) if target else None
+        if other is not None and (any(a.kind == "router" for a in other.apps) or other.routes()):
+            routers |= imp.locals()
+    spans = []
+    for call in facts.calls:
+        if call.target != name:
+            continue
+        if call.method == "route" or (call.method in HTTP_METHODS and call.path is not None
+                                      and len(call.args) >= 2):
+            spans.append((call.start, call.end))
+        elif call.method == "use" and (call.path is not None or any(
+                (arg.kind == "function" and arg.params != 4)
+                or (arg.kind == "identifier" and (arg.name in routers
+                                                  or facts.function_params.get(arg.name) in (2, 3)))
+                or (arg.kind == "call" and arg.name == "require")
+                for arg in call.args)):
+            spans.append((call.start, call.end))
+    return spans
+
+
+def insertion_point(lang: str, source: bytes, app: AppFact,
+                    registrations: list[tuple[int, int]]) -> int | None:
+    """Return the offset where the final error handler goes: after the last statement of the
+    block that creates the app that adds routes to it (``registrations``, the spans of such
+    calls, or a call that is given the app: ``routes(app)``, ``require('./routes')(app)``, or
+    a call to a local function that does either), never after ``listen``/export/``return``.
+    None when the file adds no route after creating the app: its routes live elsewhere, and a
+    handler right after ``express()`` would run before every route, never after one."""
     tree = parse(lang, source)
     node = tree.root_node.descendant_for_byte_range(app.start, app.end)
     while node is not None and not (node.start_byte == app.start and node.end_byte == app.end
@@ -667,12 +713,14 @@ def insertion_point(lang: str, source: bytes, app: AppFact) -> int | None:
     block = stmt.parent
     if block is None:
         return None
-    name = re.escape(app.name)
-    registers = re.compile(
-        rf"(?<![\w$.]){name}\s*\.\s*(?:use|route|all|{'|'.join(sorted(HTTP_METHODS))})\s*\("
-        rf"|[(,]\s*{name}\s*[,)]")
+    given_app = re.compile(rf"[(,]\s*{re.escape(app.name)}\s*[,)]")
+
+    def registers(candidate: Node) -> bool:
+        return any(candidate.start_byte <= start and end <= candidate.end_byte
+                   for start, end in registrations) or given_app.search(text(candidate)) is not None
+
     helpers = [text(fn.child_by_field_name("name")) for fn in block.named_children
-               if fn.type == "function_declaration" and registers.search(text(fn))]
+               if fn.type == "function_declaration" and registers(fn)]
     calls_helper = re.compile(rf"(?<![\w$.])(?:{'|'.join(map(re.escape, helpers))})\s*\(") \
         if helpers else None
     last = None
@@ -684,8 +732,7 @@ def insertion_point(lang: str, source: bytes, app: AppFact) -> int | None:
         if not after or sibling.type in ("comment", "function_declaration", "class_declaration") \
                 or _is_terminal(sibling, app.name):
             continue
-        body = text(sibling)
-        if registers.search(body) or (calls_helper is not None and calls_helper.search(body)):
+        if registers(sibling) or (calls_helper is not None and calls_helper.search(text(sibling))):
             last = sibling
     if last is None:
         return None
@@ -736,16 +783,10 @@ def _registers_handler(ctx: ProjectContext, facts: FileFacts, args: list[ArgFact
 def _module_has_handler(ctx: ProjectContext, importer: str, module: str) -> bool:
     """Return True when the project file ``module`` (imported by ``importer``) defines a
     four-parameter function: ``app.use(onFailure)`` with ``onFailure`` imported from it."""
-    if not module.startswith("."):
-        return False
-    base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), module))
-    stem = posixpath.splitext(base)[0]
-    for rel in (base, *(stem + ext for ext in JS_SUFFIXES),
-                *(posixpath.join(base, "index" + ext) for ext in JS_SUFFIXES)):
-        lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
-        source = ctx.read(rel) if lang is not None else None
-        if source is None or lang is None:
-            continue
+    rel = _resolve(ctx, importer, module)
+    lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1]) if rel else None
+    source = ctx.read(rel) if rel and lang else None
+    if rel and lang and source is not None:
         cache: dict[bytes, bool] = ctx.extra.setdefault("error-handler:four-params", {})
         if source not in cache:
             tree = parse(lang, source)
