@@ -167,6 +167,32 @@ def _reader_statement(app_rel: str, txt_rel: str, facts: FileFacts, style: Style
     return reader, needs
 
 
+def _entry_points(ctx: ProjectContext) -> set[str]:
+    """Return the files package.json's ``main`` and ``start`` script name (normalised)."""
+    import json
+
+    try:
+        data = json.loads(ctx.package_json_text or "")
+    except ValueError:
+        return set()
+    if not isinstance(data, dict):
+        return set()
+    names: list[str] = []
+    if isinstance(data.get("main"), str):
+        names.append(data["main"])
+    scripts = data.get("scripts")
+    start = scripts.get("start") if isinstance(scripts, dict) else None
+    if isinstance(start, str):
+        names += re.findall(r"[\w./-]+\.[cm]?[jt]s\b", start)
+    return {posixpath.normpath(n.removeprefix("./")) for n in names}
+
+
+def _app_calls(facts: FileFacts) -> int:
+    """Return how many calls on an app the file makes (``use``, routes, ``listen``)."""
+    names = {a.name for a in facts.apps if a.kind == "app" and a.name}
+    return sum(1 for call in facts.calls if call.target in names)
+
+
 class SecurityTxt(Rule):
     """No security.txt served, or one that has expired."""
 
@@ -179,9 +205,11 @@ class SecurityTxt(Rule):
             yield from self._check_file(ctx, rel)
         if not ctx.uses_express() or _served(ctx, files):
             return
-        # The file that creates the app, never a test that creates one of its own.
+        # The file that creates the app, never a test that creates one of its own; with several,
+        # the package's entry point, else the one that mounts the most middleware and routes.
+        entry = _entry_points(ctx)
         apps = sorted((f for f in ctx.app_files() if not _TEST_PATH_RE.search(f.path)),
-                      key=lambda f: f.path)
+                      key=lambda f: (f.path not in entry, -_app_calls(f), f.path))
         if not apps:
             return
         facts = apps[0]
