@@ -782,8 +782,12 @@ def _registers_handler(ctx: ProjectContext, facts: FileFacts, args: list[ArgFact
 
 def _module_has_handler(ctx: ProjectContext, importer: str, module: str) -> bool:
     """Return True when the project file ``module`` (imported by ``importer``) defines a
-    four-parameter function: ``app.use(onFailure)`` with ``onFailure`` imported from it."""
+    four-parameter function: ``app.use(onFailure)`` with ``onFailure`` imported from it. A
+    module that creates a router exports the router (its error handler covers that router
+    only)."""
     rel = _resolve(ctx, importer, module)
+    if rel is not None and ctx.facts[rel].apps:
+        return False
     lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1]) if rel else None
     source = ctx.read(rel) if rel and lang else None
     if rel and lang and source is not None:

@@ -1,0 +1,180 @@
+"""error-handler, finding by finding: which handlers count as the app's final one, what is a
+leak (only what reaches the client), which handlers answer 500 to every error, and which
+rewrites keep the handler's own status. Each case is a small project checked with the real
+scanner (``check``/``fix --dry-run``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from nodeharden._api import check, fix
+
+PACKAGE_JSON = '{"name": "app", "dependencies": {"express": "^5.1.0"}}\n'
+
+Make = Callable[..., Path]
+
+
+def findings(root: Path) -> list[tuple[str, int, str]]:
+    report = check(root, select=["error-handler"])
+    assert not report.failed, report.failed
+    return sorted((f.path, f.line, f.message.split(":")[0]) for f in report.findings)
+
+
+def fixed(root: Path, rel: str = "app.js") -> str:
+    result, _ = fix(root, dry_run=True, select=["error-handler"])
+    return result.final.get(rel, (root / rel).read_bytes()).decode()
+
+
+@pytest.fixture
+def app(project: Make) -> Make:
+    def make(files: dict[str, str]) -> Path:
+        return project({"package.json": PACKAGE_JSON, **files})
+    return make
+
+
+NO_HANDLER = "no final error handler"
+EVERYTHING_500 = "this error handler answers 5xx to every error"
+
+
+def test_a_router_level_handler_is_not_the_apps_final_handler(app: Make) -> None:
+    root = app({
+        "app.js": """
+            const express = require('express');
+            const api = require('./routes/api');
+
+            const app = express();
+            app.use('/api', api);
+            app.listen(3000);
+            """,
+        "routes/api.js": """
+            const express = require('express');
+
+            const router = express.Router();
+            router.get('/items', (req, res) => res.json([]));
+            router.use((err, req, res, next) => res.status(err.status || 500).json({ error: 'x' }));
+            module.exports = router;
+            """,
+    })
+    assert findings(root) == [("app.js", 4, NO_HANDLER)]
+    # The new handler goes after the router is mounted, before listen.
+    source = fixed(root)
+    assert source.index("app.use('/api', api);") < source.index("app.use((err, req, res, next)") \
+        < source.index("app.listen(3000);")
+
+
+def test_a_setup_module_that_registers_the_handler_on_the_app_counts(app: Make) -> None:
+    root = app({
+        "app.js": """
+            const express = require('express');
+            const setup = require('./setup');
+
+            const app = express();
+            app.get('/', (req, res) => res.send('ok'));
+            setup(app);
+            module.exports = app;
+            """,
+        "setup.js": """
+            module.exports = (app) => {
+              app.use((err, req, res, next) => res.status(err.status || 500).send('Error'));
+            };
+            """,
+    })
+    assert findings(root) == []
+
+
+@pytest.mark.parametrize("body", [
+    # decides by the error's type or fields, or passes some errors on
+    "if (err instanceof SyntaxError) return res.status(400).send('Bad JSON');\n"
+    "  res.status(500).send('Error');",
+    "if (err.type === 'entity.too.large') return res.status(413).end();\n"
+    "  res.status(500).send('Error');",
+    "if (err.name === 'UnauthorizedError') return next(err);\n  res.status(500).send('Error');",
+    "res.status(err.statusCode || 500).send('Error');",
+    # a 4xx answer for every error is no server error
+    "res.status(400).send('Bad request');",
+])
+def test_handlers_that_look_at_the_error_are_not_500_to_everything(app: Make, body: str) -> None:
+    root = app({"app.js": f"""
+        const express = require('express');
+
+        const app = express();
+        app.get('/', (req, res) => res.send('ok'));
+        app.use((err, req, res, next) => {{
+          {body}
+        }});
+        module.exports = app;
+        """})
+    assert [f for f in findings(root) if f[2] == EVERYTHING_500] == []
+
+
+def test_only_what_reaches_the_client_is_a_leak(app: Make) -> None:
+    root = app({"app.js": """
+        const express = require('express');
+
+        const app = express();
+        app.get('/', (req, res) => res.send('ok'));
+        app.use((err, req, res, next) => {
+          console.log(err.message);
+          process.stderr.write(err.stack);
+          res.locals.failure = err.message;
+          res.status(err.status || 500).json({ error: 'Internal Server Error' });
+        });
+        module.exports = app;
+        """})
+    assert findings(root) == []
+
+
+def test_a_rendered_view_gets_res_locals_but_not_the_dev_only_error(app: Make) -> None:
+    root = app({"app.js": """
+        const express = require('express');
+
+        const app = express();
+        app.get('/', (req, res) => res.send('ok'));
+        app.use((err, req, res, next) => {
+          res.locals.message = err.message;
+          res.locals.error = req.app.get('env') === 'development' ? err : {};
+          res.status(err.httpStatus || 500);
+          res.render('error');
+        });
+        module.exports = app;
+        """})
+    assert [line for _, line, _ in findings(root)] == [6]
+    assert "res.locals.message = (err.httpStatus || 500) < 500 ? err.message : " \
+        "'Internal Server Error';" in fixed(root)
+
+
+def test_a_status_that_cannot_be_read_twice_comes_from_res_status_code(app: Make) -> None:
+    root = app({"app.js": """
+        const express = require('express');
+        const statusOf = require('./status-of');
+
+        const app = express();
+        app.get('/', (req, res) => res.send('ok'));
+        app.use((err, req, res, next) => {
+          res.status(statusOf(err)).json({ error: err.message });
+        });
+        module.exports = app;
+        """})
+    assert "res.status(statusOf(err)).json({ error: res.statusCode < 500 ? err.message : " \
+        "'Internal Server Error' });" in fixed(root)
+
+
+def test_several_statuses_are_reported_without_a_fix(app: Make) -> None:
+    root = app({"app.js": """
+        const express = require('express');
+
+        const app = express();
+        app.get('/', (req, res) => res.send('ok'));
+        app.use((err, req, res, next) => {
+          if (err.code === 'ENOENT') res.status(404);
+          else res.status(err.status || 500);
+          res.json({ error: err.message });
+        });
+        module.exports = app;
+        """})
+    report = check(root, select=["error-handler"])
+    leak = [f for f in report.findings if "error message" in f.message]
+    assert len(leak) == 1 and leak[0].fix is None
