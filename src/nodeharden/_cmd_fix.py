@@ -96,8 +96,7 @@ def replayed_state(result: FixResult) -> Callable[[frozenset[str]], Contents]:
 
     def state(rules: frozenset[str]) -> Contents:
         contents: Contents = {}
-        deps: dict[str, str] = {}
-        dev: dict[str, str] = {}
+        wanted: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
         for applied in result.applied:
             if applied.finding.rule not in rules:
                 continue
@@ -112,12 +111,16 @@ def replayed_state(result: FixResult) -> Callable[[frozenset[str]], Contents]:
                         contents[change.path] = apply_edits(before, change.edits)
                     except ValueError:
                         pass
-            deps.update(dict(applied.fix.dependencies))
-            dev.update(dict(applied.fix.dev_dependencies))
-        pj = result.original.get("package.json")
-        if (deps or dev) and pj is not None:
+            if applied.fix.dependencies or applied.fix.dev_dependencies:
+                deps, dev = wanted.setdefault(result.manifest_for(applied.fix), ({}, {}))
+                deps.update(dict(applied.fix.dependencies))
+                dev.update(dict(applied.fix.dev_dependencies))
+        for manifest, (deps, dev) in wanted.items():
+            pj = result.original.get(manifest)
+            if pj is None:
+                continue
             try:
-                contents["package.json"] = with_dependencies(pj, deps, dev)
+                contents[manifest] = with_dependencies(pj, deps, dev)
             except ValueError:
                 pass
         return contents
@@ -125,8 +128,9 @@ def replayed_state(result: FixResult) -> Callable[[frozenset[str]], Contents]:
     return state
 
 
-def _patch_applies(patch: str, files: Contents) -> bool:
-    """Return True when ``git apply`` accepts ``patch`` on a tree holding ``files``."""
+def _patch_applies(patch: str, files: Contents, prefix: str = "") -> bool:
+    """Return True when ``git apply`` accepts ``patch`` on a tree holding ``files`` (under
+    ``prefix``, the root's folder in its work tree, as the patch names them)."""
     import shutil
     import subprocess
     import tempfile
@@ -137,7 +141,7 @@ def _patch_applies(patch: str, files: Contents) -> bool:
     with tempfile.TemporaryDirectory(prefix="nodeharden-patch-") as scratch:
         for rel, data in files.items():
             if data is not None:
-                target = Path(scratch) / rel
+                target = Path(scratch) / (prefix + rel)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
         proc = subprocess.run([git, "apply", "--check", "-"], cwd=scratch, input=patch.encode(),
@@ -175,8 +179,8 @@ def write_patches(result: FixResult, directory: Path,
 
     def diff(j: int, k: int) -> str:
         before, after = full(j), full(k)
-        return "".join(file_diff(rel, before[rel], after[rel]) for rel in sorted(paths)
-                       if before[rel] != after[rel])
+        return "".join(file_diff(rel, before[rel], after[rel], prefix=result.diff_prefix)
+                       for rel in sorted(paths) if before[rel] != after[rel])
 
     original = full(0)
     groups: list[tuple[int, int]] = []  # (j, k): the patch from state j to state k
@@ -186,7 +190,8 @@ def write_patches(result: FixResult, directory: Path,
                 groups[-1] = (groups[-1][0], k)  # nothing of its own: named with the last
             continue
         groups.append((k - 1, k))
-        while len(groups) > 1 and not _patch_applies(diff(*groups[-1]), original):
+        while len(groups) > 1 and not _patch_applies(diff(*groups[-1]), original,
+                                                             result.diff_prefix):
             j, _ = groups.pop(-2)
             groups[-1] = (j, k)
     written: list[Path] = []
@@ -212,7 +217,7 @@ def render_fix_json(result: FixResult, outcomes: list[FileOutcome], *, written: 
         changes.append({
             "rule": f.rule, "path": f.path, "line": f.line, "description": applied.fix.title,
             "applicability": applied.fix.applicability,
-            "files": sorted(applied.fix.paths() | ({"package.json"}
+            "files": sorted(applied.fix.paths() | ({result.manifest_for(applied.fix)}
                                                    if applied.fix.dependencies
                                                    or applied.fix.dev_dependencies else set())),
         })

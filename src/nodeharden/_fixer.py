@@ -48,6 +48,10 @@ class FixResult:
     runtime: Runtime = field(default_factory=Runtime)
     #: Folders holding a package.json ("" = the root): dependencies go to the nearest one.
     package_dirs: list[str] = field(default_factory=list)
+    #: The root's path inside its git work tree (``server/``; "" at the top or outside git):
+    #: diffs name files from the top level, so ``git apply`` works from any folder of the
+    #: repository (it silently skips paths outside the folder it runs in).
+    diff_prefix: str = ""
 
     def manifest_for(self, fix: Fix) -> str:
         """Return the package.json a fix's dependencies go into (see ``manifest_for``)."""
@@ -99,6 +103,19 @@ def _parses(rel: str, data: bytes) -> bool:
     from nodeharden._parse import parse
 
     return not parse(lang, split_bom(data)[1]).root_node.has_error
+
+
+def git_prefix(root: Path) -> str:
+    """Return ``root``'s path relative to the top of its git work tree, with a trailing
+    slash ("" at the top level, outside a work tree, or without git)."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=root,
+                              capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return proc.stdout.strip() if proc.returncode == 0 else ""
 
 
 def manifest_for(fix: Fix, package_dirs: list[str]) -> str:
@@ -167,7 +184,7 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
     original: dict[str, bytes | None] = {}
     root = scanner.project.root
     result = FixResult(root=root, original=original, final={}, runtime=scanner.runtime,
-                       package_dirs=scanner.package_dirs)
+                       package_dirs=scanner.package_dirs, diff_prefix=git_prefix(root))
     order = {rule_id: i for i, rule_id in enumerate(RULE_IDS)}
     decided: dict[FindingKey, bool] = {}
     reasons: dict[FindingKey, tuple[Finding, str]] = {}
@@ -399,12 +416,17 @@ def unified_diff(result: FixResult, paths: Iterable[str] | None = None) -> str:
     """Return one git-style unified diff of the changed files (``git apply`` accepts it)."""
     chunks: list[str] = []
     for rel in sorted(paths if paths is not None else result.changed_paths()):
-        chunks.append(file_diff(rel, result.original.get(rel), result.final.get(rel)))
+        chunks.append(file_diff(rel, result.original.get(rel), result.final.get(rel),
+                                prefix=result.diff_prefix))
     return "".join(chunks)
 
 
-def file_diff(rel: str, before: bytes | None, after: bytes | None) -> str:
-    """Return the git-style diff of one file (``None`` means the file does not exist)."""
+def file_diff(rel: str, before: bytes | None, after: bytes | None, *, prefix: str = "") -> str:
+    """Return the git-style diff of one file (``None`` means the file does not exist).
+
+    ``prefix`` is the project root's path inside its git work tree (``FixResult.diff_prefix``).
+    """
+    rel = prefix + rel
     a_lines = _lines(before)
     b_lines = _lines(after)
     header = f"diff --git a/{rel} b/{rel}\n"
@@ -464,7 +486,12 @@ def write_result(result: FixResult, paths: Iterable[str] | None = None) -> list[
 
 
 def atomic_write(target: Path, data: bytes) -> None:
-    """Replace ``target`` with ``data`` via a temp file in the same folder; keep its mode."""
+    """Replace ``target`` with ``data`` via a temp file in the same folder; keep its mode.
+
+    A symlink is written through: its target changes and the link stays a link.
+    """
+    if target.is_symlink():
+        target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode: int | None = target.stat().st_mode & 0o7777

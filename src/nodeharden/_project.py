@@ -247,6 +247,11 @@ def walk(root: Path, *, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile]
                 if not target.is_relative_to(root):
                     skipped.append(Skip(rel, "symlink leaves the project root"))
                     continue
+                # Scanned (and edited) once, as its target; the link stays a link.
+                skipped.append(Skip(rel, "symlink to "
+                                         f"{target.relative_to(root).as_posix()}"
+                                         " (scanned as that file)"))
+                continue
             if is_dir:
                 if entry.name in SKIP_DIRS:
                     continue
