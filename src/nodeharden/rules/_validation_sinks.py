@@ -19,6 +19,7 @@ from tree_sitter import Node
 
 from nodeharden._express import FileFacts
 from nodeharden._parse import code_children, string_value, text, walk
+from nodeharden.rules._validation_types import first_param
 
 SOURCES = ("body", "query", "params", "headers", "cookies", "signedCookies")
 _FUNCTION_TYPES = ("arrow_function", "function_expression", "function", "function_declaration",
@@ -121,10 +122,12 @@ def _param_name(func: Node, index: int) -> str | None:
 class _Taint:
     """Which expressions of one handler carry request data."""
 
-    def __init__(self, req: str, body: Node) -> None:
+    def __init__(self, req: str, body: Node, pattern: Node | None = None) -> None:
         self.req = req
         self.locals: dict[str, str] = {}  # local name -> the request expression it came from
         self.whole: set[str] = set()  # locals that hold req.body / req.query as a whole
+        if pattern is not None:
+            self.seed(pattern)  # `({ body, query }, res) => …`
         for _ in range(3):  # assignments may come in any order; three rounds reach a fixpoint
             before = (len(self.locals), len(self.whole))
             for node in walk(body):
@@ -135,8 +138,28 @@ class _Taint:
             if (len(self.locals), len(self.whole)) == before:
                 break
 
+    def seed(self, pattern: Node) -> None:
+        """Bind ``{ body, query: q }`` destructured from the request."""
+        for prop in code_children(pattern):
+            if prop.type == "shorthand_property_identifier_pattern":
+                key, local = text(prop), text(prop)
+            elif prop.type == "pair_pattern" and \
+                    getattr(prop.child_by_field_name("value"), "type", "") == "identifier":
+                key = text(prop.child_by_field_name("key"))
+                local = text(prop.child_by_field_name("value"))
+            else:
+                continue
+            if key in SOURCES:
+                self.locals.setdefault(local, f"req.{key}")
+                if key in ("body", "query"):
+                    self.whole.add(local)
+
     def _bind(self, target: Node | None, value: Node | None) -> None:
         if target is None or value is None:
+            return
+        if target.type == "object_pattern" and value.type == "identifier" and \
+                text(value) == self.req:
+            self.seed(target)  # `const { body } = req`
             return
         origin = self.origin(value)
         if origin is None:
@@ -180,7 +203,13 @@ class _Taint:
                         text(root.child_by_field_name("property")) in SOURCES:
                     return text(node)
                 root = obj
-            return self.origin(root) if root is not node else None
+            if root is node:
+                return None
+            found = self.origin(root)
+            if found is not None and root.type == "identifier" and \
+                    found.count(".") == 1 and found.split(".")[1] in SOURCES:
+                return found + text(node)[len(text(root)):]  # `body.dir` → req.body.dir
+            return found
         if kind == "call_expression":
             fn = node.child_by_field_name("function")
             if fn is not None and fn.type == "member_expression":
@@ -297,12 +326,13 @@ def _requires(node: Node, modules: tuple[str, ...]) -> bool:
 
 def find_sinks(func: Node, facts: FileFacts) -> list[Sink]:
     """Return the dangerous sinks request data reaches in handler ``func``."""
-    req = _param_name(func, 0)
-    if req is None:
+    first = first_param(func)
+    if first is None:
         return []
+    req = text(first) if first.type == "identifier" else "\0"
     res = _param_name(func, 1)
     body = func.child_by_field_name("body") or func
-    taint = _Taint(req, body)
+    taint = _Taint(req, body, first if first.type == "object_pattern" else None)
     cp = _module_names(facts, _CP)
     fs = _module_names(facts, _FS)
     vm = _module_names(facts, _VM)

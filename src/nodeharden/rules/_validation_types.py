@@ -200,18 +200,42 @@ class Reads:
                 if f.type()[0] is None]
 
 
-def request_param(func: Node) -> str | None:
+def first_param(func: Node) -> Node | None:
+    """Return a function's first parameter (its pattern, without a type annotation)."""
     params = func.child_by_field_name("parameters")
     if params is None:
-        single = func.child_by_field_name("parameter")
-        return text(single) if single is not None and single.type == "identifier" else None
+        return func.child_by_field_name("parameter")
     named = code_children(params)
     if not named:
         return None
     first = named[0]
     if first.type in ("required_parameter", "optional_parameter"):
         first = first.child_by_field_name("pattern") or first
-    return text(first) if first.type == "identifier" else None
+    return first
+
+
+def request_param(func: Node) -> str | None:
+    first = first_param(func)
+    return text(first) if first is not None and first.type == "identifier" else None
+
+
+def _request_parts(pattern: Node) -> list[tuple[str, str, Node | None]]:
+    """Return (local, part, nested pattern) for ``{ body, query: q, params: { id } }``, a
+    destructured request."""
+    found: list[tuple[str, str, Node | None]] = []
+    for prop in code_children(pattern):
+        if prop.type == "shorthand_property_identifier_pattern" and text(prop) in PARTS:
+            found.append((text(prop), text(prop), None))
+        elif prop.type == "pair_pattern":
+            key = text(prop.child_by_field_name("key"))
+            value = prop.child_by_field_name("value")
+            if key not in PARTS or value is None:
+                continue
+            if value.type == "identifier":
+                found.append((text(value), key, None))
+            elif value.type == "object_pattern":
+                found.append(("", key, value))
+    return found
 
 
 class _Analysis:
@@ -593,18 +617,37 @@ def analyze_handler(func: Node, resolve: Resolver | None = None) -> Reads | None
 
     ``resolve`` maps a callee to the helper function it names (same file or a relative
     import), whose uses of a parameter are followed one level."""
-    req = request_param(func)
-    if req is None:
+    first = first_param(func)
+    if first is None or first.type not in ("identifier", "object_pattern"):
         return None
+    req = text(first) if first.type == "identifier" else None
     reads = Reads()
     analysis = _Analysis(reads, resolve)
     body = func.child_by_field_name("body") or func
     aliases: list[tuple[str, str, Node]] = []
+
+    def destructured(pattern: Node, decl: Node) -> None:
+        for local, part, nested in _request_parts(pattern):
+            if nested is not None:
+                analysis.bind_pattern(nested, None, part, decl, body, 0)
+            else:
+                aliases.append((local, part, decl))
+
+    if first.type == "object_pattern":  # `({ body, query }, res) => …`
+        destructured(first, first)
     for node in walk(body):
         if node.type == "call_expression":
             callee = text(node.child_by_field_name("function"))
             if _VALIDATING_CALL_RE.search(callee):
                 reads.validated = True
+        if node.type == "variable_declarator" and req is not None and \
+                text(node.child_by_field_name("value")) == req and \
+                (pattern := node.child_by_field_name("name")) is not None and \
+                pattern.type == "object_pattern":
+            destructured(pattern, node)  # `const { body } = req`
+            continue
+        if req is None:
+            continue
         if node.type != "member_expression" or text(node.child_by_field_name("object")) != req:
             continue
         part = text(node.child_by_field_name("property"))
