@@ -266,7 +266,9 @@ def fixed_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not have_node():
         pytest.skip("needs node and npm")
     root = write_tree(tmp_path_factory.mktemp("issue4") / "app", {
-        "package.json": '{\n  "name": "app",\n  "private": true,\n  "dependencies": {\n'
+        # The lint script says the project uses ESLint (without it no config is created).
+        "package.json": '{\n  "name": "app",\n  "private": true,\n'
+                        '  "scripts": {\n    "lint": "eslint ."\n  },\n  "dependencies": {\n'
                         '    "express": "^5.1.0"\n  }\n}\n',
         ".nodeharden.yml": "security_txt:\n  contact: security@acme.test\n",
         "app.js": APP_JS,

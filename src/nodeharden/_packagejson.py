@@ -16,6 +16,7 @@ VERSIONS: dict[str, str] = {
     "@eslint/js": "^10.0.1",
     "globals": "^17.14.0",
     "ioredis": "^6.0.0",
+    "typescript-eslint": "^8.74.0",
 }
 
 
@@ -34,6 +35,7 @@ NODE_SUPPORT: dict[str, tuple[tuple[tuple[int, int], str], ...]] = {
     "@eslint/js": (((20, 19), "^10.0.1"), ((18, 18), "^9.39.5")),
     "globals": (((18, 0), "^17.14.0"),),
     "ioredis": (((20, 0), "^6.0.0"), ((12, 22), "^5.11.1")),
+    "typescript-eslint": (((18, 18), "^8.74.0"),),
 }
 
 

@@ -32,13 +32,20 @@ LEGACY_NAMES = (".eslintrc.js", ".eslintrc.cjs", ".eslintrc.yaml", ".eslintrc.ym
                 ".eslintrc.json", ".eslintrc")
 _LEGACY_ENABLED_RE = re.compile(r"plugin:security/|['\"](eslint-plugin-)?security['\"]")
 _MAX_WARNINGS_0_RE = re.compile(r"--max-warnings[= ]+0\b")
+_ESLINT_WORD_RE = re.compile(r"(?<![\w-])eslint(?![\w-])")
+#: What shows a flat config lints TypeScript: typescript-eslint, or a files pattern for .ts.
+_COVERS_TS_RE = re.compile(rb"typescript-eslint|@typescript-eslint|\*\.\{?[^'\"\n]*\bts\b|\.ts['\"]")
+TS_FILES = "**/*.{js,mjs,cjs,ts,mts,cts,tsx}"
 
 
-def new_flat_config(style: Style) -> str:
-    """Return a minimal flat config with the recommended JS and security rules."""
+def new_flat_config(style: Style, *, typescript: bool = False) -> str:
+    """Return a minimal flat config with the recommended JS and security rules; for a
+    TypeScript project also typescript-eslint's, and a ``files`` pattern that covers .ts."""
     q = style.q
     semi = style.semi
     imports = [("js", "@eslint/js"), ("pluginSecurity", PLUGIN), ("globals", "globals")]
+    if typescript:
+        imports.append(("tseslint", "typescript-eslint"))
     if style.module == "esm":
         head = "".join(f"import {name} from {q(module)}{semi}\n" for name, module in imports)
         export = "export default ["
@@ -46,11 +53,15 @@ def new_flat_config(style: Style) -> str:
         head = "".join(f"const {name} = require({q(module)}){semi}\n" for name, module in imports)
         export = "module.exports = ["
     ignores = ", ".join(q(p) for p in ("node_modules/", "coverage/", "dist/"))
+    ts_configs = "  ...tseslint.configs.recommended,\n" if typescript else ""
+    files = f"    files: [{q(TS_FILES)}],\n" if typescript else ""
     return (f"{head}\n{export}\n"
             f"  {{ ignores: [{ignores}] }},\n"
             f"  js.configs.recommended,\n"
+            f"{ts_configs}"
             f"  {FLAT_ELEMENT},\n"
             f"  {{\n"
+            f"{files}"
             f"    languageOptions: {{\n"
             f"      globals: {{ ...globals.node }},\n"
             f"    }},\n"
@@ -167,8 +178,11 @@ class EslintSecurity(Rule):
             if PLUGIN.encode() in source:
                 return
             fix = self._flat_fix(ctx, rel, source, unsafe, dev)
-            yield ctx.line_finding(self.id, rel, 1, "the ESLint config does not enable "
-                                   "eslint-plugin-security", fix)
+            message = "the ESLint config does not enable eslint-plugin-security"
+            if ctx.info.typescript and not _COVERS_TS_RE.search(source):
+                message += (" and lints none of the project's .ts files (no typescript-eslint, "
+                            "no `files` pattern for them)")
+            yield ctx.line_finding(self.id, rel, 1, message, fix)
             return
         if legacy or pj_config is not None:
             if any(self._legacy_enabled(ctx, rel) for rel in legacy) or (
@@ -182,7 +196,8 @@ class EslintSecurity(Rule):
                 return
             yield from self._package_json_finding(ctx, unsafe, dev)
             return
-        yield from self._no_config(ctx)
+        if self._uses_eslint(ctx):  # a project that does not lint is not this rule's concern
+            yield from self._no_config(ctx)
 
     # -- detection helpers ------------------------------------------------------------------
 
@@ -194,6 +209,41 @@ class EslintSecurity(Rule):
             return None
         config = data.get("eslintConfig") if isinstance(data, dict) else None
         return config if isinstance(config, dict) else None
+
+    @staticmethod
+    def _js_configs_range(ctx: ProjectContext) -> str:
+        """Return the @eslint/js range that matches the major version of the eslint the
+        project already lists (its recommended config names rules of that major only)."""
+        try:
+            data = json.loads(ctx.package_json_text or "")
+        except ValueError:
+            data = None
+        for key in ("devDependencies", "dependencies"):
+            block = data.get(key) if isinstance(data, dict) else None
+            current = block.get("eslint") if isinstance(block, dict) else None
+            if isinstance(current, str):
+                major = re.search(r"\d+", current)
+                if major is not None and major.group() == "9":
+                    return "^9.39.5"
+        return version_of("@eslint/js")
+
+    @staticmethod
+    def _uses_eslint(ctx: ProjectContext) -> bool:
+        """Return True when package.json depends on eslint or a script runs it."""
+        try:
+            data = json.loads(ctx.package_json_text or "")
+        except ValueError:
+            return False
+        if not isinstance(data, dict):
+            return False
+        for key in ("dependencies", "devDependencies", "peerDependencies",
+                    "optionalDependencies"):
+            block = data.get(key)
+            if isinstance(block, dict) and "eslint" in block:
+                return True
+        scripts = data.get("scripts")
+        return isinstance(scripts, dict) and any(
+            isinstance(body, str) and _ESLINT_WORD_RE.search(body) for body in scripts.values())
 
     @staticmethod
     def _max_warnings_zero(ctx: ProjectContext) -> bool:
@@ -323,12 +373,15 @@ class EslintSecurity(Rule):
         base = next(iter(ctx.styles.values()), None) or Style()  # detects one file's style
         style = Style(quote=base.quote, semicolons=base.semicolons, indent="  ",
                       module=module)  # type: ignore[arg-type]
-        packages = ("eslint", "@eslint/js", PLUGIN, "globals")
-        fix = Fix(title=f"Create {name} with the recommended and security rules",
+        packages = ("eslint", "@eslint/js", PLUGIN, "globals") + \
+            (("typescript-eslint",) if typescript else ())
+        fix = Fix(title=f"Create {name} with the recommended and security rules"
+                  + (" for its .js and .ts files" if typescript else ""),
                   applicability="unsafe",
-                  changes=(FileChange(name, (TextEdit(0, 0, new_flat_config(style)),),
-                                      create=True),),
-                  dev_dependencies=tuple((p, version_of(p)) for p in packages))
+                  changes=(FileChange(name, (TextEdit(0, 0, new_flat_config(
+                      style, typescript=typescript)),), create=True),),
+                  dev_dependencies=tuple((p, self._js_configs_range(ctx) if p == "@eslint/js"
+                                          else version_of(p)) for p in packages))
         yield ctx.line_finding(self.id, "package.json", 1,
                                "the project has no ESLint config, so no security lint runs", fix)
 
