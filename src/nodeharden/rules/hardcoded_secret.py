@@ -268,7 +268,7 @@ class HardcodedSecret(Rule):
                                            import_stmt + "\n" + check.content)
                 elif check.end == edit.start:  # code right below the imports
                     checks[env] = TextEdit(check.start, check.end,
-                                           "\n" + import_stmt + check.content)
+                                           "\n" + import_stmt + "\n" + check.content)
                 else:
                     imports[env] = edit
         return checks, imports
