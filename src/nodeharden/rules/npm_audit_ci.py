@@ -35,7 +35,7 @@ _YARN_INSTALL_RE = re.compile(
 _PNPM_INSTALL_RE = re.compile(
     r"\bpnpm\s+(install|i)\b(?![^\n;&|]*\s(-g|--global)\b)")
 _RUN_SCRIPT_RE = re.compile(r"\b(?:npm\s+run(?:-script)?|yarn(?:\s+run)?|pnpm(?:\s+run)?)\s+"
-                            r"([\w:.-]+)")
+                            r"([\w:.-]+)|\bnpm\s+(test|start)\b")
 _MATRIX_EXPR_RE = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 _GITLAB_RESERVED = frozenset({"stages", "variables", "default", "include", "workflow", "image",
                               "services", "before_script", "after_script", "cache", "pages"})
@@ -192,7 +192,7 @@ def runs_audit(data: Any, scripts: set[str]) -> bool:
     for value in _strings(data):
         if _AUDIT_RE.search(value):
             return True
-        if any(m.group(1) in scripts for m in _RUN_SCRIPT_RE.finditer(value)):
+        if any((m.group(1) or m.group(2)) in scripts for m in _RUN_SCRIPT_RE.finditer(value)):
             return True
     return False
 
