@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from nodeharden._catalog import resolve_selection
 from nodeharden._config import Config, load_config
-from nodeharden._fixer import FixResult, plan_fixes, write_result
 from nodeharden._model import FileOutcome, Finding
 from nodeharden._project import Project, load_project
 from nodeharden._scan import Scanner, ScanResult
 from nodeharden.errors import DirtyTreeError
+
+if TYPE_CHECKING:  # the fix engine is loaded by fix() only: check starts without it
+    from nodeharden._fixer import FixResult
 
 
 def _prepare(path: Path | str, select: list[str] | None, ignore: list[str] | None,
@@ -60,6 +63,8 @@ def fix(path: Path | str = ".", *, dry_run: bool = False, unsafe: bool = False,
     ``DirtyTreeError`` when writing into a git work tree with uncommitted changes, unless
     ``force``.
     """
+    from nodeharden._fixer import plan_fixes, write_result
+
     scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
                            config_path=config_path, only=only, progress=progress)
     result = plan_fixes(scanner, unsafe=unsafe, accept=accept)
@@ -73,6 +78,8 @@ def fix(path: Path | str = ".", *, dry_run: bool = False, unsafe: bool = False,
 def ensure_clean_tree(root: Path, paths: list[str]) -> None:
     """Raise ``DirtyTreeError`` when ``root`` is in a git work tree with uncommitted changes
     (a folder outside git is fine)."""
+    import subprocess
+
     try:
         inside = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
                                 capture_output=True, text=True, timeout=30)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from nodeharden._data import codemods_dir
 from nodeharden.errors import UnknownRuleError
@@ -71,10 +71,22 @@ class RuleMeta:
         return " ".join(paragraphs[0].split()) if paragraphs else self.summary
 
 
-def _load_rule(folder: Path) -> RuleMeta:
-    from ruamel.yaml import YAML
+def _read_yaml(text: str) -> Any:
+    """Parse a rule.yml: with libyaml's C loader when installed (every command reads the
+    catalog, and ruamel's pure-Python loader costs more than the rest of start-up), else
+    ruamel. The rule files use only plain YAML on which both agree."""
+    try:
+        import yaml  # type: ignore[import-untyped]
 
-    raw = YAML(typ="safe").load((folder / "rule.yml").read_text(encoding="utf-8"))
+        return yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the C *safe* loader
+    except (ImportError, AttributeError):
+        from ruamel.yaml import YAML
+
+        return YAML(typ="safe").load(text)
+
+
+def _load_rule(folder: Path) -> RuleMeta:
+    raw = _read_yaml((folder / "rule.yml").read_text(encoding="utf-8"))
     docs_path = folder / "README.md"
     docs = docs_path.read_text(encoding="utf-8") if docs_path.is_file() else ""
     return RuleMeta(

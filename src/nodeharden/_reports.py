@@ -137,40 +137,50 @@ def fingerprint(finding: Finding) -> str:
     return digest[:32]
 
 
+Segment = tuple[str, str]  # (text, rich style; "" for none)
+
+
 def render_text(findings: Sequence[Finding], skipped: Sequence[Skipped],
                 failed: Sequence[Skipped], notes: Sequence[str], *, scanned: int,
                 stream: IO[str] | None = None) -> None:
-    """Print findings grouped by file, with a summary line."""
+    """Print findings grouped by file, with a summary line (coloured by rich on a colour
+    terminal; plain text, without loading rich, anywhere else)."""
     stream = stream or sys.stdout
+    lines = _text_lines(findings, skipped, failed, notes, scanned=scanned)
+    if not use_color(stream):
+        stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+        return
     from rich.console import Console
-    from rich.markup import escape
+    from rich.text import Text
 
-    color = use_color(stream)
-    console = Console(file=stream, no_color=not color, highlight=False, soft_wrap=True,
-                      force_terminal=color, width=None if color else 100)
+    console = Console(file=stream, highlight=False, soft_wrap=True, force_terminal=True)
+    for line in lines:
+        console.print(Text.assemble(*line))
+
+
+def _text_lines(findings: Sequence[Finding], skipped: Sequence[Skipped],
+                failed: Sequence[Skipped], notes: Sequence[str], *,
+                scanned: int) -> list[list[Segment]]:
     style = {"error": "bold red", "warning": "yellow", "note": "cyan"}
-    for note in notes:
-        console.print(f"[dim]note:[/dim] {escape(note)}")
+    lines: list[list[Segment]] = [[("note:", "dim"), (f" {note}", "")] for note in notes]
     current = None
     for f in findings:
         if f.path != current:
             if current is not None:
-                console.print()
-            console.print(f"[bold]{escape(f.path)}[/bold]")
+                lines.append([])
+            lines.append([(f.path, "bold")])
             current = f.path
-        fixable = ""
+        line: list[Segment] = [(f"  {f.line}:{f.column}  ", ""),
+                               (f.severity, style.get(f.severity, "yellow")),
+                               (f"  {f.message}  ", ""), (f.rule, "dim")]
         if f.fix is not None:
-            fixable = " [green](fixable)[/green]" if f.fix.applicability == "safe" else \
-                " [magenta](unsafe fix)[/magenta]"
-        console.print(
-            f"  {f.line}:{f.column}  [{style.get(f.severity, 'yellow')}]{f.severity}"
-            f"[/{style.get(f.severity, 'yellow')}]  {escape(f.message)}  "
-            f"[dim]{f.rule}[/dim]{fixable}"
-        )
+            line.append((" (fixable)", "green") if f.fix.applicability == "safe" else
+                        (" (unsafe fix)", "magenta"))
+        lines.append(line)
     for s in failed:
-        console.print(f"[red]failed[/red] {escape(s.path)}: {escape(s.reason)}")
+        lines.append([("failed", "red"), (f" {s.path}: {s.reason}", "")])
     if findings:
-        console.print()
+        lines.append([])
     counts: dict[str, int] = {}
     for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
@@ -179,18 +189,21 @@ def render_text(findings: Sequence[Finding], skipped: Sequence[Skipped],
     if findings:
         parts = ", ".join(f"{n} {sev}" for sev, n in sorted(counts.items()))
         with_findings = len({f.path for f in findings})
-        console.print(
-            f"[bold]{_plural(len(findings), 'finding')}[/bold] ({parts}) in "
-            f"{_plural(with_findings, 'file')}; {_plural(scanned, 'source file')} scanned; "
-            f"{fixable_count} fixable with `nodeharden fix`"
-            + (f"; {len(failed)} failed" if failed else "") + skipped_note)
+        lines.append([
+            (_plural(len(findings), "finding"), "bold"),
+            (f" ({parts}) in {_plural(with_findings, 'file')}; "
+             f"{_plural(scanned, 'source file')} scanned; "
+             f"{fixable_count} fixable with `nodeharden fix`"
+             + (f"; {len(failed)} failed" if failed else "") + skipped_note, "")])
     elif failed:
         # Something did not run: an incomplete report must not read as a clean one.
-        console.print(f"[red]Incomplete:[/red] {len(failed)} failed (above); 0 findings; "
-                      f"{_plural(scanned, 'source file')} scanned" + skipped_note)
+        lines.append([("Incomplete:", "red"),
+                      (f" {len(failed)} failed (above); 0 findings; "
+                       f"{_plural(scanned, 'source file')} scanned" + skipped_note, "")])
     else:
-        console.print(f"[green]No findings[/green]; {_plural(scanned, 'source file')} scanned"
-                      + skipped_note)
+        lines.append([("No findings", "green"),
+                      (f"; {_plural(scanned, 'source file')} scanned" + skipped_note, "")])
+    return lines
 
 
 def _plural(n: int, word: str) -> str:
