@@ -35,3 +35,16 @@ def test_sinks_are_named_and_report_only(case: Path, tmp_path: Path) -> None:
     sink_lines = {f.line for f in sinks}
     assert all(f.line not in sink_lines and sink_of(f.message) is None
                for f in findings if f not in sinks)
+
+
+def test_sinks_in_helpers_are_reported_where_they_are(tmp_path: Path) -> None:
+    """One level into helpers of the project: the finding points at the sink in the helper's
+    file and names the route and the request field; nothing is reported in the handler."""
+    case = CODEMODS / "input-validation" / "fixtures" / "helper-sinks-report-only"
+    root, rel, _ = _setup(case, tmp_path)
+    findings = check(root, select=["input-validation"]).findings
+    assert [(f.path, f.line, sink_of(f.message)) for f in findings] == [
+        ("lib/net.js", 4, "shell"), ("lib/reports.js", 5, "path-traversal")]
+    assert "POST /ping: req.body.host reaches exec()" in findings[0].message
+    assert "GET /reports/:name: req.params.name reaches fs.readFile()" in findings[1].message
+    assert all(f.fix is None for f in findings)

@@ -13,6 +13,7 @@ template string, trimmed, awaited…).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -98,6 +99,7 @@ class Sink:
     node: Node  # the call (or pair) to point at
     source: str  # the request expression, e.g. ``req.body.address``
     callee: str
+    path: str | None = None  # the helper's file when the sink is in a helper, else None
 
     def message(self, route: str) -> str:
         """Return the finding's message: the sub-id first, then what reaches what, the fix."""
@@ -128,7 +130,12 @@ class _Taint:
         self.whole: set[str] = set()  # locals that hold req.body / req.query as a whole
         if pattern is not None:
             self.seed(pattern)  # `({ body, query }, res) => …`
-        for _ in range(3):  # assignments may come in any order; three rounds reach a fixpoint
+        self.rebind(body)
+
+    def rebind(self, body: Node) -> None:
+        """Follow assignments from request data into locals (three rounds reach a fixpoint:
+        assignments may come in any order)."""
+        for _ in range(3):
             before = (len(self.locals), len(self.whole))
             for node in walk(body):
                 if node.type == "variable_declarator":
@@ -324,15 +331,36 @@ def _requires(node: Node, modules: tuple[str, ...]) -> bool:
     return string_value(first) in modules
 
 
-def find_sinks(func: Node, facts: FileFacts) -> list[Sink]:
-    """Return the dangerous sinks request data reaches in handler ``func``."""
+#: ``resolve(callee) -> (file, helper function, its facts)`` for one level into helpers.
+SinkResolver = Callable[[Node], "tuple[str, Node, FileFacts] | None"]
+
+
+def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None) -> list[Sink]:
+    """Return the dangerous sinks request data reaches in handler ``func``, and one level into
+    the helpers ``resolve`` finds (same file or a relative import) that it passes it to."""
     first = first_param(func)
     if first is None:
         return []
     req = text(first) if first.type == "identifier" else "\0"
-    res = _param_name(func, 1)
     body = func.child_by_field_name("body") or func
     taint = _Taint(req, body, first if first.type == "object_pattern" else None)
+    return _scan(body, taint, facts, _param_name(func, 1), resolve, None)
+
+
+def _helper_sinks(helper: Node, facts: FileFacts, where: str,
+                  seeds: dict[str, str]) -> list[Sink]:
+    """Return the sinks in ``helper`` that its parameters (``seeds``: name -> origin) reach."""
+    body = helper.child_by_field_name("body") or helper
+    taint = _Taint("\0", body)
+    taint.locals.update(seeds)
+    taint.whole.update(name for name, origin in seeds.items()
+                       if origin in ("req.body", "req.query"))
+    taint.rebind(body)
+    return _scan(body, taint, facts, None, None, where)
+
+
+def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
+          resolve: SinkResolver | None, where: str | None) -> list[Sink]:
     cp = _module_names(facts, _CP)
     fs = _module_names(facts, _FS)
     vm = _module_names(facts, _VM)
@@ -347,7 +375,7 @@ def find_sinks(func: Node, facts: FileFacts) -> list[Sink]:
         origin = taint.origin(arg)
         if origin is None:
             return False
-        found.append(Sink(kind, node, origin, callee))
+        found.append(Sink(kind, node, origin, callee, where))
         return True
 
     for node in walk(body):
@@ -435,7 +463,7 @@ def find_sinks(func: Node, facts: FileFacts) -> list[Sink]:
                 origin = taint.origin(arg)
                 if origin is not None:
                     joins.append(Sink("path-traversal", node, origin,
-                                      f"{callee_text}() without a containment check"))
+                                      f"{callee_text}() without a containment check", where))
                     break
             continue
         if _callee(fn, *ser) in ("unserialize",):
@@ -449,7 +477,17 @@ def find_sinks(func: Node, facts: FileFacts) -> list[Sink]:
                 text(fn.child_by_field_name("property")) in _MONGO_METHODS and \
                 first is not None and taint.is_whole(first):
             found.append(Sink("nosql-injection", node, taint.origin(first) or text(first),
-                              f"{callee_text}()"))
+                              f"{callee_text}()", where))
+            continue
+        if resolve is not None and node.type == "call_expression":
+            seeds = {i: origin for i, arg in enumerate(args)
+                     if (origin := taint.origin(arg)) is not None}
+            located = resolve(fn) if seeds else None
+            if located is not None:
+                helper_path, helper, helper_facts = located
+                names = {i: _param_name(helper, i) for i in seeds}
+                found.extend(_helper_sinks(helper, helper_facts, helper_path, {
+                    name: seeds[i] for i, name in names.items() if name}))
     if not any(s.kind == "path-traversal" for s in found):
         found.extend(joins)
     return found

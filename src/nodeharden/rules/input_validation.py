@@ -214,6 +214,14 @@ def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None
             f.checked = True  # Express matched the route, so the parameter is there
 
 
+def _helper_only(resolve: Callable[[Node], tuple[str, Node, FileFacts] | None]
+                 ) -> Callable[[Node], Node | None]:
+    def helper(fn: Node) -> Node | None:
+        located = resolve(fn)
+        return located[1] if located is not None else None
+    return helper
+
+
 def _arg_validates(arg: ArgFact, source: bytes, names: set[str]) -> bool:
     snippet = source[arg.start:arg.end].decode("utf-8", "replace")
     if re.search(r"(?i)valid", snippet):
@@ -239,6 +247,7 @@ class InputValidation(Rule):
         project = _Project(ctx)
         configured = ctx.info.config.validators
         processed = _param_callbacks(ctx, project)
+        reported: set[tuple[str, int]] = set()
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
@@ -261,16 +270,21 @@ class InputValidation(Rule):
                 if located is None:
                     continue
                 where, func = located
-                sinks = find_sinks(func, ctx.facts.get(where) or facts)
+                resolve = self._resolver(project, where)
+                sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve)
                 for sink in sinks:
-                    yield ctx.finding(self.id, where, sink.node.start_byte, sink.node.end_byte,
+                    at = (sink.path or where, sink.node.start_byte)
+                    if at in reported:
+                        continue  # a helper two routes share: reported once
+                    reported.add(at)
+                    yield ctx.finding(self.id, at[0], at[1], sink.node.end_byte,
                                       sink.message(f"{route.method.upper()} {route.path}"))
                 if sinks or route.target in guarded:
                     continue  # a validator is not the fix for a sink
                 middle = route.args[1:-1]
                 if any(_arg_validates(a, parsed.source, names) for a in middle):
                     continue
-                reads = analyze_handler(func, self._resolver(project, where))
+                reads = analyze_handler(func, _helper_only(resolve))
                 if reads is None or reads.validated:
                     continue
                 _check_path_params(route, reads, processed)
@@ -283,13 +297,15 @@ class InputValidation(Rule):
             for route, reads in found:
                 yield self._finding(ctx, project, rel, facts, parsed, route, reads, needed)
 
-    def _resolver(self, project: _Project, where: str) -> Callable[[Node], Node | None]:
-        """Return a function from a callee in ``where`` to the helper it names: a function of
-        the same file or one imported from a relative module of the project."""
+    def _resolver(self, project: _Project,
+                  where: str) -> Callable[[Node], tuple[str, Node, FileFacts] | None]:
+        """Return a function from a callee in ``where`` to the helper it names (its file, the
+        function and the file's facts): a function of the same file or one imported from a
+        relative module of the project."""
         facts = project.ctx.facts.get(where)
         parsed = project.get(where)
 
-        def resolve(fn: Node) -> Node | None:
+        def resolve(fn: Node) -> tuple[str, Node, FileFacts] | None:
             if facts is None or parsed is None:
                 return None
             if fn.type == "identifier":
@@ -300,7 +316,9 @@ class InputValidation(Rule):
             else:
                 return None
             located = self._handler(project, where, facts, parsed, arg)
-            return located[1] if located is not None else None
+            if located is None or located[0] not in project.ctx.facts:
+                return None
+            return located[0], located[1], project.ctx.facts[located[0]]
 
         return resolve
 
