@@ -1,0 +1,86 @@
+"""cookie-flags over real HTTP (express 5): after a safe fix, a cookie the page's own script
+reads (js-cookie in public/js) is still sent without HttpOnly, while a server-only cookie gets
+HttpOnly; both get SameSite=Lax, and the responses are otherwise the same. Only --unsafe adds
+HttpOnly to the cookie the page reads."""
+
+from __future__ import annotations
+
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import linked_app, npm_install, serve_app, write_tree
+from nodeharden._api import fix
+
+PACKAGE_JSON = '{"name": "cookie-e2e", "private": true, "dependencies": {"express": "^5.1.0"}}\n'
+
+APP = """\
+const express = require('express');
+const app = express();
+
+app.get('/theme', (req, res) => {
+  res.cookie('theme', 'dark');
+  res.send('theme set');
+});
+
+app.get('/login', (req, res) => {
+  res.cookie('sid', 'abc123');
+  res.send('logged in');
+});
+
+const server = app.listen(0, '127.0.0.1', () => {
+  console.log(`listening ${server.address().port}`);
+});
+"""
+
+THEME_JS = """\
+import Cookies from 'js-cookie';
+document.documentElement.dataset.theme = Cookies.get('theme') || 'light';
+"""
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("cookie-e2e")
+    write_tree(base, {"package.json": PACKAGE_JSON})
+    npm_install(base)
+    return base
+
+
+def _cookie(base: str, path: str) -> tuple[str, dict[str, str]]:
+    with urllib.request.urlopen(base + path, timeout=10) as response:
+        body = response.read().decode()
+        header = response.headers["Set-Cookie"]
+    parts = [p.strip() for p in header.split(";")]
+    attributes = {p.split("=", 1)[0].lower(): (p.split("=", 1)[1] if "=" in p else "")
+                  for p in parts[1:]}
+    return body + "|" + parts[0], attributes
+
+
+def _answers(root: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    with serve_app(root) as base:
+        return {path: _cookie(base, path) for path in ("/theme", "/login")}
+
+
+@pytest.fixture
+def app_dir(installed: Path, tmp_path: Path) -> Path:
+    return linked_app(tmp_path / "app", {"package.json": PACKAGE_JSON, "app.js": APP,
+                                         "public/js/theme.js": THEME_JS}, installed)
+
+
+def test_safe_fix_keeps_the_cookie_the_page_reads_readable(app_dir: Path) -> None:
+    before = _answers(app_dir)
+    fix(app_dir, select=["cookie-flags"], force=True)
+    after = _answers(app_dir)
+    for path in before:
+        assert after[path][0] == before[path][0]  # same body, same cookie name and value
+        assert after[path][1]["samesite"] == "Lax"
+    assert "httponly" not in after["/theme"][1]
+    assert "httponly" in after["/login"][1]
+
+
+def test_unsafe_fix_makes_it_httponly(app_dir: Path) -> None:
+    fix(app_dir, select=["cookie-flags"], unsafe=True, force=True)
+    after = _answers(app_dir)
+    assert "httponly" in after["/theme"][1] and "httponly" in after["/login"][1]
