@@ -15,6 +15,10 @@ login clears the client's count.
 from __future__ import annotations
 
 import http.client
+import shutil
+import socket
+import subprocess
+import time
 import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +46,7 @@ PACKAGE_JSON = """
         "express-session": "^1.18.1",
         "passport": "^0.7.0",
         "passport-local": "^1.0.0",
+        "ioredis": "^6.0.0",
         "rate-limiter-flexible": "^11.4.0"
       }
     }
@@ -192,3 +197,52 @@ def test_a_successful_login_clears_the_count(login_app: LoginApp, url: str) -> N
     assert attempt(url, login_app.path, "wonderland") == 302  # signed in, redirected
     again = [attempt(url, login_app.path, "wrong") for _ in range(LOGIN_POINTS + 1)]
     assert again == [login_app.failed] * LOGIN_POINTS + [429]
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A redis-server of its own on a free loopback port, stopped after the test."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is needed")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_redis_store_counts_attempts_across_restarts(installed: Path, tmp_path: Path,
+                                                     redis_url: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    source, path, failed = APPS["passport"]
+    root = linked_app(tmp_path / "app", {
+        "package.json": PACKAGE_JSON, "app.js": source,
+        ".nodeharden.yml": CONFIG + "  store: redis\n"}, installed)
+    done = run_cli("fix", root, "--select", "rate-limit")
+    assert done.returncode == 0, done.stderr
+    assert "RateLimiterRedis" in (root / "middleware" / "rate-limit.js").read_text()
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    with serve_app(root) as url:
+        time.sleep(0.5)  # the client connects; until then the insurance limiter counts
+        assert attempt(url, path, "wonderland") == 302  # signed in: the count is cleared
+        statuses = [attempt(url, path, "wrong") for _ in range(LOGIN_POINTS)]
+    assert statuses == [failed] * LOGIN_POINTS
+    # A new process: the count lives in Redis, so the next guess is over the limit.
+    with serve_app(root) as url:
+        time.sleep(0.5)
+        assert attempt(url, path, "wrong") == 429
