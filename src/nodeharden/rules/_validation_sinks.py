@@ -224,6 +224,9 @@ class _Taint:
                 prop = text(fn.child_by_field_name("property"))
                 if text(obj) == self.req and prop in ("get", "header", "param"):
                     return text(node)
+                if prop in ("replace", "replaceAll") and \
+                        "$&" in text(node.child_by_field_name("arguments")):
+                    return None  # escaped: `x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')`
                 if prop in ("trim", "toString", "toLowerCase", "toUpperCase", "concat", "replace",
                             "slice", "substring", "join", "split", "padStart", "padEnd"):
                     found = self.origin(obj)
@@ -381,8 +384,12 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
     for node in walk(body):
         if node.type == "pair":
             key = node.child_by_field_name("key")
-            if (string_value(key) or text(key)) == "$where":
+            name = string_value(key) or text(key)
+            if name == "$where":
                 add("nosql-injection", node, node.child_by_field_name("value"), "a $where clause")
+            elif name == "$regex":
+                add("regex-injection", node, node.child_by_field_name("value"),
+                    "a MongoDB $regex")
             continue
         if node.type not in ("call_expression", "new_expression"):
             continue

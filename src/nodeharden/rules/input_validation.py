@@ -29,6 +29,8 @@ _FUNCTION_TYPES = ("arrow_function", "function_expression", "function", "functio
 _PATH_PARAM_RE = re.compile(r'([:*])("?)([A-Za-z_$][\w$]*)\2')
 _TOP_DECL_RE = re.compile(rb"^(?:export\s+)?(?:const|let|var|function|class)\s+([\w$]+)", re.MULTILINE)
 _MAX_INLINE = 100
+#: A route argument that is a call may wrap the handler: ``asyncHandler(async (req, res) => …)``.
+_WRAPPED_RE = re.compile(rb"=>|\bfunction\b")
 
 
 @dataclass
@@ -93,6 +95,16 @@ def _is_function(node: Node | None) -> bool:
     return node is not None and node.type in _FUNCTION_TYPES
 
 
+def _wrapped_function(node: Node | None) -> Node | None:
+    """Return the function a wrapper call holds: ``asyncHandler(async (req, res) => …)``,
+    ``catchAsync(function (req, res) {…})`` (a call with exactly one function argument)."""
+    if node is None or node.type != "call_expression":
+        return None
+    args = node.child_by_field_name("arguments")
+    functions = [a for a in code_children(args) if _is_function(a)] if args is not None else []
+    return functions[0] if len(functions) == 1 else None
+
+
 def _nodes_around(tree: Tree, source: bytes, words: tuple[str, ...]) -> list[Node]:
     """Return every node that contains one of ``words`` as a whole identifier, in document
     pre-order (the order ``walk`` yields them): the only nodes ``find_function`` can act on,
@@ -122,6 +134,8 @@ def find_function(tree: Tree, source: bytes, name: str, depth: int = 0) -> Node 
                 right = node.child_by_field_name("right")
                 if _is_function(right):
                     return right
+                if _wrapped_function(right) is not None:
+                    return _wrapped_function(right)
                 if right is not None and right.type == "identifier":
                     return find_function(tree, source, text(right), depth + 1)
             if node.type == "export_statement" and any(c.type == "default" for c in node.children):
@@ -137,17 +151,24 @@ def find_function(tree: Tree, source: bytes, name: str, depth: int = 0) -> Node 
             value = node.child_by_field_name("value")
             if _is_function(value):
                 return value
+            wrapped = _wrapped_function(value)
+            if wrapped is not None:
+                return wrapped
         if node.type == "assignment_expression" and text(node.child_by_field_name("left")) in (
                 f"exports.{name}", f"module.exports.{name}"):
             right = node.child_by_field_name("right")
             if _is_function(right):
                 return right
+            if _wrapped_function(right) is not None:
+                return _wrapped_function(right)
             if right is not None and right.type == "identifier" and text(right) != name:
                 return find_function(tree, source, text(right), depth + 1)
         if node.type == "pair" and text(node.child_by_field_name("key")) == name:
             value = node.child_by_field_name("value")
             if _is_function(value):
                 return value
+            if _wrapped_function(value) is not None:
+                return _wrapped_function(value)
             if value is not None and value.type == "identifier" and text(value) != name:
                 return find_function(tree, source, text(value), depth + 1)
         if node.type == "method_definition" and text(node.child_by_field_name("name")) == name:
@@ -252,8 +273,11 @@ class InputValidation(Rule):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
             # whose routes have none (`settings.get('key', fallback)`) is not parsed again.
+            source = ctx.read(rel) or b""
             routes = [r for r in facts.routes()
-                      if r.args[-1].kind in ("function", "identifier", "member")]
+                      if r.args[-1].kind in ("function", "identifier", "member")
+                      or (r.args[-1].kind == "call"
+                          and _WRAPPED_RE.search(source, r.args[-1].start, r.args[-1].end))]
             if not routes:
                 continue
             parsed = project.get(rel)
@@ -281,7 +305,7 @@ class InputValidation(Rule):
                                       sink.message(f"{route.method.upper()} {route.path}"))
                 if sinks or route.target in guarded:
                     continue  # a validator is not the fix for a sink
-                middle = route.args[1:-1]
+                middle = route.args[1:-1] if route.args[-1].kind != "call" else route.args[1:]
                 if any(_arg_validates(a, parsed.source, names) for a in middle):
                     continue
                 reads = analyze_handler(func, _helper_only(resolve))
@@ -328,6 +352,12 @@ class InputValidation(Rule):
         """Return the file and the function a route argument names."""
         if arg.kind == "function":
             node = _function_at(parsed.tree, arg.start, arg.end)
+            return (rel, node) if node is not None else None
+        if arg.kind == "call":  # `router.get('/', asyncHandler(async (req, res) => …))`
+            call = parsed.tree.root_node.descendant_for_byte_range(arg.start, arg.end)
+            while call is not None and call.type != "call_expression":
+                call = call.parent
+            node = _wrapped_function(call)
             return (rel, node) if node is not None else None
         if arg.kind not in ("identifier", "member"):
             return None
