@@ -261,11 +261,10 @@ def _resolve(base: str, path: str) -> str:
 
 
 def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
-                   ) -> tuple[list[str], set[str], int]:
+                   ) -> tuple[list[str], set[str]]:
     """Return the folders the app may write that the stage leaves to root (its final WORKDIR,
     VOLUME paths, folders created with ``mkdir`` inside the WORKDIR before ``before_line``),
-    the subset no instruction creates before ``before_line``, and the line of the last
-    WORKDIR."""
+    and the subset no instruction creates before ``before_line``."""
     workdir = ""
     for current in reversed(ancestry(stages, stage)[1:]):
         for command in current.commands:
@@ -294,57 +293,106 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
                 if words[0].rsplit("/", 1)[-1] == "mkdir":
                     made.extend(_resolve(current_dir, p) for p in _positionals(words)[0])
     dirs: list[str] = []
-    if workdir and workdir != "/" and (workdir_line or inherited):
+    if workdir and workdir != "/" and "$" not in workdir and (workdir_line or inherited):
         dirs.append(workdir)
+    else:
+        workdir_line = 0
     inside = [d for d in made if workdir and workdir != "/" and
               (d == workdir or d.startswith(workdir.rstrip("/") + "/"))]
     for path in [*inside, *volumes]:
-        if path not in dirs and path != "/":
+        if path not in dirs and path != "/" and "$" not in path:  # no ARG/ENV guessing
             dirs.append(path)
     dirs = [d for d in dirs if not re.search(r"(?<![\w/.-])" + re.escape(d) + r"(?![\w/.-])",
                                              chowned)]
     missing = {d for d in volumes if d not in made}
-    return dirs, missing, workdir_line
+    if workdir_line >= before_line and workdir in dirs:  # WORKDIR comes later: make it now
+        missing.add(workdir)
+    return dirs, missing
 
 
-def _ownership_edit(source: bytes, stages: list[Stage], stage: Stage, owner: str,
-                    user_line: int, after_line: int) -> tuple[TextEdit | None, str]:
-    """Return an edit that gives ``owner`` the folders the app writes, and the text of a new
-    RUN line when no existing RUN can carry it (to go right before ``user_line``).
+def _append_to_run(source: bytes, command: Any, script: str) -> TextEdit:
+    """Return an edit that appends `` && script`` to a shell-form RUN instruction."""
+    offsets = line_offsets(source)
+    end = offsets[command.end_line] - 1 if command.end_line < len(offsets) else len(source)
+    if end > 0 and source[end - 1:end] == b"\r":
+        end -= 1
+    return TextEdit(end, end, f" && {script}")
+
+
+def _late_mkdirs(stage: Stage, start: int, user_line: int, workdir_of: dict[int, str],
+                 inside: str) -> list[tuple[Any, list[str]]]:
+    """Return the root RUN instructions from line ``start`` to ``user_line`` that make folders
+    inside ``inside``, with those folders."""
+    found: list[tuple[Any, list[str]]] = []
+    root = True
+    for command in stage.commands:
+        kind = command.cmd.upper()
+        if kind == "USER":
+            root = is_root(command.value[0] if command.value else None)
+        if kind != "RUN" or command.json or command.heredocs or not root or \
+                not start <= command.start_line < user_line:
+            continue
+        joined = " ".join(command.value)
+        base = workdir_of.get(command.start_line, "")
+        made = [_resolve(base, p) for words in _words(joined)
+                if words[0].rsplit("/", 1)[-1] == "mkdir" for p in _positionals(words)[0]]
+        made = [d for d in made if "$" not in d and d.startswith(inside.rstrip("/") + "/")]
+        if made and "chown" not in joined:
+            found.append((command, made))
+    return found
+
+
+def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: str,
+                     user_line: int, after_line: int) -> tuple[list[TextEdit], str]:
+    """Return edits that give ``owner`` the folders the app writes, and the text of a new RUN
+    line when no existing RUN can carry the chown (to go right before ``user_line``).
 
     The ``chown`` joins the last RUN that runs as root before the first VOLUME (changes to a
     volume path after VOLUME are discarded) and before ``user_line``, and after ``after_line``
-    (where the reused user is created); without one, a new RUN line does it."""
-    dirs, missing, workdir_line = _writable_dirs(stages, stage, user_line)
-    if not dirs:
-        return None, ""
+    (where the reused user is created); without one, a new RUN line does it. A RUN between it
+    and ``user_line`` that makes folders inside the WORKDIR chowns them itself."""
     volume_lines = [c.start_line for c in stage.commands if c.cmd.upper() == "VOLUME"]
     limit = min([user_line, *volume_lines])
     chosen = None
     root = True
+    workdir_of: dict[int, str] = {}
+    current = ""
+    for parent in reversed(ancestry(stages, stage)[1:]):
+        for command in parent.commands:
+            if command.cmd.upper() == "WORKDIR" and command.value:
+                current = _resolve(current, command.value[0])
     for command in stage.commands:
-        if command.start_line >= limit:
-            break
         kind = command.cmd.upper()
+        if kind == "WORKDIR" and command.value:
+            current = _resolve(current, command.value[0])
+        workdir_of[command.start_line] = current
+        if command.start_line >= limit:
+            continue
         if kind == "USER":
             root = is_root(command.value[0] if command.value else None)
         elif kind == "RUN" and root and not command.json and not command.heredocs and \
                 command.end_line >= after_line:
             chosen = command
-    if chosen is not None and chosen.start_line < workdir_line:
-        missing.add(dirs[0])
-    make = [d for d in dirs if d in missing]
-    script = (f"mkdir -p {' '.join(make)} && " if make else "") + \
-        f"chown {owner} {' '.join(dirs)}"
-    if chosen is None:
-        if limit == user_line:
-            return None, f"RUN {script}\n"
-        return insert_before_line(source, limit, f"RUN {script}\n"), ""
-    offsets = line_offsets(source)
-    end = offsets[chosen.end_line] - 1 if chosen.end_line < len(offsets) else len(source)
-    if end > 0 and source[end - 1:end] == b"\r":
-        end -= 1
-    return TextEdit(end, end, f" && {script}"), ""
+    # Folders made by a RUN after the one that carries the chown do not exist yet there.
+    made_before = chosen.end_line + 1 if chosen is not None else limit
+    dirs, missing = _writable_dirs(stages, stage, made_before)
+    edits: list[TextEdit] = []
+    new_run = ""
+    if dirs:
+        make = [d for d in dirs if d in missing]
+        script = (f"mkdir -p {' '.join(make)} && " if make else "") + \
+            f"chown {owner} {' '.join(dirs)}"
+        if chosen is not None:
+            edits.append(_append_to_run(source, chosen, script))
+        elif limit == user_line:
+            new_run = f"RUN {script}\n"
+        else:
+            edits.append(insert_before_line(source, limit, f"RUN {script}\n"))
+    workdir = workdir_of.get(max(workdir_of) if workdir_of else 0, "")
+    if workdir and workdir != "/" and "$" not in workdir:
+        for command, made in _late_mkdirs(stage, made_before, user_line, workdir_of, workdir):
+            edits.append(_append_to_run(source, command, f"chown {owner} {' '.join(made)}"))
+    return edits, new_run
 
 
 def service_image(image: str) -> str | None:
@@ -462,9 +510,9 @@ class DockerfileUser(Rule):
         line = insertion_line(source, final, ("RUN", "USER"), _START)
         new_run = ""
         if not _DISTROLESS_NODE_RE.match(image):  # distroless has no shell to chown with
-            ownership, new_run = _ownership_edit(source, stages, final, owner, line, after_line)
-            if ownership is not None:
-                edits.append(ownership)
+            ownership, new_run = _ownership_edits(source, stages, final, owner, line,
+                                                  after_line)
+            edits.extend(ownership)
         edits.append(insert_before_line(source, line, f"{new_run}USER {user}\n"))
         title = f"Run the final stage as `{user}`" + (
             " (created as a system user)" if create else
