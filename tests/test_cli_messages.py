@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -123,3 +124,13 @@ def test_summary_counts_files_with_findings(tmp_path: Path) -> None:
     proc = run_cli("check", root, "--select", "hardcoded-secret")
     assert proc.returncode == 1
     assert "1 finding (1 error) in 1 file; 3 source files scanned" in proc.stdout
+
+
+def test_rules_page_and_rules_command_name_the_fix_alike() -> None:
+    from nodeharden._docs import render_rules_md
+
+    listed = {line.split()[0]: line.split()[2] for line in piped("rules").stdout.splitlines()[1:]}
+    page = render_rules_md()
+    table = dict(re.findall(r"^\| \[`([a-z-]+)`\]\(#[a-z-]+\) \| \w+ \| (\w+) \|", page, re.M))
+    assert table == listed and "report" in listed.values()
+    assert "fix `none`" not in page

@@ -104,6 +104,11 @@ def _cell(value: str) -> str:
     return " ".join(value.split()).replace("|", "\\|")
 
 
+def _fix_label(fix: str) -> str:
+    """Return the fix column's word, the one `nodeharden rules` prints."""
+    return "report" if fix == "none" else fix
+
+
 def render_rules_md() -> str:
     """Return the text of docs/rules.md."""
     catalog = load_catalog()
@@ -111,14 +116,16 @@ def render_rules_md() -> str:
            f"nodeharden has {len(catalog)} rules. Each has a stable id (use it with `--select`, "
            "`--ignore`, `nodeharden explain ID` and `// nodeharden-ignore ID`), a severity and "
            "at most one fix per finding: `safe` fixes are written by `nodeharden fix`, "
-           "`unsafe` ones only with `--unsafe`, and `none` means report only.\n", "\n",
+           "`unsafe` ones only with `--unsafe`, and `report` means report only (no automatic "
+           "fix), as in `nodeharden rules`.\n", "\n",
            "| rule | severity | fix | what it finds |\n", "|---|---|---|---|\n"]
     for meta in catalog.values():
-        out.append(f"| [`{meta.id}`](#{meta.id}) | {meta.severity} | {meta.fix} | "
+        out.append(f"| [`{meta.id}`](#{meta.id}) | {meta.severity} | {_fix_label(meta.fix)} | "
                    f"{_cell(meta.summary)} |\n")
     for meta in catalog.values():
         out += ["\n", f"## {meta.id}\n", "\n"]
-        facts = [f"**{_cell(meta.name)}**", f"severity `{meta.severity}`", f"fix `{meta.fix}`"]
+        facts = [f"**{_cell(meta.name)}**", f"severity `{meta.severity}`",
+                 f"fix `{_fix_label(meta.fix)}`"]
         if meta.practice:
             facts.append(f"practice: {_cell(meta.practice)}")
         if meta.cwe:
