@@ -104,6 +104,16 @@ def _guarded(node: Node, scope: Node) -> bool:
                 return True
         child = cur
         cur = cur.parent
+    # A handler registered only in development: `if (app.get('env') === 'development') {
+    # app.use(function (err, req, res, next) { … }) }` (the older express-generator app).
+    while cur is not None:
+        if cur.type == "if_statement":
+            mode = condition_mode(text(cur.child_by_field_name("condition")))
+            if (child == cur.child_by_field_name("consequence") and mode == "dev") or \
+                    (child == cur.child_by_field_name("alternative") and mode == "prod"):
+                return True
+        child = cur
+        cur = cur.parent
     return False
 
 
