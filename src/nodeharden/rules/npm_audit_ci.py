@@ -450,6 +450,95 @@ def plan_audit_job(source: bytes, site: InstallSite, audit: str) -> tuple[TextEd
     return TextEdit(at, at, body.replace("\n", eol)), name
 
 
+#: GitLab job keys a copied audit job leaves out: the matrix, and what only makes sense for
+#: the original job (its artifacts, dependencies, deployment, coverage).
+_GITLAB_DROPPED_KEYS = frozenset({"parallel", "artifacts", "coverage", "needs", "dependencies",
+                                  "environment", "release", "resource_group", "trigger"})
+_GITLAB_VAR_RE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+
+
+def plan_gitlab_audit_job(source: bytes, site: InstallSite, audit: str
+                          ) -> tuple[TextEdit, str] | None:
+    """Return the edit adding, right after a ``parallel: matrix`` job, a job that repeats it up
+    to its install line (matrix variables fixed to one value) and then audits, plus the new
+    job's name; None when the job cannot be copied line by line."""
+    data = site.jobs
+    job = data.get(site.job) if isinstance(data, dict) else None
+    if not isinstance(job, dict) or job.fa.flow_style() or job.get("script") is not site.seq:
+        return None
+    parallel = job.get("parallel")
+    matrix = parallel.get("matrix") if isinstance(parallel, dict) else None
+    values: dict[str, str] = {}
+    if isinstance(matrix, list) and matrix and isinstance(matrix[0], dict):
+        for name, value in matrix[0].items():
+            chosen = value[-1] if isinstance(value, list) and value else value
+            if isinstance(chosen, (str, int, float)) and not isinstance(chosen, bool):
+                values[str(name)] = str(chosen)
+    text = source.decode("utf-8")
+    eol = "\r\n" if "\r\n" in text else "\n"
+    lines = text.replace("\r\n", "\n").split("\n")
+    job_line, job_col = data.lc.key(site.job)
+    job_end = _block_end(lines, job_line, job_col)
+    key_lines = [n for n in range(job_line + 1, job_end) if _KEY_LINE_RE.match(lines[n])]
+    if not key_lines:
+        return None
+    key_col = len(_KEY_LINE_RE.match(lines[key_lines[0]]).group(1))  # type: ignore[union-attr]
+    key_lines = [n for n in key_lines
+                 if len(_KEY_LINE_RE.match(lines[n]).group(1)) == key_col]  # type: ignore[union-attr]
+    planned = _step_block(site, lines, audit)
+    if planned is None:
+        return None
+    block, install_end = planned
+    copied: list[str] = []
+    for number, start in enumerate(key_lines):
+        key = _KEY_LINE_RE.match(lines[start]).group(2).strip("'\"")  # type: ignore[union-attr]
+        stop = key_lines[number + 1] if number + 1 < len(key_lines) else job_end
+        if key in _GITLAB_DROPPED_KEYS:
+            continue
+        if key == "script":
+            if not start < install_end <= stop:
+                return None
+            stop = install_end
+        chunk = lines[start:stop]
+        while chunk and not chunk[-1].strip():
+            chunk.pop()
+        copied.extend(chunk)
+        if key == "script":
+            copied.extend(block.rstrip("\n").split("\n"))
+
+    def fixed(match: re.Match[str]) -> str:
+        return values.get(match.group(1), match.group(0))
+
+    copied = [_GITLAB_VAR_RE.sub(fixed, line) for line in copied]
+    name = _unused_job_name(data)
+    body = "\n" + " " * job_col + f"{name}:\n" + "\n".join(copied) + "\n"
+    raw_lines = source.split(b"\n")
+    at = sum(len(raw) + 1 for raw in raw_lines[:job_end])
+    if at > len(source):
+        at = len(source)
+        body = "\n" + body.rstrip("\n")
+    return TextEdit(at, at, body.replace("\n", eol)), name
+
+
+def _verify_gitlab_job(before: bytes, after: bytes, name: str, audit: str) -> bool:
+    """Return True when ``after`` loads to ``before``'s data plus one job ``name`` that runs no
+    matrix and ends its script with the audit."""
+    from ruamel.yaml import YAML
+
+    try:
+        old = YAML(typ="safe").load(before.decode("utf-8"))
+        new = YAML(typ="safe").load(after.decode("utf-8"))
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(new, dict):
+        return False
+    job = new.pop(name, None)
+    if new != old or not isinstance(job, dict) or "parallel" in job:
+        return False
+    script = job.get("script")
+    return isinstance(script, list) and script[-1] == audit
+
+
 def _verify_step(before: bytes, after: bytes, github: bool, audit: str) -> bool:
     """Return True when ``after`` loads to ``before``'s data plus exactly the new step."""
     from ruamel.yaml import YAML
@@ -535,7 +624,7 @@ class NpmAuditCi(Rule):
                 message = (f"CI installs dependencies only in matrix jobs and never runs "
                            f"`{pm.audit}`; the audit belongs in a job of its own (a matrix "
                            "would run it once per combination)")
-                fix = self._job_fix(ctx, site, pm) if site.github else None
+                fix = self._job_fix(ctx, site, pm)
             else:
                 message = f"CI installs dependencies but never runs `{pm.audit}`"
                 fix = self._step_fix(ctx, site, pm)
@@ -583,13 +672,15 @@ class NpmAuditCi(Rule):
         source = ctx.read(site.rel)
         if source is None:
             return None
-        planned = plan_audit_job(source, site, pm.audit)
+        plan, verify = (plan_audit_job, _verify_job) if site.github else \
+            (plan_gitlab_audit_job, _verify_gitlab_job)
+        planned = plan(source, site, pm.audit)
         if planned is None:
             return None
         edit, name = planned
         from nodeharden._fixer import apply_edits
 
-        if not _verify_job(source, apply_edits(source, [edit]), name, pm.audit):
+        if not verify(source, apply_edits(source, [edit]), name, pm.audit):
             return None
         return Fix(title=f"Add an `{name}` job that installs once and runs `{pm.audit}`",
                    applicability="safe", changes=(FileChange(site.rel, (edit,)),))
