@@ -128,6 +128,7 @@ class _Taint:
         self.req = req
         self.locals: dict[str, str] = {}  # local name -> the request expression it came from
         self.whole: set[str] = set()  # locals that hold req.body / req.query as a whole
+        self.direct: set[str] = set()  # locals that hold a body/query field as sent
         if pattern is not None:
             self.seed(pattern)  # `({ body, query }, res) => …`
         self.rebind(body)
@@ -175,13 +176,29 @@ class _Taint:
             self.locals.setdefault(text(target), origin)
             if self.is_whole(value):
                 self.whole.add(text(target))
+            if self.is_direct(value):
+                self.direct.add(text(target))
         elif target.type in ("object_pattern", "array_pattern"):
+            whole = self.is_whole(value)
             for node in walk(target):
                 if node.type in ("shorthand_property_identifier_pattern", "identifier") and \
                         not (node.parent is not None and node.parent.type == "pair_pattern"
                              and node.parent.child_by_field_name("key") == node):
                     self.locals.setdefault(text(node), f"{origin}.{text(node)}"
-                                           if self.is_whole(value) else origin)
+                                           if whole else origin)
+                    if whole:
+                        self.direct.add(text(node))
+
+    def is_direct(self, node: Node) -> bool:
+        """Return True for a field of the body or query string as the client sent it (which
+        may be an object: ``{"$ne": null}``, ``?email[$ne]=x``), not converted or combined."""
+        node = _strip(node)
+        if node.type == "identifier":
+            return text(node) in self.direct
+        if node.type not in ("member_expression", "subscript_expression"):
+            return False
+        origin = self.origin(node)
+        return origin is not None and origin.startswith(("req.body.", "req.query."))
 
     def is_whole(self, node: Node) -> bool:
         """Return True for ``req.body`` / ``req.query`` itself (or a local holding it)."""
@@ -338,7 +355,8 @@ def _requires(node: Node, modules: tuple[str, ...]) -> bool:
 SinkResolver = Callable[[Node], "tuple[str, Node, FileFacts] | None"]
 
 
-def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None) -> list[Sink]:
+def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None,
+               mongo: bool = False) -> list[Sink]:
     """Return the dangerous sinks request data reaches in handler ``func``, and one level into
     the helpers ``resolve`` finds (same file or a relative import) that it passes it to."""
     first = first_param(func)
@@ -347,23 +365,26 @@ def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None
     req = text(first) if first.type == "identifier" else "\0"
     body = func.child_by_field_name("body") or func
     taint = _Taint(req, body, first if first.type == "object_pattern" else None)
-    return _scan(body, taint, facts, _param_name(func, 1), resolve, None)
+    return _scan(body, taint, facts, _param_name(func, 1), resolve, None, mongo)
 
 
-def _helper_sinks(helper: Node, facts: FileFacts, where: str,
-                  seeds: dict[str, str]) -> list[Sink]:
+def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, str],
+                  direct: set[str], mongo: bool) -> list[Sink]:
     """Return the sinks in ``helper`` that its parameters (``seeds``: name -> origin) reach."""
     body = helper.child_by_field_name("body") or helper
     taint = _Taint("\0", body)
     taint.locals.update(seeds)
     taint.whole.update(name for name, origin in seeds.items()
                        if origin in ("req.body", "req.query"))
+    taint.direct.update(direct)
     taint.rebind(body)
-    return _scan(body, taint, facts, None, None, where)
+    return _scan(body, taint, facts, None, None, where, mongo)
 
 
 def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
-          resolve: SinkResolver | None, where: str | None) -> list[Sink]:
+          resolve: SinkResolver | None, where: str | None, mongo: bool = False) -> list[Sink]:
+    """Return the sinks tainted values reach in ``body`` (``mongo``: the project uses MongoDB,
+    so a body or query field put as it is into a filter is an operator injection)."""
     cp = _module_names(facts, _CP)
     fs = _module_names(facts, _FS)
     vm = _module_names(facts, _VM)
@@ -384,10 +405,10 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
     for node in walk(body):
         if node.type == "pair":
             key = node.child_by_field_name("key")
-            name = string_value(key) or text(key)
-            if name == "$where":
+            operator = string_value(key) or text(key)
+            if operator == "$where":
                 add("nosql-injection", node, node.child_by_field_name("value"), "a $where clause")
-            elif name == "$regex":
+            elif operator == "$regex":
                 add("regex-injection", node, node.child_by_field_name("value"),
                     "a MongoDB $regex")
             continue
@@ -481,11 +502,25 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
             add("xxe", node, first, f"{callee_text}() with noent: true")
             continue
         if fn.type == "member_expression" and \
-                text(fn.child_by_field_name("property")) in _MONGO_METHODS and \
-                first is not None and taint.is_whole(first):
-            found.append(Sink("nosql-injection", node, taint.origin(first) or text(first),
-                              f"{callee_text}()", where))
-            continue
+                text(fn.child_by_field_name("property")) in _MONGO_METHODS and first is not None:
+            if taint.is_whole(first):
+                found.append(Sink("nosql-injection", node, taint.origin(first) or text(first),
+                                  f"{callee_text}()", where))
+                continue
+            if mongo and first.type == "object":
+                for pair in code_children(first):
+                    value = pair if pair.type == "shorthand_property_identifier" else \
+                        pair.child_by_field_name("value") if pair.type == "pair" else None
+                    if value is not None and (taint.is_direct(value) or (
+                            value.type == "shorthand_property_identifier"
+                            and text(value) in taint.direct)):
+                        found.append(Sink("nosql-injection", pair,
+                                          taint.locals.get(text(value)) or
+                                          taint.origin(value) or text(value),
+                                          f"{callee_text}() unconverted", where))
+                        break
+                if found and found[-1].node.parent == first:
+                    continue
         if resolve is not None and node.type == "call_expression":
             seeds = {i: origin for i, arg in enumerate(args)
                      if (origin := taint.origin(arg)) is not None}
@@ -493,8 +528,11 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
             if located is not None:
                 helper_path, helper, helper_facts = located
                 names = {i: _param_name(helper, i) for i in seeds}
-                found.extend(_helper_sinks(helper, helper_facts, helper_path, {
-                    name: seeds[i] for i, name in names.items() if name}))
+                found.extend(_helper_sinks(
+                    helper, helper_facts, helper_path,
+                    {name: seeds[i] for i, name in names.items() if name},
+                    {name for i, name in names.items() if name and taint.is_direct(args[i])},
+                    mongo))
     if not any(s.kind == "path-traversal" for s in found):
         found.extend(joins)
     return found

@@ -269,6 +269,7 @@ class InputValidation(Rule):
         configured = ctx.info.config.validators
         processed = _param_callbacks(ctx, project)
         reported: set[tuple[str, int]] = set()
+        mongo = ctx.info.has_dependency("mongoose") or ctx.info.has_dependency("mongodb")
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
@@ -295,7 +296,7 @@ class InputValidation(Rule):
                     continue
                 where, func = located
                 resolve = self._resolver(project, where)
-                sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve)
+                sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo)
                 for sink in sinks:
                     at = (sink.path or where, sink.node.start_byte)
                     if at in reported:
