@@ -1,0 +1,43 @@
+"""``check`` loads only what it needs: no fix engine, no rich when piped, no ruamel, no copier
+or questionary (start-up time; see docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import write_tree
+
+PROBE = """
+import json, sys
+from nodeharden._cli import main
+code = main(sys.argv[1:])
+heavy = sorted(m for m in sys.modules
+               if m.split('.')[0] in ('rich', 'ruamel', 'copier', 'questionary', 'difflib')
+               or m in ('nodeharden._fixer', 'nodeharden._scaffold', 'nodeharden._formatters'))
+print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
+"""
+
+
+def _loaded(*args: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
+                          env=env, stdin=subprocess.DEVNULL, timeout=120)
+    return json.loads(proc.stderr.strip().splitlines()[-1])
+
+
+def test_check_piped_loads_no_fix_engine_rich_or_template_code(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "app", {
+        "package.json": '{"name": "a", "version": "1.0.0"}\n',
+        "app.js": "const express = require('express');\nconst app = express();\n"})
+    for fmt in ("text", "json", "sarif"):
+        probe = _loaded("check", str(root), "--format", fmt)
+        assert probe["code"] == 1 and probe["heavy"] == [], (fmt, probe)
+
+
+def test_rules_piped_loads_no_rich() -> None:
+    probe = _loaded("rules")
+    assert probe["code"] == 0 and probe["heavy"] == []
