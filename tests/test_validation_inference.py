@@ -68,6 +68,8 @@ CASES = [
      ["body('title').optional({ values: 'null' }).isString().trim()"]),
     ("if (req.body.note) res.json(req.body.note.trim());\n  else res.end();",
      ["body('note').optional({ values: 'falsy' }).isString()"]),
+    ("if (typeof req.body.note === 'undefined') return res.status(422).end();\n"
+     "  res.json(req.body.note.trim());", ["body('note').isString()"]),
     # path parameters: only a narrower type than a string
     ("res.json({ id: Number(req.params.id) });", ["param('id').isFloat().toFloat()"]),
     ("if (!/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(req.params.id)) return res.sendStatus(404);\n"

@@ -349,7 +349,15 @@ class _Analysis:
         if ptype == "unary_expression":
             op = text(parent.child_by_field_name("operator"))
             if op == "typeof":
-                found.unsure = found.unsure or "is checked with typeof, so its type is unknown"
+                compared = parent.parent
+                other = None
+                if compared is not None and compared.type == "binary_expression":
+                    left = compared.child_by_field_name("left")
+                    other = compared.child_by_field_name("right" if left == parent else "left")
+                if compared is not None and string_value(other) == "undefined":
+                    self._condition(found, compared)  # `typeof x === 'undefined'`: presence
+                else:
+                    found.unsure = found.unsure or "is checked with typeof, so its type is unknown"
             elif op == "!":
                 self._condition(found, parent)
             elif op in ("+", "-"):
