@@ -113,9 +113,13 @@ def test_chain_from_use(handler: str, expected: list[str] | str, tmp_path: Path)
     assert chains == expected, route
 
 
-def test_plain_path_parameter_alone_is_not_reported(tmp_path: Path) -> None:
+@pytest.mark.parametrize("handler", [
+    "res.json({ slug: req.params.id.toLowerCase() });",
+    "res.json({ first: req.params.id[0] });",  # indexing a string parameter is fine
+    "res.json({ id: req.params.id });",
+])
+def test_path_parameter_used_as_a_string_is_not_reported(handler: str, tmp_path: Path) -> None:
     root = write_tree(tmp_path / "app", {
         "package.json": json.dumps({"dependencies": {"express": "^5.1.0"}}),
-        "app.js": APP % "  res.json({ slug: req.params.id.toLowerCase() });",
-        "helpers.js": HELPERS})
+        "app.js": APP % ("  " + handler), "helpers.js": HELPERS})
     assert check(root, select=["input-validation"]).findings == []

@@ -27,6 +27,7 @@ from nodeharden._parse import code_children, string_value, text, walk
 PARTS = {"body": "body", "query": "query", "params": "param"}
 #: Types that make a path parameter worth a chain (any path parameter is a non-empty string).
 NARROW_PARAM_TYPES = ("int", "number", "uuid")
+_NARROW_PARAM_KINDS = {"int", "number", "strict-number", "uuid"}
 _UUID_PATTERN_RE = re.compile(r"(?i)\{8\}-|uuid")
 _VALIDATING_CALL_RE = re.compile(
     r"(?i)(\.(parse|safeParse|parseAsync|safeParseAsync|validate|validateAsync|validateSync|"
@@ -187,8 +188,8 @@ class Reads:
                 continue  # only written (`req.body.x = …`), never read
             if f.children and not f.unsure and f.type()[0] == "object":
                 continue
-            if f.part == "params" and not f.unsure and f.type()[0] not in NARROW_PARAM_TYPES:
-                continue
+            if f.part == "params" and not (f.kinds & _NARROW_PARAM_KINDS):
+                continue  # no use shows more than the string Express always gives
             found.append(f)
         return found
 
