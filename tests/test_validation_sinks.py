@@ -48,3 +48,18 @@ def test_sinks_in_helpers_are_reported_where_they_are(tmp_path: Path) -> None:
     assert "POST /ping: req.body.host reaches exec()" in findings[0].message
     assert "GET /reports/:name: req.params.name reaches fs.readFile()" in findings[1].message
     assert all(f.fix is None for f in findings)
+
+
+def test_sarif_results_carry_the_sub_id_first(tmp_path: Path) -> None:
+    """SARIF keeps the rule id; the sink's sub-id is the first word of the result's message."""
+    import json
+
+    from conftest import run_cli
+
+    root, _, _ = _setup(CODEMODS / "input-validation" / "fixtures" / "sink-shell", tmp_path)
+    proc = run_cli("check", root, "--select", "input-validation", "--format", "sarif")
+    assert proc.returncode == 1, proc.stderr
+    results = json.loads(proc.stdout)["runs"][0]["results"]
+    kinds = sorted(sink_of(r["message"]["text"]) or "-" for r in results)
+    assert kinds == ["-", "shell", "shell", "shell", "shell"]
+    assert {r["ruleId"] for r in results} == {"input-validation"}
