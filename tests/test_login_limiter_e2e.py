@@ -1,13 +1,14 @@
 """End to end: the login limiter that ``fix`` adds stops password guessing on apps that do not
-answer a failed login with an error status.
+answer a failed login with an error status, and on a token API that does.
 
-Two apps, really installed (one ``npm install`` shared through a link), fixed with
+Three apps, really installed (one ``npm install`` shared through a link), fixed with
 ``nodeharden fix --select rate-limit`` and probed over real HTTP on 127.0.0.1:
 
 - a passport-local app whose failed login redirects back to the form (302, ``failureRedirect``);
-- a form app whose failed login renders the form again with 200.
+- a form app whose failed login renders the form again with 200;
+- a token API whose failed login is a 401 and a good one a 200 with a token.
 
-Before the fix neither app ever answers 429. After it, every attempt on the login route counts
+Before the fix no app ever answers 429. After it, every attempt on the login route counts
 (``login_points`` per window), also when the guesses arrive at the same time, and a successful
 login clears the client's count.
 """
@@ -107,16 +108,38 @@ FORM_APP = """
     });
     """
 
+#: A token API: a failed login is a 401, a good one a 200 with a token (no session, no
+#: req.user): the fix clears the count on a 2xx answer (`clearOn2xx`).
+TOKEN_APP = """
+    const express = require('express');
+
+    const app = express();
+    app.use(express.urlencoded({ extended: false }));
+
+    app.post('/api/login', (req, res) => {
+      if (req.body.username !== 'alice' || req.body.password !== 'wonderland') {
+        return res.status(401).json({ error: 'invalid credentials' });
+      }
+      res.json({ token: 'token-for-alice' });
+    });
+
+    const server = app.listen(0, '127.0.0.1', () => {
+      console.log('listening ' + server.address().port);
+    });
+    """
+
 
 @dataclass
 class LoginApp:
     root: Path
     path: str  # the login route
     failed: int  # the status of a failed login before the fix
+    succeeded: int  # the status of a good login
     before: list[int]  # statuses of 2 * LOGIN_POINTS failed attempts before the fix
 
 
-APPS = {"passport": (PASSPORT_APP, "/login", 302), "form": (FORM_APP, "/signin", 200)}
+APPS = {"passport": (PASSPORT_APP, "/login", 302, 302), "form": (FORM_APP, "/signin", 200, 302),
+        "token": (TOKEN_APP, "/api/login", 401, 200)}
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +153,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module", params=sorted(APPS))
 def login_app(request: pytest.FixtureRequest, installed: Path,
               tmp_path_factory: pytest.TempPathFactory) -> LoginApp:
-    source, path, failed = APPS[request.param]
+    source, path, failed, succeeded = APPS[request.param]
     root = linked_app(tmp_path_factory.mktemp(request.param) / "app",
                       {"package.json": PACKAGE_JSON, ".nodeharden.yml": CONFIG, "app.js": source},
                       installed)
@@ -138,7 +161,7 @@ def login_app(request: pytest.FixtureRequest, installed: Path,
         before = [attempt(url, path, "wrong") for _ in range(2 * LOGIN_POINTS)]
     done = run_cli("fix", root, "--select", "rate-limit")
     assert done.returncode == 0, done.stderr
-    return LoginApp(root, path, failed, before)
+    return LoginApp(root, path, failed, succeeded, before)
 
 
 def attempt(url: str, path: str, password: str) -> int:
@@ -169,6 +192,9 @@ def test_fix_wires_the_login_limiter_before_the_handler(login_app: LoginApp) -> 
     source = (login_app.root / "app.js").read_text()
     assert f"app.post('{login_app.path}', loginLimiter, " in source
     assert "trust proxy" not in source
+    module = (login_app.root / "middleware" / "rate-limit.js").read_text()
+    # Only the token API (failures are 4xx, written inline) clears the count on a 2xx answer.
+    assert ("clearOn2xx: true" in module) == (login_app.failed == 401)
 
 
 def test_failed_logins_were_never_limited_before_the_fix(login_app: LoginApp) -> None:
@@ -194,7 +220,7 @@ def test_concurrent_guesses_cannot_all_pass(login_app: LoginApp, url: str) -> No
 def test_a_successful_login_clears_the_count(login_app: LoginApp, url: str) -> None:
     first = [attempt(url, login_app.path, "wrong") for _ in range(LOGIN_POINTS - 1)]
     assert first == [login_app.failed] * (LOGIN_POINTS - 1)
-    assert attempt(url, login_app.path, "wonderland") == 302  # signed in, redirected
+    assert attempt(url, login_app.path, "wonderland") == login_app.succeeded
     again = [attempt(url, login_app.path, "wrong") for _ in range(LOGIN_POINTS + 1)]
     assert again == [login_app.failed] * LOGIN_POINTS + [429]
 
@@ -229,7 +255,7 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 def test_redis_store_counts_attempts_across_restarts(installed: Path, tmp_path: Path,
                                                      redis_url: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    source, path, failed = APPS["passport"]
+    source, path, failed, _ = APPS["passport"]
     root = linked_app(tmp_path / "app", {
         "package.json": PACKAGE_JSON, "app.js": source,
         ".nodeharden.yml": CONFIG + "  store: redis\n"}, installed)
