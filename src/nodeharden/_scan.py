@@ -5,11 +5,13 @@ run."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import posixpath
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -42,7 +44,11 @@ class FileScan:
     facts: FileFacts | None = None
     style: Style | None = None
     skipped: str | None = None  # reason the file was not scanned
-    failed: str | None = None  # reason a rule or the parser failed
+    failed: str | None = None  # why rules or the parser failed ("; " between reasons)
+
+    def fail(self, reason: str) -> None:
+        """Record a failure; earlier ones are kept."""
+        self.failed = f"{self.failed}; {reason}" if self.failed else reason
 
 
 @dataclass
@@ -131,23 +137,91 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
     lang = JS_SUFFIXES[suffix]
     module = module_kind_for(rel, info.module_system, source)  # type: ignore[arg-type]
     try:
-        tree = parse(lang, source)
-        facts = extract_facts(lang, source, tree.root_node, rel, module)
+        with _time_budget(FILE_BUDGET_SECONDS):
+            tree = parse(lang, source)
+            if tree.root_node.has_error:
+                result.skipped = f"not valid {_LANG_NAMES[lang]}: {_first_error(tree.root_node)}"
+                return result
+            facts = extract_facts(lang, source, tree.root_node, rel, module)
+            result.facts = facts
+            # style=None: FileContext detects the style on first use (only fixes need it).
+            ctx = FileContext(rel=rel, lang=lang, source=source, tree=tree, facts=facts,
+                              style=None, info=info)  # type: ignore[arg-type]
+            for rule_id, rule in _file_rules(tuple(rule_ids)):
+                if not rule.wants(source):
+                    continue
+                try:
+                    found = list(itertools.islice(rule.check_file(ctx),
+                                                  MAX_FINDINGS_PER_RULE + 1))
+                except _BudgetExceeded:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one rule's bug is reported, not fatal
+                    result.fail(f"rule {rule_id} failed: {type(exc).__name__}: {exc}")
+                    continue
+                if len(found) > MAX_FINDINGS_PER_RULE:
+                    found = found[:MAX_FINDINGS_PER_RULE]
+                    result.fail(f"rule {rule_id}: more than {MAX_FINDINGS_PER_RULE} findings "
+                                f"in this file; only the first {MAX_FINDINGS_PER_RULE} are "
+                                "reported")
+                result.findings.extend(found)
+    except _BudgetExceeded:
+        result.findings = []
+        result.facts = None
+        result.fail(f"took longer than {FILE_BUDGET_SECONDS} s to scan; not reported")
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run
-        result.failed = f"parse failed: {type(exc).__name__}: {exc}"
-        return result
-    result.facts = facts
-    # style=None: FileContext detects the style on first use (only fixes need it).
-    ctx = FileContext(rel=rel, lang=lang, source=source, tree=tree, facts=facts,
-                      style=None, info=info)  # type: ignore[arg-type]
-    for rule_id, rule in _file_rules(tuple(rule_ids)):
-        if not rule.wants(source):
-            continue
-        try:
-            result.findings.extend(rule.check_file(ctx))
-        except Exception as exc:  # noqa: BLE001 - one rule's bug is reported, not fatal
-            result.failed = f"rule {rule_id} failed: {type(exc).__name__}: {exc}"
+        result.fail(f"parse failed: {type(exc).__name__}: {exc}")
     return result
+
+
+#: Bounds on the work one file may cost, so that any file under the 1 MB cap (a minified
+#: bundle opted in, or a file written to attack the scanner) keeps the run's memory bounded:
+#: findings per rule per file (each keeps at most ``SNIPPET_CHARS`` of its line) and time.
+MAX_FINDINGS_PER_RULE = 500
+FILE_BUDGET_SECONDS: float = 30
+
+_LANG_NAMES = {"javascript": "JavaScript", "typescript": "TypeScript", "tsx": "TSX"}
+
+
+class _BudgetExceeded(Exception):
+    """Raised inside a scan that ran past its time budget."""
+
+
+@contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Raise ``_BudgetExceeded`` in the block after ``seconds`` (POSIX main thread only;
+    elsewhere the block runs unbounded)."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "setitimer") or threading.current_thread() \
+            is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise _BudgetExceeded
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _first_error(root: Any) -> str:
+    """Return where the first syntax error of a tree is (``syntax error at line 3``)."""
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        if node is not None and (node.is_error or node.is_missing):
+            return f"syntax error at line {node.start_point[0] + 1}"
+        if node is not None and node.has_error and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return "syntax error"
 
 
 def _scan_path(args: tuple[ProjectInfo, str, list[str]]) -> FileScan:
@@ -326,11 +400,22 @@ class Scanner:
         method = "fork" if sys.platform == "linux" else None
         context = multiprocessing.get_context(method)
         chunk = max(1, min(64, total // (self.jobs * 8) or 1))
-        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=context) as pool:
-            for i, result in enumerate(pool.map(_scan_path, args, chunksize=chunk), 1):
-                yield result
-                if self.progress:
-                    self.progress(i, total)
+        from concurrent.futures.process import BrokenProcessPool
+
+        done = 0
+        try:
+            with ProcessPoolExecutor(max_workers=self.jobs, mp_context=context) as pool:
+                for result in pool.map(_scan_path, args, chunksize=chunk):
+                    done += 1
+                    yield result
+                    if self.progress:
+                        self.progress(done, total)
+        except BrokenProcessPool:
+            # A worker died (killed for memory, or crashed in native code): the files it
+            # had not returned are failures, named, and the run exits 2.
+            for rel in rels[done:]:
+                yield FileScan(rel, failed="a scanning worker process died (out of memory "
+                                           "or a crash) before this file was reported")
 
 
 def _unsuppressed(findings: list[Finding], read: Callable[[str], bytes | None]) -> list[Finding]:

@@ -40,24 +40,46 @@ class ProjectInfo:
 def location(source: bytes, start: int, end: int) -> tuple[int, int, int, int]:
     """Return 1-based (line, column, end_line, end_column) for a byte range; columns count
     characters, not bytes."""
-
-    def point(offset: int) -> tuple[int, int]:
-        line = source.count(b"\n", 0, offset) + 1
-        line_start = source.rfind(b"\n", 0, offset) + 1
-        column = len(source[line_start:offset].decode("utf-8", errors="replace")) + 1
-        return line, column
-
-    line, column = point(start)
-    end_line, end_column = point(end)
+    line, column = _point(source, start)
+    end_line, end_column = _point(source, end)
     return line, column, end_line, end_column
 
 
-def line_text(source: bytes, line: int) -> str:
-    """Return the text of 1-based ``line`` without its line break."""
-    lines = source.split(b"\n")
-    if 1 <= line <= len(lines):
-        return lines[line - 1].rstrip(b"\r").decode("utf-8", errors="replace")
-    return ""
+def _point(source: bytes, offset: int) -> tuple[int, int]:
+    line = source.count(b"\n", 0, offset) + 1
+    line_start = source.rfind(b"\n", 0, offset) + 1
+    # Characters = bytes that do not continue a UTF-8 sequence (0b10xxxxxx).
+    segment = source[line_start:offset]
+    continuation = sum(segment.count(bytes([b])) for b in range(0x80, 0xC0)) \
+        if not segment.isascii() else 0
+    return line, len(segment) - continuation + 1
+
+
+#: At most this many characters of a finding's line are kept as its snippet: a minified or
+#: adversarial file can hold thousands of findings on one megabyte-long line.
+SNIPPET_CHARS = 240
+
+
+def line_text(source: bytes, line: int, *, limit: int | None = None) -> str:
+    """Return the text of 1-based ``line`` without its line break (its first ``limit``
+    bytes when given)."""
+    start = 0
+    for _ in range(line - 1):
+        start = source.find(b"\n", start) + 1
+        if start == 0:
+            return ""
+    end = source.find(b"\n", start)
+    if end == -1:
+        end = len(source)
+    if limit is not None:
+        end = min(end, start + limit)
+    return source[start:end].rstrip(b"\r").decode("utf-8", errors="replace")
+
+
+def snippet_at(source: bytes, line: int) -> str:
+    """Return the (bounded) stripped text of ``line`` kept with a finding."""
+    text = line_text(source, line, limit=SNIPPET_CHARS * 4).strip()
+    return text[:SNIPPET_CHARS]
 
 
 @dataclass
@@ -79,7 +101,7 @@ class FileContext:
         return Finding(rule=rule, path=self.rel, line=line, column=column, end_line=end_line,
                        end_column=end_column, message=message,
                        severity=load_catalog()[rule].severity, fix=fix,
-                       snippet=line_text(self.source, line).strip())
+                       snippet=snippet_at(self.source, line))
 
     def node_finding(self, rule: str, node: Node, message: str, fix: Fix | None = None) -> Finding:
         """Return a finding that points at ``node``."""
@@ -140,7 +162,7 @@ class ProjectContext:
         return Finding(rule=rule, path=path, line=line, column=column, end_line=end_line,
                        end_column=end_column, message=message,
                        severity=load_catalog()[rule].severity, fix=fix,
-                       snippet=line_text(source, line).strip())
+                       snippet=snippet_at(source, line))
 
     def line_finding(self, rule: str, path: str, line: int, message: str,
                      fix: Fix | None = None, column: int = 1) -> Finding:
