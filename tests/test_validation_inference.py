@@ -82,6 +82,8 @@ CASES = [
      ["body('filter.list').isArray()", "body('filter.mode').optional().isString().trim()"]),
     ("res.json(helpers.count(req.query.n));", ["query('n').optional().isFloat().toFloat()"]),
     # unknown: report-only with the reason
+    ("res.json({ n: req.body['user.name'].trim() });",
+     "req.body.user.name has a name express-validator would read as a path"),
     ("res.json({ n: req.body.name.length });",
      "req.body.name is only used with .length (a string or an array)"),
     ("if (req.body.x) res.json(req.body.x);\n  else res.end();",

@@ -53,7 +53,9 @@ ARRAY_METHODS = frozenset({
 #: Methods strings and arrays share: they show neither type.
 _SHARED_METHODS = frozenset({"includes", "indexOf", "lastIndexOf", "slice", "concat", "at"})
 _BOOL_WORDS = {"true", "false"}
-_CHECKBOX_STRINGS = {"on", "true", "false", "off"}
+_CHECKBOX_STRINGS = {"on", "true", "false"}
+#: Characters express-validator reads as path syntax, or that would need escaping in a chain.
+_PATH_SYNTAX_RE = re.compile(r"[.*\[\]'\"\\]")
 _WRAPPERS = ("parenthesized_expression", "non_null_expression", "as_expression",
              "satisfies_expression", "await_expression")
 _FOURXX_RE = re.compile(r"\.(?:status|sendStatus)\(\s*4\d\d\b|\b(?:createError|httpErrors)\(\s*4\d\d")
@@ -166,17 +168,19 @@ class Reads:
     whole: list[str] = field(default_factory=list)  # parts used as a whole object
     validated: bool = False
 
-    def add(self, part: str, name: str) -> Field:
+    def add(self, part: str, name: str, segment: str | None = None) -> Field:
         key = (part, name)
         if key not in self.fields:
             self.fields[key] = Field(part, name)
+            if _PATH_SYNTAX_RE.search(name if segment is None else segment) or not name:
+                self.fields[key].unsure = "has a name express-validator would read as a path"
         return self.fields[key]
 
     def child(self, parent: Field, prop: str) -> Field:
         parent.kinds.add("object")
         if prop not in parent.children:
             parent.children.append(prop)
-        return self.add(parent.part, f"{parent.name}.{prop}")
+        return self.add(parent.part, f"{parent.name}.{prop}", prop)
 
     def leaves(self) -> list[Field]:
         """Return the fields a chain would check: not the objects that hold other fields, and
