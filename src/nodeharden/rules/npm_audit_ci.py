@@ -463,8 +463,8 @@ def plan_gitlab_audit_job(source: bytes, site: InstallSite, audit: str
     to its install line (matrix variables fixed to one value) and then audits, plus the new
     job's name; None when the job cannot be copied line by line."""
     data = site.jobs
-    job = data.get(site.job) if isinstance(data, dict) else None
-    if not isinstance(job, dict) or job.fa.flow_style() or job.get("script") is not site.seq:
+    job: Any = data.get(site.job) if isinstance(data, dict) else None
+    if not hasattr(job, "fa") or job.fa.flow_style() or job.get("script") is not site.seq:
         return None
     parallel = job.get("parallel")
     matrix = parallel.get("matrix") if isinstance(parallel, dict) else None
@@ -590,7 +590,8 @@ class NpmAuditCi(Rule):
         scripts = audit_scripts(ctx.package_json_text)
         editable: list[tuple[str, str, Any]] = []  # (rel, kind, data)
         others: list[tuple[str, str, Any]] = []  # (rel, system, data)
-        candidates = [(f.rel, f.kind) for f in ctx.files_of("workflow", "gitlab-ci")]
+        candidates: list[tuple[str, str]] = [(f.rel, str(f.kind))
+                                             for f in ctx.files_of("workflow", "gitlab-ci")]
         candidates += [(rel, system) for rel, system in OTHER_CI]
         seen_ci = False
         for rel, kind in candidates:
