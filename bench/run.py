@@ -275,6 +275,10 @@ def tools_for(full: Corpus, subset: Corpus, app: Corpus, bin_dir: Path, jobs: in
     rule = CACHE / "semgrep-rule.yml"
     rule.write_text(SEMGREP_RULE)
     nodeharden = [sys.executable, "-m", "nodeharden"]
+    # Fairness: nodeharden leaves tests, bundles, front-end and generated files out by
+    # default (file roles); the other tools scan everything, so nodeharden does too here.
+    for corpus in (full, subset, app):
+        (corpus.root / ".nodeharden.yml").write_text("roles: [all]\n")
     env = {**os.environ, "NO_COLOR": "1", "SEMGREP_SEND_METRICS": "off",
            "SEMGREP_ENABLE_VERSION_CHECK": "0", "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
 
