@@ -63,3 +63,23 @@ def test_sarif_results_carry_the_sub_id_first(tmp_path: Path) -> None:
     kinds = sorted(sink_of(r["message"]["text"]) or "-" for r in results)
     assert kinds == ["-", "shell", "shell", "shell", "shell"]
     assert {r["ruleId"] for r in results} == {"input-validation"}
+
+
+def test_a_sink_is_suppressed_on_its_own_line(tmp_path: Path) -> None:
+    from conftest import write_tree
+
+    root = write_tree(tmp_path / "app", {
+        "package.json": '{"dependencies": {"express": "^5.1.0"}}',
+        "app.js": """
+            const express = require('express');
+            const app = express();
+            app.get('/go', (req, res) => {
+              // nodeharden-ignore input-validation
+              res.redirect(req.query.next);
+            });
+            app.get('/go2', (req, res) => {
+              res.redirect(req.query.next);
+            });
+        """})
+    findings = check(root, select=["input-validation"]).findings
+    assert [(f.line, sink_of(f.message)) for f in findings] == [(8, "open-redirect")]
