@@ -12,7 +12,10 @@ from typing import Any, Literal
 ModuleKind = Literal["commonjs", "esm"]
 
 _INDENT_RE = re.compile(rb"^([ \t]+)\S", re.M)
-_STMT_END_RE = re.compile(rb"[)\]'\"`\w]\s*(;?)[ \t]*\r?$", re.M)
+#: A line that may end a statement, and its ``;`` if any. Comment lines (``//``, ``/*``, JSDoc
+#: ``*``) end in words and would count as statements without semicolons.
+_STMT_END_RE = re.compile(rb"^(?![ \t]*(?://|/?\*))[^\n]*[)\]'\"`\w][ \t]*(;?)[ \t]*\r?$",
+                          re.M)
 
 
 @dataclass(frozen=True)

@@ -169,3 +169,13 @@ def test_jshint_passes_after_fix(tools: Path, tmp_path: Path) -> None:
     touched = fixed_project(root)
     lint = run_tool(root, "jshint", *touched)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_comment_lines_do_not_count_as_statements_without_semicolons() -> None:
+    from nodeharden._style import detect_style
+
+    source = b"".join(
+        b"/**\n * Render the page for item %d\n * and say what it does\n */\n"
+        b"router.get('/item/%d', render);\n" % (i, i) for i in range(10))
+    assert detect_style(source, module="commonjs").semicolons is True
+    assert detect_style(source.replace(b";\n", b"\n"), module="commonjs").semicolons is False
