@@ -64,6 +64,30 @@ def _call_arguments(source: bytes, start: int) -> bytes:
     return b""
 
 
+#: helmet options and the lusca middleware that sets the same header.
+LUSCA_FOR_OPTION = {"contentSecurityPolicy": "csp", "strictTransportSecurity": "hsts",
+                    "hsts": "hsts", "xFrameOptions": "xframe", "frameguard": "xframe",
+                    "xContentTypeOptions": "nosniff", "noSniff": "nosniff",
+                    "referrerPolicy": "referrerPolicy"}
+
+
+def lusca_headers(facts: FileFacts, source: Callable[[], bytes]) -> set[str]:
+    """Return the core headers lusca's header middlewares set in one file (``source``
+    returns its bytes, read only when ``lusca({...})`` is called)."""
+    found: set[str] = set()
+    for name in facts.locals_of("lusca"):
+        for called in facts.called:
+            if called.startswith(name + ".") and called[len(name) + 1:] in CORE_HEADERS:
+                found.add(called[len(name) + 1:])
+        if name in facts.called:
+            data = source()
+            for match in re.finditer(rb"(?<![\w.$])" + re.escape(name.encode()) + rb"\s*\(",
+                                     data):
+                options = _call_arguments(data, match.start())
+                found.update(m.group(1).decode() for m in _LUSCA_OPTION_RE.finditer(options))
+    return found
+
+
 def header_coverage(ctx: ProjectContext) -> tuple[bool, set[str]]:
     """Return whether any file calls helmet as middleware, and the core headers lusca's header
     middlewares set (``lusca.csrf()`` and other non-header middlewares set none)."""
@@ -73,17 +97,8 @@ def header_coverage(ctx: ProjectContext) -> tuple[bool, set[str]]:
         for name in facts.locals_of("helmet"):
             if name in facts.called or any(c.startswith(name + ".") for c in facts.called):
                 helmet_used = True
-        for name in facts.locals_of("lusca"):
-            for called in facts.called:
-                if called.startswith(name + ".") and called[len(name) + 1:] in CORE_HEADERS:
-                    lusca.add(called[len(name) + 1:])
-            if name in facts.called:
-                source = ctx.read(facts.path) or b""
-                for match in re.finditer(rb"(?<![\w.$])" + re.escape(name.encode()) + rb"\s*\(",
-                                         source):
-                    options = _call_arguments(source, match.start())
-                    lusca.update(m.group(1).decode() for m in
-                                 _LUSCA_OPTION_RE.finditer(options))
+        path = facts.path
+        lusca |= lusca_headers(facts, lambda path=path: ctx.read(path) or b"")  # type: ignore[misc]
     return helmet_used, lusca
 
 
@@ -276,6 +291,7 @@ class Helmet(Rule):
         if not names:
             return
         powered_by_off = _disables_powered_by(ctx.facts, lambda: ctx.source)
+        lusca = lusca_headers(ctx.facts, lambda: ctx.source)
         for match in captures(ctx.lang, _CALL_QUERY, ctx.tree.root_node).get("call", []):
             fn = match.child_by_field_name("function")
             if text(fn) not in names:
@@ -285,6 +301,8 @@ class Helmet(Rule):
             for key, value in object_properties(opts).items():
                 if key in POWERED_BY_OPTIONS and powered_by_off:
                     continue  # app.disable('x-powered-by') already removes the header
+                if LUSCA_FOR_OPTION.get(key) in lusca:
+                    continue  # lusca sets this header instead
                 if key in PROTECTIONS and value.type == "false":
                     yield ctx.node_finding(
                         self.id, value.parent or value,
