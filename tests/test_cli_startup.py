@@ -41,3 +41,18 @@ def test_check_piped_loads_no_fix_engine_rich_or_template_code(tmp_path: Path) -
 def test_rules_piped_loads_no_rich() -> None:
     probe = _loaded("rules")
     assert probe["code"] == 0 and probe["heavy"] == []
+
+
+def test_package_import_is_lazy_and_typed(tmp_path: Path) -> None:
+    # `import nodeharden` loads no engine; type checkers still see check()'s real signature
+    # (TYPE_CHECKING imports + py.typed).
+    proc = subprocess.run([sys.executable, "-c", "import sys, nodeharden; "
+                           "print(sorted(m for m in sys.modules if m.startswith('nodeharden.')))"],
+                          capture_output=True, text=True, timeout=60)
+    assert json.loads(proc.stdout.replace("'", '"')) == ["nodeharden._version"]
+    probe = tmp_path / "probe.py"
+    probe.write_text("import nodeharden\nreveal_type(nodeharden.check)\n")
+    typed = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", str(probe)],
+                           capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert "def (path: pathlib.Path | str =" in typed.stdout, typed.stdout
+    assert "-> nodeharden._scan.ScanResult" in typed.stdout

@@ -15,9 +15,17 @@ that ``nodeharden check`` does not pay for copier's import.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nodeharden._version import __version__
+
+if TYPE_CHECKING:  # type checkers see the real names; at run time they load on first use
+    from nodeharden._api import check, fix
+    from nodeharden._fixer import FixResult
+    from nodeharden._model import Finding, Fix
+    from nodeharden._scaffold import load_questions, new, update
+    from nodeharden._scan import ScanResult
+    from nodeharden.errors import NodehardenError
 
 __all__ = [
     "Finding",
