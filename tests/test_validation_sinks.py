@@ -9,14 +9,15 @@ import pytest
 
 from conftest import CODEMODS
 from nodeharden._api import check
-from nodeharden.rules._validation_sinks import FIXES, TITLES, sink_of
+from nodeharden.rules._validation_sinks import CWES, FIXES, TITLES, sink_of
 from test_fixtures import _setup
 
 CASES = sorted((CODEMODS / "input-validation" / "fixtures").glob("sink-*"))
 
 
 def test_every_sink_kind_has_a_fixture_and_a_title() -> None:
-    assert {case.name.removeprefix("sink-") for case in CASES} == set(FIXES) == set(TITLES)
+    assert {case.name.removeprefix("sink-") for case in CASES} == set(FIXES) == set(TITLES) \
+        == set(CWES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)

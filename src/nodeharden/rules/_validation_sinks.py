@@ -68,6 +68,12 @@ TITLES = {
     "deserialization": "Request data is deserialised with node-serialize",
     "xxe": "Request data is parsed as XML with entity expansion",
 }
+#: sub-id -> its CWE, for reports that give each sink its own rule entry.
+CWES = {
+    "shell": "CWE-78", "code-eval": "CWE-95", "open-redirect": "CWE-601",
+    "path-traversal": "CWE-22", "regex-injection": "CWE-1333", "nosql-injection": "CWE-943",
+    "deserialization": "CWE-502", "xxe": "CWE-611",
+}
 _SUB_ID_RE = re.compile(r"^\[([a-z-]+)\] ")
 
 
