@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -113,11 +114,20 @@ class ClientCookies:
 
 
 _CLIENT_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], ClientCookies]] = {}
+_CLIENT_CHECKED: dict[str, float] = {}
+#: Seconds during which a scan's result is reused without walking the repository again (one
+#: scan asks once per cookie call; the front end does not change in between).
+_RECHECK_SECONDS = 2.0
 
 
 def client_cookies(root: str) -> ClientCookies:
     """Return what front-end code under ``root`` does with cookies (cached per process until a
     file is added, removed or changed)."""
+    now = time.monotonic()
+    cached = _CLIENT_CACHE.get(root)
+    if cached is not None and now - _CLIENT_CHECKED.get(root, 0.0) < _RECHECK_SECONDS:
+        return cached[1]
+    _CLIENT_CHECKED[root] = now
     files: list[tuple[str, int, int]] = []
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
