@@ -9,8 +9,8 @@ Three apps, really installed (one ``npm install`` shared through a link), fixed 
 - a token API whose failed login is a 401 and a good one a 200 with a token.
 
 Before the fix no app ever answers 429. After it, every attempt on the login route counts
-(``login_points`` per window), also when the guesses arrive at the same time, and a successful
-login clears the client's count.
+(``login_points`` per account and address, five times that per address), also when the guesses
+arrive at the same time, and a successful login clears the count of its own account only.
 """
 
 from __future__ import annotations
@@ -60,8 +60,10 @@ PASSPORT_APP = """
     const passport = require('passport');
     const LocalStrategy = require('passport-local').Strategy;
 
+    const USERS = { alice: 'wonderland', mallory: 'own-password' };
+
     passport.use(new LocalStrategy((username, password, done) => {
-      if (username === 'alice' && password === 'wonderland') return done(null, { username });
+      if (USERS[username] !== undefined && USERS[username] === password) return done(null, { username });
       return done(null, false);
     }));
     passport.serializeUser((user, done) => done(null, user.username));
@@ -94,9 +96,11 @@ FORM_APP = """
     const form = (error) => '<p>' + error + '</p><form method="post" action="/signin"></form>';
 
     app.get('/signin', (req, res) => res.send(form('')));
+    const USERS = { alice: 'wonderland', mallory: 'own-password' };
+
     app.post('/signin', (req, res) => {
-      if (req.body.username === 'alice' && req.body.password === 'wonderland') {
-        req.session.user = { name: 'alice' };
+      if (USERS[req.body.username] !== undefined && USERS[req.body.username] === req.body.password) {
+        req.session.user = { name: req.body.username };
         return res.redirect('/');
       }
       res.send(form('Invalid username or password'));
@@ -116,11 +120,13 @@ TOKEN_APP = """
     const app = express();
     app.use(express.urlencoded({ extended: false }));
 
+    const USERS = { alice: 'wonderland', mallory: 'own-password' };
+
     app.post('/api/login', (req, res) => {
-      if (req.body.username !== 'alice' || req.body.password !== 'wonderland') {
+      if (USERS[req.body.username] === undefined || USERS[req.body.username] !== req.body.password) {
         return res.status(401).json({ error: 'invalid credentials' });
       }
-      res.json({ token: 'token-for-alice' });
+      res.json({ token: 'token-for-' + req.body.username });
     });
 
     const server = app.listen(0, '127.0.0.1', () => {
@@ -164,12 +170,12 @@ def login_app(request: pytest.FixtureRequest, installed: Path,
     return LoginApp(root, path, failed, succeeded, before)
 
 
-def attempt(url: str, path: str, password: str) -> int:
+def attempt(url: str, path: str, password: str, username: str = "alice") -> int:
     """POST a login form (one connection, redirects not followed) and return the status."""
     parsed = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
     try:
-        body = urllib.parse.urlencode({"username": "alice", "password": password})
+        body = urllib.parse.urlencode({"username": username, "password": password})
         conn.request("POST", path, body=body,
                      headers={"Content-Type": "application/x-www-form-urlencoded"})
         resp = conn.getresponse()
@@ -223,6 +229,24 @@ def test_a_successful_login_clears_the_count(login_app: LoginApp, url: str) -> N
     assert attempt(url, login_app.path, "wonderland") == login_app.succeeded
     again = [attempt(url, login_app.path, "wrong") for _ in range(LOGIN_POINTS + 1)]
     assert again == [login_app.failed] * LOGIN_POINTS + [429]
+
+
+def test_signing_in_to_ones_own_account_does_not_reset_guesses_at_another(
+        login_app: LoginApp, url: str) -> None:
+    first = [attempt(url, login_app.path, "wrong") for _ in range(LOGIN_POINTS - 1)]
+    assert first == [login_app.failed] * (LOGIN_POINTS - 1)
+    assert attempt(url, login_app.path, "own-password", "mallory") == login_app.succeeded
+    again = [attempt(url, login_app.path, "wrong") for _ in range(2)]
+    assert again == [login_app.failed, 429]
+
+
+def test_one_address_gets_five_times_the_limit_across_accounts(login_app: LoginApp,
+                                                               url: str) -> None:
+    spread = [attempt(url, login_app.path, "wrong", f"user{n}") for n in range(5 * LOGIN_POINTS)]
+    assert spread == [login_app.failed] * (5 * LOGIN_POINTS)
+    assert attempt(url, login_app.path, "wrong", "someone-new") == 429
+    # Not even a good login gets through from that address until the window ends.
+    assert attempt(url, login_app.path, "own-password", "mallory") == 429
 
 
 @pytest.fixture

@@ -93,21 +93,33 @@ function signedInUser(req{T_REQ}){T_UNKNOWN} {
   return found ? found[1] : undefined;
 }
 
+// The account a login attempt is for (the submitted username or email), '' when the body has
+// none or is not parsed yet.
+function accountOf(req{T_REQ}){T_STR_RET} {
+  const body = req.body || {};
+  const account = [body.username, body.email, body.login].find((value) => typeof value === 'string');
+  return account ? account.trim().toLowerCase().slice(0, 200) : '';
+}
+
 // Every attempt on a login route counts, taken before the route's handler runs so that
 // concurrent guesses cannot all get through, whether the app answers a failed login with 401,
-// a redirect (passport's failureRedirect) or the form again with 200. A request that ends with
-// a user signed in who was not before clears the client's count; so does a 2xx answer with
-// `clearOn2xx`, for an app that answers every failed login with a 4xx status (a token API).
+// a redirect (passport's failureRedirect) or the form again with 200. Two counts: attempts on
+// one account from one address (`points`), cleared when the request ends with a user signed
+// in who was not before (or, with `clearOn2xx`, for an app that answers every failed login
+// with a 4xx status, by a 2xx answer); and every attempt from one address (five times
+// `points`), never cleared, so signing in to one's own account does not reset guesses at others.
 {EXPORT}function createLoginLimiter({ points, duration, clearOn2xx = false }{T_LOGIN_OPTS}){T_HANDLER} {
-  const limiter = new RateLimiterMemory({ points, duration });
+  const perAccount = {LOGIN_ACCOUNT_LIMITER};
+  const perClient = {LOGIN_CLIENT_LIMITER};
   return function loginLimiter(req{T_REQ}, res{T_RES}, next{T_NEXT}) {
-    const key = req.ip{T_IP};
-    limiter.consume(key).then(() => {
+    const client = req.ip{T_IP};
+    const key = `${client}_${accountOf(req)}`;
+    Promise.all([perClient.consume(client), perAccount.consume(key)]).then(() => {
       const before = signedInUser(req);
       res.on('finish', () => {
         const after = signedInUser(req);
         if ((after && after !== before) || (clearOn2xx && res.statusCode < 300)) {
-          limiter.delete(key).catch((error{T_UNKNOWN}) => console.error(error));
+          perAccount.delete(key).catch((error{T_UNKNOWN}) => console.error(error));
         }
       });
       next();
@@ -131,6 +143,7 @@ _TS_TYPES = {
     "T_HANDLER": ": RequestHandler", "T_REQ": ": Request", "T_NEXT": ": NextFunction",
     "T_IP": " ?? ''", "T_REJECT": ": RateLimiterRes | Error",
     "T_UNKNOWN": ": unknown",
+    "T_STR_RET": ": string",
     "T_AS_SIGNED_IN": " as unknown as { user?: unknown; session?: Record<string, unknown> }",
 }
 
@@ -231,6 +244,10 @@ def module_source(style: Style, options: RateLimitOptions,
                   REDIS="", REDIS_ENV=options.redis_url_env,
                   T_STR=" as string" if ts else "", T_STR_P=": string" if ts else "",
                   T_LIMITER=": RateLimiterRedis" if ts else "")
+    values["LOGIN_ACCOUNT_LIMITER"] = "newLimiter('login', points, duration)" if redis else \
+        "new RateLimiterMemory({ points, duration })"
+    values["LOGIN_CLIENT_LIMITER"] = "newLimiter('login-client', points * 5, duration)" \
+        if redis else "new RateLimiterMemory({ points: points * 5, duration })"
     values["LOGIN"] = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _LOGIN) \
         if login else ""
     values["LOGIN_INSTANCE"] = (
@@ -246,7 +263,6 @@ def module_source(style: Style, options: RateLimitOptions,
     if redis:
         memory = "const limiter = new RateLimiterMemory({ points, duration });"
         body = body.replace(memory, "const limiter = newLimiter('requests', points, duration);", 1)
-        body = body.replace(memory, "const limiter = newLimiter('login', points, duration);", 1)
     names = "RateLimiterMemory, RateLimiterRedis" if redis else "RateLimiterMemory"
     if reuse:
         client_esm = f"import {{ {reuse[1]} }} from '{reuse[0]}';\n"
