@@ -62,7 +62,16 @@ def test_audit_service_unreachable_exits_2_not_no_findings(tmp_path: Path) -> No
     assert "dependency audit could not run" in _one_error_line(proc.stderr)
 
 
-def test_audit_ignored_when_its_rule_is_not_selected_is_said(tmp_path: Path) -> None:
+def test_audit_with_a_selection_that_leaves_it_out_is_a_usage_error(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "p", {"package.json": PJ, "index.js": "const x = 1;\n"})
-    proc = run_cli("check", root, "--audit", "--select", "helmet")
-    assert proc.returncode == 0 and "--audit ignored" in proc.stdout
+    for extra in (("--select", "helmet"), ("--ignore", "dependency-audit")):
+        proc = run_cli("check", root, "--audit", *extra)
+        assert proc.returncode == 2
+        assert _one_error_line(proc.stderr).endswith("add --select dependency-audit")
+
+
+def test_audit_on_the_command_line_wins_over_the_config_file(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "p", {"package.json": PJ, "index.js": "const x = 1;\n",
+                                       ".nodeharden.yml": "select: [helmet]\n"})
+    proc = run_cli("check", root, "--audit")
+    assert proc.returncode == 2 and "no package-lock.json" in _one_error_line(proc.stderr)

@@ -92,9 +92,12 @@ def run_check_command(args: argparse.Namespace) -> int:
         findings = filter_new(findings, args.baseline)
     audit_notes: list[str] = []
     audit_failure: str | None = None
-    if args.audit and "dependency-audit" not in scanner.rule_ids:
-        audit_notes = ["--audit ignored: the dependency-audit rule is not selected"]
-    elif args.audit:
+    if args.audit and "dependency-audit" not in scanner.rule_ids and (
+            args.select is not None or "dependency-audit" in (args.ignore or [])):
+        # Contradictory flags: say so rather than skip the audit quietly.
+        raise UsageError("--audit needs the dependency-audit rule, which --select/--ignore "
+                         "leave out; add --select dependency-audit")
+    if args.audit:  # the command line wins over a config file that leaves the rule out
         from nodeharden._audit import run_audit
 
         audit_findings, audit_notes = run_audit(result.root)
