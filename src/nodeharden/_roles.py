@@ -59,7 +59,11 @@ _EXAMPLE_DIRS = frozenset({"example", "examples", "demo", "demos", "sample", "sa
 _FIXTURE_DIRS = frozenset({"fixture", "fixtures", "__fixtures__", "testdata", "test-data",
                            "mocks", "seed-data"})
 _SCRIPT_DIRS = frozenset({"scripts", "benchmark", "benchmarks", "bench", ".husky",
-                          ".storybook", "docs"})
+                          ".storybook", "docs", "seeds", "seeders", "seed"})
+#: One-off scripts run by hand (``node seed.js``), not by the server.
+_SCRIPT_NAME_RE = re.compile(
+    r"^(?:seed|seeds|seeder|seed-?db|populate-?db|populatedb|reset-?db|init-?db|setup-?db"
+    r"|create-?admin|import-?data|data-?import)\.[cm]?[jt]s$", re.IGNORECASE)
 _BROWSER_DIRS = frozenset({"public", "static", "assets", "www", "wwwroot", "htdocs"})
 _TEST_NAME_RE = re.compile(
     r"(?:[._-](?:test|spec|e2e|cy)\.[cm]?[jt]sx?$)|(?:^(?:test|spec)[._-].*\.[cm]?[jt]sx?$)"
@@ -95,6 +99,8 @@ def role_from_path(rel: str) -> RoleOf:
         return RoleOf("test", "test file name")
     if _TOOL_CONFIG_RE.match(name):
         return RoleOf("script", "tool configuration")
+    if _SCRIPT_NAME_RE.match(name):
+        return RoleOf("script", "a script run by hand (by its name)")
     if name.endswith((".jsx", ".tsx")):
         return RoleOf("frontend", "JSX component")
     return APP

@@ -157,6 +157,96 @@ _STOP_AT = frozenset({"variable_declarator", "statement_block", "program", "clas
                       "expression_statement", "return_statement", *_FUNCTIONS})
 
 
+#: Values SQL may embed that no client controls: sqlite3's statement context in a callback.
+_INTERNAL_VALUES = frozenset({"this.lastID", "this.changes"})
+
+
+def _internal_value(node: Node) -> bool:
+    """Return True for a number literal or sqlite3's ``this.lastID``/``this.changes``."""
+    return node.type == "number" or text(node) in _INTERNAL_VALUES
+
+
+def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -> bool:
+    """Return True when ``node`` can only evaluate to text written in the code: string
+    literals, templates without substitutions, ``+`` and ``?:`` of those, and
+    ``parts.join(' AND ')`` of an array that only ever receives such text."""
+    if node is None or depth > 8:
+        return False
+    kind = node.type
+    if kind in ("string", "number"):
+        return True
+    if kind == "template_string":
+        return not any(c.type == "template_substitution" for c in node.named_children)
+    if kind == "parenthesized_expression":
+        return all(_constant_text(c, scope, call, depth + 1) for c in node.named_children)
+    if kind == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
+        return _constant_text(node.child_by_field_name("left"), scope, call, depth + 1) and \
+            _constant_text(node.child_by_field_name("right"), scope, call, depth + 1)
+    if kind == "ternary_expression":
+        return _constant_text(node.child_by_field_name("consequence"), scope, call, depth + 1) \
+            and _constant_text(node.child_by_field_name("alternative"), scope, call, depth + 1)
+    if kind == "call_expression":
+        fn = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if fn is None or fn.type != "member_expression" or args is None:
+            return False
+        obj = fn.child_by_field_name("object")
+        if text(fn.child_by_field_name("property")) != "join" or obj is None or \
+                obj.type != "identifier" or not all(
+                    _constant_text(a, scope, call, depth + 1) for a in code_children(args)):
+            return False
+        return _array_of_constants(text(obj), scope, call, depth + 1)
+    return False
+
+
+def _array_of_constants(name: str, scope: Node, call: Node, depth: int) -> bool:
+    """Return True when array ``name`` is declared in ``scope`` as constants and every
+    ``name.push(...)``/``unshift`` before ``call`` adds constants (any other write: False)."""
+    declared = False
+    for node in walk(scope):
+        if node.start_byte >= call.start_byte:
+            break
+        if node.type == "variable_declarator" and text(node.child_by_field_name("name")) == name:
+            value = node.child_by_field_name("value")
+            if value is None or value.type != "array" or not all(
+                    _constant_text(v, scope, call, depth) for v in code_children(value)):
+                return False
+            declared = True
+        elif node.type in ("assignment_expression", "augmented_assignment_expression") and \
+                text(node.child_by_field_name("left")) == name:
+            return False
+        elif node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "member_expression" and \
+                    text(fn.child_by_field_name("object")) == name:
+                method = text(fn.child_by_field_name("property"))
+                args = node.child_by_field_name("arguments")
+                if method in ("push", "unshift"):
+                    if args is None or not all(_constant_text(a, scope, call, depth)
+                                               for a in code_children(args)):
+                        return False
+                elif method not in ("join", "length", "slice", "map", "forEach", "filter"):
+                    return False
+    return declared
+
+
+def _assembled_from_constants(name: str, value: Node, call: Node) -> bool:
+    """Return True when variable ``name`` (first set to ``value``) only ever receives
+    constant text before ``call``: ``let sql = 'SELECT …'; sql += ' WHERE ' +
+    conditions.join(' AND ')``, where the values go in as parameters."""
+    scope = _scope_of(call)
+    if not _constant_text(value, scope, call):
+        return False
+    for node in walk(scope):
+        if node.start_byte >= call.start_byte:
+            break
+        if node.type in ("assignment_expression", "augmented_assignment_expression") and \
+                text(node.child_by_field_name("left")) == name:
+            if not _constant_text(node.child_by_field_name("right"), scope, call):
+                return False
+    return True
+
+
 def _call_ranges(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Return where a query call with SQL text can be: around each SQL-looking string (the SQL
     passed as it is), and around each use of a variable declared with one (``db.query(sql)``)."""
@@ -228,6 +318,9 @@ class SqlInjection(Rule):
             source = _Source(expr=first, replace=first)
         if source is None:
             return None
+        if source.blocker and source.variable and "assembled" in source.blocker and \
+                _assembled_from_constants(source.variable, source.expr, call):
+            return None  # only constant SQL text; the values go in as parameters
         pieces = split_sql(source.expr)
         if pieces is None:
             if source.blocker and source.expr.type in ("string", "template_string") and \
@@ -239,6 +332,8 @@ class SqlInjection(Rule):
             return None
         if not looks_like_sql(pieces):
             return None
+        if all(_internal_value(value) for value in pieces.values()):
+            return None  # numbers and sqlite's own row ids: nothing a client controls
         how = "a template literal" if source.expr.type == "template_string" else "`+`"
         base = f"SQL built with {how} from values can be injected"
         if source.variable:
