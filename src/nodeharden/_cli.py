@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write the report to FILE instead of standard output (missing "
                             "parent folders are created)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    check.add_argument("--audit", action="store_true", help="also run npm audit on the lockfile")
+    check.add_argument("--audit", action="store_true",
+                       help="also run npm audit on the lockfile (exit 2 when it cannot run)")
     check.add_argument("--baseline", type=Path, default=None, metavar="FILE",
                        help="report only findings that are not in this baseline")
 
