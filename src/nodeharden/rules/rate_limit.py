@@ -362,15 +362,20 @@ def _login_routes(facts: FileFacts) -> list[CallFact]:
 
 
 _CLIENT_ERROR_STATUS = re.compile(r"\b(?:status|sendStatus)\s*\(\s*4\d\d\b")
+_SIGN_IN_PATH = re.compile(r"log-?in|sign-?in", re.I)
+_RESET_PATH = re.compile(r"password|passwd|forgot|reset", re.I)
 _NOT_BY_STATUS = re.compile(r"\.\s*(?:render|redirect)\s*\(|\bpassport\b|\bauthenticate\b")
 
 
 def _fails_with_client_error(ctx: ProjectContext, facts: FileFacts, route: CallFact) -> bool:
-    """Return True when the route's handlers are written inline and answer a failed login with
-    a 4xx status (``res.status(401)``), never with a redirect or a page: then a 2xx answer
-    means the login succeeded. A handler defined elsewhere cannot be read: False."""
+    """Return True when the route is a sign-in route (not a password reset) whose handlers are
+    written inline and answer a failed login with a 4xx status (``res.status(401)``), never
+    with a redirect or a page: then a 2xx answer means the login succeeded. A handler defined
+    elsewhere cannot be read: False."""
     if any(arg.kind == "identifier" for arg in route.args[1:]):
         return False
+    if not _SIGN_IN_PATH.search(route.path or "") or _RESET_PATH.search(route.path or ""):
+        return False  # a reset route answers 2xx to anyone who names an account
     code = (ctx.read(facts.path) or b"")[route.start:route.end].decode("utf-8", "replace")
     return _CLIENT_ERROR_STATUS.search(code) is not None and _NOT_BY_STATUS.search(code) is None
 
