@@ -173,6 +173,11 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
     return result
 
 
+_SAVE_HOOK_RE = re.compile(rb"""\.pre\(\s*['"](?:save|validate)['"]|\b(?:beforeCreate|beforeSave"""
+                           rb"""|beforeUpdate|beforeBulkCreate)\b""")
+_HASH_CALL_RE = re.compile(rb"\b(?:bcrypt|bcryptjs|argon2|scrypt|pbkdf2)\b|\.hash(?:Sync)?\(")
+
+
 #: Bounds on the work one file may cost, so that any file under the 1 MB cap (a minified
 #: bundle opted in, or a file written to attack the scanner) keeps the run's memory bounded:
 #: findings per rule per file (each keeps at most ``SNIPPET_CHARS`` of its line) and time.
@@ -279,7 +284,25 @@ class Scanner:
                     continue
                 kept.append(source)
             self._walk = (kept, skipped)
+            self.info.hashes_on_save = self._hashes_on_save(kept)
         return self._walk
+
+    def _hashes_on_save(self, files: list[SourceFile]) -> bool:
+        """Return True when an ORM model of the project hashes passwords in a save hook
+        (read only in projects that depend on mongoose or sequelize)."""
+        if not any(self.info.has_dependency(orm) for orm in ("mongoose", "sequelize",
+                                                             "@sequelize/core")):
+            return False
+        for source in files:
+            if source.kind != "js":
+                continue
+            try:
+                data = (self.project.root / source.rel).read_bytes()
+            except OSError:
+                continue
+            if _SAVE_HOOK_RE.search(data) and _HASH_CALL_RE.search(data):
+                return True
+        return False
 
     def role_of(self, source: SourceFile) -> RoleOf:
         """Return the role a JS/TS file's path and package give it (``APP`` for other kinds).

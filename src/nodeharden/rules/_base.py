@@ -31,6 +31,9 @@ class ProjectInfo:
     include_roles: frozenset[str] = frozenset()
     #: What the project's prettier/ESLint/JSHint/EditorConfig settings require of new code.
     style_rules: StyleRules = StyleRules()
+    #: An ORM model hashes passwords itself when saved (a mongoose ``pre('save')`` or a
+    #: Sequelize ``beforeCreate``/``beforeSave`` hook that calls bcrypt, argon2 or scrypt).
+    hashes_on_save: bool = False
 
     def has_dependency(self, name: str) -> bool:
         """Return True when package.json lists ``name``."""

@@ -191,7 +191,7 @@ class PasswordHash(Rule):
             elif head in argon2 and method == "hash" and len(args) > 1:
                 message = self._argon2_problem(args[1])
             elif method in _STORE_METHODS:
-                message = self._plaintext_store(args)
+                message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save)
             if message:
                 yield ctx.node_finding(self.id, call, f"{message} ({CHEAT_SHEET})")
         for node in caps.get("new", []):
@@ -199,7 +199,7 @@ class PasswordHash(Rule):
             if args_node is None:
                 continue
             args = code_children(args_node)
-            message = self._plaintext_store(args)
+            message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save)
             if message:
                 yield ctx.node_finding(self.id, node, f"{message} ({CHEAT_SHEET})")
         for cmp in caps.get("cmp", []):
@@ -245,9 +245,11 @@ class PasswordHash(Rule):
                 "minimum (argon2id with memoryCost >= 19456 KiB and timeCost >= 2)")
 
     @staticmethod
-    def _plaintext_store(args: list[Node]) -> str | None:
+    def _plaintext_store(args: list[Node], *, orm_hashes: bool = False) -> str | None:
+        """``orm_hashes``: a model's save hook hashes the password, so handing the plain
+        password to the ORM (``User.create({ password })``) is how that model is used."""
         for arg in args:
-            if arg.type == "object":
+            if arg.type == "object" and not orm_hashes:
                 for key, value in object_properties(arg).items():
                     if password_like(key) and not words(key) & DERIVED_WORDS and \
                             _raw_request_password(value):
