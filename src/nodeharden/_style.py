@@ -163,10 +163,12 @@ class StyleRules:
 
     def apply(self, style: Style) -> Style:
         """Return ``style`` with every field the configs decide replaced."""
-        changes = {name: value for name, value in (
-            ("quote", self.quote), ("semicolons", self.semicolons), ("indent", self.indent),
-            ("eol", self.eol)) if value is not None}
-        return replace(style, **changes) if changes else style
+        return replace(
+            style,
+            quote=style.quote if self.quote is None else self.quote,
+            semicolons=style.semicolons if self.semicolons is None else self.semicolons,
+            indent=style.indent if self.indent is None else self.indent,
+            eol=style.eol if self.eol is None else self.eol)
 
 
 _PRETTIER_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml",
@@ -253,9 +255,9 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
         if not text:
             continue
         eslint = True
-        semi = _eslint_rule(text, "semi")
-        if _eslint_enabled(semi):
-            decide("semicolons", "never" not in semi[1:], name)
+        semi_rule = _eslint_rule(text, "semi")
+        if _eslint_enabled(semi_rule):
+            decide("semicolons", "never" not in semi_rule[1:], name)
         quotes = _eslint_rule(text, "quotes")
         if _eslint_enabled(quotes) and len(quotes) > 1 and quotes[1] in ("single", "double"):
             decide("quote", "'" if quotes[1] == "single" else '"', name)
