@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nodeharden._catalog import RULE_IDS
 from nodeharden._model import FileChange, FileOutcome, Finding, Fix, Skipped, TextEdit
-from nodeharden._packagejson import add_dependencies, version_for_node
+from nodeharden._packagejson import NODE_SUPPORT, add_dependencies, version_for_node
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._roles import package_of
 from nodeharden._runtime import Runtime
@@ -144,6 +144,12 @@ def fit_to_runtime(fix: Fix, runtime: Runtime) -> tuple[str | None, Fix]:
     chosen: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
     for dev, packages in ((False, fix.dependencies), (True, fix.dev_dependencies)):
         for name, version in packages:
+            lines = dict((v, n) for n, v in NODE_SUPPORT.get(name, ()))
+            if version not in lines or runtime.node >= lines[version]:
+                # A range the rule chose on purpose (matched to the project's own eslint
+                # major, say) that the runtime supports stays as it is.
+                chosen[dev].append((name, version))
+                continue
             picked, needed = version_for_node(name, runtime.node)
             if picked is None:
                 return f"needs Node {_version_text(needed)} for {name}; {where}", fix

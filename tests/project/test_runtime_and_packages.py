@@ -135,3 +135,17 @@ def test_a_dependency_lands_in_the_package_of_the_code_that_imports_it(project) 
     assert "package.json" not in touched
     assert not any(path.startswith("client/") for path in touched), touched
     assert "server/src/app.js" in touched
+
+
+def test_a_range_the_rule_chose_on_purpose_is_kept_when_the_runtime_supports_it() -> None:
+    from nodeharden._fixer import fit_to_runtime
+    from nodeharden._model import Fix
+    from nodeharden._runtime import Runtime
+
+    fix = Fix(title="t", applicability="safe", changes=(),
+              dev_dependencies=(("@eslint/js", "^9.39.5"), ("eslint-plugin-security", "^4.1.0")))
+    problem, fitted = fit_to_runtime(fix, Runtime(node=(22, 0), source="engines.node >=22"))
+    assert problem is None and fitted.dev_dependencies == fix.dev_dependencies
+    problem, _ = fit_to_runtime(fix, Runtime(node=(16, 0), source=".nvmrc 16"))
+    assert problem == ("needs Node 18.18 for eslint-plugin-security; the project runs on "
+                       "Node 16 (.nvmrc 16)")
