@@ -147,5 +147,5 @@ def test_a_range_the_rule_chose_on_purpose_is_kept_when_the_runtime_supports_it(
     problem, fitted = fit_to_runtime(fix, Runtime(node=(22, 0), source="engines.node >=22"))
     assert problem is None and fitted.dev_dependencies == fix.dev_dependencies
     problem, _ = fit_to_runtime(fix, Runtime(node=(16, 0), source=".nvmrc 16"))
-    assert problem == ("needs Node 18.18 for eslint-plugin-security; the project runs on "
+    assert problem == ("needs Node 18.18 for @eslint/js; the project runs on "
                        "Node 16 (.nvmrc 16)")
