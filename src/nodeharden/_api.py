@@ -19,9 +19,21 @@ if TYPE_CHECKING:  # the fix engine is loaded by fix() only: check starts withou
 
 
 def _prepare(path: Path | str, select: list[str] | None, ignore: list[str] | None,
-             config_path: Path | None) -> tuple[Project, Config, list[str]]:
+             config_path: Path | None, include: list[str] | None = None,
+             ) -> tuple[Project, Config, list[str]]:
     project = load_project(Path(path))
     config = load_config(project.root, config_path)
+    if include:
+        from dataclasses import replace
+
+        from nodeharden._roles import parse_roles
+        from nodeharden.errors import UsageError
+
+        try:
+            roles = parse_roles(include)
+        except ValueError as exc:
+            raise UsageError(f"--include: {exc}") from None
+        config = replace(config, roles=tuple(sorted(set(config.roles) | roles)))
     # The command line wins: a rule list given by the caller replaces the config file's.
     # An explicit ``select`` also drops the file's ``ignore`` (asking for a rule by name and
     # getting nothing, because of a file one may not have read, is a silent surprise).
@@ -35,19 +47,26 @@ def _prepare(path: Path | str, select: list[str] | None, ignore: list[str] | Non
 def make_scanner(path: Path | str, *, select: list[str] | None = None,
                  ignore: list[str] | None = None, jobs: int | None = None,
                  config_path: Path | None = None, only: set[str] | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> Scanner:
-    """Return a scanner for the project at ``path`` (validates rules and config)."""
-    project, config, rule_ids = _prepare(path, select, ignore, config_path)
+                 progress: Callable[[int, int], None] | None = None,
+                 include: list[str] | None = None) -> Scanner:
+    """Return a scanner for the project at ``path`` (validates rules and config).
+
+    ``include`` names file roles scanned besides application code (``tests``, ``examples``…),
+    on top of the config file's ``roles``.
+    """
+    project, config, rule_ids = _prepare(path, select, ignore, config_path, include)
     return Scanner(project, config, rule_ids, jobs=jobs, only=only, progress=progress)
 
 
 def check(path: Path | str = ".", *, select: list[str] | None = None,
           ignore: list[str] | None = None, jobs: int | None = None,
           config_path: Path | None = None, only: set[str] | None = None,
-          progress: Callable[[int, int], None] | None = None) -> ScanResult:
+          progress: Callable[[int, int], None] | None = None,
+          include: list[str] | None = None) -> ScanResult:
     """Return every finding in the project at ``path``."""
     scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
-                           config_path=config_path, only=only, progress=progress)
+                           config_path=config_path, only=only, progress=progress,
+                           include=include)
     return scanner.scan()
 
 
@@ -56,6 +75,7 @@ def fix(path: Path | str = ".", *, dry_run: bool = False, unsafe: bool = False,
         jobs: int | None = None, config_path: Path | None = None, force: bool = False,
         only: set[str] | None = None, accept: Callable[[Finding], bool] | None = None,
         progress: Callable[[int, int], None] | None = None,
+        include: list[str] | None = None,
         ) -> tuple[FixResult, list[FileOutcome]]:
     """Compute the fixes for the project at ``path`` and, unless ``dry_run``, write them.
 
@@ -66,7 +86,8 @@ def fix(path: Path | str = ".", *, dry_run: bool = False, unsafe: bool = False,
     from nodeharden._fixer import plan_fixes, write_result
 
     scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
-                           config_path=config_path, only=only, progress=progress)
+                           config_path=config_path, only=only, progress=progress,
+                           include=include)
     result = plan_fixes(scanner, unsafe=unsafe, accept=accept)
     if dry_run or not result.changed_paths():
         return result, []

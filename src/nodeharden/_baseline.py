@@ -116,6 +116,7 @@ def run_baseline_command(args: argparse.Namespace) -> int:
     from nodeharden._cmd_check import changed_only
 
     result = check(args.path, select=args.select, ignore=args.ignore, jobs=args.jobs,
+                   include=args.include,
                    config_path=args.config, only=changed_only(args))
     write_baseline(args.file, result.findings)
     n = len(result.findings)

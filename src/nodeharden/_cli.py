@@ -50,6 +50,10 @@ def _add_common_scan_options(p: argparse.ArgumentParser) -> None:
                    help="options file (default: .nodeharden.yml in the project root)")
     p.add_argument("--diff", metavar="REF", default=None,
                    help="only files changed since this git ref")
+    p.add_argument("--include", action="append", metavar="ROLE",
+                   help="also scan files of these roles, left out by default: tests, examples, "
+                        "fixtures, scripts, browser, frontend, generated, all (repeat the flag "
+                        "or give a comma list; adds to roles: in .nodeharden.yml)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -80,6 +80,7 @@ def run_check_command(args: argparse.Namespace) -> int:
     progress, close = _progress_bar()
     try:
         scanner = make_scanner(args.path, select=args.select, ignore=args.ignore,
+                               include=args.include,
                                jobs=args.jobs, config_path=args.config,
                                only=changed_only(args), progress=progress)
         result = scanner.scan()

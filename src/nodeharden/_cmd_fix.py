@@ -40,6 +40,7 @@ def run_fix_command(args: argparse.Namespace) -> int:
         else:
             result, outcomes = fix(args.path, dry_run=not write, unsafe=args.unsafe,
                                    select=args.select, ignore=args.ignore, jobs=args.jobs,
+                                   include=args.include,
                                    config_path=args.config, force=args.force, only=only,
                                    accept=accept, progress=progress)
     finally:
@@ -74,6 +75,7 @@ def _plan_patches(args: argparse.Namespace, accept: Callable[[Finding], bool] | 
     from nodeharden._fixer import plan_fixes
 
     scanner = make_scanner(args.path, select=args.select, ignore=args.ignore, jobs=args.jobs,
+                           include=args.include,
                            config_path=args.config, only=only, progress=progress)
     result = plan_fixes(scanner, unsafe=args.unsafe, accept=accept)
 

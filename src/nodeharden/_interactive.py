@@ -219,6 +219,7 @@ def review(path: Path | str, *, select: list[str] | None = None,
            prefilter: Callable[[Finding], bool] | None = None,
            console: Console | None = None,
            ask: Callable[[Finding], str] = ask_with_questionary,
+           include: list[str] | None = None,
            ) -> tuple[FixResult, Reviewer]:
     """Ask about every candidate fix of the project at ``path``; return the plan of the
     accepted ones (nothing is written)."""
@@ -228,7 +229,7 @@ def review(path: Path | str, *, select: list[str] | None = None,
     console = console or make_console()
     progress, close = _progress_bar()
     try:
-        inner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
+        inner = make_scanner(path, select=select, ignore=ignore, jobs=jobs, include=include,
                              config_path=config_path, only=only, progress=progress)
         scanner = _SnapshotScanner(inner)
         reviewer = Reviewer(scanner, console, ask)
@@ -375,7 +376,8 @@ def run_interactive_fix(args: argparse.Namespace) -> int:
     console = make_console()
     result, reviewer = review(args.path, select=args.select, ignore=args.ignore,
                               unsafe=args.unsafe, jobs=args.jobs, config_path=args.config,
-                              only=only, prefilter=prefilter, console=console)
+                              only=only, prefilter=prefilter, console=console,
+                              include=args.include)
     return finish(console, result, reviewer, str(args.path), dry_run=args.dry_run,
                   patch_dir=args.patch_dir, force=args.force)
 

@@ -224,3 +224,20 @@ def test_only_the_apps_runtime_image_gets_dockerfile_rules(project) -> None:
     assert reasons["Dockerfile.test"].startswith("dev:")
     assert reasons["web/Dockerfile"] == "service: image of another service (FROM nginx:1.27)"
     assert reasons["ci/Dockerfile"] == "test: its CMD runs the test suite"
+
+
+def test_include_on_the_command_line_opts_roles_in(project) -> None:
+    root = project({
+        "package.json": '{"name": "srv", "dependencies": {"express": "^4.21.0"}}',
+        "src/app.js": LEGACY_APP,
+        "test/app.test.js": TEST_APP,
+        "examples/server.js": LEGACY_APP,
+    })
+    report = check_json(root, "--include", "tests,examples")
+    paths = {f["path"] for f in report["findings"]}
+    assert {"test/app.test.js", "examples/server.js"} <= paths
+    only_tests = check_json(root, "--include", "tests")
+    assert "examples/server.js" not in {f["path"] for f in only_tests["findings"]}
+    bad = run_cli("check", root, "--include", "nope")
+    assert bad.returncode == 2 and "--include: unknown file role 'nope'" in bad.stderr
+    assert bad.stderr.strip().count("\n") == 0
