@@ -253,6 +253,12 @@ def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream, *,  #
         print(f"{verb} {len(changed)} file{'s' if len(changed) != 1 else ''}: "
               + ", ".join(changed), file=stream)
         print("fixes: " + ", ".join(f"{rule} ×{n}" for rule, n in by_rule.items()), file=stream)
+        manifests = sorted(p for p in changed if p.rsplit("/", 1)[-1] == "package.json")
+        if manifests:
+            where = " and ".join(f"in {p.rsplit('/', 1)[0]}/" if "/" in p else "at the root"
+                                 for p in manifests)
+            print(f"then install the added packages ({where}): "
+                  f"{result.runtime.install_command()}", file=stream)
     for o in outcomes:
         if o.status == "failed":
             print(f"failed {o.path}: {o.reason}", file=stream)

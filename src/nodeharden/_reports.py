@@ -158,6 +158,19 @@ def render_text(findings: Sequence[Finding], skipped: Sequence[Skipped],
         console.print(Text.assemble(*line))
 
 
+def _skip_counts(skipped: Sequence[Skipped]) -> str:
+    """Return `` (3 test, 2 browser, 1 minified file)``: why files were left out, by reason
+    (a file role, or the first words of the reason)."""
+    counts: dict[str, int] = {}
+    for skip in skipped:
+        kind = skip.reason.split(":", 1)[0].split(" (", 1)[0]
+        if kind.startswith("symlink to "):
+            kind = "symlink"
+        counts[kind] = counts.get(kind, 0) + 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return " (" + ", ".join(f"{n} {kind}" for kind, n in ordered) + ")"
+
+
 def _text_lines(findings: Sequence[Finding], skipped: Sequence[Skipped],
                 failed: Sequence[Skipped], notes: Sequence[str], *,
                 scanned: int) -> list[list[Segment]]:
@@ -185,7 +198,7 @@ def _text_lines(findings: Sequence[Finding], skipped: Sequence[Skipped],
     for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
     fixable_count = sum(1 for f in findings if f.fix is not None and f.fix.applicability == "safe")
-    skipped_note = f"; {len(skipped)} skipped" if skipped else ""
+    skipped_note = f"; {len(skipped)} skipped" + _skip_counts(skipped) if skipped else ""
     if findings:
         parts = ", ".join(f"{n} {sev}" for sev, n in sorted(counts.items()))
         with_findings = len({f.path for f in findings})

@@ -241,3 +241,15 @@ def test_include_on_the_command_line_opts_roles_in(project) -> None:
     bad = run_cli("check", root, "--include", "nope")
     assert bad.returncode == 2 and "--include: unknown file role 'nope'" in bad.stderr
     assert bad.stderr.strip().count("\n") == 0
+
+
+def test_the_text_summary_says_how_many_were_left_out_and_why(project) -> None:
+    root = project({
+        "package.json": '{"name": "srv", "dependencies": {"express": "^4.21.0"}}',
+        "src/app.js": LEGACY_APP,
+        "test/a.test.js": TEST_APP,
+        "test/b.test.js": TEST_APP,
+        "examples/server.js": LEGACY_APP,
+    })
+    proc = run_cli("check", root)
+    assert "; 3 skipped (2 test, 1 example)" in proc.stdout

@@ -102,8 +102,10 @@ def test_an_old_runtime_gets_versions_it_supports_or_a_declined_fix(project) -> 
         "Dockerfile": "FROM node:12\nCMD [\"node\", \"app.js\"]\n",
         "app.js": APP,
     })
+    (root / "yarn.lock").write_text("")
     output, _ = run_fix(root)
     assert dependencies(root) == {"express": "^4.17.0", "helmet": "^5.1.1"}
+    assert "then install the added packages (at the root): yarn install" in output
     assert "needs Node 14 for rate-limiter-flexible; the project runs on Node 12" in output
 
 
@@ -130,7 +132,8 @@ def test_a_dependency_lands_in_the_package_of_the_code_that_imports_it(project) 
             export const signin = (body) => fetch('/api/signin', { method: 'POST', body });
             """,
     })
-    _, touched = run_fix(root)
+    output, touched = run_fix(root)
+    assert "then install the added packages (in server/): npm install" in output
     assert dependencies(root, "server/package.json")["helmet"] == VERSIONS["helmet"]
     assert "package.json" not in touched
     assert not any(path.startswith("client/") for path in touched), touched
