@@ -20,8 +20,12 @@ from nodeharden._project import JS_SUFFIXES
 from nodeharden._roles import package_of
 from nodeharden._runtime import Runtime
 from nodeharden._scan import Scanner, ScanResult
+# apply_edits lives below the rules (a rule may preview its edit); re-exported here.
+from nodeharden._textedit import BOM as BOM
+from nodeharden._textedit import _eol_of as _eol_of
+from nodeharden._textedit import apply_edits as apply_edits
+from nodeharden._textedit import split_bom as split_bom
 
-BOM = b"\xef\xbb\xbf"
 MAX_PASSES = 6
 
 
@@ -60,39 +64,6 @@ class FixResult:
     def changed_paths(self) -> list[str]:
         """Return the files whose bytes differ, sorted."""
         return sorted(p for p, data in self.final.items() if self.original.get(p) != data)
-
-
-def split_bom(data: bytes) -> tuple[bytes, bytes]:
-    """Return (bom, body)."""
-    return (BOM, data[3:]) if data.startswith(BOM) else (b"", data)
-
-
-def _eol_of(body: bytes) -> str:
-    return "\r\n" if body.count(b"\r\n") * 2 > body.count(b"\n") and b"\r\n" in body else "\n"
-
-
-def apply_edits(data: bytes, edits: Iterable[TextEdit]) -> bytes:
-    """Return ``data`` with non-overlapping ``edits`` applied (offsets after any BOM).
-
-    Edits at the same offset are applied in the order given. Each edit's ``\\n`` becomes the
-    file's own line ending.
-    """
-    bom, body = split_bom(data)
-    eol = _eol_of(body)
-    ordered = sorted(enumerate(edits), key=lambda pair: (pair[1].start, pair[1].end, pair[0]))
-    out: list[bytes] = []
-    cursor = 0
-    for _, edit in ordered:
-        if edit.start < cursor:
-            raise ValueError(f"overlapping edits at byte {edit.start}")
-        content = edit.content.replace("\r\n", "\n")
-        if eol != "\n":
-            content = content.replace("\n", eol)
-        out.append(body[cursor:edit.start])
-        out.append(content.encode("utf-8"))
-        cursor = edit.end
-    out.append(body[cursor:])
-    return bom + b"".join(out)
 
 
 def _parses(rel: str, data: bytes) -> bool:

@@ -13,7 +13,14 @@ from nodeharden._config import Config
 from nodeharden._express import FileFacts
 from nodeharden._model import Finding, Fix
 from nodeharden._project import SourceFile
+from nodeharden._roles import role_from_path
 from nodeharden._style import Style, StyleRules, detect_style
+
+
+def is_test_file(rel: str) -> bool:
+    """Return True for a test or spec file by its path (``--include tests`` scans them, but an
+    app created there is a test double: no fix adds middleware or a handler to it)."""
+    return role_from_path(rel).role == "test"
 
 
 @dataclass

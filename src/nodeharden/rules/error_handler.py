@@ -24,9 +24,8 @@ from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import captures_in, needle_ranges, parse, statement_of, text, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style, line_end
-from nodeharden.rules._base import FileContext, ProjectContext, Rule
+from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import can_extend, has_import, import_edit, restyle
-from nodeharden.rules.rate_limit import is_test_file
 
 SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
 _SINK_BYTES_RE = re.compile(rb"\.\s*(?:send|jsonp?|end|write|render|locals)\b")

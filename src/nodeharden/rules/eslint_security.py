@@ -22,6 +22,7 @@ from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style, detect_style, module_kind_for
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._edits import import_edit
+from nodeharden.rules._yaml import dash_of, item_end
 
 PLUGIN = "eslint-plugin-security"
 LEGACY_EXTENDS = "plugin:security/recommended-legacy"
@@ -429,8 +430,6 @@ def _yaml_add_extends(body: str) -> str | None:
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedSeq
-
-    from nodeharden.rules.npm_audit_ci import dash_of, item_end
 
     try:
         data = YAML(typ="rt").load(body)

@@ -18,7 +18,7 @@ from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden.rules._base import ProjectContext, Rule
-from nodeharden.rules.dockerfile_user import (
+from nodeharden.rules._dockerfile import (
     Stage,
     ancestry,
     insert_before_line,

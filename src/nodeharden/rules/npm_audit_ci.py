@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._textedit import apply_edits
 from nodeharden.rules._base import ProjectContext, Rule
+from nodeharden.rules._yaml import dash_of, item_end
 
 AUDIT_COMMAND = "npm audit --audit-level=high"
 STEP_NAME = "Audit dependencies"
@@ -281,38 +283,6 @@ def step_to_add(system: str, audit: str) -> str:
             "Bitbucket Pipelines": f"- {audit}"}.get(system, f"- {audit}")
     return (f"add `{item}` after the install step, in a job that does not run as a matrix "
             "(a matrix would run it once per combination)")
-
-
-def dash_of(lines: list[str], line0: int, col: int) -> tuple[int, int] | None:
-    """Return (line, column) of the ``-`` that opens the sequence item whose content starts at
-    ``line0``/``col`` (0-based)."""
-    head = lines[line0][:col]
-    if head.strip() and head.rstrip().endswith("-") and not head.strip().strip("-"):
-        return line0, head.rindex("-")
-    if not head.strip():
-        for back in range(line0 - 1, -1, -1):
-            stripped = lines[back].strip()
-            if not stripped or stripped.startswith("#"):
-                continue
-            if stripped == "-":
-                return back, lines[back].index("-")
-            return None
-    return None
-
-
-def item_end(lines: list[str], dash_line: int, dash_col: int) -> int:
-    """Return the 0-based line after the last line that belongs to the item at ``dash_line``."""
-    end = dash_line + 1
-    for number in range(dash_line + 1, len(lines)):
-        text = lines[number]
-        stripped = text.strip()
-        if not stripped:
-            continue
-        indent = len(text) - len(text.lstrip(" "))
-        if indent <= dash_col:
-            break
-        end = number + 1
-    return end
 
 
 def _step_block(site: InstallSite, lines: list[str], audit: str) -> tuple[str, int] | None:
@@ -661,8 +631,6 @@ class NpmAuditCi(Rule):
         if planned is None:
             return None
         edit, safe = planned
-        from nodeharden._fixer import apply_edits
-
         if not _verify_step(source, apply_edits(source, [edit]), site.github, pm.audit):
             return None
         return Fix(title=f"Add a `{pm.audit}` step after the install step",
@@ -679,8 +647,6 @@ class NpmAuditCi(Rule):
         if planned is None:
             return None
         edit, name = planned
-        from nodeharden._fixer import apply_edits
-
         if not verify(source, apply_edits(source, [edit]), name, pm.audit):
             return None
         return Fix(title=f"Add an `{name}` job that installs once and runs `{pm.audit}`",

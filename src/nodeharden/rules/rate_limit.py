@@ -21,7 +21,7 @@ from nodeharden._packagejson import version_of
 from nodeharden._parse import parse, text, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style
-from nodeharden.rules._base import ProjectContext, Rule
+from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import after_app_edit, can_extend, import_edit, restyle
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
@@ -34,8 +34,6 @@ RATE_LIMIT_MODULES = (
 #: fetched with GET is not an attempt).
 LOGIN_PATH_RE = re.compile(r"log-?in|sign-?in|password|passwd|forgot", re.I)
 LOGIN_METHODS = frozenset({"post", "put", "patch", "all"})
-
-TEST_PATH_RE = re.compile(r"(^|/)(tests?|__tests__|spec|e2e)/|\.(test|spec)\.[cm]?[jt]sx?$")
 
 MODULE_DIR = "middleware"
 MODULE_NAME = "rate-limit"
@@ -315,11 +313,6 @@ def rate_limiting_used(ctx: ProjectContext) -> bool:
         if names and _binding_used(ctx, facts, names):
             return True
     return False
-
-
-def is_test_file(rel: str) -> bool:
-    """Return True for test and spec files (apps built there are test doubles)."""
-    return TEST_PATH_RE.search(rel) is not None
 
 
 def _module_path(ctx: ProjectContext, app_rel: str, style: Style) -> str | None:

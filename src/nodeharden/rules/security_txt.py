@@ -11,7 +11,7 @@ from nodeharden._config import SecurityTxtOptions
 from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._style import Style
-from nodeharden.rules._base import ProjectContext, Rule
+from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import after_app_edit, can_extend, has_import, import_edit
 
 UTC = timezone.utc  # datetime.UTC needs Python 3.11; nodeharden supports 3.10
@@ -28,7 +28,6 @@ _EMAIL_RE = re.compile(r"(?<![\w.+%-])(?:mailto:)?([A-Za-z0-9._%+-]+@[A-Za-z0-9-
                        r"(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 _URL_RE = re.compile(r"https://[^\s)<>\]\"'`]+")
 _REPORTING_URL_RE = re.compile(r"(?i)security|advisor|vulnerab|disclos|report|bounty")
-_TEST_PATH_RE = re.compile(r"(^|/)(tests?|__tests__|spec|e2e|cypress)/|\.(test|spec)\.[cm]?[jt]sx?$")
 
 
 def expires_value(days: int, now: datetime | None = None) -> str:
@@ -208,7 +207,7 @@ class SecurityTxt(Rule):
         # The file that creates the app, never a test that creates one of its own; with several,
         # the package's entry point, else the one that mounts the most middleware and routes.
         entry = _entry_points(ctx)
-        apps = sorted((f for f in ctx.app_files() if not _TEST_PATH_RE.search(f.path)),
+        apps = sorted((f for f in ctx.app_files() if not is_test_file(f.path)),
                       key=lambda f: (f.path not in entry, -_app_calls(f), f.path))
         if not apps:
             return
