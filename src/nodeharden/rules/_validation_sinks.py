@@ -94,6 +94,9 @@ _MONGO_METHODS = {"find", "findOne", "findOneAndUpdate", "findOneAndDelete",
                   "findOneAndReplace", "findOneAndRemove", "updateOne", "updateMany",
                   "deleteOne", "deleteMany", "countDocuments", "count", "remove", "where",
                   "exists", "replaceOne", "distinct"}
+#: Mongoose's lookups by id build ``{ _id: value }``: an object value such as ``{"$ne": null}``
+#: stays an operator and matches (or deletes) another document than the one named.
+_MONGO_ID_METHODS = {"findById", "findByIdAndUpdate", "findByIdAndDelete", "findByIdAndRemove"}
 _REDIRECT_HEADER = {"location", "refresh"}
 
 
@@ -506,6 +509,13 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         if _callee(fn, *xml) in ("parseXml", "parseXmlString", "parseXmlAsync") and \
                 text(_option(args, "noent")) not in ("", "false"):
             add("xxe", node, first, f"{callee_text}() with noent: true")
+            continue
+        if mongo and fn.type == "member_expression" and first is not None and \
+                text(fn.child_by_field_name("property")) in _MONGO_ID_METHODS and \
+                taint.is_direct(first):
+            found.append(Sink("nosql-injection", node, taint.locals.get(text(first)) or
+                              taint.origin(first) or text(first),
+                              f"{callee_text}() unconverted", where))
             continue
         if fn.type == "member_expression" and \
                 text(fn.child_by_field_name("property")) in _MONGO_METHODS and first is not None:
