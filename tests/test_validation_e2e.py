@@ -99,12 +99,14 @@ def test_front_end_requests_answer_as_before_and_malformed_ones_get_400(app_dir:
     for chain in ("body('user.email').isString().isEmail()", "body('user.password').isString()",
                   "param('id').isInt().toInt()",
                   "body('completed').optional().isIn([true, false, 'true', 'false', 'on'])",
-                  "body('newsletter').optional({ values: 'falsy' })",
                   "query('q').optional({ values: 'falsy' }).isString().trim()",
                   "body('role').optional().isString()", "body('title').isString().trim()",
                   "body('priority').optional().isFloat().toFloat()"):
         assert chain in app, chain
     assert "param('slug')" not in app and "body('note')" not in app
+    # /settings only compares its checkboxes with 'on' and tests them for presence: no type
+    # makes that go wrong, so it is not reported and gets no chain.
+    assert "body('remember')" not in app and "body('newsletter')" not in app
 
     # Report-only findings stay: the field of unknown type and the open redirect.
     report = json.loads(run_cli("check", app_dir, "--select", "input-validation",

@@ -35,25 +35,33 @@ exports.tags = ({ list, mode = 'all' }) => list.map((t) => t + mode.trim());
 exports.count = (n) => Number(n) + 1;
 """
 
+#: the chain of the field that makes the cases below with only inert fields reported
+T = "query('t').isString().trim()"
+
 #: handler body -> chains the fix writes (in order), or the reason in the report-only finding
 CASES = [
     # types from use
-    ("res.json({ a: req.body.flag === false });",
-     ["body('flag').optional().isIn([true, false, 'true', 'false', 'on'])"]),
-    ("res.json({ on: Boolean(req.body.flag) });",
-     ["body('flag').optional({ values: 'falsy' }).isIn([true, false, 'true', 'false', 'on'])"]),
+    # (a field only compared with a literal or tested for presence is not worth a finding on
+    # its own, see INERT: `t` makes the handler reported, and the chain covers both)
+    ("res.json({ a: req.body.flag === false, t: req.query.t.trim() });",
+     ["body('flag').optional().isIn([true, false, 'true', 'false', 'on'])", T]),
+    ("res.json({ on: Boolean(req.body.flag), t: req.query.t.trim() });",
+     ["body('flag').optional({ values: 'falsy' }).isIn([true, false, 'true', 'false', 'on'])",
+      T]),
     ("res.json({ n: req.query.limit * 2 });", ["query('limit').optional().isFloat().toFloat()"]),
     ("res.json({ n: parseInt(req.query.page) || 1 });",
      ["query('page').optional({ values: 'falsy' }).isInt().toInt()"]),
     ("for (const tag of req.body.tags) res.write(tag);\n  res.end();",
      ["body('tags').isArray()"]),
     ("res.json(req.body.items.filter(Boolean));", ["body('items').isArray()"]),
-    ("res.json({ s: req.body.kind === 'admin' });", ["body('kind').optional().isString()"]),
+    ("res.json({ s: req.body.kind === 'admin', t: req.query.t.trim() });",
+     ["body('kind').optional().isString()", T]),
     ("res.json({ e: req.body.contactEmail.toLowerCase() });", ["body('contactEmail').isString().isEmail()"]),
     # an email-like name alone decides nothing
     ("res.json({ e: req.body.email });", "req.body.email is only passed on as it is"),
-    ("switch (req.body.kind) {\n    case 'a': return res.json(1);\n  }\n  res.end();",
-     ["body('kind').optional().isString()"]),
+    ("switch (req.body.kind) {\n    case 'a': return res.json(1);\n  }\n"
+     "  res.json(req.query.t.trim());",
+     ["body('kind').optional().isString()", T]),
     # a field the handler only writes is not read
     ("req.body.seen = true;\n  res.json(req.body.name.trim());", ["body('name').isString().trim()"]),
     # nested objects, also through an alias of req.body and a local
@@ -62,14 +70,16 @@ CASES = [
     ("const { address: { city } = {} } = req.body;\n  res.json(city?.toUpperCase());",
      ["body('address.city').optional({ values: 'null' }).isString()"]),
     # required only when the handler requires it
-    ("if (!req.body.title) return res.status(400).end();\n  res.json(req.body.title.trim());",
-     ["body('title').isString()"]),
+    ("if (!req.body.title) return res.status(400).end();\n"
+     "  res.json({ a: req.body.title.trim(), t: req.query.t.trim() });",
+     ["body('title').isString()", T]),
     ("const title = req.body.title ?? 'untitled';\n  res.json(title.trim());",
      ["body('title').optional({ values: 'null' }).isString().trim()"]),
     ("if (req.body.note) res.json(req.body.note.trim());\n  else res.end();",
      ["body('note').optional({ values: 'falsy' }).isString()"]),
     ("if (typeof req.body.note === 'undefined') return res.status(422).end();\n"
-     "  res.json(req.body.note.trim());", ["body('note').isString()"]),
+     "  res.json({ a: req.body.note.trim(), t: req.query.t.trim() });",
+     ["body('note').isString()", T]),
     # path parameters: only a narrower type than a string
     ("res.json({ id: Number(req.params.id) });", ["param('id').isFloat().toFloat()"]),
     ("if (!/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(req.params.id)) return res.sendStatus(404);\n"
@@ -113,6 +123,79 @@ def test_chain_from_use(handler: str, expected: list[str] | str, tmp_path: Path)
     route = out[out.index("app.post('/x/:id',") + len("app.post('/x/:id',"):out.index("validate,")]
     chains = [c.strip() for c in re.split(r",\s*(?=(?:body|query|param)\()", route.strip(" \n,"))]
     assert chains == expected, route
+
+
+#: Handlers whose every read is a comparison with a literal, a presence test, a bound SQL
+#: parameter of a lookup or an ORM key, or which turn a missing or mistyped value away
+#: themselves: no finding (a maintainer would not add a validator for these).
+INERT = [
+    "res.json({ a: req.body.flag === false });",
+    "res.json({ on: Boolean(req.body.flag) });",
+    "res.json({ s: req.body.kind === 'admin' });",
+    "switch (req.body.kind) {\n    case 'a': return res.json(1);\n  }\n  res.end();",
+    "if (!req.body.title) return res.status(400).end();\n  res.json(req.body.title.trim());",
+    "if (typeof req.body.note === 'undefined') return res.status(422).end();\n"
+    "  res.json(req.body.note.trim());",
+    "if (typeof req.body.note !== 'string') throw new HttpError(400, 'note');\n"
+    "  res.json(req.body.note.trim());",
+    "db.get('SELECT * FROM t WHERE id = ? AND kind = ?', [req.params.id, req.query.kind], "
+    "(e, row) => res.json(row));",
+    "db.query('DELETE FROM t WHERE id = $1', [req.body.id]).then(() => res.end());",
+    "const params = [];\n  if (req.query.genre) params.push(`%${req.query.genre}%`);\n"
+    "  db.all('SELECT * FROM books WHERE genre LIKE ?', params, (e, rows) => res.json(rows));",
+    "const stmt = db.prepare('SELECT * FROM t WHERE id = ?');\n  stmt.get([req.body.id]);\n"
+    "  res.end();",
+    "db.run('UPDATE t SET seen = 1 WHERE id = $id', { $id: req.query.id }, () => res.end());",
+    "Book.findById(req.params.id).then((b) => res.json(b));",
+    "prisma.user.findUnique({ where: { username: req.params.id } }).then((u) => res.json(u));",
+    "const { username } = req.body;\n  User.findOne({ where: { username } }).then(res.json);",
+]
+
+
+@pytest.mark.parametrize("handler", INERT, ids=[c[:50] for c in INERT])
+def test_inert_or_self_checked_reads_are_not_reported(handler: str, tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "app", {
+        "package.json": json.dumps({"dependencies": {"express": "^5.1.0"}}),
+        "app.js": APP % ("  " + handler), "helpers.js": HELPERS})
+    assert check(root, select=["input-validation"]).findings == []
+
+
+#: Values that reach a stored bound parameter, a string-built query or arithmetic stay reported.
+LIVE = [
+    ("db.run('INSERT INTO t (name) VALUES (?)', [req.body.name], () => res.end());",
+     "req.body.name"),
+    ("db.run('UPDATE t SET name = ? WHERE id = ?', [req.body.name, req.body.id], () => res.end());",
+     "req.body.name"),
+    ("db.all('SELECT * FROM t WHERE id = ' + req.query.id, (e, rows) => res.json(rows));",
+     "req.query.id"),
+    ("res.json({ due: Date.now() + req.body.days * 86400000 });", "req.body.days"),
+    ("if (!req.body.a) return res.status(400).end();\n"
+     "  db.run('INSERT INTO t (a, b) VALUES (?, ?)', [req.body.a, req.body.b]);\n  res.end();",
+     "req.body.b"),
+]
+
+
+@pytest.mark.parametrize("handler, listed", LIVE, ids=[c[0][:50] for c in LIVE])
+def test_stored_or_computed_reads_stay_reported(handler: str, listed: str,
+                                                tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "app", {
+        "package.json": json.dumps({"dependencies": {"express": "^5.1.0"}}),
+        "app.js": APP % ("  " + handler), "helpers.js": HELPERS})
+    [finding] = [f for f in check(root, select=["input-validation"]).findings
+                 if f.path == "app.js"]
+    assert f"reads {listed} without validation" in finding.message, finding.message
+
+
+def test_mysql_binds_an_object_as_sql_so_body_values_stay_reported(tmp_path: Path) -> None:
+    """mysql/mysql2 write an object bound to `?` as `key = value` pairs: a body value in a
+    lookup can change the query there, a path parameter (always a string) cannot."""
+    handler = ("pool.query('SELECT * FROM u WHERE name = ? AND id = ?', "
+               "[req.body.name, req.params.id], (e, rows) => res.json(rows));")
+    root = write_tree(tmp_path / "app", {
+        "package.json": json.dumps({"dependencies": {"express": "^5.1.0", "mysql2": "^3.0.0"}}),
+        "app.js": APP % ("  " + handler), "helpers.js": HELPERS})
+    [finding] = check(root, select=["input-validation"]).findings
+    assert "reads req.body.name without validation" in finding.message, finding.message
 
 
 @pytest.mark.parametrize("handler", [

@@ -58,8 +58,20 @@ _CHECKBOX_STRINGS = {"on", "true", "false"}
 _PATH_SYNTAX_RE = re.compile(r"[.*\[\]'\"\\]")
 _WRAPPERS = ("parenthesized_expression", "non_null_expression", "as_expression",
              "satisfies_expression", "await_expression")
-_FOURXX_RE = re.compile(r"\.(?:status|sendStatus)\(\s*4\d\d\b|\b(?:createError|httpErrors)\(\s*4\d\d")
+#: An answer or error that turns the request away: ``res.status(400)``, ``createError(422)``,
+#: ``throw new HttpException(422, …)``, ``new ApiError(httpStatus.BAD_REQUEST, …)``.
+_FOURXX_RE = re.compile(
+    r"\.(?:status|sendStatus)\(\s*4\d\d\b|\b(?:createError|httpErrors)\(\s*4\d\d"
+    r"|\bnew\s+[\w$.]+\(\s*4\d\d\b"
+    r"|\b(?:BAD_REQUEST|UNPROCESSABLE_ENTITY|NOT_FOUND|CONFLICT|FORBIDDEN|UNAUTHORIZED)\b")
 _OPT_RANK = {None: 0, "undefined": 1, "null": 2, "falsy": 3}
+_FUNCTION_NODES = ("arrow_function", "function_expression", "function", "function_declaration",
+                   "method_definition")
+#: ``typeof x !== '<type>'`` answered with 4xx: the type the handler checked.
+_TYPEOF_KINDS = {"string": "string", "number": "number", "boolean": "bool"}
+#: String methods whose result is the same value, cleaned: a test of the result tests it.
+_STRING_RESULT = frozenset({"trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase",
+                            "normalize"})
 
 #: ``resolve(callee) -> helper function node`` for step-across-files analysis.
 Resolver = Callable[[Node], "Node | None"]
@@ -75,7 +87,11 @@ class Field:
     unsure: str | None = None  # why no type can be shown
     fallback: str | None = None  # None | undefined | null | falsy: what the handler treats as missing
     throws: bool = False  # some use fails when the value is missing
-    checked: bool = False  # the handler answers 4xx when it is missing
+    checked: bool = False  # the handler answers 4xx when it is missing (or of the wrong type)
+    live: bool = False  # some use needs a checked value (not only a bound parameter, a lookup
+    #                     key, a comparison with a literal or a presence test)
+    validated: bool = False  # a schema validates it (and everything in it) before it is used
+    turned_away: bool = False  # the handler answers 4xx when it is missing or mistyped
     children: list[str] = field(default_factory=list)
 
     def allow(self, values: str) -> None:
@@ -166,6 +182,7 @@ class Reads:
 
     fields: dict[tuple[str, str], Field] = field(default_factory=dict)
     whole: list[str] = field(default_factory=list)  # parts used as a whole object
+    checked_parts: set[str] = field(default_factory=set)  # parts a helper's schema validates
     validated: bool = False
 
     def add(self, part: str, name: str, segment: str | None = None) -> Field:
@@ -197,12 +214,226 @@ class Reads:
             found.append(f)
         return found
 
+    def needed(self) -> list[Field]:
+        """Return the fields worth a finding: some use needs a checked value, and neither the
+        handler (``if (!x) return res.status(400)``, ``throw new HttpError(422)``, a ``typeof``
+        test that answers 4xx) nor a schema it calls checks it. A field that only goes into a
+        bound SQL parameter, an ORM lookup key, a comparison with a literal or a presence test
+        is not: the driver or ORM treats it as data, and no type makes the test go wrong."""
+        covered = [(f.part, f.name) for f in self.fields.values() if f.validated]
+        return [f for f in self.leaves() if f.live and not f.turned_away
+                and f.part not in self.checked_parts and not any(
+                    f.part == part and (f.name == c or f.name.startswith(c + "."))
+                    for part, c in covered)]
+
+    def chained(self) -> list[Field]:
+        """Return the fields a fix writes a chain for: every leaf whose type use shows (also
+        the ones not worth a finding on their own: the chain is written for the handler)."""
+        return [f for f in self.leaves() if f.type()[0] is not None]
+
     def blockers(self) -> list[str]:
         """Return why no chain can be written for this handler (empty when one can)."""
         if self.whole:
             return [f"the handler uses req.{self.whole[0]} as a whole"]
-        return [f"req.{f.part}.{f.name} {f.type()[1]}" for f in self.leaves()
+        return [f"req.{f.part}.{f.name} {f.type()[1]}" for f in self.needed()
                 if f.type()[0] is None]
+
+
+_DB_METHODS = frozenset({"query", "execute", "run", "get", "all", "each", "one", "oneOrNone",
+                         "many", "manyOrNone", "any", "none", "result"})
+#: ``Model.findById(id)``: a lookup by primary key (Mongoose, Sequelize ``findByPk``).
+_ID_METHODS = frozenset({"findById", "findByIdAndUpdate", "findByIdAndDelete",
+                         "findByIdAndRemove", "findByPk"})
+#: Query builders' lookups: knex ``.where('id', id)``, TypeORM ``findOneBy({ id })``.
+_WHERE_METHODS = frozenset({"where", "andWhere", "orWhere", "whereIn", "whereNot",
+                            "findOneBy", "findBy", "findOneByOrFail"})
+_MONGO_FILTER_METHODS = frozenset({
+    "find", "findOne", "findOneAndUpdate", "findOneAndDelete", "findOneAndReplace",
+    "findOneAndRemove", "updateOne", "updateMany", "deleteOne", "deleteMany", "countDocuments",
+    "count", "exists", "replaceOne", "findFirst", "findUnique", "findMany", "findAll"})
+_SQL_HEAD_RE = re.compile(r"^[\s(`'\"]*([A-Za-z]+)")
+_PLACEHOLDER_RE = re.compile(r"\?|\$(\d+)|(?<![\w:$@])[:$@]([A-Za-z_]\w*)")
+_WHERE_RE = re.compile(r"(?i)\bWHERE\b")
+
+
+def _sql_of(node: Node | None, scope: Node) -> str | None:
+    """Return the SQL text of a query argument: a string, a template, a concatenation, or a
+    local initialised with one (``let query = "SELECT …"; query += …``); None otherwise."""
+    if node is None:
+        return None
+    while node.type in _WRAPPERS and code_children(node):
+        node = code_children(node)[0]
+    if node.type in ("string", "template_string", "binary_expression"):
+        sql = text(node)
+    elif node.type == "identifier":
+        sql = next((text(n.child_by_field_name("value")) for n in walk(scope)
+                    if n.type == "variable_declarator"
+                    and text(n.child_by_field_name("name")) == text(node)
+                    and getattr(n.child_by_field_name("value"), "type", "") in (
+                        "string", "template_string", "binary_expression")), "")
+    else:
+        return None
+    head = _SQL_HEAD_RE.match(sql)
+    if head is None or head.group(1).upper() not in (
+            "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "REPLACE"):
+        return None
+    return sql
+
+
+def _prepared_sql(obj: Node | None, scope: Node) -> str | None:
+    """``const stmt = db.prepare(sql)``: return ``sql`` for ``stmt``."""
+    if obj is None or obj.type != "identifier":
+        return None
+    for node in walk(scope):
+        if node.type == "variable_declarator" and \
+                text(node.child_by_field_name("name")) == text(obj):
+            value = node.child_by_field_name("value")
+            while value is not None and value.type in _WRAPPERS and code_children(value):
+                value = code_children(value)[0]
+            if value is None or value.type != "call_expression":
+                return None
+            fn = value.child_by_field_name("function")
+            if fn is None or fn.type != "member_expression" or \
+                    text(fn.child_by_field_name("property")) != "prepare":
+                return None
+            args = code_children(value.child_by_field_name("arguments") or value)
+            return _sql_of(args[0], scope) if args else None
+    return None
+
+
+def _placeholder_role(sql: str, at: int | str | None) -> str:
+    """Return ``"key"`` when the placeholder ``at`` (the index of a positional ``?``/``$n``
+    value, a ``$name``/``:name``/``@name`` key, or None for every placeholder) only selects
+    rows: anywhere in a SELECT or DELETE, after WHERE in an UPDATE. Otherwise ``"store"``."""
+    head = _SQL_HEAD_RE.match(sql)
+    verb = head.group(1).upper() if head else ""
+    if verb in ("SELECT", "DELETE", "WITH"):
+        return "key"
+    if verb != "UPDATE":
+        return "store"
+    where = _WHERE_RE.search(sql)
+    if where is None or at is None:
+        return "store"
+    places = list(_PLACEHOLDER_RE.finditer(sql))
+    chosen = None
+    if isinstance(at, int):
+        numbered = [m for m in places if m.group(1) == str(at + 1)]
+        plain = [m for m in places if m.group(0) == "?"]
+        chosen = numbered[0] if numbered else (plain[at] if at < len(plain) else None)
+    else:
+        name = at.lstrip(":$@")
+        chosen = next((m for m in places if m.group(2) == name), None)
+    return "key" if chosen is not None and chosen.start() > where.start() else "store"
+
+
+def _turns_away(node: Node, strict: bool = False) -> bool:
+    """Return True when ``node`` is (part of) the condition of an ``if`` whose consequence
+    answers 4xx or throws a 4xx error: ``if (!name || typeof name !== 'string') return …``.
+
+    ``strict``: only when ``node`` tests that the value is missing or mistyped (``!x``,
+    ``x === undefined``, ``typeof x !== 'string'``) and the 4xx answer is a statement of the
+    consequence itself, not one nested deeper (``if (x) { … if (taken) throw 422 }`` does not
+    turn a missing ``x`` away)."""
+    if strict and not _negative(node):
+        return False
+    test = node
+    while test.parent is not None and (
+            test.parent.type in _WRAPPERS or test.parent.type == "unary_expression"
+            or (test.parent.type == "binary_expression"
+                and text(test.parent.child_by_field_name("operator")) in ("||", "&&"))):
+        test = test.parent
+    statement = test.parent
+    if statement is None or statement.type != "if_statement" or \
+            statement.child_by_field_name("condition") != test:
+        return False
+    consequence = statement.child_by_field_name("consequence")
+    if consequence is None:
+        return False
+    if not strict:
+        return bool(_FOURXX_RE.search(text(consequence)))
+    statements = code_children(consequence) if consequence.type == "statement_block" \
+        else [consequence]
+    return any(st.type in ("return_statement", "throw_statement", "expression_statement")
+               and _FOURXX_RE.search(text(st)) for st in statements)
+
+
+def _negative(node: Node) -> bool:
+    """Return True for a test that holds when the value is missing or of the wrong type."""
+    while node.type in _WRAPPERS and code_children(node):
+        node = code_children(node)[0]
+    if node.type == "unary_expression":
+        return text(node.child_by_field_name("operator")) == "!"
+    if node.type != "binary_expression":
+        return False
+    op = text(node.child_by_field_name("operator"))
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    sides = {text(left), text(right)}
+    if op in ("===", "==") and sides & {"undefined", "null"}:
+        return True
+    typeof = any(side is not None and side.type == "unary_expression" and
+                 text(side.child_by_field_name("operator")) == "typeof"
+                 for side in (left, right))
+    if typeof:
+        return op in ("!==", "!=") or (op in ("===", "==") and "'undefined'" in sides
+                                       or '"undefined"' in sides)
+    return False
+
+
+def _checked_later(call: Node, scope: Node) -> bool:
+    """Return True when the result of ``call`` (``x.trim()``) is stored in a local that an
+    ``if`` then tests for presence and turns the request away without."""
+    value = call
+    while value.parent is not None and value.parent.type in _WRAPPERS:
+        value = value.parent
+    holder = value.parent
+    if holder is None or holder.type != "variable_declarator" or \
+            holder.child_by_field_name("value") != value:
+        return False
+    name = holder.child_by_field_name("name")
+    if name is None or name.type != "identifier":
+        return False
+    local = text(name)
+    return any(n.type == "identifier" and text(n) == local and n.start_byte > holder.end_byte
+               and n.parent is not None and n.parent.type in (
+                   "unary_expression", "binary_expression", "parenthesized_expression")
+               and _turns_away(n.parent, strict=True) for n in walk(scope))
+
+
+def _type_guarded(node: Node) -> bool:
+    """Return True when a use of ``node`` only runs after a type test of the same value:
+    ``Array.isArray(x) ? x.map(…) : []``, ``typeof x === 'string' && x.trim()``."""
+    value = text(node)
+    tests = (f"Array.isArray({value})", f"typeof {value} ")
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in _FUNCTION_NODES:
+        guard = None
+        if parent.type == "ternary_expression" and \
+                parent.child_by_field_name("condition") != child:
+            guard = parent.child_by_field_name("condition")
+        elif parent.type == "binary_expression" and \
+                text(parent.child_by_field_name("operator")) == "&&" and \
+                parent.child_by_field_name("right") == child:
+            guard = parent.child_by_field_name("left")
+        elif parent.type == "if_statement" and parent.child_by_field_name("consequence") == child:
+            guard = parent.child_by_field_name("condition")
+        if guard is not None and any(t in text(guard) for t in tests):
+            return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _schema_checks(body: Node, name: str) -> bool:
+    """Return True when ``body`` hands ``name`` to a schema (``schema.validate(name)``,
+    ``Schema.parse(name)``): a Joi/zod/yup check of the whole value."""
+    for node in walk(body):
+        if node.type != "call_expression":
+            continue
+        callee = text(node.child_by_field_name("function"))
+        args = node.child_by_field_name("arguments")
+        if _VALIDATING_CALL_RE.search(callee) and args is not None and \
+                any(text(a) == name for a in code_children(args)):
+            return True
+    return False
 
 
 def first_param(func: Node) -> Node | None:
@@ -244,10 +475,21 @@ def _request_parts(pattern: Node) -> list[tuple[str, str, Node | None]]:
 
 
 class _Analysis:
-    def __init__(self, reads: Reads, resolve: Resolver | None) -> None:
+    def __init__(self, reads: Reads, resolve: Resolver | None, mysql: bool = False) -> None:
         self.reads = reads
         self.resolve = resolve
-        self.locals: list[tuple[Field, str, Node, Node, int]] = []  # field, name, decl, scope, depth
+        self.mysql = mysql  # mysql/mysqljs expands an object bound to `?` into `key = value` SQL
+        # field, name, decl, scope, depth, quiet (its uses are guarded by a type test)
+        self.locals: list[tuple[Field, str, Node, Node, int, bool]] = []
+        self.quiet = 0  # > 0 while recording uses a type test guards
+
+    def local(self, found: Field, name: str, decl: Node, scope: Node, depth: int) -> None:
+        self.locals.append((found, name, decl, scope, depth, self.quiet > 0))
+
+    def live(self, found: Field) -> None:
+        """Record that a use needs a checked value (unless a type test guards it)."""
+        if not self.quiet:
+            found.live = True
 
     # -- binding ---------------------------------------------------------------------------
     def bind_pattern(self, pattern: Node, parent: Field | None, part: str, decl: Node,
@@ -302,7 +544,7 @@ class _Analysis:
             if default:
                 found.allow("undefined")
             if value.type in ("identifier", "shorthand_property_identifier_pattern"):
-                self.locals.append((found, text(value), decl, scope, depth))
+                self.local(found, text(value), decl, scope, depth)
             elif value.type == "object_pattern":
                 found.throws = found.throws or not default
                 self.bind_pattern(value, found, part, decl, scope, depth)
@@ -315,29 +557,48 @@ class _Analysis:
         seen: set[tuple[str, str, str, int]] = set()
         position = 0
         while position < len(self.locals):
-            found, local, decl, scope, depth = self.locals[position]
+            found, local, decl, scope, depth, quiet = self.locals[position]
             position += 1
             key = (found.part, found.name, local, decl.start_byte)
             if key in seen:
                 continue
             seen.add(key)
+            self.quiet += quiet
             for node in walk(scope):
                 if node.type in ("identifier", "shorthand_property_identifier") and \
                         text(node) == local and \
                         not (decl.start_byte <= node.start_byte < decl.end_byte):
                     if node.type == "shorthand_property_identifier":
                         found.kinds.add("raw")  # `{ email }` passes it on as it is
+                        if self._position(node, scope, found) != "key":
+                            self.live(found)
                         continue
                     self.record(found, node, scope, depth)
+            self.quiet -= quiet
 
     # -- uses ------------------------------------------------------------------------------
     def record(self, found: Field, node: Node, scope: Node, depth: int) -> None:
         """Record one use of a field's value ``node``."""
         while node.parent is not None and node.parent.type in _WRAPPERS:
             node = node.parent
+        guarded = _type_guarded(node)
+        self.quiet += guarded
+        try:
+            self._record(found, node, scope, depth)
+        finally:
+            self.quiet -= guarded
+
+    def _record(self, found: Field, node: Node, scope: Node, depth: int) -> None:
         parent = node.parent
         if parent is None:
             found.kinds.add("raw")
+            self.live(found)
+            return
+        position = self._position(node, scope, found)
+        if position is not None:
+            found.kinds.add("raw")
+            if position != "key":
+                self.live(found)
             return
         ptype = parent.type
         if ptype == "member_expression" and parent.child_by_field_name("object") == node:
@@ -347,6 +608,7 @@ class _Analysis:
             index = string_value(parent.child_by_field_name("index"))
             if index is None:
                 found.unsure = found.unsure or "is indexed, so its type is unknown"
+                self.live(found)
                 return
             self._guard(found, parent, "?." in text(parent)[len(text(node)):][:3])
             self.record(self.reads.child(found, index), parent, scope, depth)
@@ -359,16 +621,24 @@ class _Analysis:
                 if compared is not None and compared.type == "binary_expression":
                     left = compared.child_by_field_name("left")
                     other = compared.child_by_field_name("right" if left == parent else "left")
-                if compared is not None and string_value(other) == "undefined":
+                tested = string_value(other) if other is not None else None
+                if compared is not None and tested == "undefined":
                     self._condition(found, compared)  # `typeof x === 'undefined'`: presence
+                elif compared is not None and tested in _TYPEOF_KINDS and \
+                        _turns_away(compared, strict=True):
+                    # `if (typeof x !== 'string') return res.status(400)…`: the handler checks it
+                    found.checked = found.turned_away = True
+                    found.kinds.add(_TYPEOF_KINDS[tested])
                 else:
                     found.unsure = found.unsure or "is checked with typeof, so its type is unknown"
             elif op == "!":
                 self._condition(found, parent)
             elif op in ("+", "-"):
                 found.kinds.add("number")
+                self.live(found)
             else:
                 found.kinds.add("raw")
+                self.live(found)
             return
         if ptype == "binary_expression":
             self._binary(found, node, parent, scope, depth)
@@ -386,6 +656,7 @@ class _Analysis:
                 found.throws = found.throws or found.fallback is None
             else:
                 found.unsure = found.unsure or "is iterated with for…in, so its type is unknown"
+            self.live(found)
             return
         if ptype in ("assignment_expression", "augmented_assignment_expression") and \
                 parent.child_by_field_name("left") == node:
@@ -395,10 +666,115 @@ class _Analysis:
             return
         if ptype == "spread_element":
             found.unsure = found.unsure or "is spread, so its type is unknown"
+            self.live(found)
             return
         if self._follow(found, node, scope, depth):
             return
         found.kinds.add("raw")
+        self.live(found)
+
+    def _position(self, node: Node, scope: Node, found: Field) -> str | None:
+        """Return ``"key"`` when the value only goes into a bound SQL parameter of a lookup
+        (``db.get('… WHERE id = ?', [id])``, ``$1``, ``{ $id: id }``, a ``params.push(x)``
+        list), an ORM lookup key (``findById(x)``, ``findByPk(x)``, ``{ where: { x } }``,
+        ``.where('id', x)``) or a MongoDB filter; ``"store"`` when it is a bound parameter
+        that is written (``INSERT … VALUES (?)``, ``UPDATE … SET a = ?``); None otherwise."""
+        steps: list[tuple[str, str | int]] = []  # (pair, key) / (array, index), inner first
+        value = node
+        if value.parent is not None and value.parent.type == "template_substitution" and \
+                value.parent.parent is not None and \
+                value.parent.parent.type == "template_string":
+            value = value.parent.parent  # `%${genre}%`: a string made around the value
+        while True:
+            parent = value.parent
+            if parent is None:
+                return None
+            if parent.type in _WRAPPERS:
+                value = parent
+            elif value.type == "shorthand_property_identifier" and parent.type == "object":
+                steps.append(("pair", text(value)))
+                value = parent
+            elif parent.type == "pair" and parent.child_by_field_name("value") == value:
+                key_node = parent.child_by_field_name("key")
+                steps.append(("pair", (string_value(key_node) or "") if key_node is not None
+                              and key_node.type == "string" else text(key_node)))
+                value = parent.parent or parent
+                if value is parent:
+                    return None
+            elif parent.type == "array":
+                steps.append(("array", code_children(parent).index(value)))
+                value = parent
+            elif parent.type == "arguments":
+                break
+            elif parent.type == "variable_declarator" and steps and steps[-1][0] == "array" \
+                    and len(steps) == 1 and parent.child_by_field_name("value") == value:
+                # `const params = [id]`, passed to a query later
+                return self._bound_role(self._list_query(text(parent.child_by_field_name("name")),
+                                                         scope), None, found)
+            else:
+                return None
+            if len(steps) > 6:
+                return None
+        call = parent.parent
+        if call is None or call.type != "call_expression":
+            return None
+        fn = call.child_by_field_name("function")
+        args = code_children(parent)
+        index = args.index(value) if value in args else -1
+        method = text(fn.child_by_field_name("property")) if fn is not None and \
+            fn.type == "member_expression" else text(fn)
+        if any(kind == "pair" and key == "where" for kind, key in steps):
+            return "key"  # Prisma, Sequelize, TypeORM: `findUnique({ where: { username } })`
+        if not steps:
+            if method in _ID_METHODS and index == 0:
+                return "key"  # the sinks report a body/query value given to MongoDB as sent
+            if method in _WHERE_METHODS:
+                return "key"
+            if method == "push" and fn is not None and fn.type == "member_expression" and \
+                    getattr(fn.child_by_field_name("object"), "type", "") == "identifier":
+                return self._bound_role(self._list_query(
+                    text(fn.child_by_field_name("object")), scope), None, found)
+            if method in _DB_METHODS and index >= 1:
+                return self._bound_role(_sql_of(args[0], scope), index - 1, found)
+            return None
+        if method in _MONGO_FILTER_METHODS and index == 0 and \
+                all(kind == "pair" for kind, _ in steps) and \
+                not any(str(key).startswith("$") for _, key in steps):
+            return "key"  # a MongoDB filter; the sinks report body/query values sent as is
+        if len(steps) != 1 or method not in _DB_METHODS:
+            return None
+        kind, at = steps[0]
+        if kind == "array" and index >= 1:
+            return self._bound_role(_sql_of(args[0], scope), int(at), found)
+        if kind == "array" and index == 0 and fn is not None and fn.type == "member_expression":
+            # `const stmt = db.prepare(sql); stmt.run([a, b])`
+            return self._bound_role(_prepared_sql(fn.child_by_field_name("object"), scope),
+                                    int(at), found)
+        if kind == "pair" and index >= 1 and str(at)[:1] in ("$", ":", "@"):
+            return self._bound_role(_sql_of(args[0], scope), str(at), found)
+        return None
+
+    def _list_query(self, name: str, scope: Node) -> str | None:
+        """Return the SQL of the query a parameter list ``name`` is passed to."""
+        for node in walk(scope):
+            if node.type != "call_expression":
+                continue
+            fn = node.child_by_field_name("function")
+            if fn is None or fn.type != "member_expression" or \
+                    text(fn.child_by_field_name("property")) not in _DB_METHODS:
+                continue
+            args = code_children(node.child_by_field_name("arguments") or node)
+            if any(a.type == "identifier" and text(a) == name for a in args[1:]):
+                return _sql_of(args[0], scope)
+        return None
+
+    def _bound_role(self, sql: str | None, at: int | str | None, found: Field) -> str | None:
+        if sql is None:
+            return None
+        role = _placeholder_role(sql, at)
+        if role == "key" and self.mysql and found.part in ("body", "query"):
+            return "store"  # mysqljs writes an object bound to `?` as `key = value` pairs
+        return role
 
     def _switch(self, found: Field, switch: Node) -> None:
         """``switch (x) { case 'a': … }`` compares x with each case value (===)."""
@@ -412,6 +788,7 @@ class _Analysis:
             found.kinds.add("strict-number")
         else:
             found.kinds.add("raw")
+            self.live(found)
 
     def _guard(self, found: Field, member: Node, optional: bool) -> None:
         if optional:
@@ -439,9 +816,13 @@ class _Analysis:
                 found.kinds.add("raw")
             else:
                 found.unsure = found.unsure or f"is used with .{prop}(), so its type is unknown"
+            self.live(found)  # a method of the wrong type throws, or does something else
+            if call is not None and prop in _STRING_RESULT and _checked_later(call, scope):
+                found.turned_away = True  # `const email = x.email?.trim(); if (!email) throw 422`
             return
         if prop == "length":
             found.kinds.add("length")
+            self.live(found)
             return
         self.record(self.reads.child(found, prop), parent, scope, depth)
 
@@ -449,17 +830,8 @@ class _Analysis:
         """A presence test: answering 4xx when it fails makes the field required; otherwise
         the handler deals with a missing (falsy) value itself."""
         found.kinds.add("cond")
-        test = node
-        while test.parent is not None and (
-                test.parent.type in _WRAPPERS or test.parent.type == "unary_expression"
-                or (test.parent.type == "binary_expression"
-                    and text(test.parent.child_by_field_name("operator")) in ("||", "&&"))):
-            test = test.parent
-        statement = test.parent
-        if statement is not None and statement.type == "if_statement" and \
-                statement.child_by_field_name("condition") == test and \
-                _FOURXX_RE.search(text(statement.child_by_field_name("consequence"))):
-            found.checked = True
+        if _turns_away(node, strict=True):
+            found.checked = found.turned_away = True
             return
         found.allow("falsy")
 
@@ -494,11 +866,14 @@ class _Analysis:
                 found.kinds.add("strict-number" if op in ("===", "!==") else "number")
             else:
                 found.kinds.add("raw")
-            return
+                self.live(found)  # compared with another value: not a literal
+            return  # compared with a literal: no type makes the comparison go wrong
         if op in _NUMBER_OPS:
             found.kinds.add("number")
+            self.live(found)
             return
         found.kinds.add("raw")
+        self.live(found)
 
     def _argument(self, found: Field, node: Node, args: Node, scope: Node, depth: int) -> None:
         call = args.parent
@@ -515,6 +890,7 @@ class _Analysis:
                     holder.child_by_field_name("left") == outer and \
                     text(holder.child_by_field_name("operator")) in ("||", "??"):
                 found.allow("falsy")  # `parseInt(page) || 1`: '' and a missing value both default
+            self.live(found)
             return
         if callee == "Boolean":
             self._condition(found, node)
@@ -528,6 +904,8 @@ class _Analysis:
         if callee in ("Array.isArray", "Array.from", "Array.of") or callee.startswith("Object.") \
                 or callee.endswith(".concat"):
             found.unsure = found.unsure or f"is passed to {callee}(), so its type is unknown"
+            if callee != "Array.isArray":  # a type test, not a use
+                self.live(found)
             return
         if depth == 0 and self.resolve is not None and fn is not None:
             helper = self.resolve(fn)
@@ -536,6 +914,7 @@ class _Analysis:
                 if self._into_helper(found, helper, index):
                     return
         found.kinds.add("raw")
+        self.live(found)
 
     def _into_helper(self, found: Field, helper: Node, index: int) -> bool:
         """Record what ``helper`` does with its parameter ``index`` as uses of the field."""
@@ -554,8 +933,10 @@ class _Analysis:
             found.allow("undefined")
             param = param.child_by_field_name("left") or param
         body = helper.child_by_field_name("body") or helper
+        if param.type == "identifier" and _schema_checks(body, text(param)):
+            found.validated = True  # `schema.validate(input)` in the helper, before its uses
         if param.type == "identifier":
-            self.locals.append((found, text(param), param, body, 1))
+            self.local(found, text(param), param, body, 1)
             if not any(n.type == "identifier" and text(n) == text(param) for n in walk(body)):
                 found.kinds.add("raw")
             return True
@@ -586,7 +967,7 @@ class _Analysis:
         if target is None:
             return False
         if target.type == "identifier":
-            self.locals.append((found, text(target), holder, scope, depth))
+            self.local(found, text(target), holder, scope, depth)
             return True
         if target.type == "object_pattern":
             self.bind_pattern(target, found, found.part, holder, scope, depth)
@@ -621,21 +1002,49 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
             aliases.append((text(pattern), part, parent))  # `const data = req.body`
         else:
             reads.whole.append(part)
-    else:
+    elif not _schema_in_helper(analysis, value, parent):
         reads.whole.append(part)
+    else:
+        reads.checked_parts.add(part)  # `service.update(req.body)` with `schema.validate(input)`
 
 
-def analyze_handler(func: Node, resolve: Resolver | None = None) -> Reads | None:
+def _schema_in_helper(analysis: _Analysis, value: Node, args: Node) -> bool:
+    """Return True when ``value`` is passed to a helper that validates that parameter with a
+    schema (``schema.validate(payload)``, ``Schema.parse(input)``)."""
+    call = args.parent
+    if args.type != "arguments" or call is None or analysis.resolve is None:
+        return False
+    fn = call.child_by_field_name("function")
+    helper = analysis.resolve(fn) if fn is not None else None
+    if helper is None:
+        return False
+    index = code_children(args).index(value) if value in code_children(args) else -1
+    params = helper.child_by_field_name("parameters")
+    named = code_children(params) if params is not None else \
+        [p for p in (helper.child_by_field_name("parameter"),) if p is not None]
+    if index < 0 or index >= len(named):
+        return False
+    param = named[index]
+    if param.type in ("required_parameter", "optional_parameter"):
+        param = param.child_by_field_name("pattern") or param
+    body = helper.child_by_field_name("body") or helper
+    return param.type == "identifier" and _schema_checks(body, text(param))
+
+
+def analyze_handler(func: Node, resolve: Resolver | None = None,
+                    mysql: bool = False) -> Reads | None:
     """Return the request fields ``func`` reads, or None when it takes no request.
 
     ``resolve`` maps a callee to the helper function it names (same file or a relative
-    import), whose uses of a parameter are followed one level."""
+    import), whose uses of a parameter are followed one level. ``mysql``: the project uses
+    mysql or mysql2, which bind an object as ``key = value`` SQL (a body or query value in a
+    ``?`` parameter is then not just data)."""
     first = first_param(func)
     if first is None or first.type not in ("identifier", "object_pattern"):
         return None
     req = text(first) if first.type == "identifier" else None
     reads = Reads()
-    analysis = _Analysis(reads, resolve)
+    analysis = _Analysis(reads, resolve, mysql)
     body = func.child_by_field_name("body") or func
     aliases: list[tuple[str, str, Node]] = []
 

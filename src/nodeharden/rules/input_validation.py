@@ -270,6 +270,7 @@ class InputValidation(Rule):
         processed = _param_callbacks(ctx, project)
         reported: set[tuple[str, int]] = set()
         mongo = ctx.info.has_dependency("mongoose") or ctx.info.has_dependency("mongodb")
+        mysql = ctx.info.has_dependency("mysql") or ctx.info.has_dependency("mysql2")
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
@@ -309,16 +310,16 @@ class InputValidation(Rule):
                 middle = route.args[1:-1] if route.args[-1].kind != "call" else route.args[1:]
                 if any(_arg_validates(a, parsed.source, names) for a in middle):
                     continue
-                reads = analyze_handler(func, _helper_only(resolve))
+                reads = analyze_handler(func, _helper_only(resolve), mysql)
                 if reads is None or reads.validated:
                     continue
                 _check_path_params(route, reads, processed)
-                if reads.whole or reads.leaves():
+                if reads.whole or reads.needed():
                     found.append((route, reads))
             # Every fix in a file imports what all of them need, so the import is written once.
             needed = [fn for fn in PARTS.values() if any(
                 PARTS[f.part] == fn for _, reads in found if not reads.blockers()
-                for f in reads.leaves())]
+                for f in reads.chained())]
             for route, reads in found:
                 yield self._finding(ctx, project, rel, facts, parsed, route, reads, needed)
 
@@ -387,7 +388,7 @@ class InputValidation(Rule):
 
     def _finding(self, ctx: ProjectContext, project: _Project, rel: str, facts: FileFacts,
                  parsed: _Parsed, route: CallFact, reads: Reads, needed: list[str]) -> Finding:
-        listed = ", ".join(f"req.{f.part}.{f.name}" for f in reads.leaves())
+        listed = ", ".join(f"req.{f.part}.{f.name}" for f in reads.needed())
         what = ", ".join(f"req.{p}" for p in dict.fromkeys(reads.whole)) or listed
         message = (f"{route.method.upper()} {route.path} reads {what} without validation: "
                    "check type and format before the handler runs")
@@ -441,7 +442,7 @@ class InputValidation(Rule):
         edits: list[TextEdit] = []
         if statements:
             edits.append(_claiming(import_edit(source, facts, "\n".join(statements)), source))
-        chains = [f.chain(locals_[PARTS[f.part]]) for f in reads.leaves()]
+        chains = [f.chain(locals_[PARTS[f.part]]) for f in reads.chained()]
         edits.append(self._insert_middleware(source, route, chains + [validate_local], style))
         changes = [FileChange(rel, tuple(edits))]
         if create:
