@@ -240,15 +240,15 @@ def test_defaults_render_an_esm_api(tmp_path: Path) -> None:
     assert package["scripts"]["lint"] == "eslint . --max-warnings 0"
     assert not any(v.startswith(("^", "~")) for v in package["dependencies"].values())
     assert "pg" not in package["dependencies"] and "better-sqlite3" not in package["dependencies"]
-    assert (app / ".nvmrc").read_text() == "22\n"
+    assert (app / ".nvmrc").read_text() == "24\n"
     answers = (app / ".copier-answers.yml").read_text()
-    assert "_commit: v" in answers and "project_name: my-api" in answers
+    assert "_commit: v" in answers and "project_name: app" in answers  # the folder's name
     assert "require(" not in (app / "src" / "app.js").read_text()
 
 
 def test_every_option_changes_the_output(tmp_path: Path) -> None:
     app = render(tmp_path / "app", module_system="commonjs", database="sqlite", sessions="true",
-                 auth="true", rate_limit_store="redis", node_version="20", dockerfile="false",
+                 auth="true", rate_limit_store="redis", node_version="22", dockerfile="false",
                  ci="false", security_contact="https://example.org/report",
                  public_url="https://api.example.org", description="Billing API")
     present = files(app)
@@ -265,10 +265,44 @@ def test_every_option_changes_the_output(tmp_path: Path) -> None:
         assert dependency in package["dependencies"]
     for source in (app / "src").rglob("*.js"):
         assert not re.search(r"^(import|export) ", source.read_text(), re.MULTILINE), source
-    assert (app / ".nvmrc").read_text() == "20\n"
+    assert (app / ".nvmrc").read_text() == "22\n"
     security_txt = (app / "src" / "security-txt.js").read_text()
     assert "Contact: https://example.org/report" in security_txt
     assert "Canonical: https://api.example.org/.well-known/security.txt" in security_txt
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [("billing-api", "billing-api"), ("Billing API", "billing-api"), ("_tmp.Service", "tmp.service"),
+     ("___", "my-api")],
+)
+def test_project_name_defaults_to_the_folder_name(tmp_path: Path, folder: str, expected: str) -> None:
+    app = render(tmp_path / folder)
+    assert json.loads((app / "package.json").read_text())["name"] == expected
+    assert f"project_name: {expected}" in (app / ".copier-answers.yml").read_text()
+
+
+def test_an_answered_project_name_wins_over_the_folder_name(tmp_path: Path) -> None:
+    app = render(tmp_path / "folder", project_name="@team/billing")
+    assert json.loads((app / "package.json").read_text())["name"] == "@team/billing"
+
+
+def test_node_20_is_no_longer_offered(tmp_path: Path) -> None:
+    node_version = next(q for q in _scaffold.load_questions() if q.name == "node_version")
+    assert [c.value for c in node_version.choices] == ["22", "24"] and node_version.default == "24"
+    proc = cli("new", tmp_path / "app", "--defaults", "--data", "node_version=20")
+    assert proc.returncode == 2
+    assert "node_version must be one of 22, 24" in error_line(proc)
+
+
+def test_postgres_next_steps_say_how_to_run_the_tests(tmp_path: Path) -> None:
+    proc = cli("new", tmp_path / "app", "--defaults", "--data", "database=postgres")
+    assert proc.returncode == 0, proc.stderr
+    assert "export DATABASE_URL=postgres://" in proc.stderr and "docker run" in proc.stderr
+    readme = (tmp_path / "app" / "README.md").read_text()
+    assert "`npm test` needs a PostgreSQL" in readme and "export DATABASE_URL=" in readme
+    plain = cli("new", tmp_path / "plain", "--defaults")
+    assert plain.returncode == 0 and "DATABASE_URL" not in plain.stderr
 
 
 def test_postgres_uses_pg_and_placeholders(tmp_path: Path) -> None:
@@ -289,14 +323,20 @@ def test_security_txt_expires_one_year_after_generation(tmp_path: Path) -> None:
 
 def test_generated_ci_runs_lint_test_and_audit(tmp_path: Path) -> None:
     workflow = (render(tmp_path / "app") / ".github" / "workflows" / "ci.yml").read_text()
-    for step in ("npm ci", "npm run lint", "npm test", "npm audit --audit-level=high"):
+    for step in ("npm ci", "npm run lint", "npm test", "npm audit --audit-level=moderate"):
         assert f"- run: {step}" in workflow
+    # Every action is pinned by a full commit SHA, with its version in a comment.
+    uses = re.findall(r"^\s*- uses: (\S+)(.*)$", workflow, re.MULTILINE)
+    assert {action.split("@")[0] for action, _ in uses} == {"actions/checkout", "actions/setup-node"}
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", action), action
+        assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), comment
 
 
 @pytest.mark.parametrize(
     "data",
-    [{}, {"database": "sqlite"}, {"node_version": "20"}, {"node_version": "24", "database": "postgres"}],
-    ids=["defaults", "sqlite", "node20", "node24-postgres"],
+    [{}, {"database": "sqlite"}, {"node_version": "22"}, {"node_version": "24", "database": "postgres"}],
+    ids=["defaults", "sqlite", "node22", "node24-postgres"],
 )
 def test_dockerfile_passes_hadolint(tmp_path: Path, data: dict[str, str]) -> None:
     hadolint = shutil.which("hadolint")
@@ -307,6 +347,12 @@ def test_dockerfile_passes_hadolint(tmp_path: Path, data: dict[str, str]) -> Non
     assert re.search(r"^FROM node:\d+\.\d+\.\d+-bookworm-slim AS deps$", text, re.MULTILINE)
     for needle in ("npm ci --omit=dev", "USER node", "NODE_ENV=production", "HEALTHCHECK"):
         assert needle in text
+    # The health check follows PORT, and the runtime stage has no package manager left.
+    healthcheck = text[text.index("HEALTHCHECK"):]
+    assert "process.env.PORT" in healthcheck and ":3000/" not in healthcheck
+    runtime = text[text.index("AS runtime"):]
+    for tool in ("/usr/local/bin/npm", "/usr/local/bin/npx", "/usr/local/bin/corepack"):
+        assert tool in runtime.split("COPY")[0]
     proc = subprocess.run([hadolint, "--no-color", str(dockerfile)], capture_output=True, text=True,
                           check=False)
     assert proc.returncode == 0 and proc.stdout.strip() == "", proc.stdout + proc.stderr
@@ -395,14 +441,14 @@ def test_update_explains_an_unknown_template_version(tmp_path: Path) -> None:
 
 # Together these cover every answer: both module systems, the three databases, sessions and auth
 # on and off (auth with and without sessions), both rate limit stores, Dockerfile and CI on and
-# off, the three Node versions. better-sqlite3 compiles from source here, so one set uses it.
+# off, both Node versions. better-sqlite3 compiles from source here, so one set uses it.
 ANSWER_SETS: dict[str, dict[str, str]] = {
     "defaults": {},
     "cjs-sqlite-sessions-auth-redis": {"module_system": "commonjs", "database": "sqlite",
                                        "sessions": "true", "auth": "true",
                                        "rate_limit_store": "redis"},
     "esm-postgres-sessions-auth": {"database": "postgres", "sessions": "true", "auth": "true",
-                                   "node_version": "20"},
+                                   "node_version": "22"},
     "cjs-postgres-auth-minimal": {"module_system": "commonjs", "database": "postgres",
                                   "auth": "true", "dockerfile": "false", "ci": "false",
                                   "node_version": "24"},
@@ -556,7 +602,7 @@ def test_production_start_headers_and_observatory_score(
                 assert time.monotonic() < deadline, "the app did not start within 30 s"
                 time.sleep(0.2)
         assert status == 200
-        assert json.loads(body) == {"name": "my-api", "status": "ok"}
+        assert json.loads(body) == {"name": "app", "status": "ok"}
         assert headers["content-security-policy"] == "default-src 'none';frame-ancestors 'none'"
         assert headers["cross-origin-resource-policy"] == "same-origin"
         assert headers["referrer-policy"] == "no-referrer"

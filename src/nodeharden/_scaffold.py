@@ -174,6 +174,7 @@ def new(
     with _versioned_template() as (src_path, ref):
         options: dict[str, Any] = {
             "data": answers,
+            "user_defaults": _folder_defaults(dest),
             "vcs_ref": ref,
             "defaults": defaults or not interactive,
             "overwrite": True,
@@ -307,6 +308,14 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(loaded, dict):
         raise UsageError(f"{path}: expected a mapping of question names to answers")
     return loaded
+
+
+def _folder_defaults(dest: Path) -> dict[str, str]:
+    """The destination folder's name as the default ``project_name``, made a valid npm name
+    (lowercase; other characters become ``-``); none when nothing usable is left."""
+    name = re.sub(r"[^a-z0-9._~-]+", "-", dest.name.lower())
+    name = re.sub(r"^[^a-z0-9]+", "", name)[:214].rstrip("-")
+    return {"project_name": name} if name else {}
 
 
 def _merge_answers(file_answers: Mapping[str, Any], cli_answers: Mapping[str, Any]) -> dict[str, Any]:
