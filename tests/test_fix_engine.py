@@ -308,7 +308,7 @@ def test_accept_is_asked_once_per_finding_even_when_lines_move(tmp_path: Path) -
         asked.append((finding.rule, finding.snippet))
         return finding.rule == "helmet" or "'b'" in finding.snippet
 
-    result, _ = fix(root, dry_run=True, select=["helmet", "cookie-flags"], accept=accept)
+    result = fix(root, dry_run=True, select=["helmet", "cookie-flags"], accept=accept).plan
     assert len(asked) == len(set(asked)) == 3, asked
     text = result.final["app.js"].decode()
     assert "app.use(helmet())" in text

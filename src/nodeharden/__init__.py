@@ -5,7 +5,7 @@ The public API::
     from nodeharden import check, fix, new, update
 
     result = check("path/to/app")                 # ScanResult: findings, skipped, failed
-    plan, written = fix("path/to/app", dry_run=True)
+    report = fix("path/to/app", dry_run=True)     # FixReport: .plan, .written, .diff()
     new("my-app", defaults=True, data={}, data_file=None, pretend=False,
         overwrite=False, interactive=False)
 
@@ -21,18 +21,22 @@ from nodeharden._version import __version__
 
 if TYPE_CHECKING:  # type checkers see the real names; at run time they load on first use
     from nodeharden._api import check, fix
-    from nodeharden._fixer import FixResult
-    from nodeharden._model import Finding, Fix
+    from nodeharden._fixer import FixReport, FixResult
+    from nodeharden._model import FailReason, Finding, Fix, Skipped, SkipReason
     from nodeharden._scaffold import load_questions, new, update
     from nodeharden._scan import ScanResult
     from nodeharden.errors import NodehardenError
 
 __all__ = [
+    "FailReason",
     "Finding",
     "Fix",
+    "FixReport",
     "FixResult",
     "NodehardenError",
     "ScanResult",
+    "SkipReason",
+    "Skipped",
     "__version__",
     "check",
     "fix",
@@ -50,6 +54,10 @@ _LAZY = {
     "Finding": "nodeharden._model",
     "Fix": "nodeharden._model",
     "FixResult": "nodeharden._fixer",
+    "FixReport": "nodeharden._fixer",
+    "Skipped": "nodeharden._model",
+    "SkipReason": "nodeharden._model",
+    "FailReason": "nodeharden._model",
     "ScanResult": "nodeharden._scan",
     "NodehardenError": "nodeharden.errors",
 }

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from nodeharden._catalog import resolve_selection
 from nodeharden._config import Config, load_config
-from nodeharden._model import FileOutcome, Finding
+from nodeharden._model import Finding
 from nodeharden._project import Project, load_project
 from nodeharden._scan import Scanner, ScanResult
-from nodeharden.errors import DirtyTreeError
 
 if TYPE_CHECKING:  # the fix engine is loaded by fix() only: check starts without it
-    from nodeharden._fixer import FixResult
+    from nodeharden._fixer import FixReport
 
 
 def _prepare(path: Path | str, select: list[str] | None, ignore: list[str] | None,
@@ -62,12 +60,58 @@ def check(path: Path | str = ".", *, select: list[str] | None = None,
           ignore: list[str] | None = None, jobs: int | None = None,
           config_path: Path | None = None, only: set[str] | None = None,
           progress: Callable[[int, int], None] | None = None,
-          include: list[str] | None = None) -> ScanResult:
-    """Return every finding in the project at ``path``."""
+          include: list[str] | None = None, diff: str | None = None,
+          baseline: Path | None = None, audit: bool = False) -> ScanResult:
+    """Return every finding in the project at ``path``.
+
+    ``diff`` keeps the files changed since that git ref (with ``only``, the files in both);
+    ``baseline`` drops the findings a baseline file (``nodeharden baseline``) accounts for;
+    ``audit`` adds ``npm audit``'s findings, and when the audit cannot run the result's
+    ``failed`` list holds the lockfile with ``FailReason.AUDIT`` and the reason (also the
+    first of the result's notes).
+    """
+    if diff is not None:
+        from nodeharden._gitdiff import changed_files
+
+        changed = changed_files(Path(path), diff)
+        only = changed if only is None else only & changed
     scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
                            config_path=config_path, only=only, progress=progress,
                            include=include)
-    return scanner.scan()
+    result = scanner.scan()
+    if baseline is None and not audit:
+        return result
+    from dataclasses import replace
+
+    findings = result.findings
+    if baseline is not None:
+        from nodeharden._baseline import filter_new
+
+        findings = filter_new(findings, baseline)
+    if not audit:
+        return replace(result, findings=findings)
+    if "dependency-audit" not in scanner.rule_ids and (
+            select is not None or "dependency-audit" in (ignore or [])):
+        # Contradictory options: say so rather than skip the audit quietly.
+        from nodeharden.errors import UsageError
+
+        raise UsageError("--audit needs the dependency-audit rule, which --select/--ignore "
+                         "leave out; add --select dependency-audit")
+    # An explicit audit wins over a config file that leaves the rule out.
+    from nodeharden._audit import run_audit
+    from nodeharden._model import FailReason, Skipped
+
+    audit_findings, audit_notes = run_audit(result.root)
+    findings = sorted([*findings, *audit_findings], key=lambda f: f.sort_key())
+    failed = list(result.failed)
+    if audit_notes:
+        # run_audit's notes say why it could not run: an audit that did not run is no clean
+        # audit, so the report says so.
+        lockfile = next((n for n in ("package-lock.json", "npm-shrinkwrap.json")
+                         if (result.root / n).is_file()), "package-lock.json")
+        failed.append(Skipped(lockfile, audit_notes[0], FailReason.AUDIT))
+    return replace(result, findings=findings, failed=failed,
+                   notes=[*result.notes, *audit_notes])
 
 
 def fix(path: Path | str = ".", *, dry_run: bool = False, unsafe: bool = False,
@@ -75,45 +119,26 @@ def fix(path: Path | str = ".", *, dry_run: bool = False, unsafe: bool = False,
         jobs: int | None = None, config_path: Path | None = None, force: bool = False,
         only: set[str] | None = None, accept: Callable[[Finding], bool] | None = None,
         progress: Callable[[int, int], None] | None = None,
-        include: list[str] | None = None,
-        ) -> tuple[FixResult, list[FileOutcome]]:
+        include: list[str] | None = None, diff: str | None = None,
+        ) -> FixReport:
     """Compute the fixes for the project at ``path`` and, unless ``dry_run``, write them.
 
-    Returns the plan and the per-file outcomes of writing (empty for a dry run). Raises
-    ``DirtyTreeError`` when writing into a git work tree with uncommitted changes, unless
-    ``force``.
+    Returns a ``FixReport``: the plan (``.plan``) and the outcome of writing each file
+    (``.written``, empty for a dry run). Raises ``DirtyTreeError`` when writing into a git work
+    tree with uncommitted changes, unless ``force``. ``diff`` keeps the files changed since
+    that git ref.
     """
-    from nodeharden._fixer import plan_fixes, write_result
+    from nodeharden._fixer import FixReport, plan_fixes, write_fixes
 
+    if diff is not None:
+        from nodeharden._gitdiff import changed_files
+
+        changed = changed_files(Path(path), diff)
+        only = changed if only is None else only & changed
     scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
                            config_path=config_path, only=only, progress=progress,
                            include=include)
     result = plan_fixes(scanner, unsafe=unsafe, accept=accept)
-    if dry_run or not result.changed_paths():
-        return result, []
-    if not force:
-        ensure_clean_tree(scanner.project.root, result.changed_paths())
-    return result, write_result(result)
-
-
-def ensure_clean_tree(root: Path, paths: list[str]) -> None:
-    """Raise ``DirtyTreeError`` when ``root`` is in a git work tree with uncommitted changes
-    (a folder outside git is fine)."""
-    import subprocess
-
-    try:
-        inside = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
-                                capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return
-    if inside.returncode != 0 or inside.stdout.strip() != "true":
-        return
-    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "."],
-                            capture_output=True, text=True, timeout=60)
-    dirty = [line[3:] for line in status.stdout.splitlines()
-             if line and not line.startswith("??")]
-    if dirty:
-        raise DirtyTreeError(
-            f"the git work tree has uncommitted changes ({len(dirty)} file"
-            f"{'s' if len(dirty) != 1 else ''}, e.g. {dirty[0]}); commit or stash them first, "
-            "or pass --force")
+    if dry_run:
+        return FixReport(result, [], dry_run=True)
+    return FixReport(result, write_fixes(result, force=force))

@@ -16,10 +16,8 @@ File format (JSON, sorted, stable under re-runs)::
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
@@ -108,21 +106,3 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         raise BaselineError(f"cannot write baseline file {path}: {exc.strerror or exc}") from None
-
-
-def run_baseline_command(args: argparse.Namespace) -> int:
-    """Run ``nodeharden baseline FILE [PATH]``: write every current finding to FILE."""
-    from nodeharden._api import check
-    from nodeharden._cmd_check import changed_only
-
-    result = check(args.path, select=args.select, ignore=args.ignore, jobs=args.jobs,
-                   include=args.include,
-                   config_path=args.config, only=changed_only(args))
-    write_baseline(args.file, result.findings)
-    n = len(result.findings)
-    print(f"wrote {n} finding{'s' if n != 1 else ''} to {args.file}; "
-          f"`nodeharden check --baseline {args.file}` now fails only on new ones")
-    for failed in result.failed:
-        print(f"nodeharden: warning: {failed.path}: {failed.reason} (its findings are not in "
-              "the baseline)", file=sys.stderr)
-    return 2 if result.failed else 0

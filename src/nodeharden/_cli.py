@@ -11,7 +11,9 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypedDict
 
+from nodeharden._terminal import print_error
 from nodeharden._version import __version__
 from nodeharden.errors import NodehardenError, UsageError
 
@@ -151,36 +153,55 @@ def _parse_data(pairs: list[str]) -> dict[str, str]:
     return data
 
 
+class _ScanArgs(TypedDict):
+    """The options ``check``, ``fix`` and ``baseline`` share, as keyword arguments."""
+
+    path: str
+    select: list[str] | None
+    ignore: list[str] | None
+    jobs: int | None
+    config_path: Path | None
+    diff: str | None
+    include: list[str] | None
+
+
+def _scan_args(args: argparse.Namespace) -> _ScanArgs:
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return _ScanArgs(path=args.path, select=_split_rules(args.select),
+                     ignore=_split_rules(args.ignore), jobs=args.jobs, config_path=args.config,
+                     diff=args.diff, include=args.include)
+
+
 def _run(args: argparse.Namespace) -> int:
+    """Turn the parsed command line into one typed call (keyword arguments) per command."""
     command = args.command
-    if command in ("check", "fix", "baseline"):
-        args.select = _split_rules(args.select)
-        args.ignore = _split_rules(args.ignore)
-        if args.jobs is not None and args.jobs < 1:
-            raise UsageError("--jobs must be at least 1")
     if command == "check":
-        from nodeharden._cmd_check import run_check_command
+        from nodeharden._cmd_check import run_check
 
-        if args.format is None:
-            args.format = format_for_output(args.output)
-
-        return run_check_command(args)
+        return run_check(**_scan_args(args),
+                         format=args.format if args.format is not None
+                         else format_for_output(args.output),
+                         output=args.output, exit_zero=args.exit_zero, audit=args.audit,
+                         baseline=args.baseline)
     if command == "fix":
-        from nodeharden._cmd_fix import run_fix_command
+        from nodeharden._cmd_fix import run_fix
 
-        return run_fix_command(args)
+        return run_fix(**_scan_args(args), dry_run=args.dry_run, unsafe=args.unsafe, force=args.force,
+                       format=args.format, patch_dir=args.patch_dir,
+                       interactive=args.interactive, from_sarif=args.from_sarif)
     if command == "baseline":
-        from nodeharden._baseline import run_baseline_command
+        from nodeharden._cmd_check import run_baseline
 
-        return run_baseline_command(args)
+        return run_baseline(file=args.file, **_scan_args(args))
     if command == "rules":
-        from nodeharden._cmd_check import run_rules_command
+        from nodeharden._cmd_check import run_rules
 
-        return run_rules_command(args)
+        return run_rules()
     if command == "explain":
-        from nodeharden._cmd_check import run_explain_command
+        from nodeharden._cmd_check import run_explain
 
-        return run_explain_command(args)
+        return run_explain(rule=args.rule)
     if command in ("new", "update"):
         from nodeharden import _scaffold
 
@@ -231,24 +252,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return _run(args)
     except NodehardenError as exc:
-        _print_error(str(exc))
+        print_error(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        _print_error("interrupted; nothing more was written")
+        print_error("interrupted; nothing more was written")
         return 130
     except BrokenPipeError:
         # Output piped into `head` and friends: not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-
-
-def _print_error(message: str) -> None:
-    line = " ".join(message.split("\n"))
-    if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
-        print(f"\x1b[31mnodeharden: error: {line}\x1b[0m", file=sys.stderr)
-    else:
-        print(f"nodeharden: error: {line}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,53 +1,84 @@
-"""``nodeharden fix``: dry-run diffs, per-rule patches, JSON, or atomic writes."""
+"""``nodeharden fix``: dry-run diffs, per-rule patches, JSON, atomic writes, or an
+interactive review (``_interactive`` asks; this module writes). One typed call per command:
+``run_fix`` takes keyword arguments, never an ``argparse.Namespace``."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
-from nodeharden._cmd_check import _progress_bar, changed_only
-from nodeharden._fixer import AppliedFix, FixResult, file_diff, file_outcomes, unified_diff
+from nodeharden._fixer import (
+    FixResult,
+    ensure_clean_tree,
+    file_diff,
+    file_outcomes,
+    summarize,
+    unified_diff,
+    write_fixes,
+)
 from nodeharden._model import FileOutcome, Finding
+from nodeharden._terminal import make_console, progress_bar, require_terminal
 from nodeharden.errors import UsageError
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-def run_fix_command(args: argparse.Namespace) -> int:
+    from nodeharden._interactive import Reviewer
+
+
+def changed_since(path: str, diff: str | None) -> set[str] | None:
+    """Return the files changed since the git ref ``diff`` (None when not asked)."""
+    if diff is None:
+        return None
+    from nodeharden._gitdiff import changed_files
+
+    return changed_files(Path(path), diff)
+
+
+def run_fix(*, path: str, select: list[str] | None, ignore: list[str] | None,
+            jobs: int | None, config_path: Path | None, diff: str | None,
+            include: list[str] | None, dry_run: bool, unsafe: bool, force: bool,
+            format: str, patch_dir: Path | None, interactive: bool,
+            from_sarif: Path | None) -> int:
     """Run ``nodeharden fix`` and return the exit code."""
     from nodeharden._api import fix
 
-    if args.interactive:
-        from nodeharden._interactive import run_interactive_fix
-
-        return run_interactive_fix(args)
-    only = changed_only(args)
+    if interactive:
+        return run_interactive_fix(path=path, select=select, ignore=ignore, jobs=jobs,
+                                   config_path=config_path, diff=diff, include=include,
+                                   dry_run=dry_run, unsafe=unsafe, force=force, format=format,
+                                   patch_dir=patch_dir, from_sarif=from_sarif)
+    only = changed_since(path, diff)
     accept = None
     reported: Callable[[Finding], bool] | None = None
-    if args.from_sarif is not None:
+    if from_sarif is not None:
         from nodeharden._sarif_in import sarif_acceptor
 
-        accept, only = sarif_acceptor(args.from_sarif, Path(args.path), only)
+        accept, only = sarif_acceptor(from_sarif, Path(path), only)
         reported = getattr(accept, "reported", None)
-    write = not args.dry_run and args.patch_dir is None
-    progress, close = _progress_bar()
+    write = not dry_run and patch_dir is None
+    progress, close = progress_bar()
     try:
         outcomes: list[FileOutcome] = []
-        if args.patch_dir is not None:
-            result = _plan_patches(args, accept, only, progress)
+        if patch_dir is not None:
+            result = _plan_patches(path=path, select=select, ignore=ignore, jobs=jobs,
+                                   include=include, config_path=config_path, unsafe=unsafe,
+                                   patch_dir=patch_dir, accept=accept, only=only,
+                                   progress=progress)
         else:
-            result, outcomes = fix(args.path, dry_run=not write, unsafe=args.unsafe,
-                                   select=args.select, ignore=args.ignore, jobs=args.jobs,
-                                   include=args.include,
-                                   config_path=args.config, force=args.force, only=only,
-                                   accept=accept, progress=progress)
+            report = fix(path, dry_run=not write, unsafe=unsafe, select=select, ignore=ignore,
+                         jobs=jobs, include=include, config_path=config_path, force=force,
+                         only=only, accept=accept, progress=progress)
+            result, outcomes = report.plan, report.written
     finally:
         close()
-    if args.format == "json":
+    if format == "json":
         sys.stdout.write(render_fix_json(result, outcomes, written=write))
-    elif args.dry_run:
+    elif dry_run:
         sys.stdout.write(unified_diff(result))
         _print_summary(result, [], sys.stderr, dry_run=True, reported=reported)
     else:
@@ -63,10 +94,64 @@ def run_fix_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_interactive_fix(*, path: str, select: list[str] | None, ignore: list[str] | None,
+                        jobs: int | None, config_path: Path | None, diff: str | None,
+                        include: list[str] | None, dry_run: bool, unsafe: bool, force: bool,
+                        format: str, patch_dir: Path | None, from_sarif: Path | None) -> int:
+    """Run ``nodeharden fix --interactive`` and return the exit code."""
+    from nodeharden._interactive import review
+
+    require_terminal("`fix --interactive`")
+    if format == "json":
+        raise UsageError("--interactive cannot be combined with --format json")
+    write = not dry_run and patch_dir is None
+    if write and not force:
+        # Refuse before asking anything rather than after the review.
+        root = Path(path)
+        if root.exists():
+            from nodeharden._project import load_project
+
+            ensure_clean_tree(load_project(root).root)
+    only = changed_since(path, diff)
+    prefilter = None
+    if from_sarif is not None:
+        from nodeharden._sarif_in import sarif_acceptor
+
+        prefilter, only = sarif_acceptor(from_sarif, Path(path), only)
+    console = make_console()
+    result, reviewer = review(path, select=select, ignore=ignore, unsafe=unsafe, jobs=jobs,
+                              config_path=config_path, only=only, prefilter=prefilter,
+                              console=console, include=include)
+    return finish_review(console, result, reviewer, str(path), dry_run=dry_run,
+                         patch_dir=patch_dir, force=force)
+
+
+def finish_review(console: Console, result: FixResult, reviewer: Reviewer, path: str, *,
+                  dry_run: bool = False, patch_dir: Path | None = None,
+                  force: bool = False) -> int:
+    """Write (or print, or save as patches) the fixes accepted in a review and print the
+    review's summary; return the exit code."""
+    from nodeharden._interactive import print_summary
+
+    outcomes: list[FileOutcome] = []
+    written = False
+    if patch_dir is not None:
+        write_patches(result, patch_dir)
+    elif dry_run:
+        sys.stdout.write(unified_diff(result))
+    else:
+        outcomes = write_fixes(result, force=force, hold_interrupts=True)
+        written = True
+    print_summary(console, result, reviewer, path, written=written, outcomes=outcomes)
+    return 2 if any(o.status == "failed" for o in outcomes) else 0
+
+
 Contents = dict[str, "bytes | None"]
 
 
-def _plan_patches(args: argparse.Namespace, accept: Callable[[Finding], bool] | None,
+def _plan_patches(*, path: str, select: list[str] | None, ignore: list[str] | None,
+                  jobs: int | None, include: list[str] | None, config_path: Path | None,
+                  unsafe: bool, patch_dir: Path, accept: Callable[[Finding], bool] | None,
                   only: set[str] | None, progress: Callable[[int, int], None] | None
                   ) -> FixResult:
     """Plan the run and write ``--patch-dir``; each patch's "before" state is planned again
@@ -74,19 +159,18 @@ def _plan_patches(args: argparse.Namespace, accept: Callable[[Finding], bool] | 
     from nodeharden._api import make_scanner
     from nodeharden._fixer import plan_fixes
 
-    scanner = make_scanner(args.path, select=args.select, ignore=args.ignore, jobs=args.jobs,
-                           include=args.include,
-                           config_path=args.config, only=only, progress=progress)
-    result = plan_fixes(scanner, unsafe=args.unsafe, accept=accept)
+    scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs, include=include,
+                           config_path=config_path, only=only, progress=progress)
+    result = plan_fixes(scanner, unsafe=unsafe, accept=accept)
 
     def state(rules: frozenset[str]) -> Contents:
         def only_these(finding: Finding) -> bool:
             return finding.rule in rules and (accept is None or accept(finding))
 
-        sub = plan_fixes(scanner, unsafe=args.unsafe, accept=only_these)
+        sub = plan_fixes(scanner, unsafe=unsafe, accept=only_these)
         return {rel: sub.final.get(rel) for rel in sub.changed_paths()}
 
-    write_patches(result, args.patch_dir, state)
+    write_patches(result, patch_dir, state)
     return result
 
 
@@ -94,25 +178,22 @@ def replayed_state(result: FixResult) -> Callable[[frozenset[str]], Contents]:
     """Return a function giving the changed files' contents after only the applied fixes of
     some rules, replayed on the original files (the fallback when the run cannot be planned
     again, as after an interactive review)."""
-    from nodeharden._fixer import apply_edits, with_dependencies
+    from nodeharden._fixer import apply_fix, with_dependencies
 
     def state(rules: frozenset[str]) -> Contents:
         contents: Contents = {}
         wanted: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+
+        def now(rel: str) -> bytes | None:
+            return contents[rel] if rel in contents else result.original.get(rel)
+
         for applied in result.applied:
             if applied.finding.rule not in rules:
                 continue
             for change in applied.fix.changes:
-                if change.path not in contents:
-                    contents[change.path] = result.original.get(change.path)
-                before = contents[change.path]
-                if change.create:
-                    contents[change.path] = change.edits[0].content.encode("utf-8")
-                elif before is not None:
-                    try:
-                        contents[change.path] = apply_edits(before, change.edits)
-                    except ValueError:
-                        pass
+                contents.setdefault(change.path, result.original.get(change.path))
+            # Dependencies go in once per package.json, on the original file (below).
+            contents.update(apply_fix(applied.fix, now, manifest=None))
             if applied.fix.dependencies or applied.fix.dev_dependencies:
                 deps, dev = wanted.setdefault(result.manifest_for(applied.fix), ({}, {}))
                 deps.update(dict(applied.fix.dependencies))
@@ -242,30 +323,29 @@ def render_fix_json(result: FixResult, outcomes: list[FileOutcome], *, written: 
     return json.dumps(doc, indent=2) + "\n"
 
 
-def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream, *,  # type: ignore[no-untyped-def]
+def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream: IO[str], *,
                    dry_run: bool, reported: Callable[[Finding], bool] | None = None) -> None:
-    changed = result.changed_paths()
-    by_rule = Counter(a.finding.rule for a in result.applied)
+    summary = summarize(result, outcomes)
+    changed = summary.changed
     verb = "would change" if dry_run else "changed"
     if not changed:
-        print("nothing to fix" if not result.not_applied else "no fix applied", file=stream)
+        print("nothing to fix" if not summary.not_applied else "no fix applied", file=stream)
     else:
         print(f"{verb} {len(changed)} file{'s' if len(changed) != 1 else ''}: "
               + ", ".join(changed), file=stream)
-        print("fixes: " + ", ".join(f"{rule} ×{n}" for rule, n in by_rule.items()), file=stream)
-        manifests = sorted(p for p in changed if p.rsplit("/", 1)[-1] == "package.json")
-        if manifests:
+        print("fixes: " + ", ".join(f"{rule} ×{n}" for rule, n in summary.by_rule.items()),
+              file=stream)
+        if summary.manifests:
             where = " and ".join(f"in {p.rsplit('/', 1)[0]}/" if "/" in p else "at the root"
-                                 for p in manifests)
-            print(f"then install the added packages ({where}): "
-                  f"{result.runtime.install_command()}", file=stream)
-    for o in outcomes:
-        if o.status == "failed":
-            print(f"failed {o.path}: {o.reason}", file=stream)
+                                 for p in summary.manifests)
+            print(f"then install the added packages ({where}): {summary.install_command}",
+                  file=stream)
+    for o in summary.failed:
+        print(f"failed {o.path}: {o.reason}", file=stream)
     # With --from-sarif, only the findings the imported log reported count (the others are
     # "declined", or unsafe and never offered); the SARIF report says what was and was not
     # fixed.
-    reasons = Counter(reason for finding, reason in result.not_applied
+    reasons = Counter(reason for finding, reason in summary.not_applied
                       if reported is None or (reason != "declined" and reported(finding)))
     for reason, n in reasons.items():
         print(f"not applied ({n}): {reason}", file=stream)

@@ -9,9 +9,10 @@ import os
 import posixpath
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from nodeharden._catalog import RULE_IDS
 from nodeharden._model import FileChange, FileOutcome, Finding, Fix, Skipped, TextEdit
@@ -516,3 +517,175 @@ def file_outcomes(result: FixResult, written: Iterable[FileOutcome] = ()) -> lis
     for outcome in written:
         outcomes[outcome.path] = outcome
     return [outcomes[rel] for rel in sorted(outcomes)]
+
+
+# One fix, the writer, and the report of a run. Everything that applies a single fix to a
+# snapshot (the interactive diff, the per-rule patches) calls ``apply_fix``; everything that
+# writes (``fix()``, the interactive review, the wizard) calls ``write_fixes``.
+
+
+def apply_fix(fix: Fix, contents: Callable[[str], bytes | None], *,
+              manifest: str | None = "package.json") -> dict[str, bytes]:
+    """Return the files ``fix`` alone changes when applied to ``contents`` (rel → new bytes;
+    ``contents(rel)`` is None for a missing file).
+
+    A change to a missing file, or whose edits overlap, is left out; so is the package.json
+    entry of a fix's dependencies when ``manifest`` is None, missing or not a JSON object (the
+    engine leaves such a file alone too).
+    """
+    out: dict[str, bytes] = {}
+
+    def now(rel: str) -> bytes | None:
+        return out[rel] if rel in out else contents(rel)
+
+    for change in fix.changes:
+        if change.create:
+            out[change.path] = change.edits[0].content.encode("utf-8")
+            continue
+        before = now(change.path)
+        if before is None:
+            continue
+        try:
+            out[change.path] = apply_edits(before, change.edits)
+        except ValueError:
+            continue
+    if manifest is not None and (fix.dependencies or fix.dev_dependencies):
+        pj = now(manifest)
+        if pj is not None:
+            try:
+                out[manifest] = with_dependencies(pj, dict(fix.dependencies),
+                                                  dict(fix.dev_dependencies))
+            except ValueError:
+                pass
+    return out
+
+
+def ensure_clean_tree(root: Path) -> None:
+    """Raise ``DirtyTreeError`` when ``root`` is in a git work tree with uncommitted changes
+    (a folder outside git is fine)."""
+    import subprocess
+
+    from nodeharden.errors import DirtyTreeError
+
+    try:
+        inside = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                                capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return
+    if inside.returncode != 0 or inside.stdout.strip() != "true":
+        return
+    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "."],
+                            capture_output=True, text=True, timeout=60)
+    dirty = [line[3:] for line in status.stdout.splitlines()
+             if line and not line.startswith("??")]
+    if dirty:
+        raise DirtyTreeError(
+            f"the git work tree has uncommitted changes ({len(dirty)} file"
+            f"{'s' if len(dirty) != 1 else ''}, e.g. {dirty[0]}); commit or stash them first, "
+            "or pass --force")
+
+
+def write_fixes(result: FixResult, *, force: bool = False,
+                hold_interrupts: bool = False) -> list[FileOutcome]:
+    """Write the plan's changed files: refuse a dirty git tree unless ``force``, then write
+    each file atomically. With ``hold_interrupts``, Ctrl-C waits until every file is written
+    (so no run stops half-way). Returns one outcome per written (or unwritable) file."""
+    if not result.changed_paths():
+        return []
+    if not force:
+        ensure_clean_tree(result.root)
+    import signal
+    import threading
+
+    if not hold_interrupts or threading.current_thread() is not threading.main_thread():
+        return write_result(result)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return write_result(result)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@dataclass(frozen=True)
+class FixSummary:
+    """What a fix run did, for the summaries people read (the CLI's and the review's)."""
+
+    changed: list[str]  # files whose bytes differ, sorted
+    by_rule: dict[str, int]  # rule → fixes applied, in the order they were applied
+    manifests: list[str]  # package.json files that got dependencies
+    install_command: str  # how to install them with the project's package manager
+    failed: list[FileOutcome]  # files that could not be written
+    not_applied: list[tuple[Finding, str]]  # findings with a fix that was not applied, and why
+
+
+def summarize(result: FixResult, written: Iterable[FileOutcome] = ()) -> FixSummary:
+    """Return the summary of a plan and the outcomes of writing it."""
+    changed = result.changed_paths()
+    by_rule: dict[str, int] = {}
+    for applied in result.applied:
+        by_rule[applied.finding.rule] = by_rule.get(applied.finding.rule, 0) + 1
+    return FixSummary(
+        changed=changed, by_rule=by_rule,
+        manifests=sorted(p for p in changed if posixpath.basename(p) == "package.json"),
+        install_command=result.runtime.install_command(),
+        failed=[o for o in written if o.status == "failed"],
+        not_applied=list(result.not_applied))
+
+
+@dataclass
+class FixReport:
+    """What ``nodeharden.fix()`` planned and wrote.
+
+    ``plan`` holds every applied and not-applied fix and the files before and after;
+    ``written`` the outcome of writing each changed file (empty for a dry run).
+    """
+
+    plan: FixResult
+    written: list[FileOutcome] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def root(self) -> Path:
+        """The project root."""
+        return self.plan.root
+
+    @property
+    def applied(self) -> list[AppliedFix]:
+        """The fixes in the plan."""
+        return self.plan.applied
+
+    @property
+    def not_applied(self) -> list[tuple[Finding, str]]:
+        """Findings with a fix that was not applied, and why."""
+        return self.plan.not_applied
+
+    @property
+    def failed(self) -> list[Skipped]:
+        """Files a rule or the parser failed on (the plan is incomplete there)."""
+        return self.plan.failed
+
+    def changed_paths(self) -> list[str]:
+        """Return the files the run changes (or would change), sorted."""
+        return self.plan.changed_paths()
+
+    def outcomes(self) -> list[FileOutcome]:
+        """Return one outcome per file the run looked at (see ``file_outcomes``)."""
+        return file_outcomes(self.plan, self.written)
+
+    def summary(self) -> FixSummary:
+        """Return the run's summary."""
+        return summarize(self.plan, self.written)
+
+    def diff(self) -> str:
+        """Return the unified diff of the run's changes (``git apply`` accepts it)."""
+        return unified_diff(self.plan)
+
+    @property
+    def ok(self) -> bool:
+        """True when no rule crashed and every changed file was written."""
+        return not self.plan.failed and not any(o.status == "failed" for o in self.written)
+
+    def __iter__(self) -> Iterator[Any]:
+        """``plan, written = fix(...)``: the pair ``fix()`` returned before it returned a
+        report (kept for existing callers; use ``.plan`` and ``.written``)."""
+        return iter((self.plan, self.written))

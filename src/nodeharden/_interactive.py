@@ -7,21 +7,17 @@ file as it was; quitting writes exactly what was accepted so far.
 
 from __future__ import annotations
 
-import argparse
 import shlex
-import signal
-import sys
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nodeharden._catalog import get_rule
-from nodeharden._fixer import FixResult, apply_edits, file_diff, plan_fixes, with_dependencies
+from nodeharden._fixer import FixResult, apply_fix, file_diff, manifest_for, plan_fixes, summarize
 from nodeharden._model import FileOutcome, Finding, Fix
 from nodeharden._scan import Scanner, ScanResult
-from nodeharden.errors import InteractiveRequiredError, UsageError
+from nodeharden._terminal import make_console, progress_bar
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -65,25 +61,12 @@ class _SnapshotScanner:
             return None
 
 
-def fix_diff(fix: Fix, contents: Callable[[str], bytes | None]) -> str:
+def fix_diff(fix: Fix, contents: Callable[[str], bytes | None], *,
+             manifest: str = "package.json") -> str:
     """Return the unified diff of applying ``fix`` alone to ``contents`` (new files and the
-    package.json entries of its dependencies included)."""
-    chunks: list[str] = []
-    for change in fix.changes:
-        before = contents(change.path)
-        if change.create:
-            chunks.append(file_diff(change.path, None, change.edits[0].content.encode("utf-8")))
-        elif before is not None:
-            chunks.append(file_diff(change.path, before, apply_edits(before, change.edits)))
-    if fix.dependencies or fix.dev_dependencies:
-        pj = contents("package.json")
-        if pj is not None:
-            try:
-                after = with_dependencies(pj, dict(fix.dependencies), dict(fix.dev_dependencies))
-                chunks.append(file_diff("package.json", pj, after))
-            except ValueError:
-                pass  # an invalid package.json is left alone by the engine too
-    return "".join(chunks)
+    ``manifest`` entries of its dependencies included)."""
+    after = apply_fix(fix, contents, manifest=manifest)
+    return "".join(file_diff(rel, contents(rel), data) for rel, data in after.items())
 
 
 @dataclass
@@ -152,7 +135,8 @@ class Reviewer:
         for line, style in ((finding.message, ""), (meta.docs_summary, "dim"),
                             (f"fix: {fix.title}", "")):
             console.print(Padding(Text(line, style=style), (0, 0, 0, 2)))
-        print_diff(console, fix_diff(fix, self.scanner.contents))
+        print_diff(console, fix_diff(fix, self.scanner.contents,
+                                     manifest=manifest_for(fix, self.scanner.package_dirs)))
 
 
 def print_diff(console: Console, diff: str) -> None:
@@ -206,13 +190,6 @@ def ask_with_questionary(finding: Finding) -> str:
     return str(answer)
 
 
-def make_console() -> Console:
-    """Return the rich console of interactive output (rich honours NO_COLOR and TERM=dumb)."""
-    from rich.console import Console
-
-    return Console(highlight=False)
-
-
 def review(path: Path | str, *, select: list[str] | None = None,
            ignore: list[str] | None = None, unsafe: bool = False, jobs: int | None = None,
            config_path: Path | None = None, only: set[str] | None = None,
@@ -224,10 +201,9 @@ def review(path: Path | str, *, select: list[str] | None = None,
     """Ask about every candidate fix of the project at ``path``; return the plan of the
     accepted ones (nothing is written)."""
     from nodeharden._api import make_scanner
-    from nodeharden._cmd_check import _progress_bar
 
     console = console or make_console()
-    progress, close = _progress_bar()
+    progress, close = progress_bar()
     try:
         inner = make_scanner(path, select=select, ignore=ignore, jobs=jobs, include=include,
                              config_path=config_path, only=only, progress=progress)
@@ -249,23 +225,6 @@ def review(path: Path | str, *, select: list[str] | None = None,
     finally:
         close()
     return result, reviewer
-
-
-def write_accepted(result: FixResult, *, force: bool) -> list[FileOutcome]:
-    """Write the accepted fixes (refusing a dirty git tree unless ``force``); Ctrl-C waits
-    until every file is written, so no run stops half-way."""
-    from nodeharden._api import ensure_clean_tree
-    from nodeharden._fixer import write_result
-
-    if not result.changed_paths():
-        return []
-    if not force:
-        ensure_clean_tree(result.root, result.changed_paths())
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        return write_result(result)
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def rerun_command(path: str, reviewer: Reviewer) -> tuple[str | None, list[str]]:
@@ -308,21 +267,20 @@ def print_summary(console: Console, result: FixResult, reviewer: Reviewer, path:
     c.print(f"[bold]Accepted {len(accepted)} fix{'es' if len(accepted) != 1 else ''}, "
             f"declined {len(declined)}.[/bold]"
             + ("  (quit early: the rest was declined)" if reviewer.quit else ""))
-    by_rule = Counter(a.finding.rule for a in result.applied)
-    if by_rule:
-        c.print("applied: " + ", ".join(f"{rule} ×{n}" for rule, n in by_rule.items()))
-    changed = result.changed_paths()
+    summary = summarize(result, outcomes)
+    if summary.by_rule:
+        c.print("applied: " + ", ".join(f"{rule} ×{n}" for rule, n in summary.by_rule.items()))
+    changed = summary.changed
     if changed:
         verb = "changed" if written else "would change"
         c.print(f"{verb} {len(changed)} file{'s' if len(changed) != 1 else ''}: "
                 + escape(", ".join(changed)))
     else:
         c.print("No file changed.")
-    for o in outcomes:
-        if o.status == "failed":
-            c.print(f"[red]failed[/red] {escape(o.path)}: {escape(o.reason)}")
+    for o in summary.failed:
+        c.print(f"[red]failed[/red] {escape(o.path)}: {escape(o.reason)}")
     accepted_keys = {(d.finding.rule, d.finding.path, d.finding.line) for d in accepted}
-    for finding, reason in result.not_applied:
+    for finding, reason in summary.not_applied:
         if (finding.rule, finding.path, finding.line) in accepted_keys:
             c.print(f"not applied: {finding.rule} {escape(finding.path)}:{finding.line}: "
                     f"{escape(reason)}")
@@ -340,63 +298,3 @@ def print_summary(console: Console, result: FixResult, reviewer: Reviewer, path:
         f"fixes of {', '.join(mixed)} and declined others, and it applies all of them. To keep "
         "a finding as it is, add `// nodeharden-ignore RULE` on or above its line first, or "
         "fix exactly the findings listed in a SARIF file with `--from-sarif FILE`.")
-
-
-def require_terminal(what: str) -> None:
-    """Raise ``InteractiveRequiredError`` when there is no terminal to ask on."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise InteractiveRequiredError(
-            f"{what} needs a terminal to ask on; review with `nodeharden fix --dry-run`, then "
-            "run `nodeharden fix` (limit it with `--select RULE`, add `--unsafe` for unsafe "
-            "fixes)")
-
-
-def run_interactive_fix(args: argparse.Namespace) -> int:
-    """Run ``nodeharden fix --interactive`` and return the exit code."""
-    from nodeharden._api import ensure_clean_tree
-    from nodeharden._cmd_check import changed_only
-
-    require_terminal("`fix --interactive`")
-    if args.format == "json":
-        raise UsageError("--interactive cannot be combined with --format json")
-    write = not args.dry_run and args.patch_dir is None
-    if write and not args.force:
-        # Refuse before asking anything rather than after the review.
-        root = Path(args.path)
-        if root.exists():
-            from nodeharden._project import load_project
-
-            ensure_clean_tree(load_project(root).root, [])
-    only = changed_only(args)
-    prefilter = None
-    if args.from_sarif is not None:
-        from nodeharden._sarif_in import sarif_acceptor
-
-        prefilter, only = sarif_acceptor(args.from_sarif, Path(args.path), only)
-    console = make_console()
-    result, reviewer = review(args.path, select=args.select, ignore=args.ignore,
-                              unsafe=args.unsafe, jobs=args.jobs, config_path=args.config,
-                              only=only, prefilter=prefilter, console=console,
-                              include=args.include)
-    return finish(console, result, reviewer, str(args.path), dry_run=args.dry_run,
-                  patch_dir=args.patch_dir, force=args.force)
-
-
-def finish(console: Console, result: FixResult, reviewer: Reviewer, path: str, *,
-           dry_run: bool = False, patch_dir: Path | None = None, force: bool = False) -> int:
-    """Write (or print, or save as patches) the accepted fixes and print the summary."""
-    from nodeharden._fixer import unified_diff
-
-    outcomes: list[FileOutcome] = []
-    written = False
-    if patch_dir is not None:
-        from nodeharden._cmd_fix import write_patches
-
-        write_patches(result, patch_dir)
-    elif dry_run:
-        sys.stdout.write(unified_diff(result))
-    else:
-        outcomes = write_accepted(result, force=force)
-        written = True
-    print_summary(console, result, reviewer, path, written=written, outcomes=outcomes)
-    return 2 if any(o.status == "failed" for o in outcomes) else 0

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
 from nodeharden._catalog import load_catalog
 from nodeharden._model import Finding, Skipped
+from nodeharden._terminal import use_color as use_color  # re-exported: _scaffold uses it
 from nodeharden._version import __version__
 
 JSON_SCHEMA_VERSION = "1"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 INFO_URI = "https://github.com/nodeharden/nodeharden"
-
-
-def use_color(stream: IO[str]) -> bool:
-    """Return True when ``stream`` is a terminal and NO_COLOR is not set."""
-    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def finding_to_json(finding: Finding) -> dict[str, Any]:

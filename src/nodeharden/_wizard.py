@@ -30,7 +30,7 @@ def run_wizard() -> int:
     """Ask what to do, do it, and return the exit code."""
     import questionary
 
-    from nodeharden._interactive import make_console, require_terminal
+    from nodeharden._terminal import make_console, require_terminal
 
     require_terminal("the wizard")
     console = make_console()
@@ -156,9 +156,9 @@ def new_app(console: Console) -> int:
 
 def _scan(path: Path):  # type: ignore[no-untyped-def]
     from nodeharden._api import check
-    from nodeharden._cmd_check import _progress_bar
+    from nodeharden._terminal import progress_bar
 
-    progress, close = _progress_bar()
+    progress, close = progress_bar()
     try:
         return check(path, progress=progress)
     finally:
@@ -188,9 +188,10 @@ def harden_folder(console: Console, path: Path) -> int:
     import questionary
     from rich.table import Table
 
-    from nodeharden._api import ensure_clean_tree
     from nodeharden._catalog import RULE_IDS
-    from nodeharden._interactive import finish, review
+    from nodeharden._cmd_fix import finish_review
+    from nodeharden._fixer import ensure_clean_tree
+    from nodeharden._interactive import review
 
     result = _scan(path)
     findings = result.findings
@@ -235,7 +236,7 @@ def harden_folder(console: Console, path: Path) -> int:
         return 0
     force = False
     try:
-        ensure_clean_tree(result.root, [])
+        ensure_clean_tree(result.root)
     except DirtyTreeError as exc:
         console.print(f"[yellow]{exc}[/yellow]")
         force = questionary.confirm("Write into the dirty tree anyway?",
@@ -246,4 +247,4 @@ def harden_folder(console: Console, path: Path) -> int:
     with_unsafe = any(unsafe[rule] for rule in chosen)
     plan, reviewer = review(path, select=list(chosen), unsafe=with_unsafe, console=console)
     shown = os.path.relpath(result.root) if result.root != Path.cwd() else "."
-    return finish(console, plan, reviewer, shown, force=force)
+    return finish_review(console, plan, reviewer, shown, force=force)
