@@ -148,7 +148,7 @@ INERT = [
     "db.run('UPDATE t SET seen = 1 WHERE id = $id', { $id: req.query.id }, () => res.end());",
     "Book.findById(req.params.id).then((b) => res.json(b));",
     "prisma.user.findUnique({ where: { username: req.params.id } }).then((u) => res.json(u));",
-    "const { username } = req.body;\n  User.findOne({ where: { username } }).then(res.json);",
+    "const { username } = req.params;\n  User.findOne({ where: { username } }).then(res.json);",
 ]
 
 
@@ -169,6 +169,9 @@ LIVE = [
     ("db.all('SELECT * FROM t WHERE id = ' + req.query.id, (e, rows) => res.json(rows));",
      "req.query.id"),
     ("res.json({ due: Date.now() + req.body.days * 86400000 });", "req.body.days"),
+    # a body value as sent may be an object or an array, which an ORM reads as a filter
+    ("const { username } = req.body;\n  User.findOne({ where: { username } }).then(res.json);",
+     "req.body.username"),
     ("if (!req.body.a) return res.status(400).end();\n"
      "  db.run('INSERT INTO t (a, b) VALUES (?, ?)', [req.body.a, req.body.b]);\n  res.end();",
      "req.body.b"),

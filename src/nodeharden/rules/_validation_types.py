@@ -676,9 +676,11 @@ class _Analysis:
     def _position(self, node: Node, scope: Node, found: Field) -> str | None:
         """Return ``"key"`` when the value only goes into a bound SQL parameter of a lookup
         (``db.get('… WHERE id = ?', [id])``, ``$1``, ``{ $id: id }``, a ``params.push(x)``
-        list), an ORM lookup key (``findById(x)``, ``findByPk(x)``, ``{ where: { x } }``,
-        ``.where('id', x)``) or a MongoDB filter; ``"store"`` when it is a bound parameter
-        that is written (``INSERT … VALUES (?)``, ``UPDATE … SET a = ?``); None otherwise."""
+        list), or is a path parameter used as an ORM lookup key (``findById(x)``,
+        ``findByPk(x)``, ``{ where: { x } }``, ``.where('id', x)``) or in a MongoDB filter;
+        ``"store"`` when it is a bound parameter that is written (``INSERT … VALUES (?)``,
+        ``UPDATE … SET a = ?``); ``"sent"`` for a body or query value as sent used as an ORM
+        key; None otherwise."""
         steps: list[tuple[str, str | int]] = []  # (pair, key) / (array, index), inner first
         value = node
         if value.parent is not None and value.parent.type == "template_substitution" and \
@@ -723,13 +725,16 @@ class _Analysis:
         index = args.index(value) if value in args else -1
         method = text(fn.child_by_field_name("property")) if fn is not None and \
             fn.type == "member_expression" else text(fn)
+        # An ORM key from the path is a string; a body or query value as sent may be an object
+        # or an array, which ORMs read as a filter (Prisma `{ not: '' }`, `IN (…)` for arrays).
+        orm_key = "key" if found.part == "params" else "sent"
         if any(kind == "pair" and key == "where" for kind, key in steps):
-            return "key"  # Prisma, Sequelize, TypeORM: `findUnique({ where: { username } })`
+            return orm_key  # Prisma, Sequelize, TypeORM: `findUnique({ where: { username } })`
         if not steps:
             if method in _ID_METHODS and index == 0:
-                return "key"  # the sinks report a body/query value given to MongoDB as sent
+                return orm_key  # the sinks report a body/query value given to MongoDB as sent
             if method in _WHERE_METHODS:
-                return "key"
+                return orm_key
             if method == "push" and fn is not None and fn.type == "member_expression" and \
                     getattr(fn.child_by_field_name("object"), "type", "") == "identifier":
                 return self._bound_role(self._list_query(
@@ -740,7 +745,7 @@ class _Analysis:
         if method in _MONGO_FILTER_METHODS and index == 0 and \
                 all(kind == "pair" for kind, _ in steps) and \
                 not any(str(key).startswith("$") for _, key in steps):
-            return "key"  # a MongoDB filter; the sinks report body/query values sent as is
+            return orm_key  # a MongoDB filter; the sinks report body/query values sent as is
         if len(steps) != 1 or method not in _DB_METHODS:
             return None
         kind, at = steps[0]
