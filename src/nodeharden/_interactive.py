@@ -1,8 +1,10 @@
 """``nodeharden fix --interactive``: review each fix as a diff and decide, one by one.
 
 The engine asks through the ``accept`` callback of ``plan_fixes``; this module only shows the
-fix and gathers the answer. Nothing is written until the review is over, so Ctrl-C leaves every
-file as it was; quitting writes exactly what was accepted so far.
+fix and gathers the answer (``review``) and prints the review's summary. Writing is the
+command's job (``_cmd_fix.finish_review`` calls the engine's one writer): nothing is written
+until the review is over, so Ctrl-C leaves every file as it was; quitting writes exactly what
+was accepted so far.
 """
 
 from __future__ import annotations
