@@ -149,6 +149,10 @@ INERT = [
     "Book.findById(req.params.id).then((b) => res.json(b));",
     "prisma.user.findUnique({ where: { username: req.params.id } }).then((u) => res.json(u));",
     "const { username } = req.params;\n  User.findOne({ where: { username } }).then(res.json);",
+    "res.json(typeof req.body.x === 'string' ? req.body.x.trim() : '');",
+    "res.json(Array.isArray(req.body.ids) ? req.body.ids.map(Number) : []);",
+    "const email = req.body.email?.trim();\n  if (!email) throw new HttpError(422, 'email');\n"
+    "  res.json({ email });",
 ]
 
 
@@ -169,6 +173,11 @@ LIVE = [
     ("db.all('SELECT * FROM t WHERE id = ' + req.query.id, (e, rows) => res.json(rows));",
      "req.query.id"),
     ("res.json({ due: Date.now() + req.body.days * 86400000 });", "req.body.days"),
+    # `undefined` is not a type: an object still reaches .trim()
+    ("res.json(typeof req.body.x === 'undefined' ? '' : req.body.x.trim());", "req.body.x"),
+    # a 4xx nested under a test that the value is there does not turn a missing one away
+    ("if (req.body.title) {\n    if (taken(req.body.title.trim())) return res.status(409).end();\n"
+     "  }\n  res.end();", "req.body.title"),
     # a body value as sent may be an object or an array, which an ORM reads as a filter
     ("const { username } = req.body;\n  User.findOne({ where: { username } }).then(res.json);",
      "req.body.username"),

@@ -402,8 +402,9 @@ def _checked_later(call: Node, scope: Node) -> bool:
 def _type_guarded(node: Node) -> bool:
     """Return True when a use of ``node`` only runs after a type test of the same value:
     ``Array.isArray(x) ? x.map(…) : []``, ``typeof x === 'string' && x.trim()``."""
-    value = text(node)
-    tests = (f"Array.isArray({value})", f"typeof {value} ")
+    value = re.escape(text(node))
+    test = re.compile(rf"Array\.isArray\(\s*{value}\s*\)|typeof\s+{value}\s*[!=]==?\s*"
+                      r"""['"](?:string|number|boolean|object)['"]""")
     child, parent = node, node.parent
     while parent is not None and parent.type not in _FUNCTION_NODES:
         guard = None
@@ -416,7 +417,7 @@ def _type_guarded(node: Node) -> bool:
             guard = parent.child_by_field_name("left")
         elif parent.type == "if_statement" and parent.child_by_field_name("consequence") == child:
             guard = parent.child_by_field_name("condition")
-        if guard is not None and any(t in text(guard) for t in tests):
+        if guard is not None and test.search(text(guard)):
             return True
         child, parent = parent, parent.parent
     return False
