@@ -72,14 +72,14 @@ def _setup(case: Path, tmp_path: Path) -> tuple[Path, str, dict]:
     return root, rel, meta
 
 
-def _reparses(rel: str, data: bytes) -> None:
+def _reparses(rel: str, data: bytes, scratch: Path) -> None:
     suffix = Path(rel).suffix
     if suffix not in JS_SUFFIXES:
         return
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     assert not parse(JS_SUFFIXES[suffix], body).root_node.has_error, f"{rel} does not parse"
     if suffix in (".js", ".cjs", ".mjs") and shutil.which("node"):
-        tmp = Path(f"/tmp/nodeharden-check-{abs(hash(rel))}{suffix}")
+        tmp = scratch / f"node-check{suffix}"  # the test's own folder: no shared /tmp path
         tmp.write_bytes(data)
         proc = subprocess.run(["node", "--check", str(tmp)], capture_output=True, text=True)
         tmp.unlink()
@@ -98,7 +98,7 @@ def test_fixture(case: Path, tmp_path: Path) -> None:
         assert lines == sorted(meta["findings"]), report.findings
         assert not report.failed, report.failed
 
-    result, _ = fix(root, dry_run=True, select=[rule], unsafe=unsafe)
+    result = fix(root, dry_run=True, select=[rule], unsafe=unsafe).plan
     assert result.scan is not None and not result.scan.failed, result.scan.failed
     expected = sorted(case.glob("expected*"))
     expected_files = meta.get("expected_files") or {}
@@ -109,14 +109,14 @@ def test_fixture(case: Path, tmp_path: Path) -> None:
         want = expected[0].read_bytes()
         got = result.final.get(rel, (root / rel).read_bytes())
         assert got.decode() == want.decode()
-        _reparses(rel, got)
+        _reparses(rel, got, tmp_path)
     for extra_rel, content in expected_files.items():
         assert extra_rel in result.final, f"{extra_rel} was not written"
         assert result.final[extra_rel].decode() == content
-        _reparses(extra_rel, result.final[extra_rel])
+        _reparses(extra_rel, result.final[extra_rel], tmp_path)
 
     # Write, then a second run must change nothing.
-    _, outcomes = fix(root, select=[rule], unsafe=unsafe, force=True)
+    outcomes = fix(root, select=[rule], unsafe=unsafe, force=True).written
     assert all(o.status == "changed" for o in outcomes), outcomes
-    again, _ = fix(root, dry_run=True, select=[rule], unsafe=unsafe)
+    again = fix(root, dry_run=True, select=[rule], unsafe=unsafe).plan
     assert again.changed_paths() == [], f"second run changed {again.changed_paths()}"
