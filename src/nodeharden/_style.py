@@ -12,6 +12,8 @@ from typing import Any, Literal
 ModuleKind = Literal["commonjs", "esm"]
 
 _INDENT_RE = re.compile(rb"^([ \t]+)\S", re.M)
+_VAR_RE = re.compile(rb"^[ \t]*var[ \t]", re.M)
+_CONST_LET_RE = re.compile(rb"^[ \t]*(?:const|let)[ \t]", re.M)
 #: A line that may end a statement, and its ``;`` if any. Comment lines (``//``, ``/*``, JSDoc
 #: ``*``) end in words and would count as statements without semicolons.
 _STMT_END_RE = re.compile(rb"^(?![ \t]*(?://|/?\*))[^\n]*[)\]'\"`\w][ \t]*(;?)[ \t]*\r?$",
@@ -28,6 +30,8 @@ class Style:
     eol: str = "\n"
     module: ModuleKind = "commonjs"
     typescript: bool = False
+    #: How the file declares its requires: ``const`` unless it only ever uses ``var``.
+    declaration: str = "const"
 
     @property
     def semi(self) -> str:
@@ -43,7 +47,7 @@ class Style:
         """Return a statement binding the default export of ``module`` to ``name``."""
         if self.module == "esm" or self.typescript:
             return f"import {name} from {self.q(module)}{self.semi}"
-        return f"const {name} = require({self.q(module)}){self.semi}"
+        return f"{self.declaration} {name} = require({self.q(module)}){self.semi}"
 
     def import_namespace(self, name: str, module: str) -> str:
         """Return a statement binding the whole module ``module`` to ``name`` (``import * as``
@@ -51,14 +55,14 @@ class Style:
         esModuleInterop)."""
         if self.module == "esm" or self.typescript:
             return f"import * as {name} from {self.q(module)}{self.semi}"
-        return f"const {name} = require({self.q(module)}){self.semi}"
+        return f"{self.declaration} {name} = require({self.q(module)}){self.semi}"
 
     def import_named(self, names: list[str], module: str) -> str:
         """Return a statement binding named exports of ``module``."""
         joined = ", ".join(names)
         if self.module == "esm" or self.typescript:
             return f"import {{ {joined} }} from {self.q(module)}{self.semi}"
-        return f"const {{ {joined} }} = require({self.q(module)}){self.semi}"
+        return f"{self.declaration} {{ {joined} }} = require({self.q(module)}){self.semi}"
 
     def local_module(self, path: str) -> str:
         """Return how this file refers to a sibling module file ``path`` (no extension)."""
@@ -86,8 +90,11 @@ def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False)
             spaced += 1
             narrowest = len(lead) if not narrowest else min(narrowest, len(lead))
     indent = "\t" if tabs > spaced else " " * (narrowest if 2 <= narrowest <= 8 else 2)
+    declaration = "const"
+    if not typescript and _VAR_RE.search(source) and not _CONST_LET_RE.search(source):
+        declaration = "var"
     return Style(quote=quote, semicolons=semicolons, indent=indent, eol=eol,
-                 module=module, typescript=typescript)
+                 module=module, typescript=typescript, declaration=declaration)
 
 
 #: ``import x``/``import {``/``import *`` and ``export ``; each pattern starts with a plain word,

@@ -179,3 +179,14 @@ def test_comment_lines_do_not_count_as_statements_without_semicolons() -> None:
         b"router.get('/item/%d', render);\n" % (i, i) for i in range(10))
     assert detect_style(source, module="commonjs").semicolons is True
     assert detect_style(source.replace(b";\n", b"\n"), module="commonjs").semicolons is False
+
+
+def test_a_file_that_only_uses_var_gets_var_requires() -> None:
+    from nodeharden._style import detect_style
+
+    old = b"var express = require('express');\nvar app = express();\nmodule.exports = app;\n"
+    assert detect_style(old, module="commonjs").import_default("helmet", "helmet") == \
+        "var helmet = require('helmet');"
+    mixed = old + b"const x = 1;\n"
+    assert detect_style(mixed, module="commonjs").import_default("helmet", "helmet") == \
+        "const helmet = require('helmet');"
