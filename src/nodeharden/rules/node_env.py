@@ -14,6 +14,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
@@ -136,14 +137,37 @@ def _start_command(stages: list[Stage], stage: Stage) -> str:
     return " ".join(found.values())
 
 
+_COMPOSE_FILE_RE = re.compile(r"^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$")
+
+
+def _compose_files(ctx: ProjectContext, folder: str) -> list[str]:
+    """Return the compose files in ``folder`` (relative to the root): the base file first,
+    then the override files (``docker-compose.test.yml``…) that compose merges over it."""
+    directory = Path(ctx.info.root) / folder
+    try:
+        names = sorted(entry.name for entry in directory.iterdir()
+                       if _COMPOSE_FILE_RE.match(entry.name) and entry.is_file())
+    except OSError:
+        return []
+    names.sort(key=lambda name: (name.count(".") > 1, name))  # base files before overrides
+    return [posixpath.join(folder, name) if folder else name for name in names]
+
+
 def _compose_reason(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
-    """Return why a compose file runs tests in the image this Dockerfile builds, if it does."""
+    """Return why a compose file runs tests in the image this Dockerfile builds, if it does.
+
+    Override files are merged over the base file service by service, as ``docker compose
+    -f docker-compose.yml -f docker-compose.test.yml`` does: an override that only sets
+    ``command: yarn test`` for the service the base file builds runs the tests in this image.
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    for name in COMPOSE_NAMES:
-        for rel in (name, posixpath.join(posixpath.dirname(dockerfile_rel), name)):
-            raw = ctx.read(rel.lstrip("./")) if rel else None
+    folders = {"", posixpath.dirname(dockerfile_rel)}
+    for folder in sorted(folders):
+        builds: dict[str, str] = {}  # service -> the Dockerfile it builds
+        for rel in _compose_files(ctx, folder):
+            raw = ctx.read(rel)
             if raw is None:
                 continue
             try:
@@ -153,17 +177,18 @@ def _compose_reason(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
             services = data.get("services") if isinstance(data, dict) else None
             if not isinstance(services, dict):
                 continue
-            base = posixpath.dirname(rel)
             for service, spec in services.items():
-                if not isinstance(spec, dict) or "build" not in spec:
+                if not isinstance(spec, dict):
                     continue
-                build = spec["build"]
-                context = build if isinstance(build, str) else (
-                    build.get("context", ".") if isinstance(build, dict) else ".")
-                file = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) \
-                    else "Dockerfile"
-                built = posixpath.normpath(posixpath.join(base, str(context), str(file)))
-                if built != posixpath.normpath(dockerfile_rel):
+                if "build" in spec:
+                    build = spec["build"]
+                    context = build if isinstance(build, str) else (
+                        build.get("context", ".") if isinstance(build, dict) else ".")
+                    file = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) \
+                        else "Dockerfile"
+                    builds[str(service)] = posixpath.normpath(
+                        posixpath.join(folder, str(context), str(file)))
+                if builds.get(str(service)) != posixpath.normpath(dockerfile_rel):
                     continue
                 command = " ".join(str(spec.get(k, "")) if not isinstance(spec.get(k), list)
                                    else " ".join(map(str, spec[k]))
