@@ -153,6 +153,8 @@ INERT = [
     "res.json(Array.isArray(req.body.ids) ? req.body.ids.map(Number) : []);",
     "const email = req.body.email?.trim();\n  if (!email) throw new HttpError(422, 'email');\n"
     "  res.json({ email });",
+    "const name = req.body.name.trim().toLowerCase();\n"
+    "  if (!name) return res.status(400).json({ error: 'name' });\n  res.json({ name });",
 ]
 
 

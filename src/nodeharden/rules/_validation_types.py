@@ -383,8 +383,16 @@ def _checked_later(call: Node, scope: Node) -> bool:
     """Return True when the result of ``call`` (``x.trim()``) is stored in a local that an
     ``if`` then tests for presence and turns the request away without."""
     value = call
-    while value.parent is not None and value.parent.type in _WRAPPERS:
-        value = value.parent
+    while value.parent is not None:
+        up = value.parent
+        if up.type in _WRAPPERS:
+            value = up
+        elif up.type == "member_expression" and up.parent is not None and \
+                up.parent.type == "call_expression" and \
+                text(up.child_by_field_name("property")) in _STRING_RESULT:
+            value = up.parent  # `x.trim().toLowerCase()`
+        else:
+            break
     holder = value.parent
     if holder is None or holder.type != "variable_declarator" or \
             holder.child_by_field_name("value") != value:
