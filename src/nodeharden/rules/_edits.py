@@ -1,13 +1,17 @@
-"""Edits shared by many fixes: add an import where the file keeps its imports, insert a
-statement after another one, in the file's own style."""
+"""Edits shared by many fixes: the import service (a rule asks for a module's default,
+namespace or named exports; the engine reuses what the file already imports and adds the rest
+once, where the file keeps imports of that group), inserting a statement after another one,
+in the file's own style."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from nodeharden._express import AppFact, FileFacts
+from nodeharden._express import AppFact, FileFacts, ImportFact
 from nodeharden._model import TextEdit
 from nodeharden._parse import code_children, walk
 from nodeharden._style import Style, line_end, line_indent
@@ -16,11 +20,19 @@ _PROLOGUE_RE = re.compile(rb"\A(#![^\n]*\n)?(\s*(//[^\n]*\n|/\*.*?\*/\s*\n?))*\s
                           rb"(['\"]use strict['\"];?[ \t]*\r?\n)?", re.S)
 
 
-def import_edit(source: bytes, facts: FileFacts, statement: str) -> TextEdit:
-    """Return an edit that adds ``statement`` after the file's last top-level import, or at
-    the top (after a shebang, leading comments and ``'use strict'``) when it has none."""
-    if facts.import_end:
-        at = line_end(source, facts.import_end)
+def import_edit(source: bytes, facts: FileFacts, statement: str, *, after: int | None = None,
+                at: int | None = None) -> TextEdit:
+    """Return an edit that adds ``statement`` on its own line after the file's leading block
+    of imports (or after the statement ending at offset ``after``; or at line start ``at``),
+    or at the top (after a shebang, leading comments and ``'use strict'``) when it has none.
+    Rules ask ``add_imports`` instead, which picks the place and reuses existing imports."""
+    if at is not None:
+        if at == len(source) and source and not source.endswith(b"\n"):
+            return TextEdit(at, at, "\n" + statement)
+        return TextEdit(at, at, statement + "\n")
+    end = after if after is not None else facts.import_end
+    if end:
+        at = line_end(source, end)
         if at == len(source) and not source.endswith(b"\n"):
             return TextEdit(at, at, "\n" + statement)
         return TextEdit(at, at, statement + "\n")
@@ -32,10 +44,209 @@ def import_edit(source: bytes, facts: FileFacts, statement: str) -> TextEdit:
 
 
 def has_import(facts: FileFacts, module: str) -> str | None:
-    """Return the local default/namespace name bound to ``module`` in this file, if any."""
+    """Return the local default/namespace name bound to ``module`` in this file, if any
+    (``fs`` and ``node:fs`` are the same module)."""
     for imp in facts.imports:
-        if imp.module == module and (imp.default or imp.namespace):
+        if same_module(imp.module, module) and (imp.default or imp.namespace):
             return imp.default or imp.namespace
+    return None
+
+
+# -- the import service ------------------------------------------------------------------------
+
+#: Node's built-in modules (``require('module').builtinModules`` without the internal ones).
+NODE_BUILTINS = frozenset({
+    "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
+    "crypto", "dgram", "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2",
+    "https", "inspector", "module", "net", "os", "path", "perf_hooks", "process", "punycode",
+    "querystring", "readline", "repl", "stream", "string_decoder", "sys", "timers", "tls",
+    "trace_events", "tty", "url", "util", "v8", "vm", "wasi", "worker_threads", "zlib"})
+
+
+def is_builtin(module: str) -> bool:
+    """Return True for a Node built-in (``node:fs``, ``fs``, ``fs/promises``)."""
+    return module.startswith("node:") or module.split("/")[0] in NODE_BUILTINS
+
+
+def same_module(a: str, b: str) -> bool:
+    """Return True when two specifiers name one module (``fs`` and ``node:fs`` do)."""
+    if a == b:
+        return True
+    return is_builtin(a) and is_builtin(b) and a.removeprefix("node:") == b.removeprefix("node:")
+
+
+def import_group(module: str) -> int:
+    """Return the group of ``module`` in eslint-plugin-import's default ``import/order``:
+    0 built-in, 1 package, 2 the project's own files (parent, sibling, index)."""
+    if is_builtin(module):
+        return 0
+    if module.startswith((".", "/")):
+        return 2
+    return 1
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What a fix needs from one module: its default export, the whole module as a namespace
+    (``import * as`` in ESM and TypeScript; in CommonJS the two are one ``require``), and named
+    exports. ``default``/``namespace`` give the local name to bind when the file has none."""
+
+    module: str
+    default: str | None = None
+    namespace: str | None = None
+    names: tuple[str, ...] = ()
+
+
+@dataclass
+class Binding:
+    """How the inserted code refers to what it asked for: ``local`` is the default/namespace
+    name (None when not asked for), ``names`` maps each named export to the expression for it
+    (``STATUS_CODES``, or ``http.STATUS_CODES`` when the file already binds the module)."""
+
+    module: str
+    local: str | None = None
+    names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Imports:
+    """The answer to ``add_imports``: one binding per request, and the edits to make."""
+
+    bindings: list[Binding]
+    edits: list[TextEdit]
+
+
+_EXTENDABLE_RES = (
+    # import { a } from 'x' / import x, { a } from 'x' (never ``import type``)
+    re.compile(r"import\s+(?:[\w$]+\s*,\s*)?\{(?P<inner>[^{}]*)\}\s*from\s*['\"]"),
+    # const { a } = require('x')
+    re.compile(r"(?:const|let|var)\s+\{(?P<inner>[^{}]*)\}\s*=\s*require\s*\(\s*['\"]"),
+)
+
+
+def _extend_named(source: bytes, imp: ImportFact, names: list[str]) -> TextEdit | None:
+    """Return an edit adding ``names`` to the braces of an existing named import of one
+    module (``import { a } from 'x'`` → ``import { a, b } from 'x'``), or None when the
+    statement is not a plain one the engine can extend."""
+    if not imp.top_level:
+        return None
+    statement = source[imp.start:imp.end].decode("utf-8", "replace")
+    for pattern in _EXTENDABLE_RES:
+        match = pattern.match(statement)
+        if match is None:
+            continue
+        inner = match.group("inner")
+        if "/" in inner or ":" in inner and pattern is _EXTENDABLE_RES[1]:
+            return None  # comments or renamed destructuring: leave the statement alone
+        body = inner.rstrip()
+        if not body.strip():
+            return None
+        at_char = match.start("inner") + len(body)
+        at = imp.start + len(statement[:at_char].encode())
+        joined = ", ".join(names)
+        return TextEdit(at, at, f" {joined}," if body.endswith(",") else f", {joined}")
+    return None
+
+
+def import_at(source: bytes, facts: FileFacts, module: str) -> TextEdit:
+    """Return an empty insertion edit where a new import of ``module`` goes: after the last
+    import of the same or an earlier group in the file's leading block of imports (built-ins,
+    then packages, then the project's own files), before the first import when every import
+    is of a later group, else at the top after a shebang, comments and ``'use strict'``."""
+    leading = [imp for imp in facts.imports
+               if imp.top_level and imp.module and 0 < imp.end <= facts.import_end]
+    if not leading:
+        return import_edit(source, facts, "")
+    group = import_group(module)
+    earlier = [imp for imp in leading if import_group(imp.module) <= group]
+    if earlier:
+        return import_edit(source, facts, "", after=max(imp.end for imp in earlier))
+    first = min(imp.start for imp in leading)
+    at = source.rfind(b"\n", 0, first) + 1
+    return TextEdit(at, at, "")
+
+
+def _statements(style: Style, request: ImportRequest, whole: str | None,
+                names: list[str]) -> list[str]:
+    out: list[str] = []
+    if whole is not None:
+        # Node's built-ins are CommonJS: TypeScript imports them as namespaces, which compiles
+        # with or without esModuleInterop.
+        namespace = request.namespace is not None or (style.typescript
+                                                       and is_builtin(request.module))
+        out.append(style.import_namespace(whole, request.module) if namespace
+                   else style.import_default(whole, request.module))
+    if names:
+        out.append(style.import_named(names, request.module))
+    return out
+
+
+def add_imports(source: bytes, facts: FileFacts, style: Style,
+                requests: Sequence[ImportRequest]) -> Imports:
+    """Return how the fix's code refers to each request, and the edits adding what the file
+    does not import yet.
+
+    A module the file already imports is reused under its own local names (``fs`` and
+    ``node:fs`` are one module), never imported twice: a missing named export is added to
+    an existing ``{ ... }`` of that module, or read from its default/namespace binding when
+    that is a built-in or a CommonJS ``require``. New statements are written in the file's
+    module system, quotes and semicolons, and go after the file's imports of the same group
+    (see ``import_at``); several at one place become one edit, in request order.
+    """
+    bindings: list[Binding] = []
+    edits: list[TextEdit] = []
+    new_at: dict[int, list[str]] = {}
+    anchors: dict[int, TextEdit] = {}
+    for request in requests:
+        matches = [imp for imp in facts.imports if same_module(imp.module, request.module)]
+        matches.sort(key=lambda imp: not imp.top_level)
+        whole_existing = next((imp for imp in matches if imp.default or imp.namespace), None)
+        binding = Binding(request.module)
+        wants_whole = request.default or request.namespace
+        new_whole: str | None = None
+        if wants_whole:
+            if whole_existing is not None:
+                binding.local = whole_existing.default or whole_existing.namespace
+            else:
+                binding.local = new_whole = wants_whole
+        missing: list[str] = []
+        for name in request.names:
+            named = next((imp.named[name] for imp in matches if name in imp.named), None)
+            member_of = _member_source(source, whole_existing, request.module)
+            if named is not None:
+                binding.names[name] = named
+            elif member_of is not None:
+                binding.names[name] = f"{member_of}.{name}"
+            else:
+                missing.append(name)
+                binding.names[name] = name
+        if missing:
+            extend = next((edit for imp in matches
+                           if imp.named and (edit := _extend_named(source, imp, missing))), None)
+            if extend is not None:
+                edits.append(extend)
+                missing = []
+        statements = _statements(style, request, new_whole, missing)
+        if statements:
+            anchor = import_at(source, facts, request.module)
+            anchors.setdefault(anchor.start, anchor)
+            new_at.setdefault(anchor.start, []).extend(statements)
+        bindings.append(binding)
+    for at, statements in new_at.items():
+        edits.append(import_edit(source, facts, "\n".join(statements), at=anchors[at].start))
+    return Imports(bindings, edits)
+
+
+def _member_source(source: bytes, imp: ImportFact | None, module: str) -> str | None:
+    """Return the local whose members are the module's named exports: a namespace import, a
+    CommonJS ``require`` binding, or the default import of a built-in (all CommonJS)."""
+    if imp is None:
+        return None
+    if imp.namespace:
+        return imp.namespace
+    if imp.default and (is_builtin(module)
+                        or not source[imp.start:imp.end].lstrip().startswith(b"import")):
+        return imp.default
     return None
 
 

@@ -25,7 +25,7 @@ from nodeharden._parse import captures_in, needle_ranges, parse, statement_of, t
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
-from nodeharden.rules._edits import can_extend, has_import, import_edit, restyle
+from nodeharden.rules._edits import ImportRequest, add_imports, can_extend, has_import, restyle
 
 SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
 _SINK_BYTES_RE = re.compile(rb"\.\s*(?:send|jsonp?|end|write|render|locals)\b")
@@ -608,19 +608,18 @@ class ErrorHandler(Rule):
             return None  # no route or router registered after the app in this file
         style = ctx.styles[facts.path]
         edits: list[TextEdit] = []
-        http_local = has_import(facts, "node:http") or has_import(facts, "http")
-        if http_local is not None:
-            codes = f"{http_local}.STATUS_CODES"
-        else:
-            named = [local for imp in facts.imports if imp.module in ("http", "node:http")
-                     for imported, local in imp.named.items() if imported == "STATUS_CODES"]
-            codes = named[0] if named else "STATUS_CODES"
-            if not named:
-                edits.append(import_edit(source, facts, style.import_named(
-                    ["STATUS_CODES"], "node:http")))
+        requests = [ImportRequest("node:http", names=("STATUS_CODES",))]
+        if style.typescript and has_import(facts, "express") is None:
+            requests.append(ImportRequest("express", names=_EXPRESS_TYPES))
+        imports = add_imports(source, facts, style, requests)
+        edits.extend(imports.edits)
+        codes = imports.bindings[0].names["STATUS_CODES"]
         logger = "req.log" if facts.locals_of("pino-http") else "console"
         express_local = has_import(facts, "express")
-        code = handler_source(app.name or "app", style, codes, logger, express_local)
+        types = (tuple(f"{express_local}.{name}" for name in _EXPRESS_TYPES) if express_local
+                 else tuple(imports.bindings[1].names[name] for name in _EXPRESS_TYPES)
+                 if style.typescript else ())
+        code = handler_source(app.name or "app", style, codes, logger, types)
         block = "".join(app.indent + line + "\n" if line else "\n" for line in code.split("\n"))
         if at >= len(source) and not source.endswith(b"\n"):
             edits.append(TextEdit(at, at, "\n\n" + block.rstrip("\n")))
@@ -635,13 +634,21 @@ class ErrorHandler(Rule):
                    changes=(FileChange(facts.path, tuple(edits)),))
 
 
+#: The Express types an error handler's parameters are declared with in TypeScript.
+_EXPRESS_TYPES = ("Request", "Response", "NextFunction")
+#: What an error handler can receive: anything thrown, typed by what the handler reads (no
+#: ``any``, which typescript-eslint's recommended rules reject).
+_ERR_TYPE = "Error & { status?: number; statusCode?: number }"
+
+
 def handler_source(app: str, style: Style, codes: str, logger: str,
-                   express_local: str | None) -> str:
-    """Return the error handler statement in the file's style (no indentation of its own)."""
+                   types: tuple[str, ...] = ()) -> str:
+    """Return the error handler statement in the file's style (no indentation of its own);
+    ``types`` are the TypeScript types of ``req``, ``res`` and ``next``."""
     if style.typescript:
-        types = (f"{express_local}.Request", f"{express_local}.Response",
-                 f"{express_local}.NextFunction") if express_local else ("any", "any", "any")
-        params = (f"err: any, req: {types[0]}, res: {types[1]}, next: {types[2]}")
+        # One parameter a line: with its types the list is longer than a line.
+        params = (f"\n  err: {_ERR_TYPE},\n  req: {types[0]},\n  res: {types[1]},"
+                  f"\n  next: {types[2]},\n")
     else:
         params = "err, req, res, next"
     code = f"""\

@@ -21,7 +21,7 @@ from nodeharden._parse import code_children, object_properties, parse, string_va
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style, detect_style, module_kind_for
 from nodeharden.rules._base import ProjectContext, Rule
-from nodeharden.rules._edits import import_edit
+from nodeharden.rules._edits import ImportRequest, add_imports
 from nodeharden.rules._yaml import dash_of, item_end
 
 PLUGIN = "eslint-plugin-security"
@@ -285,8 +285,11 @@ class EslintSecurity(Rule):
         if any(c.type == "comment" for c in container.named_children):
             unsafe = True  # the new entry could land on the wrong side of a commented-out one
         facts = extract_facts(lang, source, tree.root_node, rel, module)
-        edits = [import_edit(source, facts, style.import_default("pluginSecurity", PLUGIN)),
-                 append_element(source, container, FLAT_ELEMENT, style)]
+        imports = add_imports(source, facts, style,
+                              [ImportRequest(PLUGIN, default="pluginSecurity")])
+        local = imports.bindings[0].local or "pluginSecurity"
+        element = FLAT_ELEMENT.replace("pluginSecurity", local, 1)
+        edits = [*imports.edits, append_element(source, container, element, style)]
         return Fix(title="Add pluginSecurity.configs.recommended to the flat config",
                    applicability="unsafe" if unsafe else "safe",
                    changes=(FileChange(rel, tuple(edits)),), dev_dependencies=dev)

@@ -18,7 +18,8 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import captures, code_children, object_properties, string_value, text, walk
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, Rule
-from nodeharden.rules._edits import exclusive_insert, import_edit, resolve_object
+from nodeharden.rules._edits import (ImportRequest, add_imports, exclusive_insert,
+                                     resolve_object, same_module)
 
 _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments) @args) @call"
 _IF_QUERY = "(if_statement condition: (_) @condition)"
@@ -250,43 +251,43 @@ class HardcodedSecret(Rule):
             first[secret.env] = min(first.get(secret.env, at), at)
         if not first:
             return {}, {}
-        random, import_stmt = _random_bytes(ctx)
+        random, import_edits = _random_bytes(ctx)
         checks = {env: exclusive_insert(ctx.source, at, _check_code(env, ctx.style, random))
                   for env, at in first.items()}
         imports: dict[str, TextEdit] = {}
-        if import_stmt:
-            edit = import_edit(ctx.source, ctx.facts, import_stmt)
+        for edit in import_edits:
             at = edit.start
+            statement = edit.content  # a new statement and its line break, or `, randomBytes`
+            whole_line = statement.endswith("\n")
             # Made exclusive like the checks: two fixes never add the import twice.
             if at < len(ctx.source) and ctx.source[at] < 0x80:
                 edit = TextEdit(at, at + 1, edit.content + ctx.source[at:at + 1].decode())
             # Where the check itself lands on the import's spot (right after the imports), it
             # carries the import, above it.
             for env, check in list(checks.items()):
-                if check.start == edit.start:  # a blank line after the imports
+                if whole_line and check.start == edit.start:  # a blank line after the imports
+                    checks[env] = TextEdit(check.start, check.end, statement + check.content)
+                elif whole_line and check.end == edit.start:  # code right below the imports
                     checks[env] = TextEdit(check.start, check.end,
-                                           import_stmt + "\n" + check.content)
-                elif check.end == edit.start:  # code right below the imports
-                    checks[env] = TextEdit(check.start, check.end,
-                                           "\n" + import_stmt + "\n" + check.content)
+                                           "\n" + statement + check.content)
                 else:
                     imports[env] = edit
         return checks, imports
 
 
-def _random_bytes(ctx: FileContext) -> tuple[str, str | None]:
+def _random_bytes(ctx: FileContext) -> tuple[str, list[TextEdit]]:
     """Return the expression that calls node:crypto's ``randomBytes`` in this file, and the
-    import statement it needs (None when the file can already call it)."""
-    for imp in ctx.facts.imports:
-        if imp.module in ("crypto", "node:crypto"):
-            if imp.default or imp.namespace:
-                return f"{imp.default or imp.namespace}.randomBytes", None
-            if "randomBytes" in imp.named:
-                return imp.named["randomBytes"], None
+    import edits it needs: none when the file can already call it, the import service's
+    (which reuses or extends the file's own import of node:crypto) otherwise. A CommonJS file
+    that does not import node:crypto calls ``require('node:crypto').randomBytes`` in place."""
     style = ctx.style
-    if style.module != "esm" and not style.typescript:
-        return f"require({style.q('node:crypto')}).randomBytes", None
-    return "randomBytes", style.import_named(["randomBytes"], "node:crypto")
+    imported = any(same_module(imp.module, "node:crypto") and imp.locals()
+                   for imp in ctx.facts.imports)
+    if not imported and style.module != "esm" and not style.typescript:
+        return f"require({style.q('node:crypto')}).randomBytes", []
+    imports = add_imports(ctx.source, ctx.facts, style,
+                          [ImportRequest("node:crypto", names=("randomBytes",))])
+    return imports.bindings[0].names["randomBytes"], imports.edits
 
 
 def _check_code(env: str, style: Style, random: str) -> str:

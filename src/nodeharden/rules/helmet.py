@@ -23,7 +23,7 @@ from nodeharden._parse import captures, object_properties, text
 from nodeharden._project import SKIP_DIRS
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, ProjectContext, Rule
-from nodeharden.rules._edits import (after_app_edit, can_extend, has_import, import_edit,
+from nodeharden.rules._edits import (ImportRequest, add_imports, after_app_edit, can_extend,
                                      use_statement)
 
 #: helmet options whose ``false`` value switches a protection off.
@@ -347,12 +347,10 @@ class Helmet(Rule):
                     "; X-Powered-By is sent" if lusca else " and X-Powered-By is sent")
                 fix = None
                 if can_extend(app):
-                    local = has_import(facts, "helmet")
-                    edits = []
-                    if local is None:
-                        local = "helmet"
-                        edits.append(import_edit(source, facts, style.import_default(
-                            "helmet", "helmet")))
+                    imports = add_imports(source, facts, style,
+                                          [ImportRequest("helmet", default="helmet")])
+                    local = imports.bindings[0].local
+                    edits = list(imports.edits)
                     edits.append(after_app_edit(source, app, [use_statement(
                         app, f"{local}()", style)]))
                     fix = Fix(

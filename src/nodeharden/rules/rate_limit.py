@@ -22,7 +22,8 @@ from nodeharden._parse import parse, text, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
-from nodeharden.rules._edits import after_app_edit, can_extend, import_edit, restyle
+from nodeharden.rules._edits import (ImportRequest, add_imports, after_app_edit, can_extend,
+                                     restyle)
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
 RATE_LIMIT_MODULES = (
@@ -340,10 +341,6 @@ def _specifier(from_rel: str, module_rel: str, style: Style) -> str:
     return style.local_module(rel)
 
 
-def _import_statement(style: Style, names: list[str], spec: str) -> str:
-    return style.import_named(names, spec)
-
-
 def _login_routes(facts: FileFacts) -> list[CallFact]:
     found = []
     for call in facts.routes():
@@ -436,9 +433,9 @@ class RateLimit(Rule):
             file_style = ctx.styles[path]
             source = ctx.read(path) or b""
             names = list(dict.fromkeys(names_by_file[path]))
-            statement = _import_statement(file_style, names, _specifier(path, module_rel, file_style))
-            changes.append(FileChange(path, (import_edit(source, facts, statement),
-                                             *edits_by_file[path])))
+            imports = add_imports(source, facts, file_style, [ImportRequest(
+                _specifier(path, module_rel, file_style), names=tuple(names))])
+            changes.append(FileChange(path, (*imports.edits, *edits_by_file[path])))
         return Fix(
             title="Add a rate-limiter-flexible middleware, with a stricter limiter on login "
                   "and password routes",

@@ -12,7 +12,7 @@ from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
-from nodeharden.rules._edits import after_app_edit, can_extend, has_import, import_edit
+from nodeharden.rules._edits import ImportRequest, add_imports, after_app_edit, can_extend
 
 UTC = timezone.utc  # datetime.UTC needs Python 3.11; nodeharden supports 3.10
 
@@ -140,30 +140,32 @@ def _served(ctx: ProjectContext, files: list[str]) -> bool:
     return False
 
 
-def _reader_statement(app_rel: str, txt_rel: str, facts: FileFacts, style: Style,
-                      ts_output: str) -> tuple[str, list[tuple[str, str]]]:
-    """Return the statement reading the file at start-up, and the imports it needs."""
+def _reader_statement(app_rel: str, txt_rel: str, source: bytes, facts: FileFacts,
+                      style: Style, ts_output: str) -> tuple[str, list[TextEdit]]:
+    """Return the statement reading the file at start-up, and the import edits it needs.
+
+    The path is built from the module's own folder with ``path.join`` (``__dirname``, or
+    ``fileURLToPath(import.meta.url)`` in ESM), a path eslint-plugin-security knows to be
+    static: ``readFileSync(new URL(...))`` trips ``detect-non-literal-fs-filename``."""
     q = style.q
     relative = posixpath.relpath(txt_rel, posixpath.dirname(app_rel) or ".")
-    fs = has_import(facts, "node:fs") or has_import(facts, "fs")
-    needs: list[tuple[str, str]] = []
-    if fs is None:
-        fs = "fs"
-        needs.append(("fs", "node:fs"))
     runs_as_esm = ts_output == "esm" if style.typescript else style.module == "esm"
+    requests = [ImportRequest("node:fs", default="fs"), ImportRequest("node:path", default="path")]
     if runs_as_esm:
-        url = relative if relative.startswith(".") else f"./{relative}"
-        reader = (f"const securityTxt = {fs}.readFileSync(new URL({q(url)}, import.meta.url), "
-                  f"{q('utf8')}){style.semi}")
-        return reader, needs
-    path = has_import(facts, "node:path") or has_import(facts, "path")
-    if path is None:
-        path = "path"
-        needs.append(("path", "node:path"))
+        requests.append(ImportRequest("node:url", names=("fileURLToPath",)))
+    imports = add_imports(source, facts, style, requests)
+    fs, path = imports.bindings[0].local, imports.bindings[1].local
     parts = ", ".join(q(p) for p in relative.split("/"))
-    reader = (f"const securityTxt = {fs}.readFileSync({path}.join(__dirname, {parts}), "
-              f"{q('utf8')}){style.semi}")
-    return reader, needs
+    if runs_as_esm:
+        to_path = imports.bindings[2].names["fileURLToPath"]
+        folder = f"{path}.dirname({to_path}(import.meta.url))"
+        i = style.indent
+        reader = (f"const securityTxt = {fs}.readFileSync(\n{i}{path}.join({folder}, {parts}),"
+                  f"\n{i}{q('utf8')}\n){style.semi}")
+    else:
+        reader = (f"const securityTxt = {fs}.readFileSync({path}.join(__dirname, {parts}), "
+                  f"{q('utf8')}){style.semi}")
+    return reader, imports.edits
 
 
 def _entry_points(ctx: ProjectContext) -> set[str]:
@@ -277,19 +279,15 @@ class SecurityTxt(Rule):
                 "SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md", "security.md")):
             changes.append(FileChange("SECURITY.md", (TextEdit(0, 0, security_md(contact)),),
                                       create=True))
-        reader, needs = _reader_statement(facts.path, txt_rel, facts, style,
+        reader, edits = _reader_statement(facts.path, txt_rel, source, facts, style,
                                           ctx.info.typescript_output)
-        # Node's built-ins are CommonJS: TypeScript imports them as namespaces, which compiles
-        # with or without esModuleInterop.
-        importer = style.import_namespace if style.typescript else style.import_default
-        edits = [import_edit(source, facts, "\n".join(importer(name, module)
-                                                      for name, module in needs))] if needs else []
         i = style.indent
         route = (f"{app.name}.get({style.q(ROUTE)}, (req, res) => {{\n"
                  f"{app.indent}{i}res.type({style.q('text/plain; charset=utf-8')})"
                  f".send(securityTxt){style.semi}\n"
                  f"{app.indent}}}){style.semi}")
-        edits.append(after_app_edit(source, app, [reader, route]))
+        edits.append(after_app_edit(source, app, [reader.replace("\n", "\n" + app.indent),
+                                                  route]))
         changes.insert(0, FileChange(facts.path, tuple(edits)))
         title = f"Add {DEFAULT_PATH} and serve it at {ROUTE}" if not files else \
             f"Serve {txt_rel} at {ROUTE}"

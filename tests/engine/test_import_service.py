@@ -1,0 +1,98 @@
+"""The import service (``rules/_edits.add_imports``): rules ask for a module's default,
+namespace or named exports; the engine reuses what the file already imports and adds the rest
+once, in the file's module system and style, after the file's imports of the same group
+(built-ins, then packages, then the project's own files, as eslint-plugin-import's default
+``import/order`` wants)."""
+
+from __future__ import annotations
+
+import posixpath
+
+from nodeharden._express import extract_facts
+from nodeharden._parse import parse
+from nodeharden._project import JS_SUFFIXES
+from nodeharden._style import detect_style, module_kind_for
+from nodeharden._textedit import apply_edits
+from nodeharden.rules._edits import Imports, ImportRequest, add_imports, import_group
+
+
+def run(source: str, *requests: ImportRequest, rel: str = "app.js") -> tuple[str, Imports]:
+    data = source.encode()
+    lang = JS_SUFFIXES[posixpath.splitext(rel)[1]]
+    module = module_kind_for(rel, "commonjs", data)
+    facts = extract_facts(lang, data, parse(lang, data).root_node, rel, module)
+    style = detect_style(data, module=module, typescript=lang != "javascript")
+    imports = add_imports(data, facts, style, list(requests))
+    out = apply_edits(data, imports.edits).decode()
+    assert not parse(lang, out.encode()).root_node.has_error, out
+    return out, imports
+
+
+def test_groups_follow_import_order_defaults() -> None:
+    assert [import_group(m) for m in ("node:fs", "fs", "fs/promises", "express", "@scope/pkg",
+                                      "./config", "../lib/x", "/abs")] == [0, 0, 0, 1, 1, 2, 2, 2]
+
+
+def test_a_builtin_goes_before_local_requires() -> None:
+    # The field case: `const fs = require('node:fs')` landed after `require('./config/config')`.
+    source = ("'use strict';\n\nconst config = require('./config/config');\n"
+              "const routes = require('./routes');\n\nconst app = require('express')();\n")
+    out, imports = run(source, ImportRequest("node:fs", default="fs"))
+    assert out == ("'use strict';\n\nconst fs = require('node:fs');\n"
+                   "const config = require('./config/config');\nconst routes = require('./routes');"
+                   "\n\nconst app = require('express')();\n")
+    assert imports.bindings[0].local == "fs"
+
+
+def test_each_group_goes_after_its_own_kind() -> None:
+    source = ("import path from 'node:path';\nimport express from 'express';\n"
+              "import { users } from './users.js';\n\nconst app = express();\n")
+    out, _ = run(source, ImportRequest("node:http", names=("STATUS_CODES",)),
+                 ImportRequest("helmet", default="helmet"),
+                 ImportRequest("./middleware/rate-limit.js", names=("rateLimiter",)))
+    assert out.splitlines()[:6] == [
+        "import path from 'node:path';",
+        "import { STATUS_CODES } from 'node:http';",
+        "import express from 'express';",
+        "import helmet from 'helmet';",
+        "import { users } from './users.js';",
+        "import { rateLimiter } from './middleware/rate-limit.js';",
+    ]
+
+
+def test_a_module_already_imported_is_reused_never_imported_twice() -> None:
+    source = "const fs = require('fs');\nconst http = require('http');\n"
+    out, imports = run(source, ImportRequest("node:fs", default="readers"),
+                       ImportRequest("node:http", names=("STATUS_CODES",)))
+    assert out == source and imports.edits == []
+    assert imports.bindings[0].local == "fs"
+    assert imports.bindings[1].names == {"STATUS_CODES": "http.STATUS_CODES"}
+
+
+def test_a_missing_name_joins_the_existing_braces() -> None:
+    source = "const { join } = require('node:path');\nmain();\n"
+    out, imports = run(source, ImportRequest("path", names=("dirname", "join")))
+    assert out == "const { join, dirname } = require('node:path');\nmain();\n"
+    assert imports.bindings[0].names == {"dirname": "dirname", "join": "join"}
+    esm = "import express, { Router } from 'express';\n\nexport const app = express();\n"
+    out, _ = run(esm, ImportRequest("express", names=("Request",)), rel="app.ts")
+    assert out.startswith("import express, { Router, Request } from 'express';\n")
+
+
+def test_the_file_style_and_module_system() -> None:
+    ts = "import express from \"express\"\n\nconst app = express()\n"
+    out, _ = run(ts, ImportRequest("node:fs", default="fs"), rel="server.ts")
+    # A built-in is CommonJS: TypeScript imports it as a namespace (no esModuleInterop).
+    assert out.startswith('import * as fs from "node:fs"\nimport express from "express"\n')
+    cjs = "const express = require(\"express\")\n"
+    out, _ = run(cjs, ImportRequest("helmet", default="helmet"))
+    assert out == cjs + 'const helmet = require("helmet")\n'
+
+
+def test_several_at_one_place_make_one_edit_and_a_bare_file_gets_them_at_the_top() -> None:
+    source = "#!/usr/bin/env node\n// The server.\n'use strict';\nmain();\n"
+    out, imports = run(source, ImportRequest("node:fs", default="fs"),
+                       ImportRequest("node:path", default="path"))
+    assert len(imports.edits) == 1
+    assert out == ("#!/usr/bin/env node\n// The server.\n'use strict';\n"
+                   "const fs = require('node:fs');\nconst path = require('node:path');\nmain();\n")
