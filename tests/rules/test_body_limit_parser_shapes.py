@@ -1,0 +1,73 @@
+"""body-limit: every body parser shape of Express 4 (body-parser) and Express 5 (express.json
+and friends) is found on its line, with a project limit tighter than the default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nodeharden import check
+
+
+RULES = ["body-limit", "session-cookie", "hardcoded-secret", "cookie-flags"]
+
+PACKAGE_JSON = '{"name": "t", "dependencies": {"express": "^5.1.0"}}\n'
+
+#: Parsers without `limit` stop at Express's 100kb default; body-limit reports them only where the
+#: project asks for less (issue 15), which these shape tests do.
+TIGHT = "body_limit: 10kb\n"
+
+
+def found(root: Path, rules: list[str] | None = None) -> set[tuple[str, str, int]]:
+    report = check(root, select=rules or RULES)
+    assert not report.failed, report.failed
+    return {(f.rule, f.path, f.line) for f in report.findings}
+
+
+def test_express4_body_parser_shapes(project) -> None:
+    root = project({
+        "package.json": PACKAGE_JSON,
+        ".nodeharden.yml": TIGHT,
+        "app.js": """
+            const express = require('express');
+            const bodyParser = require('body-parser');
+            const parsers = require('body-parser');
+            const { urlencoded } = require('body-parser');
+            const app = express();
+            app.use(bodyParser.json());
+            app.use(parsers.text({ type: 'text/*' }));
+            app.use(urlencoded({ extended: true }));
+            app.use(require('body-parser').raw());
+            app.use(bodyParser.json({ limit: '1mb' }));
+            app.use(bodyParser());
+            const json = (x) => x;
+            json();
+            // app.use(bodyParser.json());
+            /* app.use(bodyParser.urlencoded()); */
+            module.exports = app;
+        """,
+    })
+    assert found(root) == {("body-limit", "app.js", n) for n in (6, 7, 8, 9)}
+
+
+def test_express5_express_json_shapes(project) -> None:
+    root = project({
+        "package.json": PACKAGE_JSON,
+        ".nodeharden.yml": TIGHT,
+        "app.mjs": """
+            import express, { json as parseJson, text } from 'express';
+            import * as ex from 'express';
+            const app = express();
+            app.use(express.json());
+            app.use(ex.urlencoded({ extended: false }));
+            app.use(parseJson({ strict: true }));
+            app.post('/raw', express.raw({ type: '*/*', limit: '5mb' }), (req, res) => res.end());
+            app.use(text({ limit: '1kb' }));
+            const limits = { limit: '2mb' };
+            app.use(express.json(limits));
+            app.use(express.json(other));
+            JSON.parse('{}');
+            export default app;
+        """,
+    })
+    # 7 and 10: explicit limits above body_limit_max (1mb); 11: options from elsewhere, unknown.
+    assert found(root) == {("body-limit", "app.mjs", n) for n in (4, 5, 6, 7, 10)}
