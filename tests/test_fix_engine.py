@@ -216,7 +216,7 @@ def test_dry_run_diff_applies_with_git_apply_and_equals_fix(tmp_path: Path) -> N
 def test_patch_dir_rules_editing_the_same_lines_share_one_patch(tmp_path: Path) -> None:
     # helmet, rate-limit and error-handler all add lines next to the same lines of this small
     # app: separate patches could not apply both alone and in sequence (see
-    # tests/test_cli_patch_dir.py), so they share one, named after all three.
+    # tests/cli/test_cli_patch_dir.py), so they share one, named after all three.
     root = make_app(tmp_path / "app")
     before = files_of(root)
     patches = tmp_path / "patches"
