@@ -129,10 +129,11 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
         result.skipped = reason
         return result
     source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    role = role_from_content(source)
-    if role.role != "app" and role.role not in info.include_roles:
-        result.skipped = role.skip_reason()
-        return result
+    if not _CONTENT_ROLES <= info.include_roles:  # with every such role included: no need
+        role = role_from_content(source)
+        if role.role != "app" and role.role not in info.include_roles:
+            result.skipped = role.skip_reason()
+            return result
     suffix = os.path.splitext(rel)[1]
     lang = JS_SUFFIXES[suffix]
     module = module_kind_for(rel, info.module_system, source)  # type: ignore[arg-type]
@@ -177,6 +178,9 @@ _SAVE_HOOK_RE = re.compile(rb"""\.pre\(\s*['"](?:save|validate)['"]|\b(?:beforeC
                            rb"""|beforeUpdate|beforeBulkCreate)\b""")
 _HASH_CALL_RE = re.compile(rb"\b(?:bcrypt|bcryptjs|argon2|scrypt|pbkdf2)\b|\.hash(?:Sync)?\(")
 
+
+#: The roles a file's bytes can give it (see ``_roles.role_from_content``).
+_CONTENT_ROLES = frozenset({"test", "browser", "frontend", "generated"})
 
 #: Bounds on the work one file may cost, so that any file under the 1 MB cap (a minified
 #: bundle opted in, or a file written to attack the scanner) keeps the run's memory bounded:
