@@ -57,14 +57,39 @@ def configured_contact(ctx: ProjectContext) -> str | None:
     return security_md_contact(ctx)
 
 
+_STRONG_REPORTING_RE = re.compile(
+    r"(?i)report (?:it|them|a|any|the|security|vulnerab)|privately|responsibl|disclos"
+    r"|security (?:issue|vulnerab|report|contact|team)")
+_WEAK_REPORTING_RE = re.compile(r"(?i)report|security|vulnerab|contact")
+_ELSEWHERE_RE = re.compile(r"(?i)\bother\b|non-security|not (?:a )?security|for bugs\b")
+
+
 def security_md_contact(ctx: ProjectContext) -> str | None:
-    """Return the reporting address of the project's SECURITY.md: its first email address,
-    else its first https URL about reporting (a security advisory form, a disclosure page)."""
+    """Return the reporting address of the project's SECURITY.md: the email address or https
+    URL on the line that says how to report a vulnerability ("report it privately via …"),
+    not one for other products or non-security bugs; else its first email address, else its
+    first https URL about reporting (a security advisory form, a disclosure page)."""
     for name in SECURITY_MD_NAMES:
         raw = ctx.read(name)
         if raw is None:
             continue
         body = raw.decode("utf-8", "replace")
+        best: tuple[int, int, int, str] | None = None  # (-score, not email, order, contact)
+        for order, line in enumerate(body.splitlines()):
+            score = (3 if _STRONG_REPORTING_RE.search(line) else
+                     1 if _WEAK_REPORTING_RE.search(line) else 0)
+            if _ELSEWHERE_RE.search(line):
+                score -= 3
+            if score <= 0:
+                continue
+            found = [(0, normalize_contact(m.group(1))) for m in _EMAIL_RE.finditer(line)]
+            found += [(1, m.group(0).rstrip(".,;:!?")) for m in _URL_RE.finditer(line)]
+            for kind, contact in found:
+                candidate = (-score, kind, order, contact)
+                if best is None or candidate < best:
+                    best = candidate
+        if best is not None and best[0] <= -3:
+            return best[3]
         email = _EMAIL_RE.search(body)
         if email:
             return normalize_contact(email.group(1))
