@@ -1,11 +1,15 @@
-"""Code nodeharden inserts passes eslint-plugin-security (issue 15, eslint-security bullet).
+"""Code nodeharden inserts passes eslint-plugin-security (issue 15, eslint-security bullet)
+and puts its imports where ``import/order`` wants them (issue 14, one import service).
 
 Every fixture's expected output (``codemods/*/fixtures/*/expected.*``, JavaScript and
 TypeScript), and every JavaScript/TypeScript file a fixture creates (``expected_files`` in its
 case.yml), is linted by real ESLint with eslint-plugin-security's recommended rules only
 (typescript-eslint's parser for TypeScript, plus ``@typescript-eslint/no-explicit-any`` there:
-an inserted ``any`` defeats the project's own type checking). A problem on a line that differs
-from the fixture's input, or a file that fails to parse, fails the test.
+an inserted ``any`` defeats the project's own type checking), and separately with
+eslint-plugin-import-x's ``order`` rule at its defaults (built-ins, then packages, then the
+project's own files; airbnb's config fails a ``require('node:fs')`` after a local require). A
+problem on a line that differs from the fixture's input, or a file that fails to parse, fails
+the test.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ TOOLS = """{
   "private": true,
   "devDependencies": {
     "eslint": "^10.15.0", "@eslint/js": "^10.0.1", "eslint-plugin-security": "^4.1.0",
-    "globals": "^17.14.0", "typescript-eslint": "^8.74.0", "typescript": "^5.9.3"
+    "globals": "^17.14.0", "typescript-eslint": "^8.74.0", "typescript": "^5.9.3",
+    "eslint-plugin-import-x": "^4.18.1", "eslint-import-resolver-node": "^0.3.9"
   }
 }
 """
@@ -55,6 +60,20 @@ export default [
   },
 ];
 """
+
+# import-x's order rule at its defaults, alone (the security rules are checked above).
+ORDER_CONFIG = """import importX from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+export default [
+  { linterOptions: { reportUnusedDisableDirectives: 'off' } },
+  { plugins: { 'import-x': importX }, rules: { 'import-x/order': 'error' } },
+  { files: ['**/*.{ts,mts,cts}'], languageOptions: { parser: tseslint.parser } },
+];
+"""
+#: input-validation still writes its imports itself (another change converts it to the import
+#: service): its express-validator import lands after local requires.
+ORDER_NOT_YET = ("input-validation",)
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
 
@@ -121,8 +140,8 @@ def tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
-def _lint(tools: Path, root: Path) -> list[dict[str, Any]]:
-    (root / "eslint.config.mjs").write_text(LINT_CONFIG)
+def _lint(tools: Path, root: Path, config: str = LINT_CONFIG) -> list[dict[str, Any]]:
+    (root / "eslint.config.mjs").write_text(config)
     (root / "node_modules").symlink_to(tools / "node_modules")
     proc = subprocess.run([str(tools / "node_modules" / ".bin" / "eslint"), ".", "--format",
                            "json", "--no-warn-ignored"], cwd=root, capture_output=True,
@@ -144,7 +163,8 @@ def test_fixture_outputs_are_found() -> None:
 
 def test_every_inserted_line_passes_eslint_plugin_security(tools: Path, tmp_path: Path) -> None:
     outputs = fixture_outputs()
-    root = write_tree(tmp_path / "lint", {name: text.encode() for name, (text, _, _) in outputs.items()})
+    root = write_tree(tmp_path / "lint",
+                      {name: text.encode() for name, (text, _, _) in outputs.items()})
     results = _lint(tools, root)
     linted = set()
     problems = []
@@ -160,6 +180,31 @@ def test_every_inserted_line_passes_eslint_plugin_security(tools: Path, tmp_path
                                 f"{message['message']}")
     assert set(outputs) <= linted, sorted(set(outputs) - linted)
     assert problems == [], "\n".join(problems)
+
+
+def test_every_inserted_import_is_in_import_order(tools: Path, tmp_path: Path) -> None:
+    outputs = {name: output for name, output in fixture_outputs().items()
+               if output[2].split("/")[0] not in ORDER_NOT_YET}
+    root = write_tree(tmp_path / "lint",
+                      {name: text.encode() for name, (text, _, _) in outputs.items()})
+    problems = []
+    for result in _lint(tools, root, ORDER_CONFIG):
+        name = Path(str(result["filePath"])).relative_to(root).as_posix()
+        changed = outputs[name][1] if name in outputs else set()
+        for message in result["messages"]:
+            if message.get("fatal") or message.get("line") in changed:
+                problems.append(f"{name}:{message.get('line')} {message.get('ruleId')}: "
+                                f"{message['message']}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_import_order_reports_a_builtin_after_a_local_require(tools: Path,
+                                                              tmp_path: Path) -> None:
+    source = "const config = require('./config');\nconst fs = require('node:fs');\n"
+    root = write_tree(tmp_path / "lint", {"app.cjs": source.encode()})
+    [result] = [r for r in _lint(tools, root, ORDER_CONFIG)
+                if Path(str(r["filePath"])).name == "app.cjs"]
+    assert [(m["line"], m["ruleId"]) for m in result["messages"]] == [(2, "import-x/order")]
 
 
 def test_the_lint_reports_an_inserted_problem(tools: Path, tmp_path: Path) -> None:

@@ -149,20 +149,24 @@ def _extend_named(source: bytes, imp: ImportFact, names: list[str]) -> TextEdit 
 
 
 def import_at(source: bytes, facts: FileFacts, module: str) -> TextEdit:
-    """Return an empty insertion edit where a new import of ``module`` goes: after the last
-    import of the same or an earlier group in the file's leading block of imports (built-ins,
-    then packages, then the project's own files), before the first import when every import
-    is of a later group, else at the top after a shebang, comments and ``'use strict'``."""
-    leading = [imp for imp in facts.imports
-               if imp.top_level and imp.module and 0 < imp.end <= facts.import_end]
+    """Return an empty insertion edit where a new import of ``module`` goes in the file's
+    leading block of imports, by eslint-plugin-import's default ``import/order`` groups
+    (built-ins, then packages, then the project's own files): after the imports of the same or
+    an earlier group that come before the first import of a later group, or right before that
+    one when none do; after the last import when no later group follows. With no imports, at
+    the top (after a shebang, comments and ``'use strict'``)."""
+    leading = sorted((imp for imp in facts.imports
+                      if imp.top_level and imp.module and 0 < imp.end <= facts.import_end),
+                     key=lambda imp: imp.start)
     if not leading:
         return import_edit(source, facts, "")
     group = import_group(module)
-    earlier = [imp for imp in leading if import_group(imp.module) <= group]
-    if earlier:
-        return import_edit(source, facts, "", after=max(imp.end for imp in earlier))
-    first = min(imp.start for imp in leading)
-    at = source.rfind(b"\n", 0, first) + 1
+    later = next((i for i, imp in enumerate(leading) if import_group(imp.module) > group), None)
+    if later is None:
+        return import_edit(source, facts, "", after=max(imp.end for imp in leading))
+    if later > 0:
+        return import_edit(source, facts, "", after=max(imp.end for imp in leading[:later]))
+    at = source.rfind(b"\n", 0, leading[0].start) + 1
     return TextEdit(at, at, "")
 
 

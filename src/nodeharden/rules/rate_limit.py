@@ -263,20 +263,26 @@ def module_source(style: Style, options: RateLimitOptions,
         memory = "const limiter = new RateLimiterMemory({ points, duration });"
         body = body.replace(memory, "const limiter = newLimiter('requests', points, duration);", 1)
     names = "RateLimiterMemory, RateLimiterRedis" if redis else "RateLimiterMemory"
+    # The project's own client module comes after the packages (import/order); ioredis is a
+    # package like rate-limiter-flexible.
+    local_esm = local_cjs = client_esm = client_cjs = ""
     if reuse:
-        client_esm = f"import {{ {reuse[1]} }} from '{reuse[0]}';\n"
-        client_cjs = f"const {{ {reuse[1]} }} = require('{reuse[0]}');\n"
-    else:
-        client_esm = "import { Redis } from 'ioredis';\n" if redis else ""
-        client_cjs = "const { Redis } = require('ioredis');\n" if redis else ""
+        local_esm = f"import {{ {reuse[1]} }} from '{reuse[0]}';\n"
+        local_cjs = f"const {{ {reuse[1]} }} = require('{reuse[0]}');\n"
+    elif redis:
+        client_esm = "import { Redis } from 'ioredis';\n"
+        client_cjs = "const { Redis } = require('ioredis');\n"
     if ts:
         head = ("import type { NextFunction, Request, RequestHandler, Response } from 'express';\n"
                 + client_esm
-                + f"import {{ {names}, RateLimiterRes }} from 'rate-limiter-flexible';\n\n")
+                + f"import {{ {names}, RateLimiterRes }} from 'rate-limiter-flexible';\n"
+                + local_esm + "\n")
     elif esm:
-        head = client_esm + f"import {{ {names} }} from 'rate-limiter-flexible';\n\n"
+        head = client_esm + f"import {{ {names} }} from 'rate-limiter-flexible';\n" + local_esm \
+            + "\n"
     else:
-        head = client_cjs + f"const {{ {names} }} = require('rate-limiter-flexible');\n\n"
+        head = client_cjs + f"const {{ {names} }} = require('rate-limiter-flexible');\n" \
+            + local_cjs + "\n"
     exported = ["rateLimiter", "loginLimiter", "createRateLimiter", "createLoginLimiter"] \
         if login else ["rateLimiter", "createRateLimiter"]
     tail = "" if esm else "\nmodule.exports = {\n" + "".join(f"  {name},\n" for name in exported) \
