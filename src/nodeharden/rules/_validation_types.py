@@ -256,21 +256,55 @@ _PLACEHOLDER_RE = re.compile(r"\?|\$(\d+)|(?<![\w:$@])[:$@]([A-Za-z_]\w*)")
 _WHERE_RE = re.compile(r"(?i)\bWHERE\b")
 
 
-def _sql_of(node: Node | None, scope: Node) -> str | None:
+class _ScopeIndex:
+    """What one walk of a function body finds for the SQL lookups: the value each local is
+    first declared with, and the SQL argument of the query each parameter list is passed to
+    (``db.all(query, params)``). Built once per body: looking them up per use was quadratic."""
+
+    def __init__(self, scope: Node) -> None:
+        self.scope = scope
+        self.declared: dict[str, Node] = {}
+        self.lists: dict[str, Node] = {}
+        self._turned: dict[str, list[int]] | None = None
+        for node in walk(scope):
+            if node.type == "variable_declarator":
+                name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+                if name is not None and name.type == "identifier" and value is not None:
+                    self.declared.setdefault(text(name), value)
+            elif node.type == "call_expression":
+                fn = node.child_by_field_name("function")
+                if fn is None or fn.type != "member_expression" or \
+                        text(fn.child_by_field_name("property")) not in _DB_METHODS:
+                    continue
+                args = code_children(node.child_by_field_name("arguments") or node)
+                for arg in args[1:]:
+                    if arg.type == "identifier":
+                        self.lists.setdefault(text(arg), args[0])
+
+    def turned_away(self) -> dict[str, list[int]]:
+        """Return, for each name, where an ``if`` tests it is missing and turns the request
+        away (``if (!email) throw new HttpError(422…)``)."""
+        if self._turned is None:
+            self._turned = {}
+            for node in walk(self.scope):
+                if node.type == "identifier" and node.parent is not None and \
+                        node.parent.type in ("unary_expression", "binary_expression") and \
+                        _turns_away(node.parent, strict=True):
+                    self._turned.setdefault(text(node), []).append(node.start_byte)
+        return self._turned
+
+
+def _sql_of(node: Node | None, index: _ScopeIndex) -> str | None:
     """Return the SQL text of a query argument: a string, a template, a concatenation, or a
     local initialised with one (``let query = "SELECT …"; query += …``); None otherwise."""
     if node is None:
         return None
     while node.type in _WRAPPERS and code_children(node):
         node = code_children(node)[0]
+    if node.type == "identifier":
+        node = index.declared.get(text(node)) or node
     if node.type in ("string", "template_string", "binary_expression"):
         sql = text(node)
-    elif node.type == "identifier":
-        sql = next((text(n.child_by_field_name("value")) for n in walk(scope)
-                    if n.type == "variable_declarator"
-                    and text(n.child_by_field_name("name")) == text(node)
-                    and getattr(n.child_by_field_name("value"), "type", "") in (
-                        "string", "template_string", "binary_expression")), "")
     else:
         return None
     head = _SQL_HEAD_RE.match(sql)
@@ -280,25 +314,21 @@ def _sql_of(node: Node | None, scope: Node) -> str | None:
     return sql
 
 
-def _prepared_sql(obj: Node | None, scope: Node) -> str | None:
+def _prepared_sql(obj: Node | None, index: _ScopeIndex) -> str | None:
     """``const stmt = db.prepare(sql)``: return ``sql`` for ``stmt``."""
     if obj is None or obj.type != "identifier":
         return None
-    for node in walk(scope):
-        if node.type == "variable_declarator" and \
-                text(node.child_by_field_name("name")) == text(obj):
-            value = node.child_by_field_name("value")
-            while value is not None and value.type in _WRAPPERS and code_children(value):
-                value = code_children(value)[0]
-            if value is None or value.type != "call_expression":
-                return None
-            fn = value.child_by_field_name("function")
-            if fn is None or fn.type != "member_expression" or \
-                    text(fn.child_by_field_name("property")) != "prepare":
-                return None
-            args = code_children(value.child_by_field_name("arguments") or value)
-            return _sql_of(args[0], scope) if args else None
-    return None
+    value = index.declared.get(text(obj))
+    while value is not None and value.type in _WRAPPERS and code_children(value):
+        value = code_children(value)[0]
+    if value is None or value.type != "call_expression":
+        return None
+    fn = value.child_by_field_name("function")
+    if fn is None or fn.type != "member_expression" or \
+            text(fn.child_by_field_name("property")) != "prepare":
+        return None
+    args = code_children(value.child_by_field_name("arguments") or value)
+    return _sql_of(args[0], index) if args else None
 
 
 def _placeholder_role(sql: str, at: int | str | None) -> str:
@@ -379,7 +409,7 @@ def _negative(node: Node) -> bool:
     return False
 
 
-def _checked_later(call: Node, scope: Node) -> bool:
+def _checked_later(call: Node, index: _ScopeIndex) -> bool:
     """Return True when the result of ``call`` (``x.trim()``) is stored in a local that an
     ``if`` then tests for presence and turns the request away without."""
     value = call
@@ -400,11 +430,7 @@ def _checked_later(call: Node, scope: Node) -> bool:
     name = holder.child_by_field_name("name")
     if name is None or name.type != "identifier":
         return False
-    local = text(name)
-    return any(n.type == "identifier" and text(n) == local and n.start_byte > holder.end_byte
-               and n.parent is not None and n.parent.type in (
-                   "unary_expression", "binary_expression", "parenthesized_expression")
-               and _turns_away(n.parent, strict=True) for n in walk(scope))
+    return any(at > holder.end_byte for at in index.turned_away().get(text(name), ()))
 
 
 def _type_guarded(node: Node) -> bool:
@@ -491,6 +517,7 @@ class _Analysis:
         # field, name, decl, scope, depth, quiet (its uses are guarded by a type test)
         self.locals: list[tuple[Field, str, Node, Node, int, bool]] = []
         self.quiet = 0  # > 0 while recording uses a type test guards
+        self._indexes: dict[int, _ScopeIndex] = {}
 
     def local(self, found: Field, name: str, decl: Node, scope: Node, depth: int) -> None:
         self.locals.append((found, name, decl, scope, depth, self.quiet > 0))
@@ -749,7 +776,7 @@ class _Analysis:
                 return self._bound_role(self._list_query(
                     text(fn.child_by_field_name("object")), scope), None, found)
             if method in _DB_METHODS and index >= 1:
-                return self._bound_role(_sql_of(args[0], scope), index - 1, found)
+                return self._bound_role(_sql_of(args[0], self.index(scope)), index - 1, found)
             return None
         if method in _MONGO_FILTER_METHODS and index == 0 and \
                 all(kind == "pair" for kind, _ in steps) and \
@@ -759,28 +786,24 @@ class _Analysis:
             return None
         kind, at = steps[0]
         if kind == "array" and index >= 1:
-            return self._bound_role(_sql_of(args[0], scope), int(at), found)
+            return self._bound_role(_sql_of(args[0], self.index(scope)), int(at), found)
         if kind == "array" and index == 0 and fn is not None and fn.type == "member_expression":
             # `const stmt = db.prepare(sql); stmt.run([a, b])`
-            return self._bound_role(_prepared_sql(fn.child_by_field_name("object"), scope),
-                                    int(at), found)
+            return self._bound_role(_prepared_sql(fn.child_by_field_name("object"),
+                                                  self.index(scope)), int(at), found)
         if kind == "pair" and index >= 1 and str(at)[:1] in ("$", ":", "@"):
-            return self._bound_role(_sql_of(args[0], scope), str(at), found)
+            return self._bound_role(_sql_of(args[0], self.index(scope)), str(at), found)
         return None
 
     def _list_query(self, name: str, scope: Node) -> str | None:
         """Return the SQL of the query a parameter list ``name`` is passed to."""
-        for node in walk(scope):
-            if node.type != "call_expression":
-                continue
-            fn = node.child_by_field_name("function")
-            if fn is None or fn.type != "member_expression" or \
-                    text(fn.child_by_field_name("property")) not in _DB_METHODS:
-                continue
-            args = code_children(node.child_by_field_name("arguments") or node)
-            if any(a.type == "identifier" and text(a) == name for a in args[1:]):
-                return _sql_of(args[0], scope)
-        return None
+        index = self.index(scope)
+        return _sql_of(index.lists.get(name), index)
+
+    def index(self, scope: Node) -> _ScopeIndex:
+        if scope.id not in self._indexes:
+            self._indexes[scope.id] = _ScopeIndex(scope)
+        return self._indexes[scope.id]
 
     def _bound_role(self, sql: str | None, at: int | str | None, found: Field) -> str | None:
         if sql is None:
@@ -831,7 +854,8 @@ class _Analysis:
             else:
                 found.unsure = found.unsure or f"is used with .{prop}(), so its type is unknown"
             self.live(found)  # a method of the wrong type throws, or does something else
-            if call is not None and prop in _STRING_RESULT and _checked_later(call, scope):
+            if call is not None and prop in _STRING_RESULT and \
+                    _checked_later(call, self.index(scope)):
                 found.turned_away = True  # `const email = x.email?.trim(); if (!email) throw 422`
             return
         if prop == "length":
