@@ -226,9 +226,9 @@ def _run(args: argparse.Namespace) -> int:
             )
         return 0
     if command == "docs":
-        from nodeharden._docs import run_docs_command
+        from nodeharden._docs import run_docs
 
-        return run_docs_command(args)
+        return run_docs(output=args.output, check=args.check)
     raise UsageError(f"unknown command {command!r}")
 
 

@@ -7,7 +7,6 @@ only on the catalog and fixtures, so regenerating it on another machine gives th
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import sys
 from pathlib import Path
@@ -139,11 +138,12 @@ def render_rules_md() -> str:
     return "".join(out)
 
 
-def run_docs_command(args: argparse.Namespace) -> int:
-    """Run ``nodeharden docs``: write the rules page, or with ``--check`` compare it."""
-    target: Path = args.output
+def run_docs(*, output: Path, check: bool) -> int:
+    """Run ``nodeharden docs``: write the rules page to ``output``, or with ``check`` compare
+    it."""
+    target = output
     text = render_rules_md()
-    if args.check:
+    if check:
         try:
             current = target.read_text(encoding="utf-8")
         except FileNotFoundError:
