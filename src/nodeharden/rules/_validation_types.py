@@ -433,12 +433,14 @@ def _checked_later(call: Node, index: _ScopeIndex) -> bool:
     return any(at > holder.end_byte for at in index.turned_away().get(text(name), ()))
 
 
+_GUARD_RE = re.compile(r"""Array\.isArray\(\s*([^()]+?)\s*\)|typeof\s+([\w$.?\[\]'"]+)\s*"""
+                       r"""[!=]==?\s*['"](?:string|number|boolean|object)['"]""")
+
+
 def _type_guarded(node: Node) -> bool:
     """Return True when a use of ``node`` only runs after a type test of the same value:
     ``Array.isArray(x) ? x.map(…) : []``, ``typeof x === 'string' && x.trim()``."""
-    value = re.escape(text(node))
-    test = re.compile(rf"Array\.isArray\(\s*{value}\s*\)|typeof\s+{value}\s*[!=]==?\s*"
-                      r"""['"](?:string|number|boolean|object)['"]""")
+    value = text(node)
     child, parent = node, node.parent
     while parent is not None and parent.type not in _FUNCTION_NODES:
         guard = None
@@ -451,7 +453,7 @@ def _type_guarded(node: Node) -> bool:
             guard = parent.child_by_field_name("left")
         elif parent.type == "if_statement" and parent.child_by_field_name("consequence") == child:
             guard = parent.child_by_field_name("condition")
-        if guard is not None and test.search(text(guard)):
+        if guard is not None and any(value in m.groups() for m in _GUARD_RE.finditer(text(guard))):
             return True
         child, parent = parent, parent.parent
     return False
