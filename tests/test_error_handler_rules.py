@@ -24,7 +24,7 @@ def findings(root: Path) -> list[tuple[str, int, str]]:
 
 
 def fixed(root: Path, rel: str = "app.js") -> str:
-    result, _ = fix(root, dry_run=True, select=["error-handler"])
+    result = fix(root, dry_run=True, select=["error-handler"]).plan
     return result.final.get(rel, (root / rel).read_bytes()).decode()
 
 

@@ -35,7 +35,7 @@ def test_session_secure_without_a_trusted_proxy_is_unsafe_and_says_why(tmp_path:
     assert secure[2] == "unsafe" and "sets no `trust proxy`" in (secure[3] or "") \
         and "`trust_proxy` in .nodeharden.yml" in (secure[3] or "")
     for unsafe in (False, True):
-        result, _ = fix(root, dry_run=True, select=["session-cookie"], unsafe=unsafe)
+        result = fix(root, dry_run=True, select=["session-cookie"], unsafe=unsafe).plan
         assert all(b"trust proxy" not in data for data in result.final.values())
 
 
@@ -45,7 +45,7 @@ def test_declared_trust_proxy_makes_secure_auto_safe_without_touching_req_ip(
                                        ".nodeharden.yml": "trust_proxy: 2\n"})
     [flags] = _messages(root, "session-cookie")
     assert flags[2] == "safe" and "secure: 'auto'" in (flags[3] or "")
-    result, _ = fix(root, dry_run=True, select=["session-cookie"])
+    result = fix(root, dry_run=True, select=["session-cookie"]).plan
     text = result.final["app.js"].decode()
     assert "cookie: { httpOnly: true, secure: 'auto', sameSite: 'lax' }, proxy: true" in text
     assert "trust proxy" not in text
@@ -136,7 +136,7 @@ def test_security_txt_never_publishes_the_package_author(tmp_path: Path) -> None
     [(_, message, applicability, _)] = _messages(root, "security-txt")
     assert applicability is None and "package.json authors are never published" in message
     (root / "SECURITY.md").write_text("# Security\n\nWrite to security@example.org, please.\n")
-    result, _ = fix(root, dry_run=True, select=["security-txt"])
+    result = fix(root, dry_run=True, select=["security-txt"]).plan
     text = result.final[".well-known/security.txt"].decode()
     assert text.startswith("Contact: mailto:security@example.org\n") and "jane" not in text
 

@@ -104,7 +104,7 @@ def test_project_that_does_not_lint_gets_no_config(tmp_path: Path) -> None:
     files["package.json"] = '{"name": "x", "dependencies": {"express": "^5.1.0"}}\n'
     root = write_tree(tmp_path / "app", files)
     assert check(root, select=["eslint-security"]).findings == []
-    result, _ = fix(root, select=["eslint-security"], unsafe=True, dry_run=True)
+    result = fix(root, select=["eslint-security"], unsafe=True, dry_run=True).plan
     assert result.changed_paths() == []
 
 
