@@ -96,3 +96,18 @@ def test_several_at_one_place_make_one_edit_and_a_bare_file_gets_them_at_the_top
     assert len(imports.edits) == 1
     assert out == ("#!/usr/bin/env node\n// The server.\n'use strict';\n"
                    "const fs = require('node:fs');\nconst path = require('node:path');\nmain();\n")
+
+
+def test_members_come_from_whatever_binding_the_file_has() -> None:
+    request = ImportRequest("node:path", default="path", members=("join", "dirname"))
+    whole = "const p = require('path');\n"
+    out, imports = run(whole, request)
+    assert out == whole and imports.bindings[0].names == {"join": "p.join",
+                                                          "dirname": "p.dirname"}
+    named = "const { join } = require('path');\n"
+    out, imports = run(named, request)
+    assert out == "const { join, dirname } = require('path');\n"
+    assert imports.bindings[0].names == {"join": "join", "dirname": "dirname"}
+    out, imports = run("const x = 1;\n", request)
+    assert out == "const path = require('node:path');\nconst x = 1;\n"
+    assert imports.bindings[0].names == {"join": "path.join", "dirname": "path.dirname"}

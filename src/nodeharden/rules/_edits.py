@@ -89,12 +89,19 @@ def import_group(module: str) -> int:
 class ImportRequest:
     """What a fix needs from one module: its default export, the whole module as a namespace
     (``import * as`` in ESM and TypeScript; in CommonJS the two are one ``require``), and named
-    exports. ``default``/``namespace`` give the local name to bind when the file has none."""
+    exports. ``default``/``namespace`` give the local name to bind when the file has none.
+
+    ``members`` asks for exports the code may reach either way: through the file's whole-module
+    binding (``path.join``), through its named import of them (``join``, added to an existing
+    ``{ ... }`` of the module), or, when the file imports nothing of the module, through a new
+    whole-module import named ``default``/``namespace``. Each member's expression is in
+    ``Binding.names``."""
 
     module: str
     default: str | None = None
     namespace: str | None = None
     names: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
 
 
 @dataclass
@@ -205,6 +212,8 @@ def add_imports(source: bytes, facts: FileFacts, style: Style,
         matches = [imp for imp in facts.imports if same_module(imp.module, request.module)]
         matches.sort(key=lambda imp: not imp.top_level)
         whole_existing = next((imp for imp in matches if imp.default or imp.namespace), None)
+        if request.members:
+            request = _resolve_members(source, request, matches, whole_existing)
         binding = Binding(request.module)
         wants_whole = request.default or request.namespace
         new_whole: str | None = None
@@ -230,6 +239,8 @@ def add_imports(source: bytes, facts: FileFacts, style: Style,
             if extend is not None:
                 edits.append(extend)
                 missing = []
+        if request.members and binding.local is not None:
+            binding.names.update({m: f"{binding.local}.{m}" for m in request.members})
         statements = _statements(style, request, new_whole, missing)
         if statements:
             anchor = import_at(source, facts, request.module)
@@ -239,6 +250,19 @@ def add_imports(source: bytes, facts: FileFacts, style: Style,
     for at, statements in new_at.items():
         edits.append(import_edit(source, facts, "\n".join(statements), at=anchors[at].start))
     return Imports(bindings, edits)
+
+
+def _resolve_members(source: bytes, request: ImportRequest, matches: list[ImportFact],
+                     whole_existing: ImportFact | None) -> ImportRequest:
+    """Return ``request`` with its members asked for as the file's imports allow: as members
+    of its whole-module binding, else as named exports when it imports names of the module
+    (never a second import of it), else as members of a new whole-module import."""
+    if _member_source(source, whole_existing, request.module) is not None:
+        return request
+    if any(imp.named for imp in matches):
+        return ImportRequest(request.module, names=tuple(dict.fromkeys(
+            (*request.names, *request.members))))
+    return request
 
 
 def _member_source(source: bytes, imp: ImportFact | None, module: str) -> str | None:

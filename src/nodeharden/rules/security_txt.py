@@ -175,20 +175,22 @@ def _reader_statement(app_rel: str, txt_rel: str, source: bytes, facts: FileFact
     q = style.q
     relative = posixpath.relpath(txt_rel, posixpath.dirname(app_rel) or ".")
     runs_as_esm = ts_output == "esm" if style.typescript else style.module == "esm"
-    requests = [ImportRequest("node:fs", default="fs"), ImportRequest("node:path", default="path")]
+    requests = [ImportRequest("node:fs", default="fs", members=("readFileSync",)),
+                ImportRequest("node:path", default="path", members=("join", "dirname"))]
     if runs_as_esm:
         requests.append(ImportRequest("node:url", names=("fileURLToPath",)))
     imports = add_imports(source, facts, style, requests)
-    fs, path = imports.bindings[0].local, imports.bindings[1].local
+    read = imports.bindings[0].names["readFileSync"]
+    join, dirname = (imports.bindings[1].names[name] for name in ("join", "dirname"))
     parts = ", ".join(q(p) for p in relative.split("/"))
     if runs_as_esm:
         to_path = imports.bindings[2].names["fileURLToPath"]
-        folder = f"{path}.dirname({to_path}(import.meta.url))"
+        folder = f"{dirname}({to_path}(import.meta.url))"
         i = style.indent
-        reader = (f"const securityTxt = {fs}.readFileSync(\n{i}{path}.join({folder}, {parts}),"
+        reader = (f"const securityTxt = {read}(\n{i}{join}({folder}, {parts}),"
                   f"\n{i}{q('utf8')}\n){style.semi}")
     else:
-        reader = (f"const securityTxt = {fs}.readFileSync({path}.join(__dirname, {parts}), "
+        reader = (f"const securityTxt = {read}({join}(__dirname, {parts}), "
                   f"{q('utf8')}){style.semi}")
     return reader, imports.edits
 
