@@ -1,0 +1,96 @@
+"""error-handler in TypeScript, checked by the real compiler: the handler it inserts declares
+no ``any`` (typescript-eslint's recommended rules reject it) and type-checks under ``strict``
+with Express's own types, and the compiled app answers a thrown error with 500 and the
+standard text, and a client error with its own status."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import CODEMODS, npm_env, npm_install, serve_app, write_tree
+from nodeharden._api import fix
+
+pytestmark = pytest.mark.slow
+
+APP = """import express from 'express';
+import { Router } from 'express';
+
+const app = express();
+const api = Router();
+api.get('/boom', () => {
+  throw new Error('secret detail');
+});
+api.get('/teapot', () => {
+  throw Object.assign(new Error('no coffee'), { status: 418 });
+});
+app.use('/api', api);
+
+const server = app.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  console.log(`listening ${typeof address === 'object' && address ? address.port : 0}`);
+});
+"""
+
+
+def _get(url: str) -> tuple[int, dict[str, str]]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ts-error-handler")
+    write_tree(root, {
+        "package.json": json.dumps({
+            "name": "ts-app", "private": True,
+            "dependencies": {"express": "^5.1.0"},
+            "devDependencies": {"@types/express": "^5.0.3", "@types/node": "^22.0.0",
+                                "typescript": "^5.9.3"}}) + "\n",
+        "tsconfig.json": json.dumps({"compilerOptions": {
+            "strict": True, "module": "commonjs", "target": "es2022", "esModuleInterop": True,
+            "outDir": "dist", "rootDir": "src", "skipLibCheck": True}}) + "\n",
+    })
+    npm_install(root)
+    return root
+
+
+def _tsc(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["npx", "--no-install", "tsc", *args], cwd=root, env=npm_env(),
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_fixture_output_type_checks(project: Path) -> None:
+    src = project / "src"
+    src.mkdir(exist_ok=True)
+    for old in src.iterdir():
+        old.unlink()
+    (src / "app.ts").write_text((CODEMODS / "error-handler/fixtures/typescript/expected.ts")
+                                .read_text())
+    proc = _tsc(project, "--noEmit")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_fixed_app_type_checks_and_answers_errors(project: Path) -> None:
+    src = project / "src"
+    src.mkdir(exist_ok=True)
+    for old in src.iterdir():
+        old.unlink()
+    (src / "app.ts").write_text(APP)
+    assert _tsc(project, "--noEmit").returncode == 0
+    fix(project, select=["error-handler"], force=True)
+    fixed = (src / "app.ts").read_text()
+    assert "app.use((" in fixed and ": any" not in fixed, fixed
+    build = _tsc(project)
+    assert build.returncode == 0, build.stdout + build.stderr + fixed
+    with serve_app(project, "dist/app.js") as base:
+        assert _get(base + "/api/boom") == (500, {"error": "Internal Server Error"})
+        assert _get(base + "/api/teapot") == (418, {"error": "I'm a Teapot"})
