@@ -111,3 +111,15 @@ def test_members_come_from_whatever_binding_the_file_has() -> None:
     out, imports = run("const x = 1;\n", request)
     assert out == "const path = require('node:path');\nconst x = 1;\n"
     assert imports.bindings[0].names == {"join": "path.join", "dirname": "path.dirname"}
+
+
+def test_never_above_an_import_run_for_its_side_effects() -> None:
+    source = ("require('newrelic');\nrequire('dotenv').config();\nconst express = require('express');"
+              "\n")
+    out, _ = run(source, ImportRequest("node:fs", default="fs"))
+    assert out == ("require('newrelic');\nrequire('dotenv').config();\n"
+                   "const fs = require('node:fs');\nconst express = require('express');\n")
+    ts = "import 'reflect-metadata';\nimport express from 'express';\n"
+    out, _ = run(ts, ImportRequest("node:http", names=("STATUS_CODES",)), rel="main.ts")
+    assert out == ("import 'reflect-metadata';\nimport { STATUS_CODES } from 'node:http';\n"
+                   "import express from 'express';\n")

@@ -160,15 +160,22 @@ def import_at(source: bytes, facts: FileFacts, module: str) -> TextEdit:
     leading block of imports, by eslint-plugin-import's default ``import/order`` groups
     (built-ins, then packages, then the project's own files): after the imports of the same or
     an earlier group that come before the first import of a later group, or right before that
-    one when none do; after the last import when no later group follows. With no imports, at
-    the top (after a shebang, comments and ``'use strict'``)."""
+    one when none do; after the last import when no later group follows. Never above an
+    import without a binding (run for its side effects, which may have to come first). With no
+    imports, at the top (after a shebang, comments and ``'use strict'``)."""
     leading = sorted((imp for imp in facts.imports
                       if imp.top_level and imp.module and 0 < imp.end <= facts.import_end),
                      key=lambda imp: imp.start)
     if not leading:
         return import_edit(source, facts, "")
     group = import_group(module)
-    later = next((i for i, imp in enumerate(leading) if import_group(imp.module) > group), None)
+    # Never above an import run for its side effects (``require('dotenv').config()``,
+    # ``import 'reflect-metadata'``, an APM agent that must load first).
+    floor = max((i for i, imp in enumerate(leading) if not imp.locals()
+                 and source[imp.start:imp.end].startswith((b"require", b"import"))),
+                default=-1)
+    later = next((i for i, imp in enumerate(leading)
+                  if i > floor and import_group(imp.module) > group), None)
     if later is None:
         return import_edit(source, facts, "", after=max(imp.end for imp in leading))
     if later > 0:
