@@ -29,6 +29,7 @@ from nodeharden.rules._dockerfile import (
 )
 
 _INLINE_RE = re.compile(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?production\b")
+_OTHER_INLINE_RE = re.compile(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?([\w-]+)")
 _VAR_RE = re.compile(r"^\$(?:\{(\w+)(?::?-([^}]*))?\}|(\w+))$")
 #: A command that runs a test suite.
 TEST_RE = re.compile(r"(?:\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::[\w:.-]+)?(?![\w-])"
@@ -290,6 +291,13 @@ class NodeEnv(Rule):
         yield from self._start_script(ctx)
 
     def _start_script(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Report a start script that sets NODE_ENV to something other than production.
+
+        A start script that leaves NODE_ENV alone is not reported: the host sets it (Heroku and
+        App Engine set production themselves; most deploy manifests set it) and ``npm start``
+        is often the development entry too, so nothing here can tell whether it is missing
+        (judged debatable on every field-test repository without a Dockerfile).
+        """
         text = ctx.package_json_text or ""
         try:
             data = json.loads(text)
@@ -297,15 +305,18 @@ class NodeEnv(Rule):
             return
         scripts = data.get("scripts") if isinstance(data, dict) else None
         start = scripts.get("start") if isinstance(scripts, dict) else None
-        if not isinstance(start, str) or _INLINE_RE.search(start):
+        if not isinstance(start, str):
+            return
+        other = _OTHER_INLINE_RE.search(start)
+        if other is None or other.group(1).lower() == "production":
             return
         scripts_at = text.find('"scripts"')
         match = re.compile(r'"start"\s*:').search(text, max(scripts_at, 0))
         line = text.count("\n", 0, match.start()) + 1 if match else 1
         yield ctx.line_finding(
             self.id, "package.json", line,
-            "the start script runs without NODE_ENV=production; set it in the deploy "
-            "environment (or inline / with cross-env)")
-
+            f"the start script sets NODE_ENV={other.group(1)}: Express then runs in "
+            "development mode and its default error page shows stack traces; start "
+            "production with NODE_ENV=production (use another script for development)")
 
 RULE = NodeEnv()
