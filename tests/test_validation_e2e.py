@@ -122,7 +122,13 @@ def test_front_end_requests_answer_as_before_and_malformed_ones_get_400(app_dir:
         for case, fields, secret in MALFORMED:
             status, body = request(base, *case)
             assert status == 400, (case, status, body)
-            named = sorted({e["field"] for e in json.loads(body)["errors"]})
+            # The template's answer (one snippet for both): {error, fields: [{field, location,
+            # message}]}, one entry per field.
+            payload = json.loads(body)
+            assert payload["error"] == "Bad Request", payload
+            named = sorted(e["field"] for e in payload["fields"])
+            assert all(e["location"] in ("body", "query", "params") and e["message"]
+                       for e in payload["fields"]), payload
             assert named == fields, (case, named)
             if secret is not None:
                 assert secret.encode() not in body

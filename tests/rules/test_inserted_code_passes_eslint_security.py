@@ -71,9 +71,6 @@ export default [
   { files: ['**/*.{ts,mts,cts}'], languageOptions: { parser: tseslint.parser } },
 ];
 """
-#: input-validation still writes its imports itself (another change converts it to the import
-#: service): its express-validator import lands after local requires.
-ORDER_NOT_YET = ("input-validation",)
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
 
@@ -183,8 +180,7 @@ def test_every_inserted_line_passes_eslint_plugin_security(tools: Path, tmp_path
 
 
 def test_every_inserted_import_is_in_import_order(tools: Path, tmp_path: Path) -> None:
-    outputs = {name: output for name, output in fixture_outputs().items()
-               if output[2].split("/")[0] not in ORDER_NOT_YET}
+    outputs = fixture_outputs()
     root = write_tree(tmp_path / "lint",
                       {name: text.encode() for name, (text, _, _) in outputs.items()})
     problems = []

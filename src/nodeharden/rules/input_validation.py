@@ -6,7 +6,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tree_sitter import Node, Tree
 
@@ -15,9 +15,10 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
 from nodeharden._parse import code_children, identifier_pattern, parse, string_value, text, walk
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._snippets import render_snippet
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule
-from nodeharden.rules._edits import import_edit
+from nodeharden.rules._edits import ImportRequest, add_imports, import_at, import_edit
 from nodeharden.rules._validation_sinks import find_sinks
 from nodeharden.rules._validation_types import NARROW_PARAM_TYPES, PARTS, Reads, analyze_handler
 
@@ -433,15 +434,33 @@ class InputValidation(Rule):
         validate_local = next((v for imp in facts.imports
                                if project.resolve_module(rel, imp.module) == module_rel
                                for k, v in imp.named.items() if k == "validate"), None)
-        statements: list[str] = []
-        if missing:
-            statements.append(_import_named(style, missing, "express-validator"))
+        requests: list[ImportRequest] = []
+        # Renamed imports (``body as checkBody``) the import service does not write: placed
+        # where it would place an import of their module.
+        renamed: list[tuple[str, str]] = []
+        plain = tuple(fn for fn, local in missing if fn == local)
+        if plain:
+            requests.append(ImportRequest("express-validator", names=plain))
+        if len(plain) < len(missing):
+            renamed.append((_import_renamed(style, [m for m in missing if m[0] != m[1]],
+                                            "express-validator"), "express-validator"))
         if validate_local is None:
             validate_local = "validate" if "validate" not in taken else "validateRequest"
-            statements.append(_import_named(style, [("validate", validate_local)], spec))
-        edits: list[TextEdit] = []
-        if statements:
-            edits.append(_claiming(import_edit(source, facts, "\n".join(statements)), source))
+            if validate_local == "validate":
+                requests.append(ImportRequest(spec, names=("validate",)))
+            else:
+                renamed.append((_import_renamed(style, [("validate", validate_local)], spec),
+                                spec))
+        edits = list(add_imports(source, facts, style, requests).edits) if requests else []
+        for statement, module in renamed:
+            at = import_at(source, facts, module).start
+            same = next((i for i, e in enumerate(edits) if e.start == e.end == at
+                         and e.content.endswith("\n")), None)
+            if same is not None:
+                edits[same] = TextEdit(at, at, edits[same].content + statement + "\n")
+            else:
+                edits.append(import_edit(source, facts, statement, at=at))
+        edits = [_claiming(edit, source) for edit in edits]
         chains = [f.chain(locals_[PARTS[f.part]]) for f in reads.chained()]
         edits.append(self._insert_middleware(source, route, chains + [validate_local], style))
         changes = [FileChange(rel, tuple(edits))]
@@ -493,13 +512,14 @@ class InputValidation(Rule):
         return TextEdit(gap, handler.start, body + "\n" + indent)
 
 
-def _import_named(style: Style, names: list[tuple[str, str]], module: str) -> str:
+def _import_renamed(style: Style, names: list[tuple[str, str]], module: str) -> str:
+    """Return an import of named exports under other local names (``body as checkBody``),
+    which the import service does not write; ``add_imports`` writes all other imports."""
     esm = style.module == "esm" or style.typescript
-    parts = [n if n == local else (f"{n} as {local}" if esm else f"{n}: {local}")
-             for n, local in names]
+    parts = [f"{n} as {local}" if esm else f"{n}: {local}" for n, local in names]
     if esm:
         return f"import {{ {', '.join(parts)} }} from {style.q(module)}{style.semi}"
-    return f"const {{ {', '.join(parts)} }} = require({style.q(module)}){style.semi}"
+    return f"{style.declaration} {{ {', '.join(parts)} }} = require({style.q(module)}){style.semi}"
 
 
 def _claiming(edit: TextEdit, source: bytes) -> TextEdit:
@@ -514,37 +534,13 @@ def _claiming(edit: TextEdit, source: bytes) -> TextEdit:
 
 
 def _validate_source(ctx: ProjectContext, module_rel: str, style: Style) -> str:
-    """Return the shared validate middleware module in the project's module system."""
-    q, s, i = style.q, style.semi, style.indent
+    """Return the shared validate middleware module (the template's ``src/validate.js``, one
+    snippet for both) in the project's module system and the route file's style."""
     typescript = module_rel.endswith((".ts", ".tsx"))
     esm = typescript or module_rel.endswith(".mjs") or (
         not module_rel.endswith(".cjs") and ctx.info.module_system == "esm")
-    lines: list[str] = []
-    if esm:
-        lines.append(f"import {{ validationResult }} from {q('express-validator')}{s}")
-        if typescript:
-            lines.append(f"import type {{ NextFunction, Request, Response }} from {q('express')}{s}")
-    else:
-        lines.append(f"const {{ validationResult }} = require({q('express-validator')}){s}")
-    signature = ("(req: Request, res: Response, next: NextFunction)" if typescript
-                 else "(req, res, next)")
-    lines += [
-        "",
-        "// Answers 400 with the fields that failed validation; never echoes the submitted values.",
-        f"{'export ' if esm else ''}function validate{signature} {{",
-        f"{i}const result = validationResult(req){s}",
-        f"{i}if (result.isEmpty()) return next(){s}",
-        f"{i}return res.status(400).json({{",
-        f"{i}{i}errors: result.array().map((error) => ({{",
-        f"{i}{i}{i}field: error.type === {q('field')} ? error.path : undefined,",
-        f"{i}{i}{i}message: error.msg,",
-        f"{i}{i}}})),",
-        f"{i}}}){s}",
-        "}",
-    ]
-    if not esm:
-        lines += ["", f"module.exports = {{ validate }}{s}"]
-    return "\n".join(lines) + "\n"
+    return render_snippet("validate.js", replace(style, typescript=typescript,
+                                                 module="esm" if esm else "commonjs"))
 
 
 RULE = InputValidation()
