@@ -233,7 +233,8 @@ def test_defaults_render_an_esm_api(tmp_path: Path) -> None:
                      "test/validation.test.js", "test/errors.test.js", "test/security-txt.test.js",
                      "test/metrics.test.js"):
         assert expected in present
-    for absent in ("src/session.js", "src/routes/auth.js", "src/redis.js", "data/.gitkeep"):
+    for absent in ("src/session.js", "src/routes/auth.js", "src/password-policy.js", "src/redis.js",
+                   "data/.gitkeep"):
         assert absent not in present
     package = json.loads((app / "package.json").read_text())
     assert package["type"] == "module"
@@ -252,8 +253,8 @@ def test_every_option_changes_the_output(tmp_path: Path) -> None:
                  ci="false", security_contact="https://example.org/report",
                  public_url="https://api.example.org", description="Billing API")
     present = files(app)
-    for expected in ("src/session.js", "src/routes/auth.js", "src/redis.js", "data/.gitkeep",
-                     "test/sessions.test.js", "test/auth.test.js"):
+    for expected in ("src/session.js", "src/routes/auth.js", "src/password-policy.js", "src/redis.js",
+                     "data/.gitkeep", "test/sessions.test.js", "test/auth.test.js"):
         assert expected in present
     for absent in ("Dockerfile", ".dockerignore", ".github/workflows/ci.yml"):
         assert absent not in present
@@ -261,7 +262,7 @@ def test_every_option_changes_the_output(tmp_path: Path) -> None:
     assert package["type"] == "commonjs"
     assert package["description"] == "Billing API"
     assert package["dependencies"]["better-sqlite3"].startswith("12.")
-    for dependency in ("bcrypt", "csrf-sync", "express-session", "ioredis"):
+    for dependency in ("bcrypt", "csrf-sync", "express-session", "ioredis", "@zxcvbn-ts/core"):
         assert dependency in package["dependencies"]
     for source in (app / "src").rglob("*.js"):
         assert not re.search(r"^(import|export) ", source.read_text(), re.MULTILINE), source
