@@ -5,6 +5,7 @@ in the file's own style."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,18 @@ from nodeharden._style import Style, line_end, line_indent
 
 _PROLOGUE_RE = re.compile(rb"\A(#![^\n]*\n)?(\s*(//[^\n]*\n|/\*.*?\*/\s*\n?))*\s*"
                           rb"(['\"]use strict['\"];?[ \t]*\r?\n)?", re.S)
+
+
+def import_specifier(from_rel: str, module_rel: str, style: Style) -> str:
+    """Return the specifier with which ``from_rel`` imports the project file ``module_rel``
+    (``./lib/validate``, ``../validate.js`` in ESM, ``./x.mjs`` for .mjs/.cjs modules)."""
+    base, suffix = posixpath.splitext(module_rel)
+    rel = posixpath.relpath(base, posixpath.dirname(from_rel) or ".")
+    if not rel.startswith("."):
+        rel = "./" + rel
+    if suffix in (".mjs", ".cjs"):
+        return rel + suffix
+    return style.local_module(rel)
 
 
 def import_edit(source: bytes, facts: FileFacts, statement: str, *, after: int | None = None,

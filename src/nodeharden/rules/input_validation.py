@@ -18,7 +18,8 @@ from nodeharden._project import JS_SUFFIXES
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule
-from nodeharden.rules._edits import ImportRequest, add_imports, import_at, import_edit
+from nodeharden.rules._edits import ImportRequest, add_imports, import_at, import_edit, \
+    import_specifier
 from nodeharden.rules._validation_sinks import find_sinks
 from nodeharden.rules._validation_types import NARROW_PARAM_TYPES, PARTS, Reads, analyze_handler
 
@@ -426,11 +427,8 @@ class InputValidation(Rule):
         module_rel, create = self._validate_module(ctx, project, rel)
         if module_rel is None:
             return None
-        spec = posixpath.relpath(re.sub(r"\.(m|c)?[jt]sx?$", "", module_rel),
-                                 posixpath.dirname(rel) or ".")
-        spec = spec if spec.startswith(".") else "./" + spec
-        spec = style.local_module(spec) if not rel.endswith((".mjs", ".cjs")) else \
-            spec + os.path.splitext(module_rel)[1]
+        # _validate_module gives the module the route file's .mjs/.cjs extension, if any.
+        spec = import_specifier(rel, module_rel, style)
         validate_local = next((v for imp in facts.imports
                                if project.resolve_module(rel, imp.module) == module_rel
                                for k, v in imp.named.items() if k == "validate"), None)

@@ -23,7 +23,7 @@ from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import (ImportRequest, add_imports, after_app_edit, can_extend,
-                                     restyle)
+                                     import_specifier, restyle)
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
 RATE_LIMIT_MODULES = (
@@ -336,17 +336,6 @@ def _module_path(ctx: ProjectContext, app_rel: str, style: Style) -> str | None:
     return None
 
 
-def _specifier(from_rel: str, module_rel: str, style: Style) -> str:
-    """Return the import specifier of ``module_rel`` as seen from ``from_rel``."""
-    base, suffix = posixpath.splitext(module_rel)
-    rel = posixpath.relpath(base, posixpath.dirname(from_rel) or ".")
-    if not rel.startswith("."):
-        rel = "./" + rel
-    if suffix in (".mjs", ".cjs"):
-        return rel + suffix
-    return style.local_module(rel)
-
-
 def _login_routes(facts: FileFacts) -> list[CallFact]:
     found = []
     for call in facts.routes():
@@ -405,7 +394,8 @@ class RateLimit(Rule):
             return None
         options = ctx.info.config.rate_limit
         found = existing_redis_client(ctx) if options.store == "redis" else None
-        client = (_specifier(module_rel, found[0], style), found[1], found[2]) if found else None
+        client = (import_specifier(module_rel, found[0], style), found[1], found[2]) \
+            if found else None
         login_routes = [(facts, route) for facts in ctx.facts.values()
                         if not is_test_file(facts.path) and facts.path != module_rel
                         for route in _login_routes(facts)]
@@ -440,7 +430,7 @@ class RateLimit(Rule):
             source = ctx.read(path) or b""
             names = list(dict.fromkeys(names_by_file[path]))
             imports = add_imports(source, facts, file_style, [ImportRequest(
-                _specifier(path, module_rel, file_style), names=tuple(names))])
+                import_specifier(path, module_rel, file_style), names=tuple(names))])
             changes.append(FileChange(path, (*imports.edits, *edits_by_file[path])))
         return Fix(
             title="Add a rate-limiter-flexible middleware, with a stricter limiter on login "
