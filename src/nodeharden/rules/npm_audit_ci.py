@@ -322,6 +322,41 @@ def _unused_job_name(jobs: Any) -> str:
     return "nodeharden-audit"
 
 
+def _copy_job(lines: list[str], job_line: int, job_end: int, site: InstallSite, audit: str,
+              dropped: frozenset[str], steps_key: str) -> list[str] | None:
+    """Return the lines of the job at ``job_line`` (ending before ``job_end``) without its
+    ``dropped`` keys, its ``steps_key`` list cut after the install step and followed by the
+    audit; None when the install step is not inside that list."""
+    # The job's own keys: the lines inside the job indented like its first key.
+    key_lines = [n for n in range(job_line + 1, job_end) if _KEY_LINE_RE.match(lines[n])]
+    if not key_lines:
+        return None
+    key_col = len(_KEY_LINE_RE.match(lines[key_lines[0]]).group(1))  # type: ignore[union-attr]
+    key_lines = [n for n in key_lines
+                 if len(_KEY_LINE_RE.match(lines[n]).group(1)) == key_col]  # type: ignore[union-attr]
+    planned = _step_block(site, lines, audit)
+    if planned is None:
+        return None
+    block, install_end = planned
+    copied: list[str] = []
+    for number, start in enumerate(key_lines):
+        key = _KEY_LINE_RE.match(lines[start]).group(2).strip("'\"")  # type: ignore[union-attr]
+        stop = key_lines[number + 1] if number + 1 < len(key_lines) else job_end
+        if key in dropped:
+            continue
+        if key == steps_key:
+            if not start < install_end <= stop:
+                return None
+            stop = install_end
+        chunk = lines[start:stop]
+        while chunk and not chunk[-1].strip():
+            chunk.pop()
+        copied.extend(chunk)
+        if key == steps_key:
+            copied.extend(block.rstrip("\n").split("\n"))
+    return copied
+
+
 def plan_audit_job(source: bytes, site: InstallSite, audit: str) -> tuple[TextEdit, str] | None:
     """Return the edit adding a job of its own that repeats the matrix job's steps up to its
     install step (matrix values fixed to one combination) and then audits, plus the new job's
@@ -338,33 +373,9 @@ def plan_audit_job(source: bytes, site: InstallSite, audit: str) -> tuple[TextEd
     lines = text.replace("\r\n", "\n").split("\n")
     job_line, job_col = jobs.lc.key(site.job)
     job_end = _block_end(lines, job_line, job_col)
-    # The job's own keys: the lines inside the job indented like its first key.
-    key_lines = [n for n in range(job_line + 1, job_end) if _KEY_LINE_RE.match(lines[n])]
-    if not key_lines:
+    copied = _copy_job(lines, job_line, job_end, site, audit, _GITHUB_DROPPED_KEYS, "steps")
+    if copied is None:
         return None
-    key_col = len(_KEY_LINE_RE.match(lines[key_lines[0]]).group(1))  # type: ignore[union-attr]
-    key_lines = [n for n in key_lines
-                 if len(_KEY_LINE_RE.match(lines[n]).group(1)) == key_col]  # type: ignore[union-attr]
-    planned = _step_block(site, lines, audit)
-    if planned is None:
-        return None
-    block, install_end = planned
-    copied: list[str] = []
-    for number, start in enumerate(key_lines):
-        key = _KEY_LINE_RE.match(lines[start]).group(2).strip("'\"")  # type: ignore[union-attr]
-        stop = key_lines[number + 1] if number + 1 < len(key_lines) else job_end
-        if key in _GITHUB_DROPPED_KEYS:
-            continue
-        if key == "steps":
-            if not start < install_end <= stop:
-                return None
-            stop = install_end
-        chunk = lines[start:stop]
-        while chunk and not chunk[-1].strip():
-            chunk.pop()
-        copied.extend(chunk)
-        if key == "steps":
-            copied.extend(block.rstrip("\n").split("\n"))
 
     def fixed(match: re.Match[str]) -> str:
         value = _matrix_value(matrix.get(match.group(1)))
@@ -422,32 +433,9 @@ def plan_gitlab_audit_job(source: bytes, site: InstallSite, audit: str
     lines = text.replace("\r\n", "\n").split("\n")
     job_line, job_col = data.lc.key(site.job)
     job_end = _block_end(lines, job_line, job_col)
-    key_lines = [n for n in range(job_line + 1, job_end) if _KEY_LINE_RE.match(lines[n])]
-    if not key_lines:
+    copied = _copy_job(lines, job_line, job_end, site, audit, _GITLAB_DROPPED_KEYS, "script")
+    if copied is None:
         return None
-    key_col = len(_KEY_LINE_RE.match(lines[key_lines[0]]).group(1))  # type: ignore[union-attr]
-    key_lines = [n for n in key_lines
-                 if len(_KEY_LINE_RE.match(lines[n]).group(1)) == key_col]  # type: ignore[union-attr]
-    planned = _step_block(site, lines, audit)
-    if planned is None:
-        return None
-    block, install_end = planned
-    copied: list[str] = []
-    for number, start in enumerate(key_lines):
-        key = _KEY_LINE_RE.match(lines[start]).group(2).strip("'\"")  # type: ignore[union-attr]
-        stop = key_lines[number + 1] if number + 1 < len(key_lines) else job_end
-        if key in _GITLAB_DROPPED_KEYS:
-            continue
-        if key == "script":
-            if not start < install_end <= stop:
-                return None
-            stop = install_end
-        chunk = lines[start:stop]
-        while chunk and not chunk[-1].strip():
-            chunk.pop()
-        copied.extend(chunk)
-        if key == "script":
-            copied.extend(block.rstrip("\n").split("\n"))
 
     def fixed(match: re.Match[str]) -> str:
         return values.get(match.group(1), match.group(0))
