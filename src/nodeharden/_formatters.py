@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nodeharden._project import JS_SUFFIXES
-
-_BOM = b"\xef\xbb\xbf"
+from nodeharden._textedit import split_bom
 
 #: A small Node program: reads [{path, before, after}] as JSON on stdin and prints
 #: {path: formatted | null}. ``before`` null means a new file. Errors of one file give null.
@@ -107,22 +106,23 @@ def format_files(root: Path, tools: Formatters,
                  files: dict[str, tuple[bytes | None, bytes]]) -> dict[str, bytes]:
     """Return ``{rel: new bytes}`` for the files (rel → (before, after)) the project's tools
     change; files they leave alone, or that fail, are not in the result."""
+    if not tools.any():
+        return {}
     jobs = []
     boms: dict[str, bytes] = {}
     for rel, (before, after) in files.items():
         if os.path.splitext(rel)[1] not in JS_SUFFIXES:
             continue
-        bom, body = (after[:3], after[3:]) if after.startswith(_BOM) else (b"", after)
-        boms[rel] = bom
-        if before is not None and before.startswith(_BOM):
-            before = before[3:]
+        boms[rel], body = split_bom(after)
+        if before is not None:
+            before = split_bom(before)[1]
         try:
             jobs.append({"path": rel,
                          "before": before.decode("utf-8") if before is not None else None,
                          "after": body.decode("utf-8")})
         except UnicodeDecodeError:
             continue
-    if not jobs or not tools.any():
+    if not jobs:
         return {}
     use = json.dumps({"prettier": tools.prettier, "eslint": tools.eslint})
     try:
