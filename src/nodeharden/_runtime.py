@@ -20,8 +20,6 @@ NodeVersion = tuple[int, int]
 _LTS = {"argon": 4, "boron": 6, "carbon": 8, "dubnium": 10, "erbium": 12, "fermium": 14,
         "gallium": 16, "hydrogen": 18, "iron": 20, "jod": 22, "krypton": 24}
 
-_VERSION_RE = re.compile(r"(\d+)(?:\.(\d+|x|\*))?")
-
 
 @dataclass(frozen=True)
 class Runtime:

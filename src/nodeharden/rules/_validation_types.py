@@ -487,11 +487,6 @@ def first_param(func: Node) -> Node | None:
     return first
 
 
-def request_param(func: Node) -> str | None:
-    first = first_param(func)
-    return text(first) if first is not None and first.type == "identifier" else None
-
-
 def _request_parts(pattern: Node) -> list[tuple[str, str, Node | None]]:
     """Return (local, part, nested pattern) for ``{ body, query: q, params: { id } }``, a
     destructured request."""

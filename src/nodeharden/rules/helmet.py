@@ -102,12 +102,6 @@ def header_coverage(ctx: ProjectContext) -> tuple[bool, set[str]]:
     return helmet_used, lusca
 
 
-def header_middleware_used(ctx: ProjectContext) -> bool:
-    """Return True when helmet, or lusca's header middlewares for every core header, are used."""
-    helmet_used, lusca = header_coverage(ctx)
-    return helmet_used or lusca >= set(CORE_HEADERS)
-
-
 POWERED_BY_OPTIONS = frozenset({"xPoweredBy", "hidePoweredBy"})
 
 

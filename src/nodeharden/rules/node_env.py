@@ -36,9 +36,6 @@ TEST_RE = re.compile(r"(?:\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::[\w:.-]+)
                      r"|\b(?:npx\s+)?(?:jest|mocha|vitest|ava|tap|c8|nyc)(?:\s|$|\")"
                      r"|\bnode\s+--test\b)")
 _DOCKER_RUN_RE = re.compile(r"\bdocker(?:-compose|\s+compose)?\s+(?:run|exec)\b")
-COMPOSE_NAMES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
-                 "docker-compose.test.yml", "docker-compose.test.yaml", "docker-compose.ci.yml",
-                 "docker-compose.ci.yaml", "docker-compose.override.yml")
 CI_FILES = (".gitlab-ci.yml", ".circleci/config.yml", ".travis.yml", "azure-pipelines.yml",
             "bitbucket-pipelines.yml", "Jenkinsfile")
 
@@ -94,13 +91,6 @@ def _before_first_from(commands: list[Any]) -> list[Any]:
             break
         out.append(command)
     return out
-
-
-def node_env_of(stages: list[Stage], stage: Stage, text: str) -> str | None:
-    """Return the NODE_ENV value the stage runs with ('' when set from an unknown source, None
-    when not set)."""
-    value, _, _ = _node_env(stages, stage, text)
-    return value
 
 
 def _node_env(stages: list[Stage], stage: Stage, text: str
