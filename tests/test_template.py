@@ -72,7 +72,7 @@ def render(dest: Path, **data: str) -> Path:
 def test_questions_come_from_copier_yml() -> None:
     questions = {q.name: q for q in _scaffold.load_questions()}
     assert list(questions) == [
-        "project_name", "description", "module_system", "database", "sessions", "auth",
+        "project_name", "description", "module_system", "database", "sessions", "auth", "mfa",
         "rate_limit_store", "redis_strict", "security_contact", "public_url", "node_version",
         "dockerfile", "ci",
     ]
