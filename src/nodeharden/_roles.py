@@ -17,8 +17,9 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Role = Literal["app", "test", "example", "fixture", "script", "browser", "frontend",
                "generated", "dev", "service"]
@@ -288,14 +289,26 @@ _RUNS_NODE_RE = re.compile(
     r"|forever)(?:$|[\s\"'])")
 
 
-def final_stage(text: str) -> tuple[str, list[tuple[str, str]]]:
-    """Return the base image of a Dockerfile's final stage and that stage's instructions as
-    ``(INSTRUCTION, arguments)`` pairs. Unparsable text gives an empty base image."""
+@lru_cache(maxsize=64)
+def parse_dockerfile(text: str) -> tuple[Any, ...] | None:
+    """Return a Dockerfile's instructions (``dockerfile.Command`` tuples, parsed by the
+    ``dockerfile`` package, the official Go parser), or None when it does not parse.
+
+    Cached: the walk (file roles), the runtime (the Node image) and the Dockerfile rules all
+    read the same Dockerfiles."""
     import dockerfile
 
     try:
-        commands = dockerfile.parse_string(text)
+        return tuple(dockerfile.parse_string(text))
     except dockerfile.GoParseError:
+        return None
+
+
+def final_stage(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Return the base image of a Dockerfile's final stage and that stage's instructions as
+    ``(INSTRUCTION, arguments)`` pairs. Unparsable text gives an empty base image."""
+    commands = parse_dockerfile(text)
+    if commands is None:
         return "", []
     base = ""
     stage: list[tuple[str, str]] = []

@@ -1,6 +1,6 @@
-"""Dockerfile reading shared by the Dockerfile rules: build stages (parsed with the
-``dockerfile`` package, the official Go parser), the user a stage runs as, and whole-line
-insertions at instruction boundaries."""
+"""Dockerfile reading shared by the Dockerfile rules: build stages (from the engine's one
+parse, ``_roles.parse_dockerfile``), the user a stage runs as, and whole-line insertions at
+instruction boundaries."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nodeharden._model import TextEdit
+from nodeharden._roles import parse_dockerfile
 
 
 @dataclass
@@ -23,11 +24,8 @@ class Stage:
 
 def parse_stages(text: str) -> list[Stage] | None:
     """Return the build stages of a Dockerfile, or None when it does not parse."""
-    import dockerfile
-
-    try:
-        commands = dockerfile.parse_string(text)
-    except dockerfile.GoParseError:
+    commands = parse_dockerfile(text)
+    if commands is None:
         return None
     stages: list[Stage] = []
     for command in commands:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._roles import parse_dockerfile
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._dockerfile import (
     Stage,
@@ -72,11 +73,8 @@ def _resolve(value: str, stages: list[Stage], stage: Stage, text: str) -> tuple[
         return value, None
     name = match.group(1) or match.group(3)
     fallback = match.group(2)
-    import dockerfile
-
-    try:
-        commands = dockerfile.parse_string(text)
-    except dockerfile.GoParseError:
+    commands = parse_dockerfile(text)
+    if commands is None:
         return "", name
     default = _arg_value(_before_first_from(commands), name)
     for current in reversed(ancestry(stages, stage)):
@@ -84,7 +82,7 @@ def _resolve(value: str, stages: list[Stage], stage: Stage, text: str) -> tuple[
     return (default or fallback or ""), name
 
 
-def _before_first_from(commands: list[Any]) -> list[Any]:
+def _before_first_from(commands: Iterable[Any]) -> list[Any]:
     out = []
     for command in commands:
         if command.cmd.upper() == "FROM":
