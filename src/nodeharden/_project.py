@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -192,6 +193,27 @@ def _read_gitignore(directory: Path) -> Any | None:
     except OSError:
         return None
     return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def files_with_suffix(root: str, suffixes: Collection[str],
+                      max_bytes: int) -> Iterator[tuple[str, os.stat_result]]:
+    """Yield (path, stat) of the files under ``root`` whose lower-cased extension is one of
+    ``suffixes`` and that hold at most ``max_bytes``, outside ``SKIP_DIRS``, in sorted order.
+
+    Not gitignore-aware: for rules that read the files around the code (views, front-end
+    sources), which ``walk`` does not list."""
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(names):
+            if os.path.splitext(name)[1].lower() not in suffixes:
+                continue
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            if stat.st_size <= max_bytes:
+                yield path, stat
 
 
 def walk(root: Path, *, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile], list[Skip]]:

@@ -26,7 +26,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
     captures, code_children, enclosing, has_spread, object_properties, string_value, text,
 )
-from nodeharden._project import SKIP_DIRS
+from nodeharden._project import files_with_suffix
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._edits import add_properties, has_comments, resolve_object
@@ -128,20 +128,8 @@ def client_cookies(root: str) -> ClientCookies:
     if cached is not None and now - _CLIENT_CHECKED.get(root, 0.0) < _RECHECK_SECONDS:
         return cached[1]
     _CLIENT_CHECKED[root] = now
-    files: list[tuple[str, int, int]] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-        for name in sorted(names):
-            if os.path.splitext(name)[1].lower() not in FRONT_END_SUFFIXES:
-                continue
-            path = os.path.join(folder, name)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            if stat.st_size <= _MAX_SCAN_BYTES:
-                files.append((os.path.relpath(path, root).replace(os.sep, "/"),
-                              stat.st_mtime_ns, stat.st_size))
+    files = [(os.path.relpath(path, root).replace(os.sep, "/"), stat.st_mtime_ns, stat.st_size)
+             for path, stat in files_with_suffix(root, FRONT_END_SUFFIXES, _MAX_SCAN_BYTES)]
     key = tuple(files)
     cached = _CLIENT_CACHE.get(root)
     if cached is not None and cached[0] == key:

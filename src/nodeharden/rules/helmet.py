@@ -9,7 +9,6 @@ frames from (found by bytes in the repository's templates).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,7 +19,7 @@ from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
 from nodeharden._parse import captures, object_properties, text
-from nodeharden._project import SKIP_DIRS
+from nodeharden._project import files_with_suffix
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, ProjectContext, Rule
 from nodeharden.rules._edits import (ImportRequest, add_imports, after_app_edit, can_extend,
@@ -241,18 +240,11 @@ def page_sources(root: str) -> PageSources:
     """Return what the repository's templates and HTML pages load (read by bytes, outside
     node_modules and build output)."""
     found = PageSources()
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-        for name in sorted(names):
-            if os.path.splitext(name)[1].lower() not in VIEW_SUFFIXES:
-                continue
-            path = Path(folder) / name
-            try:
-                if path.stat().st_size > _MAX_VIEW_BYTES:
-                    continue
-                found.add(path.read_bytes())
-            except OSError:
-                continue
+    for path, _ in files_with_suffix(root, VIEW_SUFFIXES, _MAX_VIEW_BYTES):
+        try:
+            found.add(Path(path).read_bytes())
+        except OSError:
+            continue
     return found
 
 
