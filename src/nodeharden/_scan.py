@@ -131,7 +131,7 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
     source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if not _CONTENT_ROLES <= info.include_roles:  # with every such role included: no need
         role = role_from_content(source)
-        if role.role != "app" and role.role not in info.include_roles:
+        if not info.scans(role):
             result.skipped = role.skip_reason()
             return result
     suffix = os.path.splitext(rel)[1]
@@ -283,7 +283,7 @@ class Scanner:
             kept: list[SourceFile] = []
             for source in files:
                 role = self.role_of(source)
-                if role.role != "app" and role.role not in self.info.include_roles:
+                if not self.info.scans(role):
                     skipped.append(Skipped(source.rel, role.skip_reason()))
                     continue
                 kept.append(source)
@@ -338,7 +338,7 @@ class Scanner:
             if rel not in known and data is not None and kind is not None:
                 source = SourceFile(rel, kind, len(data))
                 role = self.role_of(source)
-                if role.role == "app" or role.role in self.info.include_roles:
+                if self.info.scans(role):
                     files.append(source)
         files.sort(key=lambda f: f.rel)
 

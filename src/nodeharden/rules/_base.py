@@ -13,7 +13,7 @@ from nodeharden._config import Config
 from nodeharden._express import FileFacts
 from nodeharden._model import Finding, Fix
 from nodeharden._project import SourceFile
-from nodeharden._roles import role_from_path
+from nodeharden._roles import RoleOf, role_from_path
 from nodeharden._style import Style, StyleRules, detect_style
 
 
@@ -41,6 +41,11 @@ class ProjectInfo:
     #: An ORM model hashes passwords itself when saved (a mongoose ``pre('save')`` or a
     #: Sequelize ``beforeCreate``/``beforeSave`` hook that calls bcrypt, argon2 or scrypt).
     hashes_on_save: bool = False
+
+    def scans(self, role: RoleOf) -> bool:
+        """Return True when files of ``role`` are scanned: application code, and the roles
+        opted into."""
+        return role.role == "app" or role.role in self.include_roles
 
     def has_dependency(self, name: str) -> bool:
         """Return True when package.json lists ``name``."""
