@@ -293,7 +293,10 @@ class Scanner:
 
     def _hashes_on_save(self, files: list[SourceFile]) -> bool:
         """Return True when an ORM model of the project hashes passwords in a save hook
-        (read only in projects that depend on mongoose or sequelize)."""
+        (read only for password-hash, its one reader, in projects that depend on mongoose or
+        sequelize)."""
+        if "password-hash" not in self.rule_ids:
+            return False
         if not any(self.info.has_dependency(orm) for orm in ("mongoose", "sequelize",
                                                              "@sequelize/core")):
             return False
