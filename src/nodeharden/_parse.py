@@ -199,6 +199,21 @@ def code_children(node: Node) -> list[Node]:
     return [child for child in node.named_children if child.type != "comment"]
 
 
+def parameters(fn: Node) -> list[Node]:
+    """Return a function's parameters as their patterns, without TypeScript type annotations
+    (``x => …`` has one: ``x``)."""
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        single = fn.child_by_field_name("parameter")
+        return [single] if single is not None else []
+    out = []
+    for param in code_children(params):
+        if param.type in ("required_parameter", "optional_parameter"):
+            param = param.child_by_field_name("pattern") or param
+        out.append(param)
+    return out
+
+
 def has_error(tree: Tree) -> bool:
     """Return True when the tree contains a syntax error or a missing node."""
     return bool(tree.root_node.has_error)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from nodeharden._express import FileFacts
-from nodeharden._parse import code_children, string_value, text, walk
+from nodeharden._parse import code_children, parameters, string_value, text, walk
 from nodeharden.rules._validation_types import first_param
 
 SOURCES = ("body", "query", "params", "headers", "cookies", "signedCookies")
@@ -117,17 +117,10 @@ class Sink:
 
 
 def _param_name(func: Node, index: int) -> str | None:
-    params = func.child_by_field_name("parameters")
-    if params is None:
-        single = func.child_by_field_name("parameter")
-        return text(single) if index == 0 and single is not None else None
-    named = code_children(params)
-    if len(named) <= index:
+    params = parameters(func)
+    if len(params) <= index:
         return None
-    node = named[index]
-    if node.type in ("required_parameter", "optional_parameter"):
-        node = node.child_by_field_name("pattern") or node
-    return text(node) if node.type == "identifier" else None
+    return text(params[index]) if params[index].type == "identifier" else None
 
 
 class _Taint:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from nodeharden._parse import code_children, string_value, text, walk
+from nodeharden._parse import code_children, parameters, string_value, text, walk
 
 PARTS = {"body": "body", "query": "query", "params": "param"}
 #: Types that make a path parameter worth a chain (any path parameter is a non-empty string).
@@ -475,16 +475,8 @@ def _schema_checks(body: Node, name: str) -> bool:
 
 def first_param(func: Node) -> Node | None:
     """Return a function's first parameter (its pattern, without a type annotation)."""
-    params = func.child_by_field_name("parameters")
-    if params is None:
-        return func.child_by_field_name("parameter")
-    named = code_children(params)
-    if not named:
-        return None
-    first = named[0]
-    if first.type in ("required_parameter", "optional_parameter"):
-        first = first.child_by_field_name("pattern") or first
-    return first
+    params = parameters(func)
+    return params[0] if params else None
 
 
 def _request_parts(pattern: Node) -> list[tuple[str, str, Node | None]]:

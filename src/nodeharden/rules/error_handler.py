@@ -21,7 +21,8 @@ from tree_sitter import Node
 
 from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, FileFacts
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import captures_in, needle_ranges, parse, statement_of, text, walk
+from nodeharden._parse import captures_in, needle_ranges, parameters, parse, statement_of, text, \
+    walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
@@ -138,21 +139,6 @@ def _returned_before(block: Node, child: Node) -> bool:
     return False
 
 
-def _params(fn: Node) -> list[Node]:
-    params = fn.child_by_field_name("parameters")
-    if params is None:
-        single = fn.child_by_field_name("parameter")
-        return [single] if single is not None else []
-    out = []
-    for p in params.named_children:
-        if p.type == "comment":
-            continue
-        if p.type in ("required_parameter", "optional_parameter"):
-            p = p.child_by_field_name("pattern") or p
-        out.append(p)
-    return out
-
-
 #: The nodes ``_error_scopes`` looks at, found by tree-sitter (in C) instead of a Python walk
 #: over every node (``function`` is no node type of these grammars).
 _SCOPE_QUERY = "\n".join(f"({t}) @n" for t in sorted(_FUNCTIONS - {"function"})) + \
@@ -169,7 +155,7 @@ def _error_scopes(root: Node, lang: str, source: bytes) -> list[tuple[Node, str,
     nodes = captures_in(lang, _SCOPE_QUERY, root, ranges).get("n", [])
     for node in nodes:
         if node.type in _FUNCTIONS:
-            params = _params(node)
+            params = parameters(node)
             if len(params) == 4 and params[0].type == "identifier":
                 scopes.append((node, text(params[0]), "handler"))
             elif params and params[0].type == "identifier" and node.parent is not None \
@@ -199,7 +185,7 @@ def _response_names(scope: Node) -> set[str]:
     cur: Node | None = scope
     while cur is not None:
         if cur.type in _FUNCTIONS:
-            params = _params(cur)
+            params = parameters(cur)
             at = 2 if len(params) == 4 else 1
             if len(params) > at and params[at].type == "identifier":
                 names.add(text(params[at]))
@@ -319,7 +305,7 @@ def _status_arg(call: Node) -> Node | None:
 def _declared_in(scope: Node, name: str) -> bool:
     """Return True when ``name`` is a parameter of the function ``scope`` or a variable
     declared at the top of its body (so it is in scope wherever the body reads it)."""
-    if any(p.type == "identifier" and text(p) == name for p in _params(scope)):
+    if any(p.type == "identifier" and text(p) == name for p in parameters(scope)):
         return True
     if scope.parent is not None and scope.parent.type == "catch_clause":
         return text(scope.parent.child_by_field_name("parameter")) == name
@@ -356,7 +342,7 @@ def _answers_500_to_everything(scope: Node, name: str) -> Node | None:
     """Return the first status call of an error handler that answers a literal 5xx to every
     error (it reads no status, code or type of the error, never passes it on with ``next``,
     and sets no other status), else None."""
-    params = _params(scope)
+    params = parameters(scope)
     if len(params) != 4 or any(p.type != "identifier" for p in params):
         return None
     responses = {text(params[2])}
@@ -364,7 +350,7 @@ def _answers_500_to_everything(scope: Node, name: str) -> Node | None:
     first: Node | None = None
     for node in walk(scope):
         if node != scope and node.type in _FUNCTIONS and any(
-                text(p) == name for p in _params(node)):
+                text(p) == name for p in parameters(node)):
             return None  # the name is shadowed: too clever to judge
         if node.type == "member_expression":
             obj = node.child_by_field_name("object")
@@ -509,7 +495,7 @@ class ErrorHandler(Rule):
             and "headersSent" in text(stmt.child_by_field_name("condition")))), None)
         if first is None or first.start_point[0] == body.start_point[0]:
             return None  # a one-line body
-        params = _params(scope)
+        params = parameters(scope)
         res = text(params[2])
         line_start = ctx.source.rfind(b"\n", 0, first.start_byte) + 1
         indent = ctx.source[line_start:first.start_byte].decode()
@@ -810,7 +796,7 @@ def _module_has_handler(ctx: ProjectContext, importer: str, module: str) -> bool
         cache: dict[bytes, bool] = ctx.extra.setdefault("error-handler:four-params", {})
         if source not in cache:
             tree = parse(lang, source)
-            cache[source] = any(len(_params(fn)) == 4 for fn in walk(tree.root_node)
+            cache[source] = any(len(parameters(fn)) == 4 for fn in walk(tree.root_node)
                                 if fn.type in _FUNCTIONS)
         return cache[source]
     return False
