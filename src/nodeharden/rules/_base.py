@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 from tree_sitter import Node, Tree
@@ -155,6 +156,18 @@ class ProjectContext:
     #: Kept across the scans of one run (the passes of ``fix``): a rule may cache there what
     #: depends only on file contents, keyed by the contents.
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def package_json(self) -> dict[str, Any]:
+        """Return the root package.json as parsed once for every rule; ``{}`` when it is
+        missing, not JSON or not an object (read only: rules share it)."""
+        import json
+
+        try:
+            data = json.loads(self.package_json_text or "")
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def app_files(self) -> list[FileFacts]:
         """Return the facts of files that create an Express app (not just a router)."""

@@ -204,23 +204,15 @@ class EslintSecurity(Rule):
 
     @staticmethod
     def _package_eslint_config(ctx: ProjectContext) -> dict[str, Any] | None:
-        try:
-            data = json.loads(ctx.package_json_text or "")
-        except ValueError:
-            return None
-        config = data.get("eslintConfig") if isinstance(data, dict) else None
+        config = ctx.package_json.get("eslintConfig")
         return config if isinstance(config, dict) else None
 
     @staticmethod
     def _js_configs_range(ctx: ProjectContext) -> str:
         """Return the @eslint/js range that matches the major version of the eslint the
         project already lists (its recommended config names rules of that major only)."""
-        try:
-            data = json.loads(ctx.package_json_text or "")
-        except ValueError:
-            data = None
         for key in ("devDependencies", "dependencies"):
-            block = data.get(key) if isinstance(data, dict) else None
+            block = ctx.package_json.get(key)
             current = block.get("eslint") if isinstance(block, dict) else None
             if isinstance(current, str):
                 major = re.search(r"\d+", current)
@@ -231,12 +223,7 @@ class EslintSecurity(Rule):
     @staticmethod
     def _uses_eslint(ctx: ProjectContext) -> bool:
         """Return True when package.json depends on eslint or a script runs it."""
-        try:
-            data = json.loads(ctx.package_json_text or "")
-        except ValueError:
-            return False
-        if not isinstance(data, dict):
-            return False
+        data = ctx.package_json
         for key in ("dependencies", "devDependencies", "peerDependencies",
                     "optionalDependencies"):
             block = data.get(key)
@@ -248,10 +235,7 @@ class EslintSecurity(Rule):
 
     @staticmethod
     def _max_warnings_zero(ctx: ProjectContext) -> bool:
-        try:
-            scripts = json.loads(ctx.package_json_text or "").get("scripts") or {}
-        except (ValueError, AttributeError):
-            return False
+        scripts = ctx.package_json.get("scripts") or {}
         return any(isinstance(s, str) and "eslint" in s and _MAX_WARNINGS_0_RE.search(s)
                    for s in scripts.values())
 

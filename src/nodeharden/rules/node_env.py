@@ -10,7 +10,6 @@ a fix: a forced ``NODE_ENV=production`` changes which database and config a test
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections.abc import Iterable
@@ -286,18 +285,14 @@ class NodeEnv(Rule):
         is often the development entry too, so nothing here can tell whether it is missing
         (judged debatable on every field-test repository without a Dockerfile).
         """
-        text = ctx.package_json_text or ""
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return
-        scripts = data.get("scripts") if isinstance(data, dict) else None
+        scripts = ctx.package_json.get("scripts")
         start = scripts.get("start") if isinstance(scripts, dict) else None
         if not isinstance(start, str):
             return
         other = _OTHER_INLINE_RE.search(start)
         if other is None or other.group(1).lower() == "production":
             return
+        text = ctx.package_json_text or ""
         scripts_at = text.find('"scripts"')
         match = re.compile(r'"start"\s*:').search(text, max(scripts_at, 0))
         line = text.count("\n", 0, match.start()) + 1 if match else 1

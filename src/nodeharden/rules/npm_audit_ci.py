@@ -71,13 +71,9 @@ class PackageManager:
 def detect_package_manager(ctx: ProjectContext) -> PackageManager:
     """Return the project's package manager: package.json ``packageManager`` first, then the
     lockfile that is present; npm when nothing says otherwise."""
-    declared = ""
-    try:
-        data = json.loads(ctx.package_json_text or "")
-        if isinstance(data, dict) and isinstance(data.get("packageManager"), str):
-            declared = data["packageManager"]
-    except ValueError:
-        pass
+    declared = ctx.package_json.get("packageManager")
+    if not isinstance(declared, str):
+        declared = ""
     has = {name: ctx.read(name) is not None for name in
            ("package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", ".yarnrc.yml")}
     yarn_lock = ctx.read("yarn.lock")

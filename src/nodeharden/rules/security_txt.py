@@ -197,14 +197,7 @@ def _reader_statement(app_rel: str, txt_rel: str, source: bytes, facts: FileFact
 
 def _entry_points(ctx: ProjectContext) -> set[str]:
     """Return the files package.json's ``main`` and ``start`` script name (normalised)."""
-    import json
-
-    try:
-        data = json.loads(ctx.package_json_text or "")
-    except ValueError:
-        return set()
-    if not isinstance(data, dict):
-        return set()
+    data = ctx.package_json
     names: list[str] = []
     if isinstance(data.get("main"), str):
         names.append(data["main"])
