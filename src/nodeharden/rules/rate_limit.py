@@ -60,21 +60,24 @@ function tooManyRequests(res{T_RES}, points{T_NUM}, result{T_RES_RL}){T_VOID} {
 {EXPORT}function createRateLimiter({ points, duration }{T_OPTS}){T_HANDLER} {
   const limiter = new RateLimiterMemory({ points, duration });
   return function rateLimiter(req{T_REQ}, res{T_RES}, next{T_NEXT}) {
-    limiter.consume(req.ip{T_IP}).then((result{T_RES_RL}) => {
+    const allowed = (result{T_RES_RL}) => {
       setRateLimitHeaders(res, points, result);
       next();
-    }, (result{T_REJECT}) => {
+    };
+    const refused = (result{T_REJECT}) => {
       if (result instanceof Error) {
         console.error(result);
         next();
         return;
       }
       tooManyRequests(res, points, result);
-    });
+    };
+    limiter.consume(req.ip{T_IP}).then(allowed, refused);
   };
 }
 
-{LOGIN}{REDIS}{EXPORT}const rateLimiter = createRateLimiter({ points: {POINTS}, duration: {DURATION} });
+{LOGIN}{REDIS}const requestOptions = { points: {POINTS}, duration: {DURATION} };
+{EXPORT}const rateLimiter = createRateLimiter(requestOptions);
 {LOGIN_INSTANCE}"""
 
 #: The stricter limiter for login and password routes, written only when the project has one
@@ -82,13 +85,16 @@ function tooManyRequests(res{T_RES}, points{T_NUM}, result{T_RES_RL}){T_VOID} {
 _LOGIN = """\
 // Who is signed in at the end of a request: passport's `req.user`, or a user the login
 // handler stores in the session under one of these names.
-const SESSION_USER_KEYS = ['user', 'userId', 'user_id', 'uid', 'account', 'loggedIn', 'authenticated'];
+const SESSION_USER_KEYS = ['user', 'userId', 'user_id', 'uid', 'account'];
+const SESSION_FLAG_KEYS = ['loggedIn', 'authenticated'];
 
 function signedInUser(req{T_REQ}){T_UNKNOWN} {
   const { user, session } = req{T_AS_SIGNED_IN};
   if (user) return user;
   if (!session) return undefined;
-  const found = Object.entries(session).find(([name, value]) => value && SESSION_USER_KEYS.includes(name));
+  const keys = [...SESSION_USER_KEYS, ...SESSION_FLAG_KEYS];
+  const isUser = ([key, value]{T_ENTRY}) => value && keys.includes(key);
+  const found = Object.entries(session).find(isUser);
   return found ? found[1] : undefined;
 }
 
@@ -96,7 +102,8 @@ function signedInUser(req{T_REQ}){T_UNKNOWN} {
 // none or is not parsed yet.
 function accountOf(req{T_REQ}){T_STR_RET} {
   const body = req.body || {};
-  const account = [body.username, body.email, body.login].find((value) => typeof value === 'string');
+  const isText = (value{T_UNKNOWN}) => typeof value === 'string';
+  const account = [body.username, body.email, body.login].find(isText);
   return account ? account.trim().toLowerCase().slice(0, 200) : '';
 }
 
@@ -113,23 +120,29 @@ function accountOf(req{T_REQ}){T_STR_RET} {
   return function loginLimiter(req{T_REQ}, res{T_RES}, next{T_NEXT}) {
     const client = req.ip{T_IP};
     const key = `${client}_${accountOf(req)}`;
-    Promise.all([perClient.consume(client), perAccount.consume(key)]).then(() => {
+    const logError = (error{T_UNKNOWN}) => console.error(error);
+    const allowed = () => {
       const before = signedInUser(req);
       res.on('finish', () => {
         const after = signedInUser(req);
-        if ((after && after !== before) || (clearOn2xx && res.statusCode < 300)) {
-          perAccount.delete(key).catch((error{T_UNKNOWN}) => console.error(error));
+        const signedIn = after && after !== before;
+        if (signedIn || (clearOn2xx && res.statusCode < 300)) {
+          perAccount.delete(key).catch(logError);
         }
       });
       next();
-    }, (result{T_REJECT}) => {
+    };
+    const refused = (result{T_REJECT}) => {
       if (result instanceof Error) {
         console.error(result);
         next();
         return;
       }
       tooManyRequests(res, points, result);
-    });
+    };
+    const byClient = perClient.consume(client);
+    const byAccount = perAccount.consume(key);
+    Promise.all([byClient, byAccount]).then(allowed, refused);
   };
 }
 
@@ -142,6 +155,7 @@ _TS_TYPES = {
     "T_HANDLER": ": RequestHandler", "T_REQ": ": Request", "T_NEXT": ": NextFunction",
     "T_IP": " ?? ''", "T_REJECT": ": RateLimiterRes | Error",
     "T_UNKNOWN": ": unknown",
+    "T_ENTRY": ": [string, unknown]",
     "T_STR_RET": ": string",
     "T_AS_SIGNED_IN": " as unknown as { user?: unknown; session?: Record<string, unknown> }",
 }
@@ -249,10 +263,12 @@ def module_source(style: Style, options: RateLimitOptions,
         if redis else "new RateLimiterMemory({ points: points * 5, duration })"
     values["LOGIN"] = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _LOGIN) \
         if login else ""
+    # Options first: one call line stays under prettier's 80 columns whatever the numbers.
     values["LOGIN_INSTANCE"] = (
-        f"{values['EXPORT']}const loginLimiter = createLoginLimiter({{ points: "
-        f"{options.login_points}, duration: {options.login_duration}"
-        f"{', clearOn2xx: true' if clear_on_2xx else ''} }});\n") if login else ""
+        f"const loginOptions = {{ points: {options.login_points}, duration: "
+        f"{options.login_duration}{', clearOn2xx: true' if clear_on_2xx else ''} }};\n"
+        f"{values['EXPORT']}const loginLimiter = createLoginLimiter(loginOptions);\n"
+        ) if login else ""
     if reuse:
         values.update(CLIENT=reuse[1], NODE_REDIS="\n    useRedisPackage: true," if reuse[2] else "")
         values["REDIS"] = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _REUSE)
@@ -285,8 +301,9 @@ def module_source(style: Style, options: RateLimitOptions,
             + local_cjs + "\n"
     exported = ["rateLimiter", "loginLimiter", "createRateLimiter", "createLoginLimiter"] \
         if login else ["rateLimiter", "createRateLimiter"]
-    tail = "" if esm else "\nmodule.exports = {\n" + "".join(f"  {name},\n" for name in exported) \
-        + "};\n"
+    # One `exports.x = x` line per name: no object literal whose trailing comma depends on the
+    # project's prettier `trailingComma`.
+    tail = "" if esm else "\n" + "".join(f"exports.{name} = {name};\n" for name in exported)
     code = restyle(head + body + tail, style)
     return code.replace("\n", style.eol)
 
