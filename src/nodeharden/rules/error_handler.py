@@ -644,7 +644,8 @@ def handler_source(app: str, style: Style, codes: str, logger: str,
   }}
   // Client errors (a body over the limit, malformed JSON, http-errors' 4xx) keep their status.
   const status = Number(err && (err.status || err.statusCode));
-  const code = Number.isInteger(status) && status >= 400 && status < 500 ? status : 500;
+  const valid = Number.isInteger(status);
+  const code = valid && status >= 400 && status < 500 ? status : 500;
   {logger}.error(err);
   res.status(code).json({{ error: {codes}[String(code)] }});
 }});"""
