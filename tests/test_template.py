@@ -73,7 +73,7 @@ def test_questions_come_from_copier_yml() -> None:
     questions = {q.name: q for q in _scaffold.load_questions()}
     assert list(questions) == [
         "project_name", "description", "module_system", "database", "sessions", "auth", "mfa",
-        "rate_limit_store", "redis_strict", "security_contact", "public_url", "node_version",
+        "sso", "rate_limit_store", "redis_strict", "security_contact", "public_url", "node_version",
         "dockerfile", "ci",
     ]
     assert all(q.help for q in questions.values())
@@ -453,18 +453,23 @@ def test_update_explains_an_unknown_template_version(tmp_path: Path) -> None:
 
 
 # Together these cover every answer: both module systems, the three databases, sessions and auth
-# on and off (auth with and without sessions), both rate limit stores, Dockerfile and CI on and
-# off, both Node versions. better-sqlite3 compiles from source here, so one set uses it.
+# on and off (auth with and without sessions; MFA, on by default with both, with and without
+# single sign-on), both rate limit stores, Dockerfile and CI on and off, both Node versions.
+# better-sqlite3 compiles from source here, so one set uses it.
 ANSWER_SETS: dict[str, dict[str, str]] = {
     "defaults": {},
     "cjs-sqlite-sessions-auth-redis": {"module_system": "commonjs", "database": "sqlite",
                                        "sessions": "true", "auth": "true",
                                        "rate_limit_store": "redis"},
-    "esm-postgres-sessions-auth": {"database": "postgres", "sessions": "true", "auth": "true",
-                                   "node_version": "22"},
+    "esm-postgres-sessions-auth-oidc": {"database": "postgres", "sessions": "true", "auth": "true",
+                                        "sso": "oidc", "node_version": "22"},
     "cjs-postgres-auth-minimal": {"module_system": "commonjs", "database": "postgres",
                                   "auth": "true", "dockerfile": "false", "ci": "false",
                                   "node_version": "24"},
+    # MFA and single sign-on on the in-memory store, CommonJS (require() of the ESM-only
+    # openid-client and oidc-provider).
+    "cjs-sessions-auth-mfa-oidc": {"module_system": "commonjs", "sessions": "true", "auth": "true",
+                                   "mfa": "true", "sso": "oidc", "dockerfile": "false", "ci": "false"},
 }
 
 
@@ -583,6 +588,10 @@ def test_missing_secret_fails_fast(installed_app: tuple[str, Path, dict[str, str
     )
     assert proc.returncode == 1
     assert re.search(r"^configuration error: .*SESSION_SECRET is required", proc.stderr, re.MULTILINE)
+    if "auth" in name:  # MFA is on by default with auth and sessions: its key is checked too
+        assert "MFA_ENCRYPTION_KEY is required" in proc.stderr
+    if "oidc" in name:
+        assert "OIDC_ISSUER_URL is required" in proc.stderr
 
 
 def free_port() -> int:
