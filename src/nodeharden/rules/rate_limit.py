@@ -98,12 +98,13 @@ function signedInUser(req{T_REQ}){T_UNKNOWN} {
   return found ? found[1] : undefined;
 }
 
-// The account a login attempt is for (the submitted username or email), '' when the body has
-// none or is not parsed yet.
+// The account a login attempt is for (the submitted username or email, at the top of the body
+// or under `user`: { user: { email } }), '' when the body has none or is not parsed yet.
 function accountOf(req{T_REQ}){T_STR_RET} {
   const body = req.body || {};
+  const form = body.user && typeof body.user === 'object' ? body.user : body;
   const isText = (value{T_UNKNOWN}) => typeof value === 'string';
-  const account = [body.username, body.email, body.login].find(isText);
+  const account = [form.username, form.email, form.login].find(isText);
   return account ? account.trim().toLowerCase().slice(0, 200) : '';
 }
 
