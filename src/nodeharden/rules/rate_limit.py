@@ -56,6 +56,16 @@ function tooManyRequests(res{T_RES}, points{T_NUM}, result{T_RES_RL}){T_VOID} {
   res.status(429).json({ error: 'Too Many Requests' });
 }
 
+// A store error is logged and the request goes through; a spent budget answers 429.
+function refuse(res{T_RES}, next{T_NEXT}, points{T_NUM}, result{T_REJECT}){T_VOID} {
+  if (result instanceof Error) {
+    console.error(result);
+    next();
+    return;
+  }
+  tooManyRequests(res, points, result);
+}
+
 // Every request counts, keyed by client IP address.
 {EXPORT}function createRateLimiter({ points, duration }{T_OPTS}){T_HANDLER} {
   const limiter = new RateLimiterMemory({ points, duration });
@@ -64,14 +74,7 @@ function tooManyRequests(res{T_RES}, points{T_NUM}, result{T_RES_RL}){T_VOID} {
       setRateLimitHeaders(res, points, result);
       next();
     };
-    const refused = (result{T_REJECT}) => {
-      if (result instanceof Error) {
-        console.error(result);
-        next();
-        return;
-      }
-      tooManyRequests(res, points, result);
-    };
+    const refused = (result{T_REJECT}) => refuse(res, next, points, result);
     limiter.consume(req.ip{T_IP}).then(allowed, refused);
   };
 }
@@ -133,14 +136,7 @@ function accountOf(req{T_REQ}){T_STR_RET} {
       });
       next();
     };
-    const refused = (result{T_REJECT}) => {
-      if (result instanceof Error) {
-        console.error(result);
-        next();
-        return;
-      }
-      tooManyRequests(res, points, result);
-    };
+    const refused = (result{T_REJECT}) => refuse(res, next, points, result);
     const byClient = perClient.consume(client);
     const byAccount = perAccount.consume(key);
     Promise.all([byClient, byAccount]).then(allowed, refused);
