@@ -107,3 +107,19 @@ def serve_app(root: Path, script: str = "app.js") -> Iterator[str]:
     finally:
         proc.kill()
         proc.wait(timeout=10)
+
+
+#: The rules whose findings the per-rule finding tests compare line by line.
+RULES = ["body-limit", "session-cookie", "hardcoded-secret", "cookie-flags"]
+
+PACKAGE_JSON = '{"name": "t", "dependencies": {"express": "^5.1.0"}}\n'
+
+
+def found(root: Path, rules: list[str] | None = None) -> set[tuple[str, str, int]]:
+    """Return {(rule, path, line)} of an in-process check of ``rules`` (default ``RULES``);
+    a run with a failed file fails the test."""
+    from nodeharden import check
+
+    report = check(root, select=rules or RULES)
+    assert not report.failed, report.failed
+    return {(f.rule, f.path, f.line) for f in report.findings}

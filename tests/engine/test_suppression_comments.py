@@ -3,24 +3,12 @@ there; a bare `// nodeharden-ignore` silences every rule on its line."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from conftest import PACKAGE_JSON, found
 
-from nodeharden import check
-
-
-RULES = ["body-limit", "session-cookie", "hardcoded-secret", "cookie-flags"]
-
-PACKAGE_JSON = '{"name": "t", "dependencies": {"express": "^5.1.0"}}\n'
 
 #: Parsers without `limit` stop at Express's 100kb default; body-limit reports them only where the
 #: project asks for less (issue 15), which these shape tests do.
 TIGHT = "body_limit: 10kb\n"
-
-
-def found(root: Path, rules: list[str] | None = None) -> set[tuple[str, str, int]]:
-    report = check(root, select=rules or RULES)
-    assert not report.failed, report.failed
-    return {(f.rule, f.path, f.line) for f in report.findings}
 
 
 def test_suppression_comments(project) -> None:

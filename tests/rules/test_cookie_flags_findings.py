@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from nodeharden import check
-
-
-RULES = ["body-limit", "session-cookie", "hardcoded-secret", "cookie-flags"]
-
-PACKAGE_JSON = '{"name": "t", "dependencies": {"express": "^5.1.0"}}\n'
-
-
-def found(root: Path, rules: list[str] | None = None) -> set[tuple[str, str, int]]:
-    report = check(root, select=rules or RULES)
-    assert not report.failed, report.failed
-    return {(f.rule, f.path, f.line) for f in report.findings}
+from conftest import PACKAGE_JSON, found
 
 
 def test_cookie_flags_findings(project) -> None:
