@@ -104,7 +104,8 @@ class CallFact:
     indent: str
     args: list[ArgFact] = field(default_factory=list)
     path: str | None = None  # first argument when it is a string
-    #: The receiver is proven to be an Express app or router: bound to ``express()`` /
+    #: (HTTP-method calls only; what ``routes()`` reads.) The receiver is proven to be an
+    #: Express app or router: bound to ``express()`` /
     #: ``Router()`` in this file, a parameter of an enclosing function (an app passed in), or
     #: imported from one of the project's own modules. ``api.post('/api/signin', body)`` on
     #: an HTTP client is none of these.
@@ -523,7 +524,8 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
             start=call.start_byte, end=call.end_byte,
             stmt_start=stmt.start_byte, stmt_end=_after_line(source, stmt.end_byte),
             indent=_indent_at(source, stmt.start_byte), args=args, path=path_value,
-            on_express=obj.type == "identifier" and (
+            # Worked out for HTTP-method calls only: routes() is its one reader.
+            on_express=method in HTTP_METHODS and obj.type == "identifier" and (
                 target in local_imports or _is_parameter(call, target)),
         ))
     if any(arg.kind == "identifier" for call in facts.calls if call.method == "use"
@@ -531,7 +533,7 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
         facts.function_params = function_params(root)
     names_bound = {app.name for app in facts.apps if app.name}
     for call_fact in facts.calls:
-        if call_fact.target in names_bound:
+        if call_fact.method in HTTP_METHODS and call_fact.target in names_bound:
             call_fact.on_express = True
     src = source
     facts.exports_app = any(
