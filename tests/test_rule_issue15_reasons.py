@@ -131,6 +131,7 @@ def test_security_txt_never_publishes_the_package_author(tmp_path: Path) -> None
     root = write_tree(tmp_path / "p", {
         "package.json": '{"name": "t", "author": "Jane <jane@example.org>", '
                         '"dependencies": {"express": "^5.1.0"}}\n',
+        "Procfile": "web: node app.js\n",  # deployed as a service: security.txt is due
         "app.js": "const express = require('express');\nconst app = express();\n",
     })
     [(_, message, applicability, _)] = _messages(root, "security-txt")

@@ -40,6 +40,7 @@ def test_without_a_contact_security_txt_is_report_only_with_the_line_to_add(
     # Issue 15: no placeholder contact any more, and never package.json's author.
     root = write_tree(tmp_path / "p", {
         "package.json": EXPRESS_PJ,
+        "Procfile": "web: node app.js\n",  # deployed as a service: security.txt is due
         "app.js": "const express = require('express');\nconst app = express();\n",
     })
     [finding] = check(root, select=["security-txt"]).findings

@@ -11,6 +11,7 @@ from tree_sitter import Node, Tree
 
 from nodeharden._catalog import RuleMeta, load_catalog
 from nodeharden._config import Config
+from nodeharden._deployment import Deployment, detect_deployment
 from nodeharden._express import FileFacts
 from nodeharden._model import Finding, Fix
 from nodeharden._project import SourceFile
@@ -168,6 +169,16 @@ class ProjectContext:
         except ValueError:
             return {}
         return data if isinstance(data, dict) else {}
+
+    @cached_property
+    def deployment(self) -> Deployment:
+        """Return whether the project is deployed as a service and whether it calls itself an
+        example, demo, tutorial, boilerplate… (``_deployment``), worked out once per scan."""
+        return detect_deployment(
+            self.info.root, self.read, self.package_json,
+            dockerfiles=[f.rel for f in self.files_of("dockerfile")],
+            workflows=[f.rel for f in self.files_of("workflow", "gitlab-ci")],
+            package_dirs=[f.rel.rpartition("/")[0] for f in self.files_of("package")])
 
     def app_files(self) -> list[FileFacts]:
         """Return the facts of files that create an Express app (not just a router)."""

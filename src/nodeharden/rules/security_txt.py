@@ -154,6 +154,12 @@ def _parse_expires(value: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _configured(ctx: ProjectContext) -> bool:
+    """Return True when ``.nodeharden.yml`` sets any option under ``security_txt:``: the user
+    asked for a security.txt, whatever the project is."""
+    return ctx.info.config.security_txt != SecurityTxtOptions()
+
+
 def _served(ctx: ProjectContext, files: list[str]) -> bool:
     for facts in ctx.facts.values():
         for call in facts.calls:
@@ -226,6 +232,15 @@ class SecurityTxt(Rule):
             yield from self._check_file(ctx, rel)
         if not ctx.uses_express() or _served(ctx, files):
             return
+        deployed = None
+        if not files and not _configured(ctx):
+            # Only a deployed service has visitors to publish a contact to: a tutorial, demo
+            # or boilerplate that people clone has none (and its clones must not publish the
+            # upstream's contact).
+            deployment = ctx.deployment
+            if not deployment.is_service:
+                return
+            deployed = deployment.signals[0]
         # The file that creates the app, never a test that creates one of its own; with several,
         # the package's entry point, else the one that mounts the most middleware and routes.
         entry = _entry_points(ctx)
@@ -236,7 +251,7 @@ class SecurityTxt(Rule):
         facts = apps[0]
         app = next(a for a in facts.apps if a.kind == "app")
         message = (f"the app serves no {ROUTE}: vulnerability reporters have no published "
-                   "contact")
+                   "contact" + (f" (deployed as a service: {deployed})" if deployed else ""))
         if not files and configured_contact(ctx) is None:
             yield ctx.finding(
                 self.id, facts.path, app.start, app.end,

@@ -1,0 +1,392 @@
+"""Whether the project runs as a deployed service, and whether it says it is an example.
+
+Some hardening only makes sense for a site that is deployed: a ``security.txt`` names who to
+tell about a vulnerability in a *public service*; a tutorial, a demo or a boilerplate that
+people clone has no such service (and publishing its organisation's contact for every clone
+is wrong). The project model answers two questions once, for every rule:
+
+- **Deployment signals**: files that deploy the app as a service: the app's runtime Docker
+  image (see ``_roles.dockerfile_role``), a Procfile or Heroku ``app.json``, ``fly.toml``,
+  ``render.yaml``, ``vercel.json``, ``netlify.toml``, an App Engine ``app.yaml``,
+  ``serverless.yml``, ``railway.json``/``railway.toml``, Kubernetes manifests or a Helm chart, a
+  pm2 ecosystem file, and CI jobs that deploy (not those that publish docs to GitHub Pages).
+- **Self-declared purpose**: package.json's ``name``, ``description`` and ``keywords`` and the
+  README's first heading and first paragraph, read as whole words: a project that calls itself
+  an example, demo, tutorial, boilerplate, starter, template, sample, course or workshop is not
+  a service of its own, whatever it deploys ("EJS templates", ``example.com``, "for example",
+  "sample data" and "live demo" do not count).
+
+Both come from the repository alone; nothing here runs the project's code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nodeharden._roles import APP, dockerfile_role, role_from_path
+
+Read = Callable[[str], bytes | None]
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """How the project shows it runs as a service, and what it says it is."""
+
+    #: Each thing that deploys the app, for messages: ``"Procfile"``, ``"Dockerfile (the
+    #: app's runtime image)"``, ``".github/workflows/ci.yml: job deploy"``.
+    signals: tuple[str, ...] = ()
+    #: Why the project is an example rather than a service, if it says so:
+    #: ``"boilerplate (package.json keywords)"``; None when it does not.
+    declared_as: str | None = None
+
+    @property
+    def deployed(self) -> bool:
+        """Return True when something in the repository deploys the app as a service."""
+        return bool(self.signals)
+
+    @property
+    def is_service(self) -> bool:
+        """Return True for a deployed project that does not call itself an example, demo,
+        tutorial, boilerplate or the like."""
+        return self.deployed and self.declared_as is None
+
+
+#: Files whose presence in the root (or a package's folder) deploys the app.
+PLATFORM_FILES: Mapping[str, str] = {
+    "Procfile": "Procfile (Heroku-style process types)",
+    "fly.toml": "fly.toml (Fly.io)",
+    "render.yaml": "render.yaml (Render)",
+    "render.yml": "render.yaml (Render)",
+    "vercel.json": "vercel.json (Vercel)",
+    "netlify.toml": "netlify.toml (Netlify)",
+    "serverless.yml": "serverless.yml (Serverless Framework)",
+    "serverless.yaml": "serverless.yml (Serverless Framework)",
+    "serverless.ts": "serverless.ts (Serverless Framework)",
+    "railway.json": "railway.json (Railway)",
+    "railway.toml": "railway.toml (Railway)",
+}
+#: pm2 ecosystem files (the process manager production starts through).
+ECOSYSTEM_NAMES = ("ecosystem.config.js", "ecosystem.config.cjs", "ecosystem.config.mjs",
+                   "ecosystem.config.json", "ecosystem.config.yaml", "ecosystem.config.yml",
+                   "ecosystem.json", "ecosystem.yaml", "ecosystem.yml", "process.json",
+                   "pm2.json", "pm2.config.js")
+#: Folders that conventionally hold Kubernetes manifests or Helm charts.
+_MANIFEST_DIRS = frozenset({"k8s", ".k8s", "kube", "kubernetes", "deploy", "deployment",
+                            "deployments", "manifests", "helm", "chart", "charts", "infra",
+                            "ops", ".deploy", "kustomize"})
+_K8S_KIND_RE = re.compile(
+    r"^kind:\s*['\"]?(Deployment|StatefulSet|DaemonSet|Service|Ingress|CronJob|Job|Pod"
+    r"|ReplicaSet|Kustomization|Rollout|Knative Service)['\"]?\s*$", re.MULTILINE)
+_K8S_API_RE = re.compile(r"^apiVersion:\s*\S", re.MULTILINE)
+_MAX_MANIFESTS = 200
+_MAX_MANIFEST_BYTES = 256_000
+
+#: Commands that deploy (in a CI step's ``run``/``script``).
+_DEPLOY_COMMAND_RE = re.compile(
+    r"\b(?:fly(?:ctl)?\s+deploy|vercel\b[^\n]*\s--prod\b|vercel\s+deploy|netlify\s+deploy"
+    r"|(?:serverless|sls)\s+deploy|gcloud\s+(?:app|run|functions)\s+deploy"
+    r"|kubectl\s+(?:apply|set\s+image|rollout\s+restart)|helm\s+(?:upgrade|install)"
+    r"|railway\s+(?:up|deploy)|heroku\s+container:release|git\s+push\s+[^\n]*heroku"
+    r"|eb\s+deploy|aws\s+ecs\s+update-service|cf\s+push|az\s+webapp\s+(?:up|deploy)"
+    r"|caprover\s+deploy|docker\s+stack\s+deploy|pm2\s+deploy|render\s+deploy"
+    r"|(?:npx\s+)?wrangler\s+deploy)\b")
+#: Actions that deploy a service (GitHub Actions ``uses:``).
+_DEPLOY_ACTION_RE = re.compile(r"(?i)deploy|flyctl|heroku|ecs-render-task|elastic-beanstalk")
+#: Deploying a static site (docs, GitHub Pages) deploys no service.
+_PAGES_RE = re.compile(r"(?i)\bgh-pages\b|github-pages|deploy-pages|actions-gh-pages"
+                       r"|\bpages\b|\bdocs?\b|documentation|storybook")
+_DEPLOY_WORD_RE = re.compile(r"(?i)(?:^|[^a-z])deploy(?:s|ment|ments|ing)?(?:[^a-z]|$)")
+
+
+def deployment_signals(root: str, read: Read, dockerfiles: Iterable[str],
+                       workflows: Iterable[str], package_dirs: Iterable[str] = ("",)
+                       ) -> list[str]:
+    """Return what deploys the project as a service (see the module docstring), each as a short
+    description for messages; empty when nothing does.
+
+    ``dockerfiles`` and ``workflows`` are the walked files of those kinds (paths from the
+    root); ``package_dirs`` the folders holding a package.json (``""`` for the root). Files
+    of examples, tests and fixtures (by their path) deploy nothing."""
+    signals: list[str] = []
+    for rel in dockerfiles:
+        if role_from_path(rel) != APP:
+            continue
+        raw = read(rel)
+        if raw is not None and dockerfile_role(rel, raw.decode("utf-8", "replace")) == APP:
+            signals.append(f"{rel} (the app's runtime image)")
+    folders = sorted({d for d in package_dirs if role_from_path(d + "/x") == APP} | {""})
+    for folder in folders:
+        names = _names_in(root, folder)
+        for name in sorted(names):
+            rel = posixpath.join(folder, name) if folder else name
+            if name in PLATFORM_FILES:
+                signals.append(f"{rel}" + PLATFORM_FILES[name][len(name):])
+            elif name in ECOSYSTEM_NAMES:
+                signals.append(f"{rel} (pm2 ecosystem file)")
+            elif name == "app.json" and _heroku_app_json(read(rel)):
+                signals.append(f"{rel} (Heroku app manifest)")
+            elif name in ("app.yaml", "app.yml") and _app_engine(read(rel)):
+                signals.append(f"{rel} (App Engine)")
+        signals += _manifests(root, folder, names, read)
+    for rel in workflows:
+        signals += _ci_deploy_jobs(rel, read(rel))
+    return list(dict.fromkeys(signals))
+
+
+def _names_in(root: str, folder: str) -> set[str]:
+    try:
+        with os.scandir(os.path.join(root, folder)) as entries:
+            return {e.name for e in entries}
+    except OSError:
+        return set()
+
+
+def _heroku_app_json(raw: bytes | None) -> bool:
+    """Return True for Heroku's app.json (not Expo's, nor any other app.json)."""
+    try:
+        data = json.loads(raw or b"")
+    except ValueError:
+        return False
+    if not isinstance(data, dict) or "expo" in data:
+        return False
+    return bool({"buildpacks", "formation", "addons", "stack", "environments",
+                 "success_url"} & set(data)) or (
+        isinstance(data.get("env"), dict) and isinstance(data.get("scripts"), dict))
+
+
+def _app_engine(raw: bytes | None) -> bool:
+    """Return True for an App Engine app.yaml (a top-level ``runtime:``)."""
+    text = (raw or b"").decode("utf-8", "replace")
+    return re.search(r"^runtime:\s*\S", text, re.MULTILINE) is not None
+
+
+def _manifests(root: str, folder: str, names: set[str], read: Read) -> list[str]:
+    """Return the Kubernetes manifests and Helm charts at ``folder`` and in its conventional
+    deploy folders (``k8s/``, ``helm/``, ``deploy/``…, three levels down at most)."""
+    found: list[str] = []
+    candidates = [posixpath.join(folder, n) if folder else n for n in sorted(names)
+                  if n.endswith((".yaml", ".yml"))]
+    for name in sorted(names & _MANIFEST_DIRS):
+        base = os.path.join(root, folder, name)
+        for current, dirs, files in os.walk(base):
+            depth = os.path.relpath(current, base).count(os.sep)
+            dirs[:] = sorted(dirs) if depth < 3 else []
+            rel_dir = os.path.relpath(current, root).replace(os.sep, "/")
+            candidates += [f"{rel_dir}/{f}" for f in sorted(files)
+                           if f.endswith((".yaml", ".yml"))]
+            if len(candidates) > _MAX_MANIFESTS:
+                break
+    for rel in candidates[:_MAX_MANIFESTS]:
+        if rel.rsplit("/", 1)[-1] == "Chart.yaml":
+            found.append(f"{rel} (Helm chart)")
+            break
+        try:
+            if os.path.getsize(os.path.join(root, rel)) > _MAX_MANIFEST_BYTES:
+                continue
+        except OSError:
+            continue
+        text = (read(rel) or b"").decode("utf-8", "replace")
+        if _K8S_API_RE.search(text) and _K8S_KIND_RE.search(text):
+            found.append(f"{rel} (Kubernetes manifest)")
+            break
+    return found
+
+
+def _ci_deploy_jobs(rel: str, raw: bytes | None) -> list[str]:
+    """Return the jobs of a CI file (GitHub Actions, GitLab CI) that deploy a service."""
+    if raw is None:
+        return []
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(raw.decode("utf-8", "replace"))
+    except (YAMLError, ValueError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    jobs = data.get("jobs")
+    if not isinstance(jobs, dict):  # GitLab CI: the top-level mappings with a script
+        jobs = {k: v for k, v in data.items() if isinstance(v, dict) and "script" in v}
+    found: list[str] = []
+    for job_id, job in jobs.items():
+        if isinstance(job, dict) and _job_deploys(str(job_id), job):
+            found.append(f"{rel}: job {job_id} deploys")
+    return found
+
+
+def _job_deploys(job_id: str, job: dict[str, Any]) -> bool:
+    """Return True when a CI job deploys a service: it targets a deployment environment, is
+    named or staged as a deploy, runs a deploy command or uses a deploy action; never one that
+    publishes docs or a static site to GitHub Pages."""
+    steps = job.get("steps")
+    if not isinstance(steps, list):
+        steps = []
+    uses = [str(s.get("uses", "")) for s in steps if isinstance(s, dict)]
+    runs = [str(s.get("run", "")) for s in steps if isinstance(s, dict)]
+    for key in ("script", "before_script", "after_script"):
+        value = job.get(key)
+        runs += [str(v) for v in value] if isinstance(value, list) else \
+            [str(value)] if value else []
+    environment = job.get("environment")
+    env_name = str(environment.get("name", "") if isinstance(environment, dict)
+                   else environment or "")
+    label = " ".join((job_id, str(job.get("name", "")), str(job.get("stage", ""))))
+    if _PAGES_RE.search(" ".join((label, env_name, *uses))):
+        return False
+    if re.fullmatch(r"(?i)tests?|testing|ci|lint", env_name.strip()):
+        env_name = ""  # an environment for the test suite's secrets deploys nothing
+    return bool(env_name) or bool(_DEPLOY_WORD_RE.search(label)) \
+        or any(_DEPLOY_COMMAND_RE.search(run) for run in runs) \
+        or any(_DEPLOY_ACTION_RE.search(use.split("@", 1)[0]) for use in uses)
+
+
+#: What a project calls itself when it is not a service of its own ("templates" is left out:
+#: a view engine's templates are everywhere in real apps' descriptions).
+_PURPOSE_WORDS = frozenset({
+    "example", "examples", "demo", "demos", "tutorial", "tutorials", "boilerplate",
+    "boilerplates", "starter", "starters", "template", "sample", "samples", "course",
+    "courses", "workshop", "workshops"})
+#: Phrases in which those words say nothing about the project itself.
+_NOT_PURPOSE = (("for", "example"), ("of", "course"), ("live", "demo"), ("online", "demo"),
+                ("demo", "site"), ("demo", "instance"), ("demo", "server"), ("demo", "video"),
+                ("demo", "account"), ("demo", "credentials"), ("demo", "user"),
+                ("sample", "data"), ("example", "data"), ("sample", "dataset"),
+                ("sample", "records"), ("sample", "files"), ("sample", "requests"),
+                ("example", "requests"), ("sample", "env"), ("example", "env"))
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[.@'’][A-Za-z0-9]+)*")
+_URL_RE = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+
+
+def purpose_word(text: str) -> str | None:
+    """Return the word by which ``text`` calls its project an example, demo, tutorial,
+    boilerplate, starter, template, sample, course or workshop (whole words; ``example.com``,
+    "templates", "for example" and the like do not count), or None."""
+    tokens = [t.lower() for t in _TOKEN_RE.findall(_URL_RE.sub(" ", text))]
+    for i, token in enumerate(tokens):
+        if token not in _PURPOSE_WORDS:
+            continue
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if (before, token) in _NOT_PURPOSE or (token, after) in _NOT_PURPOSE:
+            continue
+        return str(token)
+    return None
+
+
+README_NAMES = ("README.md", "readme.md", "Readme.md", "README.markdown", "README",
+                "README.txt", "README.rst", "readme.markdown", "readme")
+_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK_RE = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+_IMG_ALT_RE = re.compile(r"<img\b[^>]*?\balt\s*=\s*[\"']([^\"']*)[\"'][^>]*>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
+_UNDERLINE_RE = re.compile(r"^(?:=+|-+|~+|\^+|\*+|#+)$")
+_HEADING_RE = re.compile(r"^#{1,6}\s+|^<h[1-6]\b", re.IGNORECASE)
+
+
+def _plain(line: str) -> str:
+    """Return a Markdown line as text: quotes, heading marks, images (their alt text), link
+    targets, HTML tags and emphasis left out."""
+    line = re.sub(r"^(?:>\s*)+", "", line)
+    line = re.sub(r"^#{1,6}\s+|\s+#+\s*$|^(?:[-*+]|\d+[.)])\s+", "", line)
+    line = _IMG_ALT_RE.sub(r" \1 ", line)
+    line = _TAG_RE.sub(" ", line)
+    line = _IMAGE_RE.sub(r" \1 ", line)
+    line = _LINK_RE.sub(r" \1 ", line)
+    line = _URL_RE.sub(" ", line)
+    return re.sub(r"\s+", " ", re.sub(r"[*_`]+", "", line)).strip()
+
+
+def _without_images(line: str) -> str:
+    """Return a line's text without its images, badges (linked images) and HTML tags."""
+    line = re.sub(r"\[\s*!\[[^\]]*\]\([^)]*\)\s*\]\([^)]*\)", " ", line)
+    return _TAG_RE.sub(" ", _IMAGE_RE.sub(" ", line))
+
+
+def readme_intro(text: str) -> tuple[str, str]:
+    """Return a README's first heading and its first paragraph of prose, as plain text.
+
+    Badges, HTML-only lines, code blocks, comments and further headings before the first
+    paragraph are passed over; a README without a heading gives its first line as the
+    heading's stand-in."""
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    lines = text.splitlines()
+    heading = ""
+    paragraph: list[str] = []
+    fence = False
+    for number, raw in enumerate(lines):
+        line = raw.strip()
+        if line.startswith(("```", "~~~")):
+            fence = not fence
+            if paragraph:
+                break
+            continue
+        if fence:
+            continue
+        following = lines[number + 1].strip() if number + 1 < len(lines) else ""
+        if not line or _UNDERLINE_RE.match(line):
+            if paragraph:
+                break
+            continue
+        unquoted = re.sub(r"^(?:>\s*)+", "", line)
+        is_heading = bool(_HEADING_RE.match(unquoted)) or (
+            bool(following) and _UNDERLINE_RE.match(following) is not None
+            and following[0] in "=-~^*")
+        plain = _plain(line)
+        if is_heading:
+            if paragraph:
+                break
+            if not heading:
+                heading = plain
+            continue
+        if not plain or not re.search(r"[A-Za-z]{2}", _without_images(unquoted)):
+            continue  # a badge row, a logo, an HTML block, a separator
+        if not heading and not paragraph:
+            heading = plain
+            if not following:
+                continue
+        paragraph.append(plain)
+    return heading, " ".join(paragraph)
+
+
+def declared_purpose(package_json: Mapping[str, Any], read: Read) -> str | None:
+    """Return how the project calls itself an example, demo, tutorial, boilerplate, starter,
+    template, sample, course or workshop, with where it says so (``"boilerplate (package.json
+    name)"``), or None when its package.json and README say nothing of the kind."""
+    places: list[tuple[str, str]] = []
+    for key in ("name", "description"):
+        value = package_json.get(key)
+        if isinstance(value, str):
+            places.append((f"package.json {key}", value))
+    keywords = package_json.get("keywords")
+    if isinstance(keywords, list):
+        places.append(("package.json keywords",
+                       " , ".join(str(k) for k in keywords if isinstance(k, str))))
+    for name in README_NAMES:
+        raw = read(name)
+        if raw is None:
+            continue
+        heading, paragraph = readme_intro(raw.decode("utf-8", "replace"))
+        places += [(f"{name}'s first heading", heading),
+                   (f"{name}'s first paragraph", paragraph)]
+        break
+    for where, text in places:
+        word = purpose_word(text)
+        if word is not None:
+            return f"{word} ({where})"
+    return None
+
+
+def detect_deployment(root: str, read: Read, package_json: Mapping[str, Any],
+                      dockerfiles: Iterable[str], workflows: Iterable[str],
+                      package_dirs: Iterable[str] = ("",)) -> Deployment:
+    """Return the project's deployment signals and self-declared purpose."""
+    return Deployment(signals=tuple(deployment_signals(root, read, dockerfiles, workflows,
+                                                       package_dirs)),
+                      declared_as=declared_purpose(package_json, read))

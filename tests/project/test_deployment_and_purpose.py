@@ -1,0 +1,223 @@
+"""The project model knows whether a project is deployed as a service (the app's runtime image,
+platform files, manifests, deploy jobs) and whether it calls itself an example, demo, tutorial,
+boilerplate… (package.json, the README's first heading and paragraph, as whole words)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import write_tree
+from nodeharden._api import check
+from nodeharden._deployment import Deployment, purpose_word, readme_intro
+from nodeharden._project import load_project
+from nodeharden._config import load_config
+from nodeharden._scan import Scanner
+
+EXPRESS_PJ = '{"name": "orders", "dependencies": {"express": "^5.1.0"}}\n'
+APP = "const express = require('express');\nconst app = express();\napp.listen(3000);\n"
+
+
+def deployment_of(root: Path) -> Deployment:
+    """Return ``ProjectContext.deployment`` as a rule sees it after a real scan."""
+    from nodeharden.rules import ProjectContext
+
+    scanner = Scanner(load_project(root), load_config(root), ["security-txt"], jobs=1)
+    result = scanner.scan()
+    package_json = root / "package.json"
+    ctx = ProjectContext(info=scanner.info, files=result.files, facts=result.facts,
+                         styles=result.styles,
+                         read=lambda rel: (root / rel).read_bytes()
+                         if (root / rel).is_file() else None,
+                         package_json_text=package_json.read_text()
+                         if package_json.is_file() else None)
+    return ctx.deployment
+
+
+DEPLOY_FILES = {
+    "runtime image": {"Dockerfile": "FROM node:22-slim\nCOPY . .\nCMD [\"node\", \"app.js\"]\n"},
+    "procfile": {"Procfile": "web: node app.js\n"},
+    "heroku app.json": {"app.json": '{"name": "orders", "addons": ["heroku-postgresql"]}\n'},
+    "fly": {"fly.toml": 'app = "orders"\n'},
+    "render": {"render.yaml": "services:\n  - type: web\n    name: orders\n"},
+    "vercel": {"vercel.json": '{"version": 2}\n'},
+    "netlify": {"netlify.toml": "[build]\n  command = 'npm run build'\n"},
+    "app engine": {"app.yaml": "runtime: nodejs22\n"},
+    "serverless": {"serverless.yml": "service: orders\nprovider:\n  name: aws\n"},
+    "railway": {"railway.toml": "[deploy]\nstartCommand = 'npm start'\n"},
+    "kubernetes": {"deploy/k8s/web.yaml": "apiVersion: apps/v1\nkind: Deployment\n"
+                                          "metadata:\n  name: orders\n"},
+    "helm": {"charts/orders/Chart.yaml": "apiVersion: v2\nname: orders\nversion: 0.1.0\n"},
+    "pm2": {"ecosystem.config.js": "module.exports = { apps: [{ script: 'app.js' }] };\n"},
+    "ci deploy job": {".github/workflows/main.yml": """
+        on: push
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - run: npm test
+          release:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: superfly/flyctl-actions/setup-flyctl@master
+              - run: flyctl deploy --remote-only
+        """},
+    "ci environment": {".github/workflows/cd.yml": """
+        on: push
+        jobs:
+          ship:
+            runs-on: ubuntu-latest
+            environment: production
+            steps:
+              - run: ./ship.sh
+        """},
+    "gitlab deploy stage": {".gitlab-ci.yml": """
+        deploy_prod:
+          stage: deploy
+          script:
+            - ./ship.sh
+        """},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DEPLOY_FILES))
+def test_each_deploy_signal_is_recognised(tmp_path: Path, kind: str) -> None:
+    root = write_tree(tmp_path / "p", {"package.json": EXPRESS_PJ, "app.js": APP,
+                                       **DEPLOY_FILES[kind]})
+    deployment = deployment_of(root)
+    assert deployment.deployed and deployment.is_service, deployment
+    assert deployment.declared_as is None
+
+
+NOT_DEPLOY_FILES = {
+    "postgres image": {"Dockerfile": "FROM postgres:16\n"},
+    "dev container": {".devcontainer/Dockerfile": "FROM node:22\n"},
+    "test image": {"Dockerfile.test": "FROM node:22\nCMD [\"npm\", \"test\"]\n"},
+    "example's image": {"examples/basic/Dockerfile": "FROM node:22\nCMD [\"node\", \"a.js\"]\n"},
+    "expo app.json": {"app.json": '{"expo": {"name": "orders"}}\n'},
+    "config app.yaml": {"app.yaml": "port: 3000\nlog_level: info\n"},
+    "compose only": {"docker-compose.yml": "services:\n  db:\n    image: postgres:16\n"},
+    "yaml without a workload": {"k8s/values.yaml": "replicas: 2\n"},
+    "ci tests only": {".github/workflows/ci.yml": """
+        on: push
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            environment: test
+            steps:
+              - run: npm ci && npm test
+        """},
+    "docs to github pages": {".github/workflows/docs.yml": """
+        on: push
+        jobs:
+          deploy:
+            runs-on: ubuntu-latest
+            environment:
+              name: github-pages
+            steps:
+              - uses: actions/upload-pages-artifact@v3
+              - uses: actions/deploy-pages@v4
+        """},
+    "npm publish": {".github/workflows/release.yml": """
+        on: release
+        jobs:
+          publish:
+            runs-on: ubuntu-latest
+            steps:
+              - run: npm publish
+        """},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_DEPLOY_FILES))
+def test_files_that_deploy_no_service_are_not_signals(tmp_path: Path, kind: str) -> None:
+    root = write_tree(tmp_path / "p", {"package.json": EXPRESS_PJ, "app.js": APP,
+                                       **NOT_DEPLOY_FILES[kind]})
+    assert deployment_of(root) == Deployment(), kind
+
+
+@pytest.mark.parametrize("text, word", [
+    ("node-express-boilerplate", "boilerplate"),
+    ("@someone/express-demo", "demo"),
+    ("A sample application for the getting started guide", "sample"),
+    ("Sequelize examples with Express", "examples"),
+    ("Course project: a shop built with the MERN stack", "course"),
+    ("Starter kit for REST APIs", "starter"),
+    ("A template for Express services", "template"),
+    ("Code for the Node.js workshop", "workshop"),
+    ("Tutorial \"Local Library\" website", "tutorial"),
+    # Not a declaration of purpose:
+    ("Renders EJS templates for invoices", None),
+    ("See https://example.com/docs or mail ops@example.com", None),
+    ("Served at example.com", None),
+    ("Supports several stores, for example Redis", None),
+    ("Of course it scales", None),
+    ("Try the live demo", None),
+    ("Seeds sample data on first start", None),
+    ("Exemplary service", None),
+])
+def test_purpose_is_read_as_whole_words(text: str, word: str | None) -> None:
+    assert purpose_word(text) == word
+
+
+def test_readme_intro_skips_badges_logos_html_and_code() -> None:
+    text = """<!-- toc -->
+[![CI](https://ci.test/badge.svg)](https://ci.test) [![npm](https://img.test/npm.svg)](https://npm.test)
+
+<p align="center"><img src="logo.png" alt="logo"></p>
+
+# ![Orders Example App](logo.png)
+
+```
+npm start
+```
+
+> Keeps **orders** for the [shop](https://shop.test).
+> Second line.
+
+More prose that is not the first paragraph.
+"""
+    assert readme_intro(text) == ("Orders Example App",
+                                  "Keeps orders for the shop . Second line.")
+    assert readme_intro("Orders API\n==========\n\nA demo API.\n") == ("Orders API", "A demo API.")
+    assert readme_intro("Express Demo\n\n## Requirements\n- Node 24\n") == ("Express Demo",
+                                                                           "Node 24")
+    assert readme_intro("# Shop\n\n## Introduction\n\nWelcome to the shop boilerplate.\n") == \
+        ("Shop", "Welcome to the shop boilerplate.")
+
+
+@pytest.mark.parametrize("files, declared", [
+    ({"package.json": '{"name": "orders", "keywords": ["express", "example"]}\n'},
+     "example (package.json keywords)"),
+    ({"package.json": '{"name": "orders", "description": "Demo of Express sessions"}\n'},
+     "demo (package.json description)"),
+    ({"package.json": '{"name": "orders"}\n', "README.md": "# Orders tutorial\n\nHi.\n"},
+     "tutorial (README.md's first heading)"),
+    ({"package.json": '{"name": "orders"}\n',
+      "README.md": "# Orders\n\nA starter for shops.\n\nNot a demo.\n"},
+     "starter (README.md's first paragraph)"),
+    ({"package.json": '{"name": "orders"}\n',
+      "README.md": "# Orders\n\nKeeps orders.\n\n## Demo\n\nThis is the demo section.\n"},
+     None),
+])
+def test_declared_purpose_comes_from_package_json_and_the_readme_intro(
+        tmp_path: Path, files: dict[str, str], declared: str | None) -> None:
+    root = write_tree(tmp_path / "p", {"app.js": APP, "Procfile": "web: node app.js\n",
+                                       **files})
+    deployment = deployment_of(root)
+    assert deployment.declared_as == declared
+    assert deployment.is_service is (declared is None)
+
+
+def test_security_txt_names_the_deploy_signal_it_reports_for(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "p", {"package.json": EXPRESS_PJ, "app.js": APP,
+                                       "fly.toml": 'app = "orders"\n'})
+    [finding] = check(root, select=["security-txt"]).findings
+    assert "(deployed as a service: fly.toml (Fly.io))" in finding.message
+    (root / "fly.toml").unlink()
+    assert check(root, select=["security-txt"]).findings == []
+    # Asked for in .nodeharden.yml: reported whatever the project is.
+    (root / ".nodeharden.yml").write_text("security_txt:\n  contact: security@acme.test\n")
+    [finding] = check(root, select=["security-txt"]).findings
+    assert finding.fix is not None and "deployed as a service" not in finding.message
