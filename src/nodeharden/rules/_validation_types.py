@@ -75,6 +75,9 @@ _STRING_RESULT = frozenset({"trim", "trimStart", "trimEnd", "toLowerCase", "toUp
 
 #: ``resolve(callee) -> helper function node`` for step-across-files analysis.
 Resolver = Callable[[Node], "Node | None"]
+#: ``project(callee) -> bool``: the callee names a function of one of the project's own modules
+#: (a relative import), found or not.
+ProjectCallee = Callable[[Node], bool]
 
 
 @dataclass
@@ -251,6 +254,18 @@ _MONGO_FILTER_METHODS = frozenset({
     "find", "findOne", "findOneAndUpdate", "findOneAndDelete", "findOneAndReplace",
     "findOneAndRemove", "updateOne", "updateMany", "deleteOne", "deleteMany", "countDocuments",
     "count", "exists", "replaceOne", "findFirst", "findUnique", "findMany", "findAll"})
+#: Writes of an ORM or a MongoDB driver: the value of a property of the object they are given
+#: (``create({ name })``, Prisma ``update({ data: { bio } })``, ``updateOne(filter, { $set:
+#: { bio } })``) is stored as data, like a bound SQL parameter of an INSERT.
+_WRITE_METHODS = frozenset({"create", "createMany", "insert", "insertMany", "insertOne", "save",
+                            "build", "bulkCreate", "upsert", "update"})
+#: MongoDB writes whose first argument is a filter: only their later arguments are stored.
+_FILTER_FIRST_WRITES = frozenset({"updateOne", "updateMany", "findOneAndUpdate",
+                                  "findByIdAndUpdate", "replaceOne", "findOneAndReplace"})
+#: Positions that are not a harm: a key that only selects rows, a value stored as data.
+_QUIET_POSITIONS = ("key", "store")
+#: ``res.json({ … })``: an object serialised into the answer.
+_ANSWER_METHODS = frozenset({"json", "jsonp", "send", "render"})
 _SQL_HEAD_RE = re.compile(r"^[\s(`'\"]*([A-Za-z]+)")
 _PLACEHOLDER_RE = re.compile(r"\?|\$(\d+)|(?<![\w:$@])[:$@]([A-Za-z_]\w*)")
 _WHERE_RE = re.compile(r"(?i)\bWHERE\b")
@@ -473,6 +488,64 @@ def _schema_checks(body: Node, name: str) -> bool:
     return False
 
 
+def _parameter(helper: Node, index: int) -> Node | None:
+    """Return a function's parameter ``index`` (its pattern, a default kept), or None."""
+    params = helper.child_by_field_name("parameters")
+    if params is None:
+        single = helper.child_by_field_name("parameter")
+        named = [single] if single is not None else []
+    else:
+        named = code_children(params)
+    if index < 0 or index >= len(named):
+        return None
+    param = named[index]
+    if param.type in ("required_parameter", "optional_parameter"):
+        param = param.child_by_field_name("pattern") or param
+    return param
+
+
+def _member_path(node: Node) -> list[str] | None:
+    """``a.b?.c`` → ``['a', 'b', 'c']``; None for anything but identifiers and properties."""
+    names: list[str] = []
+    while node.type == "member_expression":
+        names.insert(0, text(node.child_by_field_name("property")))
+        node = node.child_by_field_name("object") or node
+    if node.type != "identifier":
+        return None
+    return [text(node), *names]
+
+
+def _presence_guarded(node: Node) -> bool:
+    """Return True when a use of ``node`` only runs after a test that it is there:
+    ``if (x) f(x)``, ``x ? f(x) : d``, ``x && f(x)``."""
+    value = text(node)
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in _FUNCTION_NODES:
+        guard = None
+        if parent.type == "ternary_expression" and \
+                parent.child_by_field_name("condition") != child:
+            guard = parent.child_by_field_name("condition")
+        elif parent.type == "binary_expression" and \
+                text(parent.child_by_field_name("operator")) == "&&" and \
+                parent.child_by_field_name("right") == child:
+            guard = parent.child_by_field_name("left")
+        elif parent.type == "if_statement" and parent.child_by_field_name("consequence") == child:
+            guard = parent.child_by_field_name("condition")
+        if guard is not None and value in _conjuncts(guard):
+            return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _conjuncts(node: Node) -> set[str]:
+    while node.type in _WRAPPERS and code_children(node):
+        node = code_children(node)[0]
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "&&":
+        return _conjuncts(node.child_by_field_name("left") or node) | \
+            _conjuncts(node.child_by_field_name("right") or node)
+    return {text(node)}
+
+
 def first_param(func: Node) -> Node | None:
     """Return a function's first parameter (its pattern, without a type annotation)."""
     params = parameters(func)
@@ -499,10 +572,15 @@ def _request_parts(pattern: Node) -> list[tuple[str, str, Node | None]]:
 
 
 class _Analysis:
-    def __init__(self, reads: Reads, resolve: Resolver | None, mysql: bool = False) -> None:
+    def __init__(self, reads: Reads, resolve: Resolver | None, mysql: bool = False,
+                 project: ProjectCallee | None = None) -> None:
         self.reads = reads
         self.resolve = resolve
+        self.project = project  # callee -> is it a function of the project's own modules?
         self.mysql = mysql  # mysql/mysqljs expands an object bound to `?` into `key = value` SQL
+        # (field, stand-in): a converted value followed into a helper on a stand-in field,
+        # whose uses make the field live once every local is followed
+        self.converted: list[tuple[Field, Field]] = []
         # field, name, decl, scope, depth, quiet (its uses are guarded by a type test)
         self.locals: list[tuple[Field, str, Node, Node, int, bool]] = []
         self.quiet = 0  # > 0 while recording uses a type test guards
@@ -595,8 +673,7 @@ class _Analysis:
                         not (decl.start_byte <= node.start_byte < decl.end_byte):
                     if node.type == "shorthand_property_identifier":
                         found.kinds.add("raw")  # `{ email }` passes it on as it is
-                        if self._position(node, scope, found) != "key":
-                            self.live(found)
+                        self._passed(found, node, scope, depth)
                         continue
                     self.record(found, node, scope, depth)
             self.quiet -= quiet
@@ -622,7 +699,7 @@ class _Analysis:
         position = self._position(node, scope, found)
         if position is not None:
             found.kinds.add("raw")
-            if position != "key":
+            if position not in _QUIET_POSITIONS:
                 self.live(found)
             return
         ptype = parent.type
@@ -690,13 +767,151 @@ class _Analysis:
             self._switch(found, parent)
             return
         if ptype == "spread_element":
+            if parent.parent is not None and parent.parent.type == "object" and \
+                    not self._object_flow(found, node, scope, depth):
+                return  # `{ ...req.body.user }` handed to a helper that is followed
             found.unsure = found.unsure or "is spread, so its type is unknown"
             self.live(found)
             return
         if self._follow(found, node, scope, depth):
             return
         found.kinds.add("raw")
+        if ptype == "pair" and parent.child_by_field_name("value") == node:
+            if not self._object_flow(found, node, scope, depth):
+                return
         self.live(found)
+
+    def _passed(self, found: Field, node: Node, scope: Node, depth: int) -> None:
+        """A value put into an object as it is (``{ email }``): a bound parameter, an ORM key
+        or stored value, or an object handed on, followed to where it goes."""
+        position = self._position(node, scope, found)
+        if position is not None:
+            if position not in _QUIET_POSITIONS:
+                self.live(found)
+            return
+        if self._object_flow(found, node, scope, depth):
+            self.live(found)
+
+    def _object_flow(self, found: Field, node: Node, scope: Node, depth: int) -> bool:
+        """Follow an object literal that holds the value ``node`` (as a property or spread)
+        to where it goes; return True when it reaches something that may do harm with an
+        unchecked value (or somewhere this analysis does not follow).
+
+        Not harmful: an answer (``res.json({ … })``), a helper of the project that is followed
+        (its uses of that property are the field's uses), a function of the project's own
+        modules that cannot be followed (no sink was seen, so none is claimed)."""
+        path: list[str] = []  # keys from the outer object down to the value
+        value = node
+        while True:
+            parent = value.parent
+            if parent is None:
+                return True
+            if parent.type in _WRAPPERS:
+                value = parent
+            elif value.type == "shorthand_property_identifier" and parent.type == "object":
+                path.insert(0, text(value))
+                value = parent
+            elif parent.type == "pair" and parent.child_by_field_name("value") == value:
+                key = parent.child_by_field_name("key")
+                name = string_value(key) if key is not None and key.type == "string" \
+                    else text(key)
+                if not name or parent.parent is None:
+                    return True
+                path.insert(0, name)
+                value = parent.parent
+            elif parent.type == "spread_element" and parent.parent is not None and \
+                    parent.parent.type == "object":
+                value = parent.parent  # the object holds the field's own properties
+            elif parent.type == "ternary_expression" and \
+                    parent.child_by_field_name("condition") != value:
+                value = parent  # `...(bio ? { bio } : {})`
+            else:
+                break
+        if value.type != "object":
+            return True
+        holder = value.parent
+        if holder is not None and holder.type == "arguments":
+            return self._object_call(found, holder, value, path, depth)
+        if holder is not None and holder.type == "variable_declarator" and \
+                holder.child_by_field_name("value") == value and \
+                getattr(holder.child_by_field_name("name"), "type", "") == "identifier":
+            name = text(holder.child_by_field_name("name"))
+            harm = False
+            for use in walk(scope):
+                if use.type != "identifier" or text(use) != name or \
+                        holder.start_byte <= use.start_byte < holder.end_byte:
+                    continue
+                outer = use
+                while outer.parent is not None and outer.parent.type in _WRAPPERS:
+                    outer = outer.parent
+                if outer.parent is not None and outer.parent.type == "arguments":
+                    harm = self._object_call(found, outer.parent, outer, path, depth) or harm
+                else:
+                    harm = True  # read back, returned, reassigned…: not followed
+            return harm
+        return True
+
+    def _object_call(self, found: Field, args: Node, obj: Node, path: list[str],
+                     depth: int) -> bool:
+        """``call(…, obj, …)`` where ``obj`` holds the field at ``path``: True when harm is
+        possible (see ``_object_flow``)."""
+        call = args.parent
+        fn = call.child_by_field_name("function") if call is not None else None
+        if fn is None or call is None or call.type != "call_expression":
+            return True
+        if fn.type == "member_expression" and \
+                text(fn.child_by_field_name("property")) in _ANSWER_METHODS:
+            return False  # `res.json({ name })`: serialised into the answer
+        if depth == 0 and self.resolve is not None:
+            helper = self.resolve(fn)
+            if helper is not None:
+                index = code_children(args).index(obj) if obj in code_children(args) else -1
+                self._property_into_helper(found, helper, index, path)
+                return False  # the helper's uses decide
+        return not (depth == 0 and self.project is not None and self.project(fn))
+
+    def _property_into_helper(self, found: Field, helper: Node, index: int,
+                              path: list[str]) -> None:
+        """Record what ``helper`` does with ``<parameter index>.<path>`` as uses of the field
+        (an empty ``path``: the parameter is the field itself, spread into the object)."""
+        param = _parameter(helper, index)
+        if param is None:
+            return
+        body = helper.child_by_field_name("body") or helper
+        if param.type == "identifier" and not path:
+            self.local(found, text(param), param, body, 1)
+        elif param.type == "object_pattern" and not path:
+            self.bind_pattern(param, found, found.part, param, body, 1)
+        elif param.type == "object_pattern" and len(path) == 1:
+            self._bind_key(param, path[0], found, param, body)
+        elif param.type == "identifier":
+            name = text(param)
+            for node in walk(body):
+                if node.type == "member_expression" and _member_path(node) == [name, *path]:
+                    self.record(found, node, body, 1)
+                elif node.type == "variable_declarator" and len(path) == 1 and \
+                        text(node.child_by_field_name("value")) == name and \
+                        getattr(node.child_by_field_name("name"), "type", "") == \
+                        "object_pattern":
+                    self._bind_key(node.child_by_field_name("name"), path[0], found, node, body)
+
+    def _bind_key(self, pattern: Node, key: str, found: Field, decl: Node, body: Node) -> None:
+        """Bind the local that ``{ key }`` / ``{ key: local }`` / ``{ key = d }`` in
+        ``pattern`` destructures to the field."""
+        for prop in code_children(pattern):
+            local = None
+            if prop.type == "shorthand_property_identifier_pattern" and text(prop) == key:
+                local = prop
+            elif prop.type == "object_assignment_pattern" and \
+                    text(prop.child_by_field_name("left")) == key:
+                local = prop.child_by_field_name("left")
+                found.allow("undefined")
+            elif prop.type == "pair_pattern" and \
+                    text(prop.child_by_field_name("key")) == key:
+                local = prop.child_by_field_name("value")
+            if local is not None and local.type in ("identifier",
+                                                    "shorthand_property_identifier_pattern"):
+                self.local(found, text(local), decl, body, 1)
 
     def _position(self, node: Node, scope: Node, found: Field) -> str | None:
         """Return ``"key"`` when the value only goes into a bound SQL parameter of a lookup
@@ -704,8 +919,9 @@ class _Analysis:
         list), or is a path parameter used as an ORM lookup key (``findById(x)``,
         ``findByPk(x)``, ``{ where: { x } }``, ``.where('id', x)``) or in a MongoDB filter;
         ``"store"`` when it is a bound parameter that is written (``INSERT … VALUES (?)``,
-        ``UPDATE … SET a = ?``); ``"sent"`` for a body or query value as sent used as an ORM
-        key; None otherwise."""
+        ``UPDATE … SET a = ?``) or a property an ORM writes (``create({ x })``, Prisma
+        ``data: { x }``); ``"sent"`` for a body or query value as sent used as an ORM key or
+        bound by mysql (which writes an object as SQL text); None otherwise."""
         steps: list[tuple[str, str | int]] = []  # (pair, key) / (array, index), inner first
         value = node
         if value.parent is not None and value.parent.type == "template_substitution" and \
@@ -730,6 +946,12 @@ class _Analysis:
                     return None
             elif parent.type == "array":
                 steps.append(("array", code_children(parent).index(value)))
+                value = parent
+            elif parent.type == "spread_element" and steps and steps[-1][0] == "pair" and \
+                    parent.parent is not None and parent.parent.type == "object":
+                value = parent.parent  # `data: { ...(bio ? { bio } : {}) }`
+            elif parent.type == "ternary_expression" and steps and \
+                    parent.child_by_field_name("condition") != value:
                 value = parent
             elif parent.type == "arguments":
                 break
@@ -771,6 +993,11 @@ class _Analysis:
                 all(kind == "pair" for kind, _ in steps) and \
                 not any(str(key).startswith("$") for _, key in steps):
             return orm_key  # a MongoDB filter; the sinks report body/query values sent as is
+        if all(kind == "pair" for kind, _ in steps) and (
+                (method in _WRITE_METHODS and (method != "update" or index >= 1 or any(
+                    key == "data" for _, key in steps)))
+                or (method in _FILTER_FIRST_WRITES and index >= 1)):
+            return "store"  # `create({ name })`, Prisma `data: { bio }`: stored as data
         if len(steps) != 1 or method not in _DB_METHODS:
             return None
         kind, at = steps[0]
@@ -798,8 +1025,8 @@ class _Analysis:
         if sql is None:
             return None
         role = _placeholder_role(sql, at)
-        if role == "key" and self.mysql and found.part in ("body", "query"):
-            return "store"  # mysqljs writes an object bound to `?` as `key = value` pairs
+        if self.mysql and found.part in ("body", "query"):
+            return "sent"  # mysqljs writes an object bound to `?` as `key = value` SQL text
         return role
 
     def _switch(self, found: Field, switch: Node) -> None:
@@ -917,6 +1144,16 @@ class _Analysis:
                     holder.child_by_field_name("left") == outer and \
                     text(holder.child_by_field_name("operator")) in ("||", "??"):
                 found.allow("falsy")  # `parseInt(page) || 1`: '' and a missing value both default
+            if depth == 0 and holder is not None and holder.type == "arguments":
+                # `deleteComment(Number(req.params.id))`: the converted number's uses decide
+                into = self._helper_of(holder)
+                if into is not None:
+                    stand_in = Field(found.part, found.name)
+                    if self._into_helper(stand_in, into, code_children(holder).index(outer)):
+                        self.converted.append((found, stand_in))
+                        return
+                if self._project_call(holder):
+                    return  # a function of the project this analysis cannot follow
             self.live(found)
             return
         if callee == "Boolean":
@@ -941,21 +1178,30 @@ class _Analysis:
                 if self._into_helper(found, helper, index):
                     return
         found.kinds.add("raw")
+        if depth == 0 and self._project_call(args):
+            return  # a function of the project's own modules this analysis cannot follow
+        if _presence_guarded(node):
+            return  # `if (password) bcrypt.hash(password)`: a library that checks its argument
         self.live(found)
+
+    def _helper_of(self, args: Node) -> Node | None:
+        call = args.parent
+        fn = call.child_by_field_name("function") if call is not None else None
+        return self.resolve(fn) if fn is not None and self.resolve is not None else None
+
+    def _project_call(self, args: Node) -> bool:
+        """Return True when ``args`` are those of a call to a function of the project's own
+        modules (a relative import) that this analysis does not follow: no sink was seen there,
+        so none is claimed."""
+        call = args.parent
+        fn = call.child_by_field_name("function") if call is not None else None
+        return fn is not None and self.project is not None and self.project(fn)
 
     def _into_helper(self, found: Field, helper: Node, index: int) -> bool:
         """Record what ``helper`` does with its parameter ``index`` as uses of the field."""
-        params = helper.child_by_field_name("parameters")
-        if params is None:
-            single = helper.child_by_field_name("parameter")
-            named = [single] if single is not None else []
-        else:
-            named = code_children(params)
-        if index < 0 or index >= len(named):
+        param = _parameter(helper, index)
+        if param is None:
             return False
-        param = named[index]
-        if param.type in ("required_parameter", "optional_parameter"):
-            param = param.child_by_field_name("pattern") or param
         if param.type == "assignment_pattern":
             found.allow("undefined")
             param = param.child_by_field_name("left") or param
@@ -1059,19 +1305,21 @@ def _schema_in_helper(analysis: _Analysis, value: Node, args: Node) -> bool:
 
 
 def analyze_handler(func: Node, resolve: Resolver | None = None,
-                    mysql: bool = False) -> Reads | None:
+                    mysql: bool = False, project: ProjectCallee | None = None) -> Reads | None:
     """Return the request fields ``func`` reads, or None when it takes no request.
 
     ``resolve`` maps a callee to the helper function it names (same file or a relative
     import), whose uses of a parameter are followed one level. ``mysql``: the project uses
     mysql or mysql2, which bind an object as ``key = value`` SQL (a body or query value in a
-    ``?`` parameter is then not just data)."""
+    ``?`` parameter is then not just data). ``project`` tells a callee that names a function of
+    the project's own modules: one ``resolve`` does not find is not followed, and no harm is
+    claimed for what is passed to it."""
     first = first_param(func)
     if first is None or first.type not in ("identifier", "object_pattern"):
         return None
     req = text(first) if first.type == "identifier" else None
     reads = Reads()
-    analysis = _Analysis(reads, resolve, mysql)
+    analysis = _Analysis(reads, resolve, mysql, project)
     body = func.child_by_field_name("body") or func
     aliases: list[tuple[str, str, Node]] = []
 
@@ -1112,4 +1360,6 @@ def analyze_handler(func: Node, resolve: Resolver | None = None,
                 else:
                     _part_use(analysis, node, part, body, [])
     analysis.follow_locals()
+    for found, stand_in in analysis.converted:
+        found.live = found.live or stand_in.live
     return reads

@@ -312,7 +312,8 @@ class InputValidation(Rule):
                 middle = route.args[1:-1] if route.args[-1].kind != "call" else route.args[1:]
                 if any(_arg_validates(a, parsed.source, names) for a in middle):
                     continue
-                reads = analyze_handler(func, _helper_only(resolve), mysql)
+                reads = analyze_handler(func, _helper_only(resolve), mysql,
+                                        self._project_callee(project, where))
                 if reads is None or reads.validated:
                     continue
                 _check_path_params(route, reads, processed)
@@ -349,6 +350,28 @@ class InputValidation(Rule):
             return located[0], located[1], project.ctx.facts[located[0]]
 
         return resolve
+
+    @staticmethod
+    def _project_callee(project: _Project, where: str) -> Callable[[Node], bool]:
+        """Return a test for callees in ``where`` that name a function of one of the project's
+        own modules (``db.storeItem`` with ``db = require('../persistence')``)."""
+        facts = project.ctx.facts.get(where)
+
+        def own(fn: Node) -> bool:
+            if facts is None:
+                return False
+            head = fn
+            while head.type == "member_expression":
+                head = head.child_by_field_name("object") or head
+                if head.type not in ("member_expression", "identifier"):
+                    return False
+            if head.type != "identifier":
+                return False
+            name = text(head)
+            return any(name in imp.locals() and project.resolve_module(where, imp.module)
+                       is not None for imp in facts.imports)
+
+        return own
 
     @staticmethod
     def _handler(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
