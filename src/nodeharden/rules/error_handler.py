@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from tree_sitter import Node
 
@@ -24,9 +25,10 @@ from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import captures_in, needle_ranges, parameters, parse, statement_of, text, \
     walk
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._snippets import render_snippet
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
-from nodeharden.rules._edits import ImportRequest, add_imports, can_extend, has_import, restyle
+from nodeharden.rules._edits import ImportRequest, add_imports, can_extend, has_import
 
 SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
 _SINK_BYTES_RE = re.compile(rb"\.\s*(?:send|jsonp?|end|write|render|locals)\b")
@@ -600,12 +602,13 @@ class ErrorHandler(Rule):
         imports = add_imports(source, facts, style, requests)
         edits.extend(imports.edits)
         codes = imports.bindings[0].names["STATUS_CODES"]
-        logger = "req.log" if facts.locals_of("pino-http") else "console"
+        # pino-http's access log line carries a 500's error (unless it logs no responses).
+        pino_http = bool(facts.locals_of("pino-http")) and b"autoLogging" not in source
         express_local = has_import(facts, "express")
         types = (tuple(f"{express_local}.{name}" for name in _EXPRESS_TYPES) if express_local
                  else tuple(imports.bindings[1].names[name] for name in _EXPRESS_TYPES)
                  if style.typescript else ())
-        code = handler_source(app.name or "app", style, codes, logger, types)
+        code = handler_source(app.name or "app", style, codes, pino_http, types)
         block = "".join(app.indent + line + "\n" if line else "\n" for line in code.split("\n"))
         if at >= len(source) and not source.endswith(b"\n"):
             edits.append(TextEdit(at, at, "\n\n" + block.rstrip("\n")))
@@ -622,34 +625,17 @@ class ErrorHandler(Rule):
 
 #: The Express types an error handler's parameters are declared with in TypeScript.
 _EXPRESS_TYPES = ("Request", "Response", "NextFunction")
-#: What an error handler can receive: anything thrown, typed by what the handler reads (no
-#: ``any``, which typescript-eslint's recommended rules reject).
-_ERR_TYPE = "Error & { status?: number; statusCode?: number }"
 
 
-def handler_source(app: str, style: Style, codes: str, logger: str,
+def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
                    types: tuple[str, ...] = ()) -> str:
-    """Return the error handler statement in the file's style (no indentation of its own);
-    ``types`` are the TypeScript types of ``req``, ``res`` and ``next``."""
-    if style.typescript:
-        # One parameter a line: with its types the list is longer than a line.
-        params = (f"\n  err: {_ERR_TYPE},\n  req: {types[0]},\n  res: {types[1]},"
-                  f"\n  next: {types[2]},\n")
-    else:
-        params = "err, req, res, next"
-    code = f"""\
-{app}.use(({params}) => {{
-  if (res.headersSent) {{
-    return next(err);
-  }}
-  // Client errors (a body over the limit, malformed JSON, http-errors' 4xx) keep their status.
-  const status = Number(err && (err.status || err.statusCode));
-  const valid = Number.isInteger(status);
-  const code = valid && status >= 400 && status < 500 ? status : 500;
-  {logger}.error(err);
-  res.status(code).json({{ error: {codes}[String(code)] }});
-}});"""
-    return restyle(code, style)
+    """Return the error handler statement in the file's style (no indentation of its own, line
+    ends ``\n``): the template's handler (``snippets/errors.js.jinja``) written inline;
+    ``codes`` is the local name of ``node:http``'s ``STATUS_CODES``, ``pino_http`` says the
+    request may carry pino-http's logger, ``types`` are the TypeScript types of ``req``,
+    ``res`` and ``next``."""
+    return render_snippet("errors.js", replace(style, eol="\n"), inline=True, app=app,
+                          status_codes=codes, pino_http=pino_http, types=list(types))
 
 
 def _resolve(ctx: ProjectContext, importer: str, module: str) -> str | None:
