@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
-from dataclasses import replace
+from http import HTTPStatus
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, FileFacts
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import captures_in, needle_ranges, parameters, parse, statement_of, text, \
-    walk
+from nodeharden._parse import captures_in, needle_ranges, object_properties, parameters, parse, \
+    statement_of, string_value, text, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style, line_end
@@ -398,14 +399,24 @@ def handler_status(sink: Node, scope: Node) -> str | None:
     ``res.statusCode = X`` of the handler. ``res.statusCode`` when the chain's own ``X`` cannot
     be evaluated twice (the callee runs before the arguments, so it holds X by then). None when
     unsure (no status, several, or one that cannot be repeated)."""
-    responses = _response_names(scope)
     own = _status_arg(sink) if sink.type == "call_expression" else None
     if own is not None:
         if _pure(own, scope):
             return text(own)
-        fn = sink.child_by_field_name("function")
-        root = _root_name(fn)
-        return f"{root}.statusCode" if root in responses else None
+        root = _root_name(sink.child_by_field_name("function"))
+        return f"{root}.statusCode" if root in _response_names(scope) else None
+    expr = _status_node(sink, scope)
+    return text(expr) if expr is not None and _pure(expr, scope) else None
+
+
+def _status_node(sink: Node, scope: Node) -> Node | None:
+    """Return the expression of the status a sink answers with: its own chain's
+    ``status(X)``, else the one ``res.status(X)`` / ``res.statusCode = X`` of the scope (None
+    when there is none or several)."""
+    own = _status_arg(sink) if sink.type == "call_expression" else None
+    if own is not None:
+        return own
+    responses = _response_names(scope)
     found: dict[str, Node] = {}
     for node in walk(scope):
         if node.type == "call_expression":
@@ -421,10 +432,104 @@ def handler_status(sink: Node, scope: Node) -> str | None:
             right = node.child_by_field_name("right")
             if right is not None:
                 found[text(right)] = right
-    if len(found) != 1:
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+#: Status fields third-party errors carry too (http-errors, body-parser, send, Node's own
+#: ``code``), 5xx included: no project class can prove what they hold.
+_LIBRARY_STATUS_FIELDS = frozenset({"status", "statusCode", "code", "status_code"})
+_WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "non_null_expression",
+                       "satisfies_expression", "type_assertion"})
+
+
+def _unwrap(node: Node | None) -> Node | None:
+    """Return ``node`` without parentheses and TypeScript casts (``(err as E)`` → ``err``)."""
+    while node is not None and node.type in _WRAPPERS:
+        inner = node.named_children  # the expression first (`x as T`), last in `<T>x`
+        node = None if not inner else inner[-1] if node.type == "type_assertion" else inner[0]
+    return node
+
+
+def _status_field(sink: Node, scope: Node, name: str) -> str | None:
+    """Return ``F`` when the status the sink answers with is the error's own field ``F``
+    (``res.status(err.errorCode)``, ``const code = err.errorCode; … res.status(code)``), and
+    ``F`` is no field third-party errors carry too; else None."""
+    expr = _unwrap(_status_node(sink, scope))
+    if expr is not None and expr.type == "identifier":
+        expr = _unwrap(_const_value(scope, text(expr)))
+    if expr is None or expr.type != "member_expression":
         return None
-    expr = next(iter(found.values()))
-    return text(expr) if _pure(expr, scope) else None
+    obj = _unwrap(expr.child_by_field_name("object"))
+    prop = expr.child_by_field_name("property")
+    if obj is None or obj.type != "identifier" or text(obj) != name or prop is None \
+            or prop.type != "property_identifier" or text(prop) in _LIBRARY_STATUS_FIELDS:
+        return None
+    return text(prop)
+
+
+def _const_value(scope: Node, name: str) -> Node | None:
+    """Return the value of ``const name = …`` at the top of function ``scope``'s body."""
+    body = scope.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return None
+    for stmt in body.named_children:
+        if stmt.type == "lexical_declaration" and text(stmt).startswith("const"):
+            for decl in stmt.named_children:
+                if decl.type == "variable_declarator" \
+                        and text(decl.child_by_field_name("name")) == name:
+                    return decl.child_by_field_name("value")
+    return None
+
+
+@dataclass(frozen=True)
+class Leak:
+    """An error's stack, message or whole self flowing into a response."""
+
+    node: Node
+    leak: str  # "stack", "message" or "error"
+    kind: str  # "handler" or "catch"
+    status: int | None | str
+    sink: Node
+    scope: Node
+    #: The error's own field the status is read from (``errorCode`` in
+    #: ``res.status(err.errorCode).json(err.message)``): whether its messages are meant for
+    #: clients is a question for the whole project (``_client_fields``).
+    field: str | None = None
+
+
+def _leaks(ctx: FileContext) -> Iterator[Leak]:
+    """Return the leaks of ``ctx``'s file, each node once."""
+    seen: set[int] = set()
+    for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source):
+        for node in walk(scope):
+            if node.start_byte in seen:
+                continue
+            leak = None
+            if node.type == "member_expression":
+                obj = node.child_by_field_name("object")
+                prop = text(node.child_by_field_name("property"))
+                if obj is not None and obj.type == "identifier" and text(obj) == name \
+                        and prop in ("stack", "message"):
+                    leak = prop
+            elif node.type == "identifier" and text(node) == name and node.parent is not None \
+                    and node.parent.type in ("arguments", "pair", "shorthand_property_identifier"):
+                leak = "error"
+            elif node.type == "shorthand_property_identifier" and text(node) == name:
+                leak = "error"
+            if leak is None:
+                continue
+            sink = _sink(node, scope)
+            if sink is None or _guarded(node, scope):
+                continue
+            _, sink_node = sink
+            status = _status_of(sink_node) if sink_node.type == "call_expression" else None
+            if kind == "catch" and leak == "message" and isinstance(status, int) \
+                    and status < 500:
+                continue  # a deliberate client error message, e.g. a validation failure
+            seen.add(node.start_byte)
+            field = _status_field(sink_node, scope, name) if leak == "message" and (
+                status == "dynamic" or (kind == "handler" and status is None)) else None
+            yield Leak(node, leak, kind, status, sink_node, scope, field)
 
 
 class ErrorHandler(Rule):
@@ -438,41 +543,9 @@ class ErrorHandler(Rule):
         return super().wants(source) and _SINK_BYTES_RE.search(source) is not None
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
-        seen: set[int] = set()
-        for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source):
-            for node in walk(scope):
-                if node.start_byte in seen:
-                    continue
-                leak = None
-                if node.type == "member_expression":
-                    obj = node.child_by_field_name("object")
-                    prop = text(node.child_by_field_name("property"))
-                    if obj is not None and obj.type == "identifier" and text(obj) == name \
-                            and prop in ("stack", "message"):
-                        leak = prop
-                elif node.type == "identifier" and text(node) == name and node.parent is not None \
-                        and node.parent.type in ("arguments", "pair", "shorthand_property_identifier"):
-                    leak = "error"
-                elif node.type == "shorthand_property_identifier" and text(node) == name:
-                    leak = "error"
-                if leak is None:
-                    continue
-                sink = _sink(node, scope)
-                if sink is None or _guarded(node, scope):
-                    continue
-                method, sink_node = sink
-                status = _status_of(sink_node) if sink_node.type == "call_expression" else None
-                if kind == "catch" and leak == "message" and isinstance(status, int) \
-                        and status < 500:
-                    continue  # a deliberate client error message, e.g. a validation failure
-                seen.add(node.start_byte)
-                what = {"stack": "the stack trace", "message": "the error message",
-                        "error": "the whole error object"}[leak]
-                message = (f"{what} (`{text(node)}`) is sent to the client; send a generic "
-                           "message outside development")
-                yield ctx.node_finding(self.id, node, message,
-                                       self._leak_fix(ctx, node, kind, leak, status,
-                                                      sink_node, scope))
+        for leak in _leaks(ctx):
+            if leak.field is None:  # else the project decides (check_project)
+                yield self._leak_finding(ctx, leak)
 
         for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source):
             if kind != "handler":
@@ -484,6 +557,15 @@ class ErrorHandler(Rule):
                            "JSON) become server errors; keep their 4xx status")
                 yield ctx.node_finding(self.id, first, message,
                                        self._client_status_fix(ctx, scope, name))
+
+    def _leak_finding(self, ctx: FileContext, leak: Leak) -> Finding:
+        what = {"stack": "the stack trace", "message": "the error message",
+                "error": "the whole error object"}[leak.leak]
+        message = (f"{what} (`{text(leak.node)}`) is sent to the client; send a generic "
+                   "message outside development")
+        return ctx.node_finding(self.id, leak.node, message,
+                                self._leak_fix(ctx, leak.node, leak.kind, leak.leak, leak.status,
+                                               leak.sink, leak.scope))
 
     def _client_status_fix(self, ctx: FileContext, scope: Node, name: str) -> Fix | None:
         """Answer 4xx errors with their own status and its standard text, first thing in the
@@ -571,6 +653,15 @@ class ErrorHandler(Rule):
                                                           replacement),)),))
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        # Messages sent with the status an error carries in its own field: real leaks unless
+        # the project proves that field is always a 4xx.
+        deferred = [(file_ctx, leak) for file_ctx in _parsed_for_leaks(ctx)
+                    for leak in _leaks(file_ctx) if leak.field is not None]
+        if deferred:
+            client = _client_fields(ctx, {leak.field for _, leak in deferred if leak.field})
+            for file_ctx, leak in deferred:
+                if leak.field not in client:
+                    yield self._leak_finding(file_ctx, leak)
         if not ctx.uses_express() or _handler_anywhere_else(ctx):
             return
         for facts in ctx.app_files():
@@ -787,6 +878,489 @@ def _module_has_handler(ctx: ProjectContext, importer: str, module: str) -> bool
                                 if fn.type in _FUNCTIONS)
         return cache[source]
     return False
+
+
+def _source_of(ctx: ProjectContext, rel: str) -> tuple[str, bytes, Tree] | None:
+    """Return (language, source without BOM, tree) of a scanned file, parsed once per content
+    across the passes of a run."""
+    lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+    data = ctx.read(rel)
+    if lang is None or data is None:
+        return None
+    source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    cache: dict[tuple[str, bytes], Tree] = ctx.extra.setdefault("error-handler:trees", {})
+    key = (lang, source)
+    if key not in cache:
+        cache[key] = parse(lang, source)
+    return lang, source, cache[key]
+
+
+#: Bytes a file needs before its leaks can read the status from the error's own field.
+_FIELD_STATUS_BYTES_RE = re.compile(rb"\.\s*status\s*\(|\.\s*statusCode\s*=")
+
+
+def _parsed_for_leaks(ctx: ProjectContext) -> Iterator[FileContext]:
+    """Yield a FileContext for every scanned file ``check_file`` may have left a leak of to
+    the project (its bytes set a status)."""
+    for rel, facts in ctx.facts.items():
+        data = ctx.read(rel) or b""
+        if not RULE.wants(data) or not _FIELD_STATUS_BYTES_RE.search(data):
+            continue
+        parsed = _source_of(ctx, rel)
+        if parsed is None:
+            continue
+        lang, source, tree = parsed
+        yield FileContext(rel=rel, lang=lang, source=source, tree=tree, facts=facts,
+                          style=ctx.styles[rel], info=ctx.info)
+
+
+# A field of a project error class whose every construction passes a literal 4xx: a status read
+# from it makes the message a deliberate client answer (`throw new HttpException(422, {...})`).
+
+_CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
+
+
+@dataclass
+class _ErrorClass:
+    """A project class that sets ``this.<field>`` from constructor parameter ``index``."""
+
+    rel: str
+    node: Node
+    name: str
+    field: str
+    index: int
+    default: Node | None  # the parameter's default value, if any
+
+
+def _app_files(ctx: ProjectContext) -> list[str]:
+    return [rel for rel in ctx.facts if not is_test_file(rel)]
+
+
+def _client_fields(ctx: ProjectContext, fields: set[str]) -> set[str]:
+    """Return the ``fields`` the project proves hold a 4xx wherever they are set: one or more
+    classes set ``this.F = param`` in their constructor, every ``new C(…)`` (and a subclass's
+    ``super(…)``) in application code passes a literal 4xx (or a constant holding one) there,
+    the class is used in no other way, and nothing else writes ``F``. Anything unproven (a
+    file that could not be parsed, a re-export, ``new C(status)``) leaves the field out."""
+    proven = set()
+    for field in fields:
+        try:
+            if _field_is_client_status(ctx, field):
+                proven.add(field)
+        except _Unproven:
+            pass
+    return proven
+
+
+class _Unproven(Exception):
+    """Something the proof cannot follow."""
+
+
+def _field_is_client_status(ctx: ProjectContext, field: str) -> bool:
+    needle = field.encode()
+    mentions = [rel for rel in _app_files(ctx) if needle in (ctx.read(rel) or b"")]
+    classes: list[_ErrorClass] = []
+    accepted: set[int] = set()  # start bytes of the `this.F = param` assignments
+    for rel in mentions:
+        parsed = _source_of(ctx, rel)
+        if parsed is None:
+            raise _Unproven(rel)
+        for node in walk(parsed[2].root_node):
+            if node.type in _CLASS_TYPES:
+                found = _sets_field(rel, node, field)
+                if found is not None:
+                    classes.append(found[0])
+                    accepted.add(found[1])
+    if not classes:
+        return False
+    for rel in mentions:  # nothing else writes the field
+        _no_other_writes(_source_of(ctx, rel)[2].root_node, field, accepted)  # type: ignore[index]
+    return all(_constructed_with_4xx(ctx, cls) for cls in classes)
+
+
+def _sets_field(rel: str, cls: Node, field: str) -> tuple[_ErrorClass, int] | None:
+    """Return the class record and the assignment's start when ``cls``'s constructor sets
+    ``this.<field>`` to one of its parameters (or declares it a TypeScript parameter
+    property)."""
+    name_node = cls.child_by_field_name("name")
+    body = cls.child_by_field_name("body")
+    if name_node is None or body is None:
+        return None
+    ctor = next((m for m in body.named_children if m.type == "method_definition"
+                 and text(m.child_by_field_name("name")) == "constructor"), None)
+    if ctor is None:
+        return None
+    params = ctor.child_by_field_name("parameters")
+    plist = [p for p in (params.named_children if params is not None else [])
+             if p.type != "comment"]
+    names: list[str | None] = []
+    defaults: list[Node | None] = []
+    for param in plist:
+        pattern: Node | None = param
+        default: Node | None = None
+        if param.type in ("required_parameter", "optional_parameter"):
+            if any(c.type == "accessibility_modifier" or text(c) == "readonly"
+                   for c in param.children) \
+                    and text(param.child_by_field_name("pattern")) == field:
+                record = _ErrorClass(rel, cls, text(name_node), field, len(names),
+                                     param.child_by_field_name("value"))
+                return record, param.start_byte
+            pattern, default = param.child_by_field_name("pattern"), \
+                param.child_by_field_name("value")
+        if pattern is not None and pattern.type == "assignment_pattern":
+            default = pattern.child_by_field_name("right")
+            pattern = pattern.child_by_field_name("left")
+        names.append(text(pattern) if pattern is not None and pattern.type == "identifier"
+                     else None)
+        defaults.append(default)
+    for node in walk(ctor):
+        if node.type != "assignment_expression":
+            continue
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None or left.type != "member_expression" \
+                or text(left.child_by_field_name("object")) != "this" \
+                or text(left.child_by_field_name("property")) != field:
+            continue
+        if right.type != "identifier" or text(right) not in names:
+            raise _Unproven(f"{rel}: this.{field} = {text(right)}")
+        index = names.index(text(right))
+        if any(n.type in ("assignment_expression", "augmented_assignment_expression",
+                          "update_expression")
+               and text(n.child_by_field_name("left") or n.child_by_field_name("argument"))
+               == text(right) for n in walk(ctor)):
+            raise _Unproven(f"{rel}: the parameter {text(right)} is changed")
+        return _ErrorClass(rel, cls, text(name_node), field, index, defaults[index]), \
+            node.start_byte
+    return None
+
+
+def _no_other_writes(root: Node, field: str, accepted: set[int]) -> None:
+    """Raise ``_Unproven`` when the file writes ``field`` anywhere but an accepted constructor
+    assignment: ``x.F = …``, ``x['F'] = …``, an object literal with ``F`` (``next({ F: 500 })``),
+    a class field with an initial value, or any string ``'F'`` (``defineProperty``)."""
+    for node in walk(root):
+        kind = node.type
+        if kind in ("assignment_expression", "augmented_assignment_expression"):
+            left = node.child_by_field_name("left")
+            written = text(left.child_by_field_name("property")) \
+                if left is not None and left.type == "member_expression" \
+                else string_value(left.child_by_field_name("index")) \
+                if left is not None and left.type == "subscript_expression" else None
+            if written == field and node.start_byte not in accepted:
+                raise _Unproven(text(node))
+        elif kind == "pair" and _key_text(node.child_by_field_name("key")) == field:
+            raise _Unproven(text(node))
+        elif kind == "shorthand_property_identifier" and text(node) == field:
+            raise _Unproven(text(node))
+        elif kind in ("public_field_definition", "field_definition") \
+                and node.child_by_field_name("value") is not None \
+                and _key_text(node.child_by_field_name("name")
+                              or node.child_by_field_name("property")) == field:
+            raise _Unproven(text(node))
+        elif kind == "string" and string_value(node) == field:
+            raise _Unproven(text(node))
+
+
+def _key_text(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    return string_value(node) if node.type == "string" else text(node)
+
+
+def _constructed_with_4xx(ctx: ProjectContext, cls: _ErrorClass) -> bool:
+    """Return True when every use of ``cls`` in application code constructs it with a 4xx at
+    its status parameter (``new C(422, …)``, a subclass's ``super(404, …)``), or only names it
+    (imports, exports, ``instanceof``, types)."""
+    declared = _source_of(ctx, cls.rel)
+    if declared is None:
+        return False
+    default_export, named_export = _exports_of(declared[2].root_node, cls.name)
+    stem = posixpath.splitext(posixpath.basename(cls.rel))[0].encode()
+    for sf in ctx.files:  # a file the scan could not read may construct it too
+        if sf.rel not in ctx.facts and not is_test_file(sf.rel) \
+                and posixpath.splitext(sf.rel)[1] in JS_SUFFIXES \
+                and (cls.name.encode() in (ctx.read(sf.rel) or b"")
+                     or stem in (ctx.read(sf.rel) or b"")):
+            return False
+    for rel in _app_files(ctx):
+        facts = ctx.facts[rel]
+        local_names = {cls.name} if rel == cls.rel else set()
+        for imp in facts.imports:
+            if _resolve(ctx, rel, imp.module) != cls.rel:
+                continue
+            if imp.namespace:
+                return False  # `ns.C` is more than this proof follows
+            if imp.default:
+                if default_export:
+                    local_names.add(imp.default)
+                elif not facts.module == "esm" or named_export is None:
+                    return False  # a CommonJS module object: `m.C`
+            for imported, local in imp.named.items():
+                if imported == named_export or (imported == "default" and default_export):
+                    local_names.add(local)
+        parsed = _source_of(ctx, rel)
+        if parsed is None:
+            return False
+        root = parsed[2].root_node
+        if rel != cls.rel and stem in parsed[1] and _reexports(ctx, rel, root, cls.rel):
+            return False
+        if local_names and not _uses_are_4xx_constructions(ctx, rel, root, local_names, cls):
+            return False
+    return True
+
+
+def _exports_of(root: Node, name: str) -> tuple[bool, str | None]:
+    """Return (exported as the module's default, exported name) of top-level ``name``."""
+    default, named = False, None
+    for stmt in root.named_children:
+        body = text(stmt)
+        if stmt.type == "export_statement":
+            decl = stmt.child_by_field_name("declaration")
+            value = stmt.child_by_field_name("value")
+            if re.match(r"export\s+default\b", body) and (
+                    (value is not None and text(value) == name) or (
+                    decl is not None and text(decl.child_by_field_name("name")) == name)):
+                default = True
+            elif decl is not None and text(decl.child_by_field_name("name")) == name:
+                named = name
+            for spec in walk(stmt):
+                if spec.type == "export_specifier" \
+                        and text(spec.child_by_field_name("name")) == name:
+                    alias = spec.child_by_field_name("alias")
+                    named = text(alias) if alias is not None else name
+                    default = default or named == "default"
+        elif re.match(rf"(module\.)?exports\s*=\s*{re.escape(name)}\s*;?$", body):
+            default = True
+        elif re.match(rf"module\.exports\s*=\s*\{{[^}}]*\b{re.escape(name)}\b", body):
+            named = name
+        elif found := re.match(rf"(?:module\.)?exports\.(\w+)\s*=\s*{re.escape(name)}\s*;?$",
+                               body):
+            named = found.group(1)
+    return default, named
+
+
+def _reexports(ctx: ProjectContext, rel: str, root: Node, target: str) -> bool:
+    """Return True when file ``rel`` re-exports module ``target`` (``export … from``,
+    ``module.exports = require(…)``): its importers are more than this proof follows."""
+    for stmt in root.named_children:
+        source = stmt.child_by_field_name("source") if stmt.type == "export_statement" else None
+        if source is not None and _resolve(ctx, rel, string_value(source) or "") == target:
+            return True
+        found = re.match(r"(?:module\.)?exports(?:\.\w+)?\s*=\s*require\(\s*['\"]([^'\"]+)",
+                         text(stmt))
+        if found and _resolve(ctx, rel, found.group(1)) == target:
+            return True
+    return False
+
+
+#: Where naming a class neither constructs it nor hands it on.
+_NAMING_PARENTS = frozenset({"import_specifier", "import_clause", "namespace_import",
+                             "export_specifier"})
+
+
+def _uses_are_4xx_constructions(ctx: ProjectContext, rel: str, root: Node,
+                                names: set[str], cls: _ErrorClass) -> bool:
+    for node in walk(root):
+        if node.type not in ("identifier", "shorthand_property_identifier") \
+                or text(node) not in names:
+            continue
+        parent = node.parent
+        if parent is None:
+            return False
+        if parent.type == "new_expression" and parent.child_by_field_name("constructor") == node:
+            if not _client_argument(ctx, rel, root, parent.child_by_field_name("arguments"),
+                                    cls):
+                return False
+        elif parent.type in ("class_heritage", "extends_clause"):
+            if not _subclass_passes_4xx(ctx, rel, root, parent, cls):
+                return False
+        elif parent.type in _NAMING_PARENTS:
+            continue
+        elif parent.type == "binary_expression" \
+                and text(parent.child_by_field_name("operator")) == "instanceof" \
+                and parent.child_by_field_name("right") == node:
+            continue
+        elif parent.type == "export_statement" or (
+                parent.type in _CLASS_TYPES and parent.child_by_field_name("name") == node) or (
+                parent.type == "variable_declarator" and parent.child_by_field_name("name") == node
+                and text(parent.child_by_field_name("value")).startswith("require(")):
+            continue
+        elif _in_module_exports(node):
+            continue
+        else:
+            return False
+    return True
+
+
+def _in_module_exports(node: Node) -> bool:
+    """Return True when ``node`` is (a property of) the value of ``module.exports = …`` or
+    ``exports.X = …``."""
+    cur = node.parent
+    while cur is not None and cur.type in ("object", "pair", "shorthand_property_identifier"):
+        cur = cur.parent
+    return cur is not None and cur.type == "assignment_expression" \
+        and re.match(r"(module\.)?exports\b", text(cur.child_by_field_name("left"))) is not None \
+        and cur.child_by_field_name("right") is not None
+
+
+def _subclass_passes_4xx(ctx: ProjectContext, rel: str, root: Node, heritage: Node,
+                         cls: _ErrorClass) -> bool:
+    """Return True when the subclass whose ``extends`` is ``heritage`` has a constructor whose
+    every ``super(…)`` passes a 4xx at the status parameter."""
+    sub: Node | None = heritage
+    while sub is not None and sub.type not in _CLASS_TYPES:
+        sub = sub.parent
+    body = sub.child_by_field_name("body") if sub is not None else None
+    ctor = next((m for m in body.named_children if m.type == "method_definition"
+                 and text(m.child_by_field_name("name")) == "constructor"), None) \
+        if body is not None else None
+    if ctor is None:
+        return False  # `new Sub(…)` passes its arguments on: not followed
+    supers = [n for n in walk(ctor) if n.type == "call_expression"
+              and text(n.child_by_field_name("function")) == "super"]
+    return bool(supers) and all(
+        _client_argument(ctx, rel, root, n.child_by_field_name("arguments"), cls)
+        for n in supers)
+
+
+def _client_argument(ctx: ProjectContext, rel: str, root: Node, args: Node | None,
+                     cls: _ErrorClass) -> bool:
+    """Return True when the argument at ``cls.index`` of a call is a 4xx (its default
+    value when the call passes none)."""
+    if args is None or any(a.type == "spread_element" for a in args.named_children):
+        return False
+    values = [a for a in args.named_children if a.type != "comment"]
+    value = values[cls.index] if cls.index < len(values) else cls.default
+    code = _constant(ctx, rel, root, value)
+    return code is not None and 400 <= code < 500
+
+
+#: The objects of the status-code packages whose members are the codes by name
+#: (``StatusCodes.NOT_FOUND``, ``httpStatus.NOT_FOUND``): (module, imported name).
+_STATUS_PACKAGES = frozenset({("http-status-codes", "StatusCodes"), ("http-status", "default"),
+                              ("http-status", "status")})
+
+
+def _constant(ctx: ProjectContext, rel: str, root: Node, node: Node | None,
+              depth: int = 0) -> int | None:
+    """Return the integer ``node`` always holds: a number, a top-level ``const`` of one (in
+    this file or imported from a project file), a member of a ``const`` object literal or a
+    TypeScript enum, or a status-code package's constant named after its reason phrase."""
+    node = _unwrap(node)
+    if node is None or depth > 3:
+        return None
+    if node.type == "number":
+        return int(text(node)) if text(node).isdigit() else None
+    facts = ctx.facts.get(rel)
+    if node.type == "identifier":
+        if _bindings(root, text(node)) != 1:
+            return None  # declared again in some function: which one the call sees is unclear
+        value = _top_const(root, text(node))
+        if value is not None:
+            return _constant(ctx, rel, root, value, depth + 1)
+        for imp in facts.imports if facts else []:
+            for imported, local in imp.named.items():
+                target = _resolve(ctx, rel, imp.module) if local == text(node) else None
+                parsed = _source_of(ctx, target) if target else None
+                if parsed is not None:
+                    return _constant(ctx, target, parsed[2].root_node,  # type: ignore[arg-type]
+                                     _top_const(parsed[2].root_node, imported), depth + 1)
+        return None
+    if node.type != "member_expression":
+        return None
+    obj = _unwrap(node.child_by_field_name("object"))
+    key = text(node.child_by_field_name("property"))
+    if obj is None or obj.type != "identifier":
+        return None
+    members = _members(root, text(obj))
+    if members is not None:
+        return _constant(ctx, rel, root, members.get(key), depth + 1)
+    for imp in facts.imports if facts else []:
+        if text(obj) not in imp.locals():
+            continue
+        exported = next((i for i, local in imp.named.items() if local == text(obj)), None)
+        if (imp.module, exported or "default") in _STATUS_PACKAGES:
+            return _REASON_CODES.get(key)
+        target = _resolve(ctx, rel, imp.module)
+        parsed = _source_of(ctx, target) if target else None
+        if parsed is not None and exported is not None:
+            found = _members(parsed[2].root_node, exported)
+            if found is not None:
+                return _constant(ctx, target, parsed[2].root_node,  # type: ignore[arg-type]
+                                 found.get(key), depth + 1)
+    return None
+
+
+#: Where an identifier declares a name (``const X``, a parameter, a destructured name…).
+_BINDING_PARENTS = frozenset({"variable_declarator", "formal_parameters", "required_parameter",
+                              "optional_parameter", "assignment_pattern", "arrow_function",
+                              "catch_clause", "array_pattern", "pair_pattern", "rest_pattern",
+                              "function_declaration", "class_declaration", "import_specifier",
+                              "import_clause", "namespace_import", "for_in_statement"})
+
+
+def _bindings(root: Node, name: str) -> int:
+    """Return how many times the file declares ``name`` (any scope)."""
+    count = 0
+    for node in walk(root):
+        if node.type == "shorthand_property_identifier_pattern" and text(node) == name:
+            count += 1
+        elif node.type == "identifier" and text(node) == name and node.parent is not None \
+                and node.parent.type in _BINDING_PARENTS:
+            parent = node.parent
+            if parent.type == "variable_declarator" \
+                    and parent.child_by_field_name("name") != node:
+                continue  # `x = NAME`: a use
+            if parent.type == "assignment_pattern" and parent.child_by_field_name("left") != node:
+                continue
+            if parent.type == "pair_pattern" and parent.child_by_field_name("value") != node:
+                continue
+            if parent.type == "for_in_statement" and parent.child_by_field_name("left") != node:
+                continue
+            if parent.type == "arrow_function" \
+                    and parent.child_by_field_name("parameter") != node:
+                continue
+            count += 1
+    return count
+
+
+def _top_level(root: Node) -> Iterator[Node]:
+    """Yield the top-level statements, looking into ``export`` ones."""
+    for stmt in root.named_children:
+        decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" \
+            else None
+        yield decl if decl is not None else stmt
+
+
+def _top_const(root: Node, name: str | None) -> Node | None:
+    """Return the value of top-level ``const name = …``."""
+    for stmt in _top_level(root):
+        if stmt.type == "lexical_declaration" and text(stmt).startswith("const"):
+            for decl in stmt.named_children:
+                if decl.type == "variable_declarator" \
+                        and text(decl.child_by_field_name("name")) == name:
+                    return decl.child_by_field_name("value")
+    return None
+
+
+def _members(root: Node, name: str) -> dict[str, Node | None] | None:
+    """Return key → value of a top-level ``const name = { … }`` or ``enum name { … }``."""
+    for stmt in _top_level(root):
+        if stmt.type == "enum_declaration" and text(stmt.child_by_field_name("name")) == name:
+            body = stmt.child_by_field_name("body")
+            return {text(m.child_by_field_name("name")): m.child_by_field_name("value")
+                    for m in (body.named_children if body is not None else [])
+                    if m.type == "enum_assignment"}
+    value = _unwrap(_top_const(root, name))
+    if value is not None and value.type == "object":
+        return dict(object_properties(value))
+    return None
+
+
+#: ``NOT_FOUND`` → 404: the names status-code packages give the 4xx codes.
+_REASON_CODES = {name: int(status) for name, status in HTTPStatus.__members__.items()
+                 if 400 <= status < 500}
 
 
 _REQUIRE_ARG = re.compile(r"^require\(\s*['\"]([^'\"]+)['\"]\s*\)$")
