@@ -73,6 +73,10 @@ def test_literal_4xx_constructions_make_the_message_deliberate(app: Make) -> Non
     root = app({"items.js": items("new HttpError(404, 'no such item')",
                                   "new HttpError(422, 'name is required')")})
     assert leaks(root) == []
+    # A body that echoes the field is no error carrying it.
+    (root / "app.js").write_text((root / "app.js").read_text().replace(
+        "{ message: err.message }", "{ httpStatus: err.httpStatus, message: err.message }"))
+    assert leaks(root) == []
 
 
 def test_constants_holding_4xx_count_as_4xx(app: Make) -> None:

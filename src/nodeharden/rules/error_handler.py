@@ -1049,9 +1049,9 @@ def _no_other_writes(root: Node, field: str, accepted: set[int]) -> None:
                 if left is not None and left.type == "subscript_expression" else None
             if written == field and node.start_byte not in accepted:
                 raise _Unproven(text(node))
-        elif kind == "pair" and _key_text(node.child_by_field_name("key")) == field:
-            raise _Unproven(text(node))
-        elif kind == "shorthand_property_identifier" and text(node) == field:
+        elif kind in ("pair", "shorthand_property_identifier") and not _response_body(node) \
+                and (text(node) if kind != "pair"
+                     else _key_text(node.child_by_field_name("key"))) == field:
             raise _Unproven(text(node))
         elif kind in ("public_field_definition", "field_definition") \
                 and node.child_by_field_name("value") is not None \
@@ -1060,6 +1060,17 @@ def _no_other_writes(root: Node, field: str, accepted: set[int]) -> None:
             raise _Unproven(text(node))
         elif kind == "string" and string_value(node) == field:
             raise _Unproven(text(node))
+
+
+def _response_body(prop: Node) -> bool:
+    """Return True when the object holding ``prop`` is sent as is (``res.json({ errorCode,
+    message })``): a body, never an error."""
+    obj = prop.parent
+    args = obj.parent if obj is not None else None
+    call = args.parent if args is not None and args.type == "arguments" else None
+    fn = call.child_by_field_name("function") if call is not None else None
+    return fn is not None and fn.type == "member_expression" \
+        and text(fn.child_by_field_name("property")) in SINK_METHODS
 
 
 def _key_text(node: Node | None) -> str | None:
