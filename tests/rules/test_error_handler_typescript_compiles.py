@@ -52,7 +52,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_tree(root, {
         "package.json": json.dumps({
             "name": "ts-app", "private": True,
-            "dependencies": {"express": "^5.1.0"},
+            "dependencies": {"express": "^5.1.0", "pino-http": "^11.0.0"},
             "devDependencies": {"@types/express": "^5.0.3", "@types/node": "^22.0.0",
                                 "typescript": "^5.9.3"}}) + "\n",
         "tsconfig.json": json.dumps({"compilerOptions": {
@@ -89,6 +89,28 @@ def test_fixed_app_type_checks_and_answers_errors(project: Path) -> None:
     fix(project, select=["error-handler"], force=True)
     fixed = (src / "app.ts").read_text()
     assert "app.use((" in fixed and ": any" not in fixed, fixed
+    build = _tsc(project)
+    assert build.returncode == 0, build.stdout + build.stderr + fixed
+    with serve_app(project, "dist/app.js") as base:
+        assert _get(base + "/api/boom") == (500, {"error": "Internal Server Error"})
+        assert _get(base + "/api/teapot") == (418, {"error": "I'm a Teapot"})
+
+
+def test_handler_logging_through_pino_http_type_checks(project: Path) -> None:
+    # With pino-http the handler hands a 500's error to the access log line (`res.err`) when
+    # the request has its logger (`req.log`): both typed by pino-http's own declarations.
+    src = project / "src"
+    src.mkdir(exist_ok=True)
+    for old in src.iterdir():
+        old.unlink()
+    (src / "app.ts").write_text(APP.replace(
+        "import { Router } from 'express';\n",
+        "import { Router } from 'express';\nimport pinoHttp from 'pino-http';\n").replace(
+        "const api = Router();\n", "const api = Router();\napp.use(pinoHttp());\n"))
+    assert _tsc(project, "--noEmit").returncode == 0
+    fix(project, select=["error-handler"], force=True)
+    fixed = (src / "app.ts").read_text()
+    assert "res.err = err;" in fixed and "if (req.log) {" in fixed, fixed
     build = _tsc(project)
     assert build.returncode == 0, build.stdout + build.stderr + fixed
     with serve_app(project, "dist/app.js") as base:
