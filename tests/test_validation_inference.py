@@ -51,7 +51,7 @@ CASES = [
      ["body('flag').optional({ values: 'falsy' }).isIn([true, false, 'true', 'false', 'on'])",
       T]),
     ("res.json({ n: req.query.limit * 2 });", ["query('limit').optional().isFloat().toFloat()"]),
-    ("res.json({ n: parseInt(req.query.page) || 1 });",
+    ("res.json(list.slice(0, parseInt(req.query.page || '1')));",
      ["query('page').optional({ values: 'falsy' }).isInt().toInt()"]),
     ("for (const tag of req.body.tags) res.write(tag);\n  res.end();",
      ["body('tags').isArray()"]),
@@ -171,6 +171,8 @@ INERT = [
     "const item = { name: req.body.name, done: false };\n  helpers.store(item);\n  res.send(item);",
     "helpers.remove(req.body.id);\n  res.end();",
     "res.json(helpers.byId(Number(req.params.id)));",
+    "res.json({ n: parseInt(req.query.page) || 1 });",  # NaN falls back as well
+    "prisma.post.findMany({ where: { id: Number(req.query.id) } }).then(res.json);",
     "if (req.body.password) bcrypt.hash(req.body.password, 10).then(() => res.end());\n"
     "  else res.end();",
 ]

@@ -109,3 +109,82 @@ def test_trim_is_added_only_when_the_handler_trims(project) -> None:
     assert "body('city').isString()," in app
     # `=== 10` compares types: converting with toFloat() would change the answer.
     assert "body('size').optional().isFloat()," in app and "toFloat()" not in app
+
+
+def test_a_whole_query_handed_to_a_service_names_the_filter_it_reaches(project) -> None:
+    """Issue 14 (field: realworld's GET /articles): req.query goes to a service and on to the
+    query builder it calls; the finding names the field that reaches a filter as sent, not
+    "uses req.query as a whole", and leaves out what is converted or String()-ed."""
+    root = project({
+        "package.json": json.dumps(EXPRESS),
+        "app.js": """
+            const express = require('express');
+            const articles = require('./articles');
+            const app = express();
+            app.get('/articles', async (req, res) => res.json(await articles.list(req.query)));
+            module.exports = app;
+        """,
+        "articles.js": """
+            const prisma = require('./prisma');
+            function filters(query) {
+              const and = [];
+              if ('tag' in query) and.push({ tags: { some: { name: query.tag } } });
+              if (query.author) and.push({ author: { username: { equals: String(query.author) } } });
+              return and;
+            }
+            exports.list = (query) => prisma.article.findMany({
+              where: { AND: filters(query) },
+              take: Number(query.limit) || 20,
+            });
+        """,
+        "prisma.js": "module.exports = {};\n",
+    })
+    [finding] = _findings(root, "input-validation")
+    assert finding.message.startswith(
+        "GET /articles reads req.query.tag without validation: req.query.tag put into a query "
+        "filter as sent (an object or array there is read as an operator); "), finding.message
+    assert finding.fix is None
+
+
+def test_values_a_followed_service_checks_or_stores_are_not_reported(project) -> None:
+    """Issue 14 (field: realworld's POST /users, PUT /user): a body spread into a service that
+    answers 422 for blank fields, and optional fields it writes as the ORM's data; the same
+    service given a field it hands to a library untested is reported, naming the library."""
+    root = project({
+        "package.json": json.dumps(EXPRESS),
+        "app.js": """
+            const express = require('express');
+            const users = require('./users');
+            const app = express();
+            app.use(express.json());
+            app.post('/users', async (req, res) => res.json(
+              await users.register({ ...req.body.user, demo: false })));
+            app.put('/user', async (req, res) => res.json(await users.update(req.body.user)));
+            app.post('/tokens', async (req, res) => res.json(await users.sign(req.body.user)));
+            module.exports = app;
+        """,
+        "users.js": """
+            const bcrypt = require('bcryptjs');
+            const prisma = require('./prisma');
+            class HttpError extends Error {
+              constructor(status) { super(String(status)); this.status = status; }
+            }
+            exports.register = async (input) => {
+              const email = input.email?.trim();
+              if (!email) throw new HttpError(422);
+              return prisma.user.create({ data: { email, demo: input.demo } });
+            };
+            exports.update = async (payload) => {
+              const { bio, password } = payload;
+              const hashed = password ? await bcrypt.hash(password, 10) : undefined;
+              return prisma.user.update({ where: { id: 1 }, data: { ...(bio ? { bio } : {}),
+                ...(hashed ? { password: hashed } : {}) } });
+            };
+            exports.sign = async (user) => bcrypt.hash(user.password, 10);
+        """,
+        "prisma.js": "module.exports = {};\n",
+    })
+    [finding] = _findings(root, "input-validation")
+    assert finding.message.startswith(
+        "POST /tokens reads req.body.user.password without validation: req.body.user.password "
+        "passed to bcrypt.hash(); "), finding.message

@@ -96,6 +96,8 @@ class Field:
     validated: bool = False  # a schema validates it (and everything in it) before it is used
     turned_away: bool = False  # the handler answers 4xx when it is missing or mistyped
     children: list[str] = field(default_factory=list)
+    harms: dict[str, None] = field(default_factory=dict)  # what the live uses do, in order
+    converted: bool = False  # a stand-in for the number the field was converted to
 
     def allow(self, values: str) -> None:
         if _OPT_RANK[values] > _OPT_RANK[self.fallback]:
@@ -105,7 +107,7 @@ class Field:
         """Return (type, why none) from the uses."""
         if self.unsure:
             return None, self.unsure
-        typed = self.kinds - {"raw", "trim", "cond", "strict-number"}
+        typed = self.kinds - {"raw", "plus", "trim", "cond", "strict-number"}
         if "strict-number" in self.kinds:
             typed.add("number")
         if "trim" in self.kinds:
@@ -124,6 +126,9 @@ class Field:
                 return kind, ""
         if "length" in typed:
             return None, "is only used with .length (a string or an array), so its type is unknown"
+        if "plus" in self.kinds:
+            return None, "is used with + (which joins strings and adds numbers), so its type " \
+                "is unknown"
         if "cond" in self.kinds:
             if "raw" in self.kinds:
                 return None, "is tested for presence and otherwise passed on as it is, so its " \
@@ -262,8 +267,24 @@ _WRITE_METHODS = frozenset({"create", "createMany", "insert", "insertMany", "ins
 #: MongoDB writes whose first argument is a filter: only their later arguments are stored.
 _FILTER_FIRST_WRITES = frozenset({"updateOne", "updateMany", "findOneAndUpdate",
                                   "findByIdAndUpdate", "replaceOne", "findOneAndReplace"})
+#: Keys that only a query filter has (Prisma relation filters and operators, logical groups):
+#: an object holding one of them is a filter wherever it is built (``queries.push({ tags: {
+#: some: { name: tag } } })``, later given to ``where: { AND: queries }``).
+_FILTER_KEYS = frozenset({"some", "every", "none", "is", "isNot", "AND", "OR", "NOT", "equals",
+                          "contains", "startsWith", "endsWith", "notIn", "hasSome", "hasEvery"})
 #: Positions that are not a harm: a key that only selects rows, a value stored as data.
 _QUIET_POSITIONS = ("key", "store")
+#: What a live use does with the value, as the finding says it (after the fields' names).
+_FILTER = "put into a query filter as sent (an object or array there is read as an operator)"
+_MYSQL = "bound by mysql as sent (it writes an object as SQL text)"
+_METHOD = "used with a method (another type, or a missing value, throws)"
+_LENGTH = "read with .length"
+_ITERATED = "iterated"
+_ARITH = "used in arithmetic (a string concatenates or compares as text)"
+_CONVERTED = "converted to a number with no fallback (NaN when it is not one)"
+_COMPARED = "compared with another value"
+_OTHER = "used in a way the rule cannot follow"
+_POSITION_HARM = {"sent": _FILTER, "mysql": _MYSQL}
 #: ``res.json({ … })``: an object serialised into the answer.
 _ANSWER_METHODS = frozenset({"json", "jsonp", "send", "render"})
 _SQL_HEAD_RE = re.compile(r"^[\s(`'\"]*([A-Za-z]+)")
@@ -488,6 +509,20 @@ def _schema_checks(body: Node, name: str) -> bool:
     return False
 
 
+def _filters(steps: list[tuple[str, str | int]]) -> bool:
+    return any(kind == "pair" and key in _FILTER_KEYS for kind, key in steps)
+
+
+def _callee_name(fn: Node) -> str:
+    """``crypto.pbkdf2`` → ``crypto.pbkdf2()``; a chained callee by its last name
+    (``….update()``)."""
+    name = text(fn)
+    if len(name) > 40 or any(c in name for c in "(\n"):
+        prop = fn.child_by_field_name("property") if fn.type == "member_expression" else None
+        return f"….{text(prop)}()" if prop is not None else "a function"
+    return f"{name}()"
+
+
 def _parameter(helper: Node, index: int) -> Node | None:
     """Return a function's parameter ``index`` (its pattern, a default kept), or None."""
     params = helper.child_by_field_name("parameters")
@@ -581,6 +616,7 @@ class _Analysis:
         # (field, stand-in): a converted value followed into a helper on a stand-in field,
         # whose uses make the field live once every local is followed
         self.converted: list[tuple[Field, Field]] = []
+        self.resolver_for: Callable[[Node], Resolver | None] | None = None
         # field, name, decl, scope, depth, quiet (its uses are guarded by a type test)
         self.locals: list[tuple[Field, str, Node, Node, int, bool]] = []
         self.quiet = 0  # > 0 while recording uses a type test guards
@@ -589,10 +625,12 @@ class _Analysis:
     def local(self, found: Field, name: str, decl: Node, scope: Node, depth: int) -> None:
         self.locals.append((found, name, decl, scope, depth, self.quiet > 0))
 
-    def live(self, found: Field) -> None:
-        """Record that a use needs a checked value (unless a type test guards it)."""
+    def live(self, found: Field, harm: str) -> None:
+        """Record that a use needs a checked value, and ``harm``, what it does with it (unless
+        a type test guards it)."""
         if not self.quiet:
             found.live = True
+            found.harms.setdefault(harm, None)
 
     # -- binding ---------------------------------------------------------------------------
     def bind_pattern(self, pattern: Node, parent: Field | None, part: str, decl: Node,
@@ -694,13 +732,13 @@ class _Analysis:
         parent = node.parent
         if parent is None:
             found.kinds.add("raw")
-            self.live(found)
+            self.live(found, _OTHER)
             return
         position = self._position(node, scope, found)
         if position is not None:
             found.kinds.add("raw")
             if position not in _QUIET_POSITIONS:
-                self.live(found)
+                self.live(found, _POSITION_HARM[position])
             return
         ptype = parent.type
         if ptype == "member_expression" and parent.child_by_field_name("object") == node:
@@ -710,7 +748,7 @@ class _Analysis:
             index = string_value(parent.child_by_field_name("index"))
             if index is None:
                 found.unsure = found.unsure or "is indexed, so its type is unknown"
-                self.live(found)
+                self.live(found, _OTHER)
                 return
             self._guard(found, parent, "?." in text(parent)[len(text(node)):][:3])
             self.record(self.reads.child(found, index), parent, scope, depth)
@@ -737,10 +775,10 @@ class _Analysis:
                 self._condition(found, parent)
             elif op in ("+", "-"):
                 found.kinds.add("number")
-                self.live(found)
+                self.live(found, _ARITH)
             else:
                 found.kinds.add("raw")
-                self.live(found)
+                self.live(found, _OTHER)
             return
         if ptype == "binary_expression":
             self._binary(found, node, parent, scope, depth)
@@ -758,7 +796,7 @@ class _Analysis:
                 found.throws = found.throws or found.fallback is None
             else:
                 found.unsure = found.unsure or "is iterated with for…in, so its type is unknown"
-            self.live(found)
+            self.live(found, _ITERATED)
             return
         if ptype in ("assignment_expression", "augmented_assignment_expression") and \
                 parent.child_by_field_name("left") == node:
@@ -768,18 +806,20 @@ class _Analysis:
             return
         if ptype == "spread_element":
             if parent.parent is not None and parent.parent.type == "object" and \
-                    not self._object_flow(found, node, scope, depth):
+                    self._object_flow(found, node, scope, depth) is None:
                 return  # `{ ...req.body.user }` handed to a helper that is followed
             found.unsure = found.unsure or "is spread, so its type is unknown"
-            self.live(found)
+            self.live(found, _OTHER)
             return
         if self._follow(found, node, scope, depth):
             return
         found.kinds.add("raw")
+        harm = _OTHER
         if ptype == "pair" and parent.child_by_field_name("value") == node:
-            if not self._object_flow(found, node, scope, depth):
+            harm = self._object_flow(found, node, scope, depth)
+            if harm is None:
                 return
-        self.live(found)
+        self.live(found, harm)
 
     def _passed(self, found: Field, node: Node, scope: Node, depth: int) -> None:
         """A value put into an object as it is (``{ email }``): a bound parameter, an ORM key
@@ -787,15 +827,16 @@ class _Analysis:
         position = self._position(node, scope, found)
         if position is not None:
             if position not in _QUIET_POSITIONS:
-                self.live(found)
+                self.live(found, _POSITION_HARM[position])
             return
-        if self._object_flow(found, node, scope, depth):
-            self.live(found)
+        harm = self._object_flow(found, node, scope, depth)
+        if harm is not None:
+            self.live(found, harm)
 
-    def _object_flow(self, found: Field, node: Node, scope: Node, depth: int) -> bool:
+    def _object_flow(self, found: Field, node: Node, scope: Node, depth: int) -> str | None:
         """Follow an object literal that holds the value ``node`` (as a property or spread)
-        to where it goes; return True when it reaches something that may do harm with an
-        unchecked value (or somewhere this analysis does not follow).
+        to where it goes; return what it reaches that may do harm with an unchecked value (or
+        that this analysis does not follow), None when nothing.
 
         Not harmful: an answer (``res.json({ … })``), a helper of the project that is followed
         (its uses of that property are the field's uses), a function of the project's own
@@ -805,7 +846,7 @@ class _Analysis:
         while True:
             parent = value.parent
             if parent is None:
-                return True
+                return _OTHER
             if parent.type in _WRAPPERS:
                 value = parent
             elif value.type == "shorthand_property_identifier" and parent.type == "object":
@@ -816,7 +857,7 @@ class _Analysis:
                 name = string_value(key) if key is not None and key.type == "string" \
                     else text(key)
                 if not name or parent.parent is None:
-                    return True
+                    return _OTHER
                 path.insert(0, name)
                 value = parent.parent
             elif parent.type == "spread_element" and parent.parent is not None and \
@@ -828,7 +869,7 @@ class _Analysis:
             else:
                 break
         if value.type != "object":
-            return True
+            return _OTHER
         holder = value.parent
         if holder is not None and holder.type == "arguments":
             return self._object_call(found, holder, value, path, depth)
@@ -836,7 +877,7 @@ class _Analysis:
                 holder.child_by_field_name("value") == value and \
                 getattr(holder.child_by_field_name("name"), "type", "") == "identifier":
             name = text(holder.child_by_field_name("name"))
-            harm = False
+            harm: str | None = None
             for use in walk(scope):
                 if use.type != "identifier" or text(use) != name or \
                         holder.start_byte <= use.start_byte < holder.end_byte:
@@ -847,28 +888,30 @@ class _Analysis:
                 if outer.parent is not None and outer.parent.type == "arguments":
                     harm = self._object_call(found, outer.parent, outer, path, depth) or harm
                 else:
-                    harm = True  # read back, returned, reassigned…: not followed
+                    harm = harm or _OTHER  # read back, returned, reassigned…: not followed
             return harm
-        return True
+        return _OTHER
 
     def _object_call(self, found: Field, args: Node, obj: Node, path: list[str],
-                     depth: int) -> bool:
-        """``call(…, obj, …)`` where ``obj`` holds the field at ``path``: True when harm is
-        possible (see ``_object_flow``)."""
+                     depth: int) -> str | None:
+        """``call(…, obj, …)`` where ``obj`` holds the field at ``path``: what may do harm
+        (see ``_object_flow``), or None."""
         call = args.parent
         fn = call.child_by_field_name("function") if call is not None else None
         if fn is None or call is None or call.type != "call_expression":
-            return True
+            return _OTHER
         if fn.type == "member_expression" and \
                 text(fn.child_by_field_name("property")) in _ANSWER_METHODS:
-            return False  # `res.json({ name })`: serialised into the answer
+            return None  # `res.json({ name })`: serialised into the answer
         if depth == 0 and self.resolve is not None:
             helper = self.resolve(fn)
             if helper is not None:
                 index = code_children(args).index(obj) if obj in code_children(args) else -1
                 self._property_into_helper(found, helper, index, path)
-                return False  # the helper's uses decide
-        return not (depth == 0 and self.project is not None and self.project(fn))
+                return None  # the helper's uses decide
+        if depth == 0 and self.project is not None and self.project(fn):
+            return None
+        return f"passed in an object to {_callee_name(fn)}"
 
     def _property_into_helper(self, found: Field, helper: Node, index: int,
                               path: list[str]) -> None:
@@ -921,8 +964,13 @@ class _Analysis:
         ``"store"`` when it is a bound parameter that is written (``INSERT … VALUES (?)``,
         ``UPDATE … SET a = ?``) or a property an ORM writes (``create({ x })``, Prisma
         ``data: { x }``); ``"sent"`` for a body or query value as sent used as an ORM key or
-        bound by mysql (which writes an object as SQL text); None otherwise."""
+        in a query filter; ``"mysql"`` for one bound by mysql (which writes an object as SQL
+        text); None otherwise."""
         steps: list[tuple[str, str | int]] = []  # (pair, key) / (array, index), inner first
+        # An ORM key from the path is a string, and so is a converted value; a body or query
+        # value as sent may be an object or an array, which ORMs read as a filter (Prisma
+        # `{ not: '' }`, `IN (…)` for arrays).
+        orm_key = "key" if found.part == "params" or found.converted else "sent"
         value = node
         if value.parent is not None and value.parent.type == "template_substitution" and \
                 value.parent.parent is not None and \
@@ -961,9 +1009,11 @@ class _Analysis:
                 return self._bound_role(self._list_query(text(parent.child_by_field_name("name")),
                                                          scope), None, found)
             else:
-                return None
+                return orm_key if _filters(steps) else None
             if len(steps) > 6:
                 return None
+        if _filters(steps):
+            return orm_key  # `queries.push({ tagList: { some: { name: tag } } })`
         call = parent.parent
         if call is None or call.type != "call_expression":
             return None
@@ -972,9 +1022,6 @@ class _Analysis:
         index = args.index(value) if value in args else -1
         method = text(fn.child_by_field_name("property")) if fn is not None and \
             fn.type == "member_expression" else text(fn)
-        # An ORM key from the path is a string; a body or query value as sent may be an object
-        # or an array, which ORMs read as a filter (Prisma `{ not: '' }`, `IN (…)` for arrays).
-        orm_key = "key" if found.part == "params" else "sent"
         if any(kind == "pair" and key == "where" for kind, key in steps):
             return orm_key  # Prisma, Sequelize, TypeORM: `findUnique({ where: { username } })`
         if not steps:
@@ -1025,8 +1072,8 @@ class _Analysis:
         if sql is None:
             return None
         role = _placeholder_role(sql, at)
-        if self.mysql and found.part in ("body", "query"):
-            return "sent"  # mysqljs writes an object bound to `?` as `key = value` SQL text
+        if self.mysql and found.part in ("body", "query") and not found.converted:
+            return "mysql"  # mysqljs writes an object bound to `?` as `key = value` SQL text
         return role
 
     def _switch(self, found: Field, switch: Node) -> None:
@@ -1041,7 +1088,7 @@ class _Analysis:
             found.kinds.add("strict-number")
         else:
             found.kinds.add("raw")
-            self.live(found)
+            self.live(found, _COMPARED)
 
     def _guard(self, found: Field, member: Node, optional: bool) -> None:
         if optional:
@@ -1069,14 +1116,14 @@ class _Analysis:
                 found.kinds.add("raw")
             else:
                 found.unsure = found.unsure or f"is used with .{prop}(), so its type is unknown"
-            self.live(found)  # a method of the wrong type throws, or does something else
+            self.live(found, _METHOD)  # a method of the wrong type throws, or does something else
             if call is not None and prop in _STRING_RESULT and \
                     _checked_later(call, self.index(scope)):
                 found.turned_away = True  # `const email = x.email?.trim(); if (!email) throw 422`
             return
         if prop == "length":
             found.kinds.add("length")
-            self.live(found)
+            self.live(found, _LENGTH)
             return
         self.record(self.reads.child(found, prop), parent, scope, depth)
 
@@ -1120,14 +1167,14 @@ class _Analysis:
                 found.kinds.add("strict-number" if op in ("===", "!==") else "number")
             else:
                 found.kinds.add("raw")
-                self.live(found)  # compared with another value: not a literal
+                self.live(found, _COMPARED)  # compared with another value: not a literal
             return  # compared with a literal: no type makes the comparison go wrong
         if op in _NUMBER_OPS:
             found.kinds.add("number")
-            self.live(found)
+            self.live(found, _ARITH)
             return
-        found.kinds.add("raw")
-        self.live(found)
+        found.kinds.add("plus" if op == "+" else "raw")
+        self.live(found, _ARITH)
 
     def _argument(self, found: Field, node: Node, args: Node, scope: Node, depth: int) -> None:
         call = args.parent
@@ -1144,20 +1191,32 @@ class _Analysis:
                     holder.child_by_field_name("left") == outer and \
                     text(holder.child_by_field_name("operator")) in ("||", "??"):
                 found.allow("falsy")  # `parseInt(page) || 1`: '' and a missing value both default
+                if text(holder.child_by_field_name("operator")) == "||":
+                    return  # NaN falls back too: the handler copes with any value
+            stand_in = Field(found.part, found.name, converted=True)
+            if self._position(outer, scope, stand_in) in _QUIET_POSITIONS:
+                return  # `where: { id: Number(req.body.id) }`: a number used as a key
             if depth == 0 and holder is not None and holder.type == "arguments":
                 # `deleteComment(Number(req.params.id))`: the converted number's uses decide
                 into = self._helper_of(holder)
                 if into is not None:
-                    stand_in = Field(found.part, found.name)
+                    stand_in = Field(found.part, found.name, converted=True)
                     if self._into_helper(stand_in, into, code_children(holder).index(outer)):
                         self.converted.append((found, stand_in))
                         return
                 if self._project_call(holder):
                     return  # a function of the project this analysis cannot follow
-            self.live(found)
+            self.live(found, _CONVERTED)
             return
         if callee == "Boolean":
             self._condition(found, node)
+            return
+        if callee == "String":
+            found.kinds.add("raw")
+            if self._position(call, scope, Field(found.part, found.name, converted=True)) \
+                    in _QUIET_POSITIONS:
+                return  # `findOne({ email: String(email) })`: a string, no operator gets in
+            self.live(found, _OTHER)
             return
         if fn is not None and fn.type == "member_expression" and \
                 text(fn.child_by_field_name("property")) == "test" and \
@@ -1169,7 +1228,7 @@ class _Analysis:
                 or callee.endswith(".concat"):
             found.unsure = found.unsure or f"is passed to {callee}(), so its type is unknown"
             if callee != "Array.isArray":  # a type test, not a use
-                self.live(found)
+                self.live(found, f"passed to {callee}()")
             return
         if depth == 0 and self.resolve is not None and fn is not None:
             helper = self.resolve(fn)
@@ -1182,7 +1241,7 @@ class _Analysis:
             return  # a function of the project's own modules this analysis cannot follow
         if _presence_guarded(node):
             return  # `if (password) bcrypt.hash(password)`: a library that checks its argument
-        self.live(found)
+        self.live(found, f"passed to {_callee_name(fn)}")
 
     def _helper_of(self, args: Node) -> Node | None:
         call = args.parent
@@ -1249,9 +1308,13 @@ class _Analysis:
 
 
 def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
-              aliases: list[tuple[str, str, Node]]) -> None:
-    """Record one use of ``req.<part>`` (or of a local alias of it) at ``node``."""
+              aliases: list[tuple[str, str, Node]], depth: int = 0,
+              resolve: Resolver | None = None) -> None:
+    """Record one use of ``req.<part>`` (or of a local alias of it) at ``node``; ``depth`` > 0
+    inside a helper the whole part was handed to, ``resolve`` finding the helpers of the file
+    ``node`` is in."""
     reads = analysis.reads
+    resolve = analysis.resolve if depth == 0 else resolve
     value = node
     while value.parent is not None and value.parent.type in _WRAPPERS:
         value = value.parent
@@ -1260,35 +1323,74 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
         return
     if parent.type == "member_expression" and parent.child_by_field_name("object") == value:
         name = text(parent.child_by_field_name("property"))
-        analysis.record(reads.add(part, name), parent, body, 0)
+        analysis.record(reads.add(part, name), parent, body, depth)
     elif parent.type == "subscript_expression" and parent.child_by_field_name("object") == value:
         index = string_value(parent.child_by_field_name("index"))
         if index is None:
             reads.whole.append(part)
         else:
-            analysis.record(reads.add(part, index), parent, body, 0)
+            analysis.record(reads.add(part, index), parent, body, depth)
     elif parent.type == "variable_declarator" and parent.child_by_field_name("value") == value \
             and (pattern := parent.child_by_field_name("name")) is not None:
         if pattern.type == "object_pattern":
-            analysis.bind_pattern(pattern, None, part, parent, body, 0)
+            analysis.bind_pattern(pattern, None, part, parent, body, depth)
         elif pattern.type == "identifier" and node.type == "member_expression":
             aliases.append((text(pattern), part, parent))  # `const data = req.body`
         else:
             reads.whole.append(part)
-    elif not _schema_in_helper(analysis, value, parent):
-        reads.whole.append(part)
-    else:
+    elif parent.type == "binary_expression" and \
+            text(parent.child_by_field_name("operator")) == "in" and \
+            parent.child_by_field_name("right") == value and \
+            (key := string_value(parent.child_by_field_name("left"))) is not None:
+        analysis._condition(reads.add(part, key), parent)  # `'author' in query`
+    elif _schema_in_helper(resolve, value, parent):
         reads.checked_parts.add(part)  # `service.update(req.body)` with `schema.validate(input)`
+    elif not _whole_into_helper(analysis, value, parent, part, depth, resolve):
+        reads.whole.append(part)
 
 
-def _schema_in_helper(analysis: _Analysis, value: Node, args: Node) -> bool:
+#: How many helpers deep a whole ``req.body``/``req.query`` handed on is followed: a service
+#: (``getArticles(req.query)``) and the query builder it calls (``buildFilter(query)``).
+_WHOLE_DEPTH = 2
+
+
+def _whole_into_helper(analysis: _Analysis, value: Node, args: Node, part: str, depth: int,
+                       resolve: Resolver | None) -> bool:
+    """Follow ``req.<part>`` handed as a whole to a helper: its parameter's property reads are
+    the part's fields. Return False when there is no helper to follow."""
+    call = args.parent
+    if args.type != "arguments" or call is None or resolve is None or depth >= _WHOLE_DEPTH:
+        return False
+    fn = call.child_by_field_name("function")
+    helper = resolve(fn) if fn is not None else None
+    if helper is None:
+        return False
+    index = code_children(args).index(value) if value in code_children(args) else -1
+    param = _parameter(helper, index)
+    if param is None or param.type not in ("identifier", "object_pattern"):
+        return False
+    inner = analysis.resolver_for(helper) if analysis.resolver_for is not None else None
+    body = helper.child_by_field_name("body") or helper
+    if param.type == "object_pattern":
+        analysis.bind_pattern(param, None, part, param, body, depth + 1)
+        return True
+    name = text(param)
+    for use in walk(body):
+        if use.type == "identifier" and text(use) == name:
+            _part_use(analysis, use, part, body, [], depth + 1, inner)
+        elif use.type == "shorthand_property_identifier" and text(use) == name:
+            analysis.reads.whole.append(part)
+    return True
+
+
+def _schema_in_helper(resolve: Resolver | None, value: Node, args: Node) -> bool:
     """Return True when ``value`` is passed to a helper that validates that parameter with a
     schema (``schema.validate(payload)``, ``Schema.parse(input)``)."""
     call = args.parent
-    if args.type != "arguments" or call is None or analysis.resolve is None:
+    if args.type != "arguments" or call is None or resolve is None:
         return False
     fn = call.child_by_field_name("function")
-    helper = analysis.resolve(fn) if fn is not None else None
+    helper = resolve(fn) if fn is not None else None
     if helper is None:
         return False
     index = code_children(args).index(value) if value in code_children(args) else -1
@@ -1305,7 +1407,9 @@ def _schema_in_helper(analysis: _Analysis, value: Node, args: Node) -> bool:
 
 
 def analyze_handler(func: Node, resolve: Resolver | None = None,
-                    mysql: bool = False, project: ProjectCallee | None = None) -> Reads | None:
+                    mysql: bool = False, project: ProjectCallee | None = None,
+                    resolver_for: Callable[[Node], Resolver | None] | None = None
+                    ) -> Reads | None:
     """Return the request fields ``func`` reads, or None when it takes no request.
 
     ``resolve`` maps a callee to the helper function it names (same file or a relative
@@ -1313,13 +1417,15 @@ def analyze_handler(func: Node, resolve: Resolver | None = None,
     mysql or mysql2, which bind an object as ``key = value`` SQL (a body or query value in a
     ``?`` parameter is then not just data). ``project`` tells a callee that names a function of
     the project's own modules: one ``resolve`` does not find is not followed, and no harm is
-    claimed for what is passed to it."""
+    claimed for what is passed to it. ``resolver_for`` gives the resolver of the file a helper
+    is in, to follow a whole ``req.query`` one helper further."""
     first = first_param(func)
     if first is None or first.type not in ("identifier", "object_pattern"):
         return None
     req = text(first) if first.type == "identifier" else None
     reads = Reads()
     analysis = _Analysis(reads, resolve, mysql, project)
+    analysis.resolver_for = resolver_for
     body = func.child_by_field_name("body") or func
     aliases: list[tuple[str, str, Node]] = []
 
@@ -1362,4 +1468,6 @@ def analyze_handler(func: Node, resolve: Resolver | None = None,
     analysis.follow_locals()
     for found, stand_in in analysis.converted:
         found.live = found.live or stand_in.live
+        for harm in stand_in.harms:
+            found.harms.setdefault(harm, None)
     return reads

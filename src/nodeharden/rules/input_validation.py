@@ -237,11 +237,17 @@ def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None
             f.checked = True  # Express matched the route, so the parameter is there
 
 
-def _helper_only(resolve: Callable[[Node], tuple[str, Node, FileFacts] | None]
-                 ) -> Callable[[Node], Node | None]:
+def _helper_only(resolve: Callable[[Node], tuple[str, Node, FileFacts] | None],
+                 homes: dict[int, str] | None = None) -> Callable[[Node], Node | None]:
+    """Return a resolver that gives only the helper function, noting in ``homes`` the file of
+    each helper it finds (node id -> path)."""
     def helper(fn: Node) -> Node | None:
         located = resolve(fn)
-        return located[1] if located is not None else None
+        if located is None:
+            return None
+        if homes is not None:
+            homes[located[1].id] = located[0]
+        return located[1]
     return helper
 
 
@@ -312,8 +318,16 @@ class InputValidation(Rule):
                 middle = route.args[1:-1] if route.args[-1].kind != "call" else route.args[1:]
                 if any(_arg_validates(a, parsed.source, names) for a in middle):
                     continue
-                reads = analyze_handler(func, _helper_only(resolve), mysql,
-                                        self._project_callee(project, where))
+                homes: dict[int, str] = {}
+
+                def resolver_for(helper: Node, homes: dict[int, str] = homes
+                                 ) -> Callable[[Node], Node | None] | None:
+                    home = homes.get(helper.id)
+                    return _helper_only(self._resolver(project, home), homes) \
+                        if home is not None else None
+
+                reads = analyze_handler(func, _helper_only(resolve, homes), mysql,
+                                        self._project_callee(project, where), resolver_for)
                 if reads is None or reads.validated:
                     continue
                 _check_path_params(route, reads, processed)
@@ -415,8 +429,15 @@ class InputValidation(Rule):
                  parsed: _Parsed, route: CallFact, reads: Reads, needed: list[str]) -> Finding:
         listed = ", ".join(f"req.{f.part}.{f.name}" for f in reads.needed())
         what = ", ".join(f"req.{p}" for p in dict.fromkeys(reads.whole)) or listed
+        # What the uses do with each field, so the finding names the harm it saw.
+        harms: dict[str, list[str]] = {}
+        for f in ([] if reads.whole else reads.needed()):
+            harm = next(iter(f.harms), None)
+            if harm is not None:
+                harms.setdefault(harm, []).append(f"req.{f.part}.{f.name}")
+        seen = "".join(f"{', '.join(names)} {harm}; " for harm, names in harms.items())
         message = (f"{route.method.upper()} {route.path} reads {what} without validation: "
-                   "check type and format before the handler runs")
+                   f"{seen}check type and format before the handler runs")
         blockers = reads.blockers()
         fix = None
         if not blockers:
