@@ -895,8 +895,10 @@ def _source_of(ctx: ProjectContext, rel: str) -> tuple[str, bytes, Tree] | None:
     return lang, source, cache[key]
 
 
-#: Bytes a file needs before its leaks can read the status from the error's own field.
-_FIELD_STATUS_BYTES_RE = re.compile(rb"\.\s*status\s*\(|\.\s*statusCode\s*=")
+#: Bytes a file needs before a leak of its can read the status from the error's own field: a
+#: status set (``.status(``, ``.sendStatus(``, ``.statusCode =``) and an ``.message`` sent.
+_FIELD_STATUS_BYTES_RE = re.compile(rb"\.\s*(?:status|sendStatus)\s*\(|\.\s*statusCode\s*=")
+_MESSAGE_BYTES_RE = re.compile(rb"\.\s*message\b")
 
 
 def _parsed_for_leaks(ctx: ProjectContext) -> Iterator[FileContext]:
@@ -904,7 +906,8 @@ def _parsed_for_leaks(ctx: ProjectContext) -> Iterator[FileContext]:
     the project (its bytes set a status)."""
     for rel, facts in ctx.facts.items():
         data = ctx.read(rel) or b""
-        if not RULE.wants(data) or not _FIELD_STATUS_BYTES_RE.search(data):
+        if not RULE.wants(data) or not _FIELD_STATUS_BYTES_RE.search(data) \
+                or not _MESSAGE_BYTES_RE.search(data):
             continue
         parsed = _source_of(ctx, rel)
         if parsed is None:
