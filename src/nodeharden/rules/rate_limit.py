@@ -3,9 +3,11 @@ stricter limiter on login and password routes.
 
 The fix writes ``middleware/rate-limit.<ext>`` next to the app file (in the project's module
 system), imports it, adds ``app.use(rateLimiter)`` right after the app is created and puts
-``loginLimiter`` in front of the handlers of login/password routes that exist. With
-``rate_limit.store: redis`` the module counts in Redis (``RateLimiterRedis`` on one ioredis client
-created from ``process.env.REDIS_URL``) with an in-memory insurance limiter.
+``loginLimiter`` in front of the handlers of login/password routes that exist. The module is the
+template's ``src/rate-limit.js`` (the shared snippet ``snippets/rate-limit.js.jinja``) with the
+fix's limiters added. With ``rate_limit.store: redis`` it counts in Redis (``RateLimiterRedis`` on
+one ioredis client created from ``process.env.REDIS_URL``, or the project's own client) with an
+in-memory insurance limiter.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
 from nodeharden._parse import parse, text, walk
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._snippets import render_snippet
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import (ImportRequest, add_imports, after_app_edit, can_extend,
-                                     import_specifier, restyle)
+                                     import_specifier)
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
 RATE_LIMIT_MODULES = (
@@ -38,170 +41,6 @@ LOGIN_METHODS = frozenset({"post", "put", "patch", "all"})
 
 MODULE_DIR = "middleware"
 MODULE_NAME = "rate-limit"
-
-_BODY = """\
-// Written by nodeharden (rule rate-limit); limits come from `rate_limit` in .nodeharden.yml.
-// A store error is logged and the request goes through: a broken store must not lock
-// every client out (the memory store cannot fail; watch the logs with a remote store).
-
-function setRateLimitHeaders(res{T_RES}, points{T_NUM}, result{T_RES_RL}){T_VOID} {
-  res.set('RateLimit-Limit', String(points));
-  res.set('RateLimit-Remaining', String(Math.max(result.remainingPoints, 0)));
-  res.set('RateLimit-Reset', String(Math.ceil(result.msBeforeNext / 1000)));
-}
-
-function tooManyRequests(res{T_RES}, points{T_NUM}, result{T_RES_RL}){T_VOID} {
-  setRateLimitHeaders(res, points, result);
-  res.set('Retry-After', String(Math.ceil(result.msBeforeNext / 1000)));
-  res.status(429).json({ error: 'Too Many Requests' });
-}
-
-// A store error is logged and the request goes through; a spent budget answers 429.
-function refuse(res{T_RES}, next{T_NEXT}, points{T_NUM}, result{T_REJECT}){T_VOID} {
-  if (result instanceof Error) {
-    console.error(result);
-    next();
-    return;
-  }
-  tooManyRequests(res, points, result);
-}
-
-// Every request counts, keyed by client IP address.
-{EXPORT}function createRateLimiter({ points, duration }{T_OPTS}){T_HANDLER} {
-  const limiter = new RateLimiterMemory({ points, duration });
-  return function rateLimiter(req{T_REQ}, res{T_RES}, next{T_NEXT}) {
-    const allowed = (result{T_RES_RL}) => {
-      setRateLimitHeaders(res, points, result);
-      next();
-    };
-    const refused = (result{T_REJECT}) => refuse(res, next, points, result);
-    limiter.consume(req.ip{T_IP}).then(allowed, refused);
-  };
-}
-
-{LOGIN}{REDIS}const requestOptions = { points: {POINTS}, duration: {DURATION} };
-{EXPORT}const rateLimiter = createRateLimiter(requestOptions);
-{LOGIN_INSTANCE}"""
-
-#: The stricter limiter for login and password routes, written only when the project has one
-#: (an unused limiter is noise in the diff and dead code in the app).
-_LOGIN = """\
-// Who is signed in at the end of a request: passport's `req.user`, or a user the login
-// handler stores in the session under one of these names.
-const SESSION_USER_KEYS = ['user', 'userId', 'user_id', 'uid', 'account'];
-const SESSION_FLAG_KEYS = ['loggedIn', 'authenticated'];
-
-function signedInUser(req{T_REQ}){T_UNKNOWN} {
-  const { user, session } = req{T_AS_SIGNED_IN};
-  if (user) return user;
-  if (!session) return undefined;
-  const keys = [...SESSION_USER_KEYS, ...SESSION_FLAG_KEYS];
-  const isUser = ([key, value]{T_ENTRY}) => value && keys.includes(key);
-  const found = Object.entries(session).find(isUser);
-  return found ? found[1] : undefined;
-}
-
-// The account a login attempt is for (the submitted username or email, at the top of the body
-// or under `user`: { user: { email } }), '' when the body has none or is not parsed yet.
-function accountOf(req{T_REQ}){T_STR_RET} {
-  const body = req.body || {};
-  const form = body.user && typeof body.user === 'object' ? body.user : body;
-  const isText = (value{T_UNKNOWN}) => typeof value === 'string';
-  const account = [form.username, form.email, form.login].find(isText);
-  return account ? account.trim().toLowerCase().slice(0, 200) : '';
-}
-
-// Every attempt on a login route counts, taken before the route's handler runs so that
-// concurrent guesses cannot all get through, whether the app answers a failed login with 401,
-// a redirect (passport's failureRedirect) or the form again with 200. Two counts: attempts on
-// one account from one address (`points`), cleared when the request ends with a user signed
-// in who was not before (or, with `clearOn2xx`, for an app that answers every failed login
-// with a 4xx status, by a 2xx answer); and every attempt from one address (five times
-// `points`), never cleared, so signing in to one's own account does not reset guesses at others.
-{EXPORT}function createLoginLimiter({ points, duration, clearOn2xx = false }{T_LOGIN_OPTS}){T_HANDLER} {
-  const perAccount = {LOGIN_ACCOUNT_LIMITER};
-  const perClient = {LOGIN_CLIENT_LIMITER};
-  return function loginLimiter(req{T_REQ}, res{T_RES}, next{T_NEXT}) {
-    const client = req.ip{T_IP};
-    const key = `${client}_${accountOf(req)}`;
-    const logError = (error{T_UNKNOWN}) => console.error(error);
-    const allowed = () => {
-      const before = signedInUser(req);
-      res.on('finish', () => {
-        const after = signedInUser(req);
-        const signedIn = after && after !== before;
-        if (signedIn || (clearOn2xx && res.statusCode < 300)) {
-          perAccount.delete(key).catch(logError);
-        }
-      });
-      next();
-    };
-    const refused = (result{T_REJECT}) => refuse(res, next, points, result);
-    const byClient = perClient.consume(client);
-    const byAccount = perAccount.consume(key);
-    Promise.all([byClient, byAccount]).then(allowed, refused);
-  };
-}
-
-"""
-
-_TS_TYPES = {
-    "T_RES": ": Response", "T_NUM": ": number", "T_RES_RL": ": RateLimiterRes",
-    "T_VOID": ": void", "T_OPTS": ": { points: number; duration: number }",
-    "T_LOGIN_OPTS": ": { points: number; duration: number; clearOn2xx?: boolean }",
-    "T_HANDLER": ": RequestHandler", "T_REQ": ": Request", "T_NEXT": ": NextFunction",
-    "T_IP": " ?? ''", "T_REJECT": ": RateLimiterRes | Error",
-    "T_UNKNOWN": ": unknown",
-    "T_ENTRY": ": [string, unknown]",
-    "T_STR_RET": ": string",
-    "T_AS_SIGNED_IN": " as unknown as { user?: unknown; session?: Record<string, unknown> }",
-}
-
-
-#: With ``rate_limit.store: redis``: one ioredis client from the environment, commands failing
-#: fast while Redis is down so the in-memory insurance limiter takes over; the outage is logged
-#: once, not per request.
-_REDIS = """\
-// Counters live in Redis, shared by every instance. While Redis is unreachable each instance
-// counts in its own memory (the insurance limiter) and logs the outage once.
-const redis = new Redis(process.env.{REDIS_ENV}{T_STR}, {
-  enableOfflineQueue: false,
-  connectTimeout: 2000,
-  commandTimeout: 1000,
-  maxRetriesPerRequest: 1,
-});
-let redisReachable = true;
-redis.on('error', (error{T_UNKNOWN}) => {
-  if (redisReachable) console.error('redis unreachable; rate limits fall back to this instance', error);
-  redisReachable = false;
-});
-redis.on('ready', () => {
-  redisReachable = true;
-});
-
-function newLimiter(keyPrefix{T_STR_P}, points{T_NUM}, duration{T_NUM}){T_LIMITER} {
-  const options = { keyPrefix, points, duration };
-  return new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
-}
-
-"""
-
-
-#: With ``rate_limit.store: redis`` and a Redis client the project already exports: reuse it.
-_REUSE = """\
-// Counters live in Redis (through the app's own client), shared by every instance. While Redis
-// is unreachable each instance counts in its own memory (the insurance limiter).
-function newLimiter(keyPrefix{T_STR_P}, points{T_NUM}, duration{T_NUM}){T_LIMITER} {
-  const options = { keyPrefix, points, duration };
-  return new RateLimiterRedis({
-    ...options,
-    storeClient: {CLIENT},{NODE_REDIS}
-    rejectIfRedisNotReady: true,
-    insuranceLimiter: new RateLimiterMemory(options),
-  });
-}
-
-"""
 
 #: Packages whose client a project may already create: package -> it is node-redis.
 _CLIENT_PACKAGES = {"ioredis": False, "redis": True}
@@ -236,73 +75,29 @@ def existing_redis_client(ctx: ProjectContext) -> tuple[str, str, bool] | None:
 def module_source(style: Style, options: RateLimitOptions,
                   client: tuple[str, str, bool] | None = None, login: bool = True,
                   clear_on_2xx: bool = False) -> str:
-    """Return the rate-limit middleware module in the project's module system and style.
+    """Return the rate-limit middleware module in the project's module system and style: the
+    template's ``src/rate-limit.js`` (the shared snippet ``rate-limit.js``) with the limiters
+    this fix wires, built from ``rate_limit`` in .nodeharden.yml and exported as
+    ``rateLimiter`` and ``loginLimiter``.
 
     ``client`` is ``(import specifier, exported name, is node-redis)`` of the project's own Redis
     client, reused with ``store: redis`` instead of creating one. ``login``: the project has
     login or password routes, so the module also defines the stricter ``loginLimiter``;
     ``clear_on_2xx``: each of them answers a failed login with a 4xx status, so a 2xx answer is
-    a good login that clears the client's count."""
-    ts = style.typescript
-    esm = style.module == "esm" or ts
+    a good login that clears the client's count. The module imports ``net``, not ``node:net``:
+    the fix does not know the project's Node version, and ``net`` resolves on every Node that
+    runs rate-limiter-flexible."""
     redis = options.store == "redis"
     reuse = client if redis else None
-    values = {key: (value if ts else "") for key, value in _TS_TYPES.items()}
-    values.update(EXPORT="export " if esm else "", POINTS=str(options.points),
-                  DURATION=str(options.duration), LOGIN_POINTS=str(options.login_points),
-                  LOGIN_DURATION=str(options.login_duration),
-                  REDIS="", REDIS_ENV=options.redis_url_env,
-                  T_STR=" as string" if ts else "", T_STR_P=": string" if ts else "",
-                  T_LIMITER=": RateLimiterRedis" if ts else "")
-    values["LOGIN_ACCOUNT_LIMITER"] = "newLimiter('login', points, duration)" if redis else \
-        "new RateLimiterMemory({ points, duration })"
-    values["LOGIN_CLIENT_LIMITER"] = "newLimiter('login-client', points * 5, duration)" \
-        if redis else "new RateLimiterMemory({ points: points * 5, duration })"
-    values["LOGIN"] = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _LOGIN) \
-        if login else ""
-    # Options first: one call line stays under prettier's 80 columns whatever the numbers.
-    values["LOGIN_INSTANCE"] = (
-        f"const loginOptions = {{ points: {options.login_points}, duration: "
-        f"{options.login_duration}{', clearOn2xx: true' if clear_on_2xx else ''} }};\n"
-        f"{values['EXPORT']}const loginLimiter = createLoginLimiter(loginOptions);\n"
-        ) if login else ""
-    if reuse:
-        values.update(CLIENT=reuse[1], NODE_REDIS="\n    useRedisPackage: true," if reuse[2] else "")
-        values["REDIS"] = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _REUSE)
-    elif redis:
-        values["REDIS"] = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _REDIS)
-    body = re.sub(r"\{([A-Z_]+)\}", lambda m: values[m.group(1)], _BODY)
-    if redis:
-        memory = "const limiter = new RateLimiterMemory({ points, duration });"
-        body = body.replace(memory, "const limiter = newLimiter('requests', points, duration);", 1)
-    names = "RateLimiterMemory, RateLimiterRedis" if redis else "RateLimiterMemory"
-    # The project's own client module comes after the packages (import/order); ioredis is a
-    # package like rate-limiter-flexible.
-    local_esm = local_cjs = client_esm = client_cjs = ""
-    if reuse:
-        local_esm = f"import {{ {reuse[1]} }} from '{reuse[0]}';\n"
-        local_cjs = f"const {{ {reuse[1]} }} = require('{reuse[0]}');\n"
-    elif redis:
-        client_esm = "import { Redis } from 'ioredis';\n"
-        client_cjs = "const { Redis } = require('ioredis');\n"
-    if ts:
-        head = ("import type { NextFunction, Request, RequestHandler, Response } from 'express';\n"
-                + client_esm
-                + f"import {{ {names}, RateLimiterRes }} from 'rate-limiter-flexible';\n"
-                + local_esm + "\n")
-    elif esm:
-        head = client_esm + f"import {{ {names} }} from 'rate-limiter-flexible';\n" + local_esm \
-            + "\n"
-    else:
-        head = client_cjs + f"const {{ {names} }} = require('rate-limiter-flexible');\n" \
-            + local_cjs + "\n"
-    exported = ["rateLimiter", "loginLimiter", "createRateLimiter", "createLoginLimiter"] \
-        if login else ["rateLimiter", "createRateLimiter"]
-    # One `exports.x = x` line per name: no object literal whose trailing comma depends on the
-    # project's prettier `trailingComma`.
-    tail = "" if esm else "\n" + "".join(f"exports.{name} = {name};\n" for name in exported)
-    code = restyle(head + body + tail, style)
-    return code.replace("\n", style.eol)
+    limits = {
+        "points": options.points, "duration": options.duration, "login": login,
+        "login_points": options.login_points, "login_duration": options.login_duration,
+        "clear_on_2xx": login and clear_on_2xx, "redis_env": options.redis_url_env,
+        "client": {"specifier": reuse[0], "name": reuse[1], "node_redis": reuse[2]}
+        if reuse else None,
+    }
+    return render_snippet("rate-limit.js", style, store="any" if redis else "memory",
+                          node_protocol=False, limits=limits)
 
 
 def _lang_of(rel: str) -> str | None:
