@@ -5,11 +5,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from nodeharden._config import SecurityTxtOptions
 from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._snippets import render_snippet
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import ImportRequest, add_imports, after_app_edit, can_extend
@@ -171,14 +173,15 @@ def _served(ctx: ProjectContext, files: list[str]) -> bool:
     return False
 
 
-def _reader_statement(app_rel: str, txt_rel: str, source: bytes, facts: FileFacts,
-                      style: Style, ts_output: str) -> tuple[str, list[TextEdit]]:
-    """Return the statement reading the file at start-up, and the import edits it needs.
+def _serving_code(app_rel: str, txt_rel: str, source: bytes, facts: FileFacts,
+                  style: Style, ts_output: str, app_name: str) -> tuple[str, list[TextEdit]]:
+    """Return the statements that read the file at start-up and serve it on ``app_name``
+    (the shared snippet ``security-txt.js``, which also renders the template's
+    ``src/security-txt.js``), and the import edits they need.
 
     The path is built from the module's own folder with ``path.join`` (``__dirname``, or
     ``fileURLToPath(import.meta.url)`` in ESM), a path eslint-plugin-security knows to be
     static: ``readFileSync(new URL(...))`` trips ``detect-non-literal-fs-filename``."""
-    q = style.q
     relative = posixpath.relpath(txt_rel, posixpath.dirname(app_rel) or ".")
     runs_as_esm = ts_output == "esm" if style.typescript else style.module == "esm"
     requests = [ImportRequest("node:fs", default="fs", members=("readFileSync",)),
@@ -186,19 +189,16 @@ def _reader_statement(app_rel: str, txt_rel: str, source: bytes, facts: FileFact
     if runs_as_esm:
         requests.append(ImportRequest("node:url", names=("fileURLToPath",)))
     imports = add_imports(source, facts, style, requests)
-    read = imports.bindings[0].names["readFileSync"]
-    join, dirname = (imports.bindings[1].names[name] for name in ("join", "dirname"))
-    parts = ", ".join(q(p) for p in relative.split("/"))
+    names = {"readFileSync": imports.bindings[0].names["readFileSync"],
+             "join": imports.bindings[1].names["join"],
+             "dirname": imports.bindings[1].names["dirname"]}
     if runs_as_esm:
-        to_path = imports.bindings[2].names["fileURLToPath"]
-        folder = f"{dirname}({to_path}(import.meta.url))"
-        i = style.indent
-        reader = (f"const securityTxt = {read}(\n{i}{join}({folder}, {parts}),"
-                  f"\n{i}{q('utf8')}\n){style.semi}")
-    else:
-        reader = (f"const securityTxt = {read}({join}(__dirname, {parts}), "
-                  f"{q('utf8')}){style.semi}")
-    return reader, imports.edits
+        names["fileURLToPath"] = imports.bindings[2].names["fileURLToPath"]
+    # Line ends stay "\n" here: the edit is written in the file's own line ends later.
+    code = render_snippet("security-txt.js", replace(style, eol="\n"), app=app_name,
+                          read_file={"parts": relative.split("/"), "esm": runs_as_esm,
+                                     **names})
+    return code.strip("\n"), imports.edits
 
 
 def _entry_points(ctx: ProjectContext) -> set[str]:
@@ -314,15 +314,9 @@ class SecurityTxt(Rule):
                 "SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md", "security.md")):
             changes.append(FileChange("SECURITY.md", (TextEdit(0, 0, security_md(contact)),),
                                       create=True))
-        reader, edits = _reader_statement(facts.path, txt_rel, source, facts, style,
-                                          ctx.info.typescript_output)
-        i = style.indent
-        route = (f"{app.name}.get({style.q(ROUTE)}, (req, res) => {{\n"
-                 f"{app.indent}{i}res.type({style.q('text/plain; charset=utf-8')})"
-                 f".send(securityTxt){style.semi}\n"
-                 f"{app.indent}}}){style.semi}")
-        edits.append(after_app_edit(source, app, [reader.replace("\n", "\n" + app.indent),
-                                                  route]))
+        code, edits = _serving_code(facts.path, txt_rel, source, facts, style,
+                                    ctx.info.typescript_output, app.name or "app")
+        edits.append(after_app_edit(source, app, [code.replace("\n", "\n" + app.indent)]))
         changes.insert(0, FileChange(facts.path, tuple(edits)))
         title = f"Add {DEFAULT_PATH} and serve it at {ROUTE}" if not files else \
             f"Serve {txt_rel} at {ROUTE}"
