@@ -178,3 +178,24 @@ def test_several_statuses_are_reported_without_a_fix(app: Make) -> None:
     report = check(root, select=["error-handler"])
     leak = [f for f in report.findings if "error message" in f.message]
     assert len(leak) == 1 and leak[0].fix is None
+
+
+@pytest.mark.parametrize(("options", "via_pino"), [("", True), ("{ autoLogging: false }", False)])
+def test_new_handler_logs_a_500_through_pino_http_unless_it_logs_no_responses(
+        app: Make, options: str, via_pino: bool) -> None:
+    # pino-http's access line carries the error (res.err); with autoLogging off there is no such
+    # line, so the error goes to stderr.
+    root = app({"app.js": f"""
+        const express = require('express');
+        const pinoHttp = require('pino-http');
+
+        const app = express();
+        app.use(pinoHttp({options}));
+        app.get('/', (req, res) => res.send('ok'));
+
+        module.exports = app;
+        """})
+    source = fixed(root)
+    assert ("res.err = err;" in source) is via_pino
+    assert "console.error('request failed:', err);" in source
+    assert source.index("app.get('/'") < source.index("app.use((err, req, res, next)")
