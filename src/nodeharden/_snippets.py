@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from nodeharden._data import templates_dir
+from nodeharden._model import TextEdit
 from nodeharden._style import Style
 
 #: The template whose root holds the snippets (and ``macros.jinja``).
@@ -60,3 +62,23 @@ def render_snippet(name: str, style: Style, **context: Any) -> str:
     if style.eol != "\n":
         raw = raw.replace("\n", style.eol)
     return raw
+
+
+class SnippetEdit(TextEdit):
+    """An edit inserting snippet ``name`` (rendered by ``render_snippet``) at ``start:end``,
+    rendered when its ``content`` is first read. ``check`` only reports that a fix exists, so a
+    rule that writes a snippet costs it no Jinja (about 0.1 s to import and compile); ``fix``
+    and ``--dry-run`` read the content and render it once."""
+
+    _render: Callable[[], str]
+
+    def __init__(self, start: int, end: int, name: str, style: Style, **context: Any) -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "_render", functools.partial(render_snippet, name, style,
+                                                               **context))
+
+    @functools.cached_property
+    def content(self) -> str:
+        """The rendered snippet."""
+        return self._render()
