@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from nodeharden._config import RateLimitOptions
 from nodeharden._express import CallFact, FileFacts
@@ -22,7 +23,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
 from nodeharden._parse import parse, text, walk
 from nodeharden._project import JS_SUFFIXES
-from nodeharden._snippets import render_snippet
+from nodeharden._snippets import SnippetEdit, render_snippet
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import (ImportRequest, add_imports, after_app_edit, can_extend,
@@ -87,6 +88,13 @@ def module_source(style: Style, options: RateLimitOptions,
     a good login that clears the client's count. The module imports ``net``, not ``node:net``:
     the fix does not know the project's Node version, and ``net`` resolves on every Node that
     runs rate-limiter-flexible."""
+    return render_snippet("rate-limit.js", style,
+                          **_module_context(options, client, login, clear_on_2xx))
+
+
+def _module_context(options: RateLimitOptions, client: tuple[str, str, bool] | None,
+                    login: bool, clear_on_2xx: bool) -> dict[str, Any]:
+    """Return the snippet options of ``module_source``'s module."""
     redis = options.store == "redis"
     reuse = client if redis else None
     limits = {
@@ -96,8 +104,7 @@ def module_source(style: Style, options: RateLimitOptions,
         "client": {"specifier": reuse[0], "name": reuse[1], "node_redis": reuse[2]}
         if reuse else None,
     }
-    return render_snippet("rate-limit.js", style, store="any" if redis else "memory",
-                          node_protocol=False, limits=limits)
+    return {"store": "any" if redis else "memory", "node_protocol": False, "limits": limits}
 
 
 def _lang_of(rel: str) -> str | None:
@@ -208,11 +215,12 @@ class RateLimit(Rule):
         login_routes = [(facts, route) for facts in ctx.facts.values()
                         if not is_test_file(facts.path) and facts.path != module_rel
                         for route in _login_routes(facts)]
-        changes: list[FileChange] = [FileChange(module_rel, (TextEdit(0, 0, module_source(
-            style, options, client, login=bool(login_routes),
+        # Rendered when the fix is shown or written: `check` needs no Jinja.
+        module = SnippetEdit(0, 0, "rate-limit.js", style, **_module_context(
+            options, client, login=bool(login_routes),
             clear_on_2xx=bool(login_routes) and all(
-                _fails_with_client_error(ctx, facts, route) for facts, route in login_routes))),),
-            create=True)]
+                _fails_with_client_error(ctx, facts, route) for facts, route in login_routes)))
+        changes: list[FileChange] = [FileChange(module_rel, (module,), create=True)]
         edits_by_file: dict[str, list[TextEdit]] = {}
         names_by_file: dict[str, list[str]] = {}
         wired = False
