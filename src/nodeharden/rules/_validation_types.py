@@ -302,7 +302,10 @@ class _ScopeIndex:
         self.declared: dict[str, Node] = {}
         self.lists: dict[str, Node] = {}
         self._turned: dict[str, list[int]] | None = None
+        self.names: dict[str, list[Node]] = {}  # identifier -> its nodes, in document order
         for node in walk(scope):
+            if node.type in ("identifier", "shorthand_property_identifier"):
+                self.names.setdefault(text(node), []).append(node)
             if node.type == "variable_declarator":
                 name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
                 if name is not None and name.type == "identifier" and value is not None:
@@ -705,10 +708,8 @@ class _Analysis:
                 continue
             seen.add(key)
             self.quiet += quiet
-            for node in walk(scope):
-                if node.type in ("identifier", "shorthand_property_identifier") and \
-                        text(node) == local and \
-                        not (decl.start_byte <= node.start_byte < decl.end_byte):
+            for node in self.index(scope).names.get(local, ()):
+                if not (decl.start_byte <= node.start_byte < decl.end_byte):
                     if node.type == "shorthand_property_identifier":
                         found.kinds.add("raw")  # `{ email }` passes it on as it is
                         self._passed(found, node, scope, depth)
@@ -878,9 +879,9 @@ class _Analysis:
                 getattr(holder.child_by_field_name("name"), "type", "") == "identifier":
             name = text(holder.child_by_field_name("name"))
             harm: str | None = None
-            for use in walk(scope):
-                if use.type != "identifier" or text(use) != name or \
-                        holder.start_byte <= use.start_byte < holder.end_byte:
+            for use in self.index(scope).names.get(name, ()):
+                if holder.start_byte <= use.start_byte < holder.end_byte or \
+                        use.type != "identifier":
                     continue
                 outer = use
                 while outer.parent is not None and outer.parent.type in _WRAPPERS:
@@ -929,14 +930,23 @@ class _Analysis:
             self._bind_key(param, path[0], found, param, body)
         elif param.type == "identifier":
             name = text(param)
-            for node in walk(body):
+            for use in self.index(body).names.get(name, ()):
+                if use.type != "identifier":
+                    continue
+                node = use
+                while node.parent is not None and node.parent.type == "member_expression" and \
+                        node.parent.child_by_field_name("object") == node and \
+                        len(_member_path(node.parent) or ()) <= len(path) + 1:
+                    node = node.parent
                 if node.type == "member_expression" and _member_path(node) == [name, *path]:
                     self.record(found, node, body, 1)
-                elif node.type == "variable_declarator" and len(path) == 1 and \
-                        text(node.child_by_field_name("value")) == name and \
-                        getattr(node.child_by_field_name("name"), "type", "") == \
+                elif node is use and use.parent is not None and \
+                        use.parent.type == "variable_declarator" and len(path) == 1 and \
+                        use.parent.child_by_field_name("value") == use and \
+                        getattr(use.parent.child_by_field_name("name"), "type", "") == \
                         "object_pattern":
-                    self._bind_key(node.child_by_field_name("name"), path[0], found, node, body)
+                    self._bind_key(use.parent.child_by_field_name("name"), path[0], found,
+                                   use.parent, body)
 
     def _bind_key(self, pattern: Node, key: str, found: Field, decl: Node, body: Node) -> None:
         """Bind the local that ``{ key }`` / ``{ key: local }`` / ``{ key = d }`` in
