@@ -161,7 +161,8 @@ INERT = [
     # answer, handed to a function of the project that cannot be followed, converted and used
     # as a key by a helper, or handed to a library only after a presence test: no harm seen
     "db.run('INSERT INTO t (name) VALUES (?)', [req.body.name], () => res.end());",
-    "db.run('UPDATE t SET name = ? WHERE id = ?', [req.body.name, req.params.id], () => res.end());",
+    "db.run('UPDATE t SET name = ? WHERE id = ?', [req.body.name, req.params.id], "
+    "() => res.end());",
     "if (!req.body.a) return res.status(400).end();\n"
     "  db.run('INSERT INTO t (a, b) VALUES (?, ?)', [req.body.a, req.body.b]);\n  res.end();",
     "Author.create({ name: req.body.name }).then((a) => res.status(201).json(a));",

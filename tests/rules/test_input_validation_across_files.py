@@ -129,7 +129,9 @@ def test_a_whole_query_handed_to_a_service_names_the_filter_it_reaches(project) 
             function filters(query) {
               const and = [];
               if ('tag' in query) and.push({ tags: { some: { name: query.tag } } });
-              if (query.author) and.push({ author: { username: { equals: String(query.author) } } });
+              if (query.author) {
+                and.push({ author: { username: { equals: String(query.author) } } });
+              }
               return and;
             }
             exports.list = (query) => prisma.article.findMany({

@@ -815,12 +815,11 @@ class _Analysis:
         if self._follow(found, node, scope, depth):
             return
         found.kinds.add("raw")
-        harm = _OTHER
+        harm: str | None = _OTHER
         if ptype == "pair" and parent.child_by_field_name("value") == node:
             harm = self._object_flow(found, node, scope, depth)
-            if harm is None:
-                return
-        self.live(found, harm)
+        if harm is not None:
+            self.live(found, harm)
 
     def _passed(self, found: Field, node: Node, scope: Node, depth: int) -> None:
         """A value put into an object as it is (``{ email }``): a bound parameter, an ORM key
@@ -943,10 +942,9 @@ class _Analysis:
                 elif node is use and use.parent is not None and \
                         use.parent.type == "variable_declarator" and len(path) == 1 and \
                         use.parent.child_by_field_name("value") == use and \
-                        getattr(use.parent.child_by_field_name("name"), "type", "") == \
-                        "object_pattern":
-                    self._bind_key(use.parent.child_by_field_name("name"), path[0], found,
-                                   use.parent, body)
+                        (pattern := use.parent.child_by_field_name("name")) is not None and \
+                        pattern.type == "object_pattern":
+                    self._bind_key(pattern, path[0], found, use.parent, body)
 
     def _bind_key(self, pattern: Node, key: str, found: Field, decl: Node, body: Node) -> None:
         """Bind the local that ``{ key }`` / ``{ key: local }`` / ``{ key = d }`` in
@@ -1251,7 +1249,7 @@ class _Analysis:
             return  # a function of the project's own modules this analysis cannot follow
         if _presence_guarded(node):
             return  # `if (password) bcrypt.hash(password)`: a library that checks its argument
-        self.live(found, f"passed to {_callee_name(fn)}")
+        self.live(found, f"passed to {_callee_name(fn)}" if fn is not None else _OTHER)
 
     def _helper_of(self, args: Node) -> Node | None:
         call = args.parent
