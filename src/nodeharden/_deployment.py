@@ -12,8 +12,8 @@ is wrong). The project model answers two questions once, for every rule:
   pm2 ecosystem file, and CI jobs that deploy (not those that publish docs to GitHub Pages).
 - **Self-declared purpose**: package.json's ``name``, ``description`` and ``keywords`` and the
   README's first heading and first paragraph, read as whole words: a project that calls itself
-  an example, demo, tutorial, boilerplate, starter, template, sample, course or workshop is not
-  a service of its own, whatever it deploys ("EJS templates", ``example.com``, "for example",
+  an example, demo, tutorial, boilerplate, starter, template, sample, course, workshop or
+  capstone project is not a service of its own, whatever it deploys ("EJS templates", ``example.com``, "for example",
   "sample data" and "live demo" do not count).
 
 Both come from the repository alone; nothing here runs the project's code.
@@ -252,7 +252,7 @@ def _job_deploys(job_id: str, job: dict[str, Any]) -> bool:
 _PURPOSE_WORDS = frozenset({
     "example", "examples", "demo", "demos", "tutorial", "tutorials", "boilerplate",
     "boilerplates", "starter", "starters", "template", "sample", "samples", "course",
-    "courses", "workshop", "workshops"})
+    "courses", "workshop", "workshops", "capstone"})
 #: Phrases in which those words say nothing about the project itself.
 _NOT_PURPOSE = (("for", "example"), ("of", "course"), ("live", "demo"), ("online", "demo"),
                 ("demo", "site"), ("demo", "instance"), ("demo", "server"), ("demo", "video"),

@@ -147,6 +147,7 @@ def test_files_that_deploy_no_service_are_not_signals(tmp_path: Path, kind: str)
     ("A template for Express services", "template"),
     ("Code for the Node.js workshop", "workshop"),
     ("Tutorial \"Local Library\" website", "tutorial"),
+    ("In this capstone project, you will build the routing", "capstone"),
     # Not a declaration of purpose:
     ("Renders EJS templates for invoices", None),
     ("See https://example.com/docs or mail ops@example.com", None),

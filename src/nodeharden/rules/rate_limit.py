@@ -192,6 +192,14 @@ class RateLimit(Rule):
         app_files = [f for f in ctx.app_files() if not is_test_file(f.path)]
         if not app_files:
             return
+        # A project that calls itself an example, tutorial, demo… and that nothing deploys
+        # serves no one: a request limiter protects nothing there. Its login form is another
+        # matter (it gets copied into real apps), so one with login routes is still reported.
+        deployment = ctx.deployment
+        if deployment.declared_as is not None and not deployment.deployed and not any(
+                _login_routes(facts) for facts in ctx.facts.values()
+                if not is_test_file(facts.path)):
+            return
         # The app that is served or exported comes first; the module goes beside it.
         app_files.sort(key=lambda f: (not (f.exports_app or any(c.method == "listen" for c in f.calls)),
                                       f.path))
