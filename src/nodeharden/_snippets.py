@@ -64,21 +64,29 @@ def render_snippet(name: str, style: Style, **context: Any) -> str:
     return raw
 
 
-class SnippetEdit(TextEdit):
-    """An edit inserting snippet ``name`` (rendered by ``render_snippet``) at ``start:end``,
-    rendered when its ``content`` is first read. ``check`` only reports that a fix exists, so a
-    rule that writes a snippet costs it no Jinja (about 0.1 s to import and compile); ``fix``
-    and ``--dry-run`` read the content and render it once."""
+class DeferredEdit(TextEdit):
+    """An edit at ``start:end`` whose content ``produce()`` returns when ``content`` is first
+    read. ``check`` only reports that a fix exists, so a rule whose fix text comes from a
+    snippet costs it no Jinja (about 0.1 s to import and compile); ``fix`` and ``--dry-run``
+    read the content and produce it once. ``produce`` must pickle (a module-level function or
+    a ``functools.partial`` of one): findings cross process boundaries."""
 
     _render: Callable[[], str]
 
-    def __init__(self, start: int, end: int, name: str, style: Style, **context: Any) -> None:
+    def __init__(self, start: int, end: int, produce: Callable[[], str]) -> None:
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
-        object.__setattr__(self, "_render", functools.partial(render_snippet, name, style,
-                                                               **context))
+        object.__setattr__(self, "_render", produce)
 
     @functools.cached_property
     def content(self) -> str:
-        """The rendered snippet."""
+        """The produced text."""
         return self._render()
+
+
+class SnippetEdit(DeferredEdit):
+    """An edit inserting snippet ``name`` (rendered by ``render_snippet``) at ``start:end``,
+    rendered when its ``content`` is first read (see ``DeferredEdit``)."""
+
+    def __init__(self, start: int, end: int, name: str, style: Style, **context: Any) -> None:
+        super().__init__(start, end, functools.partial(render_snippet, name, style, **context))

@@ -13,6 +13,7 @@ Two findings:
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from http import HTTPStatus
@@ -26,7 +27,7 @@ from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import captures_in, needle_ranges, object_properties, parameters, parse, \
     statement_of, string_value, text, walk
 from nodeharden._project import JS_SUFFIXES
-from nodeharden._snippets import render_snippet
+from nodeharden._snippets import DeferredEdit, render_snippet
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import ImportRequest, add_imports, can_extend, has_import
@@ -699,14 +700,16 @@ class ErrorHandler(Rule):
         types = (tuple(f"{express_local}.{name}" for name in _EXPRESS_TYPES) if express_local
                  else tuple(imports.bindings[1].names[name] for name in _EXPRESS_TYPES)
                  if style.typescript else ())
-        code = handler_source(app.name or "app", style, codes, pino_http, types)
-        block = "".join(app.indent + line + "\n" if line else "\n" for line in code.split("\n"))
         if at >= len(source) and not source.endswith(b"\n"):
-            edits.append(TextEdit(at, at, "\n\n" + block.rstrip("\n")))
+            before, after = "\n\n", None
         else:
             # A blank line on both sides when code follows (`app.set(...)` before `listen`).
             follows = source[at:at + 1] not in (b"", b"\n", b"\r")
-            edits.append(TextEdit(at, at, "\n" + block + ("\n" if follows else "")))
+            before, after = "\n", "\n" if follows else ""
+        # Rendered only when the fix is written or shown: check needs no Jinja.
+        edits.append(DeferredEdit(at, at, functools.partial(
+            _handler_block, app.name or "app", style, codes, pino_http, types, app.indent,
+            before, after)))
         unsafe = _routes_added_elsewhere(ctx, facts)
         return Fix(title="Add a final error handler that logs the error and answers a generic "
                          "body with the right status",
@@ -716,6 +719,16 @@ class ErrorHandler(Rule):
 
 #: The Express types an error handler's parameters are declared with in TypeScript.
 _EXPRESS_TYPES = ("Request", "Response", "NextFunction")
+
+
+def _handler_block(app: str, style: Style, codes: str, pino_http: bool,
+                   types: tuple[str, ...], indent: str, before: str, after: str | None) -> str:
+    """Return the inserted handler: ``handler_source`` indented with ``indent`` between
+    ``before`` and ``after`` (None: at the end of a file without a final line end, so no
+    line end after the handler either)."""
+    code = handler_source(app, style, codes, pino_http, types)
+    block = "".join(indent + line + "\n" if line else "\n" for line in code.split("\n"))
+    return before + (block.rstrip("\n") if after is None else block + after)
 
 
 def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
