@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,9 +16,11 @@ from nodeharden._config import Config
 from nodeharden._deployment import Deployment, detect_deployment
 from nodeharden._express import FileFacts
 from nodeharden._model import Finding, Fix
-from nodeharden._project import SourceFile
+from nodeharden._project import JS_SUFFIXES, SourceFile
 from nodeharden._roles import RoleOf, role_from_path
 from nodeharden._style import Style, StyleRules, detect_style
+
+_JS_SPELLING_RE = re.compile(r"\.(?:m|c)?jsx?$")
 
 
 def is_test_file(rel: str) -> bool:
@@ -188,6 +192,24 @@ class ProjectContext:
         """Return True when the project depends on or imports express."""
         return self.info.has_dependency("express") or any(
             "express" in f.imported_modules() for f in self.facts.values())
+
+    def resolve_import(self, importer: str, spec: str) -> str | None:
+        """Return the scanned project file a relative ``require``/``import`` of ``importer``
+        names, as Node and TypeScript resolve it, or None (a package, or a file not scanned):
+        the path itself, the path with a JavaScript/TypeScript extension (``./user.model`` →
+        ``user.model.js``), a ``.js``/``.mjs``/``.cjs``/``.jsx`` spelling of a TypeScript file
+        (``./user.js`` → ``user.ts``, as TypeScript's ESM output is imported), then the
+        folder's ``index``."""
+        if not spec.startswith("."):
+            return None
+        base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+        stem = _JS_SPELLING_RE.sub("", base)
+        for rel in (base, *(base + ext for ext in JS_SUFFIXES),
+                    *(stem + ext for ext in JS_SUFFIXES if stem != base),
+                    *(posixpath.join(base, "index" + ext) for ext in JS_SUFFIXES)):
+            if rel in self.facts:
+                return rel
+        return None
 
     def files_of(self, *kinds: str) -> list[SourceFile]:
         """Return the walked files of the given kinds."""

@@ -744,15 +744,7 @@ def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
 
 def _resolve(ctx: ProjectContext, importer: str, module: str) -> str | None:
     """Return the project file a relative import names, or None."""
-    if not module.startswith("."):
-        return None
-    base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), module))
-    stem = posixpath.splitext(base)[0]
-    for rel in (base, *(stem + ext for ext in JS_SUFFIXES),
-                *(posixpath.join(base, "index" + ext) for ext in JS_SUFFIXES)):
-        if rel in ctx.facts:
-            return rel
-    return None
+    return ctx.resolve_import(importer, module)
 
 
 def _registration_spans(ctx: ProjectContext, facts: FileFacts,

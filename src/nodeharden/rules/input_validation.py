@@ -74,15 +74,7 @@ class _Project:
         return self._cache[rel]
 
     def resolve_module(self, importer: str, spec: str) -> str | None:
-        if not spec.startswith("."):
-            return None
-        base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
-        stem = re.sub(r"\.(m|c)?js$", "", base)
-        for candidate in (base, *(stem + ext for ext in (".js", ".ts", ".mjs", ".cjs", ".tsx")),
-                          *(posixpath.join(base, "index" + ext) for ext in (".js", ".ts", ".mjs"))):
-            if candidate in self.ctx.facts:
-                return candidate
-        return None
+        return self.ctx.resolve_import(importer, spec)
 
 
 def _function_at(tree: Tree, start: int, end: int) -> Node | None:
