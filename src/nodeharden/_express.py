@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from nodeharden._parse import (
+    FUNCTION_TYPES,
     CALL_OPEN, GAP, captures, captures_in, code_children, identifier_pattern, merge_ranges,
     needle_ranges, statement_of, string_value, text,
 )
@@ -543,9 +544,7 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
     return facts
 
 
-_FUNCTION_TYPES = frozenset({"function_declaration", "function_expression", "arrow_function",
-                             "method_definition", "function", "generator_function",
-                             "generator_function_declaration"})
+_FUNCTION_TYPES = FUNCTION_TYPES
 
 
 def _is_parameter(node: Node, name: str) -> bool:

@@ -172,6 +172,13 @@ def walk(node: Node) -> Iterator[Node]:
             return
 
 
+#: Every tree-sitter node type that is a function, in JavaScript and TypeScript: the one set
+#: rules use for "the enclosing function" and "is this argument a function".
+FUNCTION_TYPES = frozenset({"function_declaration", "function_expression", "arrow_function",
+                            "method_definition", "function", "generator_function",
+                            "generator_function_declaration"})
+
+
 def enclosing(node: Node, types: tuple[str, ...] | frozenset[str]) -> Node | None:
     """Return the nearest ancestor of ``node`` whose type is in ``types``."""
     cur = node.parent

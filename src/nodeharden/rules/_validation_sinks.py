@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from nodeharden._express import FileFacts
-from nodeharden._parse import code_children, parameters, string_value, text, walk
+from nodeharden._parse import FUNCTION_TYPES, code_children, parameters, string_value, text, walk
 from nodeharden.rules._validation_types import first_param
 
 SOURCES = ("body", "query", "params", "headers", "cookies", "signedCookies")
-_FUNCTION_TYPES = ("arrow_function", "function_expression", "function", "function_declaration",
-                   "method_definition")
+_FUNCTION_TYPES = FUNCTION_TYPES
 
 #: sub-id -> what fixes it (the message's second half).
 FIXES = {
@@ -454,7 +453,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
             add("regex-injection", node, first, "RegExp()")
             continue
         if callee_text in ("setTimeout", "setInterval", "setImmediate") and first is not None \
-                and first.type not in _FUNCTION_TYPES + ("arrow_function",):
+                and first.type not in _FUNCTION_TYPES:
             add("code-eval", node, first, f"{callee_text}() with a string")
             continue
         vm_name = _callee(fn, *vm)

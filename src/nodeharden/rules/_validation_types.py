@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from nodeharden._parse import code_children, parameters, string_value, text, walk
+from nodeharden._parse import FUNCTION_TYPES, code_children, parameters, string_value, text, walk
 
 PARTS = {"body": "body", "query": "query", "params": "param"}
 #: Types that make a path parameter worth a chain (any path parameter is a non-empty string).
@@ -65,8 +65,7 @@ _FOURXX_RE = re.compile(
     r"|\bnew\s+[\w$.]+\(\s*4\d\d\b"
     r"|\b(?:BAD_REQUEST|UNPROCESSABLE_ENTITY|NOT_FOUND|CONFLICT|FORBIDDEN|UNAUTHORIZED)\b")
 _OPT_RANK = {None: 0, "undefined": 1, "null": 2, "falsy": 3}
-_FUNCTION_NODES = ("arrow_function", "function_expression", "function", "function_declaration",
-                   "method_definition")
+_FUNCTION_NODES = FUNCTION_TYPES
 #: ``typeof x !== '<type>'`` answered with 4xx: the type the handler checked.
 _TYPEOF_KINDS = {"string": "string", "number": "number", "boolean": "bool"}
 #: String methods whose result is the same value, cleaned: a test of the result tests it.

@@ -24,6 +24,7 @@ from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
+    FUNCTION_TYPES,
     captures, code_children, enclosing, has_spread, object_properties, string_value, text,
 )
 from nodeharden._project import files_with_suffix
@@ -179,8 +180,7 @@ def _same_site_none(root_calls: list[tuple[str | None, Node | None]], name: str 
     return False
 
 
-_FUNCTIONS = ("arrow_function", "function_expression", "function_declaration", "function",
-              "method_definition")
+_FUNCTIONS = FUNCTION_TYPES
 
 
 def flag_values(style: Style) -> dict[str, str]:

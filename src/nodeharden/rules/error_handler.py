@@ -24,8 +24,8 @@ from tree_sitter import Node, Tree
 
 from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, FileFacts
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import captures_in, needle_ranges, object_properties, parameters, parse, \
-    statement_of, string_value, text, walk
+from nodeharden._parse import FUNCTION_TYPES, captures_in, needle_ranges, object_properties, \
+    parameters, parse, statement_of, string_value, text, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._snippets import DeferredEdit, render_snippet
 from nodeharden._style import Style, line_end
@@ -36,9 +36,7 @@ SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
 _SINK_BYTES_RE = re.compile(rb"\.\s*(?:send|jsonp?|end|write|render|locals)\b")
 GENERIC = "Internal Server Error"
 
-_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function_declaration",
-                        "function", "method_definition", "generator_function",
-                        "generator_function_declaration"})
+_FUNCTIONS = FUNCTION_TYPES
 
 _ENV = r"(?:process\.env\.NODE_ENV|(?:req\.)?app\.get\(\s*['\"]env['\"]\s*\)|\w*env\w*)"
 _DEV_EQ = re.compile(rf"{_ENV}\s*===?\s*['\"](?:development|dev)['\"]|['\"](?:development|dev)['\"]\s*===?\s*{_ENV}", re.I)

@@ -13,7 +13,8 @@ from tree_sitter import Node, Tree
 from nodeharden._express import ArgFact, CallFact, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
-from nodeharden._parse import code_children, identifier_pattern, parse, string_value, text, walk
+from nodeharden._parse import (
+    FUNCTION_TYPES, code_children, identifier_pattern, parse, string_value, text, walk)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style
@@ -26,7 +27,7 @@ from nodeharden.rules._validation_types import NARROW_PARAM_TYPES, PARTS, Reads,
 #: Libraries whose use in the route chain or the handler counts as validation.
 VALIDATOR_MODULES = ("express-validator", "celebrate", "zod", "joi", "@hapi/joi", "ajv", "yup",
                      "express-joi-validation", "express-json-validator-middleware")
-_FUNCTION_TYPES = ("arrow_function", "function_expression", "function", "function_declaration")
+_FUNCTION_TYPES = FUNCTION_TYPES
 #: A path parameter: ``:name`` (Express 4 and 5), ``*name`` (Express 5 wildcard), quoted names.
 _PATH_PARAM_RE = re.compile(r'([:*])("?)([A-Za-z_$][\w$]*)\2')
 _TOP_DECL_RE = re.compile(rb"^(?:export\s+)?(?:const|let|var|function|class)\s+([\w$]+)", re.MULTILINE)

@@ -10,6 +10,7 @@ from tree_sitter import Node
 
 from nodeharden._model import Finding
 from nodeharden._parse import (
+    FUNCTION_TYPES,
     alternation, captures_in, code_children, enclosing, merge_ranges, object_properties,
     string_value, text, walk,
 )
@@ -38,8 +39,7 @@ _PASSWORD_NEEDLE = re.compile(rb"pass|pw")
 STORED_WORDS = {"stored", "saved", "db", "hash", "hashed", "existing", "user", "account",
                 "expected", "real", "actual", "correct", "admin", "env", "config", "digest",
                 "encrypted", "record", "old", "current"}
-_FUNCTIONS = ("function_declaration", "function_expression", "arrow_function",
-              "method_definition", "function")
+_FUNCTIONS = FUNCTION_TYPES
 
 
 def words(name: str) -> set[str]:

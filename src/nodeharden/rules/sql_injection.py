@@ -11,6 +11,7 @@ from tree_sitter import Node
 from nodeharden._express import function_params
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
+    FUNCTION_TYPES,
     CALL_OPEN, GAP, alternation, captures, captures_in, code_children, enclosing, needle_ranges,
     object_properties, text, walk,
 )
@@ -47,8 +48,7 @@ SQL_METHODS = frozenset({"query", "execute", "run", "all", "get", "prepare", "ra
                          "exec"})
 _STATEMENT_RUNNERS = {"get", "all", "run", "iterate"}
 _STATEMENT_MODIFIERS = {"pluck", "raw", "expand", "safeIntegers", "columns"}
-_FUNCTIONS = ("function_declaration", "function_expression", "arrow_function",
-              "method_definition", "function", "generator_function_declaration")
+_FUNCTIONS = FUNCTION_TYPES
 # looks_like_sql needs a string whose text starts with a statement keyword (SQL_START_RE),
 # so a file without a quote followed by one cannot have a finding.
 _SQL_WORD_RE = re.compile(rb"(?i)['\"`]\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b")
