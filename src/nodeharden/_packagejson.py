@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+from nodeharden._textedit import line_ending
+
 #: Version ranges for every package a fix can add (one table, checked against Node 20).
 VERSIONS: dict[str, str] = {
     "helmet": "^8.3.0",
@@ -87,7 +89,7 @@ def add_dependencies(text: str, packages: dict[str, str], *, dev: bool = False) 
     block_key = "devDependencies" if dev else "dependencies"
     if block_key in data and not isinstance(data[block_key], dict):
         raise ValueError(f"package.json {block_key} is not an object")
-    eol = "\r\n" if "\r\n" in text else "\n"
+    eol = line_ending(text)
     unit = _indent_unit(text)
     span = _find_top_level_object(text, block_key)
     if span is None:
@@ -247,7 +249,7 @@ def add_to_string_list(text: str, path: tuple[str, ...], key: str, value: str) -
         if found is None or text[found[0]] != "{":
             raise ValueError(f"no object at {'.'.join(path)}")
         start, end = found
-    eol = "\r\n" if "\r\n" in text else "\n"
+    eol = line_ending(text)
     members = _entry_spans(text, start, end - 1)
     item = json.dumps(value)
     for name, key_start, value_end in members:

@@ -16,8 +16,15 @@ def split_bom(data: bytes) -> tuple[bytes, bytes]:
     return (BOM, data[3:]) if data.startswith(BOM) else (b"", data)
 
 
-def _eol_of(body: bytes) -> str:
-    return "\r\n" if body.count(b"\r\n") * 2 > body.count(b"\n") and b"\r\n" in body else "\n"
+def line_ending(body: bytes | str) -> str:
+    """Return the line ending most of ``body``'s lines end with (``"\\n"`` when as many end
+    with ``"\\n"`` alone): the one rule every edit of a file, JSON or YAML follows."""
+    data = body.encode("utf-8", "surrogateescape") if isinstance(body, str) else body
+    crlf = data.count(b"\r\n")
+    return "\r\n" if crlf and crlf * 2 > data.count(b"\n") else "\n"
+
+
+_eol_of = line_ending
 
 
 def apply_edits(data: bytes, edits: Iterable[TextEdit]) -> bytes:

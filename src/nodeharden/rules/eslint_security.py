@@ -20,6 +20,7 @@ from nodeharden._packagejson import add_to_string_list, version_of
 from nodeharden._parse import code_children, object_properties, parse, string_value, text
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import Style, detect_style, module_kind_for
+from nodeharden._textedit import line_ending
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._edits import ImportRequest, add_imports
 from nodeharden.rules._yaml import dash_of, item_end
@@ -425,7 +426,7 @@ def _yaml_add_extends(body: str) -> str | None:
         return None
     if not isinstance(data, dict) or not hasattr(data, "lc"):
         return None
-    eol = "\r\n" if "\r\n" in body else "\n"
+    eol = line_ending(body)
     lines = body.replace("\r\n", "\n").split("\n")
     quoted = json.dumps(LEGACY_EXTENDS)
     current = data.get("extends")

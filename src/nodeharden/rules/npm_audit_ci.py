@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._textedit import apply_edits
+from nodeharden._textedit import apply_edits, line_ending
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._yaml import dash_of, item_end
 
@@ -365,7 +365,7 @@ def plan_audit_job(source: bytes, site: InstallSite, audit: str) -> tuple[TextEd
     if not isinstance(matrix, dict):
         return None
     text = source.decode("utf-8")
-    eol = "\r\n" if "\r\n" in text else "\n"
+    eol = line_ending(text)
     lines = text.replace("\r\n", "\n").split("\n")
     job_line, job_col = jobs.lc.key(site.job)
     job_end = _block_end(lines, job_line, job_col)
@@ -425,7 +425,7 @@ def plan_gitlab_audit_job(source: bytes, site: InstallSite, audit: str
             if isinstance(chosen, (str, int, float)) and not isinstance(chosen, bool):
                 values[str(name)] = str(chosen)
     text = source.decode("utf-8")
-    eol = "\r\n" if "\r\n" in text else "\n"
+    eol = line_ending(text)
     lines = text.replace("\r\n", "\n").split("\n")
     job_line, job_col = data.lc.key(site.job)
     job_end = _block_end(lines, job_line, job_col)
