@@ -115,32 +115,6 @@ class Config:
     validators: tuple[str, ...] = ()
     path: Path | None = None
 
-    def to_plain(self) -> dict[str, Any]:
-        """Return the options as plain data (for worker processes and reports)."""
-        from dataclasses import asdict
-
-        data = asdict(self)
-        data["path"] = str(self.path) if self.path else None
-        return data
-
-    @classmethod
-    def from_plain(cls, data: dict[str, Any]) -> Config:
-        """Rebuild a config from ``to_plain`` output."""
-        return cls(
-            select=tuple(data["select"]) if data.get("select") is not None else None,
-            ignore=tuple(data.get("ignore", ())),
-            exclude=tuple(data.get("exclude", ())),
-            roles=tuple(data.get("roles", ())),
-            body_limit=data.get("body_limit", "100kb"),
-            body_limit_max=data.get("body_limit_max", "1mb"),
-            trust_proxy=data.get("trust_proxy"),
-            rate_limit=RateLimitOptions(**data.get("rate_limit", {})),
-            security_txt=SecurityTxtOptions(**data.get("security_txt", {})),
-            session=SessionOptions(**data.get("session", {})),
-            validators=tuple(data.get("validators", ())),
-            path=Path(data["path"]) if data.get("path") else None,
-        )
-
 
 def find_config(root: Path) -> Path | None:
     """Return the config file in ``root``, if there is one."""
