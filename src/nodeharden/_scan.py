@@ -433,6 +433,15 @@ class Scanner:
         from concurrent.futures.process import BrokenProcessPool
 
         done = 0
+        if method == "fork":
+            # Warm up before forking: the first file is scanned here, which imports the rules
+            # and compiles the tree-sitter queries and patterns they use; forked workers
+            # inherit all of it instead of each paying for it again.
+            yield _scan_path(args[0])
+            done = 1
+            if self.progress:
+                self.progress(done, total)
+            args = args[1:]
         try:
             with ProcessPoolExecutor(max_workers=self.jobs, mp_context=context) as pool:
                 for result in pool.map(_scan_path, args, chunksize=chunk):
