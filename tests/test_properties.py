@@ -111,7 +111,7 @@ def render(shape: Shape) -> dict[str, bytes]:
                      i) for i, stmt in enumerate(body)]
     if shape.factory:
         inner_lines = "\n".join(body).split("\n")
-        body = [f"function build() {{\n"
+        body = ["function build() {\n"
                 + "\n".join(ind + line if line else line for line in inner_lines)
                 + f"\n{ind}return {A}{semi}\n}}"]
         exported = "build"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path

@@ -14,7 +14,7 @@ from nodeharden._express import ArgFact, CallFact, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
 from nodeharden._parse import (
-    FUNCTION_TYPES, code_children, identifier_pattern, parse, string_value, text, walk)
+    FUNCTION_TYPES, code_children, identifier_pattern, parse, text)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style

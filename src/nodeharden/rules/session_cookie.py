@@ -184,14 +184,14 @@ class SessionCookie(Rule):
                 missing = list(flags)
                 secure_missing = True
                 if secure_ok:
-                    pairs = [f"httpOnly: true", secure_flag, f"sameSite: {flags['sameSite']}"]
+                    pairs = ["httpOnly: true", secure_flag, f"sameSite: {flags['sameSite']}"]
                     last.append("cookie: { " + ", ".join(pairs) + " }")
                 else:
                     last.append("cookie: { " + ", ".join(f"{k}: {v}" for k, v in flags.items())
                                 + " }")
                     secure_edits = _fenced(opts.node, add_properties(
                         source, opts.node, ["cookie: { " + ", ".join(
-                            [f"httpOnly: true", secure_flag, f"sameSite: {flags['sameSite']}"])
+                            ["httpOnly: true", secure_flag, f"sameSite: {flags['sameSite']}"])
                             + " }"]))
             elif cookie.type == "object":
                 cookie_props = object_properties(cookie)
