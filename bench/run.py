@@ -278,7 +278,8 @@ def tools_for(full: Corpus, subset: Corpus, app: Corpus, bin_dir: Path, jobs: in
     # Fairness: nodeharden leaves tests, bundles, front-end and generated files out by
     # default (file roles); the other tools scan everything, so nodeharden does too here
     # (`--include all` on the command line: a config file would add its YAML and schema
-    # loading to every timed run).
+    # loading to every timed run). `--no-cache`: every run is cold, as the other tools' are
+    # (check's result cache would answer every round after the first from .nodeharden_cache/).
     for corpus in (full, subset, app):
         (corpus.root / ".nodeharden.yml").unlink(missing_ok=True)
     env = {**os.environ, "NO_COLOR": "1", "SEMGREP_SEND_METRICS": "off",
@@ -298,7 +299,7 @@ def tools_for(full: Corpus, subset: Corpus, app: Corpus, bin_dir: Path, jobs: in
         return Tool(f"nodeharden check ({tag})", corpus,
                     [*nodeharden, "check", str(corpus.root), "--format", "json", "-o",
                      str(out / f"check-{corpus.root.name}.json"), "--jobs", str(jobs),
-                     "--include", "all"],
+                     "--include", "all", "--no-cache"],
                     env=env)
 
     return [

@@ -46,14 +46,15 @@ def make_scanner(path: Path | str, *, select: list[str] | None = None,
                  ignore: list[str] | None = None, jobs: int | None = None,
                  config_path: Path | None = None, only: set[str] | None = None,
                  progress: Callable[[int, int], None] | None = None,
-                 include: list[str] | None = None) -> Scanner:
+                 include: list[str] | None = None, cache: bool = False) -> Scanner:
     """Return a scanner for the project at ``path`` (validates rules and config).
 
     ``include`` names file roles scanned besides application code (``tests``, ``examples``…),
     on top of the config file's ``roles``.
     """
     project, config, rule_ids = _prepare(path, select, ignore, config_path, include)
-    return Scanner(project, config, rule_ids, jobs=jobs, only=only, progress=progress)
+    return Scanner(project, config, rule_ids, jobs=jobs, only=only, progress=progress,
+                   cache=cache)
 
 
 def check(path: Path | str = ".", *, select: list[str] | None = None,
@@ -61,14 +62,17 @@ def check(path: Path | str = ".", *, select: list[str] | None = None,
           config_path: Path | None = None, only: set[str] | None = None,
           progress: Callable[[int, int], None] | None = None,
           include: list[str] | None = None, diff: str | None = None,
-          baseline: Path | None = None, audit: bool = False) -> ScanResult:
+          baseline: Path | None = None, audit: bool = False,
+          cache: bool = False) -> ScanResult:
     """Return every finding in the project at ``path``.
 
     ``diff`` keeps the files changed since that git ref (with ``only``, the files in both);
     ``baseline`` drops the findings a baseline file (``nodeharden baseline``) accounts for;
     ``audit`` adds ``npm audit``'s findings, and when the audit cannot run the result's
     ``failed`` list holds the lockfile with ``FailReason.AUDIT`` and the reason (also the
-    first of the result's notes).
+    first of the result's notes). ``cache`` keeps each file's scan in the project's
+    ``.nodeharden_cache/`` and reuses it while the file, the rules, the project facts and
+    nodeharden itself are unchanged (``_resultcache``).
     """
     if diff is not None:
         from nodeharden._gitdiff import changed_files
@@ -77,7 +81,7 @@ def check(path: Path | str = ".", *, select: list[str] | None = None,
         only = changed if only is None else only & changed
     scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
                            config_path=config_path, only=only, progress=progress,
-                           include=include)
+                           include=include, cache=cache)
     result = scanner.scan()
     if baseline is None and not audit:
         return result

@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also run npm audit on the lockfile (exit 2 when it cannot run)")
     check.add_argument("--baseline", type=Path, default=None, metavar="FILE",
                        help="report only findings that are not in this baseline")
+    check.add_argument("--no-cache", action="store_true",
+                       help="scan every file again instead of reusing the per-file results "
+                            "kept in .nodeharden_cache/ (git-ignored; reused only while the "
+                            "file, the rules, the config and nodeharden are unchanged)")
 
     fix = sub.add_parser("fix", help="retrofit the hardening with codemods", epilog=_CONFIG_WINS)
     _add_common_scan_options(fix)
@@ -183,7 +187,7 @@ def _run(args: argparse.Namespace) -> int:
                          format=args.format if args.format is not None
                          else format_for_output(args.output),
                          output=args.output, exit_zero=args.exit_zero, audit=args.audit,
-                         baseline=args.baseline)
+                         baseline=args.baseline, cache=not args.no_cache)
     if command == "fix":
         from nodeharden._cmd_fix import run_fix
 

@@ -28,7 +28,8 @@ def open_output(path: Path) -> IO[str]:
 def run_check(*, path: str, select: list[str] | None, ignore: list[str] | None,
               jobs: int | None, config_path: Path | None, diff: str | None,
               include: list[str] | None, format: str, output: Path | None,
-              exit_zero: bool, audit: bool, baseline: Path | None) -> int:
+              exit_zero: bool, audit: bool, baseline: Path | None,
+              cache: bool = True) -> int:
     """Run ``nodeharden check`` and return the exit code."""
     from nodeharden._api import check
     from nodeharden._model import FailReason
@@ -38,7 +39,7 @@ def run_check(*, path: str, select: list[str] | None, ignore: list[str] | None,
     try:
         result = check(path, select=select, ignore=ignore, include=include, jobs=jobs,
                        config_path=config_path, diff=diff, progress=progress,
-                       baseline=baseline, audit=audit)
+                       baseline=baseline, audit=audit, cache=cache)
     finally:
         close()
     findings = result.findings

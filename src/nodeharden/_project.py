@@ -23,6 +23,7 @@ SKIP_DIRS = frozenset({
     "node_modules", ".git", ".hg", ".svn", "dist", "build", "coverage", ".nyc_output",
     ".next", ".nuxt", ".output", "out", ".cache", "bower_components", "jspm_packages",
     ".turbo", ".vercel", ".serverless", ".yarn", ".pnpm-store",
+    ".nodeharden_cache",  # check's result cache (_resultcache)
 })
 VENDOR_DIRS = frozenset({"vendor", "vendors", "third_party", "third-party"})
 MAX_FILE_BYTES = 1_000_000

@@ -4,7 +4,6 @@ run."""
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 import posixpath
@@ -21,6 +20,7 @@ from nodeharden._catalog import RULE_IDS
 from nodeharden._config import Config
 from nodeharden._express import FileFacts, extract_facts
 from nodeharden._model import Finding, Skipped
+from nodeharden._resultcache import content_digest
 from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, walk
 from nodeharden._roles import APP, RoleOf, dockerfile_role, frontend_packages, package_of, \
     role_from_content, role_from_path
@@ -45,6 +45,7 @@ class FileScan:
     style: Style | None = None
     skipped: str | None = None  # reason the file was not scanned
     failed: str | None = None  # why rules or the parser failed ("; " between reasons)
+    digest: str = ""  # of the bytes scanned, when read from disk (the result cache's key)
 
     def fail(self, reason: str) -> None:
         """Record a failure; earlier ones are kept."""
@@ -239,7 +240,9 @@ def _scan_path(args: tuple[ProjectInfo, str, list[str]]) -> FileScan:
         data = (Path(info.root) / rel).read_bytes()
     except OSError as exc:
         return FileScan(rel, skipped=f"unreadable: {exc.strerror or exc}")
-    return scan_source(info, rel, data, rule_ids)
+    result = scan_source(info, rel, data, rule_ids)
+    result.digest = content_digest(data)
+    return result
 
 
 class Scanner:
@@ -248,7 +251,8 @@ class Scanner:
 
     def __init__(self, project: Project, config: Config, rule_ids: list[str], *,
                  jobs: int | None = None, only: set[str] | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> None:
+                 progress: Callable[[int, int], None] | None = None,
+                 cache: bool = False) -> None:
         self.project = project
         self.config = config
         self.rule_ids = rule_ids
@@ -262,6 +266,9 @@ class Scanner:
         self.package_dirs: list[str] = []  # folders holding a package.json ("" = root)
         self.frontends: dict[str, str] = {}  # front-end package folder -> why
         self._runtime: Runtime | None = None
+        #: Keep per-file scans across runs in the project's .nodeharden_cache/ (``check``).
+        self.use_cache = cache
+        self.cache_hits = 0
 
     @property
     def runtime(self) -> Runtime:
@@ -366,7 +373,7 @@ class Scanner:
                 data = overlay[f.rel]
                 if data is None:
                     continue
-                key = (f.rel, hashlib.blake2b(data, digest_size=16).hexdigest())
+                key = (f.rel, content_digest(data))
                 if key not in self._cache:
                     self._cache[key] = scan_source(self.info, f.rel, data, self.rule_ids)
                 scans[f.rel] = self._cache[key]
@@ -374,9 +381,36 @@ class Scanner:
                 scans[f.rel] = self._cache[(f.rel, "")]
             else:
                 todo_disk.append(f.rel)
+        stored = None
+        if self.use_cache and todo_disk:
+            from nodeharden._resultcache import ResultCache, cache_key
+
+            stored = ResultCache(self.project.root, cache_key(self.info, self.rule_ids))
+            misses = []
+            for rel in todo_disk:
+                try:
+                    data = (self.project.root / rel).read_bytes()
+                except OSError:
+                    misses.append(rel)
+                    continue
+                hit = stored.get(rel, content_digest(data))
+                if hit is None:
+                    misses.append(rel)
+                else:
+                    self._cache[(rel, "")] = hit
+                    scans[rel] = hit
+            self.cache_hits = stored.hits
+            todo_disk = misses
         for result in self._scan_many(todo_disk):
             self._cache[(result.rel, "")] = result
             scans[result.rel] = result
+            if stored is not None and result.digest:
+                # The digest of the bytes the scan read (a file that changed since it was
+                # looked up above is stored under its new bytes).
+                stored.put(result.rel, result.digest, result)
+        if stored is not None:
+            stored.save()
+            scans = {f.rel: scans[f.rel] for f in js if f.rel in scans}  # walk order
 
         findings: list[Finding] = []
         failed: list[Skipped] = []

@@ -1,0 +1,158 @@
+"""``check``'s per-file result cache (``.nodeharden_cache/``): a warm run reports exactly what a
+cold one does, and a changed file, config, version, rule selection or nodeharden code is never
+answered from old results."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, write_tree
+from nodeharden import _resultcache
+from nodeharden._api import make_scanner
+
+APP = {
+    "package.json": '{"name": "a", "version": "1.0.0", "dependencies": {"express": "^5.1.0", '
+                    '"mysql2": "^3.0.0"}}\n',
+    "src/app.js": "const express = require('express');\nconst app = express();\n"
+                  "app.use(express.json());\napp.use(require('./routes'));\napp.listen(3000);\n",
+    "src/routes.js": "const express = require('express');\nconst db = require('./db');\n"
+                     "const router = express.Router();\n"
+                     "router.get('/u/:id', (req, res) => {\n"
+                     "  db.query('SELECT * FROM u WHERE id = ' + req.params.id, (e, r) => "
+                     "res.json(r));\n});\nmodule.exports = router;\n",
+    "src/db.js": "const mysql = require('mysql2');\nmodule.exports = mysql.createPool({});\n",
+}
+
+
+def _scan(root: Path, **options):  # type: ignore[no-untyped-def]
+    scanner = make_scanner(root, jobs=1, cache=True, **options)
+    result = scanner.scan()
+    return scanner.cache_hits, [(f.rule, f.path, f.line, f.message) for f in result.findings]
+
+
+def _cold(root: Path, **options):  # type: ignore[no-untyped-def]
+    result = make_scanner(root, jobs=1, **options).scan()
+    return [(f.rule, f.path, f.line, f.message) for f in result.findings]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    _resultcache.code_fingerprint.cache_clear()
+    return write_tree(tmp_path / "app", APP)
+
+
+def test_a_warm_run_reuses_every_file_and_reports_what_a_cold_run_does(app: Path) -> None:
+    hits, first = _scan(app)
+    assert hits == 0 and ("sql-injection", "src/routes.js", 5) in [f[:3] for f in first]
+    hits, second = _scan(app)
+    assert hits == 3 and second == first == _cold(app)
+    folder = app / ".nodeharden_cache"
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert len(list(folder.glob("scans-*.pickle"))) == 1
+
+
+def test_the_command_line_reports_the_same_with_and_without_the_cache(app: Path) -> None:
+    runs = [run_cli("check", app, "--format", "json", *extra)
+            for extra in ((), (), ("--no-cache",))]
+    assert {proc.returncode for proc in runs} == {1}
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+    sarif = [run_cli("check", app, "--format", "sarif", *extra).stdout
+             for extra in ((), ("--no-cache",))]
+    assert sarif[0] == sarif[1]
+
+
+def test_no_cache_neither_reads_nor_writes_one(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "app", APP)
+    proc = run_cli("check", root, "--no-cache", "--format", "json")
+    assert proc.returncode == 1 and not (root / ".nodeharden_cache").exists()
+
+
+def test_a_changed_file_is_scanned_again(app: Path) -> None:
+    _, before = _scan(app)
+    routes = app / "src/routes.js"
+    routes.write_text(routes.read_text().replace(
+        "'SELECT * FROM u WHERE id = ' + req.params.id,", "'SELECT * FROM u WHERE id = ?', "
+        "[req.params.id],"))
+    hits, after = _scan(app)
+    assert hits == 2  # app.js and db.js only
+    assert after == _cold(app) and after != before
+    assert "sql-injection" not in {f[0] for f in after}
+    # Back to the old bytes: the old entry is gone (only this run's scans are kept) and the
+    # file is scanned again, not answered from the state before the edit.
+    routes.write_text(APP["src/routes.js"])
+    hits, again = _scan(app)
+    assert hits == 2 and again == before
+
+
+def test_a_changed_config_is_a_new_cache(app: Path) -> None:
+    _scan(app)
+    (app / ".nodeharden.yml").write_text("roles: [all]\n")
+    hits, findings = _scan(app)
+    assert hits == 0 and findings == _cold(app)
+    (app / ".nodeharden.yml").write_text("roles: [all]\nbody_limit: 50kb\n")
+    hits, _ = _scan(app)
+    assert hits == 0
+    hits, _ = _scan(app)
+    assert hits == 3
+
+
+def test_changed_rules_are_a_new_cache(app: Path) -> None:
+    _scan(app)
+    hits, only = _scan(app, select=["sql-injection"])
+    assert hits == 0 and {f[0] for f in only} == {"sql-injection"}
+    hits, _ = _scan(app, ignore=["helmet"])
+    assert hits == 0
+
+
+def test_changed_dependencies_are_a_new_cache(app: Path) -> None:
+    _scan(app)
+    package = json.loads((app / "package.json").read_text())
+    package["dependencies"]["helmet"] = "^8.0.0"
+    (app / "package.json").write_text(json.dumps(package))
+    hits, findings = _scan(app)
+    assert hits == 0 and findings == _cold(app)
+
+
+def test_another_version_is_a_new_cache(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _scan(app)
+    monkeypatch.setattr(_resultcache, "__version__", "99.0.0")
+    _resultcache.code_fingerprint.cache_clear()
+    hits, _ = _scan(app)
+    assert hits == 0
+
+
+def test_changed_nodeharden_code_is_a_new_cache(app: Path) -> None:
+    # An edited module (its size or modification time) changes the key: a rule fixed in a
+    # development install never answers from results of the code before the fix.
+    _scan(app)
+    module = Path(_resultcache.__file__).with_name("_version.py")
+    stat = module.stat()
+    try:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        _resultcache.code_fingerprint.cache_clear()
+        hits, _ = _scan(app)
+        assert hits == 0
+    finally:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        _resultcache.code_fingerprint.cache_clear()
+
+
+def test_a_corrupt_cache_file_is_no_cache(app: Path) -> None:
+    _, before = _scan(app)
+    for path in (app / ".nodeharden_cache").glob("scans-*.pickle"):
+        path.write_bytes(b"not a pickle")
+    hits, after = _scan(app)
+    assert hits == 0 and after == before
+    hits, _ = _scan(app)
+    assert hits == 3
+
+
+def test_the_cache_folder_is_never_walked(app: Path) -> None:
+    _scan(app)
+    (app / ".nodeharden_cache" / "stray.js").write_text("eval(x)\n")
+    result = make_scanner(app, jobs=1).scan()
+    assert all(not f.rel.startswith(".nodeharden_cache") for f in result.files)
