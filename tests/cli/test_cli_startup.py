@@ -1,5 +1,6 @@
 """``check`` loads only what it needs: no fix engine, no rich when piped, no ruamel, no copier
-or questionary (start-up time; see docs/benchmarks.md)."""
+or questionary, no pathspec without a .gitignore or exclude patterns (start-up time; see
+docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ import json, sys
 from nodeharden._cli import main
 code = main(sys.argv[1:])
 heavy = sorted(m for m in sys.modules
-               if m.split('.')[0] in ('rich', 'ruamel', 'copier', 'questionary', 'difflib')
+               if m.split('.')[0] in ('rich', 'ruamel', 'copier', 'questionary', 'difflib',
+                                      'pathspec')
                or m in ('nodeharden._fixer', 'nodeharden._scaffold', 'nodeharden._formatters'))
 print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
 """
