@@ -7,6 +7,8 @@ Run by hand from the repository root, after ``python bench/run.py --build-only``
     python bench/startup.py                      # 15 rounds, writes bench/.cache/startup.json
     python bench/startup.py --rounds 25 --output /tmp/startup.json
     python bench/startup.py --label before       # tag the result (kept in the JSON)
+    python bench/startup.py --before /tmp/old/src  # also time an older checkout's src/ (on
+                                                   # PYTHONPATH), interleaved in every round
 
 Every case runs once per round, one after the other, so background load hits them alike; the
 result file holds every sample and the median and minimum of each case. Python runs with
@@ -59,6 +61,9 @@ def main() -> int:
     parser.add_argument("--label", default="")
     parser.add_argument("--python", default=sys.executable,
                         help="the interpreter that has nodeharden installed")
+    parser.add_argument("--before", type=Path, default=None, metavar="SRC",
+                        help="the src/ folder of another checkout: its cases run too, in the "
+                             "same rounds, with SRC on PYTHONPATH")
     args = parser.parse_args()
     app = CACHE / "app"
     if not (app / "package.json").is_file():
@@ -68,24 +73,31 @@ def main() -> int:
     env["PYTHONPYCACHEPREFIX"] = str(CACHE / "pycache")
     env["NO_COLOR"] = "1"
     nodeharden = [args.python, "-m", "nodeharden", "check", "."]
-    has_cache = "--no-cache" in subprocess.run(
-        [*nodeharden[:-1], "--help"], capture_output=True, text=True, env=env).stdout
-    cold = ["--no-cache"] if has_cache else []
-    cases: list[tuple[str, Path, list[str]]] = [
-        ("one file (start-up alone)", one, [*nodeharden, *cold]),
-        ("300-file app, default --jobs", app, [*nodeharden, *cold]),
-        ("300-file app, --jobs 1", app, [*nodeharden, *cold, "--jobs", "1"]),
-        ("300-file app, --include all (bench/run.py's command)", app,
-         [*nodeharden, *cold, "--include", "all"]),
-    ]
-    if has_cache:
-        cases.append(("300-file app, warm cache", app, nodeharden))
-    samples: dict[str, list[tuple[float, float, int]]] = {name: [] for name, _, _ in cases}
-    for _, cwd, command in cases:  # warm-up: bytecode written, cache filled
-        _sample(command, cwd, env)
+    cases: list[tuple[str, Path, list[str], dict[str, str]]] = []
+    variants = [("", env)]
+    if args.before is not None:
+        variants.insert(0, ("before: ", {**env, "PYTHONPATH": str(args.before.resolve())}))
+    for tag, variant_env in variants:
+        has_cache = "--no-cache" in subprocess.run(
+            [*nodeharden[:-1], "--help"], capture_output=True, text=True,
+            env=variant_env).stdout
+        cold = ["--no-cache"] if has_cache else []
+        cases += [
+            (f"{tag}one file (start-up alone)", one, [*nodeharden, *cold], variant_env),
+            (f"{tag}300-file app, default --jobs", app, [*nodeharden, *cold], variant_env),
+            (f"{tag}300-file app, --jobs 1", app, [*nodeharden, *cold, "--jobs", "1"],
+             variant_env),
+            (f"{tag}300-file app, --include all (bench/run.py's command)", app,
+             [*nodeharden, *cold, "--include", "all"], variant_env),
+        ]
+        if has_cache:
+            cases.append((f"{tag}300-file app, warm cache", app, nodeharden, variant_env))
+    samples: dict[str, list[tuple[float, float, int]]] = {case[0]: [] for case in cases}
+    for _, cwd, command, case_env in cases:  # warm-up: bytecode written, cache filled
+        _sample(command, cwd, case_env)
     for number in range(1, args.rounds + 1):
-        for name, cwd, command in cases:
-            samples[name].append(_sample(command, cwd, env))
+        for name, cwd, command, case_env in cases:
+            samples[name].append(_sample(command, cwd, case_env))
         print(f"round {number}/{args.rounds}", file=sys.stderr)
     load = os.getloadavg()
     result = {
@@ -94,6 +106,7 @@ def main() -> int:
         "cores": os.cpu_count(),
         "load_average_after": [round(x, 2) for x in load],
         "python": args.python,
+        "before": str(args.before) if args.before else None,
         "cases": {
             name: {
                 "command": " ".join(command[1:]),
@@ -103,7 +116,7 @@ def main() -> int:
                 "exit_codes": sorted({s[2] for s in runs}),
                 "walls": [round(s[0], 3) for s in runs],
             }
-            for (name, _, command), runs in zip(cases, samples.values())
+            for (name, _, command, _), runs in zip(cases, samples.values())
         },
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
