@@ -38,7 +38,7 @@ def test_a_builtin_goes_before_local_requires() -> None:
     source = ("'use strict';\n\nconst config = require('./config/config');\n"
               "const routes = require('./routes');\n\nconst app = require('express')();\n")
     out, imports = run(source, ImportRequest("node:fs", default="fs"))
-    assert out == ("'use strict';\n\nconst fs = require('node:fs');\n"
+    assert out == ("'use strict';\n\nconst fs = require('fs');\n"
                    "const config = require('./config/config');\nconst routes = require('./routes');"
                    "\n\nconst app = require('express')();\n")
     assert imports.bindings[0].local == "fs"
@@ -83,7 +83,7 @@ def test_the_file_style_and_module_system() -> None:
     ts = "import express from \"express\"\n\nconst app = express()\n"
     out, _ = run(ts, ImportRequest("node:fs", default="fs"), rel="server.ts")
     # A built-in is CommonJS: TypeScript imports it as a namespace (no esModuleInterop).
-    assert out.startswith('import * as fs from "node:fs"\nimport express from "express"\n')
+    assert out.startswith('import * as fs from "fs"\nimport express from "express"\n')
     cjs = "const express = require(\"express\")\n"
     out, _ = run(cjs, ImportRequest("helmet", default="helmet"))
     assert out == cjs + 'const helmet = require("helmet")\n'
@@ -95,7 +95,7 @@ def test_several_at_one_place_make_one_edit_and_a_bare_file_gets_them_at_the_top
                        ImportRequest("node:path", default="path"))
     assert len(imports.edits) == 1
     assert out == ("#!/usr/bin/env node\n// The server.\n'use strict';\n"
-                   "const fs = require('node:fs');\nconst path = require('node:path');\nmain();\n")
+                   "const fs = require('fs');\nconst path = require('path');\nmain();\n")
 
 
 def test_members_come_from_whatever_binding_the_file_has() -> None:
@@ -109,7 +109,7 @@ def test_members_come_from_whatever_binding_the_file_has() -> None:
     assert out == "const { join, dirname } = require('path');\n"
     assert imports.bindings[0].names == {"join": "join", "dirname": "dirname"}
     out, imports = run("const x = 1;\n", request)
-    assert out == "const path = require('node:path');\nconst x = 1;\n"
+    assert out == "const path = require('path');\nconst x = 1;\n"
     assert imports.bindings[0].names == {"join": "path.join", "dirname": "path.dirname"}
 
 
@@ -118,8 +118,19 @@ def test_never_above_an_import_run_for_its_side_effects() -> None:
               "\n")
     out, _ = run(source, ImportRequest("node:fs", default="fs"))
     assert out == ("require('newrelic');\nrequire('dotenv').config();\n"
-                   "const fs = require('node:fs');\nconst express = require('express');\n")
+                   "const fs = require('fs');\nconst express = require('express');\n")
     ts = "import 'reflect-metadata';\nimport express from 'express';\n"
     out, _ = run(ts, ImportRequest("node:http", names=("STATUS_CODES",)), rel="main.ts")
-    assert out == ("import 'reflect-metadata';\nimport { STATUS_CODES } from 'node:http';\n"
+    assert out == ("import 'reflect-metadata';\nimport { STATUS_CODES } from 'http';\n"
                    "import express from 'express';\n")
+
+
+def test_builtins_follow_the_file_node_prefix_or_bare() -> None:
+    """``node:`` only where the file already writes it: a bare name loads on every Node
+    version, and the file's own imports say which spelling it uses."""
+    bare, _ = run("const express = require('express');\n",
+                  ImportRequest("node:http", names=("STATUS_CODES",)))
+    assert bare.startswith("const { STATUS_CODES } = require('http');\n")
+    prefixed, _ = run("const path = require('node:path');\nconst express = require('express');\n",
+                      ImportRequest("node:http", names=("STATUS_CODES",)))
+    assert "const { STATUS_CODES } = require('node:http');\n" in prefixed

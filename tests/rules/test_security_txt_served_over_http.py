@@ -51,7 +51,7 @@ def test_fixed_app_serves_security_txt(installed: Path, tmp_path: Path, kind: st
     fixed = (root / "src/app.js").read_text()
     assert "readFileSync(" in fixed and "new URL(" not in fixed, fixed
     # Built-ins before the project's own modules (eslint-plugin-import's import/order).
-    assert fixed.index("node:fs") < fixed.index("./config")
+    assert fixed.index("'fs'") < fixed.index("./config")
     txt = (root / ".well-known/security.txt").read_text()
     assert "Contact: mailto:security@acme.test" in txt
     with serve_app(root / "src", "app.js") as base:  # started from another folder

@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tree_sitter import Node
 
@@ -86,6 +86,17 @@ def same_module(a: str, b: str) -> bool:
     if a == b:
         return True
     return is_builtin(a) and is_builtin(b) and a.removeprefix("node:") == b.removeprefix("node:")
+
+
+def builtin_specifier(facts: FileFacts, module: str) -> str:
+    """Return how this file should name built-in ``module`` (``node:http`` or ``http``):
+    ``node:`` only where the file already writes ``node:`` specifiers; else the bare name,
+    which every Node version loads (``node:`` needs Node 14.18/16, and a file that does not
+    use it may belong to a project that runs on an older one)."""
+    bare = module.removeprefix("node:")
+    if any(imp.module.startswith("node:") for imp in facts.imports):
+        return "node:" + bare
+    return bare
 
 
 def import_group(module: str) -> int:
@@ -229,6 +240,8 @@ def add_imports(source: bytes, facts: FileFacts, style: Style,
     new_at: dict[int, list[str]] = {}
     anchors: dict[int, TextEdit] = {}
     for request in requests:
+        if request.module.startswith("node:"):  # built-ins are written the file's way
+            request = replace(request, module=builtin_specifier(facts, request.module))
         matches = [imp for imp in facts.imports if same_module(imp.module, request.module)]
         matches.sort(key=lambda imp: not imp.top_level)
         whole_existing = next((imp for imp in matches if imp.default or imp.namespace), None)

@@ -18,8 +18,8 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import captures, code_children, object_properties, string_value, text, walk
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, Rule
-from nodeharden.rules._edits import (ImportRequest, add_imports, exclusive_insert,
-                                     resolve_object, same_module)
+from nodeharden.rules._edits import (ImportRequest, add_imports, builtin_specifier,
+                                     exclusive_insert, resolve_object, same_module)
 
 _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments) @args) @call"
 _IF_QUERY = "(if_statement condition: (_) @condition)"
@@ -284,7 +284,7 @@ def _random_bytes(ctx: FileContext) -> tuple[str, list[TextEdit]]:
     imported = any(same_module(imp.module, "node:crypto") and imp.locals()
                    for imp in ctx.facts.imports)
     if not imported and style.module != "esm" and not style.typescript:
-        return f"require({style.q('node:crypto')}).randomBytes", []
+        return f"require({style.q(builtin_specifier(ctx.facts, 'crypto'))}).randomBytes", []
     imports = add_imports(ctx.source, ctx.facts, style,
                           [ImportRequest("node:crypto", names=("randomBytes",))])
     return imports.bindings[0].names["randomBytes"], imports.edits
