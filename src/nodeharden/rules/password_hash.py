@@ -181,8 +181,10 @@ class PasswordHash(Rule):
                     (not head and bcrypt_named.get(callee) in ("hash", "hashSync", "genSalt",
                                                                "genSaltSync")):
                 name = method or bcrypt_named[callee]
-                cost_arg = args[0] if name.startswith("genSalt") else (
-                    args[1] if len(args) > 1 else None)
+                # A missing cost is the library's default (bcrypt and bcryptjs: 10), which
+                # meets the minimum: `genSalt()` and `genSalt(cb)` are fine.
+                position = 0 if name.startswith("genSalt") else 1
+                cost_arg = args[position] if len(args) > position else None
                 if cost_arg is not None and cost_arg.type == "number":
                     cost = int(float(text(cost_arg)))
                     if cost < BCRYPT_MIN:
