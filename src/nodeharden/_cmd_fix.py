@@ -340,6 +340,9 @@ def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream: IO[st
                                  for p in summary.manifests)
             print(f"then install the added packages ({where}): {summary.install_command}",
                   file=stream)
+            if summary.stale_lockfiles:
+                print(f"until then {', '.join(summary.stale_lockfiles)} is out of date "
+                      "(a frozen-lockfile install such as `npm ci` refuses it)", file=stream)
     for o in summary.failed:
         print(f"failed {o.path}: {o.reason}", file=stream)
     # With --from-sarif, only the findings the imported log reported count (the others are

@@ -606,6 +606,11 @@ def write_fixes(result: FixResult, *, force: bool = False,
         signal.signal(signal.SIGINT, previous)
 
 
+#: Lockfiles of the package managers nodeharden names an install command for.
+LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
+             "bun.lockb", "bun.lock")
+
+
 @dataclass(frozen=True)
 class FixSummary:
     """What a fix run did, for the summaries people read (the CLI's and the review's)."""
@@ -614,6 +619,9 @@ class FixSummary:
     by_rule: dict[str, int]  # rule → fixes applied, in the order they were applied
     manifests: list[str]  # package.json files that got dependencies
     install_command: str  # how to install them with the project's package manager
+    #: Lockfiles beside those package.json files, out of date until the install runs
+    #: (``npm ci`` and ``--frozen-lockfile`` installs refuse them until then).
+    stale_lockfiles: list[str]
     failed: list[FileOutcome]  # files that could not be written
     not_applied: list[tuple[Finding, str]]  # findings with a fix that was not applied, and why
 
@@ -624,10 +632,13 @@ def summarize(result: FixResult, written: Iterable[FileOutcome] = ()) -> FixSumm
     by_rule: dict[str, int] = {}
     for applied in result.applied:
         by_rule[applied.finding.rule] = by_rule.get(applied.finding.rule, 0) + 1
+    manifests = sorted(p for p in changed if posixpath.basename(p) == "package.json")
     return FixSummary(
-        changed=changed, by_rule=by_rule,
-        manifests=sorted(p for p in changed if posixpath.basename(p) == "package.json"),
+        changed=changed, by_rule=by_rule, manifests=manifests,
         install_command=result.runtime.install_command(),
+        stale_lockfiles=[rel for manifest in manifests for name in LOCKFILES
+                         if (result.root / (rel := posixpath.join(
+                             posixpath.dirname(manifest), name))).is_file()],
         failed=[o for o in written if o.status == "failed"],
         not_applied=list(result.not_applied))
 

@@ -67,3 +67,19 @@ def test_fix_json_dry_run_carries_the_diff_git_applies(tmp_path: Path) -> None:
                              capture_output=True, text=True)
     assert applied.returncode == 0, applied.stderr
     assert "require('helmet')" in (root / "app.js").read_text()
+
+
+@pytest.mark.parametrize("lockfile", [None, "package-lock.json", "yarn.lock"])
+def test_summary_says_the_lockfile_is_stale_until_the_install(tmp_path: Path,
+                                                              lockfile: str | None) -> None:
+    files = {"app.js": APP_JS,
+             "package.json": '{"name": "a", "dependencies": {"express": "^5.1.0"}}\n'}
+    if lockfile:
+        files[lockfile] = "{}\n" if lockfile.endswith(".json") else "# yarn lockfile v1\n"
+    root = write_tree(tmp_path / "app", files)
+    proc = run_cli("fix", root, "--select", "helmet")
+    assert proc.returncode == 0, proc.stderr
+    assert "then install the added packages (at the root): " in proc.stdout
+    stale = [line for line in proc.stdout.splitlines() if "is out of date" in line]
+    assert stale == ([f"until then {lockfile} is out of date (a frozen-lockfile install such "
+                      "as `npm ci` refuses it)"] if lockfile else [])
