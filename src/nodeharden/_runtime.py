@@ -122,12 +122,21 @@ def _ci_versions(text: str) -> list[NodeVersion]:
 
 
 def detect_runtime(root: Path, package_json: dict[str, Any] | None,
-                   dockerfiles: tuple[str, ...] = ()) -> Runtime:
+                   dockerfiles: tuple[str, ...] = (),
+                   nested: tuple[tuple[str, dict[str, Any]], ...] = ()) -> Runtime:
     """Return the project's runtime, reading every source the module docstring lists.
 
     ``dockerfiles`` are the app's runtime images (relative paths); others are not read.
+    ``nested`` are the (path, data) of the project's other server packages' package.json
+    files (``server/package.json``): their ``engines.node`` counts too, oldest wins.
     """
     found: list[tuple[NodeVersion, str]] = []
+    for rel, data in nested:
+        engines_of = data.get("engines")
+        if isinstance(engines_of, dict) and isinstance(engines_of.get("node"), str):
+            version = lowest_in_range(engines_of["node"])
+            if version:
+                found.append((version, f"{rel} engines.node {engines_of['node'].strip()}"))
 
     def read(rel: str) -> str | None:
         try:

@@ -46,6 +46,9 @@ class FileScan:
     skipped: str | None = None  # reason the file was not scanned
     failed: str | None = None  # why rules or the parser failed ("; " between reasons)
     digest: str = ""  # of the bytes scanned, when read from disk (the result cache's key)
+    #: A rule that reads other files of the project (``OUTSIDE_READERS``) looked at this file:
+    #: its cached scan holds only while those files are unchanged too.
+    outside: bool = False
 
     def fail(self, reason: str) -> None:
         """Record a failure; earlier ones are kept."""
@@ -152,6 +155,8 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
             for rule_id, rule in _file_rules(tuple(rule_ids)):
                 if not rule.wants(source):
                     continue
+                if rule_id in OUTSIDE_READERS:
+                    result.outside = True
                 try:
                     found = list(itertools.islice(rule.check_file(ctx),
                                                   MAX_FINDINGS_PER_RULE + 1))
@@ -174,6 +179,13 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
         result.fail(f"parse failed: {type(exc).__name__}: {exc}")
     return result
 
+
+#: Per-file rules whose findings (messages, fix titles) depend on files other than the one
+#: scanned: cookie-flags reads the front-end code (which cookies the client reads), helmet the
+#: views and HTML pages (the content security policy they need). A cached scan of a file such
+#: a rule looked at is reused only while no file of the project changed (``_resultcache``).
+#: tests/engine/test_result_cache.py fails when another rule module starts reading files.
+OUTSIDE_READERS = frozenset({"cookie-flags", "helmet"})
 
 _SAVE_HOOK_RE = re.compile(rb"""\.pre\(\s*['"](?:save|validate)['"]|\b(?:beforeCreate|beforeSave"""
                            rb"""|beforeUpdate|beforeBulkCreate)\b""")
@@ -277,8 +289,25 @@ class Scanner:
             files, _ = self._walked()
             dockerfiles = tuple(f.rel for f in files if f.kind == "dockerfile")
             data = self.project.package_json.data if self.project.package_json else None
-            self._runtime = detect_runtime(self.project.root, data, dockerfiles)
+            self._runtime = detect_runtime(self.project.root, data, dockerfiles,
+                                           nested=tuple(self._nested_packages()))
         return self._runtime
+
+    def _nested_packages(self) -> Iterable[tuple[str, dict[str, Any]]]:
+        """Yield (path, data) of each package.json below the root that is not a front end."""
+        import json
+
+        self._walked()
+        for folder in self.package_dirs:
+            if not folder or folder in self.frontends:
+                continue
+            rel = posixpath.join(folder, "package.json")
+            try:
+                data = json.loads((self.project.root / rel).read_text(encoding="utf-8-sig"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict):
+                yield rel, data
 
     def _walked(self) -> tuple[list[SourceFile], list[Skipped]]:
         if self._walk is None:
@@ -393,7 +422,7 @@ class Scanner:
                 except OSError:
                     misses.append(rel)
                     continue
-                hit = stored.get(rel, content_digest(data))
+                hit = stored.get(rel, content_digest(data), self.project.root)
                 if hit is None:
                     misses.append(rel)
                 else:
@@ -407,7 +436,7 @@ class Scanner:
             if stored is not None and result.digest:
                 # The digest of the bytes the scan read (a file that changed since it was
                 # looked up above is stored under its new bytes).
-                stored.put(result.rel, result.digest, result)
+                stored.put(result.rel, result.digest, result, self.project.root)
         if stored is not None:
             stored.save()
             scans = {f.rel: scans[f.rel] for f in js if f.rel in scans}  # walk order

@@ -140,6 +140,21 @@ def test_a_dependency_lands_in_the_package_of_the_code_that_imports_it(project) 
     assert "server/src/app.js" in touched
 
 
+def test_a_server_package_below_the_root_declares_the_runtime(project) -> None:
+    """The root has no package.json (a repository of examples, a monorepo): the engines of
+    the server package count, a front end's do not."""
+    root = project({
+        "server/package.json": '{"name": "server", "engines": {"node": ">=12"},'
+                               ' "dependencies": {"express": "^4.17.0"}}',
+        "server/app.js": APP,
+        "client/package.json": '{"name": "client", "engines": {"node": ">=8"},'
+                               ' "dependencies": {"react": "^18.3.0", "vite": "^5.4.0"}}',
+    })
+    output, _ = run_fix(root)
+    assert dependencies(root, "server/package.json")["helmet"] == "^5.1.1"
+    assert "the project runs on Node 12 (server/package.json engines.node >=12)" in output
+
+
 def test_a_range_the_rule_chose_on_purpose_is_kept_when_the_runtime_supports_it() -> None:
     from nodeharden._fixer import fit_to_runtime
     from nodeharden._model import Fix
