@@ -398,9 +398,9 @@ def test_fix_from_njsscan_sarif(project) -> None:
     assert "helmet" in after  # untouched: nobody reported it
     source = (root / "app.js").read_text()
     assert "err.stack" not in source
-    # The safe session-cookie fix: httpOnly and sameSite; `secure` needs a declared proxy or
-    # --unsafe (issue 15: a safe fix never sets trust proxy).
-    assert "cookie: { httpOnly: true, sameSite: 'lax' }" in source
+    # The safe session-cookie fix: sameSite (httpOnly is express-session's default); `secure`
+    # needs a declared proxy or --unsafe (issue 15: a safe fix never sets trust proxy).
+    assert "cookie: { sameSite: 'lax' }" in source
     assert "secure" not in source
 
 
@@ -450,13 +450,13 @@ def test_fix_from_semgrep_sarif(project) -> None:
     assert proc.returncode == 0, proc.stderr
     report = check_json(root)["findings"]
     after = {f["rule"] for f in report}
-    # httpOnly and sameSite are fixed; renaming the cookie is unsafe (it ends current
+    # sameSite is fixed; renaming the cookie is unsafe (it ends current
     # sessions) and so is `secure` without a declared proxy: both stay for a `--unsafe` run.
     assert [f["message"] for f in report if f["rule"] == "session-cookie"] == [
         "express-session cookie keeps the default name `connect.sid`, which tells attackers "
         "the stack",
         "express-session cookie sets no `secure`: the session id can travel over plain HTTP"]
-    assert "httpOnly: true, sameSite: 'lax'" in (root / "app.js").read_text()
+    assert "cookie: { sameSite: 'lax' }" in (root / "app.js").read_text()
     # semgrep reported the stack leak under an XSS rule nodeharden does not map: not fixed.
     assert "error-handler" in after
     assert "express-cookie-session-no-expires at app.js:5: session lifetime" in proc.stderr

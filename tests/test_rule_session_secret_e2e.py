@@ -167,7 +167,7 @@ def test_safe_fix_never_trusts_a_proxy_so_forged_forwarded_for_is_limited(
     assert not [p for p, text in sources.items() if "trust proxy" in text]
     assert any("rate-limiter-flexible" in text for text in sources.values()), sources
     source = sources[root / "app.js"]
-    assert "httpOnly: true" in source and "secure:" not in source  # secure waits for --unsafe
+    assert "sameSite: 'lax'" in source and "secure:" not in source  # secure waits for --unsafe
 
     statuses: list[int] = []
     with serve_app(root) as base:

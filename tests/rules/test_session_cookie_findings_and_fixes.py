@@ -28,6 +28,9 @@ def test_session_cookie_findings(project) -> None:
             app.use(cookieSession({ name: 'x', keys: [process.env.K], httpOnly: true, sameSite: 'lax' }));
             app.use(expressSession(importedOptions));
             // app.use(expressSession({}));
+            // Both libraries default httpOnly to true: leaving it out is not a finding.
+            app.use(expressSession({ name: 'x', secret: process.env.S, cookie: { secure: true, sameSite: 'lax' } }));
+            app.use(cookieSession({ name: 'x', keys: [process.env.K], sameSite: 'lax' }));
             module.exports = app;
         """,
     })
@@ -53,28 +56,31 @@ def test_session_cookie_default_name_is_its_own_unsafe_finding(project) -> None:
     assert got == [
         (5, "express-session cookie keeps the default name `connect.sid`, which tells attackers "
             "the stack", "unsafe"),
-        (5, "express-session cookie sets no `httpOnly`, `sameSite`", "safe"),
+        (5, "express-session cookie sets no `sameSite`: express-session sets no SameSite by "
+            "default, so browsers that do not default to Lax send the cookie with cross-site "
+            "requests (CSRF)", "safe"),
         (5, "express-session cookie sets no `secure`: the session id can travel over plain HTTP",
          "unsafe"),
         (6, "cookie-session cookie keeps the default name `session`, which tells attackers "
             "the stack", "unsafe"),
-        (6, "cookie-session cookie sets no `httpOnly`, `sameSite`", "safe"),
+        (6, "cookie-session cookie sets no `sameSite`: cookie-session sets no SameSite by "
+            "default, so browsers that do not default to Lax send the cookie with cross-site "
+            "requests (CSRF)", "safe"),
     ]
     # Safe fixes keep the cookie's name: current sessions and clients that look for it survive.
     safe = fix(root, dry_run=True, select=["session-cookie"]).plan
     text = safe.final["app.js"].decode()
     assert "name:" not in text
     # No trust proxy anywhere: secure waits for --unsafe, and trust proxy is never set.
-    assert "cookie: { httpOnly: true, sameSite: 'lax' } }));" in text
+    assert "cookie: { sameSite: 'lax' } }));" in text
     assert "trust proxy" not in text
-    assert "cookieSession({ keys: [process.env.K], httpOnly: true, sameSite: 'lax' })" in text
+    assert "cookieSession({ keys: [process.env.K], sameSite: 'lax' })" in text
     # Unsafe: the name goes first, the flags last; secure joins them in the next pass.
     both = fix(root, dry_run=True, select=["session-cookie"], unsafe=True).plan
     text = both.final["app.js"].decode()
     assert "session({ name: 'sid', secret: process.env.S, resave: false, saveUninitialized: " \
-           "false, cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto' } })" in text
-    assert "cookieSession({ name: 'sid', keys: [process.env.K], httpOnly: true, " \
-           "sameSite: 'lax' })" in text
+           "false, cookie: { sameSite: 'lax', secure: 'auto' } })" in text
+    assert "cookieSession({ name: 'sid', keys: [process.env.K], sameSite: 'lax' })" in text
     assert len(both.applied) == 5 and both.not_applied == []
     # On a non-empty object the two fixes of one call edit different places, so one pass
     # takes both.
@@ -108,6 +114,6 @@ def test_session_cookie_fixes_on_empty_options_take_turns(project) -> None:
     assert a.fix is not None and b.fix is not None
     assert any(x.overlaps(y) for x in a.fix.changes[0].edits for y in b.fix.changes[0].edits)
     result = fix(root, dry_run=True, select=["session-cookie"], unsafe=True).plan
-    assert "app.use(session({ name: 'sid', cookie: { httpOnly: true, secure: 'auto', " \
+    assert "app.use(session({ name: 'sid', cookie: { secure: 'auto', " \
            "sameSite: 'lax' } }));" in result.final["app.js"].decode()
     assert len(result.applied) == 2 and result.not_applied == []

@@ -1,5 +1,9 @@
 """session-cookie: express-session and cookie-session with a custom cookie name and
-httpOnly/secure/sameSite flags, no sessions stored for anonymous visitors.
+secure/sameSite flags, no sessions stored for anonymous visitors.
+
+Flags are judged against each library's effective defaults: both default ``httpOnly`` to true,
+so a cookie without the key is HttpOnly and nothing is reported or written for it; neither sets
+``SameSite``; express-session leaves ``Secure`` off, cookie-session sets it on HTTPS requests.
 
 A project rule, because whether ``secure: 'auto'`` works behind a TLS-terminating proxy depends
 on ``trust proxy``, which any file may set (or ``.nodeharden.yml`` may declare). The rule never
@@ -173,7 +177,8 @@ class SessionCookie(Rule):
         # declared the hops) express-session's `proxy: true`, which trusts X-Forwarded-Proto
         # for this cookie alone and leaves req.ip alone.
         secure_ok = trust_proxy or declared_proxy
-        flags = {"httpOnly": "true", "sameSite": q(options.same_site)}
+        # httpOnly is left out: both libraries default it to true.
+        flags = {"sameSite": q(options.same_site)}
         secure_flag = f"secure: {q('auto')}"
         if module == EXPRESS_SESSION:
             cookie = props.get("cookie")
@@ -184,15 +189,14 @@ class SessionCookie(Rule):
                 missing = list(flags)
                 secure_missing = True
                 if secure_ok:
-                    pairs = ["httpOnly: true", secure_flag, f"sameSite: {flags['sameSite']}"]
+                    pairs = [secure_flag, f"sameSite: {flags['sameSite']}"]
                     last.append("cookie: { " + ", ".join(pairs) + " }")
                 else:
                     last.append("cookie: { " + ", ".join(f"{k}: {v}" for k, v in flags.items())
                                 + " }")
                     secure_edits = _fenced(opts.node, add_properties(
                         source, opts.node, ["cookie: { " + ", ".join(
-                            ["httpOnly: true", secure_flag, f"sameSite: {flags['sameSite']}"])
-                            + " }"]))
+                            [secure_flag, f"sameSite: {flags['sameSite']}"]) + " }"]))
             elif cookie.type == "object":
                 cookie_props = object_properties(cookie)
                 missing = [k for k in flags if k not in cookie_props]
@@ -200,7 +204,7 @@ class SessionCookie(Rule):
                 unsafe = unsafe or has_comments(cookie) or has_spread(cookie)
                 add = [f"{k}: {flags[k]}" for k in missing]
                 if secure_missing and secure_ok:
-                    add.insert(1 if "httpOnly" in missing else 0, secure_flag)
+                    add.insert(0, secure_flag)
                 if add:
                     edits += add_properties(source, cookie, add)
                 if secure_missing and not secure_ok:
@@ -209,26 +213,31 @@ class SessionCookie(Rule):
             else:
                 missing = []  # a cookie object built elsewhere: its keys are unknown
             if secure_missing and secure_ok:
-                missing = [k for k in ("httpOnly", "secure", "sameSite")
-                           if k in missing or k == "secure"]
+                missing = [k for k in ("secure", "sameSite") if k in missing or k == "secure"]
                 if not trust_proxy and "proxy" not in props:
                     last.append("proxy: true")
         else:
             # cookie-session (the `cookies` module) already marks the cookie Secure exactly when
             # the request came over HTTPS; `secure: true` would throw on plain HTTP.
-            missing = [k for k in ("httpOnly", "sameSite") if k not in props]
+            missing = [k for k in ("sameSite",) if k not in props]
             last += [f"{k}: {flags[k]}" for k in missing]
         if missing:
             if last:
                 edits += _fenced(opts.node, add_properties(source, opts.node, last))
-            named = " and ".join(f"`{k}`" for k in missing) if len(missing) < 3 else \
-                "`httpOnly`, `secure: 'auto'` and `sameSite`"
+            named = " and ".join("`secure: 'auto'`" if k == "secure" else f"`{k}`"
+                                 for k in missing)
             fix = Fix(title=f"Set {named} on the session cookie",
                       applicability="unsafe" if unsafe else "safe",
                       changes=(FileChange(facts.path, tuple(_exclusive(source, edits))),))
+            reasons = []
+            if "secure" in missing:
+                reasons.append("the session id can travel over plain HTTP")
+            if "sameSite" in missing:
+                reasons.append(f"{label} sets no SameSite by default, so browsers that do not "
+                               "default to Lax send the cookie with cross-site requests (CSRF)")
             yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
-                              f"{label} cookie sets no " + ", ".join(f"`{k}`" for k in missing),
-                              fix)
+                              f"{label} cookie sets no " + " and ".join(f"`{k}`" for k in missing)
+                              + ": " + "; ".join(reasons), fix)
         if secure_missing and not secure_ok:
             # The flags fix and this one write to the same place: made exclusive, they overlap,
             # so with --unsafe one is written per pass and the other is computed again.
