@@ -14,7 +14,11 @@ is a digest of everything but the file bytes and paths:
 - the Python version (the entries are pickled).
 
 Inside, each file's scan is kept with the BLAKE2 digest of its bytes and used only when the
-bytes read now have the same digest. The project phase (rules that read the whole project)
+bytes read now have the same digest. A few per-file rules also read other files of the project
+(``_scan.OUTSIDE_READERS``: the front-end code, the views); the scan of a file one of them
+looked at is kept with a fingerprint of every file under the root (outside the folders the
+walk never enters: path, size, modification time) and reused only while that is unchanged
+too. The project phase (rules that read the whole project)
 always runs again. The folder holds a ``.gitignore`` of ``*``, so git ignores it, and the walk
 never enters it. Anything unreadable, corrupt or unwritable is treated as no cache.
 """
@@ -34,7 +38,7 @@ from nodeharden._version import __version__
 
 CACHE_DIR = ".nodeharden_cache"
 #: Bumped when the layout of the cache file changes.
-FORMAT = 1
+FORMAT = 2
 
 
 def content_digest(data: bytes) -> str:
@@ -93,16 +97,36 @@ def cache_key(info: Any, rule_ids: list[str]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+def tree_fingerprint(root: Path) -> str:
+    """Return a digest of the path, size and modification time of every file under ``root``
+    outside the folders no rule reads (``SKIP_DIRS``: dependencies, VCS data, build output,
+    this cache), the folders the rules that read other files skip too."""
+    from nodeharden._project import SKIP_DIRS
+
+    digest = hashlib.blake2b(digest_size=16)
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 class ResultCache:
     """The cached scans of one project for one key."""
 
     def __init__(self, root: Path, key: str) -> None:
         self.folder = root / CACHE_DIR
         self.path = self.folder / f"scans-{key}.pickle"
-        self.entries: dict[str, tuple[str, Any]] = {}
+        self.entries: dict[str, tuple[str, Any, str]] = {}
         self.hits = 0
-        self._fresh: dict[str, tuple[str, Any]] = {}
+        self._fresh: dict[str, tuple[str, Any, str]] = {}
         self._changed = False
+        self._tree_digest: str | None = None
         import pickle
 
         try:
@@ -113,18 +137,30 @@ class ResultCache:
         except Exception:  # noqa: BLE001 - missing, truncated, from another version: no cache
             self.entries = {}
 
-    def get(self, rel: str, digest: str) -> Any | None:
-        """Return the cached scan of ``rel`` when its bytes still have ``digest``."""
+    def _tree(self, root: Path) -> str:
+        """Return the fingerprint of every file under ``root`` (computed once per run)."""
+        if self._tree_digest is None:
+            self._tree_digest = tree_fingerprint(root)
+        return self._tree_digest
+
+    def get(self, rel: str, digest: str, root: Path) -> Any | None:
+        """Return the cached scan of ``rel`` when its bytes still have ``digest`` (and, for a
+        scan that read other files, the project's files are unchanged)."""
         entry = self.entries.get(rel)
         if entry is None or entry[0] != digest:
             return None
+        scan = entry[1]
+        if getattr(scan, "outside", False) and entry[2] != self._tree(root):
+            return None
         self.hits += 1
         self._fresh[rel] = entry
-        return entry[1]
+        return scan
 
-    def put(self, rel: str, digest: str, scan: Any) -> None:
-        """Remember the scan of ``rel`` (bytes with ``digest``)."""
-        self._fresh[rel] = (digest, scan)
+    def put(self, rel: str, digest: str, scan: Any, root: Path) -> None:
+        """Remember the scan of ``rel`` (bytes with ``digest``). The tree fingerprint is the
+        one taken before the scan: a file changed meanwhile makes the next run scan again."""
+        self._fresh[rel] = (digest, scan, self._tree(root) if getattr(scan, "outside", False)
+                            else "")
         self._changed = True
 
     def save(self) -> None:

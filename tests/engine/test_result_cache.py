@@ -156,3 +156,60 @@ def test_the_cache_folder_is_never_walked(app: Path) -> None:
     (app / ".nodeharden_cache" / "stray.js").write_text("eval(x)\n")
     result = make_scanner(app, jobs=1).scan()
     assert all(not f.rel.startswith(".nodeharden_cache") for f in result.files)
+
+
+def _titles(root: Path) -> list[tuple[str, str, int, str, str | None]]:
+    result = make_scanner(root, jobs=1, cache=True).scan()
+    return [(f.rule, f.path, f.line, f.message, f.fix.title if f.fix else None)
+            for f in result.findings]
+
+
+def test_a_file_a_rule_read_other_files_for_is_scanned_again_when_any_file_changed(
+        tmp_path: Path) -> None:
+    # helmet's fix for a switched-off CSP lists the hosts the views load from: a changed view
+    # changes the finding of app.js although app.js did not change.
+    root = write_tree(tmp_path / "app", {
+        "package.json": '{"name": "a", "dependencies": {"express": "^5.1.0", '
+                        '"helmet": "^8.0.0"}}\n',
+        "app.js": "const express = require('express');\nconst helmet = require('helmet');\n"
+                  "const app = express();\napp.use(helmet({ contentSecurityPolicy: false }));\n"
+                  "app.listen(3000);\n",
+        "lib/util.js": "module.exports = (a) => a + 1;\n",
+        "views/index.html": "<html><body>hi</body></html>\n",
+    })
+    first = _titles(root)
+    assert any(f[0] == "helmet" and f[1] == "app.js" for f in first), first
+    scanner = make_scanner(root, jobs=1, cache=True)
+    scanner.scan()
+    assert scanner.cache_hits == 2
+    (root / "views/index.html").write_text(
+        '<html><script src="https://cdn.example.com/x.js"></script></html>\n')
+    scanner = make_scanner(root, jobs=1, cache=True)
+    after = [(f.rule, f.path, f.line, f.message, f.fix.title if f.fix else None)
+             for f in scanner.scan().findings]
+    assert scanner.cache_hits == 1  # lib/util.js: no rule that reads other files looked at it
+    cold = [(f.rule, f.path, f.line, f.message, f.fix.title if f.fix else None)
+            for f in make_scanner(root, jobs=1).scan().findings]
+    assert after == cold and after != first  # the title now names the CDN host
+
+
+def test_only_the_declared_rules_read_other_files_while_scanning_one() -> None:
+    # The result cache trusts _scan.OUTSIDE_READERS: a rule module that reads files must be
+    # listed there, or read them in its project phase only (no check_file of its own).
+    import re
+
+    from nodeharden._scan import OUTSIDE_READERS
+    from nodeharden.rules import Rule, registry
+
+    reads = re.compile(r"files_with_suffix|read_bytes|read_text|\bopen\(|iterdir|os\.walk|"
+                       r"scandir|glob\(")
+    rules_dir = Path(_resultcache.__file__).with_name("rules")
+    by_module = {rule_id.replace("-", "_"): (rule_id, rule) for rule_id, rule in
+                 registry().items()}
+    for module in sorted(rules_dir.glob("*.py")):
+        if not reads.search(module.read_text(encoding="utf-8")):
+            continue
+        assert module.stem in by_module, f"helper {module.name} reads files"
+        rule_id, rule = by_module[module.stem]
+        assert rule_id in OUTSIDE_READERS or type(rule).check_file is Rule.check_file, \
+            f"{rule_id} reads files in check_file: add it to _scan.OUTSIDE_READERS"
