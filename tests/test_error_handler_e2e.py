@@ -6,7 +6,9 @@ over real HTTP on 127.0.0.1 (one ``npm install`` shared through a link).
 - an app whose final error handler lives in a routes module gets no second handler;
 - an app whose own handler answers 500 to every error answers a 3 MB JSON body with 413 (and
   malformed JSON with 400) after the fix, its other errors as before;
-- an app without a handler gets one that keeps the 413 and sends no stack.
+- an app without a handler gets one that keeps the 413 and sends no stack;
+- a catch block whose only trace of the error was the message it sent logs the error after
+  the fix (on the server's stderr) and sends the generic text.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import http.client
 import json
 import os
 import re
+import subprocess
+import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -250,3 +254,41 @@ def test_new_handler_keeps_413_and_sends_no_stack(tmp_path: Path, installed: Pat
     assert (bad.status, bad.json()) == (400, {"error": "Bad Request"})
     assert (boom.status, boom.json()) == (500, {"error": "Internal Server Error"})
     assert LEAKED not in boom.body.decode()
+
+
+CATCH_ONLY_TRACE_APP = {"app.js": """
+    const express = require('express');
+
+    const app = express();
+    async function load() {
+      throw new Error('connect failed: %s');
+    }
+    app.get('/items', async (req, res) => {
+      try {
+        res.json(await load());
+      } catch (err) {
+        res.status(500).json({ error: err.message });
+      }
+    });
+    """.replace("%s", LEAKED) + LISTEN}
+
+
+def test_catch_whose_message_was_the_only_trace_logs_the_error(tmp_path: Path,
+                                                                installed: Path) -> None:
+    root = make_app(tmp_path, installed, CATCH_ONLY_TRACE_APP)
+    fix(root)
+    assert "console.error(err);" in (root / "app.js").read_text()
+    proc = subprocess.Popen(["node", "app.js"], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("listening "), line
+        answer = call(f"http://127.0.0.1:{line.split()[1]}", "GET", "/items")
+        time.sleep(0.2)  # the log line is written before the answer; let it reach the pipe
+    finally:
+        proc.kill()
+        _, stderr = proc.communicate(timeout=10)
+    assert (answer.status, answer.json()) == (500, {"error": "Internal Server Error"})
+    assert LEAKED in stderr  # the error is still on the server's log, with its stack
+    assert "at load" in stderr

@@ -496,6 +496,80 @@ class Leak:
     field: str | None = None
 
 
+#: ``err.name`` values libraries give only to client errors: express-jwt's and
+#: express-oauth2-jwt-bearer's ``UnauthorizedError`` (always a 401, its messages are meant
+#: for the client: "No authorization token was found", "jwt expired").
+_CLIENT_ERROR_NAMES = frozenset({"UnauthorizedError"})
+#: (package, exported class) of the errors those libraries throw, for ``err instanceof C``.
+_CLIENT_ERROR_CLASSES = frozenset({("express-jwt", "UnauthorizedError"),
+                                   ("express-oauth2-jwt-bearer", "UnauthorizedError")})
+_STATUS_EQ = re.compile(r"\.(?:status|statusCode)\s*===?\s*(4\d\d)\b|\b(4\d\d)\s*===?\s*"
+                        r"[\w$.]+\.(?:status|statusCode)\b")
+
+
+def _client_narrowing(cond: Node, name: str, facts: FileFacts | None) -> bool:
+    """Return True when condition ``cond`` holds only for client errors: ``name.name ===
+    'UnauthorizedError'``, ``name instanceof UnauthorizedError`` (imported from express-jwt),
+    ``name.status === 401``; any of them joined by ``||`` counts only when all do."""
+    cond = _unwrap(cond)
+    if cond is None:
+        return False
+    if cond.type == "binary_expression":
+        op = text(cond.child_by_field_name("operator"))
+        left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        if op == "||":
+            return _client_narrowing(left, name, facts) and _client_narrowing(right, name, facts)
+        if op == "&&":
+            return _client_narrowing(left, name, facts) or _client_narrowing(right, name, facts)
+        if op in ("===", "=="):
+            for one, other in ((left, right), (right, left)):
+                one = _unwrap(one)
+                if one is not None and one.type == "member_expression" \
+                        and text(one.child_by_field_name("object")) == name \
+                        and text(one.child_by_field_name("property")) == "name" \
+                        and other is not None and other.type == "string" \
+                        and string_value(other) in _CLIENT_ERROR_NAMES:
+                    return True
+            return _STATUS_EQ.search(text(cond)) is not None \
+                and re.search(rf"(?<![\w$.]){re.escape(name)}\.", text(cond)) is not None
+        if op == "instanceof" and text(_unwrap(left)) == name and right is not None:
+            cls = text(right)
+            for imp in facts.imports if facts is not None else []:
+                for exported, local in imp.named.items():
+                    if local == cls and (imp.module, exported) in _CLIENT_ERROR_CLASSES:
+                        return True
+                if imp.namespace and cls.startswith(imp.namespace + ".") \
+                        and (imp.module, cls.split(".", 1)[1]) in _CLIENT_ERROR_CLASSES:
+                    return True
+                if imp.default and cls.startswith(imp.default + ".") \
+                        and (imp.module, cls.split(".", 1)[1]) in _CLIENT_ERROR_CLASSES:
+                    return True
+    return False
+
+
+def _in_client_branch(node: Node, scope: Node, name: str, status: int | None | str,
+                      facts: FileFacts | None) -> bool:
+    """Return True when ``node`` runs only in a branch taken for client errors: the branch's
+    condition narrows the error to one (``_client_narrowing``), or the error is tested at all
+    (``err.name === 'ValidationError'``, ``err instanceof X``, ``err.code === 11000``) and the
+    branch answers with a 4xx literal (``res.status(400).json({ message: err.message })``)."""
+    child, cur = node, node.parent
+    while cur is not None and cur != scope:
+        cond = None
+        if cur.type == "if_statement" and child == cur.child_by_field_name("consequence"):
+            cond = cur.child_by_field_name("condition")
+        elif cur.type == "ternary_expression" and child == cur.child_by_field_name("consequence"):
+            cond = cur.child_by_field_name("condition")
+        if cond is not None:
+            if _client_narrowing(cond, name, facts):
+                return True
+            if isinstance(status, int) and 400 <= status < 500 and re.search(
+                    rf"(?<![\w$.]){re.escape(name)}\b", text(cond)):
+                return True
+        child, cur = cur, cur.parent
+    return False
+
+
 def _leaks(ctx: FileContext) -> Iterator[Leak]:
     """Return the leaks of ``ctx``'s file, each node once."""
     seen: set[int] = set()
@@ -525,10 +599,123 @@ def _leaks(ctx: FileContext) -> Iterator[Leak]:
             if kind == "catch" and leak == "message" and isinstance(status, int) \
                     and status < 500:
                 continue  # a deliberate client error message, e.g. a validation failure
+            if leak == "message" and _in_client_branch(node, scope, name, status, ctx.facts):
+                continue  # a branch taken only for client errors: their messages are answers
             seen.add(node.start_byte)
             field = _status_field(sink_node, scope, name) if leak == "message" and (
                 status == "dynamic" or (kind == "handler" and status is None)) else None
             yield Leak(node, leak, kind, status, sink_node, scope, field)
+
+
+def _error_name(scope: Node) -> str | None:
+    """Return the error's name in a leak scope: the catch parameter, or the first parameter
+    of an error handler or ``.catch`` callback."""
+    if scope.parent is not None and scope.parent.type == "catch_clause":
+        param = scope.parent.child_by_field_name("parameter")
+        return text(param) if param is not None and param.type == "identifier" else None
+    params = parameters(scope)
+    return text(params[0]) if params and params[0].type == "identifier" else None
+
+
+def _error_visible_elsewhere(scope: Node, name: str, target: Node) -> bool:
+    """Return True when ``scope`` keeps the error visible outside ``target`` (the expression a
+    fix replaces): the error, its message or stack handed to a call (a logger, ``next``, a
+    reporter), thrown, returned or stored. Reads of its other fields (``err.status``) and
+    tests (``err instanceof X``) do not show it to anyone; nor do other leaks into the
+    response, which their own fixes replace."""
+    leaks = [_whole_expression(n) for n in walk(scope) if n.type == "member_expression"
+             and text(n.child_by_field_name("object")) == name
+             and text(n.child_by_field_name("property")) in ("message", "stack")
+             and _sink(n, scope) is not None]
+    for node in walk(scope):
+        if node.type != "identifier" or text(node) != name:
+            continue
+        if target.start_byte <= node.start_byte < target.end_byte or any(
+                t.start_byte <= node.start_byte < t.end_byte for t in leaks):
+            continue
+        parent = node.parent
+        if parent is None or parent.type in ("formal_parameters", "catch_clause"):
+            continue
+        if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
+            if text(parent.child_by_field_name("property")) not in ("message", "stack"):
+                continue
+            node, parent = parent, parent.parent
+        if parent is None:
+            continue
+        if parent.type in ("arguments", "throw_statement", "return_statement", "pair",
+                           "variable_declarator", "assignment_expression", "array",
+                           "template_substitution", "binary_expression", "spread_element",
+                           "shorthand_property_identifier", "object"):
+            if parent.type == "binary_expression" and text(
+                    parent.child_by_field_name("operator")) not in ("+",):
+                continue  # `err === x`, `err instanceof X`, `err && …`: a test
+            return True
+    return False
+
+
+def _logged_by_earlier_fix(scope: Node, name: str, target: Node, sink: Node) -> bool:
+    """Return True when an earlier leak of the same statement (``{ message: err.message,
+    stack: err.stack }``) gets the log line: one line per answer."""
+    stmt = statement_of(sink)
+    return any(n.type == "member_expression" and n.start_byte < target.start_byte
+               and text(n.child_by_field_name("object")) == name
+               and text(n.child_by_field_name("property")) in ("message", "stack")
+               and (found := _sink(n, scope)) is not None and statement_of(found[1]) == stmt
+               for n in walk(stmt))
+
+
+_LOGGER_NAMES = ("logger", "log", "Logger")
+_LOGGER_PACKAGES = frozenset({"winston", "pino", "bunyan", "log4js", "signale", "consola",
+                              "loglevel", "npmlog", "tslog"})
+
+
+def _logger_of(ctx: FileContext, scope: Node) -> str | None:
+    """Return the call that logs an error in this file's way: ``<request>.log.error`` where the
+    file logs through pino-http's request logger, an imported ``logger``/``log`` with
+    ``.error``; else None (``console.error``)."""
+    source = ctx.source.decode("utf-8", "replace")
+    cur: Node | None = scope
+    while cur is not None:
+        if cur.type in _FUNCTIONS:
+            params = parameters(cur)
+            at = 1 if len(params) == 4 else 0
+            if len(params) > at + 1 and params[at].type == "identifier":
+                req = text(params[at])
+                if re.search(rf"(?<![\w$.]){re.escape(req)}\.log\.error\s*\(", source):
+                    return f"{req}.log.error"
+        cur = cur.parent
+    names: dict[str, str] = {}  # a top-level logger binding -> the module it comes from
+    for imp in ctx.facts.imports:
+        if imp.top_level:
+            names.update((local, imp.module) for local in imp.locals())
+    for stmt in _top_level(ctx.tree.root_node):
+        if stmt.type in ("lexical_declaration", "variable_declaration"):
+            for decl in stmt.named_children:
+                if decl.type == "variable_declarator":
+                    names.setdefault(text(decl.child_by_field_name("name")), "")
+    for local, module in sorted(names.items()):
+        if local not in _LOGGER_NAMES and not local.lower().endswith("logger"):
+            continue
+        if re.search(rf"(?<![\w$.]){re.escape(local)}\.error\s*\(", source) or (
+                module.startswith(".") or module.split("/")[0] in _LOGGER_PACKAGES):
+            return f"{local}.error"
+    return None
+
+
+def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str) -> TextEdit | None:
+    """Return an edit that logs the error on its own line before the statement that answers
+    (None when that statement does not start a line of a block)."""
+    stmt = statement_of(sink)
+    if stmt.parent is None or stmt.parent.type not in ("statement_block", "switch_case") \
+            or stmt.start_byte <= scope.start_byte or stmt.end_byte > scope.end_byte:
+        return None  # `.catch((e) => res.json(…))`: the answer is no statement of its own
+    line_start = ctx.source.rfind(b"\n", 0, stmt.start_byte) + 1
+    indent = ctx.source[line_start:stmt.start_byte].decode("utf-8", "replace")
+    if indent.strip():
+        return None  # `catch (err) { res.json(…) }` on one line
+    call = _logger_of(ctx, scope) or "console.error"
+    code = f"{indent}{call}({name}){ctx.style.semi}\n"
+    return TextEdit(line_start, line_start, code)
 
 
 class ErrorHandler(Rule):
@@ -560,11 +747,16 @@ class ErrorHandler(Rule):
     def _leak_finding(self, ctx: FileContext, leak: Leak) -> Finding:
         what = {"stack": "the stack trace", "message": "the error message",
                 "error": "the whole error object"}[leak.leak]
-        message = (f"{what} (`{text(leak.node)}`) is sent to the client; send a generic "
-                   "message outside development")
-        return ctx.node_finding(self.id, leak.node, message,
-                                self._leak_fix(ctx, leak.node, leak.kind, leak.leak, leak.status,
-                                               leak.sink, leak.scope))
+        fix = self._leak_fix(ctx, leak.node, leak.kind, leak.leak, leak.status, leak.sink,
+                             leak.scope)
+        # Say what the fix does: a generic text always, or only for the 5xx answers.
+        conditional = fix is not None and any(" < 500 ? " in edit.content
+                                             for edit in fix.changes[0].edits)
+        advice = ("send a generic message for 5xx answers (4xx keep theirs)" if conditional
+                  else "send a generic message")
+        message = (f"{what} (`{text(leak.node)}`) is sent to the client; {advice} and log "
+                   "the error on the server")
+        return ctx.node_finding(self.id, leak.node, message, fix)
 
     def _client_status_fix(self, ctx: FileContext, scope: Node, name: str) -> Fix | None:
         """Answer 4xx errors with their own status and its standard text, first thing in the
@@ -646,10 +838,21 @@ class ErrorHandler(Rule):
         if bare_ok and replacement.startswith("(") \
                 and replacement.endswith(f": {generic})"):
             replacement = replacement[1:-1]  # the conditional needs no parentheses here
-        return Fix(title=f"Send a generic message instead of `{text(node)}`",
-                   applicability=applicability,
-                   changes=(FileChange(ctx.rel, (TextEdit(target.start_byte, target.end_byte,
-                                                          replacement),)),))
+        if replacement == text(target):
+            return None  # a fix that changes nothing is no fix
+        edits = [TextEdit(target.start_byte, target.end_byte, replacement)]
+        name = _error_name(scope)
+        title = f"Send a generic message instead of `{text(node)}`"
+        if name and not _error_visible_elsewhere(scope, name, target) \
+                and not _logged_by_earlier_fix(scope, name, target, sink):
+            # The replaced text was the only trace of the error: log it, or it is lost.
+            log = _log_line(ctx, sink, scope, name)
+            if log is None:
+                return None  # no line to log it on (an expression body): needs a person
+            edits.insert(0, log)
+            title += " and log the error"
+        return Fix(title=title, applicability=applicability,
+                   changes=(FileChange(ctx.rel, tuple(edits)),))
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         # Messages sent with the status an error carries in its own field: real leaks unless
