@@ -3,18 +3,31 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
+from nodeharden._express import FileFacts, ImportFact
 from nodeharden._model import Finding
 from nodeharden._parse import (
     FUNCTION_TYPES,
-    alternation, captures_in, code_children, enclosing, merge_ranges, object_properties,
-    string_value, text, walk,
+    alternation,
+    captures,
+    captures_in,
+    code_children,
+    enclosing,
+    merge_ranges,
+    object_properties,
+    parameters,
+    parse,
+    string_value,
+    text,
+    walk,
 )
-from nodeharden.rules._base import FileContext, Rule
+from nodeharden._project import JS_SUFFIXES
+from nodeharden.rules._base import FileContext, ProjectContext, Rule
 
 CHEAT_SHEET = "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html"
 REPLACEMENT = "use bcrypt (cost >= 12) or argon2id"
@@ -40,6 +53,19 @@ STORED_WORDS = {"stored", "saved", "db", "hash", "hashed", "existing", "user", "
                 "expected", "real", "actual", "correct", "admin", "env", "config", "digest",
                 "encrypted", "record", "old", "current"}
 _FUNCTIONS = FUNCTION_TYPES
+#: Packages whose objects store what they are given: ORMs, query builders and database
+#: clients. A store-like call on another package's object (an identity provider's
+#: ``users.create({ password })``, which hashes on its side) is not judged.
+DB_PACKAGES = {"mongoose", "sequelize", "@sequelize/core", "knex", "pg", "pg-promise", "postgres",
+               "mysql", "mysql2", "mariadb", "sqlite3", "sqlite", "better-sqlite3", "mongodb",
+               "@prisma/client", "typeorm", "objection", "bookshelf", "@mikro-orm/core",
+               "waterline", "redis", "ioredis", "nedb", "@seald-io/nedb", "lowdb", "mssql",
+               "tedious", "oracledb", "drizzle-orm", "kysely", "slonik", "dynamoose",
+               "cassandra-driver", "couchbase", "ottoman", "@supabase/supabase-js", "firebase-admin",
+               "@google-cloud/firestore", "level", "typeorm/browser"}
+#: Libraries whose ``hash``/``hashSync`` is a password hash.
+_HASH_MODULES = ("bcrypt", "bcryptjs", "argon2", "@node-rs/argon2", "@node-rs/bcrypt")
+_STORE_QUERY = "(call_expression) @call"
 
 
 def words(name: str) -> set[str]:
@@ -193,7 +219,11 @@ class PasswordHash(Rule):
             elif head in argon2 and method == "hash" and len(args) > 1:
                 message = self._argon2_problem(args[1])
             elif method in _STORE_METHODS:
-                message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save)
+                imp = _receiver_import(ctx.facts, fn)[0]
+                if imp is None or imp.module in DB_PACKAGES or imp.module.startswith("node:"):
+                    message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save)
+                # A project module's receiver is judged by check_project, which follows the
+                # called function; another package's is not judged at all.
             if message:
                 yield ctx.node_finding(self.id, call, f"{message} ({CHEAT_SHEET})")
         for node in caps.get("new", []):
@@ -208,6 +238,45 @@ class PasswordHash(Rule):
             message = self._comparison(cmp)
             if message:
                 yield ctx.node_finding(self.id, cmp, f"{message} ({CHEAT_SHEET})")
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Judge store calls on a project module (``query.link.create({ password })``): the
+        called function is followed one level. It hashing the value (bcrypt, argon2, scrypt,
+        pbkdf2) clears the call; it storing without hashing, or a receiver that is not a
+        function of the project (an ORM model the module exports), is reported."""
+        for facts in ctx.facts.values():
+            relative = {local: imp for imp in facts.imports if imp.module.startswith(".")
+                        for local in imp.locals()}
+            if not relative:
+                continue
+            source = ctx.read(facts.path)
+            lang = JS_SUFFIXES.get(os.path.splitext(facts.path)[1])
+            if source is None or lang is None or not self.wants(source) or \
+                    not _PASSWORD_NEEDLE.search(source.lower()):
+                continue
+            root = parse(lang, source).root_node
+            for call in captures(lang, _STORE_QUERY, root).get("call", []):
+                fn = call.child_by_field_name("function")
+                args_node = call.child_by_field_name("arguments")
+                if fn is None or args_node is None:
+                    continue
+                if text(fn).rpartition(".")[2] not in _STORE_METHODS:
+                    continue
+                imp, local, chain = _receiver_import(facts, fn)
+                if imp is None or not imp.module.startswith("."):
+                    continue
+                message = self._plaintext_store(code_children(args_node),
+                                                orm_hashes=ctx.info.hashes_on_save)
+                if not message:
+                    continue
+                target = _follow(ctx, facts.path, imp, local, chain)
+                if target is not None:
+                    rel, fn_node = target
+                    if _hashes(fn_node, ctx.facts[rel]) or not _stores(fn_node):
+                        continue  # hashed there, or handed further on: cannot be sure
+                    message += f" (`{text(fn)}` stores it as given)"
+                yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
+                                  f"{message} ({CHEAT_SHEET})")
 
     @staticmethod
     def _digest_of(node: Node | None) -> str | None:
@@ -300,3 +369,244 @@ class PasswordHash(Rule):
 
 
 RULE = PasswordHash()
+
+
+def _receiver_import(facts: FileFacts, fn: Node) -> tuple[ImportFact | None, str, list[str] | None]:
+    """Return the import that binds the root of a callee (``query`` of
+    ``query.link.create``), that local name, and the property names from the root to the
+    called method (``["link", "create"]``; None when a call sits in between)."""
+    chain: list[str] | None = []
+    node: Node | None = fn
+    while node is not None:
+        if node.type == "member_expression":
+            if chain is not None:
+                chain.insert(0, text(node.child_by_field_name("property")))
+            node = node.child_by_field_name("object")
+        elif node.type == "call_expression":
+            chain = None
+            node = node.child_by_field_name("function")
+        elif node.type in ("parenthesized_expression", "await_expression", "non_null_expression"):
+            node = node.named_children[0] if node.named_children else node
+            chain = None
+        else:
+            break
+    if node is None or node.type != "identifier":
+        return None, "", None
+    local = text(node)
+    for imp in facts.imports:
+        if local in imp.locals():
+            return imp, local, chain
+    return None, local, chain
+
+
+_MAX_HOPS = 8
+
+
+def _follow(ctx: ProjectContext, importer: str, imp: ImportFact, local: str,
+            chain: list[str] | None) -> tuple[str, Node] | None:
+    """Return (file, function node) of the project function a callee rooted at an import of
+    a project module names, or None when it is not a function found one module level in (an
+    ORM model the module exports, a call in the chain, a package)."""
+    if chain is None:
+        return None
+    rel = ctx.resolve_import(importer, imp.module)
+    if rel is None:
+        return None
+    names = list(chain)
+    named = {v: k for k, v in imp.named.items()}
+    if local in named:
+        names.insert(0, named[local])
+    elif local == imp.default and _is_esm_import(ctx, importer, imp):
+        names.insert(0, "default")
+    state: tuple[str, str, Node | None] = ("module", rel, None)
+    for name in names[:_MAX_HOPS]:
+        kind, rel, node = state
+        value: Node | None
+        if kind == "module":
+            value = _export(ctx, rel, name)
+            if value is None and name == "default":
+                continue  # a CommonJS module imported with `import x from`
+        elif kind == "object":
+            value = object_properties(node).get(name)
+            if value is not None and value.type == "shorthand_property_identifier":
+                value = _top_level(ctx, rel, name) or _as_import(ctx, rel, name, value)
+            elif value is None and node is not None:
+                value = next((m for m in node.named_children if m.type == "method_definition"
+                              and text(m.child_by_field_name("name")) == name), None)
+        else:
+            return None
+        resolved = _classify(ctx, rel, value)
+        if resolved is None:
+            return None
+        state = resolved
+    kind, rel, node = state
+    return (rel, node) if kind == "function" and node is not None else None
+
+
+def _is_esm_import(ctx: ProjectContext, importer: str, imp: ImportFact) -> bool:
+    source = ctx.read(importer) or b""
+    return source[imp.start:imp.end].lstrip().startswith(b"import")
+
+
+def _tree(ctx: ProjectContext, rel: str) -> Node | None:
+    cache = ctx.extra.setdefault("password-hash:trees", {})
+    source = ctx.read(rel)
+    lang = JS_SUFFIXES.get(os.path.splitext(rel)[1])
+    if source is None or lang is None:
+        return None
+    key = (rel, hash(source))
+    if key not in cache:
+        if len(cache) > 64:
+            cache.clear()
+        cache[key] = parse(lang, source)
+    tree: Tree = cache[key]
+    return tree.root_node
+
+
+def _classify(ctx: ProjectContext, rel: str, value: Node | None,
+              depth: int = 0) -> tuple[str, str, Node | None] | None:
+    """Return what a value in module ``rel`` is: a function, an object literal, another
+    project module (``require('./x')``), or None for anything else."""
+    if value is None or depth > _MAX_HOPS:
+        return None
+    if value.type in FUNCTION_TYPES:
+        return ("function", rel, value)
+    if value.type == "object":
+        return ("object", rel, value)
+    if value.type == "call_expression" and text(value.child_by_field_name("function")) == "require":
+        args = value.child_by_field_name("arguments")
+        spec = string_value(args.named_children[0]) if args is not None and args.named_children \
+            else None
+        target = ctx.resolve_import(rel, spec) if spec else None
+        return ("module", target, None) if target else None
+    if value.type in ("identifier", "shorthand_property_identifier"):
+        facts = ctx.facts.get(rel)
+        for imp in facts.imports if facts else []:
+            if imp.default == text(value) or imp.namespace == text(value):
+                target = ctx.resolve_import(rel, imp.module)
+                return ("module", target, None) if target else None
+        return _classify(ctx, rel, _top_level(ctx, rel, text(value)), depth + 1)
+    return None
+
+
+def _top_level(ctx: ProjectContext, rel: str, name: str) -> Node | None:
+    """Return the value a top-level declaration of ``name`` in ``rel`` binds (the function
+    or class itself for declarations), or None."""
+    root = _tree(ctx, rel)
+    if root is None:
+        return None
+    for stmt in root.named_children:
+        decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" \
+            else stmt
+        if decl is None:
+            continue
+        if decl.type in ("function_declaration", "generator_function_declaration") and \
+                text(decl.child_by_field_name("name")) == name:
+            return decl
+        if decl.type in ("lexical_declaration", "variable_declaration"):
+            for d in decl.named_children:
+                if d.type == "variable_declarator" and \
+                        text(d.child_by_field_name("name")) == name:
+                    return d.child_by_field_name("value")
+    return None
+
+
+def _export(ctx: ProjectContext, rel: str, name: str) -> Node | None:
+    """Return the value module ``rel`` exports as ``name`` (``module.exports = { name }``,
+    ``exports.name =``, ``export function name``, ``export { x as name }``, ``export default``
+    for ``default``)."""
+    root = _tree(ctx, rel)
+    if root is None:
+        return None
+    for stmt in root.named_children:
+        if stmt.type == "export_statement":
+            decl = stmt.child_by_field_name("declaration")
+            value = stmt.child_by_field_name("value")
+            if name == "default" and value is not None:
+                return value
+            if name == "default" and decl is not None and \
+                    any(c.type == "default" for c in stmt.children):
+                return decl
+            if decl is not None:
+                if text(decl.child_by_field_name("name")) == name:
+                    return decl
+                for d in decl.named_children:
+                    if d.type == "variable_declarator" and \
+                            text(d.child_by_field_name("name")) == name:
+                        return d.child_by_field_name("value")
+            clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
+            for spec in clause.named_children if clause is not None else []:
+                exported = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
+                if text(exported) == name:
+                    local = text(spec.child_by_field_name("name"))
+                    return _top_level(ctx, rel, local) or _as_import(
+                        ctx, rel, local, spec.child_by_field_name("name") or spec)
+        if stmt.type != "expression_statement" or not stmt.named_children:
+            continue
+        expr = stmt.named_children[0]
+        if expr.type != "assignment_expression":
+            continue
+        left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
+        target = text(left)
+        if target == "module.exports" and right is not None:
+            if right.type == "identifier":
+                right = _top_level(ctx, rel, text(right)) or right
+            if right.type == "object":
+                props = object_properties(right)
+                value = props.get(name)
+                if value is not None and value.type == "shorthand_property_identifier":
+                    return _top_level(ctx, rel, name) or _as_import(ctx, rel, name, value)
+                if value is not None:
+                    return value
+                method = next((m for m in right.named_children if m.type == "method_definition"
+                               and text(m.child_by_field_name("name")) == name), None)
+                if method is not None:
+                    return method
+        elif target in (f"module.exports.{name}", f"exports.{name}"):
+            return right
+    return None
+
+
+def _as_import(ctx: ProjectContext, rel: str, local: str, node: Node) -> Node | None:
+    """Return ``node`` when ``local`` is a module ``rel`` imports (``_classify`` then follows
+    the identifier to that module), else None."""
+    facts = ctx.facts.get(rel)
+    if facts and any(local in (imp.default, imp.namespace) for imp in facts.imports):
+        return node
+    return None
+
+
+def _hashes(fn: Node, facts: FileFacts) -> bool:
+    """Return True when function ``fn`` hashes a value it was given with a password hash:
+    bcrypt/argon2 ``hash``, or scrypt/pbkdf2, on a parameter or a password-like value."""
+    hashers = {local for module in _HASH_MODULES for local in facts.locals_of(module)}
+    named = {local for module in _HASH_MODULES for imp in facts.imports if imp.module == module
+             for name, local in imp.named.items() if name in ("hash", "hashSync")}
+    params = {text(n) for p in parameters(fn) for n in walk(p) if n.type in (
+        "identifier", "shorthand_property_identifier_pattern")}
+    for call in walk(fn):
+        if call.type != "call_expression":
+            continue
+        callee = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if callee is None or args is None:
+            continue
+        head, _, method = text(callee).rpartition(".")
+        low = method.lower()
+        if not ((head in hashers and method in ("hash", "hashSync")) or
+                (not head and method in named) or "scrypt" in low or "pbkdf2" in low):
+            continue
+        if _mentions_password(args) or any(
+                n.type == "identifier" and text(n) in params for n in walk(args)):
+            return True
+    return False
+
+
+def _stores(fn: Node) -> bool:
+    """Return True when function ``fn`` hands something to a store-like call itself."""
+    for call in walk(fn):
+        if call.type == "call_expression":
+            callee = call.child_by_field_name("function")
+            if callee is not None and text(callee).rpartition(".")[2] in _STORE_METHODS:
+                return True
+    return False
