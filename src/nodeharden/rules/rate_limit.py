@@ -17,12 +17,15 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from tree_sitter import Node
+
 from nodeharden._config import RateLimitOptions
-from nodeharden._express import CallFact, FileFacts
+from nodeharden._express import AppFact, ArgFact, CallFact, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
-from nodeharden._parse import parse, text, walk
+from nodeharden._parse import FUNCTION_TYPES, parameters, parse, text, walk
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._roles import package_of
 from nodeharden._snippets import SnippetEdit, render_snippet
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
@@ -138,15 +141,43 @@ def rate_limiting_used(ctx: ProjectContext) -> bool:
     return False
 
 
+#: Folder names projects keep their middleware in.
+MIDDLEWARE_DIRS = ("middleware", "middlewares")
+
+
+def _middleware_dir(ctx: ProjectContext, app_rel: str) -> str:
+    """Return the folder the module goes in: the project's own middleware folder
+    (``middleware`` or ``middlewares``) in the app file's folder or below it, in the app's
+    package, the one nearest the app (then by name); else ``middleware/`` beside the app."""
+    folder = posixpath.dirname(app_rel)
+    package_dirs = [f.rel.rpartition("/")[0] for f in ctx.files_of("package")]
+    package = package_of(app_rel, package_dirs)
+    found: set[str] = set()
+    for rel in ctx.facts:
+        if is_test_file(rel) or package_of(rel, package_dirs) != package:
+            continue
+        parts = posixpath.dirname(rel).split("/")
+        start = len(folder.split("/")) if folder else 0
+        if folder and not rel.startswith(folder + "/"):
+            continue
+        for depth in range(start, len(parts)):
+            if parts[depth] in MIDDLEWARE_DIRS:
+                found.add("/".join(parts[:depth + 1]))
+                break
+    if found:
+        return min(found, key=lambda d: (d.count("/"), d))
+    return posixpath.join(folder, MODULE_DIR)
+
+
 def _module_path(ctx: ProjectContext, app_rel: str, style: Style) -> str | None:
     suffix = posixpath.splitext(app_rel)[1]
     if suffix in (".ts", ".mts", ".cts", ".tsx"):
         suffix = {".tsx": ".ts"}.get(suffix, suffix)
     elif suffix not in (".mjs", ".cjs"):
         suffix = ".js"
-    folder = posixpath.dirname(app_rel)
+    directory = _middleware_dir(ctx, app_rel)
     for name in (MODULE_NAME, "nodeharden-" + MODULE_NAME):
-        rel = posixpath.normpath(posixpath.join(folder, MODULE_DIR, name + suffix))
+        rel = posixpath.normpath(posixpath.join(directory, name + suffix))
         if ctx.read(rel) is None:
             return rel
     return None
@@ -166,19 +197,273 @@ _CLIENT_ERROR_STATUS = re.compile(r"\b(?:status|sendStatus)\s*\(\s*4\d\d\b")
 _SIGN_IN_PATH = re.compile(r"log-?in|sign-?in", re.I)
 _RESET_PATH = re.compile(r"password|passwd|forgot|reset", re.I)
 _NOT_BY_STATUS = re.compile(r"\.\s*(?:render|redirect)\s*\(|\bpassport\b|\bauthenticate\b")
+#: A failure handed to the app's error handler: ``next(err)`` (with an argument) or a throw.
+_TO_ERROR_HANDLER = re.compile(r"\bnext\s*\(\s*[^\s)]|\.\s*catch\s*\(\s*next\s*\)|\bthrow\b")
+
+
+def _answers(code: str, res: str) -> list[str | None]:
+    """Return the status of each answer ``code`` sends on ``res``: ``res.json(…)``,
+    ``res.send(…)``, ``res.end(…)`` (``'200'`` unless ``res.status(N)`` comes first),
+    ``res.sendStatus(N)``; None for a status that is not a number literal."""
+    name = re.escape(res)
+    found: list[str | None] = []
+    for match in re.finditer(rf"\b{name}\s*\.\s*(?:status\s*\(\s*([^()]*?)\s*\)\s*\.\s*)?"
+                             r"(?:json|jsonp|send|end)\s*\(", code):
+        status = match.group(1)
+        found.append("200" if status is None else status if re.fullmatch(r"\d{3}", status)
+                     else None)
+    for match in re.finditer(rf"\b{name}\s*\.\s*sendStatus\s*\(\s*([^()]*?)\s*\)", code):
+        found.append(match.group(1) if re.fullmatch(r"\d{3}", match.group(1)) else None)
+    return found
+
+
+def _function_value(node: Node | None) -> Node | None:
+    return node if node is not None and node.type in FUNCTION_TYPES else None
+
+
+def _local_function(root: Node, name: str) -> Node | None:
+    """Return the function a top-level name of the file is bound to: ``function name()``,
+    ``const name = (req, res) => …``, ``exports.name = …``, or None."""
+    for node in walk(root):
+        if node.type in ("function_declaration", "generator_function_declaration") \
+                and text(node.child_by_field_name("name")) == name:
+            return node
+        if node.type == "variable_declarator" and text(node.child_by_field_name("name")) == name:
+            value = node.child_by_field_name("value")
+            if value is not None and value.type in ("identifier",) and text(value) != name:
+                return _local_function(root, text(value))
+            if _function_value(value) is not None:
+                return value
+        if node.type == "assignment_expression" and text(node.child_by_field_name("left")) in (
+                f"exports.{name}", f"module.exports.{name}"):
+            return _function_value(node.child_by_field_name("right"))
+    return None
+
+
+def _exported_object(root: Node) -> Node | None:
+    """Return the object literal of ``module.exports = {…}`` / ``export default {…}``."""
+    for node in walk(root):
+        value = None
+        if node.type == "assignment_expression" and text(node.child_by_field_name("left")) \
+                == "module.exports":
+            value = node.child_by_field_name("right")
+        elif node.type == "export_statement" and node.child_by_field_name("value") is not None:
+            value = node.child_by_field_name("value")
+        if value is not None and value.type == "object":
+            return value
+    return None
+
+
+def _exported_function(root: Node, name: str | None) -> Node | None:
+    """Return the function a module exports as ``name`` (None: its default export)."""
+    if name is None:
+        for node in walk(root):
+            value = None
+            if node.type == "assignment_expression" and text(node.child_by_field_name("left")) \
+                    == "module.exports":
+                value = node.child_by_field_name("right")
+            elif node.type == "export_statement" and any(c.type == "default"
+                                                         for c in node.children):
+                value = node.child_by_field_name("value") or node.child_by_field_name(
+                    "declaration")
+            if value is None:
+                continue
+            if value.type == "identifier":
+                return _local_function(root, text(value))
+            if value.type in FUNCTION_TYPES or value.type == "function_declaration":
+                return value
+        return None
+    found = _local_function(root, name)
+    if found is not None:
+        return found
+    obj = _exported_object(root)
+    for member in obj.named_children if obj is not None else ():
+        if member.type == "method_definition" and text(member.child_by_field_name("name")) == name:
+            return member
+        if member.type == "pair" and text(member.child_by_field_name("key")) == name:
+            value = member.child_by_field_name("value")
+            if value is not None and value.type == "identifier":
+                return _local_function(root, text(value))
+            return _function_value(value)
+    return None
+
+
+def _handler_code(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> tuple[str, str] | None:
+    """Return ``(code, name of its response parameter)`` of the function a route hands the
+    request to: written inline, defined in the same file, or imported from one of the
+    project's own modules (``login`` from ``../controllers/auth``, ``auth.login``), or None."""
+    source = ctx.read(facts.path) or b""
+    lang = _lang_of(facts.path)
+    if lang is None:
+        return None
+    found: Node | None = None
+    tree = parse(lang, source)
+    if arg.kind == "function":
+        node = tree.root_node.descendant_for_byte_range(arg.start, arg.end)
+        while node is not None and not (node.start_byte == arg.start and node.end_byte == arg.end
+                                        and node.type in FUNCTION_TYPES):
+            node = node.parent
+        found = node
+    elif arg.kind in ("identifier", "member"):
+        head, _, prop = arg.name.partition(".")
+        if "." in prop:
+            return None
+        target: tuple[str, str | None] | None = None
+        for imp in facts.imports:
+            if not imp.module.startswith("."):
+                continue
+            if not prop:
+                exported = next((n for n, local in imp.named.items() if local == head), None)
+                if exported is not None:
+                    target = (imp.module, exported)
+                elif imp.default == head:
+                    target = (imp.module, None)
+            elif head in (imp.default, imp.namespace):
+                target = (imp.module, prop)
+        if target is None:
+            found = _local_function(tree.root_node, head) if not prop else None
+        else:
+            rel = ctx.resolve_import(facts.path, target[0])
+            other_lang = _lang_of(rel) if rel else None
+            other = ctx.read(rel) if rel else None
+            if rel is None or other_lang is None or other is None:
+                return None
+            other_root = parse(other_lang, other).root_node
+            found = _exported_function(other_root, target[1])
+    if found is None:
+        return None
+    params = parameters(found)
+    if len(params) < 2 or params[1].type != "identifier":
+        return None
+    return text(found), text(params[1])
 
 
 def _fails_with_client_error(ctx: ProjectContext, facts: FileFacts, route: CallFact) -> bool:
-    """Return True when the route is a sign-in route (not a password reset) whose handlers are
-    written inline and answer a failed login with a 4xx status (``res.status(401)``), never
-    with a redirect or a page: then a 2xx answer means the login succeeded. A handler defined
-    elsewhere cannot be read: False."""
-    if any(arg.kind == "identifier" for arg in route.args[1:]):
-        return False
+    """Return True when the route is a sign-in route (not a password reset) whose handler
+    signals a failed login by a status other than 2xx, so that a 2xx answer means the login
+    succeeded: the handler (written inline, or defined in its file or in one of the project's
+    modules, like a controller) never redirects or renders a page, and either answers a
+    failure with a 4xx status (``res.status(401)``) or hands failures to the error handler
+    (``next(err)``, a throw) and sends a single 2xx answer, the success. A handler that
+    cannot be read: False."""
     if not _SIGN_IN_PATH.search(route.path or "") or _RESET_PATH.search(route.path or ""):
         return False  # a reset route answers 2xx to anyone who names an account
-    code = (ctx.read(facts.path) or b"")[route.start:route.end].decode("utf-8", "replace")
-    return _CLIENT_ERROR_STATUS.search(code) is not None and _NOT_BY_STATUS.search(code) is None
+    source = ctx.read(facts.path) or b""
+    route_code = source[route.start:route.end].decode("utf-8", "replace")
+    if _NOT_BY_STATUS.search(route_code):
+        return False
+    found = _handler_code(ctx, facts, route.args[-1])
+    if found is None:
+        return False
+    code, res = found
+    if _NOT_BY_STATUS.search(code):
+        return False
+    if _CLIENT_ERROR_STATUS.search(code):
+        return True
+    answers = _answers(code, res)
+    return (_TO_ERROR_HANDLER.search(code) is not None and None not in answers
+            and sum(1 for status in answers if status is not None and status.startswith("2")) == 1)
+
+
+_ADDRESS = re.compile(r"[0-9a-fA-F:.]+(?:/\d{1,3})?")
+_NUMBER = re.compile(r"\d+")
+
+
+def _bounded_trust(value: str, source: str) -> bool:
+    """Return True when a ``trust proxy`` value names how far to trust X-Forwarded-For: a
+    hop count, ``false``, or a list of proxy addresses. ``true`` trusts the left-most address,
+    which the client writes; a function, an expression, or a subnet name (``'loopback'``,
+    ``'uniquelocal'``, which trust every proxy in a range the app cannot tell from a client
+    there) cannot be bounded from the code. A variable counts when every value assigned to it
+    is bounded (``let hops; if (tls) hops = 1; else hops = 0``)."""
+    value = value.strip()
+    if value == "false" or _NUMBER.fullmatch(value):
+        return True
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"`":
+        items = [item.strip() for item in value[1:-1].split(",")]
+        return all(_NUMBER.fullmatch(item) or (_ADDRESS.fullmatch(item) and any(
+            c.isdigit() for c in item)) for item in items)
+    if re.fullmatch(r"[A-Za-z_$][\w$]*", value):
+        assigned = re.findall(rf"(?<![\w$.]){re.escape(value)}\s*=(?![=>])\s*([^;\n]+)", source)
+        return bool(assigned) and all(
+            _bounded_trust(a.strip().rstrip(";"), "") for a in assigned)
+    return False
+
+
+def unbounded_trust_proxy(ctx: ProjectContext) -> FileFacts | None:
+    """Return the file that sets ``trust proxy`` to a value with no bound (``true``,
+    ``app.enable('trust proxy')``, a function, a subnet name, an expression), or None: there
+    ``req.ip`` is whatever the client writes first in X-Forwarded-For, so a limiter keyed on
+    it is bypassed by sending a new header with each request."""
+    for path in sorted(ctx.facts):
+        facts = ctx.facts[path]
+        if is_test_file(path):
+            continue
+        for call in facts.calls:
+            if not call.args or call.args[0].kind != "string" \
+                    or call.args[0].name.strip().lower() != "trust proxy":
+                continue
+            if call.method == "enable":
+                return facts
+            if call.method == "set" and len(call.args) >= 2:
+                source = (ctx.read(path) or b"").decode("utf-8", "replace")
+                value = (ctx.read(path) or b"")[call.args[1].start:call.args[1].end].decode(
+                    "utf-8", "replace")
+                if not _bounded_trust(value, source):
+                    return facts
+    return None
+
+
+def _is_static(arg: ArgFact, facts: FileFacts) -> bool:
+    """Return True for ``express.static(…)`` / ``serveStatic(…)`` as a ``use`` argument."""
+    return arg.kind == "call" and (arg.name == "static" or arg.name.endswith(".static")
+                                   or arg.name in facts.locals_of("serve-static"))
+
+
+def _is_package_middleware(arg: ArgFact, facts: FileFacts) -> bool:
+    """Return True for a middleware made by a package (``cors()``, ``express.json()``,
+    ``helmet.hsts(…)``): not ``require('./routes')`` or a factory of the project's own
+    (``routes()``), which may register routes."""
+    if arg.kind != "call":
+        return False
+    head = arg.name.split(".")[0]
+    return any(head in imp.locals() and not imp.module.startswith(".") for imp in facts.imports)
+
+
+def _after_static(source: bytes, facts: FileFacts, app: AppFact) -> int | None:
+    """Return where ``app.use(rateLimiter)`` goes when static files are served before the
+    routes: after the last ``app.use(express.static(…))`` that follows the app's creation with
+    nothing but settings and package middleware between (no route, router, or statement that
+    hands the app to other code), at the app's indentation, so that images and scripts do not
+    count against the request limit. None: no such static middleware (right after the app)."""
+    name = app.name or ""
+    allowed: dict[int, bool] = {}  # start of each `app.x(` that may come first -> static use
+    for call in facts.calls:
+        if call.target != name or call.start < app.stmt_end or call.indent != app.indent:
+            continue
+        if call.method in ("set", "enable", "disable", "engine"):
+            allowed[call.start] = False
+        elif call.method == "use" and call.args:
+            args = call.args[1:] if call.args[0].kind == "string" else call.args
+            if args and all(_is_static(a, facts) for a in args):
+                allowed[call.start] = True
+            elif call.args[0].kind != "string" and all(
+                    _is_package_middleware(a, facts) for a in args):
+                allowed[call.start] = False
+    pattern = rb"(?<![\w$.])" + re.escape(name.encode()) + rb"(?![\w$])"
+    last: int | None = None
+    inside = app.stmt_end
+    for match in re.finditer(pattern, source[app.stmt_end:]):
+        at = app.stmt_end + match.start()
+        if at < inside:
+            continue  # within an allowed call
+        if at not in allowed:
+            break
+        call = next(c for c in facts.calls if c.start == at)
+        inside = call.end
+        if allowed[at]:
+            last = call.stmt_end
+    return last
 
 
 class RateLimit(Rule):
@@ -207,6 +492,16 @@ class RateLimit(Rule):
         primary_app = next(a for a in primary.apps if a.kind == "app")
         message = ("no rate-limiting middleware: one client can flood every route and guess "
                    "passwords without slowing down")
+        trusting = unbounded_trust_proxy(ctx)
+        if trusting is not None:
+            # nodeharden never changes a trust decision, and a limiter keyed on req.ip there
+            # would only look like protection: report, without a fix.
+            message += (f"; not fixed: `trust proxy` is set without a bound ({trusting.path}), "
+                        "so req.ip is the client-chosen left-most X-Forwarded-For address and "
+                        "a limiter keyed on it would be bypassed with a new header per request; "
+                        "set the hop count first (app.set('trust proxy', 1) behind one proxy)")
+            yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message)
+            return
         yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message,
                           self._fix(ctx, app_files, primary))
 
@@ -236,8 +531,15 @@ class RateLimit(Rule):
             source = ctx.read(facts.path) or b""
             apps = [a for a in facts.apps if a.kind == "app" and can_extend(a)]
             for app in apps:
-                edits_by_file.setdefault(facts.path, []).append(after_app_edit(
-                    source, app, [f"{app.name}.use(rateLimiter){ctx.styles[facts.path].semi}"]))
+                statement = f"{app.name}.use(rateLimiter){ctx.styles[facts.path].semi}"
+                after_static = _after_static(source, facts, app)
+                if after_static is None:
+                    edit = after_app_edit(source, app, [statement])
+                elif after_static == len(source) and not source.endswith(b"\n"):
+                    edit = TextEdit(after_static, after_static, f"\n{app.indent}{statement}")
+                else:
+                    edit = TextEdit(after_static, after_static, f"{app.indent}{statement}\n")
+                edits_by_file.setdefault(facts.path, []).append(edit)
                 names_by_file.setdefault(facts.path, []).append("rateLimiter")
                 wired = True
         if not wired:
