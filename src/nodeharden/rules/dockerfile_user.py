@@ -25,6 +25,7 @@ from nodeharden.rules._dockerfile import (
     line_offsets,
     parse_stages,
 )
+from nodeharden.rules._production import compose_services
 
 #: Base images whose final stage already ships a non-root user, and its name.
 _NODE_IMAGE_RE = re.compile(r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?"
@@ -58,6 +59,51 @@ _VALUED_OPTIONS = {
     "addgroup": frozenset({"-g", "--gid", "--conf"}),
     "mkdir": frozenset({"-m", "--mode", "--context"}),
 }
+
+
+#: Folders of the system, never the app's own: a ``mkdir`` there (``/usr/share/man/man1`` for a
+#: Debian package, ``/root/.ssh``) is not given to the app user.
+_SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc",
+                "/root", "/run", "/sbin", "/sys", "/tmp", "/usr", "/var/cache", "/var/lib/apt",
+                "/var/lib/dpkg", "/var/log/apt", "/var/run", "/var/tmp", "/var/spool", "/var/mail")
+#: ...except these, where apps are commonly installed.
+_APP_UNDER_SYSTEM = ("/usr/src/", "/usr/app", "/usr/local/app", "/usr/local/src/")
+
+
+def _app_dir(path: str, workdir: str) -> bool:
+    """Return True when a folder the stage makes is the app's: inside its WORKDIR, or
+    anywhere outside the system's own folders (``/var/lib/<app>``, ``/data``, ``/srv/…``)."""
+    if path == "/" or "$" in path:  # no ARG/ENV guessing
+        return False
+    if workdir and workdir != "/" and path.startswith(workdir.rstrip("/") + "/"):
+        return True
+    if path.startswith(_APP_UNDER_SYSTEM):
+        return True
+    return not any(path == d or path.startswith(d + "/") for d in _SYSTEM_DIRS)
+
+
+def _named_volumes(ctx: ProjectContext, dockerfile_rel: str
+                   ) -> list[tuple[str, str, str, str]]:
+    """Return (compose file, service, volume, path) for each named volume a compose service that runs
+    this image mounts writable."""
+    found: list[tuple[str, str, str, str]] = []
+    for rel, service, spec in compose_services(ctx, dockerfile_rel):
+        volumes = spec.get("volumes")
+        for entry in volumes if isinstance(volumes, list) else []:
+            source = target = ""
+            read_only = False
+            if isinstance(entry, str):
+                parts = entry.split(":")
+                if len(parts) >= 2:
+                    source, target = parts[0], parts[1]
+                    read_only = len(parts) > 2 and "ro" in parts[2].split(",")
+            elif isinstance(entry, dict) and entry.get("type", "volume") == "volume":
+                source, target = str(entry.get("source") or ""), str(entry.get("target") or "")
+                read_only = bool(entry.get("read_only"))
+            if source and target.startswith("/") and not read_only and \
+                    not source.startswith(("/", ".", "~", "$")):
+                found.append((rel, service, source, target))
+    return found
 
 
 def _user_plan(image: str) -> tuple[str, str | None, bool]:
@@ -196,9 +242,10 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
         dirs.append(workdir)
     else:
         workdir_line = 0
-    inside = [d for d in made if workdir and workdir != "/" and
-              (d == workdir or d.startswith(workdir.rstrip("/") + "/"))]
-    for path in [*inside, *volumes]:
+    # Every folder the stage makes for the app, inside the WORKDIR or not (a data folder such
+    # as /var/lib/<app> that the app writes its database to).
+    own = [d for d in made if d == workdir or _app_dir(d, workdir)]
+    for path in [*own, *volumes]:
         if path not in dirs and path != "/" and "$" not in path:  # no ARG/ENV guessing
             dirs.append(path)
     dirs = [d for d in dirs if not re.search(r"(?<![\w/.-])" + re.escape(d) + r"(?![\w/.-])",
@@ -221,7 +268,8 @@ def _append_to_run(source: bytes, command: Any, script: str) -> TextEdit:
 def _late_mkdirs(stage: Stage, start: int, user_line: int, workdir_of: dict[int, str],
                  inside: str) -> list[tuple[Any, list[str]]]:
     """Return the root RUN instructions from line ``start`` to ``user_line`` that make folders
-    inside ``inside``, with those folders."""
+    for the app (inside the WORKDIR ``inside`` or outside the system's folders), with those
+    folders."""
     found: list[tuple[Any, list[str]]] = []
     root = True
     for command in stage.commands:
@@ -235,7 +283,7 @@ def _late_mkdirs(stage: Stage, start: int, user_line: int, workdir_of: dict[int,
         base = workdir_of.get(command.start_line, "")
         made = [_resolve(base, p) for words in _words(joined)
                 if words[0].rsplit("/", 1)[-1] == "mkdir" for p in _positionals(words)[0]]
-        made = [d for d in made if "$" not in d and d.startswith(inside.rstrip("/") + "/")]
+        made = [d for d in made if _app_dir(d, inside)]
         if made and "chown" not in joined:
             found.append((command, made))
     return found
@@ -288,9 +336,10 @@ def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: st
         else:
             edits.append(insert_before_line(source, limit, f"RUN {script}\n"))
     workdir = workdir_of.get(max(workdir_of) if workdir_of else 0, "")
-    if workdir and workdir != "/" and "$" not in workdir:
-        for command, made in _late_mkdirs(stage, made_before, user_line, workdir_of, workdir):
-            edits.append(_append_to_run(source, command, f"chown {owner} {' '.join(made)}"))
+    if "$" in workdir:
+        workdir = ""
+    for command, made in _late_mkdirs(stage, made_before, user_line, workdir_of, workdir):
+        edits.append(_append_to_run(source, command, f"chown {owner} {' '.join(made)}"))
     return edits, new_run
 
 
@@ -400,6 +449,9 @@ class DockerfileUser(Rule):
         owner = f"{user}:{group}" if group else user
         if _entrypoint_needs_root(ctx, rel, final) or _low_port(final):
             safe = False
+        volumes = _named_volumes(ctx, rel)
+        if volumes:
+            safe = False
         edits: list[TextEdit] = []
         if create:
             # The user must exist before any COPY --chown names it: create it right after FROM.
@@ -416,6 +468,14 @@ class DockerfileUser(Rule):
         title = f"Run the final stage as `{user}`" + (
             " (created as a system user)" if create else
             " (the user the image creates)" if existing else "")
+        if volumes:
+            compose, service, volume, path = volumes[0]
+            more = f" (and {len(volumes) - 1} more)" if len(volumes) > 1 else ""
+            title += (f" (unsafe: {compose} mounts the named volume `{volume}` at {path}{more}; a "
+                      "volume that already exists keeps the root ownership of the files the "
+                      f"app wrote as root, so `{user}` could no longer write there: give it to "
+                      f"`{owner}` once, e.g. `docker compose run --rm --user root {service} "
+                      f"chown -R {owner} {path}`, before deploying)")
         return Fix(title=title, applicability="safe" if safe else "unsafe",
                    changes=(FileChange(rel, tuple(edits)),))
 
