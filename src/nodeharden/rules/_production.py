@@ -17,7 +17,7 @@ from typing import Any
 
 from nodeharden._roles import parse_dockerfile
 from nodeharden.rules._base import ProjectContext
-from nodeharden.rules._dockerfile import Stage, ancestry
+from nodeharden.rules._dockerfile import Stage, ancestry, parse_stages
 
 INLINE_RE = re.compile(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?production\b")
 _VAR_RE = re.compile(r"^\$(?:\{(\w+)(?::?-([^}]*))?\}|(\w+))$")
@@ -346,3 +346,98 @@ def ecosystem_node_env(rel: str, raw: bytes, env: str | None,
                 merged["NODE_ENV"] = _UNKNOWN
         values.append(merged.get("NODE_ENV"))
     return values
+
+
+_SEGMENT_RE = re.compile(r"&&|\|\||[;|]")
+_SETS_ONLY_RE = re.compile(r"^\s*(?:export\s+|set\s+)?NODE_ENV=['\"]?([\w-]+)['\"]?\s*$")
+_EXPORTS_RE = re.compile(r"(?:^|\s)(?:export|set)\s+NODE_ENV=['\"]?([\w-]+)")
+_ANY_INLINE_RE = re.compile(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?([\w-]+)")
+
+
+def command_sets_production(command: str) -> bool:
+    """Return True when a shell command runs its last command with NODE_ENV=production:
+    ``NODE_ENV=production node x``, ``cross-env NODE_ENV=production node x``, ``export
+    NODE_ENV=production && node x`` (``NODE_ENV=production npm run build && node x`` does not:
+    the variable reaches only the build)."""
+    segments = _SEGMENT_RE.split(command)
+    exported: str | None = None
+    for segment in segments[:-1]:
+        found = _SETS_ONLY_RE.match(segment) or _EXPORTS_RE.search(segment)
+        if found:
+            exported = found.group(1)
+    last = _ANY_INLINE_RE.search(segments[-1])
+    value = last.group(1) if last else exported
+    return value is not None and value.lower() == "production"
+
+
+def start_sets_production(ctx: ProjectContext, folder: str, command: str,
+                          depth: int = 0) -> bool:
+    """Return True when ``command`` (run in ``folder``) starts the app with NODE_ENV=production:
+    it sets it itself, through pm2's ecosystem file, or through the npm/yarn/pnpm script its
+    last command runs (followed up to three scripts deep)."""
+    if command_sets_production(command) or pm2_production(ctx, folder, command):
+        return True
+    script = _SCRIPT_RUN_RE.search(_SEGMENT_RE.split(command)[-1])
+    if script is None or depth >= 3:
+        return False
+    manager, run, name = script.groups()
+    if manager == "npm" and not run and name not in _NPM_SHORTHANDS:
+        return False
+    body = package_scripts(ctx, folder).get(name)
+    return isinstance(body, str) and start_sets_production(ctx, folder, body, depth + 1)
+
+
+def package_scripts(ctx: ProjectContext, folder: str) -> dict[str, Any]:
+    """Return the ``scripts`` of ``folder``'s package.json ({} when it has none)."""
+    raw = ctx.read(posixpath.join(folder, "package.json") if folder else "package.json")
+    try:
+        scripts = json.loads(raw or b"").get("scripts")
+    except (ValueError, AttributeError):
+        return {}
+    return scripts if isinstance(scripts, dict) else {}
+
+
+def image_sets_production(ctx: ProjectContext, dockerfile_rel: str) -> bool:
+    """Return True when the image a Dockerfile builds runs with NODE_ENV=production: its final
+    stage sets it, or every command it starts with in production sets it (inline, pm2's
+    ecosystem file, the npm script it runs)."""
+    source = ctx.read(dockerfile_rel)
+    stages = parse_stages(source.decode("utf-8", "replace")) if source is not None else None
+    if not stages:
+        return False
+    text = source.decode("utf-8", "replace")  # type: ignore[union-attr]
+    value, _, _ = image_node_env(stages, stages[-1], text)
+    if value == "production":
+        return True
+    folder = posixpath.dirname(dockerfile_rel)
+    starts = production_starts(ctx, dockerfile_rel, stages, stages[-1])
+    return bool(starts) and all(start_sets_production(ctx, folder, start) for start in starts)
+
+
+def runs_in_production_mode(ctx: ProjectContext, app_rel: str) -> bool:
+    """Return True when the project proves the app in ``app_rel`` runs with NODE_ENV=production
+    in production: every Dockerfile whose folder holds the app (other than development and
+    test ones, ``Dockerfile.dev``) builds an image that sets it; without such a Dockerfile, the
+    ``start`` script of the nearest package.json above the app sets it (inline, ``cross-env``,
+    ``export``, a pm2 ecosystem file). Anything else (a host's settings, a deploy manifest) is
+    out of sight: not proven."""
+    folder = posixpath.dirname(app_rel)
+    images = []
+    for file in ctx.files_of("dockerfile"):
+        home = posixpath.dirname(file.rel)
+        name = posixpath.basename(file.rel).lower().replace("dockerfile", "")
+        if home and folder != home and not folder.startswith(home + "/"):
+            continue
+        if _DEV_COMPOSE_RE.search(name):
+            continue
+        images.append(file.rel)
+    if images:
+        return all(image_sets_production(ctx, rel) for rel in images)
+    while True:
+        if ctx.read(posixpath.join(folder, "package.json") if folder else "package.json") \
+                is not None:
+            start = package_scripts(ctx, folder).get("start")
+            return isinstance(start, str) and start_sets_production(ctx, folder, start)
+        if not folder:
+            return False
+        folder = posixpath.dirname(folder)

@@ -7,8 +7,11 @@ Two findings:
   callback that puts ``err.stack``/``err.message`` (or ``err`` itself) into a response
   (``res.send/json/jsonp/end/write/render`` arguments or ``res.locals``), unless a development
   check guards it;
-- per project: an app with no final error handler; the fix inserts one after the last statement
-  that touches the app and before ``listen``/the export/``return app``.
+- per project: an app with no final error handler, unless the project proves production runs
+  with ``NODE_ENV=production`` (its Dockerfile, its ``start`` script, pm2's ecosystem file:
+  ``rules/_production.py``), where Express's default handler sends no stack; the fix inserts
+  one after the last statement that touches the app and before ``listen``/the export/``return
+  app``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from nodeharden._snippets import DeferredEdit, render_snippet
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import ImportRequest, add_imports, can_extend, has_import
+from nodeharden.rules._production import runs_in_production_mode
 
 SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
 _SINK_BYTES_RE = re.compile(rb"\.\s*(?:send|jsonp?|end|write|render|locals)\b")
@@ -556,9 +560,8 @@ def _in_client_branch(node: Node, scope: Node, name: str, status: int | None | s
     child, cur = node, node.parent
     while cur is not None and cur != scope:
         cond = None
-        if cur.type == "if_statement" and child == cur.child_by_field_name("consequence"):
-            cond = cur.child_by_field_name("condition")
-        elif cur.type == "ternary_expression" and child == cur.child_by_field_name("consequence"):
+        if cur.type in ("if_statement", "ternary_expression") \
+                and child == cur.child_by_field_name("consequence"):
             cond = cur.child_by_field_name("condition")
         if cond is not None:
             if _client_narrowing(cond, name, facts):
@@ -869,6 +872,9 @@ class ErrorHandler(Rule):
         for facts in ctx.app_files():
             if is_test_file(facts.path):
                 continue
+            if any(app.kind == "app" for app in facts.apps) \
+                    and runs_in_production_mode(ctx, facts.path):
+                continue  # Express's default handler sends no stack with NODE_ENV=production
             for app in facts.apps:
                 if app.kind != "app" or _has_handler(ctx, facts):
                     continue
