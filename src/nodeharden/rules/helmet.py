@@ -146,6 +146,53 @@ def renders_html(ctx: ProjectContext) -> bool:
     return False
 
 
+#: Middleware that serves its own HTML pages with inline scripts or scripts, styles and fonts
+#: from a CDN: helmet's default Content-Security-Policy (``script-src 'self'``, no inline
+#: scripts) leaves those pages blank. Package → the pages it serves.
+HTML_MIDDLEWARE = {
+    "agendash": "Agendash's dashboard",
+    "swagger-ui-express": "Swagger UI",
+    "redoc-express": "ReDoc",
+    "@bull-board/express": "bull-board's dashboard",
+    "bull-board": "bull-board's dashboard",
+    "bull-arena": "Arena's dashboard",
+    "express-status-monitor": "the status monitor page",
+    "graphql-playground-middleware-express": "GraphQL Playground",
+    "apollo-server-express": "Apollo's landing page and Sandbox",
+    "@apollo/server/express4": "Apollo's landing page and Sandbox",
+    "@as-integrations/express4": "Apollo's landing page and Sandbox",
+    "@as-integrations/express5": "Apollo's landing page and Sandbox",
+    "express-graphql": "GraphiQL",
+    "graphql-yoga": "GraphiQL",
+}
+#: Packages whose page can be switched off; the bytes that do it, or that switch it on.
+_PAGE_OFF = {"apollo-server-express": rb"LandingPageDisabled|playground\s*:\s*false",
+             "@apollo/server/express4": rb"LandingPageDisabled",
+             "@as-integrations/express4": rb"LandingPageDisabled",
+             "@as-integrations/express5": rb"LandingPageDisabled",
+             "graphql-yoga": rb"graphiql\s*:\s*false"}
+_PAGE_ON = {"express-graphql": rb"graphiql\s*:\s*(?!false)"}
+
+
+def html_middleware(ctx: ProjectContext) -> list[str]:
+    """Return what the app mounts that serves HTML pages with inline or CDN scripts (the
+    names in ``HTML_MIDDLEWARE``), imported by application code."""
+    found: dict[str, None] = {}
+
+    def anywhere(pattern: bytes) -> bool:  # the server may be configured in another file
+        return any(re.search(pattern, ctx.read(f.path) or b"") for f in ctx.facts.values())
+
+    for facts in ctx.facts.values():
+        for module in sorted(facts.imported_modules() & set(HTML_MIDDLEWARE)):
+            source = ctx.read(facts.path) or b""
+            if module in _PAGE_ON and not re.search(_PAGE_ON[module], source):
+                continue
+            if module in _PAGE_OFF and anywhere(_PAGE_OFF[module]):
+                continue
+            found[HTML_MIDDLEWARE[module]] = None
+    return list(found)
+
+
 #: What turning a protection back on can change, for the unsafe fix's title.
 TURN_ON_RISKS = {
     "contentSecurityPolicy": "the browser then blocks scripts, images and frames from hosts "
@@ -316,6 +363,14 @@ class Helmet(Rule):
         # helmet goes right after the app is created, so lusca's later middlewares still set
         # their own headers; helmet's CSP can only break pages when lusca sets none.
         unsafe = renders_html(ctx) and "csp" not in lusca
+        pages = html_middleware(ctx) if "csp" not in lusca else []
+        title = "Add helmet() right after the app is created"
+        if pages:
+            unsafe = True
+            title += (f" (unsafe: helmet's default Content-Security-Policy blocks the inline "
+                      f"and CDN scripts of {', '.join(pages)}, which the app mounts, so "
+                      "those pages stay blank: give their routes a policy that allows them, or "
+                      "mount them before helmet)")
         unset = [CORE_HEADERS[k] for k in CORE_HEADERS if k not in lusca]
         for facts in ctx.app_files():
             source = ctx.read(facts.path) or b""
@@ -340,7 +395,7 @@ class Helmet(Rule):
                     edits.append(after_app_edit(source, app, [use_statement(
                         app, f"{local}()", style)]))
                     fix = Fix(
-                        title="Add helmet() right after the app is created",
+                        title=title,
                         applicability="unsafe" if unsafe else "safe",
                         changes=(FileChange(facts.path, tuple(edits)),),
                         dependencies=(("helmet", version_of("helmet")),),
