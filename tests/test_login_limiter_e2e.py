@@ -1,12 +1,14 @@
 """End to end: the login limiter that ``fix`` adds stops password guessing on apps that do not
 answer a failed login with an error status, and on a token API that does.
 
-Three apps, really installed (one ``npm install`` shared through a link), fixed with
+Five apps, really installed (one ``npm install`` shared through a link), fixed with
 ``nodeharden fix --select rate-limit`` and probed over real HTTP on 127.0.0.1:
 
 - a passport-local app whose failed login redirects back to the form (302, ``failureRedirect``);
 - a form app whose failed login renders the form again with 200;
-- a token API whose failed login is a 401 and a good one a 200 with a token.
+- a token API whose failed login is a 401 and a good one a 200 with a token;
+- a token API whose login handler is a controller imported by a router (failure 400);
+- a token API whose failed login goes to the error handler with ``next(err)`` (401).
 
 Before the fix no app ever answers 429. After it, every attempt on the login route counts
 (``login_points`` per account and address, five times that per address), also when the guesses
@@ -135,8 +137,84 @@ TOKEN_APP = """
     """
 
 
+#: A token API whose login handler lives in a controller module, imported by a router: a
+#: failed login is a 400, a good one a 200 with a token. The fix follows the import and clears
+#: the count on a 2xx answer.
+CONTROLLER_APP = """
+    const express = require('express');
+    const authRoutes = require('./routes/auth');
+
+    const app = express();
+    app.use(express.urlencoded({ extended: false }));
+    app.use('/auth', authRoutes);
+
+    const server = app.listen(0, '127.0.0.1', () => {
+      console.log('listening ' + server.address().port);
+    });
+    """
+CONTROLLER_FILES = {
+    "routes/auth.js": """
+        const express = require('express');
+        const { login } = require('../controllers/auth');
+
+        const router = express.Router();
+        router.post('/login', login);
+
+        module.exports = router;
+        """,
+    "controllers/auth.js": """
+        const USERS = { alice: 'wonderland', mallory: 'own-password' };
+
+        exports.login = async (req, res) => {
+          const { username, password } = req.body;
+          if (USERS[username] === undefined) return res.status(400).json({ msg: 'no such user' });
+          if (USERS[username] !== password) return res.status(400).json({ msg: 'invalid' });
+          res.json({ token: 'token-for-' + username });
+        };
+        """,
+}
+
+#: A token API whose failed login is thrown to the app's error handler (401 there); its only
+#: 2xx answer is the success.
+NEXT_ERROR_APP = """
+    const express = require('express');
+
+    const app = express();
+    app.use(express.urlencoded({ extended: false }));
+
+    const USERS = { alice: 'wonderland', mallory: 'own-password' };
+
+    async function signIn(username, password) {
+      if (USERS[username] === undefined || USERS[username] !== password) {
+        const error = new Error('invalid credentials');
+        error.status = 401;
+        throw error;
+      }
+      return 'token-for-' + username;
+    }
+
+    app.post('/api/signin', async (req, res, next) => {
+      try {
+        const token = await signIn(req.body.username, req.body.password);
+        return res.json({ token });
+      } catch (e) {
+        return next(e);
+      }
+    });
+
+    app.use((err, req, res, next) => {
+      res.status(err.status || 500).json({ error: err.message });
+    });
+
+    const server = app.listen(0, '127.0.0.1', () => {
+      console.log('listening ' + server.address().port);
+    });
+    """
+
+
 @dataclass
 class LoginApp:
+    name: str
     root: Path
     path: str  # the login route
     failed: int  # the status of a failed login before the fix
@@ -145,7 +223,13 @@ class LoginApp:
 
 
 APPS = {"passport": (PASSPORT_APP, "/login", 302, 302), "form": (FORM_APP, "/signin", 200, 302),
-        "token": (TOKEN_APP, "/api/login", 401, 200)}
+        "token": (TOKEN_APP, "/api/login", 401, 200),
+        "controller": (CONTROLLER_APP, "/auth/login", 400, 200),
+        "next-error": (NEXT_ERROR_APP, "/api/signin", 401, 200)}
+#: Modules besides app.js.
+EXTRA_FILES = {"controller": CONTROLLER_FILES}
+#: Token APIs: a 2xx answer is a good login, so the fix clears the count on it.
+TOKEN_APIS = {"token", "controller", "next-error"}
 
 
 @pytest.fixture(scope="module")
@@ -161,13 +245,14 @@ def login_app(request: pytest.FixtureRequest, installed: Path,
               tmp_path_factory: pytest.TempPathFactory) -> LoginApp:
     source, path, failed, succeeded = APPS[request.param]
     root = linked_app(tmp_path_factory.mktemp(request.param) / "app",
-                      {"package.json": PACKAGE_JSON, ".nodeharden.yml": CONFIG, "app.js": source},
+                      {"package.json": PACKAGE_JSON, ".nodeharden.yml": CONFIG, "app.js": source,
+                       **EXTRA_FILES.get(request.param, {})},
                       installed)
     with serve_app(root) as url:
         before = [attempt(url, path, "wrong") for _ in range(2 * LOGIN_POINTS)]
     done = run_cli("fix", root, "--select", "rate-limit")
     assert done.returncode == 0, done.stderr
-    return LoginApp(root, path, failed, succeeded, before)
+    return LoginApp(request.param, root, path, failed, succeeded, before)
 
 
 def attempt(url: str, path: str, password: str, username: str = "alice") -> int:
@@ -195,12 +280,20 @@ def url(login_app: LoginApp) -> Iterator[str]:
 
 
 def test_fix_wires_the_login_limiter_before_the_handler(login_app: LoginApp) -> None:
-    source = (login_app.root / "app.js").read_text()
-    assert f"app.post('{login_app.path}', loginLimiter, " in source
-    assert "trust proxy" not in source
+    sources = "".join(p.read_text() for p in sorted(login_app.root.glob("**/*.js"))
+                      if "node_modules" not in p.parts and "middleware" not in p.parts)
+    route = login_app.path.rpartition("/auth")[2] if login_app.name == "controller" \
+        else login_app.path
+    assert f".post('{route}', loginLimiter, " in sources
+    assert "trust proxy" not in sources
     module = (login_app.root / "middleware" / "rate-limit.js").read_text()
-    # Only the token API (failures are 4xx, written inline) clears the count on a 2xx answer.
-    assert ("clearOn2xx: true" in module) == (login_app.failed == 401)
+    # Only token APIs (a 2xx answer is a good login) clear the count on a 2xx answer.
+    assert ("clearOn2xx: true" in module) == (login_app.name in TOKEN_APIS)
+
+
+def test_good_logins_in_a_row_never_lock_the_account(login_app: LoginApp, url: str) -> None:
+    statuses = [attempt(url, login_app.path, "wonderland") for _ in range(LOGIN_POINTS + 2)]
+    assert statuses == [login_app.succeeded] * (LOGIN_POINTS + 2)
 
 
 def test_failed_logins_were_never_limited_before_the_fix(login_app: LoginApp) -> None:
