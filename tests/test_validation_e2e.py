@@ -100,6 +100,7 @@ def test_front_end_requests_answer_as_before_and_malformed_ones_get_400(app_dir:
                   "param('id').isInt().toInt()",
                   "body('completed').optional().isIn([true, false, 'true', 'false', 'on'])",
                   "query('q').optional({ values: 'falsy' }).isString().trim()",
+                  "query('size').optional({ values: 'null' }).isFloat().toFloat()",
                   "body('role').optional().isString()", "body('title').isString().trim()",
                   "body('priority').optional().isFloat().toFloat()"):
         assert chain in app, chain

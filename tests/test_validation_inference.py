@@ -75,10 +75,13 @@ CASES = [
     ("if (!req.body.title) return res.status(400).end();\n"
      "  res.json({ a: req.body.title.trim(), t: req.query.t.trim() });",
      ["body('title').isString()", T]),
-    ("const title = req.body.title ?? 'untitled';\n  res.json(title.trim());",
-     ["body('title').optional({ values: 'null' }).isString().trim()"]),
-    ("if (req.body.note) res.json(req.body.note.trim());\n  else res.end();",
-     ["body('note').optional({ values: 'falsy' }).isString()"]),
+    # (a default or a presence test takes away the harm of a method call, see INERT: `t`
+    # makes these handlers reported)
+    ("const title = req.body.title ?? 'untitled';\n"
+     "  res.json({ a: title.trim(), t: req.query.t.trim() });",
+     ["body('title').optional({ values: 'null' }).isString().trim()", T]),
+    ("if (req.body.note) res.json(req.body.note.trim());\n  else res.json(req.query.t.trim());",
+     ["body('note').optional({ values: 'falsy' }).isString()", T]),
     ("if (typeof req.body.note === 'undefined') return res.status(422).end();\n"
      "  res.json({ a: req.body.note.trim(), t: req.query.t.trim() });",
      ["body('note').isString()", T]),
@@ -97,7 +100,9 @@ CASES = [
     ("res.json({ n: req.body['user.name'].trim() });",
      "req.body.user.name has a name express-validator would read as a path"),
     ("res.json({ n: req.body.name.length });",
-     "req.body.name is only used with .length (a string or an array)"),
+     "req.body.name is only used with .length (strings and arrays both have it)"),
+    ("res.json({ n: req.body.name.slice(0, 9), m: req.body.name.at(-1) });",
+     "req.body.name is only used with .slice() and .at() (strings and arrays both have them)"),
     ("if (req.body.x) res.status(201);\n  directory.add(req.body.x);\n  res.end();",
      "req.body.x is tested for presence and otherwise passed on as it is"),
     ("res.json({ a: req.body.v.trim(), b: req.body.v * 2 });",
@@ -176,6 +181,31 @@ INERT = [
     "prisma.post.findMany({ where: { id: Number(req.query.id) } }).then(res.json);",
     "if (req.body.password) bcrypt.hash(req.body.password, 10).then(() => res.end());\n"
     "  else res.end();",
+    # held-out review: a default, a presence test or the handler's own try/catch that answers
+    # takes away the harm of a method call (another type only makes it throw: a 500, no risk)
+    "const t = (req.body.t || '').slice(0, 300).trim();\n  res.json({ t });",
+    "const { t = '' } = req.body;\n  res.json({ t: t.trim() });",
+    "res.json({ e: req.body.useEmail && req.body.email ? req.body.email.toLowerCase() : null });",
+    "res.json(typeof req.body.x === 'undefined' ? '' : req.body.x.trim());",
+    "const { email, useEmail } = req.body;\n"
+    "  res.json({ e: useEmail && email ? email.toLowerCase().trim() : null });",
+    "try {\n    res.json({ e: req.body.email.toLowerCase() });\n  } catch (e) {\n"
+    "    req.flash('errors', { msg: 'failed' });\n    res.redirect('/login');\n  }",
+    "try {\n    res.json({ n: req.body.list.length });\n  } catch (err) {\n    next(err);\n  }",
+    # total functions and logging take any value
+    "const q = req.query.q || 'Happy';\n  fetch(`https://api.example/s?q=${encodeURIComponent(q)}`)"
+    ".then(() => res.end());",
+    "res.json({ s: String(req.body.s), j: JSON.stringify(req.body.j) });",
+    "logger.debug('Calling sign-out with body: %o', req.body);\n  res.end();",
+    "console.log('got ' + req.body.name, req.query);\n  this.logger.info(`q=${req.query.q}`);\n"
+    "  res.end();",
+    # a strict comparison with another value is only false for another type
+    "res.json(list.filter((i) => i.id !== req.body.productId));",
+    "switch (req.body.kind) {\n    case KIND_A: return res.json(1);\n  }\n  res.end();",
+    # stored in a document that is then saved: data, like an ORM write
+    "const user = req.user;\n  const found = user.items.find((i) => i.id === req.body.id);\n"
+    "  if (!found) user.items.push(req.body.id);\n  user.save().then(() => res.end());",
+    "const doc = load();\n  doc.title = req.body.title;\n  doc.save().then(() => res.end());",
 ]
 
 
@@ -197,11 +227,20 @@ LIVE = [
     ("db.all('SELECT * FROM t WHERE id = ' + req.query.id, (e, rows) => res.json(rows));",
      "req.query.id"),
     ("res.json({ due: Date.now() + req.body.days * 86400000 });", "req.body.days"),
-    # `undefined` is not a type: an object still reaches .trim()
-    ("res.json(typeof req.body.x === 'undefined' ? '' : req.body.x.trim());", "req.body.x"),
     # a 4xx nested under a test that the value is there does not turn a missing one away
-    ("if (req.body.title) {\n    if (taken(req.body.title.trim())) return res.status(409).end();\n"
-     "  }\n  res.end();", "req.body.title"),
+    ("if (req.body.title) {\n    if (taken(req.body.title)) return res.status(409).end();\n"
+     "  }\n  res.json(req.body.title.trim());", "req.body.title"),
+    # a try/catch that does not answer leaves the request hanging
+    ("try {\n    res.json(req.body.name.trim());\n  } catch (e) {\n    console.error(e);\n  }",
+     "req.body.name"),
+    # a throw in a callback is not caught by the try around the call that takes it
+    ("try {\n    list.forEach((x) => res.write(req.body.sep.trim()));\n  } catch (e) {\n"
+     "    res.status(500).end();\n  }", "req.body.sep"),
+    # `==` converts: `['5'] == '5'`
+    ("res.json(list.filter((i) => i.id == req.body.id));", "req.body.id"),
+    # a value put into an object nothing is seen to save
+    ("const item = list[0];\n  item.count = req.body.count;\n  res.end();", "req.body.count"),
+    ("ids.push(req.body.id);\n  res.end();", "req.body.id"),
     # a body value as sent may be an object or an array, which an ORM reads as a filter
     ("const { username } = req.body;\n  User.findOne({ where: { username } }).then(res.json);",
      "req.body.username"),

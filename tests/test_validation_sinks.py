@@ -57,7 +57,9 @@ def test_sarif_results_carry_the_sub_id_first(tmp_path: Path) -> None:
 
     from conftest import run_cli
 
-    root, _, _ = _setup(CODEMODS / "input-validation" / "fixtures" / "sink-shell", tmp_path)
+    root, rel, _ = _setup(CODEMODS / "input-validation" / "fixtures" / "sink-shell", tmp_path)
+    with (root / rel).open("a") as app:  # and a finding that is not about a sink
+        app.write("app.post('/n', (req, res) => res.json({ n: req.body.n * 2 }));\n")
     proc = run_cli("check", root, "--select", "input-validation", "--format", "sarif")
     assert proc.returncode == 1, proc.stderr
     results = json.loads(proc.stdout)["runs"][0]["results"]

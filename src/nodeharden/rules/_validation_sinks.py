@@ -97,6 +97,16 @@ _MONGO_METHODS = {"find", "findOne", "findOneAndUpdate", "findOneAndDelete",
 #: stays an operator and matches (or deletes) another document than the one named.
 _MONGO_ID_METHODS = {"findById", "findByIdAndUpdate", "findByIdAndDelete", "findByIdAndRemove"}
 _REDIRECT_HEADER = {"location", "refresh"}
+#: The Referer and Origin headers: the browser sets them to the page the request came from, so
+#: a redirect to them sends the user back to that page (a cross-site page can only send the user
+#: back to itself): no open redirect.
+_BROWSER_HEADER_RE = re.compile(
+    r"""(?i)^[\w$]+\.(?:get|header)\(\s*['"`](?:referr?er|origin)['"`]\s*\)$"""
+    r"""|^[\w$]+\.headers(?:\??\.(?:referr?er|origin)|\[\s*['"`](?:referr?er|origin)['"`]\s*\])$""")
+
+
+def _browser_header(origin: str) -> bool:
+    return bool(_BROWSER_HEADER_RE.match(origin))
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,9 @@ class _Taint:
         self.locals: dict[str, str] = {}  # local name -> the request expression it came from
         self.whole: set[str] = set()  # locals that hold req.body / req.query as a whole
         self.direct: set[str] = set()  # locals that hold a body/query field as sent
+        # local -> the request expression it came from other than the Referer/Origin headers
+        # (None: only those), for the locals where that differs
+        self.beyond_browser: dict[str, str | None] = {}
         if pattern is not None:
             self.seed(pattern)  # `({ body, query }, res) => …`
         self.rebind(body)
@@ -175,6 +188,9 @@ class _Taint:
             return
         if target.type == "identifier":
             self.locals.setdefault(text(target), origin)
+            other = self.origin(value, _browser_header)
+            if other != origin:
+                self.beyond_browser.setdefault(text(target), other)
             if self.is_whole(value):
                 self.whole.add(text(target))
             if self.is_direct(value):
@@ -210,13 +226,21 @@ class _Taint:
             text(node.child_by_field_name("object")) == self.req and \
             text(node.child_by_field_name("property")) in ("body", "query")
 
-    def origin(self, node: Node | None) -> str | None:
-        """Return the request expression ``node`` carries, or None."""
+    def origin(self, node: Node | None,
+               skip: Callable[[str], bool] | None = None) -> str | None:
+        """Return the request expression ``node`` carries, or None (``skip``: request
+        expressions not to count, such as the Referer header for a redirect)."""
+        found = self._origin(node, skip)
+        return None if found is not None and skip is not None and skip(found) else found
+
+    def _origin(self, node: Node | None, skip: Callable[[str], bool] | None) -> str | None:
         if node is None:
             return None
         node = _strip(node)
         kind = node.type
         if kind == "identifier":
+            if skip is not None and text(node) in self.beyond_browser:
+                return self.beyond_browser[text(node)]
             return self.locals.get(text(node))
         if kind in ("member_expression", "subscript_expression"):
             root = node
@@ -230,7 +254,7 @@ class _Taint:
                 root = obj
             if root is node:
                 return None
-            found = self.origin(root)
+            found = self.origin(root, skip)
             if found is not None and root.type == "identifier" and \
                     found.count(".") == 1 and found.split(".")[1] in SOURCES:
                 return found + text(node)[len(text(root)):]  # `body.dir` → req.body.dir
@@ -247,7 +271,7 @@ class _Taint:
                     return None  # escaped: `x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')`
                 if prop in ("trim", "toString", "toLowerCase", "toUpperCase", "concat", "replace",
                             "slice", "substring", "join", "split", "padStart", "padEnd"):
-                    found = self.origin(obj)
+                    found = self.origin(obj, skip)
                     if found:
                         return found
             if text(fn) in ("String", "decodeURIComponent", "decodeURI", "JSON.parse",
@@ -256,29 +280,29 @@ class _Taint:
                     text(fn) in ("join", "resolve", "normalize"):
                 args = node.child_by_field_name("arguments")
                 for arg in code_children(args) if args is not None else []:
-                    found = self.origin(arg)
+                    found = self.origin(arg, skip)
                     if found:
                         return found
             return None
         if kind == "binary_expression":
             if text(node.child_by_field_name("operator")) not in ("+", "||", "??"):
                 return None
-            return self.origin(node.child_by_field_name("left")) or \
-                self.origin(node.child_by_field_name("right"))
+            return self.origin(node.child_by_field_name("left"), skip) or \
+                self.origin(node.child_by_field_name("right"), skip)
         if kind == "ternary_expression":
-            return self.origin(node.child_by_field_name("consequence")) or \
-                self.origin(node.child_by_field_name("alternative"))
+            return self.origin(node.child_by_field_name("consequence"), skip) or \
+                self.origin(node.child_by_field_name("alternative"), skip)
         if kind == "template_string":
             for sub in node.named_children:
                 if sub.type == "template_substitution":
                     for inner in code_children(sub):
-                        found = self.origin(inner)
+                        found = self.origin(inner, skip)
                         if found:
                             return found
             return None
         if kind == "array":
             for item in code_children(node):
-                found = self.origin(item)
+                found = self.origin(item, skip)
                 if found:
                     return found
         return None
@@ -397,7 +421,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
     joins: list[Sink] = []
 
     def add(kind: str, node: Node, arg: Node | None, callee: str) -> bool:
-        origin = taint.origin(arg)
+        origin = taint.origin(arg, _browser_header if kind == "open-redirect" else None)
         if origin is None:
             return False
         found.append(Sink(kind, node, origin, callee, where))

@@ -96,6 +96,8 @@ class Field:
     turned_away: bool = False  # the handler answers 4xx when it is missing or mistyped
     children: list[str] = field(default_factory=list)
     harms: dict[str, None] = field(default_factory=dict)  # what the live uses do, in order
+    shared: dict[str, None] = field(default_factory=dict)  # `.slice()`, `.length`: members
+    #                     strings and arrays share, as the uses wrote them (for the message)
     converted: bool = False  # a stand-in for the number the field was converted to
 
     def allow(self, values: str) -> None:
@@ -106,7 +108,7 @@ class Field:
         """Return (type, why none) from the uses."""
         if self.unsure:
             return None, self.unsure
-        typed = self.kinds - {"raw", "plus", "trim", "cond", "strict-number"}
+        typed = self.kinds - {"raw", "plus", "trim", "cond", "strict-number", "compared"}
         if "strict-number" in self.kinds:
             typed.add("number")
         if "trim" in self.kinds:
@@ -124,7 +126,9 @@ class Field:
                     return None, f"is used both as {_a({kind})} and as {_a(typed - allowed)}"
                 return kind, ""
         if "length" in typed:
-            return None, "is only used with .length (a string or an array), so its type is unknown"
+            names = list(self.shared) or [".length"]
+            return None, (f"is only used with {' and '.join(names)} (strings and arrays both "
+                          f"have {'it' if len(names) == 1 else 'them'}), so its type is unknown")
         if "plus" in self.kinds:
             return None, "is used with + (which joins strings and adds numbers), so its type " \
                 "is unknown"
@@ -133,6 +137,8 @@ class Field:
                 return None, "is tested for presence and otherwise passed on as it is, so its " \
                     "type is unknown"
             return "bool", ""
+        if self.kinds == {"compared"}:
+            return None, "is only compared with other values, so its type is unknown"
         return None, "is only passed on as it is, so its type is unknown"
 
     def optional(self) -> str | None:
@@ -276,14 +282,28 @@ _QUIET_POSITIONS = ("key", "store")
 #: What a live use does with the value, as the finding says it (after the fields' names).
 _FILTER = "put into a query filter as sent (an object or array there is read as an operator)"
 _MYSQL = "bound by mysql as sent (it writes an object as SQL text)"
-_METHOD = "used with a method (another type, or a missing value, throws)"
-_LENGTH = "read with .length"
-_ITERATED = "iterated"
+_LENGTH = "read with .length (a missing value throws)"
+_ITERATED = "iterated (a missing value throws)"
 _ARITH = "used in arithmetic (a string concatenates or compares as text)"
 _CONVERTED = "converted to a number with no fallback (NaN when it is not one)"
-_COMPARED = "compared with another value"
+_LOOSE = "compared with == to another value (an array or object compares as its text)"
 _OTHER = "used in a way the rule cannot follow"
 _POSITION_HARM = {"sent": _FILTER, "mysql": _MYSQL}
+#: Functions that take any value and give a string or a boolean, never throwing on a request
+#: value: ``encodeURIComponent(req.query.q)`` is no use that needs a checked value.
+_TOTAL_CALLS = frozenset({"encodeURIComponent", "encodeURI", "escape", "JSON.stringify",
+                          "util.inspect", "util.format"})  # String(), Boolean(): see _argument
+#: Logging: ``console.*``, ``logger.debug('%o', req.body)``, winston/pino/bunyan loggers.
+_LOG_LEVELS = frozenset({"log", "trace", "debug", "info", "warn", "warning", "error", "fatal",
+                         "verbose", "silly", "http", "notice", "crit", "critical", "alert",
+                         "emerg", "dir", "table"})
+_LOGGER_RE = re.compile(r"^(?:console|winston|pino|bunyan|log|logger|Logger|LOGGER|LOG)$"
+                        r"|[a-z0-9_]Log(?:ger)?$|_log(?:ger)?$|[a-z]logger$")
+#: Array methods that put a value into a document's array (Mongoose arrays have addToSet).
+_DOC_STORE_METHODS = frozenset({"push", "unshift", "addToSet"})
+#: A catch clause that answers the request (or hands the error to the app's error handler).
+_ANSWERS_RE = re.compile(r"\.(?:status|sendStatus|json|jsonp|send|redirect|render|end|flash)"
+                         r"\s*\(|(?<![\w$.])next\s*\(")
 #: ``res.json({ … })``: an object serialised into the answer.
 _ANSWER_METHODS = frozenset({"json", "jsonp", "send", "render"})
 _SQL_HEAD_RE = re.compile(r"^[\s(`'\"]*([A-Za-z]+)")
@@ -515,6 +535,15 @@ def _filters(steps: list[tuple[str, str | int]]) -> bool:
     return any(kind == "pair" and key in _FILTER_KEYS for kind, key in steps)
 
 
+def _short(node: Node) -> str:
+    """``existingItem.quantity``; a long or multi-line expression by its last property."""
+    name = text(node)
+    if len(name) > 40 or "\n" in name:
+        prop = node.child_by_field_name("property") if node.type == "member_expression" else None
+        return f"….{text(prop)}" if prop is not None else "a property"
+    return name
+
+
 def _callee_name(fn: Node) -> str:
     """``crypto.pbkdf2`` → ``crypto.pbkdf2()``; a chained callee by its last name
     (``….update()``)."""
@@ -554,23 +583,144 @@ def _member_path(node: Node) -> list[str] | None:
 
 def _presence_guarded(node: Node) -> bool:
     """Return True when a use of ``node`` only runs after a test that it is there:
-    ``if (x) f(x)``, ``x ? f(x) : d``, ``x && f(x)``."""
+    ``if (x) f(x)``, ``x ? f(x) : d``, ``x && f(x)``, ``!x ? d : f(x)``, ``!x || f(x)``,
+    ``typeof x === 'undefined' ? d : f(x)``, or after ``if (!x) return …;`` earlier in a block
+    that holds the use."""
     value = text(node)
     child, parent = node, node.parent
     while parent is not None and parent.type not in _FUNCTION_NODES:
-        guard = None
+        guard, negated = None, False
         if parent.type == "ternary_expression" and \
                 parent.child_by_field_name("condition") != child:
             guard = parent.child_by_field_name("condition")
+            negated = parent.child_by_field_name("alternative") == child
         elif parent.type == "binary_expression" and \
-                text(parent.child_by_field_name("operator")) == "&&" and \
+                text(parent.child_by_field_name("operator")) in ("&&", "||") and \
                 parent.child_by_field_name("right") == child:
             guard = parent.child_by_field_name("left")
+            negated = text(parent.child_by_field_name("operator")) == "||"
         elif parent.type == "if_statement" and parent.child_by_field_name("consequence") == child:
             guard = parent.child_by_field_name("condition")
-        if guard is not None and value in _conjuncts(guard):
+        elif parent.type == "if_statement" and child.type == "else_clause":
+            guard, negated = parent.child_by_field_name("condition"), True
+        if guard is not None and value in (_missing_tests(guard) if negated
+                                           else _conjuncts(guard)):
             return True
+        if parent.type in ("statement_block", "program"):
+            for statement in code_children(parent):
+                if statement == child:
+                    break
+                if statement.type == "if_statement" and _exits(statement) and \
+                        value in _missing_tests(statement.child_by_field_name("condition")
+                                                or statement):
+                    return True
         child, parent = parent, parent.parent
+    return False
+
+
+def _exits(statement: Node) -> bool:
+    """``if (…) return …;`` / ``if (…) { …; throw … }`` with no ``else``."""
+    if statement.child_by_field_name("alternative") is not None:
+        return False
+    body = statement.child_by_field_name("consequence")
+    if body is not None and body.type == "statement_block":
+        inner = code_children(body)
+        body = inner[-1] if inner else None
+    return body is not None and body.type in ("return_statement", "throw_statement")
+
+
+def _missing_tests(node: Node) -> set[str]:
+    """Return the values ``node`` holds true for when they are missing: ``!x``, ``x == null``,
+    ``x === undefined``, ``typeof x === 'undefined'``, joined with ``||``."""
+    while node.type in _WRAPPERS and code_children(node):
+        node = code_children(node)[0]
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "||":
+        return _missing_tests(node.child_by_field_name("left") or node) | \
+            _missing_tests(node.child_by_field_name("right") or node)
+    if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "!":
+        inner = node.child_by_field_name("argument")
+        return {text(inner)} if inner is not None else set()
+    if node.type != "binary_expression" or \
+            text(node.child_by_field_name("operator")) not in ("===", "=="):
+        return set()
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    for one, other in ((left, right), (right, left)):
+        if one is None or other is None:
+            continue
+        if text(other) in ("undefined", "null") and one.type != "unary_expression":
+            return {text(one)}
+        if one.type == "unary_expression" and \
+                text(one.child_by_field_name("operator")) == "typeof" and \
+                string_value(other) == "undefined":
+            inner = one.child_by_field_name("argument")
+            return {text(inner)} if inner is not None else set()
+    return set()
+
+
+def _caught(node: Node) -> bool:
+    """Return True when a throw at ``node`` lands in a ``try`` of the same function whose
+    ``catch`` answers the request (``res.status(…)``, ``req.flash(…); res.redirect(…)``,
+    ``next(err)``): the handler deals with it, no harm is left."""
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in _FUNCTION_NODES:
+        if parent.type == "try_statement" and parent.child_by_field_name("body") == child:
+            handler = parent.child_by_field_name("handler")
+            if handler is not None and _ANSWERS_RE.search(text(handler)):
+                return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _is_log_call(fn: Node | None) -> bool:
+    """``console.log``, ``logger.debug``, ``this.logger.info``, ``req.log.warn``…"""
+    if fn is None or fn.type != "member_expression" or \
+            text(fn.child_by_field_name("property")) not in _LOG_LEVELS:
+        return False
+    obj = fn.child_by_field_name("object")
+    if obj is None or obj.type not in ("identifier", "member_expression", "this"):
+        return False
+    return bool(_LOGGER_RE.search(text(obj).rsplit(".", 1)[-1]))
+
+
+def _inert_destination(node: Node) -> bool:
+    """Return True when the value ``node`` only goes, as it is or made into a string (``+``,
+    a template), into a log call or a total function (``encodeURIComponent``, ``String``,
+    ``JSON.stringify``): no value can make that go wrong."""
+    value = node
+    while value.parent is not None and (
+            value.parent.type in _WRAPPERS or value.parent.type == "template_substitution"
+            or value.parent.type == "template_string"
+            or (value.parent.type == "binary_expression"
+                and text(value.parent.child_by_field_name("operator")) == "+")):
+        value = value.parent
+    args = value.parent
+    if args is None or args.type != "arguments" or args.parent is None or \
+            args.parent.type != "call_expression":
+        return False
+    fn = args.parent.child_by_field_name("function")
+    if _is_log_call(fn):
+        return True
+    return value is node and fn is not None and text(fn) in _TOTAL_CALLS
+
+
+def _saved_root(target: Node, scope: Node) -> bool:
+    """Return True when ``target`` (``user.cartItems``, ``doc.title``) is a property of a
+    local whose ``.save()`` the scope calls: the value is stored in that document."""
+    root = target
+    while root.type in ("member_expression", "subscript_expression"):
+        root = root.child_by_field_name("object") or root
+        if root is target:
+            return False
+    if root.type != "identifier" or root is target:
+        return False
+    name = text(root)
+    for node in walk(scope):
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "member_expression" and \
+                    text(fn.child_by_field_name("property")) == "save" and \
+                    text(fn.child_by_field_name("object")) == name:
+                return True
     return False
 
 
@@ -619,13 +769,16 @@ class _Analysis:
         # whose uses make the field live once every local is followed
         self.converted: list[tuple[Field, Field]] = []
         self.resolver_for: Callable[[Node], Resolver | None] | None = None
-        # field, name, decl, scope, depth, quiet (its uses are guarded by a type test)
-        self.locals: list[tuple[Field, str, Node, Node, int, bool]] = []
+        # field, name, decl, scope, depth, quiet (its uses are guarded by a type test),
+        # defaulted (the local holds the value or a default: `const t = req.body.t || ''`)
+        self.locals: list[tuple[Field, str, Node, Node, int, bool, bool]] = []
         self.quiet = 0  # > 0 while recording uses a type test guards
+        self.defaulted = 0  # > 0 while recording uses of a value with a default
         self._indexes: dict[int, _ScopeIndex] = {}
 
     def local(self, found: Field, name: str, decl: Node, scope: Node, depth: int) -> None:
-        self.locals.append((found, name, decl, scope, depth, self.quiet > 0))
+        self.locals.append((found, name, decl, scope, depth, self.quiet > 0,
+                            self.defaulted > 0))
 
     def live(self, found: Field, harm: str) -> None:
         """Record that a use needs a checked value, and ``harm``, what it does with it (unless
@@ -687,7 +840,9 @@ class _Analysis:
             if default:
                 found.allow("undefined")
             if value.type in ("identifier", "shorthand_property_identifier_pattern"):
+                self.defaulted += default
                 self.local(found, text(value), decl, scope, depth)
+                self.defaulted -= default
             elif value.type == "object_pattern":
                 found.throws = found.throws or not default
                 self.bind_pattern(value, found, part, decl, scope, depth)
@@ -700,13 +855,14 @@ class _Analysis:
         seen: set[tuple[str, str, str, int]] = set()
         position = 0
         while position < len(self.locals):
-            found, local, decl, scope, depth, quiet = self.locals[position]
+            found, local, decl, scope, depth, quiet, defaulted = self.locals[position]
             position += 1
             key = (found.part, found.name, local, decl.start_byte)
             if key in seen:
                 continue
             seen.add(key)
             self.quiet += quiet
+            self.defaulted += defaulted
             for node in self.index(scope).names.get(local, ()):
                 if not (decl.start_byte <= node.start_byte < decl.end_byte):
                     if node.type == "shorthand_property_identifier":
@@ -715,6 +871,7 @@ class _Analysis:
                         continue
                     self.record(found, node, scope, depth)
             self.quiet -= quiet
+            self.defaulted -= defaulted
 
     # -- uses ------------------------------------------------------------------------------
     def record(self, found: Field, node: Node, scope: Node, depth: int) -> None:
@@ -730,6 +887,8 @@ class _Analysis:
 
     def _record(self, found: Field, node: Node, scope: Node, depth: int) -> None:
         parent = node.parent
+        if parent is not None and _inert_destination(node):
+            return  # logged, or made into a string by a function that takes any value
         if parent is None:
             found.kinds.add("raw")
             self.live(found, _OTHER)
@@ -796,7 +955,7 @@ class _Analysis:
                 found.throws = found.throws or found.fallback is None
             else:
                 found.unsure = found.unsure or "is iterated with for…in, so its type is unknown"
-            self.live(found, _ITERATED)
+            self._throws_when_missing(found, node, _ITERATED)
             return
         if ptype in ("assignment_expression", "augmented_assignment_expression") and \
                 parent.child_by_field_name("left") == node:
@@ -961,7 +1120,10 @@ class _Analysis:
                 local = prop.child_by_field_name("value")
             if local is not None and local.type in ("identifier",
                                                     "shorthand_property_identifier_pattern"):
+                default = prop.type == "object_assignment_pattern"
+                self.defaulted += default
                 self.local(found, text(local), decl, body, 1)
+                self.defaulted -= default
 
     def _position(self, node: Node, scope: Node, found: Field) -> str | None:
         """Return ``"key"`` when the value only goes into a bound SQL parameter of a lookup
@@ -1094,8 +1256,7 @@ class _Analysis:
         elif kinds == {"number"}:
             found.kinds.add("strict-number")
         else:
-            found.kinds.add("raw")
-            self.live(found, _COMPARED)
+            found.kinds.add("compared")  # `case` compares with ===: another type only misses
 
     def _guard(self, found: Field, member: Node, optional: bool) -> None:
         if optional:
@@ -1123,16 +1284,30 @@ class _Analysis:
                 found.kinds.add("raw")
             else:
                 found.unsure = found.unsure or f"is used with .{prop}(), so its type is unknown"
-            self.live(found, _METHOD)  # a method of the wrong type throws, or does something else
+            if prop in _SHARED_METHODS:
+                found.shared.setdefault(f".{prop}()", None)
+            # a missing value throws; another type throws too (a 500 the handler or Express
+            # answers): only the first is a harm, and a default, a presence test or the
+            # handler's own try/catch takes it away
+            self._throws_when_missing(found, node, f"used with .{prop}() (a missing value throws)")
             if call is not None and prop in _STRING_RESULT and \
                     _checked_later(call, self.index(scope)):
                 found.turned_away = True  # `const email = x.email?.trim(); if (!email) throw 422`
             return
         if prop == "length":
             found.kinds.add("length")
-            self.live(found, _LENGTH)
+            found.shared.setdefault(".length", None)
+            self._throws_when_missing(found, node, _LENGTH)
             return
         self.record(self.reads.child(found, prop), parent, scope, depth)
+
+    def _throws_when_missing(self, found: Field, node: Node, harm: str) -> None:
+        """A use that throws when the value is missing (a method call, ``.length``, ``for…of``):
+        no harm when the value has a default (``(x || '').slice(0, 9)``), the use only runs
+        after a presence test (``x && x.trim()``), or the handler's own try/catch answers."""
+        if self.defaulted or _presence_guarded(node) or _caught(node):
+            return
+        self.live(found, harm)
 
     def _condition(self, found: Field, node: Node) -> None:
         """A presence test: answering 4xx when it fails makes the field required; otherwise
@@ -1152,7 +1327,11 @@ class _Analysis:
                 self._condition(found, node)
                 return
             found.allow("falsy" if op == "||" else "null")
-            self.record(found, parent, scope, depth)  # the value flows on: `Number(x ?? 20)`
+            self.defaulted += 1  # the value flows on with a default: `Number(x ?? 20)`
+            try:
+                self.record(found, parent, scope, depth)
+            finally:
+                self.defaulted -= 1
             return
         if op in ("||", "??", "&&"):
             self.record(found, parent, scope, depth)
@@ -1172,9 +1351,11 @@ class _Analysis:
                 found.kinds.add("string")
             elif other is not None and other.type == "number":
                 found.kinds.add("strict-number" if op in ("===", "!==") else "number")
+            elif op in ("===", "!=="):
+                found.kinds.add("compared")  # another type is just not equal: no harm
             else:
                 found.kinds.add("raw")
-                self.live(found, _COMPARED)  # compared with another value: not a literal
+                self.live(found, _LOOSE)  # `==` converts: `[5] == '5'`
             return  # compared with a literal: no type makes the comparison go wrong
         if op in _NUMBER_OPS:
             found.kinds.add("number")
@@ -1220,11 +1401,7 @@ class _Analysis:
             return
         if callee == "String":
             found.kinds.add("raw")
-            if self._position(call, scope, Field(found.part, found.name, converted=True)) \
-                    in _QUIET_POSITIONS:
-                return  # `findOne({ email: String(email) })`: a string, no operator gets in
-            self.live(found, _OTHER)
-            return
+            return  # any value makes a string: `findOne({ email: String(email) })` is safe too
         if fn is not None and fn.type == "member_expression" and \
                 text(fn.child_by_field_name("property")) == "test" and \
                 getattr(fn.child_by_field_name("object"), "type", "") == "regex":
@@ -1237,6 +1414,11 @@ class _Analysis:
             if callee != "Array.isArray":  # a type test, not a use
                 self.live(found, f"passed to {callee}()")
             return
+        if fn is not None and fn.type == "member_expression" and \
+                text(fn.child_by_field_name("property")) in _DOC_STORE_METHODS and \
+                _saved_root(fn.child_by_field_name("object") or fn, scope):
+            found.kinds.add("raw")
+            return  # `user.cartItems.push(id); user.save()`: stored in a document, as data
         if depth == 0 and self.resolve is not None and fn is not None:
             helper = self.resolve(fn)
             if helper is not None:
@@ -1268,14 +1450,17 @@ class _Analysis:
         param = _parameter(helper, index)
         if param is None:
             return False
-        if param.type == "assignment_pattern":
+        default = param.type == "assignment_pattern"
+        if default:
             found.allow("undefined")
             param = param.child_by_field_name("left") or param
         body = helper.child_by_field_name("body") or helper
         if param.type == "identifier" and _schema_checks(body, text(param)):
             found.validated = True  # `schema.validate(input)` in the helper, before its uses
         if param.type == "identifier":
+            self.defaulted += default
             self.local(found, text(param), param, body, 1)
+            self.defaulted -= default
             if not any(n.type == "identifier" and text(n) == text(param) for n in walk(body)):
                 found.kinds.add("raw")
             return True
@@ -1311,6 +1496,12 @@ class _Analysis:
         if target.type == "object_pattern":
             self.bind_pattern(target, found, found.part, holder, scope, depth)
             return True
+        if target.type == "member_expression" and holder.type == "assignment_expression":
+            found.kinds.add("raw")
+            if not _saved_root(target, scope):  # `doc.title = x; doc.save()`: stored as data
+                self.live(found, f"assigned to {_short(target)}, which the rule does not "
+                                 "follow")
+            return True
         return False
 
 
@@ -1328,6 +1519,8 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
     parent = value.parent
     if parent is None:
         return
+    if _inert_destination(value):
+        return  # `logger.debug('%o', req.body)`, `JSON.stringify(req.query)`
     if parent.type == "member_expression" and parent.child_by_field_name("object") == value:
         name = text(parent.child_by_field_name("property"))
         analysis.record(reads.add(part, name), parent, body, depth)

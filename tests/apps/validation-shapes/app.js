@@ -35,11 +35,12 @@ app.post('/settings', (req, res) => {
   res.json({ remember, newsletter });
 });
 
-// Optional query fields with ||.
+// Optional query fields with ||. The defaults alone make the handler safe; `size` (NaN when it
+// is not a number) is what makes it reported, and the chains cover every field it reads.
 app.get('/search', (req, res) => {
   const q = (req.query.q || '').trim();
   const page = parseInt(req.query.page, 10) || 1;
-  res.json({ q, page });
+  res.json({ q, page, size: Number(req.query.size ?? 20) });
 });
 
 // Defaults in destructuring.
