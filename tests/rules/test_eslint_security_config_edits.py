@@ -25,6 +25,11 @@ EXPRESS_PJ = '{\n  "name": "app",\n  "dependencies": {\n    "express": "^5.1.0"\
      'root: true\r\nenv:\r\n  node: true\r\nextends: ["plugin:security/recommended-legacy"]\r\n'),
     ("extends:\n    -   eslint:recommended\n# end\n",
      "extends:\n    -   eslint:recommended\n    -   plugin:security/recommended-legacy\n# end\n"),
+    # A prettier entry stays last, in flow lists and as a single value too.
+    ("extends: [eslint:recommended, 'plugin:prettier/recommended']\n",
+     ('extends: [eslint:recommended, "plugin:security/recommended-legacy", '
+      "'plugin:prettier/recommended']\n")),
+    ("extends: prettier\n", 'extends: ["plugin:security/recommended-legacy", prettier]\n'),
 ])
 def test_yaml_legacy_config_edit(before: str, after: str) -> None:
     assert _yaml_add_extends(before) == after
@@ -37,3 +42,16 @@ def test_eslint_config_with_max_warnings_zero_gets_an_unsafe_fix(tmp_path: Path)
                                         ".eslintrc.json": '{ "extends": [] }\n'})
     [finding] = check(root, select=["eslint-security"]).findings
     assert finding.fix is not None and finding.fix.applicability == "unsafe"
+
+
+def test_json_configs_keep_prettier_last(tmp_path: Path) -> None:
+    pj = json.loads(EXPRESS_PJ)
+    pj["eslintConfig"] = {"extends": ["eslint:recommended", "prettier"]}
+    root = write_tree(tmp_path / "p", {"package.json": json.dumps(pj, indent=2) + "\n"})
+    [finding] = check(root, select=["eslint-security"]).findings
+    assert finding.fix is not None
+    [edit] = finding.fix.changes[0].edits
+    text = (root / "package.json").read_bytes()
+    fixed = json.loads(text[:edit.start] + edit.content.encode() + text[edit.end:])
+    assert fixed["eslintConfig"]["extends"] == [
+        "eslint:recommended", "plugin:security/recommended-legacy", "prettier"]

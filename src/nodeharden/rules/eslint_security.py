@@ -136,17 +136,58 @@ def _line_indent(source: bytes, offset: int) -> str:
     return source[start:stop].decode()
 
 
+#: An ``extends`` entry that must stay last: eslint-config-prettier switches off the rules
+#: that conflict with prettier, so it only works after every config that turns them on.
+_PRETTIER_RE = re.compile(r"(?i)prettier")
+
+
+def is_prettier_entry(value: str) -> bool:
+    """Return True for an ``extends`` entry of eslint-config-prettier or
+    eslint-plugin-prettier (``prettier``, ``prettier/react``, ``plugin:prettier/recommended``,
+    ``eslint-config-prettier``)."""
+    return value in ("prettier", "eslint-config-prettier") or \
+        value.startswith(("prettier/", "plugin:prettier/", "eslint-config-prettier/"))
+
+
+def _prettier_element(node: Node) -> bool:
+    """Return True for an array element that is a prettier config (a string entry, or a flat
+    config value such as ``eslintConfigPrettier`` or ``prettierRecommended``)."""
+    value = string_value(node)
+    if value is not None:
+        return is_prettier_entry(value)
+    return _PRETTIER_RE.search(text(node)) is not None
+
+
+def _same_line_comment(source: bytes, after: Node | None, line_of: Node) -> Node | None:
+    """Return the comment right after ``after`` when it sits on ``line_of``'s last line."""
+    if after is None or after.type != "comment":
+        return None
+    return after if after.start_point[0] == line_of.end_point[0] else None
+
+
 def append_element(source: bytes, container: Node, element: str, style: Style) -> TextEdit:
     """Return an edit adding ``element`` as the last entry of an array or argument list,
-    keeping its layout (one entry per line or inline) and trailing-comma habit."""
+    keeping its layout (one entry per line or inline) and trailing-comma habit.
+
+    A prettier config stays last: the element goes right before the first one. A comment on
+    the last entry's line stays with that entry."""
     items = code_children(container)
     if not items:
         at = container.start_byte + 1
         return TextEdit(at, at, element)
+    closing = container.end_byte - 1
+    prettier = next((i for i in items if _prettier_element(i)), None)
+    if prettier is not None:
+        before = source[source.rfind(b"\n", 0, prettier.start_byte) + 1:prettier.start_byte]
+        if not before.strip() and source.count(b"\n", container.start_byte, closing) > 0:
+            # The entry starts its line: the new one takes a line of its own above it.
+            indent = before.decode()
+            return TextEdit(prettier.start_byte, prettier.start_byte,
+                            f"{element},\n{indent}")
+        return TextEdit(prettier.start_byte, prettier.start_byte, f"{element}, ")
     last = items[-1]
     after = last.next_sibling
     trailing = after is not None and after.type == ","
-    closing = container.end_byte - 1
     multiline = source.count(b"\n", last.end_byte, closing) > 0
     if multiline:
         indent = _line_indent(source, last.start_byte)
@@ -154,7 +195,14 @@ def append_element(source: bytes, container: Node, element: str, style: Style) -
             indent = _line_indent(source, container.start_byte) + style.indent
         if trailing:
             assert after is not None
-            return TextEdit(after.end_byte, after.end_byte, f"\n{indent}{element},")
+            comment = _same_line_comment(source, after.next_sibling, last)
+            end = comment.end_byte if comment is not None else after.end_byte
+            return TextEdit(end, end, f"\n{indent}{element},")
+        comment = _same_line_comment(source, after, last)
+        if comment is not None:
+            # `'a' // note` becomes `'a', // note` and the new entry goes on the next line.
+            kept = source[last.end_byte:comment.end_byte].decode("utf-8", "replace")
+            return TextEdit(last.end_byte, comment.end_byte, f",{kept}\n{indent}{element}")
         return TextEdit(last.end_byte, last.end_byte, f",\n{indent}{element}")
     if trailing:
         assert after is not None
@@ -288,7 +336,7 @@ class EslintSecurity(Rule):
             return self._legacy_js_fix(rel, source, unsafe, dev)
         if rel.endswith(".json") or (rel == ".eslintrc" and body.lstrip().startswith("{")):
             try:
-                new = add_to_string_list(body, (), "extends", LEGACY_EXTENDS)
+                new = _before_prettier(add_to_string_list(body, (), "extends", LEGACY_EXTENDS))
             except ValueError:
                 return None  # JSON with comments: report only
         else:
@@ -341,7 +389,8 @@ class EslintSecurity(Rule):
         raw = ctx.read("package.json") or b""
         fix = None
         try:
-            new = add_to_string_list(body, ("eslintConfig",), "extends", LEGACY_EXTENDS)
+            new = _before_prettier(add_to_string_list(body, ("eslintConfig",), "extends",
+                                                      LEGACY_EXTENDS))
         except ValueError:
             new = None
         if new is not None and new != body:
@@ -393,6 +442,34 @@ def minimal_edit(before: bytes, after: str) -> TextEdit:
     return TextEdit(head, len(before) - tail, content)
 
 
+_JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _before_prettier(text: str) -> str:
+    """Return JSON ``text``, where the legacy preset was just appended to an ``extends``
+    list, with the preset moved before the list's first prettier entry (which must stay last).
+    Only the strings change places; separators and layout stay."""
+    item = json.dumps(LEGACY_EXTENDS)
+    pos = text.rfind(item)
+    bracket = text.rfind("[", 0, pos)
+    if pos == -1 or bracket == -1:
+        return text
+    region = text[bracket + 1:pos]
+    tokens = list(_JSON_STRING_RE.finditer(region))
+    if _JSON_STRING_RE.sub("", region).strip(" \t\r\n,"):
+        return text  # not a plain list of strings up to the preset
+    first = next((i for i, t in enumerate(tokens) if is_prettier_entry(json.loads(t.group()))),
+                 None)
+    if first is None:
+        return text
+    spans = [(bracket + 1 + t.start(), bracket + 1 + t.end()) for t in tokens[first:]]
+    spans.append((pos, pos + len(item)))
+    values = [item, *(t.group() for t in tokens[first:])]
+    for (start, end), value in reversed(list(zip(spans, values))):
+        text = text[:start] + value + text[end:]
+    return text
+
+
 def _load_legacy(rel: str, source: str) -> Any:
     if rel.endswith((".js", ".cjs")):
         return None
@@ -430,6 +507,11 @@ def _yaml_add_extends(body: str) -> str | None:
     lines = body.replace("\r\n", "\n").split("\n")
     quoted = json.dumps(LEGACY_EXTENDS)
     current = data.get("extends")
+    listed = [current] if isinstance(current, str) else list(current) \
+        if isinstance(current, list) else []
+    # A prettier entry stays last: the preset goes before the first one.
+    at = next((i for i, v in enumerate(listed) if isinstance(v, str) and is_prettier_entry(v)),
+              len(listed))
     if current is None:
         addition = f"extends: [{quoted}]\n"
         prefix = "" if body.endswith("\n") or not body else "\n"
@@ -442,6 +524,11 @@ def _yaml_add_extends(body: str) -> str | None:
         end = item_end(lines, dash[0], dash[1])
         gap = col - dash[1] if line0 == dash[0] else 2
         new_line = " " * dash[1] + "-" + " " * (gap - 1) + LEGACY_EXTENDS
+        if at < len(current):
+            prettier_dash = dash_of(lines, *current.lc.item(at))
+            if prettier_dash is None:
+                return None
+            end = prettier_dash[0]
         result = "\n".join([*lines[:end], new_line, *lines[end:]])
     else:
         line0, col = data.lc.value("extends")
@@ -452,7 +539,13 @@ def _yaml_add_extends(body: str) -> str | None:
         start, stop = span
         if isinstance(current, list):
             inner = line[start + 1:stop - 1]
-            value = f"[{inner}, {quoted}]" if inner.strip() else f"[{quoted}]"
+            if at < len(listed):
+                parts = [p.strip() for p in inner.split(",")]
+                value = "[" + ", ".join([*parts[:at], quoted, *parts[at:]]) + "]"
+            else:
+                value = f"[{inner}, {quoted}]" if inner.strip() else f"[{quoted}]"
+        elif at == 0:
+            value = f"[{quoted}, {line[start:stop]}]"
         else:
             value = f"[{line[start:stop]}, {quoted}]"
         lines[line0] = line[:start] + value + line[stop:]
@@ -465,7 +558,8 @@ def _yaml_add_extends(body: str) -> str | None:
         return None
     expected = before.get("extends")
     expected = [] if expected is None else [expected] if isinstance(expected, str) else expected
-    if not isinstance(check, dict) or check.get("extends") != [*expected, LEGACY_EXTENDS] or \
+    expected = [*expected[:at], LEGACY_EXTENDS, *expected[at:]]
+    if not isinstance(check, dict) or check.get("extends") != expected or \
             {k: v for k, v in check.items() if k != "extends"} != \
             {k: v for k, v in before.items() if k != "extends"}:
         return None
