@@ -703,9 +703,10 @@ def _inert_destination(node: Node) -> bool:
     return value is node and fn is not None and text(fn) in _TOTAL_CALLS
 
 
-def _saved_root(target: Node, scope: Node) -> bool:
+def _saved_root(target: Node, names: dict[str, list[Node]]) -> bool:
     """Return True when ``target`` (``user.cartItems``, ``doc.title``) is a property of a
-    local whose ``.save()`` the scope calls: the value is stored in that document."""
+    local whose ``.save()`` the scope calls (``names``: the scope's identifiers, from its
+    index): the value is stored in that document."""
     root = target
     while root.type in ("member_expression", "subscript_expression"):
         root = root.child_by_field_name("object") or root
@@ -713,14 +714,14 @@ def _saved_root(target: Node, scope: Node) -> bool:
             return False
     if root.type != "identifier" or root is target:
         return False
-    name = text(root)
-    for node in walk(scope):
-        if node.type == "call_expression":
-            fn = node.child_by_field_name("function")
-            if fn is not None and fn.type == "member_expression" and \
-                    text(fn.child_by_field_name("property")) == "save" and \
-                    text(fn.child_by_field_name("object")) == name:
-                return True
+    for node in names.get(text(root), ()):
+        member = node.parent
+        if member is not None and member.type == "member_expression" and \
+                member.child_by_field_name("object") == node and \
+                text(member.child_by_field_name("property")) == "save" and \
+                member.parent is not None and member.parent.type == "call_expression" and \
+                member.parent.child_by_field_name("function") == member:
+            return True
     return False
 
 
@@ -1416,7 +1417,7 @@ class _Analysis:
             return
         if fn is not None and fn.type == "member_expression" and \
                 text(fn.child_by_field_name("property")) in _DOC_STORE_METHODS and \
-                _saved_root(fn.child_by_field_name("object") or fn, scope):
+                _saved_root(fn.child_by_field_name("object") or fn, self.index(scope).names):
             found.kinds.add("raw")
             return  # `user.cartItems.push(id); user.save()`: stored in a document, as data
         if depth == 0 and self.resolve is not None and fn is not None:
@@ -1498,7 +1499,7 @@ class _Analysis:
             return True
         if target.type == "member_expression" and holder.type == "assignment_expression":
             found.kinds.add("raw")
-            if not _saved_root(target, scope):  # `doc.title = x; doc.save()`: stored as data
+            if not _saved_root(target, self.index(scope).names):  # `doc.title = x; doc.save()`
                 self.live(found, f"assigned to {_short(target)}, which the rule does not "
                                  "follow")
             return True
