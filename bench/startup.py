@@ -90,7 +90,9 @@ def main() -> int:
             (f"{tag}300-file app, --include all (bench/run.py's command)", app,
              [*nodeharden, *cold, "--include", "all"], variant_env),
         ]
-        if has_cache:
+        if has_cache and not tag:
+            # The "after" code only: two versions sharing the app's .nodeharden_cache/ would
+            # each replace the other's cache file (another code fingerprint) every round.
             cases.append((f"{tag}300-file app, warm cache", app, nodeharden, variant_env))
     samples: dict[str, list[tuple[float, float, int]]] = {case[0]: [] for case in cases}
     for _, cwd, command, case_env in cases:  # warm-up: bytecode written, cache filled
