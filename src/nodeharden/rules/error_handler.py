@@ -498,6 +498,10 @@ class Leak:
     #: ``res.status(err.errorCode).json(err.message)``): whether its messages are meant for
     #: clients is a question for the whole project (``_client_fields``).
     field: str | None = None
+    #: The project class a branch narrows the error to (``if (err instanceof NotFound)``):
+    #: whether it is only ever a client error is a question for the whole project
+    #: (``_client_only_class``).
+    client_class: str | None = None
 
 
 #: ``err.name`` values libraries give only to client errors: express-jwt's and
@@ -511,7 +515,7 @@ _STATUS_EQ = re.compile(r"\.(?:status|statusCode)\s*===?\s*(4\d\d)\b|\b(4\d\d)\s
                         r"[\w$.]+\.(?:status|statusCode)\b")
 
 
-def _client_narrowing(cond: Node, name: str, facts: FileFacts | None) -> bool:
+def _client_narrowing(cond: Node | None, name: str, facts: FileFacts | None) -> bool:
     """Return True when condition ``cond`` holds only for client errors: ``name.name ===
     'UnauthorizedError'``, ``name instanceof UnauthorizedError`` (imported from express-jwt),
     ``name.status === 401``; any of them joined by ``||`` counts only when all do."""
@@ -549,6 +553,24 @@ def _client_narrowing(cond: Node, name: str, facts: FileFacts | None) -> bool:
                         and (imp.module, cls.split(".", 1)[1]) in _CLIENT_ERROR_CLASSES:
                     return True
     return False
+
+
+def _narrowing_class(node: Node, scope: Node, name: str) -> str | None:
+    """Return ``C`` when ``node`` runs only in the consequence of ``if (name instanceof C)``
+    (``C`` a plain identifier), the innermost such branch."""
+    child, cur = node, node.parent
+    while cur is not None and cur != scope:
+        if cur.type in ("if_statement", "ternary_expression") \
+                and child == cur.child_by_field_name("consequence"):
+            cond = _unwrap(cur.child_by_field_name("condition"))
+            if cond is not None and cond.type == "binary_expression" \
+                    and text(cond.child_by_field_name("operator")) == "instanceof" \
+                    and text(_unwrap(cond.child_by_field_name("left"))) == name:
+                right = cond.child_by_field_name("right")
+                if right is not None and right.type == "identifier":
+                    return text(right)
+        child, cur = cur, cur.parent
+    return None
 
 
 def _in_client_branch(node: Node, scope: Node, name: str, status: int | None | str,
@@ -607,7 +629,8 @@ def _leaks(ctx: FileContext) -> Iterator[Leak]:
             seen.add(node.start_byte)
             field = _status_field(sink_node, scope, name) if leak == "message" and (
                 status == "dynamic" or (kind == "handler" and status is None)) else None
-            yield Leak(node, leak, kind, status, sink_node, scope, field)
+            narrowed = _narrowing_class(node, scope, name) if leak == "message" else None
+            yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed)
 
 
 def _error_name(scope: Node) -> str | None:
@@ -636,6 +659,8 @@ def _error_visible_elsewhere(scope: Node, name: str, target: Node) -> bool:
         if target.start_byte <= node.start_byte < target.end_byte or any(
                 t.start_byte <= node.start_byte < t.end_byte for t in leaks):
             continue
+        if not _same_path(node, target, scope):
+            continue  # `return next(err)` after `if (…) return res.json(err.message)`
         parent = node.parent
         if parent is None or parent.type in ("formal_parameters", "catch_clause"):
             continue
@@ -654,6 +679,38 @@ def _error_visible_elsewhere(scope: Node, name: str, target: Node) -> bool:
                 continue  # `err === x`, `err instanceof X`, `err && …`: a test
             return True
     return False
+
+
+def _same_path(use: Node, target: Node, scope: Node) -> bool:
+    """Return True when ``use`` may run on the way to (or after) ``target``: not in another
+    branch of an ``if``/ternary/``switch`` than the target, nor after a ``return``/``throw``
+    that the target's statement ends with."""
+    ancestors: list[Node] = []
+    cur: Node | None = target
+    while cur is not None and cur != scope.parent:
+        ancestors.append(cur)
+        cur = cur.parent
+    ids = {(a.start_byte, a.end_byte, a.type) for a in ancestors}
+    child: Node = use
+    lca = use.parent
+    while lca is not None and (lca.start_byte, lca.end_byte, lca.type) not in ids:
+        child, lca = lca, lca.parent
+    if lca is None:
+        return False
+    index = next(i for i, a in enumerate(ancestors)
+                 if (a.start_byte, a.end_byte, a.type) == (lca.start_byte, lca.end_byte, lca.type))
+    target_child = ancestors[index - 1] if index > 0 else target
+    if lca.type in ("if_statement", "ternary_expression", "switch_body", "else_clause"):
+        condition = lca.child_by_field_name("condition")
+        return condition is not None and condition.start_byte <= use.start_byte \
+            < condition.end_byte
+    if lca.type in ("statement_block", "program", "switch_case"):
+        if child.start_byte < target_child.start_byte:
+            return True  # a statement before the one that answers
+        # A statement after it runs unless the answer returns or throws.
+        return not any(a.type in ("return_statement", "throw_statement")
+                       for a in ancestors[:index])
+    return True
 
 
 def _logged_by_earlier_fix(scope: Node, name: str, target: Node, sink: Node) -> bool:
@@ -733,7 +790,7 @@ class ErrorHandler(Rule):
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         for leak in _leaks(ctx):
-            if leak.field is None:  # else the project decides (check_project)
+            if leak.field is None and leak.client_class is None:  # else check_project decides
                 yield self._leak_finding(ctx, leak)
 
         for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source):
@@ -861,11 +918,15 @@ class ErrorHandler(Rule):
         # Messages sent with the status an error carries in its own field: real leaks unless
         # the project proves that field is always a 4xx.
         deferred = [(file_ctx, leak) for file_ctx in _parsed_for_leaks(ctx)
-                    for leak in _leaks(file_ctx) if leak.field is not None]
+                    for leak in _leaks(file_ctx)
+                    if leak.field is not None or leak.client_class is not None]
         if deferred:
             client = _client_fields(ctx, {leak.field for _, leak in deferred if leak.field})
             for file_ctx, leak in deferred:
-                if leak.field not in client:
+                if leak.client_class is not None \
+                        and _client_only_class(ctx, file_ctx.rel, leak.client_class):
+                    continue  # `if (err instanceof NotFound)`: a class only ever a 4xx
+                if leak.field is None or leak.field not in client:
                     yield self._leak_finding(file_ctx, leak)
         if not ctx.uses_express() or _handler_anywhere_else(ctx):
             return
@@ -1118,7 +1179,8 @@ def _parsed_for_leaks(ctx: ProjectContext) -> Iterator[FileContext]:
     the project (its bytes set a status)."""
     for rel, facts in ctx.facts.items():
         data = ctx.read(rel) or b""
-        if not RULE.wants(data) or not _FIELD_STATUS_BYTES_RE.search(data) \
+        if not RULE.wants(data) or not (_FIELD_STATUS_BYTES_RE.search(data)
+                                        or b"instanceof" in data) \
                 or not _MESSAGE_BYTES_RE.search(data):
             continue
         parsed = _source_of(ctx, rel)
@@ -1165,6 +1227,78 @@ def _client_fields(ctx: ProjectContext, fields: set[str]) -> set[str]:
         except _Unproven:
             pass
     return proven
+
+
+#: The fields a project error class keeps its HTTP status in.
+_STATUS_FIELD_NAMES = ("status", "statusCode", "httpStatus", "httpStatusCode", "httpCode",
+                       "errorCode", "status_code", "code")
+
+
+def _client_only_class(ctx: ProjectContext, rel: str, local: str) -> bool:
+    """Return True when ``local`` in file ``rel`` names a project error class that is only
+    ever a client error: its constructor sets a status field to a literal 4xx
+    (``this.status = 404``) and no class extends it, or sets it from a parameter and every
+    ``new C(…)`` / subclass ``super(…)`` in application code passes a 4xx there."""
+    found = _class_declaration(ctx, rel, local)
+    if found is None:
+        return False
+    cls_rel, node = found
+    body = node.child_by_field_name("body")
+    ctor = next((m for m in body.named_children if m.type == "method_definition"
+                 and text(m.child_by_field_name("name")) == "constructor"), None) \
+        if body is not None else None
+    if ctor is None:
+        return False
+    name = text(node.child_by_field_name("name"))
+    for field in _STATUS_FIELD_NAMES:
+        writes = [n for n in walk(node) if n.type == "assignment_expression"
+                  and text(n.child_by_field_name("left")) == f"this.{field}"]
+        if not writes:
+            continue
+        if len(writes) != 1:
+            return False
+        value = _unwrap(writes[0].child_by_field_name("right"))
+        if value is not None and value.type == "number":
+            code = int(text(value)) if text(value).isdigit() else 0
+            return 400 <= code < 500 and not any(
+                re.search(rf"\bextends\s+{re.escape(name)}\b", (ctx.read(r) or b"").decode(
+                    "utf-8", "replace")) for r in _app_files(ctx))
+        try:
+            record = _sets_field(cls_rel, node, field)
+            return record is not None and _constructed_with_4xx(ctx, record[0])
+        except _Unproven:
+            return False
+    return False
+
+
+def _class_declaration(ctx: ProjectContext, rel: str, local: str) -> tuple[str, Node] | None:
+    """Return (file, class node) of the project class ``local`` names in file ``rel``: declared
+    at its top level, or imported from a project file that declares it at its top level."""
+    parsed = _source_of(ctx, rel)
+    if parsed is None:
+        return None
+    for stmt in _top_level(parsed[2].root_node):
+        if stmt.type in _CLASS_TYPES and text(stmt.child_by_field_name("name")) == local:
+            return rel, stmt
+    facts = ctx.facts.get(rel)
+    for imp in facts.imports if facts is not None else []:
+        if local not in imp.locals():
+            continue
+        target = _resolve(ctx, rel, imp.module)
+        other = _source_of(ctx, target) if target else None
+        if other is None:
+            return None
+        exported = next((i for i, loc in imp.named.items() if loc == local), None)
+        for stmt in _top_level(other[2].root_node):
+            if stmt.type not in _CLASS_TYPES:
+                continue
+            cls_name = text(stmt.child_by_field_name("name"))
+            default, named = _exports_of(other[2].root_node, cls_name)
+            if (exported is None and default) or (exported is not None and (
+                    named == exported or (exported == "default" and default))):
+                return target, stmt  # type: ignore[return-value]
+        return None
+    return None
 
 
 class _Unproven(Exception):
