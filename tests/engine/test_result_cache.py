@@ -194,22 +194,37 @@ def test_a_file_a_rule_read_other_files_for_is_scanned_again_when_any_file_chang
 
 
 def test_only_the_declared_rules_read_other_files_while_scanning_one() -> None:
-    # The result cache trusts _scan.OUTSIDE_READERS: a rule module that reads files must be
-    # listed there, or read them in its project phase only (no check_file of its own).
+    # The result cache trusts _scan.OUTSIDE_READERS: a function of a rule or helper module
+    # that reads files must belong to a listed rule's module, or be project-phase code (a
+    # check_project method, or a function taking the ProjectContext).
+    import ast
     import re
 
     from nodeharden._scan import OUTSIDE_READERS
-    from nodeharden.rules import Rule, registry
 
     reads = re.compile(r"files_with_suffix|read_bytes|read_text|\bopen\(|iterdir|os\.walk|"
                        r"scandir|glob\(")
+    listed = {rule_id.replace("-", "_") for rule_id in OUTSIDE_READERS}
     rules_dir = Path(_resultcache.__file__).with_name("rules")
-    by_module = {rule_id.replace("-", "_"): (rule_id, rule) for rule_id, rule in
-                 registry().items()}
+    offenders = []
     for module in sorted(rules_dir.glob("*.py")):
-        if not reads.search(module.read_text(encoding="utf-8")):
+        text = module.read_text(encoding="utf-8")
+        if module.stem in listed or not reads.search(text):
             continue
-        assert module.stem in by_module, f"helper {module.name} reads files"
-        rule_id, rule = by_module[module.stem]
-        assert rule_id in OUTSIDE_READERS or type(rule).check_file is Rule.check_file, \
-            f"{rule_id} reads files in check_file: add it to _scan.OUTSIDE_READERS"
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            own = ast.get_source_segment(text, node) or ""
+            for inner in ast.walk(node):  # nested functions are judged on their own
+                if inner is not node and isinstance(inner, (ast.FunctionDef,
+                                                            ast.AsyncFunctionDef)):
+                    own = own.replace(ast.get_source_segment(text, inner) or "", "")
+            if not reads.search(own) or node.name == "check_project":
+                continue
+            annotations = {ast.unparse(a.annotation) for a in
+                           [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+                           if a.annotation is not None}
+            if "ProjectContext" not in annotations:
+                offenders.append(f"{module.name}:{node.lineno} {node.name}")
+    assert offenders == [], ("reads files outside the project phase: list the rule in "
+                             f"_scan.OUTSIDE_READERS: {offenders}")
