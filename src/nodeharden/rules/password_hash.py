@@ -251,8 +251,7 @@ class PasswordHash(Rule):
                 continue
             source = ctx.read(facts.path)
             lang = JS_SUFFIXES.get(os.path.splitext(facts.path)[1])
-            if source is None or lang is None or not self.wants(source) or \
-                    not _PASSWORD_NEEDLE.search(source.lower()):
+            if source is None or lang is None or not _store_on_import(source, relative):
                 continue
             root = parse(lang, source).root_node
             for call in captures(lang, _STORE_QUERY, root).get("call", []):
@@ -369,6 +368,47 @@ class PasswordHash(Rule):
 
 
 RULE = PasswordHash()
+
+
+_STORE_CALL_RE = re.compile(rb"(?<![\w$])" + alternation(_STORE_METHODS) + rb"\s*\(")
+_WORD_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+
+
+def _password_words(source: bytes) -> list[int]:
+    """Return the offsets of the password-like identifiers in ``source`` (found from the
+    "pass"/"pw" every such name contains, then widened to the whole word)."""
+    found: list[int] = []
+    last_end = -1
+    for match in _PASSWORD_NEEDLE.finditer(source.lower()):
+        start, end = match.start(), match.end()
+        if start < last_end:
+            continue
+        while start > 0 and source[start - 1] in _WORD_CHARS:
+            start -= 1
+        while end < len(source) and source[end] in _WORD_CHARS:
+            end += 1
+        last_end = end
+        if password_like(source[start:end].decode("latin-1")):
+            found.append(start)
+    return found
+
+
+def _store_on_import(source: bytes, locals_: Iterable[str]) -> bool:
+    """Return True when ``source`` may call a store-like method on one of ``locals_`` with a
+    password-like name in its arguments (bytes only: most files are never parsed in the project
+    phase)."""
+    root: re.Pattern[bytes] | None = None
+    for word in _password_words(source):
+        # The store call opens at most 600 bytes before the password it is handed.
+        for call in _STORE_CALL_RE.finditer(source, max(0, word - 600), word):
+            if root is None:
+                root = re.compile(rb"(?<![\w$.])" + alternation(locals_) + rb"(?![\w$])")
+            # The receiver's root sits before the method, in the same statement.
+            head = source[max(0, call.start() - 300):call.start()]
+            head = head[head.rfind(b";") + 1:]
+            if root.search(head) or root.match(source, call.start()):
+                return True
+    return False
 
 
 def _receiver_import(facts: FileFacts, fn: Node) -> tuple[ImportFact | None, str, list[str] | None]:
