@@ -367,17 +367,20 @@ def _fails_with_client_error(ctx: ProjectContext, facts: FileFacts, route: CallF
 
 _ADDRESS = re.compile(r"[0-9a-fA-F:.]+(?:/\d{1,3})?")
 _NUMBER = re.compile(r"\d+")
+#: A value converted to a number is a hop count whatever the deployer sets (NaN trusts none).
+_TO_NUMBER = re.compile(r"(?:Number|parseInt|parseFloat)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)")
 
 
 def _bounded_trust(value: str, source: str) -> bool:
     """Return True when a ``trust proxy`` value names how far to trust X-Forwarded-For: a
-    hop count, ``false``, or a list of proxy addresses. ``true`` trusts the left-most address,
-    which the client writes; a function, an expression, or a subnet name (``'loopback'``,
-    ``'uniquelocal'``, which trust every proxy in a range the app cannot tell from a client
-    there) cannot be bounded from the code. A variable counts when every value assigned to it
+    hop count (a literal, or ``Number(…)``/``parseInt(…)`` of a setting), ``false``, or a list
+    of proxy addresses. ``true`` trusts the left-most address, which the client writes; a
+    function, another expression, or a subnet name (``'loopback'``, ``'uniquelocal'``, which
+    trust every proxy in a range the app cannot tell from a client there) cannot be bounded
+    from the code. A variable counts when every value assigned to it
     is bounded (``let hops; if (tls) hops = 1; else hops = 0``)."""
     value = value.strip()
-    if value == "false" or _NUMBER.fullmatch(value):
+    if value == "false" or _NUMBER.fullmatch(value) or _TO_NUMBER.fullmatch(value):
         return True
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"`":
         items = [item.strip() for item in value[1:-1].split(",")]
