@@ -475,7 +475,12 @@ def _const_value(scope: Node, name: str) -> Node | None:
     body = scope.child_by_field_name("body")
     if body is None or body.type != "statement_block":
         return None
-    for stmt in body.named_children:
+    return _const_among(body.named_children, name)
+
+
+def _const_among(statements: Iterable[Node], name: str | None) -> Node | None:
+    """Return the value of ``const name = …`` declared by one of ``statements``."""
+    for stmt in statements:
         if stmt.type == "lexical_declaration" and text(stmt).startswith("const"):
             for decl in stmt.named_children:
                 if decl.type == "variable_declarator" \
@@ -1695,13 +1700,7 @@ def _top_level(root: Node) -> Iterator[Node]:
 
 def _top_const(root: Node, name: str | None) -> Node | None:
     """Return the value of top-level ``const name = …``."""
-    for stmt in _top_level(root):
-        if stmt.type == "lexical_declaration" and text(stmt).startswith("const"):
-            for decl in stmt.named_children:
-                if decl.type == "variable_declarator" \
-                        and text(decl.child_by_field_name("name")) == name:
-                    return decl.child_by_field_name("value")
-    return None
+    return _const_among(_top_level(root), name)
 
 
 def _members(root: Node, name: str) -> dict[str, Node | None] | None:
