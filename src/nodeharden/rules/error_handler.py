@@ -767,9 +767,12 @@ def _logger_of(ctx: FileContext, scope: Node) -> str | None:
     return None
 
 
-def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str) -> TextEdit | None:
+def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
+              server_errors: str | None = None) -> TextEdit | None:
     """Return an edit that logs the error on its own line before the statement that answers
-    (None when that statement does not start a line of a block)."""
+    (None when that statement does not start a line of a block). ``server_errors``: the
+    status expression when only 5xx answers lose their message (the fix keeps 4xx ones): then
+    only those are logged, not every 404 a browser's favicon request makes."""
     stmt = statement_of(sink)
     if stmt.parent is None or stmt.parent.type not in ("statement_block", "switch_case") \
             or stmt.start_byte <= scope.start_byte or stmt.end_byte > scope.end_byte:
@@ -780,6 +783,13 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str) -> TextEdit 
         return None  # `catch (err) { res.json(…) }` on one line
     call = _logger_of(ctx, scope) or "console.error"
     code = f"{indent}{call}({name}){ctx.style.semi}\n"
+    if server_errors is not None:
+        # The fix's own test, turned round: a status that may be undefined (`err.status`)
+        # answers the generic text, so it is logged too (`undefined >= 500` is false).
+        test = (f"{server_errors} >= 500" if re.search(r"(?:\|\||\?\?)\s*5\d\d\)?$", server_errors)
+                else f"!({server_errors} < 500)")
+        code = (f"{indent}if ({test}) {{\n{indent}{ctx.style.indent}{call}({name})"
+                f"{ctx.style.semi}\n{indent}}}\n")
     return TextEdit(line_start, line_start, code)
 
 
@@ -872,6 +882,7 @@ class ErrorHandler(Rule):
         generic = ctx.style.q(GENERIC)
         target = _whole_expression(node)
         parent = target.parent
+        server_errors: str | None = None  # the status expression when 4xx keep their text
         applicability: Applicability
         if leak == "stack":
             replacement = "undefined" if parent is not None and parent.type == "pair" \
@@ -888,6 +899,7 @@ class ErrorHandler(Rule):
                 if not re.fullmatch(r"[\w$.]+", code):
                     code = f"({code})"
                 replacement = f"({code} < 500 ? {text(target)} : {generic})"
+                server_errors = code
                 applicability = "safe"
             elif kind == "handler":
                 return None  # no status, or one that cannot be read again: needs a person
@@ -911,7 +923,7 @@ class ErrorHandler(Rule):
         if name and not _error_visible_elsewhere(scope, name, target) \
                 and not _logged_by_earlier_fix(scope, name, target, sink):
             # The replaced text was the only trace of the error: log it, or it is lost.
-            log = _log_line(ctx, sink, scope, name)
+            log = _log_line(ctx, sink, scope, name, server_errors)
             if log is None:
                 return None  # no line to log it on (an expression body): needs a person
             edits.insert(0, log)
