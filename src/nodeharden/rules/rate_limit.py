@@ -79,9 +79,15 @@ def existing_redis_client(ctx: ProjectContext) -> tuple[str, str, bool] | None:
     return None
 
 
+#: Packages that sign a user in on the request (``req.user``, a session): with none of them, the
+#: login limiter has no signed-in user to look for.
+_SESSION_PACKAGES = ("express-session", "cookie-session", "passport", "client-sessions",
+                     "connect-redis", "connect-mongo", "@fastify/session", "iron-session")
+
+
 def module_source(style: Style, options: RateLimitOptions,
                   client: tuple[str, str, bool] | None = None, login: bool = True,
-                  clear_on_2xx: bool = False) -> str:
+                  clear_on_2xx: bool = False, signed_in: bool = True) -> str:
     """Return the rate-limit middleware module in the project's module system and style: the
     template's ``src/rate-limit.js`` (the shared snippet ``rate-limit.js``) with the limiters
     this fix wires, built from ``rate_limit`` in .nodeharden.yml and exported as
@@ -91,15 +97,17 @@ def module_source(style: Style, options: RateLimitOptions,
     client, reused with ``store: redis`` instead of creating one. ``login``: the project has
     login or password routes, so the module also defines the stricter ``loginLimiter``;
     ``clear_on_2xx``: each of them answers a failed login with a 4xx status, so a 2xx answer is
-    a good login that clears the client's count. The module imports ``net``, not ``node:net``:
+    a good login that clears the client's count; ``signed_in``: the project has sessions or
+    passport, so the module also looks for a user signed in by the request (False, with
+    ``clear_on_2xx``, leaves that code out). The module imports ``net``, not ``node:net``:
     the fix does not know the project's Node version, and ``net`` resolves on every Node that
     runs rate-limiter-flexible."""
     return render_snippet("rate-limit.js", style,
-                          **_module_context(options, client, login, clear_on_2xx))
+                          **_module_context(options, client, login, clear_on_2xx, signed_in))
 
 
 def _module_context(options: RateLimitOptions, client: tuple[str, str, bool] | None,
-                    login: bool, clear_on_2xx: bool) -> dict[str, Any]:
+                    login: bool, clear_on_2xx: bool, signed_in: bool = True) -> dict[str, Any]:
     """Return the snippet options of ``module_source``'s module."""
     redis = options.store == "redis"
     reuse = client if redis else None
@@ -107,6 +115,9 @@ def _module_context(options: RateLimitOptions, client: tuple[str, str, bool] | N
         "points": options.points, "duration": options.duration, "login": login,
         "login_points": options.login_points, "login_duration": options.login_duration,
         "clear_on_2xx": login and clear_on_2xx, "redis_env": options.redis_url_env,
+        # Without sessions or passport nothing signs a user in on the request: a token API
+        # whose failed logins all answer 4xx clears on a 2xx answer alone.
+        "signed_in": signed_in or not (login and clear_on_2xx),
         "client": {"specifier": reuse[0], "name": reuse[1], "node_redis": reuse[2]}
         if reuse else None,
     }
@@ -528,7 +539,8 @@ class RateLimit(Rule):
         module = SnippetEdit(0, 0, "rate-limit.js", style, **_module_context(
             options, client, login=bool(login_routes),
             clear_on_2xx=bool(login_routes) and all(
-                _fails_with_client_error(ctx, facts, route) for facts, route in login_routes)))
+                _fails_with_client_error(ctx, facts, route) for facts, route in login_routes),
+            signed_in=any(ctx.info.has_dependency(name) for name in _SESSION_PACKAGES)))
         changes: list[FileChange] = [FileChange(module_rel, (module,), create=True)]
         edits_by_file: dict[str, list[TextEdit]] = {}
         names_by_file: dict[str, list[str]] = {}
