@@ -124,7 +124,7 @@ def test_progress_bar_on_a_terminal(corpus: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     # With stderr on a terminal (stdout to a file), a bar appears once the run takes a second.
     command = (f"{sys.executable} -m nodeharden check {corpus} --format json --exit-zero "
-               f"--jobs 1 -o /dev/null")
+               f"--jobs 1 --no-cache -o /dev/null")
     child = pexpect.spawn("/bin/sh", ["-c", command], encoding="utf-8", timeout=1800,
                           dimensions=(24, 120), env={**os.environ, "TERM": "xterm"})
     output = child.read()
