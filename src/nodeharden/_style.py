@@ -32,6 +32,9 @@ class Style:
     typescript: bool = False
     #: How the file declares its requires: ``const`` unless it only ever uses ``var``.
     declaration: str = "const"
+    #: The longest line the project's formatter or linter accepts (prettier's printWidth,
+    #: ESLint's max-len, EditorConfig's max_line_length); None when nothing says.
+    width: int | None = None
 
     @property
     def semi(self) -> str:
@@ -161,6 +164,7 @@ class StyleRules:
     semicolons: bool | None = None
     indent: str | None = None
     eol: str | None = None
+    width: int | None = None
     #: Where each decided field came from, for messages and tests: ``(".prettierrc", "quote")``.
     sources: tuple[tuple[str, str], ...] = ()
     #: True when prettier formats the project (a config, or prettier wired into its scripts).
@@ -175,7 +179,8 @@ class StyleRules:
             quote=style.quote if self.quote is None else self.quote,
             semicolons=style.semicolons if self.semicolons is None else self.semicolons,
             indent=style.indent if self.indent is None else self.indent,
-            eol=style.eol if self.eol is None else self.eol)
+            eol=style.eol if self.eol is None else self.eol,
+            width=style.width if self.width is None else self.width)
 
 
 _PRETTIER_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml",
@@ -254,6 +259,9 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
                                                   else 2), prettier_source)
         eol = _setting(prettier_text, "endOfLine")
         decide("eol", {"crlf": "\r\n", "lf": "\n"}.get(eol or "lf"), prettier_source)
+        print_width = _setting(prettier_text, "printWidth")
+        decide("width", int(print_width) if print_width and print_width.isdigit() else 80,
+               prettier_source)
     eslint_texts = [(name, read(name)) for name in _ESLINT_FILES]
     if isinstance(data.get("eslintConfig"), dict):
         eslint_texts.append(("package.json eslintConfig", json.dumps(data["eslintConfig"])))
@@ -268,6 +276,9 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
         quotes = _eslint_rule(text, "quotes")
         if _eslint_enabled(quotes) and len(quotes) > 1 and quotes[1] in ("single", "double"):
             decide("quote", "'" if quotes[1] == "single" else '"', name)
+        max_len = _eslint_rule(text, "max-len")
+        if _eslint_enabled(max_len) and len(max_len) > 1 and max_len[1].isdigit():
+            decide("width", int(max_len[1]), name)
         indent = _eslint_rule(text, "indent")
         if _eslint_enabled(indent) and len(indent) > 1:
             if indent[1] == "tab":
@@ -294,6 +305,9 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
         eol = section.get("end_of_line")
         if eol in ("lf", "crlf"):
             decide("eol", "\r\n" if eol == "crlf" else "\n", ".editorconfig")
+        max_line = section.get("max_line_length")
+        if max_line and max_line.isdigit():
+            decide("width", int(max_line), ".editorconfig")
         quote = section.get("quote_type")
         if quote in ("single", "double"):
             decide("quote", "'" if quote == "single" else '"', ".editorconfig")
@@ -301,6 +315,7 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
                       semicolons=decided.get("semicolons"),  # type: ignore[arg-type]
                       indent=decided.get("indent"),  # type: ignore[arg-type]
                       eol=decided.get("eol"),  # type: ignore[arg-type]
+                      width=decided.get("width"),  # type: ignore[arg-type]
                       sources=tuple(sources), prettier=prettier, eslint=eslint)
 
 

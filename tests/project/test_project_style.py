@@ -73,6 +73,20 @@ def test_eslint_jshint_and_editorconfig_settings(tmp_path: Path) -> None:
     assert (rules.quote, rules.semicolons, rules.indent) == ('"', False, "    ")
 
 
+@pytest.mark.parametrize("files, width", [
+    ({".prettierrc": '{ "singleQuote": true }\n'}, 80),  # prettier's default printWidth
+    ({".prettierrc": '{ "printWidth": 100 }\n'}, 100),
+    ({".eslintrc.json": '{"rules": {"max-len": ["error", 120]}}'}, 120),
+    ({".editorconfig": "root = true\n[*]\nmax_line_length = 90\n"}, 90),
+    ({".eslintrc.json": '{"rules": {"semi": "error"}}'}, None),  # nothing says
+])
+def test_line_width_comes_from_the_projects_tools(tmp_path: Path, files: dict[str, str],
+                                                   width: int | None) -> None:
+    write_tree(tmp_path, files)
+    assert read_style_rules(tmp_path, None).width == width
+    assert read_style_rules(tmp_path, None).apply(Style()).width == width
+
+
 def test_a_rule_switched_off_decides_nothing(tmp_path: Path) -> None:
     write_tree(tmp_path, {".eslintrc.json": '{"rules": {"semi": "off", "quotes": 0}}'})
     rules = read_style_rules(tmp_path, None)

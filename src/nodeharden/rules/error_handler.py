@@ -767,6 +767,34 @@ def _logger_of(ctx: FileContext, scope: Node) -> str | None:
     return None
 
 
+def _assignment_edit(ctx: FileContext, target: Node, replacement: str) -> TextEdit:
+    """Return the edit writing ``replacement`` over ``target``. The right side of an assignment
+    or declaration whose line would pass the project's line width (prettier's printWidth,
+    ESLint's max-len, EditorConfig's max_line_length) goes on the next line, one level deeper,
+    as prettier writes it: ``res.locals.message =\n    (err.status || 500) < 500 ? …``."""
+    edit = TextEdit(target.start_byte, target.end_byte, replacement)
+    width = ctx.style.width
+    parent = target.parent
+    if width is None or parent is None or "\n" in replacement or not (
+            (parent.type == "assignment_expression"
+             and parent.child_by_field_name("right") == target)
+            or (parent.type == "variable_declarator"
+                and parent.child_by_field_name("value") == target)):
+        return edit
+    source = ctx.source
+    line_start = source.rfind(b"\n", 0, target.start_byte) + 1
+    line_end = source.find(b"\n", target.end_byte)
+    line_end = len(source) if line_end < 0 else line_end
+    head = source[line_start:target.start_byte].decode("utf-8", "replace")
+    tail = source[target.end_byte:line_end].decode("utf-8", "replace").rstrip("\r")
+    if len(head) + len(replacement) + len(tail) <= width or not head.rstrip().endswith("="):
+        return edit
+    indent = head[:len(head) - len(head.lstrip())]
+    after_equals = line_start + len(head.rstrip().encode("utf-8"))
+    return TextEdit(after_equals, target.end_byte,
+                    "\n" + indent + ctx.style.indent + replacement)
+
+
 def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
               server_errors: str | None = None) -> TextEdit | None:
     """Return an edit that logs the error on its own line before the statement that answers
@@ -917,7 +945,7 @@ class ErrorHandler(Rule):
             replacement = replacement[1:-1]  # the conditional needs no parentheses here
         if replacement == text(target):
             return None  # a fix that changes nothing is no fix
-        edits = [TextEdit(target.start_byte, target.end_byte, replacement)]
+        edits = [_assignment_edit(ctx, target, replacement)]
         name = _error_name(scope)
         title = f"Send a generic message instead of `{text(node)}`"
         if name and not _error_visible_elsewhere(scope, name, target) \
