@@ -353,6 +353,32 @@ def _copy_job(lines: list[str], job_line: int, job_end: int, site: InstallSite, 
     return copied
 
 
+def _job_text(source: bytes, mapping: Any, site: InstallSite, audit: str,
+              dropped: frozenset[str], steps_key: str
+              ) -> tuple[str, list[str], int, int, int, list[str] | None]:
+    """Return the workflow's line ending and ``\\n`` lines, the matrix job's first line, column
+    and end, and its lines copied up to the install step with the audit after it (None when
+    it cannot be copied line by line): what the GitHub and GitLab audit jobs start from."""
+    text = source.decode("utf-8")
+    eol = line_ending(text)
+    lines = text.replace("\r\n", "\n").split("\n")
+    job_line, job_col = mapping.lc.key(site.job)
+    job_end = _block_end(lines, job_line, job_col)
+    copied = _copy_job(lines, job_line, job_end, site, audit, dropped, steps_key)
+    return eol, lines, job_line, job_col, job_end, copied
+
+
+def _insert_after_line(source: bytes, line: int, body: str, eol: str) -> TextEdit:
+    """Return the edit inserting ``body`` (``\\n`` line ends) after the first ``line`` lines
+    of ``source``, in its line ending; at the end of a file without a final line end the body
+    starts on a line of its own."""
+    at = sum(len(raw) + 1 for raw in source.split(b"\n")[:line])
+    if at > len(source):
+        at = len(source)
+        body = "\n" + body.rstrip("\n")
+    return TextEdit(at, at, body.replace("\n", eol))
+
+
 def plan_audit_job(source: bytes, site: InstallSite, audit: str) -> tuple[TextEdit, str] | None:
     """Return the edit adding a job of its own that repeats the matrix job's steps up to its
     install step (matrix values fixed to one combination) and then audits, plus the new job's
@@ -364,12 +390,8 @@ def plan_audit_job(source: bytes, site: InstallSite, audit: str) -> tuple[TextEd
     matrix = job["strategy"]["matrix"]
     if not isinstance(matrix, dict):
         return None
-    text = source.decode("utf-8")
-    eol = line_ending(text)
-    lines = text.replace("\r\n", "\n").split("\n")
-    job_line, job_col = jobs.lc.key(site.job)
-    job_end = _block_end(lines, job_line, job_col)
-    copied = _copy_job(lines, job_line, job_end, site, audit, _GITHUB_DROPPED_KEYS, "steps")
+    eol, lines, job_line, job_col, job_end, copied = _job_text(
+        source, jobs, site, audit, _GITHUB_DROPPED_KEYS, "steps")
     if copied is None:
         return None
 
@@ -392,12 +414,7 @@ def plan_audit_job(source: bytes, site: InstallSite, audit: str) -> tuple[TextEd
     blank = job_line > 0 and not lines[job_line - 1].strip()
     body = ("\n" if blank else "") + " " * job_col + f"{name}:\n" + "\n".join(copied) + "\n"
     jobs_end = max(_block_end(lines, jobs.lc.key(k)[0], job_col) for k in jobs)
-    raw_lines = source.split(b"\n")
-    at = sum(len(raw) + 1 for raw in raw_lines[:jobs_end])
-    if at > len(source):
-        at = len(source)
-        body = "\n" + body.rstrip("\n")
-    return TextEdit(at, at, body.replace("\n", eol)), name
+    return _insert_after_line(source, jobs_end, body, eol), name
 
 
 #: GitLab job keys a copied audit job leaves out: the matrix, and what only makes sense for
@@ -424,12 +441,8 @@ def plan_gitlab_audit_job(source: bytes, site: InstallSite, audit: str
             chosen = value[-1] if isinstance(value, list) and value else value
             if isinstance(chosen, (str, int, float)) and not isinstance(chosen, bool):
                 values[str(name)] = str(chosen)
-    text = source.decode("utf-8")
-    eol = line_ending(text)
-    lines = text.replace("\r\n", "\n").split("\n")
-    job_line, job_col = data.lc.key(site.job)
-    job_end = _block_end(lines, job_line, job_col)
-    copied = _copy_job(lines, job_line, job_end, site, audit, _GITLAB_DROPPED_KEYS, "script")
+    eol, lines, job_line, job_col, job_end, copied = _job_text(
+        source, data, site, audit, _GITLAB_DROPPED_KEYS, "script")
     if copied is None:
         return None
 
@@ -439,12 +452,7 @@ def plan_gitlab_audit_job(source: bytes, site: InstallSite, audit: str
     copied = [_GITLAB_VAR_RE.sub(fixed, line) for line in copied]
     name = _unused_job_name(data)
     body = "\n" + " " * job_col + f"{name}:\n" + "\n".join(copied) + "\n"
-    raw_lines = source.split(b"\n")
-    at = sum(len(raw) + 1 for raw in raw_lines[:job_end])
-    if at > len(source):
-        at = len(source)
-        body = "\n" + body.rstrip("\n")
-    return TextEdit(at, at, body.replace("\n", eol)), name
+    return _insert_after_line(source, job_end, body, eol), name
 
 
 def _verify_gitlab_job(before: bytes, after: bytes, name: str, audit: str) -> bool:
