@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from nodeharden import _api, _fixer
 from nodeharden._model import TextEdit
 from nodeharden._parse import parse
+from nodeharden._textedit import line_ending
 from nodeharden._project import JS_SUFFIXES
 
 SETTINGS = settings(max_examples=100, deadline=None, derandomize=True,
@@ -226,7 +227,7 @@ def assert_edits_stay_in_their_ranges(before: bytes, edits: list[TextEdit],
     out.decode("utf-8")
     # The output is exactly: each gap between edits copied unchanged, then the edit's text
     # (with the file's own line endings), in order.
-    eol = _fixer._eol_of(body)
+    eol = line_ending(body)
     cursor = position = 0
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
         gap = body[cursor:edit.start]

@@ -23,7 +23,6 @@ from nodeharden._runtime import Runtime
 from nodeharden._scan import Scanner, ScanResult
 # apply_edits lives below the rules (a rule may preview its edit); re-exported here.
 from nodeharden._textedit import BOM as BOM
-from nodeharden._textedit import _eol_of as _eol_of
 from nodeharden._textedit import apply_edits as apply_edits
 from nodeharden._textedit import split_bom as split_bom
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from nodeharden._textedit import line_ending
+
 ModuleKind = Literal["commonjs", "esm"]
 
 _INDENT_RE = re.compile(rb"^([ \t]+)\S", re.M)
@@ -76,7 +78,7 @@ class Style:
 
 def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False) -> Style:
     """Infer the style of ``source``; fall back to two spaces, single quotes, semicolons."""
-    eol = "\r\n" if source.count(b"\r\n") * 2 > source.count(b"\n") else "\n"
+    eol = line_ending(source)
     single = len(re.findall(rb"(?<![\w\\])'[^'\n]*'", source))
     double = len(re.findall(rb'(?<![\w\\])"[^"\n]*"', source))
     quote = '"' if double > single else "'"

@@ -24,8 +24,6 @@ def line_ending(body: bytes | str) -> str:
     return "\r\n" if crlf and crlf * 2 > data.count(b"\n") else "\n"
 
 
-_eol_of = line_ending
-
 
 def apply_edits(data: bytes, edits: Iterable[TextEdit]) -> bytes:
     """Return ``data`` with non-overlapping ``edits`` applied (offsets after any BOM).
@@ -34,7 +32,7 @@ def apply_edits(data: bytes, edits: Iterable[TextEdit]) -> bytes:
     file's own line ending.
     """
     bom, body = split_bom(data)
-    eol = _eol_of(body)
+    eol = line_ending(body)
     ordered = sorted(enumerate(edits), key=lambda pair: (pair[1].start, pair[1].end, pair[0]))
     out: list[bytes] = []
     cursor = 0
