@@ -131,12 +131,14 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
     files (``server/package.json``): their ``engines.node`` counts too, oldest wins.
     """
     found: list[tuple[NodeVersion, str]] = []
-    for rel, data in nested:
-        engines_of = data.get("engines")
-        if isinstance(engines_of, dict) and isinstance(engines_of.get("node"), str):
-            version = lowest_in_range(engines_of["node"])
+    # The server packages below the root, then the root's own package.json ("").
+    for rel, data in (*nested, ("", package_json or {})):
+        engines = data.get("engines")
+        if isinstance(engines, dict) and isinstance(engines.get("node"), str):
+            version = lowest_in_range(engines["node"])
             if version:
-                found.append((version, f"{rel} engines.node {engines_of['node'].strip()}"))
+                where = f"{rel} engines.node" if rel else "engines.node"
+                found.append((version, f"{where} {engines['node'].strip()}"))
 
     def read(rel: str) -> str | None:
         try:
@@ -144,11 +146,6 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
         except OSError:
             return None
 
-    engines = (package_json or {}).get("engines")
-    if isinstance(engines, dict) and isinstance(engines.get("node"), str):
-        version = lowest_in_range(engines["node"])
-        if version:
-            found.append((version, f"engines.node {engines['node'].strip()}"))
     for name in (".nvmrc", ".node-version"):
         text = read(name)
         version = _version_file(text) if text else None
