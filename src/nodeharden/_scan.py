@@ -1,4 +1,4 @@
-"""The check pipeline: walk → parse once per file → per-file rules (in a process pool for big
+"""The check pipeline: walk → parse once per file → per-file rules (in forked processes for big
 trees) → project rules → suppressions. Per-file outcomes are values; one bad file never stops a
 run."""
 
@@ -29,7 +29,7 @@ from nodeharden._style import Style, StyleRules, detect_style, module_kind_for, 
     read_style_rules
 from nodeharden.rules import FileContext, ProjectContext, ProjectInfo, Rule, registry
 
-#: Trees bigger than this many JS files are scanned by a process pool (when jobs > 1).
+#: Trees bigger than this many JS files are scanned by several processes (when jobs > 1).
 POOL_THRESHOLD = 200
 
 _SUPPRESS_RE = re.compile(r"nodeharden-ignore(?:\s+([a-z0-9\-, ]+))?")
@@ -439,7 +439,7 @@ class Scanner:
                 stored.put(result.rel, result.digest, result, self.project.root)
         if stored is not None:
             stored.save()
-            scans = {f.rel: scans[f.rel] for f in js if f.rel in scans}  # walk order
+        scans = {f.rel: scans[f.rel] for f in js if f.rel in scans}  # walk order
 
         findings: list[Finding] = []
         failed: list[Skipped] = []
@@ -479,6 +479,7 @@ class Scanner:
                           notes=list(self.project.notes), scanned=len(scans))
 
     def _scan_many(self, rels: list[str]) -> Iterable[FileScan]:
+        """Yield the scan of every file of ``rels`` (in no set order)."""
         total = len(rels)
         args = [(self.info, rel, self.rule_ids) for rel in rels]
         if self.jobs <= 1 or total < POOL_THRESHOLD:
@@ -487,37 +488,182 @@ class Scanner:
                 if self.progress:
                     self.progress(i, total)
             return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        if hasattr(os, "fork") and sys.platform == "linux":
+            sizes = {f.rel: f.size for f in self._walked()[0]}
+            yield from _forked_scan(self.info, rels, self.rule_ids, self.jobs,
+                                    lambda rel: sizes.get(rel, 0), self.progress)
+            return
+        yield from self._pool_scan(args)
 
-        method = "fork" if sys.platform == "linux" else None
-        context = multiprocessing.get_context(method)
-        chunk = max(1, min(64, total // (self.jobs * 8) or 1))
+    def _pool_scan(self, args: list[tuple[ProjectInfo, str, list[str]]]) -> Iterable[FileScan]:
+        """Scan in a spawned process pool (where fork is unsafe or missing)."""
+        from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
+        total = len(args)
+        chunk = max(1, min(64, total // (self.jobs * 8) or 1))
         done = 0
-        if method == "fork":
-            # Warm up before forking: the first file is scanned here, which imports the rules
-            # and compiles the tree-sitter queries and patterns they use; forked workers
-            # inherit all of it instead of each paying for it again.
-            yield _scan_path(args[0])
-            done = 1
-            if self.progress:
-                self.progress(done, total)
-            args = args[1:]
         try:
-            with ProcessPoolExecutor(max_workers=self.jobs, mp_context=context) as pool:
+            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
                 for result in pool.map(_scan_path, args, chunksize=chunk):
                     done += 1
                     yield result
                     if self.progress:
                         self.progress(done, total)
         except BrokenProcessPool:
-            # A worker died (killed for memory, or crashed in native code): the files it
-            # had not returned are failures, named, and the run exits 2.
-            for rel in rels[done:]:
-                yield FileScan(rel, failed="a scanning worker process died (out of memory "
-                                           "or a crash) before this file was reported")
+            for _, rel, _ in args[done:]:
+                yield FileScan(rel, failed=WORKER_DIED)
+
+
+#: The failure of each file a forked scanner did not report before it died.
+WORKER_DIED = ("a scanning worker process died (out of memory or a crash) before this file "
+               "was reported")
+
+
+def _forked_scan(info: ProjectInfo, rels: list[str], rule_ids: list[str], jobs: int,
+                 size_of: Callable[[str], int],
+                 progress: Callable[[int, int], None] | None) -> Iterator[FileScan]:
+    """Scan ``rels`` in this process and ``jobs - 1`` forked children; yield every file's scan
+    as it arrives.
+
+    The rules are imported before forking, so the children inherit them and the project facts;
+    nothing but file numbers crosses to a child. The work is a queue every process takes the
+    next file from (biggest first, so that the processes finish together): the file numbers,
+    written up front into a pipe whose write end is closed before forking, and read four bytes
+    (one number) at a time; a read from a pipe is atomic, so each file is taken once. Each child
+    streams its results back as pickles through a pipe of its own; the parent reads them
+    between files of its own. A child that dies (killed for memory, a crash in native code)
+    loses only the file it was scanning: every file nobody reported is a failure naming it,
+    and the run exits 2.
+    """
+    import gc
+    import pickle
+    import selectors
+    import signal
+
+    order = sorted(rels, key=size_of, reverse=True)
+    total = len(order)
+    _file_rules(tuple(rule_ids))  # import the rules before forking
+    queue = _file_queue(total)
+    children: dict[int, int] = {}  # result pipe's read end → child pid
+    buffers: dict[int, bytearray] = {}
+    reported: set[str] = set()
+    selector = selectors.DefaultSelector()
+
+    def drain(timeout: float | None) -> list[FileScan]:
+        """Return the whole results the children wrote since the last call."""
+        results = []
+        for key, _ in selector.select(timeout):
+            chunk = os.read(key.fd, 1 << 20)
+            if not chunk:
+                selector.unregister(key.fd)
+                continue
+            buffer = buffers[key.fd]
+            buffer += chunk
+            while len(buffer) >= 8:
+                size = int.from_bytes(buffer[:8], "little")
+                if len(buffer) < 8 + size:
+                    break
+                results.append(pickle.loads(buffer[8:8 + size]))
+                del buffer[:8 + size]
+        return results
+
+    def arrived(results: Iterable[FileScan]) -> Iterator[FileScan]:
+        for result in results:
+            reported.add(result.rel)
+            yield result
+            if progress:
+                progress(len(reported), total)
+
+    try:
+        gc.freeze()  # the children share the parent's objects: keep the collector off them
+        try:
+            for _ in range(jobs - 1):
+                read_end, write_end = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # the child: scan, write, exit; never return into the caller
+                    status = 1
+                    try:
+                        os.close(read_end)
+                        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: end quietly
+                        with os.fdopen(write_end, "wb") as out:
+                            for index in _taken(queue, total):
+                                data = pickle.dumps(_scan_path((info, order[index], rule_ids)),
+                                                    pickle.HIGHEST_PROTOCOL)
+                                out.write(len(data).to_bytes(8, "little") + data)
+                        status = 0
+                    finally:
+                        os._exit(status)
+                os.close(write_end)
+                _widen_pipe(read_end)
+                children[read_end] = pid
+                buffers[read_end] = bytearray()
+                selector.register(read_end, selectors.EVENT_READ)
+        finally:
+            gc.unfreeze()
+        for index in _taken(queue, total):
+            yield from arrived([_scan_path((info, order[index], rule_ids))])
+            if children:
+                yield from arrived(drain(0))
+        while selector.get_map():
+            yield from arrived(drain(None))
+        for fd, pid in list(children.items()):
+            os.waitpid(pid, 0)
+            del children[fd]
+            os.close(fd)
+        for rel in order:
+            if rel not in reported:  # taken by a child that died
+                yield FileScan(rel, failed=WORKER_DIED)
+    finally:
+        selector.close()
+        os.close(queue[0])
+        for fd, pid in children.items():  # stopped early: end the children
+            os.close(fd)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+
+
+def _file_queue(count: int) -> tuple[int, int]:
+    """Return (the read end of a pipe, n): the pipe holds numbers of four bytes, each standing
+    for the n files from number × n on, its write end closed. Reading it to the end takes every
+    file once, across processes. (n > 1 only above 15,000 files: the numbers must fit in a
+    pipe's 64 KB before any process reads them.)"""
+    per = -(-count * 4 // 60_000)
+    read_end, write_end = os.pipe()
+    try:
+        data = b"".join(i.to_bytes(4, "little") for i in range(-(-count // per)))
+        view = memoryview(data)
+        while view:
+            written = os.write(write_end, view)
+            view = view[written:]
+    finally:
+        os.close(write_end)
+    return read_end, per
+
+
+def _taken(queue: tuple[int, int], count: int) -> Iterator[int]:
+    """Yield the numbers of the files this process takes from the queue until it is empty."""
+    fd, per = queue
+    while True:
+        record = os.read(fd, 4)
+        if len(record) < 4:
+            return
+        first = int.from_bytes(record, "little") * per
+        yield from range(first, min(first + per, count))
+
+
+def _widen_pipe(fd: int) -> None:
+    """Let a pipe hold 1 MB (Linux), so that a child seldom waits for the parent to read its
+    results while the parent is busy with a file of its own."""
+    import fcntl
+
+    try:
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except OSError:
+        pass  # over /proc/sys/fs/pipe-max-size: the default size works, a little slower
 
 
 def _unsuppressed(findings: list[Finding], read: Callable[[str], bytes | None]) -> list[Finding]:

@@ -77,13 +77,14 @@ def test_a_file_with_a_syntax_error_is_skipped_and_never_edited(tmp_path: Path) 
     assert proc.returncode == 0 and "app.js" not in proc.stdout
 
 
-def _die_on_one_file(args):  # runs in a forked worker
-    if args[1] == "src/f0100.js":
+_scan_path = _scan._scan_path
+_PARENT = os.getpid()
+
+
+def _die_in_a_child(args):
+    if os.getpid() != _PARENT:  # a forked scanner dies on the first file it takes
         os._exit(9)
     return _scan_path(args)
-
-
-_scan_path = _scan._scan_path
 
 
 def test_a_dead_worker_becomes_failed_entries_and_exit_2(tmp_path: Path,
@@ -91,8 +92,25 @@ def test_a_dead_worker_becomes_failed_entries_and_exit_2(tmp_path: Path,
     files = {f"src/f{i:04d}.js": f"module.exports = {i};\n"
              for i in range(_scan.POOL_THRESHOLD + 20)}
     write_tree(tmp_path / "many", {"package.json": '{"name": "many"}', **files})
-    monkeypatch.setattr(_scan, "_scan_path", _die_on_one_file)
-    result = check(tmp_path / "many", jobs=2)
+    monkeypatch.setattr(_scan, "_scan_path", _die_in_a_child)
+    result = check(tmp_path / "many", jobs=3)
     failed = {f.path: f.reason for f in result.failed}
-    assert "src/f0100.js" in failed
+    # Each of the two children took one file and died with it; this process scanned the rest.
+    assert len(failed) == 2 and set(failed) <= set(files)
     assert all("worker process died" in reason for reason in failed.values())
+    assert result.scanned == len(files)
+    proc = run_cli("check", tmp_path / "many", "--jobs", "3")
+    assert proc.returncode == 0  # without the patch: nothing dies, nothing fails
+
+
+def test_every_file_is_scanned_once_whatever_the_jobs(tmp_path: Path) -> None:
+    files = {f"src/f{i:04d}.js": "const db = require('./db');\n"
+                                 f"module.exports = (id) => db.query('SELECT ' + id + {i});\n"
+             for i in range(_scan.POOL_THRESHOLD + 50)}
+    write_tree(tmp_path / "many", {"package.json": '{"name": "many"}', **files})
+    serial = check(tmp_path / "many", jobs=1)
+    for jobs in (2, 3):
+        forked = check(tmp_path / "many", jobs=jobs)
+        assert forked.findings == serial.findings and not forked.failed
+        assert len(serial.findings) == len(files)  # one string-built query per file
+        assert list(forked.facts) == list(serial.facts) == sorted(files)
