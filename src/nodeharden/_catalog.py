@@ -6,12 +6,16 @@ detectors in ``nodeharden.rules`` attach behaviour to these ids.
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from nodeharden._data import codemods_dir
+from nodeharden._version import __version__
 from nodeharden.errors import UnknownRuleError
 
 Severity = Literal["error", "warning", "note"]
@@ -85,8 +89,7 @@ def _read_yaml(text: str) -> Any:
         return YAML(typ="safe").load(text)
 
 
-def _load_rule(folder: Path) -> RuleMeta:
-    raw = _read_yaml((folder / "rule.yml").read_text(encoding="utf-8"))
+def _rule_meta(folder: Path, raw: Any) -> RuleMeta:
     docs_path = folder / "README.md"
     docs = docs_path.read_text(encoding="utf-8") if docs_path.is_file() else ""
     return RuleMeta(
@@ -105,11 +108,81 @@ def _load_rule(folder: Path) -> RuleMeta:
     )
 
 
+def _cache_path() -> Path | None:
+    """Return the file that keeps the parsed catalog between runs, in the user's cache folder
+    (never inside the package, which may not be writable), or None when there is none."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or None
+        if base is None or not os.path.isabs(base):
+            home = os.path.expanduser("~")
+            base = os.path.join(home, ".cache") if os.path.isabs(home) else None
+    if not base:
+        return None
+    return Path(base) / "nodeharden" / f"catalog-{__version__}.json"
+
+
+def _read_cache(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return cached if isinstance(cached, dict) else {}
+
+
+def _write_cache(path: Path | None, entries: dict[str, Any]) -> None:
+    """Write the cache atomically (a whole file or none: readers never see half of one); a
+    cache that cannot be written is only a slower next start."""
+    if path is None:
+        return
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            temporary.unlink()
+        except OSError:
+            pass
+
+
 @cache
 def load_catalog() -> dict[str, RuleMeta]:
-    """Return every rule's metadata, keyed by id, in catalog order."""
+    """Return every rule's metadata, keyed by id, in catalog order.
+
+    The ``rule.yml`` files are the one source of truth and are read on every call; their parsed
+    form is kept in the user's cache folder, next to the exact text it was parsed from, and
+    reused only while that text is unchanged (parsing the YAML, and importing a YAML library
+    for it, cost more than the rest of ``nodeharden check``'s start-up on a small app). Parsed
+    values that JSON does not keep as they are (dates, non-string keys) are never cached.
+    """
     root = codemods_dir()
-    return {rule_id: _load_rule(root / rule_id) for rule_id in RULE_IDS}
+    path = _cache_path()
+    cached = _read_cache(path)
+    fresh: dict[str, Any] = {}
+    catalog: dict[str, RuleMeta] = {}
+    for rule_id in RULE_IDS:
+        folder = root / rule_id
+        text = (folder / "rule.yml").read_text(encoding="utf-8")
+        entry = cached.get(rule_id)
+        if isinstance(entry, dict) and entry.get("text") == text and "raw" in entry:
+            raw = entry["raw"]
+        else:
+            raw = _read_yaml(text)
+            try:
+                keeps = json.loads(json.dumps(raw)) == raw
+            except (TypeError, ValueError):
+                keeps = False
+            if keeps:
+                fresh[rule_id] = {"text": text, "raw": raw}
+        catalog[rule_id] = _rule_meta(folder, raw)
+    if fresh:
+        _write_cache(path, {**{k: v for k, v in cached.items() if k in RULE_IDS}, **fresh})
+    return catalog
 
 
 def get_rule(rule_id: str) -> RuleMeta:
