@@ -49,6 +49,8 @@ class FileScan:
     #: A rule that reads other files of the project (``OUTSIDE_READERS``) looked at this file:
     #: its cached scan holds only while those files are unchanged too.
     outside: bool = False
+    #: rule id → what the rule's ``file_data`` returned for this file (when not None).
+    data: dict[str, Any] = field(default_factory=dict)
 
     def fail(self, reason: str) -> None:
         """Record a failure; earlier ones are kept."""
@@ -123,6 +125,15 @@ def _file_rules(rule_ids: tuple[str, ...]) -> list[tuple[str, Rule]]:
             if rule_id in rules and type(rules[rule_id]).check_file is not Rule.check_file]
 
 
+@cache
+def _data_rules(rule_ids: tuple[str, ...]) -> list[tuple[str, Rule]]:
+    """Return the selected rules that keep data of single files for their project phase (a
+    ``file_data`` of their own)."""
+    rules = registry()
+    return [(rule_id, rules[rule_id]) for rule_id in rule_ids
+            if rule_id in rules and type(rules[rule_id]).file_data is not Rule.file_data]
+
+
 def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str]) -> FileScan:
     """Parse one JS/TS file and run the per-file rules on it."""
     from nodeharden._parse import parse
@@ -171,9 +182,20 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
                                 f"in this file; only the first {MAX_FINDINGS_PER_RULE} are "
                                 "reported")
                 result.findings.extend(found)
+            for rule_id, rule in _data_rules(tuple(rule_ids)):
+                try:
+                    kept = rule.file_data(ctx)
+                except _BudgetExceeded:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - as for check_file
+                    result.fail(f"rule {rule_id} failed: {type(exc).__name__}: {exc}")
+                    continue
+                if kept is not None:
+                    result.data[rule_id] = kept
     except _BudgetExceeded:
         result.findings = []
         result.facts = None
+        result.data = {}
         result.fail(f"took longer than {FILE_BUDGET_SECONDS} s to scan; not reported")
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run
         result.fail(f"parse failed: {type(exc).__name__}: {exc}")
@@ -445,6 +467,7 @@ class Scanner:
         failed: list[Skipped] = []
         skipped = list(skipped)
         facts: dict[str, FileFacts] = {}
+        file_data: dict[str, dict[str, Any]] = {}
         for rel, result in scans.items():
             if result.skipped:
                 skipped.append(Skipped(rel, result.skipped))
@@ -453,12 +476,14 @@ class Scanner:
                 failed.append(Skipped(rel, result.failed))
             if result.facts is not None:
                 facts[rel] = result.facts
+            for rule_id, kept in result.data.items():
+                file_data.setdefault(rule_id, {})[rel] = kept
             findings.extend(result.findings)
         styles = StyleMap(facts, read, self.info.style_rules)
         pj = read("package.json")
         ctx = ProjectContext(info=self.info, files=files, facts=facts, styles=styles, read=read,
                              package_json_text=pj.decode("utf-8", "replace") if pj else None,
-                             extra=self._extra)
+                             extra=self._extra, file_data=file_data)
         rules = registry()
         for rule_id in self.rule_ids:
             rule = rules.get(rule_id)

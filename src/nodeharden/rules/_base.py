@@ -161,6 +161,8 @@ class ProjectContext:
     #: Kept across the scans of one run (the passes of ``fix``): a rule may cache there what
     #: depends only on file contents, keyed by the contents.
     extra: dict[str, Any] = field(default_factory=dict)
+    #: rule id → rel → what the rule's ``file_data`` returned for that file (walk order).
+    file_data: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @cached_property
     def package_json(self) -> dict[str, Any]:
@@ -258,3 +260,11 @@ class Rule:
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Return findings that need the whole project (runs once, in the main process)."""
         return ()
+
+    def file_data(self, ctx: FileContext) -> Any:
+        """Return what ``check_project`` needs from one file, or None: plain picklable data
+        (findings, offsets, names) worked out where the file's tree is, in the scanning
+        processes, so that the project phase does not parse the file again. It runs on every
+        scanned file whatever ``wants`` says, after ``check_file``; ``check_project`` reads it
+        from ``ProjectContext.file_data[rule id]``."""
+        return None

@@ -959,20 +959,31 @@ class ErrorHandler(Rule):
         return Fix(title=title, applicability=applicability,
                    changes=(FileChange(ctx.rel, tuple(edits)),))
 
+    def file_data(self, ctx: FileContext) -> list[tuple[Finding, str | None, str | None]] | None:
+        """Return the leaks ``check_file`` left to the project phase, each as (its finding, the
+        error field its status is read from, the class a branch narrows the error to); only
+        for a file whose bytes set a status from a field or test ``instanceof``."""
+        data = ctx.source
+        if not self.wants(data) or not (_FIELD_STATUS_BYTES_RE.search(data)
+                                        or b"instanceof" in data) \
+                or not _MESSAGE_BYTES_RE.search(data):
+            return None
+        return [(self._leak_finding(ctx, leak), leak.field, leak.client_class)
+                for leak in _leaks(ctx)
+                if leak.field is not None or leak.client_class is not None] or None
+
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         # Messages sent with the status an error carries in its own field: real leaks unless
         # the project proves that field is always a 4xx.
-        deferred = [(file_ctx, leak) for file_ctx in _parsed_for_leaks(ctx)
-                    for leak in _leaks(file_ctx)
-                    if leak.field is not None or leak.client_class is not None]
+        deferred = [(rel, *leak) for rel, leaks in ctx.file_data.get(self.id, {}).items()
+                    for leak in leaks]
         if deferred:
-            client = _client_fields(ctx, {leak.field for _, leak in deferred if leak.field})
-            for file_ctx, leak in deferred:
-                if leak.client_class is not None \
-                        and _client_only_class(ctx, file_ctx.rel, leak.client_class):
+            client = _client_fields(ctx, {name for _, _, name, _ in deferred if name})
+            for rel, finding, name, client_class in deferred:
+                if client_class is not None and _client_only_class(ctx, rel, client_class):
                     continue  # `if (err instanceof NotFound)`: a class only ever a 4xx
-                if leak.field is None or leak.field not in client:
-                    yield self._leak_finding(file_ctx, leak)
+                if name is None or name not in client:
+                    yield finding
         if not ctx.uses_express() or _handler_anywhere_else(ctx):
             return
         for facts in ctx.app_files():
@@ -1213,27 +1224,10 @@ def _source_of(ctx: ProjectContext, rel: str) -> tuple[str, bytes, Tree] | None:
     return lang, source, cache[key]
 
 
-#: Bytes a file needs before a leak of its can read the status from the error's own field: a
-#: status set (``.status(``, ``.sendStatus(``, ``.statusCode =``) and an ``.message`` sent.
+#: Bytes a file needs before a leak of its is left to the project phase: a status set
+#: (``.status(``, ``.sendStatus(``, ``.statusCode =``) or ``instanceof``, and ``.message`` sent.
 _FIELD_STATUS_BYTES_RE = re.compile(rb"\.\s*(?:status|sendStatus)\s*\(|\.\s*statusCode\s*=")
 _MESSAGE_BYTES_RE = re.compile(rb"\.\s*message\b")
-
-
-def _parsed_for_leaks(ctx: ProjectContext) -> Iterator[FileContext]:
-    """Yield a FileContext for every scanned file ``check_file`` may have left a leak of to
-    the project (its bytes set a status)."""
-    for rel, facts in ctx.facts.items():
-        data = ctx.read(rel) or b""
-        if not RULE.wants(data) or not (_FIELD_STATUS_BYTES_RE.search(data)
-                                        or b"instanceof" in data) \
-                or not _MESSAGE_BYTES_RE.search(data):
-            continue
-        parsed = _source_of(ctx, rel)
-        if parsed is None:
-            continue
-        lang, source, tree = parsed
-        yield FileContext(rel=rel, lang=lang, source=source, tree=tree, facts=facts,
-                          style=ctx.styles[rel], info=ctx.info)
 
 
 # A field of a project error class whose every construction passes a literal 4xx: a status read

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
@@ -239,42 +240,47 @@ class PasswordHash(Rule):
             if message:
                 yield ctx.node_finding(self.id, cmp, f"{message} ({CHEAT_SHEET})")
 
+    def file_data(self, ctx: FileContext) -> list[_StoreCall] | None:
+        """Return the store calls on a project module (``query.link.create({ password })``)
+        that pass a password as it is, for ``check_project`` to follow."""
+        facts = ctx.facts
+        relative = {local: imp for imp in facts.imports if imp.module.startswith(".")
+                    for local in imp.locals()}
+        if not relative or not _store_on_import(ctx.source, relative):
+            return None
+        calls = []
+        for call in captures(ctx.lang, _STORE_QUERY, ctx.tree.root_node).get("call", []):
+            fn = call.child_by_field_name("function")
+            args_node = call.child_by_field_name("arguments")
+            if fn is None or args_node is None:
+                continue
+            if text(fn).rpartition(".")[2] not in _STORE_METHODS:
+                continue
+            imp, local, chain = _receiver_import(facts, fn)
+            if imp is None or not imp.module.startswith("."):
+                continue
+            message = self._plaintext_store(code_children(args_node),
+                                            orm_hashes=ctx.info.hashes_on_save)
+            if message:
+                calls.append(_StoreCall(call.start_byte, call.end_byte, text(fn), message, imp,
+                                        local, chain))
+        return calls or None
+
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Judge store calls on a project module (``query.link.create({ password })``): the
         called function is followed one level. It hashing the value (bcrypt, argon2, scrypt,
         pbkdf2) clears the call; it storing without hashing, or a receiver that is not a
         function of the project (an ORM model the module exports), is reported."""
-        for facts in ctx.facts.values():
-            relative = {local: imp for imp in facts.imports if imp.module.startswith(".")
-                        for local in imp.locals()}
-            if not relative:
-                continue
-            source = ctx.read(facts.path)
-            lang = JS_SUFFIXES.get(os.path.splitext(facts.path)[1])
-            if source is None or lang is None or not _store_on_import(source, relative):
-                continue
-            root = parse(lang, source).root_node
-            for call in captures(lang, _STORE_QUERY, root).get("call", []):
-                fn = call.child_by_field_name("function")
-                args_node = call.child_by_field_name("arguments")
-                if fn is None or args_node is None:
-                    continue
-                if text(fn).rpartition(".")[2] not in _STORE_METHODS:
-                    continue
-                imp, local, chain = _receiver_import(facts, fn)
-                if imp is None or not imp.module.startswith("."):
-                    continue
-                message = self._plaintext_store(code_children(args_node),
-                                                orm_hashes=ctx.info.hashes_on_save)
-                if not message:
-                    continue
-                target = _follow(ctx, facts.path, imp, local, chain)
+        for path, calls in ctx.file_data.get(self.id, {}).items():
+            for call in calls:
+                message = call.message
+                target = _follow(ctx, path, call.imp, call.local, call.chain)
                 if target is not None:
                     rel, fn_node = target
                     if _hashes(fn_node, ctx.facts[rel]) or not _stores(fn_node):
                         continue  # hashed there, or handed further on: cannot be sure
-                    message += f" (`{text(fn)}` stores it as given)"
-                yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
+                    message += f" (`{call.callee}` stores it as given)"
+                yield ctx.finding(self.id, path, call.start, call.end,
                                   f"{message} ({CHEAT_SHEET})")
 
     @staticmethod
@@ -409,6 +415,19 @@ def _store_on_import(source: bytes, locals_: Iterable[str]) -> bool:
             if root.search(head) or root.match(source, call.start()):
                 return True
     return False
+
+
+@dataclass(frozen=True)
+class _StoreCall:
+    """A call that stores a password as it is on a project module, for the project phase."""
+
+    start: int
+    end: int
+    callee: str  # the called expression (``query.link.create``)
+    message: str
+    imp: ImportFact  # the import that binds the callee's root
+    local: str  # that local name
+    chain: list[str] | None  # the properties from the root to the method
 
 
 def _receiver_import(facts: FileFacts, fn: Node) -> tuple[ImportFact | None, str, list[str] | None]:
