@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from nodeharden._regex import lazy_pattern
 from nodeharden._roles import APP, dockerfile_role, role_from_path
 
 Read = Callable[[str], bytes | None]
@@ -80,15 +81,15 @@ ECOSYSTEM_NAMES = ("ecosystem.config.js", "ecosystem.config.cjs", "ecosystem.con
 _MANIFEST_DIRS = frozenset({"k8s", ".k8s", "kube", "kubernetes", "deploy", "deployment",
                             "deployments", "manifests", "helm", "chart", "charts", "infra",
                             "ops", ".deploy", "kustomize"})
-_K8S_KIND_RE = re.compile(
+_K8S_KIND_RE = lazy_pattern(
     r"^kind:\s*['\"]?(Deployment|StatefulSet|DaemonSet|Service|Ingress|CronJob|Job|Pod"
     r"|ReplicaSet|Kustomization|Rollout|Knative Service)['\"]?\s*$", re.MULTILINE)
-_K8S_API_RE = re.compile(r"^apiVersion:\s*\S", re.MULTILINE)
+_K8S_API_RE = lazy_pattern(r"^apiVersion:\s*\S", re.MULTILINE)
 _MAX_MANIFESTS = 200
 _MAX_MANIFEST_BYTES = 256_000
 
 #: Commands that deploy (in a CI step's ``run``/``script``).
-_DEPLOY_COMMAND_RE = re.compile(
+_DEPLOY_COMMAND_RE = lazy_pattern(
     r"\b(?:fly(?:ctl)?\s+deploy|vercel\b[^\n]*\s--prod\b|vercel\s+deploy|netlify\s+deploy"
     r"|(?:serverless|sls)\s+deploy|gcloud\s+(?:app|run|functions)\s+deploy"
     r"|kubectl\s+(?:apply|set\s+image|rollout\s+restart)|helm\s+(?:upgrade|install)"
@@ -97,11 +98,11 @@ _DEPLOY_COMMAND_RE = re.compile(
     r"|caprover\s+deploy|docker\s+stack\s+deploy|pm2\s+deploy|render\s+deploy"
     r"|(?:npx\s+)?wrangler\s+deploy)\b")
 #: Actions that deploy a service (GitHub Actions ``uses:``).
-_DEPLOY_ACTION_RE = re.compile(r"(?i)deploy|flyctl|heroku|ecs-render-task|elastic-beanstalk")
+_DEPLOY_ACTION_RE = lazy_pattern(r"(?i)deploy|flyctl|heroku|ecs-render-task|elastic-beanstalk")
 #: Deploying a static site (docs, GitHub Pages) deploys no service.
-_PAGES_RE = re.compile(r"(?i)\bgh-pages\b|github-pages|deploy-pages|actions-gh-pages"
+_PAGES_RE = lazy_pattern(r"(?i)\bgh-pages\b|github-pages|deploy-pages|actions-gh-pages"
                        r"|\bpages\b|\bdocs?\b|documentation|storybook")
-_DEPLOY_WORD_RE = re.compile(r"(?i)(?:^|[^a-z])deploy(?:s|ment|ments|ing)?(?:[^a-z]|$)")
+_DEPLOY_WORD_RE = lazy_pattern(r"(?i)(?:^|[^a-z])deploy(?:s|ment|ments|ing)?(?:[^a-z]|$)")
 
 
 def deployment_signals(root: str, read: Read, dockerfiles: Iterable[str],
@@ -260,8 +261,8 @@ _NOT_PURPOSE = (("for", "example"), ("of", "course"), ("live", "demo"), ("online
                 ("sample", "data"), ("example", "data"), ("sample", "dataset"),
                 ("sample", "records"), ("sample", "files"), ("sample", "requests"),
                 ("example", "requests"), ("sample", "env"), ("example", "env"))
-_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[.@'’][A-Za-z0-9]+)*")
-_URL_RE = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+_TOKEN_RE = lazy_pattern(r"[A-Za-z0-9]+(?:[.@'’][A-Za-z0-9]+)*")
+_URL_RE = lazy_pattern(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 
 
 def purpose_word(text: str) -> str | None:
@@ -282,12 +283,12 @@ def purpose_word(text: str) -> str | None:
 
 README_NAMES = ("README.md", "readme.md", "Readme.md", "README.markdown", "README",
                 "README.txt", "README.rst", "readme.markdown", "readme")
-_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK_RE = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
-_IMG_ALT_RE = re.compile(r"<img\b[^>]*?\balt\s*=\s*[\"']([^\"']*)[\"'][^>]*>", re.IGNORECASE)
-_TAG_RE = re.compile(r"<[^>]*>")
-_UNDERLINE_RE = re.compile(r"^(?:=+|-+|~+|\^+|\*+|#+)$")
-_HEADING_RE = re.compile(r"^#{1,6}\s+|^<h[1-6]\b", re.IGNORECASE)
+_IMAGE_RE = lazy_pattern(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK_RE = lazy_pattern(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+_IMG_ALT_RE = lazy_pattern(r"<img\b[^>]*?\balt\s*=\s*[\"']([^\"']*)[\"'][^>]*>", re.IGNORECASE)
+_TAG_RE = lazy_pattern(r"<[^>]*>")
+_UNDERLINE_RE = lazy_pattern(r"^(?:=+|-+|~+|\^+|\*+|#+)$")
+_HEADING_RE = lazy_pattern(r"^#{1,6}\s+|^<h[1-6]\b", re.IGNORECASE)
 
 
 def _plain(line: str) -> str:

@@ -13,6 +13,7 @@ from nodeharden._parse import (
     CALL_OPEN, GAP, captures, captures_in, code_children, identifier_pattern, merge_ranges,
     needle_ranges, statement_of, string_value, text,
 )
+from nodeharden._regex import lazy_pattern
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "options", "head"})
 
@@ -326,14 +327,14 @@ def _bound_name(call: Node) -> str | None:
 #: needles, not over the whole tree (most calls of a large library file are nowhere near one).
 #: Member calls rules read by method (``CALL_METHODS``, ``STRING_CALL_METHODS`` with a string
 #: first argument, ``Router``), allowing spaces and comments between the parts:
-_MEMBER_NEEDLE = re.compile(
+_MEMBER_NEEDLE = lazy_pattern(
     rb"\." + GAP + rb"(?:(?:" + b"|".join(m.encode() for m in sorted(CALL_METHODS | {"Router"}))
     + rb")" + CALL_OPEN + rb"|(?:" + b"|".join(m.encode() for m in sorted(STRING_CALL_METHODS))
     + rb")" + CALL_OPEN + GAP + rb"['\"`])")
 #: ... member calls on an imported name whose first argument is a string: found from the
 #: parenthesis (anchoring on a literal character keeps the search fast), then read backwards
 #: (``_on_name``):
-_STRING_CALL_NEEDLE = re.compile(rb"\(" + GAP + rb"['\"`]")
+_STRING_CALL_NEEDLE = lazy_pattern(rb"\(" + GAP + rb"['\"`]")
 _SPACE = frozenset(b" \t\r\n")
 #: What may come right before a method name in ``name.method``: the dot, a line break (a
 #: comment may end the line above) or the end of a block comment.
@@ -411,9 +412,9 @@ def _on_name(source: bytes, paren: int, names: set[bytes]) -> bool:
 
 
 #: ... calls with a ``/.well-known`` path (the string is inside the call):
-_WELL_KNOWN_NEEDLE = re.compile(rb"/\.well-known")
+_WELL_KNOWN_NEEDLE = lazy_pattern(rb"/\.well-known")
 #: Imports: ``import`` statements and ``require(...)`` calls (whole words: ``_import_ranges``).
-_IMPORT_NEEDLES = (re.compile(rb"require"), re.compile(rb"import"))  # plain words: fastest
+_IMPORT_NEEDLES = (lazy_pattern(rb"require"), lazy_pattern(rb"import"))  # plain words: fastest
 
 
 def _import_ranges(source: bytes) -> list[tuple[int, int]]:
@@ -432,7 +433,7 @@ def _import_ranges(source: bytes) -> list[tuple[int, int]]:
     return merge_ranges(spans)
 
 
-_EXPRESS_NEEDLE = re.compile(rb"express")
+_EXPRESS_NEEDLE = lazy_pattern(rb"express")
 #: Modules whose calls ``FileFacts.called`` records (helmet and lusca: header middleware).
 CALLED_MODULES = ("helmet", "lusca")
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
+from nodeharden._regex import lazy_pattern
+
 Applicability = Literal["safe", "unsafe"]
 OutcomeStatus = Literal["unchanged", "changed", "skipped", "failed"]
 
@@ -110,14 +112,14 @@ Reason = SkipReason | FailReason
 # The engine records reasons as text (the reports print it as is); the kind is read from its
 # first words. Failures of one file are joined with "; " in the order they happened.
 _FAILURE_RE: list[tuple[re.Pattern[str], FailReason]] = [
-    (re.compile(r"rule (?P<rule>[a-z0-9-]+) failed: (?P<error>.*)", re.S), FailReason.RULE),
-    (re.compile(r"rule (?P<rule>[a-z0-9-]+): (?P<error>more than .*)", re.S),
+    (lazy_pattern(r"rule (?P<rule>[a-z0-9-]+) failed: (?P<error>.*)", re.S), FailReason.RULE),
+    (lazy_pattern(r"rule (?P<rule>[a-z0-9-]+): (?P<error>more than .*)", re.S),
      FailReason.TOO_MANY_FINDINGS),
-    (re.compile(r"(?P<error>took longer than .*)", re.S), FailReason.TIME_BUDGET),
-    (re.compile(r"parse failed: (?P<error>.*)", re.S), FailReason.PARSER),
-    (re.compile(r"cannot write: (?P<error>.*)", re.S), FailReason.WRITE),
+    (lazy_pattern(r"(?P<error>took longer than .*)", re.S), FailReason.TIME_BUDGET),
+    (lazy_pattern(r"parse failed: (?P<error>.*)", re.S), FailReason.PARSER),
+    (lazy_pattern(r"cannot write: (?P<error>.*)", re.S), FailReason.WRITE),
 ]
-_FAILURE_SPLIT_RE = re.compile(
+_FAILURE_SPLIT_RE = lazy_pattern(
     r"; (?=rule [a-z0-9-]+ failed: |rule [a-z0-9-]+: more than |took longer than |parse failed: )")
 _SKIP_PREFIXES: list[tuple[tuple[str, ...], SkipReason]] = [
     (("test", "example", "fixture", "script", "browser", "frontend", "generated", "dev",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from nodeharden._regex import lazy_pattern
 from nodeharden.errors import NotADirectoryError_, PathNotFoundError
 
 ModuleSystem = Literal["commonjs", "esm"]
@@ -161,7 +162,7 @@ def load_project(path: Path) -> Project:
                    typescript_output=_typescript_output(root, module))
 
 
-_TSCONFIG_MODULE_RE = re.compile(r'"module"\s*:\s*"([^"]+)"', re.IGNORECASE)
+_TSCONFIG_MODULE_RE = lazy_pattern(r'"module"\s*:\s*"([^"]+)"', re.IGNORECASE)
 
 
 def _typescript_output(root: Path, package_module: ModuleSystem) -> ModuleSystem:

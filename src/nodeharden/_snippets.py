@@ -19,11 +19,12 @@ from typing import Any
 
 from nodeharden._data import templates_dir
 from nodeharden._model import TextEdit
+from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
 
 #: The template whose root holds the snippets (and ``macros.jinja``).
 TEMPLATE_ROOT = "express-app"
-_LEADING_RE = re.compile(r"^((?:  )*)", re.MULTILINE)
+_LEADING_RE = lazy_pattern(r"^((?:  )*)", re.MULTILINE)
 
 
 @functools.cache

@@ -9,16 +9,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from nodeharden._regex import lazy_pattern
 from nodeharden._textedit import line_ending
 
 ModuleKind = Literal["commonjs", "esm"]
 
-_INDENT_RE = re.compile(rb"^([ \t]+)\S", re.M)
-_VAR_RE = re.compile(rb"^[ \t]*var[ \t]", re.M)
-_CONST_LET_RE = re.compile(rb"^[ \t]*(?:const|let)[ \t]", re.M)
+_INDENT_RE = lazy_pattern(rb"^([ \t]+)\S", re.M)
+_VAR_RE = lazy_pattern(rb"^[ \t]*var[ \t]", re.M)
+_CONST_LET_RE = lazy_pattern(rb"^[ \t]*(?:const|let)[ \t]", re.M)
 #: A line that may end a statement, and its ``;`` if any. Comment lines (``//``, ``/*``, JSDoc
 #: ``*``) end in words and would count as statements without semicolons.
-_STMT_END_RE = re.compile(rb"^(?![ \t]*(?://|/?\*))[^\n]*[)\]'\"`\w][ \t]*(;?)[ \t]*\r?$",
+_STMT_END_RE = lazy_pattern(rb"^(?![ \t]*(?://|/?\*))[^\n]*[)\]'\"`\w][ \t]*(;?)[ \t]*\r?$",
                           re.M)
 
 
@@ -104,8 +105,8 @@ def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False)
 
 #: ``import x``/``import {``/``import *`` and ``export ``; each pattern starts with a plain word,
 #: which the regex engine finds fast. Whether the line starts there is checked per match.
-_IMPORT_RES = (re.compile(rb"import\s[\w{*]"), re.compile(rb"export\s"))
-_REQUIRE_RE = re.compile(rb"require\s*\(")
+_IMPORT_RES = (lazy_pattern(rb"import\s[\w{*]"), lazy_pattern(rb"export\s"))
+_REQUIRE_RE = lazy_pattern(rb"require\s*\(")
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 

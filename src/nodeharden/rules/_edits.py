@@ -15,9 +15,10 @@ from tree_sitter import Node
 from nodeharden._express import AppFact, FileFacts, ImportFact
 from nodeharden._model import TextEdit
 from nodeharden._parse import code_children, walk
+from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style, line_end, line_indent
 
-_PROLOGUE_RE = re.compile(rb"\A(#![^\n]*\n)?(\s*(//[^\n]*\n|/\*.*?\*/\s*\n?))*\s*"
+_PROLOGUE_RE = lazy_pattern(rb"\A(#![^\n]*\n)?(\s*(//[^\n]*\n|/\*.*?\*/\s*\n?))*\s*"
                           rb"(['\"]use strict['\"];?[ \t]*\r?\n)?", re.S)
 
 
@@ -149,9 +150,9 @@ class Imports:
 
 _EXTENDABLE_RES = (
     # import { a } from 'x' / import x, { a } from 'x' (never ``import type``)
-    re.compile(r"import\s+(?:[\w$]+\s*,\s*)?\{(?P<inner>[^{}]*)\}\s*from\s*['\"]"),
+    lazy_pattern(r"import\s+(?:[\w$]+\s*,\s*)?\{(?P<inner>[^{}]*)\}\s*from\s*['\"]"),
     # const { a } = require('x')
-    re.compile(r"(?:const|let|var)\s+\{(?P<inner>[^{}]*)\}\s*=\s*require\s*\(\s*['\"]"),
+    lazy_pattern(r"(?:const|let|var)\s+\{(?P<inner>[^{}]*)\}\s*=\s*require\s*\(\s*['\"]"),
 )
 
 

@@ -15,14 +15,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from nodeharden._regex import lazy_pattern
 from nodeharden._roles import parse_dockerfile
 from nodeharden.rules._base import ProjectContext
 from nodeharden.rules._dockerfile import Stage, ancestry, parse_stages
 
-INLINE_RE = re.compile(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?production\b")
-_VAR_RE = re.compile(r"^\$(?:\{(\w+)(?::?-([^}]*))?\}|(\w+))$")
+INLINE_RE = lazy_pattern(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?production\b")
+_VAR_RE = lazy_pattern(r"^\$(?:\{(\w+)(?::?-([^}]*))?\}|(\w+))$")
 #: A command that runs a test suite.
-TEST_RE = re.compile(r"(?:\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::[\w:.-]+)?(?![\w-])"
+TEST_RE = lazy_pattern(r"(?:\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::[\w:.-]+)?(?![\w-])"
                      r"|\b(?:npx\s+)?(?:jest|mocha|vitest|ava|tap|c8|nyc)(?:\s|$|\")"
                      r"|\bnode\s+--test\b)")
 
@@ -112,7 +113,7 @@ def start_command(stages: list[Stage], stage: Stage) -> str:
     return " ".join(found.values())
 
 
-_COMPOSE_FILE_RE = re.compile(r"^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$")
+_COMPOSE_FILE_RE = lazy_pattern(r"^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$")
 
 
 def _compose_files(ctx: ProjectContext, folder: str) -> list[str]:
@@ -176,9 +177,9 @@ def compose_command(spec: dict[str, Any]) -> str:
 
 
 #: Compose override files for development or tests (``docker-compose.dev.yml``).
-_DEV_COMPOSE_RE = re.compile(r"(?:^|[.-])(?:dev|development|test|tests|testing|ci|e2e|local"
+_DEV_COMPOSE_RE = lazy_pattern(r"(?:^|[.-])(?:dev|development|test|tests|testing|ci|e2e|local"
                              r"|debug)(?:[.-]|$)", re.IGNORECASE)
-_DEV_COMMAND_RE = re.compile(r"\b(?:nodemon|ts-node-dev|node\s+--watch|(?:npm|pnpm|yarn|bun)"
+_DEV_COMMAND_RE = lazy_pattern(r"\b(?:nodemon|ts-node-dev|node\s+--watch|(?:npm|pnpm|yarn|bun)"
                              r"\s+(?:run\s+)?dev(?:[:\w-]*))\b")
 
 
@@ -200,13 +201,13 @@ def production_starts(ctx: ProjectContext, dockerfile_rel: str, stages: list[Sta
     return [own] if own else []
 
 
-_SCRIPT_RUN_RE = re.compile(r"(?:^|[\s;&|(])(npm|pnpm|yarn|bun)\s+(run(?:-script)?\s+)?"
+_SCRIPT_RUN_RE = lazy_pattern(r"(?:^|[\s;&|(])(npm|pnpm|yarn|bun)\s+(run(?:-script)?\s+)?"
                             r"([\w:.-]+)")
 #: The scripts npm runs without ``run``.
 _NPM_SHORTHANDS = frozenset({"start", "restart", "stop", "test"})
-_PM2_RE = re.compile(r"(?:^|[\s;&|(/\"'])(pm2-runtime|pm2-docker|pm2)\s+([^;&|]*)")
+_PM2_RE = lazy_pattern(r"(?:^|[\s;&|(/\"'])(pm2-runtime|pm2-docker|pm2)\s+([^;&|]*)")
 #: The file names pm2 reads as an ecosystem file rather than a script to run.
-_ECOSYSTEM_FILE_RE = re.compile(r"(?:\.config\.[cm]?js|\.json|\.ya?ml)$")
+_ECOSYSTEM_FILE_RE = lazy_pattern(r"(?:\.config\.[cm]?js|\.json|\.ya?ml)$")
 
 
 def pm2_production(ctx: ProjectContext, folder: str, command: str, depth: int = 0) -> bool:
@@ -348,10 +349,10 @@ def ecosystem_node_env(rel: str, raw: bytes, env: str | None,
     return values
 
 
-_SEGMENT_RE = re.compile(r"&&|\|\||[;|]")
-_SETS_ONLY_RE = re.compile(r"^\s*(?:export\s+|set\s+)?NODE_ENV=['\"]?([\w-]+)['\"]?\s*$")
-_EXPORTS_RE = re.compile(r"(?:^|\s)(?:export|set)\s+NODE_ENV=['\"]?([\w-]+)")
-_ANY_INLINE_RE = re.compile(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?([\w-]+)")
+_SEGMENT_RE = lazy_pattern(r"&&|\|\||[;|]")
+_SETS_ONLY_RE = lazy_pattern(r"^\s*(?:export\s+|set\s+)?NODE_ENV=['\"]?([\w-]+)['\"]?\s*$")
+_EXPORTS_RE = lazy_pattern(r"(?:^|\s)(?:export|set)\s+NODE_ENV=['\"]?([\w-]+)")
+_ANY_INLINE_RE = lazy_pattern(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?([\w-]+)")
 
 
 def command_sets_production(command: str) -> bool:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from nodeharden._parse import text
+from nodeharden._regex import lazy_pattern
 
 #: The start of a statement that runs SQL.
-SQL_START_RE = re.compile(r"^\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b", re.IGNORECASE)
+SQL_START_RE = lazy_pattern(r"^\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b", re.IGNORECASE)
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
 
@@ -19,7 +20,7 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v
 _VALUE_KEYWORDS = ("like", "ilike", "limit", "offset", "between", "then", "else", "when",
                    "is not distinct from", "regexp", "glob", "not like", "escape")
 _NUMERIC_KEYWORDS = ("limit", "offset")
-_NUMBER_CALL_RE = re.compile(r"^(Number|parseInt|parseFloat|Math\.\w+)\s*\(|^\d+(\.\d+)?$")
+_NUMBER_CALL_RE = lazy_pattern(r"^(Number|parseInt|parseFloat|Math\.\w+)\s*\(|^\d+(\.\d+)?$")
 
 
 @dataclass

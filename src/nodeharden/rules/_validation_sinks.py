@@ -12,7 +12,6 @@ template string, trimmed, awaited…).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from tree_sitter import Node
 
 from nodeharden._express import FileFacts
 from nodeharden._parse import FUNCTION_TYPES, code_children, parameters, string_value, text, walk
+from nodeharden._regex import lazy_pattern
 from nodeharden.rules._validation_types import first_param
 
 SOURCES = ("body", "query", "params", "headers", "cookies", "signedCookies")
@@ -73,7 +73,7 @@ CWES = {
     "path-traversal": "CWE-22", "regex-injection": "CWE-1333", "nosql-injection": "CWE-943",
     "deserialization": "CWE-502", "xxe": "CWE-611",
 }
-_SUB_ID_RE = re.compile(r"^\[([a-z-]+)\] ")
+_SUB_ID_RE = lazy_pattern(r"^\[([a-z-]+)\] ")
 
 
 def sink_of(message: str) -> str | None:
@@ -100,7 +100,7 @@ _REDIRECT_HEADER = {"location", "refresh"}
 #: The Referer and Origin headers: the browser sets them to the page the request came from, so
 #: a redirect to them sends the user back to that page (a cross-site page can only send the user
 #: back to itself): no open redirect.
-_BROWSER_HEADER_RE = re.compile(
+_BROWSER_HEADER_RE = lazy_pattern(
     r"""(?i)^[\w$]+\.(?:get|header)\(\s*['"`](?:referr?er|origin)['"`]\s*\)$"""
     r"""|^[\w$]+\.headers(?:\??\.(?:referr?er|origin)|\[\s*['"`](?:referr?er|origin)['"`]\s*\])$""")
 
@@ -308,7 +308,7 @@ class _Taint:
         return None
 
 
-_FIXED_ORIGIN_RE = re.compile(r"^(?:/[^/\\]|https?://[^/]+/)")
+_FIXED_ORIGIN_RE = lazy_pattern(r"^(?:/[^/\\]|https?://[^/]+/)")
 
 
 def _fixed_origin(node: Node) -> bool:

@@ -16,25 +16,25 @@ handler's own answer for what it treated as missing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
 from nodeharden._parse import FUNCTION_TYPES, code_children, parameters, string_value, text, walk
+from nodeharden._regex import lazy_pattern
 
 PARTS = {"body": "body", "query": "query", "params": "param"}
 #: Types that make a path parameter worth a chain (any path parameter is a non-empty string).
 NARROW_PARAM_TYPES = ("int", "number", "uuid")
 _NARROW_PARAM_KINDS = {"int", "number", "strict-number", "uuid"}
-_UUID_PATTERN_RE = re.compile(r"(?i)\{8\}-|uuid")
-_VALIDATING_CALL_RE = re.compile(
+_UUID_PATTERN_RE = lazy_pattern(r"(?i)\{8\}-|uuid")
+_VALIDATING_CALL_RE = lazy_pattern(
     r"(?i)(\.(parse|safeParse|parseAsync|safeParseAsync|validate|validateAsync|validateSync|"
     r"isValid|isValidSync)$|^(validationResult|matchedData|checkSchema)$|valid)")
 #: A name that ends in "email" (``email``, ``contactEmail``, ``user.email``, ``EMAIL``), not
 #: ``emailTemplate``: a name may narrow a string to an email address, never decide a type.
-_EMAIL_RE = re.compile(r"(?:^|[._-])e-?mail$|[a-z0-9]E-?mail$|(?:^|_)E-?MAIL$")
+_EMAIL_RE = lazy_pattern(r"(?:^|[._-])e-?mail$|[a-z0-9]E-?mail$|(?:^|_)E-?MAIL$")
 _INT_CALLS = {"parseInt", "Number.parseInt"}
 _NUMBER_CALLS = {"Number", "parseFloat", "Number.parseFloat", "Math.abs", "Math.round",
                  "Math.floor", "Math.ceil", "Math.min", "Math.max"}
@@ -55,12 +55,12 @@ _SHARED_METHODS = frozenset({"includes", "indexOf", "lastIndexOf", "slice", "con
 _BOOL_WORDS = {"true", "false"}
 _CHECKBOX_STRINGS = {"on", "true", "false"}
 #: Characters express-validator reads as path syntax, or that would need escaping in a chain.
-_PATH_SYNTAX_RE = re.compile(r"[.*\[\]'\"\\]")
+_PATH_SYNTAX_RE = lazy_pattern(r"[.*\[\]'\"\\]")
 _WRAPPERS = ("parenthesized_expression", "non_null_expression", "as_expression",
              "satisfies_expression", "await_expression")
 #: An answer or error that turns the request away: ``res.status(400)``, ``createError(422)``,
 #: ``throw new HttpException(422, …)``, ``new ApiError(httpStatus.BAD_REQUEST, …)``.
-_FOURXX_RE = re.compile(
+_FOURXX_RE = lazy_pattern(
     r"\.(?:status|sendStatus)\(\s*4\d\d\b|\b(?:createError|httpErrors)\(\s*4\d\d"
     r"|\bnew\s+[\w$.]+\(\s*4\d\d\b"
     r"|\b(?:BAD_REQUEST|UNPROCESSABLE_ENTITY|NOT_FOUND|CONFLICT|FORBIDDEN|UNAUTHORIZED)\b")
@@ -297,18 +297,18 @@ _TOTAL_CALLS = frozenset({"encodeURIComponent", "encodeURI", "escape", "JSON.str
 _LOG_LEVELS = frozenset({"log", "trace", "debug", "info", "warn", "warning", "error", "fatal",
                          "verbose", "silly", "http", "notice", "crit", "critical", "alert",
                          "emerg", "dir", "table"})
-_LOGGER_RE = re.compile(r"^(?:console|winston|pino|bunyan|log|logger|Logger|LOGGER|LOG)$"
+_LOGGER_RE = lazy_pattern(r"^(?:console|winston|pino|bunyan|log|logger|Logger|LOGGER|LOG)$"
                         r"|[a-z0-9_]Log(?:ger)?$|_log(?:ger)?$|[a-z]logger$")
 #: Array methods that put a value into a document's array (Mongoose arrays have addToSet).
 _DOC_STORE_METHODS = frozenset({"push", "unshift", "addToSet"})
 #: A catch clause that answers the request (or hands the error to the app's error handler).
-_ANSWERS_RE = re.compile(r"\.(?:status|sendStatus|json|jsonp|send|redirect|render|end|flash)"
+_ANSWERS_RE = lazy_pattern(r"\.(?:status|sendStatus|json|jsonp|send|redirect|render|end|flash)"
                          r"\s*\(|(?<![\w$.])next\s*\(")
 #: ``res.json({ … })``: an object serialised into the answer.
 _ANSWER_METHODS = frozenset({"json", "jsonp", "send", "render"})
-_SQL_HEAD_RE = re.compile(r"^[\s(`'\"]*([A-Za-z]+)")
-_PLACEHOLDER_RE = re.compile(r"\?|\$(\d+)|(?<![\w:$@])[:$@]([A-Za-z_]\w*)")
-_WHERE_RE = re.compile(r"(?i)\bWHERE\b")
+_SQL_HEAD_RE = lazy_pattern(r"^[\s(`'\"]*([A-Za-z]+)")
+_PLACEHOLDER_RE = lazy_pattern(r"\?|\$(\d+)|(?<![\w:$@])[:$@]([A-Za-z_]\w*)")
+_WHERE_RE = lazy_pattern(r"(?i)\bWHERE\b")
 
 
 class _ScopeIndex:
@@ -491,7 +491,7 @@ def _checked_later(call: Node, index: _ScopeIndex) -> bool:
     return any(at > holder.end_byte for at in index.turned_away().get(text(name), ()))
 
 
-_GUARD_RE = re.compile(r"""Array\.isArray\(\s*([^()]+?)\s*\)|typeof\s+([\w$.?\[\]'"]+)\s*"""
+_GUARD_RE = lazy_pattern(r"""Array\.isArray\(\s*([^()]+?)\s*\)|typeof\s+([\w$.?\[\]'"]+)\s*"""
                        r"""[!=]==?\s*['"](?:string|number|boolean|object)['"]""")
 
 

@@ -27,6 +27,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
     captures, code_children, has_spread, object_properties, string_value, text,
 )
+from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._edits import add_properties, has_comments, resolve_object
 
@@ -41,7 +42,7 @@ FORMIDABLE_DEFAULT = 200 * 1024 * 1024
 _CALL_QUERY = ("(call_expression function: (_) @fn arguments: (arguments) @args) @call\n"
                "(new_expression constructor: (_) @fn arguments: (arguments) @args) @call")
 _UNITS = {"b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3, "tb": 1024 ** 4, "pb": 1024 ** 5}
-_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|pb)?\s*$", re.IGNORECASE)
+_SIZE_RE = lazy_pattern(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|pb)?\s*$", re.IGNORECASE)
 _UNBOUNDED = {"Infinity", "Number.POSITIVE_INFINITY", "Number.MAX_SAFE_INTEGER",
               "Number.MAX_VALUE"}
 

@@ -28,6 +28,7 @@ from nodeharden._parse import (
     captures, code_children, enclosing, has_spread, object_properties, string_value, text,
 )
 from nodeharden._project import files_with_suffix
+from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._edits import add_properties, has_comments, resolve_object
@@ -53,16 +54,16 @@ _MAX_SCAN_BYTES = 2_000_000
 #: Cookie libraries' read/write calls: js-cookie ``Cookies.get('n')``, universal-cookie and
 #: react-cookie ``cookies.get('n')``, ngx-cookie(-service) ``this.cookieService.get('n')``,
 #: jquery-cookie ``$.cookie('n')``.
-_LIBRARY_CALL_RE = re.compile(
+_LIBRARY_CALL_RE = lazy_pattern(
     rb"(?:\b\w*[cC]ookie\w*\s*\??\.\s*(?:get|set|remove|delete|check|getObject|put|putObject|"
     rb"getJSON|erase)|\$\.cookie)\s*\(\s*['\"`]([^'\"`\n]{1,200})['\"`]")
-_USE_COOKIES_RE = re.compile(rb"\buseCookies\s*(?:<[^>]{0,200}>)?\s*\(\s*\[([^\]]{0,500})\]")
-_XSRF_NAME_RE = re.compile(rb"\b(?:xsrfCookieName|cookieName)\s*:\s*['\"`]([^'\"`\n]{1,200})['\"`]")
-_QUOTED_RE = re.compile(rb"['\"`]([^'\"`\n]{1,200})['\"`]")
+_USE_COOKIES_RE = lazy_pattern(rb"\buseCookies\s*(?:<[^>]{0,200}>)?\s*\(\s*\[([^\]]{0,500})\]")
+_XSRF_NAME_RE = lazy_pattern(rb"\b(?:xsrfCookieName|cookieName)\s*:\s*['\"`]([^'\"`\n]{1,200})['\"`]")
+_QUOTED_RE = lazy_pattern(rb"['\"`]([^'\"`\n]{1,200})['\"`]")
 #: Server-side cookie APIs with the same method names (Koa, the ``cookies`` package).
-_SERVER_COOKIES_RE = re.compile(rb"""(?:require\s*\(|from\s+)\s*['"](?:cookies|koa)['"]""")
+_SERVER_COOKIES_RE = lazy_pattern(rb"""(?:require\s*\(|from\s+)\s*['"](?:cookies|koa)['"]""")
 #: Front-end HTTP clients that read the ``XSRF-TOKEN`` cookie by default.
-_XSRF_CLIENT_RE = re.compile(rb"""['"](?:axios|@angular/common/http)['"]""")
+_XSRF_CLIENT_RE = lazy_pattern(rb"""['"](?:axios|@angular/common/http)['"]""")
 DEFAULT_XSRF_COOKIE = "XSRF-TOKEN"
 
 #: Names, route paths and libraries of cross-site sign-in flows (OAuth, OIDC, SAML, SSO).
@@ -70,8 +71,8 @@ _CROSS_SITE_NAME_WORDS = frozenset({"state", "nonce", "oauth", "oidc", "saml", "
                                     "verifier", "relaystate"})
 _CROSS_SITE_ROUTE_WORDS = frozenset({"callback", "oauth", "oauth2", "oidc", "openid", "saml",
                                      "sso", "acs"})
-_WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-_CROSS_SITE_MODULE_RE = re.compile(
+_WORD_RE = lazy_pattern(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_CROSS_SITE_MODULE_RE = lazy_pattern(
     rb"""['"](?:openid-client|passport-saml|@node-saml/[\w-]+|samlify|passport-openidconnect|"""
     rb"""passport-oauth2|passport-azure-ad|simple-oauth2|grant|@auth/express)['"]""")
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "use"})

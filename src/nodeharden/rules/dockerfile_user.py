@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._dockerfile import (
     Stage,
@@ -28,22 +29,22 @@ from nodeharden.rules._dockerfile import (
 from nodeharden.rules._production import compose_services
 
 #: Base images whose final stage already ships a non-root user, and its name.
-_NODE_IMAGE_RE = re.compile(r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?"
+_NODE_IMAGE_RE = lazy_pattern(r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?"
                             r"(?:library/)?node(?:[:@]|$)")
-_DISTROLESS_NODE_RE = re.compile(r"^gcr\.io/distroless/nodejs")
+_DISTROLESS_NODE_RE = lazy_pattern(r"^gcr\.io/distroless/nodejs")
 _ALPINE_HINTS = ("alpine",)
 _DEBIAN_HINTS = ("debian", "ubuntu", "bookworm", "bullseye", "buster", "trixie", "jammy",
                  "noble", "focal", "slim")
-_ROOT_NEEDS = re.compile(r"\b(chown|gosu|su-exec|setpriv|apt-get|apk|yum|dnf)\b")
+_ROOT_NEEDS = lazy_pattern(r"\b(chown|gosu|su-exec|setpriv|apt-get|apk|yum|dnf)\b")
 _START = ("CMD", "ENTRYPOINT")
 #: Official service images whose entrypoint starts as root and hands the service and its data
 #: to the image's own user (postgres, mysql, nginx…): a USER line would break them.
-_SERVICE_IMAGE_RE = re.compile(
+_SERVICE_IMAGE_RE = lazy_pattern(
     r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?(?:library/)?"
     r"(postgres|postgis/postgis|mysql|mariadb|mongo|redis|nginx|httpd|rabbitmq|elasticsearch|"
     r"memcached|cassandra|couchdb|influxdb|neo4j|haproxy|varnish|wordpress|php|tomcat|"
     r"solr|zookeeper|eclipse-mosquitto|registry)(?:[:@]|$)")
-_SHELL_SPLIT_RE = re.compile(r"\s*(?:&&|\|\||;|\||\n)\s*")
+_SHELL_SPLIT_RE = lazy_pattern(r"\s*(?:&&|\|\||;|\||\n)\s*")
 #: Per tool, the options that take a value as the next word (shadow-utils useradd/groupadd,
 #: BusyBox and Debian adduser/addgroup, coreutils mkdir).
 _VALUED_OPTIONS = {

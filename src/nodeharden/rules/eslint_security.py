@@ -19,6 +19,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import add_to_string_list, version_of
 from nodeharden._parse import code_children, object_properties, parse, string_value, text
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style, detect_style, module_kind_for
 from nodeharden._textedit import line_ending
 from nodeharden.rules._base import ProjectContext, Rule
@@ -32,11 +33,11 @@ FLAT_NAMES = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "esl
               "eslint.config.mts", "eslint.config.cts")
 LEGACY_NAMES = (".eslintrc.js", ".eslintrc.cjs", ".eslintrc.yaml", ".eslintrc.yml",
                 ".eslintrc.json", ".eslintrc")
-_LEGACY_ENABLED_RE = re.compile(r"plugin:security/|['\"](eslint-plugin-)?security['\"]")
-_MAX_WARNINGS_0_RE = re.compile(r"--max-warnings[= ]+0\b")
-_ESLINT_WORD_RE = re.compile(r"(?<![\w-])eslint(?![\w-])")
+_LEGACY_ENABLED_RE = lazy_pattern(r"plugin:security/|['\"](eslint-plugin-)?security['\"]")
+_MAX_WARNINGS_0_RE = lazy_pattern(r"--max-warnings[= ]+0\b")
+_ESLINT_WORD_RE = lazy_pattern(r"(?<![\w-])eslint(?![\w-])")
 #: What shows a flat config lints TypeScript: typescript-eslint, or a files pattern for .ts.
-_COVERS_TS_RE = re.compile(rb"typescript-eslint|@typescript-eslint|\*\.\{?[^'\"\n]*\bts\b|\.ts['\"]")
+_COVERS_TS_RE = lazy_pattern(rb"typescript-eslint|@typescript-eslint|\*\.\{?[^'\"\n]*\bts\b|\.ts['\"]")
 TS_FILES = "**/*.{js,mjs,cjs,ts,mts,cts,tsx}"
 
 
@@ -138,7 +139,7 @@ def _line_indent(source: bytes, offset: int) -> str:
 
 #: An ``extends`` entry that must stay last: eslint-config-prettier switches off the rules
 #: that conflict with prettier, so it only works after every config that turns them on.
-_PRETTIER_RE = re.compile(r"(?i)prettier")
+_PRETTIER_RE = lazy_pattern(r"(?i)prettier")
 
 
 def is_prettier_entry(value: str) -> bool:
@@ -442,7 +443,7 @@ def minimal_edit(before: bytes, after: str) -> TextEdit:
     return TextEdit(head, len(before) - tail, content)
 
 
-_JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_STRING_RE = lazy_pattern(r'"(?:[^"\\]|\\.)*"')
 
 
 def _before_prettier(text: str) -> str:

@@ -16,6 +16,7 @@ from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import captures, code_children, object_properties, string_value, text, walk
+from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._edits import (ImportRequest, add_imports, builtin_specifier,
@@ -23,7 +24,7 @@ from nodeharden.rules._edits import (ImportRequest, add_imports, builtin_specifi
 
 _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments) @args) @call"
 _IF_QUERY = "(if_statement condition: (_) @condition)"
-_ENV_RE = re.compile(r"^process\.env\.([A-Za-z_][A-Za-z0-9_]*)$")
+_ENV_RE = lazy_pattern(r"^process\.env\.([A-Za-z_][A-Za-z0-9_]*)$")
 
 #: What each kind of secret signs, for the message.
 PURPOSES = {"SESSION_SECRET": "session cookies", "COOKIE_SECRET": "signed cookies",

@@ -20,6 +20,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
 from nodeharden._parse import captures, object_properties, text
 from nodeharden._project import files_with_suffix
+from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, ProjectContext, Rule
 from nodeharden.rules._edits import (ImportRequest, add_imports, after_app_edit, can_extend,
@@ -43,7 +44,7 @@ _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments . (objec
 CORE_HEADERS = {"csp": "Content-Security-Policy", "xframe": "X-Frame-Options",
                 "hsts": "Strict-Transport-Security", "nosniff": "X-Content-Type-Options",
                 "referrerPolicy": "Referrer-Policy"}
-_LUSCA_OPTION_RE = re.compile(rb"\b(" + b"|".join(k.encode() for k in CORE_HEADERS) + rb")\s*:")
+_LUSCA_OPTION_RE = lazy_pattern(rb"\b(" + b"|".join(k.encode() for k in CORE_HEADERS) + rb")\s*:")
 
 
 def _call_arguments(source: bytes, start: int) -> bytes:
@@ -215,22 +216,22 @@ VIEW_SUFFIXES = frozenset({".html", ".htm", ".ejs", ".pug", ".jade", ".hbs", ".h
                            ".njk", ".nunjucks", ".twig", ".mustache", ".eta", ".liquid", ".vash"})
 _MAX_VIEW_BYTES = 1_000_000
 UNSAFE_INLINE = "'unsafe-inline'"
-_SCRIPT_SRC_RE = re.compile(
+_SCRIPT_SRC_RE = lazy_pattern(
     rb"""<script\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)|\bscript\s*\([^)]*?\bsrc\s*=\s*["']([^"']+)""",
     re.IGNORECASE)
-_IMG_SRC_RE = re.compile(
+_IMG_SRC_RE = lazy_pattern(
     rb"""<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)|\bimg\s*\([^)]*?\bsrc\s*=\s*["']([^"']+)""",
     re.IGNORECASE)
-_FRAME_SRC_RE = re.compile(
+_FRAME_SRC_RE = lazy_pattern(
     rb"""<iframe\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)|\biframe\s*\([^)]*?\bsrc\s*=\s*["']([^"']+)""",
     re.IGNORECASE)
 #: ``<script>`` with code in it (not a JSON or template block), or a Pug ``script.`` block.
-_INLINE_SCRIPT_RE = re.compile(
+_INLINE_SCRIPT_RE = lazy_pattern(
     rb"""<script\b(?![^>]*\bsrc\s*=)(?![^>]*\btype\s*=\s*["']?(?:application/(?:ld\+)?json|"""
     rb"""text/(?:template|x-[\w-]+)))[^>]*>\s*[^<\s]|^[ \t]*script\.?[ \t]*$""",
     re.IGNORECASE | re.MULTILINE)
-_INLINE_HANDLER_RE = re.compile(rb"""[\s(,]on[a-z]{3,20}\s*=\s*["'][^"']""", re.IGNORECASE)
-_HOST_RE = re.compile(r"^(?:https?:)?//([a-z0-9.-]+(?::\d+)?)(?:[/?#]|$)", re.IGNORECASE)
+_INLINE_HANDLER_RE = lazy_pattern(rb"""[\s(,]on[a-z]{3,20}\s*=\s*["'][^"']""", re.IGNORECASE)
+_HOST_RE = lazy_pattern(r"^(?:https?:)?//([a-z0-9.-]+(?::\d+)?)(?:[/?#]|$)", re.IGNORECASE)
 
 
 def keyword(value: str) -> str:

@@ -16,6 +16,7 @@ from nodeharden._packagejson import version_of
 from nodeharden._parse import (
     FUNCTION_TYPES, code_children, identifier_pattern, parse, text)
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule
@@ -29,11 +30,11 @@ VALIDATOR_MODULES = ("express-validator", "celebrate", "zod", "joi", "@hapi/joi"
                      "express-joi-validation", "express-json-validator-middleware")
 _FUNCTION_TYPES = FUNCTION_TYPES
 #: A path parameter: ``:name`` (Express 4 and 5), ``*name`` (Express 5 wildcard), quoted names.
-_PATH_PARAM_RE = re.compile(r'([:*])("?)([A-Za-z_$][\w$]*)\2')
-_TOP_DECL_RE = re.compile(rb"^(?:export\s+)?(?:const|let|var|function|class)\s+([\w$]+)", re.MULTILINE)
+_PATH_PARAM_RE = lazy_pattern(r'([:*])("?)([A-Za-z_$][\w$]*)\2')
+_TOP_DECL_RE = lazy_pattern(rb"^(?:export\s+)?(?:const|let|var|function|class)\s+([\w$]+)", re.MULTILINE)
 _MAX_INLINE = 100
 #: A route argument that is a call may wrap the handler: ``asyncHandler(async (req, res) => …)``.
-_WRAPPED_RE = re.compile(rb"=>|\bfunction\b")
+_WRAPPED_RE = lazy_pattern(rb"=>|\bfunction\b")
 
 
 @dataclass

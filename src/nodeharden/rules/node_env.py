@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._dockerfile import (
     insert_before_line,
@@ -33,8 +34,8 @@ from nodeharden.rules._production import (
     start_command,
 )
 
-_OTHER_INLINE_RE = re.compile(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?([\w-]+)")
-_DOCKER_RUN_RE = re.compile(r"\bdocker(?:-compose|\s+compose)?\s+(?:run|exec)\b")
+_OTHER_INLINE_RE = lazy_pattern(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?([\w-]+)")
+_DOCKER_RUN_RE = lazy_pattern(r"\bdocker(?:-compose|\s+compose)?\s+(?:run|exec)\b")
 CI_FILES = (".gitlab-ci.yml", ".circleci/config.yml", ".travis.yml", "azure-pipelines.yml",
             "bitbucket-pipelines.yml", "Jenkinsfile")
 

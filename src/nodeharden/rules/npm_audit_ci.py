@@ -21,24 +21,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._regex import lazy_pattern
 from nodeharden._textedit import apply_edits, line_ending
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._yaml import dash_of, item_end
 
 AUDIT_COMMAND = "npm audit --audit-level=high"
 STEP_NAME = "Audit dependencies"
-_AUDIT_RE = re.compile(r"\b(npm|pnpm|yarn)\s+(npm\s+)?audit\b|\baudit-ci\b|\bbetter-npm-audit\b"
+_AUDIT_RE = lazy_pattern(r"\b(npm|pnpm|yarn)\s+(npm\s+)?audit\b|\baudit-ci\b|\bbetter-npm-audit\b"
                        r"|\bimproved-yarn-audit\b|\bcheck-audit\b")
-_NPM_INSTALL_RE = re.compile(
+_NPM_INSTALL_RE = lazy_pattern(
     r"\bnpm\s+(ci|install|i|clean-install)\b(?![^\n;&|]*\s(-g|--global)\b)")
-_YARN_INSTALL_RE = re.compile(
+_YARN_INSTALL_RE = lazy_pattern(
     r"(?<![\w-])yarn(?:\s+install\b|[ \t]*(?=$|[;&|#)])|[ \t]+--(?!version\b)[\w-])",
     re.MULTILINE)
-_PNPM_INSTALL_RE = re.compile(
+_PNPM_INSTALL_RE = lazy_pattern(
     r"\bpnpm\s+(install|i)\b(?![^\n;&|]*\s(-g|--global)\b)")
-_RUN_SCRIPT_RE = re.compile(r"\b(?:npm\s+run(?:-script)?|yarn(?:\s+run)?|pnpm(?:\s+run)?)\s+"
+_RUN_SCRIPT_RE = lazy_pattern(r"\b(?:npm\s+run(?:-script)?|yarn(?:\s+run)?|pnpm(?:\s+run)?)\s+"
                             r"([\w:.-]+)|\bnpm\s+(test|start)\b")
-_MATRIX_EXPR_RE = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
+_MATRIX_EXPR_RE = lazy_pattern(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 _GITLAB_RESERVED = frozenset({"stages", "variables", "default", "include", "workflow", "image",
                               "services", "before_script", "after_script", "cache", "pages"})
 #: GitHub job keys a copied audit job leaves out: the matrix itself, and what only makes sense
@@ -291,7 +292,7 @@ def plan_insertion(source: bytes, site: InstallSite, audit: str = AUDIT_COMMAND
     return TextEdit(at, at, block), safe
 
 
-_KEY_LINE_RE = re.compile(r"^( *)([^\s#'\"][^:#]*|'[^']*'|\"[^\"]*\"):(?:\s|$)")
+_KEY_LINE_RE = lazy_pattern(r"^( *)([^\s#'\"][^:#]*|'[^']*'|\"[^\"]*\"):(?:\s|$)")
 
 
 def _block_end(lines: list[str], start: int, col: int) -> int:
@@ -421,7 +422,7 @@ def plan_audit_job(source: bytes, site: InstallSite, audit: str) -> tuple[TextEd
 #: the original job (its artifacts, dependencies, deployment, coverage).
 _GITLAB_DROPPED_KEYS = frozenset({"parallel", "artifacts", "coverage", "needs", "dependencies",
                                   "environment", "release", "resource_group", "trigger"})
-_GITLAB_VAR_RE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+_GITLAB_VAR_RE = lazy_pattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
 
 def plan_gitlab_audit_job(source: bytes, site: InstallSite, audit: str

@@ -28,6 +28,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
 from nodeharden._parse import FUNCTION_TYPES, parameters, parse, text, walk
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._regex import lazy_pattern
 from nodeharden._roles import package_of
 from nodeharden._snippets import SnippetEdit, render_snippet
 from nodeharden._style import Style
@@ -43,7 +44,7 @@ RATE_LIMIT_MODULES = (
 
 #: Route paths that get the stricter limiter (POST/PUT/PATCH/ALL only: a login form page
 #: fetched with GET is not an attempt).
-LOGIN_PATH_RE = re.compile(r"log-?in|sign-?in|password|passwd|forgot", re.I)
+LOGIN_PATH_RE = lazy_pattern(r"log-?in|sign-?in|password|passwd|forgot", re.I)
 LOGIN_METHODS = frozenset({"post", "put", "patch", "all"})
 
 MODULE_DIR = "middleware"
@@ -207,12 +208,12 @@ def _login_routes(facts: FileFacts) -> list[CallFact]:
     return found
 
 
-_CLIENT_ERROR_STATUS = re.compile(r"\b(?:status|sendStatus)\s*\(\s*4\d\d\b")
-_SIGN_IN_PATH = re.compile(r"log-?in|sign-?in", re.I)
-_RESET_PATH = re.compile(r"password|passwd|forgot|reset", re.I)
-_NOT_BY_STATUS = re.compile(r"\.\s*(?:render|redirect)\s*\(|\bpassport\b|\bauthenticate\b")
+_CLIENT_ERROR_STATUS = lazy_pattern(r"\b(?:status|sendStatus)\s*\(\s*4\d\d\b")
+_SIGN_IN_PATH = lazy_pattern(r"log-?in|sign-?in", re.I)
+_RESET_PATH = lazy_pattern(r"password|passwd|forgot|reset", re.I)
+_NOT_BY_STATUS = lazy_pattern(r"\.\s*(?:render|redirect)\s*\(|\bpassport\b|\bauthenticate\b")
 #: A failure handed to the app's error handler: ``next(err)`` (with an argument) or a throw.
-_TO_ERROR_HANDLER = re.compile(r"\bnext\s*\(\s*[^\s)]|\.\s*catch\s*\(\s*next\s*\)|\bthrow\b")
+_TO_ERROR_HANDLER = lazy_pattern(r"\bnext\s*\(\s*[^\s)]|\.\s*catch\s*\(\s*next\s*\)|\bthrow\b")
 
 
 def _answers(code: str, res: str) -> list[str | None]:
@@ -379,10 +380,10 @@ def _fails_with_client_error(ctx: ProjectContext, facts: FileFacts, route: CallF
             and sum(1 for status in answers if status is not None and status.startswith("2")) == 1)
 
 
-_ADDRESS = re.compile(r"[0-9a-fA-F:.]+(?:/\d{1,3})?")
-_NUMBER = re.compile(r"\d+")
+_ADDRESS = lazy_pattern(r"[0-9a-fA-F:.]+(?:/\d{1,3})?")
+_NUMBER = lazy_pattern(r"\d+")
 #: A value converted to a number is a hop count whatever the deployer sets (NaN trusts none).
-_TO_NUMBER = re.compile(r"(?:Number|parseInt|parseFloat)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)")
+_TO_NUMBER = lazy_pattern(r"(?:Number|parseInt|parseFloat)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)")
 
 
 def _bounded_trust(value: str, source: str) -> bool:

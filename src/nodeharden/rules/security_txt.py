@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from nodeharden._config import SecurityTxtOptions
 from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
@@ -23,13 +24,13 @@ DEFAULT_PATH = ".well-known/security.txt"
 PLACEHOLDER_CONTACT = "mailto:security@example.com"
 PLACEHOLDER_NOTE = ("# nodeharden: PLACEHOLDER contact below: replace it with a real address "
                     "before deploying")
-_FIELD_RE = re.compile(r"^([A-Za-z-]+):\s*(.*?)\s*$")
-_DOTFILES_ALLOW_RE = re.compile(rb"dotfiles\s*:\s*['\"]allow['\"]")
+_FIELD_RE = lazy_pattern(r"^([A-Za-z-]+):\s*(.*?)\s*$")
+_DOTFILES_ALLOW_RE = lazy_pattern(rb"dotfiles\s*:\s*['\"]allow['\"]")
 SECURITY_MD_NAMES = ("SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md", "security.md")
-_EMAIL_RE = re.compile(r"(?<![\w.+%-])(?:mailto:)?([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+"
+_EMAIL_RE = lazy_pattern(r"(?<![\w.+%-])(?:mailto:)?([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+"
                        r"(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
-_URL_RE = re.compile(r"https://[^\s)<>\]\"'`]+")
-_REPORTING_URL_RE = re.compile(r"(?i)security|advisor|vulnerab|disclos|report|bounty")
+_URL_RE = lazy_pattern(r"https://[^\s)<>\]\"'`]+")
+_REPORTING_URL_RE = lazy_pattern(r"(?i)security|advisor|vulnerab|disclos|report|bounty")
 
 
 def expires_value(days: int, now: datetime | None = None) -> str:
@@ -59,11 +60,11 @@ def configured_contact(ctx: ProjectContext) -> str | None:
     return security_md_contact(ctx)
 
 
-_STRONG_REPORTING_RE = re.compile(
+_STRONG_REPORTING_RE = lazy_pattern(
     r"(?i)report (?:it|them|a|any|the|security|vulnerab)|privately|responsibl|disclos"
     r"|security (?:issue|vulnerab|report|contact|team)")
-_WEAK_REPORTING_RE = re.compile(r"(?i)report|security|vulnerab|contact")
-_ELSEWHERE_RE = re.compile(r"(?i)\bother\b|non-security|not (?:a )?security|for bugs\b")
+_WEAK_REPORTING_RE = lazy_pattern(r"(?i)report|security|vulnerab|contact")
+_ELSEWHERE_RE = lazy_pattern(r"(?i)\bother\b|non-security|not (?:a )?security|for bugs\b")
 
 
 def security_md_contact(ctx: ProjectContext) -> str | None:
