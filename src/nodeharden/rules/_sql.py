@@ -12,7 +12,8 @@ from nodeharden._parse import text
 from nodeharden._regex import lazy_pattern
 
 #: The start of a statement that runs SQL.
-SQL_START_RE = lazy_pattern(r"^\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b", re.IGNORECASE)
+SQL_START_RE = lazy_pattern(
+    r"^\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b", re.IGNORECASE)
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
 

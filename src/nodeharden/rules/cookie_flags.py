@@ -58,7 +58,8 @@ _LIBRARY_CALL_RE = lazy_pattern(
     rb"(?:\b\w*[cC]ookie\w*\s*\??\.\s*(?:get|set|remove|delete|check|getObject|put|putObject|"
     rb"getJSON|erase)|\$\.cookie)\s*\(\s*['\"`]([^'\"`\n]{1,200})['\"`]")
 _USE_COOKIES_RE = lazy_pattern(rb"\buseCookies\s*(?:<[^>]{0,200}>)?\s*\(\s*\[([^\]]{0,500})\]")
-_XSRF_NAME_RE = lazy_pattern(rb"\b(?:xsrfCookieName|cookieName)\s*:\s*['\"`]([^'\"`\n]{1,200})['\"`]")
+_XSRF_NAME_RE = lazy_pattern(
+    rb"\b(?:xsrfCookieName|cookieName)\s*:\s*['\"`]([^'\"`\n]{1,200})['\"`]")
 _QUOTED_RE = lazy_pattern(rb"['\"`]([^'\"`\n]{1,200})['\"`]")
 #: Server-side cookie APIs with the same method names (Koa, the ``cookies`` package).
 _SERVER_COOKIES_RE = lazy_pattern(rb"""(?:require\s*\(|from\s+)\s*['"](?:cookies|koa)['"]""")

@@ -37,7 +37,8 @@ _LEGACY_ENABLED_RE = lazy_pattern(r"plugin:security/|['\"](eslint-plugin-)?secur
 _MAX_WARNINGS_0_RE = lazy_pattern(r"--max-warnings[= ]+0\b")
 _ESLINT_WORD_RE = lazy_pattern(r"(?<![\w-])eslint(?![\w-])")
 #: What shows a flat config lints TypeScript: typescript-eslint, or a files pattern for .ts.
-_COVERS_TS_RE = lazy_pattern(rb"typescript-eslint|@typescript-eslint|\*\.\{?[^'\"\n]*\bts\b|\.ts['\"]")
+_COVERS_TS_RE = lazy_pattern(
+    rb"typescript-eslint|@typescript-eslint|\*\.\{?[^'\"\n]*\bts\b|\.ts['\"]")
 TS_FILES = "**/*.{js,mjs,cjs,ts,mts,cts,tsx}"
 
 

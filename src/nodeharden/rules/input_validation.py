@@ -31,7 +31,8 @@ VALIDATOR_MODULES = ("express-validator", "celebrate", "zod", "joi", "@hapi/joi"
 _FUNCTION_TYPES = FUNCTION_TYPES
 #: A path parameter: ``:name`` (Express 4 and 5), ``*name`` (Express 5 wildcard), quoted names.
 _PATH_PARAM_RE = lazy_pattern(r'([:*])("?)([A-Za-z_$][\w$]*)\2')
-_TOP_DECL_RE = lazy_pattern(rb"^(?:export\s+)?(?:const|let|var|function|class)\s+([\w$]+)", re.MULTILINE)
+_TOP_DECL_RE = lazy_pattern(
+    rb"^(?:export\s+)?(?:const|let|var|function|class)\s+([\w$]+)", re.MULTILINE)
 _MAX_INLINE = 100
 #: A route argument that is a call may wrap the handler: ``asyncHandler(async (req, res) => …)``.
 _WRAPPED_RE = lazy_pattern(rb"=>|\bfunction\b")

@@ -52,11 +52,13 @@ _STATEMENT_MODIFIERS = {"pluck", "raw", "expand", "safeIntegers", "columns"}
 _FUNCTIONS = FUNCTION_TYPES
 # looks_like_sql needs a string whose text starts with a statement keyword (SQL_START_RE),
 # so a file without a quote followed by one cannot have a finding.
-_SQL_WORD_RE = lazy_pattern(rb"(?i)['\"`]\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b")
+_SQL_WORD_RE = lazy_pattern(
+    rb"(?i)['\"`]\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b")
 #: The start of a query method call up to its first argument (`.query(`, `.all<Row>(`…).
 _METHOD_CALL = (rb"\." + GAP + rb"(?:" + b"|".join(m.encode() for m in sorted(SQL_METHODS))
                 + rb")" + CALL_OPEN + GAP)
-_CALLBACK_NAME_RE = lazy_pattern(r"(?i)^(cb|callback|done|next|fn|handler|resolve)$|(callback|cb|handler)$")
+_CALLBACK_NAME_RE = lazy_pattern(
+    r"(?i)^(cb|callback|done|next|fn|handler|resolve)$|(callback|cb|handler)$")
 _CALL_QUERY = ("(call_expression function: (member_expression property: (property_identifier) "
                "@method) arguments: (arguments) @args (#any-of? @method "
                + " ".join(f'"{m}"' for m in sorted(SQL_METHODS)) + ")) @call")
