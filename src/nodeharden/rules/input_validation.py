@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node, Tree
 
@@ -22,8 +23,12 @@ from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._edits import ImportRequest, add_imports, import_at, import_edit, \
     import_specifier
-from nodeharden.rules._validation_sinks import find_sinks
-from nodeharden.rules._validation_types import NARROW_PARAM_TYPES, PARTS, Reads, analyze_handler
+
+# The handler analysis (rules/_validation_sinks and _validation_types, the largest modules of
+# the rules) is imported where it runs, once a file has a route: a check of an app without
+# routes does not pay for loading it (start-up time, issue 17).
+if TYPE_CHECKING:
+    from nodeharden.rules._validation_types import Reads
 
 #: Libraries whose use in the route chain or the handler counts as validation.
 VALIDATOR_MODULES = ("express-validator", "celebrate", "zod", "joi", "@hapi/joi", "ajv", "yup",
@@ -214,6 +219,8 @@ def _param_callbacks(ctx: ProjectContext, project: _Project) -> set[str] | None:
 def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None) -> None:
     """Mark the numeric ``req.params`` fields no chain can be proven safe for, and set which
     are required (a declared parameter is always there, unless in an optional part)."""
+    from nodeharden.rules._validation_types import NARROW_PARAM_TYPES
+
     declared = _path_params(route.path) if route.path is not None else None
     for f in reads.fields.values():
         if f.part != "params" or f.unsure or f.type()[0] not in NARROW_PARAM_TYPES:
@@ -285,6 +292,9 @@ class InputValidation(Rule):
                           and _WRAPPED_RE.search(source, r.args[-1].start, r.args[-1].end))]
             if not routes:
                 continue
+            from nodeharden.rules._validation_sinks import find_sinks
+            from nodeharden.rules._validation_types import PARTS, analyze_handler
+
             parsed = project.get(rel)
             if parsed is None:
                 continue
@@ -498,6 +508,8 @@ class InputValidation(Rule):
             else:
                 edits.append(import_edit(source, facts, statement, at=at))
         edits = [_claiming(edit, source) for edit in edits]
+        from nodeharden.rules._validation_types import PARTS
+
         chains = [f.chain(locals_[PARTS[f.part]]) for f in reads.chained()]
         edits.append(self._insert_middleware(source, route, chains + [validate_local], style))
         changes = [FileChange(rel, tuple(edits))]
