@@ -80,6 +80,20 @@ _TOOL_CONFIG_RE = lazy_pattern(
     r"|release|semantic-release|changelog|nyc|c8|ava|mocha)[.-]?(?:[a-z0-9.-]*\.)?config"
     r"|\.eslintrc|\.prettierrc|\.mocharc|\.babelrc|\.lintstagedrc|ecosystem\.config"
     r"|webpack\.[a-z0-9.-]+|rollup\.[a-z0-9.-]+)\.[cm]?[jt]s$", re.IGNORECASE)
+#: An ASCII name ``_TOOL_CONFIG_RE`` matches has "config" in it or starts with one of these
+#: (lower-cased): the cheap test spares most files the long pattern, and most runs compiling
+#: it (start-up). Other names go to the pattern, whose IGNORECASE folds some non-ASCII letters.
+_TOOL_CONFIG_STARTS = ("gruntfile", "gulpfile", "jakefile", "karma.conf", "protractor.conf",
+                       "wdio.conf", ".", "webpack.", "rollup.")
+
+
+def _is_tool_config(name: str) -> bool:
+    """Return True when ``name`` is a tool's configuration file (``_TOOL_CONFIG_RE``)."""
+    if name.isascii():
+        lower = name.lower()
+        if "config" not in lower and not lower.startswith(_TOOL_CONFIG_STARTS):
+            return False
+    return _TOOL_CONFIG_RE.match(name) is not None
 
 
 def role_from_path(rel: str) -> RoleOf:
@@ -100,7 +114,7 @@ def role_from_path(rel: str) -> RoleOf:
             return RoleOf("script", f"under {folder}/")
     if _TEST_NAME_RE.search(name):
         return RoleOf("test", "test file name")
-    if _TOOL_CONFIG_RE.match(name):
+    if _is_tool_config(name):
         return RoleOf("script", "tool configuration")
     if _SCRIPT_NAME_RE.match(name):
         return RoleOf("script", "a script run by hand (by its name)")
