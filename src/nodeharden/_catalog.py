@@ -169,7 +169,8 @@ def load_catalog() -> dict[str, RuleMeta]:
         folder = root / rule_id
         text = (folder / "rule.yml").read_text(encoding="utf-8")
         entry = cached.get(rule_id)
-        if isinstance(entry, dict) and entry.get("text") == text and "raw" in entry:
+        if isinstance(entry, dict) and entry.get("text") == text \
+                and isinstance(entry.get("raw"), dict):
             raw = entry["raw"]
         else:
             raw = _read_yaml(text)

@@ -89,6 +89,19 @@ def test_a_broken_cache_file_is_ignored_and_rewritten(codemods: Path, tmp_path: 
     assert list(json.loads(cache_file.read_text(encoding="utf-8"))) == list(RULE_IDS)
 
 
+def test_a_cache_entry_of_the_wrong_shape_is_parsed_again(codemods: Path, tmp_path: Path) -> None:
+    load_catalog()
+    cache_file = _cache_file(tmp_path)
+    entries = json.loads(cache_file.read_text(encoding="utf-8"))
+    entries["helmet"]["raw"] = ["not", "a", "mapping"]
+    entries["rate-limit"] = "not an entry"
+    cache_file.write_text(json.dumps(entries), encoding="utf-8")
+    load_catalog.cache_clear()
+    assert _fields(load_catalog()) == _fields(_from_yaml(codemods))
+    entries = json.loads(cache_file.read_text(encoding="utf-8"))
+    assert isinstance(entries["helmet"]["raw"], dict) and isinstance(entries["rate-limit"], dict)
+
+
 def test_an_unwritable_cache_folder_costs_nothing_but_time(codemods: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "not-a-folder"
