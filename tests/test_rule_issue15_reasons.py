@@ -103,8 +103,8 @@ def test_body_limit_messages_say_how_much_is_accepted(tmp_path: Path) -> None:
             "body_limit_max 1mb: a few concurrent requests hold that much memory each"),
         (7, "express.raw() accepts bodies up to 2mb (`limit: '2mb'`), above body_limit_max 1mb: "
             "a few concurrent requests hold that much memory each"),
-        (8, "multer upload accepts files of any size, above body_limit_max 1mb: one request can "
-            "fill memory or disk"),
+        (8, "multer upload accepts files of any size, above upload_limit_max 10mb: one request "
+            "can fill memory or disk"),
     ]
 
 

@@ -27,6 +27,7 @@ SCHEMA: dict[str, Any] = {
         "roles": {"type": "array", "items": {"type": "string"}},
         "body_limit": {"type": "string", "pattern": _SIZE},
         "body_limit_max": {"type": "string", "pattern": _SIZE},
+        "upload_limit_max": {"type": "string", "pattern": _SIZE},
         "trust_proxy": {"oneOf": [{"type": "integer", "minimum": 1},
                                   {"type": "string", "minLength": 1}]},
         "rate_limit": {
@@ -106,6 +107,9 @@ class Config:
     body_limit: str = "100kb"
     #: The largest body limit ``body-limit`` accepts without a finding.
     body_limit_max: str = "1mb"
+    #: The largest upload file size ``body-limit`` accepts without a finding, and the bound its
+    #: fix gives an unbounded upload (files are legitimately larger than request bodies).
+    upload_limit_max: str = "10mb"
     #: The proxy hops (or addresses) in front of the app in production, as the deployer
     #: declares them; nodeharden never sets ``trust proxy`` itself.
     trust_proxy: int | str | None = None
@@ -162,6 +166,7 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     if not re.match(_SIZE, limit):  # pragma: no cover - guarded by the schema
         raise ConfigError(f"{path.name}: body_limit: {limit!r} is not a size like '100kb'")
     limit_max = str(raw.get("body_limit_max", "1mb")).replace(" ", "").lower()
+    upload_max = str(raw.get("upload_limit_max", "10mb")).replace(" ", "").lower()
     from nodeharden._roles import parse_roles
 
     try:
@@ -175,6 +180,7 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
         roles=roles,
         body_limit=limit,
         body_limit_max=limit_max,
+        upload_limit_max=upload_max,
         trust_proxy=raw.get("trust_proxy"),
         rate_limit=RateLimitOptions(**raw.get("rate_limit", {})),
         security_txt=SecurityTxtOptions(**raw.get("security_txt", {})),

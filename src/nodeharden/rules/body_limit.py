@@ -10,9 +10,12 @@ options is bounded already: writing ``limit: '100kb'`` would change nothing. Rep
   (``body_limit`` or ``body_limit_max`` below it); the fix adds that bound;
 - upload middleware without a file size bound: multer and express-fileupload (no bound by
   default), busboy (no bound, and a bound only truncates: report only), formidable (200mb by
-  default); the fix adds the bound.
+  default), or with an explicit bound above ``upload_limit_max`` (default 10mb: files are
+  legitimately larger than request bodies); the fix adds or lowers the bound to it.
 
-Every fix rejects requests the app accepted before: all are unsafe.
+Not reported: a parser mounted for every request after one of the same kind on the same app
+(it never parses a body: the first one read it). Every fix rejects requests the app accepted
+before: all are unsafe.
 """
 
 from __future__ import annotations
@@ -174,10 +177,13 @@ class BodyLimit(Rule):
             return
         config = ctx.info.config
         limit_max = parse_size(config.body_limit_max) or 1024 * 1024
+        upload_max = parse_size(config.upload_limit_max) or 10 * 1024 * 1024
         wanted = min(parse_size(config.body_limit) or DEFAULT_LIMIT, limit_max)
         wanted_text = config.body_limit if wanted != limit_max else config.body_limit_max
         root = ctx.tree.root_node
         fixed_declarations: set[int] = set()
+        #: (block, receiver, parser kind) → the first parser of that kind every request passes
+        mounted: dict[tuple[int, str, str], Node] = {}
         for call in captures(ctx.lang, _CALL_QUERY, root).get("call", []):
             fn = call.child_by_field_name("function") or call.child_by_field_name("constructor")
             args = call.child_by_field_name("arguments")
@@ -192,13 +198,15 @@ class BodyLimit(Rule):
             declared = resolve_object(root, text(opts)) if opts is not None \
                 and opts.type == "identifier" else None
             opts = declared or opts
+            if name is not None and _dead_parser(call, name, opts, mounted):
+                continue  # an earlier parser of the same kind reads every such body first
             if opts is not None and opts.type != "object":
                 continue  # options built elsewhere: their bound is unknown
             if declared is not None and declared.start_byte in fixed_declarations:
                 continue  # several calls sharing one options object: one finding edits it
             found = list(self._parser(ctx, call, args, opts, name, limit_max, wanted,
                                       wanted_text) if name is not None else
-                         self._upload(ctx, call, args, opts, module or "", limit_max))
+                         self._upload(ctx, call, args, opts, module or "", upload_max))
             if found and declared is not None:
                 fixed_declarations.add(declared.start_byte)
             yield from found
@@ -244,7 +252,7 @@ class BodyLimit(Rule):
         props = object_properties(opts) if opts is not None else {}
         if opts is not None and has_spread(opts):
             return
-        max_text = ctx.info.config.body_limit_max
+        max_text = ctx.info.config.upload_limit_max
         size_code = bytes_expression(limit_max)
         label = f"{module} upload"
         if module == "formidable":
@@ -264,7 +272,7 @@ class BodyLimit(Rule):
                             "error, 413)", applicability="unsafe",
                       changes=(FileChange(ctx.rel, tuple(edits)),))
             yield ctx.node_finding(self.id, call, f"{label} accepts {what}, above "
-                                   f"body_limit_max {max_text}", fix)
+                                   f"upload_limit_max {max_text}", fix)
             return
         limits = props.get("limits")
         if limits is not None and limits.type != "object":
@@ -286,7 +294,7 @@ class BodyLimit(Rule):
             # A bound only truncates the file stream: code that ignores `truncated` would
             # store cut files. Report only.
             yield ctx.node_finding(
-                self.id, call, f"{label} accepts {what}, above body_limit_max {max_text}: set "
+                self.id, call, f"{label} accepts {what}, above upload_limit_max {max_text}: set "
                 f"`limits: {{ fileSize: {size_code} }}` and reject files whose stream ends "
                 "`truncated`")
             return
@@ -304,7 +312,7 @@ class BodyLimit(Rule):
             title += ": MulterError LIMIT_FILE_SIZE)"
         fix = Fix(title=title, applicability="unsafe",
                   changes=(FileChange(ctx.rel, tuple(edits)),))
-        yield ctx.node_finding(self.id, call, f"{label} accepts {what}, above body_limit_max "
+        yield ctx.node_finding(self.id, call, f"{label} accepts {what}, above upload_limit_max "
                                f"{max_text}: one request can fill memory or disk", fix)
 
     @staticmethod
@@ -313,6 +321,33 @@ class BodyLimit(Rule):
             inner = ", ".join(props)
             return [TextEdit(args.start_byte + 1, args.end_byte - 1, f"{{ {inner} }}")]
         return add_properties(ctx.source, opts, props)
+
+
+def _dead_parser(call: Node, name: str, opts: Node | None,
+                 mounted: dict[tuple[int, str, str], Node]) -> bool:
+    """Return True when ``call`` is a parser mounted for every request (``app.use(parser)``, a
+    statement of its own) after one of the same kind on the same app in the same block, neither
+    with a ``type`` option: the first one reads every body of that type (body-parser then skips a
+    request whose body was read), so this one never parses anything and its limit never applies
+    (``app.use(express.json())`` then ``app.use(bodyParser.json({ limit: '30mb' }))``).
+    Records ``call`` as the first of its kind otherwise."""
+    args = call.parent
+    use = args.parent if args is not None and args.type == "arguments" else None
+    fn = use.child_by_field_name("function") if use is not None else None
+    stmt = use.parent if use is not None else None
+    if args is None or use is None or fn is None or stmt is None or stmt.parent is None \
+            or len(code_children(args)) != 1 or fn.type != "member_expression" \
+            or text(fn.child_by_field_name("property")) != "use" \
+            or stmt.type != "expression_statement":
+        return False
+    if opts is not None and (opts.type != "object" or "type" in object_properties(opts)
+                             or has_spread(opts)):
+        return False  # options unknown, or another content type: it may parse other bodies
+    key = (stmt.parent.id, text(fn.child_by_field_name("object")), name[:-2].rpartition(".")[2])
+    if key in mounted:
+        return True
+    mounted[key] = call
+    return False
 
 
 def _assigns(ctx: FileContext, prop: str) -> bool:
