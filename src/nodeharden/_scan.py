@@ -29,8 +29,9 @@ from nodeharden._style import Style, StyleRules, detect_style, module_kind_for, 
     read_style_rules
 from nodeharden.rules import FileContext, ProjectContext, ProjectInfo, Rule, registry
 
-#: Trees bigger than this many JS files are scanned by several processes (when jobs > 1).
-POOL_THRESHOLD = 200
+#: Trees of at least this many JS files to scan are scanned by several processes (when jobs > 1):
+#: forking pays for itself from about 40 files (bench/analysis.md, "Forked scanning").
+POOL_THRESHOLD = 40
 
 _SUPPRESS_RE = re.compile(r"nodeharden-ignore(?:\s+([a-z0-9\-, ]+))?")
 
