@@ -578,6 +578,36 @@ def _narrowing_class(node: Node, scope: Node, name: str) -> str | None:
     return None
 
 
+def _narrowed_to_string(node: Node, scope: Node, name: str) -> bool:
+    """Return True when ``node`` runs only where the error is a string: the consequence of
+    ``if (typeof err === 'string')`` (alone or in an ``&&`` chain). Libraries throw Error
+    objects; a string is a message the application threw on purpose (``throw 'Username "x" is
+    already taken'``), meant for the client, with no stack or internals to leak."""
+    child, cur = node, node.parent
+    while cur is not None and cur != scope:
+        if cur.type in ("if_statement", "ternary_expression") \
+                and child == cur.child_by_field_name("consequence"):
+            pending = [cur.child_by_field_name("condition")]
+            while pending:
+                cond = _unwrap(pending.pop())
+                if cond is None or cond.type != "binary_expression":
+                    continue
+                op = text(cond.child_by_field_name("operator"))
+                left = _unwrap(cond.child_by_field_name("left"))
+                right = _unwrap(cond.child_by_field_name("right"))
+                if op == "&&":
+                    pending += [left, right]
+                elif op in ("===", "==") and left is not None and right is not None:
+                    for typeof, other in ((left, right), (right, left)):
+                        if typeof.type == "unary_expression" \
+                                and text(typeof.child_by_field_name("operator")) == "typeof" \
+                                and text(_unwrap(typeof.child_by_field_name("argument"))) == name \
+                                and string_value(other) == "string":
+                            return True
+        child, cur = cur, cur.parent
+    return False
+
+
 def _in_client_branch(node: Node, scope: Node, name: str, status: int | None | str,
                       facts: FileFacts | None) -> bool:
     """Return True when ``node`` runs only in a branch taken for client errors: the branch's
@@ -631,6 +661,8 @@ def _leaks(ctx: FileContext) -> Iterator[Leak]:
                 continue  # a deliberate client error message, e.g. a validation failure
             if leak == "message" and _in_client_branch(node, scope, name, status, ctx.facts):
                 continue  # a branch taken only for client errors: their messages are answers
+            if _narrowed_to_string(node, scope, name):
+                continue  # `if (typeof err === 'string')`: a message the app threw itself
             seen.add(node.start_byte)
             field = _status_field(sink_node, scope, name) if leak == "message" and (
                 status == "dynamic" or (kind == "handler" and status is None)) else None
@@ -686,6 +718,24 @@ def _error_visible_elsewhere(scope: Node, name: str, target: Node) -> bool:
     return False
 
 
+def _exits_within(use: Node, statement: Node) -> bool:
+    """Return True when ``use`` (inside ``statement``) sits in a ``return`` or ``throw``, or in
+    a block of ``statement`` that ends with one: the way through ``use`` leaves the function
+    there and never reaches the statements after ``statement``."""
+    node: Node | None = use
+    while node is not None:
+        if node.type in ("return_statement", "throw_statement"):
+            return True
+        if node.type == "statement_block" and node.named_children:
+            last = [c for c in node.named_children if c.type != "comment"]
+            if last and last[-1].type in ("return_statement", "throw_statement"):
+                return True
+        if node == statement:
+            return False
+        node = node.parent
+    return False
+
+
 def _same_path(use: Node, target: Node, scope: Node) -> bool:
     """Return True when ``use`` may run on the way to (or after) ``target``: not in another
     branch of an ``if``/ternary/``switch`` than the target, nor after a ``return``/``throw``
@@ -711,7 +761,9 @@ def _same_path(use: Node, target: Node, scope: Node) -> bool:
             < condition.end_byte
     if lca.type in ("statement_block", "program", "switch_case"):
         if child.start_byte < target_child.start_byte:
-            return True  # a statement before the one that answers
+            # A statement before the one that answers, unless the use sits in a branch of it
+            # that returns or throws (`if (typeof err === 'string') return res.json(err);`).
+            return not _exits_within(use, child)
         # A statement after it runs unless the answer returns or throws.
         return not any(a.type in ("return_statement", "throw_statement")
                        for a in ancestors[:index])
