@@ -31,3 +31,65 @@ def test_production_for_the_command_that_starts_the_app(command: str) -> None:
 ])
 def test_not_production(command: str) -> None:
     assert not command_sets_production(command)
+
+
+APP = ("const express = require('express');\nconst app = express();\n"
+       "app.get('/', (req, res) => res.send('ok'));\nmodule.exports = app;\n")
+NO_HANDLER = "no final error handler"
+
+
+def _no_handler_findings(project, files: dict[str, str]) -> list[str]:
+    from conftest import run_cli
+    import json
+
+    root = project({"package.json": '{"name": "p", "dependencies": {"express": "^4.21.0"}}',
+                    **files})
+    report = json.loads(run_cli("check", root, "--format", "json", "--select",
+                                "error-handler").stdout)
+    return [f["path"] for f in report["findings"] if NO_HANDLER in f["message"]]
+
+
+@pytest.mark.parametrize("entry", [
+    "if (!process.env.NODE_ENV) {\n  process.env.NODE_ENV = 'production';\n}\n",
+    "if (!process.env.NODE_ENV) process.env.NODE_ENV = \"production\";\n",
+    "process.env.NODE_ENV = process.env.NODE_ENV || 'production';\n",
+    "process.env.NODE_ENV ??= 'production';\n",
+    "process.env.NODE_ENV = 'production';\n",
+    "if (!process.env.NODE_ENV) {\n  console.log('defaulting');\n"
+    "  process.env.NODE_ENV = 'production';\n}\n",
+])
+def test_the_process_setting_production_itself_proves_it(project, entry: str) -> None:
+    # The entry sets it at its top level and loads the app through another project module.
+    files = {"src/app.js": APP, "src/start.js": "const app = require('./app');\n"
+             "module.exports = () => app.listen(3000);\n",
+             "server.js": entry + "require('./src/start')();\n"}
+    assert _no_handler_findings(project, files) == []
+
+
+@pytest.mark.parametrize("entry", [
+    "function prod() {\n  process.env.NODE_ENV = 'production';\n}\n",  # not at start-up
+    "if (process.argv[2]) process.env.NODE_ENV = 'production';\n",  # only sometimes
+    "process.env.NODE_ENV = process.env.NODE_ENV || 'development';\n",
+])
+def test_what_does_not_prove_it(project, entry: str) -> None:
+    files = {"src/app.js": APP, "server.js": entry + "require('./src/app').listen(3000);\n"}
+    assert _no_handler_findings(project, files) == ["src/app.js"]
+
+
+def test_a_script_that_does_not_load_the_app_proves_nothing(project) -> None:
+    files = {"src/app.js": APP, "server.js": "require('./src/app').listen(3000);\n",
+             "scripts/build.js": "process.env.NODE_ENV = 'production';\n"
+                                 "require('./bundle');\n"}
+    assert _no_handler_findings(project, files) == ["src/app.js"]
+
+
+def test_heroku_builds_default_node_env_to_production(project) -> None:
+    files = {"src/app.js": APP, "server.js": "require('./src/app').listen(3000);\n"}
+    assert _no_handler_findings(project, files) == ["src/app.js"]
+    heroku = {**files, "package.json": '{"name": "p", "dependencies": {"express": "^4.21.0"}, '
+                                       '"scripts": {"start": "node server.js", '
+                                       '"heroku-postbuild": "npm run build --prefix client"}}'}
+    root = project({"package.json": heroku.pop("package.json"), **heroku})
+    from conftest import run_cli
+
+    assert NO_HANDLER not in run_cli("check", root, "--select", "error-handler").stdout

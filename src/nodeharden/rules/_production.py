@@ -1,7 +1,9 @@
 """What proves the production process runs with ``NODE_ENV=production``: the final stage of a
 Dockerfile (``ENV``, a ``CMD`` that sets it inline, an ``ARG`` default it reads), the commands
 compose files start the image with, a pm2 ecosystem file the start goes through, an npm script
-that sets it inline. Shared by node-env (which reports images without it) and error-handler
+that sets it inline, the Heroku Node.js buildpack (which defaults it to production), or the
+app's own process setting it at start-up (``if (!process.env.NODE_ENV) process.env.NODE_ENV =
+'production'`` at the top level of the app's file or of a file that requires it). Shared by node-env (which reports images without it) and error-handler
 (whose "no final error handler" finding is about the stack traces Express's default handler
 shows outside production).
 """
@@ -415,13 +417,112 @@ def image_sets_production(ctx: ProjectContext, dockerfile_rel: str) -> bool:
     return bool(starts) and all(start_sets_production(ctx, folder, start) for start in starts)
 
 
+#: Bytes of a file that may assign NODE_ENV itself (``=``, ``||=``, ``??=``; not ``==``).
+_ASSIGNS_NODE_ENV_RE = lazy_pattern(rb"process\.env\.NODE_ENV\s*(?:\|\||\?\?)?=(?!=)")
+#: npm scripts that only Heroku runs: the project is built (and run) by its Node.js buildpack.
+_HEROKU_SCRIPTS = ("heroku-prebuild", "heroku-postbuild", "heroku-cleanup")
+
+
+def code_sets_production(ctx: ProjectContext, app_rel: str) -> bool:
+    """Return True when the app's process sets NODE_ENV=production itself, at start-up: a
+    top-level statement of the app's file, or of a file that requires it (directly or through
+    other project modules), assigns it ``'production'`` (``process.env.NODE_ENV =
+    'production'``, ``… = process.env.NODE_ENV || 'production'``, ``??=``/``||=``, or such an
+    assignment in the block of ``if (!process.env.NODE_ENV)``): whatever the host sets, an unset
+    NODE_ENV becomes production before the app answers a request."""
+    from nodeharden._parse import parse
+    from nodeharden._project import JS_SUFFIXES
+
+    for rel in ctx.facts:
+        data = ctx.read(rel)
+        lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+        if data is None or lang is None or b"production" not in data \
+                or not _ASSIGNS_NODE_ENV_RE.search(data) or not _requires(ctx, rel, app_rel):
+            continue
+        root = parse(lang, data).root_node
+        if any(_sets_production(statement) for statement in root.named_children):
+            return True
+    return False
+
+
+def _requires(ctx: ProjectContext, entry: str, target: str) -> bool:
+    """Return True when ``entry`` is ``target`` or loads it through the project's own modules
+    (relative imports, followed through every scanned file)."""
+    seen = {entry}
+    pending = [entry]
+    while pending:
+        rel = pending.pop()
+        if rel == target:
+            return True
+        facts = ctx.facts.get(rel)
+        for imp in facts.imports if facts is not None else ():
+            found = ctx.resolve_import(rel, imp.module)
+            if found is not None and found not in seen:
+                seen.add(found)
+                pending.append(found)
+    return False
+
+
+def _is_node_env(node: Any) -> bool:
+    return node is not None and re.sub(r"\s+", "", node.text.decode("utf-8", "replace")) in (
+        "process.env.NODE_ENV", "process.env['NODE_ENV']", 'process.env["NODE_ENV"]')
+
+
+def _is_production(node: Any) -> bool:
+    from nodeharden._parse import string_value
+
+    while node is not None and node.type == "parenthesized_expression":
+        node = node.named_children[0] if node.named_children else None
+    if node is None:
+        return False
+    if string_value(node) == "production":
+        return True
+    # `process.env.NODE_ENV || 'production'`, `?? 'production'`
+    return node.type == "binary_expression" \
+        and node.child_by_field_name("operator").type in ("||", "??") \
+        and _is_node_env(node.child_by_field_name("left")) \
+        and _is_production(node.child_by_field_name("right"))
+
+
+def _sets_production(statement: Any) -> bool:
+    """Return True for a statement that leaves NODE_ENV 'production' when it was unset."""
+    if statement.type == "expression_statement" and statement.named_children:
+        expr = statement.named_children[0]
+        if expr.type == "assignment_expression":
+            return _is_node_env(expr.child_by_field_name("left")) \
+                and _is_production(expr.child_by_field_name("right"))
+        if expr.type == "augmented_assignment_expression":
+            return expr.child_by_field_name("operator").type in ("||=", "??=") \
+                and _is_node_env(expr.child_by_field_name("left")) \
+                and _is_production(expr.child_by_field_name("right"))
+        return False
+    if statement.type == "if_statement" and statement.child_by_field_name("alternative") is None:
+        condition = statement.child_by_field_name("condition")
+        inner = condition.named_children[0] if condition is not None \
+            and condition.named_children else None
+        if inner is None or inner.type != "unary_expression" \
+                or inner.child_by_field_name("operator").type != "!" \
+                or not _is_node_env(inner.child_by_field_name("argument")):
+            return False
+        body = statement.child_by_field_name("consequence")
+        statements = [c for c in body.named_children if c.type != "comment"] \
+            if body is not None and body.type == "statement_block" else [body]
+        return any(statement is not None and _sets_production(statement)
+                   for statement in statements)
+    return False
+
+
 def runs_in_production_mode(ctx: ProjectContext, app_rel: str) -> bool:
     """Return True when the project proves the app in ``app_rel`` runs with NODE_ENV=production
     in production: every Dockerfile whose folder holds the app (other than development and
     test ones, ``Dockerfile.dev``) builds an image that sets it; without such a Dockerfile, the
     ``start`` script of the nearest package.json above the app sets it (inline, ``cross-env``,
-    ``export``, a pm2 ecosystem file). Anything else (a host's settings, a deploy manifest) is
-    out of sight: not proven."""
+    ``export``, a pm2 ecosystem file), or the project is built by Heroku's Node.js buildpack
+    (a ``heroku-postbuild``-style script), which defaults NODE_ENV to production. The app's
+    process setting it itself proves it in every case (``code_sets_production``). Anything
+    else (a host's settings, a deploy manifest) is out of sight: not proven."""
+    if code_sets_production(ctx, app_rel):
+        return True
     folder = posixpath.dirname(app_rel)
     images = []
     for file in ctx.files_of("dockerfile"):
@@ -437,7 +538,10 @@ def runs_in_production_mode(ctx: ProjectContext, app_rel: str) -> bool:
     while True:
         if ctx.read(posixpath.join(folder, "package.json") if folder else "package.json") \
                 is not None:
-            start = package_scripts(ctx, folder).get("start")
+            scripts = package_scripts(ctx, folder)
+            if any(name in scripts for name in _HEROKU_SCRIPTS):
+                return True  # Heroku's Node.js buildpack sets NODE_ENV=production by default
+            start = scripts.get("start")
             return isinstance(start, str) and start_sets_production(ctx, folder, start)
         if not folder:
             return False
