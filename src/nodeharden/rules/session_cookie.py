@@ -30,6 +30,7 @@ from nodeharden._parse import (
     captures, code_children, has_spread, object_properties, parse, string_value, text,
 )
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._edits import add_properties, has_comments, resolve_object
 
@@ -99,6 +100,34 @@ def _fenced(obj: Node, edits: list[TextEdit]) -> list[TextEdit]:
     brace = obj.start_byte
     return [TextEdit(brace, e.end, "{" + e.content) if e.start == brace + 1 else e
             for e in edits]
+
+
+#: A write to the session in middleware: ``req.session.returnTo = …``, ``req.session[k] = …``.
+_SESSION_WRITE_RE = lazy_pattern(rb"\.\s*session\s*(?:\.\s*[\w$]+|\[[^\]\n]{1,80}\])\s*=(?!=)")
+
+
+def sessions_for_every_visitor(ctx: ProjectContext) -> bool:
+    """Return True when the app writes to the session on every request whatever
+    ``saveUninitialized`` says, so that every visitor gets a stored session anyway: an app-wide
+    (path-less) ``.use()`` of csurf in its session mode (no ``cookie`` option: it stores its
+    secret in the session on each request that lacks one), or of an inline middleware that
+    assigns a session field (``req.session.returnTo = req.path``)."""
+    for facts in ctx.facts.values():
+        csurf = facts.locals_of("csurf")
+        source: bytes | None = None
+        for use in facts.uses():
+            if use.path is not None:
+                continue
+            for arg in use.args:
+                if arg.kind == "call" and arg.name in csurf:
+                    source = source if source is not None else ctx.read(facts.path) or b""
+                    if b"cookie" not in source[arg.start:arg.end]:
+                        return True
+                elif arg.kind == "function":
+                    source = source if source is not None else ctx.read(facts.path) or b""
+                    if _SESSION_WRITE_RE.search(source, arg.start, arg.end):
+                        return True
+    return False
 
 
 class SessionCookie(Rule):
@@ -252,7 +281,8 @@ class SessionCookie(Rule):
                               f"{label} cookie sets no `secure`: the session id can travel over "
                               "plain HTTP", fix)
         save = props.get("saveUninitialized")
-        if module == EXPRESS_SESSION and save is not None and save.type == "true":
+        if module == EXPRESS_SESSION and save is not None and save.type == "true" \
+                and not sessions_for_every_visitor(ctx):
             fix = Fix(title="Set saveUninitialized: false", applicability="unsafe",
                       changes=(FileChange(facts.path,
                                           (TextEdit(save.start_byte, save.end_byte, "false"),)),))
