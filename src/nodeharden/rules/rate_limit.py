@@ -198,20 +198,125 @@ def _module_path(ctx: ProjectContext, app_rel: str, style: Style) -> str | None:
     return None
 
 
-def _login_routes(facts: FileFacts) -> list[CallFact]:
+#: The last segment of a ``POST`` route's full path (mount path + route path) that makes it a
+#: login: the sign-in words, a Rails-style sessions resource (``POST /users/session``,
+#: ``POST /sessions`` creates a signed-in session), ``authenticate`` and a bare ``auth``
+#: (``POST /api/auth``). Only the last segment: ``/auth/register``, ``/auth/logout`` and
+#: ``/auth/refresh`` are not logins. ``token`` is left out: a ``POST …/token`` is as often
+#: a refresh call every signed-in client makes on a timer, or a signed-in user minting an API
+#: token, as an OAuth password grant.
+_LOGIN_SEGMENT = lazy_pattern(r"log-?in|sign-?in|sessions?|authenticate|auth", re.I)
+_REQUIRE_ARG = lazy_pattern(r"^require\s*\(\s*(['\"`])([^'\"`]+)\1\s*\)$")
+#: ``passport.authenticate('local', …)``: passport-local checks a username and password.
+_PASSPORT_LOCAL = lazy_pattern(r"^\s*(['\"`])local\1")
+
+
+def _mounted_module(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
+    """Return the project file a ``use`` argument mounts: ``require('./routes/auth')`` or a
+    name imported from one (``auth`` from ``./routes/auth``), or None."""
+    if arg.kind == "call" and arg.name == "require":
+        source = (ctx.read(facts.path) or b"")[arg.start:arg.end].decode("utf-8", "replace")
+        found = _REQUIRE_ARG.match(source)
+        return ctx.resolve_import(facts.path, found.group(2)) if found else None
+    if arg.kind == "identifier":
+        for imp in facts.imports:
+            if imp.module.startswith(".") and (imp.default == arg.name
+                                               or arg.name in imp.named.values()):
+                return ctx.resolve_import(facts.path, imp.module)
+    return None
+
+
+def _mount_prefixes(ctx: ProjectContext) -> dict[str, set[str]]:
+    """Return, for each project file mounted with ``X.use('/prefix', router)`` (the router
+    required or imported from it), the full paths it is mounted at, through mounts of mounts
+    (``app.use('/api', routes)`` then ``router.use('/auth', auth)`` → ``/api/auth``). A file
+    mounted nowhere the facts show is absent: its route paths are taken as they are."""
+    direct: dict[str, set[tuple[str, str]]] = {}  # mounted file -> {(mounting file, path)}
+    for path, facts in ctx.facts.items():
+        if is_test_file(path):
+            continue
+        for call in facts.uses():
+            if not call.args:
+                continue
+            prefix = call.args[0].name if call.args[0].kind == "string" else ""
+            args = call.args[1:] if call.args[0].kind == "string" else call.args
+            for arg in args:
+                rel = _mounted_module(ctx, facts, arg)
+                if rel is not None and rel != path:
+                    direct.setdefault(rel, set()).add((path, prefix))
+
+    def full(rel: str, seen: frozenset[str]) -> set[str]:
+        if rel not in direct or rel in seen:
+            return {""}
+        found: set[str] = set()
+        for parent, prefix in direct[rel]:
+            for above in full(parent, seen | {rel}):
+                found.add(_join_path(above, prefix))
+        return found
+
+    return {rel: full(rel, frozenset()) for rel in direct}
+
+
+def _join_path(prefix: str, path: str) -> str:
+    joined = "/".join(part for part in (prefix.strip("/"), path.strip("/")) if part)
+    return "/" + joined
+
+
+def _is_login(ctx: ProjectContext, facts: FileFacts, call: CallFact, full_path: str) -> bool:
+    """Return True for a login or password route: a ``POST``/``PUT``/``PATCH``/``all`` route
+    whose path names login, sign-in, password or forgot; a ``POST`` whose full path ends in one
+    of the ``_LOGIN_SEGMENT`` words; or a ``POST`` handed to ``passport.authenticate('local')``."""
+    if call.method not in LOGIN_METHODS or not call.path:
+        return False
+    if LOGIN_PATH_RE.search(call.path):
+        return True
+    if call.method != "post":
+        return False
+    last = full_path.rstrip("/").rpartition("/")[2]
+    if _LOGIN_SEGMENT.fullmatch(last) or (last and LOGIN_PATH_RE.fullmatch(last)):
+        return True
+    source = ctx.read(facts.path) or b""
+    for arg in call.args[1:]:
+        if arg.kind == "call" and arg.name.endswith(".authenticate") \
+                and arg.name.partition(".")[0] in facts.locals_of("passport"):
+            inside = source[arg.start:arg.end].decode("utf-8", "replace")
+            if _PASSPORT_LOCAL.match(inside.partition("(")[2]):
+                return True
+    return False
+
+
+def _full_path(prefixes: dict[str, set[str]], facts: FileFacts, call: CallFact) -> list[str]:
+    return [_join_path(prefix, call.path or "") for prefix in sorted(prefixes.get(facts.path,
+                                                                                 {""}))]
+
+
+def _login_routes(ctx: ProjectContext) -> list[tuple[FileFacts, CallFact, str]]:
+    """Return ``(file, route, full path)`` of each login or password route of the project
+    (not in a test file) that has no ``loginLimiter`` yet."""
+    prefixes = _mount_prefixes(ctx)
     found = []
-    for call in facts.routes():
-        if call.method in LOGIN_METHODS and call.path and LOGIN_PATH_RE.search(call.path) \
-                and len(call.args) >= 2 and not any(a.kind == "identifier" and a.name == "loginLimiter"
-                                                    for a in call.args):
-            found.append(call)
+    for path in sorted(ctx.facts):
+        facts = ctx.facts[path]
+        if is_test_file(path):
+            continue
+        for call in facts.routes():
+            if len(call.args) < 2 or any(a.kind == "identifier" and a.name == "loginLimiter"
+                                         for a in call.args):
+                continue
+            for full_path in _full_path(prefixes, facts, call):
+                if _is_login(ctx, facts, call, full_path):
+                    found.append((facts, call, full_path))
+                    break
     return found
 
 
 _CLIENT_ERROR_STATUS = lazy_pattern(r"\b(?:status|sendStatus)\s*\(\s*4\d\d\b")
 _SIGN_IN_PATH = lazy_pattern(r"log-?in|sign-?in", re.I)
 _RESET_PATH = lazy_pattern(r"password|passwd|forgot|reset", re.I)
-_NOT_BY_STATUS = lazy_pattern(r"\.\s*(?:render|redirect)\s*\(|\bpassport\b|\bauthenticate\b")
+#: ``authenticate`` counts as passport's when it names a strategy (``authenticate('local')``,
+#: an array of them): ``userService.authenticate(req.body)`` is the app's own check.
+_NOT_BY_STATUS = lazy_pattern(r"\.\s*(?:render|redirect)\s*\(|\bpassport\b"
+                              r"""|\bauthenticate\s*\(\s*[\["'`]""")
 #: A failure handed to the app's error handler: ``next(err)`` (with an argument) or a throw.
 _TO_ERROR_HANDLER = lazy_pattern(r"\bnext\s*\(\s*[^\s)]|\.\s*catch\s*\(\s*next\s*\)|\bthrow\b")
 
@@ -353,7 +458,8 @@ def _handler_code(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> tuple[
     return text(found), text(params[1])
 
 
-def _fails_with_client_error(ctx: ProjectContext, facts: FileFacts, route: CallFact) -> bool:
+def _fails_with_client_error(ctx: ProjectContext, facts: FileFacts, route: CallFact,
+                             full_path: str) -> bool:
     """Return True when the route is a sign-in route (not a password reset) whose handler
     signals a failed login by a status other than 2xx, so that a 2xx answer means the login
     succeeded: the handler (written inline, or defined in its file or in one of the project's
@@ -361,7 +467,9 @@ def _fails_with_client_error(ctx: ProjectContext, facts: FileFacts, route: CallF
     failure with a 4xx status (``res.status(401)``) or hands failures to the error handler
     (``next(err)``, a throw) and sends a single 2xx answer, the success. A handler that
     cannot be read: False."""
-    if not _SIGN_IN_PATH.search(route.path or "") or _RESET_PATH.search(route.path or ""):
+    last = full_path.rstrip("/").rpartition("/")[2]
+    if not (_SIGN_IN_PATH.search(route.path or "") or _LOGIN_SEGMENT.fullmatch(last)) \
+            or _RESET_PATH.search(full_path):
         return False  # a reset route answers 2xx to anyone who names an account
     source = ctx.read(facts.path) or b""
     route_code = source[route.start:route.end].decode("utf-8", "replace")
@@ -448,22 +556,114 @@ def _is_package_middleware(arg: ArgFact, facts: FileFacts) -> bool:
     return any(head in imp.locals() and not imp.module.startswith(".") for imp in facts.imports)
 
 
-def _after_static(source: bytes, facts: FileFacts, app: AppFact) -> int | None:
-    """Return where ``app.use(rateLimiter)`` goes when static files are served before the
-    routes: after the last ``app.use(express.static(…))`` that follows the app's creation with
-    nothing but settings and package middleware between (no route, router, or statement that
-    hands the app to other code), at the app's indentation, so that images and scripts do not
-    count against the request limit. None: no such static middleware (right after the app)."""
+def _is_cors(arg: ArgFact, facts: FileFacts) -> bool:
+    """Return True for ``cors(…)`` (the ``cors`` package) as a ``use`` argument."""
+    return arg.kind == "call" and arg.name.split(".")[0] in facts.locals_of("cors")
+
+
+def _line_after(source: bytes, offset: int) -> int:
+    newline = source.find(b"\n", offset)
+    return len(source) if newline < 0 else newline + 1
+
+
+def _statement_at(root: Node, at: int, indent: str, source: bytes) -> Node | None:
+    """Return the statement of a program or block (at ``indent``) that holds offset ``at``."""
+    node = root.descendant_for_byte_range(at, at)
+    while node is not None and (node.parent is None
+                                or node.parent.type not in ("program", "statement_block")):
+        node = node.parent
+    if node is None:
+        return None
+    line_start = source.rfind(b"\n", 0, node.start_byte) + 1
+    return node if source[line_start:node.start_byte].decode("utf-8", "replace") == indent \
+        else None
+
+
+def _exports_app(statement: Node, name: str) -> bool:
+    """Return True for ``module.exports = app`` / ``exports.app = app`` / ``export default
+    app``: the app handed out, nothing registered on it."""
+    if statement.type == "export_statement":
+        value = statement.child_by_field_name("value")
+        return value is not None and value.type == "identifier" and text(value) == name
+    expr = statement.named_children[0] if statement.type == "expression_statement" \
+        and statement.named_children else None
+    if expr is None or expr.type != "assignment_expression":
+        return False
+    left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
+    return right is not None and right.type == "identifier" and text(right) == name \
+        and left is not None and (text(left) == "module.exports"
+                                  or text(left).startswith(("exports.", "module.exports.")))
+
+
+def _static_setup_module(ctx: ProjectContext, facts: FileFacts, statement: Node,
+                         name: str) -> bool:
+    """Return True for a statement that hands the app to one of the project's modules
+    (``require('./config/express')(app, passport)``, ``setup(app)`` with ``setup`` imported
+    from one) whose facts show a static middleware (``express.static``) and no route, mount
+    (``app.use('/x', …)``) or router of the project: it sets the app up, it routes nothing."""
+    expr = statement.named_children[0] if statement.type == "expression_statement" \
+        and statement.named_children else None
+    if expr is not None and expr.type == "await_expression" and expr.named_children:
+        expr = expr.named_children[0]
+    if expr is None or expr.type != "call_expression":
+        return False
+    args = expr.child_by_field_name("arguments")
+    if args is None or not any(a.type == "identifier" and text(a) == name
+                               for a in args.named_children):
+        return False
+    fn = expr.child_by_field_name("function")
+    spec: str | None = None
+    if fn is not None and fn.type == "call_expression" \
+            and text(fn.child_by_field_name("function")) == "require":
+        inner = fn.child_by_field_name("arguments")
+        first = inner.named_children[0] if inner is not None and inner.named_children else None
+        if first is not None and first.type == "string":
+            spec = text(first)[1:-1]
+    elif fn is not None and fn.type == "identifier":
+        spec = next((imp.module for imp in facts.imports
+                     if imp.default == text(fn) or text(fn) in imp.named.values()), None)
+    rel = ctx.resolve_import(facts.path, spec) if spec else None
+    other = ctx.facts.get(rel) if rel else None
+    if other is None or not any(c == "static" or c.endswith(".static") for c in other.called):
+        return False
+    return not other.routes() and not any(
+        (call.args and call.args[0].kind == "string")
+        or any(_routes_something(ctx, _mounted_module(ctx, other, arg)) for arg in call.args)
+        for call in other.uses())
+
+
+def _routes_something(ctx: ProjectContext, rel: str | None) -> bool:
+    """Return True when project file ``rel`` creates a router or registers routes (a
+    middleware module such as ``./middlewares/require-https`` does neither)."""
+    other = ctx.facts.get(rel) if rel else None
+    return other is not None and (bool(other.routes())
+                                  or any(a.kind == "router" for a in other.apps))
+
+
+def _after_static(ctx: ProjectContext, source: bytes, facts: FileFacts,
+                  app: AppFact) -> int | None:
+    """Return where ``app.use(rateLimiter)`` goes when static files or CORS are served before
+    the routes: after the last ``app.use(express.static(…))``, ``app.use(cors(…))`` /
+    ``app.options(…, cors(…))``, or statement handing the app to a project module that serves
+    static files and routes nothing (``require('./config/express')(app)``), that follows the
+    app's creation with nothing but settings, package middleware and ``module.exports = app``
+    between (no route, router, or other statement that hands the app to other code), at the
+    app's indentation: images and scripts then do not count against the request limit, a 429
+    carries the CORS headers a browser needs to read it, and preflights answered by cors never
+    reach the limiter. None: no such middleware (right after the app)."""
     name = app.name or ""
-    allowed: dict[int, bool] = {}  # start of each `app.x(` that may come first -> static use
+    allowed: dict[int, bool] = {}  # start of each `app.x(` that may come first -> anchor
     for call in facts.calls:
         if call.target != name or call.start < app.stmt_end or call.indent != app.indent:
             continue
         if call.method in ("set", "enable", "disable", "engine"):
             allowed[call.start] = False
+        elif call.method == "options" and call.args and call.args[0].kind == "string" \
+                and len(call.args) > 1 and all(_is_cors(a, facts) for a in call.args[1:]):
+            allowed[call.start] = True
         elif call.method == "use" and call.args:
             args = call.args[1:] if call.args[0].kind == "string" else call.args
-            if args and all(_is_static(a, facts) for a in args):
+            if args and all(_is_static(a, facts) or _is_cors(a, facts) for a in args):
                 allowed[call.start] = True
             elif call.args[0].kind != "string" and all(
                     _is_package_middleware(a, facts) for a in args):
@@ -471,16 +671,32 @@ def _after_static(source: bytes, facts: FileFacts, app: AppFact) -> int | None:
     pattern = rb"(?<![\w$.])" + re.escape(name.encode()) + rb"(?![\w$])"
     last: int | None = None
     inside = app.stmt_end
+    root: Node | None = None
     for match in re.finditer(pattern, source[app.stmt_end:]):
         at = app.stmt_end + match.start()
         if at < inside:
             continue  # within an allowed call
-        if at not in allowed:
+        if at in allowed:
+            call = next(c for c in facts.calls if c.start == at)
+            inside = call.end
+            if allowed[at]:
+                last = call.stmt_end
+            continue
+        lang = _lang_of(facts.path)
+        if lang is None:
             break
-        call = next(c for c in facts.calls if c.start == at)
-        inside = call.end
-        if allowed[at]:
-            last = call.stmt_end
+        if root is None:
+            root = parse(lang, source).root_node
+        statement = _statement_at(root, at, app.indent, source)
+        if statement is None:
+            break
+        if _exports_app(statement, name):
+            inside = statement.end_byte
+        elif _static_setup_module(ctx, facts, statement, name):
+            inside = statement.end_byte
+            last = _line_after(source, statement.end_byte)
+        else:
+            break
     return last
 
 
@@ -499,9 +715,8 @@ class RateLimit(Rule):
         # serves no one: a request limiter protects nothing there. Its login form is another
         # matter (it gets copied into real apps), so one with login routes is still reported.
         deployment = ctx.deployment
-        if deployment.declared_as is not None and not deployment.deployed and not any(
-                _login_routes(facts) for facts in ctx.facts.values()
-                if not is_test_file(facts.path)):
+        if deployment.declared_as is not None and not deployment.deployed \
+                and not _login_routes(ctx):
             return
         # The app that is served or exported comes first; the module goes beside it.
         app_files.sort(key=lambda f: (not (f.exports_app or any(c.method == "listen" for c in f.calls)),
@@ -533,14 +748,14 @@ class RateLimit(Rule):
         found = existing_redis_client(ctx) if options.store == "redis" else None
         client = (import_specifier(module_rel, found[0], style), found[1], found[2]) \
             if found else None
-        login_routes = [(facts, route) for facts in ctx.facts.values()
-                        if not is_test_file(facts.path) and facts.path != module_rel
-                        for route in _login_routes(facts)]
+        login_routes = [(facts, route, full) for facts, route, full in _login_routes(ctx)
+                        if facts.path != module_rel]
         # Rendered when the fix is shown or written: `check` needs no Jinja.
         module = SnippetEdit(0, 0, "rate-limit.js", style, **_module_context(
             options, client, login=bool(login_routes),
             clear_on_2xx=bool(login_routes) and all(
-                _fails_with_client_error(ctx, facts, route) for facts, route in login_routes),
+                _fails_with_client_error(ctx, facts, route, full)
+                for facts, route, full in login_routes),
             signed_in=any(ctx.info.has_dependency(name) for name in _SESSION_PACKAGES)))
         changes: list[FileChange] = [FileChange(module_rel, (module,), create=True)]
         edits_by_file: dict[str, list[TextEdit]] = {}
@@ -551,7 +766,7 @@ class RateLimit(Rule):
             apps = [a for a in facts.apps if a.kind == "app" and can_extend(a)]
             for app in apps:
                 statement = f"{app.name}.use(rateLimiter){ctx.styles[facts.path].semi}"
-                after_static = _after_static(source, facts, app)
+                after_static = _after_static(ctx, source, facts, app)
                 if after_static is None:
                     edit = after_app_edit(source, app, [statement])
                 elif after_static == len(source) and not source.endswith(b"\n"):
@@ -565,7 +780,7 @@ class RateLimit(Rule):
             return None
         # The login limiter goes first on the route (right after the path): it takes its point
         # before passport.authenticate() or the route's own handler runs.
-        for facts, route in login_routes:
+        for facts, route, _full in login_routes:
             at = route.args[0].end
             edits_by_file.setdefault(facts.path, []).append(TextEdit(at, at, ", loginLimiter"))
             if "loginLimiter" not in names_by_file.setdefault(facts.path, []):
