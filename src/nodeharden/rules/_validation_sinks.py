@@ -12,6 +12,7 @@ template string, trimmed, awaited…).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -118,6 +119,7 @@ class Sink:
     source: str  # the request expression, e.g. ``req.body.address``
     callee: str
     path: str | None = None  # the helper's file when the sink is in a helper, else None
+    as_sent: bool = False  # a body/query field as sent put in a MongoDB filter (not $where)
 
     def message(self, route: str) -> str:
         """Return the finding's message: the sub-id first, then what reaches what, the fix."""
@@ -381,20 +383,23 @@ SinkResolver = Callable[[Node], "tuple[str, Node, FileFacts] | None"]
 
 
 def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None,
-               mongo: bool = False) -> list[Sink]:
+               mongo: bool = False, pinned: Callable[[Sink], bool] | None = None) -> list[Sink]:
     """Return the dangerous sinks request data reaches in handler ``func``, and one level into
-    the helpers ``resolve`` finds (same file or a relative import) that it passes it to."""
+    the helpers ``resolve`` finds (same file or a relative import) that it passes it to.
+    ``pinned``: a test for the filter values as sent that a validator keeps objects out of
+    (not reported)."""
     first = first_param(func)
     if first is None:
         return []
     req = text(first) if first.type == "identifier" else "\0"
     body = func.child_by_field_name("body") or func
     taint = _Taint(req, body, first if first.type == "object_pattern" else None)
-    return _scan(body, taint, facts, _param_name(func, 1), resolve, None, mongo)
+    return _scan(body, taint, facts, _param_name(func, 1), resolve, None, mongo, pinned)
 
 
 def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, str],
-                  direct: set[str], mongo: bool) -> list[Sink]:
+                  direct: set[str], mongo: bool,
+                  pinned: Callable[[Sink], bool] | None = None) -> list[Sink]:
     """Return the sinks in ``helper`` that its parameters (``seeds``: name -> origin) reach."""
     body = helper.child_by_field_name("body") or helper
     taint = _Taint("\0", body)
@@ -403,11 +408,12 @@ def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, s
                        if origin in ("req.body", "req.query"))
     taint.direct.update(direct)
     taint.rebind(body)
-    return _scan(body, taint, facts, None, None, where, mongo)
+    return _scan(body, taint, facts, None, None, where, mongo, pinned)
 
 
 def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
-          resolve: SinkResolver | None, where: str | None, mongo: bool = False) -> list[Sink]:
+          resolve: SinkResolver | None, where: str | None, mongo: bool = False,
+          pinned: Callable[[Sink], bool] | None = None) -> list[Sink]:
     """Return the sinks tainted values reach in ``body`` (``mongo``: the project uses MongoDB,
     so a body or query field put as it is into a filter is an operator injection)."""
     cp = _module_names(facts, _CP)
@@ -529,9 +535,11 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         if mongo and fn.type == "member_expression" and first is not None and \
                 text(fn.child_by_field_name("property")) in _MONGO_ID_METHODS and \
                 taint.is_direct(first):
-            found.append(Sink("nosql-injection", node, taint.locals.get(text(first)) or
-                              taint.origin(first) or text(first),
-                              f"{callee_text}() unconverted", where))
+            sink = Sink("nosql-injection", node, taint.locals.get(text(first)) or
+                        taint.origin(first) or text(first), f"{callee_text}() unconverted",
+                        where, as_sent=True)
+            if pinned is None or not pinned(sink):
+                found.append(sink)
             continue
         if fn.type == "member_expression" and \
                 text(fn.child_by_field_name("property")) in _MONGO_METHODS and first is not None:
@@ -546,10 +554,13 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     if value is not None and (taint.is_direct(value) or (
                             value.type == "shorthand_property_identifier"
                             and text(value) in taint.direct)):
-                        found.append(Sink("nosql-injection", pair,
-                                          taint.locals.get(text(value)) or
-                                          taint.origin(value) or text(value),
-                                          f"{callee_text}() unconverted", where))
+                        sink = Sink("nosql-injection", pair,
+                                    taint.locals.get(text(value)) or
+                                    taint.origin(value) or text(value),
+                                    f"{callee_text}() unconverted", where, as_sent=True)
+                        if pinned is not None and pinned(sink):
+                            continue  # a validator keeps objects out of this one
+                        found.append(sink)
                         break
                 if found and found[-1].node.parent == first:
                     continue
@@ -564,7 +575,306 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     helper, helper_facts, helper_path,
                     {name: seeds[i] for i, name in names.items() if name},
                     {name for i, name in names.items() if name and taint.is_direct(args[i])},
-                    mongo))
+                    mongo, pinned))
     if not any(s.kind == "path-traversal" for s in found):
         found.extend(joins)
     return found
+
+
+# --- express-validator chains that keep MongoDB operators out of a field -----------------------
+#
+# express-validator's standard validators test ``String(value)``: an object (``{"$ne": null}``,
+# ``?email[$ne]=x``) is tested as "[object Object]", which the validators below reject (isString
+# and isBoolean test the type itself). An array is tested item by item (version 7) or by its
+# first item (version 6): an array that passes holds format strings (v7) or starts with one
+# (v6), and MongoDB and Mongoose read an array in a filter as a list of plain values (an exact
+# array match or ``$in``), never as an operator. So once a failing check ends the request
+# (``validationResult(req)`` turned away, or a middleware that answers), a field such a chain
+# checks reaches the filter as a string or a list of values: no operator injection. Checked
+# against express-validator 6 and 7 (tests/rules/test_input_validation_pinned.py runs them).
+
+#: express-validator's chain builders -> the request part each reads (None: every part).
+EV_BUILDERS = {"check": None, "body": "body", "query": "query", "param": "params",
+               "cookie": "cookies", "header": "headers"}
+#: Validators (and converting sanitizers) no object passes (or survives, as an object).
+PINNING = frozenset({
+    "isEmail", "isMongoId", "isUUID", "isInt", "isNumeric", "isFloat", "isDecimal",
+    "isAlphanumeric", "isAlpha", "isHexadecimal", "isBoolean", "isString", "isURL", "isJWT",
+    "isSlug", "isDate", "isISO8601", "isIP", "isMobilePhone", "toInt", "toFloat",
+    "toBoolean", "toDate"})
+#: Chain steps after which a chain proves nothing: it may skip the field (``optional``,
+#: ``if``) or turn a checked string back into anything (``customSanitizer``).
+_UNPINNING = frozenset({"optional", "if", "customSanitizer"})
+#: What express-validator makes of an object before a standard validator tests it.
+OBJECT_TEXT = "[object Object]"
+_REQUEST_FIELD_RE = lazy_pattern(
+    r"""^[\w$]+\.(body|query|params|cookies|headers)((?:\.[\w$]+|\[\s*['"][^'"\]]+['"]\s*\])+)$""")
+
+
+def ev_names(facts: FileFacts | None) -> dict[str, str]:
+    """Return local name -> express-validator export for a file's imports of the library."""
+    found: dict[str, str] = {}
+    for imp in facts.imports if facts is not None else ():
+        if imp.module == "express-validator" or imp.module.startswith("express-validator/"):
+            found.update({local: name for name, local in imp.named.items()})
+    return found
+
+
+def request_field(origin: str) -> tuple[str, str] | None:
+    """Return (part, dotted field) of ``req.body.email`` / ``req.params['id']``, or None."""
+    match = _REQUEST_FIELD_RE.match(origin)
+    if match is None:
+        return None
+    path = re.sub(r"""\[\s*['"]([^'"\]]+)['"]\s*\]""", r".\1", match.group(2))
+    return match.group(1), path.lstrip(".")
+
+
+def _object_rejected(method: str, args: list[Node]) -> bool:
+    """Return True when ``method(args)`` is a validator that fails for every object."""
+    if method in PINNING:
+        return True
+    first = args[0] if args else None
+    if method == "isLength" and first is not None and first.type == "object":
+        limit = _option([first], "max")
+        return limit is not None and limit.type == "number" and \
+            float(text(limit)) < len(OBJECT_TEXT)
+    if method == "isIn" and first is not None and first.type == "array":
+        items = code_children(first)
+        return bool(items) and all(i.type in ("string", "number") for i in items) and \
+            all(string_value(i) != OBJECT_TEXT for i in items)
+    if method == "matches" and first is not None:
+        return _pattern_rejects_object(first, args[1] if len(args) > 1 else None)
+    return False
+
+
+def _pattern_rejects_object(pattern: Node, modifiers: Node | None) -> bool:
+    """Return True when a ``matches()`` pattern (a regex literal or a string) is sure not to
+    match "[object Object]" (a pattern Python cannot read the same way counts as matching)."""
+    if pattern.type == "regex":
+        body = text(pattern.child_by_field_name("pattern"))
+        flags = text(pattern.child_by_field_name("flags"))
+    elif pattern.type == "string" and (modifiers is None or modifiers.type == "string"):
+        body = string_value(pattern) or ""
+        flags = string_value(modifiers) or "" if modifiers is not None else ""
+    else:
+        return False
+    if set(flags) - set("gimsu") or re.search(r"\(\?<|\\[pPuckx]|\(\?[=!]", body):
+        return False
+    try:
+        compiled = re.compile(body, (re.IGNORECASE if "i" in flags else 0)
+                              | (re.MULTILINE if "m" in flags else 0)
+                              | (re.DOTALL if "s" in flags else 0))
+    except re.error:
+        return False
+    return compiled.search(OBJECT_TEXT) is None
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One express-validator chain: the fields it checks, and whether it keeps objects out."""
+
+    fields: tuple[tuple[str | None, str], ...]  # (part or None for check(), dotted field)
+    pins: bool  # a step rejects every object, and nothing lets the field through unchecked
+    spoils: bool  # a customSanitizer may turn the value into anything
+
+
+def ev_chain(node: Node | None, names: dict[str, str]) -> Chain | None:
+    """Return the chain ``node`` builds (``check('email').isEmail()``, with or without a
+    final ``.run(req)``), or None when it is not an express-validator chain."""
+    steps: list[tuple[str, list[Node]]] = []
+    while node is not None:
+        node = _strip(node)
+        if node.type != "call_expression":
+            return None
+        fn = node.child_by_field_name("function")
+        args_node = node.child_by_field_name("arguments")
+        args = code_children(args_node) if args_node is not None else []
+        if fn is not None and fn.type == "identifier":
+            builder = names.get(text(fn))
+            if builder not in EV_BUILDERS or not args:
+                return None
+            first = args[0]
+            raw = code_children(first) if first.type == "array" else [first]
+            fields = [string_value(f) for f in raw]
+            if not fields or any(not f or "*" in f or "[" in f for f in fields):
+                return None
+            steps.reverse()
+            if steps and steps[-1][0] == "run":
+                steps.pop()
+            pins, negated = False, False
+            for method, margs in steps:
+                if method in _UNPINNING:
+                    return Chain(tuple((EV_BUILDERS[builder], f) for f in fields if f), False,
+                                 method == "customSanitizer")
+                if method == "not":
+                    negated = True
+                    continue
+                if not negated and _object_rejected(method, margs):
+                    pins = True
+                negated = False
+            return Chain(tuple((EV_BUILDERS[builder], f) for f in fields if f), pins, False)
+        if fn is None or fn.type != "member_expression":
+            return None
+        steps.append((text(fn.child_by_field_name("property")), args))
+        node = fn.child_by_field_name("object")
+    return None
+
+
+def ev_chains(node: Node | None, names: dict[str, str]) -> list[Chain] | None:
+    """Return the chains a route argument holds (one chain or an array of chains)."""
+    if node is None:
+        return None
+    node = _strip(node)
+    if node.type == "array":
+        chains = [ev_chain(item, names) for item in code_children(node)]
+        return None if any(c is None for c in chains) else [c for c in chains if c]
+    chain = ev_chain(node, names)
+    return [chain] if chain is not None else None
+
+
+def top_statements(body: Node) -> list[Node]:
+    """Return the statements that run in order whenever ``body`` runs: its own, and those of
+    a ``try`` block among them (not its ``catch``)."""
+    found: list[Node] = []
+    for statement in code_children(body):
+        if statement.type == "try_statement":
+            block = statement.child_by_field_name("body")
+            found.extend(top_statements(block) if block is not None else [])
+        else:
+            found.append(statement)
+    return found
+
+
+def _result_call(node: Node | None, names: dict[str, str], req: str) -> bool:
+    """``validationResult(req)``."""
+    if node is None:
+        return False
+    node = _strip(node)
+    if node.type != "call_expression":
+        return False
+    fn = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    return fn is not None and names.get(text(fn)) == "validationResult" and \
+        args is not None and [text(a) for a in code_children(args)] == [req]
+
+
+def _ends(block: Node | None) -> bool:
+    """A consequence whose last statement returns or throws."""
+    if block is not None and block.type == "statement_block":
+        inner = code_children(block)
+        block = inner[-1] if inner else None
+    return block is not None and block.type in ("return_statement", "throw_statement")
+
+
+class ResultGuards:
+    """Walks one function's top-level statements and tells which express-validator results it
+    turns away: ``const errors = validationResult(req); if (!errors.isEmpty()) return …;``,
+    ``validationResult(req).throw()``. ``ran`` is what has run when the result is taken."""
+
+    def __init__(self, names: dict[str, str], req: str) -> None:
+        self.names = names
+        self.req = req
+        self.results: dict[str, int] = {}  # local -> how many chains had run when it was taken
+
+    def _result(self, node: Node | None, ran: int) -> int | None:
+        if node is None:
+            return None
+        node = _strip(node)
+        if _result_call(node, self.names, self.req):
+            return ran
+        if node.type == "identifier":
+            return self.results.get(text(node))
+        return None
+
+    def _method_on_result(self, node: Node | None, method: str, ran: int) -> int | None:
+        if node is None:
+            return None
+        node = _strip(node)
+        if node.type != "call_expression":
+            return None
+        fn = node.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression" or \
+                text(fn.child_by_field_name("property")) != method:
+            return None
+        return self._result(fn.child_by_field_name("object"), ran)
+
+    def step(self, statement: Node, ran: int) -> tuple[str, int] | None:
+        """Read one statement: ("fails", n) when it ends the request unless the first ``n``
+        chains passed, ("passes", n) for ``if (result.isEmpty()) { … return }`` (the
+        consequence runs only when they passed), else None."""
+        if statement.type in ("lexical_declaration", "variable_declaration"):
+            for decl in code_children(statement):
+                if decl.type == "variable_declarator" and \
+                        getattr(decl.child_by_field_name("name"), "type", "") == "identifier" \
+                        and _result_call(decl.child_by_field_name("value"), self.names,
+                                         self.req):
+                    self.results[text(decl.child_by_field_name("name"))] = ran
+            return None
+        if statement.type == "expression_statement" and code_children(statement):
+            taken = self._method_on_result(code_children(statement)[0], "throw", ran)
+            return ("fails", taken) if taken is not None else None
+        if statement.type != "if_statement":
+            return None
+        condition = statement.child_by_field_name("condition")
+        test = _strip(condition) if condition is not None else None
+        negated = test is not None and test.type == "unary_expression" and \
+            text(test.child_by_field_name("operator")) == "!"
+        if negated and test is not None:
+            test = test.child_by_field_name("argument")
+        taken = self._method_on_result(test, "isEmpty", ran)
+        if taken is None or statement.child_by_field_name("alternative") is not None or \
+                not _ends(statement.child_by_field_name("consequence")):
+            return None
+        return ("fails" if negated else "passes", taken)
+
+
+def run_chain(statement: Node, names: dict[str, str], req: str) -> list[Chain] | None:
+    """Return the chain an ``await check('x')….run(req);`` statement runs, or None."""
+    if statement.type != "expression_statement" or not code_children(statement):
+        return None
+    awaited = code_children(statement)[0]
+    while awaited.type == "parenthesized_expression" and code_children(awaited):
+        awaited = code_children(awaited)[0]
+    if awaited.type != "await_expression" or not code_children(awaited):
+        return None
+    call = _strip(code_children(awaited)[0])
+    fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+    args = call.child_by_field_name("arguments") if fn is not None else None
+    if fn is None or fn.type != "member_expression" or \
+            text(fn.child_by_field_name("property")) != "run" or args is None or \
+            [text(a) for a in code_children(args)] != [req]:
+        return None
+    chain = ev_chain(call, names)
+    return [chain] if chain is not None else None
+
+
+def answering_middleware(func: Node, names: dict[str, str]) -> bool:
+    """Return True for a middleware that ends the request when express-validator found errors
+    and calls ``next()`` only when there were none (``validate(req, res, next)``)."""
+    params = parameters(func)
+    if len(params) < 3 or params[0].type != "identifier" or params[2].type != "identifier":
+        return False
+    req, nxt = text(params[0]), text(params[2])
+    body = func.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return False
+    guards = ResultGuards(names, req)
+    for statement in top_statements(body):
+        verdict = guards.step(statement, 0)
+        if verdict is None:
+            if any(_bare_call(n, nxt) for n in walk(statement)):
+                return False  # next() before the errors are looked at
+            continue
+        if verdict[0] == "fails":
+            return True
+        # `if (result.isEmpty()) return next();`: no other plain next() may follow.
+        rest = body.text[statement.end_byte - body.start_byte:] if body.text else b""
+        return not re.search(rb"(?<![\w$.])" + re.escape(nxt.encode()) + rb"\s*\(\s*\)", rest)
+    return False
+
+
+def _bare_call(node: Node, name: str) -> bool:
+    if node.type != "call_expression" or text(node.child_by_field_name("function")) != name:
+        return False
+    args = node.child_by_field_name("arguments")
+    return args is None or not code_children(args)

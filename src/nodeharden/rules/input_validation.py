@@ -28,6 +28,7 @@ from nodeharden.rules._edits import ImportRequest, add_imports, import_at, impor
 # the rules) is imported where it runs, once a file has a route: a check of an app without
 # routes does not pay for loading it (start-up time, issue 17).
 if TYPE_CHECKING:
+    from nodeharden.rules._validation_sinks import Chain, Sink
     from nodeharden.rules._validation_types import Reads
 
 #: Libraries whose use in the route chain or the handler counts as validation.
@@ -178,6 +179,38 @@ def find_function(tree: Tree, source: bytes, name: str, depth: int = 0) -> Node 
     return None
 
 
+def _node_at(tree: Tree, start: int, end: int) -> Node | None:
+    """Return the outermost node that spans exactly ``start``-``end``."""
+    node = tree.root_node.descendant_for_byte_range(start, end)
+    while node is not None and node.parent is not None and \
+            node.parent.start_byte == start and node.parent.end_byte == end:
+        node = node.parent
+    return node if node is not None and node.start_byte == start and node.end_byte == end \
+        else None
+
+
+def _value_of(parsed: _Parsed, name: str) -> Node | None:
+    """Return the value a module binds to ``name`` at its top level (``const rules = […]``,
+    ``exports.rules = […]``, ``module.exports = { rules: […] }``), or None."""
+    for node in _nodes_around(parsed.tree, parsed.source, (name,)):
+        if node.type == "variable_declarator" and text(node.child_by_field_name("name")) == name \
+                and node.parent is not None and node.parent.parent is not None and \
+                node.parent.parent.type in ("program", "export_statement"):
+            return node.child_by_field_name("value")
+        if node.type == "assignment_expression" and text(node.child_by_field_name("left")) in (
+                f"exports.{name}", f"module.exports.{name}"):
+            return node.child_by_field_name("right")
+        if node.type == "pair" and text(node.child_by_field_name("key")) == name and \
+                node.parent is not None and node.parent.parent is not None and \
+                node.parent.parent.type == "assignment_expression" and \
+                text(node.parent.parent.child_by_field_name("left")) == "module.exports":
+            value = node.child_by_field_name("value")
+            if value is not None and value.type == "identifier" and text(value) != name:
+                return _value_of(parsed, text(value))
+            return value
+    return None
+
+
 def _path_params(path: str) -> dict[str, str]:
     """Return the parameters a route path declares: name -> ``plain``, ``optional`` (inside
     ``{...}`` or ``:name?``) or ``pattern`` (wildcard ``*name``, ``:name*``, ``:name+``, or a
@@ -310,7 +343,8 @@ class InputValidation(Rule):
                     continue
                 where, func = located
                 resolve = self._resolver(project, where)
-                sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo)
+                pinned = self._lazy_pinned(project, rel, facts, parsed, route, where, func)
+                sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo, pinned)
                 for sink in sinks:
                     at = (sink.path or where, sink.node.start_byte)
                     if at in reported:
@@ -344,6 +378,121 @@ class InputValidation(Rule):
                 for f in reads.chained())]
             for route, reads in found:
                 yield self._finding(ctx, project, rel, facts, parsed, route, reads, needed)
+
+    def _lazy_pinned(self, project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
+                     route: CallFact, where: str, func: Node) -> Callable[[Sink], bool]:
+        """Return ``_pinned``'s test, worked out when the first filter value as sent asks."""
+        tests: list[Callable[[Sink], bool]] = []
+
+        def pinned(sink: Sink) -> bool:
+            if not tests:
+                tests.append(self._pinned(project, rel, facts, parsed, route, where, func))
+            return tests[0](sink)
+
+        return pinned
+
+    def _pinned(self, project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
+                route: CallFact, where: str, func: Node) -> Callable[[Sink], bool]:
+        """Return a test for the ``[nosql-injection]`` sinks of a field as sent that an
+        express-validator chain keeps objects out of before the sink runs: a chain whose
+        validator rejects every object (``isEmail()``, ``isMongoId()``…, see
+        ``_validation_sinks.PINNING``), run as route middleware or awaited with ``.run(req)``
+        in the handler, whose errors end the request first (``validationResult(req)`` turned
+        away with a return or a throw, or a middleware of the route that answers)."""
+        from nodeharden.rules._validation_sinks import (
+            ResultGuards, answering_middleware, ev_names, request_field, run_chain,
+            top_statements)
+        from nodeharden.rules._validation_types import first_param
+
+        ctx = project.ctx
+        names = ev_names(facts)
+        chains: list[Chain] = []
+        # (chain, start, end): the chain has passed for code in [start, end) of the handler's
+        # file; start -1: before the handler runs (also in the helpers it calls).
+        covered: list[tuple[Chain, int, int]] = []
+        for arg in route.args[1:-1]:
+            found = self._route_chains(project, rel, facts, parsed, arg, names)
+            if found is not None:
+                chains.extend(found)
+                continue
+            if arg.kind in ("identifier", "member") and chains:
+                located = self._handler(project, rel, facts, parsed, arg)
+                if located is not None and answering_middleware(
+                        located[1], ev_names(ctx.facts.get(located[0]))):
+                    covered.extend((c, -1, -1) for c in chains)
+        first = first_param(func)
+        body = func.child_by_field_name("body")
+        handler_names = ev_names(ctx.facts.get(where))
+        ran = list(chains)
+        if first is not None and first.type == "identifier" and body is not None and \
+                body.type == "statement_block" and handler_names:
+            req = text(first)
+            guards = ResultGuards(handler_names, req)
+            for statement in top_statements(body):
+                imperative = run_chain(statement, handler_names, req)
+                if imperative is not None:
+                    ran.extend(imperative)
+                    continue
+                verdict = guards.step(statement, len(ran))
+                if verdict is None:
+                    continue
+                kind, count = verdict
+                if kind == "fails":
+                    covered.extend((c, statement.end_byte, func.end_byte) for c in ran[:count])
+                else:
+                    block = statement.child_by_field_name("consequence") or statement
+                    covered.extend((c, block.start_byte, block.end_byte) for c in ran[:count])
+        spoiled = {f for c in ran if c.spoils for f in c.fields}
+
+        def pinned(sink: Sink) -> bool:
+            field_ = request_field(sink.source)
+            if field_ is None:
+                return False
+            part, path = field_
+            if (part, path) in spoiled or (None, path) in spoiled:
+                return False
+            for chain, start, end in covered:
+                if not chain.pins or not any(p in (None, part) and f == path
+                                             for p, f in chain.fields):
+                    continue
+                if start < 0 or (sink.path is None and start <= sink.node.start_byte < end):
+                    return True
+            return False
+
+        return pinned
+
+    def _route_chains(self, project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
+                      arg: ArgFact, names: dict[str, str]) -> list[Chain] | None:
+        """Return the express-validator chains a route argument is: a chain, an array of
+        chains, or a name for one declared in the same file or imported from the project."""
+        from nodeharden.rules._validation_sinks import ev_chains, ev_names
+
+        if arg.kind in ("call", "array"):
+            node = _node_at(parsed.tree, arg.start, arg.end)
+            return ev_chains(node, names) if names and node is not None else None
+        if arg.kind not in ("identifier", "member"):
+            return None
+        head, _, prop = arg.name.partition(".")
+        if arg.kind == "identifier":
+            value = _value_of(parsed, head)
+            if value is not None:
+                return ev_chains(value, names) if names else None
+        for imp in facts.imports:
+            target = project.resolve_module(rel, imp.module)
+            if target is None:
+                continue
+            if arg.kind == "identifier":
+                export = next((k for k, v in imp.named.items() if v == head), None)
+            else:
+                export = prop if head in (imp.default, imp.namespace) and "." not in prop \
+                    else None
+            if export is None:
+                continue
+            other = project.get(target)
+            other_names = ev_names(project.ctx.facts.get(target))
+            value = _value_of(other, export) if other is not None else None
+            return ev_chains(value, other_names) if value is not None and other_names else None
+        return None
 
     def _resolver(self, project: _Project,
                   where: str) -> Callable[[Node], tuple[str, Node, FileFacts] | None]:
