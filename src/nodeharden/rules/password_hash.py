@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tree_sitter import Node, Tree
 
@@ -19,6 +19,7 @@ from nodeharden._parse import (
     captures_in,
     code_children,
     enclosing,
+    has_spread,
     merge_ranges,
     object_properties,
     parameters,
@@ -223,6 +224,10 @@ class PasswordHash(Rule):
                 imp = _receiver_import(ctx.facts, fn)[0]
                 if imp is None or imp.module in DB_PACKAGES or imp.module.startswith("node:"):
                     message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save)
+                    # `Model.build({ password })` makes an unsaved instance, like `new`
+                    # (here only hashing this file can see clears it).
+                    if message and method == "build" and self._hashed_later(call, args, ctx) == []:
+                        message = None
                 # A project module's receiver is judged by check_project, which follows the
                 # called function; another package's is not judged at all.
             if message:
@@ -233,6 +238,8 @@ class PasswordHash(Rule):
                 continue
             args = code_children(args_node)
             message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save)
+            if message and self._hashed_later(node, args, ctx) is not None:
+                continue  # hashed before the save (by a project function: check_project)
             if message:
                 yield ctx.node_finding(self.id, node, f"{message} ({CHEAT_SHEET})")
         for cmp in caps.get("cmp", []):
@@ -246,9 +253,11 @@ class PasswordHash(Rule):
         facts = ctx.facts
         relative = {local: imp for imp in facts.imports if imp.module.startswith(".")
                     for local in imp.locals()}
-        if not relative or not _store_on_import(ctx.source, relative):
+        if not relative:
             return None
-        calls = []
+        calls = self._instances_hashed_by_project(ctx, relative)
+        if not _store_on_import(ctx.source, relative):
+            return calls or None
         for call in captures(ctx.lang, _STORE_QUERY, ctx.tree.root_node).get("call", []):
             fn = call.child_by_field_name("function")
             args_node = call.child_by_field_name("arguments")
@@ -259,12 +268,43 @@ class PasswordHash(Rule):
             imp, local, chain = _receiver_import(facts, fn)
             if imp is None or not imp.module.startswith("."):
                 continue
-            message = self._plaintext_store(code_children(args_node),
-                                            orm_hashes=ctx.info.hashes_on_save)
+            args = code_children(args_node)
+            message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save)
+            hashers: list[_Hasher] = []
+            if message and text(fn).rpartition(".")[2] == "build":
+                later = self._hashed_later(call, args, ctx)
+                if later == []:
+                    continue  # hashed in this file before the save
+                hashers = later or []
             if message:
                 calls.append(_StoreCall(call.start_byte, call.end_byte, text(fn), message, imp,
-                                        local, chain))
+                                        local, chain, hashers))
         return calls or None
+
+    def _instances_hashed_by_project(self, ctx: FileContext,
+                                     relative: dict[str, ImportFact]) -> list[_StoreCall]:
+        """Return the ``new Model({ password })`` of a file whose password is replaced before
+        the save by what a function of a project module returns (``user.password = await
+        hashPassword(password)``), for ``check_project`` to prove that function hashes."""
+        source = ctx.source
+        if not re.search(rb"(?<![\w$.])" + alternation(relative) + rb"(?![\w$])\s*[.(]",
+                              source):
+            return []
+        spans = [m.span() for m in _PASSWORD_NEEDLE.finditer(source.lower())]
+        found = []
+        for node in captures_in(ctx.lang, "(new_expression) @new", ctx.tree.root_node,
+                                merge_ranges(spans)).get("new", []):
+            args_node = node.child_by_field_name("arguments")
+            if args_node is None:
+                continue
+            args = code_children(args_node)
+            message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save)
+            later = self._hashed_later(node, args, ctx) if message else None
+            if message and later:
+                found.append(_StoreCall(node.start_byte, node.end_byte,
+                                        text(node.child_by_field_name("constructor")), message,
+                                        None, "", None, later))
+        return found
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Judge store calls on a project module (``query.link.create({ password })``): the
@@ -274,7 +314,10 @@ class PasswordHash(Rule):
         for path, calls in ctx.file_data.get(self.id, {}).items():
             for call in calls:
                 message = call.message
-                target = _follow(ctx, path, call.imp, call.local, call.chain)
+                if call.hashers and all(_proves_hash(ctx, path, h) for h in call.hashers):
+                    continue  # the project function that replaces the password hashes it
+                target = _follow(ctx, path, call.imp, call.local, call.chain) \
+                    if call.imp is not None else None
                 if target is not None:
                     rel, fn_node = target
                     if _hashes(fn_node, ctx.facts[rel]) or not _stores(fn_node):
@@ -320,17 +363,27 @@ class PasswordHash(Rule):
         return (f"argon2 with memoryCost {memory} KiB and timeCost {time} is below the OWASP "
                 "minimum (argon2id with memoryCost >= 19456 KiB and timeCost >= 2)")
 
+    def _hashed_later(self, node: Node, args: list[Node],
+                      ctx: FileContext) -> list[_Hasher] | None:
+        """Return, when the instance ``node`` builds (``new User({ password })``) has every
+        plain password field replaced by a hash before each save (``_hashed_before_save``),
+        the functions of project modules that hash it (empty when bcrypt/argon2/scrypt/pbkdf2
+        or a function of the file does): the project phase proves those. None when the
+        instance may be saved with the plain password; a SQL statement among the arguments is
+        still judged."""
+        keys = _plaintext_keys(args)
+        if not keys or self._plaintext_store([a for a in args if a.type != "object"]):
+            return None
+        hashing = _Hashing(ctx)
+        return hashing.deferred if _hashed_before_save(node, keys, ctx, hashing) else None
+
     @staticmethod
     def _plaintext_store(args: list[Node], *, orm_hashes: bool = False) -> str | None:
         """``orm_hashes``: a model's save hook hashes the password, so handing the plain
         password to the ORM (``User.create({ password })``) is how that model is used."""
-        for arg in args:
-            if arg.type == "object" and not orm_hashes:
-                for key, value in object_properties(arg).items():
-                    if password_like(key) and not words(key) & DERIVED_WORDS and \
-                            _raw_request_password(value):
-                        return ("password stored in plain text: hash it first; "
-                                f"{REPLACEMENT}")
+        if not orm_hashes and _plaintext_keys(args):
+            return ("password stored in plain text: hash it first; "
+                    f"{REPLACEMENT}")
         if args and args[0].type in ("string", "template_string"):
             sql = text(args[0])
             if _SQL_WRITE_RE.search(sql) and password_like(sql.replace("_", " ")):
@@ -425,9 +478,29 @@ class _StoreCall:
     end: int
     callee: str  # the called expression (``query.link.create``)
     message: str
-    imp: ImportFact  # the import that binds the callee's root
+    imp: ImportFact | None  # the import that binds the callee's root
     local: str  # that local name
     chain: list[str] | None  # the properties from the root to the method
+    #: For an instance built with the password (``new User({ password })``, ``build``): the
+    #: project functions whose result replaces the password before every save; when each
+    #: of them hashes, nothing plain is stored.
+    hashers: list[_Hasher] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Hasher:
+    """A called function of a project module (``hashPassword`` imported from ``./auth``)."""
+
+    imp: ImportFact
+    local: str
+    chain: list[str] | None
+
+
+def _proves_hash(ctx: ProjectContext, importer: str, hasher: _Hasher) -> bool:
+    """Return True when ``hasher`` is a function of the project that hashes what it is given
+    with a password hash (followed one module level, as for store calls)."""
+    target = _follow(ctx, importer, hasher.imp, hasher.local, hasher.chain)
+    return target is not None and _hashes(target[1], ctx.facts[target[0]])
 
 
 def _receiver_import(facts: FileFacts, fn: Node) -> tuple[ImportFact | None, str, list[str] | None]:
@@ -669,3 +742,276 @@ def _stores(fn: Node) -> bool:
             if callee is not None and text(callee).rpartition(".")[2] in _STORE_METHODS:
                 return True
     return False
+
+
+def _plaintext_keys(args: list[Node]) -> set[str]:
+    """Return the password-like keys of the object literals among ``args`` whose value is a
+    password as the client sent it (``{ email, password }``)."""
+    return {key for arg in args if arg.type == "object"
+            for key, value in object_properties(arg).items()
+            if password_like(key) and not words(key) & DERIVED_WORDS
+            and _raw_request_password(value)}
+
+
+#: Wrappers that leave an expression's value as it is.
+_WRAPPERS = frozenset({"parenthesized_expression", "await_expression", "as_expression",
+                       "satisfies_expression", "non_null_expression", "type_assertion"})
+_LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+
+
+def _unwrap(node: Node | None) -> Node | None:
+    while node is not None and node.type in _WRAPPERS and node.named_children:
+        node = node.named_children[-1]
+    return node
+
+
+def _bound_name(node: Node) -> str | None:
+    """Return the variable ``node``'s value is bound to (``const user = <node>`` or
+    ``user = <node>``), or None."""
+    cur = node
+    while cur.parent is not None and cur.parent.type in _WRAPPERS:
+        cur = cur.parent
+    parent = cur.parent
+    if parent is None:
+        return None
+    if parent.type == "variable_declarator" and parent.child_by_field_name("value") == cur:
+        target = parent.child_by_field_name("name")
+    elif parent.type == "assignment_expression" and parent.child_by_field_name("right") == cur:
+        target = parent.child_by_field_name("left")
+    else:
+        return None
+    return text(target) if target is not None and target.type == "identifier" else None
+
+
+def _binds(fn: Node, name: str) -> bool:
+    """Return True when function ``fn`` declares ``name`` itself (a parameter or a variable
+    whose nearest function is ``fn``)."""
+    for param in parameters(fn):
+        if any(n.type in ("identifier", "shorthand_property_identifier_pattern") and
+               text(n) == name for n in walk(param)):
+            return True
+    for sub in walk(fn):
+        if sub.type == "variable_declarator" and \
+                text(sub.child_by_field_name("name")) == name and enclosing(sub, _FUNCTIONS) == fn:
+            return True
+    return False
+
+
+def _shadowed(node: Node, name: str, scope: Node) -> bool:
+    """Return True when ``name`` at ``node`` is another variable than in ``scope`` (a function
+    between them declares its own)."""
+    cur = enclosing(node, _FUNCTIONS)
+    while cur is not None and cur != scope:
+        if _binds(cur, name):
+            return True
+        cur = enclosing(cur, _FUNCTIONS)
+    return False
+
+
+def _field_of(node: Node, var: str) -> str | None:
+    """Return ``key`` for ``var.key`` or ``var['key']``, else None."""
+    if node.type not in ("member_expression", "subscript_expression"):
+        return None
+    obj = _unwrap(node.child_by_field_name("object"))
+    if obj is None or obj.type != "identifier" or text(obj) != var:
+        return None
+    return _last_name(node) or None
+
+
+class _Hashing:
+    """What counts as a password hash in one file: bcrypt/bcryptjs/argon2 ``hash`` and
+    ``hashSync`` (default, namespace or named imports), scrypt and pbkdf2, and a function of
+    the file that hashes its argument with one of them (``_hashes``)."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        #: Calls of project module functions taken as hashes, for the project phase to prove.
+        self.deferred: list[_Hasher] = []
+        self.hashers = {local for module in _HASH_MODULES
+                        for local in ctx.facts.locals_of(module)}
+        self.named = {local for module in _HASH_MODULES for imp in ctx.facts.imports
+                      if imp.module == module for name, local in imp.named.items()
+                      if name in ("hash", "hashSync")}
+
+    def call(self, call: Node) -> bool:
+        """Return True when ``call`` returns (or hands its callback) a password hash."""
+        callee = call.child_by_field_name("function")
+        if callee is None:
+            return False
+        head, _, method = text(callee).rpartition(".")
+        low = method.lower()
+        if (head in self.hashers and method in ("hash", "hashSync")) or \
+                (not head and method in self.named) or "scrypt" in low or "pbkdf2" in low:
+            return True
+        if callee.type == "identifier":
+            fn = _file_function(self.ctx.tree.root_node, method)
+            if fn is not None:
+                return _hashes(fn, self.ctx.facts)
+        imp, local, chain = _receiver_import(self.ctx.facts, callee)
+        if imp is not None and imp.module.startswith(".") and chain is not None:
+            self.deferred.append(_Hasher(imp, local, chain))
+            return True  # if the project phase proves it hashes
+        return False
+
+    def value(self, expr: Node | None, scope: Node, depth: int = 0) -> bool:
+        """Return True when ``expr`` is a password hash: a hashing call (awaited, or with a
+        method such as ``.toString('hex')`` on its result), a variable of ``scope`` set only
+        to one, or the result parameter of a hashing call's callback (``(err, hash) =>``) or
+        of ``.then`` on one."""
+        expr = _unwrap(expr)
+        if expr is None or depth > 4:
+            return False
+        if expr.type == "call_expression":
+            if self.call(expr):
+                return True
+            callee = expr.child_by_field_name("function")
+            if callee is not None and callee.type == "member_expression":
+                return self.value(callee.child_by_field_name("object"), scope, depth + 1)
+            return False
+        if expr.type != "identifier":
+            return False
+        name = text(expr)
+        fn = enclosing(expr, _FUNCTIONS)
+        while fn is not None and not _binds(fn, name):
+            fn = enclosing(fn, _FUNCTIONS)
+        if fn is None:
+            return False
+        params = [text(p) for p in parameters(fn)]
+        if name in params:
+            index = params.index(name)
+            args = fn.parent
+            call = args.parent if args is not None and args.type == "arguments" else None
+            if call is None or call.type != "call_expression":
+                return False
+            if index == 1 and self.call(call):
+                return True  # bcrypt.hash(pw, salt, (err, hash) => ...), crypto.pbkdf2(...)
+            callee = call.child_by_field_name("function")
+            if index == 0 and callee is not None and callee.type == "member_expression" and \
+                    text(callee.child_by_field_name("property")) == "then":
+                inner = _unwrap(callee.child_by_field_name("object"))
+                return inner is not None and inner.type == "call_expression" and self.call(inner)
+            return False
+        values = []
+        for sub in walk(fn):
+            if enclosing(sub, _FUNCTIONS) != fn:
+                continue
+            if sub.type == "variable_declarator" and text(sub.child_by_field_name("name")) == name:
+                values.append(sub.child_by_field_name("value"))
+            elif sub.type in ("assignment_expression", "augmented_assignment_expression") and \
+                    text(sub.child_by_field_name("left")) == name:
+                values.append(sub.child_by_field_name("right") if sub.type ==
+                              "assignment_expression" else None)
+        return bool(values) and all(self.value(v, scope, depth + 1) for v in values)
+
+
+def _file_function(root: Node, name: str) -> Node | None:
+    """Return the top-level function of a file named ``name`` (a declaration, or a variable
+    bound to a function expression), or None."""
+    for stmt in root.named_children:
+        decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" \
+            else stmt
+        if decl is None:
+            continue
+        if decl.type in ("function_declaration", "generator_function_declaration") and \
+                text(decl.child_by_field_name("name")) == name:
+            return decl
+        if decl.type in ("lexical_declaration", "variable_declaration"):
+            for d in decl.named_children:
+                value = d.child_by_field_name("value") if d.type == "variable_declarator" \
+                    else None
+                if value is not None and value.type in FUNCTION_TYPES and \
+                        text(d.child_by_field_name("name")) == name:
+                    return value
+    return None
+
+
+def _statement(node: Node) -> Node | None:
+    """Return the expression statement ``node`` is the whole of (through ``await`` and
+    parentheses), or None when it is part of a larger expression."""
+    cur = node
+    while cur.parent is not None and cur.parent.type in _WRAPPERS:
+        cur = cur.parent
+    parent = cur.parent
+    return parent if parent is not None and parent.type == "expression_statement" else None
+
+
+def _hashed_before_save(node: Node, keys: set[str], ctx: FileContext, hashing: _Hashing) -> bool:
+    """Return True when the model instance ``node`` builds with the plain password fields
+    ``keys`` has each of them set to a password hash before every save: the instance is bound
+    to a variable, the function that builds it saves it (``user.save()``, or hands it to a
+    store-like call such as ``repo.save(user)``), and every such save, and every other call
+    the variable is handed to, comes after a statement ``user.password = <hash>`` (or
+    ``Object.assign(user, { password: <hash> })``) that runs on every path to it: the
+    statement sits in a block that also holds the save, before it, with no reassignment of
+    the variable in between. Every assignment of those fields must be a hash; an assignment in
+    only one branch, or after the save, leaves the finding."""
+    var = _bound_name(node)
+    if var is None:
+        return False
+    scope = enclosing(node, _FUNCTIONS) or ctx.tree.root_node
+    loop = enclosing(node, _LOOPS)
+    if loop is not None and (scope.type == "program" or loop.start_byte > scope.start_byte):
+        return False  # a later iteration could save an earlier instance
+    uses: list[Node] = []  # saves and other calls the instance is handed to
+    sets: list[tuple[Node | None, str, Node | None]] = []  # (statement, key, value)
+    rebinds: list[Node] = []
+    saved = False
+    for sub in walk(scope):
+        if sub.start_byte < node.end_byte or sub.type not in (
+                "call_expression", "assignment_expression", "augmented_assignment_expression") \
+                or _shadowed(sub, var, scope):
+            continue
+        if sub.type == "call_expression":
+            fn = sub.child_by_field_name("function")
+            args_node = sub.child_by_field_name("arguments")
+            args = [_unwrap(a) for a in code_children(args_node)] if args_node else []
+            if fn is None:
+                continue
+            method = _field_of(fn, var)
+            if text(fn) == "Object.assign" and args and args[0] is not None and \
+                    args[0].type == "identifier" and text(args[0]) == var:
+                for arg in args[1:]:
+                    if arg is None or arg.type != "object" or has_spread(arg):
+                        return False  # copies fields we cannot see
+                    for key, value in object_properties(arg).items():
+                        if key in keys:
+                            sets.append((_statement(sub), key, value))
+            elif method == "save":
+                uses.append(sub)
+                saved = True
+            elif method in _STORE_METHODS:
+                return False  # user.set(...), user.update(...): fields we do not follow
+            elif any(a is not None and a.type == "identifier" and text(a) == var
+                     for a in args):
+                uses.append(sub)
+                saved = saved or text(fn).rpartition(".")[2] in _STORE_METHODS
+        else:
+            left = sub.child_by_field_name("left")
+            if left is None:
+                continue
+            field = _field_of(left, var)
+            if left.type == "identifier" and text(left) == var:
+                rebinds.append(sub)
+            elif field is not None and field in keys:
+                assigned = sub.child_by_field_name("right") \
+                    if sub.type == "assignment_expression" else None
+                sets.append((_statement(sub), field, assigned))
+    if not saved:
+        return False  # not saved here: where it is saved, we cannot see
+    if not all(hashing.value(value, scope) for _, _, value in sets):
+        return False
+
+    def covered(use: Node, key: str) -> bool:
+        for stmt, set_key, _ in sets:
+            if stmt is None or set_key != key or stmt.parent is None or \
+                    stmt.parent.type not in ("statement_block", "program"):
+                continue
+            block = stmt.parent
+            if not (stmt.end_byte <= use.start_byte and use.end_byte <= block.end_byte):
+                continue
+            if any(stmt.end_byte <= r.start_byte < use.start_byte for r in rebinds):
+                continue
+            return True
+        return False
+
+    return all(covered(use, key) for use in uses for key in keys)
