@@ -41,16 +41,16 @@ def route(body: str) -> str:
 
 @pytest.mark.parametrize("body", [
     # the promise form: the hash is the result of `.then` on bcrypt.hash
-    "  return bcrypt.hash(password, 12).then((digest) => {\n"
+    ("  return bcrypt.hash(password, 12).then((digest) => {\n"
     "    person.password = digest;\n"
     "    return person.save();\n"
-    "  });\n",
+    "  });\n"),
     # a variable holding the hash, and a save in a later nested block
-    "  const digest = bcrypt.hashSync(password, 12);\n"
+    ("  const digest = bcrypt.hashSync(password, 12);\n"
     "  person.password = digest;\n"
     "  if (handle) {\n"
     "    await person.save();\n"
-    "  }\n",
+    "  }\n"),
 ])
 def test_hashed_before_every_save_is_not_reported(project, body: str) -> None:
     root = project({"package.json": PACKAGE, "routes.js": route(body)})
@@ -59,27 +59,27 @@ def test_hashed_before_every_save_is_not_reported(project, body: str) -> None:
 
 @pytest.mark.parametrize("body", [
     # the variable names another instance between the hash and the save
-    "  person.password = await bcrypt.hash(password, 12);\n"
+    ("  person.password = await bcrypt.hash(password, 12);\n"
     "  person = await Person.findOne({ handle });\n"
-    "  await person.save();\n",
+    "  await person.save();\n"),
     # the plain password is put back after the hash
-    "  person.password = await bcrypt.hash(password, 12);\n"
+    ("  person.password = await bcrypt.hash(password, 12);\n"
     "  person.password = password;\n"
-    "  await person.save();\n",
+    "  await person.save();\n"),
     # never saved here: where it is saved, the rule cannot see
-    "  person.password = await bcrypt.hash(password, 12);\n"
-    "  return person;\n",
+    ("  person.password = await bcrypt.hash(password, 12);\n"
+    "  return person;\n"),
     # handed to another function before the hash
-    "  await audit(person);\n"
+    ("  await audit(person);\n"
     "  person.password = await bcrypt.hash(password, 12);\n"
-    "  await person.save();\n",
+    "  await person.save();\n"),
     # fields copied in from an object the rule cannot see
-    "  person.password = await bcrypt.hash(password, 12);\n"
+    ("  person.password = await bcrypt.hash(password, 12);\n"
     "  Object.assign(person, { ...req.body });\n"
-    "  await person.save();\n",
-    # a second save path inside a callback, before the hash
-    "  person.save().then(() => {});\n"
-    "  person.password = await bcrypt.hash(password, 12);\n",
+    "  await person.save();\n"),
+    # saved (promise form) before the hash, with no save after it
+    ("  person.save().then(() => {});\n"
+    "  person.password = await bcrypt.hash(password, 12);\n"),
 ])
 def test_a_path_that_can_save_the_plain_password_is_reported(project, body: str) -> None:
     root = project({"package.json": PACKAGE, "routes.js": route(body)})

@@ -255,7 +255,7 @@ class PasswordHash(Rule):
                     for local in imp.locals()}
         if not relative:
             return None
-        calls = self._instances_hashed_by_project(ctx, relative)
+        calls = self._instances_hashed_by_project(ctx)
         if not _store_on_import(ctx.source, relative):
             return calls or None
         for call in captures(ctx.lang, _STORE_QUERY, ctx.tree.root_node).get("call", []):
@@ -281,14 +281,12 @@ class PasswordHash(Rule):
                                         local, chain, hashers))
         return calls or None
 
-    def _instances_hashed_by_project(self, ctx: FileContext,
-                                     relative: dict[str, ImportFact]) -> list[_StoreCall]:
+    def _instances_hashed_by_project(self, ctx: FileContext) -> list[_StoreCall]:
         """Return the ``new Model({ password })`` of a file whose password is replaced before
         the save by what a function of a project module returns (``user.password = await
         hashPassword(password)``), for ``check_project`` to prove that function hashes."""
         source = ctx.source
-        if not re.search(rb"(?<![\w$.])" + alternation(relative) + rb"(?![\w$])\s*[.(]",
-                              source):
+        if not re.search(rb"(?<![\w$])new\s", source):
             return []
         spans = [m.span() for m in _PASSWORD_NEEDLE.finditer(source.lower())]
         found = []
