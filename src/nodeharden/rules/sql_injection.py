@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
@@ -171,35 +171,292 @@ def _internal_value(node: Node) -> bool:
 
 def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -> bool:
     """Return True when ``node`` can only evaluate to text written in the code: string
-    literals, templates without substitutions, ``+`` and ``?:`` of those, and
-    ``parts.join(' AND ')`` of an array that only ever receives such text."""
+    literals, templates without substitutions (or whose substitutions are such text), ``+``,
+    ``?:``, ``||`` and ``??`` of those, a variable every assignment of which is such text
+    (``_constant_variable``), ``parts.join(' AND ')`` of an array that only ever receives such
+    text, and ``list.map(() => '?').join(', ')``: one constant per element, whatever the
+    elements are (the placeholder list the values of ``list`` are bound to)."""
     if node is None or depth > 8:
         return False
     kind = node.type
     if kind in ("string", "number"):
         return True
     if kind == "template_string":
-        return not any(c.type == "template_substitution" for c in node.named_children)
-    if kind == "parenthesized_expression":
-        return all(_constant_text(c, scope, call, depth + 1) for c in node.named_children)
-    if kind == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
+        return all(_constant_text(c.named_children[0] if c.named_children else None,
+                                  scope, call, depth + 1)
+                   for c in node.named_children if c.type == "template_substitution")
+    if kind in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+        # TypeScript `'x' as const`: the type is the second named child.
+        inner = node.named_children[:1] if kind != "parenthesized_expression" \
+            else node.named_children
+        return bool(inner) and all(_constant_text(c, scope, call, depth + 1) for c in inner)
+    if kind == "binary_expression" and \
+            text(node.child_by_field_name("operator")) in ("+", "||", "??"):
         return _constant_text(node.child_by_field_name("left"), scope, call, depth + 1) and \
             _constant_text(node.child_by_field_name("right"), scope, call, depth + 1)
     if kind == "ternary_expression":
         return _constant_text(node.child_by_field_name("consequence"), scope, call, depth + 1) \
             and _constant_text(node.child_by_field_name("alternative"), scope, call, depth + 1)
+    if kind == "identifier":
+        return _constant_variable(node, call, depth + 1)
     if kind == "call_expression":
         fn = node.child_by_field_name("function")
         args = node.child_by_field_name("arguments")
-        if fn is None or fn.type != "member_expression" or args is None:
+        if fn is None or args is None:
+            return False
+        callee = _local_function(fn)
+        if callee is not None:
+            return _returns_constant_text(callee, call, depth + 1)
+        if fn.type != "member_expression":
             return False
         obj = fn.child_by_field_name("object")
-        if text(fn.child_by_field_name("property")) != "join" or obj is None or \
-                obj.type != "identifier" or not all(
-                    _constant_text(a, scope, call, depth + 1) for a in code_children(args)):
+        if text(fn.child_by_field_name("property")) != "join" or obj is None or not all(
+                _constant_text(a, scope, call, depth + 1) for a in code_children(args)):
+            return False
+        if obj.type == "call_expression":
+            return _constant_per_element(obj, scope, call, depth + 1)
+        if obj.type != "identifier":
             return False
         return _array_of_constants(text(obj), scope, call, depth + 1)
     return False
+
+
+def _constant_per_element(node: Node, scope: Node, call: Node, depth: int) -> bool:
+    """Return True for ``xs.map(() => '?')`` (or ``function () { return '?'; }``): an array
+    holding one constant text per element of ``xs``, whatever ``xs`` holds."""
+    fn = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    if fn is None or fn.type != "member_expression" or args is None or \
+            text(fn.child_by_field_name("property")) != "map":
+        return False
+    mapper = code_children(args)
+    if len(mapper) != 1 or mapper[0].type not in ("arrow_function", "function_expression",
+                                                  "function"):
+        return False
+    body = mapper[0].child_by_field_name("body")
+    if body is not None and body.type == "statement_block":
+        statements = code_children(body)
+        if len(statements) != 1 or statements[0].type != "return_statement":
+            return False
+        returned = code_children(statements[0])
+        body = returned[0] if len(returned) == 1 else None
+    # The mapper's parameters are no constants: `xs.map((x) => x)` keeps the elements.
+    return _constant_text(body, scope, call, depth)
+
+
+@dataclass
+class _NameIndex:
+    """Every occurrence of each name in one file (identifiers and shorthand patterns), and the
+    property names written with ``x.name = …``; built once per file, on first need."""
+
+    root: Node
+    names: dict[str, list[Node]]
+    assigned_members: set[str]
+    #: ``_constant_variable`` results by (name, declaring scope, call); None while computing.
+    constant: dict[tuple[str, int, int], bool | None] = field(default_factory=dict)
+
+
+_NAME_INDEX: list[_NameIndex] = []
+
+
+def _name_index(node: Node) -> _NameIndex:
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    if _NAME_INDEX and _NAME_INDEX[0].root == root:
+        return _NAME_INDEX[0]
+    names: dict[str, list[Node]] = {}
+    members: set[str] = set()
+    for cur in walk(root):
+        if cur.type in ("identifier", "shorthand_property_identifier_pattern"):
+            names.setdefault(text(cur), []).append(cur)
+        elif cur.type in ("assignment_expression", "augmented_assignment_expression"):
+            left = cur.child_by_field_name("left")
+            if left is not None and left.type in ("member_expression", "subscript_expression"):
+                members.add(text(left.child_by_field_name("property")
+                                 or left.child_by_field_name("index") or left))
+    index = _NameIndex(root, names, members)
+    _NAME_INDEX[:] = [index]  # the index holds its tree: no other file's root can equal it
+    return index
+
+
+def _occurrences(name: str, scope: Node) -> list[Node]:
+    """Return the occurrences of ``name`` inside ``scope``."""
+    return [n for n in _name_index(scope).names.get(name, ())
+            if scope.start_byte <= n.start_byte and n.end_byte <= scope.end_byte]
+
+
+def _local_function(fn: Node) -> Node | None:
+    """Return the function a call's callee names in the same file: ``helper`` declared once
+    with ``function helper() {…}``, or ``Name.method`` where ``class Name`` is declared once
+    and ``method`` is one of its ``static`` methods; None when the name is bound or assigned
+    anywhere else in the file."""
+    root = fn
+    while root.parent is not None:
+        root = root.parent
+    if fn.type == "identifier":
+        name, member = text(fn), None
+    elif fn.type == "member_expression" and \
+            (fn.child_by_field_name("object") or fn).type == "identifier":
+        name, member = text(fn.child_by_field_name("object")), \
+            text(fn.child_by_field_name("property"))
+    else:
+        return None
+    found: list[Node] = []
+    if member is not None and member in _name_index(root).assigned_members:
+        return None  # `Name.method = …` (or any `x.method = …`)
+    for node in _occurrences(name, root):
+        parent = node.parent
+        if parent is None:
+            continue
+        if parent.type in ("function_declaration", "class_declaration") and \
+                parent.child_by_field_name("name") == node:
+            found.append(parent)
+        elif _write_kind(node) is not None:
+            return None  # bound or written another way
+    if len(found) != 1:
+        return None
+    decl = found[0]
+    if member is None:
+        return decl if decl.type == "function_declaration" else None
+    if decl.type != "class_declaration":
+        return None
+    body = decl.child_by_field_name("body")
+    methods = [m for m in code_children(body) if m.type == "method_definition" and
+               text(m.child_by_field_name("name")) == member] if body is not None else []
+    if len(methods) != 1 or not any(c.type == "static" or text(c) == "static"
+                                    for c in methods[0].children):
+        return None
+    return methods[0]
+
+
+def _returns_constant_text(func: Node, call: Node, depth: int) -> bool:
+    """Return True when ``func`` is neither async nor a generator nor an accessor and each of
+    its ``return`` statements returns constant text."""
+    if any(text(c) in ("async", "*", "get", "set") for c in func.children) or \
+            func.type.startswith("generator"):
+        return False
+    body = func.child_by_field_name("body")
+    if body is None:
+        return False
+    returns = 0
+    for node in walk(body):
+        if node.type == "return_statement" and enclosing(node, _FUNCTIONS) == func:
+            values = code_children(node)
+            if len(values) != 1 or not _constant_text(values[0], body, call, depth):
+                return False
+            returns += 1
+    return returns > 0
+
+
+#: Parents that make an identifier a binding other than a plain declarator or assignment.
+_BINDING_PARENTS = frozenset({
+    "formal_parameters", "required_parameter", "optional_parameter", "catch_clause",
+    "array_pattern", "object_pattern", "pair_pattern", "assignment_pattern", "rest_pattern",
+    "object_assignment_pattern", "update_expression", "function_declaration",
+    "class_declaration", "import_specifier", "import_clause", "namespace_import",
+    "export_specifier", "generator_function_declaration",
+})
+
+
+def _declares(scope: Node, name: str) -> str | None:
+    """Return "param" when ``name`` is a parameter of function ``scope``, "var" when a
+    declarator in ``scope`` (outside nested functions) declares it, else None."""
+    params = scope.child_by_field_name("parameters") or scope.child_by_field_name("parameter")
+    if params is not None and _occurrences(name, params):
+        return "param"
+    own = scope if scope.type in _FUNCTIONS else None
+    for node in _occurrences(name, scope):
+        parent = node.parent
+        if parent is not None and parent.type == "variable_declarator" and \
+                parent.child_by_field_name("name") == node and enclosing(node, _FUNCTIONS) == own:
+            return "var"
+    return None
+
+
+def _constant_variable(ident: Node, call: Node, depth: int) -> bool:
+    """Return True when variable ``ident`` is declared in the same file (its function or an
+    enclosing one, or the module) and every write to it there is constant text: its
+    declarators' values and ``=``/``+=`` assignments. A parameter, an import, a
+    destructuring, a loop variable, ``++`` or any other write keeps it a value."""
+    name = text(ident)
+    scope: Node | None = enclosing(ident, _FUNCTIONS)
+    while True:
+        where = _declares(scope, name) if scope is not None else None
+        if scope is None:
+            root = ident
+            while root.parent is not None:
+                root = root.parent
+            scope = root
+            where = _declares(scope, name)
+            if where is None:
+                return False
+        if where == "param":
+            return False
+        if where == "var":
+            break
+        scope = enclosing(scope, _FUNCTIONS)
+    memo = _name_index(scope).constant
+    key = (name, scope.start_byte, call.start_byte)
+    if key in memo:
+        # Being computed: a write that uses the variable itself (`a = a + ' x'`) keeps it
+        # constant when every other write does.
+        return memo[key] is not False
+    memo[key] = None
+    result = _writes_constant(ident, name, scope, call, depth)
+    if not result:
+        # What was found constant meanwhile may have assumed this variable was: forget it.
+        later = list(memo)
+        for stale in later[later.index(key) + 1:]:
+            del memo[stale]
+    memo[key] = result
+    return result
+
+
+def _writes_constant(ident: Node, name: str, scope: Node, call: Node, depth: int) -> bool:
+    for node in _occurrences(name, scope):
+        if node == ident:
+            continue
+        kind = _write_kind(node)
+        parent = node.parent
+        if kind is None or parent is None:
+            continue
+        if kind == "declarator":
+            value = parent.child_by_field_name("value")
+            if value is not None and not _constant_text(value, scope, call, depth):
+                return False
+        elif kind == "assignment":
+            if parent.type == "augmented_assignment_expression" and \
+                    text(parent.child_by_field_name("operator")) not in ("+=", "||=", "??="):
+                return False
+            if not _constant_text(parent.child_by_field_name("right"), scope, call, depth):
+                return False
+        else:
+            return False
+    return True
+
+
+def _write_kind(node: Node) -> str | None:
+    """Return how an occurrence of a name writes it: "declarator" (``const name = …``),
+    "assignment" (``name = …``, ``name += …``), "binding" (a parameter, a destructuring, an
+    import, a loop variable, ``name++``, a function or class name…), or None for a read."""
+    parent = node.parent
+    if node.type == "shorthand_property_identifier_pattern":
+        return "binding"
+    if parent is None:
+        return None
+    if parent.type == "variable_declarator":
+        return "declarator" if parent.child_by_field_name("name") == node else None
+    if parent.type in ("assignment_expression", "augmented_assignment_expression"):
+        return "assignment" if parent.child_by_field_name("left") == node else None
+    if parent.type in _BINDING_PARENTS:
+        return "binding"
+    if parent.type in ("arrow_function", "for_in_statement", "function_expression", "class",
+                       "method_definition") and \
+            node in (parent.child_by_field_name("parameter"), parent.child_by_field_name("left"),
+                     parent.child_by_field_name("name")):
+        return "binding"  # `name => …`, `for (name of …)`, `function name() {}`
+    return None
 
 
 def _array_of_constants(name: str, scope: Node, call: Node, depth: int) -> bool:
@@ -335,8 +592,12 @@ class SqlInjection(Rule):
             return None
         if not looks_like_sql(pieces):
             return None
-        if all(_internal_value(value) for value in pieces.values()):
-            return None  # numbers and sqlite's own row ids: nothing a client controls
+        scope = _scope_of(call)
+        if all(_internal_value(value) or _constant_text(value, scope, call)
+               for value in pieces.values()):
+            # Numbers, sqlite's own row ids, constant SQL fragments and placeholder lists
+            # (`ids.map(() => '?').join(',')`): nothing a client controls.
+            return None
         how = "a template literal" if source.expr.type == "template_string" else "`+`"
         base = f"SQL built with {how} from values can be injected"
         if source.variable:
