@@ -414,6 +414,9 @@ def _constant_variable(ident: Node, call: Node, depth: int) -> bool:
 
 
 def _writes_constant(ident: Node, name: str, scope: Node, call: Node, depth: int) -> bool:
+    """Return True when every write of ``name`` in ``scope`` is constant text, and there is
+    at least one (``let x;`` alone, or TypeScript's ``declare const x``, is set elsewhere)."""
+    writes = 0
     for node in _occurrences(name, scope):
         if node == ident:
             continue
@@ -421,9 +424,14 @@ def _writes_constant(ident: Node, name: str, scope: Node, call: Node, depth: int
         parent = node.parent
         if kind is None or parent is None:
             continue
+        writes += 1
         if kind == "declarator":
             value = parent.child_by_field_name("value")
-            if value is not None and not _constant_text(value, scope, call, depth):
+            if value is None:
+                writes -= 1
+                if enclosing(parent, ("ambient_declaration",)) is not None:
+                    return False
+            elif not _constant_text(value, scope, call, depth):
                 return False
         elif kind == "assignment":
             if parent.type == "augmented_assignment_expression" and \
@@ -433,7 +441,7 @@ def _writes_constant(ident: Node, name: str, scope: Node, call: Node, depth: int
                 return False
         else:
             return False
-    return True
+    return writes > 0
 
 
 def _write_kind(node: Node) -> str | None:
