@@ -227,3 +227,39 @@ def test_the_finding_stays_one_per_project(tmp_path: Path) -> None:
     root = project(tmp_path, "/api/auth", "router.post('/', (req, res) => res.json({}));")
     findings = [f for f in check(root, select=["rate-limit"]).findings]
     assert [(f.path, f.line) for f in findings] == [("app.js", 2)]
+
+
+def test_every_app_the_fix_extends_has_a_finding(tmp_path: Path) -> None:
+    """A temporary setup server and the main app: the fix puts the limiter in both, so both are
+    reported (the fix on one finding, the other naming it); after the fix neither is."""
+    root = write_tree(tmp_path / "p", {
+        "package.json": PACKAGE,
+        "server/setup.js": """\
+            const express = require('express');
+            exports.start = (port) => {
+              const app = express();
+              app.get('/', (req, res) => res.send('setup'));
+              return app.listen(port);
+            };
+            """,
+        "server/main.js": """\
+            const express = require('express');
+            class Server {
+              constructor() {
+                this.app = express();
+                this.app.get('/', (req, res) => res.send('home'));
+              }
+            }
+            module.exports = { Server };
+            """,
+    })
+    findings = check(root, select=["rate-limit"]).findings
+    got = sorted((f.path, f.line, f.fix is not None) for f in findings)
+    assert got == [("server/main.js", 4, False), ("server/setup.js", 3, True)]
+    other = next(f for f in findings if f.fix is None)
+    assert "the fix of the finding at server/setup.js:3 adds the limiter here too" in other.message
+    out = planned(root)
+    assert "this.app.use(rateLimiter);" in out["server/main.js"]
+    assert "app.use(rateLimiter);" in out["server/setup.js"]
+    fix(root, select=["rate-limit"], force=True)
+    assert check(root, select=["rate-limit"]).findings == []

@@ -735,8 +735,21 @@ class RateLimit(Rule):
                         "set the hop count first (app.set('trust proxy', 1) behind one proxy)")
             yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message)
             return
-        yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message,
-                          self._fix(ctx, app_files, primary))
+        fix = self._fix(ctx, app_files, primary)
+        first = ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message,
+                            fix)
+        yield first
+        if fix is None:
+            return
+        # The fix puts the limiter in every app it can extend: each of the others gets its own
+        # finding (without a fix of its own), so that no hunk sits where nothing was reported.
+        where = f"{first.path}:{first.line}"
+        for facts in app_files:
+            for app in facts.apps:
+                if app.kind == "app" and can_extend(app) and app is not primary_app:
+                    yield ctx.finding(self.id, facts.path, app.start, app.end,
+                                      f"{message} (the fix of the finding at {where} adds the "
+                                      "limiter here too)")
 
     def _fix(self, ctx: ProjectContext, app_files: list[FileFacts],
              primary: FileFacts) -> Fix | None:
