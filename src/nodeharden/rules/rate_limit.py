@@ -3,9 +3,10 @@ stricter limiter on login and password routes.
 
 The fix writes ``middleware/rate-limit.<ext>`` next to the app file, or into the project's own
 ``middleware``/``middlewares`` folder (in the project's module system), imports it, adds
-``app.use(rateLimiter)`` right after the app is created (after the static middleware served
-before the routes, so assets are not counted) and puts ``loginLimiter`` in front of the
-handlers of login/password routes that exist. Where ``trust proxy`` is set without a bound
+``app.use(rateLimiter)`` right after the app is created (after the static and cors middleware
+served before the routes, so assets are not counted and a 429 carries CORS headers) and puts
+``loginLimiter`` in front of the handlers of login/password routes that exist (the full path,
+mount path + route path, decides). Where ``trust proxy`` is set without a bound
 (``true``), ``req.ip`` is the client's to choose: the finding is reported without a fix. The module is the
 template's ``src/rate-limit.js`` (the shared snippet ``snippets/rate-limit.js.jinja``) with the
 fix's limiters added. With ``rate_limit.store: redis`` it counts in Redis (``RateLimiterRedis`` on
