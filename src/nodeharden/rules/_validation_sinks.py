@@ -637,7 +637,8 @@ def _object_rejected(method: str, args: list[Node]) -> bool:
     if method == "isLength" and first is not None and first.type == "object":
         limit = _option([first], "max")
         return limit is not None and limit.type == "number" and \
-            float(text(limit)) < len(OBJECT_TEXT)
+            re.fullmatch(r"\d{1,2}", text(limit)) is not None and \
+            int(text(limit)) < len(OBJECT_TEXT)
     if method == "isIn" and first is not None and first.type == "array":
         items = code_children(first)
         return bool(items) and all(i.type in ("string", "number") for i in items) and \

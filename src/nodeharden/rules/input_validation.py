@@ -189,9 +189,11 @@ def _node_at(tree: Tree, start: int, end: int) -> Node | None:
         else None
 
 
-def _value_of(parsed: _Parsed, name: str) -> Node | None:
+def _value_of(parsed: _Parsed, name: str, depth: int = 0) -> Node | None:
     """Return the value a module binds to ``name`` at its top level (``const rules = […]``,
     ``exports.rules = […]``, ``module.exports = { rules: […] }``), or None."""
+    if depth > 3:
+        return None
     for node in _nodes_around(parsed.tree, parsed.source, (name,)):
         if node.type == "variable_declarator" and text(node.child_by_field_name("name")) == name \
                 and node.parent is not None and node.parent.parent is not None and \
@@ -206,7 +208,7 @@ def _value_of(parsed: _Parsed, name: str) -> Node | None:
                 text(node.parent.parent.child_by_field_name("left")) == "module.exports":
             value = node.child_by_field_name("value")
             if value is not None and value.type == "identifier" and text(value) != name:
-                return _value_of(parsed, text(value))
+                return _value_of(parsed, text(value), depth + 1)
             return value
     return None
 
@@ -400,8 +402,13 @@ class InputValidation(Rule):
         in the handler, whose errors end the request first (``validationResult(req)`` turned
         away with a return or a throw, or a middleware of the route that answers)."""
         from nodeharden.rules._validation_sinks import (
-            ResultGuards, answering_middleware, ev_names, request_field, run_chain,
-            top_statements)
+            ResultGuards,
+            answering_middleware,
+            ev_names,
+            request_field,
+            run_chain,
+            top_statements,
+        )
         from nodeharden.rules._validation_types import first_param
 
         ctx = project.ctx
@@ -415,7 +422,7 @@ class InputValidation(Rule):
             if found is not None:
                 chains.extend(found)
                 continue
-            if arg.kind in ("identifier", "member") and chains:
+            if arg.kind in ("identifier", "member", "function") and chains:
                 located = self._handler(project, rel, facts, parsed, arg)
                 if located is not None and answering_middleware(
                         located[1], ev_names(ctx.facts.get(located[0]))):
