@@ -512,6 +512,75 @@ def _sets_production(statement: Any) -> bool:
     return False
 
 
+def development_image(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
+    """Return why the image a Dockerfile builds is a development container, or None. It is one
+    when compose runs it with the project's source bind-mounted over the image (``.:/app``: the
+    code comes from the host at run time, as it never does in production) and every command it
+    starts with runs the app in development mode: NODE_ENV set to something else than
+    production, nodemon, ``node --watch``, ``npm run dev``…, directly or through the npm scripts
+    it runs (``npm start`` → ``cross-env NODE_ENV=development nodemon server.js``)."""
+    services = list(compose_services(ctx, dockerfile_rel))
+    if not services or not all(_binds_source(spec) for _, _, spec in services):
+        return None
+    source = ctx.read(dockerfile_rel)
+    stages = parse_stages(source.decode("utf-8", "replace")) if source is not None else None
+    own = start_command(stages, stages[-1]).strip() if stages else ""
+    commands = [compose_command(spec) or own for _, _, spec in services]
+    folder = _package_folder(ctx, posixpath.dirname(dockerfile_rel))
+    if folder is None or not commands \
+            or not all(command and _runs_development(ctx, folder, command)
+                       for command in commands):
+        return None
+    return (f"compose runs it with the source bind-mounted and `{commands[0]}` starts the app "
+            "in development mode: a development container")
+
+
+def _binds_source(spec: dict[str, Any]) -> bool:
+    """Return True when a compose service mounts the project folder itself (``.``/``./``)
+    into the container."""
+    volumes = spec.get("volumes")
+    for volume in volumes if isinstance(volumes, list) else ():
+        if isinstance(volume, str):
+            host = volume.split(":", 1)[0] if ":" in volume else ""
+        elif isinstance(volume, dict) and volume.get("type", "bind") == "bind":
+            host = str(volume.get("source", ""))
+        else:
+            continue
+        if host in (".", "./"):
+            return True
+    return False
+
+
+def _package_folder(ctx: ProjectContext, folder: str) -> str | None:
+    """Return ``folder`` or the nearest folder above it that holds a package.json."""
+    while True:
+        if ctx.read(posixpath.join(folder, "package.json") if folder else "package.json") \
+                is not None:
+            return folder
+        if not folder:
+            return None
+        folder = posixpath.dirname(folder)
+
+
+def _runs_development(ctx: ProjectContext, folder: str, command: str, depth: int = 0) -> bool:
+    """Return True when ``command`` runs the app in development mode (see
+    ``development_image``), following the npm/yarn/pnpm scripts it runs up to three deep."""
+    last = _SEGMENT_RE.split(command)[-1]
+    if _DEV_COMMAND_RE.search(last):
+        return True
+    inline = _ANY_INLINE_RE.search(last)
+    if inline is not None:
+        return inline.group(1).lower() != "production"
+    script = _SCRIPT_RUN_RE.search(last)
+    if script is None or depth >= 3:
+        return False
+    manager, run, name = script.groups()
+    if manager == "npm" and not run and name not in _NPM_SHORTHANDS:
+        return False
+    body = package_scripts(ctx, folder).get(name)
+    return isinstance(body, str) and _runs_development(ctx, folder, body, depth + 1)
+
+
 def runs_in_production_mode(ctx: ProjectContext, app_rel: str) -> bool:
     """Return True when the project proves the app in ``app_rel`` runs with NODE_ENV=production
     in production: every Dockerfile whose folder holds the app (other than development and

@@ -26,7 +26,7 @@ from nodeharden.rules._dockerfile import (
     line_offsets,
     parse_stages,
 )
-from nodeharden.rules._production import compose_services
+from nodeharden.rules._production import compose_services, development_image
 
 #: Base images whose final stage already ships a non-root user, and its name.
 _NODE_IMAGE_RE = lazy_pattern(r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?"
@@ -407,8 +407,8 @@ class DockerfileUser(Rule):
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         for file in ctx.files_of("dockerfile"):
             source = ctx.read(file.rel)
-            if source is None:
-                continue
+            if source is None or development_image(ctx, file.rel):
+                continue  # a development container: the source comes from the host
             stages = parse_stages(source.decode("utf-8", "replace"))
             if not stages:
                 continue

@@ -28,6 +28,7 @@ from nodeharden.rules._production import (
     TEST_RE,
     compose_command,
     compose_services,
+    development_image,
     image_node_env,
     pm2_production,
     production_starts,
@@ -88,7 +89,7 @@ class NodeEnv(Rule):
         ci = None if not dockerfiles else _ci_reason(ctx)
         for file in dockerfiles:
             source = ctx.read(file.rel)
-            if source is None:
+            if source is None or development_image(ctx, file.rel):
                 continue
             text = source.decode("utf-8", "replace")
             stages = parse_stages(text)
