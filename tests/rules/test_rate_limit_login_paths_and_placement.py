@@ -67,6 +67,7 @@ def test_login_routes_by_full_path_get_the_login_limiter(tmp_path: Path, mount: 
     ("/auth", "router.post('/refresh', (req, res) => res.json({}));"),
     ("/oauth", "router.post('/token', (req, res) => res.json({}));"),
     ("/auth", "router.post('/:provider', (req, res) => res.json({}));"),
+    ("/workouts", "router.post('/:id/sessions', (req, res) => res.status(201).json({}));"),
     ("/api/users", "router.post('/', (req, res) => res.status(201).json({}));"),
     ("/api/auth", "router.get('/', (req, res) => res.json({}));"),
     ("/api/auth", "router.put('/', (req, res) => res.json({}));"),

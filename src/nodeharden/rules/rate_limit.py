@@ -273,8 +273,11 @@ def _is_login(ctx: ProjectContext, facts: FileFacts, call: CallFact, full_path: 
         return True
     if call.method != "post":
         return False
-    last = full_path.rstrip("/").rpartition("/")[2]
-    if _LOGIN_SEGMENT.fullmatch(last) or (last and LOGIN_PATH_RE.fullmatch(last)):
+    head, _, last = full_path.rstrip("/").rpartition("/")
+    if _LOGIN_SEGMENT.fullmatch(last) and not (
+            last.lower().startswith("session") and head.rpartition("/")[2].startswith(":")):
+        return True  # `/workouts/:id/sessions` is a resource of a workout, not a sign-in
+    if last and LOGIN_PATH_RE.fullmatch(last):
         return True
     source = ctx.read(facts.path) or b""
     for arg in call.args[1:]:
