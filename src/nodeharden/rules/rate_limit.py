@@ -27,7 +27,7 @@ from nodeharden._config import RateLimitOptions
 from nodeharden._express import AppFact, ArgFact, CallFact, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
-from nodeharden._parse import FUNCTION_TYPES, parameters, parse, text, walk
+from nodeharden._parse import FUNCTION_TYPES, code_children, parameters, parse, text, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import package_of
@@ -342,6 +342,13 @@ def _answers(code: str, res: str) -> list[str | None]:
 
 
 def _function_value(node: Node | None) -> Node | None:
+    """Return the function ``node`` is: a function, or the one function a wrapper call is
+    given (``asyncHandler(async (req, res) => …)``, ``catchAsync(fn)``: such wrappers hand the
+    request to it and its throws to ``next``)."""
+    if node is not None and node.type == "call_expression":
+        args = node.child_by_field_name("arguments")
+        values = code_children(args) if args is not None else []
+        node = values[0] if len(values) == 1 else None
     return node if node is not None and node.type in FUNCTION_TYPES else None
 
 
@@ -357,7 +364,7 @@ def _local_function(root: Node, name: str) -> Node | None:
             if value is not None and value.type in ("identifier",) and text(value) != name:
                 return _local_function(root, text(value))
             if _function_value(value) is not None:
-                return value
+                return _function_value(value)
         if node.type == "assignment_expression" and text(node.child_by_field_name("left")) in (
                 f"exports.{name}", f"module.exports.{name}"):
             return _function_value(node.child_by_field_name("right"))
