@@ -109,8 +109,10 @@ def module_source(style: Style, options: RateLimitOptions,
 
 
 def _module_context(options: RateLimitOptions, client: tuple[str, str, bool] | None,
-                    login: bool, clear_on_2xx: bool, signed_in: bool = True) -> dict[str, Any]:
-    """Return the snippet options of ``module_source``'s module."""
+                    login: bool, clear_on_2xx: bool, signed_in: bool = True,
+                    error_key: str = "error") -> dict[str, Any]:
+    """Return the snippet options of ``module_source``'s module (``error_key``: the field of
+    the 429's JSON body, the one the app's own error answers use)."""
     redis = options.store == "redis"
     reuse = client if redis else None
     limits = {
@@ -120,6 +122,7 @@ def _module_context(options: RateLimitOptions, client: tuple[str, str, bool] | N
         # Without sessions or passport nothing signs a user in on the request: a token API
         # whose failed logins all answer 4xx clears on a 2xx answer alone.
         "signed_in": signed_in or not (login and clear_on_2xx),
+        "error_key": error_key,
         "client": {"specifier": reuse[0], "name": reuse[1], "node_redis": reuse[2]}
         if reuse else None,
     }
@@ -469,6 +472,30 @@ def _handler_code(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> tuple[
     return text(found), text(params[1])
 
 
+#: A JSON error answer and the first field of its body: ``res.status(401).json({ message: …``,
+#: ``res.status(statusCode).json({ message, stack })``.
+_ERROR_BODY_RE = lazy_pattern(rb"\.status\(\s*(?:[45]\d\d|[\w$.]{1,40})\s*\)\s*\.json\(\s*\{\s*"
+                              rb"['\"]?(message|error|msg)['\"]?\s*[:,}]")
+
+
+def error_body_key(ctx: ProjectContext) -> str:
+    """Return the field the app's own JSON error answers put their text in, so that a 429
+    reads like them to its clients: ``message`` when the app answers errors with
+    ``{ message: … }`` more often than ``{ error: … }`` (a front end that shows
+    ``data.message`` would show nothing for ``{ error }``), else ``error``."""
+    counts = {"message": 0, "error": 0, "msg": 0}
+    for rel in ctx.facts:
+        if is_test_file(rel):
+            continue
+        data = ctx.read(rel)
+        if data is None or b".json(" not in data:
+            continue
+        for match in _ERROR_BODY_RE.finditer(data):
+            counts[match.group(1).decode()] += 1
+    best = max(counts, key=lambda key: (counts[key], key == "error"))
+    return best if counts[best] > counts["error"] else "error"
+
+
 def _fails_with_client_error(ctx: ProjectContext, facts: FileFacts, route: CallFact,
                              full_path: str) -> bool:
     """Return True when the route is a sign-in route (not a password reset) whose handler
@@ -780,7 +807,8 @@ class RateLimit(Rule):
             clear_on_2xx=bool(login_routes) and all(
                 _fails_with_client_error(ctx, facts, route, full)
                 for facts, route, full in login_routes),
-            signed_in=any(ctx.info.has_dependency(name) for name in _SESSION_PACKAGES)))
+            signed_in=any(ctx.info.has_dependency(name) for name in _SESSION_PACKAGES),
+            error_key=error_body_key(ctx)))
         changes: list[FileChange] = [FileChange(module_rel, (module,), create=True)]
         edits_by_file: dict[str, list[TextEdit]] = {}
         names_by_file: dict[str, list[str]] = {}
