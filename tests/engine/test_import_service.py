@@ -1,8 +1,8 @@
 """The import service (``rules/_edits.add_imports``): rules ask for a module's default,
 namespace or named exports; the engine reuses what the file already imports and adds the rest
 once, in the file's module system and style, after the file's imports of the same group
-(built-ins, then packages, then the project's own files, as eslint-plugin-import's default
-``import/order`` wants)."""
+(built-ins, packages, parent folders, siblings, the folder's index, as eslint-plugin-import's
+default ``import/order`` wants)."""
 
 from __future__ import annotations
 
@@ -29,8 +29,21 @@ def run(source: str, *requests: ImportRequest, rel: str = "app.js") -> tuple[str
 
 
 def test_groups_follow_import_order_defaults() -> None:
+    # builtin, external, parent, sibling, index (eslint-plugin-import's default groups)
     assert [import_group(m) for m in ("node:fs", "fs", "fs/promises", "express", "@scope/pkg",
-                                      "./config", "../lib/x", "/abs")] == [0, 0, 0, 1, 1, 2, 2, 2]
+                                      "../lib/x", "..", "/abs", "./config", "./lib/x", ".",
+                                      "./index", "./index.js")] == [0, 0, 0, 1, 1, 2, 2, 2,
+                                                                    3, 3, 4, 4, 4]
+
+
+def test_a_parent_import_goes_before_sibling_imports() -> None:
+    source = ("const express = require('express');\nconst service = require('./user.service');"
+              "\n\nconst router = express.Router();\n")
+    out, _ = run(source, ImportRequest("../middleware/rate-limit", names=("loginLimiter",)))
+    assert out == ("const express = require('express');\n"
+                   "const { loginLimiter } = require('../middleware/rate-limit');\n"
+                   "const service = require('./user.service');\n\n"
+                   "const router = express.Router();\n")
 
 
 def test_a_builtin_goes_before_local_requires() -> None:

@@ -101,10 +101,16 @@ def builtin_specifier(facts: FileFacts, module: str) -> str:
 
 
 def import_group(module: str) -> int:
-    """Return the group of ``module`` in eslint-plugin-import's default ``import/order``:
-    0 built-in, 1 package, 2 the project's own files (parent, sibling, index)."""
+    """Return the group of ``module`` in eslint-plugin-import's default ``import/order``
+    (``["builtin", "external", "parent", "sibling", "index"]``): 0 built-in, 1 package, 2 a
+    file in a parent folder (``../x``), 3 a sibling (``./x``), 4 the folder's index (``.``,
+    ``./``, ``./index``); an absolute path counts as a parent."""
     if is_builtin(module):
         return 0
+    if module in (".", "./") or re.fullmatch(r"\./index(?:\.[cm]?[jt]sx?)?", module):
+        return 4
+    if module.startswith("./"):
+        return 3
     if module.startswith((".", "/")):
         return 2
     return 1
@@ -183,7 +189,7 @@ def _extend_named(source: bytes, imp: ImportFact, names: list[str]) -> TextEdit 
 def import_at(source: bytes, facts: FileFacts, module: str) -> TextEdit:
     """Return an empty insertion edit where a new import of ``module`` goes in the file's
     leading block of imports, by eslint-plugin-import's default ``import/order`` groups
-    (built-ins, then packages, then the project's own files): after the imports of the same or
+    (built-ins, packages, parent folders, siblings, the folder's index: ``import_group``): after the imports of the same or
     an earlier group that come before the first import of a later group, or right before that
     one when none do; after the last import when no later group follows. Never above an
     import without a binding (run for its side effects, which may have to come first). With no
