@@ -380,14 +380,22 @@ def start_sets_production(ctx: ProjectContext, folder: str, command: str,
     last command runs (followed up to three scripts deep)."""
     if command_sets_production(command) or pm2_production(ctx, folder, command):
         return True
+    body = _script_run(ctx, folder, command, depth)
+    return body is not None and start_sets_production(ctx, folder, body, depth + 1)
+
+
+def _script_run(ctx: ProjectContext, folder: str, command: str, depth: int) -> str | None:
+    """Return the body of the npm/yarn/pnpm/bun script ``command``'s last command runs
+    (``npm start``, ``yarn run serve``), or None: none, a script the package does not have, or
+    three scripts deep already."""
     script = _SCRIPT_RUN_RE.search(_SEGMENT_RE.split(command)[-1])
     if script is None or depth >= 3:
-        return False
+        return None
     manager, run, name = script.groups()
     if manager == "npm" and not run and name not in _NPM_SHORTHANDS:
-        return False
+        return None
     body = package_scripts(ctx, folder).get(name)
-    return isinstance(body, str) and start_sets_production(ctx, folder, body, depth + 1)
+    return body if isinstance(body, str) else None
 
 
 def package_scripts(ctx: ProjectContext, folder: str) -> dict[str, Any]:
@@ -571,14 +579,8 @@ def _runs_development(ctx: ProjectContext, folder: str, command: str, depth: int
     inline = _ANY_INLINE_RE.search(last)
     if inline is not None:
         return inline.group(1).lower() != "production"
-    script = _SCRIPT_RUN_RE.search(last)
-    if script is None or depth >= 3:
-        return False
-    manager, run, name = script.groups()
-    if manager == "npm" and not run and name not in _NPM_SHORTHANDS:
-        return False
-    body = package_scripts(ctx, folder).get(name)
-    return isinstance(body, str) and _runs_development(ctx, folder, body, depth + 1)
+    body = _script_run(ctx, folder, command, depth)
+    return body is not None and _runs_development(ctx, folder, body, depth + 1)
 
 
 def runs_in_production_mode(ctx: ProjectContext, app_rel: str) -> bool:
