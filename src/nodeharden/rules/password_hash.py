@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tree_sitter import Node, Tree
@@ -623,8 +623,12 @@ def _top_level(ctx: ProjectContext, rel: str, name: str) -> Node | None:
     """Return the value a top-level declaration of ``name`` in ``rel`` binds (the function
     or class itself for declarations), or None."""
     root = _tree(ctx, rel)
-    if root is None:
-        return None
+    return next(_declared(root, name), None) if root is not None else None
+
+
+def _declared(root: Node, name: str) -> Iterator[Node | None]:
+    """Yield, in file order, what each top-level declaration of ``name`` binds: the function
+    declaration itself, or a declarator's value (None for ``let name;``)."""
     for stmt in root.named_children:
         decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" \
             else stmt
@@ -632,13 +636,12 @@ def _top_level(ctx: ProjectContext, rel: str, name: str) -> Node | None:
             continue
         if decl.type in ("function_declaration", "generator_function_declaration") and \
                 text(decl.child_by_field_name("name")) == name:
-            return decl
-        if decl.type in ("lexical_declaration", "variable_declaration"):
+            yield decl
+        elif decl.type in ("lexical_declaration", "variable_declaration"):
             for d in decl.named_children:
                 if d.type == "variable_declarator" and \
                         text(d.child_by_field_name("name")) == name:
-                    return d.child_by_field_name("value")
-    return None
+                    yield d.child_by_field_name("value")
 
 
 def _export(ctx: ProjectContext, rel: str, name: str) -> Node | None:
@@ -905,22 +908,8 @@ class _Hashing:
 def _file_function(root: Node, name: str) -> Node | None:
     """Return the top-level function of a file named ``name`` (a declaration, or a variable
     bound to a function expression), or None."""
-    for stmt in root.named_children:
-        decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" \
-            else stmt
-        if decl is None:
-            continue
-        if decl.type in ("function_declaration", "generator_function_declaration") and \
-                text(decl.child_by_field_name("name")) == name:
-            return decl
-        if decl.type in ("lexical_declaration", "variable_declaration"):
-            for d in decl.named_children:
-                value = d.child_by_field_name("value") if d.type == "variable_declarator" \
-                    else None
-                if value is not None and value.type in FUNCTION_TYPES and \
-                        text(d.child_by_field_name("name")) == name:
-                    return value
-    return None
+    return next((value for value in _declared(root, name)
+                 if value is not None and value.type in FUNCTION_TYPES), None)
 
 
 def _statement(node: Node) -> Node | None:
