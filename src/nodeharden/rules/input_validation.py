@@ -189,6 +189,28 @@ def _node_at(tree: Tree, start: int, end: int) -> Node | None:
         else None
 
 
+def _imported_export(project: _Project, rel: str, facts: FileFacts, arg: ArgFact, *,
+                     default: bool) -> tuple[str, str] | None:
+    """Return (project file, export name) that a route argument naming an import refers to:
+    ``show`` of ``import { show } from './users'`` (with ``default``, also ``show`` of
+    ``import show from './users'`` as ``"default"``) or ``users.show`` of a default or
+    namespace import; the first relative import of the file that names it, or None."""
+    head, _, prop = arg.name.partition(".")
+    for imp in facts.imports:
+        target = project.resolve_module(rel, imp.module)
+        if target is None:
+            continue
+        if arg.kind == "identifier":
+            export = next((k for k, v in imp.named.items() if v == head), None)
+            if export is None and default and imp.default == head:
+                export = "default"
+        else:
+            export = prop if head in (imp.default, imp.namespace) and "." not in prop else None
+        if export is not None:
+            return target, export
+    return None
+
+
 def _value_of(parsed: _Parsed, name: str, depth: int = 0) -> Node | None:
     """Return the value a module binds to ``name`` at its top level (``const rules = […]``,
     ``exports.rules = […]``, ``module.exports = { rules: […] }``), or None."""
@@ -479,27 +501,18 @@ class InputValidation(Rule):
             return ev_chains(node, names) if names and node is not None else None
         if arg.kind not in ("identifier", "member"):
             return None
-        head, _, prop = arg.name.partition(".")
         if arg.kind == "identifier":
-            value = _value_of(parsed, head)
+            value = _value_of(parsed, arg.name)
             if value is not None:
                 return ev_chains(value, names) if names else None
-        for imp in facts.imports:
-            target = project.resolve_module(rel, imp.module)
-            if target is None:
-                continue
-            if arg.kind == "identifier":
-                export = next((k for k, v in imp.named.items() if v == head), None)
-            else:
-                export = prop if head in (imp.default, imp.namespace) and "." not in prop \
-                    else None
-            if export is None:
-                continue
-            other = project.get(target)
-            other_names = ev_names(project.ctx.facts.get(target))
-            value = _value_of(other, export) if other is not None else None
-            return ev_chains(value, other_names) if value is not None and other_names else None
-        return None
+        imported = _imported_export(project, rel, facts, arg, default=False)
+        if imported is None:
+            return None
+        target, export = imported
+        other = project.get(target)
+        other_names = ev_names(project.ctx.facts.get(target))
+        value = _value_of(other, export) if other is not None else None
+        return ev_chains(value, other_names) if value is not None and other_names else None
 
     def _resolver(self, project: _Project,
                   where: str) -> Callable[[Node], tuple[str, Node, FileFacts] | None]:
@@ -563,28 +576,17 @@ class InputValidation(Rule):
             return (rel, node) if node is not None else None
         if arg.kind not in ("identifier", "member"):
             return None
-        head, _, prop = arg.name.partition(".")
         if arg.kind == "identifier":
-            local = parsed.function(head)
+            local = parsed.function(arg.name)
             if local is not None:
                 return rel, local
-        for imp in facts.imports:
-            target = project.resolve_module(rel, imp.module)
-            if target is None:
-                continue
-            if arg.kind == "identifier":
-                export = next((k for k, v in imp.named.items() if v == head), None)
-                if export is None and imp.default == head:
-                    export = "default"
-            else:
-                export = prop if head in (imp.default, imp.namespace) and "." not in prop \
-                    else None
-            if export is None:
-                continue
-            other = project.get(target)
-            found = other.function(export) if other is not None else None
-            return (target, found) if found is not None else None
-        return None
+        imported = _imported_export(project, rel, facts, arg, default=True)
+        if imported is None:
+            return None
+        target, export = imported
+        other = project.get(target)
+        found = other.function(export) if other is not None else None
+        return (target, found) if found is not None else None
 
     def _finding(self, ctx: ProjectContext, project: _Project, rel: str, facts: FileFacts,
                  parsed: _Parsed, route: CallFact, reads: Reads, needed: list[str]) -> Finding:
