@@ -253,8 +253,8 @@ class PasswordHash(Rule):
         facts = ctx.facts
         relative = {local: imp for imp in facts.imports if imp.module.startswith(".")
                     for local in imp.locals()}
-        if not relative:
-            return None
+        if not relative or _PASSWORD_NEEDLE.search(ctx.source.lower()) is None:
+            return None  # both searches below start from a password word: none here
         calls = self._instances_hashed_by_project(ctx)
         if not _store_on_import(ctx.source, relative):
             return calls or None
