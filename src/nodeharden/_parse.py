@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, overload
 
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
@@ -204,6 +204,32 @@ def statement_of(node: Node) -> Node:
 def code_children(node: Node) -> list[Node]:
     """Return a node's named children without comments (arguments, parameters, members)."""
     return [child for child in node.named_children if child.type != "comment"]
+
+
+#: Wrappers that hand their value through unchanged: parentheses and TypeScript's type-only
+#: forms (``x as T``, ``x satisfies T``, ``x!``, ``<T>x``).
+CASTS = frozenset({"parenthesized_expression", "as_expression", "satisfies_expression",
+                   "non_null_expression", "type_assertion"})
+#: ``CASTS`` and ``await``, for rules that follow the value a promise settles to.
+CASTS_AND_AWAIT = CASTS | {"await_expression"}
+
+
+@overload
+def unwrap(node: Node, kinds: frozenset[str] = CASTS) -> Node: ...
+@overload
+def unwrap(node: None, kinds: frozenset[str] = CASTS) -> None: ...
+@overload
+def unwrap(node: Node | None, kinds: frozenset[str] = CASTS) -> Node | None: ...
+def unwrap(node: Node | None, kinds: frozenset[str] = CASTS) -> Node | None:
+    """Return the value inside the wrappers of ``kinds`` around ``node``: the expression of
+    ``(x)``, ``x as T`` or ``await x``, which is the last child only in ``<T>x``. An empty
+    wrapper (only in a file with a syntax error) is returned as it is."""
+    while node is not None and node.type in kinds:
+        inner = code_children(node)
+        if not inner:
+            break
+        node = inner[-1] if node.type == "type_assertion" else inner[0]
+    return node
 
 
 def parameters(fn: Node) -> list[Node]:

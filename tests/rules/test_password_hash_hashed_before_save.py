@@ -127,3 +127,39 @@ def test_a_project_function_that_hashes_clears_it(project) -> None:
     root = project({"package.json": PACKAGE, "routes.js": routes, "lib/secrets.js": plain},
                    name="plain")
     assert password_findings(root) == [("routes.js", NEW_LINE + 1)]
+
+
+TS_ROUTE = """\
+import express from 'express';
+import bcrypt from 'bcrypt';
+import Person from './models/person';
+
+const router = express.Router();
+router.post('/people', async (req, res) => {
+  const { handle, password } = req.body;
+  const person = new Person({ handle, password });
+  const digest = %s;
+  person.password = digest;
+  await person.save();
+  res.status(201).end();
+});
+export default router;
+"""
+
+
+@pytest.mark.parametrize("hashed", [
+    "(await bcrypt.hash(password, 12)) as string",  # the value of `x as T` is x, not T
+    "<string>(await bcrypt.hash(password, 12))",
+    "(await bcrypt.hash(password, 12))!",
+    "(await bcrypt.hash(password, 12)) satisfies string",
+])
+def test_a_hash_behind_a_typescript_cast_is_a_hash(project, hashed: str) -> None:
+    root = project({"package.json": PACKAGE, "tsconfig.json": "{}",
+                    "src/routes.ts": TS_ROUTE % hashed})
+    assert password_findings(root) == []
+
+
+def test_a_plain_value_behind_a_typescript_cast_is_reported(project) -> None:
+    root = project({"package.json": PACKAGE, "tsconfig.json": "{}",
+                    "src/routes.ts": TS_ROUTE % "(password as string)"})
+    assert password_findings(root) == [("src/routes.ts", 8)]

@@ -131,6 +131,26 @@ def _compose_files(ctx: ProjectContext, folder: str) -> list[str]:
     return [posixpath.join(folder, name) if folder else name for name in names]
 
 
+def _compose_data(ctx: ProjectContext, rel: str) -> Any:
+    """Return a compose file's parsed YAML (None when unreadable or not YAML), parsed once per
+    content for all the Dockerfile rules of a run: they ask for the same files, several times
+    per Dockerfile. The parse is kept in ``ctx.extra`` by path and bytes; callers only read it."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    raw = ctx.read(rel)
+    if raw is None:
+        return None
+    parsed: dict[tuple[str, bytes], Any] = ctx.extra.setdefault("_production.compose", {})
+    key = (rel, raw)
+    if key not in parsed:
+        try:
+            parsed[key] = YAML(typ="safe").load(raw.decode("utf-8", "replace"))
+        except YAMLError:
+            parsed[key] = None
+    return parsed[key]
+
+
 def compose_services(ctx: ProjectContext, dockerfile_rel: str
                       ) -> Iterable[tuple[str, str, dict[str, Any]]]:
     """Yield (compose file, service, its settings in that file) for each service that runs the
@@ -140,20 +160,11 @@ def compose_services(ctx: ProjectContext, dockerfile_rel: str
     -f docker-compose.yml -f docker-compose.test.yml`` does: an override that only sets
     ``command: yarn test`` for the service the base file builds runs in this image.
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
     folders = {"", posixpath.dirname(dockerfile_rel)}
     for folder in sorted(folders):
         builds: dict[str, str] = {}  # service -> the Dockerfile it builds
         for rel in _compose_files(ctx, folder):
-            raw = ctx.read(rel)
-            if raw is None:
-                continue
-            try:
-                data = YAML(typ="safe").load(raw.decode("utf-8", "replace"))
-            except YAMLError:
-                continue
+            data = _compose_data(ctx, rel)
             services = data.get("services") if isinstance(data, dict) else None
             if not isinstance(services, dict):
                 continue

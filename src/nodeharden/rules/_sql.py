@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from nodeharden._parse import text
+from nodeharden._parse import text, unwrap
 from nodeharden._regex import lazy_pattern
 
 #: The start of a statement that runs SQL.
@@ -41,12 +41,6 @@ class Pieces:
         return "".join(p if isinstance(p, str) else " " for p in self.parts)
 
 
-def _unwrap(node: Node) -> Node:
-    while node.type == "parenthesized_expression" and node.named_child_count == 1:
-        node = node.named_children[0]
-    return node
-
-
 def _decode(node: Node, pieces: Pieces) -> str:
     """Return the cooked text of the fragments and escapes of a string or template."""
     out: list[str] = []
@@ -71,7 +65,7 @@ def split_sql(node: Node) -> Pieces | None:
     """Return the pieces of a ``+`` concatenation or template literal, or None when the
     expression is neither (or is not built from at least one literal and one value)."""
     pieces = Pieces()
-    node = _unwrap(node)
+    node = unwrap(node)
     if node.type == "template_string":
         if text(node).count("\n"):
             pieces.multiline = True
@@ -115,7 +109,7 @@ def _decode_one(child: Node, pieces: Pieces) -> str:
 
 
 def _concat(node: Node, pieces: Pieces) -> None:
-    node = _unwrap(node)
+    node = unwrap(node)
     if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")

@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from nodeharden._express import FileFacts
-from nodeharden._parse import FUNCTION_TYPES, code_children, parameters, string_value, text, walk
+from nodeharden._parse import (
+    CASTS_AND_AWAIT,
+    FUNCTION_TYPES,
+    code_children,
+    parameters,
+    string_value,
+    text,
+    unwrap,
+    walk,
+)
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._validation_types import first_param
 
@@ -211,7 +220,7 @@ class _Taint:
     def is_direct(self, node: Node) -> bool:
         """Return True for a field of the body or query string as the client sent it (which
         may be an object: ``{"$ne": null}``, ``?email[$ne]=x``), not converted or combined."""
-        node = _strip(node)
+        node = unwrap(node, CASTS_AND_AWAIT)
         if node.type == "identifier":
             return text(node) in self.direct
         if node.type not in ("member_expression", "subscript_expression"):
@@ -221,7 +230,7 @@ class _Taint:
 
     def is_whole(self, node: Node) -> bool:
         """Return True for ``req.body`` / ``req.query`` itself (or a local holding it)."""
-        node = _strip(node)
+        node = unwrap(node, CASTS_AND_AWAIT)
         if node.type == "identifier":
             return text(node) in self.whole
         return node.type == "member_expression" and \
@@ -238,7 +247,7 @@ class _Taint:
     def _origin(self, node: Node | None, skip: Callable[[str], bool] | None) -> str | None:
         if node is None:
             return None
-        node = _strip(node)
+        node = unwrap(node, CASTS_AND_AWAIT)
         kind = node.type
         if kind == "identifier":
             if skip is not None and text(node) in self.beyond_browser:
@@ -317,22 +326,15 @@ def _fixed_origin(node: Node) -> bool:
     """Return True when a redirect target starts with a literal that fixes where it goes:
     ``'/users/' + id`` or ``https://example.com/`` + path (``'/' + x`` does not: x may start
     with another ``/`` and make ``//evil.example``)."""
-    node = _strip(node)
+    node = unwrap(node, CASTS_AND_AWAIT)
     while node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
-        node = _strip(node.child_by_field_name("left") or node)
+        node = unwrap(node.child_by_field_name("left") or node, CASTS_AND_AWAIT)
     if node.type == "string":
         return bool(_FIXED_ORIGIN_RE.match(string_value(node) or ""))
     if node.type == "template_string":
         head = text(node)[1:].split("${", 1)[0]
         return bool(_FIXED_ORIGIN_RE.match(head))
     return False
-
-
-def _strip(node: Node) -> Node:
-    while node.type in ("parenthesized_expression", "await_expression", "as_expression",
-                        "non_null_expression", "satisfies_expression") and code_children(node):
-        node = code_children(node)[0]
-    return node
 
 
 def _module_names(facts: FileFacts, modules: tuple[str, ...]) -> tuple[set[str], dict[str, str]]:
@@ -684,7 +686,7 @@ def ev_chain(node: Node | None, names: dict[str, str]) -> Chain | None:
     final ``.run(req)``), or None when it is not an express-validator chain."""
     steps: list[tuple[str, list[Node]]] = []
     while node is not None:
-        node = _strip(node)
+        node = unwrap(node, CASTS_AND_AWAIT)
         if node.type != "call_expression":
             return None
         fn = node.child_by_field_name("function")
@@ -725,7 +727,7 @@ def ev_chains(node: Node | None, names: dict[str, str]) -> list[Chain] | None:
     """Return the chains a route argument holds (one chain or an array of chains)."""
     if node is None:
         return None
-    node = _strip(node)
+    node = unwrap(node, CASTS_AND_AWAIT)
     if node.type == "array":
         chains = [ev_chain(item, names) for item in code_children(node)]
         return None if any(c is None for c in chains) else [c for c in chains if c]
@@ -750,7 +752,7 @@ def _result_call(node: Node | None, names: dict[str, str], req: str) -> bool:
     """``validationResult(req)``."""
     if node is None:
         return False
-    node = _strip(node)
+    node = unwrap(node, CASTS_AND_AWAIT)
     if node.type != "call_expression":
         return False
     fn = node.child_by_field_name("function")
@@ -780,7 +782,7 @@ class ResultGuards:
     def _result(self, node: Node | None, ran: int) -> int | None:
         if node is None:
             return None
-        node = _strip(node)
+        node = unwrap(node, CASTS_AND_AWAIT)
         if _result_call(node, self.names, self.req):
             return ran
         if node.type == "identifier":
@@ -790,7 +792,7 @@ class ResultGuards:
     def _method_on_result(self, node: Node | None, method: str, ran: int) -> int | None:
         if node is None:
             return None
-        node = _strip(node)
+        node = unwrap(node, CASTS_AND_AWAIT)
         if node.type != "call_expression":
             return None
         fn = node.child_by_field_name("function")
@@ -817,7 +819,7 @@ class ResultGuards:
         if statement.type != "if_statement":
             return None
         condition = statement.child_by_field_name("condition")
-        test = _strip(condition) if condition is not None else None
+        test = unwrap(condition, CASTS_AND_AWAIT) if condition is not None else None
         negated = test is not None and test.type == "unary_expression" and \
             text(test.child_by_field_name("operator")) == "!"
         if negated and test is not None:
@@ -838,7 +840,7 @@ def run_chain(statement: Node, names: dict[str, str], req: str) -> list[Chain] |
         awaited = code_children(awaited)[0]
     if awaited.type != "await_expression" or not code_children(awaited):
         return None
-    call = _strip(code_children(awaited)[0])
+    call = unwrap(code_children(awaited)[0], CASTS_AND_AWAIT)
     fn = call.child_by_field_name("function") if call.type == "call_expression" else None
     args = call.child_by_field_name("arguments") if fn is not None else None
     if fn is None or fn.type != "member_expression" or \

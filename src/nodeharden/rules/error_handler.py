@@ -28,7 +28,7 @@ from tree_sitter import Node, Tree
 from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, FileFacts
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import FUNCTION_TYPES, captures_in, needle_ranges, object_properties, \
-    parameters, parse, statement_of, string_value, text, walk
+    parameters, parse, statement_of, string_value, text, unwrap, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._snippets import DeferredEdit, render_snippet
 from nodeharden._style import Style, line_end
@@ -441,28 +441,16 @@ def _status_node(sink: Node, scope: Node) -> Node | None:
 #: Status fields third-party errors carry too (http-errors, body-parser, send, Node's own
 #: ``code``), 5xx included: no project class can prove what they hold.
 _LIBRARY_STATUS_FIELDS = frozenset({"status", "statusCode", "code", "status_code"})
-_WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "non_null_expression",
-                       "satisfies_expression", "type_assertion"})
-
-
-def _unwrap(node: Node | None) -> Node | None:
-    """Return ``node`` without parentheses and TypeScript casts (``(err as E)`` → ``err``)."""
-    while node is not None and node.type in _WRAPPERS:
-        inner = node.named_children  # the expression first (`x as T`), last in `<T>x`
-        node = None if not inner else inner[-1] if node.type == "type_assertion" else inner[0]
-    return node
-
-
 def _status_field(sink: Node, scope: Node, name: str) -> str | None:
     """Return ``F`` when the status the sink answers with is the error's own field ``F``
     (``res.status(err.errorCode)``, ``const code = err.errorCode; … res.status(code)``), and
     ``F`` is no field third-party errors carry too; else None."""
-    expr = _unwrap(_status_node(sink, scope))
+    expr = unwrap(_status_node(sink, scope))
     if expr is not None and expr.type == "identifier":
-        expr = _unwrap(_const_value(scope, text(expr)))
+        expr = unwrap(_const_value(scope, text(expr)))
     if expr is None or expr.type != "member_expression":
         return None
-    obj = _unwrap(expr.child_by_field_name("object"))
+    obj = unwrap(expr.child_by_field_name("object"))
     prop = expr.child_by_field_name("property")
     if obj is None or obj.type != "identifier" or text(obj) != name or prop is None \
             or prop.type != "property_identifier" or text(prop) in _LIBRARY_STATUS_FIELDS:
@@ -524,7 +512,7 @@ def _client_narrowing(cond: Node | None, name: str, facts: FileFacts | None) -> 
     """Return True when condition ``cond`` holds only for client errors: ``name.name ===
     'UnauthorizedError'``, ``name instanceof UnauthorizedError`` (imported from express-jwt),
     ``name.status === 401``; any of them joined by ``||`` counts only when all do."""
-    cond = _unwrap(cond)
+    cond = unwrap(cond)
     if cond is None:
         return False
     if cond.type == "binary_expression":
@@ -536,7 +524,7 @@ def _client_narrowing(cond: Node | None, name: str, facts: FileFacts | None) -> 
             return _client_narrowing(left, name, facts) or _client_narrowing(right, name, facts)
         if op in ("===", "=="):
             for one, other in ((left, right), (right, left)):
-                one = _unwrap(one)
+                one = unwrap(one)
                 if one is not None and one.type == "member_expression" \
                         and text(one.child_by_field_name("object")) == name \
                         and text(one.child_by_field_name("property")) == "name" \
@@ -545,7 +533,7 @@ def _client_narrowing(cond: Node | None, name: str, facts: FileFacts | None) -> 
                     return True
             return _STATUS_EQ.search(text(cond)) is not None \
                 and re.search(rf"(?<![\w$.]){re.escape(name)}\.", text(cond)) is not None
-        if op == "instanceof" and text(_unwrap(left)) == name and right is not None:
+        if op == "instanceof" and text(unwrap(left)) == name and right is not None:
             cls = text(right)
             for imp in facts.imports if facts is not None else []:
                 for exported, local in imp.named.items():
@@ -567,10 +555,10 @@ def _narrowing_class(node: Node, scope: Node, name: str) -> str | None:
     while cur is not None and cur != scope:
         if cur.type in ("if_statement", "ternary_expression") \
                 and child == cur.child_by_field_name("consequence"):
-            cond = _unwrap(cur.child_by_field_name("condition"))
+            cond = unwrap(cur.child_by_field_name("condition"))
             if cond is not None and cond.type == "binary_expression" \
                     and text(cond.child_by_field_name("operator")) == "instanceof" \
-                    and text(_unwrap(cond.child_by_field_name("left"))) == name:
+                    and text(unwrap(cond.child_by_field_name("left"))) == name:
                 right = cond.child_by_field_name("right")
                 if right is not None and right.type == "identifier":
                     return text(right)
@@ -589,19 +577,19 @@ def _narrowed_to_string(node: Node, scope: Node, name: str) -> bool:
                 and child == cur.child_by_field_name("consequence"):
             pending = [cur.child_by_field_name("condition")]
             while pending:
-                cond = _unwrap(pending.pop())
+                cond = unwrap(pending.pop())
                 if cond is None or cond.type != "binary_expression":
                     continue
                 op = text(cond.child_by_field_name("operator"))
-                left = _unwrap(cond.child_by_field_name("left"))
-                right = _unwrap(cond.child_by_field_name("right"))
+                left = unwrap(cond.child_by_field_name("left"))
+                right = unwrap(cond.child_by_field_name("right"))
                 if op == "&&":
                     pending += [left, right]
                 elif op in ("===", "==") and left is not None and right is not None:
                     for typeof, other in ((left, right), (right, left)):
                         if typeof.type == "unary_expression" \
                                 and text(typeof.child_by_field_name("operator")) == "typeof" \
-                                and text(_unwrap(typeof.child_by_field_name("argument"))) == name \
+                                and text(unwrap(typeof.child_by_field_name("argument"))) == name \
                                 and string_value(other) == "string":
                             return True
         child, cur = cur, cur.parent
@@ -1348,7 +1336,7 @@ def _client_only_class(ctx: ProjectContext, rel: str, local: str) -> bool:
             continue
         if len(writes) != 1:
             return False
-        value = _unwrap(writes[0].child_by_field_name("right"))
+        value = unwrap(writes[0].child_by_field_name("right"))
         if value is not None and value.type == "number":
             code = int(text(value)) if text(value).isdigit() else 0
             return 400 <= code < 500 and not any(
@@ -1698,7 +1686,7 @@ def _constant(ctx: ProjectContext, rel: str, root: Node, node: Node | None,
     """Return the integer ``node`` always holds: a number, a top-level ``const`` of one (in
     this file or imported from a project file), a member of a ``const`` object literal or a
     TypeScript enum, or a status-code package's constant named after its reason phrase."""
-    node = _unwrap(node)
+    node = unwrap(node)
     if node is None or depth > 3:
         return None
     if node.type == "number":
@@ -1720,7 +1708,7 @@ def _constant(ctx: ProjectContext, rel: str, root: Node, node: Node | None,
         return None
     if node.type != "member_expression":
         return None
-    obj = _unwrap(node.child_by_field_name("object"))
+    obj = unwrap(node.child_by_field_name("object"))
     key = text(node.child_by_field_name("property"))
     if obj is None or obj.type != "identifier":
         return None
@@ -1797,7 +1785,7 @@ def _members(root: Node, name: str) -> dict[str, Node | None] | None:
             return {text(m.child_by_field_name("name")): m.child_by_field_name("value")
                     for m in (body.named_children if body is not None else [])
                     if m.type == "enum_assignment"}
-    value = _unwrap(_top_const(root, name))
+    value = unwrap(_top_const(root, name))
     if value is not None and value.type == "object":
         return dict(object_properties(value))
     return None

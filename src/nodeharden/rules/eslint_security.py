@@ -17,7 +17,7 @@ from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import add_to_string_list, version_of
-from nodeharden._parse import code_children, object_properties, parse, string_value, text
+from nodeharden._parse import code_children, object_properties, parse, string_value, text, unwrap
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style, detect_style, module_kind_for
@@ -73,13 +73,6 @@ def new_flat_config(style: Style, *, typescript: bool = False) -> str:
             f"]{semi}\n")
 
 
-def _unwrap(node: Node | None) -> Node | None:
-    while node is not None and node.type in ("parenthesized_expression", "satisfies_expression",
-                                             "as_expression"):
-        node = node.named_children[0] if node.named_children else None
-    return node
-
-
 def _top_level_value(root: Node, name: str) -> Node | None:
     for stmt in root.named_children:
         decl = stmt
@@ -107,9 +100,9 @@ def exported_value(root: Node) -> Node | None:
             if expr is not None and expr.type == "assignment_expression" and \
                     text(expr.child_by_field_name("left")) == "module.exports":
                 value = expr.child_by_field_name("right")
-    value = _unwrap(value)
+    value = unwrap(value)
     if value is not None and value.type == "identifier":
-        value = _unwrap(_top_level_value(root, text(value)))
+        value = unwrap(_top_level_value(root, text(value)))
     return value
 
 

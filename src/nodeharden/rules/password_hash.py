@@ -13,6 +13,7 @@ from tree_sitter import Node, Tree
 from nodeharden._express import FileFacts, ImportFact
 from nodeharden._model import Finding
 from nodeharden._parse import (
+    CASTS_AND_AWAIT,
     FUNCTION_TYPES,
     alternation,
     captures,
@@ -26,6 +27,7 @@ from nodeharden._parse import (
     parse,
     string_value,
     text,
+    unwrap,
     walk,
 )
 from nodeharden._project import JS_SUFFIXES
@@ -755,15 +757,8 @@ def _plaintext_keys(args: list[Node]) -> set[str]:
 
 
 #: Wrappers that leave an expression's value as it is.
-_WRAPPERS = frozenset({"parenthesized_expression", "await_expression", "as_expression",
-                       "satisfies_expression", "non_null_expression", "type_assertion"})
+_WRAPPERS = CASTS_AND_AWAIT
 _LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
-
-
-def _unwrap(node: Node | None) -> Node | None:
-    while node is not None and node.type in _WRAPPERS and node.named_children:
-        node = node.named_children[-1]
-    return node
 
 
 def _bound_name(node: Node) -> str | None:
@@ -813,7 +808,7 @@ def _field_of(node: Node, var: str) -> str | None:
     """Return ``key`` for ``var.key`` or ``var['key']``, else None."""
     if node.type not in ("member_expression", "subscript_expression"):
         return None
-    obj = _unwrap(node.child_by_field_name("object"))
+    obj = unwrap(node.child_by_field_name("object"), CASTS_AND_AWAIT)
     if obj is None or obj.type != "identifier" or text(obj) != var:
         return None
     return _last_name(node) or None
@@ -859,7 +854,7 @@ class _Hashing:
         method such as ``.toString('hex')`` on its result), a variable of ``scope`` set only
         to one, or the result parameter of a hashing call's callback (``(err, hash) =>``) or
         of ``.then`` on one."""
-        expr = _unwrap(expr)
+        expr = unwrap(expr, CASTS_AND_AWAIT)
         if expr is None or depth > 4:
             return False
         if expr.type == "call_expression":
@@ -889,7 +884,7 @@ class _Hashing:
             callee = call.child_by_field_name("function")
             if index == 0 and callee is not None and callee.type == "member_expression" and \
                     text(callee.child_by_field_name("property")) == "then":
-                inner = _unwrap(callee.child_by_field_name("object"))
+                inner = unwrap(callee.child_by_field_name("object"), CASTS_AND_AWAIT)
                 return inner is not None and inner.type == "call_expression" and self.call(inner)
             return False
         values = []
@@ -951,7 +946,8 @@ def _hashed_before_save(node: Node, keys: set[str], ctx: FileContext, hashing: _
         if sub.type == "call_expression":
             fn = sub.child_by_field_name("function")
             args_node = sub.child_by_field_name("arguments")
-            args = [_unwrap(a) for a in code_children(args_node)] if args_node else []
+            args = [unwrap(a, CASTS_AND_AWAIT) for a in code_children(args_node)] \
+                if args_node else []
             if fn is None:
                 continue
             method = _field_of(fn, var)
