@@ -160,6 +160,205 @@ def _submitted(node: Node) -> bool:
                                     or not words(name) & (STORED_WORDS | DERIVED_WORDS))
 
 
+#: Property names of a request that hold what the client sent.
+_REQUEST_PARTS = ("body", "query", "params")
+#: Words naming something a client sent as a whole (a request, its body, a message): a
+#: lookup keyed by one of them may return the submitted password.
+_SENT_WORDS = {"req", "request", "ctx", "body", "query", "params", "headers", "data", "payload",
+               "input", "form", "fields", "message", "msg", "credentials", "creds", "auth",
+               "args", "packet", "event"}
+#: How many function calls `_request_of` follows back from a parameter to its arguments.
+_CALL_DEPTH = 2
+
+
+def _root_of(node: Node) -> Node:
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
+def _chain_root(node: Node) -> Node:
+    """Return the object a member chain starts from (``user`` in ``user.config.password``)."""
+    node = unwrap(node, CASTS_AND_AWAIT)
+    while node.type in ("member_expression", "subscript_expression"):
+        node = unwrap(node.child_by_field_name("object"), CASTS_AND_AWAIT)
+    return node
+
+
+def _declaration(ident: Node) -> tuple[Node, Node | int] | None:
+    """Return where the variable ``ident`` reads is declared, nearest scope first: (the
+    function, the index of its parameter) or (the scope, its variable declarator). None when
+    it is not found, declared more than once in its scope, or a parameter that is a pattern."""
+    name = text(ident)
+    scope = enclosing(ident, _FUNCTIONS)
+    while True:
+        node = scope if scope is not None else _root_of(ident)
+        if scope is not None:
+            for index, param in enumerate(parameters(scope)):
+                if param.type == "identifier" and text(param) == name:
+                    return scope, index
+                if any(n.type in ("identifier", "shorthand_property_identifier_pattern") and
+                       text(n) == name for n in walk(param)):
+                    return None  # a destructured or defaulted parameter: not followed
+        found = [sub for sub in walk(node) if sub.type == "variable_declarator"
+                 and enclosing(sub, _FUNCTIONS) == scope
+                 and any(n.type in ("identifier", "shorthand_property_identifier_pattern")
+                         and text(n) == name
+                         for n in walk(sub.child_by_field_name("name") or sub))]
+        if len(found) > 1:
+            return None
+        if found:
+            return node, found[0]
+        if scope is None:
+            return None
+        scope = enclosing(scope, _FUNCTIONS)
+
+
+def _assigned(scope: Node, name: str) -> list[Node]:
+    """Return the assignments to ``name`` in ``scope`` (``name = …``, ``name += …``)."""
+    return [sub for sub in walk(scope)
+            if sub.type in ("assignment_expression", "augmented_assignment_expression")
+            and text(sub.child_by_field_name("left")) == name]
+
+
+def _request_of(node: Node, depth: int = 0) -> str | None:
+    """Return the request a value was taken from (``req`` for ``req.body.password``, for a
+    variable destructured from ``req.body``, or for a parameter that every call of its
+    function in the file passes such a value), or None when that cannot be told."""
+    node = unwrap(node, CASTS_AND_AWAIT)
+    cur = node
+    while cur.type in ("member_expression", "subscript_expression"):
+        obj = unwrap(cur.child_by_field_name("object"), CASTS_AND_AWAIT)
+        if cur.type == "member_expression" and obj is not None and \
+                text(cur.child_by_field_name("property")) in _REQUEST_PARTS and \
+                obj.type in ("identifier", "member_expression"):
+            return text(obj)
+        if obj is None:
+            return None
+        cur = obj
+    if cur.type != "identifier":
+        return None
+    found = _declaration(cur)
+    if found is None:
+        return None
+    scope, where = found
+    name = text(cur)
+    if _assigned(scope, name):
+        return None  # reassigned: which value is compared depends on the path taken
+    if isinstance(where, int):
+        return _argument_request(scope, where, depth)
+    target = where.child_by_field_name("name")
+    value = where.child_by_field_name("value")
+    if target is None or value is None:
+        return None
+    if target.type == "identifier":
+        return _request_of(value, depth)
+    if target.type == "object_pattern" and any(
+            prop.type == "shorthand_property_identifier_pattern" and text(prop) == name or
+            prop.type == "pair_pattern" and text(prop.child_by_field_name("value")) == name
+            for prop in target.named_children):
+        value = unwrap(value, CASTS_AND_AWAIT)
+        # `const { password, verify } = req.body`: the object destructured is the request's
+        if value.type == "member_expression" and \
+                text(value.child_by_field_name("property")) in _REQUEST_PARTS:
+            obj = value.child_by_field_name("object")
+            return text(obj) if obj is not None else None
+        return _request_of(value, depth) if value.type == "identifier" else None
+    return None
+
+
+def _argument_request(fn: Node, index: int, depth: int) -> str | None:
+    """Return the request every call of ``fn`` in its file takes argument ``index`` from, or
+    None: a function without a name, exported, or named anywhere but as the callee of a call
+    (handed on, assigned, exported) can be called with anything."""
+    if depth >= _CALL_DEPTH:
+        return None
+    holder = fn.parent
+    while holder is not None and holder.type in _WRAPPERS:
+        holder = holder.parent
+    if fn.type == "function_declaration":
+        name_node, declared = fn.child_by_field_name("name"), fn
+    elif holder is not None and holder.type == "variable_declarator" and \
+            unwrap(holder.child_by_field_name("value"), CASTS_AND_AWAIT) == fn:
+        name_node, declared = holder.child_by_field_name("name"), holder.parent
+    else:
+        return None
+    if name_node is None or name_node.type != "identifier" or declared is None or \
+            declared.parent is None or declared.parent.type == "export_statement":
+        return None
+    name = text(name_node)
+    origins = set()
+    for sub in walk(_root_of(fn)):
+        if sub.type not in ("identifier", "shorthand_property_identifier") or \
+                text(sub) != name or sub == name_node:
+            continue
+        call = sub.parent
+        if call is None or call.type != "call_expression" or \
+                call.child_by_field_name("function") != sub:
+            return None
+        args = call.child_by_field_name("arguments")
+        values = code_children(args) if args is not None else []
+        if len(values) <= index or any(v.type == "spread_element" for v in values[:index + 1]):
+            return None
+        origins.add(_request_of(values[index], depth + 1))
+    if len(origins) != 1:
+        return None
+    return origins.pop()
+
+
+def _looked_up(ident: Node, before: Node) -> Node | None:
+    """Return the call a variable holds the result of (``const user = await find(name)``),
+    when it is declared so and not assigned before ``before`` nor in a loop around it."""
+    found = _declaration(ident)
+    if found is None or isinstance(found[1], int):
+        return None
+    scope, declarator = found
+    target = declarator.child_by_field_name("name")
+    value = unwrap(declarator.child_by_field_name("value"), CASTS_AND_AWAIT)
+    if target is None or target.type != "identifier" or value is None or \
+            value.type != "call_expression":
+        return None
+    for assignment in _assigned(scope, text(ident)):
+        if assignment.start_byte < before.start_byte:
+            return None
+        loop = enclosing(before, _LOOPS)
+        if loop is not None and loop.start_byte <= assignment.start_byte and \
+                assignment.end_byte <= loop.end_byte:
+            return None
+    return value
+
+
+def _copies_of_one_record(left: Node, right: Node, cmp: Node) -> bool:
+    """Return True when both sides are fields of records looked up with the same key:
+    ``userConfig.password !== client.config.password`` with ``userConfig = read(name)`` and
+    ``client = find(name)`` compares a stored value with a cached copy of it, and no value
+    the client sent takes part. A key that is or carries the password, or a whole request
+    (``parse(req)``), could make one side the submitted password: not taken."""
+    sides = [unwrap(left, CASTS_AND_AWAIT), unwrap(right, CASTS_AND_AWAIT)]
+    if any(side.type not in ("member_expression", "subscript_expression") for side in sides):
+        return False
+    roots = [_chain_root(side) for side in sides]
+    if any(root.type != "identifier" for root in roots) or text(roots[0]) == text(roots[1]):
+        return False
+    calls = [_looked_up(root, cmp) for root in roots]
+    if calls[0] is None or calls[1] is None:
+        return False
+    keys = []
+    for call in calls:
+        args = call.child_by_field_name("arguments")
+        values = code_children(args) if args is not None else []
+        if not values:
+            return False
+        for value in values:
+            if value.type == "spread_element" or _mentions_password(value) or \
+                    _request_of(value) is not None or any(
+                        n.type in ("identifier", "property_identifier") and
+                        words(text(n)) & _SENT_WORDS for n in walk(value)):
+                return False
+        keys.append([text(v) for v in values])
+    return keys[0] == keys[1]
+
+
 class PasswordHash(Rule):
     """Weak password hashing, comparison and storage."""
 
@@ -421,6 +620,11 @@ class PasswordHash(Rule):
             return None
         if _submitted(left) and _submitted(right):
             return None  # two values the client sent (password and its confirmation)
+        request = _request_of(left)
+        if request is not None and request == _request_of(right):
+            return None  # both sides from one request (`password !== verify`, passed in)
+        if _copies_of_one_record(left, right, node):
+            return None  # two stored copies (a reloaded record against a cached one)
         return (f"password compared with `{op}`: string comparison leaks timing and means the "
                 "password or a fast hash is stored; store a bcrypt (cost >= 12) or argon2id hash "
                 "and verify with bcrypt.compare / argon2.verify")
