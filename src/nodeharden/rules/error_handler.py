@@ -184,6 +184,26 @@ def _error_scopes(root: Node, lang: str, source: bytes) -> list[tuple[Node, str,
 _RESPONSE_NAMES = frozenset({"res", "response", "resp", "reply"})
 
 
+def _prologue_length(body: Node) -> int:
+    """Return how many of ``body``'s named children are its directive prologue: the string
+    statements (``"use strict";``) it starts with, the comments among them and one on the
+    last one's line. Code goes after them: a statement above a directive makes it a plain
+    string."""
+    children = body.named_children
+    end = 0
+    for at, child in enumerate(children):
+        if child.type == "expression_statement" and child.named_child_count == 1 \
+                and child.named_children[0].type == "string":
+            end = at + 1
+        elif child.type != "comment":
+            break
+    # A comment on the last directive's line (`"use strict"; // why`) goes with it.
+    while 0 < end < len(children) and children[end].type == "comment" \
+            and children[end].start_point[0] == children[end - 1].end_point[0]:
+        end += 1
+    return end
+
+
 def _response_names(scope: Node) -> set[str]:
     """Return the names the response has around ``scope``: ``res`` and friends, the third
     parameter of an error handler and the second of a route handler around it."""
@@ -907,8 +927,11 @@ class ErrorHandler(Rule):
         body = scope.child_by_field_name("body")
         if body is None or body.type != "statement_block" or not body.named_children:
             return None  # an expression body: rewriting it needs a person
-        # After a leading `if (res.headersSent) return next(err);`: nothing can be sent then.
-        first = next((stmt for stmt in body.named_children if not (
+        # After the body's directives (`"use strict"`: code above one would turn it into a
+        # plain string and strict mode off) and a leading `if (res.headersSent) return
+        # next(err);` (nothing can be sent then).
+        statements = body.named_children[_prologue_length(body):]
+        first = next((stmt for stmt in statements if not (
             stmt.type == "if_statement"
             and "headersSent" in text(stmt.child_by_field_name("condition")))), None)
         if first is None or first.start_point[0] == body.start_point[0]:
