@@ -8,7 +8,11 @@ over real HTTP on 127.0.0.1 (one ``npm install`` shared through a link).
   malformed JSON with 400) after the fix, its other errors as before;
 - an app without a handler gets one that keeps the 413 and sends no stack;
 - a catch block whose only trace of the error was the message it sent logs the error after
-  the fix (on the server's stderr) and sends the generic text.
+  the fix (on the server's stderr) and sends the generic text;
+- an app that sets its own ``env`` to ``'production'`` sends no stack from Express's default
+  handler and is not reported (without the setting, or under a condition, it leaks and is);
+- the client-error branch added to a handler that starts with ``'use strict'`` leaves the
+  handler in strict mode.
 """
 
 from __future__ import annotations
@@ -292,3 +296,72 @@ def test_catch_whose_message_was_the_only_trace_logs_the_error(tmp_path: Path,
     assert (answer.status, answer.json()) == (500, {"error": "Internal Server Error"})
     assert LEAKED in stderr  # the error is still on the server's log, with its stack
     assert "at load" in stderr
+
+
+def _env_app(setting: str) -> dict[str, str]:
+    return {"app.js": """
+    const express = require('express');
+
+    const app = express();
+    %SETTING%
+    app.get('/boom', () => {
+      throw new Error('connect failed: %s');
+    });
+    """.replace("%SETTING%", setting).replace("%s", LEAKED) + LISTEN}
+
+
+def test_app_env_set_to_production_sends_no_stack(tmp_path: Path, installed: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``app.set('env', 'production')`` is what Express's default handler reads: the app
+    answers a bare 500 without the stack, so there is nothing to report; the same app
+    without that line (or setting it only under a condition) leaks and is reported."""
+    monkeypatch.delenv("NODE_ENV", raising=False)
+    answers = {}
+    for name, setting in [("set", "app.set('env', 'production');"),
+                          ("unset", ""),
+                          ("conditional", "if (process.env.DEPLOYED) app.set('env', 'production');")]:
+        (tmp_path / name).mkdir()
+        root = make_app(tmp_path / name, installed, _env_app(setting))
+        report = run_cli("check", root, "--select", "error-handler", "--format", "json")
+        answers[name] = [f["line"] for f in json.loads(report.stdout)["findings"]]
+        with serve_app(root) as url:
+            boom = call(url, "GET", "/boom")
+        assert boom.status == 500
+        assert (LEAKED in boom.body.decode()) == (name != "set"), boom.body
+        assert ("at " in boom.body.decode()) == (name != "set")
+    assert answers == {"set": [], "unset": [3], "conditional": [3]}
+
+
+STRICT_HANDLER_APP = {"app.js": """
+    const express = require('express');
+
+    const app = express();
+    app.use(express.json());
+    app.post('/api/echo', (req, res) => res.json({ got: Object.keys(req.body) }));
+    app.get('/boom', () => {
+      throw new Error('boom');
+    });
+
+    app.use(function (err, req, res, next) {
+      'use strict';
+      console.error(err.stack);
+      res.status(500).json({ strict: this === undefined });
+    });
+    """ + LISTEN}
+
+
+def test_fix_keeps_the_handler_in_strict_mode(tmp_path: Path, installed: Path) -> None:
+    """The client-error branch goes after the handler's ``'use strict'``: above it, the
+    directive would be a plain string and the handler would run in sloppy mode (``this``
+    the global object instead of undefined)."""
+    root = make_app(tmp_path, installed, STRICT_HANDLER_APP)
+    with serve_app(root) as url:
+        assert call(url, "GET", "/boom").json() == {"strict": True}
+    fix(root)
+    source = (root / "app.js").read_text()
+    assert source.index("'use strict';") < source.index("const clientStatus")
+    with serve_app(root) as url:
+        boom = call(url, "GET", "/boom")
+        big = call(url, "POST", "/api/echo", BIG)
+    assert (boom.status, boom.json()) == (500, {"strict": True})
+    assert (big.status, big.body) == (413, b"Payload Too Large")

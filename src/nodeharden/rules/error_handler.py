@@ -1058,6 +1058,8 @@ class ErrorHandler(Rule):
             for app in facts.apps:
                 if app.kind != "app" or _has_handler(ctx, facts):
                     continue
+                if _sets_production_env(ctx, facts, app):
+                    continue  # `app.set('env', 'production')`: the default handler's env
                 message = ("no final error handler: errors reach Express's default handler, "
                            "which answers with the stack trace unless NODE_ENV=production")
                 yield ctx.finding(self.id, facts.path, app.start, app.end, message,
@@ -1209,6 +1211,59 @@ def insertion_point(lang: str, source: bytes, app: AppFact,
     if last is None:
         return None
     return line_end(source, last.end_byte)
+
+
+def _sets_production_env(ctx: ProjectContext, facts: FileFacts, app: AppFact) -> bool:
+    """Return True when the block that creates ``app`` sets its ``env`` to the literal
+    ``'production'`` after creating it and before it listens, is exported or returned:
+    ``app.set('env', 'production')`` as a statement of its own or at the head of a chain
+    (``app.set('env', 'production').disable(…)``). Express's default handler reads the
+    app's ``env`` for every error and sends no stack in production. Not a conditional, a
+    value computed at run time, or a setting on another app or in another file."""
+    if not app.name:
+        return False
+    sets = [call for call in facts.calls
+            if call.target == app.name and call.method == "set" and len(call.args) == 2
+            and [(arg.kind, arg.name) for arg in call.args]
+            == [("string", "env"), ("string", "production")]]
+    source = ctx.read(facts.path) if sets else None
+    lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
+    if source is None or lang is None:
+        return False
+    root = parse(lang, source).root_node
+    created = _call_at(root, app.start, app.end)
+    if created is None:
+        return False
+    block = statement_of(created).parent
+    for call in sets:
+        node = _call_at(root, call.start, call.end)
+        if node is None:
+            continue
+        # Up the chain: `app.set(…)` as the object of `.disable(…)` and so on, to its statement.
+        while node.parent is not None and (
+                (node.parent.type == "member_expression"
+                 and node.parent.child_by_field_name("object") == node)
+                or (node.parent.type == "call_expression"
+                    and node.parent.child_by_field_name("function") == node)):
+            node = node.parent
+        stmt = node.parent
+        if stmt is None or stmt.type != "expression_statement" or stmt.parent != block \
+                or stmt.start_byte < app.end:
+            continue
+        if any(app.end <= other.start_byte and other.end_byte <= stmt.start_byte
+               and _is_terminal(other, app.name) for other in block.named_children):
+            continue  # after `listen`, the export or `return app`
+        return True
+    return False
+
+
+def _call_at(root: Node, start: int, end: int) -> Node | None:
+    """Return the call or ``new`` expression spanning exactly ``start``–``end``."""
+    node = root.descendant_for_byte_range(start, end)
+    while node is not None and not (node.start_byte == start and node.end_byte == end
+                                    and node.type in ("call_expression", "new_expression")):
+        node = node.parent
+    return node
 
 
 def _is_terminal(stmt: Node, name: str) -> bool:
