@@ -10,6 +10,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
@@ -69,6 +70,9 @@ _SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/l
                 "/var/lib/dpkg", "/var/log/apt", "/var/run", "/var/tmp", "/var/spool", "/var/mail")
 #: ...except these, where apps are commonly installed.
 _APP_UNDER_SYSTEM = ("/usr/src/", "/usr/app", "/usr/local/app", "/usr/local/src/")
+#: Scratch folders anyone may write: a folder the image makes *inside* one (``mkdir
+#: /tmp/uploads``) is root's and mode 755, so only a later writer, the app, can need it.
+_SCRATCH_DIRS = ("/tmp/", "/var/tmp/")
 
 
 def _app_dir(path: str, workdir: str) -> bool:
@@ -78,7 +82,7 @@ def _app_dir(path: str, workdir: str) -> bool:
         return False
     if workdir and workdir != "/" and path.startswith(workdir.rstrip("/") + "/"):
         return True
-    if path.startswith(_APP_UNDER_SYSTEM):
+    if path.startswith(_APP_UNDER_SYSTEM + _SCRATCH_DIRS):
         return True
     return not any(path == d or path.startswith(d + "/") for d in _SYSTEM_DIRS)
 
@@ -206,11 +210,37 @@ def _resolve(base: str, path: str) -> str:
     return posixpath.normpath(posixpath.join(base or "/", path))
 
 
+def _removed(path: str, target: str) -> bool:
+    """Return True when ``rm`` of ``target`` (a resolved path, maybe a glob) removes ``path``."""
+    probe = path
+    while probe not in ("/", ""):
+        if probe == target or (any(c in target for c in "*?[") and fnmatch(probe, target)):
+            return True
+        probe = posixpath.dirname(probe)
+    return False
+
+
+def _mkdirs(joined: str, base: str, made: list[str], unresolved: list[str]) -> None:
+    """Follow the ``mkdir`` and ``rm`` commands of one RUN line in order: add the folders it
+    makes to ``made`` (the ones named with ``$``, which the fix does not resolve, to
+    ``unresolved``) and drop from ``made`` the ones a later ``rm`` removes again (a build
+    folder: a ``chown`` of it would fail the build)."""
+    for words in _words(joined):
+        tool = words[0].rsplit("/", 1)[-1]
+        if tool == "mkdir":
+            for p in _positionals(words)[0]:
+                (unresolved if "$" in p else made).append(_resolve(base, p))
+        elif tool == "rm":
+            targets = [_resolve(base, p) for p in _positionals(words)[0] if "$" not in p]
+            made[:] = [d for d in made if not any(_removed(d, t) for t in targets)]
+
+
 def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
-                   ) -> tuple[list[str], set[str]]:
+                   ) -> tuple[list[str], set[str], list[str]]:
     """Return the folders the app may write that the stage leaves to root (its final WORKDIR,
-    VOLUME paths, folders created with ``mkdir`` inside the WORKDIR before ``before_line``),
-    and the subset no instruction creates before ``before_line``."""
+    VOLUME paths, folders created with ``mkdir`` for the app before ``before_line``), the
+    subset no instruction creates before ``before_line``, and the VOLUME and ``mkdir`` paths
+    built from an ARG or ENV (``$DATA_DIR``) that no RUN chowns, which the fix cannot tell."""
     workdir = ""
     for current in reversed(ancestry(stages, stage)[1:]):
         for command in current.commands:
@@ -221,9 +251,13 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
     current_dir = workdir
     made: list[str] = []
     volumes: list[str] = []
+    unresolved: list[str] = []
     chowned = ""
+    root = True
     for command in stage.commands:
         kind = command.cmd.upper()
+        if kind == "USER":
+            root = is_root(command.value[0] if command.value else None)
         if kind == "WORKDIR" and command.value:
             current_dir = _resolve(current_dir, command.value[0])
             workdir, workdir_line = current_dir, command.start_line
@@ -233,11 +267,12 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
             joined = " ".join(command.value)
             if "chown" in joined:
                 chowned += " " + joined
-            if command.start_line >= before_line:
+            if not root:
                 continue
-            for words in _words(joined):
-                if words[0].rsplit("/", 1)[-1] == "mkdir":
-                    made.extend(_resolve(current_dir, p) for p in _positionals(words)[0])
+            if command.start_line >= before_line:
+                _mkdirs(joined, current_dir, [], unresolved)  # chowned by that RUN, if known
+                continue
+            _mkdirs(joined, current_dir, made, unresolved)
     dirs: list[str] = []
     if workdir and workdir != "/" and "$" not in workdir and (workdir_line or inherited):
         dirs.append(workdir)
@@ -254,7 +289,11 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
     missing = {d for d in volumes if d not in made}
     if workdir_line >= before_line and workdir in dirs:  # WORKDIR comes later: make it now
         missing.add(workdir)
-    return dirs, missing
+    unresolved += [d for d in volumes if "$" in d]
+    unknown = [d for d in dict.fromkeys(unresolved)
+               if not re.search(r"(?<![\w/.-])" + re.escape(posixpath.basename(d))
+                                + r"(?![\w/.-])", chowned)]
+    return dirs, missing, unknown
 
 
 def _append_to_run(source: bytes, command: Any, script: str) -> TextEdit:
@@ -281,9 +320,8 @@ def _late_mkdirs(stage: Stage, start: int, user_line: int, workdir_of: dict[int,
                 not start <= command.start_line < user_line:
             continue
         joined = " ".join(command.value)
-        base = workdir_of.get(command.start_line, "")
-        made = [_resolve(base, p) for words in _words(joined)
-                if words[0].rsplit("/", 1)[-1] == "mkdir" for p in _positionals(words)[0]]
+        made: list[str] = []
+        _mkdirs(joined, workdir_of.get(command.start_line, ""), made, [])
         made = [d for d in made if _app_dir(d, inside)]
         if made and "chown" not in joined:
             found.append((command, made))
@@ -291,9 +329,10 @@ def _late_mkdirs(stage: Stage, start: int, user_line: int, workdir_of: dict[int,
 
 
 def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: str,
-                     user_line: int, after_line: int) -> tuple[list[TextEdit], str]:
-    """Return edits that give ``owner`` the folders the app writes, and the text of a new RUN
-    line when no existing RUN can carry the chown (to go right before ``user_line``).
+                     user_line: int, after_line: int) -> tuple[list[TextEdit], str, list[str]]:
+    """Return edits that give ``owner`` the folders the app writes, the text of a new RUN
+    line when no existing RUN can carry the chown (to go right before ``user_line``), and the
+    folders named from an ARG or ENV that the fix leaves to root.
 
     The ``chown`` joins the last RUN that runs as root before the first VOLUME (changes to a
     volume path after VOLUME are discarded) and before ``user_line``, and after ``after_line``
@@ -323,7 +362,7 @@ def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: st
             chosen = command
     # Folders made by a RUN after the one that carries the chown do not exist yet there.
     made_before = chosen.end_line + 1 if chosen is not None else limit
-    dirs, missing = _writable_dirs(stages, stage, made_before)
+    dirs, missing, unknown = _writable_dirs(stages, stage, made_before)
     edits: list[TextEdit] = []
     new_run = ""
     if dirs:
@@ -341,7 +380,7 @@ def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: st
         workdir = ""
     for command, made in _late_mkdirs(stage, made_before, user_line, workdir_of, workdir):
         edits.append(_append_to_run(source, command, f"chown {owner} {' '.join(made)}"))
-    return edits, new_run
+    return edits, new_run, unknown
 
 
 def service_image(image: str) -> str | None:
@@ -461,10 +500,13 @@ class DockerfileUser(Rule):
         edits.extend(_chown_edits(source, final, owner))
         line = insertion_line(source, final, ("RUN", "USER"), _START)
         new_run = ""
+        unknown: list[str] = []
         if not _DISTROLESS_NODE_RE.match(image):  # distroless has no shell to chown with
-            ownership, new_run = _ownership_edits(source, stages, final, owner, line,
-                                                  after_line)
+            ownership, new_run, unknown = _ownership_edits(source, stages, final, owner, line,
+                                                           after_line)
             edits.extend(ownership)
+        if unknown:
+            safe = False
         edits.append(insert_before_line(source, line, f"{new_run}USER {user}\n"))
         title = f"Run the final stage as `{user}`" + (
             " (created as a system user)" if create else
@@ -477,6 +519,11 @@ class DockerfileUser(Rule):
                       f"app wrote as root, so `{user}` could no longer write there: give it to "
                       f"`{owner}` once, e.g. `docker compose run --rm --user root {service} "
                       f"chown -R {owner} {path}`, before deploying)")
+        if unknown:
+            paths = ", ".join(f"`{d}`" for d in unknown)
+            title += (f" (unsafe: the stage makes {paths} as root from an ARG or ENV the fix does "
+                      f"not resolve; if the app writes there, give it to `{owner}` too, e.g. "
+                      f"`chown {owner}` in the RUN that makes it)")
         return Fix(title=title, applicability="safe" if safe else "unsafe",
                    changes=(FileChange(rel, tuple(edits)),))
 
