@@ -70,6 +70,9 @@ DB_PACKAGES = {"mongoose", "sequelize", "@sequelize/core", "knex", "pg", "pg-pro
 #: Libraries whose ``hash``/``hashSync`` is a password hash.
 _HASH_MODULES = ("bcrypt", "bcryptjs", "argon2", "@node-rs/argon2", "@node-rs/bcrypt")
 _STORE_QUERY = "(call_expression) @call"
+#: Database lookups whose filter object (or its ``where``) names the fields to match.
+_LOOKUP_METHODS = {"find", "findOne", "findOneBy", "findBy", "findAll", "findFirst",
+                   "findUnique", "where", "exists"}
 
 
 def words(name: str) -> set[str]:
@@ -273,6 +276,24 @@ def _argument_request(fn: Node, index: int, depth: int) -> str | None:
     (handed on, assigned, exported) can be called with anything."""
     if depth >= _CALL_DEPTH:
         return None
+    calls = _calls_of(fn)
+    if not calls:
+        return None
+    origins = set()
+    for call in calls:
+        args = call.child_by_field_name("arguments")
+        values = code_children(args) if args is not None else []
+        if len(values) <= index or any(v.type == "spread_element" for v in values[:index + 1]):
+            return None
+        origins.add(_request_of(values[index], depth + 1))
+    if len(origins) != 1:
+        return None
+    return origins.pop()
+
+
+def _function_name(fn: Node) -> Node | None:
+    """Return the identifier a function is declared with (``function f``, ``const f = …``),
+    or None (anonymous, a method, a property, or exported where it is declared)."""
     holder = fn.parent
     while holder is not None and holder.type in _WRAPPERS:
         holder = holder.parent
@@ -286,8 +307,17 @@ def _argument_request(fn: Node, index: int, depth: int) -> str | None:
     if name_node is None or name_node.type != "identifier" or declared is None or \
             declared.parent is None or declared.parent.type == "export_statement":
         return None
+    return name_node
+
+
+def _calls_of(fn: Node) -> list[Node] | None:
+    """Return every call of a named function in its file, or None when its name is used in
+    any other way (handed on, assigned, exported): then it can be called with anything."""
+    name_node = _function_name(fn)
+    if name_node is None:
+        return None
     name = text(name_node)
-    origins = set()
+    calls = []
     for sub in walk(_root_of(fn)):
         if sub.type not in ("identifier", "shorthand_property_identifier") or \
                 text(sub) != name or sub == name_node:
@@ -296,14 +326,56 @@ def _argument_request(fn: Node, index: int, depth: int) -> str | None:
         if call is None or call.type != "call_expression" or \
                 call.child_by_field_name("function") != sub:
             return None
-        args = call.child_by_field_name("arguments")
-        values = code_children(args) if args is not None else []
-        if len(values) <= index or any(v.type == "spread_element" for v in values[:index + 1]):
-            return None
-        origins.add(_request_of(values[index], depth + 1))
-    if len(origins) != 1:
-        return None
-    return origins.pop()
+        calls.append(call)
+    return calls
+
+
+def _named_functions(root: Node, name: str) -> list[Node]:
+    """Return the functions of a file declared with ``name`` (any scope)."""
+    found = []
+    for sub in walk(root):
+        if sub.type in FUNCTION_TYPES:
+            name_node = _function_name(sub)
+            if name_node is not None and text(name_node) == name:
+                found.append(sub)
+    return found
+
+
+def _helper_comparisons(call: Node) -> Iterator[tuple[Node, str]]:
+    """For a call of a function of the file that compares two of its parameters, neither
+    named like a password (``comparePassword(password, user.password)`` with ``(fromDb,
+    fromUser) => fromDb === fromUser``), yield each such comparison the arguments of this
+    call make a plain-text password check, with the operator."""
+    fn_node = call.child_by_field_name("function")
+    args_node = call.child_by_field_name("arguments")
+    if fn_node is None or fn_node.type != "identifier" or args_node is None:
+        return
+    args = code_children(args_node)
+    if len(args) < 2 or any(a.type == "spread_element" for a in args) or \
+            not any(_mentions_password(a) for a in args):
+        return
+    functions = _named_functions(_root_of(call), text(fn_node))
+    if len(functions) != 1:
+        return
+    fn = functions[0]
+    params = [text(p) if p.type == "identifier" else None for p in parameters(fn)]
+    for cmp in walk(fn):
+        if cmp.type != "binary_expression" or enclosing(cmp, _FUNCTIONS) != fn:
+            continue
+        op = text(cmp.child_by_field_name("operator"))
+        if op not in ("==", "===", "!=", "!=="):
+            continue
+        sides = [unwrap(cmp.child_by_field_name(k), CASTS_AND_AWAIT) for k in ("left", "right")]
+        if any(side is None or side.type != "identifier" or password_like(text(side))
+               or text(side) not in params or _assigned(fn, text(side)) for side in sides):
+            continue
+        i, j = params.index(text(sides[0])), params.index(text(sides[1]))
+        if i == j or max(i, j) >= len(args):
+            continue
+        if _password_pair(args[i], args[j], call):
+            yield cmp, op
+
+
 
 
 def _looked_up(ident: Node, before: Node) -> Node | None:
@@ -357,6 +429,22 @@ def _copies_of_one_record(left: Node, right: Node, cmp: Node) -> bool:
                 return False
         keys.append([text(v) for v in values])
     return keys[0] == keys[1]
+
+
+def _looked_up_by_password(args: list[Node]) -> bool:
+    """Return True when a lookup's filter matches a password field against the password as
+    the client sent it (``User.find({ username, password: req.body.password })``, also in a
+    ``where``): a query that can only match a password stored in plain text."""
+    for arg in args[:1]:
+        if arg.type != "object":
+            continue
+        props = object_properties(arg)
+        where = props.get("where")
+        for key, value in [*props.items(), *object_properties(where).items()]:
+            if password_like(key) and not words(key) & DERIVED_WORDS and \
+                    _raw_request_password(value):
+                return True
+    return False
 
 
 class PasswordHash(Rule):
@@ -431,6 +519,14 @@ class PasswordHash(Rule):
                         message = None
                 # A project module's receiver is judged by check_project, which follows the
                 # called function; another package's is not judged at all.
+            elif method in _LOOKUP_METHODS and not ctx.info.hashes_on_save and \
+                    _looked_up_by_password(args):
+                imp = _receiver_import(ctx.facts, fn)[0]
+                if imp is None or imp.module in DB_PACKAGES:
+                    message = ("user looked up by the password as the client sent it: the "
+                               "database holds passwords in plain text; store a bcrypt (cost "
+                               ">= 12) or argon2id hash and verify with bcrypt.compare / "
+                               "argon2.verify")
             if message:
                 yield ctx.node_finding(self.id, call, f"{message} ({CHEAT_SHEET})")
         for node in caps.get("new", []):
@@ -447,6 +543,17 @@ class PasswordHash(Rule):
             message = self._comparison(cmp)
             if message:
                 yield ctx.node_finding(self.id, cmp, f"{message} ({CHEAT_SHEET})")
+        # A helper of the file that compares its parameters, called with a password pair.
+        reported: set[int] = set()
+        for call in caps.get("call", []):
+            for cmp, op in _helper_comparisons(call):
+                if cmp.start_byte in reported:
+                    continue
+                reported.add(cmp.start_byte)
+                name = text(call.child_by_field_name("function"))
+                through = f" in {name}() (called at line {call.start_point[0] + 1})"
+                yield ctx.node_finding(self.id, cmp,
+                                       f"{_compare_message(op, through)} ({CHEAT_SHEET})")
 
     def file_data(self, ctx: FileContext) -> list[_StoreCall] | None:
         """Return the store calls on a project module (``query.link.create({ password })``)
@@ -606,28 +713,40 @@ class PasswordHash(Rule):
         right = node.child_by_field_name("right")
         if left is None or right is None:
             return None
-        literal = ("string", "template_string", "number", "null", "undefined", "true", "false",
-                   "unary_expression")
-        if left.type in literal or right.type in literal:
-            return None
-        names = [_last_name(left), _last_name(right)]
-        if not any(password_like(n) for n in names):
-            return None
-        if any(words(n) & {"length", "confirm", "confirmation", "repeat", "again", "retype",
-                           "type", "policy"} for n in names):
-            return None
-        if any(re.search(r"(?i)confirm|repeat|retype", text(side)) for side in (left, right)):
-            return None
-        if _submitted(left) and _submitted(right):
-            return None  # two values the client sent (password and its confirmation)
-        request = _request_of(left)
-        if request is not None and request == _request_of(right):
-            return None  # both sides from one request (`password !== verify`, passed in)
-        if _copies_of_one_record(left, right, node):
-            return None  # two stored copies (a reloaded record against a cached one)
-        return (f"password compared with `{op}`: string comparison leaks timing and means the "
-                "password or a fast hash is stored; store a bcrypt (cost >= 12) or argon2id hash "
-                "and verify with bcrypt.compare / argon2.verify")
+        if _password_pair(left, right, node):
+            return _compare_message(op)
+        return None
+
+
+def _password_pair(left: Node, right: Node, at: Node) -> bool:
+    """Return True when comparing ``left`` with ``right`` (at ``at``) is a plain-text password
+    check: one side password-like, and not two submitted values nor two stored copies."""
+    literal = ("string", "template_string", "number", "null", "undefined", "true", "false",
+               "unary_expression")
+    if left.type in literal or right.type in literal:
+        return False
+    names = [_last_name(left), _last_name(right)]
+    if not any(password_like(n) for n in names):
+        return False
+    if any(words(n) & {"length", "confirm", "confirmation", "repeat", "again", "retype",
+                       "type", "policy"} for n in names):
+        return False
+    if any(re.search(r"(?i)confirm|repeat|retype", text(side)) for side in (left, right)):
+        return False
+    if _submitted(left) and _submitted(right):
+        return False  # two values the client sent (password and its confirmation)
+    request = _request_of(left)
+    if request is not None and request == _request_of(right):
+        return False  # both sides from one request (`password !== verify`, passed in)
+    if _copies_of_one_record(left, right, at):
+        return False  # two stored copies (a reloaded record against a cached one)
+    return True
+
+
+def _compare_message(op: str, through: str = "") -> str:
+    return (f"password compared with `{op}`{through}: string comparison leaks timing and means "
+            "the password or a fast hash is stored; store a bcrypt (cost >= 12) or argon2id "
+            "hash and verify with bcrypt.compare / argon2.verify")
 
 
 RULE = PasswordHash()
