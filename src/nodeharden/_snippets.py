@@ -58,11 +58,110 @@ def render_snippet(name: str, style: Style, **context: Any) -> str:
     context.setdefault("module_system", "esm" if style.module == "esm" else "commonjs")
     raw: str = _environment().get_template(snippet_name(name)).render(
         quote=style.quote, semi=style.semi, **context)
+    raw = restyle_layout(raw, style)
     if style.indent != "  ":
         raw = _LEADING_RE.sub(lambda m: style.indent * (len(m.group(1)) // 2), raw)
     if style.eol != "\n":
         raw = raw.replace("\n", style.eol)
     return raw
+
+
+#: ``import {`` / ``const {`` / ``export {`` alone on a line: a list of names, one a line.
+_LIST_OPEN_RE = lazy_pattern(r"^(import|const|let|var|export) \{$")
+_FUNCTION_PAREN_RE = lazy_pattern(r"\b(function\*?(?: [\w$]+)?)\(")
+_ARROW_PARENS_RE = lazy_pattern(r"(?<![\w$.])\(([\w$]+)\) =>")
+_CONSOLE_RE = lazy_pattern(r"(?<![\w$.])console\.\w+\(")
+
+
+def restyle_layout(code: str, style: Style) -> str:
+    """Return ``code`` (a snippet as written: two-space indentation, ``{ a }``, trailing commas
+    everywhere, ``function name(``, ``(x) =>``) laid out as ``style`` says: bracket spacing,
+    trailing commas, the space before a function's parentheses, arrow parentheses, one-line
+    import lists where they fit the width (as prettier prints them), and an
+    ``eslint-disable-next-line no-console`` before a ``console`` call when the project forbids
+    them. Comment lines are left as they are."""
+    lines = code.split("\n")
+    if style.width is not None:
+        lines = _join_name_lists(lines, style.width)
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        stripped = line.lstrip(" ")
+        if stripped.startswith(("//", "/*", "*")):
+            out.append(line)
+            continue
+        if not style.bracket_spacing:
+            line = _tight_braces(line)
+        if style.space_before_paren:
+            line = _FUNCTION_PAREN_RE.sub(r"\1 (", line)
+        if not style.arrow_parens:
+            line = _ARROW_PARENS_RE.sub(r"\1 =>", line)
+        if line.endswith(",") and not _keeps_trailing_comma(lines, index, style):
+            line = line[:-1]
+        if style.no_console and _CONSOLE_RE.search(line):
+            indent = line[:len(line) - len(line.lstrip(" "))]
+            out.append(indent + "// eslint-disable-next-line no-console")
+        out.append(line)
+    return "\n".join(out)
+
+
+def _keeps_trailing_comma(lines: list[str], index: int, style: Style) -> bool:
+    """Return True when the comma ending ``lines[index]`` stays: it is no trailing comma (the
+    next line does not close the list), or ``style`` keeps trailing commas in that kind of
+    list (``es5``: arrays, objects and imports; ``all``: also parameters and arguments)."""
+    following = next((line.strip() for line in lines[index + 1:] if line.strip()), "")
+    if not following or following[0] not in ")]}":
+        return True
+    if style.trailing_comma == "all":
+        return True
+    return style.trailing_comma == "es5" and following[0] != ")"
+
+
+def _join_name_lists(lines: list[str], width: int) -> list[str]:
+    """Return ``lines`` with each top-level ``import {`` / ``const {`` list of plain names
+    written on one line where that line fits in ``width`` columns (prettier prints such a
+    list on one line when it fits, and one name a line when it does not)."""
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _LIST_OPEN_RE.match(line):
+            end = index + 1
+            names: list[str] = []
+            while end < len(lines) and re.fullmatch(r"  [\w$]+(?: as [\w$]+)?,", lines[end]):
+                names.append(lines[end].strip().rstrip(","))
+                end += 1
+            if names and end < len(lines) and lines[end].startswith("} "):
+                joined = f"{line} {', '.join(names)} {lines[end]}"
+                if len(joined) <= width:
+                    out.append(joined)
+                    index = end + 1
+                    continue
+        out.append(line)
+        index += 1
+    return out
+
+
+def _tight_braces(line: str) -> str:
+    """Return ``line`` with the spaces inside each one-line ``{ … }`` removed (``{a}``); a
+    ``{`` that ends the line opens a block and is left alone."""
+    chars = list(line)
+    opens: list[int] = []
+    drop: set[int] = set()
+    quote = ""
+    for i, char in enumerate(line):
+        if quote:
+            if char == quote and line[i - 1] != "\\":
+                quote = ""
+            continue
+        if char in "'\"`":
+            quote = char
+        elif char == "{":
+            opens.append(i)
+        elif char == "}" and opens:
+            start = opens.pop()
+            if i - start > 2 and line[start + 1] == " " and line[i - 1] == " ":
+                drop.update((start + 1, i - 1))
+    return "".join(c for i, c in enumerate(chars) if i not in drop)
 
 
 class DeferredEdit(TextEdit):

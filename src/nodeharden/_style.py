@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -13,6 +14,7 @@ from nodeharden._regex import lazy_pattern
 from nodeharden._textedit import line_ending
 
 ModuleKind = Literal["commonjs", "esm"]
+TrailingComma = Literal["all", "es5", "none"]
 
 _INDENT_RE = lazy_pattern(rb"^([ \t]+)\S", re.M)
 _VAR_RE = lazy_pattern(rb"^[ \t]*var[ \t]", re.M)
@@ -21,6 +23,13 @@ _CONST_LET_RE = lazy_pattern(rb"^[ \t]*(?:const|let)[ \t]", re.M)
 #: ``*``) end in words and would count as statements without semicolons.
 _STMT_END_RE = lazy_pattern(rb"^(?![ \t]*(?://|/?\*))[^\n]*[)\]'\"`\w][ \t]*(;?)[ \t]*\r?$",
                           re.M)
+
+#: ``function name (`` against ``function name(``: how a file's named functions are written.
+_SPACED_PAREN_RE = lazy_pattern(rb"\bfunction\*?[ \t]+[\w$]+[ \t]+\(")
+_TIGHT_PAREN_RE = lazy_pattern(rb"\bfunction\*?[ \t]+[\w$]+\(")
+#: ``{ name`` against ``{name`` (not ``${name``): bracket spacing of one-line objects and imports.
+_SPACED_BRACE_RE = lazy_pattern(rb"(?<![$\w]){ [\w$]")
+_TIGHT_BRACE_RE = lazy_pattern(rb"(?<![$\w]){[\w$][\w$]*(?:,|\s*})")
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,21 @@ class Style:
     #: The longest line the project's formatter or linter accepts (prettier's printWidth,
     #: ESLint's max-len, EditorConfig's max_line_length); None when nothing says.
     width: int | None = None
+    #: ``{ a }`` (True, prettier's and ESLint's usual) or ``{a}`` (prettier ``bracketSpacing:
+    #: false``, ESLint ``object-curly-spacing: never``).
+    bracket_spacing: bool = True
+    #: Trailing commas of multi-line lists: ``all`` (also parameters and arguments), ``es5``
+    #: (arrays, objects, imports) or ``none`` (standard).
+    trailing_comma: TrailingComma = "all"
+    #: ``function name (`` and ``function (`` (standard, ESLint ``space-before-function-paren``)
+    #: instead of ``function name(`` and ``function (`` (prettier).
+    space_before_paren: bool = False
+    #: ``(x) =>`` (True) or ``x =>`` for one plain parameter (prettier 1's ``arrowParens:
+    #: avoid``, ESLint ``arrow-parens: as-needed``).
+    arrow_parens: bool = True
+    #: The project's ESLint forbids ``console`` (``no-console``): a ``console`` call written
+    #: into its code gets an ``eslint-disable-next-line no-console`` comment of its own.
+    no_console: bool = False
 
     @property
     def semi(self) -> str:
@@ -65,10 +89,11 @@ class Style:
 
     def import_named(self, names: list[str], module: str) -> str:
         """Return a statement binding named exports of ``module``."""
-        joined = ", ".join(names)
+        pad = " " if self.bracket_spacing else ""
+        joined = pad + ", ".join(names) + pad
         if self.module == "esm" or self.typescript:
-            return f"import {{ {joined} }} from {self.q(module)}{self.semi}"
-        return f"{self.declaration} {{ {joined} }} = require({self.q(module)}){self.semi}"
+            return f"import {{{joined}}} from {self.q(module)}{self.semi}"
+        return f"{self.declaration} {{{joined}}} = require({self.q(module)}){self.semi}"
 
     def local_module(self, path: str) -> str:
         """Return how this file refers to a sibling module file ``path`` (no extension)."""
@@ -99,8 +124,14 @@ def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False)
     declaration = "const"
     if not typescript and _VAR_RE.search(source) and not _CONST_LET_RE.search(source):
         declaration = "var"
+    spaced_paren = len(_SPACED_PAREN_RE.findall(source))
+    tight_paren = len(_TIGHT_PAREN_RE.findall(source))
+    spaced_brace = len(_SPACED_BRACE_RE.findall(source))
+    tight_brace = len(_TIGHT_BRACE_RE.findall(source))
     return Style(quote=quote, semicolons=semicolons, indent=indent, eol=eol,
-                 module=module, typescript=typescript, declaration=declaration)
+                 module=module, typescript=typescript, declaration=declaration,
+                 space_before_paren=spaced_paren > tight_paren,
+                 bracket_spacing=tight_brace <= spaced_brace)
 
 
 #: ``import x``/``import {``/``import *`` and ``export ``; each pattern starts with a plain word,
@@ -168,6 +199,12 @@ class StyleRules:
     indent: str | None = None
     eol: str | None = None
     width: int | None = None
+    bracket_spacing: bool | None = None
+    trailing_comma: TrailingComma | None = None
+    space_before_paren: bool | None = None
+    arrow_parens: bool | None = None
+    #: The project's ESLint config switches ``no-console`` on.
+    no_console: bool = False
     #: Where each decided field came from, for messages and tests: ``(".prettierrc", "quote")``.
     sources: tuple[tuple[str, str], ...] = ()
     #: True when prettier formats the project (a config, or prettier wired into its scripts).
@@ -177,29 +214,162 @@ class StyleRules:
 
     def apply(self, style: Style) -> Style:
         """Return ``style`` with every field the configs decide replaced."""
-        return replace(
-            style,
-            quote=style.quote if self.quote is None else self.quote,
-            semicolons=style.semicolons if self.semicolons is None else self.semicolons,
-            indent=style.indent if self.indent is None else self.indent,
-            eol=style.eol if self.eol is None else self.eol,
-            width=style.width if self.width is None else self.width)
+        changes = {name: getattr(self, name) for name in _DECIDED
+                   if getattr(self, name) is not None}
+        return replace(style, no_console=self.no_console, **changes)
 
 
-_PRETTIER_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml",
-                   ".prettierrc.yml", ".prettierrc.js", ".prettierrc.cjs", ".prettierrc.mjs",
-                   "prettier.config.js", "prettier.config.cjs", "prettier.config.mjs",
+#: The ``Style`` fields a project's configs may decide.
+_DECIDED = ("quote", "semicolons", "indent", "eol", "width", "bracket_spacing", "trailing_comma",
+            "space_before_paren", "arrow_parens")
+
+#: Prettier's config files, in the order prettier looks for them (after package.json's
+#: ``prettier`` key).
+_PRETTIER_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.yaml", ".prettierrc.yml",
+                   ".prettierrc.json5", ".prettierrc.js", ".prettierrc.mjs", ".prettierrc.cjs",
+                   "prettier.config.js", "prettier.config.mjs", "prettier.config.cjs",
                    ".prettierrc.toml")
 _ESLINT_FILES = (".eslintrc.json", ".eslintrc", ".eslintrc.js", ".eslintrc.cjs", ".eslintrc.yml",
                  ".eslintrc.yaml", "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs",
                  "eslint.config.ts")
+#: Linters that are ESLint with a fixed config of their own: ``standard`` (no semicolons) and
+#: ``semistandard`` (semicolons), as a package, a script or an ESLint ``extends``.
+_STANDARD = {"standard": False, "semistandard": True, "ts-standard": False}
 _KEY_VALUE = r"""["']?{key}["']?\s*[:=]\s*["']?([\w.-]+)"""
+
+Scalar = str | int | float | bool
 
 
 def _setting(text: str, key: str) -> str | None:
     """Return the scalar value of ``key`` in JSON, YAML, TOML or a JS object literal."""
     match = re.search(_KEY_VALUE.format(key=re.escape(key)), text)
     return match.group(1) if match else None
+
+
+def _literal(node: Any) -> Scalar | None:
+    """Return the value of a string, number, ``true`` or ``false`` literal node, else None."""
+    from nodeharden._parse import string_value, text
+
+    if node.type == "string":
+        value: str | None = string_value(node)
+        return value
+    if node.type == "number":
+        raw = text(node)
+        try:
+            return int(raw)
+        except ValueError:
+            try:
+                return float(raw)
+            except ValueError:
+                return None
+    if node.type in ("true", "false"):
+        return bool(node.type == "true")
+    return None
+
+
+def _js_object(source: str) -> dict[str, Scalar] | None:
+    """Return the literal top-level settings of the object a JS config module exports
+    (``module.exports = {…}``, ``export default {…}``, either through a ``const`` or a
+    ``defineConfig({…})``-like call), read without running it: only string, number and boolean
+    values count, others (``require(…)``, spreads, computed values) are left out. None when
+    the module exports no object literal this way."""
+    from nodeharden._parse import parse, text, unwrap
+
+    tree = parse("javascript", source.encode())
+    root = tree.root_node
+    declared: dict[str, Any] = {}
+    exported: Any = None
+    for statement in root.named_children:
+        if statement.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in statement.named_children:
+                name = declarator.child_by_field_name("name")
+                value = declarator.child_by_field_name("value")
+                if name is not None and value is not None and name.type == "identifier":
+                    declared[text(name)] = value
+        elif statement.type == "export_statement":
+            value = statement.child_by_field_name("value")
+            if value is not None and any(c.type == "default" for c in statement.children):
+                exported = value
+        elif statement.type == "expression_statement" and statement.named_children:
+            expression = statement.named_children[0]
+            if expression.type == "assignment_expression" and text(
+                    expression.child_by_field_name("left")) == "module.exports":
+                exported = expression.child_by_field_name("right")
+    for _ in range(4):  # an identifier, a call wrapping the object, a cast
+        if exported is None:
+            return None
+        exported = unwrap(exported)
+        if exported.type == "identifier" and text(exported) in declared:
+            exported = declared[text(exported)]
+        elif exported.type == "call_expression":
+            arguments = exported.child_by_field_name("arguments")
+            first = arguments.named_children[0] if arguments and arguments.named_children \
+                else None
+            exported = first
+        else:
+            break
+    if exported is None or exported.type != "object":
+        return None
+    settings: dict[str, Scalar] = {}
+    for pair in exported.named_children:
+        if pair.type != "pair":
+            continue
+        key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+        if key is None or value is None:
+            continue
+        key_name = _literal(key) if key.type == "string" else text(key)
+        literal = _literal(value)
+        if isinstance(key_name, str) and literal is not None:
+            settings[key_name] = literal
+    return settings
+
+
+def _prettier_settings(name: str, text: str) -> dict[str, Scalar] | None:
+    """Return the literal top-level settings of prettier config file ``name`` (JSON, JSON5,
+    YAML, TOML or a JS module read statically), or None when they cannot be read (a shared
+    config named by a string, a JS config that computes its object)."""
+    data: object = None
+    if name.endswith((".js", ".cjs", ".mjs")):
+        return _js_object(text)
+    if name.endswith(".toml"):
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return None
+    else:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            # JSON5 is a JS object literal; YAML (``.prettierrc`` may be either) is read last.
+            data = _js_object("module.exports = " + text) if text.lstrip().startswith("{") \
+                else None
+            if data is None and not name.endswith((".json", ".json5")):
+                from ruamel.yaml import YAML
+                from ruamel.yaml.error import YAMLError
+
+                try:
+                    data = YAML(typ="safe", pure=True).load(text)
+                except YAMLError:
+                    return None
+    if not isinstance(data, dict):
+        return None  # a shared config's name, or not a mapping
+    return {key: value for key, value in data.items()
+            if isinstance(key, str) and isinstance(value, str | int | float | bool)}
+
+
+def _prettier_major(data: dict[str, Any]) -> int:
+    """Return the major version of the prettier the project pins (3 when it does not say):
+    prettier 3 made ``trailingComma: all`` its default, prettier 2 ``arrowParens: always``."""
+    for field in ("devDependencies", "dependencies"):
+        deps = data.get(field)
+        spec = deps.get("prettier") if isinstance(deps, dict) else None
+        if isinstance(spec, str):
+            match = re.search(r"\d+", spec)
+            if match:
+                return int(match.group())
+    return 3
 
 
 def _eslint_rule(text: str, rule: str) -> list[str]:
@@ -213,13 +383,50 @@ def _eslint_rule(text: str, rule: str) -> list[str]:
             if part.strip()]
 
 
+def _eslint_rule_object(text: str, rule: str) -> dict[str, str]:
+    """Return the string properties of the object option of ESLint ``rule``
+    (``"comma-dangle": ["error", {"objects": "never"}]`` → {"objects": "never"})."""
+    match = re.search(r"""["']?(?<![\w/-]){rule}["']?\s*:\s*\[[^\]{{]*\{{([^}}]*)\}}""".format(
+        rule=re.escape(rule)), text)
+    if not match:
+        return {}
+    return {key: value for key, value in re.findall(
+        r"""["']?(\w+)["']?\s*:\s*["'](\w[\w-]*)["']""", match.group(1))}
+
+
 def _eslint_enabled(options: list[str]) -> bool:
     return bool(options) and options[0] not in ("off", "0")
 
 
+def _standard_of(data: dict[str, Any], eslint_texts: list[tuple[str, str | None]]
+                 ) -> tuple[str, bool] | None:
+    """Return ``(source, semicolons)`` when the project lints with standard or semistandard:
+    the package in its dependencies or scripts, or its ESLint config in an ``extends``."""
+    for field in ("devDependencies", "dependencies"):
+        deps = data.get(field)
+        for name, semicolons in _STANDARD.items():
+            if isinstance(deps, dict) and name in deps:
+                return f"package.json {field} {name}", semicolons
+    scripts = data.get("scripts")
+    if isinstance(scripts, dict):
+        for script in scripts.values():
+            for name, semicolons in _STANDARD.items():
+                if isinstance(script, str) and re.search(
+                        rf"(?:^|[\s;&|/]){re.escape(name)}(?:$|[\s;&|])", script):
+                    return f"package.json scripts {name}", semicolons
+    for source, text in eslint_texts:
+        for match in re.finditer(r"""["'](?:eslint-config-)?(semistandard|standard)["']""",
+                                 text or ""):
+            return source, _STANDARD[match.group(1)]
+    return None
+
+
 def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRules:
-    """Return the style the project's prettier, ESLint, JSHint and EditorConfig settings
-    require, in that order of precedence."""
+    """Return the style the project's tools require. The formatter comes first: prettier's
+    own settings (any config file it reads, or package.json's ``prettier``), then what
+    prettier takes from .editorconfig, then prettier's defaults. Without prettier: standard or
+    semistandard, ESLint's rules, JSHint, then .editorconfig. What none of them says is left to
+    the files' own habits (``detect_style``)."""
     decided: dict[str, object] = {}
     sources: list[tuple[str, str]] = []
 
@@ -235,44 +442,59 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
             return None
 
     data = package_json or {}
-    prettier_text: str | None = None
+    editorconfig = read(".editorconfig")
+    section = _editorconfig_js_section(editorconfig) if editorconfig else {}
+    settings: dict[str, Scalar] | None = None
     prettier_source = ""
-    for name in _PRETTIER_FILES:
-        prettier_text = read(name)
-        if prettier_text is not None:
-            prettier_source = name
-            break
-    if prettier_text is None and isinstance(data.get("prettier"), dict):
-        prettier_text = json.dumps(data["prettier"])
+    if "prettier" in data:
         prettier_source = "package.json prettier"
+        value = data["prettier"]
+        settings = {k: v for k, v in value.items() if isinstance(v, str | int | float | bool)} \
+            if isinstance(value, dict) else None
+    else:
+        for name in _PRETTIER_FILES:
+            text = read(name)
+            if text is not None:
+                prettier_source = name
+                settings = _prettier_settings(name, text)
+                break
     scripts = " ".join(str(v) for v in (data.get("scripts") or {}).values()) \
         if isinstance(data.get("scripts"), dict) else ""
-    if prettier_text is None and "prettier" in scripts:
-        prettier_text, prettier_source = "", "prettier in package.json scripts"
-    prettier = prettier_text is not None
-    if prettier_text is not None:
-        # Prettier's own defaults apply to whatever its config leaves out.
-        single = _setting(prettier_text, "singleQuote")
-        decide("quote", "'" if single == "true" else '"', prettier_source)
-        semi = _setting(prettier_text, "semi")
-        decide("semicolons", semi != "false", prettier_source)
-        tabs = _setting(prettier_text, "useTabs") == "true"
-        width = _setting(prettier_text, "tabWidth")
-        decide("indent", "\t" if tabs else " " * (int(width) if width and width.isdigit()
-                                                  else 2), prettier_source)
-        eol = _setting(prettier_text, "endOfLine")
-        decide("eol", {"crlf": "\r\n", "lf": "\n"}.get(eol or "lf"), prettier_source)
-        print_width = _setting(prettier_text, "printWidth")
-        decide("width", int(print_width) if print_width and print_width.isdigit() else 80,
-               prettier_source)
+    if not prettier_source and "prettier" in scripts:
+        prettier_source, settings = "prettier in package.json scripts", {}
+    prettier = bool(prettier_source)
+    if prettier and settings is not None:
+        # What prettier formats with: its config, else what it reads from .editorconfig (its
+        # CLI does by default), else its defaults for the version the project pins.
+        major = _prettier_major(data)
+        merged: dict[str, tuple[Scalar, str]] = {
+            "trailingComma": ("all" if major >= 3 else "es5" if major == 2 else "none",
+                              prettier_source),
+            "arrowParens": ("always" if major >= 2 else "avoid", prettier_source)}
+        merged.update((k, (v, ".editorconfig")) for k, v in _editorconfig_prettier(section).items())
+        merged.update((k, (v, prettier_source)) for k, v in settings.items())
+        _decide_prettier(merged, prettier_source, decide)
+    elif prettier:
+        # A shared config (its name in the config) is not read: .editorconfig and the files
+        # decide what it says.
+        _decide_editorconfig(section, ".editorconfig", decide)
     eslint_texts = [(name, read(name)) for name in _ESLINT_FILES]
     if isinstance(data.get("eslintConfig"), dict):
         eslint_texts.append(("package.json eslintConfig", json.dumps(data["eslintConfig"])))
+    standard = _standard_of(data, eslint_texts)
+    if standard is not None:
+        name, semicolons = standard
+        for field_name, value in (("quote", "'"), ("semicolons", semicolons), ("indent", "  "),
+                                  ("bracket_spacing", True), ("trailing_comma", "none"),
+                                  ("space_before_paren", True), ("arrow_parens", True)):
+            decide(field_name, value, name)
     eslint = False
+    no_console = False
     for name, text in eslint_texts:
         if not text:
             continue
         eslint = True
+        no_console = no_console or _eslint_enabled(_eslint_rule(text, "no-console"))
         semi_rule = _eslint_rule(text, "semi")
         if _eslint_enabled(semi_rule):
             decide("semicolons", "never" not in semi_rule[1:], name)
@@ -288,6 +510,7 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
                 decide("indent", "\t", name)
             elif indent[1].isdigit():
                 decide("indent", " " * int(indent[1]), name)
+        _decide_eslint_layout(text, name, decide)
     jshint = read(".jshintrc")
     if jshint:
         quotmark = _setting(jshint, "quotmark")
@@ -295,36 +518,153 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
             decide("quote", "'" if quotmark == "single" else '"', ".jshintrc")
         if _setting(jshint, "asi") == "true":
             decide("semicolons", False, ".jshintrc")
-    editorconfig = read(".editorconfig")
-    if editorconfig:
-        section = _editorconfig_js_section(editorconfig)
-        style = section.get("indent_style")
-        size = section.get("indent_size")
-        if style == "tab":
-            decide("indent", "\t", ".editorconfig")
-        elif style == "space" or (size and size.isdigit()):
-            decide("indent", " " * (int(size) if size and size.isdigit() else 2),
-                   ".editorconfig")
-        eol = section.get("end_of_line")
-        if eol in ("lf", "crlf"):
-            decide("eol", "\r\n" if eol == "crlf" else "\n", ".editorconfig")
-        max_line = section.get("max_line_length")
-        if max_line and max_line.isdigit():
-            decide("width", int(max_line), ".editorconfig")
-        quote = section.get("quote_type")
-        if quote in ("single", "double"):
-            decide("quote", "'" if quote == "single" else '"', ".editorconfig")
-    return StyleRules(quote=decided.get("quote"),  # type: ignore[arg-type]
-                      semicolons=decided.get("semicolons"),  # type: ignore[arg-type]
-                      indent=decided.get("indent"),  # type: ignore[arg-type]
-                      eol=decided.get("eol"),  # type: ignore[arg-type]
-                      width=decided.get("width"),  # type: ignore[arg-type]
-                      sources=tuple(sources), prettier=prettier, eslint=eslint)
+    _decide_editorconfig(section, ".editorconfig", decide)
+    return StyleRules(**{name: decided.get(name) for name in _DECIDED},  # type: ignore[arg-type]
+                      no_console=no_console, sources=tuple(sources), prettier=prettier,
+                      eslint=eslint)
+
+
+def _editorconfig_prettier(section: dict[str, str]) -> dict[str, Scalar]:
+    """Return the prettier options .editorconfig's properties stand for (as prettier maps
+    them: indent_style, indent_size or tab_width, max_line_length, end_of_line, quote_type)."""
+    options: dict[str, Scalar] = {}
+    style = section.get("indent_style")
+    if style in ("tab", "space"):
+        options["useTabs"] = style == "tab"
+    size = section.get("indent_size")
+    if size == "tab" or not (size and size.isdigit()):
+        size = section.get("tab_width")
+    if size and size.isdigit():
+        options["tabWidth"] = int(size)
+    width = section.get("max_line_length")
+    if width and width.isdigit():
+        options["printWidth"] = int(width)
+    if section.get("end_of_line") in ("lf", "crlf", "cr"):
+        options["endOfLine"] = section["end_of_line"]
+    if section.get("quote_type") in ("single", "double"):
+        options["singleQuote"] = section["quote_type"] == "single"
+    return options
+
+
+def _decide_prettier(settings: dict[str, tuple[Scalar, str]], fallback: str,
+                     decide: Callable[[str, object, str], None]) -> None:
+    """Decide every field from prettier options ``settings`` (option → (value, where it was
+    set)), prettier's defaults for the options they leave out (from ``fallback``)."""
+    def get(key: str, default: Scalar) -> tuple[Scalar, str]:
+        return settings.get(key, (default, fallback))
+
+    single, source = get("singleQuote", False)
+    decide("quote", "'" if single is True else '"', source)
+    semi, source = get("semi", True)
+    decide("semicolons", semi is not False, source)
+    (tabs, tab_source), (width, width_source) = get("useTabs", False), get("tabWidth", 2)
+    if tabs is True:
+        decide("indent", "\t", tab_source)
+    else:
+        size = width if isinstance(width, int) and not isinstance(width, bool) \
+            and 1 <= width <= 8 else 2
+        decide("indent", " " * size, width_source if width_source != fallback else tab_source)
+    eol, source = get("endOfLine", "lf")
+    decide("eol", {"crlf": "\r\n", "lf": "\n"}.get(str(eol)), source)
+    print_width, source = get("printWidth", 80)
+    if isinstance(print_width, int) and not isinstance(print_width, bool):
+        decide("width", print_width, source)
+    spacing, source = get("bracketSpacing", True)
+    decide("bracket_spacing", spacing is not False, source)
+    trailing, source = get("trailingComma", "all")
+    if trailing in ("all", "es5", "none"):
+        decide("trailing_comma", trailing, source)
+    parens, source = get("arrowParens", "always")
+    if parens in ("always", "avoid"):
+        decide("arrow_parens", parens == "always", source)
+    decide("space_before_paren", False, fallback)
+
+
+def _decide_eslint_layout(text: str, source: str,
+                          decide: Callable[[str, object, str], None]) -> None:
+    """Decide bracket spacing, trailing commas, the space before a function's parentheses and
+    arrow parentheses from ESLint's ``object-curly-spacing``, ``comma-dangle``,
+    ``space-before-function-paren`` and ``arrow-parens``."""
+    curly = _eslint_rule(text, "object-curly-spacing")
+    if _eslint_enabled(curly) and len(curly) > 1 and curly[1] in ("always", "never"):
+        decide("bracket_spacing", curly[1] == "always", source)
+    comma = _eslint_rule(text, "comma-dangle")
+    if _eslint_enabled(comma):
+        kinds = _eslint_rule_object(text, "comma-dangle")
+        value = comma[1] if len(comma) > 1 and not comma[1].startswith("{") else None
+        if value == "never" or (kinds and kinds.get("objects", "never") == "never"):
+            decide("trailing_comma", "none", source)
+        elif value in ("always", "always-multiline"):
+            decide("trailing_comma", "all", source)
+        elif kinds.get("objects", "").startswith("always"):
+            functions = kinds.get("functions", "never")
+            decide("trailing_comma", "es5" if functions == "never" else "all", source)
+    paren = _eslint_rule(text, "space-before-function-paren")
+    if _eslint_enabled(paren):
+        named = _eslint_rule_object(text, "space-before-function-paren").get("named")
+        value = named or (paren[1] if len(paren) > 1 else "always")
+        if value in ("always", "never"):
+            decide("space_before_paren", value == "always", source)
+    arrows = _eslint_rule(text, "arrow-parens")
+    if _eslint_enabled(arrows):
+        decide("arrow_parens", len(arrows) < 2 or arrows[1] != "as-needed", source)
+
+
+def _decide_editorconfig(section: dict[str, str], source: str,
+                         decide: Callable[[str, object, str], None]) -> None:
+    """Decide indentation, line ends, width and quotes from .editorconfig's properties for JS
+    and TypeScript files (the ones prettier also reads)."""
+    style = section.get("indent_style")
+    size = section.get("indent_size")
+    if size == "tab" or not (size and size.isdigit()):
+        size = section.get("tab_width")
+    if style == "tab":
+        decide("indent", "\t", source)
+    elif style == "space" or (size and size.isdigit()):
+        decide("indent", " " * (int(size) if size and size.isdigit() and 1 <= int(size) <= 8
+                                else 2), source)
+    eol = section.get("end_of_line")
+    if eol in ("lf", "crlf"):
+        decide("eol", "\r\n" if eol == "crlf" else "\n", source)
+    max_line = section.get("max_line_length")
+    if max_line and max_line.isdigit():
+        decide("width", int(max_line), source)
+    quote = section.get("quote_type")
+    if quote in ("single", "double"):
+        decide("quote", "'" if quote == "single" else '"', source)
+
+
+#: The files a project's new code may be: an .editorconfig section applies when its glob
+#: matches one of them.
+_CODE_NAMES = ("app.js", "app.ts", "app.mjs", "app.cjs", "app.mts", "app.cts")
+
+
+def _expand_braces(glob: str) -> list[str]:
+    """Return EditorConfig glob ``glob`` with its ``{a,b}`` alternatives expanded."""
+    match = re.search(r"\{([^{}]*)\}", glob)
+    if not match:
+        return [glob]
+    if re.fullmatch(r"-?\d+\.\.-?\d+", match.group(1)):
+        return [glob[:match.start()] + "*" + glob[match.end():]]
+    return [expanded for option in match.group(1).split(",")
+            for expanded in _expand_braces(glob[:match.start()] + option + glob[match.end():])]
+
+
+def _section_applies(glob: str) -> bool:
+    """Return True when an EditorConfig section ``[glob]`` covers JS or TypeScript files (a
+    glob with a folder is matched on its last part)."""
+    import fnmatch
+
+    for pattern in _expand_braces(glob):
+        name = pattern.rsplit("/", 1)[-1].replace("**", "*")
+        if any(fnmatch.fnmatchcase(candidate, name) for candidate in _CODE_NAMES):
+            return True
+    return False
 
 
 def _editorconfig_js_section(text: str) -> dict[str, str]:
-    """Return the EditorConfig properties that apply to a ``.js`` file (``[*]``, ``[*.js]``,
-    ``[*.{js,ts}]``…; later sections win, as in EditorConfig)."""
+    """Return the EditorConfig properties that apply to a JS or TypeScript file (``[*]``,
+    ``[*.js]``, ``[*.{js,ts}]``…; later sections win, as in EditorConfig)."""
     found: dict[str, str] = {}
     applies = False  # properties before the first section belong to no file
     for raw in text.splitlines():
@@ -332,9 +672,7 @@ def _editorconfig_js_section(text: str) -> dict[str, str]:
         if not line or line.startswith(("#", ";")):
             continue
         if line.startswith("[") and line.endswith("]"):
-            glob = line[1:-1]
-            applies = glob in ("*", "**") or bool(re.search(r"\bjs\b", glob)) \
-                and not glob.startswith(("*.json", "*.md"))
+            applies = _section_applies(line[1:-1])
             continue
         if applies and "=" in line:
             key, _, value = line.partition("=")

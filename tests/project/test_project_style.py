@@ -204,3 +204,137 @@ def test_a_file_that_only_uses_var_gets_var_requires() -> None:
     mixed = old + b"const x = 1;\n"
     assert detect_style(mixed, module="commonjs").import_default("helmet", "helmet") == \
         "const helmet = require('helmet');"
+
+
+# --- What prettier formats with: its config in any form, then .editorconfig, then its defaults.
+
+LOUNGE_LIKE_EDITORCONFIG = ("root = true\n[*]\nindent_style = tab\nindent_size = 4\n"
+                            "[*.{json,md,yml}]\nindent_style = space\nindent_size = 2\n")
+
+
+def test_prettier_reads_editorconfig_for_what_its_js_config_leaves_out(tmp_path: Path) -> None:
+    # A JS prettier config that says nothing about indentation: prettier takes tabs from
+    # .editorconfig, so new code is tab-indented; the config's own literal values apply.
+    write_tree(tmp_path, {".editorconfig": LOUNGE_LIKE_EDITORCONFIG,
+                          "prettier.config.cjs": "module.exports = {\n\tbracketSpacing: false,\n"
+                                                 "\tprintWidth: 100,\n\ttrailingComma: 'es5',\n"
+                                                 "\toverrides: [{files: '*.md', options: "
+                                                 "{useTabs: false, singleQuote: true}}],\n};\n"})
+    rules = read_style_rules(tmp_path, {"devDependencies": {"prettier": "2.5.1"}})
+    assert (rules.indent, rules.width, rules.bracket_spacing, rules.trailing_comma) == \
+        ("\t", 100, False, "es5")
+    assert rules.quote == '"'  # the override for Markdown files is not the project's setting
+    assert (".editorconfig", "indent") in rules.sources and rules.prettier
+
+
+def test_prettier_config_wins_over_editorconfig(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".editorconfig": "root = true\n[*]\nindent_style = tab\n",
+                          ".prettierrc.json5": "{\n  // JSON5\n  useTabs: false,\n  tabWidth: 4,\n}"})
+    assert read_style_rules(tmp_path, None).indent == "    "
+
+
+@pytest.mark.parametrize("name, text", [
+    (".prettierrc", "semi: false\nsingleQuote: true\n"),  # YAML without an extension
+    (".prettierrc.yml", "semi: false\nsingleQuote: true\n"),
+    (".prettierrc.toml", "semi = false\nsingleQuote = true\n"),
+    (".prettierrc.mjs", "const config = { semi: false, singleQuote: true };\nexport default config;\n"),
+    ("prettier.config.js", ("/** @type {import('prettier').Config} */\n"
+                            "module.exports = defineConfig({ semi: false, singleQuote: true });\n")),
+])
+def test_every_prettier_config_form_is_read(tmp_path: Path, name: str, text: str) -> None:
+    write_tree(tmp_path, {name: text})
+    rules = read_style_rules(tmp_path, None)
+    assert (rules.quote, rules.semicolons, rules.prettier) == ("'", False, True), name
+
+
+def test_a_computed_or_shared_prettier_config_leaves_its_values_to_editorconfig(
+        tmp_path: Path) -> None:
+    write_tree(tmp_path, {".editorconfig": "root = true\n[*.{js,ts}]\nindent_style = tab\n",
+                          ".prettierrc.js": "module.exports = require('@acme/prettier-config');\n"})
+    rules = read_style_rules(tmp_path, None)
+    assert rules.prettier and rules.indent == "\t" and rules.quote is None
+    shared = read_style_rules(tmp_path / "x", {"prettier": "@acme/prettier-config"})
+    assert shared.prettier and shared.quote is None and shared.semicolons is None
+
+
+def test_editorconfig_sections_for_typescript_apply(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".editorconfig": "root = true\n[*.ts]\nindent_style = tab\n"
+                                           "[*.json]\nindent_size = 8\n"})
+    assert read_style_rules(tmp_path, None).indent == "\t"
+
+
+@pytest.mark.parametrize("spec, trailing, arrow_parens", [
+    ("^3.3.0", "all", True), ("2.5.1", "es5", True), ("~1.19.1", "none", False)])
+def test_prettier_defaults_follow_the_pinned_version(tmp_path: Path, spec: str, trailing: str,
+                                                      arrow_parens: bool) -> None:
+    write_tree(tmp_path, {".prettierrc": "{}\n"})
+    rules = read_style_rules(tmp_path, {"devDependencies": {"prettier": spec}})
+    assert (rules.trailing_comma, rules.arrow_parens) == (trailing, arrow_parens)
+
+
+# --- standard, semistandard and ESLint's layout rules.
+
+@pytest.mark.parametrize("package, semicolons", [("standard", False), ("semistandard", True)])
+def test_standard_decides_its_whole_style(tmp_path: Path, package: str, semicolons: bool) -> None:
+    rules = read_style_rules(tmp_path, {"devDependencies": {package: "^17.0.0"}})
+    assert (rules.quote, rules.semicolons, rules.space_before_paren, rules.trailing_comma) == \
+        ("'", semicolons, True, "none")
+    by_script = read_style_rules(tmp_path, {"scripts": {"lint": f"{package} --fix"}})
+    assert by_script.semicolons is semicolons and by_script.space_before_paren
+
+
+def test_eslint_extending_standard_and_layout_rules(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".eslintrc.json": '{"extends": ["standard"]}'})
+    assert read_style_rules(tmp_path, None).space_before_paren is True
+    other = tmp_path / "o"
+    write_tree(other, {".eslintrc.json": json.dumps({"rules": {
+        "space-before-function-paren": ["error", {"anonymous": "always", "named": "always"}],
+        "object-curly-spacing": ["error", "never"],
+        "comma-dangle": ["error", {"objects": "always-multiline", "functions": "never"}],
+        "no-console": "error"}})})
+    rules = read_style_rules(other, None)
+    assert (rules.space_before_paren, rules.bracket_spacing, rules.trailing_comma,
+            rules.no_console) == (True, False, "es5", True)
+    off = tmp_path / "off"
+    write_tree(off, {".eslintrc.json": '{"rules": {"no-console": "off"}}'})
+    assert read_style_rules(off, None).no_console is False
+
+
+def test_a_files_own_function_and_brace_habits() -> None:
+    from nodeharden._style import detect_style
+
+    spaced = b"function a (x) {\n  return {x}\n}\nfunction b (y) {\n  return {y}\n}\n"
+    style = detect_style(spaced, module="commonjs")
+    assert style.space_before_paren and not style.bracket_spacing
+    tight = b"function a(x) {\n  return { x }\n}\n"
+    style = detect_style(tight, module="commonjs")
+    assert not style.space_before_paren and style.bracket_spacing
+
+
+def test_snippets_take_the_layout_of_the_style() -> None:
+    from nodeharden._snippets import render_snippet
+
+    plain = render_snippet("errors.js", Style())
+    assert "function errorHandler(err, req, res, next) {" in plain
+    assert "module.exports = { errorHandler, notFound };" in plain
+    assert "eslint-disable" not in plain
+    styled = render_snippet("errors.js", Style(space_before_paren=True, bracket_spacing=False,
+                                               no_console=True, indent="\t"))
+    assert "function errorHandler (err, req, res, next) {" in styled
+    assert "module.exports = {errorHandler, notFound};" in styled
+    assert "\t\t// eslint-disable-next-line no-console\n\t\tconsole.error(" in styled
+    ts = render_snippet("errors.js", Style(typescript=True, trailing_comma="es5"), inline=True)
+    assert "  next: NextFunction\n) => {" in ts  # no trailing comma in parameters under es5
+    assert "  next: NextFunction,\n) => {" in render_snippet(
+        "errors.js", Style(typescript=True), inline=True)
+
+
+def test_import_lists_join_where_they_fit_the_width() -> None:
+    from nodeharden._snippets import restyle_layout
+
+    code = "import {\n  RateLimiterMemory,\n  RateLimiterRes,\n} from 'rate-limiter-flexible';\n"
+    assert restyle_layout(code, Style(width=100)).startswith(
+        "import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';")
+    assert restyle_layout(code, Style(width=60)) == code
+    assert restyle_layout(code, Style(width=60, trailing_comma="none")) == code.replace(
+        "RateLimiterRes,", "RateLimiterRes")
