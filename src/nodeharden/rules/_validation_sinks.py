@@ -151,9 +151,10 @@ class _Taint:
         self.locals: dict[str, str] = {}  # local name -> the request expression it came from
         self.whole: set[str] = set()  # locals that hold req.body / req.query as a whole
         self.direct: set[str] = set()  # locals that hold a body/query field as sent
-        # local -> the request expression it came from other than the Referer/Origin headers
-        # (None: only those), for the locals where that differs
-        self.beyond_browser: dict[str, str | None] = {}
+        # local -> every request expression its values came from (all its assignments), so a
+        # test that skips some (the Referer header for a redirect, a value checked against a
+        # known list) still sees the others
+        self.sources: dict[str, list[str]] = {}
         if pattern is not None:
             self.seed(pattern)  # `({ body, query }, res) => …`
         self.rebind(body)
@@ -162,13 +163,14 @@ class _Taint:
         """Follow assignments from request data into locals (three rounds reach a fixpoint:
         assignments may come in any order)."""
         for _ in range(3):
-            before = (len(self.locals), len(self.whole))
+            before = (len(self.locals), len(self.whole), sum(map(len, self.sources.values())))
             for node in walk(body):
                 if node.type == "variable_declarator":
                     self._bind(node.child_by_field_name("name"), node.child_by_field_name("value"))
                 elif node.type == "assignment_expression":
                     self._bind(node.child_by_field_name("left"), node.child_by_field_name("right"))
-            if (len(self.locals), len(self.whole)) == before:
+            if (len(self.locals), len(self.whole), sum(map(len, self.sources.values()))) \
+                    == before:
                 break
 
     def seed(self, pattern: Node) -> None:
@@ -184,6 +186,7 @@ class _Taint:
                 continue
             if key in SOURCES:
                 self.locals.setdefault(local, f"req.{key}")
+                self._source(local, [f"req.{key}"])
                 if key in ("body", "query"):
                     self.whole.add(local)
 
@@ -199,9 +202,7 @@ class _Taint:
             return
         if target.type == "identifier":
             self.locals.setdefault(text(target), origin)
-            other = self.origin(value, _browser_header)
-            if other != origin:
-                self.beyond_browser.setdefault(text(target), other)
+            self._source(text(target), self.origins(value))
             if self.is_whole(value):
                 self.whole.add(text(target))
             if self.is_direct(value):
@@ -214,8 +215,30 @@ class _Taint:
                              and node.parent.child_by_field_name("key") == node):
                     self.locals.setdefault(text(node), f"{origin}.{text(node)}"
                                            if whole else origin)
+                    self._source(text(node), [f"{origin}.{text(node)}"] if whole
+                                 else self.origins(value))
                     if whole:
                         self.direct.add(text(node))
+
+    def _source(self, name: str, found: list[str]) -> None:
+        known = self.sources.setdefault(name, [])
+        known.extend(o for o in found if o not in known)
+
+    def sources_of(self, name: str) -> list[str]:
+        """Return every request expression local ``name`` may hold (a helper's seeded
+        parameters have the one they were called with)."""
+        return self.sources.get(name) or ([self.locals[name]] if name in self.locals else [])
+
+    def origins(self, node: Node | None, skip: Callable[[str], bool] | None = None,
+                limit: int = 8) -> list[str]:
+        """Return every request expression ``node`` carries (``origin`` gives the first)."""
+        found: list[str] = []
+        while len(found) < limit:
+            more = self.origin(node, lambda o: o in found or (skip is not None and skip(o)))
+            if more is None:
+                break
+            found.append(more)
+        return found
 
     def is_direct(self, node: Node) -> bool:
         """Return True for a field of the body or query string as the client sent it (which
@@ -250,9 +273,9 @@ class _Taint:
         node = unwrap(node, CASTS_AND_AWAIT)
         kind = node.type
         if kind == "identifier":
-            if skip is not None and text(node) in self.beyond_browser:
-                return self.beyond_browser[text(node)]
-            return self.locals.get(text(node))
+            if skip is None:
+                return self.locals.get(text(node))
+            return next((o for o in self.sources_of(text(node)) if not skip(o)), None)
         if kind in ("member_expression", "subscript_expression"):
             root = node
             while root.type in ("member_expression", "subscript_expression"):
@@ -322,19 +345,267 @@ class _Taint:
 _FIXED_ORIGIN_RE = lazy_pattern(r"^(?:/[^/\\]|https?://[^/]+/)")
 
 
-def _fixed_origin(node: Node) -> bool:
+_PATH_SEGMENT_RE = lazy_pattern(r"^/[^/\\]")
+
+
+def _fixed_origin(node: Node, taint: _Taint | None = None) -> bool:
     """Return True when a redirect target starts with a literal that fixes where it goes:
     ``'/users/' + id`` or ``https://example.com/`` + path (``'/' + x`` does not: x may start
-    with another ``/`` and make ``//evil.example``)."""
+    with another ``/`` and make ``//evil.example``), or with a value the request does not
+    supply followed by a literal path segment that is not empty (``base + '/notes/' + id``,
+    ``${base}/notes/${id}``): whatever the base holds, even nothing, the segment keeps the
+    rest on a path. A base followed by ``'/'`` alone is not enough: an empty base gives
+    ``'/' + x``."""
     node = unwrap(node, CASTS_AND_AWAIT)
+    operands: list[Node] = []
     while node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
+        right = node.child_by_field_name("right")
+        if right is not None:
+            operands.append(unwrap(right, CASTS_AND_AWAIT))
         node = unwrap(node.child_by_field_name("left") or node, CASTS_AND_AWAIT)
+    operands.append(node)
+    operands.reverse()
     if node.type == "string":
         return bool(_FIXED_ORIGIN_RE.match(string_value(node) or ""))
     if node.type == "template_string":
         head = text(node)[1:].split("${", 1)[0]
-        return bool(_FIXED_ORIGIN_RE.match(head))
+        if _FIXED_ORIGIN_RE.match(head):
+            return True
+        subs = [c for c in node.named_children if c.type == "template_substitution"]
+        if head or not subs or taint is None or any(
+                taint.origin(inner) is not None for inner in code_children(subs[0])):
+            return False
+        after = text(node)[subs[0].end_byte - node.start_byte:]
+        literal = after.split("${", 1)[0] if "${" in after else after[:-1]  # to the backtick
+        return bool(_PATH_SEGMENT_RE.match(literal))
+    if taint is None or len(operands) < 2 or taint.origin(node) is not None:
+        return False
+    nxt = operands[1]
+    if nxt.type == "string":
+        return bool(_PATH_SEGMENT_RE.match(string_value(nxt) or ""))
+    if nxt.type == "template_string":
+        head = text(nxt)[1:]
+        return bool(_PATH_SEGMENT_RE.match(head.split("${", 1)[0] if "${" in head
+                                           else head[:-1]))
     return False
+
+
+# --- values a test keeps to a known list (or to a string) before the sink ----------------------
+#
+# ``if (!files.includes(`${pkg}/${name}`)) return res.sendStatus(404);``: past that statement
+# the request was turned away unless the value (or the string built from it) is a member of a
+# list the request did not supply, so it is one of the values the program already knows, not
+# something a client chose. The membership tests: ``list.includes(v)``, ``set.has(v)``,
+# ``v in object`` (a non-request object), ``list.indexOf(v) !== -1`` (and ``> -1``,
+# ``>= 0``; ``=== -1`` / ``< 0`` for the negation). A string literal is not a list
+# (``'abc'.includes(v)`` tests a substring). A test guards: the rest of the block when its
+# ``if`` has no ``else`` and the consequence returns or throws; the consequence (or the else
+# branch) it leads to. ``validator.isEmail(v)`` and validator.js's other ``is`` checks of
+# ``PINNING`` prove a plain value where they passed (validator.js 5 and later throw for
+# anything but a string; older versions test ``String(v)``, which no object passes and an array
+# of strings may: a list, never an operator), which keeps MongoDB operators out of a filter
+# value (and nothing else). tests/rules/test_input_validation_guards.py runs them.
+
+#: ``indexOf`` comparisons: operator -> (the number, True when it means "is a member").
+_INDEX_TESTS = {("!==", "-1"): True, ("!=", "-1"): True, (">", "-1"): True, (">=", "0"): True,
+                ("===", "-1"): False, ("==", "-1"): False, ("<", "0"): False}
+#: Modules whose ``isX(v)`` checks are validator.js's.
+_VALIDATOR_JS = "validator"
+
+
+def _is_checks() -> frozenset[str]:
+    return frozenset(n for n in PINNING if n.startswith("is"))
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Request expressions a test keeps to a known list (``member``) or to a string, for the
+    code in [start, end)."""
+
+    start: int
+    end: int
+    origins: frozenset[str]
+    member: bool  # False: only a validator.js check that proves a string
+
+
+def _pieces(node: Node | None, taint: _Taint) -> set[str]:
+    """Return the request expressions a tested value is built of, each of which the test
+    fixes: the value itself (a request field, a local that holds exactly one), or the parts
+    of a string concatenated or templated from such values. Other tainted parts (a call, a
+    slice) are not fixed by the test and are left out."""
+    if node is None:
+        return set()
+    node = unwrap(node, CASTS_AND_AWAIT)
+    if node.type == "identifier":
+        found = taint.sources_of(text(node))
+        return set(found) if len(found) == 1 else set()
+    if node.type in ("member_expression", "subscript_expression", "call_expression"):
+        origin = taint.origin(node)
+        if origin is None:
+            return set()
+        root = node
+        while root.type in ("member_expression", "subscript_expression"):
+            root = root.child_by_field_name("object") or root
+            if root.type not in ("member_expression", "subscript_expression"):
+                break
+        if origin == text(node):  # `req.query.x`, `req.get('x')`
+            return {origin}
+        if root.type == "identifier" and root is not node:
+            found = taint.sources_of(text(root))
+            if len(found) == 1 and found[0].count(".") == 1 and \
+                    origin == found[0] + text(node)[len(text(root)):]:
+                return {origin}  # `body.dir` of `const { body } = req`
+        return set()
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
+        return _pieces(node.child_by_field_name("left"), taint) | \
+            _pieces(node.child_by_field_name("right"), taint)
+    if node.type == "template_string":
+        found: set[str] = set()
+        for sub in node.named_children:
+            if sub.type == "template_substitution":
+                for inner in code_children(sub):
+                    found |= _pieces(inner, taint)
+        return found
+    return set()
+
+
+def _a_list(node: Node | None, taint: _Taint) -> bool:
+    """A receiver a membership test may use: not a string literal, not request data."""
+    if node is None:
+        return False
+    node = unwrap(node, CASTS_AND_AWAIT)
+    return node.type not in ("string", "template_string") and taint.origin(node) is None
+
+
+def _member_call(node: Node, taint: _Taint) -> set[str] | None:
+    """``list.includes(v)`` / ``set.has(v)`` / ``list.indexOf(v)``: the pieces of ``v``."""
+    if node.type != "call_expression":
+        return None
+    fn = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    items = code_children(args) if args is not None else []
+    if fn is None or fn.type != "member_expression" or len(items) != 1 or \
+            not _a_list(fn.child_by_field_name("object"), taint):
+        return None
+    if text(fn.child_by_field_name("property")) not in ("includes", "has", "indexOf"):
+        return None
+    return _pieces(items[0], taint)
+
+
+def _validator_call(node: Node, taint: _Taint, checks: dict[str, str]) -> set[str] | None:
+    """``validator.isEmail(v)``: the request expression ``v`` is when it is a plain value."""
+    if node.type != "call_expression":
+        return None
+    fn = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    items = code_children(args) if args is not None else []
+    if fn is None or not items or checks.get(text(fn)) not in _is_checks():
+        return None
+    first = unwrap(items[0], CASTS_AND_AWAIT)
+    if first.type not in ("identifier", "member_expression", "subscript_expression"):
+        return None
+    return _pieces(first, taint)
+
+
+_Facts = frozenset[tuple[str, bool]]  # (request expression, member)
+
+
+def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
+             when: bool) -> _Facts:
+    """Return what a condition proves about request expressions when it is ``when``."""
+    if node is None:
+        return frozenset()
+    node = unwrap(node, CASTS_AND_AWAIT)
+    if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "!":
+        return _implied(node.child_by_field_name("argument"), taint, checks, not when)
+    if node.type == "binary_expression":
+        operator = text(node.child_by_field_name("operator"))
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if operator in ("&&", "||"):
+            a = _implied(left, taint, checks, when)
+            b = _implied(right, taint, checks, when)
+            # Both hold when `a && b` is true or `a || b` false; else only what both prove.
+            return a | b if (operator == "&&") == when else a & b
+        if operator == "in" and _a_list(right, taint):
+            return frozenset((o, True) for o in _pieces(left, taint)) if when else frozenset()
+        for call, number in ((left, right), (right, left)):
+            if call is None or number is None:
+                continue
+            call = unwrap(call, CASTS_AND_AWAIT)
+            fn = call.child_by_field_name("function") if call.type == "call_expression" \
+                else None
+            if fn is None or fn.type != "member_expression" or \
+                    text(fn.child_by_field_name("property")) != "indexOf":
+                continue
+            flipped = {">": "<", "<": ">", ">=": "<=", "<=": ">="}.get(operator, operator) \
+                if call is right else operator
+            member = _INDEX_TESTS.get((flipped, text(number).replace(" ", "")))
+            pieces = _member_call(call, taint)
+            if member is not None and pieces is not None and member == when:
+                return frozenset((o, True) for o in pieces)
+        return frozenset()
+    pieces = _member_call(node, taint)
+    if pieces is not None and text(
+            node.child_by_field_name("function").child_by_field_name("property")) != "indexOf":
+        return frozenset((o, True) for o in pieces) if when else frozenset()
+    pieces = _validator_call(node, taint, checks)
+    if pieces is not None and when:
+        return frozenset((o, False) for o in pieces)
+    return frozenset()
+
+
+def _validator_checks(facts: FileFacts) -> dict[str, str]:
+    """Return callee text -> validator.js check (``validator.isEmail``, ``isEmail``)."""
+    checks: dict[str, str] = {}
+    for imp in facts.imports:
+        if imp.module == _VALIDATOR_JS:
+            for local in (imp.default, imp.namespace):
+                if local:
+                    checks.update({f"{local}.{name}": name for name in _is_checks()})
+            checks.update({local: name for name, local in imp.named.items()})
+        elif imp.module.startswith(_VALIDATOR_JS + "/lib/") and imp.default:
+            checks[imp.default] = imp.module.rsplit("/", 1)[1]
+    return checks
+
+
+def find_guards(body: Node, taint: _Taint, facts: FileFacts) -> list[Guard]:
+    """Return the guards of a function body (see above)."""
+    if b"if" not in (body.text or b""):
+        return []
+    checks = _validator_checks(facts)
+    guards: list[Guard] = []
+
+    def add(start: int, end: int, facts_: _Facts) -> None:
+        for member in (True, False):
+            origins = frozenset(o for o, m in facts_ if m == member)
+            if origins:
+                guards.append(Guard(start, end, origins, member))
+
+    for node in walk(body):
+        if node.type != "if_statement":
+            continue
+        condition = node.child_by_field_name("condition")
+        consequence = node.child_by_field_name("consequence")
+        alternative = node.child_by_field_name("alternative")
+        if consequence is not None:
+            add(consequence.start_byte, consequence.end_byte,
+                _implied(condition, taint, checks, True))
+        otherwise = _implied(condition, taint, checks, False)
+        if not otherwise:
+            continue
+        if alternative is not None:
+            add(alternative.start_byte, alternative.end_byte, otherwise)
+        elif _ends(consequence) and node.parent is not None and \
+                node.parent.type in ("statement_block", "program"):
+            add(node.end_byte, node.parent.end_byte, otherwise)  # the rest of the block
+    return guards
+
+
+def guarded_at(guards: list[Guard], at: int, member_only: bool = True) -> set[str]:
+    """Return the request expressions the guards fix at byte ``at`` (``member_only``: only
+    list memberships, else also validator.js string checks)."""
+    return {o for g in guards if g.start <= at < g.end and (g.member or not member_only)
+            for o in g.origins}
 
 
 def _module_names(facts: FileFacts, modules: tuple[str, ...]) -> tuple[set[str], dict[str, str]]:
@@ -427,9 +698,19 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
     contained = b".startsWith(" in (body.text or b"")
     found: list[Sink] = []
     joins: list[Sink] = []
+    guards = find_guards(body, taint, facts)
+
+    def unguarded(arg: Node | None, at: Node, skip: Callable[[str], bool] | None = None,
+                  member_only: bool = True) -> str | None:
+        """The request expression ``arg`` carries that no guard fixes at ``at``, or None."""
+        origin = taint.origin(arg, skip)
+        fixed = guarded_at(guards, at.start_byte, member_only) if origin is not None else None
+        if not fixed:
+            return origin
+        return taint.origin(arg, lambda o: o in fixed or (skip is not None and skip(o)))
 
     def add(kind: str, node: Node, arg: Node | None, callee: str) -> bool:
-        origin = taint.origin(arg, _browser_header if kind == "open-redirect" else None)
+        origin = unguarded(arg, node, _browser_header if kind == "open-redirect" else None)
         if origin is None:
             return False
         found.append(Sink(kind, node, origin, callee, where))
@@ -497,10 +778,10 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                 text(fn.child_by_field_name("object")) == res:
             method = text(fn.child_by_field_name("property"))
             if method == "redirect":
-                if args and not _fixed_origin(args[-1]):
+                if args and not _fixed_origin(args[-1], taint):
                     add("open-redirect", node, args[-1], f"{callee_text}()")
             elif method == "location":
-                if first is not None and not _fixed_origin(first):
+                if first is not None and not _fixed_origin(first, taint):
                     add("open-redirect", node, first, f"{callee_text}()")
             elif method in ("set", "setHeader", "header") and len(args) > 1 and \
                     (string_value(first) or "").lower() in _REDIRECT_HEADER:
@@ -521,7 +802,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         path_fn = _callee(fn, *path)
         if path_fn in ("join", "resolve") and not contained:
             for arg in args:
-                origin = taint.origin(arg)
+                origin = unguarded(arg, node)
                 if origin is not None:
                     joins.append(Sink("path-traversal", node, origin,
                                       f"{callee_text}() without a containment check", where))
@@ -537,8 +818,10 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         if mongo and fn.type == "member_expression" and first is not None and \
                 text(fn.child_by_field_name("property")) in _MONGO_ID_METHODS and \
                 taint.is_direct(first):
-            sink = Sink("nosql-injection", node, taint.locals.get(text(first)) or
-                        taint.origin(first) or text(first), f"{callee_text}() unconverted",
+            origin = unguarded(first, node, member_only=False)
+            if origin is None:
+                continue  # a validator.js check or a known list keeps it a plain value
+            sink = Sink("nosql-injection", node, origin, f"{callee_text}() unconverted",
                         where, as_sent=True)
             if pinned is None or not pinned(sink):
                 found.append(sink)
@@ -556,9 +839,13 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     if value is not None and (taint.is_direct(value) or (
                             value.type == "shorthand_property_identifier"
                             and text(value) in taint.direct)):
-                        sink = Sink("nosql-injection", pair,
-                                    taint.locals.get(text(value)) or
-                                    taint.origin(value) or text(value),
+                        origin = unguarded(value, pair, member_only=False) \
+                            if value.type != "shorthand_property_identifier" else \
+                            next((o for o in taint.sources_of(text(value)) if o not in
+                                  guarded_at(guards, pair.start_byte, False)), None)
+                        if origin is None:
+                            continue  # a validator.js check or a known list: a plain value
+                        sink = Sink("nosql-injection", pair, origin,
                                     f"{callee_text}() unconverted", where, as_sent=True)
                         if pinned is not None and pinned(sink):
                             continue  # a validator keeps objects out of this one
@@ -568,7 +855,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     continue
         if resolve is not None and node.type == "call_expression":
             seeds = {i: origin for i, arg in enumerate(args)
-                     if (origin := taint.origin(arg)) is not None}
+                     if (origin := unguarded(arg, node)) is not None}
             located = resolve(fn) if seeds else None
             if located is not None:
                 helper_path, helper, helper_facts = located

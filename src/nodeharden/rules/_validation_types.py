@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from nodeharden._parse import FUNCTION_TYPES, code_children, parameters, string_value, text, walk
+from nodeharden._parse import (
+    CASTS_AND_AWAIT, FUNCTION_TYPES, code_children, parameters, string_value, text, unwrap, walk)
 from nodeharden._regex import lazy_pattern
 
 PARTS = {"body": "body", "query": "query", "params": "param"}
@@ -639,7 +640,7 @@ def _missing_tests(node: Node) -> set[str]:
             _missing_tests(node.child_by_field_name("right") or node)
     if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "!":
         inner = node.child_by_field_name("argument")
-        return {text(inner)} if inner is not None else set()
+        return {text(inner)} | _list_member(inner) if inner is not None else set()
     if node.type != "binary_expression" or \
             text(node.child_by_field_name("operator")) not in ("===", "=="):
         return set()
@@ -731,7 +732,23 @@ def _conjuncts(node: Node) -> set[str]:
     if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "&&":
         return _conjuncts(node.child_by_field_name("left") or node) | \
             _conjuncts(node.child_by_field_name("right") or node)
-    return {text(node)}
+    return {text(node)} | _list_member(node)
+
+
+def _list_member(node: Node) -> set[str]:
+    """Return ``{v}`` for ``list.includes(v)`` / ``set.has(v)``: where it holds, ``v`` is a
+    value of the list (so it is there); a string literal's ``includes`` tests a substring."""
+    while node.type in _WRAPPERS and code_children(node):
+        node = code_children(node)[0]
+    fn = node.child_by_field_name("function") if node.type == "call_expression" else None
+    args = node.child_by_field_name("arguments") if fn is not None else None
+    items = code_children(args) if args is not None else []
+    if fn is None or fn.type != "member_expression" or len(items) != 1 or \
+            text(fn.child_by_field_name("property")) not in ("includes", "has") or \
+            getattr(fn.child_by_field_name("object"), "type", "string") in (
+                "string", "template_string"):
+        return set()
+    return {text(items[0])}
 
 
 def first_param(func: Node) -> Node | None:
@@ -1420,6 +1437,13 @@ class _Analysis:
                 _saved_root(fn.child_by_field_name("object") or fn, self.index(scope).names):
             found.kinds.add("raw")
             return  # `user.cartItems.push(id); user.save()`: stored in a document, as data
+        if fn is not None and fn.type == "member_expression" and \
+                text(fn.child_by_field_name("property")) in ("includes", "has", "indexOf") and \
+                code_children(args) == [node] and getattr(unwrap(
+                    fn.child_by_field_name("object"), CASTS_AND_AWAIT), "type", "string") \
+                not in ("string", "template_string"):
+            found.kinds.add("raw")
+            return  # `THEMES.includes(theme)`: compared with a list, as with a literal
         if depth == 0 and self.resolve is not None and fn is not None:
             helper = self.resolve(fn)
             if helper is not None:
