@@ -21,6 +21,7 @@ from nodeharden._parse import (
     code_children,
     enclosing,
     has_spread,
+    matches,
     merge_ranges,
     object_properties,
     parameters,
@@ -330,34 +331,47 @@ def _calls_of(fn: Node) -> list[Node] | None:
     return calls
 
 
-def _named_functions(root: Node, name: str) -> list[Node]:
-    """Return the functions of a file declared with ``name`` (any scope)."""
-    found = []
-    for sub in walk(root):
-        if sub.type in FUNCTION_TYPES:
-            name_node = _function_name(sub)
-            if name_node is not None and text(name_node) == name:
-                found.append(sub)
+_NAMED_FUNCTIONS = """
+(function_declaration name: (identifier) @name) @fn
+(variable_declarator name: (identifier) @name
+  value: [(arrow_function) (function_expression)] @fn)
+"""
+
+
+def _helper_call(call: Node) -> bool:
+    """Return True for a call that may hand a helper of the file a password pair: a plain
+    name called with two or more arguments, one of them password-like."""
+    fn_node = call.child_by_field_name("function")
+    args_node = call.child_by_field_name("arguments")
+    if fn_node is None or fn_node.type != "identifier" or args_node is None:
+        return False
+    args = code_children(args_node)
+    return len(args) >= 2 and not any(a.type == "spread_element" for a in args) and \
+        any(_mentions_password(a) for a in args)
+
+
+def _named_functions(lang: str, root: Node) -> dict[str, list[Node]]:
+    """Return name → the functions of a file declared with it (any scope, not exported)."""
+    found: dict[str, list[Node]] = {}
+    for match in matches(lang, _NAMED_FUNCTIONS, root):
+        for fn in match.get("fn", []):
+            name_node = _function_name(fn)
+            if name_node is not None:
+                found.setdefault(text(name_node), []).append(fn)
     return found
 
 
-def _helper_comparisons(call: Node) -> Iterator[tuple[Node, str]]:
+def _helper_comparisons(call: Node, functions: dict[str, list[Node]]
+                        ) -> Iterator[tuple[Node, str]]:
     """For a call of a function of the file that compares two of its parameters, neither
     named like a password (``comparePassword(password, user.password)`` with ``(fromDb,
     fromUser) => fromDb === fromUser``), yield each such comparison the arguments of this
     call make a plain-text password check, with the operator."""
-    fn_node = call.child_by_field_name("function")
-    args_node = call.child_by_field_name("arguments")
-    if fn_node is None or fn_node.type != "identifier" or args_node is None:
+    args = code_children(call.child_by_field_name("arguments"))
+    candidates = functions.get(text(call.child_by_field_name("function")), [])
+    if len(candidates) != 1:
         return
-    args = code_children(args_node)
-    if len(args) < 2 or any(a.type == "spread_element" for a in args) or \
-            not any(_mentions_password(a) for a in args):
-        return
-    functions = _named_functions(_root_of(call), text(fn_node))
-    if len(functions) != 1:
-        return
-    fn = functions[0]
+    fn = candidates[0]
     params = [text(p) if p.type == "identifier" else None for p in parameters(fn)]
     for cmp in walk(fn):
         if cmp.type != "binary_expression" or enclosing(cmp, _FUNCTIONS) != fn:
@@ -545,8 +559,10 @@ class PasswordHash(Rule):
                 yield ctx.node_finding(self.id, cmp, f"{message} ({CHEAT_SHEET})")
         # A helper of the file that compares its parameters, called with a password pair.
         reported: set[int] = set()
-        for call in caps.get("call", []):
-            for cmp, op in _helper_comparisons(call):
+        helper_calls = [call for call in caps.get("call", []) if _helper_call(call)]
+        functions = _named_functions(ctx.lang, root) if helper_calls else {}
+        for call in helper_calls:
+            for cmp, op in _helper_comparisons(call, functions):
                 if cmp.start_byte in reported:
                     continue
                 reported.add(cmp.start_byte)
