@@ -185,7 +185,10 @@ def _chain_root(node: Node) -> Node:
     """Return the object a member chain starts from (``user`` in ``user.config.password``)."""
     node = unwrap(node, CASTS_AND_AWAIT)
     while node.type in ("member_expression", "subscript_expression"):
-        node = unwrap(node.child_by_field_name("object"), CASTS_AND_AWAIT)
+        obj = node.child_by_field_name("object")
+        if obj is None:
+            break
+        node = unwrap(obj, CASTS_AND_AWAIT)
     return node
 
 
@@ -298,6 +301,7 @@ def _function_name(fn: Node) -> Node | None:
     holder = fn.parent
     while holder is not None and holder.type in _WRAPPERS:
         holder = holder.parent
+    declared: Node | None
     if fn.type == "function_declaration":
         name_node, declared = fn.child_by_field_name("name"), fn
     elif holder is not None and holder.type == "variable_declarator" and \
@@ -367,7 +371,8 @@ def _helper_comparisons(call: Node, functions: dict[str, list[Node]]
     named like a password (``comparePassword(password, user.password)`` with ``(fromDb,
     fromUser) => fromDb === fromUser``), yield each such comparison the arguments of this
     call make a plain-text password check, with the operator."""
-    args = code_children(call.child_by_field_name("arguments"))
+    args_node = call.child_by_field_name("arguments")
+    args = code_children(args_node) if args_node is not None else []
     candidates = functions.get(text(call.child_by_field_name("function")), [])
     if len(candidates) != 1:
         return
@@ -396,9 +401,11 @@ def _looked_up(ident: Node, before: Node) -> Node | None:
     """Return the call a variable holds the result of (``const user = await find(name)``),
     when it is declared so and not assigned before ``before`` nor in a loop around it."""
     found = _declaration(ident)
-    if found is None or isinstance(found[1], int):
+    if found is None:
         return None
     scope, declarator = found
+    if isinstance(declarator, int):
+        return None
     target = declarator.child_by_field_name("name")
     value = unwrap(declarator.child_by_field_name("value"), CASTS_AND_AWAIT)
     if target is None or target.type != "identifier" or value is None or \
@@ -426,11 +433,11 @@ def _copies_of_one_record(left: Node, right: Node, cmp: Node) -> bool:
     roots = [_chain_root(side) for side in sides]
     if any(root.type != "identifier" for root in roots) or text(roots[0]) == text(roots[1]):
         return False
-    calls = [_looked_up(root, cmp) for root in roots]
-    if calls[0] is None or calls[1] is None:
-        return False
     keys = []
-    for call in calls:
+    for root in roots:
+        call = _looked_up(root, cmp)
+        if call is None:
+            return False
         args = call.child_by_field_name("arguments")
         values = code_children(args) if args is not None else []
         if not values:
@@ -754,9 +761,8 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
     request = _request_of(left)
     if request is not None and request == _request_of(right):
         return False  # both sides from one request (`password !== verify`, passed in)
-    if _copies_of_one_record(left, right, at):
-        return False  # two stored copies (a reloaded record against a cached one)
-    return True
+    # two stored copies (a reloaded record against a cached one) are no check either
+    return not _copies_of_one_record(left, right, at)
 
 
 def _compare_message(op: str, through: str = "") -> str:
