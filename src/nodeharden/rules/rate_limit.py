@@ -7,7 +7,9 @@ The fix writes ``middleware/rate-limit.<ext>`` next to the app file, or into the
 served before the routes, so assets are not counted and a 429 carries CORS headers) and puts
 ``loginLimiter`` in front of the handlers of login/password routes that exist (the full path,
 mount path + route path, decides). Where ``trust proxy`` is set without a bound
-(``true``), ``req.ip`` is the client's to choose: the finding is reported without a fix. The module is the
+(``true``), ``req.ip`` is the client's to choose, and where the project shows a reverse proxy in
+front of the app but sets no ``trust proxy``, ``req.ip`` is the proxy's (one bucket for every
+client): both are reported without a fix. The module is the
 template's ``src/rate-limit.js`` (the shared snippet ``snippets/rate-limit.js.jinja``) with the
 fix's limiters added. With ``rate_limit.store: redis`` it counts in Redis (``RateLimiterRedis`` on
 one ioredis client created from ``process.env.REDIS_URL``, or the project's own client) with an
@@ -16,6 +18,7 @@ in-memory insurance limiter.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Iterable
@@ -578,6 +581,154 @@ def unbounded_trust_proxy(ctx: ProjectContext) -> FileFacts | None:
     return None
 
 
+def _hops_set(ctx: ProjectContext) -> bool:
+    """Return True when some file sets ``trust proxy`` to trust at least one hop (a count, a
+    list of addresses, a setting): ``req.ip`` is then worked out from X-Forwarded-For as the
+    project chose. ``false``, ``0`` and ``app.disable('trust proxy')`` trust none."""
+    for path in sorted(ctx.facts):
+        if is_test_file(path):
+            continue
+        source = ctx.read(path) or b""
+        for call in ctx.facts[path].calls:
+            if not call.args or call.args[0].kind != "string" \
+                    or call.args[0].name.strip().lower() != "trust proxy":
+                continue
+            if call.method == "enable":
+                return True
+            if call.method == "set" and len(call.args) >= 2:
+                value = source[call.args[1].start:call.args[1].end].decode("utf-8", "replace")
+                if value.strip() not in ("false", "0"):
+                    return True
+    return False
+
+
+#: The app's own code reading what a reverse proxy adds to a request: the client address or
+#: scheme it forwards (``req.headers['x-forwarded-for']``, ``req.get('X-Forwarded-Proto')``,
+#: ``X-Real-IP``, Cloudflare's ``CF-Connecting-IP``, the standard ``Forwarded`` header) or
+#: Express's ``req.ips`` (the X-Forwarded-For chain).
+_FORWARDED_READ = lazy_pattern(
+    rb"""['"`](?:x-forwarded-(?:for|proto|host)|x-real-ip|cf-connecting-ip)['"`]"""
+    rb"""|\bheaders\s*(?:\[\s*['"`]forwarded['"`]\s*\]|\.\s*forwarded\b)"""
+    rb"""|\.\s*(?:get|header)\s*\(\s*['"`]forwarded['"`]"""
+    rb"""|\breq(?:uest)?\s*\.\s*ips\b""", re.I)
+#: Platform files whose platform routes every request through its own proxy (the Heroku,
+#: Dokku or Scalingo router runs a Procfile's web process; Fly.io, Render, App Engine and
+#: Railway put their edge proxy in front), as ``deployment.signals`` names them.
+_PROXY_PLATFORMS = ("Procfile", "fly.toml", "render.yaml", "render.yml", "app.yaml", "app.yml",
+                    "railway.json", "railway.toml")
+#: A reverse proxy's image or service name in a compose file.
+_PROXY_IMAGE = lazy_pattern(r"(?:^|[/_-])(?:nginx|traefik|caddy|haproxy|envoy)(?:[:/_.-]|$)",
+                            re.I)
+#: A reverse proxy's configuration that passes requests on: nginx's ``proxy_pass``, Caddy's
+#: ``reverse_proxy``, an HAProxy backend's ``server`` line (in a file named for HAProxy).
+_PROXY_CONFIG = lazy_pattern(rb"^\s*(?:proxy_pass\s+\S|reverse_proxy\b)", re.M)
+_HAPROXY_SERVER = lazy_pattern(rb"^\s*server\s+\S+\s+\S+:\d+", re.M)
+_PROXY_CONFIG_NAME = lazy_pattern(r"nginx|caddy|haproxy|\.conf$", re.I)
+#: A Kubernetes Ingress (or Traefik IngressRoute, Gateway API HTTPRoute): a proxy in front.
+_INGRESS = lazy_pattern(rb"^kind:\s*[\"']?(?:Ingress|IngressRoute|HTTPRoute)[\"']?\s*$", re.M)
+_COMPOSE_NAME = lazy_pattern(r"^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$")
+#: Compose files and folders for development or tests: a proxy there is not the deployment's.
+_DEV_NAME = lazy_pattern(r"(?:^|[.-])(?:dev|development|test|tests|testing|ci|e2e|local|debug)"
+                         r"(?:[.-]|$)", re.I)
+_MAX_PROXY_FILE = 256 * 1024
+
+
+def _config_files(root: str) -> Iterable[str]:
+    """Yield the paths (from the root) of the files that may configure a proxy, four folders
+    deep at most: no dependencies, build output, tests, examples, dev containers."""
+    from nodeharden._project import SKIP_DIRS, VENDOR_DIRS
+    from nodeharden._roles import role_from_path
+
+    root = root.rstrip("/")
+    for current, dirs, files in os.walk(root):
+        rel_dir = posixpath.relpath(current.replace(os.sep, "/"), root.replace(os.sep, "/"))
+        rel_dir = "" if rel_dir == "." else rel_dir
+        depth = rel_dir.count("/") + 1 if rel_dir else 0
+        dirs[:] = sorted(d for d in dirs if depth < 4 and d not in SKIP_DIRS
+                         and d not in VENDOR_DIRS and d != ".devcontainer"
+                         and role_from_path(posixpath.join(rel_dir, d, "x")).role == "app")
+        for name in sorted(files):
+            yield posixpath.join(rel_dir, name) if rel_dir else name
+
+
+def _proxy_in_files(ctx: ProjectContext) -> str | None:
+    """Return the file that puts a reverse proxy in front of the app: a compose file with an
+    nginx/Traefik/Caddy/HAProxy/Envoy service, such a proxy's configuration passing requests on,
+    or a Kubernetes Ingress; None."""
+    for rel in _config_files(ctx.info.root):
+        name = rel.rpartition("/")[2]
+        compose = _COMPOSE_NAME.match(name) is not None
+        yaml = name.endswith((".yaml", ".yml"))
+        if not (compose or yaml or _PROXY_CONFIG_NAME.search(name)):
+            continue
+        try:
+            if os.path.getsize(os.path.join(ctx.info.root, rel)) > _MAX_PROXY_FILE:
+                continue
+        except OSError:
+            continue
+        raw = ctx.read(rel) or b""
+        if compose:
+            if _DEV_NAME.search(name.partition(".")[2].rpartition(".")[0]):
+                continue  # docker-compose.dev.yml
+            from ruamel.yaml import YAML  # only when there is a compose file to read
+            from ruamel.yaml.error import YAMLError
+
+            try:
+                data = YAML(typ="safe").load(raw.decode("utf-8", "replace"))
+            except YAMLError:
+                continue
+            services = data.get("services") if isinstance(data, dict) else None
+            for service, spec in (services.items() if isinstance(services, dict) else ()):
+                image = spec.get("image") if isinstance(spec, dict) else None
+                if _PROXY_IMAGE.search(str(image or "")) or (
+                        image is None and _PROXY_IMAGE.search(str(service))):
+                    return f"{rel} (a {service} service in front of the app)"
+        elif yaml:
+            if _INGRESS.search(raw):
+                return f"{rel} (a Kubernetes Ingress)"
+        elif _PROXY_CONFIG.search(raw) or ("haproxy" in name.lower()
+                                           and _HAPROXY_SERVER.search(raw)):
+            return f"{rel} (a reverse proxy passing requests to the app)"
+    return None
+
+
+def proxy_evidence(ctx: ProjectContext) -> str | None:
+    """Return what shows that the app runs behind a reverse proxy, for the message, or None:
+    the app's own code reads the headers a proxy adds (``_FORWARDED_READ``), a platform that
+    routes every request through its proxy runs it (``_PROXY_PLATFORMS``), or a compose file,
+    proxy configuration or Kubernetes Ingress puts one in front (``_proxy_in_files``). Behind a
+    proxy, with no ``trust proxy``, ``req.ip`` is the proxy's address: a limiter keyed on it
+    puts every client in one bucket."""
+    cached = ctx.extra.get("rate-limit.proxy")
+    if cached is not None:
+        return cached or None
+    found: str | None = None
+    for path in sorted(ctx.facts):
+        if is_test_file(path):
+            continue
+        source = ctx.read(path) or b""
+        for match in _FORWARDED_READ.finditer(source):
+            line_start = source.rfind(b"\n", 0, match.start()) + 1
+            if source[line_start:match.start()].lstrip().startswith((b"//", b"*", b"/*")):
+                continue  # a comment that names the header reads nothing
+            line = source.count(b"\n", 0, match.start()) + 1
+            header = match.group().decode("utf-8", "replace").strip("'\"`")
+            found = f"{path}:{line} reads {header}"
+            break
+        if found is not None:
+            break
+    if found is None:
+        for signal in ctx.deployment.signals:
+            name = signal.partition(" (")[0].rpartition("/")[2]
+            if name in _PROXY_PLATFORMS:
+                found = signal
+                break
+    if found is None:
+        found = _proxy_in_files(ctx)
+    ctx.extra["rate-limit.proxy"] = found or ""
+    return found
+
+
 def _is_static(arg: ArgFact, facts: FileFacts) -> bool:
     """Return True for ``express.static(…)`` / ``serveStatic(…)`` as a ``use`` argument."""
     return arg.kind == "call" and (arg.name == "static" or arg.name.endswith(".static")
@@ -585,10 +736,10 @@ def _is_static(arg: ArgFact, facts: FileFacts) -> bool:
 
 
 def _is_package_middleware(arg: ArgFact, facts: FileFacts) -> bool:
-    """Return True for a middleware made by a package (``cors()``, ``express.json()``,
-    ``helmet.hsts(…)``): not ``require('./routes')`` or a factory of the project's own
-    (``routes()``), which may register routes."""
-    if arg.kind != "call":
+    """Return True for a middleware made or exported by a package (``cors()``,
+    ``express.json()``, ``helmet.hsts(…)``, ``i18n.init``): not ``require('./routes')`` or a
+    factory of the project's own (``routes()``), which may register routes."""
+    if arg.kind not in ("call", "member"):
         return False
     head = arg.name.split(".")[0]
     return any(head in imp.locals() and not imp.module.startswith(".") for imp in facts.imports)
@@ -605,16 +756,16 @@ def _line_after(source: bytes, offset: int) -> int:
 
 
 def _statement_at(root: Node, at: int, indent: str, source: bytes) -> Node | None:
-    """Return the statement of a program or block (at ``indent``) that holds offset ``at``."""
+    """Return the statement of a program or block at ``indent`` that holds offset ``at`` (the
+    ``if`` around a nested ``app.use(…)``), or None."""
     node = root.descendant_for_byte_range(at, at)
-    while node is not None and (node.parent is None
-                                or node.parent.type not in ("program", "statement_block")):
+    while node is not None:
+        if node.parent is not None and node.parent.type in ("program", "statement_block"):
+            line_start = source.rfind(b"\n", 0, node.start_byte) + 1
+            if source[line_start:node.start_byte].decode("utf-8", "replace") == indent:
+                return node
         node = node.parent
-    if node is None:
-        return None
-    line_start = source.rfind(b"\n", 0, node.start_byte) + 1
-    return node if source[line_start:node.start_byte].decode("utf-8", "replace") == indent \
-        else None
+    return None
 
 
 def _exports_app(statement: Node, name: str) -> bool:
@@ -631,6 +782,51 @@ def _exports_app(statement: Node, name: str) -> bool:
     return right is not None and right.type == "identifier" and text(right) == name \
         and left is not None and (text(left) == "module.exports"
                                   or text(left).startswith(("exports.", "module.exports.")))
+
+
+def _sets_locals(statement: Node, name: str) -> bool:
+    """Return True for ``app.locals.x = …`` (a value for the views, nothing registered)."""
+    expr = statement.named_children[0] if statement.type == "expression_statement" \
+        and statement.named_children else None
+    left = expr.child_by_field_name("left") if expr is not None \
+        and expr.type == "assignment_expression" else None
+    return left is not None and text(left).replace(" ", "").startswith(f"{name}.locals")
+
+
+def _only_middleware(statement: Node, source: bytes, pattern: bytes, facts: FileFacts,
+                     nested: set[int]) -> bool:
+    """Return True for an ``if`` statement in which every mention of the app is a middleware
+    call that may come before the limiter (``if (config.hsts) app.use(helmet.hsts(…))``)."""
+    if statement.type != "if_statement":
+        return False
+    inside = statement.start_byte
+    for match in re.finditer(pattern, source[statement.start_byte:statement.end_byte]):
+        at = statement.start_byte + match.start()
+        if at < inside:
+            continue
+        if at not in nested:
+            return False
+        inside = next(c.end for c in facts.calls if c.start == at)
+    return True
+
+
+def _is_project_middleware(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> bool:
+    """Return True for a middleware of the project's own that routes nothing: a function of
+    ``(req, res, next)`` written inline or declared at the top of this file
+    (``app.use(logRequests)``; a function of ``(req, res)`` answers every request), or a value
+    of a project module that creates no router and registers no route
+    (``require('./middleware/tooBusy')``, ``csp.addNonceToLocals`` from ``./lib/csp``)."""
+    if arg.kind == "function":
+        return arg.params == 3
+    if arg.kind == "identifier" and arg.name in facts.function_params \
+            and not any(arg.name in imp.locals() for imp in facts.imports):
+        return facts.function_params[arg.name] == 3
+    rel = _mounted_module(ctx, facts, arg)
+    if rel is None and arg.kind in ("member", "call") and arg.name != "require":
+        head = arg.name.split(".")[0]
+        rel = next((ctx.resolve_import(facts.path, imp.module) for imp in facts.imports
+                    if imp.module.startswith(".") and head in imp.locals()), None)
+    return rel is not None and not _routes_something(ctx, rel)
 
 
 def _static_setup_module(ctx: ProjectContext, facts: FileFacts, statement: Node,
@@ -690,22 +886,31 @@ def _after_static(ctx: ProjectContext, source: bytes, facts: FileFacts,
     carries the CORS headers a browser needs to read it, and preflights answered by cors never
     reach the limiter. None: no such middleware (right after the app)."""
     name = app.name or ""
-    allowed: dict[int, bool] = {}  # start of each `app.x(` that may come first -> anchor
+    # Start of each `app.x(` that may come first -> it is an anchor (static or cors, at the
+    # app's indentation); the calls nested in an `if` may come first, never anchor.
+    allowed: dict[int, bool] = {}
+    nested: set[int] = set()
     for call in facts.calls:
-        if call.target != name or call.start < app.stmt_end or call.indent != app.indent:
+        if call.target != name or call.start < app.stmt_end:
             continue
+        passes = anchor = False
         if call.method in ("set", "enable", "disable", "engine"):
-            allowed[call.start] = False
+            passes = True
         elif call.method == "options" and call.args and call.args[0].kind == "string" \
                 and len(call.args) > 1 and all(_is_cors(a, facts) for a in call.args[1:]):
-            allowed[call.start] = True
+            passes = anchor = True
         elif call.method == "use" and call.args:
             args = call.args[1:] if call.args[0].kind == "string" else call.args
             if args and all(_is_static(a, facts) or _is_cors(a, facts) for a in args):
-                allowed[call.start] = True
+                passes = anchor = True
             elif call.args[0].kind != "string" and all(
-                    _is_package_middleware(a, facts) for a in args):
-                allowed[call.start] = False
+                    _is_package_middleware(a, facts) or _is_project_middleware(ctx, facts, a)
+                    for a in args):
+                passes = True
+        if passes and call.indent == app.indent:
+            allowed[call.start] = anchor
+        elif passes:
+            nested.add(call.start)
     pattern = rb"(?<![\w$.])" + re.escape(name.encode()) + rb"(?![\w$])"
     last: int | None = None
     inside = app.stmt_end
@@ -728,7 +933,8 @@ def _after_static(ctx: ProjectContext, source: bytes, facts: FileFacts,
         statement = _statement_at(root, at, app.indent, source)
         if statement is None:
             break
-        if _exports_app(statement, name):
+        if _exports_app(statement, name) or _sets_locals(statement, name) \
+                or _only_middleware(statement, source, pattern, facts, nested):
             inside = statement.end_byte
         elif _static_setup_module(ctx, facts, statement, name):
             inside = statement.end_byte
@@ -771,6 +977,19 @@ class RateLimit(Rule):
                         "so req.ip is the client-chosen left-most X-Forwarded-For address and "
                         "a limiter keyed on it would be bypassed with a new header per request; "
                         "set the hop count first (app.set('trust proxy', 1) behind one proxy)")
+            yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message)
+            return
+        behind = None if _hops_set(ctx) else proxy_evidence(ctx)
+        if behind is not None:
+            # Behind a proxy that Express is not told about, req.ip is the proxy's address: a
+            # limiter keyed on it would send every client to one bucket and answer 429 to all
+            # of them once they share the limit. Only the deployer knows the hop count.
+            message += (f"; not fixed: the project shows a reverse proxy in front of the app "
+                        f"({behind}) and does not set `trust proxy`, so req.ip is the proxy's "
+                        "address and a limiter keyed on it would put every client in one "
+                        "bucket (429 for everyone "
+                        "once they share the limit); first set app.set('trust proxy', N) to the "
+                        "number of proxies in front of the app, then run fix")
             yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message)
             return
         fix = self._fix(ctx, app_files, primary)
@@ -845,9 +1064,11 @@ class RateLimit(Rule):
             imports = add_imports(source, facts, file_style, [ImportRequest(
                 import_specifier(path, module_rel, file_style), names=tuple(names))])
             changes.append(FileChange(path, (*imports.edits, *edits_by_file[path])))
+        # The title says what the hunks do: the login limiter only where a route gets it.
         return Fix(
-            title="Add a rate-limiter-flexible middleware, with a stricter limiter on login "
-                  "and password routes",
+            title="Add a rate-limiter-flexible middleware" + (
+                ", with a stricter limiter on login and password routes"
+                if login_routes else ""),
             applicability="safe",
             changes=tuple(changes),
             dependencies=(("rate-limiter-flexible", version_of("rate-limiter-flexible")),
