@@ -45,6 +45,9 @@ class Deployment:
     #: Why the project is an example rather than a service, if it says so:
     #: ``"boilerplate (package.json keywords)"``; None when it does not.
     declared_as: str | None = None
+    #: Why the project is software others host, if it says so: ``"self-hosted (README.md)"``;
+    #: None when it does not.
+    self_hosted: str | None = None
 
     @property
     def deployed(self) -> bool:
@@ -384,10 +387,48 @@ def declared_purpose(package_json: Mapping[str, Any], read: Read) -> str | None:
     return None
 
 
+#: How a project says it is software that others run on their own machines: "self-hosted"
+#: (self-host, self-hosting, selfhosted) anywhere in the README or package.json's description
+#: and keywords, except a CI "self-hosted runner"; "your own server/infrastructure/hardware"
+#: in a README heading (``## Running it on your own infrastructure``).
+_SELF_HOSTED_RE = lazy_pattern(
+    r"(?i)\bself[- ]?host(?:ed|ing|able)?\b(?![ -]+(?:github |gitlab |ci )?runners?\b)")
+_OWN_SERVER_RE = lazy_pattern(r"(?i)\byour own (?:servers?|infrastructure|hardware|machines?)\b")
+
+
+def self_hosted(package_json: Mapping[str, Any], read: Read) -> str | None:
+    """Return where the project says it is self-hosted software (``"self-hosted (package.json
+    description)"``), or None."""
+    places: list[tuple[str, str]] = []
+    description = package_json.get("description")
+    if isinstance(description, str):
+        places.append(("package.json description", description))
+    keywords = package_json.get("keywords")
+    if isinstance(keywords, list):
+        places.append(("package.json keywords",
+                       " , ".join(str(k) for k in keywords if isinstance(k, str))))
+    for where, text in places:
+        if _SELF_HOSTED_RE.search(text):
+            return f"self-hosted ({where})"
+    for name in README_NAMES:
+        raw = read(name)
+        if raw is None:
+            continue
+        text = raw.decode("utf-8", "replace")
+        if _SELF_HOSTED_RE.search(text):
+            return f"self-hosted ({name})"
+        for line in text.splitlines():
+            if _HEADING_RE.match(line.strip()) and _OWN_SERVER_RE.search(line):
+                return f"run on your own server ({name}: {line.strip().lstrip('#').strip()})"
+        break
+    return None
+
+
 def detect_deployment(root: str, read: Read, package_json: Mapping[str, Any],
                       dockerfiles: Iterable[str], workflows: Iterable[str],
                       package_dirs: Iterable[str] = ("",)) -> Deployment:
     """Return the project's deployment signals and self-declared purpose."""
     return Deployment(signals=tuple(deployment_signals(root, read, dockerfiles, workflows,
                                                        package_dirs)),
-                      declared_as=declared_purpose(package_json, read))
+                      declared_as=declared_purpose(package_json, read),
+                      self_hosted=self_hosted(package_json, read))

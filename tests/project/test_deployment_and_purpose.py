@@ -10,7 +10,7 @@ import pytest
 
 from conftest import write_tree
 from nodeharden._api import check
-from nodeharden._deployment import Deployment, purpose_word, readme_intro
+from nodeharden._deployment import Deployment, purpose_word, readme_intro, self_hosted
 from nodeharden._project import load_project
 from nodeharden._config import load_config
 from nodeharden._scan import Scanner
@@ -222,3 +222,23 @@ def test_security_txt_names_the_deploy_signal_it_reports_for(tmp_path: Path) -> 
     (root / ".nodeharden.yml").write_text("security_txt:\n  contact: security@acme.test\n")
     [finding] = check(root, select=["security-txt"]).findings
     assert finding.fix is not None and "deployed as a service" not in finding.message
+
+
+@pytest.mark.parametrize(("package_json", "readme", "expected"), [
+    ({"description": "The self-hosted web IRC client"}, None,
+     "self-hosted (package.json description)"),
+    ({"keywords": ["monitoring", "selfhosted"]}, None, "self-hosted (package.json keywords)"),
+    ({}, "# Kuma\n\nAn easy-to-use self-hosted monitoring tool.\n", "self-hosted (README.md)"),
+    ({}, "# Api\n\n- Created with self-host in mind\n", "self-hosted (README.md)"),
+    ({}, "# Api\n\nStatic sites.\n\n## Setting up the server on your own infrastructure\n",
+     "run on your own server (README.md: Setting up the server on your own infrastructure)"),
+    # a CI runner, "myself", or a sentence (not a heading) about your own server: no
+    ({}, "# Api\n\nCI uses self-hosted runners.\n", None),
+    ({}, "# Api\n\nCI jobs run on self-hosted GitHub runners.\n", None),
+    ({"description": "hosted by myself"}, "# Api\n\nDeploy it to your own server.\n", None),
+])
+def test_self_hosted_software_is_told_by_its_own_words(package_json: dict[str, object],
+                                                       readme: str | None,
+                                                       expected: str | None) -> None:
+    files = {"README.md": readme.encode()} if readme is not None else {}
+    assert self_hosted(package_json, files.get) == expected

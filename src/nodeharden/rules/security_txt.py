@@ -241,6 +241,10 @@ class SecurityTxt(Rule):
             deployment = ctx.deployment
             if not deployment.is_service:
                 return
+            if deployment.self_hosted is not None:
+                # Software that others host: each instance's operator is the contact for their
+                # site, and the software's own channel for reports is its SECURITY.md.
+                return
             deployed = deployment.signals[0]
         # The file that creates the app, never a test that creates one of its own; with several,
         # the package's entry point, else the one that mounts the most middleware and routes.
