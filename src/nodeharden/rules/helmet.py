@@ -1,16 +1,21 @@
 """helmet: security headers on every Express app, nothing switched off.
 
-Only helmet and lusca's header middlewares count as setting headers, header by header:
-``lusca.csrf()`` sets none, and ``lusca.xframe()`` alone leaves the other headers unset. A
-protection switched off gets an unsafe fix that turns it back on; for the Content Security
-Policy of an app with views, the policy allows the hosts its templates load scripts, images and
-frames from (found by bytes in the repository's templates).
+Headers are counted header by header, from what sets them: ``helmet()`` sets them all; one of
+helmet's own middlewares (``helmet.hsts()``) or lusca's (``lusca.xframe()``) sets only its own
+header (``lusca.csrf()`` sets none); the app may set a header itself
+(``res.setHeader('Content-Security-Policy', …)``, ``res.set({...})``) and remove X-Powered-By
+(``app.disable('x-powered-by')``). A finding names only the headers that are missing, and a fix
+never replaces a header the app sets itself. A protection switched off gets an unsafe fix that
+turns it back on; for the Content Security Policy of an app with views, the policy allows the
+hosts its templates load scripts, images and frames from (found by bytes in the repository's
+templates).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from tree_sitter import Node
@@ -18,7 +23,7 @@ from tree_sitter import Node
 from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
-from nodeharden._parse import captures, object_properties, text
+from nodeharden._parse import captures, object_properties, string_value, text
 from nodeharden._project import files_with_suffix
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
@@ -71,6 +76,113 @@ LUSCA_FOR_OPTION = {"contentSecurityPolicy": "csp", "strictTransportSecurity": "
                     "referrerPolicy": "referrerPolicy"}
 
 
+#: The headers helmet sets by default (lower case) and the helmet 7/8 option for each.
+HELMET_OPTION_FOR_HEADER = {
+    "content-security-policy": "contentSecurityPolicy",
+    "cross-origin-opener-policy": "crossOriginOpenerPolicy",
+    "cross-origin-resource-policy": "crossOriginResourcePolicy",
+    "origin-agent-cluster": "originAgentCluster",
+    "referrer-policy": "referrerPolicy",
+    "strict-transport-security": "strictTransportSecurity",
+    "x-content-type-options": "xContentTypeOptions",
+    "x-dns-prefetch-control": "xDnsPrefetchControl",
+    "x-download-options": "xDownloadOptions",
+    "x-frame-options": "xFrameOptions",
+    "x-permitted-cross-domain-policies": "xPermittedCrossDomainPolicies",
+    "x-xss-protection": "xXssProtection",
+}
+#: helmet options and middlewares (``helmet.<name>()``, current and older names) → the header
+#: each sets (``x-powered-by``: the one it removes).
+HEADER_OF_HELMET = {
+    **{option: header for header, option in HELMET_OPTION_FOR_HEADER.items()},
+    "crossOriginEmbedderPolicy": "cross-origin-embedder-policy",
+    "hsts": "strict-transport-security",
+    "noSniff": "x-content-type-options", "dnsPrefetchControl": "x-dns-prefetch-control",
+    "ieNoOpen": "x-download-options", "frameguard": "x-frame-options",
+    "permittedCrossDomainPolicies": "x-permitted-cross-domain-policies",
+    "xssFilter": "x-xss-protection", "xPoweredBy": "x-powered-by", "hidePoweredBy": "x-powered-by",
+}
+#: The core header (``CORE_HEADERS`` key) a header name is; ``frame-ancestors`` (in a
+#: Content-Security-Policy) is the protection X-Frame-Options gives.
+CORE_OF_HEADER = {**{name.lower(): key for key, name in CORE_HEADERS.items()},
+                  "frame-ancestors": "xframe"}
+#: Bytes that may name a header helmet sets (the app setting it itself).
+_HEADER_BYTES_RE = lazy_pattern(
+    rb"content-security-policy|cross-origin-|origin-agent-cluster|referrer-policy|"
+    rb"strict-transport-security|x-content-type-options|x-dns-prefetch-control|"
+    rb"x-download-options|x-frame-options|x-permitted-cross-domain-policies|x-xss-protection|"
+    rb"x-powered-by",
+    re.IGNORECASE)
+_FRAME_ANCESTORS_RE = lazy_pattern(rb"frame-ancestors|frameAncestors")
+#: ``res.setHeader(name, value)``, ``res.set(name, value)``/``res.set({...})``,
+#: ``res.header(…)``, ``res.append(name, value)``, ``res.writeHead(status, {...})``, and
+#: ``res.removeHeader('X-Powered-By')``.
+_SETTER_QUERY = ("(call_expression function: (member_expression property: (property_identifier) "
+                 "@method) arguments: (arguments) @args)")
+_SETTERS = frozenset({"setHeader", "set", "header", "append", "writeHead", "removeHeader"})
+
+
+def headers_set_by_app(lang: str, root: Node, source: bytes) -> set[str]:
+    """Return the helmet headers (lower case) a file sets itself with ``res.setHeader``,
+    ``res.set``, ``res.header``, ``res.append`` or ``res.writeHead``, ``x-powered-by`` when it
+    removes that header, and ``frame-ancestors`` when it sets a Content-Security-Policy and
+    names that directive (the protection X-Frame-Options gives)."""
+    if not _HEADER_BYTES_RE.search(source):
+        return set()
+    found: set[str] = set()
+    nodes = captures(lang, _SETTER_QUERY, root)
+    for method, args in zip(nodes.get("method", []), nodes.get("args", []), strict=False):
+        name = text(method)
+        if name not in _SETTERS:
+            continue
+        values = [c for c in args.named_children if c.type != "comment"]
+        named: list[str] = []
+        if name == "removeHeader":
+            if len(values) == 1 and (string_value(values[0]) or "").lower() == "x-powered-by":
+                found.add("x-powered-by")
+            continue
+        if name != "writeHead" and len(values) >= 2:
+            named.append(string_value(values[0]) or "")
+        for value in values:
+            if value.type == "object" and name in ("set", "header", "writeHead"):
+                for pair in value.named_children:
+                    key = pair.child_by_field_name("key") if pair.type == "pair" else None
+                    named.append((string_value(key) if key is not None and key.type == "string"
+                                  else text(key) if key is not None else "") or "")
+        found.update(n.lower() for n in named if n.lower() in HELMET_OPTION_FOR_HEADER)
+    if "content-security-policy" in found and _FRAME_ANCESTORS_RE.search(source):
+        found.add("frame-ancestors")
+    return found
+
+
+def helmet_middlewares(facts: FileFacts) -> tuple[bool, set[str]]:
+    """Return whether the file calls ``helmet()`` itself, and the names of helmet's single
+    middlewares it calls (``helmet.hsts(…)``, or ``hsts(…)`` imported by name)."""
+    whole = False
+    parts: set[str] = set()
+    for imp in facts.imports:
+        if imp.module != "helmet":
+            continue
+        for name in (imp.default, imp.namespace):
+            if not name:
+                continue
+            whole = whole or name in facts.called
+            for called in facts.called:
+                if called.startswith(name + "."):
+                    member = called[len(name) + 1:]
+                    if member == "default":
+                        whole = True
+                    else:
+                        parts.add(member)
+        for imported, local in imp.named.items():
+            if local in facts.called:
+                if imported == "default":
+                    whole = True
+                else:
+                    parts.add(imported)
+    return whole, parts
+
+
 def lusca_headers(facts: FileFacts, source: Callable[[], bytes]) -> set[str]:
     """Return the core headers lusca's header middlewares set in one file (``source``
     returns its bytes, read only when ``lusca({...})`` is called)."""
@@ -88,18 +200,20 @@ def lusca_headers(facts: FileFacts, source: Callable[[], bytes]) -> set[str]:
     return found
 
 
-def header_coverage(ctx: ProjectContext) -> tuple[bool, set[str]]:
-    """Return whether any file calls helmet as middleware, and the core headers lusca's header
-    middlewares set (``lusca.csrf()`` and other non-header middlewares set none)."""
-    helmet_used = False
+def header_coverage(ctx: ProjectContext) -> tuple[bool, set[str], list[str]]:
+    """Return whether any file calls ``helmet()`` itself, the core headers lusca's header
+    middlewares set (``lusca.csrf()`` and other non-header middlewares set none), and the
+    single helmet middlewares the project calls (``hsts``, ``referrerPolicy``…)."""
+    whole = False
     lusca: set[str] = set()
+    parts: dict[str, None] = {}
     for facts in ctx.facts.values():
-        for name in facts.locals_of("helmet"):
-            if name in facts.called or any(c.startswith(name + ".") for c in facts.called):
-                helmet_used = True
+        file_whole, file_parts = helmet_middlewares(facts)
+        whole = whole or file_whole
+        parts.update(dict.fromkeys(sorted(file_parts)))
         path = facts.path
         lusca |= lusca_headers(facts, lambda path=path: ctx.read(path) or b"")  # type: ignore[misc]
-    return helmet_used, lusca
+    return whole, lusca, list(parts)
 
 
 POWERED_BY_OPTIONS = frozenset({"xPoweredBy", "hidePoweredBy"})
@@ -314,6 +428,35 @@ def turn_on_value(key: str, root: str, style: Style) -> tuple[str, str]:
         f"the hosts and inline code the views use: {', '.join(extra)}"
 
 
+_USE_DEFAULTS_OFF_RE = lazy_pattern(rb"useDefaults\s*:\s*false")
+
+
+def _csp_has_frame_ancestors(ctx: ProjectContext) -> bool:
+    """Return True when the app's ``helmet.contentSecurityPolicy(…)`` sends ``frame-ancestors``:
+    the file names it, or helmet 5 and later (whose policy starts from its defaults, with
+    ``frame-ancestors 'self'``, unless ``useDefaults: false``) is declared."""
+    files = [facts.path for facts in ctx.facts.values()
+             if "contentSecurityPolicy" in helmet_middlewares(facts)[1]]
+    data = [ctx.read(path) or b"" for path in files]
+    if any(_FRAME_ANCESTORS_RE.search(d) for d in data):
+        return True
+    pkg = ctx.package_json
+    declared = next((str(deps["helmet"]) for field in ("dependencies", "devDependencies")
+                     if isinstance(deps := pkg.get(field), dict) and "helmet" in deps), "")
+    major = re.search(r"\d+", declared)
+    return major is not None and int(major.group()) >= 5 and \
+        not any(_USE_DEFAULTS_OFF_RE.search(d) for d in data)
+
+
+@dataclass(frozen=True)
+class _FileHeaders:
+    """What one file tells the project phase: the switched-off helmet protections it holds
+    (their findings, and the header each is about) and the headers it sets itself."""
+
+    switched_off: tuple[tuple[Finding, str], ...]
+    sets: frozenset[str]
+
+
 class Helmet(Rule):
     """An Express app without helmet(), or helmet with protections switched off."""
 
@@ -321,6 +464,19 @@ class Helmet(Rule):
     needles = (b"helmet",)
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
+        """Report nothing here: a switched-off protection is reported by ``check_project``,
+        once the headers every file sets are known. Kept so that the scanner sees helmet look
+        at the file (``wants``) and rescans it when a view it read for a fix title changes."""
+        return ()
+
+    def file_data(self, ctx: FileContext) -> _FileHeaders | None:
+        """Return the file's switched-off protections and the headers it sets itself: whether a
+        switched-off protection is missing depends on the headers other files set."""
+        sets = frozenset(headers_set_by_app(ctx.lang, ctx.tree.root_node, ctx.source))
+        off = tuple(self._switched_off(ctx)) if self.wants(ctx.source) else ()
+        return _FileHeaders(off, sets) if off or sets else None
+
+    def _switched_off(self, ctx: FileContext) -> Iterable[tuple[Finding, str]]:
         names = ctx.facts.locals_of("helmet")
         if not names:
             return
@@ -341,7 +497,8 @@ class Helmet(Rule):
                     yield ctx.node_finding(
                         self.id, value.parent or value,
                         f"helmet protection `{key}` is switched off; keep it on and configure "
-                        "it instead", self._turn_on(ctx, key, value))
+                        "it instead", self._turn_on(ctx, key, value)), \
+                        HEADER_OF_HELMET.get(key, "")
 
     @staticmethod
     def _turn_on(ctx: FileContext, key: str, value: Node) -> Fix:
@@ -355,46 +512,89 @@ class Helmet(Rule):
                                                           new),)),))
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        data: dict[str, _FileHeaders] = ctx.file_data.get(self.id, {})
+        app_sets: set[str] = set()
+        for item in data.values():
+            app_sets |= item.sets
+        for item in data.values():
+            for finding, header in item.switched_off:
+                if header in app_sets or (header == "x-frame-options"
+                                          and "frame-ancestors" in app_sets):
+                    continue  # the app sets that header itself (or removes X-Powered-By)
+                yield finding
         if not ctx.uses_express():
             return
-        helmet_used, lusca = header_coverage(ctx)
-        if helmet_used or lusca >= set(CORE_HEADERS):
+        whole, lusca, parts = header_coverage(ctx)
+        if whole:
             return
-        powered_by_off = _powered_by_off(ctx)
+        by_helmet = {HEADER_OF_HELMET[p] for p in parts if p in HEADER_OF_HELMET}
+        if "content-security-policy" in by_helmet and _csp_has_frame_ancestors(ctx):
+            by_helmet.add("frame-ancestors")
+        by_app = {CORE_OF_HEADER[h] for h in app_sets if h in CORE_OF_HEADER}
+        by_parts = {CORE_OF_HEADER[h] for h in by_helmet if h in CORE_OF_HEADER}
+        present = lusca | by_app | by_parts
+        if present >= set(CORE_HEADERS):
+            return
+        powered_by_off = _powered_by_off(ctx) or "x-powered-by" in by_helmet | app_sets
+        unset = [CORE_HEADERS[k] for k in CORE_HEADERS if k not in present]
+        sources = []
+        if parts:
+            called = ", ".join(f"helmet.{p}()" for p in parts)
+            names = [CORE_HEADERS[k] for k in CORE_HEADERS if CORE_HEADERS[k].lower() in by_helmet]
+            sources.append(f"{called} set{'s' if len(parts) == 1 else ''} "
+                           + (", ".join(names) if names else "none of them"))
+        if lusca:
+            sources.append("lusca sets " + ", ".join(CORE_HEADERS[k] for k in CORE_HEADERS
+                                                     if k in lusca))
+        own = [k for k in CORE_HEADERS if CORE_HEADERS[k].lower() in app_sets
+               and k not in lusca and k not in by_parts]
+        if own:
+            sources.append("the app sets " + ", ".join(CORE_HEADERS[k] for k in own)
+                           + " itself")
+        if parts:
+            head = "Express app with only some of helmet's middlewares: "
+        else:
+            head = "Express app without helmet(): "
+        if sources:
+            message = head + "; ".join(sources) + " but not " + ", ".join(unset)
+        else:
+            message = head + "no security headers"
+        message += "" if powered_by_off else (
+            "; X-Powered-By is sent" if sources else " and X-Powered-By is sent")
         # helmet goes right after the app is created, so lusca's later middlewares still set
-        # their own headers; helmet's CSP can only break pages when lusca sets none.
-        unsafe = renders_html(ctx) and "csp" not in lusca
-        pages = html_middleware(ctx) if "csp" not in lusca else []
+        # their own headers; helmet's CSP can only break pages when nothing else sets one.
+        unsafe = renders_html(ctx) and "csp" not in present
+        pages = html_middleware(ctx) if "csp" not in present else []
         title = "Add helmet() right after the app is created"
+        # Headers the app sets itself are switched off in helmet, which never replaces them.
+        keep = sorted({HELMET_OPTION_FOR_HEADER["x-frame-options" if h == "frame-ancestors" else h]
+                       for h in app_sets if h != "x-powered-by"})
+        if keep:
+            title += f" with {', '.join(f'`{k}`' for k in keep)} off (the app sets " \
+                     f"{'that header' if len(keep) == 1 else 'those headers'} itself)"
         if pages:
             unsafe = True
             title += (f" (unsafe: helmet's default Content-Security-Policy blocks the inline "
                       f"and CDN scripts of {', '.join(pages)}, which the app mounts, so "
                       "those pages stay blank: give their routes a policy that allows them, or "
                       "mount them before helmet)")
-        unset = [CORE_HEADERS[k] for k in CORE_HEADERS if k not in lusca]
+        options = "{ " + ", ".join(f"{k}: false" for k in keep) + " }" if keep else ""
         for facts in ctx.app_files():
             source = ctx.read(facts.path) or b""
             style = ctx.styles[facts.path]
             for app in facts.apps:
                 if app.kind != "app":
                     continue
-                if lusca:
-                    message = ("Express app without helmet(): lusca sets "
-                               + ", ".join(CORE_HEADERS[k] for k in CORE_HEADERS if k in lusca)
-                               + " but not " + ", ".join(unset))
-                else:
-                    message = "Express app without helmet(): no security headers"
-                message += "" if powered_by_off else (
-                    "; X-Powered-By is sent" if lusca else " and X-Powered-By is sent")
                 fix = None
-                if can_extend(app):
+                # helmet's single middlewares in use: adding helmet() would also set the headers
+                # they already set, with other values; the finding is reported without a fix.
+                if can_extend(app) and not parts:
                     imports = add_imports(source, facts, style,
                                           [ImportRequest("helmet", default="helmet")])
                     local = imports.bindings[0].local
                     edits = list(imports.edits)
                     edits.append(after_app_edit(source, app, [use_statement(
-                        app, f"{local}()", style)]))
+                        app, f"{local}({options})", style)]))
                     fix = Fix(
                         title=title,
                         applicability="unsafe" if unsafe else "safe",
