@@ -1055,15 +1055,17 @@ class ErrorHandler(Rule):
             if any(app.kind == "app" for app in facts.apps) \
                     and runs_in_production_mode(ctx, facts.path):
                 continue  # Express's default handler sends no stack with NODE_ENV=production
+            fixed = False  # one new handler per file and pass: each would add the import
             for app in facts.apps:
-                if app.kind != "app" or _has_handler(ctx, facts):
+                if app.kind != "app" or _has_handler(ctx, facts, app):
                     continue
                 if _sets_production_env(ctx, facts, app):
                     continue  # `app.set('env', 'production')`: the default handler's env
                 message = ("no final error handler: errors reach Express's default handler, "
                            "which answers with the stack trace unless NODE_ENV=production")
-                yield ctx.finding(self.id, facts.path, app.start, app.end, message,
-                                  self._handler_fix(ctx, facts, app))
+                fix = None if fixed else self._handler_fix(ctx, facts, app)
+                fixed = fixed or fix is not None
+                yield ctx.finding(self.id, facts.path, app.start, app.end, message, fix)
 
     def _handler_fix(self, ctx: ProjectContext, facts: FileFacts, app: AppFact) -> Fix | None:
         if not can_extend(app):
@@ -1275,11 +1277,13 @@ def _is_terminal(stmt: Node, name: str) -> bool:
     return bool(re.match(r"(module\.)?exports(\.\w+)?\s*=", body))
 
 
-def _has_handler(ctx: ProjectContext, facts: FileFacts) -> bool:
+def _has_handler(ctx: ProjectContext, facts: FileFacts, app: AppFact | None = None) -> bool:
     """Return True when ``facts``' file registers an error handler on something other than a
-    router it creates (a router's error handler covers only that router's routes)."""
-    routers = {a.name for a in facts.apps if a.kind == "router"}
-    return any(call.target not in routers and _registers_handler(ctx, facts, call.args)
+    router it creates (a router's error handler covers only that router's routes) or, for
+    ``app``, another app it creates."""
+    others = {a.name for a in facts.apps if a.kind == "router"
+              or (app is not None and a.kind == "app" and a.name != app.name)}
+    return any(call.target not in others and _registers_handler(ctx, facts, call.args)
                for call in facts.uses())
 
 
