@@ -146,8 +146,10 @@ def _param_name(func: Node, index: int) -> str | None:
 class _Taint:
     """Which expressions of one handler carry request data."""
 
-    def __init__(self, req: str, body: Node, pattern: Node | None = None) -> None:
+    def __init__(self, req: str, body: Node, pattern: Node | None = None,
+                 parts: tuple[str, ...] = SOURCES) -> None:
         self.req = req
+        self.parts = parts  # the request parts that are input (no body where none is parsed)
         self.locals: dict[str, str] = {}  # local name -> the request expression it came from
         self.whole: set[str] = set()  # locals that hold req.body / req.query as a whole
         self.direct: set[str] = set()  # locals that hold a body/query field as sent
@@ -184,7 +186,7 @@ class _Taint:
                 local = text(prop.child_by_field_name("value"))
             else:
                 continue
-            if key in SOURCES:
+            if key in self.parts:
                 self.locals.setdefault(local, f"req.{key}")
                 self._source(local, [f"req.{key}"])
                 if key in ("body", "query"):
@@ -258,7 +260,8 @@ class _Taint:
             return text(node) in self.whole
         return node.type == "member_expression" and \
             text(node.child_by_field_name("object")) == self.req and \
-            text(node.child_by_field_name("property")) in ("body", "query")
+            text(node.child_by_field_name("property")) in ("body", "query") and \
+            text(node.child_by_field_name("property")) in self.parts
 
     def origin(self, node: Node | None,
                skip: Callable[[str], bool] | None = None) -> str | None:
@@ -283,7 +286,7 @@ class _Taint:
                 if obj is None:
                     break
                 if text(obj) == self.req and root.type == "member_expression" and \
-                        text(root.child_by_field_name("property")) in SOURCES:
+                        text(root.child_by_field_name("property")) in self.parts:
                     return text(node)
                 root = obj
             if root is node:
@@ -656,17 +659,18 @@ SinkResolver = Callable[[Node], "tuple[str, Node, FileFacts] | None"]
 
 
 def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None,
-               mongo: bool = False, pinned: Callable[[Sink], bool] | None = None) -> list[Sink]:
+               mongo: bool = False, pinned: Callable[[Sink], bool] | None = None,
+               parts: tuple[str, ...] = SOURCES) -> list[Sink]:
     """Return the dangerous sinks request data reaches in handler ``func``, and one level into
     the helpers ``resolve`` finds (same file or a relative import) that it passes it to.
     ``pinned``: a test for the filter values as sent that a validator keeps objects out of
-    (not reported)."""
+    (not reported); ``parts``: the request parts that are input."""
     first = first_param(func)
     if first is None:
         return []
     req = text(first) if first.type == "identifier" else "\0"
     body = func.child_by_field_name("body") or func
-    taint = _Taint(req, body, first if first.type == "object_pattern" else None)
+    taint = _Taint(req, body, first if first.type == "object_pattern" else None, parts)
     return _scan(body, taint, facts, _param_name(func, 1), resolve, None, mongo, pinned)
 
 

@@ -15,7 +15,8 @@ from nodeharden._express import ArgFact, CallFact, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
 from nodeharden._parse import (
-    FUNCTION_TYPES, code_children, identifier_pattern, parse, text)
+    CASTS_AND_AWAIT, FUNCTION_TYPES, code_children, identifier_pattern, parse, string_value, text,
+    unwrap)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import render_snippet
@@ -296,6 +297,279 @@ def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None
             f.checked = True  # Express matched the route, so the parameter is there
 
 
+# --- where a body parser can run ------------------------------------------------------------
+#
+# Express leaves ``req.body`` undefined unless a body parser ran for the request. A project that
+# mounts its parsers per route (``router.post('/new', markdownParser, handler)``) and never with
+# ``.use()`` gives a route without one no body: its ``req.body`` reads are not request input.
+# Decided for the whole project, and only when it can be followed: every ``.use()`` argument of
+# an app or router is shown not to be a parser (a path, a package whose name is not a body
+# parser's, a router or app of the project, a function of the project that neither parses nor
+# writes a body), no route hands a parser on to other routes (as its last argument, on
+# ``.all()`` or a path with ``*``), and at least one route mounts a parser.
+
+#: Parsers of express and body-parser (body-parser's default export is one too).
+_PARSER_FACTORIES = frozenset({"json", "urlencoded", "raw", "text", "bodyParser"})
+_PARSER_MODULES = ("express", "body-parser")
+#: Packages that read a request body (upload middleware too): also by name.
+_BODY_PACKAGE_RE = lazy_pattern(
+    r"(?i)body|multer|busboy|formidab|upload|multipart|multiparty|xml|graphql|apollo")
+#: Code that parses or writes a body itself.
+_PARSES_RE = lazy_pattern(
+    rb"\.body\s*=(?!=)|['\"]data['\"]|[Pp]arser|multer|busboy|formidab|"
+    rb"(?<![\w$.])(?:json|urlencoded|raw|text)\s*\(|express\s*\.\s*(?:json|urlencoded|raw|text)\b")
+
+
+def _require_spec(node: Node | None) -> str | None:
+    if node is None or node.type != "call_expression" or \
+            text(node.child_by_field_name("function")) != "require":
+        return None
+    args = node.child_by_field_name("arguments")
+    first = code_children(args)[0] if args is not None and code_children(args) else None
+    return string_value(first) if first is not None else None
+
+
+def _root(node: Node) -> tuple[Node, list[str]]:
+    """Return the head of a callee or member chain and the properties after it
+    (``require('./m').router`` → the require call, ["router"]; ``upload.single`` → upload)."""
+    props: list[str] = []
+    while True:
+        node = unwrap(node, CASTS_AND_AWAIT)
+        if node.type == "member_expression":
+            props.insert(0, text(node.child_by_field_name("property")))
+            node = node.child_by_field_name("object") or node
+        elif node.type == "call_expression" and _require_spec(node) is None:
+            node = node.child_by_field_name("function") or node
+            props = []
+        else:
+            return node, props
+
+
+class _BodyScope:
+    """Whether the project's routes get a parsed body only from their own middleware."""
+
+    def __init__(self, ctx: ProjectContext, project: _Project) -> None:
+        self.ctx = ctx
+        self.project = project
+        self._per_route: bool | None = None
+
+    def per_route(self) -> bool:
+        if self._per_route is None:
+            self._per_route = self._decide()
+        return self._per_route
+
+    def _decide(self) -> bool:
+        from nodeharden._express import HTTP_METHODS
+
+        mounted = False
+        for rel in sorted(self.ctx.facts):
+            facts = self.ctx.facts[rel]
+            calls = [c for c in facts.calls if c.method == "use" or (
+                c.method in HTTP_METHODS and c.path is not None and c.on_express)]
+            if not calls:
+                continue
+            parsed = self.project.get(rel)
+            if parsed is None:
+                return False
+            for call in calls:
+                nodes = [_node_at(parsed.tree, a.start, a.end) for a in call.args]
+                if any(n is None for n in nodes):
+                    return False
+                if call.method == "use":
+                    if self._express_target(rel, facts, parsed, call) and not all(
+                            self.plain(rel, facts, parsed, n) for n in nodes if n is not None):
+                        return False
+                    continue
+                handlers = [n for n in nodes[1:] if n is not None]
+                parsers = [self._parser(rel, facts, parsed, n) for n in handlers]
+                if any(parsers):
+                    if parsers[-1] or call.method == "all" or "*" in (call.path or "*"):
+                        return False  # the parser may run for the routes that follow
+                    mounted = True
+        return mounted
+
+    def _express_target(self, rel: str, facts: FileFacts, parsed: _Parsed,
+                        call: CallFact) -> bool:
+        """False for ``.use()`` on a package's object (``passport.use``, ``io.use`` of a
+        socket.io server); True for anything that may be an app or router."""
+        head = call.target.split(".")[0].split("(")[0]
+        for imp in facts.imports:
+            if head in imp.locals():
+                return imp.module == "express" or imp.module.startswith(".")
+        value = _value_of(parsed, head)
+        if value is not None:
+            root, _ = _root(value)
+            spec = _require_spec(root)
+            module = spec if spec is not None else next(
+                (imp.module for imp in facts.imports if text(root) in imp.locals()), None)
+            if module is not None and module != "express" and not module.startswith(".") \
+                    and not any(a.name == head for a in facts.apps):
+                return False
+        return True
+
+    def _parser(self, rel: str, facts: FileFacts, parsed: _Parsed, node: Node,
+                depth: int = 0) -> bool:
+        """True when a route argument is a body parser: a parser call, an upload
+        middleware, or a name for one (same file or imported from the project)."""
+        node = unwrap(node, CASTS_AND_AWAIT)
+        if depth > 3:
+            return False
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is None:
+                return False
+            root, props = _root(fn)
+            spec = _require_spec(root)
+            module = spec if spec is not None else next(
+                (imp.module for imp in facts.imports if text(root) in imp.locals()), None)
+            if module in _PARSER_MODULES:
+                named = next((n for imp in facts.imports if imp.module == module
+                              for n, local in imp.named.items() if local == text(root)), None)
+                return bool((props and props[-1] in _PARSER_FACTORIES) or (
+                    not props and (module == "body-parser" or named in _PARSER_FACTORIES)))
+            if module is not None and not module.startswith("."):
+                return bool(_BODY_PACKAGE_RE.search(module))
+            if root.type == "identifier" and module is None:
+                value = _value_of(parsed, text(root))  # `upload.single()`, upload = multer()
+                return value is not None and self._parser(rel, facts, parsed, value, depth + 1)
+            return False
+        if node.type not in ("identifier", "member_expression"):
+            return False
+        if node.type == "identifier":
+            value = _value_of(parsed, text(node))
+            if value is not None:
+                return self._parser(rel, facts, parsed, value, depth + 1)
+        arg = ArgFact("identifier" if node.type == "identifier" else "member", text(node))
+        imported = _imported_export(self.project, rel, facts, arg, default=True)
+        if imported is None:
+            return False
+        target, export = imported
+        other = self.project.get(target)
+        other_facts = self.ctx.facts.get(target)
+        value = _value_of(other, export) if other is not None else None
+        return value is not None and other is not None and other_facts is not None and \
+            self._parser(target, other_facts, other, value, depth + 1)
+
+    def plain(self, rel: str, facts: FileFacts, parsed: _Parsed, node: Node,
+              depth: int = 0) -> bool:
+        """True when a ``.use()`` argument is sure not to parse a body."""
+        node = unwrap(node, CASTS_AND_AWAIT)
+        if depth > 3:
+            return False
+        if node.type in ("string", "template_string", "regex"):
+            return True
+        if node.type in _FUNCTION_TYPES:
+            return not _PARSES_RE.search(node.text or b"")
+        if self._parser(rel, facts, parsed, node):
+            return False
+        if node.type not in ("call_expression", "identifier", "member_expression"):
+            return False
+        root, props = _root(node)
+        spec = _require_spec(root)
+        if spec is None and root.type == "identifier":
+            imp = next((i for i in facts.imports if text(root) in i.locals()), None)
+            if imp is None:
+                return self._local_plain(rel, facts, parsed, text(root), depth)
+            spec = imp.module
+            if spec.startswith("."):
+                name = next((n for n, local in imp.named.items() if local == text(root)), None)
+                export = name or (props[0] if props else "default")
+                target = self.project.resolve_module(rel, spec)
+                return target is not None and self._export_plain(target, export, depth)
+        if spec is None:
+            return False
+        if spec.startswith("."):
+            target = self.project.resolve_module(rel, spec)
+            return target is not None and self._export_plain(
+                target, props[0] if props else "default", depth)
+        return not _BODY_PACKAGE_RE.search(spec) and (spec != "express" or not props or
+                                                       props[-1] not in _PARSER_FACTORIES)
+
+    def _local_plain(self, rel: str, facts: FileFacts, parsed: _Parsed, name: str,
+                     depth: int) -> bool:
+        """True for a name of this file that is an app or router, a function that does not
+        parse, or a value made by a package that is not a body parser."""
+        if any(a.name == name for a in facts.apps):
+            return True
+        func = parsed.function(name) or _assigned_function(parsed, name)
+        if func is not None:
+            return not _PARSES_RE.search(func.text or b"")
+        value = _value_of(parsed, name)
+        if value is None:
+            return False
+        if any(a.start == unwrap(value, CASTS_AND_AWAIT).start_byte for a in facts.apps) or \
+                _express_router(parsed, facts, value):
+            return True
+        return self.plain(rel, facts, parsed, value, depth + 1)
+
+    def _export_plain(self, target: str, export: str, depth: int) -> bool:
+        other = self.project.get(target)
+        facts = self.ctx.facts.get(target)
+        if other is None or facts is None:
+            return False
+        if export == "default":
+            value = _module_exports(other)
+            if value is None:
+                return False
+            value = unwrap(value, CASTS_AND_AWAIT)
+            if any(a.start == value.start_byte for a in facts.apps) or \
+                    _express_router(other, facts, value):
+                return True  # `module.exports = Router()`
+            if value.type in _FUNCTION_TYPES:
+                return not _PARSES_RE.search(value.text or b"")
+            if value.type == "identifier":
+                return self._local_plain(target, facts, other, text(value), depth + 1)
+            return False
+        return self._local_plain(target, facts, other, export, depth + 1)
+
+
+def _express_router(parsed: _Parsed, facts: FileFacts, value: Node, depth: int = 0) -> bool:
+    """``Router()`` of ``const Router = require('express').Router`` and the like."""
+    value = unwrap(value, CASTS_AND_AWAIT)
+    if depth > 2 or value.type != "call_expression":
+        return False
+    fn = value.child_by_field_name("function")
+    if fn is None or not text(fn).endswith("Router"):
+        return False
+    root, props = _root(fn)
+    spec = _require_spec(root)
+    if spec is None and root.type == "identifier":
+        spec = next((i.module for i in facts.imports if text(root) in i.locals()), None)
+        if spec is None:
+            bound = _value_of(parsed, text(root))
+            if bound is None or bound.type != "member_expression":
+                return False
+            root, props = _root(bound)
+            spec = _require_spec(root)
+    return spec == "express"
+
+
+def _module_exports(parsed: _Parsed) -> Node | None:
+    """Return the value of ``module.exports = …`` (the last one), through ``a = module.exports
+    = b`` chains, or None."""
+    found: Node | None = None
+    for node in _nodes_around(parsed.tree, parsed.source, ("module",)):
+        if node.type == "assignment_expression" and \
+                text(node.child_by_field_name("left")) == "module.exports":
+            found = node.child_by_field_name("right")
+            while found is not None and found.type == "assignment_expression":
+                found = found.child_by_field_name("right")
+    return found
+
+
+def _assigned_function(parsed: _Parsed, name: str) -> Node | None:
+    """Return the function ``Thing.name = function (…) {…}`` assigns, or None."""
+    for node in _nodes_around(parsed.tree, parsed.source, (name,)):
+        left = node.child_by_field_name("left") if node.type == "assignment_expression" \
+            else None
+        if left is not None and left.type == "member_expression" and \
+                text(left.child_by_field_name("property")) == name:
+            right = node.child_by_field_name("right")
+            if _is_function(right):
+                return right
+    return None
+
+
 def _helper_only(resolve: Callable[[Node], tuple[str, Node, FileFacts] | None],
                  homes: dict[int, str] | None = None) -> Callable[[Node], Node | None]:
     """Return a resolver that gives only the helper function, noting in ``homes`` the file of
@@ -338,6 +612,7 @@ class InputValidation(Rule):
         reported: set[tuple[str, int]] = set()
         mongo = ctx.info.has_dependency("mongoose") or ctx.info.has_dependency("mongodb")
         mysql = ctx.info.has_dependency("mysql") or ctx.info.has_dependency("mysql2")
+        bodies = _BodyScope(ctx, project)
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
@@ -349,7 +624,7 @@ class InputValidation(Rule):
                           and _WRAPPED_RE.search(source, r.args[-1].start, r.args[-1].end))]
             if not routes:
                 continue
-            from nodeharden.rules._validation_sinks import find_sinks
+            from nodeharden.rules._validation_sinks import SOURCES, find_sinks
             from nodeharden.rules._validation_types import PARTS, analyze_handler
 
             parsed = project.get(rel)
@@ -368,7 +643,13 @@ class InputValidation(Rule):
                 where, func = located
                 resolve = self._resolver(project, where)
                 pinned = self._lazy_pinned(project, rel, facts, parsed, route, where, func)
-                sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo, pinned)
+                # No body parser can run for this route: its req.body is undefined, not input.
+                no_body = b"body" in (func.text or b"") and bodies.per_route() and all(
+                    (n := _node_at(parsed.tree, a.start, a.end)) is not None
+                    and bodies.plain(rel, facts, parsed, n) for a in route.args[1:-1])
+                parts = tuple(p for p in SOURCES if p != "body") if no_body else SOURCES
+                sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo, pinned,
+                                   parts)
                 for sink in sinks:
                     at = (sink.path or where, sink.node.start_byte)
                     if at in reported:
@@ -393,6 +674,9 @@ class InputValidation(Rule):
                                         self._project_callee(project, where), resolver_for)
                 if reads is None or reads.validated:
                     continue
+                if no_body:
+                    reads.whole = [p for p in reads.whole if p != "body"]
+                    reads.fields = {k: f for k, f in reads.fields.items() if f.part != "body"}
                 _check_path_params(route, reads, processed)
                 if reads.whole or reads.needed():
                     found.append((route, reads))
