@@ -562,8 +562,10 @@ class Helmet(Rule):
         message += "" if powered_by_off else (
             "; X-Powered-By is sent" if sources else " and X-Powered-By is sent")
         # helmet goes right after the app is created, so lusca's later middlewares still set
-        # their own headers; helmet's CSP can only break pages when nothing else sets one.
-        unsafe = renders_html(ctx) and "csp" not in present
+        # their own headers; helmet's CSP can only break pages when lusca sets none. An app
+        # that writes its own CSP chose its headers: helmet's X-Frame-Options and
+        # Cross-Origin-Resource-Policy may still break embedding its pages on purpose.
+        unsafe = renders_html(ctx) and "csp" not in lusca
         pages = html_middleware(ctx) if "csp" not in present else []
         title = "Add helmet() right after the app is created"
         # Headers the app sets itself are switched off in helmet, which never replaces them.
