@@ -6,18 +6,25 @@ lose their quotes (``ENV NODE_ENV="production"`` is production), ``ENV A=1 B=2``
 reads. Only the final stage (the image that runs) matters. An image that also runs the test
 suite (its ``CMD`` runs tests, or a compose file or CI job runs tests in it) is reported without
 a fix: a forced ``NODE_ENV=production`` changes which database and config a test run uses.
+
+The fix is unsafe when the app picks a file by NODE_ENV (``'config.' + env + '.json'``,
+``.env.${NODE_ENV}``, ``require('./config/' + env)``, the ``config`` package's
+``config/<NODE_ENV>.*``) and the file production would pick is not in the project: the image
+would then start without the configuration it runs with today.
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._regex import lazy_pattern
-from nodeharden.rules._base import ProjectContext, Rule
+from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._dockerfile import (
     insert_before_line,
     insertion_line,
@@ -79,6 +86,317 @@ def _replace_in_place(source: bytes, command: Any, value: str) -> TextEdit | Non
                     f"NODE_ENV{match.group(1).decode()}{quote}production{quote}")
 
 
+#: Markers in the pieces of a path expression: the NODE_ENV value, a piece that cannot be told,
+#: the file's own folder (``__dirname``) and the process's working directory.
+_ENV, _UNKNOWN, _DIRNAME, _CWD = object(), object(), object(), object()
+_ENV_NEEDLE_RE = lazy_pattern(rb"NODE_ENV|\.get\(\s*['\"]env['\"]\s*\)")
+#: Calls whose first argument is a file the app reads: fs and fs-extra, convict's ``loadFile``.
+_READERS = frozenset({"readFileSync", "readFile", "createReadStream", "readJsonSync", "readJson",
+                      "readJSONSync", "readJSON", "loadFile"})
+#: Methods that leave ``production`` as it is (``NODE_ENV.toLowerCase()``).
+_SAME_VALUE_METHODS = frozenset({"toLowerCase", "trim", "toString"})
+_REQUIRE_EXTENSIONS = ("", ".js", ".json", ".cjs", ".mjs", ".node", "/index.js", "/index.json")
+#: Compose files for development or tests (``docker-compose.dev.yml``): not production.
+_DEV_FILE_RE = lazy_pattern(r"(?:^|[.-])(?:dev|development|test|tests|testing|ci|e2e|local"
+                            r"|debug)(?:[.-]|$)", re.IGNORECASE)
+
+
+def _unwrap(node: Any) -> Any:
+    while node is not None and node.type in ("parenthesized_expression", "await_expression"):
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+class _EnvPaths:
+    """The paths one JavaScript file requires or reads, as pieces: literal text, NODE_ENV
+    (``_ENV``), ``__dirname``, ``process.cwd()`` and what cannot be told (``_UNKNOWN``).
+    Variables are followed when the file binds their name once (``const name = 'config.' +
+    env + '.json'``)."""
+
+    def __init__(self, root: Any) -> None:
+        from nodeharden._parse import text, walk
+
+        self.bindings: dict[str, Any] = {}
+        ambiguous: set[str] = set()
+        for node in walk(root):
+            name = value = None
+            if node.type == "variable_declarator":
+                target, value = node.child_by_field_name("name"), node.child_by_field_name(
+                    "value")
+                if target is not None and target.type == "identifier":
+                    name = text(target)
+                elif target is not None and target.type == "object_pattern":
+                    self._destructured(target, value)
+            elif node.type == "assignment_expression":
+                target = node.child_by_field_name("left")
+                if target is not None and target.type == "identifier":
+                    name, value = text(target), node.child_by_field_name("right")
+            if name is None:
+                continue
+            if name in self.bindings or value is None:
+                ambiguous.add(name)
+            self.bindings[name] = value
+        for name in ambiguous:
+            self.bindings[name] = None
+        self.root = root
+
+    def _destructured(self, pattern: Any, value: Any) -> None:
+        """Bind ``NODE_ENV`` (or its alias) in ``const { NODE_ENV } = process.env``."""
+        from nodeharden._parse import text
+
+        if value is None or re.sub(r"\s+", "", text(value)) != "process.env":
+            return
+        for child in pattern.named_children:
+            if child.type == "shorthand_property_identifier_pattern" \
+                    and text(child) == "NODE_ENV":
+                self.bindings["NODE_ENV"] = _ENV
+            elif child.type in ("pair_pattern", "object_assignment_pattern"):
+                key = child.child_by_field_name("key") or child.child_by_field_name("left")
+                target = child.child_by_field_name("value") or child.child_by_field_name("right")
+                if key is None or text(key).strip("'\"") != "NODE_ENV":
+                    continue
+                if target is not None and target.type == "assignment_pattern":
+                    target = target.child_by_field_name("left")
+                if target is not None and target.type in ("identifier",
+                                                          "shorthand_property_identifier_pattern"):
+                    self.bindings[text(target)] = _ENV
+
+    def is_env(self, node: Any, depth: int = 0) -> bool:
+        """Return True for an expression whose value is NODE_ENV: ``process.env.NODE_ENV``
+        (with a ``|| 'development'`` fallback, ``.toLowerCase()``), Express's
+        ``app.get('env')``, a convict ``config.get('env')``, or a variable holding one."""
+        from nodeharden._parse import string_value, text
+
+        node = _unwrap(node)
+        if node is None or depth > 4:
+            return False
+        if node.type in ("member_expression", "subscript_expression"):
+            return re.sub(r"\s+", "", text(node)) in (
+                "process.env.NODE_ENV", "process.env['NODE_ENV']", 'process.env["NODE_ENV"]')
+        if node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if callee is not None and callee.type == "member_expression" \
+                    and text(callee.child_by_field_name("property")) in _SAME_VALUE_METHODS \
+                    and args is not None and not args.named_children:
+                return self.is_env(callee.child_by_field_name("object"), depth + 1)
+            return callee is not None and callee.type == "member_expression" \
+                and text(callee.child_by_field_name("property")) == "get" \
+                and args is not None and len(args.named_children) == 1 \
+                and string_value(args.named_children[0]) == "env"
+        if node.type == "binary_expression":
+            operator = node.child_by_field_name("operator")
+            return operator is not None and operator.type in ("||", "??") \
+                and self.is_env(node.child_by_field_name("left"), depth + 1)
+        if node.type == "identifier":
+            bound = self.bindings.get(text(node))
+            return bound is _ENV or (bound is not None and self.is_env(bound, depth + 1))
+        return False
+
+    def pieces(self, node: Any, depth: int = 0) -> list[Any]:
+        """Return the pieces of a string expression: literal text and the markers above."""
+        from nodeharden._parse import string_value, text
+
+        node = _unwrap(node)
+        if node is None or depth > 6:
+            return [_UNKNOWN]
+        if self.is_env(node):
+            return [_ENV]
+        literal = string_value(node)
+        if literal is not None:
+            return [literal]
+        if node.type == "template_string":
+            out: list[Any] = []
+            for child in node.children:
+                if child.type == "template_substitution":
+                    inner = child.named_children[0] if child.named_children else None
+                    out += self.pieces(inner, depth + 1)
+                elif child.type == "string_fragment":
+                    out.append(text(child))
+            return out
+        if node.type == "binary_expression":
+            operator = node.child_by_field_name("operator")
+            if operator is not None and operator.type == "+":
+                return self.pieces(node.child_by_field_name("left"), depth + 1) \
+                    + self.pieces(node.child_by_field_name("right"), depth + 1)
+            return [_UNKNOWN]
+        if node.type == "identifier":
+            name = text(node)
+            if name == "__dirname":
+                return [_DIRNAME]
+            bound = self.bindings.get(name)
+            return self.pieces(bound, depth + 1) if bound not in (None, _ENV) else [_UNKNOWN]
+        if node.type == "call_expression":
+            callee = re.sub(r"\s+", "", text(node.child_by_field_name("function")))
+            args = node.child_by_field_name("arguments")
+            if callee == "process.cwd":
+                return [_CWD]
+            if callee in ("path.join", "path.resolve", "path.normalize") and args is not None:
+                out = []
+                for index, arg in enumerate(args.named_children):
+                    part = self.pieces(arg, depth + 1)
+                    if index and callee == "path.resolve" and isinstance(part[0], str) \
+                            and part[0].startswith("/"):
+                        return [_UNKNOWN]  # an absolute piece restarts the path
+                    out += (["/"] if index else []) + part
+                return out
+        return [_UNKNOWN]
+
+    def reads(self) -> Iterator[tuple[list[Any], str]]:
+        """Yield (pieces, how) for each path argument a file is read or required with."""
+        from nodeharden._parse import object_properties, text, walk
+
+        for node in walk(self.root):
+            if node.type != "call_expression":
+                continue
+            callee = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if callee is None or args is None or not args.named_children:
+                continue
+            first = args.named_children[0]
+            if callee.type in ("identifier", "import") and text(callee) in ("require", "import"):
+                yield self.pieces(first), "require"
+            elif callee.type == "member_expression":
+                method = text(callee.child_by_field_name("property"))
+                receiver = text(callee.child_by_field_name("object"))
+                if method in _READERS:
+                    yield self.pieces(first), "read"
+                elif method == "config" and "dotenv" in receiver:
+                    path = object_properties(first).get("path")
+                    if path is not None:
+                        yield self.pieces(path), "read"
+
+
+def _production_paths(ctx: ProjectContext, folder: str) -> Iterator[tuple[str | None, str, str]]:
+    """Yield (path from the root or None, the path's known end, how) for each file a non-test
+    JavaScript file of ``folder`` reads by a path built from NODE_ENV, NODE_ENV being
+    production. A path whose part after NODE_ENV cannot be told is left out."""
+    from nodeharden._parse import parse
+    from nodeharden._project import JS_SUFFIXES
+
+    for rel in ctx.facts:
+        if folder and not rel.startswith(folder + "/") or is_test_file(rel):
+            continue
+        data = ctx.read(rel)
+        lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+        if data is None or lang is None or not _ENV_NEEDLE_RE.search(data):
+            continue
+        found = _EnvPaths(parse(lang, data).root_node)
+        for pieces, how in found.reads():
+            if _ENV not in pieces:
+                continue
+            last_env = max(i for i, p in enumerate(pieces) if p is _ENV)
+            if any(p is _UNKNOWN for p in pieces[last_env:]):
+                continue
+            unknown = [i for i, p in enumerate(pieces) if p is _UNKNOWN]
+            start = unknown[-1] + 1 if unknown else 0
+            known = pieces[start:]
+            base = None
+            if not unknown and known[0] is _DIRNAME:
+                base, known = posixpath.dirname(rel), known[1:]
+            elif not unknown and known[0] is _CWD:
+                base, known = folder, known[1:]
+            if any(p is _DIRNAME or p is _CWD for p in known):
+                continue
+            path = "".join("production" if p is _ENV else p for p in known)
+            if unknown and path.strip("/") == "production":
+                continue  # `path.join(dir, env)`: nothing tells which file that is
+            if not unknown and base is None:
+                if path.startswith("/"):
+                    continue  # an absolute path inside the image
+                if how == "require":
+                    if not path.startswith(("./", "../")):
+                        continue  # a package name
+                    base = posixpath.dirname(rel)
+                else:
+                    base = folder  # read relative to the working directory
+            if base is not None:
+                full = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+                if full.startswith("../"):
+                    continue
+                yield full, path, how
+            else:
+                yield None, path, how
+
+
+def _project_files(ctx: ProjectContext, folder: str) -> list[str]:
+    """Return every file under ``folder`` (from the root), node_modules and .git left out."""
+    cached: dict[str, list[str]] = ctx.extra.setdefault("node-env.files", {})
+    if folder not in cached:
+        root = Path(ctx.info.root)
+        found = []
+        for directory, names, files in os.walk(root / folder):
+            names[:] = [n for n in names if n not in ("node_modules", ".git")]
+            rel_dir = Path(directory).relative_to(root).as_posix()
+            found += [f if rel_dir == "." else f"{rel_dir}/{f}" for f in files]
+        cached[folder] = found
+    return cached[folder]
+
+
+def _missing_production_file(ctx: ProjectContext, folder: str, dockerfile: str) -> str | None:
+    """Return the file NODE_ENV=production would make the app read that is not in the project
+    (its path from the root; ``…/production.json`` when only its end is known), or None."""
+    files = set(_project_files(ctx, folder))
+    for full, path, how in _production_paths(ctx, folder):
+        suffixes = _REQUIRE_EXTENSIONS if how == "require" else ("",)
+        if full is not None:
+            if not any(full + ext in files for ext in suffixes):
+                return full
+        elif not any(("/" + f).endswith(path + ext) if path.startswith("/")
+                     else f.endswith(path + ext) for f in files for ext in suffixes):
+            return "…" + path
+    return _config_package_missing(ctx, folder, dockerfile, files)
+
+
+def _config_package_missing(ctx: ProjectContext, folder: str, dockerfile: str,
+                            files: set[str]) -> str | None:
+    """Return ``config/production.*`` when the app reads its settings with the ``config``
+    package, which merges ``config/<NODE_ENV>.*`` over ``config/default.*`` (``development``
+    when NODE_ENV is unset), and the project has a development file but no production one."""
+    import json
+
+    raw = ctx.read(posixpath.join(folder, "package.json") if folder else "package.json")
+    try:
+        package = json.loads(raw or b"")
+    except ValueError:
+        return None
+    dependencies = package.get("dependencies") if isinstance(package, dict) else None
+    if not isinstance(dependencies, dict) or "config" not in dependencies:
+        return None
+    if not any(not is_test_file(rel) and (not folder or rel.startswith(folder + "/"))
+               and "config" in facts.imported_modules() for rel, facts in ctx.facts.items()):
+        return None
+    text = (ctx.read(dockerfile) or b"").decode("utf-8", "replace")
+    if "NODE_CONFIG_ENV" in text or "NODE_CONFIG_DIR" in text:
+        return None  # the image chooses the files itself
+    directory = posixpath.join(folder, "config") if folder else "config"
+    stems = {posixpath.basename(f).split(".", 1)[0] for f in files
+             if posixpath.dirname(f) == directory}
+    if "development" in stems and "production" not in stems:
+        return "config/production.*"
+    return None
+
+
+def _compose_production(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
+    """Return the compose file and service that run this image with NODE_ENV=production set
+    in the service's ``environment`` (development and test files left out), if one does."""
+    for rel, service, spec in compose_services(ctx, dockerfile_rel):
+        name = posixpath.basename(rel).replace("compose", "", 1)
+        if _DEV_FILE_RE.search(name):
+            continue
+        environment = spec.get("environment")
+        if isinstance(environment, dict):
+            value = environment.get("NODE_ENV")
+        elif isinstance(environment, list):
+            value = next((str(e).split("=", 1)[1] for e in environment
+                          if str(e).startswith("NODE_ENV=")), None)
+        else:
+            value = None
+        if str(value).strip("'\"") == "production":
+            return f"{rel} sets it for service `{service}`"
+    return None
+
+
 class NodeEnv(Rule):
     """A Dockerfile or start script without NODE_ENV=production."""
 
@@ -117,6 +435,11 @@ class NodeEnv(Rule):
             message = ("the final stage does not set NODE_ENV=production: Express runs in "
                        "development mode and shows stack traces" if value is None else
                        f"the final stage sets NODE_ENV={value}, not production")
+            compose = _compose_production(ctx, file.rel) if value is None else None
+            if compose:
+                message = ("the final stage does not set NODE_ENV=production: " + compose
+                           + ", but the image run without compose (`docker run`) runs Express "
+                           "in development mode, which shows stack traces")
             reason = None
             cmd = start_command(stages, final)
             if TEST_RE.search(cmd):
@@ -136,8 +459,14 @@ class NodeEnv(Rule):
                 edit = insert_before_line(source, line, "ENV NODE_ENV=production\n")
             fix = None
             if edit is not None:
-                fix = Fix(title="Set ENV NODE_ENV=production in the final stage",
-                          applicability="safe" if value is None else "unsafe",
+                title = "Set ENV NODE_ENV=production in the final stage"
+                missing = _missing_production_file(ctx, folder, file.rel) \
+                    if value is None else None
+                if missing:
+                    title += (f": the app then loads {missing}, which is not in the project; "
+                              "create it first")
+                fix = Fix(title=title,
+                          applicability="safe" if value is None and not missing else "unsafe",
                           changes=(FileChange(file.rel, (edit,)),))
             yield ctx.line_finding(self.id, file.rel, final.from_line, message, fix)
         if dockerfiles or ctx.package_json_text is None:
