@@ -195,3 +195,18 @@ def test_unsafe_exactly_when_node_cannot_load_the_production_file(
     assert (run.returncode == 0) == (applicability == "safe")
     if production_file:
         assert run.stdout.strip() == "prod"
+
+
+def test_image_in_a_subfolder_reads_its_own_files(tmp_path: Path) -> None:
+    """A Dockerfile in api/ builds api/: its config package files are api/config/*, and files
+    outside the folder do not count."""
+    root = write_tree(tmp_path / "p", {
+        "package.json": json.dumps({"name": "mono", "private": True}),
+        "api/package.json": CONFIG_PACKAGE, "api/Dockerfile": DOCKERFILE,
+        "api/server.js": "const config = require('config');\n",
+        "api/config/default.json": "{}", "api/config/development.json": "{}",
+        "config/production.json": "{}"})
+    found = [f for f in check(root, select=["node-env"]).findings if f.path == "api/Dockerfile"]
+    assert len(found) == 1 and found[0].fix is not None
+    assert found[0].fix.applicability == "unsafe"
+    assert "loads api/config/production.*," in found[0].fix.title

@@ -320,17 +320,15 @@ def _production_paths(ctx: ProjectContext, folder: str) -> Iterator[tuple[str | 
 
 
 def _project_files(ctx: ProjectContext, folder: str) -> list[str]:
-    """Return every file under ``folder`` (from the root), node_modules and .git left out."""
-    cached: dict[str, list[str]] = ctx.extra.setdefault("node-env.files", {})
-    if folder not in cached:
-        root = Path(ctx.info.root)
-        found = []
-        for directory, names, files in os.walk(root / folder):
-            names[:] = [n for n in names if n not in ("node_modules", ".git")]
-            rel_dir = Path(directory).relative_to(root).as_posix()
-            found += [f if rel_dir == "." else f"{rel_dir}/{f}" for f in files]
-        cached[folder] = found
-    return cached[folder]
+    """Return every file under ``folder`` (from the root), node_modules and .git left out:
+    files the scan does not walk (``.env.production``, git-ignored settings) count too."""
+    root = Path(ctx.info.root)
+    found = []
+    for directory, names, files in os.walk(root / folder):
+        names[:] = [n for n in names if n not in ("node_modules", ".git")]
+        rel_dir = Path(directory).relative_to(root).as_posix()
+        found += [f if rel_dir == "." else f"{rel_dir}/{f}" for f in files]
+    return found
 
 
 def _missing_production_file(ctx: ProjectContext, folder: str, dockerfile: str) -> str | None:
@@ -373,7 +371,7 @@ def _config_package_missing(ctx: ProjectContext, folder: str, dockerfile: str,
     stems = {posixpath.basename(f).split(".", 1)[0] for f in files
              if posixpath.dirname(f) == directory}
     if "development" in stems and "production" not in stems:
-        return "config/production.*"
+        return posixpath.join(directory, "production.*")
     return None
 
 
