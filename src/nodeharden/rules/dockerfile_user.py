@@ -47,7 +47,7 @@ _SERVICE_IMAGE_RE = lazy_pattern(
     r"solr|zookeeper|eclipse-mosquitto|registry)(?:[:@]|$)")
 _SHELL_SPLIT_RE = lazy_pattern(r"\s*(?:&&|\|\||;|\||\n)\s*")
 #: Per tool, the options that take a value as the next word (shadow-utils useradd/groupadd,
-#: BusyBox and Debian adduser/addgroup, coreutils mkdir).
+#: BusyBox and Debian adduser/addgroup, coreutils mkdir and touch).
 _VALUED_OPTIONS = {
     "useradd": frozenset({"-b", "-c", "-d", "-e", "-f", "-g", "-G", "-k", "-K", "-p", "-s", "-u",
                           "-R", "-P", "-Z", "--uid", "--gid", "--groups", "--home-dir", "--shell",
@@ -60,6 +60,7 @@ _VALUED_OPTIONS = {
                            "--root", "--prefix"}),
     "addgroup": frozenset({"-g", "--gid", "--conf"}),
     "mkdir": frozenset({"-m", "--mode", "--context"}),
+    "touch": frozenset({"-d", "-t", "-r", "--date", "--reference"}),
 }
 
 
@@ -221,13 +222,14 @@ def _removed(path: str, target: str) -> bool:
 
 
 def _mkdirs(joined: str, base: str, made: list[str], unresolved: list[str]) -> None:
-    """Follow the ``mkdir`` and ``rm`` commands of one RUN line in order: add the folders it
-    makes to ``made`` (the ones named with ``$``, which the fix does not resolve, to
+    """Follow the ``mkdir``, ``touch`` and ``rm`` commands of one RUN line in order: add the
+    folders it makes, and the empty files it creates for the app to fill (a log or database
+    file), to ``made`` (the ones named with ``$``, which the fix does not resolve, to
     ``unresolved``) and drop from ``made`` the ones a later ``rm`` removes again (a build
     folder: a ``chown`` of it would fail the build)."""
     for words in _words(joined):
         tool = words[0].rsplit("/", 1)[-1]
-        if tool == "mkdir":
+        if tool in ("mkdir", "touch"):
             for p in _positionals(words)[0]:
                 (unresolved if "$" in p else made).append(_resolve(base, p))
         elif tool == "rm":
