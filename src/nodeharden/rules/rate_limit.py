@@ -633,13 +633,13 @@ _DEV_NAME = lazy_pattern(r"(?:^|[.-])(?:dev|development|test|tests|testing|ci|e2
 _MAX_PROXY_FILE = 256 * 1024
 
 
-def _config_files(root: str) -> Iterable[str]:
+def _config_files(ctx: ProjectContext) -> Iterable[str]:
     """Yield the paths (from the root) of the files that may configure a proxy, four folders
     deep at most: no dependencies, build output, tests, examples, dev containers."""
     from nodeharden._project import SKIP_DIRS, VENDOR_DIRS
     from nodeharden._roles import role_from_path
 
-    root = root.rstrip("/")
+    root = ctx.info.root.rstrip("/")
     for current, dirs, files in os.walk(root):
         rel_dir = posixpath.relpath(current.replace(os.sep, "/"), root.replace(os.sep, "/"))
         rel_dir = "" if rel_dir == "." else rel_dir
@@ -655,7 +655,7 @@ def _proxy_in_files(ctx: ProjectContext) -> str | None:
     """Return the file that puts a reverse proxy in front of the app: a compose file with an
     nginx/Traefik/Caddy/HAProxy/Envoy service, such a proxy's configuration passing requests on,
     or a Kubernetes Ingress; None."""
-    for rel in _config_files(ctx.info.root):
+    for rel in _config_files(ctx):
         name = rel.rpartition("/")[2]
         compose = _COMPOSE_NAME.match(name) is not None
         yaml = name.endswith((".yaml", ".yml"))
