@@ -16,7 +16,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
 from nodeharden._parse import (
     CASTS_AND_AWAIT, FUNCTION_TYPES, code_children, identifier_pattern, parse, string_value, text,
-    unwrap)
+    unwrap, walk)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import render_snippet
@@ -67,6 +67,7 @@ class _Project:
     def __init__(self, ctx: ProjectContext) -> None:
         self.ctx = ctx
         self._cache: dict[str, _Parsed | None] = {}
+        self.methods: dict[tuple[str, str], tuple[str, Node] | None] = {}  # _instance_method
         self._kept: dict[tuple[str, bytes], _Parsed] = ctx.extra.setdefault(
             "input-validation.parsed", {})
 
@@ -234,6 +235,107 @@ def _value_of(parsed: _Parsed, name: str, depth: int = 0) -> Node | None:
                 return _value_of(parsed, text(value), depth + 1)
             return value
     return None
+
+
+def _instance_method(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
+                     arg: ArgFact) -> tuple[str, Node] | None:
+    """``_find_instance_method``, computed once per run, file and name (a handler may call
+    ``store.put`` a thousand times; the result may lie in another file, which a fix pass may
+    change, so it is not kept with the parsed file)."""
+    key = (rel, arg.name)
+    if key not in project.methods:
+        project.methods[key] = _find_instance_method(project, rel, facts, parsed, arg)
+    return project.methods[key]
+
+
+def _find_instance_method(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
+                          arg: ArgFact) -> tuple[str, Node] | None:
+    """Return the file and function ``handler.show`` names when ``handler`` is bound once in
+    the file, to ``new Handler(…)``, and ``Handler`` (same file or imported from the project)
+    is a constructor function that sets ``this.show = function…`` or a class with a ``show``
+    method or arrow-function field."""
+    head, _, prop = arg.name.partition(".")
+    if not prop or "." in prop:
+        return None
+    bound = [n for n in _nodes_around(parsed.tree, parsed.source, (head,))
+             if (n.type == "variable_declarator" and text(n.child_by_field_name("name")) == head)
+             or (n.type == "assignment_expression" and text(n.child_by_field_name("left")) == head)]
+    if len(bound) != 1 or bound[0].type != "variable_declarator":
+        return None  # bound more than once, or assigned: which instance is not certain
+    value = unwrap(bound[0].child_by_field_name("value"), CASTS_AND_AWAIT)
+    ctor = value.child_by_field_name("constructor") \
+        if value is not None and value.type == "new_expression" else None
+    if ctor is None or ctor.type not in ("identifier", "member_expression"):
+        return None
+    where, target = rel, _class_or_function(parsed, text(ctor)) \
+        if ctor.type == "identifier" else None
+    if target is None:
+        imported = _imported_export(project, rel, facts, ArgFact(
+            "identifier" if ctor.type == "identifier" else "member", text(ctor)), default=True)
+        bound_to = _value_of(parsed, text(ctor)) if ctor.type == "identifier" else None
+        if imported is None and bound_to is not None and bound_to.type == "member_expression":
+            # `const UserDAO = require('../data/user-dao').UserDAO`
+            spec = _require_spec(unwrap(bound_to.child_by_field_name("object"), CASTS_AND_AWAIT))
+            module = project.resolve_module(rel, spec) if spec is not None else None
+            if module is not None:
+                imported = module, text(bound_to.child_by_field_name("property"))
+        other = project.get(imported[0]) if imported is not None else None
+        if imported is None or other is None:
+            return None
+        where = imported[0]
+        target = _class_or_function(other, imported[1])
+    if target is None:
+        return None
+    if target.type in ("class_declaration", "class"):
+        for member in code_children(target.child_by_field_name("body")):
+            name = member.child_by_field_name("name") or member.child_by_field_name("property")
+            if name is None or text(name) != prop:
+                continue
+            if member.type == "method_definition":
+                return where, member
+            value = member.child_by_field_name("value")
+            if _is_function(value):
+                return where, value
+        return None
+    if target.type not in ("function_declaration", "function_expression", "function"):
+        return None  # an arrow function is no constructor
+    for node in walk(target.child_by_field_name("body") or target):
+        if node.type != "assignment_expression" or \
+                text(node.child_by_field_name("left")) != f"this.{prop}":
+            continue
+        owner = node.parent
+        while owner is not None and owner.type not in ("function_declaration",
+                                                        "function_expression", "function",
+                                                        "method_definition"):
+            owner = owner.parent
+        if owner is None or owner.id != target.id:
+            continue  # `this` of another function
+        right = node.child_by_field_name("right")
+        if _is_function(right):
+            return where, right
+        wrapped = _wrapped_function(right)
+        if wrapped is not None:
+            return where, wrapped
+    return None
+
+
+def _class_or_function(parsed: _Parsed, name: str) -> Node | None:
+    """Return the class or function a module binds to ``name`` (``"default"`` too)."""
+    if name == "default":
+        value = _module_exports(parsed)
+        if value is not None and value.type == "identifier":
+            name = text(value)
+        elif value is not None and value.type in ("class", "function_expression", "function"):
+            return value
+    for node in _nodes_around(parsed.tree, parsed.source, (name,)):
+        if node.type == "class_declaration" and text(node.child_by_field_name("name")) == name:
+            return node
+    found = parsed.function(name)
+    if found is not None:
+        return found
+    value = _value_of(parsed, name)
+    value = unwrap(value, CASTS_AND_AWAIT) if value is not None else None
+    return value if value is not None and value.type == "class" else None
 
 
 def _path_params(path: str) -> dict[str, str]:
@@ -866,7 +968,8 @@ class InputValidation(Rule):
                 return rel, local
         imported = _imported_export(project, rel, facts, arg, default=True)
         if imported is None:
-            return None
+            return _instance_method(project, rel, facts, parsed, arg) \
+                if arg.kind == "member" else None
         target, export = imported
         other = project.get(target)
         found = other.function(export) if other is not None else None
