@@ -255,6 +255,25 @@ def _whole_expression(node: Node) -> Node:
     return target
 
 
+#: Operators whose result tells nothing of their operands' text: a comparison is a boolean.
+_TEST_OPERATORS = frozenset({"==", "===", "!=", "!==", "<", ">", "<=", ">=", "instanceof", "in"})
+
+
+def _only_tested(parent: Node, child: Node) -> bool:
+    """Return True when ``parent`` uses ``child``'s value only as a test, so the value itself
+    never reaches what ``parent`` yields: the condition of ``c ? a : b``, the left side of
+    ``c && a`` (it yields ``c`` only when falsy: an empty message, no error), an operand of a
+    comparison, ``!c`` or ``typeof c``. ``c || a`` and ``c ?? a`` yield ``c`` itself."""
+    if parent.type == "ternary_expression":
+        return child == parent.child_by_field_name("condition")
+    if parent.type == "binary_expression":
+        op = text(parent.child_by_field_name("operator"))
+        return op in _TEST_OPERATORS or (op == "&&" and child == parent.child_by_field_name("left"))
+    if parent.type == "unary_expression":
+        return text(parent.child_by_field_name("operator")) in ("!", "typeof", "void")
+    return False
+
+
 def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
     """Return (method, call or assignment) when ``node`` flows straight into a response: an
     argument of ``res.send/json/…`` (not ``console.*`` nor a logger's ``write``), or a
@@ -262,6 +281,8 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
     cur = node.parent
     child = node
     while cur is not None and cur != scope:
+        if _only_tested(cur, child):
+            return None  # `err.message ? … : …`: the value is a test, never sent
         if cur.type == "arguments":
             call = cur.parent
             fn = call.child_by_field_name("function") if call is not None else None
@@ -639,6 +660,19 @@ def _in_client_branch(node: Node, scope: Node, name: str, status: int | None | s
 
 
 def _leaks(ctx: FileContext) -> Iterator[Leak]:
+    """Return the leaks of ``ctx``'s file, each sent value once: the reads of one expression
+    the fix replaces as a whole (``err.message || err.stack``) are one leak, the stack's
+    when it has one (its fix never keeps the text, even for a 4xx)."""
+    chosen: dict[tuple[int, int], Leak] = {}
+    for leak in _node_leaks(ctx):
+        whole = _whole_expression(leak.node)
+        key = (whole.start_byte, whole.end_byte)
+        if key not in chosen or (leak.leak == "stack" and chosen[key].leak != "stack"):
+            chosen[key] = leak
+    yield from sorted(chosen.values(), key=lambda leak: leak.node.start_byte)
+
+
+def _node_leaks(ctx: FileContext) -> Iterator[Leak]:
     """Return the leaks of ``ctx``'s file, each node once."""
     seen: set[int] = set()
     for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source):
