@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from pathlib import Path
 from http import HTTPStatus
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -915,6 +916,59 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
     return TextEdit(line_start, line_start, code)
 
 
+_TS_PRAGMA_RE = re.compile(r"@ts-(no)?check\b")
+#: A JSONC token: a string (kept) or a comment (dropped: `// "checkJs": true` sets nothing).
+_JSONC_TOKEN_RE = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+_CHECK_JS_RE = re.compile(r'"checkJs"\s*:\s*(true|false)')
+_EXTENDS_RE = re.compile(r'"extends"\s*:\s*"(\.{1,2}/[^"]+)"')
+
+
+def _type_checked_js(ctx: FileContext) -> bool:
+    """Return True when ``tsc`` checks this JavaScript file: a ``// @ts-check`` among its
+    leading comments, or ``checkJs: true`` in the nearest tsconfig.json/jsconfig.json (or a
+    config it extends by a relative path) between the file's folder and the project root.
+    ``// @ts-nocheck`` turns it off. Which files the config's ``include`` covers is not
+    evaluated: a cast in a file it does not check costs nothing."""
+    if ctx.lang != "javascript":
+        return False
+    for child in ctx.tree.root_node.children:
+        if child.type not in ("comment", "hash_bang_line"):
+            break
+        match = _TS_PRAGMA_RE.search(text(child))
+        if match:
+            return match.group(1) is None
+    root = Path(ctx.info.root)
+    folder = (root / ctx.rel).parent
+    while True:
+        configs = [folder / name for name in ("tsconfig.json", "jsconfig.json")
+                   if (folder / name).is_file()]
+        if configs:
+            return any(_check_js(config) for config in configs)
+        if folder == root or root not in folder.parents:
+            return False
+        folder = folder.parent
+
+
+def _check_js(config: Path, depth: int = 0) -> bool:
+    """Return the ``checkJs`` a tsconfig/jsconfig sets, itself or through the configs it
+    extends by a relative path; False when unreadable or unset."""
+    try:
+        raw = config.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    data = _JSONC_TOKEN_RE.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", raw)
+    match = _CHECK_JS_RE.search(data)
+    if match:
+        return match.group(1) == "true"
+    parent = _EXTENDS_RE.search(data)
+    if parent is None or depth >= 5:
+        return False
+    target = config.parent / parent.group(1)
+    if not target.is_file() and target.with_name(target.name + ".json").is_file():
+        target = target.with_name(target.name + ".json")
+    return _check_js(target, depth + 1)
+
+
 class ErrorHandler(Rule):
     """No final error handler, or responses that leak error details."""
 
@@ -977,7 +1031,14 @@ class ErrorHandler(Rule):
         if indent.strip():
             return None
         semi = ctx.style.semi
-        if ctx.lang == "javascript":
+        if ctx.lang == "javascript" and _type_checked_js(ctx):
+            # tsc checks this file (`checkJs`, `// @ts-check`): an error typed `Error` in its
+            # JSDoc declares no `status`; a JSDoc cast reads the fields, as in TypeScript.
+            lines = [("const clientError = /** @type {{ status?: number, statusCode?: number }} "
+                      f"*/ ({name}){semi}"),
+                     ("const clientStatus = Number(clientError && (clientError.status || "
+                      f"clientError.statusCode)){semi}")]
+        elif ctx.lang == "javascript":
             lines = [f"const clientStatus = Number({name} && ({name}.status || {name}.statusCode)){semi}"]
         else:
             lines = [f"const clientError = {name} as {{ status?: number; statusCode?: number }}{semi}",
