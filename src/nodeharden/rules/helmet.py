@@ -28,8 +28,14 @@ from nodeharden._project import files_with_suffix
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, ProjectContext, Rule
-from nodeharden.rules._edits import (ImportRequest, add_imports, after_app_edit, can_extend,
-                                     use_statement)
+from nodeharden.rules._edits import (
+    ImportRequest,
+    add_imports,
+    after_app_edit,
+    can_extend,
+    use_statement,
+)
+from nodeharden.rules._mounts import sub_apps
 
 #: helmet options whose ``false`` value switches a protection off.
 PROTECTIONS = (
@@ -581,7 +587,10 @@ class Helmet(Rule):
                       "those pages stay blank: give their routes a policy that allows them, or "
                       "mount them before helmet)")
         options = "{ " + ", ".join(f"{k}: false" for k in keep) + " }" if keep else ""
+        mounted = sub_apps(ctx)  # they run behind the parent's middleware: the parent's finding
         for facts in ctx.app_files():
+            if facts.path in mounted:
+                continue
             source = ctx.read(facts.path) or b""
             style = ctx.styles[facts.path]
             for app in facts.apps:
