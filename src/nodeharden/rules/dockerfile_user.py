@@ -207,6 +207,26 @@ def created_users(stages: list[Stage], stage: Stage) -> list[CreatedUser]:
     return users
 
 
+def _given_to(stage: Stage, user: str) -> list[str]:
+    """Return the absolute folders the stage's RUN instructions ``chown`` to ``user``
+    (``chown -R app:app /data``; ``$NAME`` and ``${NAME}`` alike)."""
+    def plain(word: str) -> str:
+        return re.sub(r"\$\{(\w+)\}", r"$\1", word)
+
+    given: list[str] = []
+    for command in stage.commands:
+        if command.cmd.upper() != "RUN" or command.json:
+            continue
+        for words in _words(" ".join(command.value)):
+            if words[0].rsplit("/", 1)[-1] != "chown":
+                continue
+            positionals = [w for w in words[1:] if not w.startswith("-")]
+            if len(positionals) >= 2 and \
+                    plain(positionals[0]).split(":")[0] == plain(user):
+                given += [p for p in positionals[1:] if p.startswith("/")]
+    return given
+
+
 def _resolve(base: str, path: str) -> str:
     return posixpath.normpath(posixpath.join(base or "/", path))
 
@@ -480,11 +500,18 @@ class DockerfileUser(Rule):
             return None
         existing = created_users(stages, final)
         after_line = 0
+        data: list[str] = []
         if existing:
             # The image already creates its own user: run as that one.
             user, group, create, safe = existing[-1].name, existing[-1].group, None, True
             if existing[-1].stage == final.index:
                 after_line = existing[-1].line
+            # ...and gives it a data folder, yet runs as root: left so on purpose (the user is
+            # there for `docker run --user`); data earlier images wrote there as root stays
+            # root's in every existing volume, which a USER line would make unwritable.
+            data = _given_to(final, user)
+            if data:
+                safe = False
         else:
             user, create, safe = _user_plan(image)
             group = user
@@ -521,6 +548,11 @@ class DockerfileUser(Rule):
                       f"app wrote as root, so `{user}` could no longer write there: give it to "
                       f"`{owner}` once, e.g. `docker compose run --rm --user root {service} "
                       f"chown -R {owner} {path}`, before deploying)")
+        if data:
+            title += (f" (unsafe: the image gives {data[0]} to `{user}` but runs as root; "
+                      f"volumes that earlier images wrote at {data[0]} as root stay root's, so "
+                      f"`{user}` could no longer write there: chown them once in every "
+                      "existing install, or tell users to run with `--user`)")
         if unknown:
             paths = ", ".join(f"`{d}`" for d in unknown)
             title += (f" (unsafe: the stage makes {paths} as root from an ARG or ENV the fix does "
