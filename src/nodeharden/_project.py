@@ -338,3 +338,42 @@ def decode_source(data: bytes) -> str | None:
     except UnicodeDecodeError:
         return "not UTF-8 text"
     return None
+
+
+#: A JSONC token: a string (kept) or a comment (dropped: `// "checkJs": true` sets nothing).
+_JSONC_TOKEN_RE = lazy_pattern(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+_CHECK_JS_RE = lazy_pattern(r'"checkJs"\s*:\s*(true|false)')
+_EXTENDS_RE = lazy_pattern(r'"extends"\s*:\s*"(\.{1,2}/[^"]+)"')
+
+
+def js_configs(root: Path, folders: Collection[str]) -> tuple[tuple[str, bool], ...]:
+    """Return (folder, checkJs) for each of ``folders`` (from the root, "" for the root) that
+    holds a tsconfig.json or jsconfig.json: whether it has ``tsc`` check JavaScript
+    (``checkJs: true``, itself or through a config it extends by a relative path)."""
+    found = []
+    for folder in sorted(set(folders)):
+        configs = [root / folder / name for name in ("tsconfig.json", "jsconfig.json")
+                   if (root / folder / name).is_file()]
+        if configs:
+            found.append((folder, any(_check_js(config) for config in configs)))
+    return tuple(found)
+
+
+def _check_js(config: Path, depth: int = 0) -> bool:
+    """Return the ``checkJs`` a tsconfig/jsconfig sets, itself or through the configs it
+    extends by a relative path; False when unreadable or unset."""
+    try:
+        raw = config.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    data = _JSONC_TOKEN_RE.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", raw)
+    match = _CHECK_JS_RE.search(data)
+    if match:
+        return match.group(1) == "true"
+    parent = _EXTENDS_RE.search(data)
+    if parent is None or depth >= 5:
+        return False
+    target = config.parent / parent.group(1)
+    if not target.is_file() and target.with_name(target.name + ".json").is_file():
+        target = target.with_name(target.name + ".json")
+    return _check_js(target, depth + 1)

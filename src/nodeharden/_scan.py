@@ -21,7 +21,8 @@ from nodeharden._config import Config
 from nodeharden._express import FileFacts, extract_facts
 from nodeharden._model import Finding, Skipped
 from nodeharden._resultcache import content_digest
-from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, walk
+from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, \
+    js_configs, walk
 from nodeharden._roles import APP, RoleOf, dockerfile_role, frontend_packages, package_of, \
     role_from_content, role_from_path
 from nodeharden._runtime import Runtime, detect_runtime
@@ -339,6 +340,7 @@ class Scanner:
             self.package_dirs = sorted(posixpath.dirname(f.rel) for f in files
                                        if f.kind == "package")
             self.frontends = frontend_packages(self.project.root, self.package_dirs)
+            self.info.js_configs = js_configs(self.project.root, ["", *self.package_dirs])
             kept: list[SourceFile] = []
             for source in files:
                 role = self.role_of(source)

@@ -117,6 +117,21 @@ def test_changed_dependencies_are_a_new_cache(app: Path) -> None:
     assert hits == 0 and findings == _cold(app)
 
 
+def test_a_changed_check_js_is_a_new_cache(app: Path) -> None:
+    """error-handler's fix reads the fields of a JSDoc-typed error through a cast where tsc
+    checks JavaScript (``checkJs``): the setting is a project fact, so flipping it is a new
+    cache, never a stale fix."""
+    (app / "tsconfig.json").write_text('{"compilerOptions": {"checkJs": false}}\n')
+    _scan(app)
+    (app / "tsconfig.json").write_text('{"compilerOptions": {"checkJs": true}}\n')
+    hits, findings = _scan(app)
+    assert hits == 0 and findings == _cold(app)
+    assert make_scanner(app, jobs=1).info.js_configs == ()  # set by the walk, not before
+    scanner = make_scanner(app, jobs=1)
+    scanner.scan()
+    assert scanner.info.js_configs == (("", True),)
+
+
 def test_another_version_is_a_new_cache(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _scan(app)
     monkeypatch.setattr(_resultcache, "__version__", "99.0.0")

@@ -47,6 +47,9 @@ class ProjectInfo:
     #: An ORM model hashes passwords itself when saved (a mongoose ``pre('save')`` or a
     #: Sequelize ``beforeCreate``/``beforeSave`` hook that calls bcrypt, argon2 or scrypt).
     hashes_on_save: bool = False
+    #: (folder, checkJs) of each tsconfig/jsconfig in the root or a package folder
+    #: (``_project.js_configs``): set after the walk, before any file is scanned.
+    js_configs: tuple[tuple[str, bool], ...] = ()
 
     def scans(self, role: RoleOf) -> bool:
         """Return True when files of ``role`` are scanned: application code, and the roles

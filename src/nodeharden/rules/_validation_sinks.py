@@ -463,12 +463,12 @@ def _pieces(node: Node | None, taint: _Taint) -> set[str]:
         return _pieces(node.child_by_field_name("left"), taint) | \
             _pieces(node.child_by_field_name("right"), taint)
     if node.type == "template_string":
-        found: set[str] = set()
+        parts: set[str] = set()
         for sub in node.named_children:
             if sub.type == "template_substitution":
                 for inner in code_children(sub):
-                    found |= _pieces(inner, taint)
-        return found
+                    parts |= _pieces(inner, taint)
+        return parts
     return set()
 
 
@@ -548,8 +548,9 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
                 return frozenset((o, True) for o in pieces)
         return frozenset()
     pieces = _member_call(node, taint)
-    if pieces is not None and text(
-            node.child_by_field_name("function").child_by_field_name("property")) != "indexOf":
+    callee = node.child_by_field_name("function")
+    if pieces is not None and callee is not None and text(
+            callee.child_by_field_name("property")) != "indexOf":
         return frozenset((o, True) for o in pieces) if when else frozenset()
     pieces = _validator_call(node, taint, checks)
     if pieces is not None and when:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from pathlib import Path
 from http import HTTPStatus
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -917,16 +916,10 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
 
 
 _TS_PRAGMA_RE = re.compile(r"@ts-(no)?check\b")
-#: A JSONC token: a string (kept) or a comment (dropped: `// "checkJs": true` sets nothing).
-_JSONC_TOKEN_RE = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
-_CHECK_JS_RE = re.compile(r'"checkJs"\s*:\s*(true|false)')
-_EXTENDS_RE = re.compile(r'"extends"\s*:\s*"(\.{1,2}/[^"]+)"')
-
-
 def _type_checked_js(ctx: FileContext) -> bool:
     """Return True when ``tsc`` checks this JavaScript file: a ``// @ts-check`` among its
     leading comments, or ``checkJs: true`` in the nearest tsconfig.json/jsconfig.json (or a
-    config it extends by a relative path) between the file's folder and the project root.
+    config it extends by a relative path) of the nearest package folder or the root.
     ``// @ts-nocheck`` turns it off. Which files the config's ``include`` covers is not
     evaluated: a cast in a file it does not check costs nothing."""
     if ctx.lang != "javascript":
@@ -937,36 +930,14 @@ def _type_checked_js(ctx: FileContext) -> bool:
         match = _TS_PRAGMA_RE.search(text(child))
         if match:
             return match.group(1) is None
-    root = Path(ctx.info.root)
-    folder = (root / ctx.rel).parent
+    configs = dict(ctx.info.js_configs)  # folder -> checkJs, for the root and each package
+    folder = posixpath.dirname(ctx.rel)
     while True:
-        configs = [folder / name for name in ("tsconfig.json", "jsconfig.json")
-                   if (folder / name).is_file()]
-        if configs:
-            return any(_check_js(config) for config in configs)
-        if folder == root or root not in folder.parents:
+        if folder in configs:
+            return configs[folder]
+        if not folder:
             return False
-        folder = folder.parent
-
-
-def _check_js(config: Path, depth: int = 0) -> bool:
-    """Return the ``checkJs`` a tsconfig/jsconfig sets, itself or through the configs it
-    extends by a relative path; False when unreadable or unset."""
-    try:
-        raw = config.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return False
-    data = _JSONC_TOKEN_RE.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", raw)
-    match = _CHECK_JS_RE.search(data)
-    if match:
-        return match.group(1) == "true"
-    parent = _EXTENDS_RE.search(data)
-    if parent is None or depth >= 5:
-        return False
-    target = config.parent / parent.group(1)
-    if not target.is_file() and target.with_name(target.name + ".json").is_file():
-        target = target.with_name(target.name + ".json")
-    return _check_js(target, depth + 1)
+        folder = posixpath.dirname(folder)
 
 
 class ErrorHandler(Rule):
@@ -1332,6 +1303,8 @@ def _sets_production_env(ctx: ProjectContext, facts: FileFacts, app: AppFact) ->
     if created is None:
         return False
     block = statement_of(created).parent
+    if block is None:
+        return False
     for call in sets:
         node = _call_at(root, call.start, call.end)
         if node is None:
@@ -1431,7 +1404,8 @@ def _member_requires(ctx: ProjectContext, rel: str) -> dict[str, str]:
         call = value.child_by_field_name("object")
         fn = call.child_by_field_name("function") if call is not None \
             and call.type == "call_expression" else None
-        args = call.child_by_field_name("arguments") if fn is not None else None
+        args = call.child_by_field_name("arguments") if fn is not None and call is not None \
+            else None
         if fn is None or text(fn) != "require" or args is None or len(args.named_children) != 1:
             continue
         module = string_value(args.named_children[0])

@@ -287,14 +287,15 @@ def _find_instance_method(project: _Project, rel: str, facts: FileFacts, parsed:
     if target is None:
         return None
     if target.type in ("class_declaration", "class"):
-        for member in code_children(target.child_by_field_name("body")):
+        body = target.child_by_field_name("body")
+        for member in code_children(body) if body is not None else []:
             name = member.child_by_field_name("name") or member.child_by_field_name("property")
             if name is None or text(name) != prop:
                 continue
             if member.type == "method_definition":
                 return where, member
             value = member.child_by_field_name("value")
-            if _is_function(value):
+            if value is not None and _is_function(value):
                 return where, value
         return None
     if target.type not in ("function_declaration", "function_expression", "function"):
@@ -311,7 +312,7 @@ def _find_instance_method(project: _Project, rel: str, facts: FileFacts, parsed:
         if owner is None or owner.id != target.id:
             continue  # `this` of another function
         right = node.child_by_field_name("right")
-        if _is_function(right):
+        if right is not None and _is_function(right):
             return where, right
         wrapped = _wrapped_function(right)
         if wrapped is not None:
