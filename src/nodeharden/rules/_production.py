@@ -115,7 +115,8 @@ def start_command(stages: list[Stage], stage: Stage) -> str:
     return " ".join(found.values())
 
 
-_COMPOSE_FILE_RE = lazy_pattern(r"^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$")
+#: A compose file's name (``docker-compose.yml``, ``compose.prod.yaml``…).
+COMPOSE_FILE_RE = lazy_pattern(r"^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$")
 
 
 def _compose_files(ctx: ProjectContext, folder: str) -> list[str]:
@@ -124,14 +125,14 @@ def _compose_files(ctx: ProjectContext, folder: str) -> list[str]:
     directory = Path(ctx.info.root) / folder
     try:
         names = sorted(entry.name for entry in directory.iterdir()
-                       if _COMPOSE_FILE_RE.match(entry.name) and entry.is_file())
+                       if COMPOSE_FILE_RE.match(entry.name) and entry.is_file())
     except OSError:
         return []
     names.sort(key=lambda name: (name.count(".") > 1, name))  # base files before overrides
     return [posixpath.join(folder, name) if folder else name for name in names]
 
 
-def _compose_data(ctx: ProjectContext, rel: str) -> Any:
+def compose_data(ctx: ProjectContext, rel: str) -> Any:
     """Return a compose file's parsed YAML (None when unreadable or not YAML), parsed once per
     content for all the Dockerfile rules of a run: they ask for the same files, several times
     per Dockerfile. The parse is kept in ``ctx.extra`` by path and bytes; callers only read it."""
@@ -164,7 +165,7 @@ def compose_services(ctx: ProjectContext, dockerfile_rel: str
     for folder in sorted(folders):
         builds: dict[str, str] = {}  # service -> the Dockerfile it builds
         for rel in _compose_files(ctx, folder):
-            data = _compose_data(ctx, rel)
+            data = compose_data(ctx, rel)
             services = data.get("services") if isinstance(data, dict) else None
             if not isinstance(services, dict):
                 continue
@@ -192,6 +193,14 @@ def compose_command(spec: dict[str, Any]) -> str:
 #: Compose override files for development or tests (``docker-compose.dev.yml``).
 _DEV_COMPOSE_RE = lazy_pattern(r"(?:^|[.-])(?:dev|development|test|tests|testing|ci|e2e|local"
                              r"|debug)(?:[.-]|$)", re.IGNORECASE)
+
+
+def development_compose(rel: str) -> bool:
+    """Return True for a compose file for development or tests (``docker-compose.dev.yml``,
+    ``compose.test.yaml``): not how production runs the image."""
+    return _DEV_COMPOSE_RE.search(posixpath.basename(rel).replace("compose", "", 1)) is not None
+
+
 _DEV_COMMAND_RE = lazy_pattern(r"\b(?:nodemon|ts-node-dev|node\s+--watch|(?:npm|pnpm|yarn|bun)"
                              r"\s+(?:run\s+)?dev(?:[:\w-]*))\b")
 
@@ -204,8 +213,7 @@ def production_starts(ctx: ProjectContext, dockerfile_rel: str, stages: list[Sta
     starts = []
     for rel, _, spec in compose_services(ctx, dockerfile_rel):
         command = compose_command(spec)
-        name = rel.rsplit("/", 1)[-1].removesuffix(".yml").removesuffix(".yaml")
-        if command and not _DEV_COMPOSE_RE.search(name.replace("compose", "", 1)) \
+        if command and not development_compose(rel) \
                 and not TEST_RE.search(command) and not _DEV_COMMAND_RE.search(command):
             starts.append(command)
     if starts:

@@ -35,6 +35,7 @@ from nodeharden.rules._production import (
     TEST_RE,
     compose_command,
     compose_services,
+    development_compose,
     development_image,
     image_node_env,
     pm2_production,
@@ -96,9 +97,6 @@ _READERS = frozenset({"readFileSync", "readFile", "createReadStream", "readJsonS
 #: Methods that leave ``production`` as it is (``NODE_ENV.toLowerCase()``).
 _SAME_VALUE_METHODS = frozenset({"toLowerCase", "trim", "toString"})
 _REQUIRE_EXTENSIONS = ("", ".js", ".json", ".cjs", ".mjs", ".node", "/index.js", "/index.json")
-#: Compose files for development or tests (``docker-compose.dev.yml``): not production.
-_DEV_FILE_RE = lazy_pattern(r"(?:^|[.-])(?:dev|development|test|tests|testing|ci|e2e|local"
-                            r"|debug)(?:[.-]|$)", re.IGNORECASE)
 
 
 def _unwrap(node: Any) -> Any:
@@ -379,8 +377,7 @@ def _compose_production(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
     """Return the compose file and service that run this image with NODE_ENV=production set
     in the service's ``environment`` (development and test files left out), if one does."""
     for rel, service, spec in compose_services(ctx, dockerfile_rel):
-        name = posixpath.basename(rel).replace("compose", "", 1)
-        if _DEV_FILE_RE.search(name):
+        if development_compose(rel):
             continue
         environment = spec.get("environment")
         if isinstance(environment, dict):

@@ -37,8 +37,14 @@ from nodeharden._roles import package_of
 from nodeharden._snippets import SnippetEdit, render_snippet
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
-from nodeharden.rules._edits import (ImportRequest, add_imports, after_app_edit, can_extend,
-                                     import_specifier)
+from nodeharden.rules._edits import (
+    ImportRequest,
+    add_imports,
+    after_app_edit,
+    can_extend,
+    import_specifier,
+)
+from nodeharden.rules._production import COMPOSE_FILE_RE, compose_data, development_compose
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
 RATE_LIMIT_MODULES = (
@@ -626,10 +632,6 @@ _HAPROXY_SERVER = lazy_pattern(rb"^\s*server\s+\S+\s+\S+:\d+", re.M)
 _PROXY_CONFIG_NAME = lazy_pattern(r"nginx|caddy|haproxy|\.conf$", re.I)
 #: A Kubernetes Ingress (or Traefik IngressRoute, Gateway API HTTPRoute): a proxy in front.
 _INGRESS = lazy_pattern(rb"^kind:\s*[\"']?(?:Ingress|IngressRoute|HTTPRoute)[\"']?\s*$", re.M)
-_COMPOSE_NAME = lazy_pattern(r"^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$")
-#: Compose files and folders for development or tests: a proxy there is not the deployment's.
-_DEV_NAME = lazy_pattern(r"(?:^|[.-])(?:dev|development|test|tests|testing|ci|e2e|local|debug)"
-                         r"(?:[.-]|$)", re.I)
 _MAX_PROXY_FILE = 256 * 1024
 
 
@@ -657,7 +659,7 @@ def _proxy_in_files(ctx: ProjectContext) -> str | None:
     or a Kubernetes Ingress; None."""
     for rel in _config_files(ctx):
         name = rel.rpartition("/")[2]
-        compose = _COMPOSE_NAME.match(name) is not None
+        compose = COMPOSE_FILE_RE.match(name) is not None
         yaml = name.endswith((".yaml", ".yml"))
         if not (compose or yaml or _PROXY_CONFIG_NAME.search(name)):
             continue
@@ -668,15 +670,9 @@ def _proxy_in_files(ctx: ProjectContext) -> str | None:
             continue
         raw = ctx.read(rel) or b""
         if compose:
-            if _DEV_NAME.search(name.partition(".")[2].rpartition(".")[0]):
-                continue  # docker-compose.dev.yml
-            from ruamel.yaml import YAML  # only when there is a compose file to read
-            from ruamel.yaml.error import YAMLError
-
-            try:
-                data = YAML(typ="safe").load(raw.decode("utf-8", "replace"))
-            except YAMLError:
-                continue
+            if development_compose(rel):
+                continue  # docker-compose.dev.yml: a proxy there is not the deployment's
+            data = compose_data(ctx, rel)
             services = data.get("services") if isinstance(data, dict) else None
             for service, spec in (services.items() if isinstance(services, dict) else ()):
                 image = spec.get("image") if isinstance(spec, dict) else None
