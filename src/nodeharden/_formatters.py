@@ -46,7 +46,7 @@ function load(name) {
     if (!prettier) return text;
     const info = await prettier.getFileInfo(file, { ignorePath: path.join(root, '.prettierignore') });
     if (info.ignored || !info.inferredParser) return text;
-    const options = (await prettier.resolveConfig(file)) || {};
+    const options = (await prettier.resolveConfig(file, { editorconfig: true })) || {};
     return await prettier.format(text, { ...options, filepath: file });
   }
   async function lintFix(text, file) {

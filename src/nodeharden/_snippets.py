@@ -101,7 +101,59 @@ def restyle_layout(code: str, style: Style) -> str:
             indent = line[:len(line) - len(line.lstrip(" "))]
             out.append(indent + "// eslint-disable-next-line no-console")
         out.append(line)
+    if style.width is not None:
+        out = _break_signatures(out, style)
     return "\n".join(out)
+
+
+#: A function's signature on one line: ``function name(params) {`` (a return type allowed).
+_SIGNATURE_RE = lazy_pattern(
+    r"^( *)((?:return |export )?(?:async )?function\*? ?[\w$]* ?)\((.+)\)((?:: [^{]+)?) \{$")
+
+
+def _columns(line: str, style: Style) -> int:
+    """Return how wide ``line`` (two spaces a level) is once indented with ``style``'s
+    indentation, a tab counting as ``tab_width`` columns as prettier counts it."""
+    stripped = line.lstrip(" ")
+    unit = style.tab_width if style.indent == "\t" else len(style.indent)
+    return (len(line) - len(stripped)) // 2 * unit + len(stripped)
+
+
+def _split_parameters(params: str) -> list[str]:
+    """Return ``params`` split at its top-level commas."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for i, char in enumerate(params):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(params[start:i].strip())
+            start = i + 1
+    parts.append(params[start:].strip())
+    return [part for part in parts if part]
+
+
+def _break_signatures(lines: list[str], style: Style) -> list[str]:
+    """Return ``lines`` with each function signature wider than ``style.width`` written one
+    parameter a line, as prettier prints it (a trailing comma after the last one with
+    ``trailingComma: all``)."""
+    out: list[str] = []
+    for line in lines:
+        match = _SIGNATURE_RE.match(line)
+        params = _split_parameters(match.group(3)) if match else []
+        if match is None or _columns(line, style) <= style.width or len(params) < 2:  # type: ignore[operator]
+            out.append(line)
+            continue
+        lead, head, _, returns = match.groups()
+        out.append(f"{lead}{head}(")
+        last = "," if style.trailing_comma == "all" else ""
+        out.extend(f"{lead}  {param}{',' if i < len(params) - 1 else last}"
+                   for i, param in enumerate(params))
+        out.append(f"{lead}){returns} {{")
+    return out
 
 
 def _keeps_trailing_comma(lines: list[str], index: int, style: Style) -> bool:

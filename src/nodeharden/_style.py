@@ -47,6 +47,9 @@ class Style:
     #: The longest line the project's formatter or linter accepts (prettier's printWidth,
     #: ESLint's max-len, EditorConfig's max_line_length); None when nothing says.
     width: int | None = None
+    #: The columns one tab stands for when measuring a line against ``width`` (prettier's
+    #: tabWidth, EditorConfig's indent_size or tab_width).
+    tab_width: int = 2
     #: ``{ a }`` (True, prettier's and ESLint's usual) or ``{a}`` (prettier ``bracketSpacing:
     #: false``, ESLint ``object-curly-spacing: never``).
     bracket_spacing: bool = True
@@ -199,6 +202,7 @@ class StyleRules:
     indent: str | None = None
     eol: str | None = None
     width: int | None = None
+    tab_width: int | None = None
     bracket_spacing: bool | None = None
     trailing_comma: TrailingComma | None = None
     space_before_paren: bool | None = None
@@ -220,8 +224,8 @@ class StyleRules:
 
 
 #: The ``Style`` fields a project's configs may decide.
-_DECIDED = ("quote", "semicolons", "indent", "eol", "width", "bracket_spacing", "trailing_comma",
-            "space_before_paren", "arrow_parens")
+_DECIDED = ("quote", "semicolons", "indent", "eol", "width", "tab_width", "bracket_spacing",
+            "trailing_comma", "space_before_paren", "arrow_parens")
 
 #: Prettier's config files, in the order prettier looks for them (after package.json's
 #: ``prettier`` key).
@@ -564,6 +568,8 @@ def _decide_prettier(settings: dict[str, tuple[Scalar, str]], fallback: str,
         size = width if isinstance(width, int) and not isinstance(width, bool) \
             and 1 <= width <= 8 else 2
         decide("indent", " " * size, width_source if width_source != fallback else tab_source)
+    if isinstance(width, int) and not isinstance(width, bool) and 1 <= width <= 16:
+        decide("tab_width", width, width_source)
     eol, source = get("endOfLine", "lf")
     decide("eol", {"crlf": "\r\n", "lf": "\n"}.get(str(eol)), source)
     print_width, source = get("printWidth", 80)
@@ -623,6 +629,8 @@ def _decide_editorconfig(section: dict[str, str], source: str,
     elif style == "space" or (size and size.isdigit()):
         decide("indent", " " * (int(size) if size and size.isdigit() and 1 <= int(size) <= 8
                                 else 2), source)
+    if size and size.isdigit() and 1 <= int(size) <= 16:
+        decide("tab_width", int(size), source)
     eol = section.get("end_of_line")
     if eol in ("lf", "crlf"):
         decide("eol", "\r\n" if eol == "crlf" else "\n", source)

@@ -131,8 +131,8 @@ def test_fix_with_the_memory_store_drops_only_the_redis_branch(tmp_path: Path,
     # The memory store needs neither RateLimiterRedis nor the branch that builds it (so its
     # import fits one line: no trailing comma for prettier to disagree about); `net` as above.
     # The comment and signature of createLimiter say so; nothing else is left out.
-    redis_branch = ["  if (!redis) return new RateLimiterMemory(options);",
-                    "  const insuranceLimiter = new RateLimiterMemory(options);",
+    redis_branch = ["  if (!redis) {", "    return new RateLimiterMemory(options);", "  }", "",
+                    "  const insuranceLimiter = new RateLimiterMemory(options);", "",
                     "  return new RateLimiterRedis({", "    ...options,", "    storeClient: redis,",
                     "    rejectIfRedisNotReady: true,", "    insuranceLimiter,", "  });"]
     left_out = [line for line in removed if not (

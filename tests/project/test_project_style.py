@@ -152,6 +152,35 @@ def test_prettier_check_passes_after_fix(tools: Path, tmp_path: Path) -> None:
     assert "require('helmet')" in (root / "app.js").read_text()
 
 
+APP_TABS = ('const express = require("express");\n\nconst app = express();\n'
+            'app.use(express.json());\n\napp.get("/items/:id", (req, res) => {\n'
+            '\tres.json({ id: req.params.id });\n});\n\napp.listen(3000);\n')
+
+
+@pytest.mark.slow
+@needs_node
+def test_prettier_with_editorconfig_tabs_passes_after_fix(tools: Path, tmp_path: Path) -> None:
+    # A JS prettier config that leaves indentation to .editorconfig (tabs): the new module and
+    # the app's new lines are tab-indented, whether or not the project's own prettier (here
+    # installed) reformats them, and the project's prettier --check passes.
+    root = linked_app(tmp_path / "t", {
+        "package.json": '{"name": "t", "scripts": {"format": "prettier --check ."},'
+                        ' "dependencies": {"express": "^4.21.0"}}\n',
+        ".editorconfig": "root = true\n[*]\nindent_style = tab\nindent_size = 4\n"
+                         "[*.json]\nindent_style = space\nindent_size = 2\n",
+        "prettier.config.cjs": "module.exports = {\n\tprintWidth: 100,\n};\n",
+        ".gitignore": GITIGNORE,
+        "app.js": APP_TABS,
+    }, tools)
+    assert run_tool(root, "prettier", "--check", "app.js").returncode == 0
+    touched = fixed_project(root)
+    check = run_tool(root, "prettier", "--check", *touched)
+    assert check.returncode == 0, check.stdout + check.stderr
+    for rel in touched:
+        body = (root / rel).read_text()
+        assert "\n\t" in body and "\n  " not in body, rel
+
+
 @pytest.mark.slow
 @needs_node
 def test_eslint_passes_after_fix(tools: Path, tmp_path: Path) -> None:
@@ -338,3 +367,22 @@ def test_import_lists_join_where_they_fit_the_width() -> None:
     assert restyle_layout(code, Style(width=60)) == code
     assert restyle_layout(code, Style(width=60, trailing_comma="none")) == code.replace(
         "RateLimiterRes,", "RateLimiterRes")
+
+
+def test_a_signature_wider_than_the_width_gets_one_parameter_a_line() -> None:
+    from nodeharden._snippets import restyle_layout
+
+    line = "function refuse(res: Response, next: NextFunction, limiter: Limiter) {\n}"
+    assert restyle_layout(line, Style(width=100)) == line
+    assert restyle_layout(line, Style(width=60, trailing_comma="es5")) == (
+        "function refuse(\n  res: Response,\n  next: NextFunction,\n  limiter: Limiter\n) {\n}")
+    # Tabs count as prettier's tabWidth: one level in, eight columns at tab width 8.
+    nested = "  return function a(first, second) {"
+    assert restyle_layout(nested, Style(width=45, indent="\t", tab_width=8)) == nested
+    assert restyle_layout(nested, Style(width=45, indent="\t", tab_width=16)) != nested
+
+
+def test_tab_width_comes_from_prettier_or_editorconfig(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".editorconfig": "root = true\n[*]\nindent_style = tab\n"
+                                           "indent_size = 4\n", ".prettierrc": "{}\n"})
+    assert read_style_rules(tmp_path, None).tab_width == 4
