@@ -231,3 +231,18 @@ def test_require_inside_a_longer_name_is_no_import() -> None:
     facts = facts_of(PAD + "var a = __webpack_require__('x');\nvar b = loader.require('y');\n"
                      "var c = require('z');\n")
     assert [i.module for i in facts.imports] == ["z"]
+
+
+def test_a_member_of_a_require_is_a_named_import() -> None:
+    """``const Router = require('express').Router`` binds express's ``Router`` as surely as
+    ``const { Router } = require('express')``: its routers and their routes are seen."""
+    facts = facts_of("const Router = require('express').Router;\n"
+                     "const onError = (require('./errors')).handler;\n"
+                     "const deep = require('./x').a.b;\n"
+                     "const router = Router();\n"
+                     "router.post('/login', (req, res) => res.end());\n"
+                     "module.exports = router;\n")
+    assert [(i.module, i.named) for i in facts.imports] == [
+        ("express", {"Router": "Router"}), ("./errors", {"handler": "onError"}), ("./x", {})]
+    assert [(a.kind, a.name) for a in facts.apps] == [("router", "router")]
+    assert [(c.method, c.path) for c in facts.routes()] == [("post", "/login")]

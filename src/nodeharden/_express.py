@@ -11,7 +11,7 @@ from tree_sitter import Node
 from nodeharden._parse import (
     FUNCTION_TYPES,
     CALL_OPEN, GAP, captures, captures_in, code_children, identifier_pattern, merge_ranges,
-    needle_ranges, statement_of, string_value, text,
+    needle_ranges, statement_of, string_value, text, unwrap,
 )
 from nodeharden._regex import lazy_pattern
 
@@ -242,8 +242,15 @@ def _collect_imports(lang: str, root: Node, facts: FileFacts,
                         value = prop.child_by_field_name("value")
                         if value is not None and value.type == "identifier":
                             imp.named[text(key)] = text(value)
-        elif outer.parent is not None and outer.parent.type == "member_expression":
-            pass
+        elif outer.type == "member_expression" and outer.parent is not None \
+                and outer.parent.type == "variable_declarator" \
+                and outer.parent.child_by_field_name("value") == outer:
+            # `const Router = require('express').Router`: a named import under another spelling.
+            member = outer.child_by_field_name("property")
+            bound = outer.parent.child_by_field_name("name")
+            if member is not None and bound is not None and bound.type == "identifier" \
+                    and unwrap(outer.child_by_field_name("object")) == call:
+                imp.named[text(member)] = text(bound)
         facts.imports.append(imp)
         if imp.top_level and stmt.type in ("lexical_declaration", "variable_declaration",
                                            "expression_statement"):
