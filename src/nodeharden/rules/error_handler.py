@@ -1364,10 +1364,8 @@ def _registers_handler(ctx: ProjectContext, facts: FileFacts, args: list[ArgFact
             arity = facts.function_params.get(arg.name)
             if arity == 4:
                 return True
+            # (`const onError = require('./error').errorHandler` too: a named import.)
             module = imported.get(arg.name) if arity is None else None
-            if arity is None and module is None:
-                # `const onError = require('./error').errorHandler`: one export of a module.
-                module = _member_requires(ctx, facts.path).get(arg.name)
             if module is not None and (
                     "error" in arg.name.lower() or _module_has_handler(ctx, facts.path, module)):
                 return True
@@ -1380,38 +1378,6 @@ def _registers_handler(ctx: ProjectContext, facts: FileFacts, args: list[ArgFact
                           or _module_has_handler(ctx, facts.path, found.group(1))):
                 return True
     return False
-
-
-def _member_requires(ctx: ProjectContext, rel: str) -> dict[str, str]:
-    """Return local name -> module of the file's bindings to one export of a required module
-    (``const onError = require('./error').errorHandler``), which the file's import facts
-    leave unbound."""
-    found = _source_of(ctx, rel)
-    if found is None or b"require" not in found[1]:
-        return {}
-    cache: dict[bytes, dict[str, str]] = ctx.extra.setdefault("error-handler:member-requires",
-                                                              {})
-    if found[1] in cache:
-        return cache[found[1]]
-    names: dict[str, str] = cache.setdefault(found[1], {})
-    for decl in walk(found[2].root_node):
-        if decl.type != "variable_declarator":
-            continue
-        name, value = decl.child_by_field_name("name"), decl.child_by_field_name("value")
-        if name is None or name.type != "identifier" or value is None \
-                or value.type != "member_expression":
-            continue
-        call = value.child_by_field_name("object")
-        fn = call.child_by_field_name("function") if call is not None \
-            and call.type == "call_expression" else None
-        args = call.child_by_field_name("arguments") if fn is not None and call is not None \
-            else None
-        if fn is None or text(fn) != "require" or args is None or len(args.named_children) != 1:
-            continue
-        module = string_value(args.named_children[0])
-        if module:
-            names[text(name)] = module
-    return names
 
 
 def _module_has_handler(ctx: ProjectContext, importer: str, module: str) -> bool:
