@@ -612,52 +612,16 @@ def guarded_at(guards: list[Guard], at: int, member_only: bool = True) -> set[st
             for o in g.origins}
 
 
-def _module_names(facts: FileFacts, modules: tuple[str, ...],
-                  members: dict[str, tuple[str, str]] | None = None,
-                  ) -> tuple[set[str], dict[str, str]]:
+def _module_names(facts: FileFacts, modules: tuple[str, ...]) -> tuple[set[str], dict[str, str]]:
     """Return (namespace/default locals, named local -> imported name) for ``modules``
-    (``members``: ``_member_requires`` of the file)."""
+    (``const exec = require('child_process').exec`` is a named import in the facts)."""
     whole: set[str] = set()
     named: dict[str, str] = {}
     for imp in facts.imports:
         if imp.module in modules:
             whole |= {n for n in (imp.default, imp.namespace) if n}
             named.update({local: name for name, local in imp.named.items()})
-    for local, (module, name) in (members or {}).items():
-        if module in modules:
-            named.setdefault(local, name)
     return whole, named
-
-
-def _member_requires(body: Node) -> dict[str, tuple[str, str]]:
-    """Return local -> (module, export) for the top-level ``var exec =
-    require('child_process').exec`` of the file that holds ``body``."""
-    root = body
-    while root.parent is not None:
-        root = root.parent
-    if b"require(" not in (root.text or b""):
-        return {}
-    found: dict[str, tuple[str, str]] = {}
-    for statement in code_children(root):
-        if statement.type not in ("lexical_declaration", "variable_declaration"):
-            continue
-        for decl in code_children(statement):
-            name = decl.child_by_field_name("name") if decl.type == "variable_declarator" \
-                else None
-            value = decl.child_by_field_name("value") if name is not None else None
-            if name is None or name.type != "identifier" or value is None or \
-                    value.type != "member_expression":
-                continue
-            obj = value.child_by_field_name("object")
-            if obj is not None and obj.type == "call_expression" and \
-                    text(obj.child_by_field_name("function")) == "require":
-                args = obj.child_by_field_name("arguments")
-                first = code_children(args)[0] if args is not None and code_children(args) \
-                    else None
-                module = string_value(first) if first is not None else None
-                if module:
-                    found[text(name)] = (module, text(value.child_by_field_name("property")))
-    return found
 
 
 def _callee(fn: Node, whole: set[str], named: dict[str, str]) -> str | None:
@@ -733,13 +697,12 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
           pinned: Callable[[Sink], bool] | None = None) -> list[Sink]:
     """Return the sinks tainted values reach in ``body`` (``mongo``: the project uses MongoDB,
     so a body or query field put as it is into a filter is an operator injection)."""
-    members = _member_requires(body)
-    cp = _module_names(facts, _CP, members)
-    fs = _module_names(facts, _FS, members)
-    vm = _module_names(facts, _VM, members)
-    path = _module_names(facts, _PATH, members)
-    ser = _module_names(facts, ("node-serialize",), members)
-    xml = _module_names(facts, ("libxmljs", "libxmljs2"), members)
+    cp = _module_names(facts, _CP)
+    fs = _module_names(facts, _FS)
+    vm = _module_names(facts, _VM)
+    path = _module_names(facts, _PATH)
+    ser = _module_names(facts, ("node-serialize",))
+    xml = _module_names(facts, ("libxmljs", "libxmljs2"))
     contained = b".startsWith(" in (body.text or b"")
     found: list[Sink] = []
     joins: list[Sink] = []
