@@ -904,13 +904,17 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
     if indent.strip():
         return None  # `catch (err) { res.json(…) }` on one line
     call = _logger_of(ctx, scope) or "console.error"
-    code = f"{indent}{call}({name}){ctx.style.semi}\n"
+    # The project's ESLint forbids console calls: this one is meant (as in the snippets).
+    allow = "// eslint-disable-next-line no-console\n" \
+        if call == "console.error" and ctx.style.no_console else ""
+    code = f"{indent}{allow}{indent if allow else ''}{call}({name}){ctx.style.semi}\n"
     if server_errors is not None:
         # The fix's own test, turned round: a status that may be undefined (`err.status`)
         # answers the generic text, so it is logged too (`undefined >= 500` is false).
         test = (f"{server_errors} >= 500" if re.search(r"(?:\|\||\?\?)\s*5\d\d\)?$", server_errors)
                 else f"!({server_errors} < 500)")
-        code = (f"{indent}if ({test}) {{\n{indent}{ctx.style.indent}{call}({name})"
+        inner = indent + ctx.style.indent
+        code = (f"{indent}if ({test}) {{\n{inner}{allow}{inner if allow else ''}{call}({name})"
                 f"{ctx.style.semi}\n{indent}}}\n")
     return TextEdit(line_start, line_start, code)
 

@@ -303,7 +303,8 @@ def _check_code(env: str, style: Style, random: str) -> str:
             f"{i}{i}throw new Error({stop}){style.semi}\n"
             f"{i}}}\n"
             f"{i}process.env.{env} = {random}(32).toString({style.q('hex')}){style.semi}\n"
-            f"{i}console.warn({warn}){style.semi}\n"
+            + (f"{i}// eslint-disable-next-line no-console\n" if style.no_console else "")
+            + f"{i}console.warn({warn}){style.semi}\n"
             "}\n\n")
 
 
