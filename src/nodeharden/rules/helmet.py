@@ -112,13 +112,13 @@ HEADER_OF_HELMET = {
 #: Content-Security-Policy) is the protection X-Frame-Options gives.
 CORE_OF_HEADER = {**{name.lower(): key for key, name in CORE_HEADERS.items()},
                   "frame-ancestors": "xframe"}
-#: Bytes that may name a header helmet sets (the app setting it itself).
-_HEADER_BYTES_RE = lazy_pattern(
-    rb"content-security-policy|cross-origin-|origin-agent-cluster|referrer-policy|"
-    rb"strict-transport-security|x-content-type-options|x-dns-prefetch-control|"
-    rb"x-download-options|x-frame-options|x-permitted-cross-domain-policies|x-xss-protection|"
-    rb"x-powered-by",
-    re.IGNORECASE)
+#: Bytes that may name a header helmet sets (the app setting it itself), looked for in the
+#: lower-cased file with ``in``: a case-insensitive regex alternation over every file cost a
+#: fifth of a second on a 2 MB tree.
+_HEADER_WORDS = (b"content-security-policy", b"cross-origin-", b"origin-agent-cluster",
+                 b"referrer-policy", b"strict-transport-security", b"x-content-type-options",
+                 b"x-dns-prefetch-control", b"x-download-options", b"x-frame-options",
+                 b"x-permitted-cross-domain-policies", b"x-xss-protection", b"x-powered-by")
 _FRAME_ANCESTORS_RE = lazy_pattern(rb"frame-ancestors|frameAncestors")
 #: ``res.setHeader(name, value)``, ``res.set(name, value)``/``res.set({...})``,
 #: ``res.header(…)``, ``res.append(name, value)``, ``res.writeHead(status, {...})``, and
@@ -133,7 +133,10 @@ def headers_set_by_app(lang: str, root: Node, source: bytes) -> set[str]:
     ``res.set``, ``res.header``, ``res.append`` or ``res.writeHead``, ``x-powered-by`` when it
     removes that header, and ``frame-ancestors`` when it sets a Content-Security-Policy and
     names that directive (the protection X-Frame-Options gives)."""
-    if not _HEADER_BYTES_RE.search(source):
+    if b"-" not in source:
+        return set()
+    low = source.lower()
+    if not any(word in low for word in _HEADER_WORDS):
         return set()
     found: set[str] = set()
     nodes = captures(lang, _SETTER_QUERY, root)
