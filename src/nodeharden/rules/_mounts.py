@@ -30,7 +30,7 @@ def sub_apps(ctx: ProjectContext) -> dict[str, str]:
                 continue
             args = call.args[1:] if call.args[0].kind == "string" else call.args
             for arg in args:
-                rel = _mounted_file(ctx, facts, arg)
+                rel = mounted_file(ctx, facts, arg)
                 if rel is not None and rel != path and rel not in mounted \
                         and _only_an_app(ctx, rel):
                     mounted[rel] = path
@@ -49,7 +49,7 @@ def _reaches_a_root(rel: str, mounted: dict[str, str]) -> bool:
     return True
 
 
-def _mounted_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
+def mounted_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
     """Return the project file a ``use`` argument comes from: ``require('./x')``, a name
     imported from it, or a member of such a name (``x.handlers``, ``ns.app``)."""
     if arg.kind == "call" and arg.name == "require":

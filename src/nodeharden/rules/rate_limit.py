@@ -44,6 +44,7 @@ from nodeharden.rules._edits import (
     can_extend,
     import_specifier,
 )
+from nodeharden.rules._mounts import mounted_file
 from nodeharden.rules._production import COMPOSE_FILE_RE, compose_data, development_compose
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
@@ -219,24 +220,8 @@ def _module_path(ctx: ProjectContext, app_rel: str, style: Style) -> str | None:
 #: a refresh call every signed-in client makes on a timer, or a signed-in user minting an API
 #: token, as an OAuth password grant.
 _LOGIN_SEGMENT = lazy_pattern(r"log-?in|sign-?in|sessions?|authenticate|auth", re.I)
-_REQUIRE_ARG = lazy_pattern(r"^require\s*\(\s*(['\"`])([^'\"`]+)\1\s*\)$")
 #: ``passport.authenticate('local', …)``: passport-local checks a username and password.
 _PASSPORT_LOCAL = lazy_pattern(r"^\s*(['\"`])local\1")
-
-
-def _mounted_module(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
-    """Return the project file a ``use`` argument mounts: ``require('./routes/auth')`` or a
-    name imported from one (``auth`` from ``./routes/auth``), or None."""
-    if arg.kind == "call" and arg.name == "require":
-        source = (ctx.read(facts.path) or b"")[arg.start:arg.end].decode("utf-8", "replace")
-        found = _REQUIRE_ARG.match(source)
-        return ctx.resolve_import(facts.path, found.group(2)) if found else None
-    if arg.kind == "identifier":
-        for imp in facts.imports:
-            if imp.module.startswith(".") and (imp.default == arg.name
-                                               or arg.name in imp.named.values()):
-                return ctx.resolve_import(facts.path, imp.module)
-    return None
 
 
 def _mount_prefixes(ctx: ProjectContext) -> dict[str, set[str]]:
@@ -254,7 +239,7 @@ def _mount_prefixes(ctx: ProjectContext) -> dict[str, set[str]]:
             prefix = call.args[0].name if call.args[0].kind == "string" else ""
             args = call.args[1:] if call.args[0].kind == "string" else call.args
             for arg in args:
-                rel = _mounted_module(ctx, facts, arg)
+                rel = mounted_file(ctx, facts, arg)
                 if rel is not None and rel != path:
                     direct.setdefault(rel, set()).add((path, prefix))
 
@@ -817,7 +802,7 @@ def _is_project_middleware(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) 
     if arg.kind == "identifier" and arg.name in facts.function_params \
             and not any(arg.name in imp.locals() for imp in facts.imports):
         return facts.function_params[arg.name] == 3
-    rel = _mounted_module(ctx, facts, arg)
+    rel = mounted_file(ctx, facts, arg)
     if rel is None and arg.kind in ("member", "call") and arg.name != "require":
         head = arg.name.split(".")[0]
         rel = next((ctx.resolve_import(facts.path, imp.module) for imp in facts.imports
@@ -858,7 +843,7 @@ def _static_setup_module(ctx: ProjectContext, facts: FileFacts, statement: Node,
         return False
     return not other.routes() and not any(
         (call.args and call.args[0].kind == "string")
-        or any(_routes_something(ctx, _mounted_module(ctx, other, arg)) for arg in call.args)
+        or any(_routes_something(ctx, mounted_file(ctx, other, arg)) for arg in call.args)
         for call in other.uses())
 
 
