@@ -134,7 +134,7 @@ def test_fixed_app_type_checks_and_keeps_client_statuses(installed: Path) -> Non
         assert _request(base + "/items", b'{"name": "' + b"x" * 200 + b'"}')[0] == 500
     fix(root, select=["error-handler"], force=True)
     fixed = (root / "src/errors.js").read_text()
-    assert "/** @type {{ status?: number, statusCode?: number }} */ (err)" in fixed, fixed
+    assert "/** @type {any} */ (err) || {}" in fixed, fixed
     typed = _tsc(root)
     assert typed.returncode == 0, typed.stdout + typed.stderr + fixed
     with serve_app(root, "src/app.js") as base:

@@ -1009,10 +1009,10 @@ class ErrorHandler(Rule):
         if ctx.lang == "javascript" and _type_checked_js(ctx):
             # tsc checks this file (`checkJs`, `// @ts-check`): an error typed `Error` in its
             # JSDoc declares no `status`; a JSDoc cast reads the fields, as in TypeScript.
-            lines = [("const clientError = /** @type {{ status?: number, statusCode?: number }} "
-                      f"*/ ({name}){semi}"),
-                     ("const clientStatus = Number(clientError && (clientError.status || "
-                      f"clientError.statusCode)){semi}")]
+            # Short lines: a project that type-checks its JavaScript often formats it with
+            # prettier too (80 columns).
+            lines = [f"const clientError = /** @type {{any}} */ ({name}) || {{}}{semi}",
+                     f"const clientStatus = Number(clientError.status || clientError.statusCode){semi}"]
         elif ctx.lang == "javascript":
             lines = [f"const clientStatus = Number({name} && ({name}.status || {name}.statusCode)){semi}"]
         else:
