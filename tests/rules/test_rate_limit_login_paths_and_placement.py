@@ -264,3 +264,34 @@ def test_every_app_the_fix_extends_has_a_finding(tmp_path: Path) -> None:
     assert "app.use(rateLimiter);" in out["server/setup.js"]
     fix(root, select=["rate-limit"], force=True)
     assert check(root, select=["rate-limit"]).findings == []
+
+
+def test_a_login_route_with_one_argument_a_line_gets_the_limiter_on_its_own_line(
+        tmp_path: Path) -> None:
+    """As prettier lays out a long call: the limiter on a line of its own after the path, at
+    its indentation (``'/', loginLimiter,`` on one line fails prettier --check)."""
+    root = write_tree(tmp_path / "p", {
+        "package.json": PACKAGE,
+        "app.js": "const express = require('express');\nconst app = express();\n"
+                  "app.use(express.json());\napp.use('/api/auth', require('./routes/auth'));\n"
+                  "app.listen(3000);\n",
+        "routes/auth.js": """\
+const express = require('express');
+const router = express.Router();
+
+router.post(
+  '/login',
+  (req, res, next) => next(),
+  (req, res) => {
+    if (!req.body.password) {
+      return res.status(401).json({ message: 'Invalid credentials' });
+    }
+    return res.json({ token: 't' });
+  }
+);
+
+module.exports = router;
+""",
+    })
+    after = planned(root)["routes/auth.js"]
+    assert "router.post(\n  '/login',\n  loginLimiter,\n  (req, res, next) => next(),\n" in after

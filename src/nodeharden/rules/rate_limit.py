@@ -255,6 +255,10 @@ def _mount_prefixes(ctx: ProjectContext) -> dict[str, set[str]]:
     return {rel: full(rel, frozenset()) for rel in direct}
 
 
+#: After a route's path argument: its comma ends the line (the call's arguments one a line).
+_ARG_LINE_END = lazy_pattern(rb"[ \t]*(,)[ \t]*\r?\n")
+
+
 def _join_path(prefix: str, path: str) -> str:
     joined = "/".join(part for part in (prefix.strip("/"), path.strip("/")) if part)
     return "/" + joined
@@ -1034,7 +1038,18 @@ class RateLimit(Rule):
         # before passport.authenticate() or the route's own handler runs.
         for facts, route, _full in login_routes:
             at = route.args[0].end
-            edits_by_file.setdefault(facts.path, []).append(TextEdit(at, at, ", loginLimiter"))
+            source = ctx.read(facts.path) or b""
+            one_a_line = _ARG_LINE_END.match(source, at)
+            if one_a_line:
+                # Arguments one a line (as prettier breaks a long call): the limiter gets its
+                # own line, at the path's indentation.
+                line_start = source.rfind(b"\n", 0, route.args[0].start) + 1
+                indent = source[line_start:route.args[0].start].decode("utf-8", "replace")
+                at = one_a_line.end(1)
+                text = f"{ctx.styles[facts.path].eol}{indent}loginLimiter,"
+            else:
+                text = ", loginLimiter"
+            edits_by_file.setdefault(facts.path, []).append(TextEdit(at, at, text))
             if "loginLimiter" not in names_by_file.setdefault(facts.path, []):
                 names_by_file[facts.path].append("loginLimiter")
         for path in sorted(edits_by_file):
