@@ -295,3 +295,27 @@ module.exports = router;
     })
     after = planned(root)["routes/auth.js"]
     assert "router.post(\n  '/login',\n  loginLimiter,\n  (req, res, next) => next(),\n" in after
+
+
+def test_a_path_on_the_line_of_the_call_keeps_the_limiter_beside_it(tmp_path: Path) -> None:
+    """``app.post('/login',`` then one argument a line: the path does not stand alone, so the
+    limiter goes right after it (its own line would copy ``app.post(`` as indentation)."""
+    root = write_tree(tmp_path / "p", {
+        "package.json": PACKAGE,
+        "app.js": """\
+const express = require('express');
+const app = express();
+app.use(express.json());
+app.post('/login',
+  (req, res, next) => next(),
+  (req, res) => {
+    if (!req.body.password) {
+      return res.status(401).json({ message: 'Invalid credentials' });
+    }
+    return res.json({ token: 't' });
+  });
+app.listen(3000);
+""",
+    })
+    after = planned(root)["app.js"]
+    assert "app.post('/login', loginLimiter,\n  (req, res, next) => next(),\n" in after

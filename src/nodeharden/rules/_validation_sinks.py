@@ -431,12 +431,12 @@ class Guard:
     member: bool  # False: only a validator.js check that proves a string
 
 
-def _pieces(node: Node | None, taint: _Taint) -> set[str]:
+def _pieces(node: Node | None, taint: _Taint, depth: int = 0) -> set[str]:
     """Return the request expressions a tested value is built of, each of which the test
     fixes: the value itself (a request field, a local that holds exactly one), or the parts
     of a string concatenated or templated from such values. Other tainted parts (a call, a
     slice) are not fixed by the test and are left out."""
-    if node is None:
+    if node is None or depth > _MAX_NESTING:
         return set()
     node = unwrap(node, CASTS_AND_AWAIT)
     if node.type == "identifier":
@@ -460,14 +460,14 @@ def _pieces(node: Node | None, taint: _Taint) -> set[str]:
                 return {origin}  # `body.dir` of `const { body } = req`
         return set()
     if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
-        return _pieces(node.child_by_field_name("left"), taint) | \
-            _pieces(node.child_by_field_name("right"), taint)
+        return _pieces(node.child_by_field_name("left"), taint, depth + 1) | \
+            _pieces(node.child_by_field_name("right"), taint, depth + 1)
     if node.type == "template_string":
         parts: set[str] = set()
         for sub in node.named_children:
             if sub.type == "template_substitution":
                 for inner in code_children(sub):
-                    parts |= _pieces(inner, taint)
+                    parts |= _pieces(inner, taint, depth + 1)
         return parts
     return set()
 
@@ -513,20 +513,25 @@ def _validator_call(node: Node, taint: _Taint, checks: dict[str, str]) -> set[st
 _Facts = frozenset[tuple[str, bool]]  # (request expression, member)
 
 
+#: How deep ``_implied`` and ``_pieces`` go into nested ``&&``/``||``/``+`` (a chain of a
+#: thousand operands is a tree that deep): past it a condition proves nothing.
+_MAX_NESTING = 50
+
+
 def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
-             when: bool) -> _Facts:
+             when: bool, depth: int = 0) -> _Facts:
     """Return what a condition proves about request expressions when it is ``when``."""
-    if node is None:
+    if node is None or depth > _MAX_NESTING:
         return frozenset()
     node = unwrap(node, CASTS_AND_AWAIT)
     if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "!":
-        return _implied(node.child_by_field_name("argument"), taint, checks, not when)
+        return _implied(node.child_by_field_name("argument"), taint, checks, not when, depth + 1)
     if node.type == "binary_expression":
         operator = text(node.child_by_field_name("operator"))
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if operator in ("&&", "||"):
-            a = _implied(left, taint, checks, when)
-            b = _implied(right, taint, checks, when)
+            a = _implied(left, taint, checks, when, depth + 1)
+            b = _implied(right, taint, checks, when, depth + 1)
             # Both hold when `a && b` is true or `a || b` false; else only what both prove.
             return a | b if (operator == "&&") == when else a & b
         if operator == "in" and _a_list(right, taint):

@@ -496,12 +496,21 @@ _GUARD_RE = lazy_pattern(r"""Array\.isArray\(\s*([^()]+?)\s*\)|typeof\s+([\w$.?\
                        r"""[!=]==?\s*['"](?:string|number|boolean|object)['"]""")
 
 
+#: How far a use's checks walk up the tree (each use of a value walks up from it, so a
+#: condition of a thousand `||` operands would cost a million steps).
+_MAX_UPWARD = 64
+
+
 def _type_guarded(node: Node) -> bool:
     """Return True when a use of ``node`` only runs after a type test of the same value:
     ``Array.isArray(x) ? x.map(…) : []``, ``typeof x === 'string' && x.trim()``."""
     value = text(node)
     child, parent = node, node.parent
+    steps = 0
     while parent is not None and parent.type not in _FUNCTION_NODES:
+        steps += 1
+        if steps > _MAX_UPWARD:
+            return False  # nested hundreds deep (a chain of `&&`/`||`): not judged guarded
         guard = None
         if parent.type == "ternary_expression" and \
                 parent.child_by_field_name("condition") != child:
@@ -688,12 +697,16 @@ def _inert_destination(node: Node) -> bool:
     a template), into a log call or a total function (``encodeURIComponent``, ``String``,
     ``JSON.stringify``): no value can make that go wrong."""
     value = node
+    steps = 0
     while value.parent is not None and (
             value.parent.type in _WRAPPERS or value.parent.type == "template_substitution"
             or value.parent.type == "template_string"
             or (value.parent.type == "binary_expression"
                 and text(value.parent.child_by_field_name("operator")) == "+")):
         value = value.parent
+        steps += 1
+        if steps > _MAX_UPWARD:
+            return False  # a concatenation of hundreds of parts: not judged inert
     args = value.parent
     if args is None or args.type != "arguments" or args.parent is None or \
             args.parent.type != "call_expression":

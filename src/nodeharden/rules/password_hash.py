@@ -228,10 +228,16 @@ def _assigned(scope: Node, name: str) -> list[Node]:
             and text(sub.child_by_field_name("left")) == name]
 
 
-def _request_of(node: Node, depth: int = 0) -> str | None:
+#: How many variables a value's origin is followed through (calls count apart: _CALL_DEPTH).
+_MAX_ORIGIN_HOPS = 8
+
+
+def _request_of(node: Node, depth: int = 0, hops: int = 0) -> str | None:
     """Return the request a value was taken from (``req`` for ``req.body.password``, for a
     variable destructured from ``req.body``, or for a parameter that every call of its
     function in the file passes such a value), or None when that cannot be told."""
+    if hops > _MAX_ORIGIN_HOPS:
+        return None  # `var a = b; var b = a;`, `var password = password`: no origin to tell
     node = unwrap(node, CASTS_AND_AWAIT)
     cur = node
     while cur.type in ("member_expression", "subscript_expression"):
@@ -259,7 +265,7 @@ def _request_of(node: Node, depth: int = 0) -> str | None:
     if target is None or value is None:
         return None
     if target.type == "identifier":
-        return _request_of(value, depth)
+        return _request_of(value, depth, hops + 1)
     if target.type == "object_pattern" and any(
             prop.type == "shorthand_property_identifier_pattern" and text(prop) == name or
             prop.type == "pair_pattern" and text(prop.child_by_field_name("value")) == name
@@ -270,7 +276,7 @@ def _request_of(node: Node, depth: int = 0) -> str | None:
                 text(value.child_by_field_name("property")) in _REQUEST_PARTS:
             obj = value.child_by_field_name("object")
             return text(obj) if obj is not None else None
-        return _request_of(value, depth) if value.type == "identifier" else None
+        return _request_of(value, depth, hops + 1) if value.type == "identifier" else None
     return None
 
 

@@ -1040,11 +1040,11 @@ class RateLimit(Rule):
             at = route.args[0].end
             source = ctx.read(facts.path) or b""
             one_a_line = _ARG_LINE_END.match(source, at)
-            if one_a_line:
+            line_start = source.rfind(b"\n", 0, route.args[0].start) + 1
+            indent = source[line_start:route.args[0].start].decode("utf-8", "replace")
+            if one_a_line and not indent.strip():
                 # Arguments one a line (as prettier breaks a long call): the limiter gets its
-                # own line, at the path's indentation.
-                line_start = source.rfind(b"\n", 0, route.args[0].start) + 1
-                indent = source[line_start:route.args[0].start].decode("utf-8", "replace")
+                # own line, at the path's indentation (the path alone on its line).
                 at = one_a_line.end(1)
                 text = f"{ctx.styles[facts.path].eol}{indent}loginLimiter,"
             else:
