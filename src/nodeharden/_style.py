@@ -345,7 +345,7 @@ def _prettier_settings(name: str, text: str) -> dict[str, Scalar] | None:
     else:
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             # JSON5 is a JS object literal; YAML (``.prettierrc`` may be either) is read last.
             data = _js_object("module.exports = " + text) if text.lstrip().startswith("{") \
                 else None
@@ -355,7 +355,7 @@ def _prettier_settings(name: str, text: str) -> dict[str, Scalar] | None:
 
                 try:
                     data = YAML(typ="safe", pure=True).load(text)
-                except YAMLError:
+                except (YAMLError, RecursionError):
                     return None
     if not isinstance(data, dict):
         return None  # a shared config's name, or not a mapping
@@ -415,8 +415,11 @@ def _standard_of(data: dict[str, Any], eslint_texts: list[tuple[str, str | None]
     if isinstance(scripts, dict):
         for script in scripts.values():
             for name, semicolons in _STANDARD.items():
+                # The command itself (`standard`, `npx standard --fix`, `… && standard`), not
+                # a word handed to another tool (`conventional-changelog -p standard`).
                 if isinstance(script, str) and re.search(
-                        rf"(?:^|[\s;&|/]){re.escape(name)}(?:$|[\s;&|])", script):
+                        rf"(?:^|[;&|]\s*|\bnpx\s+|node_modules/\.bin/){re.escape(name)}"
+                        r"(?:$|[\s;&|])", script.strip()):
                     return f"package.json scripts {name}", semicolons
     for source, text in eslint_texts:
         for match in re.finditer(r"""["'](?:eslint-config-)?(semistandard|standard)["']""",
@@ -460,7 +463,10 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
             text = read(name)
             if text is not None:
                 prettier_source = name
-                settings = _prettier_settings(name, text)
+                try:
+                    settings = _prettier_settings(name, text)
+                except RecursionError:  # a config nested thousands deep: not a real one
+                    settings = None
                 break
     scripts = " ".join(str(v) for v in (data.get("scripts") or {}).values()) \
         if isinstance(data.get("scripts"), dict) else ""
@@ -485,13 +491,6 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
     eslint_texts = [(name, read(name)) for name in _ESLINT_FILES]
     if isinstance(data.get("eslintConfig"), dict):
         eslint_texts.append(("package.json eslintConfig", json.dumps(data["eslintConfig"])))
-    standard = _standard_of(data, eslint_texts)
-    if standard is not None:
-        name, semicolons = standard
-        for field_name, value in (("quote", "'"), ("semicolons", semicolons), ("indent", "  "),
-                                  ("bracket_spacing", True), ("trailing_comma", "none"),
-                                  ("space_before_paren", True), ("arrow_parens", True)):
-            decide(field_name, value, name)
     eslint = False
     no_console = False
     for name, text in eslint_texts:
@@ -515,6 +514,15 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
             elif indent[1].isdigit():
                 decide("indent", " " * int(indent[1]), name)
         _decide_eslint_layout(text, name, decide)
+    # standard's and semistandard's own settings, where the project's ESLint rules (which may
+    # override them on top of `extends: standard`) decided nothing.
+    standard = _standard_of(data, eslint_texts)
+    if standard is not None:
+        name, semicolons = standard
+        for field_name, value in (("quote", "'"), ("semicolons", semicolons), ("indent", "  "),
+                                  ("bracket_spacing", True), ("trailing_comma", "none"),
+                                  ("space_before_paren", True), ("arrow_parens", True)):
+            decide(field_name, value, name)
     jshint = read(".jshintrc")
     if jshint:
         quotmark = _setting(jshint, "quotmark")
@@ -612,7 +620,9 @@ def _decide_eslint_layout(text: str, source: str,
         if value in ("always", "never"):
             decide("space_before_paren", value == "always", source)
     arrows = _eslint_rule(text, "arrow-parens")
-    if _eslint_enabled(arrows):
+    if _eslint_enabled(arrows) and not re.search(r"requireForBlockBody\W*true", text):
+        # ("as-needed" with requireForBlockBody wants `(err) => {`: the snippets' arrows with
+        # a block keep their parentheses, so nothing is decided.)
         decide("arrow_parens", len(arrows) < 2 or arrows[1] != "as-needed", source)
 
 
@@ -647,24 +657,32 @@ def _decide_editorconfig(section: dict[str, str], source: str,
 _CODE_NAMES = ("app.js", "app.ts", "app.mjs", "app.cjs", "app.mts", "app.cts")
 
 
-def _expand_braces(glob: str) -> list[str]:
-    """Return EditorConfig glob ``glob`` with its ``{a,b}`` alternatives expanded."""
+def _expand_braces(glob: str, depth: int = 0) -> list[str]:
+    """Return EditorConfig glob ``glob`` with its ``{a,b}`` alternatives expanded (eight
+    groups at most: each doubles the list; past them a group is read as ``*``)."""
     match = re.search(r"\{([^{}]*)\}", glob)
     if not match:
         return [glob]
+    if depth >= 8:
+        return _expand_braces(glob[:match.start()] + "*" + glob[match.end():], depth)
     if re.fullmatch(r"-?\d+\.\.-?\d+", match.group(1)):
         return [glob[:match.start()] + "*" + glob[match.end():]]
     return [expanded for option in match.group(1).split(",")
-            for expanded in _expand_braces(glob[:match.start()] + option + glob[match.end():])]
+            for expanded in _expand_braces(glob[:match.start()] + option + glob[match.end():],
+                                           depth + 1)]
 
 
 def _section_applies(glob: str) -> bool:
-    """Return True when an EditorConfig section ``[glob]`` covers JS or TypeScript files (a
-    glob with a folder is matched on its last part)."""
+    """Return True when an EditorConfig section ``[glob]`` covers JS or TypeScript files
+    anywhere in the project: a glob naming files (``*.js``), or one under ``**/``; a section
+    for one folder (``[scripts/legacy/**]``) does not speak for the project's new code."""
     import fnmatch
 
     for pattern in _expand_braces(glob):
-        name = pattern.rsplit("/", 1)[-1].replace("**", "*")
+        folder, _, name = pattern.rpartition("/")
+        if folder.lstrip("/") not in ("", "**"):
+            continue
+        name = name.replace("**", "*")
         if any(fnmatch.fnmatchcase(candidate, name) for candidate in _CODE_NAMES):
             return True
     return False

@@ -386,3 +386,42 @@ def test_tab_width_comes_from_prettier_or_editorconfig(tmp_path: Path) -> None:
     write_tree(tmp_path, {".editorconfig": "root = true\n[*]\nindent_style = tab\n"
                                            "indent_size = 4\n", ".prettierrc": "{}\n"})
     assert read_style_rules(tmp_path, None).tab_width == 4
+
+
+def test_the_projects_eslint_rules_win_over_the_standard_it_extends(tmp_path: Path) -> None:
+    """`extends: standard` with `semi: always` on top: the project's own rules decide, standard
+    fills only what they leave (quotes, spacing)."""
+    root = write_tree(tmp_path, {".eslintrc.json": json.dumps({
+        "extends": ["standard"], "rules": {"semi": ["error", "always"],
+                                           "comma-dangle": ["error", "always-multiline"]}})})
+    rules = read_style_rules(root, {"name": "a"})
+    assert rules.semicolons is True and rules.trailing_comma == "all" and rules.quote == "'"
+
+
+def test_standard_named_as_another_tools_argument_is_no_linter(tmp_path: Path) -> None:
+    rules = read_style_rules(tmp_path, {"name": "a", "scripts": {
+        "release": "conventional-changelog -p standard"}})
+    assert rules.semicolons is None and rules.sources == ()
+    rules = read_style_rules(tmp_path, {"name": "a", "scripts": {"lint": "npx standard --fix"}})
+    assert rules.semicolons is False
+
+
+def test_an_editorconfig_section_for_one_folder_does_not_style_new_code(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {".editorconfig": "root = true\n[*]\nindent_style = space\n"
+                                                  "indent_size = 2\n[scripts/legacy/**]\n"
+                                                  "indent_style = tab\n"
+                                                  "[{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}"
+                                                  "{q,r}{s,t}{u,v}{w,x}{y,z}.js]\n"
+                                                  "quote_type = double\n"})
+    assert read_style_rules(root, {"name": "a"}).indent == "  "
+
+
+@pytest.mark.parametrize("text", ["[" * 50000 + "]" * 50000,
+                                  '{"a":' * 5000 + "1" + "}" * 5000])
+def test_a_config_nested_thousands_deep_does_not_stop_the_run(tmp_path: Path,
+                                                              text: str) -> None:
+    """Deeper than Python's recursion limit: read as no settings (or as the object it is),
+    never a traceback that ends every command."""
+    root = write_tree(tmp_path, {".prettierrc": text})
+    rules = read_style_rules(root, {"name": "a"})
+    assert rules.prettier is True and rules.quote in (None, '"')

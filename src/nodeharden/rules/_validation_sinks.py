@@ -378,7 +378,8 @@ def _fixed_origin(node: Node, taint: _Taint | None = None) -> bool:
         if head or not subs or taint is None or any(
                 taint.origin(inner) is not None for inner in code_children(subs[0])):
             return False
-        after = text(node)[subs[0].end_byte - node.start_byte:]
+        after = (node.text or b"")[subs[0].end_byte - node.start_byte:].decode(
+            "utf-8", "replace")  # byte offsets: the template may hold non-ASCII text
         literal = after.split("${", 1)[0] if "${" in after else after[:-1]  # to the backtick
         return bool(_PATH_SEGMENT_RE.match(literal))
     if taint is None or len(operands) < 2 or taint.origin(node) is not None:

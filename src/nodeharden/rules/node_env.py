@@ -99,12 +99,6 @@ _SAME_VALUE_METHODS = frozenset({"toLowerCase", "trim", "toString"})
 _REQUIRE_EXTENSIONS = ("", ".js", ".json", ".cjs", ".mjs", ".node", "/index.js", "/index.json")
 
 
-def _unwrap(node: Any) -> Any:
-    while node is not None and node.type in ("parenthesized_expression", "await_expression"):
-        node = node.named_children[0] if node.named_children else None
-    return node
-
-
 class _EnvPaths:
     """The paths one JavaScript file requires or reads, as pieces: literal text, NODE_ENV
     (``_ENV``), ``__dirname``, ``process.cwd()`` and what cannot be told (``_UNKNOWN``).
@@ -163,9 +157,9 @@ class _EnvPaths:
         """Return True for an expression whose value is NODE_ENV: ``process.env.NODE_ENV``
         (with a ``|| 'development'`` fallback, ``.toLowerCase()``), Express's
         ``app.get('env')``, a convict ``config.get('env')``, or a variable holding one."""
-        from nodeharden._parse import string_value, text
+        from nodeharden._parse import CASTS_AND_AWAIT, string_value, text, unwrap
 
-        node = _unwrap(node)
+        node = unwrap(node, CASTS_AND_AWAIT)
         if node is None or depth > 4:
             return False
         if node.type in ("member_expression", "subscript_expression"):
@@ -193,9 +187,9 @@ class _EnvPaths:
 
     def pieces(self, node: Any, depth: int = 0) -> list[Any]:
         """Return the pieces of a string expression: literal text and the markers above."""
-        from nodeharden._parse import string_value, text
+        from nodeharden._parse import CASTS_AND_AWAIT, string_value, text, unwrap
 
-        node = _unwrap(node)
+        node = unwrap(node, CASTS_AND_AWAIT)
         if node is None or depth > 6:
             return [_UNKNOWN]
         if self.is_env(node):
@@ -318,12 +312,15 @@ def _production_paths(ctx: ProjectContext, folder: str) -> Iterator[tuple[str | 
 
 
 def _project_files(ctx: ProjectContext, folder: str) -> list[str]:
-    """Return every file under ``folder`` (from the root), node_modules and .git left out:
-    files the scan does not walk (``.env.production``, git-ignored settings) count too."""
+    """Return every file under ``folder`` (from the root), the folders no scan reads left out
+    (``SKIP_DIRS``: dependencies, VCS data, build output): files the scan does not walk
+    (``.env.production``, git-ignored settings) count too."""
+    from nodeharden._project import SKIP_DIRS
+
     root = Path(ctx.info.root)
     found = []
     for directory, names, files in os.walk(root / folder):
-        names[:] = [n for n in names if n not in ("node_modules", ".git")]
+        names[:] = [n for n in names if n not in SKIP_DIRS]
         rel_dir = Path(directory).relative_to(root).as_posix()
         found += [f if rel_dir == "." else f"{rel_dir}/{f}" for f in files]
     return found
@@ -332,8 +329,12 @@ def _project_files(ctx: ProjectContext, folder: str) -> list[str]:
 def _missing_production_file(ctx: ProjectContext, folder: str, dockerfile: str) -> str | None:
     """Return the file NODE_ENV=production would make the app read that is not in the project
     (its path from the root; ``…/production.json`` when only its end is known), or None."""
+    paths = list(_production_paths(ctx, folder))
+    if not paths and b'"config"' not in (ctx.read(posixpath.join(folder, "package.json")
+                                                  if folder else "package.json") or b""):
+        return None  # nothing chosen by NODE_ENV: no need to list the files
     files = set(_project_files(ctx, folder))
-    for full, path, how in _production_paths(ctx, folder):
+    for full, path, how in paths:
         suffixes = _REQUIRE_EXTENSIONS if how == "require" else ("",)
         if full is not None:
             if not any(full + ext in files for ext in suffixes):
