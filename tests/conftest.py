@@ -109,6 +109,19 @@ def serve_app(root: Path, script: str = "app.js") -> Iterator[str]:
         proc.wait(timeout=10)
 
 
+def http_status(url: str) -> int:
+    """Return the status a GET of ``url`` answers with (an error status too), body read."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 #: The rules whose findings the per-rule finding tests compare line by line.
 RULES = ["body-limit", "session-cookie", "hardcoded-secret", "cookie-flags"]
 

@@ -8,13 +8,11 @@ its own requests pass ``points``."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import have_node, npm_install, run_cli, serve_app, write_tree
+from conftest import have_node, http_status, npm_install, run_cli, serve_app, write_tree
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not have_node(), reason="node and npm are needed")]
@@ -37,15 +35,6 @@ APP = """
     """
 
 
-def get(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            response.read()
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def test_static_files_are_not_counted_the_api_is(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "app", {
         "package.json": json.dumps({"name": "feed", "private": True,
@@ -56,8 +45,8 @@ def test_static_files_are_not_counted_the_api_is(tmp_path: Path) -> None:
     })
     npm_install(root)
     with serve_app(root) as url:
-        before = [get(url + "/assets/a.png") for _ in range(3 * POINTS)] \
-            + [get(url + "/api/feed") for _ in range(POINTS + 1)]
+        before = [http_status(url + "/assets/a.png") for _ in range(3 * POINTS)] \
+            + [http_status(url + "/api/feed") for _ in range(POINTS + 1)]
     assert before == [200] * (4 * POINTS + 1)
 
     proc = run_cli("fix", root, "--select", "rate-limit")
@@ -66,7 +55,7 @@ def test_static_files_are_not_counted_the_api_is(tmp_path: Path) -> None:
     assert "express.static(path.join(__dirname, 'public')));\napp.use(rateLimiter);\n" in source
     npm_install(root)
     with serve_app(root) as url:
-        assets = [get(url + "/assets/a.png") for _ in range(3 * POINTS)]
-        api = [get(url + "/api/feed") for _ in range(POINTS + 1)]
+        assets = [http_status(url + "/assets/a.png") for _ in range(3 * POINTS)]
+        api = [http_status(url + "/api/feed") for _ in range(POINTS + 1)]
     assert assets == [200] * (3 * POINTS)
     assert api == [200] * POINTS + [429]

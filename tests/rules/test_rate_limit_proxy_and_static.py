@@ -12,15 +12,13 @@ signals, the message, the title, and the placement over real HTTP."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from nodeharden import check
 
-from conftest import have_node, npm_install, run_cli, serve_app, write_tree
+from conftest import have_node, http_status, npm_install, run_cli, serve_app, write_tree
 
 PACKAGE = '{"name": "api", "dependencies": {"express": "^4.21.2"}}\n'
 
@@ -139,15 +137,6 @@ SERVED = """\
     """
 
 
-def get(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            response.read()
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not have_node(), reason="node and npm are needed")
 def test_static_files_after_the_apps_own_middleware_are_not_counted(tmp_path: Path) -> None:
@@ -171,7 +160,7 @@ def test_static_files_after_the_apps_own_middleware_are_not_counted(tmp_path: Pa
     assert "path.join(__dirname, 'public')));\napp.use(rateLimiter);\n" in source
     npm_install(root)
     with serve_app(root) as url:
-        assets = [get(url + "/assets/a.png") for _ in range(3 * POINTS)]
-        api = [get(url + "/api/feed") for _ in range(POINTS + 1)]
+        assets = [http_status(url + "/assets/a.png") for _ in range(3 * POINTS)]
+        api = [http_status(url + "/api/feed") for _ in range(POINTS + 1)]
     assert assets == [200] * (3 * POINTS)
     assert api == [200] * POINTS + [429]
