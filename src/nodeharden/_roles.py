@@ -340,6 +340,14 @@ _DEV_DOCKERFILE_RE = lazy_pattern(
 _RUNS_TESTS_RE = lazy_pattern(
     r"\b(?:(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:test|e2e)[\w:-]*|jest|mocha|vitest|ava|tap"
     r"|playwright\s+test|cypress\s+run)\b")
+#: A command that only keeps the container alive, to be exec'd into: ``tail -f /dev/null``,
+#: ``sleep infinity``. An image started that way runs no app; it is a development container.
+_IDLE_RE = lazy_pattern(r"^\s*(?:(?:/usr)?/bin/)?(?:tail\s+-f\s+/dev/null|sleep\s+(?:infinity|inf))\s*$")
+#: A comment that says the image is not for production (``# DO NOT USE IN PRODUCTION``,
+#: ``# Development Dockerfile``).
+_NOT_PRODUCTION_RE = lazy_pattern(
+    r"^[ \t]*#.*\b(?:do\s+not\s+use\b.*\bin\s+production|not\s+(?:meant\s+|intended\s+)?for"
+    r"\s+production|dev(?:elopment)?\s+dockerfile)\b", re.IGNORECASE | re.MULTILINE)
 _RUNS_NODE_RE = lazy_pattern(
     r"(?:^|[\s/\"'])(?:node|nodejs|npm|npx|yarn|pnpm|bun|pm2|pm2-runtime|nodemon|ts-node|tsx"
     r"|forever)(?:$|[\s\"'])")
@@ -391,6 +399,13 @@ def dockerfile_role(rel: str, text: str) -> RoleOf:
         return RoleOf("dev", "test or development image (by its name)")
     base, stage = final_stage(text)
     command = " ".join(args for cmd, args in stage if cmd in ("CMD", "ENTRYPOINT"))
+    if _NOT_PRODUCTION_RE.search(text):
+        return RoleOf("dev", "development image (a comment says it is not for production)")
+    cmds = [args for cmd, args in stage if cmd == "CMD"]
+    entries = [args for cmd, args in stage if cmd == "ENTRYPOINT"]
+    start = entries[-1] if entries else cmds[-1] if cmds else ""
+    if _IDLE_RE.match(start):
+        return RoleOf("dev", f"development container (it starts `{start.strip()}`, no app)")
     if _RUNS_TESTS_RE.search(command):
         return RoleOf("test", "its CMD runs the test suite")
     image = base.split("@", 1)[0].split(":", 1)[0].lower()

@@ -213,6 +213,10 @@ def test_only_the_apps_runtime_image_gets_dockerfile_rules(project) -> None:
         "web/Dockerfile": "FROM node:20 AS build\nRUN npm run build\n"
                           "FROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n",
         "ci/Dockerfile": "FROM node:20\nCMD npx jest --ci\n",
+        # Started only to be exec'd into: runs no app.
+        "sandbox/Dockerfile": "FROM node:20\nWORKDIR /app\nCMD [\"tail\", \"-f\", \"/dev/null\"]\n",
+        "tools/Dockerfile": "# Dev Dockerfile -- do not use it in production!\nFROM node:20\n"
+                            "COPY . .\nCMD [\"node\", \"src/app.js\"]\n",
     })
     report = check_json(root)
     docker_findings = {f["path"] for f in report["findings"]
@@ -224,6 +228,10 @@ def test_only_the_apps_runtime_image_gets_dockerfile_rules(project) -> None:
     assert reasons["Dockerfile.test"].startswith("dev:")
     assert reasons["web/Dockerfile"] == "service: image of another service (FROM nginx:1.27)"
     assert reasons["ci/Dockerfile"] == "test: its CMD runs the test suite"
+    assert reasons["sandbox/Dockerfile"] == \
+        "dev: development container (it starts `tail -f /dev/null`, no app)"
+    assert reasons["tools/Dockerfile"] == \
+        "dev: development image (a comment says it is not for production)"
 
 
 def test_include_on_the_command_line_opts_roles_in(project) -> None:

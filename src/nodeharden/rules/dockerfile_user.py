@@ -309,7 +309,8 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
     dirs = [d for d in dirs if not re.search(r"(?<![\w/.-])" + re.escape(d) + r"(?![\w/.-])",
                                              chowned)]
     missing = {d for d in volumes if d not in made}
-    if workdir_line >= before_line and workdir in dirs:  # WORKDIR comes later: make it now
+    if workdir_line >= before_line and workdir in dirs and workdir not in made:
+        # WORKDIR comes later and no earlier RUN makes the folder: make it now
         missing.add(workdir)
     unresolved += [d for d in volumes if "$" in d]
     unknown = [d for d in dict.fromkeys(unresolved)
