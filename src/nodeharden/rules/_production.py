@@ -417,6 +417,22 @@ def _script_run(ctx: ProjectContext, folder: str, command: str, depth: int) -> s
     return body if isinstance(body, str) else None
 
 
+#: Task runners whose tasks live outside package.json's scripts (``nps serve`` runs a task of
+#: package-scripts.js, ``gulp serve`` one of the gulpfile): what they start cannot be read here.
+_TASK_RUNNER_RE = lazy_pattern(r"^\s*(?:npx\s+)?(nps|gulp|grunt|npm-run-all|run-s|run-p|concurrently"
+                               r"|make|turbo|nx|lerna)(?:\s|$)")
+
+
+def task_runner(ctx: ProjectContext, folder: str, command: str, depth: int = 0) -> str | None:
+    """Return the task runner ``command`` starts the app through (``npm start`` → ``nps``),
+    following the npm/yarn/pnpm scripts it runs, or None."""
+    body = _script_run(ctx, folder, command, depth)
+    if body is not None:
+        return task_runner(ctx, folder, body, depth + 1)
+    found = _TASK_RUNNER_RE.match(_SEGMENT_RE.split(command)[-1])
+    return found.group(1) if found else None
+
+
 def package_scripts(ctx: ProjectContext, folder: str) -> dict[str, Any]:
     """Return the ``scripts`` of ``folder``'s package.json ({} when it has none)."""
     raw = ctx.read(posixpath.join(folder, "package.json") if folder else "package.json")

@@ -41,6 +41,7 @@ from nodeharden.rules._production import (
     pm2_production,
     production_starts,
     start_command,
+    task_runner,
 )
 
 _OTHER_INLINE_RE = lazy_pattern(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?([\w-]+)")
@@ -458,11 +459,19 @@ class NodeEnv(Rule):
                 title = "Set ENV NODE_ENV=production in the final stage"
                 missing = _missing_production_file(ctx, folder, file.rel) \
                     if value is None else None
+                runner = next((found for start in starts
+                               if (found := task_runner(ctx, folder, start))), None) \
+                    if value is None and not missing else None
                 if missing:
                     title += (f": the app then loads {missing}, which is not in the project; "
                               "create it first")
+                elif runner:
+                    title += (f" (unsafe: the image starts the app through `{runner}`, whose "
+                              "task nodeharden does not read: check that it starts the "
+                              "production server, not a development one)")
                 fix = Fix(title=title,
-                          applicability="safe" if value is None and not missing else "unsafe",
+                          applicability="safe" if value is None and not missing
+                          and not runner else "unsafe",
                           changes=(FileChange(file.rel, (edit,)),))
             yield ctx.line_finding(self.id, file.rel, final.from_line, message, fix)
         if dockerfiles or ctx.package_json_text is None:
