@@ -513,7 +513,7 @@ class PasswordHash(Rule):
             message = None
             if method == "update" and args and _mentions_password(args[0]):
                 algorithm = self._digest_of(fn.child_by_field_name("object"))
-                if algorithm:
+                if algorithm and not _prehashed(call):
                     message = (f"password hashed with {algorithm}: fast digests are brute-forced "
                                f"at billions of guesses per second; {REPLACEMENT}")
             elif (callee in digests or head in cryptojs and method.upper().startswith(
@@ -747,6 +747,50 @@ class PasswordHash(Rule):
         return None
 
 
+#: What a call that hashes or verifies a password is named (``bcrypt.hash``, ``argon2.verify``,
+#: a worker's ``pool.exec('hash', …)``).
+_HASHING_CALL_RE = re.compile(r"(?i)hash|compare|verify|bcrypt|argon|scrypt|pbkdf2")
+
+
+def _prehashed(update: Node) -> bool:
+    """Return True when the fast digest ``update`` starts (``createHash('sha512').update(pw)``)
+    is a pre-hash: it is put in a variable that the same function then hands to a call that
+    hashes or verifies (``bcrypt.hash(digest, 12)``, ``pool.exec('hash', [digest])``), as apps
+    do to get past bcrypt's 72-byte limit. The digest is then not what is stored."""
+    node = update
+    while node.parent is not None and node.parent.type in (
+            "member_expression", "call_expression", "await_expression",
+            "parenthesized_expression"):
+        node = node.parent
+    holder = node.parent
+    if holder is None:
+        return False
+    if holder.type == "variable_declarator" and holder.child_by_field_name("value") == node:
+        target = holder.child_by_field_name("name")
+    elif holder.type == "assignment_expression" and holder.child_by_field_name("right") == node:
+        target = holder.child_by_field_name("left")
+    else:
+        return False
+    if target is None or target.type != "identifier":
+        return False
+    name = text(target)
+    scope = enclosing(holder, _FUNCTIONS)
+    if scope is None:
+        return False
+    for sub in walk(scope):
+        if sub.type != "call_expression" or sub.start_byte < holder.end_byte:
+            continue
+        fn = sub.child_by_field_name("function")
+        args = sub.child_by_field_name("arguments")
+        if fn is None or args is None:
+            continue
+        hashing = _HASHING_CALL_RE.search(text(fn)) or any(
+            _HASHING_CALL_RE.search(string_value(arg) or "") for arg in code_children(args))
+        if hashing and any(n.type == "identifier" and text(n) == name for n in walk(args)):
+            return True
+    return False
+
+
 def _password_pair(left: Node, right: Node, at: Node) -> bool:
     """Return True when comparing ``left`` with ``right`` (at ``at``) is a plain-text password
     check: one side password-like, and not two submitted values nor two stored copies."""
@@ -764,6 +808,9 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
         return False
     if _submitted(left) and _submitted(right):
         return False  # two values the client sent (password and its confirmation)
+    if left.type == right.type == "member_expression" and names[0] != names[1] and \
+            text(left.child_by_field_name("object")) == text(right.child_by_field_name("object")):
+        return False  # two fields of one object (`data.currentPassword === data.newPassword`)
     request = _request_of(left)
     if request is not None and request == _request_of(right):
         return False  # both sides from one request (`password !== verify`, passed in)
