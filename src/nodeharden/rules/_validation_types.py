@@ -707,6 +707,8 @@ def _inert_destination(node: Node) -> bool:
         steps += 1
         if steps > _MAX_UPWARD:
             return False  # a concatenation of hundreds of parts: not judged inert
+    if _render_local(value):
+        return True
     args = value.parent
     if args is None or args.type != "arguments" or args.parent is None or \
             args.parent.type != "call_expression":
@@ -715,6 +717,24 @@ def _inert_destination(node: Node) -> bool:
     if _is_log_call(fn):
         return True
     return value is node and fn is not None and text(fn) in _TOTAL_CALLS
+
+
+def _render_local(value: Node) -> bool:
+    """Return True when ``value`` is the value of one property of the locals a view is rendered
+    with (``res.render('form', { values: req.body })``): the template gets it as data to show,
+    which its escaping (not a type check) makes safe. The locals object itself is not: a view
+    engine reads options from it (``res.render(view, req.body)``)."""
+    pair = value.parent
+    if pair is None or pair.type != "pair" or pair.child_by_field_name("value") != value:
+        return False
+    obj = pair.parent
+    args = obj.parent if obj is not None and obj.type == "object" else None
+    if args is None or args.type != "arguments" or args.parent is None:
+        return False
+    fn = args.parent.child_by_field_name("function")
+    rest = code_children(args)
+    return fn is not None and fn.type == "member_expression" and \
+        text(fn.child_by_field_name("property")) == "render" and len(rest) > 1 and rest[1] == obj
 
 
 def _saved_root(target: Node, names: dict[str, list[Node]]) -> bool:
