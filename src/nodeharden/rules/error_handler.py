@@ -1046,8 +1046,13 @@ class ErrorHandler(Rule):
         server_errors: str | None = None  # the status expression when 4xx keep their text
         applicability: Applicability
         if leak == "stack":
-            replacement = "undefined" if parent is not None and parent.type == "pair" \
-                and target == node else generic
+            # A field that is only the stack (`stack: err.stack`) is dropped; one that tells
+            # the client something failed (`error: err.stack`) keeps a generic text, so the
+            # client still sees an error.
+            key = parent.child_by_field_name("key") if parent is not None \
+                and parent.type == "pair" else None
+            replacement = "undefined" if key is not None and target == node and \
+                re.search(r"(?i)stack|trace", text(key)) else generic
             applicability = "safe"
         elif kind == "handler" and isinstance(status, int) and status >= 500:
             replacement = generic  # the response is a 5xx whatever the error says
