@@ -13,12 +13,20 @@ finding of its own with an unsafe fix that says why.
 
 The default cookie name is a finding of its own with an unsafe fix: renaming the cookie ends
 every current session once and breaks clients that look for the cookie by name, so it must not
-ride along with the safe flags fix.
+ride along with the safe flags fix. express-session also takes the name under its legacy alias
+``key`` (``opts.name || opts.key``), which names the cookie as well.
+
+express-session passes ``cookie.sameSite`` on to Set-Cookie only from 1.14.1 (1.14.0 moved to
+cookie@0.3.1, which knows the attribute, but its session cookie dropped it until 1.14.1): when
+the lockfile or the declared range holds only older releases, the fix leaves ``sameSite`` out
+and the finding says to upgrade first, rather than write an option that changes nothing.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -37,6 +45,11 @@ from nodeharden.rules._edits import add_properties, has_comments, resolve_object
 EXPRESS_SESSION = "express-session"
 COOKIE_SESSION = "cookie-session"
 DEFAULT_NAMES = {EXPRESS_SESSION: "connect.sid", COOKIE_SESSION: "session"}
+
+#: express-session's legacy alias of ``name`` (``opts.name || opts.key || 'connect.sid'``).
+NAME_ALIASES = {EXPRESS_SESSION: ("name", "key"), COOKIE_SESSION: ("name",)}
+#: The first express-session release that writes ``cookie.sameSite`` into Set-Cookie.
+SAME_SITE_SINCE = (1, 14, 1)
 
 _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments) @args) @call"
 
@@ -100,6 +113,77 @@ def _fenced(obj: Node, edits: list[TextEdit]) -> list[TextEdit]:
     brace = obj.start_byte
     return [TextEdit(brace, e.end, "{" + e.content) if e.start == brace + 1 else e
             for e in edits]
+
+
+_VERSION_RE = lazy_pattern(r"(\d+)(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?")
+_YARN_LOCK_RE = lazy_pattern(
+    r'^"?express-session@[^\n]*:\r?\n(?:[ \t]+[^\n]*\r?\n)*?[ \t]+version:?\s+"?([\d.]+)',
+    re.MULTILINE)
+
+
+def _locked_version(ctx: ProjectContext, package: str) -> tuple[int, ...] | None:
+    """Return the version of ``package`` that the root lockfile (package-lock.json,
+    npm-shrinkwrap.json or yarn.lock) installs, or None when none says."""
+    for name in ("npm-shrinkwrap.json", "package-lock.json"):
+        raw = ctx.read(name)
+        if raw is None:
+            continue
+        try:
+            lock = json.loads(raw)
+        except ValueError:
+            continue
+        if not isinstance(lock, dict):
+            continue
+        entry = (lock.get("packages") or {}).get(f"node_modules/{package}") \
+            or (lock.get("dependencies") or {}).get(package)
+        version = entry.get("version") if isinstance(entry, dict) else None
+        if isinstance(version, str) and (m := _VERSION_RE.match(version)):
+            return tuple(int(g) for g in m.groups() if g is not None and g.isdigit())
+    raw = ctx.read("yarn.lock")
+    if raw is not None and package == EXPRESS_SESSION:
+        m = _YARN_LOCK_RE.search(raw.decode("utf-8", "replace"))
+        if m is not None:
+            return tuple(int(p) for p in m.group(1).split(".") if p.isdigit())
+    return None
+
+
+def _range_below(declared: str, since: tuple[int, int, int]) -> bool:
+    """Return True when every version the simple npm range ``declared`` allows is older than
+    ``since``: an exact version, a ``~``/``x`` range within one older minor, a ``^0.x`` range or
+    a ``<`` bound. Any other range (``^1.12.0`` installs the newest 1.x) is not below."""
+    spec = declared.strip()
+    if not spec or any(c in spec for c in " |") or spec.startswith((">", "*")):
+        return False
+    m = re.fullmatch(r"(<=?|\^|~|=|v)?\s*v?" + _VERSION_RE.pattern, spec)
+    if m is None:
+        return False
+    op = m.group(1) or ""
+    major = int(m.group(2))
+    minor = int(m.group(3)) if m.group(3) and m.group(3).isdigit() else None
+    patch = int(m.group(4)) if m.group(4) and m.group(4).isdigit() else None
+    if op.startswith("<"):
+        return (major, minor or 0, patch or 0) <= since
+    if op == "^":
+        return major == 0 and since[0] > 0
+    if minor is None:
+        return major < since[0]
+    if op == "~" or patch is None:
+        return (major, minor) < since[:2]
+    return (major, minor, patch) < since
+
+
+def drops_same_site(ctx: ProjectContext) -> str | None:
+    """Return the express-session version the project is held to when that release drops
+    ``cookie.sameSite`` (older than 1.14.1), from the lockfile first, else the declared range;
+    None when the option works or nothing says which release runs."""
+    locked = _locked_version(ctx, EXPRESS_SESSION)
+    if locked is not None:
+        return ".".join(map(str, locked)) if locked < SAME_SITE_SINCE else None
+    pkg = ctx.package_json
+    declared = next((str(deps[EXPRESS_SESSION]) for field in ("dependencies", "devDependencies")
+                     if isinstance(deps := pkg.get(field), dict) and EXPRESS_SESSION in deps),
+                    "")
+    return declared.strip() if _range_below(declared, SAME_SITE_SINCE) else None
 
 
 #: A write to the session in middleware: ``req.session.returnTo = …``, ``req.session[k] = …``.
@@ -184,7 +268,7 @@ class SessionCookie(Rule):
         props = object_properties(opts.node)
         unsafe = opts.declared or has_comments(opts.node) or has_spread(opts.node)
         label = "express-session" if module == EXPRESS_SESSION else "cookie-session"
-        if "name" not in props:
+        if not any(k in props for k in NAME_ALIASES[module]):
             # Renaming the cookie ends every current session once and breaks clients that look
             # for the cookie by name: its own finding, with an unsafe fix.
             fix = Fix(title=f"Rename the session cookie to `{options.cookie_name}` (ends current "
@@ -208,7 +292,14 @@ class SessionCookie(Rule):
         secure_ok = trust_proxy or declared_proxy
         # httpOnly is left out: both libraries default it to true.
         flags = {"sameSite": q(options.same_site)}
+        # An express-session release that drops cookie.sameSite: the option would change
+        # nothing, so it is neither written nor claimed; the finding says to upgrade.
+        old_release = drops_same_site(ctx) if module == EXPRESS_SESSION else None
+        if old_release is not None:
+            flags = {}
         secure_flag = f"secure: {q('auto')}"
+        cookie_pairs = [secure_flag, *(f"{k}: {v}" for k, v in flags.items())]
+        same_site_unset = False
         if module == EXPRESS_SESSION:
             cookie = props.get("cookie")
             if cookie is not None and cookie.type == "identifier":
@@ -217,19 +308,20 @@ class SessionCookie(Rule):
             if cookie is None:
                 missing = list(flags)
                 secure_missing = True
+                same_site_unset = True
                 if secure_ok:
-                    pairs = [secure_flag, f"sameSite: {flags['sameSite']}"]
-                    last.append("cookie: { " + ", ".join(pairs) + " }")
+                    last.append("cookie: { " + ", ".join(cookie_pairs) + " }")
                 else:
-                    last.append("cookie: { " + ", ".join(f"{k}: {v}" for k, v in flags.items())
-                                + " }")
+                    if flags:
+                        last.append("cookie: { " + ", ".join(
+                            f"{k}: {v}" for k, v in flags.items()) + " }")
                     secure_edits = _fenced(opts.node, add_properties(
-                        source, opts.node, ["cookie: { " + ", ".join(
-                            [secure_flag, f"sameSite: {flags['sameSite']}"]) + " }"]))
+                        source, opts.node, ["cookie: { " + ", ".join(cookie_pairs) + " }"]))
             elif cookie.type == "object":
                 cookie_props = object_properties(cookie)
                 missing = [k for k in flags if k not in cookie_props]
                 secure_missing = "secure" not in cookie_props
+                same_site_unset = "sameSite" not in cookie_props
                 unsafe = unsafe or has_comments(cookie) or has_spread(cookie)
                 add = [f"{k}: {flags[k]}" for k in missing]
                 if secure_missing and secure_ok:
@@ -250,12 +342,20 @@ class SessionCookie(Rule):
             # the request came over HTTPS; `secure: true` would throw on plain HTTP.
             missing = [k for k in ("sameSite",) if k not in props]
             last += [f"{k}: {flags[k]}" for k in missing]
+        # Where sameSite is unset but the release in use would drop it: said, never written.
+        old_note = ""
+        if same_site_unset and old_release is not None:
+            old_note = (f"; `sameSite` is left out: express-session {old_release} drops it "
+                        "(Set-Cookie carries it from express-session 1.14.1), so upgrade "
+                        "express-session first")
         if missing:
             if last:
                 edits += _fenced(opts.node, add_properties(source, opts.node, last))
             named = " and ".join("`secure: 'auto'`" if k == "secure" else f"`{k}`"
                                  for k in missing)
-            fix = Fix(title=f"Set {named} on the session cookie",
+            fix = Fix(title=f"Set {named} on the session cookie"
+                            + (f" (not `sameSite`: express-session {old_release} drops it)"
+                               if old_note else ""),
                       applicability="unsafe" if unsafe else "safe",
                       changes=(FileChange(facts.path, tuple(_exclusive(source, edits))),))
             reasons = []
@@ -266,7 +366,16 @@ class SessionCookie(Rule):
                                "default to Lax send the cookie with cross-site requests (CSRF)")
             yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
                               f"{label} cookie sets no " + " and ".join(f"`{k}`" for k in missing)
-                              + ": " + "; ".join(reasons), fix)
+                              + ": " + "; ".join(reasons) + old_note, fix)
+            old_note = ""
+        elif old_note and not (secure_missing and not secure_ok):
+            # Only sameSite is unset, on a release that cannot send it: no fix to offer here.
+            yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
+                              f"{label} cookie sets no `sameSite`, and express-session "
+                              f"{old_release} drops the option (Set-Cookie carries it from "
+                              "express-session 1.14.1): upgrade express-session, then set "
+                              "`sameSite`")
+            old_note = ""
         if secure_missing and not secure_ok:
             # The flags fix and this one write to the same place: made exclusive, they overlap,
             # so with --unsafe one is written per pass and the other is computed again.
@@ -279,7 +388,7 @@ class SessionCookie(Rule):
                       changes=(FileChange(facts.path, tuple(_exclusive(source, secure_edits))),))
             yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
                               f"{label} cookie sets no `secure`: the session id can travel over "
-                              "plain HTTP", fix)
+                              "plain HTTP" + old_note, fix)
         save = props.get("saveUninitialized")
         if module == EXPRESS_SESSION and save is not None and save.type == "true" \
                 and not sessions_for_every_visitor(ctx):
