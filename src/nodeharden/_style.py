@@ -20,9 +20,12 @@ _INDENT_RE = lazy_pattern(rb"^([ \t]+)\S", re.M)
 _VAR_RE = lazy_pattern(rb"^[ \t]*var[ \t]", re.M)
 _CONST_LET_RE = lazy_pattern(rb"^[ \t]*(?:const|let)[ \t]", re.M)
 #: A line that may end a statement, and its ``;`` if any. Comment lines (``//``, ``/*``, JSDoc
-#: ``*``) end in words and would count as statements without semicolons.
-_STMT_END_RE = lazy_pattern(rb"^(?![ \t]*(?://|/?\*))[^\n]*[)\]'\"`\w][ \t]*(;?)[ \t]*\r?$",
-                          re.M)
+#: ``*``) end in words and would count as statements without semicolons; so would a line's
+#: trailing ``// comment`` (``'semi': 'off', // why``): the code before it decides (a line with
+#: ``//`` in a string is not counted).
+_STMT_END_RE = lazy_pattern(
+    rb"^(?![ \t]*(?://|/?\*))(?:[^\n/]|/(?!/))*[)\]'\"`\w][ \t]*(;?)[ \t]*(?://[^\n]*)?\r?$",
+    re.M)
 
 #: ``function name (`` against ``function name(``: how a file's named functions are written.
 _SPACED_PAREN_RE = lazy_pattern(rb"\bfunction\*?[ \t]+[\w$]+[ \t]+\(")
@@ -376,22 +379,32 @@ def _prettier_major(data: dict[str, Any]) -> int:
     return 3
 
 
+#: The plugins whose rules of the same name take the core formatting rules' options
+#: (``@stylistic/semi``, ``@stylistic/js/semi``, the older ``@typescript-eslint/semi``).
+_ESLINT_RULE_PREFIX = r"(?:@stylistic/(?:js/|ts/|jsx/|plus/)?|@typescript-eslint/)?"
+_OFF = frozenset({"off", "0"})
+
+
 def _eslint_rule(text: str, rule: str) -> list[str]:
     """Return the options of ESLint ``rule`` (``"semi": ["error", "always"]`` → ["error",
-    "always"]; ``semi: 2`` → ["2"]; YAML ``semi: [error, never]``); [] when not configured."""
-    match = re.search(r"""(?m)["']?(?<![\w/-]){rule}["']?\s*:\s*(\[[^\]\n]*\]|[\w"']+)""".format(
-        rule=re.escape(rule)), text)
-    if not match:
-        return []
-    return [part.strip().strip("'\"") for part in match.group(1).strip("[]").split(",")
-            if part.strip()]
+    "always"]; ``semi: 2`` → ["2"]; YAML ``semi: [error, never]``); [] when not configured.
+    The rule may come from @stylistic (``'@stylistic/semi'``) or typescript-eslint; when both
+    the core rule and a plugin's are configured, the one that is not off decides."""
+    found: list[list[str]] = []
+    for match in re.finditer(
+            r"""(?m)["']?(?<![\w/-]){prefix}{rule}["']?\s*:\s*(\[[^\]\n]*\]|[\w"']+)""".format(
+                prefix=_ESLINT_RULE_PREFIX, rule=re.escape(rule)), text):
+        found.append([part.strip().strip("'\"") for part in match.group(1).strip("[]").split(",")
+                      if part.strip()])
+    return next((options for options in found if options and options[0] not in _OFF),
+                found[0] if found else [])
 
 
 def _eslint_rule_object(text: str, rule: str) -> dict[str, str]:
     """Return the string properties of the object option of ESLint ``rule``
     (``"comma-dangle": ["error", {"objects": "never"}]`` → {"objects": "never"})."""
-    match = re.search(r"""["']?(?<![\w/-]){rule}["']?\s*:\s*\[[^\]{{]*\{{([^}}]*)\}}""".format(
-        rule=re.escape(rule)), text)
+    match = re.search(r"""["']?(?<![\w/-]){prefix}{rule}["']?\s*:\s*\[[^\]{{]*\{{([^}}]*)\}}""".format(
+        prefix=_ESLINT_RULE_PREFIX, rule=re.escape(rule)), text)
     if not match:
         return {}
     return {key: value for key, value in re.findall(

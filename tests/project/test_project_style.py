@@ -93,6 +93,19 @@ def test_a_rule_switched_off_decides_nothing(tmp_path: Path) -> None:
     assert rules.semicolons is None and rules.quote is None
 
 
+def test_stylistic_and_typescript_eslint_rules_count_as_the_core_ones(tmp_path: Path) -> None:
+    # ESLint 9 moved the formatting rules to @stylistic; typescript-eslint had its own copies.
+    write_tree(tmp_path, {"eslint.config.js": (
+        "export default [{ rules: { '@stylistic/semi': ['error', 'always'],\n"
+        "  '@stylistic/js/quotes': ['error', 'double'] } }];\n")})
+    rules = read_style_rules(tmp_path, None)
+    assert rules.semicolons is True and rules.quote == '"'
+    other = tmp_path / "ts"
+    write_tree(other, {".eslintrc.json": json.dumps(
+        {"rules": {"semi": "off", "@typescript-eslint/semi": ["error", "never"]}})})
+    assert read_style_rules(other, None).semicolons is False
+
+
 needs_node = pytest.mark.skipif(not have_node(), reason="node and npm are required")
 
 

@@ -306,7 +306,8 @@ class EslintSecurity(Rule):
         if tree.root_node.has_error:
             return None
         module = module_kind_for(rel, ctx.info.module_system, source)  # type: ignore[arg-type]
-        style = detect_style(source, module=module, typescript=lang != "javascript")
+        style = ctx.info.style_rules.apply(
+            detect_style(source, module=module, typescript=lang != "javascript"))
         container = _flat_container(exported_value(tree.root_node))
         if container is None:
             return None
@@ -328,7 +329,7 @@ class EslintSecurity(Rule):
         body = source.decode("utf-8", "replace")
         new: str | None = None
         if rel.endswith((".js", ".cjs")):
-            return self._legacy_js_fix(rel, source, unsafe, dev)
+            return self._legacy_js_fix(ctx, rel, source, unsafe, dev)
         if rel.endswith(".json") or (rel == ".eslintrc" and body.lstrip().startswith("{")):
             try:
                 new = _before_prettier(add_to_string_list(body, (), "extends", LEGACY_EXTENDS))
@@ -343,7 +344,7 @@ class EslintSecurity(Rule):
                    changes=(FileChange(rel, (minimal_edit(source, new),)),),
                    dev_dependencies=dev)
 
-    def _legacy_js_fix(self, rel: str, source: bytes, unsafe: bool,
+    def _legacy_js_fix(self, ctx: ProjectContext, rel: str, source: bytes, unsafe: bool,
                        dev: tuple[tuple[str, str], ...]) -> Fix | None:
         tree = parse("javascript", source)
         if tree.root_node.has_error:
@@ -351,7 +352,7 @@ class EslintSecurity(Rule):
         config = exported_value(tree.root_node)
         if config is None or config.type != "object":
             return None
-        style = detect_style(source, module="commonjs")
+        style = ctx.info.style_rules.apply(detect_style(source, module="commonjs"))
         item = style.q(LEGACY_EXTENDS)
         props = object_properties(config)
         current = props.get("extends")
