@@ -38,9 +38,9 @@ from nodeharden.rules._production import (
     development_compose,
     development_image,
     image_node_env,
-    pm2_production,
     production_starts,
     start_command,
+    start_sets_production,
     task_runner,
 )
 
@@ -416,8 +416,12 @@ class NodeEnv(Rule):
                 continue
             starts = production_starts(ctx, file.rel, stages, final)
             folder = posixpath.dirname(file.rel)
-            if starts and all(pm2_production(ctx, folder, start) for start in starts):
-                continue  # pm2's ecosystem file sets NODE_ENV=production for the app
+            if starts and all(start_sets_production(ctx, folder, start) for start in starts):
+                # The start sets NODE_ENV=production for the app itself: inline
+                # (`CMD NODE_ENV=production node app.js`), through pm2's ecosystem file, or in
+                # the package script it runs (`CMD ["tini", "--", "yarn", "start"]` with
+                # `"start": "cross-env NODE_ENV=production node app.js"`).
+                continue
             if arg is not None:
                 shown = f"build arg {arg}" + (f" (default `{value}`)" if value else
                                                ", no default")
