@@ -61,8 +61,11 @@ _TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "__mocks_
 _EXAMPLE_DIRS = frozenset({"example", "examples", "demo", "demos", "sample", "samples"})
 _FIXTURE_DIRS = frozenset({"fixture", "fixtures", "__fixtures__", "testdata", "test-data",
                            "mocks", "seed-data"})
+#: ... and database migrations, which the migration tool runs once per database: they handle
+#: no request, and an edit to one that already ran changes nothing but history.
 _SCRIPT_DIRS = frozenset({"scripts", "benchmark", "benchmarks", "bench", ".husky",
-                          ".storybook", "docs", "seeds", "seeders", "seed"})
+                          ".storybook", "docs", "seeds", "seeders", "seed", "migrations",
+                          "migration"})
 #: One-off scripts run by hand (``node seed.js``), not by the server.
 _SCRIPT_NAME_RE = lazy_pattern(
     r"^(?:seed|seeds|seeder|seed-?db|populate-?db|populatedb|reset-?db|init-?db|setup-?db"
@@ -393,6 +396,10 @@ def dockerfile_role(rel: str, text: str) -> RoleOf:
     """
     if rel.startswith(".devcontainer/") or "/.devcontainer/" in rel:
         return RoleOf("dev", "development container")
+    test_dir = next((folder for folder in rel.split("/")[:-1] if folder.lower() in _TEST_DIRS),
+                    None)
+    if test_dir is not None:
+        return RoleOf("test", f"under {test_dir}/")
     name = rel.rsplit("/", 1)[-1]
     if name.lower() != "dockerfile" and _DEV_DOCKERFILE_RE.search(
             name.lower().replace("dockerfile", "")):

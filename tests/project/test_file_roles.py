@@ -150,6 +150,9 @@ def test_a_full_stack_package_is_not_a_front_end(project) -> None:
     ("seed.js", "script"),
     ("populatedb.js", "script"),
     ("src/db/seeders/users.js", "script"),
+    ("models/migrations/20231123-chart-id.js", "script"),
+    ("src/migration/0002-users.ts", "script"),
+    ("src/migrator.js", "app"),
     ("src/seedling.js", "app"),
     ("static/js/site.js", "browser"),
     ("src/App.tsx", "frontend"),
@@ -217,6 +220,8 @@ def test_only_the_apps_runtime_image_gets_dockerfile_rules(project) -> None:
         "sandbox/Dockerfile": "FROM node:20\nWORKDIR /app\nCMD [\"tail\", \"-f\", \"/dev/null\"]\n",
         "tools/Dockerfile": "# Dev Dockerfile -- do not use it in production!\nFROM node:20\n"
                             "COPY . .\nCMD [\"node\", \"src/app.js\"]\n",
+        # A helper image of the test suite (a client on another address).
+        "src/tests/load/Dockerfile.client": "FROM node:20\nRUN npm i -g some-cli\n",
     })
     report = check_json(root)
     docker_findings = {f["path"] for f in report["findings"]
@@ -232,6 +237,7 @@ def test_only_the_apps_runtime_image_gets_dockerfile_rules(project) -> None:
         "dev: development container (it starts `tail -f /dev/null`, no app)"
     assert reasons["tools/Dockerfile"] == \
         "dev: development image (a comment says it is not for production)"
+    assert reasons["src/tests/load/Dockerfile.client"] == "test: under tests/"
 
 
 def test_include_on_the_command_line_opts_roles_in(project) -> None:
