@@ -802,7 +802,8 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
     if not any(password_like(n) for n in names):
         return False
     if any(words(n) & {"length", "confirm", "confirmation", "repeat", "again", "retype",
-                       "type", "policy"} for n in names):
+                       "type", "policy", "token", "reset", "expires", "expiry", "hint"}
+           for n in names):  # a reset token (`passwordResetToken !== token`) is no password
         return False
     if any(re.search(r"(?i)confirm|repeat|retype", text(side)) for side in (left, right)):
         return False
