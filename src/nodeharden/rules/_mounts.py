@@ -10,16 +10,22 @@ server of its own when run directly is judged as before).
 
 from __future__ import annotations
 
+import re
+
 from nodeharden._express import ArgFact, FileFacts
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, is_test_file
 
 _REQUIRE_ARG = lazy_pattern(r"^require\s*\(\s*(['\"`])([^'\"`]+)\1\s*\)$")
+#: ``const api = require('./api')(env, ctx)``: a local module's export called as a factory.
+_FACTORY_CALL = r"\b(?:var|let|const)\s+{name}\s*=\s*require\s*\(\s*(['\"`])(\.[^'\"`]+)\1\s*\)\s*\("
 
 
-def sub_apps(ctx: ProjectContext) -> dict[str, str]:
+def sub_apps(ctx: ProjectContext, *, factories: bool = False) -> dict[str, str]:
     """Return each project file whose Express app another file mounts with ``.use(…)`` on an
-    app or router it creates, mapped to that file (test files mount nothing here)."""
+    app or router it creates, mapped to that file (test files mount nothing here). With
+    ``factories``, a name bound to what a local module's export returns when called
+    (``const api = require('./api')(env, ctx); app.use('/api', api)``) counts too."""
     mounted: dict[str, str] = {}
     for path, facts in ctx.facts.items():
         if is_test_file(path):
@@ -31,6 +37,8 @@ def sub_apps(ctx: ProjectContext) -> dict[str, str]:
             args = call.args[1:] if call.args[0].kind == "string" else call.args
             for arg in args:
                 rel = mounted_file(ctx, facts, arg)
+                if rel is None and factories:
+                    rel = _factory_file(ctx, facts, arg)
                 if rel is not None and rel != path and rel not in mounted \
                         and _only_an_app(ctx, rel):
                     mounted[rel] = path
@@ -68,6 +76,19 @@ def mounted_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | N
         if name in (imp.default, imp.namespace) or (not whole and name in imp.named.values()):
             return ctx.resolve_import(facts.path, imp.module)
     return None
+
+
+def _factory_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
+    """Return the project file whose export a ``use`` argument was made by calling:
+    ``const api = require('./api')(env, ctx)`` (one declaration of that name in the file)."""
+    if arg.kind != "identifier" or not re.fullmatch(r"[\w$]+", arg.name):
+        return None
+    code = (ctx.read(facts.path) or b"").decode("utf-8", "replace")
+    found = re.findall(_FACTORY_CALL.format(name=re.escape(arg.name)), code)
+    declared = re.findall(rf"\b(?:var|let|const)\s+{re.escape(arg.name)}\b", code)
+    if len(found) != 1 or len(declared) != 1:
+        return None  # bound twice: which value is mounted cannot be told
+    return ctx.resolve_import(facts.path, found[0][1])
 
 
 def _only_an_app(ctx: ProjectContext, rel: str) -> bool:

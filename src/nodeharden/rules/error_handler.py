@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from tree_sitter import Node, Tree
 
-from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, FileFacts
+from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import FUNCTION_TYPES, captures_in, needle_ranges, object_properties, \
     parameters, parse, statement_of, string_value, text, unwrap, walk
@@ -34,6 +34,7 @@ from nodeharden._snippets import DeferredEdit, render_snippet
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import ImportRequest, add_imports, can_extend, has_import
+from nodeharden.rules._mounts import sub_apps
 from nodeharden.rules._production import runs_in_production_mode
 
 SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
@@ -162,7 +163,8 @@ def _error_scopes(root: Node, lang: str, source: bytes) -> list[tuple[Node, str,
     for node in nodes:
         if node.type in _FUNCTIONS:
             params = parameters(node)
-            if len(params) == 4 and params[0].type == "identifier":
+            if len(params) == 4 and params[0].type == "identifier" \
+                    and _handler_shaped(node, params):
                 scopes.append((node, text(params[0]), "handler"))
             elif params and params[0].type == "identifier" and node.parent is not None \
                     and node.parent.type == "arguments":
@@ -182,6 +184,27 @@ def _error_scopes(root: Node, lang: str, source: bytes) -> list[tuple[Node, str,
 
 #: Names a response object goes by, besides the parameters of the functions around a leak.
 _RESPONSE_NAMES = frozenset({"res", "response", "resp", "reply"})
+#: A parameter named like an error: ``err``, ``error``, ``e``, ``ex``, ``exception``,
+#: ``dbErr``, ``validationError``, ``err_msg``.
+_ERROR_NAME = re.compile(r"^_*(?:e|ex|exc|er|err\w*|error\w*|exception\w*)$|(?:Err|Error|Exception|_err|_error)\w*$",
+                         re.IGNORECASE)
+
+
+def _handler_shaped(fn: Node, params: list[Node]) -> bool:
+    """Return True when a four-parameter function is an Express error handler: its first
+    parameter is named like an error, its third like a response, or it is registered with
+    ``.use(…)``. Other callbacks with four parameters receive data first (eventproxy's
+    ``ep.all('topics', 'tops', 'pages', 'count', function (topics, tops, pages, count) …)``):
+    their first parameter is no error."""
+    if _ERROR_NAME.match(text(params[0])):
+        return True
+    if params[2].type == "identifier" and text(params[2]) in _RESPONSE_NAMES:
+        return True
+    args = fn.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    callee = call.child_by_field_name("function") if call is not None else None
+    return callee is not None and callee.type == "member_expression" \
+        and text(callee.child_by_field_name("property")) == "use"
 
 
 def _prologue_length(body: Node) -> int:
@@ -1122,10 +1145,17 @@ class ErrorHandler(Rule):
                     continue  # `if (err instanceof NotFound)`: a class only ever a 4xx
                 if name is None or name not in client:
                     yield finding
-        if not ctx.uses_express() or _handler_anywhere_else(ctx):
+        if not ctx.uses_express():
             return
+        yield from self._errorhandler_findings(ctx)
+        if _handler_anywhere_else(ctx):
+            return
+        # A mounted sub-app hands the errors it does not handle to its parent app (Express calls
+        # the parent's `next(err)`): the parent's handler is the final one, so the finding and
+        # its fix belong to the app at the top of the mounts.
+        mounted = sub_apps(ctx, factories=True)
         for facts in ctx.app_files():
-            if is_test_file(facts.path):
+            if is_test_file(facts.path) or facts.path in mounted:
                 continue
             if any(app.kind == "app" for app in facts.apps) \
                     and runs_in_production_mode(ctx, facts.path):
@@ -1141,6 +1171,86 @@ class ErrorHandler(Rule):
                 fix = None if fixed else self._handler_fix(ctx, facts, app)
                 fixed = fixed or fix is not None
                 yield ctx.finding(self.id, facts.path, app.start, app.end, message, fix)
+
+    def _errorhandler_findings(self, ctx: ProjectContext) -> Iterator[Finding]:
+        """Report the ``errorhandler`` package registered outside a development-only branch:
+        it answers every error with its message and stack whatever ``NODE_ENV`` is (the
+        environment only decides whether it logs)."""
+        for facts in ctx.facts.values():
+            names = facts.locals_of("errorhandler")
+            if not names or is_test_file(facts.path):
+                continue
+            for call in facts.uses():
+                for arg in call.args:
+                    if arg.kind != "call" or arg.name not in names:
+                        continue
+                    node = _node_of(ctx, facts.path, arg.start, arg.end)
+                    root = node
+                    while root is not None and root.parent is not None:
+                        root = root.parent
+                    if node is None or root is None or _guarded(node, root):
+                        continue  # `if (app.get('env') === 'development') app.use(…)`
+                    message = ("the `errorhandler` package answers every error with its "
+                               "message and stack trace, in production too (NODE_ENV only "
+                               "changes its logging); use it only in development and end "
+                               "the app with a handler that answers a generic body")
+                    fix = self._errorhandler_fix(ctx, facts, call, arg, names)
+                    yield ctx.finding(self.id, facts.path, arg.start, arg.end, message, fix)
+
+    def _errorhandler_fix(self, ctx: ProjectContext, facts: FileFacts, call: CallFact,
+                          arg: ArgFact, names: set[str]) -> Fix | None:
+        """Replace ``app.use(errorhandler());`` of an app with the standard handler, and the
+        package's import when nothing else uses it. Options (a custom ``log``), other
+        arguments or a router's registration need a person."""
+        source = ctx.read(facts.path)
+        lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
+        app = next((a for a in facts.apps if a.kind == "app" and a.name == call.target), None)
+        if source is None or lang is None or app is None or len(call.args) != 1:
+            return None
+        if not re.fullmatch(rb"[\w$]+\s*\(\s*\)", source[arg.start:arg.end]):
+            return None
+        line_start = source.rfind(b"\n", 0, call.stmt_start) + 1
+        head = source[line_start:call.stmt_start]
+        statement = source[call.stmt_start:call.stmt_end].rstrip(b"\r\n")
+        if head.strip() or not re.fullmatch(rb"[\w$.]+\s*\.\s*use\s*\([^;]*\)\s*;?\s*",
+                                            statement):
+            return None  # not a statement of its own line: needs a person
+        style = ctx.styles[facts.path]
+        requests = [ImportRequest("node:http", names=("STATUS_CODES",))]
+        if style.typescript and has_import(facts, "express") is None:
+            requests.append(ImportRequest("express", names=_EXPRESS_TYPES))
+        imports = add_imports(source, facts, style, requests)
+        edits: list[TextEdit] = list(imports.edits)
+        codes = imports.bindings[0].names["STATUS_CODES"]
+        pino_http = bool(facts.locals_of("pino-http")) and b"autoLogging" not in source
+        express_local = has_import(facts, "express")
+        types = (tuple(f"{express_local}.{name}" for name in _EXPRESS_TYPES) if express_local
+                 else tuple(imports.bindings[1].names[name] for name in _EXPRESS_TYPES)
+                 if style.typescript else ())
+        # The package's import goes too when this call was its only use (no-unused-vars).
+        local = source[arg.start:arg.end].split(b"(")[0].strip()
+        node = _node_of(ctx, facts.path, arg.start, arg.end)
+        root = node
+        while root is not None and root.parent is not None:
+            root = root.parent
+        uses = [n for n in walk(root) if n.type == "identifier"
+                and text(n) == local.decode()] if root is not None else []
+        imp = next((i for i in facts.imports if i.module == "errorhandler"
+                    and i.locals() == {local.decode()}), None)
+        if imp is not None and len(uses) == 2 and imp.end <= line_start:
+            imp_start = source.rfind(b"\n", 0, imp.start) + 1
+            imp_end = source.find(b"\n", imp.end)
+            imp_end = len(source) if imp_end < 0 else imp_end + 1
+            if not source[imp_start:imp.start].strip() and not source[imp.end:imp_end].strip():
+                edits.append(TextEdit(imp_start, imp_end, ""))
+        stmt_end = line_start + len(head) + len(statement)
+        edits.append(DeferredEdit(line_start, stmt_end, functools.partial(
+            _handler_block, app.name or "app", style, codes, pino_http, types,
+            head.decode(), "", None)))
+        return Fix(title="Replace `errorhandler()` with a final error handler that logs the "
+                         "error and answers a generic body with the right status",
+                   applicability="safe",
+                   changes=(FileChange(facts.path, tuple(sorted(edits, key=lambda e: e.start))),))
 
     def _handler_fix(self, ctx: ProjectContext, facts: FileFacts, app: AppFact) -> Fix | None:
         if not can_extend(app):
@@ -1407,6 +1517,17 @@ def _module_has_handler(ctx: ProjectContext, importer: str, module: str) -> bool
                                 if fn.type in _FUNCTIONS)
         return cache[source]
     return False
+
+
+def _node_of(ctx: ProjectContext, rel: str, start: int, end: int) -> Node | None:
+    """Return the node spanning bytes ``start:end`` of ``rel`` (offsets of the file as
+    read, byte order mark included)."""
+    parsed = _source_of(ctx, rel)
+    if parsed is None:
+        return None
+    _, source, tree = parsed
+    shift = len(ctx.read(rel) or b"") - len(source)
+    return tree.root_node.descendant_for_byte_range(start - shift, end - shift)
 
 
 def _source_of(ctx: ProjectContext, rel: str) -> tuple[str, bytes, Tree] | None:
