@@ -239,6 +239,8 @@ _PRETTIER_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.yaml", ".pret
 _ESLINT_FILES = (".eslintrc.json", ".eslintrc", ".eslintrc.js", ".eslintrc.cjs", ".eslintrc.yml",
                  ".eslintrc.yaml", "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs",
                  "eslint.config.ts")
+#: oxlint's config files (ESLint's rule names and disable comments).
+_OXLINT_FILES = (".oxlintrc.json", "oxlintrc.json", "oxlint.json")
 #: Linters that are ESLint with a fixed config of their own: ``standard`` (no semicolons) and
 #: ``semistandard`` (semicolons), as a package, a script or an ESLint ``extends``.
 _STANDARD = {"standard": False, "semistandard": True, "ts-standard": False}
@@ -505,7 +507,10 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
     if isinstance(data.get("eslintConfig"), dict):
         eslint_texts.append(("package.json eslintConfig", json.dumps(data["eslintConfig"])))
     eslint = False
-    no_console = False
+    # oxlint's config takes ESLint's rule names (also as `eslint/no-console`), and oxlint
+    # honours `eslint-disable-next-line` comments: only no-console is read from it.
+    no_console = any(_eslint_enabled(_eslint_rule(text.replace('"eslint/', '"'), "no-console"))
+                     for name in _OXLINT_FILES if (text := read(name)))
     for name, text in eslint_texts:
         if not text:
             continue

@@ -116,7 +116,7 @@ def tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "name": "style-tools", "private": True,
         "devDependencies": {"prettier": "^3.6.0", "eslint": "^9.39.0", "@eslint/js": "^9.39.0",
                             "globals": "^16.0.0", "jshint": "^2.13.6",
-                            "eslint-plugin-security": "^4.1.0"}})})
+                            "eslint-plugin-security": "^4.1.0", "oxlint": "^1.0.0"}})})
     npm_install(root)
     return root
 
@@ -224,6 +224,26 @@ def test_jshint_passes_after_fix(tools: Path, tmp_path: Path) -> None:
     assert run_tool(root, "jshint", "app.js").returncode == 0
     touched = fixed_project(root)
     lint = run_tool(root, "jshint", *touched)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+@pytest.mark.slow
+@needs_node
+def test_oxlint_no_console_passes_after_fix(tools: Path, tmp_path: Path) -> None:
+    # oxlint takes ESLint's rule names and honours its disable comments: the console calls
+    # nodeharden writes (the final error handler logs 500s) carry one.
+    root = linked_app(tmp_path / "o", {
+        "package.json": '{"name": "o", "scripts": {"lint": "oxlint ."},'
+                        ' "dependencies": {"express": "^4.21.0"}}\n',
+        ".oxlintrc.json": '{ "rules": { "no-console": "error" } }\n',
+        ".gitignore": GITIGNORE,
+        "app.js": APP_DOUBLE_SEMI,
+    }, tools)
+    assert read_style_rules(root, None).no_console is True
+    assert run_tool(root, "oxlint", "app.js").returncode == 0
+    touched = fixed_project(root)
+    assert "console.error(" in "".join((root / rel).read_text() for rel in touched)
+    lint = run_tool(root, "oxlint", *touched)
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
 
