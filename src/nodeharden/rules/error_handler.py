@@ -186,8 +186,8 @@ def _error_scopes(root: Node, lang: str, source: bytes) -> list[tuple[Node, str,
 _RESPONSE_NAMES = frozenset({"res", "response", "resp", "reply"})
 #: A parameter named like an error: ``err``, ``error``, ``e``, ``ex``, ``exception``,
 #: ``dbErr``, ``validationError``, ``err_msg``.
-_ERROR_NAME = re.compile(r"^_*(?:e|ex|exc|er|err\w*|error\w*|exception\w*)$|(?:Err|Error|Exception|_err|_error)\w*$",
-                         re.IGNORECASE)
+_ERROR_NAME = re.compile(r"^_*(?:[eE]|[eE]xc?|[eE]rr?|[eE]rror|[eE]xception|ERR|ERROR)(?:[A-Z_\d]\w*)?$"
+                         r"|[a-z\d](?:Err|Error|Exception)\d*$|_(?:err|error|exception)\d*$")
 
 
 def _handler_shaped(fn: Node, params: list[Node]) -> bool:
@@ -196,7 +196,7 @@ def _handler_shaped(fn: Node, params: list[Node]) -> bool:
     ``.use(…)``. Other callbacks with four parameters receive data first (eventproxy's
     ``ep.all('topics', 'tops', 'pages', 'count', function (topics, tops, pages, count) …)``):
     their first parameter is no error."""
-    if _ERROR_NAME.match(text(params[0])):
+    if _ERROR_NAME.search(text(params[0])):
         return True
     if params[2].type == "identifier" and text(params[2]) in _RESPONSE_NAMES:
         return True

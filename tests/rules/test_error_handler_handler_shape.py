@@ -1,0 +1,56 @@
+"""Which four-parameter functions error-handler reads as error handlers (their first
+parameter the error): one named like an error, one whose third parameter is named like a
+response, one registered with ``.use(…)``; not a data callback such as eventproxy's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nodeharden import check
+
+PACKAGE_JSON = '{"name": "p", "dependencies": {"express": "^4.21.0"}}\n'
+
+
+def _leak_lines(tmp_path: Path, body: str) -> list[int]:
+    (tmp_path / "package.json").write_text(PACKAGE_JSON)
+    (tmp_path / "routes.js").write_text(
+        "const express = require('express');\n"
+        "const router = express.Router();\n"
+        "router.get('/', (req, res, next) => {\n"
+        f"{body}"
+        "});\n"
+        "module.exports = router;\n")
+    report = check(tmp_path, select=["error-handler"])
+    return [f.line for f in report.findings if f.path == "routes.js"]
+
+
+@pytest.mark.parametrize("first", ["err", "error", "e", "ex", "exception", "dbErr",
+                                   "validationError", "db_err", "errMsg"])
+def test_a_first_parameter_named_like_an_error_is_the_error(tmp_path: Path,
+                                                            first: str) -> None:
+    body = (f"  load(function ({first}, rows, total, page) {{\n"
+            f"    res.status(500).json({{ message: {first}.message }});\n"
+            "  });\n")
+    assert _leak_lines(tmp_path, body) == [5]
+
+
+@pytest.mark.parametrize("first", ["topics", "rows", "events", "errors", "result"])
+def test_a_data_callback_with_four_parameters_is_no_handler(tmp_path: Path,
+                                                            first: str) -> None:
+    body = (f"  ep.all('a', 'b', 'c', 'd', function ({first}, tops, pages, count) {{\n"
+            f"    res.render('index', {{ items: {first}, tops: tops }});\n"
+            f"    res.json({first});\n"
+            "  });\n")
+    assert _leak_lines(tmp_path, body) == []
+
+
+def test_a_response_third_parameter_makes_a_handler(tmp_path: Path) -> None:
+    # Not registered here (exported for the app to mount), first parameter not named like an
+    # error: the response as its third parameter makes it a handler.
+    body = ("  next();\n"
+            "  router.onFailure = function (failure, req, res, next) {\n"
+            "    res.status(failure.status || 500).send(failure.stack);\n"
+            "  };\n")
+    assert _leak_lines(tmp_path, body) == [6]
