@@ -16,6 +16,7 @@ handler's own answer for what it treated as missing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -285,7 +286,15 @@ _FILTER = "put into a query filter as sent (an object or array there is read as 
 _MYSQL = "bound by mysql as sent (it writes an object as SQL text)"
 _LENGTH = "read with .length (a missing value throws)"
 _ITERATED = "iterated (a missing value throws)"
-_ARITH = "used in arithmetic (a string concatenates or compares as text)"
+_ARITH = "used with + (it adds numbers and joins anything else as text)"
+#: ``*``, ``-``, ``/``, ``%``, ``**``, unary ``+``/``-`` convert any value to a number, as
+#: ``Number()`` does: another type gives NaN, never a string or an object.
+_NUMERIC = "converted to a number by arithmetic (NaN when it is not one)"
+_ORDER = "compared with <, >, <= or >= (a string compares as text)"
+#: ``'SELECT … ' + x``: a value made into the text of a query (by ``+`` or a template).
+_SQL_TEXT = "concatenated into SQL text (bind it as a parameter instead)"
+_SQL_WORDS_RE = lazy_pattern(r"(?i)\b(?:select\b[\s\S]*\bfrom|insert\s+into|delete\s+from|"
+                             r"update\b[\s\S]*\bset|where|order\s+by|group\s+by)\b")
 _CONVERTED = "converted to a number with no fallback (NaN when it is not one)"
 _LOOSE = "compared with == to another value (an array or object compares as its text)"
 _OTHER = "used in a way the rule cannot follow"
@@ -294,6 +303,19 @@ _POSITION_HARM = {"sent": _FILTER, "mysql": _MYSQL}
 #: value: ``encodeURIComponent(req.query.q)`` is no use that needs a checked value.
 _TOTAL_CALLS = frozenset({"encodeURIComponent", "encodeURI", "escape", "JSON.stringify",
                           "util.inspect", "util.format"})  # String(), Boolean(): see _argument
+#: lodash's string functions (and underscore.string's): each first makes its argument a string
+#: (``_.toString``: ``''`` for null/undefined, items joined for an array), never throwing, so
+#: ``_.trim(req.body.title)`` is ``String(x)``. Only on a name bound to such a module.
+_LODASH_STRING = frozenset({
+    "trim", "trimStart", "trimEnd", "trimLeft", "trimRight", "toString", "toLower", "toUpper",
+    "lowerCase", "upperCase", "camelCase", "kebabCase", "snakeCase", "startCase", "capitalize",
+    "upperFirst", "lowerFirst", "deburr", "escape", "unescape", "escapeRegExp", "pad",
+    "padStart", "padEnd", "truncate"})
+_LODASH_SOURCE = r"""['"](?:lodash|lodash-es|underscore\.string)['"]"""
+#: WHATWG ``URL`` setters that convert the value to a string and ignore one they cannot use
+#: (``url.port = {}`` leaves the port). Not ``href``: it throws on a bad URL.
+_URL_SETTERS = frozenset({"protocol", "username", "password", "host", "hostname", "port",
+                          "pathname", "search", "hash"})
 #: Logging: ``console.*``, ``logger.debug('%o', req.body)``, winston/pino/bunyan loggers.
 _LOG_LEVELS = frozenset({"log", "trace", "debug", "info", "warn", "warning", "error", "fatal",
                          "verbose", "silly", "http", "notice", "crit", "critical", "alert",
@@ -719,6 +741,24 @@ def _inert_destination(node: Node) -> bool:
     return value is node and fn is not None and text(fn) in _TOTAL_CALLS
 
 
+def _stringy(node: Node) -> bool:
+    """Return True when ``node`` is a string whatever its parts: a string literal, a template,
+    or a ``+`` with such an operand (``'a' + b``)."""
+    pending = [node]
+    seen = 0
+    while pending and seen < _MAX_UPWARD:  # `a + b + … + 'x'` is nested: read a bounded part
+        current = unwrap(pending.pop(), CASTS_AND_AWAIT)
+        seen += 1
+        if current.type in ("string", "template_string"):
+            return True
+        if current.type == "binary_expression" and \
+                text(current.child_by_field_name("operator")) == "+":
+            pending.extend(side for side in (current.child_by_field_name("right"),
+                                             current.child_by_field_name("left"))
+                           if side is not None)
+    return False
+
+
 def _render_local(value: Node) -> bool:
     """Return True when ``value`` is the value of one property of the locals a view is rendered
     with (``res.render('form', { values: req.body })``): the template gets it as data to show,
@@ -951,6 +991,13 @@ class _Analysis:
                 self.live(found, _POSITION_HARM[position])
             return
         ptype = parent.type
+        if ptype == "template_substitution" and parent.parent is not None and \
+                parent.parent.type == "template_string":
+            self._stringified(found, parent.parent)  # `${x}`: made part of a string
+            return
+        if ptype == "subscript_expression" and parent.child_by_field_name("index") == node:
+            found.kinds.add("raw")
+            return  # `cache[x]`: a key; another type is another key, which just does not match
         if ptype == "member_expression" and parent.child_by_field_name("object") == node:
             self._member(found, node, parent, scope, depth)
             return
@@ -985,7 +1032,7 @@ class _Analysis:
                 self._condition(found, parent)
             elif op in ("+", "-"):
                 found.kinds.add("number")
-                self.live(found, _ARITH)
+                self.live(found, _NUMERIC)  # `+x` is Number(x)
             else:
                 found.kinds.add("raw")
                 self.live(found, _OTHER)
@@ -1408,12 +1455,41 @@ class _Analysis:
                 found.kinds.add("raw")
                 self.live(found, _LOOSE)  # `==` converts: `[5] == '5'`
             return  # compared with a literal: no type makes the comparison go wrong
+        if op == "+" and other is not None and _stringy(other):
+            self._stringified(found, parent)  # `'no reply ' + id`: joined into a string
+            return
         if op in _NUMBER_OPS:
             found.kinds.add("number")
-            self.live(found, _ARITH)
+            self.live(found, _ORDER if op in ("<", ">", "<=", ">=") else _NUMERIC)
             return
         found.kinds.add("plus" if op == "+" else "raw")
-        self.live(found, _ARITH)
+        self.live(found, _ARITH if op == "+" else _NUMERIC)  # `x | 0`, `x << 2`: a number
+
+    def _stringified(self, found: Field, built: Node) -> None:
+        """The value is made part of a string (``built``: a template or a ``+`` with a string):
+        the string is one whatever the value's type, so no type does harm there, except as the
+        text of an SQL query (``'… WHERE name = \'' + x + '\''``), which is reported."""
+        found.kinds.add("raw")
+        top = built
+        steps = 0
+        while top.parent is not None and steps <= _MAX_UPWARD and (
+                top.parent.type in _WRAPPERS or top.parent.type == "template_substitution"
+                or top.parent.type == "template_string"
+                or (top.parent.type == "binary_expression"
+                    and text(top.parent.child_by_field_name("operator")) == "+")):
+            top = top.parent
+            steps += 1
+        literals = " ".join(text(n) for n in walk(top) if n.type == "string_fragment")
+        if _SQL_WORDS_RE.search(literals):
+            self.live(found, _SQL_TEXT)
+            return
+        args = top.parent
+        if args is not None and args.type == "arguments" and code_children(args)[:1] == [top] \
+                and args.parent is not None:
+            fn = args.parent.child_by_field_name("function")
+            if fn is not None and fn.type == "member_expression" and \
+                    text(fn.child_by_field_name("property")) in _DB_METHODS:
+                self.live(found, _SQL_TEXT)  # `db.query(prefix + x)`: query text
 
     def _argument(self, found: Field, node: Node, args: Node, scope: Node, depth: int) -> None:
         call = args.parent
@@ -1450,7 +1526,7 @@ class _Analysis:
         if callee == "Boolean":
             self._condition(found, node)
             return
-        if callee == "String":
+        if callee == "String" or _string_call(fn):
             found.kinds.add("raw")
             return  # any value makes a string: `findOne({ email: String(email) })` is safe too
         if fn is not None and fn.type == "member_expression" and \
@@ -1556,11 +1632,55 @@ class _Analysis:
             return True
         if target.type == "member_expression" and holder.type == "assignment_expression":
             found.kinds.add("raw")
+            if self._url_setter(target, scope):
+                return True  # `url.port = x`: the URL converts it, and ignores a bad one
             if not _saved_root(target, self.index(scope).names):  # `doc.title = x; doc.save()`
                 self.live(found, f"assigned to {_short(target)}, which the rule does not "
                                  "follow")
             return True
         return False
+
+
+    def _url_setter(self, target: Node, scope: Node) -> bool:
+        """Return True when ``target`` is a string setter of a WHATWG ``URL`` held in a local
+        of the scope (``const url = new URL(base); url.hostname = x``)."""
+        obj = target.child_by_field_name("object")
+        if text(target.child_by_field_name("property")) not in _URL_SETTERS or obj is None or \
+                obj.type != "identifier":
+            return False
+        made = unwrap(self.index(scope).declared.get(text(obj)), CASTS_AND_AWAIT)
+        return made is not None and made.type == "new_expression" and \
+            text(made.child_by_field_name("constructor")) in ("URL", "url.URL")
+
+
+def _string_call(fn: Node | None) -> bool:
+    """Return True when ``fn`` gives a string whatever its arguments: a lodash string function
+    on the name the file binds lodash to (``_.trim(x)``), or ``url.searchParams.set(k, x)`` /
+    ``append`` (URLSearchParams converts both to strings)."""
+    if fn is None or fn.type != "member_expression":
+        return False
+    prop = text(fn.child_by_field_name("property"))
+    obj = fn.child_by_field_name("object")
+    if obj is None:
+        return False
+    if prop in ("set", "append") and obj.type == "member_expression" and \
+            text(obj.child_by_field_name("property")) == "searchParams":
+        return True
+    if prop not in _LODASH_STRING or obj.type != "identifier":
+        return False
+    root = fn
+    while root.parent is not None:
+        root = root.parent
+    return _binds_lodash(root, text(obj))
+
+
+def _binds_lodash(root: Node, name: str) -> bool:
+    """Return True when the file ``root`` binds ``name`` to lodash or underscore.string
+    (``const _ = require('lodash')``, ``import _ from 'lodash'``, ``import * as _ …``)."""
+    bound = re.escape(name)
+    return bool(re.search(
+        rf"(?<![\w$]){bound}\s*=\s*require\(\s*{_LODASH_SOURCE}\s*\)"
+        rf"|import\s+(?:\*\s+as\s+)?{bound}\s+from\s*{_LODASH_SOURCE}", text(root)))
 
 
 def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
