@@ -23,7 +23,7 @@ from tree_sitter import Node
 from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
-from nodeharden._parse import captures, object_properties, string_value, text
+from nodeharden._parse import captures, object_properties, string_value, text, walk
 from nodeharden._project import files_with_suffix
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
@@ -457,6 +457,37 @@ def _csp_has_frame_ancestors(ctx: ProjectContext) -> bool:
         not any(_USE_DEFAULTS_OFF_RE.search(d) for d in data)
 
 
+def _call_csp_frames(root: Node, value: Node | None) -> bool:
+    """Return True when ``value``, the ``contentSecurityPolicy`` option of a ``helmet({...})``
+    call, is a policy that names ``frame-ancestors``: an object literal that does, or a name
+    the file binds (``const csp = {...}``, ``csp = {...}``) to such an object. The CSP
+    directive replaces X-Frame-Options in every current browser, so ``frameguard: false`` next to
+    it is a choice (to allow the listed framers), not a missing protection."""
+    if value is None:
+        return False
+    if value.type == "object":
+        return _FRAME_ANCESTORS_RE.search(value.text or b"") is not None
+    if value.type != "identifier":
+        return False
+    name = value.text
+    for node in walk(root):
+        if node.type == "variable_declarator":
+            left, right = node.child_by_field_name("name"), node.child_by_field_name("value")
+        elif node.type == "assignment_expression":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        else:
+            continue
+        if left is not None and left.type == "identifier" and left.text == name \
+                and right is not None and right.type == "object" \
+                and _FRAME_ANCESTORS_RE.search(right.text or b""):
+            return True
+    return False
+
+
+#: The helmet options that set X-Frame-Options.
+_FRAME_OPTIONS = frozenset({"frameguard", "xFrameOptions"})
+
+
 @dataclass(frozen=True)
 class _FileHeaders:
     """What one file tells the project phase: the switched-off helmet protections it holds
@@ -497,11 +528,15 @@ class Helmet(Rule):
                 continue
             args = match.child_by_field_name("arguments")
             opts = args.named_children[0] if args is not None and args.named_children else None
-            for key, value in object_properties(opts).items():
+            props = object_properties(opts)
+            for key, value in props.items():
                 if key in POWERED_BY_OPTIONS and powered_by_off:
                     continue  # app.disable('x-powered-by') already removes the header
                 if LUSCA_FOR_OPTION.get(key) in lusca:
                     continue  # lusca sets this header instead
+                if key in _FRAME_OPTIONS and _call_csp_frames(
+                        ctx.tree.root_node, props.get("contentSecurityPolicy")):
+                    continue  # the call's own CSP sets frame-ancestors instead
                 if key in PROTECTIONS and value.type == "false":
                     yield ctx.node_finding(
                         self.id, value.parent or value,
@@ -525,11 +560,17 @@ class Helmet(Rule):
         app_sets: set[str] = set()
         for item in data.values():
             app_sets |= item.sets
+        csp_frames: bool | None = None
         for item in data.values():
             for finding, header in item.switched_off:
                 if header in app_sets or (header == "x-frame-options"
                                           and "frame-ancestors" in app_sets):
                     continue  # the app sets that header itself (or removes X-Powered-By)
+                if header == "x-frame-options":
+                    if csp_frames is None:
+                        csp_frames = _csp_has_frame_ancestors(ctx)
+                    if csp_frames:
+                        continue  # helmet.contentSecurityPolicy(…) sends frame-ancestors
                 yield finding
         if not ctx.uses_express():
             return
