@@ -387,6 +387,34 @@ def declared_purpose(package_json: Mapping[str, Any], read: Read) -> str | None:
     return None
 
 
+#: How a project says it is vulnerable on purpose (a training target such as a "Juice Shop"):
+#: "an intentionally vulnerable web application", "vulnerable by design", "damn vulnerable",
+#: "insecure web application" (markdown emphasis removed first).
+_VULNERABLE_BY_DESIGN_RE = lazy_pattern(
+    r"(?i)\b(?:intentionally|deliberately|purposely|purposefully)\s+(?:vulnerable|insecure)\s+"
+    r"(?:(?:web|node(?:\.js)?|express)\s+)?(?:application|app|project|software|server|site|"
+    r"website|api)\b|\bvulnerable\s+by\s+design\b|\bdamn\s+vulnerable\b"
+    r"|\binsecure\s+web\s+application\b")
+SECURITY_POLICY_NAMES = ("SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md")
+
+
+def vulnerable_by_design(read: Read) -> str | None:
+    """Return where the project says it is vulnerable on purpose (``'"intentionally vulnerable
+    web application" in SECURITY.md'``), or None. Its README (the first one found) and security policy are
+    read."""
+    names = [next((name for name in README_NAMES if read(name) is not None), None),
+             *SECURITY_POLICY_NAMES]
+    for name in names:
+        raw = read(name) if name else None
+        if raw is None:
+            continue
+        text = re.sub(r"[_*]", "", raw.decode("utf-8", "replace"))
+        match = _VULNERABLE_BY_DESIGN_RE.search(text)
+        if match:
+            return f"\"{' '.join(match.group().split())}\" in {name}"
+    return None
+
+
 #: How a project says it is software that others run on their own machines: "self-hosted"
 #: (self-host, self-hosting, selfhosted) anywhere in the README or package.json's description
 #: and keywords, except a CI "self-hosted runner"; "your own server/infrastructure/hardware"
@@ -396,9 +424,32 @@ _SELF_HOSTED_RE = lazy_pattern(
 _OWN_SERVER_RE = lazy_pattern(r"(?i)\byour own (?:servers?|infrastructure|hardware|machines?)\b")
 
 
+def distributed_package(package_json: Mapping[str, Any]) -> str | None:
+    """Return why the project is a package others install and run (``"published package
+    (package.json bin, files)"``), or None.
+
+    A package.json that is not ``"private": true``, has a name and a version, says what to run
+    (``bin``, ``exports`` or ``main``) and says what to publish (``files`` or
+    ``publishConfig``, which only ``npm publish``/``npm pack`` read): each install is run by
+    whoever installed it, like self-hosted software. ``bin`` or ``main`` alone is not enough:
+    services declare them too (a health-check command, the entry file).
+    """
+    if package_json.get("private") is True:
+        return None
+    if not all(isinstance(package_json.get(k), str) and package_json.get(k)
+               for k in ("name", "version")):
+        return None
+    run = [k for k in ("bin", "exports", "main") if package_json.get(k)]
+    ship = [k for k in ("files", "publishConfig") if package_json.get(k)]
+    if not run or not ship:
+        return None
+    return f"published package (package.json {', '.join(run + ship)})"
+
+
 def self_hosted(package_json: Mapping[str, Any], read: Read) -> str | None:
     """Return where the project says it is self-hosted software (``"self-hosted (package.json
-    description)"``), or None."""
+    description)"``), or why it is a package others install and run
+    (``distributed_package``), or None."""
     places: list[tuple[str, str]] = []
     description = package_json.get("description")
     if isinstance(description, str):
@@ -421,7 +472,7 @@ def self_hosted(package_json: Mapping[str, Any], read: Read) -> str | None:
             if _HEADING_RE.match(line.strip()) and _OWN_SERVER_RE.search(line):
                 return f"run on your own server ({name}: {line.strip().lstrip('#').strip()})"
         break
-    return None
+    return distributed_package(package_json)
 
 
 def detect_deployment(root: str, read: Read, package_json: Mapping[str, Any],

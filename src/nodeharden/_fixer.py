@@ -190,7 +190,8 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
         for finding in scan.findings:
             key = keys[finding]
             if finding.fix is None:
-                reasons[key] = (finding, "report only: no automatic fix")
+                reasons[key] = (finding, f"no fix: {scan.fixes_withheld}"
+                                if scan.fixes_withheld else "report only: no automatic fix")
                 continue
             if finding.fix.applicability == "unsafe" and not unsafe:
                 reasons[key] = (finding, "unsafe fix; pass --unsafe to apply it")

@@ -11,13 +11,14 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 from pathlib import Path
 
 from nodeharden._catalog import RULE_IDS
 from nodeharden._config import Config
+from nodeharden._deployment import vulnerable_by_design
 from nodeharden._express import FileFacts, extract_facts
 from nodeharden._model import Finding, Skipped
 from nodeharden._resultcache import content_digest
@@ -72,6 +73,8 @@ class ScanResult:
     styles: Mapping[str, Style]
     notes: list[str]
     scanned: int
+    #: Why no finding has a fix (the project says it is vulnerable on purpose), or "".
+    fixes_withheld: str = ""
 
 
 class StyleMap(Mapping[str, Style]):
@@ -501,10 +504,21 @@ class Scanner:
             findings = [f for f in findings if f.path in self.only]
         order = {rule_id: i for i, rule_id in enumerate(RULE_IDS)}
         findings.sort(key=lambda f: (f.path, f.line, f.column, order.get(f.rule, 99)))
+        notes = list(self.project.notes)
+        on_purpose = vulnerable_by_design(read) if findings else None
+        if on_purpose:
+            # A training target (a "Juice Shop"): each finding may be one of its exercises,
+            # which a fix would remove.
+            findings = [replace(f, fix=None) if f.fix else f for f in findings]
+            notes.append(f"the project says it is vulnerable on purpose ({on_purpose}): its "
+                         "findings are reported without fixes, which would remove what it "
+                         "shows on purpose")
         return ScanResult(root=self.project.root, findings=findings,
                           skipped=sorted(skipped, key=lambda s: s.path), failed=failed,
                           files=files, facts=facts, styles=styles,
-                          notes=list(self.project.notes), scanned=len(scans))
+                          notes=notes, scanned=len(scans),
+                          fixes_withheld=f"the project says it is vulnerable on purpose "
+                                         f"({on_purpose})" if on_purpose else "")
 
     def _scan_many(self, rels: list[str]) -> Iterable[FileScan]:
         """Yield the scan of every file of ``rels`` (in no set order)."""

@@ -242,3 +242,35 @@ def test_self_hosted_software_is_told_by_its_own_words(package_json: dict[str, o
                                                        expected: str | None) -> None:
     files = {"README.md": readme.encode()} if readme is not None else {}
     assert self_hosted(package_json, files.get) == expected
+
+
+VULNERABLE_APP = """\
+const express = require('express');
+const app = express();
+app.get('/search', (req, res) => {
+  db.query("SELECT * FROM products WHERE name LIKE '%" + req.query.q + "%'");
+  res.json([]);
+});
+app.listen(3000);
+"""
+
+
+@pytest.mark.parametrize(("files", "said"), [
+    ({"SECURITY.md": "# Security\n\nThis is an _intentionally vulnerable_ web application.\n"},
+     '"intentionally vulnerable web application" in SECURITY.md'),
+    ({"README.md": "# Goat\n\nA deliberately insecure Node.js app, vulnerable by design.\n"},
+     '"deliberately insecure Node.js app" in README.md'),
+])
+def test_an_app_vulnerable_on_purpose_gets_findings_without_fixes(
+        tmp_path: Path, files: dict[str, str], said: str) -> None:
+    write_tree(tmp_path, {"package.json": '{"name": "goat", "dependencies": {"express": "^4"}}',
+                          "app.js": VULNERABLE_APP, **files})
+    result = check(tmp_path)
+    assert result.findings and all(f.fix is None for f in result.findings)
+    assert any(said in note for note in result.notes), result.notes
+    # The same app that says nothing of the kind gets its fixes.
+    plain = tmp_path / "plain"
+    write_tree(plain, {"package.json": '{"name": "shop", "dependencies": {"express": "^4"}}',
+                       "app.js": VULNERABLE_APP,
+                       "SECURITY.md": "Report vulnerabilities to security@example.com.\n"})
+    assert any(f.fix is not None for f in check(plain).findings)
