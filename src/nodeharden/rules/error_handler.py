@@ -1,7 +1,7 @@
 """error-handler: every Express app ends with a four-argument error handler, and no response
 carries ``err.stack`` or ``err.message`` outside development.
 
-Two findings:
+Findings:
 
 - per file: an error handler (four parameters), a ``catch (err)`` block or a ``.catch(err => …)``
   callback that puts ``err.stack``/``err.message`` (or ``err`` itself) into a response
@@ -11,7 +11,10 @@ Two findings:
   with ``NODE_ENV=production`` (its Dockerfile, its ``start`` script, pm2's ecosystem file:
   ``rules/_production.py``), where Express's default handler sends no stack; the fix inserts
   one after the last statement that touches the app and before ``listen``/the export/``return
-  app``.
+  app``. A mounted sub-app (``rules/_mounts.py``) hands its errors to its parent: only the app
+  at the top of the mounts is judged;
+- per project: the ``errorhandler`` package registered outside a development-only branch (it
+  sends the stack in every environment); the fix puts the standard handler in its place.
 """
 
 from __future__ import annotations
