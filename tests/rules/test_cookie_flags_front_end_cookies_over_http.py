@@ -13,7 +13,8 @@ import pytest
 from conftest import linked_app, npm_install, serve_app, write_tree
 from nodeharden._api import fix
 
-PACKAGE_JSON = '{"name": "cookie-e2e", "private": true, "dependencies": {"express": "^5.1.0"}}\n'
+PACKAGE_JSON = ('{"name": "cookie-e2e", "private": true, "dependencies": {"express": "^5.1.0",'
+                ' "express-session": "^1.18.0"}}\n')
 
 APP = """\
 const express = require('express');
@@ -48,8 +49,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
-def _cookie(base: str, path: str) -> tuple[str, dict[str, str]]:
-    with urllib.request.urlopen(base + path, timeout=10) as response:
+def _cookie(base: str, path: str, headers: dict[str, str] | None = None
+            ) -> tuple[str, dict[str, str]]:
+    request = urllib.request.Request(base + path, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=10) as response:
         body = response.read().decode()
         header = response.headers["Set-Cookie"]
     parts = [p.strip() for p in header.split(";")]
@@ -84,3 +87,45 @@ def test_unsafe_fix_makes_it_httponly(app_dir: Path) -> None:
     fix(app_dir, select=["cookie-flags"], unsafe=True, force=True)
     after = _answers(app_dir)
     assert "httponly" in after["/theme"][1] and "httponly" in after["/login"][1]
+
+
+PER_REQUEST_APP = """\
+process.env.NODE_ENV = 'production'; // production mode, served over plain HTTP (a LAN install)
+const express = require('express');
+const session = require('express-session');
+
+const app = express();
+app.set('trust proxy', 'loopback');
+app.use(session({
+  secret: 'not-a-real-secret',
+  resave: false,
+  saveUninitialized: false,
+  cookie: { httpOnly: true, secure: 'auto', sameSite: 'lax' },
+}));
+
+app.get('/remember', (req, res) => {
+  res.cookie('remember', 'yes');
+  res.send('remembered');
+});
+
+const server = app.listen(0, '127.0.0.1', () => {
+  console.log(`listening ${server.address().port}`);
+});
+"""
+
+
+def test_secure_follows_the_request_where_the_project_decides_it_per_request(
+        installed: Path, tmp_path: Path) -> None:
+    # The session cookie is Secure per request (`secure: 'auto'`); the fixed cookie follows
+    # it: Secure behind the HTTPS proxy, still set over plain HTTP in production mode (where
+    # `NODE_ENV === 'production'` would make browsers refuse it).
+    root = linked_app(tmp_path / "auto", {"package.json": PACKAGE_JSON,
+                                          "app.js": PER_REQUEST_APP}, installed)
+    fix(root, select=["cookie-flags"], force=True)
+    assert "secure: req.secure" in (root / "app.js").read_text()
+    with serve_app(root) as base:
+        plain = _cookie(base, "/remember")
+        proxied = _cookie(base, "/remember", {"X-Forwarded-Proto": "https"})
+    assert plain[0] == proxied[0] == "remembered|remember=yes"
+    assert "secure" not in plain[1] and "secure" in proxied[1]
+    assert plain[1]["samesite"] == "Lax" and "httponly" in plain[1]

@@ -79,6 +79,13 @@ _CROSS_SITE_MODULE_RE = lazy_pattern(
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "use"})
 
 
+#: A cookie's Secure flag decided per request: express-session's ``secure: 'auto'``, ``secure:
+#: req.secure``, ``secure: req.protocol === 'https'`` (or the page's ``location.protocol``).
+_PER_REQUEST_SECURE_RE = lazy_pattern(
+    rb"""\bsecure\s*:\s*(?:['"]auto['"]|[\w$.]*\breq(?:uest)?\.secure\b"""
+    rb"""|[\w$.]*\.protocol\s*===?\s*['"]https:?['"])""")
+
+
 class ClientCookies:
     """The cookie names front-end code in a repository reads or writes, found by bytes."""
 
@@ -86,6 +93,8 @@ class ClientCookies:
         self.named: dict[str, str] = {}  # cookie name -> first file that uses it by name
         self.document_cookie: list[tuple[str, bytes]] = []  # files using document.cookie
         self.xsrf_client: str | None = None  # a file importing axios / Angular's HttpClient
+        # a file that decides Secure per request (`secure: 'auto'`, `secure: req.secure`)
+        self.per_request_secure: str | None = None
 
     def reader_of(self, name: str) -> str | None:
         """Return a file whose front-end code reads or writes cookie ``name``, or None."""
@@ -114,6 +123,8 @@ class ClientCookies:
             self.document_cookie.append((rel, data))
         if self.xsrf_client is None and _XSRF_CLIENT_RE.search(data) and not server:
             self.xsrf_client = rel
+        if self.per_request_secure is None and _PER_REQUEST_SECURE_RE.search(data):
+            self.per_request_secure = rel
 
 
 _CLIENT_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], ClientCookies]] = {}
@@ -191,11 +202,30 @@ def flag_values(style: Style) -> dict[str, str]:
     ``secure`` follows NODE_ENV rather than ``true``: Express writes the flag whatever the
     request, and browsers drop Secure cookies set over plain HTTP on hosts other than
     localhost, so a hard ``true`` would break logins in development and tests run over HTTP
-    (``'auto'`` is an express-session feature that ``res.cookie`` does not have).
+    (``'auto'`` is an express-session feature that ``res.cookie`` does not have). A project
+    that decides Secure per request elsewhere gets ``req.secure`` instead (``check_file``).
     """
     return {"httpOnly": "true",
             "secure": f"process.env.NODE_ENV === {style.q('production')}",
             "sameSite": style.q("lax")}
+
+
+def _request_secure(call: Node) -> str:
+    """Return ``req.secure`` for the request of the handler ``call`` (``res.cookie(…)``) sits
+    in: the first parameter of the function whose second one is the response, else
+    ``res.req.secure`` (Express's response knows its request)."""
+    fn_node = call.child_by_field_name("function")
+    target = fn_node.child_by_field_name("object") if fn_node is not None else None
+    res = text(target) if target is not None else "res"
+    fn = enclosing(call, _FUNCTIONS)
+    while fn is not None:
+        params = fn.child_by_field_name("parameters")
+        names = [p.child_by_field_name("pattern") or p
+                 for p in code_children(params)] if params is not None else []
+        if len(names) >= 2 and text(names[1]) == res and names[0].type == "identifier":
+            return f"{text(names[0])}.secure"
+        fn = enclosing(fn, _FUNCTIONS)
+    return f"{res}.req.secure"
 
 
 def is_response(target: Node) -> bool:
@@ -224,6 +254,7 @@ class CookieFlags(Rule):
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         root = ctx.tree.root_node
         flags = flag_values(ctx.style)
+        per_request = client_cookies(ctx.info.root).per_request_secure
         fixed_declarations: set[int] = set()
         calls: list[tuple[Node, Node, list[Node], str | None, Node | None, Node | None]] = []
         for match in captures(ctx.lang, _CALL_QUERY, root).get("call", []):
@@ -257,7 +288,12 @@ class CookieFlags(Rule):
             if declared is None or declared.start_byte not in fixed_declarations:
                 safe_part = [k for k in missing if k not in held]
                 chosen = safe_part or missing
-                fix = self._fix(ctx, args, values, opts, {k: flags[k] for k in chosen},
+                values_of = dict(flags)
+                if per_request is not None:
+                    # The project decides Secure per request elsewhere: so does this cookie
+                    # (Secure exactly when the request came over HTTPS).
+                    values_of["secure"] = _request_secure(match)
+                fix = self._fix(ctx, args, values, opts, {k: values_of[k] for k in chosen},
                                 declared=declared is not None,
                                 reasons=[] if safe_part else list(held.values()),
                                 left_out=list(held) if safe_part else [])
