@@ -1127,6 +1127,9 @@ class _Analysis:
         if value.type != "object":
             return _OTHER
         holder = value.parent
+        if holder is not None and holder.type == "arguments" and \
+                self._saved_document(holder, value, scope):
+            return None  # `const post = new Post({ title }); await post.save()`: stored as data
         if holder is not None and holder.type == "arguments":
             return self._object_call(found, holder, value, path, depth)
         if holder is not None and holder.type == "variable_declarator" and \
@@ -1147,6 +1150,35 @@ class _Analysis:
                     harm = harm or _OTHER  # read back, returned, reassigned…: not followed
             return harm
         return _OTHER
+
+    def _saved_document(self, args: Node, obj: Node, scope: Node) -> bool:
+        """Return True when ``obj`` is the only argument of ``new Model(obj)`` kept in a local
+        whose ``.save()`` the scope calls: a document made and stored (Mongoose's constructor
+        and ``save()``), like ``Model.create(obj)``."""
+        made = args.parent
+        if made is None or made.type != "new_expression" or code_children(args) != [obj]:
+            return False
+        model = made.child_by_field_name("constructor")
+        if model is None or model.type != "identifier" or not text(model)[:1].isupper():
+            return False
+        outer: Node = made
+        while outer.parent is not None and outer.parent.type in _WRAPPERS:
+            outer = outer.parent
+        holder = outer.parent
+        if holder is None or holder.type != "variable_declarator" or \
+                holder.child_by_field_name("value") != outer:
+            return False
+        name = holder.child_by_field_name("name")
+        if name is None or name.type != "identifier":
+            return False
+        for use in self.index(scope).names.get(text(name), ()):
+            member = use.parent
+            if member is not None and member.type == "member_expression" and \
+                    member.child_by_field_name("object") == use and \
+                    text(member.child_by_field_name("property")) == "save" and \
+                    member.parent is not None and member.parent.type == "call_expression":
+                return True
+        return False
 
     def _object_call(self, found: Field, args: Node, obj: Node, path: list[str],
                      depth: int) -> str | None:
