@@ -348,10 +348,47 @@ def _copy_job(lines: list[str], job_line: int, job_end: int, site: InstallSite, 
         chunk = lines[start:stop]
         while chunk and not chunk[-1].strip():
             chunk.pop()
+        if key == steps_key and steps_key == "steps":
+            chunk = _setup_steps(chunk)
         copied.extend(chunk)
         if key == steps_key:
             copied.extend(block.rstrip("\n").split("\n"))
     return copied
+
+
+#: GitHub actions an audit job keeps from the steps before the install: the checkout, setting
+#: up the runtime and package manager (``actions/setup-node``, ``pnpm/action-setup``…) and
+#: caches. Others (a database to test against, a Docker login) only served the tests.
+_SETUP_ACTION_RE = re.compile(r"(?:^|/)(?:checkout|cache|setup-[\w-]+|action-setup)(?:@|$)")
+_STEP_ITEM_RE = re.compile(r"^(\s*)- ")
+_USES_RE = re.compile(r"^\s*(?:- )?uses:\s*['\"]?([^'\"\s#]+)")
+
+
+def _setup_steps(chunk: list[str]) -> list[str]:
+    """Return a ``steps:`` block (its key line first) without the steps that use an action
+    other than a checkout, a setup or a cache action; the install step and ``run`` steps
+    stay (a run step may write the registry's credentials)."""
+    items: list[list[str]] = []
+    column: int | None = None
+    head: list[str] = [chunk[0]]
+    for line in chunk[1:]:
+        item = _STEP_ITEM_RE.match(line)
+        if item and (column is None or len(item.group(1)) == column):
+            column = len(item.group(1))
+            items.append([line])
+        elif items:
+            items[-1].append(line)
+        else:
+            head.append(line)
+    kept = head
+    for number, item in enumerate(items):
+        uses = next((m.group(1) for line in item if (m := _USES_RE.match(line))), None)
+        last = number == len(items) - 1  # the install step itself
+        if uses is None or last or _SETUP_ACTION_RE.search(uses):
+            kept.extend(item)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return kept
 
 
 def _job_text(source: bytes, mapping: Any, site: InstallSite, audit: str,
