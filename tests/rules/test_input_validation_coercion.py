@@ -84,26 +84,30 @@ module.exports = app;
 
 
 def test_url_setters_and_key_lookups(project) -> None:
-    """A WHATWG URL's setters and searchParams convert the value; an object key lookup only
-    misses with another type. A property of a plain object stays reported."""
+    """A WHATWG URL's setters and searchParams convert the value; a key looked up in an object
+    or a Map only misses with another type. A property of a plain object and a get() on
+    something not known to be a Map stay reported."""
     root = project({"package.json": json.dumps(PKG), "app.js": """const express = require('express');
 const app = express();
 app.use(express.json());
+const store = require('kv-client');
 const cache = {};
+const receipts = new Map();
 app.post('/connect', (req, res) => {
   const url = new URL('mongodb://localhost/');
   url.hostname = req.body.hostname;
   url.port = req.body.port;
   url.searchParams.set('authSource', req.body.authSource);
-  res.json({ href: url.href, hit: cache[req.body.receipt] || null });
+  res.json({ href: url.href, hit: cache[req.body.receipt] || receipts.get(req.body.id) });
 });
 app.post('/plain', (req, res) => {
   const target = {};
   target.hostname = req.body.hostname;
-  res.json(target);
+  res.json({ target, hit: store.get(req.body.id) });
 });
 module.exports = app;
 """})
     messages = _messages(root)
-    assert list(messages) == [12]
-    assert "assigned to target.hostname" in messages[12]
+    assert list(messages) == [14]
+    assert "assigned to target.hostname" in messages[14]
+    assert "req.body.id passed to store.get()" in messages[14]

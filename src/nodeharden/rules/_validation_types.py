@@ -1561,6 +1561,9 @@ class _Analysis:
         if callee == "String" or _string_call(fn):
             found.kinds.add("raw")
             return  # any value makes a string: `findOne({ email: String(email) })` is safe too
+        if _map_lookup(fn) and code_children(args)[:1] == [node]:
+            found.kinds.add("raw")
+            return  # `receipts.get(x)`: a key; another type just does not match
         if fn is not None and fn.type == "member_expression" and \
                 text(fn.child_by_field_name("property")) == "test" and \
                 getattr(fn.child_by_field_name("object"), "type", "") == "regex":
@@ -1704,6 +1707,22 @@ def _string_call(fn: Node | None) -> bool:
     while root.parent is not None:
         root = root.parent
     return _binds_lodash(root, text(obj))
+
+
+def _map_lookup(fn: Node | None) -> bool:
+    """Return True when ``fn`` is ``get``/``has``/``delete`` of a name the file binds to a
+    ``new Map()`` or ``new WeakMap()`` (``const receipts = new Map(); receipts.get(x)``)."""
+    if fn is None or fn.type != "member_expression" or \
+            text(fn.child_by_field_name("property")) not in ("get", "has", "delete"):
+        return False
+    obj = fn.child_by_field_name("object")
+    if obj is None or obj.type != "identifier":
+        return False
+    root = fn
+    while root.parent is not None:
+        root = root.parent
+    bound = re.escape(text(obj))
+    return bool(re.search(rf"(?<![\w$.]){bound}\s*=\s*new\s+(?:Weak)?Map\s*[(<]", text(root)))
 
 
 def _binds_lodash(root: Node, name: str) -> bool:
