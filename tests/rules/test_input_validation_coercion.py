@@ -21,6 +21,7 @@ def test_string_concatenation_is_not_arithmetic(project) -> None:
     root = project({"package.json": json.dumps(PKG), "app.js": """const express = require('express');
 const { Pool } = require('pg');
 const pool = new Pool();
+const http = require('axios');
 const app = express();
 app.use(express.json());
 app.get('/a', (req, res) => {
@@ -36,13 +37,19 @@ app.get('/c', async (req, res) => {
 app.get('/d', (req, res) => {
   res.json({ total: req.query.a + req.query.b });
 });
+app.get('/e', async (req, res) => {
+  const rows = await pool.query(`${req.query.table}`);
+  res.json({ rows, web: await http.get('/i/' + req.query.i) });
+});
 module.exports = app;
 """})
     messages = _messages(root)
-    assert sorted(messages) == [9, 13, 16]
-    assert "req.query.name concatenated into SQL text" in messages[9]
-    assert "req.query.sort concatenated into SQL text" in messages[13]
-    assert "used with + (it adds numbers and joins anything else as text)" in messages[16]
+    assert sorted(messages) == [10, 14, 17, 20]
+    assert "req.query.table concatenated into SQL text" in messages[20]
+    assert "req.query.i" not in messages[20]
+    assert "req.query.name concatenated into SQL text" in messages[10]
+    assert "req.query.sort concatenated into SQL text" in messages[14]
+    assert "used with + (it adds numbers and joins anything else as text)" in messages[17]
     assert not any("arithmetic" in m for m in messages.values())
 
 

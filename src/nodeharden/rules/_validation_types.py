@@ -1520,7 +1520,7 @@ class _Analysis:
                 and args.parent is not None:
             fn = args.parent.child_by_field_name("function")
             if fn is not None and fn.type == "member_expression" and \
-                    text(fn.child_by_field_name("property")) in _DB_METHODS:
+                    text(fn.child_by_field_name("property")) in ("query", "execute"):
                 self.live(found, _SQL_TEXT)  # `db.query(prefix + x)`: query text
 
     def _argument(self, found: Field, node: Node, args: Node, scope: Node, depth: int) -> None:
