@@ -46,6 +46,19 @@ def test_only_the_app_that_mounts_a_sub_app_is_reported(project, imports: str, m
     assert helmet_paths(root) == ["server.js"]
 
 
+def test_a_sub_app_made_by_an_imported_factory_is_covered_by_its_parent(project) -> None:
+    # `const account = await makeAccount(config)`: the app the imported function returns.
+    root = project({
+        "package.json": '{"name": "a", "type": "module", "dependencies": {"express": "^4.21.0"}}',
+        "server.js": "import express from 'express';\nimport makeAccount from './account.js';\n\n"
+                     "const app = express();\nconst account = await makeAccount({});\n"
+                     "app.use('/account', account);\napp.listen(3000);\n",
+        "account.js": "import express from 'express';\n\nexport default async function makeAccount"
+                      "(config) {\n  const app = express();\n  app.get('/x', (req, res) => "
+                      "res.json(config));\n  return app;\n}\n"})
+    assert helmet_paths(root) == ["server.js"]
+
+
 def test_a_sub_app_that_also_listens_is_reported(project) -> None:
     root = project({"package.json": PACKAGE,
                     "server.js": MAIN % ("const account = require('./account');",

@@ -19,6 +19,8 @@ from nodeharden.rules._base import ProjectContext, is_test_file
 _REQUIRE_ARG = lazy_pattern(r"^require\s*\(\s*(['\"`])([^'\"`]+)\1\s*\)$")
 #: ``const api = require('./api')(env, ctx)``: a local module's export called as a factory.
 _FACTORY_CALL = r"\b(?:var|let|const)\s+{name}\s*=\s*require\s*\(\s*(['\"`])(\.[^'\"`]+)\1\s*\)\s*\("
+#: ``const api = [await] makeApi(config)``: the name of what is called (an imported factory).
+_IMPORTED_FACTORY_CALL = r"\b(?:var|let|const)\s+{name}\s*=\s*(?:await\s+)?([\w$]+)\s*\("
 
 
 def sub_apps(ctx: ProjectContext, *, factories: bool = False) -> dict[str, str]:
@@ -86,9 +88,17 @@ def _factory_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | 
     code = (ctx.read(facts.path) or b"").decode("utf-8", "replace")
     found = re.findall(_FACTORY_CALL.format(name=re.escape(arg.name)), code)
     declared = re.findall(rf"\b(?:var|let|const)\s+{re.escape(arg.name)}\b", code)
-    if len(found) != 1 or len(declared) != 1:
+    if len(declared) != 1:
         return None  # bound twice: which value is mounted cannot be told
-    return ctx.resolve_import(facts.path, found[0][1])
+    if len(found) == 1:
+        return ctx.resolve_import(facts.path, found[0][1])
+    # `const sub = [await] makeApp(config)` with makeApp imported from a local module
+    called = re.findall(_IMPORTED_FACTORY_CALL.format(name=re.escape(arg.name)), code)
+    if len(called) != 1:
+        return None
+    modules = {imp.module for imp in facts.imports if imp.module.startswith(".")
+               and called[0] in (imp.default, imp.namespace)}
+    return ctx.resolve_import(facts.path, modules.pop()) if len(modules) == 1 else None
 
 
 def _only_an_app(ctx: ProjectContext, rel: str) -> bool:

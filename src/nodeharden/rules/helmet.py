@@ -631,7 +631,8 @@ class Helmet(Rule):
                       "those pages stay blank: give their routes a policy that allows them, or "
                       "mount them before helmet)")
         options = "{ " + ", ".join(f"{k}: false" for k in keep) + " }" if keep else ""
-        mounted = sub_apps(ctx)  # they run behind the parent's middleware: the parent's finding
+        # They run behind the parent's middleware: the parent's finding.
+        mounted = sub_apps(ctx, factories=True)
         for facts in ctx.app_files():
             if facts.path in mounted:
                 continue
