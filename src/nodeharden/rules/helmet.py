@@ -14,7 +14,7 @@ templates).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -449,11 +449,8 @@ def _csp_has_frame_ancestors(ctx: ProjectContext) -> bool:
     data = [ctx.read(path) or b"" for path in files]
     if any(_FRAME_ANCESTORS_RE.search(d) for d in data):
         return True
-    pkg = ctx.package_json
-    declared = next((str(deps["helmet"]) for field in ("dependencies", "devDependencies")
-                     if isinstance(deps := pkg.get(field), dict) and "helmet" in deps), "")
-    major = re.search(r"\d+", declared)
-    return major is not None and int(major.group()) >= 5 and \
+    major = helmet_major(ctx.info.dependencies)
+    return major is not None and major >= 5 and \
         not any(_USE_DEFAULTS_OFF_RE.search(d) for d in data)
 
 
@@ -486,6 +483,17 @@ def _call_csp_frames(root: Node, value: Node | None) -> bool:
 
 #: The helmet options that set X-Frame-Options.
 _FRAME_OPTIONS = frozenset({"frameguard", "xFrameOptions"})
+
+
+def helmet_major(dependencies: Mapping[str, str]) -> int | None:
+    """Return the major version of helmet the project declares (``^7.1.0`` → 7), or None."""
+    major = re.search(r"\d+", dependencies.get("helmet", ""))
+    return int(major.group()) if major else None
+
+
+#: Options whose ``false`` turns off a header helmet sets by default only in some majors:
+#: Cross-Origin-Embedder-Policy came in helmet 5 and was off by default again from helmet 7.
+_DEFAULT_ON_IN = {"crossOriginEmbedderPolicy": range(5, 7)}
 
 
 @dataclass(frozen=True)
@@ -522,6 +530,7 @@ class Helmet(Rule):
             return
         powered_by_off = _disables_powered_by(ctx.facts, lambda: ctx.source)
         lusca = lusca_headers(ctx.facts, lambda: ctx.source)
+        major = helmet_major(ctx.info.dependencies)
         for match in captures(ctx.lang, _CALL_QUERY, ctx.tree.root_node).get("call", []):
             fn = match.child_by_field_name("function")
             if text(fn) not in names:
@@ -537,6 +546,11 @@ class Helmet(Rule):
                 if key in _FRAME_OPTIONS and _call_csp_frames(
                         ctx.tree.root_node, props.get("contentSecurityPolicy")):
                     continue  # the call's own CSP sets frame-ancestors instead
+                if key in _DEFAULT_ON_IN and major is not None \
+                        and major not in _DEFAULT_ON_IN[key]:
+                    continue  # this helmet does not set that header anyway: `false` changes nothing
+                if key == "crossOriginResourcePolicy" and "cors" in ctx.facts.imported_modules():
+                    continue  # resources served to other origins (CORS): same-origin would block them
                 if key in PROTECTIONS and value.type == "false":
                     yield ctx.node_finding(
                         self.id, value.parent or value,
