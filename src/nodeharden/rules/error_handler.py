@@ -344,14 +344,28 @@ def _status_of(call: Node) -> int | None | str:
         if text(inner.child_by_field_name("property")) in ("status", "sendStatus"):
             args = obj.child_by_field_name("arguments")
             first = args.named_children[0] if args is not None and args.named_children else None
-            if first is not None and first.type == "number":
-                try:
-                    return int(text(first))
-                except ValueError:
-                    return "dynamic"
-            return "dynamic"
+            return _literal_status(first)
         obj = inner.child_by_field_name("object")
     return None
+
+
+def _literal_status(node: Node | None) -> int | str:
+    """Return the status a literal or a conditional of literals sends: ``404``, and for
+    ``found ? 404 : 403`` the first branch's when every branch is a 4xx, or every one a 5xx
+    (what a fix needs to know); else ``"dynamic"``."""
+    node = unwrap(node)
+    if node is not None and node.type == "number":
+        try:
+            return int(text(node))
+        except ValueError:
+            return "dynamic"
+    if node is not None and node.type == "ternary_expression":
+        branches = [_literal_status(node.child_by_field_name(field))
+                    for field in ("consequence", "alternative")]
+        if all(isinstance(b, int) for b in branches) \
+                and len({int(b) // 100 for b in branches if isinstance(b, int)}) == 1:
+            return branches[0]
+    return "dynamic"
 
 
 _IMPURE = frozenset({"call_expression", "new_expression", "assignment_expression",
@@ -633,11 +647,16 @@ def _narrowing_class(node: Node, scope: Node, name: str) -> str | None:
     return None
 
 
+#: ``typeof`` results of values that carry no stack and no library's text.
+_PRIMITIVE_TYPES = frozenset({"string", "number", "boolean"})
+
+
 def _narrowed_to_string(node: Node, scope: Node, name: str) -> bool:
-    """Return True when ``node`` runs only where the error is a string: the consequence of
-    ``if (typeof err === 'string')`` (alone or in an ``&&`` chain). Libraries throw Error
-    objects; a string is a message the application threw on purpose (``throw 'Username "x" is
-    already taken'``), meant for the client, with no stack or internals to leak."""
+    """Return True when ``node`` runs only where the error is a string, a number or a boolean:
+    the consequence of ``if (typeof err === 'string')`` (alone or in an ``&&`` chain).
+    Libraries throw Error objects; a string is a message the application threw on purpose
+    (``throw 'Username "x" is already taken'``), meant for the client, with no stack or
+    internals to leak, and a number (``reject(404)``) is a code the application chose."""
     child, cur = node, node.parent
     while cur is not None and cur != scope:
         if cur.type in ("if_statement", "ternary_expression") \
@@ -657,8 +676,66 @@ def _narrowed_to_string(node: Node, scope: Node, name: str) -> bool:
                         if typeof.type == "unary_expression" \
                                 and text(typeof.child_by_field_name("operator")) == "typeof" \
                                 and text(unwrap(typeof.child_by_field_name("argument"))) == name \
-                                and string_value(other) == "string":
+                                and string_value(other) in _PRIMITIVE_TYPES:
                             return True
+        child, cur = cur, cur.parent
+    return False
+
+
+#: How much a branch's condition tells of the error's text, weakest first: its message is a
+#: literal (``err.message === 'invalid-token'``), a bare HTTP status the app threw as a signal
+#: (``err.message === '404'``: third-party errors carry sentences), or the error is itself a
+#: literal string (``err === 'not-found'``).
+_KNOWN_MESSAGE, _STATUS_SIGNAL, _LITERAL_ERROR = 1, 2, 3
+_BARE_STATUS = re.compile(r"^[1-5]\d\d$")
+
+
+def _literal_knowledge(cond: Node | None, name: str) -> int:
+    """Return what condition ``cond`` proves of the error ``name`` where it holds (one of the
+    levels above, 0 for nothing): ``&&`` proves what either side does, ``||`` what both do."""
+    cond = unwrap(cond)
+    if cond is None or cond.type != "binary_expression":
+        return 0
+    op = text(cond.child_by_field_name("operator"))
+    left, right = unwrap(cond.child_by_field_name("left")), unwrap(cond.child_by_field_name("right"))
+    if op == "&&":
+        return max(_literal_knowledge(left, name), _literal_knowledge(right, name))
+    if op == "||":
+        return min(_literal_knowledge(left, name), _literal_knowledge(right, name))
+    if op not in ("===", "==") or left is None or right is None:
+        return 0
+    for one, other in ((left, right), (right, left)):
+        value = string_value(other)
+        if value is None:
+            continue
+        if one.type == "identifier" and text(one) == name:
+            return _LITERAL_ERROR
+        if one.type == "member_expression" \
+                and text(unwrap(one.child_by_field_name("object"))) == name \
+                and text(one.child_by_field_name("property")) == "message":
+            return _STATUS_SIGNAL if _BARE_STATUS.match(value) else _KNOWN_MESSAGE
+    return 0
+
+
+def _text_written_by_app(node: Node, scope: Node, name: str, leak: str,
+                         status: int | None | str) -> bool:
+    """Return True when ``node`` runs only in a branch whose condition pins the error's text
+    to a literal of the source, so what is sent was written by the application: the message
+    itself under ``err.message === 'L'`` (it is ``'L'``), the error under ``err === 'L'`` (a
+    string), the whole error answered with a literal 4xx under ``err.message === '404'`` (an
+    error the app made to signal a status; its JSON is its own enumerable fields, not the
+    message or stack). A message only containing a literal (``indexOf('413') > -1``) proves
+    nothing: a driver's message may quote the request's input."""
+    child, cur = node, node.parent
+    while cur is not None and cur != scope:
+        if cur.type in ("if_statement", "ternary_expression") \
+                and child == cur.child_by_field_name("consequence"):
+            known = _literal_knowledge(cur.child_by_field_name("condition"), name)
+            if known == _LITERAL_ERROR or (known and leak == "message"):
+                return True
+            if known == _STATUS_SIGNAL and leak == "error" and isinstance(status, int) \
+                    and 400 <= status < 500:
+                return True
         child, cur = cur, cur.parent
     return False
 
@@ -731,6 +808,8 @@ def _node_leaks(ctx: FileContext) -> Iterator[Leak]:
                 continue  # a branch taken only for client errors: their messages are answers
             if _narrowed_to_string(node, scope, name):
                 continue  # `if (typeof err === 'string')`: a message the app threw itself
+            if _text_written_by_app(node, scope, name, leak, status):
+                continue  # `if (err.message === '404')`: the text sent is the app's literal
             seen.add(node.start_byte)
             field = _status_field(sink_node, scope, name) if leak == "message" and (
                 status == "dynamic" or (kind == "handler" and status is None)) else None
