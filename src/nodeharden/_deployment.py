@@ -61,6 +61,8 @@ class Deployment:
         return self.deployed and self.declared_as is None
 
 
+#: How a deploy signal that is only the app's Dockerfile ends.
+RUNTIME_IMAGE_SIGNAL = " (the app's runtime image)"
 #: Files whose presence in the root (or a package's folder) deploys the app.
 PLATFORM_FILES: Mapping[str, str] = {
     "Procfile": "Procfile (Heroku-style process types)",
@@ -123,7 +125,7 @@ def deployment_signals(root: str, read: Read, dockerfiles: Iterable[str],
             continue
         raw = read(rel)
         if raw is not None and dockerfile_role(rel, raw.decode("utf-8", "replace")) == APP:
-            signals.append(f"{rel} (the app's runtime image)")
+            signals.append(f"{rel}{RUNTIME_IMAGE_SIGNAL}")
     folders = sorted({d for d in package_dirs if role_from_path(d + "/x") == APP} | {""})
     for folder in folders:
         names = _names_in(root, folder)

@@ -224,6 +224,17 @@ def test_security_txt_names_the_deploy_signal_it_reports_for(tmp_path: Path) -> 
     assert finding.fix is not None and "deployed as a service" not in finding.message
 
 
+def test_a_dockerfile_alone_does_not_ask_for_security_txt(tmp_path: Path) -> None:
+    # Self-hosted products and training apps ship a Dockerfile for others to run: it does not
+    # say the maintainers run a site whose contact security.txt would publish.
+    root = write_tree(tmp_path / "p", {"package.json": EXPRESS_PJ, "app.js": APP,
+                                       **DEPLOY_FILES["runtime image"]})
+    assert check(root, select=["security-txt"]).findings == []
+    write_tree(root, {"fly.toml": 'app = "orders"\n'})
+    [finding] = check(root, select=["security-txt"]).findings
+    assert "(deployed as a service: fly.toml (Fly.io))" in finding.message
+
+
 @pytest.mark.parametrize(("package_json", "readme", "expected"), [
     ({"description": "The self-hosted web IRC client"}, None,
      "self-hosted (package.json description)"),

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from nodeharden._config import SecurityTxtOptions
+from nodeharden._deployment import RUNTIME_IMAGE_SIGNAL
 from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._regex import lazy_pattern
@@ -245,7 +246,13 @@ class SecurityTxt(Rule):
                 # Software that others host: each instance's operator is the contact for their
                 # site, and the software's own channel for reports is its SECURITY.md.
                 return
-            deployed = deployment.signals[0]
+            # A Dockerfile alone does not say whose site the app is: self-hosted products and
+            # training apps ship one for others to run. A deploy of the maintainers' own
+            # (a platform file, a manifest, a CI deploy job) does.
+            own = [s for s in deployment.signals if not s.endswith(RUNTIME_IMAGE_SIGNAL)]
+            if not own:
+                return
+            deployed = own[0]
         # The file that creates the app, never a test that creates one of its own; with several,
         # the package's entry point, else the one that mounts the most middleware and routes.
         entry = _entry_points(ctx)
