@@ -17,7 +17,6 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-
 from conftest import have_node, linked_app, npm_install, run_cli, serve_app, write_tree
 
 pytestmark = [pytest.mark.slow,
@@ -140,8 +139,8 @@ def test_app_written_text_is_kept_and_driver_text_is_not(tmp_path: Path,
     assert reported == sorted([
         "return res.status(409).send(error);",
         "return res.status(500).json({ error: error.message });",
-        "return res.status(error.message.includes('connections') ? 503 : 500)"
-        ".json({ error: error.message });",
+        ("return res.status(error.message.includes('connections') ? 503 : 500)"
+         ".json({ error: error.message });"),
     ])
 
     done = run_cli("fix", root, "--select", "error-handler")
