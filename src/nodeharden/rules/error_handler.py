@@ -709,7 +709,8 @@ def _literal_knowledge(cond: Node | None, name: str) -> int:
         if value is None:
             continue
         if one.type == "identifier" and text(one) == name:
-            return _LITERAL_ERROR
+            # `==` holds for an Error too whose toString() is the literal: only `===` pins it.
+            return _LITERAL_ERROR if op == "===" else 0
         if one.type == "member_expression" \
                 and text(unwrap(one.child_by_field_name("object"))) == name \
                 and text(one.child_by_field_name("property")) == "message":
