@@ -372,9 +372,9 @@ def _setup_steps(chunk: list[str]) -> list[str]:
     column: int | None = None
     head: list[str] = [chunk[0]]
     for line in chunk[1:]:
-        item = _STEP_ITEM_RE.match(line)
-        if item and (column is None or len(item.group(1)) == column):
-            column = len(item.group(1))
+        start = _STEP_ITEM_RE.match(line)
+        if start and (column is None or len(start.group(1)) == column):
+            column = len(start.group(1))
             items.append([line])
         elif items:
             items[-1].append(line)
