@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from nodeharden._textedit import line_ending
 
@@ -39,6 +41,19 @@ NODE_SUPPORT: dict[str, tuple[tuple[tuple[int, int], str], ...]] = {
     "ioredis": (((20, 0), "^6.0.0"), ((12, 22), "^5.11.1")),
     "typescript-eslint": (((18, 18), "^8.74.0"),),
 }
+
+
+def declared_major(data: Mapping[str, Any], package: str) -> int | None:
+    """Return the major version of ``package`` that package.json ``data`` declares (``^7.1.0``
+    → 7; runtime, development, peer or optional dependency, the first that has it), or None
+    when it is not declared or its range names no number (``latest``, a git URL…)."""
+    for field in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+        deps = data.get(field)
+        spec = deps.get(package) if isinstance(deps, dict) else None
+        if isinstance(spec, str):
+            match = re.search(r"\d+", spec)
+            return int(match.group()) if match else None
+    return None
 
 
 def version_of(package: str) -> str:

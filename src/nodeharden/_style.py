@@ -371,14 +371,10 @@ def _prettier_settings(name: str, text: str) -> dict[str, Scalar] | None:
 def _prettier_major(data: dict[str, Any]) -> int:
     """Return the major version of the prettier the project pins (3 when it does not say):
     prettier 3 made ``trailingComma: all`` its default, prettier 2 ``arrowParens: always``."""
-    for field in ("devDependencies", "dependencies"):
-        deps = data.get(field)
-        spec = deps.get("prettier") if isinstance(deps, dict) else None
-        if isinstance(spec, str):
-            match = re.search(r"\d+", spec)
-            if match:
-                return int(match.group())
-    return 3
+    from nodeharden._packagejson import declared_major
+
+    major = declared_major(data, "prettier")
+    return 3 if major is None else major
 
 
 #: The plugins whose rules of the same name take the core formatting rules' options

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import posixpath
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._packagejson import add_to_string_list, version_of
+from nodeharden._packagejson import add_to_string_list, declared_major, version_of
 from nodeharden._parse import code_children, object_properties, parse, string_value, text, unwrap
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
@@ -255,13 +254,8 @@ class EslintSecurity(Rule):
     def _js_configs_range(ctx: ProjectContext) -> str:
         """Return the @eslint/js range that matches the major version of the eslint the
         project already lists (its recommended config names rules of that major only)."""
-        for key in ("devDependencies", "dependencies"):
-            block = ctx.package_json.get(key)
-            current = block.get("eslint") if isinstance(block, dict) else None
-            if isinstance(current, str):
-                major = re.search(r"\d+", current)
-                if major is not None and major.group() == "9":
-                    return "^9.39.5"
+        if declared_major(ctx.package_json, "eslint") == 9:
+            return "^9.39.5"
         return version_of("@eslint/js")
 
     @staticmethod

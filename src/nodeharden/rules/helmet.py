@@ -14,7 +14,7 @@ templates).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from tree_sitter import Node
 
 from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._packagejson import version_of
+from nodeharden._packagejson import declared_major, version_of
 from nodeharden._parse import captures, object_properties, string_value, text, walk
 from nodeharden._project import files_with_suffix
 from nodeharden._regex import lazy_pattern
@@ -449,7 +449,7 @@ def _csp_has_frame_ancestors(ctx: ProjectContext) -> bool:
     data = [ctx.read(path) or b"" for path in files]
     if any(_FRAME_ANCESTORS_RE.search(d) for d in data):
         return True
-    major = helmet_major(ctx.info.dependencies)
+    major = declared_major(ctx.package_json, "helmet")
     return major is not None and major >= 5 and \
         not any(_USE_DEFAULTS_OFF_RE.search(d) for d in data)
 
@@ -483,12 +483,6 @@ def _call_csp_frames(root: Node, value: Node | None) -> bool:
 
 #: The helmet options that set X-Frame-Options.
 _FRAME_OPTIONS = frozenset({"frameguard", "xFrameOptions"})
-
-
-def helmet_major(dependencies: Mapping[str, str]) -> int | None:
-    """Return the major version of helmet the project declares (``^7.1.0`` → 7), or None."""
-    major = re.search(r"\d+", dependencies.get("helmet", ""))
-    return int(major.group()) if major else None
 
 
 #: Options whose ``false`` turns off a header helmet sets by default only in some majors:
@@ -530,7 +524,7 @@ class Helmet(Rule):
             return
         powered_by_off = _disables_powered_by(ctx.facts, lambda: ctx.source)
         lusca = lusca_headers(ctx.facts, lambda: ctx.source)
-        major = helmet_major(ctx.info.dependencies)
+        major = declared_major({"dependencies": dict(ctx.info.dependencies)}, "helmet")
         for match in captures(ctx.lang, _CALL_QUERY, ctx.tree.root_node).get("call", []):
             fn = match.child_by_field_name("function")
             if text(fn) not in names:
