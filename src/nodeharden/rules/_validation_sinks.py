@@ -30,7 +30,7 @@ from nodeharden._parse import (
     walk,
 )
 from nodeharden._regex import lazy_pattern
-from nodeharden.rules._validation_types import first_param
+from nodeharden.rules._validation_types import DataLayers, first_param
 
 SOURCES = ("body", "query", "params", "headers", "cookies", "signedCookies")
 _FUNCTION_TYPES = FUNCTION_TYPES
@@ -668,24 +668,26 @@ SinkResolver = Callable[[Node], "tuple[str, Node, FileFacts] | None"]
 
 def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None,
                mongo: bool = False, pinned: Callable[[Sink], bool] | None = None,
-               parts: tuple[str, ...] = SOURCES) -> list[Sink]:
+               parts: tuple[str, ...] = SOURCES, layers: DataLayers | None = None
+               ) -> list[Sink]:
     """Return the dangerous sinks request data reaches in handler ``func``, and one level into
     the helpers ``resolve`` finds (same file or a relative import) that it passes it to.
     ``pinned``: a test for the filter values as sent that a validator keeps objects out of
-    (not reported); ``parts``: the request parts that are input."""
+    (not reported); ``parts``: the request parts that are input; ``layers``: what data layer
+    a call's receiver is (a Sequelize model reads no request value as an operator)."""
     first = first_param(func)
     if first is None:
         return []
     req = text(first) if first.type == "identifier" else "\0"
     body = func.child_by_field_name("body") or func
     taint = _Taint(req, body, first if first.type == "object_pattern" else None, parts)
-    return _scan(body, taint, facts, _param_name(func, 1), resolve, None, mongo, pinned)
+    return _scan(body, taint, facts, _param_name(func, 1), resolve, None, mongo, pinned, layers)
 
 
 def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, str],
                   direct: set[str], mongo: bool,
                   pinned: Callable[[Sink], bool] | None = None,
-                  res: str | None = None) -> list[Sink]:
+                  res: str | None = None, layers: DataLayers | None = None) -> list[Sink]:
     """Return the sinks in ``helper`` that its parameters (``seeds``: name -> origin) reach
     (``res``: the parameter that receives the handler's response, for redirects)."""
     body = helper.child_by_field_name("body") or helper
@@ -695,14 +697,25 @@ def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, s
                        if origin in ("req.body", "req.query"))
     taint.direct.update(direct)
     taint.rebind(body)
-    return _scan(body, taint, facts, res, None, where, mongo, pinned)
+    return _scan(body, taint, facts, res, None, where, mongo, pinned, layers)
 
 
 def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
           resolve: SinkResolver | None, where: str | None, mongo: bool = False,
-          pinned: Callable[[Sink], bool] | None = None) -> list[Sink]:
+          pinned: Callable[[Sink], bool] | None = None,
+          layers: DataLayers | None = None) -> list[Sink]:
     """Return the sinks tainted values reach in ``body`` (``mongo``: the project uses MongoDB,
-    so a body or query field put as it is into a filter is an operator injection)."""
+    so a body or query field put as it is into a filter is an operator injection, unless the
+    call's receiver is a Sequelize model, which reads no plain object as an operator, or the
+    field is a query value the app's query parser makes a string or an array of strings)."""
+
+    def as_value(fn: Node, origin: str) -> bool:
+        """The field reaches this filter as a plain value, never as an operator."""
+        if layers is None:
+            return False
+        return (layers.simple_query and origin.startswith("req.query.")) or \
+            layers.sql_plain(fn)
+
     cp = _module_names(facts, _CP)
     fs = _module_names(facts, _FS)
     vm = _module_names(facts, _VM)
@@ -833,7 +846,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                 text(fn.child_by_field_name("property")) in _MONGO_ID_METHODS and \
                 taint.is_direct(first):
             origin = unguarded(first, node, member_only=False)
-            if origin is None:
+            if origin is None or as_value(fn, origin):
                 continue  # a validator.js check or a known list keeps it a plain value
             sink = Sink("nosql-injection", node, origin, f"{callee_text}() unconverted",
                         where, as_sent=True)
@@ -857,7 +870,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                             if value.type != "shorthand_property_identifier" else \
                             next((o for o in taint.sources_of(text(value)) if o not in
                                   guarded_at(guards, pair.start_byte, False)), None)
-                        if origin is None:
+                        if origin is None or as_value(fn, origin):
                             continue  # a validator.js check or a known list: a plain value
                         sink = Sink("nosql-injection", pair, origin,
                                     f"{callee_text}() unconverted", where, as_sent=True)
@@ -882,7 +895,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     {name: seeds[i] for i, name in names.items() if name},
                     {name for i, name in names.items() if name and taint.is_direct(args[i])},
                     mongo, pinned,
-                    _param_name(helper, passed) if passed is not None else None))
+                    _param_name(helper, passed) if passed is not None else None, layers))
     if not any(s.kind == "path-traversal" for s in found):
         found.extend(joins)
     return found

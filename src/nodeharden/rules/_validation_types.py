@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tree_sitter import Node
 
@@ -79,6 +80,25 @@ Resolver = Callable[[Node], "Node | None"]
 #: ``project(callee) -> bool``: the callee names a function of one of the project's own modules
 #: (a relative import), found or not.
 ProjectCallee = Callable[[Node], bool]
+
+
+class DataLayers(Protocol):
+    """What data layer a call's receiver comes from (``input_validation._DataLayers``)."""
+
+    #: req.query values are strings or arrays of strings (Express 5, ``query parser: simple``).
+    simple_query: bool
+
+    def sql_plain(self, fn: Node | None) -> bool:
+        """The receiver is a Sequelize model or instance: no plain object is an operator."""
+        ...
+
+    def of_value(self, receiver: Node | None, guess: bool = True) -> frozenset[str]:
+        """The data-layer families (``sequelize``, ``mongo``, ``prisma``…) of a value."""
+        ...
+
+    def project_method(self, fn: Node) -> bool:
+        """``fn`` is a method a class of the project defines (``this.x``, ``new X()``)."""
+        ...
 
 
 @dataclass
@@ -199,6 +219,8 @@ class Reads:
     whole: list[str] = field(default_factory=list)  # parts used as a whole object
     checked_parts: set[str] = field(default_factory=set)  # parts a helper's schema validates
     validated: bool = False
+    #: (part, write call): req.body/req.query handed whole to an ORM write (mass assignment)
+    mass: list[tuple[str, Node]] = field(default_factory=list)
 
     def add(self, part: str, name: str, segment: str | None = None) -> Field:
         key = (part, name)
@@ -860,6 +882,7 @@ class _Analysis:
         # whose uses make the field live once every local is followed
         self.converted: list[tuple[Field, Field]] = []
         self.resolver_for: Callable[[Node], Resolver | None] | None = None
+        self.layers: DataLayers | None = None  # what data layer a call's receiver is
         # field, name, decl, scope, depth, quiet (its uses are guarded by a type test),
         # defaulted (the local holds the value or a default: `const t = req.body.t || ''`)
         self.locals: list[tuple[Field, str, Node, Node, int, bool, bool]] = []
@@ -1269,7 +1292,11 @@ class _Analysis:
         # An ORM key from the path is a string, and so is a converted value; a body or query
         # value as sent may be an object or an array, which ORMs read as a filter (Prisma
         # `{ not: '' }`, `IN (…)` for arrays).
-        orm_key = "key" if found.part == "params" or found.converted else "sent"
+        # With the 'simple' query parser (Express 5's default) a query value is a string or an
+        # array of strings: an array in a filter is a list of values, never an operator.
+        orm_key = "key" if found.part == "params" or found.converted or (
+            found.part == "query" and self.layers is not None and self.layers.simple_query) \
+            else "sent"
         value = node
         if value.parent is not None and value.parent.type == "template_substitution" and \
                 value.parent.parent is not None and \
@@ -1321,6 +1348,10 @@ class _Analysis:
         index = args.index(value) if value in args else -1
         method = text(fn.child_by_field_name("property")) if fn is not None and \
             fn.type == "member_expression" else text(fn)
+        if orm_key == "sent" and self.layers is not None and self.layers.sql_plain(fn):
+            # A Sequelize model: an object where-value is refused (Symbol operators only), an
+            # array is `IN (…)` of bound values; either way the value stays data.
+            orm_key = "key"
         if any(kind == "pair" and key == "where" for kind, key in steps):
             return orm_key  # Prisma, Sequelize, TypeORM: `findUnique({ where: { username } })`
         if not steps:
@@ -1775,7 +1806,83 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
     elif _schema_in_helper(resolve, value, parent):
         reads.checked_parts.add(part)  # `service.update(req.body)` with `schema.validate(input)`
     elif not _whole_into_helper(analysis, value, parent, part, depth, resolve):
+        write = _mass_write(analysis, value, parent)
+        if write is not None:
+            reads.mass.append((part, write))
         reads.whole.append(part)
+
+
+#: ORM writes that set the columns/fields of the object they are given: (method, position of
+#: that object). Sequelize ``Model.update(values, …)``/``instance.update(values)``/``create``/
+#: ``build``/``set``/``upsert``, Mongoose ``create``/``findByIdAndUpdate(id, update)``/
+#: ``updateOne(filter, update)``/``doc.set(values)``, TypeORM ``save``/``insert``, knex
+#: ``insert``/``update``.
+_MASS_WRITES = {"create": 0, "build": 0, "upsert": 0, "insert": 0, "save": 0, "set": 0,
+                "update": 0, "findByIdAndUpdate": 1, "findOneAndUpdate": 1, "updateOne": 1,
+                "updateMany": 1}
+#: An option that names the columns a Sequelize write may set: ``fields: ['name']``.
+_FIELD_LIST_RE = lazy_pattern(r"(?<![\w$])fields\s*:")
+
+
+def _mass_write(analysis: _Analysis, value: Node, args: Node) -> Node | None:
+    """Return the ORM write call that gets the whole request object ``value`` as the values it
+    stores, with no list of the fields it may set (``db.User.update(req.body, { where })``,
+    ``Model.create(req.body)``, ``user.update(data)``, ``Object.assign(doc, req.body)`` then
+    ``doc.save()``): a client can then set any column, an admin flag or an owner id included.
+    Only a receiver whose data layer is known (a model or client imported, or made, from
+    sequelize, mongoose, TypeORM, Prisma, knex…) counts: ``hash.update(body)`` is no write."""
+    layers = analysis.layers
+    call = args.parent
+    if layers is None or args.type != "arguments" or call is None:
+        return None
+    if call.type == "new_expression":
+        ctor = call.child_by_field_name("constructor")
+        if code_children(args)[:1] == [value] and ctor is not None and \
+                ctor.type == "identifier" and layers.of_value(ctor, guess=False) & \
+                _DOCUMENT_LAYERS and _saved(call):
+            return call  # `new User(req.body).save()`
+        return None
+    if call.type != "call_expression":
+        return None
+    fn = call.child_by_field_name("function")
+    given = code_children(args)
+    index = given.index(value) if value in given else -1
+    if fn is not None and text(fn) == "Object.assign" and index >= 1 and given and \
+            layers.of_value(given[0], guess=False) and _saved(call, text(given[0])):
+        return call  # `Object.assign(doc, req.body); await doc.save()`
+    if fn is None or fn.type != "member_expression" or layers.project_method(fn):
+        return None  # a method of the project's own (`userController.update(id, body)`)
+    method = text(fn.child_by_field_name("property"))
+    if _MASS_WRITES.get(method) != index or (method == "set" and len(given) != 1):
+        return None
+    if any(_FIELD_LIST_RE.search(text(option)) for option in given[index + 1:]):
+        return None  # `update(req.body, { fields: ['name'] })`
+    return call if layers.of_value(fn.child_by_field_name("object"), guess=False) else None
+
+
+#: Data layers whose ``new Model(values)`` is a document or entity that ``save()`` stores.
+_DOCUMENT_LAYERS = frozenset({"mongo", "typeorm"})
+
+
+def _saved(call: Node, name: str | None = None) -> bool:
+    """Return True when the object ``call`` makes (or fills: ``name``) is saved in the same
+    function: ``new User(req.body).save()``, ``doc.save()`` after it."""
+    outer = call
+    while outer.parent is not None and outer.parent.type in _WRAPPERS:
+        outer = outer.parent
+    parent = outer.parent
+    if parent is not None and parent.type == "member_expression" and \
+            text(parent.child_by_field_name("property")) == "save":
+        return True
+    if name is None and parent is not None and parent.type == "variable_declarator":
+        name = text(parent.child_by_field_name("name"))
+    scope = call.parent
+    while scope is not None and scope.type not in FUNCTION_TYPES:
+        scope = scope.parent
+    if name is None or scope is None:
+        return False
+    rest = (scope.text or b"")[call.end_byte - scope.start_byte:].decode("utf-8", "replace")
+    return re.search(rf"(?<![\w$.]){re.escape(name)}\.save\s*\(", rest) is not None
 
 
 #: How many helpers deep a whole ``req.body``/``req.query`` handed on is followed: a service
@@ -1837,8 +1944,8 @@ def _schema_in_helper(resolve: Resolver | None, value: Node, args: Node) -> bool
 
 def analyze_handler(func: Node, resolve: Resolver | None = None,
                     mysql: bool = False, project: ProjectCallee | None = None,
-                    resolver_for: Callable[[Node], Resolver | None] | None = None
-                    ) -> Reads | None:
+                    resolver_for: Callable[[Node], Resolver | None] | None = None,
+                    layers: DataLayers | None = None) -> Reads | None:
     """Return the request fields ``func`` reads, or None when it takes no request.
 
     ``resolve`` maps a callee to the helper function it names (same file or a relative
@@ -1847,7 +1954,8 @@ def analyze_handler(func: Node, resolve: Resolver | None = None,
     ``?`` parameter is then not just data). ``project`` tells a callee that names a function of
     the project's own modules: one ``resolve`` does not find is not followed, and no harm is
     claimed for what is passed to it. ``resolver_for`` gives the resolver of the file a helper
-    is in, to follow a whole ``req.query`` one helper further."""
+    is in, to follow a whole ``req.query`` one helper further. ``layers`` tells what data layer
+    a call's receiver is (a Sequelize filter; an ORM write given the whole body)."""
     first = first_param(func)
     if first is None or first.type not in ("identifier", "object_pattern"):
         return None
@@ -1855,6 +1963,7 @@ def analyze_handler(func: Node, resolve: Resolver | None = None,
     reads = Reads()
     analysis = _Analysis(reads, resolve, mysql, project)
     analysis.resolver_for = resolver_for
+    analysis.layers = layers
     body = func.child_by_field_name("body") or func
     aliases: list[tuple[str, str, Node]] = []
 

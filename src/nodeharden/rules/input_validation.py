@@ -70,6 +70,7 @@ class _Project:
         self.methods: dict[tuple[str, str], tuple[str, Node] | None] = {}  # _instance_method
         self._kept: dict[tuple[str, bytes], _Parsed] = ctx.extra.setdefault(
             "input-validation.parsed", {})
+        self.roots: dict[int, str] = {}  # root node id -> file, for _DataLayers
 
     def get(self, rel: str) -> _Parsed | None:
         if rel not in self._cache:
@@ -82,10 +83,183 @@ class _Project:
                 if parsed is None:
                     parsed = self._kept[(rel, data)] = _Parsed(lang, data, parse(lang, data))
                 self._cache[rel] = parsed
+                self.roots[parsed.tree.root_node.id] = rel
         return self._cache[rel]
 
     def resolve_module(self, importer: str, spec: str) -> str | None:
         return self.ctx.resolve_import(importer, spec)
+
+
+#: Data-layer packages by family: what a model or client imported from them is.
+_DB_FAMILIES = {
+    "sequelize": "sequelize", "@sequelize/core": "sequelize", "sequelize-typescript": "sequelize",
+    "mongoose": "mongo", "mongodb": "mongo", "mongojs": "mongo", "monk": "mongo",
+    "@prisma/client": "prisma", "typeorm": "typeorm", "knex": "knex", "objection": "knex",
+    "bookshelf": "knex", "@mikro-orm/core": "mikro-orm"}
+#: ``app.set('query parser', …)``: the value it is given.
+_QUERY_PARSER_RE = lazy_pattern(rb"""\.set\(\s*['"]query parser['"]\s*,\s*([^)\s,]+)""")
+#: Sequelize reads ``$ne``-style string keys as operators only when the app maps them.
+_ALIASES_RE = lazy_pattern(rb"operatorsAliases\s*:\s*(?!false\b|undefined\b|null\b|\{\s*\})")
+
+
+def _package(spec: str) -> str:
+    parts = spec.split("/")
+    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+
+
+def _major(dependencies: dict[str, str], name: str) -> int | None:
+    found = re.search(r"\d+", dependencies.get(name, ""))
+    return int(found.group()) if found else None
+
+
+class _DataLayers:
+    """What data layer the receiver of a call comes from: ``db.User.update`` with ``db``
+    required from a project module that imports sequelize is a Sequelize model; a name bound
+    to ``new ProjectController()`` is read through the module that defines the class; ``this``
+    and other local names through the file's own imports. A file that imports no data-layer
+    package is read through the project modules it imports, one level (``models/index.js``)."""
+
+    def __init__(self, project: _Project) -> None:
+        self.project = project
+        ctx = project.ctx
+        deps = ctx.info.dependencies
+        self._files: dict[tuple[str, int], frozenset[str]] = {}
+        # Sequelize 5+ reads only Symbol operators (`Op.ne`) unless the app maps string ones.
+        major = _major(deps, "sequelize") or _major(deps, "@sequelize/core") or \
+            _major(deps, "sequelize-typescript")
+        self.sequelize_plain = major is not None and major >= 5 and not any(
+            _ALIASES_RE.search(ctx.read(rel) or b"") for rel, facts in ctx.facts.items()
+            if any(_DB_FAMILIES.get(_package(m)) == "sequelize"
+                   for m in facts.imported_modules()))
+        self.simple_query = self._simple_query()
+
+    def _simple_query(self) -> bool:
+        """Return True when req.query values are strings or arrays of strings, never objects:
+        every ``query parser`` the apps set is ``'simple'`` (or false), or none is set and
+        Express 5 (whose default is ``'simple'``) is declared."""
+        ctx = self.project.ctx
+        settings = [m.group(1) for facts in ctx.app_files()
+                    for m in _QUERY_PARSER_RE.finditer(ctx.read(facts.path) or b"")]
+        if settings:
+            return all(s.strip(b"'\"") in (b"simple", b"false") for s in settings)
+        major = _major(ctx.info.dependencies, "express")
+        return major is not None and major >= 5
+
+    def file(self, rel: str, depth: int = 1) -> frozenset[str]:
+        """Return the data-layer families ``rel`` imports (through its project modules, one
+        level, when it imports none itself)."""
+        key = (rel, depth)
+        if key in self._files:
+            return self._files[key]
+        self._files[key] = frozenset()
+        facts = self.project.ctx.facts.get(rel)
+        found: set[str] = set()
+        if facts is not None:
+            found = {f for m in facts.imported_modules()
+                     if (f := _DB_FAMILIES.get(_package(m))) is not None}
+            if not found and depth > 0:
+                for imp in facts.imports:
+                    target = self.project.resolve_module(rel, imp.module)
+                    if target is not None and target != rel:
+                        found |= self.file(target, 0)
+        self._files[key] = frozenset(found)
+        return self._files[key]
+
+    def name(self, rel: str, name: str, scope: Node | None, hops: int = 0,
+             guess: bool = True) -> frozenset[str]:
+        """Return the data-layer families of what ``name`` holds in file ``rel`` (``guess``:
+        a name bound to none of them, ``this`` or a parameter, is read through the file)."""
+        facts = self.project.ctx.facts.get(rel)
+        if facts is None:
+            return frozenset()
+        for imp in facts.imports:
+            if name in imp.locals():
+                if imp.module.startswith("."):
+                    target = self.project.resolve_module(rel, imp.module)
+                    return self.file(target) if target is not None else frozenset()
+                family = _DB_FAMILIES.get(_package(imp.module))
+                return frozenset({family}) if family else frozenset()
+        parsed = self.project.get(rel)
+        if name != "this" and hops < 2 and parsed is not None:
+            # `const user = await db.User.findByPk(id)`, `x = new ProjectController()`, in the
+            # function, else in the file (`const User = sequelize.define(…)`)
+            binding = re.compile(rf"(?<![\w$.]){re.escape(name)}\s*=\s*(?:await\s+)?"
+                                 r"(?:new\s+)?([\w$]+)[\w$.]*\s*[(<]")
+            bound = binding.search(text(scope)) if scope is not None else None
+            if bound is None:
+                bound = binding.search(parsed.source.decode("utf-8", "replace"))
+            if bound is not None and bound.group(1) != name:
+                return self.name(rel, bound.group(1), scope, hops + 1, guess)
+        return self.file(rel) if guess else frozenset()
+
+    def of_call(self, fn: Node | None, guess: bool = True) -> frozenset[str]:
+        """Return the data-layer families of the receiver of call ``fn`` (``a.b.method``)."""
+        if fn is None or fn.type != "member_expression":
+            return frozenset()
+        return self.of_value(fn.child_by_field_name("object"), guess)
+
+    def of_value(self, receiver: Node | None, guess: bool = True) -> frozenset[str]:
+        """Return the data-layer families of the value ``receiver`` (``db.User``, ``user``)."""
+        if receiver is None:
+            return frozenset()
+        fn = receiver
+        root = fn
+        while root.parent is not None:
+            root = root.parent
+        rel = self.project.roots.get(root.id)
+        if rel is None:
+            return frozenset()
+        receiver_text = text(receiver)
+        parts = receiver_text.split(".")
+        source = text(root)
+        # `this.connectionController = new ConnectionController()`: the class's module.
+        for i in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:i])
+            if not re.fullmatch(r"[\w$]+(?:\.[\w$]+)*", prefix):
+                continue
+            made = re.search(rf"(?<![\w$.]){re.escape(prefix)}\s*=\s*new\s+([\w$]+)", source)
+            if made is not None:
+                return self.name(rel, made.group(1), None, guess=guess)
+        first = re.match(r"[\w$]+", receiver_text)
+        if first is None:
+            return self.file(rel) if guess else frozenset()
+        scope = fn.parent
+        while scope is not None and scope.type not in _FUNCTION_TYPES:
+            scope = scope.parent
+        return self.name(rel, first.group(), scope if scope is not None else root,
+                         guess=guess)
+
+    def project_method(self, fn: Node) -> bool:
+        """Return True when ``fn`` (``service.update``, ``this.repo.create``) calls a method a
+        class of the project defines: the receiver is bound to ``new X()`` of a class the file
+        declares or imports from a project module whose source defines that method."""
+        receiver = fn.child_by_field_name("object")
+        method = text(fn.child_by_field_name("property"))
+        root = fn
+        while root.parent is not None:
+            root = root.parent
+        rel = self.project.roots.get(root.id)
+        if receiver is None or rel is None:
+            return False
+        source = text(root)
+        made = re.search(rf"(?<![\w$.]){re.escape(text(receiver))}\s*=\s*new\s+([\w$]+)", source)
+        if made is None and text(receiver) != "this":
+            return False
+        homes = [rel]
+        facts = self.project.ctx.facts.get(rel)
+        if made is not None and facts is not None:
+            homes = [t for imp in facts.imports if made.group(1) in imp.locals()
+                     and (t := self.project.resolve_module(rel, imp.module)) is not None] or homes
+        defines = re.compile(rf"^\s*(?:static\s+)?(?:async\s+)?{re.escape(method)}\s*\(",
+                             re.MULTILINE)
+        return any(defines.search(parsed.source.decode("utf-8", "replace"))
+                   for home in homes if (parsed := self.project.get(home)) is not None)
+
+    def sql_plain(self, fn: Node | None) -> bool:
+        """Return True when the call's receiver is known to be a Sequelize model or instance
+        that reads no plain object as an operator: a request value in its filter is a value
+        (an object is refused, an array is ``IN (…)``), never an operator."""
+        return self.sequelize_plain and self.of_call(fn) == frozenset({"sequelize"})
 
 
 def _function_at(tree: Tree, start: int, end: int) -> Node | None:
@@ -716,6 +890,7 @@ class InputValidation(Rule):
         mongo = ctx.info.has_dependency("mongoose") or ctx.info.has_dependency("mongodb")
         mysql = ctx.info.has_dependency("mysql") or ctx.info.has_dependency("mysql2")
         bodies = _BodyScope(ctx, project)
+        layers = _DataLayers(project)
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
@@ -752,7 +927,7 @@ class InputValidation(Rule):
                     and bodies.plain(rel, facts, parsed, n) for a in route.args[1:-1])
                 parts = tuple(p for p in SOURCES if p != "body") if no_body else SOURCES
                 sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo, pinned,
-                                   parts)
+                                   parts, layers)
                 for sink in sinks:
                     at = (sink.path or where, sink.node.start_byte)
                     if at in reported:
@@ -774,7 +949,8 @@ class InputValidation(Rule):
                         if home is not None else None
 
                 reads = analyze_handler(func, _helper_only(resolve, homes), mysql,
-                                        self._project_callee(project, where), resolver_for)
+                                        self._project_callee(project, where), resolver_for,
+                                        layers)
                 if reads is None or reads.validated:
                     continue
                 if no_body:
@@ -788,7 +964,8 @@ class InputValidation(Rule):
                 PARTS[f.part] == fn for _, reads in found if not reads.blockers()
                 for f in reads.chained())]
             for route, reads in found:
-                yield self._finding(ctx, project, rel, facts, parsed, route, reads, needed)
+                yield self._finding(ctx, project, rel, facts, parsed, route, reads, needed,
+                                    layers)
 
     def _lazy_pinned(self, project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
                      route: CallFact, where: str, func: Node) -> Callable[[Sink], bool]:
@@ -977,7 +1154,8 @@ class InputValidation(Rule):
         return (target, found) if found is not None else None
 
     def _finding(self, ctx: ProjectContext, project: _Project, rel: str, facts: FileFacts,
-                 parsed: _Parsed, route: CallFact, reads: Reads, needed: list[str]) -> Finding:
+                 parsed: _Parsed, route: CallFact, reads: Reads, needed: list[str],
+                 layers: _DataLayers) -> Finding:
         listed = ", ".join(f"req.{f.part}.{f.name}" for f in reads.needed())
         what = ", ".join(f"req.{p}" for p in dict.fromkeys(reads.whole)) or listed
         # What the uses do with each field, so the finding names the harm it saw.
@@ -989,15 +1167,41 @@ class InputValidation(Rule):
         seen = "".join(f"{', '.join(names)} {harm}; " for harm, names in harms.items())
         message = (f"{route.method.upper()} {route.path} reads {what} without validation: "
                    f"{seen}check type and format before the handler runs")
+        if reads.mass:
+            part, write = reads.mass[0]
+            fn = write.child_by_field_name("function")
+            sequelize = fn is not None and fn.type == "member_expression" and \
+                layers.of_call(fn, guess=False) == frozenset({"sequelize"})
+            message = (f"[mass-assignment] {route.method.upper()} {route.path}: req.{part} "
+                       f"reaches {self._write_name(project, write)}, with no list of the "
+                       "fields it may set: a client can set any field of the model (an admin "
+                       "flag, an owner id, a role); copy only the fields the client may change"
+                       + (", or pass fields: [...] to the write" if sequelize else ""))
         blockers = reads.blockers()
         fix = None
         if not blockers:
             fix = self._fix(ctx, project, rel, facts, parsed, route, reads, needed)
-        else:
+        elif not reads.mass:  # (a mass assignment says what the fix is: a list of fields)
             message += f" (no automatic fix: {'; '.join(blockers)})"
         start = route.start
         end = route.args[0].end if route.args else route.end
         return ctx.finding(self.id, rel, start, end, message, fix)
+
+    @staticmethod
+    def _write_name(project: _Project, write: Node) -> str:
+        """``db.User.update() (controllers/UserController.js:408)``: the write and where."""
+        fn = write.child_by_field_name("function") or write.child_by_field_name("constructor")
+        args = write.child_by_field_name("arguments")
+        given = code_children(args) if args is not None else []
+        name = f"new {text(fn)}()" if write.type == "new_expression" else \
+            f"Object.assign({text(given[0])}, …)" if text(fn) == "Object.assign" and given else \
+            f"{text(fn)}()"
+        root = write
+        while root.parent is not None:
+            root = root.parent
+        home = project.roots.get(root.id)
+        at = f" ({home}:{write.start_point[0] + 1})" if home else ""
+        return f"{name} as a whole{at}"
 
     def _fix(self, ctx: ProjectContext, project: _Project, rel: str, facts: FileFacts,
              parsed: _Parsed, route: CallFact, reads: Reads, needed: list[str]) -> Fix | None:

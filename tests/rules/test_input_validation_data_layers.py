@@ -1,0 +1,109 @@
+"""input-validation reads the data layer of the receiver (held-out session 5, chartbrew): a
+Sequelize model reads no plain object as an operator, so a request value in its filter is no
+operator injection, unless the app maps string operators (``operatorsAliases``) or the project
+declares a Sequelize before 5, whose ``$ne`` keys were operators; and a whole body handed to an
+ORM write is named as the mass assignment it is."""
+
+from __future__ import annotations
+
+import json
+
+from nodeharden import check
+
+MODELS = """
+    const { Sequelize, DataTypes } = require('sequelize');
+    const sequelize = new Sequelize('sqlite::memory:'%s);
+    module.exports = { User: sequelize.define('User', { email: DataTypes.STRING }) };
+"""
+APP = """
+    const express = require('express');
+    const db = require('./models');
+    const app = express();
+    app.use(express.json());
+    app.post('/reset', async (req, res) => {
+      const user = await db.User.findOne({ where: { email: req.body.email } });
+      res.json({ sent: Boolean(user) });
+    });
+    module.exports = app;
+"""
+
+
+def _messages(root) -> list[str]:
+    return [f.message for f in check(root, select=["input-validation"]).findings
+            if f.rule == "input-validation"]
+
+
+def _app(project, sequelize: str, options: str = "", name: str = "app"):
+    return project({
+        "package.json": json.dumps({"name": "app", "dependencies": {
+            "express": "^4.21.0", "sequelize": sequelize, "mongoose": "^8.0.0"}}),
+        "app.js": APP,
+        "models.js": MODELS % options,
+    }, name)
+
+
+def test_a_sequelize_filter_value_is_data(project) -> None:
+    assert _messages(_app(project, "^6.37.0")) == []
+
+
+def test_string_operators_or_an_old_sequelize_keep_the_filter_reported(project) -> None:
+    """Sequelize 4 read ``{ "$ne": null }`` as an operator by default; 5+ does when the app
+    maps aliases. Either way the body value in the filter is reported again."""
+    aliased = _app(project, "^6.37.0", ", { operatorsAliases: { $ne: Symbol.for('ne') } }",
+                   "aliased")
+    old = _app(project, "^4.44.0", "", "old")
+    for root in (aliased, old):
+        [message] = _messages(root)
+        assert "req.body.email put into a query filter as sent" in message, message
+
+
+def test_a_whole_body_in_an_orm_write_is_named_mass_assignment(project) -> None:
+    """PUT /user/:id → a controller's db.User.update(data) (chartbrew's shape): the finding
+    names the write and where it is, and what a client can do with it."""
+    root = project({
+        "package.json": json.dumps({"name": "app", "dependencies": {
+            "express": "^5.1.0", "sequelize": "^6.37.0"}}),
+        "app.js": """
+            const express = require('express');
+            const UserController = require('./controllers/UserController');
+            const app = express();
+            const users = new UserController();
+            app.use(express.json());
+            app.put('/user/:id', async (req, res) => {
+              res.json(await users.update(req.params.id, req.body));
+            });
+            // The controller copies the fields it allows: no mass assignment.
+            app.put('/user/:id/profile', async (req, res) => {
+              res.json(await users.updateProfile(req.params.id, req.body));
+            });
+            module.exports = app;
+        """,
+        "models.js": MODELS % "",
+        "controllers/UserController.js": """
+            const db = require('../models');
+            const FIELDS = ['name', 'email'];
+            class UserController {
+              update(id, data) {
+                return db.User.update(data, { where: { id } });
+              }
+
+              updateProfile(id, data) {
+                const allowed = {};
+                for (const key of FIELDS) allowed[key] = data[key];
+                return db.User.update(allowed, { where: { id } });
+              }
+            }
+            module.exports = UserController;
+        """,
+    })
+    findings = [f for f in check(root, select=["input-validation"]).findings
+                if f.rule == "input-validation"]
+    mass = [f for f in findings if f.message.startswith("[mass-assignment]")]
+    assert [f.line for f in mass] == [6], findings
+    assert mass[0].message == (
+        "[mass-assignment] PUT /user/:id: req.body reaches db.User.update() as a whole "
+        "(controllers/UserController.js:5), with no list of the fields it may set: a client "
+        "can set any field of the model (an admin flag, an owner id, a role); copy only the "
+        "fields the client may change, or pass fields: [...] to the write")
+    assert mass[0].fix is None
+    assert not any("/profile" in f.message and "mass" in f.message for f in findings)
