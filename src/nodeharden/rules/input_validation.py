@@ -112,6 +112,24 @@ def _major(dependencies: dict[str, str], name: str) -> int | None:
     return int(found.group()) if found else None
 
 
+def _declared_majors(ctx: ProjectContext, *names: str) -> list[int]:
+    """Return the major versions of ``names`` the root package.json and the package.json files
+    of the project's packages (``server/package.json`` of a repository) declare."""
+    import json
+
+    blocks: list[dict[str, str]] = [ctx.info.dependencies]
+    for package in ctx.files_of("package"):
+        try:
+            data = json.loads(ctx.read(package.rel) or b"")
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            for key in ("dependencies", "devDependencies", "peerDependencies"):
+                if isinstance(data.get(key), dict):
+                    blocks.append({k: v for k, v in data[key].items() if isinstance(v, str)})
+    return [m for deps in blocks for name in names if (m := _major(deps, name)) is not None]
+
+
 class _DataLayers:
     """What data layer the receiver of a call comes from: ``db.User.update`` with ``db``
     required from a project module that imports sequelize is a Sequelize model; a name bound
@@ -122,12 +140,11 @@ class _DataLayers:
     def __init__(self, project: _Project) -> None:
         self.project = project
         ctx = project.ctx
-        deps = ctx.info.dependencies
         self._files: dict[tuple[str, int], frozenset[str]] = {}
         # Sequelize 5+ reads only Symbol operators (`Op.ne`) unless the app maps string ones.
-        major = _major(deps, "sequelize") or _major(deps, "@sequelize/core") or \
-            _major(deps, "sequelize-typescript")
-        self.sequelize_plain = major is not None and major >= 5 and not any(
+        # (sequelize-typescript wraps the sequelize the project also declares.)
+        majors = _declared_majors(ctx, "sequelize", "@sequelize/core")
+        self.sequelize_plain = bool(majors) and min(majors) >= 5 and not any(
             _ALIASES_RE.search(ctx.read(rel) or b"") for rel, facts in ctx.facts.items()
             if any(_DB_FAMILIES.get(_package(m)) == "sequelize"
                    for m in facts.imported_modules()))
@@ -142,8 +159,8 @@ class _DataLayers:
                     for m in _QUERY_PARSER_RE.finditer(ctx.read(facts.path) or b"")]
         if settings:
             return all(s.strip(b"'\"") in (b"simple", b"false") for s in settings)
-        major = _major(ctx.info.dependencies, "express")
-        return major is not None and major >= 5
+        majors = _declared_majors(ctx, "express")
+        return bool(majors) and min(majors) >= 5
 
     def file(self, rel: str, depth: int = 1) -> frozenset[str]:
         """Return the data-layer families ``rel`` imports (through its project modules, one
