@@ -7,6 +7,10 @@ ORM write is named as the mass assignment it is."""
 from __future__ import annotations
 
 import json
+import subprocess
+
+import pytest
+from conftest import have_node, npm_install
 
 from nodeharden import check
 
@@ -107,3 +111,58 @@ def test_a_whole_body_in_an_orm_write_is_named_mass_assignment(project) -> None:
         "fields the client may change, or pass fields: [...] to the write")
     assert mass[0].fix is None
     assert not any("/profile" in f.message and "mass" in f.message for f in findings)
+
+
+def test_versions_come_from_the_package_folder(project) -> None:
+    """A repository whose server is a package folder (the root package.json declares nothing):
+    the server's Sequelize is what decides, as when checked from the folder."""
+    root = project({
+        "package.json": json.dumps({"name": "repo", "private": True}),
+        "server/package.json": json.dumps({"name": "server", "dependencies": {
+            "express": "^4.21.0", "sequelize": "^6.37.0"}}),
+        "server/app.js": APP,
+        "server/models.js": MODELS % "",
+    })
+    assert _messages(root) == []
+    (root / "server/package.json").write_text(json.dumps({"name": "server", "dependencies": {
+        "express": "^4.21.0", "sequelize": "^4.44.0"}}))
+    [message] = _messages(root)
+    assert "req.body.email put into a query filter as sent" in message, message
+
+
+SEQUELIZE_PROBE = """
+const { Sequelize, DataTypes } = require('sequelize');
+// No connection is made: the query generator alone turns a where-value into SQL.
+const sequelize = new Sequelize('postgres://probe:probe@127.0.0.1:9/probe', { logging: false });
+const User = sequelize.define('User', { email: DataTypes.STRING, admin: DataTypes.BOOLEAN });
+const generator = sequelize.getQueryInterface().queryGenerator;
+const out = {};
+for (const [name, value] of [['object', { $ne: null }], ['array', ['a@x.io', 'b@x.io']]]) {
+  try {
+    out[name] = generator.selectQuery('Users', { where: { email: value } }, User);
+  } catch (err) {
+    out[name] = `throws: ${err.message}`;
+  }
+}
+out.admin = User.build(JSON.parse('{"email": "a@x.io", "admin": true}')).admin;
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(not have_node(), reason="needs node and npm")
+def test_what_the_rule_assumes_of_sequelize_holds(tmp_path) -> None:
+    """Real Sequelize 6 (the range the other tests declare): a JSON object where-value is
+    refused, not read as an operator; an array is IN (...) of quoted values; and a model built
+    from a whole request body takes an admin flag the client sent (mass assignment)."""
+    root = tmp_path / "probe"
+    root.mkdir()
+    (root / "package.json").write_text(json.dumps({"name": "probe", "private": True}))
+    (root / "probe.js").write_text(SEQUELIZE_PROBE)
+    npm_install(root, "sequelize@6", "pg@8")
+    proc = subprocess.run(["node", "probe.js"], cwd=root, capture_output=True, text=True, check=False,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["object"].startswith("throws: Invalid value"), out
+    assert "IN ('a@x.io', 'b@x.io')" in out["array"], out
+    assert out["admin"] is True, out
