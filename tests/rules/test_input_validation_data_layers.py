@@ -166,3 +166,37 @@ def test_what_the_rule_assumes_of_sequelize_holds(tmp_path) -> None:
     assert out["object"].startswith("throws: Invalid value"), out
     assert "IN ('a@x.io', 'b@x.io')" in out["array"], out
     assert out["admin"] is True, out
+
+
+def test_a_project_function_named_like_a_write_is_not_one(project) -> None:
+    """Past the helpers the rule follows, ``repo.create(data)`` of a project module that reads
+    through Sequelize is the project's own function (it may pick the fields), not the ORM's
+    write: the generic finding stays, with no mass-assignment claim."""
+    root = project({
+        "package.json": json.dumps({"name": "app", "dependencies": {
+            "express": "^5.1.0", "sequelize": "^6.37.0"}}),
+        "app.js": """
+            const express = require('express');
+            const service = require('./service');
+            const app = express();
+            app.use(express.json());
+            app.post('/users', async (req, res) => res.json(await service.register(req.body)));
+            module.exports = app;
+        """,
+        "service.js": """
+            const store = require('./store');
+            exports.register = (input) => store.save(input);
+        """,
+        "store.js": """
+            const repo = require('./repo');
+            exports.save = (data) => repo.create(data);
+        """,
+        "repo.js": """
+            const db = require('./models');
+            exports.create = (data) => db.User.create({ email: data.email });
+        """,
+        "models.js": MODELS % "",
+    })
+    [message] = _messages(root)
+    assert not message.startswith("[mass-assignment]"), message
+    assert "as a whole" in message, message

@@ -247,9 +247,10 @@ class _DataLayers:
                          guess=guess)
 
     def project_method(self, fn: Node) -> bool:
-        """Return True when ``fn`` (``service.update``, ``this.repo.create``) calls a method a
-        class of the project defines: the receiver is bound to ``new X()`` of a class the file
-        declares or imports from a project module whose source defines that method."""
+        """Return True when ``fn`` (``service.update``, ``this.repo.create``) calls a function
+        of the project: the receiver is ``this``, bound to ``new X()`` of a class the file
+        declares or imports, or a project module imported by that name, and that file defines
+        the method (``update(…) {``, ``update: …``, ``exports.update =``)."""
         receiver = fn.child_by_field_name("object")
         method = text(fn.child_by_field_name("property"))
         root = fn
@@ -260,14 +261,20 @@ class _DataLayers:
             return False
         source = text(root)
         made = re.search(rf"(?<![\w$.]){re.escape(text(receiver))}\s*=\s*new\s+([\w$]+)", source)
-        if made is None and text(receiver) != "this":
+        facts = self.project.ctx.facts.get(rel)
+        # `userService.create(body)` with `userService` a project module that defines create
+        module = receiver.type == "identifier" and made is None and facts is not None and any(
+            text(receiver) in imp.locals() and imp.module.startswith(".") for imp in facts.imports)
+        if made is None and text(receiver) != "this" and not module:
             return False
         homes = [rel]
-        facts = self.project.ctx.facts.get(rel)
-        if made is not None and facts is not None:
-            homes = [t for imp in facts.imports if made.group(1) in imp.locals()
+        bound = made.group(1) if made is not None else text(receiver)
+        if (made is not None or module) and facts is not None:
+            homes = [t for imp in facts.imports if bound in imp.locals()
                      and (t := self.project.resolve_module(rel, imp.module)) is not None] or homes
-        defines = re.compile(rf"^\s*(?:static\s+)?(?:async\s+)?{re.escape(method)}\s*\(",
+        name = re.escape(method)
+        defines = re.compile(rf"^\s*(?:static\s+)?(?:async\s+)?{name}\s*[(:=]|"
+                             rf"(?<![\w$])(?:exports\.{name}\s*=|function\s+{name}\s*\()",
                              re.MULTILINE)
         return any(defines.search(parsed.source.decode("utf-8", "replace"))
                    for home in homes if (parsed := self.project.get(home)) is not None)
