@@ -276,10 +276,11 @@ class CookieFlags(Rule):
             if opts is not None and opts.type == "object":
                 present = object_properties(opts)
                 missing = [k for k in FLAGS if k not in present]
-            elif opts is None or opts.type in ("identifier", "member_expression",
-                                              "call_expression"):
+            elif opts is None:
                 missing = list(FLAGS)
             else:
+                # Options made elsewhere (`cookieOptions()`, `config.cookie`, an imported
+                # object): what they set cannot be read here, so nothing is reported.
                 continue
             if not missing:
                 continue
@@ -336,14 +337,9 @@ class CookieFlags(Rule):
         if opts is None:
             at = values[1].end_byte
             edits = [TextEdit(at, at, ", { " + ", ".join(props) + " }")]
-        elif opts.type == "object":
+        else:  # an object literal (options made elsewhere are not reported)
             unsafe = unsafe or has_comments(opts) or has_spread(opts)
             edits = add_properties(ctx.source, opts, props, first=has_spread(opts))
-        else:
-            # Options built elsewhere: whatever they set still wins over the added flags.
-            unsafe = True
-            edits = [TextEdit(opts.start_byte, opts.end_byte,
-                              "{ " + ", ".join(props) + f", ...{text(opts)} }}")]
         title = "Add " + ", ".join(props) + " to the cookie options"
         if left_out:
             title += " (" + ", ".join(f"`{k}`" for k in left_out) + " left for review)"
