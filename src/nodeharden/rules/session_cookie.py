@@ -190,6 +190,24 @@ def drops_same_site(ctx: ProjectContext) -> str | None:
 _SESSION_WRITE_RE = lazy_pattern(rb"\.\s*session\s*(?:\.\s*[\w$]+|\[[^\]\n]{1,80}\])\s*=(?!=)")
 
 
+#: Sign-in libraries whose identity provider posts the result back cross-site (SAML's
+#: HTTP-POST binding, OpenID Connect's `form_post`): the state the login keeps in the session
+#: must ride on that POST, which a session cookie with an explicit SameSite=Lax misses (with no
+#: SameSite at all, Chrome still sends a fresh cookie on a cross-site top-level POST).
+CROSS_SITE_POST_SIGN_IN = frozenset({
+    "passport-saml", "@node-saml/passport-saml", "@node-saml/node-saml", "samlify", "saml2-js",
+    "passport-wsfed-saml2", "passport-azure-ad", "openid-client", "@azure/msal-node"})
+
+
+def cross_site_post_sign_in(ctx: ProjectContext) -> str | None:
+    """Return a sign-in library of ``CROSS_SITE_POST_SIGN_IN`` the project imports, or None."""
+    for facts in ctx.facts.values():
+        found = sorted(facts.imported_modules() & CROSS_SITE_POST_SIGN_IN)
+        if found:
+            return found[0]
+    return None
+
+
 def sessions_for_every_visitor(ctx: ProjectContext) -> bool:
     """Return True when the app writes to the session on every request whatever
     ``saveUninitialized`` says, so that every visitor gets a stored session anyway: an app-wide
@@ -295,7 +313,9 @@ class SessionCookie(Rule):
         # An express-session release that drops cookie.sameSite: the option would change
         # nothing, so it is neither written nor claimed; the finding says to upgrade.
         old_release = drops_same_site(ctx) if module == EXPRESS_SESSION else None
-        if old_release is not None:
+        if old_release is not None or cross_site_post_sign_in(ctx) is not None:
+            # ... and a sign-in the identity provider posts back cross-site needs the session
+            # cookie on that POST, which an explicit Lax withholds: sameSite is left alone.
             flags = {}
         secure_flag = f"secure: {q('auto')}"
         cookie_pairs = [secure_flag, *(f"{k}: {v}" for k, v in flags.items())]
