@@ -485,6 +485,13 @@ class Scanner:
             for rule_id, kept in result.data.items():
                 file_data.setdefault(rule_id, {})[rel] = kept
             findings.extend(result.findings)
+        if "script" not in self.info.include_roles:
+            for rel, why in setup_servers(facts, read).items():
+                del facts[rel]
+                for kept in file_data.values():
+                    kept.pop(rel, None)
+                findings = [f for f in findings if f.path != rel]
+                skipped.append(Skipped(rel, f"script: {why}"))
         styles = StyleMap(facts, read, self.info.style_rules)
         pj = read("package.json")
         ctx = ProjectContext(info=self.info, files=files, facts=facts, styles=styles, read=read,
@@ -706,6 +713,43 @@ def _widen_pipe(fd: int) -> None:
         fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
     except OSError:
         pass  # over /proc/sys/fs/pipe-max-size: the default size works, a little slower
+
+
+#: Names of a first-run installer: ``setup.js``, ``install.js``, ``installer.js``, or any file
+#: under ``install/``/``installer/``.
+_SETUP_NAMES = frozenset({"setup", "install", "installer", "web-installer", "setup-server",
+                          "install-server"})
+_SETUP_DIRS = frozenset({"install", "installer"})
+
+
+def _serves(facts: FileFacts, read: Callable[[str], bytes | None]) -> bool:
+    """Return True when a file creates an Express app and starts a server itself."""
+    if not any(app.kind == "app" for app in facts.apps):
+        return False
+    return any(call.method == "listen" for call in facts.calls) \
+        or b"createServer(" in (read(facts.path) or b"")
+
+
+def setup_servers(facts: Mapping[str, FileFacts], read: Callable[[str], bytes | None]
+                  ) -> dict[str, str]:
+    """Return the files that are a first-run setup server (rel → why): named ``setup``,
+    ``install`` or ``installer`` (or under an ``install/`` folder), creating an Express app and
+    starting a server of their own, in a project whose main app is made in another file. The
+    installer serves the person installing, once, before the app is configured; the app's
+    hardening belongs to the main server."""
+    found: dict[str, str] = {}
+    servers = [rel for rel, f in facts.items() if _serves(f, read)]
+    for rel in servers:
+        parts = rel.split("/")
+        stem = parts[-1].rsplit(".", 1)[0].lower()
+        if stem in _SETUP_NAMES or any(p.lower() in _SETUP_DIRS for p in parts[:-1]):
+            found[rel] = ""
+    main = [rel for rel, f in facts.items() if rel not in found
+            and any(app.kind == "app" for app in f.apps)]
+    if not main:
+        return {}
+    return {rel: f"a first-run setup server (it starts an Express app of its own; the main "
+                 f"app is {main[0]})" for rel in found}
 
 
 def _unsuppressed(findings: list[Finding], read: Callable[[str], bytes | None]) -> list[Finding]:

@@ -267,3 +267,36 @@ def test_the_text_summary_says_how_many_were_left_out_and_why(project) -> None:
     })
     proc = run_cli("check", root)
     assert "; 3 skipped (2 test, 1 example)" in proc.stdout
+
+
+SETUP_SERVER = """\
+const express = require('express');
+
+module.exports = function startInstaller(port) {
+  const app = express();
+  app.use(express.urlencoded({ extended: true }));
+  app.post('/install', (req, res) => res.send(req.body.siteName));
+  app.listen(port);
+};
+"""
+
+
+def test_a_first_run_setup_server_beside_the_main_app_is_a_script(project) -> None:
+    root = project({
+        "package.json": '{"name": "srv", "dependencies": {"express": "^4.21.0"}}',
+        "src/app.js": LEGACY_APP,
+        "src/setup.js": SETUP_SERVER,
+        "install/web.js": SETUP_SERVER,
+    })
+    report = check_json(root)
+    reasons = skipped_reasons(report)
+    for rel in ("src/setup.js", "install/web.js"):
+        assert reasons[rel] == ("script: a first-run setup server (it starts an Express app of "
+                                "its own; the main app is src/app.js)")
+        assert rel not in {f["path"] for f in report["findings"]}
+    # Opted in: judged like the rest; alone in its project, a setup.js is the app.
+    assert "src/setup.js" in {f["path"] for f in check_json(root, "--include", "scripts")[
+        "findings"]}
+    alone = project({"package.json": '{"name": "i", "dependencies": {"express": "^4.21.0"}}',
+                     "setup.js": SETUP_SERVER}, name="alone")
+    assert "setup.js" in {f["path"] for f in check_json(alone)["findings"]}
