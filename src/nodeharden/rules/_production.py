@@ -392,6 +392,24 @@ def command_sets_production(command: str) -> bool:
     return value is not None and value.lower() == "production"
 
 
+def image_package_folder(ctx: ProjectContext, dockerfile_rel: str, stage: Stage) -> str:
+    """Return the project folder whose package.json the image's start reads: a folder the
+    stage copies whole into its working directory (``COPY web .`` → ``web``) when it holds a
+    package.json, else the Dockerfile's own folder."""
+    folder = posixpath.dirname(dockerfile_rel)
+    for command in stage.commands:
+        if command.cmd.upper() != "COPY" or len(command.value) != 2 \
+                or any(v.startswith("--") for v in command.value):
+            continue
+        source, target = command.value
+        if target.rstrip("/") in (".", "") or target == "./":
+            sub = posixpath.normpath(posixpath.join(folder, source.rstrip("/")))
+            if sub not in (".", folder) and not sub.startswith("..") and \
+                    ctx.read(posixpath.join(sub, "package.json")) is not None:
+                return sub
+    return folder
+
+
 def start_sets_production(ctx: ProjectContext, folder: str, command: str,
                           depth: int = 0) -> bool:
     """Return True when ``command`` (run in ``folder``) starts the app with NODE_ENV=production:

@@ -38,6 +38,7 @@ from nodeharden.rules._production import (
     development_compose,
     development_image,
     image_node_env,
+    image_package_folder,
     production_starts,
     start_command,
     start_sets_production,
@@ -416,7 +417,8 @@ class NodeEnv(Rule):
                 continue
             starts = production_starts(ctx, file.rel, stages, final)
             folder = posixpath.dirname(file.rel)
-            if starts and all(start_sets_production(ctx, folder, start) for start in starts):
+            package = image_package_folder(ctx, file.rel, final)
+            if starts and all(start_sets_production(ctx, package, start) for start in starts):
                 # The start sets NODE_ENV=production for the app itself: inline
                 # (`CMD NODE_ENV=production node app.js`), through pm2's ecosystem file, or in
                 # the package script it runs (`CMD ["tini", "--", "yarn", "start"]` with
