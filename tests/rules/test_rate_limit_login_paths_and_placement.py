@@ -231,15 +231,17 @@ def test_the_finding_stays_one_per_project(tmp_path: Path) -> None:
 
 
 def test_every_app_the_fix_extends_has_a_finding(tmp_path: Path) -> None:
-    """A temporary setup server and the main app: the fix puts the limiter in both, so both are
-    reported (the fix on one finding, the other naming it); after the fix neither is."""
+    """A second server (an admin console that listens on its own port) and the main app: the
+    fix puts the limiter in both, so both are reported (the fix on one finding, the other
+    naming it); after the fix neither is. (A first-run setup server, `setup.js`, is a script
+    and not scanned: see tests/project/test_file_roles.py.)"""
     root = write_tree(tmp_path / "p", {
         "package.json": PACKAGE,
-        "server/setup.js": """\
+        "server/admin.js": """\
             const express = require('express');
             exports.start = (port) => {
               const app = express();
-              app.get('/', (req, res) => res.send('setup'));
+              app.get('/', (req, res) => res.send('admin'));
               return app.listen(port);
             };
             """,
@@ -256,12 +258,12 @@ def test_every_app_the_fix_extends_has_a_finding(tmp_path: Path) -> None:
     })
     findings = check(root, select=["rate-limit"]).findings
     got = sorted((f.path, f.line, f.fix is not None) for f in findings)
-    assert got == [("server/main.js", 4, False), ("server/setup.js", 3, True)]
+    assert got == [("server/admin.js", 3, True), ("server/main.js", 4, False)]
     other = next(f for f in findings if f.fix is None)
-    assert "the fix of the finding at server/setup.js:3 adds the limiter here too" in other.message
+    assert "the fix of the finding at server/admin.js:3 adds the limiter here too" in other.message
     out = planned(root)
     assert "this.app.use(rateLimiter);" in out["server/main.js"]
-    assert "app.use(rateLimiter);" in out["server/setup.js"]
+    assert "app.use(rateLimiter);" in out["server/admin.js"]
     fix(root, select=["rate-limit"], force=True)
     assert check(root, select=["rate-limit"]).findings == []
 

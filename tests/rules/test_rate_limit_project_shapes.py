@@ -274,3 +274,38 @@ def test_middleware_folder_of_another_package_is_not_used(tmp_path: Path) -> Non
         "worker/middleware/log.js": "module.exports = (req, res, next) => next();\n",
     })
     assert "middleware/rate-limit.js" in planned(root)
+
+
+def test_each_package_of_a_repository_without_a_root_package_gets_its_own_limiter(
+        tmp_path: Path) -> None:
+    # Chapters of a tutorial side by side, no package.json at the top: a limiter module imported
+    # across packages would break the importer, so each package gets one of its own.
+    files = {}
+    for chapter in ("book/1-end", "book/2-end"):
+        files[f"{chapter}/package.json"] = PACKAGE
+        files[f"{chapter}/server.js"] = APP.format(settings="") + "app.listen(3000);\n"
+    root = write_tree(tmp_path / "p", files)
+    findings = rate_findings(root)
+    assert sorted((f.path, f.fix is not None) for f in findings) == [
+        ("book/1-end/server.js", True), ("book/2-end/server.js", True)]
+    out = planned(root)
+    for chapter in ("book/1-end", "book/2-end"):
+        assert f"{chapter}/middleware/rate-limit.js" in out
+        assert "require('./middleware/rate-limit')" in out[f"{chapter}/server.js"]
+
+
+@pytest.mark.parametrize(("extra", "why"), [
+    ("app.post('/webhooks/orders', express.raw({ type: 'application/json' }), (req, res) => "
+     "res.sendStatus(200));", "receives webhooks"),
+    ("const next = require('next');\nconst nextApp = next({ dev: false });\n"
+     "const handle = nextApp.getRequestHandler();\napp.all('*', (req, res) => handle(req, res));",
+     "serves a Next.js front end"),
+])
+def test_traffic_from_shared_addresses_makes_the_limiter_unsafe(tmp_path: Path, extra: str,
+                                                                 why: str) -> None:
+    root = write_tree(tmp_path / "p", {
+        "package.json": PACKAGE,
+        "app.js": APP.format(settings=extra) + "app.listen(3000);\n"})
+    [finding] = rate_findings(root)
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+    assert why in finding.fix.title

@@ -198,6 +198,32 @@ def _middleware_dir(ctx: ProjectContext, app_rel: str) -> str:
     return posixpath.join(folder, MODULE_DIR)
 
 
+#: A Next.js app served through the Express app (a custom server): ``next({ dev })`` and its
+#: request handler. Webhooks: a route whose path or handler names them (``/webhooks``,
+#: ``shopify.processWebhooks``, ``stripe.webhooks.constructEvent``).
+_NEXT_SERVER_RE = lazy_pattern(rb"""\bgetRequestHandler\s*\(|\bnext\s*\(\s*\{[^}]*\bdev\b""")
+_WEBHOOK_ROUTE_RE = lazy_pattern(
+    rb"""\.(?:post|all|use)\s*\([^;]{0,200}?webhook|processWebhooks|webhooks\.constructEvent""",
+    re.IGNORECASE)
+
+
+def _shared_address_traffic(ctx: ProjectContext, app_files: list[FileFacts]) -> str | None:
+    """Return why a limiter keyed on the client's address would reject traffic the app
+    wants, or None: a Next.js front end served through the app (every page asset is a request
+    of its own), or webhooks (a provider sends them in bursts from a few addresses)."""
+    for facts in app_files:
+        source = ctx.read(facts.path) or b""
+        if "next" in facts.imported_modules() and _NEXT_SERVER_RE.search(source):
+            return (f"{facts.path} serves a Next.js front end through the app, so the limit "
+                    "counts every page asset (/_next/…) and the pages' own calls: exempt "
+                    "those paths first")
+        if _WEBHOOK_ROUTE_RE.search(source):
+            return (f"{facts.path} receives webhooks, which a provider sends in bursts from a "
+                    "few addresses: a per-address limit would reject them; exempt the webhook "
+                    "route first")
+    return None
+
+
 def _module_path(ctx: ProjectContext, app_rel: str, style: Style) -> str | None:
     suffix = posixpath.splitext(app_rel)[1]
     if suffix in (".ts", ".mts", ".cts", ".tsx"):
@@ -977,21 +1003,30 @@ class RateLimit(Rule):
                         "number of proxies in front of the app, then run fix")
             yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message)
             return
-        fix = self._fix(ctx, app_files, primary)
-        first = ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message,
-                            fix)
-        yield first
-        if fix is None:
-            return
-        # The fix puts the limiter in every app it can extend: each of the others gets its own
-        # finding (without a fix of its own), so that no hunk sits where nothing was reported.
-        where = f"{first.path}:{first.line}"
-        for facts in app_files:
-            for app in facts.apps:
-                if app.kind == "app" and can_extend(app) and app is not primary_app:
-                    yield ctx.finding(self.id, facts.path, app.start, app.end,
-                                      f"{message} (the fix of the finding at {where} adds the "
-                                      "limiter here too)")
+        # Each package gets its own limiter module (a repository of several apps without a
+        # root package.json: a module imported across packages would break the importer).
+        package_dirs = [f.rel.rpartition("/")[0] for f in ctx.files_of("package")]
+        groups: dict[str, list[FileFacts]] = {}
+        for facts in app_files:  # served or exported apps first, as sorted above
+            groups.setdefault(package_of(facts.path, package_dirs), []).append(facts)
+        for group in groups.values():
+            lead = group[0]
+            lead_app = next(a for a in lead.apps if a.kind == "app")
+            fix = self._fix(ctx, group, lead)
+            first = ctx.finding(self.id, lead.path, lead_app.start, lead_app.end, message, fix)
+            yield first
+            if fix is None:
+                continue
+            # The fix puts the limiter in every app of the package it can extend: each of the
+            # others gets its own finding (without a fix of its own), so that no hunk sits
+            # where nothing was reported.
+            where = f"{first.path}:{first.line}"
+            for facts in group:
+                for app in facts.apps:
+                    if app.kind == "app" and can_extend(app) and app is not lead_app:
+                        yield ctx.finding(self.id, facts.path, app.start, app.end,
+                                          f"{message} (the fix of the finding at {where} adds "
+                                          "the limiter here too)")
 
     def _fix(self, ctx: ProjectContext, app_files: list[FileFacts],
              primary: FileFacts) -> Fix | None:
@@ -1003,8 +1038,14 @@ class RateLimit(Rule):
         found = existing_redis_client(ctx) if options.store == "redis" else None
         client = (import_specifier(module_rel, found[0], style), found[1], found[2]) \
             if found else None
+        # The new module is imported only from its own package: a path into another package
+        # (a repository of several apps without a root package.json) breaks that package.
+        package_dirs = [f.rel.rpartition("/")[0] for f in ctx.files_of("package")]
+        package = package_of(module_rel, package_dirs)
+        app_files = [f for f in app_files if package_of(f.path, package_dirs) == package]
         login_routes = [(facts, route, full) for facts, route, full in _login_routes(ctx)
-                        if facts.path != module_rel]
+                        if facts.path != module_rel
+                        and package_of(facts.path, package_dirs) == package]
         # Rendered when the fix is shown or written: `check` needs no Jinja.
         module = SnippetEdit(0, 0, "rate-limit.js", style, **_module_context(
             options, client, login=bool(login_routes),
@@ -1061,11 +1102,12 @@ class RateLimit(Rule):
                 import_specifier(path, module_rel, file_style), names=tuple(names))])
             changes.append(FileChange(path, (*imports.edits, *edits_by_file[path])))
         # The title says what the hunks do: the login limiter only where a route gets it.
+        risk = _shared_address_traffic(ctx, app_files)
         return Fix(
             title="Add a rate-limiter-flexible middleware" + (
                 ", with a stricter limiter on login and password routes"
-                if login_routes else ""),
-            applicability="safe",
+                if login_routes else "") + (f" (unsafe: {risk})" if risk else ""),
+            applicability="unsafe" if risk else "safe",
             changes=tuple(changes),
             dependencies=(("rate-limiter-flexible", version_of("rate-limiter-flexible")),
                           *((("ioredis", version_of("ioredis")),)
