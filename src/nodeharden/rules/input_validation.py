@@ -13,7 +13,7 @@ from tree_sitter import Node, Tree
 
 from nodeharden._express import ArgFact, CallFact, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._packagejson import version_of
+from nodeharden._packagejson import declared_major, version_of
 from nodeharden._parse import (
     CASTS_AND_AWAIT, FUNCTION_TYPES, code_children, identifier_pattern, parse, string_value, text,
     unwrap, walk)
@@ -96,8 +96,6 @@ _DB_FAMILIES = {
     "mongoose": "mongo", "mongodb": "mongo", "mongojs": "mongo", "monk": "mongo",
     "@prisma/client": "prisma", "typeorm": "typeorm", "knex": "knex", "objection": "knex",
     "bookshelf": "knex", "@mikro-orm/core": "mikro-orm"}
-#: ``app.set('query parser', …)``: the value it is given.
-_QUERY_PARSER_RE = lazy_pattern(rb"""\.set\(\s*['"]query parser['"]\s*,\s*([^)\s,]+)""")
 #: Sequelize reads ``$ne``-style string keys as operators only when the app maps them.
 _ALIASES_RE = lazy_pattern(rb"operatorsAliases\s*:\s*(?!false\b|undefined\b|null\b|\{\s*\})")
 
@@ -107,27 +105,25 @@ def _package(spec: str) -> str:
     return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
 
 
-def _major(dependencies: dict[str, str], name: str) -> int | None:
-    found = re.search(r"\d+", dependencies.get(name, ""))
-    return int(found.group()) if found else None
-
-
 def _declared_majors(ctx: ProjectContext, *names: str) -> list[int]:
     """Return the major versions of ``names`` the root package.json and the package.json files
     of the project's packages (``server/package.json`` of a repository) declare."""
     import json
 
-    blocks: list[dict[str, str]] = [ctx.info.dependencies]
+    blocks: list[dict[str, object]] = [{"dependencies": dict(ctx.info.dependencies)}]
     for package in ctx.files_of("package"):
         try:
             data = json.loads(ctx.read(package.rel) or b"")
         except ValueError:
             continue
         if isinstance(data, dict):
-            for key in ("dependencies", "devDependencies", "peerDependencies"):
-                if isinstance(data.get(key), dict):
-                    blocks.append({k: v for k, v in data[key].items() if isinstance(v, str)})
-    return [m for deps in blocks for name in names if (m := _major(deps, name)) is not None]
+            blocks.append(data)
+    return [m for data in blocks for name in names
+            if (m := declared_major(data, name)) is not None]
+
+
+#: The name of Express's ``query parser`` setting, as a string (comments that mention it aside).
+_QUERY_PARSER_NAME_RE = lazy_pattern(rb"""['"`]query parser['"`]""")
 
 
 class _DataLayers:
@@ -152,13 +148,29 @@ class _DataLayers:
 
     def _simple_query(self) -> bool:
         """Return True when req.query values are strings or arrays of strings, never objects:
-        every ``query parser`` the apps set is ``'simple'`` (or false), or none is set and
-        Express 5 (whose default is ``'simple'``) is declared."""
+        every ``query parser`` the project sets, on any app in any file (``configure(app)`` in
+        config/express.js), is ``'simple'`` (or false), or none is set and Express 5 (whose
+        default is ``'simple'``) is declared. A ``query parser`` the rule cannot tie to a
+        literal setting (``app.set(name, value)`` from a settings object, a value held in a
+        variable, ``app.enable``) is not assumed simple."""
         ctx = self.project.ctx
-        settings = [m.group(1) for facts in ctx.app_files()
-                    for m in _QUERY_PARSER_RE.finditer(ctx.read(facts.path) or b"")]
+        settings: list[bytes] = []
+        for rel, facts in ctx.facts.items():
+            source = ctx.read(rel) or b""
+            mentions = len(_QUERY_PARSER_NAME_RE.findall(source))
+            if not mentions:
+                continue
+            found = [call for call in facts.calls
+                     if call.method in ("set", "enable", "disable") and call.args
+                     and call.args[0].kind == "string" and call.args[0].name == "query parser"]
+            if len(found) < mentions:
+                return False
+            for call in found:
+                if call.method != "set" or len(call.args) < 2:
+                    return False
+                settings.append(source[call.args[1].start:call.args[1].end].strip())
         if settings:
-            return all(s.strip(b"'\"") in (b"simple", b"false") for s in settings)
+            return all(s.strip(b"'\"`") in (b"simple", b"false") for s in settings)
         majors = _declared_majors(ctx, "express")
         return bool(majors) and min(majors) >= 5
 
