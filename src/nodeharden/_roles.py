@@ -17,6 +17,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -64,8 +65,7 @@ _FIXTURE_DIRS = frozenset({"fixture", "fixtures", "__fixtures__", "testdata", "t
 #: ... and database migrations, which the migration tool runs once per database: they handle
 #: no request, and an edit to one that already ran changes nothing but history.
 _SCRIPT_DIRS = frozenset({"scripts", "benchmark", "benchmarks", "bench", ".husky",
-                          ".storybook", "docs", "seeds", "seeders", "seed", "migrations",
-                          "migration"})
+                          ".storybook", "docs", "seeds", "seeders", "seed", "migrations"})
 #: One-off scripts run by hand (``node seed.js``), not by the server.
 _SCRIPT_NAME_RE = lazy_pattern(
     r"^(?:seed|seeds|seeder|seed-?db|populate-?db|populatedb|reset-?db|init-?db|setup-?db"
@@ -346,11 +346,25 @@ _RUNS_TESTS_RE = lazy_pattern(
 #: A command that only keeps the container alive, to be exec'd into: ``tail -f /dev/null``,
 #: ``sleep infinity``. An image started that way runs no app; it is a development container.
 _IDLE_RE = lazy_pattern(r"^\s*(?:(?:/usr)?/bin/)?(?:tail\s+-f\s+/dev/null|sleep\s+(?:infinity|inf))\s*$")
-#: A comment that says the image is not for production (``# DO NOT USE IN PRODUCTION``,
-#: ``# Development Dockerfile``).
+#: What a Dockerfile's header comment says when the image is not for production (``# DO NOT
+#: USE IN PRODUCTION``, ``# Development Dockerfile``). Only the comments above the first
+#: instruction count, each read alone: a comment further down is about a stage or a file.
 _NOT_PRODUCTION_RE = lazy_pattern(
-    r"^[ \t]*#.*\b(?:do\s+not\s+use\b.*\bin\s+production|not\s+(?:meant\s+|intended\s+)?for"
-    r"\s+production|dev(?:elopment)?\s+dockerfile)\b", re.IGNORECASE | re.MULTILINE)
+    r"\b(?:do\s+not\s+use\s+(?:(?:this|the|it)\s+(?:image\s+|dockerfile\s+|file\s+)?)?in\s+"
+    r"production|not\s+(?:meant\s+|intended\s+)?for\s+production|dev(?:elopment)?\s+"
+    r"dockerfile)\b", re.IGNORECASE)
+
+
+def _header_comments(text: str) -> Iterator[str]:
+    """Yield the comment lines above a Dockerfile's first instruction (parser directives and
+    blank lines pass), each cut to 500 characters."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            return
+        yield stripped[:500]
 _RUNS_NODE_RE = lazy_pattern(
     r"(?:^|[\s/\"'])(?:node|nodejs|npm|npx|yarn|pnpm|bun|pm2|pm2-runtime|nodemon|ts-node|tsx"
     r"|forever)(?:$|[\s\"'])")
@@ -406,7 +420,7 @@ def dockerfile_role(rel: str, text: str) -> RoleOf:
         return RoleOf("dev", "test or development image (by its name)")
     base, stage = final_stage(text)
     command = " ".join(args for cmd, args in stage if cmd in ("CMD", "ENTRYPOINT"))
-    if _NOT_PRODUCTION_RE.search(text):
+    if any(_NOT_PRODUCTION_RE.search(line) for line in _header_comments(text)):
         return RoleOf("dev", "development image (a comment says it is not for production)")
     cmds = [args for cmd, args in stage if cmd == "CMD"]
     entries = [args for cmd, args in stage if cmd == "ENTRYPOINT"]

@@ -151,7 +151,7 @@ def test_a_full_stack_package_is_not_a_front_end(project) -> None:
     ("populatedb.js", "script"),
     ("src/db/seeders/users.js", "script"),
     ("models/migrations/20231123-chart-id.js", "script"),
-    ("src/migration/0002-users.ts", "script"),
+    ("src/migration/0002-users.ts", "app"),  # singular: as often a feature (an import tool)
     ("src/migrator.js", "app"),
     ("src/seedling.js", "app"),
     ("static/js/site.js", "browser"),
@@ -300,3 +300,17 @@ def test_a_first_run_setup_server_beside_the_main_app_is_a_script(project) -> No
     alone = project({"package.json": '{"name": "i", "dependencies": {"express": "^4.21.0"}}',
                      "setup.js": SETUP_SERVER}, name="alone")
     assert "setup.js" in {f["path"] for f in check_json(alone)["findings"]}
+
+
+def test_only_a_dockerfiles_header_comment_can_make_it_a_dev_image(project) -> None:
+    root = project({
+        "package.json": '{"name": "srv", "dependencies": {"express": "^4.21.0"}}',
+        "src/app.js": LEGACY_APP,
+        # About one stage, and about another file: the image is the app's.
+        "Dockerfile": "FROM node:20 AS build\n# This stage is not meant for production\n"
+                      "RUN npm ci\nFROM node:20-slim\n# Do not use the example .env in production\n"
+                      "COPY --from=build /app /app\nCMD [\"node\", \"src/app.js\"]\n",
+    })
+    report = check_json(root)
+    assert {f["rule"] for f in report["findings"] if f["path"] == "Dockerfile"} == \
+        {"dockerfile-user", "node-env"}

@@ -446,6 +446,8 @@ def _csp_has_frame_ancestors(ctx: ProjectContext) -> bool:
     ``frame-ancestors 'self'``, unless ``useDefaults: false``) is declared."""
     files = [facts.path for facts in ctx.facts.values()
              if "contentSecurityPolicy" in helmet_middlewares(facts)[1]]
+    if not files:
+        return False  # no helmet.contentSecurityPolicy(…): no policy at all
     data = [ctx.read(path) or b"" for path in files]
     if any(_FRAME_ANCESTORS_RE.search(d) for d in data):
         return True
@@ -454,31 +456,49 @@ def _csp_has_frame_ancestors(ctx: ProjectContext) -> bool:
         not any(_USE_DEFAULTS_OFF_RE.search(d) for d in data)
 
 
-def _call_csp_frames(root: Node, value: Node | None) -> bool:
+#: ``frameAncestors``/``'frame-ancestors'`` given a value other than null (which removes it).
+_FRAME_ANCESTORS_SET_RE = lazy_pattern(
+    rb"""(?:frameAncestors|['"]frame-ancestors['"])\s*:(?!\s*(?:null|undefined)\b)""")
+_REPORT_ONLY_RE = lazy_pattern(rb"reportOnly\s*:\s*true")
+
+
+def _call_csp_frames(root: Node, value: Node | None, major: int | None) -> bool:
     """Return True when ``value``, the ``contentSecurityPolicy`` option of a ``helmet({...})``
-    call, is a policy that names ``frame-ancestors``: an object literal that does, or a name
-    the file binds (``const csp = {...}``, ``csp = {...}``) to such an object. The CSP
-    directive replaces X-Frame-Options in every current browser, so ``frameguard: false`` next to
-    it is a choice (to allow the listed framers), not a missing protection."""
+    call, makes helmet send a policy with ``frame-ancestors``: no option at all, or an object
+    without ``useDefaults: false``, on helmet 5 and later (its defaults hold
+    ``frame-ancestors 'self'``); an object (or a name the file binds to one, ``const csp =
+    {...}``) that sets ``frameAncestors``. Not when the policy is off, only reported
+    (``reportOnly: true``) or removes the directive (``frameAncestors: null``). The CSP
+    directive replaces X-Frame-Options in every current browser, so ``frameguard: false`` next
+    to it is a choice, not a missing protection."""
+    defaults = major is not None and major >= 5
     if value is None:
+        return defaults
+    if value.type == "identifier":
+        name = value.text
+        bound = None
+        for node in walk(root):
+            if node.type == "variable_declarator":
+                left, right = node.child_by_field_name("name"), node.child_by_field_name("value")
+            elif node.type == "assignment_expression":
+                left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            else:
+                continue
+            if left is not None and left.type == "identifier" and left.text == name \
+                    and right is not None and right.type == "object":
+                bound = right
+                break
+        value = bound
+    if value is None or value.type != "object":
         return False
-    if value.type == "object":
-        return _FRAME_ANCESTORS_RE.search(value.text or b"") is not None
-    if value.type != "identifier":
+    body = value.text or b""
+    if _REPORT_ONLY_RE.search(body):
         return False
-    name = value.text
-    for node in walk(root):
-        if node.type == "variable_declarator":
-            left, right = node.child_by_field_name("name"), node.child_by_field_name("value")
-        elif node.type == "assignment_expression":
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        else:
-            continue
-        if left is not None and left.type == "identifier" and left.text == name \
-                and right is not None and right.type == "object" \
-                and _FRAME_ANCESTORS_RE.search(right.text or b""):
-            return True
-    return False
+    if _FRAME_ANCESTORS_SET_RE.search(body):
+        return True
+    if _FRAME_ANCESTORS_RE.search(body):
+        return False  # named, but removed (`frameAncestors: null`)
+    return defaults and not _USE_DEFAULTS_OFF_RE.search(body)
 
 
 #: The helmet options that set X-Frame-Options.
@@ -538,7 +558,7 @@ class Helmet(Rule):
                 if LUSCA_FOR_OPTION.get(key) in lusca:
                     continue  # lusca sets this header instead
                 if key in _FRAME_OPTIONS and _call_csp_frames(
-                        ctx.tree.root_node, props.get("contentSecurityPolicy")):
+                        ctx.tree.root_node, props.get("contentSecurityPolicy"), major):
                     continue  # the call's own CSP sets frame-ancestors instead
                 if key in _DEFAULT_ON_IN and major is not None \
                         and major not in _DEFAULT_ON_IN[key]:
