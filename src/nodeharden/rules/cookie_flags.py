@@ -79,11 +79,14 @@ _CROSS_SITE_MODULE_RE = lazy_pattern(
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "use"})
 
 
-#: A cookie's Secure flag decided per request: express-session's ``secure: 'auto'``, ``secure:
-#: req.secure``, ``secure: req.protocol === 'https'`` (or the page's ``location.protocol``).
+#: A cookie's Secure flag decided per request on the server: express-session's ``secure:
+#: 'auto'``, ``secure: req.secure``, ``secure: req.protocol === 'https'``.
 _PER_REQUEST_SECURE_RE = lazy_pattern(
-    rb"""\bsecure\s*:\s*(?:['"]auto['"]|[\w$.]*\breq(?:uest)?\.secure\b"""
-    rb"""|[\w$.]*\.protocol\s*===?\s*['"]https:?['"])""")
+    rb"""\bsecure\s*:\s*(?:['"]auto['"]|req(?:uest)?\.secure\b"""
+    rb"""|req(?:uest)?\.protocol\s*===?\s*['"]https['"])""")
+#: The app tells Express which proxies to trust: behind a TLS proxy, req.secure is then true
+#: for HTTPS clients.
+_TRUST_PROXY_RE = lazy_pattern(rb"""['"]trust proxy['"]""")
 
 
 class ClientCookies:
@@ -95,6 +98,7 @@ class ClientCookies:
         self.xsrf_client: str | None = None  # a file importing axios / Angular's HttpClient
         # a file that decides Secure per request (`secure: 'auto'`, `secure: req.secure`)
         self.per_request_secure: str | None = None
+        self.trusts_proxy = False  # some file sets `trust proxy`
 
     def reader_of(self, name: str) -> str | None:
         """Return a file whose front-end code reads or writes cookie ``name``, or None."""
@@ -125,6 +129,7 @@ class ClientCookies:
             self.xsrf_client = rel
         if self.per_request_secure is None and _PER_REQUEST_SECURE_RE.search(data):
             self.per_request_secure = rel
+        self.trusts_proxy = self.trusts_proxy or _TRUST_PROXY_RE.search(data) is not None
 
 
 _CLIENT_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], ClientCookies]] = {}
@@ -210,39 +215,39 @@ def flag_values(style: Style) -> dict[str, str]:
             "sameSite": style.q("lax")}
 
 
+def _handler_parameters(target: Node) -> list[Node] | None:
+    """Return the parameters (their names' nodes) of the nearest function around ``target``
+    whose second parameter is ``target``'s name (``(req, reply) => reply.cookie()``)."""
+    name = text(target)
+    fn = enclosing(target, _FUNCTIONS)
+    while fn is not None:
+        params = fn.child_by_field_name("parameters")
+        names = [p.child_by_field_name("pattern") or p
+                 for p in code_children(params)] if params is not None else []
+        if len(names) >= 2 and text(names[1]) == name:
+            return names
+        fn = enclosing(fn, _FUNCTIONS)
+    return None
+
+
 def _request_secure(call: Node) -> str:
     """Return ``req.secure`` for the request of the handler ``call`` (``res.cookie(…)``) sits
     in: the first parameter of the function whose second one is the response, else
     ``res.req.secure`` (Express's response knows its request)."""
     fn_node = call.child_by_field_name("function")
     target = fn_node.child_by_field_name("object") if fn_node is not None else None
-    res = text(target) if target is not None else "res"
-    fn = enclosing(call, _FUNCTIONS)
-    while fn is not None:
-        params = fn.child_by_field_name("parameters")
-        names = [p.child_by_field_name("pattern") or p
-                 for p in code_children(params)] if params is not None else []
-        if len(names) >= 2 and text(names[1]) == res and names[0].type == "identifier":
-            return f"{text(names[0])}.secure"
-        fn = enclosing(fn, _FUNCTIONS)
-    return f"{res}.req.secure"
+    if target is None:
+        return "res.req.secure"
+    params = _handler_parameters(target)
+    if params is not None and params[0].type == "identifier":
+        return f"{text(params[0])}.secure"
+    return f"{text(target)}.req.secure"
 
 
 def is_response(target: Node) -> bool:
     """Return True when ``target`` names an Express response: ``res``/``response``, or the
     second parameter of a function the call sits in (``(req, reply) => reply.cookie()``)."""
-    name = text(target)
-    if name in RESPONSE_NAMES:
-        return True
-    fn = enclosing(target, _FUNCTIONS)
-    while fn is not None:
-        params = fn.child_by_field_name("parameters")
-        names = [text(p.child_by_field_name("pattern") or p)
-                 for p in code_children(params)] if params is not None else []
-        if len(names) >= 2 and names[1] == name:
-            return True
-        fn = enclosing(fn, _FUNCTIONS)
-    return False
+    return text(target) in RESPONSE_NAMES or _handler_parameters(target) is not None
 
 
 class CookieFlags(Rule):
@@ -254,7 +259,10 @@ class CookieFlags(Rule):
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         root = ctx.tree.root_node
         flags = flag_values(ctx.style)
-        per_request = client_cookies(ctx.info.root).per_request_secure
+        # The project decides Secure per request and tells Express which proxies to trust:
+        # req.secure is then true for every HTTPS client, behind a TLS proxy too.
+        cookies = client_cookies(ctx.info.root)
+        per_request = cookies.per_request_secure if cookies.trusts_proxy else None
         fixed_declarations: set[int] = set()
         calls: list[tuple[Node, Node, list[Node], str | None, Node | None, Node | None]] = []
         for match in captures(ctx.lang, _CALL_QUERY, root).get("call", []):
