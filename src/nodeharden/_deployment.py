@@ -389,29 +389,33 @@ def declared_purpose(package_json: Mapping[str, Any], read: Read) -> str | None:
     return None
 
 
-#: How a project says it is vulnerable on purpose (a training target such as a "Juice Shop"):
-#: "an intentionally vulnerable web application", "vulnerable by design", "damn vulnerable",
-#: "insecure web application" (markdown emphasis removed first).
+#: How a project says it is vulnerable on purpose (a training target such as OWASP Juice
+#: Shop): "an intentionally vulnerable web application", "deliberately insecure app",
+#: "vulnerable by design" (markdown emphasis removed first). A name that only mentions one
+#: ("attacks against DVWA, the Damn Vulnerable Web Application") says nothing of the project.
 _VULNERABLE_BY_DESIGN_RE = lazy_pattern(
     r"(?i)\b(?:intentionally|deliberately|purposely|purposefully)\s+(?:vulnerable|insecure)\s+"
     r"(?:(?:web|node(?:\.js)?|express)\s+)?(?:application|app|project|software|server|site|"
-    r"website|api)\b|\bvulnerable\s+by\s+design\b|\bdamn\s+vulnerable\b"
-    r"|\binsecure\s+web\s+application\b")
+    r"website|api)\b|\bvulnerable\s+by\s+design\b")
 SECURITY_POLICY_NAMES = ("SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md")
 
 
 def vulnerable_by_design(read: Read) -> str | None:
     """Return where the project says it is vulnerable on purpose (``'"intentionally vulnerable
-    web application" in SECURITY.md'``), or None. Its README (the first one found) and security policy are
-    read."""
-    names = [next((name for name in README_NAMES if read(name) is not None), None),
-             *SECURITY_POLICY_NAMES]
-    for name in names:
-        raw = read(name) if name else None
-        if raw is None:
-            continue
-        text = re.sub(r"[_*]", "", raw.decode("utf-8", "replace"))
-        match = _VULNERABLE_BY_DESIGN_RE.search(text)
+    web application" in SECURITY.md'``), or None. Read: the README's first heading and first
+    paragraph (where a project says what it is), and the whole security policy."""
+    texts: list[tuple[str, str]] = []
+    for name in README_NAMES:
+        raw = read(name)
+        if raw is not None:
+            texts.append((name, " ".join(readme_intro(raw.decode("utf-8", "replace")))))
+            break
+    for name in SECURITY_POLICY_NAMES:
+        raw = read(name)
+        if raw is not None:
+            texts.append((name, raw.decode("utf-8", "replace")))
+    for name, text in texts:
+        match = _VULNERABLE_BY_DESIGN_RE.search(re.sub(r"[_*]", "", text))
         if match:
             return f"\"{' '.join(match.group().split())}\" in {name}"
     return None

@@ -279,9 +279,13 @@ def test_an_app_vulnerable_on_purpose_gets_findings_without_fixes(
     result = check(tmp_path)
     assert result.findings and all(f.fix is None for f in result.findings)
     assert any(said in note for note in result.notes), result.notes
-    # The same app that says nothing of the kind gets its fixes.
+    # The same app that says nothing of the kind gets its fixes, even when its README names a
+    # training target (that is not the project saying what it is).
     plain = tmp_path / "plain"
     write_tree(plain, {"package.json": '{"name": "shop", "dependencies": {"express": "^4"}}',
                        "app.js": VULNERABLE_APP,
+                       "README.md": "# waf\n\nReplays attacks against DVWA (Damn Vulnerable Web "
+                                    "Application).\n\n## Testing\n\nRun it against an "
+                                    "intentionally vulnerable web application.\n",
                        "SECURITY.md": "Report vulnerabilities to security@example.com.\n"})
     assert any(f.fix is not None for f in check(plain).findings)
