@@ -108,3 +108,30 @@ def test_lockfile_decides_over_a_caret_range(tmp_path: Path) -> None:
     flags = [f for f in report.findings if "sets no" in f.message]
     assert [f.message.split(":")[0] for f in flags] == ["express-session cookie sets no `secure`"]
     assert "express-session 1.13.0 drops it" in flags[0].message
+
+
+@pytest.mark.parametrize(("declared", "below"), [
+    ("1.12.1", True), ("~1.13.0", True), ("<1.14.1", True), ("<=1.14.0", True),
+    ("<=1.14.1", False), ("^1.12.1", False), ("1.14.1", False), (">=1.0.0", False),
+])
+def test_which_declared_ranges_hold_a_release_that_drops_same_site(declared: str,
+                                                                   below: bool) -> None:
+    from nodeharden.rules.session_cookie import SAME_SITE_SINCE, _range_below
+
+    assert _range_below(declared, SAME_SITE_SINCE) is below
+
+
+def test_a_lockfile_of_an_unexpected_shape_is_no_lockfile(tmp_path) -> None:
+    from conftest import write_tree
+    from nodeharden import check
+
+    root = write_tree(tmp_path / "p", {
+        "package.json": '{"name": "a", "dependencies": {"express": "^4.21.0",'
+                        ' "express-session": "^1.18.0"}}',
+        "package-lock.json": '{"packages": [{"name": "a"}], "dependencies": "x"}',
+        "app.js": "const express = require('express');\nconst session = require('express-session');\n"
+                  "const app = express();\napp.use(session({ secret: process.env.S, resave: false,"
+                  " saveUninitialized: false }));\nmodule.exports = app;\n"})
+    report = check(root, select=["session-cookie"])
+    assert not report.failed, report.failed
+    assert any("sameSite" in f.message for f in report.findings)

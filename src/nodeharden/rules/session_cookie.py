@@ -134,8 +134,9 @@ def _locked_version(ctx: ProjectContext, package: str) -> tuple[int, ...] | None
             continue
         if not isinstance(lock, dict):
             continue
-        entry = (lock.get("packages") or {}).get(f"node_modules/{package}") \
-            or (lock.get("dependencies") or {}).get(package)
+        packages, dependencies = lock.get("packages"), lock.get("dependencies")
+        entry = (packages.get(f"node_modules/{package}") if isinstance(packages, dict) else None) \
+            or (dependencies.get(package) if isinstance(dependencies, dict) else None)
         version = entry.get("version") if isinstance(entry, dict) else None
         if isinstance(version, str) and (m := _VERSION_RE.match(version)):
             return tuple(int(g) for g in m.groups() if g is not None and g.isdigit())
@@ -161,8 +162,10 @@ def _range_below(declared: str, since: tuple[int, int, int]) -> bool:
     major = int(m.group(2))
     minor = int(m.group(3)) if m.group(3) and m.group(3).isdigit() else None
     patch = int(m.group(4)) if m.group(4) and m.group(4).isdigit() else None
-    if op.startswith("<"):
+    if op == "<":
         return (major, minor or 0, patch or 0) <= since
+    if op == "<=":  # allows the bound itself
+        return (major, minor or 0, patch or 0) < since
     if op == "^":
         return major == 0 and since[0] > 0
     if minor is None:
