@@ -750,6 +750,8 @@ class PasswordHash(Rule):
 #: What a call that hashes or verifies a password is named (``bcrypt.hash``, ``argon2.verify``,
 #: a worker's ``pool.exec('hash', …)``).
 _HASHING_CALL_RE = re.compile(r"(?i)hash|compare|verify|bcrypt|argon|scrypt|pbkdf2")
+_HASHING_OPERATION_RE = re.compile(r"(?i)(?:bcrypt|argon2?|scrypt|pbkdf2)?[_-]?"
+                                   r"(?:hash|compare|verify)(?:[_-]?(?:sync|password))?")
 
 
 def _prehashed(update: Node) -> bool:
@@ -784,8 +786,12 @@ def _prehashed(update: Node) -> bool:
         args = sub.child_by_field_name("arguments")
         if fn is None or args is None:
             continue
+        # The callee says it (`bcrypt.hash`, `argon2.verify`), or a string argument names the
+        # operation and nothing else (a worker's `pool.exec('hash', […])`; a SQL text with a
+        # `password_hash` column is no hashing call).
         hashing = _HASHING_CALL_RE.search(text(fn)) or any(
-            _HASHING_CALL_RE.search(string_value(arg) or "") for arg in code_children(args))
+            _HASHING_OPERATION_RE.fullmatch(string_value(arg) or "")
+            for arg in code_children(args))
         if hashing and any(n.type == "identifier" and text(n) == name for n in walk(args)):
             return True
     return False
