@@ -356,18 +356,20 @@ def _copy_job(lines: list[str], job_line: int, job_end: int, site: InstallSite, 
     return copied
 
 
-#: GitHub actions an audit job keeps from the steps before the install: the checkout, setting
-#: up the runtime and package manager (``actions/setup-node``, ``pnpm/action-setup``…) and
-#: caches. Others (a database to test against, a Docker login) only served the tests.
-_SETUP_ACTION_RE = re.compile(r"(?:^|/)(?:checkout|cache|setup-[\w-]+|action-setup)(?:@|$)")
+#: GitHub actions an audit job leaves out from the steps before the install: ones that start a
+#: service for the tests (a database, a broker, a container) or log in to Docker. Every other
+#: step stays (a checkout, a runtime or package-manager setup such as volta, a local action).
+_SERVICE_ACTION_RE = re.compile(
+    r"(?i)mongo|postgres|mysql|mariadb|redis|elasticsearch|opensearch|rabbitmq|kafka|"
+    r"localstack|dynamodb|cassandra|neo4j|minio|docker/(?:login|setup-buildx|setup-qemu)")
 _STEP_ITEM_RE = re.compile(r"^(\s*)- ")
 _USES_RE = re.compile(r"^\s*(?:- )?uses:\s*['\"]?([^'\"\s#]+)")
 
 
 def _setup_steps(chunk: list[str]) -> list[str]:
     """Return a ``steps:`` block (its key line first) without the steps that use an action
-    other than a checkout, a setup or a cache action; the install step and ``run`` steps
-    stay (a run step may write the registry's credentials)."""
+    starting a service for the tests (``_SERVICE_ACTION_RE``); the install step, ``run``
+    steps (one may write the registry's credentials) and every other action stay."""
     items: list[list[str]] = []
     column: int | None = None
     head: list[str] = [chunk[0]]
@@ -384,7 +386,7 @@ def _setup_steps(chunk: list[str]) -> list[str]:
     for number, item in enumerate(items):
         uses = next((m.group(1) for line in item if (m := _USES_RE.match(line))), None)
         last = number == len(items) - 1  # the install step itself
-        if uses is None or last or _SETUP_ACTION_RE.search(uses):
+        if uses is None or last or not _SERVICE_ACTION_RE.search(uses):
             kept.extend(item)
     while kept and not kept[-1].strip():
         kept.pop()
