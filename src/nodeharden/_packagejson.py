@@ -45,14 +45,14 @@ NODE_SUPPORT: dict[str, tuple[tuple[tuple[int, int], str], ...]] = {
 
 def declared_major(data: Mapping[str, Any], package: str) -> int | None:
     """Return the major version of ``package`` that package.json ``data`` declares (``^7.1.0``
-    → 7; runtime, development, peer or optional dependency, the first that has it), or None
-    when it is not declared or its range names no number (``latest``, a git URL…)."""
+    → 7; runtime, development, peer or optional dependency, the first whose range names a
+    number), or None when it is not declared or no range names one (``latest``, a git URL…)."""
     for field in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
         deps = data.get(field)
         spec = deps.get(package) if isinstance(deps, dict) else None
-        if isinstance(spec, str):
-            match = re.search(r"\d+", spec)
-            return int(match.group()) if match else None
+        match = re.search(r"\d+", spec) if isinstance(spec, str) else None
+        if match:  # `latest` or a git URL in one field: another field may still say
+            return int(match.group())
     return None
 
 
