@@ -1,6 +1,7 @@
 """Which four-parameter functions error-handler reads as error handlers (their first
 parameter the error): one named like an error, one whose third parameter is named like a
-response, one registered with ``.use(…)``; not a data callback such as eventproxy's."""
+response, one registered with ``.use(…)`` (inline, by name in its file, or imported by the file that
+registers it); not a data callback such as eventproxy's."""
 
 from __future__ import annotations
 
@@ -54,3 +55,45 @@ def test_a_response_third_parameter_makes_a_handler(tmp_path: Path) -> None:
             "    res.status(failure.status || 500).send(failure.stack);\n"
             "  };\n")
     assert _leak_lines(tmp_path, body) == [6]
+
+
+def _app_and_module(tmp_path: Path, register: str, module: str) -> list[tuple[str, int]]:
+    (tmp_path / "package.json").write_text(PACKAGE_JSON)
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\n"
+        f"{register}"
+        "app.listen(3000);\n")
+    (tmp_path / "on-failure.js").write_text(module)
+    report = check(tmp_path, select=["error-handler"])
+    assert not report.failed, report.failed
+    return sorted((f.path, f.line) for f in report.findings)
+
+
+_BODY = "(problem, rq, rs, nx) {\n  rs.status(problem.status || 500).send(problem.stack);\n}\n"
+
+
+@pytest.mark.parametrize(("register", "module"), [
+    ("const onFailure = require('./on-failure');\nconst app = express();\napp.use(onFailure);\n",
+     f"module.exports = function {_BODY}"),
+    ("const { onFailure } = require('./on-failure');\nconst app = express();\napp.use(onFailure);\n",
+     f"exports.onFailure = function {_BODY}"),
+    ("const { last } = require('./on-failure');\nconst app = express();\napp.use(last);\n",
+     f"function onFailure{_BODY}module.exports = {{ last: onFailure }};\n"),
+    ("const app = express();\napp.use(require('./on-failure'));\n",
+     f"function onFailure{_BODY}module.exports = onFailure;\n"),
+])
+def test_a_function_another_file_registers_is_a_handler(tmp_path: Path, register: str,
+                                                        module: str) -> None:
+    # Registered with `.use(…)` in app.js, by the name it is imported under: its stack leak
+    # (line 2 of the module) is reported whatever its parameters are called.
+    assert _app_and_module(tmp_path, register, module) == [("on-failure.js", 2)]
+
+
+def test_a_function_another_file_only_calls_is_no_handler(tmp_path: Path) -> None:
+    register = ("const { sendPage, onFailure } = require('./on-failure');\n"
+                "const app = express();\n"
+                "app.get('/', (req, res) => sendPage([], 0, res, 0));\n"
+                "app.use(onFailure);\n")
+    module = ("function sendPage(rows, page, out, total) {\n  out.json({ rows, page });\n}\n"
+              f"function onFailure{_BODY}module.exports = {{ sendPage, onFailure }};\n")
+    assert _app_and_module(tmp_path, register, module) == [("on-failure.js", 5)]

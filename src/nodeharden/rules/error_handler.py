@@ -57,6 +57,10 @@ _CLIENT_ERROR = re.compile(r"<\s*500\b|<=\s*499\b|\.expose\b")
 _SERVER_ERROR = re.compile(r">=\s*500\b|>\s*499\b")
 _DEV_FLAG = re.compile(r"^!*\(?\s*(?:\w+\.)*(?:is_?dev(?:elopment)?|dev(?:elopment)?(?:_?mode)?|debug)\s*\)?$", re.I)
 _PROD_FLAG = re.compile(r"^!*\(?\s*(?:\w+\.)*(?:is_?prod(?:uction)?|production)\s*\)?$", re.I)
+#: How deep the condition readers (``_client_narrowing``, ``_literal_knowledge``,
+#: ``_literal_status``) go into nested ``&&``/``||``/``?:`` (a chain of a thousand operands is
+#: a tree that deep): past it a condition proves nothing, and the leak stays reported.
+_MAX_NESTING = 50
 
 
 def condition_mode(cond: str) -> str | None:
@@ -155,9 +159,13 @@ _SCOPE_QUERY = "\n".join(f"({t}) @n" for t in sorted(_FUNCTIONS - {"function"}))
     "\n(catch_clause) @n"
 
 
-def _error_scopes(root: Node, lang: str, source: bytes) -> list[tuple[Node, str, str]]:
+def _error_scopes(root: Node, lang: str, source: bytes,
+                  registered: frozenset[str] = frozenset(),
+                  handlers: frozenset[int] = frozenset()) -> list[tuple[Node, str, str]]:
     """Return (scope node, error variable, kind) for error handlers, catch blocks and
-    ``.catch`` callbacks that contain a response sink; kind is ``handler`` or ``catch``."""
+    ``.catch`` callbacks that contain a response sink; kind is ``handler`` or ``catch``.
+    ``registered``: the names the file passes to ``.use(…)`` (``app.use(onError)``);
+    ``handlers``: where functions start that another file imports and registers."""
     scopes: list[tuple[Node, str, str]] = []
     # A leak flows into a sink inside its scope, so only scopes around a sink's bytes count:
     # tree-sitter looks there (in document pre-order: a parent before the nodes inside it).
@@ -167,7 +175,7 @@ def _error_scopes(root: Node, lang: str, source: bytes) -> list[tuple[Node, str,
         if node.type in _FUNCTIONS:
             params = parameters(node)
             if len(params) == 4 and params[0].type == "identifier" \
-                    and _handler_shaped(node, params):
+                    and (node.start_byte in handlers or _handler_shaped(node, params, registered)):
                 scopes.append((node, text(params[0]), "handler"))
             elif params and params[0].type == "identifier" and node.parent is not None \
                     and node.parent.type == "arguments":
@@ -193,21 +201,55 @@ _ERROR_NAME = re.compile(r"^_*(?:[eE]|[eE]xc?|[eE]rr?|[eE]rror|[eE]xception|ERR|
                          r"|[a-z\d](?:Err|Error|Exception)\d*$|_(?:err|error|exception)\d*$")
 
 
-def _handler_shaped(fn: Node, params: list[Node]) -> bool:
+def _handler_shaped(fn: Node, params: list[Node], registered: frozenset[str] = frozenset()) \
+        -> bool:
     """Return True when a four-parameter function is an Express error handler: its first
     parameter is named like an error, its third like a response, or it is registered with
-    ``.use(…)``. Other callbacks with four parameters receive data first (eventproxy's
-    ``ep.all('topics', 'tops', 'pages', 'count', function (topics, tops, pages, count) …)``):
-    their first parameter is no error."""
+    ``.use(…)``, inline or by the name it is declared under in the file (``function
+    onError(problem, rq, rs, nx) {…}`` and ``app.use(onError)``; ``registered`` holds the names
+    the file passes to ``.use``). Other callbacks with four parameters receive data first
+    (eventproxy's ``ep.all('topics', 'tops', 'pages', 'count', function (topics, tops, pages,
+    count) …)``): their first parameter is no error."""
     if _ERROR_NAME.search(text(params[0])):
         return True
     if params[2].type == "identifier" and text(params[2]) in _RESPONSE_NAMES:
+        return True
+    declared = _declared_name(fn)
+    if declared is not None and declared in registered:
         return True
     args = fn.parent
     call = args.parent if args is not None and args.type == "arguments" else None
     callee = call.child_by_field_name("function") if call is not None else None
     return callee is not None and callee.type == "member_expression" \
         and text(callee.child_by_field_name("property")) == "use"
+
+
+def _declared_name(fn: Node) -> str | None:
+    """Return the name function ``fn`` is bound to where it is declared: ``function
+    onError(…) {…}``, ``const onError = (…) => {…}``, ``onError = function (…) {…}``."""
+    if fn.type in ("function_declaration", "generator_function_declaration"):
+        name = fn.child_by_field_name("name")
+        return text(name) if name is not None else None
+    parent = fn.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    if parent is None:
+        return None
+    if parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+    elif parent.type == "assignment_expression":
+        name = parent.child_by_field_name("left")
+    else:
+        return None
+    return text(name) if name is not None and name.type == "identifier" else None
+
+
+def _registered_names(facts: FileFacts | None) -> frozenset[str]:
+    """Return the names a file passes to ``.use(…)``: ``app.use(onError)``."""
+    if facts is None:
+        return frozenset()
+    return frozenset(arg.name for call in facts.uses() for arg in call.args
+                     if arg.kind == "identifier")
 
 
 def _prologue_length(body: Node) -> int:
@@ -349,18 +391,20 @@ def _status_of(call: Node) -> int | None | str:
     return None
 
 
-def _literal_status(node: Node | None) -> int | str:
+def _literal_status(node: Node | None, depth: int = 0) -> int | str:
     """Return the status a literal or a conditional of literals sends: ``404``, and for
     ``found ? 404 : 403`` the first branch's when every branch is a 4xx, or every one a 5xx
     (what a fix needs to know); else ``"dynamic"``."""
     node = unwrap(node)
+    if depth > _MAX_NESTING:
+        return "dynamic"
     if node is not None and node.type == "number":
         try:
             return int(text(node))
         except ValueError:
             return "dynamic"
     if node is not None and node.type == "ternary_expression":
-        branches = [_literal_status(node.child_by_field_name(field))
+        branches = [_literal_status(node.child_by_field_name(field), depth + 1)
                     for field in ("consequence", "alternative")]
         if all(isinstance(b, int) for b in branches) \
                 and len({int(b) // 100 for b in branches if isinstance(b, int)}) == 1:
@@ -589,20 +633,23 @@ _STATUS_EQ = re.compile(r"\.(?:status|statusCode)\s*===?\s*(4\d\d)\b|\b(4\d\d)\s
                         r"[\w$.]+\.(?:status|statusCode)\b")
 
 
-def _client_narrowing(cond: Node | None, name: str, facts: FileFacts | None) -> bool:
+def _client_narrowing(cond: Node | None, name: str, facts: FileFacts | None,
+                      depth: int = 0) -> bool:
     """Return True when condition ``cond`` holds only for client errors: ``name.name ===
     'UnauthorizedError'``, ``name instanceof UnauthorizedError`` (imported from express-jwt),
     ``name.status === 401``; any of them joined by ``||`` counts only when all do."""
     cond = unwrap(cond)
-    if cond is None:
+    if cond is None or depth > _MAX_NESTING:
         return False
     if cond.type == "binary_expression":
         op = text(cond.child_by_field_name("operator"))
         left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
         if op == "||":
-            return _client_narrowing(left, name, facts) and _client_narrowing(right, name, facts)
+            return _client_narrowing(left, name, facts, depth + 1) \
+                and _client_narrowing(right, name, facts, depth + 1)
         if op == "&&":
-            return _client_narrowing(left, name, facts) or _client_narrowing(right, name, facts)
+            return _client_narrowing(left, name, facts, depth + 1) \
+                or _client_narrowing(right, name, facts, depth + 1)
         if op in ("===", "=="):
             for one, other in ((left, right), (right, left)):
                 one = unwrap(one)
@@ -690,18 +737,20 @@ _KNOWN_MESSAGE, _STATUS_SIGNAL, _LITERAL_ERROR = 1, 2, 3
 _BARE_STATUS = re.compile(r"^[1-5]\d\d$")
 
 
-def _literal_knowledge(cond: Node | None, name: str) -> int:
+def _literal_knowledge(cond: Node | None, name: str, depth: int = 0) -> int:
     """Return what condition ``cond`` proves of the error ``name`` where it holds (one of the
     levels above, 0 for nothing): ``&&`` proves what either side does, ``||`` what both do."""
     cond = unwrap(cond)
-    if cond is None or cond.type != "binary_expression":
+    if cond is None or cond.type != "binary_expression" or depth > _MAX_NESTING:
         return 0
     op = text(cond.child_by_field_name("operator"))
     left, right = unwrap(cond.child_by_field_name("left")), unwrap(cond.child_by_field_name("right"))
     if op == "&&":
-        return max(_literal_knowledge(left, name), _literal_knowledge(right, name))
+        return max(_literal_knowledge(left, name, depth + 1),
+                   _literal_knowledge(right, name, depth + 1))
     if op == "||":
-        return min(_literal_knowledge(left, name), _literal_knowledge(right, name))
+        return min(_literal_knowledge(left, name, depth + 1),
+                   _literal_knowledge(right, name, depth + 1))
     if op not in ("===", "==") or left is None or right is None:
         return 0
     for one, other in ((left, right), (right, left)):
@@ -763,12 +812,12 @@ def _in_client_branch(node: Node, scope: Node, name: str, status: int | None | s
     return False
 
 
-def _leaks(ctx: FileContext) -> Iterator[Leak]:
+def _leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Iterator[Leak]:
     """Return the leaks of ``ctx``'s file, each sent value once: the reads of one expression
     the fix replaces as a whole (``err.message || err.stack``) are one leak, the stack's
     when it has one (its fix never keeps the text, even for a 4xx)."""
     chosen: dict[tuple[int, int], Leak] = {}
-    for leak in _node_leaks(ctx):
+    for leak in _node_leaks(ctx, handlers):
         whole = _whole_expression(leak.node)
         key = (whole.start_byte, whole.end_byte)
         if key not in chosen or (leak.leak == "stack" and chosen[key].leak != "stack"):
@@ -776,10 +825,11 @@ def _leaks(ctx: FileContext) -> Iterator[Leak]:
     yield from sorted(chosen.values(), key=lambda leak: leak.node.start_byte)
 
 
-def _node_leaks(ctx: FileContext) -> Iterator[Leak]:
+def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Iterator[Leak]:
     """Return the leaks of ``ctx``'s file, each node once."""
     seen: set[int] = set()
-    for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source):
+    for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source,
+                                           _registered_names(ctx.facts), handlers):
         for node in walk(scope):
             if node.start_byte in seen:
                 continue
@@ -1064,9 +1114,15 @@ class ErrorHandler(Rule):
         for leak in _leaks(ctx):
             if leak.field is None and leak.client_class is None:  # else check_project decides
                 yield self._leak_finding(ctx, leak)
+        yield from self._handler_findings(ctx)
 
-        for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source):
-            if kind != "handler":
+    def _handler_findings(self, ctx: FileContext,
+                          handlers: frozenset[int] = frozenset()) -> Iterator[Finding]:
+        """Report the error handlers that answer 5xx to every error (with ``handlers``: only
+        the functions starting there)."""
+        for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source,
+                                               _registered_names(ctx.facts), handlers):
+            if kind != "handler" or (handlers and scope.start_byte not in handlers):
                 continue
             first = _answers_500_to_everything(scope, name)
             if first is not None:
@@ -1230,6 +1286,7 @@ class ErrorHandler(Rule):
                     yield finding
         if not ctx.uses_express():
             return
+        yield from self._imported_handler_findings(ctx)
         yield from self._errorhandler_findings(ctx)
         if _handler_anywhere_else(ctx):
             return
@@ -1255,6 +1312,52 @@ class ErrorHandler(Rule):
                 fixed = fixed or fix is not None
                 yield ctx.finding(self.id, facts.path, app.start, app.end, message, fix)
 
+    def _imported_handler_findings(self, ctx: ProjectContext) -> Iterator[Finding]:
+        """Report the leaks and 5xx answers of four-parameter functions the file phase did not
+        take for error handlers (no parameter named like an error or a response, not
+        registered in their own file) that another file imports and registers with
+        ``.use(…)``: ``app.use(onError)`` with ``onError`` imported from the module that
+        exports it."""
+        wanted: dict[str, set[str]] = {}
+        for facts in ctx.facts.values():
+            if not is_test_file(facts.path):
+                for rel, export in _registered_imports(ctx, facts):
+                    wanted.setdefault(rel, set()).add(export)
+        for rel, exports in sorted(wanted.items()):
+            target = ctx.facts.get(rel)
+            data = ctx.read(rel) if target is not None and not target.apps else None
+            # A module that creates an app or a router exports it (as `_module_has_handler`
+            # reads it): `app.use('/users', users)` mounts routes. Only files that may answer
+            # are parsed again.
+            if target is None or data is None or is_test_file(rel) \
+                    or _SINK_BYTES_RE.search(data) is None:
+                continue
+            parsed = _source_of(ctx, rel)
+            if parsed is None:
+                continue
+            lang, source, tree = parsed
+            registered = _registered_names(target)
+            handlers = frozenset(
+                fn.start_byte for fn in walk(tree.root_node) if fn.type in _FUNCTIONS
+                and len(params := parameters(fn)) == 4 and params[0].type == "identifier"
+                and not _handler_shaped(fn, params, registered)
+                and _exported_as(fn, tree.root_node) & exports)
+            if not handlers:
+                continue
+            file_ctx = FileContext(rel=rel, lang=lang, source=source, tree=tree, facts=target,
+                                   style=ctx.styles[rel], info=ctx.info)
+            leaks = [leak for leak in _leaks(file_ctx, handlers)
+                     if leak.kind == "handler" and leak.scope.start_byte in handlers]
+            fields = {leak.field for leak in leaks if leak.field is not None}
+            client = _client_fields(ctx, fields) if fields else set()
+            for leak in leaks:
+                if leak.client_class is not None and _client_only_class(ctx, rel,
+                                                                        leak.client_class):
+                    continue
+                if leak.field is None or leak.field not in client:
+                    yield self._leak_finding(file_ctx, leak)
+            yield from self._handler_findings(file_ctx, handlers)
+
     def _errorhandler_findings(self, ctx: ProjectContext) -> Iterator[Finding]:
         """Report the ``errorhandler`` package registered outside a development-only branch:
         it answers every error with its message and stack whatever ``NODE_ENV`` is (the
@@ -1268,9 +1371,7 @@ class ErrorHandler(Rule):
                     if arg.kind != "call" or arg.name not in names:
                         continue
                     node = _node_of(ctx, facts.path, arg.start, arg.end)
-                    root = node
-                    while root is not None and root.parent is not None:
-                        root = root.parent
+                    root = _root_of(ctx, facts.path)
                     if node is None or root is None or _guarded(node, root):
                         continue  # `if (app.get('env') === 'development') app.use(…)`
                     message = ("the `errorhandler` package answers every error with its "
@@ -1312,10 +1413,7 @@ class ErrorHandler(Rule):
                  if style.typescript else ())
         # The package's import goes too when this call was its only use (no-unused-vars).
         local = source[arg.start:arg.end].split(b"(")[0].strip()
-        node = _node_of(ctx, facts.path, arg.start, arg.end)
-        root = node
-        while root is not None and root.parent is not None:
-            root = root.parent
+        root = _root_of(ctx, facts.path)
         uses = [n for n in walk(root) if n.type == "identifier"
                 and text(n) == local.decode()] if root is not None else []
         imp = next((i for i in facts.imports if i.module == "errorhandler"
@@ -1496,19 +1594,21 @@ def _sets_production_env(ctx: ProjectContext, facts: FileFacts, app: AppFact) ->
             if call.target == app.name and call.method == "set" and len(call.args) == 2
             and [(arg.kind, arg.name) for arg in call.args]
             == [("string", "env"), ("string", "production")]]
-    source = ctx.read(facts.path) if sets else None
-    lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
-    if source is None or lang is None:
+    parsed = _source_of(ctx, facts.path) if sets else None
+    if parsed is None:
         return False
-    root = parse(lang, source).root_node
-    created = _call_at(root, app.start, app.end)
+    root = parsed[2].root_node
+    # Offsets of the tree: the facts count a byte order mark, the tree has none.
+    shift = len(ctx.read(facts.path) or b"") - len(parsed[1])
+    app_start, app_end = app.start - shift, app.end - shift
+    created = _call_at(root, app_start, app_end)
     if created is None:
         return False
     block = statement_of(created).parent
     if block is None:
         return False
     for call in sets:
-        node = _call_at(root, call.start, call.end)
+        node = _call_at(root, call.start - shift, call.end - shift)
         if node is None:
             continue
         # Up the chain: `app.set(…)` as the object of `.disable(…)` and so on, to its statement.
@@ -1520,9 +1620,9 @@ def _sets_production_env(ctx: ProjectContext, facts: FileFacts, app: AppFact) ->
             node = node.parent
         stmt = node.parent
         if stmt is None or stmt.type != "expression_statement" or stmt.parent != block \
-                or stmt.start_byte < app.end:
+                or stmt.start_byte < app_end:
             continue
-        if any(app.end <= other.start_byte and other.end_byte <= stmt.start_byte
+        if any(app_end <= other.start_byte and other.end_byte <= stmt.start_byte
                and _is_terminal(other, app.name) for other in block.named_children):
             continue  # after `listen`, the export or `return app`
         return True
@@ -1582,6 +1682,108 @@ def _registers_handler(ctx: ProjectContext, facts: FileFacts, args: list[ArgFact
     return False
 
 
+def _registered_imports(ctx: ProjectContext, facts: FileFacts) -> Iterator[tuple[str, str]]:
+    """Return (project file, export) for each function ``facts``' file imports and passes to
+    ``.use(…)``: ``"default"`` for the module's own export (``const onError =
+    require('./on-error')``, ``import onError from …``, ``app.use(require('./on-error'))``),
+    else the export's name (``const { onError } = require(…)``)."""
+    bound: dict[str, tuple[str, str]] = {}
+    for imp in facts.imports:
+        if imp.default:
+            bound[imp.default] = (imp.module, "default")
+        for exported, local in imp.named.items():
+            bound[local] = (imp.module, exported)
+    for call in facts.uses():
+        for arg in call.args:
+            found: tuple[str, str] | None = None
+            if arg.kind == "identifier" and arg.name in bound \
+                    and arg.name not in facts.function_params:
+                found = bound[arg.name]
+            elif arg.kind == "call" and arg.name == "require":
+                code = (ctx.read(facts.path) or b"")[arg.start:arg.end].decode("utf-8", "replace")
+                match = _REQUIRE_ARG.match(code)
+                found = (match.group(1), "default") if match else None
+            rel = _resolve(ctx, facts.path, found[0]) if found is not None else None
+            if found is not None and rel is not None and rel in ctx.facts:
+                yield rel, found[1]
+
+
+def _export_key(target: Node | None) -> str | None:
+    """Return what an assignment to ``target`` exports: ``"default"`` for ``module.exports``,
+    ``K`` for ``module.exports.K`` or ``exports.K``, else None."""
+    if target is None or target.type != "member_expression":
+        return None
+    obj, prop = target.child_by_field_name("object"), text(target.child_by_field_name("property"))
+    if text(target) == "module.exports":
+        return "default"
+    if obj is not None and text(obj) in ("module.exports", "exports"):
+        return prop
+    return None
+
+
+def _exported_as(fn: Node, root: Node) -> set[str]:
+    """Return the names the module exports function ``fn`` under (``"default"`` for the
+    module itself): ``module.exports = function (…) {…}``, ``exports.K = …``, ``export
+    default``, ``export function N``, or a function declared as ``N`` and exported by name at
+    the top of the module (``module.exports = N``, ``module.exports = { N }``, ``export { N
+    as K }``)."""
+    names: set[str] = set()
+    parent = fn.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    declared = _declared_name(fn)
+    if parent is not None and parent.type == "export_statement":
+        names.add("default" if text(parent).startswith("export default") else declared or "")
+    if parent is not None and parent.type == "assignment_expression":
+        key = _export_key(parent.child_by_field_name("left"))
+        if key is not None:
+            names.add(key)
+    if parent is not None and parent.type == "pair" and parent.parent is not None \
+            and parent.parent.parent is not None \
+            and parent.parent.parent.type == "assignment_expression" \
+            and _export_key(parent.parent.parent.child_by_field_name("left")) == "default":
+        names.add(_key_text(parent.child_by_field_name("key")) or "")
+    if parent is not None and parent.type == "variable_declarator" and parent.parent is not None \
+            and parent.parent.parent is not None \
+            and parent.parent.parent.type == "export_statement" and declared:
+        names.add(declared)
+    if declared:
+        for stmt in _top_level(root):
+            names |= _exports_of_name(stmt, declared)
+    names.discard("")
+    return names
+
+
+def _exports_of_name(stmt: Node, name: str) -> set[str]:
+    """Return what top-level statement ``stmt`` exports local ``name`` as."""
+    names: set[str] = set()
+    if stmt.type == "expression_statement" and stmt.named_children \
+            and stmt.named_children[0].type == "assignment_expression":
+        assign = stmt.named_children[0]
+        key = _export_key(assign.child_by_field_name("left"))
+        value = unwrap(assign.child_by_field_name("right"))
+        if key is not None and value is not None and value.type == "identifier" \
+                and text(value) == name:
+            names.add(key)
+        elif key == "default" and value is not None and value.type == "object":
+            for prop in value.named_children:
+                if prop.type == "shorthand_property_identifier" and text(prop) == name:
+                    names.add(name)
+                elif prop.type == "pair" and text(unwrap(prop.child_by_field_name("value"))) \
+                        == name:
+                    names.add(_key_text(prop.child_by_field_name("key")) or "")
+    elif stmt.type == "export_statement":
+        value = stmt.child_by_field_name("value")
+        if value is not None and value.type == "identifier" and text(value) == name:
+            names.add("default")
+        for spec in walk(stmt):
+            if spec.type == "export_specifier" \
+                    and text(spec.child_by_field_name("name")) == name:
+                alias = spec.child_by_field_name("alias")
+                names.add(text(alias) if alias is not None else name)
+    return names
+
+
 def _module_has_handler(ctx: ProjectContext, importer: str, module: str) -> bool:
     """Return True when the project file ``module`` (imported by ``importer``) defines a
     four-parameter function: ``app.use(onFailure)`` with ``onFailure`` imported from it. A
@@ -1611,6 +1813,12 @@ def _node_of(ctx: ProjectContext, rel: str, start: int, end: int) -> Node | None
     _, source, tree = parsed
     shift = len(ctx.read(rel) or b"") - len(source)
     return tree.root_node.descendant_for_byte_range(start - shift, end - shift)
+
+
+def _root_of(ctx: ProjectContext, rel: str) -> Node | None:
+    """Return the root node of a scanned file's tree (``_source_of``'s, parsed once)."""
+    parsed = _source_of(ctx, rel)
+    return parsed[2].root_node if parsed is not None else None
 
 
 def _source_of(ctx: ProjectContext, rel: str) -> tuple[str, bytes, Tree] | None:
