@@ -359,11 +359,11 @@ def _copy_job(lines: list[str], job_line: int, job_end: int, site: InstallSite, 
 #: GitHub actions an audit job leaves out from the steps before the install: ones that start a
 #: service for the tests (a database, a broker, a container) or log in to Docker. Every other
 #: step stays (a checkout, a runtime or package-manager setup such as volta, a local action).
-_SERVICE_ACTION_RE = re.compile(
+_SERVICE_ACTION_RE = lazy_pattern(
     r"(?i)mongo|postgres|mysql|mariadb|redis|elasticsearch|opensearch|rabbitmq|kafka|"
     r"localstack|dynamodb|cassandra|neo4j|minio|docker/(?:login|setup-buildx|setup-qemu)")
-_STEP_ITEM_RE = re.compile(r"^(\s*)- ")
-_USES_RE = re.compile(r"^\s*(?:- )?uses:\s*['\"]?([^'\"\s#]+)")
+_STEP_ITEM_RE = lazy_pattern(r"^(\s*)- ")
+_USES_RE = lazy_pattern(r"^\s*(?:- )?uses:\s*['\"]?([^'\"\s#]+)")
 
 
 def _setup_steps(chunk: list[str]) -> list[str]:
