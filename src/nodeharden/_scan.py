@@ -22,6 +22,7 @@ from nodeharden._deployment import vulnerable_by_design
 from nodeharden._express import FileFacts, extract_facts
 from nodeharden._model import Finding, Skipped
 from nodeharden._resultcache import content_digest
+from nodeharden._regex import lazy_pattern
 from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, \
     js_configs, walk
 from nodeharden._roles import APP, RoleOf, dockerfile_role, frontend_packages, package_of, \
@@ -161,7 +162,9 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
         with _time_budget(FILE_BUDGET_SECONDS):
             tree = parse(lang, source)
             if tree.root_node.has_error:
-                result.skipped = f"not valid {_LANG_NAMES[lang]}: {_first_error(tree.root_node)}"
+                result.skipped = f"not valid {_LANG_NAMES[lang]}: " + (
+                    FLOW_SKIP if _FLOW_RE.search(source, 0, 2048) else
+                    _first_error(tree.root_node))
                 return result
             facts = extract_facts(lang, source, tree.root_node, rel, module)
             result.facts = facts
@@ -229,6 +232,10 @@ MAX_FINDINGS_PER_RULE = 500
 FILE_BUDGET_SECONDS: float = 30
 
 _LANG_NAMES = {"javascript": "JavaScript", "typescript": "TypeScript", "tsx": "TSX"}
+#: A Flow-typed file (``// @flow`` or ``/* @flow */`` in its first comment): its annotations
+#: are not JavaScript, and no grammar here reads them.
+_FLOW_RE = lazy_pattern(rb"@flow\b")
+FLOW_SKIP = "Flow type annotations (@flow), which nodeharden does not parse"
 
 
 class _BudgetExceeded(Exception):
@@ -512,6 +519,12 @@ class Scanner:
         order = {rule_id: i for i, rule_id in enumerate(RULE_IDS)}
         findings.sort(key=lambda f: (f.path, f.line, f.column, order.get(f.rule, 99)))
         notes = list(self.project.notes)
+        flow = sum(1 for item in skipped if item.reason.endswith(FLOW_SKIP))
+        if flow:
+            notes.append(f"{flow} file{'s' if flow != 1 else ''} with Flow type annotations "
+                         "(@flow) skipped: nodeharden does not parse Flow; check the output of "
+                         "flow-remove-types (or Babel's Flow preset) to cover "
+                         f"{'them' if flow != 1 else 'it'}")
         on_purpose = vulnerable_by_design(read) if findings else None
         if on_purpose:
             # A training target (a "Juice Shop"): each finding may be one of its exercises,

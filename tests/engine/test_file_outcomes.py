@@ -108,3 +108,19 @@ def test_an_unwritable_file_is_a_write_failure(tmp_path: Path,
     assert failed and all(o.kind is FailReason.WRITE for o in failed), report.written
     assert [f.error for f in failed[0].failures] == ["Permission denied"]
     assert not report.ok
+
+
+def test_flow_typed_files_are_named_as_such_and_counted_in_a_note(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "app", {
+        **EXPRESS_APP,
+        "src/user.js": "// @flow\nexport function name(user: { name: string }): string {\n"
+                       "  return user.name;\n}\n",
+        "src/other.js": "/* @flow */\ntype Id = string;\nexport const id: Id = 'a';\n",
+    })
+    result = check(root, jobs=1)
+    reasons = {s.path: (s.kind, s.reason) for s in result.skipped}
+    for rel in ("src/user.js", "src/other.js"):
+        assert reasons[rel] == (SkipReason.PARSE_ERROR, "not valid JavaScript: Flow type "
+                                "annotations (@flow), which nodeharden does not parse")
+    assert any(note.startswith("2 files with Flow type annotations (@flow) skipped")
+               for note in result.notes), result.notes
