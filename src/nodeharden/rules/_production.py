@@ -395,7 +395,8 @@ def command_sets_production(command: str) -> bool:
 def image_package_folder(ctx: ProjectContext, dockerfile_rel: str, stage: Stage) -> str:
     """Return the project folder whose package.json the image's start reads: a folder the
     stage copies whole into its working directory (``COPY web .`` → ``web``) when it holds a
-    package.json, else the Dockerfile's own folder."""
+    package.json, else the nearest folder at or above the Dockerfile's that holds one (a
+    ``docker/Dockerfile.api`` builds the project above it)."""
     folder = posixpath.dirname(dockerfile_rel)
     for command in stage.commands:
         if command.cmd.upper() != "COPY" or len(command.value) != 2 \
@@ -407,7 +408,8 @@ def image_package_folder(ctx: ProjectContext, dockerfile_rel: str, stage: Stage)
             if sub not in (".", folder) and not sub.startswith("..") and \
                     ctx.read(posixpath.join(sub, "package.json")) is not None:
                 return sub
-    return folder
+    found = _package_folder(ctx, folder)
+    return folder if found is None else found
 
 
 def start_sets_production(ctx: ProjectContext, folder: str, command: str,
