@@ -383,6 +383,29 @@ _ESLINT_RULE_PREFIX = r"(?:@stylistic/(?:js/|ts/|jsx/|plus/)?|@typescript-eslint
 _OFF = frozenset({"off", "0"})
 
 
+_PRETTIER_RULE_RE = lazy_pattern(
+    r"""["']prettier/prettier["']\s*:\s*\[\s*["']?(?:error|warn|2|1)["']?\s*,\s*\{([^{}]{0,2000})\}""")
+_OPTION_RE = lazy_pattern(
+    r"""["']?(\w+)["']?\s*:\s*(?:'([^'\n]*)'|"([^"\n]*)"|(true|false)\b|(\d+)\b)""")
+
+
+def _prettier_rule_options(text: str) -> dict[str, Scalar] | None:
+    """Return the prettier options an ESLint config passes to eslint-plugin-prettier's rule
+    (``'prettier/prettier': ['error', { semi: false }]``), or None when it passes none."""
+    match = _PRETTIER_RULE_RE.search(text)
+    if match is None:
+        return None
+    options: dict[str, Scalar] = {}
+    for key, single, double, flag, number in _OPTION_RE.findall(match.group(1)):
+        if flag:
+            options[key] = flag == "true"
+        elif number:
+            options[key] = int(number)
+        else:
+            options[key] = single or double
+    return options
+
+
 def _eslint_rule(text: str, rule: str) -> list[str]:
     """Return the options of ESLint ``rule`` (``"semi": ["error", "always"]`` → ["error",
     "always"]; ``semi: 2`` → ["2"]; YAML ``semi: [error, never]``); [] when not configured.
@@ -478,6 +501,15 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
                     settings = _prettier_settings(name, text)
                 except RecursionError:  # a config nested thousands deep: not a real one
                     settings = None
+                break
+    if not prettier_source:
+        # eslint-plugin-prettier given prettier's options in the ESLint config itself
+        # (`'prettier/prettier': ['error', { singleQuote: true, printWidth: 100 }]`): the
+        # formatter the lint run enforces, with no prettier config file.
+        for name in _ESLINT_FILES:
+            options = _prettier_rule_options(read(name) or "")
+            if options is not None:
+                prettier_source, settings = f"{name} prettier/prettier options", options
                 break
     scripts = " ".join(str(v) for v in (data.get("scripts") or {}).values()) \
         if isinstance(data.get("scripts"), dict) else ""

@@ -458,3 +458,16 @@ def test_a_config_nested_thousands_deep_does_not_stop_the_run(tmp_path: Path,
     root = write_tree(tmp_path, {".prettierrc": text})
     rules = read_style_rules(root, {"name": "a"})
     assert rules.prettier is True and rules.quote in (None, '"')
+
+
+def test_prettier_options_given_to_eslint_plugin_prettier_are_prettier_settings(
+        tmp_path: Path) -> None:
+    # No prettier config file: the options ESLint's prettier rule passes are what the lint run
+    # formats with.
+    write_tree(tmp_path, {".eslintrc.js": (
+        "module.exports = {\n  plugins: ['prettier'],\n  rules: {\n"
+        "    'prettier/prettier': ['error', { singleQuote: true, printWidth: 100, semi: false,"
+        " trailingComma: 'all' }],\n  },\n};\n")})
+    rules = read_style_rules(tmp_path, None)
+    assert (rules.quote, rules.width, rules.semicolons, rules.trailing_comma, rules.prettier) \
+        == ("'", 100, False, "all", True)
