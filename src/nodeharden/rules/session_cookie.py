@@ -35,7 +35,8 @@ from tree_sitter import Node
 from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
-    captures, code_children, has_spread, object_properties, parse, string_value, text,
+    CASTS, captures, code_children, has_spread, object_properties, parse, string_value, text,
+    unwrap,
 )
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
@@ -60,6 +61,10 @@ class _Options:
 
     node: Node
     declared: bool  # a variable declared elsewhere in the file, not the call's own argument
+    # Keys the file sets later on that variable (`sess.name = …`) and on its cookie
+    # (`sess.cookie.secure = true`, express-session's README pattern for production).
+    assigned: frozenset[str] = frozenset()
+    cookie_assigned: frozenset[str] = frozenset()
 
 
 def sets_trust_proxy(ctx: ProjectContext) -> bool:
@@ -277,7 +282,14 @@ class SessionCookie(Rule):
         if first.type == "identifier":
             declared = resolve_object(root, text(first))
             if declared is not None:
-                return _Options(declared, declared=True)
+                name = re.escape(text(first))
+                source = text(root)
+                return _Options(
+                    declared, declared=True,
+                    assigned=frozenset(re.findall(
+                        rf"(?<![\w$.]){name}\s*\.\s*(\w+)\s*=(?!=)", source)),
+                    cookie_assigned=frozenset(re.findall(
+                        rf"(?<![\w$.]){name}\s*\.\s*cookie\s*\.\s*(\w+)\s*=(?!=)", source)))
         return None
 
     def _check_call(self, ctx: ProjectContext, facts: FileFacts, source: bytes, module: str,
@@ -289,7 +301,7 @@ class SessionCookie(Rule):
         props = object_properties(opts.node)
         unsafe = opts.declared or has_comments(opts.node) or has_spread(opts.node)
         label = "express-session" if module == EXPRESS_SESSION else "cookie-session"
-        if not any(k in props for k in NAME_ALIASES[module]):
+        if not any(k in props or k in opts.assigned for k in NAME_ALIASES[module]):
             # Renaming the cookie ends every current session once and breaks clients that look
             # for the cookie by name: its own finding, with an unsafe fix.
             fix = Fix(title=f"Rename the session cookie to `{options.cookie_name}` (ends current "
@@ -325,6 +337,8 @@ class SessionCookie(Rule):
         same_site_unset = False
         if module == EXPRESS_SESSION:
             cookie = props.get("cookie")
+            if cookie is not None:
+                cookie = unwrap(cookie, CASTS)  # `cookie: {…} as any`
             if cookie is not None and cookie.type == "identifier":
                 cookie = resolve_object(self._root(opts.node), text(cookie)) or cookie
                 unsafe = True
@@ -341,7 +355,8 @@ class SessionCookie(Rule):
                     secure_edits = _fenced(opts.node, add_properties(
                         source, opts.node, ["cookie: { " + ", ".join(cookie_pairs) + " }"]))
             elif cookie.type == "object":
-                cookie_props = object_properties(cookie)
+                cookie_props = {**object_properties(cookie),
+                                **{k: cookie for k in opts.cookie_assigned}}
                 missing = [k for k in flags if k not in cookie_props]
                 secure_missing = "secure" not in cookie_props
                 same_site_unset = "sameSite" not in cookie_props
