@@ -267,6 +267,9 @@ def renders_html(ctx: ProjectContext) -> bool:
                 return True
         if "express.static" in facts.called or "static" in facts.called:
             return True
+        if "next" in facts.imported_modules() and b"getRequestHandler" in (
+                ctx.read(facts.path) or b""):
+            return True  # a Next.js front end served through the app (a custom server)
     return False
 
 
