@@ -315,8 +315,106 @@ _NUMERIC = "converted to a number by arithmetic (NaN when it is not one)"
 _ORDER = "compared with <, >, <= or >= (a string compares as text)"
 #: ``'SELECT … ' + x``: a value made into the text of a query (by ``+`` or a template).
 _SQL_TEXT = "concatenated into SQL text (bind it as a parameter instead)"
-_SQL_WORDS_RE = lazy_pattern(r"(?i)\b(?:select\b[\s\S]*\bfrom|insert\s+into|delete\s+from|"
-                             r"update\b[\s\S]*\bset|where|order\s+by|group\s+by)\b")
+#: The words and single marks of string text (``\x00`` stands for a value put between two
+#: pieces of the text): one pass, no backtracking whatever the length.
+_SQL_TOKEN_RE = lazy_pattern(r"[A-Za-z_][\w$]*|\S")
+#: What may stand between ``select`` and ``from`` in a lower-case column list
+#: (``select u.id, count(*) as n from``), besides names.
+_COLUMN_MARKS = frozenset(",.*()\"`[]\x00")
+#: An SQL comparison after ``where name`` (``=``, ``<>``, ``in``, ``like``…).
+_SQL_KEYWORDS = frozenset({"select", "from", "where", "order", "group", "by", "insert", "into",
+                           "delete", "update", "set"})
+_SQL_COMPARISONS = frozenset({"=", "<", ">", "!", "in", "like", "ilike", "is", "between", "not"})
+#: Tags of tagged templates that send each ``${value}`` as a bound parameter, not as text:
+#: postgres.js, @vercel/postgres, slonik, sql-template-strings and drizzle (``sql``),
+#: Prisma's ``$queryRaw``/``$executeRaw`` and ``Prisma.sql``.
+_BINDING_TAG_RE = lazy_pattern(
+    r"(?:[\w$]+\.){0,4}(?:sql|SQL|\$queryRaw|\$executeRaw)(?:\.[\w$]+)?(?:\([^()]{0,200}\))?")
+
+
+def _written_through(subscript: Node) -> bool:
+    """Return True when ``subscript`` (``a[x]``) is written or deleted, itself or through
+    what it holds: ``a[x] = v``, ``a[x][y] = v``, ``a[x].y += v``, ``a[x]++``, ``delete a[x]``
+    (a read, ``a[x]``, ``a[x].y``, ``a[x](…)``, only looks a key up)."""
+    node = subscript
+    steps = 0
+    holder = node.parent
+    while holder is not None and steps <= _MAX_UPWARD and (
+            holder.type in _WRAPPERS or (
+                holder.type in ("subscript_expression", "member_expression")
+                and holder.child_by_field_name("object") == node)):
+        node, holder = holder, holder.parent
+        steps += 1
+    if holder is None:
+        return False
+    if holder.type in ("assignment_expression", "augmented_assignment_expression"):
+        return holder.child_by_field_name("left") == node
+    if holder.type == "unary_expression":
+        return text(holder.child_by_field_name("operator")) == "delete"
+    return holder.type == "update_expression"
+
+
+def _sql_shaped(pieces: list[str]) -> bool:
+    """Return True when the string text ``pieces`` (the parts of one string, a value between
+    each two) reads as SQL: keywords in SQL order, written as SQL is (all upper or all lower
+    case: ``Order by …`` opening an English sentence is not), and in lower case in an SQL
+    shape (``select a, b from t``, ``where name =``, ``order by`` before a value), so that
+    ``'We could not find where ' + city`` is not a query."""
+    words = [m.group() for m in _SQL_TOKEN_RE.finditer("\x00".join(pieces))]
+    upper = [w if w.isupper() else "" for w in words]
+    if "SELECT" in upper and "FROM" in upper[upper.index("SELECT"):]:
+        return True
+    if "UPDATE" in upper and "SET" in upper[upper.index("UPDATE"):]:
+        return True
+    if "WHERE" in upper:
+        return True
+    for i, w in enumerate(upper[:-1]):
+        if (w, upper[i + 1]) in (("INSERT", "INTO"), ("DELETE", "FROM"), ("ORDER", "BY"),
+                                 ("GROUP", "BY")):
+            return True
+    # Names as they are; a keyword in any case but all upper or all lower is prose ("~").
+    lower = [w.lower() if w.isupper() or w.islower() or w.lower() not in _SQL_KEYWORDS
+             else "~" for w in words]
+    return any(_lower_shape(lower, i) for i in range(len(lower)))
+
+
+def _lower_shape(lower: list[str], i: int) -> bool:
+    """Return True when the SQL keyword at ``lower[i]`` starts an SQL shape: a column list
+    then ``from``, ``insert into t``, ``update t set c``, ``where c =``, ``order by c``."""
+    w = lower[i]
+    after = lower[i + 1:i + 5] + [""] * 4
+    if w == "select":
+        # a column list: names, marks, `as alias`, `distinct`; never two words in a row
+        j, last_word = i + 1, False
+        while j < len(lower) and j - i < 200 and lower[j] != "from":
+            word = lower[j][0].isalpha() or lower[j][0] == "_"
+            if (word and last_word and lower[j - 1] not in ("as", "distinct")) or (
+                    not word and lower[j] not in _COLUMN_MARKS):
+                return False
+            last_word = word
+            j += 1
+        return j < len(lower) and j > i + 1 and lower[j] == "from"
+    if (w, after[0]) in (("insert", "into"), ("delete", "from")):
+        return _name(after[1])
+    if w == "update":
+        return _name(after[0]) and after[1] == "set" and _name(after[2])
+    if w == "where":
+        column = 1 if after[1] != "." else 3
+        return _name(after[0]) and (column == 1 or _name(after[2])) and \
+            after[column] in _SQL_COMPARISONS
+    if w in ("order", "group") and after[0] == "by":
+        return after[1] in ("\x00", "") or _name(after[1])
+    return False
+
+
+def _name(word: str) -> bool:
+    """Return True when ``word`` (a lower-case token, or '') is an SQL name."""
+    return bool(word) and (word[0].isalpha() or word[0] == "_") and word not in _SQL_KEYWORDS \
+        and word not in (
+        "the", "a", "an", "this", "that", "your", "you", "it", "we", "they", "is", "are")
+#: ``settings[req.body.section][req.body.key] = value``: ``__proto__`` as the key writes to
+#: the prototype of every object (prototype pollution); ``delete cache[x]`` removes any key.
+_WRITTEN_KEY = "used as the key of a write or delete (a key like __proto__ reaches Object.prototype)"
 _CONVERTED = "converted to a number with no fallback (NaN when it is not one)"
 _LOOSE = "compared with == to another value (an array or object compares as its text)"
 _OTHER = "used in a way the rule cannot follow"
@@ -1016,10 +1114,21 @@ class _Analysis:
         ptype = parent.type
         if ptype == "template_substitution" and parent.parent is not None and \
                 parent.parent.type == "template_string":
+            tag = parent.parent.parent
+            if tag is not None and tag.type == "call_expression" and \
+                    tag.child_by_field_name("arguments") == parent.parent:
+                # A tagged template gives the tag each value apart: ``sql`… ${x}` `` binds it.
+                tag_text = text(tag.child_by_field_name("function"))
+                if len(tag_text) <= 300 and _BINDING_TAG_RE.fullmatch(tag_text):
+                    found.kinds.add("raw")
+                    self.live(found, _OTHER)
+                    return
             self._stringified(found, parent.parent)  # `${x}`: made part of a string
             return
         if ptype == "subscript_expression" and parent.child_by_field_name("index") == node:
             found.kinds.add("raw")
+            if _written_through(parent):
+                self.live(found, _WRITTEN_KEY)  # `settings[x][y] = v`, `delete cache[x]`
             return  # `cache[x]`: a key; another type is another key, which just does not match
         if ptype == "member_expression" and parent.child_by_field_name("object") == node:
             self._member(found, node, parent, scope, depth)
@@ -1542,8 +1651,8 @@ class _Analysis:
                     and text(top.parent.child_by_field_name("operator")) == "+")):
             top = top.parent
             steps += 1
-        literals = " ".join(text(n) for n in walk(top) if n.type == "string_fragment")
-        if _SQL_WORDS_RE.search(literals):
+        pieces = [text(n) for n in walk(top) if n.type == "string_fragment"]
+        if _sql_shaped(pieces):
             self.live(found, _SQL_TEXT)
             return
         args = top.parent
@@ -1820,6 +1929,8 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
 _MASS_WRITES = {"create": 0, "build": 0, "upsert": 0, "insert": 0, "save": 0, "set": 0,
                 "update": 0, "findByIdAndUpdate": 1, "findOneAndUpdate": 1, "updateOne": 1,
                 "updateMany": 1}
+#: Data layers whose two-argument ``update(filter, values)`` takes the values second.
+_FILTER_FIRST_UPDATE = frozenset({"mongo", "typeorm"})
 #: An option that names the columns a Sequelize write may set: ``fields: ['name']``.
 _FIELD_LIST_RE = lazy_pattern(r"(?<![\w$])fields\s*:")
 
@@ -1853,11 +1964,22 @@ def _mass_write(analysis: _Analysis, value: Node, args: Node) -> Node | None:
     if fn is None or fn.type != "member_expression" or layers.project_method(fn):
         return None  # a method of the project's own (`userController.update(id, body)`)
     method = text(fn.child_by_field_name("property"))
-    if _MASS_WRITES.get(method) != index or (method == "set" and len(given) != 1):
+    if method not in _MASS_WRITES or (method == "set" and len(given) != 1):
+        return None
+    families = layers.of_value(fn.child_by_field_name("object"), guess=False)
+    if not families:
+        return None
+    positions = {_MASS_WRITES[method]}
+    if method == "update" and len(given) >= 2 and families & _FILTER_FIRST_UPDATE:
+        # Mongoose's and the MongoDB driver's `Model.update(filter, update)`, TypeORM's
+        # `repository.update(criteria, values)`: the values come second (Sequelize's
+        # `update(values, options)` and a document's `doc.update(values)` take them first).
+        positions = {1} if families <= _FILTER_FIRST_UPDATE else {0, 1}
+    if index not in positions:
         return None
     if any(_FIELD_LIST_RE.search(text(option)) for option in given[index + 1:]):
         return None  # `update(req.body, { fields: ['name'] })`
-    return call if layers.of_value(fn.child_by_field_name("object"), guess=False) else None
+    return call
 
 
 #: Data layers whose ``new Model(values)`` is a document or entity that ``save()`` stores.

@@ -213,7 +213,7 @@ class _DataLayers:
             # `const user = await db.User.findByPk(id)`, `x = new ProjectController()`, in the
             # function, else in the file (`const User = sequelize.define(…)`)
             binding = re.compile(rf"(?<![\w$.]){re.escape(name)}\s*=\s*(?:await\s+)?"
-                                 r"(?:new\s+)?([\w$]+)[\w$.]*\s*[(<]")
+                                 r"(?:new\s+)?([\w$]+)(?:\.[\w$]+)*\s*[(<]")
             bound = binding.search(text(scope)) if scope is not None else None
             if bound is None:
                 bound = binding.search(parsed.source.decode("utf-8", "replace"))
