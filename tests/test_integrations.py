@@ -95,7 +95,7 @@ def test_baseline_round_trip(project) -> None:
 
 
 def test_baseline_counts_identical_lines(project) -> None:
-    line = "app.use(helmet({ frameguard: false }));\n"
+    line = "app.use(helmet({ xContentTypeOptions: false }));\n"
     source = ("const express = require('express');\nconst helmet = require('helmet');\n"
               "const app = express();\n" + line * 2)
     root = project({"package.json": PACKAGE_JSON, "app.js": source})
@@ -144,7 +144,7 @@ def _diff_repo(root: Path) -> Path:
         "legacy.js": """\
             const helmet = require('helmet');
 
-            module.exports = helmet({ frameguard: false });
+            module.exports = helmet({ xContentTypeOptions: false });
             """,
     })
     git_repo(root)
