@@ -36,7 +36,7 @@ from nodeharden.rules import FileContext, ProjectContext, ProjectInfo, Rule, reg
 #: forking pays for itself from about 40 files (bench/analysis.md, "Forked scanning").
 POOL_THRESHOLD = 40
 
-_SUPPRESS_RE = re.compile(r"nodeharden-ignore(?:\s+([a-z0-9\-, ]+))?")
+_SUPPRESS_RE = lazy_pattern(r"nodeharden-ignore(?:\s+([a-z0-9\-, ]+))?")
 
 
 @dataclass
@@ -217,9 +217,9 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
 #: tests/engine/test_result_cache.py fails when another rule module starts reading files.
 OUTSIDE_READERS = frozenset({"cookie-flags", "helmet"})
 
-_SAVE_HOOK_RE = re.compile(rb"""\.pre\(\s*['"](?:save|validate)['"]|\b(?:beforeCreate|beforeSave"""
+_SAVE_HOOK_RE = lazy_pattern(rb"""\.pre\(\s*['"](?:save|validate)['"]|\b(?:beforeCreate|beforeSave"""
                            rb"""|beforeUpdate|beforeBulkCreate)\b""")
-_HASH_CALL_RE = re.compile(rb"\b(?:bcrypt|bcryptjs|argon2|scrypt|pbkdf2)\b|\.hash(?:Sync)?\(")
+_HASH_CALL_RE = lazy_pattern(rb"\b(?:bcrypt|bcryptjs|argon2|scrypt|pbkdf2)\b|\.hash(?:Sync)?\(")
 
 
 #: The roles a file's bytes can give it (see ``_roles.role_from_content``).
