@@ -27,3 +27,27 @@ def test_cookie_flags_findings(project) -> None:
         """,
     })
     assert found(root) == {("cookie-flags", "app.js", n) for n in (4, 6, 10, 12)}
+
+
+def test_secure_follows_the_request_when_trust_proxy_is_set_in_another_file(project) -> None:
+    from nodeharden._api import fix
+
+    root = project({
+        "package.json": PACKAGE_JSON,
+        "proxy.js": "module.exports = (app) => app.set('trust proxy', 1);\n",
+        "app.js": """
+            const express = require('express');
+            const session = require('express-session');
+            const app = express();
+            require('./proxy')(app);
+            app.use(session({ secret: process.env.S, resave: false, saveUninitialized: false,
+              cookie: { secure: 'auto', sameSite: 'lax' } }));
+            app.get('/', (req, res) => {
+              res.cookie('a', '1');
+              res.end();
+            });
+            module.exports = app;
+            """,
+    }, name="split")
+    plan = fix(root, dry_run=True, select=["cookie-flags"]).plan
+    assert "secure: req.secure" in plan.final["app.js"].decode()

@@ -161,6 +161,8 @@ def client_cookies(root: str) -> ClientCookies:
             continue
         if b"ookie" in data or b"axios" in data or b"@angular/common/http" in data:
             found.add_file(rel, data)
+        elif not found.trusts_proxy and _TRUST_PROXY_RE.search(data):
+            found.trusts_proxy = True  # set in a file that names no cookie
     _CLIENT_CACHE[root] = (key, found)
     return found
 
