@@ -135,3 +135,20 @@ def test_a_lockfile_of_an_unexpected_shape_is_no_lockfile(tmp_path) -> None:
     report = check(root, select=["session-cookie"])
     assert not report.failed, report.failed
     assert any("sameSite" in f.message for f in report.findings)
+
+
+def test_a_cross_site_sign_in_keeps_the_same_site_finding_without_a_fix(tmp_path) -> None:
+    from conftest import write_tree
+    from nodeharden import check
+
+    root = write_tree(tmp_path / "p", {
+        "package.json": '{"name": "a", "dependencies": {"express": "^4.21.0",'
+                        ' "express-session": "^1.18.0", "passport-saml": "^3.2.4"}}',
+        "app.js": "const express = require('express');\nconst session = require('express-session');\n"
+                  "const { Strategy } = require('passport-saml');\nconst app = express();\n"
+                  "app.set('trust proxy', 1);\napp.use(session({ name: 'sid', secret: process.env.S,"
+                  " resave: false, saveUninitialized: false,\n  cookie: { secure: 'auto' } }));\n"
+                  "module.exports = { app, Strategy };\n"})
+    [finding] = check(root, select=["session-cookie"]).findings
+    assert finding.fix is None
+    assert "sets no `sameSite`" in finding.message and "passport-saml" in finding.message

@@ -328,9 +328,10 @@ class SessionCookie(Rule):
         # An express-session release that drops cookie.sameSite: the option would change
         # nothing, so it is neither written nor claimed; the finding says to upgrade.
         old_release = drops_same_site(ctx) if module == EXPRESS_SESSION else None
-        if old_release is not None or cross_site_post_sign_in(ctx) is not None:
-            # ... and a sign-in the identity provider posts back cross-site needs the session
-            # cookie on that POST, which an explicit Lax withholds: sameSite is left alone.
+        # ... and a sign-in the identity provider posts back cross-site needs the session
+        # cookie on that POST, which an explicit Lax withholds: sameSite is reported, not set.
+        posted = cross_site_post_sign_in(ctx) if old_release is None else None
+        if old_release is not None or posted is not None:
             flags = {}
         secure_flag = f"secure: {q('auto')}"
         cookie_pairs = [secure_flag, *(f"{k}: {v}" for k, v in flags.items())]
@@ -378,22 +379,29 @@ class SessionCookie(Rule):
         else:
             # cookie-session (the `cookies` module) already marks the cookie Secure exactly when
             # the request came over HTTPS; `secure: true` would throw on plain HTTP.
-            missing = [k for k in ("sameSite",) if k not in props]
+            missing = [k for k in flags if k not in props]
+            same_site_unset = "sameSite" not in props
             last += [f"{k}: {flags[k]}" for k in missing]
         # Where sameSite is unset but the release in use would drop it: said, never written.
         old_note = ""
+        held = ""  # why sameSite is not written, for the fix title
         if same_site_unset and old_release is not None:
             old_note = (f"; `sameSite` is left out: express-session {old_release} drops it "
                         "(Set-Cookie carries it from express-session 1.14.1), so upgrade "
                         "express-session first")
+            held = f"express-session {old_release} drops it"
+        elif same_site_unset and posted is not None:
+            old_note = (f"; `sameSite` is not set by the fix: the project signs in through "
+                        f"{posted}, whose identity provider posts the answer back cross-site, "
+                        "and SameSite=Lax would keep the session cookie off that POST")
+            held = f"the sign-in through {posted} posts back cross-site"
         if missing:
             if last:
                 edits += _fenced(opts.node, add_properties(source, opts.node, last))
             named = " and ".join("`secure: 'auto'`" if k == "secure" else f"`{k}`"
                                  for k in missing)
             fix = Fix(title=f"Set {named} on the session cookie"
-                            + (f" (not `sameSite`: express-session {old_release} drops it)"
-                               if old_note else ""),
+                            + (f" (not `sameSite`: {held})" if held else ""),
                       applicability="unsafe" if unsafe else "safe",
                       changes=(FileChange(facts.path, tuple(_exclusive(source, edits))),))
             reasons = []
@@ -407,12 +415,20 @@ class SessionCookie(Rule):
                               + ": " + "; ".join(reasons) + old_note, fix)
             old_note = ""
         elif old_note and not (secure_missing and not secure_ok):
-            # Only sameSite is unset, on a release that cannot send it: no fix to offer here.
-            yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
-                              f"{label} cookie sets no `sameSite`, and express-session "
-                              f"{old_release} drops the option (Set-Cookie carries it from "
-                              "express-session 1.14.1): upgrade express-session, then set "
-                              "`sameSite`")
+            # Only sameSite is unset, and the fix cannot set it: reported without a fix.
+            if old_release is not None:
+                message = (f"{label} cookie sets no `sameSite`, and express-session "
+                           f"{old_release} drops the option (Set-Cookie carries it from "
+                           "express-session 1.14.1): upgrade express-session, then set "
+                           "`sameSite`")
+            else:
+                message = (f"{label} cookie sets no `sameSite`: browsers that do not default "
+                           "to Lax send it with cross-site requests (CSRF); not fixed: the "
+                           f"project signs in through {posted}, whose identity provider posts "
+                           "the answer back cross-site, and SameSite=Lax would keep the session "
+                           "cookie off that POST (the login would lose its state): protect the "
+                           "state-changing routes with a CSRF token instead")
+            yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte, message)
             old_note = ""
         if secure_missing and not secure_ok:
             # The flags fix and this one write to the same place: made exclusive, they overlap,
