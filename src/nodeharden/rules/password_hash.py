@@ -764,23 +764,12 @@ def _prehashed(update: Node) -> bool:
             "member_expression", "call_expression", "await_expression",
             "parenthesized_expression"):
         node = node.parent
-    holder = node.parent
-    if holder is None:
-        return False
-    if holder.type == "variable_declarator" and holder.child_by_field_name("value") == node:
-        target = holder.child_by_field_name("name")
-    elif holder.type == "assignment_expression" and holder.child_by_field_name("right") == node:
-        target = holder.child_by_field_name("left")
-    else:
-        return False
-    if target is None or target.type != "identifier":
-        return False
-    name = text(target)
-    scope = enclosing(holder, _FUNCTIONS)
+    name = _bound_name(node)
+    scope = enclosing(node, _FUNCTIONS) if name is not None else None
     if scope is None:
         return False
     for sub in walk(scope):
-        if sub.type != "call_expression" or sub.start_byte < holder.end_byte:
+        if sub.type != "call_expression" or sub.start_byte < node.end_byte:
             continue
         fn = sub.child_by_field_name("function")
         args = sub.child_by_field_name("arguments")
