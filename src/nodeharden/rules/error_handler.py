@@ -1400,17 +1400,8 @@ class ErrorHandler(Rule):
                                             statement):
             return None  # not a statement of its own line: needs a person
         style = ctx.styles[facts.path]
-        requests = [ImportRequest("node:http", names=("STATUS_CODES",))]
-        if style.typescript and has_import(facts, "express") is None:
-            requests.append(ImportRequest("express", names=_EXPRESS_TYPES))
-        imports = add_imports(source, facts, style, requests)
-        edits: list[TextEdit] = list(imports.edits)
-        codes = imports.bindings[0].names["STATUS_CODES"]
-        pino_http = bool(facts.locals_of("pino-http")) and b"autoLogging" not in source
-        express_local = has_import(facts, "express")
-        types = (tuple(f"{express_local}.{name}" for name in _EXPRESS_TYPES) if express_local
-                 else tuple(imports.bindings[1].names[name] for name in _EXPRESS_TYPES)
-                 if style.typescript else ())
+        import_edits, codes, pino_http, types = _handler_imports(source, facts, style)
+        edits: list[TextEdit] = list(import_edits)
         # The package's import goes too when this call was its only use (no-unused-vars).
         local = source[arg.start:arg.end].split(b"(")[0].strip()
         root = _root_of(ctx, facts.path)
@@ -1444,19 +1435,8 @@ class ErrorHandler(Rule):
         if at is None:
             return None  # no route or router registered after the app in this file
         style = ctx.styles[facts.path]
-        edits: list[TextEdit] = []
-        requests = [ImportRequest("node:http", names=("STATUS_CODES",))]
-        if style.typescript and has_import(facts, "express") is None:
-            requests.append(ImportRequest("express", names=_EXPRESS_TYPES))
-        imports = add_imports(source, facts, style, requests)
-        edits.extend(imports.edits)
-        codes = imports.bindings[0].names["STATUS_CODES"]
-        # pino-http's access log line carries a 500's error (unless it logs no responses).
-        pino_http = bool(facts.locals_of("pino-http")) and b"autoLogging" not in source
-        express_local = has_import(facts, "express")
-        types = (tuple(f"{express_local}.{name}" for name in _EXPRESS_TYPES) if express_local
-                 else tuple(imports.bindings[1].names[name] for name in _EXPRESS_TYPES)
-                 if style.typescript else ())
+        import_edits, codes, pino_http, types = _handler_imports(source, facts, style)
+        edits: list[TextEdit] = list(import_edits)
         if at >= len(source) and not source.endswith(b"\n"):
             before, after = "\n\n", None
         else:
@@ -1476,6 +1456,25 @@ class ErrorHandler(Rule):
 
 #: The Express types an error handler's parameters are declared with in TypeScript.
 _EXPRESS_TYPES = ("Request", "Response", "NextFunction")
+
+
+def _handler_imports(source: bytes, facts: FileFacts, style: Style
+                     ) -> tuple[tuple[TextEdit, ...], str, bool, tuple[str, ...]]:
+    """Return what a new final handler needs in its file: the import edits (``STATUS_CODES``,
+    and Express's types in TypeScript), the local name of ``STATUS_CODES``, whether pino-http
+    already logs a 500's error in its access line (unless it logs no responses), and the
+    Express types' names for the handler's parameters (none in JavaScript)."""
+    requests = [ImportRequest("node:http", names=("STATUS_CODES",))]
+    if style.typescript and has_import(facts, "express") is None:
+        requests.append(ImportRequest("express", names=_EXPRESS_TYPES))
+    imports = add_imports(source, facts, style, requests)
+    codes = imports.bindings[0].names["STATUS_CODES"]
+    pino_http = bool(facts.locals_of("pino-http")) and b"autoLogging" not in source
+    express_local = has_import(facts, "express")
+    types = (tuple(f"{express_local}.{name}" for name in _EXPRESS_TYPES) if express_local
+             else tuple(imports.bindings[1].names[name] for name in _EXPRESS_TYPES)
+             if style.typescript else ())
+    return tuple(imports.edits), codes, pino_http, types
 
 
 def _handler_block(app: str, style: Style, codes: str, pino_http: bool,
