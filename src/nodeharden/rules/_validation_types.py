@@ -624,13 +624,10 @@ def _checked_later(call: Node, index: _ScopeIndex) -> bool:
             value = up.parent  # `x.trim().toLowerCase()`
         else:
             break
-    holder = value.parent
-    if holder is None or holder.type != "variable_declarator" or \
-            holder.child_by_field_name("value") != value:
+    declared = _declared_as(value)
+    if declared is None:
         return False
-    name = holder.child_by_field_name("name")
-    if name is None or name.type != "identifier":
-        return False
+    holder, name = declared
     return any(at > holder.end_byte for at in index.turned_away().get(text(name), ()))
 
 
@@ -832,6 +829,19 @@ def _is_log_call(fn: Node | None) -> bool:
     if obj is None or obj.type not in ("identifier", "member_expression", "this"):
         return False
     return bool(_LOGGER_RE.search(text(obj).rsplit(".", 1)[-1]))
+
+
+def _declared_as(value: Node) -> tuple[Node, Node] | None:
+    """Return (the declarator, its name) when ``value`` is the value a ``const x = …``
+    declares under a plain name, else None."""
+    holder = value.parent
+    if holder is None or holder.type != "variable_declarator" or \
+            holder.child_by_field_name("value") != value:
+        return None
+    name = holder.child_by_field_name("name")
+    if name is None or name.type != "identifier":
+        return None
+    return holder, name
 
 
 def _inert_destination(node: Node) -> bool:
@@ -1296,13 +1306,10 @@ class _Analysis:
         outer: Node = made
         while outer.parent is not None and outer.parent.type in _WRAPPERS:
             outer = outer.parent
-        holder = outer.parent
-        if holder is None or holder.type != "variable_declarator" or \
-                holder.child_by_field_name("value") != outer:
+        declared = _declared_as(outer)
+        if declared is None:
             return False
-        name = holder.child_by_field_name("name")
-        if name is None or name.type != "identifier":
-            return False
+        name = declared[1]
         for use in self.index(scope).names.get(text(name), ()):
             member = use.parent
             if member is not None and member.type == "member_expression" and \
