@@ -180,6 +180,11 @@ class ProjectContext:
         return data if isinstance(data, dict) else {}
 
     @cached_property
+    def package_dirs(self) -> list[str]:
+        """Return the folders that hold a package.json (``""`` for the root)."""
+        return [f.rel.rpartition("/")[0] for f in self.files_of("package")]
+
+    @cached_property
     def deployment(self) -> Deployment:
         """Return whether the project is deployed as a service and whether it calls itself an
         example, demo, tutorial, boilerplate… (``_deployment``), worked out once per scan."""
@@ -187,7 +192,7 @@ class ProjectContext:
             self.info.root, self.read, self.package_json,
             dockerfiles=[f.rel for f in self.files_of("dockerfile")],
             workflows=[f.rel for f in self.files_of("workflow", "gitlab-ci")],
-            package_dirs=[f.rel.rpartition("/")[0] for f in self.files_of("package")])
+            package_dirs=self.package_dirs)
 
     def app_files(self) -> list[FileFacts]:
         """Return the facts of files that create an Express app (not just a router)."""

@@ -179,7 +179,7 @@ def _middleware_dir(ctx: ProjectContext, app_rel: str) -> str:
     (``middleware`` or ``middlewares``) in the app file's folder or below it, in the app's
     package, the one nearest the app (then by name); else ``middleware/`` beside the app."""
     folder = posixpath.dirname(app_rel)
-    package_dirs = [f.rel.rpartition("/")[0] for f in ctx.files_of("package")]
+    package_dirs = ctx.package_dirs
     package = package_of(app_rel, package_dirs)
     found: set[str] = set()
     for rel in ctx.facts:
@@ -1005,7 +1005,7 @@ class RateLimit(Rule):
             return
         # Each package gets its own limiter module (a repository of several apps without a
         # root package.json: a module imported across packages would break the importer).
-        package_dirs = [f.rel.rpartition("/")[0] for f in ctx.files_of("package")]
+        package_dirs = ctx.package_dirs
         groups: dict[str, list[FileFacts]] = {}
         for facts in app_files:  # served or exported apps first, as sorted above
             groups.setdefault(package_of(facts.path, package_dirs), []).append(facts)
@@ -1040,7 +1040,7 @@ class RateLimit(Rule):
             if found else None
         # The new module is imported only from its own package: a path into another package
         # (a repository of several apps without a root package.json) breaks that package.
-        package_dirs = [f.rel.rpartition("/")[0] for f in ctx.files_of("package")]
+        package_dirs = ctx.package_dirs
         package = package_of(module_rel, package_dirs)
         app_files = [f for f in app_files if package_of(f.path, package_dirs) == package]
         login_routes = [(facts, route, full) for facts, route, full in _login_routes(ctx)
