@@ -129,7 +129,6 @@ class ClientCookies:
             self.xsrf_client = rel
         if self.per_request_secure is None and _PER_REQUEST_SECURE_RE.search(data):
             self.per_request_secure = rel
-        self.trusts_proxy = self.trusts_proxy or _TRUST_PROXY_RE.search(data) is not None
 
 
 _CLIENT_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], ClientCookies]] = {}
@@ -161,8 +160,8 @@ def client_cookies(root: str) -> ClientCookies:
             continue
         if b"ookie" in data or b"axios" in data or b"@angular/common/http" in data:
             found.add_file(rel, data)
-        elif not found.trusts_proxy and _TRUST_PROXY_RE.search(data):
-            found.trusts_proxy = True  # set in a file that names no cookie
+        if not found.trusts_proxy and _TRUST_PROXY_RE.search(data):
+            found.trusts_proxy = True  # in any file, one that names no cookie too
     _CLIENT_CACHE[root] = (key, found)
     return found
 
