@@ -3,8 +3,9 @@
 app without one are the same code (``snippets/errors.js.jinja``), line for line, for the same
 options (module system, file style, pino-http or stderr); and run by node behind real HTTP
 they give every error the same answer: 413 and 400 from the body parser, http-errors' 4xx
-with their status text, a 500 without message or stack for everything else, a cut connection
-once the headers are out, and one log line for a 500."""
+and 5xx with their status text (the statuses Express's own handler answers), a 500 without
+message or stack for everything else, a cut connection once the headers are out, and one log
+line for a 5xx."""
 
 from __future__ import annotations
 
@@ -237,9 +238,12 @@ def test_fixed_app_answers_every_error_as_the_template_app(
         (500, "application/json", b'{"error":"Internal Server Error"}'),
         (418, "application/json", b'{"error":"I\'m a Teapot"}'),
         (499, "application/json", b'{"error":"Error"}'),
-        (500, "application/json", b'{"error":"Internal Server Error"}'),
+        (503, "application/json", b'{"error":"Service Unavailable"}'),
         ("cut", b"partial"),
     ]
+    # Real clients get the same status codes as from Express's default handler: the fix
+    # changes the bodies (no message, no stack), not the statuses.
+    assert [answer[0] for answer in after] == [answer[0] for answer in before]
     # Express's default handler answered HTML and, outside production, the stack and message.
     assert before[3][0] == 500 and SECRET.encode() in before[3][2]  # type: ignore[operator]
     if pino:
