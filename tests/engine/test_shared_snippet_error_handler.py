@@ -256,3 +256,39 @@ def test_fixed_app_answers_every_error_as_the_template_app(
         assert boom[1]["err"]["message"] == f"connect failed: {SECRET}"
         teapot = [line for line in lines if line.get("req", {}).get("url") == "/teapot"]
         assert len(teapot) == 2 and "err" not in teapot[1], teapot
+
+
+#: An app that renders HTML views (an engine registered inline: no package to install).
+VIEWS = """
+app.engine('html', (file, options, done) => done(null, '<p>' + options.title + '</p>'));
+app.set('views', __dirname);
+app.set('view engine', 'html');
+app.get('/', (req, res) => {
+  res.render('home', { title: 'home' });
+});
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not have_node(), reason="needs node and npm")
+def test_in_an_app_that_renders_views_the_handler_answers_a_page(tmp_path: Path,
+                                                                 installed: Path) -> None:
+    """Express's own handler answered a view-rendering app's errors with HTML pages; after the
+    fix its browsers still get a page (the status text, no message or stack), with the same
+    statuses and content types as before."""
+    app = legacy_app(esm=False, pino=False).replace(ROUTES, VIEWS + ROUTES)
+    legacy = linked_app(tmp_path / "views", {"package.json": package_json(False), "app.js": app},
+                        installed)
+    before = answers(legacy)
+    code = fixed(legacy)
+    assert "res.status(code).send(reason);" in code and ".json({ error: reason })" not in code
+    after = answers(legacy)
+    assert [a[:2] for a in after if a[0] != 200] == [
+        (413, "text/html"), (400, "text/html"), (500, "text/html"), (418, "text/html"),
+        (499, "text/html"), (503, "text/html"), ("cut", b"partial")]
+    assert [a[:2] for a in after] == [a[:2] for a in before]
+    bodies = {call[1]: answer[-1] for call, answer in zip(REQUESTS, after, strict=True)}
+    assert bodies["/boom"] == b"Internal Server Error"
+    assert bodies["/unavailable"] == b"Service Unavailable"
+    assert SECRET.encode() in before[3][2]  # type: ignore[operator]
+    assert all(SECRET.encode() not in answer[-1] for answer in after)  # type: ignore[operator]

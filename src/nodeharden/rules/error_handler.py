@@ -33,6 +33,7 @@ from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import FUNCTION_TYPES, captures_in, needle_ranges, object_properties, \
     parameters, parse, statement_of, string_value, text, unwrap, walk
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._roles import package_of
 from nodeharden._snippets import DeferredEdit, render_snippet
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
@@ -1418,7 +1419,7 @@ class ErrorHandler(Rule):
         stmt_end = line_start + len(head) + len(statement)
         edits.append(DeferredEdit(line_start, stmt_end, functools.partial(
             _handler_block, app.name or "app", style, codes, pino_http, types,
-            head.decode(), "", None)))
+            head.decode(), "", None, renders_views(ctx, facts.path))))
         return Fix(title="Replace `errorhandler()` with a final error handler that logs the "
                          "error and answers a generic body with the right status",
                    applicability="safe",
@@ -1446,7 +1447,7 @@ class ErrorHandler(Rule):
         # Rendered only when the fix is written or shown: check needs no Jinja.
         edits.append(DeferredEdit(at, at, functools.partial(
             _handler_block, app.name or "app", style, codes, pino_http, types, app.indent,
-            before, after)))
+            before, after, renders_views(ctx, facts.path))))
         unsafe = _routes_added_elsewhere(ctx, facts)
         return Fix(title="Add a final error handler that logs the error and answers a generic "
                          "body with the right status",
@@ -1478,24 +1479,49 @@ def _handler_imports(source: bytes, facts: FileFacts, style: Style
 
 
 def _handler_block(app: str, style: Style, codes: str, pino_http: bool,
-                   types: tuple[str, ...], indent: str, before: str, after: str | None) -> str:
+                   types: tuple[str, ...], indent: str, before: str, after: str | None,
+                   html: bool = False) -> str:
     """Return the inserted handler: ``handler_source`` indented with ``indent`` between
     ``before`` and ``after`` (None: at the end of a file without a final line end, so no
     line end after the handler either)."""
-    code = handler_source(app, style, codes, pino_http, types)
+    code = handler_source(app, style, codes, pino_http, types, html)
     block = "".join(indent + line + "\n" if line else "\n" for line in code.split("\n"))
     return before + (block.rstrip("\n") if after is None else block + after)
 
 
 def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
-                   types: tuple[str, ...] = ()) -> str:
+                   types: tuple[str, ...] = (), html: bool = False) -> str:
     """Return the error handler statement in the file's style (no indentation of its own, line
     ends ``\n``): the template's handler (``snippets/errors.js.jinja``) written inline;
     ``codes`` is the local name of ``node:http``'s ``STATUS_CODES``, ``pino_http`` says the
     request may carry pino-http's logger, ``types`` are the TypeScript types of ``req``,
-    ``res`` and ``next``."""
+    ``res`` and ``next``; ``html`` answers the status text as a page instead of JSON."""
     return render_snippet("errors.js", replace(style, eol="\n"), inline=True, app=app,
-                          status_codes=codes, pino_http=pino_http, types=list(types))
+                          status_codes=codes, pino_http=pino_http, types=list(types), html=html)
+
+
+#: Receivers of ``.render(view)`` that are a response (``res.render('index')``).
+_RESPONSE_NAMES = frozenset({"res", "response", "resp"})
+
+
+def renders_views(ctx: ProjectContext, path: str) -> bool:
+    """Return True when the package that holds ``path`` renders HTML views: it sets a view
+    engine (``app.set('view engine', 'ejs')``), registers one (``app.engine('html', …)``) or
+    renders a view (``res.render('index')``). Express's own handler answered such an app's
+    errors with an HTML page, and its browsers still should get one after the fix."""
+    package = package_of(path, ctx.package_dirs)
+    for rel, facts in ctx.facts.items():
+        if is_test_file(rel) or package_of(rel, ctx.package_dirs) != package:
+            continue
+        for call in facts.calls:
+            first = call.args[0] if call.args else None
+            if first is None or first.kind != "string":
+                continue
+            if (call.method == "set" and first.name == "view engine") \
+                    or call.method == "engine" \
+                    or (call.method == "render" and call.target in _RESPONSE_NAMES):
+                return True
+    return False
 
 
 def _resolve(ctx: ProjectContext, importer: str, module: str) -> str | None:
