@@ -98,12 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--interactive", "-i", action="store_true", help="review each fix")
     fix.add_argument("--from-sarif", type=Path, default=None, metavar="FILE",
                      help="fix exactly the findings another scanner reported")
+    fix.add_argument("--no-cache", action="store_true",
+                     help="accepted as in check; fix keeps no per-file results and always "
+                          "scans every file")
 
     baseline = sub.add_parser("baseline", help="write the current findings to a baseline file",
                               epilog=_CONFIG_WINS)
     baseline.add_argument("file", type=Path,
                           help="baseline file to write (missing parent folders are created)")
     _add_common_scan_options(baseline)
+    baseline.add_argument("--no-cache", action="store_true",
+                          help="accepted as in check; baseline keeps no per-file results and "
+                               "always scans every file")
 
     sub.add_parser("rules", help="list the rule catalog")
     explain = sub.add_parser("explain", help="print the docs of one rule")

@@ -114,3 +114,16 @@ def test_every_option_has_help_text() -> None:
             if action.help is None:
                 missing.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
     assert missing == []
+
+
+def test_no_cache_is_accepted_by_every_scanning_command(app: Path) -> None:
+    # `fix --no-cache` was "unrecognized arguments" (exit 2) where `check --no-cache` worked;
+    # fix and baseline keep no per-file results, so the flag changes nothing there.
+    plain = run_cli("fix", app, "--dry-run", "--select", "helmet")
+    flagged = run_cli("fix", app, "--dry-run", "--select", "helmet", "--no-cache")
+    assert flagged.returncode == plain.returncode == 0, flagged.stderr
+    assert "+app.use(helmet());" in flagged.stdout and flagged.stdout == plain.stdout
+    written = run_cli("baseline", app / "nh-baseline.json", app, "--no-cache")
+    assert written.returncode == 0, written.stderr
+    assert json.loads((app / "nh-baseline.json").read_text())
+    assert not (app / ".nodeharden_cache").exists()
