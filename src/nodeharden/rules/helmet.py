@@ -23,7 +23,16 @@ from tree_sitter import Node
 from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import declared_major, version_of
-from nodeharden._parse import captures, object_properties, string_value, text, walk
+from nodeharden._parse import (
+    CASTS,
+    captures,
+    code_children,
+    object_properties,
+    string_value,
+    text,
+    unwrap,
+    walk,
+)
 from nodeharden._project import files_with_suffix
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
@@ -46,6 +55,21 @@ PROTECTIONS = (
     "xPermittedCrossDomainPolicies", "permittedCrossDomainPolicies", "xPoweredBy", "hidePoweredBy",
     "xXssProtection", "xssFilter",
 )
+
+#: helmet options whose default is no defence, so ``false`` removes none: ``xXssProtection``
+#: (``xssFilter``) sends ``X-XSS-Protection: 0``, which switches the old browsers' XSS filter
+#: OFF (no current browser has one: leaving the header out changes nothing);
+#: ``xDnsPrefetchControl`` (``dnsPrefetchControl``) is a privacy and performance hint;
+#: ``originAgentCluster`` asks for an isolation the browser may or may not give (a hint, no
+#: boundary). Switching them off is not reported.
+NOT_A_DEFENCE = frozenset({"xXssProtection", "xssFilter", "xDnsPrefetchControl",
+                           "dnsPrefetchControl", "originAgentCluster"})
+#: helmet options whose header acts only on documents (a top-level page, a frame, a worker):
+#: on a JSON answer it does nothing, so a helmet that serves only an API path may leave them
+#: off. Content-Security-Policy (``frame-ancestors``, which OWASP asks APIs to send),
+#: X-Frame-Options, nosniff, HSTS, Referrer-Policy and Cross-Origin-Resource-Policy (which
+#: stops other sites reading the JSON with a ``no-cors`` request) still count there.
+DOCUMENT_ONLY = NOT_A_DEFENCE | {"crossOriginOpenerPolicy", "crossOriginEmbedderPolicy"}
 
 _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments . (object) @opts)) @call"
 
@@ -162,6 +186,61 @@ def headers_set_by_app(lang: str, root: Node, source: bytes) -> set[str]:
     if "content-security-policy" in found and _FRAME_ANCESTORS_RE.search(source):
         found.add("frame-ancestors")
     return found
+
+
+#: The receivers whose ``set``/``header``/``append`` set a response header (``res.set(name,
+#: value)``); ``setHeader`` and ``writeHead`` are a response's on any receiver. A map's
+#: ``cache.set(key, value)`` is not.
+_RESPONSE_NAMES = frozenset({"res", "response", "resp", "reply"})
+
+
+def header_maps(lang: str, root: Node, source: bytes) -> tuple[set[str], bool]:
+    """Return the helmet headers (lower case) a file names as string keys of object literals
+    (``{'X-Frame-Options': 'DENY'}``, a table of headers to send; ``frame-ancestors`` too
+    when one is ``Content-Security-Policy`` and the file names that directive), and whether
+    it sets headers whose names it does not spell out: ``res.setHeader(name, value)`` with a
+    name that is not a literal (``for (const [name, value] of Object.entries(headers))``),
+    ``res.set(headers)``, ``res.writeHead(status, headers)``. The project counts such a table as
+    headers the app sets when the file that sets them by name, or a file it imports, holds it."""
+    if b"-" not in source:
+        return set(), False
+    low = source.lower()
+    if not any(word in low for word in _HEADER_WORDS) and b"setheader" not in low \
+            and b"writehead" not in low:
+        return set(), False
+    keys: set[str] = set()
+    dynamic = False
+    for node in walk(root):
+        if node.type == "pair":
+            key = node.child_by_field_name("key")
+            if key is not None and key.type == "string":
+                name = (string_value(key) or "").lower()
+                if name in HELMET_OPTION_FOR_HEADER:
+                    keys.add(name)
+        elif node.type == "call_expression" and not dynamic:
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if fn is None or fn.type != "member_expression" or args is None:
+                continue
+            method = text(fn.child_by_field_name("property"))
+            receiver = text(fn.child_by_field_name("object")).split(".")[-1]
+            values = [c for c in args.named_children if c.type != "comment"]
+            if not values or method not in ("setHeader", "set", "header", "append",
+                                            "writeHead"):
+                continue
+            if method in ("set", "header", "append") and receiver not in _RESPONSE_NAMES:
+                continue
+            if method == "writeHead":
+                dynamic = len(values) >= 2 and values[-1].type in ("identifier",
+                                                                   "member_expression")
+            elif len(values) >= 2:
+                dynamic = values[0].type not in ("string", "template_string")
+            else:
+                dynamic = method in ("set", "header") and values[0].type in (
+                    "identifier", "member_expression", "call_expression")
+    if "content-security-policy" in keys and _FRAME_ANCESTORS_RE.search(source):
+        keys.add("frame-ancestors")
+    return keys, dynamic
 
 
 def helmet_middlewares(facts: FileFacts) -> tuple[bool, set[str]]:
@@ -431,8 +510,8 @@ def turn_on_value(key: str, root: str, style: Style) -> tuple[str, str]:
         return "true", "helmet's default policy (no views or HTML pages found)"
     directives = sources.directives(style)
     if directives is None:
-        return "true", f"helmet's default policy ({sources.views} views load nothing from " \
-                       "other hosts)"
+        return "true", (f"helmet's default policy ({sources.views} views load nothing from "
+                        "other hosts)")
     allowed = sorted(set().union(*sources.hosts.values()))
     extra = [*allowed, *(["inline scripts"] if sources.inline_scripts else []),
              *(["inline event handlers"] if sources.inline_handlers else [])]
@@ -504,6 +583,110 @@ def _call_csp_frames(root: Node, value: Node | None, major: int | None) -> bool:
     return defaults and not _USE_DEFAULTS_OFF_RE.search(body)
 
 
+#: A path with an ``api`` segment (``/api``, ``/api/v1``, ``${base}/api/``).
+_API_PATH_RE = lazy_pattern(r"(?:^|/)api(?:/|$)", re.IGNORECASE)
+#: The request properties that hold the path a request asks for.
+_REQUEST_PATHS = frozenset({"path", "url", "originalUrl", "baseUrl"})
+_API_REGEX_RE = lazy_pattern(r"^\^(?:\\?/)?api(?:\\?/|\b|$)", re.IGNORECASE)
+
+
+def _path_text(node: Node | None) -> str | None:
+    """Return the text of a string or template literal, a substitution written ``x``."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type == "string":
+        return string_value(node)
+    if node.type != "template_string":
+        return None
+    return "".join("x" if c.type == "template_substitution" else text(c)
+                   for c in node.named_children)
+
+
+def _is_api_path(node: Node | None) -> bool:
+    path = _path_text(node)
+    return path is not None and bool(_API_PATH_RE.search(path))
+
+
+def _tests_api_path(condition: Node | None) -> bool:
+    """Return True when ``condition`` holds only for requests to an API path:
+    ``req.path.startsWith('/api/')`` (``url``, ``originalUrl``, ``baseUrl`` too; a template
+    such as `` `${base}/api/` ``), ``/^\\/api\\//.test(req.path)``, or an ``&&`` with one
+    of those."""
+    condition = unwrap(condition)
+    if condition is None:
+        return False
+    if condition.type == "binary_expression" and text(
+            condition.child_by_field_name("operator")) == "&&":
+        return _tests_api_path(condition.child_by_field_name("left")) or \
+            _tests_api_path(condition.child_by_field_name("right"))
+    if condition.type != "call_expression":
+        return False
+    fn = condition.child_by_field_name("function")
+    args = code_children(condition.child_by_field_name("arguments") or condition)
+    if fn is None or fn.type != "member_expression" or len(args) != 1:
+        return False
+    method = text(fn.child_by_field_name("property"))
+    subject = unwrap(fn.child_by_field_name("object"))
+    if method == "startsWith":
+        return subject is not None and subject.type == "member_expression" \
+            and text(subject.child_by_field_name("property")) in _REQUEST_PATHS \
+            and _is_api_path(args[0])
+    if method == "test" and subject is not None and subject.type == "regex":
+        target = unwrap(args[0])
+        pattern = subject.child_by_field_name("pattern")
+        return target.type == "member_expression" \
+            and text(target.child_by_field_name("property")) in _REQUEST_PATHS \
+            and bool(_API_REGEX_RE.search(text(pattern)))
+    return False
+
+
+def _api_position(node: Node) -> bool:
+    """Return True when ``node`` (a ``helmet(...)`` call, or a name bound to one) runs only
+    for requests to an API path: an argument after the path of ``x.use('/api', …)``, or in
+    the branch of an ``if``/``?:`` that tests the request's path for one."""
+    parent = node.parent
+    if parent is not None and parent.type == "arguments":
+        call = parent.parent
+        fn = call.child_by_field_name("function") if call is not None else None
+        args = code_children(parent)
+        if fn is not None and fn.type == "member_expression" \
+                and text(fn.child_by_field_name("property")) == "use" \
+                and len(args) >= 2 and args[0] != node and _is_api_path(args[0]):
+            return True
+    child, cur = node, node.parent
+    while cur is not None:
+        if cur.type in ("if_statement", "ternary_expression") \
+                and cur.child_by_field_name("consequence") == child \
+                and _tests_api_path(cur.child_by_field_name("condition")):
+            return True
+        child, cur = cur, cur.parent
+    return False
+
+
+def serves_only_api(root: Node, call: Node) -> bool:
+    """Return True when the code proves that the ``helmet(...)`` ``call`` answers only
+    requests to an API path (JSON): the call, or the one name it is bound to (``const
+    apiHelmet = helmet({...})``), is used only where ``_api_position`` holds, at least once."""
+    if _api_position(call):
+        return True
+    holder = unwrap(call).parent
+    while holder is not None and holder.type in CASTS:
+        holder = holder.parent
+    if holder is None or holder.type != "variable_declarator" \
+            or holder.child_by_field_name("value") is None:
+        return False
+    name_node = holder.child_by_field_name("name")
+    if name_node is None or name_node.type != "identifier":
+        return False
+    name = name_node.text
+    uses = [node for node in walk(root)
+            if node.type in ("identifier", "shorthand_property_identifier")
+            and node.text == name and node != name_node]
+    return bool(uses) and all(node.type == "identifier" and _api_position(node)
+                              for node in uses)
+
+
 #: The helmet options that set X-Frame-Options.
 _FRAME_OPTIONS = frozenset({"frameguard", "xFrameOptions"})
 
@@ -520,6 +703,10 @@ class _FileHeaders:
 
     switched_off: tuple[tuple[Finding, str], ...]
     sets: frozenset[str]
+    #: Headers named as keys of its object literals, and whether it sets headers by names it
+    #: does not spell out (``header_maps``).
+    maps: frozenset[str] = frozenset()
+    dynamic: bool = False
 
 
 class Helmet(Rule):
@@ -538,8 +725,10 @@ class Helmet(Rule):
         """Return the file's switched-off protections and the headers it sets itself: whether a
         switched-off protection is missing depends on the headers other files set."""
         sets = frozenset(headers_set_by_app(ctx.lang, ctx.tree.root_node, ctx.source))
+        maps, dynamic = header_maps(ctx.lang, ctx.tree.root_node, ctx.source)
         off = tuple(self._switched_off(ctx)) if self.wants(ctx.source) else ()
-        return _FileHeaders(off, sets) if off or sets else None
+        return _FileHeaders(off, sets, frozenset(maps), dynamic) \
+            if off or sets or maps or dynamic else None
 
     def _switched_off(self, ctx: FileContext) -> Iterable[tuple[Finding, str]]:
         names = ctx.facts.locals_of("helmet")
@@ -555,7 +744,15 @@ class Helmet(Rule):
             args = match.child_by_field_name("arguments")
             opts = args.named_children[0] if args is not None and args.named_children else None
             props = object_properties(opts)
+            api_only: bool | None = None
             for key, value in props.items():
+                if key in NOT_A_DEFENCE:
+                    continue  # helmet's default is no defence (X-XSS-Protection: 0, hints)
+                if key in DOCUMENT_ONLY:
+                    if api_only is None:
+                        api_only = serves_only_api(ctx.tree.root_node, match)
+                    if api_only:
+                        continue  # a document-only header, and this helmet answers JSON
                 if key in POWERED_BY_OPTIONS and powered_by_off:
                     continue  # app.disable('x-powered-by') already removes the header
                 if LUSCA_FOR_OPTION.get(key) in lusca:
@@ -591,6 +788,17 @@ class Helmet(Rule):
         app_sets: set[str] = set()
         for item in data.values():
             app_sets |= item.sets
+        for rel, item in data.items():
+            if not item.dynamic:
+                continue
+            # Headers sent from a table (`for (const [k, v] of Object.entries(headers))
+            # res.setHeader(k, v)`): the table's keys, in this file or a module it imports.
+            app_sets |= item.maps
+            facts = ctx.facts.get(rel)
+            for imp in facts.imports if facts is not None else ():
+                target = ctx.resolve_import(rel, imp.module)
+                if target is not None and target in data:
+                    app_sets |= data[target].maps
         csp_frames: bool | None = None
         for item in data.values():
             for finding, header in item.switched_off:
