@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,10 +14,12 @@ from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
     FUNCTION_TYPES,
     CALL_OPEN, GAP, alternation, captures, captures_in, code_children, enclosing, needle_ranges,
-    object_properties, text, walk,
+    object_properties, parse, text, walk,
 )
+from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
-from nodeharden.rules._base import FileContext, Rule
+from nodeharden._resultcache import content_digest
+from nodeharden.rules._base import FileContext, ProjectContext, Rule
 from nodeharden.rules._sql import (
     SQL_START_RE,
     Pieces,
@@ -198,7 +201,9 @@ def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -
         return _constant_text(node.child_by_field_name("consequence"), scope, call, depth + 1) \
             and _constant_text(node.child_by_field_name("alternative"), scope, call, depth + 1)
     if kind == "identifier":
-        return _constant_variable(node, call, depth + 1)
+        return _constant_variable(node, call, depth + 1) or _imported(node, "text")
+    if kind in ("member_expression", "subscript_expression"):
+        return _constant_member(node, call, depth + 1)
     if kind == "call_expression":
         fn = node.child_by_field_name("function")
         args = node.child_by_field_name("arguments")
@@ -217,7 +222,8 @@ def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -
             return _constant_per_element(obj, scope, call, depth + 1)
         if obj.type != "identifier":
             return False
-        return _array_of_constants(text(obj), scope, call, depth + 1)
+        return _array_of_constants(text(obj), scope, call, depth + 1) or \
+            _constant_array(obj, call, depth + 1)
     return False
 
 
@@ -241,7 +247,40 @@ def _constant_per_element(node: Node, scope: Node, call: Node, depth: int) -> bo
         returned = code_children(statements[0])
         body = returned[0] if len(returned) == 1 else None
     # The mapper's parameters are no constants: `xs.map((x) => x)` keeps the elements.
-    return _constant_text(body, scope, call, depth)
+    if _constant_text(body, scope, call, depth):
+        return True
+    # Unless `xs` is itself a constant array: `TYPES.map((t) => `'${t}'`)` maps each of its
+    # constant elements (and their numeric indexes) to constant text.
+    receiver = fn.child_by_field_name("object")
+    params = [p for p in _simple_params(mapper[0])[:2] if p]
+    if receiver is None or receiver.type != "identifier" or not params or \
+            not _constant_array(receiver, call, depth):
+        return False
+    added = {(mapper[0].start_byte, p) for p in params} - _STATE.constant_params
+    _STATE.constant_params |= added
+    try:
+        return _constant_text(body, scope, call, depth)
+    finally:
+        _STATE.constant_params -= added
+
+
+def _simple_params(func: Node) -> list[str | None]:
+    """Return the names of a function's parameters in order; None for one that is not a
+    plain name (a destructuring, a default, a rest parameter)."""
+    single = func.child_by_field_name("parameter")
+    if single is not None:
+        return [text(single) if single.type == "identifier" else None]
+    params = func.child_by_field_name("parameters")
+    names: list[str | None] = []
+    for param in code_children(params) if params is not None else []:
+        if param.type in ("required_parameter", "optional_parameter"):
+            pattern = param.child_by_field_name("pattern")
+            plain = param.type == "required_parameter" and pattern is not None and \
+                pattern.type == "identifier" and param.child_by_field_name("value") is None
+            names.append(text(pattern) if plain and pattern is not None else None)
+        else:
+            names.append(text(param) if param.type == "identifier" else None)
+    return names
 
 
 @dataclass
@@ -268,7 +307,8 @@ def _name_index(node: Node) -> _NameIndex:
     names: dict[str, list[Node]] = {}
     members: set[str] = set()
     for cur in walk(root):
-        if cur.type in ("identifier", "shorthand_property_identifier_pattern"):
+        if cur.type in ("identifier", "shorthand_property_identifier_pattern",
+                        "shorthand_property_identifier"):
             names.setdefault(text(cur), []).append(cur)
         elif cur.type in ("assignment_expression", "augmented_assignment_expression"):
             left = cur.child_by_field_name("left")
@@ -380,22 +420,13 @@ def _constant_variable(ident: Node, call: Node, depth: int) -> bool:
     declarators' values and ``=``/``+=`` assignments. A parameter, an import, a
     destructuring, a loop variable, ``++`` or any other write keeps it a value."""
     name = text(ident)
-    scope: Node | None = enclosing(ident, _FUNCTIONS)
-    while True:
-        where = _declares(scope, name) if scope is not None else None
-        if scope is None:
-            root = ident
-            while root.parent is not None:
-                root = root.parent
-            scope = root
-            where = _declares(scope, name)
-            if where is None:
-                return False
-        if where == "param":
-            return False
-        if where == "var":
-            break
-        scope = enclosing(scope, _FUNCTIONS)
+    where = _binding(ident)
+    if where is None:
+        return False
+    scope = where[1]
+    if where[0] == "param":
+        # An element (or index) of a constant array, in the function that maps it.
+        return (scope.start_byte, name) in _STATE.constant_params
     memo = _name_index(scope).constant
     key = (name, scope.start_byte, call.start_byte)
     if key in memo:
@@ -465,6 +496,404 @@ def _write_kind(node: Node) -> str | None:
                      parent.child_by_field_name("name")):
         return "binding"  # `name => …`, `for (name of …)`, `function name() {}`
     return None
+
+
+@dataclass(frozen=True)
+class _Assumed:
+    """What a query's SQL was found constant under, to be proved in the project phase: that
+    the relative module ``spec`` exports a ``const`` named ``name`` holding constant text
+    (``need`` "text"), an array of it ("array"), or an object whose property ``prop`` holds
+    it ("object")."""
+
+    spec: str
+    name: str
+    need: str
+    prop: str | None = None
+
+
+@dataclass
+class _EvalState:
+    """State of one proof: the imported facts assumed so far (None: imports are values, as
+    in the project phase, which follows one hop only), and the mapper parameters that stand
+    for elements of a constant array, as (function start byte, name)."""
+
+    assumed: list[_Assumed] | None = None
+    constant_params: set[tuple[int, str]] = field(default_factory=set)
+
+
+_STATE = _EvalState()
+#: Methods that only read an array or object of constants (or make new ones from it).
+_READ_METHODS = frozenset({
+    "map", "join", "filter", "slice", "includes", "indexOf", "lastIndexOf", "forEach", "some",
+    "every", "find", "findIndex", "findLast", "findLastIndex", "concat", "at", "reduce",
+    "reduceRight", "flat", "flatMap", "entries", "keys", "values", "toString", "toSorted",
+    "toReversed", "toSpliced", "with", "hasOwnProperty", "propertyIsEnumerable",
+})
+#: Functions that only read the object or array they are given.
+_READERS = frozenset({"Object.keys", "Object.values", "Object.entries", "Object.freeze",
+                      "Object.isFrozen", "Object.getOwnPropertyNames", "Array.isArray",
+                      "JSON.stringify", "String"})
+#: Query builder methods that bind the list they are given as values (knex, objection).
+_VALUE_LIST_METHODS = frozenset({"whereIn", "orWhereIn", "andWhereIn", "whereNotIn",
+                                 "orWhereNotIn", "andWhereNotIn", "havingIn", "havingNotIn"})
+
+
+@dataclass
+class _Container:
+    """A ``const`` array or object literal (``as const``, ``Object.freeze(…)`` or not)."""
+
+    value: Node  # the array or object node
+    scope: Node
+    frozen: bool
+
+
+def _unwrap(value: Node) -> tuple[Node, bool]:
+    """Return the literal inside ``(…)``, ``… as const``, ``… satisfies T`` and
+    ``Object.freeze(…)``, and whether it is frozen."""
+    frozen = False
+    while True:
+        if value.type in ("parenthesized_expression", "as_expression", "satisfies_expression") \
+                and value.named_children:
+            value = value.named_children[0]
+        elif value.type == "call_expression" and \
+                text(value.child_by_field_name("function")) == "Object.freeze":
+            args = code_children(value.child_by_field_name("arguments") or value)
+            if len(args) != 1:
+                return value, False
+            value, frozen = args[0], True
+        else:
+            return value, frozen
+
+
+def _binding(ident: Node) -> tuple[str, Node] | None:
+    """Return where ``ident`` is declared as ("param" or "var", the function or module that
+    declares it), the nearest first; None when no function around it nor the module does."""
+    name = text(ident)
+    scope = enclosing(ident, _FUNCTIONS)
+    while scope is not None:
+        where = _declares(scope, name)
+        if where is not None:
+            return where, scope
+        scope = enclosing(scope, _FUNCTIONS)
+    root = ident
+    while root.parent is not None:
+        root = root.parent
+    where = _declares(root, name)
+    return (where, root) if where is not None else None
+
+
+def _const_value(name: str, scope: Node) -> tuple[Node, Node] | None:
+    """Return (the name node, the value) of the one ``const name = value`` in ``scope`` when
+    nothing else there binds or assigns ``name``."""
+    found: tuple[Node, Node] | None = None
+    for node in _occurrences(name, scope):
+        kind = _write_kind(node)
+        parent = node.parent
+        if kind is None or parent is not None and parent.type == "export_specifier":
+            continue  # a read, or `export { name }`
+        if kind != "declarator" or found is not None or parent is None or \
+                parent.parent is None or parent.parent.type != "lexical_declaration" or \
+                text(parent.parent.children[0]) != "const":
+            return None
+        value = parent.child_by_field_name("value")
+        if value is None:
+            return None
+        found = (node, value)
+    return found
+
+
+def _escapes(node: Node, frozen: bool) -> bool:
+    """Return True when occurrence ``node`` of a constant array or object may change it or
+    hand it to code that may: ``T.x = …``, ``delete T.x``, ``T.push(…)``, ``Object.assign(T,
+    …)``, ``f(T)``, ``const t = T``… Reading a property, a read-only method, spreading it,
+    ``Object.keys(T)``, a query builder's ``whereIn(col, T)``, the parameters of a query
+    call, ``typeof T`` and an export are no writes; a frozen one cannot change at all."""
+    parent = node.parent
+    if parent is None:
+        return True
+    exported = parent.parent if parent.type == "pair" else parent
+    assign = exported.parent if exported is not None and exported.type == "object" else None
+    if assign is not None and assign.type == "assignment_expression" and \
+            text(assign.child_by_field_name("left")) == "module.exports":
+        return False  # `module.exports = { T }`, as `export { T }`
+    if parent.type in ("type_query", "export_specifier", "spread_element") or \
+            parent.type == "for_in_statement" and parent.child_by_field_name("right") == node:
+        return False
+    if parent.type in ("member_expression", "subscript_expression") and \
+            parent.child_by_field_name("object") == node:
+        outer = parent.parent
+        if outer is None:
+            return False
+        written = (
+            outer.type in ("assignment_expression", "augmented_assignment_expression")
+            and outer.child_by_field_name("left") == parent
+            or outer.type == "update_expression"
+            or outer.type == "unary_expression" and text(outer.children[0]) == "delete"
+            or outer.type == "for_in_statement" and outer.child_by_field_name("left") == parent)
+        if written:
+            return not frozen
+        if outer.type == "call_expression" and outer.child_by_field_name("function") == parent:
+            return not frozen and text(parent.child_by_field_name("property")) \
+                not in _READ_METHODS
+        return False
+    if frozen:
+        return False
+    if parent.type == "arguments" and parent.parent is not None:
+        fn = parent.parent.child_by_field_name("function")
+        first = code_children(parent)[:1] == [node]
+        if fn is None:
+            return True
+        if text(fn) in _READERS or text(fn) == "Object.assign" and not first:
+            return False
+        if fn.type == "member_expression":
+            method = text(fn.child_by_field_name("property"))
+            return not (method in _VALUE_LIST_METHODS or method in SQL_METHODS and not first)
+    return True
+
+
+def _read_only(name: str, scope: Node, frozen: bool) -> bool:
+    """Return True when no occurrence of ``name`` in ``scope`` may change what it holds."""
+    return not any(_write_kind(n) is None and _escapes(n, frozen)
+                   for n in _occurrences(name, scope))
+
+
+def _container(ident: Node) -> _Container | None:
+    """Return the ``const`` array or object literal ``ident`` names, when nothing in its
+    scope may change it (``_escapes``)."""
+    where = _binding(ident)
+    if where is None or where[0] != "var":
+        return None
+    name, scope = text(ident), where[1]
+    found = _const_value(name, scope)
+    if found is None:
+        return None
+    value, frozen = _unwrap(found[1])
+    if value.type not in ("array", "object") or not _read_only(name, scope, frozen):
+        return None
+    return _Container(value, scope, frozen)
+
+
+def _property_value(obj: Node, key: str) -> Node | None:
+    """Return the value of property ``key`` in object literal ``obj`` (a shorthand property
+    is its own value); None when the object spreads, computes a key, defines a method, or
+    has no such property."""
+    found: Node | None = None
+    for prop in code_children(obj):
+        if prop.type == "shorthand_property_identifier":
+            if text(prop) == key:
+                found = prop
+            continue
+        if prop.type != "pair":
+            return None  # `...x`, `get k() {}`, `k() {}`: not a table of constants
+        k = prop.child_by_field_name("key")
+        if k is None or k.type not in ("property_identifier", "string", "number"):
+            return None
+        name = text(k)[1:-1] if k.type == "string" else text(k)
+        if name == key:
+            found = prop.child_by_field_name("value")
+    return found
+
+
+def _member_key(node: Node) -> str | None:
+    """Return the property ``T.key`` or ``T['key']``/``T[0]`` reads; None when computed."""
+    if node.type == "member_expression":
+        prop = node.child_by_field_name("property")
+        return text(prop) if prop is not None and prop.type == "property_identifier" else None
+    index = node.child_by_field_name("index")
+    if index is None:
+        return None
+    if index.type == "number":
+        return text(index)
+    if index.type == "string":
+        return text(index)[1:-1]
+    return None
+
+
+def _constant_member(node: Node, call: Node, depth: int) -> bool:
+    """Return True for ``T.key`` or ``T['key']`` where ``T`` is a ``const`` object literal that
+    nothing changes and whose ``key`` holds constant text (a table-name map), an element or
+    the ``length`` of such an array, or such a property of a constant object imported from a
+    project module (assumed, proved in the project phase)."""
+    obj = node.child_by_field_name("object")
+    key = _member_key(node)
+    if obj is None or obj.type != "identifier" or key is None:
+        return False
+    box = _container(obj)
+    if box is None:
+        return _imported(obj, "object", key)
+    if box.value.type == "array":
+        items = code_children(box.value)
+        if key == "length":
+            return all(i.type != "spread_element" for i in items)
+        if not key.isdigit() or int(key) >= len(items) or \
+                any(i.type == "spread_element" for i in items):
+            return False
+        value: Node | None = items[int(key)]
+    else:
+        value = _property_value(box.value, key)
+    if value is not None and value.type == "shorthand_property_identifier":
+        return _constant_variable(value, call, depth)
+    return _constant_text(value, box.scope, call, depth)
+
+
+def _constant_array(ident: Node, call: Node, depth: int) -> bool:
+    """Return True when ``ident`` is a ``const`` array literal of constant text that nothing
+    changes, or such an array imported from a project module (assumed)."""
+    box = _container(ident)
+    if box is None:
+        return _imported(ident, "array")
+    return box.value.type == "array" and all(
+        _constant_text(v, box.scope, call, depth) for v in code_children(box.value))
+
+
+def _import_of(ident: Node) -> tuple[str, str] | None:
+    """Return (relative module, exported name) when ``ident`` is bound only by a top-level
+    ``import { name } from './m'`` (``{ x as name }``) or ``const { name } = require('./m')``
+    (``{ x: name }``) and never assigned."""
+    root = ident
+    while root.parent is not None:
+        root = root.parent
+    binding: Node | None = None
+    for node in _occurrences(text(ident), root):
+        if _write_kind(node) is None:
+            continue
+        if binding is not None:
+            return None
+        binding = node
+    parent = binding.parent if binding is not None else None
+    if binding is None or parent is None:
+        return None
+    if parent.type == "import_specifier":
+        statement = enclosing(parent, ("import_statement",))
+        source = statement.child_by_field_name("source") if statement is not None else None
+        if statement is None or source is None or statement.parent != root or \
+                parent.child_by_field_name("alias") not in (None, binding):
+            return None
+        exported = text(parent.child_by_field_name("name"))
+    else:
+        pattern = parent if parent.type == "object_pattern" else parent.parent
+        if binding.type == "shorthand_property_identifier_pattern" and \
+                parent.type == "object_pattern":
+            exported = text(binding)
+        elif parent.type == "pair_pattern" and parent.child_by_field_name("value") == binding:
+            key = parent.child_by_field_name("key")
+            if key is None or key.type != "property_identifier":
+                return None
+            exported = text(key)
+        else:
+            return None
+        decl = pattern.parent if pattern is not None else None
+        if pattern is None or pattern.type != "object_pattern" or decl is None or \
+                decl.type != "variable_declarator" or decl.parent is None or \
+                decl.parent.parent != root or text(decl.parent.children[0]) != "const":
+            return None
+        value = decl.child_by_field_name("value")
+        args = value.child_by_field_name("arguments") if value is not None and \
+            value.type == "call_expression" else None
+        if value is None or args is None or \
+                text(value.child_by_field_name("function")) != "require":
+            return None
+        found = code_children(args)
+        source = found[0] if len(found) == 1 and found[0].type == "string" else None
+        if source is None:
+            return None
+    spec = text(source)[1:-1]
+    return (spec, exported) if spec.startswith(".") else None
+
+
+def _imported(ident: Node, need: str, prop: str | None = None) -> bool:
+    """Return True, and record the assumption, when ``ident`` is imported from a project
+    module (``_import_of``) while a query's SQL is checked and, for an array or object,
+    nothing in this file may change it; the project phase then proves what the module
+    exports (one hop) or reports the query after all."""
+    assumed = _STATE.assumed
+    if assumed is None:
+        return False
+    found = _import_of(ident)
+    if found is None:
+        return False
+    root = ident
+    while root.parent is not None:
+        root = root.parent
+    if need != "text" and not _read_only(text(ident), root, False):
+        return False
+    assumed.append(_Assumed(found[0], found[1], need, prop))
+    return True
+
+
+def _exported_local(root: Node, name: str) -> tuple[str | None, Node | None]:
+    """Return how module ``root`` exports ``name``: (the top-level name it exports, None) for
+    ``export const name``, ``export { local as name }`` and ``module.exports = { name: local
+    }``; (None, the value) for ``module.exports = { name: <literal> }``; (None, None) else."""
+    local: str | None = None
+    inline: Node | None = None
+    hits = 0
+    for node in root.named_children:
+        if node.type == "export_statement" and node.child_by_field_name("source") is None:
+            decl = node.child_by_field_name("declaration")
+            if decl is not None and decl.type == "lexical_declaration":
+                for d in decl.named_children:
+                    if d.type == "variable_declarator" and \
+                            text(d.child_by_field_name("name")) == name:
+                        local, hits = name, hits + 1
+            for clause in node.named_children:
+                if clause.type != "export_clause":
+                    continue
+                for spec in clause.named_children:
+                    own = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias") or own
+                    if own is not None and text(alias) == name:
+                        local, hits = text(own), hits + 1
+        elif node.type == "expression_statement" and node.named_children and \
+                node.named_children[0].type == "assignment_expression":
+            assign = node.named_children[0]
+            left = text(assign.child_by_field_name("left"))
+            if left in ("module.exports", "exports") or \
+                    left.startswith(("module.exports.", "exports.", "module.exports[",
+                                     "exports[")):
+                hits += 10  # any other CommonJS export makes the map not this one
+                value = assign.child_by_field_name("right")
+                if left == "module.exports" and value is not None and value.type == "object":
+                    hits -= 9
+                    prop = _property_value(value, name)
+                    if prop is not None and prop.type in ("shorthand_property_identifier",
+                                                          "identifier"):
+                        local = text(prop)
+                    elif prop is not None:
+                        inline = prop
+    if hits != 1:
+        return None, None
+    return local, inline
+
+
+def _export_holds(root: Node, fact: _Assumed) -> bool:
+    """Return True when module ``root`` proves ``fact``: it exports a top-level ``const``
+    (or an inline ``module.exports`` property) of constant text, of an array of it, or of an
+    object whose property holds it, that nothing in the module changes. Its own imports are
+    not followed."""
+    local, value = _exported_local(root, fact.name)
+    frozen = False
+    if local is not None:
+        found = _const_value(local, root)
+        if found is None:
+            return False
+        value = found[1]
+    if value is None:
+        return False
+    if fact.need == "text":
+        return _constant_text(value, root, value)
+    value, frozen = _unwrap(value)
+    if local is not None and not _read_only(local, root, frozen):
+        return False
+    if fact.need == "array":
+        return value.type == "array" and all(_constant_text(v, root, value)
+                                             for v in code_children(value))
+    if value.type != "object" or fact.prop is None:
+        return False
+    prop = _property_value(value, fact.prop)
+    if prop is not None and prop.type == "shorthand_property_identifier":
+        return _constant_variable(prop, value, 1)
+    return _constant_text(prop, root, value)
 
 
 def _array_of_constants(name: str, scope: Node, call: Node, depth: int) -> bool:
@@ -547,6 +976,28 @@ def _is_callback(node: Node, ctx: FileContext) -> bool:
                                           or text(node) in function_params(ctx.tree.root_node))
 
 
+#: The findings of the file being checked that wait for the project phase (``file_data``).
+_DEFERRED: dict[str, list[tuple[Finding, tuple[_Assumed, ...]]]] = {}
+
+
+def _proved(ctx: ProjectContext, importer: str, fact: _Assumed,
+            cache: dict[tuple[str, str, _Assumed], bool]) -> bool:
+    """Return True when the project module ``importer`` imports ``fact.spec`` from proves
+    ``fact`` (``_export_holds``); its verdict is kept by the module's contents."""
+    target = ctx.resolve_import(importer, fact.spec)
+    data = ctx.read(target) if target is not None else None
+    if target is None or data is None:
+        return False
+    key = (target, content_digest(data), fact)
+    if key not in cache:
+        source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        lang = JS_SUFFIXES.get(posixpath.splitext(target)[1])
+        tree = parse(lang, source) if lang is not None else None
+        cache[key] = tree is not None and not tree.root_node.has_error and \
+            _export_holds(tree.root_node, fact)
+    return cache[key]
+
+
 class SqlInjection(Rule):
     """Query calls whose SQL text is built from strings and values."""
 
@@ -556,6 +1007,7 @@ class SqlInjection(Rule):
         return _SQL_WORD_RE.search(source) is not None
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
+        _DEFERRED.clear()
         driver = driver_of(ctx)
         root = ctx.tree.root_node
         caps = captures_in(ctx.lang, _CALL_QUERY, root, _call_ranges(root, ctx.source))
@@ -574,6 +1026,21 @@ class SqlInjection(Rule):
             finding = self._check_call(ctx, call, method, args, driver, indexes)
             if finding is not None:
                 yield finding
+
+    def file_data(self, ctx: FileContext) -> list[tuple[Finding, tuple[_Assumed, ...]]] | None:
+        """Return the findings ``check_file`` held back because their SQL is constant if what
+        they import from project modules is (``_imported``), with those assumptions."""
+        kept = _DEFERRED.pop(ctx.rel, None)
+        _DEFERRED.clear()
+        return kept
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        cache: dict[tuple[str, str, _Assumed], bool] = ctx.extra.setdefault(
+            "sql-injection exports", {})
+        for rel, held in ctx.file_data.get(self.id, {}).items():
+            for finding, assumed in held:
+                if not all(_proved(ctx, rel, fact, cache) for fact in assumed):
+                    yield finding
 
     def _check_call(self, ctx: FileContext, call: Node, method: str, args: list[Node],
                     driver: str | None,
@@ -601,11 +1068,26 @@ class SqlInjection(Rule):
         if not looks_like_sql(pieces):
             return None
         scope = _scope_of(call)
-        if all(_internal_value(value) or _constant_text(value, scope, call)
-               for value in pieces.values()):
+        _STATE.assumed = []
+        try:
+            constant = all(_internal_value(value) or _constant_text(value, scope, call)
+                           for value in pieces.values())
+            assumed = tuple(_STATE.assumed)
+        finally:
+            _STATE.assumed = None
+        if constant and not assumed:
             # Numbers, sqlite's own row ids, constant SQL fragments and placeholder lists
             # (`ids.map(() => '?').join(',')`): nothing a client controls.
             return None
+        finding = self._report(ctx, call, method, args, driver, source, pieces)
+        if constant:
+            # Constant if the project modules it imports from export what it assumes.
+            _DEFERRED.setdefault(ctx.rel, []).append((finding, assumed))
+            return None
+        return finding
+
+    def _report(self, ctx: FileContext, call: Node, method: str, args: list[Node],
+                driver: str | None, source: _Source, pieces: Pieces) -> Finding:
         how = "a template literal" if source.expr.type == "template_string" else "`+`"
         base = f"SQL built with {how} from values can be injected"
         if source.variable:
