@@ -66,7 +66,8 @@ _WRAPPERS = ("parenthesized_expression", "non_null_expression", "as_expression",
 _FOURXX_RE = lazy_pattern(
     r"\.(?:status|sendStatus)\(\s*4\d\d\b|\b(?:createError|httpErrors)\(\s*4\d\d"
     r"|\bnew\s+[\w$.]+\(\s*4\d\d\b"
-    r"|\b(?:BAD_REQUEST|UNPROCESSABLE_ENTITY|NOT_FOUND|CONFLICT|FORBIDDEN|UNAUTHORIZED)\b")
+    r"|\b(?:BAD_REQUEST|UNPROCESSABLE_ENTITY|NOT_FOUND|CONFLICT|FORBIDDEN|UNAUTHORIZED"
+    r"|PRECONDITION_FAILED|PRECONDITION_REQUIRED|NOT_ACCEPTABLE|UNSUPPORTED_MEDIA_TYPE)\b")
 _OPT_RANK = {None: 0, "undefined": 1, "null": 2, "falsy": 3}
 _FUNCTION_NODES = FUNCTION_TYPES
 #: ``typeof x !== '<type>'`` answered with 4xx: the type the handler checked.
@@ -588,6 +589,73 @@ def _turns_away(node: Node, strict: bool = False) -> bool:
                and _FOURXX_RE.search(text(st)) for st in statements)
 
 
+def _rejects(test: Node) -> bool:
+    """Return True when ``test`` (``Array.isArray(x)``, ``LIST.includes(x)``) is negated and
+    an ``if`` turns the request away with 4xx when it fails, joined to the rest of the
+    condition by ``||`` only: ``if (!ROLES.includes(role)) return res.status(400)…``. Not under
+    ``&&`` (``if (x && !LIST.includes(x))`` lets a missing value through)."""
+    node = test
+    while node.parent is not None and node.parent.type in _WRAPPERS:
+        node = node.parent
+    negation = node.parent
+    if negation is None or negation.type != "unary_expression" or \
+            text(negation.child_by_field_name("operator")) != "!":
+        return False
+    up = negation
+    while up.parent is not None and (
+            up.parent.type in _WRAPPERS or (up.parent.type == "binary_expression" and text(
+                up.parent.child_by_field_name("operator")) == "||")):
+        up = up.parent
+    return _turns_away(negation, strict=True) and up.parent is not None and \
+        up.parent.type == "if_statement"
+
+
+def _elements_typed(is_array: Node, value: str) -> bool:
+    """Return True when the ``||`` condition that holds ``is_array`` (``Array.isArray(x)``)
+    also turns the request away when an element of ``value`` is not of one primitive type:
+    ``!x.every((v) => typeof v === 'string')`` or ``x.some((v) => typeof v !== 'string')``."""
+    top = is_array
+    while top.parent is not None and (
+            top.parent.type in _WRAPPERS or top.parent.type == "unary_expression"
+            or (top.parent.type == "binary_expression"
+                and text(top.parent.child_by_field_name("operator")) == "||")):
+        top = top.parent
+    for call in walk(top):
+        fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+        if fn is None or fn.type != "member_expression" or \
+                text(fn.child_by_field_name("object")) != value:
+            continue
+        method = text(fn.child_by_field_name("property"))
+        items = code_children(call.child_by_field_name("arguments") or call)
+        if method not in ("every", "some") or len(items) != 1 or \
+                items[0].type != "arrow_function":
+            continue
+        first = first_param(items[0])
+        test = items[0].child_by_field_name("body")
+        while test is not None and test.type in _WRAPPERS and code_children(test):
+            test = code_children(test)[0]
+        if first is None or first.type != "identifier" or test is None or \
+                test.type != "binary_expression":
+            continue
+        op = text(test.child_by_field_name("operator"))
+        sides = [test.child_by_field_name("left"), test.child_by_field_name("right")]
+        typeof = [n for n in sides if n is not None and n.type == "unary_expression" and
+                  text(n.child_by_field_name("operator")) == "typeof" and
+                  text(n.child_by_field_name("argument")) == text(first)]
+        kind = [string_value(n) for n in sides if n is not None and n.type == "string"]
+        if not typeof or not kind or kind[0] not in _TYPEOF_KINDS:
+            continue
+        outer = call
+        while outer.parent is not None and outer.parent.type in _WRAPPERS:
+            outer = outer.parent
+        negated = outer.parent is not None and outer.parent.type == "unary_expression" and \
+            text(outer.parent.child_by_field_name("operator")) == "!"
+        if (method == "every" and op in ("===", "==") and negated) or \
+                (method == "some" and op in ("!==", "!=") and not negated):
+            return True
+    return False
+
+
 def _negative(node: Node) -> bool:
     """Return True for a test that holds when the value is missing or of the wrong type."""
     while node.type in _WRAPPERS and code_children(node):
@@ -788,7 +856,8 @@ def _missing_tests(node: Node) -> set[str]:
             _missing_tests(node.child_by_field_name("right") or node)
     if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "!":
         inner = node.child_by_field_name("argument")
-        return {text(inner)} | _list_member(inner) if inner is not None else set()
+        return {text(inner)} | _list_member(inner) | _array_tested(inner) \
+            if inner is not None else set()
     if node.type != "binary_expression" or \
             text(node.child_by_field_name("operator")) not in ("===", "=="):
         return set()
@@ -952,6 +1021,16 @@ def _list_member(node: Node) -> set[str]:
                 "string", "template_string"):
         return set()
     return {text(items[0])}
+
+
+def _array_tested(node: Node) -> set[str]:
+    """Return ``{v}`` for ``Array.isArray(v)``: where it holds, ``v`` is there (an array)."""
+    while node.type in _WRAPPERS and code_children(node):
+        node = code_children(node)[0]
+    fn = node.child_by_field_name("function") if node.type == "call_expression" else None
+    items = code_children(node.child_by_field_name("arguments") or node) \
+        if fn is not None else []
+    return {text(items[0])} if text(fn) == "Array.isArray" and len(items) == 1 else set()
 
 
 def first_param(func: Node) -> Node | None:
@@ -1717,6 +1796,12 @@ class _Analysis:
             # `/^[0-9a-f]{8}-…$/i.test(id)`: the handler compares it with a pattern
             found.kinds.add("uuid" if _UUID_PATTERN_RE.search(text(fn)) else "string")
             return
+        if callee == "Array.isArray" and _rejects(call) and \
+                _elements_typed(call, text(node)):
+            # `if (!Array.isArray(x) || !x.every((v) => typeof v === 'string')) return 400`
+            found.checked = found.turned_away = True
+            found.kinds.add("array")
+            return
         if callee in ("Array.isArray", "Array.from", "Array.of") or callee.startswith("Object.") \
                 or callee.endswith(".concat"):
             found.unsure = found.unsure or f"is passed to {callee}(), so its type is unknown"
@@ -1734,6 +1819,8 @@ class _Analysis:
                     fn.child_by_field_name("object"), CASTS_AND_AWAIT), "type", "string") \
                 not in ("string", "template_string"):
             found.kinds.add("raw")
+            if _rejects(call):
+                found.checked = found.turned_away = True  # `if (!ROLES.includes(x)) throw 400`
             return  # `THEMES.includes(theme)`: compared with a list, as with a literal
         if depth == 0 and self.resolve is not None and fn is not None:
             helper = self.resolve(fn)
@@ -1897,6 +1984,8 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
         return
     if _inert_destination(value):
         return  # `logger.debug('%o', req.body)`, `JSON.stringify(req.query)`
+    if _presence_test(value):
+        return  # `if (typeof req.body === 'undefined' || !req.params.id)`: no value is used
     if parent.type == "member_expression" and parent.child_by_field_name("object") == value:
         name = text(parent.child_by_field_name("property"))
         analysis.record(reads.add(part, name), parent, body, depth)
@@ -1926,6 +2015,35 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
         if write is not None:
             reads.mass.append((part, write))
         reads.whole.append(part)
+
+
+def _presence_test(value: Node) -> bool:
+    """Return True when ``value`` (a whole ``req.body``/``req.query``/``req.params``, or a
+    local alias of one) is only tested, its value used nowhere: ``typeof req.body ===
+    'undefined'``, ``!req.body``, ``req.body == null``, ``if (req.query)``, the left side of
+    ``req.body && …``. The test reads no field and hands the object on to nothing, so it is
+    no use of the object as a whole (``req.body || {}`` and ``req.body ?? {}`` hand it on)."""
+    parent = value.parent
+    if parent is None:
+        return False
+    if parent.type == "unary_expression":
+        return text(parent.child_by_field_name("operator")) in ("typeof", "!")
+    if parent.type == "binary_expression":
+        op = text(parent.child_by_field_name("operator"))
+        left = parent.child_by_field_name("left")
+        other = parent.child_by_field_name("right") if left == value else left
+        if op in ("===", "!==", "==", "!="):
+            while other is not None and other.type in _WRAPPERS and code_children(other):
+                other = code_children(other)[0]
+            return other is not None and (other.type in ("undefined", "null") or
+                                          text(other) in ("undefined", "null", "void 0"))
+        # `req.body && req.body.name`: a falsy value at most is passed on
+        return op == "&&" and left == value
+    if parent.type in ("if_statement", "while_statement", "do_statement"):
+        return parent.child_by_field_name("condition") == value
+    if parent.type == "ternary_expression":
+        return parent.child_by_field_name("condition") == value
+    return False
 
 
 #: ORM writes that set the columns/fields of the object they are given: (method, position of

@@ -587,6 +587,25 @@ def _param_callbacks(ctx: ProjectContext, project: _Project) -> set[str] | None:
     return names
 
 
+#: How much of a route path that is not a plain string the message shows.
+_LABEL_CHARS = 60
+
+
+def _route_label(route: CallFact, source: bytes) -> str:
+    """``POST /users``; a path that is not a plain string by its source text (a template
+    ``${base}/auth/login`` without its backticks, a constant's name, an array of paths), so
+    the message never shows an empty route."""
+    path = route.path
+    if not path and route.args:
+        first = route.args[0]
+        path = " ".join(source[first.start:first.end].decode("utf-8", "replace").split())
+        if len(path) > 1 and path[0] == path[-1] == "`":
+            path = path[1:-1]
+        if len(path) > _LABEL_CHARS:
+            path = path[:_LABEL_CHARS - 1] + "…"
+    return f"{route.method.upper()} {path or '(no path)'}"
+
+
 def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None) -> None:
     """Mark the numeric ``req.params`` fields no chain can be proven safe for, and set which
     are required (a declared parameter is always there, unless in an optional part)."""
@@ -970,7 +989,7 @@ class InputValidation(Rule):
                         continue  # a helper two routes share: reported once
                     reported.add(at)
                     yield ctx.finding(self.id, at[0], at[1], sink.node.end_byte,
-                                      sink.message(f"{route.method.upper()} {route.path}"))
+                                      sink.message(_route_label(route, parsed.source)))
                 if sinks or route.target in guarded:
                     continue  # a validator is not the fix for a sink
                 middle = route.args[1:-1] if route.args[-1].kind != "call" else route.args[1:]
@@ -1201,14 +1220,15 @@ class InputValidation(Rule):
             if harm is not None:
                 harms.setdefault(harm, []).append(f"req.{f.part}.{f.name}")
         seen = "".join(f"{', '.join(names)} {harm}; " for harm, names in harms.items())
-        message = (f"{route.method.upper()} {route.path} reads {what} without validation: "
+        label = _route_label(route, parsed.source)
+        message = (f"{label} reads {what} without validation: "
                    f"{seen}check type and format before the handler runs")
         if reads.mass:
             part, write = reads.mass[0]
             fn = write.child_by_field_name("function")
             sequelize = fn is not None and fn.type == "member_expression" and \
                 layers.of_call(fn, guess=False) == frozenset({"sequelize"})
-            message = (f"[mass-assignment] {route.method.upper()} {route.path}: req.{part} "
+            message = (f"[mass-assignment] {label}: req.{part} "
                        f"reaches {self._write_name(project, write)}, with no list of the "
                        "fields it may set: a client can set any field of the model (an admin "
                        "flag, an owner id, a role); copy only the fields the client may change"
