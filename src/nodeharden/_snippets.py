@@ -103,6 +103,7 @@ def restyle_layout(code: str, style: Style) -> str:
         out.append(line)
     if style.width is not None:
         out = _break_signatures(out, style)
+        out = _hug_arrow_arguments(out, style)
     return "\n".join(out)
 
 
@@ -154,6 +155,59 @@ def _break_signatures(lines: list[str], style: Style) -> list[str]:
                    for i, param in enumerate(params))
         out.append(f"{lead}){returns} {{")
     return out
+
+
+def _hug_arrow_arguments(lines: list[str], style: Style) -> list[str]:
+    """Return ``lines`` with each sole arrow argument written with its parameters one a line
+    (``app.use(\n  (\n    err: …,\n    next: …\n  ) => {\n    …\n  }\n);``, what prettier
+    prints at its usual widths) laid out as prettier prints it where a line holds more:
+    hugged by the call (``app.use((err: …, next: …) => {`` and the body one level out) when
+    that line fits ``style.width``, else its parameters on the arrow's line when that fits."""
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        lead = line[:len(line) - len(line.lstrip(" "))]
+        shape = _arrow_argument(lines, index, lead) if line.endswith("(") else None
+        if shape is None:
+            out.append(line)
+            index += 1
+            continue
+        close, end = shape
+        params = ", ".join(p.strip().rstrip(",") for p in lines[index + 2:close])
+        body = lines[close + 1:end]
+        hugged = f"{line}({params}) => {{"
+        joined = f"{lead}  ({params}) => {{"
+        if _columns(hugged, style) <= style.width:  # type: ignore[operator]
+            out.append(hugged)
+            out.extend(b[2:] if b.startswith(lead + "  ") else b for b in body)
+            out.append(lead + "}" + lines[end + 1][len(lead):])
+        elif _columns(joined, style) <= style.width:  # type: ignore[operator]
+            out.extend([line, joined, *body, lines[end], lines[end + 1]])
+        else:
+            out.extend(lines[index:end + 2])
+        index = end + 2
+    return out
+
+
+def _arrow_argument(lines: list[str], index: int, lead: str) -> tuple[int, int] | None:
+    """Return (the ``) => {`` line, the line closing the arrow) of a sole arrow argument
+    opened at ``lines[index]`` (a line ending ``(``, then ``(`` one level in), or None."""
+    if index + 1 >= len(lines) or lines[index + 1] != f"{lead}  (":
+        return None
+    close = index + 2
+    while close < len(lines) and lines[close].startswith(f"{lead}    ") \
+            and not lines[close][len(lead) + 4:].startswith(" "):
+        close += 1
+    if close == index + 2 or close >= len(lines) or lines[close] != f"{lead}  ) => {{":
+        return None
+    end = close + 1
+    while end < len(lines) and (not lines[end] or lines[end].startswith(f"{lead}    ")):
+        end += 1
+    if end + 1 >= len(lines) or lines[end] not in (f"{lead}  }}", f"{lead}  }},") \
+            or not lines[end + 1].startswith(f"{lead})"):
+        return None
+    return close, end
 
 
 def _keeps_trailing_comma(lines: list[str], index: int, style: Style) -> bool:

@@ -386,8 +386,8 @@ def test_snippets_take_the_layout_of_the_style() -> None:
     assert "module.exports = {errorHandler, notFound};" in styled
     assert "\t\t// eslint-disable-next-line no-console\n\t\tconsole.error(" in styled
     ts = render_snippet("errors.js", Style(typescript=True, trailing_comma="es5"), inline=True)
-    assert "  next: NextFunction\n) => {" in ts  # no trailing comma in parameters under es5
-    assert "  next: NextFunction,\n) => {" in render_snippet(
+    assert "    next: NextFunction\n  ) => {" in ts  # no trailing comma in parameters under es5
+    assert "    next: NextFunction,\n  ) => {" in render_snippet(
         "errors.js", Style(typescript=True), inline=True)
 
 

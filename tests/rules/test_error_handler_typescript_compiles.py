@@ -88,7 +88,7 @@ def test_fixed_app_type_checks_and_answers_errors(project: Path) -> None:
     assert _tsc(project, "--noEmit").returncode == 0
     fix(project, select=["error-handler"], force=True)
     fixed = (src / "app.ts").read_text()
-    assert "app.use((" in fixed and ": any" not in fixed, fixed
+    assert "app.use(\n  (\n    err: " in fixed and ": any" not in fixed, fixed
     build = _tsc(project)
     assert build.returncode == 0, build.stdout + build.stderr + fixed
     with serve_app(project, "dist/app.js") as base:
