@@ -86,6 +86,47 @@ def password_like(name: str) -> bool:
     return bool(words(name) & PASSWORD_WORDS)
 
 
+#: Words that may follow the last password word of a name that still holds the secret: a form
+#: of it (``passwordHash``, ``pwdSha256``), where it came from or what it is for
+#: (``passwordStored``, ``passwordNew``, ``passwordInput``). Any other word after it is a noun the
+#: name is about instead (``passwordLink``, ``passwordPolicy``, ``passwordField``).
+SECRET_TAIL_WORDS = {"hash", "hashed", "digest", "salted", "encrypted", "crypted", "enc",
+                     "bcrypt", "argon", "sha", "md", "hmac", "hex", "b", "base", "buf", "buffer",
+                     "bytes", "str", "string", "text", "value", "val", "plain", "plaintext",
+                     "clear", "cleartext", "raw", "input", "attempt", "candidate", "guess",
+                     "given", "entered", "provided", "submitted", "sent", "stored", "saved", "db",
+                     "existing", "expected", "real", "actual", "correct", "old", "current", "new",
+                     "prev", "previous", "orig", "original", "tmp", "temp"}
+#: A word that ends the noun phrase: ``passwordFromDb`` is still the password.
+_PREPOSITIONS = {"from", "in", "of", "for", "on", "by", "to", "with"}
+#: Head nouns of names that hold an address, never a secret (``unleashUrl``, ``resetLink``).
+_ADDRESS_WORDS = {"url", "urls", "uri", "link", "links", "href", "path", "route", "endpoint",
+                  "host", "hostname", "domain", "origin", "redirect"}
+
+
+def names_password(name: str) -> bool:
+    """Return True when a password word is the head of the name: after the last one comes
+    nothing, or only words of ``SECRET_TAIL_WORDS`` and digits up to a preposition
+    (``password``, ``storedPassword``, ``password_hash``, ``pass2``, ``passwordFromDb``), not
+    another noun (``passwordLink``, ``passwordResetUrl``, ``PASSWORD_MIN_LENGTH``)."""
+    parts = [w.lower() for w in _WORD_RE.findall(name)]
+    last = max((i for i, w in enumerate(parts) if w in PASSWORD_WORDS), default=None)
+    if last is None:
+        return False
+    for word in parts[last + 1:]:
+        if word in _PREPOSITIONS:
+            break
+        if word not in SECRET_TAIL_WORDS and not word.isdigit():
+            return False
+    return True
+
+
+def _names_address(name: str) -> bool:
+    """Return True when a name's head noun is an address (``unleashUrl``, ``redirect_uri``)."""
+    parts = _WORD_RE.findall(name)
+    return bool(parts) and parts[-1].lower() in _ADDRESS_WORDS
+
+
 def _last_name(node: Node) -> str:
     if node.type == "identifier" or node.type == "shorthand_property_identifier":
         return text(node)
@@ -794,8 +835,12 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
     if left.type in literal or right.type in literal:
         return False
     names = [_last_name(left), _last_name(right)]
-    if not any(password_like(n) for n in names):
+    if not any(names_password(n) for n in names):
         return False
+    if any(password_like(n) and not names_password(n) for n in names):
+        return False  # one side is about a password, not one (`passwordLink`, `passwordPolicy`)
+    if any(_names_address(n) for n in names):
+        return False  # one side is an address (`resetPassword === redirectUrl`)
     if any(words(n) & {"length", "confirm", "confirmation", "repeat", "again", "retype",
                        "type", "policy", "token", "reset", "expires", "expiry", "hint"}
            for n in names):  # a reset token (`passwordResetToken !== token`) is no password
