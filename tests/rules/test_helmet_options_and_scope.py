@@ -220,3 +220,23 @@ def test_fix_keeps_the_framing_policy_the_app_sends_from_a_table(
     assert after.get("x-frame-options") == before.get("x-frame-options")
     assert all(_core_present(after).values())
     assert _findings(root) == []
+
+
+@pytest.mark.parametrize("own_table, named", [
+    (False, ["Content-Security-Policy", "Cross-Origin-Resource-Policy", "X-Frame-Options"]),
+    (True, ["Cross-Origin-Resource-Policy"]),
+], ids=["no-own-headers", "own-framing"])
+def test_unsafe_title_names_what_helmet_still_changes_for_pages(
+        tmp_path: Path, own_table: bool, named: list[str]) -> None:
+    source = TABLE_APP.replace("app.get('/',", "app.use(express.static('public'));\napp.get('/',")
+    if not own_table:
+        source = source.replace("const headers = framingHeaders(process.env.EMBED_ORIGINS);",
+                                "const headers = { 'Cache-Control': 'no-store' };").replace(
+            "const { framingHeaders } = require('./framing');\n", "")
+    root = write_tree(tmp_path / "app", {"package.json": PACKAGE_JSON, "app.js": source,
+                                         **({"framing.js": FRAMING_MODULE} if own_table else {})})
+    [finding] = _findings(root)
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+    said = [h for h in ("Content-Security-Policy", "Cross-Origin-Resource-Policy",
+                        "X-Frame-Options") if f"{h}" in finding.fix.title.partition("(unsafe")[2]]
+    assert said == named, finding.fix.title

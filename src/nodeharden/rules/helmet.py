@@ -869,6 +869,15 @@ class Helmet(Rule):
                       f"and CDN scripts of {', '.join(pages)}, which the app mounts, so "
                       "those pages stay blank: give their routes a policy that allows them, or "
                       "mount them before helmet)")
+        elif unsafe:
+            risks = ["Cross-Origin-Resource-Policy: same-origin stops other sites loading "
+                     + "its files"]
+            if "contentSecurityPolicy" not in keep:
+                risks.insert(0, "default Content-Security-Policy blocks inline scripts and "
+                                "scripts from other hosts")
+            if "xFrameOptions" not in keep:
+                risks.append("X-Frame-Options: SAMEORIGIN stops other sites framing its pages")
+            title += f" (unsafe: the app serves pages; helmet's {'; '.join(risks)})"
         options = "{ " + ", ".join(f"{k}: false" for k in keep) + " }" if keep else ""
         # They run behind the parent's middleware: the parent's finding.
         mounted = sub_apps(ctx, factories=True)
