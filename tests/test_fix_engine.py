@@ -146,6 +146,39 @@ def test_fix_that_breaks_parsing_is_dropped_and_reported(tmp_path: Path) -> None
     assert reasons == {"rate-limit": "fix dropped: it would introduce a syntax error"}
 
 
+TWO_APPS = """\
+const express = require('express');
+
+let adminApp;
+let nodeApp;
+
+function init() {
+  adminApp = express();
+  nodeApp = express();
+  adminApp.get('/flows', (req, res) => res.json([]));
+  nodeApp.get('/x', (req, res) => res.send('x'));
+}
+
+module.exports = { init };
+"""
+
+
+def test_two_fixes_inserting_the_same_import_write_it_once(tmp_path: Path) -> None:
+    # Two apps in one file: helmet's fix for each adds `const helmet = require('helmet')` at the
+    # same place. Written twice it parsed (tree-sitter) but did not load: "Identifier 'helmet'
+    # has already been declared".
+    root = make_app(tmp_path / "two", TWO_APPS)
+    proc = run_cli("fix", root, "--select", "helmet")
+    assert proc.returncode == 0, proc.stderr
+    code = (root / "app.js").read_text()
+    assert code.count("require('helmet')") == 1
+    assert "adminApp.use(helmet());" in code and "nodeApp.use(helmet());" in code
+    if shutil.which("node"):
+        check = subprocess.run(["node", "--check", str(root / "app.js")], capture_output=True,
+                               text=True)
+        assert check.returncode == 0, check.stderr
+
+
 def test_apply_edits_keeps_bom_and_crlf() -> None:
     data = b"\xef\xbb\xbfa\r\nb\r\n"
     out = apply_edits(data, [TextEdit(3, 3, "x\ny\n")])  # offsets after the BOM

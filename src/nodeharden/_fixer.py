@@ -315,6 +315,24 @@ def _conflicts(fix: Fix, taken: dict[str, list[TextEdit]], created: set[str],
     return False
 
 
+def _merged_edits(items: list[tuple[Finding, FileChange]]) -> list[TextEdit]:
+    """Return the edits of several fixes to one file, each insertion once: two fixes that
+    insert the same text at the same place (two apps of one file each adding `const helmet =
+    require('helmet')` above the first import) mean one line, and twice would be a
+    redeclaration, which parses but does not load."""
+    edits: list[TextEdit] = []
+    inserted: set[tuple[int, str]] = set()
+    for _, change in items:
+        for edit in change.edits:
+            if edit.start == edit.end:
+                key = (edit.start, edit.content)
+                if key in inserted:
+                    continue
+                inserted.add(key)
+            edits.append(edit)
+    return edits
+
+
 def _apply_pass(accepted: list[Finding], current: Callable[[str], bytes | None],
                 overlay: dict[str, bytes | None],
                 reasons: dict[FindingKey, tuple[Finding, str]],
@@ -331,8 +349,7 @@ def _apply_pass(accepted: list[Finding], current: Callable[[str], bytes | None],
         if any(change.create for _, change in items):
             continue
         assert before is not None
-        edits = [e for _, change in items for e in change.edits]
-        after = apply_edits(before, edits)
+        after = apply_edits(before, _merged_edits(items))
         if _parses(rel, after) or not _parses(rel, before):
             continue
         # Find the fixes that break the file, one at a time.
@@ -353,7 +370,7 @@ def _apply_pass(accepted: list[Finding], current: Callable[[str], bytes | None],
             continue
         before = current(rel)
         assert before is not None
-        new_contents[rel] = apply_edits(before, [e for _, c in kept for e in c.edits])
+        new_contents[rel] = apply_edits(before, _merged_edits(kept))
     wanted: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
     for finding in good:
         assert finding.fix is not None
