@@ -877,7 +877,8 @@ class Helmet(Rule):
                                 "scripts from other hosts")
             if "xFrameOptions" not in keep:
                 risks.append("X-Frame-Options: SAMEORIGIN stops other sites framing its pages")
-            title += f" (unsafe: the app serves pages; helmet's {'; '.join(risks)})"
+            title += f" (unsafe: on the pages and files the app serves, helmet's " \
+                     f"{'; '.join(risks)})"
         options = "{ " + ", ".join(f"{k}: false" for k in keep) + " }" if keep else ""
         # They run behind the parent's middleware: the parent's finding.
         mounted = sub_apps(ctx, factories=True)
