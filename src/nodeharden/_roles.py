@@ -284,7 +284,7 @@ def role_from_content(source: bytes) -> RoleOf:
         return RoleOf("browser", f"bundled or minified (a line over {_LONG_LINE} characters)")
     modules = imported_modules(source)
     if not modules:
-        return APP
+        return _bundler_env_role(source, modules)
     tests = sorted(m for m in modules if m in _TEST_MODULES)
     if tests:
         return RoleOf("test", f"imports {tests[0]}")
@@ -293,7 +293,36 @@ def role_from_content(source: bytes) -> RoleOf:
     for module in sorted(modules):
         if module in _FRONTEND_MODULES_SET or module.startswith(_FRONTEND_PREFIXES):
             return RoleOf("frontend", f"imports {module}")
-    return APP
+    return _bundler_env_role(source, modules)
+
+
+#: What only a bundler defines on ``import.meta.env`` (Vite: the ``VITE_`` variables it exposes
+#: to the client, ``MODE``, ``DEV``, ``PROD``, ``BASE_URL``). Node has no ``import.meta.env``;
+#: Bun's is ``process.env``, which holds none of these unless set. ``SSR`` is left out: it is
+#: read by code that runs on the server too. The name inside a string is not read (a bundler's
+#: own table of the names it replaces).
+_BUNDLER_ENV_RE = lazy_pattern(
+    rb"(?<![\w$.'\"`])import\.meta\.env\s*(?:\.\s*(VITE_\w*|MODE|DEV|PROD|BASE_URL)\b"
+    rb"|\[\s*['\"](VITE_\w*)['\"])")
+#: Modules that only run in Node: a file importing one is server code, whatever it reads.
+_NODE_ONLY_MODULES = frozenset({"fs", "fs/promises", "child_process", "net", "tls", "dgram",
+                                "cluster", "worker_threads", "os"})
+#: A server started in the file (``app.listen(3000)``, ``http.createServer(app)``).
+_SERVER_WORDS = (b".listen(", b"createServer(")
+
+
+def _bundler_env_role(source: bytes, modules: set[str]) -> RoleOf:
+    """Return ``frontend`` for a file that reads a bundler's client environment
+    (``import.meta.env.VITE_API``, ``import.meta.env.PROD``), unless it imports a module that
+    only Node has or starts a server (a Vite SSR server is still the server); else ``APP``."""
+    if b"import.meta" not in source:  # the common case: one byte search
+        return APP
+    match = _BUNDLER_ENV_RE.search(source)
+    if match is None or any(word in source for word in _SERVER_WORDS) or any(
+            m.startswith("node:") or m in _NODE_ONLY_MODULES for m in modules):
+        return APP
+    name = bytes(match.group(1) or match.group(2) or b"").decode("ascii")
+    return RoleOf("frontend", f"reads import.meta.env.{name} (a bundler's client environment)")
 
 
 def _looks_like_server(source: bytes) -> bool:

@@ -199,6 +199,70 @@ def test_generated_headers_are_anchored(source: bytes, role: str) -> None:
     assert role_from_content(source).role == role
 
 
+@pytest.mark.parametrize(("source", "role"), [
+    # What only a bundler defines on import.meta.env: the file is built for the browser.
+    (b"export const base = import.meta.env.VITE_API_URL || '/api';\n", "frontend"),
+    ((b"import sha256 from 'crypto-js/sha256';\n"
+      b"const user = import.meta.env['VITE_APP_USER'];\nexport default user;\n"), "frontend"),
+    (b"if (import.meta.env.DEV) console.log('dev');\n", "frontend"),
+    (b"export const prod = import.meta.env.PROD;\n", "frontend"),
+    (b"const base = import.meta.env.BASE_URL;\nexport { base };\n", "frontend"),
+    # A Vite SSR server: it starts a server or imports what only Node has.
+    ((b"import { createServer } from 'vite';\nconst app = makeApp();\n"
+      b"if (import.meta.env.PROD) app.listen(3000);\n"), "app"),
+    (b"import fs from 'node:fs';\nconst key = import.meta.env.VITE_KEY;\n", "app"),
+    (b"import { readFileSync } from 'fs';\nexport const dev = import.meta.env.DEV;\n", "app"),
+    (b"import express from 'express';\nconst mode = import.meta.env.MODE;\n", "app"),
+    # import.meta.env.SSR and other names: code that may run on the server (Bun's
+    # import.meta.env is process.env).
+    (b"export const onServer = import.meta.env.SSR;\n", "app"),
+    (b"export const secret = import.meta.env.JWT_SECRET;\n", "app"),
+    # The names as strings (a bundler's own table of what it replaces) are not read.
+    (b"const defs = { 'import.meta.env.MODE': mode, \"import.meta.env.DEV\": dev };\n", "app"),
+])
+def test_a_bundlers_client_environment_makes_front_end_code(source: bytes, role: str) -> None:
+    assert role_from_content(source).role == role
+
+
+def test_vite_client_code_is_left_out_and_its_server_is_checked(project) -> None:
+    # A full-stack package (express and vite in one package.json): the browser module that
+    # reads VITE_ variables compares passwords in the user's own browser; the server that
+    # builds with Vite and compares a stored password is still checked.
+    root = project({
+        "package.json": '{"name": "dash", "type": "module", "dependencies": '
+                        '{"express": "^4.21.0", "vite": "^5.0.0"}}',
+        "src/utils/auth.js": """\
+            const users = () => JSON.parse(import.meta.env.VITE_APP_USERS || '[]');
+            export const login = (name, pass) =>
+              users().some((u) => u.name === name && u.password === pass);
+            """,
+        "server/index.js": """\
+            import express from 'express';
+            const app = express();
+            app.use(express.json());
+            const admin = { password: process.env.ADMIN_PASSWORD };
+            app.post('/login', (req, res) => {
+              if (req.body.password === admin.password) return res.send('ok');
+              res.status(401).end();
+            });
+            if (import.meta.env.PROD) app.listen(3000);
+            """,
+        "server/store.js": """\
+            /**
+             * Rows in and out. The output includes auto-generated properties such as the id.
+             */
+            export const check = (row, password) => row.password === password;
+            """,
+    })
+    report = check_json(root, "--select", "password-hash")
+    reasons = skipped_reasons(report)
+    assert reasons["src/utils/auth.js"] == (
+        "frontend: reads import.meta.env.VITE_APP_USERS (a bundler's client environment)")
+    assert "server/index.js" not in reasons and "server/store.js" not in reasons
+    found = {(f["path"], f["line"]) for f in report["findings"] if f["rule"] == "password-hash"}
+    assert found == {("server/index.js", 6), ("server/store.js", 4)}
+
+
 def test_parse_roles_accepts_plurals_and_comma_lists() -> None:
     assert parse_roles(["tests,examples", "fixtures"]) == {"test", "example", "fixture"}
     with pytest.raises(ValueError, match="unknown file role 'nope'"):
