@@ -32,7 +32,15 @@ from nodeharden.rules._production import compose_services, development_image
 #: Base images whose final stage already ships a non-root user, and its name.
 _NODE_IMAGE_RE = lazy_pattern(r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?"
                             r"(?:library/)?node(?:[:@]|$)")
-_DISTROLESS_NODE_RE = lazy_pattern(r"^gcr\.io/distroless/nodejs")
+#: Google's distroless images: no shell (``RUN`` cannot run there), root by default unless the
+#: tag says ``nonroot``, and every one of them ships the ``nonroot`` user (uid 65532).
+_DISTROLESS_RE = lazy_pattern(r"^gcr\.io/distroless/")
+#: Docker Hardened Images: the runtime variants run as a non-root user and have no shell; the
+#: build variants (``-dev``, ``-sdk`` in the tag) run as root with a shell.
+_DHI_RE = lazy_pattern(r"^dhi\.io/[\w.-]+(?::([^@]*))?")
+#: Chainguard's node image runs as its `node` user (uid 65532), the ``-dev`` variant too.
+_CHAINGUARD_NODE_RE = lazy_pattern(r"^cgr\.dev/chainguard/node(?:[:@]|$)")
+_TAG_WORD_RE = lazy_pattern(r"\$\{[^}]*\}|\$\w+|[^\W_]+")
 _ALPINE_HINTS = ("alpine",)
 _DEBIAN_HINTS = ("debian", "ubuntu", "bookworm", "bullseye", "buster", "trixie", "jammy",
                  "noble", "focal", "slim")
@@ -116,12 +124,34 @@ def _user_plan(image: str) -> tuple[str, str | None, bool]:
     """Return (user, RUN line creating it or None, safe) for a base image."""
     if _NODE_IMAGE_RE.match(image):
         return "node", None, True
-    if _DISTROLESS_NODE_RE.match(image):
+    if _DISTROLESS_RE.match(image):
         return "nonroot", None, True
     if any(hint in image for hint in _ALPINE_HINTS):
         return "app", "RUN addgroup -S app && adduser -S -G app app", True
     known = any(hint in image for hint in _DEBIAN_HINTS)
     return "app", "RUN groupadd --system app && useradd --system --gid app app", known
+
+
+def _tag(image: str) -> str:
+    """Return the tag of an image reference (``""`` when it has none)."""
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    return last.split(":", 1)[1] if ":" in last else ""
+
+
+def nonroot_base(image: str) -> str | None:
+    """Return why a base image runs as a non-root user when the Dockerfile sets no USER, or
+    None when it runs as root (or nothing tells)."""
+    tag = _tag(image)
+    words = [w for w in _TAG_WORD_RE.findall(tag) if not w.startswith("$")]
+    if "nonroot" in words:
+        return f"its tag `{tag}` is the image's non-root variant"
+    if _DHI_RE.match(image) and words and not {"dev", "sdk"} & set(words):
+        return ("it is a Docker Hardened Image runtime variant, which runs as a non-root user "
+                "(only the `-dev`/`-sdk` build variants run as root)")
+    if _CHAINGUARD_NODE_RE.match(image):
+        return "Chainguard's node image runs as its `node` user (uid 65532)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -478,6 +508,8 @@ class DockerfileUser(Rule):
             user, _ = effective_user(stages, final)
             if not is_root(user):
                 continue
+            if user is None and nonroot_base(base_image(stages, final)):
+                continue  # the base image already runs as a non-root user
             if user is None:
                 message = "the final stage has no USER instruction, so the app runs as root"
             else:
@@ -531,7 +563,7 @@ class DockerfileUser(Rule):
         line = insertion_line(source, final, ("RUN", "USER"), _START)
         new_run = ""
         unknown: list[str] = []
-        if not _DISTROLESS_NODE_RE.match(image):  # distroless has no shell to chown with
+        if not _DISTROLESS_RE.match(image):  # distroless has no shell to chown with
             ownership, new_run, unknown = _ownership_edits(source, stages, final, owner, line,
                                                            after_line)
             edits.extend(ownership)
