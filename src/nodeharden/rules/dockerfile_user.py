@@ -154,6 +154,49 @@ def nonroot_base(image: str) -> str | None:
     return None
 
 
+#: A path under root's home: ``/root/…`` (and, in a command run as root, ``~/…``, ``$HOME/…``).
+_ROOT_PATH_RE = lazy_pattern(r"(?<![\w./$-])/root(?=/|:|$|[\s\"'])")
+_HOME_PATH_RE = lazy_pattern(r"^(?:/root|~|\$HOME|\$\{HOME\})(?:/|$)")
+
+
+def _root_home_use(stages: list[Stage], stage: Stage) -> tuple[int, str] | None:
+    """Return (line, what) for the first thing the image puts under ``/root`` for the app to
+    use: an ``ENV`` value naming a path there (``PATH=/root/.bun/bin:$PATH``), a ``COPY``/``ADD``
+    into it, a ``WORKDIR`` or start command there, or a ``RUN ln -s`` (as root) whose target is
+    there (``ln -s ~/.bun/bin/bun /usr/local/bin/bun``). Root's home is mode 700: a non-root user
+    cannot reach any of it. Cleanups (``rm -rf /root/.npm``) and build-time use do not count."""
+    for current in reversed(ancestry(stages, stage)):
+        root = True
+        for command in current.commands:
+            kind = command.cmd.upper()
+            values = [str(v) for v in command.value]
+            if kind == "USER":
+                root = is_root(values[0] if values else None)
+            elif kind == "ENV":
+                if any(_ROOT_PATH_RE.search(v) for v in values[1::2]):
+                    pair = next(f"{k}={v}" for k, v in zip(values[::2], values[1::2])
+                                if _ROOT_PATH_RE.search(v))
+                    return command.start_line, f"`ENV {pair}`"
+            elif kind in ("COPY", "ADD", "WORKDIR") and values:
+                target = values[-1].strip("\"'")
+                if target == "/root" or target.startswith("/root/"):
+                    return command.start_line, f"`{kind}` into `{target}`"
+            elif kind in _START and values:
+                word = next((w for v in values for w in v.split()
+                             if _HOME_PATH_RE.match(w.strip("\"'"))), None)
+                if word is not None:
+                    return command.start_line, f"`{kind}` runs `{word}`"
+            elif kind == "RUN" and root and not command.json:
+                for words in _words(" ".join(values)):
+                    if words[0].rsplit("/", 1)[-1] != "ln":
+                        continue
+                    positionals = _positionals(words)[0]
+                    for source in positionals[:-1]:
+                        if _HOME_PATH_RE.match(source):
+                            return command.start_line, f"a link to `{source}`"
+    return None
+
+
 @dataclass(frozen=True)
 class CreatedUser:
     """A non-root user a RUN instruction of the image creates."""
@@ -522,6 +565,16 @@ class DockerfileUser(Rule):
                     "service and data to its own user, so a USER line would break it (report "
                     "only: run it with the user its documentation gives, or use an unprivileged "
                     "variant of the image)")
+                continue
+            home = _root_home_use(stages, final)
+            if home is not None:
+                line, what = home
+                yield ctx.line_finding(
+                    self.id, file.rel, final.from_line,
+                    f"{message}; not fixed: the image puts what the app uses under /root, root's "
+                    f"home ({what}, line {line}), and /root is mode 700, so a non-root user could "
+                    "not reach it (install it elsewhere, e.g. /usr/local or /opt, then switch "
+                    "USER)")
                 continue
             yield ctx.line_finding(self.id, file.rel, final.from_line, message,
                                    self._fix(ctx, file.rel, source, stages, final))
