@@ -197,6 +197,46 @@ def _root_home_use(stages: list[Stage], stage: Stage) -> tuple[int, str] | None:
     return None
 
 
+#: A volume whose host side is the whole host filesystem: ``-v /:/mnt/fs``,
+#: ``--volume=/:/host:ro``, ``--mount type=bind,source=/,target=/host``.
+_HOST_ROOT_MOUNT_RE = lazy_pattern(
+    r"(?:(?:^|\s)(?:-v|--volume)[\s=]+['\"]?/:/\S*|(?:^|\s)--mount[\s=]+\S*"
+    r"(?:source|src)=/(?:,|\s|$)\S*)")
+_READMES = ("README.md", "README", "README.markdown", "readme.md", "Readme.md")
+
+
+def _host_root_mount(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
+    """Return where the project documents running its image with the host's whole filesystem
+    mounted in (a ``docker run -v /:/…`` in its README, a compose service of this image that
+    mounts ``/``), or None."""
+    for rel, service, spec in compose_services(ctx, dockerfile_rel):
+        volumes = spec.get("volumes")
+        for entry in volumes if isinstance(volumes, list) else []:
+            source = entry.split(":", 1)[0] if isinstance(entry, str) else \
+                str(entry.get("source") or "") if isinstance(entry, dict) else ""
+            if source == "/":
+                return f"{rel} mounts the host's `/` into service `{service}`"
+    folder = posixpath.dirname(dockerfile_rel)
+    for name in _READMES:
+        for rel in dict.fromkeys([name, posixpath.join(folder, name) if folder else name]):
+            raw = ctx.read(rel)
+            if raw is None:
+                continue
+            lines = raw.decode("utf-8", "replace").splitlines()
+            number = 0
+            while number < len(lines):
+                start, command = number, lines[number]
+                while command.rstrip().endswith("\\") and number + 1 < len(lines):
+                    number += 1
+                    command = command.rstrip()[:-1] + " " + lines[number]
+                number += 1
+                match = _HOST_ROOT_MOUNT_RE.search(command)
+                if match and re.search(r"\b(?:docker|podman)\s+(?:container\s+)?(?:run|create)\b",
+                                       command):
+                    return f"{rel}:{start + 1} runs the image with `{match.group(0).strip()}`"
+    return None
+
+
 @dataclass(frozen=True)
 class CreatedUser:
     """A non-root user a RUN instruction of the image creates."""
@@ -575,6 +615,15 @@ class DockerfileUser(Rule):
                     f"home ({what}, line {line}), and /root is mode 700, so a non-root user could "
                     "not reach it (install it elsewhere, e.g. /usr/local or /opt, then switch "
                     "USER)")
+                continue
+            host = _host_root_mount(ctx, file.rel)
+            if host is not None:
+                yield ctx.line_finding(
+                    self.id, file.rel, final.from_line,
+                    f"{message}; not fixed: {host}, the host's whole filesystem, whose files "
+                    "belong to many users: the app is meant to work on them as root, which a "
+                    "non-root user could not (if it need not, drop that mount from the "
+                    "documentation and switch USER)")
                 continue
             yield ctx.line_finding(self.id, file.rel, final.from_line, message,
                                    self._fix(ctx, file.rel, source, stages, final))
