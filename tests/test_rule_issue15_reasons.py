@@ -93,16 +93,17 @@ def test_body_limit_messages_say_how_much_is_accepted(tmp_path: Path) -> None:
             app.use(express.json());
             app.use(express.text({ type: '*/*' }));
             app.use(express.urlencoded({ limit: Infinity }));
-            app.use(express.raw({ limit: '2mb' }));
+            app.use(express.raw({ type: '*/*', limit: '2mb' }));
             const upload = multer({ dest: 'tmp/' });
             module.exports = { app, upload };
         """,
     })
     assert [(line, message) for line, message, _, _ in _messages(root, "body-limit")] == [
-        (6, "express.urlencoded() accepts bodies up to no bound (`limit: Infinity`), above "
-            "body_limit_max 1mb: a few concurrent requests hold that much memory each"),
-        (7, "express.raw() accepts bodies up to 2mb (`limit: '2mb'`), above body_limit_max 1mb: "
-            "a few concurrent requests hold that much memory each"),
+        (6, "express.urlencoded() accepts bodies of any size (`limit: Infinity`): a few "
+            "concurrent requests hold that much memory each"),
+        (7, "express.raw() accepts bodies up to 2mb (`limit: '2mb'`), above 1mb for every "
+            "content type (`type: '*/*'` buffers every request's body): a few concurrent "
+            "requests hold that much memory each"),
         (8, "multer upload accepts files of any size, above upload_limit_max 10mb: one request "
             "can fill memory or disk"),
     ]

@@ -105,8 +105,10 @@ class Config:
     #: File roles scanned besides application code (``tests``, ``examples``…; see _roles).
     roles: tuple[str, ...] = ()
     body_limit: str = "100kb"
-    #: The largest body limit ``body-limit`` accepts without a finding.
-    body_limit_max: str = "1mb"
+    #: The largest body limit ``body-limit`` accepts without a finding, when the project sets
+    #: one; None: an explicit limit is the app's decision unless it is far above any plausible
+    #: need (see the rule). Fixes lower a limit to it (``1mb`` when unset).
+    body_limit_max: str | None = None
     #: The largest upload file size ``body-limit`` accepts without a finding, and the bound its
     #: fix gives an unbounded upload (files are legitimately larger than request bodies).
     upload_limit_max: str = "10mb"
@@ -165,7 +167,8 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     limit = str(raw.get("body_limit", "100kb")).replace(" ", "").lower()
     if not re.match(_SIZE, limit):  # pragma: no cover - guarded by the schema
         raise ConfigError(f"{path.name}: body_limit: {limit!r} is not a size like '100kb'")
-    limit_max = str(raw.get("body_limit_max", "1mb")).replace(" ", "").lower()
+    limit_max = str(raw["body_limit_max"]).replace(" ", "").lower() \
+        if "body_limit_max" in raw else None
     upload_max = str(raw.get("upload_limit_max", "10mb")).replace(" ", "").lower()
     from nodeharden._roles import parse_roles
 

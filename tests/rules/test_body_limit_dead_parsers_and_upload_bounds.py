@@ -17,15 +17,15 @@ def test_a_second_parser_of_the_same_kind_inside_a_loader_is_dead(project) -> No
             module.exports = ({ app, admin }) => {
               app.use(bodyParser.json());
               app.use(bodyParser.json({ limit: '50mb' }));
-              admin.use(bodyParser.json({ limit: '5mb' }));
+              admin.use(bodyParser.json({ limit: '60mb' }));
               app.use('/api', bodyParser.urlencoded({ extended: false }));
-              app.use(bodyParser.urlencoded({ limit: '20mb', extended: false }));
+              app.use(bodyParser.urlencoded({ limit: '64mb', extended: false }));
               app.use(bodyParser.text({ type: 'text/csv' }));
-              app.use(bodyParser.text({ limit: '8mb' }));
+              app.use(bodyParser.text({ limit: '80mb' }));
               if (process.env.BIG) {
                 app.use(bodyParser.raw({ limit: '1kb' }));
               }
-              app.use(bodyParser.raw({ limit: '40mb' }));
+              app.use(bodyParser.raw({ limit: '100mb' }));
             };
         """,
     })

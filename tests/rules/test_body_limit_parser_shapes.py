@@ -50,14 +50,15 @@ def test_express5_express_json_shapes(project) -> None:
             api.use(parseJson({ strict: true }));
             app.post('/raw', express.raw({ type: '*/*', limit: '5mb' }), (req, res) => res.end());
             app.use(text({ limit: '1kb' }));
-            const limits = { limit: '2mb' };
+            const limits = { limit: '64mb' };
             v2.use(express.json(limits));
             app.use(express.json(other));
             JSON.parse('{}');
             export default app;
         """,
     })
-    # 7 and 10: explicit limits above body_limit_max (1mb); 11: options from elsewhere, unknown.
+    # 7: a raw parser for every content type above 1mb; 10: an explicit limit of 50mb or more;
+    # 11: options from elsewhere, unknown.
     # (The JSON parsers of lines 6 and 10 are on other routers than line 4's: on `app` they
     # would never parse a body, line 4's parser reading every one first.)
     assert found(root) == {("body-limit", "app.mjs", n) for n in (4, 5, 6, 7, 10)}

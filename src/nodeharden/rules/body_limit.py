@@ -4,8 +4,11 @@ Express's and body-parser's ``json``, ``urlencoded``, ``raw`` and ``text`` parse
 100kb when no ``limit`` is given (body-parser 1 and 2, express 4.17+ and 5), so a parser without
 options is bounded already: writing ``limit: '100kb'`` would change nothing. Reported instead:
 
-- a parser whose explicit ``limit`` is above ``body_limit_max`` (default 1mb) or unbounded
-  (``Infinity``); the fix lowers it to ``body_limit_max``;
+- a parser whose explicit ``limit`` is far above any plausible need: unbounded (``Infinity``),
+  ``50mb`` or more, or above 1mb on a ``raw``/``text`` parser whose ``type`` takes every content
+  type (it buffers every request's body, uploads included); an explicit limit below that is the
+  app's decision. A project that sets ``body_limit_max`` gets every limit above it reported.
+  The fix lowers the limit to ``body_limit_max`` (1mb when unset);
 - a parser without ``limit`` only where the project asks for less than the 100kb default
   (``body_limit`` or ``body_limit_max`` below it); the fix adds that bound;
 - upload middleware without a file size bound: multer and express-fileupload (no bound by
@@ -41,6 +44,16 @@ UPLOADS = ("multer", "express-fileupload", "formidable", "busboy")
 DEFAULT_LIMIT = 100 * 1024
 #: formidable's default ``maxFileSize`` (v1 to v3).
 FORMIDABLE_DEFAULT = 200 * 1024 * 1024
+#: What a fix lowers a limit to when the project sets no ``body_limit_max``.
+DEFAULT_MAX = "1mb"
+#: An explicit limit at or above this is far above any plausible need (unless the project sets
+#: ``body_limit_max``): JSON.parse of a 50mb document blocks the event loop for hundreds of
+#: milliseconds or more, the body is held as a buffer, a string and the parsed object (several
+#: times its size), and twenty concurrent requests hold gigabytes. Below it, a limit written
+#: into the code is the maintainers' decision (an API taking a few megabytes, an image upload).
+FAR_ABOVE_NEED = 50 * 1024 * 1024
+#: ``type`` values with which a parser reads every request's body, whatever its content type.
+CATCH_ALL_TYPES = frozenset({"*/*", "*"})
 
 _CALL_QUERY = ("(call_expression function: (_) @fn arguments: (arguments) @args) @call\n"
                "(new_expression constructor: (_) @fn arguments: (arguments) @args) @call")
@@ -176,10 +189,11 @@ class BodyLimit(Rule):
         if not modules and not named and not uploads:
             return
         config = ctx.info.config
-        limit_max = parse_size(config.body_limit_max) or 1024 * 1024
+        max_text = config.body_limit_max or DEFAULT_MAX
+        limit_max = parse_size(max_text) or 1024 * 1024
         upload_max = parse_size(config.upload_limit_max) or 10 * 1024 * 1024
         wanted = min(parse_size(config.body_limit) or DEFAULT_LIMIT, limit_max)
-        wanted_text = config.body_limit if wanted != limit_max else config.body_limit_max
+        wanted_text = config.body_limit if wanted != limit_max else max_text
         root = ctx.tree.root_node
         fixed_declarations: set[int] = set()
         #: (block, receiver, parser kind) → the first parser of that kind every request passes
@@ -218,17 +232,23 @@ class BodyLimit(Rule):
         q = ctx.style.q
         if limit is not None:
             size = size_of(limit)
-            if size is None or size <= limit_max:
+            if size is None:
                 return
-            max_text = ctx.info.config.body_limit_max
+            configured = ctx.info.config.body_limit_max
+            max_text = configured or DEFAULT_MAX
+            why = (f"above body_limit_max {configured}" if size > limit_max else None) \
+                if configured is not None else _far_above_need(size, name, props, limit_max)
+            if why is None:
+                return  # a bound the project allows, or the maintainers' own decision
             fix = Fix(title=f"Lower the body limit to {q(max_text)} (bodies above it get 413)",
                       applicability="unsafe",
                       changes=(FileChange(ctx.rel, (TextEdit(limit.start_byte, limit.end_byte,
                                                              q(max_text)),)),))
+            accepts = "of any size" if math.isinf(size) else f"up to {show_size(size)}"
             yield ctx.node_finding(
-                self.id, call, f"{name} accepts bodies up to {show_size(size)} (`limit: "
-                f"{text(limit)}`), above body_limit_max {max_text}: a few concurrent requests "
-                "hold that much memory each", fix)
+                self.id, call, f"{name} accepts bodies {accepts} (`limit: {text(limit)}`)"
+                + (f", {why}" if why else "") + ": a few concurrent requests hold that much "
+                "memory each", fix)
             return
         if opts is not None and has_spread(opts):
             return  # a spread may carry a limit
@@ -348,6 +368,25 @@ def _dead_parser(call: Node, name: str, opts: Node | None,
         return True
     mounted[key] = call
     return False
+
+
+def _far_above_need(size: float, name: str, props: dict[str, Node],
+                    catch_all_max: float) -> str | None:
+    """Return why an explicit ``limit`` of ``size`` bytes is far above any plausible need (the
+    finding's reason), or None when it is a bound the maintainers chose: unbounded, at or above
+    ``FAR_ABOVE_NEED``, or above ``catch_all_max`` on a ``raw``/``text`` parser whose ``type``
+    takes every content type (it buffers every request's body, uploads and streams included,
+    so its limit is not sized for one kind of payload)."""
+    if math.isinf(size):
+        return ""  # the message says "of any size"
+    if size >= FAR_ABOVE_NEED:
+        return f"{show_size(FAR_ABOVE_NEED)} or more, far above what a request body needs"
+    kind = name[:-2].rpartition(".")[2]
+    if kind in ("raw", "text") and size > catch_all_max \
+            and string_value(props.get("type")) in CATCH_ALL_TYPES:
+        return (f"above {show_size(catch_all_max)} for every content type (`type: "
+                f"{text(props['type'])}` buffers every request's body)")
+    return None
 
 
 def _assigns(ctx: FileContext, prop: str) -> bool:
