@@ -121,6 +121,9 @@ class InstallSite:
     job: str = ""
     jobs: Any = None  # the mapping of jobs the job is in (GitHub)
     matrix: bool = False  # the job runs once per matrix combination
+    #: Why the workflow never runs when the dependencies change (its ``paths-ignore`` or
+    #: ``paths`` filter leaves out the lockfile or package.json), or "" when it does.
+    skips_dependencies: str = ""
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -173,11 +176,96 @@ def _installs(item: Any, pattern: re.Pattern[str]) -> bool:
     return isinstance(item, str) and pattern.search(item) is not None
 
 
-def _github_sites(rel: str, data: Any, pattern: re.Pattern[str]) -> Iterator[InstallSite]:
+#: The events whose ``paths`` / ``paths-ignore`` filters decide whether a change runs the
+#: workflow.
+_CHANGE_EVENTS = ("push", "pull_request", "pull_request_target")
+
+
+def _filter_regex(pattern: str) -> re.Pattern[str]:
+    """Return the regular expression of a GitHub Actions path filter pattern: ``*`` matches
+    within one path segment, ``**`` across segments (``**/`` none too), ``?`` and ``+`` repeat the character
+    before them (zero or one, one or more), ``[...]`` is a character class."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**/", i):  # any folders, none included: `**/x` matches `x`
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char in "?+" and out:
+            out.append(char)
+        elif char == "[" and "]" in pattern[i + 1:]:
+            close = pattern.index("]", i + 1)
+            out.append("[" + pattern[i + 1:close].replace("\\", "\\\\") + "]")
+            i = close
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def _filter_matches(patterns: Any, path: str) -> bool:
+    """Return True when ``path`` matches a GitHub path filter list: the last pattern that
+    matches decides, and a ``!`` pattern takes the path back out."""
+    listed = [patterns] if isinstance(patterns, str) else patterns \
+        if isinstance(patterns, list) else []
+    matched = False
+    for pattern in listed:
+        if not isinstance(pattern, str) or not pattern:
+            continue
+        negated = pattern.startswith("!")
+        body = pattern[1:] if negated else pattern
+        try:
+            if _filter_regex(body).match(path):
+                matched = not negated
+        except re.error:
+            continue
+    return matched
+
+
+def skips_dependencies(triggers: Any, lockfile: str) -> str:
+    """Return why a workflow with these ``on:`` triggers never runs when the dependencies
+    change: every push / pull request event it has filters out the lockfile or package.json
+    (``paths-ignore`` lists it, or ``paths`` does not); "" when a change to them runs it (or
+    it runs on other events only, such as a schedule)."""
+    if not isinstance(triggers, dict):
+        return ""  # `on: push` or `on: [push, pull_request]`: every change runs it
+    reasons: list[str] = []
+    for event in _CHANGE_EVENTS:
+        if event not in triggers:
+            continue
+        config = triggers.get(event)
+        if not isinstance(config, dict):
+            return ""  # no filter
+        reason = ""
+        for path in (lockfile, "package.json"):
+            if "paths" in config and not _filter_matches(config.get("paths"), path):
+                reason = f"`on.{event}.paths` leaves out {path}"
+            elif "paths" not in config and "paths-ignore" in config and \
+                    _filter_matches(config.get("paths-ignore"), path):
+                reason = f"`on.{event}.paths-ignore` lists {path}"
+            if reason:
+                break
+        if not reason:
+            return ""  # this event runs on a change to the lockfile and to package.json
+        reasons.append(reason)
+    return "; ".join(reasons)
+
+
+def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
+                  lockfile: str = "package-lock.json") -> Iterator[InstallSite]:
     triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None
     names = (set(triggers) if isinstance(triggers, (dict, list)) else {triggers}) \
         if triggers is not None else set()
     preferred = bool(names & {"push", "pull_request"})
+    skips = skips_dependencies(triggers, lockfile)
     jobs = data.get("jobs") if isinstance(data, dict) else None
     if not isinstance(jobs, dict):
         return
@@ -190,7 +278,7 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str]) -> Iterator[Ins
         for index, step in enumerate(steps):
             if isinstance(step, dict) and _installs(step.get("run"), pattern):
                 yield InstallSite(rel, steps, index, steps.lc.item(index)[0] + 1, True,
-                                  preferred, str(name), jobs, matrix)
+                                  preferred, str(name), jobs, matrix, skips)
                 break
 
 
@@ -621,15 +709,26 @@ class NpmAuditCi(Rule):
             return
         sites: list[InstallSite] = []
         for rel, kind, data in editable:
-            found = _github_sites if kind == "workflow" else _gitlab_sites
-            sites.extend(found(rel, data, pm.install))
-        sites.sort(key=lambda s: (not s.preferred, s.matrix))
+            if kind == "workflow":
+                sites.extend(_github_sites(rel, data, pm.install, pm.lock_name))
+            else:
+                sites.extend(_gitlab_sites(rel, data, pm.install))
+        # A workflow that never runs when the lockfile or package.json changes would audit
+        # every change but the ones that bring new dependencies: it comes last, and gets no fix.
+        sites.sort(key=lambda s: (bool(s.skips_dependencies), not s.preferred, s.matrix))
         if not pm.has_lockfile:
             if sites or others:
                 yield self._no_lockfile(ctx, pm, sites, editable + others)
             return
         if sites:
             site = sites[0]
+            if site.skips_dependencies:
+                message = (f"CI installs dependencies but never runs `{pm.audit}`, and no "
+                           f"workflow that installs them runs when they change "
+                           f"({site.rel}: {site.skips_dependencies}): add the audit to a "
+                           f"workflow that runs on changes to {pm.lock_name}")
+                yield ctx.line_finding(self.id, site.rel, site.line, message)
+                return
             if site.matrix:
                 message = (f"CI installs dependencies only in matrix jobs and never runs "
                            f"`{pm.audit}`; the audit belongs in a job of its own (a matrix "
