@@ -30,8 +30,8 @@ from tree_sitter import Node, Tree
 
 from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import FUNCTION_TYPES, captures_in, needle_ranges, object_properties, \
-    parameters, parse, statement_of, string_value, text, unwrap, walk
+from nodeharden._parse import FUNCTION_TYPES, captures_in, code_children, needle_ranges, \
+    object_properties, parameters, parse, statement_of, string_value, text, unwrap, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._roles import package_of
 from nodeharden._snippets import DeferredEdit, render_snippet
@@ -621,6 +621,11 @@ class Leak:
     #: whether it is only ever a client error is a question for the whole project
     #: (``_client_only_class``).
     client_class: str | None = None
+    #: The sink is in the branch a route handler takes without ``next`` (``next ? next(err) :
+    #: res.json(err)``) and the handler is registered on ``this.<field>`` of a class whose
+    #: base class (another file) may declare that field an Express app: (base class name,
+    #: field), for the project phase (``_express_field_in_base``).
+    registrar: tuple[str, str] | None = None
 
 
 #: ``err.name`` values libraries give only to client errors: express-jwt's and
@@ -813,6 +818,324 @@ def _in_client_branch(node: Node, scope: Node, name: str, status: int | None | s
     return False
 
 
+def _dead_without_next(node: Node, facts: FileFacts | None) -> bool | tuple[str, str]:
+    """Return True when ``node`` runs only where a route handler or middleware was called
+    without its ``next`` (``next ? next(err) : res.json(err)``, ``if (next) {…} else {…}``,
+    ``if (!next) …``, after ``if (next) return next(err)``) and the function that declares
+    ``next`` is registered with Express, which always passes it (TypeScript's ``next?`` makes
+    no difference): the branch is dead. A function the app calls itself, with or without
+    ``next``, proves nothing. Returns (base class, field) when the registration is on
+    ``this.<field>`` that only the class's base class (another file) may declare an app."""
+    child, cur = node, node.parent
+    while cur is not None:
+        name = _without_next_branch(cur, child)
+        if name is not None:
+            found = _registered_binder(cur, name, facts)
+            if found is not None:
+                return found
+        child, cur = cur, cur.parent
+    return False
+
+
+#: ``next``, ``!next``, ``next != null``, ``typeof next === 'function'`` and their opposites.
+_NEXT_TEST_RE = re.compile(
+    r"^(?P<neg>!)?\s*(?P<name>[\w$]+)$|^(?P<name2>[\w$]+)\s*!==?\s*(?:null|undefined)$"
+    r"|^typeof\s+(?P<name3>[\w$]+)\s*===?\s*['\"]function['\"]$")
+
+
+def _next_test(cond: Node | None) -> tuple[str, bool] | None:
+    """Return (name, holds when the function is present) for a condition that tests only
+    whether a parameter was passed (``next``, ``!next``, ``next != null``)."""
+    if cond is None:
+        return None
+    value = text(cond).strip()
+    while value.startswith("(") and value.endswith(")"):
+        value = value[1:-1].strip()
+    match = _NEXT_TEST_RE.match(value)
+    if match is None:
+        return None
+    name = match.group("name") or match.group("name2") or match.group("name3")
+    return name, not match.group("neg")
+
+
+def _without_next_branch(cur: Node, child: Node) -> str | None:
+    """Return the name whose absence ``child`` of ``cur`` runs under: the branch of a ternary
+    or ``if`` taken when it is missing, or a statement after ``if (next) return …``."""
+    if cur.type in ("ternary_expression", "if_statement"):
+        test = _next_test(cur.child_by_field_name("condition"))
+        if test is None:
+            return None
+        name, present = test
+        branch = "alternative" if present else "consequence"
+        taken = cur.child_by_field_name(branch)
+        if taken is not None and cur.type == "if_statement" and taken.type == "else_clause":
+            taken = taken.named_children[0] if taken.named_children else None
+        if child == cur.child_by_field_name(branch) or child == taken:
+            return name
+        return None
+    if cur.type == "statement_block":
+        for stmt in cur.named_children:
+            if stmt == child:
+                return None
+            if stmt.type != "if_statement" or stmt.child_by_field_name("alternative") is not None:
+                continue
+            test = _next_test(stmt.child_by_field_name("condition"))
+            body = stmt.child_by_field_name("consequence")
+            if test is None or not test[1] or body is None:
+                continue
+            last = body.named_children[-1] if body.type == "statement_block" \
+                and body.named_children else body
+            if last.type == "return_statement":
+                return test[0]
+    return None
+
+
+def _registered_binder(node: Node, name: str, facts: FileFacts | None) \
+        -> bool | tuple[str, str] | None:
+    """Return True when the nearest function around ``node`` that declares ``name`` takes it
+    as its ``next`` (the last of three or four parameters), nothing reassigns it, and the
+    function is registered with Express; (base class, field) when that depends on another
+    file; None otherwise."""
+    cur: Node | None = node.parent
+    while cur is not None:
+        if cur.type in _FUNCTIONS:
+            params = parameters(cur)
+            names = [text(p) if p.type == "identifier" else None for p in params]
+            if name in names:
+                break
+            if any(name in _pattern_names(p) for p in params):
+                return None  # bound by a destructuring pattern: not Express's argument
+        cur = cur.parent
+    if cur is None or facts is None:
+        return None
+    params = parameters(cur)
+    if len(params) not in (3, 4) or text(params[-1]) != name \
+            or _assigned_in(cur, name):
+        return None
+    return _registered_with_express(cur, facts)
+
+
+def _pattern_names(pattern: Node) -> set[str]:
+    return {text(n) for n in walk(pattern)
+            if n.type in ("identifier", "shorthand_property_identifier_pattern")}
+
+
+def _assigned_in(fn: Node, name: str) -> bool:
+    """Return True when ``fn``'s body assigns ``name`` or declares it again."""
+    for n in walk(fn):
+        if n.type in ("assignment_expression", "augmented_assignment_expression") \
+                and text(n.child_by_field_name("left")) == name:
+            return True
+        if n.type == "variable_declarator" and text(n.child_by_field_name("name")) == name:
+            return True
+    return False
+
+
+#: Methods that register route handlers and middleware on an app or router.
+_REGISTERING = HTTP_METHODS | {"use"}
+
+
+def _registered_with_express(fn: Node, facts: FileFacts) -> bool | tuple[str, str] | None:
+    """Return True when function ``fn`` is passed to ``<app>.get/post/…/use(…)`` on a
+    receiver proven an Express app or router, inline or by the name it is declared under
+    (every other mention of that name in the file being such a registration, and the name not
+    exported); (base class, field) for ``this.<field>`` when the class's base class decides."""
+    outer = fn
+    while outer.parent is not None and outer.parent.type == "parenthesized_expression":
+        outer = outer.parent
+    if outer.parent is not None and outer.parent.type == "arguments":
+        return _express_registration(outer.parent.parent, outer, facts)
+    declared = _declared_name(fn)
+    if declared is None or fn.parent is None:
+        return None
+    root = fn
+    while root.parent is not None:
+        root = root.parent
+    decl_name = fn.child_by_field_name("name") if fn.type in (
+        "function_declaration", "generator_function_declaration") else None
+    if decl_name is None and fn.parent is not None and fn.parent.type == "variable_declarator":
+        decl_name = fn.parent.child_by_field_name("name")
+    if decl_name is None:
+        return None
+    registered = False
+    for ident in walk(root):
+        if ident.type not in ("identifier", "shorthand_property_identifier") \
+                or text(ident) != declared or ident == decl_name:
+            continue
+        args = ident.parent
+        if args is None or args.type != "arguments" \
+                or _express_registration(args.parent, ident, facts) is not True:
+            return None  # called, exported or handed elsewhere: next may be missing
+        registered = True
+    if re.search(rf"\bexport\b[^;\n]*\b{re.escape(declared)}\b", (root.text or b"").decode(
+            "utf-8", "replace")):
+        return None
+    return True if registered else None
+
+
+def _express_registration(call: Node | None, arg: Node, facts: FileFacts) \
+        -> bool | tuple[str, str] | None:
+    """Return True when ``call`` is ``<receiver>.<get/post/…/use>(…)`` with ``arg`` among
+    its handlers (after the path of a route) and the receiver is proven an Express app or
+    router; (base class, field) when a base class in another file decides."""
+    if call is None or call.type != "call_expression":
+        return None
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "member_expression" \
+            or text(fn.child_by_field_name("property")) not in _REGISTERING:
+        return None
+    args = call.child_by_field_name("arguments")
+    if args is None or not args.named_children or (
+            text(fn.child_by_field_name("property")) != "use" and args.named_children[0] == arg):
+        return None
+    receiver = fn.child_by_field_name("object")
+    if receiver is None:
+        return None
+    if receiver.type == "identifier":
+        return True if _express_name(receiver, text(receiver), facts) else None
+    if receiver.type == "member_expression" \
+            and (obj := receiver.child_by_field_name("object")) is not None \
+            and obj.type == "this":
+        return _express_field(receiver, text(receiver.child_by_field_name("property")), facts)
+    return None
+
+
+def _express_name(at: Node, name: str, facts: FileFacts) -> bool:
+    """Return True when ``name`` is proven an Express app or router at ``at``: bound to
+    ``express()``/``Router()`` in the file, imported from one of the project's own modules,
+    or a parameter of a function around it typed as one (``app: express.Application``) or
+    not typed at all (an app passed in, as route files receive it)."""
+    if name in {app.name for app in facts.apps if app.name}:
+        return True
+    if any(imp.module.startswith(".") and name in imp.locals() for imp in facts.imports):
+        return True
+    cur = at.parent
+    while cur is not None:
+        if cur.type in _FUNCTIONS:
+            params = cur.child_by_field_name("parameters")
+            for param in code_children(params) if params is not None else []:
+                pattern = param.child_by_field_name("pattern") or param
+                if pattern.type == "identifier" and text(pattern) == name:
+                    annotation = param.child_by_field_name("type")
+                    return annotation is None or _express_type(annotation, facts)
+        cur = cur.parent
+    return False
+
+
+def _express_type_names(facts: FileFacts) -> tuple[set[str], set[str]]:
+    """Return (the file's names for the express module, the types it imports from it)."""
+    modules = {name for imp in facts.imports if imp.module == "express"
+               for name in (imp.default, imp.namespace) if name}
+    types = {local for imp in facts.imports if imp.module == "express"
+             for imported, local in imp.named.items()
+             if imported in ("Application", "Express", "Router", "IRouter")}
+    return modules, types
+
+
+def _express_type(annotation: Node, facts: FileFacts) -> bool:
+    """Return True when a type annotation names Express's app or router type
+    (``express.Application``, ``Express``, ``Router`` imported from express)."""
+    modules, types = _express_type_names(facts)
+    value = text(annotation).lstrip(":").strip()
+    head, _, tail = value.rpartition(".")
+    if head:
+        return head in modules and tail in ("Application", "Express", "Router", "IRouter")
+    return value in types
+
+
+def _express_field(receiver: Node, field: str, facts: FileFacts) -> bool | tuple[str, str] | None:
+    """Return True when ``this.<field>`` (``receiver``) is an Express app or router of the
+    class around it: declared with an Express type, or assigned ``express()``/``Router()``
+    or a constructor parameter of such a type; (base class, field) when the class declares
+    nothing of the field and extends a class, which may."""
+    cls = receiver.parent
+    while cls is not None and cls.type not in _CLASS_TYPES:
+        cls = cls.parent
+    if cls is None:
+        return None
+    proven = _class_declares_express_field(cls, field, facts)
+    if proven is not None:
+        return True if proven else None
+    heritage = next((c for c in cls.children if c.type == "class_heritage"), None)
+    base = heritage.named_children[0] if heritage is not None and heritage.named_children \
+        else None
+    if base is not None and base.type == "extends_clause":
+        base = base.child_by_field_name("value") or (
+            base.named_children[0] if base.named_children else None)
+    if base is None or base.type != "identifier":
+        return None
+    return text(base), field
+
+
+def _class_declares_express_field(cls: Node, field: str, facts: FileFacts) -> bool | None:
+    """Return True when class ``cls`` declares ``field`` an Express app or router, False when
+    it declares or assigns it otherwise, None when it says nothing of it."""
+    body = cls.child_by_field_name("body")
+    if body is None:
+        return None
+    verdict: bool | None = None
+    for member in body.named_children:
+        if member.type in ("public_field_definition", "field_definition") \
+                and text(member.child_by_field_name("name") or member.child_by_field_name(
+                    "property")) == field:
+            annotation = member.child_by_field_name("type")
+            value = member.child_by_field_name("value")
+            if (annotation is not None and _express_type(annotation, facts)) \
+                    or (value is not None and _creates_app(value, facts)):
+                verdict = True if verdict is None else verdict
+            elif annotation is not None or value is not None:
+                return False
+    ctor_types: dict[str, bool] = {}
+    for member in body.named_children:
+        if member.type != "method_definition" \
+                or text(member.child_by_field_name("name")) != "constructor":
+            continue
+        params = member.child_by_field_name("parameters")
+        for param in code_children(params) if params is not None else []:
+            pattern = param.child_by_field_name("pattern") or param
+            annotation = param.child_by_field_name("type")
+            express = annotation is not None and _express_type(annotation, facts)
+            ctor_types[text(pattern)] = express
+            if text(pattern) == field and any(c.type == "accessibility_modifier"
+                                              for c in param.children):
+                verdict = express if verdict is None else verdict and express
+    for n in walk(body):
+        if n.type != "assignment_expression" \
+                or text(n.child_by_field_name("left")) != f"this.{field}":
+            continue
+        value = unwrap(n.child_by_field_name("right"))
+        ok = value is not None and (_creates_app(value, facts) or (
+            value.type == "identifier" and ctor_types.get(text(value)) is True))
+        if not ok:
+            return False
+        verdict = True if verdict is None else verdict
+    return verdict
+
+
+def _creates_app(value: Node, facts: FileFacts) -> bool:
+    """Return True when ``value`` is an ``express()``/``Router()`` call of the file."""
+    return value.type == "call_expression" and any(
+        app.start == value.start_byte for app in facts.apps)
+
+
+def _express_field_in_base(ctx: ProjectContext, rel: str, base: str, field: str,
+                           depth: int = 0) -> bool:
+    """Return True when project class ``base`` (as file ``rel`` names it), or a class it
+    extends, declares ``field`` an Express app or router."""
+    found = _class_declaration(ctx, rel, base)
+    facts = ctx.facts.get(found[0]) if found is not None else None
+    if found is None or facts is None or depth > 3:
+        return False
+    cls_rel, cls = found
+    proven = _class_declares_express_field(cls, field, facts)
+    if proven is not None:
+        return proven
+    heritage = next((c for c in cls.children if c.type == "class_heritage"), None)
+    names = [text(n) for n in walk(heritage) if n.type == "identifier"] \
+        if heritage is not None else []
+    return len(names) == 1 and _express_field_in_base(ctx, cls_rel, names[0], field, depth + 1)
+
+
 def _leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Iterator[Leak]:
     """Return the leaks of ``ctx``'s file, each sent value once: the reads of one expression
     the fix replaces as a whole (``err.message || err.stack``) are one leak, the stack's
@@ -851,6 +1174,10 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
             sink = _sink(node, scope)
             if sink is None or _guarded(node, scope):
                 continue
+            dead = _dead_without_next(node, ctx.facts)
+            if dead is True:
+                continue  # `next ? next(err) : res.json(err)` in a route: Express passes next
+            registrar = dead if isinstance(dead, tuple) else None
             _, sink_node = sink
             status = _status_of(sink_node) if sink_node.type == "call_expression" else None
             if kind == "catch" and leak == "message" and isinstance(status, int) \
@@ -866,7 +1193,7 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
             field = _status_field(sink_node, scope, name) if leak == "message" and (
                 status == "dynamic" or (kind == "handler" and status is None)) else None
             narrowed = _narrowing_class(node, scope, name) if leak == "message" else None
-            yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed)
+            yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed, registrar)
 
 
 def _error_name(scope: Node) -> str | None:
@@ -1113,7 +1440,8 @@ class ErrorHandler(Rule):
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         for leak in _leaks(ctx):
-            if leak.field is None and leak.client_class is None:  # else check_project decides
+            if leak.field is None and leak.client_class is None \
+                    and leak.registrar is None:  # else check_project decides
                 yield self._leak_finding(ctx, leak)
         yield from self._handler_findings(ctx)
 
@@ -1260,18 +1588,22 @@ class ErrorHandler(Rule):
         return Fix(title=title, applicability=applicability,
                    changes=(FileChange(ctx.rel, tuple(edits)),))
 
-    def file_data(self, ctx: FileContext) -> list[tuple[Finding, str | None, str | None]] | None:
+    def file_data(self, ctx: FileContext) -> list[tuple[Finding, str | None, str | None,
+                                                        tuple[str, str] | None]] | None:
         """Return the leaks ``check_file`` left to the project phase, each as (its finding, the
-        error field its status is read from, the class a branch narrows the error to); only
-        for a file whose bytes set a status from a field or test ``instanceof``."""
+        error field its status is read from, the class a branch narrows the error to, the
+        base class and field a route's registration on ``this.<field>`` depends on); only for
+        a file whose bytes set a status from a field or test ``instanceof``, or register
+        routes on ``this.<field>``."""
         data = ctx.source
-        if not self.wants(data) or not (_FIELD_STATUS_BYTES_RE.search(data)
-                                        or b"instanceof" in data) \
-                or not _MESSAGE_BYTES_RE.search(data):
+        if not self.wants(data) or not (
+                (_FIELD_STATUS_BYTES_RE.search(data) or b"instanceof" in data)
+                and _MESSAGE_BYTES_RE.search(data) or _THIS_ROUTE_BYTES_RE.search(data)):
             return None
-        return [(self._leak_finding(ctx, leak), leak.field, leak.client_class)
+        return [(self._leak_finding(ctx, leak), leak.field, leak.client_class, leak.registrar)
                 for leak in _leaks(ctx)
-                if leak.field is not None or leak.client_class is not None] or None
+                if leak.field is not None or leak.client_class is not None
+                or leak.registrar is not None] or None
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         # Messages sent with the status an error carries in its own field: real leaks unless
@@ -1279,8 +1611,10 @@ class ErrorHandler(Rule):
         deferred = [(rel, *leak) for rel, leaks in ctx.file_data.get(self.id, {}).items()
                     for leak in leaks]
         if deferred:
-            client = _client_fields(ctx, {name for _, _, name, _ in deferred if name})
-            for rel, finding, name, client_class in deferred:
+            client = _client_fields(ctx, {name for _, _, name, _, _ in deferred if name})
+            for rel, finding, name, client_class, registrar in deferred:
+                if registrar is not None and _express_field_in_base(ctx, rel, *registrar):
+                    continue  # `next ? next(err) : res.json(err)` in a route of a base's app
                 if client_class is not None and _client_only_class(ctx, rel, client_class):
                     continue  # `if (err instanceof NotFound)`: a class only ever a 4xx
                 if name is None or name not in client:
@@ -1865,6 +2199,9 @@ def _source_of(ctx: ProjectContext, rel: str) -> tuple[str, bytes, Tree] | None:
 #: (``.status(``, ``.sendStatus(``, ``.statusCode =``) or ``instanceof``, and ``.message`` sent.
 _FIELD_STATUS_BYTES_RE = re.compile(rb"\.\s*(?:status|sendStatus)\s*\(|\.\s*statusCode\s*=")
 _MESSAGE_BYTES_RE = re.compile(rb"\.\s*message\b")
+#: Bytes of a route or middleware registered on ``this.<field>`` (``this.app.get(``).
+_THIS_ROUTE_BYTES_RE = re.compile(
+    rb"\bthis\s*\.\s*[\w$]+\s*\.\s*(?:get|post|put|patch|delete|all|options|head|use)\s*\(")
 
 
 # A field of a project error class whose every construction passes a literal 4xx: a status read
