@@ -1689,6 +1689,9 @@ class ErrorHandler(Rule):
                 if leak.client_class is not None and _client_only_class(ctx, rel,
                                                                         leak.client_class):
                     continue
+                if leak.registrar is not None and _express_field_in_base(ctx, rel,
+                                                                         *leak.registrar):
+                    continue
                 if leak.field is None or leak.field not in client:
                     yield self._leak_finding(file_ctx, leak)
             yield from self._handler_findings(file_ctx, handlers)
