@@ -10,7 +10,10 @@ a fix: a forced ``NODE_ENV=production`` changes which database and config a test
 The fix is unsafe when the app picks a file by NODE_ENV (``'config.' + env + '.json'``,
 ``.env.${NODE_ENV}``, ``require('./config/' + env)``, the ``config`` package's
 ``config/<NODE_ENV>.*``) and the file production would pick is not in the project: the image
-would then start without the configuration it runs with today.
+would then start without the configuration it runs with today. It is unsafe too when the app's
+own code throws or exits on its production branch (a start-up check such as ``if (prod &&
+SECRET === 'dev') throw …``): the image would stop starting where it is run without the
+variables that check needs.
 """
 
 from __future__ import annotations
@@ -313,6 +316,108 @@ def _production_paths(ctx: ProjectContext, folder: str) -> Iterator[tuple[str | 
                 yield None, path, how
 
 
+#: Array methods whose callback runs right away, inside the branch (``required.forEach(…)``).
+_EAGER_CALLBACKS = frozenset({"forEach", "map", "filter", "some", "every", "find", "reduce"})
+_FUNCTIONS = frozenset({"function_declaration", "function_expression", "arrow_function",
+                        "method_definition", "generator_function_declaration",
+                        "generator_function", "class_declaration", "class"})
+
+
+def _production_test(env: _EnvPaths, node: Any, negated: bool = False, depth: int = 0) -> bool:
+    """Return True when NODE_ENV=production can make the condition ``node`` true: it holds a
+    ``NODE_ENV === 'production'`` test (or ``!== 'production'`` under a ``!``), directly, under
+    ``&&``/``||``, or through a variable bound once to such a test (``const prod = ENV ===
+    'production'``)."""
+    from nodeharden._parse import CASTS, string_value, text, unwrap
+
+    node = unwrap(node, CASTS)
+    if node is None or depth > 6:
+        return False
+    if node.type == "unary_expression":
+        operator = node.child_by_field_name("operator")
+        return operator is not None and operator.type == "!" and _production_test(
+            env, node.child_by_field_name("argument"), not negated, depth + 1)
+    if node.type == "binary_expression":
+        operator = node.child_by_field_name("operator")
+        kind = operator.type if operator is not None else ""
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if kind in ("&&", "||"):
+            return _production_test(env, left, negated, depth + 1) or \
+                _production_test(env, right, negated, depth + 1)
+        if kind in ("===", "==", "!==", "!="):
+            compared = any(env.is_env(a) and string_value(b) == "production"
+                           for a, b in ((left, right), (right, left)))
+            return compared and negated == kind.startswith("!")
+        return False
+    if node.type == "identifier":
+        bound = env.bindings.get(text(node))
+        return bound is not None and bound is not _ENV and \
+            _production_test(env, bound, negated, depth + 1)
+    return False
+
+
+def _stops(branch: Any) -> Any:
+    """Return the first ``throw`` or ``process.exit(…)`` the branch runs (not inside a function
+    it only defines; a callback of ``forEach``/``map``… runs there and counts), or None."""
+    from nodeharden._parse import text
+
+    pending = [branch]
+    while pending:
+        node = pending.pop(0)
+        if node.type == "throw_statement":
+            return node
+        if node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            name = re.sub(r"\s+", "", text(callee)) if callee is not None else ""
+            if name == "process.exit":
+                return node
+        if node.type in _FUNCTIONS:
+            parent = node.parent.parent if node.parent is not None else None
+            callee = parent.child_by_field_name("function") \
+                if parent is not None and parent.type == "call_expression" else None
+            if callee is None or callee.type != "member_expression" or \
+                    text(callee.child_by_field_name("property")) not in _EAGER_CALLBACKS:
+                continue
+        pending.extend(node.named_children)
+    return None
+
+
+def _production_refusal(ctx: ProjectContext, folder: str) -> tuple[str, int, str] | None:
+    """Return (file, line, what it does) for the first ``if`` of the app's own code (tests left
+    out) whose branch, taken when NODE_ENV is production, throws or calls ``process.exit``:
+    a start-up check such as ``if (prod && ENCRYPTION_KEY === 'dev') throw …`` that a forced
+    NODE_ENV=production turns on. Only files holding ``NODE_ENV`` and ``production`` are
+    parsed."""
+    from nodeharden._parse import parse, text, walk
+    from nodeharden._project import JS_SUFFIXES
+
+    for rel in sorted(ctx.facts):
+        if folder and not rel.startswith(folder + "/") or is_test_file(rel):
+            continue
+        data = ctx.read(rel)
+        lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+        if data is None or lang is None or b"NODE_ENV" not in data or \
+                b"production" not in data or (b"throw" not in data and b"exit" not in data):
+            continue
+        root = parse(lang, data).root_node
+        env = _EnvPaths(root)
+        for node in walk(root):
+            if node.type != "if_statement":
+                continue
+            condition = node.child_by_field_name("condition")
+            branch = node.child_by_field_name("consequence")
+            if branch is None or not _production_test(env, condition):
+                continue
+            stop = _stops(branch)
+            if stop is not None:
+                shown = re.sub(r"\s+", " ", text(condition)).strip()
+                shown = shown[1:-1] if shown.startswith("(") and shown.endswith(")") else shown
+                verb = "throws" if stop.type == "throw_statement" else "calls process.exit"
+                return (rel, stop.start_point[0] + 1,
+                        f"{verb} on the production branch of `if ({shown})`")
+    return None
+
+
 def _project_files(ctx: ProjectContext, folder: str) -> list[str]:
     """Return every file under ``folder`` (from the root), the folders no scan reads left out
     (``SKIP_DIRS``: dependencies, VCS data, build output): files the scan does not walk
@@ -468,16 +573,24 @@ class NodeEnv(Rule):
                 runner = next((found for start in starts
                                if (found := task_runner(ctx, folder, start))), None) \
                     if value is None and not missing else None
+                refusal = _production_refusal(ctx, package) if not missing else None
                 if missing:
                     title += (f": the app then loads {missing}, which is not in the project; "
                               "create it first")
+                elif refusal:
+                    where, at, what = refusal
+                    title += (f" (unsafe: {where}:{at} {what}: the app's own check turns on "
+                              "with NODE_ENV=production, so the image, run the way it is run "
+                              "today (without what that branch requires, such as the variables "
+                              "it checks), would stop starting; set those where the image runs, "
+                              "then apply)")
                 elif runner:
                     title += (f" (unsafe: the image starts the app through `{runner}`, whose "
                               "task nodeharden does not read: check that it starts the "
                               "production server, not a development one)")
                 fix = Fix(title=title,
                           applicability="safe" if value is None and not missing
-                          and not runner else "unsafe",
+                          and not runner and not refusal else "unsafe",
                           changes=(FileChange(file.rel, (edit,)),))
             yield ctx.line_finding(self.id, file.rel, final.from_line, message, fix)
         if dockerfiles or ctx.package_json_text is None:
