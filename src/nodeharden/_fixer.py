@@ -114,14 +114,16 @@ def fit_to_runtime(fix: Fix, runtime: Runtime) -> tuple[str | None, Fix]:
     where = f"the project runs on {runtime.describe()}"
     chosen: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
     for dev, packages in ((False, fix.dependencies), (True, fix.dev_dependencies)):
+        # Dev dependencies run where the project's dev tool runs, which may need more.
+        node = max(runtime.node, fix.dev_node) if dev and fix.dev_node else runtime.node
         for name, version in packages:
             lines = dict((v, n) for n, v in NODE_SUPPORT.get(name, ()))
-            if version not in lines or runtime.node >= lines[version]:
+            if version not in lines or node >= lines[version]:
                 # A range the rule chose on purpose (matched to the project's own eslint
                 # major, say) that the runtime supports stays as it is.
                 chosen[dev].append((name, version))
                 continue
-            picked, needed = version_for_node(name, runtime.node)
+            picked, needed = version_for_node(name, node)
             if picked is None:
                 return f"needs Node {_version_text(needed)} for {name}; {where}", fix
             chosen[dev].append((name, picked))

@@ -53,6 +53,10 @@ class Fix:
     changes: tuple[FileChange, ...]
     dependencies: tuple[tuple[str, str], ...] = ()
     dev_dependencies: tuple[tuple[str, str], ...] = ()
+    #: The Node version the project's own dev tool already needs where ``dev_dependencies``
+    #: run (the eslint it lists, for a lint plugin), when that is known: those are judged
+    #: against it rather than the lowest version the app declares.
+    dev_node: tuple[int, int] | None = None
 
     def paths(self) -> set[str]:
         """Return every file this fix touches."""

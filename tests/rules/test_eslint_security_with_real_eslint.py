@@ -142,3 +142,29 @@ def test_inserted_code_passes_eslint_plugin_security(tools: Path, tmp_path: Path
                 problems.append((rel, message.get("line"), message.get("ruleId"),
                                  message["message"]))
     assert problems == []
+
+
+def test_the_plugin_fails_a_lint_that_allows_no_warnings(tools: Path, tmp_path: Path) -> None:
+    # Why the fix is unsafe there: the project's own lint passes before and fails after.
+    root = linked_app(tmp_path / "app", {
+        "package.json": json.dumps({
+            "name": "strict-lint", "type": "module",
+            "scripts": {"lint": "eslint . --max-warnings 0"},
+            "dependencies": {"express": "^5.1.0"},
+            "devDependencies": {"eslint": "^10.15.0", "@eslint/js": "^10.0.1"}}, indent=2),
+        "eslint.config.js": "import js from '@eslint/js';\nimport globals from 'globals';\n\n"
+                            "export default [\n  js.configs.recommended,\n"
+                            "  { languageOptions: { globals: { ...globals.node } } },\n];\n",
+        "app.js": "import express from 'express';\n\nconst prices = { tea: 2, coffee: 3 };\n"
+                  "export const app = express();\n"
+                  "app.get('/price', (req, res) => {\n  const item = String(req.query.item);\n"
+                  "  res.json(prices[item]);\n});\n",
+    }, tools)
+    assert _eslint(root, ".", "--max-warnings", "0").returncode == 0
+    [finding] = check(root, select=["eslint-security"]).findings
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+    assert fix(root, select=["eslint-security"], dry_run=True).plan.changed_paths() == []
+    fix(root, select=["eslint-security"], unsafe=True, force=True)
+    after = _eslint(root, ".", "--max-warnings", "0")
+    assert after.returncode == 1 and "security/detect-object-injection" in after.stdout, \
+        after.stdout + after.stderr

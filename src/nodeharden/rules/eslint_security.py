@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from tree_sitter import Node
@@ -19,6 +21,7 @@ from nodeharden._packagejson import add_to_string_list, declared_major, version_
 from nodeharden._parse import code_children, object_properties, parse, string_value, text, unwrap
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
+from nodeharden._runtime import lowest_in_range
 from nodeharden._style import Style, detect_style, module_kind_for
 from nodeharden._textedit import line_ending
 from nodeharden.rules._base import ProjectContext, Rule
@@ -33,7 +36,17 @@ FLAT_NAMES = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "esl
 LEGACY_NAMES = (".eslintrc.js", ".eslintrc.cjs", ".eslintrc.yaml", ".eslintrc.yml",
                 ".eslintrc.json", ".eslintrc")
 _LEGACY_ENABLED_RE = lazy_pattern(r"plugin:security/|['\"](eslint-plugin-)?security['\"]")
-_MAX_WARNINGS_0_RE = lazy_pattern(r"--max-warnings[= ]+0\b")
+_MAX_WARNINGS_0_RE = lazy_pattern(r"--max-warnings(?:[= ]+|\s+)['\"]?0\b")
+#: Lint runners that run ESLint with the project's config and fail on its warnings: putout
+#: reports every ESLint message as an error (exit 1).
+WARNINGS_FAIL_RUNNERS = ("putout",)
+#: The oldest Node each ESLint major runs on (its package.json ``engines.node``): a lint
+#: plugin runs where the project's eslint runs, so it is judged against this rather than the
+#: lowest Node version the app declares.
+ESLINT_NODE: dict[int, tuple[int, int]] = {10: (20, 19), 9: (18, 18), 8: (12, 22), 7: (10, 12),
+                                           6: (8, 10)}
+#: Suffixes of the TypeScript files a flat config without typescript-eslint never lints.
+_TS_SUFFIXES = (".ts", ".mts", ".cts", ".tsx")
 _ESLINT_WORD_RE = lazy_pattern(r"(?<![\w-])eslint(?![\w-])")
 #: What shows a flat config lints TypeScript: typescript-eslint, or a files pattern for .ts.
 _COVERS_TS_RE = lazy_pattern(
@@ -214,16 +227,23 @@ class EslintSecurity(Rule):
         flat = [n for n in FLAT_NAMES if n in rels]
         legacy = [n for n in LEGACY_NAMES if n in rels]
         pj_config = self._package_eslint_config(ctx)
-        unsafe = self._max_warnings_zero(ctx)
+        warnings_fail = lint_fails_on_warnings(ctx)
+        if warnings_fail:
+            warnings_fail += ": the plugin's rules are warnings"
+        why_unsafe = "; ".join(r for r in (warnings_fail, lint_misses_server(ctx)) if r)
+        unsafe = bool(why_unsafe)
+        lint_node = existing_lint_node(ctx)
         dev = ((PLUGIN, version_of(PLUGIN)),)
         if flat:
             rel = flat[0]
             source = ctx.read(rel) or b""
             if PLUGIN.encode() in source:
                 return
-            fix = self._flat_fix(ctx, rel, source, unsafe, dev)
+            fix = _finish(self._flat_fix(ctx, rel, source, unsafe, dev), why_unsafe,
+                          lint_node)
             message = "the ESLint config does not enable eslint-plugin-security"
-            if ctx.info.typescript and not _COVERS_TS_RE.search(source):
+            if ctx.info.typescript and not _COVERS_TS_RE.search(source) and any(
+                    f.rel.endswith(_TS_SUFFIXES) for f in ctx.files_of("js")):
                 message += (" and lints none of the project's .ts files (no typescript-eslint, "
                             "no `files` pattern for them)")
             yield ctx.line_finding(self.id, rel, 1, message, fix)
@@ -234,11 +254,12 @@ class EslintSecurity(Rule):
                 return
             if legacy:
                 rel = legacy[0]
-                fix = self._legacy_fix(ctx, rel, unsafe, dev)
+                fix = _finish(self._legacy_fix(ctx, rel, unsafe, dev), why_unsafe,
+                              lint_node)
                 yield ctx.line_finding(self.id, rel, 1, "the ESLint config does not enable "
                                        "eslint-plugin-security", fix)
                 return
-            yield from self._package_json_finding(ctx, unsafe, dev)
+            yield from self._package_json_finding(ctx, unsafe, dev, why_unsafe, lint_node)
             return
         if self._uses_eslint(ctx):  # a project that does not lint is not this rule's concern
             yield from self._no_config(ctx)
@@ -270,12 +291,6 @@ class EslintSecurity(Rule):
         scripts = data.get("scripts")
         return isinstance(scripts, dict) and any(
             isinstance(body, str) and _ESLINT_WORD_RE.search(body) for body in scripts.values())
-
-    @staticmethod
-    def _max_warnings_zero(ctx: ProjectContext) -> bool:
-        scripts = ctx.package_json.get("scripts") or {}
-        return any(isinstance(s, str) and "eslint" in s and _MAX_WARNINGS_0_RE.search(s)
-                   for s in scripts.values())
 
     @staticmethod
     def _legacy_enabled(ctx: ProjectContext, rel: str) -> bool:
@@ -374,7 +389,8 @@ class EslintSecurity(Rule):
                    changes=(FileChange(rel, (edit,)),), dev_dependencies=dev)
 
     def _package_json_finding(self, ctx: ProjectContext, unsafe: bool,
-                              dev: tuple[tuple[str, str], ...]) -> Iterable[Finding]:
+                              dev: tuple[tuple[str, str], ...], reason: str,
+                              lint_node: tuple[int, int] | None) -> Iterable[Finding]:
         body = ctx.package_json_text or ""
         raw = ctx.read("package.json") or b""
         fix = None
@@ -388,6 +404,7 @@ class EslintSecurity(Rule):
                       applicability="unsafe" if unsafe else "safe",
                       changes=(FileChange("package.json", (minimal_edit(raw, new),)),),
                       dev_dependencies=dev)
+            fix = _finish(fix, reason, lint_node)
         line = body[:max(body.find('"eslintConfig"'), 0)].count("\n") + 1
         yield ctx.line_finding(self.id, "package.json", line, "the ESLint config in package.json "
                                "does not enable eslint-plugin-security", fix)
@@ -412,6 +429,154 @@ class EslintSecurity(Rule):
                                           else version_of(p)) for p in packages))
         yield ctx.line_finding(self.id, "package.json", 1,
                                "the project has no ESLint config, so no security lint runs", fix)
+
+
+def lint_fails_on_warnings(ctx: ProjectContext) -> str:
+    """Return why the project's lint fails on a new ESLint warning ("" when it does not):
+    a package.json script (or lint-staged command) or a CI step runs it with
+    ``--max-warnings 0``, or the project lints through a runner that turns ESLint's warnings
+    into errors (putout). The plugin's recommended rules are all warnings: adding them then
+    breaks the lint wherever one fires."""
+    scripts = ctx.package_json.get("scripts")
+    if isinstance(scripts, dict):
+        for name, body in scripts.items():
+            if isinstance(body, str) and _MAX_WARNINGS_0_RE.search(body):
+                return f"package.json script `{name}` lints with `--max-warnings 0`"
+    if _MAX_WARNINGS_0_RE.search(ctx.package_json_text or ""):
+        return "package.json lints with `--max-warnings 0`"
+    for ci in ctx.files_of("workflow", "gitlab-ci"):
+        raw = ctx.read(ci.rel) or b""
+        if _MAX_WARNINGS_0_RE.search(raw.decode("utf-8", "replace")):
+            return f"{ci.rel} lints with `--max-warnings 0`"
+    for key in ("dependencies", "devDependencies"):
+        block = ctx.package_json.get(key)
+        for runner in WARNINGS_FAIL_RUNNERS:
+            if isinstance(block, dict) and runner in block:
+                return (f"the project lints through {runner} ({key}), which reports ESLint "
+                        "warnings as errors")
+    return ""
+
+
+def existing_lint_node(ctx: ProjectContext) -> tuple[int, int] | None:
+    """Return the oldest Node version the eslint the project already uses runs on: from the
+    installed package's ``engines`` when node_modules holds it, else from the major version
+    package.json declares; None when neither says."""
+    raw = ctx.read("node_modules/eslint/package.json")
+    if raw is not None:
+        try:
+            engines = json.loads(raw).get("engines")
+        except (ValueError, AttributeError):
+            engines = None
+        spec = engines.get("node") if isinstance(engines, dict) else None
+        found = lowest_in_range(spec) if isinstance(spec, str) else None
+        if found is not None:
+            return found
+    major = declared_major(ctx.package_json, "eslint")
+    return ESLINT_NODE.get(major) if major is not None else None
+
+
+#: ESLint options that take a value (the next word is not a file pattern).
+_ESLINT_VALUE_OPTIONS = frozenset({
+    "-c", "--config", "--ext", "-f", "--format", "-o", "--output-file", "--max-warnings",
+    "--cache-location", "--cache-strategy", "--resolve-plugins-relative-to", "--rulesdir",
+    "--parser", "--parser-options", "--plugin", "--rule", "--env", "--global", "--ignore-path",
+    "--ignore-pattern", "--report-unused-disable-directives-severity", "--flag",
+    "--concurrency", "--inspect-config", "--print-config"})
+_SHELL_BREAKS = frozenset({"&&", "||", ";", "|", ">", ">>", "2>", "&", "2>&1", "1>"})
+
+
+def eslint_patterns(scripts: Any) -> list[str] | None:
+    """Return the file patterns package.json scripts give ESLint, or None when a script runs
+    it without any (it then lints the whole project) or no script runs it."""
+    import shlex
+
+    patterns: list[str] = []
+    runs = False
+    for body in (scripts.values() if isinstance(scripts, dict) else ()):
+        if not isinstance(body, str) or not _ESLINT_WORD_RE.search(body):
+            continue
+        try:
+            words = shlex.split(body, comments=False)
+        except ValueError:
+            return None
+        for at, word in enumerate(words):
+            if word.rsplit("/", 1)[-1] != "eslint":
+                continue
+            runs = True
+            found: list[str] = []
+            skip = False
+            for arg in words[at + 1:]:
+                if arg in _SHELL_BREAKS or arg.startswith((">", "2>")):
+                    break
+                if skip:
+                    skip = False
+                elif arg.startswith("-"):
+                    skip = arg in _ESLINT_VALUE_OPTIONS
+                else:
+                    found.append(arg)
+            if not found:
+                return None  # ESLint 9+ lints the current folder
+            patterns += found
+    return patterns if runs else None
+
+
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    """Return a regular expression for a glob ESLint takes (``**``, ``*``, ``?``, ``{a,b}``);
+    a plain folder or file matches itself and everything under it."""
+    pattern = pattern.removeprefix("./").rstrip("/")
+    if pattern in ("", "."):
+        return re.compile(r".*")
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        char = pattern[i]
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 1
+        elif char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "{" and "}" in pattern[i:]:
+            close = pattern.index("}", i)
+            out.append("(?:" + "|".join(re.escape(p) for p in pattern[i + 1:close].split(","))
+                       + ")")
+            i = close
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out) + r"(?:/.*)?\Z")
+
+
+def lint_misses_server(ctx: ProjectContext) -> str:
+    """Return why the plugin would never see the Express code ("" when it would or when that
+    is unknown): every script that runs ESLint names the files it lints, and none of them
+    covers a file that creates an Express app (``eslint "src/**/*.{js,vue}"`` in a project
+    whose server is ``server.js``)."""
+    apps = sorted(f.path for f in ctx.app_files())
+    patterns = eslint_patterns(ctx.package_json.get("scripts"))
+    if not apps or patterns is None:
+        return ""
+    regexes = [_pattern_regex(p) for p in patterns]
+    if any(r.match(app) for r in regexes for app in apps):
+        return ""
+    shown = ", ".join(patterns[:3])
+    return (f"the lint scripts lint only {shown}, none of the Express code ({apps[0]}): the "
+            "plugin would add warnings on the other files and check no server code")
+
+
+def _finish(fix: Fix | None, reason: str, lint_node: tuple[int, int] | None) -> Fix | None:
+    """Return ``fix`` with why it is unsafe at the end of its title, and its dev dependency
+    judged against the Node version the project's eslint already needs."""
+    if fix is None:
+        return None
+    if reason:
+        fix = replace(fix, title=f"{fix.title} (unsafe: {reason})")
+    return replace(fix, dev_node=lint_node) if lint_node is not None else fix
 
 
 def minimal_edit(before: bytes, after: str) -> TextEdit:

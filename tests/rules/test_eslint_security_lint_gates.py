@@ -1,0 +1,130 @@
+"""eslint-security: the plugin's recommended rules are warnings, so a project whose lint fails on
+a warning (``--max-warnings 0`` in a script, lint-staged or CI; putout, which reports ESLint
+warnings as errors) gets an unsafe fix that says why; and the finding says a flat config lints
+no .ts files only when the project has some."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import write_tree
+
+from nodeharden import check, fix
+
+FLAT = "import js from '@eslint/js';\n\nexport default [\n  js.configs.recommended,\n];\n"
+
+
+def _project(tmp_path: Path, pj_extra: dict, files: dict[str, str] | None = None) -> Path:
+    pj = {"name": "app", "type": "module", "dependencies": {"express": "^5.1.0"},
+          "devDependencies": {"eslint": "^10.15.0", "@eslint/js": "^10.0.1"}}
+    for key, value in pj_extra.items():
+        pj[key] = {**pj.get(key, {}), **value} if isinstance(value, dict) else value
+    return write_tree(tmp_path / "p", {"package.json": json.dumps(pj, indent=2) + "\n",
+                                        "eslint.config.js": FLAT, **(files or {})})
+
+
+@pytest.mark.parametrize(("extra", "files", "reason"), [
+    ({"scripts": {"lint:ci": "eslint . --max-warnings=0"}}, None,
+     "package.json script `lint:ci` lints with `--max-warnings 0`"),
+    ({"scripts": {"lint": "next lint --max-warnings 0"}}, None,
+     "package.json script `lint` lints with `--max-warnings 0`"),
+    ({"lint-staged": {"*.js": "eslint --max-warnings 0"}}, None,
+     "package.json lints with `--max-warnings 0`"),
+    ({"scripts": {"lint": "eslint ."}},
+     {".github/workflows/ci.yml": "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n"
+      "    steps:\n      - run: npx eslint . --max-warnings '0'\n"},
+     ".github/workflows/ci.yml lints with `--max-warnings 0`"),
+    ({"scripts": {"lint": "madrun lint"}, "devDependencies": {"putout": "^42.0.5"}}, None,
+     "the project lints through putout (devDependencies), which reports ESLint warnings as "
+     "errors"),
+])
+def test_a_lint_that_fails_on_warnings_gets_an_unsafe_fix_with_the_reason(
+        tmp_path: Path, extra: dict, files: dict[str, str] | None, reason: str) -> None:
+    root = _project(tmp_path, extra, files)
+    [finding] = check(root, select=["eslint-security"]).findings
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+    assert finding.fix.title == ("Add pluginSecurity.configs.recommended to the flat config "
+                                 f"(unsafe: {reason}: the plugin's rules are warnings)")
+    assert fix(root, dry_run=True, select=["eslint-security"]).plan.changed_paths() == []
+    changed = fix(root, dry_run=True, select=["eslint-security"], unsafe=True).plan
+    assert changed.changed_paths() == ["eslint.config.js", "package.json"]
+
+
+@pytest.mark.parametrize("scripts", [
+    {"lint": "eslint . --max-warnings 10"},
+    {"lint": "eslint .", "check": "tsc --noEmit"},
+])
+def test_a_lint_that_tolerates_warnings_gets_a_safe_fix(tmp_path: Path, scripts: dict) -> None:
+    root = _project(tmp_path, {"scripts": scripts})
+    [finding] = check(root, select=["eslint-security"]).findings
+    assert finding.fix is not None and finding.fix.applicability == "safe"
+    assert finding.fix.title == "Add pluginSecurity.configs.recommended to the flat config"
+
+
+@pytest.mark.parametrize(("files", "says_ts"), [
+    ({}, False),  # a tsconfig.json for a type checker over .js/.vue files, no .ts file
+    ({"server/app.ts": "import express from 'express';\nexport const app = express();\n"}, True),
+])
+def test_the_message_speaks_of_ts_files_only_when_there_are_some(
+        tmp_path: Path, files: dict[str, str], says_ts: bool) -> None:
+    root = _project(tmp_path, {"devDependencies": {"typescript": "^5.9.3"}}, {
+        "tsconfig.json": '{"compilerOptions": {"allowJs": true, "checkJs": true}}\n',
+        "server/index.js": "import express from 'express';\nexport const app = express();\n",
+        **files})
+    [finding] = check(root, select=["eslint-security"]).findings
+    assert (".ts files" in finding.message) is says_ts, finding.message
+    assert finding.message.startswith("the ESLint config does not enable eslint-plugin-security")
+
+
+@pytest.mark.parametrize(("eslint", "installed", "applied"), [
+    ("^10.2.1", None, True),   # eslint 10 itself needs Node 20.19: the lint runs on that
+    ("^9.0.0", None, True),    # eslint 9 needs 18.18, as the plugin does
+    ("^8.57.0", None, False),  # eslint 8 runs on Node 12.22: the plugin may not
+    ("^8.57.0", "^18.18.0 || ^20.9.0 || >=21.1.0", True),  # what node_modules holds decides
+])
+def test_the_plugin_is_judged_against_the_node_the_projects_eslint_needs(
+        tmp_path: Path, eslint: str, installed: str | None, applied: bool) -> None:
+    # engines.node >=18.0.0 is the lowest version the app runs on, not where the lint runs.
+    files = {}
+    if installed is not None:
+        files["node_modules/eslint/package.json"] = json.dumps(
+            {"name": "eslint", "version": "9.39.1", "engines": {"node": installed}})
+    root = _project(tmp_path, {"engines": {"node": ">=18.0.0"},
+                               "devDependencies": {"eslint": eslint}}, files)
+    plan = fix(root, dry_run=True, select=["eslint-security"]).plan
+    if applied:
+        assert plan.changed_paths() == ["eslint.config.js", "package.json"]
+        assert '"eslint-plugin-security": "^4.1.0"' in plan.final["package.json"].decode()
+    else:
+        assert plan.changed_paths() == []
+        [(_, reason)] = plan.not_applied
+        assert reason.startswith("needs Node 18.18 for eslint-plugin-security; the project runs "
+                                 "on Node 18 (engines.node >=18.0.0)"), reason
+
+
+SERVER = "import express from 'express';\nconst app = express();\napp.listen(3000);\n"
+
+
+@pytest.mark.parametrize(("scripts", "misses"), [
+    ({"lint": 'eslint "src/**/*.{js,vue}"'}, True),  # the browser code only
+    ({"lint": "eslint src/ --ext .js,.vue --max-warnings 20"}, True),
+    ({"lint": 'eslint "src/**/*.{js,vue}" "server/**/*.js"'}, False),
+    ({"lint": "eslint 'src' && eslint --cache server/index.js"}, False),
+    ({"lint": "eslint --format stylish"}, False),  # no pattern: ESLint lints the project
+    ({"lint": "eslint ./ --max-warnings 20"}, False),
+    ({"lint": "vue-cli-service lint"}, False),  # what it lints is not known here
+])
+def test_a_lint_script_that_never_reaches_the_server_gets_an_unsafe_fix(
+        tmp_path: Path, scripts: dict, misses: bool) -> None:
+    root = _project(tmp_path, {"scripts": scripts}, {
+        "server/index.js": SERVER,
+        "src/main.js": "export const answer = 42;\n"})
+    [finding] = check(root, select=["eslint-security"]).findings
+    assert finding.fix is not None
+    assert (finding.fix.applicability == "unsafe") is misses, finding.fix.title
+    if misses:
+        assert finding.fix.title.endswith(
+            "none of the Express code (server/index.js): the plugin would add warnings on the "
+            "other files and check no server code)"), finding.fix.title
