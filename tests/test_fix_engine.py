@@ -33,7 +33,8 @@ app.post('/login', (req, res) => res.json({ ok: true }));
 
 app.listen(3000);
 """
-RULES = ("--select", "helmet,rate-limit,error-handler")
+# rate-limit's fix is unsafe (the limits are the deployer's call): these tests write it.
+RULES = ("--select", "helmet,rate-limit,error-handler", "--unsafe")
 
 
 def make_app(root: Path, app: str | bytes = APP) -> Path:
@@ -281,7 +282,8 @@ def test_format_json_reports_every_change(tmp_path: Path) -> None:
     assert set(by_rule) == {"helmet", "rate-limit", "error-handler"}
     for change in doc["changes"]:
         assert change["path"] == "app.js" and change["line"] == 3
-        assert change["applicability"] == "safe" and change["description"]
+        assert change["description"]
+        assert change["applicability"] == ("unsafe" if change["rule"] == "rate-limit" else "safe")
     assert "middleware/rate-limit.js" in by_rule["rate-limit"]["files"]
     assert "package.json" in by_rule["helmet"]["files"]
     assert {f["path"] for f in doc["files"]} == {"app.js", "package.json",

@@ -250,7 +250,7 @@ def login_app(request: pytest.FixtureRequest, installed: Path,
                       installed)
     with serve_app(root) as url:
         before = [attempt(url, path, "wrong") for _ in range(2 * LOGIN_POINTS)]
-    done = run_cli("fix", root, "--select", "rate-limit")
+    done = run_cli("fix", root, "--select", "rate-limit", "--unsafe")
     assert done.returncode == 0, done.stderr
     return LoginApp(request.param, root, path, failed, succeeded, before)
 
@@ -376,7 +376,7 @@ def test_redis_store_counts_attempts_across_restarts(installed: Path, tmp_path: 
     root = linked_app(tmp_path / "app", {
         "package.json": PACKAGE_JSON, "app.js": source,
         ".nodeharden.yml": CONFIG + "  store: redis\n"}, installed)
-    done = run_cli("fix", root, "--select", "rate-limit")
+    done = run_cli("fix", root, "--select", "rate-limit", "--unsafe")
     assert done.returncode == 0, done.stderr
     assert "RateLimiterRedis" in (root / "middleware" / "rate-limit.js").read_text()
     monkeypatch.setenv("REDIS_URL", redis_url)

@@ -29,7 +29,8 @@ def test_fixes_that_need_a_package_are_declined_with_the_reason(
         tmp_path: Path, package_json: str | None, why: str) -> None:
     files = {"app.js": APP_JS, **({"package.json": package_json} if package_json else {})}
     root = write_tree(tmp_path / "app", files)
-    proc = run_cli("fix", root, "--select", "helmet,rate-limit,error-handler")
+    # --unsafe: rate-limit's fix is unsafe, and it too needs a package.
+    proc = run_cli("fix", root, "--select", "helmet,rate-limit,error-handler", "--unsafe")
     assert proc.returncode == 0, proc.stderr
     source = (root / "app.js").read_text()
     assert "require('helmet')" not in source and "rate-limit" not in source

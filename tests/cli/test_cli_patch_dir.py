@@ -45,12 +45,14 @@ def _patches_and_fixed(tmp_path: Path, files: dict[str, str], *rules: str
     root = write_tree(tmp_path / "app", files)
     before = files_of(root)
     patches = tmp_path / "patches"
-    proc = run_cli("fix", root, "--patch-dir", patches, "--select", ",".join(rules))
+    unsafe = ("--unsafe",) if "rate-limit" in rules else ()  # rate-limit's fix is unsafe
+    proc = run_cli("fix", root, "--patch-dir", patches, "--select", ",".join(rules), *unsafe)
     assert proc.returncode == 0, proc.stderr
     assert files_of(root) == before, "--patch-dir must not write the project"
     fixed = tmp_path / "fixed"
     shutil.copytree(root, fixed)
-    assert run_cli("fix", fixed, *[a for r in rules for a in ("--select", r)]).returncode == 0
+    assert run_cli("fix", fixed, *[a for r in rules for a in ("--select", r)],
+                   *unsafe).returncode == 0
     return root, sorted(patches.iterdir()), files_of(fixed)
 
 

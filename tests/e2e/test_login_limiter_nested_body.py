@@ -66,7 +66,7 @@ def test_nested_credentials_get_their_own_account_count(tmp_path: Path) -> None:
                            f"  login_points: {LOGIN_POINTS}\n  login_duration: 60\n",
         "app.js": APP,
     })
-    proc = run_cli("fix", root, "--select", "rate-limit")
+    proc = run_cli("fix", root, "--select", "rate-limit", "--unsafe")
     assert proc.returncode == 0, proc.stderr
     assert "loginLimiter" in (root / "app.js").read_text()
     npm_install(root)

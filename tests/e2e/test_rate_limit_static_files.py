@@ -49,7 +49,7 @@ def test_static_files_are_not_counted_the_api_is(tmp_path: Path) -> None:
             + [http_status(url + "/api/feed") for _ in range(POINTS + 1)]
     assert before == [200] * (4 * POINTS + 1)
 
-    proc = run_cli("fix", root, "--select", "rate-limit")
+    proc = run_cli("fix", root, "--select", "rate-limit", "--unsafe")
     assert proc.returncode == 0, proc.stderr
     source = (root / "app.js").read_text()
     assert "express.static(path.join(__dirname, 'public')));\napp.use(rateLimiter);\n" in source

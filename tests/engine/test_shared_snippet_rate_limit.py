@@ -57,7 +57,7 @@ def _fixed(root: Path, module_system: str, config: str = "") -> str:
                **({"type": "module"} if esm else {})}
     write_tree(root, {"package.json": json.dumps(package), "app.js": APP_ESM if esm else APP_CJS,
                       **({".nodeharden.yml": config} if config else {})})
-    fix(root, select=["rate-limit"], force=True)
+    fix(root, select=["rate-limit"], force=True, unsafe=True)
     return (root / "middleware" / "rate-limit.js").read_text()
 
 

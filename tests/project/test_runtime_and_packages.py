@@ -81,7 +81,7 @@ def test_the_newest_line_of_each_package_is_the_one_written_by_default() -> None
 def run_fix(root: Path) -> tuple[str, set[str]]:
     """Run a real ``fix`` of helmet and rate-limit; return its output and the touched files
     (from the dry-run diff, which equals what fix writes)."""
-    args = ("--select", "helmet", "--select", "rate-limit")
+    args = ("--select", "helmet", "--select", "rate-limit", "--unsafe")  # rate-limit: unsafe
     dry = run_cli("fix", root, "--dry-run", *args)
     assert dry.returncode == 0, dry.stderr
     touched = {line.split(" b/", 1)[1] for line in dry.stdout.splitlines()

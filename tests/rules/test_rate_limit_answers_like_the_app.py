@@ -30,5 +30,5 @@ def test_the_429_body_uses_the_apps_error_field(project, first: str, second: str
     root = project({"package.json": '{"name": "p", "dependencies": {"express": "^4.21.0"}}',
                     "app.js": APP.replace("FIRST", first).replace("SECOND", second),
                     "users.js": "exports.note = async (text) => ({ text });\n"})
-    diff = run_cli("fix", root, "--dry-run", "--select", "rate-limit").stdout
+    diff = run_cli("fix", root, "--dry-run", "--select", "rate-limit", "--unsafe").stdout
     assert f"+  res.status(429).json({{ {key}: 'Too Many Requests' }});" in diff

@@ -69,7 +69,7 @@ def test_429_carries_cors_headers_and_preflights_are_not_counted(tmp_path: Path)
         before = [post(url + "/api/items")[0] for _ in range(POINTS + 1)]
     assert before == [201] * (POINTS + 1)
 
-    proc = run_cli("fix", root, "--select", "rate-limit")
+    proc = run_cli("fix", root, "--select", "rate-limit", "--unsafe")
     assert proc.returncode == 0, proc.stderr
     source = (root / "app.js").read_text()
     assert "app.use(cors({ origin: 'http://front.test' }));\napp.use(rateLimiter);\n" in source

@@ -19,7 +19,7 @@ PACKAGE = '{"name": "api", "dependencies": {"express": "^4.21.2"}}\n'
 
 
 def planned(root: Path) -> dict[str, str]:
-    plan = fix(root, dry_run=True, select=["rate-limit"]).plan
+    plan = fix(root, dry_run=True, select=["rate-limit"], unsafe=True).plan
     assert plan.scan is not None and not plan.scan.failed, plan.scan.failed
     return {rel: data.decode() for rel, data in plan.final.items()}
 
@@ -264,7 +264,7 @@ def test_every_app_the_fix_extends_has_a_finding(tmp_path: Path) -> None:
     out = planned(root)
     assert "this.app.use(rateLimiter);" in out["server/main.js"]
     assert "app.use(rateLimiter);" in out["server/admin.js"]
-    fix(root, select=["rate-limit"], force=True)
+    fix(root, select=["rate-limit"], force=True, unsafe=True)
     assert check(root, select=["rate-limit"]).findings == []
 
 

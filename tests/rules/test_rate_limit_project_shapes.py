@@ -36,7 +36,7 @@ def rate_findings(root: Path) -> list:
 
 
 def planned(root: Path) -> dict[str, str]:
-    plan = fix(root, dry_run=True, select=["rate-limit"]).plan
+    plan = fix(root, dry_run=True, select=["rate-limit"], unsafe=True).plan
     assert plan.scan is not None and not plan.scan.failed, plan.scan.failed
     return {rel: data.decode() for rel, data in plan.final.items()}
 

@@ -77,7 +77,8 @@ def test_hops_the_app_trusts_keep_the_fix(tmp_path: Path, setting: str) -> None:
     root = write_tree(tmp_path / "p", {"package.json": PACKAGE, "Procfile": "web: node app.js\n",
                                        "app.js": APP.format(extra=setting)})
     found = finding(root)
-    assert found.fix is not None and found.fix.applicability == "safe"
+    # A fix, unsafe as every rate-limit fix is (the limits are the deployer's call).
+    assert found.fix is not None and found.fix.applicability == "unsafe"
 
 
 @pytest.mark.parametrize("files", [
@@ -99,18 +100,22 @@ def test_no_proxy_shown_keeps_the_fix(tmp_path: Path, files: dict) -> None:
     root = write_tree(tmp_path / "p", {"package.json": PACKAGE,
                                        "app.js": APP.format(extra=""), **files})
     found = finding(root)
-    assert found.fix is not None and found.fix.applicability == "safe"
+    # A fix, unsafe as every rate-limit fix is (the limits are the deployer's call).
+    assert found.fix is not None and found.fix.applicability == "unsafe"
 
 
 def test_the_title_says_what_the_hunks_do(tmp_path: Path) -> None:
     plain = write_tree(tmp_path / "plain", {"package.json": PACKAGE,
                                             "app.js": APP.format(extra="")})
-    assert finding(plain).fix.title == "Add a rate-limiter-flexible middleware"
+    why = (" (unsafe: a per-address limit answers 429 to clients that send many requests from "
+           "one address (a test suite, webhooks or devices, every user behind one proxy when "
+           "`trust proxy` is unset): check the limits against this app's traffic)")
+    assert finding(plain).fix.title == "Add a rate-limiter-flexible middleware" + why
     login = write_tree(tmp_path / "login", {
         "package.json": PACKAGE,
         "app.js": APP.format(extra="app.post('/login', (req, res) => res.json({}));")})
     assert finding(login).fix.title == ("Add a rate-limiter-flexible middleware, with a "
-                                        "stricter limiter on login and password routes")
+                                        "stricter limiter on login and password routes" + why)
 
 
 POINTS = 4
@@ -154,7 +159,7 @@ def test_static_files_after_the_apps_own_middleware_are_not_counted(tmp_path: Pa
             """,
         "public/a.png": "not really a png\n",
     })
-    proc = run_cli("fix", root, "--select", "rate-limit")
+    proc = run_cli("fix", root, "--select", "rate-limit", "--unsafe")
     assert proc.returncode == 0, proc.stderr
     source = (root / "app.js").read_text()
     assert "path.join(__dirname, 'public')));\napp.use(rateLimiter);\n" in source

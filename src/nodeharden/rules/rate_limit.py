@@ -207,6 +207,13 @@ _WEBHOOK_ROUTE_RE = lazy_pattern(
     re.IGNORECASE)
 
 
+#: Why every rate-limit fix is unsafe: like ``trust proxy``, the limits are a deploy decision.
+_LIMITS_NEED_THE_DEPLOYER = (
+    "a per-address limit answers 429 to clients that send many requests from one address (a "
+    "test suite, webhooks or devices, every user behind one proxy when `trust proxy` is unset): "
+    "check the limits against this app's traffic")
+
+
 def _shared_address_traffic(ctx: ProjectContext, app_files: list[FileFacts]) -> str | None:
     """Return why a limiter keyed on the client's address would reject traffic the app
     wants, or None: a Next.js front end served through the app (every page asset is a request
@@ -1102,12 +1109,14 @@ class RateLimit(Rule):
                 import_specifier(path, module_rel, file_style), names=tuple(names))])
             changes.append(FileChange(path, (*imports.edits, *edits_by_file[path])))
         # The title says what the hunks do: the login limiter only where a route gets it.
-        risk = _shared_address_traffic(ctx, app_files)
+        # Always unsafe: a limit keyed on the address answers 429 to some client by design,
+        # and whether those clients are legitimate depends on traffic only the deployer knows.
+        risk = _shared_address_traffic(ctx, app_files) or _LIMITS_NEED_THE_DEPLOYER
         return Fix(
             title="Add a rate-limiter-flexible middleware" + (
                 ", with a stricter limiter on login and password routes"
-                if login_routes else "") + (f" (unsafe: {risk})" if risk else ""),
-            applicability="unsafe" if risk else "safe",
+                if login_routes else "") + f" (unsafe: {risk})",
+            applicability="unsafe",
             changes=tuple(changes),
             dependencies=(("rate-limiter-flexible", version_of("rate-limiter-flexible")),
                           *((("ioredis", version_of("ioredis")),)
