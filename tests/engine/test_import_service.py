@@ -13,7 +13,7 @@ from nodeharden._parse import parse
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._style import detect_style, module_kind_for
 from nodeharden._textedit import apply_edits
-from nodeharden.rules._edits import Imports, ImportRequest, add_imports, import_group
+from nodeharden.rules._edits import ImportRequest, Imports, add_imports, import_group
 
 
 def run(source: str, *requests: ImportRequest, rel: str = "app.js") -> tuple[str, Imports]:
@@ -147,3 +147,63 @@ def test_builtins_follow_the_file_node_prefix_or_bare() -> None:
     prefixed, _ = run("const path = require('node:path');\nconst express = require('express');\n",
                       ImportRequest("node:http", names=("STATUS_CODES",)))
     assert "const { STATUS_CODES } = require('node:http');\n" in prefixed
+
+
+def test_an_es_import_stays_in_the_opening_import_block() -> None:
+    """import/first (eslint-config-react-app, airbnb) rejects an import after any other
+    statement: a new ES import goes among the declarations that open the file, above the
+    ``require('dotenv').config()`` or ``const x = require(...)`` that follows them."""
+    dotenv = ("import express from 'express';\nimport auth from './auth';\n\n"
+              "require('dotenv').config();\n\nconst app = express();\n")
+    out, _ = run(dotenv, ImportRequest("node:http", names=("STATUS_CODES",)),
+                 ImportRequest("helmet", default="helmet"),
+                 ImportRequest("./middleware/rate-limit", names=("rateLimiter",)), rel="app.ts")
+    assert out == ("import { STATUS_CODES } from 'http';\nimport express from 'express';\n"
+                   "import helmet from 'helmet';\nimport auth from './auth';\n"
+                   "import { rateLimiter } from './middleware/rate-limit';\n\n"
+                   "require('dotenv').config();\n\nconst app = express();\n")
+    bound = ("import express from 'express';\nimport { getUser } from './database';\n\n"
+             "const LocalStrategy = require('passport-local').Strategy;\n"
+             "const router = express.Router();\n")
+    out, _ = run(bound, ImportRequest("./middleware/rate-limit", names=("loginLimiter",)),
+                 rel="auth.ts")
+    assert out == ("import express from 'express';\nimport { getUser } from './database';\n"
+                   "import { loginLimiter } from './middleware/rate-limit';\n\n"
+                   "const LocalStrategy = require('passport-local').Strategy;\n"
+                   "const router = express.Router();\n")
+    esm = ("import express from 'express';\n\nrequire('dotenv').config();\n"
+           "const app = express();\n")
+    out, _ = run(esm, ImportRequest("helmet", default="helmet"), rel="app.mjs")
+    assert out.startswith("import express from 'express';\nimport helmet from 'helmet';\n\n"
+                          "require('dotenv').config();\n")
+
+
+def test_typescript_import_equals_counts_as_an_import() -> None:
+    # `import x = require()` is an import for import/first: the new one stays above the code.
+    source = ("import express from 'express';\nimport cors = require('cors');\n\n"
+              "const app = express();\n")
+    out, _ = run(source, ImportRequest("helmet", default="helmet"), rel="app.ts")
+    lines = out.splitlines()
+    assert "import helmet from 'helmet';" in lines
+    assert lines.index("import helmet from 'helmet';") < lines.index("const app = express();")
+    assert lines.index("import helmet from 'helmet';") < lines.index("")
+
+
+def test_a_file_that_does_not_open_with_imports_keeps_the_require_placement() -> None:
+    """A file that runs code before its first ES import does not keep imports first: the new
+    one goes where it goes today, after the statement run for its side effects."""
+    source = "require('dotenv').config();\nimport express from 'express';\n\nexpress();\n"
+    out, _ = run(source, ImportRequest("helmet", default="helmet"), rel="app.ts")
+    assert out == ("require('dotenv').config();\nimport express from 'express';\n"
+                   "import helmet from 'helmet';\n\nexpress();\n")
+
+
+def test_a_require_never_goes_between_the_opening_import_declarations() -> None:
+    # A Babel-era CommonJS file that mixes both: a require above an import would put that
+    # import after a non-import statement.
+    source = ("import path from 'path';\nimport config from './config';\n"
+              "const express = require('express');\n\nconst app = express();\n")
+    out, _ = run(source, ImportRequest("helmet", default="helmet"))
+    assert out == ("import path from 'path';\nimport config from './config';\n"
+                   "const express = require('express');\nconst helmet = require('helmet');\n\n"
+                   "const app = express();\n")

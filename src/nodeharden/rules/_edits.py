@@ -19,7 +19,7 @@ from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style, line_end, line_indent
 
 _PROLOGUE_RE = lazy_pattern(rb"\A(#![^\n]*\n)?(\s*(//[^\n]*\n|/\*.*?\*/\s*\n?))*\s*"
-                          rb"(['\"]use strict['\"];?[ \t]*\r?\n)?", re.S)
+                          rb"(['\"]use strict['\"];?[ \t]*\r?\n)?", re.DOTALL)
 
 
 def import_specifier(from_rel: str, module_rel: str, style: Style) -> str:
@@ -186,25 +186,47 @@ def _extend_named(source: bytes, imp: ImportFact, names: list[str]) -> TextEdit 
     return None
 
 
-def import_at(source: bytes, facts: FileFacts, module: str) -> TextEdit:
+#: An ES import declaration (``import x from``, ``import {…}``, ``import 'x'``, TypeScript's
+#: ``import x = require()``), not ``import(…)`` or ``import.meta``.
+_DECLARATION_RE = lazy_pattern(rb"import(?![\w$.]|\s*\()")
+
+
+def import_at(source: bytes, facts: FileFacts, module: str, *,
+              declaration: bool | None = None) -> TextEdit:
     """Return an empty insertion edit where a new import of ``module`` goes in the file's
     leading block of imports, by eslint-plugin-import's default ``import/order`` groups
     (built-ins, packages, parent folders, siblings, the folder's index: ``import_group``): after the imports of the same or
     an earlier group that come before the first import of a later group, or right before that
     one when none do; after the last import when no later group follows. Never above an
     import without a binding (run for its side effects, which may have to come first). With no
-    imports, at the top (after a shebang, comments and ``'use strict'``)."""
+    imports, at the top (after a shebang, comments and ``'use strict'``).
+
+    ``declaration`` says the new statement is an ES ``import`` (None: when the file begins with
+    one). An ES import goes among the import declarations that open the file, never after the
+    first other statement (``require('dotenv').config()``, ``const x = require('x')``), which
+    eslint-plugin-import's ``import/first`` rejects: declarations run before the module's
+    other code anyway. A ``require`` line goes after those declarations (a statement between
+    them would put the later ones after a non-import) and keeps the placement above."""
     leading = sorted((imp for imp in facts.imports
                       if imp.top_level and imp.module and 0 < imp.end <= facts.import_end),
                      key=lambda imp: imp.start)
     if not leading:
         return import_edit(source, facts, "")
+    # The import declarations that open the file (import/first's block).
+    opening = next((i for i, imp in enumerate(leading)
+                    if not _DECLARATION_RE.match(source, imp.start)), len(leading))
+    if declaration is None:
+        declaration = opening > 0
+    if declaration and opening:
+        leading = leading[:opening]
     group = import_group(module)
     # Never above an import run for its side effects (``require('dotenv').config()``,
     # ``import 'reflect-metadata'``, an APM agent that must load first).
     floor = max((i for i, imp in enumerate(leading) if not imp.locals()
                  and source[imp.start:imp.end].startswith((b"require", b"import"))),
                 default=-1)
+    if not declaration:
+        floor = max(floor, opening - 1)
     later = next((i for i, imp in enumerate(leading)
                   if i > floor and import_group(imp.module) > group), None)
     if later is None:
@@ -283,7 +305,8 @@ def add_imports(source: bytes, facts: FileFacts, style: Style,
             binding.names.update({m: f"{binding.local}.{m}" for m in request.members})
         statements = _statements(style, request, new_whole, missing)
         if statements:
-            anchor = import_at(source, facts, request.module)
+            anchor = import_at(source, facts, request.module,
+                               declaration=style.module == "esm" or style.typescript)
             anchors.setdefault(anchor.start, anchor)
             new_at.setdefault(anchor.start, []).extend(statements)
         bindings.append(binding)
