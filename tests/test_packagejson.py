@@ -125,3 +125,26 @@ def test_every_fix_package_has_a_version_range() -> None:
         assert version_of(name).startswith("^")
     with pytest.raises(KeyError):
         version_of("left-pad")
+
+
+def test_a_server_package_goes_where_the_manifest_declares_express() -> None:
+    """A demo or test app that keeps its whole server in devDependencies gets the new server
+    package there too; dev tools stay in devDependencies whatever express does."""
+    demo = ('{\n  "name": "demo",\n  "dependencies": {\n    "react": "^18.0.0"\n  },\n'
+            '  "devDependencies": {\n    "cors": "^2.8.5",\n    "express": "^4.21.0",\n'
+            '    "passport": "^0.7.0"\n  }\n}\n')
+    after = add_dependencies(demo, {"helmet": "^8.3.0"})
+    assert json.loads(after)["devDependencies"]["helmet"] == "^8.3.0"
+    assert "helmet" not in json.loads(after)["dependencies"]
+    assert after == demo.replace('"express": "^4.21.0",\n',
+                                 '"express": "^4.21.0",\n    "helmet": "^8.3.0",\n')
+    # express in both blocks, or only in dependencies: dependencies.
+    both = demo.replace('"react": "^18.0.0"', '"express": "^4.21.0"')
+    assert json.loads(add_dependencies(both, {"helmet": "^8.3.0"}))["dependencies"]["helmet"]
+    # No express in this manifest (it comes from elsewhere): dependencies, as before.
+    plain = '{\n  "name": "lib",\n  "devDependencies": {\n    "jest": "^29.0.0"\n  }\n}\n'
+    assert "helmet" in json.loads(add_dependencies(plain, {"helmet": "^8.3.0"}))["dependencies"]
+    # A dev tool stays a dev dependency even where express is a runtime dependency.
+    server = '{\n  "dependencies": {\n    "express": "^5.1.0"\n  }\n}\n'
+    tool = json.loads(add_dependencies(server, {"eslint-plugin-security": "^4.1.0"}, dev=True))
+    assert tool["devDependencies"] == {"eslint-plugin-security": "^4.1.0"}

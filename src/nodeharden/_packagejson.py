@@ -81,9 +81,24 @@ def _indent_unit(text: str) -> str:
     return match.group(1) if match else "  "
 
 
+def runtime_section(data: Mapping[str, Any]) -> str:
+    """Return the block a package the server loads goes into: the one declaring ``express``,
+    i.e. ``devDependencies`` when the manifest lists express there and not in
+    ``dependencies`` (a demo or test app whose whole server is a dev tool, or a project that
+    bundles its server), else ``dependencies``."""
+    def declares(key: str) -> bool:
+        block = data.get(key)
+        return isinstance(block, dict) and "express" in block
+
+    return "devDependencies" if declares("devDependencies") and not declares("dependencies") \
+        else "dependencies"
+
+
 def add_dependencies(text: str, packages: dict[str, str], *, dev: bool = False) -> str:
     """Return package.json ``text`` with ``packages`` added to (dev)dependencies.
 
+    ``dev`` packages (tools such as eslint plugins) go into ``devDependencies``; the others,
+    which the server loads, into the block that declares ``express`` (``runtime_section``).
     Packages already listed in any dependency block are left alone. Entries go in alphabetical
     position when the block is sorted, else at its end, written in the block's own layout
     (one entry per line with its indentation, or inline for a one-line block). Key order, the
@@ -101,7 +116,7 @@ def add_dependencies(text: str, packages: dict[str, str], *, dev: bool = False) 
     wanted = {name: rng for name, rng in sorted(packages.items()) if name not in present}
     if not wanted:
         return text
-    block_key = "devDependencies" if dev else "dependencies"
+    block_key = "devDependencies" if dev else runtime_section(data)
     if block_key in data and not isinstance(data[block_key], dict):
         raise ValueError(f"package.json {block_key} is not an object")
     eol = line_ending(text)

@@ -84,3 +84,18 @@ def test_summary_says_the_lockfile_is_stale_until_the_install(tmp_path: Path,
     stale = [line for line in proc.stdout.splitlines() if "is out of date" in line]
     assert stale == ([f"until then {lockfile} is out of date (a frozen-lockfile install such "
                       "as `npm ci` refuses it)"] if lockfile else [])
+
+
+def test_a_server_kept_in_dev_dependencies_gets_its_new_package_there(tmp_path: Path) -> None:
+    """A demo or test app whose whole server (express, cors...) is in devDependencies: the new
+    package the server loads joins them, next to express."""
+    package_json = ('{\n  "name": "demo",\n  "private": true,\n  "dependencies": {\n'
+                    '    "react": "^18.3.1"\n  },\n  "devDependencies": {\n'
+                    '    "express": "^5.1.0"\n  }\n}\n')
+    root = write_tree(tmp_path / "app", {"app.js": APP_JS, "package.json": package_json})
+    proc = run_cli("fix", root, "--select", "helmet")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((root / "package.json").read_text())
+    assert set(data["devDependencies"]) == {"express", "helmet"}
+    assert data["dependencies"] == {"react": "^18.3.1"}
+    assert "require('helmet')" in (root / "app.js").read_text()
