@@ -184,17 +184,93 @@ def _typescript_output(root: Path, package_module: ModuleSystem) -> ModuleSystem
     return package_module
 
 
-def _read_gitignore(directory: Path) -> Any | None:
+@dataclass(frozen=True)
+class _GitIgnore:
+    """One ``.gitignore``: its pathspec, and for a file with negations (``!pattern``) the
+    patterns themselves, matched as git does (see ``_gitignore_decision``)."""
+
+    spec: Any
+    #: The compiled patterns in file order (comments and blank lines left out).
+    patterns: tuple[Any, ...] = ()
+    #: Whether one of them is a negation.
+    negates: bool = False
+    #: Negations that name a ``node_modules`` folder or a path below it, cut after that
+    #: folder (``!packages/node_modules/**/docs`` -> ``/packages/node_modules``), compiled.
+    reincluded_node_modules: tuple[Any, ...] = ()
+
+
+def _read_gitignore(directory: Path) -> _GitIgnore | None:
     path = directory / ".gitignore"
     if not path.is_file():
         return None
     import pathspec
 
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    lines = text.splitlines()
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    patterns = tuple(p for p in spec.patterns if p.include is not None)
+    if "!" not in text:  # the common case: no negation, nothing more to work out
+        return _GitIgnore(spec, patterns)
+    if not any(p.include is False for p in patterns):
+        return _GitIgnore(spec, patterns)
+    reincluded: list[Any] = []
+    if "node_modules" in text:
+        for line in lines:
+            prefix = _node_modules_prefix(line)
+            if prefix is not None:
+                reincluded.extend(p for p in pathspec.GitIgnoreSpec.from_lines([prefix]).patterns
+                                  if p.include is not None)
+    return _GitIgnore(spec, patterns, True, tuple(reincluded))
+
+
+def _node_modules_prefix(line: str) -> str | None:
+    """Return the part of a negation ``line`` up to its ``node_modules`` folder, as a pattern
+    that matches that folder (anchored where the line is), or None when the line is no
+    negation naming a ``node_modules`` folder."""
+    line = line.strip()
+    if not line.startswith("!"):
+        return None
+    body = line[1:]
+    parts = body.strip("/").split("/")
+    if "node_modules" not in parts:
+        return None
+    cut = parts[:parts.index("node_modules") + 1]
+    # A slash at the start or in the middle anchors a pattern to the .gitignore's folder.
+    anchored = body.startswith("/") or "/" in body.rstrip("/")
+    return ("/" if anchored else "") + "/".join(cut) + "/"
+
+
+def _matches_itself(pattern: Any, probe: str) -> bool:
+    """Return True when ``pattern`` matches the path ``probe`` itself, not only a folder
+    above it (pathspec also matches everything below a matched folder; git does not)."""
+    match = pattern.regex.match(probe)
+    return match is not None and match.end() == len(probe)
+
+
+def _gitignore_decision(ignore: _GitIgnore, probe: str, exact: bool) -> bool | None:
+    """Return True (ignored), False (re-included by a negation) or None (no pattern
+    matches) for ``probe``, a path relative to the .gitignore's folder (folders end in /).
+
+    pathspec also matches every path below a matched folder. The walk never enters an
+    ignored folder, so that is git's answer too, unless a negation re-included a folder
+    (``exact``: some .gitignore in effect has one). Then, as git does, only patterns that
+    match the path itself count, and the last one decides: ``!packages/node_modules``
+    re-includes that folder, not ``packages/node_modules/x/node_modules``, which
+    ``node_modules`` ignores again.
+    """
+    if not ignore.negates:
+        if not ignore.spec.match_file(probe):
+            return None
+        if not exact or any(_matches_itself(p, probe) for p in ignore.patterns):
+            return True
+        return None
+    for pattern in reversed(ignore.patterns):
+        if _matches_itself(pattern, probe):
+            return bool(pattern.include)
+    return None
 
 
 def files_with_suffix(root: str, suffixes: Collection[str],
@@ -233,8 +309,8 @@ def walk(root: Path, *, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile]
     files: list[SourceFile] = []
     skipped: list[Skip] = []
     root = root.resolve()
-    # Each stack entry: (directory, rel prefix, list of (base rel, spec)).
-    stack: list[tuple[Path, str, list[tuple[str, Any]]]] = [(root, "", [])]
+    # Each stack entry: (directory, rel prefix, list of (base rel, .gitignore)).
+    stack: list[tuple[Path, str, list[tuple[str, _GitIgnore]]]] = [(root, "", [])]
     while stack:
         directory, prefix, specs = stack.pop()
         own = _read_gitignore(directory)
@@ -279,7 +355,8 @@ def walk(root: Path, *, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile]
                                          " (scanned as that file)"))
                 continue
             if is_dir:
-                if entry.name in SKIP_DIRS:
+                if entry.name in SKIP_DIRS and not (
+                        entry.name == "node_modules" and _reincluded(rel, specs)):
                     continue
                 if entry.name in VENDOR_DIRS:
                     skipped.append(Skip(rel, "vendored code"))
@@ -309,14 +386,28 @@ def walk(root: Path, *, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile]
     return files, skipped
 
 
-def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, Any]], excluded: Any | None) -> bool:
+def _ignored(rel: str, is_dir: bool, specs: list[tuple[str, _GitIgnore]],
+             excluded: Any | None) -> bool:
     probe = rel + "/" if is_dir else rel
     if excluded is not None and excluded.match_file(probe):
         return True
-    for base, spec in specs:
-        if spec.match_file(probe[len(base):]):
-            return True
+    exact = any(ignore.negates for _, ignore in specs)
+    # As git: a deeper .gitignore's pattern wins over a shallower one's.
+    for base, ignore in reversed(specs):
+        decision = _gitignore_decision(ignore, probe[len(base):], exact)
+        if decision is not None:
+            return decision
     return False
+
+
+def _reincluded(rel: str, specs: list[tuple[str, _GitIgnore]]) -> bool:
+    """Return True when a .gitignore in effect re-includes the ``node_modules`` folder
+    ``rel`` by a negation naming it or a path below it (``!packages/node_modules``,
+    ``!test/**/node_modules``, ``!node_modules/my-lib`` after ``node_modules/*``): git
+    tracks it, so it holds the project's own code, not installed dependencies."""
+    probe = rel + "/"
+    return any(_matches_itself(pattern, probe[len(base):])
+               for base, ignore in specs for pattern in ignore.reincluded_node_modules)
 
 
 def _skip_reason(name: str, kind: FileKind, size: int) -> str | None:
