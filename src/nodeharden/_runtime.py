@@ -106,6 +106,14 @@ _MATRIX_BLOCK_RE = re.compile(
     re.M)
 
 
+#: A package manager in a workflow: a job installs, builds or tests the project with it. A
+#: workflow that runs Node on a script (``run: node .github/scripts/bump.js``) and has no
+#: package manager anywhere never installs the project: its Node (a release helper's) says
+#: nothing of what the project runs on. (Travis installs by itself; it always counts.)
+_INSTALLS_RE = re.compile(r"\b(?:npm|npx|yarn|pnpm|bun|bunx|corepack)\b")
+_RUNS_SCRIPT_RE = re.compile(r"\brun:\s*node\s")
+
+
 def _ci_versions(text: str) -> list[NodeVersion]:
     versions: list[NodeVersion] = []
     chunks = [m.group(1) for m in _MATRIX_INLINE_RE.finditer(text)]
@@ -121,6 +129,10 @@ def _ci_versions(text: str) -> list[NodeVersion]:
     return versions
 
 
+#: Roles (by path) of package.json files that say nothing of the project's runtime.
+_NOT_RUNTIME_ROLES = frozenset({"test", "fixture", "example"})
+
+
 def detect_runtime(root: Path, package_json: dict[str, Any] | None,
                    dockerfiles: tuple[str, ...] = (),
                    nested: tuple[tuple[str, dict[str, Any]], ...] = ()) -> Runtime:
@@ -128,11 +140,17 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
 
     ``dockerfiles`` are the app's runtime images (relative paths); others are not read.
     ``nested`` are the (path, data) of the project's other server packages' package.json
-    files (``server/package.json``): their ``engines.node`` counts too, oldest wins.
+    files (``server/package.json``): their ``engines.node`` counts too, oldest wins. A
+    package.json under a test, fixture or example folder never counts: it describes a
+    package the tests load or a sample, not what the project runs on.
     """
+    from nodeharden._roles import role_from_path
+
     found: list[tuple[NodeVersion, str]] = []
     # The server packages below the root, then the root's own package.json ("").
     for rel, data in (*nested, ("", package_json or {})):
+        if rel and role_from_path(rel).role in _NOT_RUNTIME_ROLES:
+            continue
         engines = data.get("engines")
         if isinstance(engines, dict) and isinstance(engines.get("node"), str):
             version = lowest_in_range(engines["node"])
@@ -168,6 +186,9 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
+        if path.parent == workflows and _RUNS_SCRIPT_RE.search(text) \
+                and not _INSTALLS_RE.search(text):
+            continue  # runs a standalone script, never installs the project
         versions = _ci_versions(text)
         if versions:
             oldest = min(versions)

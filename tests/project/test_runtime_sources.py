@@ -1,0 +1,117 @@
+"""Which files decide the Node version a project runs on: the root manifest and the server
+packages below it do; a package.json under a test, fixture or example folder (a plugin the
+tests load, a sample app) does not, nor does a workflow that only runs a release script."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_cli, write_tree
+from nodeharden._config import load_config
+from nodeharden._project import load_project
+from nodeharden._runtime import detect_runtime
+from nodeharden._scan import Scanner
+
+SERVER = """\
+    const express = require('express');
+    const app = express();
+    app.get('/', (req, res) => res.send('ok'));
+    app.listen(3000);
+    """
+
+
+def plugin(node: str) -> str:
+    return json.dumps({"name": "fake-plugin", "version": "1.0.0", "engines": {"node": node}})
+
+
+def runtime_of(root: Path) -> tuple[tuple[int, int] | None, str]:
+    scanner = Scanner(load_project(root), load_config(root), ["helmet"], jobs=1)
+    return scanner.runtime.node, scanner.runtime.source
+
+
+def test_test_fixture_and_example_manifests_do_not_decide(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "package.json": '{"name": "app", "engines": {"node": ">=20.9"}}\n',
+        "server.js": SERVER,
+        "test/unit/resources/plugin-a/package.json": plugin(">=12.x"),
+        "fixtures/old-plugin/package.json": plugin(">=8"),
+        "examples/legacy/package.json": plugin("^10"),
+    })
+    assert runtime_of(tmp_path) == ((20, 9), "engines.node >=20.9")
+
+
+def test_a_server_package_below_the_root_still_counts(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "package.json": '{"name": "mono", "engines": {"node": ">=20"}}\n',
+        "server/package.json": '{"name": "api", "dependencies": {"express": "^4"},'
+                               ' "engines": {"node": ">=16"}}\n',
+        "server/index.js": SERVER,
+        "test/fixtures/plugin/package.json": plugin(">=12"),
+    })
+    assert runtime_of(tmp_path) == ((16, 0), "server/package.json engines.node >=16")
+
+
+def test_detect_runtime_skips_nested_manifests_by_role(tmp_path: Path) -> None:
+    nested = (("spec/fixtures/mod/package.json", {"engines": {"node": ">=6"}}),
+              ("services/api/package.json", {"engines": {"node": ">=18"}}))
+    runtime = detect_runtime(tmp_path, {"engines": {"node": ">=22"}}, nested=nested)
+    assert runtime.node == (18, 0)
+
+
+RELEASE = """\
+    on:
+      release:
+        types: [published]
+    jobs:
+      bump:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: actions/checkout@v4
+          - uses: actions/setup-node@v4
+            with:
+              node-version: '16'
+          - run: node .github/scripts/update-website.js
+    """
+TESTS = """\
+    on: [push]
+    jobs:
+      test:
+        runs-on: ubuntu-latest
+        strategy:
+          matrix:
+            node-version: [20, 22]
+        steps:
+          - uses: actions/setup-node@v4
+            with:
+              node-version: ${{ matrix.node-version }}
+          - run: npm ci
+          - run: npm test
+    """
+
+
+def test_a_release_script_workflow_does_not_decide(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".github/workflows/release.yml": RELEASE,
+                          ".github/workflows/tests.yml": TESTS})
+    runtime = detect_runtime(tmp_path, {"engines": {"node": ">=20"}})
+    assert (runtime.node, runtime.source) == ((20, 0), "engines.node >=20")
+
+
+def test_a_workflow_that_installs_the_project_still_counts(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".github/workflows/release.yml": RELEASE + "          - run: npm publish\n",
+                          ".github/workflows/tests.yml": TESTS})
+    runtime = detect_runtime(tmp_path, {"engines": {"node": ">=20"}})
+    assert runtime.node == (16, 0) and "release.yml" in runtime.source
+
+
+def test_fix_writes_the_helmet_the_root_runtime_supports(tmp_path: Path) -> None:
+    """End to end: a Node 12 plugin under test/ no longer picks helmet 5 for a Node 20 app."""
+    write_tree(tmp_path, {
+        "package.json": '{"name": "app", "dependencies": {"express": "^4.21.0"},'
+                        ' "engines": {"node": ">=20"}}\n',
+        "server.js": SERVER,
+        "test/resources/plugin/package.json": plugin(">=12.x"),
+    })
+    proc = run_cli("fix", "--dry-run", "--select", "helmet", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert '"helmet": "^8' in proc.stdout, proc.stdout
