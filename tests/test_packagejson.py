@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from nodeharden._packagejson import VERSIONS, add_dependencies, version_of
+from nodeharden._packagejson import VERSIONS, add_dependencies, mirrors, version_of
 
 
 def _unchanged_outside(before: str, after: str, added: list[str]) -> None:
@@ -148,3 +148,16 @@ def test_a_server_package_goes_where_the_manifest_declares_express() -> None:
     server = '{\n  "dependencies": {\n    "express": "^5.1.0"\n  }\n}\n'
     tool = json.loads(add_dependencies(server, {"eslint-plugin-security": "^4.1.0"}, dev=True))
     assert tool["devDependencies"] == {"eslint-plugin-security": "^4.1.0"}
+
+
+def test_a_top_level_manifest_mirrors_a_package_that_it_declares_every_dependency_of() -> None:
+    child = {"name": "@acme/runtime", "version": "5.0.4",
+             "dependencies": {"@acme/util": "5.0.4", "@acme/ui": "workspace:*",
+                              "express": "4.21.2", "cors": "2.8.5"}}
+    top = {"dependencies": {"express": "4.21.2", "cors": "2.8.5", "mocha": "10.0.0"}}
+    # The repository's own packages (lockstep version, workspace: range) are not expected there.
+    assert mirrors(top, child)
+    assert not mirrors({"dependencies": {"express": "4.21.2"}}, child)  # cors missing
+    assert not mirrors({"devDependencies": top["dependencies"]}, child)
+    # One shared dependency is no sign: a top level may use express for a dev server.
+    assert not mirrors(top, {"dependencies": {"express": "4.21.2"}})

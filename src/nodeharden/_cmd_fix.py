@@ -198,6 +198,8 @@ def replayed_state(result: FixResult) -> Callable[[frozenset[str]], Contents]:
                 deps, dev = wanted.setdefault(result.manifest_for(applied.fix), ({}, {}))
                 deps.update(dict(applied.fix.dependencies))
                 dev.update(dict(applied.fix.dev_dependencies))
+                for parent in result.mirrors_for(applied.fix):
+                    wanted.setdefault(parent, ({}, {}))[0].update(dict(applied.fix.dependencies))
         for manifest, (deps, dev) in wanted.items():
             pj = result.original.get(manifest)
             if pj is None:
@@ -300,7 +302,8 @@ def render_fix_json(result: FixResult, outcomes: list[FileOutcome], *, written: 
         changes.append({
             "rule": f.rule, "path": f.path, "line": f.line, "description": applied.fix.title,
             "applicability": applied.fix.applicability,
-            "files": sorted(applied.fix.paths() | ({result.manifest_for(applied.fix)}
+            "files": sorted(applied.fix.paths() | ({result.manifest_for(applied.fix),
+                                                    *result.mirrors_for(applied.fix)}
                                                    if applied.fix.dependencies
                                                    or applied.fix.dev_dependencies else set())),
         })

@@ -16,7 +16,7 @@ from typing import Any
 
 from nodeharden._catalog import RULE_IDS
 from nodeharden._model import FileChange, FileOutcome, Finding, Fix, Skipped, TextEdit
-from nodeharden._packagejson import NODE_SUPPORT, add_dependencies, version_for_node
+from nodeharden._packagejson import NODE_SUPPORT, add_dependencies, mirrors, version_for_node
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._roles import package_of
 from nodeharden._runtime import Runtime
@@ -61,6 +61,14 @@ class FixResult:
         """Return the package.json a fix's dependencies go into (see ``manifest_for``)."""
         return manifest_for(fix, self.package_dirs)
 
+    def mirrors_for(self, fix: Fix) -> list[str]:
+        """Return the package.json files that get a fix's runtime dependencies as well (see
+        ``mirroring_manifests``)."""
+        if not fix.dependencies:
+            return []
+        return mirroring_manifests(self.manifest_for(fix), self.package_dirs,
+                                   self.original.get)
+
     def changed_paths(self) -> list[str]:
         """Return the files whose bytes differ, sorted."""
         return sorted(p for p, data in self.final.items() if self.original.get(p) != data)
@@ -96,6 +104,57 @@ def manifest_for(fix: Fix, package_dirs: list[str]) -> str:
     code = sorted(p for p in fix.paths() if posixpath.basename(p) != "package.json")
     folder = package_of(code[0], package_dirs) if code else ""
     return posixpath.join(folder, "package.json") if folder else "package.json"
+
+
+def _manifest_data(data: bytes | None) -> dict[str, Any] | None:
+    """Return a package.json's object, or None when it is missing or no JSON object."""
+    if data is None:
+        return None
+    import json
+
+    try:
+        parsed = json.loads(split_bom(data)[1].decode("utf-8"))
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def mirroring_manifests(manifest: str, package_dirs: list[str],
+                        current: Callable[[str], bytes | None]) -> list[str]:
+    """Return the package.json files of the project above ``manifest`` that declare every
+    third-party dependency of its package too (``mirrors``): a monorepo that installs from its
+    top-level manifest, where a package missing there is not installed (and a parity check
+    such as a verify-dependencies script fails). A package a fix adds to ``manifest`` goes
+    into those as well."""
+    folder = posixpath.dirname(manifest)
+    child = _manifest_data(current(manifest)) if folder else None
+    if child is None:
+        return []
+    out: list[str] = []
+    for parent_dir in sorted(package_dirs, key=len, reverse=True):
+        if parent_dir == folder or (parent_dir and not folder.startswith(parent_dir + "/")):
+            continue
+        parent = posixpath.join(parent_dir, "package.json") if parent_dir else "package.json"
+        data = _manifest_data(current(parent))
+        if data is not None and mirrors(data, child):
+            out.append(parent)
+    return out
+
+
+def outer_manifests(root: Path, prefix: str) -> list[tuple[str, dict[str, Any]]]:
+    """Return the package.json files between ``root`` and the top of its git work tree
+    (``prefix`` is root's path inside it), nearest first, as paths relative to ``root``
+    (``../package.json``) with their objects. Outside git nothing above the root counts."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for depth in range(1, len([p for p in prefix.split("/") if p]) + 1):
+        try:
+            data = (root.parents[depth - 1] / "package.json").read_bytes()
+        except (OSError, IndexError):
+            continue
+        parsed = _manifest_data(data)
+        if parsed is not None:
+            out.append(("../" * depth + "package.json", parsed))
+    return out
 
 
 def _version_text(version: tuple[int, int]) -> str:
@@ -167,6 +226,7 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
     order = {rule_id: i for i, rule_id in enumerate(RULE_IDS)}
     decided: dict[FindingKey, bool] = {}
     reasons: dict[FindingKey, tuple[Finding, str]] = {}
+    outer = outer_manifests(root, result.diff_prefix)
 
     def current(rel: str) -> bytes | None:
         if rel in overlay:
@@ -208,7 +268,7 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
                     continue
             problem, fitted = fit_to_runtime(finding.fix, result.runtime)
             if problem is None:
-                problem = manifest_problem(finding.fix, result.package_dirs, current)
+                problem = manifest_problem(finding.fix, result.package_dirs, current, outer)
             if problem is not None:
                 reasons[key] = (finding, problem)
                 continue
@@ -278,27 +338,34 @@ def _run_project_formatters(scanner: Scanner, result: FixResult) -> None:
 
 
 def manifest_problem(fix: Fix, package_dirs: list[str],
-                     current: Callable[[str], bytes | None]) -> str | None:
+                     current: Callable[[str], bytes | None],
+                     outer: Iterable[tuple[str, dict[str, Any]]] = ()) -> str | None:
     """Return why ``fix`` cannot be applied when it needs a package and its package.json is
     missing or not a JSON object (a ``require()`` of an undeclared package would break
-    ``npm ci`` installs), else None."""
+    ``npm ci`` installs), or when a package.json above the project root (``outer``, see
+    ``outer_manifests``) declares every dependency of the package too: the repository
+    installs from there, and fix writes nothing outside the root. Else None."""
     needs = sorted({*dict(fix.dependencies), *dict(fix.dev_dependencies)})
     if not needs:
         return None
     manifest = manifest_for(fix, package_dirs)
     data = current(manifest)
+    parsed = _manifest_data(data)
     if data is None:
         why, todo = f"there is no {manifest}", "create it, e.g. `npm init -y`"
-    else:
-        import json
-
-        try:
-            parsed = json.loads(split_bom(data)[1].decode("utf-8"))
-        except ValueError:
-            parsed = None
-        if isinstance(parsed, dict):
-            return None
+    elif parsed is None:
         why, todo = f"{manifest} is not a valid JSON object", "repair it"
+    else:
+        runtime = sorted(dict(fix.dependencies))
+        above = next((rel for rel, top in outer if runtime and mirrors(top, parsed)), None)
+        if above is None:
+            return None
+        folder = posixpath.dirname(manifest)
+        shown = posixpath.normpath(posixpath.join(folder, above)) if folder else above
+        return (f"needs {', '.join(runtime)} in {manifest} and in {shown}, which declares "
+                "every dependency of this package too (the repository installs from there), "
+                f"outside the folder fix runs on: declined (add {', '.join(runtime)} to both, "
+                "then run fix again)")
     return f"needs {', '.join(needs)} in {manifest}, but {why}: declined ({todo}, then run fix again)"
 
 
@@ -378,9 +445,13 @@ def _apply_pass(accepted: list[Finding], current: Callable[[str], bytes | None],
         assert finding.fix is not None
         if not (finding.fix.dependencies or finding.fix.dev_dependencies):
             continue
-        deps, dev_deps = wanted.setdefault(manifest_for(finding.fix, package_dirs), ({}, {}))
+        manifest = manifest_for(finding.fix, package_dirs)
+        deps, dev_deps = wanted.setdefault(manifest, ({}, {}))
         deps.update(dict(finding.fix.dependencies))
         dev_deps.update(dict(finding.fix.dev_dependencies))
+        if finding.fix.dependencies:  # and where the repository installs from, too
+            for parent in mirroring_manifests(manifest, package_dirs, current):
+                wanted.setdefault(parent, ({}, {}))[0].update(dict(finding.fix.dependencies))
     for manifest, (deps, dev_deps) in wanted.items():
         pj = new_contents.get(manifest, current(manifest))
         if pj is not None:

@@ -81,6 +81,27 @@ def _indent_unit(text: str) -> str:
     return match.group(1) if match else "  "
 
 
+#: Ranges that name a package of the same repository, not a release from the registry.
+_LOCAL_SPEC_RE = re.compile(r"(?:workspace|file|link|portal):")
+
+
+def mirrors(parent: Mapping[str, Any], child: Mapping[str, Any]) -> bool:
+    """Return True when manifest ``parent`` declares every third-party runtime dependency of
+    the package ``child`` (at least two of them): a repository whose top-level package.json
+    is the one it installs from (and often checks against its packages' own), such as a
+    monorepo publishing packages it develops from the root. The repository's own packages are
+    left out: ``workspace:``/``file:``/``link:`` ranges and ranges equal to ``child``'s own
+    version (packages released in lockstep)."""
+    deps = child.get("dependencies")
+    declared = parent.get("dependencies")
+    if not isinstance(deps, dict) or not isinstance(declared, dict):
+        return False
+    version = child.get("version")
+    external = [name for name, spec in deps.items()
+                if not (isinstance(spec, str) and (_LOCAL_SPEC_RE.match(spec) or spec == version))]
+    return len(external) >= 2 and all(name in declared for name in external)
+
+
 def runtime_section(data: Mapping[str, Any]) -> str:
     """Return the block a package the server loads goes into: the one declaring ``express``,
     i.e. ``devDependencies`` when the manifest lists express there and not in

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli, write_tree
+from nodeharden._packagejson import VERSIONS
 
 APP_JS = """\
 const express = require('express');
@@ -99,3 +100,69 @@ def test_a_server_kept_in_dev_dependencies_gets_its_new_package_there(tmp_path: 
     assert set(data["devDependencies"]) == {"express", "helmet"}
     assert data["dependencies"] == {"react": "^18.3.1"}
     assert "require('helmet')" in (root / "app.js").read_text()
+
+
+def _monorepo(base: Path, root_deps: dict[str, str]) -> Path:
+    """A repository that installs from its top-level package.json (``root_deps``) and
+    publishes packages/server, whose server code uses express and cookie-parser; its
+    dependency on the repository's own util package is released in lockstep (same version)."""
+    server = {"name": "@acme/server", "version": "3.1.0",
+              "dependencies": {"@acme/util": "3.1.0", "cookie-parser": "1.4.7",
+                               "express": "4.21.2"}}
+    return write_tree(base, {
+        "package.json": json.dumps({"name": "acme", "version": "3.1.0", "private": True,
+                                    "dependencies": root_deps}, indent=4) + "\n",
+        "packages/server/package.json": json.dumps(server, indent=4) + "\n",
+        "packages/server/app.js": APP_JS.replace(
+            "const app", "const cookieParser = require('cookie-parser');\nconst app"),
+    })
+
+
+def test_a_repository_that_installs_from_its_top_level_manifest_gets_the_package_there_too(
+        tmp_path: Path) -> None:
+    """The top-level package.json declares every third-party dependency of packages/server
+    (the repository installs from there, and may check both agree): the new package goes into
+    both, with one range."""
+    root = _monorepo(tmp_path / "repo", {"cookie-parser": "1.4.7", "express": "4.21.2",
+                                         "mocha": "10.0.0"})
+    proc = run_cli("fix", root, "--select", "helmet")
+    assert proc.returncode == 0, proc.stderr
+    top = json.loads((root / "package.json").read_text())["dependencies"]
+    server = json.loads((root / "packages/server/package.json").read_text())["dependencies"]
+    assert top["helmet"] == server["helmet"] == VERSIONS["helmet"]
+    assert "require('helmet')" in (root / "packages/server/app.js").read_text()
+    # --patch-dir writes the same change as one patch.
+    patches = tmp_path / "patches"
+    root2 = _monorepo(tmp_path / "repo2", {"cookie-parser": "1.4.7", "express": "4.21.2"})
+    proc = run_cli("fix", root2, "--select", "helmet", "--patch-dir", str(patches))
+    assert proc.returncode == 0, proc.stderr
+    text = "".join(p.read_text() for p in sorted(patches.iterdir()))
+    assert "a/package.json" in text and "a/packages/server/package.json" in text
+
+
+def test_a_top_level_manifest_that_does_not_list_the_package_dependencies_is_left_alone(
+        tmp_path: Path) -> None:
+    # Only express at the top (a dev server, say): no sign the repository installs from there.
+    root = _monorepo(tmp_path / "repo", {"express": "4.21.2"})
+    before = (root / "package.json").read_text()
+    proc = run_cli("fix", root, "--select", "helmet")
+    assert proc.returncode == 0, proc.stderr
+    assert (root / "package.json").read_text() == before
+    server = json.loads((root / "packages/server/package.json").read_text())["dependencies"]
+    assert server["helmet"] == VERSIONS["helmet"]
+
+
+def test_fix_run_on_such_a_package_declines_with_the_reason(tmp_path: Path) -> None:
+    """Run on packages/server alone, the manifest the repository installs from is outside the
+    folder fix writes to: the fix is declined, saying where the package must go."""
+    repo = _monorepo(tmp_path / "repo", {"cookie-parser": "1.4.7", "express": "4.21.2"})
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    package = repo / "packages/server"
+    before = (package / "package.json").read_text()
+    proc = run_cli("fix", package, "--select", "helmet,error-handler")
+    assert proc.returncode == 0, proc.stderr
+    assert ("needs helmet in package.json and in ../../package.json, which declares every "
+            "dependency of this package too") in " ".join(proc.stdout.split())
+    assert (package / "package.json").read_text() == before
+    assert "helmet" not in (package / "app.js").read_text()
+    assert "app.use((err, req, res, next)" in (package / "app.js").read_text()  # no package
