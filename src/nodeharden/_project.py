@@ -298,7 +298,8 @@ def walk(root: Path, *, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile]
     """Return the files under ``root`` worth scanning and the ones skipped (with reasons).
 
     Honours ``.gitignore`` files (nested ones relative to their folder) and ``exclude``
-    patterns (gitignore syntax, relative to the root). Never follows a directory symlink, so a
+    patterns (gitignore syntax, relative to the root). ``SKIP_DIRS`` are never entered, but
+    for a ``node_modules`` folder a .gitignore re-includes by a negation (``_reincluded``). Never follows a directory symlink, so a
     symlink loop cannot trap the walk; a file symlink is followed only inside the root.
     """
     excluded = None

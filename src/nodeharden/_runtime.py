@@ -4,7 +4,9 @@ package manager. Fixes add only dependencies and syntax that runtime supports.
 Sources, all read: ``engines.node`` in package.json, ``.nvmrc``, ``.node-version``,
 ``.tool-versions``, the app image's final ``FROM node:…``, and the Node versions of the CI
 matrix (GitHub Actions ``node-version``, Travis ``node_js``). The oldest one wins: a project
-that tests on Node 14 must keep working on Node 14, whatever its Dockerfile runs.
+that tests on Node 14 must keep working on Node 14, whatever its Dockerfile runs. A
+package.json under a test, fixture or example folder, and a workflow that only runs a script
+with node (no package manager), are not about the project's runtime and are not read.
 """
 
 from __future__ import annotations
