@@ -453,16 +453,48 @@ def _declared_in(scope: Node, name: str) -> bool:
     return False
 
 
-def _pure(expr: Node, scope: Node) -> bool:
+def _const_before(at: Node, name: str) -> bool:
+    """Return True when the nearest binding of ``name`` around statement ``at`` (in the blocks
+    of its own function, a catch block included) is a ``const`` declared before ``at``: it
+    holds the same value wherever ``at`` reads it, and on a line inserted just before it."""
+    child, cur = at, at.parent
+    while cur is not None and cur.type not in _FUNCTIONS:
+        param = cur.child_by_field_name("parameter") if cur.type == "catch_clause" else None
+        if param is not None and name in _pattern_names(param):
+            return False
+        body = cur.child_by_field_name("body")
+        if cur.type in ("for_statement", "for_in_statement") and body is not None \
+                and re.search(rf"(?<![\w$.]){re.escape(name)}(?![\w$])",
+                              text(cur)[:body.start_byte - cur.start_byte]):
+            return False  # a loop variable: too clever to judge
+        if cur.type in ("statement_block", "switch_case", "program"):
+            for stmt in cur.named_children:
+                declared = False
+                if stmt.type in ("lexical_declaration", "variable_declaration"):
+                    declared = any(decl.type == "variable_declarator" and name in _pattern_names(
+                        decl.child_by_field_name("name") or stmt) for decl in stmt.named_children)
+                elif stmt.type in ("function_declaration", "class_declaration"):
+                    declared = text(stmt.child_by_field_name("name")) == name
+                if declared:
+                    return stmt.type == "lexical_declaration" and text(stmt).startswith("const") \
+                        and stmt.end_byte <= child.start_byte
+        child, cur = cur, cur.parent
+    return False
+
+
+def _pure(expr: Node, scope: Node, at: Node | None = None) -> bool:
     """Return True when ``expr`` can be evaluated again at the leak without side effects
-    and with the same names in scope (``err.errorCode``, ``status``, ``err.status || 500``)."""
+    and with the same names in scope (``err.errorCode``, ``status``, ``err.status || 500``).
+    ``at``: the statement that answers, for ``const`` names declared in a block before it
+    (``catch (e) { const status = …; res.status(status).json(…) }``)."""
     for node in walk(expr):
         if node.type in _IMPURE or node.type in _FUNCTIONS:
             return False
         if node.type == "identifier" and (node.parent is None or node.parent.type != "member_expression"
-                                          or node.parent.child_by_field_name("object") == node):
-            if not _declared_in(scope, text(node)):
-                return False
+                                          or node.parent.child_by_field_name("object") == node) \
+                and not _declared_in(scope, text(node)) \
+                and not (at is not None and _const_before(at, text(node))):
+            return False
     return True
 
 
@@ -530,12 +562,12 @@ def handler_status(sink: Node, scope: Node) -> str | None:
     unsure (no status, several, or one that cannot be repeated)."""
     own = _status_arg(sink) if sink.type == "call_expression" else None
     if own is not None:
-        if _pure(own, scope):
+        if _pure(own, scope, statement_of(sink)):
             return text(own)
         root = _root_name(sink.child_by_field_name("function"))
         return f"{root}.statusCode" if root in _response_names(scope) else None
     expr = _status_node(sink, scope)
-    return text(expr) if expr is not None and _pure(expr, scope) else None
+    return text(expr) if expr is not None and _pure(expr, scope, statement_of(sink)) else None
 
 
 def _status_node(sink: Node, scope: Node) -> Node | None:
@@ -1392,6 +1424,17 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
     allow = "// eslint-disable-next-line no-console\n" \
         if call == "console.error" and ctx.style.no_console else ""
     code = f"{indent}{allow}{indent if allow else ''}{call}({name}){ctx.style.semi}\n"
+    at = line_start
+    if server_errors is not None and re.search(r"\.statusCode\b", server_errors):
+        # `res.statusCode` holds the answer's status only once the statement that answers
+        # has set it: a test of it goes after that statement, or (a `return` answer, more
+        # code on its line) the error is logged whatever the status.
+        line_end = ctx.source.find(b"\n", stmt.end_byte)
+        if stmt.type == "expression_statement" and line_end != -1 \
+                and not ctx.source[stmt.end_byte:line_end].strip():
+            at = line_end + 1
+        else:
+            server_errors = None
     if server_errors is not None:
         # The fix's own test, turned round: a status that may be undefined (`err.status`)
         # answers the generic text, so it is logged too (`undefined >= 500` is false).
@@ -1400,7 +1443,7 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
         inner = indent + ctx.style.indent
         code = (f"{indent}if ({test}) {{\n{inner}{allow}{inner if allow else ''}{call}({name})"
                 f"{ctx.style.semi}\n{indent}}}\n")
-    return TextEdit(line_start, line_start, code)
+    return TextEdit(at, at, code)
 
 
 _TS_PRAGMA_RE = re.compile(r"@ts-(no)?check\b")
@@ -1583,7 +1626,7 @@ class ErrorHandler(Rule):
             log = _log_line(ctx, sink, scope, name, server_errors)
             if log is None:
                 return None  # no line to log it on (an expression body): needs a person
-            edits.insert(0, log)
+            edits = sorted([log, *edits], key=lambda edit: edit.start)
             title += " and log the error"
         return Fix(title=title, applicability=applicability,
                    changes=(FileChange(ctx.rel, tuple(edits)),))
