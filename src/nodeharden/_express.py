@@ -220,6 +220,19 @@ def _collect_imports(lang: str, root: Node, facts: FileFacts,
         facts.imports.append(imp)
         if node.parent is not None and node.parent.type == "program":
             import_statements.add(node.start_byte)
+    if lang != "javascript":  # TypeScript's `import x = require('y')`: x is the whole module
+        for node in root.named_children:
+            clause = next((c for c in node.named_children if c.type == "import_require_clause"),
+                          None) if node.type == "import_statement" else None
+            if clause is None:
+                continue
+            ident = next((c for c in clause.named_children if c.type == "identifier"), None)
+            source = next((c for c in clause.named_children if c.type == "string"), None)
+            facts.imports.append(ImportFact(module=string_value(source) or "",
+                                            default=text(ident) if ident is not None else None,
+                                            line=node.start_point[0] + 1,
+                                            start=node.start_byte, end=node.end_byte))
+            import_statements.add(node.start_byte)
     for call in caps.get("require", []):
         arguments = call.child_by_field_name("arguments")
         source = (arguments.named_children[0]

@@ -179,14 +179,17 @@ def test_an_es_import_stays_in_the_opening_import_block() -> None:
 
 
 def test_typescript_import_equals_counts_as_an_import() -> None:
-    # `import x = require()` is an import for import/first: the new one stays above the code.
-    source = ("import express from 'express';\nimport cors = require('cors');\n\n"
-              "const app = express();\n")
-    out, _ = run(source, ImportRequest("helmet", default="helmet"), rel="app.ts")
-    lines = out.splitlines()
-    assert "import helmet from 'helmet';" in lines
-    assert lines.index("import helmet from 'helmet';") < lines.index("const app = express();")
-    assert lines.index("import helmet from 'helmet';") < lines.index("")
+    """``import x = require()`` is an import for import/first and import/order, and binds the
+    whole module: it is reused, and new imports go among (not above) such lines."""
+    source = ("import express from 'express';\nimport cors = require('cors');\n"
+              "import fs = require('fs');\n\nconst app = express();\n")
+    out, imports = run(source, ImportRequest("./middleware/rate-limit", names=("rateLimiter",)),
+                       ImportRequest("node:fs", names=("readFileSync",)), rel="app.ts")
+    assert out == ("import express from 'express';\nimport cors = require('cors');\n"
+                   "import fs = require('fs');\n"
+                   "import { rateLimiter } from './middleware/rate-limit';\n\n"
+                   "const app = express();\n")
+    assert imports.bindings[1].names == {"readFileSync": "fs.readFileSync"}
 
 
 def test_a_file_that_does_not_open_with_imports_keeps_the_require_placement() -> None:

@@ -328,6 +328,10 @@ def _resolve_members(source: bytes, request: ImportRequest, matches: list[Import
     return request
 
 
+#: TypeScript's ``import x = require('y')``: ``x`` is the whole CommonJS module.
+_IMPORT_EQUALS_RE = lazy_pattern(rb"import\s+[\w$]+\s*=\s*require\b")
+
+
 def _member_source(source: bytes, imp: ImportFact | None, module: str) -> str | None:
     """Return the local whose members are the module's named exports: a namespace import, a
     CommonJS ``require`` binding, or the default import of a built-in (all CommonJS)."""
@@ -336,7 +340,8 @@ def _member_source(source: bytes, imp: ImportFact | None, module: str) -> str | 
     if imp.namespace:
         return imp.namespace
     if imp.default and (is_builtin(module)
-                        or not source[imp.start:imp.end].lstrip().startswith(b"import")):
+                        or not source[imp.start:imp.end].lstrip().startswith(b"import")
+                        or _IMPORT_EQUALS_RE.match(source, imp.start)):
         return imp.default
     return None
 
