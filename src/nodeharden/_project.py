@@ -197,6 +197,8 @@ class _GitIgnore:
     #: Negations that name a ``node_modules`` folder or a path below it, cut after that
     #: folder (``!packages/node_modules/**/docs`` -> ``/packages/node_modules``), compiled.
     reincluded_node_modules: tuple[Any, ...] = ()
+    #: With negations: matches a path some pattern matches itself (a quick "none does").
+    itself: re.Pattern[str] | None = None
 
 
 def _read_gitignore(directory: Path) -> _GitIgnore | None:
@@ -211,11 +213,16 @@ def _read_gitignore(directory: Path) -> _GitIgnore | None:
         return None
     lines = text.splitlines()
     spec = pathspec.GitIgnoreSpec.from_lines(lines)
-    patterns = tuple(p for p in spec.patterns if p.include is not None)
+    patterns: tuple[Any, ...] = tuple(p for p in spec.patterns if p.include is not None)
     if "!" not in text:  # the common case: no negation, nothing more to work out
         return _GitIgnore(spec, patterns)
     if not any(p.include is False for p in patterns):
         return _GitIgnore(spec, patterns)
+    # One regex that matches a path when any pattern matches the path itself: most paths
+    # match none and need no pattern-by-pattern look. (Each pattern's regex is anchored at
+    # the start; its own group names are dropped, they would clash in one alternation.)
+    itself = re.compile("|".join(
+        "(?:" + p.regex.pattern.replace("(?P<ps_d>", "(?:") + r")\Z" for p in patterns))
     reincluded: list[Any] = []
     if "node_modules" in text:
         for line in lines:
@@ -223,7 +230,7 @@ def _read_gitignore(directory: Path) -> _GitIgnore | None:
             if prefix is not None:
                 reincluded.extend(p for p in pathspec.GitIgnoreSpec.from_lines([prefix]).patterns
                                   if p.include is not None)
-    return _GitIgnore(spec, patterns, True, tuple(reincluded))
+    return _GitIgnore(spec, patterns, True, tuple(reincluded), itself)
 
 
 def _node_modules_prefix(line: str) -> str | None:
@@ -266,6 +273,8 @@ def _gitignore_decision(ignore: _GitIgnore, probe: str, exact: bool) -> bool | N
             return None
         if not exact or any(_matches_itself(p, probe) for p in ignore.patterns):
             return True
+        return None
+    if ignore.itself is not None and not ignore.itself.match(probe):
         return None
     for pattern in reversed(ignore.patterns):
         if _matches_itself(pattern, probe):
