@@ -18,7 +18,6 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-
 from conftest import have_node, linked_app, npm_install, run_cli, write_tree
 
 pytestmark = [pytest.mark.slow,

@@ -349,9 +349,15 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
     ``res.locals`` value in a scope that renders a view (locals a logger reads reach nobody)."""
     cur = node.parent
     child = node
+    key: str | None = None  # the key of the last object pair the value passed through
     while cur is not None and cur != scope:
         if _only_tested(cur, child):
             return None  # `err.message ? … : …`: the value is a test, never sent
+        if cur.type == "pair" and child == cur.child_by_field_name("value"):
+            key = _key_text(cur.child_by_field_name("key"))
+        if cur.type == "variable_declarator" and child == cur.child_by_field_name("value") \
+                and child.type == "object" and key is not None:
+            return _body_sink(cur, key, scope)
         if cur.type == "arguments":
             call = cur.parent
             fn = call.child_by_field_name("function") if call is not None else None
@@ -373,6 +379,42 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
         child = cur
         cur = cur.parent
     return None
+
+
+def _body_sink(decl: Node, key: str, scope: Node) -> tuple[str, Node] | None:
+    """Return (method, call) when the object ``const body = { key: … }`` declares is sent
+    as it is (``res.status(s).json(body)``) later in ``scope``, and nothing else reads or
+    changes it but assignments to its other keys (``body.code = err.code``)."""
+    name = decl.child_by_field_name("name")
+    stmt = decl.parent
+    if name is None or name.type != "identifier" or stmt is None \
+            or stmt.type != "lexical_declaration" or stmt.parent is None \
+            or stmt.parent.type != "statement_block":
+        return None
+    found: tuple[str, Node] | None = None
+    for node in walk(scope):
+        if node.type not in ("identifier", "shorthand_property_identifier") \
+                or text(node) != text(name) or node == name or node.start_byte < decl.end_byte:
+            continue
+        parent = node.parent
+        if parent is None:
+            return None
+        if parent.type == "arguments" and len(parent.named_children) == 1 and found is None:
+            call = parent.parent
+            fn = call.child_by_field_name("function") if call is not None else None
+            if call is not None and fn is not None and fn.type == "member_expression" \
+                    and text(fn.child_by_field_name("property")) in SINK_METHODS \
+                    and _root_name(fn.child_by_field_name("object")) in _response_names(scope):
+                found = (text(fn.child_by_field_name("property")), call)
+                continue
+        if parent.type == "member_expression" and parent.child_by_field_name("object") == node \
+                and parent.parent is not None and parent.parent.type == "assignment_expression" \
+                and parent.parent.child_by_field_name("left") == parent \
+                and parent.child_by_field_name("property") is not None \
+                and text(parent.child_by_field_name("property")) != key:
+            continue  # `body.code = err.code`: another key
+        return None  # read, passed on or changed elsewhere: too clever to follow
+    return found
 
 
 def _status_of(call: Node) -> int | None | str:
@@ -633,6 +675,38 @@ def _const_among(statements: Iterable[Node], name: str | None) -> Node | None:
                         and text(decl.child_by_field_name("name")) == name:
                     return decl.child_by_field_name("value")
     return None
+
+
+@dataclass(frozen=True)
+class _Deferred:
+    """What ``file_data`` keeps of one leak for the project phase."""
+
+    finding: Finding
+    field: str | None
+    client_class: str | None
+    registrar: tuple[str, str] | None
+    #: The project phase reports it (else it only tells of the project's contract).
+    report: bool
+    #: A route's message whose fix depends on the final handler's contract.
+    route: bool
+    #: An error handler that sends the error's message to every error, 5xx included, and
+    #: that this run does not fix: the project's contract.
+    contract: bool
+
+
+def _follows_contract(leak: Leak, finding: Finding) -> bool:
+    """Return True when ``leak`` is a message a catch block sends (a route's own answer)
+    and its fix replaces it: the project phase keeps that fix only when the app's final
+    handler does not send the message of every error itself."""
+    return leak.kind == "catch" and leak.leak == "message" and finding.fix is not None
+
+
+def _sets_contract(leak: Leak, finding: Finding, rel: str) -> bool:
+    """Return True when ``leak`` is an error handler sending the error's message with a
+    status that may be a 5xx (no literal 4xx), and no safe fix of this run changes that."""
+    return leak.kind == "handler" and leak.leak == "message" and not is_test_file(rel) \
+        and not (isinstance(leak.status, int) and leak.status < 500) \
+        and (finding.fix is None or finding.fix.applicability != "safe")
 
 
 @dataclass(frozen=True)
@@ -1485,7 +1559,9 @@ class ErrorHandler(Rule):
         for leak in _leaks(ctx):
             if leak.field is None and leak.client_class is None \
                     and leak.registrar is None:  # else check_project decides
-                yield self._leak_finding(ctx, leak)
+                finding = self._leak_finding(ctx, leak)
+                if not _follows_contract(leak, finding):  # else check_project decides
+                    yield finding
         yield from self._handler_findings(ctx)
 
     def _handler_findings(self, ctx: FileContext,
@@ -1574,6 +1650,8 @@ class ErrorHandler(Rule):
                   status: int | None | str, sink: Node, scope: Node) -> Fix | None:
         if leak == "error" or node.type == "shorthand_property_identifier":
             return None  # the body's shape changes: needs a person
+        if not sink.start_byte <= node.start_byte < sink.end_byte:
+            return None  # `const body = { message: err.message }; res.json(body)`: a person
         generic = ctx.style.q(GENERIC)
         target = _whole_expression(node)
         parent = target.parent
@@ -1631,37 +1709,62 @@ class ErrorHandler(Rule):
         return Fix(title=title, applicability=applicability,
                    changes=(FileChange(ctx.rel, tuple(edits)),))
 
-    def file_data(self, ctx: FileContext) -> list[tuple[Finding, str | None, str | None,
-                                                        tuple[str, str] | None]] | None:
-        """Return the leaks ``check_file`` left to the project phase, each as (its finding, the
-        error field its status is read from, the class a branch narrows the error to, the
-        base class and field a route's registration on ``this.<field>`` depends on); only for
-        a file whose bytes set a status from a field or test ``instanceof``, or register
-        routes on ``this.<field>``."""
+    def file_data(self, ctx: FileContext) -> list[_Deferred] | None:
+        """Return what the project phase needs of this file's leaks: the findings
+        ``check_file`` left to it (a status read from an error field, a branch narrowing the
+        error to a class, a route's registration on ``this.<field>`` in another file, a
+        route's message whose fix depends on the app's final handler) and the error handlers
+        that send the error's message to every error with no safe fix (the project's
+        contract); only for a file whose bytes read a ``.message`` or register routes on
+        ``this.<field>``."""
         data = ctx.source
         if not self.wants(data) or not (
-                (_FIELD_STATUS_BYTES_RE.search(data) or b"instanceof" in data)
-                and _MESSAGE_BYTES_RE.search(data) or _THIS_ROUTE_BYTES_RE.search(data)):
+                _MESSAGE_BYTES_RE.search(data) or _THIS_ROUTE_BYTES_RE.search(data)):
             return None
-        return [(self._leak_finding(ctx, leak), leak.field, leak.client_class, leak.registrar)
-                for leak in _leaks(ctx)
-                if leak.field is not None or leak.client_class is not None
-                or leak.registrar is not None] or None
+        kept: list[_Deferred] = []
+        for leak in _leaks(ctx):
+            finding = self._leak_finding(ctx, leak)
+            own = leak.field is not None or leak.client_class is not None \
+                or leak.registrar is not None
+            route = _follows_contract(leak, finding)
+            contract = _sets_contract(leak, finding, ctx.rel)
+            if own or route or contract:
+                kept.append(_Deferred(finding, leak.field, leak.client_class, leak.registrar,
+                                      own or route, route, contract))
+        return kept or None
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         # Messages sent with the status an error carries in its own field: real leaks unless
         # the project proves that field is always a 4xx.
-        deferred = [(rel, *leak) for rel, leaks in ctx.file_data.get(self.id, {}).items()
-                    for leak in leaks]
+        deferred = [(rel, kept) for rel, leaks in ctx.file_data.get(self.id, {}).items()
+                    for kept in leaks]
         if deferred:
-            client = _client_fields(ctx, {name for _, _, name, _, _ in deferred if name})
-            for rel, finding, name, client_class, registrar in deferred:
-                if registrar is not None and _express_field_in_base(ctx, rel, *registrar):
+            client = _client_fields(ctx, {kept.field for _, kept in deferred if kept.field})
+            reported: list[_Deferred] = []
+            for rel, kept in deferred:
+                if kept.registrar is not None and _express_field_in_base(ctx, rel, *kept.registrar):
                     continue  # `next ? next(err) : res.json(err)` in a route of a base's app
-                if client_class is not None and _client_only_class(ctx, rel, client_class):
+                if kept.client_class is not None \
+                        and _client_only_class(ctx, rel, kept.client_class):
                     continue  # `if (err instanceof NotFound)`: a class only ever a 4xx
-                if name is None or name not in client:
-                    yield finding
+                if kept.field is None or kept.field not in client:
+                    reported.append(kept)
+            # The project's final handler sends the error's message to every error and this
+            # run does not change that: a route that follows the same contract keeps its
+            # message (its clients read it as they read the handler's); the finding stays.
+            contract = min((kept.finding for kept in reported if kept.contract),
+                           key=Finding.sort_key, default=None)
+            for kept in reported:
+                if not kept.report:
+                    continue
+                finding = kept.finding
+                if kept.route and contract is not None:
+                    finding = replace(finding, fix=None, message=(
+                        f"{finding.message}; not fixed: the app's final error handler at "
+                        f"{contract.path}:{contract.line} sends the error's message too "
+                        "(a project-wide contract its clients may rely on): change it there "
+                        "first"))
+                yield finding
         if not ctx.uses_express():
             return
         yield from self._imported_handler_findings(ctx)
