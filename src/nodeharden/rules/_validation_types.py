@@ -937,7 +937,28 @@ def _inert_destination(node: Node) -> bool:
     fn = args.parent.child_by_field_name("function")
     if _is_log_call(fn):
         return True
+    if value is node and fn is not None and fn.type == "identifier" and text(fn) == "In" \
+            and len(code_children(args)) == 1:
+        return _binds_typeorm_in(args)
     return value is node and fn is not None and text(fn) in _TOTAL_CALLS
+
+
+#: ``import { In } from 'typeorm'`` / ``const { In } = require('typeorm')`` (not renamed).
+_TYPEORM_IN_RE = lazy_pattern(
+    r"""(?:import\s*(?:type\s+)?\{[^}]*(?<![\w$])In\b(?!\s+as\b)[^}]*\}\s*from\s*|"""
+    r"""\{[^}]*(?<![\w$])In\b(?!\s*:)[^}]*\}\s*=\s*require\(\s*)['"]typeorm['"]""")
+
+
+def _binds_typeorm_in(node: Node) -> bool:
+    """Return True when the file of ``node`` takes ``In`` from typeorm. ``In(x)`` never widens a
+    lookup: a value that is not iterable (null, undefined, a number, a plain object) throws when
+    the query is built, and the items of an array or string are bound parameters (an object item
+    is refused by the driver or matches nothing), so a request value there is data, whatever its
+    type. Checked on TypeORM 0.3."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    return bool(_TYPEORM_IN_RE.search(text(root)))
 
 
 def _stringy(node: Node) -> bool:
