@@ -357,7 +357,10 @@ def manifest_problem(fix: Fix, package_dirs: list[str],
         why, todo = f"{manifest} is not a valid JSON object", "repair it"
     else:
         runtime = sorted(dict(fix.dependencies))
-        above = next((rel for rel, top in outer if runtime and mirrors(top, parsed)), None)
+        # A manifest above that already declares them needs no edit: the fix goes ahead (the
+        # decline told the user to add them there).
+        above = next((rel for rel, top in outer if runtime and mirrors(top, parsed)
+                      and not _declares(top, runtime)), None)
         if above is None:
             return None
         folder = posixpath.dirname(manifest)
@@ -367,6 +370,12 @@ def manifest_problem(fix: Fix, package_dirs: list[str],
                 f"outside the folder fix runs on: declined (add {', '.join(runtime)} to both, "
                 "then run fix again)")
     return f"needs {', '.join(needs)} in {manifest}, but {why}: declined ({todo}, then run fix again)"
+
+
+def _declares(manifest: dict[str, Any], names: list[str]) -> bool:
+    """Return True when ``manifest`` lists every package of ``names`` in its dependencies."""
+    declared = manifest.get("dependencies")
+    return isinstance(declared, dict) and all(name in declared for name in names)
 
 
 def _conflicts(fix: Fix, taken: dict[str, list[TextEdit]], created: set[str],

@@ -166,3 +166,13 @@ def test_fix_run_on_such_a_package_declines_with_the_reason(tmp_path: Path) -> N
     assert (package / "package.json").read_text() == before
     assert "helmet" not in (package / "app.js").read_text()
     assert "app.use((err, req, res, next)" in (package / "app.js").read_text()  # no package
+    # Doing what the message says (helmet in both manifests) lets the fix go ahead: it was
+    # declined again, because the top manifest still declared every dependency of the package.
+    for manifest in (repo / "package.json", package / "package.json"):
+        data = json.loads(manifest.read_text())
+        data["dependencies"]["helmet"] = VERSIONS["helmet"]
+        manifest.write_text(json.dumps(data, indent=2) + "\n")
+    again = run_cli("fix", package, "--select", "helmet", "--force")
+    assert again.returncode == 0, again.stderr
+    assert "declined" not in again.stdout, again.stdout
+    assert "require('helmet')" in (package / "app.js").read_text()
