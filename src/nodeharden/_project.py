@@ -221,8 +221,12 @@ def _read_gitignore(directory: Path) -> _GitIgnore | None:
     # One regex that matches a path when any pattern matches the path itself: most paths
     # match none and need no pattern-by-pattern look. (Each pattern's regex is anchored at
     # the start; its own group names are dropped, they would clash in one alternation.)
-    itself = re.compile("|".join(
-        "(?:" + p.regex.pattern.replace("(?P<ps_d>", "(?:") + r")\Z" for p in patterns))
+    itself: re.Pattern[str] | None
+    try:
+        itself = re.compile("|".join(
+            "(?:" + p.regex.pattern.replace("(?P<ps_d>", "(?:") + r")\Z" for p in patterns))
+    except (re.error, AttributeError, TypeError):
+        itself = None  # another pathspec's regexes: the pattern-by-pattern look alone
     reincluded: list[Any] = []
     if "node_modules" in text:
         for line in lines:
