@@ -194,6 +194,177 @@ def headers_set_by_app(lang: str, root: Node, source: bytes) -> set[str]:
 _RESPONSE_NAMES = frozenset({"res", "response", "resp", "reply"})
 
 
+#: ``X.set(key, value)`` inside a loop over the entries of a settings object.
+_SETTINGS_SET_RE = lazy_pattern(rb"\.set\s*\(")
+
+
+def _settings_object(node: Node | None, root: Node, depth: int = 0) -> list[Node | None] | None:
+    """Return the parts a settings object is merged from, in order (later parts win): the
+    object literals behind ``node`` (a literal, a name the file binds once to one,
+    ``{...a, ...b}`` and ``Object.assign({}, a, b)``), None for a part that is not one (a
+    deployer's options object). None when ``node`` itself is no such object."""
+    if node is None or depth > 6:
+        return None
+    node = unwrap(node)
+    if node.type == "identifier":
+        value = _bound_once(text(node), root)
+        return _settings_object(value, root, depth + 1) if value is not None else None
+    if node.type == "object":
+        parts: list[Node | None] = [node]
+        for child in code_children(node):
+            if child.type == "spread_element":
+                inner = child.named_children[0] if child.named_children else None
+                parts.extend(_settings_object(inner, root, depth + 1) or [None])
+        return parts
+    if node.type == "call_expression" and \
+            text(node.child_by_field_name("function")) == "Object.assign":
+        merged: list[Node | None] = []
+        for arg in code_children(node.child_by_field_name("arguments") or node):
+            if arg.type == "spread_element":
+                return None
+            merged.extend(_settings_object(arg, root, depth + 1) or [None])
+        return merged or None
+    return None
+
+
+def _bound_once(name: str, root: Node) -> Node | None:
+    """Return the value of the one declarator of ``name`` in the file when nothing assigns the
+    name (``name = …``) or writes one of its properties (``name.x = …``, ``name[x] = …``)."""
+    value: Node | None = None
+    count = 0
+    for node in walk(root):
+        if node.type == "variable_declarator" and \
+                text(node.child_by_field_name("name")) == name:
+            value = node.child_by_field_name("value")
+            count += 1
+        elif node.type in ("assignment_expression", "augmented_assignment_expression"):
+            left = node.child_by_field_name("left")
+            while left is not None and left.type in ("member_expression",
+                                                     "subscript_expression"):
+                left = left.child_by_field_name("object")
+            if left is not None and text(left) == name:
+                return None
+    return value if count == 1 else None
+
+
+def _setting_off(parts: list[Node | None], name: str) -> bool:
+    """Return True when the last object literal among ``parts`` that sets ``name`` sets it to
+    ``false`` (a later part that is not a literal is a deployer's override of the default)."""
+    value: Node | None = None
+    for part in parts:
+        if part is None:
+            continue
+        for child in code_children(part):
+            key = child.child_by_field_name("key") if child.type == "pair" else None
+            if key is None:
+                continue
+            spelled = string_value(key) if key.type == "string" else \
+                text(key) if key.type == "property_identifier" else None
+            if spelled == name:
+                value = child.child_by_field_name("value")
+    return value is not None and value.type == "false"
+
+
+def _loop_source(key: Node, value: Node) -> Node | None:
+    """Return the object whose entries ``X.set(key, value)`` applies: ``for (k in o)`` with
+    ``o[k]``, ``for (const [k, v] of Object.entries(o))``, ``for (const k of Object.keys(o))``
+    with ``o[k]``, and ``Object.entries(o).forEach(([k, v]) => …)`` /
+    ``Object.keys(o).forEach((k) => … o[k] …)``; None for any other ``key``/``value``."""
+    name = text(key)
+    cur: Node | None = key.parent
+    while cur is not None:
+        pair: tuple[Node | None, Node | None, str | None] | None = None
+        if cur.type == "for_in_statement":
+            left, right = cur.child_by_field_name("left"), cur.child_by_field_name("right")
+            operator = text(cur.child_by_field_name("operator"))
+            pair = (left, right, operator)
+        elif cur.type in ("arrow_function", "function_expression") and cur.parent is not None \
+                and cur.parent.type == "arguments" and cur.parent.parent is not None:
+            call = cur.parent.parent
+            fn = call.child_by_field_name("function")
+            if fn is not None and fn.type == "member_expression" and \
+                    text(fn.child_by_field_name("property")) == "forEach":
+                params = cur.child_by_field_name("parameters")
+                first = cur.child_by_field_name("parameter") or (
+                    code_children(params)[0] if params is not None and code_children(params)
+                    else None)
+                if first is not None and first.type in ("required_parameter",):
+                    first = first.child_by_field_name("pattern")
+                pair = (first, fn.child_by_field_name("object"), "forEach")
+        if pair is not None:
+            left, right, how = pair
+            if left is not None and right is not None:
+                if left.type == "lexical_declaration" or left.type == "variable_declaration":
+                    found = code_children(left)
+                    left = found[0].child_by_field_name("name") if found else None
+                found_source = _entries_of(left, unwrap(right), how, name, value)
+                if found_source is not None:
+                    return found_source
+            return None  # the nearest loop or callback does not bind the key from an object
+        if cur.type in ("function_declaration", "method_definition", "program"):
+            return None
+        cur = cur.parent
+    return None
+
+
+def _entries_of(left: Node | None, right: Node, how: str | None, name: str,
+                value: Node) -> Node | None:
+    if left is None:
+        return None
+    if how == "in":
+        return right if left.type == "identifier" and text(left) == name and \
+            _reads_entry(value, right, name) else None
+    if right.type != "call_expression":
+        return None
+    fn = text(right.child_by_field_name("function"))
+    args = code_children(right.child_by_field_name("arguments") or right)
+    if fn not in ("Object.entries", "Object.keys") or len(args) != 1:
+        return None
+    obj = args[0]
+    if fn == "Object.keys":
+        return obj if left.type == "identifier" and text(left) == name and \
+            _reads_entry(value, obj, name) else None
+    items = code_children(left) if left.type == "array_pattern" else []
+    if len(items) != 2 or text(items[0]) != name or items[1].type != "identifier" or \
+            text(items[1]) != text(value):
+        return None
+    return obj
+
+
+def _reads_entry(value: Node, obj: Node, key: str) -> bool:
+    """Return True for ``obj[key]``."""
+    value = unwrap(value)
+    return value.type == "subscript_expression" and \
+        text(value.child_by_field_name("object")) == text(obj) and \
+        text(value.child_by_field_name("index")) == key
+
+
+def settings_loop_off(root: Node, source: bytes, name: str) -> bool:
+    """Return True when the file applies Express setting ``name`` as ``false`` through a loop
+    over a settings object: ``app.set(k, o[k])`` for each ``k`` of ``o`` (``for…in``,
+    ``Object.keys``, ``Object.entries`` with ``for…of`` or ``forEach``), where ``o`` is an
+    object literal of the file (or merged from ones: ``Object.assign({}, defaults, options)``,
+    ``{...defaults, ...options}``) whose last literal setting ``name`` sets it to ``false``."""
+    if name.encode() not in source or _SETTINGS_SET_RE.search(source) is None:
+        return False
+    for node in walk(root):
+        if node.type != "call_expression":
+            continue
+        fn = node.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression" or \
+                text(fn.child_by_field_name("property")) != "set" or \
+                text(fn.child_by_field_name("object")).split(".")[-1] in _RESPONSE_NAMES:
+            continue
+        args = code_children(node.child_by_field_name("arguments") or node)
+        if len(args) != 2 or args[0].type != "identifier":
+            continue
+        obj = _loop_source(args[0], args[1])
+        parts = _settings_object(obj, root) if obj is not None else None
+        if parts is not None and _setting_off(parts, name):
+            return True
+    return False
+
+
 def header_maps(lang: str, root: Node, source: bytes) -> tuple[set[str], bool]:
     """Return the helmet headers (lower case) a file names as string keys of object literals
     (``{'X-Frame-Options': 'DENY'}``, a table of headers to send; ``frame-ancestors`` too
@@ -725,6 +896,8 @@ class Helmet(Rule):
         """Return the file's switched-off protections and the headers it sets itself: whether a
         switched-off protection is missing depends on the headers other files set."""
         sets = frozenset(headers_set_by_app(ctx.lang, ctx.tree.root_node, ctx.source))
+        if settings_loop_off(ctx.tree.root_node, ctx.source, "x-powered-by"):
+            sets |= {"x-powered-by"}  # `app.set(k, o[k])` over `{ 'x-powered-by': false }`
         maps, dynamic = header_maps(ctx.lang, ctx.tree.root_node, ctx.source)
         off = tuple(self._switched_off(ctx)) if self.wants(ctx.source) else ()
         return _FileHeaders(off, sets, frozenset(maps), dynamic) \
