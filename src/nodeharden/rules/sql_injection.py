@@ -7,19 +7,31 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
+from nodeharden._deployment import distributed_package
 from nodeharden._express import function_params
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
+    CALL_OPEN,
     FUNCTION_TYPES,
-    CALL_OPEN, GAP, alternation, captures, captures_in, code_children, enclosing, needle_ranges,
-    object_properties, parse, text, walk,
+    GAP,
+    alternation,
+    captures,
+    captures_in,
+    code_children,
+    enclosing,
+    needle_ranges,
+    object_properties,
+    parse,
+    string_value,
+    text,
+    walk,
 )
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._resultcache import content_digest
-from nodeharden.rules._base import FileContext, ProjectContext, Rule
+from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
 from nodeharden.rules._sql import (
     SQL_START_RE,
     Pieces,
@@ -293,6 +305,9 @@ class _NameIndex:
     assigned_members: set[str]
     #: ``_constant_variable`` results by (name, declaring scope, call); None while computing.
     constant: dict[tuple[str, int, int], bool | None] = field(default_factory=dict)
+    #: ``_field_writes`` results by (property, class start byte or -1, call start byte).
+    fields: dict[tuple[str, int, int], tuple[bool, frozenset[int]]] = \
+        field(default_factory=dict)
 
 
 _NAME_INDEX: list[_NameIndex] = []
@@ -503,12 +518,16 @@ class _Assumed:
     """What a query's SQL was found constant under, to be proved in the project phase: that
     the relative module ``spec`` exports a ``const`` named ``name`` holding constant text
     (``need`` "text"), an array of it ("array"), or an object whose property ``prop`` holds
-    it ("object")."""
+    it ("object"); or that the class ``name`` of the module's field ``prop`` only ever holds
+    constant text ("field", ``_field_holds``)."""
 
     spec: str
     name: str
     need: str
     prop: str | None = None
+    #: For "field" (``spec`` is then the class's own module, "" here): the indexes of the
+    #: constructor parameters the field is set from, whose every call site must pass constants.
+    params: tuple[int, ...] = ()
 
 
 @dataclass
@@ -715,11 +734,19 @@ def _constant_member(node: Node, call: Node, depth: int) -> bool:
     the ``length`` of such an array, or such a property of a constant object imported from a
     project module (assumed, proved in the project phase)."""
     obj = node.child_by_field_name("object")
+    if obj is not None and obj.type == "this" and node.type == "member_expression":
+        cls = _this_class(node)
+        prop = node.child_by_field_name("property")
+        return cls is not None and prop is not None and \
+            _constant_field(cls, text(prop), call, depth)
     key = _member_key(node)
     if obj is None or obj.type != "identifier" or key is None:
         return False
     box = _container(obj)
     if box is None:
+        cls = _local_class(obj)
+        if cls is not None:
+            return _constant_field(cls, key, call, depth)  # `Users.TABLE`, a static field
         return _imported(obj, "object", key)
     if box.value.type == "array":
         items = code_children(box.value)
@@ -744,6 +771,452 @@ def _constant_array(ident: Node, call: Node, depth: int) -> bool:
         return _imported(ident, "array")
     return box.value.type == "array" and all(
         _constant_text(v, box.scope, call, depth) for v in code_children(box.value))
+
+
+#: Class declarations and expressions.
+_CLASS_TYPES = frozenset({"class_declaration", "abstract_class_declaration", "class"})
+#: Class field definitions (JavaScript, TypeScript).
+_FIELD_TYPES = frozenset({"field_definition", "public_field_definition"})
+#: Calls that may write any property of the object they are given first.
+_PROPERTY_WRITERS = frozenset({"Object.assign", "Object.defineProperty",
+                               "Object.defineProperties", "Reflect.set",
+                               "Reflect.defineProperty"})
+
+
+def _this_class(node: Node) -> Node | None:
+    """Return the class ``this`` at ``node`` belongs to: the nearest class around it, through
+    methods, field initialisers and arrow functions; None inside another function (its own
+    ``this``) or outside a class."""
+    cur = node.parent
+    while cur is not None:
+        if cur.type in _FUNCTIONS and cur.type != "arrow_function" and \
+                (cur.type != "method_definition" or cur.parent is None
+                 or cur.parent.type != "class_body"):
+            return None  # a function's own `this`, or an object literal's method
+        if cur.type == "class_body":
+            owner = cur.parent
+            return owner if owner is not None and owner.type in _CLASS_TYPES else None
+        cur = cur.parent
+    return None
+
+
+def _class_name(cls: Node) -> str | None:
+    """Return the name a class is known by in its module: its declared name, or the name of
+    the ``const`` a class expression is assigned to."""
+    if cls.type != "class":
+        name = cls.child_by_field_name("name")
+        return text(name) if name is not None else None
+    parent = cls.parent
+    if parent is not None and parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        if name is not None and name.type == "identifier":
+            return text(name)
+    return None
+
+
+def _local_class(ident: Node) -> Node | None:
+    """Return the class ``ident`` names when the file declares one class by that name and
+    binds the name no other way."""
+    root = ident
+    while root.parent is not None:
+        root = root.parent
+    found: list[Node] = []
+    for node in _occurrences(text(ident), root):
+        parent = node.parent
+        if parent is not None and parent.type in ("class_declaration",
+                                                  "abstract_class_declaration") and \
+                parent.child_by_field_name("name") == node:
+            found.append(parent)
+        elif _write_kind(node) is not None:
+            return None
+    if len(found) == 1:
+        return found[0]
+    # TypeScript class names are type identifiers, which the name index does not hold.
+    classes = [n for n in walk(root) if n.type in ("class_declaration",
+                                                   "abstract_class_declaration")
+               and text(n.child_by_field_name("name")) == text(ident)]
+    return classes[0] if len(classes) == 1 and not found else None
+
+
+def _constructor(cls: Node) -> Node | None:
+    """Return a class's ``constructor`` method, if it declares one."""
+    body = cls.child_by_field_name("body")
+    for member in code_children(body) if body is not None else []:
+        if member.type == "method_definition" and \
+                text(member.child_by_field_name("name")) == "constructor":
+            return member
+    return None
+
+
+def _param_nodes(func: Node) -> list[Node]:
+    params = func.child_by_field_name("parameters")
+    return code_children(params) if params is not None else []
+
+
+def _param_index(ctor: Node, name: str) -> int | None:
+    """Return the index of constructor parameter ``name`` when it is a plain parameter (no
+    destructuring, default or rest) that nothing in the constructor writes."""
+    for index, param in enumerate(_param_nodes(ctor)):
+        pattern = param.child_by_field_name("pattern") if param.type in (
+            "required_parameter", "optional_parameter") else param
+        if pattern is None or pattern.type != "identifier" or text(pattern) != name:
+            continue
+        if param.type != "identifier" and (param.type != "required_parameter" or
+                                           param.child_by_field_name("value") is not None):
+            return None
+        body = ctor.child_by_field_name("body")
+        if body is not None and any(_write_kind(n) is not None for n in walk(body)
+                                    if n.type == "identifier" and text(n) == name):
+            return None
+        return index
+    return None
+
+
+def _parameter_property(param: Node) -> str | None:
+    """Return the field a TypeScript parameter property sets (``constructor(private readonly
+    table: string)``), or None for a plain parameter."""
+    if param.type not in ("required_parameter", "optional_parameter") or not any(
+            c.type == "accessibility_modifier" or text(c) in ("readonly", "override")
+            for c in param.children):
+        return None
+    pattern = param.child_by_field_name("pattern")
+    return text(pattern) if pattern is not None else None
+
+
+def _field_writes(root: Node, prop: str, cls: Node | None, call: Node,
+                  depth: int) -> tuple[bool, frozenset[int]]:
+    """Return whether every write of property ``prop`` in the file is constant text, and the
+    indexes of the constructor parameters of ``cls`` it is set from (``this.prop = table``,
+    ``constructor(private table)``). A write: a class field ``prop = …`` (of any class), an
+    assignment to ``x.prop`` (any object); a getter or method ``prop``, ``x.prop++``, a
+    destructuring into it, ``this[key] = …`` and ``Object.assign(this, …)`` are not constant.
+    Without ``cls`` (another module), every write must be constant text."""
+    memo = _name_index(root).fields
+    key = (prop, cls.start_byte if cls is not None else -1, call.start_byte)
+    if key in memo:
+        return memo[key]
+    memo[key] = (False, frozenset())  # a field defined from itself is no constant
+    ctor = _constructor(cls) if cls is not None else None
+    params: set[int] = set()
+    writes = 0
+    result = True
+    for node in walk(root):
+        kind = node.type
+        if kind in _FIELD_TYPES:
+            name = node.child_by_field_name("property") or node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+            if text(name) == prop and value is not None:
+                writes += 1
+                if not _constant_text(value, root, call, depth):
+                    result = False
+                    break
+        elif kind == "method_definition":
+            if text(node.child_by_field_name("name")) == prop:
+                result = False  # a getter or method by that name
+                break
+            if text(node.child_by_field_name("name")) == "constructor":
+                for index, param in enumerate(_param_nodes(node)):
+                    if _parameter_property(param) != prop:
+                        continue
+                    if node != ctor or param.child_by_field_name("value") is not None or \
+                            param.type != "required_parameter":
+                        result = False
+                        break
+                    params.add(index)
+                    writes += 1
+        elif kind in ("assignment_expression", "augmented_assignment_expression"):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is None:
+                continue
+            if left.type == "subscript_expression":
+                index_node = left.child_by_field_name("index")
+                obj = left.child_by_field_name("object")
+                if string_value(index_node) == prop or \
+                        obj is not None and obj.type == "this" and \
+                        (index_node is None or index_node.type not in ("string", "number")):
+                    result = False
+                    break
+                continue
+            if left.type in ("object_pattern", "array_pattern"):
+                if any(n.type == "member_expression" and
+                       text(n.child_by_field_name("property")) == prop for n in walk(left)):
+                    result = False
+                    break
+                continue
+            if left.type != "member_expression" or \
+                    text(left.child_by_field_name("property")) != prop:
+                continue
+            writes += 1
+            if kind == "augmented_assignment_expression" and \
+                    text(node.child_by_field_name("operator")) not in ("+=", "||=", "??="):
+                result = False
+                break
+            if _constant_text(right, root, call, depth):
+                continue
+            obj = left.child_by_field_name("object")
+            index = None
+            if ctor is not None and obj is not None and obj.type == "this" and \
+                    right is not None and right.type == "identifier" and \
+                    _this_class(left) == cls and enclosing(node, _FUNCTIONS) == ctor:
+                index = _param_index(ctor, text(right))
+            if index is None:
+                result = False
+                break
+            params.add(index)
+        elif kind == "update_expression":
+            if any(n.type == "member_expression" and
+                   text(n.child_by_field_name("property")) == prop for n in node.named_children):
+                result = False
+                break
+        elif kind == "call_expression" and \
+                text(node.child_by_field_name("function")) in _PROPERTY_WRITERS:
+            args = code_children(node.child_by_field_name("arguments") or node)
+            if args and args[0].type == "this":
+                result = False
+                break
+        elif kind == "new_expression" and cls is not None and \
+                text(node.child_by_field_name("constructor")) in ("this", "this.constructor"):
+            result = False  # `new this(…)`: call sites the project phase cannot see
+            break
+    if result and cls is not None and writes == 0:
+        result = False  # set somewhere else (a base class in another module, a caller)
+    found = (result, frozenset(params))
+    memo[key] = found
+    return found
+
+
+def _constant_field(cls: Node, prop: str, call: Node, depth: int) -> bool:
+    """Return True when field ``prop`` of class ``cls`` (``this.prop``, or ``Cls.prop`` for a
+    static one) only ever holds constant text: every write of it in the module is constant
+    text or a constructor parameter of the class (``_field_writes``). What other modules may
+    do (write it, subclass the class, construct it with other values) is assumed and proved in
+    the project phase (``_field_holds``); a ``#private`` field set only from constants needs
+    no proof."""
+    if depth > 8:
+        return False
+    root = cls
+    while root.parent is not None:
+        root = root.parent
+    ok, params = _field_writes(root, prop, cls, call, depth + 1)
+    if not ok:
+        return False
+    if prop.startswith("#") and not params:
+        return True
+    name = _class_name(cls)
+    if name is None or _STATE.assumed is None:
+        return False
+    _STATE.assumed.append(_Assumed("", name, "field", prop, tuple(sorted(params))))
+    return True
+
+
+def _js_files(ctx: ProjectContext) -> Iterable[tuple[str, Node]]:
+    """Yield (path, syntax tree root) of every project JavaScript/TypeScript file that is no
+    test, parsed once per run."""
+    trees: dict[tuple[str, str], Tree | None] = ctx.extra.setdefault(
+        "sql-injection trees", {})
+    for file in ctx.files_of("js"):
+        data = ctx.read(file.rel)
+        lang = JS_SUFFIXES.get(posixpath.splitext(file.rel)[1])
+        if is_test_file(file.rel) or data is None or lang is None:
+            continue
+        key = (file.rel, content_digest(data))
+        if key not in trees:
+            trees[key] = parse(lang, data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+        tree = trees[key]
+        if tree is not None:
+            yield file.rel, tree.root_node
+
+
+def _exported_by_name(root: Node, name: str) -> bool:
+    """Return True when module ``root`` exports ``name`` (ES ``export``, or any CommonJS
+    ``exports`` statement that names it)."""
+    for node in root.named_children:
+        if node.type == "export_statement" and any(text(n) == name for n in walk(node)):
+            return True
+        if node.type == "expression_statement" and "exports" in text(node) and \
+                any(text(n) == name for n in walk(node)):
+            return True
+    return False
+
+
+def _default_exported(root: Node, name: str) -> bool:
+    """Return True when module ``root`` exports ``name`` as its default (``export default``,
+    ``module.exports = name``)."""
+    for node in root.named_children:
+        if node.type == "export_statement" and "default" in \
+                [text(c) for c in node.children] and any(text(n) == name for n in walk(node)):
+            return True
+        if node.type == "expression_statement" and node.named_children and \
+                node.named_children[0].type == "assignment_expression":
+            assign = node.named_children[0]
+            if text(assign.child_by_field_name("left")) == "module.exports" and \
+                    text(assign.child_by_field_name("right")) == name:
+                return True
+    return False
+
+
+def _local_names(ctx: ProjectContext, rel: str, root: Node, home: str, name: str,
+                 default: bool) -> set[str] | None:
+    """Return the names module ``rel`` may call class ``name`` of module ``home`` by: the
+    name itself, an alias it imports under (``{ name as Other }``), and, for a default export,
+    the name it binds ``home``'s default (or whole CommonJS export) to; None when it renames
+    it on export (``export { name as Other }``), which other modules then import unseen."""
+    names = {name}
+    for node in walk(root):
+        if node.type == "import_specifier":
+            own = node.child_by_field_name("name")
+            alias = node.child_by_field_name("alias")
+            if text(own) == name and alias is not None:
+                names.add(text(alias))
+        elif node.type == "pair_pattern":  # `const { name: Other } = require(…)`
+            key, value = node.child_by_field_name("key"), node.child_by_field_name("value")
+            if text(key) == name and value is not None:
+                names.add(text(value))
+        elif node.type == "export_specifier":
+            own = node.child_by_field_name("name")
+            alias = node.child_by_field_name("alias")
+            if text(own) == name and alias is not None and text(alias) != name:
+                return None
+        elif default and node.type == "import_statement":
+            source = node.child_by_field_name("source")
+            if source is None or ctx.resolve_import(rel, string_value(source) or "") != home:
+                continue
+            for clause in code_children(node):
+                if clause.type == "import_clause":
+                    names.update(text(c) for c in clause.named_children if c.type == "identifier")
+        elif default and node.type == "variable_declarator":
+            value = node.child_by_field_name("value")
+            target = node.child_by_field_name("name")
+            if value is None or target is None or target.type != "identifier" or \
+                    value.type != "call_expression" or \
+                    text(value.child_by_field_name("function")) != "require":
+                continue
+            args = code_children(value.child_by_field_name("arguments") or value)
+            spec = string_value(args[0]) if len(args) == 1 else None
+            if spec is not None and ctx.resolve_import(rel, spec) == home:
+                names.add(text(target))
+    return names
+
+
+def _passes_constants(args: Node | None, params: tuple[int, ...]) -> bool:
+    """Return True when the arguments at ``params`` are constant text (imports are values)."""
+    items = code_children(args) if args is not None else []
+    if any(a.type == "spread_element" for a in items):
+        return False
+    return all(i < len(items) and _constant_text(items[i], args or items[i], items[i])
+               for i in params)
+
+
+def _subclass_passes_constants(heritage: Node, params: tuple[int, ...]) -> bool:
+    """Return True when the class whose ``extends`` clause is ``heritage`` has a constructor
+    and each ``super(…)`` call in it passes constants at ``params``."""
+    sub = heritage.parent
+    while sub is not None and sub.type not in _CLASS_TYPES:
+        sub = sub.parent
+    ctor = _constructor(sub) if sub is not None else None
+    if ctor is None:
+        return False  # the implicit constructor passes its own arguments on
+    supers = [n for n in walk(ctor) if n.type == "call_expression" and
+              (n.child_by_field_name("function") or n).type == "super"]
+    return bool(supers) and all(
+        _passes_constants(s.child_by_field_name("arguments"), params) for s in supers)
+
+
+def _call_sites_pass_constants(ctx: ProjectContext, home: str, name: str,
+                               params: tuple[int, ...]) -> bool:
+    """Return True when every use of class ``name`` of module ``home`` in the project builds
+    it with constants at constructor parameters ``params``: ``new Name(…)``, and subclasses
+    whose constructor calls ``super(…)`` so; reading its static members, ``instanceof``,
+    ``typeof``, imports and exports are no uses. Any other use (passed on, assigned, a
+    subclass without a constructor) may build it with anything."""
+    default = False
+    for rel, root in _js_files(ctx):
+        if rel == home:
+            default = _default_exported(root, name)
+    for rel, root in _js_files(ctx):
+        data = ctx.read(rel) or b""
+        if name.encode() not in data and not default:
+            continue
+        names = _local_names(ctx, rel, root, home, name, default)
+        if names is None:
+            return False
+        for node in walk(root):
+            if node.type not in ("identifier", "property_identifier") or text(node) not in names:
+                continue
+            parent = node.parent
+            if parent is None:
+                continue
+            if node.type == "property_identifier":
+                # `new ns.Name(…)`, `extends ns.Name`, `ns.Name.x` through a namespace import;
+                # `const Other = require(…).Name` and other uses may build it unseen.
+                if parent.type != "member_expression" or text(node) != name or \
+                        parent.child_by_field_name("property") != node:
+                    continue
+                node, parent = parent, parent.parent
+                if parent is None:
+                    continue
+                if parent.type not in ("new_expression", "class_heritage", "extends_clause"):
+                    if parent.type == "member_expression" and \
+                            parent.child_by_field_name("object") == node:
+                        continue
+                    return False
+            ptype = parent.type
+            if ptype == "new_expression" and parent.child_by_field_name("constructor") == node:
+                if not _passes_constants(parent.child_by_field_name("arguments"), params):
+                    return False
+            elif ptype in ("class_heritage", "extends_clause"):
+                if not _subclass_passes_constants(parent, params):
+                    return False
+            elif ptype in ("class_declaration", "abstract_class_declaration", "class") and \
+                    parent.child_by_field_name("name") == node or \
+                    ptype in ("import_specifier", "import_clause", "namespace_import",
+                              "export_specifier", "type_query") or \
+                    ptype == "member_expression" and \
+                    parent.child_by_field_name("object") == node or \
+                    ptype == "binary_expression" and \
+                    text(parent.child_by_field_name("operator")) == "instanceof" or \
+                    ptype == "unary_expression" and text(parent.children[0]) == "typeof":
+                continue
+            elif ptype == "variable_declarator" and parent.child_by_field_name("name") == node \
+                    and ((parent.child_by_field_name("value") or parent).type == "class" or
+                         text((parent.child_by_field_name("value") or parent)
+                              .child_by_field_name("function")) == "require"):
+                continue  # `const Name = class {…}`, `const Name = require('./name')`
+            elif ptype == "export_statement" or ptype == "assignment_expression" and \
+                    text(parent.child_by_field_name("left")) == "module.exports":
+                continue  # `export default Name`, `module.exports = Name`
+            else:
+                return False
+    return True
+
+
+def _field_holds(ctx: ProjectContext, rel: str, fact: _Assumed) -> bool:
+    """Return True when field ``fact.prop`` of class ``fact.name`` of module ``rel`` holds only
+    constant text in the whole project: no other module writes a ``.prop`` of anything with
+    other than constant text, nor defines such a field, getter or method (``_field_writes``
+    without a class), and, when the class sets it from constructor parameters, every call
+    site passes constants there (``_call_sites_pass_constants``). A class its module exports
+    from a package others install (``distributed_package``) may be built and written by
+    code this project does not hold: not proved."""
+    home: Node | None = None
+    for path, root in _js_files(ctx):
+        if path == rel:
+            home = root
+    if home is None:
+        return False
+    if _exported_by_name(home, fact.name) and distributed_package(ctx.package_json):
+        return False
+    prop = fact.prop or ""
+    for path, root in _js_files(ctx):
+        if path == rel or prop.startswith("#"):
+            continue
+        data = ctx.read(path) or b""
+        if prop.encode() not in data:
+            continue
+        if _field_writes(root, prop, None, root, 0) != (True, frozenset()):
+            return False
+    return not fact.params or _call_sites_pass_constants(ctx, rel, fact.name, fact.params)
 
 
 def _import_of(ident: Node) -> tuple[str, str] | None:
@@ -1039,7 +1512,8 @@ class SqlInjection(Rule):
             "sql-injection exports", {})
         for rel, held in ctx.file_data.get(self.id, {}).items():
             for finding, assumed in held:
-                if not all(_proved(ctx, rel, fact, cache) for fact in assumed):
+                if not all(_field_holds(ctx, rel, fact) if fact.need == "field"
+                           else _proved(ctx, rel, fact, cache) for fact in assumed):
                     yield finding
 
     def _check_call(self, ctx: FileContext, call: Node, method: str, args: list[Node],

@@ -1,0 +1,149 @@
+"""sql-injection and class fields: a table name kept in a field that only ever holds constants
+(a field initialiser, a static field, a TypeScript parameter property, or a constructor
+parameter every ``new``/``super(…)`` call of the project passes a constant) is no value; any
+other write or call site, a use that may build the class unseen, or a published package that
+exports the class brings the finding back."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nodeharden import check
+
+APP = json.dumps({"name": "app", "private": True,
+                  "dependencies": {"express": "^5.1.0", "pg": "^8.16.0"}})
+LIBRARY = json.dumps({"name": "store-kit", "version": "1.0.0", "main": "src/base-store.js",
+                      "files": ["src"], "dependencies": {"pg": "^8.16.0"}})
+
+BASE = """
+class BaseStore {
+  constructor(tableName, db) {
+    this.tableName = tableName;
+    this.db = db;
+  }
+
+  async exists(id) {
+    const { rows } = await this.db.query(`SELECT 1 FROM ${this.tableName} WHERE id = $1`, [id]);
+    return rows.length > 0;
+  }
+}
+module.exports = { BaseStore };
+"""
+USERS = """
+const { BaseStore } = require('./base-store');
+const TABLE = 'users';
+class UserStore extends BaseStore {
+  constructor(db) {
+    super(TABLE, db);
+  }
+}
+module.exports = { UserStore, audit: (db) => new BaseStore('audit_log', db) };
+"""
+
+
+def _lines(root) -> list[tuple[str, int]]:
+    return [(f.path, f.line) for f in check(root, select=["sql-injection"]).findings
+            if f.rule == "sql-injection"]
+
+
+def test_constructor_parameter_given_constants_by_every_call_site(project) -> None:
+    root = project({"package.json": APP, "src/base-store.js": BASE, "src/users.js": USERS})
+    assert _lines(root) == []
+
+
+@pytest.mark.parametrize("other", [
+    # A call site passes a request value.
+    "const { BaseStore } = require('./base-store');\n"
+    "module.exports = (req, db) => new BaseStore(req.query.table, db);\n",
+    # A subclass (imported under another name) without a constructor passes its own arguments.
+    "const { BaseStore: Store } = require('./base-store');\n"
+    "class Other extends Store {}\nmodule.exports = Other;\n",
+    # A subclass passes its own parameter on.
+    "const { BaseStore } = require('./base-store');\n"
+    "class Named extends BaseStore { constructor(name, db) { super(name, db); } }\n"
+    "module.exports = Named;\n",
+    # The class is handed on: whoever receives it may build it with anything.
+    "const { BaseStore } = require('./base-store');\nmodule.exports = [BaseStore];\n",
+    "const Store = require('./base-store').BaseStore;\nmodule.exports = (t) => new Store(t);\n",
+    # Another module writes the field.
+    "module.exports = (store, req) => { store.tableName = req.query.table; };\n",
+])
+def test_any_other_call_site_or_write_keeps_the_finding(project, other: str) -> None:
+    root = project({"package.json": APP, "src/base-store.js": BASE, "src/users.js": USERS,
+                    "src/other.js": other})
+    assert _lines(root) == [("src/base-store.js", 8)]
+
+
+def test_a_test_file_building_the_class_proves_nothing_either_way(project) -> None:
+    root = project({"package.json": APP, "src/base-store.js": BASE, "src/users.js": USERS,
+                    "src/base-store.test.js": "const { BaseStore } = require('./base-store');\n"
+                                              "new BaseStore(process.argv[2]);\n"})
+    assert _lines(root) == []
+
+
+def test_a_published_package_exporting_the_class_keeps_the_finding(project) -> None:
+    # Code this project does not hold may subclass BaseStore with any table name.
+    root = project({"package.json": LIBRARY, "src/base-store.js": BASE,
+                    "src/users.js": USERS})
+    assert _lines(root) == [("src/base-store.js", 8)]
+
+
+TS_STORE = """
+import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export class AccountStore {
+  private readonly table = 'accounts';
+  static AUDIT = 'account_audit';
+  #archive = 'accounts_archive';
+
+  constructor(private readonly history: string) {}
+
+  count(kind: string) {
+    return pool.query(`SELECT count(*) FROM ${this.table} WHERE kind = $1`, [kind]);
+  }
+
+  audit(id: number) {
+    return pool.query(`SELECT * FROM ${AccountStore.AUDIT} WHERE id = $1`, [id]);
+  }
+
+  archived(id: number) {
+    return pool.query(`SELECT * FROM ${this.#archive} WHERE id = $1`, [id]);
+  }
+
+  past(id: number) {
+    return pool.query(`SELECT * FROM ${this.history} WHERE id = $1`, [id]);
+  }
+}
+
+export const accounts = new AccountStore('account_history');
+"""
+
+
+def test_typescript_fields_static_fields_private_fields_and_parameter_properties(
+        project) -> None:
+    root = project({"package.json": APP, "src/account-store.ts": TS_STORE})
+    assert _lines(root) == []
+
+
+@pytest.mark.parametrize(("change", "line"), [
+    # A method assigns the field from its argument.
+    (("  count(kind: string) {", "  rename(t: string) { this.table = t; }\n\n  count(kind: string) {"),
+     15),
+    # The static field is written from the environment.
+    (("export const accounts", "AccountStore.AUDIT = process.env.AUDIT_TABLE ?? 'x';\n"
+                               "export const accounts"), 17),
+    # A private field set from a parameter of another method.
+    (("  archived(id: number) {", "  move(t: string) { this.#archive = t; }\n\n"
+                                  "  archived(id: number) {"), 23),
+    # The parameter property is given a request value.
+    (("new AccountStore('account_history')", "new AccountStore(process.argv[2])"), 25),
+])
+def test_a_non_constant_write_brings_that_finding_back(project, change: tuple[str, str],
+                                                      line: int) -> None:
+    source = TS_STORE.replace(*change)
+    root = project({"package.json": APP, "src/account-store.ts": source})
+    assert _lines(root) == [("src/account-store.ts", line)]
