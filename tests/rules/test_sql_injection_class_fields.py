@@ -55,15 +55,15 @@ def test_constructor_parameter_given_constants_by_every_call_site(project) -> No
 
 @pytest.mark.parametrize("other", [
     # A call site passes a request value.
-    "const { BaseStore } = require('./base-store');\n"
-    "module.exports = (req, db) => new BaseStore(req.query.table, db);\n",
+    ("const { BaseStore } = require('./base-store');\n"
+     "module.exports = (req, db) => new BaseStore(req.query.table, db);\n"),
     # A subclass (imported under another name) without a constructor passes its own arguments.
-    "const { BaseStore: Store } = require('./base-store');\n"
-    "class Other extends Store {}\nmodule.exports = Other;\n",
+    ("const { BaseStore: Store } = require('./base-store');\n"
+     "class Other extends Store {}\nmodule.exports = Other;\n"),
     # A subclass passes its own parameter on.
-    "const { BaseStore } = require('./base-store');\n"
-    "class Named extends BaseStore { constructor(name, db) { super(name, db); } }\n"
-    "module.exports = Named;\n",
+    ("const { BaseStore } = require('./base-store');\n"
+     "class Named extends BaseStore { constructor(name, db) { super(name, db); } }\n"
+     "module.exports = Named;\n"),
     # The class is handed on: whoever receives it may build it with anything.
     "const { BaseStore } = require('./base-store');\nmodule.exports = [BaseStore];\n",
     "const Store = require('./base-store').BaseStore;\nmodule.exports = (t) => new Store(t);\n",
@@ -134,11 +134,11 @@ def test_typescript_fields_static_fields_private_fields_and_parameter_properties
     (("  count(kind: string) {", "  rename(t: string) { this.table = t; }\n\n  count(kind: string) {"),
      15),
     # The static field is written from the environment.
-    (("export const accounts", "AccountStore.AUDIT = process.env.AUDIT_TABLE ?? 'x';\n"
-                               "export const accounts"), 17),
+    (("export const accounts", ("AccountStore.AUDIT = process.env.AUDIT_TABLE ?? 'x';\n"
+                               "export const accounts")), 17),
     # A private field set from a parameter of another method.
-    (("  archived(id: number) {", "  move(t: string) { this.#archive = t; }\n\n"
-                                  "  archived(id: number) {"), 23),
+    (("  archived(id: number) {", ("  move(t: string) { this.#archive = t; }\n\n"
+                                  "  archived(id: number) {")), 23),
     # The parameter property is given a request value.
     (("new AccountStore('account_history')", "new AccountStore(process.argv[2])"), 25),
 ])
