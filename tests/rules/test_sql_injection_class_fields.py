@@ -147,3 +147,17 @@ def test_a_non_constant_write_brings_that_finding_back(project, change: tuple[st
     source = TS_STORE.replace(*change)
     root = project({"package.json": APP, "src/account-store.ts": source})
     assert _lines(root) == [("src/account-store.ts", line)]
+
+
+def test_a_new_call_site_in_another_module_is_seen_despite_the_result_cache(project) -> None:
+    root = project({"package.json": APP, "src/base-store.js": BASE, "src/users.js": USERS})
+
+    def lines() -> list[int]:
+        return [f.line for f in check(root, select=["sql-injection"], cache=True).findings
+                if f.rule == "sql-injection"]
+
+    assert lines() == []
+    # Only users.js changes: base-store.js's scan is reused from the cache.
+    (root / "src/users.js").write_text(USERS.replace("new BaseStore('audit_log', db)",
+                                                     "new BaseStore(db.auditTable, db)"))
+    assert lines() == [8]

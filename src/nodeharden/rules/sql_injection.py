@@ -1510,9 +1510,13 @@ class SqlInjection(Rule):
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         cache: dict[tuple[str, str, _Assumed], bool] = ctx.extra.setdefault(
             "sql-injection exports", {})
+        fields: dict[tuple[str, _Assumed], bool] = {}  # what the whole project proves
         for rel, held in ctx.file_data.get(self.id, {}).items():
             for finding, assumed in held:
-                if not all(_field_holds(ctx, rel, fact) if fact.need == "field"
+                for fact in assumed:
+                    if fact.need == "field" and (rel, fact) not in fields:
+                        fields[rel, fact] = _field_holds(ctx, rel, fact)
+                if not all(fields[rel, fact] if fact.need == "field"
                            else _proved(ctx, rel, fact, cache) for fact in assumed):
                     yield finding
 
