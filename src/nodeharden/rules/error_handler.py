@@ -368,6 +368,12 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
             return None
         if cur.type == "assignment_expression" and child == cur.child_by_field_name("right"):
             left = cur.child_by_field_name("left")
+            if child.type == "object" and key is not None and left is not None \
+                    and left.type == "identifier":
+                # `body = { message: err.message }` into a `let` declared before: the same
+                # as its declaration's value when every value it holds is such an object
+                decl = _let_declarator(scope, text(left), cur)
+                return _body_sink(decl, key, scope, cur) if decl is not None else None
             if re.match(r"^\w+\.locals(\.|\[|$)", text(left)) \
                     and _root_name(left) in _response_names(scope) \
                     and re.search(rb"\.\s*render\s*\(", scope.text or b""):
@@ -381,15 +387,36 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
     return None
 
 
-def _body_sink(decl: Node, key: str, scope: Node) -> tuple[str, Node] | None:
-    """Return (method, call) when the object ``const body = { key: … }`` declares is sent
-    as it is (``res.status(s).json(body)``) later in ``scope``, and nothing else reads or
-    changes it but assignments to its other keys (``body.code = err.code``)."""
+def _let_declarator(scope: Node, name: str, at: Node) -> Node | None:
+    """Return the declarator of the one ``let name`` / ``var name`` that ``scope`` declares
+    before ``at`` (a statement of a block), or None (none, several, or a ``const``)."""
+    found: list[Node] = []
+    for node in walk(scope):
+        if node.type == "variable_declarator" and text(node.child_by_field_name("name")) == name:
+            found.append(node)
+    if len(found) != 1 or found[0].end_byte > at.start_byte or found[0].parent is None \
+            or text(found[0].parent).startswith("const"):
+        return None
+    return found[0]
+
+
+def _body_sink(decl: Node, key: str, scope: Node, value: Node | None = None) \
+        -> tuple[str, Node] | None:
+    """Return (method, call) when the object ``const body = { key: … }`` (or ``let``)
+    declares is sent as it is (``res.status(s).json(body)``) later in ``scope``, and nothing
+    else reads or changes it but reads of its other keys (``res.status(body.status)``),
+    assignments to them (``body.code = err.code``) and, for a ``let``, assignments of other
+    object literals (``body = { message: err.message }``, ``value``: the one that holds the
+    leak; the answer must come after it). A variable that may hold anything else (declared
+    with no value or another one) is not followed."""
     name = decl.child_by_field_name("name")
     stmt = decl.parent
     if name is None or name.type != "identifier" or stmt is None \
-            or stmt.type != "lexical_declaration" or stmt.parent is None \
-            or stmt.parent.type != "statement_block":
+            or stmt.type not in ("lexical_declaration", "variable_declaration") \
+            or stmt.parent is None or stmt.parent.type != "statement_block":
+        return None
+    initial = unwrap(decl.child_by_field_name("value"))
+    if initial is not None and initial.type != "object":
         return None
     found: tuple[str, Node] | None = None
     for node in walk(scope):
@@ -399,12 +426,29 @@ def _body_sink(decl: Node, key: str, scope: Node) -> tuple[str, Node] | None:
         parent = node.parent
         if parent is None:
             return None
+        if parent.type == "assignment_expression" and parent.child_by_field_name("left") == node:
+            right = unwrap(parent.child_by_field_name("right"))
+            if right is not None and right.type == "object":
+                continue  # `body = { … }`: another object literal, each one's keys judged
+            return None
+        prop = parent.child_by_field_name("property") \
+            if parent.type == "member_expression" else None
+        if prop is not None and parent.child_by_field_name("object") == node \
+                and prop.type == "property_identifier" and text(prop) != key \
+                and parent.parent is not None and not (
+                    parent.parent.type in ("call_expression", "update_expression",
+                                           "augmented_assignment_expression")
+                    or parent.parent.type == "assignment_expression"
+                    and parent.parent.child_by_field_name("left") == parent):
+            continue  # `res.status(body.status)`: reads another key, sends nothing of it
         if parent.type == "arguments" and len(parent.named_children) == 1 and found is None:
             call = parent.parent
             fn = call.child_by_field_name("function") if call is not None else None
             if call is not None and fn is not None and fn.type == "member_expression" \
                     and text(fn.child_by_field_name("property")) in SINK_METHODS \
                     and _root_name(fn.child_by_field_name("object")) in _response_names(scope):
+                if value is not None and call.start_byte < value.end_byte:
+                    return None  # the answer goes before the object that holds the leak
                 found = (text(fn.child_by_field_name("property")), call)
                 continue
         if parent.type == "member_expression" and parent.child_by_field_name("object") == node \
