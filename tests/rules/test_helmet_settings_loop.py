@@ -3,7 +3,8 @@ over real HTTP.
 
 ``app.set(k, o[k])`` for each key of ``{ 'x-powered-by': false, ... }`` (``for…in``,
 ``Object.entries(o).forEach``) switches the header off, the object merged with a deployer's
-options too (``Object.assign({}, defaults, options)``): the finding must not claim
+options too (``Object.assign({}, defaults, options)``), or imported from a module of the
+project (one hop): the finding must not claim
 "X-Powered-By is sent". The same loop over ``'x-powered-by': true`` keeps the header, and the
 claim.
 """
@@ -58,6 +59,34 @@ const server = app.listen(0, '127.0.0.1', () => {
 """
 
 
+IMPORTED = """\
+const express = require('express');
+const { serverDefaults } = require('./server-defaults');
+
+const app = express();
+const settings = { ...serverDefaults, ...(process.env.SERVER_OPTIONS ? JSON.parse(process.env.SERVER_OPTIONS) : {}) };
+for (const [key, value] of Object.entries(settings)) {
+  app.set(key, value);
+}
+app.get('/', (req, res) => res.json({ ok: true }));
+
+const server = app.listen(0, '127.0.0.1', () => {
+  console.log(`listening ${server.address().port}`);
+});
+"""
+DEFAULTS = """\
+const serverDefaults = { 'x-powered-by': %s, 'trust proxy': false };
+module.exports = { serverDefaults };
+"""
+
+SHAPES = {
+    "for-in-merged": lambda value: {"app.js": FOR_IN % value},
+    "entries-forEach": lambda value: {"app.js": ENTRIES % value},
+    "imported-defaults": lambda value: {"app.js": IMPORTED,
+                                        "server-defaults.js": DEFAULTS % value},
+}
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("settings-loop")
@@ -72,12 +101,12 @@ def _powered_by(base: str) -> str | None:
         return response.headers.get("X-Powered-By")
 
 
-@pytest.mark.parametrize("shape", [FOR_IN, ENTRIES], ids=["for-in-merged", "entries-forEach"])
+@pytest.mark.parametrize("shape", sorted(SHAPES))
 @pytest.mark.parametrize("value", ["false", "true"])
 def test_settings_loop_decides_the_powered_by_claim(installed: Path, tmp_path: Path,
                                                      shape: str, value: str) -> None:
     root = linked_app(tmp_path / "app", {"package.json": PACKAGE_JSON,
-                                         "app.js": shape % value}, installed)
+                                         **SHAPES[shape](value)}, installed)
     with serve_app(root) as base:
         header = _powered_by(base)
     assert (header is None) == (value == "false"), header

@@ -13,6 +13,7 @@ templates).
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,12 +29,13 @@ from nodeharden._parse import (
     captures,
     code_children,
     object_properties,
+    parse,
     string_value,
     text,
     unwrap,
     walk,
 )
-from nodeharden._project import files_with_suffix
+from nodeharden._project import JS_SUFFIXES, files_with_suffix
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, ProjectContext, Rule
@@ -198,33 +200,144 @@ _RESPONSE_NAMES = frozenset({"res", "response", "resp", "reply"})
 _SETTINGS_SET_RE = lazy_pattern(rb"\.set\s*\(")
 
 
-def _settings_object(node: Node | None, root: Node, depth: int = 0) -> list[Node | None] | None:
-    """Return the parts a settings object is merged from, in order (later parts win): the
-    object literals behind ``node`` (a literal, a name the file binds once to one,
-    ``{...a, ...b}`` and ``Object.assign({}, a, b)``), None for a part that is not one (a
-    deployer's options object). None when ``node`` itself is no such object."""
+#: One part of a merged settings object, as far as one setting goes: "off" (an object literal
+#: sets it to ``false``), "on" (to anything else), "-" (a literal without it, or an object the
+#: code does not spell out: a deployer's options), or (module, export) for an object imported
+#: from a relative module, decided in the project phase.
+SettingPart = str | tuple[str, str]
+
+
+def _settings_object(node: Node | None, root: Node, name: str,
+                     depth: int = 0) -> list[SettingPart] | None:
+    """Return what each part a settings object is merged from, in order (later parts win),
+    says of setting ``name``: the object literals behind ``node`` (a literal, a name the file
+    binds once to one, ``{...a, ...b}``, ``Object.assign({}, a, b)``, a name imported from a
+    relative module); None when ``node`` itself is no such object."""
     if node is None or depth > 6:
         return None
     node = unwrap(node)
     if node.type == "identifier":
+        imported = _imported_object(text(node), root)
+        if imported is not None:
+            return [imported]
         value = _bound_once(text(node), root)
-        return _settings_object(value, root, depth + 1) if value is not None else None
+        return _settings_object(value, root, name, depth + 1) if value is not None else None
     if node.type == "object":
-        parts: list[Node | None] = [node]
+        own: SettingPart = "-"
+        spread: list[SettingPart] = []
         for child in code_children(node):
             if child.type == "spread_element":
                 inner = child.named_children[0] if child.named_children else None
-                parts.extend(_settings_object(inner, root, depth + 1) or [None])
-        return parts
+                spread.extend(_settings_object(inner, root, name, depth + 1) or ["-"])
+                continue
+            key = child.child_by_field_name("key") if child.type == "pair" else None
+            spelled = string_value(key) if key is not None and key.type == "string" else \
+                text(key) if key is not None and key.type == "property_identifier" else None
+            if spelled == name:
+                value = child.child_by_field_name("value")
+                own = "off" if value is not None and value.type == "false" else "on"
+        # A key the literal spells out is kept before its spreads: a spread may override it.
+        return [own, *spread]
     if node.type == "call_expression" and \
             text(node.child_by_field_name("function")) == "Object.assign":
-        merged: list[Node | None] = []
+        merged: list[SettingPart] = []
         for arg in code_children(node.child_by_field_name("arguments") or node):
             if arg.type == "spread_element":
                 return None
-            merged.extend(_settings_object(arg, root, depth + 1) or [None])
+            merged.extend(_settings_object(arg, root, name, depth + 1) or ["-"])
         return merged or None
     return None
+
+
+def _imported_object(name: str, root: Node) -> tuple[str, str] | None:
+    """Return (relative module, export) when ``name`` is bound by a top-level import of a
+    relative module: ``const name = require('./m')`` ("*": the whole export),
+    ``require('./m').key`` and ``const { key: name } = require('./m')`` ("key"), ``import
+    name from './m'`` ("default") and ``import { key as name } from './m'`` ("key")."""
+    for node in root.named_children:
+        if node.type == "import_statement":
+            source = string_value(node.child_by_field_name("source"))
+            if source is None or not source.startswith("."):
+                continue
+            for clause in code_children(node):
+                if clause.type != "import_clause":
+                    continue
+                for item in clause.named_children:
+                    if item.type == "identifier" and text(item) == name:
+                        return source, "default"
+                    for named in item.named_children if item.type == "named_imports" else ():
+                        own = named.child_by_field_name("name")
+                        alias = named.child_by_field_name("alias") or own
+                        if text(alias) == name and own is not None:
+                            return source, text(own)
+        elif node.type in ("lexical_declaration", "variable_declaration"):
+            for decl in code_children(node):
+                target = decl.child_by_field_name("name")
+                value = decl.child_by_field_name("value")
+                if target is None or value is None:
+                    continue
+                export = "*"
+                if value.type == "member_expression":
+                    export = text(value.child_by_field_name("property"))
+                    value = value.child_by_field_name("object") or value
+                spec = _required(value)
+                if spec is None:
+                    continue
+                if target.type == "identifier" and text(target) == name:
+                    return spec, export
+                if target.type == "object_pattern" and export == "*":
+                    for item in code_children(target):
+                        if item.type == "shorthand_property_identifier_pattern" and \
+                                text(item) == name:
+                            return spec, name
+                        if item.type == "pair_pattern" and \
+                                text(item.child_by_field_name("value")) == name:
+                            return spec, text(item.child_by_field_name("key"))
+    return None
+
+
+def _required(node: Node) -> str | None:
+    """Return the relative module of ``require('./m')``."""
+    if node.type != "call_expression" or text(node.child_by_field_name("function")) != "require":
+        return None
+    args = code_children(node.child_by_field_name("arguments") or node)
+    spec = string_value(args[0]) if len(args) == 1 else None
+    return spec if spec is not None and spec.startswith(".") else None
+
+
+def exported_settings(root: Node, export: str, name: str) -> list[SettingPart] | None:
+    """Return what the object module ``root`` exports as ``export`` says of setting ``name``
+    (``_settings_object``; its own imports are not followed: they count as options)."""
+    value: Node | None = None
+    for node in root.named_children:
+        if node.type == "export_statement":
+            decl = node.child_by_field_name("declaration")
+            inline = node.child_by_field_name("value")
+            if export == "default" and inline is not None:
+                value = inline
+            for d in code_children(decl) if decl is not None else []:
+                if d.type == "variable_declarator" and text(d.child_by_field_name("name")) == export:
+                    value = d.child_by_field_name("value")
+        elif node.type == "expression_statement" and node.named_children and \
+                node.named_children[0].type == "assignment_expression":
+            assign = node.named_children[0]
+            left = text(assign.child_by_field_name("left"))
+            right = assign.child_by_field_name("right")
+            if left == "module.exports" and export in ("*", "default"):
+                value = right
+            elif left == "module.exports" and right is not None and right.type == "object":
+                for prop in code_children(right):
+                    key = prop.child_by_field_name("key") if prop.type == "pair" else prop \
+                        if prop.type == "shorthand_property_identifier" else None
+                    if key is not None and (string_value(key) or text(key)) == export:
+                        value = prop.child_by_field_name("value") if prop.type == "pair" else \
+                            _bound_once(export, root)
+            elif left in (f"module.exports.{export}", f"exports.{export}"):
+                value = right
+    if value is not None and value.type == "identifier":
+        value = _bound_once(text(value), root)
+    parts = _settings_object(value, root, name) if value is not None else None
+    return [p if isinstance(p, str) else "-" for p in parts] if parts is not None else None
 
 
 def _bound_once(name: str, root: Node) -> Node | None:
@@ -247,22 +360,10 @@ def _bound_once(name: str, root: Node) -> Node | None:
     return value if count == 1 else None
 
 
-def _setting_off(parts: list[Node | None], name: str) -> bool:
-    """Return True when the last object literal among ``parts`` that sets ``name`` sets it to
-    ``false`` (a later part that is not a literal is a deployer's override of the default)."""
-    value: Node | None = None
-    for part in parts:
-        if part is None:
-            continue
-        for child in code_children(part):
-            key = child.child_by_field_name("key") if child.type == "pair" else None
-            if key is None:
-                continue
-            spelled = string_value(key) if key.type == "string" else \
-                text(key) if key.type == "property_identifier" else None
-            if spelled == name:
-                value = child.child_by_field_name("value")
-    return value is not None and value.type == "false"
+def setting_off(parts: list[SettingPart]) -> bool:
+    """Return True when the last part that sets the setting sets it to ``false``."""
+    said = [p for p in parts if p in ("off", "on")]
+    return bool(said) and said[-1] == "off"
 
 
 def _loop_source(key: Node, value: Node) -> Node | None:
@@ -339,30 +440,39 @@ def _reads_entry(value: Node, obj: Node, key: str) -> bool:
         text(value.child_by_field_name("index")) == key
 
 
-def settings_loop_off(root: Node, source: bytes, name: str) -> bool:
-    """Return True when the file applies Express setting ``name`` as ``false`` through a loop
-    over a settings object: ``app.set(k, o[k])`` for each ``k`` of ``o`` (``for…in``,
-    ``Object.keys``, ``Object.entries`` with ``for…of`` or ``forEach``), where ``o`` is an
-    object literal of the file (or merged from ones: ``Object.assign({}, defaults, options)``,
-    ``{...defaults, ...options}``) whose last literal setting ``name`` sets it to ``false``."""
-    if name.encode() not in source or _SETTINGS_SET_RE.search(source) is None:
-        return False
-    for node in walk(root):
-        if node.type != "call_expression":
-            continue
-        fn = node.child_by_field_name("function")
-        if fn is None or fn.type != "member_expression" or \
-                text(fn.child_by_field_name("property")) != "set" or \
+def settings_loops(lang: str, root: Node, source: bytes,
+                   name: str) -> list[list[SettingPart]]:
+    """Return, for each loop of the file that applies Express settings from an object
+    (``app.set(k, o[k])`` for each ``k`` of ``o``: ``for…in``, ``Object.keys``,
+    ``Object.entries`` with ``for…of`` or ``forEach``), what the parts ``o`` is merged from
+    say of setting ``name`` (``_settings_object``): object literals of the file, merged with a
+    deployer's options (``Object.assign({}, defaults, options)``, ``{...defaults,
+    ...options}``) or not, and objects imported from a relative module, which the project
+    phase reads (``exported_settings``)."""
+    if name.encode() not in source and b"./" not in source or \
+            _SETTINGS_SET_RE.search(source) is None:
+        return []  # neither the setting nor a relative module that may hold it
+    found: list[list[SettingPart]] = []
+    nodes = captures(lang, _SETTER_QUERY, root)
+    for method, arguments in zip(nodes.get("method", []), nodes.get("args", []), strict=False):
+        fn = method.parent
+        if text(method) != "set" or fn is None or \
                 text(fn.child_by_field_name("object")).split(".")[-1] in _RESPONSE_NAMES:
             continue
-        args = code_children(node.child_by_field_name("arguments") or node)
+        args = code_children(arguments)
         if len(args) != 2 or args[0].type != "identifier":
             continue
         obj = _loop_source(args[0], args[1])
-        parts = _settings_object(obj, root) if obj is not None else None
-        if parts is not None and _setting_off(parts, name):
-            return True
-    return False
+        parts = _settings_object(obj, root, name) if obj is not None else None
+        if parts is not None:
+            found.append(parts)
+    return found
+
+
+def settings_loop_off(lang: str, root: Node, source: bytes, name: str) -> bool:
+    """Return True when a settings loop of the file (``settings_loops``) sets ``name`` to
+    ``false`` from object literals of the file alone."""
+    return any(setting_off(parts) for parts in settings_loops(lang, root, source, name))
 
 
 def header_maps(lang: str, root: Node, source: bytes) -> tuple[set[str], bool]:
@@ -878,6 +988,29 @@ class _FileHeaders:
     #: does not spell out (``header_maps``).
     maps: frozenset[str] = frozenset()
     dynamic: bool = False
+    #: Settings loops over an object merged from parts imported from modules
+    #: (``settings_loops``), what each part says of ``x-powered-by``.
+    settings: tuple[tuple[SettingPart, ...], ...] = ()
+
+
+def _resolve_settings(ctx: ProjectContext, rel: str,
+                      parts: tuple[SettingPart, ...]) -> list[SettingPart]:
+    """Return ``parts`` with each imported object replaced by what the module it is imported
+    from exports (``exported_settings``, one hop); an object that cannot be read counts as a
+    deployer's options."""
+    out: list[SettingPart] = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        target = ctx.resolve_import(rel, part[0])
+        data = ctx.read(target) if target is not None else None
+        lang = JS_SUFFIXES.get(posixpath.splitext(target)[1]) if target is not None else None
+        tree = parse(lang, data) if data is not None and lang is not None else None
+        found = exported_settings(tree.root_node, part[1], "x-powered-by") \
+            if tree is not None else None
+        out.extend(found or ["-"])
+    return out
 
 
 class Helmet(Rule):
@@ -896,12 +1029,16 @@ class Helmet(Rule):
         """Return the file's switched-off protections and the headers it sets itself: whether a
         switched-off protection is missing depends on the headers other files set."""
         sets = frozenset(headers_set_by_app(ctx.lang, ctx.tree.root_node, ctx.source))
-        if settings_loop_off(ctx.tree.root_node, ctx.source, "x-powered-by"):
+        loops = settings_loops(ctx.lang, ctx.tree.root_node, ctx.source, "x-powered-by")
+        if any(setting_off(parts) for parts in loops):
             sets |= {"x-powered-by"}  # `app.set(k, o[k])` over `{ 'x-powered-by': false }`
+        # Loops over an object a module imports: decided when the project is known.
+        pending = () if "x-powered-by" in sets else tuple(
+            tuple(parts) for parts in loops if any(isinstance(p, tuple) for p in parts))
         maps, dynamic = header_maps(ctx.lang, ctx.tree.root_node, ctx.source)
         off = tuple(self._switched_off(ctx)) if self.wants(ctx.source) else ()
-        return _FileHeaders(off, sets, frozenset(maps), dynamic) \
-            if off or sets or maps or dynamic else None
+        return _FileHeaders(off, sets, frozenset(maps), dynamic, pending) \
+            if off or sets or maps or dynamic or pending else None
 
     def _switched_off(self, ctx: FileContext) -> Iterable[tuple[Finding, str]]:
         names = ctx.facts.locals_of("helmet")
@@ -972,6 +1109,10 @@ class Helmet(Rule):
                 target = ctx.resolve_import(rel, imp.module)
                 if target is not None and target in data:
                     app_sets |= data[target].maps
+        for rel, item in data.items():
+            if "x-powered-by" not in app_sets and any(
+                    setting_off(_resolve_settings(ctx, rel, parts)) for parts in item.settings):
+                app_sets.add("x-powered-by")
         csp_frames: bool | None = None
         for item in data.values():
             for finding, header in item.switched_off:
