@@ -303,6 +303,8 @@ class _NameIndex:
     root: Node
     names: dict[str, list[Node]]
     assigned_members: set[str]
+    #: Class declarations by name (TypeScript's names are type identifiers, not in ``names``).
+    classes: dict[str, list[Node]]
     #: ``_constant_variable`` results by (name, declaring scope, call); None while computing.
     constant: dict[tuple[str, int, int], bool | None] = field(default_factory=dict)
     #: ``_field_writes`` results by (property, class start byte or -1, call start byte).
@@ -321,16 +323,19 @@ def _name_index(node: Node) -> _NameIndex:
         return _NAME_INDEX[0]
     names: dict[str, list[Node]] = {}
     members: set[str] = set()
+    classes: dict[str, list[Node]] = {}
     for cur in walk(root):
         if cur.type in ("identifier", "shorthand_property_identifier_pattern",
                         "shorthand_property_identifier"):
             names.setdefault(text(cur), []).append(cur)
+        elif cur.type in ("class_declaration", "abstract_class_declaration"):
+            classes.setdefault(text(cur.child_by_field_name("name")), []).append(cur)
         elif cur.type in ("assignment_expression", "augmented_assignment_expression"):
             left = cur.child_by_field_name("left")
             if left is not None and left.type in ("member_expression", "subscript_expression"):
                 members.add(text(left.child_by_field_name("property")
                                  or left.child_by_field_name("index") or left))
-    index = _NameIndex(root, names, members)
+    index = _NameIndex(root, names, members, classes)
     _NAME_INDEX[:] = [index]  # the index holds its tree: no other file's root can equal it
     return index
 
@@ -817,25 +822,17 @@ def _class_name(cls: Node) -> str | None:
 def _local_class(ident: Node) -> Node | None:
     """Return the class ``ident`` names when the file declares one class by that name and
     binds the name no other way."""
-    root = ident
-    while root.parent is not None:
-        root = root.parent
-    found: list[Node] = []
-    for node in _occurrences(text(ident), root):
+    index = _name_index(ident)
+    classes = index.classes.get(text(ident), [])
+    if len(classes) != 1:
+        return None
+    for node in index.names.get(text(ident), ()):
         parent = node.parent
-        if parent is not None and parent.type in ("class_declaration",
-                                                  "abstract_class_declaration") and \
-                parent.child_by_field_name("name") == node:
-            found.append(parent)
-        elif _write_kind(node) is not None:
+        if parent is not None and parent == classes[0]:
+            continue  # the class's own name
+        if _write_kind(node) is not None:
             return None
-    if len(found) == 1:
-        return found[0]
-    # TypeScript class names are type identifiers, which the name index does not hold.
-    classes = [n for n in walk(root) if n.type in ("class_declaration",
-                                                   "abstract_class_declaration")
-               and text(n.child_by_field_name("name")) == text(ident)]
-    return classes[0] if len(classes) == 1 and not found else None
+    return classes[0]
 
 
 def _constructor(cls: Node) -> Node | None:
