@@ -31,7 +31,13 @@ from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
-    captures, code_children, has_spread, object_properties, string_value, text,
+    captures,
+    code_children,
+    has_spread,
+    object_properties,
+    string_value,
+    text,
+    walk,
 )
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import FileContext, Rule
@@ -219,19 +225,23 @@ class BodyLimit(Rule):
             if declared is not None and declared.start_byte in fixed_declarations:
                 continue  # several calls sharing one options object: one finding edits it
             found = list(self._parser(ctx, call, args, opts, name, limit_max, wanted,
-                                      wanted_text) if name is not None else
+                                      wanted_text, fixed_declarations) if name is not None else
                          self._upload(ctx, call, args, opts, module or "", upload_max))
             if found and declared is not None:
                 fixed_declarations.add(declared.start_byte)
             yield from found
 
     def _parser(self, ctx: FileContext, call: Node, args: Node, opts: Node | None, name: str,
-                limit_max: float, wanted: float, wanted_text: str) -> Iterator[Finding]:
+                limit_max: float, wanted: float, wanted_text: str,
+                fixed_declarations: set[int]) -> Iterator[Finding]:
         props = object_properties(opts) if opts is not None else {}
         limit = props.get("limit")
         q = ctx.style.q
         if limit is not None:
-            size = size_of(limit)
+            target: Node | None = limit  # what the fix rewrites
+            constant = _constant(ctx.tree.root_node, limit) if limit.type == "identifier" \
+                else None
+            size = size_of(constant if constant is not None else limit)
             if size is None:
                 return
             configured = ctx.info.config.body_limit_max
@@ -240,10 +250,18 @@ class BodyLimit(Rule):
                 if configured is not None else _far_above_need(size, name, props, limit_max)
             if why is None:
                 return  # a bound the project allows, or the maintainers' own decision
+            if constant is not None:
+                # `limit: FILE_LIMIT` with `const FILE_LIMIT = '3GB'`: the fix edits the
+                # declaration once, and only when every use of the name is a `limit:` value
+                # (else lowering it would change something else); otherwise report only.
+                target = constant if constant.start_byte not in fixed_declarations \
+                    and _only_limit_uses(ctx.tree.root_node, text(limit)) else None
+                fixed_declarations.add(constant.start_byte)
             fix = Fix(title=f"Lower the body limit to {q(max_text)} (bodies above it get 413)",
                       applicability="unsafe",
-                      changes=(FileChange(ctx.rel, (TextEdit(limit.start_byte, limit.end_byte,
-                                                             q(max_text)),)),))
+                      changes=(FileChange(ctx.rel, (TextEdit(target.start_byte, target.end_byte,
+                                                             q(max_text)),)),)) \
+                if target is not None else None
             accepts = "of any size" if math.isinf(size) else f"up to {show_size(size)}"
             yield ctx.node_finding(
                 self.id, call, f"{name} accepts bodies {accepts} (`limit: {text(limit)}`)"
@@ -387,6 +405,61 @@ def _far_above_need(size: float, name: str, props: dict[str, Node],
         return (f"above {show_size(catch_all_max)} for every content type (`type: "
                 f"{text(props['type'])}` buffers every request's body)")
     return None
+
+
+#: Where an identifier is a binding other than a variable declaration's name.
+_BINDING_PARENTS = frozenset({
+    "formal_parameters", "required_parameter", "optional_parameter", "import_specifier",
+    "import_clause", "namespace_import", "object_pattern", "array_pattern", "assignment_pattern",
+    "pair_pattern", "rest_pattern", "catch_clause", "function_declaration", "class_declaration"})
+
+
+def _constant(root: Node, name_node: Node) -> Node | None:
+    """Return the value of the ``const`` that ``name_node`` names, when the file declares that
+    name exactly once, as a ``const`` (a ``let`` or ``var`` may be reassigned), and no function
+    parameter or other binding shadows it (``const FILE_LIMIT = '3GB'``)."""
+    name = name_node.text
+    found: list[Node] = []
+    for node in walk(root):
+        if node.type == "shorthand_property_identifier_pattern" and node.text == name:
+            return None  # bound by a destructuring pattern too
+        if node.type == "identifier" and node.text == name and node.parent is not None \
+                and (node.parent.type in _BINDING_PARENTS or (
+                    node.parent.type == "arrow_function"
+                    and node.parent.child_by_field_name("parameter") == node)):
+            return None  # a parameter, an import or a pattern binds the name too
+        if node.type == "variable_declarator":
+            key = node.child_by_field_name("name")
+            if key is not None and key.type == "identifier" and key.text == name:
+                found.append(node)
+    if len(found) != 1:
+        return None
+    declaration = found[0].parent
+    if declaration is None or declaration.type != "lexical_declaration" \
+            or not declaration.children or declaration.children[0].type != "const":
+        return None
+    value = found[0].child_by_field_name("value")
+    return value if value is not None and value.type in ("string", "number",
+                                                          "binary_expression") else None
+
+
+def _only_limit_uses(root: Node, name: str) -> bool:
+    """Return True when every use of ``name`` in the file, besides its declaration, is the value
+    of a ``limit:`` property."""
+    for node in walk(root):
+        if node.type not in ("identifier", "shorthand_property_identifier") \
+                or text(node) != name:
+            continue
+        parent = node.parent
+        if parent is None:
+            return False
+        if parent.type == "variable_declarator" and parent.child_by_field_name("name") == node:
+            continue
+        key = parent.child_by_field_name("key") if parent.type == "pair" else None
+        if parent.type != "pair" or parent.child_by_field_name("value") != node \
+                or key is None or text(key).strip("'\"") != "limit":
+            return False
+    return True
 
 
 def _assigns(ctx: FileContext, prop: str) -> bool:
