@@ -1339,11 +1339,85 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
                 continue  # `if (typeof err === 'string')`: a message the app threw itself
             if _text_written_by_app(node, scope, name, leak, status):
                 continue  # `if (err.message === '404')`: the text sent is the app's literal
+            if leak == "error" and _builtin_errors_only(scope, name):
+                continue  # `JSON.parse(q)` failed: a SyntaxError serialises to `{}`
             seen.add(node.start_byte)
             field = _status_field(sink_node, scope, name) if leak == "message" and (
                 status == "dynamic" or (kind == "handler" and status is None)) else None
             narrowed = _narrowing_class(node, scope, name) if leak == "message" else None
             yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed, registrar)
+
+
+#: Calls that throw only the language's own errors (SyntaxError, TypeError, RangeError,
+#: URIError), whatever their arguments: ``JSON.parse(q)``, ``Number(x)``.
+_BUILTIN_FUNCTIONS = frozenset({"Number", "String", "Boolean", "parseInt", "parseFloat", "isNaN",
+                                "isFinite", "decodeURIComponent", "encodeURIComponent",
+                                "decodeURI", "encodeURI"})
+_BUILTIN_STATICS = frozenset({"JSON.parse", "JSON.stringify", "Array.isArray", "Array.from",
+                              "Number.isInteger", "Number.isNaN", "Number.isFinite",
+                              "Number.parseInt", "Number.parseFloat", "Object.keys",
+                              "Object.values", "Object.entries", "Math.min", "Math.max",
+                              "Math.round", "Math.floor", "Math.ceil", "Math.abs"})
+#: String and array methods that take no callback: on plain data (a query value, parsed
+#: JSON) they throw a TypeError at most.
+_BUILTIN_METHODS = frozenset({"includes", "indexOf", "lastIndexOf", "startsWith", "endsWith",
+                              "split", "trim", "trimStart", "trimEnd", "toLowerCase",
+                              "toUpperCase", "slice", "substring", "join", "concat", "at",
+                              "charAt", "padStart", "padEnd", "toString", "toFixed"})
+#: Nodes that run code of unknown origin or throw a value of the code's own choosing.
+_FOREIGN_CODE = frozenset({"await_expression", "new_expression", "throw_statement",
+                           "yield_expression", "arrow_function", "function_expression",
+                           "function", "function_declaration", "generator_function",
+                           "class", "class_declaration", "import", "spread_element"})
+
+
+def _builtin_errors_only(scope: Node, name: str) -> bool:
+    """Return True when ``scope`` is the block of a ``catch (name)`` whose ``try`` block can
+    throw only the language's own errors: it calls nothing but ``JSON.parse``, ``Number(…)``
+    and the like, or string/array methods without callbacks (``q.includes('a')``), and
+    awaits, constructs and throws nothing. Such an error's message and stack are not
+    enumerable and it has no other fields: sent whole (``res.status(500).send(e)``,
+    ``{ error: e }``), it serialises to ``{}``. An error that a library or the app throws
+    may carry fields (axios's ``config`` with its headers, a driver's ``sql``, ``detail``):
+    any other call keeps the finding."""
+    catch = scope.parent
+    if catch is None or catch.type != "catch_clause" or _assigned_in(scope, name) \
+            or catch.parent is None or catch.parent.type != "try_statement":
+        return False
+    block = catch.parent.child_by_field_name("body")
+    if block is None:
+        return False
+    for node in walk(block):
+        if node.type in _FOREIGN_CODE:
+            return False
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            static = ""
+            if fn is None:
+                return False
+            if fn.type == "identifier":
+                if text(fn) not in _BUILTIN_FUNCTIONS:
+                    return False
+            elif fn.type == "member_expression":
+                obj = fn.child_by_field_name("object")
+                prop = text(fn.child_by_field_name("property"))
+                static = f"{text(obj)}.{prop}" if obj is not None \
+                    and obj.type == "identifier" else ""
+                if static not in _BUILTIN_STATICS and (
+                        obj is not None and obj.type == "identifier"
+                        and text(obj) in ("JSON", "Array", "Number", "Object", "Math",
+                                          "Reflect", "Promise")
+                        or prop not in _BUILTIN_METHODS):
+                    return False
+            else:
+                return False
+            args = node.child_by_field_name("arguments")
+            if args is None or args.type != "arguments":
+                return False  # a tagged template: a function of the code's own
+            if static in ("JSON.parse", "JSON.stringify", "Array.from") \
+                    and len(args.named_children) > 1:
+                return False  # a reviver, replacer or mapping function runs code
+    return True
 
 
 def _error_name(scope: Node) -> str | None:
