@@ -17,7 +17,7 @@ from typing import Any
 from nodeharden._catalog import RULE_IDS
 from nodeharden._model import FileChange, FileOutcome, Finding, Fix, Skipped, TextEdit
 from nodeharden._packagejson import NODE_SUPPORT, add_dependencies, mirrors, version_for_node
-from nodeharden._project import JS_SUFFIXES
+from nodeharden._project import JS_SUFFIXES, manifest_source
 from nodeharden._roles import package_of
 from nodeharden._runtime import Runtime
 from nodeharden._scan import Scanner, ScanResult
@@ -268,7 +268,8 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
                     continue
             problem, fitted = fit_to_runtime(finding.fix, result.runtime)
             if problem is None:
-                problem = manifest_problem(finding.fix, result.package_dirs, current, outer)
+                problem = manifest_problem(finding.fix, result.package_dirs, current, outer,
+                                           root)
             if problem is not None:
                 reasons[key] = (finding, problem)
                 continue
@@ -339,18 +340,31 @@ def _run_project_formatters(scanner: Scanner, result: FixResult) -> None:
 
 def manifest_problem(fix: Fix, package_dirs: list[str],
                      current: Callable[[str], bytes | None],
-                     outer: Iterable[tuple[str, dict[str, Any]]] = ()) -> str | None:
+                     outer: Iterable[tuple[str, dict[str, Any]]] = (),
+                     root: Path | None = None) -> str | None:
     """Return why ``fix`` cannot be applied when it needs a package and its package.json is
     missing or not a JSON object (a ``require()`` of an undeclared package would break
     ``npm ci`` installs), or when a package.json above the project root (``outer``, see
     ``outer_manifests``) declares every dependency of the package too: the repository
-    installs from there, and fix writes nothing outside the root. Else None."""
+    installs from there, and fix writes nothing outside the root. Else None.
+
+    A missing package.json beside the file the project writes its manifest in
+    (``package.yaml``, see ``manifest_source``; ``root`` is where to look) is generated from
+    it: the advice names that file, never ``npm init``, whose package.json the next build
+    would overwrite."""
     needs = sorted({*dict(fix.dependencies), *dict(fix.dev_dependencies)})
     if not needs:
         return None
     manifest = manifest_for(fix, package_dirs)
     data = current(manifest)
     parsed = _manifest_data(data)
+    source = manifest_source((root / manifest).parent) if data is None and root else None
+    if source is not None:
+        folder = posixpath.dirname(manifest)
+        shown = posixpath.join(folder, source) if folder else source
+        return (f"needs {', '.join(needs)} in {manifest}, but the project writes its manifest "
+                f"in {shown} and {manifest} is generated from it (or absent): declined (add "
+                f"{', '.join(needs)} to {shown}, generate {manifest}, then run fix again)")
     if data is None:
         why, todo = f"there is no {manifest}", "create it, e.g. `npm init -y`"
     elif parsed is None:
@@ -737,7 +751,10 @@ def summarize(result: FixResult, written: Iterable[FileOutcome] = ()) -> FixSumm
         install_command=result.runtime.install_command(),
         stale_lockfiles=[rel for manifest in manifests for name in LOCKFILES
                          if (result.root / (rel := posixpath.join(
-                             posixpath.dirname(manifest), name))).is_file()],
+                             posixpath.dirname(manifest), name))).is_file()]
+        # The lockfile of a workspace above, which the install there rewrites.
+        + [lock for lock in (result.runtime.lockfile,) if manifests and lock
+           and result.runtime.install_dir and (result.root / lock).is_file()],
         failed=[o for o in written if o.status == "failed"],
         not_applied=list(result.not_applied))
 

@@ -482,3 +482,187 @@ def _check_js(config: Path, depth: int = 0) -> bool:
     if not target.is_file() and target.with_name(target.name + ".json").is_file():
         target = target.with_name(target.name + ".json")
     return _check_js(target, depth + 1)
+
+
+def repository_top(root: Path) -> Path | None:
+    """Return the top folder of the git work tree holding ``root`` (the nearest folder at or
+    above it with a ``.git`` entry, a folder or a submodule's file), or None outside git."""
+    for candidate in (root, *root.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def folders_up_to_top(root: Path) -> list[Path]:
+    """Return ``root`` and the folders above it up to the top of its git work tree, nearest
+    first; ``root`` alone outside git (a folder above an unversioned project is not its)."""
+    top = repository_top(root)
+    if top is None or top == root:
+        return [root]
+    return [root, *root.parents[:len(root.relative_to(top).parts)]]
+
+
+#: Lockfiles and the package manager that writes each, in the order one folder is read.
+MANAGER_LOCKFILES = (("pnpm-lock.yaml", "pnpm"), ("yarn.lock", "yarn"), ("bun.lockb", "bun"),
+                     ("bun.lock", "bun"), ("package-lock.json", "npm"),
+                     ("npm-shrinkwrap.json", "npm"))
+
+
+@dataclass(frozen=True)
+class PackageManagerFacts:
+    """The package manager that installs the project, and where it installs from."""
+
+    name: str  # npm, yarn, pnpm or bun
+    #: The lockfile it writes, relative to the root (``../../pnpm-lock.yaml`` in a workspace),
+    #: whether or not it exists; None when nothing names one (npm's default then).
+    lockfile: str | None = None
+    #: The folder an install runs in, relative to the root: "" for the root itself, ``../..``
+    #: for the root of a workspace the project is a package of.
+    install_dir: str = ""
+    #: What said so (``../../pnpm-workspace.yaml``, ``packageManager pnpm@9``), "" by default.
+    source: str = ""
+
+
+def _read_json_object(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _workspace_globs(folder: Path, manifest: dict[str, Any] | None) -> list[str] | None:
+    """Return the package globs of a workspace rooted at ``folder`` (pnpm-workspace.yaml's
+    ``packages``, package.json ``workspaces`` as a list or ``{packages: [...]}``), or None
+    when ``folder`` is no workspace root."""
+    pnpm = folder / "pnpm-workspace.yaml"
+    if pnpm.is_file():
+        try:
+            text = pnpm.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        globs = re.findall(r"""^\s*-\s*['"]?([^'"#\n]+?)['"]?\s*(?:#.*)?$""", text,
+                           re.MULTILINE)
+        return globs or ["**"]  # pnpm: no list means every package below
+    declared = (manifest or {}).get("workspaces")
+    if isinstance(declared, dict):
+        declared = declared.get("packages")
+    if isinstance(declared, list):
+        return [g for g in declared if isinstance(g, str)]
+    return None
+
+
+def _glob_matches(glob: str, rel: str) -> bool:
+    """Return True when the workspace glob ``glob`` (``packages/*``, ``apps/**``) names the
+    folder ``rel`` (posix, from the workspace root): ``*`` within one folder name, ``**``
+    across any number of them."""
+    import fnmatch
+
+    want = [p for p in glob.strip().lstrip("./").rstrip("/").split("/") if p]
+    have = [p for p in rel.split("/") if p]
+
+    def match(i: int, j: int) -> bool:
+        if i == len(want):
+            return j == len(have)
+        if want[i] == "**":
+            return any(match(i + 1, k) for k in range(j, len(have) + 1))
+        return j < len(have) and fnmatch.fnmatchcase(have[j], want[i]) and match(i + 1, j + 1)
+
+    return match(0, 0)
+
+
+def _member_of(globs: list[str], rel: str) -> bool:
+    included = False
+    for glob in globs:
+        if glob.startswith("!"):
+            if _glob_matches(glob[1:], rel):
+                included = False
+        elif _glob_matches(glob, rel):
+            included = True
+    return included
+
+
+def _declared_manager(manifest: dict[str, Any] | None) -> str | None:
+    declared = (manifest or {}).get("packageManager")
+    if isinstance(declared, str) and "@" in declared:
+        name = declared.split("@", 1)[0]
+        if name in ("npm", "yarn", "pnpm", "bun"):
+            return name
+    return None
+
+
+def find_package_manager(root: Path, package_json: dict[str, Any] | None
+                         ) -> PackageManagerFacts:
+    """Return the package manager of the project at ``root``.
+
+    The root decides first: its lockfile, then its package.json ``packageManager``. A root
+    that names neither may be a package of a workspace above it (up to the top of its git
+    work tree): a pnpm-workspace.yaml or package.json ``workspaces`` there that lists the
+    root's folder makes that folder the place installs run from (a pnpm workspace resolves
+    ``workspace:`` ranges, which npm refuses), and its lockfile, ``packageManager`` or
+    workspace file names the manager. Without either, npm."""
+    for lockfile, manager in MANAGER_LOCKFILES:
+        if (root / lockfile).is_file():
+            return PackageManagerFacts(manager, lockfile, "", lockfile)
+    declared = _declared_manager(package_json)
+    if declared:
+        return PackageManagerFacts(declared, _default_lockfile(declared), "",
+                                   f"packageManager {package_json.get('packageManager')}"
+                                   if package_json else "")
+    if (root / "pnpm-workspace.yaml").is_file():
+        return PackageManagerFacts("pnpm", "pnpm-lock.yaml", "", "pnpm-workspace.yaml")
+    for depth, folder in enumerate(folders_up_to_top(root)[1:], start=1):
+        up = "/".join([".."] * depth)
+        manifest = _read_json_object(folder / "package.json")
+        globs = _workspace_globs(folder, manifest)
+        if globs is None or not _member_of(globs, root.relative_to(folder).as_posix()):
+            continue
+        for lockfile, manager in MANAGER_LOCKFILES:
+            if (folder / lockfile).is_file():
+                return PackageManagerFacts(manager, f"{up}/{lockfile}", up, f"{up}/{lockfile}")
+        declared = _declared_manager(manifest)
+        if declared:
+            return PackageManagerFacts(declared, f"{up}/{_default_lockfile(declared)}", up,
+                                       f"{up}/package.json packageManager")
+        if (folder / "pnpm-workspace.yaml").is_file():
+            return PackageManagerFacts("pnpm", f"{up}/pnpm-lock.yaml", up,
+                                       f"{up}/pnpm-workspace.yaml")
+        return PackageManagerFacts("npm", f"{up}/package-lock.json", up,
+                                   f"{up}/package.json workspaces")
+    return PackageManagerFacts("npm")
+
+
+def _default_lockfile(manager: str) -> str:
+    return {"pnpm": "pnpm-lock.yaml", "yarn": "yarn.lock", "bun": "bun.lock"}.get(
+        manager, "package-lock.json")
+
+
+#: Manifests package.json can be generated from (or, for pnpm, read instead of it).
+MANIFEST_SOURCES = ("package.yaml", "package.yml", "package.json5")
+
+
+def manifest_source(folder: Path) -> str | None:
+    """Return the name of the file in ``folder`` a Node package's manifest is written in
+    instead of package.json (``package.yaml``, ``package.json5``: the project generates
+    package.json from it, or pnpm reads it directly), or None. A package.yaml counts only
+    when it reads like a Node manifest (a ``dependencies``, ``devDependencies`` or
+    ``scripts`` mapping, or a ``main``): Haskell's hpack also writes package.yaml, with
+    ``dependencies`` as a list."""
+    for name in MANIFEST_SOURCES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        if name == "package.json5":
+            return name
+        from ruamel.yaml import YAML
+
+        try:
+            data = YAML(typ="safe").load(path.read_text(encoding="utf-8", errors="replace"))
+        except Exception:  # noqa: BLE001 - ruamel raises assorted errors on odd documents
+            data = None
+        if isinstance(data, dict) and (
+                any(isinstance(data.get(key), dict)
+                    for key in ("dependencies", "devDependencies", "scripts"))
+                or isinstance(data.get("main"), str)):
+            return name
+    return None

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nodeharden._project import find_package_manager
+
 NodeVersion = tuple[int, int]
 
 #: LTS code names nvm accepts in .nvmrc (``lts/hydrogen``).
@@ -32,6 +34,8 @@ class Runtime:
     source: str = ""
     package_manager: str = "npm"
     lockfile: str | None = None
+    #: Where installs run, relative to the root ("" there; ``../..`` in a workspace above).
+    install_dir: str = ""
 
     def describe(self) -> str:
         """Return ``"Node 8 (Dockerfile FROM node:8)"`` or ``"an unknown Node version"``."""
@@ -41,9 +45,11 @@ class Runtime:
         return f"Node {major}{'.' + str(minor) if minor else ''} ({self.source})"
 
     def install_command(self) -> str:
-        """Return the command that installs added dependencies with the project's manager."""
-        return {"yarn": "yarn install", "pnpm": "pnpm install",
-                "bun": "bun install"}.get(self.package_manager, "npm install")
+        """Return the command that installs added dependencies with the project's manager,
+        from the workspace root when the project is a package of a workspace above it."""
+        command = {"yarn": "yarn install", "pnpm": "pnpm install",
+                   "bun": "bun install"}.get(self.package_manager, "npm install")
+        return f"cd {self.install_dir} && {command}" if self.install_dir else command
 
     def supports(self, needed: NodeVersion) -> bool:
         """Return True when every Node version the project runs on is at least ``needed``
@@ -196,23 +202,10 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
             oldest = min(versions)
             found.append((oldest, f"{path.relative_to(root).as_posix()} tests on Node "
                                   f"{oldest[0]}"))
-    manager, lockfile = _package_manager(root, package_json)
+    manager = find_package_manager(root, package_json)
     if not found:
-        return Runtime(package_manager=manager, lockfile=lockfile)
+        return Runtime(package_manager=manager.name, lockfile=manager.lockfile,
+                       install_dir=manager.install_dir)
     version, source = min(found, key=lambda pair: pair[0])
-    return Runtime(node=version, source=source, package_manager=manager, lockfile=lockfile)
-
-
-def _package_manager(root: Path, package_json: dict[str, Any] | None) -> tuple[str, str | None]:
-    declared = (package_json or {}).get("packageManager")
-    for lockfile, manager in (("pnpm-lock.yaml", "pnpm"), ("yarn.lock", "yarn"),
-                              ("bun.lockb", "bun"), ("bun.lock", "bun"),
-                              ("package-lock.json", "npm"), ("npm-shrinkwrap.json", "npm")):
-        if (root / lockfile).is_file():
-            return manager, lockfile
-    if isinstance(declared, str) and "@" in declared:
-        name = declared.split("@", 1)[0]
-        if name in ("npm", "yarn", "pnpm", "bun"):
-            return name, None
-    return "npm", None
-
+    return Runtime(node=version, source=source, package_manager=manager.name,
+                   lockfile=manager.lockfile, install_dir=manager.install_dir)
