@@ -155,10 +155,11 @@ def test_the_plugin_fails_a_lint_that_allows_no_warnings(tools: Path, tmp_path: 
         "eslint.config.js": "import js from '@eslint/js';\nimport globals from 'globals';\n\n"
                             "export default [\n  js.configs.recommended,\n"
                             "  { languageOptions: { globals: { ...globals.node } } },\n];\n",
-        "app.js": "import express from 'express';\n\nconst prices = { tea: 2, coffee: 3 };\n"
+        "app.js": "import express from 'express';\n\n"
                   "export const app = express();\n"
-                  "app.get('/price', (req, res) => {\n  const item = String(req.query.item);\n"
-                  "  res.json(prices[item]);\n});\n",
+                  "app.get('/find', (req, res) => {\n"
+                  "  const pattern = new RegExp(String(req.query.q));\n"
+                  "  res.json({ hit: pattern.test('tea') });\n});\n",
     }, tools)
     assert _eslint(root, ".", "--max-warnings", "0").returncode == 0
     [finding] = check(root, select=["eslint-security"]).findings
@@ -166,5 +167,5 @@ def test_the_plugin_fails_a_lint_that_allows_no_warnings(tools: Path, tmp_path: 
     assert fix(root, select=["eslint-security"], dry_run=True).plan.changed_paths() == []
     fix(root, select=["eslint-security"], unsafe=True, force=True)
     after = _eslint(root, ".", "--max-warnings", "0")
-    assert after.returncode == 1 and "security/detect-object-injection" in after.stdout, \
+    assert after.returncode == 1 and "security/detect-non-literal-regexp" in after.stdout, \
         after.stdout + after.stderr

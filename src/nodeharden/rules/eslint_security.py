@@ -52,6 +52,17 @@ _ESLINT_WORD_RE = lazy_pattern(r"(?<![\w-])eslint(?![\w-])")
 _COVERS_TS_RE = lazy_pattern(
     rb"typescript-eslint|@typescript-eslint|\*\.\{?[^'\"\n]*\bts\b|\.ts['\"]")
 TS_FILES = "**/*.{js,mjs,cjs,ts,mts,cts,tsx}"
+#: The preset's rules that flag ordinary code far more often than a risk, switched off next to
+#: the preset: ``detect-object-injection`` warns on every ``obj[variable]`` and
+#: ``detect-non-literal-fs-filename`` on every fs call whose path is not a literal. Both
+#: outnumber the preset's other warnings many times over on a normal server (hundreds against
+#: tens), so the warnings that remain (child_process with variables, unsafe or non-literal
+#: RegExps, dynamic require, timing-prone compares, ...) stay readable.
+NOISY_RULES = ("security/detect-object-injection", "security/detect-non-literal-fs-filename")
+#: The comment above the flat config's entry that switches them off.
+NOISY_COMMENT = "Noise on most code: these flag nearly every obj[key] and fs call."
+#: Said at the end of every finding: the rule is about the project's tooling, not its code.
+ADVICE = " (tooling advice, not a flaw in the app: the plugin points reviewers at risky code)"
 
 
 def new_flat_config(style: Style, *, typescript: bool = False) -> str:
@@ -75,7 +86,7 @@ def new_flat_config(style: Style, *, typescript: bool = False) -> str:
             f"  {{ ignores: [{ignores}] }},\n"
             f"  js.configs.recommended,\n"
             f"{ts_configs}"
-            f"  {FLAT_ELEMENT},\n"
+            + "  " + _indented(flat_elements(FLAT_ELEMENT, style)[1], "  ") + ",\n"
             f"  {{\n"
             f"{files}"
             f"    languageOptions: {{\n"
@@ -83,6 +94,26 @@ def new_flat_config(style: Style, *, typescript: bool = False) -> str:
             f"    }},\n"
             f"  }},\n"
             f"]{semi}\n")
+
+
+def flat_elements(preset: str, style: Style) -> tuple[str, str]:
+    """Return the flat config entries the fix adds, inline and one per line (unindented):
+    the preset, then an object that switches ``NOISY_RULES`` off."""
+    q = style.q
+    entries = [f"{q(rule)}: {q('off')}" for rule in NOISY_RULES]
+    pad = " " if style.bracket_spacing else ""
+    inline = f"{preset}, {{{pad}rules: {{{pad}{', '.join(entries)}{pad}}}{pad}}}"
+    comma = "" if style.trailing_comma == "none" else ","
+    unit = style.indent
+    lines = ",\n".join(f"{unit}{unit}{entry}" for entry in entries)
+    block = (f"{preset},\n// {NOISY_COMMENT}\n{{\n{unit}rules: {{\n{lines}{comma}\n"
+             f"{unit}}}{comma}\n}}")
+    return inline, block
+
+
+def _indented(block: str, indent: str) -> str:
+    """Return ``block`` with every line after the first indented by ``indent``."""
+    return block.replace("\n", "\n" + indent)
 
 
 def _top_level_value(root: Node, name: str) -> Node | None:
@@ -172,9 +203,12 @@ def _same_line_comment(source: bytes, after: Node | None, line_of: Node) -> Node
     return after if after.start_point[0] == line_of.end_point[0] else None
 
 
-def append_element(source: bytes, container: Node, element: str, style: Style) -> TextEdit:
+def append_element(source: bytes, container: Node, element: str, style: Style,
+                   block: str | None = None) -> TextEdit:
     """Return an edit adding ``element`` as the last entry of an array or argument list,
-    keeping its layout (one entry per line or inline) and trailing-comma habit.
+    keeping its layout (one entry per line or inline) and trailing-comma habit. ``block`` is
+    the element as lines (without indentation), written instead in a one-entry-per-line list.
+    An object literal gets a new member the same way.
 
     A prettier config stays last: the element goes right before the first one. A comment on
     the last entry's line stays with that entry."""
@@ -183,12 +217,15 @@ def append_element(source: bytes, container: Node, element: str, style: Style) -
         at = container.start_byte + 1
         return TextEdit(at, at, element)
     closing = container.end_byte - 1
-    prettier = next((i for i in items if _prettier_element(i)), None)
+    prettier = next((i for i in items if _prettier_element(i)), None) \
+        if container.type != "object" else None
     if prettier is not None:
         before = source[source.rfind(b"\n", 0, prettier.start_byte) + 1:prettier.start_byte]
         if not before.strip() and source.count(b"\n", container.start_byte, closing) > 0:
             # The entry starts its line: the new one takes a line of its own above it.
             indent = before.decode()
+            if block is not None:
+                element = _indented(block, indent)
             return TextEdit(prettier.start_byte, prettier.start_byte,
                             f"{element},\n{indent}")
         return TextEdit(prettier.start_byte, prettier.start_byte, f"{element}, ")
@@ -200,6 +237,8 @@ def append_element(source: bytes, container: Node, element: str, style: Style) -
         indent = _line_indent(source, last.start_byte)
         if source[source.rfind(b"\n", 0, last.start_byte) + 1:last.start_byte].strip():
             indent = _line_indent(source, container.start_byte) + style.indent
+        if block is not None:
+            element = _indented(block, indent)
         if trailing:
             assert after is not None
             comment = _same_line_comment(source, after.next_sibling, last)
@@ -246,7 +285,7 @@ class EslintSecurity(Rule):
                     f.rel.endswith(_TS_SUFFIXES) for f in ctx.files_of("js")):
                 message += (" and lints none of the project's .ts files (no typescript-eslint, "
                             "no `files` pattern for them)")
-            yield ctx.line_finding(self.id, rel, 1, message, fix)
+            yield ctx.line_finding(self.id, rel, 1, message + ADVICE, fix)
             return
         if legacy or pj_config is not None:
             if any(self._legacy_enabled(ctx, rel) for rel in legacy) or (
@@ -257,7 +296,7 @@ class EslintSecurity(Rule):
                 fix = _finish(self._legacy_fix(ctx, rel, unsafe, dev), why_unsafe,
                               lint_node)
                 yield ctx.line_finding(self.id, rel, 1, "the ESLint config does not enable "
-                                       "eslint-plugin-security", fix)
+                                       "eslint-plugin-security" + ADVICE, fix)
                 return
             yield from self._package_json_finding(ctx, unsafe, dev, why_unsafe, lint_node)
             return
@@ -326,9 +365,14 @@ class EslintSecurity(Rule):
         imports = add_imports(source, facts, style,
                               [ImportRequest(PLUGIN, default="pluginSecurity")])
         local = imports.bindings[0].local or "pluginSecurity"
-        element = FLAT_ELEMENT.replace("pluginSecurity", local, 1)
-        edits = [*imports.edits, append_element(source, container, element, style)]
-        return Fix(title="Add pluginSecurity.configs.recommended to the flat config",
+        items = code_children(container)
+        if items and items[-1].next_sibling is not None and \
+                items[-1].next_sibling.type in ("]", ")") and style.trailing_comma != "none":
+            style = replace(style, trailing_comma="none")  # the list's own habit decides
+        inline, block = flat_elements(FLAT_ELEMENT.replace("pluginSecurity", local, 1), style)
+        edits = [*imports.edits, append_element(source, container, inline, style, block)]
+        return Fix(title="Add pluginSecurity.configs.recommended to the flat config, without "
+                   "its two noisiest rules",
                    applicability="unsafe" if unsafe else "safe",
                    changes=(FileChange(rel, tuple(edits)),), dev_dependencies=dev)
 
@@ -341,14 +385,16 @@ class EslintSecurity(Rule):
             return self._legacy_js_fix(ctx, rel, source, unsafe, dev)
         if rel.endswith(".json") or (rel == ".eslintrc" and body.lstrip().startswith("{")):
             try:
-                new = _before_prettier(add_to_string_list(body, (), "extends", LEGACY_EXTENDS))
+                new = _json_rules_off(_before_prettier(
+                    add_to_string_list(body, (), "extends", LEGACY_EXTENDS)), ())
             except ValueError:
                 return None  # JSON with comments: report only
         else:
             new = _yaml_add_extends(body)
+            new = _yaml_rules_off(new) if new is not None else None
         if new is None or new == body:
             return None
-        return Fix(title=f"Add {LEGACY_EXTENDS} to extends",
+        return Fix(title=f"Add {LEGACY_EXTENDS} to extends, without its two noisiest rules",
                    applicability="unsafe" if unsafe else "safe",
                    changes=(FileChange(rel, (minimal_edit(source, new),)),),
                    dev_dependencies=dev)
@@ -384,9 +430,17 @@ class EslintSecurity(Rule):
             return None
         if string_value(current) == LEGACY_EXTENDS:  # pragma: no cover - caught by detection
             return None
-        return Fix(title=f"Add {LEGACY_EXTENDS} to extends",
+        rules_edit = _js_rules_off(source, config, props.get("rules"), style)
+        if rules_edit is None:
+            return None
+        edits = (edit,) if rules_edit.start == rules_edit.end and rules_edit.content == "" \
+            else (edit, rules_edit)
+        if len(edits) == 2 and edit.start == rules_edit.start:
+            # An empty config object: both members go in at the same place, extends first.
+            edits = (TextEdit(edit.start, edit.end, edit.content + ", " + rules_edit.content),)
+        return Fix(title=f"Add {LEGACY_EXTENDS} to extends, without its two noisiest rules",
                    applicability="unsafe" if unsafe else "safe",
-                   changes=(FileChange(rel, (edit,)),), dev_dependencies=dev)
+                   changes=(FileChange(rel, edits),), dev_dependencies=dev)
 
     def _package_json_finding(self, ctx: ProjectContext, unsafe: bool,
                               dev: tuple[tuple[str, str], ...], reason: str,
@@ -395,19 +449,20 @@ class EslintSecurity(Rule):
         raw = ctx.read("package.json") or b""
         fix = None
         try:
-            new = _before_prettier(add_to_string_list(body, ("eslintConfig",), "extends",
-                                                      LEGACY_EXTENDS))
+            new = _json_rules_off(_before_prettier(add_to_string_list(
+                body, ("eslintConfig",), "extends", LEGACY_EXTENDS)), ("eslintConfig",))
         except ValueError:
             new = None
         if new is not None and new != body:
-            fix = Fix(title=f"Add {LEGACY_EXTENDS} to eslintConfig.extends",
+            fix = Fix(title=f"Add {LEGACY_EXTENDS} to eslintConfig.extends, without its two "
+                      "noisiest rules",
                       applicability="unsafe" if unsafe else "safe",
                       changes=(FileChange("package.json", (minimal_edit(raw, new),)),),
                       dev_dependencies=dev)
             fix = _finish(fix, reason, lint_node)
         line = body[:max(body.find('"eslintConfig"'), 0)].count("\n") + 1
         yield ctx.line_finding(self.id, "package.json", line, "the ESLint config in package.json "
-                               "does not enable eslint-plugin-security", fix)
+                               "does not enable eslint-plugin-security" + ADVICE, fix)
 
     def _no_config(self, ctx: ProjectContext) -> Iterable[Finding]:
         if ctx.package_json_text is None:
@@ -428,7 +483,8 @@ class EslintSecurity(Rule):
                   dev_dependencies=tuple((p, self._js_configs_range(ctx) if p == "@eslint/js"
                                           else version_of(p)) for p in packages))
         yield ctx.line_finding(self.id, "package.json", 1,
-                               "the project has no ESLint config, so no security lint runs", fix)
+                               "the project has no ESLint config, so no security lint runs" + ADVICE,
+                               fix)
 
 
 def lint_fails_on_warnings(ctx: ProjectContext) -> str:
@@ -623,6 +679,149 @@ def _before_prettier(text: str) -> str:
     for (start, end), value in reversed(list(zip(spans, values))):
         text = text[:start] + value + text[end:]
     return text
+
+
+def _js_rules_off(source: bytes, config: Node, rules: Node | None,
+                  style: Style) -> TextEdit | None:
+    """Return the edit that switches ``NOISY_RULES`` off in a legacy JS config object: new
+    entries at the end of its ``rules`` object, or a new ``rules`` member at its end (an empty
+    edit when every rule is already set; None when ``rules`` is not an object literal)."""
+    q = style.q
+    if rules is not None:
+        rules = unwrap(rules)
+        if rules is None or rules.type != "object":
+            return None
+        present = {string_value(k) or text(k) for k in
+                   (pair.child_by_field_name("key") for pair in code_children(rules)
+                    if pair.type == "pair") if k is not None}
+        wanted = [r for r in NOISY_RULES if r not in present]
+        if not wanted:
+            return TextEdit(rules.end_byte, rules.end_byte, "")
+        entries = [f"{q(r)}: {q('off')}" for r in wanted]
+        return append_element(source, rules, ", ".join(entries), style, ",\n".join(entries))
+    pad = " " if style.bracket_spacing else ""
+    entries = [f"{q(r)}: {q('off')}" for r in NOISY_RULES]
+    inline = f"rules: {{{pad}{', '.join(entries)}{pad}}}"
+    comma = "" if style.trailing_comma == "none" else ","
+    unit = style.indent
+    block = "rules: {\n" + ",\n".join(f"{unit}{e}" for e in entries) + f"{comma}\n}}"
+    return append_element(source, config, inline, style, block)
+
+
+def _json_rules_off(body: str, path: tuple[str, ...]) -> str:
+    """Return JSON ``body`` with ``NOISY_RULES`` set to ``"off"`` in the ``rules`` object of
+    the object at ``path`` (a new ``rules`` member when there is none). Raises ``ValueError``
+    when ``rules`` is not an object or the result does not load to the expected data."""
+    from nodeharden._packagejson import _colon_of, _indent_unit, _insert_entries
+
+    decoder = json.JSONDecoder()
+    data = json.loads(body)
+    target = data
+    for part in path:
+        target = target[part]
+    rules = target.get("rules")
+    if rules is not None and not isinstance(rules, dict):
+        raise ValueError("rules is not an object")
+    wanted = {r: "off" for r in NOISY_RULES if r not in (rules or {})}
+    if not wanted:
+        return body
+    start = _json_skip(body, 0)
+    _, end = decoder.raw_decode(body, start)
+    for part in (*path, "rules"):
+        found = None
+        for name, key_start, value_end in _json_members(body, start, end - 1):
+            if name == part:
+                _, key_end = decoder.raw_decode(body, key_start)
+                found = (_json_skip(body, body.index(":", key_end) + 1), value_end)
+        if found is None:
+            break
+        start, end = found
+    eol = line_ending(body)
+    unit = _indent_unit(body)
+    if rules is not None:
+        result = _insert_entries(body, (start, end - 1), wanted, unit, eol)
+    else:
+        members = _json_members(body, start, end - 1)
+        colon = _colon_of(body, members[0][1]) if members else ": "
+        pairs = [json.dumps(k) + colon + json.dumps(v) for k, v in wanted.items()]
+        if "\n" in body[start:end] and members:
+            indent = _line_indent(body.encode(), members[-1][1])
+            inner = f",{eol}".join(f"{indent}{unit}{p}" for p in pairs)
+            member = f'{indent}"rules"{colon}{{{eol}{inner}{eol}{indent}}}'
+            at = members[-1][2]
+            result = body[:at] + "," + eol + member + body[at:]
+        elif members:
+            at = members[-1][2]
+            sep = ", " if colon != ":" else ","
+            result = body[:at] + "," + f'"rules"{colon}{{' + sep.join(pairs) + "}" + body[at:]
+        else:
+            raise ValueError("empty config object")
+    check = json.loads(result)
+    got = check
+    for part in path:
+        got = got[part]
+    if {**(rules or {}), **wanted} != got.get("rules") or \
+            {k: v for k, v in got.items() if k != "rules"} != \
+            {k: v for k, v in target.items() if k != "rules"}:
+        raise ValueError("rules edit changed other data")  # pragma: no cover
+    return result
+
+
+def _json_skip(body: str, pos: int) -> int:
+    while pos < len(body) and body[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _json_members(body: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    from nodeharden._packagejson import _entry_spans
+
+    return _entry_spans(body, start, end)
+
+
+def _yaml_rules_off(body: str) -> str | None:
+    """Return the YAML config with ``NOISY_RULES`` set to ``"off"``: new lines at the top of a
+    block ``rules`` mapping, or a new ``rules`` mapping at the end; None when that cannot be
+    done safely (a flow mapping, an empty one) or the result does not load as expected."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    try:
+        data = YAML(typ="rt").load(body)
+        before = YAML(typ="safe").load(body)
+    except Exception:  # noqa: BLE001
+        return None
+    if not isinstance(data, dict) or not isinstance(before, dict):
+        return None
+    eol = line_ending(body)
+    rules = data.get("rules")
+    wanted = [r for r in NOISY_RULES if not (isinstance(rules, dict) and r in rules)]
+    if not wanted:
+        return body
+    lines = body.replace("\r\n", "\n").split("\n")
+    if rules is None and "rules" not in data:
+        entries = "".join(f'  {r}: "off"\n' for r in wanted)
+        text_ = body.replace("\r\n", "\n")
+        result = text_ + ("" if text_.endswith("\n") or not text_ else "\n") + \
+            f"rules:\n{entries}"
+    elif isinstance(rules, CommentedMap) and rules and not rules.fa.flow_style():
+        line0, col = rules.lc.key(next(iter(rules)))
+        new_lines = [" " * col + f'{r}: "off"' for r in wanted]
+        result = "\n".join([*lines[:line0], *new_lines, *lines[line0:]])
+    else:
+        return None
+    if eol != "\n":
+        result = result.replace("\n", eol)
+    try:
+        check = YAML(typ="safe").load(result)
+    except Exception:  # noqa: BLE001
+        return None
+    expected = {**(before.get("rules") or {}), **{r: "off" for r in wanted}}
+    if not isinstance(check, dict) or check.get("rules") != expected or \
+            {k: v for k, v in check.items() if k != "rules"} != \
+            {k: v for k, v in before.items() if k != "rules"}:
+        return None
+    return result
 
 
 def _load_legacy(rel: str, source: str) -> Any:
