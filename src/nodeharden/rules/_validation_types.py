@@ -1974,8 +1974,8 @@ class _Analysis:
         value at ``name`` is followed (``_object_flow``). Its later reads of ``x.name`` are the
         field's uses; ``x`` handed to an ORM write (``repo.save(x)``) stores the value as data,
         to the answer (``res.json(x)``) sends it, to a helper of the project that is followed
-        its uses of ``.name`` decide, to one that is not followed claims nothing; any other use
-        is not followed. Return (False, None) when ``x`` is not such an object, and for a
+        its uses of ``.name`` decide (a lookup given ``x`` whole there is a filter); any other
+        use, a function not followed too, is not followed (the object may be a filter there). Return (False, None) when ``x`` is not such an object, and for a
         primary key (``x.id``, ``x._id``): saved, it picks the row that is written (TypeORM's
         ``save`` updates the row with that key), which no type check decides."""
         obj = target.child_by_field_name("object")
@@ -2031,8 +2031,13 @@ class _Analysis:
                 if self.mysql and sent and method not in _ANSWER_METHODS:
                     harm = harm or _OTHER  # elsewhere it may reach mysql as sent: not followed
                     continue
+                if fn is not None and text(fn) in _TOTAL_CALLS:
+                    continue  # `JSON.stringify(x)`: any value makes a string
                 helper = self._helper_of(parent) if depth == 0 else None
-                if helper is not None and _filters_whole(helper, at):
+                if helper is None:
+                    harm = harm or _OTHER  # a function not followed: it may use x any way
+                    continue
+                if _filters_whole(helper, at):
                     harm = self._filter_harm(found, None) or harm  # the helper's `find(x)`
                 harm = self._object_call(found, parent, outer, [key], depth) or harm
                 continue
