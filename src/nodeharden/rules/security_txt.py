@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections.abc import Iterable
@@ -10,8 +11,10 @@ from datetime import datetime, timedelta, timezone
 
 from nodeharden._config import SecurityTxtOptions
 from nodeharden._deployment import RUNTIME_IMAGE_SIGNAL
-from nodeharden._express import FileFacts
+from nodeharden._express import AppFact, ArgFact, CallFact, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._packagejson import declared_major
+from nodeharden._parse import code_children, object_properties, parse, string_value, text, walk
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style
@@ -172,7 +175,149 @@ def _served(ctx: ProjectContext, files: list[str]) -> bool:
                 return True
         if files and _DOTFILES_ALLOW_RE.search(ctx.read(facts.path) or b""):
             return True
+    return any(_static_serves(ctx, rel) for rel in files)
+
+
+def _majors(ctx: ProjectContext, package: str) -> set[int]:
+    """Return the major versions of ``package`` the project installs (its ``node_modules``, in
+    the root or a package folder), else those its package.json files declare."""
+    folders = ["", *ctx.package_dirs]
+    installed: set[int] = set()
+    for folder in folders:
+        raw = ctx.read(posixpath.join(folder, "node_modules", package, "package.json"))
+        try:
+            version = json.loads(raw or b"").get("version")
+        except (ValueError, AttributeError):
+            continue
+        match = re.match(r"\d+", version) if isinstance(version, str) else None
+        if match:
+            installed.add(int(match.group()))
+    if installed:
+        return installed
+    declared = [{"dependencies": dict(ctx.info.dependencies)}]
+    for package_file in ctx.files_of("package"):
+        try:
+            data = json.loads(ctx.read(package_file.rel) or b"")
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            declared.append(data)
+    return {m for data in declared if (m := declared_major(data, package)) is not None}
+
+
+def _legacy_dotfiles(ctx: ProjectContext, module: str) -> bool:
+    """Return True when ``express.static`` (``module`` express) or ``serve-static`` serves a
+    file inside a dot-folder: Express 4 and serve-static 1 use send 0.x, whose default (no
+    ``dotfiles`` option) ignores only a path whose LAST segment starts with a dot, so
+    ``public/.well-known/security.txt`` is served; Express 5 and serve-static 2 (send 1.x)
+    ignore every path with a dot segment. Unknown versions count as the newer behaviour."""
+    key = f"security-txt:majors:{module}"
+    if key not in ctx.extra:
+        ctx.extra[key] = _majors(ctx, module)
+    majors: set[int] = ctx.extra[key]
+    newer = 5 if module == "express" else 2
+    return bool(majors) and max(majors) < newer
+
+
+def _static_mounts(facts: FileFacts) -> list[tuple[CallFact, ArgFact, str]]:
+    """Return the ``use`` calls that mount ``express.static(...)`` or ``serve-static(...)``
+    directly, with the static call's argument and its module."""
+    express = facts.locals_of("express")
+    serve_static = facts.locals_of("serve-static")
+    found = []
+    for call in facts.uses():
+        for arg in call.args:
+            if arg.kind != "call":
+                continue
+            obj, _, prop = arg.name.rpartition(".")
+            if prop == "static" and obj in express:
+                found.append((call, arg, "express"))
+            elif arg.name in serve_static:
+                found.append((call, arg, "serve-static"))
+    return found
+
+
+def _static_serves(ctx: ProjectContext, txt_rel: str) -> bool:
+    """Return True when a static mount serves ``txt_rel`` (``<root>/.well-known/security.txt``)
+    at ``/.well-known/security.txt``: its folder is ``<root>`` (a path of string literals,
+    from the mounting file's folder with ``__dirname``/``import.meta``, else from the project
+    or a package folder, where the app runs), it is mounted at ``/`` (no path, ``'/'``, or a
+    non-literal path that also prefixes the app's other routes, its base path), and the
+    static module serves dot-folders: Express 4 / serve-static 1 unless ``dotfiles`` is
+    ``'ignore'`` or ``'deny'``, any version with ``dotfiles: 'allow'``."""
+    root_dir, sep, rest = ("/" + txt_rel).rpartition("/.well-known/")
+    if not sep or "/" in rest:
+        return False
+    root_dir = root_dir.removeprefix("/")
+    for rel, facts in ctx.facts.items():
+        source: bytes | None = None
+        for call, arg, module in _static_mounts(facts):
+            source = source if source is not None else (ctx.read(rel) or b"")
+            parsed = _static_call(source[arg.start:arg.end])
+            if parsed is None:
+                continue
+            folder, dotfiles, from_module = parsed
+            if dotfiles != "allow" and (dotfiles is not None
+                                        or not _legacy_dotfiles(ctx, module)):
+                continue
+            bases = [posixpath.dirname(rel)] if from_module else ["", *ctx.package_dirs]
+            if not any(posixpath.normpath(posixpath.join(base, folder)) == (root_dir or ".")
+                       for base in bases):
+                continue
+            if _mounted_at_base(source, call, arg):
+                return True
     return False
+
+
+def _static_call(code: bytes) -> tuple[str, str | None, bool] | None:
+    """Return (folder, ``dotfiles`` option or None, folder relative to the module) of a
+    ``static(folder, options)`` call's source, or None when its folder is not built from string
+    literals (``__dirname + '/public'``, ``path.join(__dirname, 'public')``, ``'public'``)."""
+    tree = parse("javascript", code)
+    call = next((n for n in walk(tree.root_node) if n.type == "call_expression"), None)
+    args = call.child_by_field_name("arguments") if call is not None else None
+    values = code_children(args) if args is not None else []
+    if not values:
+        return None
+    first = values[0]
+    parts: list[str] = []
+    from_module = False
+    for node in walk(first):
+        if node.type == "identifier" and text(node) == "__dirname" or \
+                node.type == "member_expression" and text(node) == "import.meta.dirname":
+            from_module = True
+        elif node.type == "string_fragment":
+            parts.append(text(node))
+        elif node.type == "identifier" and node.parent is not None \
+                and node.parent.type == "arguments":
+            return None  # a variable folder: unknown
+    if not parts:
+        return None
+    folder = posixpath.normpath("/".join(p.strip("/") for p in parts if p.strip("/")) or ".")
+    options = values[1] if len(values) > 1 and values[1].type == "object" else None
+    dotfiles = string_value(object_properties(options).get("dotfiles")) \
+        if options is not None else None
+    if options is not None and "dotfiles" in object_properties(options) and dotfiles is None:
+        dotfiles = "unknown"
+    return folder, dotfiles, from_module
+
+
+def _mounted_at_base(source: bytes, call: CallFact, arg: ArgFact) -> bool:
+    """Return True when ``call`` mounts the static middleware at the app's root: no path, a
+    path of ``/``, or a path expression that also starts other route paths of the file (the
+    app's base path, set at deploy time: ``app.use(config.path, express.static(...))`` with
+    ``app.get(config.path + '/login', ...)``)."""
+    first = call.args[0]
+    if first is arg:
+        return True
+    if first.kind == "string":
+        return first.name.rstrip("/") == ""
+    prefix = source[first.start:first.end].strip()
+    if not prefix or first.kind not in ("identifier", "member"):
+        return False
+    name = re.escape(prefix)
+    return re.search(rb"\.(?:get|post|put|patch|delete|all|use|route)\(\s*(?:" + name
+                     + rb"\s*\+|`\$\{\s*" + name + rb"\s*\})", source) is not None
 
 
 def _serving_code(app_rel: str, txt_rel: str, source: bytes, facts: FileFacts,
@@ -201,6 +346,43 @@ def _serving_code(app_rel: str, txt_rel: str, source: bytes, facts: FileFacts,
                           read_file={"parts": relative.split("/"), "esm": runs_as_esm,
                                      **names})
     return code.strip("\n"), imports.edits
+
+
+def _route_edit(source: bytes, facts: FileFacts, app: AppFact, code: str) -> TextEdit:
+    """Return the edit that adds the serving ``code`` where the app's own public responses go
+    through its global middleware (headers, rate limiting, caching) too: right after the app's
+    first static mount (``app.use(express.static(...))``), else right before its first route
+    (with the comment lines above it), both in the block that creates the app and set apart by
+    blank lines; else right after the statement that creates the app. Empty lines stay empty
+    (no indentation: ``no-trailing-spaces``)."""
+    lines = [app.indent + line if line.strip() else "" for line in code.split("\n")]
+    body = "".join(line + "\n" for line in lines)
+
+    def at_app_level(call: CallFact) -> bool:
+        return call.target == app.name and call.indent == app.indent \
+            and call.start >= app.stmt_end
+
+    mounts = sorted((call for call, _, _ in _static_mounts(facts) if at_app_level(call)),
+                    key=lambda call: call.start)
+    if mounts:
+        at = mounts[0].stmt_end
+        if at == len(source) and not source.endswith(b"\n"):
+            return TextEdit(at, at, "\n\n" + body.rstrip("\n"))
+        following = source[at:source.find(b"\n", at) + 1 or len(source)]
+        return TextEdit(at, at, "\n" + body + ("\n" if following.strip() else ""))
+    routes = sorted((call for call in facts.routes() if at_app_level(call)),
+                    key=lambda call: call.start)
+    if routes:
+        at = source.rfind(b"\n", 0, routes[0].stmt_start) + 1
+        while at > app.stmt_end:
+            above = source.rfind(b"\n", 0, at - 1) + 1
+            line = source[above:at].strip()
+            if not line.startswith((b"//", b"/*", b"*")):
+                break
+            at = above
+        preceding = source[source.rfind(b"\n", 0, max(at - 1, 0)) + 1:at]
+        return TextEdit(at, at, ("\n" if at and preceding.strip() else "") + body + "\n")
+    return after_app_edit(source, app, ["\n".join(lines)[len(app.indent):]])
 
 
 def _entry_points(ctx: ProjectContext) -> set[str]:
@@ -328,7 +510,7 @@ class SecurityTxt(Rule):
                                       create=True))
         code, edits = _serving_code(facts.path, txt_rel, source, facts, style,
                                     ctx.info.typescript_output, app.name or "app")
-        edits.append(after_app_edit(source, app, [code.replace("\n", "\n" + app.indent)]))
+        edits.append(_route_edit(source, facts, app, code))
         changes.insert(0, FileChange(facts.path, tuple(edits)))
         title = f"Add {DEFAULT_PATH} and serve it at {ROUTE}" if not files else \
             f"Serve {txt_rel} at {ROUTE}"
