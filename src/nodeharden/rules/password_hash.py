@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tree_sitter import Node, Tree
 
@@ -35,6 +35,7 @@ from nodeharden._project import JS_SUFFIXES
 from nodeharden.rules._base import FileContext, ProjectContext, Rule
 
 CHEAT_SHEET = "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html"
+TIMING_SAFE_EQUAL = "https://nodejs.org/api/crypto.html#cryptotimingsafeequala-b"
 REPLACEMENT = "use bcrypt (cost >= 12) or argon2id"
 PASSWORD_WORDS = {"password", "passwd", "pwd", "pass", "passphrase", "passcode", "pw"}
 #: Key names that hold a derived value, not the password itself.
@@ -543,6 +544,7 @@ class PasswordHash(Rule):
             pattern = re.compile(alternation(names))
             spans += [m.span() for m in pattern.finditer(ctx.source)]
         caps = captures_in(ctx.lang, _QUERY, root, merge_ranges(spans))
+        digests_reported: list[Node] = []  # the fast digests of a password reported below
         for call in caps.get("call", []):
             fn = call.child_by_field_name("function")
             args_node = call.child_by_field_name("arguments")
@@ -596,6 +598,8 @@ class PasswordHash(Rule):
                                ">= 12) or argon2id hash and verify with bcrypt.compare / "
                                "argon2.verify")
             if message:
+                if message.startswith("password hashed with"):
+                    digests_reported.append(call)
                 yield ctx.node_finding(self.id, call, f"{message} ({CHEAT_SHEET})")
         for node in caps.get("new", []):
             args_node = node.child_by_field_name("arguments")
@@ -607,23 +611,72 @@ class PasswordHash(Rule):
                 continue  # hashed before the save (by a project function: check_project)
             if message:
                 yield ctx.node_finding(self.id, node, f"{message} ({CHEAT_SHEET})")
+        # One condition, one finding: the comparisons of one `||`/`&&` chain (`stored ===
+        # sha1 || stored === sha512`) are one check, reported once at the first of them.
+        conditions: dict[tuple[int, int], list[Node]] = {}
         for cmp in caps.get("cmp", []):
-            message = self._comparison(cmp)
-            if message:
-                yield ctx.node_finding(self.id, cmp, f"{message} ({CHEAT_SHEET})")
+            if not self._comparison(cmp):
+                continue
+            if any(cmp.start_byte <= d.start_byte and d.end_byte <= cmp.end_byte
+                   for d in digests_reported):
+                continue  # `sha1(password) === stored`: the digest's finding is this problem
+            top = _condition(cmp)
+            conditions.setdefault((top.start_byte, top.end_byte), []).append(cmp)
+        functions: dict[str, list[Node]] | None = None
+        for cmps in conditions.values():
+            cmps.sort(key=lambda n: n.start_byte)
+            if functions is None:
+                functions = _named_functions(ctx.lang, root)
+            yield self._comparison_finding(ctx, cmps, functions)
         # A helper of the file that compares its parameters, called with a password pair.
-        reported: set[int] = set()
+        reported: set[tuple[int, int]] = set(conditions)
         helper_calls = [call for call in caps.get("call", []) if _helper_call(call)]
-        functions = _named_functions(ctx.lang, root) if helper_calls else {}
+        if helper_calls and functions is None:
+            functions = _named_functions(ctx.lang, root)
         for call in helper_calls:
-            for cmp, op in _helper_comparisons(call, functions):
-                if cmp.start_byte in reported:
+            for cmp, op in _helper_comparisons(call, functions or {}):
+                top = _condition(cmp)
+                if (top.start_byte, top.end_byte) in reported:
                     continue
-                reported.add(cmp.start_byte)
+                reported.add((top.start_byte, top.end_byte))
                 name = text(call.child_by_field_name("function"))
                 through = f" in {name}() (called at line {call.start_point[0] + 1})"
                 yield ctx.node_finding(self.id, cmp,
                                        f"{_compare_message(op, through)} ({CHEAT_SHEET})")
+
+    def _comparison_finding(self, ctx: FileContext, cmps: list[Node],
+                            functions: dict[str, list[Node]]) -> Finding:
+        """Return the one finding for the password comparisons ``cmps`` of one condition: a
+        note when the same function hashes the compared password with a password hash (a
+        migration from a legacy scheme), a warning naming a constant-time comparison when a
+        password from the request is compared with a secret the app is configured with,
+        else the comparison error."""
+        first, last = cmps[0], cmps[-1]
+        op = text(first.child_by_field_name("operator"))
+        count = f" ({len(cmps)} comparisons in one condition)" if len(cmps) > 1 else ""
+        upgrade = _migration_hash(cmps, _Hashing(ctx), functions)
+        if upgrade is not None:
+            callee = text(upgrade.child_by_field_name("function"))
+            message = (f"password compared with `{op}`{count} on a migration path: the same "
+                       f"function hashes this password with `{callee}()` (line "
+                       f"{upgrade.start_point[0] + 1}) for the new scheme, so this check only "
+                       "serves values stored before; until all are replaced, those stay at rest "
+                       "in the legacy scheme: wrap them now (bcrypt or argon2id of the old "
+                       f"hash) or expire them ({CHEAT_SHEET})")
+            severity = "note"
+        elif all(_shared_secret(cmp) for cmp in cmps):
+            message = (f"password compared with `{op}`{count} against a secret the app is "
+                       "configured with (an environment value or a middleware option, the same "
+                       "for every request): string comparison stops at the first differing "
+                       "character, so response times tell how much of a guess is right; compare "
+                       "SHA-256 digests of both with crypto.timingSafeEqual "
+                       f"({TIMING_SAFE_EQUAL})")
+            severity = "warning"
+        else:
+            message = f"{_compare_message(op, count)} ({CHEAT_SHEET})"
+            severity = ""
+        finding = ctx.finding(self.id, first.start_byte, last.end_byte, message)
+        return replace(finding, severity=severity) if severity else finding
 
     def file_data(self, ctx: FileContext) -> list[_StoreCall] | None:
         """Return the store calls on a project module (``query.link.create({ password })``)
@@ -863,6 +916,191 @@ def _compare_message(op: str, through: str = "") -> str:
     return (f"password compared with `{op}`{through}: string comparison leaks timing and means "
             "the password or a fast hash is stored; store a bcrypt (cost >= 12) or argon2id "
             "hash and verify with bcrypt.compare / argon2.verify")
+
+
+def _condition(cmp: Node) -> Node:
+    """Return the whole condition a comparison is part of: the outermost ``||``/``&&``/``??``
+    chain around it (through parentheses), or the comparison itself."""
+    top = cmp
+    cur = cmp.parent
+    while cur is not None:
+        if cur.type == "parenthesized_expression":
+            cur = cur.parent
+            continue
+        if cur.type != "binary_expression" or \
+                text(cur.child_by_field_name("operator")) not in ("||", "&&", "??"):
+            break
+        top = cur
+        cur = cur.parent
+    return top
+
+
+def _compared_inputs(side: Node) -> set[str]:
+    """Return the password-like values a side of a comparison is made from: the side itself
+    and, for a variable set once (``const pwSha1 = sha1Hash(password)``), the password-like
+    values of what it was set to (``pwSha1``, ``password``)."""
+    side = unwrap(side, CASTS_AND_AWAIT)
+    values = [side]
+    if side.type == "identifier":
+        found = _declaration(side)
+        if found is not None and not isinstance(found[1], int) and \
+                not _assigned(found[0], text(side)):
+            target = found[1].child_by_field_name("name")
+            value = found[1].child_by_field_name("value")
+            if target is not None and target.type == "identifier" and value is not None:
+                values.append(value)
+    return {text(n) for value in values for n in walk(value)
+            if n.type in ("identifier", "member_expression", "subscript_expression")
+            and password_like(_last_name(n))}
+
+
+def _migration_hash(cmps: list[Node], hashing: _Hashing,
+                    functions: dict[str, list[Node]]) -> Node | None:
+    """Return the call that hashes, with a password hash, a password the comparisons
+    ``cmps`` are made from, in the function around them (``argon2Hash(password)`` after
+    ``stored === sha1Hash(password)``): the code of a migration from a legacy scheme, which
+    verifies the old hash of accounts not migrated yet and stores the new one. None when
+    there is no such call (a legacy-only check)."""
+    scope = enclosing(cmps[0], _FUNCTIONS)
+    if scope is None:
+        return None
+    inputs: set[str] = set()
+    for cmp in cmps:
+        for key in ("left", "right"):
+            side = cmp.child_by_field_name(key)
+            if side is not None:
+                inputs |= _compared_inputs(side)
+    if not inputs:
+        return None
+    for call in walk(scope):
+        if call.type != "call_expression":
+            continue
+        args_node = call.child_by_field_name("arguments")
+        args = code_children(args_node) if args_node is not None else []
+        first = unwrap(args[0], CASTS_AND_AWAIT) if args else None
+        if first is not None and text(first) in inputs and \
+                _password_hash_call(call, hashing, functions):
+            return call
+    return None
+
+
+def _password_hash_call(call: Node, hashing: _Hashing, functions: dict[str, list[Node]]) -> bool:
+    """Return True when ``call`` hashes with a password hash: bcrypt/argon2 ``hash``,
+    scrypt, pbkdf2, or a function of the file (at any depth) that does (a function of
+    another module is not followed here)."""
+    callee = call.child_by_field_name("function")
+    if callee is None:
+        return False
+    if callee.type == "identifier":
+        candidates = functions.get(text(callee), [])
+        if len(candidates) == 1:
+            return _hashes(candidates[0], hashing.ctx.facts)
+    before = len(hashing.deferred)
+    hashed = hashing.call(call)
+    if len(hashing.deferred) > before:
+        del hashing.deferred[before:]
+        return False  # a project module's function: not proved in this phase
+    return hashed
+
+
+#: Names of what carries HTTP credentials in a request.
+_CREDENTIAL_WORDS = {"headers", "header", "authorization"}
+
+
+def _shared_secret(cmp: Node) -> bool:
+    """Return True when ``cmp`` compares a password from the request with a secret the app is
+    configured with, the same for every request: an environment value, or a parameter of
+    the function that made the request handler (``basicAuth(user, password)`` returning
+    ``(req, res, next) => …``). No password is stored there, so no password hash helps; the
+    remedy is a constant-time comparison."""
+    left = cmp.child_by_field_name("left")
+    right = cmp.child_by_field_name("right")
+    if left is None or right is None:
+        return False
+    return _configured(right, cmp) and _from_request(left) or \
+        _configured(left, cmp) and _from_request(right)
+
+
+def _env_value(node: Node | None) -> bool:
+    """Return True for ``process.env.X`` or ``process.env['X']`` (through casts, and with a
+    literal fallback: ``process.env.X || 'dev'``)."""
+    node = unwrap(node, CASTS_AND_AWAIT)
+    if node is None:
+        return False
+    if node.type == "binary_expression" and \
+            text(node.child_by_field_name("operator")) in ("||", "??"):
+        right = node.child_by_field_name("right")
+        return right is not None and right.type in ("string", "template_string") and \
+            _env_value(node.child_by_field_name("left"))
+    if node.type not in ("member_expression", "subscript_expression"):
+        return False
+    obj = unwrap(node.child_by_field_name("object"), CASTS_AND_AWAIT)
+    return obj is not None and text(obj).replace(" ", "") == "process.env"
+
+
+def _configured(node: Node, cmp: Node, hops: int = 0) -> bool:
+    """Return True when ``node`` (compared at ``cmp``) is a secret the app is configured with:
+    an environment value, a variable set only to one, or a parameter of a function around the
+    one ``cmp`` is in (fixed when that function made the handler) whose calls in the file, if
+    any, all pass such a value. A name for a derived value (``passwordHash``) is not one."""
+    node = unwrap(node, CASTS_AND_AWAIT)
+    if hops > _MAX_ORIGIN_HOPS or words(_last_name(node)) & DERIVED_WORDS:
+        return False
+    if _env_value(node):
+        return True
+    if node.type != "identifier":
+        return False
+    found = _declaration(node)
+    if found is None:
+        return False
+    scope, where = found
+    if _assigned(scope, text(node)):
+        return False
+    if isinstance(where, int):
+        if scope == enclosing(cmp, _FUNCTIONS):
+            return False  # a parameter of the comparing function: given anew for each call
+        calls = _calls_of(scope) or []
+        for call in calls:
+            args_node = call.child_by_field_name("arguments")
+            args = code_children(args_node) if args_node is not None else []
+            if len(args) <= where or not _configured(args[where], call, hops + 1):
+                return False
+        return True
+    target = where.child_by_field_name("name")
+    return target is not None and target.type == "identifier" and \
+        _env_value(where.child_by_field_name("value"))
+
+
+def _from_request(node: Node, hops: int = 0) -> bool:
+    """Return True when ``node`` is a value the request carries: a ``req.body``/``query``/
+    ``params`` field or a variable taken from one, or a field of what a call given the request
+    or its headers returned (``auth(req).pass``, the split of a decoded ``Authorization``)."""
+    if hops > _MAX_ORIGIN_HOPS:
+        return False
+    if _request_of(node) is not None:
+        return True
+    root = _chain_root(node)
+    if root.type != "identifier":
+        return False
+    found = _declaration(root)
+    if found is None or isinstance(found[1], int) or _assigned(found[0], text(root)):
+        return False
+    value = unwrap(found[1].child_by_field_name("value"), CASTS_AND_AWAIT)
+    if value is None:
+        return False
+    if value.type in ("identifier", "member_expression", "subscript_expression"):
+        return _from_request(value, hops + 1)
+    if value.type != "call_expression":
+        return False
+    for sub in walk(value):
+        if sub.type == "arguments" and any(
+                a.type == "identifier" and text(a) in ("req", "request")
+                for a in code_children(sub)):
+            return True  # `auth(req)`
+        if sub.type in ("property_identifier", "string_fragment") and \
+                text(sub).lower() in _CREDENTIAL_WORDS:
+            return True  # `req.headers.authorization`, `req.get('Authorization')`
+    return False
 
 
 RULE = PasswordHash()
