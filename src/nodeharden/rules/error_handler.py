@@ -357,7 +357,7 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
             key = _key_text(cur.child_by_field_name("key"))
         if cur.type == "variable_declarator" and child == cur.child_by_field_name("value") \
                 and child.type == "object" and key is not None:
-            return _body_sink(cur, key, scope)
+            return _body_sink(cur, key, scope, cur)
         if cur.type == "arguments":
             call = cur.parent
             fn = call.child_by_field_name("function") if call is not None else None
@@ -419,6 +419,7 @@ def _body_sink(decl: Node, key: str, scope: Node, value: Node | None = None) \
     if initial is not None and initial.type != "object":
         return None
     found: tuple[str, Node] | None = None
+    others: list[Node] = []  # the other objects assigned to it
     for node in walk(scope):
         if node.type not in ("identifier", "shorthand_property_identifier") \
                 or text(node) != text(name) or node == name or node.start_byte < decl.end_byte:
@@ -429,6 +430,8 @@ def _body_sink(decl: Node, key: str, scope: Node, value: Node | None = None) \
         if parent.type == "assignment_expression" and parent.child_by_field_name("left") == node:
             right = unwrap(parent.child_by_field_name("right"))
             if right is not None and right.type == "object":
+                if parent != value:
+                    others.append(parent)
                 continue  # `body = { … }`: another object literal, each one's keys judged
             return None
         prop = parent.child_by_field_name("property") \
@@ -458,7 +461,30 @@ def _body_sink(decl: Node, key: str, scope: Node, value: Node | None = None) \
                 and text(parent.child_by_field_name("property")) != key:
             continue  # `body.code = err.code`: another key
         return None  # read, passed on or changed elsewhere: too clever to follow
+    holder = value if value is not None else decl
+    if found is not None and any(
+            holder.end_byte <= other.start_byte < found[1].start_byte
+            and not _exclusive_branches(holder, other) for other in others):
+        # `let body = { message: err.message }; if (status >= 500) body = { … }`: the
+        # object that holds the message may be replaced before the answer
+        return None
     return found
+
+
+def _exclusive_branches(first: Node, second: Node) -> bool:
+    """Return True when ``first`` and ``second`` sit in the two arms of one ``if … else``
+    (the innermost statement around both), so no run reaches both."""
+    cur = first.parent
+    while cur is not None and not cur.start_byte <= second.start_byte < cur.end_byte:
+        cur = cur.parent
+    if cur is None or cur.type != "if_statement":
+        return False
+    arms = [cur.child_by_field_name("consequence"), cur.child_by_field_name("alternative")]
+    sides = {i for i, arm in enumerate(arms) for node in (first, second)
+             if arm is not None and arm.start_byte <= node.start_byte < arm.end_byte}
+    return len(sides) == 2 and not any(
+        arm is not None and arm.start_byte <= first.start_byte < arm.end_byte
+        and arm.start_byte <= second.start_byte < arm.end_byte for arm in arms)
 
 
 def _status_of(call: Node) -> int | None | str:
