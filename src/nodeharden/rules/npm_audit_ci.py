@@ -18,9 +18,11 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._project import find_package_manager, repository_top
 from nodeharden._regex import lazy_pattern
 from nodeharden._textedit import apply_edits, line_ending
 from nodeharden.rules._base import ProjectContext, Rule
@@ -67,17 +69,33 @@ class PackageManager:
     install: re.Pattern[str]
     setup: tuple[str, ...]  # commands a fresh CI job runs before installing
     clean_install: str
+    #: The lockfile's path from the root (``../../pnpm-lock.yaml`` for a workspace above).
+    lock_path: str = ""
 
 
 def detect_package_manager(ctx: ProjectContext) -> PackageManager:
     """Return the project's package manager: package.json ``packageManager`` first, then the
-    lockfile that is present; npm when nothing says otherwise."""
+    lockfile that is present; npm when nothing says otherwise. A root that names none of
+    these and is a package of a workspace above it (``find_package_manager``) takes the
+    workspace's manager and lockfile."""
     declared = ctx.package_json.get("packageManager")
     if not isinstance(declared, str):
         declared = ""
-    has = {name: ctx.read(name) is not None for name in
-           ("package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", ".yarnrc.yml")}
-    yarn_lock = ctx.read("yarn.lock")
+    here = ("package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", ".yarnrc.yml")
+    base = ""
+    if not declared and not any(ctx.read(name) is not None for name in (*here, "yarn.lock")):
+        above = find_package_manager(Path(ctx.info.root), ctx.package_json)
+        if above.install_dir:
+            base = above.install_dir + "/"
+            try:
+                top = json.loads(ctx.read(base + "package.json") or b"")
+            except ValueError:
+                top = None
+            named = top.get("packageManager") if isinstance(top, dict) else None
+            declared = named if isinstance(named, str) else \
+                "pnpm@" if above.name == "pnpm" else ""
+    has = {name: ctx.read(base + name) is not None for name in here}
+    yarn_lock = ctx.read(base + "yarn.lock")
     name = "npm"
     if declared.startswith("pnpm@"):
         name = "pnpm"
@@ -94,18 +112,21 @@ def detect_package_manager(ctx: ProjectContext) -> PackageManager:
     if name == "pnpm":
         return PackageManager("pnpm", "pnpm-lock.yaml", has["pnpm-lock.yaml"],
                               "pnpm audit --audit-level high", _PNPM_INSTALL_RE,
-                              ("corepack enable",), "pnpm install --frozen-lockfile")
+                              ("corepack enable",), "pnpm install --frozen-lockfile",
+                              base + "pnpm-lock.yaml")
     if name == "yarn-berry":
         return PackageManager("yarn-berry", "yarn.lock", yarn_lock is not None,
                               "yarn npm audit --all --recursive --severity high",
-                              _YARN_INSTALL_RE, ("corepack enable",), "yarn install --immutable")
+                              _YARN_INSTALL_RE, ("corepack enable",), "yarn install --immutable",
+                              base + "yarn.lock")
     if name == "yarn":
         return PackageManager("yarn", "yarn.lock", yarn_lock is not None,
                               "yarn audit --level high", _YARN_INSTALL_RE, (),
-                              "yarn install --frozen-lockfile")
+                              "yarn install --frozen-lockfile", base + "yarn.lock")
     return PackageManager("npm", "package-lock.json",
                           has["package-lock.json"] or has["npm-shrinkwrap.json"],
-                          AUDIT_COMMAND, _NPM_INSTALL_RE, (), "npm ci")
+                          AUDIT_COMMAND, _NPM_INSTALL_RE, (), "npm ci",
+                          base + "package-lock.json")
 
 
 @dataclass
@@ -230,7 +251,7 @@ def _filter_matches(patterns: Any, path: str) -> bool:
     return matched
 
 
-def skips_dependencies(triggers: Any, lockfile: str) -> str:
+def skips_dependencies(triggers: Any, lockfile: str, manifest: str = "package.json") -> str:
     """Return why a workflow with these ``on:`` triggers never runs when the dependencies
     change: every push / pull request event it has filters out the lockfile or package.json
     (``paths-ignore`` lists it, or ``paths`` does not); "" when a change to them runs it (or
@@ -245,7 +266,7 @@ def skips_dependencies(triggers: Any, lockfile: str) -> str:
         if not isinstance(config, dict):
             return ""  # no filter
         reason = ""
-        for path in (lockfile, "package.json"):
+        for path in (lockfile, manifest):
             if "paths" in config and not _filter_matches(config.get("paths"), path):
                 reason = f"`on.{event}.paths` leaves out {path}"
             elif "paths" not in config and "paths-ignore" in config and \
@@ -260,12 +281,13 @@ def skips_dependencies(triggers: Any, lockfile: str) -> str:
 
 
 def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
-                  lockfile: str = "package-lock.json") -> Iterator[InstallSite]:
+                  lockfile: str = "package-lock.json",
+                  manifest: str = "package.json") -> Iterator[InstallSite]:
     triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None
     names = (set(triggers) if isinstance(triggers, (dict, list)) else {triggers}) \
         if triggers is not None else set()
     preferred = bool(names & {"push", "pull_request"})
-    skips = skips_dependencies(triggers, lockfile)
+    skips = skips_dependencies(triggers, lockfile, manifest)
     jobs = data.get("jobs") if isinstance(data, dict) else None
     if not isinstance(jobs, dict):
         return
@@ -650,25 +672,111 @@ _RENOVATE_FILES = ("renovate.json", "renovate.json5", ".renovaterc", ".renovater
 _DEPENDABOT_NPM = lazy_pattern(r"""(?m)^\s*-?\s*package-ecosystem:\s*['"]?npm['"]?\s*$""")
 
 
-def dependency_bot(ctx: ProjectContext) -> str | None:
+def dependency_bot(ctx: ProjectContext, up: str = "") -> str | None:
     """Return the config of a bot that updates the project's npm dependencies (Dependabot
     with ``package-ecosystem: npm``, or Renovate, which updates npm packages unless told
-    otherwise), or None."""
+    otherwise), or None. ``up`` (``../../``) reads the configs of the repository's top
+    folder instead of the root's."""
     for name in (".github/dependabot.yml", ".github/dependabot.yaml"):
-        raw = ctx.read(name)
+        raw = ctx.read(up + name)
         if raw is not None and _DEPENDABOT_NPM.search(raw.decode("utf-8", "replace")):
-            return name
+            return up + name
     for name in _RENOVATE_FILES:
-        if ctx.read(name) is not None:
-            return name
-    if ctx.package_json_text and '"renovate"' in ctx.package_json_text:
+        if ctx.read(up + name) is not None:
+            return up + name
+    text = (ctx.read(up + "package.json") or b"").decode("utf-8", "replace") if up \
+        else ctx.package_json_text
+    if text and '"renovate"' in text:
         try:
-            data = json.loads(ctx.package_json_text)
+            data = json.loads(text)
         except ValueError:
             return None
         if isinstance(data, dict) and isinstance(data.get("renovate"), dict):
             return "package.json (renovate)"
     return None
+
+
+def _path_to_top(ctx: ProjectContext) -> str | None:
+    """Return the way up from the root to the top of its git work tree (``../../``), or None
+    when the root is that top or is outside git."""
+    root = Path(ctx.info.root)
+    top = repository_top(root)
+    if top is None or top == root:
+        return None
+    return "../" * len(root.relative_to(top).parts)
+
+
+#: CI files read wherever the pipeline's settings point (not only at the repository's top).
+_ANYWHERE_CI = frozenset({"Azure Pipelines"})
+
+
+def _repository_ci(root: Path, up: str) -> list[tuple[str, str]]:
+    """Return (path from the root, kind) of the CI files of the repository whose top is
+    ``up`` above ``root``: its GitHub workflows, GitLab CI and the other systems' files, plus
+    the root's own Azure Pipelines files (Azure reads a file wherever its settings say)."""
+    top = (root / up).resolve()
+    workflows = top / ".github" / "workflows"
+    found = [(up + f".github/workflows/{path.name}", "workflow")
+             for path in (sorted(workflows.iterdir()) if workflows.is_dir() else ())
+             if path.suffix in (".yml", ".yaml") and path.is_file()]
+    found.append((up + ".gitlab-ci.yml", "gitlab-ci"))
+    found += [(up + rel, system) for rel, system in OTHER_CI]
+    found += [(rel, system) for rel, system in OTHER_CI if system in _ANYWHERE_CI]
+    return found
+
+
+def _from_top(ctx: ProjectContext, up: str, rel: str) -> str:
+    """Return the root-relative ``rel`` as a path from the repository's top (``up`` above)."""
+    import posixpath
+
+    root = Path(ctx.info.root)
+    inside = root.relative_to((root / up).resolve()).as_posix()
+    return posixpath.normpath(posixpath.join(inside, rel))
+
+
+#: An .npmrc line that stops installs writing a lockfile (npm's ``package-lock``, pnpm's
+#: ``lockfile``).
+_NO_LOCKFILE_RE = lazy_pattern(r"(?m)^\s*(?:package-lock|lockfile)\s*=\s*false\s*$")
+
+
+def lockfile_ignored(root: Path, lock: str) -> str:
+    """Return the .gitignore (from ``root``) and its line that keeps the lockfile ``lock``
+    (a path from ``root``) out of git on purpose, by its name, or "" when none does or an
+    .npmrc says installs write none (``package-lock=false``). Only the files from the
+    lockfile's folder and from ``root`` up to the repository's top are read."""
+    import os
+
+    path = (root / lock).resolve()
+    top = repository_top(root)
+    folders: list[Path] = []
+    for start in (path.parent, root):
+        folder = start
+        while folder not in folders:
+            folders.append(folder)
+            if top is None or folder == top or folder == folder.parent:
+                break
+            folder = folder.parent
+    for folder in folders:
+        try:
+            npmrc = (folder / ".npmrc").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if _NO_LOCKFILE_RE.search(npmrc):
+            return ""  # the install writes no lockfile either: nothing to audit after it
+    for folder in folders:
+        try:
+            lines = (folder / ".gitignore").read_text(encoding="utf-8",
+                                                      errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            # A leading slash anchors the name to the .gitignore's own folder.
+            names = (path.name, "**/" + path.name) + (
+                ("/" + path.name,) if folder == path.parent else ())
+            if line.strip() in names:
+                shown = os.path.relpath(folder / ".gitignore", root).replace(os.sep, "/")
+                return f"{shown}: {line.strip()}"
+    return ""
 
 
 class NpmAuditCi(Rule):
@@ -681,9 +789,17 @@ class NpmAuditCi(Rule):
         scripts = audit_scripts(ctx.package_json_text)
         editable: list[tuple[str, str, Any]] = []  # (rel, kind, data)
         others: list[tuple[str, str, Any]] = []  # (rel, system, data)
-        candidates: list[tuple[str, str]] = [(f.rel, str(f.kind))
-                                             for f in ctx.files_of("workflow", "gitlab-ci")]
-        candidates += [(rel, system) for rel, system in OTHER_CI]
+        up = _path_to_top(ctx)
+        if up is None:
+            candidates: list[tuple[str, str]] = [
+                (f.rel, str(f.kind)) for f in ctx.files_of("workflow", "gitlab-ci")]
+            candidates += [(rel, system) for rel, system in OTHER_CI]
+        else:
+            # Below the top of its repository: the CI systems read their files at the top
+            # only, so the folder's own copies never run; the repository's do.
+            candidates = _repository_ci(Path(ctx.info.root), up)
+            scripts |= audit_scripts((ctx.read(up + "package.json") or b"").decode(
+                "utf-8", "replace") or None)
         seen_ci = False
         for rel, kind in candidates:
             source = ctx.read(rel)
@@ -703,14 +819,18 @@ class NpmAuditCi(Rule):
             # No CI at all: there is no pipeline to add a step to, and creating one is the
             # maintainers' call (judged noise on every field-test repository without CI).
             return
-        if dependency_bot(ctx) is not None:
+        if dependency_bot(ctx) is not None or (up is not None and dependency_bot(ctx, up)):
             # A bot that updates the npm dependencies already brings the fixes for known
             # vulnerabilities as pull requests (judged so by reviewers of held-out apps).
             return
         sites: list[InstallSite] = []
         for rel, kind, data in editable:
             if kind == "workflow":
-                sites.extend(_github_sites(rel, data, pm.install, pm.lock_name))
+                lock, manifest = pm.lock_name, "package.json"
+                if up is not None:  # the workflow's path filters name paths from the top
+                    lock, manifest = _from_top(ctx, up, pm.lock_path), _from_top(
+                        ctx, up, "package.json")
+                sites.extend(_github_sites(rel, data, pm.install, lock, manifest))
             else:
                 sites.extend(_gitlab_sites(rel, data, pm.install))
         # A workflow that never runs when the lockfile or package.json changes would audit
@@ -729,14 +849,18 @@ class NpmAuditCi(Rule):
                            f"workflow that runs on changes to {pm.lock_name}")
                 yield ctx.line_finding(self.id, site.rel, site.line, message)
                 return
+            outside = site.rel.startswith("../")
             if site.matrix:
                 message = (f"CI installs dependencies only in matrix jobs and never runs "
                            f"`{pm.audit}`; the audit belongs in a job of its own (a matrix "
                            "would run it once per combination)")
-                fix = self._job_fix(ctx, site, pm)
+                fix = None if outside else self._job_fix(ctx, site, pm)
             else:
                 message = f"CI installs dependencies but never runs `{pm.audit}`"
-                fix = self._step_fix(ctx, site, pm)
+                fix = None if outside else self._step_fix(ctx, site, pm)
+            if outside:
+                message += (" (the repository's CI, above the folder scanned: add the step "
+                            "there; fix writes nothing outside that folder)")
             yield ctx.line_finding(self.id, site.rel, site.line, message, fix)
             return
         for rel, system, data in others:
@@ -750,13 +874,19 @@ class NpmAuditCi(Rule):
     @staticmethod
     def _no_lockfile(ctx: ProjectContext, pm: PackageManager, sites: list[InstallSite],
                      files: list[tuple[str, str, Any]]) -> Finding:
-        message = (f"CI never audits dependencies, and `{pm.audit}` reads {pm.lock_name}, "
-                   f"which the project does not commit: commit the lockfile, then add "
-                   f"`{pm.audit}` after the install step")
+        ignored = lockfile_ignored(Path(ctx.info.root), pm.lock_path or pm.lock_name)
+        if ignored:
+            # Kept out of git on purpose: CI's install writes it, and the audit reads that.
+            message = (f"CI never audits dependencies: add `{pm.audit}` right after the "
+                       f"install step, which writes {pm.lock_name} (the project keeps it out "
+                       f"of git on purpose: {ignored})")
+        else:
+            message = (f"CI never audits dependencies, and `{pm.audit}` reads {pm.lock_name}, "
+                       f"which the project does not commit: commit the lockfile, then add "
+                       f"`{pm.audit}` after the install step")
         if sites:
             return ctx.line_finding("npm-audit-ci", sites[0].rel, sites[0].line, message)
-        rel = files[0][0] if files else next(
-            r for r, _ in OTHER_CI if ctx.read(r) is not None)
+        rel = files[0][0]
         return ctx.line_finding("npm-audit-ci", rel, 1, message)
 
     def _step_fix(self, ctx: ProjectContext, site: InstallSite, pm: PackageManager) -> Fix | None:
