@@ -109,9 +109,10 @@ class Config:
     #: one; None: an explicit limit is the app's decision unless it is far above any plausible
     #: need (see the rule). Fixes lower a limit to it (``1mb`` when unset).
     body_limit_max: str | None = None
-    #: The largest upload file size ``body-limit`` accepts without a finding, and the bound its
-    #: fix gives an unbounded upload (files are legitimately larger than request bodies).
-    upload_limit_max: str = "10mb"
+    #: The largest upload file size ``body-limit`` accepts without a finding, when the project
+    #: sets one; None: an explicit bound is the app's decision unless it holds 50mb or more in
+    #: memory (see the rule). Fixes bound an upload to it (``10mb`` when unset).
+    upload_limit_max: str | None = None
     #: The proxy hops (or addresses) in front of the app in production, as the deployer
     #: declares them; nodeharden never sets ``trust proxy`` itself.
     trust_proxy: int | str | None = None
@@ -169,7 +170,8 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
         raise ConfigError(f"{path.name}: body_limit: {limit!r} is not a size like '100kb'")
     limit_max = str(raw["body_limit_max"]).replace(" ", "").lower() \
         if "body_limit_max" in raw else None
-    upload_max = str(raw.get("upload_limit_max", "10mb")).replace(" ", "").lower()
+    upload_max = str(raw["upload_limit_max"]).replace(" ", "").lower() \
+        if "upload_limit_max" in raw else None
     from nodeharden._roles import parse_roles
 
     try:

@@ -52,6 +52,9 @@ DEFAULT_LIMIT = 100 * 1024
 FORMIDABLE_DEFAULT = 200 * 1024 * 1024
 #: What a fix lowers a limit to when the project sets no ``body_limit_max``.
 DEFAULT_MAX = "1mb"
+#: What an upload fix bounds files to when the project sets no ``upload_limit_max`` (files are
+#: legitimately larger than request bodies).
+DEFAULT_UPLOAD_MAX = "10mb"
 #: An explicit limit at or above this is far above any plausible need (unless the project sets
 #: ``body_limit_max``): JSON.parse of a 50mb document blocks the event loop for hundreds of
 #: milliseconds or more, the body is held as a buffer, a string and the parsed object (several
@@ -197,7 +200,8 @@ class BodyLimit(Rule):
         config = ctx.info.config
         max_text = config.body_limit_max or DEFAULT_MAX
         limit_max = parse_size(max_text) or 1024 * 1024
-        upload_max = parse_size(config.upload_limit_max) or 10 * 1024 * 1024
+        upload_max = parse_size(config.upload_limit_max or DEFAULT_UPLOAD_MAX) \
+            or 10 * 1024 * 1024
         wanted = min(parse_size(config.body_limit) or DEFAULT_LIMIT, limit_max)
         wanted_text = config.body_limit if wanted != limit_max else max_text
         root = ctx.tree.root_node
@@ -290,17 +294,20 @@ class BodyLimit(Rule):
         props = object_properties(opts) if opts is not None else {}
         if opts is not None and has_spread(opts):
             return
-        max_text = ctx.info.config.upload_limit_max
+        configured = ctx.info.config.upload_limit_max is not None
+        max_text = ctx.info.config.upload_limit_max or DEFAULT_UPLOAD_MAX
         size_code = bytes_expression(limit_max)
         label = f"{module} upload"
+        root = ctx.tree.root_node
         if module == "formidable":
             current = props.get("maxFileSize")
             if current is not None:
-                size = size_of(current)
-                if size is None or size <= limit_max:
+                size = _size_or_constant(root, current)
+                if size is None or size <= limit_max \
+                        or not _bound_reported(size, configured, in_memory=False):
                     return
                 edits = [TextEdit(current.start_byte, current.end_byte, size_code)]
-                what = f"files up to {show_size(size)}"
+                what = "files of any size" if math.isinf(size) else f"files up to {show_size(size)}"
             else:
                 if FORMIDABLE_DEFAULT <= limit_max or _assigns(ctx, "maxFileSize"):
                     return
@@ -308,7 +315,8 @@ class BodyLimit(Rule):
                 what = "files up to its default 200mb"
             fix = Fix(title=f"Set formidable's maxFileSize to {max_text} (larger uploads get an "
                             "error, 413)", applicability="unsafe",
-                      changes=(FileChange(ctx.rel, tuple(edits)),))
+                      changes=(FileChange(ctx.rel, tuple(edits)),)) \
+                if current is None or _constant(root, current) is None else None
             yield ctx.node_finding(self.id, call, f"{label} accepts {what}, above "
                                    f"upload_limit_max {max_text}", fix)
             return
@@ -317,10 +325,11 @@ class BodyLimit(Rule):
             return  # limits built elsewhere
         file_size = object_properties(limits).get("fileSize") if limits is not None else None
         if file_size is not None:
-            size = size_of(file_size)
-            if size is None or size <= limit_max:
+            size = _size_or_constant(root, file_size)
+            if size is None or size <= limit_max \
+                    or not _bound_reported(size, configured, _in_memory(module, props)):
                 return
-            what = f"files up to {show_size(size)}"
+            what = "files of any size" if math.isinf(size) else f"files up to {show_size(size)}"
             edits = [TextEdit(file_size.start_byte, file_size.end_byte, size_code)]
         else:
             what = "files of any size"
@@ -348,8 +357,10 @@ class BodyLimit(Rule):
                     edits += add_properties(ctx.source, opts, ["abortOnLimit: true"])
         else:
             title += ": MulterError LIMIT_FILE_SIZE)"
+        # A bound held in a const: the project's own setting, maybe shared: report only.
         fix = Fix(title=title, applicability="unsafe",
-                  changes=(FileChange(ctx.rel, tuple(edits)),))
+                  changes=(FileChange(ctx.rel, tuple(edits)),)) \
+            if file_size is None or _constant(root, file_size) is None else None
         yield ctx.node_finding(self.id, call, f"{label} accepts {what}, above upload_limit_max "
                                f"{max_text}: one request can fill memory or disk", fix)
 
@@ -412,6 +423,39 @@ _BINDING_PARENTS = frozenset({
     "formal_parameters", "required_parameter", "optional_parameter", "import_specifier",
     "import_clause", "namespace_import", "object_pattern", "array_pattern", "assignment_pattern",
     "pair_pattern", "rest_pattern", "catch_clause", "function_declaration", "class_declaration"})
+
+
+def _size_or_constant(root: Node, node: Node) -> float | None:
+    """Return the bytes of a bound written as a literal or as a same-file ``const``."""
+    constant = _constant(root, node) if node.type == "identifier" else None
+    return size_of(constant if constant is not None else node)
+
+
+def _in_memory(module: str, props: dict[str, Node]) -> bool:
+    """Return True when the upload middleware holds files in memory: multer without ``dest``
+    or ``storage`` (its default is memory storage) or with ``memoryStorage()``, and
+    express-fileupload without ``useTempFiles: true``. formidable writes to disk and busboy
+    streams."""
+    if module == "multer":
+        storage = props.get("storage")
+        if storage is not None:
+            return "memoryStorage" in text(storage)
+        return "dest" not in props
+    if module == "express-fileupload":
+        return text(props.get("useTempFiles")) != "true"
+    return False
+
+
+def _bound_reported(size: float, configured: bool, in_memory: bool) -> bool:
+    """Return True when an explicit upload bound of ``size`` bytes (above ``upload_limit_max``)
+    is reported: always when the project sets ``upload_limit_max`` (its own ceiling); without
+    it, a finite bound written into the code is the maintainers' decision (an audio route sized
+    to its provider's 25mb limit, a video route that takes gigabytes on disk), unless it is no
+    bound (``Infinity``) or holds ``FAR_ABOVE_NEED`` or more in memory (as much as a body
+    parser's far-above-need limit, per request)."""
+    if configured or math.isinf(size):
+        return True
+    return in_memory and size >= FAR_ABOVE_NEED
 
 
 def _constant(root: Node, name_node: Node) -> Node | None:

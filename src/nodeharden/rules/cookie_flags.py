@@ -25,7 +25,14 @@ from tree_sitter import Node
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
     FUNCTION_TYPES,
-    captures, code_children, enclosing, has_spread, object_properties, string_value, text,
+    captures,
+    code_children,
+    enclosing,
+    has_spread,
+    object_properties,
+    string_value,
+    text,
+    walk,
 )
 from nodeharden._project import files_with_suffix
 from nodeharden._regex import lazy_pattern
@@ -202,6 +209,74 @@ def _same_site_none(root_calls: list[tuple[str | None, Node | None]], name: str 
 _FUNCTIONS = FUNCTION_TYPES
 
 
+#: Words of a cookie's name or value that mark a sign-in flow's binding value.
+_FLOW_BINDING_WORDS = frozenset({"state", "nonce"})
+#: Words that mark a credential, which no flow-binding value is.
+_CREDENTIAL_WORDS = frozenset({"token", "session", "sid", "auth", "secret", "jwt", "password",
+                               "verifier", "credential", "credentials"})
+_SIGN_IN_WORDS = frozenset({"oauth", "oauth2", "oidc", "openid", "saml", "sso"})
+#: An authorization request the file builds itself (OAuth 2.0 / OIDC parameters).
+_AUTHORIZE_REQUEST_RE = lazy_pattern(rb"\b(?:redirect_uri|code_challenge|response_type)\b")
+
+
+def _string_constant(root: Node, name: str) -> str | None:
+    """Return the string a file binds to ``name`` once, as ``const name = '...'``."""
+    found: list[str | None] = []
+    for node in walk(root):
+        if node.type == "variable_declarator":
+            key = node.child_by_field_name("name")
+            if key is not None and key.type == "identifier" and text(key) == name:
+                found.append(string_value(node.child_by_field_name("value")))
+    return found[0] if len(found) == 1 else None
+
+
+def _expression_words(root: Node, node: Node) -> set[str]:
+    """Return the words that say what a cookie's name or value holds: a string's own words,
+    else a constant's string and its name, else the last name of a member chain."""
+    value = string_value(node)
+    if value is not None:
+        return words(value)
+    if node.type == "identifier":
+        return words(text(node)) | words(_string_constant(root, text(node)) or "")
+    if node.type == "member_expression":
+        prop = node.child_by_field_name("property")
+        return words(text(prop)) if prop is not None else set()
+    return set()
+
+
+def _flow_binding(ctx: FileContext, call: Node, values: list[Node]) -> bool:
+    """Return True when the cookie holds an OAuth ``state`` or OIDC ``nonce`` of a sign-in
+    the file runs: a value that also travels in the authorize URL, which the server compares
+    with what the provider echoes back. It is the sign-in's own CSRF defence and no secret:
+    HttpOnly hides nothing and SameSite protects nothing."""
+    root = ctx.tree.root_node
+    said = _expression_words(root, values[0]) | _expression_words(root, values[1])
+    if not said & _FLOW_BINDING_WORDS or said & _CREDENTIAL_WORDS:
+        return False
+    return bool(said & _SIGN_IN_WORDS or words(ctx.rel) & _SIGN_IN_WORDS
+                or words(route_path(call) or "") & _CROSS_SITE_ROUTE_WORDS
+                or _CROSS_SITE_MODULE_RE.search(ctx.source)
+                or _AUTHORIZE_REQUEST_RE.search(ctx.source))
+
+
+def _effective_properties(root: Node, opts: Node, depth: int = 0) -> set[str] | None:
+    """Return the keys an options object literal sets, those of objects it spreads
+    (``{ ...defaults, maxAge }``) included when the file declares them (``const defaults =
+    {...}``); None when a spread comes from anything else, whose keys cannot be read here."""
+    keys = set(object_properties(opts))
+    for child in opts.named_children:
+        if child.type != "spread_element":
+            continue
+        inner = child.named_children[0] if child.named_children else None
+        spread = resolve_object(root, text(inner)) \
+            if inner is not None and inner.type == "identifier" and depth < 5 else None
+        found = _effective_properties(root, spread, depth + 1) if spread is not None else None
+        if found is None:
+            return None
+        keys |= found
+    return keys
+
+
 def flag_values(style: Style) -> dict[str, str]:
     """Return the value the fix writes for each flag.
 
@@ -283,7 +358,11 @@ class CookieFlags(Rule):
         named_options = [(name, opts) for _, _, _, name, _, opts in calls]
         for match, args, values, name, declared, opts in calls:
             if opts is not None and opts.type == "object":
-                present = object_properties(opts)
+                present = _effective_properties(root, opts)
+                if present is None:
+                    # Spread from options made elsewhere (`{ ...config.cookie, maxAge }`): the
+                    # flags may come with them, as with options made elsewhere.
+                    continue
                 missing = [k for k in FLAGS if k not in present]
             elif opts is None:
                 missing = list(FLAGS)
@@ -292,6 +371,8 @@ class CookieFlags(Rule):
                 # object): what they set cannot be read here, so nothing is reported.
                 continue
             if not missing:
+                continue
+            if _flow_binding(ctx, match, values):
                 continue
             held = self._held_back(ctx, match, name, missing, named_options)
             fix = None
