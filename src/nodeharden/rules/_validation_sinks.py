@@ -109,10 +109,13 @@ _MONGO_ID_METHODS = {"findById", "findByIdAndUpdate", "findByIdAndDelete", "find
 _REDIRECT_HEADER = {"location", "refresh"}
 #: The Referer and Origin headers: the browser sets them to the page the request came from, so
 #: a redirect to them sends the user back to that page (a cross-site page can only send the user
-#: back to itself): no open redirect.
+#: back to itself): no open redirect. The Host header likewise: the browser sets it to the host
+#: of the URL it asked for, so ``req.protocol + '://' + req.get('host')`` is this site (a
+#: forwarded host, ``X-Forwarded-Host``, is a header a client may add: not counted).
 _BROWSER_HEADER_RE = lazy_pattern(
-    r"""(?i)^[\w$]+\.(?:get|header)\(\s*['"`](?:referr?er|origin)['"`]\s*\)$"""
-    r"""|^[\w$]+\.headers(?:\??\.(?:referr?er|origin)|\[\s*['"`](?:referr?er|origin)['"`]\s*\])$""")
+    r"""(?i)^[\w$]+\.(?:get|header)\(\s*['"`](?:referr?er|origin|host)['"`]\s*\)$"""
+    r"""|^[\w$]+\.headers(?:\??\.(?:referr?er|origin|host)"""
+    r"""|\[\s*['"`](?:referr?er|origin|host)['"`]\s*\])$""")
 
 
 def _browser_header(origin: str) -> bool:
