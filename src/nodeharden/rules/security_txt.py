@@ -205,16 +205,15 @@ def _majors(ctx: ProjectContext, package: str) -> set[int]:
     return {m for data in declared if (m := declared_major(data, package)) is not None}
 
 
-def _legacy_dotfiles(ctx: ProjectContext, module: str) -> bool:
+def _legacy_dotfiles(ctx: ProjectContext, module: str, seen: dict[str, set[int]]) -> bool:
     """Return True when ``express.static`` (``module`` express) or ``serve-static`` serves a
     file inside a dot-folder: Express 4 and serve-static 1 use send 0.x, whose default (no
     ``dotfiles`` option) ignores only a path whose LAST segment starts with a dot, so
     ``public/.well-known/security.txt`` is served; Express 5 and serve-static 2 (send 1.x)
     ignore every path with a dot segment. Unknown versions count as the newer behaviour."""
-    key = f"security-txt:majors:{module}"
-    if key not in ctx.extra:
-        ctx.extra[key] = _majors(ctx, module)
-    majors: set[int] = ctx.extra[key]
+    if module not in seen:
+        seen[module] = _majors(ctx, module)
+    majors = seen[module]
     newer = 5 if module == "express" else 2
     return bool(majors) and max(majors) < newer
 
@@ -249,6 +248,7 @@ def _static_serves(ctx: ProjectContext, txt_rel: str) -> bool:
     if not sep or "/" in rest:
         return False
     root_dir = root_dir.removeprefix("/")
+    majors: dict[str, set[int]] = {}
     for rel, facts in ctx.facts.items():
         source: bytes | None = None
         for call, arg, module in _static_mounts(facts):
@@ -258,7 +258,7 @@ def _static_serves(ctx: ProjectContext, txt_rel: str) -> bool:
                 continue
             folder, dotfiles, from_module = parsed
             if dotfiles != "allow" and (dotfiles is not None
-                                        or not _legacy_dotfiles(ctx, module)):
+                                        or not _legacy_dotfiles(ctx, module, majors)):
                 continue
             bases = [posixpath.dirname(rel)] if from_module else ["", *ctx.package_dirs]
             if not any(posixpath.normpath(posixpath.join(base, folder)) == (root_dir or ".")
