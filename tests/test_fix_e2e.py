@@ -77,7 +77,7 @@ LEGACY4 = {
         }});
 
         app.get('/prefs', function (req, res) {{
-          res.cookie('theme', 'dark');
+          res.cookie('cart', res.locals.cart || 'empty');
           res.send('saved');
         }});
 
@@ -432,7 +432,7 @@ def test_res_cookie_is_httponly_secure_samesite(legacy4: Fixed) -> None:
         prefs = request(server.port, "GET", "/prefs", headers={"X-Forwarded-Proto": "https"})
     assert prefs.status == 200
     cookie = prefs.headers["set-cookie"][0].lower()
-    assert cookie.startswith("theme=dark")
+    assert cookie.startswith("cart=empty")
     assert "httponly" in cookie and "secure" in cookie and "samesite=" in cookie, cookie
 
 

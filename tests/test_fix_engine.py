@@ -335,8 +335,8 @@ def test_accept_is_asked_once_per_finding_even_when_lines_move(tmp_path: Path) -
         "const express = require('express')\n"
         "const app = express()\n"
         "app.use(express.json())\n"
-        "app.get('/', (req, res) => { res.cookie('a', '1'); res.send('ok') })\n"
-        "app.get('/b', (req, res) => { res.cookie('b', '2'); res.send('ok') })\n")
+        "app.get('/', (req, res) => { res.cookie('a', res.locals.a); res.send('ok') })\n"
+        "app.get('/b', (req, res) => { res.cookie('b', res.locals.b); res.send('ok') })\n")
     asked: list[tuple[str, str]] = []
 
     def accept(finding: Finding) -> bool:
@@ -347,8 +347,8 @@ def test_accept_is_asked_once_per_finding_even_when_lines_move(tmp_path: Path) -
     assert len(asked) == len(set(asked)) == 3, asked
     text = result.final["app.js"].decode()
     assert "app.use(helmet())" in text
-    assert "res.cookie('a', '1')" in text  # declined: untouched although it moved down a line
-    assert "res.cookie('b', '2', {" in text
+    assert "res.cookie('a', res.locals.a)" in text  # declined: untouched although it moved down a line
+    assert "res.cookie('b', res.locals.b, {" in text
     assert [f.rule for f, reason in result.not_applied if reason == "declined"] == ["cookie-flags"]
 
 

@@ -71,7 +71,7 @@ def test_check_takes_a_baseline(tmp_path) -> None:  # type: ignore[no-untyped-de
     everything = check(root)
     assert everything.findings and check(root, baseline=baseline).findings == []
     (root / "app.js").write_text(APP["app.js"] + "app.get('/b', (req, res) => "
-                                 "res.cookie('b', '2'))\n")
+                                 "res.cookie('b', res.locals.b))\n")
     new = check(root, baseline=baseline).findings
     assert [(f.rule, f.line) for f in new] == [("cookie-flags", 6)]
 

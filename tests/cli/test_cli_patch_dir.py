@@ -17,7 +17,7 @@ SPREAD_APP = {
     # The rules edit places far apart (more than a diff's context): one patch each.
     "app.js": (
         "const express = require('express');\n\nconst app = express();\n\n"
-        + ROUTES + "\n\napp.get('/c', (req, res) => { res.cookie('sid', 'x'); res.send('ok'); });"
+        + ROUTES + "\n\napp.get('/c', (req, res) => { res.cookie('sid', res.locals.sid); res.send('ok'); });"
         + "\n\n" + ROUTES.replace("/r", "/s")
         + "\n\napp.listen(3000);\n"),
 }

@@ -25,7 +25,7 @@ def test_suppression_comments(project) -> None:
             // nodeharden-ignore session-cookie
             app.use(session({ secret: process.env.S }));
             // nodeharden-ignore body-limit
-            app.use(express.text()); app.get('/', (req, res) => { res.cookie('a', 'b'); });
+            app.use(express.text()); app.get('/', (req, res) => { res.cookie('a', res.locals.b); });
             app.use(express.raw());
             const t = jwt.sign({}, 'test-key'); // nodeharden-ignore
             module.exports = app;

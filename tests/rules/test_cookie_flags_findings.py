@@ -12,15 +12,15 @@ def test_cookie_flags_findings(project) -> None:
             const express = require('express');
             const app = express();
             app.get('/', (req, res) => {
-              res.cookie('a', '1');
-              res.cookie('b', '1', { httpOnly: false, secure: true, sameSite: 'strict' });
-              res.cookie('c', '1', { secure: true });
+              res.cookie('a', req.query.v);
+              res.cookie('b', req.query.v, { httpOnly: false, secure: true, sameSite: 'strict' });
+              res.cookie('c', req.query.v, { secure: true });
               res.clearCookie('a');
               res.cookies;
-              // res.cookie('d', '1');
-              db.query('x', (err, rows) => { res.cookie('e', '1'); });
+              // res.cookie('d', req.query.v);
+              db.query('x', (err, rows) => { res.cookie('e', req.query.v); });
             });
-            app.get('/x', function (request, reply) { reply.cookie('f', '1'); });
+            app.get('/x', function (request, reply) { reply.cookie('f', request.query.v); });
             $.cookie('g', 'h');
             document.cookie('i', 'j');
             module.exports = app;
@@ -43,7 +43,7 @@ def test_secure_follows_the_request_when_trust_proxy_is_set_in_another_file(proj
             app.use(session({ secret: process.env.S, resave: false, saveUninitialized: false,
               cookie: { secure: 'auto', sameSite: 'lax' } }));
             app.get('/', (req, res) => {
-              res.cookie('a', '1');
+              res.cookie('a', req.query.v);
               res.end();
             });
             module.exports = app;

@@ -21,12 +21,12 @@ const express = require('express');
 const app = express();
 
 app.get('/theme', (req, res) => {
-  res.cookie('theme', 'dark');
+  res.cookie('draft', req.query.draft || 'empty');
   res.send('theme set');
 });
 
 app.get('/login', (req, res) => {
-  res.cookie('sid', 'abc123');
+  res.cookie('sid', req.query.sid || 'abc123');
   res.send('logged in');
 });
 
@@ -37,7 +37,7 @@ const server = app.listen(0, '127.0.0.1', () => {
 
 THEME_JS = """\
 import Cookies from 'js-cookie';
-document.documentElement.dataset.theme = Cookies.get('theme') || 'light';
+document.documentElement.dataset.theme = Cookies.get('draft') || 'empty';
 """
 
 
@@ -104,7 +104,7 @@ app.use(session({
 }));
 
 app.get('/remember', (req, res) => {
-  res.cookie('remember', 'yes');
+  res.cookie('remember', req.query.remember || 'yes');
   res.send('remembered');
 });
 

@@ -10,6 +10,13 @@ Two flags can break the app they protect, and are then left out of the safe fix:
   or one that carries an OAuth/OIDC/SAML sign-in (its name, the route that sets it, or the
   sign-in library the file uses). Lax cookies are not sent on the identity provider's
   cross-site POST back to the app.
+
+Cookies that hold no secret are not reported, as no flag protects anything there: a constant
+value (anyone can forge it), a display preference or a post-login target path (by the words of
+the cookie's name or value, unless one names a credential), and the OAuth ``state`` / OIDC
+``nonce`` of a sign-in the file runs (public in the authorize URL, the sign-in's own CSRF
+defence). Options that spread an object the file declares are read with it; a spread of
+anything else may carry every flag, so such a call is not reported.
 """
 
 from __future__ import annotations
@@ -259,6 +266,30 @@ def _flow_binding(ctx: FileContext, call: Node, values: list[Node]) -> bool:
                 or _AUTHORIZE_REQUEST_RE.search(ctx.source))
 
 
+#: Words of a cookie's name or value that mark a display preference or a navigation target
+#: (`theme`, `locale`, `returnTo`, `targetPath`): values the page shows or the URL carries.
+_PREFERENCE_WORDS = frozenset({"theme", "locale", "lang", "language", "currency", "timezone"})
+_TARGET_WORDS = frozenset({"redirect", "return", "target"})
+_TARGET_OBJECT_WORDS = frozenset({"path", "url", "to", "uri"})
+_LITERAL_TYPES = frozenset({"number", "true", "false", "null"})
+
+
+def _public_value(root: Node, values: list[Node]) -> bool:
+    """Return True when the cookie holds no secret, so no flag protects anything: a constant
+    (`'true'`, `1`: every visitor gets the same value, anyone can forge it), or, by its name or
+    value, a display preference (a theme, a locale) or a post-login target path, unless a
+    word of either says it is a credential."""
+    value = values[1]
+    if value.type in _LITERAL_TYPES or string_value(value) is not None:
+        return True
+    said = _expression_words(root, values[0]) | _expression_words(root, value)
+    if said & _CREDENTIAL_WORDS:
+        return False
+    return bool(said & _PREFERENCE_WORDS
+                or "redirect" in said
+                or (said & _TARGET_WORDS and said & _TARGET_OBJECT_WORDS))
+
+
 def _effective_properties(root: Node, opts: Node, depth: int = 0) -> set[str] | None:
     """Return the keys an options object literal sets, those of objects it spreads
     (``{ ...defaults, maxAge }``) included when the file declares them (``const defaults =
@@ -372,7 +403,7 @@ class CookieFlags(Rule):
                 continue
             if not missing:
                 continue
-            if _flow_binding(ctx, match, values):
+            if _flow_binding(ctx, match, values) or _public_value(ctx.tree.root_node, values):
                 continue
             held = self._held_back(ctx, match, name, missing, named_options)
             fix = None

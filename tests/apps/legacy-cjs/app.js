@@ -22,7 +22,7 @@ app.use(session({
 /* app.use(require('express-rate-limit')()) */
 
 app.get('/', function (req, res) {
-  res.cookie('theme', 'dark');
+  res.cookie('cart', res.locals.cart);
   res.send('home');
 });
 
