@@ -424,15 +424,20 @@ def _is_checks() -> frozenset[str]:
     return frozenset(n for n in PINNING if n.startswith("is"))
 
 
+#: What a guard proves of a value: a member of a known list; a string (a validator.js check);
+#: one path segment (a pattern test, see ``_segment_pattern``), which only a file path needs.
+MEMBER, STRING, SEGMENT = "member", "string", "segment"
+
+
 @dataclass(frozen=True)
 class Guard:
-    """Request expressions a test keeps to a known list (``member``) or to a string, for the
-    code in [start, end)."""
+    """Request expressions a test keeps to a known list, to a string or to one path segment
+    (``kind``), for the code in [start, end)."""
 
     start: int
     end: int
     origins: frozenset[str]
-    member: bool  # False: only a validator.js check that proves a string
+    kind: str  # MEMBER, STRING or SEGMENT
 
 
 def _pieces(node: Node | None, taint: _Taint, depth: int = 0) -> set[str]:
@@ -514,7 +519,7 @@ def _validator_call(node: Node, taint: _Taint, checks: dict[str, str]) -> set[st
     return _pieces(first, taint)
 
 
-_Facts = frozenset[tuple[str, bool]]  # (request expression, member)
+_Facts = frozenset[tuple[str, str]]  # (request expression, MEMBER / STRING / SEGMENT)
 
 
 #: How deep ``_implied`` and ``_pieces`` go into nested ``&&``/``||``/``+`` (a chain of a
@@ -523,23 +528,38 @@ _MAX_NESTING = 50
 
 
 def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
-             when: bool, depth: int = 0) -> _Facts:
-    """Return what a condition proves about request expressions when it is ``when``."""
+             when: bool, depth: int = 0,
+             regex_of: Callable[[Node], Node | None] | None = None) -> _Facts:
+    """Return what a condition proves about request expressions when it is ``when``
+    (``regex_of``: the regex literal a name in a pattern test stands for, or None)."""
     if node is None or depth > _MAX_NESTING:
         return frozenset()
     node = unwrap(node, CASTS_AND_AWAIT)
     if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "!":
-        return _implied(node.child_by_field_name("argument"), taint, checks, not when, depth + 1)
+        return _implied(node.child_by_field_name("argument"), taint, checks, not when, depth + 1,
+                        regex_of)
     if node.type == "binary_expression":
         operator = text(node.child_by_field_name("operator"))
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if operator in ("&&", "||"):
-            a = _implied(left, taint, checks, when, depth + 1)
-            b = _implied(right, taint, checks, when, depth + 1)
+            a = _implied(left, taint, checks, when, depth + 1, regex_of)
+            b = _implied(right, taint, checks, when, depth + 1, regex_of)
             # Both hold when `a && b` is true or `a || b` false; else only what both prove.
             return a | b if (operator == "&&") == when else a & b
+        if operator in ("===", "==", "!==", "!=") and left is not None and right is not None:
+            # `v.match(re) === null`, `re.exec(v) !== null`: the match is a non-null result.
+            call = left if text(right) == "null" else right if text(left) == "null" else None
+            call = unwrap(call, CASTS_AND_AWAIT)
+            method = call.child_by_field_name("function") if call is not None and \
+                call.type == "call_expression" else None
+            if call is not None and method is not None and text(
+                    method.child_by_field_name("property")) in ("match", "exec"):
+                tested = _segment_test(call, taint, regex_of)
+                if tested is not None and (operator in ("!==", "!=")) == when:
+                    return frozenset({(tested, SEGMENT)})
+                return frozenset()
         if operator == "in" and _a_list(right, taint):
-            return frozenset((o, True) for o in _pieces(left, taint)) if when else frozenset()
+            return frozenset((o, MEMBER) for o in _pieces(left, taint)) if when else frozenset()
         for call, number in ((left, right), (right, left)):
             if call is None or number is None:
                 continue
@@ -554,17 +574,211 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
             member = _INDEX_TESTS.get((flipped, text(number).replace(" ", "")))
             pieces = _member_call(call, taint)
             if member is not None and pieces is not None and member == when:
-                return frozenset((o, True) for o in pieces)
+                return frozenset((o, MEMBER) for o in pieces)
         return frozenset()
     pieces = _member_call(node, taint)
     callee = node.child_by_field_name("function")
     if pieces is not None and callee is not None and text(
             callee.child_by_field_name("property")) != "indexOf":
-        return frozenset((o, True) for o in pieces) if when else frozenset()
+        return frozenset((o, MEMBER) for o in pieces) if when else frozenset()
     pieces = _validator_call(node, taint, checks)
     if pieces is not None and when:
-        return frozenset((o, False) for o in pieces)
+        return frozenset((o, STRING) for o in pieces)
+    tested = _segment_test(node, taint, regex_of)
+    if tested is not None and when:
+        return frozenset({(tested, SEGMENT)})
     return frozenset()
+
+
+# --- a pattern test that keeps a value to one path segment ------------------------------------
+#
+# ``if (!/^img-[a-f0-9-]{36}\.png$/i.test(name)) return res.sendStatus(400);``: past that
+# statement the name matched a pattern anchored at both ends (no ``m`` flag, no alternative
+# outside a group) whose every character class leaves out ``/`` and ``\``, and which matches
+# neither ``.`` nor ``..``: the name is one file name, so joined or resolved under a folder it
+# stays in that folder (leaving it takes a separator or a ``..`` segment). The tests:
+# ``re.test(v)``, ``v.match(re)`` and ``re.exec(v)`` on the value itself (not on a string built
+# from it), with ``re`` a regex literal or a name bound to one: in the file (one declaration,
+# never assigned again) or imported from a project module (``patterns``). What such a test
+# proves counts for file paths only: ``/^[^/\\]+$/`` still admits ``; rm -rf ~`` or ``$where``.
+# A pattern the check cannot read (a ``\u`` or ``\p`` escape, ``.``, ``\W``, a negated class
+# that lets a separator in, an unknown group) proves nothing.
+
+#: ``patterns(facts, name)``: the regex literal a name imported into that file stands for.
+PatternResolver = Callable[[FileFacts, str], "Node | None"]
+#: Escapes that match no separator: ``\d \w \s``, word boundaries, back-references.
+_SAFE_ESCAPES = frozenset("dwsbB0123456789")
+#: Escapes the check does not read (a code point, a Unicode property, a named reference).
+_UNREAD_ESCAPES = frozenset("DWSuxcpPk")
+_SEPARATORS = ("/", "\\")
+
+
+def _class_atoms(inner: str) -> list[tuple[int, int]] | None:
+    """Return the code-point ranges a character class's body names, or None when it has an
+    escape that is not a plain character (``\\d`` and friends: no separator, left out)."""
+    atoms: list[int | None] = []  # a character, or None for a class escape such as \\d
+    i = 0
+    while i < len(inner):
+        c = inner[i]
+        if c == "\\":
+            if i + 1 >= len(inner):
+                return None
+            e = inner[i + 1]
+            if e in "dws":
+                atoms.append(None)
+            elif e in _UNREAD_ESCAPES:
+                return None
+            else:
+                atoms.append(ord({"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v",
+                                  "b": "\b", "0": "\0"}.get(e, e)))
+            i += 2
+            continue
+        atoms.append(ord(c))
+        i += 1
+    ranges: list[tuple[int, int]] = []
+    k = 0
+    while k < len(atoms):
+        low = atoms[k]
+        if low is not None and k + 2 < len(atoms) and atoms[k + 1] == ord("-") and \
+                atoms[k + 2] is not None:
+            high = atoms[k + 2]
+            assert high is not None
+            ranges.append((low, high))
+            k += 3
+            continue
+        if low is not None:
+            ranges.append((low, low))
+        k += 1
+    return ranges
+
+
+def _covers(ranges: list[tuple[int, int]], char: str) -> bool:
+    return any(low <= ord(char) <= high for low, high in ranges)
+
+
+def _segment_pattern(pattern: str, flags: str) -> bool:
+    """Return True when every string the regex ``/pattern/flags`` matches is one path segment
+    other than ``.`` and ``..`` (see above)."""
+    if "m" in flags or len(pattern) < 2 or not pattern.startswith("^") or \
+            not pattern.endswith("$"):
+        return False
+    body = pattern[1:-1]
+    if (len(body) - len(body.rstrip("\\"))) % 2:
+        return False  # the final '$' is escaped
+    depth = 0
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            if i + 1 >= len(body) or body[i + 1] in _UNREAD_ESCAPES or \
+                    body[i + 1] in _SEPARATORS:
+                return False
+            i += 2
+            continue
+        if c == "[":
+            end = i + 1 + (body[i + 1:i + 2] == "^")
+            while end < len(body) and body[end] != "]":
+                end += 2 if body[end] == "\\" else 1
+            if end >= len(body):
+                return False
+            negated = body[i + 1:i + 2] == "^"
+            ranges = _class_atoms(body[i + 1 + negated:end])
+            if ranges is None or any(_covers(ranges, s) for s in _SEPARATORS) != negated or (
+                    negated and not all(_covers(ranges, s) for s in _SEPARATORS)):
+                return False
+            i = end + 1
+            continue
+        if c == "(":
+            depth += 1
+            if body[i + 1:i + 2] == "?" and body[i + 2:i + 3] not in (":", "=", "!", "<"):
+                return False
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif (c == "|" and depth == 0) or c in "./":
+            return False
+        i += 1
+    if depth:
+        return False
+    try:  # the segments that leave a folder without a separator
+        compiled = re.compile(re.sub(r"\(\?<(?![=!])", "(?P<", pattern),
+                              re.IGNORECASE if "i" in flags else 0)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return not any(compiled.search(dots) for dots in (".", ".."))
+
+
+def _regex_parts(node: Node | None) -> tuple[str, str] | None:
+    if node is None or node.type != "regex":
+        return None
+    pattern = node.child_by_field_name("pattern")
+    flags = node.child_by_field_name("flags")
+    return text(pattern), text(flags) if flags is not None else ""
+
+
+def _segment_test(node: Node, taint: _Taint,
+                  regex_of: Callable[[Node], Node | None] | None) -> str | None:
+    """``re.test(v)`` / ``v.match(re)`` / ``re.exec(v)`` with a one-segment pattern: the
+    request expression ``v`` is, or None."""
+    if node.type != "call_expression":
+        return None
+    fn = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    items = code_children(args) if args is not None else []
+    if fn is None or fn.type != "member_expression" or len(items) != 1:
+        return None
+    method = text(fn.child_by_field_name("property"))
+    receiver = fn.child_by_field_name("object")
+    if method not in ("test", "exec", "match"):
+        return None
+    pair = (receiver, items[0]) if method != "match" else (items[0], receiver)
+    regex = unwrap(pair[0], CASTS_AND_AWAIT)
+    value = unwrap(pair[1], CASTS_AND_AWAIT)
+    if regex is None or value is None or value.type not in (
+            "identifier", "member_expression", "subscript_expression"):
+        return None
+    literal: Node | None = regex
+    if regex.type in ("identifier", "member_expression"):
+        literal = regex_of(regex) if regex_of is not None else None
+    parts = _regex_parts(literal)
+    if parts is None or not _segment_pattern(*parts):
+        return None
+    pieces = _pieces(value, taint)
+    return next(iter(pieces)) if len(pieces) == 1 else None
+
+
+def _regex_resolver(body: Node, facts: FileFacts, patterns: PatternResolver | None
+                    ) -> Callable[[Node], Node | None]:
+    """Return a function from a name in ``body`` to the regex literal it is bound to: the one
+    declaration of that name in the file (never assigned again), else an import ``patterns``
+    follows; None for anything else."""
+    root = body
+    while root.parent is not None:
+        root = root.parent
+    found: dict[str, Node | None] = {}
+
+    def regex_of(node: Node) -> Node | None:
+        name = text(node)
+        if name in found:
+            return found[name]
+        value: Node | None = None
+        if node.type == "identifier":
+            values = [d.child_by_field_name("value") for d in walk(root)
+                      if d.type == "variable_declarator"
+                      and text(d.child_by_field_name("name")) == name]
+            assigned = any(a.type in ("assignment_expression", "augmented_assignment_expression")
+                           and text(a.child_by_field_name("left")) == name for a in walk(root))
+            if len(values) == 1 and not assigned:
+                value = unwrap(values[0], CASTS_AND_AWAIT)
+            elif not values and not assigned and patterns is not None:
+                value = patterns(facts, name)
+        elif patterns is not None:
+            value = patterns(facts, name)  # `names.STORED` of a module's default export
+        found[name] = value if value is not None and value.type == "regex" else None
+        return found[name]
+
+    return regex_of
 
 
 def _validator_checks(facts: FileFacts) -> dict[str, str]:
@@ -581,18 +795,21 @@ def _validator_checks(facts: FileFacts) -> dict[str, str]:
     return checks
 
 
-def find_guards(body: Node, taint: _Taint, facts: FileFacts) -> list[Guard]:
-    """Return the guards of a function body (see above)."""
+def find_guards(body: Node, taint: _Taint, facts: FileFacts,
+                patterns: PatternResolver | None = None) -> list[Guard]:
+    """Return the guards of a function body (see above; ``patterns``: the regex literal a
+    name imported into the file stands for)."""
     if b"if" not in (body.text or b""):
         return []
     checks = _validator_checks(facts)
     guards: list[Guard] = []
+    regex_of = _regex_resolver(body, facts, patterns)
 
     def add(start: int, end: int, facts_: _Facts) -> None:
-        for member in (True, False):
-            origins = frozenset(o for o, m in facts_ if m == member)
+        for kind in (MEMBER, STRING, SEGMENT):
+            origins = frozenset(o for o, k in facts_ if k == kind)
             if origins:
-                guards.append(Guard(start, end, origins, member))
+                guards.append(Guard(start, end, origins, kind))
 
     for node in walk(body):
         if node.type != "if_statement":
@@ -602,8 +819,8 @@ def find_guards(body: Node, taint: _Taint, facts: FileFacts) -> list[Guard]:
         alternative = node.child_by_field_name("alternative")
         if consequence is not None:
             add(consequence.start_byte, consequence.end_byte,
-                _implied(condition, taint, checks, True))
-        otherwise = _implied(condition, taint, checks, False)
+                _implied(condition, taint, checks, True, 0, regex_of))
+        otherwise = _implied(condition, taint, checks, False, 0, regex_of)
         if not otherwise:
             continue
         if alternative is not None:
@@ -614,11 +831,16 @@ def find_guards(body: Node, taint: _Taint, facts: FileFacts) -> list[Guard]:
     return guards
 
 
-def guarded_at(guards: list[Guard], at: int, member_only: bool = True) -> set[str]:
-    """Return the request expressions the guards fix at byte ``at`` (``member_only``: only
-    list memberships, else also validator.js string checks)."""
-    return {o for g in guards if g.start <= at < g.end and (g.member or not member_only)
-            for o in g.origins}
+#: The guards each use counts: a list membership fixes any value; a sink that only needs a
+#: plain value (a MongoDB filter) also takes a string check, a file path one path segment.
+ANY_SINK = frozenset({MEMBER})
+PLAIN_VALUE = frozenset({MEMBER, STRING})
+FILE_PATH = frozenset({MEMBER, SEGMENT})
+
+
+def guarded_at(guards: list[Guard], at: int, kinds: frozenset[str] = ANY_SINK) -> set[str]:
+    """Return the request expressions the guards of ``kinds`` fix at byte ``at``."""
+    return {o for g in guards if g.start <= at < g.end and g.kind in kinds for o in g.origins}
 
 
 def _module_names(facts: FileFacts, modules: tuple[str, ...]) -> tuple[set[str], dict[str, str]]:
@@ -671,26 +893,29 @@ SinkResolver = Callable[[Node], "tuple[str, Node, FileFacts] | None"]
 
 def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None,
                mongo: bool = False, pinned: Callable[[Sink], bool] | None = None,
-               parts: tuple[str, ...] = SOURCES, layers: DataLayers | None = None
-               ) -> list[Sink]:
+               parts: tuple[str, ...] = SOURCES, layers: DataLayers | None = None,
+               patterns: PatternResolver | None = None) -> list[Sink]:
     """Return the dangerous sinks request data reaches in handler ``func``, and one level into
     the helpers ``resolve`` finds (same file or a relative import) that it passes it to.
     ``pinned``: a test for the filter values as sent that a validator keeps objects out of
     (not reported); ``parts``: the request parts that are input; ``layers``: what data layer
-    a call's receiver is (a Sequelize model reads no request value as an operator)."""
+    a call's receiver is (a Sequelize model reads no request value as an operator);
+    ``patterns``: the regex literal a name imported into a file stands for)."""
     first = first_param(func)
     if first is None:
         return []
     req = text(first) if first.type == "identifier" else "\0"
     body = func.child_by_field_name("body") or func
     taint = _Taint(req, body, first if first.type == "object_pattern" else None, parts)
-    return _scan(body, taint, facts, _param_name(func, 1), resolve, None, mongo, pinned, layers)
+    return _scan(body, taint, facts, _param_name(func, 1), resolve, None, mongo, pinned, layers,
+                 patterns)
 
 
 def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, str],
                   direct: set[str], mongo: bool,
                   pinned: Callable[[Sink], bool] | None = None,
-                  res: str | None = None, layers: DataLayers | None = None) -> list[Sink]:
+                  res: str | None = None, layers: DataLayers | None = None,
+                  patterns: PatternResolver | None = None) -> list[Sink]:
     """Return the sinks in ``helper`` that its parameters (``seeds``: name -> origin) reach
     (``res``: the parameter that receives the handler's response, for redirects)."""
     body = helper.child_by_field_name("body") or helper
@@ -700,13 +925,14 @@ def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, s
                        if origin in ("req.body", "req.query"))
     taint.direct.update(direct)
     taint.rebind(body)
-    return _scan(body, taint, facts, res, None, where, mongo, pinned, layers)
+    return _scan(body, taint, facts, res, None, where, mongo, pinned, layers, patterns)
 
 
 def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
           resolve: SinkResolver | None, where: str | None, mongo: bool = False,
           pinned: Callable[[Sink], bool] | None = None,
-          layers: DataLayers | None = None) -> list[Sink]:
+          layers: DataLayers | None = None,
+          patterns: PatternResolver | None = None) -> list[Sink]:
     """Return the sinks tainted values reach in ``body`` (``mongo``: the project uses MongoDB,
     so a body or query field put as it is into a filter is an operator injection, unless the
     call's receiver is a Sequelize model, which reads no plain object as an operator, or the
@@ -728,19 +954,20 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
     contained = b".startsWith(" in (body.text or b"")
     found: list[Sink] = []
     joins: list[Sink] = []
-    guards = find_guards(body, taint, facts)
+    guards = find_guards(body, taint, facts, patterns)
 
     def unguarded(arg: Node | None, at: Node, skip: Callable[[str], bool] | None = None,
-                  member_only: bool = True) -> str | None:
+                  kinds: frozenset[str] = ANY_SINK) -> str | None:
         """The request expression ``arg`` carries that no guard fixes at ``at``, or None."""
         origin = taint.origin(arg, skip)
-        fixed = guarded_at(guards, at.start_byte, member_only) if origin is not None else None
+        fixed = guarded_at(guards, at.start_byte, kinds) if origin is not None else None
         if not fixed:
             return origin
         return taint.origin(arg, lambda o: o in fixed or (skip is not None and skip(o)))
 
     def add(kind: str, node: Node, arg: Node | None, callee: str) -> bool:
-        origin = unguarded(arg, node, _browser_header if kind == "open-redirect" else None)
+        origin = unguarded(arg, node, _browser_header if kind == "open-redirect" else None,
+                           FILE_PATH if kind == "path-traversal" else ANY_SINK)
         if origin is None:
             return False
         found.append(Sink(kind, node, origin, callee, where))
@@ -832,7 +1059,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         path_fn = _callee(fn, *path)
         if path_fn in ("join", "resolve") and not contained:
             for arg in args:
-                origin = unguarded(arg, node)
+                origin = unguarded(arg, node, kinds=FILE_PATH)
                 if origin is not None:
                     joins.append(Sink("path-traversal", node, origin,
                                       f"{callee_text}() without a containment check", where))
@@ -848,7 +1075,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         if mongo and fn.type == "member_expression" and first is not None and \
                 text(fn.child_by_field_name("property")) in _MONGO_ID_METHODS and \
                 taint.is_direct(first):
-            origin = unguarded(first, node, member_only=False)
+            origin = unguarded(first, node, kinds=PLAIN_VALUE)
             if origin is None or as_value(fn, origin):
                 continue  # a validator.js check or a known list keeps it a plain value
             sink = Sink("nosql-injection", node, origin, f"{callee_text}() unconverted",
@@ -869,10 +1096,10 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     if value is not None and (taint.is_direct(value) or (
                             value.type == "shorthand_property_identifier"
                             and text(value) in taint.direct)):
-                        origin = unguarded(value, pair, member_only=False) \
+                        origin = unguarded(value, pair, kinds=PLAIN_VALUE) \
                             if value.type != "shorthand_property_identifier" else \
                             next((o for o in taint.sources_of(text(value)) if o not in
-                                  guarded_at(guards, pair.start_byte, False)), None)
+                                  guarded_at(guards, pair.start_byte, PLAIN_VALUE)), None)
                         if origin is None or as_value(fn, origin):
                             continue  # a validator.js check or a known list: a plain value
                         sink = Sink("nosql-injection", pair, origin,
@@ -898,7 +1125,8 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     {name: seeds[i] for i, name in names.items() if name},
                     {name for i, name in names.items() if name and taint.is_direct(args[i])},
                     mongo, pinned,
-                    _param_name(helper, passed) if passed is not None else None, layers))
+                    _param_name(helper, passed) if passed is not None else None, layers,
+                    patterns))
     if not any(s.kind == "path-traversal" for s in found):
         found.extend(joins)
     return found

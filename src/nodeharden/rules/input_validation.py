@@ -447,6 +447,33 @@ def _value_of(parsed: _Parsed, name: str, depth: int = 0) -> Node | None:
     return None
 
 
+def _imported_patterns(project: _Project) -> Callable[[FileFacts, str], Node | None]:
+    """Return a function from a name in a file to the regex literal a project module it is
+    imported from binds to it at its top level (``const { NAME } = require('./names')``,
+    ``import { NAME } from './names'``, ``names.NAME``), or None."""
+    files = {id(facts): rel for rel, facts in project.ctx.facts.items()}
+
+    def patterns(facts: FileFacts, name: str) -> Node | None:
+        rel = files.get(id(facts))
+        head, _, prop = name.partition(".")
+        if rel is None or "." in prop:
+            return None
+        for imp in facts.imports:
+            if prop:
+                export = prop if head in (imp.default, imp.namespace) else None
+            else:
+                export = next((k for k, v in imp.named.items() if v == head), None)
+            if export is None:
+                continue
+            target = project.resolve_module(rel, imp.module)
+            parsed = project.get(target) if target is not None else None
+            value = _value_of(parsed, export) if parsed is not None else None
+            return value if value is not None and value.type == "regex" else None
+        return None
+
+    return patterns
+
+
 def _instance_method(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
                      arg: ArgFact) -> tuple[str, Node] | None:
     """``_find_instance_method``, computed once per run, file and name (a handler may call
@@ -946,6 +973,7 @@ class InputValidation(Rule):
         mysql = ctx.info.has_dependency("mysql") or ctx.info.has_dependency("mysql2")
         bodies = _BodyScope(ctx, project)
         layers = _DataLayers(project)
+        patterns = _imported_patterns(project)
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
@@ -982,7 +1010,7 @@ class InputValidation(Rule):
                     and bodies.plain(rel, facts, parsed, n) for a in route.args[1:-1])
                 parts = tuple(p for p in SOURCES if p != "body") if no_body else SOURCES
                 sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo, pinned,
-                                   parts, layers)
+                                   parts, layers, patterns)
                 for sink in sinks:
                     at = (sink.path or where, sink.node.start_byte)
                     if at in reported:
