@@ -36,12 +36,12 @@ def test_changed_constants_module_brings_the_finding_back_despite_the_cache(proj
     # Only the constants module changes: store.js's scan is reused from the cache.
     (root / "tables.js").write_text(
         "const TABLES = { users: 'users' };\n"
-        "TABLES.users = process.env.USERS_TABLE;\n"
+        "TABLES.users = globalThis.usersTable;\n"
         "module.exports = { TABLES, KINDS: ['admin', 'user'] };\n")
     assert _lines(root, cache=True) == [4]
     (root / "tables.js").write_text(
         "const TABLES = { users: 'users' };\n"
-        "module.exports = { TABLES, KINDS: [process.env.KIND] };\n")
+        "module.exports = { TABLES, KINDS: [globalThis.kind] };\n")
     assert _lines(root, cache=True) == [4]
     (root / "tables.js").unlink()
     assert _lines(root, cache=True) == [4]

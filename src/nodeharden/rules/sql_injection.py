@@ -213,9 +213,11 @@ def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -
         return _constant_text(node.child_by_field_name("consequence"), scope, call, depth + 1) \
             and _constant_text(node.child_by_field_name("alternative"), scope, call, depth + 1)
     if kind == "identifier":
-        return _constant_variable(node, call, depth + 1) or _imported(node, "text")
+        return _constant_variable(node, call, depth + 1) or _imported(node, "text") or \
+            _destructured_compiled_sql(node)
     if kind in ("member_expression", "subscript_expression"):
-        return _constant_member(node, call, depth + 1)
+        return _environment_value(node) or _compiled_sql(node, call) or \
+            _constant_member(node, call, depth + 1)
     if kind == "call_expression":
         fn = node.child_by_field_name("function")
         args = node.child_by_field_name("arguments")
@@ -237,6 +239,89 @@ def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -
         return _array_of_constants(text(obj), scope, call, depth + 1) or \
             _constant_array(obj, call, depth + 1)
     return False
+
+
+def _environment_value(node: Node) -> bool:
+    """Return True for ``process.env.NAME`` or ``process.env['NAME']`` (``process`` not bound
+    in the file): the deployer's configuration, which no client sets, like constant text."""
+    obj = node.child_by_field_name("object")
+    if obj is None or _member_key(node) is None or text(obj) != "process.env" or \
+            obj.type != "member_expression":
+        return False
+    proc = obj.child_by_field_name("object")
+    return proc is not None and proc.type == "identifier" and _binding(proc) is None
+
+
+#: Query builder methods whose result holds the compiled SQL, with ``?`` (or ``$1``)
+#: placeholders, apart from its bindings (knex, objection): ``q.toSQL()`` and
+#: ``q.toSQL().toNative()`` give ``{ sql, bindings }``.
+_COMPILERS = ("toSQL", "toNative")
+
+
+def _compiled(value: Node | None) -> bool:
+    """Return True for ``….toSQL()`` or ``….toSQL().toNative()`` (``await`` around it too)."""
+    while value is not None and value.type in ("await_expression", "parenthesized_expression"):
+        value = value.named_children[0] if value.named_children else None
+    if value is None or value.type != "call_expression":
+        return False
+    fn = value.child_by_field_name("function")
+    if fn is None or fn.type != "member_expression":
+        return False
+    method = text(fn.child_by_field_name("property"))
+    if method == "toSQL":
+        return True
+    return method == "toNative" and _compiled(fn.child_by_field_name("object"))
+
+
+def _compiled_sql(node: Node, call: Node) -> bool:
+    """Return True for the ``sql`` of a query builder's compiled query: ``q.toSQL().sql``, or
+    ``compiled.sql`` where the only write of ``compiled`` is ``const compiled =
+    q.toSQL()`` (or ``.toNative()``). It holds the builder's SQL with placeholders; its
+    values stay in ``bindings``. (``q.toString()`` inlines the values and is no such SQL.)"""
+    if _member_key(node) != "sql":
+        return False
+    obj = node.child_by_field_name("object")
+    if obj is None:
+        return False
+    if _compiled(obj):
+        return True
+    if obj.type != "identifier":
+        return False
+    where = _binding(obj)
+    if where is None or where[0] != "var":
+        return False
+    found = _const_value(text(obj), where[1])
+    return found is not None and found[0].start_byte < call.start_byte and _compiled(found[1])
+
+
+def _destructured_compiled_sql(ident: Node) -> bool:
+    """Return True for ``sql`` (or ``text`` in ``{ sql: text }``) when every write of that name
+    in the file is ``const { sql } = q.toSQL()`` (or ``.toNative()``): compiled SQL."""
+    writes = [n for n in _name_index(ident).names.get(text(ident), ())
+              if _write_kind(n) is not None]
+    if not writes:
+        return False
+    for node in writes:
+        parent = node.parent
+        if node.type == "shorthand_property_identifier_pattern":
+            pattern = parent
+            ok = text(node) == "sql"
+        elif parent is not None and parent.type == "pair_pattern" and \
+                parent.child_by_field_name("value") == node:
+            pattern = parent.parent
+            ok = string_value(parent.child_by_field_name("key")) == "sql" or \
+                text(parent.child_by_field_name("key")) == "sql"
+        else:
+            return False
+        declarator = pattern.parent if pattern is not None else None
+        if not ok or pattern is None or pattern.type != "object_pattern" or \
+                declarator is None or declarator.type != "variable_declarator" or \
+                declarator.child_by_field_name("name") != pattern or \
+                declarator.parent is None or \
+                text(declarator.parent.children[0]) != "const" or \
+                not _compiled(declarator.child_by_field_name("value")):
+            return False
+    return True
 
 
 def _constant_per_element(node: Node, scope: Node, call: Node, depth: int) -> bool:
