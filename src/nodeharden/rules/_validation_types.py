@@ -62,10 +62,11 @@ _PATH_SYNTAX_RE = lazy_pattern(r"[.*\[\]'\"\\]")
 _WRAPPERS = ("parenthesized_expression", "non_null_expression", "as_expression",
              "satisfies_expression", "await_expression")
 #: An answer or error that turns the request away: ``res.status(400)``, ``createError(422)``,
-#: ``throw new HttpException(422, …)``, ``new ApiError(httpStatus.BAD_REQUEST, …)``.
+#: ``throw new HttpException(422, …)``, ``new ApiError(httpStatus.BAD_REQUEST, …)``, an error
+#: made by its status (``next(Error[422](…))``, ``new createError[404]()``).
 _FOURXX_RE = lazy_pattern(
     r"\.(?:status|sendStatus)\(\s*4\d\d\b|\b(?:createError|httpErrors)\(\s*4\d\d"
-    r"|\bnew\s+[\w$.]+\(\s*4\d\d\b"
+    r"|\bnew\s+[\w$.]+\(\s*4\d\d\b|[\w$]\[\s*4\d\d\s*\]\s*\("
     r"|\b(?:BAD_REQUEST|UNPROCESSABLE_ENTITY|NOT_FOUND|CONFLICT|FORBIDDEN|UNAUTHORIZED"
     r"|PRECONDITION_FAILED|PRECONDITION_REQUIRED|NOT_ACCEPTABLE|UNSUPPORTED_MEDIA_TYPE)\b")
 _OPT_RANK = {None: 0, "undefined": 1, "null": 2, "falsy": 3}
@@ -590,10 +591,25 @@ def _turns_away(node: Node, strict: bool = False) -> bool:
         return False
     if not strict:
         return bool(_FOURXX_RE.search(text(consequence)))
-    statements = code_children(consequence) if consequence.type == "statement_block" \
-        else [consequence]
-    return any(st.type in ("return_statement", "throw_statement", "expression_statement")
-               and _FOURXX_RE.search(text(st)) for st in statements)
+    return _answers_4xx(consequence)
+
+
+def _answers_4xx(node: Node | None, depth: int = 0) -> bool:
+    """Return True when a statement answers 4xx or throws a 4xx error on every path: itself, a
+    statement of its block, or an ``if``/``else`` whose two branches both do
+    (``if (legacy) return next(Error[422](…)); else return next(Error[422](…))``)."""
+    if node is None or depth > 20:
+        return False
+    if node.type == "statement_block":
+        return any(_answers_4xx(st, depth + 1) for st in code_children(node))
+    if node.type == "else_clause":
+        inner = code_children(node)
+        return len(inner) == 1 and _answers_4xx(inner[0], depth + 1)
+    if node.type == "if_statement":
+        return _answers_4xx(node.child_by_field_name("consequence"), depth + 1) and \
+            _answers_4xx(node.child_by_field_name("alternative"), depth + 1)
+    return node.type in ("return_statement", "throw_statement", "expression_statement") and \
+        bool(_FOURXX_RE.search(text(node)))
 
 
 def _rejects(test: Node) -> bool:
