@@ -308,18 +308,23 @@ def _effective_properties(root: Node, opts: Node, depth: int = 0) -> set[str] | 
     return keys
 
 
-def flag_values(style: Style) -> dict[str, str]:
-    """Return the value the fix writes for each flag.
+#: Why the safe fix leaves ``secure`` out where the project sets no ``trust proxy``.
+_SECURE_HELD = ("`secure` is left to the deployer: the project sets no `trust proxy`, so "
+                "behind a TLS proxy `req.secure` stays false, and NODE_ENV does not say that "
+                "browsers use HTTPS; browsers drop Secure cookies set over plain HTTP")
 
-    ``secure`` follows NODE_ENV rather than ``true``: Express writes the flag whatever the
-    request, and browsers drop Secure cookies set over plain HTTP on hosts other than
-    localhost, so a hard ``true`` would break logins in development and tests run over HTTP
-    (``'auto'`` is an express-session feature that ``res.cookie`` does not have). A project
-    that decides Secure per request elsewhere gets ``req.secure`` instead (``check_file``).
+
+def flag_values(style: Style) -> dict[str, str]:
+    """Return the value the fix writes for each flag (``secure`` is replaced per call by the
+    request's own ``req.secure``, see ``check_file``).
+
+    ``secure`` follows the request rather than ``true`` or NODE_ENV: Express writes the flag
+    whatever the request, and browsers drop Secure cookies set over plain HTTP on hosts other
+    than localhost, which a hard ``true`` does in development and ``NODE_ENV === 'production'``
+    does on a plain-HTTP production install (``'auto'`` is an express-session feature that
+    ``res.cookie`` does not have).
     """
-    return {"httpOnly": "true",
-            "secure": f"process.env.NODE_ENV === {style.q('production')}",
-            "sameSite": style.q("lax")}
+    return {"httpOnly": "true", "secure": "req.secure", "sameSite": style.q("lax")}
 
 
 def _handler_parameters(target: Node) -> list[Node] | None:
@@ -366,10 +371,14 @@ class CookieFlags(Rule):
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         root = ctx.tree.root_node
         flags = flag_values(ctx.style)
-        # The project decides Secure per request and tells Express which proxies to trust:
-        # req.secure is then true for every HTTPS client, behind a TLS proxy too.
-        cookies = client_cookies(ctx.info.root)
-        per_request = cookies.per_request_secure if cookies.trusts_proxy else None
+        # Secure follows the request (`req.secure`): it never drops a cookie a plain-HTTP client
+        # got before. The project tells Express which proxies to trust: req.secure is then true
+        # for every HTTPS client, behind a TLS proxy too; without that, Secure is left for review.
+        trusts_proxy = client_cookies(ctx.info.root).trusts_proxy
+        # Only the deployer has declared the proxy hops (`.nodeharden.yml`): the TLS proxy's
+        # X-Forwarded-Proto decides, for this flag alone, as express-session's `proxy: true`
+        # does (a client forging it only makes its own cookie Secure).
+        declared_proxy = ctx.info.config.trust_proxy is not None
         fixed_declarations: set[int] = set()
         calls: list[tuple[Node, Node, list[Node], str | None, Node | None, Node | None]] = []
         for match in captures(ctx.lang, _CALL_QUERY, root).get("call", []):
@@ -406,15 +415,19 @@ class CookieFlags(Rule):
             if _flow_binding(ctx, match, values) or _public_value(ctx.tree.root_node, values):
                 continue
             held = self._held_back(ctx, match, name, missing, named_options)
+            if "secure" in missing and not trusts_proxy and not declared_proxy:
+                held["secure"] = _SECURE_HELD
             fix = None
             if declared is None or declared.start_byte not in fixed_declarations:
                 safe_part = [k for k in missing if k not in held]
                 chosen = safe_part or missing
                 values_of = dict(flags)
-                if per_request is not None:
-                    # The project decides Secure per request elsewhere: so does this cookie
-                    # (Secure exactly when the request came over HTTPS).
-                    values_of["secure"] = _request_secure(match)
+                values_of["secure"] = _request_secure(match)
+                if declared_proxy and not trusts_proxy:
+                    request = values_of["secure"].removesuffix(".secure")
+                    values_of["secure"] += (f" || {request}.get("
+                                            f"{ctx.style.q('x-forwarded-proto')}) === "
+                                            f"{ctx.style.q('https')}")
                 fix = self._fix(ctx, args, values, opts, {k: values_of[k] for k in chosen},
                                 declared=declared is not None,
                                 reasons=[] if safe_part else list(held.values()),
