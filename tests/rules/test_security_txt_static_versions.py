@@ -73,9 +73,9 @@ def test_finding_matches_what_the_static_folder_serves(installed: tuple[str, Pat
         return
     fix(root, select=["security-txt"])
     fixed = (root / "app.js").read_text()
-    # After the app's own middleware and next to its static mount; blank lines are empty.
-    assert fixed.index("express.static(") < fixed.index("securityTxt") \
-        < fixed.index("app.get('/',"), fixed
+    # After the app's own middleware, before its static mount and routes; blank lines empty.
+    assert fixed.index("X-Frame-Options") < fixed.index("const securityTxt") \
+        < fixed.index("express.static(") < fixed.index("app.get('/',"), fixed
     assert not any(line != line.rstrip() for line in fixed.splitlines()), fixed
     with serve_app(root) as url:
         with urllib.request.urlopen(url + "/.well-known/security.txt", timeout=10) as response:

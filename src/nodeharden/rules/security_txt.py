@@ -350,10 +350,10 @@ def _serving_code(app_rel: str, txt_rel: str, source: bytes, facts: FileFacts,
 
 def _route_edit(source: bytes, facts: FileFacts, app: AppFact, code: str) -> TextEdit:
     """Return the edit that adds the serving ``code`` where the app's own public responses go
-    through its global middleware (headers, rate limiting, caching) too: right after the app's
-    first static mount (``app.use(express.static(...))``), else right before its first route
-    (with the comment lines above it), both in the block that creates the app and set apart by
-    blank lines; else right after the statement that creates the app. Empty lines stay empty
+    through its global middleware (headers, rate limiting, caching) too: right before the first
+    of the app's static mounts (``app.use(express.static(...))``) and routes in the block that
+    creates the app (above the comment lines that precede it), set apart by blank lines; else
+    right after the statement that creates the app. Empty lines stay empty
     (no indentation: ``no-trailing-spaces``)."""
     lines = [app.indent + line if line.strip() else "" for line in code.split("\n")]
     body = "".join(line + "\n" for line in lines)
@@ -362,18 +362,11 @@ def _route_edit(source: bytes, facts: FileFacts, app: AppFact, code: str) -> Tex
         return call.target == app.name and call.indent == app.indent \
             and call.start >= app.stmt_end
 
-    mounts = sorted((call for call, _, _ in _static_mounts(facts) if at_app_level(call)),
-                    key=lambda call: call.start)
-    if mounts:
-        at = mounts[0].stmt_end
-        if at == len(source) and not source.endswith(b"\n"):
-            return TextEdit(at, at, "\n\n" + body.rstrip("\n"))
-        following = source[at:source.find(b"\n", at) + 1 or len(source)]
-        return TextEdit(at, at, "\n" + body + ("\n" if following.strip() else ""))
-    routes = sorted((call for call in facts.routes() if at_app_level(call)),
-                    key=lambda call: call.start)
-    if routes:
-        at = source.rfind(b"\n", 0, routes[0].stmt_start) + 1
+    first = min((call for call in [*(mount for mount, _, _ in _static_mounts(facts)),
+                                   *facts.routes()] if at_app_level(call)),
+                key=lambda call: call.start, default=None)
+    if first is not None:
+        at = source.rfind(b"\n", 0, first.stmt_start) + 1
         while at > app.stmt_end:
             above = source.rfind(b"\n", 0, at - 1) + 1
             line = source[above:at].strip()
