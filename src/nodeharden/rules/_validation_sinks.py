@@ -529,32 +529,34 @@ _MAX_NESTING = 50
 
 def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
              when: bool, depth: int = 0,
-             regex_of: Callable[[Node], Node | None] | None = None) -> _Facts:
+             names: _Names | None = None) -> _Facts:
     """Return what a condition proves about request expressions when it is ``when``
-    (``regex_of``: the regex literal a name in a pattern test stands for, or None)."""
+    (``names``: what the names in a pattern test stand for, or None)."""
     if node is None or depth > _MAX_NESTING:
         return frozenset()
     node = unwrap(node, CASTS_AND_AWAIT)
     if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "!":
         return _implied(node.child_by_field_name("argument"), taint, checks, not when, depth + 1,
-                        regex_of)
+                        names)
     if node.type == "binary_expression":
         operator = text(node.child_by_field_name("operator"))
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if operator in ("&&", "||"):
-            a = _implied(left, taint, checks, when, depth + 1, regex_of)
-            b = _implied(right, taint, checks, when, depth + 1, regex_of)
+            a = _implied(left, taint, checks, when, depth + 1, names)
+            b = _implied(right, taint, checks, when, depth + 1, names)
             # Both hold when `a && b` is true or `a || b` false; else only what both prove.
             return a | b if (operator == "&&") == when else a & b
         if operator in ("===", "==", "!==", "!=") and left is not None and right is not None:
             # `v.match(re) === null`, `re.exec(v) !== null`: the match is a non-null result.
             call = left if text(right) == "null" else right if text(left) == "null" else None
             call = unwrap(call, CASTS_AND_AWAIT)
+            if call is not None and call.type == "identifier" and names is not None:
+                call = names.match(call)  # `const m = re.exec(v); if (m === null) return …`
             method = call.child_by_field_name("function") if call is not None and \
                 call.type == "call_expression" else None
             if call is not None and method is not None and text(
                     method.child_by_field_name("property")) in ("match", "exec"):
-                tested = _segment_test(call, taint, regex_of)
+                tested = _segment_test(call, taint, names)
                 if tested is not None and (operator in ("!==", "!=")) == when:
                     return frozenset({(tested, SEGMENT)})
                 return frozenset()
@@ -584,7 +586,13 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
     pieces = _validator_call(node, taint, checks)
     if pieces is not None and when:
         return frozenset((o, STRING) for o in pieces)
-    tested = _segment_test(node, taint, regex_of)
+    tested = _segment_test(node, taint, names)
+    if tested is None and names is not None:
+        if node.type == "identifier":  # `const m = v.match(re); if (!m) return …`
+            call = names.match(node)
+            tested = _segment_test(call, taint, names) if call is not None else None
+        elif node.type == "call_expression":  # `if (!this.parseName(v)) return null`
+            tested = names.segment_call(node, taint)
     if tested is not None and when:
         return frozenset({(tested, SEGMENT)})
     return frozenset()
@@ -717,8 +725,7 @@ def _regex_parts(node: Node | None) -> tuple[str, str] | None:
     return text(pattern), text(flags) if flags is not None else ""
 
 
-def _segment_test(node: Node, taint: _Taint,
-                  regex_of: Callable[[Node], Node | None] | None) -> str | None:
+def _segment_test(node: Node, taint: _Taint, names: _Names | None) -> str | None:
     """``re.test(v)`` / ``v.match(re)`` / ``re.exec(v)`` with a one-segment pattern: the
     request expression ``v`` is, or None."""
     if node.type != "call_expression":
@@ -740,7 +747,7 @@ def _segment_test(node: Node, taint: _Taint,
         return None
     literal: Node | None = regex
     if regex.type in ("identifier", "member_expression"):
-        literal = regex_of(regex) if regex_of is not None else None
+        literal = names.regex(regex) if names is not None else None
     parts = _regex_parts(literal)
     if parts is None or not _segment_pattern(*parts):
         return None
@@ -748,37 +755,135 @@ def _segment_test(node: Node, taint: _Taint,
     return next(iter(pieces)) if len(pieces) == 1 else None
 
 
-def _regex_resolver(body: Node, facts: FileFacts, patterns: PatternResolver | None
-                    ) -> Callable[[Node], Node | None]:
-    """Return a function from a name in ``body`` to the regex literal it is bound to: the one
-    declaration of that name in the file (never assigned again), else an import ``patterns``
-    follows; None for anything else."""
-    root = body
-    while root.parent is not None:
-        root = root.parent
-    found: dict[str, Node | None] = {}
+class _Names:
+    """What names in the conditions of one function body stand for: a regex literal, a match
+    result, a function of the file."""
 
-    def regex_of(node: Node) -> Node | None:
+    def __init__(self, body: Node, facts: FileFacts, patterns: PatternResolver | None,
+                 follow: bool = True) -> None:
+        self.body = body
+        self.facts = facts
+        self.patterns = patterns
+        self.follow = follow  # False inside a followed function: one level only
+        self.root = body
+        while self.root.parent is not None:
+            self.root = self.root.parent
+        self._regexes: dict[str, Node | None] = {}
+
+    def _declared(self, scope: Node, name: str) -> Node | None:
+        """The value of the one declaration of ``name`` in ``scope``, never assigned again."""
+        values = [d.child_by_field_name("value") for d in walk(scope)
+                  if d.type == "variable_declarator"
+                  and text(d.child_by_field_name("name")) == name]
+        assigned = any(a.type in ("assignment_expression", "augmented_assignment_expression")
+                       and text(a.child_by_field_name("left")) == name for a in walk(scope))
+        return unwrap(values[0], CASTS_AND_AWAIT) if len(values) == 1 and not assigned else None
+
+    def regex(self, node: Node) -> Node | None:
+        """The regex literal a name is bound to: the one declaration of that name in the file
+        (never assigned again), else an import ``patterns`` follows; None for anything else."""
         name = text(node)
-        if name in found:
-            return found[name]
-        value: Node | None = None
-        if node.type == "identifier":
-            values = [d.child_by_field_name("value") for d in walk(root)
-                      if d.type == "variable_declarator"
-                      and text(d.child_by_field_name("name")) == name]
-            assigned = any(a.type in ("assignment_expression", "augmented_assignment_expression")
-                           and text(a.child_by_field_name("left")) == name for a in walk(root))
-            if len(values) == 1 and not assigned:
-                value = unwrap(values[0], CASTS_AND_AWAIT)
-            elif not values and not assigned and patterns is not None:
-                value = patterns(facts, name)
-        elif patterns is not None:
-            value = patterns(facts, name)  # `names.STORED` of a module's default export
-        found[name] = value if value is not None and value.type == "regex" else None
-        return found[name]
+        if name not in self._regexes:
+            value: Node | None = None
+            if node.type == "identifier":
+                value = self._declared(self.root, name)
+                if value is None and self.patterns is not None and not any(
+                        (d.type == "variable_declarator"
+                         and text(d.child_by_field_name("name")) == name)
+                        or (d.type in ("assignment_expression",
+                                       "augmented_assignment_expression")
+                            and text(d.child_by_field_name("left")) == name)
+                        for d in walk(self.root)):
+                    value = self.patterns(self.facts, name)
+            elif self.patterns is not None:
+                value = self.patterns(self.facts, name)  # `names.STORED` of a default export
+            self._regexes[name] = value if value is not None and value.type == "regex" \
+                else None
+        return self._regexes[name]
 
-    return regex_of
+    def match(self, node: Node) -> Node | None:
+        """The ``v.match(re)`` / ``re.exec(v)`` call a local of the body holds, or None."""
+        value = self._declared(self.body, text(node))
+        fn = value.child_by_field_name("function") if value is not None and \
+            value.type == "call_expression" else None
+        if fn is None or fn.type != "member_expression" or \
+                text(fn.child_by_field_name("property")) not in ("match", "exec"):
+            return None
+        return value
+
+    def _function(self, call: Node) -> Node | None:
+        """The function a call names in this file: ``this.name(…)``, a method of the class
+        around the call; ``name(…)``, a function the file declares once."""
+        fn = call.child_by_field_name("function")
+        if fn is None:
+            return None
+        found: list[Node] = []
+        if fn.type == "member_expression" and \
+                text(fn.child_by_field_name("object")) == "this":
+            name = text(fn.child_by_field_name("property"))
+            owner = call.parent
+            while owner is not None and owner.type != "class_body":
+                owner = owner.parent
+            found = [m for m in code_children(owner) if m.type == "method_definition"
+                     and text(m.child_by_field_name("name")) == name] if owner else []
+        elif fn.type == "identifier":
+            name = text(fn)
+            found = [d for d in walk(self.root) if d.type == "function_declaration"
+                     and text(d.child_by_field_name("name")) == name]
+            value = self._declared(self.root, name)
+            if value is not None and value.type in _FUNCTION_TYPES:
+                found.append(value)
+        return found[0] if len(found) == 1 else None
+
+    def segment_call(self, call: Node, taint: _Taint) -> str | None:
+        """``this.parseName(v)`` / ``parseName(v)`` of a function that returns a truthy value
+        only where its parameter matched a one-segment pattern (every ``return`` of something
+        but ``null``, ``undefined``, ``false``, ``0`` or ``''`` lies past such a test): the
+        request expression ``v`` is, or None."""
+        if not self.follow:
+            return None
+        args = call.child_by_field_name("arguments")
+        items = code_children(args) if args is not None else []
+        func = self._function(call) if items else None
+        if func is None:
+            return None
+        body = func.child_by_field_name("body")
+        if body is None or body.type != "statement_block":
+            return None
+        for index, item in enumerate(items):
+            pieces = _pieces(item, taint) if unwrap(item, CASTS_AND_AWAIT).type in (
+                "identifier", "member_expression", "subscript_expression") else set()
+            name = _param_name(func, index)
+            if len(pieces) != 1 or name is None:
+                continue
+            inner = _Taint("\0", body)
+            inner.locals[name] = _ARGUMENT
+            inner.rebind(body)
+            guards = find_guards(body, inner, self.facts, self.patterns, follow=False)
+            returns = [r for r in _own_nodes(body) if r.type == "return_statement"]
+            truthy = [r for r in returns if code_children(r) and text(unwrap(
+                code_children(r)[0], CASTS_AND_AWAIT)) not in _FALSY]
+            if truthy and all(_ARGUMENT in guarded_at(guards, r.start_byte, FILE_PATH)
+                              for r in truthy):
+                return next(iter(pieces))
+        return None
+
+
+#: The origin a followed function's parameter gets, and the values a failed test returns.
+_ARGUMENT = "\0argument"
+_FALSY = frozenset({"null", "undefined", "false", "0", "''", '""', "``", "void 0"})
+
+
+def _own_nodes(body: Node) -> list[Node]:
+    """The nodes of a function body outside the functions nested in it."""
+    found: list[Node] = []
+    stack = list(reversed(body.children))
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if node.type not in _FUNCTION_TYPES:
+            stack.extend(reversed(node.children))
+    return found
 
 
 def _validator_checks(facts: FileFacts) -> dict[str, str]:
@@ -796,14 +901,15 @@ def _validator_checks(facts: FileFacts) -> dict[str, str]:
 
 
 def find_guards(body: Node, taint: _Taint, facts: FileFacts,
-                patterns: PatternResolver | None = None) -> list[Guard]:
+                patterns: PatternResolver | None = None, follow: bool = True) -> list[Guard]:
     """Return the guards of a function body (see above; ``patterns``: the regex literal a
-    name imported into the file stands for)."""
+    name imported into the file stands for; ``follow``: look into the file's functions a
+    condition calls)."""
     if b"if" not in (body.text or b""):
         return []
     checks = _validator_checks(facts)
     guards: list[Guard] = []
-    regex_of = _regex_resolver(body, facts, patterns)
+    names = _Names(body, facts, patterns, follow)
 
     def add(start: int, end: int, facts_: _Facts) -> None:
         for kind in (MEMBER, STRING, SEGMENT):
@@ -819,8 +925,8 @@ def find_guards(body: Node, taint: _Taint, facts: FileFacts,
         alternative = node.child_by_field_name("alternative")
         if consequence is not None:
             add(consequence.start_byte, consequence.end_byte,
-                _implied(condition, taint, checks, True, 0, regex_of))
-        otherwise = _implied(condition, taint, checks, False, 0, regex_of)
+                _implied(condition, taint, checks, True, 0, names))
+        otherwise = _implied(condition, taint, checks, False, 0, names)
         if not otherwise:
             continue
         if alternative is not None:
