@@ -28,14 +28,22 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tree_sitter import Node
 
 from nodeharden._express import FileFacts
-from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
-    CASTS, captures, code_children, has_spread, object_properties, parse, string_value, text,
+    CASTS,
+    FUNCTION_TYPES,
+    captures,
+    code_children,
+    has_spread,
+    object_properties,
+    parse,
+    string_value,
+    text,
     unwrap,
 )
 from nodeharden._project import JS_SUFFIXES
@@ -240,6 +248,62 @@ def sessions_for_every_visitor(ctx: ProjectContext) -> bool:
     return False
 
 
+def _branch_of(call: Node) -> tuple[int, int] | None:
+    """Return (the if statement's start, 0 for its consequence or 1 for its else branch) of the
+    nearest if/else around ``call`` that has an else branch, or None (a function in between
+    ends the search: the call then runs whenever that function is called)."""
+    child, node = call, call.parent
+    while node is not None and node.type not in FUNCTION_TYPES:
+        if node.type == "if_statement" and node.child_by_field_name("alternative") is not None:
+            alternative = node.child_by_field_name("alternative")
+            if child == node.child_by_field_name("consequence"):
+                return node.start_byte, 0
+            if child == alternative:
+                return node.start_byte, 1
+        child, node = node, node.parent
+    return None
+
+
+def _merged(first: Finding, second: Finding) -> Finding:
+    """Return ``first`` with ``second``'s fix edits added to its own (one decision, written in
+    both branches)."""
+    if first.fix is None or second.fix is None:
+        return first
+    edits: dict[str, list[TextEdit]] = {}
+    for change in (*first.fix.changes, *second.fix.changes):
+        edits.setdefault(change.path, []).extend(change.edits)
+    applicability: Applicability = "unsafe" if "unsafe" in (
+        first.fix.applicability, second.fix.applicability) else "safe"
+    return replace(first, fix=replace(
+        first.fix, applicability=applicability,
+        changes=tuple(FileChange(path, tuple(sorted(found, key=lambda e: (e.start, e.end))))
+                      for path, found in edits.items())))
+
+
+def _one_setup_per_if_else(per_call: list[tuple[Node, list[Finding]]]) -> Iterable[Finding]:
+    """Yield the findings of every session call, those of a call in the else branch of an
+    if/else whose other branch makes a call with the same findings folded into that call's:
+    only one branch runs, so the two calls are one session setup (a Redis store or the memory
+    store, say), reported once with a fix that edits both."""
+    firsts: dict[int, list[Finding]] = {}
+    for call, found in per_call:
+        branch = _branch_of(call)
+        if branch is not None and branch[1] == 0:
+            firsts.setdefault(branch[0], found)
+    folded: set[int] = set()
+    for call, found in per_call:
+        branch = _branch_of(call)
+        first = firsts.get(branch[0]) if branch is not None and branch[1] == 1 else None
+        if first is None or branch is None or branch[0] in folded or \
+                [f.message for f in first] != [f.message for f in found]:
+            continue
+        first[:] = [_merged(a, b) for a, b in zip(first, found, strict=True)]
+        found.clear()
+        folded.add(branch[0])
+    for _, found in per_call:
+        yield from found
+
+
 class SessionCookie(Rule):
     """express-session / cookie-session with the default name, missing cookie flags or
     ``saveUninitialized: true``."""
@@ -259,6 +323,7 @@ class SessionCookie(Rule):
             if source is None or lang is None:
                 continue
             root = parse(lang, source).root_node
+            per_call: list[tuple[Node, list[Finding]]] = []
             for call in captures(lang, _CALL_QUERY, root).get("call", []):
                 fn = call.child_by_field_name("function")
                 module = _session_module(fn, locals_) if fn is not None else None
@@ -267,8 +332,9 @@ class SessionCookie(Rule):
                 opts = self._options(root, call)
                 if opts is None:
                     continue  # options built in another module: nothing to judge
-                yield from self._check_call(ctx, facts, source, module, call, opts, trust_proxy,
-                                             declared_proxy)
+                per_call.append((call, list(self._check_call(
+                    ctx, facts, source, module, call, opts, trust_proxy, declared_proxy))))
+            yield from _one_setup_per_if_else(per_call)
 
     @staticmethod
     def _options(root: Node, call: Node) -> _Options | None:
