@@ -475,6 +475,33 @@ def settings_loop_off(lang: str, root: Node, source: bytes, name: str) -> bool:
     return any(setting_off(parts) for parts in settings_loops(lang, root, source, name))
 
 
+#: One line of a header block written as text: ``X-Frame-Options: deny``.
+_HEADER_LINE_RE = lazy_pattern(r"^\s*([A-Za-z][A-Za-z0-9-]*)\s*:\s*\S")
+#: A line break in a string literal's source: ``\n``, ``\r\n`` escapes or a real one.
+_LINE_BREAK_RE = lazy_pattern(r"\\r\\n|\\n|\\r|\r?\n")
+
+
+def _header_lines(node: Node) -> set[str]:
+    """Return the helmet headers (lower case) a string literal names when it is a header
+    block, ``'X-Frame-Options: deny\\nStrict-Transport-Security: max-age=…'``: every line
+    ``Name: value``, as a configurable list of headers to send is often kept. Any other line
+    (prose, a URL, an empty value) makes it no block."""
+    if node.type not in ("string", "template_string"):
+        return set()
+    value = string_value(node)
+    if not value or ":" not in value:
+        return set()
+    names: set[str] = set()
+    for line in _LINE_BREAK_RE.split(value):
+        if not line.strip():
+            continue
+        match = _HEADER_LINE_RE.match(line)
+        if match is None:
+            return set()
+        names.add(match.group(1).lower())
+    return {n for n in names if n in HELMET_OPTION_FOR_HEADER}
+
+
 def header_maps(lang: str, root: Node, source: bytes) -> tuple[set[str], bool]:
     """Return the helmet headers (lower case) a file names as string keys of object literals
     (``{'X-Frame-Options': 'DENY'}``, a table of headers to send; ``frame-ancestors`` too
@@ -492,7 +519,9 @@ def header_maps(lang: str, root: Node, source: bytes) -> tuple[set[str], bool]:
     keys: set[str] = set()
     dynamic = False
     for node in walk(root):
-        if node.type == "pair":
+        if node.type in ("string", "template_string"):
+            keys |= _header_lines(node)  # a header block kept as text
+        elif node.type == "pair":
             key = node.child_by_field_name("key")
             if key is not None and key.type == "string":
                 name = (string_value(key) or "").lower()
@@ -583,6 +612,25 @@ def header_coverage(ctx: ProjectContext) -> tuple[bool, set[str], list[str]]:
         path = facts.path
         lusca |= lusca_headers(facts, lambda path=path: ctx.read(path) or b"")  # type: ignore[misc]
     return whole, lusca, list(parts)
+
+
+#: Packages whose middleware sends a Content-Security-Policy (helmet's own CSP middleware on
+#: its own, and express-csp-header).
+_CSP_PACKAGES = frozenset({"helmet-csp", "express-csp-header"})
+
+
+def _own_header_middlewares(ctx: ProjectContext) -> set[str]:
+    """Return the headers (lower case) the project sends with a middleware of its own beside
+    ``helmet()``: helmet's single middlewares called in any file
+    (``helmet.contentSecurityPolicy({...})``, ``helmet.hsts()``), and a Content-Security-Policy
+    package's middleware imported in any file."""
+    found: set[str] = set()
+    for facts in ctx.facts.values():
+        found |= {HEADER_OF_HELMET[p] for p in helmet_middlewares(facts)[1]
+                  if p in HEADER_OF_HELMET}
+        if _CSP_PACKAGES & set(facts.imported_modules()):
+            found.add("content-security-policy")
+    return found
 
 
 POWERED_BY_OPTIONS = frozenset({"xPoweredBy", "hidePoweredBy"})
@@ -1114,11 +1162,16 @@ class Helmet(Rule):
                     setting_off(_resolve_settings(ctx, rel, parts)) for parts in item.settings):
                 app_sets.add("x-powered-by")
         csp_frames: bool | None = None
+        own_middleware: set[str] | None = None
         for item in data.values():
             for finding, header in item.switched_off:
                 if header in app_sets or (header == "x-frame-options"
                                           and "frame-ancestors" in app_sets):
                     continue  # the app sets that header itself (or removes X-Powered-By)
+                if own_middleware is None:
+                    own_middleware = _own_header_middlewares(ctx)
+                if header in own_middleware:
+                    continue  # off in helmet() because the app mounts its own middleware for it
                 if header == "x-frame-options":
                     if csp_frames is None:
                         csp_frames = _csp_has_frame_ancestors(ctx)
