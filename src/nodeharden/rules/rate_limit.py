@@ -585,11 +585,23 @@ def _bounded_trust(value: str, source: str) -> bool:
     return False
 
 
-def unbounded_trust_proxy(ctx: ProjectContext) -> FileFacts | None:
+def _from_setting(value: str) -> bool:
+    """Return True when a ``trust proxy`` value is read from the deployer's settings (a name,
+    a property, a call such as ``compileTrust(config.get('trust_proxy'))``), which may hold a
+    hop count as well as ``true``: not a literal, a function or an operator expression."""
+    value = value.strip()
+    if value in ("true", "false", "undefined", "null"):
+        return False
+    return re.fullmatch(r"[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[[^\[\]]*\]|"
+                        r"\((?:[^()]|\([^()]*\))*\)))*", value) is not None
+
+
+def unbounded_trust_proxy(ctx: ProjectContext) -> tuple[FileFacts, str | None] | None:
     """Return the file that sets ``trust proxy`` to a value with no bound (``true``,
     ``app.enable('trust proxy')``, a function, a subnet name, an expression), or None: there
     ``req.ip`` is whatever the client writes first in X-Forwarded-For, so a limiter keyed on
-    it is bypassed by sending a new header with each request."""
+    it is bypassed by sending a new header with each request. With the file comes the value
+    when it is read from the deployer's settings (``_from_setting``), else None."""
     for path in sorted(ctx.facts):
         facts = ctx.facts[path]
         if is_test_file(path):
@@ -599,13 +611,13 @@ def unbounded_trust_proxy(ctx: ProjectContext) -> FileFacts | None:
                     or call.args[0].name.strip().lower() != "trust proxy":
                 continue
             if call.method == "enable":
-                return facts
+                return facts, None
             if call.method == "set" and len(call.args) >= 2:
                 source = (ctx.read(path) or b"").decode("utf-8", "replace")
                 value = (ctx.read(path) or b"")[call.args[1].start:call.args[1].end].decode(
                     "utf-8", "replace")
                 if not _bounded_trust(value, source):
-                    return facts
+                    return facts, value.strip() if _from_setting(value) else None
     return None
 
 
@@ -962,6 +974,35 @@ def _after_static(ctx: ProjectContext, source: bytes, facts: FileFacts,
     return last
 
 
+#: Paths of the operational endpoints an internal server answers (metrics scrapes, probes).
+_OPERATIONS_PATH = lazy_pattern(
+    r"/(?:metrics|prometheus|health|healthz|healthcheck|livez?|liveness|readyz?|readiness|ping)"
+    r"/?")
+_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "head", "options"})
+
+
+def _operations_only(facts: FileFacts, app: AppFact) -> bool:
+    """Return True when ``app`` (bound to a name) only routes operational endpoints:
+    ``server.get('/metrics', …)``, ``/health``, ``/ready``… (one at least), and mounts nothing
+    on a path nor any router of its file. Its other middleware (a logger, basic auth) serves
+    those endpoints only."""
+    if not app.name:
+        return False
+    routers = {a.name for a in facts.apps if a.kind == "router" and a.name}
+    routes = 0
+    for call in facts.calls:
+        if call.target != app.name:
+            continue
+        if call.method in _ROUTE_METHODS:
+            if call.path is None or not _OPERATIONS_PATH.fullmatch(call.path):
+                return False
+            routes += 1
+        elif call.method in ("use", "route") and (
+                call.path is not None or any(a.name in routers for a in call.args)):
+            return False
+    return routes > 0
+
+
 class RateLimit(Rule):
     """An Express project without rate-limiting middleware."""
 
@@ -980,9 +1021,12 @@ class RateLimit(Rule):
         if deployment.declared_as is not None and not deployment.deployed \
                 and not _login_routes(ctx):
             return
-        # The app that is served or exported comes first; the module goes beside it.
-        app_files.sort(key=lambda f: (not (f.exports_app or any(c.method == "listen" for c in f.calls)),
-                                      f.path))
+        # The app that is served or exported comes first; the module goes beside it. An app
+        # that only answers a metrics or health endpoint (an internal scrape server beside the
+        # real one) comes last: the finding belongs to the app clients use.
+        app_files.sort(key=lambda f: (
+            all(_operations_only(f, a) for a in f.apps if a.kind == "app"),
+            not (f.exports_app or any(c.method == "listen" for c in f.calls)), f.path))
         primary = app_files[0]
         primary_app = next(a for a in primary.apps if a.kind == "app")
         message = ("no rate-limiting middleware: one client can flood every route and guess "
@@ -991,10 +1035,22 @@ class RateLimit(Rule):
         if trusting is not None:
             # nodeharden never changes a trust decision, and a limiter keyed on req.ip there
             # would only look like protection: report, without a fix.
-            message += (f"; not fixed: `trust proxy` is set without a bound ({trusting.path}), "
-                        "so req.ip is the client-chosen left-most X-Forwarded-For address and "
-                        "a limiter keyed on it would be bypassed with a new header per request; "
-                        "set the hop count first (app.set('trust proxy', 1) behind one proxy)")
+            trust_file, setting = trusting
+            if setting is None:
+                message += (f"; not fixed: `trust proxy` is set without a bound ({trust_file.path}), "
+                            "so req.ip is the client-chosen left-most X-Forwarded-For address "
+                            "and a limiter keyed on it would be bypassed with a new header per "
+                            "request; set the hop count first (app.set('trust proxy', 1) behind "
+                            "one proxy)")
+            else:
+                shown = setting if len(setting) <= 60 else setting[:57] + "..."
+                message += (f"; not fixed: `trust proxy` comes from a setting (`{shown}`, "
+                            f"{trust_file.path}) that the code does not bound: a hop count keeps "
+                            "req.ip the client's address, but `true` or a subnet name makes it "
+                            "the client-chosen left-most X-Forwarded-For address, and a limiter "
+                            "keyed on it would be bypassed with a new header per request; make "
+                            "sure the deployed value is a hop count (as app.set('trust proxy', "
+                            "1) behind one proxy), then add a limiter")
             yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message)
             return
         behind = None if _hops_set(ctx) else proxy_evidence(ctx)
