@@ -160,14 +160,51 @@ def _binding_used(ctx: ProjectContext, facts: FileFacts, names: set[str]) -> boo
 
 def rate_limiting_used(ctx: ProjectContext) -> bool:
     """Return True when some file imports a rate-limiting package and uses what it imported
-    (a bare ``require('express-brute')`` for side effects does not count)."""
+    (a bare ``require('express-brute')`` for side effects does not count), or the project
+    has a limiter of its own (``own_limiter``)."""
     for facts in ctx.facts.values():
         names: set[str] = set()
         for module in RATE_LIMIT_MODULES:
             names |= facts.locals_of(module)
         if names and _binding_used(ctx, facts, names):
             return True
-    return False
+    return own_limiter(ctx) is not None
+
+
+#: A store's counter: Redis ``incr``/``incrby``/``hincrby`` (ioredis, node-redis 3 and 4).
+_COUNTER_RE = lazy_pattern(rb"\.\s*(?:incr|incrBy|incrby|hincrby|hIncrBy)\s*\(")
+#: The counter's expiry: ``expire``/``pexpire``(``at``), or ``'EX'``/``{ EX: … }`` on a set.
+_EXPIRY_RE = lazy_pattern(rb"\.\s*p?expire(?:at|At)?\s*\(|['\"]P?EX['\"]|\bP?EX\s*:")
+#: What a limiter answers once over the bound: 429, or an error named for it.
+_TOO_MANY_RE = lazy_pattern(
+    rb"\b429\b|\bnew\s+[\w$.]*(?:RateLimit|TooManyRequests|TooMany|Throttl)[\w$]*\s*\(",
+    re.IGNORECASE)
+_BOUND_RE = lazy_pattern(rb"[\w$\])]\s*>=?\s*[\w$(]")
+
+
+def own_limiter(ctx: ProjectContext) -> str | None:
+    """Return the file of a limiter the project writes itself, or None: a function that counts
+    in a store with an expiry (Redis ``incr`` and ``expire`` on the same key) and, once the
+    count passes a bound (``tries > max``), answers 429 or throws an error named for rate
+    limiting (``RateLimitExceeded``, ``TooManyRequests``). A counter without that answer (page
+    views, a cache) is no limiter; test files do not count."""
+    for path in sorted(ctx.facts):
+        if is_test_file(path):
+            continue
+        lang = _lang_of(path)
+        source = ctx.read(path)
+        if lang is None or source is None or _COUNTER_RE.search(source) is None or \
+                _EXPIRY_RE.search(source) is None or _TOO_MANY_RE.search(source) is None:
+            continue
+        tree = parse(lang, source)
+        for node in walk(tree.root_node):
+            if node.type not in FUNCTION_TYPES:
+                continue
+            body = source[node.start_byte:node.end_byte]
+            if _COUNTER_RE.search(body) and _EXPIRY_RE.search(body) and \
+                    _TOO_MANY_RE.search(body) and _BOUND_RE.search(body):
+                return path
+    return None
 
 
 #: Folder names projects keep their middleware in.
