@@ -313,6 +313,16 @@ _SECURE_HELD = ("`secure` is left to the deployer: the project sets no `trust pr
                 "behind a TLS proxy `req.secure` stays false, and NODE_ENV does not say that "
                 "browsers use HTTPS; browsers drop Secure cookies set over plain HTTP")
 
+_SECURE_OUT_OF_SCOPE = ("`secure` is left for review: the options object is declared outside "
+                        "the request handler, where the request (`req.secure`) is not in scope")
+
+
+def _within_handler(declared: Node, call: Node) -> bool:
+    """Return True when ``declared`` (the options' declaration) sits inside a function that
+    also holds ``call``: the handler's own request is in scope there."""
+    fn = enclosing(declared, _FUNCTIONS)
+    return fn is not None and fn.start_byte <= call.start_byte and call.end_byte <= fn.end_byte
+
 
 def flag_values(style: Style) -> dict[str, str]:
     """Return the value the fix writes for each flag (``secure`` is replaced per call by the
@@ -417,10 +427,19 @@ class CookieFlags(Rule):
             held = self._held_back(ctx, match, name, missing, named_options)
             if "secure" in missing and not trusts_proxy and not declared_proxy:
                 held["secure"] = _SECURE_HELD
+            # Options declared outside the handler (`const remember = {…}` at the top of the
+            # module) cannot read the request: `secure: req.secure` there would throw when the
+            # module loads, so no fix writes it (the flag is left for review).
+            out_of_scope = "secure" in missing and declared is not None \
+                and not _within_handler(declared, match)
+            if out_of_scope:
+                held["secure"] = _SECURE_OUT_OF_SCOPE
             fix = None
             if declared is None or declared.start_byte not in fixed_declarations:
                 safe_part = [k for k in missing if k not in held]
                 chosen = safe_part or missing
+                if out_of_scope:
+                    chosen = [k for k in chosen if k != "secure"]
                 values_of = dict(flags)
                 values_of["secure"] = _request_secure(match)
                 if declared_proxy and not trusts_proxy:
@@ -428,10 +447,12 @@ class CookieFlags(Rule):
                     values_of["secure"] += (f" || {request}.get("
                                             f"{ctx.style.q('x-forwarded-proto')}) === "
                                             f"{ctx.style.q('https')}")
-                fix = self._fix(ctx, args, values, opts, {k: values_of[k] for k in chosen},
-                                declared=declared is not None,
-                                reasons=[] if safe_part else list(held.values()),
-                                left_out=list(held) if safe_part else [])
+                if chosen:
+                    fix = self._fix(ctx, args, values, opts, {k: values_of[k] for k in chosen},
+                                    declared=declared is not None,
+                                    reasons=[] if safe_part else
+                                    [r for r in held.values() if r != _SECURE_OUT_OF_SCOPE],
+                                    left_out=[k for k in held if k not in chosen])
             if declared is not None:
                 fixed_declarations.add(declared.start_byte)
             label = f"res.cookie({ctx.style.q(name)})" if name is not None else "res.cookie()"
