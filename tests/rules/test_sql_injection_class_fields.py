@@ -161,3 +161,40 @@ def test_a_new_call_site_in_another_module_is_seen_despite_the_result_cache(proj
     (root / "src/users.js").write_text(USERS.replace("new BaseStore('audit_log', db)",
                                                      "new BaseStore(db.auditTable, db)"))
     assert lines() == [8]
+
+
+VECTORS = """
+const { Pool } = require('pg');
+const pool = new Pool();
+class Vectors {
+  operator = { cosine: '<=>', l2: '<->' };
+
+  nearest(embedding) {
+    return pool.query(`SELECT id FROM vectors ORDER BY embedding ${this.operator.cosine} $1`, [embedding]);
+  }
+}
+module.exports = { Vectors };
+"""
+
+
+@pytest.mark.parametrize(("other", "line"), [
+    ("const { Vectors } = require('./vectors');\nmodule.exports = new Vectors();\n", None),
+    # Another module writes through the table, replaces it, or takes it away to change it.
+    ("module.exports = (v, req) => { v.operator.cosine = req.query.op; };\n", 7),
+    ("module.exports = (v, req) => { v.operator = { cosine: req.query.op }; };\n", 7),
+    ("module.exports = (v, req) => Object.assign(v.operator, req.body);\n", 7),
+    # A subclass in another module whose table also holds constants changes nothing.
+    (("const { Vectors } = require('./vectors');\n"
+      "class Fast extends Vectors { operator = { cosine: '<#>' }; }\nmodule.exports = Fast;\n"),
+     None),
+])
+def test_a_table_of_constants_in_a_field_across_modules(project, other: str,
+                                                         line: int | None) -> None:
+    root = project({"package.json": APP, "src/vectors.js": VECTORS, "src/other.js": other})
+    assert _lines(root) == ([("src/vectors.js", line)] if line else [])
+
+
+def test_a_published_package_exporting_the_table_class_keeps_the_finding(project) -> None:
+    root = project({"package.json": LIBRARY.replace("base-store", "vectors"),
+                    "src/vectors.js": VECTORS})
+    assert _lines(root) == [("src/vectors.js", 7)]

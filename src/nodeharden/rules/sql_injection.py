@@ -830,6 +830,14 @@ def _constant_member(node: Node, call: Node, depth: int) -> bool:
         return cls is not None and prop is not None and \
             _constant_field(cls, text(prop), call, depth)
     key = _member_key(node)
+    if obj is not None and obj.type == "member_expression" and key is not None:
+        inner = obj.child_by_field_name("object")
+        field_name = obj.child_by_field_name("property")
+        if inner is None or inner.type != "this" or field_name is None or \
+                field_name.type != "property_identifier":
+            return False
+        cls = _this_class(obj)
+        return cls is not None and _constant_map_field(cls, text(field_name), key, call, depth)
     if obj is None or obj.type != "identifier" or key is None:
         return False
     box = _container(obj)
@@ -1092,6 +1100,82 @@ def _constant_field(cls: Node, prop: str, call: Node, depth: int) -> bool:
     return True
 
 
+def _map_field_ok(root: Node, prop: str, key: str, call: Node, depth: int,
+                  need_write: bool) -> bool:
+    """Return True when, in the file ``root``, property ``prop`` is only ever a table of
+    constants whose ``key`` holds constant text: every class field ``prop = {…}`` (of any
+    class) is an object literal whose ``key`` is such text, nothing assigns ``x.prop`` or
+    ``x['prop']``, defines a getter or method ``prop``, writes ``this[k]`` or hands ``this`` to
+    ``Object.assign``, and every other ``x.prop`` is only read (``x.prop.key``, a read-only
+    method): not written through (``x.prop.key = …``, ``delete``), aliased or handed to a
+    function (``_escapes``). ``need_write``: the class's own module must define the field."""
+    writes = 0
+    for node in walk(root):
+        kind = node.type
+        if kind in _FIELD_TYPES:
+            name = node.child_by_field_name("property") or node.child_by_field_name("name")
+            if text(name) != prop:
+                continue
+            value = node.child_by_field_name("value")
+            table = _unwrap(value)[0] if value is not None else None
+            if table is None or table.type != "object":
+                return False
+            entry = _property_value(table, key)
+            if entry is None or entry.type == "shorthand_property_identifier" or \
+                    not _constant_text(entry, root, call, depth):
+                return False
+            writes += 1
+        elif kind == "method_definition" and text(node.child_by_field_name("name")) == prop:
+            return False
+        elif kind in ("assignment_expression", "augmented_assignment_expression"):
+            left = node.child_by_field_name("left")
+            if left is None:
+                continue
+            if left.type == "member_expression" and \
+                    text(left.child_by_field_name("property")) == prop:
+                return False
+            if left.type == "subscript_expression":
+                index_node = left.child_by_field_name("index")
+                target = left.child_by_field_name("object")
+                if string_value(index_node) == prop or target is not None and \
+                        target.type == "this" and (index_node is None or index_node.type
+                                                   not in ("string", "number")):
+                    return False
+            if left.type in ("object_pattern", "array_pattern") and any(
+                    n.type == "member_expression" and
+                    text(n.child_by_field_name("property")) == prop for n in walk(left)):
+                return False
+        elif kind == "call_expression" and \
+                text(node.child_by_field_name("function")) in _PROPERTY_WRITERS:
+            args = code_children(node.child_by_field_name("arguments") or node)
+            if args and args[0].type == "this":
+                return False
+        elif kind == "member_expression" and \
+                text(node.child_by_field_name("property")) == prop and _escapes(node, False):
+            return False
+    return writes > 0 or not need_write
+
+
+def _constant_map_field(cls: Node, prop: str, key: str, call: Node, depth: int) -> bool:
+    """Return True for ``this.prop.key`` where field ``prop`` of class ``cls`` is a table of
+    constants (``operator = { cosine: '<=>' }``) that nothing changes (``_map_field_ok``); what
+    other modules may do is assumed and proved in the project phase, as for a text field."""
+    if depth > 8:
+        return False
+    root = cls
+    while root.parent is not None:
+        root = root.parent
+    if not _map_field_ok(root, prop, key, call, depth + 1, need_write=True):
+        return False
+    if prop.startswith("#"):
+        return True
+    name = _class_name(cls)
+    if name is None or _STATE.assumed is None:
+        return False
+    _STATE.assumed.append(_Assumed("", name, "field", f"{prop}.{key}"))
+    return True
+
+
 def _js_files(ctx: ProjectContext) -> Iterable[tuple[str, Node]]:
     """Yield (path, syntax tree root) of every project JavaScript/TypeScript file that is no
     test, parsed once per run."""
@@ -1289,14 +1373,17 @@ def _field_holds(ctx: ProjectContext, rel: str, fact: _Assumed) -> bool:
         return False
     if _exported_by_name(home, fact.name) and distributed_package(ctx.package_json):
         return False
-    prop = fact.prop or ""
+    prop, _, key = (fact.prop or "").partition(".")
     for path, root in _js_files(ctx):
         if path == rel or prop.startswith("#"):
             continue
         data = ctx.read(path) or b""
         if prop.encode() not in data:
             continue
-        if _field_writes(root, prop, None, root, 0) != (True, frozenset()):
+        if key:  # a table of constants in a field: `this.operator.cosine`
+            if not _map_field_ok(root, prop, key, root, 0, need_write=False):
+                return False
+        elif _field_writes(root, prop, None, root, 0) != (True, frozenset()):
             return False
     return not fact.params or _call_sites_pass_constants(ctx, rel, fact.name, fact.params)
 
