@@ -710,11 +710,12 @@ def _path_to_top(ctx: ProjectContext) -> str | None:
 _ANYWHERE_CI = frozenset({"Azure Pipelines"})
 
 
-def _repository_ci(root: Path, up: str) -> list[tuple[str, str]]:
+def _repository_ci(ctx: ProjectContext, up: str) -> list[tuple[str, str]]:
     """Return (path from the root, kind) of the CI files of the repository whose top is
-    ``up`` above ``root``: its GitHub workflows, GitLab CI and the other systems' files, plus
-    the root's own Azure Pipelines files (Azure reads a file wherever its settings say)."""
-    top = (root / up).resolve()
+    ``up`` above the project's root: its GitHub workflows, GitLab CI and the other systems'
+    files, plus the root's own Azure Pipelines files (Azure reads a file wherever its settings
+    say). Project phase only (it reads folders outside the scanned files)."""
+    top = (Path(ctx.info.root) / up).resolve()
     workflows = top / ".github" / "workflows"
     found = [(up + f".github/workflows/{path.name}", "workflow")
              for path in (sorted(workflows.iterdir()) if workflows.is_dir() else ())
@@ -739,13 +740,15 @@ def _from_top(ctx: ProjectContext, up: str, rel: str) -> str:
 _NO_LOCKFILE_RE = lazy_pattern(r"(?m)^\s*(?:package-lock|lockfile)\s*=\s*false\s*$")
 
 
-def lockfile_ignored(root: Path, lock: str) -> str:
+def lockfile_ignored(ctx: ProjectContext, lock: str) -> str:
     """Return the .gitignore (from ``root``) and its line that keeps the lockfile ``lock``
     (a path from ``root``) out of git on purpose, by its name, or "" when none does or an
     .npmrc says installs write none (``package-lock=false``). Only the files from the
-    lockfile's folder and from ``root`` up to the repository's top are read."""
+    lockfile's folder and from ``root`` up to the repository's top are read (project phase
+    only)."""
     import os
 
+    root = Path(ctx.info.root)
     path = (root / lock).resolve()
     top = repository_top(root)
     folders: list[Path] = []
@@ -797,7 +800,7 @@ class NpmAuditCi(Rule):
         else:
             # Below the top of its repository: the CI systems read their files at the top
             # only, so the folder's own copies never run; the repository's do.
-            candidates = _repository_ci(Path(ctx.info.root), up)
+            candidates = _repository_ci(ctx, up)
             scripts |= audit_scripts((ctx.read(up + "package.json") or b"").decode(
                 "utf-8", "replace") or None)
         seen_ci = False
@@ -874,7 +877,7 @@ class NpmAuditCi(Rule):
     @staticmethod
     def _no_lockfile(ctx: ProjectContext, pm: PackageManager, sites: list[InstallSite],
                      files: list[tuple[str, str, Any]]) -> Finding:
-        ignored = lockfile_ignored(Path(ctx.info.root), pm.lock_path or pm.lock_name)
+        ignored = lockfile_ignored(ctx, pm.lock_path or pm.lock_name)
         if ignored:
             # Kept out of git on purpose: CI's install writes it, and the audit reads that.
             message = (f"CI never audits dependencies: add `{pm.audit}` right after the "
