@@ -769,15 +769,30 @@ class _Names:
         while self.root.parent is not None:
             self.root = self.root.parent
         self._regexes: dict[str, Node | None] = {}
+        #: scope id -> (name -> declared values, assigned names), one walk per scope
+        self._scopes: dict[int, tuple[dict[str, list[Node | None]], set[str]]] = {}
+        self._declarations: list[Node] | None = None
+        self._checks: dict[tuple[int, int], bool] = {}  # (function id, parameter) -> guards
+
+    def _index(self, scope: Node) -> tuple[dict[str, list[Node | None]], set[str]]:
+        if scope.id not in self._scopes:
+            declared: dict[str, list[Node | None]] = {}
+            assigned: set[str] = set()
+            for node in walk(scope):
+                if node.type == "variable_declarator":
+                    declared.setdefault(text(node.child_by_field_name("name")), []).append(
+                        node.child_by_field_name("value"))
+                elif node.type in ("assignment_expression", "augmented_assignment_expression"):
+                    assigned.add(text(node.child_by_field_name("left")))
+            self._scopes[scope.id] = (declared, assigned)
+        return self._scopes[scope.id]
 
     def _declared(self, scope: Node, name: str) -> Node | None:
         """The value of the one declaration of ``name`` in ``scope``, never assigned again."""
-        values = [d.child_by_field_name("value") for d in walk(scope)
-                  if d.type == "variable_declarator"
-                  and text(d.child_by_field_name("name")) == name]
-        assigned = any(a.type in ("assignment_expression", "augmented_assignment_expression")
-                       and text(a.child_by_field_name("left")) == name for a in walk(scope))
-        return unwrap(values[0], CASTS_AND_AWAIT) if len(values) == 1 and not assigned else None
+        declared, assigned = self._index(scope)
+        values = declared.get(name, [])
+        return unwrap(values[0], CASTS_AND_AWAIT) if len(values) == 1 and name not in assigned \
+            else None
 
     def regex(self, node: Node) -> Node | None:
         """The regex literal a name is bound to: the one declaration of that name in the file
@@ -787,13 +802,9 @@ class _Names:
             value: Node | None = None
             if node.type == "identifier":
                 value = self._declared(self.root, name)
-                if value is None and self.patterns is not None and not any(
-                        (d.type == "variable_declarator"
-                         and text(d.child_by_field_name("name")) == name)
-                        or (d.type in ("assignment_expression",
-                                       "augmented_assignment_expression")
-                            and text(d.child_by_field_name("left")) == name)
-                        for d in walk(self.root)):
+                declared, assigned = self._index(self.root)
+                if value is None and self.patterns is not None and \
+                        name not in declared and name not in assigned:
                     value = self.patterns(self.facts, name)
             elif self.patterns is not None:
                 value = self.patterns(self.facts, name)  # `names.STORED` of a default export
@@ -828,12 +839,36 @@ class _Names:
                      and text(m.child_by_field_name("name")) == name] if owner else []
         elif fn.type == "identifier":
             name = text(fn)
-            found = [d for d in walk(self.root) if d.type == "function_declaration"
-                     and text(d.child_by_field_name("name")) == name]
+            found = [d for d in self._functions() if text(d.child_by_field_name("name")) == name]
             value = self._declared(self.root, name)
             if value is not None and value.type in _FUNCTION_TYPES:
                 found.append(value)
         return found[0] if len(found) == 1 else None
+
+    def _functions(self) -> list[Node]:
+        if self._declarations is None:
+            self._declarations = [d for d in walk(self.root) if d.type == "function_declaration"]
+        return self._declarations
+
+    def _checks_parameter(self, func: Node, body: Node, index: int) -> bool:
+        """Every truthy ``return`` of ``func`` lies past a one-segment test of parameter
+        ``index`` (computed once per function and parameter)."""
+        key = (func.id, index)
+        if key not in self._checks:
+            name = _param_name(func, index)
+            checked = False
+            if name is not None:
+                inner = _Taint("\0", body)
+                inner.locals[name] = _ARGUMENT
+                inner.rebind(body)
+                guards = find_guards(body, inner, self.facts, self.patterns, follow=False)
+                returns = [r for r in _own_nodes(body) if r.type == "return_statement"]
+                truthy = [r for r in returns if code_children(r) and text(unwrap(
+                    code_children(r)[0], CASTS_AND_AWAIT)) not in _FALSY]
+                checked = bool(truthy) and all(
+                    _ARGUMENT in guarded_at(guards, r.start_byte, FILE_PATH) for r in truthy)
+            self._checks[key] = checked
+        return self._checks[key]
 
     def segment_call(self, call: Node, taint: _Taint) -> str | None:
         """``this.parseName(v)`` / ``parseName(v)`` of a function that returns a truthy value
@@ -853,18 +888,7 @@ class _Names:
         for index, item in enumerate(items):
             pieces = _pieces(item, taint) if unwrap(item, CASTS_AND_AWAIT).type in (
                 "identifier", "member_expression", "subscript_expression") else set()
-            name = _param_name(func, index)
-            if len(pieces) != 1 or name is None:
-                continue
-            inner = _Taint("\0", body)
-            inner.locals[name] = _ARGUMENT
-            inner.rebind(body)
-            guards = find_guards(body, inner, self.facts, self.patterns, follow=False)
-            returns = [r for r in _own_nodes(body) if r.type == "return_statement"]
-            truthy = [r for r in returns if code_children(r) and text(unwrap(
-                code_children(r)[0], CASTS_AND_AWAIT)) not in _FALSY]
-            if truthy and all(_ARGUMENT in guarded_at(guards, r.start_byte, FILE_PATH)
-                              for r in truthy):
+            if len(pieces) == 1 and self._checks_parameter(func, body, index):
                 return next(iter(pieces))
         return None
 
