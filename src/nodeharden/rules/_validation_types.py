@@ -1144,6 +1144,8 @@ class _Analysis:
         self.quiet = 0  # > 0 while recording uses a type test guards
         self.defaulted = 0  # > 0 while recording uses of a value with a default
         self._indexes: dict[int, _ScopeIndex] = {}
+        #: body id -> (start, name) of its top-level `if (typeof name !== 'string') return …`
+        self.primitive_tests: dict[int, list[tuple[int, str]]] = {}
 
     def local(self, found: Field, name: str, decl: Node, scope: Node, depth: int) -> None:
         self.locals.append((found, name, decl, scope, depth, self.quiet > 0,
@@ -2146,7 +2148,9 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
     if _inert_destination(value):
         return  # `logger.debug('%o', req.body)`, `JSON.stringify(req.query)`
     if _presence_test(value):
-        return  # `if (typeof req.body === 'undefined' || !req.params.id)`: no value is used
+        return  # `if (typeof req.body === 'undefined' || !req.body.id)`: no value is used
+    if depth == 0 and _typed_primitive(analysis, value, body):
+        return  # `if (typeof req.body !== 'string') return next('route')`: a plain value
     if parent.type == "member_expression" and parent.child_by_field_name("object") == value:
         name = text(parent.child_by_field_name("property"))
         analysis.record(reads.add(part, name), parent, body, depth)
@@ -2176,6 +2180,51 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
         if write is not None:
             reads.mass.append((part, write))
         reads.whole.append(part)
+
+
+def _typed_primitive(analysis: _Analysis, value: Node, body: Node) -> bool:
+    """Return True when a statement of the handler's top level before ``value`` (a whole
+    ``req.body``/``req.query``, or an alias of it) ends the handler unless the value is a
+    string, a number or a boolean: ``if (typeof req.body !== 'string') return next('route')``
+    (alone or joined to other tests by ``||``, with no ``else``). Past it the value is a plain
+    value, not an object of unknown shape, whichever answer the handler gives instead."""
+    tests = analysis.primitive_tests.get(body.id)
+    if tests is None:
+        tests = analysis.primitive_tests[body.id] = _primitive_tests(body)
+    name = text(value)
+    return any(start < value.start_byte and tested == name for start, tested in tests)
+
+
+def _primitive_tests(body: Node) -> list[tuple[int, str]]:
+    """Return (start, tested expression) of the top-level statements of ``body`` that end
+    the handler unless a value is a string, a number or a boolean (see ``_typed_primitive``)."""
+    found: list[tuple[int, str]] = []
+    if body.type != "statement_block":
+        return found
+    for statement in code_children(body):
+        if statement.type != "if_statement" or not _exits(statement):
+            continue
+        tests = [statement.child_by_field_name("condition")]
+        while tests:
+            test = tests.pop()
+            while test is not None and test.type in _WRAPPERS and code_children(test):
+                test = code_children(test)[0]
+            if test is None or test.type != "binary_expression":
+                continue
+            op = text(test.child_by_field_name("operator"))
+            if op == "||":
+                tests += [test.child_by_field_name("left"), test.child_by_field_name("right")]
+                continue
+            sides = [test.child_by_field_name("left"), test.child_by_field_name("right")]
+            kinds = [string_value(side) for side in sides if side is not None]
+            for side in sides:
+                if op in ("!==", "!=") and side is not None and \
+                        side.type == "unary_expression" and \
+                        text(side.child_by_field_name("operator")) == "typeof" and \
+                        any(kind in _TYPEOF_KINDS for kind in kinds):
+                    found.append((statement.start_byte,
+                                  text(unwrap(side.child_by_field_name("argument")))))
+    return found
 
 
 def _presence_test(value: Node) -> bool:
