@@ -91,7 +91,7 @@ def test_catch_logs_the_5xx_errors_it_stops_sending(tmp_path: Path) -> None:
     installed = write_tree(tmp_path / "installed", {"package.json": PACKAGE_JSON})
     npm_install(installed)
     root = linked_app(tmp_path / "app", {"package.json": PACKAGE_JSON, "app.js": APP}, installed)
-    done = run_cli("fix", root, "--select", "error-handler")
+    done = run_cli("fix", root, "--unsafe", "--select", "error-handler")
     assert done.returncode == 0, done.stderr
     source = (root / "app.js").read_text()
     assert "if (!(status < 500))" in source  # the catch's own const, not res.statusCode

@@ -143,7 +143,7 @@ def test_app_written_text_is_kept_and_driver_text_is_not(tmp_path: Path,
          ".json({ error: error.message });"),
     ])
 
-    done = run_cli("fix", root, "--select", "error-handler")
+    done = run_cli("fix", root, "--unsafe", "--select", "error-handler")
     assert done.returncode == 0, done.stderr
     fixed = (root / "app.js").read_text()
     assert "< 500" not in fixed  # no guard that could never hold

@@ -420,7 +420,10 @@ def _body_sink(decl: Node, key: str, scope: Node, value: Node | None = None) \
         return None
     found: tuple[str, Node] | None = None
     others: list[Node] = []  # the other objects assigned to it
-    for node in walk(scope):
+    # A `const`/`let` lives in its block: a same-named one in another branch of the handler
+    # (`if (rest) { const resp = …; … } else { const resp = …; … }`) is another variable.
+    within = stmt.parent if stmt.type == "lexical_declaration" else scope
+    for node in walk(within):
         if node.type not in ("identifier", "shorthand_property_identifier") \
                 or text(node) != text(name) or node == name or node.start_byte < decl.end_byte:
             continue
@@ -1361,6 +1364,8 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
                 continue  # a deliberate client error message, e.g. a validation failure
             if leak == "message" and _in_client_branch(node, scope, name, status, ctx.facts):
                 continue  # a branch taken only for client errors: their messages are answers
+            if kind == "catch" and leak == "message" and _admin_only_route(scope):
+                continue  # an administrators-only route: the message goes to the operator
             if _narrowed_to_string(node, scope, name):
                 continue  # `if (typeof err === 'string')`: a message the app threw itself
             if _text_written_by_app(node, scope, name, leak, status):
@@ -1372,6 +1377,135 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
                 status == "dynamic" or (kind == "handler" and status is None)) else None
             narrowed = _narrowing_class(node, scope, name) if leak == "message" else None
             yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed, registrar)
+
+
+#: A role that only the instance's operators hold: ``'admin'``, ``ROLES.admin``,
+#: ``Role.SuperAdmin``, ``ADMIN``.
+_ADMIN_ROLE = re.compile(r"(?i)^(?:super_?|sys_?)?admin(?:istrator)?s?$|^superuser$")
+#: A guard named for administrators alone: ``requireAdmin``, ``isAdmin``, ``adminOnly``,
+#: ``ensureSuperAdmin``, ``admin_required``. A name with another role or an "or" in it
+#: (``isAdminOrSelf``, ``adminOrOwner``) admits more than administrators: not one.
+_ADMIN_GUARD = re.compile(
+    r"(?i)^(?:require|ensure|is|must_?be|check|only|verify|assert|restrict_?to)?_?"
+    r"(?:super_?|sys_?)?admin(?:istrator)?"
+    r"(?:_?(?:only|required|guard|check|auth|middleware|access))?$")
+#: The callee of a guard built from roles: ``flexUserRoleValid([ROLES.admin])``,
+#: ``authorize('admin')``, ``checkRole(['admin'])``, ``requirePermission(Role.Admin)``.
+_ROLE_GUARD_CALL = re.compile(r"(?i)role|auth|permi|access|allow|guard|require|restrict")
+#: Express methods that register a route's chain of handlers.
+_ROUTE_METHODS = HTTP_METHODS | {"use"}
+
+
+def _in_error_handler(scope: Node) -> bool:
+    """Return True when catch ``scope`` lies inside an error handler (a four-parameter
+    function shaped like one): its answer is the final handler's, not a route's."""
+    cur = scope.parent
+    while cur is not None:
+        if cur.type in _FUNCTIONS:
+            params = parameters(cur)
+            if len(params) == 4 and params[0].type == "identifier" \
+                    and _handler_shaped(cur, params):
+                return True
+        cur = cur.parent
+    return False
+
+
+def _admin_guard(node: Node, depth: int = 0) -> bool:
+    """Return True when middleware ``node`` admits administrators only: a name for that
+    (``requireAdmin``, ``auth.isAdmin``, ``adminOnly()``) or a role guard whose every role is
+    an administrator's (``flexUserRoleValid([ROLES.admin])``; not ``[ROLES.admin,
+    ROLES.default]``, not ``ROLES.all``)."""
+    node = unwrap(node)
+    if depth > 3:
+        return False
+    if node.type == "array":
+        return any(_admin_guard(item, depth + 1) for item in node.named_children)
+    if node.type == "member_expression":
+        return bool(_ADMIN_GUARD.match(text(node.child_by_field_name("property"))))
+    if node.type == "identifier":
+        return bool(_ADMIN_GUARD.match(text(node)))
+    if node.type != "call_expression":
+        return False
+    callee = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    if callee is None or args is None or args.type != "arguments":
+        return False
+    name = text(callee.child_by_field_name("property")) \
+        if callee.type == "member_expression" else text(callee)
+    if _ADMIN_GUARD.match(name) and not args.named_children:
+        return True  # `requireAdmin()`
+    if not _ROLE_GUARD_CALL.search(name):
+        return False
+    roles: list[Node] = []
+    for arg in args.named_children:
+        arg = unwrap(arg)
+        roles.extend(arg.named_children if arg.type == "array" else [arg])
+    if not roles:
+        return False
+    for role in roles:
+        role = unwrap(role)
+        if role.type == "member_expression":
+            value: str | None = text(role.child_by_field_name("property"))
+        elif role.type == "identifier":
+            value = text(role)
+        else:
+            value = string_value(role)
+        if value is None or not _ADMIN_ROLE.match(value):
+            return False
+    return True
+
+
+def _admin_only_route(scope: Node) -> bool:
+    """Return True when ``scope`` (a catch block or callback) runs in a route whose chain
+    admits administrators only: a guard among the middleware registered before the route's
+    handler (``app.post('/settings', [validatedRequest, flexUserRoleValid([ROLES.admin])],
+    async (req, res) => …)``), or one the same router uses, with no path, before the route
+    (``router.use(requireAdmin); router.get(…)``). Its message goes to the instance's
+    operator, who reads it to mend the instance."""
+    cur: Node | None = scope
+    while cur is not None:
+        if cur.type in _FUNCTIONS and cur.parent is not None \
+                and cur.parent.type == "arguments":
+            args = cur.parent
+            call = args.parent
+            callee = call.child_by_field_name("function") if call is not None else None
+            if call is not None and callee is not None and callee.type == "member_expression" \
+                    and text(callee.child_by_field_name("property")) in _ROUTE_METHODS:
+                before = [arg for arg in args.named_children if arg.end_byte <= cur.start_byte]
+                if any(_admin_guard(arg) for arg in before):
+                    return True
+                return _router_uses_admin_guard(call, callee.child_by_field_name("object"))
+        cur = cur.parent
+    return False
+
+
+def _router_uses_admin_guard(call: Node, receiver: Node | None) -> bool:
+    """Return True when a statement before route ``call``, in the same block, registers an
+    administrators-only guard on the same receiver for every path (``router.use(isAdmin)``)."""
+    if receiver is None or receiver.type != "identifier":
+        return False
+    statement = statement_of(call)
+    block = statement.parent
+    if block is None:
+        return False
+    for earlier in block.named_children:
+        if earlier.start_byte >= statement.start_byte:
+            break
+        expr = earlier.named_children[0] if earlier.type == "expression_statement" \
+            and earlier.named_children else None
+        if expr is None or expr.type != "call_expression":
+            continue
+        fn = expr.child_by_field_name("function")
+        args = expr.child_by_field_name("arguments")
+        if fn is None or fn.type != "member_expression" or args is None \
+                or text(fn.child_by_field_name("object")) != text(receiver) \
+                or text(fn.child_by_field_name("property")) != "use":
+            continue
+        items = args.named_children
+        if items and string_value(items[0]) is None \
+                and any(_admin_guard(item) for item in items):
+            return True
+    return False
 
 
 #: Calls that throw only the language's own errors (SyntaxError, TypeError, RangeError,
@@ -1850,6 +1984,13 @@ class ErrorHandler(Rule):
                 return None  # no line to log it on (an expression body): needs a person
             edits = sorted([log, *edits], key=lambda edit: edit.start)
             title += " and log the error"
+        if kind == "catch" and leak == "message" and not _in_error_handler(scope):
+            # A route's own catch answers its own clients: a front end that shows the
+            # message (`data.message`, `res.error`) loses the app's text ("Failed to create
+            # folder: …") and its reason; no real client may get another answer unasked.
+            applicability = "unsafe"
+            title += (" (unsafe: this route's own clients may show its message, and the app's "
+                      "text in it is dropped)")
         return Fix(title=title, applicability=applicability,
                    changes=(FileChange(ctx.rel, tuple(edits)),))
 
@@ -1896,8 +2037,16 @@ class ErrorHandler(Rule):
             # The project's final handler sends the error's message to every error and this
             # run does not change that: a route that follows the same contract keeps its
             # message (its clients read it as they read the handler's); the finding stays.
-            contract = min((kept.finding for kept in reported if kept.contract),
-                           key=Finding.sort_key, default=None)
+            contracts = sorted((kept.finding for kept in reported if kept.contract),
+                               key=Finding.sort_key)
+            contract = contracts[0] if contracts else None
+            # Every send of the handler that relays the message: which branch a route's errors
+            # take (a REST or an API answer) is the request's, so all of them are named.
+            also = sorted({f.line for f in contracts[1:]
+                           if contract is not None and f.path == contract.path
+                           and f.line != contract.line})
+            where = "" if not also else " (also line{} {})".format(
+                "s" if len(also) > 1 else "", ", ".join(map(str, also)))
             for kept in reported:
                 if not kept.report:
                     continue
@@ -1905,7 +2054,7 @@ class ErrorHandler(Rule):
                 if kept.route and contract is not None:
                     finding = replace(finding, fix=None, message=(
                         f"{finding.message}; not fixed: the app's final error handler at "
-                        f"{contract.path}:{contract.line} sends the error's message too "
+                        f"{contract.path}:{contract.line}{where} sends the error's message too "
                         "(a project-wide contract its clients may rely on): change it there "
                         "first"))
                 yield finding
