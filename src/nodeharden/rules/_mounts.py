@@ -10,9 +10,14 @@ server of its own when run directly is judged as before).
 
 from __future__ import annotations
 
+import posixpath
 import re
 
+from tree_sitter import Node, Tree
+
 from nodeharden._express import ArgFact, FileFacts
+from nodeharden._parse import CASTS, code_children, parse, text, unwrap, walk
+from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, is_test_file
 
@@ -108,3 +113,259 @@ def _only_an_app(ctx: ProjectContext, rel: str) -> bool:
         return False
     source = ctx.read(rel) or b""
     return b".listen(" not in source and b"createServer(" not in source
+
+
+# --- Wrapper apps: an `express()` of a file that only mounts another app of the same file ---
+
+#: Where a reference to a wrapper may stand besides its bindings: the object of these calls.
+_WRAPPER_METHODS = frozenset({"use", "listen"})
+#: A value concatenated, interpolated or read with a string method is text (a mount path),
+#: never a middleware function.
+_STRING_METHODS = frozenset({"startsWith", "endsWith", "replace", "split", "slice", "length",
+                             "toLowerCase", "trim", "includes", "indexOf", "substring"})
+
+
+def wrapper_apps(ctx: ProjectContext) -> set[tuple[str, int]]:
+    """Return ``(path, start)`` of each Express app that serves nothing itself: all it does
+    is mount another app created in the same file (``app.use(prefix, inner)``, a path first
+    at most) and listen (``wrapper.listen()``, ``createServer(wrapper)``). Its name, a
+    variable or a member (``this.base``, ``self.apos.baseApp``), is bound only to apps and
+    used nowhere else: no route, middleware, setting, export or hand-over, and a member's
+    property is named in no other non-test file. Every request it answers reaches the
+    mounted app, whose middleware and error handler apply, so app-level findings belong to
+    that app (which stays reported). Apps in test files are never wrappers here."""
+    found: set[tuple[str, int]] = set()
+    cache: dict[tuple[str, bytes], frozenset[int]] = ctx.extra.setdefault("mounts:wrappers", {})
+    for facts in ctx.app_files():
+        if is_test_file(facts.path) or sum(app.kind == "app" for app in facts.apps) < 2:
+            continue
+        data = ctx.read(facts.path) or b""
+        key = (facts.path, data)
+        if key not in cache:
+            cache[key] = _wrappers_in(ctx, facts, data)
+        found.update((facts.path, start) for start in cache[key])
+    return found
+
+
+def _dotted(node: Node | None) -> str | None:
+    """Return ``a``, ``this.a`` or ``a.b.c`` for a name or a chain of plain member reads,
+    else None (computed members, calls, optional chains)."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type in ("identifier", "this"):
+        return text(node)
+    if node.type == "member_expression":
+        obj = _dotted(node.child_by_field_name("object"))
+        prop = node.child_by_field_name("property")
+        if obj is None or prop is None or prop.type not in ("property_identifier",
+                                                            "private_property_identifier"):
+            return None
+        if any(child.type == "optional_chain" for child in node.children):
+            return None
+        return f"{obj}.{text(prop)}"
+    return None
+
+
+def _binding_names(call: Node) -> set[str] | None:
+    """Return the names an ``express()`` call is stored in (``a = b = express()``,
+    ``const a = express()``), or None when its value also goes anywhere else (exported,
+    returned, passed on, destructured)."""
+    names: set[str] = set()
+    node = call
+    while True:
+        parent = node.parent
+        while parent is not None and parent.type in CASTS:
+            node, parent = parent, parent.parent
+        if parent is None:
+            return None
+        if parent.type == "assignment_expression" \
+                and parent.child_by_field_name("right") == node:
+            name = _dotted(parent.child_by_field_name("left"))
+            if name is None or name in ("module.exports", "exports") \
+                    or name.startswith(("module.exports.", "exports.")):
+                return None
+            names.add(name)
+            node = parent
+            continue
+        if parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
+            name_node = parent.child_by_field_name("name")
+            if name_node is None or name_node.type != "identifier":
+                return None
+            names.add(text(name_node))
+            return names
+        if parent.type == "expression_statement":
+            return names or None
+        return None
+
+
+def _wrappers_in(ctx: ProjectContext, facts: FileFacts, data: bytes) -> frozenset[int]:
+    """Return the starts of the apps of one file that only mount another app of the file."""
+    lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
+    if lang is None:
+        return frozenset()
+    source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    tree = parse(lang, source)
+    ends = {app.start: app.end for app in facts.apps if app.kind == "app"}
+    names: dict[int, set[str] | None] = {}
+    for node in walk(tree.root_node):
+        if node.type == "call_expression" and ends.get(node.start_byte) == node.end_byte:
+            names[node.start_byte] = _binding_names(node)
+    if len(names) < 2:
+        return frozenset()
+    app_of: dict[str, set[int]] = {}
+    for start, bound in names.items():
+        for name in bound or ():
+            app_of.setdefault(name, set()).add(start)
+    references: dict[str, list[Node]] = {}
+    words: dict[str, list[Node]] = {}
+    for node in walk(tree.root_node):
+        if node.type in _WORDS:
+            words.setdefault(text(node), []).append(node)
+        if node.type in ("identifier", "member_expression"):
+            dotted = _dotted(node)
+            if dotted is not None and dotted in app_of:
+                references.setdefault(dotted, []).append(node)
+    # A name some assignment gives another value than an app of the file names no app.
+    app_of = {name: starts for name, starts in app_of.items()
+              if all(_role(ref, app_of, set(), tree) is not None
+                     for ref in references.get(name, []) if _assigned(ref))}
+    candidates: dict[int, set[int]] = {}  # wrapper start -> starts of the apps it mounts
+    for start, bound in names.items():
+        if bound and all(name in app_of for name in bound):
+            mounts = _only_mounts(ctx, facts.path, bound, app_of, references, words, tree)
+            if mounts:
+                candidates[start] = mounts
+    # A wrapper must mount an app that is not a wrapper itself (apps mounting each other in
+    # a circle all stay apps).
+    return frozenset(start for start, mounts in candidates.items()
+                     if any(target not in candidates for target in mounts))
+
+
+#: Node types that spell a word of the code (names, properties, shorthand properties).
+_WORDS = frozenset({"identifier", "property_identifier", "shorthand_property_identifier",
+                    "shorthand_property_identifier_pattern"})
+
+
+def _assigned(ref: Node) -> bool:
+    """Return True when ``ref`` is the left side of an assignment."""
+    node, parent = ref, ref.parent
+    while parent is not None and parent.type in CASTS:
+        node, parent = parent, parent.parent
+    return parent is not None and parent.type == "assignment_expression" \
+        and parent.child_by_field_name("left") == node
+
+
+def _only_mounts(ctx: ProjectContext, path: str, bound: set[str],
+                 app_of: dict[str, set[int]], references: dict[str, list[Node]],
+                 words: dict[str, list[Node]], tree: Tree) -> set[int]:
+    """Return the apps of the file an app bound to ``bound`` mounts when every use of its
+    names is a binding to an app, a mount of other apps or a listen; else an empty set."""
+    mounts: set[int] = set()
+    for name in bound:
+        refs = references.get(name, [])
+        for ref in refs:
+            role = _role(ref, app_of, bound, tree)
+            if role is None:
+                return set()
+            mounts |= role
+        # Every mention of the name is one of these references: no `const { base } = self`,
+        # no other spelling of the member, no `{ root }` handed on. (For a variable, a
+        # property of the same name on another object is another thing.)
+        spans = {(ref.start_byte, ref.end_byte) for ref in refs}
+        last = name.rpartition(".")[2]
+        for word in words.get(last, []):
+            if "." not in name and word.type == "property_identifier":
+                continue
+            owner = word if "." not in name else word.parent
+            if owner is None or (owner.start_byte, owner.end_byte) not in spans:
+                return set()
+    if mounts and any("." in name and _named_elsewhere(ctx, path, name.rpartition(".")[2])
+                      for name in bound):
+        return set()  # a member another module may reach through a shared object
+    return mounts
+
+
+def _role(ref: Node, app_of: dict[str, set[int]], bound: set[str], tree: Tree) -> set[int] | None:
+    """Return what one reference to a wrapper's name does: a binding or a listen (an empty
+    set), a mount of other apps of the file (their starts), or None for anything else."""
+    node = ref
+    parent = node.parent
+    while parent is not None and parent.type in CASTS:
+        node, parent = parent, parent.parent
+    if parent is None:
+        return None
+    if parent.type == "assignment_expression" and parent.child_by_field_name("left") == node:
+        right = unwrap(parent.child_by_field_name("right"))
+        while right is not None and right.type == "assignment_expression":
+            right = unwrap(right.child_by_field_name("right"))
+        if right is not None and right.type == "call_expression" \
+                and any(right.start_byte in starts for starts in app_of.values()):
+            return set()
+        return None
+    if parent.type == "variable_declarator" and parent.child_by_field_name("name") == node:
+        return set()  # its value is an app of the file: `names` came from there
+    if parent.type == "arguments":
+        call = parent.parent
+        callee = call.child_by_field_name("function") if call is not None else None
+        if callee is not None and text(callee).rpartition(".")[2] == "createServer":
+            return set()
+        return None
+    if parent.type != "member_expression" or parent.child_by_field_name("object") != node:
+        return None
+    method = text(parent.child_by_field_name("property"))
+    call = parent.parent
+    if call is None or call.type != "call_expression" \
+            or call.child_by_field_name("function") != parent or method not in _WRAPPER_METHODS:
+        return None
+    if method == "listen":
+        return set()
+    args_node = call.child_by_field_name("arguments")
+    args = code_children(args_node) if args_node is not None else []
+    mounted: set[int] = set()
+    for index, arg in enumerate(args):
+        name = _dotted(arg)
+        if name is not None and name in app_of and name not in bound:
+            mounted |= app_of[name]
+        elif index == 0 and len(args) > 1 and _a_path(arg, tree):
+            continue
+        else:
+            return None  # a middleware, a router, an app of another file: it does something
+    return mounted or None
+
+
+def _a_path(arg: Node, tree: Tree) -> bool:
+    """Return True when a mount's first argument is a path: a string, a template, an array of
+    them, or a name the file uses as text (``prefix + url``, `` `${prefix}/x` ``,
+    ``prefix.startsWith('/')``). A function would be a middleware that the wrapper runs."""
+    arg = unwrap(arg)
+    if arg.type in ("string", "template_string", "regex"):
+        return True
+    if arg.type == "array":
+        return all(unwrap(item).type in ("string", "template_string", "regex")
+                   for item in code_children(arg))
+    name = _dotted(arg)
+    if name is None:
+        return False
+    for node in walk(tree.root_node):
+        if node.type not in ("identifier", "member_expression") or _dotted(node) != name:
+            continue
+        parent = node.parent
+        if parent is None:
+            continue
+        if parent.type == "binary_expression" and text(parent.child_by_field_name("operator")) == "+":
+            return True
+        if parent.type == "template_substitution":
+            return True
+        if parent.type == "member_expression" and parent.child_by_field_name("object") == node \
+                and text(parent.child_by_field_name("property")) in _STRING_METHODS:
+            return True
+    return False
+
+
+def _named_elsewhere(ctx: ProjectContext, path: str, word: str) -> bool:
+    """Return True when a non-test project file other than ``path`` names ``word`` (a member
+    another module may reach through a shared object: ``apos.baseApp.get(...)``)."""
+    pattern = re.compile(rb"(?<![\w$])" + re.escape(word.encode()) + rb"(?![\w$])")
+    return any(pattern.search(ctx.read(rel) or b"") is not None for rel in ctx.facts
+               if rel != path and not is_test_file(rel))

@@ -46,7 +46,7 @@ from nodeharden.rules._edits import (
     can_extend,
     use_statement,
 )
-from nodeharden.rules._mounts import sub_apps
+from nodeharden.rules._mounts import sub_apps, wrapper_apps
 
 #: helmet options whose ``false`` value switches a protection off.
 PROTECTIONS = (
@@ -1248,14 +1248,14 @@ class Helmet(Rule):
                      f"{'; '.join(risks)})"
         options = "{ " + ", ".join(f"{k}: false" for k in keep) + " }" if keep else ""
         # They run behind the parent's middleware: the parent's finding.
-        mounted = sub_apps(ctx, factories=True)
+        mounted, wrappers = sub_apps(ctx, factories=True), wrapper_apps(ctx)
         for facts in ctx.app_files():
             if facts.path in mounted:
                 continue
             source = ctx.read(facts.path) or b""
             style = ctx.styles[facts.path]
             for app in facts.apps:
-                if app.kind != "app":
+                if app.kind != "app" or (facts.path, app.start) in wrappers:
                     continue
                 fix = None
                 # helmet's single middlewares in use: adding helmet() would also set the headers
