@@ -290,10 +290,6 @@ _MONGO_FILTER_METHODS = frozenset({
     "find", "findOne", "findOneAndUpdate", "findOneAndDelete", "findOneAndReplace",
     "findOneAndRemove", "updateOne", "updateMany", "deleteOne", "deleteMany", "countDocuments",
     "count", "exists", "replaceOne", "findFirst", "findUnique", "findMany", "findAll"})
-#: Lookups whose first argument, an object, is the filter (``Topic.find(query)``,
-#: TypeORM ``findOneBy(where)``).
-_OBJECT_FILTERS = _MONGO_FILTER_METHODS | frozenset({"findOneBy", "findBy",
-                                                     "findOneByOrFail"})
 #: Writes of an ORM or a MongoDB driver: the value of a property of the object they are given
 #: (``create({ name })``, Prisma ``update({ data: { bio } })``, ``updateOne(filter, { $set:
 #: { bio } })``) is stored as data, like a bound SQL parameter of an INSERT.
@@ -309,9 +305,6 @@ _FILTER_KEYS = frozenset({"some", "every", "none", "is", "isNot", "AND", "OR", "
                           "contains", "startsWith", "endsWith", "notIn", "hasSome", "hasEvery"})
 #: Positions that are not a harm: a key that only selects rows, a value stored as data.
 _QUIET_POSITIONS = ("key", "store")
-#: Properties that are an entity's primary key by convention: a request value copied into one
-#: of an object that is then saved picks the row written (``e.id = req.body.id; repo.save(e)``).
-_KEY_PROPERTIES = frozenset({"id", "_id"})
 #: What a live use does with the value, as the finding says it (after the fields' names).
 _FILTER = "put into a query filter as sent (an object or array there is read as an operator)"
 _MYSQL = "bound by mysql as sent (it writes an object as SQL text)"
@@ -792,30 +785,6 @@ def _callee_name(fn: Node) -> str:
         prop = fn.child_by_field_name("property") if fn.type == "member_expression" else None
         return f"….{text(prop)}()" if prop is not None else "a function"
     return f"{name}()"
-
-
-def _filters_whole(helper: Node, index: int) -> bool:
-    """Return True when ``helper`` gives its parameter ``index`` whole, as the filter, to a
-    lookup (``function byQuery(query) { return Topic.find(query) }``)."""
-    param = _parameter(helper, index)
-    if param is None or param.type != "identifier":
-        return False
-    name = text(param)
-    body = helper.child_by_field_name("body") or helper
-    for node in walk(body):
-        if node.type != "identifier" or text(node) != name:
-            continue
-        outer = node
-        while outer.parent is not None and outer.parent.type in _WRAPPERS:
-            outer = outer.parent
-        args = outer.parent
-        call = args.parent if args is not None and args.type == "arguments" else None
-        fn = call.child_by_field_name("function") if call is not None else None
-        if args is not None and fn is not None and fn.type == "member_expression" and \
-                code_children(args)[:1] == [outer] and \
-                text(fn.child_by_field_name("property")) in _OBJECT_FILTERS:
-            return True
-    return False
 
 
 def _parameter(helper: Node, index: int) -> Node | None:
@@ -1973,105 +1942,12 @@ class _Analysis:
             found.kinds.add("raw")
             if self._url_setter(target, scope):
                 return True  # `url.port = x`: the URL converts it, and ignores a bad one
-            if _saved_root(target, self.index(scope).names):  # `doc.title = x; doc.save()`
-                return True
-            followed, harm = self._copied_into(found, target, holder, scope, depth)
-            if not followed or harm == _OTHER:
+            if not _saved_root(target, self.index(scope).names):  # `doc.title = x; doc.save()`
                 self.live(found, f"assigned to {_short(target)}, which the rule does not "
                                  "follow")
-            elif harm is not None:
-                self.live(found, harm)
             return True
         return False
 
-
-    def _copied_into(self, found: Field, target: Node, assignment: Node, scope: Node,
-                     depth: int) -> tuple[bool, str | None]:
-        """``x.name = value`` where ``x`` is an object the scope makes itself (``const x = {}``,
-        ``new Entity()``, never assigned again): follow ``x`` as an object literal holding the
-        value at ``name`` is followed (``_object_flow``). Its later reads of ``x.name`` are the
-        field's uses; ``x`` handed to an ORM write (``repo.save(x)``) stores the value as data,
-        to the answer (``res.json(x)``) sends it, to a helper of the project that is followed
-        its uses of ``.name`` decide (a lookup given ``x`` whole there is a filter); any other
-        use, a function not followed too, is not followed (the object may be a filter there). Return (False, None) when ``x`` is not such an object, and for a
-        primary key (``x.id``, ``x._id``): saved, it picks the row that is written (TypeORM's
-        ``save`` updates the row with that key), which no type check decides."""
-        obj = target.child_by_field_name("object")
-        prop = target.child_by_field_name("property")
-        if obj is None or prop is None or obj.type != "identifier" or \
-                prop.type != "property_identifier" or text(prop) in _KEY_PROPERTIES:
-            return False, None
-        name, key = text(obj), text(prop)
-        index = self.index(scope)
-        made = unwrap(index.declared.get(name), CASTS_AND_AWAIT)
-        if made is None or made.type not in ("object", "new_expression"):
-            return False, None
-        harm: str | None = None
-        for use in index.names.get(name, ()):
-            outer = use
-            while outer.parent is not None and outer.parent.type in _WRAPPERS:
-                outer = outer.parent
-            parent = outer.parent
-            if parent is None:
-                return False, None
-            if parent.type == "assignment_expression" and parent.child_by_field_name("left") \
-                    == outer:
-                return False, None  # `x = other`: not only the object made here
-            if use.start_byte < assignment.start_byte or use is obj:
-                continue  # before the value is there
-            if use.type != "identifier":
-                return False, None  # `{ x }`: handed on inside another object
-            if parent.type == "member_expression" and parent.child_by_field_name("object") \
-                    == outer:
-                above = parent.parent
-                if above is not None and above.type in ("assignment_expression",
-                                                        "augmented_assignment_expression") \
-                        and above.child_by_field_name("left") == parent:
-                    continue  # `x.other = …`: another property written
-                if text(parent.child_by_field_name("property")) == key:
-                    self.record(found, parent, scope, depth)  # `x.name` read back
-                continue  # another property read, or a method of the object (`x.save()`)
-            if parent.type == "arguments":
-                call = parent.parent
-                fn = call.child_by_field_name("function") if call is not None else None
-                method = text(fn.child_by_field_name("property")) if fn is not None and \
-                    fn.type == "member_expression" else ""
-                at = code_children(parent).index(outer) if outer in code_children(parent) else -1
-                sent = self._filter_harm(found, None) is not None
-                if (method in _WRITE_METHODS and (method != "update" or at >= 1)) or \
-                        (method in _FILTER_FIRST_WRITES and at >= 1):
-                    if self.mysql and sent:
-                        harm = _MYSQL  # TypeORM on mysql2 writes an object as `k` = 'v' text
-                    continue  # `repo.save(x)`: the property is stored as data
-                if at == 0 and method in _OBJECT_FILTERS:
-                    harm = self._filter_harm(found, fn) or harm  # `Topic.find(x)`: a filter
-                    continue
-                if self.mysql and sent and method not in _ANSWER_METHODS:
-                    harm = harm or _OTHER  # elsewhere it may reach mysql as sent: not followed
-                    continue
-                if fn is not None and text(fn) in _TOTAL_CALLS:
-                    continue  # `JSON.stringify(x)`: any value makes a string
-                helper = self._helper_of(parent) if depth == 0 else None
-                if helper is None:
-                    harm = harm or _OTHER  # a function not followed: it may use x any way
-                    continue
-                if _filters_whole(helper, at):
-                    harm = self._filter_harm(found, None) or harm  # the helper's `find(x)`
-                harm = self._object_call(found, parent, outer, [key], depth) or harm
-                continue
-            harm = harm or _OTHER  # returned, spread, compared…: not followed
-        return True, harm
-
-    def _filter_harm(self, found: Field, fn: Node | None) -> str | None:
-        """What a field's value as a property of a query filter does: nothing for a path
-        parameter, a converted value or a 'simple'-parsed query value (strings), or under
-        Sequelize's plain where-values; a body or query value as sent may be an operator."""
-        if found.part == "params" or found.converted or (
-                found.part == "query" and self.layers is not None and self.layers.simple_query):
-            return None
-        if fn is not None and self.layers is not None and self.layers.sql_plain(fn):
-            return None
-        return _FILTER
 
     def _url_setter(self, target: Node, scope: Node) -> bool:
         """Return True when ``target`` is a string setter of a WHATWG ``URL`` held in a local
