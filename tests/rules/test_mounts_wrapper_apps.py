@@ -2,8 +2,9 @@
 name, a variable or a member (``this.base``), is only bound to apps, mounts another app of the
 same file (a path first at most) and listens serves nothing itself, so helmet reports the
 mounted app alone. Anything else done with the wrapper (a route, static files, a middleware, a
-setting, an export, its member named in another module) keeps it an app. End to end: the fixed
-wrapper project answers through the mounted app with helmet's headers over real HTTP."""
+setting, an export, its member named in another module) keeps it an app. rate-limit puts its
+limiter in the mounted app only. End to end: the fixed wrapper project answers through the
+mounted app with helmet's headers over real HTTP."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import urllib.request
 import pytest
 from conftest import have_node, npm_install, run_cli, serve_app
 
-from nodeharden import check
+from nodeharden import check, fix
 
 PACKAGE = '{"name": "a", "dependencies": {"express": "^4.21.0"}}'
 HEAD = """\
@@ -94,6 +95,19 @@ def test_wrappers_that_only_mount_each_other_are_both_reported(project) -> None:
               "a.use('/b', b);\nb.use('/a', a);\na.listen(3000);\n")
     root = project({"package.json": PACKAGE, "server.js": source})
     assert helmet_lines(root) == [("server.js", 3), ("server.js", 4)]
+
+
+def test_rate_limit_puts_no_second_limiter_in_a_wrapper(project) -> None:
+    tail = "const root = express();\nroot.use('/v1', app);\nroot.listen(3000);\n"
+    root = project({"package.json": PACKAGE, "server.js": HEAD + tail})
+    report = check(root, select=["rate-limit"])
+    assert [(f.path, f.line) for f in report.findings] == [("server.js", 3)]
+    plan = fix(root, dry_run=True, select=["rate-limit"], unsafe=True).plan
+    assert "server.js" in plan.changed_paths()
+    fixed = fix(root, select=["rate-limit"], unsafe=True, force=True)
+    assert fixed.written
+    source = (root / "server.js").read_text()
+    assert source.count(".use(rateLimiter)") == 1 and "app.use(rateLimiter);" in source
 
 
 SERVED = """\

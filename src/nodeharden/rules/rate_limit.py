@@ -44,7 +44,7 @@ from nodeharden.rules._edits import (
     can_extend,
     import_specifier,
 )
-from nodeharden.rules._mounts import mounted_file
+from nodeharden.rules._mounts import mounted_file, wrapper_apps
 from nodeharden.rules._production import COMPOSE_FILE_RE, compose_data, development_compose
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
@@ -1123,7 +1123,8 @@ class RateLimit(Rule):
             where = f"{first.path}:{first.line}"
             for facts in group:
                 for app in facts.apps:
-                    if app.kind == "app" and can_extend(app) and app is not lead_app:
+                    if app.kind == "app" and can_extend(app) and app is not lead_app \
+                            and (facts.path, app.start) not in wrapper_apps(ctx):
                         yield ctx.finding(self.id, facts.path, app.start, app.end,
                                           f"{message} (the fix of the finding at {where} adds "
                                           "the limiter here too)")
@@ -1160,7 +1161,8 @@ class RateLimit(Rule):
         wired = False
         for facts in app_files:
             source = ctx.read(facts.path) or b""
-            apps = [a for a in facts.apps if a.kind == "app" and can_extend(a)]
+            apps = [a for a in facts.apps if a.kind == "app" and can_extend(a)
+                    and (facts.path, a.start) not in wrapper_apps(ctx)]  # it only mounts one
             for app in apps:
                 statement = f"{app.name}.use(rateLimiter){ctx.styles[facts.path].semi}"
                 after_static = _after_static(ctx, source, facts, app)
