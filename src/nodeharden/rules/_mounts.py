@@ -135,15 +135,24 @@ def wrapper_apps(ctx: ProjectContext) -> set[tuple[str, int]]:
     mounted app, whose middleware and error handler apply, so app-level findings belong to
     that app (which stays reported). Apps in test files are never wrappers here."""
     found: set[tuple[str, int]] = set()
-    cache: dict[tuple[str, bytes], frozenset[int]] = ctx.extra.setdefault("mounts:wrappers", {})
+    # What one file's text shows is kept across the passes of a run; whether another file
+    # names a member is looked up each time.
+    cache: dict[tuple[str, bytes], dict[int, tuple[set[int], set[str]]]] = \
+        ctx.extra.setdefault("mounts:wrappers", {})
     for facts in ctx.app_files():
         if is_test_file(facts.path) or sum(app.kind == "app" for app in facts.apps) < 2:
             continue
         data = ctx.read(facts.path) or b""
         key = (facts.path, data)
         if key not in cache:
-            cache[key] = _wrappers_in(ctx, facts, data)
-        found.update((facts.path, start) for start in cache[key])
+            cache[key] = _wrappers_in(facts, data)
+        # A member another module may reach through a shared object (`apos.baseApp.get()`).
+        candidates = {start: mounts for start, (mounts, members) in cache[key].items()
+                      if not any(_named_elsewhere(ctx, facts.path, word) for word in members)}
+        # A wrapper must mount an app that is not a wrapper itself (apps mounting each other
+        # in a circle all stay apps).
+        found.update((facts.path, start) for start, mounts in candidates.items()
+                     if any(target not in candidates for target in mounts))
     return found
 
 
@@ -199,11 +208,12 @@ def _binding_names(call: Node) -> set[str] | None:
         return None
 
 
-def _wrappers_in(ctx: ProjectContext, facts: FileFacts, data: bytes) -> frozenset[int]:
-    """Return the starts of the apps of one file that only mount another app of the file."""
+def _wrappers_in(facts: FileFacts, data: bytes) -> dict[int, tuple[set[int], set[str]]]:
+    """Return, for each app of one file that only mounts other apps of the file, the starts
+    of those apps and the last words of its member names."""
     lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
     if lang is None:
-        return frozenset()
+        return {}
     source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     tree = parse(lang, source)
     ends = {app.start: app.end for app in facts.apps if app.kind == "app"}
@@ -212,7 +222,7 @@ def _wrappers_in(ctx: ProjectContext, facts: FileFacts, data: bytes) -> frozense
         if node.type == "call_expression" and ends.get(node.start_byte) == node.end_byte:
             names[node.start_byte] = _binding_names(node)
     if len(names) < 2:
-        return frozenset()
+        return {}
     app_of: dict[str, set[int]] = {}
     for start, bound in names.items():
         for name in bound or ():
@@ -230,16 +240,14 @@ def _wrappers_in(ctx: ProjectContext, facts: FileFacts, data: bytes) -> frozense
     app_of = {name: starts for name, starts in app_of.items()
               if all(_role(ref, app_of, set(), tree) is not None
                      for ref in references.get(name, []) if _assigned(ref))}
-    candidates: dict[int, set[int]] = {}  # wrapper start -> starts of the apps it mounts
+    candidates: dict[int, tuple[set[int], set[str]]] = {}
     for start, bound in names.items():
         if bound and all(name in app_of for name in bound):
-            mounts = _only_mounts(ctx, facts.path, bound, app_of, references, words, tree)
+            mounts = _only_mounts(bound, app_of, references, words, tree)
             if mounts:
-                candidates[start] = mounts
-    # A wrapper must mount an app that is not a wrapper itself (apps mounting each other in
-    # a circle all stay apps).
-    return frozenset(start for start, mounts in candidates.items()
-                     if any(target not in candidates for target in mounts))
+                candidates[start] = (mounts, {name.rpartition(".")[2] for name in bound
+                                              if "." in name})
+    return candidates
 
 
 #: Node types that spell a word of the code (names, properties, shorthand properties).
@@ -256,8 +264,7 @@ def _assigned(ref: Node) -> bool:
         and parent.child_by_field_name("left") == node
 
 
-def _only_mounts(ctx: ProjectContext, path: str, bound: set[str],
-                 app_of: dict[str, set[int]], references: dict[str, list[Node]],
+def _only_mounts(bound: set[str], app_of: dict[str, set[int]], references: dict[str, list[Node]],
                  words: dict[str, list[Node]], tree: Tree) -> set[int]:
     """Return the apps of the file an app bound to ``bound`` mounts when every use of its
     names is a binding to an app, a mount of other apps or a listen; else an empty set."""
@@ -280,9 +287,6 @@ def _only_mounts(ctx: ProjectContext, path: str, bound: set[str],
             owner = word if "." not in name else word.parent
             if owner is None or (owner.start_byte, owner.end_byte) not in spans:
                 return set()
-    if mounts and any("." in name and _named_elsewhere(ctx, path, name.rpartition(".")[2])
-                      for name in bound):
-        return set()  # a member another module may reach through a shared object
     return mounts
 
 
