@@ -1396,6 +1396,34 @@ _ROLE_GUARD_CALL = re.compile(r"(?i)role|auth|permi|access|allow|guard|require|r
 _ROUTE_METHODS = HTTP_METHODS | {"use"}
 
 
+def _project_class_tested(ctx: FileContext, scope: Node, name: str | None) -> str | None:
+    """Return the class of the project's own code that handler ``scope`` tests its error
+    against (``err instanceof InteroperableError``, ``err instanceof errors.AppError``): one
+    declared in the file, or bound from a relative ``require``/``import``; None when it tests
+    none, or only the language's and packages' classes."""
+    if name is None:
+        return None
+    source = ctx.source.decode("utf-8", "replace")
+    for node in walk(scope):
+        if node.type != "binary_expression" or text(node.child_by_field_name("left")) != name:
+            continue
+        op = node.child_by_field_name("operator")
+        right = node.child_by_field_name("right")
+        if op is None or text(op) != "instanceof" or right is None:
+            continue
+        root = _root_name(right)
+        if not root:
+            continue
+        bound = re.escape(root)
+        if re.search(rf"\bclass\s+{bound}\b", source) or re.search(
+                rf"(?:const|let|var)\s+(?:{bound}\b|\{{[^}}]*\b{bound}\b[^}}]*\}})\s*=\s*"
+                rf"require\(\s*['\"]\.\.?/", source) or re.search(
+                rf"import\s+(?:\*\s+as\s+)?(?:{bound}\b|\{{[^}}]*\b{bound}\b[^}}]*\}})"
+                rf"[^;'\"]*from\s*['\"]\.\.?/", source):
+            return text(right)
+    return None
+
+
 def _in_error_handler(scope: Node) -> bool:
     """Return True when catch ``scope`` lies inside an error handler (a four-parameter
     function shaped like one): its answer is the final handler's, not a route's."""
@@ -1984,6 +2012,18 @@ class ErrorHandler(Rule):
                 return None  # no line to log it on (an expression body): needs a person
             edits = sorted([log, *edits], key=lambda edit: edit.start)
             title += " and log the error"
+        # Outside the branches narrowed to a class (those read the class's own status field,
+        # which the project phase proves).
+        own_class = _project_class_tested(ctx, scope, name) \
+            if kind == "handler" and leak == "message" and server_errors is not None \
+            and name is not None and _narrowing_class(node, scope, name) is None else None
+        if own_class is not None and applicability == "safe":
+            # `if (err instanceof InteroperableError)`: the app tells its errors apart by its
+            # own class, which may carry no status (a 500 here) and a message meant for the
+            # client ("Request invalid or already completed"): the `< 500` test would hide it.
+            applicability = "unsafe"
+            title += (f" (unsafe: the handler tells errors apart by the app's own class "
+                      f"`{own_class}`, whose messages may be meant for clients with no 4xx status)")
         if kind == "catch" and leak == "message" and not _in_error_handler(scope):
             # A route's own catch answers its own clients: a front end that shows the
             # message (`data.message`, `res.error`) loses the app's text ("Failed to create
