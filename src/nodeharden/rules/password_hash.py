@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from tree_sitter import Node, Tree
 
@@ -163,7 +165,7 @@ def _raw_request_password(node: Node) -> bool:
     name = text(node)
     if not password_like(name) or words(name) & DERIVED_WORDS:
         return False
-    scope = enclosing(node, _FUNCTIONS)
+    scope = _enclosing_function(node)
     if scope is None:
         return False
     for sub in walk(scope):
@@ -239,7 +241,7 @@ def _declaration(ident: Node) -> tuple[Node, Node | int] | None:
     function, the index of its parameter) or (the scope, its variable declarator). None when
     it is not found, declared more than once in its scope, or a parameter that is a pattern."""
     name = text(ident)
-    scope = enclosing(ident, _FUNCTIONS)
+    scope = _enclosing_function(ident)
     while True:
         node = scope if scope is not None else _root_of(ident)
         if scope is not None:
@@ -250,7 +252,7 @@ def _declaration(ident: Node) -> tuple[Node, Node | int] | None:
                        text(n) == name for n in walk(param)):
                     return None  # a destructured or defaulted parameter: not followed
         found = [sub for sub in walk(node) if sub.type == "variable_declarator"
-                 and enclosing(sub, _FUNCTIONS) == scope
+                 and _enclosing_function(sub) == scope
                  and any(n.type in ("identifier", "shorthand_property_identifier_pattern")
                          and text(n) == name
                          for n in walk(sub.child_by_field_name("name") or sub))]
@@ -260,14 +262,50 @@ def _declaration(ident: Node) -> tuple[Node, Node | int] | None:
             return node, found[0]
         if scope is None:
             return None
-        scope = enclosing(scope, _FUNCTIONS)
+        scope = _enclosing_function(scope)
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    """Return the function around ``node``: while check_file runs, looked up among the
+    file's functions by position (climbing parents costs a walk from the root per level
+    in tree-sitter, so in a chain of a thousand ``||`` operands each climb is quadratic)."""
+    memo = _MEMO.get("functions") if _MEMO else None
+    if memo is None:
+        return enclosing(node, _FUNCTIONS)
+    starts, functions = memo
+    i = bisect.bisect_right(starts, node.start_byte)
+    while i > 0:
+        i -= 1
+        fn: Node = functions[i]
+        if fn.end_byte >= node.end_byte and not (
+                fn.start_byte == node.start_byte and fn.end_byte == node.end_byte and
+                fn.type == node.type):
+            return fn
+    return None
 
 
 def _assigned(scope: Node, name: str) -> list[Node]:
     """Return the assignments to ``name`` in ``scope`` (``name = …``, ``name += …``)."""
+    memo = _MEMO.get("assigned") if _MEMO else None
+    if memo is not None:
+        # One walk of the scope for every name: a walk per compared name was quadratic in a
+        # condition of a thousand comparisons.
+        key = (scope.id, scope.start_byte, scope.end_byte)
+        if key not in memo:
+            index: dict[str, list[Node]] = {}
+            for sub in walk(scope):
+                if sub.type in ("assignment_expression", "augmented_assignment_expression"):
+                    index.setdefault(text(sub.child_by_field_name("left")), []).append(sub)
+            memo[key] = index
+        return list(memo[key].get(name, []))
     return [sub for sub in walk(scope)
             if sub.type in ("assignment_expression", "augmented_assignment_expression")
             and text(sub.child_by_field_name("left")) == name]
+
+
+#: Indexes of the file check_file is judging (set only while it runs: node ids are only
+#: unique within one live tree).
+_MEMO: dict[str, Any] = {}
 
 
 #: How many variables a value's origin is followed through (calls count apart: _CALL_DEPTH).
@@ -370,6 +408,18 @@ def _calls_of(fn: Node) -> list[Node] | None:
     if name_node is None:
         return None
     name = text(name_node)
+    memo = _MEMO.get("calls_of") if _MEMO else None
+    key = (fn.id, fn.start_byte, fn.end_byte)
+    if memo is not None and key in memo:
+        found = memo[key]
+        return None if found is None else list(found)
+    calls: list[Node] | None = _scan_calls_of(fn, name_node, name)
+    if memo is not None:
+        memo[key] = calls
+    return None if calls is None else list(calls)
+
+
+def _scan_calls_of(fn: Node, name_node: Node, name: str) -> list[Node] | None:
     calls = []
     for sub in walk(_root_of(fn)):
         if sub.type not in ("identifier", "shorthand_property_identifier") or \
@@ -427,7 +477,7 @@ def _helper_comparisons(call: Node, functions: dict[str, list[Node]]
     fn = candidates[0]
     params = [text(p) if p.type == "identifier" else None for p in parameters(fn)]
     for cmp in walk(fn):
-        if cmp.type != "binary_expression" or enclosing(cmp, _FUNCTIONS) != fn:
+        if cmp.type != "binary_expression" or _enclosing_function(cmp) != fn:
             continue
         op = text(cmp.child_by_field_name("operator"))
         if op not in ("==", "===", "!=", "!=="):
@@ -526,6 +576,16 @@ class PasswordHash(Rule):
         return b"pass" in low or b"pwd" in low or b"bcrypt" in low or b"argon2" in low
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
+        _MEMO.clear()
+        functions = [n for n in walk(ctx.tree.root_node) if n.type in _FUNCTIONS]
+        _MEMO.update(assigned={}, calls_of={},
+                     functions=([f.start_byte for f in functions], functions))
+        try:
+            yield from self._check_file(ctx)
+        finally:
+            _MEMO.clear()
+
+    def _check_file(self, ctx: FileContext) -> Iterable[Finding]:
         root = ctx.tree.root_node
         bcrypt = ctx.facts.locals_of("bcrypt") | ctx.facts.locals_of("bcryptjs")
         bcrypt_named = {local: name for module in ("bcrypt", "bcryptjs")
@@ -614,38 +674,47 @@ class PasswordHash(Rule):
         # One condition, one finding: the comparisons of one `||`/`&&` chain (`stored ===
         # sha1 || stored === sha512`) are one check, reported once at the first of them.
         conditions: dict[tuple[int, int], list[Node]] = {}
+        pending: list[_SecretCheck] = []
+        tops = _condition_tops(root) if caps.get("cmp") else []
         for cmp in caps.get("cmp", []):
             if not self._comparison(cmp):
                 continue
             if any(cmp.start_byte <= d.start_byte and d.end_byte <= cmp.end_byte
                    for d in digests_reported):
                 continue  # `sha1(password) === stored`: the digest's finding is this problem
-            top = _condition(cmp)
-            conditions.setdefault((top.start_byte, top.end_byte), []).append(cmp)
+            conditions.setdefault(_top_of(cmp, tops), []).append(cmp)
         functions: dict[str, list[Node]] | None = None
-        for cmps in conditions.values():
+        for (start, end), cmps in conditions.items():
             cmps.sort(key=lambda n: n.start_byte)
             if functions is None:
                 functions = _named_functions(ctx.lang, root)
-            yield self._comparison_finding(ctx, cmps, functions)
+            top = root.descendant_for_byte_range(start, end) or cmps[0]
+            found = self._comparison_finding(ctx, cmps, top, functions)
+            if isinstance(found, _SecretCheck):
+                pending.append(found)  # judged in check_project, from the other modules' calls
+            else:
+                yield found
+        _remember_secret_checks(ctx, pending)
         # A helper of the file that compares its parameters, called with a password pair.
         reported: set[tuple[int, int]] = set(conditions)
         helper_calls = [call for call in caps.get("call", []) if _helper_call(call)]
         if helper_calls and functions is None:
             functions = _named_functions(ctx.lang, root)
+        if helper_calls and not tops:
+            tops = _condition_tops(root)
         for call in helper_calls:
             for cmp, op in _helper_comparisons(call, functions or {}):
-                top = _condition(cmp)
-                if (top.start_byte, top.end_byte) in reported:
+                span = _top_of(cmp, tops)
+                if span in reported:
                     continue
-                reported.add((top.start_byte, top.end_byte))
+                reported.add(span)
                 name = text(call.child_by_field_name("function"))
                 through = f" in {name}() (called at line {call.start_point[0] + 1})"
                 yield ctx.node_finding(self.id, cmp,
                                        f"{_compare_message(op, through)} ({CHEAT_SHEET})")
 
-    def _comparison_finding(self, ctx: FileContext, cmps: list[Node],
-                            functions: dict[str, list[Node]]) -> Finding:
+    def _comparison_finding(self, ctx: FileContext, cmps: list[Node], top: Node,
+                            functions: dict[str, list[Node]]) -> Finding | _SecretCheck:
         """Return the one finding for the password comparisons ``cmps`` of one condition: a
         note when the same function hashes the compared password with a password hash (a
         migration from a legacy scheme), a warning naming a constant-time comparison when a
@@ -654,7 +723,7 @@ class PasswordHash(Rule):
         first, last = cmps[0], cmps[-1]
         op = text(first.child_by_field_name("operator"))
         count = f" ({len(cmps)} comparisons in one condition)" if len(cmps) > 1 else ""
-        upgrade = _migration_hash(cmps, _Hashing(ctx), functions)
+        upgrade = _migration_hash(cmps, top, _Hashing(ctx), functions)
         if upgrade is not None:
             callee = text(upgrade.child_by_field_name("function"))
             message = (f"password compared with `{op}`{count} on a migration path: the same "
@@ -664,7 +733,7 @@ class PasswordHash(Rule):
                        "in the legacy scheme: wrap them now (bcrypt or argon2id of the old "
                        f"hash) or expire them ({CHEAT_SHEET})")
             severity = "note"
-        elif all(_shared_secret(cmp) for cmp in cmps):
+        elif all(secrets := [_shared_secret(cmp) for cmp in cmps]):
             message = (f"password compared with `{op}`{count} against a secret the app is "
                        "configured with (an environment value or a middleware option, the same "
                        "for every request): string comparison stops at the first differing "
@@ -672,15 +741,37 @@ class PasswordHash(Rule):
                        "SHA-256 digests of both with crypto.timingSafeEqual "
                        f"({TIMING_SAFE_EQUAL})")
             severity = "warning"
+            factories = sorted({s for s in secrets if isinstance(s, tuple)})
+            if factories:
+                return _SecretCheck(first.start_byte, last.end_byte, message,
+                                    f"{_compare_message(op, count)} ({CHEAT_SHEET})", factories)
         else:
             message = f"{_compare_message(op, count)} ({CHEAT_SHEET})"
             severity = ""
         finding = ctx.finding(self.id, first.start_byte, last.end_byte, message)
         return replace(finding, severity=severity) if severity else finding
 
-    def file_data(self, ctx: FileContext) -> list[_StoreCall] | None:
+    def file_data(self, ctx: FileContext) -> list[_StoreCall | _SecretCheck] | None:
         """Return the store calls on a project module (``query.link.create({ password })``)
-        that pass a password as it is, for ``check_project`` to follow."""
+        that pass a password as it is, and the comparisons with an exported factory's
+        parameter, for ``check_project`` to follow."""
+        kept: list[_StoreCall | _SecretCheck] = [*(self._store_calls(ctx) or []),
+                                                 *self._secret_checks(ctx)]
+        return kept or None
+
+    def _secret_checks(self, ctx: FileContext) -> list[_SecretCheck]:
+        """Return the comparisons with a parameter of a factory the file exports, which
+        ``check_file`` left to the project phase (computed by it, or again here)."""
+        key = (ctx.rel, hash(ctx.source))
+        if key not in _SECRET_CHECKS:
+            if not self.wants(ctx.source):
+                return []
+            for _ in self.check_file(ctx):
+                pass
+        return list(_SECRET_CHECKS.get(key, []))
+
+    def _store_calls(self, ctx: FileContext) -> list[_StoreCall] | None:
+        """The store calls of ``file_data``."""
         facts = ctx.facts
         relative = {local: imp for imp in facts.imports if imp.module.startswith(".")
                     for local in imp.locals()}
@@ -742,6 +833,9 @@ class PasswordHash(Rule):
         function of the project (an ORM model the module exports), is reported."""
         for path, calls in ctx.file_data.get(self.id, {}).items():
             for call in calls:
+                if isinstance(call, _SecretCheck):
+                    yield _judge_secret_check(ctx, self.id, path, call)
+                    continue
                 message = call.message
                 if call.hashers and all(_proves_hash(ctx, path, h) for h in call.hashers):
                     continue  # the project function that replaces the password hashes it
@@ -859,7 +953,7 @@ def _prehashed(update: Node) -> bool:
             "parenthesized_expression"):
         node = node.parent
     name = _bound_name(node)
-    scope = enclosing(node, _FUNCTIONS) if name is not None else None
+    scope = _enclosing_function(node) if name is not None else None
     if scope is None:
         return False
     for sub in walk(scope):
@@ -918,27 +1012,83 @@ def _compare_message(op: str, through: str = "") -> str:
             "hash and verify with bcrypt.compare / argon2.verify")
 
 
-def _condition(cmp: Node) -> Node:
-    """Return the whole condition a comparison is part of: the outermost ``||``/``&&``/``??``
-    chain around it (through parentheses), or the comparison itself."""
-    top = cmp
-    cur = cmp.parent
-    while cur is not None:
-        if cur.type == "parenthesized_expression":
-            cur = cur.parent
+def _condition_tops(root: Node) -> list[tuple[int, int]]:
+    """Return the byte ranges of every whole condition of the file: a ``||``/``&&``/``??``
+    chain whose parent (through parentheses) is not one. Found top-down in one pass: climbing
+    from each comparison to its condition costs a parent walk per level (quadratic in a chain
+    of a thousand ``||`` operands)."""
+    tops: list[tuple[int, int]] = []
+    # (node, inside a chain) pairs, depth first; parentheses keep the flag of their parent
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, in_chain = stack.pop()
+        logical = node.type == "binary_expression" and \
+            text(node.child_by_field_name("operator")) in ("||", "&&", "??")
+        if logical and not in_chain:
+            tops.append((node.start_byte, node.end_byte))
+        keep = logical or (in_chain and node.type == "parenthesized_expression")
+        for child in reversed(node.named_children):
+            stack.append((child, keep))
+    return tops
+
+
+def _top_of(cmp: Node, tops: list[tuple[int, int]]) -> tuple[int, int]:
+    """Return the range of the innermost whole condition around ``cmp`` (its own range when
+    it is part of none)."""
+    best = (cmp.start_byte, cmp.end_byte)
+    for start, end in tops:
+        if start <= cmp.start_byte and cmp.end_byte <= end and \
+                (best == (cmp.start_byte, cmp.end_byte) or end - start < best[1] - best[0]):
+            best = (start, end)
+    return best
+
+
+def _condition_comparisons(top: Node) -> list[Node]:
+    """Return the equality comparisons that are operands of the condition ``top`` (through
+    ``||``/``&&``/``??`` and parentheses), in document order."""
+    found: list[Node] = []
+    stack = [top]
+    while stack:
+        node = stack.pop()
+        if node.type == "parenthesized_expression":
+            stack += reversed(node.named_children)
             continue
-        if cur.type != "binary_expression" or \
-                text(cur.child_by_field_name("operator")) not in ("||", "&&", "??"):
-            break
-        top = cur
-        cur = cur.parent
-    return top
+        if node.type != "binary_expression":
+            continue
+        op = text(node.child_by_field_name("operator"))
+        if op in ("||", "&&", "??"):
+            stack += [c for c in (node.child_by_field_name("right"),
+                                  node.child_by_field_name("left")) if c is not None]
+        elif op in ("==", "===", "!=", "!=="):
+            found.append(node)
+    return found
 
 
-def _compared_inputs(side: Node) -> set[str]:
-    """Return the password-like values a side of a comparison is made from: the side itself
-    and, for a variable set once (``const pwSha1 = sha1Hash(password)``), the password-like
-    values of what it was set to (``pwSha1``, ``password``)."""
+def _binding(node: Node) -> tuple[object, ...] | None:
+    """Return a key for the variable (or the field of a variable) ``node`` reads, by its
+    declaration, not its text: two variables of one name in different scopes (a callback
+    parameter shadowing the outer one) have different keys. None when it cannot be told."""
+    node = unwrap(node, CASTS_AND_AWAIT)
+    if node is None:
+        return None
+    root = _chain_root(node)
+    if root.type == "this":
+        return ("this", text(node).replace(" ", ""))
+    if root.type != "identifier":
+        return None
+    found = _declaration(root)
+    if found is None:
+        return None
+    scope, where = found
+    place = where if isinstance(where, int) else where.start_byte
+    path = text(node)[len(text(root)):].replace(" ", "")
+    return (scope.start_byte, scope.end_byte, place, text(root), path)
+
+
+def _compared_values(side: Node) -> list[Node]:
+    """Return the values a side of a comparison is made from: the variables and fields it
+    reads and, for a variable set once (``const pwSha1 = sha1Hash(password)``), those its
+    value reads (``password``)."""
     side = unwrap(side, CASTS_AND_AWAIT)
     values = [side]
     if side.type == "identifier":
@@ -949,39 +1099,173 @@ def _compared_inputs(side: Node) -> set[str]:
             value = found[1].child_by_field_name("value")
             if target is not None and target.type == "identifier" and value is not None:
                 values.append(value)
-    return {text(n) for value in values for n in walk(value)
-            if n.type in ("identifier", "member_expression", "subscript_expression")
-            and password_like(_last_name(n))}
+    out: list[Node] = []
+    for value in values:
+        for n in walk(value):
+            if n.type == "identifier" or (n.type in ("member_expression", "subscript_expression")
+                                           and n.parent is not None
+                                           and n.parent.type != "call_expression"):
+                out.append(n)
+    return out
 
 
-def _migration_hash(cmps: list[Node], hashing: _Hashing,
+def _legacy_side(cmp: Node) -> bool:
+    """Return True when a side of ``cmp`` is a computed value (``md5(pin)``, or a variable set
+    once to a call: ``const oldDigest = sha1(password)``): a digest the condition checks."""
+    for key in ("left", "right"):
+        side = unwrap(cmp.child_by_field_name(key), CASTS_AND_AWAIT)
+        if side is None:
+            continue
+        if side.type == "call_expression":
+            return True
+        if side.type == "identifier":
+            found = _declaration(side)
+            if found is not None and not isinstance(found[1], int):
+                value = unwrap(found[1].child_by_field_name("value"), CASTS_AND_AWAIT)
+                if value is not None and value.type == "call_expression":
+                    return True
+    return False
+
+
+_LOGGERS = re.compile(r"^(?:console|logger|log|debug)\b")
+
+
+def _kept_at(value: Node, scope: Node, depth: int = 0) -> list[Node]:
+    """Return where the result of ``value`` (a hashing call) is kept or handed on: assigned
+    to a property, returned, passed to a call (not a logger), put in an object literal, or
+    kept in a variable that is; through ``await`` and ``.then(cb)``. Empty when it is only
+    computed (logged, its length read, compared)."""
+    if depth > 4:
+        return []
+    node = value
+    while node.parent is not None and node.parent.type in ("await_expression",
+                                                           "parenthesized_expression"):
+        node = node.parent
+    parent = node.parent
+    if parent is None:
+        return []
+    if parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
+        left = parent.child_by_field_name("left")
+        if left is not None and left.type in ("member_expression", "subscript_expression"):
+            return [parent]
+        if left is not None and left.type == "identifier":
+            return _variable_kept(left, scope, depth)
+        return []
+    if parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
+        name = parent.child_by_field_name("name")
+        return _variable_kept(name, scope, depth) if name is not None and \
+            name.type == "identifier" else []
+    if parent.type in ("return_statement", "pair", "array") or (
+            parent.type == "arrow_function" and parent.child_by_field_name("body") == node):
+        return [parent]
+    if parent.type == "arguments":
+        call = parent.parent
+        callee = call.child_by_field_name("function") if call is not None else None
+        if callee is not None and _LOGGERS.match(text(callee)):
+            return []
+        return [parent]
+    if parent.type == "member_expression" and \
+            text(parent.child_by_field_name("property")) == "then" and \
+            parent.parent is not None and parent.parent.type == "call_expression":
+        args_node = parent.parent.child_by_field_name("arguments")
+        args = code_children(args_node) if args_node is not None else []
+        if not args:
+            return []
+        callback = args[0]
+        if callback.type in FUNCTION_TYPES:
+            params = parameters(callback)
+            if params and params[0].type == "identifier":
+                return _variable_kept(params[0], callback, depth)
+            return []
+        return [parent.parent]  # `.then(store)`: handed on
+    return []
+
+
+def _variable_kept(name: Node, scope: Node, depth: int) -> list[Node]:
+    """Return where the variable declared or assigned at ``name`` is kept or handed on,
+    after that point in ``scope``."""
+    found: list[Node] = []
+    for use in walk(scope):
+        if use.type == "shorthand_property_identifier" and text(use) == text(name) and \
+                use.start_byte > name.end_byte:
+            found.append(use)
+            continue
+        if use.type != "identifier" or text(use) != text(name) or \
+                use.start_byte <= name.end_byte:
+            continue
+        found += _kept_at(use, scope, depth + 1)
+    return found
+
+
+def _migration_hash(cmps: list[Node], top: Node, hashing: _Hashing,
                     functions: dict[str, list[Node]]) -> Node | None:
-    """Return the call that hashes, with a password hash, a password the comparisons
-    ``cmps`` are made from, in the function around them (``argon2Hash(password)`` after
-    ``stored === sha1Hash(password)``): the code of a migration from a legacy scheme, which
-    verifies the old hash of accounts not migrated yet and stores the new one. None when
-    there is no such call (a legacy-only check)."""
-    scope = enclosing(cmps[0], _FUNCTIONS)
+    """Return the call that upgrades what the condition ``top`` checks, in the function around
+    it: for every comparison of the condition that checks a password or a digest, a password
+    hash (bcrypt, argon2, scrypt, pbkdf2, a function of the file that calls one) of the same
+    variable, not set to another value in between, whose result is kept (assigned to a
+    property, returned, passed on) where the check has succeeded: in its branch or after it.
+    That is the code of a migration from a legacy scheme. None when some comparison has no
+    such upgrade (a legacy-only check, the PIN beside an upgraded password, a hash of another
+    password, one only logged, one in another branch)."""
+    scope = _enclosing_function(cmps[0])
     if scope is None:
         return None
-    inputs: set[str] = set()
-    for cmp in cmps:
-        for key in ("left", "right"):
-            side = cmp.child_by_field_name(key)
-            if side is not None:
-                inputs |= _compared_inputs(side)
-    if not inputs:
+    spans = {(c.start_byte, c.end_byte) for c in cmps}
+    checked = [c for c in _condition_comparisons(top)
+               if (c.start_byte, c.end_byte) in spans or _legacy_side(c)]
+    if not checked:
         return None
+    statement = top.parent
+    while statement is not None and statement.type == "parenthesized_expression":
+        statement = statement.parent
+    alternative = statement.child_by_field_name("alternative") \
+        if statement is not None and statement.type == "if_statement" else None
+    strong: list[tuple[Node, tuple[object, ...], list[Node]]] = []  # (call, binding, where kept)
     for call in walk(scope):
         if call.type != "call_expression":
             continue
         args_node = call.child_by_field_name("arguments")
         args = code_children(args_node) if args_node is not None else []
         first = unwrap(args[0], CASTS_AND_AWAIT) if args else None
-        if first is not None and text(first) in inputs and \
-                _password_hash_call(call, hashing, functions):
-            return call
-    return None
+        if first is None or first.type not in ("identifier", "member_expression",
+                                               "subscript_expression"):
+            continue
+        key = _binding(first)
+        if key is None or not _password_hash_call(call, hashing, functions):
+            continue
+        kept = [site for site in _kept_at(call, scope)
+                if site.start_byte >= top.end_byte and not (
+                    alternative is not None and
+                    alternative.start_byte <= site.start_byte < alternative.end_byte)]
+        if kept:
+            strong.append((call, key, kept))
+    if not strong:
+        return None
+    upgrade: Node | None = None
+    for cmp in checked:
+        covered = None
+        sides = [cmp.child_by_field_name(key) for key in ("left", "right")]
+        values = [v for side in sides if side is not None for v in _compared_values(side)]
+        for value in values:
+            key = _binding(value)
+            if key is None:
+                continue
+            for call, hashed, _kept in strong:
+                if hashed != key:
+                    continue
+                lo = min(value.end_byte, call.start_byte)
+                hi = max(value.start_byte, call.start_byte)
+                name = text(unwrap(value, CASTS_AND_AWAIT))
+                if any(lo <= a.start_byte < hi for a in _assigned(scope, name)):
+                    continue  # set to another value between the check and the hash
+                covered = call
+                break
+            if covered is not None:
+                break
+        if covered is None:
+            return None
+        upgrade = upgrade or covered
+    return upgrade
 
 
 def _password_hash_call(call: Node, hashing: _Hashing, functions: dict[str, list[Node]]) -> bool:
@@ -1007,7 +1291,7 @@ def _password_hash_call(call: Node, hashing: _Hashing, functions: dict[str, list
 _CREDENTIAL_WORDS = {"headers", "header", "authorization"}
 
 
-def _shared_secret(cmp: Node) -> bool:
+def _shared_secret(cmp: Node) -> bool | tuple[str, int]:
     """Return True when ``cmp`` compares a password from the request with a secret the app is
     configured with, the same for every request: an environment value, or a parameter of
     the function that made the request handler (``basicAuth(user, password)`` returning
@@ -1017,8 +1301,81 @@ def _shared_secret(cmp: Node) -> bool:
     right = cmp.child_by_field_name("right")
     if left is None or right is None:
         return False
-    return _configured(right, cmp) and _from_request(left) or \
-        _configured(left, cmp) and _from_request(right)
+    for secret, submitted in ((right, left), (left, right)):
+        configured = _configured(secret, cmp)
+        if configured and _from_request(submitted):
+            return configured
+    return False
+
+
+def _exported_as(fn: Node) -> str | None:
+    """Return the name a module exports the function ``fn`` as (``exports.makeCheck =
+    function …``, ``module.exports = { gate }``, ``export function gate``), or None."""
+    holder = fn.parent
+    while holder is not None and holder.type in _WRAPPERS:
+        holder = holder.parent
+    if holder is None:
+        return None
+    if holder.type == "assignment_expression":
+        match = _EXPORTS_RE.match(text(holder.child_by_field_name("left")).replace(" ", ""))
+        return match.group(1) if match else None
+    name_node = fn.child_by_field_name("name") if fn.type == "function_declaration" else \
+        holder.child_by_field_name("name") if holder.type == "variable_declarator" else None
+    if name_node is None or name_node.type != "identifier":
+        return None
+    name = text(name_node)
+    declared = fn if fn.type == "function_declaration" else holder.parent
+    if declared is not None and declared.parent is not None and \
+            declared.parent.type == "export_statement":
+        return name
+    root = _root_of(fn)
+    for node in walk(root):
+        if node.type == "assignment_expression":
+            right = node.child_by_field_name("right")
+            left = text(node.child_by_field_name("left")).replace(" ", "")
+            match = _EXPORTS_RE.match(left)
+            if match and right is not None and text(right) == name:
+                return match.group(1)
+            if left in ("module.exports", "exports") and right is not None and \
+                    right.type == "object":
+                for key, value in object_properties(right).items():
+                    if text(value) == name:
+                        return key
+        elif node.type == "export_specifier" and text(node.child_by_field_name("name")) == name:
+            alias = node.child_by_field_name("alias")
+            return text(alias) if alias is not None else name
+    return None
+
+
+_EXPORTS_RE = re.compile(r"^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$")
+
+
+def _name_calls(fn: Node) -> list[Node]:
+    """Return the calls of the function ``fn`` by its name in its own file."""
+    name_node = fn.child_by_field_name("name")
+    if name_node is None:
+        holder = fn.parent
+        while holder is not None and holder.type in _WRAPPERS:
+            holder = holder.parent
+        name_node = holder.child_by_field_name("name") \
+            if holder is not None and holder.type == "variable_declarator" else None
+    if name_node is None:
+        return []
+    name = text(name_node)
+    return [node for node in walk(_root_of(fn)) if node.type == "call_expression"
+            and text(node.child_by_field_name("function")) == name]
+
+
+def _constant_argument(node: Node) -> bool:
+    """Return True when a call's argument is the same for every run: an environment value,
+    a string, or a variable set once to one."""
+    node = unwrap(node, CASTS_AND_AWAIT)
+    if node is None:
+        return False
+    if node.type in ("string", "template_string") and \
+            not any(c.type == "template_substitution" for c in node.named_children):
+        return True
+    return _configured(node, node) is True
 
 
 def _env_value(node: Node | None) -> bool:
@@ -1038,11 +1395,15 @@ def _env_value(node: Node | None) -> bool:
     return obj is not None and text(obj).replace(" ", "") == "process.env"
 
 
-def _configured(node: Node, cmp: Node, hops: int = 0) -> bool:
+def _configured(node: Node, cmp: Node, hops: int = 0) -> bool | tuple[str, int]:
     """Return True when ``node`` (compared at ``cmp``) is a secret the app is configured with:
     an environment value, a variable set only to one, or a parameter of a function around the
-    one ``cmp`` is in (fixed when that function made the handler) whose calls in the file, if
-    any, all pass such a value. A name for a derived value (``passwordHash``) is not one."""
+    one ``cmp`` is in (fixed when that function made the handler) that is called in the file,
+    every call passing such a value. For a function the module exports, whose calls in other
+    modules are not seen here, (the name it is exported as, the parameter's index) when the
+    calls of the file pass such a value: ``check_project`` judges the other modules' calls. A
+    name for a derived value (``passwordHash``) is not one; a factory with no call seen, or
+    handed on otherwise, is not one."""
     node = unwrap(node, CASTS_AND_AWAIT)
     if hops > _MAX_ORIGIN_HOPS or words(_last_name(node)) & DERIVED_WORDS:
         return False
@@ -1057,15 +1418,22 @@ def _configured(node: Node, cmp: Node, hops: int = 0) -> bool:
     if _assigned(scope, text(node)):
         return False
     if isinstance(where, int):
-        if scope == enclosing(cmp, _FUNCTIONS):
+        if scope == _enclosing_function(cmp):
             return False  # a parameter of the comparing function: given anew for each call
-        calls = _calls_of(scope) or []
+        calls = _calls_of(scope)
+        exported = _exported_as(scope)
+        if calls is None:
+            if exported is None:
+                return False  # handed on: called with what cannot be seen
+            calls = _name_calls(scope)
         for call in calls:
             args_node = call.child_by_field_name("arguments")
             args = code_children(args_node) if args_node is not None else []
-            if len(args) <= where or not _configured(args[where], call, hops + 1):
+            if len(args) <= where or _configured(args[where], call, hops + 1) is not True:
                 return False
-        return True
+        if exported is not None:
+            return (exported, where)  # the project phase judges the other modules' calls
+        return bool(calls)  # a factory nothing calls: what it is given is not seen
     target = where.child_by_field_name("name")
     return target is not None and target.type == "identifier" and \
         _env_value(where.child_by_field_name("value"))
@@ -1145,6 +1513,83 @@ def _store_on_import(source: bytes, locals_: Iterable[str]) -> bool:
             if root.search(head) or root.match(source, call.start()):
                 return True
     return False
+
+
+@dataclass(frozen=True)
+class _SecretCheck:
+    """A password from the request compared with a parameter of a request-handler factory
+    the module exports: a configured secret (``warning``) only when every call of that
+    factory in the project passes an environment value or a constant, else ``error``."""
+
+    start: int
+    end: int
+    warning: str
+    error: str
+    factories: list[tuple[str, int]]  # (exported name, parameter index)
+
+
+#: (file, hash of its source) -> the comparisons check_file left to the project phase.
+_SECRET_CHECKS: dict[tuple[str, int], list[_SecretCheck]] = {}
+
+
+def _remember_secret_checks(ctx: FileContext, pending: list[_SecretCheck]) -> None:
+    if len(_SECRET_CHECKS) > 256:
+        _SECRET_CHECKS.clear()
+    _SECRET_CHECKS[(ctx.rel, hash(ctx.source))] = pending
+
+
+def _judge_secret_check(ctx: ProjectContext, rule: str, path: str,
+                        check: _SecretCheck) -> Finding:
+    """Return the finding of a comparison with an exported factory's parameter: the warning
+    when the project calls each factory, and every call (through an import of the module,
+    one level) passes a constant in that parameter; the comparison error otherwise (a
+    factory called with a database value, or with callers not seen)."""
+    ok = all(_factory_calls_constant(ctx, path, name, index) for name, index in check.factories)
+    finding = ctx.finding(rule, path, check.start, check.end,
+                          check.warning if ok else check.error)
+    return replace(finding, severity="warning") if ok else finding
+
+
+def _factory_calls_constant(ctx: ProjectContext, path: str, name: str, index: int) -> bool:
+    """Return True when the factory ``path`` exports as ``name`` is called somewhere in the
+    project, and every call from a module that imports it passes a constant (an environment
+    value, a string, a variable set once to one) at ``index``; False when a call passes
+    anything else or the factory is handed on (used other than called)."""
+    seen = 0
+    for importer, facts in ctx.facts.items():
+        for imp in facts.imports:
+            if not imp.module.startswith(".") or ctx.resolve_import(importer, imp.module) != path:
+                continue
+            named = {local for imported, local in imp.named.items() if imported == name}
+            holders = {n for n in (imp.default, imp.namespace) if n}
+            if not named and not holders:
+                continue
+            root = _tree(ctx, importer)
+            if root is None:
+                return False
+            for node in walk(root):
+                named_ref = node.type == "identifier" and text(node) in named
+                member_ref = node.type == "member_expression" and \
+                    text(node.child_by_field_name("property")) == name and \
+                    text(node.child_by_field_name("object")) in holders
+                if not named_ref and not member_ref:
+                    continue
+                ref = node
+                parent = ref.parent
+                if parent is not None and parent.type in ("import_specifier", "pair_pattern",
+                                                           "shorthand_property_identifier_pattern",
+                                                           "object_pattern", "variable_declarator") \
+                        and parent.child_by_field_name("value") != ref:
+                    continue  # the import itself
+                if parent is None or parent.type != "call_expression" or \
+                        parent.child_by_field_name("function") != ref:
+                    return False  # handed on: called with what cannot be seen
+                args_node = parent.child_by_field_name("arguments")
+                args = code_children(args_node) if args_node is not None else []
+                if len(args) <= index or not _constant_argument(args[index]):
+                    return False
+                seen += 1
+    return seen > 0
 
 
 @dataclass(frozen=True)
@@ -1465,7 +1910,7 @@ def _binds(fn: Node, name: str) -> bool:
             return True
     for sub in walk(fn):
         if sub.type == "variable_declarator" and \
-                text(sub.child_by_field_name("name")) == name and enclosing(sub, _FUNCTIONS) == fn:
+                text(sub.child_by_field_name("name")) == name and _enclosing_function(sub) == fn:
             return True
     return False
 
@@ -1473,11 +1918,11 @@ def _binds(fn: Node, name: str) -> bool:
 def _shadowed(node: Node, name: str, scope: Node) -> bool:
     """Return True when ``name`` at ``node`` is another variable than in ``scope`` (a function
     between them declares its own)."""
-    cur = enclosing(node, _FUNCTIONS)
+    cur = _enclosing_function(node)
     while cur is not None and cur != scope:
         if _binds(cur, name):
             return True
-        cur = enclosing(cur, _FUNCTIONS)
+        cur = _enclosing_function(cur)
     return False
 
 
@@ -1544,9 +1989,9 @@ class _Hashing:
         if expr.type != "identifier":
             return False
         name = text(expr)
-        fn = enclosing(expr, _FUNCTIONS)
+        fn = _enclosing_function(expr)
         while fn is not None and not _binds(fn, name):
-            fn = enclosing(fn, _FUNCTIONS)
+            fn = _enclosing_function(fn)
         if fn is None:
             return False
         params = [text(p) for p in parameters(fn)]
@@ -1566,7 +2011,7 @@ class _Hashing:
             return False
         values = []
         for sub in walk(fn):
-            if enclosing(sub, _FUNCTIONS) != fn:
+            if _enclosing_function(sub) != fn:
                 continue
             if sub.type == "variable_declarator" and text(sub.child_by_field_name("name")) == name:
                 values.append(sub.child_by_field_name("value"))
@@ -1607,7 +2052,7 @@ def _hashed_before_save(node: Node, keys: set[str], ctx: FileContext, hashing: _
     var = _bound_name(node)
     if var is None:
         return False
-    scope = enclosing(node, _FUNCTIONS) or ctx.tree.root_node
+    scope = _enclosing_function(node) or ctx.tree.root_node
     loop = enclosing(node, _LOOPS)
     if loop is not None and (scope.type == "program" or loop.start_byte > scope.start_byte):
         return False  # a later iteration could save an earlier instance
