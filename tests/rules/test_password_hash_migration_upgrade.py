@@ -115,3 +115,33 @@ def test_a_thousand_comparisons_in_one_condition_stay_linear(project) -> None:
     assert [(line, f.severity) for (_, line), f in found.items()] == [(3, "note")]
     assert "1000 comparisons in one condition" in found[("a.js", 3)].message
     assert elapsed < 10, elapsed  # 12 s before 7881895, over the 30 s file budget after it
+
+
+def test_a_function_of_the_file_that_hashes_and_saves_is_an_upgrade(project) -> None:
+    helper = """\
+const bcrypt = require('bcrypt');
+const crypto = require('crypto');
+const db = require('./db');
+const legacy = (v) => crypto.createHash('sha1').update(v).digest('hex');
+async function upgrade(account, password) {
+  account.password = await bcrypt.hash(password, 12);
+  await db.accounts.save(account);
+}
+async function hashOnly(password) {
+  return bcrypt.hash(password, 12);
+}
+exports.login = async (account, password) => {
+  if (account.password !== legacy(password)) return false;
+  await upgrade(account, password);
+  return true;
+};
+exports.check = async (account, password) => {
+  if (account.password !== legacy(password)) return false;
+  await hashOnly(password);
+  return true;
+};
+"""
+    found = _findings(project, {"auth.js": helper, "db.js": "module.exports = {};\n"})
+    assert found[("auth.js", 13)].severity == "note"
+    assert "`upgrade()` (line 14)" in found[("auth.js", 13)].message
+    assert found[("auth.js", 18)].severity == "error"  # hashed, then thrown away

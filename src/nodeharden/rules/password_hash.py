@@ -1233,7 +1233,13 @@ def _migration_hash(cmps: list[Node], top: Node, hashing: _Hashing,
         key = _binding(first)
         if key is None or not _password_hash_call(call, hashing, functions):
             continue
-        kept = [site for site in _kept_at(call, scope)
+        sites = _kept_at(call, scope)
+        callee = call.child_by_field_name("function")
+        own = functions.get(text(callee), []) if callee is not None and \
+            callee.type == "identifier" else []
+        if not sites and len(own) == 1 and _stores(own[0]):
+            sites = [call]  # a function of the file that hashes and saves (`upgrade(user, pw)`)
+        kept = [site for site in sites
                 if site.start_byte >= top.end_byte and not (
                     alternative is not None and
                     alternative.start_byte <= site.start_byte < alternative.end_byte)]
