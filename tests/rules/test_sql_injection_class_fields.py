@@ -7,6 +7,7 @@ exports the class brings the finding back."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -198,3 +199,87 @@ def test_a_published_package_exporting_the_table_class_keeps_the_finding(project
     root = project({"package.json": LIBRARY.replace("base-store", "vectors"),
                     "src/vectors.js": VECTORS})
     assert _lines(root) == [("src/vectors.js", 7)]
+
+
+STORES = """
+const { Pool } = require('pg');
+const pool = new Pool();
+class Store {
+  constructor(table) { this.table = table; }
+  find(id) { return pool.query(`SELECT * FROM ${this.table} WHERE id = $1`, [id]); }
+}
+class Vectors {
+  operator = { cosine: '<=>' };
+  nearest(e) { return pool.query(`SELECT id FROM v ORDER BY e ${this.operator.cosine} $1`, [e]); }
+}
+module.exports = { Store, Vectors };
+"""
+ROUTES = """
+const _ = require('lodash');
+const { merge } = require('lodash');
+const { Store, Vectors } = require('./stores');
+const users = new Store('users');
+const vectors = new Vectors();
+module.exports = (req) => {
+  %s;
+  return [users.find(1), vectors.nearest([1])];
+};
+"""
+
+
+@pytest.mark.parametrize(("write", "lines"), [
+    # Nothing writes the instances: both fields hold constants.
+    ("users.find(2)", []),
+    ("Object.assign({}, req.body)", []),
+    ("Reflect.set(users, 'other', req.body.t)", []),
+    # Writers given an object: it may be either instance (a key they are given names the
+    # one property they write).
+    ("Object.assign(users, req.body)", [5, 9]),
+    ("_.merge(users, req.body)", [5, 9]),
+    ("merge(users, req.body)", [5, 9]),
+    ("_.set(users, req.body.path, req.body.value)", [5, 9]),
+    ("Reflect.set(users, 'table', req.body.t)", [5]),
+    ("Object.defineProperty(users, 'table', { value: req.body.t })", [5]),
+    ("Object.assign(vectors, req.body)", [5, 9]),
+    # The instance handed to a function the rule does not follow may be written there.
+    ("req.app.locals.configure(users, req.body)", [5]),
+    ("req.app.locals.configure(vectors, req.body)", [9]),
+])
+def test_an_instance_given_to_a_property_writer_keeps_the_finding(
+        project, write: str, lines: list[int]) -> None:
+    root = project({"package.json": APP, "src/stores.js": STORES,
+                    "src/routes.js": ROUTES % write})
+    assert _lines(root) == [("src/stores.js", line) for line in lines]
+
+
+@pytest.mark.parametrize(("body", "lines"), [
+    # A writer given `this` may write any field of this class's objects (not another's).
+    ("Object.assign(this, opts)", [8]),
+    ("_.extend(this, opts)", [8]),
+    # A function the rule does not follow may write this class's fields.
+    ("configure(this, opts)", [8]),
+])
+def test_this_given_to_a_property_writer_in_the_class_keeps_the_finding(
+        project, body: str, lines: list[int]) -> None:
+    source = STORES.replace("constructor(table) { this.table = table; }",
+                            f"constructor(table, opts) {{ this.table = table; {body}; }}")
+    source = "const _ = require('lodash');\nconst configure = require('./c');\n" + source
+    root = project({"package.json": APP, "src/stores.js": source,
+                    "src/routes.js": ROUTES % "users.find(2)"})
+    assert _lines(root) == [("src/stores.js", line) for line in lines]
+
+
+def test_many_classes_with_a_field_in_one_file_stay_linear(project) -> None:
+    # One file of 3,000 classes, each `this.table = t` built with a constant: every field
+    # look-up walked the whole file (12.8 s at 3,000; 0.5 s before class fields were read).
+    classes = "".join(
+        f"class S{i} {{ constructor(t) {{ this.table = t; }} "
+        f"find(id) {{ return pool.query(`SELECT * FROM ${{this.table}} WHERE id = $1`, [id]); }} }}\n"
+        f"const s{i} = new S{i}('t{i}');\n" for i in range(3000))
+    root = project({"package.json": APP,
+                    "src/store.js": "const { Pool } = require('pg');\nconst pool = new Pool();\n"
+                                    + classes})
+    started = time.monotonic()
+    findings = _lines(root)
+    assert time.monotonic() - started < 6
+    assert findings and all(path == "src/store.js" for path, _ in findings)

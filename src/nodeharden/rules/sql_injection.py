@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tree_sitter import Node, Tree
@@ -296,7 +298,16 @@ def _compiled_sql(node: Node, call: Node) -> bool:
 
 def _destructured_compiled_sql(ident: Node) -> bool:
     """Return True for ``sql`` (or ``text`` in ``{ sql: text }``) when every write of that name
-    in the file is ``const { sql } = q.toSQL()`` (or ``.toNative()``): compiled SQL."""
+    in the file is ``const { sql } = q.toSQL()`` (or ``.toNative()``): compiled SQL (once
+    per name and file)."""
+    memo = _name_index(ident).compiled
+    name = text(ident)
+    if name not in memo:
+        memo[name] = _all_compiled_sql(ident)
+    return memo[name]
+
+
+def _all_compiled_sql(ident: Node) -> bool:
     writes = [n for n in _name_index(ident).names.get(text(ident), ())
               if _write_kind(n) is not None]
     if not writes:
@@ -395,6 +406,16 @@ class _NameIndex:
     #: ``_field_writes`` results by (property, class start byte or -1, call start byte).
     fields: dict[tuple[str, int, int], tuple[bool, frozenset[int]]] = \
         field(default_factory=dict)
+    #: ``_destructured_compiled_sql`` results by name.
+    compiled: dict[str, bool] = field(default_factory=dict)
+    #: Start bytes of ``names`` (document order), for ``_occurrences``' range look-up.
+    starts: dict[str, list[int]] = field(default_factory=dict)
+    #: ``_field_sites``: the nodes that may write a property, by property name ("" for any).
+    sites: dict[str, list[Node]] | None = None
+    #: ``_declares`` results by (scope node id, name).
+    declares: dict[tuple[int, str], str | None] = field(default_factory=dict)
+    #: ``_import_of`` results by name.
+    imports: dict[str, tuple[str, str] | None] = field(default_factory=dict)
 
 
 _NAME_INDEX: list[_NameIndex] = []
@@ -426,9 +447,16 @@ def _name_index(node: Node) -> _NameIndex:
 
 
 def _occurrences(name: str, scope: Node) -> list[Node]:
-    """Return the occurrences of ``name`` inside ``scope``."""
-    return [n for n in _name_index(scope).names.get(name, ())
-            if scope.start_byte <= n.start_byte and n.end_byte <= scope.end_byte]
+    """Return the occurrences of ``name`` inside ``scope`` (a range of the file's occurrences
+    of the name, which are in document order: one scan of a name per file, not per use)."""
+    index = _name_index(scope)
+    nodes = index.names.get(name, [])
+    starts = index.starts.get(name)
+    if starts is None:
+        starts = index.starts[name] = [n.start_byte for n in nodes]
+    lo = bisect.bisect_left(starts, scope.start_byte)
+    hi = bisect.bisect_right(starts, scope.end_byte)
+    return [n for n in nodes[lo:hi] if n.end_byte <= scope.end_byte]
 
 
 def _local_function(fn: Node) -> Node | None:
@@ -506,7 +534,16 @@ _BINDING_PARENTS = frozenset({
 
 def _declares(scope: Node, name: str) -> str | None:
     """Return "param" when ``name`` is a parameter of function ``scope``, "var" when a
-    declarator in ``scope`` (outside nested functions) declares it, else None."""
+    declarator in ``scope`` (outside nested functions) declares it, else None (once per
+    scope and name: a module-level scope holds every use of a common name)."""
+    memo = _name_index(scope).declares
+    key = (scope.id, name)
+    if key not in memo:
+        memo[key] = _scope_declares(scope, name)
+    return memo[key]
+
+
+def _scope_declares(scope: Node, name: str) -> str | None:
     params = scope.child_by_field_name("parameters") or scope.child_by_field_name("parameter")
     if params is not None and _occurrences(name, params):
         return "param"
@@ -881,6 +918,231 @@ _PROPERTY_WRITERS = frozenset({"Object.assign", "Object.defineProperty",
                                "Reflect.defineProperty"})
 
 
+#: Library functions that write properties of the object they are given first
+#: (``_.merge(obj, req.body)``), called through ``_``/``lodash`` or imported bare.
+_LIBRARY_WRITERS = frozenset({
+    "merge", "mergeWith", "extend", "extendWith", "assign", "assignIn", "assignWith",
+    "assignInWith", "defaults", "defaultsDeep", "set", "setWith", "update", "updateWith",
+    "deepmerge", "deepExtend", "mixin"})
+#: Text of a file that may call a property writer (``_writer_target``).
+_WRITER_TEXT = lazy_pattern(
+    rb"Object\.assign|Object\.define|Reflect\.|\b(?:merge|mergeWith|extend|extendWith|assign"
+    rb"|assignIn|assignWith|assignInWith|defaults|defaultsDeep|set|setWith|update|updateWith"
+    rb"|deepmerge|deepExtend|mixin)\s*\(")
+#: Writers whose second argument names the one property they write.
+_KEYED_WRITERS = frozenset({"Object.defineProperty", "Reflect.set", "Reflect.defineProperty"})
+
+
+def _writer_target(call: Node, prop: str) -> bool | None:
+    """Return True when ``call`` may write property ``prop`` of an object that is not a
+    fresh literal: ``Object.assign(x, …)``, ``Reflect.set(x, 'prop', …)``, ``_.merge(x, …)``,
+    ``merge(x, …)``; False for such a writer that writes no such object
+    (``Object.assign({}, …)``, a keyed writer naming another property); None for a call that
+    is no property writer."""
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return None
+    name = text(fn)
+    if name not in _PROPERTY_WRITERS:
+        if fn.type == "member_expression":
+            obj = text(fn.child_by_field_name("object"))
+            method = text(fn.child_by_field_name("property"))
+            if obj not in ("_", "lodash", "$", "jQuery", "angular", "Ember", "R") or \
+                    method not in _LIBRARY_WRITERS:
+                return None
+        elif fn.type != "identifier" or name not in _LIBRARY_WRITERS:
+            return None
+    args = code_children(call.child_by_field_name("arguments") or call)
+    if args and text(args[0]) == "true" and name not in _PROPERTY_WRITERS:
+        args = args[1:]  # `$.extend(true, target, …)`
+    if not args or args[0].type in ("object", "array") or _plain_object(args[0]):
+        return False
+    return not (name in _KEYED_WRITERS and len(args) > 1 and args[1].type == "string"
+                and string_value(args[1]) != prop)
+
+
+def _plain_object(ident: Node) -> bool:
+    """Return True for a name the file only ever binds to object or array literals
+    (``let update = {}``, ``update = Object.assign(update, {…})``): no instance of a
+    class."""
+    if ident.type != "identifier":
+        return False
+    writes = [n for n in _name_index(ident).names.get(text(ident), ())
+              if _write_kind(n) is not None]
+    name = text(ident)
+
+    def plain(value: Node | None) -> bool:
+        if value is None:
+            return False
+        if value.type in ("object", "array"):
+            return True
+        args = code_children(value.child_by_field_name("arguments") or value) \
+            if value.type == "call_expression" else []
+        return text(value.child_by_field_name("function")) == "Object.assign" and \
+            bool(args) and text(args[0]) == name  # `update = Object.assign(update, {…})`
+
+    return bool(writes) and all(
+        n.parent is not None and (
+            _write_kind(n) == "declarator" and plain(n.parent.child_by_field_name("value"))
+            or _write_kind(n) == "assignment"
+            and n.parent.type == "assignment_expression"
+            and plain(n.parent.child_by_field_name("right")))
+        for n in writes)
+
+
+def _local_value(ident: Node) -> bool:
+    """Return True for a name the file binds only with ``const``/``let``/``var`` declarators
+    and assignments whose values are no ``new`` and no import (``const state =
+    this.#getState(id)``): no instance of a class the rule reads a field of, as far as the
+    rule can tell; a parameter, an import or an instance made here may be one."""
+    where = _binding(ident)
+    if where is None or where[0] != "var":
+        return False
+    own = where[1] if where[1].type in _FUNCTIONS else None
+    writes = [n for n in _occurrences(text(ident), where[1])
+              if _write_kind(n) is not None and enclosing(n, _FUNCTIONS) == own]
+    for node in writes:
+        kind = _write_kind(node)
+        parent = node.parent
+        value = parent.child_by_field_name("value") if kind == "declarator" and parent else \
+            parent.child_by_field_name("right") if kind == "assignment" and parent and \
+            parent.type == "assignment_expression" else None
+        if value is None or value.type in ("new_expression", "identifier", "await_expression") \
+                or "require" in text(value.child_by_field_name("function") or value)[:8]:
+            return False
+    return bool(writes)
+
+
+def _field_sites(root: Node) -> dict[str, list[Node]]:
+    """Return the nodes of file ``root`` that may write a property, by key: "p:prop" for
+    those naming the property (a class field or method ``prop``, ``x.prop = …``, ``x.prop++``,
+    a constructor's parameter property ``prop``), "*" for those that may write any (a
+    subscript or destructuring assignment, a property writer given an object, a call given
+    ``this``, ``new this(…)``), "a:x" for calls given ``x`` and "n:Name" for ``new Name(…)``.
+    Built once per file, so a file of many classes is not walked once per field."""
+    index = _name_index(root)
+    if index.sites is not None:
+        return index.sites
+    sites: dict[str, list[Node]] = {}
+    for node in walk(root):
+        kind = node.type
+        keys: list[str] = []
+        if kind in _FIELD_TYPES:
+            keys.append("p:" + text(node.child_by_field_name("property")
+                                    or node.child_by_field_name("name")))
+        elif kind == "method_definition":
+            name = text(node.child_by_field_name("name"))
+            keys.append("p:" + name)
+            if name == "constructor":
+                keys.extend("p:" + (_parameter_property(p) or "") for p in _param_nodes(node)
+                            if _parameter_property(p))
+        elif kind in ("assignment_expression", "augmented_assignment_expression"):
+            left = node.child_by_field_name("left")
+            if left is None:
+                continue
+            keys.append("p:" + text(left.child_by_field_name("property"))
+                        if left.type == "member_expression" else "*")
+        elif kind == "update_expression":
+            keys.extend("p:" + text(n.child_by_field_name("property"))
+                        for n in node.named_children if n.type == "member_expression")
+        elif kind == "call_expression":
+            args = code_children(node.child_by_field_name("arguments") or node)
+            if args and node.child_by_field_name("arguments") is not None:
+                if _writer_target(node, "") or any(a.type == "this" for a in args):
+                    keys.append("*")
+                for arg in args:
+                    if arg.type in ("identifier", "member_expression"):
+                        keys.append("a:" + text(arg))
+                    elif arg.type == "new_expression":
+                        keys.append("a:new " + text(arg.child_by_field_name("constructor"))
+                                    .rpartition(".")[2])
+        elif kind == "member_expression":
+            keys.append("m:" + text(node.child_by_field_name("property")))
+        elif kind == "new_expression":
+            ctor = text(node.child_by_field_name("constructor"))
+            keys.append("*" if ctor in ("this", "this.constructor")
+                        else "n:" + ctor.rpartition(".")[2])
+        for key in keys:
+            sites.setdefault(key, []).append(node)
+    index.sites = sites
+    return sites
+
+
+def _instances(root: Node, names: frozenset[str]) -> set[str]:
+    """Return the names file ``root`` binds to a ``new`` instance of a class called one of
+    ``names`` (``const users = new Store('users')``, ``this.store = new Store(…)``)."""
+    found: set[str] = set()
+    sites = _field_sites(root)
+    for name in names:
+        for site in sites.get("n:" + name, ()):
+            parent = site.parent
+            if parent is not None and parent.type == "variable_declarator":
+                target = parent.child_by_field_name("name")
+            elif parent is not None and parent.type == "assignment_expression":
+                target = parent.child_by_field_name("left")
+            else:
+                continue
+            if target is not None and target.type in ("identifier", "member_expression"):
+                found.add(text(target))
+    return found
+
+
+def _handed_on(call: Node, prop: str, cls: Node | None, names: frozenset[str],
+               instances: set[str]) -> bool:
+    """Return True when ``call`` may write property ``prop`` of an instance: a property writer
+    given anything but a fresh literal (``_writer_target``), or a call given ``this`` of the
+    class (of any subclass when the class is not known), an instance (``instances``) or a new one
+    (``f(new Store(…))``), whose callee the rule does not follow."""
+    writer = _writer_target(call, prop)
+    if writer is not None:
+        target = code_children(call.child_by_field_name("arguments") or call)[:1]
+        if writer and target[0].type == "this":
+            # `Object.assign(this, …)` writes the object of the class it is in: this one's,
+            # a subclass's, or (outside a class) any.
+            owner = _this_class(target[0])
+            return owner is None or owner == cls or _class_name(owner) in names or any(
+                c.type in ("class_heritage", "extends_clause") for c in owner.children)
+        if writer and target[0].type in ("member_expression", "subscript_expression"):
+            # `Object.assign(this.#config, updates)`: a member holds an instance only when the
+            # file puts one there (`this.store = new Store(…)`).
+            return text(target[0]) in instances
+        if writer and target[0].type == "identifier" and text(target[0]) not in instances:
+            return not _local_value(target[0])
+        return writer  # what else it is given, it only reads
+    for arg in code_children(call.child_by_field_name("arguments") or call):
+        if arg.type == "this":
+            owner = _this_class(arg)
+            if owner is not None and (owner == cls or cls is None and any(
+                    c.type in ("class_heritage", "extends_clause") for c in owner.children)):
+                return True  # the class's instance, or (unknown class) maybe a subclass's
+        elif text(arg) in instances or arg.type == "new_expression" and \
+                text(arg.child_by_field_name("constructor")).rpartition(".")[2] in names:
+            return True  # an instance, or a new one
+    return False
+
+
+def _write_sites(root: Node, prop: str,
+                 names: frozenset[str]) -> tuple[Iterator[Node], set[str]]:
+    """Return the nodes of ``root`` that may write ``prop`` of an instance of a class called
+    one of ``names`` (``_field_sites``), in document order, and the instance names."""
+    sites = _field_sites(root)
+    instances = _instances(root, names) if names else set()
+    lists = [sites.get("p:" + prop, []), sites.get("*", [])]
+    lists.extend(sites.get("a:" + name, []) for name in instances)
+    lists.extend(sites.get("a:new " + name, []) for name in names)
+    return _merged(lists), instances
+
+
+def _merged(lists: list[list[Node]]) -> Iterator[Node]:
+    """Yield the nodes of lists each in document order, merged in document order, once each;
+    lazily, so a caller that stops at the first non-constant write reads no further."""
+    seen: set[int] = set()
+    for node in heapq.merge(*lists, key=lambda n: (n.start_byte, -n.end_byte)):
+        if node.id not in seen:
+            seen.add(node.id)
+            yield node
+
+
 def _this_class(node: Node) -> Node | None:
     """Return the class ``this`` at ``node`` belongs to: the nearest class around it, through
     methods, field initialisers and arrow functions; None inside another function (its own
@@ -974,23 +1236,29 @@ def _parameter_property(param: Node) -> str | None:
 
 
 def _field_writes(root: Node, prop: str, cls: Node | None, call: Node,
-                  depth: int) -> tuple[bool, frozenset[int]]:
+                  depth: int, names: frozenset[str] = frozenset()) -> tuple[bool, frozenset[int]]:
     """Return whether every write of property ``prop`` in the file is constant text, and the
     indexes of the constructor parameters of ``cls`` it is set from (``this.prop = table``,
     ``constructor(private table)``). A write: a class field ``prop = …`` (of any class), an
     assignment to ``x.prop`` (any object); a getter or method ``prop``, ``x.prop++``, a
     destructuring into it, ``this[key] = …`` and ``Object.assign(this, …)`` are not constant.
-    Without ``cls`` (another module), every write must be constant text."""
+    Without ``cls`` (another module), every write must be constant text. A call that may
+    write properties of an instance (``_handed_on``: ``Object.assign(users, req.body)``,
+    ``_.merge(x, …)``, ``Reflect.set(x, 'prop', …)``, ``f(this)``, ``f(users)`` for an
+    instance of a class called one of ``names``) is a write that is not constant."""
     memo = _name_index(root).fields
     key = (prop, cls.start_byte if cls is not None else -1, call.start_byte)
     if key in memo:
         return memo[key]
     memo[key] = (False, frozenset())  # a field defined from itself is no constant
     ctor = _constructor(cls) if cls is not None else None
+    if cls is not None and _class_name(cls) is not None:
+        names = names | {_class_name(cls) or ""}
+    nodes, instances = _write_sites(root, prop, names)
     params: set[int] = set()
     writes = 0
     result = True
-    for node in walk(root):
+    for node in nodes:
         kind = node.type
         if kind in _FIELD_TYPES:
             name = node.child_by_field_name("property") or node.child_by_field_name("name")
@@ -1059,12 +1327,9 @@ def _field_writes(root: Node, prop: str, cls: Node | None, call: Node,
                    text(n.child_by_field_name("property")) == prop for n in node.named_children):
                 result = False
                 break
-        elif kind == "call_expression" and \
-                text(node.child_by_field_name("function")) in _PROPERTY_WRITERS:
-            args = code_children(node.child_by_field_name("arguments") or node)
-            if args and args[0].type == "this":
-                result = False
-                break
+        elif kind == "call_expression" and _handed_on(node, prop, cls, names, instances):
+            result = False
+            break
         elif kind == "new_expression" and cls is not None and \
                 text(node.child_by_field_name("constructor")) in ("this", "this.constructor"):
             result = False  # `new this(…)`: call sites the project phase cannot see
@@ -1101,16 +1366,20 @@ def _constant_field(cls: Node, prop: str, call: Node, depth: int) -> bool:
 
 
 def _map_field_ok(root: Node, prop: str, key: str, call: Node, depth: int,
-                  need_write: bool) -> bool:
+                  need_write: bool, names: frozenset[str] = frozenset()) -> bool:
     """Return True when, in the file ``root``, property ``prop`` is only ever a table of
     constants whose ``key`` holds constant text: every class field ``prop = {…}`` (of any
     class) is an object literal whose ``key`` is such text, nothing assigns ``x.prop`` or
     ``x['prop']``, defines a getter or method ``prop``, writes ``this[k]`` or hands ``this`` to
     ``Object.assign``, and every other ``x.prop`` is only read (``x.prop.key``, a read-only
     method): not written through (``x.prop.key = …``, ``delete``), aliased or handed to a
-    function (``_escapes``). ``need_write``: the class's own module must define the field."""
+    function (``_escapes``), and no call may write it (``_handed_on``: a property writer
+    given an object, a call given ``this`` or an instance of a class called one of
+    ``names``). ``need_write``: the class's own module must define the field."""
     writes = 0
-    for node in walk(root):
+    nodes, instances = _write_sites(root, prop, names)
+    members = _field_sites(root).get("m:" + prop, [])
+    for node in _merged([list(nodes), members]):
         kind = node.type
         if kind in _FIELD_TYPES:
             name = node.child_by_field_name("property") or node.child_by_field_name("name")
@@ -1145,12 +1414,8 @@ def _map_field_ok(root: Node, prop: str, key: str, call: Node, depth: int,
                     n.type == "member_expression" and
                     text(n.child_by_field_name("property")) == prop for n in walk(left)):
                 return False
-        elif kind == "call_expression" and \
-                text(node.child_by_field_name("function")) in _PROPERTY_WRITERS:
-            args = code_children(node.child_by_field_name("arguments") or node)
-            if args and args[0].type == "this":
-                return False
-        elif kind == "member_expression" and \
+        elif kind == "call_expression" and _handed_on(node, prop, None, names, instances) \
+                or kind == "member_expression" and \
                 text(node.child_by_field_name("property")) == prop and _escapes(node, False):
             return False
     return writes > 0 or not need_write
@@ -1165,7 +1430,9 @@ def _constant_map_field(cls: Node, prop: str, key: str, call: Node, depth: int) 
     root = cls
     while root.parent is not None:
         root = root.parent
-    if not _map_field_ok(root, prop, key, call, depth + 1, need_write=True):
+    name = _class_name(cls)
+    if not _map_field_ok(root, prop, key, call, depth + 1, need_write=True,
+                         names=frozenset({name}) if name else frozenset()):
         return False
     if prop.startswith("#"):
         return True
@@ -1374,16 +1641,22 @@ def _field_holds(ctx: ProjectContext, rel: str, fact: _Assumed) -> bool:
     if _exported_by_name(home, fact.name) and distributed_package(ctx.package_json):
         return False
     prop, _, key = (fact.prop or "").partition(".")
+    default = _default_exported(home, fact.name)
     for path, root in _js_files(ctx):
         if path == rel or prop.startswith("#"):
             continue
         data = ctx.read(path) or b""
-        if prop.encode() not in data:
+        if prop.encode() not in data and fact.name.encode() not in data and not default and \
+                _WRITER_TEXT.search(data) is None:
             continue
+        names = _local_names(ctx, path, root, rel, fact.name, default)
+        if names is None:
+            return False
         if key:  # a table of constants in a field: `this.operator.cosine`
-            if not _map_field_ok(root, prop, key, root, 0, need_write=False):
+            if not _map_field_ok(root, prop, key, root, 0, need_write=False,
+                                 names=frozenset(names)):
                 return False
-        elif _field_writes(root, prop, None, root, 0) != (True, frozenset()):
+        elif _field_writes(root, prop, None, root, 0, frozenset(names)) != (True, frozenset()):
             return False
     return not fact.params or _call_sites_pass_constants(ctx, rel, fact.name, fact.params)
 
@@ -1392,6 +1665,14 @@ def _import_of(ident: Node) -> tuple[str, str] | None:
     """Return (relative module, exported name) when ``ident`` is bound only by a top-level
     ``import { name } from './m'`` (``{ x as name }``) or ``const { name } = require('./m')``
     (``{ x: name }``) and never assigned."""
+    memo = _name_index(ident).imports
+    name = text(ident)
+    if name not in memo:
+        memo[name] = _module_import_of(ident)
+    return memo[name]
+
+
+def _module_import_of(ident: Node) -> tuple[str, str] | None:
     root = ident
     while root.parent is not None:
         root = root.parent
