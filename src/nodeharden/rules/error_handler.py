@@ -38,7 +38,7 @@ from nodeharden._snippets import DeferredEdit, render_snippet
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import ImportRequest, add_imports, can_extend, has_import
-from nodeharden.rules._mounts import sub_apps
+from nodeharden.rules._mounts import sub_apps, wrapper_apps
 from nodeharden.rules._production import runs_in_production_mode
 
 SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
@@ -467,11 +467,45 @@ def _body_sink(decl: Node, key: str, scope: Node, value: Node | None = None) \
     holder = value if value is not None else decl
     if found is not None and any(
             holder.end_byte <= other.start_byte < found[1].start_byte
-            and not _exclusive_branches(holder, other) for other in others):
+            and not _exclusive_branches(holder, other) and _replaced_for_5xx(holder, other)
+            for other in others):
         # `let body = { message: err.message }; if (status >= 500) body = { … }`: the
-        # object that holds the message may be replaced before the answer
+        # object that holds the message is replaced before every 5xx answer
         return None
     return found
+
+
+#: A condition that holds for server errors: ``status >= 500``, ``code > 499``,
+#: ``status === 500``, ``!err.expose``, ``err.expose === false``.
+_FIVE_XX_TEST = re.compile(r">=\s*500\b|>\s*499\b|===?\s*500\b|^!\s*[\w.]*\bexpose$|"
+                           r"\bexpose\s*===?\s*false\b")
+
+
+def _replaced_for_5xx(holder: Node, other: Node) -> bool:
+    """Return True when the replacement ``other`` of the body declared at ``holder`` runs on
+    every server error: unconditionally (no statement between them but blocks), or in the
+    consequence of an ``if`` whose condition tests for a 5xx (``if (status >= 500)``). A
+    replacement under any other condition (``if (err.status === 404)``), in a loop or a
+    ``switch`` leaves the message in some 5xx answer, so the body stays followed."""
+    cur = other.parent
+    while cur is not None and not cur.start_byte <= holder.start_byte < cur.end_byte:
+        if cur.type == "if_statement":
+            cond = cur.child_by_field_name("condition")
+            consequence = cur.child_by_field_name("consequence")
+            if cond is None or consequence is None \
+                    or not consequence.start_byte <= other.start_byte < consequence.end_byte:
+                return False
+            inner = text(cond).strip()
+            while inner.startswith("(") and inner.endswith(")"):
+                inner = inner[1:-1].strip()
+            if "||" in inner or not _FIVE_XX_TEST.search(inner):
+                return False
+        elif cur.type not in ("statement_block", "expression_statement",
+                              "assignment_expression", "parenthesized_expression",
+                              "else_clause"):
+            return False
+        cur = cur.parent
+    return True
 
 
 def _exclusive_branches(first: Node, second: Node) -> bool:
@@ -1370,8 +1404,6 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
                 continue  # `if (typeof err === 'string')`: a message the app threw itself
             if _text_written_by_app(node, scope, name, leak, status):
                 continue  # `if (err.message === '404')`: the text sent is the app's literal
-            if leak == "error" and _builtin_errors_only(scope, name):
-                continue  # `JSON.parse(q)` failed: a SyntaxError serialises to `{}`
             seen.add(node.start_byte)
             field = _status_field(sink_node, scope, name) if leak == "message" and (
                 status == "dynamic" or (kind == "handler" and status is None)) else None
@@ -1534,78 +1566,6 @@ def _router_uses_admin_guard(call: Node, receiver: Node | None) -> bool:
                 and any(_admin_guard(item) for item in items):
             return True
     return False
-
-
-#: Calls that throw only the language's own errors (SyntaxError, TypeError, RangeError,
-#: URIError), whatever their arguments: ``JSON.parse(q)``, ``Number(x)``.
-_BUILTIN_FUNCTIONS = frozenset({"Number", "String", "Boolean", "parseInt", "parseFloat", "isNaN",
-                                "isFinite", "decodeURIComponent", "encodeURIComponent",
-                                "decodeURI", "encodeURI"})
-_BUILTIN_STATICS = frozenset({"JSON.parse", "JSON.stringify", "Array.isArray", "Array.from",
-                              "Number.isInteger", "Number.isNaN", "Number.isFinite",
-                              "Number.parseInt", "Number.parseFloat", "Object.keys",
-                              "Object.values", "Object.entries", "Math.min", "Math.max",
-                              "Math.round", "Math.floor", "Math.ceil", "Math.abs"})
-#: String and array methods that take no callback: on plain data (a query value, parsed
-#: JSON) they throw a TypeError at most.
-_BUILTIN_METHODS = frozenset({"includes", "indexOf", "lastIndexOf", "startsWith", "endsWith",
-                              "split", "trim", "trimStart", "trimEnd", "toLowerCase",
-                              "toUpperCase", "slice", "substring", "join", "concat", "at",
-                              "charAt", "padStart", "padEnd", "toString", "toFixed"})
-#: Nodes that run code of unknown origin or throw a value of the code's own choosing.
-_FOREIGN_CODE = frozenset({"await_expression", "new_expression", "throw_statement",
-                           "yield_expression", "arrow_function", "function_expression",
-                           "function", "function_declaration", "generator_function",
-                           "class", "class_declaration", "import", "spread_element"})
-
-
-def _builtin_errors_only(scope: Node, name: str) -> bool:
-    """Return True when ``scope`` is the block of a ``catch (name)`` whose ``try`` block can
-    throw only the language's own errors: it calls nothing but ``JSON.parse``, ``Number(…)``
-    and the like, or string/array methods without callbacks (``q.includes('a')``), and
-    awaits, constructs and throws nothing. Such an error's message and stack are not
-    enumerable and it has no other fields: sent whole (``res.status(500).send(e)``,
-    ``{ error: e }``), it serialises to ``{}``. An error that a library or the app throws
-    may carry fields (axios's ``config`` with its headers, a driver's ``sql``, ``detail``):
-    any other call keeps the finding."""
-    catch = scope.parent
-    if catch is None or catch.type != "catch_clause" or _assigned_in(scope, name) \
-            or catch.parent is None or catch.parent.type != "try_statement":
-        return False
-    block = catch.parent.child_by_field_name("body")
-    if block is None:
-        return False
-    for node in walk(block):
-        if node.type in _FOREIGN_CODE:
-            return False
-        if node.type == "call_expression":
-            fn = node.child_by_field_name("function")
-            static = ""
-            if fn is None:
-                return False
-            if fn.type == "identifier":
-                if text(fn) not in _BUILTIN_FUNCTIONS:
-                    return False
-            elif fn.type == "member_expression":
-                obj = fn.child_by_field_name("object")
-                prop = text(fn.child_by_field_name("property"))
-                static = f"{text(obj)}.{prop}" if obj is not None \
-                    and obj.type == "identifier" else ""
-                if static not in _BUILTIN_STATICS and (
-                        obj is not None and obj.type == "identifier"
-                        and text(obj) in ("JSON", "Array", "Number", "Object", "Math",
-                                          "Reflect", "Promise")
-                        or prop not in _BUILTIN_METHODS):
-                    return False
-            else:
-                return False
-            args = node.child_by_field_name("arguments")
-            if args is None or args.type != "arguments":
-                return False  # a tagged template: a function of the code's own
-            if static in ("JSON.parse", "JSON.stringify", "Array.from") \
-                    and len(args.named_children) > 1:
-                return False  # a reviver, replacer or mapping function runs code
-    return True
 
 
 def _error_name(scope: Node) -> str | None:
@@ -2107,7 +2067,9 @@ class ErrorHandler(Rule):
         # A mounted sub-app hands the errors it does not handle to its parent app (Express calls
         # the parent's `next(err)`): the parent's handler is the final one, so the finding and
         # its fix belong to the app at the top of the mounts.
-        mounted = sub_apps(ctx, factories=True)
+        # A wrapper app that only mounts another (`outer.use(prefix, app)`) hands it every
+        # request: the inner app's errors reach its own final handler, which is reported there.
+        mounted, wrappers = sub_apps(ctx, factories=True), wrapper_apps(ctx)
         for facts in ctx.app_files():
             if is_test_file(facts.path) or facts.path in mounted:
                 continue
@@ -2116,7 +2078,8 @@ class ErrorHandler(Rule):
                 continue  # Express's default handler sends no stack with NODE_ENV=production
             fixed = False  # one new handler per file and pass: each would add the import
             for app in facts.apps:
-                if app.kind != "app" or _has_handler(ctx, facts, app):
+                if app.kind != "app" or _has_handler(ctx, facts, app) \
+                        or (facts.path, app.start) in wrappers:
                     continue
                 if _sets_production_env(ctx, facts, app):
                     continue  # `app.set('env', 'production')`: the default handler's env
