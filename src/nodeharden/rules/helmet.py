@@ -217,6 +217,8 @@ def _settings_object(node: Node | None, root: Node, name: str,
         return None
     node = unwrap(node)
     if node.type == "identifier":
+        if not _only_read(text(node), root):
+            return None  # an alias or a write may change what the loop sets
         imported = _imported_object(text(node), root)
         if imported is not None:
             return [imported]
@@ -254,6 +256,16 @@ def _imported_object(name: str, root: Node) -> tuple[str, str] | None:
     relative module: ``const name = require('./m')`` ("*": the whole export),
     ``require('./m').key`` and ``const { key: name } = require('./m')`` ("key"), ``import
     name from './m'`` ("default") and ``import { key as name } from './m'`` ("key")."""
+    index = _names(root)
+    if index.imports is None:
+        index.imports = _imported_objects(root)
+    return index.imports.get(name)
+
+
+def _imported_objects(root: Node) -> dict[str, tuple[str, str]]:
+    """Return ``_imported_object`` for every name a module binds, once per file (the first
+    binding of a name wins)."""
+    found: dict[str, tuple[str, str]] = {}
     for node in root.named_children:
         if node.type == "import_statement":
             source = string_value(node.child_by_field_name("source"))
@@ -263,13 +275,13 @@ def _imported_object(name: str, root: Node) -> tuple[str, str] | None:
                 if clause.type != "import_clause":
                     continue
                 for item in clause.named_children:
-                    if item.type == "identifier" and text(item) == name:
-                        return source, "default"
+                    if item.type == "identifier":
+                        found.setdefault(text(item), (source, "default"))
                     for named in item.named_children if item.type == "named_imports" else ():
                         own = named.child_by_field_name("name")
                         alias = named.child_by_field_name("alias") or own
-                        if text(alias) == name and own is not None:
-                            return source, text(own)
+                        if own is not None:
+                            found.setdefault(text(alias), (source, text(own)))
         elif node.type in ("lexical_declaration", "variable_declaration"):
             for decl in code_children(node):
                 target = decl.child_by_field_name("name")
@@ -283,17 +295,16 @@ def _imported_object(name: str, root: Node) -> tuple[str, str] | None:
                 spec = _required(value)
                 if spec is None:
                     continue
-                if target.type == "identifier" and text(target) == name:
-                    return spec, export
+                if target.type == "identifier":
+                    found.setdefault(text(target), (spec, export))
                 if target.type == "object_pattern" and export == "*":
                     for item in code_children(target):
-                        if item.type == "shorthand_property_identifier_pattern" and \
-                                text(item) == name:
-                            return spec, name
-                        if item.type == "pair_pattern" and \
-                                text(item.child_by_field_name("value")) == name:
-                            return spec, text(item.child_by_field_name("key"))
-    return None
+                        if item.type == "shorthand_property_identifier_pattern":
+                            found.setdefault(text(item), (spec, text(item)))
+                        if item.type == "pair_pattern":
+                            found.setdefault(text(item.child_by_field_name("value")),
+                                             (spec, text(item.child_by_field_name("key"))))
+    return found
 
 
 def _required(node: Node) -> str | None:
@@ -340,24 +351,96 @@ def exported_settings(root: Node, export: str, name: str) -> list[SettingPart] |
     return [p if isinstance(p, str) else "-" for p in parts] if parts is not None else None
 
 
-def _bound_once(name: str, root: Node) -> Node | None:
-    """Return the value of the one declarator of ``name`` in the file when nothing assigns the
-    name (``name = …``) or writes one of its properties (``name.x = …``, ``name[x] = …``)."""
-    value: Node | None = None
-    count = 0
+@dataclass
+class _Names:
+    """One file's identifiers by name, its declarators by name, and the names whose value is
+    written (``name = …``, ``name.x = …``, ``name[x] = …``); built once per file."""
+
+    root: Node
+    uses: dict[str, list[Node]]
+    declarators: dict[str, list[Node]]
+    written: set[str]
+    #: ``name = …`` assignments by name.
+    assigned: dict[str, list[Node]]
+    #: ``_imported_objects``, once needed.
+    imports: dict[str, tuple[str, str]] | None = None
+
+
+_NAMES: list[_Names] = []
+
+
+def _names(root: Node) -> _Names:
+    if _NAMES and _NAMES[0].root == root:
+        return _NAMES[0]
+    uses: dict[str, list[Node]] = {}
+    declarators: dict[str, list[Node]] = {}
+    written: set[str] = set()
+    assigned: dict[str, list[Node]] = {}
     for node in walk(root):
-        if node.type == "variable_declarator" and \
-                text(node.child_by_field_name("name")) == name:
-            value = node.child_by_field_name("value")
-            count += 1
+        if node.type in ("identifier", "shorthand_property_identifier"):
+            uses.setdefault(text(node), []).append(node)
+        elif node.type == "variable_declarator":
+            declarators.setdefault(text(node.child_by_field_name("name")), []).append(node)
         elif node.type in ("assignment_expression", "augmented_assignment_expression"):
             left = node.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                assigned.setdefault(text(left), []).append(node)
             while left is not None and left.type in ("member_expression",
                                                      "subscript_expression"):
                 left = left.child_by_field_name("object")
-            if left is not None and text(left) == name:
-                return None
-    return value if count == 1 else None
+            if left is not None:
+                written.add(text(left))
+    found = _Names(root, uses, declarators, written, assigned)
+    _NAMES[:] = [found]  # the index holds its tree: no other file's root can equal it
+    return found
+
+
+def _bound_once(name: str, root: Node) -> Node | None:
+    """Return the value of the one declarator of ``name`` in the file when nothing assigns the
+    name (``name = …``) or writes one of its properties (``name.x = …``, ``name[x] = …``)."""
+    index = _names(root)
+    found = index.declarators.get(name, [])
+    if name in index.written or len(found) != 1:
+        return None
+    return found[0].child_by_field_name("value")
+
+
+def _only_read(name: str, root: Node) -> bool:
+    """Return True when every use of object ``name`` in the file only reads it: ``o[k]``,
+    ``o.x`` read, ``for (k in o)``, ``Object.keys/entries(o)``, ``{...o}``, a later argument
+    of ``Object.assign``, its own declarator; an alias, a write through it (``delete``,
+    ``o[k] = …``, ``o[k]++``), or handing it to any other call may change what a loop over it
+    sets."""
+    for node in _names(root).uses.get(name, []):
+        parent = node.parent
+        if parent is None:
+            return False
+        if parent.type == "variable_declarator" and parent.child_by_field_name("name") == node:
+            continue
+        if parent.type in ("subscript_expression", "member_expression") and \
+                parent.child_by_field_name("object") == node:
+            outer = parent.parent
+            if outer is not None and (
+                    outer.type in ("assignment_expression", "augmented_assignment_expression")
+                    and outer.child_by_field_name("left") == parent
+                    or outer.type == "update_expression"
+                    or outer.type == "unary_expression" and text(outer.children[0]) == "delete"
+                    or outer.type == "call_expression"
+                    and outer.child_by_field_name("function") == parent):
+                return False
+            continue
+        if parent.type == "for_in_statement" and parent.child_by_field_name("right") == node:
+            continue
+        if parent.type == "spread_element" and parent.parent is not None and \
+                parent.parent.type == "object":
+            continue
+        if parent.type == "arguments" and parent.parent is not None:
+            fn = text(parent.parent.child_by_field_name("function"))
+            if fn in ("Object.keys", "Object.entries") or \
+                    fn == "Object.assign" and code_children(parent)[:1] != [node]:
+                continue
+        return False
+    return True
 
 
 def setting_off(parts: list[SettingPart]) -> bool:
@@ -440,11 +523,98 @@ def _reads_entry(value: Node, obj: Node, key: str) -> bool:
         text(value.child_by_field_name("index")) == key
 
 
+def _statement(node: Node) -> Node | None:
+    """Return the statement ``node`` is the whole expression of, or None."""
+    parent = node.parent
+    return parent if parent is not None and parent.type == "expression_statement" else None
+
+
+def _only_sets(body: Node | None, call: Node) -> bool:
+    """Return True when a loop body is ``call`` and nothing else but more ``X.set(k, v)`` calls
+    with the same arguments (Node-RED sets two apps): no ``continue``, ``if`` or other
+    statement that may skip a key or set it again."""
+    if body is None:
+        return False
+    if body.type == "call_expression":
+        return body == call
+    items = [c for c in body.named_children if c.type != "comment"] \
+        if body.type == "statement_block" else [body]
+    args = text(call.child_by_field_name("arguments"))
+    for item in items:
+        inner = item.named_children[0] if item.type == "expression_statement" and \
+            item.named_children else None
+        fn = inner.child_by_field_name("function") if inner is not None and \
+            inner.type == "call_expression" else None
+        if inner is None or fn is None or fn.type != "member_expression" or \
+                text(fn.child_by_field_name("property")) != "set" or \
+                text(inner.child_by_field_name("arguments")) != args:
+            return False
+    return any(_statement(call) == item for item in items)
+
+
+def _loop_statement(call: Node) -> Node | None:
+    """Return the statement of the loop whose body is only ``call`` (and like set calls,
+    ``_only_sets``): a ``for…in``/``for…of`` statement, or the statement of an
+    ``Object.keys/entries(o).forEach(cb)`` call; None for any other body."""
+    statement = _statement(call)
+    loop = statement.parent if statement is not None else None
+    if loop is not None and loop.type == "statement_block":
+        loop = loop.parent
+    if loop is not None and loop.type == "for_in_statement":
+        return loop if _only_sets(loop.child_by_field_name("body"), call) else None
+    cur = call.parent
+    while cur is not None and cur.type not in ("arrow_function", "function_expression"):
+        if cur.type in ("statement_block", "expression_statement", "parenthesized_expression"):
+            cur = cur.parent
+            continue
+        return None
+    if cur is None or not _only_sets(cur.child_by_field_name("body"), call):
+        return None
+    outer = cur.parent.parent if cur.parent is not None and \
+        cur.parent.type == "arguments" else None
+    return _statement(outer) if outer is not None and outer.type == "call_expression" else None
+
+
+def _loop_app(call: Node, root: Node) -> int | None:
+    """Return where the app a settings loop's ``app.set(k, v)`` sets is created (the start
+    byte of its ``express()`` call) when the loop runs right where the app is made: the
+    receiver is a name written once, with a call, by a statement of the same block as the
+    loop, before it (at module level, or in the function that makes the app, as Node-RED's
+    createExpressApp does); None for a loop in a function given the app, a loop over a
+    ``Map`` or another object, or a loop a branch may skip."""
+    fn = call.child_by_field_name("function")
+    receiver = fn.child_by_field_name("object") if fn is not None else None
+    loop = _loop_statement(call)
+    if receiver is None or receiver.type != "identifier" or loop is None:
+        return None
+    index = _names(root)
+    name = text(receiver)
+    writes = [d.child_by_field_name("value") for d in index.declarators.get(name, [])
+              if d.child_by_field_name("value") is not None]
+    writes += [a.child_by_field_name("right") for a in index.assigned.get(name, [])]
+    if len(writes) != 1 or writes[0] is None or writes[0].type != "call_expression":
+        return None
+    made = writes[0]
+    statement = made.parent
+    while statement is not None and statement.parent is not None and \
+            statement.parent != loop.parent:
+        if statement.type in ("arrow_function", "function_expression", "function_declaration",
+                              "method_definition", "class_body"):
+            return None
+        statement = statement.parent
+    if statement is None or statement.parent != loop.parent or \
+            statement.end_byte > loop.start_byte:
+        return None
+    return made.start_byte
+
+
 def settings_loops(lang: str, root: Node, source: bytes,
-                   name: str) -> list[list[SettingPart]]:
+                   name: str) -> list[tuple[int | None, list[SettingPart]]]:
     """Return, for each loop of the file that applies Express settings from an object
     (``app.set(k, o[k])`` for each ``k`` of ``o``: ``for…in``, ``Object.keys``,
-    ``Object.entries`` with ``for…of`` or ``forEach``), what the parts ``o`` is merged from
+    ``Object.entries`` with ``for…of`` or ``forEach``), where the app it sets is created
+    (``_loop_app``; None when the loop may not run for it, or may skip the key), and what
+    the parts ``o`` is merged from
     say of setting ``name`` (``_settings_object``): object literals of the file, merged with a
     deployer's options (``Object.assign({}, defaults, options)``, ``{...defaults,
     ...options}``) or not, and objects imported from a relative module, which the project
@@ -452,7 +622,7 @@ def settings_loops(lang: str, root: Node, source: bytes,
     if name.encode() not in source and b"./" not in source or \
             _SETTINGS_SET_RE.search(source) is None:
         return []  # neither the setting nor a relative module that may hold it
-    found: list[list[SettingPart]] = []
+    found: list[tuple[int | None, list[SettingPart]]] = []
     nodes = captures(lang, _SETTER_QUERY, root)
     for method, arguments in zip(nodes.get("method", []), nodes.get("args", []), strict=False):
         fn = method.parent
@@ -464,15 +634,9 @@ def settings_loops(lang: str, root: Node, source: bytes,
             continue
         obj = _loop_source(args[0], args[1])
         parts = _settings_object(obj, root, name) if obj is not None else None
-        if parts is not None:
-            found.append(parts)
+        if parts is not None and fn is not None:
+            found.append((_loop_app(fn.parent or fn, root), parts))
     return found
-
-
-def settings_loop_off(lang: str, root: Node, source: bytes, name: str) -> bool:
-    """Return True when a settings loop of the file (``settings_loops``) sets ``name`` to
-    ``false`` from object literals of the file alone."""
-    return any(setting_off(parts) for parts in settings_loops(lang, root, source, name))
 
 
 #: One line of a header block written as text: ``X-Frame-Options: deny``.
@@ -648,6 +812,22 @@ def _disables_powered_by(facts: FileFacts, source: Callable[[], bytes]) -> bool:
             return True
         if call.method == "set" and len(call.args) > 1 \
                 and source()[call.args[1].start:call.args[1].end] == b"false":
+            return True
+    return False
+
+
+def _enables_powered_by(facts: FileFacts, source: Callable[[], bytes]) -> bool:
+    """Return True when the file calls ``app.enable('x-powered-by')`` or ``app.set(
+    'x-powered-by', v)`` with anything but ``false``: a settings loop that switched the header
+    off for an app may not be the last word."""
+    for call in facts.calls:
+        first = call.args[0].name.lower() if call.args and call.args[0].kind == "string" else ""
+        if first != "x-powered-by":
+            continue
+        if call.method == "enable":
+            return True
+        if call.method == "set" and len(call.args) > 1 \
+                and source()[call.args[1].start:call.args[1].end] != b"false":
             return True
     return False
 
@@ -1037,8 +1217,15 @@ class _FileHeaders:
     maps: frozenset[str] = frozenset()
     dynamic: bool = False
     #: Settings loops over an object merged from parts imported from modules
-    #: (``settings_loops``), what each part says of ``x-powered-by``.
-    settings: tuple[tuple[SettingPart, ...], ...] = ()
+    #: (``settings_loops``): where the app each sets is created, and what each part says
+    #: of ``x-powered-by``.
+    settings: tuple[tuple[int, tuple[SettingPart, ...]], ...] = ()
+    #: Where the apps a settings loop switches ``x-powered-by`` off for are created
+    #: (from object literals of the file alone).
+    loop_apps: frozenset[int] = frozenset()
+    #: Whether a call or a settings loop of the file may switch ``x-powered-by`` on
+    #: (``app.enable('x-powered-by')``, ``app.set('x-powered-by', true)``).
+    enables: bool = False
 
 
 def _resolve_settings(ctx: ProjectContext, rel: str,
@@ -1052,6 +1239,8 @@ def _resolve_settings(ctx: ProjectContext, rel: str,
             out.append(part)
             continue
         target = ctx.resolve_import(rel, part[0])
+        if target is not None and _export_changed(ctx, rel, target):
+            return ["on"]  # another module may write the object: the header may be sent
         data = ctx.read(target) if target is not None else None
         lang = JS_SUFFIXES.get(posixpath.splitext(target)[1]) if target is not None else None
         tree = parse(lang, data) if data is not None and lang is not None else None
@@ -1059,6 +1248,47 @@ def _resolve_settings(ctx: ProjectContext, rel: str,
             if tree is not None else None
         out.extend(found or ["-"])
     return out
+
+
+def _export_changed(ctx: ProjectContext, rel: str, target: str) -> bool:
+    """Return True when a module other than ``rel`` (the loop's) and ``target`` imports
+    ``target`` and may change what it exports: a binding of it that is not only read
+    (``_only_read``: ``settings['x-powered-by'] = true``, an alias, handing it on), or an
+    import the rule cannot follow to a name."""
+    for other, facts in ctx.facts.items():
+        if other in (rel, target):
+            continue
+        specs = {imp.module for imp in facts.imports
+                 if ctx.resolve_import(other, imp.module) == target}
+        if not specs:
+            continue
+        data = ctx.read(other)
+        lang = JS_SUFFIXES.get(posixpath.splitext(other)[1])
+        tree = parse(lang, data) if data is not None and lang is not None else None
+        if tree is None:
+            return True
+        root = tree.root_node
+        bound = False
+        for name in _top_level_names(root):
+            found = _imported_object(name, root)
+            if found is None or found[0] not in specs:
+                continue
+            bound = True
+            if not _only_read(name, root):
+                return True
+        if not bound:
+            return True
+    return False
+
+
+def _top_level_names(root: Node) -> set[str]:
+    """Return the names the top-level declarations and imports of a module bind."""
+    found: set[str] = set()
+    for node in root.named_children:
+        if node.type in ("lexical_declaration", "variable_declaration", "import_statement"):
+            found.update(text(n) for n in walk(node) if n.type in (
+                "identifier", "shorthand_property_identifier_pattern"))
+    return found
 
 
 class Helmet(Rule):
@@ -1078,15 +1308,21 @@ class Helmet(Rule):
         switched-off protection is missing depends on the headers other files set."""
         sets = frozenset(headers_set_by_app(ctx.lang, ctx.tree.root_node, ctx.source))
         loops = settings_loops(ctx.lang, ctx.tree.root_node, ctx.source, "x-powered-by")
-        if any(setting_off(parts) for parts in loops):
-            sets |= {"x-powered-by"}  # `app.set(k, o[k])` over `{ 'x-powered-by': false }`
+        apps = {app.start for app in ctx.facts.apps if app.kind == "app"}
+        # `app.set(k, o[k])` over `{ 'x-powered-by': false }`, right where the app is made.
+        loop_apps = frozenset(start for start, parts in loops
+                              if start in apps and setting_off(parts)
+                              and all(isinstance(p, str) for p in parts))
         # Loops over an object a module imports: decided when the project is known.
-        pending = () if "x-powered-by" in sets else tuple(
-            tuple(parts) for parts in loops if any(isinstance(p, tuple) for p in parts))
+        pending = tuple((start, tuple(parts)) for start, parts in loops
+                        if start in apps and start not in loop_apps
+                        and any(isinstance(p, tuple) for p in parts))
+        enables = _enables_powered_by(ctx.facts, lambda: ctx.source) or any(
+            [p for p in parts if p in ("off", "on")][-1:] == ["on"] for _, parts in loops)
         maps, dynamic = header_maps(ctx.lang, ctx.tree.root_node, ctx.source)
         off = tuple(self._switched_off(ctx)) if self.wants(ctx.source) else ()
-        return _FileHeaders(off, sets, frozenset(maps), dynamic, pending) \
-            if off or sets or maps or dynamic or pending else None
+        return _FileHeaders(off, sets, frozenset(maps), dynamic, pending, loop_apps, enables) \
+            if off or sets or maps or dynamic or pending or loop_apps or enables else None
 
     def _switched_off(self, ctx: FileContext) -> Iterable[tuple[Finding, str]]:
         names = ctx.facts.locals_of("helmet")
@@ -1157,10 +1393,17 @@ class Helmet(Rule):
                 target = ctx.resolve_import(rel, imp.module)
                 if target is not None and target in data:
                     app_sets |= data[target].maps
-        for rel, item in data.items():
-            if "x-powered-by" not in app_sets and any(
-                    setting_off(_resolve_settings(ctx, rel, parts)) for parts in item.settings):
-                app_sets.add("x-powered-by")
+        # Apps a settings loop switches X-Powered-By off for, unless something may switch it
+        # back on (anywhere: the rule does not know which app a call sets).
+        removed = "x-powered-by" in app_sets  # res.removeHeader('X-Powered-By') and such
+        loop_apps: set[tuple[str, int]] = set()
+        if not any(item.enables for item in data.values()):
+            for rel, item in data.items():
+                loop_apps |= {(rel, start) for start in item.loop_apps}
+                loop_apps |= {(rel, start) for start, parts in item.settings
+                              if setting_off(_resolve_settings(ctx, rel, parts))}
+        if loop_apps:
+            app_sets.add("x-powered-by")  # helmet's hidePoweredBy: false changes nothing
         csp_frames: bool | None = None
         own_middleware: set[str] | None = None
         for item in data.values():
@@ -1191,7 +1434,6 @@ class Helmet(Rule):
         present = lusca | by_app | by_parts
         if present >= set(CORE_HEADERS):
             return
-        powered_by_off = _powered_by_off(ctx) or "x-powered-by" in by_helmet | app_sets
         unset = [CORE_HEADERS[k] for k in CORE_HEADERS if k not in present]
         sources = []
         if parts:
@@ -1215,8 +1457,8 @@ class Helmet(Rule):
             message = head + "; ".join(sources) + " but not " + ", ".join(unset)
         else:
             message = head + "no security headers"
-        message += "" if powered_by_off else (
-            "; X-Powered-By is sent" if sources else " and X-Powered-By is sent")
+        powered_by_off = _powered_by_off(ctx) or removed or "x-powered-by" in by_helmet
+        sent = "; X-Powered-By is sent" if sources else " and X-Powered-By is sent"
         # helmet goes right after the app is created, so lusca's later middlewares still set
         # their own headers; helmet's CSP can only break pages when lusca sets none. An app
         # that writes its own CSP chose its headers: helmet's X-Frame-Options and
@@ -1273,7 +1515,9 @@ class Helmet(Rule):
                         changes=(FileChange(facts.path, tuple(edits)),),
                         dependencies=(("helmet", version_of("helmet")),),
                     )
-                yield ctx.finding(self.id, facts.path, app.start, app.end, message, fix)
+                said = message if powered_by_off or (facts.path, app.start) in loop_apps \
+                    else message + sent
+                yield ctx.finding(self.id, facts.path, app.start, app.end, said, fix)
 
 
 RULE = Helmet()
