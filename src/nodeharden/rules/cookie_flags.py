@@ -318,10 +318,23 @@ _SECURE_OUT_OF_SCOPE = ("`secure` is left for review: the options object is decl
 
 
 def _within_handler(declared: Node, call: Node) -> bool:
-    """Return True when ``declared`` (the options' declaration) sits inside a function that
-    also holds ``call``: the handler's own request is in scope there."""
-    fn = enclosing(declared, _FUNCTIONS)
-    return fn is not None and fn.start_byte <= call.start_byte and call.end_byte <= fn.end_byte
+    """Return True when ``declared`` (the options' declaration) sits inside the function that
+    holds ``call`` and whose parameters name the request the fix reads (the handler itself, not
+    a route factory around it): only there is that request in scope."""
+    fn_node = call.child_by_field_name("function")
+    target = fn_node.child_by_field_name("object") if fn_node is not None else None
+    if target is None:
+        return False
+    name = text(target)
+    fn = enclosing(target, _FUNCTIONS)
+    while fn is not None:
+        params = fn.child_by_field_name("parameters")
+        names = [p.child_by_field_name("pattern") or p
+                 for p in code_children(params)] if params is not None else []
+        if len(names) >= 2 and text(names[1]) == name:
+            return fn.start_byte <= declared.start_byte and declared.end_byte <= fn.end_byte
+        fn = enclosing(fn, _FUNCTIONS)
+    return False
 
 
 def flag_values(style: Style) -> dict[str, str]:
@@ -361,9 +374,15 @@ def _request_secure(call: Node) -> str:
     if target is None:
         return "res.req.secure"
     params = _handler_parameters(target)
-    if params is not None and params[0].type == "identifier":
+    if params is not None and params[0].type == "identifier" \
+            and _REQUEST_NAME.match(text(params[0])):
         return f"{text(params[0])}.secure"
+    # `issueSession(user, res)`: the first parameter is no request; the response knows its own
     return f"{text(target)}.req.secure"
+
+
+#: Names a handler's request goes by (`req`, `request`, `_req`, `httpReq`).
+_REQUEST_NAME = re.compile(r"^_?(?:\w*[Rr]eq|[Rr]equest)$")
 
 
 def is_response(target: Node) -> bool:
