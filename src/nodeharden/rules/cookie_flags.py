@@ -382,7 +382,7 @@ def _request_secure(call: Node) -> str:
 
 
 #: Names a handler's request goes by (`req`, `request`, `_req`, `httpReq`).
-_REQUEST_NAME = re.compile(r"^_?(?:\w*[Rr]eq|[Rr]equest)$")
+_REQUEST_NAME = lazy_pattern(r"^_?(?:\w*[Rr]eq|[Rr]equest)$")
 
 
 def is_response(target: Node) -> bool:
