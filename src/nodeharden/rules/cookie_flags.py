@@ -323,18 +323,9 @@ def _within_handler(declared: Node, call: Node) -> bool:
     a route factory around it): only there is that request in scope."""
     fn_node = call.child_by_field_name("function")
     target = fn_node.child_by_field_name("object") if fn_node is not None else None
-    if target is None:
-        return False
-    name = text(target)
-    fn = enclosing(target, _FUNCTIONS)
-    while fn is not None:
-        params = fn.child_by_field_name("parameters")
-        names = [p.child_by_field_name("pattern") or p
-                 for p in code_children(params)] if params is not None else []
-        if len(names) >= 2 and text(names[1]) == name:
-            return fn.start_byte <= declared.start_byte and declared.end_byte <= fn.end_byte
-        fn = enclosing(fn, _FUNCTIONS)
-    return False
+    found = _handler(target) if target is not None else None
+    return found is not None \
+        and found[0].start_byte <= declared.start_byte and declared.end_byte <= found[0].end_byte
 
 
 def flag_values(style: Style) -> dict[str, str]:
@@ -350,9 +341,9 @@ def flag_values(style: Style) -> dict[str, str]:
     return {"httpOnly": "true", "secure": "req.secure", "sameSite": style.q("lax")}
 
 
-def _handler_parameters(target: Node) -> list[Node] | None:
-    """Return the parameters (their names' nodes) of the nearest function around ``target``
-    whose second parameter is ``target``'s name (``(req, reply) => reply.cookie()``)."""
+def _handler(target: Node) -> tuple[Node, list[Node]] | None:
+    """Return the nearest function around ``target`` whose second parameter is ``target``'s
+    name (``(req, reply) => reply.cookie()``), with its parameters (their names' nodes)."""
     name = text(target)
     fn = enclosing(target, _FUNCTIONS)
     while fn is not None:
@@ -360,7 +351,7 @@ def _handler_parameters(target: Node) -> list[Node] | None:
         names = [p.child_by_field_name("pattern") or p
                  for p in code_children(params)] if params is not None else []
         if len(names) >= 2 and text(names[1]) == name:
-            return names
+            return fn, names
         fn = enclosing(fn, _FUNCTIONS)
     return None
 
@@ -373,7 +364,8 @@ def _request_secure(call: Node) -> str:
     target = fn_node.child_by_field_name("object") if fn_node is not None else None
     if target is None:
         return "res.req.secure"
-    params = _handler_parameters(target)
+    found = _handler(target)
+    params = found[1] if found is not None else None
     if params is not None and params[0].type == "identifier" \
             and _REQUEST_NAME.match(text(params[0])):
         return f"{text(params[0])}.secure"
@@ -388,7 +380,7 @@ _REQUEST_NAME = lazy_pattern(r"^_?(?:\w*[Rr]eq|[Rr]equest)$")
 def is_response(target: Node) -> bool:
     """Return True when ``target`` names an Express response: ``res``/``response``, or the
     second parameter of a function the call sits in (``(req, reply) => reply.cookie()``)."""
-    return text(target) in RESPONSE_NAMES or _handler_parameters(target) is not None
+    return text(target) in RESPONSE_NAMES or _handler(target) is not None
 
 
 class CookieFlags(Rule):
