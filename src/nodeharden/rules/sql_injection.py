@@ -245,13 +245,133 @@ def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -
 
 def _environment_value(node: Node) -> bool:
     """Return True for ``process.env.NAME`` or ``process.env['NAME']`` (``process`` not bound
-    in the file): the deployer's configuration, which no client sets, like constant text."""
+    in the file): the deployer's configuration, which no client sets, like constant text, as
+    long as no project module writes that name from code (``_environment_writes``). While a
+    query is checked that is assumed and proved in the project phase; in the project phase
+    it is looked up; anywhere else (nothing to defer to) it is input."""
     obj = node.child_by_field_name("object")
-    if obj is None or _member_key(node) is None or text(obj) != "process.env" or \
+    name = _member_key(node)
+    if obj is None or name is None or text(obj) != "process.env" or \
             obj.type != "member_expression":
         return False
     proc = obj.child_by_field_name("object")
-    return proc is not None and proc.type == "identifier" and _binding(proc) is None
+    if proc is None or proc.type != "identifier" or _binding(proc) is not None:
+        return False
+    if _STATE.assumed is not None:
+        _STATE.assumed.append(_Assumed("", name, "environment"))
+        return True
+    written = _STATE.env_written
+    return written is not None and name not in written and _ANY_NAME not in written
+
+
+#: In ``_environment_writes``' answer: every name of ``process.env`` (a computed key, a
+#: merge into it, a new ``process.env``).
+_ANY_NAME = "*"
+#: A file that may write ``process.env``: ``process.env[``, ``process.env = ``,
+#: ``process.env.X = ``/``||=``/``??=``, ``process.env`` as a call's first argument
+#: (``Object.assign(process.env, …)``) or held in a name (``const env = process.env;``).
+_ENV_WRITE_GATE = lazy_pattern(
+    rb"process\s*\.\s*env\s*(?:\[|(?:\|\||\?\?|&&)?=(?!=)|\.\s*[\w$]+\s*"
+    rb"(?:\|\||\?\?|&&|\+)?=(?!=)|[;,)\n])")
+#: Calls that write their first argument from the others (``Object.assign(process.env,
+#: parsed)``, lodash's ``_.merge``…).
+_MERGERS = frozenset({"assign", "merge", "mergeWith", "extend", "defaults", "defaultsDeep",
+                      "assignIn", "set", "defineProperty", "defineProperties"})
+
+
+def _settled_value(value: Node | None) -> bool:
+    """Return True for what an environment write may hold and stay the deployer's: written
+    text or a number, another ``process.env`` value, or a choice between such."""
+    if value is None:
+        return False
+    kind = value.type
+    if kind in ("string", "number", "true", "false", "null", "undefined"):
+        return True
+    if kind == "template_string":
+        return not any(c.type == "template_substitution" for c in value.named_children)
+    if kind == "parenthesized_expression":
+        return bool(value.named_children) and _settled_value(value.named_children[0])
+    if kind == "binary_expression" and \
+            text(value.child_by_field_name("operator")) in ("||", "??", "&&"):
+        return _settled_value(value.child_by_field_name("left")) and \
+            _settled_value(value.child_by_field_name("right"))
+    if kind == "ternary_expression":
+        return _settled_value(value.child_by_field_name("consequence")) and \
+            _settled_value(value.child_by_field_name("alternative"))
+    if kind in ("member_expression", "subscript_expression"):
+        obj = value.child_by_field_name("object")
+        return obj is not None and text(obj) == "process.env" and _member_key(value) is not None
+    return False
+
+
+def _environment_writes(root: Node) -> set[str]:
+    """Return the names of ``process.env`` module ``root`` writes from code, so that no read
+    of them is the deployer's alone: ``process.env.X = <not written text>`` gives X;
+    ``process.env[key] = …`` (a computed key), ``process.env = …``, ``Object.assign(
+    process.env, …)`` (or another merge) and such writes through a name holding
+    ``process.env`` give ``_ANY_NAME``. One walk of the module."""
+    written: set[str] = set()
+    aliases: set[str] = set()
+    targets: list[tuple[Node, Node]] = []  # (member written, the assignment)
+    for node in walk(root):
+        kind = node.type
+        if kind in ("assignment_expression", "augmented_assignment_expression"):
+            left = node.child_by_field_name("left")
+            if left is not None and text(left) == "process.env":
+                written.add(_ANY_NAME)
+            elif left is not None and left.type in ("member_expression",
+                                                    "subscript_expression"):
+                targets.append((left, node))
+        elif kind == "member_expression" and text(node) == "process.env":
+            parent = node.parent
+            if parent is None:
+                continue
+            if parent.type == "variable_declarator" and \
+                    parent.child_by_field_name("value") == node:
+                name = parent.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    aliases.add(text(name))
+            elif parent.type == "arguments" and code_children(parent)[:1] == [node]:
+                call = parent.parent
+                fn = call.child_by_field_name("function") if call is not None else None
+                last = fn.child_by_field_name("property") if fn is not None and \
+                    fn.type == "member_expression" else fn
+                if last is not None and text(last) in _MERGERS:
+                    written.add(_ANY_NAME)
+    for left, assign in targets:
+        obj = left.child_by_field_name("object")
+        if obj is None or (text(obj) != "process.env" and text(obj) not in aliases):
+            continue
+        key = _member_key(left)
+        if key is None:
+            written.add(_ANY_NAME)
+        elif not _settled_value(assign.child_by_field_name("right")) or \
+                assign.type == "augmented_assignment_expression" and \
+                text(assign.child_by_field_name("operator")) not in ("||=", "??=", "&&="):
+            written.add(key)  # `+=` appends to what the deployer set
+    return written
+
+
+def _project_environment_writes(ctx: ProjectContext) -> frozenset[str]:
+    """Return the names of ``process.env`` that some non-test project module writes from code
+    (``_environment_writes``); each module's answer is kept by its contents, and only the
+    modules that can hold such a write (``_ENV_WRITE_GATE``) are parsed."""
+    kept: dict[tuple[str, str], frozenset[str]] = ctx.extra.setdefault(
+        "sql-injection environment writes", {})
+    written: set[str] = set()
+    for file in ctx.files_of("js"):
+        data = ctx.read(file.rel)
+        lang = JS_SUFFIXES.get(posixpath.splitext(file.rel)[1])
+        if is_test_file(file.rel) or data is None or lang is None or \
+                _ENV_WRITE_GATE.search(data) is None:
+            continue
+        key = (file.rel, content_digest(data))
+        if key not in kept:
+            tree = parse(lang, data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+            kept[key] = frozenset(_environment_writes(tree.root_node)) if tree is not None \
+                else frozenset({_ANY_NAME})
+        written |= kept[key]
+    return frozenset(written)
 
 
 #: Query builder methods whose result holds the compiled SQL, with ``?`` (or ``$1``)
@@ -665,6 +785,9 @@ class _EvalState:
 
     assumed: list[_Assumed] | None = None
     constant_params: set[tuple[int, str]] = field(default_factory=set)
+    #: In the project phase: the ``process.env`` names some module writes from code
+    #: (``_project_environment_writes``); None elsewhere.
+    env_written: frozenset[str] | None = None
 
 
 _STATE = _EvalState()
@@ -1904,14 +2027,14 @@ _DEFERRED: dict[str, list[tuple[Finding, tuple[_Assumed, ...]]]] = {}
 
 
 def _proved(ctx: ProjectContext, importer: str, fact: _Assumed,
-            cache: dict[tuple[str, str, _Assumed], bool]) -> bool:
+            cache: dict[tuple[str, str, _Assumed, frozenset[str] | None], bool]) -> bool:
     """Return True when the project module ``importer`` imports ``fact.spec`` from proves
     ``fact`` (``_export_holds``); its verdict is kept by the module's contents."""
     target = ctx.resolve_import(importer, fact.spec)
     data = ctx.read(target) if target is not None else None
     if target is None or data is None:
         return False
-    key = (target, content_digest(data), fact)
+    key = (target, content_digest(data), fact, _STATE.env_written)
     if key not in cache:
         source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
         lang = JS_SUFFIXES.get(posixpath.splitext(target)[1])
@@ -1919,6 +2042,13 @@ def _proved(ctx: ProjectContext, importer: str, fact: _Assumed,
         cache[key] = tree is not None and not tree.root_node.has_error and \
             _export_holds(tree.root_node, fact)
     return cache[key]
+
+
+def _environment_settled(fact: _Assumed) -> bool:
+    """Return True when no project module writes ``process.env`` name ``fact.name`` from
+    code (``_STATE.env_written``, set by the project phase)."""
+    written = _STATE.env_written
+    return written is not None and fact.name not in written and _ANY_NAME not in written
 
 
 class SqlInjection(Rule):
@@ -1958,17 +2088,25 @@ class SqlInjection(Rule):
         return kept
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        cache: dict[tuple[str, str, _Assumed], bool] = ctx.extra.setdefault(
-            "sql-injection exports", {})
+        cache: dict[tuple[str, str, _Assumed, frozenset[str] | None], bool] = \
+            ctx.extra.setdefault("sql-injection exports", {})
         fields: dict[tuple[str, _Assumed], bool] = {}  # what the whole project proves
-        for rel, held in ctx.file_data.get(self.id, {}).items():
-            for finding, assumed in held:
-                for fact in assumed:
-                    if fact.need == "field" and (rel, fact) not in fields:
-                        fields[rel, fact] = _field_holds(ctx, rel, fact)
-                if not all(fields[rel, fact] if fact.need == "field"
-                           else _proved(ctx, rel, fact, cache) for fact in assumed):
-                    yield finding
+        deferred = ctx.file_data.get(self.id, {})
+        if not deferred:
+            return
+        _STATE.env_written = _project_environment_writes(ctx)
+        try:
+            for rel, held in deferred.items():
+                for finding, assumed in held:
+                    for fact in assumed:
+                        if fact.need == "field" and (rel, fact) not in fields:
+                            fields[rel, fact] = _field_holds(ctx, rel, fact)
+                    if not all(fields[rel, fact] if fact.need == "field"
+                               else _environment_settled(fact) if fact.need == "environment"
+                               else _proved(ctx, rel, fact, cache) for fact in assumed):
+                        yield finding
+        finally:
+            _STATE.env_written = None
 
     def _check_call(self, ctx: FileContext, call: Node, method: str, args: list[Node],
                     driver: str | None,
@@ -1981,9 +2119,31 @@ class SqlInjection(Rule):
             source = _Source(expr=first, replace=first)
         if source is None:
             return None
-        if source.blocker and source.variable and "assembled" in source.blocker and \
-                _assembled_from_constants(source.variable, source.expr, call):
-            return None  # only constant SQL text; the values go in as parameters
+        held: tuple[_Assumed, ...] = ()
+        if source.blocker and source.variable and "assembled" in source.blocker:
+            _STATE.assumed = []
+            try:
+                assembled = _assembled_from_constants(source.variable, source.expr, call)
+                held = tuple(_STATE.assumed)
+            finally:
+                _STATE.assumed = None
+            if any(fact.need != "environment" for fact in held):
+                assembled, held = False, ()  # imports are followed for one expression only
+            if assembled and not held:
+                return None  # only constant SQL text; the values go in as parameters
+            if not assembled:
+                held = ()
+        finding = self._judge(ctx, call, method, args, driver, source, held)
+        if finding is not None and held:
+            # Assembled from constants and environment values: reported if the project
+            # writes those names of process.env from code.
+            _DEFERRED.setdefault(ctx.rel, []).append((finding, held))
+            return None
+        return finding
+
+    def _judge(self, ctx: FileContext, call: Node, method: str, args: list[Node],
+               driver: str | None, source: _Source,
+               held: tuple[_Assumed, ...]) -> Finding | None:
         pieces = split_sql(source.expr)
         if pieces is None:
             if source.blocker and source.expr.type in ("string", "template_string") and \
@@ -2010,7 +2170,7 @@ class SqlInjection(Rule):
         finding = self._report(ctx, call, method, args, driver, source, pieces)
         if constant:
             # Constant if the project modules it imports from export what it assumes.
-            _DEFERRED.setdefault(ctx.rel, []).append((finding, assumed))
+            _DEFERRED.setdefault(ctx.rel, []).append((finding, held + assumed))
             return None
         return finding
 
