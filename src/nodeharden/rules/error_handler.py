@@ -19,6 +19,7 @@ Findings:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import posixpath
 import re
@@ -387,13 +388,38 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
     return None
 
 
+#: Results of pure functions of a tree's nodes, read again for every leak of a scope (a
+#: catch with thousands of `body = {…}`): kept while the key's node (and so its tree) lives,
+#: emptied past a bound. A Node equals only itself in its own tree, so no other tree's node
+#: can hit.
+_MEMO: dict[tuple[object, ...], object] = {}
+_MEMO_BOUND = 4096
+
+
+def _memo_put(key: tuple[object, ...], value: object) -> None:
+    if len(_MEMO) >= _MEMO_BOUND:
+        _MEMO.clear()
+    _MEMO[key] = value
+
+
+def _declarators(scope: Node) -> dict[str, list[Node]]:
+    """Return the variable declarators of ``scope`` by name, in document order (one walk)."""
+    key = ("declarators", scope)
+    found = _MEMO.get(key)
+    if found is None:
+        names: dict[str, list[Node]] = {}
+        for node in walk(scope):
+            if node.type == "variable_declarator":
+                names.setdefault(text(node.child_by_field_name("name")), []).append(node)
+        _memo_put(key, names)
+        return names
+    return found  # type: ignore[return-value]
+
+
 def _let_declarator(scope: Node, name: str, at: Node) -> Node | None:
     """Return the declarator of the one ``let name`` / ``var name`` that ``scope`` declares
     before ``at`` (a statement of a block), or None (none, several, or a ``const``)."""
-    found: list[Node] = []
-    for node in walk(scope):
-        if node.type == "variable_declarator" and text(node.child_by_field_name("name")) == name:
-            found.append(node)
+    found = _declarators(scope).get(name, [])
     if len(found) != 1 or found[0].end_byte > at.start_byte or found[0].parent is None \
             or text(found[0].parent).startswith("const"):
         return None
@@ -418,6 +444,45 @@ def _body_sink(decl: Node, key: str, scope: Node, value: Node | None = None) \
     initial = unwrap(decl.child_by_field_name("value"))
     if initial is not None and initial.type != "object":
         return None
+    walked = _body_uses(decl, key, scope)
+    if walked is None:
+        return None
+    found, others = walked
+    if found is not None and value is not None and found[1].start_byte < value.end_byte:
+        return None  # the answer goes before the object that holds the leak
+    holder = value if value is not None else decl
+    if found is not None and _replaced_before(holder, others, found[1]):
+        # `let body = { message: err.message }; if (status >= 500) body = { … }`: the
+        # object that holds the message is replaced before every 5xx answer
+        return None
+    return found
+
+
+#: The objects assigned to a body variable, by the first statement around each that does not
+#: run on every server error (None: every one does): (their starts, themselves).
+_Replacements = dict[Node | None, tuple[list[int], list[Node]]]
+
+
+def _body_uses(decl: Node, key: str, scope: Node) \
+        -> tuple[tuple[str, Node] | None, _Replacements] | None:
+    """Return (the answer that sends it, the other objects assigned to it) for the body
+    ``decl`` declares, from one walk of its block (``_body_sink``'s rules; None when it is
+    read, passed on or changed in a way not followed), kept for the other leaks of the
+    scope."""
+    memo_key = ("body", decl, key, scope)
+    if memo_key in _MEMO:
+        return _MEMO[memo_key]  # type: ignore[return-value]
+    result = _body_uses_walk(decl, key, scope)
+    _memo_put(memo_key, result)
+    return result
+
+
+def _body_uses_walk(decl: Node, key: str, scope: Node) \
+        -> tuple[tuple[str, Node] | None, _Replacements] | None:
+    name = decl.child_by_field_name("name")
+    stmt = decl.parent
+    if name is None or stmt is None or stmt.parent is None:
+        return None
     found: tuple[str, Node] | None = None
     others: list[Node] = []  # the other objects assigned to it
     # A `const`/`let` lives in its block: a same-named one in another branch of the handler
@@ -433,8 +498,7 @@ def _body_sink(decl: Node, key: str, scope: Node, value: Node | None = None) \
         if parent.type == "assignment_expression" and parent.child_by_field_name("left") == node:
             right = unwrap(parent.child_by_field_name("right"))
             if right is not None and right.type == "object":
-                if parent != value:
-                    others.append(parent)
+                others.append(parent)
                 continue  # `body = { … }`: another object literal, each one's keys judged
             return None
         prop = parent.child_by_field_name("property") \
@@ -453,8 +517,6 @@ def _body_sink(decl: Node, key: str, scope: Node, value: Node | None = None) \
             if call is not None and fn is not None and fn.type == "member_expression" \
                     and text(fn.child_by_field_name("property")) in SINK_METHODS \
                     and _root_name(fn.child_by_field_name("object")) in _response_names(scope):
-                if value is not None and call.start_byte < value.end_byte:
-                    return None  # the answer goes before the object that holds the leak
                 found = (text(fn.child_by_field_name("property")), call)
                 continue
         if parent.type == "member_expression" and parent.child_by_field_name("object") == node \
@@ -464,15 +526,70 @@ def _body_sink(decl: Node, key: str, scope: Node, value: Node | None = None) \
                 and text(parent.child_by_field_name("property")) != key:
             continue  # `body.code = err.code`: another key
         return None  # read, passed on or changed elsewhere: too clever to follow
-    holder = value if value is not None else decl
-    if found is not None and any(
-            holder.end_byte <= other.start_byte < found[1].start_byte
-            and not _exclusive_branches(holder, other) and _replaced_for_5xx(holder, other)
-            for other in others):
-        # `let body = { message: err.message }; if (status >= 500) body = { … }`: the
-        # object that holds the message is replaced before every 5xx answer
-        return None
-    return found
+    groups: _Replacements = {}
+    for other in others:  # in document order
+        starts, nodes = groups.setdefault(_first_blocker(other), ([], []))
+        starts.append(other.start_byte)
+        nodes.append(other)
+    return found, groups
+
+
+def _replaced_before(holder: Node, groups: _Replacements, answer: Node) -> bool:
+    """Return True when one of the objects ``groups`` holds, assigned between ``holder`` and
+    ``answer``, replaces it on every server error: ``_replaced_for_5xx(holder, other)`` (its
+    first blocker is None or contains ``holder``, so only the groups of ``holder``'s
+    ancestors are read) and not in the other arm of an ``if`` around both."""
+    keys: list[Node | None] = [None]
+    cur = holder.parent
+    while cur is not None:
+        keys.append(cur)
+        cur = cur.parent
+    for blocker in keys:
+        group = groups.get(blocker)
+        if group is None:
+            continue
+        starts, nodes = group
+        alternative = blocker.child_by_field_name("alternative") \
+            if blocker is not None and blocker.type == "if_statement" else None
+        consequence = blocker.child_by_field_name("consequence") \
+            if alternative is not None and blocker is not None else None
+        skip_from, skip_to = -1, -1  # the other arm of an `if` whose first arm holds it
+        if alternative is not None and consequence is not None \
+                and consequence.start_byte <= holder.start_byte < consequence.end_byte:
+            skip_from, skip_to = alternative.start_byte, alternative.end_byte
+        i = bisect.bisect_left(starts, holder.end_byte)
+        while i < len(nodes) and starts[i] < answer.start_byte:
+            if skip_from <= starts[i] < skip_to:
+                i = bisect.bisect_left(starts, skip_to, i)
+                continue  # exclusive branches: no run reaches both
+            if not _exclusive_branches(holder, nodes[i]):
+                return True
+            i += 1
+    return False
+
+
+def _first_blocker(other: Node) -> Node | None:
+    """Return the first node around ``other`` (an assignment) that keeps it from running on
+    every server error (``_replaced_for_5xx``'s test, walked to the root), or None."""
+    cur = other.parent
+    while cur is not None:
+        if cur.type == "if_statement":
+            cond = cur.child_by_field_name("condition")
+            consequence = cur.child_by_field_name("consequence")
+            if cond is None or consequence is None \
+                    or not consequence.start_byte <= other.start_byte < consequence.end_byte:
+                return cur
+            inner = text(cond).strip()
+            while inner.startswith("(") and inner.endswith(")"):
+                inner = inner[1:-1].strip()
+            if "||" in inner or not _FIVE_XX_TEST.search(inner):
+                return cur
+        elif cur.type not in ("statement_block", "expression_statement",
+                              "assignment_expression", "parenthesized_expression",
+                              "else_clause"):
+            return cur
+        cur = cur.parent
+    return None
 
 
 #: A condition that holds for server errors: ``status >= 500``, ``code > 499``,
@@ -1087,20 +1204,32 @@ def _without_next_branch(cur: Node, child: Node) -> str | None:
             return name
         return None
     if cur.type == "statement_block":
-        for stmt in cur.named_children:
-            if stmt == child:
-                return None
-            if stmt.type != "if_statement" or stmt.child_by_field_name("alternative") is not None:
-                continue
-            test = _next_test(stmt.child_by_field_name("condition"))
-            body = stmt.child_by_field_name("consequence")
-            if test is None or not test[1] or body is None:
-                continue
-            last = body.named_children[-1] if body.type == "statement_block" \
-                and body.named_children else body
-            if last.type == "return_statement":
-                return test[0]
+        first = _first_next_return(cur)
+        return first[1] if first is not None and first[0] < child.start_byte else None
     return None
+
+
+def _first_next_return(block: Node) -> tuple[int, str] | None:
+    """Return (start, name) of the first ``if (next) return …`` among ``block``'s statements
+    (one look per block, kept for the block's other statements), or None."""
+    key = ("next-return", block)
+    if key in _MEMO:
+        return _MEMO[key]  # type: ignore[return-value]
+    found: tuple[int, str] | None = None
+    for stmt in block.named_children:
+        if stmt.type != "if_statement" or stmt.child_by_field_name("alternative") is not None:
+            continue
+        test = _next_test(stmt.child_by_field_name("condition"))
+        body = stmt.child_by_field_name("consequence")
+        if test is None or not test[1] or body is None:
+            continue
+        last = body.named_children[-1] if body.type == "statement_block" \
+            and body.named_children else body
+        if last.type == "return_statement":
+            found = (stmt.start_byte, test[0])
+            break
+    _memo_put(key, found)
+    return found
 
 
 def _registered_binder(node: Node, name: str, facts: FileFacts | None) \
