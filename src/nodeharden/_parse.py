@@ -179,6 +179,20 @@ FUNCTION_TYPES = frozenset({"function_declaration", "function_expression", "arro
                             "generator_function_declaration"})
 
 
+def nodes_of_types(lang: str, root: Node, types: Iterable[str]) -> list[Node]:
+    """Return every node under ``root`` (``root`` included) whose type is one of ``types``,
+    in document order (outer before inner at the same start). tree-sitter's query walks the
+    tree in C: a Python walk of every node of a large file costs more than its parse. Types
+    the language does not have are left out (the grammars name some differently)."""
+    known = sorted(t for t in types if language(lang).id_for_node_kind(t, True))
+    if not known:
+        return []
+    text_ = "[" + " ".join(f"({t})" for t in known) + "] @n"
+    found = QueryCursor(query(lang, text_)).captures(root).get("n", [])
+    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    return found
+
+
 def enclosing(node: Node, types: tuple[str, ...] | frozenset[str]) -> Node | None:
     """Return the nearest ancestor of ``node`` whose type is in ``types``."""
     cur = node.parent

@@ -25,6 +25,7 @@ from nodeharden._parse import (
     has_spread,
     matches,
     merge_ranges,
+    nodes_of_types,
     object_properties,
     parameters,
     parse,
@@ -269,9 +270,12 @@ def _enclosing_function(node: Node) -> Node | None:
     """Return the function around ``node``: while check_file runs, looked up among the
     file's functions by position (climbing parents costs a walk from the root per level
     in tree-sitter, so in a chain of a thousand ``||`` operands each climb is quadratic)."""
-    memo = _MEMO.get("functions") if _MEMO else None
-    if memo is None:
+    if not _MEMO:
         return enclosing(node, _FUNCTIONS)
+    memo = _MEMO.get("functions")
+    if memo is None:  # the file's functions, found once, when first needed
+        functions = nodes_of_types(_MEMO["lang"], _MEMO["root"], _FUNCTIONS)
+        memo = _MEMO["functions"] = ([f.start_byte for f in functions], functions)
     starts, functions = memo
     i = bisect.bisect_right(starts, node.start_byte)
     while i > 0:
@@ -577,9 +581,8 @@ class PasswordHash(Rule):
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         _MEMO.clear()
-        functions = [n for n in walk(ctx.tree.root_node) if n.type in _FUNCTIONS]
-        _MEMO.update(assigned={}, calls_of={},
-                     functions=([f.start_byte for f in functions], functions))
+        _MEMO.update(assigned={}, calls_of={}, functions=None, lang=ctx.lang,
+                     root=ctx.tree.root_node)
         try:
             yield from self._check_file(ctx)
         finally:
@@ -675,7 +678,7 @@ class PasswordHash(Rule):
         # sha1 || stored === sha512`) are one check, reported once at the first of them.
         conditions: dict[tuple[int, int], list[Node]] = {}
         pending: list[_SecretCheck] = []
-        tops = _condition_tops(root) if caps.get("cmp") else []
+        tops = _condition_tops(ctx.lang, root) if caps.get("cmp") else []
         for cmp in caps.get("cmp", []):
             if not self._comparison(cmp):
                 continue
@@ -701,7 +704,7 @@ class PasswordHash(Rule):
         if helper_calls and functions is None:
             functions = _named_functions(ctx.lang, root)
         if helper_calls and not tops:
-            tops = _condition_tops(root)
+            tops = _condition_tops(ctx.lang, root)
         for call in helper_calls:
             for cmp, op in _helper_comparisons(call, functions or {}):
                 span = _top_of(cmp, tops)
@@ -1012,23 +1015,28 @@ def _compare_message(op: str, through: str = "") -> str:
             "hash and verify with bcrypt.compare / argon2.verify")
 
 
-def _condition_tops(root: Node) -> list[tuple[int, int]]:
+def _condition_tops(lang: str, root: Node) -> list[tuple[int, int]]:
     """Return the byte ranges of every whole condition of the file: a ``||``/``&&``/``??``
-    chain whose parent (through parentheses) is not one. Found top-down in one pass: climbing
-    from each comparison to its condition costs a parent walk per level (quadratic in a chain
-    of a thousand ``||`` operands)."""
-    tops: list[tuple[int, int]] = []
-    # (node, inside a chain) pairs, depth first; parentheses keep the flag of their parent
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, in_chain = stack.pop()
-        logical = node.type == "binary_expression" and \
-            text(node.child_by_field_name("operator")) in ("||", "&&", "??")
-        if logical and not in_chain:
-            tops.append((node.start_byte, node.end_byte))
-        keep = logical or (in_chain and node.type == "parenthesized_expression")
-        for child in reversed(node.named_children):
-            stack.append((child, keep))
+    chain whose parent (through parentheses) is not one. tree-sitter's query finds the
+    binary expressions (a Python walk of every node cost more than the parse; a query that
+    also matches the operator field took seconds on a deep chain); the operands
+    of each, through parentheses, are the ones inside a chain. Climbing from each comparison
+    to its condition would cost a parent walk per level (quadratic in a chain of a thousand
+    ``||`` operands)."""
+    logical = [n for n in nodes_of_types(lang, root, ("binary_expression",))
+               if (op := n.child_by_field_name("operator")) is not None and
+               op.type in ("||", "&&", "??")]
+    inner: set[int] = set()
+    for node in logical:
+        for field_name in ("left", "right"):
+            operand = node.child_by_field_name(field_name)
+            while operand is not None and operand.type == "parenthesized_expression":
+                # a parenthesized operand's expressions are in the chain too
+                named = [c for c in operand.named_children if c.type != "comment"]
+                operand = named[0] if len(named) == 1 else None
+            if operand is not None:
+                inner.add(operand.id)
+    tops = sorted((n.start_byte, n.end_byte) for n in logical if n.id not in inner)
     return tops
 
 
@@ -1508,9 +1516,16 @@ def _store_on_import(source: bytes, locals_: Iterable[str]) -> bool:
     password-like name in its arguments (bytes only: most files are never parsed in the project
     phase)."""
     root: re.Pattern[bytes] | None = None
-    for word in _password_words(source):
-        # The store call opens at most 600 bytes before the password it is handed.
-        for call in _STORE_CALL_RE.finditer(source, max(0, word - 600), word):
+    words = _password_words(source)
+    # The store call opens at most 600 bytes before the password it is handed: each call is
+    # looked for once, in the union of those windows (neighbouring words' windows overlap),
+    # and kept when some word follows it within 600 bytes of its start. (The pattern's
+    # matches cannot overlap, so a window finds exactly the file's matches that fit in it.)
+    for start, end in merge_ranges([(max(0, w - 600), w) for w in words], 0):
+        for call in _STORE_CALL_RE.finditer(source, start, end):
+            following = words[bisect.bisect_left(words, call.end())]  # end <= the last word
+            if following - 600 > call.start():
+                continue
             if root is None:
                 root = re.compile(rb"(?<![\w$.])" + alternation(locals_) + rb"(?![\w$])")
             # The receiver's root sits before the method, in the same statement.
