@@ -161,3 +161,106 @@ def test_trust_proxy_true_in_the_code_is_still_unbounded(tmp_path: Path) -> None
     [finding] = _findings(root)
     assert "`trust proxy` is set without a bound (app.js)" in finding.message
     assert finding.fix is None
+
+
+#: The second review's rl-metrics shape: the public app answers /health itself and mounts its
+#: routes from another module without a path; an internal metrics server listens beside it.
+PUBLIC = """\
+    const express = require('express');
+    %(import)s
+    const server = express();
+    server.get('/health', (req, res) => res.send('ok'));
+    server.use(%(mount)s);
+    server.listen(3000);
+    """
+ROUTES = """\
+    const express = require('express');
+    const router = express.Router();
+    router.post('/login', (req, res) => res.sendStatus(401));
+    module.exports = router;
+    """
+ROUTES_FACTORY = """\
+    const express = require('express');
+    module.exports = function api() {
+      const router = express.Router();
+      router.post('/login', (req, res) => res.sendStatus(401));
+      return router;
+    };
+    """
+SCRAPE = """\
+    const express = require('express');
+    const admin = express();
+    admin.get('/metrics', (req, res) => res.send(''));
+    admin.listen(9100);
+    """
+
+
+@pytest.mark.parametrize(("imported", "mount", "routes"), [
+    ("const routes = require('./routes');", "routes", ROUTES),
+    ("", "require('./routes')", ROUTES),
+    ("const api = require('./routes');", "api()", ROUTES_FACTORY),
+], ids=["imported-router", "required-inline", "router-factory"])
+def test_an_app_mounting_an_imported_router_is_no_metrics_server(
+        tmp_path: Path, imported: str, mount: str, routes: str) -> None:
+    root = write_tree(tmp_path / "app", {
+        "package.json": json.dumps(PACKAGE), "routes.js": routes, "metrics.js": SCRAPE,
+        "server.js": PUBLIC % {"import": imported, "mount": mount}})
+    [lead] = [f for f in _findings(root) if f.fix is not None]
+    assert (lead.path, lead.line) == ("server.js", 3)
+
+
+def test_a_middleware_module_keeps_the_metrics_server_last(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "app", {
+        "package.json": json.dumps(PACKAGE), "routes.js": ROUTES,
+        "nocache.js": "module.exports = (req, res, next) => { res.set('Cache-Control', "
+                      "'no-store'); next(); };\n",
+        "metrics.js": SCRAPE.replace("const admin = express();",
+                                     "const nocache = require('./nocache');\n"
+                                     "const admin = express();\nadmin.use(nocache);"),
+        "server.js": "const express = require('express');\nconst routes = require('./routes');\n"
+                     "const app = express();\napp.use(routes);\nmodule.exports = app;\n"})
+    [lead] = [f for f in _findings(root) if f.fix is not None]
+    assert lead.path == "server.js"
+
+
+ENV_APP = """\
+    const express = require('express');
+    const app = express();
+    app.set('trust proxy', %s);
+    app.get('/ip', (req, res) => res.send(req.ip));
+    const server = app.listen(0, '127.0.0.1', () => {
+      console.log(`listening ${server.address().port}`);
+    });
+    """
+
+
+@pytest.mark.skipif(not have_node(), reason="node and npm are needed")
+def test_trust_proxy_from_the_environment_is_a_string_not_a_hop_count(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_tree(tmp_path / "app", {"package.json": json.dumps(PACKAGE),
+                                         "app.js": ENV_APP % "process.env.TRUST_PROXY"})
+    [finding] = _findings(root)
+    assert "`trust proxy` comes from the environment (`process.env.TRUST_PROXY`, app.js), " \
+           "which is always a string" in finding.message
+    assert "not as a hop count" in finding.message and "may be" not in finding.message
+    assert finding.fix is None
+
+    npm_install(root)
+    monkeypatch.setenv("TRUST_PROXY", "1")
+    with serve_app(root) as base:
+        assert _ip(base) == "127.0.0.1"  # '1' is an address: no hop trusted, the socket's
+    # Number(…) makes it a hop count: bounded, so the fix is offered.
+    (root / "app.js").write_text((root / "app.js").read_text().replace(
+        "process.env.TRUST_PROXY", "Number(process.env.TRUST_PROXY)"))
+    with serve_app(root) as base:
+        assert _ip(base) == "10.0.0.7"  # one hop: the address the proxy saw
+    [finding] = _findings(root)
+    assert "not fixed" not in finding.message and finding.fix is not None
+
+
+def test_a_name_only_assigned_from_the_environment_is_worded_the_same(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "app", {
+        "package.json": json.dumps(PACKAGE),
+        "app.js": "const trust = process.env['TRUST_PROXY'];\n" + ENV_APP % "trust"})
+    [finding] = _findings(root)
+    assert "comes from the environment (`trust`, app.js)" in finding.message

@@ -27,10 +27,18 @@ from typing import Any
 from tree_sitter import Node
 
 from nodeharden._config import RateLimitOptions
-from nodeharden._express import AppFact, ArgFact, CallFact, FileFacts
+from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts, ImportFact
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
-from nodeharden._parse import FUNCTION_TYPES, code_children, parameters, parse, text, walk
+from nodeharden._parse import (
+    FUNCTION_TYPES,
+    code_children,
+    nodes_of_types,
+    parameters,
+    parse,
+    text,
+    walk,
+)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import package_of
@@ -161,7 +169,7 @@ def _binding_used(ctx: ProjectContext, facts: FileFacts, names: set[str]) -> boo
 def rate_limiting_used(ctx: ProjectContext) -> bool:
     """Return True when some file imports a rate-limiting package and uses what it imported
     (a bare ``require('express-brute')`` for side effects does not count), or the project
-    has a limiter of its own (``own_limiter``)."""
+    puts a limiter of its own in front of requests (``own_limiter``)."""
     for facts in ctx.facts.values():
         names: set[str] = set()
         for module in RATE_LIMIT_MODULES:
@@ -175,35 +183,191 @@ def rate_limiting_used(ctx: ProjectContext) -> bool:
 _COUNTER_RE = lazy_pattern(rb"\.\s*(?:incr|incrBy|incrby|hincrby|hIncrBy)\s*\(")
 #: The counter's expiry: ``expire``/``pexpire``(``at``), or ``'EX'``/``{ EX: … }`` on a set.
 _EXPIRY_RE = lazy_pattern(rb"\.\s*p?expire(?:at|At)?\s*\(|['\"]P?EX['\"]|\bP?EX\s*:")
-#: What a limiter answers once over the bound: 429, or an error named for it.
+#: What a limiter does once over the bound: answers 429 on the response it is handed
+#: (``res.status(429)``, ``res.sendStatus(429)``, ``res.writeHead(429)``, ``res.statusCode =
+#: 429``), or throws / hands on an error named for rate limiting or carrying 429.
 _TOO_MANY_RE = lazy_pattern(
-    rb"\b429\b|\bnew\s+[\w$.]*(?:RateLimit|TooManyRequests|TooMany|Throttl)[\w$]*\s*\(",
+    rb"\.\s*(?:status|sendStatus|writeHead)\s*\(\s*429\b|\bstatus(?:Code)?\s*(?:=(?!=)|:)\s*429\b"
+    rb"|\bnew\s+[\w$.]*(?:RateLimit|TooManyRequests|TooMany|Throttl)[\w$]*\s*\(",
     re.IGNORECASE)
+#: A 429 the code receives and tests (``r.status === 429``): a client backing off from a
+#: remote service's limit, not a limiter of the app's own requests.
+_TESTS_429_RE = lazy_pattern(rb"[=!]==?\s*429\b|\b429\s*[=!]==?")
 _BOUND_RE = lazy_pattern(rb"[\w$\])]\s*>=?\s*[\w$(]")
+#: Calls that put a value in front of requests: ``X.use(…)`` and routes with a path.
+_ROUTE_METHODS_ALL = HTTP_METHODS | {"use"}
+
+
+def _limiter_body(body: bytes) -> bool:
+    return bool(_COUNTER_RE.search(body) and _EXPIRY_RE.search(body)
+                and _TOO_MANY_RE.search(body) and _BOUND_RE.search(body)
+                and not _TESTS_429_RE.search(body))
+
+
+def _binding_names(node: Node) -> set[str]:
+    """Return the names a function, class or top-level statement binds: ``function f``,
+    ``class C``, ``const f = …`` (every declarator), ``exports.f = …``; ``default`` for
+    ``module.exports = …`` / ``export default …``."""
+    if node.type == "export_statement":
+        inner = node.child_by_field_name("declaration")
+        if inner is None or any(c.type == "default" for c in node.children):
+            return {"default"} | (_binding_names(inner) if inner is not None else set())
+        return _binding_names(inner)
+    if node.type in ("function_declaration", "generator_function_declaration",
+                     "class_declaration", "abstract_class_declaration"):
+        name = node.child_by_field_name("name")
+        return {text(name)} if name is not None else set()
+    if node.type in ("lexical_declaration", "variable_declaration"):
+        return {text(d.child_by_field_name("name")) for d in node.named_children
+                if d.type == "variable_declarator"
+                and d.child_by_field_name("name") is not None
+                and d.child_by_field_name("name").type == "identifier"}  # type: ignore[union-attr]
+    if node.type == "expression_statement" and node.named_children:
+        expr = node.named_children[0]
+        if expr.type == "assignment_expression":
+            left = text(expr.child_by_field_name("left")).replace(" ", "")
+            if left == "module.exports":
+                return {"default"}
+            if left.startswith(("exports.", "module.exports.")):
+                return {left.rpartition(".")[2]}
+    return set()
+
+
+def _top_statement(node: Node) -> Node | None:
+    """Return the top-level statement (a child of the program) that holds ``node``."""
+    cur: Node | None = node
+    while cur is not None and cur.parent is not None and cur.parent.type != "program":
+        cur = cur.parent
+    return cur if cur is not None and cur.parent is not None else None
+
+
+def _alias_target(ctx: ProjectContext, spec: str, target: str) -> bool:
+    """Return True when a non-relative import ``spec`` that names no dependency of the
+    project (a path alias such as ``coral-server/app/request/limiter`` or ``@/lib/limiter``)
+    ends with the path of project file ``target`` (without its extension, or its folder for
+    an ``index`` file)."""
+    if spec.startswith(".") or "/" not in spec:
+        return False
+    parts = spec.split("/")
+    head = 2 if parts[0].startswith("@") and len(parts[0]) > 1 else 1
+    if ctx.info.has_dependency("/".join(parts[:head])):
+        return False
+    tail = "/".join(parts[head:])
+    if not tail:
+        return False
+    stem = posixpath.splitext(target)[0]
+    stems = {stem, posixpath.dirname(stem)} if posixpath.basename(stem) == "index" else {stem}
+    return any(s == tail or s.endswith("/" + tail) for s in stems)
 
 
 def own_limiter(ctx: ProjectContext) -> str | None:
-    """Return the file of a limiter the project writes itself, or None: a function that counts
-    in a store with an expiry (Redis ``incr`` and ``expire`` on the same key) and, once the
-    count passes a bound (``tries > max``), answers 429 or throws an error named for rate
-    limiting (``RateLimitExceeded``, ``TooManyRequests``). A counter without that answer (page
-    views, a cache) is no limiter; test files do not count."""
+    """Return the file of a limiter the project writes itself and puts in front of requests,
+    or None.
+
+    A limiter is a function that counts in a store with an expiry (Redis ``incr`` and
+    ``expire``) and, once the count passes a bound (``tries > max``), answers 429 on the
+    response (``res.status(429)``) or throws an error named for rate limiting
+    (``RateLimitExceeded``, ``TooManyRequests``). A counter without that answer (page views, a
+    cache) is no limiter, nor is a client that tests for a 429 it receives (``r.status ===
+    429``: it backs off from another service's limit). Test files do not count.
+
+    The limiter must reach the app's requests: its name (or the name of the function, class
+    or value of its module that holds it, of an instance ``new Limiter(…)``, or an import of
+    its module, relative or through a path alias) followed up to a ``.use(…)`` or a route
+    (``router.post('/login', …)``) of the project, in an argument (``app.use(limit)``,
+    ``app.use(limiter({…}))``, a handler that calls ``login.test(req.ip)``). A module no one
+    imports, or a limiter only called outside requests, does not count."""
+    limiters: dict[str, set[str]] = {}  # file -> names that hold its limiter
+    roots: dict[str, Node] = {}
     for path in sorted(ctx.facts):
         if is_test_file(path):
             continue
         lang = _lang_of(path)
         source = ctx.read(path)
-        if lang is None or source is None or _COUNTER_RE.search(source) is None or \
-                _EXPIRY_RE.search(source) is None or _TOO_MANY_RE.search(source) is None:
+        if lang is None or source is None or not _limiter_body(source):
             continue
-        tree = parse(lang, source)
-        for node in walk(tree.root_node):
-            if node.type not in FUNCTION_TYPES:
+        roots[path] = parse(lang, source).root_node
+        for node in nodes_of_types(lang, roots[path], FUNCTION_TYPES):
+            if _limiter_body(source[node.start_byte:node.end_byte]):
+                top = _top_statement(node)
+                limiters.setdefault(path, set()).update(
+                    _binding_names(top) if top is not None else set())
+    if not limiters:
+        return None
+    trees: dict[str, dict[str, list[Node]] | None] = {}
+
+    def identifiers(rel: str) -> dict[str, list[Node]] | None:
+        """Return the identifiers of a file by name (the file parsed once)."""
+        if rel not in trees:
+            lang = _lang_of(rel)
+            source = ctx.read(rel)
+            found: dict[str, list[Node]] | None = None
+            if lang is not None and source is not None:
+                root = roots.get(rel) or parse(lang, source).root_node
+                found = {}
+                for node in nodes_of_types(lang, root, ("identifier",
+                                                        "shorthand_property_identifier")):
+                    found.setdefault(text(node), []).append(node)
+            trees[rel] = found
+        return trees[rel]
+
+    imports: list[tuple[str, ImportFact]] = [(rel, imp) for rel in sorted(ctx.facts)
+                                      if not is_test_file(rel) for imp in ctx.facts[rel].imports]
+    for origin in sorted(limiters):
+        tracked: dict[str, set[str]] = {origin: set(limiters[origin])}
+        done: dict[str, set[str]] = {}  # names whose uses in the file were looked at
+        queue: list[str] = [origin]
+        while queue:
+            rel = queue.pop()
+            names = tracked[rel]
+            # Importers of this module: the names their imports bind to what it holds.
+            for importer, imp in imports:
+                if importer == rel:
+                    continue
+                target = ctx.resolve_import(importer, imp.module)
+                if target != rel and not (target is None and _alias_target(ctx, imp.module, rel)):
+                    continue
+                if not imp.locals() and any(
+                        c.start <= imp.start < c.end for c in ctx.facts[importer].calls
+                        if c.method in _ROUTE_METHODS_ALL):
+                    return origin  # app.use(require('./limiter')({ max: 5 }))
+                bound = {local for name, local in imp.named.items() if name in names}
+                bound |= {n for n in (imp.default, imp.namespace) if n}
+                known = tracked.setdefault(importer, set())
+                if not bound <= known:
+                    known |= bound
+                    queue.append(importer)
+            data = identifiers(rel)
+            facts = ctx.facts.get(rel)
+            fresh = names - done.setdefault(rel, set())
+            if data is None or facts is None or not fresh:
                 continue
-            body = source[node.start_byte:node.end_byte]
-            if _COUNTER_RE.search(body) and _EXPIRY_RE.search(body) and \
-                    _TOO_MANY_RE.search(body) and _BOUND_RE.search(body):
-                return path
+            done[rel] |= fresh
+            spans = {(c.start, c.end) for c in facts.calls if c.method in _ROUTE_METHODS_ALL
+                     and (c.method == "use" or (c.path is not None and len(c.args) >= 2))}
+            imported = {(imp.start, imp.end) for imp in facts.imports}
+            grown: set[str] = set()
+            for name in sorted(fresh):
+                for node in data.get(name, ()):
+                    parent = node.parent
+                    if parent is not None and parent.child_by_field_name("name") == node:
+                        continue  # the binding itself
+                    cur = parent
+                    top = node
+                    while cur is not None:
+                        span = (cur.start_byte, cur.end_byte)
+                        if span in spans:
+                            return origin  # in a middleware or a route: the app's requests
+                        if span in imported:
+                            break
+                        if cur.type == "program":
+                            grown |= _binding_names(top) if top is not None else set()
+                            break
+                        top, cur = cur, cur.parent
+            grown -= names
+            if grown:
+                names |= grown
+                queue.append(rel)
     return None
 
 
@@ -633,6 +797,25 @@ def _from_setting(value: str) -> bool:
                         r"\((?:[^()]|\([^()]*\))*\)))*", value) is not None
 
 
+#: A value read straight from the environment: ``process.env.TRUST_PROXY``,
+#: ``process.env['TRUST_PROXY']``.
+_ENV_READ = lazy_pattern(r"process\s*\.\s*env\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(['\"`])[^'\"`]+\1\s*\])")
+
+
+def _env_string(value: str, source: str) -> bool:
+    """Return True when a ``trust proxy`` value is an environment variable as it is (or a name
+    only ever assigned one): always a string, which Express reads as proxy addresses or subnet
+    names, never as a hop count (``'1'`` is taken as an address) nor as ``true``."""
+    value = value.strip()
+    if _ENV_READ.fullmatch(value):
+        return True
+    if re.fullmatch(r"[A-Za-z_$][\w$]*", value):
+        assigned = re.findall(rf"(?<![\w$.]){re.escape(value)}\s*=(?![=>])\s*([^;\n]+)", source)
+        return bool(assigned) and all(_ENV_READ.fullmatch(a.strip().rstrip(";").strip())
+                                      for a in assigned)
+    return False
+
+
 def unbounded_trust_proxy(ctx: ProjectContext) -> tuple[FileFacts, str | None] | None:
     """Return the file that sets ``trust proxy`` to a value with no bound (``true``,
     ``app.enable('trust proxy')``, a function, a subnet name, an expression), or None: there
@@ -1018,11 +1201,24 @@ _OPERATIONS_PATH = lazy_pattern(
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "head", "options"})
 
 
-def _operations_only(facts: FileFacts, app: AppFact) -> bool:
+def _routes_from_module(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> bool:
+    """Return True when a ``use`` argument comes from a project module that creates a router or
+    registers routes: ``server.use(routes)`` with ``routes`` imported from ``./routes``,
+    ``require('./api')``, or a factory of such a module called (``server.use(api(config))``)."""
+    rel = mounted_file(ctx, facts, arg)
+    if rel is None and arg.kind == "call" and arg.name != "require":
+        head = arg.name.split(".")[0]
+        rel = next((ctx.resolve_import(facts.path, imp.module) for imp in facts.imports
+                    if imp.module.startswith(".") and head in imp.locals()), None)
+    return _routes_something(ctx, rel)
+
+
+def _operations_only(ctx: ProjectContext, facts: FileFacts, app: AppFact) -> bool:
     """Return True when ``app`` (bound to a name) only routes operational endpoints:
     ``server.get('/metrics', …)``, ``/health``, ``/ready``… (one at least), and mounts nothing
-    on a path nor any router of its file. Its other middleware (a logger, basic auth) serves
-    those endpoints only."""
+    on a path nor any router, of its file or of a project module it imports
+    (``server.use(routes)``: the routes of ``./routes`` are the app's too). Its other
+    middleware (a logger, basic auth) serves those endpoints only."""
     if not app.name:
         return False
     routers = {a.name for a in facts.apps if a.kind == "router" and a.name}
@@ -1035,7 +1231,8 @@ def _operations_only(facts: FileFacts, app: AppFact) -> bool:
                 return False
             routes += 1
         elif call.method in ("use", "route") and (
-                call.path is not None or any(a.name in routers for a in call.args)):
+                call.path is not None or any(a.name in routers for a in call.args)
+                or any(_routes_from_module(ctx, facts, a) for a in call.args)):
             return False
     return routes > 0
 
@@ -1062,7 +1259,7 @@ class RateLimit(Rule):
         # that only answers a metrics or health endpoint (an internal scrape server beside the
         # real one) comes last: the finding belongs to the app clients use.
         app_files.sort(key=lambda f: (
-            all(_operations_only(f, a) for a in f.apps if a.kind == "app"),
+            all(_operations_only(ctx, f, a) for a in f.apps if a.kind == "app"),
             not (f.exports_app or any(c.method == "listen" for c in f.calls)), f.path))
         primary = app_files[0]
         primary_app = next(a for a in primary.apps if a.kind == "app")
@@ -1081,13 +1278,33 @@ class RateLimit(Rule):
                             "one proxy)")
             else:
                 shown = setting if len(setting) <= 60 else setting[:57] + "..."
-                message += (f"; not fixed: `trust proxy` comes from a setting (`{shown}`, "
-                            f"{trust_file.path}) that the code does not bound: a hop count keeps "
-                            "req.ip the client's address, but `true` or a subnet name makes it "
-                            "the client-chosen left-most X-Forwarded-For address, and a limiter "
-                            "keyed on it would be bypassed with a new header per request; make "
-                            "sure the deployed value is a hop count (as app.set('trust proxy', "
-                            "1) behind one proxy), then add a limiter")
+                trust_source = (ctx.read(trust_file.path) or b"").decode("utf-8", "replace")
+                if _env_string(setting, trust_source):
+                    # An environment value is a string: Express compiles a string into a list
+                    # of addresses and subnet names (proxy-addr), never a hop count.
+                    message += (f"; not fixed: `trust proxy` comes from the environment "
+                                f"(`{shown}`, {trust_file.path}), which is always a string: "
+                                "Express reads a string as proxy addresses or subnet names, "
+                                "not as a hop count nor as `true` (`'1'` is taken as an "
+                                "address, so behind a proxy req.ip stays the proxy's and a "
+                                "limiter keyed on it would put every client in one bucket; "
+                                "`'true'` stops the app at startup), and a subnet name "
+                                "(`loopback`, `uniquelocal`) trusts every address in its range, "
+                                "where a client could choose req.ip with X-Forwarded-For, and "
+                                "a limiter keyed on it would be bypassed with a new header per "
+                                "request; make sure the "
+                                "deployed value lists only the proxies in front of the app, or "
+                                "pass a hop count as a number (app.set('trust proxy', 1) behind "
+                                "one proxy, Number(…) of the variable), then add a limiter")
+                else:
+                    message += (f"; not fixed: `trust proxy` comes from a setting (`{shown}`, "
+                                f"{trust_file.path}) that the code does not bound: a hop count "
+                                "(a number) keeps req.ip the client's address, but `true` or a "
+                                "subnet name makes it the client-chosen left-most "
+                                "X-Forwarded-For address, and a limiter keyed on it would be "
+                                "bypassed with a new header per request; make sure the "
+                                "deployed value is a hop count (as app.set('trust proxy', 1) "
+                                "behind one proxy), then add a limiter")
             yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message)
             return
         behind = None if _hops_set(ctx) else proxy_evidence(ctx)
