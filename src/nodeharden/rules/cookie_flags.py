@@ -11,11 +11,15 @@ Two flags can break the app they protect, and are then left out of the safe fix:
   sign-in library the file uses). Lax cookies are not sent on the identity provider's
   cross-site POST back to the app.
 
-Cookies that hold no secret are not reported, as no flag protects anything there: a constant
-value (anyone can forge it), a display preference or a post-login target path (by the words of
-the cookie's name or value, unless one names a credential), and the OAuth ``state`` / OIDC
-``nonce`` of a sign-in the file runs (public in the authorize URL, the sign-in's own CSRF
-defence). Options that spread an object the file declares are read with it; a spread of
+Cookies whose value is shown to hold no secret are not reported, as no flag protects anything
+there: a constant (anyone can forge it), or a value every leaf of which is a constant or a field
+or variable named for a display preference or a post-login target (``req.query.theme``,
+``returnTo``), followed through the file's variables; and the OAuth ``state`` / OIDC ``nonce``
+of a sign-in the file runs when the value is drawn from a random source (public in the authorize
+URL, the sign-in's own CSRF defence). The cookie's name alone hides nothing: a ``theme`` cookie
+holding an API key or a ``state`` cookie holding a signed token is reported.
+
+Options that spread an object the file declares are read with it; a spread of
 anything else may carry every flag, so such a call is not reported.
 """
 
@@ -31,11 +35,13 @@ from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
+    CASTS_AND_AWAIT,
     FUNCTION_TYPES,
     captures,
     code_children,
     enclosing,
     has_spread,
+    nodes_of_types,
     object_properties,
     string_value,
     text,
@@ -221,73 +227,385 @@ _FLOW_BINDING_WORDS = frozenset({"state", "nonce"})
 #: Words that mark a credential, which no flow-binding value is.
 _CREDENTIAL_WORDS = frozenset({"token", "session", "sid", "auth", "secret", "jwt", "password",
                                "verifier", "credential", "credentials"})
+#: Words of a field or variable that mark a secret, beyond the credential words: an API key, a
+#: hash or signature, a one-time code, a CSRF token (`apiKey`, `passwordHash`, `csrfSecret`).
+_SECRET_FIELD_WORDS = _CREDENTIAL_WORDS | frozenset({
+    "key", "apikey", "hash", "signature", "sig", "pass", "passwd", "pwd", "otp", "pin", "csrf",
+    "xsrf", "cookie", "cookies", "bearer", "access", "refresh", "private"})
 _SIGN_IN_WORDS = frozenset({"oauth", "oauth2", "oidc", "openid", "saml", "sso"})
 #: An authorization request the file builds itself (OAuth 2.0 / OIDC parameters).
 _AUTHORIZE_REQUEST_RE = lazy_pattern(rb"\b(?:redirect_uri|code_challenge|response_type)\b")
-
-
-def _string_constant(root: Node, name: str) -> str | None:
-    """Return the string a file binds to ``name`` once, as ``const name = '...'``."""
-    found: list[str | None] = []
-    for node in walk(root):
-        if node.type == "variable_declarator":
-            key = node.child_by_field_name("name")
-            if key is not None and key.type == "identifier" and text(key) == name:
-                found.append(string_value(node.child_by_field_name("value")))
-    return found[0] if len(found) == 1 else None
-
-
-def _expression_words(root: Node, node: Node) -> set[str]:
-    """Return the words that say what a cookie's name or value holds: a string's own words,
-    else a constant's string and its name, else the last name of a member chain."""
-    value = string_value(node)
-    if value is not None:
-        return words(value)
-    if node.type == "identifier":
-        return words(text(node)) | words(_string_constant(root, text(node)) or "")
-    if node.type == "member_expression":
-        prop = node.child_by_field_name("property")
-        return words(text(prop)) if prop is not None else set()
-    return set()
-
-
-def _flow_binding(ctx: FileContext, call: Node, values: list[Node]) -> bool:
-    """Return True when the cookie holds an OAuth ``state`` or OIDC ``nonce`` of a sign-in
-    the file runs: a value that also travels in the authorize URL, which the server compares
-    with what the provider echoes back. It is the sign-in's own CSRF defence and no secret:
-    HttpOnly hides nothing and SameSite protects nothing."""
-    root = ctx.tree.root_node
-    said = _expression_words(root, values[0]) | _expression_words(root, values[1])
-    if not said & _FLOW_BINDING_WORDS or said & _CREDENTIAL_WORDS:
-        return False
-    return bool(said & _SIGN_IN_WORDS or words(ctx.rel) & _SIGN_IN_WORDS
-                or words(route_path(call) or "") & _CROSS_SITE_ROUTE_WORDS
-                or _CROSS_SITE_MODULE_RE.search(ctx.source)
-                or _AUTHORIZE_REQUEST_RE.search(ctx.source))
-
 
 #: Words of a cookie's name or value that mark a display preference or a navigation target
 #: (`theme`, `locale`, `returnTo`, `targetPath`): values the page shows or the URL carries.
 _PREFERENCE_WORDS = frozenset({"theme", "locale", "lang", "language", "currency", "timezone"})
 _TARGET_WORDS = frozenset({"redirect", "return", "target"})
 _TARGET_OBJECT_WORDS = frozenset({"path", "url", "to", "uri"})
-_LITERAL_TYPES = frozenset({"number", "true", "false", "null"})
+#: A bare location (`req.path`, `req.session.next`), a target only in a cookie named for one.
+_LOCATION_WORDS = frozenset({"path", "url", "uri", "next", "location", "href"})
+_LITERAL_TYPES = frozenset({"number", "true", "false", "null", "undefined", "regex"})
+#: Operators whose result is a boolean, whatever their operands hold.
+_BOOLEAN_OPERATORS = frozenset({"===", "!==", "==", "!=", "<", ">", "<=", ">=", "instanceof",
+                                "in"})
+#: Calls that hand on what their arguments (or the object they are called on) hold.
+_PURE_FUNCTIONS = frozenset({"encodeURIComponent", "encodeURI", "String", "Number", "Boolean",
+                             "JSON.stringify", "parseInt", "parseFloat", "Math.round",
+                             "Math.floor", "Math.ceil", "Math.min", "Math.max"})
+_PURE_METHODS = frozenset({"toString", "toLowerCase", "toUpperCase", "trim", "slice",
+                           "substring", "substr", "padStart", "padEnd", "toFixed", "concat",
+                           "join"})
+#: Calls that sign or encrypt: what they return is a credential (`jwt.sign`, `encrypt(...)`).
+_SIGNING_WORDS = frozenset({"sign", "jwt", "encrypt", "seal", "hmac"})
+#: Random sources a sign-in's state or nonce is drawn from (`crypto.randomBytes`,
+#: `randomUUID`, `uuid.v4`, `nanoid`, openid-client's `generators.state()`).
+_RANDOM_CALL_PARTS = ("random", "uuid", "nanoid", "cuid")
+_RANDOM_CALL_NAMES = frozenset({"v1", "v4", "v7", "generators.state", "generators.nonce"})
+_MAX_FOLLOW = 6
+#: Declarations or assignments of one name followed at most (a name bound all over a file
+#: is not read: it may hold anything).
+_MAX_ASSIGNMENTS = 8
 
 
-def _public_value(root: Node, values: list[Node]) -> bool:
-    """Return True when the cookie holds no secret, so no flag protects anything: a constant
-    (`'true'`, `1`: every visitor gets the same value, anyone can forge it), or, by its name or
-    value, a display preference (a theme, a locale) or a post-login target path, unless a
-    word of either says it is a credential."""
-    value = values[1]
-    if value.type in _LITERAL_TYPES or string_value(value) is not None:
-        return True
-    said = _expression_words(root, values[0]) | _expression_words(root, value)
-    if said & _CREDENTIAL_WORDS:
+def _says_target(said: set[str]) -> bool:
+    """Return True when words name a navigation target (`redirect…`, `returnTo`, `targetPath`)."""
+    return "redirect" in said or bool(said & _TARGET_WORDS and said & _TARGET_OBJECT_WORDS)
+
+
+def _harmless_field(name: str, target_cookie: bool) -> bool:
+    """Return True when a field or variable named ``name`` holds a display preference or a
+    navigation target (`req.query.theme`, `req.body.lang`, `returnTo`; a bare `path`, `url` or
+    `next` in a cookie named for a target), and its name says no secret (`themeKey`)."""
+    said = words(name)
+    if said & _SECRET_FIELD_WORDS:
         return False
-    return bool(said & _PREFERENCE_WORDS
-                or "redirect" in said
-                or (said & _TARGET_WORDS and said & _TARGET_OBJECT_WORDS))
+    return bool(said & _PREFERENCE_WORDS or _says_target(said)
+                or (target_cookie and said & _LOCATION_WORDS))
+
+
+class _Binding:
+    """One place a file binds a name: ``const name = value``, or a field of a destructured
+    value (``const { key: name } = value``, ``key`` None for an array or a computed key)."""
+
+    __slots__ = ("key", "scope", "value")
+
+    def __init__(self, value: Node | None, scope: tuple[int, int] | None,
+                 key: str | None) -> None:
+        self.value = value
+        self.scope = scope
+        self.key = key
+
+
+def _scope_of(node: Node) -> tuple[int, int] | None:
+    fn = enclosing(node, _FUNCTIONS)
+    return (fn.start_byte, fn.end_byte) if fn is not None else None
+
+
+def _parameter_names(fn: Node) -> set[str]:
+    params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
+    if params is None:
+        return set()
+    return {text(n) for n in walk(params)
+            if n.type in ("identifier", "shorthand_property_identifier_pattern")}
+
+
+class _Bindings:
+    """What a file binds to each name (declarations, assignments, function declarations), read
+    in one pass over the file, so that a cookie's value can be followed to what it holds."""
+
+    def __init__(self, lang: str, root: Node) -> None:
+        self.declared: dict[tuple[str, tuple[int, int] | None], list[_Binding]] = {}
+        self.by_name: dict[str, list[_Binding]] = {}
+        self.assigned: dict[str, list[Node]] = {}
+        self.functions: dict[str, list[Node]] = {}
+        self._returns: dict[tuple[int, int], list[Node]] = {}
+        for node in nodes_of_types(lang, root, ("variable_declarator", "assignment_expression",
+                                                "augmented_assignment_expression",
+                                                "function_declaration")):
+            if node.type == "function_declaration":
+                name = node.child_by_field_name("name")
+                if name is not None:
+                    self.functions.setdefault(text(name), []).append(node)
+            elif node.type == "variable_declarator":
+                self._declarator(node)
+            else:
+                left = node.child_by_field_name("left")
+                right = node.child_by_field_name("right")
+                if left is not None and left.type == "identifier" and right is not None:
+                    self.assigned.setdefault(text(left), []).append(right)
+
+    def _declarator(self, node: Node) -> None:
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if name is None:
+            return
+        scope = _scope_of(node)
+        if name.type == "identifier":
+            self._bind(text(name), _Binding(value, scope, None))
+            return
+        for part in walk(name):
+            key: str | None = None
+            bound: Node | None = None
+            if part.type == "shorthand_property_identifier_pattern":
+                key, bound = text(part), part
+            elif part.type == "pair_pattern":
+                k = part.child_by_field_name("key")
+                v = part.child_by_field_name("value")
+                if v is not None and v.type == "assignment_pattern":
+                    v = v.child_by_field_name("left")
+                if v is not None and v.type == "identifier":
+                    bound = v
+                    key = text(k) if k is not None and k.type == "property_identifier" \
+                        else string_value(k)
+            elif part.type == "identifier" and part.parent is not None \
+                    and part.parent.type in ("array_pattern", "assignment_pattern",
+                                             "rest_pattern"):
+                bound = part
+            if bound is not None:
+                self._bind(text(bound), _Binding(value, scope, key))
+
+    def _bind(self, name: str, binding: _Binding) -> None:
+        self.declared.setdefault((name, binding.scope), []).append(binding)
+        self.by_name.setdefault(name, []).append(binding)
+
+    def lookup(self, use: Node) -> tuple[str, list[_Binding]]:
+        """Return how the name at ``use`` is bound where it is used: ("param", []), a
+        parameter of a function around it; ("declared", bindings) in the nearest scope that
+        declares it; ("unknown", []) otherwise (an import, a global, a catch clause)."""
+        name = text(use)
+        fn = enclosing(use, _FUNCTIONS)
+        while True:
+            scope = (fn.start_byte, fn.end_byte) if fn is not None else None
+            here = self.declared.get((name, scope), [])
+            if here:
+                return "declared", here
+            if fn is None:
+                return "unknown", []
+            if name in _parameter_names(fn):
+                return "param", []
+            fn = enclosing(fn, _FUNCTIONS)
+
+    def string_constant(self, name: str) -> str | None:
+        """Return the string a file binds to ``name`` once, as ``const name = '...'``."""
+        found = self.by_name.get(name, [])
+        return string_value(found[0].value) if len(found) == 1 and found[0].key is None \
+            else None
+
+    def returns(self, fn: Node) -> list[Node]:
+        """Return the expressions a function returns (its body, for an arrow's expression)."""
+        key = (fn.start_byte, fn.end_byte)
+        if key not in self._returns:
+            body = fn.child_by_field_name("body")
+            found: list[Node] = []
+            if body is not None and body.type != "statement_block":
+                found.append(body)
+            elif body is not None:
+                for node in walk(body):
+                    if node.type == "return_statement" and enclosing(node, _FUNCTIONS) == fn:
+                        found.extend(code_children(node)[:1])
+            self._returns[key] = found
+        return self._returns[key]
+
+    def local_function(self, callee: Node) -> Node | None:
+        """Return the function a call's identifier names when the file declares it once."""
+        if callee.type != "identifier":
+            return None
+        name = text(callee)
+        fns = self.functions.get(name, [])
+        decls = self.by_name.get(name, [])
+        if len(fns) == 1 and not decls:
+            return fns[0]
+        if not fns and len(decls) == 1 and decls[0].key is None and decls[0].value is not None \
+                and decls[0].value.type in _FUNCTIONS:
+            return decls[0].value
+        return None
+
+    # -- no secret ---------------------------------------------------------------------------
+
+    def harmless(self, node: Node, target_cookie: bool, depth: int = 0) -> bool:
+        """Return True when ``node`` is shown to hold no secret: a literal, or an expression
+        every leaf of which is: a field or variable named for a display preference or a
+        navigation target, or a variable bound only to such values. Any other leaf (a
+        token, a session id, a signed value, a call, an unknown name) may hold a secret."""
+        if depth > _MAX_FOLLOW:
+            return False
+        kind = node.type
+        if kind in CASTS_AND_AWAIT and node.named_children:
+            return self.harmless(node.named_children[0], target_cookie, depth + 1)
+        if kind in _LITERAL_TYPES or string_value(node) is not None:
+            return True
+        if kind == "template_string":
+            return all(self.harmless(sub.named_children[0], target_cookie, depth + 1)
+                       for sub in node.named_children
+                       if sub.type == "template_substitution" and sub.named_children)
+        if kind == "binary_expression":
+            op = node.child_by_field_name("operator")
+            if op is not None and text(op) in _BOOLEAN_OPERATORS:
+                return True
+            return all(self.harmless(side, target_cookie, depth + 1)
+                       for side in (node.child_by_field_name("left"),
+                                    node.child_by_field_name("right")) if side is not None)
+        if kind == "unary_expression":
+            op = node.child_by_field_name("operator")
+            arg = node.child_by_field_name("argument")
+            return op is not None and (text(op) in ("!", "typeof", "void") or (
+                arg is not None and self.harmless(arg, target_cookie, depth + 1)))
+        if kind == "ternary_expression":
+            return all(self.harmless(side, target_cookie, depth + 1)
+                       for side in (node.child_by_field_name("consequence"),
+                                    node.child_by_field_name("alternative")) if side is not None)
+        if kind == "member_expression":
+            prop = node.child_by_field_name("property")
+            return prop is not None and _harmless_field(text(prop), target_cookie)
+        if kind == "subscript_expression":
+            index = string_value(node.child_by_field_name("index"))
+            return index is not None and _harmless_field(index, target_cookie)
+        if kind in ("identifier", "shorthand_property_identifier"):
+            return self._harmless_name(node, target_cookie, depth)
+        if kind in ("object", "array"):
+            return all(self.harmless(part, target_cookie, depth + 1)
+                       for part in code_children(node))
+        if kind == "pair":
+            value = node.child_by_field_name("value")
+            return value is not None and self.harmless(value, target_cookie, depth + 1)
+        if kind == "spread_element":
+            return bool(node.named_children) and \
+                self.harmless(node.named_children[0], target_cookie, depth + 1)
+        if kind in ("call_expression", "new_expression"):
+            return self._harmless_call(node, target_cookie, depth)
+        return False
+
+    def _harmless_name(self, node: Node, target_cookie: bool, depth: int) -> bool:
+        how, bindings = self.lookup(node)
+        if how == "param":  # data named for what it is (`function setTheme(res, theme)`)
+            return _harmless_field(text(node), target_cookie)
+        if how == "unknown" or len(bindings) > _MAX_ASSIGNMENTS:
+            return False
+        for binding in bindings:
+            if binding.key is not None and _harmless_field(binding.key, target_cookie):
+                continue
+            if binding.value is not None and \
+                    not self.harmless(binding.value, target_cookie, depth + 1):
+                return False
+        assigned = self.assigned.get(text(node), [])
+        return len(assigned) <= _MAX_ASSIGNMENTS and \
+            all(self.harmless(value, target_cookie, depth + 1) for value in assigned)
+
+    def _harmless_call(self, node: Node, target_cookie: bool, depth: int) -> bool:
+        callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+        args = node.child_by_field_name("arguments")
+        arguments = code_children(args) if args is not None else []
+        if callee is None:
+            return False
+        name = text(callee)
+        if name in _PURE_FUNCTIONS:
+            return all(self.harmless(a, target_cookie, depth + 1) for a in arguments)
+        prop = callee.child_by_field_name("property") if callee.type == "member_expression" \
+            else None
+        obj = callee.child_by_field_name("object") if prop is not None else None
+        return prop is not None and obj is not None and text(prop) in _PURE_METHODS \
+            and self.harmless(obj, target_cookie, depth + 1) \
+            and all(self.harmless(a, target_cookie, depth + 1) for a in arguments)
+
+    # -- a random nonce ----------------------------------------------------------------------
+
+    def random_nonce(self, node: Node) -> bool:
+        """Return True when ``node`` holds a value drawn from a random source
+        (`crypto.randomBytes`, `randomUUID`, `uuid`, `nanoid`, or a variable or a local
+        function that returns one) and nothing that signs, encrypts or names a credential
+        (`jwt.sign(...)`, `req.sessionID`, `SECRET`): a sign-in's state or nonce, not a
+        session."""
+        found = {"random": False, "secret": False}
+        self._scan(node, found, 0, set())
+        return found["random"] and not found["secret"]
+
+    def _scan(self, node: Node, found: dict[str, bool], depth: int,
+              seen: set[tuple[int, int]]) -> None:
+        key = (node.start_byte, node.end_byte)
+        if depth > _MAX_FOLLOW or key in seen or found["secret"]:
+            return
+        seen.add(key)
+        for part in walk(node):
+            kind = part.type
+            if kind == "call_expression":
+                callee = part.child_by_field_name("function")
+                if callee is None:
+                    continue
+                said = words(text(callee))
+                if said & _SIGNING_WORDS:
+                    found["secret"] = True
+                    return
+                if text(callee) in _RANDOM_CALL_NAMES or any(p in text(callee).lower()
+                                                             for p in _RANDOM_CALL_PARTS):
+                    found["random"] = True
+                local = self.local_function(callee)
+                if local is not None:
+                    for value in self.returns(local):
+                        self._scan(value, found, depth + 1, seen)
+            elif kind in ("identifier", "shorthand_property_identifier"):
+                parent = part.parent
+                if parent is not None and parent.type == "call_expression" and \
+                        parent.child_by_field_name("function") == part:
+                    continue
+                if words(text(part)) & _CREDENTIAL_WORDS:
+                    found["secret"] = True
+                    return
+                _, bindings = self.lookup(part)
+                assigned = self.assigned.get(text(part), [])
+                if len(assigned) > _MAX_ASSIGNMENTS or len(bindings) > _MAX_ASSIGNMENTS:
+                    found["secret"] = True  # too many to follow: not shown to be random
+                    return
+                for binding in bindings:
+                    if binding.value is not None:
+                        self._scan(binding.value, found, depth + 1, seen)
+                for value in assigned:
+                    self._scan(value, found, depth + 1, seen)
+            elif kind == "property_identifier" and words(text(part)) & _CREDENTIAL_WORDS:
+                found["secret"] = True
+                return
+            if found["secret"]:
+                return
+
+
+def _expression_words(bindings: _Bindings, node: Node) -> set[str]:
+    """Return the words that say what a cookie's name or value holds: a string's own words,
+    else a constant's string and its name, else the last name of a member chain."""
+    value = string_value(node)
+    if value is not None:
+        return words(value)
+    if node.type == "identifier":
+        return words(text(node)) | words(bindings.string_constant(text(node)) or "")
+    if node.type == "member_expression":
+        prop = node.child_by_field_name("property")
+        return words(text(prop)) if prop is not None else set()
+    return set()
+
+
+def _flow_binding(ctx: FileContext, bindings: _Bindings, call: Node, values: list[Node]) -> bool:
+    """Return True when the cookie holds an OAuth ``state`` or OIDC ``nonce`` of a sign-in
+    the file runs: a random value that also travels in the authorize URL, which the server
+    compares with what the provider echoes back. It is the sign-in's own CSRF defence and no
+    secret: HttpOnly hides nothing and SameSite protects nothing. The value must be drawn
+    from a random source: a `state` cookie holding a signed token is a session."""
+    said = _expression_words(bindings, values[0]) | _expression_words(bindings, values[1])
+    if not said & _FLOW_BINDING_WORDS or said & _CREDENTIAL_WORDS:
+        return False
+    if not (said & _SIGN_IN_WORDS or words(ctx.rel) & _SIGN_IN_WORDS
+            or words(route_path(call) or "") & _CROSS_SITE_ROUTE_WORDS
+            or _CROSS_SITE_MODULE_RE.search(ctx.source)
+            or _AUTHORIZE_REQUEST_RE.search(ctx.source)):
+        return False
+    return bindings.random_nonce(values[1])
+
+
+def _public_value(bindings: _Bindings, values: list[Node]) -> bool:
+    """Return True when the cookie's value is shown to hold no secret, so no flag protects
+    anything: a constant (`'true'`, `1`: every visitor gets the same value, anyone can forge
+    it), or an expression every leaf of which is a display preference (`req.query.theme`), a
+    navigation target (`req.query.returnTo`; `req.path` in a cookie named for a redirect) or a
+    constant. The cookie's name alone says nothing: `res.cookie('theme', req.user.apiKey)`
+    holds a secret."""
+    target_cookie = _says_target(_expression_words(bindings, values[0]))
+    return bindings.harmless(values[1], target_cookie)
 
 
 def _effective_properties(root: Node, opts: Node, depth: int = 0) -> set[str] | None:
@@ -417,6 +735,7 @@ class CookieFlags(Rule):
             calls.append((match, args, values, string_value(values[0]), declared,
                           declared or opts))
         named_options = [(name, opts) for _, _, _, name, _, opts in calls]
+        bindings: _Bindings | None = None  # read on the first call that needs it
         for match, args, values, name, declared, opts in calls:
             if opts is not None and opts.type == "object":
                 present = _effective_properties(root, opts)
@@ -433,7 +752,9 @@ class CookieFlags(Rule):
                 continue
             if not missing:
                 continue
-            if _flow_binding(ctx, match, values) or _public_value(ctx.tree.root_node, values):
+            if bindings is None:
+                bindings = _Bindings(ctx.lang, root)
+            if _flow_binding(ctx, bindings, match, values) or _public_value(bindings, values):
                 continue
             held = self._held_back(ctx, match, name, missing, named_options)
             if "secure" in missing and not trusts_proxy and not declared_proxy:
