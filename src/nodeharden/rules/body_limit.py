@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
@@ -61,6 +62,12 @@ DEFAULT_UPLOAD_MAX = "10mb"
 #: times its size), and twenty concurrent requests hold gigabytes. Below it, a limit written
 #: into the code is the maintainers' decision (an API taking a few megabytes, an image upload).
 FAR_ABOVE_NEED = 50 * 1024 * 1024
+#: An explicit upload bound at or above this is no bound in effect, wherever files go: 100gb is
+#: more than the whole disk of the machine or container such an app runs on (cloud volumes
+#: start at 8-100gb), so one request can fill it anyway, and a deliberate cap sized to content
+#: (a video route taking a few gigabytes) stays well below it; ``1e15`` or ``2 ** 50`` is how
+#: code says "unlimited" without ``Infinity``.
+NO_REAL_BOUND = 100 * 1024 ** 3
 #: ``type`` values with which a parser reads every request's body, whatever its content type.
 CATCH_ALL_TYPES = frozenset({"*/*", "*"})
 
@@ -324,11 +331,16 @@ class BodyLimit(Rule):
         if limits is not None and limits.type != "object":
             return  # limits built elsewhere
         file_size = object_properties(limits).get("fileSize") if limits is not None else None
+        unsure = False
         if file_size is not None:
             size = _size_or_constant(root, file_size)
+            in_memory = _in_memory(module, props)
             if size is None or size <= limit_max \
-                    or not _bound_reported(size, configured, _in_memory(module, props)):
+                    or not _bound_reported(size, configured, in_memory is not False):
                 return
+            # Reported only because the storage is not known: the bound may be the
+            # maintainers' own for a storage off memory, so report only.
+            unsure = in_memory is None and not _bound_reported(size, configured, False)
             what = "files of any size" if math.isinf(size) else f"files up to {show_size(size)}"
             edits = [TextEdit(file_size.start_byte, file_size.end_byte, size_code)]
         else:
@@ -360,7 +372,7 @@ class BodyLimit(Rule):
         # A bound held in a const: the project's own setting, maybe shared: report only.
         fix = Fix(title=title, applicability="unsafe",
                   changes=(FileChange(ctx.rel, tuple(edits)),)) \
-            if file_size is None or _constant(root, file_size) is None else None
+            if not unsure and (file_size is None or _constant(root, file_size) is None) else None
         yield ctx.node_finding(self.id, call, f"{label} accepts {what}, above upload_limit_max "
                                f"{max_text}: one request can fill memory or disk", fix)
 
@@ -431,19 +443,92 @@ def _size_or_constant(root: Node, node: Node) -> float | None:
     return size_of(constant if constant is not None else node)
 
 
-def _in_memory(module: str, props: dict[str, Node]) -> bool:
+def _in_memory(module: str, props: dict[str, Node]) -> bool | None:
     """Return True when the upload middleware holds files in memory: multer without ``dest``
     or ``storage`` (its default is memory storage) or with ``memoryStorage()``, and
-    express-fileupload without ``useTempFiles: true``. formidable writes to disk and busboy
-    streams."""
+    express-fileupload without ``useTempFiles: true``; None when multer's ``storage`` is not
+    known (``_memory_storage``). formidable writes to disk and busboy streams."""
     if module == "multer":
         storage = props.get("storage")
         if storage is not None:
-            return "memoryStorage" in text(storage)
+            return _memory_storage(storage)
         return "dest" not in props
     if module == "express-fileupload":
         return text(props.get("useTempFiles")) != "true"
     return False
+
+
+def _memory_storage(storage: Node, depth: int = 0) -> bool | None:
+    """Return whether multer's ``storage`` holds files in memory: True for a call naming
+    ``memoryStorage``, False for a call or ``new`` of another storage engine
+    (``multer.diskStorage(…)``, ``multerS3(…)``, ``new GridFsStorage(…)``), directly or through
+    the one declaration of a name the file never reassigns (``const storage = …; multer({
+    storage })``); None (not known) for a name bound elsewhere (imported, a parameter, declared
+    twice) or a member: the caller counts it as memory, never as disk."""
+    if storage.type == "parenthesized_expression" and storage.named_children:
+        return _memory_storage(storage.named_children[0], depth)
+    if storage.type in ("call_expression", "new_expression", "await_expression"):
+        return "memoryStorage" in text(storage)
+    if storage.type in ("identifier", "shorthand_property_identifier") and depth < 3:
+        root = storage
+        while root.parent is not None:
+            root = root.parent
+        value = _declared_value(root, storage)
+        return None if value is None else _memory_storage(value, depth + 1)
+    return None
+
+
+def _declared_value(root: Node, name_node: Node) -> Node | None:
+    """Return the value of the one declaration (``const``, ``let`` or ``var``) of the name
+    ``name_node`` holds when nothing else in the file binds or assigns that name; None else."""
+    index = _bindings(root)
+    name = name_node.text or b""
+    found = index.declarators.get(name, [])
+    if len(found) != 1 or name in index.other or name in index.assigned:
+        return None
+    return found[0].child_by_field_name("value")
+
+
+@dataclass
+class _Bindings:
+    """The names a file binds, from one walk: its declarators by name, the names something
+    else binds too (a parameter, an import, a pattern…), and the names assigned."""
+
+    root: Node
+    declarators: dict[bytes, list[Node]] = field(default_factory=dict)
+    other: set[bytes] = field(default_factory=set)
+    assigned: set[bytes] = field(default_factory=set)
+
+
+#: The last file's ``_Bindings`` (every lookup of one file walks it once).
+_BINDINGS: list[_Bindings] = []
+
+
+def _bindings(root: Node) -> _Bindings:
+    """Return the ``_Bindings`` of the file whose tree is ``root``, walking it once."""
+    if _BINDINGS and _BINDINGS[0].root == root:
+        return _BINDINGS[0]
+    index = _Bindings(root)
+    for node in walk(root):
+        kind = node.type
+        name = node.text or b""
+        if kind == "shorthand_property_identifier_pattern":
+            index.other.add(name)
+        elif kind == "identifier" and node.parent is not None:
+            parent = node.parent
+            if parent.type in _BINDING_PARENTS or (
+                    parent.type == "arrow_function"
+                    and parent.child_by_field_name("parameter") == node):
+                index.other.add(name)
+            elif parent.type in ("assignment_expression", "augmented_assignment_expression") \
+                    and parent.child_by_field_name("left") == node:
+                index.assigned.add(name)
+        elif kind == "variable_declarator":
+            key = node.child_by_field_name("name")
+            if key is not None and key.type == "identifier":
+                index.declarators.setdefault(key.text or b"", []).append(node)
+    _BINDINGS[:] = [index]
+    return index
 
 
 def _bound_reported(size: float, configured: bool, in_memory: bool) -> bool:
@@ -451,9 +536,9 @@ def _bound_reported(size: float, configured: bool, in_memory: bool) -> bool:
     is reported: always when the project sets ``upload_limit_max`` (its own ceiling); without
     it, a finite bound written into the code is the maintainers' decision (an audio route sized
     to its provider's 25mb limit, a video route that takes gigabytes on disk), unless it is no
-    bound (``Infinity``) or holds ``FAR_ABOVE_NEED`` or more in memory (as much as a body
-    parser's far-above-need limit, per request)."""
-    if configured or math.isinf(size):
+    bound (``Infinity``, or ``NO_REAL_BOUND`` or more: ``1e15``) or holds ``FAR_ABOVE_NEED`` or
+    more in memory (as much as a body parser's far-above-need limit, per request)."""
+    if configured or size >= NO_REAL_BOUND:
         return True
     return in_memory and size >= FAR_ABOVE_NEED
 
@@ -462,21 +547,10 @@ def _constant(root: Node, name_node: Node) -> Node | None:
     """Return the value of the ``const`` that ``name_node`` names, when the file declares that
     name exactly once, as a ``const`` (a ``let`` or ``var`` may be reassigned), and no function
     parameter or other binding shadows it (``const FILE_LIMIT = '3GB'``)."""
-    name = name_node.text
-    found: list[Node] = []
-    for node in walk(root):
-        if node.type == "shorthand_property_identifier_pattern" and node.text == name:
-            return None  # bound by a destructuring pattern too
-        if node.type == "identifier" and node.text == name and node.parent is not None \
-                and (node.parent.type in _BINDING_PARENTS or (
-                    node.parent.type == "arrow_function"
-                    and node.parent.child_by_field_name("parameter") == node)):
-            return None  # a parameter, an import or a pattern binds the name too
-        if node.type == "variable_declarator":
-            key = node.child_by_field_name("name")
-            if key is not None and key.type == "identifier" and key.text == name:
-                found.append(node)
-    if len(found) != 1:
+    index = _bindings(root)
+    name = name_node.text or b""
+    found = index.declarators.get(name, [])
+    if len(found) != 1 or name in index.other:
         return None
     declaration = found[0].parent
     if declaration is None or declaration.type != "lexical_declaration" \
