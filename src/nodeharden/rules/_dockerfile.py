@@ -4,11 +4,18 @@ instruction boundaries."""
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from nodeharden._model import TextEdit
+from nodeharden._regex import lazy_pattern
 from nodeharden._roles import parse_dockerfile
+
+if TYPE_CHECKING:
+    from nodeharden.rules._base import ProjectContext
 
 
 @dataclass
@@ -118,3 +125,177 @@ def insert_before_line(source: bytes, line: int, text: str) -> TextEdit:
     at = len(source)
     prefix = "" if source.endswith(b"\n") or not source else "\n"
     return TextEdit(at, at, prefix + text)
+
+
+# --- Images the repository builds, and which Dockerfile builds on which -------------------
+
+#: A build command: ``docker build``, ``docker buildx build``, ``docker image build``, ``podman
+#: build``, ``buildah bud``.
+_BUILD_RE = lazy_pattern(r"\b(?:docker\s+(?:image\s+)?(?:buildx\s+)?build|podman\s+build|"
+                         r"buildah\s+(?:bud|build))\b")
+_COMMAND_END_RE = lazy_pattern(r"&&|\|\||;|\||\n")
+_WORD_RE = lazy_pattern(r"[a-z0-9]+")
+#: Folders where build and run scripts usually live (relative to the root or the Dockerfile).
+SCRIPT_FOLDERS = ("", "docker", ".docker", "scripts", "bin", "build", "deploy", "tools")
+
+
+def logical_lines(text: str) -> list[tuple[int, str]]:
+    """Return (1-based first line, text) of each shell line, backslash continuations joined."""
+    lines = text.splitlines()
+    result: list[tuple[int, str]] = []
+    number = 0
+    while number < len(lines):
+        start, line = number, lines[number]
+        while line.rstrip().endswith("\\") and number + 1 < len(lines):
+            number += 1
+            line = line.rstrip()[:-1] + " " + lines[number]
+        number += 1
+        result.append((start + 1, line))
+    return result
+
+
+def split_words(command: str) -> list[str]:
+    """Return the words of one shell command (quotes removed; plain split when unbalanced)."""
+    import shlex
+
+    try:
+        return shlex.split(command, comments=False)
+    except ValueError:
+        return command.split()
+
+
+def nearby_files(ctx: ProjectContext, dockerfile_rel: str,
+                 accept: Callable[[str], bool]) -> list[str]:
+    """Return the files (relative to the root) whose name ``accept`` takes, in the folders
+    where a project keeps its Dockerfiles and build or run scripts: the root, the
+    Dockerfile's folder and the one above it, and their ``docker/``, ``scripts/``, ``bin/``…
+    subfolders."""
+    folder = posixpath.dirname(dockerfile_rel)
+    bases = dict.fromkeys(["", folder, posixpath.dirname(folder)])
+    found: list[str] = []
+    for base in bases:
+        for sub in SCRIPT_FOLDERS:
+            rel_dir = posixpath.join(base, sub) if base else sub
+            directory = Path(ctx.info.root) / rel_dir
+            try:
+                names = sorted(e.name for e in directory.iterdir() if e.is_file())
+            except OSError:
+                continue
+            found += [posixpath.join(rel_dir, n) if rel_dir else n for n in names if accept(n)]
+    return list(dict.fromkeys(found))
+
+
+def _is_dockerfile(name: str) -> bool:
+    lower = name.lower()
+    return lower == "dockerfile" or lower.endswith(".dockerfile") or \
+        lower.startswith(("dockerfile.", "dockerfile-"))
+
+
+def _is_build_script(name: str) -> bool:
+    lower = name.lower()
+    return lower in ("package.json", "makefile", "justfile", "taskfile.yml") or \
+        lower.endswith((".sh", ".bash", ".mk"))
+
+
+def image_key(ref: str) -> tuple[str, str]:
+    """Return (name, tag) of an image reference, lower case, without ``docker.io/library/``
+    (``"*"`` for a tag built from a variable, ``latest`` when it has none)."""
+    ref = ref.strip("\"'").lower().split("@", 1)[0]
+    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        ref = ref.removeprefix(prefix)
+    ref = ref.removeprefix("library/")
+    last = ref.rsplit("/", 1)[-1]
+    name, tag = (ref.rsplit(":", 1) if ":" in last else (ref, "latest"))
+    return name, ("*" if "$" in tag else tag)
+
+
+def same_image(ref: str, built: tuple[str, str]) -> bool:
+    name, tag = image_key(ref)
+    return name == built[0] and "$" not in name and (built[1] == "*" or tag == built[1])
+
+
+def built_images(ctx: ProjectContext, dockerfile_rel: str) -> list[tuple[str, str]]:
+    """Return the images (name, tag) the project's build commands make from this Dockerfile:
+    ``docker build -f <it> -t <name>`` (``buildx``, ``podman``, ``buildah bud``) in a
+    package.json script, a Makefile or a shell script near it, and the ``image:`` of a
+    compose service that builds it."""
+    from nodeharden.rules._production import compose_services
+
+    target = posixpath.normpath(dockerfile_rel)
+    images: list[tuple[str, str]] = []
+    for _, _, spec in compose_services(ctx, dockerfile_rel):
+        if isinstance(spec.get("image"), str):
+            images.append(image_key(spec["image"]))
+    for rel in nearby_files(ctx, dockerfile_rel, _is_build_script):
+        raw = ctx.read(rel)
+        if raw is None or not _BUILD_RE.search(raw.decode("utf-8", "replace")):
+            continue
+        here = posixpath.dirname(rel)
+        for _, line in logical_lines(raw.decode("utf-8", "replace")):
+            for match in _BUILD_RE.finditer(line):
+                end = _COMMAND_END_RE.search(line, match.end())
+                words = split_words(line[match.end():end.start() if end else len(line)])
+                file, tags, positionals = None, [], []
+                index = 0
+                while index < len(words):
+                    word = words[index].strip("\"',")
+                    value = words[index + 1].strip("\"',") if index + 1 < len(words) else ""
+                    if word in ("-f", "--file", "-t", "--tag"):
+                        if word in ("-f", "--file"):
+                            file = value
+                        else:
+                            tags.append(value)
+                        index += 2
+                        continue
+                    if word.startswith(("--file=", "--tag=")):
+                        key, _, val = word.partition("=")
+                        if key == "--file":
+                            file = val
+                        else:
+                            tags.append(val)
+                    elif not word.startswith("-"):
+                        positionals.append(word)
+                    index += 1
+                context = positionals[-1] if positionals else "."
+                names = [file] if file else [posixpath.join(context, "Dockerfile")]
+                candidates = {posixpath.normpath(posixpath.join(base, name))
+                              for name in names for base in dict.fromkeys([here, ""])}
+                if target in candidates:
+                    images += [image_key(tag) for tag in tags if tag]
+    return list(dict.fromkeys(images))
+
+
+def base_image_of(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
+    """Return where another Dockerfile of the project builds ``FROM`` the image this one makes
+    (``docker/Dockerfile:12``), or None. Such a Dockerfile is a base image: only the image
+    built on it runs the app. Known from the build commands (``docker build -f
+    docker/Base.Dockerfile -t acme/app:base``) or, without them, from the names: a Dockerfile
+    named as a base (``Base.Dockerfile``, ``Dockerfile.base``) and a ``FROM`` whose image name
+    or tag says ``base`` (``FROM acme/app:base``)."""
+    built = built_images(ctx, dockerfile_rel)
+    stem = posixpath.basename(dockerfile_rel).lower().replace("dockerfile", " ")
+    named_base = "base" in _WORD_RE.findall(stem)
+    if not built and not named_base:
+        return None
+    others = nearby_files(ctx, dockerfile_rel, _is_dockerfile)
+    for rel in others:
+        if posixpath.normpath(rel) == posixpath.normpath(dockerfile_rel):
+            continue
+        raw = ctx.read(rel)
+        stages = parse_stages(raw.decode("utf-8", "replace")) if raw is not None else None
+        aliases = {s.alias.lower() for s in stages or [] if s.alias}
+        for stage in stages or []:
+            ref = stage.base
+            if not ref or ref.lower() in aliases or "$" in ref:
+                continue
+            if any(same_image(ref, image) for image in built):
+                return f"{rel}:{stage.from_line}"
+            if not built and named_base:
+                # `acme/app:base`, `acme/app-base`: not a public image named just `base`
+                # (`mcr.microsoft.com/devcontainers/base:ubuntu`)
+                name, tag = image_key(ref)
+                last = _WORD_RE.findall(name.rsplit("/", 1)[-1])
+                if "/" in name and ("base" in _WORD_RE.findall(tag)
+                                    or ("base" in last and len(last) > 1)):
+                    return f"{rel}:{stage.from_line}"
+    return None

@@ -20,12 +20,18 @@ from nodeharden.rules._dockerfile import (
     Stage,
     ancestry,
     base_image,
+    base_image_of,
+    built_images,
     effective_user,
     insert_before_line,
     insertion_line,
     is_root,
     line_offsets,
+    logical_lines,
+    nearby_files,
     parse_stages,
+    same_image,
+    split_words,
 )
 from nodeharden.rules._production import compose_services, development_image
 
@@ -44,7 +50,6 @@ _TAG_WORD_RE = lazy_pattern(r"\$\{[^}]*\}|\$\w+|[^\W_]+")
 _ALPINE_HINTS = ("alpine",)
 _DEBIAN_HINTS = ("debian", "ubuntu", "bookworm", "bullseye", "buster", "trixie", "jammy",
                  "noble", "focal", "slim")
-_ROOT_NEEDS = lazy_pattern(r"\b(chown|gosu|su-exec|setpriv|apt-get|apk|yum|dnf)\b")
 _START = ("CMD", "ENTRYPOINT")
 #: Official service images whose entrypoint starts as root and hands the service and its data
 #: to the image's own user (postgres, mysql, nginx…): a USER line would break them.
@@ -505,8 +510,11 @@ def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: st
         make = [d for d in dirs if d in missing]
         script = (f"mkdir -p {' '.join(make)} && " if make else "") + \
             f"chown {owner} {' '.join(dirs)}"
-        if chosen is not None:
+        if chosen is not None and _chainable(chosen):
             edits.append(_append_to_run(source, chosen, script))
+        elif chosen is not None and chosen.end_line + 1 != user_line:
+            # `;`, `||` or `exit` in the RUN: an appended `&& chown` may never run
+            edits.append(insert_before_line(source, chosen.end_line + 1, f"RUN {script}\n"))
         elif limit == user_line:
             new_run = f"RUN {script}\n"
         else:
@@ -515,7 +523,13 @@ def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: st
     if "$" in workdir:
         workdir = ""
     for command, made in _late_mkdirs(stage, made_before, user_line, workdir_of, workdir):
-        edits.append(_append_to_run(source, command, f"chown {owner} {' '.join(made)}"))
+        chown = f"chown {owner} {' '.join(made)}"
+        if _chainable(command):
+            edits.append(_append_to_run(source, command, chown))
+        elif command.end_line + 1 == user_line:
+            new_run += f"RUN {chown}\n"
+        else:
+            edits.append(insert_before_line(source, command.end_line + 1, f"RUN {chown}\n"))
     return edits, new_run, unknown
 
 
@@ -525,25 +539,256 @@ def service_image(image: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _entrypoint_needs_root(ctx: ProjectContext, path: str, stage: Stage) -> bool:
-    folder = posixpath.dirname(path)
-    for command in stage.commands:
-        if command.cmd.upper() != "ENTRYPOINT":
+#: Tools that start a command as another user; they need root to switch.
+_DROP_TOOLS = frozenset({"su-exec", "gosu", "s6-setuidgid", "setpriv", "runuser", "chroot", "su",
+                         "sudo", "setuidgid", "chpst"})
+#: Commands that only root may run at start (user and ownership changes, packages).
+_ROOT_ONLY = frozenset({"chown", "usermod", "groupmod", "useradd", "groupadd", "adduser",
+                        "addgroup", "apt-get", "apk", "yum", "dnf"})
+_DROP_NEEDLE_RE = lazy_pattern(r"\b(?:su-exec|gosu|s6-setuidgid|setpriv|runuser|chroot|su|sudo|"
+                               r"setuidgid|chpst)\b")
+#: Wrappers a start line runs its real command through (``exec tini -- gosu app node …``).
+_WRAPPERS = frozenset({"exec", "tini", "dumb-init", "--", "env", "nohup", "catatonit"})
+
+
+def _tool_of(words: list[str]) -> str:
+    """Return the command a simple command runs, past ``exec``, ``tini --``, ``env`` and
+    variable assignments."""
+    index = 0
+    while index < len(words) and (posixpath.basename(words[index]) in _WRAPPERS
+                                  or (words[index].startswith("-") and index > 0)
+                                  or ("=" in words[index] and not words[index].startswith("-"))):
+        index += 1
+    return posixpath.basename(words[index]) if index < len(words) else ""
+
+
+def _drop_user(words: list[str]) -> tuple[str, str] | None:
+    """Return (tool, user) when the simple command ``words`` runs its command as another user
+    (``su-exec node node server.js``, ``setpriv --reuid=1000 …``, ``runuser -u app -- …``,
+    ``chroot --userspec=app:app / …``, ``s6-setuidgid app …``, ``su app -c …``); the user is
+    as written (``$PUID`` too)."""
+    tool = _tool_of(words)
+    rest = words[words.index(next(w for w in words if posixpath.basename(w) == tool)) + 1:] \
+        if tool else []
+    if tool not in _DROP_TOOLS:
+        return None
+    options: dict[str, str] = {}
+    positionals: list[str] = []
+    position = 0
+    while position < len(rest):
+        word = rest[position]
+        if word == "--":
+            positionals += rest[position + 1:position + 2]
+            break
+        if word.startswith("-") and word != "-":
+            key, eq, value = word.partition("=")
+            if not eq and key in ("-u", "--user", "--reuid", "--userspec", "-s", "--shell",
+                                  "-c", "--command", "-g", "--group", "-U", "-l") \
+                    and position + 1 < len(rest):
+                value = rest[position + 1]
+                position += 1
+            options[key] = value
+        else:
+            positionals.append(word)
+            if tool in ("su-exec", "gosu", "s6-setuidgid", "setuidgid"):
+                break
+        position += 1
+    if tool == "setpriv":
+        user = options.get("--reuid", "")
+    elif tool == "chroot":
+        user = options.get("--userspec", "").split(":", 1)[0]
+    elif tool == "chpst":
+        user = options.get("-u", "").split(":", 1)[0]
+    elif tool in ("sudo",):
+        user = options.get("-u", "")
+    elif tool == "runuser":
+        user = options.get("-u") or options.get("--user") or options.get("-l") or \
+            (positionals[0] if positionals else "")
+    elif tool == "su":
+        user = options.get("-l") or (positionals[0] if positionals and positionals[0] != "-"
+                                     else "")
+        if not ({"-c", "--command"} & set(options)) and tool == "su":
+            return None  # an interactive `su`: nothing runs as that user here
+    else:
+        user = positionals[0].split(":", 1)[0] if positionals else ""
+    user = user.strip("\"'")
+    if not user or user in ("root", "0", "#0"):
+        return None
+    return tool, user
+
+
+def _start_scripts(ctx: ProjectContext, rel: str, stages: list[Stage], final: Stage
+                   ) -> list[tuple[str, str]]:
+    """Return (project file, text) of the scripts the image's ``ENTRYPOINT``, ``CMD`` and
+    ``HEALTHCHECK`` run that are in the project: a word of the start naming a file the image
+    copies in (``COPY docker/start.sh /usr/local/bin/start``) or a file of that name next to
+    the Dockerfile or at the root of the build (``CMD ["./start-docker.sh"]`` after ``COPY .
+    .``)."""
+    folder = posixpath.dirname(rel)
+    copied: dict[str, list[str]] = {}  # basename in the image -> project sources
+    words: list[str] = []
+    for current in reversed(ancestry(stages, final)):
+        for command in current.commands:
+            kind = command.cmd.upper()
+            values = [str(v) for v in command.value]
+            if kind in ("COPY", "ADD") and len(values) >= 2 and \
+                    not any(f.lower().startswith("--from") for f in command.flags):
+                target = values[-1]
+                for source in values[:-1]:
+                    name = posixpath.basename(source.rstrip("/"))
+                    key = name if target.endswith("/") or len(values) > 2 else \
+                        posixpath.basename(target.rstrip("/")) or name
+                    copied.setdefault(key, []).append(source)
+                    copied.setdefault(name, []).append(source)
+            elif kind in (*_START, "HEALTHCHECK"):
+                for value in values:
+                    words += split_words(value)
+    found: list[tuple[str, str]] = []
+    for word in dict.fromkeys(words):
+        if "$" in word or word.startswith("-") or "/" not in word and "." not in word \
+                and word not in copied:
             continue
-        joined = " ".join(command.value)
-        if _ROOT_NEEDS.search(joined):
-            return True
-        for word in command.value:
-            for token in word.split():
-                if not token.endswith(".sh"):
+        name = posixpath.basename(word)
+        candidates = [posixpath.normpath(posixpath.join(base, source))
+                      for source in copied.get(name, []) for base in dict.fromkeys([folder, ""])]
+        candidates += [posixpath.join(folder, name) if folder else name, name]
+        if not word.startswith("/"):
+            candidates.append(posixpath.normpath(posixpath.join(folder, word)))
+        for candidate in dict.fromkeys(candidates):
+            if candidate.startswith("..") or candidate in (".", ""):
+                continue
+            raw = ctx.read(candidate)
+            if raw is None or b"\0" in raw[:1024]:
+                continue
+            text = raw.decode("utf-8", "replace")
+            if text.startswith("#!") or name.endswith((".sh", ".bash")):
+                found.append((candidate, text))
+                break
+    return found
+
+
+def _privileges(ctx: ProjectContext, rel: str, stages: list[Stage], final: Stage
+                ) -> tuple[str | None, str | None]:
+    """Return (how the image starts the app as another user, what at start needs root).
+
+    The first is set when the app's own start goes through a tool that switches to a
+    non-root user (``gosu``, ``su-exec``, ``setpriv``, ``runuser``, ``chroot --userspec``,
+    ``s6-setuidgid``, ``su -c``): in the ``CMD``/``ENTRYPOINT`` itself, or in a start script
+    of the project on an ``exec`` line or its last command. The image starts as root on
+    purpose, to do what needs root before it drops to that user. The second names the first
+    command of the start (script or ``HEALTHCHECK``) that only root may run (such a switch,
+    ``chown``, ``usermod``, a package manager): a ``USER`` line would make it fail."""
+    needs: str | None = None
+    for kind in ("ENTRYPOINT", "CMD", "HEALTHCHECK"):
+        command = next((own[-1] for current in ancestry(stages, final)
+                        if (own := [c for c in current.commands if c.cmd.upper() == kind])),
+                       None)
+        if command is None:
+            continue
+        joined = " ".join(str(v) for v in command.value)
+        words = [w for w in split_words(joined) if w.upper() not in ("CMD", "NONE")]
+        drop = _drop_user(words) if kind != "HEALTHCHECK" else None
+        if drop is not None:
+            return (f"its `{kind}` runs the app through `{drop[0]} {drop[1]}` (line "
+                    f"{command.start_line})"), None
+        for part in _words(joined):
+            tool = _tool_of([w for w in part if w.upper() != "CMD"])
+            if needs is None and tool in _ROOT_ONLY | _DROP_TOOLS:
+                needs = f"its `{kind}` runs `{tool}` (line {command.start_line})"
+    for script, text in _start_scripts(ctx, rel, stages, final):
+        lines = [(n, line.strip()) for n, line in logical_lines(text)
+                 if line.strip() and not line.strip().startswith("#")]
+        for position, (number, line) in enumerate(lines):
+            for part in _words(line):
+                words = [w for w in part if w not in ("[[", "]]", "!", "then", "else", "do")]
+                if not words:
                     continue
-                name = posixpath.basename(token)
-                for candidate in {posixpath.join(folder, name), name,
-                                  posixpath.normpath(posixpath.join(folder, token.lstrip("/")))}:
-                    script = ctx.read(candidate)
-                    if script and _ROOT_NEEDS.search(script.decode("utf-8", "replace")):
-                        return True
-    return False
+                drop = _drop_user(words) if _DROP_NEEDLE_RE.search(line) else None
+                tool = _tool_of(words)
+                if drop is not None and (words[0] == "exec" or position == len(lines) - 1):
+                    return (f"{script}:{number} starts the app through `{drop[0]} "
+                            f"{drop[1]}`"), None
+                if needs is None and tool in _ROOT_ONLY | _DROP_TOOLS:
+                    needs = f"{script}:{number} runs `{tool}`"
+    return None, needs
+
+
+#: The Docker (or Podman) API socket: whoever holds it is root on the host.
+_SOCKET_RE = lazy_pattern(r"(?:^|/)(?:docker|podman)\.sock$")
+_RUN_RE = lazy_pattern(r"\b(?:docker|podman)\s+(?:container\s+)?(?:run|create)\b")
+
+
+def _run_mounts(ctx: ProjectContext, rel: str) -> list[tuple[str, str, str]]:
+    """Return (where, host path, container path) of each writable host folder or file the
+    project runs this image with: bind mounts of the compose services that build it, and the
+    ``-v``/``--volume``/``--mount type=bind`` of a ``docker run`` in its README or in a
+    shell script near it (when the run names an image the project builds from this
+    Dockerfile, or the project has no other Dockerfile)."""
+    found: list[tuple[str, str, str]] = []
+    for compose, service, spec in compose_services(ctx, rel):
+        volumes = spec.get("volumes")
+        for entry in volumes if isinstance(volumes, list) else []:
+            source = target = ""
+            read_only = False
+            if isinstance(entry, str):
+                parts = entry.split(":")
+                if len(parts) >= 2:
+                    source, target = parts[0], parts[1]
+                    read_only = len(parts) > 2 and "ro" in parts[2].split(",")
+            elif isinstance(entry, dict) and entry.get("type") == "bind":
+                source, target = str(entry.get("source") or ""), str(entry.get("target") or "")
+                read_only = bool(entry.get("read_only"))
+            if source.startswith(("/", ".", "~", "$")) and target and not read_only:
+                found.append((f"{compose} (service `{service}`)", source, target))
+    images = built_images(ctx, rel)
+    alone = len(ctx.files_of("dockerfile")) <= 1
+    readmes = [r for r in dict.fromkeys([*_READMES, *(posixpath.join(posixpath.dirname(rel), n)
+                                                       for n in _READMES)])]
+    scripts = nearby_files(ctx, rel, lambda n: n.endswith((".sh", ".bash")))
+    for doc in [*readmes, *scripts]:
+        raw = ctx.read(doc)
+        if raw is None or not _RUN_RE.search(raw.decode("utf-8", "replace")):
+            continue
+        for number, line in logical_lines(raw.decode("utf-8", "replace")):
+            match = _RUN_RE.search(line)
+            if match is None:
+                continue
+            words = [w.strip("\"'") for w in split_words(line[match.end():])]
+            if not alone and not any(w and not w.startswith("-") and "$" not in w
+                                     and any(same_image(w, image) for image in images)
+                                     for w in words):
+                continue
+            for index, word in enumerate(words):
+                mount = ""
+                if word in ("-v", "--volume") and index + 1 < len(words):
+                    mount = words[index + 1]
+                elif word.startswith(("--volume=", "-v=")):
+                    mount = word.split("=", 1)[1]
+                elif word in ("--mount",) and index + 1 < len(words) or \
+                        word.startswith("--mount="):
+                    value = word.split("=", 1)[1] if "=" in word else words[index + 1]
+                    fields = dict(f.partition("=")[::2] for f in value.split(","))
+                    if fields.get("type") == "bind" and "readonly" not in fields and \
+                            fields.get("ro") is None:
+                        mount = f"{fields.get('source') or fields.get('src', '')}:" \
+                               f"{fields.get('target') or fields.get('dst', '')}"
+                parts = mount.split(":")
+                if len(parts) >= 2 and parts[0].startswith(("/", ".", "~", "$")) and \
+                        not (len(parts) > 2 and "ro" in parts[2].split(",")):
+                    found.append((f"{doc}:{number}", parts[0], parts[1]))
+    return found
+
+
+def _chainable(command: Any) -> bool:
+    """Return True when `` && more`` appended to a shell-form RUN runs after everything it
+    runs: a plain ``&&`` chain (pipes too), without ``;``, ``||``, ``exit``, a background
+    ``&``, a comment or shell control flow, whose order with an appended command is not a
+    simple sequence (``adduser app; exit 0 && chown …`` never runs the chown)."""
+    if command.json or command.heredocs:
+        return False
+    joined = " ".join(str(v) for v in command.value)
+    return not re.search(r";|\|\||(?<!&)&(?!&)|#|\b(?:exit|if|then|fi|case|esac|for|while|"
+                         r"until|do|done|return|set\s+\+e)\b", joined)
 
 
 def _low_port(stage: Stage) -> bool:
@@ -556,13 +801,15 @@ def _low_port(stage: Stage) -> bool:
     return False
 
 
-def _chown_edits(source: bytes, stage: Stage, owner: str) -> list[TextEdit]:
+def _chown_edits(source: bytes, stage: Stage, owner: str, after_line: int = 0
+                 ) -> list[TextEdit]:
     """Return edits adding ``--chown=owner`` (``user:group``) to the stage's COPY/ADD lines
-    that lack it."""
+    that lack it, from ``after_line`` on (where the stage creates the user it reuses: a
+    ``--chown`` naming a user that does not exist yet fails the build)."""
     edits: list[TextEdit] = []
     offsets = line_offsets(source)
     for command in stage.commands:
-        if command.cmd.upper() not in ("COPY", "ADD"):
+        if command.cmd.upper() not in ("COPY", "ADD") or command.start_line < after_line:
             continue
         if any(flag.lower().startswith("--chown") for flag in command.flags):
             continue
@@ -593,6 +840,14 @@ class DockerfileUser(Rule):
                 continue
             if user is None and nonroot_base(base_image(stages, final)):
                 continue  # the base image already runs as a non-root user
+            if base_image_of(ctx, file.rel) is not None:
+                continue  # a base image: the Dockerfile built on it runs the app, judged there
+            drop, needs = _privileges(ctx, file.rel, stages, final)
+            if drop is not None:
+                continue  # starts as root on purpose and runs the app as another user
+            mounts = _run_mounts(ctx, file.rel)
+            if any(_SOCKET_RE.search(source) for _, source, _ in mounts):
+                continue  # drives the host's Docker daemon: root on the host whatever its USER
             if user is None:
                 message = "the final stage has no USER instruction, so the app runs as root"
             else:
@@ -625,11 +880,19 @@ class DockerfileUser(Rule):
                     "non-root user could not (if it need not, drop that mount from the "
                     "documentation and switch USER)")
                 continue
+            if needs is not None:
+                yield ctx.line_finding(
+                    self.id, file.rel, final.from_line,
+                    f"{message}; not fixed: {needs}, which only root may run, so a USER line "
+                    "would stop the image from starting or from passing its health check (do "
+                    "that at build time, or end the start script with `exec gosu <user> …` so "
+                    "only the app drops to the user)")
+                continue
             yield ctx.line_finding(self.id, file.rel, final.from_line, message,
-                                   self._fix(ctx, file.rel, source, stages, final))
+                                   self._fix(ctx, file.rel, source, stages, final, mounts))
 
     def _fix(self, ctx: ProjectContext, rel: str, source: bytes, stages: list[Stage],
-             final: Stage) -> Fix | None:
+             final: Stage, mounts: list[tuple[str, str, str]]) -> Fix | None:
         image = base_image(stages, final)
         if image.startswith("scratch"):
             return None
@@ -651,7 +914,7 @@ class DockerfileUser(Rule):
             user, create, safe = _user_plan(image)
             group = user
         owner = f"{user}:{group}" if group else user
-        if _entrypoint_needs_root(ctx, rel, final) or _low_port(final):
+        if _low_port(final):
             safe = False
         volumes = _named_volumes(ctx, rel)
         if volumes:
@@ -661,7 +924,7 @@ class DockerfileUser(Rule):
             # The user must exist before any COPY --chown names it: create it right after FROM.
             edits.append(insert_before_line(source, final.from_line + _from_span(final), create
                                             + "\n"))
-        edits.extend(_chown_edits(source, final, owner))
+        edits.extend(_chown_edits(source, final, owner, after_line))
         line = insertion_line(source, final, ("RUN", "USER"), _START)
         new_run = ""
         unknown: list[str] = []
@@ -693,6 +956,14 @@ class DockerfileUser(Rule):
             title += (f" (unsafe: the stage makes {paths} as root from an ARG or ENV the fix does "
                       f"not resolve; if the app writes there, give it to `{owner}` too, e.g. "
                       f"`chown {owner}` in the RUN that makes it)")
+        if mounts:
+            where, host, target = mounts[0]
+            more = f" (and {len(mounts) - 1} more)" if len(mounts) > 1 else ""
+            uid = "uid 1000" if user == "node" else "its uid"
+            title += (f" (note: {where} mounts the host's `{host}` at {target}{more}; `{user}` "
+                      f"({uid}) can write there only if the host folder lets it: give the "
+                      f"folder to that uid on the host{', e.g. `chown 1000:1000`' if user == 'node' else ''}"
+                      ", or run the container with `--user`)")
         return Fix(title=title, applicability="safe" if safe else "unsafe",
                    changes=(FileChange(rel, tuple(edits)),))
 
