@@ -38,11 +38,24 @@ PATTERNS = [
     (r"^[a-z\u002f]+$", "", False),  # an escape the check does not read
     (r"^[a-z]+\$", "", False),  # the '$' is a literal
     (r"^\W+$", "", False),
+    # Escapes read as JavaScript reads them (no u flag): octal, hex, identity escapes.
+    (r"^[a-z\057]+$", "", False),  # \057 is '/'
+    (r"^[a-z\x2f]+$", "", False),
+    (r"^[\w\/]+$", "", False),
+    (r"^[\w\.]+$", "", False),  # '..'
+    (r"^[a-z\56]+$", "", False),  # \56 is '.'
+    (r"^[+-0]+$", "", False),  # a range over '.' and '/'
+    (r"^[a-z]+\057[a-z]+$", "", False),  # outside a class too
+    (r"^\d\57\d$", "", False),  # no group: \57 is an octal escape, not a back-reference
+    (r"^[\x61-\x7a\-]+$", "", True),  # a-z and '-'
+    (r"^[\u0061-\u007a]+\.txt$", "", True),
+    (r"^([a-z]+)-\1$", "", True),  # a back-reference
+    (r"^[\w%]+$", "", True),  # one segment (decoding it later is the use's business)
 ]
 #: Strings that leave a folder when joined under it.
 ATTACKS = ["..", ".", "../secret.txt", "a/../../secret.txt", "..\\secret.txt", "abc\n../x.txt",
            "../../etc/passwd.png", "img-/../../x.png", "../a.csv", "/etc/passwd", "1/2",
-           "report/../../x", "./../x.log", "x$/../../secret"]
+           "report/../../x", "./../x.log", "x$/../../secret", "etc/passwd"]
 
 
 def test_verdicts() -> None:

@@ -160,8 +160,17 @@ class _Taint:
         # test that skips some (the Referer header for a redirect, a value checked against a
         # known list) still sees the others
         self.sources: dict[str, list[str]] = {}
+        # What a value is, for a pattern test to count only on the very value it tested: every
+        # binding of a local (node id -> value: a node, the request expression a destructured
+        # name holds as sent, or None for a change in place such as `n += x`), the names bound
+        # as they are given (parameters: their request expression, or None), the request
+        # expressions the code writes (`req.query.f = …`).
+        self.bindings: dict[str, dict[int, Node | str | None]] = {}
+        self.seeded: dict[str, str | None] = {}
+        self.written: set[str] = set()
         if pattern is not None:
             self.seed(pattern)  # `({ body, query }, res) => …`
+            self.seeded.update(self.locals)
         self.rebind(body)
 
     def rebind(self, body: Node) -> None:
@@ -172,11 +181,106 @@ class _Taint:
             for node in walk(body):
                 if node.type == "variable_declarator":
                     self._bind(node.child_by_field_name("name"), node.child_by_field_name("value"))
+                    self._record(node, node.child_by_field_name("name"),
+                                 node.child_by_field_name("value"))
                 elif node.type == "assignment_expression":
                     self._bind(node.child_by_field_name("left"), node.child_by_field_name("right"))
+                    self._record(node, node.child_by_field_name("left"),
+                                 node.child_by_field_name("right"))
+                elif node.type in ("augmented_assignment_expression", "update_expression",
+                                   "for_in_statement"):
+                    self._record(node, node.child_by_field_name("left")
+                                 or node.child_by_field_name("argument"), None)
             if (len(self.locals), len(self.whole), sum(map(len, self.sources.values()))) \
                     == before:
                 break
+
+    def _record(self, node: Node, target: Node | None, value: Node | None) -> None:
+        """Note a binding of ``target`` (see ``bindings``)."""
+        if target is None or (value is None and node.type == "variable_declarator"):
+            return  # `let f;` holds nothing yet
+        target = unwrap(target, CASTS_AND_AWAIT)
+        if target.type == "identifier":
+            self.bindings.setdefault(text(target), {})[node.id] = value if value is not None \
+                or node.type == "variable_declarator" else None
+        elif target.type in ("member_expression", "subscript_expression"):
+            self.written.add(text(target))
+        elif target.type in ("object_pattern", "array_pattern"):
+            # `const { f, name: n } = req.query`: each holds a field as sent; anything else
+            # (a nested pattern, a default, an array item) is some other value.
+            base = None
+            if value is not None and target.type == "object_pattern":
+                value = unwrap(value, CASTS_AND_AWAIT)
+                base = self.req if value.type == "identifier" and text(value) == self.req \
+                    else self.verbatim(value) if self.is_whole(value) else None
+            done: set[int] = set()
+            for prop in code_children(target) if base else []:
+                key, local = (prop, prop) if \
+                    prop.type == "shorthand_property_identifier_pattern" else \
+                    (prop.child_by_field_name("key"), prop.child_by_field_name("value")) \
+                    if prop.type == "pair_pattern" else (None, None)
+                if key is None or local is None or key.type not in (
+                        "property_identifier", "shorthand_property_identifier_pattern") or \
+                        local.type not in ("identifier", "shorthand_property_identifier_pattern"):
+                    continue
+                if base == self.req and text(key) not in self.parts:
+                    continue
+                self.bindings.setdefault(text(local), {})[local.id] = f"{base}.{text(key)}"
+                done.add(local.id)
+            for name in walk(target):
+                if name.type in ("identifier", "shorthand_property_identifier_pattern") and \
+                        name.id not in done and not (
+                            name.parent is not None and name.parent.type == "pair_pattern"
+                            and name.parent.child_by_field_name("key") == name):
+                    self.bindings.setdefault(text(name), {})[name.id] = None
+
+    def verbatim(self, node: Node | None, depth: int = 0) -> str | None:
+        """The request expression ``node`` is as the client sent it, with no call, decoding
+        or other change on the way (a local bound once to it, a field of a local holding the
+        body or query), or None."""
+        if node is None or depth > _MAX_NESTING:
+            return None
+        node = unwrap(node, CASTS_AND_AWAIT)
+        if node.type == "identifier":
+            name = text(node)
+            bound = self.bindings.get(name, {})
+            if name in self.seeded:
+                return None if bound else self.seeded[name]
+            if len(bound) != 1:
+                return None
+            value = next(iter(bound.values()))
+            return value if value is None or isinstance(value, str) else \
+                self.verbatim(value, depth + 1)
+        if node.type not in ("member_expression", "subscript_expression"):
+            return None
+        root = node
+        while root.type in ("member_expression", "subscript_expression"):
+            if text(root) in self.written:
+                return None
+            root = root.child_by_field_name("object") or root
+            if root.type not in ("member_expression", "subscript_expression"):
+                break
+        origin = self.origin(node)
+        if origin is not None and origin == text(node):
+            return origin
+        base = self.verbatim(root, depth + 1) if root.type == "identifier" else None
+        return base + text(node)[len(text(root)):] if base else None
+
+    def keys(self, node: Node | None) -> set[str]:
+        """What a pattern test of ``node`` proves something of, and what a use must be for
+        the test to count: the request expression it is as sent, and a local bound once (to
+        whatever value: `const name = decodeURIComponent(f)` tested and used as it is)."""
+        if node is None:
+            return set()
+        node = unwrap(node, CASTS_AND_AWAIT)
+        found = {v} if (v := self.verbatim(node)) else set()
+        if node.type == "identifier":
+            name = text(node)
+            bound = self.bindings.get(name, {})
+            if (name in self.seeded and not bound) or (name not in self.seeded
+                                                       and len(bound) == 1):
+                found.add(f"\0local:{name}")
+        return found
 
     def seed(self, pattern: Node) -> None:
         """Bind ``{ body, query: q }`` destructured from the request."""
@@ -558,7 +662,7 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
                     method.child_by_field_name("property")) in ("match", "exec"):
                 tested = _segment_test(call, taint, names)
                 if tested is not None and (operator in ("!==", "!=")) == when:
-                    return frozenset({(tested, SEGMENT)})
+                    return frozenset((key, SEGMENT) for key in tested)
                 return frozenset()
         if operator == "in" and _a_list(right, taint):
             return frozenset((o, MEMBER) for o in _pieces(left, taint)) if when else frozenset()
@@ -594,7 +698,7 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
         elif node.type == "call_expression":  # `if (!this.parseName(v)) return null`
             tested = names.segment_call(node, taint)
     if tested is not None and when:
-        return frozenset({(tested, SEGMENT)})
+        return frozenset((key, SEGMENT) for key in tested)
     return frozenset()
 
 
@@ -609,112 +713,209 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
 # from it), with ``re`` a regex literal or a name bound to one: in the file (one declaration,
 # never assigned again) or imported from a project module (``patterns``). What such a test
 # proves counts for file paths only: ``/^[^/\\]+$/`` still admits ``; rm -rf ~`` or ``$where``.
-# A pattern the check cannot read (a ``\u`` or ``\p`` escape, ``.``, ``\W``, a negated class
-# that lets a separator in, an unknown group) proves nothing.
+# Escapes are read as JavaScript reads them (``\057`` and ``\x2f`` are '/'); a pattern the check
+# cannot read (a ``\p`` or ``\c`` escape, ``.``, ``\W``, a negated class that lets a separator
+# in, an unknown group) proves nothing. The test counts only for the very value it tested (see
+# ``_Taint.keys``): where the use reaches the path through a call (``decodeURIComponent(f)``),
+# or the local was assigned again, it proves nothing (``_loose``).
 
 #: ``patterns(facts, name)``: the regex literal a name imported into that file stands for.
 PatternResolver = Callable[[FileFacts, str], "Node | None"]
-#: Escapes that match no separator: ``\d \w \s``, word boundaries, back-references.
-_SAFE_ESCAPES = frozenset("dwsbB0123456789")
-#: Escapes the check does not read (a code point, a Unicode property, a named reference).
-_UNREAD_ESCAPES = frozenset("DWSuxcpPk")
+#: Class escapes: what ``\d \w \s`` match holds no separator and no '.'; ``\D \W \S`` match both.
+_NARROW_CLASSES = frozenset("dws")
+_WIDE_CLASSES = frozenset("DWS")
+#: Escapes the check does not read (a Unicode property, a named reference, ``\c``).
+_UNREAD_ESCAPES = frozenset("pPkc")
+_CONTROL_ESCAPES = {"n": 0x0A, "r": 0x0D, "t": 0x09, "v": 0x0B, "f": 0x0C}
 _SEPARATORS = ("/", "\\")
+_HEX = frozenset("0123456789abcdefABCDEF")
+_QUANTIFIER_RE = lazy_pattern(r"\{\d+(?:,\d*)?\}")
+#: The groups of a pattern, counted to tell a back-reference from an octal escape (a count too
+#: high only makes the rewritten pattern fail to compile: no verdict).
+_GROUP_RE = lazy_pattern(r"(?<!\\)\((?!\?)|\(\?<(?![=!])")
+#: What one atom of a pattern is: a code point, a class escape (``\d``: NARROW, ``\D``: WIDE).
+_NARROW, _WIDE = -1, -2
 
 
-def _class_atoms(inner: str) -> list[tuple[int, int]] | None:
-    """Return the code-point ranges a character class's body names, or None when it has an
-    escape that is not a plain character (``\\d`` and friends: no separator, left out)."""
-    atoms: list[int | None] = []  # a character, or None for a class escape such as \\d
-    i = 0
-    while i < len(inner):
-        c = inner[i]
-        if c == "\\":
-            if i + 1 >= len(inner):
+def _escape(pattern: str, i: int, in_class: bool, groups: int) -> tuple[int | str, int] | None:
+    """Read the escape at ``pattern[i]`` (a backslash) as JavaScript reads it in a regex without
+    the ``u`` flag (Annex B): a code point, ``_NARROW``/``_WIDE`` for a class escape, or (outside a
+    class) the text of an assertion or back-reference to keep; with the index past it. None for
+    an escape the check does not read."""
+    if i + 1 >= len(pattern):
+        return None
+    e = pattern[i + 1]
+    if e in _NARROW_CLASSES:
+        return _NARROW, i + 2
+    if e in _WIDE_CLASSES:
+        return _WIDE, i + 2
+    if e in _UNREAD_ESCAPES:
+        return None
+    if e in _CONTROL_ESCAPES:
+        return _CONTROL_ESCAPES[e], i + 2
+    if e in "bB":
+        if in_class:
+            return (0x08, i + 2) if e == "b" else None
+        return "\\" + e, i + 2  # a word boundary (assertion)
+    if e == "x":
+        digits = pattern[i + 2:i + 4]
+        return (int(digits, 16), i + 4) if len(digits) == 2 and set(digits) <= _HEX else None
+    if e == "u":
+        digits = pattern[i + 2:i + 6]
+        return (int(digits, 16), i + 6) if len(digits) == 4 and set(digits) <= _HEX else None
+    if e.isdigit():
+        end = i + 1
+        while end < len(pattern) and pattern[end].isdigit():
+            end += 1
+        number = pattern[i + 1:end]
+        if not in_class and e != "0" and int(number) <= groups:
+            return f"(?:\\{number})", end  # a back-reference: the text a group matched
+        if e in "89":
+            return (ord(e), i + 2) if in_class else None
+        # A legacy octal escape: \0 to \377 (\057 is '/', \56 is '.').
+        octal = e
+        for c in pattern[i + 2:i + 2 + (2 if e in "0123" else 1)]:
+            if c not in "01234567":
+                break
+            octal += c
+        return int(octal, 8), i + 1 + len(octal)
+    return ord(e), i + 2  # an identity escape: `\/` is '/', `\.` is '.', `\-` is '-'
+
+
+def _read_class(pattern: str, i: int, groups: int) -> tuple[bool, bool, int] | None:
+    """Read the character class opening at ``pattern[i]``: (admits a separator, admits '.',
+    the index past it), or None when an escape is not read or the class does not end."""
+    j = i + 1
+    negated = pattern[j:j + 1] == "^"
+    j += negated
+    atoms: list[int] = []
+    while j < len(pattern) and pattern[j] != "]":
+        if pattern[j] == "\\":
+            read = _escape(pattern, j, True, groups)
+            if read is None or isinstance(read[0], str):
                 return None
-            e = inner[i + 1]
-            if e in "dws":
-                atoms.append(None)
-            elif e in _UNREAD_ESCAPES:
-                return None
-            else:
-                atoms.append(ord({"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v",
-                                  "b": "\b", "0": "\0"}.get(e, e)))
-            i += 2
-            continue
-        atoms.append(ord(c))
-        i += 1
+            atoms.append(read[0])
+            j = read[1]
+        else:
+            atoms.append(ord(pattern[j]))
+            j += 1
+    if j >= len(pattern):
+        return None
     ranges: list[tuple[int, int]] = []
+    wide = False
     k = 0
     while k < len(atoms):
         low = atoms[k]
-        if low is not None and k + 2 < len(atoms) and atoms[k + 1] == ord("-") and \
-                atoms[k + 2] is not None:
-            high = atoms[k + 2]
-            assert high is not None
-            ranges.append((low, high))
+        if low >= 0 and k + 2 < len(atoms) and atoms[k + 1] == ord("-") and atoms[k + 2] >= 0:
+            if atoms[k + 2] < low:
+                return None  # out of order: a syntax error
+            ranges.append((low, atoms[k + 2]))
             k += 3
             continue
-        if low is not None:
+        wide = wide or low == _WIDE
+        if low >= 0:
             ranges.append((low, low))
         k += 1
-    return ranges
 
+    def covers(char: str) -> bool:
+        return wide or any(low <= ord(char) <= high for low, high in ranges)
 
-def _covers(ranges: list[tuple[int, int]], char: str) -> bool:
-    return any(low <= ord(char) <= high for low, high in ranges)
+    if negated:  # `[^/\\]`: every separator left out, '.' unless it is left out too
+        if wide or not all(covers(s) for s in _SEPARATORS):
+            return True, True, j + 1
+        return False, not covers("."), j + 1
+    return any(covers(s) for s in _SEPARATORS), covers("."), j + 1
 
 
 def _segment_pattern(pattern: str, flags: str) -> bool:
     """Return True when every string the regex ``/pattern/flags`` matches is one path segment
-    other than ``.`` and ``..`` (see above)."""
-    if "m" in flags or len(pattern) < 2 or not pattern.startswith("^") or \
+    other than ``.`` and ``..`` (see above). Escapes are read the way JavaScript reads them
+    (``[a-z\\057]`` admits '/', ``\\x2e`` is '.'); a pattern with an escape the check does not
+    read counts for nothing."""
+    if "m" in flags or "v" in flags or len(pattern) < 2 or not pattern.startswith("^") or \
             not pattern.endswith("$"):
         return False
     body = pattern[1:-1]
     if (len(body) - len(body.rstrip("\\"))) % 2:
         return False  # the final '$' is escaped
+    groups = len(_GROUP_RE.findall(body))
+    # The pattern rewritten for Python, where each atom is '\.' when it matches '.' and '(?!)'
+    # when not: only whether it matches '.' or '..' is asked of it.
+    out: list[str] = []
     depth = 0
     i = 0
     while i < len(body):
         c = body[i]
         if c == "\\":
-            if i + 1 >= len(body) or body[i + 1] in _UNREAD_ESCAPES or \
-                    body[i + 1] in _SEPARATORS:
+            read = _escape(body, i, False, groups)
+            if read is None or read[0] == _WIDE:
                 return False
-            i += 2
+            atom, i = read
+            if isinstance(atom, str):
+                out.append(atom)
+            elif atom == _NARROW:
+                out.append("(?!)")
+            elif chr(atom) in _SEPARATORS:
+                return False
+            else:
+                out.append(r"\." if atom == ord(".") else "(?!)")
             continue
         if c == "[":
-            end = i + 1 + (body[i + 1:i + 2] == "^")
-            while end < len(body) and body[end] != "]":
-                end += 2 if body[end] == "\\" else 1
-            if end >= len(body):
+            klass = _read_class(body, i, groups)
+            if klass is None or klass[0]:
                 return False
-            negated = body[i + 1:i + 2] == "^"
-            ranges = _class_atoms(body[i + 1 + negated:end])
-            if ranges is None or any(_covers(ranges, s) for s in _SEPARATORS) != negated or (
-                    negated and not all(_covers(ranges, s) for s in _SEPARATORS)):
-                return False
-            i = end + 1
+            out.append(r"\." if klass[1] else "(?!)")
+            i = klass[2]
             continue
         if c == "(":
             depth += 1
-            if body[i + 1:i + 2] == "?" and body[i + 2:i + 3] not in (":", "=", "!", "<"):
-                return False
+            if body[i + 1:i + 2] == "?":
+                kind = body[i + 2:i + 3]
+                if kind == "<" and body[i + 3:i + 4] not in ("=", "!"):
+                    close = body.find(">", i)
+                    if close < 0:
+                        return False
+                    out.append("(")  # a named group: numbered like any other
+                    i = close + 1
+                    continue
+                if kind not in (":", "=", "!", "<"):
+                    return False
+                lookbehind = body[i + 2:i + 4] if kind == "<" else kind
+                out.append("(?" + lookbehind)
+                i += 2 + len(lookbehind)
+                continue
+            out.append("(")
         elif c == ")":
             depth -= 1
             if depth < 0:
                 return False
-        elif (c == "|" and depth == 0) or c in "./":
-            return False
+            out.append(")")
+        elif c == "|":
+            if depth == 0:
+                return False
+            out.append("|")
+        elif c == "{":
+            quantifier = _QUANTIFIER_RE.match(body, i)
+            if quantifier is None:
+                out.append("(?!)")  # a literal '{'
+            else:
+                out.append(quantifier.group(0))
+                i = quantifier.end()
+                continue
+        elif c in "*+?^$":
+            out.append(c)
+        elif c in "./":
+            return False  # any character, a separator
+        else:
+            out.append("(?!)")  # a literal character other than '.' or a separator
         i += 1
     if depth:
         return False
     try:  # the segments that leave a folder without a separator
-        compiled = re.compile(re.sub(r"\(\?<(?![=!])", "(?P<", pattern),
-                              re.IGNORECASE if "i" in flags else 0)
+        compiled = re.compile("(?:" + "".join(out) + ")", re.ASCII)
     except (re.error, RecursionError, OverflowError):
         return False
-    return not any(compiled.search(dots) for dots in (".", ".."))
+    return not any(compiled.fullmatch(dots) for dots in (".", ".."))
 
 
 def _regex_parts(node: Node | None) -> tuple[str, str] | None:
@@ -725,9 +926,9 @@ def _regex_parts(node: Node | None) -> tuple[str, str] | None:
     return text(pattern), text(flags) if flags is not None else ""
 
 
-def _segment_test(node: Node, taint: _Taint, names: _Names | None) -> str | None:
-    """``re.test(v)`` / ``v.match(re)`` / ``re.exec(v)`` with a one-segment pattern: the
-    request expression ``v`` is, or None."""
+def _segment_test(node: Node, taint: _Taint, names: _Names | None) -> frozenset[str] | None:
+    """``re.test(v)`` / ``v.match(re)`` / ``re.exec(v)`` with a one-segment pattern: what a
+    use must be for the test to count (``_Taint.keys`` of ``v``), or None."""
     if node.type != "call_expression":
         return None
     fn = node.child_by_field_name("function")
@@ -751,8 +952,8 @@ def _segment_test(node: Node, taint: _Taint, names: _Names | None) -> str | None
     parts = _regex_parts(literal)
     if parts is None or not _segment_pattern(*parts):
         return None
-    pieces = _pieces(value, taint)
-    return next(iter(pieces)) if len(pieces) == 1 else None
+    keys = taint.keys(value) if len(_pieces(value, taint)) == 1 else set()
+    return frozenset(keys) or None
 
 
 class _Names:
@@ -857,9 +1058,11 @@ class _Names:
         if key not in self._checks:
             name = _param_name(func, index)
             checked = False
-            if name is not None:
+            if name is not None and not any(
+                    n.type == "identifier" and text(n) == "arguments" for n in walk(body)):
                 inner = _Taint("\0", body)
                 inner.locals[name] = _ARGUMENT
+                inner.seeded[name] = _ARGUMENT  # not if the function changes it
                 inner.rebind(body)
                 guards = find_guards(body, inner, self.facts, self.patterns, follow=False)
                 returns = [r for r in _own_nodes(body) if r.type == "return_statement"]
@@ -870,7 +1073,7 @@ class _Names:
             self._checks[key] = checked
         return self._checks[key]
 
-    def segment_call(self, call: Node, taint: _Taint) -> str | None:
+    def segment_call(self, call: Node, taint: _Taint) -> frozenset[str] | None:
         """``this.parseName(v)`` / ``parseName(v)`` of a function that returns a truthy value
         only where its parameter matched a one-segment pattern (every ``return`` of something
         but ``null``, ``undefined``, ``false``, ``0`` or ``''`` lies past such a test): the
@@ -888,8 +1091,9 @@ class _Names:
         for index, item in enumerate(items):
             pieces = _pieces(item, taint) if unwrap(item, CASTS_AND_AWAIT).type in (
                 "identifier", "member_expression", "subscript_expression") else set()
-            if len(pieces) == 1 and self._checks_parameter(func, body, index):
-                return next(iter(pieces))
+            keys = taint.keys(item) if len(pieces) == 1 else set()
+            if keys and self._checks_parameter(func, body, index):
+                return frozenset(keys)
         return None
 
 
@@ -1051,11 +1255,54 @@ def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, s
     body = helper.child_by_field_name("body") or helper
     taint = _Taint("\0", body)
     taint.locals.update(seeds)
+    taint.seeded.update({name: None for name in seeds})  # whatever value the call passes
     taint.whole.update(name for name, origin in seeds.items()
                        if origin in ("req.body", "req.query"))
     taint.direct.update(direct)
     taint.rebind(body)
     return _scan(body, taint, facts, res, None, where, mongo, pinned, layers, patterns)
+
+
+def _loose(node: Node | None, keys: set[str], taint: _Taint, depth: int = 0,
+           seen: dict[str, set[str]] | None = None) -> set[str]:
+    """The request expressions ``node`` carries other than as a value a pattern test proved
+    one path segment (``keys``): in a call (`decodeURIComponent(f)`), a changed local. A
+    string joined or templated from such values and constants keeps them as they are."""
+    if node is None or depth > _MAX_NESTING:
+        return set()
+    seen = {} if seen is None else seen  # a local's value is followed once
+
+    def inner(part: Node | None) -> set[str]:
+        return _loose(part, keys, taint, depth + 1, seen)
+
+    node = unwrap(node, CASTS_AND_AWAIT)
+    if taint.keys(node) & keys:
+        return set()
+    if node.type == "binary_expression" and \
+            text(node.child_by_field_name("operator")) in ("+", "||", "??"):
+        return inner(node.child_by_field_name("left")) | inner(node.child_by_field_name("right"))
+    if node.type == "ternary_expression":
+        return inner(node.child_by_field_name("consequence")) | \
+            inner(node.child_by_field_name("alternative"))
+    if node.type == "template_string":
+        return {o for sub in node.named_children if sub.type == "template_substitution"
+                for part in code_children(sub) for o in inner(part)}
+    fn = node.child_by_field_name("function") if node.type == "call_expression" else None
+    args = node.child_by_field_name("arguments")
+    if fn is not None and args is not None and (
+            text(fn).endswith(("path.join", "path.resolve", "path.normalize"))
+            or text(fn) in ("join", "resolve", "normalize")):
+        # A segment joined or resolved under a folder stays one name in it.
+        return {o for arg in code_children(args) for o in inner(arg)}
+    name = text(node)
+    if node.type == "identifier" and name not in taint.seeded:
+        if name not in seen:
+            seen[name] = set(taint.origins(node))  # while it is followed: a cycle is loose
+            bound = list(taint.bindings.get(name, {}).values())
+            if len(bound) == 1 and isinstance(bound[0], Node):  # `const full = name + '.png'`
+                seen[name] = inner(bound[0])
+        return seen[name]
+    return set(taint.origins(node))
 
 
 def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
@@ -1090,7 +1337,12 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                   kinds: frozenset[str] = ANY_SINK) -> str | None:
         """The request expression ``arg`` carries that no guard fixes at ``at``, or None."""
         origin = taint.origin(arg, skip)
-        fixed = guarded_at(guards, at.start_byte, kinds) if origin is not None else None
+        if origin is None:
+            return None
+        fixed = guarded_at(guards, at.start_byte, kinds - {SEGMENT})
+        keys = guarded_at(guards, at.start_byte, kinds & {SEGMENT})
+        if keys:  # a pattern test counts for what reaches ``arg`` as the very value tested
+            fixed |= set(taint.origins(arg)) - _loose(arg, keys, taint)
         if not fixed:
             return origin
         return taint.origin(arg, lambda o: o in fixed or (skip is not None and skip(o)))
