@@ -62,13 +62,16 @@ _PATH_SYNTAX_RE = lazy_pattern(r"[.*\[\]'\"\\]")
 _WRAPPERS = ("parenthesized_expression", "non_null_expression", "as_expression",
              "satisfies_expression", "await_expression")
 #: An answer or error that turns the request away: ``res.status(400)``, ``createError(422)``,
-#: ``throw new HttpException(422, …)``, ``new ApiError(httpStatus.BAD_REQUEST, …)``, an error
-#: made by its status (``next(Error[422](…))``, ``new createError[404]()``).
+#: ``throw new HttpException(422, …)``, ``new ApiError(httpStatus.BAD_REQUEST, …)``. An error
+#: made by its status (``next(Error[422](…))``, ``throw new createError[404]()``) is read from
+#: the tree (``_indexed_answer``): any call on an index 4xx (``stats[422]('x')``) is none.
 _FOURXX_RE = lazy_pattern(
     r"\.(?:status|sendStatus)\(\s*4\d\d\b|\b(?:createError|httpErrors)\(\s*4\d\d"
-    r"|\bnew\s+[\w$.]+\(\s*4\d\d\b|[\w$]\[\s*4\d\d\s*\]\s*\("
+    r"|\bnew\s+[\w$.]+\(\s*4\d\d\b"
     r"|\b(?:BAD_REQUEST|UNPROCESSABLE_ENTITY|NOT_FOUND|CONFLICT|FORBIDDEN|UNAUTHORIZED"
     r"|PRECONDITION_FAILED|PRECONDITION_REQUIRED|NOT_ACCEPTABLE|UNSUPPORTED_MEDIA_TYPE)\b")
+#: A call on an index 4xx (``Error[422](…)``), the first test for ``_indexed_answer``.
+_INDEXED_4XX_RE = lazy_pattern(r"[\w$\]]\s*\[\s*4\d\d\s*\]\s*\(")
 _OPT_RANK = {None: 0, "undefined": 1, "null": 2, "falsy": 3}
 _FUNCTION_NODES = FUNCTION_TYPES
 #: ``typeof x !== '<type>'`` answered with 4xx: the type the handler checked.
@@ -583,26 +586,108 @@ def _turns_away(node: Node, strict: bool = False) -> bool:
     if consequence is None:
         return False
     if not strict:
-        return bool(_FOURXX_RE.search(text(consequence)))
-    return _answers_4xx(consequence)
+        return _fourxx(consequence)
+    answer = _answer(consequence)
+    return answer == _LEAVES or (answer == _ANSWERS and _at_tail(statement))
 
 
-def _answers_4xx(node: Node | None, depth: int = 0) -> bool:
-    """Return True when a statement answers 4xx or throws a 4xx error on every path: itself, a
-    statement of its block, or an ``if``/``else`` whose two branches both do
+#: What a statement does on every path: answers 4xx and leaves the handler (``return res.
+#: status(400)…``, ``throw …``), or answers 4xx and goes on (``res.status(422).json(…);``).
+_LEAVES, _ANSWERS = "leaves", "answers"
+
+
+def _fourxx(node: Node) -> bool:
+    """The text of ``node`` answers 4xx or makes a 4xx error."""
+    return bool(_FOURXX_RE.search(text(node))) or _indexed_answer(node)
+
+
+def _answer(node: Node | None, depth: int = 0) -> str | None:
+    """Return ``_LEAVES`` when a statement answers 4xx (or throws a 4xx error) and leaves the
+    handler on every path, ``_ANSWERS`` when it answers on every path but some path goes on
+    past it (no ``return``: the code after the ``if`` still runs), else None. A block answers
+    with a statement that does, and leaves when that statement or a later ``return``/``throw``
+    of the block does; an ``if``/``else`` answers when both branches do
     (``if (legacy) return next(Error[422](…)); else return next(Error[422](…))``)."""
     if node is None or depth > 20:
-        return False
+        return None
     if node.type == "statement_block":
-        return any(_answers_4xx(st, depth + 1) for st in code_children(node))
+        state = None
+        for st in code_children(node):
+            found = _answer(st, depth + 1)
+            if found == _LEAVES or (state == _ANSWERS and st.type in (
+                    "return_statement", "throw_statement")):
+                return _LEAVES
+            state = state or found
+        return state
     if node.type == "else_clause":
         inner = code_children(node)
-        return len(inner) == 1 and _answers_4xx(inner[0], depth + 1)
+        return _answer(inner[0], depth + 1) if len(inner) == 1 else None
     if node.type == "if_statement":
-        return _answers_4xx(node.child_by_field_name("consequence"), depth + 1) and \
-            _answers_4xx(node.child_by_field_name("alternative"), depth + 1)
-    return node.type in ("return_statement", "throw_statement", "expression_statement") and \
-        bool(_FOURXX_RE.search(text(node)))
+        a = _answer(node.child_by_field_name("consequence"), depth + 1)
+        b = _answer(node.child_by_field_name("alternative"), depth + 1)
+        if a is None or b is None:
+            return None
+        return _LEAVES if a == b == _LEAVES else _ANSWERS
+    if node.type in ("return_statement", "throw_statement"):
+        return _LEAVES if _fourxx(node) else None
+    if node.type == "expression_statement":
+        return _ANSWERS if _fourxx(node) else None
+    return None
+
+
+def _at_tail(statement: Node) -> bool:
+    """Return True when nothing of the function runs after ``statement``: it is the last
+    statement of its block, up through enclosing ``if``/``else`` blocks, to the function body
+    (not in a loop, a ``try`` or a ``switch``)."""
+    node = statement
+    while node.parent is not None:
+        parent = node.parent
+        if parent.type == "statement_block":
+            children = code_children(parent)
+            if not children or children[-1] != node:
+                return False
+            if parent.parent is not None and parent.parent.type in _FUNCTION_NODES:
+                return True
+        elif parent.type not in ("if_statement", "else_clause"):
+            return False
+        node = parent
+    return False
+
+
+def _indexed_answer(node: Node) -> bool:
+    """Return True when ``node`` holds an error made by its 4xx status that reaches the client:
+    thrown (``throw new createError[404]()``), handed to the handler's ``next``
+    (``next(Error[422](…))``) or called on its response object. Any other call on an index
+    4xx (``stats[422]('legacy')``) answers nothing."""
+    if not _INDEXED_4XX_RE.search(text(node)):
+        return False
+    func = node.parent
+    while func is not None and func.type not in _FUNCTION_NODES:
+        func = func.parent
+    params = [text(p) for p in parameters(func)] if func is not None else []
+    for call in walk(node):
+        fn = call.child_by_field_name("function") if call.type == "call_expression" else \
+            call.child_by_field_name("constructor") if call.type == "new_expression" else None
+        index = fn.child_by_field_name("index") if fn is not None and \
+            fn.type == "subscript_expression" else None
+        status = text(index) if index is not None and index.type == "number" else ""
+        if fn is None or len(status) != 3 or not status.isdigit() or status[0] != "4":
+            continue
+        if len(params) > 1 and text(fn.child_by_field_name("object")) == params[1]:
+            return True  # `res[422](…)`
+        up = call
+        while up.parent is not None and (up.parent.type in _WRAPPERS or (
+                up.parent.type == "new_expression" and up.parent.child_by_field_name(
+                    "constructor") == up)):
+            up = up.parent
+        holder = up.parent
+        if holder is not None and holder.type == "throw_statement":
+            return True
+        caller = holder.parent if holder is not None and holder.type == "arguments" else None
+        if caller is not None and caller.type == "call_expression" and len(params) > 2 and \
+                text(caller.child_by_field_name("function")) == params[2]:
+            return True  # handed to `next`
+    return False
 
 
 def _rejects(test: Node) -> bool:
