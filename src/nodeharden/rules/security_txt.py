@@ -9,12 +9,15 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
+from tree_sitter import Node
+
 from nodeharden._config import SecurityTxtOptions
 from nodeharden._deployment import RUNTIME_IMAGE_SIGNAL
 from nodeharden._express import AppFact, ArgFact, CallFact, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import declared_major
 from nodeharden._parse import code_children, object_properties, parse, string_value, text, walk
+from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style
@@ -167,7 +170,10 @@ def _configured(ctx: ProjectContext) -> bool:
     return ctx.info.config.security_txt != SecurityTxtOptions()
 
 
-def _served(ctx: ProjectContext, files: list[str]) -> bool:
+def _served(ctx: ProjectContext, files: list[str], blocked: list[str]) -> bool:
+    """Return True when the app serves security.txt: a route or mount at its path, a static
+    folder allowing dotfiles, or a static folder that serves the file (``_static_serves``);
+    ``blocked`` gets why a static folder holding it does not serve it in production."""
     for facts in ctx.facts.values():
         for call in facts.calls:
             if call.path is not None and (call.path.rstrip("/") in (ROUTE, "/.well-known")
@@ -175,7 +181,7 @@ def _served(ctx: ProjectContext, files: list[str]) -> bool:
                 return True
         if files and _DOTFILES_ALLOW_RE.search(ctx.read(facts.path) or b""):
             return True
-    return any(_static_serves(ctx, rel) for rel in files)
+    return any(_static_serves(ctx, rel, blocked) for rel in files)
 
 
 def _majors(ctx: ProjectContext, package: str) -> set[int]:
@@ -236,19 +242,21 @@ def _static_mounts(facts: FileFacts) -> list[tuple[CallFact, ArgFact, str]]:
     return found
 
 
-def _static_serves(ctx: ProjectContext, txt_rel: str) -> bool:
+def _static_serves(ctx: ProjectContext, txt_rel: str, blocked: list[str]) -> bool:
     """Return True when a static mount serves ``txt_rel`` (``<root>/.well-known/security.txt``)
     at ``/.well-known/security.txt``: its folder is ``<root>`` (a path of string literals,
     from the mounting file's folder with ``__dirname``/``import.meta``, else from the project
     or a package folder, where the app runs), it is mounted at ``/`` (no path, ``'/'``, or a
     non-literal path that also prefixes the app's other routes, its base path), and the
     static module serves dot-folders: Express 4 / serve-static 1 unless ``dotfiles`` is
-    ``'ignore'`` or ``'deny'``, any version with ``dotfiles: 'allow'``."""
+    ``'ignore'`` or ``'deny'``, any version with ``dotfiles: 'allow'``; and a request reaches
+    it in production (``_reached``: else ``blocked`` gets why not)."""
     root_dir, sep, rest = ("/" + txt_rel).rpartition("/.well-known/")
     if not sep or "/" in rest:
         return False
     root_dir = root_dir.removeprefix("/")
     majors: dict[str, set[int]] = {}
+    trees: dict[str, Node | None] = {}
     for rel, facts in ctx.facts.items():
         source: bytes | None = None
         for call, arg, module in _static_mounts(facts):
@@ -264,9 +272,253 @@ def _static_serves(ctx: ProjectContext, txt_rel: str) -> bool:
             if not any(posixpath.normpath(posixpath.join(base, folder)) == (root_dir or ".")
                        for base in bases):
                 continue
-            if _mounted_at_base(source, call, arg):
+            if not _mounted_at_base(source, call, arg):
+                continue
+            why = _reached(ctx, rel, source, facts, call, trees)
+            if why is None:
                 return True
+            blocked.append(f"the static folder mounted at {rel}:{call.line} holds it, but {why}")
     return False
+
+
+#: Packages whose middleware passes a GET of a static file on (``next()``): parsers, headers,
+#: logging, sessions, compression, CORS (it answers only preflights), CSRF (it checks only
+#: unsafe methods), rate limiting (only over quota). ``passport`` only for ``initialize`` and
+#: ``session``; ``passport.authenticate`` answers 401.
+_PASS_THROUGH = frozenset({
+    "express", "body-parser", "helmet", "cors", "morgan", "compression", "cookie-parser",
+    "express-session", "cookie-session", "connect-flash", "express-flash", "method-override",
+    "serve-favicon", "serve-static", "response-time", "express-ejs-layouts", "pino-http",
+    "express-pino-logger", "express-winston", "hpp", "xss-clean", "express-mongo-sanitize",
+    "nocache", "express-useragent", "request-ip", "express-fileupload", "connect-livereload",
+    "express-request-id", "express-http-context", "express-rate-limit", "express-slow-down",
+    "csurf", "lusca", "express-prom-bundle", "i18n", "passport"})
+_PASSPORT_PASS = frozenset({"initialize", "session"})
+#: Response methods: a middleware calling one may answer instead of passing the request on.
+_RESPONDS = frozenset({"send", "sendStatus", "status", "json", "jsonp", "end", "redirect",
+                       "render", "sendFile", "download", "writeHead", "format"})
+_ALL_PATHS = frozenset({"/", "*", "/*", "(.*)", "/(.*)", "*all", "/*all", "/{*splat}"})
+_PRODUCTION = "production"
+
+
+def _reached(ctx: ProjectContext, rel: str, source: bytes, facts: FileFacts, mount: CallFact,
+             trees: dict[str, Node | None]) -> str | None:
+    """Return None when a request for the file reaches static ``mount`` in production, else why
+    not (to say so): the mount runs under a condition that does not hold in production
+    (``if (process.env.NODE_ENV === 'development')``, or one the rule cannot read), or an
+    earlier middleware of the same app that sees every path (``app.use(fn)``, ``app.use('/',
+    fn)``, ``app.all('*', fn)``) may answer first: a function of the file that calls a response
+    method or never calls ``next``, or one the rule cannot see into (imported from the
+    project, a package that is no known pass-through, a member), as ``guard(…)``."""
+    if rel not in trees:
+        lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+        tree = parse(lang, source) if lang is not None else None
+        trees[rel] = tree.root_node if tree is not None else None
+    root = trees[rel]
+    if root is None:
+        return "its module could not be read"
+    node = root.descendant_for_byte_range(mount.start, mount.end)
+    while node is not None and node.type != "call_expression":
+        node = node.parent
+    if node is None:
+        return "its module could not be read"
+    condition = _condition(node)
+    if condition is not None:
+        return f"it is mounted only when {condition[0]}"
+    modules = {name: imp.module for imp in facts.imports for name in imp.locals()}
+    for call in facts.calls:
+        if call.start >= mount.start or call.target != mount.target or \
+                call.method not in ("use", "all", "get"):
+            continue
+        first = call.args[0] if call.args else None
+        if first is not None and first.kind == "string":
+            if call.path is None or call.path.rstrip("/") not in {p.rstrip("/") for p in _ALL_PATHS}:
+                continue
+            handlers = call.args[1:]
+        elif call.method != "use" or first is None or first.kind in ("member", "identifier") \
+                and _is_path(source, first):
+            continue  # a route without a path string, or a middleware under a path
+        else:
+            handlers = call.args
+        node = root.descendant_for_byte_range(call.start, call.end)
+        condition = _condition(node) if node is not None else None
+        if condition is not None and condition[1]:
+            continue  # never runs in production
+        for arg in handlers:
+            if _may_answer(root, source, arg, modules, facts):
+                return f"middleware mounted before it (line {call.line}) may answer first"
+    return None
+
+
+def _is_path(source: bytes, arg: ArgFact) -> bool:
+    """Return True when a member or name argument reads like a mount path (``config.basePath``,
+    ``BASE_URL``): a path name, not a middleware."""
+    name = source[arg.start:arg.end].decode("utf-8", "replace").rsplit(".", 1)[-1]
+    return re.search(r"(?i)(path|prefix|url|route|base|mount)s?$", name) is not None
+
+
+def _may_answer(root: Node, source: bytes, arg: ArgFact, modules: dict[str, str],
+                facts: FileFacts) -> bool:
+    """Return True when middleware ``arg`` may answer a GET instead of passing it on."""
+    if arg.kind == "function":
+        if arg.params == 4:
+            return False  # an error handler: runs only after an error
+        node = root.descendant_for_byte_range(arg.start, arg.end)
+        return node is None or _answers(node)
+    base, _, rest = arg.name.partition(".")
+    required = re.fullmatch(r"require\(\s*['\"]([^'\"]+)['\"]\s*\)(?:\.(\w+))?", arg.name)
+    if required is not None:  # app.use(require('morgan')('dev'))
+        modules = {**modules, base: required.group(1)}
+        rest = required.group(2) or ""
+    if arg.kind == "call":
+        module = modules.get(base)
+        if module == "passport":
+            return rest not in _PASSPORT_PASS
+        return module not in _PASS_THROUGH
+    if arg.kind == "identifier":
+        module = modules.get(arg.name)
+        if module is not None:
+            return module not in _PASS_THROUGH or module == "passport"
+        local = _local_function(root, arg.name)
+        if local is not None:
+            return _answers(local)
+        return not _local_router(facts, arg.name)
+    return True
+
+
+def _local_function(root: Node, name: str) -> Node | None:
+    """Return the one function the module declares under ``name`` (a declaration or a
+    ``const`` holding an arrow function or function expression), else None."""
+    found: list[Node] = []
+    for node in root.named_children:
+        if node.type == "function_declaration" and \
+                text(node.child_by_field_name("name")) == name:
+            found.append(node)
+        elif node.type == "lexical_declaration":
+            for decl in node.named_children:
+                value = decl.child_by_field_name("value")
+                if text(decl.child_by_field_name("name")) == name and value is not None and \
+                        value.type in ("arrow_function", "function_expression", "function"):
+                    found.append(value)
+    return found[0] if len(found) == 1 else None
+
+
+def _local_router(facts: FileFacts, name: str) -> bool:
+    """Return True when ``name`` is a router of this module (``express.Router()``) that mounts
+    no middleware of its own for every path: its routes answer their own paths only."""
+    if not any(app.name == name and app.kind == "router" for app in facts.apps):
+        return False
+    return not any(call.target == name and call.method in ("use", "all") for call in facts.calls)
+
+
+def _answers(func: Node) -> bool:
+    """Return True when function ``func`` (a middleware ``(req, res, next)``) may answer: it
+    calls a response method on its second parameter, passes an error to ``next``, throws, or
+    never calls ``next``; unreadable parameters count as answering."""
+    params = func.child_by_field_name("parameters")
+    names = [text(p) for p in code_children(params)] if params is not None else []
+    if params is None and func.child_by_field_name("parameter") is not None:
+        names = [text(func.child_by_field_name("parameter"))]
+    if len(names) < 2 or not all(re.fullmatch(r"[\w$]+", n) for n in names[:3]):
+        return True
+    res = names[1]
+    nxt = names[2] if len(names) > 2 else None
+    calls_next = False
+    for node in walk(func):
+        if node.type == "throw_statement":
+            return True
+        if node.type != "call_expression":
+            continue
+        fn = node.child_by_field_name("function")
+        if fn is None:
+            continue
+        if fn.type == "identifier" and text(fn) == nxt:
+            args = node.child_by_field_name("arguments")
+            if args is not None and code_children(args):
+                return True  # next(err): the error handler answers
+            calls_next = True
+        elif fn.type == "member_expression":
+            obj = fn.child_by_field_name("object")
+            while obj is not None and obj.type == "call_expression":  # res.status(401).send()
+                inner = obj.child_by_field_name("function")
+                obj = inner.child_by_field_name("object") if inner is not None and \
+                    inner.type == "member_expression" else None
+            if obj is not None and text(obj) == res and \
+                    text(fn.child_by_field_name("property")) in _RESPONDS:
+                return True
+    return not calls_next
+
+
+def _condition(call: Node) -> tuple[str, bool] | None:
+    """Return the condition under which ``call`` runs that is not known to hold in production
+    (its text, and whether it is known NOT to hold there), or None when it runs
+    unconditionally or under ones that hold there (a ``NODE_ENV`` test against
+    ``'production'``)."""
+    node = call
+    while node.parent is not None:
+        parent = node.parent
+        test: Node | None = None
+        wanted = True
+        if parent.type == "if_statement":
+            test = parent.child_by_field_name("condition")
+            wanted = parent.child_by_field_name("consequence") == node
+        elif parent.type == "else_clause":
+            node = parent
+            continue
+        elif parent.type == "ternary_expression" and \
+                parent.child_by_field_name("condition") != node:
+            test = parent.child_by_field_name("condition")
+            wanted = parent.child_by_field_name("consequence") == node
+        elif parent.type == "binary_expression" and \
+                parent.child_by_field_name("right") == node and \
+                text(parent.child_by_field_name("operator")) in ("&&", "||", "??"):
+            test = parent.child_by_field_name("left")
+            wanted = text(parent.child_by_field_name("operator")) == "&&"
+        elif parent.type in ("switch_case", "switch_default", "catch_clause"):
+            return text(parent).split("\n", 1)[0][:60], False
+        if test is not None:
+            value = _in_production(test)
+            if value is not wanted:
+                return text(test)[:60], value is not None
+        node = parent
+    return None
+
+
+def _in_production(test: Node) -> bool | None:
+    """Return the value of ``test`` when ``NODE_ENV`` is ``production``: a comparison of the
+    environment's name (``process.env.NODE_ENV``, ``app.get('env')``, a name or member ending
+    in ``env``/``NODE_ENV``/``environment``) with a string, negated or in parentheses; None for
+    any other test."""
+    while test.type == "parenthesized_expression" and test.named_children:
+        test = test.named_children[-1]
+    if test.type == "unary_expression" and text(test.child_by_field_name("operator")) == "!":
+        inner = _in_production(test.child_by_field_name("argument") or test)
+        return None if inner is None else not inner
+    if test.type != "binary_expression":
+        return None
+    op = text(test.child_by_field_name("operator"))
+    if op not in ("===", "==", "!==", "!="):
+        return None
+    left, right = test.child_by_field_name("left"), test.child_by_field_name("right")
+    if left is None or right is None:
+        return None
+    if left.type == "string":
+        left, right = right, left
+    value = string_value(right) if right.type == "string" else None
+    if value is None or not _environment_name(left):
+        return None
+    return (value == _PRODUCTION) == (op in ("===", "=="))
+
+
+def _environment_name(node: Node) -> bool:
+    """Return True for what reads the environment's name: ``process.env.NODE_ENV``,
+    ``app.get('env')``, or a name or member whose last part is ``NODE_ENV``, ``env``,
+    ``environment`` or ``nodeEnv``."""
+    code = text(node).replace(" ", "")
+    if re.fullmatch(r"[\w$]+\.get\(['\"]env['\"]\)", code):
+        return True
+    last = re.split(r"[.\[\]'\"]+", code.strip("[]'\""))
+    return bool(last) and last[-1].lower() in ("node_env", "env", "environment", "nodeenv")
 
 
 def _static_call(code: bytes) -> tuple[str, str | None, bool] | None:
@@ -407,7 +659,8 @@ class SecurityTxt(Rule):
                        key=lambda rel: (rel != DEFAULT_PATH, rel))
         for rel in files:
             yield from self._check_file(ctx, rel)
-        if not ctx.uses_express() or _served(ctx, files):
+        blocked: list[str] = []
+        if not ctx.uses_express() or _served(ctx, files, blocked):
             return
         deployed = None
         if not files and not _configured(ctx):
@@ -446,8 +699,12 @@ class SecurityTxt(Rule):
                 "add `contact: mailto:security@<your domain>` under `security_txt:` in "
                 ".nodeharden.yml, or that address to SECURITY.md, and run `nodeharden fix`")
             return
+        if blocked:
+            message += f" ({blocked[0]})"
+        guarded = any("may answer first" in why for why in blocked)
+        # A route added after that middleware would be answered by it too: report only.
         yield ctx.finding(self.id, facts.path, app.start, app.end, message,
-                          self._fix(ctx, facts, files))
+                          None if guarded else self._fix(ctx, facts, files))
 
     def _check_file(self, ctx: ProjectContext, rel: str) -> Iterable[Finding]:
         text = (ctx.read(rel) or b"").decode("utf-8", "replace")
