@@ -212,7 +212,7 @@ class _Taint:
             if value is not None and target.type == "object_pattern":
                 value = unwrap(value, CASTS_AND_AWAIT)
                 base = self.req if value.type == "identifier" and text(value) == self.req \
-                    else self.verbatim(value) if self.is_whole(value) else None
+                    else self.verbatim(value)
             done: set[int] = set()
             for prop in code_children(target) if base else []:
                 key, local = (prop, prop) if \
