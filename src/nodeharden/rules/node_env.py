@@ -29,6 +29,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._dockerfile import (
+    base_image_of,
     insert_before_line,
     insertion_line,
     line_offsets,
@@ -500,6 +501,110 @@ def _compose_production(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
     return None
 
 
+#: Packages whose own behaviour switches on NODE_ENV in a way that matters at run time
+#: (server-side rendering and bundling middleware ship a development build or mode).
+_MODE_PACKAGES = ("next", "nuxt", "react-dom", "vue-server-renderer", "@vue/server-renderer",
+                  "@sveltejs/kit", "@remix-run/node", "webpack-dev-middleware", "vite")
+_READS_ENV_RE = lazy_pattern(rb"NODE_ENV|\.get\(\s*['\"]env['\"]\s*\)|\bsettings\.env\b")
+
+
+def _terminal_handler(ctx: ProjectContext, rel: str, arg: Any) -> bool:
+    """Return True when the four-parameter function ``arg`` of ``rel`` answers every error
+    itself: it never passes the error on (``next(err)``), never throws (Express would pass
+    that to its default handler) and never names ``.stack``."""
+    from nodeharden._parse import parameters, parse, text, walk
+    from nodeharden._project import JS_SUFFIXES
+
+    lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+    source = ctx.read(rel)
+    if lang is None or source is None:
+        return False
+    node = parse(lang, source).root_node.descendant_for_byte_range(arg.start, arg.end)
+    while node is not None and not (node.start_byte == arg.start and node.end_byte == arg.end):
+        node = node.parent
+    if node is None:
+        return False
+    params = parameters(node)
+    if len(params) != 4:
+        return False
+    nxt = text(params[3])
+    for inner in walk(node):
+        if inner.type == "throw_statement":
+            return False
+        if inner.type == "member_expression" and text(
+                inner.child_by_field_name("property") or inner) == "stack":
+            return False
+        if inner.type == "call_expression":
+            callee = inner.child_by_field_name("function")
+            args = inner.child_by_field_name("arguments")
+            if callee is not None and text(callee) == nxt and args is not None \
+                    and args.named_children:
+                return False
+    return True
+
+
+def _own_final_handler(ctx: ProjectContext, package: str) -> str | None:
+    """Return where the app's own final error handler is (``file:line``) when Express's
+    default handler, the one that shows stack traces outside production, is never reached:
+    the package creates one Express app, and the last four-parameter function a file of it
+    passes to ``.use`` (on that app, not on a router the file creates) answers every error
+    itself (``_terminal_handler``)."""
+    from nodeharden._roles import package_of
+
+    apps = 0
+    found: str | None = None
+    for rel, facts in ctx.facts.items():
+        if is_test_file(rel) or package_of(rel, ctx.package_dirs) != package:
+            continue
+        apps += sum(1 for app in facts.apps if app.kind == "app")
+        routers = {a.name for a in facts.apps if a.kind == "router"}
+        handlers = [(call, arg) for call in facts.uses() if call.target not in routers
+                    for arg in call.args
+                    if arg.params == 4 or (arg.kind == "identifier"
+                                           and facts.function_params.get(arg.name) == 4)]
+        if not handlers:
+            continue
+        call, arg = max(handlers, key=lambda pair: pair[1].start)
+        if arg.kind == "function" and _terminal_handler(ctx, rel, arg):
+            found = found or f"{rel}:{call.line}"
+    return found if apps == 1 else None
+
+
+def _development_effects(ctx: ProjectContext, package: str) -> str | None:
+    """Return what development mode still changes for an app whose own final error handler
+    keeps Express's stack-trace page away: its code reading NODE_ENV (or the app's ``env``
+    setting), views Express recompiles on every render, or a package of a mode-switching kind
+    (server-side rendering, bundling middleware). None when nothing in sight reads it."""
+    from nodeharden._roles import package_of
+    from nodeharden.rules.error_handler import renders_views
+
+    for rel in ctx.facts:
+        if is_test_file(rel) or package_of(rel, ctx.package_dirs) != package:
+            continue
+        data = ctx.read(rel) or b""
+        match = _READS_ENV_RE.search(data)
+        if match is not None:
+            line = data.count(b"\n", 0, match.start()) + 1
+            return f"the app's own code switches on it ({rel}:{line})"
+    app = next((f.path for f in ctx.app_files()
+                if package_of(f.path, ctx.package_dirs) == package), None)
+    if app is not None and renders_views(ctx, app):
+        return "Express recompiles the app's views on every render (no view cache)"
+    manifest = ctx.read(posixpath.join(package, "package.json") if package else "package.json")
+    if manifest is not None:
+        import json
+
+        try:
+            data_json = json.loads(manifest)
+        except ValueError:
+            data_json = {}
+        deps = data_json.get("dependencies") if isinstance(data_json, dict) else None
+        used = [name for name in _MODE_PACKAGES if isinstance(deps, dict) and name in deps]
+        if used:
+            return f"`{used[0]}` runs its development mode"
+    return None
+
+
 class NodeEnv(Rule):
     """A Dockerfile or start script without NODE_ENV=production."""
 
@@ -510,8 +615,9 @@ class NodeEnv(Rule):
         ci = None if not dockerfiles else _ci_reason(ctx)
         for file in dockerfiles:
             source = ctx.read(file.rel)
-            if source is None or development_image(ctx, file.rel):
-                continue
+            if source is None or development_image(ctx, file.rel) \
+                    or base_image_of(ctx, file.rel) is not None:
+                continue  # a development container, or a base image another Dockerfile uses
             text = source.decode("utf-8", "replace")
             stages = parse_stages(text)
             if not stages:
@@ -543,8 +649,16 @@ class NodeEnv(Rule):
             message = ("the final stage does not set NODE_ENV=production: Express runs in "
                        "development mode and shows stack traces" if value is None else
                        f"the final stage sets NODE_ENV={value}, not production")
+            handler = _own_final_handler(ctx, package) if value is None else None
+            if handler is not None:
+                effects = _development_effects(ctx, package)
+                if effects is None:
+                    continue  # no stack-trace page, and nothing in sight reads NODE_ENV
+                message = ("the final stage does not set NODE_ENV=production: the app's own "
+                           f"final error handler ({handler}) answers errors, so Express's "
+                           f"stack-trace page is not reached, but {effects}")
             compose = _compose_production(ctx, file.rel) if value is None else None
-            if compose:
+            if compose and handler is None:
                 message = ("the final stage does not set NODE_ENV=production: " + compose
                            + ", but the image run without compose (`docker run`) runs Express "
                            "in development mode, which shows stack traces")

@@ -1,0 +1,68 @@
+"""node-env: the "stack traces" claim holds only where errors can reach Express's default
+handler. An app whose own final error handler answers every error is reported only when
+something else in sight still changes with NODE_ENV, and the message says what."""
+
+from __future__ import annotations
+
+from nodeharden import check
+
+DOCKERFILE = 'FROM node:20\nWORKDIR /srv\nCOPY . .\nRUN npm install\nCMD ["node", "app.js"]\n'
+HANDLERS = """\
+module.exports = function register(app) {
+  app.use((err, req, res, next) => {
+    if (err.code !== 'EBADCSRFTOKEN') return next(err);
+    res.status(403).send('bad token');
+  });
+  app.use((err, req, res, next) => {
+    res.status(err.status || 500);
+    res.send({ message: 'failed' });
+  });
+};
+"""
+
+
+def _messages(project, files: dict[str, str], deps: str = '"express": "^4.21.0"') -> list[str]:
+    root = project({"package.json": '{"name": "n", "dependencies": {' + deps + '}}',
+                    "Dockerfile": DOCKERFILE, **files})
+    return [f.message for f in check(root, select=["node-env"]).findings]
+
+
+def test_a_handler_registered_from_another_module_keeps_the_stack_page_away(project) -> None:
+    app = ("const express = require('express');\nconst app = express();\n"
+           "app.get('/', (req, res) => res.json({}));\nrequire('./errors')(app);\n"
+           "app.listen(8080);\n")
+    assert _messages(project, {"app.js": app, "errors.js": HANDLERS}) == []
+
+
+def test_views_keep_the_finding_with_what_development_mode_changes(project) -> None:
+    app = ("const express = require('express');\nconst app = express();\n"
+           "app.set('view engine', 'ejs');\napp.get('/', (req, res) => res.render('index'));\n"
+           "require('./errors')(app);\napp.listen(8080);\n")
+    [message] = _messages(project, {"app.js": app, "errors.js": HANDLERS})
+    assert "own final error handler (errors.js:6)" in message
+    assert "recompiles the app's views" in message and "shows stack traces" not in message
+
+
+def test_a_mode_switching_dependency_keeps_the_finding(project) -> None:
+    app = ("const express = require('express');\nconst app = express();\n"
+           "require('./errors')(app);\napp.listen(8080);\n")
+    [message] = _messages(project, {"app.js": app, "errors.js": HANDLERS},
+                          deps='"express": "^4.21.0", "next": "^14.0.0"')
+    assert "`next` runs its development mode" in message
+
+
+def test_a_handler_that_throws_or_names_the_stack_is_not_final(project) -> None:
+    for body in ("throw err;", "res.status(500).json({ stack: err.stack });"):
+        app = ("const express = require('express');\nconst app = express();\n"
+               f"app.use((err, req, res, next) => {{ {body} }});\napp.listen(8080);\n")
+        [message] = _messages(project, {"app.js": app})
+        assert message.endswith("Express runs in development mode and shows stack traces")
+
+
+def test_two_apps_are_not_judged_by_one_handler(project) -> None:
+    app = ("const express = require('express');\nconst app = express();\n"
+           "const admin = express();\n"
+           "app.use((err, req, res, next) => { res.status(500).end(); });\n"
+           "app.listen(8080);\nadmin.listen(8081);\n")
+    [message] = _messages(project, {"app.js": app})
+    assert message.endswith("shows stack traces")
