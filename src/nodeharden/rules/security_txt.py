@@ -297,7 +297,9 @@ _PASSPORT_PASS = frozenset({"initialize", "session"})
 #: Response methods: a middleware calling one may answer instead of passing the request on.
 _RESPONDS = frozenset({"send", "sendStatus", "status", "json", "jsonp", "end", "redirect",
                        "render", "sendFile", "download", "writeHead", "format"})
-_ALL_PATHS = frozenset({"/", "*", "/*", "(.*)", "/(.*)", "*all", "/*all", "/{*splat}"})
+#: Route paths that match every path (``app.all('*', …)``); ``use`` also sees every path at
+#: ``'/'``.
+_ALL_PATHS = frozenset({"*", "/*", "(.*)", "/(.*)", "*all", "/*all", "/{*splat}", "{*splat}"})
 _PRODUCTION = "production"
 
 
@@ -332,7 +334,8 @@ def _reached(ctx: ProjectContext, rel: str, source: bytes, facts: FileFacts, mou
             continue
         first = call.args[0] if call.args else None
         if first is not None and first.kind == "string":
-            if call.path is None or call.path.rstrip("/") not in {p.rstrip("/") for p in _ALL_PATHS}:
+            every = call.path in _ALL_PATHS or call.method == "use" and call.path == "/"
+            if not every:
                 continue
             handlers = call.args[1:]
         elif call.method != "use" or first is None or first.kind in ("member", "identifier") \
