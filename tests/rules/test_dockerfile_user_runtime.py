@@ -123,3 +123,34 @@ def test_a_chown_is_never_appended_to_a_run_it_may_not_run_after(project, run) -
     texts = [edit.content for edit in change.edits]
     assert not any(text.startswith(" && ") for text in texts), texts
     assert any("RUN chown node:node /app\n" in text for text in texts), texts
+
+
+def test_an_image_built_on_the_projects_base_inherits_its_user_and_node_env(project) -> None:
+    # docker/Base.Dockerfile (tagged acme/panel:base by the build script) switches to `node` and
+    # sets NODE_ENV; docker/Dockerfile builds FROM it and runs as that user, in production.
+    files = {
+        "package.json": '{"name": "panel", "scripts": {"build:base": "docker build '
+                        '-t acme/panel:base -f docker/Base.Dockerfile ."}, '
+                        '"dependencies": {"express": "^4.21.0"}}',
+        "server.js": SERVER,
+        "docker/Base.Dockerfile": "FROM node:22-slim\nENV NODE_ENV=production\nUSER node\n",
+        "docker/Dockerfile": 'FROM acme/panel:base\nWORKDIR /home/node/app\nCOPY . .\n'
+                             'CMD ["node", "server.js"]\n',
+    }
+    root = project(files)
+    assert check(root, select=["dockerfile-user", "node-env"]).findings == []
+
+
+def test_a_base_without_user_leaves_the_derived_image_reported(project) -> None:
+    files = {
+        "package.json": '{"name": "panel", "scripts": {"build:base": "docker build '
+                        '-t acme/panel:base -f docker/Base.Dockerfile ."}, '
+                        '"dependencies": {"express": "^4.21.0"}}',
+        "server.js": SERVER,
+        "docker/Base.Dockerfile": "FROM node:22-slim\nRUN npm install -g tsx\n",
+        "docker/Dockerfile": 'FROM acme/panel:base\nWORKDIR /app\nCOPY . .\n'
+                             'CMD ["node", "server.js"]\n',
+    }
+    root = project(files)
+    found = {(f.rule, f.path) for f in check(root, select=["dockerfile-user", "node-env"]).findings}
+    assert found == {("dockerfile-user", "docker/Dockerfile"), ("node-env", "docker/Dockerfile")}

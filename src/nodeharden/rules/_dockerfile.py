@@ -299,3 +299,21 @@ def base_image_of(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
                                     or ("base" in last and len(last) > 1)):
                     return f"{rel}:{stage.from_line}"
     return None
+
+
+def project_base(ctx: ProjectContext, dockerfile_rel: str, ref: str
+                 ) -> tuple[str, str, list[Stage]] | None:
+    """Return (file, text, stages) of the project's Dockerfile whose build makes the image
+    ``ref`` (the ``FROM`` of this one's final stage), known from the project's build commands
+    or compose files (``built_images``), or None: its ``USER`` and ``ENV`` carry over."""
+    if not ref or "$" in ref:
+        return None
+    for rel in nearby_files(ctx, dockerfile_rel, _is_dockerfile):
+        if posixpath.normpath(rel) == posixpath.normpath(dockerfile_rel):
+            continue
+        if any(same_image(ref, image) for image in built_images(ctx, rel)):
+            raw = ctx.read(rel)
+            text = raw.decode("utf-8", "replace") if raw is not None else ""
+            stages = parse_stages(text)
+            return (rel, text, stages) if stages else None
+    return None

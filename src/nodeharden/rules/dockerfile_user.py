@@ -30,6 +30,7 @@ from nodeharden.rules._dockerfile import (
     logical_lines,
     nearby_files,
     parse_stages,
+    project_base,
     same_image,
     split_words,
 )
@@ -840,6 +841,10 @@ class DockerfileUser(Rule):
                 continue
             if user is None and nonroot_base(base_image(stages, final)):
                 continue  # the base image already runs as a non-root user
+            parent = project_base(ctx, file.rel, base_image(stages, final)) \
+                if user is None else None
+            if parent is not None and not is_root(effective_user(parent[2], parent[2][-1])[0]):
+                continue  # built on the project's own base image, which sets a non-root USER
             if base_image_of(ctx, file.rel) is not None:
                 continue  # a base image: the Dockerfile built on it runs the app, judged there
             drop, needs = _privileges(ctx, file.rel, stages, final)

@@ -29,11 +29,13 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._dockerfile import (
+    base_image,
     base_image_of,
     insert_before_line,
     insertion_line,
     line_offsets,
     parse_stages,
+    project_base,
 )
 from nodeharden.rules._production import (
     TEST_RE,
@@ -626,6 +628,11 @@ class NodeEnv(Rule):
             value, own, arg = image_node_env(stages, final, text)
             if value == "production" or (value == "" and arg is None):
                 continue
+            parent = project_base(ctx, file.rel, base_image(stages, final)) \
+                if value is None else None
+            if parent is not None and \
+                    image_node_env(parent[2], parent[2][-1], parent[1])[0] == "production":
+                continue  # built on the project's own base image, which sets it
             starts = production_starts(ctx, file.rel, stages, final)
             folder = posixpath.dirname(file.rel)
             package = image_package_folder(ctx, file.rel, final)
