@@ -666,32 +666,79 @@ def _header_lines(node: Node) -> set[str]:
     return {n for n in names if n in HELMET_OPTION_FOR_HEADER}
 
 
-def header_maps(lang: str, root: Node, source: bytes) -> tuple[set[str], bool]:
+#: Text split into lines: ``.split('\n')``, ``.split(/\r?\n/)``, ``.split("\r\n")``.
+_SPLIT_LINES_RE = lazy_pattern(
+    rb"""\.\s*split\s*\(\s*(?:(['"`])(?:\\r)?\\n\1|/[^/\n]*\\n[^/\n]*/[a-z]*)""")
+
+
+@dataclass(frozen=True)
+class HeaderTables:
+    """What a file says of headers it sends from tables (``header_maps``)."""
+
+    #: Helmet headers (lower case) named as string keys of the file's object literals.
+    keys: frozenset[str] = frozenset()
+    #: Helmet headers named by the file's header blocks kept as text.
+    blocks: frozenset[str] = frozenset()
+    #: The headers the file itself is seen to send from its tables and blocks.
+    sent: frozenset[str] = frozenset()
+    #: It sets headers from a table it does not spell out (``res.set(headers)`` with an
+    #: imported or computed table, ``res.setHeader(name, value)`` with a computed name): the
+    #: tables of the modules it imports may be what it sends.
+    dynamic: bool = False
+    #: It splits text into lines and sets headers by computed names: header blocks (its own
+    #: and those of the modules it imports) may be what it sends.
+    lines: bool = False
+
+
+def _object_keys(obj: Node) -> set[str]:
+    keys: set[str] = set()
+    for pair in obj.named_children:
+        key = pair.child_by_field_name("key") if pair.type == "pair" else None
+        if key is not None and key.type == "string":
+            keys.add((string_value(key) or "").lower())
+    return keys
+
+
+def header_maps(lang: str, root: Node, source: bytes) -> HeaderTables:
     """Return the helmet headers (lower case) a file names as string keys of object literals
     (``{'X-Frame-Options': 'DENY'}``, a table of headers to send; ``frame-ancestors`` too
-    when one is ``Content-Security-Policy`` and the file names that directive), and whether
-    it sets headers whose names it does not spell out: ``res.setHeader(name, value)`` with a
-    name that is not a literal (``for (const [name, value] of Object.entries(headers))``),
-    ``res.set(headers)``, ``res.writeHead(status, headers)``. The project counts such a table as
-    headers the app sets when the file that sets them by name, or a file it imports, holds it."""
+    when one is ``Content-Security-Policy`` and the file names that directive) and in header
+    blocks kept as text (``'X-Frame-Options: deny\\nStrict-Transport-Security: …'``, every
+    line ``Name: value``), and which of them the file is seen to send on a response.
+
+    A table counts as sent when the file sets headers whose names it does not spell out:
+    ``res.setHeader(name, value)`` with a computed name (``for (const [name, value] of
+    Object.entries(headers))``), or ``res.set(headers)`` / ``res.writeHead(status, headers)``
+    with a table the file does not declare; a table the file declares once and hands to such a
+    setter (``res.set(cors)`` with ``const cors = {…}``) counts alone. A header block counts
+    only when the file splits text into lines (``.split('\\n')``) and sets headers by computed
+    names, as a configurable list of headers is sent: a help text that reads like headers is
+    no header set. The project also credits the tables (and blocks) of the modules such a file
+    imports."""
     if b"-" not in source:
-        return set(), False
+        return HeaderTables()
     low = source.lower()
     if not any(word in low for word in _HEADER_WORDS) and b"setheader" not in low \
             and b"writehead" not in low:
-        return set(), False
+        return HeaderTables()
     keys: set[str] = set()
-    dynamic = False
+    blocks: set[str] = set()
+    by_name = False
+    tables: list[Node] = []  # what res.set(x) / res.writeHead(s, x) is handed
+    declared: dict[str, list[Node | None]] = {}  # name -> the values it is declared with
     for node in walk(root):
         if node.type in ("string", "template_string"):
-            keys |= _header_lines(node)  # a header block kept as text
+            blocks |= _header_lines(node)  # a header block kept as text
+        elif node.type == "variable_declarator":
+            declared.setdefault(text(node.child_by_field_name("name")), []).append(
+                node.child_by_field_name("value"))
         elif node.type == "pair":
             key = node.child_by_field_name("key")
             if key is not None and key.type == "string":
                 name = (string_value(key) or "").lower()
                 if name in HELMET_OPTION_FOR_HEADER:
                     keys.add(name)
-        elif node.type == "call_expression" and not dynamic:
+        elif node.type == "call_expression":
             fn = node.child_by_field_name("function")
             args = node.child_by_field_name("arguments")
             if fn is None or fn.type != "member_expression" or args is None:
@@ -705,16 +752,34 @@ def header_maps(lang: str, root: Node, source: bytes) -> tuple[set[str], bool]:
             if method in ("set", "header", "append") and receiver not in _RESPONSE_NAMES:
                 continue
             if method == "writeHead":
-                dynamic = len(values) >= 2 and values[-1].type in ("identifier",
-                                                                   "member_expression")
+                if len(values) >= 2 and values[-1].type in ("identifier", "member_expression"):
+                    tables.append(values[-1])
             elif len(values) >= 2:
-                dynamic = values[0].type not in ("string", "template_string")
-            else:
-                dynamic = method in ("set", "header") and values[0].type in (
-                    "identifier", "member_expression", "call_expression")
+                by_name = by_name or values[0].type not in ("string", "template_string")
+            elif method in ("set", "header") and values[0].type in (
+                    "identifier", "member_expression", "call_expression"):
+                tables.append(values[0])
     if "content-security-policy" in keys and _FRAME_ANCESTORS_RE.search(source):
         keys.add("frame-ancestors")
-    return keys, dynamic
+    lines = by_name and _SPLIT_LINES_RE.search(source) is not None
+    sent: set[str] = set()
+    unresolved = by_name
+    for table in tables:
+        # A table the file declares once as an object literal: `const cors = {…}`.
+        candidates: list[Node | None] = declared.get(text(table), []) \
+            if table.type == "identifier" else []
+        obj = candidates[0] if len(candidates) == 1 else None
+        if obj is None or obj.type != "object":
+            unresolved = True
+        else:
+            sent |= _object_keys(obj) & set(HELMET_OPTION_FOR_HEADER)
+    if unresolved:
+        sent |= keys
+    if lines:
+        sent |= blocks
+    if "content-security-policy" in sent and _FRAME_ANCESTORS_RE.search(source):
+        sent.add("frame-ancestors")
+    return HeaderTables(frozenset(keys), frozenset(blocks), frozenset(sent), unresolved, lines)
 
 
 def helmet_middlewares(facts: FileFacts) -> tuple[bool, set[str]]:
@@ -783,18 +848,70 @@ def header_coverage(ctx: ProjectContext) -> tuple[bool, set[str], list[str]]:
 _CSP_PACKAGES = frozenset({"helmet-csp", "express-csp-header"})
 
 
-def _own_header_middlewares(ctx: ProjectContext) -> set[str]:
-    """Return the headers (lower case) the project sends with a middleware of its own beside
-    ``helmet()``: helmet's single middlewares called in any file
-    (``helmet.contentSecurityPolicy({...})``, ``helmet.hsts()``), and a Content-Security-Policy
-    package's middleware imported in any file."""
-    found: set[str] = set()
-    for facts in ctx.facts.values():
-        found |= {HEADER_OF_HELMET[p] for p in helmet_middlewares(facts)[1]
-                  if p in HEADER_OF_HELMET}
-        if _CSP_PACKAGES & set(facts.imported_modules()):
-            found.add("content-security-policy")
+def _module_header_middlewares(ctx: ProjectContext, rel: str) -> set[str]:
+    """Return the headers a project module's middleware sends: helmet's single middlewares it
+    calls (``helmet.contentSecurityPolicy({...})``), or a Content-Security-Policy package it
+    imports."""
+    facts = ctx.facts.get(rel)
+    if facts is None:
+        return set()
+    found = {HEADER_OF_HELMET[p] for p in helmet_middlewares(facts)[1] if p in HEADER_OF_HELMET}
+    if _CSP_PACKAGES & set(facts.imported_modules()):
+        found.add("content-security-policy")
     return found
+
+
+#: ``name.member(`` in a middleware argument: ``helmet.contentSecurityPolicy({…})``.
+_MEMBER_CALL_RE = lazy_pattern(rb"(?<![\w$.])([A-Za-z_$][\w$]*)\s*\.\s*([A-Za-z_$][\w$]*)\s*\(")
+_NAME_RE = lazy_pattern(rb"(?<![\w$.])[A-Za-z_$][\w$]*")
+
+
+def _own_header_middlewares(ctx: ProjectContext, rel: str, target: str | None) -> set[str]:
+    """Return the headers (lower case) the app ``target`` of file ``rel`` (the receiver of the
+    ``.use(helmet({...}))`` that switched a protection off; None: any ``.use`` of the file)
+    sends with a middleware of its own beside ``helmet()``: an argument of its ``.use(…)`` that
+    calls helmet's single middlewares (``app.use(helmet.contentSecurityPolicy({...}))``), a
+    Content-Security-Policy package's middleware, or a value imported from a project module
+    that makes one (``app.use(csp(reportUri))``, or a function that calls it: ``app.use((req,
+    res, next) => csp(uri)(req, res, next))``). A middleware used on another app (a docs server
+    beside the main app) does not count."""
+    facts = ctx.facts.get(rel)
+    source = ctx.read(rel)
+    if facts is None or source is None:
+        return set()
+    whole_names: set[str] = set()
+    parts_by_local: dict[str, str] = {}
+    csp_locals: set[str] = set()
+    modules: dict[str, str] = {}  # local name -> project module it is imported from
+    for imp in facts.imports:
+        if imp.module == "helmet":
+            whole_names |= {n for n in (imp.default, imp.namespace) if n}
+            parts_by_local.update({local: name for name, local in imp.named.items()})
+        elif imp.module in _CSP_PACKAGES:
+            csp_locals |= imp.locals()
+        elif imp.module.startswith("."):
+            found = ctx.resolve_import(rel, imp.module)
+            if found is not None:
+                modules.update(dict.fromkeys(imp.locals(), found))
+    headers: set[str] = set()
+    for call in facts.uses():
+        if target is not None and call.target != target:
+            continue
+        for arg in call.args:
+            code = source[arg.start:arg.end]
+            for match in _MEMBER_CALL_RE.finditer(code):
+                head, member = match.group(1).decode(), match.group(2).decode()
+                if head in whole_names and member in HEADER_OF_HELMET:
+                    headers.add(HEADER_OF_HELMET[member])
+            for match in _NAME_RE.finditer(code):
+                name = match.group().decode()
+                if name in parts_by_local and parts_by_local[name] in HEADER_OF_HELMET:
+                    headers.add(HEADER_OF_HELMET[parts_by_local[name]])
+                if name in csp_locals:
+                    headers.add("content-security-policy")
+                if name in modules:
+                    headers |= _module_header_middlewares(ctx, modules[name])
+    return headers
 
 
 POWERED_BY_OPTIONS = frozenset({"xPoweredBy", "hidePoweredBy"})
@@ -1210,12 +1327,19 @@ class _FileHeaders:
     """What one file tells the project phase: the switched-off helmet protections it holds
     (their findings, and the header each is about) and the headers it sets itself."""
 
-    switched_off: tuple[tuple[Finding, str], ...]
+    #: (finding, header, receiver of the ``.use(helmet(…))`` call or None)
+    switched_off: tuple[tuple[Finding, str, str | None], ...]
     sets: frozenset[str]
     #: Headers named as keys of its object literals, and whether it sets headers by names it
     #: does not spell out (``header_maps``).
     maps: frozenset[str] = frozenset()
     dynamic: bool = False
+    #: Helmet headers its header blocks kept as text name, the headers it is seen to send from
+    #: its own tables and blocks, and whether it sends blocks by computed names
+    #: (``header_maps``).
+    blocks: frozenset[str] = frozenset()
+    sent: frozenset[str] = frozenset()
+    lines: bool = False
     #: Settings loops over an object merged from parts imported from modules
     #: (``settings_loops``): where the app each sets is created, and what each part says
     #: of ``x-powered-by``.
@@ -1291,6 +1415,19 @@ def _top_level_names(root: Node) -> set[str]:
     return found
 
 
+def _use_target(call: Node) -> str | None:
+    """Return the receiver of the ``.use(…)`` a call is an argument of (``app`` for
+    ``app.use(helmet({...}))``), or None."""
+    args = call.parent
+    outer = args.parent if args is not None and args.type == "arguments" else None
+    fn = outer.child_by_field_name("function") if outer is not None \
+        and outer.type == "call_expression" else None
+    if fn is None or fn.type != "member_expression" \
+            or text(fn.child_by_field_name("property")) != "use":
+        return None
+    return text(fn.child_by_field_name("object"))
+
+
 class Helmet(Rule):
     """An Express app without helmet(), or helmet with protections switched off."""
 
@@ -1319,12 +1456,15 @@ class Helmet(Rule):
                         and any(isinstance(p, tuple) for p in parts))
         enables = _enables_powered_by(ctx.facts, lambda: ctx.source) or any(
             [p for p in parts if p in ("off", "on")][-1:] == ["on"] for _, parts in loops)
-        maps, dynamic = header_maps(ctx.lang, ctx.tree.root_node, ctx.source)
+        tables = header_maps(ctx.lang, ctx.tree.root_node, ctx.source)
         off = tuple(self._switched_off(ctx)) if self.wants(ctx.source) else ()
-        return _FileHeaders(off, sets, frozenset(maps), dynamic, pending, loop_apps, enables) \
-            if off or sets or maps or dynamic or pending or loop_apps or enables else None
+        return _FileHeaders(off, sets, tables.keys, tables.dynamic, settings=pending,
+                            loop_apps=loop_apps, enables=enables, blocks=tables.blocks,
+                            sent=tables.sent, lines=tables.lines) \
+            if off or sets or tables.keys or tables.blocks or tables.dynamic or pending \
+            or loop_apps or enables else None
 
-    def _switched_off(self, ctx: FileContext) -> Iterable[tuple[Finding, str]]:
+    def _switched_off(self, ctx: FileContext) -> Iterable[tuple[Finding, str, str | None]]:
         names = ctx.facts.locals_of("helmet")
         if not names:
             return
@@ -1364,7 +1504,7 @@ class Helmet(Rule):
                         self.id, value.parent or value,
                         f"helmet protection `{key}` is switched off; keep it on and configure "
                         "it instead", self._turn_on(ctx, key, value)), \
-                        HEADER_OF_HELMET.get(key, "")
+                        HEADER_OF_HELMET.get(key, ""), _use_target(match)
 
     @staticmethod
     def _turn_on(ctx: FileContext, key: str, value: Node) -> Fix:
@@ -1383,16 +1523,18 @@ class Helmet(Rule):
         for item in data.values():
             app_sets |= item.sets
         for rel, item in data.items():
-            if not item.dynamic:
-                continue
             # Headers sent from a table (`for (const [k, v] of Object.entries(headers))
-            # res.setHeader(k, v)`): the table's keys, in this file or a module it imports.
-            app_sets |= item.maps
+            # res.setHeader(k, v)`, `res.set(headers)`) or a header block split into lines:
+            # the table's keys, in this file or a module it imports.
+            app_sets |= item.sent
+            if not (item.dynamic or item.lines):
+                continue
             facts = ctx.facts.get(rel)
             for imp in facts.imports if facts is not None else ():
                 target = ctx.resolve_import(rel, imp.module)
                 if target is not None and target in data:
-                    app_sets |= data[target].maps
+                    app_sets |= data[target].maps if item.dynamic else set()
+                    app_sets |= data[target].blocks if item.lines else set()
         # Apps a settings loop switches X-Powered-By off for, unless something may switch it
         # back on (anywhere: the rule does not know which app a call sets).
         removed = "x-powered-by" in app_sets  # res.removeHeader('X-Powered-By') and such
@@ -1405,16 +1547,16 @@ class Helmet(Rule):
         if loop_apps:
             app_sets.add("x-powered-by")  # helmet's hidePoweredBy: false changes nothing
         csp_frames: bool | None = None
-        own_middleware: set[str] | None = None
-        for item in data.values():
-            for finding, header in item.switched_off:
+        own_middleware: dict[tuple[str, str | None], set[str]] = {}
+        for rel, item in data.items():
+            for finding, header, target in item.switched_off:
                 if header in app_sets or (header == "x-frame-options"
                                           and "frame-ancestors" in app_sets):
                     continue  # the app sets that header itself (or removes X-Powered-By)
-                if own_middleware is None:
-                    own_middleware = _own_header_middlewares(ctx)
-                if header in own_middleware:
-                    continue  # off in helmet() because the app mounts its own middleware for it
+                if (rel, target) not in own_middleware:
+                    own_middleware[rel, target] = _own_header_middlewares(ctx, rel, target)
+                if header in own_middleware[rel, target]:
+                    continue  # off in helmet() because this app mounts its own middleware for it
                 if header == "x-frame-options":
                     if csp_frames is None:
                         csp_frames = _csp_has_frame_ancestors(ctx)
