@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 from tree_sitter import Node, Tree
 
-from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts
+from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts, ImportFact
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import FUNCTION_TYPES, captures_in, code_children, needle_ranges, \
     object_properties, parameters, parse, statement_of, string_value, text, unwrap, walk
@@ -390,8 +390,8 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
 
 #: Results of pure functions of a tree's nodes, read again for every leak of a scope (a
 #: catch with thousands of `body = {…}`): kept while the key's node (and so its tree) lives,
-#: emptied past a bound. A Node equals only itself in its own tree, so no other tree's node
-#: can hit.
+#: emptied when the leaks of another file are sought and past a bound. A Node equals only
+#: itself in its own tree, so no other tree's node can hit.
 _MEMO: dict[tuple[object, ...], object] = {}
 _MEMO_BOUND = 4096
 
@@ -916,6 +916,8 @@ class _Deferred:
     #: An error handler that sends the error's message to every error, 5xx included, and
     #: that this run does not fix: the project's contract.
     contract: bool
+    #: The administrators' guards of other project files in the route's chain (``Leak.guards``).
+    guards: tuple[tuple[str, str | None, bool], ...] = ()
 
 
 def _follows_contract(leak: Leak, finding: Finding) -> bool:
@@ -956,6 +958,10 @@ class Leak:
     #: base class (another file) may declare that field an Express app: (base class name,
     #: field), for the project phase (``_express_field_in_base``).
     registrar: tuple[str, str] | None = None
+    #: The route's chain holds administrators' guards of other project files (``requireAdmin``
+    #: imported from ``./auth``): the project phase reads their bodies, and the leak is not
+    #: reported when one of them turns requests away (``_project_guard_denies``).
+    guards: tuple[tuple[str, str | None, bool], ...] = ()
 
 
 #: ``err.name`` values libraries give only to client errors: express-jwt's and
@@ -1493,6 +1499,7 @@ def _leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Iterator
 
 def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Iterator[Leak]:
     """Return the leaks of ``ctx``'s file, each node once."""
+    _MEMO.clear()  # what the last file kept (and its tree) is not needed again
     seen: set[int] = set()
     for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source,
                                            _registered_names(ctx.facts), handlers):
@@ -1527,8 +1534,12 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
                 continue  # a deliberate client error message, e.g. a validation failure
             if leak == "message" and _in_client_branch(node, scope, name, status, ctx.facts):
                 continue  # a branch taken only for client errors: their messages are answers
-            if kind == "catch" and leak == "message" and _admin_only_route(scope):
-                continue  # an administrators-only route: the message goes to the operator
+            guards: tuple[_ProjectGuard, ...] = ()
+            if kind == "catch" and leak == "message":
+                admin = _admin_only_route(scope, ctx.tree.root_node, ctx.facts.imports)
+                if admin is True:
+                    continue  # an administrators-only route: the message goes to the operator
+                guards = tuple(admin) if admin else ()  # the project phase reads their bodies
             if _narrowed_to_string(node, scope, name):
                 continue  # `if (typeof err === 'string')`: a message the app threw itself
             if _text_written_by_app(node, scope, name, leak, status):
@@ -1537,7 +1548,8 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
             field = _status_field(sink_node, scope, name) if leak == "message" and (
                 status == "dynamic" or (kind == "handler" and status is None)) else None
             narrowed = _narrowing_class(node, scope, name) if leak == "message" else None
-            yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed, registrar)
+            yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed, registrar,
+                       guards)
 
 
 #: A role that only the instance's operators hold: ``'admin'``, ``ROLES.admin``,
@@ -1599,32 +1611,43 @@ def _in_error_handler(scope: Node) -> bool:
     return False
 
 
-def _admin_guard(node: Node, depth: int = 0) -> bool:
-    """Return True when middleware ``node`` admits administrators only: a name for that
-    (``requireAdmin``, ``auth.isAdmin``, ``adminOnly()``) or a role guard whose every role is
-    an administrator's (``flexUserRoleValid([ROLES.admin])``; not ``[ROLES.admin,
-    ROLES.default]``, not ``ROLES.all``)."""
-    node = unwrap(node)
-    if depth > 3:
-        return False
-    if node.type == "array":
-        return any(_admin_guard(item, depth + 1) for item in node.named_children)
+#: A guard that lives in another file of the project, to be read in the project phase:
+#: (the module as imported, the name it exports or None for the module itself, True when the
+#: route calls it as a factory of the middleware).
+_ProjectGuard = tuple[str, str | None, bool]
+#: Words of a guard name that turn it around: ``denyRole('admin')`` lets everyone but
+#: administrators through.
+_NEGATION_WORDS = frozenset({"deny", "denies", "denied", "except", "exclude", "excluding",
+                             "not", "no", "non", "block", "blocked", "forbid", "forbidden",
+                             "reject", "ban", "banned", "disallow", "prevent", "without",
+                             "unless", "skip", "ignore"})
+#: A condition that reads the user's role or an administrator flag.
+_ROLE_READ = re.compile(r"(?i)role|admin|superuser|permission|privilege|is_?staff")
+#: A status a guard denies with, named: ``HttpStatus.FORBIDDEN``, ``StatusCodes.UNAUTHORIZED``.
+_DENY_STATUS_NAME = re.compile(r"(?i)forbidden|unauthori[sz]ed")
+
+
+def _name_words(name: str) -> set[str]:
+    """Return the lower-case words of a camelCase or snake_case name."""
+    return {w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)}
+
+
+def _negated_name(name: str) -> bool:
+    """Return True when a guard's name says it turns its roles away (``denyRole``,
+    ``exceptRoles``, ``notAdmin``, ``block_roles``)."""
+    return bool(_name_words(name) & _NEGATION_WORDS)
+
+
+def _guard_name(node: Node) -> str:
+    """Return the name a guard is called by: ``requireAdmin``, ``auth.isAdmin`` → isAdmin."""
     if node.type == "member_expression":
-        return bool(_ADMIN_GUARD.match(text(node.child_by_field_name("property"))))
-    if node.type == "identifier":
-        return bool(_ADMIN_GUARD.match(text(node)))
-    if node.type != "call_expression":
-        return False
-    callee = node.child_by_field_name("function")
-    args = node.child_by_field_name("arguments")
-    if callee is None or args is None or args.type != "arguments":
-        return False
-    name = text(callee.child_by_field_name("property")) \
-        if callee.type == "member_expression" else text(callee)
-    if _ADMIN_GUARD.match(name) and not args.named_children:
-        return True  # `requireAdmin()`
-    if not _ROLE_GUARD_CALL.search(name):
-        return False
+        return text(node.child_by_field_name("property"))
+    return text(node) if node.type == "identifier" else ""
+
+
+def _admin_roles(args: Node) -> bool:
+    """Return True when a role guard's arguments name roles and every one is an
+    administrator's (``[ROLES.admin]``, ``'admin', 'superadmin'``; not ``ROLES.all``)."""
     roles: list[Node] = []
     for arg in args.named_children:
         arg = unwrap(arg)
@@ -1644,13 +1667,299 @@ def _admin_guard(node: Node, depth: int = 0) -> bool:
     return True
 
 
-def _admin_only_route(scope: Node) -> bool:
-    """Return True when ``scope`` (a catch block or callback) runs in a route whose chain
-    admits administrators only: a guard among the middleware registered before the route's
-    handler (``app.post('/settings', [validatedRequest, flexUserRoleValid([ROLES.admin])],
-    async (req, res) => …)``), or one the same router uses, with no path, before the route
-    (``router.use(requireAdmin); router.get(…)``). Its message goes to the instance's
-    operator, who reads it to mend the instance."""
+def _definitions(root: Node) -> dict[str, list[Node]]:
+    """Return what each name of ``root``'s file is defined as, anywhere in it: a function
+    declaration's node, a declarator's value but a ``require`` (one walk, kept)."""
+    key = ("definitions", root)
+    if key in _MEMO:
+        return _MEMO[key]  # type: ignore[return-value]
+    found: dict[str, list[Node]] = {}
+    for node in walk(root):
+        if node.type in ("function_declaration", "generator_function_declaration"):
+            found.setdefault(text(node.child_by_field_name("name")), []).append(node)
+        elif node.type == "variable_declarator":
+            name = node.child_by_field_name("name")
+            value = unwrap(node.child_by_field_name("value"))
+            if name is not None and name.type == "identifier" and value is not None \
+                    and not (value.type == "call_expression"
+                             and text(value.child_by_field_name("function")) == "require"):
+                found.setdefault(text(name), []).append(value)  # a require is an import
+    _memo_put(key, found)
+    return found
+
+
+def _defined(root: Node, name: str) -> Node | None:
+    """Return the one definition of ``name`` in ``root``'s file, or None (none, several)."""
+    found = _definitions(root).get(name, [])
+    return found[0] if len(found) == 1 else None
+
+
+def _import_binding(imports: Iterable[ImportFact], name: str) -> tuple[str, str | None] | None:
+    """Return (module, exported name or None for the module itself) of the import that binds
+    local ``name``, or None."""
+    for imp in imports:
+        if imp.default == name or imp.namespace == name:
+            return imp.module, None
+        for exported, local in imp.named.items():
+            if local == name:
+                return imp.module, exported
+    return None
+
+
+def _relative(module: str) -> bool:
+    return module.startswith((".", "/"))
+
+
+def _guard_verdict(node: Node, root: Node, imports: Iterable[ImportFact],
+                   depth: int = 0) -> bool | list[_ProjectGuard]:
+    """Judge middleware ``node`` of a route's chain: True when it admits administrators only,
+    False when it does not or this cannot be seen, else the guards of other project files
+    whose bodies decide it (the project phase reads them).
+
+    A guard must be named for administrators (``requireAdmin``, ``auth.isAdmin``) or be a role
+    guard called with administrators' roles only (``roleGuard([ROLES.admin])``) whose name
+    does not turn them around (``denyRole('admin')``). Defined in this file, its body must
+    deny (``_guard_denies``); imported from a package, its name is trusted; from another
+    project file, that file's body decides; from nowhere to be seen (a parameter), it is
+    not credited."""
+    node = unwrap(node)
+    if depth > 3:
+        return False
+    if node.type == "array":
+        found: list[_ProjectGuard] = []
+        for item in node.named_children:
+            verdict = _guard_verdict(item, root, imports, depth + 1)
+            if verdict is True:
+                return True
+            if verdict:
+                found.extend(verdict)
+        return found
+    factory = False
+    if node.type == "call_expression":
+        callee = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if callee is None or args is None or args.type != "arguments":
+            return False
+        name = _guard_name(callee)
+        if _negated_name(name) or not (
+                (_ADMIN_GUARD.match(name) and not args.named_children)
+                or (_ROLE_GUARD_CALL.search(name) and _admin_roles(args))):
+            return False
+        factory, node = True, callee
+    elif node.type in ("identifier", "member_expression"):
+        name = _guard_name(node)
+        if not _ADMIN_GUARD.match(name):
+            return False
+    else:
+        return False
+    if node.type == "identifier":
+        defined = _defined(root, name)
+        if defined is not None:
+            if factory:
+                inner = _returned_middleware(defined)
+                return inner is not None and _guard_denies(inner)
+            if defined.type == "call_expression":
+                return _guard_verdict(defined, root, imports, depth + 1)
+            return defined.type in _FUNCTIONS and _guard_denies(defined)
+        if _definitions(root).get(name):
+            return False  # defined more than once: which one runs is not seen
+        bound = _import_binding(imports, name)
+    elif node.type == "member_expression":
+        obj = node.child_by_field_name("object")
+        if obj is None or obj.type != "identifier" or _definitions(root).get(text(obj)):
+            return False
+        binding = _import_binding(imports, text(obj))
+        bound = (binding[0], name) if binding is not None and binding[1] is None else None
+    else:
+        return False
+    if bound is None:
+        return False  # a parameter, a global: its body cannot be seen
+    module, exported = bound
+    if not _relative(module):
+        return True  # a package's guard: its name is what can be read
+    return [(module, exported, factory)]
+
+
+def _returned_middleware(factory: Node) -> Node | None:
+    """Return the middleware a guard factory returns: an arrow's function body, or the function
+    of a ``return`` in its own body."""
+    if factory.type not in _FUNCTIONS:
+        return None
+    body = factory.child_by_field_name("body")
+    body = unwrap(body) if body is not None else None
+    if body is not None and body.type in _FUNCTIONS:
+        return body
+    if body is None or body.type != "statement_block":
+        return None
+    returned = [unwrap(stmt.named_children[0]) for stmt in body.named_children
+                if stmt.type == "return_statement" and stmt.named_children]
+    functions = [value for value in returned if value is not None and value.type in _FUNCTIONS]
+    return functions[0] if len(functions) == 1 and len(returned) == 1 else None
+
+
+def _guard_denies(fn: Node) -> bool:
+    """Return True when middleware ``fn`` (``(req, res, next)``) is seen to turn requests
+    away: some branch answers a 4xx, redirects, throws or calls ``next(err)``, and every
+    ``next()`` runs only where a condition on the user's role or an administrator flag holds
+    (``if (req.user.role !== 'admin') return res.sendStatus(403); next()``), or a mode of the
+    instance that reads nothing of the request (``_instance_mode``). A guard that
+    only logs or sets a flag and calls ``next()`` (or hands ``next`` on) admits everyone."""
+    params = parameters(fn)
+    if len(params) != 3 or params[2].type != "identifier":
+        return False
+    nxt = text(params[2])
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return False
+    denies = False
+    passes: list[Node] = []
+    for node in walk(body):
+        if node.type == "throw_statement":
+            denies = True
+        elif node.type == "identifier" and text(node) == nxt:
+            call = node.parent
+            if call is None or call.type != "call_expression" \
+                    or call.child_by_field_name("function") != node:
+                return False  # `next` handed on or kept: who calls it is not seen
+            args = call.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children \
+                else None
+            if first is None:
+                passes.append(call)
+            elif string_value(first) not in ("route", "router"):
+                denies = True  # next(err), next(createError(403))
+        elif node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            prop = text(callee.child_by_field_name("property")) \
+                if callee is not None and callee.type == "member_expression" else ""
+            args = node.child_by_field_name("arguments")
+            first = unwrap(args.named_children[0]) if args is not None \
+                and args.named_children else None
+            if prop == "redirect" or (prop in ("status", "sendStatus") and first is not None and (
+                    (first.type == "number" and text(first).isdigit()
+                     and 400 <= int(text(first)) < 500)
+                    or _DENY_STATUS_NAME.search(text(first)))):
+                denies = True
+    return denies and bool(passes) and all(_runs_for_role(call, fn) for call in passes)
+
+
+def _runs_for_role(call: Node, fn: Node) -> bool:
+    """Return True when ``call`` (a ``next()``) runs only where a condition reading the user's
+    role or an administrator flag holds: it lies in the branch of an ``if``, ``?:`` or
+    ``&&``/``||`` taken then, or after an ``if`` that returns or throws when it fails."""
+    child, cur = call, call.parent
+    tests: list[tuple[Node, bool]] = []
+    while cur is not None and cur != fn:
+        if cur.type in ("if_statement", "ternary_expression"):
+            cond = cur.child_by_field_name("condition")
+            if cond is not None and child == cur.child_by_field_name("consequence"):
+                tests.append((cond, True))
+            elif cond is not None and child == cur.child_by_field_name("alternative"):
+                tests.append((cond, False))
+        elif cur.type == "binary_expression" \
+                and child == cur.child_by_field_name("right"):
+            op = text(cur.child_by_field_name("operator"))
+            left = cur.child_by_field_name("left")
+            if op in ("&&", "||") and left is not None:
+                tests.append((left, op == "&&"))
+        elif cur.type == "statement_block":
+            for stmt in cur.named_children:
+                if stmt.start_byte >= child.start_byte:
+                    break
+                cond = stmt.child_by_field_name("condition") \
+                    if stmt.type == "if_statement" else None
+                if cond is not None and stmt.child_by_field_name("alternative") is None \
+                        and _exits(stmt.child_by_field_name("consequence")):
+                    tests.append((cond, False))
+        child, cur = cur, cur.parent
+    return any(_asserts_role(cond, holds) or _instance_mode(cond, fn) for cond, holds in tests)
+
+
+#: Names that carry who the request comes from: a test of one is a test of the user.
+_USER_NAMES = frozenset({"user", "currentuser", "session", "account", "token", "auth", "jwt",
+                         "authenticated", "isauthenticated", "authorized", "isauthorized",
+                         "loggedin", "isloggedin", "login", "identity", "claims", "principal",
+                         "apikey", "me", "member", "owner", "userid", "uid"})
+
+
+def _instance_mode(cond: Node | None, fn: Node) -> bool:
+    """Return True when ``cond`` tests a mode of the instance, the same for every request:
+    it names something (``multiUserMode``, ``config.rbac``), and neither it nor the locals it
+    reads (one level: ``const multiUserMode = res.locals?.multiUserMode ?? await
+    Settings.isMultiUserMode()``) name the request parameter or the user, a session or a
+    token. AnythingLLM's guards let every request through when the instance runs in
+    single-user mode, where there are no roles to tell apart."""
+    params = parameters(fn)
+    request = text(params[0]) if params else ""
+    if cond is None:
+        return False
+    names: list[str] = []
+    for node in walk(cond):
+        if node.type in ("identifier", "property_identifier", "shorthand_property_identifier"):
+            names.append(text(node))
+    if not names:
+        return False
+    for name in list(names):
+        for value in _definitions(fn).get(name, []):
+            names.extend(text(n) for n in walk(value) if n.type in (
+                "identifier", "property_identifier", "shorthand_property_identifier"))
+    return not any(name == request or name.lower() in _USER_NAMES for name in names)
+
+
+def _exits(branch: Node | None) -> bool:
+    """Return True when ``branch`` ends in a ``return`` or a ``throw``."""
+    if branch is not None and branch.type == "statement_block":
+        branch = branch.named_children[-1] if branch.named_children else None
+    return branch is not None and branch.type in ("return_statement", "throw_statement")
+
+
+def _asserts_role(cond: Node | None, holds: bool, depth: int = 0) -> bool:
+    """Return True when ``cond`` being ``holds`` asserts something of the user's role or an
+    administrator flag: ``req.user.isAdmin``, ``roles.includes(user.role)``, ``role ===
+    'admin'`` holding, ``role !== 'admin'`` failing; not ``roles.includes(role)`` failing
+    (``denyRole``), nor one side of a failing ``&&``."""
+    cond = unwrap(cond)
+    if cond is None or depth > _MAX_NESTING:
+        return False
+    if cond.type == "unary_expression" and text(cond.child_by_field_name("operator")) == "!":
+        return _asserts_role(cond.child_by_field_name("argument"), not holds, depth + 1)
+    if cond.type == "await_expression" and cond.named_children:
+        return _asserts_role(cond.named_children[0], holds, depth + 1)
+    if cond.type == "binary_expression":
+        op = text(cond.child_by_field_name("operator"))
+        left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        if op == "&&":
+            return holds and (_asserts_role(left, True, depth + 1)
+                              or _asserts_role(right, True, depth + 1))
+        if op == "||":
+            if holds:
+                return _asserts_role(left, True, depth + 1) \
+                    and _asserts_role(right, True, depth + 1)
+            return _asserts_role(left, False, depth + 1) \
+                or _asserts_role(right, False, depth + 1)
+        if op in ("===", "=="):
+            return holds and bool(_ROLE_READ.search(text(cond)))
+        if op in ("!==", "!="):
+            return not holds and bool(_ROLE_READ.search(text(cond)))
+        if op in ("<", "<=", ">", ">=", "in", "instanceof"):
+            return bool(_ROLE_READ.search(text(cond)))
+        return False
+    if cond.type in ("call_expression", "identifier", "member_expression",
+                     "subscript_expression"):
+        return holds and bool(_ROLE_READ.search(text(cond)))
+    return False
+
+
+def _admin_only_route(scope: Node, root: Node,
+                      imports: Iterable[ImportFact]) -> bool | list[_ProjectGuard]:
+    """Judge whether ``scope`` (a catch block or callback) runs in a route whose chain admits
+    administrators only (``_guard_verdict`` of each guard): a guard among the middleware
+    registered before the route's handler (``app.post('/settings',
+    [validatedRequest, flexUserRoleValid([ROLES.admin])], async (req, res) => …)``), or one
+    the same router uses before the route, for every path or for a path the route's own lies
+    under (``router.use(requireAdmin); router.get(…)``). Its message goes to the instance's
+    operator, who reads it to mend the instance. Returns True, False, or the guards of other
+    project files that decide it."""
     cur: Node | None = scope
     while cur is not None:
         if cur.type in _FUNCTIONS and cur.parent is not None \
@@ -1660,23 +1969,76 @@ def _admin_only_route(scope: Node) -> bool:
             callee = call.child_by_field_name("function") if call is not None else None
             if call is not None and callee is not None and callee.type == "member_expression" \
                     and text(callee.child_by_field_name("property")) in _ROUTE_METHODS:
-                before = [arg for arg in args.named_children if arg.end_byte <= cur.start_byte]
-                if any(_admin_guard(arg) for arg in before):
+                found: list[_ProjectGuard] = []
+                for arg in args.named_children:
+                    if arg.end_byte > cur.start_byte:
+                        break
+                    verdict = _guard_verdict(arg, root, imports)
+                    if verdict is True:
+                        return True
+                    if verdict:
+                        found.extend(verdict)
+                used = _router_uses_admin_guard(call, callee.child_by_field_name("object"),
+                                                root, imports)
+                if used is True:
                     return True
-                return _router_uses_admin_guard(call, callee.child_by_field_name("object"))
+                return found + (used or [])
         cur = cur.parent
     return False
 
 
-def _router_uses_admin_guard(call: Node, receiver: Node | None) -> bool:
-    """Return True when a statement before route ``call``, in the same block, registers an
-    administrators-only guard on the same receiver for every path (``router.use(isAdmin)``)."""
+def _route_paths(node: Node | None, root: Node, depth: int = 0) -> list[str] | None:
+    """Return the paths a ``use`` or route path argument names: a string, an array of them, or
+    a const holding one; None when it names anything else (a regular expression, a
+    computed value)."""
+    node = unwrap(node)
+    if node is None or depth > 3:
+        return None
+    value = string_value(node)
+    if value is not None:
+        return [value]
+    if node.type == "array":
+        paths: list[str] = []
+        for item in node.named_children:
+            inner = _route_paths(item, root, depth + 1)
+            if inner is None:
+                return None
+            paths.extend(inner)
+        return paths
+    if node.type == "identifier":
+        defined = _defined(root, text(node))
+        decl = defined.parent if defined is not None else None
+        stmt = decl.parent if decl is not None else None
+        if stmt is not None and stmt.type == "lexical_declaration" \
+                and text(stmt).startswith("const"):
+            return _route_paths(defined, root, depth + 1)
+    return None
+
+
+def _under(route: str, mount: str) -> bool:
+    """Return True when Express runs a ``use(mount, …)`` for requests to ``route``."""
+    mount = mount.rstrip("/")
+    return route == mount or route.startswith(mount + "/") or not mount
+
+
+def _router_uses_admin_guard(call: Node, receiver: Node | None, root: Node,
+                             imports: Iterable[ImportFact]) -> bool | list[_ProjectGuard]:
+    """Judge the guards a statement before route ``call``, in the same block, registers with
+    ``use`` on the same receiver: for every path (``router.use(isAdmin)``), or for paths the
+    route's own literal path lies under (``router.use('/admin', requireAdmin)`` before
+    ``router.get('/admin/users', …)``, or given as an array or a const). A path that cannot
+    be read (a regular expression, an imported value), or a route path that cannot, credits
+    no guard."""
     if receiver is None or receiver.type != "identifier":
         return False
     statement = statement_of(call)
     block = statement.parent
     if block is None:
         return False
+    route_args = call.child_by_field_name("arguments")
+    route_path = _route_paths(route_args.named_children[0], root) \
+        if route_args is not None and route_args.named_children else None
+    found: list[_ProjectGuard] = []
     for earlier in block.named_children:
         if earlier.start_byte >= statement.start_byte:
             break
@@ -1690,11 +2052,38 @@ def _router_uses_admin_guard(call: Node, receiver: Node | None) -> bool:
                 or text(fn.child_by_field_name("object")) != text(receiver) \
                 or text(fn.child_by_field_name("property")) != "use":
             continue
-        items = args.named_children
-        if items and string_value(items[0]) is None \
-                and any(_admin_guard(item) for item in items):
-            return True
-    return False
+        items = list(args.named_children)
+        if not items:
+            continue
+        first = unwrap(items[0])
+        if first is not None and first.type not in _FUNCTIONS and (
+                len(items) > 1 and not _is_middleware(first, root)):
+            # A path first: the guard runs for the routes under it only.
+            mounts = _route_paths(first, root)
+            if mounts is None or route_path is None or not all(
+                    any(_under(path, mount) for mount in mounts) for path in route_path):
+                continue
+            items = items[1:]
+        for item in items:
+            verdict = _guard_verdict(item, root, imports)
+            if verdict is True:
+                return True
+            if verdict:
+                found.extend(verdict)
+    return found
+
+
+def _is_middleware(node: Node, root: Node) -> bool:
+    """Return True when the first argument of a ``use`` is seen to be middleware, not a path:
+    a function, a call, or a name for an administrators' guard or defined as a function in
+    the file. Anything else (a string, an array of strings, a const, an imported value) may
+    be a path."""
+    if node.type in _FUNCTIONS or node.type == "call_expression":
+        return True
+    if node.type in ("identifier", "member_expression") and _ADMIN_GUARD.match(_guard_name(node)):
+        return True
+    defined = _defined(root, text(node)) if node.type == "identifier" else None
+    return defined is not None and defined.type in _FUNCTIONS
 
 
 def _error_name(scope: Node) -> str | None:
@@ -1953,7 +2342,7 @@ class ErrorHandler(Rule):
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         for leak in _leaks(ctx):
             if leak.field is None and leak.client_class is None \
-                    and leak.registrar is None:  # else check_project decides
+                    and leak.registrar is None and not leak.guards:  # else check_project decides
                 finding = self._leak_finding(ctx, leak)
                 if not _follows_contract(leak, finding):  # else check_project decides
                     yield finding
@@ -2139,12 +2528,12 @@ class ErrorHandler(Rule):
         for leak in _leaks(ctx):
             finding = self._leak_finding(ctx, leak)
             own = leak.field is not None or leak.client_class is not None \
-                or leak.registrar is not None
+                or leak.registrar is not None or bool(leak.guards)
             route = _follows_contract(leak, finding)
             contract = _sets_contract(leak, finding, ctx.rel)
             if own or route or contract:
                 kept.append(_Deferred(finding, leak.field, leak.client_class, leak.registrar,
-                                      own or route, route, contract))
+                                      own or route, route, contract, leak.guards))
         return kept or None
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -2161,6 +2550,8 @@ class ErrorHandler(Rule):
                 if kept.client_class is not None \
                         and _client_only_class(ctx, rel, kept.client_class):
                     continue  # `if (err instanceof NotFound)`: a class only ever a 4xx
+                if any(_project_guard_denies(ctx, rel, *guard) for guard in kept.guards):
+                    continue  # an administrators-only route: the message goes to the operator
                 if kept.field is None or kept.field not in client:
                     reported.append(kept)
             # The project's final handler sends the error's message to every error and this
@@ -2430,6 +2821,88 @@ def renders_views(ctx: ProjectContext, path: str) -> bool:
                     or (call.method == "render" and call.target in _RESPONSE_NAMES):
                 return True
     return False
+
+
+def _project_guard_denies(ctx: ProjectContext, rel: str, module: str, exported: str | None,
+                          factory: bool, depth: int = 0) -> bool:
+    """Return True when the guard file ``rel`` imports from project module ``module`` (its
+    export ``exported``, or the module itself) turns requests away (``_guard_denies``; for
+    ``factory``, the middleware it returns). A guard the project phase cannot find (a class's
+    method, a re-export it does not follow) is not credited."""
+    target = _resolve(ctx, rel, module)
+    parsed = _source_of(ctx, target) if target is not None else None
+    facts = ctx.facts.get(target) if target is not None else None
+    if target is None or parsed is None or depth > 3:
+        return False
+    root = parsed[2].root_node
+    found = _exported_value(root, exported)
+    if found is None:
+        return False
+    if factory:
+        inner = _returned_middleware(found)
+        return inner is not None and _guard_denies(inner)
+    if found.type in _FUNCTIONS:
+        return _guard_denies(found)
+    if found.type != "call_expression":
+        return False
+    verdict = _guard_verdict(found, root, facts.imports if facts is not None else [])
+    if isinstance(verdict, bool):
+        return verdict
+    return any(_project_guard_denies(ctx, target, *guard, depth=depth + 1) for guard in verdict)
+
+
+def _exported_value(root: Node, exported: str | None) -> Node | None:
+    """Return what a module exports as ``exported`` (None: the module itself, CommonJS's
+    ``module.exports = …`` or ESM's default): a function, or the call whose value it is
+    (``const requireAdmin = roleGuard('admin')``), read through a local name."""
+    candidates: list[Node] = []
+    for stmt in root.named_children:
+        if stmt.type == "export_statement":
+            decl = stmt.child_by_field_name("declaration")
+            value = stmt.child_by_field_name("value")
+            default = any(child.type == "default" for child in stmt.children)
+            if decl is not None and default and exported in (None, "default"):
+                candidates.append(decl)  # `export default function guard(…) {…}`
+            elif decl is not None and exported is not None:
+                if text(decl.child_by_field_name("name")) == exported:
+                    candidates.append(decl)
+                for declarator in decl.named_children:
+                    if declarator.type == "variable_declarator" \
+                            and text(declarator.child_by_field_name("name")) == exported:
+                        candidates.append(declarator.child_by_field_name("value") or declarator)
+            if value is not None and exported in (None, "default"):
+                candidates.append(value)
+            for spec in walk(stmt):
+                alias = spec.child_by_field_name("alias") \
+                    if spec.type == "export_specifier" else None
+                name = spec.child_by_field_name("name") \
+                    if spec.type == "export_specifier" else None
+                if name is not None and text(alias if alias is not None else name) == exported:
+                    candidates.append(name)
+        elif stmt.type == "expression_statement" and stmt.named_children \
+                and stmt.named_children[0].type == "assignment_expression":
+            assign = stmt.named_children[0]
+            key = _export_key(assign.child_by_field_name("left"))
+            value = unwrap(assign.child_by_field_name("right"))
+            if key is None or value is None:
+                continue
+            if key == "default" and value.type == "object" and exported is not None:
+                for prop in value.named_children:
+                    if prop.type == "shorthand_property_identifier" and text(prop) == exported:
+                        candidates.append(prop)
+                    elif prop.type in ("pair", "method_definition") and _key_text(
+                            prop.child_by_field_name("key")
+                            or prop.child_by_field_name("name")) == exported:
+                        candidates.append(prop.child_by_field_name("value") or prop)
+            elif (key == "default" and exported is None) or key == exported:
+                candidates.append(value)
+    if len(candidates) != 1:
+        return None
+    found: Node | None = unwrap(candidates[0])
+    if found is not None and found.type in ("identifier", "shorthand_property_identifier"):
+        found = _defined(root, text(found))
+    return found if found is not None and (
+        found.type in _FUNCTIONS or found.type == "call_expression") else None
 
 
 def _resolve(ctx: ProjectContext, importer: str, module: str) -> str | None:
