@@ -93,13 +93,21 @@ class Formatters:
 def installed_formatters(root: Path, *, prettier_configured: bool,
                          eslint_configured: bool) -> Formatters:
     """Return the tools that are configured for the project and installed in its
-    node_modules (and node is on the PATH to run them)."""
+    node_modules, or in those of a parent folder up to the repository's top, where a
+    monorepo's workspaces have theirs (Node resolves them there too), and node is on the PATH
+    to run them."""
+    from nodeharden._style import config_folders
+
     if shutil.which("node") is None:
         return Formatters()
-    modules = root / "node_modules"
-    return Formatters(
-        prettier=prettier_configured and (modules / "prettier" / "package.json").is_file(),
-        eslint=eslint_configured and (modules / "eslint" / "package.json").is_file())
+    folders = config_folders(root)
+
+    def installed(name: str) -> bool:
+        return any((folder / "node_modules" / name / "package.json").is_file()
+                   for folder in folders)
+
+    return Formatters(prettier=prettier_configured and installed("prettier"),
+                      eslint=eslint_configured and installed("eslint"))
 
 
 def format_files(root: Path, tools: Formatters,

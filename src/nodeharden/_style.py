@@ -368,15 +368,6 @@ def _prettier_settings(name: str, text: str) -> dict[str, Scalar] | None:
             if isinstance(key, str) and isinstance(value, str | int | float | bool)}
 
 
-def _prettier_major(data: dict[str, Any]) -> int:
-    """Return the major version of the prettier the project pins (3 when it does not say):
-    prettier 3 made ``trailingComma: all`` its default, prettier 2 ``arrowParens: always``."""
-    from nodeharden._packagejson import declared_major
-
-    major = declared_major(data, "prettier")
-    return 3 if major is None else major
-
-
 #: The plugins whose rules of the same name take the core formatting rules' options
 #: (``@stylistic/semi``, ``@stylistic/js/semi``, the older ``@typescript-eslint/semi``).
 _ESLINT_RULE_PREFIX = r"(?:@stylistic/(?:js/|ts/|jsx/|plus/)?|@typescript-eslint/)?"
@@ -462,64 +453,174 @@ def _standard_of(data: dict[str, Any], eslint_texts: list[tuple[str, str | None]
     return None
 
 
+def config_folders(root: Path) -> list[Path]:
+    """Return the folders whose configs may apply to the project at ``root``, nearest first:
+    ``root``, then its parents up to the repository's top (the folder holding ``.git``), as
+    prettier, ESLint and EditorConfig look upward from a file. A package of a monorepo
+    (``server/``) is formatted by the repository's ``.prettierrc``. Without a ``.git`` folder
+    between ``root`` and the user's home or ``/``, the project's top is unknown: only ``root``
+    counts (a stray ``/tmp/.prettierrc`` styles no project)."""
+    try:
+        start = root.resolve()
+    except OSError:
+        return [root]
+    try:
+        home: Path | None = Path.home().resolve()
+    except (OSError, RuntimeError):
+        home = None
+    folders = [start]
+    current = start
+    while True:
+        try:
+            if (current / ".git").exists():
+                return folders
+        except OSError:
+            break
+        parent = current.parent
+        if parent == current or current == home or parent == home or parent == Path("/"):
+            break
+        folders.append(parent)
+        current = parent
+    return [start]
+
+
+def _read_json_object(path: Path) -> dict[str, Any] | None:
+    """Return the object in JSON file ``path``, or None (missing, unreadable, not an object)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig", errors="replace"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _eslint_root(text: str) -> bool:
+    """Return True when a legacy ESLint config says ``root: true`` (ESLint stops looking in
+    parent folders there)."""
+    return re.search(r"""(?:^|[{,\s])["']?root["']?\s*:\s*true\b""", text) is not None
+
+
+def _editorconfig_root(text: str) -> bool:
+    """Return True when an .editorconfig's preamble says ``root = true``."""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            return False
+        key, _, value = line.partition("=")
+        if key.strip().lower() == "root" and value.strip().lower() == "true":
+            return True
+    return False
+
+
 def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRules:
     """Return the style the project's tools require. The formatter comes first: prettier's
     own settings (any config file it reads, or package.json's ``prettier``), then what
     prettier takes from .editorconfig, then prettier's defaults. Without prettier: standard or
     semistandard, ESLint's rules, JSHint, then .editorconfig. What none of them says is left to
-    the files' own habits (``detect_style``)."""
+    the files' own habits (``detect_style``).
+
+    Configs are found the way each tool finds them for a file of the project, looking upward
+    from ``root`` to the repository's top (``config_folders``): prettier takes the nearest
+    folder with a config file or a package.json ``prettier`` key; a legacy ESLint config
+    (``.eslintrc.*``, package.json ``eslintConfig``) merges with those of parent folders until
+    one says ``root: true``, nearer settings winning; a flat config (``eslint.config.*``) is
+    the nearest one; .editorconfig files merge upward until ``root = true``; JSHint and oxlint
+    take the nearest config. A tool or linter that a parent package.json (a monorepo's top)
+    depends on or runs counts as the project's."""
     decided: dict[str, object] = {}
     sources: list[tuple[str, str]] = []
+    folders = config_folders(root)
+    top = folders[0]
 
     def decide(field_name: str, value: object, source: str) -> None:
         if field_name not in decided and value is not None:
             decided[field_name] = value
             sources.append((source, field_name))
 
-    def read(name: str) -> str | None:
+    def label(folder: Path, name: str) -> str:
+        """``name`` as seen from the project: ``.prettierrc``, ``../../.prettierrc``."""
+        return "/".join([".."] * folders.index(folder) + [name])
+
+    def read_in(folder: Path, name: str) -> str | None:
         try:
-            return (root / name).read_text(encoding="utf-8-sig", errors="replace")
+            return (folder / name).read_text(encoding="utf-8-sig", errors="replace")
         except OSError:
             return None
 
+    def read(name: str) -> str | None:
+        return read_in(top, name)
+
+    def nearest(names: tuple[str, ...]) -> tuple[str, str] | None:
+        """Return (label, text) of the first of ``names`` in the nearest folder holding one."""
+        for folder in folders:
+            for name in names:
+                text = read_in(folder, name)
+                if text is not None:
+                    return label(folder, name), text
+        return None
+
+    # package.json of root, then of each parent (a monorepo's top).
+    packages: list[tuple[Path, dict[str, Any]]] = [(top, package_json or {})]
+    for folder in folders[1:]:
+        parent_data = _read_json_object(folder / "package.json")
+        if parent_data is not None:
+            packages.append((folder, parent_data))
+
     data = package_json or {}
-    editorconfig = read(".editorconfig")
-    section = _editorconfig_js_section(editorconfig) if editorconfig else {}
+    # .editorconfig: the nearest file's sections win, merged upward until `root = true`.
+    section: dict[str, str] = {}
+    for folder in folders:
+        editorconfig = read_in(folder, ".editorconfig")
+        if editorconfig is None:
+            continue
+        for key, setting in _editorconfig_js_section(editorconfig).items():
+            section.setdefault(key, setting)
+        if _editorconfig_root(editorconfig):
+            break
     settings: dict[str, Scalar] | None = None
     prettier_source = ""
-    if "prettier" in data:
-        prettier_source = "package.json prettier"
-        value = data["prettier"]
-        settings = {k: v for k, v in value.items() if isinstance(v, str | int | float | bool)} \
-            if isinstance(value, dict) else None
-    else:
+    for folder in folders:
+        folder_data = data if folder == top else next(
+            (d for f, d in packages if f == folder), {})
+        if "prettier" in folder_data:
+            prettier_source = label(folder, "package.json prettier")
+            value = folder_data["prettier"]
+            settings = {k: v for k, v in value.items()
+                        if isinstance(v, str | int | float | bool)} \
+                if isinstance(value, dict) else None
+            break
         for name in _PRETTIER_FILES:
-            text = read(name)
+            text = read_in(folder, name)
             if text is not None:
-                prettier_source = name
+                prettier_source = label(folder, name)
                 try:
                     settings = _prettier_settings(name, text)
                 except RecursionError:  # a config nested thousands deep: not a real one
                     settings = None
                 break
+        if prettier_source:
+            break
+    eslint_texts = _eslint_configs(folders, packages, read_in, label)
     if not prettier_source:
         # eslint-plugin-prettier given prettier's options in the ESLint config itself
         # (`'prettier/prettier': ['error', { singleQuote: true, printWidth: 100 }]`): the
         # formatter the lint run enforces, with no prettier config file.
-        for name in _ESLINT_FILES:
-            options = _prettier_rule_options(read(name) or "")
+        for name, text in eslint_texts:
+            options = _prettier_rule_options(text or "")
             if options is not None:
                 prettier_source, settings = f"{name} prettier/prettier options", options
                 break
-    scripts = " ".join(str(v) for v in (data.get("scripts") or {}).values()) \
-        if isinstance(data.get("scripts"), dict) else ""
+    scripts = " ".join(str(v) for _, package in packages
+                       if isinstance(package.get("scripts"), dict)
+                       for v in package["scripts"].values())
     if not prettier_source and "prettier" in scripts:
         prettier_source, settings = "prettier in package.json scripts", {}
     prettier = bool(prettier_source)
     if prettier and settings is not None:
         # What prettier formats with: its config, else what it reads from .editorconfig (its
-        # CLI does by default), else its defaults for the version the project pins.
-        major = _prettier_major(data)
+        # CLI does by default), else its defaults for the version the project pins (the
+        # package's own pin, else the monorepo top's).
+        major = next((m for _, package in packages
+                      if (m := _pinned_prettier_major(package)) is not None), 3)
         merged: dict[str, tuple[Scalar, str]] = {
             "trailingComma": ("all" if major >= 3 else "es5" if major == 2 else "none",
                               prettier_source),
@@ -531,14 +632,12 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
         # A shared config (its name in the config) is not read: .editorconfig and the files
         # decide what it says.
         _decide_editorconfig(section, ".editorconfig", decide)
-    eslint_texts = [(name, read(name)) for name in _ESLINT_FILES]
-    if isinstance(data.get("eslintConfig"), dict):
-        eslint_texts.append(("package.json eslintConfig", json.dumps(data["eslintConfig"])))
     eslint = False
     # oxlint's config takes ESLint's rule names (also as `eslint/no-console`), and oxlint
     # honours `eslint-disable-next-line` comments: only no-console is read from it.
-    no_console = any(_eslint_enabled(_eslint_rule(text.replace('"eslint/', '"'), "no-console"))
-                     for name in _OXLINT_FILES if (text := read(name)))
+    oxlint = nearest(_OXLINT_FILES)
+    no_console = oxlint is not None and _eslint_enabled(
+        _eslint_rule(oxlint[1].replace('"eslint/', '"'), "no-console"))
     for name, text in eslint_texts:
         if not text:
             continue
@@ -562,24 +661,66 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
         _decide_eslint_layout(text, name, decide)
     # standard's and semistandard's own settings, where the project's ESLint rules (which may
     # override them on top of `extends: standard`) decided nothing.
-    standard = _standard_of(data, eslint_texts)
+    standard = next((found for _, package in packages
+                     if (found := _standard_of(package, [])) is not None), None) \
+        or _standard_of({}, eslint_texts)
     if standard is not None:
         name, semicolons = standard
         for field_name, value in (("quote", "'"), ("semicolons", semicolons), ("indent", "  "),
                                   ("bracket_spacing", True), ("trailing_comma", "none"),
                                   ("space_before_paren", True), ("arrow_parens", True)):
             decide(field_name, value, name)
-    jshint = read(".jshintrc")
-    if jshint:
+    found_jshint = nearest((".jshintrc",))
+    if found_jshint:
+        jshint_name, jshint = found_jshint
         quotmark = _setting(jshint, "quotmark")
         if quotmark in ("single", "double"):
-            decide("quote", "'" if quotmark == "single" else '"', ".jshintrc")
+            decide("quote", "'" if quotmark == "single" else '"', jshint_name)
         if _setting(jshint, "asi") == "true":
-            decide("semicolons", False, ".jshintrc")
+            decide("semicolons", False, jshint_name)
     _decide_editorconfig(section, ".editorconfig", decide)
     return StyleRules(**{name: decided.get(name) for name in _DECIDED},  # type: ignore[arg-type]
                       no_console=no_console, sources=tuple(sources), prettier=prettier,
                       eslint=eslint)
+
+
+#: A flat config (ESLint 9's ``eslint.config.*``): the nearest one applies alone.
+_FLAT_ESLINT = tuple(name for name in _ESLINT_FILES if name.startswith("eslint.config."))
+_LEGACY_ESLINT = tuple(name for name in _ESLINT_FILES if name not in _FLAT_ESLINT)
+
+
+def _eslint_configs(folders: list[Path], packages: list[tuple[Path, dict[str, Any]]],
+                    read_in: Callable[[Path, str], str | None],
+                    label: Callable[[Path, str], str]) -> list[tuple[str, str | None]]:
+    """Return the ESLint configs that apply to the project, nearest first, as ESLint finds
+    them: legacy configs (``.eslintrc.*``, package.json ``eslintConfig``) of the folders from
+    the project's up to the first that says ``root: true``; or, when the nearest config is a
+    flat one (``eslint.config.*``), that one alone."""
+    found: list[tuple[str, str | None]] = []
+    by_folder = dict(packages)
+    for folder in folders:
+        legacy = [(label(folder, name), text) for name in _LEGACY_ESLINT
+                  if (text := read_in(folder, name)) is not None]
+        package = by_folder.get(folder, {})
+        if isinstance(package.get("eslintConfig"), dict):
+            legacy.append((label(folder, "package.json eslintConfig"),
+                           json.dumps(package["eslintConfig"])))
+        if not found and not legacy:
+            flat = next(((label(folder, name), text) for name in _FLAT_ESLINT
+                         if (text := read_in(folder, name)) is not None), None)
+            if flat is not None:
+                return [flat]
+        found.extend(legacy)
+        if any(_eslint_root(text or "") for _, text in legacy):
+            break
+    return found
+
+
+def _pinned_prettier_major(data: dict[str, Any]) -> int | None:
+    """Return the major version of prettier that package.json ``data`` pins, or None."""
+    from nodeharden._packagejson import declared_major
+
+    return declared_major(data, "prettier")
 
 
 def _editorconfig_prettier(section: dict[str, str]) -> dict[str, Scalar]:

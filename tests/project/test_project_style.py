@@ -475,3 +475,124 @@ def test_prettier_options_given_to_eslint_plugin_prettier_are_prettier_settings(
     rules = read_style_rules(tmp_path, None)
     assert (rules.quote, rules.width, rules.semicolons, rules.trailing_comma, rules.prettier) \
         == ("'", 100, False, "all", True)
+
+
+# -- configs of a monorepo's top ----------------------------------------------------------------
+
+
+def monorepo(tmp_path: Path, top: dict[str, str], package: dict[str, str]) -> Path:
+    """Write a repository (a ``.git`` folder at its top) with files ``top`` and a package
+    folder ``server/`` with files ``package``; return the package folder."""
+    (tmp_path / ".git").mkdir(parents=True)
+    write_tree(tmp_path, top)
+    write_tree(tmp_path / "server", package)
+    return tmp_path / "server"
+
+
+def test_the_repository_tops_prettier_config_styles_a_package_folder(tmp_path: Path) -> None:
+    # freeCodeCamp Chapter's shape: `server/` is scanned, prettier's config and prettier 2 are
+    # at the repository's top. prettier formats server/ with them (printWidth 80 by default).
+    server = monorepo(tmp_path, {
+        ".prettierrc.json": '{"trailingComma": "all", "singleQuote": true}\n',
+        "package.json": '{"devDependencies": {"prettier": "2.8.8"}}\n'},
+        {"package.json": '{"name": "server"}\n'})
+    rules = read_style_rules(server, {"name": "server"})
+    assert rules.prettier and (rules.quote, rules.width, rules.trailing_comma) == ("'", 80, "all")
+    assert ("../.prettierrc.json", "width") in rules.sources
+    # prettier's default trailing commas follow the version the top pins (2: es5).
+    (tmp_path / ".prettierrc.json").write_text('{"singleQuote": true}\n')
+    assert read_style_rules(server, {"name": "server"}).trailing_comma == "es5"
+
+
+def test_the_nearest_prettier_config_wins_and_a_plain_package_json_does_not_stop(
+        tmp_path: Path) -> None:
+    server = monorepo(tmp_path, {".prettierrc": '{"singleQuote": true}\n'},
+                      {".prettierrc": '{"semi": false}\n'})
+    rules = read_style_rules(server, {"name": "server"})
+    # prettier stops at the first config: the top's singleQuote does not apply.
+    assert (rules.semicolons, rules.quote) == (False, '"')
+    (server / ".prettierrc").unlink()
+    assert read_style_rules(server, {"name": "server"}).quote == "'"  # no prettier key
+    assert read_style_rules(server, {"prettier": {"semi": False}}).quote == '"'
+
+
+def test_configs_above_a_folder_without_a_repository_are_not_read(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".prettierrc": '{"singleQuote": true, "printWidth": 60}\n',
+                          "server/app.js": "x\n"})
+    rules = read_style_rules(tmp_path / "server", None)
+    assert (rules.prettier, rules.width, rules.quote) == (False, None, None)
+
+
+def test_legacy_eslint_configs_merge_upward_until_root_true(tmp_path: Path) -> None:
+    server = monorepo(tmp_path, {
+        ".eslintrc.json": '{"rules": {"semi": ["error", "never"], "quotes": ["error", "double"],'
+                          ' "max-len": ["error", 90]}}\n'},
+        {".eslintrc.json": '{"rules": {"quotes": ["error", "single"]}}\n'})
+    rules = read_style_rules(server, None)
+    assert (rules.quote, rules.semicolons, rules.width, rules.eslint) == ("'", False, 90, True)
+    (server / ".eslintrc.json").write_text(
+        '{"root": true, "rules": {"quotes": ["error", "single"]}}\n')
+    rules = read_style_rules(server, None)
+    assert (rules.quote, rules.semicolons, rules.width) == ("'", None, None)
+
+
+def test_the_nearest_flat_eslint_config_applies_alone(tmp_path: Path) -> None:
+    server = monorepo(tmp_path, {
+        ".eslintrc.json": '{"rules": {"quotes": ["error", "double"]}}\n',
+        "eslint.config.js": 'module.exports = [{ rules: { "max-len": ["error", 70] } }];\n'},
+        {"eslint.config.js": 'module.exports = [{ rules: { semi: ["error", "never"] } }];\n'})
+    rules = read_style_rules(server, None)
+    assert (rules.semicolons, rules.quote, rules.width) == (False, None, None)
+    (server / "eslint.config.js").unlink()
+    # Without one in server/, the top's legacy config is the nearest ESLint config.
+    assert read_style_rules(server, None).quote == '"'
+
+
+def test_editorconfigs_merge_upward_until_root(tmp_path: Path) -> None:
+    server = monorepo(tmp_path, {
+        ".editorconfig": "root = true\n[*]\nindent_style = tab\nmax_line_length = 100\n"},
+        {".editorconfig": "[*.js]\nmax_line_length = 90\n"})
+    rules = read_style_rules(server, None)
+    assert (rules.indent, rules.width) == ("\t", 90)
+    (server / ".editorconfig").write_text("root = true\n[*.js]\nmax_line_length = 90\n")
+    assert read_style_rules(server, None).indent is None
+
+
+def test_a_linter_the_monorepo_top_depends_on_is_the_projects(tmp_path: Path) -> None:
+    server = monorepo(tmp_path, {"package.json": '{"devDependencies": {"standard": "^17.0.0"}}\n'},
+                      {"package.json": '{"name": "server"}\n'})
+    rules = read_style_rules(server, {"name": "server"})
+    assert (rules.semicolons, rules.space_before_paren) == (False, True)
+    server_scripts = monorepo(tmp_path / "b", {
+        "package.json": '{"scripts": {"format": "prettier --write ."}}\n'}, {})
+    assert read_style_rules(server_scripts, {"name": "server"}).prettier
+
+
+@pytest.mark.slow
+@needs_node
+def test_prettier_check_of_the_repository_top_passes_after_fixing_a_package(
+        tools: Path, tmp_path: Path) -> None:
+    # The prettier config and the installed prettier are at the repository's top; nodeharden
+    # fixes the package folder `server/`; the top's `prettier --check` stays green.
+    top = linked_app(tmp_path / "repo", {
+        "package.json": '{"name": "repo", "private": true, "workspaces": ["server"],'
+                        ' "scripts": {"format": "prettier --check server"}}\n',
+        # Options the app's own code does not show: only the top's config tells them.
+        ".prettierrc.json": '{ "semi": false, "singleQuote": true, "printWidth": 60,'
+                            ' "arrowParens": "avoid", "trailingComma": "none" }\n',
+        ".gitignore": GITIGNORE,
+        "server/package.json": '{"name": "server", "dependencies": {"express": "^4.21.0"}}\n',
+        "server/app.js": APP_SINGLE_NO_SEMI,
+    }, tools)
+    assert run_tool(top, "prettier", "--check", "server/app.js").returncode == 0
+    for args in (["init", "-q"], ["add", "-A"],
+                 ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "x"]):
+        subprocess.run(["git", *args], cwd=top, check=True, capture_output=True)
+    for extra in ((), ("--select", "rate-limit", "--unsafe", "--force")):
+        proc = run_cli("fix", top / "server", *extra)
+        assert proc.returncode == 0, proc.stderr
+    touched = touched_js(top)
+    assert "server/app.js" in touched and len(touched) > 1, touched
+    check = run_tool(top, "prettier", "--check", *touched)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "require('helmet')" in (top / "server" / "app.js").read_text()
