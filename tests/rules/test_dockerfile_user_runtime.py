@@ -154,3 +154,10 @@ def test_a_base_without_user_leaves_the_derived_image_reported(project) -> None:
     root = project(files)
     found = {(f.rule, f.path) for f in check(root, select=["dockerfile-user", "node-env"]).findings}
     assert found == {("dockerfile-user", "docker/Dockerfile"), ("node-env", "docker/Dockerfile")}
+
+
+def test_a_read_only_docker_socket_is_still_the_docker_api(project) -> None:
+    compose = ("services:\n  panel:\n    build: .\n    volumes:\n"
+               "      - /var/run/docker.sock:/var/run/docker.sock:ro\n")
+    dockerfile = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n'
+    assert _findings(project, {"Dockerfile": dockerfile, "docker-compose.yml": compose}) == []

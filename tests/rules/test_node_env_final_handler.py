@@ -66,3 +66,17 @@ def test_two_apps_are_not_judged_by_one_handler(project) -> None:
            "app.listen(8080);\nadmin.listen(8081);\n")
     [message] = _messages(project, {"app.js": app})
     assert message.endswith("shows stack traces")
+
+
+def test_a_routers_handler_is_not_the_apps_final_handler(project) -> None:
+    # The four-parameter handler sits on a router handed to a module: it covers that router's
+    # routes only; the app's other errors still reach Express's default handler.
+    routes = ("module.exports = function mount(api) {\n"
+              "  api.get('/x', (req, res) => res.json({}));\n"
+              "  api.use((err, req, res, next) => { res.status(500).json({ error: 'x' }); });\n"
+              "};\n")
+    app = ("const express = require('express');\nconst app = express();\n"
+           "const api = express.Router();\nrequire('./routes')(api);\napp.use('/api', api);\n"
+           "app.get('/', (req, res) => { throw new Error('boom'); });\napp.listen(8080);\n")
+    [message] = _messages(project, {"app.js": app, "routes.js": routes})
+    assert message.endswith("shows stack traces")

@@ -739,7 +739,9 @@ def _run_mounts(ctx: ProjectContext, rel: str) -> list[tuple[str, str, str]]:
             elif isinstance(entry, dict) and entry.get("type") == "bind":
                 source, target = str(entry.get("source") or ""), str(entry.get("target") or "")
                 read_only = bool(entry.get("read_only"))
-            if source.startswith(("/", ".", "~", "$")) and target and not read_only:
+            # (the Docker socket read-only is still the whole Docker API)
+            if source.startswith(("/", ".", "~", "$")) and target and \
+                    (not read_only or _SOCKET_RE.search(source)):
                 found.append((f"{compose} (service `{service}`)", source, target))
     images = built_images(ctx, rel)
     alone = len(ctx.files_of("dockerfile")) <= 1
@@ -775,7 +777,8 @@ def _run_mounts(ctx: ProjectContext, rel: str) -> list[tuple[str, str, str]]:
                                f"{fields.get('target') or fields.get('dst', '')}"
                 parts = mount.split(":")
                 if len(parts) >= 2 and parts[0].startswith(("/", ".", "~", "$")) and \
-                        not (len(parts) > 2 and "ro" in parts[2].split(",")):
+                        (not (len(parts) > 2 and "ro" in parts[2].split(","))
+                         or _SOCKET_RE.search(parts[0])):
                     found.append((f"{doc}:{number}", parts[0], parts[1]))
     return found
 

@@ -553,14 +553,17 @@ def _own_final_handler(ctx: ProjectContext, package: str) -> str | None:
     itself (``_terminal_handler``)."""
     from nodeharden._roles import package_of
 
-    apps = 0
+    files = [(rel, facts) for rel, facts in ctx.facts.items()
+             if not is_test_file(rel) and package_of(rel, ctx.package_dirs) == package]
+    names = {app.name for _, facts in files for app in facts.apps if app.kind == "app"}
+    apps = sum(1 for _, facts in files for app in facts.apps if app.kind == "app")
     found: str | None = None
-    for rel, facts in ctx.facts.items():
-        if is_test_file(rel) or package_of(rel, ctx.package_dirs) != package:
-            continue
-        apps += sum(1 for app in facts.apps if app.kind == "app")
+    for rel, facts in files:
+        # on the app: its name, or `app` in a module the app hands itself to (a router's
+        # handler covers only that router's routes)
         routers = {a.name for a in facts.apps if a.kind == "router"}
-        handlers = [(call, arg) for call in facts.uses() if call.target not in routers
+        handlers = [(call, arg) for call in facts.uses()
+                    if call.target not in routers and call.target in names | {"app"}
                     for arg in call.args
                     if arg.params == 4 or (arg.kind == "identifier"
                                            and facts.function_params.get(arg.name) == 4)]
