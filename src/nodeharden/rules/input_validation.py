@@ -29,6 +29,7 @@ from nodeharden.rules._edits import ImportRequest, add_imports, import_at, impor
 # the rules) is imported where it runs, once a file has a route: a check of an app without
 # routes does not pay for loading it (start-up time, issue 17).
 if TYPE_CHECKING:
+    from nodeharden.rules._validation_factory import Check
     from nodeharden.rules._validation_sinks import Chain, Sink
     from nodeharden.rules._validation_types import Reads
 
@@ -68,6 +69,8 @@ class _Project:
         self.ctx = ctx
         self._cache: dict[str, _Parsed | None] = {}
         self.methods: dict[tuple[str, str], tuple[str, Node] | None] = {}  # _instance_method
+        #: (file, start) of a route-options factory -> what its middleware validates
+        self.factories: dict[tuple[str, int], list[Check]] = {}
         self._kept: dict[tuple[str, bytes], _Parsed] = ctx.extra.setdefault(
             "input-validation.parsed", {})
         self.roots: dict[int, str] = {}  # root node id -> file, for _DataLayers
@@ -950,6 +953,92 @@ def _arg_validates(arg: ArgFact, source: bytes, names: set[str]) -> bool:
     return any(re.search(rf"(?<![\w$.]){re.escape(n)}\b", snippet) for n in names)
 
 
+def _factory_parts(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
+                   arg: ArgFact) -> set[str]:
+    """Return the request parts a route argument validates when it is a call of a function
+    of the project (a route-options factory, ``route({ requestBody: 'UserSchema' })``) whose
+    returned middleware runs a validator library on them and stops the request when it
+    fails (see ``_validation_factory``)."""
+    from nodeharden.rules._validation_factory import factory_checks, parts_checked
+
+    if arg.kind != "call":
+        return set()
+    call = _node_at(parsed.tree, arg.start, arg.end)
+    fn = call.child_by_field_name("function") if call is not None and \
+        call.type == "call_expression" else None
+    if call is None or fn is None or fn.type != "identifier":
+        return set()
+    located = _factory_function(project, rel, facts, parsed, text(fn))
+    if located is None:
+        return set()
+    home, function = located
+    key = (home, function.start_byte)
+    if key not in project.factories:
+        home_parsed = project.get(home)
+        project.factories[key] = factory_checks(
+            project.ctx, home, home_parsed.tree.root_node if home_parsed else function,
+            project.ctx.facts.get(home), function)
+    return parts_checked(project.factories[key], call)
+
+
+def _factory_function(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
+                      name: str) -> tuple[str, Node] | None:
+    """Return the file and the function ``name`` is in ``rel``: declared there, or imported
+    from a project module (relative, or through a tsconfig ``paths`` alias, and through
+    ``export … from`` re-exports)."""
+    from nodeharden.rules._validation_factory import resolve_spec
+
+    local = parsed.function(name)
+    if local is not None:
+        return rel, local
+    for imp in facts.imports:
+        export = next((k for k, v in imp.named.items() if v == name), None)
+        if export is None and imp.default == name:
+            export = "default"
+        if export is None:
+            continue
+        target = resolve_spec(project.ctx, rel, imp.module)
+        return _exported_function(project, target, export, 0) if target is not None else None
+    return None
+
+
+def _exported_function(project: _Project, rel: str, name: str,
+                       depth: int) -> tuple[str, Node] | None:
+    from nodeharden.rules._validation_factory import resolve_spec
+
+    parsed = project.get(rel)
+    if parsed is None or depth > 3:
+        return None
+    found = parsed.function(name)
+    if found is not None:
+        return rel, found
+    for top in code_children(parsed.tree.root_node):
+        source = top.child_by_field_name("source") if top.type == "export_statement" else None
+        spec = string_value(source)
+        if spec is None:
+            continue
+        clause = next((c for c in code_children(top) if c.type == "export_clause"), None)
+        inner = name
+        if clause is None:
+            if any(c.type == "namespace_export" for c in code_children(top)):
+                continue  # `export * as ns from`
+        else:
+            inner = ""
+            for spec_node in code_children(clause):
+                local = spec_node.child_by_field_name("name")
+                alias = spec_node.child_by_field_name("alias") or local
+                if text(alias) == name:
+                    inner = text(local)
+            if not inner:
+                continue
+        target = resolve_spec(project.ctx, rel, spec)
+        located = _exported_function(project, target, inner, depth + 1) \
+            if target is not None else None
+        if located is not None:
+            return located
+    return None
+
+
 def _validator_names(facts: FileFacts, configured: tuple[str, ...]) -> set[str]:
     names = set(configured)
     for module in VALIDATOR_MODULES:
@@ -1039,6 +1128,15 @@ class InputValidation(Rule):
                 if no_body:
                     reads.whole = [p for p in reads.whole if p != "body"]
                     reads.fields = {k: f for k, f in reads.fields.items() if f.part != "body"}
+                # A middleware made by a project factory that validates a part before the
+                # handler: `route({ requestBody: 'UserSchema' })` (its mass writes stay).
+                checked = {p for a in middle for p in _factory_parts(project, rel, facts,
+                                                                     parsed, a)}
+                if checked:
+                    massed = {p for p, _ in reads.mass}
+                    reads.whole = [p for p in reads.whole if p not in checked or p in massed]
+                    reads.fields = {k: f for k, f in reads.fields.items()
+                                    if f.part not in checked}
                 _check_path_params(route, reads, processed)
                 if reads.whole or reads.needed():
                     found.append((route, reads))
