@@ -2,7 +2,8 @@
 eslint-config-react-app and airbnb enforce as ``import/first``): real ESLint lints files the
 import service changed, in the shapes of held-out apps (imports, then
 ``require('dotenv').config()`` or ``const x = require(...)``, then code; TypeScript's
-``import x = require()``). Each input is clean before the edit, so a problem is the edit's."""
+``import x = require()``; code before the requires, under ``newline-after-var``). Each input
+is clean before the edit, so a problem is the edit's."""
 
 from __future__ import annotations
 
@@ -39,8 +40,9 @@ import tseslint from 'typescript-eslint';
 
 export default [
   { linterOptions: { reportUnusedDisableDirectives: 'off' } },
-  { files: ['**/*.{js,mjs,ts}'], plugins: { 'import-x': importX },
+  { files: ['**/*.{js,cjs,mjs,ts}'], plugins: { 'import-x': importX },
     rules: { 'import-x/first': 'error', 'import-x/order': 'error' } },
+  { files: ['**/*.cjs'], rules: { 'newline-after-var': 'error' } },
   { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
 ];
 """
@@ -62,6 +64,13 @@ INPUTS = {
     "import-equals.ts": (
         'import express from "express";\nimport cors = require("cors");\n\n'
         'const app = express();\napp.use(cors());\n'),
+    # mediasoup-demo's shape: code before the requires, and ESLint's newline-after-var.
+    "code-before-requires.cjs": (
+        "#!/usr/bin/env node\n\nprocess.title = 'demo';\n\n"
+        "const fs = require('fs');\n\nconsole.log(fs.existsSync('x'));\n\n"
+        "const express = require('express');\nconst Logger = require('./lib/Logger');\n\n"
+        "const logger = new Logger();\n\nfunction run() {\n  const app = express();\n\n"
+        "  app.listen(3000);\n}\n\nrun();\nconsole.log(logger);\n"),
     "dotenv-after-imports.mjs": (
         "import express from 'express';\n\nrequire('dotenv').config();\n\n"
         "const app = express();\nconsole.log(app);\n"),
@@ -100,6 +109,9 @@ def test_new_imports_pass_import_first_and_order(tools: Path, tmp_path: Path) ->
     assert all(not messages for messages in before.values()), before  # clean inputs
     outputs = {name: _edit(name, source) for name, source in INPUTS.items()}
     assert all(outputs[name] != INPUTS[name] for name in INPUTS)
+    # The require joins the file's block of packages, not the top above `process.title`.
+    assert "const express = require('express');\nconst helmet = require('helmet');\n" \
+        in outputs["code-before-requires.cjs"]
     after = _lint(tools, write_tree(tmp_path / "after", outputs))
     assert set(after) >= set(INPUTS)
     problems = {name: [(m.get("ruleId"), m.get("line"), m["message"]) for m in messages]

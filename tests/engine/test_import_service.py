@@ -107,8 +107,10 @@ def test_several_at_one_place_make_one_edit_and_a_bare_file_gets_them_at_the_top
     out, imports = run(source, ImportRequest("node:fs", default="fs"),
                        ImportRequest("node:path", default="path"))
     assert len(imports.edits) == 1
+    # A blank line between the new requires and the code they open (ESLint's
+    # newline-after-var).
     assert out == ("#!/usr/bin/env node\n// The server.\n'use strict';\n"
-                   "const fs = require('fs');\nconst path = require('path');\nmain();\n")
+                   "const fs = require('fs');\nconst path = require('path');\n\nmain();\n")
 
 
 def test_members_come_from_whatever_binding_the_file_has() -> None:
@@ -210,3 +212,44 @@ def test_a_require_never_goes_between_the_opening_import_declarations() -> None:
     assert out == ("import path from 'path';\nimport config from './config';\n"
                    "const express = require('express');\nconst helmet = require('helmet');\n\n"
                    "const app = express();\n")
+
+
+def test_a_file_that_runs_code_before_its_requires_gets_the_new_one_in_a_require_block(
+) -> None:
+    """mediasoup-demo's server.js sets ``process.title`` before its requires: a require at
+    the top, above that line, broke ESLint 6's ``newline-after-var``. The new require joins
+    the file's block of requires holding its kind (packages beside packages, ``import_group``),
+    the blank line after the block kept."""
+    source = ("#!/usr/bin/env node\n\nprocess.title = 'demo';\n\n"
+              "const config = require('./config');\n\nconsole.log(config);\n\n"
+              "const fs = require('fs');\nconst express = require('express');\n"
+              "const Logger = require('./lib/Logger');\n\nconst logger = new Logger();\n\n"
+              "function run() {\n  const app = express();\n  app.get('/', (req, res) => res.end());\n"
+              "}\nrun();\n")
+    out, _ = run(source, ImportRequest("helmet", default="helmet"))
+    assert out == source.replace("const express = require('express');\n",
+                                 "const express = require('express');\n"
+                                 "const helmet = require('helmet');\n")
+    # No block of its kind: the first block (before the sibling there: import/order).
+    out, _ = run(source.replace("const express = require('express');\n", ""),
+                 ImportRequest("node:http", default="http"))
+    assert "const fs = require('fs');\nconst http = require('http');\n" in out
+    out, _ = run(source, ImportRequest("./lib/limit", default="limit"))
+    assert "const config = require('./config');\nconst limit = require('./lib/limit');\n" \
+        in out
+
+
+def test_a_require_block_after_the_app_is_made_is_not_joined() -> None:
+    """A block of requires that comes after the app (where fixes write ``app.use(…)``) would
+    declare the binding after its use: the new require goes to the top, a blank line before
+    the code."""
+    source = ("process.title = 'demo';\nconst app = require('express')();\n"
+              "app.listen(3000);\nconst cors = require('cors');\n")
+    out, _ = run(source, ImportRequest("helmet", default="helmet"))
+    assert out == "const helmet = require('helmet');\n\n" + source
+    late = ("process.title = 'demo';\nmain();\nconst express = require('express');\n"
+            "const cors = require('cors');\nconst app = express();\napp.use(cors());\n"
+            "const other = require('other');\n")
+    out, _ = run(late, ImportRequest("helmet", default="helmet"))
+    assert "const cors = require('cors');\nconst helmet = require('helmet');\n" \
+        "const app = express();\n" in out

@@ -210,6 +210,11 @@ def import_at(source: bytes, facts: FileFacts, module: str, *,
     leading = sorted((imp for imp in facts.imports
                       if imp.top_level and imp.module and 0 < imp.end <= facts.import_end),
                      key=lambda imp: imp.start)
+    if not leading and not declaration:
+        # A file that runs code before its requires (mediasoup-demo's `process.title = …`
+        # above `const config = require('./config')`): the new require joins a block of them.
+        leading = _later_block(source, facts, module)
+        declaration = False
     if not leading:
         return import_edit(source, facts, "")
     # The import declarations that open the file (import/first's block).
@@ -235,6 +240,69 @@ def import_at(source: bytes, facts: FileFacts, module: str, *,
         return import_edit(source, facts, "", after=max(imp.end for imp in leading[:later]))
     at = source.rfind(b"\n", 0, leading[0].start) + 1
     return TextEdit(at, at, "")
+
+
+def _import_blocks(source: bytes, facts: FileFacts) -> list[list[ImportFact]]:
+    """Return the file's runs of top-level imports (``require`` statements, ES imports) that
+    follow one another with only blank lines and comments between them, in file order."""
+    tops = sorted((imp for imp in facts.imports if imp.top_level and imp.module and imp.end),
+                  key=lambda imp: imp.start)
+    blocks: list[list[ImportFact]] = []
+    for imp in tops:
+        if blocks and (imp.start <= blocks[-1][-1].end or _BETWEEN_RE.fullmatch(
+                source, blocks[-1][-1].end, imp.start)):
+            blocks[-1].append(imp)
+        else:
+            blocks.append([imp])
+    return blocks
+
+
+#: What may stand between two imports of one block: blank lines and comments.
+_BETWEEN_RE = lazy_pattern(rb"(?:\s|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
+
+
+#: Calls a fix writes its code beside, whatever their receiver.
+_WIRING = frozenset({"use", "listen", "set", "enable", "disable", "engine", "param", "route"})
+
+
+def _later_block(source: bytes, facts: FileFacts, module: str) -> list[ImportFact]:
+    """Return the block of top-level requires a new ``require`` of ``module`` joins in a file
+    whose code does not open with imports (``[]``: at the top, as before): the first block
+    holding an import of the module's group (``import_group``: packages beside packages),
+    else the first block. A block qualifies only when it ends before everything a fix writes
+    code beside (the file's apps and routers, the calls on them, any ``.use``/``.listen``
+    call): a binding declared after the code that uses it throws when the module loads.
+    Other calls (``fs.existsSync('x')`` between two blocks) get no fix's code."""
+    names = {app.name for app in facts.apps if app.name}
+    limit = min([app.stmt_start for app in facts.apps]
+                + [call.start for call in facts.calls
+                   if call.target in names or call.on_express or call.method in _WIRING],
+                default=len(source))
+    blocks = [block for block in _import_blocks(source, facts)
+              if max(imp.end for imp in block) <= limit]
+    if not blocks:
+        return []
+    group = import_group(module)
+    return next((block for block in blocks
+                 if any(import_group(imp.module) == group for imp in block)), blocks[0])
+
+
+#: A line that declares a variable (a ``const``/``let``/``var`` statement): new requires above
+#: it need no blank line between them (ESLint's ``newline-after-var`` wants one before code).
+_DECLARATION_LINE_RE = lazy_pattern(rb"[ \t]*(?:const|let|var)\s")
+
+
+def _blank_line_after(source: bytes, facts: FileFacts, at: int) -> bool:
+    """Return True when new requires inserted at ``at``, the top of a file that opens with
+    code rather than imports, need a blank line between them and that code (as ESLint's
+    ``newline-after-var`` and ``padding-line-between-statements`` rules want and files
+    write): not before a blank line, a declaration or an import."""
+    if facts.import_end or at >= len(source) or at != import_edit(source, facts, "").start:
+        return False
+    line = source[at:line_end(source, at)]
+    if not line.strip() or _DECLARATION_LINE_RE.match(line):
+        return False
+    return not any(imp.start == at for imp in facts.imports)
 
 
 def _statements(style: Style, request: ImportRequest, whole: str | None,
@@ -311,7 +379,11 @@ def add_imports(source: bytes, facts: FileFacts, style: Style,
             new_at.setdefault(anchor.start, []).extend(statements)
         bindings.append(binding)
     for at, statements in new_at.items():
-        edits.append(import_edit(source, facts, "\n".join(statements), at=anchors[at].start))
+        text = "\n".join(statements)
+        if style.module != "esm" and not style.typescript \
+                and _blank_line_after(source, facts, at):
+            text += "\n"
+        edits.append(import_edit(source, facts, text, at=anchors[at].start))
     return Imports(bindings, edits)
 
 
