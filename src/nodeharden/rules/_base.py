@@ -87,17 +87,36 @@ SNIPPET_CHARS = 240
 def line_text(source: bytes, line: int, *, limit: int | None = None) -> str:
     """Return the text of 1-based ``line`` without its line break (its first ``limit``
     bytes when given)."""
-    start = 0
-    for _ in range(line - 1):
-        start = source.find(b"\n", start) + 1
-        if start == 0:
-            return ""
+    starts = _line_starts(source)
+    if line > len(starts):
+        return ""
+    start = starts[max(line, 1) - 1]
     end = source.find(b"\n", start)
     if end == -1:
         end = len(source)
     if limit is not None:
         end = min(end, start + limit)
     return source[start:end].rstrip(b"\r").decode("utf-8", errors="replace")
+
+
+#: The line starts of the last source ``line_text`` read (the same bytes object is asked
+#: about every finding of a file: finding each line from the start was quadratic in the
+#: number of findings of a large file).
+_LAST_LINE_STARTS: list[tuple[bytes, list[int]]] = []
+
+
+def _line_starts(source: bytes) -> list[int]:
+    """Return the offset where each line of ``source`` starts."""
+    if _LAST_LINE_STARTS and _LAST_LINE_STARTS[0][0] is source:
+        return _LAST_LINE_STARTS[0][1]
+    starts = [0]
+    find = source.find
+    pos = find(b"\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = find(b"\n", pos + 1)
+    _LAST_LINE_STARTS[:] = [(source, starts)]
+    return starts
 
 
 def snippet_at(source: bytes, line: int) -> str:
