@@ -168,6 +168,11 @@ class _Taint:
         self.bindings: dict[str, dict[int, Node | str | None]] = {}
         self.seeded: dict[str, str | None] = {}
         self.written: set[str] = set()
+        # local -> where it holds a string made from the value as sent (from the end of
+        # `x = x.toLowerCase()`, or `if (x) x = x.trim()`, to the end of its block), and the
+        # places it is bound at: a later binding ends that
+        self.narrowed: dict[str, list[tuple[int, int]]] = {}
+        self.bound_at: dict[str, set[int]] = {}
         if pattern is not None:
             self.seed(pattern)  # `({ body, query }, res) => …`
             self.seeded.update(self.locals)
@@ -191,9 +196,28 @@ class _Taint:
                                    "for_in_statement"):
                     self._record(node, node.child_by_field_name("left")
                                  or node.child_by_field_name("argument"), None)
+                elif node.type in ("expression_statement", "if_statement"):
+                    self._narrow(node)
             if (len(self.locals), len(self.whole), sum(map(len, self.sources.values()))) \
                     == before:
                 break
+
+    def _narrow(self, statement: Node) -> None:
+        found = narrowing(statement)
+        if found is not None:
+            known = self.narrowed.setdefault(found[0], [])
+            if found[1] not in known:
+                known.append(found[1])
+
+    def direct_at(self, name: str, at: int) -> bool:
+        """Return True when the local ``name`` may hold a field as sent at byte ``at``."""
+        if name not in self.direct:
+            return False
+        for start, end in self.narrowed.get(name, []):
+            if start <= at < end and not any(start <= b < at
+                                             for b in self.bound_at.get(name, ())):
+                return False
+        return True
 
     def _record(self, node: Node, target: Node | None, value: Node | None) -> None:
         """Note a binding of ``target`` (see ``bindings``)."""
@@ -201,6 +225,7 @@ class _Taint:
             return  # `let f;` holds nothing yet
         target = unwrap(target, CASTS_AND_AWAIT)
         if target.type == "identifier":
+            self.bound_at.setdefault(text(target), set()).add(node.start_byte)
             self.bindings.setdefault(text(target), {})[node.id] = value if value is not None \
                 or node.type == "variable_declarator" else None
         elif target.type in ("member_expression", "subscript_expression"):
@@ -354,7 +379,7 @@ class _Taint:
         may be an object: ``{"$ne": null}``, ``?email[$ne]=x``), not converted or combined."""
         node = unwrap(node, CASTS_AND_AWAIT)
         if node.type == "identifier":
-            return text(node) in self.direct
+            return self.direct_at(text(node), node.start_byte)
         if node.type not in ("member_expression", "subscript_expression"):
             return False
         origin = self.origin(node)
@@ -413,6 +438,8 @@ class _Taint:
                 if prop in ("replace", "replaceAll") and \
                         "$&" in text(node.child_by_field_name("arguments")):
                     return None  # escaped: `x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')`
+                if prop in ("replace", "replaceAll") and _strips_to_word(node):
+                    return None  # `x.replace(/\D/g, '')`: only letters, digits and _ are left
                 if prop in ("trim", "toString", "toLowerCase", "toUpperCase", "concat", "replace",
                             "slice", "substring", "join", "split", "padStart", "padEnd"):
                     found = self.origin(obj, skip)
@@ -452,6 +479,101 @@ class _Taint:
         return None
 
 
+def narrowing(statement: Node) -> tuple[str, tuple[int, int]] | None:
+    """Return (x, span) for ``x = x.toLowerCase()`` (also the one statement of ``if (x)`` with
+    no else) directly in a block: in ``span``, from the statement's end to the block's, ``x``
+    is a string or a falsy value, never an object. A string method's result is a string: a
+    JSON object or array has no such method (JSON holds no functions), so the call throws on
+    one instead."""
+    block = statement.parent
+    if block is None or block.type not in ("statement_block", "program"):
+        return None
+    inner = statement
+    name: str | None = None
+    if statement.type == "if_statement":
+        if statement.child_by_field_name("alternative") is not None:
+            return None
+        condition = unwrap(statement.child_by_field_name("condition"))
+        inner = statement.child_by_field_name("consequence") or statement
+        if inner.type == "statement_block":
+            only = code_children(inner)
+            inner = only[0] if len(only) == 1 else statement
+        if inner is statement or condition is None or condition.type != "identifier":
+            return None
+        name = text(condition)
+    if inner.type != "expression_statement" or not inner.named_children:
+        return None
+    assign = unwrap(inner.named_children[0])
+    if assign.type != "assignment_expression":
+        return None
+    left = assign.child_by_field_name("left")
+    right = unwrap(assign.child_by_field_name("right"), CASTS_AND_AWAIT)
+    fn = right.child_by_field_name("function") if right is not None and \
+        right.type == "call_expression" else None
+    if left is None or left.type != "identifier" or (name is not None and text(left) != name) \
+            or fn is None or fn.type != "member_expression" or \
+            text(fn.child_by_field_name("object")) != text(left) or \
+            text(fn.child_by_field_name("property")) not in _STRING_ONLY:
+        return None
+    return text(left), (statement.end_byte, block.end_byte)
+
+
+def narrowing_of(left: Node) -> tuple[int, int] | None:
+    """Return ``narrowing``'s span when the identifier ``left`` is the target of one."""
+    assign = left.parent
+    statement = assign.parent if assign is not None else None
+    if assign is None or statement is None or assign.type != "assignment_expression" or \
+            assign.child_by_field_name("left") != left or \
+            statement.type != "expression_statement":
+        return None
+    outer = statement.parent
+    if outer is not None and outer.type == "statement_block" and \
+            len(code_children(outer)) == 1:
+        outer = outer.parent
+    if outer is not None and outer.type == "if_statement":
+        found = narrowing(outer)
+        if found is not None:
+            return found[1]
+    found = narrowing(statement)
+    return found[1] if found is not None else None
+
+
+#: A class of characters a stripping replace keeps: letters, digits and ``_`` only.
+_WORD_CLASS_RE = lazy_pattern(r"\\[dw]|[A-Za-z0-9_](?:-[A-Za-z0-9_])?")
+#: What such a replace removes: ``\D``, ``\W`` or ``[^…]``, once or repeated.
+_STRIP_RE = lazy_pattern(r"^(?:\\([DW])|\[\^((?:\\[dw]|[A-Za-z0-9_](?:-[A-Za-z0-9_])?)+)\])[+*]?$")
+
+
+def _strips_to_word(call: Node) -> bool:
+    r"""Return True for ``x.replace(/\D/g, '')`` (``\W``, ``[^a-z0-9]``…, global): every
+    character but letters, digits and ``_`` removed, so no regular-expression, path, shell or
+    URL syntax is left (a value that is not a string has no ``replace``: it throws)."""
+    args = code_children(call.child_by_field_name("arguments") or call)
+    if len(args) != 2 or args[0].type != "regex" or string_value(args[1]) != "":
+        return False
+    pattern = text(args[0].child_by_field_name("pattern"))
+    flags = text(args[0].child_by_field_name("flags"))
+    if "g" not in flags:
+        return False
+    found = _STRIP_RE.search(pattern)
+    if found is None:
+        return False
+    if found.group(2) is None:
+        return True
+    # ranges of one kind only (`a-z`, `0-9`), never across punctuation (`+-9`)
+    for part in _WORD_CLASS_RE.findall(found.group(2)):
+        if len(part) == 3 and not (part[0].isalnum() and part[2].isalnum()
+                                   and part[0].isdigit() == part[2].isdigit()
+                                   and part[0] <= part[2]
+                                   and part[0].isupper() == part[2].isupper()):
+            return False
+    return True
+
+
+#: String methods that no JSON object or array has: their result is a string.
+_STRING_ONLY = frozenset({"toLowerCase", "toUpperCase", "toLocaleLowerCase", "toLocaleUpperCase",
+                          "trim", "trimStart", "trimEnd", "normalize", "padStart", "padEnd",
+                          "replace", "replaceAll", "substring", "substr", "charAt", "repeat"})
 _FIXED_ORIGIN_RE = lazy_pattern(r"^(?:/[^/\\]|https?://[^/]+/)")
 
 
@@ -1477,7 +1599,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                         pair.child_by_field_name("value") if pair.type == "pair" else None
                     if value is not None and (taint.is_direct(value) or (
                             value.type == "shorthand_property_identifier"
-                            and text(value) in taint.direct)):
+                            and taint.direct_at(text(value), value.start_byte))):
                         origin = unguarded(value, pair, kinds=PLAIN_VALUE) \
                             if value.type != "shorthand_property_identifier" else \
                             next((o for o in taint.sources_of(text(value)) if o not in

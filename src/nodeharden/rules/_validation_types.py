@@ -17,7 +17,7 @@ handler's own answer for what it treated as missing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -1098,6 +1098,134 @@ def _render_local(value: Node) -> bool:
         text(fn.child_by_field_name("property")) == "render" and len(rest) > 1 and rest[1] == obj
 
 
+def _listed_keys(index: Node | None, body: Node) -> list[str] | None:
+    """Return the names a key runs over when it is the variable of a loop over a fixed list
+    of strings: ``for (const f of FIELDS)`` or ``FIELDS.forEach((f) => …)``, with ``FIELDS``
+    an array of string literals (inline, or a ``const`` of the handler or its module that
+    nothing changes)."""
+    if index is None or index.type != "identifier":
+        return None
+    name = text(index)
+    node: Node | None = index.parent
+    items: Node | None = None
+    while node is not None and items is None:
+        if node.type == "for_in_statement" and \
+                text(node.child_by_field_name("left")) == name and \
+                text(node.child_by_field_name("operator")) == "of":
+            items = node.child_by_field_name("right")
+        elif node.type in ("arrow_function", "function_expression"):
+            params = parameters(node)
+            call = node.parent.parent if node.parent is not None and \
+                node.parent.type == "arguments" else None
+            fn = call.child_by_field_name("function") if call is not None else None
+            if params and params[0].type == "identifier" and text(params[0]) == name and \
+                    fn is not None and fn.type == "member_expression" and \
+                    text(fn.child_by_field_name("property")) == "forEach" and \
+                    node.parent is not None and code_children(node.parent)[0] == node:
+                items = fn.child_by_field_name("object")
+            else:
+                return None  # the key is bound outside this function
+        if node is body:
+            break
+        node = node.parent
+    items = unwrap(items)
+    if items is not None and items.type == "identifier":
+        items = _const_list(items, body)
+    if items is None or items.type != "array":
+        return None
+    keys = [string_value(item) for item in code_children(items)]
+    found = [k for k in keys if k is not None]
+    return found if found and len(found) == len(keys) else None
+
+
+#: (file's root node, its end, name) -> whether the file changes a list of that name; one
+#: search of the file per name, not per use.
+_CHANGED_LISTS: dict[tuple[int, int, str], bool] = {}
+
+
+def _const_list(name: Node, body: Node) -> Node | None:
+    """Return the array a ``const`` of an enclosing block or the module binds ``name`` to,
+    when no code of the file changes it (``push``, ``splice``, an item written)."""
+    root = body
+    while root.parent is not None:
+        root = root.parent
+    local = text(name)
+    key = (root.id, root.end_byte, local)
+    if key not in _CHANGED_LISTS:
+        if len(_CHANGED_LISTS) > 4096:
+            _CHANGED_LISTS.clear()
+        changes = re.compile(rf"(?<![\w$.]){re.escape(local)}\s*(?:\.\s*(?:push|unshift|"
+                             rf"splice|pop|shift|fill|copyWithin|sort|reverse|length)\b|\[)")
+        _CHANGED_LISTS[key] = changes.search(text(root)) is not None
+    if _CHANGED_LISTS[key]:
+        return None
+    node: Node | None = name.parent
+    while node is not None:
+        if node.type in ("statement_block", "program"):
+            for statement in code_children(node):
+                if statement.start_byte >= name.start_byte:
+                    break
+                if statement.type == "export_statement":
+                    statement = statement.child_by_field_name("declaration") or statement
+                if statement.type != "lexical_declaration" or \
+                        not text(statement).startswith("const"):
+                    continue
+                for decl in code_children(statement):
+                    if decl.type == "variable_declarator" and \
+                            text(decl.child_by_field_name("name")) == local:
+                        return unwrap(decl.child_by_field_name("value"))
+        node = node.parent
+    return None
+
+
+def _update_document(target: Node, index: _ScopeIndex) -> bool:
+    """Return True when ``target`` (``update[f]``, ``update.name``) is a property of a local
+    declared as an object literal whose every other use sets a property of it or hands it as
+    the update document of a MongoDB write (``findByIdAndUpdate(id, update)``, the second
+    argument), or to a logger: the value is stored, as in ``updateOne(filter, { name })``."""
+    root = target
+    while root.type in ("member_expression", "subscript_expression"):
+        root = root.child_by_field_name("object") or root
+        if root is target:
+            return False
+    if root.type != "identifier":
+        return False
+    name = text(root)
+    declared = unwrap(index.declared.get(name))
+    if declared is None or declared.type != "object":
+        return False
+    written = False
+    for use in index.names.get(name, ()):
+        parent = use.parent
+        if parent is None:
+            return False
+        if parent.type == "variable_declarator" and parent.child_by_field_name("name") == use:
+            continue
+        if parent.type in ("member_expression", "subscript_expression") and \
+                parent.child_by_field_name("object") == use and parent.parent is not None and \
+                parent.parent.type == "assignment_expression" and \
+                parent.parent.child_by_field_name("left") == parent:
+            continue
+        if parent.type == "arguments":
+            call = parent.parent
+            fn = call.child_by_field_name("function") if call is not None else None
+            args = code_children(parent)
+            if fn is not None and fn.type == "member_expression" and \
+                    text(fn.child_by_field_name("property")) in _UPDATE_DOCUMENT and \
+                    len(args) > 1 and args[1] == use:
+                written = True
+                continue
+            if _inert_destination(use):
+                continue
+        return False
+    return written
+
+
+#: MongoDB writes whose second argument is the update document.
+_UPDATE_DOCUMENT = frozenset({"findByIdAndUpdate", "findOneAndUpdate", "updateOne",
+                              "updateMany"})
+
+
 def _saved_root(target: Node, names: dict[str, list[Node]]) -> bool:
     """Return True when ``target`` (``user.cartItems``, ``doc.title``) is a property of a
     local whose ``.save()`` the scope calls (``names``: the scope's identifiers, from its
@@ -1288,7 +1416,13 @@ class _Analysis:
             seen.add(key)
             self.quiet += quiet
             self.defaulted += defaulted
-            for node in self.index(scope).names.get(local, ()):
+            uses = self.index(scope).names.get(local, ())
+            narrowed = _narrowed(uses)
+            for node in uses:
+                if any(start <= node.start_byte < end and not any(
+                        start <= b < node.start_byte for b in bound) for start, end, bound in
+                       narrowed):
+                    continue  # past `x = x.toLowerCase()`: a string made from the value
                 if not (decl.start_byte <= node.start_byte < decl.end_byte):
                     if node.type == "shorthand_property_identifier":
                         found.kinds.add("raw")  # `{ email }` passes it on as it is
@@ -2023,11 +2157,16 @@ class _Analysis:
         if target.type == "object_pattern":
             self.bind_pattern(target, found, found.part, holder, scope, depth)
             return True
+        if target.type == "subscript_expression" and holder.type == "assignment_expression" \
+                and _update_document(target, self.index(scope)):
+            found.kinds.add("raw")
+            return True  # `update[f] = x; Model.findByIdAndUpdate(id, update)`: stored
         if target.type == "member_expression" and holder.type == "assignment_expression":
             found.kinds.add("raw")
             if self._url_setter(target, scope):
                 return True  # `url.port = x`: the URL converts it, and ignores a bad one
-            if not _saved_root(target, self.index(scope).names):  # `doc.title = x; doc.save()`
+            if not _saved_root(target, self.index(scope).names) and \
+                    not _update_document(target, self.index(scope)):  # `doc.title = x; doc.save()`
                 self.live(found, f"assigned to {_short(target)}, which the rule does not "
                                  "follow")
             return True
@@ -2044,6 +2183,25 @@ class _Analysis:
         made = unwrap(self.index(scope).declared.get(text(obj)), CASTS_AND_AWAIT)
         return made is not None and made.type == "new_expression" and \
             text(made.child_by_field_name("constructor")) in ("URL", "url.URL")
+
+
+def _narrowed(uses: Iterable[Node]) -> list[tuple[int, int, list[int]]]:
+    """Return the spans past a ``x = x.toLowerCase()`` of a local (``_validation_sinks.
+    narrowing``) among its uses, each with the places the local is bound again."""
+    from nodeharden.rules._validation_sinks import narrowing_of
+
+    spans: list[tuple[int, int]] = []
+    bound: list[int] = []
+    for use in uses:
+        parent = use.parent
+        if parent is not None and parent.type == "assignment_expression" and \
+                parent.child_by_field_name("left") == use:
+            span = narrowing_of(use)
+            if span is not None:
+                spans.append(span)
+            else:
+                bound.append(use.start_byte)
+    return [(start, end, bound) for start, end in spans]
 
 
 def _string_call(fn: Node | None) -> bool:
@@ -2117,7 +2275,12 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
         analysis.record(reads.add(part, name), parent, body, depth)
     elif parent.type == "subscript_expression" and parent.child_by_field_name("object") == value:
         index = string_value(parent.child_by_field_name("index"))
-        if index is None:
+        listed = _listed_keys(parent.child_by_field_name("index"), body) \
+            if index is None else None
+        if listed:  # `for (const f of ['title', 'text']) update[f] = req.body[f]`
+            for name in listed:
+                analysis.record(reads.add(part, name), parent, body, depth)
+        elif index is None:
             reads.whole.append(part)
         else:
             analysis.record(reads.add(part, index), parent, body, depth)
