@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from nodeharden._model import TextEdit
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import parse_dockerfile
+from nodeharden.rules._compose import compose_services
 
 if TYPE_CHECKING:
     from nodeharden.rules._base import ProjectContext
@@ -219,8 +220,6 @@ def built_images(ctx: ProjectContext, dockerfile_rel: str) -> list[tuple[str, st
     ``docker build -f <it> -t <name>`` (``buildx``, ``podman``, ``buildah bud``) in a
     package.json script, a Makefile or a shell script near it, and the ``image:`` of a
     compose service that builds it."""
-    from nodeharden.rules._production import compose_services
-
     target = posixpath.normpath(dockerfile_rel)
     images: list[tuple[str, str]] = []
     for _, _, spec in compose_services(ctx, dockerfile_rel):

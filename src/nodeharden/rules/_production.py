@@ -14,12 +14,12 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from nodeharden._regex import lazy_pattern
-from nodeharden._roles import parse_dockerfile
-from nodeharden.rules._base import ProjectContext
+from nodeharden._roles import package_of, parse_dockerfile
+from nodeharden.rules._base import ProjectContext, is_test_file
+from nodeharden.rules._compose import compose_command, compose_services
 from nodeharden.rules._dockerfile import Stage, ancestry, parse_stages
 
 INLINE_RE = lazy_pattern(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?production\b")
@@ -113,81 +113,6 @@ def start_command(stages: list[Stage], stage: Stage) -> str:
                 if own:
                     found[name] = " ".join(own[-1].value)
     return " ".join(found.values())
-
-
-#: A compose file's name (``docker-compose.yml``, ``compose.prod.yaml``…).
-COMPOSE_FILE_RE = lazy_pattern(r"^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$")
-
-
-def _compose_files(ctx: ProjectContext, folder: str) -> list[str]:
-    """Return the compose files in ``folder`` (relative to the root): the base file first,
-    then the override files (``docker-compose.test.yml``…) that compose merges over it."""
-    directory = Path(ctx.info.root) / folder
-    try:
-        names = sorted(entry.name for entry in directory.iterdir()
-                       if COMPOSE_FILE_RE.match(entry.name) and entry.is_file())
-    except OSError:
-        return []
-    names.sort(key=lambda name: (name.count(".") > 1, name))  # base files before overrides
-    return [posixpath.join(folder, name) if folder else name for name in names]
-
-
-def compose_data(ctx: ProjectContext, rel: str) -> Any:
-    """Return a compose file's parsed YAML (None when unreadable or not YAML), parsed once per
-    content for all the Dockerfile rules of a run: they ask for the same files, several times
-    per Dockerfile. The parse is kept in ``ctx.extra`` by path and bytes; callers only read it."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    raw = ctx.read(rel)
-    if raw is None:
-        return None
-    parsed: dict[tuple[str, bytes], Any] = ctx.extra.setdefault("_production.compose", {})
-    key = (rel, raw)
-    if key not in parsed:
-        try:
-            parsed[key] = YAML(typ="safe").load(raw.decode("utf-8", "replace"))
-        except YAMLError:
-            parsed[key] = None
-    return parsed[key]
-
-
-def compose_services(ctx: ProjectContext, dockerfile_rel: str
-                      ) -> Iterable[tuple[str, str, dict[str, Any]]]:
-    """Yield (compose file, service, its settings in that file) for each service that runs the
-    image this Dockerfile builds, file by file.
-
-    Override files are merged over the base file service by service, as ``docker compose
-    -f docker-compose.yml -f docker-compose.test.yml`` does: an override that only sets
-    ``command: yarn test`` for the service the base file builds runs in this image.
-    """
-    folders = {"", posixpath.dirname(dockerfile_rel)}
-    for folder in sorted(folders):
-        builds: dict[str, str] = {}  # service -> the Dockerfile it builds
-        for rel in _compose_files(ctx, folder):
-            data = compose_data(ctx, rel)
-            services = data.get("services") if isinstance(data, dict) else None
-            if not isinstance(services, dict):
-                continue
-            for service, spec in services.items():
-                if not isinstance(spec, dict):
-                    continue
-                if "build" in spec:
-                    build = spec["build"]
-                    context = build if isinstance(build, str) else (
-                        build.get("context", ".") if isinstance(build, dict) else ".")
-                    file = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) \
-                        else "Dockerfile"
-                    builds[str(service)] = posixpath.normpath(
-                        posixpath.join(folder, str(context), str(file)))
-                if builds.get(str(service)) == posixpath.normpath(dockerfile_rel):
-                    yield rel, str(service), spec
-
-
-def compose_command(spec: dict[str, Any]) -> str:
-    """Return a compose service's ``entrypoint`` and ``command`` as one line."""
-    return " ".join(str(spec.get(k, "")) if not isinstance(spec.get(k), list)
-                    else " ".join(map(str, spec[k])) for k in ("entrypoint", "command")).strip()
 
 
 #: Compose override files for development or tests (``docker-compose.dev.yml``).
@@ -672,3 +597,23 @@ def runs_in_production_mode(ctx: ProjectContext, app_rel: str) -> bool:
         if not folder:
             return False
         folder = posixpath.dirname(folder)
+
+
+def renders_views(ctx: ProjectContext, path: str) -> bool:
+    """Return True when the package that holds ``path`` renders HTML views: it sets a view
+    engine (``app.set('view engine', 'ejs')``), registers one (``app.engine('html', …)``) or
+    renders a view (``res.render('index')``). Express's own handler answered such an app's
+    errors with an HTML page, and its browsers still should get one after the fix."""
+    package = package_of(path, ctx.package_dirs)
+    for rel, facts in ctx.facts.items():
+        if is_test_file(rel) or package_of(rel, ctx.package_dirs) != package:
+            continue
+        for call in facts.calls:
+            first = call.args[0] if call.args else None
+            if first is None or first.kind != "string":
+                continue
+            if (call.method == "set" and first.name == "view engine") \
+                    or call.method == "engine" \
+                    or (call.method == "render" and call.target in ("res", "response", "resp")):
+                return True
+    return False

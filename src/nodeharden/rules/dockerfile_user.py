@@ -16,6 +16,7 @@ from typing import Any
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, Rule
+from nodeharden.rules._compose import compose_services
 from nodeharden.rules._dockerfile import (
     Stage,
     ancestry,
@@ -34,7 +35,7 @@ from nodeharden.rules._dockerfile import (
     same_image,
     split_words,
 )
-from nodeharden.rules._production import compose_services, development_image
+from nodeharden.rules._production import development_image
 
 #: Base images whose final stage already ships a non-root user, and its name.
 _NODE_IMAGE_RE = lazy_pattern(r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?"

@@ -40,7 +40,7 @@ from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import ImportRequest, add_imports, can_extend, has_import
 from nodeharden.rules._mounts import sub_apps, wrapper_apps
-from nodeharden.rules._production import runs_in_production_mode
+from nodeharden.rules._production import renders_views, runs_in_production_mode
 
 SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
 _SINK_BYTES_RE = re.compile(rb"\.\s*(?:send|jsonp?|end|write|render|locals)\b")
@@ -2801,26 +2801,6 @@ def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
 
 #: Receivers of ``.render(view)`` that are a response (``res.render('index')``).
 _RESPONSE_NAMES = frozenset({"res", "response", "resp"})
-
-
-def renders_views(ctx: ProjectContext, path: str) -> bool:
-    """Return True when the package that holds ``path`` renders HTML views: it sets a view
-    engine (``app.set('view engine', 'ejs')``), registers one (``app.engine('html', …)``) or
-    renders a view (``res.render('index')``). Express's own handler answered such an app's
-    errors with an HTML page, and its browsers still should get one after the fix."""
-    package = package_of(path, ctx.package_dirs)
-    for rel, facts in ctx.facts.items():
-        if is_test_file(rel) or package_of(rel, ctx.package_dirs) != package:
-            continue
-        for call in facts.calls:
-            first = call.args[0] if call.args else None
-            if first is None or first.kind != "string":
-                continue
-            if (call.method == "set" and first.name == "view engine") \
-                    or call.method == "engine" \
-                    or (call.method == "render" and call.target in _RESPONSE_NAMES):
-                return True
-    return False
 
 
 def _project_guard_denies(ctx: ProjectContext, rel: str, module: str, exported: str | None,

@@ -28,6 +28,7 @@ from typing import Any
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
+from nodeharden.rules._compose import compose_command, compose_services
 from nodeharden.rules._dockerfile import (
     base_image,
     base_image_of,
@@ -39,13 +40,12 @@ from nodeharden.rules._dockerfile import (
 )
 from nodeharden.rules._production import (
     TEST_RE,
-    compose_command,
-    compose_services,
     development_compose,
     development_image,
     image_node_env,
     image_package_folder,
     production_starts,
+    renders_views,
     start_command,
     start_sets_production,
     task_runner,
@@ -581,7 +581,6 @@ def _development_effects(ctx: ProjectContext, package: str) -> str | None:
     setting), views Express recompiles on every render, or a package of a mode-switching kind
     (server-side rendering, bundling middleware). None when nothing in sight reads it."""
     from nodeharden._roles import package_of
-    from nodeharden.rules.error_handler import renders_views
 
     for rel in ctx.facts:
         if is_test_file(rel) or package_of(rel, ctx.package_dirs) != package:

@@ -45,6 +45,7 @@ from nodeharden._roles import package_of
 from nodeharden._snippets import SnippetEdit, render_snippet
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
+from nodeharden.rules._compose import COMPOSE_FILE_RE, compose_data
 from nodeharden.rules._edits import (
     ImportRequest,
     add_imports,
@@ -53,7 +54,7 @@ from nodeharden.rules._edits import (
     import_specifier,
 )
 from nodeharden.rules._mounts import mounted_file, wrapper_apps
-from nodeharden.rules._production import COMPOSE_FILE_RE, compose_data, development_compose
+from nodeharden.rules._production import development_compose
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
 RATE_LIMIT_MODULES = (

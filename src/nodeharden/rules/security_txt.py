@@ -368,42 +368,61 @@ def _may_answer(root: Node, source: bytes, arg: ArgFact, modules: dict[str, str]
             return False  # an error handler: runs only after an error
         node = root.descendant_for_byte_range(arg.start, arg.end)
         return node is None or _answers(node)
-    base, _, rest = arg.name.partition(".")
-    required = re.fullmatch(r"require\(\s*['\"]([^'\"]+)['\"]\s*\)(?:\.(\w+))?", arg.name)
-    if required is not None:  # app.use(require('morgan')('dev'))
-        modules = {**modules, base: required.group(1)}
-        rest = required.group(2) or ""
     if arg.kind == "call":
-        module = modules.get(base)
-        if module == "passport":
-            return rest not in _PASSPORT_PASS
-        return module not in _PASS_THROUGH
+        return _call_may_answer(arg.name, modules)
     if arg.kind == "identifier":
         module = modules.get(arg.name)
         if module is not None:
             return module not in _PASS_THROUGH or module == "passport"
-        local = _local_function(root, arg.name)
-        if local is not None:
+        local = _local_value(root, arg.name)
+        if local is not None and local.type in ("function_declaration", "arrow_function",
+                                                "function_expression", "function"):
             return _answers(local)
-        return not _local_router(facts, arg.name)
+        if local is not None and local.type == "call_expression":
+            # const limiter = rateLimit({...}); app.use(limiter)
+            callee = text(local.child_by_field_name("function"))
+            if callee.endswith("Router"):
+                return not _local_router(facts, arg.name)
+            return _call_may_answer(callee, modules)
+        return local is not None or not _local_router(facts, arg.name)
     return True
 
 
-def _local_function(root: Node, name: str) -> Node | None:
-    """Return the one function the module declares under ``name`` (a declaration or a
-    ``const`` holding an arrow function or function expression), else None."""
-    found: list[Node] = []
-    for node in root.named_children:
-        if node.type == "function_declaration" and \
-                text(node.child_by_field_name("name")) == name:
-            found.append(node)
-        elif node.type == "lexical_declaration":
-            for decl in node.named_children:
-                value = decl.child_by_field_name("value")
-                if text(decl.child_by_field_name("name")) == name and value is not None and \
-                        value.type in ("arrow_function", "function_expression", "function"):
-                    found.append(value)
-    return found[0] if len(found) == 1 else None
+def _call_may_answer(callee: str, modules: dict[str, str]) -> bool:
+    """Return True unless ``callee(…)`` makes a middleware of a known pass-through package
+    (``helmet()``, ``express.json()``, ``passport.initialize()``,
+    ``require('morgan')('dev')``)."""
+    base, _, rest = callee.partition(".")
+    required = re.fullmatch(r"require\(\s*['\"]([^'\"]+)['\"]\s*\)(?:\.(\w+))?", callee)
+    if required is not None:
+        modules = {**modules, base: required.group(1)}
+        rest = required.group(2) or ""
+    module = modules.get(base)
+    if module == "passport":
+        return rest not in _PASSPORT_PASS
+    return module not in _PASS_THROUGH
+
+
+#: The last module's declarations by name (``_local_value``): one walk per module.
+_DECLARED: list[tuple[Node, dict[str, list[Node]]]] = []
+
+
+def _local_value(root: Node, name: str) -> Node | None:
+    """Return what the module's one declaration of ``name`` holds (a function declaration
+    itself, or a declarator's value), else None (none, several, or one without a value)."""
+    if not _DECLARED or _DECLARED[0][0] != root:
+        index: dict[str, list[Node]] = {}
+        for node in walk(root):
+            if node.type in ("function_declaration", "variable_declarator"):
+                key = node.child_by_field_name("name")
+                if key is not None and key.type == "identifier":
+                    index.setdefault(text(key), []).append(node)
+        _DECLARED[:] = [(root, index)]
+    found = _DECLARED[0][1].get(name, [])
+    if len(found) != 1:
+        return None
+    node = found[0]
+    return node if node.type == "function_declaration" else node.child_by_field_name("value")
 
 
 def _local_router(facts: FileFacts, name: str) -> bool:
@@ -424,11 +443,11 @@ def _answers(func: Node) -> bool:
         names = [text(func.child_by_field_name("parameter"))]
     if len(names) < 2 or not all(re.fullmatch(r"[\w$]+", n) for n in names[:3]):
         return True
-    res = names[1]
+    req, res = names[0], names[1]
     nxt = names[2] if len(names) > 2 else None
     calls_next = False
     for node in walk(func):
-        if node.type == "throw_statement":
+        if node.type == "throw_statement" and not _for_other_paths(node, func, req):
             return True
         if node.type != "call_expression":
             continue
@@ -437,7 +456,8 @@ def _answers(func: Node) -> bool:
             continue
         if fn.type == "identifier" and text(fn) == nxt:
             args = node.child_by_field_name("arguments")
-            if args is not None and code_children(args):
+            if args is not None and code_children(args) and \
+                    not _for_other_paths(node, func, req):
                 return True  # next(err): the error handler answers
             calls_next = True
         elif fn.type == "member_expression":
@@ -447,9 +467,79 @@ def _answers(func: Node) -> bool:
                 obj = inner.child_by_field_name("object") if inner is not None and \
                     inner.type == "member_expression" else None
             if obj is not None and text(obj) == res and \
-                    text(fn.child_by_field_name("property")) in _RESPONDS:
+                    text(fn.child_by_field_name("property")) in _RESPONDS and \
+                    not _for_other_paths(node, func, req):
                 return True
     return not calls_next
+
+
+def _for_other_paths(node: Node, func: Node, req: str) -> bool:
+    """Return True when ``node`` of middleware ``func`` runs only for request paths other than
+    ``/.well-known/security.txt``: inside the consequence of an ``if`` (or ``&&``, ternary)
+    whose test requires the path to start with, hold or equal text that path does not
+    (``req.path.indexOf(base + '/images/') === 0``)."""
+    while node.parent is not None and node != func:
+        parent = node.parent
+        test: Node | None = None
+        if parent.type in ("if_statement", "ternary_expression") and \
+                parent.child_by_field_name("consequence") == node:
+            test = parent.child_by_field_name("condition")
+        elif parent.type == "binary_expression" and \
+                parent.child_by_field_name("right") == node and \
+                text(parent.child_by_field_name("operator")) == "&&":
+            test = parent.child_by_field_name("left")
+        if test is not None and _other_path(test, req):
+            return True
+        node = parent
+    return False
+
+
+def _other_path(test: Node, req: str) -> bool:
+    """Return True when ``test`` holds only for request paths that are not ``ROUTE``."""
+    while test.type == "parenthesized_expression" and test.named_children:
+        test = test.named_children[-1]
+    if test.type == "binary_expression":
+        op = text(test.child_by_field_name("operator"))
+        left, right = test.child_by_field_name("left"), test.child_by_field_name("right")
+        if left is None or right is None:
+            return False
+        if op == "&&":
+            return _other_path(left, req) or _other_path(right, req)
+        if op == "||":
+            return _other_path(left, req) and _other_path(right, req)
+        if op in ("===", "=="):
+            if _path_read(left, req) and right.type == "string":
+                return string_value(right) != ROUTE
+            if left.type == "call_expression" and text(right) == "0":
+                return _path_test(left, req, ("indexOf",))
+        if op in ("!==", "!=", ">") and text(right) == "-1" or op == ">=" and text(right) == "0":
+            return left.type == "call_expression" and _path_test(left, req, ("indexOf",))
+        return False
+    return test.type == "call_expression" and _path_test(test, req, ("startsWith", "includes"))
+
+
+def _path_read(node: Node, req: str) -> bool:
+    return text(node) in (f"{req}.path", f"{req}.url", f"{req}.originalUrl")
+
+
+def _path_test(call: Node, req: str, methods: tuple[str, ...]) -> bool:
+    """Return True for ``req.path.<method>(… + 'text')`` whose last written text is not part
+    of ``ROUTE``."""
+    fn = call.child_by_field_name("function")
+    args = call.child_by_field_name("arguments")
+    if fn is None or fn.type != "member_expression" or args is None or \
+            text(fn.child_by_field_name("property")) not in methods or \
+            not _path_read(fn.child_by_field_name("object") or fn, req):
+        return False
+    values = code_children(args)
+    if not values:
+        return False
+    last = values[0]
+    while last.type == "binary_expression" and \
+            text(last.child_by_field_name("operator")) == "+":
+        last = last.child_by_field_name("right") or last
+    written = string_value(last) if last.type == "string" else None
+    return written is not None and written != "" and written not in ROUTE
 
 
 def _condition(call: Node) -> tuple[str, bool] | None:
