@@ -58,10 +58,11 @@ JS_APP = TS_APP.replace('import express from "express";\nimport http from "http"
                         'const express = require("express");\nconst http = require("http");')
 
 
-def prettier_check(tools: Path, root: Path, version: str, path: str) -> subprocess.CompletedProcess[str]:
+def prettier_check(tools: Path, root: Path, version: str, path: str,
+                   mode: str = "--check") -> subprocess.CompletedProcess[str]:
     script = tools / "node_modules" / PRETTIERS[version] / (
         "bin-prettier.js" if version.startswith("2") else "bin/prettier.cjs")
-    return subprocess.run(["node", str(script), "--check", path], check=False, cwd=root,
+    return subprocess.run(["node", str(script), mode, path], check=False, cwd=root,
                           env=npm_env(),
                           capture_output=True, text=True, timeout=300)
 
@@ -104,3 +105,79 @@ def test_inserted_handler_passes_the_projects_prettier(tools: Path, tmp_path: Pa
     if lang == "ts":
         hugged = "app.use((err: Error & { status?: number; statusCode?: number }, req: " in code
         assert hugged is (config == "width-200")
+
+
+#: A final handler that answers 500 to every error (the fix adds a client-error branch first
+#: thing in its body); ``ERR`` is its error parameter's name.
+ANSWERS_500_TS = """\
+import express, { NextFunction, Request, Response } from "express";
+
+const app = express();
+app.get("/", (req, res) => {
+  res.send("ok");
+});
+
+export function handleError(
+  ERR: Error,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+) {
+  if (res.headersSent) {
+    return next(ERR);
+  }
+  res.status(500).send({ message: "Something went wrong" });
+}
+
+app.use(handleError);
+app.listen(8080);
+"""
+
+ANSWERS_500_JS = """\
+const express = require("express");
+
+const app = express();
+app.get("/", (req, res) => {
+  res.send("ok");
+});
+
+app.use(function handleError(ERR, req, res, next) {
+  if (res.headersSent) {
+    return next(ERR);
+  }
+  res.status(500).send({ message: "Something went wrong" });
+});
+
+app.listen(8080);
+"""
+
+
+@pytest.mark.parametrize("name", ["err", "unexpectedRequestFailure"])
+@pytest.mark.parametrize("width", [50, 60, 80])
+@pytest.mark.parametrize("lang", ["ts", "js"])
+@pytest.mark.parametrize("version", ["2.8.8", "^3.6.0"])
+def test_client_error_branch_fits_the_projects_print_width(tools: Path, tmp_path: Path,
+                                                           version: str, lang: str,
+                                                           width: int, name: str) -> None:
+    """The client-error branch's lines (its comment, the status cast and read) stay within
+    printWidth at the handler's indentation, broken as the project's prettier prints them:
+    Chapter's 93-column ``const clientStatus = …`` failed prettier at 80."""
+    app = (ANSWERS_500_TS if lang == "ts" else ANSWERS_500_JS).replace("ERR", name)
+    rel = f"src/index.{lang}"
+    root = write_tree(tmp_path / "app", {
+        "package.json": json.dumps({"name": "app", "private": True,
+                                    "dependencies": {"express": "^4.18.2"},
+                                    "devDependencies": {"prettier": version}}),
+        ".prettierrc": json.dumps({"printWidth": width}),
+        rel: app})
+    # The app as the project's prettier prints it at that width (the fix meets formatted code).
+    prettier_check(tools, root, version, rel, "--write")
+    before = prettier_check(tools, root, version, rel)
+    assert before.returncode == 0, before.stdout + before.stderr
+    fix(root, select=["error-handler"], force=True)
+    code = (root / rel).read_text()
+    assert "clientStatus < 500" in code, code  # the branch went in
+    after = prettier_check(tools, root, version, rel)
+    assert after.returncode == 0, code + after.stdout + after.stderr
+    # prettier leaves comments as they are: the inserted one is wrapped by the fix itself.
+    assert all(len(line) <= width for line in code.splitlines() if "//" in line), code

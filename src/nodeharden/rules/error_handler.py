@@ -2305,6 +2305,84 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
 
 
 _TS_PRAGMA_RE = re.compile(r"@ts-(no)?check\b")
+class _Fitter:
+    """Lines of inserted code kept within the project's line width (prettier's printWidth,
+    ESLint's max-len) at the indentation they go in, broken where prettier breaks them; with
+    no width known, each statement stays on one line."""
+
+    def __init__(self, style: Style, indent: str) -> None:
+        self.style = style
+        self.indent = indent
+        self.columns = sum(style.tab_width if char == "\t" else 1 for char in indent)
+
+    def _fits(self, line: str, depth: int = 0) -> bool:
+        width = self.style.width
+        unit = self.style.tab_width if self.style.indent == "\t" else len(self.style.indent)
+        return width is None or self.columns + depth * unit + len(line) <= width
+
+    def comment(self, words: str) -> list[str]:
+        """``// words``, wrapped at the width (prettier leaves comments alone; max-len
+        counts them)."""
+        lines: list[str] = []
+        current = "//"
+        for word in words.split():
+            if current != "//" and not self._fits(f"{current} {word}"):
+                lines.append(current)
+                current = "//"
+            current = f"{current} {word}"
+        return [*lines, current]
+
+    def call(self, head: str, parts: list[str], end: str) -> list[str]:
+        """``head`` + an argument written as ``parts`` (the operands of a binary chain, each
+        ending with its operator but the last) + ``)``: on one line when it fits, else the
+        argument on lines of its own, one level in, as prettier prints it (a trailing comma
+        under ``trailingComma: all``; an operand that still does not fit on the argument's
+        line goes on its own line, a level deeper after the first, its parenthesised
+        right-hand side broken the same way)."""
+        one = f"{head}{self._join(parts)}){end}"
+        if self._fits(one):
+            return [one]
+        unit = self.style.indent
+        comma = "," if self.style.trailing_comma == "all" else ""
+        argument = self._join(parts) + comma
+        if self._fits(argument, 1):
+            return [head, f"{unit}{argument}", f"){end}"]
+        # `a &&` / `  (b ||` / `    c)`: prettier indents the right side of the first
+        # operator once, and a broken parenthesised group once more.
+        first, rest = parts[0], parts[1:]
+        inner = self._join(rest) + comma
+        if self._fits(inner, 2):
+            return [head, f"{unit}{first}", f"{unit * 2}{inner}", f"){end}"]
+        return [head, f"{unit}{first}", f"{unit * 2}{rest[0]}",
+                *(f"{unit * 3}{part}" for part in rest[1:-1]),
+                f"{unit * 3}{rest[-1]}{comma}", f"){end}"]
+
+    def if_head(self, parts: list[str]) -> list[str]:
+        """``if (a && b) {``, or its operands on lines of their own between ``if (`` and
+        ``) {``."""
+        one = f"if ({self._join(parts)}) {{"
+        if self._fits(one):
+            return [one]
+        return ["if (", *(f"{self.style.indent}{part}" for part in parts), ") {"]
+
+    def type_cast(self, head: str, members: list[str], end: str) -> list[str]:
+        """``head { a; b }``, or the object type's members on lines of their own."""
+        one = f"{head} {{ {' '.join(members)[:-1]} }}{end}"
+        if self._fits(one):
+            return [one]
+        unit = self.style.indent
+        if self._fits(f"{head} {{"):
+            return [f"{head} {{", *(f"{unit}{member}" for member in members), f"}}{end}"]
+        # `const clientError =` / `  err as {`: prettier breaks after the `=` first.
+        left, _, right = head.partition(" = ")
+        return [f"{left} =", f"{unit}{right} {{", *(f"{unit * 2}{member}" for member in members),
+                f"{unit}}}{end}"]
+
+    @staticmethod
+    def _join(parts: list[str]) -> str:
+        return " ".join(parts)
+
+
 def _type_checked_js(ctx: FileContext) -> bool:
     """Return True when ``tsc`` checks this JavaScript file: a ``// @ts-check`` among its
     leading comments, or ``checkJs: true`` in the nearest tsconfig.json/jsconfig.json (or a
@@ -2400,24 +2478,27 @@ class ErrorHandler(Rule):
         if indent.strip():
             return None
         semi = ctx.style.semi
+        fit = _Fitter(ctx.style, indent)
         if ctx.lang == "javascript" and _type_checked_js(ctx):
             # tsc checks this file (`checkJs`, `// @ts-check`): an error typed `Error` in its
             # JSDoc declares no `status`; a JSDoc cast reads the fields, as in TypeScript.
-            # Short lines: a project that type-checks its JavaScript often formats it with
-            # prettier too (80 columns).
             lines = [f"const clientError = /** @type {{any}} */ ({name}) || {{}}{semi}",
-                     f"const clientStatus = Number(clientError.status || clientError.statusCode){semi}"]
+                     *fit.call("const clientStatus = Number(",
+                               ["clientError.status ||", "clientError.statusCode"], semi)]
         elif ctx.lang == "javascript":
-            lines = [f"const clientStatus = Number({name} && ({name}.status || {name}.statusCode)){semi}"]
+            lines = fit.call("const clientStatus = Number(",
+                             [f"{name} &&", f"({name}.status ||", f"{name}.statusCode)"], semi)
         else:
-            lines = [f"const clientError = {name} as {{ status?: number; statusCode?: number }}{semi}",
-                     "const clientStatus = Number(clientError && (clientError.status || "
-                     f"clientError.statusCode)){semi}"]
+            lines = [*fit.type_cast(f"const clientError = {name} as",
+                                    ["status?: number;", "statusCode?: number;"], semi),
+                     *fit.call("const clientStatus = Number(",
+                               ["clientError &&", "(clientError.status ||",
+                                "clientError.statusCode)"], semi)]
         lines = [
-            "// Client errors (a body over the limit, malformed JSON, http-errors' 4xx) keep "
-            "their status.",
+            *fit.comment("Client errors (a body over the limit, malformed JSON, http-errors' "
+                         "4xx) keep their status."),
             *lines,
-            "if (clientStatus >= 400 && clientStatus < 500) {",
+            *fit.if_head(["clientStatus >= 400 &&", "clientStatus < 500"]),
             *([f"{ctx.style.indent}return {res}.sendStatus(clientStatus){semi}"]
               if ctx.lang == "javascript" else  # noImplicitReturns: no value from one path
               [f"{ctx.style.indent}{res}.sendStatus(clientStatus){semi}",
