@@ -25,6 +25,7 @@ mapfile -t specs < <(
 export npm_config_cache=${npm_config_cache:-$(npm config get cache)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 143' TERM INT  # .ci/run stops this script when the tests end first: clean up too
 
 for spec in "${specs[@]}"; do
     dir="$work/$(printf '%s' "$spec" | tr -c 'A-Za-z0-9.' '_')"
