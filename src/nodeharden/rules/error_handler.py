@@ -34,6 +34,7 @@ from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import FUNCTION_TYPES, captures_in, code_children, needle_ranges, \
     object_properties, parameters, parse, statement_of, string_value, text, unwrap, walk
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._regex import lazy_pattern
 from nodeharden._roles import package_of
 from nodeharden._snippets import DeferredEdit, render_snippet
 from nodeharden._style import Style, line_end
@@ -43,22 +44,22 @@ from nodeharden.rules._mounts import sub_apps, wrapper_apps
 from nodeharden.rules._production import renders_views, runs_in_production_mode
 
 SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
-_SINK_BYTES_RE = re.compile(rb"\.\s*(?:send|jsonp?|end|write|render|locals)\b")
+_SINK_BYTES_RE = lazy_pattern(rb"\.\s*(?:send|jsonp?|end|write|render|locals)\b")
 GENERIC = "Internal Server Error"
 
 _FUNCTIONS = FUNCTION_TYPES
 
 _ENV = r"(?:process\.env\.NODE_ENV|(?:req\.)?app\.get\(\s*['\"]env['\"]\s*\)|\w*env\w*)"
-_DEV_EQ = re.compile(rf"{_ENV}\s*===?\s*['\"](?:development|dev)['\"]|['\"](?:development|dev)['\"]\s*===?\s*{_ENV}", re.I)
-_PROD_NE = re.compile(rf"{_ENV}\s*!==?\s*['\"]production['\"]|['\"]production['\"]\s*!==?\s*{_ENV}", re.I)
-_PROD_EQ = re.compile(rf"{_ENV}\s*===?\s*['\"]production['\"]|['\"]production['\"]\s*===?\s*{_ENV}", re.I)
-_DEV_NE = re.compile(rf"{_ENV}\s*!==?\s*['\"](?:development|dev)['\"]", re.I)
+_DEV_EQ = lazy_pattern(rf"{_ENV}\s*===?\s*['\"](?:development|dev)['\"]|['\"](?:development|dev)['\"]\s*===?\s*{_ENV}", re.I)
+_PROD_NE = lazy_pattern(rf"{_ENV}\s*!==?\s*['\"]production['\"]|['\"]production['\"]\s*!==?\s*{_ENV}", re.I)
+_PROD_EQ = lazy_pattern(rf"{_ENV}\s*===?\s*['\"]production['\"]|['\"]production['\"]\s*===?\s*{_ENV}", re.I)
+_DEV_NE = lazy_pattern(rf"{_ENV}\s*!==?\s*['\"](?:development|dev)['\"]", re.I)
 #: A condition that lets through only messages meant for clients (4xx, http-errors `expose`).
-_CLIENT_ERROR = re.compile(r"<\s*500\b|<=\s*499\b|\.expose\b")
+_CLIENT_ERROR = lazy_pattern(r"<\s*500\b|<=\s*499\b|\.expose\b")
 #: A condition that holds only for server errors (`status >= 500`): its other branch is 4xx.
-_SERVER_ERROR = re.compile(r">=\s*500\b|>\s*499\b")
-_DEV_FLAG = re.compile(r"^!*\(?\s*(?:\w+\.)*(?:is_?dev(?:elopment)?|dev(?:elopment)?(?:_?mode)?|debug)\s*\)?$", re.I)
-_PROD_FLAG = re.compile(r"^!*\(?\s*(?:\w+\.)*(?:is_?prod(?:uction)?|production)\s*\)?$", re.I)
+_SERVER_ERROR = lazy_pattern(r">=\s*500\b|>\s*499\b")
+_DEV_FLAG = lazy_pattern(r"^!*\(?\s*(?:\w+\.)*(?:is_?dev(?:elopment)?|dev(?:elopment)?(?:_?mode)?|debug)\s*\)?$", re.I)
+_PROD_FLAG = lazy_pattern(r"^!*\(?\s*(?:\w+\.)*(?:is_?prod(?:uction)?|production)\s*\)?$", re.I)
 #: How deep the condition readers (``_client_narrowing``, ``_literal_knowledge``,
 #: ``_literal_status``) go into nested ``&&``/``||``/``?:`` (a chain of a thousand operands is
 #: a tree that deep): past it a condition proves nothing, and the leak stays reported.
@@ -199,7 +200,7 @@ def _error_scopes(root: Node, lang: str, source: bytes,
 _RESPONSE_NAMES = frozenset({"res", "response", "resp", "reply"})
 #: A parameter named like an error: ``err``, ``error``, ``e``, ``ex``, ``exception``,
 #: ``dbErr``, ``validationError``, ``err_msg``.
-_ERROR_NAME = re.compile(r"^_*(?:[eE]|[eE]xc?|[eE]rr?|[eE]rror|[eE]xception|ERR|ERROR)(?:[A-Z_\d]\w*)?$"
+_ERROR_NAME = lazy_pattern(r"^_*(?:[eE]|[eE]xc?|[eE]rr?|[eE]rror|[eE]xception|ERR|ERROR)(?:[A-Z_\d]\w*)?$"
                          r"|[a-z\d](?:Err|Error|Exception)\d*$|_(?:err|error|exception)\d*$")
 
 
@@ -594,7 +595,7 @@ def _first_blocker(other: Node) -> Node | None:
 
 #: A condition that holds for server errors: ``status >= 500``, ``code > 499``,
 #: ``status === 500``, ``!err.expose``, ``err.expose === false``.
-_FIVE_XX_TEST = re.compile(r">=\s*500\b|>\s*499\b|===?\s*500\b|^!\s*[\w.]*\bexpose$|"
+_FIVE_XX_TEST = lazy_pattern(r">=\s*500\b|>\s*499\b|===?\s*500\b|^!\s*[\w.]*\bexpose$|"
                            r"\bexpose\s*===?\s*false\b")
 
 
@@ -971,7 +972,7 @@ _CLIENT_ERROR_NAMES = frozenset({"UnauthorizedError"})
 #: (package, exported class) of the errors those libraries throw, for ``err instanceof C``.
 _CLIENT_ERROR_CLASSES = frozenset({("express-jwt", "UnauthorizedError"),
                                    ("express-oauth2-jwt-bearer", "UnauthorizedError")})
-_STATUS_EQ = re.compile(r"\.(?:status|statusCode)\s*===?\s*(4\d\d)\b|\b(4\d\d)\s*===?\s*"
+_STATUS_EQ = lazy_pattern(r"\.(?:status|statusCode)\s*===?\s*(4\d\d)\b|\b(4\d\d)\s*===?\s*"
                         r"[\w$.]+\.(?:status|statusCode)\b")
 
 
@@ -1076,7 +1077,7 @@ def _narrowed_to_string(node: Node, scope: Node, name: str) -> bool:
 #: (``err.message === '404'``: third-party errors carry sentences), or the error is itself a
 #: literal string (``err === 'not-found'``).
 _KNOWN_MESSAGE, _STATUS_SIGNAL, _LITERAL_ERROR = 1, 2, 3
-_BARE_STATUS = re.compile(r"^[1-5]\d\d$")
+_BARE_STATUS = lazy_pattern(r"^[1-5]\d\d$")
 
 
 def _literal_knowledge(cond: Node | None, name: str, depth: int = 0) -> int:
@@ -1174,7 +1175,7 @@ def _dead_without_next(node: Node, facts: FileFacts | None) -> bool | tuple[str,
 
 
 #: ``next``, ``!next``, ``next != null``, ``typeof next === 'function'`` and their opposites.
-_NEXT_TEST_RE = re.compile(
+_NEXT_TEST_RE = lazy_pattern(
     r"^(?P<neg>!)?\s*(?P<name>[\w$]+)$|^(?P<name2>[\w$]+)\s*!==?\s*(?:null|undefined)$"
     r"|^typeof\s+(?P<name3>[\w$]+)\s*===?\s*['\"]function['\"]$")
 
@@ -1554,17 +1555,17 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
 
 #: A role that only the instance's operators hold: ``'admin'``, ``ROLES.admin``,
 #: ``Role.SuperAdmin``, ``ADMIN``.
-_ADMIN_ROLE = re.compile(r"(?i)^(?:super_?|sys_?)?admin(?:istrator)?s?$|^superuser$")
+_ADMIN_ROLE = lazy_pattern(r"(?i)^(?:super_?|sys_?)?admin(?:istrator)?s?$|^superuser$")
 #: A guard named for administrators alone: ``requireAdmin``, ``isAdmin``, ``adminOnly``,
 #: ``ensureSuperAdmin``, ``admin_required``. A name with another role or an "or" in it
 #: (``isAdminOrSelf``, ``adminOrOwner``) admits more than administrators: not one.
-_ADMIN_GUARD = re.compile(
+_ADMIN_GUARD = lazy_pattern(
     r"(?i)^(?:require|ensure|is|must_?be|check|only|verify|assert|restrict_?to)?_?"
     r"(?:super_?|sys_?)?admin(?:istrator)?"
     r"(?:_?(?:only|required|guard|check|auth|middleware|access))?$")
 #: The callee of a guard built from roles: ``flexUserRoleValid([ROLES.admin])``,
 #: ``authorize('admin')``, ``checkRole(['admin'])``, ``requirePermission(Role.Admin)``.
-_ROLE_GUARD_CALL = re.compile(r"(?i)role|auth|permi|access|allow|guard|require|restrict")
+_ROLE_GUARD_CALL = lazy_pattern(r"(?i)role|auth|permi|access|allow|guard|require|restrict")
 #: Express methods that register a route's chain of handlers.
 _ROUTE_METHODS = HTTP_METHODS | {"use"}
 
@@ -1622,9 +1623,9 @@ _NEGATION_WORDS = frozenset({"deny", "denies", "denied", "except", "exclude", "e
                              "reject", "ban", "banned", "disallow", "prevent", "without",
                              "unless", "skip", "ignore"})
 #: A condition that reads the user's role or an administrator flag.
-_ROLE_READ = re.compile(r"(?i)role|admin|superuser|permission|privilege|is_?staff")
+_ROLE_READ = lazy_pattern(r"(?i)role|admin|superuser|permission|privilege|is_?staff")
 #: A status a guard denies with, named: ``HttpStatus.FORBIDDEN``, ``StatusCodes.UNAUTHORIZED``.
-_DENY_STATUS_NAME = re.compile(r"(?i)forbidden|unauthori[sz]ed")
+_DENY_STATUS_NAME = lazy_pattern(r"(?i)forbidden|unauthori[sz]ed")
 
 
 def _name_words(name: str) -> set[str]:
@@ -2304,7 +2305,147 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
     return TextEdit(at, at, code)
 
 
-_TS_PRAGMA_RE = re.compile(r"@ts-(no)?check\b")
+_TS_PRAGMA_RE = lazy_pattern(r"@ts-(no)?check\b")
+#: Where request code makes an error: `throw`, `next(new …)`, `reject(new …)`.
+_RAISE_RE = lazy_pattern(rb"\bthrow\b|\b(?:next|reject)\s*\(\s*new\b")
+#: Words that name a secret in a binding or field name (``requestSignature``, ``CDN_SECRET``,
+#: ``process.env.DB_PASSWORD``, ``config.apiKey``).
+_SECRET_WORDS = frozenset({"secret", "secrets", "password", "passwd", "passphrase", "signature",
+                           "credential", "credentials", "apikey", "privatekey", "token"})
+_SECRET_PAIRS = frozenset({("api", "key"), ("private", "key"), ("access", "key"),
+                           ("signing", "key"), ("secret", "key"), ("encryption", "key")})
+_WORD_RE = lazy_pattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+#: Parameters that make a function request code (a route handler or middleware, or a callback
+#: inside one).
+_REQUEST_PARAMS = frozenset({"req", "request", "res", "response", "resp"})
+
+
+def _secret_name(name: str) -> bool:
+    """Return True when ``name`` ends with a word that names a secret (``jwtSecret``,
+    ``DB_PASSWORD``, ``apiKey``), not ``tokenUrl`` or ``passwordMinLength``."""
+    words = [w.lower() for w in _WORD_RE.findall(name)]
+    return bool(words) and (words[-1] in _SECRET_WORDS or tuple(words[-2:]) in _SECRET_PAIRS)
+
+
+def _top_names(root: Node) -> set[str]:
+    """Return the names the file binds at its top level (imports, declarations)."""
+    names: set[str] = set()
+    for stmt in _top_level(root):
+        if stmt.type == "import_statement":
+            clause = next((c for c in stmt.named_children if c.type == "import_clause"), None)
+            if clause is not None:
+                names |= {text(n) for n in walk(clause) if n.type == "identifier"}
+        elif stmt.type in ("lexical_declaration", "variable_declaration"):
+            for decl in stmt.named_children:
+                name = decl.child_by_field_name("name") if decl.type == "variable_declarator" \
+                    else None
+                if name is not None:
+                    names |= _pattern_names(name)
+        elif stmt.type in ("function_declaration", "class_declaration"):
+            names.add(text(stmt.child_by_field_name("name")))
+    return names
+
+
+def _message_values(node: Node | None, depth: int = 0) -> Iterator[Node]:
+    """Yield the values a message built from text interpolates: a template's substitutions,
+    the operands of a `+` that joins text."""
+    if node is None or depth > _MAX_NESTING:
+        return
+    if node.type == "parenthesized_expression" and node.named_children:
+        yield from _message_values(node.named_children[0], depth + 1)
+    elif node.type == "template_string":
+        for sub in node.named_children:
+            if sub.type == "template_substitution" and sub.named_children:
+                yield sub.named_children[0]
+    elif node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
+        for side in (node.child_by_field_name("left"), node.child_by_field_name("right")):
+            if side is None:
+                continue
+            if side.type in ("string", "template_string", "binary_expression",
+                             "parenthesized_expression"):
+                yield from _message_values(side, depth + 1)
+            else:
+                yield side
+
+
+def _secret_value(value: Node, top: set[str]) -> bool:
+    """Return True when ``value`` reads a secret the server holds, by its name: a member of
+    ``process.env``, or a binding of the file's top level (a constant, an imported config) or
+    a field read from one, named like a secret (``Config.get().security.requestSignature``).
+    A value of the request (its root a parameter or local of the function) is the caller's
+    own: never a secret here."""
+    segments: list[str] = []
+    node: Node | None = value
+    for _ in range(_MAX_NESTING):
+        if node is None:
+            return False
+        if node.type == "identifier":
+            root = text(node)
+            if root == "process":
+                return len(segments) >= 2 and segments[-1] == "env" and _secret_name(segments[-2])
+            return root in top and any(_secret_name(seg) for seg in (root, *segments))
+        if node.type == "member_expression":
+            segments.append(text(node.child_by_field_name("property")))
+            node = node.child_by_field_name("object")
+        elif node.type == "call_expression":
+            node = node.child_by_field_name("function")
+        elif node.type in ("parenthesized_expression", "non_null_expression",
+                           "await_expression") and node.named_children:
+            node = node.named_children[0]
+        else:
+            return False
+    return False
+
+
+def _request_code(node: Node) -> bool:
+    """Return True when ``node`` lies in a function with a request or response parameter."""
+    cur = node.parent
+    while cur is not None:
+        if cur.type in _FUNCTIONS and any(
+                n in _REQUEST_PARAMS for p in parameters(cur) for n in _pattern_names(p)):
+            return True
+        cur = cur.parent
+    return False
+
+
+def secrets_in_raised_errors(root: Node, source: bytes) -> Iterator[Node]:
+    """Yield the secrets request code interpolates into the text of an error it throws or
+    hands to ``next``/``reject`` (``throw new HTTPError(`expected ${config.signature}`)``):
+    error handlers send an error's message to the client (a 4xx one is meant for it), so the
+    secret goes with it."""
+    top: set[str] | None = None
+    for match in _RAISE_RE.finditer(source):
+        token = root.descendant_for_byte_range(match.start(), match.start() + 1)
+        if token is None or token.parent is None:
+            continue
+        site = token.parent
+        if site.type == "throw_statement":
+            raised = site.named_children[0] if site.named_children else None
+        elif site.type == "call_expression" and site.child_by_field_name("function") == token:
+            args = site.child_by_field_name("arguments")
+            raised = args.named_children[0] if args is not None and args.named_children else None
+        else:
+            continue
+        while raised is not None and raised.type == "parenthesized_expression" \
+                and raised.named_children:
+            raised = raised.named_children[0]
+        if raised is None:
+            continue
+        if raised.type in ("new_expression", "call_expression"):
+            args = raised.child_by_field_name("arguments")
+            texts = list(args.named_children) if args is not None else []
+        else:
+            texts = [raised]
+        values = [value for part in texts for value in _message_values(part)]
+        if not values or not _request_code(site):
+            continue
+        if top is None:
+            top = _top_names(root)
+        for value in values:
+            if _secret_value(value, top):
+                yield value
+
+
 class _Fitter:
     """Lines of inserted code kept within the project's line width (prettier's printWidth,
     ESLint's max-len) at the indentation they go in, broken where prettier breaks them; with
@@ -2411,10 +2552,12 @@ class ErrorHandler(Rule):
     """No final error handler, or responses that leak error details."""
 
     id = "error-handler"
-    needles = (b"stack", b"message", b"catch", b"err")
+    # `throw` and `Error`: a secret written into a raised error (secrets_in_raised_errors).
+    needles = (b"stack", b"message", b"catch", b"err", b"throw", b"Error")
 
     def wants(self, source: bytes) -> bool:
-        # A leak needs a response sink (_sink): `.send(`, `.json(`, … or `.locals`.
+        # A leak needs a response sink (_sink): `.send(`, `.json(`, … or `.locals`; a route
+        # raising an error with a secret in it answers its other requests too.
         return super().wants(source) and _SINK_BYTES_RE.search(source) is not None
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
@@ -2425,6 +2568,13 @@ class ErrorHandler(Rule):
                 if not _follows_contract(leak, finding):  # else check_project decides
                     yield finding
         yield from self._handler_findings(ctx)
+        for value in secrets_in_raised_errors(ctx.tree.root_node, ctx.source):
+            yield ctx.node_finding(
+                self.id, value,
+                f"`{text(value)}` (a secret, by its name) is written into the text of an error "
+                "this request code raises: error handlers send an error's message to the "
+                "client (a 4xx one is meant for it) and logs keep it; leave the secret out of "
+                "the message")
 
     def _handler_findings(self, ctx: FileContext,
                           handlers: frozenset[int] = frozenset()) -> Iterator[Finding]:
@@ -3305,10 +3455,10 @@ def _source_of(ctx: ProjectContext, rel: str) -> tuple[str, bytes, Tree] | None:
 
 #: Bytes a file needs before a leak of its is left to the project phase: a status set
 #: (``.status(``, ``.sendStatus(``, ``.statusCode =``) or ``instanceof``, and ``.message`` sent.
-_FIELD_STATUS_BYTES_RE = re.compile(rb"\.\s*(?:status|sendStatus)\s*\(|\.\s*statusCode\s*=")
-_MESSAGE_BYTES_RE = re.compile(rb"\.\s*message\b")
+_FIELD_STATUS_BYTES_RE = lazy_pattern(rb"\.\s*(?:status|sendStatus)\s*\(|\.\s*statusCode\s*=")
+_MESSAGE_BYTES_RE = lazy_pattern(rb"\.\s*message\b")
 #: Bytes of a route or middleware registered on ``this.<field>`` (``this.app.get(``).
-_THIS_ROUTE_BYTES_RE = re.compile(
+_THIS_ROUTE_BYTES_RE = lazy_pattern(
     rb"\bthis\s*\.\s*[\w$]+\s*\.\s*(?:get|post|put|patch|delete|all|options|head|use)\s*\(")
 
 
@@ -3838,7 +3988,7 @@ _REASON_CODES = {name: int(status) for name, status in HTTPStatus.__members__.it
                  if 400 <= status < 500}
 
 
-_REQUIRE_ARG = re.compile(r"^require\(\s*['\"]([^'\"]+)['\"]\s*\)$")
+_REQUIRE_ARG = lazy_pattern(r"^require\(\s*['\"]([^'\"]+)['\"]\s*\)$")
 
 
 def _handler_anywhere_else(ctx: ProjectContext) -> bool:
