@@ -331,13 +331,14 @@ class _Factory:
         """Return False when the middleware may hand on the request before the check: a
         return, or a call of ``next`` (or anything that may call it), before it."""
         for node in _own_nodes(middleware):
+            if node.start_byte < call.start_byte and node.type == "return_statement":
+                return False
+        body = middleware.child_by_field_name("body")
+        for node in walk(body) if body is not None and next_name is not None else ():
             if node.start_byte >= call.start_byte:
-                continue
-            if node.type == "return_statement":
-                return False
-            if node.type == "identifier" and next_name is not None and \
-                    text(node) == next_name:
-                return False
+                break
+            if node.type == "identifier" and text(node) == next_name:
+                return False  # also in a callback: `setImmediate(() => next())`
         return True
 
     def _guarded(self, call: Node, middleware: Node, validator: str | None,
