@@ -1083,6 +1083,10 @@ class InputValidation(Rule):
             names = _validator_names(facts, configured)
             guarded = {c.target for c in facts.uses()
                        if any(_arg_validates(a, parsed.source, names) for a in c.args)}
+            # (target, start, parts): a factory's middleware mounted with `.use()`
+            mounted = [(c.target, c.start, covered) for c in facts.uses() for a in c.args
+                       if a.kind == "call" and (covered := _factory_parts(
+                           project, rel, facts, parsed, a))]
             found: list[tuple[CallFact, Reads]] = []
             for route in routes:
                 if len(route.args) < 2:
@@ -1132,6 +1136,8 @@ class InputValidation(Rule):
                 # handler: `route({ requestBody: 'UserSchema' })` (its mass writes stay).
                 checked = {p for a in middle for p in _factory_parts(project, rel, facts,
                                                                      parsed, a)}
+                checked |= {p for target, start, covered in mounted
+                            if target == route.target and start < route.start for p in covered}
                 if checked:
                     massed = {p for p, _ in reads.mass}
                     reads.whole = [p for p in reads.whole if p not in checked or p in massed]
