@@ -68,6 +68,8 @@ class Style:
     #: The project's ESLint forbids ``console`` (``no-console``): a ``console`` call written
     #: into its code gets an ``eslint-disable-next-line no-console`` comment of its own.
     no_console: bool = False
+    #: The file indents lines of its own (``indent`` is its habit, not the default).
+    indent_seen: bool = False
 
     @property
     def semi(self) -> str:
@@ -137,7 +139,7 @@ def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False)
     return Style(quote=quote, semicolons=semicolons, indent=indent, eol=eol,
                  module=module, typescript=typescript, declaration=declaration,
                  space_before_paren=spaced_paren > tight_paren,
-                 bracket_spacing=tight_brace <= spaced_brace)
+                 bracket_spacing=tight_brace <= spaced_brace, indent_seen=bool(tabs or spaced))
 
 
 #: ``import x``/``import {``/``import *`` and ``export ``; each pattern starts with a plain word,
@@ -218,11 +220,19 @@ class StyleRules:
     prettier: bool = False
     #: True when the project has an ESLint config (a file, or ``eslintConfig`` in package.json).
     eslint: bool = False
+    #: ``indent`` comes from .editorconfig alone, which no formatter of the project enforces
+    #: (prettier would): an editor's setting, not a check.
+    indent_advisory: bool = False
 
     def apply(self, style: Style) -> Style:
-        """Return ``style`` with every field the configs decide replaced."""
+        """Return ``style`` with every field the configs decide replaced. An indentation only
+        .editorconfig asks for yields to a file that indents otherwise: the code shows what its
+        linter enforces (chatgpt-web's service/ indents two spaces under ESLint's shared config
+        while the repository's .editorconfig says tabs)."""
         changes = {name: getattr(self, name) for name in _DECIDED
                    if getattr(self, name) is not None}
+        if self.indent_advisory and style.indent_seen and style.indent != self.indent:
+            changes.pop("indent", None)
         return replace(style, no_console=self.no_console, **changes)
 
 
@@ -678,10 +688,12 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
             decide("quote", "'" if quotmark == "single" else '"', jshint_name)
         if _setting(jshint, "asi") == "true":
             decide("semicolons", False, jshint_name)
+    indent_open = "indent" not in decided
     _decide_editorconfig(section, ".editorconfig", decide)
     return StyleRules(**{name: decided.get(name) for name in _DECIDED},  # type: ignore[arg-type]
                       no_console=no_console, sources=tuple(sources), prettier=prettier,
-                      eslint=eslint)
+                      eslint=eslint,
+                      indent_advisory=indent_open and not prettier and "indent" in decided)
 
 
 #: A flat config (ESLint 9's ``eslint.config.*``): the nearest one applies alone.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import have_node, linked_app, npm_env, npm_install, run_cli, write_tree
-from nodeharden._style import Style, read_style_rules
+from nodeharden._style import Style, detect_style, read_style_rules
 
 APP_SINGLE_NO_SEMI = """\
     const express = require('express')
@@ -596,3 +596,19 @@ def test_prettier_check_of_the_repository_top_passes_after_fixing_a_package(
     check = run_tool(top, "prettier", "--check", *touched)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "require('helmet')" in (top / "server" / "app.js").read_text()
+
+
+def test_an_editorconfig_indent_yields_to_a_file_that_indents_otherwise(tmp_path: Path) -> None:
+    # chatgpt-web: the repository's .editorconfig says tabs; service/ (ESLint with a shared
+    # config nodeharden does not read) indents two spaces. EditorConfig is an editor's
+    # setting: the file's own indentation shows what the linter enforces.
+    server = monorepo(tmp_path, {".editorconfig": "root = true\n[*]\nindent_style = tab\n"},
+                      {".eslintrc.json": '{"root": true, "extends": ["@antfu"]}\n'})
+    rules = read_style_rules(server, None)
+    spaced = detect_style(b"function f() {\n  return 1\n}\n", module="commonjs")
+    assert rules.apply(spaced).indent == "  "
+    # A file without indented lines (and a new file) takes the .editorconfig's.
+    assert rules.apply(detect_style(b"f()\n", module="commonjs")).indent == "\t"
+    # With prettier, which reads .editorconfig and enforces it, the setting is a check.
+    (tmp_path / ".prettierrc").write_text("{}\n")
+    assert read_style_rules(server, None).apply(spaced).indent == "\t"
