@@ -164,7 +164,7 @@ def test_status_read_into_a_constant_and_a_catch_block(project: Make) -> None:
             app.get('/items/:id', async (req, res) => {
               try {
                 if (req.params.id === '0') throw new HttpError(404, 'no such item');
-                res.json({ id: req.params.id });
+                res.json(await req.app.locals.store.find(req.params.id));
               } catch (e) {
                 res.status(e.httpStatus).json({ error: e.message });
               }

@@ -1545,12 +1545,145 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
                 continue  # `if (typeof err === 'string')`: a message the app threw itself
             if _text_written_by_app(node, scope, name, leak, status):
                 continue  # `if (err.message === '404')`: the text sent is the app's literal
+            if kind == "catch" and leak in ("message", "error"):
+                key = ("app-text", scope.start_byte, status)
+                if key not in _MEMO:
+                    _memo_put(key, _try_raises_app_text(scope, ctx.facts, status))
+                if _MEMO[key]:
+                    continue  # `throw new Error('Invalid date')` is the only error that comes
             seen.add(node.start_byte)
             field = _status_field(sink_node, scope, name) if leak == "message" and (
                 status == "dynamic" or (kind == "handler" and status is None)) else None
             narrowed = _narrowing_class(node, scope, name) if leak == "message" else None
             yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed, registrar,
                        guards)
+
+
+#: Calls that throw nothing of the server's in a ``try`` whose catch sends the message: logging,
+#: the response's own methods, conversions of a value.
+_INERT_RECEIVERS = frozenset({"console", "logger", "log", "winston", "debug", "res", "response",
+                              "resp", "reply"})
+_INERT_FUNCTIONS = frozenset({"Number", "String", "Boolean", "parseInt", "parseFloat", "isNaN",
+                              "debug"})
+#: Methods of the request that read it and throw nothing: ``req.get('authorization')``.
+_REQUEST_READS = frozenset({"get", "header", "is", "accepts"})
+#: Packages whose verify errors are written for the caller (``jwt expired``, ``invalid
+#: signature``): JsonWebTokenError and TokenExpiredError carry only their name, message and
+#: dates.
+_CLIENT_ERROR_PACKAGES = frozenset({"jsonwebtoken"})
+#: An error the application builds from its own text: ``new Error('…')``, ``new
+#: HttpError(400, '…')``, ``createError(400, '…')``.
+_ERROR_MAKER = lazy_pattern(r"(?:^|\.)(?:\w*Error|\w*Exception|createError|createHttpError)$")
+
+
+def _app_text(node: Node, request: set[str], depth: int = 0) -> bool:
+    """Return True when ``node`` is text the application wrote: a literal, or a template or
+    `+` of literals and the request's own values (``req.query.tz``: the caller's input)."""
+    if depth > _MAX_NESTING:
+        return False
+    if node.type in ("string", "number"):
+        return True
+    if node.type == "parenthesized_expression" and node.named_children:
+        return _app_text(node.named_children[0], request, depth + 1)
+    if node.type == "template_string":
+        return all(_app_text(sub.named_children[0], request, depth + 1)
+                   if sub.named_children else False
+                   for sub in node.named_children if sub.type == "template_substitution")
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
+        return all(side is not None and _app_text(side, request, depth + 1)
+                   for side in (node.child_by_field_name("left"),
+                                node.child_by_field_name("right")))
+    if node.type == "member_expression":
+        return _root_name(node) in request
+    return False
+
+
+def _app_error(node: Node | None, request: set[str]) -> bool:
+    """Return True when ``node`` makes an error of the application's own text."""
+    while node is not None and node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    if node is None:
+        return False
+    if node.type in ("string", "template_string", "binary_expression"):
+        return _app_text(node, request)
+    if node.type not in ("new_expression", "call_expression"):
+        return False
+    callee = node.child_by_field_name("constructor") or node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    return callee is not None and args is not None \
+        and callee.type in ("identifier", "member_expression") \
+        and _ERROR_MAKER.search(text(callee)) is not None \
+        and all(_app_text(arg, request) for arg in args.named_children)
+
+
+def _try_raises_app_text(scope: Node, facts: FileFacts | None, status: int | None | str) -> bool:
+    """Return True when the only errors that can reach catch block ``scope`` are messages the
+    application wrote for its caller: every ``throw`` in its ``try`` raises an error of
+    literal text (and the request's own values), and every call there is logging, the
+    response's own methods, a conversion, or (answered with a literal 4xx) jsonwebtoken's
+    ``verify``, whose reasons are written for the client. An ``await``, any other call or
+    constructor, a ``yield`` or a rethrow may carry a driver's or the system's text: no."""
+    clause = scope.parent
+    if clause is None or clause.type != "catch_clause" or clause.parent is None:
+        return False
+    block = clause.parent.child_by_field_name("body")
+    if block is None:
+        return False
+    request: set[str] = set()
+    cur = clause.parent.parent
+    while cur is not None:
+        if cur.type in _FUNCTIONS:
+            params = parameters(cur)
+            if params and params[0].type in ("identifier", "required_parameter"):
+                first = text(params[0]).split(":")[0].strip()
+                if first in ("req", "request"):
+                    request.add(first)
+        cur = cur.parent
+    # jsonwebtoken bound as a module (`jwt.verify`) or its verify by name (`verify(…)`).
+    client_packages: set[str] = set()
+    verify_names: set[str] = set()
+    if isinstance(status, int) and 400 <= status < 500 and facts is not None:
+        for imp in facts.imports:
+            if imp.module in _CLIENT_ERROR_PACKAGES:
+                client_packages |= {n for n in (imp.default, imp.namespace) if n}
+                verify_names |= {local for exported, local in imp.named.items()
+                                 if exported == "verify"}
+    raised = False
+    stack = [block]
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        if kind in _FUNCTIONS or kind == "class_body":
+            continue  # runs only when called, and the call is judged
+        if kind in ("await_expression", "yield_expression"):
+            return False
+        if kind == "throw_statement":
+            if not node.named_children or not _app_error(node.named_children[0], request):
+                return False
+            raised = True
+            continue  # its arguments are literal text
+        if kind == "new_expression":
+            if text(node.child_by_field_name("constructor")) != "Date":
+                return False
+        elif kind == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is None:
+                return False
+            obj = fn.child_by_field_name("object") if fn is not None else None
+            if fn is not None and fn.type == "identifier" and text(fn) in verify_names:
+                raised = True
+            elif fn is not None and fn.type == "member_expression" and obj is not None \
+                    and obj.type == "identifier" and text(obj) in client_packages \
+                    and text(fn.child_by_field_name("property")) == "verify":
+                raised = True
+            elif not (fn is not None and (
+                    (fn.type == "identifier" and text(fn) in _INERT_FUNCTIONS)
+                    or (fn.type == "member_expression" and _root_name(fn) in _INERT_RECEIVERS)
+                    or (obj is not None and obj.type == "identifier" and text(obj) in request
+                        and text(fn.child_by_field_name("property")) in _REQUEST_READS))):
+                return False
+        stack.extend(reversed(node.named_children))
+    return raised
 
 
 #: A role that only the instance's operators hold: ``'admin'``, ``ROLES.admin``,
