@@ -2272,7 +2272,18 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
         return  # `if (typeof req.body !== 'string') return next('route')`: a plain value
     if parent.type == "member_expression" and parent.child_by_field_name("object") == value:
         name = text(parent.child_by_field_name("property"))
-        analysis.record(reads.add(part, name), parent, body, depth)
+        call = parent.parent
+        args = code_children(call.child_by_field_name("arguments") or call) \
+            if call is not None and call.type == "call_expression" and \
+            call.child_by_field_name("function") == parent else []
+        owned = ([key] if (key := string_value(args[0])) is not None else
+                 _listed_keys(args[0], body)) if name == "hasOwnProperty" and \
+            len(args) == 1 else None
+        if owned and call is not None:
+            for key in owned:  # like `'async' in req.body`
+                analysis._condition(reads.add(part, key), call)
+        else:
+            analysis.record(reads.add(part, name), parent, body, depth)
     elif parent.type == "subscript_expression" and parent.child_by_field_name("object") == value:
         index = string_value(parent.child_by_field_name("index"))
         listed = _listed_keys(parent.child_by_field_name("index"), body) \
