@@ -13,6 +13,7 @@ templates).
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -26,8 +27,12 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import declared_major, version_of
 from nodeharden._parse import (
     CASTS,
+    GAP,
     captures,
+    captures_in,
     code_children,
+    needle_ranges,
+    nodes_of_types,
     object_properties,
     parse,
     string_value,
@@ -149,24 +154,86 @@ _FRAME_ANCESTORS_RE = lazy_pattern(rb"frame-ancestors|frameAncestors")
 #: ``res.setHeader(name, value)``, ``res.set(name, value)``/``res.set({...})``,
 #: ``res.header(…)``, ``res.append(name, value)``, ``res.writeHead(status, {...})``, and
 #: ``res.removeHeader('X-Powered-By')``.
-_SETTER_QUERY = ("(call_expression function: (member_expression property: (property_identifier) "
-                 "@method) arguments: (arguments) @args)")
 _SETTERS = frozenset({"setHeader", "set", "header", "append", "writeHead", "removeHeader"})
+#: ``.setHeader``, ``.set``, … (``_SETTERS``): where a setter call's method name may be.
+_SETTER_NAME_RE = lazy_pattern(
+    rb"\." + GAP + rb"(setHeader|set|header|append|writeHead|removeHeader)(?![\w$])")
+#: ``.set``: where a settings loop's ``X.set(k, v)`` may be.
+_SET_NAME_RE = lazy_pattern(rb"\." + GAP + rb"(set)(?![\w$])")
 
 
-def headers_set_by_app(lang: str, root: Node, source: bytes) -> set[str]:
+#: More needles than this: one query over the whole tree (each needle is found from the root
+#: down, which a deep chain of such calls would make quadratic).
+_FEW_NEEDLES = 48
+
+
+def _member_calls(lang: str, root: Node, source: bytes, pattern: re.Pattern[bytes],
+                  names: frozenset[str]) -> list[tuple[Node, Node, Node]]:
+    """Return (callee, method, arguments) of each call ``X.method(…)`` whose method is one of
+    ``names``, in document order. ``pattern`` finds those names (group 1) after a ``.``: a few
+    needles are looked up in the tree from where they are; every file of a library has calls
+    and few have these methods, so every call of the tree is looked at only for many."""
+    needles = list(itertools.islice(pattern.finditer(source), _FEW_NEEDLES + 1))
+    found: list[tuple[Node, Node, Node]] = []
+    if len(needles) > _FEW_NEEDLES:
+        # Every call, from the top down (a query with field patterns, or a node's .parent,
+        # which is found from the root down, is slow on a deep chain of calls).
+        for call in nodes_of_types(lang, root, ("call_expression",)):
+            callee = call.child_by_field_name("function")
+            method = callee.child_by_field_name("property") \
+                if callee is not None and callee.type == "member_expression" else None
+            call_args = call.child_by_field_name("arguments")
+            if callee is not None and method is not None and \
+                    method.type == "property_identifier" and text(method) in names and \
+                    call_args is not None and call_args.type == "arguments":
+                found.append((callee, method, call_args))
+        found.sort(key=lambda item: item[1].start_byte)
+        return found
+    for match in needles:
+        node = root.descendant_for_byte_range(*match.span(1))
+        fn = node.parent if node is not None and node.type == "property_identifier" else None
+        if node is None or fn is None or fn.type != "member_expression" or \
+                fn.child_by_field_name("property") != node:
+            continue  # in a comment or a string, or no member
+        outer = fn.parent
+        arguments = outer.child_by_field_name("arguments") if outer is not None and \
+            outer.type == "call_expression" and outer.child_by_field_name("function") == fn \
+            else None
+        if arguments is not None and arguments.type == "arguments":
+            found.append((fn, node, arguments))
+    return found
+
+
+def _last_name(node: Node | None, source: bytes) -> str:
+    """Return what follows the last ``.`` of a receiver's text (``res`` for ``this.res``),
+    read from its end: the whole text of a long chain of calls, for each call of it, made
+    reading a file quadratic. A name longer than the tail read is none of the short names
+    it is compared with."""
+    if node is None:
+        return ""
+    tail = source[max(node.start_byte, node.end_byte - 32):node.end_byte]
+    return tail.rsplit(b".", 1)[-1].decode("utf-8", errors="replace")
+
+
+def _names_header(source: bytes) -> bool:
+    """Return True when the file may name a helmet header (``_HEADER_WORDS``, any case)."""
+    if b"-" not in source:
+        return False
+    low = source.lower()
+    return any(word in low for word in _HEADER_WORDS)
+
+
+def headers_set_by_app(lang: str, root: Node, source: bytes,
+                       names_header: bool | None = None) -> set[str]:
     """Return the helmet headers (lower case) a file sets itself with ``res.setHeader``,
     ``res.set``, ``res.header``, ``res.append`` or ``res.writeHead``, ``x-powered-by`` when it
     removes that header, and ``frame-ancestors`` when it sets a Content-Security-Policy and
-    names that directive (the protection X-Frame-Options gives)."""
-    if b"-" not in source:
-        return set()
-    low = source.lower()
-    if not any(word in low for word in _HEADER_WORDS):
+    names that directive (the protection X-Frame-Options gives). ``names_header``: what
+    ``_names_header`` says of the file, when the caller knows it."""
+    if not (_names_header(source) if names_header is None else names_header):
         return set()
     found: set[str] = set()
-    nodes = captures(lang, _SETTER_QUERY, root)
-    for method, args in zip(nodes.get("method", []), nodes.get("args", []), strict=False):
+    for _, method, args in _member_calls(lang, root, source, _SETTER_NAME_RE, _SETTERS):
         name = text(method)
         if name not in _SETTERS:
             continue
@@ -623,15 +690,15 @@ def settings_loops(lang: str, root: Node, source: bytes,
             _SETTINGS_SET_RE.search(source) is None:
         return []  # neither the setting nor a relative module that may hold it
     found: list[tuple[int | None, list[SettingPart]]] = []
-    nodes = captures(lang, _SETTER_QUERY, root)
-    for method, arguments in zip(nodes.get("method", []), nodes.get("args", []), strict=False):
-        fn = method.parent
-        if text(method) != "set" or fn is None or \
-                text(fn.child_by_field_name("object")).split(".")[-1] in _RESPONSE_NAMES:
+    for fn, method, arguments in _member_calls(lang, root, source, _SET_NAME_RE,
+                                               frozenset({"set"})):
+        if text(method) != "set" or \
+                _last_name(fn.child_by_field_name("object"), source) in _RESPONSE_NAMES:
             continue
         args = code_children(arguments)
-        if len(args) != 2 or args[0].type != "identifier":
-            continue
+        if len(args) != 2 or args[0].type != "identifier" or \
+                unwrap(args[1]).type not in ("identifier", "subscript_expression"):
+            continue  # an entry is `o[k]` or the `v` of `[k, v]`
         obj = _loop_source(args[0], args[1])
         parts = _settings_object(obj, root, name) if obj is not None else None
         if parts is not None and fn is not None:
@@ -699,7 +766,19 @@ def _object_keys(obj: Node) -> set[str]:
     return keys
 
 
-def header_maps(lang: str, root: Node, source: bytes) -> HeaderTables:
+#: What ``header_maps`` reads where a helmet header's word is: strings (header blocks) and
+#: object keys (header tables).
+_TABLE_QUERY = "[(string) (template_string) (pair)] @n"
+_HEADER_WORDS_RE = lazy_pattern(b"|".join(re.escape(word) for word in _HEADER_WORDS))
+#: The setters that may send a table of headers: ``res.set(headers)``,
+#: ``res.setHeader(name, value)``, ``res.writeHead(status, headers)``.
+_TABLE_SETTERS = frozenset({"setHeader", "set", "header", "append", "writeHead"})
+_TABLE_SETTER_RE = lazy_pattern(
+    rb"\." + GAP + rb"(setHeader|set|header|append|writeHead)(?![\w$])")
+
+
+def header_maps(lang: str, root: Node, source: bytes,
+                names_header: bool | None = None) -> HeaderTables:
     """Return the helmet headers (lower case) a file names as string keys of object literals
     (``{'X-Frame-Options': 'DENY'}``, a table of headers to send; ``frame-ancestors`` too
     when one is ``Content-Security-Policy`` and the file names that directive) and in header
@@ -714,51 +793,55 @@ def header_maps(lang: str, root: Node, source: bytes) -> HeaderTables:
     only when the file splits text into lines (``.split('\\n')``) and sets headers by computed
     names, as a configurable list of headers is sent: a help text that reads like headers is
     no header set. The project also credits the tables (and blocks) of the modules such a file
-    imports."""
+    imports. ``names_header``: what ``_names_header`` says of the file, when the caller knows
+    it."""
     if b"-" not in source:
         return HeaderTables()
     low = source.lower()
-    if not any(word in low for word in _HEADER_WORDS) and b"setheader" not in low \
-            and b"writehead" not in low:
+    if not (_names_header(source) if names_header is None else names_header) \
+            and b"setheader" not in low and b"writehead" not in low:
         return HeaderTables()
     keys: set[str] = set()
     blocks: set[str] = set()
     by_name = False
     tables: list[Node] = []  # what res.set(x) / res.writeHead(s, x) is handed
-    declared: dict[str, list[Node | None]] = {}  # name -> the values it is declared with
-    for node in walk(root):
+    # Strings and keys that name a helmet header hold one of its words: only the parts of the
+    # tree around those words are queried.
+    ranges = needle_ranges([_HEADER_WORDS_RE], low)
+    # Many apart: one query over the whole tree (each range is found from the root down).
+    near = captures_in(lang, _TABLE_QUERY, root, ranges) if len(ranges) <= _FEW_NEEDLES \
+        else captures(lang, _TABLE_QUERY, root)
+    for node in near.get("n", []):
         if node.type in ("string", "template_string"):
             blocks |= _header_lines(node)  # a header block kept as text
-        elif node.type == "variable_declarator":
-            declared.setdefault(text(node.child_by_field_name("name")), []).append(
-                node.child_by_field_name("value"))
         elif node.type == "pair":
             key = node.child_by_field_name("key")
             if key is not None and key.type == "string":
                 name = (string_value(key) or "").lower()
                 if name in HELMET_OPTION_FOR_HEADER:
                     keys.add(name)
-        elif node.type == "call_expression":
-            fn = node.child_by_field_name("function")
-            args = node.child_by_field_name("arguments")
-            if fn is None or fn.type != "member_expression" or args is None:
-                continue
-            method = text(fn.child_by_field_name("property"))
-            receiver = text(fn.child_by_field_name("object")).split(".")[-1]
-            values = [c for c in args.named_children if c.type != "comment"]
-            if not values or method not in ("setHeader", "set", "header", "append",
-                                            "writeHead"):
-                continue
-            if method in ("set", "header", "append") and receiver not in _RESPONSE_NAMES:
-                continue
-            if method == "writeHead":
-                if len(values) >= 2 and values[-1].type in ("identifier", "member_expression"):
-                    tables.append(values[-1])
-            elif len(values) >= 2:
-                by_name = by_name or values[0].type not in ("string", "template_string")
-            elif method in ("set", "header") and values[0].type in (
-                    "identifier", "member_expression", "call_expression"):
-                tables.append(values[0])
+    for fn, method_node, args in _member_calls(lang, root, source, _TABLE_SETTER_RE,
+                                               _TABLE_SETTERS):
+        method = text(method_node)
+        receiver = _last_name(fn.child_by_field_name("object"), source)
+        values = [c for c in args.named_children if c.type != "comment"]
+        if not values:
+            continue
+        if method in ("set", "header", "append") and receiver not in _RESPONSE_NAMES:
+            continue
+        if method == "writeHead":
+            if len(values) >= 2 and values[-1].type in ("identifier", "member_expression"):
+                tables.append(values[-1])
+        elif len(values) >= 2:
+            by_name = by_name or values[0].type not in ("string", "template_string")
+        elif method in ("set", "header") and values[0].type in (
+                "identifier", "member_expression", "call_expression"):
+            tables.append(values[0])
+    declared: dict[str, list[Node | None]] = {}  # name -> the values it is declared with
+    if any(table.type == "identifier" for table in tables):
+        for node in nodes_of_types(lang, root, ("variable_declarator",)):
+            declared.setdefault(text(node.child_by_field_name("name")), []).append(
+                node.child_by_field_name("value"))
     if "content-security-policy" in keys and _FRAME_ANCESTORS_RE.search(source):
         keys.add("frame-ancestors")
     lines = by_name and _SPLIT_LINES_RE.search(source) is not None
@@ -1443,7 +1526,8 @@ class Helmet(Rule):
     def file_data(self, ctx: FileContext) -> _FileHeaders | None:
         """Return the file's switched-off protections and the headers it sets itself: whether a
         switched-off protection is missing depends on the headers other files set."""
-        sets = frozenset(headers_set_by_app(ctx.lang, ctx.tree.root_node, ctx.source))
+        named = _names_header(ctx.source)  # the gate both header readers start with
+        sets = frozenset(headers_set_by_app(ctx.lang, ctx.tree.root_node, ctx.source, named))
         loops = settings_loops(ctx.lang, ctx.tree.root_node, ctx.source, "x-powered-by")
         apps = {app.start for app in ctx.facts.apps if app.kind == "app"}
         # `app.set(k, o[k])` over `{ 'x-powered-by': false }`, right where the app is made.
@@ -1456,7 +1540,7 @@ class Helmet(Rule):
                         and any(isinstance(p, tuple) for p in parts))
         enables = _enables_powered_by(ctx.facts, lambda: ctx.source) or any(
             [p for p in parts if p in ("off", "on")][-1:] == ["on"] for _, parts in loops)
-        tables = header_maps(ctx.lang, ctx.tree.root_node, ctx.source)
+        tables = header_maps(ctx.lang, ctx.tree.root_node, ctx.source, named)
         off = tuple(self._switched_off(ctx)) if self.wants(ctx.source) else ()
         return _FileHeaders(off, sets, tables.keys, tables.dynamic, settings=pending,
                             loop_apps=loop_apps, enables=enables, blocks=tables.blocks,
