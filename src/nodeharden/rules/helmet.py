@@ -949,7 +949,8 @@ _MEMBER_CALL_RE = lazy_pattern(rb"(?<![\w$.])([A-Za-z_$][\w$]*)\s*\.\s*([A-Za-z_
 _NAME_RE = lazy_pattern(rb"(?<![\w$.])[A-Za-z_$][\w$]*")
 
 
-def _own_header_middlewares(ctx: ProjectContext, rel: str, target: str | None) -> set[str]:
+def _own_middlewares(ctx: ProjectContext, rel: str,
+                     target: str | None) -> tuple[set[str], list[bytes]]:
     """Return the headers (lower case) the app ``target`` of file ``rel`` (the receiver of the
     ``.use(helmet({...}))`` that switched a protection off; None: any ``.use`` of the file)
     sends with a middleware of its own beside ``helmet()``: an argument of its ``.use(…)`` that
@@ -957,11 +958,15 @@ def _own_header_middlewares(ctx: ProjectContext, rel: str, target: str | None) -
     Content-Security-Policy package's middleware, or a value imported from a project module
     that makes one (``app.use(csp(reportUri))``, or a function that calls it: ``app.use((req,
     res, next) => csp(uri)(req, res, next))``). A middleware used on another app (a docs server
-    beside the main app) does not count."""
+    beside the main app) does not count.
+
+    Also return the text of each ``helmet.contentSecurityPolicy(…)`` policy the app uses (for
+    ``_policies_frame``): the ``.use()`` argument that calls it with an object literal, else the
+    whole file that calls it (its options bound to a name, or a project module's middleware)."""
     facts = ctx.facts.get(rel)
     source = ctx.read(rel)
     if facts is None or source is None:
-        return set()
+        return set(), []
     whole_names: set[str] = set()
     parts_by_local: dict[str, str] = {}
     csp_locals: set[str] = set()
@@ -977,24 +982,34 @@ def _own_header_middlewares(ctx: ProjectContext, rel: str, target: str | None) -
             if found is not None:
                 modules.update(dict.fromkeys(imp.locals(), found))
     headers: set[str] = set()
+    policies: list[bytes] = []
     for call in facts.uses():
         if target is not None and call.target != target:
             continue
         for arg in call.args:
             code = source[arg.start:arg.end]
+            helmet_csp = False
             for match in _MEMBER_CALL_RE.finditer(code):
                 head, member = match.group(1).decode(), match.group(2).decode()
                 if head in whole_names and member in HEADER_OF_HELMET:
                     headers.add(HEADER_OF_HELMET[member])
+                    helmet_csp = helmet_csp or member == "contentSecurityPolicy"
             for match in _NAME_RE.finditer(code):
                 name = match.group().decode()
                 if name in parts_by_local and parts_by_local[name] in HEADER_OF_HELMET:
                     headers.add(HEADER_OF_HELMET[parts_by_local[name]])
+                    helmet_csp = helmet_csp or parts_by_local[name] == "contentSecurityPolicy"
                 if name in csp_locals:
                     headers.add("content-security-policy")
                 if name in modules:
                     headers |= _module_header_middlewares(ctx, modules[name])
-    return headers
+                    module_facts = ctx.facts.get(modules[name])
+                    if module_facts is not None and "contentSecurityPolicy" in \
+                            helmet_middlewares(module_facts)[1]:
+                        policies.append(ctx.read(modules[name]) or b"")
+            if helmet_csp:
+                policies.append(code if b"{" in code else source)
+    return headers, policies
 
 
 POWERED_BY_OPTIONS = frozenset({"xPoweredBy", "hidePoweredBy"})
@@ -1232,14 +1247,21 @@ _USE_DEFAULTS_OFF_RE = lazy_pattern(rb"useDefaults\s*:\s*false")
 
 
 def _csp_has_frame_ancestors(ctx: ProjectContext) -> bool:
-    """Return True when the app's ``helmet.contentSecurityPolicy(…)`` sends ``frame-ancestors``:
-    the file names it, or helmet 5 and later (whose policy starts from its defaults, with
-    ``frame-ancestors 'self'``, unless ``useDefaults: false``) is declared."""
-    files = [facts.path for facts in ctx.facts.values()
-             if "contentSecurityPolicy" in helmet_middlewares(facts)[1]]
-    if not files:
+    """Return True when a ``helmet.contentSecurityPolicy(…)`` of the project sends
+    ``frame-ancestors`` (``_policies_frame`` of every file that calls one): for the headers of
+    an app without ``helmet()``, which the project's single helmet middlewares are counted
+    for as a whole."""
+    return _policies_frame(ctx, [ctx.read(facts.path) or b"" for facts in ctx.facts.values()
+                                 if "contentSecurityPolicy" in helmet_middlewares(facts)[1]])
+
+
+def _policies_frame(ctx: ProjectContext, data: list[bytes]) -> bool:
+    """Return True when the ``helmet.contentSecurityPolicy(…)`` policies written in ``data``
+    send ``frame-ancestors``: one names it, or helmet 5 and later (whose policy starts from
+    its defaults, with ``frame-ancestors 'self'``, unless ``useDefaults: false``) is
+    declared."""
+    if not data:
         return False  # no helmet.contentSecurityPolicy(…): no policy at all
-    data = [ctx.read(path) or b"" for path in files]
     if any(_FRAME_ANCESTORS_RE.search(d) for d in data):
         return True
     major = declared_major(ctx.package_json, "helmet")
@@ -1630,22 +1652,19 @@ class Helmet(Rule):
                               if setting_off(_resolve_settings(ctx, rel, parts))}
         if loop_apps:
             app_sets.add("x-powered-by")  # helmet's hidePoweredBy: false changes nothing
-        csp_frames: bool | None = None
-        own_middleware: dict[tuple[str, str | None], set[str]] = {}
+        own_middleware: dict[tuple[str, str | None], tuple[set[str], list[bytes]]] = {}
         for rel, item in data.items():
             for finding, header, target in item.switched_off:
                 if header in app_sets or (header == "x-frame-options"
                                           and "frame-ancestors" in app_sets):
                     continue  # the app sets that header itself (or removes X-Powered-By)
                 if (rel, target) not in own_middleware:
-                    own_middleware[rel, target] = _own_header_middlewares(ctx, rel, target)
-                if header in own_middleware[rel, target]:
+                    own_middleware[rel, target] = _own_middlewares(ctx, rel, target)
+                own_headers, policies = own_middleware[rel, target]
+                if header in own_headers:
                     continue  # off in helmet() because this app mounts its own middleware for it
-                if header == "x-frame-options":
-                    if csp_frames is None:
-                        csp_frames = _csp_has_frame_ancestors(ctx)
-                    if csp_frames:
-                        continue  # helmet.contentSecurityPolicy(…) sends frame-ancestors
+                if header == "x-frame-options" and _policies_frame(ctx, policies):
+                    continue  # this app's helmet.contentSecurityPolicy(…) sends frame-ancestors
                 yield finding
         if not ctx.uses_express():
             return
