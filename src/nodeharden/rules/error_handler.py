@@ -1565,6 +1565,9 @@ _INERT_RECEIVERS = frozenset({"console", "logger", "log", "winston", "debug", "r
                               "resp", "reply"})
 _INERT_FUNCTIONS = frozenset({"Number", "String", "Boolean", "parseInt", "parseFloat", "isNaN",
                               "debug"})
+#: Fields of the request that hold what the caller sent.
+_REQUEST_INPUT = frozenset({"query", "params", "body", "headers", "cookies", "path", "url",
+                            "originalUrl", "method", "hostname"})
 #: Methods of the request that read it and throw nothing: ``req.get('authorization')``.
 _REQUEST_READS = frozenset({"get", "header", "is", "accepts"})
 #: Packages whose verify errors are written for the caller (``jwt expired``, ``invalid
@@ -1594,7 +1597,17 @@ def _app_text(node: Node, request: set[str], depth: int = 0) -> bool:
                    for side in (node.child_by_field_name("left"),
                                 node.child_by_field_name("right")))
     if node.type == "member_expression":
-        return _root_name(node) in request
+        # The caller's own input (`req.query.tz`), not what the app hangs on the request
+        # (`req.app.locals`, `req.user`, a session).
+        first = node
+        while first.type == "member_expression":
+            obj = first.child_by_field_name("object")
+            if obj is None or obj.type == "identifier":
+                break
+            first = obj
+        obj = first.child_by_field_name("object")
+        return obj is not None and obj.type == "identifier" and text(obj) in request \
+            and text(first.child_by_field_name("property")) in _REQUEST_INPUT
     return False
 
 
@@ -1669,18 +1682,15 @@ def _try_raises_app_text(scope: Node, facts: FileFacts | None, status: int | Non
             fn = node.child_by_field_name("function")
             if fn is None:
                 return False
-            obj = fn.child_by_field_name("object") if fn is not None else None
-            if fn is not None and fn.type == "identifier" and text(fn) in verify_names:
-                raised = True
-            elif fn is not None and fn.type == "member_expression" and obj is not None \
-                    and obj.type == "identifier" and text(obj) in client_packages \
-                    and text(fn.child_by_field_name("property")) == "verify":
-                raised = True
-            elif not (fn is not None and (
-                    (fn.type == "identifier" and text(fn) in _INERT_FUNCTIONS)
-                    or (fn.type == "member_expression" and _root_name(fn) in _INERT_RECEIVERS)
-                    or (obj is not None and obj.type == "identifier" and text(obj) in request
-                        and text(fn.child_by_field_name("property")) in _REQUEST_READS))):
+            obj = fn.child_by_field_name("object")
+            prop = text(fn.child_by_field_name("property"))
+            receiver = text(obj) if obj is not None and obj.type == "identifier" else None
+            if (fn.type == "identifier" and text(fn) in verify_names) \
+                    or (receiver in client_packages and prop == "verify"):
+                raised = True  # jsonwebtoken's verify: its reasons are the client's
+            elif not ((fn.type == "identifier" and text(fn) in _INERT_FUNCTIONS)
+                      or (fn.type == "member_expression" and _root_name(fn) in _INERT_RECEIVERS)
+                      or (receiver in request and prop in _REQUEST_READS)):
                 return False
         stack.extend(reversed(node.named_children))
     return raised
