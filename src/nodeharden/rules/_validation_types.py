@@ -2186,10 +2186,7 @@ class _Analysis:
 
 
 def _narrowed(uses: Iterable[Node]) -> list[tuple[int, int, list[int]]]:
-    """Return the spans past a ``x = x.toLowerCase()`` of a local (``_validation_sinks.
-    narrowing``) among its uses, each with the places the local is bound again."""
-    from nodeharden.rules._validation_sinks import narrowing_of
-
+    """Return the spans past a ``x = x.toLowerCase()`` of a local (``narrowing``) among its uses, each with the places the local is bound again."""
     spans: list[tuple[int, int]] = []
     bound: list[int] = []
     for use in uses:
@@ -2601,3 +2598,68 @@ def analyze_handler(func: Node, resolve: Resolver | None = None,
         for harm in stand_in.harms:
             found.harms.setdefault(harm, None)
     return reads
+
+
+#: String methods that no JSON object or array has: their result is a string.
+_STRING_ONLY = frozenset({"toLowerCase", "toUpperCase", "toLocaleLowerCase", "toLocaleUpperCase",
+                          "trim", "trimStart", "trimEnd", "normalize", "padStart", "padEnd",
+                          "replace", "replaceAll", "substring", "substr", "charAt", "repeat"})
+
+
+def narrowing(statement: Node) -> tuple[str, tuple[int, int]] | None:
+    """Return (x, span) for ``x = x.toLowerCase()`` (also the one statement of ``if (x)`` with
+    no else) directly in a block: in ``span``, from the statement's end to the block's, ``x``
+    is a string or a falsy value, never an object. A string method's result is a string: a
+    JSON object or array has no such method (JSON holds no functions), so the call throws on
+    one instead."""
+    block = statement.parent
+    if block is None or block.type not in ("statement_block", "program"):
+        return None
+    inner = statement
+    name: str | None = None
+    if statement.type == "if_statement":
+        if statement.child_by_field_name("alternative") is not None:
+            return None
+        condition = unwrap(statement.child_by_field_name("condition"))
+        inner = statement.child_by_field_name("consequence") or statement
+        if inner.type == "statement_block":
+            only = code_children(inner)
+            inner = only[0] if len(only) == 1 else statement
+        if inner is statement or condition is None or condition.type != "identifier":
+            return None
+        name = text(condition)
+    if inner.type != "expression_statement" or not inner.named_children:
+        return None
+    assign = unwrap(inner.named_children[0])
+    if assign.type != "assignment_expression":
+        return None
+    left = assign.child_by_field_name("left")
+    right = unwrap(assign.child_by_field_name("right"), CASTS_AND_AWAIT)
+    fn = right.child_by_field_name("function") if right is not None and \
+        right.type == "call_expression" else None
+    if left is None or left.type != "identifier" or (name is not None and text(left) != name) \
+            or fn is None or fn.type != "member_expression" or \
+            text(fn.child_by_field_name("object")) != text(left) or \
+            text(fn.child_by_field_name("property")) not in _STRING_ONLY:
+        return None
+    return text(left), (statement.end_byte, block.end_byte)
+
+
+def narrowing_of(left: Node) -> tuple[int, int] | None:
+    """Return ``narrowing``'s span when the identifier ``left`` is the target of one."""
+    assign = left.parent
+    statement = assign.parent if assign is not None else None
+    if assign is None or statement is None or assign.type != "assignment_expression" or \
+            assign.child_by_field_name("left") != left or \
+            statement.type != "expression_statement":
+        return None
+    outer = statement.parent
+    if outer is not None and outer.type == "statement_block" and \
+            len(code_children(outer)) == 1:
+        outer = outer.parent
+    if outer is not None and outer.type == "if_statement":
+        found = narrowing(outer)
+        if found is not None:
+            return found[1]
+    found = narrowing(statement)
+    return found[1] if found is not None else None

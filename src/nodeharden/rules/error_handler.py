@@ -35,7 +35,6 @@ from nodeharden._parse import FUNCTION_TYPES, captures_in, code_children, needle
     object_properties, parameters, parse, statement_of, string_value, text, unwrap, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
-from nodeharden._roles import package_of
 from nodeharden._snippets import DeferredEdit, render_snippet
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
