@@ -216,7 +216,7 @@ def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -
             and _constant_text(node.child_by_field_name("alternative"), scope, call, depth + 1)
     if kind == "identifier":
         return _constant_variable(node, call, depth + 1) or _imported(node, "text") or \
-            _destructured_compiled_sql(node)
+            _destructured_compiled_sql(node) or _allow_listed(node, call, depth + 1)
     if kind in ("member_expression", "subscript_expression"):
         return _environment_value(node) or _compiled_sql(node, call) or \
             _constant_member(node, call, depth + 1)
@@ -536,6 +536,17 @@ class _NameIndex:
     declares: dict[tuple[int, str], str | None] = field(default_factory=dict)
     #: ``_import_of`` results by name.
     imports: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    #: ``_param_from_constants`` results by (function start byte, parameter index, call
+    #: start byte): the verdict and the facts it assumed; None while computing.
+    params: dict[tuple[int, int, int], tuple[bool, tuple[_Assumed, ...]] | None] = \
+        field(default_factory=dict)
+    #: Property names (``x.name``, methods) by name, built on first need.
+    props: dict[str, list[Node]] | None = None
+    #: ``_allowed_set`` results by (declaring scope id, name), with the facts they assumed.
+    allowed: dict[tuple[int, str], tuple[bool, tuple[_Assumed, ...]]] = \
+        field(default_factory=dict)
+    #: ``_allow_listed``: the first allow-list check of a name in a block, by (block id, name).
+    guards: dict[tuple[int, str], int | None] = field(default_factory=dict)
 
 
 _NAME_INDEX: list[_NameIndex] = []
@@ -676,6 +687,375 @@ def _scope_declares(scope: Node, name: str) -> str | None:
     return None
 
 
+def _written_once(name: str, scope: Node) -> Node | None:
+    """Return the one occurrence of ``name`` in ``scope`` that writes it (its parameter or
+    its declarator), or None when there are several (or none)."""
+    writes = [n for n in _occurrences(name, scope) if _write_kind(n) is not None]
+    return writes[0] if len(writes) == 1 else None
+
+
+def _property_occurrences(root: Node, name: str) -> list[Node]:
+    """Return every ``property_identifier`` ``name`` of the file (one walk per file)."""
+    index = _name_index(root)
+    if index.props is None:
+        props: dict[str, list[Node]] = {}
+        for cur in walk(index.root):
+            if cur.type in ("property_identifier", "private_property_identifier"):
+                props.setdefault(text(cur), []).append(cur)
+        index.props = props
+    return index.props.get(name, [])
+
+
+def _call_of(callee: Node) -> Node | None:
+    """Return the call whose callee is ``callee`` (``f(…)``, ``this.f(…)``), or None."""
+    parent = callee.parent
+    if parent is not None and parent.type == "member_expression" and \
+            parent.child_by_field_name("property") == callee:
+        callee, parent = parent, parent.parent
+    if parent is not None and parent.type == "call_expression" and \
+            parent.child_by_field_name("function") == callee:
+        return parent
+    return None
+
+
+def _param_from_constants(ident: Node, func: Node, call: Node, depth: int) -> bool:
+    """Return True when ``ident`` is a plain parameter of ``func``, which nothing in ``func``
+    writes, and ``func`` is a function of the file called only by name (``function f``, a
+    class method called as ``x.f(…)``), each call site of which in the file passes constant
+    text at that parameter (``f(queryRunner, 'users', 'tags')``). Any other use of the name
+    (handed on, exported under another name, ``f.call``) keeps it a value. A function others
+    may call is assumed and proved in the project phase (``_callers_hold``): no other module
+    names it; an exported one of a published package is not proved. A TypeScript
+    ``private`` or ``#private`` method needs no proof."""
+    params = _simple_params(func)
+    name = text(ident)
+    if depth > 8 or name not in params or params.count(name) != 1:
+        return False
+    position = params.index(name)
+    if _written_once(name, func) is None:
+        return False  # written in the body, or shadowed in a nested function
+    root = func
+    while root.parent is not None:
+        root = root.parent
+    memo = _name_index(root).params
+    key = (func.start_byte, position, call.start_byte)
+    if key in memo:
+        known = memo[key]
+        if known is None:
+            return False  # a recursive call: its own arguments are no proof
+        if known[1] and _STATE.assumed is None:
+            return False
+        if _STATE.assumed is not None:
+            _STATE.assumed.extend(known[1])
+        return known[0]
+    memo[key] = None
+    outer = _STATE.assumed
+    _STATE.assumed = [] if outer is not None else None
+    try:
+        result = _called_with_constants(func, position, root, depth)
+        facts = tuple(_STATE.assumed or ())
+    finally:
+        _STATE.assumed = outer
+    if result and facts and outer is None:
+        result = False
+    memo[key] = (result, facts if result else ())
+    if result and outer is not None:
+        outer.extend(facts)
+    return result
+
+
+def _called_with_constants(func: Node, position: int, root: Node, depth: int) -> bool:
+    """``_param_from_constants`` for one function and parameter position, uncached."""
+    name_node = func.child_by_field_name("name")
+    if name_node is None or func.type not in ("function_declaration", "method_definition"):
+        return False
+    fname = text(name_node)
+    if func.type == "function_declaration":
+        occurrences = _name_index(root).names.get(fname, [])
+    else:
+        if any(text(c) in ("get", "set", "static") for c in func.children) or \
+                fname == "constructor":
+            return False
+        occurrences = _property_occurrences(root, fname)
+    sites = 0
+    exported = func.parent is not None and func.parent.type == "export_statement"
+    for node in occurrences:
+        if node == name_node:
+            continue
+        if func.type == "function_declaration" and _export_of(node):
+            exported = True  # `module.exports = { f }`, `export { f }`: others may call it
+            continue
+        site = _call_of(node)
+        if site is None:
+            return False  # handed on, exported, redefined, `f.call(…)`: called unseen
+        args = site.child_by_field_name("arguments")
+        items = code_children(args) if args is not None else []
+        if any(a.type == "spread_element" for a in items[:position + 1]) or \
+                position >= len(items) or \
+                not _constant_text(items[position], _scope_of(site), site, depth + 1):
+            return False
+        sites += 1
+    if sites == 0:
+        return False
+    private = name_node.type == "private_property_identifier" or any(
+        c.type == "accessibility_modifier" and text(c) in ("private", "protected")
+        for c in func.children)
+    if func.type == "function_declaration":
+        private = not exported
+    if not private:
+        if _STATE.assumed is None:
+            return False
+        _STATE.assumed.append(_Assumed("", fname, "callers"))
+    return True
+
+
+def _export_of(node: Node) -> bool:
+    """Return True when ``node`` only names a function in a top-level export: ``export { f }``,
+    ``module.exports = { f }``, ``module.exports.f = f``, ``exports.f = f``, ``module.exports
+    = f``."""
+    parent = node.parent
+    if parent is not None and parent.type == "export_specifier":
+        return True
+    if parent is not None and parent.type == "shorthand_property_identifier":
+        parent = parent.parent
+    if parent is not None and parent.type == "pair" and \
+            parent.child_by_field_name("value") == node:
+        parent = parent.parent
+    if parent is not None and parent.type == "object":
+        node, parent = parent, parent.parent
+    if parent is None or parent.type != "assignment_expression" or \
+            parent.child_by_field_name("right") != node:
+        return False
+    left = text(parent.child_by_field_name("left"))
+    stmt = parent.parent
+    return (left in ("module.exports", "exports") or left.startswith(("module.exports.",
+                                                                       "exports."))) and \
+        stmt is not None and stmt.type == "expression_statement" and \
+        stmt.parent is not None and stmt.parent.type == "program"
+
+
+def _callers_hold(ctx: ProjectContext, rel: str, fact: _Assumed) -> bool:
+    """Return True when no project module but ``rel`` names function (or method)
+    ``fact.name``, and the project is no published package (whose exports code this project
+    does not hold may call)."""
+    if distributed_package(ctx.package_json):
+        return False
+    word = re.compile(rb"(?<![\w$])" + re.escape(fact.name.encode()) + rb"(?![\w$])")
+    for file in ctx.files_of("js"):
+        if file.rel == rel:
+            continue
+        data = ctx.read(file.rel)
+        if data is not None and word.search(data) is not None:
+            return False
+    return True
+
+
+#: ``X.includes(name)``-like calls of an allow-list: the method and where the name is.
+_LIST_CHECKS = frozenset({"includes", "has", "hasOwnProperty"})
+
+
+def _exits(node: Node | None) -> bool:
+    """Return True when statement ``node`` always leaves the block (``throw``, ``return``,
+    ``continue``, ``break``, or a block ending in one)."""
+    if node is None:
+        return False
+    if node.type == "statement_block":
+        items = [c for c in code_children(node) if c.type != "comment"]
+        return bool(items) and _exits(items[-1])
+    return node.type in ("throw_statement", "return_statement", "continue_statement",
+                         "break_statement")
+
+
+def _allowed_set(ident: Node, call: Node, depth: int) -> bool:
+    """Return True when ``ident`` names a ``const`` array of constant text, object literal
+    with plain keys, or ``new Set([...constants])`` that nothing changes (once per name and
+    declaring scope: one list guards many queries)."""
+    if ident.type != "identifier":
+        return _allowed_value(ident, call, depth)
+    where = _binding(ident)
+    if where is None:
+        return _allowed_value(ident, call, depth)  # an import: assumed, proved per query
+    memo = _name_index(ident).allowed
+    key = (where[1].id, text(ident))
+    if key in memo:
+        known = memo[key]
+        if _STATE.assumed is not None:
+            _STATE.assumed.extend(known[1])
+        return known[0] and (not known[1] or _STATE.assumed is not None)
+    outer = _STATE.assumed
+    _STATE.assumed = [] if outer is not None else None
+    try:
+        result = _allowed_value(ident, call, depth)
+        facts = tuple(_STATE.assumed or ())
+    finally:
+        _STATE.assumed = outer
+    if outer is not None:
+        memo[key] = (result, facts)
+        outer.extend(facts)
+    return result
+
+
+def _allowed_value(ident: Node, call: Node, depth: int) -> bool:
+    if ident.type == "array":
+        return all(_constant_text(v, ident, call, depth) for v in code_children(ident))
+    if ident.type != "identifier":
+        return False
+    box = _container(ident)
+    if box is not None:
+        if box.value.type == "array":
+            return _constant_array(ident, call, depth)
+        return all(p.type == "pair" and (p.child_by_field_name("key") or p).type in
+                   ("property_identifier", "string", "number")
+                   for p in code_children(box.value) if p.type != "comment")
+    where = _binding(ident)
+    if where is None or where[0] != "var":
+        return False
+    found = _const_value(text(ident), where[1])
+    if found is None:
+        return False
+    value = found[1]
+    if value.type != "new_expression" or \
+            text(value.child_by_field_name("constructor")) != "Set":
+        return False
+    args = code_children(value.child_by_field_name("arguments") or value)
+    if len(args) != 1 or not (_allowed_value(args[0], call, depth) and args[0].type == "array"
+                              or args[0].type == "identifier" and
+                              _constant_array(args[0], call, depth)):
+        return False
+    for node in _occurrences(text(ident), where[1]):
+        parent = node.parent
+        if node == found[0]:
+            continue
+        if parent is None or parent.type != "member_expression" or \
+                text(parent.child_by_field_name("property")) != "has":
+            return False  # `.add(…)`, handed on: may hold anything
+    return True
+
+
+def _rejects(cond: Node, name: str, call: Node, depth: int) -> bool:
+    """Return True when condition ``cond`` is true whenever ``name`` is not in a constant
+    allow-list: ``!LIST.includes(name)``, ``!SET.has(name)``, ``!(name in TABLE)``,
+    ``!TABLE.hasOwnProperty(name)``, ``!Object.hasOwn(TABLE, name)``,
+    ``LIST.indexOf(name) === -1`` / ``< 0``."""
+    while cond.type == "parenthesized_expression" and cond.named_children:
+        cond = cond.named_children[0]
+    if cond.type == "binary_expression":
+        op = text(cond.child_by_field_name("operator"))
+        left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        if op == "||" and left is not None and right is not None:
+            return _rejects(left, name, call, depth) or _rejects(right, name, call, depth)
+        if left is None or right is None or left.type != "call_expression" or \
+                not (op in ("===", "==") and text(right) == "-1" or
+                     op == "<" and text(right) == "0"):
+            return False
+        fn = left.child_by_field_name("function")
+        args = code_children(left.child_by_field_name("arguments") or left)
+        return fn is not None and fn.type == "member_expression" and \
+            text(fn.child_by_field_name("property")) == "indexOf" and len(args) == 1 and \
+            args[0].type == "identifier" and text(args[0]) == name and \
+            _allowed_set(fn.child_by_field_name("object") or fn, call, depth)
+    if cond.type != "unary_expression" or text(cond.children[0]) != "!":
+        return False
+    inner = cond.child_by_field_name("argument")
+    while inner is not None and inner.type == "parenthesized_expression" and \
+            inner.named_children:
+        inner = inner.named_children[0]
+    if inner is None:
+        return False
+    if inner.type == "binary_expression" and text(inner.child_by_field_name("operator")) == "in":
+        left, right = inner.child_by_field_name("left"), inner.child_by_field_name("right")
+        return left is not None and right is not None and left.type == "identifier" and \
+            text(left) == name and right.type == "identifier" and \
+            _container(right) is not None and _allowed_set(right, call, depth)
+    if inner.type != "call_expression":
+        return False
+    fn = inner.child_by_field_name("function")
+    args = code_children(inner.child_by_field_name("arguments") or inner)
+    if fn is None or not args or args[-1].type != "identifier" or text(args[-1]) != name:
+        return False
+    if text(fn) in ("Object.hasOwn", "Object.prototype.hasOwnProperty.call") and len(args) == 2:
+        table = args[0]
+        return table.type == "identifier" and _container(table) is not None and \
+            _allowed_set(table, call, depth)
+    if fn.type != "member_expression" or len(args) != 1 or \
+            text(fn.child_by_field_name("property")) not in _LIST_CHECKS:
+        return False
+    return _allowed_set(fn.child_by_field_name("object") or fn, call, depth)
+
+
+def _allow_listed(ident: Node, call: Node, depth: int) -> bool:
+    """Return True when variable ``ident`` is written once (a parameter, a ``const``, a
+    destructuring) and, between that write and this use, in a block around the use, an
+    ``if`` whose body leaves the block (throw, return) rejects every value not in a constant
+    allow-list (``_rejects``), or a ``switch (name)`` lists only constant cases before a
+    ``default`` that leaves: the name can then only be one of the listed constants."""
+    if depth > 8:
+        return False
+    name = text(ident)
+    scope = enclosing(ident, _FUNCTIONS)
+    while scope is not None and not any(_write_kind(n) is not None
+                                        for n in _occurrences(name, scope)):
+        scope = enclosing(scope, _FUNCTIONS)  # declared (or destructured) further out
+    if scope is None:
+        scope = ident
+        while scope.parent is not None:
+            scope = scope.parent
+    write = _written_once(name, scope)
+    if write is None or write.start_byte > ident.start_byte:
+        return False
+    index = _name_index(ident)
+    child, block = ident, ident.parent
+    while block is not None and block != scope:
+        if block.type in ("statement_block", "program", "switch_case"):
+            key = (block.id, name)
+            if key not in index.guards:
+                index.guards[key] = _first_guard(block, name, write, call, depth)
+            first = index.guards[key]
+            if first is not None and first < child.start_byte:
+                return True
+        child, block = block, block.parent
+    return False
+
+
+def _first_guard(block: Node, name: str, write: Node, call: Node, depth: int) -> int | None:
+    """Return the start byte of the first statement of ``block`` after ``write`` that
+    rejects ``name`` unless allow-listed (``_allow_listed``), or None."""
+    for stmt in code_children(block):
+        if stmt.start_byte < write.end_byte:
+            continue
+        if stmt.type == "if_statement" and _exits(stmt.child_by_field_name("consequence")):
+            cond = stmt.child_by_field_name("condition")
+            if cond is not None and _rejects(cond, name, call, depth):
+                return stmt.start_byte
+        if stmt.type == "switch_statement" and _switch_guards(stmt, name, call, depth):
+            return stmt.start_byte
+    return None
+
+
+def _switch_guards(stmt: Node, name: str, call: Node, depth: int) -> bool:
+    """Return True for ``switch (name) { case 'a': … default: throw … }``: every case is
+    constant text, no case body writes ``name``, and the default leaves."""
+    value = stmt.child_by_field_name("value")
+    while value is not None and value.type == "parenthesized_expression" and \
+            value.named_children:
+        value = value.named_children[0]
+    body = stmt.child_by_field_name("body")
+    if value is None or value.type != "identifier" or text(value) != name or body is None:
+        return False
+    default = False
+    for case in code_children(body):
+        if case.type == "switch_default":
+            items = [c for c in code_children(case) if c.type != "comment"]
+            if not items or not _exits(items[-1]):
+                return False
+            default = True
+        elif case.type == "switch_case":
+            test = case.child_by_field_name("value")
+            if not _constant_text(test, stmt, call, depth):
+                return False
+    return default
+
+
 def _constant_variable(ident: Node, call: Node, depth: int) -> bool:
     """Return True when variable ``ident`` is declared in the same file (its function or an
     enclosing one, or the module) and every write to it there is constant text: its
@@ -688,7 +1068,8 @@ def _constant_variable(ident: Node, call: Node, depth: int) -> bool:
     scope = where[1]
     if where[0] == "param":
         # An element (or index) of a constant array, in the function that maps it.
-        return (scope.start_byte, name) in _STATE.constant_params
+        return (scope.start_byte, name) in _STATE.constant_params or \
+            _param_from_constants(ident, scope, call, depth)
     memo = _name_index(scope).constant
     key = (name, scope.start_byte, call.start_byte)
     if key in memo:
@@ -2101,7 +2482,9 @@ class SqlInjection(Rule):
                     for fact in assumed:
                         if fact.need == "field" and (rel, fact) not in fields:
                             fields[rel, fact] = _field_holds(ctx, rel, fact)
-                    if not all(fields[rel, fact] if fact.need == "field"
+                        elif fact.need == "callers" and (rel, fact) not in fields:
+                            fields[rel, fact] = _callers_hold(ctx, rel, fact)
+                    if not all(fields[rel, fact] if fact.need in ("field", "callers")
                                else _environment_settled(fact) if fact.need == "environment"
                                else _proved(ctx, rel, fact, cache) for fact in assumed):
                         yield finding
