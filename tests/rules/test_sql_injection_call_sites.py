@@ -101,3 +101,57 @@ def test_many_helpers_and_checks_stay_linear(project) -> None:
     elapsed = time.perf_counter() - start
     assert lines == [len("".join(parts).splitlines()) - 1]
     assert elapsed < 10, elapsed
+
+
+BASE = """
+const { Pool } = require('pg');
+const pool = new Pool();
+class Entity {
+  markAsDeleted() {
+    const entityName = this.constructor.entityName;
+    return pool.query(`UPDATE ${entityName} SET deleted = 1 WHERE ${this.constructor.key} = $1`,
+                      [this.id]);
+  }
+}
+module.exports = Entity;
+"""
+NOTE = """
+const Entity = require('./entity');
+class Note extends Entity {
+  static get entityName() { return 'notes'; }
+  static get key() { return 'noteId'; }
+}
+class Branch extends Entity {
+  static entityName = 'branches';
+  static key = 'branchId';
+}
+module.exports = { Note, Branch };
+"""
+
+
+def test_static_members_read_through_this_constructor_are_constant(project) -> None:
+    root = project({"package.json": _pj(), "entity.js": BASE, "note.js": NOTE})
+    assert _lines(root, "entity.js") == []
+
+
+def test_a_static_member_from_input_or_written_keeps_the_finding(project) -> None:
+    other = "const Entity = require('./entity');\n" \
+            "class Odd extends Entity { static get entityName() { return process.argv[2]; } }\n" \
+            "module.exports = Odd;\n"
+    root = project({"package.json": _pj(), "entity.js": BASE, "note.js": NOTE, "odd.js": other})
+    assert _lines(root, "entity.js") == [6]
+    writer = "const { Note } = require('./note');\n" \
+             "module.exports = (req) => { Note.key = req.query.k; };\n"
+    root = project({"package.json": _pj(), "entity.js": BASE, "note.js": NOTE,
+                    "w.js": writer})
+    assert _lines(root, "entity.js") == [6]
+    setter = "const { Note } = require('./note');\nconst _ = require('lodash');\n" \
+             "module.exports = (req) => _.set(Note, 'entityName', req.query.t);\n"
+    root = project({"package.json": _pj(), "entity.js": BASE, "note.js": NOTE,
+                    "w.js": setter})
+    assert _lines(root, "entity.js") == [6]
+
+
+def test_a_published_package_keeps_this_constructor_reported(project) -> None:
+    root = project({"package.json": _pj(private=False), "entity.js": BASE, "note.js": NOTE})
+    assert _lines(root, "entity.js") == [6]

@@ -809,6 +809,63 @@ def _called_with_constants(func: Node, position: int, root: Node, depth: int) ->
     return True
 
 
+def _statics_hold(ctx: ProjectContext, fact: _Assumed) -> bool:
+    """Return True when every ``static`` member ``fact.prop`` of every class of the project is
+    constant text (``static entityName = 'notes'``, ``static get entityName() { return
+    'notes'; }``) and nothing writes a ``.prop`` of anything (an assignment, ``++``, a
+    destructuring into it, ``x['prop'] = …``, a property writer given the name): then
+    ``this.constructor.prop`` reads constant text whichever subclass ``this`` is. A published
+    package's classes may be subclassed by code outside it: not proved."""
+    prop = fact.prop or ""
+    if distributed_package(ctx.package_json) or not prop:
+        return False
+    quoted = (f"'{prop}'".encode(), f'"{prop}"'.encode())
+    for rel, root in _js_files(ctx):
+        data = ctx.read(rel) or b""
+        if prop.encode() not in data:
+            continue
+        if any(q in data for q in quoted) and _WRITER_TEXT.search(data) is not None:
+            return False  # `Object.defineProperty(Cls, 'prop', …)`, `_.set(Cls, 'prop', …)`
+        for node in walk(root):
+            kind = node.type
+            if kind in ("assignment_expression", "augmented_assignment_expression"):
+                left = node.child_by_field_name("left")
+                if left is not None and (
+                        left.type == "member_expression" and
+                        text(left.child_by_field_name("property")) == prop or
+                        left.type == "subscript_expression" and
+                        string_value(left.child_by_field_name("index")) == prop or
+                        left.type in ("object_pattern", "array_pattern") and
+                        any(n.type == "member_expression" and
+                            text(n.child_by_field_name("property")) == prop
+                            for n in walk(left))):
+                    return False
+            elif kind == "update_expression" and any(
+                    n.type == "member_expression" and
+                    text(n.child_by_field_name("property")) == prop for n in walk(node)):
+                return False
+            elif kind in _FIELD_TYPES or kind == "method_definition":
+                name = node.child_by_field_name("property") or node.child_by_field_name("name")
+                if text(name) != prop or not any(text(c) == "static" for c in node.children):
+                    continue
+                if kind == "method_definition":
+                    if not any(text(c) == "get" for c in node.children) or \
+                            not _getter_constant(node):
+                        return False
+                elif not _constant_text(node.child_by_field_name("value"), root, node, 0):
+                    return False
+    return True
+
+
+def _getter_constant(getter: Node) -> bool:
+    """Return True when a getter's body is only ``return <constant text>;`` statements."""
+    body = getter.child_by_field_name("body")
+    items = [c for c in code_children(body) if c.type != "comment"] if body is not None else []
+    return bool(items) and all(
+        item.type == "return_statement" and len(code_children(item)) == 1 and
+        _constant_text(code_children(item)[0], body or item, item, 0) for item in items)
+
+
 def _export_of(node: Node) -> bool:
     """Return True when ``node`` only names a function in a top-level export: ``export { f }``,
     ``module.exports = { f }``, ``module.exports.f = f``, ``exports.f = f``, ``module.exports
@@ -1371,6 +1428,14 @@ def _constant_member(node: Node, call: Node, depth: int) -> bool:
         return cls is not None and prop is not None and \
             _constant_field(cls, text(prop), call, depth)
     key = _member_key(node)
+    if obj is not None and text(obj) == "this.constructor" and node.type == "member_expression":
+        # `this.constructor.entityName`: a static member of whichever subclass this is.
+        cls = _this_class(node)
+        name = _class_name(cls) if cls is not None else None
+        if name is None or key is None or _STATE.assumed is None:
+            return False
+        _STATE.assumed.append(_Assumed("", name, "static", key))
+        return True
     if obj is not None and obj.type == "member_expression" and key is not None:
         inner = obj.child_by_field_name("object")
         field_name = obj.child_by_field_name("property")
@@ -2484,7 +2549,9 @@ class SqlInjection(Rule):
                             fields[rel, fact] = _field_holds(ctx, rel, fact)
                         elif fact.need == "callers" and (rel, fact) not in fields:
                             fields[rel, fact] = _callers_hold(ctx, rel, fact)
-                    if not all(fields[rel, fact] if fact.need in ("field", "callers")
+                        elif fact.need == "static" and (rel, fact) not in fields:
+                            fields[rel, fact] = _statics_hold(ctx, fact)
+                    if not all(fields[rel, fact] if fact.need in ("field", "callers", "static")
                                else _environment_settled(fact) if fact.need == "environment"
                                else _proved(ctx, rel, fact, cache) for fact in assumed):
                         yield finding
