@@ -9,9 +9,21 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from nodeharden._parse import (
+    CALL_OPEN,
+    CONTAINER_PATTERN,
     FUNCTION_TYPES,
-    CALL_OPEN, GAP, captures, captures_in, code_children, identifier_pattern, merge_ranges,
-    needle_ranges, statement_of, string_value, text, unwrap,
+    GAP,
+    StatementFinder,
+    captures,
+    captures_in,
+    code_children,
+    identifier_pattern,
+    merge_ranges,
+    needle_ranges,
+    statement_of,
+    string_value,
+    text,
+    unwrap,
 )
 from nodeharden._regex import lazy_pattern
 
@@ -23,7 +35,7 @@ _IMPORT_QUERY = """
   @require (#eq? @fn "require"))
 """
 
-_CALL_QUERY = "(call_expression) @call"
+_CALL_QUERY = "(call_expression) @call " + CONTAINER_PATTERN
 
 #: Member calls kept as ``CallFact`` whatever their arguments: ``app.use(...)``,
 #: ``app.listen()``, ``res.render(view)``, ``app.param(name, fn)``, ``express.static(dir)``.
@@ -487,6 +499,7 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
         ranges = merge_ranges(ranges + [m.span() for m in _STRING_CALL_NEEDLE.finditer(source)
                                         if _on_name(source, m.start(), imported_bytes)])
     calls = captures_in(lang, _CALL_QUERY, root, ranges)
+    statement_for = StatementFinder(calls.get("container", []))
     for call in calls.get("call", []):
         fn = call.child_by_field_name("function")
         if fn is None:
@@ -537,7 +550,7 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
             if not (method in STRING_CALL_METHODS or (obj.type == "identifier" and target in imported)
                     or (well_known and (string_value(first) or "").startswith("/.well-known"))):
                 continue
-        stmt = statement_of(call)
+        stmt = statement_for(call)
         line, column = _point(call)
         args = [_arg_fact(a) for a in code_children(args_node)]
         path_value = args[0].name if args and args[0].kind == "string" else None
