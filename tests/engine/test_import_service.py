@@ -7,6 +7,8 @@ default ``import/order`` wants)."""
 from __future__ import annotations
 
 import posixpath
+import subprocess
+from pathlib import Path
 
 from nodeharden._express import extract_facts
 from nodeharden._parse import parse
@@ -247,9 +249,81 @@ def test_a_require_block_after_the_app_is_made_is_not_joined() -> None:
               "app.listen(3000);\nconst cors = require('cors');\n")
     out, _ = run(source, ImportRequest("helmet", default="helmet"))
     assert out == "const helmet = require('helmet');\n\n" + source
-    late = ("process.title = 'demo';\nmain();\nconst express = require('express');\n"
+    late = ("process.title = 'demo';\nconsole.log('start');\nconst express = require('express');\n"
             "const cors = require('cors');\nconst app = express();\napp.use(cors());\n"
             "const other = require('other');\n")
     out, _ = run(late, ImportRequest("helmet", default="helmet"))
     assert "const cors = require('cors');\nconst helmet = require('helmet');\n" \
         "const app = express();\n" in out
+
+
+#: A file that calls a hoisted function before a later block of requires (rev4 imp1): the
+#: function makes the app, where a fix writes ``app.use(…)``; ``/*USE*/`` stands for that line.
+HOISTED = ("#!/usr/bin/env node\n'use strict';\n\nprocess.title = 'srv';\n\n"
+           "const config = require('./config');\n\nmain();\n\n"
+           "const path = require('path');\nconst morgan = require('./morgan');\n\n"
+           "function main() {\n  const app = { name: config.name };\n  /*USE*/\n"
+           "  console.log('listening', app.name);\n}\n\nmodule.exports = { morgan };\n")
+
+
+def _run_node(folder: Path, files: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return subprocess.run(["node", "server.js"], cwd=folder, capture_output=True, text=True,
+                          timeout=30, check=False)
+
+
+def test_a_call_before_a_later_block_keeps_the_new_require_above_it(tmp_path: Path) -> None:
+    """``main();`` runs a hoisted function before the later block: a require placed there is
+    still in its temporal dead zone when main's code (the fix's ``app.use(helmet())``) reads
+    it. The new require goes to a block before the call (the first one), and real node runs
+    the file; without such a block, to the top."""
+    out, _ = run(HOISTED, ImportRequest("./guard", default="guard"))
+    assert out.index("const guard = require('./guard');") < out.index("main();")
+    files = {"config.js": "module.exports = { name: 'x' };\n",
+             "morgan.js": "module.exports = () => {};\n",
+             "guard.js": "module.exports = (app) => { app.guarded = true; };\n",
+             "server.js": out.replace("/*USE*/", "guard(app);")}
+    done = _run_node(tmp_path, files)
+    assert done.returncode == 0 and "listening" in done.stdout, done.stderr
+    # The same shape with the code before the block made of inert calls and assignments
+    # (mediasoup-demo: ``console.log(JSON.stringify(config))``): the later block is joined.
+    inert = HOISTED.replace("main();\n", "console.log(JSON.stringify(config));\n")
+    inert = inert.replace("module.exports = { morgan };\n", "main();\n")
+    out, _ = run(inert, ImportRequest("node:http", default="http"))
+    assert "const path = require('path');\nconst http = require('http');\n" in out
+    # A call of anything else (an undeclared function, ``new``, a tagged template, a local
+    # function handed to a package's method) before the first block: the top.
+    for call in ("start();", "new Boot();", "tag`x`;", "console.log(main);",
+                 "setup(() => main());"):
+        source = HOISTED.replace("process.title = 'srv';", call)
+        out, _ = run(source, ImportRequest("./guard", default="guard"))
+        assert out.startswith("#!/usr/bin/env node\n'use strict';\n"
+                              "const guard = require('./guard');\n"), (call, out)
+
+
+def test_a_require_never_goes_below_an_app_made_amid_the_requires(tmp_path: Path) -> None:
+    """``const app = require('express')();`` in the middle of the leading requires (rev4
+    imp2): the fix writes ``app.use(…)`` right after that line, so the new require goes above
+    it, even where import/order would put it after the later ``cors``."""
+    source = ("'use strict';\nrequire('./env').config();\nconst path = require('path');\n"
+              "// ---- app ----\nconst app = require('express')();\n/* more */\n"
+              "const cors = require('./cors');\napp.use(cors());\n"
+              "console.log(path.sep, app.used.join(','));\n")
+    out, _ = run(source, ImportRequest("./guard", default="guard"))
+    assert out.index("const guard = require('./guard');") < out.index("const app = ")
+    # node runs it, with the fix's line after the app (a stand-in express records the uses).
+    (tmp_path / "node_modules" / "express").mkdir(parents=True)
+    files = {"env.js": "module.exports = { config() {} };\n",
+             "node_modules/express/index.js":
+                 "module.exports = () => ({ used: [], use(m) { this.used.push(m); } });\n",
+             "cors.js": "module.exports = () => 'cors';\n",
+             "guard.js": "module.exports = () => 'guard';\n",
+             "server.js": out.replace("const app = require('express')();\n",
+                                      "const app = require('express')();\napp.use(guard());\n")}
+    done = _run_node(tmp_path, files)
+    assert done.returncode == 0 and "guard,cors" in done.stdout, done.stderr
+    # The app is the first require: the top, after 'use strict'.
+    first = "'use strict';\nconst app = require('express')();\nconst cors = require('./cors');\n"
+    out, _ = run(first, ImportRequest("./guard", default="guard"))
+    assert out.startswith("'use strict';\nconst guard = require('./guard');\n"), out

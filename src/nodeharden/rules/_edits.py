@@ -50,6 +50,12 @@ def import_edit(source: bytes, facts: FileFacts, statement: str, *, after: int |
         if at == len(source) and not source.endswith(b"\n"):
             return TextEdit(at, at, "\n" + statement)
         return TextEdit(at, at, statement + "\n")
+    return _top_edit(source, statement)
+
+
+def _top_edit(source: bytes, statement: str = "") -> TextEdit:
+    """Return an edit adding ``statement`` at the top of the file, after a shebang, leading
+    comments and ``'use strict'``."""
     match = _PROLOGUE_RE.match(source)
     at = match.end() if match else 0
     # Never split a line: back up to the start of the line we stopped in.
@@ -224,6 +230,15 @@ def import_at(source: bytes, facts: FileFacts, module: str, *,
         declaration = opening > 0
     if declaration and opening:
         leading = leading[:opening]
+    if not declaration:
+        # A require runs where it stands: above the app a fix writes its code beside
+        # (``const app = require('express')()`` amid the requires), or that code meets the
+        # binding before it is declared.
+        limit = _wiring_limit(source, facts)
+        leading = [imp for imp in leading if imp.end <= limit]
+        opening = min(opening, len(leading))
+        if not leading:
+            return _top_edit(source)
     group = import_group(module)
     # Never above an import run for its side effects (``require('dotenv').config()``,
     # ``import 'reflect-metadata'``, an APM agent that must load first).
@@ -265,6 +280,111 @@ _BETWEEN_RE = lazy_pattern(rb"(?:\s|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
 _WIRING = frozenset({"use", "listen", "set", "enable", "disable", "engine", "param", "route"})
 
 
+def _wiring_limit(source: bytes, facts: FileFacts) -> int:
+    """Return the offset of the first thing a fix writes code beside (the file's apps and
+    routers, the calls on them, any ``.use``/``.listen`` call): a new ``require`` must come
+    before it, or the code written there meets the binding before it is declared."""
+    names = {app.name for app in facts.apps if app.name}
+    return min([app.stmt_start for app in facts.apps]
+               + [call.start for call in facts.calls
+                  if call.target in names or call.on_express or call.method in _WIRING],
+               default=len(source))
+
+
+#: Globals whose methods run none of the file's own code unless handed some of it.
+_INERT_GLOBALS = frozenset({"console", "JSON", "Math", "Number", "String", "Boolean", "Object",
+                            "Array", "Date", "Buffer", "process"})
+#: Nodes that run code when a statement holding them (outside a function) executes.
+_RUNNING = frozenset({"new_expression", "await_expression", "yield_expression"})
+
+
+def _code_limit(source: bytes, facts: FileFacts) -> int:
+    """Return the start of the file's first top-level statement that may run code of this
+    file (which may read the new binding: ``main();`` calling a hoisted function that builds
+    the app), ``len(source)`` when none does. Running code means a call, ``new``, ``await``
+    or tagged template outside a function, except ``require(…)``, a method of a required
+    module or of an inert global (``console.log``, ``JSON.stringify``, ``process.cwd``)
+    handed none of the file's functions, nor a name bound to one of them (a getter or
+    ``toJSON`` of a local object counts as one). Declarations, assignments and imports run
+    nothing of the file."""
+    from nodeharden._parse import FUNCTION_TYPES, parse, text
+    from nodeharden._project import JS_SUFFIXES
+
+    lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1], "javascript")
+    root = parse(lang, source).root_node
+    imported = {name for imp in facts.imports for name in imp.locals()}
+    code_names: set[str] = set()
+    statements = root.named_children
+    for statement in statements:
+        inner = statement.named_children[0] if statement.type == "export_statement" \
+            and statement.named_children else statement
+        if inner.type in FUNCTION_TYPES | {"class_declaration"}:
+            name = inner.child_by_field_name("name")
+            if name is not None:
+                code_names.add(text(name))
+    for statement in statements:
+        if _runs_code(statement, imported, code_names, FUNCTION_TYPES):
+            return int(statement.start_byte)
+        if statement.type in ("lexical_declaration", "variable_declaration") and any(
+                node.type in FUNCTION_TYPES or node.type in ("class", "class_declaration")
+                for node in walk(statement)):
+            code_names |= {text(n) for d in statement.named_children
+                           if (n := d.child_by_field_name("name")) is not None}
+    return len(source)
+
+
+def _runs_code(statement: Node, imported: set[str], code_names: set[str],
+               functions: frozenset[str]) -> bool:
+    """Return True when executing top-level ``statement`` may run code of the file
+    (``_code_limit``)."""
+    from nodeharden._parse import text
+
+    if statement.type in functions or statement.type in ("import_statement", "comment"):
+        return False
+    stack = [statement]
+    while stack:
+        node = stack.pop()
+        if node.type in functions:
+            continue
+        if node.type in _RUNNING:
+            return True
+        if node.type in ("identifier", "shorthand_property_identifier") \
+                and text(node) in code_names:
+            return True
+        if node.type == "call_expression" and not _inert_callee(
+                node.child_by_field_name("function"), imported):
+            return True
+        name = node.child_by_field_name("name") if node.type == "class_declaration" else None
+        stack.extend(child for child in node.named_children if child != name)
+    return False
+
+
+def _inert_callee(callee: Node | None, imported: set[str]) -> bool:
+    """Return True when ``callee`` is ``require``, or a method of a required module or of an
+    inert global (``_INERT_GLOBALS``): code of other modules, which cannot reach the file's
+    own bindings but through what the call hands them."""
+    from nodeharden._parse import text
+
+    if callee is None:
+        return False
+    if callee.type == "identifier":
+        return text(callee) == "require"
+    if callee.type != "member_expression":
+        return False
+    obj = callee.child_by_field_name("object")
+    while obj is not None and obj.type == "member_expression":
+        obj = obj.child_by_field_name("object")
+    if obj is None:
+        return False
+    if obj.type == "identifier":
+        return text(obj) in _INERT_GLOBALS or text(obj) in imported
+    if obj.type == "call_expression":
+        function = obj.child_by_field_name("function")
+        return function is not None and function.type == "identifier" \
+            and text(function) == "require"
+    return False
+
+
 def _later_block(source: bytes, facts: FileFacts, module: str) -> list[ImportFact]:
     """Return the block of top-level requires a new ``require`` of ``module`` joins in a file
     whose code does not open with imports (``[]``: at the top, as before): the first block
@@ -273,11 +393,7 @@ def _later_block(source: bytes, facts: FileFacts, module: str) -> list[ImportFac
     code beside (the file's apps and routers, the calls on them, any ``.use``/``.listen``
     call): a binding declared after the code that uses it throws when the module loads.
     Other calls (``fs.existsSync('x')`` between two blocks) get no fix's code."""
-    names = {app.name for app in facts.apps if app.name}
-    limit = min([app.stmt_start for app in facts.apps]
-                + [call.start for call in facts.calls
-                   if call.target in names or call.on_express or call.method in _WIRING],
-                default=len(source))
+    limit = min(_wiring_limit(source, facts), _code_limit(source, facts))
     blocks = [block for block in _import_blocks(source, facts)
               if max(imp.end for imp in block) <= limit]
     if not blocks:
