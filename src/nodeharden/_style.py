@@ -121,7 +121,14 @@ def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False)
     semicolons = not ends or with_semi * 2 >= len(ends)
     tabs = spaced = 0
     narrowest = 0
+    spans = _multiline_text_spans(source)
+    span = 0
     for match in _INDENT_RE.finditer(source):
+        start = match.start()
+        while span < len(spans) and spans[span][1] <= start:
+            span += 1
+        if span < len(spans) and spans[span][0] < start:
+            continue  # a line of a template literal or a comment: text, not the file's code
         lead = match.group(1)
         if lead.startswith(b"\t"):
             tabs += 1
@@ -140,6 +147,21 @@ def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False)
                  module=module, typescript=typescript, declaration=declaration,
                  space_before_paren=spaced_paren > tight_paren,
                  bracket_spacing=tight_brace <= spaced_brace, indent_seen=bool(tabs or spaced))
+
+
+#: Comments and string literals (template literals span lines, with ``${…}`` holding code
+#: whose own templates are left to the outer one's text). A regex literal holding a quote or a
+#: backtick may misread what follows; the count of indented lines absorbs it.
+_TEXT_RE = lazy_pattern(
+    rb"//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\""
+    rb"|`(?:\\.|[^`\\])*`")
+
+
+def _multiline_text_spans(source: bytes) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets of the comments and template literals of ``source``
+    that span lines, in order: the lines that begin inside them are not the file's code."""
+    return [(m.start(), m.end()) for m in _TEXT_RE.finditer(source)
+            if source.find(b"\n", m.start(), m.end()) != -1]
 
 
 #: ``import x``/``import {``/``import *`` and ``export ``; each pattern starts with a plain word,
@@ -506,7 +528,44 @@ def _read_json_object(path: Path) -> dict[str, Any] | None:
 def _eslint_root(text: str) -> bool:
     """Return True when a legacy ESLint config says ``root: true`` (ESLint stops looking in
     parent folders there)."""
-    return re.search(r"""(?:^|[{,\s])["']?root["']?\s*:\s*true\b""", text) is not None
+    from nodeharden._parse import has_error, parse
+
+    for wrapped in (text, "(" + text + "\n)"):
+        # A JS module (``module.exports = {…}``), or JSON (with comments) read as a JS object.
+        tree = parse("javascript", wrapped.encode())
+        if has_error(tree):
+            continue
+        if wrapped is text:
+            settings = _js_object(text)
+            if settings is None:
+                continue
+            return settings.get("root") is True
+        statement = tree.root_node.named_children[0] if tree.root_node.named_children else None
+        value = statement.named_children[0] if statement is not None \
+            and statement.named_children else None
+        while value is not None and value.type == "parenthesized_expression":
+            value = value.named_children[0] if value.named_children else None
+        if value is None or value.type != "object":
+            continue
+        return any(_pair_is(pair, "root", True) for pair in value.named_children)
+    # YAML: a top-level ``root: true`` (at the line's start), comments left out.
+    return _YAML_ROOT_RE.search(text) is not None
+
+
+_YAML_ROOT_RE = lazy_pattern(r"""(?m)^["']?root["']?[ \t]*:[ \t]*true[ \t]*(?:#.*)?$""")
+
+
+def _pair_is(pair: Any, key: str, value: Scalar) -> bool:
+    """Return True when object member ``pair`` is ``key: value`` with a literal value."""
+    from nodeharden._parse import text as node_text
+
+    if pair.type != "pair":
+        return False
+    name, literal = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+    if name is None or literal is None:
+        return False
+    key_name = _literal(name) if name.type == "string" else node_text(name)
+    return key_name == key and _literal(literal) == value
 
 
 def _editorconfig_root(text: str) -> bool:

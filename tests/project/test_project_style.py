@@ -612,3 +612,54 @@ def test_an_editorconfig_indent_yields_to_a_file_that_indents_otherwise(tmp_path
     # With prettier, which reads .editorconfig and enforces it, the setting is a check.
     (tmp_path / ".prettierrc").write_text("{}\n")
     assert read_style_rules(server, None).apply(spaced).indent == "\t"
+
+
+@pytest.mark.parametrize("config", [
+    # rev4 mono7: a comment that says "root: true" is no setting.
+    ("// This package is not the root: true settings live in the repository's config.\n"
+     "module.exports = { rules: { 'no-console': 'off' } };\n"),
+    "{\n  // root: true would stop ESLint here\n  \"rules\": {}\n}\n",
+    "{\"overrides\": [{\"files\": [\"*.ts\"], \"root\": true}], \"rules\": {}}\n",
+    "# root: true\nrules:\n  no-console: off\n",
+    "env:\n  root: true\n",
+    "module.exports = { root: false, rules: {} };\n",
+])
+def test_only_a_real_root_true_property_stops_the_eslint_merge(tmp_path: Path,
+                                                               config: str) -> None:
+    name = ".eslintrc.yml" if "{" not in config else (
+        ".eslintrc.js" if "module.exports" in config else ".eslintrc.json")
+    server = monorepo(tmp_path, {".eslintrc.json": (
+        '{ "root": true, "rules": { "quotes": ["error", "double"], "semi": ["error", "never"] } }\n')},
+        {name: config})
+    rules = read_style_rules(server, None)
+    assert (rules.quote, rules.semicolons) == ('"', False)
+    assert any(source == "../.eslintrc.json" for source, _ in rules.sources)
+
+
+@pytest.mark.parametrize("name,config", [
+    (".eslintrc.js", "// the package's own\nmodule.exports = { root: true, rules: {} };\n"),
+    (".eslintrc.json", "{\n  /* stop */ \"root\": true\n}\n"),
+    (".eslintrc.yml", "root: true # stop here\nrules: {}\n"),
+])
+def test_a_root_true_property_stops_the_eslint_merge(tmp_path: Path, name: str,
+                                                     config: str) -> None:
+    server = monorepo(tmp_path, {".eslintrc.json": '{"rules": {"quotes": ["error", "double"]}}\n'},
+                      {name: config})
+    assert read_style_rules(server, None).quote is None
+
+
+def test_indented_text_in_template_literals_and_comments_is_not_the_files_indent(
+        tmp_path: Path) -> None:
+    """rev4 ec1: the .editorconfig says tabs and the file's only indented lines are the text
+    of an SQL template literal: that text is no habit of the file's code, the tabs apply."""
+    write_tree(tmp_path, {".editorconfig": "root = true\n[*.js]\nindent_style = tab\n"})
+    rules = read_style_rules(tmp_path, None)
+    source = (b"/**\n *   The API server.\n */\nconst express = require('express');\n"
+              b"const app = express();\nconst sql = `\n    SELECT 1\n`;\n/*\n    old code\n*/\n"
+              b"app.use('/api', (sql));\n")
+    style = detect_style(source, module="commonjs")
+    assert not style.indent_seen
+    assert rules.apply(style).indent == "\t"
+    # A line that starts code inside a function does count, whatever the template holds.
+    coded = source + b"function f() {\n  return `\n\tx`;\n}\n"
+    assert rules.apply(detect_style(coded, module="commonjs")).indent == "  "
