@@ -28,7 +28,9 @@ from nodeharden._parse import (
     unwrap,
     walk,
 )
+from nodeharden._project import files_with_suffix
 from nodeharden._regex import lazy_pattern
+from nodeharden.rules._validation_types import list_may_change
 
 if TYPE_CHECKING:
     from nodeharden._express import FileFacts
@@ -39,6 +41,13 @@ if TYPE_CHECKING:
 _THROWING = frozenset({"parse", "parseAsync", "validateAsync", "validateSync"})
 #: Methods whose result tells whether the value matched (zod ``safeParse``, joi ``validate``).
 _RETURNING = frozenset({"safeParse", "safeParseAsync", "validate"})
+#: Methods that give a promise: their failure stops nothing unless the call is awaited (yup's
+#: ``validate`` too, in a project that depends on yup).
+_ASYNC = frozenset({"parseAsync", "safeParseAsync", "validateAsync"})
+#: Methods whose result is an object that is always truthy (``{ success, data | error }``).
+_SAFE = frozenset({"safeParse", "safeParseAsync"})
+_ASYNC_KEY = b"$async"
+_MAX_JSON_BYTES = 8 * 1024 * 1024
 #: Ajv calls that give a validate function for a schema.
 _AJV_MAKERS = frozenset({"getSchema", "compile"})
 _AJV_RE = lazy_pattern(r"(?i)ajv")
@@ -194,6 +203,7 @@ class _Factory:
 
     def __init__(self, ctx: ProjectContext, rel: str, root: Node, facts: FileFacts | None,
                  factory: Node) -> None:
+        self.ctx = ctx
         self.root = root
         self.facts = facts
         self.factory = factory
@@ -264,6 +274,8 @@ class _Factory:
         throws = False
         schemas: list[Node] = []
         validator: str | None = None
+        method: str | None = None
+        awaited = _awaited(call)
         if fn.type == "member_expression":
             method = text(fn.child_by_field_name("property"))
             receiver = fn.child_by_field_name("object")
@@ -273,7 +285,12 @@ class _Factory:
             if method == "validate" and len(args) == 2 and (
                     _AJV_RE.search(text(receiver)) is not None):
                 schemas = [args[0]]  # ajv.validate(schema, req.body)
+                if not awaited and not self._synchronous(schemas):
+                    return None  # a `$async` schema: the promise is always truthy
             elif method in _THROWING or method in _RETURNING:
+                if not awaited and (method in _ASYNC or method == "validate" and (
+                        self.ctx.info.has_dependency("yup"))):
+                    return None  # a promise: its rejection stops nothing, nor does a try
                 throws = method in _THROWING
                 schemas = [receiver]
             else:
@@ -301,7 +318,7 @@ class _Factory:
                             text(maker.child_by_field_name("object"))) is not None):
                     return None
                 schemas.extend(code_children(value.child_by_field_name("arguments") or value))
-            if not schemas:
+            if not schemas or not awaited and not self._synchronous(schemas):
                 return None
         else:
             return None
@@ -314,7 +331,7 @@ class _Factory:
         if not self._nothing_before(call, middleware, next_name):
             return None
         excluded: list[tuple[str, frozenset[str]]] = []
-        outcome = self._guarded(call, middleware, validator, required, excluded)
+        outcome = self._guarded(call, middleware, validator, method, required, excluded)
         if outcome is None:
             return None
         test, after = outcome
@@ -341,8 +358,24 @@ class _Factory:
                 return False  # also in a callback: `setImmediate(() => next())`
         return True
 
+    def _synchronous(self, schemas: list[Node]) -> bool:
+        """Return True when ajv gives a synchronous validator for ``schemas``: object literals
+        in sight with no ``$async`` key, or, for a schema the rule cannot see (a name, a
+        variable), a project none of whose source or JSON files mentions ``$async``."""
+        for schema in schemas:
+            value = unwrap(schema)
+            if value is None:
+                return False
+            if value.type == "object":
+                if "$async" in text(value):
+                    return False
+            elif _declares_async(self.ctx):
+                return False
+        return True
+
     def _guarded(self, call: Node, middleware: Node, validator: str | None,
-                 required: set[str], excluded: list[tuple[str, frozenset[str]]]
+                 method: str | None, required: set[str],
+                 excluded: list[tuple[str, frozenset[str]]]
                  ) -> tuple[Node | None, Node | None] | None:
         """Walk from the call up to the middleware's body. Return (the ``if`` whose test is
         the call, the ``if`` after the statement that keeps its result), either None; or None
@@ -357,7 +390,8 @@ class _Factory:
                 if parent.child_by_field_name("condition") == node:
                     inner = unwrap(node)
                     if inner.type == "unary_expression" and text(inner).startswith("!") and \
-                            unwrap(inner.named_children[0], CASTS_AND_AWAIT) == call:
+                            unwrap(inner.named_children[0], CASTS_AND_AWAIT) == call and \
+                            method not in _SAFE:  # `!schema.safeParse(…)` never holds
                         test = parent
                     else:
                         return None
@@ -369,7 +403,7 @@ class _Factory:
                     return None
             elif parent.type == "variable_declarator" and node == parent.child_by_field_name(
                     "value"):
-                after = _result_test(parent)
+                after = _result_test(parent, method)
             elif parent.type == "try_statement":
                 handler = parent.child_by_field_name("handler")
                 block = handler.child_by_field_name("body") if handler is not None else None
@@ -419,9 +453,13 @@ class _Factory:
         return False
 
     def _string_list(self, node: Node | None) -> frozenset[str] | None:
+        """Return the strings of a ``const`` array of the file that nothing may change (no
+        alias, no export: ``list_may_change``)."""
         if node is None or node.type != "identifier":
             return None
         name = text(node)
+        if list_may_change(self.root, name):
+            return None
         for top in code_children(self.root):
             if top.type == "export_statement":
                 top = top.child_by_field_name("declaration") or top
@@ -439,7 +477,38 @@ class _Factory:
         return None
 
 
-def _result_test(declarator: Node) -> Node | None:
+def _awaited(call: Node) -> bool:
+    """Return True when the call's value is awaited (``await check(req.body)``, also through
+    parentheses and casts)."""
+    node = call
+    while node.parent is not None and node.parent.type in (
+            "parenthesized_expression", "as_expression", "non_null_expression",
+            "satisfies_expression"):
+        node = node.parent
+    return node.parent is not None and node.parent.type == "await_expression"
+
+
+def _declares_async(ctx: ProjectContext) -> bool:
+    """Return True when a source file of the project, or a JSON file under its root (schemas
+    loaded at run time), mentions ``$async``: ajv makes a validator asynchronous only for such
+    a schema, and its promise is always truthy. Worked out once per run."""
+    cache: dict[str, bool] = ctx.extra.setdefault("input-validation.async-schemas", {})
+    if "found" not in cache:
+        found = any(_ASYNC_KEY in (ctx.read(f.rel) or b"") for f in ctx.files_of("js"))
+        if not found:
+            for path, _ in files_with_suffix(str(ctx.info.root), {".json"}, _MAX_JSON_BYTES):
+                try:
+                    with open(path, "rb") as handle:
+                        if _ASYNC_KEY in handle.read():
+                            found = True
+                            break
+                except OSError:
+                    continue
+        cache["found"] = found
+    return cache["found"]
+
+
+def _result_test(declarator: Node, method: str | None = None) -> Node | None:
     """Return the ``if`` right after a ``const valid = validate(req.body)`` (or ``const {
     error } = schema.validate(…)``, ``const r = schema.safeParse(…)``) that tests its failure:
     ``!valid``, ``!r.success``, ``error``, ``r.error``."""
@@ -455,7 +524,8 @@ def _result_test(declarator: Node) -> Node | None:
     condition = text(unwrap(following.child_by_field_name("condition")))
     if name.type == "identifier":
         local = text(name)
-        tests = {f"!{local}", f"!{local}.success", f"{local}.error", f"!{local}.valid"}
+        tests = {f"!{local}.success", f"{local}.error"} if method in _SAFE else {
+            f"!{local}", f"!{local}.success", f"{local}.error", f"!{local}.valid"}
     elif name.type == "object_pattern" and any(
             text(p) == "error" for p in code_children(name)):
         tests = {"error"}

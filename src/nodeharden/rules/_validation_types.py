@@ -1138,44 +1138,113 @@ def _listed_keys(index: Node | None, body: Node) -> list[str] | None:
     return found if found and len(found) == len(keys) else None
 
 
-#: (file's root node, its end, name) -> whether the file changes a list of that name; one
-#: search of the file per name, not per use.
-_CHANGED_LISTS: dict[tuple[int, int, str], bool] = {}
+#: (file's root node, its end) -> the names the file uses other than to read them; one walk
+#: of the file, not one per list or per use.
+_CHANGED_LISTS: dict[tuple[int, int], frozenset[str]] = {}
+#: Array methods that read the list and hand no reference to it on (a callback given the
+#: array itself as its third parameter is judged apart).
+_READING_METHODS = frozenset({
+    "forEach", "includes", "indexOf", "lastIndexOf", "some", "every", "map", "filter", "find",
+    "findIndex", "findLast", "findLastIndex", "join", "slice", "concat", "reduce", "reduceRight",
+    "flatMap", "at", "entries", "keys", "values", "toString"})
+
+
+def _read_only_use(node: Node) -> bool:
+    """Return True when this use of a list's name only reads it: its declaration (not an
+    exported one), the list of a ``for...of``, ``.length`` read, or a call of a reading method
+    whose callback is not given the array (``FIELDS.forEach((f) => …)``)."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "variable_declarator" and parent.child_by_field_name("name") == node:
+        statement = parent.parent
+        return statement is None or statement.parent is None or \
+            statement.parent.type != "export_statement"
+    if parent.type == "for_in_statement" and parent.child_by_field_name("right") == node:
+        return True
+    if parent.type != "member_expression" or parent.child_by_field_name("object") != node:
+        return False
+    prop = text(parent.child_by_field_name("property"))
+    outer = parent.parent
+    if prop == "length":
+        return outer is None or not (
+            outer.type in ("assignment_expression", "augmented_assignment_expression")
+            and outer.child_by_field_name("left") == parent) and outer.type != "update_expression"
+    if prop not in _READING_METHODS or outer is None or outer.type != "call_expression" or \
+            outer.child_by_field_name("function") != parent:
+        return False
+    args = code_children(outer.child_by_field_name("arguments") or outer)
+    callback = unwrap(args[0]) if args else None
+    limit = 4 if prop.startswith("reduce") else 3
+    return callback is None or callback.type not in FUNCTION_TYPES or \
+        len(parameters(callback)) < limit
+
+
+def list_may_change(root: Node, local: str) -> bool:
+    """Return True when code of the file (``root``) may change the list bound to ``local``:
+    any use but a read (a method that changes it, an item or ``length`` written), and any other
+    binding to it (``const alias = FIELDS``, an argument, a property, an export), through which
+    the list may be changed where the rule does not look."""
+    key = (root.id, root.end_byte)
+    if key not in _CHANGED_LISTS:
+        if len(_CHANGED_LISTS) > 256:
+            _CHANGED_LISTS.clear()
+        _CHANGED_LISTS[key] = frozenset(
+            text(node) for node in walk(root)
+            if node.type in ("identifier", "shorthand_property_identifier")
+            and not _read_only_use(node))
+    return local in _CHANGED_LISTS[key]
 
 
 def _const_list(name: Node, body: Node) -> Node | None:
     """Return the array a ``const`` of an enclosing block or the module binds ``name`` to,
-    when no code of the file changes it (``push``, ``splice``, an item written)."""
+    when nothing of the file may change it (``list_may_change``)."""
     root = body
     while root.parent is not None:
         root = root.parent
     local = text(name)
-    key = (root.id, root.end_byte, local)
-    if key not in _CHANGED_LISTS:
-        if len(_CHANGED_LISTS) > 4096:
-            _CHANGED_LISTS.clear()
-        changes = re.compile(rf"(?<![\w$.]){re.escape(local)}\s*(?:\.\s*(?:push|unshift|"
-                             rf"splice|pop|shift|fill|copyWithin|sort|reverse|length)\b|\[)")
-        _CHANGED_LISTS[key] = changes.search(text(root)) is not None
-    if _CHANGED_LISTS[key]:
+    if list_may_change(root, local):
         return None
     node: Node | None = name.parent
     while node is not None:
         if node.type in ("statement_block", "program"):
-            for statement in code_children(node):
-                if statement.start_byte >= name.start_byte:
+            found = None
+            for start, value in _const_bindings(node).get(local, ()):
+                if start >= name.start_byte:
                     break
-                if statement.type == "export_statement":
-                    statement = statement.child_by_field_name("declaration") or statement
-                if statement.type != "lexical_declaration" or \
-                        not text(statement).startswith("const"):
-                    continue
-                for decl in code_children(statement):
-                    if decl.type == "variable_declarator" and \
-                            text(decl.child_by_field_name("name")) == local:
-                        return unwrap(decl.child_by_field_name("value"))
+                found = value
+            if found is not None:
+                return unwrap(found)
         node = node.parent
     return None
+
+
+#: (block's id, its start and end) -> the ``const`` bindings of its own statements: name ->
+#: [(statement start, value)], in order; built once per block, not per use.
+_CONST_BINDINGS: dict[tuple[int, int, int], dict[str, list[tuple[int, Node]]]] = {}
+
+
+def _const_bindings(block: Node) -> dict[str, list[tuple[int, Node]]]:
+    key = (block.id, block.start_byte, block.end_byte)
+    if key not in _CONST_BINDINGS:
+        if len(_CONST_BINDINGS) > 4096:
+            _CONST_BINDINGS.clear()
+        bindings: dict[str, list[tuple[int, Node]]] = {}
+        for statement in code_children(block):
+            start = statement.start_byte
+            if statement.type == "export_statement":
+                statement = statement.child_by_field_name("declaration") or statement
+            if statement.type != "lexical_declaration" or not statement.children or \
+                    statement.children[0].type != "const":
+                continue
+            for decl in code_children(statement):
+                target = decl.child_by_field_name("name")
+                value = decl.child_by_field_name("value")
+                if decl.type == "variable_declarator" and target is not None and \
+                        target.type == "identifier" and value is not None:
+                    bindings.setdefault(text(target), []).append((start, value))
+        _CONST_BINDINGS[key] = bindings
+    return _CONST_BINDINGS[key]
 
 
 def _update_document(target: Node, index: _ScopeIndex) -> bool:
