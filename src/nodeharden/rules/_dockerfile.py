@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 from nodeharden._model import TextEdit
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import parse_dockerfile
-from nodeharden.rules._compose import compose_services
+from nodeharden.rules._compose import (
+    _compose_files,
+    compose_command,
+    compose_data,
+    compose_services,
+)
 
 if TYPE_CHECKING:
     from nodeharden.rules._base import ProjectContext
@@ -276,6 +281,8 @@ def base_image_of(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
     named_base = "base" in _WORD_RE.findall(stem)
     if not built and not named_base:
         return None
+    if runs_itself(ctx, dockerfile_rel, built) is not None:
+        return None  # the project also runs this image itself: judged as an app image
     others = nearby_files(ctx, dockerfile_rel, _is_dockerfile)
     for rel in others:
         if posixpath.normpath(rel) == posixpath.normpath(dockerfile_rel):
@@ -297,6 +304,56 @@ def base_image_of(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
                 if "/" in name and ("base" in _WORD_RE.findall(tag)
                                     or ("base" in last and len(last) > 1)):
                     return f"{rel}:{stage.from_line}"
+    return None
+
+
+#: A compose ``command``/``entrypoint`` that starts nothing (a service kept only to build).
+_NOOP_RE = lazy_pattern(r"^\s*(?:/bin/)?(?:true|exit 0|echo\b.*|sh -c (?:true|exit 0))?\s*$")
+_RUNS_RE = lazy_pattern(r"\b(?:docker|podman)\s+(?:container\s+)?(?:run|create)\b")
+
+
+def runs_itself(ctx: ProjectContext, dockerfile_rel: str, built: list[tuple[str, str]]
+                ) -> str | None:
+    """Return where the project runs the image this Dockerfile builds as a container of its
+    own (a compose service that builds it or names one of its images, a ``docker run`` of
+    one of its images in a script near it), or None. A compose service whose command starts
+    nothing (``true``, ``echo``) only builds it. Such an image is not only a base image."""
+    raw = ctx.read(dockerfile_rel)
+    stages = parse_stages(raw.decode("utf-8", "replace")) if raw is not None else None
+    own_start = bool(stages) and any(c.cmd.upper() in ("CMD", "ENTRYPOINT")
+                                     for c in stages[-1].commands) if stages else False
+    for compose, service, spec in compose_services(ctx, dockerfile_rel):
+        command = compose_command(spec)
+        if command and _NOOP_RE.match(command):
+            continue  # kept only to build the image
+        if command or own_start or any(key in spec for key in ("ports", "expose")):
+            return f"{compose} (service `{service}`)"
+    if not built:
+        return None
+    for folder in sorted({"", posixpath.dirname(dockerfile_rel)}):
+        for rel in _compose_files(ctx, folder):
+            data = compose_data(ctx, rel)
+            services = data.get("services") if isinstance(data, dict) else None
+            for service, spec in (services.items() if isinstance(services, dict) else []):
+                if isinstance(spec, dict) and "build" not in spec and \
+                        isinstance(spec.get("image"), str) and \
+                        any(same_image(spec["image"], image) for image in built):
+                    return f"{rel} (service `{service}`)"
+    for rel in nearby_files(ctx, dockerfile_rel, _is_build_script):
+        raw = ctx.read(rel)
+        text = raw.decode("utf-8", "replace") if raw is not None else ""
+        if not _RUNS_RE.search(text):
+            continue
+        for number, line in logical_lines(text):
+            match = _RUNS_RE.search(line)
+            if match is None:
+                continue
+            end = _COMMAND_END_RE.search(line, match.end())
+            words = split_words(line[match.end():end.start() if end else len(line)])
+            if any(w and not w.startswith("-") and "$" not in w
+                   and any(same_image(w.strip("\"',"), image) for image in built)
+                   for w in words):
+                return f"{rel}:{number}"
     return None
 
 

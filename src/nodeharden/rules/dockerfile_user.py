@@ -564,6 +564,13 @@ def _tool_of(words: list[str]) -> str:
     return posixpath.basename(words[index]) if index < len(words) else ""
 
 
+def _user_part(spec: str) -> str:
+    """Return the user of ``user:group`` (``${APP_USER:-node}:app`` keeps its variable)."""
+    brace = spec.find("}") if spec.startswith("${") else -1
+    head, rest = (spec[:brace + 1], spec[brace + 1:]) if brace >= 0 else ("", spec)
+    return head + rest.split(":", 1)[0]
+
+
 def _drop_user(words: list[str]) -> tuple[str, str] | None:
     """Return (tool, user) when the simple command ``words`` runs its command as another user
     (``su-exec node node server.js``, ``setpriv --reuid=1000 …``, ``runuser -u app -- …``,
@@ -598,9 +605,9 @@ def _drop_user(words: list[str]) -> tuple[str, str] | None:
     if tool == "setpriv":
         user = options.get("--reuid", "")
     elif tool == "chroot":
-        user = options.get("--userspec", "").split(":", 1)[0]
+        user = _user_part(options.get("--userspec", ""))
     elif tool == "chpst":
-        user = options.get("-u", "").split(":", 1)[0]
+        user = _user_part(options.get("-u", ""))
     elif tool in ("sudo",):
         user = options.get("-u", "")
     elif tool == "runuser":
@@ -612,7 +619,7 @@ def _drop_user(words: list[str]) -> tuple[str, str] | None:
         if not ({"-c", "--command"} & set(options)) and tool == "su":
             return None  # an interactive `su`: nothing runs as that user here
     else:
-        user = positionals[0].split(":", 1)[0] if positionals else ""
+        user = _user_part(positionals[0]) if positionals else ""
     user = user.strip("\"'")
     if not user or user in ("root", "0", "#0"):
         return None
@@ -669,18 +676,71 @@ def _start_scripts(ctx: ProjectContext, rel: str, stages: list[Stage], final: St
     return found
 
 
+#: ``${NAME:-default}`` / ``${NAME-default}`` / ``${NAME:=default}``, ``${NAME}``, ``$NAME``.
+_VAR_RE = lazy_pattern(r"^\$(?:\{(\w+)(?::?[-=]([^}]*))?\}|(\w+))$")
+#: A shell assignment that sets a default (``APP_USER=${APP_USER:-node}``, ``export X=node``,
+#: ``: ${X:=node}``).
+_ASSIGN_RE = lazy_pattern(r"^(?:export\s+|readonly\s+|:\s+)?(?:(\w+)=(\S+)|(\$\{\w+:?=[^}]*\}))$")
+#: Shell words that open and close a block whose body runs only on some paths.
+_OPENERS = frozenset({"if", "case", "for", "while", "until", "select", "{", "("})
+_CLOSERS = frozenset({"fi", "esac", "done", "}", ")"})
+_FUNCTION_RE = lazy_pattern(r"^(?:function\s+)?[\w.-]+\s*\(\s*\)\s*\{?|^function\s+[\w.-]+")
+
+
+def _image_env(stages: list[Stage], final: Stage) -> dict[str, str]:
+    """Return the ``ENV`` values the final stage starts with (later ones win)."""
+    env: dict[str, str] = {}
+    for current in reversed(ancestry(stages, final)):
+        for command in current.commands:
+            if command.cmd.upper() == "ENV":
+                values = [str(v).strip("\"'") for v in command.value]
+                for index in range(0, len(values) - 1, 2):
+                    env[values[index]] = values[index + 1]
+    return env
+
+
+def _literal_user(word: str, env: dict[str, str]) -> str | None:
+    """Return the user a drop's user word names when the start does not set it otherwise: the
+    literal itself, or a variable's value from ``ENV``/the script, else its written default
+    (``${APP_USER:-node}``); None when it is root or unknown (``$PUID`` with nothing setting
+    it: the drop is then to whatever the caller passes, root when unset)."""
+    word = word.strip("\"'")
+    for _ in range(3):
+        if "$" not in word:
+            break
+        match = _VAR_RE.match(word)
+        if match is None:
+            return None
+        name = match.group(1) or match.group(3)
+        if name in env:
+            word = env[name].strip("\"'")
+        elif match.group(2) is not None:
+            word = match.group(2).strip("\"'")
+        else:
+            return None
+    if "$" in word or not word or word.split(":", 1)[0] in ("root", "0", "#0"):
+        return None
+    return word
+
+
 def _privileges(ctx: ProjectContext, rel: str, stages: list[Stage], final: Stage
                 ) -> tuple[str | None, str | None]:
     """Return (how the image starts the app as another user, what at start needs root).
 
-    The first is set when the app's own start goes through a tool that switches to a
-    non-root user (``gosu``, ``su-exec``, ``setpriv``, ``runuser``, ``chroot --userspec``,
-    ``s6-setuidgid``, ``su -c``): in the ``CMD``/``ENTRYPOINT`` itself, or in a start script
-    of the project on an ``exec`` line or its last command. The image starts as root on
-    purpose, to do what needs root before it drops to that user. The second names the first
-    command of the start (script or ``HEALTHCHECK``) that only root may run (such a switch,
-    ``chown``, ``usermod``, a package manager): a ``USER`` line would make it fail."""
+    The first is set when every way the start runs the app goes through a tool that switches
+    to a literal non-root user (``gosu``, ``su-exec``, ``setpriv``, ``runuser``, ``chroot
+    --userspec``, ``s6-setuidgid``, ``su -c``), or to a variable whose value in ``ENV`` or the
+    script, or else its written default, is one: in the ``CMD``/``ENTRYPOINT`` itself, or in a
+    start script of the project on an ``exec`` line or its last command, outside any ``if``,
+    ``case``, loop, function or ``&&``/``||`` chain, with no other ``exec`` before it. A drop
+    on one branch only (``if [ -n "$PUID" ]``, only for ``worker``), to ``${APP_USER:-root}``
+    or to a variable nothing sets leaves the app running as root on some start: not credited.
+    The image starts as root on purpose, to do what needs root before it drops to that user.
+    The second names the first command of the start (script or ``HEALTHCHECK``) that only
+    root may run (such a switch, ``chown``, ``usermod``, a package manager): a ``USER`` line
+    would make it fail."""
     needs: str | None = None
+    env = _image_env(stages, final)
     for kind in ("ENTRYPOINT", "CMD", "HEALTHCHECK"):
         command = next((own[-1] for current in ancestry(stages, final)
                         if (own := [c for c in current.commands if c.cmd.upper() == kind])),
@@ -690,8 +750,9 @@ def _privileges(ctx: ProjectContext, rel: str, stages: list[Stage], final: Stage
         joined = " ".join(str(v) for v in command.value)
         words = [w for w in split_words(joined) if w.upper() not in ("CMD", "NONE")]
         drop = _drop_user(words) if kind != "HEALTHCHECK" else None
-        if drop is not None:
-            return (f"its `{kind}` runs the app through `{drop[0]} {drop[1]}` (line "
+        user = _literal_user(drop[1], env) if drop is not None else None
+        if drop is not None and user is not None:
+            return (f"its `{kind}` runs the app through `{drop[0]} {user}` (line "
                     f"{command.start_line})"), None
         for part in _words(joined):
             tool = _tool_of([w for w in part if w.upper() != "CMD"])
@@ -700,16 +761,42 @@ def _privileges(ctx: ProjectContext, rel: str, stages: list[Stage], final: Stage
     for script, text in _start_scripts(ctx, rel, stages, final):
         lines = [(n, line.strip()) for n, line in logical_lines(text)
                  if line.strip() and not line.strip().startswith("#")]
+        script_env = dict(env)
+        depth = 0
+        other_exec = False
         for position, (number, line) in enumerate(lines):
+            chained = bool(re.search(r"&&|\|\|", line))
+            if _FUNCTION_RE.match(line):
+                depth += 1  # a function body runs only where it is called
             for part in _words(line):
-                words = [w for w in part if w not in ("[[", "]]", "!", "then", "else", "do")]
+                if part and part[0] in _OPENERS:
+                    depth += 1
+                if part and part[-1] in _CLOSERS or part == ["fi"]:
+                    depth = max(0, depth - 1)
+                words = [w for w in part if w not in ("[[", "]]", "!", "then", "else", "do",
+                                                      "elif", "fi", "done", "esac", "{", "}")]
                 if not words:
                     continue
+                assigned = _ASSIGN_RE.match(" ".join(words))
+                if assigned is not None and depth == 0 and not chained:
+                    if assigned.group(1):
+                        value = _literal_user(assigned.group(2), script_env)
+                        script_env[assigned.group(1)] = value or "$unknown"
+                    else:
+                        inner = _VAR_RE.match(assigned.group(3))
+                        if inner is not None and inner.group(1) not in script_env:
+                            script_env[inner.group(1)] = inner.group(2) or "$unknown"
                 drop = _drop_user(words) if _DROP_NEEDLE_RE.search(line) else None
                 tool = _tool_of(words)
-                if drop is not None and (words[0] == "exec" or position == len(lines) - 1):
+                user = _literal_user(drop[1], script_env) if drop is not None else None
+                if drop is not None and user is not None and depth == 0 and not chained \
+                        and not other_exec \
+                        and (words[0] == "exec" or position == len(lines) - 1):
                     return (f"{script}:{number} starts the app through `{drop[0]} "
-                            f"{drop[1]}`"), None
+                            f"{user}`"), None
+                if drop is None and words[0] == "exec" and len(words) > 1 \
+                        and not re.match(r"^\d*[<>]", words[1]):
+                    other_exec = True  # another way the script starts the app
                 if needs is None and tool in _ROOT_ONLY | _DROP_TOOLS:
                     needs = f"{script}:{number} runs `{tool}`"
     return None, needs
