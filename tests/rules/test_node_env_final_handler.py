@@ -4,6 +4,8 @@ something else in sight still changes with NODE_ENV, and the message says what."
 
 from __future__ import annotations
 
+import pytest
+
 from nodeharden import check
 
 DOCKERFILE = 'FROM node:20\nWORKDIR /srv\nCOPY . .\nRUN npm install\nCMD ["node", "app.js"]\n'
@@ -80,3 +82,42 @@ def test_a_routers_handler_is_not_the_apps_final_handler(project) -> None:
            "app.get('/', (req, res) => { throw new Error('boom'); });\napp.listen(8080);\n")
     [message] = _messages(project, {"app.js": app, "routes.js": routes})
     assert message.endswith("shows stack traces")
+
+
+_APP = ("const express = require('express');\nconst app = express();\n"
+        "app.get('/', (req, res) => res.json({}));\napp.use(%s);\napp.listen(8080);\n")
+
+
+@pytest.mark.parametrize("handler", [
+    "(err, req, res, next) => { res.status(500).send(err); }",
+    "(err, req, res, next) => { res.status(500).json({ err }); }",
+    "(err, req, res, next) => { res.json({ ok: false, details: err.details }); }",
+    "(err, req, res, next) => { const body = { error: err }; res.json(body); }",
+    "(err, req, res, next) => { sendError(res, err); }",
+    "(err, req, res, next) => { res.json(err || {}); }",
+    "(err, req, res, next) => { res.render('error', { error: err }); }",
+])
+def test_an_answer_that_carries_the_error_object_may_throw_so_the_finding_stays(
+        project, handler) -> None:
+    # a circular error makes res.json/res.send throw, and Express's default page answers
+    assert len(_messages(project, {"app.js": _APP % handler})) == 1
+
+
+@pytest.mark.parametrize("handler", [
+    ("(err, req, res, next) => { logger.error({ err }); res.status(err.status || 500).json({ "
+     "message: err.message }); }"),
+    ("(err, req, res, next) => { if (err instanceof TypeError) { return res.sendStatus(400); } "
+     "res.status(500).send(String(err)); }"),
+    "(err, req, res, next) => { report(err); res.status(500).send(`failed: ${err}`); }",
+])
+def test_an_answer_of_text_and_fields_keeps_the_stack_page_away(project, handler) -> None:
+    assert _messages(project, {"app.js": _APP % handler}) == []
+
+
+@pytest.mark.parametrize("dep", ['"apollo-server-express": "^3.13.0"', '"graphql-yoga": "^5.0.0"',
+                                 '"mercurius": "^14.0.0"', '"express-graphql": "^0.12.0"'])
+def test_a_graphql_server_keeps_the_finding(project, dep) -> None:
+    handler = "(err, req, res, next) => { res.status(500).json({ error: 'internal' }); }"
+    messages = _messages(project, {"app.js": _APP % handler},
+                         deps='"express": "^4.21.0", ' + dep)
+    assert len(messages) == 1 and dep.split('"')[1] in messages[0]

@@ -503,17 +503,103 @@ def _compose_production(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
     return None
 
 
-#: Packages whose own behaviour switches on NODE_ENV in a way that matters at run time
-#: (server-side rendering and bundling middleware ship a development build or mode).
+#: Packages whose own behaviour switches on NODE_ENV in a way that matters at run time:
+#: server-side rendering and bundling middleware ship a development build or mode, and GraphQL
+#: servers put the stack trace into their error answers outside production.
 _MODE_PACKAGES = ("next", "nuxt", "react-dom", "vue-server-renderer", "@vue/server-renderer",
-                  "@sveltejs/kit", "@remix-run/node", "webpack-dev-middleware", "vite")
+                  "@sveltejs/kit", "@remix-run/node", "@remix-run/express", "webpack-dev-middleware",
+                  "webpack-hot-middleware", "vite", "@angular/ssr", "@nestjs/graphql",
+                  "@apollo/server", "apollo-server", "graphql-yoga", "mercurius",
+                  "express-graphql", "@graphql-yoga/node", "type-graphql", "@trpc/server")
+#: Family prefixes of the same (``apollo-server-express``, ``apollo-server-core``…).
+_MODE_PREFIXES = ("apollo-server-", "@apollo/server-", "@graphql-yoga/", "@nuxt/", "@remix-run/")
 _READS_ENV_RE = lazy_pattern(rb"NODE_ENV|\.get\(\s*['\"]env['\"]\s*\)|\bsettings\.env\b")
+#: Fields of an error whose value is text or a number (an answer made of them cannot throw).
+_SAFE_FIELDS = frozenset({"message", "status", "statusCode", "status_code", "code", "name",
+                          "expose", "type", "title", "toString"})
+#: Methods that log or report an error (they handle any object, circular ones too).
+_LOG_METHODS = frozenset({"error", "warn", "warning", "info", "log", "debug", "fatal", "trace",
+                          "captureException", "notify", "report", "exception"})
+#: Nodes a value passes through on its way into the expression around it.
+_CARRIERS = frozenset({"parenthesized_expression", "await_expression", "arguments", "object",
+                       "pair", "array", "spread_element", "sequence_expression", "as_expression",
+                       "satisfies_expression", "non_null_expression", "ternary_expression",
+                       "binary_expression"})
+
+
+def _rooted_at(node: Any, name: str) -> bool:
+    """Return True when the member chain or call chain ``node`` starts at ``name``
+    (``res.status(500).json``)."""
+    from nodeharden._parse import text
+
+    while node is not None and node.type in ("member_expression", "call_expression",
+                                             "subscript_expression"):
+        node = node.child_by_field_name("object") or node.child_by_field_name("function")
+    return node is not None and text(node) == name
+
+
+def _error_use_is_safe(use: Any, res: str) -> bool:
+    """Return True when this use of the error (``err``, or ``err.field``) cannot put the error
+    object into the answer: it is tested (``if (err)``, ``err instanceof X``, ``!err``), turned
+    into text (``String(err)``, a template, ``+``), logged (``logger.error(err)``) or handed to a
+    call whose result is dropped and that is not given ``res``. Anything else that carries it
+    (``res.json({ details: err })``, ``res.send(err)``, ``const body = { err }``) may serialise
+    it, and a circular error makes ``res.json`` throw into Express's default handler."""
+    from nodeharden._parse import text
+
+    current = use
+    while True:
+        parent = current.parent
+        if parent is None:
+            return False
+        kind = parent.type
+        if kind == "template_substitution":
+            return True
+        if kind == "unary_expression":
+            return True
+        if kind == "binary_expression":
+            operator = parent.child_by_field_name("operator")
+            if operator is not None and text(operator) in (
+                    "instanceof", "==", "===", "!=", "!==", "+", "in"):
+                return True
+        if kind == "ternary_expression" and parent.child_by_field_name("condition") == current:
+            return True
+        if kind == "parenthesized_expression" and parent.parent is not None and \
+                parent.parent.type in ("if_statement", "while_statement", "do_statement",
+                                       "switch_statement"):
+            return True
+        if kind == "call_expression" and current.type == "arguments":
+            callee = parent.child_by_field_name("function")
+            name = text(callee)
+            if name == "String":
+                return True
+            if _rooted_at(callee, res):
+                return False  # the answer itself: res.json(err), res.send({ err })
+            if callee is not None and callee.type == "member_expression" and \
+                    text(callee.child_by_field_name("property")) in _LOG_METHODS:
+                return True
+            args = parent.child_by_field_name("arguments")
+            given_res = args is not None and any(text(a) == res for a in args.named_children)
+            statement = parent.parent
+            while statement is not None and statement.type == "await_expression":
+                statement = statement.parent
+            return not given_res and statement is not None and \
+                statement.type == "expression_statement"
+        if kind in _CARRIERS or kind == "call_expression":
+            current = parent
+            continue
+        if kind == "shorthand_property_identifier":
+            current = parent
+            continue
+        return False
 
 
 def _terminal_handler(ctx: ProjectContext, rel: str, arg: Any) -> bool:
     """Return True when the four-parameter function ``arg`` of ``rel`` answers every error
     itself: it never passes the error on (``next(err)``), never throws (Express would pass
-    that to its default handler) and never names ``.stack``."""
+    that to its default handler), never names ``.stack``, and its answer cannot itself throw:
+    it sends text or fields of the error (``err.message``, a status), never the error object
+    or a value containing it (``_error_use_is_safe``)."""
     from nodeharden._parse import parameters, parse, text, walk
     from nodeharden._project import JS_SUFFIXES
 
@@ -529,7 +615,8 @@ def _terminal_handler(ctx: ProjectContext, rel: str, arg: Any) -> bool:
     params = parameters(node)
     if len(params) != 4:
         return False
-    nxt = text(params[3])
+    error, res, nxt = text(params[0]), text(params[2]), text(params[3])
+    plain = params[0].type == "identifier"
     for inner in walk(node):
         if inner.type == "throw_statement":
             return False
@@ -541,6 +628,17 @@ def _terminal_handler(ctx: ProjectContext, rel: str, arg: Any) -> bool:
             args = inner.child_by_field_name("arguments")
             if callee is not None and text(callee) == nxt and args is not None \
                     and args.named_children:
+                return False
+        if plain and inner.type in ("identifier", "shorthand_property_identifier") \
+                and text(inner) == error and inner != params[0]:
+            use = inner
+            parent = inner.parent
+            if parent is not None and parent.type == "member_expression" and \
+                    parent.child_by_field_name("object") == inner:
+                if text(parent.child_by_field_name("property")) in _SAFE_FIELDS:
+                    continue  # a text or number field
+                use = parent
+            if not _error_use_is_safe(use, res):
                 return False
     return True
 
@@ -603,7 +701,8 @@ def _development_effects(ctx: ProjectContext, package: str) -> str | None:
         except ValueError:
             data_json = {}
         deps = data_json.get("dependencies") if isinstance(data_json, dict) else None
-        used = [name for name in _MODE_PACKAGES if isinstance(deps, dict) and name in deps]
+        used = [name for name in (deps if isinstance(deps, dict) else {})
+                if name in _MODE_PACKAGES or str(name).startswith(_MODE_PREFIXES)]
         if used:
             return f"`{used[0]}` runs its development mode"
     return None
