@@ -161,3 +161,50 @@ def test_a_read_only_docker_socket_is_still_the_docker_api(project) -> None:
                "      - /var/run/docker.sock:/var/run/docker.sock:ro\n")
     dockerfile = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n'
     assert _findings(project, {"Dockerfile": dockerfile, "docker-compose.yml": compose}) == []
+
+
+_SCRIPT_IMAGE = 'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCMD ["./run.sh"]\n'
+
+
+@pytest.mark.parametrize("script", [
+    '#!/bin/sh\n[ -n "$PUID" ] && exec su-exec node node server.js\nexec node server.js\n',
+    '#!/bin/sh\ncase "$1" in\n  web) exec gosu node node server.js ;;\nesac\nexec node server.js\n',
+    '#!/bin/sh\nstart() {\n  exec gosu node node server.js\n}\nexec node server.js\n',
+    ('#!/bin/sh\nif [ "$DEBUG" = 1 ]; then\n  exec node --inspect server.js\nfi\n'
+    'exec gosu node node server.js\n'),
+    '#!/bin/sh\nusermod -u "$PUID" node\nexec su-exec "$PUID" node server.js\n',
+    '#!/bin/sh\nRUN_AS=${RUN_AS:-root}\nexec gosu "$RUN_AS" node server.js\n',
+])
+def test_a_drop_that_some_start_goes_around_is_no_drop(project, script) -> None:
+    findings = _findings(project, {"Dockerfile": _SCRIPT_IMAGE, "run.sh": script})
+    assert [f.path for f in findings] == ["Dockerfile"] and findings[0].fix is None
+
+
+@pytest.mark.parametrize("script", [
+    ('#!/bin/sh\nif [ -n "$PUID" ]; then\n  usermod -u "$PUID" node\nfi\n'
+    'exec su-exec node node server.js\n'),
+    '#!/bin/sh\nRUN_AS=${RUN_AS:-node}\nexec gosu "$RUN_AS" node server.js\n',
+    '#!/bin/sh\n: ${RUN_AS:=node}\nexec gosu "${RUN_AS}:node" node server.js\n',
+])
+def test_a_drop_every_start_goes_through_is_not_reported(project, script) -> None:
+    assert _findings(project, {"Dockerfile": _SCRIPT_IMAGE, "run.sh": script}) == []
+
+
+def test_a_base_image_the_run_script_also_runs_is_judged(project) -> None:
+    base = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n'
+    app = 'FROM acme/api:base\nUSER node\nCMD ["node", "server.js"]\n'
+    script = ("#!/bin/sh\ndocker build -f Dockerfile.base -t acme/api:base .\n"
+              "docker run -d -p 3000:3000 acme/api:base node server.js\n")
+    findings = _findings(project, {"Dockerfile.base": base, "Dockerfile": app,
+                                   "deploy.sh": script})
+    assert [f.path for f in findings] == ["Dockerfile.base"]
+
+
+def test_many_start_script_lines_stay_fast(project) -> None:
+    import time
+
+    script = "#!/bin/sh\n" + "if [ -n \"$X\" ]; then echo x; fi\n" * 3000 + \
+        "exec gosu node node server.js\n"
+    started = time.perf_counter()
+    assert _findings(project, {"Dockerfile": _SCRIPT_IMAGE, "run.sh": script}) == []
+    assert time.perf_counter() - started < 1.5

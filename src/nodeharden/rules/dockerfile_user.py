@@ -775,6 +775,8 @@ def _privileges(ctx: ProjectContext, rel: str, stages: list[Stage], final: Stage
                     depth = max(0, depth - 1)
                 words = [w for w in part if w not in ("[[", "]]", "!", "then", "else", "do",
                                                       "elif", "fi", "done", "esac", "{", "}")]
+                if words and words[0].endswith(")") and "(" not in words[0]:
+                    words = words[1:]  # a `case` pattern (`web) exec gosu …`)
                 if not words:
                     continue
                 assigned = _ASSIGN_RE.match(" ".join(words))
