@@ -917,7 +917,7 @@ class _Deferred:
     #: that this run does not fix: the project's contract.
     contract: bool
     #: The administrators' guards of other project files in the route's chain (``Leak.guards``).
-    guards: tuple[tuple[str, str | None, bool], ...] = ()
+    guards: tuple[_DeferredGuard, ...] = ()
 
 
 def _follows_contract(leak: Leak, finding: Finding) -> bool:
@@ -961,7 +961,7 @@ class Leak:
     #: The route's chain holds administrators' guards of other project files (``requireAdmin``
     #: imported from ``./auth``): the project phase reads their bodies, and the leak is not
     #: reported when one of them turns requests away (``_project_guard_denies``).
-    guards: tuple[tuple[str, str | None, bool], ...] = ()
+    guards: tuple[_DeferredGuard, ...] = ()
 
 
 #: ``err.name`` values libraries give only to client errors: express-jwt's and
@@ -1534,7 +1534,7 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
                 continue  # a deliberate client error message, e.g. a validation failure
             if leak == "message" and _in_client_branch(node, scope, name, status, ctx.facts):
                 continue  # a branch taken only for client errors: their messages are answers
-            guards: tuple[_ProjectGuard, ...] = ()
+            guards: tuple[_DeferredGuard, ...] = ()
             if kind == "catch" and leak == "message":
                 admin = _admin_only_route(scope, ctx.tree.root_node, ctx.facts.imports)
                 if admin is True:
@@ -1758,6 +1758,24 @@ def _in_error_handler(scope: Node) -> bool:
 #: (the module as imported, the name it exports or None for the module itself, True when the
 #: route calls it as a factory of the middleware).
 _ProjectGuard = tuple[str, str | None, bool]
+#: What authenticates a request earlier in a route's chain, for an administrators' guard
+#: that lets every request through in a mode of the instance (``_instance_mode``): a guard
+#: of another project file to be read in the project phase, or ``_SEEN`` when the file shows
+#: one (``passport.authenticate('jwt')``, a function of the file that answers 401).
+_AuthRef = tuple[str, str | None, bool]
+_SEEN: _AuthRef = ("", None, False)
+#: A guard of another file with what authenticates before it (``_AuthRef``); a module of
+#: "" is a guard of this file that denies but in a mode of the instance.
+_DeferredGuard = tuple[str, str | None, bool, tuple[_AuthRef, ...]]
+#: Names of package middleware that authenticate a request (their names are what can be
+#: read): ``passport.authenticate``, ``requireAuth``, ``ensureLoggedIn``, ``checkJwt``.
+_AUTH_NAME = lazy_pattern(r"(?i)^(?:authenticate|(?:is|require|requires|ensure|check|verify|"
+                          r"validate)_?(?:auth(?:enticated)?|logged_?in|signed_?in|jwt|token|"
+                          r"session|user)|jwt|auth)$")
+#: Packages whose middleware (any export, called) authenticates: express-jwt's ``jwt()``,
+#: express-oauth2-jwt-bearer's ``auth()``.
+_AUTH_PACKAGES = frozenset({"passport", "express-jwt", "express-oauth2-jwt-bearer",
+                            "connect-ensure-login", "express-openid-connect"})
 #: Words of a guard name that turn it around: ``denyRole('admin')`` lets everyone but
 #: administrators through.
 _NEGATION_WORDS = frozenset({"deny", "denies", "denied", "except", "exclude", "excluding",
@@ -1768,6 +1786,7 @@ _NEGATION_WORDS = frozenset({"deny", "denies", "denied", "except", "exclude", "e
 _ROLE_READ = lazy_pattern(r"(?i)role|admin|superuser|permission|privilege|is_?staff")
 #: A status a guard denies with, named: ``HttpStatus.FORBIDDEN``, ``StatusCodes.UNAUTHORIZED``.
 _DENY_STATUS_NAME = lazy_pattern(r"(?i)forbidden|unauthori[sz]ed")
+_UNAUTHORIZED_NAME = lazy_pattern(r"(?i)unauthori[sz]ed")
 
 
 def _name_words(name: str) -> set[str]:
@@ -1853,8 +1872,8 @@ def _relative(module: str) -> bool:
     return module.startswith((".", "/"))
 
 
-def _guard_verdict(node: Node, root: Node, imports: Iterable[ImportFact],
-                   depth: int = 0) -> bool | list[_ProjectGuard]:
+def _guard_verdict(node: Node, root: Node, imports: Iterable[ImportFact], depth: int = 0,
+                   auth: tuple[_AuthRef, ...] = ()) -> bool | list[_DeferredGuard]:
     """Judge middleware ``node`` of a route's chain: True when it admits administrators only,
     False when it does not or this cannot be seen, else the guards of other project files
     whose bodies decide it (the project phase reads them).
@@ -1864,14 +1883,15 @@ def _guard_verdict(node: Node, root: Node, imports: Iterable[ImportFact],
     does not turn them around (``denyRole('admin')``). Defined in this file, its body must
     deny (``_guard_denies``); imported from a package, its name is trusted; from another
     project file, that file's body decides; from nowhere to be seen (a parameter), it is
-    not credited."""
+    not credited. A body that lets every request through in a mode of the instance counts
+    only where ``auth`` (what authenticates earlier in the chain) does."""
     node = unwrap(node)
     if depth > 3:
         return False
     if node.type == "array":
-        found: list[_ProjectGuard] = []
+        found: list[_DeferredGuard] = []
         for item in node.named_children:
-            verdict = _guard_verdict(item, root, imports, depth + 1)
+            verdict = _guard_verdict(item, root, imports, depth + 1, auth)
             if verdict is True:
                 return True
             if verdict:
@@ -1900,10 +1920,18 @@ def _guard_verdict(node: Node, root: Node, imports: Iterable[ImportFact],
         if defined is not None:
             if factory:
                 inner = _returned_middleware(defined)
-                return inner is not None and _guard_denies(inner)
-            if defined.type == "call_expression":
-                return _guard_verdict(defined, root, imports, depth + 1)
-            return defined.type in _FUNCTIONS and _guard_denies(defined)
+            elif defined.type == "call_expression":
+                return _guard_verdict(defined, root, imports, depth + 1, auth)
+            else:
+                inner = defined if defined.type in _FUNCTIONS else None
+            if inner is None:
+                return False
+            if _guard_denies(inner):
+                return True
+            if not auth or not _guard_denies(inner, modes=True):
+                return False
+            # Denies but in a mode of the instance: what authenticates before it decides.
+            return True if _SEEN in auth else [("", None, False, auth)]
         if _definitions(root).get(name):
             return False  # defined more than once: which one runs is not seen
         bound = _import_binding(imports, name)
@@ -1920,7 +1948,7 @@ def _guard_verdict(node: Node, root: Node, imports: Iterable[ImportFact],
     module, exported = bound
     if not _relative(module):
         return True  # a package's guard: its name is what can be read
-    return [(module, exported, factory)]
+    return [(module, exported, factory, auth)]
 
 
 def _returned_middleware(factory: Node) -> Node | None:
@@ -1940,12 +1968,13 @@ def _returned_middleware(factory: Node) -> Node | None:
     return functions[0] if len(functions) == 1 and len(returned) == 1 else None
 
 
-def _guard_denies(fn: Node) -> bool:
+def _guard_denies(fn: Node, modes: bool = False) -> bool:
     """Return True when middleware ``fn`` (``(req, res, next)``) is seen to turn requests
     away: some branch answers a 4xx, redirects, throws or calls ``next(err)``, and every
     ``next()`` runs only where a condition on the user's role or an administrator flag holds
-    (``if (req.user.role !== 'admin') return res.sendStatus(403); next()``), or a mode of the
-    instance that reads nothing of the request (``_instance_mode``). A guard that
+    (``if (req.user.role !== 'admin') return res.sendStatus(403); next()``), or, with
+    ``modes``, a mode of the instance that reads nothing of the request (``_instance_mode``;
+    the caller credits it only behind an authentication). A guard that
     only logs or sets a flag and calls ``next()`` (or hands ``next`` on) admits everyone."""
     params = parameters(fn)
     if len(params) != 3 or params[2].type != "identifier":
@@ -1983,10 +2012,10 @@ def _guard_denies(fn: Node) -> bool:
                      and 400 <= int(text(first)) < 500)
                     or _DENY_STATUS_NAME.search(text(first)))):
                 denies = True
-    return denies and bool(passes) and all(_runs_for_role(call, fn) for call in passes)
+    return denies and bool(passes) and all(_runs_for_role(call, fn, modes) for call in passes)
 
 
-def _runs_for_role(call: Node, fn: Node) -> bool:
+def _runs_for_role(call: Node, fn: Node, modes: bool = False) -> bool:
     """Return True when ``call`` (a ``next()``) runs only where a condition reading the user's
     role or an administrator flag holds: it lies in the branch of an ``if``, ``?:`` or
     ``&&``/``||`` taken then, or after an ``if`` that returns or throws when it fails."""
@@ -2015,7 +2044,8 @@ def _runs_for_role(call: Node, fn: Node) -> bool:
                         and _exits(stmt.child_by_field_name("consequence")):
                     tests.append((cond, False))
         child, cur = cur, cur.parent
-    return any(_asserts_role(cond, holds) or _instance_mode(cond, fn) for cond, holds in tests)
+    return any(_asserts_role(cond, holds) or (modes and _instance_mode(cond, fn))
+               for cond, holds in tests)
 
 
 #: Names that carry who the request comes from: a test of one is a test of the user.
@@ -2031,11 +2061,17 @@ def _instance_mode(cond: Node | None, fn: Node) -> bool:
     reads (one level: ``const multiUserMode = res.locals?.multiUserMode ?? await
     Settings.isMultiUserMode()``) name the request parameter or the user, a session or a
     token. AnythingLLM's guards let every request through when the instance runs in
-    single-user mode, where there are no roles to tell apart."""
+    single-user mode, where there are no roles to tell apart.
+
+    The test must read a setting that can be either way: the truth of a name, a field or a
+    method's answer (``!multiUserMode``, ``!config.rbac``, ``await isMultiUserMode()``), not a
+    comparison (``Date.now() > 0``, ``NODE_ENV !== 'production'``), a literal, a name bound
+    to a literal (``const OPEN = true``) or a global's value (``Date.now()``)."""
     params = parameters(fn)
     request = text(params[0]) if params else ""
-    if cond is None:
+    if not _setting_test(cond, fn):
         return False
+    assert cond is not None
     names: list[str] = []
     for node in walk(cond):
         if node.type in ("identifier", "property_identifier", "shorthand_property_identifier"):
@@ -2047,6 +2083,50 @@ def _instance_mode(cond: Node | None, fn: Node) -> bool:
             names.extend(text(n) for n in walk(value) if n.type in (
                 "identifier", "property_identifier", "shorthand_property_identifier"))
     return not any(name == request or name.lower() in _USER_NAMES for name in names)
+
+
+#: Globals whose values are no setting of the instance: ``Date.now()``, ``Math.random()``.
+_GLOBAL_OBJECTS = frozenset({"Date", "Math", "Number", "JSON", "String", "Boolean", "Object",
+                             "Array", "globalThis", "performance", "crypto"})
+
+
+def _setting_test(cond: Node | None, fn: Node) -> bool:
+    """Return True when ``cond`` tests the truth of a setting (``_instance_mode``): a name, a
+    field or a call of one, negated or awaited; a name of the function or the file must not
+    be bound to a literal or a literal's computation."""
+    cond = unwrap(cond)
+    for _ in range(_MAX_NESTING):
+        if cond is None:
+            return False
+        if cond.type == "unary_expression" and text(cond.child_by_field_name("operator")) == "!":
+            cond = unwrap(cond.child_by_field_name("argument"))
+        elif cond.type == "await_expression" and cond.named_children:
+            cond = unwrap(cond.named_children[0])
+        else:
+            break
+    if cond is None:
+        return False
+    target = cond.child_by_field_name("function") if cond.type == "call_expression" else cond
+    if target is None or target.type not in ("identifier", "member_expression"):
+        return False
+    base = target
+    while base.type == "member_expression":
+        obj = base.child_by_field_name("object")
+        if obj is None:
+            return False
+        base = unwrap(obj) or obj
+    if base.type == "identifier" and text(base) in _GLOBAL_OBJECTS:
+        return False
+    if cond.type == "identifier":
+        root = fn
+        while root.parent is not None:
+            root = root.parent
+        values = _definitions(fn).get(text(cond), []) or _definitions(root).get(text(cond), [])
+        for value in values:
+            if not any(n.type in ("identifier", "member_expression", "call_expression",
+                                  "await_expression") for n in walk(value)):
+                return False  # `const OPEN = true`: the same answer whatever is configured
+    return True
 
 
 def _exits(branch: Node | None) -> bool:
@@ -2094,15 +2174,17 @@ def _asserts_role(cond: Node | None, holds: bool, depth: int = 0) -> bool:
 
 
 def _admin_only_route(scope: Node, root: Node,
-                      imports: Iterable[ImportFact]) -> bool | list[_ProjectGuard]:
+                      imports: Iterable[ImportFact]) -> bool | list[_DeferredGuard]:
     """Judge whether ``scope`` (a catch block or callback) runs in a route whose chain admits
     administrators only (``_guard_verdict`` of each guard): a guard among the middleware
     registered before the route's handler (``app.post('/settings',
     [validatedRequest, flexUserRoleValid([ROLES.admin])], async (req, res) => …)``), or one
     the same router uses before the route, for every path or for a path the route's own lies
     under (``router.use(requireAdmin); router.get(…)``). Its message goes to the instance's
-    operator, who reads it to mend the instance. Returns True, False, or the guards of other
-    project files that decide it."""
+    operator, who reads it to mend the instance. A guard that lets every request through in
+    a mode of the instance counts only behind an authentication registered before it
+    (``_authenticates``). Returns True, False, or the guards of other project files that
+    decide it."""
     cur: Node | None = scope
     while cur is not None:
         if cur.type in _FUNCTIONS and cur.parent is not None \
@@ -2112,20 +2194,26 @@ def _admin_only_route(scope: Node, root: Node,
             callee = call.child_by_field_name("function") if call is not None else None
             if call is not None and callee is not None and callee.type == "member_expression" \
                     and text(callee.child_by_field_name("property")) in _ROUTE_METHODS:
-                found: list[_ProjectGuard] = []
+                auth: list[_AuthRef] = []
+                used = _router_uses_admin_guard(call, callee.child_by_field_name("object"),
+                                                root, imports, auth)
+                if used is True:
+                    return True
+                found: list[_DeferredGuard] = list(used or [])
                 for arg in args.named_children:
                     if arg.end_byte > cur.start_byte:
                         break
-                    verdict = _guard_verdict(arg, root, imports)
-                    if verdict is True:
-                        return True
-                    if verdict:
-                        found.extend(verdict)
-                used = _router_uses_admin_guard(call, callee.child_by_field_name("object"),
-                                                root, imports)
-                if used is True:
-                    return True
-                return found + (used or [])
+                    unwrapped = unwrap(arg)
+                    items = unwrapped.named_children \
+                        if unwrapped is not None and unwrapped.type == "array" else [arg]
+                    for item in items:
+                        verdict = _guard_verdict(item, root, imports, auth=tuple(auth))
+                        if verdict is True:
+                            return True
+                        if verdict:
+                            found.extend(verdict)
+                        auth.extend(_authenticates(item, root, imports))
+                return found
         cur = cur.parent
     return False
 
@@ -2165,13 +2253,14 @@ def _under(route: str, mount: str) -> bool:
 
 
 def _router_uses_admin_guard(call: Node, receiver: Node | None, root: Node,
-                             imports: Iterable[ImportFact]) -> bool | list[_ProjectGuard]:
+                             imports: Iterable[ImportFact],
+                             auth: list[_AuthRef]) -> bool | list[_DeferredGuard]:
     """Judge the guards a statement before route ``call``, in the same block, registers with
     ``use`` on the same receiver: for every path (``router.use(isAdmin)``), or for paths the
     route's own literal path lies under (``router.use('/admin', requireAdmin)`` before
     ``router.get('/admin/users', …)``, or given as an array or a const). A path that cannot
     be read (a regular expression, an imported value), or a route path that cannot, credits
-    no guard."""
+    no guard. What authenticates among them is added to ``auth``."""
     if receiver is None or receiver.type != "identifier":
         return False
     statement = statement_of(call)
@@ -2181,19 +2270,13 @@ def _router_uses_admin_guard(call: Node, receiver: Node | None, root: Node,
     route_args = call.child_by_field_name("arguments")
     route_path = _route_paths(route_args.named_children[0], root) \
         if route_args is not None and route_args.named_children else None
-    found: list[_ProjectGuard] = []
-    for earlier in block.named_children:
-        if earlier.start_byte >= statement.start_byte:
+    found: list[_DeferredGuard] = []
+    for start, expr in _block_uses(block):
+        if start >= statement.start_byte:
             break
-        expr = earlier.named_children[0] if earlier.type == "expression_statement" \
-            and earlier.named_children else None
-        if expr is None or expr.type != "call_expression":
-            continue
         fn = expr.child_by_field_name("function")
         args = expr.child_by_field_name("arguments")
-        if fn is None or fn.type != "member_expression" or args is None \
-                or text(fn.child_by_field_name("object")) != text(receiver) \
-                or text(fn.child_by_field_name("property")) != "use":
+        if fn is None or args is None or text(fn.child_by_field_name("object")) != text(receiver):
             continue
         items = list(args.named_children)
         if not items:
@@ -2208,12 +2291,109 @@ def _router_uses_admin_guard(call: Node, receiver: Node | None, root: Node,
                 continue
             items = items[1:]
         for item in items:
-            verdict = _guard_verdict(item, root, imports)
+            verdict = _guard_verdict(item, root, imports, auth=tuple(auth))
             if verdict is True:
                 return True
             if verdict:
                 found.extend(verdict)
+            auth.extend(_authenticates(item, root, imports))
     return found
+
+
+def _block_uses(block: Node) -> list[tuple[int, Node]]:
+    """Return the ``x.use(…)`` calls that are statements of ``block``, with their statements'
+    starts, in order (one pass over the block, kept: a file of thousands of routes reads its
+    block once, not once per route)."""
+    key = ("block-uses", block)
+    if key not in _MEMO:
+        uses: list[tuple[int, Node]] = []
+        for stmt in block.named_children:
+            expr = stmt.named_children[0] if stmt.type == "expression_statement" \
+                and stmt.named_children else None
+            fn = expr.child_by_field_name("function") \
+                if expr is not None and expr.type == "call_expression" else None
+            if expr is not None and fn is not None and fn.type == "member_expression" \
+                    and text(fn.child_by_field_name("property")) == "use":
+                uses.append((stmt.start_byte, expr))
+        _memo_put(key, uses)
+    return _MEMO[key]  # type: ignore[return-value]
+
+
+def _authenticates(node: Node, root: Node, imports: Iterable[ImportFact],
+                   depth: int = 0) -> list[_AuthRef]:
+    """Return what shows middleware ``node`` authenticates the request: ``[_SEEN]`` when this
+    file does (``passport.authenticate('jwt')``, a package's middleware named for it or of an
+    authentication package, a function of the file that answers 401, ``_answers_401``), the
+    guard of another project file whose body decides, or nothing."""
+    node = unwrap(node)
+    if node is None or depth > 3:
+        return []
+    factory = node.type == "call_expression"
+    callee = node.child_by_field_name("function") if factory else node
+    if callee is None or callee.type not in ("identifier", "member_expression"):
+        return []
+    head = callee
+    while head.type == "member_expression":
+        obj = head.child_by_field_name("object")
+        if obj is None:
+            return []
+        head = unwrap(obj) or obj
+    if head.type != "identifier":
+        return []
+    name = _guard_name(callee)
+    if head == callee:
+        defined = _defined(root, name)
+        if defined is not None:
+            if defined.type == "call_expression" and not factory:
+                return _authenticates(defined, root, imports, depth + 1)
+            inner = _returned_middleware(defined) if factory else defined
+            return [_SEEN] if inner is not None and inner.type in _FUNCTIONS \
+                and _answers_401(inner) else []
+        if _definitions(root).get(name):
+            return []
+    bound = _import_binding(imports, text(head))
+    if bound is None:
+        return []
+    module, exported = bound
+    if not _relative(module):
+        package = module.split("/")[0] if not module.startswith("@") \
+            else "/".join(module.split("/")[:2])
+        return [_SEEN] if package in _AUTH_PACKAGES or _AUTH_NAME.match(name) else []
+    if head != callee:
+        if exported is not None or callee.child_by_field_name("object") != head:
+            return []
+        exported = name
+    return [(module, exported, factory)]
+
+
+def _answers_401(fn: Node) -> bool:
+    """Return True when middleware ``fn`` (``(req, res, next)``) answers 401 on some branch
+    (``res.status(401)``, ``res.sendStatus(401)``, ``StatusCodes.UNAUTHORIZED``): it turns
+    away requests that do not authenticate."""
+    key = ("answers-401", fn)
+    if key not in _MEMO:
+        _memo_put(key, _finds_401(fn))
+    return bool(_MEMO[key])
+
+
+def _finds_401(fn: Node) -> bool:
+    params = parameters(fn)
+    if len(params) != 3:
+        return False
+    for node in walk(fn):
+        if node.type != "call_expression":
+            continue
+        callee = node.child_by_field_name("function")
+        if callee is None or callee.type != "member_expression" or text(
+                callee.child_by_field_name("property")) not in ("status", "sendStatus"):
+            continue
+        args = node.child_by_field_name("arguments")
+        first = unwrap(args.named_children[0]) if args is not None \
+            and args.named_children else None
+        if first is not None and (text(first) == "401"
+                                  or _UNAUTHORIZED_NAME.search(text(first))):
+            return True
+    return False
 
 
 def _is_middleware(node: Node, root: Node) -> bool:
@@ -3177,11 +3357,16 @@ _RESPONSE_NAMES = frozenset({"res", "response", "resp"})
 
 
 def _project_guard_denies(ctx: ProjectContext, rel: str, module: str, exported: str | None,
-                          factory: bool, depth: int = 0) -> bool:
+                          factory: bool, auth: tuple[_AuthRef, ...] = (),
+                          depth: int = 0) -> bool:
     """Return True when the guard file ``rel`` imports from project module ``module`` (its
     export ``exported``, or the module itself) turns requests away (``_guard_denies``; for
     ``factory``, the middleware it returns). A guard the project phase cannot find (a class's
-    method, a re-export it does not follow) is not credited."""
+    method, a re-export it does not follow) is not credited. A guard that lets every request
+    through in a mode of the instance counts only where ``auth`` (what the route registers
+    before it) is shown to authenticate; a ``module`` of "" is such a guard of ``rel``."""
+    if module == "":
+        return _project_authenticated(ctx, rel, auth)
     target = _resolve(ctx, rel, module)
     parsed = _source_of(ctx, target) if target is not None else None
     facts = ctx.facts.get(target) if target is not None else None
@@ -3191,17 +3376,50 @@ def _project_guard_denies(ctx: ProjectContext, rel: str, module: str, exported: 
     found = _exported_value(root, exported)
     if found is None:
         return False
-    if factory:
-        inner = _returned_middleware(found)
-        return inner is not None and _guard_denies(inner)
-    if found.type in _FUNCTIONS:
-        return _guard_denies(found)
-    if found.type != "call_expression":
+    inner = _returned_middleware(found) if factory \
+        else found if found.type in _FUNCTIONS else None
+    if inner is not None:
+        return _guard_denies(inner) or (bool(auth) and _guard_denies(inner, modes=True)
+                                        and _project_authenticated(ctx, rel, auth))
+    if factory or found.type != "call_expression":
         return False
-    verdict = _guard_verdict(found, root, facts.imports if facts is not None else [])
+    seen = (_SEEN,) if auth and _project_authenticated(ctx, rel, auth) else ()
+    verdict = _guard_verdict(found, root, facts.imports if facts is not None else [],
+                             auth=seen)
     if isinstance(verdict, bool):
         return verdict
     return any(_project_guard_denies(ctx, target, *guard, depth=depth + 1) for guard in verdict)
+
+
+def _project_authenticated(ctx: ProjectContext, rel: str, auth: Iterable[_AuthRef],
+                           depth: int = 0) -> bool:
+    """Return True when one of ``auth`` (what file ``rel``'s route registers before a guard)
+    authenticates: ``_SEEN``, or a middleware of another project file that answers 401
+    (``_authenticates`` read in that file)."""
+    for module, exported, factory in auth:
+        if module == "":
+            return True
+        target = _resolve(ctx, rel, module)
+        parsed = _source_of(ctx, target) if target is not None else None
+        if target is None or parsed is None or depth > 3:
+            continue
+        root = parsed[2].root_node
+        found = _exported_value(root, exported)
+        if found is None:
+            continue
+        inner = _returned_middleware(found) if factory \
+            else found if found.type in _FUNCTIONS else None
+        if inner is not None:
+            if _answers_401(inner):
+                return True
+            continue
+        if factory or found.type != "call_expression":
+            continue
+        facts = ctx.facts.get(target)
+        if _project_authenticated(ctx, target, _authenticates(
+                found, root, facts.imports if facts is not None else []), depth + 1):
+            return True
+    return False
 
 
 def _exported_value(root: Node, exported: str | None) -> Node | None:
