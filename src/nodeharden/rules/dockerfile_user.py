@@ -109,21 +109,32 @@ def _named_volumes(ctx: ProjectContext, dockerfile_rel: str
     this image mounts writable."""
     found: list[tuple[str, str, str, str]] = []
     for rel, service, spec in compose_services(ctx, dockerfile_rel):
-        volumes = spec.get("volumes")
-        for entry in volumes if isinstance(volumes, list) else []:
-            source = target = ""
-            read_only = False
-            if isinstance(entry, str):
-                parts = entry.split(":")
-                if len(parts) >= 2:
-                    source, target = parts[0], parts[1]
-                    read_only = len(parts) > 2 and "ro" in parts[2].split(",")
-            elif isinstance(entry, dict) and entry.get("type", "volume") == "volume":
-                source, target = str(entry.get("source") or ""), str(entry.get("target") or "")
-                read_only = bool(entry.get("read_only"))
+        for source, target, read_only in _compose_volumes(spec, "volume"):
             if source and target.startswith("/") and not read_only and \
                     not source.startswith(("/", ".", "~", "$")):
                 found.append((rel, service, source, target))
+    return found
+
+
+def _compose_volumes(spec: dict[str, Any], long_type: str) -> list[tuple[str, str, bool]]:
+    """Return (source, target, read only) of a compose service's ``volumes``: every short
+    entry (``src:/target[:ro]``; a named volume and a bind mount look alike there, the caller
+    tells them apart by the source) and the long entries of ``type`` ``long_type``
+    (``volume``, the long form's default, or ``bind``)."""
+    found: list[tuple[str, str, bool]] = []
+    volumes = spec.get("volumes")
+    for entry in volumes if isinstance(volumes, list) else []:
+        source = target = ""
+        read_only = False
+        if isinstance(entry, str):
+            parts = entry.split(":")
+            if len(parts) >= 2:
+                source, target = parts[0], parts[1]
+                read_only = len(parts) > 2 and "ro" in parts[2].split(",")
+        elif isinstance(entry, dict) and entry.get("type", "volume") == long_type:
+            source, target = str(entry.get("source") or ""), str(entry.get("target") or "")
+            read_only = bool(entry.get("read_only"))
+        found.append((source, target, read_only))
     return found
 
 
@@ -817,18 +828,7 @@ def _run_mounts(ctx: ProjectContext, rel: str) -> list[tuple[str, str, str]]:
     Dockerfile, or the project has no other Dockerfile)."""
     found: list[tuple[str, str, str]] = []
     for compose, service, spec in compose_services(ctx, rel):
-        volumes = spec.get("volumes")
-        for entry in volumes if isinstance(volumes, list) else []:
-            source = target = ""
-            read_only = False
-            if isinstance(entry, str):
-                parts = entry.split(":")
-                if len(parts) >= 2:
-                    source, target = parts[0], parts[1]
-                    read_only = len(parts) > 2 and "ro" in parts[2].split(",")
-            elif isinstance(entry, dict) and entry.get("type") == "bind":
-                source, target = str(entry.get("source") or ""), str(entry.get("target") or "")
-                read_only = bool(entry.get("read_only"))
+        for source, target, read_only in _compose_volumes(spec, "bind"):
             # (the Docker socket read-only is still the whole Docker API)
             if source.startswith(("/", ".", "~", "$")) and target and \
                     (not read_only or _SOCKET_RE.search(source)):

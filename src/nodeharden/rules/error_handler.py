@@ -573,23 +573,28 @@ def _first_blocker(other: Node) -> Node | None:
     every server error (``_replaced_for_5xx``'s test, walked to the root), or None."""
     cur = other.parent
     while cur is not None:
-        if cur.type == "if_statement":
-            cond = cur.child_by_field_name("condition")
-            consequence = cur.child_by_field_name("consequence")
-            if cond is None or consequence is None \
-                    or not consequence.start_byte <= other.start_byte < consequence.end_byte:
-                return cur
-            inner = text(cond).strip()
-            while inner.startswith("(") and inner.endswith(")"):
-                inner = inner[1:-1].strip()
-            if "||" in inner or not _FIVE_XX_TEST.search(inner):
-                return cur
-        elif cur.type not in ("statement_block", "expression_statement",
-                              "assignment_expression", "parenthesized_expression",
-                              "else_clause"):
+        if _blocks_on_5xx(cur, other):
             return cur
         cur = cur.parent
     return None
+
+
+def _blocks_on_5xx(cur: Node, other: Node) -> bool:
+    """Return True when ``cur``, a node around the assignment ``other``, may keep it from
+    running on a server error: an ``if`` whose consequence does not hold it or whose condition
+    is no 5xx test, or anything but a block, a statement or an ``else``."""
+    if cur.type == "if_statement":
+        cond = cur.child_by_field_name("condition")
+        consequence = cur.child_by_field_name("consequence")
+        if cond is None or consequence is None \
+                or not consequence.start_byte <= other.start_byte < consequence.end_byte:
+            return True
+        inner = text(cond).strip()
+        while inner.startswith("(") and inner.endswith(")"):
+            inner = inner[1:-1].strip()
+        return "||" in inner or not _FIVE_XX_TEST.search(inner)
+    return cur.type not in ("statement_block", "expression_statement", "assignment_expression",
+                            "parenthesized_expression", "else_clause")
 
 
 #: A condition that holds for server errors: ``status >= 500``, ``code > 499``,
@@ -606,20 +611,7 @@ def _replaced_for_5xx(holder: Node, other: Node) -> bool:
     ``switch`` leaves the message in some 5xx answer, so the body stays followed."""
     cur = other.parent
     while cur is not None and not cur.start_byte <= holder.start_byte < cur.end_byte:
-        if cur.type == "if_statement":
-            cond = cur.child_by_field_name("condition")
-            consequence = cur.child_by_field_name("consequence")
-            if cond is None or consequence is None \
-                    or not consequence.start_byte <= other.start_byte < consequence.end_byte:
-                return False
-            inner = text(cond).strip()
-            while inner.startswith("(") and inner.endswith(")"):
-                inner = inner[1:-1].strip()
-            if "||" in inner or not _FIVE_XX_TEST.search(inner):
-                return False
-        elif cur.type not in ("statement_block", "expression_statement",
-                              "assignment_expression", "parenthesized_expression",
-                              "else_clause"):
+        if _blocks_on_5xx(cur, other):
             return False
         cur = cur.parent
     return True
