@@ -14,16 +14,10 @@ Two flags can break the app they protect, and are then left out of the safe fix:
 Cookies whose value is shown to hold no secret are not reported, as no flag protects anything
 there: a constant (anyone can forge it), or a value every leaf of which is a constant or a field
 or variable named for a display preference or a post-login target (``req.query.theme``,
-``returnTo``), followed through the file's variables, or picked from constants the file never
-changes (an element of a const list of literals, a value a short-code pattern admitted, a
-piece of at most three characters); and the OAuth ``state`` / OIDC ``nonce``
+``returnTo``), followed through the file's variables; and the OAuth ``state`` / OIDC ``nonce``
 of a sign-in the file runs when the value is drawn from a random source (public in the authorize
 URL, the sign-in's own CSRF defence). The cookie's name alone hides nothing: a ``theme`` cookie
 holding an API key or a ``state`` cookie holding a signed token is reported.
-
-A cookie named for a post-login target whose value is not shown harmless keeps ``httpOnly`` out
-of its fix (left for review): the page that performs the redirect may read it, and that front
-end may live outside the repository.
 
 Options that spread an object the file declares are read with it; a spread of
 anything else may carry every flag, so such a call is not reported.
@@ -51,7 +45,6 @@ from nodeharden._parse import (
     object_properties,
     string_value,
     text,
-    unwrap,
     walk,
 )
 from nodeharden._project import files_with_suffix
@@ -255,8 +248,7 @@ _LITERAL_TYPES = frozenset({"number", "true", "false", "null", "undefined", "reg
 _BOOLEAN_OPERATORS = frozenset({"===", "!==", "==", "!=", "<", ">", "<=", ">=", "instanceof",
                                 "in"})
 #: Calls that hand on what their arguments (or the object they are called on) hold.
-_PURE_FUNCTIONS = frozenset({"encodeURIComponent", "encodeURI", "decodeURIComponent",
-                             "decodeURI", "String", "Number", "Boolean",
+_PURE_FUNCTIONS = frozenset({"encodeURIComponent", "encodeURI", "String", "Number", "Boolean",
                              "JSON.stringify", "parseInt", "parseFloat", "Math.round",
                              "Math.floor", "Math.ceil", "Math.min", "Math.max"})
 _PURE_METHODS = frozenset({"toString", "toLowerCase", "toUpperCase", "trim", "slice",
@@ -269,25 +261,6 @@ _SIGNING_WORDS = frozenset({"sign", "jwt", "encrypt", "seal", "hmac"})
 _RANDOM_CALL_PARTS = ("random", "uuid", "nanoid", "cuid")
 _RANDOM_CALL_NAMES = frozenset({"v1", "v4", "v7", "generators.state", "generators.nonce"})
 _MAX_FOLLOW = 6
-#: Calls on a constant list or set that return one of its elements (or undefined).
-_ELEMENT_METHODS = frozenset({"find", "findLast", "at"})
-#: Calls on a constant list or set that test membership (`THEMES.includes(t) ? t : 'light'`).
-_MEMBERSHIP_METHODS = frozenset({"includes", "has"})
-#: Calls that read a list, set or object and change nothing in it: a name used only with these
-#: (or indexed, or iterated) keeps the literals it was declared with.
-_READING_METHODS = _ELEMENT_METHODS | _MEMBERSHIP_METHODS | frozenset({
-    "indexOf", "lastIndexOf", "some", "every", "filter", "map", "forEach", "join", "slice",
-    "findIndex", "keys", "values", "entries", "hasOwnProperty"})
-#: String methods whose literal bounds keep at most this many characters: a piece that short
-#: (`String(req.query.l).slice(0, 2)`, a language code) is no secret.
-_CUTTING_METHODS = frozenset({"slice", "substring", "substr"})
-_SHORT_PIECE = 3
-#: A pattern "only admits a short code" (`/^[a-z]{2}$/`, `/^[a-z]{2}(-[A-Z]{2})?$/`) when,
-#: anchored at both ends, it matches at most this many characters and no digit (a digit code
-#: may be a one-time password or a PIN).
-_SHORT_CODE = 8
-#: Statements of a block read back from a cookie call for a pattern guard (keeps time linear).
-_GUARD_LOOKBACK = 40
 #: Declarations or assignments of one name followed at most (a name bound all over a file
 #: is not read: it may hold anything).
 _MAX_ASSIGNMENTS = 8
@@ -345,10 +318,6 @@ class _Bindings:
         self.assigned: dict[str, list[Node]] = {}
         self.functions: dict[str, list[Node]] = {}
         self._returns: dict[tuple[int, int], list[Node]] = {}
-        self._lang = lang
-        self._root = root
-        self._uses: dict[str, list[Node]] | None = None
-        self._constant: dict[str, bool] = {}
         for node in nodes_of_types(lang, root, ("variable_declarator", "assignment_expression",
                                                 "augmented_assignment_expression",
                                                 "function_declaration")):
@@ -481,20 +450,15 @@ class _Bindings:
             return op is not None and (text(op) in ("!", "typeof", "void") or (
                 arg is not None and self.harmless(arg, target_cookie, depth + 1)))
         if kind == "ternary_expression":
-            tested, negated = self._allowed_by(node.child_by_field_name("condition"))
-            admitted = "alternative" if negated else "consequence"
-            return all((tested is not None and field == admitted and text(side) == tested)
-                       or self.harmless(side, target_cookie, depth + 1)
-                       for field in ("consequence", "alternative")
-                       for side in (node.child_by_field_name(field),) if side is not None)
+            return all(self.harmless(side, target_cookie, depth + 1)
+                       for side in (node.child_by_field_name("consequence"),
+                                    node.child_by_field_name("alternative")) if side is not None)
         if kind == "member_expression":
             prop = node.child_by_field_name("property")
-            return prop is not None and (_harmless_field(text(prop), target_cookie)
-                                         or self._pattern_guarded(node))
+            return prop is not None and _harmless_field(text(prop), target_cookie)
         if kind == "subscript_expression":
             index = string_value(node.child_by_field_name("index"))
-            return (index is not None and _harmless_field(index, target_cookie)) \
-                or self.constant_literals(node.child_by_field_name("object"))
+            return index is not None and _harmless_field(index, target_cookie)
         if kind in ("identifier", "shorthand_property_identifier"):
             return self._harmless_name(node, target_cookie, depth)
         if kind in ("object", "array"):
@@ -511,8 +475,6 @@ class _Bindings:
         return False
 
     def _harmless_name(self, node: Node, target_cookie: bool, depth: int) -> bool:
-        if self._pattern_guarded(node):
-            return True
         how, bindings = self.lookup(node)
         if how == "param":  # data named for what it is (`function setTheme(res, theme)`)
             return _harmless_field(text(node), target_cookie)
@@ -540,132 +502,9 @@ class _Bindings:
         prop = callee.child_by_field_name("property") if callee.type == "member_expression" \
             else None
         obj = callee.child_by_field_name("object") if prop is not None else None
-        if prop is not None and text(prop) in _ELEMENT_METHODS and self.constant_literals(obj):
-            return True  # `THEMES.find(t => t === req.query.t)`: one of the constants
-        if prop is not None and text(prop) in _CUTTING_METHODS \
-                and _piece_length(text(prop), arguments) is not None:
-            return True  # at most a few characters of anything
         return prop is not None and obj is not None and text(prop) in _PURE_METHODS \
             and self.harmless(obj, target_cookie, depth + 1) \
             and all(self.harmless(a, target_cookie, depth + 1) for a in arguments)
-
-    # -- constants and guards -----------------------------------------------------------------
-
-    def constant_literals(self, node: Node | None) -> bool:
-        """Return True when ``node`` names a list, set or object of literals that the file
-        declares once (`const THEMES = ['dark', 'light']`, `new Set([...])`,
-        `Object.freeze({...})`) and never changes: the name is only indexed, iterated or read
-        with methods that change nothing (no push, no element assignment, not handed to other
-        code). Any element of it is one of those literals."""
-        node = unwrap(node)
-        if node is None or node.type != "identifier":
-            return False
-        name = text(node)
-        if name not in self._constant:
-            self._constant[name] = self._unchanged_literals(node)
-        return self._constant[name]
-
-    def _unchanged_literals(self, use: Node) -> bool:
-        name = text(use)
-        how, bindings = self.lookup(use)
-        if how != "declared" or len(bindings) != 1 or len(self.by_name.get(name, [])) != 1 \
-                or bindings[0].key is not None or self.assigned.get(name):
-            return False
-        value = _literal_container(bindings[0].value)
-        if value is None:
-            return False
-        if self._uses is None:
-            self._uses = {}
-            for ident in nodes_of_types(self._lang, self._root, ("identifier",)):
-                self._uses.setdefault(text(ident), []).append(ident)
-        for ident in self._uses.get(name, []):
-            parent = ident.parent
-            if parent is None:
-                return False
-            if parent.type == "variable_declarator" and parent.child_by_field_name("name") == ident:
-                continue  # the declaration (the only one: checked above)
-            if not _reads_only(ident, parent):
-                return False
-        return True
-
-    def _allowed_by(self, test: Node | None) -> tuple[str | None, bool]:
-        """Return the text of the value a condition admits only from a constant list or a
-        short-code pattern (`THEMES.includes(t)`, `/^[a-z]{2}$/.test(lang)`), and whether the
-        condition is negated (`!THEMES.includes(t)`); (None, False) for any other test."""
-        test = unwrap(test, _PARENS)
-        negated = False
-        if test is not None and test.type == "unary_expression":
-            op = test.child_by_field_name("operator")
-            if op is None or text(op) != "!":
-                return None, False
-            negated = True
-            test = unwrap(test.child_by_field_name("argument"), _PARENS)
-        if test is None or test.type != "call_expression":
-            return None, False
-        callee = test.child_by_field_name("function")
-        args = test.child_by_field_name("arguments")
-        arguments = code_children(args) if args is not None else []
-        if callee is None or callee.type != "member_expression" or len(arguments) != 1:
-            return None, False
-        prop = callee.child_by_field_name("property")
-        obj = callee.child_by_field_name("object")
-        if prop is None or obj is None:
-            return None, False
-        tested = arguments[0]
-        if tested.type not in ("identifier", "member_expression"):
-            return None, False
-        if text(prop) in _MEMBERSHIP_METHODS and self.constant_literals(obj):
-            return text(tested), negated
-        if text(prop) == "test" and self._short_code(obj) \
-                and not words(text(tested)) & _SECRET_FIELD_WORDS:
-            return text(tested), negated
-        return None, False
-
-    def _short_code(self, use: Node) -> bool:
-        node: Node | None = unwrap(use, _PARENS)
-        if node is not None and node.type == "identifier":
-            found = self.by_name.get(text(node), [])
-            node = unwrap(found[0].value, _PARENS) if len(found) == 1 and found[0].key is None \
-                and not self.assigned.get(text(node)) else None
-        if node is None or node.type != "regex":
-            return False
-        pattern = node.child_by_field_name("pattern")
-        flags = node.child_by_field_name("flags")
-        return pattern is not None and \
-            short_code_pattern(text(pattern), text(flags) if flags is not None else "")
-
-    def _pattern_guarded(self, use: Node) -> bool:
-        """Return True when the value at ``use`` passed a short-code pattern in the block that
-        holds it: the cookie sits in the branch of `if (/^[a-z]{2}$/.test(lang))`, or an
-        earlier statement of its block leaves on `if (!/^[a-z]{2}$/.test(lang)) return ...`."""
-        wanted = text(use)
-        current: Node | None = use
-        while current is not None and current.parent is not None:
-            parent = current.parent
-            if parent.type in _FUNCTIONS:
-                return False  # a guard outside the function does not hold inside it
-            if parent.type == "if_statement" and \
-                    parent.child_by_field_name("consequence") == current:
-                tested, negated = self._allowed_by(parent.child_by_field_name("condition"))
-                if tested == wanted and not negated:
-                    return True
-            if parent.type in ("statement_block", "program"):
-                sibling = current.prev_named_sibling
-                for _ in range(_GUARD_LOOKBACK):
-                    if sibling is None:
-                        break
-                    if sibling.type == "if_statement" \
-                            and sibling.child_by_field_name("alternative") is None \
-                            and _leaves(sibling.child_by_field_name("consequence")):
-                        tested, negated = self._allowed_by(
-                            sibling.child_by_field_name("condition"))
-                        if tested == wanted and negated:
-                            return True
-                    if _rebinds(sibling, wanted):
-                        return False  # `lang = req.query.l` after the guard
-                    sibling = sibling.prev_named_sibling
-            current = parent
-        return False
 
     # -- a random nonce ----------------------------------------------------------------------
 
@@ -725,167 +564,6 @@ class _Bindings:
                 return
             if found["secret"]:
                 return
-
-
-_PARENS = frozenset({"parenthesized_expression"})
-_LEAVING = frozenset({"return_statement", "throw_statement", "continue_statement",
-                      "break_statement"})
-
-
-def _leaves(node: Node | None) -> bool:
-    """Return True when a statement always leaves its block (`return res.status(400).end()`,
-    `{ res.status(400); return; }`, `throw ...`)."""
-    if node is None:
-        return False
-    if node.type in _LEAVING:
-        return True
-    if node.type == "statement_block":
-        body = code_children(node)
-        return bool(body) and _leaves(body[-1])
-    return False
-
-
-def _rebinds(statement: Node, name: str) -> bool:
-    """Return True when an expression statement assigns ``name`` (or the root of it)."""
-    if statement.type != "expression_statement":
-        return False
-    root = name.split(".")[0].split("[")[0]
-    for node in walk(statement):
-        if node.type in ("assignment_expression", "augmented_assignment_expression"):
-            left = node.child_by_field_name("left")
-            if left is not None and text(left).split(".")[0].split("[")[0] == root:
-                return True
-    return False
-
-
-def _literal_container(value: Node | None) -> Node | None:
-    """Return the array or object literal of literals a declaration holds, through `as const`,
-    `Object.freeze(...)` and `new Set([...])`; None for anything else."""
-    value = unwrap(value)
-    if value is not None and value.type in ("call_expression", "new_expression"):
-        callee = value.child_by_field_name("function") or \
-            value.child_by_field_name("constructor")
-        args = value.child_by_field_name("arguments")
-        inner = code_children(args) if args is not None else []
-        if callee is None or text(callee) not in ("Object.freeze", "Set") or len(inner) != 1:
-            return None
-        if text(callee) == "Set" and value.type != "new_expression":
-            return None
-        value = unwrap(inner[0])
-    if value is None or value.type not in ("array", "object"):
-        return None
-    for element in code_children(value):
-        part = unwrap(element.child_by_field_name("value")) if element.type == "pair" \
-            else element
-        if part is None:
-            return None
-        if not (part.type in ("number", "true", "false", "null")
-                or string_value(part) is not None):
-            return None
-    return value
-
-
-def _reads_only(ident: Node, parent: Node) -> bool:
-    """Return True when this use of a constant's name reads it and changes nothing."""
-    above = parent.parent
-    if parent.type == "member_expression" and parent.child_by_field_name("object") == ident:
-        prop = parent.child_by_field_name("property")
-        if prop is None or above is None:
-            return False
-        if text(prop) == "length":
-            return not (above.type in ("assignment_expression",
-                                       "augmented_assignment_expression")
-                        and above.child_by_field_name("left") == parent)
-        return text(prop) in _READING_METHODS and above.type == "call_expression" \
-            and above.child_by_field_name("function") == parent
-    if parent.type == "subscript_expression" and parent.child_by_field_name("object") == ident:
-        return above is not None and not (
-            above.type in ("assignment_expression", "augmented_assignment_expression")
-            and above.child_by_field_name("left") == parent) \
-            and above.type not in ("update_expression", "unary_expression")
-    return parent.type == "for_in_statement" and parent.child_by_field_name("right") == ident
-
-
-def _piece_length(method: str, arguments: list[Node]) -> int | None:
-    """Return how many characters at most `.slice(0, 2)`, `.substring(0, 2)` or
-    `.substr(0, 2)` keep when that is at most _SHORT_PIECE, else None."""
-    bounds: list[int] = []
-    for arg in arguments:
-        raw = text(arg).replace(" ", "")
-        if not re.fullmatch(r"-?\d{1,4}", raw):
-            return None
-        bounds.append(int(raw))
-    if method == "substr" and len(bounds) == 2 and bounds[1] >= 0:
-        length = bounds[1]
-    elif method == "slice" and len(bounds) == 1 and bounds[0] < 0:
-        length = -bounds[0]
-    elif len(bounds) == 2 and min(bounds) >= 0:
-        length = abs(bounds[1] - bounds[0]) if method == "substring" else \
-            max(0, bounds[1] - bounds[0])
-    else:
-        return None
-    return length if length <= _SHORT_PIECE else None
-
-
-def short_code_pattern(pattern: str, flags: str) -> bool:
-    """Return True when a regular expression only admits a short code of letters: anchored
-    at both ends (no `m` flag, which anchors at any line), no alternation, no unbounded
-    repetition, no digit (`\\d`, `\\w`, `0-9`, `.`, a negated class), at most _SHORT_CODE
-    characters (`^[a-z]{2}$`, `^[a-z]{2}(?:-[A-Z]{2})?$`)."""
-    if "m" in flags or not pattern.startswith("^") or not pattern.endswith("$") \
-            or pattern.endswith("\\$") or "|" in pattern:
-        return False
-    found = _max_length(pattern[1:-1])
-    return found is not None and found <= _SHORT_CODE
-
-
-def _max_length(body: str) -> int | None:
-    """Return the most characters a restricted pattern body matches, None when it is outside
-    the subset read here."""
-    total, i, stack = 0, 0, []  # stack: totals of enclosing groups
-    while i < len(body):
-        ch = body[i]
-        atom: int | None = 1
-        if ch == "[":
-            end = body.find("]", i + 1)
-            cls = body[i + 1:end] if end > 0 else ""
-            if end < 0 or cls.startswith("^") or "\\" in cls or "[" in cls \
-                    or any(c.isdigit() for c in cls):
-                return None
-            i = end + 1
-        elif ch == "\\":
-            if i + 1 >= len(body) or body[i + 1].isalnum():
-                return None  # \d, \w, \s, \b...: classes and assertions not read here
-            i += 2
-        elif ch == "(":
-            if body.startswith("(?", i) and not body.startswith("(?:", i):
-                return None  # lookarounds and named groups are not read here
-            stack.append(total)
-            total = 0
-            i += 3 if body.startswith("(?:", i) else 1
-            continue
-        elif ch == ")":
-            if not stack:
-                return None
-            atom, total = total, stack.pop()
-            i += 1
-        elif ch in ".*+?{}^$" or ch.isdigit():
-            return None
-        else:
-            i += 1
-        count = 1
-        if i < len(body) and body[i] == "?":
-            i += 1
-        elif i < len(body) and body[i] == "{":
-            m = re.match(r"\{(\d{1,2})(?:,(\d{1,2}))?\}", body[i:])
-            if m is None:
-                return None
-            count = int(m.group(2) or m.group(1))
-            i += m.end()
-        if i < len(body) and body[i] in "*+?{":
-            return None
-        total += (atom or 0) * count
-    return None if stack else total
 
 
 def _expression_words(bindings: _Bindings, node: Node) -> set[str]:
@@ -1125,12 +803,6 @@ class CookieFlags(Rule):
             if reader is not None:
                 held["httpOnly"] = (f"front-end code in {reader} reads this cookie: HttpOnly "
                                     "would hide it from the page")
-            elif _says_target(words(name)):
-                # A post-login target is read by the page that redirects as often as by the
-                # server, and that page may live outside the repository: nothing here shows
-                # that no front end reads it, so HttpOnly is left for review.
-                held["httpOnly"] = ("a redirect target is often read by a front end, which "
-                                    "may live outside this repository: HttpOnly would hide it")
         if "sameSite" in missing:
             route = route_path(call) or ""
             if _same_site_none(named_options, name):
