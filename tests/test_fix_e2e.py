@@ -133,9 +133,15 @@ MODERN5 = {
             throw new Error('upstream said {LEAKED}');
           }});
 
+          // Stands in for a database driver whose error names the query and the credentials
+          // (a literal thrown in the try itself would be the app's own text for its caller).
+          async function runQuery(sql) {{
+            throw new Error(`${{sql}} failed for owner = {LEAKED}`);
+          }}
+
           app.get('/report', async (req, res) => {{
             try {{
-              throw new Error('SELECT * FROM reports WHERE owner = {LEAKED}');
+              await runQuery('SELECT * FROM reports');
             }} catch (err) {{
               res.status(500).json({{ error: err.message }});
             }}
