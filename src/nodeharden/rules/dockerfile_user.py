@@ -240,18 +240,11 @@ def _host_root_mount(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
             raw = ctx.read(rel)
             if raw is None:
                 continue
-            lines = raw.decode("utf-8", "replace").splitlines()
-            number = 0
-            while number < len(lines):
-                start, command = number, lines[number]
-                while command.rstrip().endswith("\\") and number + 1 < len(lines):
-                    number += 1
-                    command = command.rstrip()[:-1] + " " + lines[number]
-                number += 1
+            for line, command in logical_lines(raw.decode("utf-8", "replace")):
                 match = _HOST_ROOT_MOUNT_RE.search(command)
                 if match and re.search(r"\b(?:docker|podman)\s+(?:container\s+)?(?:run|create)\b",
                                        command):
-                    return f"{rel}:{start + 1} runs the image with `{match.group(0).strip()}`"
+                    return f"{rel}:{line} runs the image with `{match.group(0).strip()}`"
     return None
 
 

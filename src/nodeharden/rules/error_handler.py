@@ -2198,13 +2198,8 @@ def _admin_only_route(scope: Node, root: Node,
                     unwrapped = unwrap(arg)
                     items = unwrapped.named_children \
                         if unwrapped is not None and unwrapped.type == "array" else [arg]
-                    for item in items:
-                        verdict = _guard_verdict(item, root, imports, auth=tuple(auth))
-                        if verdict is True:
-                            return True
-                        if verdict:
-                            found.extend(verdict)
-                        auth.extend(_authenticates(item, root, imports))
+                    if _credit_guards(items, root, imports, auth, found):
+                        return True
                 return found
         cur = cur.parent
     return False
@@ -2282,14 +2277,24 @@ def _router_uses_admin_guard(call: Node, receiver: Node | None, root: Node,
                     any(_under(path, mount) for mount in mounts) for path in route_path):
                 continue
             items = items[1:]
-        for item in items:
-            verdict = _guard_verdict(item, root, imports, auth=tuple(auth))
-            if verdict is True:
-                return True
-            if verdict:
-                found.extend(verdict)
-            auth.extend(_authenticates(item, root, imports))
+        if _credit_guards(items, root, imports, auth, found):
+            return True
     return found
+
+
+def _credit_guards(items: list[Node], root: Node, imports: Iterable[ImportFact],
+                   auth: list[_AuthRef], found: list[_DeferredGuard]) -> bool:
+    """Read the middlewares ``items`` of a route or ``use`` in order: return True at the first
+    guard shown to admit administrators only; collect the guards the project phase must judge
+    into ``found`` and the authentication each item does into ``auth`` (for the later items)."""
+    for item in items:
+        verdict = _guard_verdict(item, root, imports, auth=tuple(auth))
+        if verdict is True:
+            return True
+        if verdict:
+            found.extend(verdict)
+        auth.extend(_authenticates(item, root, imports))
+    return False
 
 
 def _block_uses(block: Node) -> list[tuple[int, Node]]:
