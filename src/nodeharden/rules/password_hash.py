@@ -15,6 +15,7 @@ from tree_sitter import Node, Tree
 from nodeharden._express import FileFacts, ImportFact
 from nodeharden._model import Finding
 from nodeharden._parse import (
+    CASTS,
     CASTS_AND_AWAIT,
     FUNCTION_TYPES,
     alternation,
@@ -582,7 +583,7 @@ class PasswordHash(Rule):
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         _MEMO.clear()
         _MEMO.update(assigned={}, calls_of={}, functions=None, lang=ctx.lang,
-                     root=ctx.tree.root_node)
+                     root=ctx.tree.root_node, imports=ctx.facts.imports)
         try:
             yield from self._check_file(ctx)
         finally:
@@ -635,6 +636,8 @@ class PasswordHash(Rule):
                 # meets the minimum: `genSalt()` and `genSalt(cb)` are fine.
                 position = 0 if name.startswith("genSalt") else 1
                 cost_arg = args[position] if len(args) > position else None
+                if position and _literal_password(args[0]):
+                    cost_arg = None  # `hashSync('1234', 8)`: the plaintext is in the source
                 if cost_arg is not None and cost_arg.type == "number":
                     cost = int(float(text(cost_arg)))
                     if cost < BCRYPT_MIN:
@@ -677,7 +680,7 @@ class PasswordHash(Rule):
         # One condition, one finding: the comparisons of one `||`/`&&` chain (`stored ===
         # sha1 || stored === sha512`) are one check, reported once at the first of them.
         conditions: dict[tuple[int, int], list[Node]] = {}
-        pending: list[_SecretCheck] = []
+        pending: list[_SecretCheck | _ConstantCheck] = []
         tops = _condition_tops(ctx.lang, root) if caps.get("cmp") else []
         for cmp in caps.get("cmp", []):
             if not self._comparison(cmp):
@@ -695,6 +698,10 @@ class PasswordHash(Rule):
             found = self._comparison_finding(ctx, cmps, top, functions)
             if isinstance(found, _SecretCheck):
                 pending.append(found)  # judged in check_project, from the other modules' calls
+            elif all(members := [_deferred_member(cmp) for cmp in cmps]):
+                # `args.auth === AuthType.Password` with `AuthType` from a project module:
+                # check_project looks up what that module declares.
+                pending.append(_ConstantCheck(found, [m for m in members if m is not None]))
             else:
                 yield found
         _remember_secret_checks(ctx, pending)
@@ -754,15 +761,16 @@ class PasswordHash(Rule):
         finding = ctx.finding(self.id, first.start_byte, last.end_byte, message)
         return replace(finding, severity=severity) if severity else finding
 
-    def file_data(self, ctx: FileContext) -> list[_StoreCall | _SecretCheck] | None:
+    def file_data(self, ctx: FileContext
+                  ) -> list[_StoreCall | _SecretCheck | _ConstantCheck] | None:
         """Return the store calls on a project module (``query.link.create({ password })``)
         that pass a password as it is, and the comparisons with an exported factory's
         parameter, for ``check_project`` to follow."""
-        kept: list[_StoreCall | _SecretCheck] = [*(self._store_calls(ctx) or []),
-                                                 *self._secret_checks(ctx)]
+        kept: list[_StoreCall | _SecretCheck | _ConstantCheck] = [
+            *(self._store_calls(ctx) or []), *self._secret_checks(ctx)]
         return kept or None
 
-    def _secret_checks(self, ctx: FileContext) -> list[_SecretCheck]:
+    def _secret_checks(self, ctx: FileContext) -> list[_SecretCheck | _ConstantCheck]:
         """Return the comparisons with a parameter of a factory the file exports, which
         ``check_file`` left to the project phase (computed by it, or again here)."""
         key = (ctx.rel, hash(ctx.source))
@@ -838,6 +846,10 @@ class PasswordHash(Rule):
             for call in calls:
                 if isinstance(call, _SecretCheck):
                     yield _judge_secret_check(ctx, self.id, path, call)
+                    continue
+                if isinstance(call, _ConstantCheck):
+                    if not all(_imported_constant(ctx, path, *m) for m in call.members):
+                        yield call.finding
                     continue
                 message = call.message
                 if call.hashers and all(_proves_hash(ctx, path, h) for h in call.hashers):
@@ -987,6 +999,8 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
     names = [_last_name(left), _last_name(right)]
     if not any(names_password(n) for n in names):
         return False
+    if _constant_member(left, right) or _constant_member(right, left):
+        return False  # a mode against a constant (`args.auth === AuthType.Password`)
     if any(password_like(n) and not names_password(n) for n in names):
         return False  # one side is about a password, not one (`passwordLink`, `passwordPolicy`)
     if any(_names_address(n) for n in names):
@@ -1007,6 +1021,215 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
         return False  # both sides from one request (`password !== verify`, passed in)
     # two stored copies (a reloaded record against a cached one) are no check either
     return not _copies_of_one_record(left, right, at)
+
+
+#: A name written as a constant or an enum member (``AuthType``, ``Password``, ``AUTH_TYPE``).
+_CONSTANT_CASE = re.compile(r"^[A-Z][A-Za-z0-9]*$|^[A-Z][A-Z0-9_]*$")
+#: What a constant's member may hold: literals only.
+_LITERALS = frozenset({"string", "number", "true", "false", "null", "undefined"})
+
+
+def _member_parts(side: Node) -> tuple[Node, str, str] | None:
+    """Return, for ``X.Member`` (through casts), the identifier ``X``, the name ``X``, and
+    ``Member``; for ``ns.X.Member``, the identifier ``ns``, ``X`` and ``Member``."""
+    side = unwrap(side, CASTS_AND_AWAIT)
+    if side.type != "member_expression":
+        return None
+    obj = side.child_by_field_name("object")
+    prop = side.child_by_field_name("property")
+    if obj is None or prop is None:
+        return None
+    if obj.type == "identifier":
+        return obj, text(obj), text(prop)
+    if obj.type == "member_expression":
+        root = obj.child_by_field_name("object")
+        if root is not None and root.type == "identifier":
+            return root, text(obj.child_by_field_name("property")), text(prop)
+    return None
+
+
+def _literal_password(node: Node) -> bool:
+    """Return True when a hashed value is written in the source: a string literal (a template
+    without substitutions) or a ``const`` bound to one (seed and demo accounts, whose cost
+    protects nothing)."""
+    node = unwrap(node, CASTS)
+    if node.type == "identifier":
+        found = _declaration(node)
+        if found is None or isinstance(found[1], int):
+            return False
+        declarator = found[1]
+        declaration = declarator.parent
+        name = declarator.child_by_field_name("name")
+        if declaration is None or declaration.type != "lexical_declaration" or \
+                text(declaration).split(None, 1)[0] != "const" or \
+                name is None or name.type != "identifier":
+            return False
+        value = unwrap(declarator.child_by_field_name("value"), CASTS)
+        if value is None:
+            return False
+        node = value
+    if node.type == "template_string":
+        return not any(c.type == "template_substitution" for c in node.named_children)
+    return node.type == "string"
+
+
+def _literal_value(node: Node | None) -> bool:
+    """Return True for a string (a template without substitutions), number, boolean or null
+    literal, or a negative number."""
+    node = unwrap(node, CASTS)
+    if node is None:
+        return False
+    if node.type == "template_string":
+        return not any(c.type == "template_substitution" for c in node.named_children)
+    if node.type == "unary_expression":
+        arg = node.child_by_field_name("argument")
+        return arg is not None and arg.type == "number"
+    return node.type in _LITERALS
+
+
+def _literal_namespace(value: Node | None) -> bool:
+    """Return True when ``value`` is a TypeScript enum, or an object literal (also ``as
+    const``, ``Object.freeze(...)``) whose every property holds a literal."""
+    value = unwrap(value, CASTS)
+    if value is None:
+        return False
+    if value.type == "ambient_declaration":
+        value = next((c for c in value.named_children if c.type == "enum_declaration"), value)
+    if value.type == "enum_declaration":
+        return True
+    if value.type == "call_expression" and \
+            text(value.child_by_field_name("function")) == "Object.freeze":
+        args = value.child_by_field_name("arguments")
+        inner = code_children(args) if args is not None else []
+        value = unwrap(inner[0], CASTS) if len(inner) == 1 else value
+    if value.type != "object":
+        return False
+    members = code_children(value)
+    return bool(members) and all(m.type == "pair" and _literal_value(m.child_by_field_name("value"))
+                                 for m in members)
+
+
+def _top_level_enum(root: Node, name: str) -> Node | None:
+    """Return the top-level TypeScript enum ``name`` of a file (exported, ``const``,
+    ``declare``), or None."""
+    for stmt in root.named_children:
+        decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" \
+            else stmt
+        if decl is not None and decl.type == "ambient_declaration":
+            decl = next((c for c in decl.named_children if c.type == "enum_declaration"), None)
+        if decl is not None and decl.type == "enum_declaration" and \
+                text(decl.child_by_field_name("name")) == name:
+            return decl
+    return None
+
+
+def _members_written(root: Node, name: str) -> bool:
+    """Return True when the file writes to a member of ``name`` (``X.Password = …``,
+    ``X[k] = …``, ``Object.assign(X, …)``, ``delete X.k``)."""
+    memo = _MEMO.setdefault("written", {}) if _MEMO and _MEMO.get("root") == root else None
+    if memo is not None and name in memo:
+        return bool(memo[name])
+    pattern = re.compile(rf"(?<![\w$.]){re.escape(name)}\s*(?:\.\s*[\w$]+|\[[^\]]*\])\s*"
+                         rf"(?:[-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=(?!=)|Object\.assign\(\s*"
+                         rf"{re.escape(name)}\b|\bdelete\s+{re.escape(name)}\b")
+    written = pattern.search(text(root)) is not None
+    if memo is not None:
+        memo[name] = written
+    return written
+
+
+def _constant_member(side: Node, other: Node) -> bool:
+    """Return True when ``side`` is a member of a constant of literals and ``other`` names no
+    password (``args.auth === AuthType.Password``): a mode or kind compared with a literal,
+    which is no password check. The constant is a TypeScript enum of the file, a ``const``
+    object whose every property holds a literal and that nothing writes to, or, for a name a
+    package import binds (whose declaration cannot be seen), a name written like an enum
+    member (``AuthMethod.Password``, ``AUTH.PASSWORD``). A name a project module exports is
+    looked up in that module by the project phase (``_deferred_member``). A submitted or
+    stored password compared with a constant (``req.body.password === ADMIN.Password``, a
+    credential written in the source) stays a password check."""
+    if password_like(_last_name(other)):
+        return False
+    parts = _member_parts(side)
+    if parts is None:
+        return False
+    obj, name, _member = parts
+    imp = _imported(obj)
+    if imp is not None:  # a project module's: looked up by check_project
+        return not imp.module.startswith(".") and _enum_like(side)
+    if text(obj) != name:
+        return False  # `x.Kind.Password`: a nested object, not a constant of the file
+    found = _declaration(obj)
+    if found is not None:
+        declarator = found[1]
+        if isinstance(declarator, int):
+            return False  # a parameter
+        declaration = declarator.parent
+        if declaration is None or declaration.type != "lexical_declaration" or \
+                text(declaration).split(None, 1)[0] != "const":
+            return False
+        return _literal_namespace(declarator.child_by_field_name("value")) and \
+            not _members_written(_root_of(obj), name)
+    return _top_level_enum(_root_of(obj), name) is not None
+
+
+def _enum_like(side: Node) -> bool:
+    """Return True for ``X.Member`` written like an enum member: both names in PascalCase or
+    UPPER_CASE."""
+    parts = _member_parts(side)
+    return parts is not None and bool(_CONSTANT_CASE.match(parts[1])) and \
+        bool(_CONSTANT_CASE.match(parts[2]))
+
+
+def _imported(ident: Node) -> ImportFact | None:
+    """Return the import (``import``, or ``require`` bound by a declaration) of the file
+    check_file is judging that the name ``ident`` reads, or None (also when a declaration
+    that is not that import shadows it)."""
+    name = text(ident)
+    imports: list[ImportFact] = (_MEMO.get("imports") or []) if _MEMO else []
+    imp = next((i for i in imports if name in i.locals()), None)
+    if imp is None:
+        return None
+    found = _declaration(ident)
+    if found is None:
+        return imp
+    value = found[1].child_by_field_name("value") if not isinstance(found[1], int) else None
+    while value is not None and value.type == "member_expression":
+        value = value.child_by_field_name("object")  # `require('./cli').AuthType`
+    value = unwrap(value, CASTS_AND_AWAIT)
+    if value is not None and value.type == "call_expression" and \
+            text(value.child_by_field_name("function")) == "require":
+        return imp
+    return None
+
+
+def _deferred_member(cmp: Node) -> tuple[ImportFact, str, bool] | None:
+    """For a comparison of a value that names no password with ``X.Member``, ``X`` bound by
+    an import of a project module (``import { AuthType } from './cli'``): that import, the
+    name ``X`` has in that module, and whether the member is written like an enum member
+    (what decides when the module cannot be read). ``check_project`` looks the name up."""
+    left, right = cmp.child_by_field_name("left"), cmp.child_by_field_name("right")
+    if left is None or right is None:
+        return None
+    for side, other in ((left, right), (right, left)):
+        parts = _member_parts(side)
+        if parts is None or password_like(_last_name(other)):
+            continue
+        obj, name, _member = parts
+        imp = _imported(obj)
+        if imp is None or not imp.module.startswith("."):
+            continue
+        local = text(obj)
+        if local != name:  # `cli.AuthType.Password`: a constant of the module `cli` names
+            if local not in (imp.namespace, imp.default):
+                continue
+            exported = name
+        elif local == imp.namespace or local == imp.default:
+            continue  # `cli.Password`: a member of the module itself, not of a constant
+        else:
+            exported = next(k for k, v in imp.named.items() if v == local)
+        return imp, exported, _enum_like(side)
+    return None
 
 
 def _compare_message(op: str, through: str = "") -> str:
@@ -1550,10 +1773,24 @@ class _SecretCheck:
 
 
 #: (file, hash of its source) -> the comparisons check_file left to the project phase.
-_SECRET_CHECKS: dict[tuple[str, int], list[_SecretCheck]] = {}
+_SECRET_CHECKS: dict[tuple[str, int], list[_SecretCheck | _ConstantCheck]] = {}
 
 
-def _remember_secret_checks(ctx: FileContext, pending: list[_SecretCheck]) -> None:
+@dataclass(frozen=True)
+class _ConstantCheck:
+    """A comparison of a value that names no password with ``X.Member``, ``X`` imported from
+    a project module: no finding when the module declares ``X`` as a TypeScript enum or a
+    ``const`` object of literals (as ``_constant_member`` judges one of the file)."""
+
+    finding: Finding
+    #: Per comparison: the import, the name ``X`` has in that module, and whether the member
+    #: is written like an enum member (``AuthType.Password``: what decides when the module
+    #: cannot be read).
+    members: list[tuple[ImportFact, str, bool]]
+
+
+def _remember_secret_checks(ctx: FileContext,
+                            pending: list[_SecretCheck | _ConstantCheck]) -> None:
     if len(_SECRET_CHECKS) > 256:
         _SECRET_CHECKS.clear()
     _SECRET_CHECKS[(ctx.rel, hash(ctx.source))] = pending
@@ -1611,6 +1848,47 @@ def _factory_calls_constant(ctx: ProjectContext, path: str, name: str, index: in
                     return False
                 seen += 1
     return seen > 0
+
+
+def _imported_constant(ctx: ProjectContext, importer: str, imp: ImportFact, name: str,
+                       enum_like: bool) -> bool:
+    """Return True when the project module ``imp`` names exports ``name`` as a TypeScript
+    enum or a ``const`` object whose every property holds a literal and that it writes to
+    nowhere; when the module cannot be read (a declaration file, a path alias), whether the
+    member is written like an enum member (``enum_like``)."""
+    rel = ctx.resolve_import(importer, imp.module)
+    root = _tree(ctx, rel) if rel is not None else None
+    if rel is None or root is None:
+        return enum_like
+    value = _export(ctx, rel, name)
+    if value is None:
+        # `export { AuthType }` and `export default AuthType` of a top-level enum
+        local = name
+        for stmt in root.named_children:
+            clause = next((c for c in stmt.named_children if c.type == "export_clause"), None) \
+                if stmt.type == "export_statement" else None
+            for spec in clause.named_children if clause is not None else []:
+                exported = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
+                if text(exported) == name:
+                    local = text(spec.child_by_field_name("name"))
+        value = _top_level_enum(root, local)
+    elif value.type == "identifier":
+        local = text(value)
+        value = _top_level_enum(root, local) or _top_level(ctx, rel, local)
+        name = local
+    if value is None or not _literal_namespace(value):
+        return False
+    if value.type in ("enum_declaration", "ambient_declaration"):
+        return True
+    declarator = value.parent
+    while declarator is not None and declarator.type != "variable_declarator":
+        declarator = declarator.parent
+    declaration = declarator.parent if declarator is not None else None
+    return declarator is not None and declaration is not None and \
+        declaration.type == "lexical_declaration" and \
+        text(declaration).split(None, 1)[0] == "const" and \
+        text(declarator.child_by_field_name("name")) == name and \
+        not _members_written(root, name)
 
 
 @dataclass(frozen=True)

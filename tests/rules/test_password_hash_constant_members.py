@@ -1,0 +1,94 @@
+"""password-hash: a value that names no password compared with a member of a constant
+(``args.auth === AuthType.Password``) is a comparison with a literal. A constant imported from
+a project module is looked up there by the project phase, through ``require`` and namespace
+imports; a constant that module builds at run time or writes to keeps the finding, and so
+does a password compared with a constant. bcrypt's cost is not judged on a hash of a literal."""
+
+from __future__ import annotations
+
+from nodeharden import check
+
+PACKAGE = '{"name": "p", "dependencies": {"express": "^4.21.0", "bcryptjs": "^2.4.3"}}'
+
+CONSTANTS = """\
+const AuthType = Object.freeze({ None: 'none', Password: 'password' });
+const Stored = { Password: 'password' };
+Stored.Password = process.env.ADMIN_PASSWORD;
+const Loaded = loadModes();
+function loadModes() { return { Password: process.env.MODE || 'password' }; }
+module.exports = { AuthType, Stored, Loaded };
+"""
+
+
+def _lines(project, files: dict[str, str], name: str = "app") -> list[int]:
+    root = project({"package.json": PACKAGE, **files}, name)
+    report = check(root, select=["password-hash"])
+    assert not report.failed, report.failed
+    return sorted(f.line for f in report.findings if f.path == "server.js")
+
+
+def test_constants_of_a_commonjs_module_are_looked_up(project) -> None:
+    server = """\
+const { AuthType, Stored, Loaded } = require('./constants');
+const constants = require('./constants');
+const mode = process.env.AUTH;
+if (mode === AuthType.Password) console.log('password login');
+if (mode === constants.AuthType.Password) console.log('password login');
+if (mode === Stored.Password) console.log('written by its module');
+if (mode === Loaded.Password) console.log('built at run time');
+"""
+    assert _lines(project, {"constants.js": CONSTANTS, "server.js": server}) == [6, 7]
+
+
+def test_a_module_the_project_does_not_hold_falls_back_to_enum_names(project) -> None:
+    # `./generated/client` is not in the project (generated at build time): a member written
+    # like an enum member is read as one, a lower-case field is not.
+    server = """\
+const { AuthMethod, settings } = require('./generated/client');
+const user = { method: process.env.METHOD };
+if (user.method === AuthMethod.Password) console.log('password login');
+if (user.method === settings.password) console.log('a field of an object');
+"""
+    assert _lines(project, {"server.js": server}) == [4]
+
+
+def test_a_password_against_a_constant_stays_reported(project) -> None:
+    server = """\
+const { AuthType } = require('./constants');
+const ADMIN = { name: 'admin', Password: 'change-me' };
+function login(req, res) {
+  if (req.body.password === ADMIN.Password) return res.send('admin');
+  if (req.body.password === AuthType.Password) return res.send('mode name');
+  return res.status(401).end();
+}
+module.exports = { login };
+"""
+    assert _lines(project, {"constants.js": CONSTANTS, "server.js": server}) == [4, 5]
+
+
+def test_the_result_cache_keeps_the_project_lookup(project) -> None:
+    server = """\
+const { AuthType, Loaded } = require('./constants');
+const mode = process.env.AUTH;
+if (mode === AuthType.Password) console.log('password login');
+if (mode === Loaded.Password) console.log('built at run time');
+"""
+    root = project({"package.json": PACKAGE, "constants.js": CONSTANTS, "server.js": server})
+    for _ in range(2):
+        report = check(root, select=["password-hash"])
+        assert sorted(f.line for f in report.findings) == [4]
+
+
+def test_bcrypt_cost_of_a_literal_password_is_not_judged(project) -> None:
+    server = """\
+const bcrypt = require('bcryptjs');
+const SEED = 'admin';
+let changing = 'admin';
+const seeded = [bcrypt.hashSync('1234', 8), bcrypt.hashSync(SEED, 8)];
+async function register(req) {
+  const later = bcrypt.hashSync(changing, 8);
+  return [seeded, later, await bcrypt.hash(req.body.password, 8)];
+}
+module.exports = { register };
+"""
+    assert _lines(project, {"server.js": server}) == [6, 7]
