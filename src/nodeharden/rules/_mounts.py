@@ -373,3 +373,22 @@ def _named_elsewhere(ctx: ProjectContext, path: str, word: str) -> bool:
     pattern = re.compile(rb"(?<![\w$])" + re.escape(word.encode()) + rb"(?![\w$])")
     return any(pattern.search(ctx.read(rel) or b"") is not None for rel in ctx.facts
                if rel != path and not is_test_file(rel))
+
+
+def alias_target(ctx: ProjectContext, spec: str, target: str) -> bool:
+    """Return True when a non-relative import ``spec`` that names no dependency of the
+    project (a path alias such as ``coral-server/app/request/limiter`` or ``@/lib/limiter``)
+    ends with the path of project file ``target`` (without its extension, or its folder for
+    an ``index`` file)."""
+    if spec.startswith(".") or "/" not in spec:
+        return False
+    parts = spec.split("/")
+    head = 2 if parts[0].startswith("@") and len(parts[0]) > 1 else 1
+    if ctx.info.has_dependency("/".join(parts[:head])):
+        return False
+    tail = "/".join(parts[head:])
+    if not tail:
+        return False
+    stem = posixpath.splitext(target)[0]
+    stems = {stem, posixpath.dirname(stem)} if posixpath.basename(stem) == "index" else {stem}
+    return any(s == tail or s.endswith("/" + tail) for s in stems)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node, Tree
 
-from nodeharden._express import ArgFact, CallFact, FileFacts
+from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import declared_major, version_of
 from nodeharden._parse import (
@@ -21,9 +21,10 @@ from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style
-from nodeharden.rules._base import ProjectContext, Rule
+from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import ImportRequest, add_imports, import_at, import_edit, \
     import_specifier
+from nodeharden.rules._mounts import alias_target, mounted_file
 
 # The handler analysis (rules/_validation_sinks and _validation_types, the largest modules of
 # the rules) is imported where it runs, once a file has a route: a check of an app without
@@ -1046,6 +1047,227 @@ def _validator_names(facts: FileFacts, configured: tuple[str, ...]) -> set[str]:
     return names
 
 
+#: A middleware that validates every request against the app's OpenAPI document before the
+#: routes run: express-openapi-validator's ``middleware({ apiSpec })``. Requests are checked
+#: unless ``validateRequests: false``; a path under the document's base paths (its
+#: ``servers``' URLs) that it does not describe is answered 404 unless ``ignoreUndocumented``
+#: or ``ignorePaths`` let it through unchecked; a path outside them is not checked at all.
+_SPEC_VALIDATOR = ("express-openapi-validator", "middleware")
+_SPEC_OPTIONS_OFF_RE = lazy_pattern(
+    rb"\bvalidateRequests\s*:\s*false\b|\bignoreUndocumented\b|\bignorePaths\b|\.\.\.")
+#: A file path the code writes: ``'./api.yml'`` (from the working directory), or
+#: ``path.join(__dirname, '../api.yml')`` / ``path.resolve(process.cwd(), 'api.yml')``.
+_WRITTEN_PATH = (rb"(?:(?:path\.)?(?:join|resolve)\s*\(\s*(__dirname|process\.cwd\(\))\s*,\s*)?"
+                 rb"(['\"])([^'\"\n]+)\2(?(1)\s*\))")
+_API_SPEC_RE = lazy_pattern(rb"\bapiSpec\s*:\s*(?:" + _WRITTEN_PATH + rb"|([\w$]+))\s*[,}\n]")
+#: ``const SPEC = <a written path>;``
+_SPEC_PATH_DECL = rb"\b(?:const|let|var)\s+%s\s*=\s*" + _WRITTEN_PATH + rb"\s*[;\n]"
+#: Statements between the app's creation and the validator that may skip it.
+_CONDITIONAL_TYPES = frozenset({"if_statement", "ternary_expression", "binary_expression",
+                                "switch_statement", "try_statement", "catch_clause",
+                                "for_statement", "for_in_statement", "while_statement",
+                                "do_statement"})
+
+
+def _spec_checked(ctx: ProjectContext, project: _Project) -> Callable[[str, CallFact], bool]:
+    """Return a test of the routes that run behind an OpenAPI request validator
+    (``_SPEC_VALIDATOR``), which checks each request against the app's document before the
+    route's handler.
+
+    The project (test files aside) must create one Express app, which ``use``s the validator
+    with its options written out (none that turns the request check off or lets undocumented
+    paths through) and its document a file the code names (its ``servers`` give the base
+    paths the validator covers), unconditionally and with no path, after no route, no mount
+    of the project's code and no call handed the app (only packages' middlewares and
+    functions written in place, which register no route, may come first). Covered are the
+    app's own routes registered after it under a base path, and the routes of the project
+    files mounted after it under a base path, and of the files those mount in turn."""
+    def never(rel: str, route: CallFact) -> bool:
+        return False
+
+    module, export = _SPEC_VALIDATOR
+    if not ctx.info.has_dependency(module):
+        return never
+    apps = [(facts, app) for facts in ctx.app_files() if not is_test_file(facts.path)
+            for app in facts.apps if app.kind == "app"]
+    if len(apps) != 1 or apps[0][1].name is None:
+        return never
+    facts, app = apps[0]
+    name = apps[0][1].name
+    namespaces = {n for imp in facts.imports if imp.module == module
+                  for n in (imp.default, imp.namespace) if n}
+    direct = {imp.named[export] for imp in facts.imports
+              if imp.module == module and export in imp.named}
+    source = ctx.read(facts.path) or b""
+    validator: CallFact | None = None
+    bases: list[str] | None = None
+    for call in facts.calls:
+        if call.target != name or call.method != "use" or not call.args \
+                or call.args[0].kind == "string":
+            continue
+        for arg in call.args:
+            if arg.kind == "call" and (arg.name in direct or (
+                    arg.name.count(".") == 1 and arg.name.partition(".")[0] in namespaces
+                    and arg.name.partition(".")[2] == export)):
+                validator = call
+                options = source[arg.start:arg.end]
+                opened = options.find(b"(")
+                if opened >= 0 and options[opened + 1:].lstrip().startswith(b"{") \
+                        and not _SPEC_OPTIONS_OFF_RE.search(options):
+                    bases = _spec_base_paths(ctx, facts.path, source, options)
+                break
+        if validator is not None:
+            break
+    if validator is None or bases is None or not _unconditional(project, facts.path, app,
+                                                                validator):
+        return never
+    dependencies = {local for imp in facts.imports if not imp.module.startswith(".")
+                    and ctx.info.has_dependency(_package_name(imp.module))
+                    for local in imp.locals()}
+    for call in facts.calls:
+        if call.target != name or call.start >= validator.start:
+            continue
+        if call.method in HTTP_METHODS and call.path is not None:
+            return never  # a route served before the validator
+        if call.method == "use" and any(
+                arg.kind not in ("string", "function")
+                and arg.name.partition(".")[0].partition("(")[0] not in dependencies
+                for arg in call.args):
+            return never  # a router or middleware of the project, mounted before it
+    handed = re.compile(rb"[(,]\s*" + re.escape(name.encode()) + rb"\s*[,)]")
+    if handed.search(source, app.end, validator.start):
+        return never  # the app handed to a function that may register routes on it
+
+    def under(path: str) -> bool:
+        return any(base == "/" or path == base or path.startswith(base + "/")
+                   for base in bases)
+
+    covered: set[str] = set()
+    todo = [rel for call in facts.calls if call.target == name and call.method == "use"
+            and call.start > validator.start and call.args and call.args[0].kind == "string"
+            and under(_joined("", call.args[0].name))
+            for arg in call.args[1:] if (rel := _mounted(ctx, facts, arg)) is not None]
+    if bases == ["/"]:
+        todo += [rel for call in facts.calls if call.target == name and call.method == "use"
+                 and call.start > validator.start
+                 for arg in call.args if (rel := _mounted(ctx, facts, arg)) is not None]
+    while todo:
+        rel = todo.pop()
+        if rel in covered or rel == facts.path:
+            continue
+        covered.add(rel)
+        inner = ctx.facts.get(rel)
+        if inner is not None:
+            todo += [found for call in inner.uses() for arg in call.args
+                     if (found := _mounted(ctx, inner, arg)) is not None]
+    app_path, after = facts.path, validator.start
+
+    def checked(rel: str, route: CallFact) -> bool:
+        if rel == app_path:
+            return route.target == name and route.start > after \
+                and under(_joined("", route.path or ""))
+        return rel in covered
+
+    return checked
+
+
+def _joined(prefix: str, path: str) -> str:
+    return "/" + "/".join(part for part in (prefix.strip("/"), path.strip("/")) if part)
+
+
+def _mounted(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
+    """Return the project file a ``use`` argument comes from (``mounted_file``), through a
+    path alias too (``import routes from '@server/routes'``)."""
+    rel = mounted_file(ctx, facts, arg)
+    if rel is not None or arg.kind not in ("identifier", "member"):
+        return rel
+    local = arg.name.partition(".")[0]
+    for imp in facts.imports:
+        if local in imp.locals() and not imp.module.startswith("."):
+            spec = imp.module
+            if spec.startswith("@") and not ctx.info.has_dependency(_package_name(spec)):
+                spec = "@/" + spec.partition("/")[2]  # `@server/routes`: an alias `@server/`
+            found = [path for path in ctx.facts if alias_target(ctx, spec, path)]
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+def _spec_base_paths(ctx: ProjectContext, rel: str, source: bytes,
+                     options: bytes) -> list[str] | None:
+    """Return the base paths of the OpenAPI document the validator's options name
+    (``apiSpec: './api.yml'``, or a constant of the file set to a string or to
+    ``path.join(__dirname, '…')``): the paths of its ``servers``' URLs (``/`` without any),
+    or None when the document or a path cannot be read."""
+    found = _API_SPEC_RE.search(options)
+    if found is not None and found.group(4) is not None:
+        found = re.search(_SPEC_PATH_DECL % re.escape(found.group(4)), source)
+    if found is None:
+        return None
+    written = found.group(3).decode("utf-8", "replace")
+    spec = posixpath.normpath(posixpath.join(posixpath.dirname(rel), written)
+                              if found.group(1) == b"__dirname" else written)
+    data = ctx.read(spec)
+    if data is None or spec.startswith("../"):
+        return None
+    try:
+        if spec.endswith(".json"):
+            import json
+
+            document = json.loads(data)
+        else:
+            from ruamel.yaml import YAML
+
+            document = YAML(typ="safe", pure=True).load(data)
+    except Exception:  # noqa: BLE001 - an unreadable document covers nothing
+        return None
+    if not isinstance(document, dict):
+        return None
+    servers = document.get("servers")
+    if servers is None:
+        return ["/"]
+    bases: list[str] = []
+    for server in servers if isinstance(servers, list) else []:
+        url = server.get("url") if isinstance(server, dict) else None
+        if not isinstance(url, str):
+            return None
+        variables = server.get("variables") or {}
+        for key, spec_var in variables.items() if isinstance(variables, dict) else ():
+            default = spec_var.get("default") if isinstance(spec_var, dict) else None
+            if isinstance(default, str):
+                url = url.replace("{" + str(key) + "}", default)
+        path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", url, flags=re.I)
+        if "{" in path or "://" in path:
+            return None
+        bases.append("/" + path.strip("/") if path.strip("/") else "/")
+    return bases or None
+
+
+def _package_name(module: str) -> str:
+    parts = module.split("/")
+    return "/".join(parts[:2]) if module.startswith("@") else parts[0]
+
+
+def _unconditional(project: _Project, rel: str, app: AppFact, call: CallFact) -> bool:
+    """Return True when ``call`` runs whenever the statements creating ``app`` do: no
+    condition, loop or ``try`` lies between it and the block that creates the app."""
+    parsed = project.get(rel)
+    if parsed is None:
+        return False
+    node = _node_at(parsed.tree, call.start, call.end)
+    created = _node_at(parsed.tree, app.start, app.end)
+    if node is None or created is None:
+        return False
+    home = created.parent
+    while home is not None and home.type not in ("statement_block", "program"):
+        home = home.parent
+    cur = node.parent
+    while cur is not None and cur != home:
+        if cur.type in _CONDITIONAL_TYPES or cur.type in _FUNCTION_TYPES:
+            return False
+        cur = cur.parent
+    return cur == home
+
+
 class InputValidation(Rule):
     """Route handlers that read req.body/query/params without a validator."""
 
@@ -1063,6 +1285,7 @@ class InputValidation(Rule):
         bodies = _BodyScope(ctx, project)
         layers = _DataLayers(project)
         patterns = _imported_patterns(project)
+        spec_checked: Callable[[str, CallFact], bool] | None = None  # at the first route
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
@@ -1113,6 +1336,10 @@ class InputValidation(Rule):
                                       sink.message(_route_label(route, parsed.source)))
                 if sinks or route.target in guarded:
                     continue  # a validator is not the fix for a sink
+                if spec_checked is None:
+                    spec_checked = _spec_checked(ctx, project)
+                if spec_checked(rel, route):
+                    continue  # checked against the app's OpenAPI document before the route
                 middle = route.args[1:-1] if route.args[-1].kind != "call" else route.args[1:]
                 if any(_arg_validates(a, parsed.source, names) for a in middle):
                     continue

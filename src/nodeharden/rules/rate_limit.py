@@ -53,7 +53,7 @@ from nodeharden.rules._edits import (
     can_extend,
     import_specifier,
 )
-from nodeharden.rules._mounts import mounted_file, wrapper_apps
+from nodeharden.rules._mounts import alias_target, mounted_file, wrapper_apps
 from nodeharden.rules._production import development_compose
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
@@ -242,25 +242,6 @@ def _top_statement(node: Node) -> Node | None:
     return cur if cur is not None and cur.parent is not None else None
 
 
-def _alias_target(ctx: ProjectContext, spec: str, target: str) -> bool:
-    """Return True when a non-relative import ``spec`` that names no dependency of the
-    project (a path alias such as ``coral-server/app/request/limiter`` or ``@/lib/limiter``)
-    ends with the path of project file ``target`` (without its extension, or its folder for
-    an ``index`` file)."""
-    if spec.startswith(".") or "/" not in spec:
-        return False
-    parts = spec.split("/")
-    head = 2 if parts[0].startswith("@") and len(parts[0]) > 1 else 1
-    if ctx.info.has_dependency("/".join(parts[:head])):
-        return False
-    tail = "/".join(parts[head:])
-    if not tail:
-        return False
-    stem = posixpath.splitext(target)[0]
-    stems = {stem, posixpath.dirname(stem)} if posixpath.basename(stem) == "index" else {stem}
-    return any(s == tail or s.endswith("/" + tail) for s in stems)
-
-
 def own_limiter(ctx: ProjectContext) -> str | None:
     """Return the file of a limiter the project writes itself and puts in front of requests,
     or None.
@@ -326,7 +307,7 @@ def own_limiter(ctx: ProjectContext) -> str | None:
                 if importer == rel:
                     continue
                 target = ctx.resolve_import(importer, imp.module)
-                if target != rel and not (target is None and _alias_target(ctx, imp.module, rel)):
+                if target != rel and not (target is None and alias_target(ctx, imp.module, rel)):
                     continue
                 if not imp.locals() and any(
                         c.start <= imp.start < c.end for c in ctx.facts[importer].calls
