@@ -52,6 +52,9 @@ from nodeharden.rules._production import (
 )
 
 _OTHER_INLINE_RE = lazy_pattern(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?([\w-]+)")
+#: A development file watcher that restarts the app on change: never a production start.
+_WATCHER_RE = lazy_pattern(r"(?:^|[\s;&/])(?:nodemon|ts-node-dev|tsnd|node-dev|supervisor)(?:\s|$)"
+                           r"|\bnode\s+(?:[^;&|]*\s)?--watch\b|\btsx\s+watch\b")
 _DOCKER_RUN_RE = lazy_pattern(r"\bdocker(?:-compose|\s+compose)?\s+(?:run|exec)\b")
 CI_FILES = (".gitlab-ci.yml", ".circleci/config.yml", ".travis.yml", "azure-pipelines.yml",
             "bitbucket-pipelines.yml", "Jenkinsfile")
@@ -708,6 +711,15 @@ def _development_effects(ctx: ProjectContext, package: str) -> str | None:
     return None
 
 
+def _production_node(script: str) -> bool:
+    """Return True when a package script starts the app in production without a watcher:
+    it sets ``NODE_ENV=production`` and runs ``node``, pm2 or ts-node on a file."""
+    found = _OTHER_INLINE_RE.search(script)
+    return found is not None and found.group(1).lower() == "production" \
+        and not _WATCHER_RE.search(script) \
+        and re.search(r"(?:^|[\s;&/])(?:node|pm2(?:-runtime)?|ts-node)\s+\S", script) is not None
+
+
 class NodeEnv(Rule):
     """A Dockerfile or start script without NODE_ENV=production."""
 
@@ -833,6 +845,13 @@ class NodeEnv(Rule):
             return
         other = _OTHER_INLINE_RE.search(start)
         if other is None or other.group(1).lower() == "production":
+            return
+        if _WATCHER_RE.search(start) and any(
+                isinstance(script, str) and name != "start" and _production_node(script)
+                for name, script in scripts.items()):
+            # `"start": "NODE_ENV=development nodemon index.js"` beside `"start:prod":
+            # "NODE_ENV=production node index.js"`: a file watcher is the development entry,
+            # and the project starts production with the other script.
             return
         text = ctx.package_json_text or ""
         scripts_at = text.find('"scripts"')
