@@ -116,6 +116,15 @@ SERVER = "import express from 'express';\nconst app = express();\napp.listen(300
     ({"lint": "eslint --format stylish"}, False),  # no pattern: ESLint lints the project
     ({"lint": "eslint ./ --max-warnings 20"}, False),
     ({"lint": "vue-cli-service lint"}, False),  # what it lints is not known here
+    # Files the shell builds: what ESLint gets is not known from the script.
+    ({"lint": "eslint --max-warnings=20 $(git ls-files '*.ts' '*.js' | grep -v 'lib/vscode')"},
+     False),
+    ({"lint": "eslint `git diff --name-only HEAD`"}, False),
+    ({"lint": "eslint $LINT_FILES"}, False),
+    ({"lint": "git ls-files '*.js' | xargs eslint"}, False),
+    ({"lint": "find src -name '*.js' -exec eslint {} +"}, False),
+    # The patterns are the script's own; only the output is piped on.
+    ({"lint": "eslint 'src/**/*.{js,vue}' | tee lint.log"}, True),
 ])
 def test_a_lint_script_that_never_reaches_the_server_gets_an_unsafe_fix(
         tmp_path: Path, scripts: dict, misses: bool) -> None:

@@ -214,8 +214,20 @@ def append_element(source: bytes, container: Node, element: str, style: Style,
     the last entry's line stays with that entry."""
     items = code_children(container)
     if not items:
-        at = container.start_byte + 1
-        return TextEdit(at, at, element)
+        closing = container.end_byte - 1
+        if source.count(b"\n", container.start_byte, closing) == 0:
+            at = container.start_byte + 1
+            return TextEdit(at, at, element)
+        # An empty list or object spanning lines (`rules: {\n}`): one entry per line, one
+        # level deeper than the line that opens it, after whatever it holds (a comment).
+        at = container.start_byte + 1 + \
+            len(source[container.start_byte + 1:closing].rstrip(b" \t\r\n"))
+        indent = _line_indent(source, container.start_byte) + style.indent
+        if block is not None:
+            element = _indented(block, indent)
+        habit = _trailing_comma_habit(source, container)
+        comma = "," if (style.trailing_comma != "none" if habit is None else habit) else ""
+        return TextEdit(at, at, f"\n{indent}{element}{comma}")
     closing = container.end_byte - 1
     prettier = next((i for i in items if _prettier_element(i)), None) \
         if container.type != "object" else None
@@ -256,6 +268,28 @@ def append_element(source: bytes, container: Node, element: str, style: Style,
     return TextEdit(last.end_byte, last.end_byte, f", {element}")
 
 
+def _trailing_comma_habit(source: bytes, node: Node) -> bool | None:
+    """Return whether the file's multi-line lists and objects end with a trailing comma
+    (most of them), None when it has none."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    votes = [0, 0]
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        stack.extend(current.named_children)
+        if current.type not in ("array", "object"):
+            continue
+        items = code_children(current)
+        if items and source.count(b"\n", items[-1].end_byte, current.end_byte) > 0:
+            after = items[-1].next_sibling
+            votes[after is not None and after.type == ","] += 1
+    if votes == [0, 0]:
+        return None
+    return votes[1] > votes[0]
+
+
 class EslintSecurity(Rule):
     """An ESLint config without eslint-plugin-security."""
 
@@ -278,9 +312,12 @@ class EslintSecurity(Rule):
             source = ctx.read(rel) or b""
             if PLUGIN.encode() in source:
                 return
-            fix = _finish(self._flat_fix(ctx, rel, source, unsafe, dev), why_unsafe,
-                          lint_node)
+            broken = cjs_config_in_esm_package(ctx, rel, source)
+            fix = _finish(self._flat_fix(ctx, rel, source, unsafe or bool(broken), dev),
+                          "; ".join(r for r in (broken, why_unsafe) if r), lint_node)
             message = "the ESLint config does not enable eslint-plugin-security"
+            if broken:
+                message += f", and {broken}"
             if ctx.info.typescript and not _COVERS_TS_RE.search(source) and any(
                     f.rel.endswith(_TS_SUFFIXES) for f in ctx.files_of("js")):
                 message += (" and lints none of the project's .ts files (no typescript-eslint, "
@@ -293,10 +330,13 @@ class EslintSecurity(Rule):
                 return
             if legacy:
                 rel = legacy[0]
-                fix = _finish(self._legacy_fix(ctx, rel, unsafe, dev), why_unsafe,
-                              lint_node)
-                yield ctx.line_finding(self.id, rel, 1, "the ESLint config does not enable "
-                                       "eslint-plugin-security" + ADVICE, fix)
+                broken = cjs_config_in_esm_package(ctx, rel, ctx.read(rel) or b"")
+                fix = _finish(self._legacy_fix(ctx, rel, unsafe or bool(broken), dev),
+                              "; ".join(r for r in (broken, why_unsafe) if r), lint_node)
+                message = "the ESLint config does not enable eslint-plugin-security"
+                if broken:
+                    message += f", and {broken}"
+                yield ctx.line_finding(self.id, rel, 1, message + ADVICE, fix)
                 return
             yield from self._package_json_finding(ctx, unsafe, dev, why_unsafe, lint_node)
             return
@@ -419,8 +459,12 @@ class EslintSecurity(Rule):
                 at = pairs[0].start_byte
                 content = f"extends: [{item}],\n{indent}" if multiline else f"extends: [{item}], "
             else:
-                at = config.start_byte + 1
-                content = f"extends: [{item}]"
+                # An empty config object: both members go in together, extends first, inline
+                # or one per line as the object is written.
+                inline, block = _rules_member(style)
+                return self._legacy_js_result(rel, append_element(
+                    source, config, f"extends: [{item}], {inline}", style,
+                    f"extends: [{item}],\n{block}"), unsafe, dev)
             edit = TextEdit(at, at, content)
         elif current.type == "string":
             edit = TextEdit(current.start_byte, current.end_byte, f"[{text(current)}, {item}]")
@@ -433,14 +477,16 @@ class EslintSecurity(Rule):
         rules_edit = _js_rules_off(source, config, props.get("rules"), style)
         if rules_edit is None:
             return None
-        edits = (edit,) if rules_edit.start == rules_edit.end and rules_edit.content == "" \
-            else (edit, rules_edit)
-        if len(edits) == 2 and edit.start == rules_edit.start:
-            # An empty config object: both members go in at the same place, extends first.
-            edits = (TextEdit(edit.start, edit.end, edit.content + ", " + rules_edit.content),)
+        if rules_edit.start == rules_edit.end and rules_edit.content == "":
+            return self._legacy_js_result(rel, edit, unsafe, dev)
+        return self._legacy_js_result(rel, edit, unsafe, dev, rules_edit)
+
+    @staticmethod
+    def _legacy_js_result(rel: str, edit: TextEdit, unsafe: bool,
+                          dev: tuple[tuple[str, str], ...], *more: TextEdit) -> Fix:
         return Fix(title=f"Add {LEGACY_EXTENDS} to extends, without its two noisiest rules",
                    applicability="unsafe" if unsafe else "safe",
-                   changes=(FileChange(rel, edits),), dev_dependencies=dev)
+                   changes=(FileChange(rel, (edit, *more)),), dev_dependencies=dev)
 
     def _package_json_finding(self, ctx: ProjectContext, unsafe: bool,
                               dev: tuple[tuple[str, str], ...], reason: str,
@@ -485,6 +531,31 @@ class EslintSecurity(Rule):
         yield ctx.line_finding(self.id, "package.json", 1,
                                "the project has no ESLint config, so no security lint runs" + ADVICE,
                                fix)
+
+
+def cjs_config_in_esm_package(ctx: ProjectContext, rel: str, source: bytes) -> str:
+    """Return why ESLint cannot load the config file ``rel`` ("" when nothing says so): a
+    ``.js`` config that sets ``module.exports`` in a package whose package.json has
+    ``"type": "module"``. Node loads that file as an ES module, where ``module`` is not
+    defined, so ESLint stops with an error before any rule runs, and an edit of the file
+    changes nothing until it is renamed to ``.cjs``. A ``.cjs`` config, and one written as an
+    ES module (``export default``), are not judged here."""
+    if not rel.endswith(".js") or ctx.package_json.get("type") != "module":
+        return ""
+    tree = parse("javascript", source)
+    for stmt in tree.root_node.named_children:
+        expr = stmt.named_children[0] if stmt.type == "expression_statement" and \
+            stmt.named_children else None
+        if expr is None or expr.type != "assignment_expression":
+            continue
+        left = text(expr.child_by_field_name("left"))
+        if left == "module.exports" or left.startswith(("module.exports.", "exports.")):
+            cjs = rel.removesuffix(".js") + ".cjs"
+            name = "module.exports" if left.startswith("module.") else "exports"
+            return (f"ESLint cannot load {rel} until it is renamed to {cjs}: it sets "
+                    f"`{name}` in a `\"type\": \"module\"` package, where a .js file is an "
+                    "ES module")
+    return ""
 
 
 def lint_fails_on_warnings(ctx: ProjectContext) -> str:
@@ -539,11 +610,16 @@ _ESLINT_VALUE_OPTIONS = frozenset({
     "--ignore-pattern", "--report-unused-disable-directives-severity", "--flag",
     "--concurrency", "--inspect-config", "--print-config"})
 _SHELL_BREAKS = frozenset({"&&", "||", ";", "|", ">", ">>", "2>", "&", "2>&1", "1>"})
+#: A file argument the shell builds (command substitution, a variable, a process
+#: substitution, find's placeholder): which files ESLint gets is not known from the script.
+_SHELL_ARG_RE = lazy_pattern(r"[$`()<]|\A\{\}\Z")
 
 
 def eslint_patterns(scripts: Any) -> list[str] | None:
     """Return the file patterns package.json scripts give ESLint, or None when a script runs
-    it without any (it then lints the whole project) or no script runs it."""
+    it without any (it then lints the whole project), when the shell builds them (a command
+    substitution such as ``$(git ls-files '*.ts' | grep -v vendor)``, a variable, files piped
+    to ``xargs eslint``): what it lints is then unknown, or when no script runs it."""
     import shlex
 
     patterns: list[str] = []
@@ -559,6 +635,8 @@ def eslint_patterns(scripts: Any) -> list[str] | None:
             if word.rsplit("/", 1)[-1] != "eslint":
                 continue
             runs = True
+            if at and words[at - 1] == "xargs":
+                return None  # the files come from the command piped into xargs
             found: list[str] = []
             skip = False
             for arg in words[at + 1:]:
@@ -568,6 +646,8 @@ def eslint_patterns(scripts: Any) -> list[str] | None:
                     skip = False
                 elif arg.startswith("-"):
                     skip = arg in _ESLINT_VALUE_OPTIONS
+                elif _SHELL_ARG_RE.search(arg):
+                    return None  # `$(git ls-files ...)`, `$FILES`, `find -exec eslint {}`
                 else:
                     found.append(arg)
             if not found:
@@ -699,13 +779,21 @@ def _js_rules_off(source: bytes, config: Node, rules: Node | None,
             return TextEdit(rules.end_byte, rules.end_byte, "")
         entries = [f"{q(r)}: {q('off')}" for r in wanted]
         return append_element(source, rules, ", ".join(entries), style, ",\n".join(entries))
+    inline, block = _rules_member(style)
+    return append_element(source, config, inline, style, block)
+
+
+def _rules_member(style: Style) -> tuple[str, str]:
+    """Return a legacy JS config's new ``rules`` member that switches ``NOISY_RULES`` off,
+    inline and one entry per line (unindented)."""
+    q = style.q
     pad = " " if style.bracket_spacing else ""
     entries = [f"{q(r)}: {q('off')}" for r in NOISY_RULES]
     inline = f"rules: {{{pad}{', '.join(entries)}{pad}}}"
     comma = "" if style.trailing_comma == "none" else ","
     unit = style.indent
     block = "rules: {\n" + ",\n".join(f"{unit}{e}" for e in entries) + f"{comma}\n}}"
-    return append_element(source, config, inline, style, block)
+    return inline, block
 
 
 def _json_rules_off(body: str, path: tuple[str, ...]) -> str:
