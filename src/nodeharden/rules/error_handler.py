@@ -366,6 +366,9 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
                     text(fn.child_by_field_name("property")) in SINK_METHODS and \
                     _root_name(fn.child_by_field_name("object")) in _response_names(scope):
                 return text(fn.child_by_field_name("property")), call
+            if call is not None and _passes_text_on(call, child):
+                child, cur = call, call.parent  # `escapeHtml(err.message)`: still its text
+                continue
             return None
         if cur.type == "assignment_expression" and child == cur.child_by_field_name("right"):
             left = cur.child_by_field_name("left")
@@ -386,6 +389,37 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
         child = cur
         cur = cur.parent
     return None
+
+
+#: Words of a function's name that say it returns its argument's text, escaped or encoded
+#: (``escapeHtml``, ``he.encode``, ``encodeURIComponent``): escaping is no redaction, the message
+#: still reaches the client.
+_TEXT_KEEPING_WORDS = frozenset({"escape", "encode"})
+
+
+def _passes_text_on(call: Node, arg: Node) -> bool:
+    """Return True when ``call``'s result holds the text of its argument ``arg``: the first
+    argument of an escaping or encoding function (``escapeHtml(err.message)``,
+    ``_.escape(…)``, ``String(…)``), the replacement of ``.replace``/``.replaceAll``
+    (``page.replace(/{{BODY}}/, …)``)."""
+    fn = unwrap(call.child_by_field_name("function")) if call.type == "call_expression" \
+        else None
+    args = call.child_by_field_name("arguments")
+    if fn is None or args is None:
+        return False
+    index = next((i for i, a in enumerate(args.named_children) if a == arg), -1)
+    if fn.type == "member_expression":
+        name = text(fn.child_by_field_name("property"))
+        if name in ("replace", "replaceAll"):
+            return index == 1
+    elif fn.type == "identifier":
+        name = text(fn)
+    else:
+        return False
+    words = [w.lower() for w in _WORD_RE.findall(name)]
+    return index == 0 and (name in ("String", "xss") or (
+        bool(words) and words[0] not in _READER_WORDS
+        and bool(set(words) & _TEXT_KEEPING_WORDS)))
 
 
 #: Results of pure functions of a tree's nodes, read again for every leak of a scope (a
@@ -2416,24 +2450,158 @@ def _error_name(scope: Node) -> str | None:
     return text(params[0]) if params and params[0].type == "identifier" else None
 
 
+#: Methods that log or report what they are given: a logger's levels (console, winston, pino,
+#: bunyan, log4js, ``req.log``), an error reporter's calls (Sentry's ``captureException``,
+#: Bugsnag's and Airbrake's ``notify``, New Relic's ``noticeError``, Application Insights'
+#: ``trackException``, OpenTelemetry's ``recordException``), a promise's ``reject``.
+_KEEPER_METHODS = frozenset({"error", "warn", "warning", "info", "log", "debug", "fatal", "trace",
+                             "critical", "crit", "emerg", "alert", "notice", "verbose", "silly",
+                             "exception", "captureException", "captureError", "notify",
+                             "notifyError", "noticeError", "trackException", "recordException",
+                             "report", "reportError", "reject"})
+#: Words of a function's or method's name that say it logs or reports (``logError``,
+#: ``reportException``, ``debug``, ``notifySentry``).
+_KEEPER_WORDS = frozenset({"log", "logger", "logs", "debug", "warn", "warning", "report",
+                           "reporter", "capture", "notify", "sentry", "bugsnag", "rollbar",
+                           "airbrake", "honeybadger"})
+#: Functions that hand the error on to code that answers or logs it: Express's ``next``, a
+#: callback, a promise's ``reject``.
+_PASS_ON_NAMES = frozenset({"next", "done", "cb", "callback", "reject"})
+#: First words of a predicate or a reader: ``hasStatusCode(err)``, ``isHttpError(err)``,
+#: ``getStatus(err)`` look at the error and keep no trace of it.
+_READER_WORDS = frozenset({"is", "has", "can", "should", "get", "to", "format", "serialize",
+                           "normalize", "parse", "status"})
+#: Nodes an error's value passes through into the call or statement that takes it.
+_ERROR_CARRIERS = frozenset({"parenthesized_expression", "await_expression", "as_expression",
+                             "non_null_expression", "satisfies_expression", "template_string",
+                             "template_substitution", "binary_expression", "pair", "object",
+                             "array", "spread_element", "shorthand_property_identifier",
+                             "ternary_expression", "arguments", "new_expression",
+                             "call_expression", "member_expression"})
+
+
+def _keeps_error(call: Node, scope: Node) -> bool:
+    """Return True when ``call`` keeps what it is given visible: it logs or reports it
+    (``console.error``, ``logger.warn``, ``req.log.error``, ``debug``, ``logError``,
+    ``Sentry.captureException``, ``bugsnag.notify``, ``app.emit('error', …)``), hands it on
+    (``next``, the handler's own last parameter, ``done``, ``callback``, ``reject``), or is a
+    function of this file whose body logs or reports. A predicate or a reader
+    (``hasStatusCode(err)``, ``isHttpError(err)``, ``getStatus(err)``) keeps nothing."""
+    fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+    if fn is None:
+        return False
+    fn = unwrap(fn)
+    if fn.type == "member_expression":
+        prop = text(fn.child_by_field_name("property"))
+        receiver = text(fn.child_by_field_name("object"))
+        if receiver == "console" or (receiver.split(".")[0] not in _response_names(scope)
+                                     and prop in _KEEPER_METHODS):
+            return True
+        if prop == "emit":
+            args = call.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+            return first is not None and string_value(first) == "error"
+        name = prop
+    elif fn.type == "identifier":
+        name = text(fn)
+        if name in _PASS_ON_NAMES or _last_parameter(scope, name):
+            return True
+    else:
+        return False
+    words = [w.lower() for w in _WORD_RE.findall(name)]
+    if not words or words[0] in _READER_WORDS:
+        return False
+    if set(words) & _KEEPER_WORDS:
+        return True
+    if fn.type != "identifier":
+        return False
+    root = scope
+    while root.parent is not None:
+        root = root.parent
+    defined = _defined(root, name)
+    return defined is not None and defined.type in _FUNCTIONS and any(
+        n.type == "call_expression" and n != call and _logs(n) for n in walk(defined))
+
+
+def _logs(call: Node) -> bool:
+    """Return True when ``call`` is a logging or reporting call by its name alone
+    (``console.error``, ``logger.error``, ``Sentry.captureException``, ``logError``)."""
+    fn = unwrap(call.child_by_field_name("function"))
+    if fn is None:
+        return False
+    if fn.type == "member_expression":
+        prop = text(fn.child_by_field_name("property"))
+        if text(fn.child_by_field_name("object")) == "console" or (
+                prop in _KEEPER_METHODS and prop != "reject"):
+            return True
+        name = prop
+    elif fn.type == "identifier":
+        name = text(fn)
+    else:
+        return False
+    words = [w.lower() for w in _WORD_RE.findall(name)]
+    return bool(words) and words[0] not in _READER_WORDS and bool(set(words) & _KEEPER_WORDS)
+
+
+def _last_parameter(scope: Node, name: str) -> bool:
+    """Return True when ``name`` is the last parameter of a three- or four-parameter function
+    around ``scope`` (a middleware's or error handler's ``next``, whatever it is called)."""
+    cur: Node | None = scope
+    while cur is not None:
+        if cur.type in _FUNCTIONS:
+            params = parameters(cur)
+            if len(params) in (3, 4) and text(params[-1]) == name:
+                return True
+        cur = cur.parent
+    return False
+
+
+def _reaches_keeper(value: Node, scope: Node) -> bool:
+    """Return True when ``value`` (made from the error by a call that keeps nothing of it,
+    ``createError(500, err)``, ``inspect(err)``) is itself logged, reported, handed on or
+    thrown: ``console.error(inspect(err))``, ``next(createError(500, err))``, ``throw
+    wrap(err)``."""
+    child = value
+    cur = value.parent
+    while cur is not None and cur != scope and cur.type in _ERROR_CARRIERS:
+        if cur.type == "arguments" and cur.parent is not None and _keeps_error(cur.parent, scope):
+            return True
+        if cur.type == "member_expression" and child != cur.child_by_field_name("object"):
+            return False
+        if cur.type in ("call_expression", "new_expression") and child.type != "arguments":
+            return False  # `inspect(err)(…)`: the value is the callee
+        if _only_tested(cur, child) or (cur.type == "binary_expression" and text(
+                cur.child_by_field_name("operator")) not in ("+", "||", "??")):
+            return False  # `throw isFatal(err) ? a : b`: a test's result is no trace
+        child, cur = cur, cur.parent
+    return cur is not None and cur.type == "throw_statement"
+
+
 def _error_visible_elsewhere(scope: Node, name: str, target: Node) -> bool:
     """Return True when ``scope`` keeps the error visible outside ``target`` (the expression a
-    fix replaces): the error, its message or stack handed to a call (a logger, ``next``, a
-    reporter), thrown, returned or stored. Reads of its other fields (``err.status``) and
-    tests (``err instanceof X``) do not show it to anyone; nor do other leaks into the
-    response, which their own fixes replace."""
+    fix replaces): the error, its message or stack handed to a call that logs or reports it or
+    hands it on (``logger.error(err)``, ``next(err)``, ``Sentry.captureException(err)``:
+    ``_keeps_error``), thrown, returned or stored. Reads of its other fields (``err.status``),
+    tests (``err instanceof X``) and calls that only look at it (``hasStatusCode(err)``,
+    ``getStatus(err)``) do not show it to anyone; nor do other leaks into the response, which
+    their own fixes replace."""
     leaks = [_whole_expression(n) for n in walk(scope) if n.type == "member_expression"
              and text(n.child_by_field_name("object")) == name
              and text(n.child_by_field_name("property")) in ("message", "stack")
              and _sink(n, scope) is not None]
     for node in walk(scope):
-        if node.type != "identifier" or text(node) != name:
+        if node.type not in ("identifier", "shorthand_property_identifier") \
+                or text(node) != name:
             continue
         if target.start_byte <= node.start_byte < target.end_byte or any(
                 t.start_byte <= node.start_byte < t.end_byte for t in leaks):
             continue
         if not _same_path(node, target, scope):
             continue  # `return next(err)` after `if (…) return res.json(err.message)`
+        if node.type == "shorthand_property_identifier":
+            if _reaches_keeper(node, scope):
+                return True  # `logger.error({ err }, 'failed')`, pino's way
+            continue
         parent = node.parent
         if parent is None or parent.type in ("formal_parameters", "catch_clause"):
             continue
@@ -2443,7 +2611,12 @@ def _error_visible_elsewhere(scope: Node, name: str, target: Node) -> bool:
             node, parent = parent, parent.parent
         if parent is None:
             continue
-        if parent.type in ("arguments", "throw_statement", "return_statement", "pair",
+        if parent.type == "arguments":
+            call = parent.parent
+            if call is not None and (_keeps_error(call, scope) or _reaches_keeper(call, scope)):
+                return True
+            continue  # `hasStatusCode(err)`, `res.status(statusOf(err))`: the call only reads it
+        if parent.type in ("throw_statement", "return_statement", "pair",
                            "variable_declarator", "assignment_expression", "array",
                            "template_substitution", "binary_expression", "spread_element",
                            "shorthand_property_identifier", "object"):
