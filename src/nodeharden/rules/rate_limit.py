@@ -640,11 +640,26 @@ def _handler_code(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> tuple[
     """Return ``(code, name of its response parameter)`` of the function a route hands the
     request to: written inline, defined in the same file, or imported from one of the
     project's own modules (``login`` from ``../controllers/auth``, ``auth.login``), or None."""
+    located = _handler_function(ctx, facts, arg)
+    if located is None:
+        return None
+    found = located[1]
+    params = parameters(found)
+    if len(params) < 2 or params[1].type != "identifier":
+        return None
+    return text(found), text(params[1])
+
+
+def _handler_function(ctx: ProjectContext, facts: FileFacts,
+                      arg: ArgFact) -> tuple[str, Node] | None:
+    """Return ``(file, function)`` of the function a route hands the request to (see
+    ``_handler_code``), or None."""
     source = ctx.read(facts.path) or b""
     lang = _lang_of(facts.path)
     if lang is None:
         return None
     found: Node | None = None
+    where = facts.path
     tree = parse(lang, source)
     if arg.kind == "function":
         node = tree.root_node.descendant_for_byte_range(arg.start, arg.end)
@@ -678,12 +693,10 @@ def _handler_code(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> tuple[
                 return None
             other_root = parse(other_lang, other).root_node
             found = _exported_function(other_root, target[1])
+            where = rel
     if found is None:
         return None
-    params = parameters(found)
-    if len(params) < 2 or params[1].type != "identifier":
-        return None
-    return text(found), text(params[1])
+    return where, found
 
 
 #: A JSON error answer and the first field of its body: ``res.status(401).json({ message: …``,
@@ -1219,6 +1232,100 @@ def _operations_only(ctx: ProjectContext, facts: FileFacts, app: AppFact) -> boo
     return routes > 0
 
 
+#: Packages that limit how often something runs, used inside a handler to limit its login
+#: attempts (`limiter`'s token bucket checked before the password is).
+_LIMITER_PACKAGES = ("limiter", "bottleneck", "rate-limiter-flexible", "ratelimiter",
+                     "async-ratelimiter", "@upstash/ratelimit", "rolling-rate-limiter")
+#: Packages that check a password (HTTP Basic auth, a local strategy, a password hash): a
+#: project that imports one guesses passwords somewhere, login route or not.
+_PASSWORD_PACKAGES = ("express-basic-auth", "basic-auth", "http-auth", "passport-http",
+                      "passport-local", "passport-local-mongoose", "bcrypt", "bcryptjs",
+                      "argon2", "@node-rs/argon2", "@node-rs/bcrypt")
+NEWLINE = b"\n"
+_FLOOD = "no rate-limiting middleware: one client can flood every route"
+_GUESS = f"{_FLOOD} and guess passwords without slowing down"
+
+
+def _limiter_names(ctx: ProjectContext, rel: str) -> set[str]:
+    """Return the names a file binds to a limiter package (`_LIMITER_PACKAGES`): its imports,
+    and the top-level functions, classes and values whose code uses one (`class RateLimiter
+    { minute = new Limiter(…) }`, then `const limiter = new RateLimiter()`)."""
+    facts = ctx.facts.get(rel)
+    if facts is None:
+        return set()
+    names: set[str] = set()
+    for module in _LIMITER_PACKAGES:
+        names |= facts.locals_of(module)
+    lang = _lang_of(rel)
+    source = ctx.read(rel)
+    if not names or lang is None or source is None:
+        return names
+    tops = [(node, _binding_names(node)) for node in parse(lang, source).root_node.named_children
+            if node.type not in ("import_statement", "comment")]
+    grown = True
+    while grown:
+        grown = False
+        pattern = re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, sorted(names)))
+                             + r")(?![\w$])")
+        for node, bound in tops:
+            if bound and not bound <= names and pattern.search(text(node)):
+                names |= bound
+                grown = True
+    return names
+
+
+def _login_limited(ctx: ProjectContext, facts: FileFacts, route: CallFact) -> bool:
+    """Return True when a login route limits its own attempts: its code (the route's
+    arguments, or a handler or middleware it names, in its file or a project module)
+    answers 429 or throws an error named for rate limiting (``_TOO_MANY_RE``; a client that
+    tests a 429 it receives does not count), or uses a limiter package's object
+    (``if (!loginLimiter.tryRemoveTokens(1)) …`` with `limiter`)."""
+    source = ctx.read(facts.path) or b""
+    pieces: list[tuple[str, str]] = [
+        (facts.path, source[route.start:route.end].decode("utf-8", "replace"))]
+    for arg in route.args[1:]:
+        if arg.kind in ("identifier", "member", "call"):
+            located = _handler_function(ctx, facts, arg) if arg.kind != "call" else None
+            if located is not None:
+                pieces.append((located[0], text(located[1])))
+    names_of: dict[str, set[str]] = {}
+    for rel, code in pieces:
+        data = code.encode()
+        if _TOO_MANY_RE.search(data) and not _TESTS_429_RE.search(data):
+            return True
+        names = names_of.setdefault(rel, _limiter_names(ctx, rel))
+        if names and re.search(r"(?<![\w$])(?:" + "|".join(map(re.escape, sorted(names)))
+                               + r")(?![\w$])", code):
+            return True
+    return False
+
+
+def _passwords_checked(ctx: ProjectContext) -> bool:
+    """Return True when a project file (not a test) imports a package that checks passwords
+    (`_PASSWORD_PACKAGES`)."""
+    return any(facts.locals_of(module) or any(imp.module == module for imp in facts.imports)
+               for path, facts in ctx.facts.items() if not is_test_file(path)
+               for module in _PASSWORD_PACKAGES)
+
+
+def _message(ctx: ProjectContext, login_routes: list[tuple[FileFacts, CallFact, str]],
+             limited: list[tuple[FileFacts, CallFact, str]]) -> str:
+    """Return what the finding says a client can do: flood every route, and guess passwords
+    where the project has login or password routes without a limiter of their own, or
+    checks passwords where no route shows it (HTTP Basic auth, a password hash). Where every
+    login route limits its own attempts, only the global limiter is missing."""
+    if login_routes and len(limited) == len(login_routes):
+        where = [f"{facts.path}:{(ctx.read(facts.path) or b'').count(NEWLINE, 0, route.start) + 1}"
+                 for facts, route, _ in limited]
+        shown = ", ".join(where[:3]) + (", …" if len(where) > 3 else "")
+        routes = "route limits its own" if len(where) == 1 else "routes limit their own"
+        return (f"{_FLOOD} without slowing down (the login {routes} attempts, {shown}: only a "
+                "global limiter is missing)")
+    if login_routes or _passwords_checked(ctx):
+        return _GUESS
+    return f"{_FLOOD} without slowing down"
+
+
 class RateLimit(Rule):
     """An Express project without rate-limiting middleware."""
 
@@ -1245,8 +1352,9 @@ class RateLimit(Rule):
             not (f.exports_app or any(c.method == "listen" for c in f.calls)), f.path))
         primary = app_files[0]
         primary_app = next(a for a in primary.apps if a.kind == "app")
-        message = ("no rate-limiting middleware: one client can flood every route and guess "
-                   "passwords without slowing down")
+        login_routes = _login_routes(ctx)
+        limited = [r for r in login_routes if _login_limited(ctx, r[0], r[1])]
+        message = _message(ctx, login_routes, limited)
         trusting = unbounded_trust_proxy(ctx)
         if trusting is not None:
             # nodeharden never changes a trust decision, and a limiter keyed on req.ip there
@@ -1343,9 +1451,12 @@ class RateLimit(Rule):
         package_dirs = ctx.package_dirs
         package = package_of(module_rel, package_dirs)
         app_files = [f for f in app_files if package_of(f.path, package_dirs) == package]
+        # A login route that limits its own attempts (it answers 429, or checks a limiter
+        # package's bucket) gets no second limiter: only the global one is missing.
         login_routes = [(facts, route, full) for facts, route, full in _login_routes(ctx)
                         if facts.path != module_rel
-                        and package_of(facts.path, package_dirs) == package]
+                        and package_of(facts.path, package_dirs) == package
+                        and not _login_limited(ctx, facts, route)]
         # Rendered when the fix is shown or written: `check` needs no Jinja.
         module = SnippetEdit(0, 0, "rate-limit.js", style, **_module_context(
             options, client, login=bool(login_routes),
