@@ -846,7 +846,7 @@ class NodeEnv(Rule):
         other = _OTHER_INLINE_RE.search(start)
         if other is None or other.group(1).lower() == "production":
             return
-        if _WATCHER_RE.search(start) and any(
+        if _WATCHER_RE.search(start) and isinstance(scripts, dict) and any(
                 isinstance(script, str) and name != "start" and _production_node(script)
                 for name, script in scripts.items()):
             # `"start": "NODE_ENV=development nodemon index.js"` beside `"start:prod":
