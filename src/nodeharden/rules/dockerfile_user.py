@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatch
+from pathlib import Path
 from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
@@ -813,25 +814,73 @@ _SOCKET_RE = lazy_pattern(r"(?:^|/)(?:docker|podman)\.sock$")
 _RUN_RE = lazy_pattern(r"\b(?:docker|podman)\s+(?:container\s+)?(?:run|create)\b")
 
 
-def _run_mounts(ctx: ProjectContext, rel: str) -> list[tuple[str, str, str]]:
-    """Return (where, host path, container path) of each writable host folder or file the
-    project runs this image with: bind mounts of the compose services that build it, and the
-    ``-v``/``--volume``/``--mount type=bind`` of a ``docker run`` in its README or in a
-    shell script near it (when the run names an image the project builds from this
-    Dockerfile, or the project has no other Dockerfile)."""
-    found: list[tuple[str, str, str]] = []
+#: Folders (at the root, and next to the Dockerfile) where a project keeps its documentation:
+#: an install guide there runs the image as users do.
+_DOC_FOLDERS = ("docs", "doc", "documentation")
+_DOC_SUFFIXES = (".md", ".markdown")
+#: Bounds on the documentation read: its size per file and the number of files.
+_DOC_MAX_BYTES = 256_000
+_DOC_MAX_FILES = 200
+
+
+def _doc_files(ctx: ProjectContext, rel: str) -> list[str]:
+    """Return the project's documentation that may show how users run the image: the
+    READMEs and other Markdown files at the root and in the Dockerfile's folder, and the
+    Markdown under their ``docs/``, ``doc/`` and ``documentation/`` folders (outside
+    ``node_modules`` and the other folders no rule walks; at most ``_DOC_MAX_FILES`` files of
+    ``_DOC_MAX_BYTES`` each)."""
+    from nodeharden._project import files_with_suffix
+
+    root = Path(ctx.info.root)
+    found: list[str] = []
+    for folder in dict.fromkeys(["", posixpath.dirname(rel)]):
+        found += [posixpath.join(folder, name) if folder else name for name in _READMES]
+        try:
+            names = sorted(e.name for e in (root / folder).iterdir()
+                           if e.is_file() and e.name.lower().endswith(_DOC_SUFFIXES))
+        except OSError:
+            names = []
+        found += [posixpath.join(folder, name) if folder else name for name in names]
+        for sub in _DOC_FOLDERS:
+            directory = root / folder / sub
+            if not directory.is_dir():
+                continue
+            for path, _ in files_with_suffix(str(directory), _DOC_SUFFIXES, _DOC_MAX_BYTES):
+                found.append(Path(path).relative_to(root).as_posix())
+                if len(found) > _DOC_MAX_FILES:
+                    break
+    return list(dict.fromkeys(found))[:_DOC_MAX_FILES]
+
+
+@dataclass(frozen=True)
+class RunMount:
+    """A writable mount the project runs the image with."""
+
+    where: str  # ``docs/install.md:27``, ``docker-compose.yml (service `web`)``
+    source: str  # the host path, or the named volume's name
+    target: str  # the path in the container
+    named: bool  # a named volume (``data:/app/data``), not a host path
+
+
+def _run_mounts(ctx: ProjectContext, rel: str) -> list[RunMount]:
+    """Return each writable host folder or file, and each named volume of a ``docker run``,
+    the project runs this image with: bind mounts of the compose services that build it, and
+    the ``-v``/``--volume``/``--mount`` of a ``docker run`` in its README, its other
+    documentation (``_doc_files``) or a shell script near it (when the run names an image
+    built from this Dockerfile, or the project has no other Dockerfile). (The named volumes
+    of compose services are ``_named_volumes``.)"""
+    found: list[RunMount] = []
     for compose, service, spec in compose_services(ctx, rel):
         for source, target, read_only in _compose_volumes(spec, "bind"):
             # (the Docker socket read-only is still the whole Docker API)
             if source.startswith(("/", ".", "~", "$")) and target and \
                     (not read_only or _SOCKET_RE.search(source)):
-                found.append((f"{compose} (service `{service}`)", source, target))
+                found.append(RunMount(f"{compose} (service `{service}`)", source, target,
+                                      False))
     images = built_images(ctx, rel)
     alone = len(ctx.files_of("dockerfile")) <= 1
-    readmes = [r for r in dict.fromkeys([*_READMES, *(posixpath.join(posixpath.dirname(rel), n)
-                                                       for n in _READMES)])]
     scripts = nearby_files(ctx, rel, lambda n: n.endswith((".sh", ".bash")))
-    for doc in [*readmes, *scripts]:
+    for doc in [*_doc_files(ctx, rel), *scripts]:
         raw = ctx.read(doc)
         if raw is None or not _RUN_RE.search(raw.decode("utf-8", "replace")):
             continue
@@ -846,24 +895,73 @@ def _run_mounts(ctx: ProjectContext, rel: str) -> list[tuple[str, str, str]]:
                 continue
             for index, word in enumerate(words):
                 mount = ""
+                named_ok = False
                 if word in ("-v", "--volume") and index + 1 < len(words):
-                    mount = words[index + 1]
+                    mount, named_ok = words[index + 1], True
                 elif word.startswith(("--volume=", "-v=")):
-                    mount = word.split("=", 1)[1]
+                    mount, named_ok = word.split("=", 1)[1], True
                 elif word in ("--mount",) and index + 1 < len(words) or \
                         word.startswith("--mount="):
                     value = word.split("=", 1)[1] if "=" in word else words[index + 1]
                     fields = dict(f.partition("=")[::2] for f in value.split(","))
-                    if fields.get("type") == "bind" and "readonly" not in fields and \
+                    kind = fields.get("type", "volume")
+                    if kind in ("bind", "volume") and "readonly" not in fields and \
                             fields.get("ro") is None:
                         mount = f"{fields.get('source') or fields.get('src', '')}:" \
                                f"{fields.get('target') or fields.get('dst', '')}"
+                        named_ok = kind == "volume"
                 parts = mount.split(":")
-                if len(parts) >= 2 and parts[0].startswith(("/", ".", "~", "$")) and \
-                        (not (len(parts) > 2 and "ro" in parts[2].split(","))
-                         or _SOCKET_RE.search(parts[0])):
-                    found.append((f"{doc}:{number}", parts[0], parts[1]))
+                if len(parts) < 2 or (len(parts) > 2 and "ro" in parts[2].split(",")
+                                      and not _SOCKET_RE.search(parts[0])):
+                    continue
+                if parts[0].startswith(("/", ".", "~", "$")):
+                    found.append(RunMount(f"{doc}:{number}", parts[0], parts[1], False))
+                elif named_ok and _VOLUME_NAME_RE.match(parts[0]) and \
+                        parts[1].startswith("/"):
+                    found.append(RunMount(f"{doc}:{number}", parts[0], parts[1], True))
     return found
+
+
+#: A named volume's name as ``docker volume create`` accepts it.
+_VOLUME_NAME_RE = lazy_pattern(r"^[A-Za-z0-9][\w.-]*$")
+#: A path whose last part has an extension (``config.json``, ``db.sqlite``): a file, not a
+#: folder, as far as the path tells.
+_FILE_NAME_RE = lazy_pattern(r"[^/.][^/]*\.[A-Za-z0-9]{1,10}$")
+
+
+def _app_write_dirs(stages: list[Stage], stage: Stage) -> list[str]:
+    """Return the folders the app keeps its state in, as far as the image tells: its final
+    ``WORKDIR``, its ``VOLUME`` paths and the folders a ``RUN`` makes for it (``mkdir``,
+    ``touch``; inside the WORKDIR or outside the system's folders)."""
+    workdir = ""
+    made: list[str] = []
+    volumes: list[str] = []
+    for current in reversed(ancestry(stages, stage)):
+        for command in current.commands:
+            kind = command.cmd.upper()
+            if kind == "WORKDIR" and command.value:
+                workdir = _resolve(workdir, command.value[0])
+            elif kind == "VOLUME":
+                volumes.extend(_resolve(workdir, v) for v in command.value if v.strip())
+            elif kind == "RUN" and not command.json:
+                _mkdirs(" ".join(command.value), workdir, made, [])
+    dirs = [workdir, *volumes, *(d for d in made if _app_dir(d, workdir))]
+    return [d for d in dict.fromkeys(dirs) if d and d != "/" and "$" not in d]
+
+
+def _state_mount(mount: RunMount, dirs: list[str]) -> bool:
+    """Return True when ``mount`` keeps the app's state: a named volume (it exists to keep
+    data, as in compose), or a host folder over a folder the app keeps its state in
+    (``dirs``), the folder itself or one inside it; not a file (as far as its name tells) and
+    not the Docker socket."""
+    target = posixpath.normpath(mount.target.strip()) if mount.target.startswith("/") else ""
+    if not target or target == "/" or _SOCKET_RE.search(mount.source):
+        return False
+    if mount.named:
+        return True
+    if _FILE_NAME_RE.search(target):
+        return False
+    return any(target == d or target.startswith(d.rstrip("/") + "/") for d in dirs)
 
 
 def _chainable(command: Any) -> bool:
@@ -937,7 +1035,7 @@ class DockerfileUser(Rule):
             if drop is not None:
                 continue  # starts as root on purpose and runs the app as another user
             mounts = _run_mounts(ctx, file.rel)
-            if any(_SOCKET_RE.search(source) for _, source, _ in mounts):
+            if any(_SOCKET_RE.search(m.source) for m in mounts if not m.named):
                 continue  # drives the host's Docker daemon: root on the host whatever its USER
             if user is None:
                 message = "the final stage has no USER instruction, so the app runs as root"
@@ -983,7 +1081,7 @@ class DockerfileUser(Rule):
                                    self._fix(ctx, file.rel, source, stages, final, mounts))
 
     def _fix(self, ctx: ProjectContext, rel: str, source: bytes, stages: list[Stage],
-             final: Stage, mounts: list[tuple[str, str, str]]) -> Fix | None:
+             final: Stage, mounts: list[RunMount]) -> Fix | None:
         image = base_image(stages, final)
         if image.startswith("scratch"):
             return None
@@ -1008,8 +1106,13 @@ class DockerfileUser(Rule):
         if _low_port(final):
             safe = False
         volumes = _named_volumes(ctx, rel)
-        if volumes:
+        # A host folder (or a named volume of a documented `docker run`) over a folder the app
+        # keeps its state in: what installs wrote there as root stays root's.
+        dirs = _app_write_dirs(stages, final)
+        state = [m for m in mounts if _state_mount(m, dirs)]
+        if volumes or state:
             safe = False
+        notes = [m for m in mounts if not m.named and m not in state]
         edits: list[TextEdit] = []
         if create:
             # The user must exist before any COPY --chown names it: create it right after FROM.
@@ -1047,11 +1150,30 @@ class DockerfileUser(Rule):
             title += (f" (unsafe: the stage makes {paths} as root from an ARG or ENV the fix does "
                       f"not resolve; if the app writes there, give it to `{owner}` too, e.g. "
                       f"`chown {owner}` in the RUN that makes it)")
-        if mounts:
-            where, host, target = mounts[0]
-            more = f" (and {len(mounts) - 1} more)" if len(mounts) > 1 else ""
-            uid = "uid 1000" if user == "node" else "its uid"
-            title += (f" (note: {where} mounts the host's `{host}` at {target}{more}; `{user}` "
+        uid = "uid 1000" if user == "node" else "its uid"
+        if state:
+            first = state[0]
+            more = f" (and {len(state) - 1} more)" if len(state) > 1 else ""
+            if first.named:
+                what = (f"mounts the named volume `{first.source}` at {first.target}{more}, "
+                        "where the app keeps its data; a volume that already exists keeps the "
+                        "root ownership of the files the app wrote as root")
+                once = (f"`docker run --rm --user root -v {first.source}:{first.target} <image> "
+                        f"chown -R {owner} {first.target}`")
+            else:
+                what = (f"mounts the host's `{first.source}` at {first.target}{more}, where the "
+                        "app keeps its data; the files existing installs wrote there as root "
+                        "stay root's, and Docker never changes a host folder's owner")
+                chown = "1000:1000" if user == "node" else "<uid>:<gid>"
+                once = f"`chown -R {chown} {first.source}` on the host"
+            title += (f" (unsafe: {first.where} {what}, so `{user}` ({uid}) could no longer "
+                      f"write there: every install must give it to `{user}` once, e.g. {once}, "
+                      "before upgrading, or run the container with `--user`)")
+        if notes:
+            first = notes[0]
+            more = f" (and {len(notes) - 1} more)" if len(notes) > 1 else ""
+            title += (f" (note: {first.where} mounts the host's `{first.source}` at "
+                      f"{first.target}{more}; `{user}` "
                       f"({uid}) can write there only if the host folder lets it: give the "
                       f"folder to that uid on the host{', e.g. `chown 1000:1000`' if user == 'node' else ''}"
                       ", or run the container with `--user`)")
