@@ -40,16 +40,57 @@ if (mode === Loaded.Password) console.log('built at run time');
     assert _lines(project, {"constants.js": CONSTANTS, "server.js": server}) == [6, 7]
 
 
-def test_a_module_the_project_does_not_hold_falls_back_to_enum_names(project) -> None:
-    # `./generated/client` is not in the project (generated at build time): a member written
-    # like an enum member is read as one, a lower-case field is not.
+def test_a_module_the_project_does_not_hold_is_not_followed(project) -> None:
+    # `./generated/client` is not in the project (generated at build time, or gitignored
+    # secrets): what it declares is unknown, so the comparisons stay reported.
     server = """\
 const { AuthMethod, settings } = require('./generated/client');
 const user = { method: process.env.METHOD };
 if (user.method === AuthMethod.Password) console.log('password login');
 if (user.method === settings.password) console.log('a field of an object');
 """
-    assert _lines(project, {"server.js": server}) == [4]
+    assert _lines(project, {"server.js": server}) == [3, 4]
+
+
+def test_a_listed_package_falls_back_to_enum_names_for_modes(project) -> None:
+    # A named import of a package package.json lists, written like an enum member and
+    # compared with a mode, is read as an enum member; a package it does not list (a path
+    # alias), request data, a value that is no mode, a default import and node-config's
+    # `config` are not.
+    package = ('{"name": "p", "dependencies": {"express": "^4.21.0", "@prisma/client": "^5",'
+               ' "config": "^3"}}')
+    server = """\
+const { AuthMethod } = require('@prisma/client');
+const { AuthKind } = require('@/generated/client');
+const Prisma = require('@prisma/client');
+const config = require('config');
+const { Admin } = require('config');
+function login(req, user) {
+  if (user.method === AuthMethod.Password) return 'form';
+  if (user.method === AuthKind.Password) return 'alias';
+  if (req.body.method === AuthMethod.Password) return 'request';
+  if (user.secret === AuthMethod.Password) return 'no mode';
+  if (user.method === Prisma.Password) return 'default import';
+  if (user.method === config.Admin.Password) return 'node-config';
+  if (user.method === Admin.Password) return 'node-config, named';
+  return '';
+}
+module.exports = { login };
+"""
+    root = project({"package.json": package, "server.js": server})
+    report = check(root, select=["password-hash"])
+    assert not report.failed, report.failed
+    assert sorted(f.line for f in report.findings) == [8, 9, 10, 11, 12, 13]
+
+
+def test_a_constant_the_importing_file_writes_to_keeps_the_finding(project) -> None:
+    server = """\
+const { AuthType } = require('./constants');
+AuthType.Password = process.env.ADMIN_PASSWORD;
+const mode = process.env.AUTH;
+if (mode === AuthType.Password) console.log('written by its importer');
+"""
+    assert _lines(project, {"constants.js": CONSTANTS, "server.js": server}) == [4]
 
 
 def test_a_password_against_a_constant_stays_reported(project) -> None:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import bisect
+import json
 import os
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -253,11 +255,27 @@ def _declaration(ident: Node) -> tuple[Node, Node | int] | None:
                 if any(n.type in ("identifier", "shorthand_property_identifier_pattern") and
                        text(n) == name for n in walk(param)):
                     return None  # a destructured or defaulted parameter: not followed
-        found = [sub for sub in walk(node) if sub.type == "variable_declarator"
-                 and _enclosing_function(sub) == scope
-                 and any(n.type in ("identifier", "shorthand_property_identifier_pattern")
-                         and text(n) == name
-                         for n in walk(sub.child_by_field_name("name") or sub))]
+        found = []
+        for sub in walk(node):
+            binder: Node | None
+            if sub.type == "variable_declarator":
+                binder = sub.child_by_field_name("name") or sub
+            elif sub.type in ("for_in_statement", "catch_clause") and \
+                    sub.start_byte <= ident.start_byte and ident.end_byte <= sub.end_byte:
+                # `for (const password of list)`, `catch (password)`: a nearer binding
+                binder = sub.child_by_field_name("left" if sub.type == "for_in_statement"
+                                                 else "parameter")
+                if binder is not None and _enclosing_function(sub) == scope and any(
+                        n.type in ("identifier", "shorthand_property_identifier_pattern")
+                        and text(n) == name for n in walk(binder)):
+                    return None
+                continue
+            else:
+                continue
+            if binder is not None and _enclosing_function(sub) == scope and any(
+                    n.type in ("identifier", "shorthand_property_identifier_pattern")
+                    and text(n) == name for n in walk(binder)):
+                found.append(sub)
         if len(found) > 1:
             return None
         if found:
@@ -1123,42 +1141,174 @@ def _top_level_enum(root: Node, name: str) -> Node | None:
     return None
 
 
-def _members_written(root: Node, name: str) -> bool:
-    """Return True when the file writes to a member of ``name`` (``X.Password = …``,
-    ``X[k] = …``, ``Object.assign(X, …)``, ``delete X.k``)."""
-    memo = _MEMO.setdefault("written", {}) if _MEMO and _MEMO.get("root") == root else None
-    if memo is not None and name in memo:
-        return bool(memo[name])
-    pattern = re.compile(rf"(?<![\w$.]){re.escape(name)}\s*(?:\.\s*[\w$]+|\[[^\]]*\])\s*"
-                         rf"(?:[-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=(?!=)|Object\.assign\(\s*"
-                         rf"{re.escape(name)}\b|\bdelete\s+{re.escape(name)}\b")
-    written = pattern.search(text(root)) is not None
+def _label(value: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", value.lower())
+
+
+def _mode_label(namespace: Node, member: str) -> bool:
+    """Return True when ``member`` of an enum or constant object of literals is a mode label:
+    a number, or a string equal to the member's name ignoring case and separators
+    (``Password = "password"``, ``ADMIN_PASSWORD: 'admin_password'``). Any other string
+    (``MASTER_PASSWORD: 'hunter2-master'``) is a credential written in the source, an
+    initialiser that is no literal (``Password = process.env.X as any``) is read at run time,
+    and the member of an ambient enum without one is unknown."""
+    namespace = unwrap(namespace, CASTS)
+    ambient = namespace.type == "ambient_declaration"
+    if ambient:
+        namespace = next((c for c in namespace.named_children
+                          if c.type == "enum_declaration"), namespace)
+    value: Node | None = None
+    if namespace.type == "enum_declaration":
+        body = namespace.child_by_field_name("body")
+        for entry in body.named_children if body is not None else []:
+            if entry.type == "property_identifier" and text(entry) == member:
+                return not ambient  # numbered by TypeScript
+            if entry.type == "enum_assignment" and \
+                    text(entry.child_by_field_name("name")) == member:
+                value = entry.child_by_field_name("value")
+                break
+        else:
+            return False
+    else:
+        if namespace.type == "call_expression":  # Object.freeze({ ... })
+            args = namespace.child_by_field_name("arguments")
+            inner = code_children(args) if args is not None else []
+            namespace = unwrap(inner[0], CASTS) if len(inner) == 1 else namespace
+        if namespace.type != "object":
+            return False
+        pairs = [m for m in code_children(namespace) if m.type == "pair" and
+                 (string_value(m.child_by_field_name("key")) or
+                  text(m.child_by_field_name("key"))) == member]
+        if len(pairs) != 1:
+            return False
+        value = pairs[0].child_by_field_name("value")
+    value = unwrap(value, CASTS)
+    if value is None:
+        return False
+    if value.type == "number" or (value.type == "unary_expression" and
+                                  text(value).lstrip("-+ ").replace(".", "", 1).isdigit()):
+        return True
+    if value.type not in ("string", "template_string") or \
+            any(c.type == "template_substitution" for c in value.named_children):
+        return False
+    literal = string_value(value)
+    if literal is None and value.type == "template_string":
+        literal = text(value)[1:-1]
+    return literal is not None and _label(literal) == _label(member) != ""
+
+
+#: Calls that change the object they are given first (``Object.assign(X, …)``, ``_.merge``).
+_MUTATORS = frozenset({"assign", "defineProperty", "defineProperties", "merge", "mergeWith",
+                       "extend", "defaults", "defaultsDeep", "set", "setWith", "setPrototypeOf",
+                       "update", "updateWith", "unset"})
+#: Calls that only read the object they are given.
+_READERS = frozenset({"Object.keys", "Object.values", "Object.entries", "Object.freeze",
+                      "Object.isFrozen", "JSON.stringify"})
+#: What a write target sits in.
+_WRITE_PARENTS = frozenset({"array_pattern", "object_pattern", "pair_pattern", "rest_pattern",
+                            "spread_element", "update_expression"})
+
+
+def _written_place(node: Node) -> bool:
+    """Return True when the member expression ``node`` is written (``X.m = …``, ``X.m += …``,
+    ``X.m++``, ``delete X.m``, ``[X.m] = …``, ``for (X.m of …)``)."""
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        node, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type in ("assignment_expression", "augmented_assignment_expression",
+                       "assignment_pattern", "for_in_statement") and \
+            parent.child_by_field_name("left") == node:
+        return True
+    if parent.type == "unary_expression" and text(parent).startswith("delete"):
+        return True
+    return parent.type in _WRITE_PARENTS
+
+
+def _binding_written(root: Node, local: str, path: tuple[str, ...], enum: bool) -> bool:
+    """Return True unless every use of ``local`` in the file only reads members of the
+    constant it names (through ``path``: ``("ADMIN",)`` for ``defaults.ADMIN``): a member
+    written (``X.m =``, ``[X.m] =``, ``delete X.m``), the object given to a call that changes
+    it (``Object.assign(X``, ``_.merge(X``, ``Object.defineProperty(X``), or any other use
+    that hands the object on (``const a = X``, ``(X).m``, ``f(X)``; an enum may still be a
+    property value or a call's argument) counts as a write: if in doubt, it is written."""
+    memo = _MEMO.setdefault("bound-writes", {}) if _MEMO and _MEMO.get("root") == root \
+        else None
+    key = (local, path, enum)
+    if memo is not None and key in memo:
+        return bool(memo[key])
+    written = False
+    for node in walk(root):
+        if node.type not in ("identifier", "shorthand_property_identifier") or \
+                text(node) != local:
+            continue
+        if not _reads_only(node, path, enum):
+            written = True
+            break
     if memo is not None:
-        memo[name] = written
+        memo[key] = written
     return written
 
 
+def _reads_only(node: Node, path: tuple[str, ...], enum: bool) -> bool:
+    parent = node.parent
+    if parent is None:
+        return False
+    if node.type == "shorthand_property_identifier":  # module.exports = { X }
+        outer = parent.parent
+        return parent.type == "object" and outer is not None and \
+            outer.type == "assignment_expression" and \
+            re.fullmatch(r"module\.exports|exports\.[\w$]+",
+                         text(outer.child_by_field_name("left"))) is not None
+    if parent.type in ("variable_declarator", "enum_declaration", "class_declaration") and \
+            parent.child_by_field_name("name") == node:
+        return True
+    if parent.type in ("import_specifier", "namespace_import", "import_clause",
+                       "export_specifier", "type_query", "export_statement"):
+        return True
+    cur = node
+    for step in path:
+        if parent is None or parent.type != "member_expression" or \
+                parent.child_by_field_name("object") != cur:
+            return False  # the module object handed on
+        if text(parent.child_by_field_name("property")) != step:
+            return not _written_place(parent)  # another export of the module
+        cur, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type in ("member_expression", "subscript_expression") and \
+            parent.child_by_field_name("object") == cur:
+        return not _written_place(parent)
+    if parent.type == "arguments":
+        call = parent.parent
+        callee = text(call.child_by_field_name("function")) if call is not None else ""
+        if callee.rsplit(".", 1)[-1] in _MUTATORS:
+            return False
+        return callee in _READERS or enum
+    if parent.type == "pair" and parent.child_by_field_name("value") == cur:
+        return enum
+    return False
+
+
 def _constant_member(side: Node, other: Node) -> bool:
-    """Return True when ``side`` is a member of a constant of literals and ``other`` names no
-    password (``args.auth === AuthType.Password``): a mode or kind compared with a literal,
-    which is no password check. The constant is a TypeScript enum of the file, a ``const``
-    object whose every property holds a literal and that nothing writes to, or, for a name a
-    package import binds (whose declaration cannot be seen), a name written like an enum
-    member (``AuthMethod.Password``, ``AUTH.PASSWORD``). A name a project module exports is
-    looked up in that module by the project phase (``_deferred_member``). A submitted or
-    stored password compared with a constant (``req.body.password === ADMIN.Password``, a
-    credential written in the source) stays a password check."""
+    """Return True when ``side`` is a mode label of a constant of the file and ``other``
+    names no password (``args.auth === AuthType.Password``, ``Password = "password"``): a mode
+    or kind compared with a literal, which is no password check. The constant is a
+    TypeScript enum of the file or a ``const`` object whose every property holds a literal,
+    the member is a number or a string equal to its name (``_mode_label``), and the file
+    only reads the constant (``_binding_written``). A name an import binds is judged by the
+    project phase (``_deferred_member``). A member holding another literal (a credential
+    written in the source) and a password compared with any constant stay reported."""
     if password_like(_last_name(other)):
         return False
     parts = _member_parts(side)
     if parts is None:
         return False
-    obj, name, _member = parts
-    imp = _imported(obj)
-    if imp is not None:  # a project module's: looked up by check_project
-        return not imp.module.startswith(".") and _enum_like(side)
-    if text(obj) != name:
-        return False  # `x.Kind.Password`: a nested object, not a constant of the file
+    obj, name, member = parts
+    if _imported(obj) is not None or text(obj) != name:
+        return False  # imported: looked up by check_project; `x.Kind.Password`: nested
+    root = _root_of(obj)
     found = _declaration(obj)
     if found is not None:
         declarator = found[1]
@@ -1166,11 +1316,15 @@ def _constant_member(side: Node, other: Node) -> bool:
             return False  # a parameter
         declaration = declarator.parent
         if declaration is None or declaration.type != "lexical_declaration" or \
-                text(declaration).split(None, 1)[0] != "const":
+                text(declaration).split(None, 1)[0] != "const" or \
+                found[0] != root:
             return False
-        return _literal_namespace(declarator.child_by_field_name("value")) and \
-            not _members_written(_root_of(obj), name)
-    return _top_level_enum(_root_of(obj), name) is not None
+        value = declarator.child_by_field_name("value")
+        return value is not None and _literal_namespace(value) and \
+            _mode_label(value, member) and not _binding_written(root, name, (), False)
+    enum = _top_level_enum(root, name)
+    return enum is not None and _mode_label(enum, member) and \
+        not _binding_written(root, name, (), True)
 
 
 def _enum_like(side: Node) -> bool:
@@ -1179,6 +1333,23 @@ def _enum_like(side: Node) -> bool:
     parts = _member_parts(side)
     return parts is not None and bool(_CONSTANT_CASE.match(parts[1])) and \
         bool(_CONSTANT_CASE.match(parts[2]))
+
+
+#: The last word of a value that holds a mode or a kind (``args.auth``, ``param.name``).
+_MODE_WORDS = frozenset({"auth", "method", "type", "kind", "mode", "name", "provider",
+                         "strategy", "scheme", "category", "variant", "flow"})
+#: Request data: never a mode the fallback may trust.
+_REQUEST_DATA_RE = re.compile(r"(?<![\w$])(?:req|request)(?![\w$])|\.(?:body|query|headers|"
+                              r"params|cookies|signedCookies|rawHeaders)(?![\w$])|\[")
+
+
+def _mode_like(other: Node) -> bool:
+    """Return True for a value named as a mode or kind (``args.auth``, ``param.name``,
+    ``loginMethod``) that is not request data (``req.body.type``, ``request.query.mode``)."""
+    words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2",
+                                              _last_name(unwrap(other, CASTS_AND_AWAIT))).lower())
+    return bool(words) and words[-1] in _MODE_WORDS and \
+        _REQUEST_DATA_RE.search(text(other)) is None
 
 
 def _imported(ident: Node) -> ImportFact | None:
@@ -1203,33 +1374,49 @@ def _imported(ident: Node) -> ImportFact | None:
     return None
 
 
-def _deferred_member(cmp: Node) -> tuple[ImportFact, str, bool] | None:
+def _deferred_member(cmp: Node) -> tuple[ImportFact, str, str, bool] | None:
     """For a comparison of a value that names no password with ``X.Member``, ``X`` bound by
-    an import of a project module (``import { AuthType } from './cli'``): that import, the
-    name ``X`` has in that module, and whether the member is written like an enum member
-    (what decides when the module cannot be read). ``check_project`` looks the name up."""
+    an import the file only reads members of (``import { AuthType } from './cli'``): that
+    import, the name ``X`` has in that module, the member, and whether the naming fallback
+    may decide when the declaration cannot be read (a named import of a package, the member
+    written like an enum member, the other side a mode and no request data).
+    ``check_project`` looks the name up. An ESM default import (``import config from
+    './config.mjs'``, whose members are the default export's) is not followed."""
     left, right = cmp.child_by_field_name("left"), cmp.child_by_field_name("right")
     if left is None or right is None:
         return None
+    root = _MEMO.get("root") if _MEMO else None
     for side, other in ((left, right), (right, left)):
         parts = _member_parts(side)
-        if parts is None or password_like(_last_name(other)):
+        if parts is None or password_like(_last_name(other)) or root is None:
             continue
-        obj, name, _member = parts
+        obj, name, member = parts
         imp = _imported(obj)
-        if imp is None or not imp.module.startswith("."):
+        if imp is None:
             continue
         local = text(obj)
+        path: tuple[str, ...]
+        relative = imp.module.startswith(".")
         if local != name:  # `cli.AuthType.Password`: a constant of the module `cli` names
-            if local not in (imp.namespace, imp.default):
+            if not relative or local not in (imp.namespace, imp.default) or \
+                    (local == imp.default and _esm_import(root, imp)):
                 continue
-            exported = name
+            exported, path = name, (name,)
         elif local == imp.namespace or local == imp.default:
             continue  # `cli.Password`: a member of the module itself, not of a constant
         else:
-            exported = next(k for k, v in imp.named.items() if v == local)
-        return imp, exported, _enum_like(side)
+            exported, path = next(k for k, v in imp.named.items() if v == local), ()
+        if _binding_written(root, local, path, False):
+            continue  # `ADMIN.Password = process.env.X` in the importing file
+        fallback = not relative and _enum_like(side) and _mode_like(other)
+        return imp, exported, member, fallback
     return None
+
+
+def _esm_import(root: Node, imp: ImportFact) -> bool:
+    """Return True when ``imp`` is an ``import`` statement (not a ``require``)."""
+    source = root.text or b""
+    return source[imp.start:imp.end].lstrip().startswith(b"import")
 
 
 def _compare_message(op: str, through: str = "") -> str:
@@ -1778,15 +1965,15 @@ _SECRET_CHECKS: dict[tuple[str, int], list[_SecretCheck | _ConstantCheck]] = {}
 
 @dataclass(frozen=True)
 class _ConstantCheck:
-    """A comparison of a value that names no password with ``X.Member``, ``X`` imported from
-    a project module: no finding when the module declares ``X`` as a TypeScript enum or a
-    ``const`` object of literals (as ``_constant_member`` judges one of the file)."""
+    """A comparison of a value that names no password with ``X.Member``, ``X`` imported:
+    no finding when the module declares ``X`` as a TypeScript enum or a ``const`` object of
+    literals, ``Member`` is a mode label of it and no module writes to it (as
+    ``_constant_member`` judges one of the file), or, for a package, by the naming fallback."""
 
     finding: Finding
-    #: Per comparison: the import, the name ``X`` has in that module, and whether the member
-    #: is written like an enum member (``AuthType.Password``: what decides when the module
-    #: cannot be read).
-    members: list[tuple[ImportFact, str, bool]]
+    #: Per comparison: the import, the name ``X`` has in that module, the member, and
+    #: whether the naming fallback holds (``_deferred_member``).
+    members: list[tuple[ImportFact, str, str, bool]]
 
 
 def _remember_secret_checks(ctx: FileContext,
@@ -1851,15 +2038,19 @@ def _factory_calls_constant(ctx: ProjectContext, path: str, name: str, index: in
 
 
 def _imported_constant(ctx: ProjectContext, importer: str, imp: ImportFact, name: str,
-                       enum_like: bool) -> bool:
+                       member: str, fallback: bool) -> bool:
     """Return True when the project module ``imp`` names exports ``name`` as a TypeScript
-    enum or a ``const`` object whose every property holds a literal and that it writes to
-    nowhere; when the module cannot be read (a declaration file, a path alias), whether the
-    member is written like an enum member (``enum_like``)."""
+    enum or a ``const`` object whose every property holds a literal, ``member`` is a mode
+    label of it, and neither that module nor any project module importing it writes to it.
+    A relative module not in the project is not followed; for a package (its declaration
+    unread), ``fallback`` decides, and only for a package the nearest package.json lists
+    (not a path alias, not node-config's ``config``)."""
+    if not imp.module.startswith("."):
+        return fallback and _listed_package(ctx, importer, imp.module)
     rel = ctx.resolve_import(importer, imp.module)
     root = _tree(ctx, rel) if rel is not None else None
     if rel is None or root is None:
-        return enum_like
+        return False
     value = _export(ctx, rel, name)
     if value is None:
         # `export { AuthType }` and `export default AuthType` of a top-level enum
@@ -1872,23 +2063,70 @@ def _imported_constant(ctx: ProjectContext, importer: str, imp: ImportFact, name
                 if text(exported) == name:
                     local = text(spec.child_by_field_name("name"))
         value = _top_level_enum(root, local)
+        name = local
     elif value.type == "identifier":
         local = text(value)
         value = _top_level_enum(root, local) or _top_level(ctx, rel, local)
         name = local
-    if value is None or not _literal_namespace(value):
+    if value is None or not _literal_namespace(value) or not _mode_label(value, member):
         return False
-    if value.type in ("enum_declaration", "ambient_declaration"):
-        return True
-    declarator = value.parent
-    while declarator is not None and declarator.type != "variable_declarator":
-        declarator = declarator.parent
-    declaration = declarator.parent if declarator is not None else None
-    return declarator is not None and declaration is not None and \
-        declaration.type == "lexical_declaration" and \
-        text(declaration).split(None, 1)[0] == "const" and \
-        text(declarator.child_by_field_name("name")) == name and \
-        not _members_written(root, name)
+    enum = value.type in ("enum_declaration", "ambient_declaration")
+    if not enum:
+        declarator = value.parent
+        while declarator is not None and declarator.type != "variable_declarator":
+            declarator = declarator.parent
+        declaration = declarator.parent if declarator is not None else None
+        if declarator is None or declaration is None or \
+                declaration.type != "lexical_declaration" or \
+                text(declaration).split(None, 1)[0] != "const" or \
+                text(declarator.child_by_field_name("name")) != name:
+            return False
+    if _binding_written(root, name, (), enum):
+        return False
+    return not _written_by_importers(ctx, rel, name, enum)
+
+
+def _written_by_importers(ctx: ProjectContext, rel: str, name: str, enum: bool) -> bool:
+    """Return True when a project module that imports ``rel`` may write to its export
+    ``name`` (``defaults.ADMIN.Password = …`` in boot.js, ``Object.assign(ADMIN, …)``)."""
+    for path, facts in ctx.facts.items():
+        for imp in facts.imports:
+            if not imp.module.startswith(".") or ctx.resolve_import(path, imp.module) != rel:
+                continue
+            root = _tree(ctx, path)
+            if root is None:
+                return True
+            bindings: list[tuple[str, tuple[str, ...]]] = [
+                (v, ()) for k, v in imp.named.items() if k == name]
+            bindings += [(b, (name,)) for b in (imp.namespace, imp.default) if b]
+            if any(_binding_written(root, local, p, enum) for local, p in bindings):
+                return True
+    return False
+
+
+def _listed_package(ctx: ProjectContext, importer: str, module: str) -> bool:
+    """Return True when ``module`` names a package the nearest package.json of ``importer``
+    lists among its dependencies, other than node-config's ``config`` (whose members are
+    the deployment's settings)."""
+    parts = module.split("/")
+    package = "/".join(parts[:2]) if module.startswith("@") else parts[0]
+    if package == "config":
+        return False
+    folder = posixpath.dirname(importer)
+    while True:
+        source = ctx.read(posixpath.join(folder, "package.json") if folder else "package.json")
+        if source is not None:
+            try:
+                data = json.loads(source)
+            except ValueError:
+                return False
+            return isinstance(data, dict) and any(
+                isinstance(data.get(k), dict) and package in data[k]
+                for k in ("dependencies", "devDependencies", "peerDependencies",
+                          "optionalDependencies"))
+        if not folder:
+            return False
+        folder = posixpath.dirname(folder)
 
 
 @dataclass(frozen=True)
