@@ -129,9 +129,7 @@ def test_empty_existing_destination_is_fine(tmp_path: Path) -> None:
 
 def test_no_terminal_and_no_defaults_is_one_line_error(tmp_path: Path) -> None:
     dest = tmp_path / "app"
-    started = time.monotonic()
-    proc = cli("new", dest, timeout=60)
-    assert time.monotonic() - started < 60
+    proc = cli("new", dest, timeout=60)  # a wait for input that never comes fails, not hangs
     assert proc.returncode == 2
     line = error_line(proc)
     for flag in ("--defaults", "--data KEY=VALUE", "--data-file"):
