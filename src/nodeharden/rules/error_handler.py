@@ -944,6 +944,158 @@ class _Deferred:
     contract: bool
     #: The administrators' guards of other project files in the route's chain (``Leak.guards``).
     guards: tuple[_DeferredGuard, ...] = ()
+    #: A final handler's message whose safe fix gives 5xx answers the generic text: unsafe
+    #: when the app hands the handler 5xx errors of its own text (``_ServerErrors``).
+    server_text: bool = False
+
+
+def _rewrites_server_text(leak: Leak, finding: Finding) -> bool:
+    """Return True when ``leak`` is an error handler's message and its fix, safe as the file
+    reads, replaces it for the 5xx answers: the project phase decides whether those carry
+    the app's own text for its clients."""
+    return leak.kind == "handler" and leak.leak == "message" and finding.fix is not None \
+        and finding.fix.applicability == "safe"
+
+
+#: The keys an error object written as a literal keeps its HTTP status under.
+_STATUS_KEYS = frozenset({"status", "statusCode", "httpStatus", "httpStatusCode", "httpCode",
+                          "errorCode", "status_code"})
+#: ``INTERNAL_SERVER_ERROR`` → 500: the names status-code packages give the 5xx codes.
+_SERVER_REASON_CODES = frozenset(name for name, status in HTTPStatus.__members__.items()
+                                 if status >= 500)
+_SERVER_STATUS_BYTES_RE = lazy_pattern(
+    rb"\b5\d\d\b|INTERNAL_SERVER_ERROR|NOT_IMPLEMENTED|BAD_GATEWAY|SERVICE_UNAVAILABLE|"
+    rb"GATEWAY_TIMEOUT")
+#: A server's address in the app's own text (``db-01.internal:5432``, ``10.0.0.7``): that text
+#: tells of the server, not to the client.
+_ADDRESS_TEXT = lazy_pattern(r"\b[\w-]+(?:\.[\w-]+)*:\d{2,5}\b|\b\d{1,3}(?:\.\d{1,3}){3}\b")
+#: How long an example of the app's text in a finding may be.
+_SAMPLE_LENGTH = 48
+
+
+@dataclass(frozen=True)
+class _ServerErrors:
+    """The errors one file hands on (``next(…)``, ``throw``, ``reject(…)``) with a literal 5xx
+    status: ``texts``, those whose message is the app's own text (``next({ status: 500,
+    message: 'Unable to authenticate.' })``, ``createError(500, '…')``), which a final handler
+    that sends the message shows its clients, unless it names a server's address
+    (``_ADDRESS_TEXT``); ``raw``, those carrying another error's message
+    (``message: e.message``). Each as (line, source of the message)."""
+
+    texts: tuple[tuple[int, str], ...]
+    raw: tuple[tuple[int, str], ...]
+
+
+def _server_status(node: Node | None) -> bool:
+    """Return True when ``node`` is a literal 5xx status: ``500``,
+    ``StatusCodes.INTERNAL_SERVER_ERROR``."""
+    node = unwrap(node)
+    if node is None:
+        return False
+    if node.type == "number":
+        return re.fullmatch(r"5\d\d", text(node)) is not None
+    return node.type == "member_expression" \
+        and text(node.child_by_field_name("property")) in _SERVER_REASON_CODES
+
+
+def _server_error_message(node: Node | None) -> Node | None:
+    """Return the message of an error made with a literal 5xx status: ``{ status: 500,
+    message: … }``, ``new HttpError(500, …)``, ``createError(500, …)``."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type == "object":
+        props = object_properties(node)
+        if any(key in _STATUS_KEYS and _server_status(value) for key, value in props.items()):
+            return props.get("message")
+        return None
+    if node.type not in ("new_expression", "call_expression"):
+        return None
+    callee = node.child_by_field_name("constructor") or node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    if callee is None or args is None or _ERROR_MAKER.search(text(callee)) is None:
+        return None
+    values = [arg for arg in args.named_children if arg.type != "comment"]
+    statuses = [arg for arg in values if _server_status(arg)]
+    rest = [arg for arg in values if arg not in statuses]
+    return rest[0] if statuses and len(rest) == 1 else None
+
+
+def _server_errors(root: Node) -> _ServerErrors:
+    """Return the errors the file hands on with a literal 5xx status (``_ServerErrors``)."""
+    texts: list[tuple[int, str]] = []
+    raw: list[tuple[int, str]] = []
+    request = {"req", "request"}
+    for node in walk(root):
+        if node.type == "throw_statement":
+            value = node.named_children[0] if node.named_children else None
+        elif node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if fn is None or fn.type != "identifier" or text(fn) not in ("next", "reject") \
+                    or args is None or not args.named_children:
+                continue
+            value = args.named_children[0]
+        else:
+            continue
+        message = unwrap(_server_error_message(value))
+        if message is None:
+            continue
+        line = message.start_point[0] + 1
+        if _app_text(message, request):
+            if _ADDRESS_TEXT.search(text(message)) is None:
+                texts.append((line, text(message)))
+        elif message.type == "member_expression" \
+                and text(message.child_by_field_name("property")) == "message":
+            raw.append((line, text(message)))
+    return _ServerErrors(tuple(texts), tuple(raw))
+
+
+def _sample(value: str) -> str:
+    """``value`` on one line, cut to ``_SAMPLE_LENGTH`` characters."""
+    value = " ".join(value.split())
+    return value if len(value) <= _SAMPLE_LENGTH else value[:_SAMPLE_LENGTH - 1] + "…"
+
+
+def _keeps_app_texts(finding: Finding, census: list[tuple[str, _ServerErrors]]) -> Finding:
+    """Return ``finding`` (a final handler's message, its fix safe) with its fix unsafe when
+    the app hands the handler 5xx errors of its own text, which the fix would replace for
+    real clients; the message then names the errors carrying another error's message (the
+    place to fix)."""
+    texts = [(rel, line, value) for rel, errors in census for line, value in errors.texts]
+    if not texts or finding.fix is None:
+        return finding
+    raw = [(rel, line, value) for rel, errors in census for line, value in errors.raw]
+    rel, line, value = texts[0]
+    count = f"{len(texts)} error{'s' if len(texts) > 1 else ''}"
+    fix = replace(finding.fix, applicability="unsafe", title=(
+        f"{finding.fix.title} (unsafe: the app hands its error handler {count} of its own "
+        f"text with a 5xx status, e.g. {rel}:{line} {_sample(value)}, which its clients are "
+        "shown; the fix replaces that text)"))
+    sent = finding.message.split("; ", 1)[0]  # "the error message (`err.message`) is sent…"
+    message = (f"{sent}; the app hands its error handler {count} with a 5xx status and a text "
+               f"of its own for its clients (a generic 5xx text would replace "
+               f"{'them' if len(texts) > 1 else 'it'}: the fix is unsafe)")
+    if raw:
+        rel, line, value = raw[0]
+        message += (f", and {len(raw)} with another error's message (e.g. {rel}:{line} "
+                    f"`{_sample(value)}`), which may hold a driver's or a library's text: give "
+                    f"{'those' if len(raw) > 1 else 'it'} the app's own text")
+    else:
+        message += ("; the messages of other errors reach the client too: log those and send "
+                    "them a generic text")
+    return replace(finding, message=message, fix=fix)
+
+
+def _with_app_texts(rel: str, kept: _Deferred,
+                    census: list[tuple[str, _ServerErrors]]) -> _Deferred:
+    """Return ``kept`` with ``_keeps_app_texts`` applied to a final handler's message: a fix
+    made unsafe there leaves the handler sending messages, the project's contract."""
+    if not kept.server_text:
+        return kept
+    finding = _keeps_app_texts(kept.finding, census)
+    unsafe = finding.fix is not None and finding.fix.applicability != "safe"
+    return replace(kept, finding=finding, contract=unsafe and not is_test_file(rel))
 
 
 def _follows_contract(leak: Leak, finding: Finding) -> bool:
@@ -2730,13 +2882,19 @@ def _logger_of(ctx: FileContext, scope: Node) -> str | None:
 
 def _assignment_edit(ctx: FileContext, target: Node, replacement: str) -> TextEdit:
     """Return the edit writing ``replacement`` over ``target``. The right side of an assignment
-    or declaration whose line would pass the project's line width (prettier's printWidth,
-    ESLint's max-len, EditorConfig's max_line_length) goes on the next line, one level deeper,
-    as prettier writes it: ``res.locals.message =\n    (err.status || 500) < 500 ? …``."""
+    or declaration, or the value of a property that starts its line, whose line would pass the
+    project's line width (prettier's printWidth, ESLint's max-len, EditorConfig's
+    max_line_length) goes on the next line, one level deeper, as prettier writes it:
+    ``res.locals.message =\n    (err.status || 500) < 500 ? …``, ``message:\n    (err.status
+    || 500) < 500 ? …``."""
     edit = TextEdit(target.start_byte, target.end_byte, replacement)
     width = ctx.style.width
     parent = target.parent
-    if width is None or parent is None or "\n" in replacement or not (
+    if width is None or parent is None or "\n" in replacement:
+        return edit
+    key = parent.child_by_field_name("key") if parent.type == "pair" \
+        and parent.child_by_field_name("value") == target else None
+    if key is None and not (
             (parent.type == "assignment_expression"
              and parent.child_by_field_name("right") == target)
             or (parent.type == "variable_declarator"
@@ -2748,10 +2906,20 @@ def _assignment_edit(ctx: FileContext, target: Node, replacement: str) -> TextEd
     line_end = len(source) if line_end < 0 else line_end
     head = source[line_start:target.start_byte].decode("utf-8", "replace")
     tail = source[target.end_byte:line_end].decode("utf-8", "replace").rstrip("\r")
-    if len(head) + len(replacement) + len(tail) <= width or not head.rstrip().endswith("="):
+    if len(head) + len(replacement) + len(tail) <= width:
+        return edit
+    if key is not None:
+        # A property breaks after its colon only on a line of its own (`{ message: … }` on
+        # one line is the whole object's to reflow), and, prettier's rule, when the value is
+        # a conditional whose test is a comparison (the `< 500` rewrite) or the key is not
+        # shorter than tabWidth + 3 (`m: 'Internal Server Error'` stays).
+        if head.strip() != f"{text(key)}:" or not (
+                " < 500 ? " in replacement or len(text(key)) >= ctx.style.tab_width + 3):
+            return edit
+    elif not head.rstrip().endswith("="):
         return edit
     indent = head[:len(head) - len(head.lstrip())]
-    after_equals = line_start + len(head.rstrip().encode("utf-8"))
+    after_equals = line_start + len(head.rstrip().encode("utf-8"))  # or after the colon
     return TextEdit(after_equals, target.end_byte,
                     "\n" + indent + ctx.style.indent + replacement)
 
@@ -3057,7 +3225,8 @@ class ErrorHandler(Rule):
             if leak.field is None and leak.client_class is None \
                     and leak.registrar is None and not leak.guards:  # else check_project decides
                 finding = self._leak_finding(ctx, leak)
-                if not _follows_contract(leak, finding):  # else check_project decides
+                if not _follows_contract(leak, finding) \
+                        and not _rewrites_server_text(leak, finding):  # else check_project decides
                     yield finding
         yield from self._handler_findings(ctx)
         for value in secrets_in_raised_errors(ctx.tree.root_node, ctx.source):
@@ -3235,35 +3404,46 @@ class ErrorHandler(Rule):
         return Fix(title=title, applicability=applicability,
                    changes=(FileChange(ctx.rel, tuple(edits)),))
 
-    def file_data(self, ctx: FileContext) -> list[_Deferred] | None:
+    def file_data(self, ctx: FileContext) -> list[_Deferred | _ServerErrors] | None:
         """Return what the project phase needs of this file's leaks: the findings
         ``check_file`` left to it (a status read from an error field, a branch narrowing the
         error to a class, a route's registration on ``this.<field>`` in another file, a
-        route's message whose fix depends on the app's final handler) and the error handlers
+        route's message whose fix depends on the app's final handler, a final handler's
+        message whose fix depends on the errors the app hands it) and the error handlers
         that send the error's message to every error with no safe fix (the project's
-        contract); only for a file whose bytes read a ``.message`` or register routes on
-        ``this.<field>``."""
+        contract), for a file whose bytes read a ``.message`` or register routes on
+        ``this.<field>``; and the errors an application file hands on with a literal 5xx
+        status (``_ServerErrors``)."""
         data = ctx.source
+        kept: list[_Deferred | _ServerErrors] = []
+        if not is_test_file(ctx.rel) and _SERVER_STATUS_BYTES_RE.search(data):
+            errors = _server_errors(ctx.tree.root_node)
+            if errors.texts or errors.raw:
+                kept.append(errors)
         if not self.wants(data) or not (
                 _MESSAGE_BYTES_RE.search(data) or _THIS_ROUTE_BYTES_RE.search(data)):
-            return None
-        kept: list[_Deferred] = []
+            return kept or None
         for leak in _leaks(ctx):
             finding = self._leak_finding(ctx, leak)
             own = leak.field is not None or leak.client_class is not None \
                 or leak.registrar is not None or bool(leak.guards)
             route = _follows_contract(leak, finding)
             contract = _sets_contract(leak, finding, ctx.rel)
-            if own or route or contract:
+            server_text = _rewrites_server_text(leak, finding)
+            if own or route or contract or server_text:
                 kept.append(_Deferred(finding, leak.field, leak.client_class, leak.registrar,
-                                      own or route, route, contract, leak.guards))
+                                      own or route or server_text, route, contract, leak.guards,
+                                      server_text))
         return kept or None
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         # Messages sent with the status an error carries in its own field: real leaks unless
         # the project proves that field is always a 4xx.
-        deferred = [(rel, kept) for rel, leaks in ctx.file_data.get(self.id, {}).items()
-                    for kept in leaks]
+        data = ctx.file_data.get(self.id, {})
+        census = [(rel, errors) for rel, kept in sorted(data.items()) for errors in kept
+                  if isinstance(errors, _ServerErrors)]
+        deferred = [(rel, _with_app_texts(rel, kept, census)) for rel, leaks in data.items()
+                    for kept in leaks if isinstance(kept, _Deferred)]
         if deferred:
             client = _client_fields(ctx, {kept.field for _, kept in deferred if kept.field})
             reported: list[_Deferred] = []
@@ -3303,7 +3483,7 @@ class ErrorHandler(Rule):
                 yield finding
         if not ctx.uses_express():
             return
-        yield from self._imported_handler_findings(ctx)
+        yield from self._imported_handler_findings(ctx, census)
         yield from self._errorhandler_findings(ctx)
         if _handler_anywhere_else(ctx):
             return
@@ -3332,12 +3512,14 @@ class ErrorHandler(Rule):
                 fixed = fixed or fix is not None
                 yield ctx.finding(self.id, facts.path, app.start, app.end, message, fix)
 
-    def _imported_handler_findings(self, ctx: ProjectContext) -> Iterator[Finding]:
+    def _imported_handler_findings(self, ctx: ProjectContext,
+                                   census: list[tuple[str, _ServerErrors]]) -> Iterator[Finding]:
         """Report the leaks and 5xx answers of four-parameter functions the file phase did not
         take for error handlers (no parameter named like an error or a response, not
         registered in their own file) that another file imports and registers with
         ``.use(…)``: ``app.use(onError)`` with ``onError`` imported from the module that
-        exports it."""
+        exports it. ``census``: the errors the app hands on with a 5xx status
+        (``_keeps_app_texts``)."""
         wanted: dict[str, set[str]] = {}
         for facts in ctx.facts.values():
             if not is_test_file(facts.path):
@@ -3378,7 +3560,10 @@ class ErrorHandler(Rule):
                                                                          *leak.registrar):
                     continue
                 if leak.field is None or leak.field not in client:
-                    yield self._leak_finding(file_ctx, leak)
+                    finding = self._leak_finding(file_ctx, leak)
+                    if _rewrites_server_text(leak, finding):
+                        finding = _keeps_app_texts(finding, census)
+                    yield finding
             yield from self._handler_findings(file_ctx, handlers)
 
     def _errorhandler_findings(self, ctx: ProjectContext) -> Iterator[Finding]:
