@@ -169,3 +169,31 @@ def test_the_plugin_fails_a_lint_that_allows_no_warnings(tools: Path, tmp_path: 
     after = _eslint(root, ".", "--max-warnings", "0")
     assert after.returncode == 1 and "security/detect-non-literal-regexp" in after.stdout, \
         after.stdout + after.stderr
+
+
+@pytest.mark.parametrize(("case", "options"), [
+    ("flat-sort-imports-by-local-name", {}),
+    ("flat-sort-imports-ignore-case", {"ignoreCase": True}),
+    ("flat-sort-imports-one-import", {}),
+])
+def test_new_import_keeps_the_configs_sort_imports_order(tools: Path, tmp_path: Path, case: str,
+                                                         options: dict[str, bool]) -> None:
+    # The config's own sort-imports passes on the fixed config, and would fail had the new
+    # declaration been appended after the last one (what the fix did before).
+    folder = CODEMODS / "eslint-security" / "fixtures" / case
+    expected = next(folder.glob("expected.*"))
+    statement = next(line for line in expected.read_text().splitlines()
+                     if "eslint-plugin-security" in line)
+    lines = [line for line in expected.read_text().splitlines(keepends=True)
+             if statement not in line]
+    last = max(i for i, line in enumerate(lines) if line.startswith("import "))
+    lines.insert(last + 1, statement + "\n")
+    root = linked_app(tmp_path / "lint", {
+        f"input{expected.suffix}": next(folder.glob("input.*")).read_text(),
+        f"expected{expected.suffix}": expected.read_text(),
+        f"appended{expected.suffix}": "".join(lines),
+    }, tools)
+    rule = json.dumps({"sort-imports": ["error", options]})
+    for name, code in (("input", 0), ("expected", 0), ("appended", 1)):
+        proc = _eslint(root, "--no-config-lookup", "--rule", rule, f"{name}{expected.suffix}")
+        assert proc.returncode == code, (name, proc.stdout + proc.stderr)

@@ -9,6 +9,7 @@ import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from tree_sitter import Node
 
@@ -257,6 +258,130 @@ def import_at(source: bytes, facts: FileFacts, module: str, *,
     return TextEdit(at, at, "")
 
 
+@dataclass(frozen=True)
+class SortImports:
+    """One configuration of ESLint's ``sort-imports`` (its defaults unless the project sets
+    them): it compares each import declaration with the one before it, first by member syntax
+    (``memberSyntaxSortOrder``), then, for the same syntax, by the first local name."""
+
+    ignore_case: bool = False
+    member_syntax_sort_order: tuple[str, ...] = ("none", "all", "multiple", "single")
+    allow_separated_groups: bool = False
+    ignore_declaration_sort: bool = False
+
+
+@dataclass(frozen=True)
+class ImportOrder:
+    """What a rule knows of the order the project keeps its import declarations in.
+
+    A new declaration keeps an order the file's declarations already follow: ESLint's
+    ``sort-imports`` (each of ``sort_imports``), or module names within eslint-plugin-import's
+    groups (``import/order``'s ``alphabetize``, simple-import-sort, perfectionist). Two or more
+    declarations show an order; a single one does too when the project turns such a rule on
+    (``by_local_name`` for ``sort-imports``, ``by_module`` for the others)."""
+
+    sort_imports: tuple[SortImports, ...] = (SortImports(),)
+    by_local_name: bool = False
+    by_module: bool = False
+
+
+def _member_syntax(imp: ImportFact) -> str:
+    """Return ``sort-imports``' member syntax of an import declaration."""
+    count = len(imp.named) + bool(imp.default) + bool(imp.namespace)
+    if not count:
+        return "none"
+    if imp.namespace and not imp.default:
+        return "all"
+    return "single" if count == 1 else "multiple"
+
+
+def _first_local(imp: ImportFact) -> str | None:
+    return imp.default or imp.namespace or next(iter(imp.named.values()), None)
+
+
+def _sorts_before(prev: ImportFact, cur: ImportFact, options: SortImports) -> bool:
+    """Return True when ``sort-imports`` accepts ``cur`` right after ``prev``."""
+    order = options.member_syntax_sort_order
+    syntax_prev, syntax_cur = _member_syntax(prev), _member_syntax(cur)
+    if syntax_prev not in order or syntax_cur not in order:
+        return False
+    if syntax_prev != syntax_cur:
+        return order.index(syntax_cur) > order.index(syntax_prev)
+    name_prev, name_cur = _first_local(prev), _first_local(cur)
+    if not name_prev or not name_cur:
+        return True
+    if options.ignore_case:
+        name_prev, name_cur = name_prev.lower(), name_cur.lower()
+    return name_cur >= name_prev
+
+
+def sorted_import_at(source: bytes, facts: FileFacts, new: ImportFact,
+                     order: ImportOrder) -> TextEdit | None:
+    """Return an empty insertion edit where the new declaration ``new`` keeps the order the
+    file's import declarations follow (see ``ImportOrder``), or None when they follow none,
+    the orders disagree, or the file's declarations are not one plain block (not all at its
+    top, two on one line, blank-line groups that ``allowSeparatedGroups`` sorts apart): the
+    caller then places it as ``import_at`` does. The place also keeps ``import_at``'s rules:
+    eslint-plugin-import's groups in order, never above an import run for its side effects."""
+    decls = sorted((imp for imp in facts.imports if imp.top_level and imp.module and imp.end
+                    and _DECLARATION_RE.match(source, imp.start)), key=lambda imp: imp.start)
+    if not decls or any(imp.end > facts.import_end for imp in decls):
+        return None
+    pairs = list(pairwise(decls))
+    if any(b"\n" not in source[a.end:b.start] for a, b in pairs):
+        return None
+    gaps = set(range(len(decls) + 1))
+    group = import_group(new.module)
+    groups = [import_group(imp.module) for imp in decls]
+    gaps &= {g for g in gaps if all(x <= group for x in groups[:g])
+             and all(x >= group for x in groups[g:])}
+    floor = max((i for i, imp in enumerate(decls) if not imp.locals()), default=-1)
+    gaps &= set(range(floor + 1, len(decls) + 1))
+    followed = False
+    blank_lines = any(_BLANK_LINE_RE.search(source, a.end, b.start)
+                      for a, b in pairs)
+    for options in order.sort_imports:
+        if options.ignore_declaration_sort:
+            continue
+        if options.allow_separated_groups and blank_lines:
+            return None
+        if not all(_sorts_before(a, b, options) for a, b in pairs):
+            continue  # not the file's order (or a block of the config for other files)
+        if len(decls) < 2 and not order.by_local_name:
+            continue
+        followed = True
+        gaps &= {g for g in gaps if (g == 0 or _sorts_before(decls[g - 1], new, options))
+                 and (g == len(decls) or _sorts_before(new, decls[g], options))}
+    peers = [(i, imp.module.lower()) for i, imp in enumerate(decls) if groups[i] == group]
+    if all(a[1] <= b[1] for a, b in pairwise(peers)) \
+            and (len(peers) >= 2 or peers and order.by_module):
+        followed = True
+        key = new.module.lower()
+        gaps &= {g for g in gaps if all(m <= key for i, m in peers if i < g)
+                 and all(m >= key for i, m in peers if i >= g)}
+    if not followed or not gaps:
+        return None
+    at_gap = max(gaps)
+    if at_gap and (at_gap == len(decls) or groups[at_gap - 1] == group
+                   or not _BLANK_LINE_RE.search(source, decls[at_gap - 1].end,
+                                                decls[at_gap].start)):
+        at = line_end(source, decls[at_gap - 1].end)
+        return TextEdit(at, at, "")
+    at = source.rfind(b"\n", 0, decls[at_gap].start) + 1
+    while at:  # above the comment lines that belong to the declaration
+        above = source.rfind(b"\n", 0, at - 1) + 1
+        line = source[above:at].strip()
+        if not line.startswith((b"//", b"/*", b"*")) or \
+                (at_gap and above < decls[at_gap - 1].end):
+            break
+        at = above
+    return TextEdit(at, at, "")
+
+
+#: A blank line between two statements.
+_BLANK_LINE_RE = lazy_pattern(rb"\n[ \t\r]*\n")
+
+
 def _import_blocks(source: bytes, facts: FileFacts) -> list[list[ImportFact]]:
     """Return the file's runs of top-level imports (``require`` statements, ES imports) that
     follow one another with only blank lines and comments between them, in file order."""
@@ -421,6 +546,18 @@ def _blank_line_after(source: bytes, facts: FileFacts, at: int) -> bool:
     return not any(imp.start == at for imp in facts.imports)
 
 
+def _new_import(style: Style, request: ImportRequest, whole: str | None,
+                names: list[str]) -> ImportFact:
+    """Return the declaration ``_statements`` writes, as the facts of a parsed one."""
+    imp = ImportFact(request.module, named={name: name for name in names})
+    if whole is not None and (request.namespace is not None
+                              or (style.typescript and is_builtin(request.module))):
+        imp.namespace = whole
+    elif whole is not None:
+        imp.default = whole
+    return imp
+
+
 def _statements(style: Style, request: ImportRequest, whole: str | None,
                 names: list[str]) -> list[str]:
     out: list[str] = []
@@ -437,7 +574,8 @@ def _statements(style: Style, request: ImportRequest, whole: str | None,
 
 
 def add_imports(source: bytes, facts: FileFacts, style: Style,
-                requests: Sequence[ImportRequest]) -> Imports:
+                requests: Sequence[ImportRequest], *,
+                order: ImportOrder | None = None) -> Imports:
     """Return how the fix's code refers to each request, and the edits adding what the file
     does not import yet.
 
@@ -446,7 +584,9 @@ def add_imports(source: bytes, facts: FileFacts, style: Style,
     an existing ``{ ... }`` of that module, or read from its default/namespace binding when
     that is a built-in or a CommonJS ``require``. New statements are written in the file's
     module system, quotes and semicolons, and go after the file's imports of the same group
-    (see ``import_at``); several at one place become one edit, in request order.
+    (see ``import_at``); several at one place become one edit, in request order. With
+    ``order``, a new ES declaration goes where it keeps the order the file's declarations
+    follow (see ``sorted_import_at``), when they follow one.
     """
     bindings: list[Binding] = []
     edits: list[TextEdit] = []
@@ -489,8 +629,14 @@ def add_imports(source: bytes, facts: FileFacts, style: Style,
             binding.names.update({m: f"{binding.local}.{m}" for m in request.members})
         statements = _statements(style, request, new_whole, missing)
         if statements:
-            anchor = import_at(source, facts, request.module,
-                               declaration=style.module == "esm" or style.typescript)
+            anchor = None
+            if order is not None and len(statements) == 1 \
+                    and (style.module == "esm" or style.typescript):
+                anchor = sorted_import_at(source, facts, _new_import(
+                    style, request, new_whole, missing), order)
+            if anchor is None:
+                anchor = import_at(source, facts, request.module,
+                                   declaration=style.module == "esm" or style.typescript)
             anchors.setdefault(anchor.start, anchor)
             new_at.setdefault(anchor.start, []).extend(statements)
         bindings.append(binding)

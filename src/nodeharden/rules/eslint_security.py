@@ -16,16 +16,31 @@ from typing import Any
 
 from tree_sitter import Node
 
+from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import add_to_string_list, declared_major, version_of
-from nodeharden._parse import code_children, object_properties, parse, string_value, text, unwrap
+from nodeharden._parse import (
+    code_children,
+    object_properties,
+    parse,
+    string_value,
+    text,
+    unwrap,
+    walk,
+)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._runtime import lowest_in_range
 from nodeharden._style import Style, detect_style, module_kind_for
 from nodeharden._textedit import line_ending
 from nodeharden.rules._base import ProjectContext, Rule
-from nodeharden.rules._edits import ImportRequest, add_imports
+from nodeharden.rules._edits import (
+    ImportOrder,
+    ImportRequest,
+    SortImports,
+    add_imports,
+    has_import,
+)
 from nodeharden.rules._yaml import dash_of, item_end
 
 PLUGIN = "eslint-plugin-security"
@@ -403,7 +418,8 @@ class EslintSecurity(Rule):
             unsafe = True  # the new entry could land on the wrong side of a commented-out one
         facts = extract_facts(lang, source, tree.root_node, rel, module)
         imports = add_imports(source, facts, style,
-                              [ImportRequest(PLUGIN, default="pluginSecurity")])
+                              [ImportRequest(PLUGIN, default="pluginSecurity")],
+                              order=import_order(tree.root_node, source, facts))
         local = imports.bindings[0].local or "pluginSecurity"
         items = code_children(container)
         if items and items[-1].next_sibling is not None and \
@@ -531,6 +547,47 @@ class EslintSecurity(Rule):
         yield ctx.line_finding(self.id, "package.json", 1,
                                "the project has no ESLint config, so no security lint runs" + ADVICE,
                                fix)
+
+
+#: Import-order rules that sort declarations by module name.
+_MODULE_ORDER_RE = lazy_pattern(rb"simple-import-sort|perfectionist|alphabetize")
+_OPTION_RES = {name: lazy_pattern(rf"\b{name}['\"]?\s*:\s*true\b")
+               for name in ("ignoreCase", "allowSeparatedGroups", "ignoreDeclarationSort")}
+_SYNTAX_ORDER_RE = lazy_pattern(r"memberSyntaxSortOrder['\"]?\s*:\s*\[([^\]]*)\]")
+
+
+def import_order(root: Node, source: bytes, facts: FileFacts) -> ImportOrder:
+    """Return what the flat config says of the order of its own import declarations: each
+    ``sort-imports`` entry it writes (its options; ESLint's defaults when it writes none, or
+    only through ``js.configs.all``), and whether it turns on ``sort-imports`` or a rule that
+    sorts by module name. The new import keeps the order the file's declarations follow."""
+    configs: list[SortImports] = []
+    on = False
+    for node in walk(root):
+        if node.type != "pair":
+            continue
+        key = node.child_by_field_name("key")
+        if (string_value(key) or text(key)) != "sort-imports":
+            continue
+        value = node.child_by_field_name("value")
+        body = text(value)
+        if re.match(r"\[?\s*(['\"]off['\"]|0\b)", body):
+            continue
+        on = True
+        syntax = _SYNTAX_ORDER_RE.search(body)
+        configs.append(SortImports(
+            ignore_case=bool(_OPTION_RES["ignoreCase"].search(body)),
+            member_syntax_sort_order=tuple(re.findall(r"\w+", syntax.group(1))) if syntax
+            else SortImports.member_syntax_sort_order,
+            allow_separated_groups=bool(_OPTION_RES["allowSeparatedGroups"].search(body)),
+            ignore_declaration_sort=bool(_OPTION_RES["ignoreDeclarationSort"].search(body))))
+    js = has_import(facts, "@eslint/js")
+    if js and re.search(rf"(?<![\w$.]){re.escape(js)}\.configs\.all\b",
+                        source.decode("utf-8", "replace")):
+        on = True
+        configs.append(SortImports())
+    return ImportOrder(sort_imports=tuple(dict.fromkeys(configs)) or (SortImports(),),
+                       by_local_name=on, by_module=bool(_MODULE_ORDER_RE.search(source)))
 
 
 def cjs_config_in_esm_package(ctx: ProjectContext, rel: str, source: bytes) -> str:
