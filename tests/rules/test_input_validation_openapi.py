@@ -78,18 +78,35 @@ def test_default_options_check_requests(tmp_path: Path) -> None:
     assert found(_project(tmp_path, app), RULE) == {ADMIN}
 
 
-def test_a_document_without_servers_covers_every_path(tmp_path: Path) -> None:
+def test_a_document_without_servers_is_read_from_the_root(tmp_path: Path) -> None:
+    # No servers: the base path is `/`, so the document's paths are the full paths.
     spec = SPEC.replace("servers:\n  - url: '{origin}/api/v1'\n    variables:\n"
                         "      origin: {default: 'http://localhost:3000'}\n", "")
-    assert found(_project(tmp_path, spec=spec), RULE) == set()
+    assert found(_project(tmp_path / "a", spec=spec), RULE) == EVERY  # /users is not /api/v1/users
+    assert found(_project(tmp_path / "b", spec=spec.replace("  /users:", "  /api/v1/users:")),
+                 RULE) == {ADMIN}
 
 
 def test_a_json_document_is_read_too(tmp_path: Path) -> None:
     app = APP.replace("'api.yml'", "'api.json'")
+    operation = {"post": {"requestBody": {"content": {"application/json": {"schema": {}}}},
+                          "responses": {"200": {"description": "ok"}}}}
     root = _project(tmp_path, app, **{"api.json": json.dumps(
         {"openapi": "3.0.0", "servers": [{"url": "https://api.example.org/api/v1/"}],
-         "paths": {}})})
+         "paths": {"/users": operation}})})
     assert found(root, RULE) == {ADMIN}
+
+
+def test_only_operations_the_document_describes_are_checked(tmp_path: Path) -> None:
+    # The validator refuses an undocumented path under the base path only case for case, and
+    # Express matches paths ignoring case: /API/V1/users/import reaches the handler unchecked.
+    router = ROUTER + ("router.post('/import', "
+                       "(req, res) => { res.json(req.body.tags.split(',')); });\n")
+    root = _project(tmp_path, **{"routes/users.js": router})
+    assert found(root, RULE) == {ADMIN, ("input-validation", "routes/users.js", 7)}
+    # An operation without a requestBody checks no body.
+    no_body = SPEC.replace("      requestBody:", "      x-body:")
+    assert found(_project(tmp_path / "b", spec=no_body), RULE) == EVERY
 
 
 def test_options_that_let_requests_through_unchecked_keep_every_finding(tmp_path: Path) -> None:
@@ -172,3 +189,39 @@ def test_routers_mounted_through_a_path_alias_and_in_turn(tmp_path: Path) -> Non
     index = root / "server/index.ts"
     index.write_text(index.read_text().replace("'/api/v1', api", "'/internal', api"))
     assert found(root, RULE) == {("input-validation", "server/routes/users.ts", 3)}
+
+
+def test_the_second_review_cases_stay_reported(tmp_path: Path) -> None:
+    # Mounted twice, once outside the document.
+    twice = APP.replace("app.use('/admin', admin);",
+                        "app.use('/admin', admin);\napp.use('/legacy/users', users);")
+    assert found(_project(tmp_path / "twice", twice), RULE) == EVERY
+    # A file with two routers: only the one mounted is the document's.
+    two = ROUTER.replace("module.exports = router;",
+                         "const other = express.Router();\n"
+                         "other.post('/', (req, res) => { res.json(req.body.tags.split(',')); });\n"
+                         "module.exports = router;\nmodule.exports.other = other;")
+    assert ("input-validation", "routes/users.js", 7) in found(
+        _project(tmp_path / "two", **{"routes/users.js": two}), RULE)
+    # Request checks switched by a value the rule cannot read.
+    for i, value in enumerate(("VALIDATE", "process.env.V === 'true'", "0", "!true")):
+        assert found(_project(tmp_path / f"v{i}", options=f"validateRequests: {value}"),
+                     RULE) == EVERY, value
+    # Unknown query parameters let through: the query is not checked.
+    query_router = ROUTER.replace("req.body.tags.split(',')", "req.query.tags.split(',')")
+    assert found(_project(tmp_path / "q", options="validateRequests: "
+                          "{ allowUnknownQueryParameters: true }",
+                          **{"routes/users.js": query_router}), RULE) == EVERY
+    # A function of the file that mounts on the app, called before the validator.
+    hoisted = APP.replace("app.use(express.json());\n", "app.use(express.json());\nmountApi();\n") \
+        + "function mountApi() { app.use('/api/v1/users', users); }\n"
+    assert found(_project(tmp_path / "hoisted", hoisted), RULE) == EVERY
+    # A path from the working directory is read from the app's package folder.
+    root = write_tree(tmp_path / "mono", {
+        "package.json": PACKAGE, "api.yml": SPEC.replace("servers:\n  - url: '{origin}/api/v1'\n    variables:\n"
+                                "      origin: {default: 'http://localhost:3000'}\n", ""),
+        "packages/api/package.json": PACKAGE, "packages/api/api.yml": SPEC,
+        "packages/api/app.js": APP.replace("path.join(__dirname, 'api.yml')", "'./api.yml'")
+                                  .replace("OPTIONS", "validateRequests: true"),
+        "packages/api/routes/users.js": ROUTER, "packages/api/routes/admin.js": ROUTER})
+    assert found(root, RULE) == {("input-validation", "packages/api/routes/admin.js", 3)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -1047,14 +1047,19 @@ def _validator_names(facts: FileFacts, configured: tuple[str, ...]) -> set[str]:
     return names
 
 
-#: A middleware that validates every request against the app's OpenAPI document before the
-#: routes run: express-openapi-validator's ``middleware({ apiSpec })``. Requests are checked
-#: unless ``validateRequests: false``; a path under the document's base paths (its
-#: ``servers``' URLs) that it does not describe is answered 404 unless ``ignoreUndocumented``
-#: or ``ignorePaths`` let it through unchecked; a path outside them is not checked at all.
+#: A middleware that checks requests against the app's OpenAPI document before the routes
+#: run: express-openapi-validator's ``middleware({ apiSpec })``. It checks a request whose
+#: path lies under a base path of the document (its ``servers``' URLs) and matches an
+#: operation the document describes: the path parameters, the query (unknown parameters are
+#: refused unless allowed) and the body against the operation's ``requestBody``. A path
+#: outside the base paths is not checked at all, and one it does not describe is refused only
+#: when the base path matches case for case (Express matches paths ignoring case), so only
+#: documented operations count.
 _SPEC_VALIDATOR = ("express-openapi-validator", "middleware")
-_SPEC_OPTIONS_OFF_RE = lazy_pattern(
-    rb"\bvalidateRequests\s*:\s*false\b|\bignoreUndocumented\b|\bignorePaths\b|\.\.\.")
+#: Options that may switch checks off or let requests through unchecked.
+_SPEC_OPTIONS_OFF_RE = lazy_pattern(rb"\bignoreUndocumented\b|\bignorePaths\b|\.\.\.")
+_VALIDATE_REQUESTS_RE = lazy_pattern(rb"\bvalidateRequests\s*:\s*(true\b|\{)?")
+_UNKNOWN_QUERY_RE = lazy_pattern(rb"allow-?unknown-?query-?parameters", re.IGNORECASE)
 #: A file path the code writes: ``'./api.yml'`` (from the working directory), or
 #: ``path.join(__dirname, '../api.yml')`` / ``path.resolve(process.cwd(), 'api.yml')``.
 _WRITTEN_PATH = (rb"(?:(?:path\.)?(?:join|resolve)\s*\(\s*(__dirname|process\.cwd\(\))\s*,\s*)?"
@@ -1062,6 +1067,7 @@ _WRITTEN_PATH = (rb"(?:(?:path\.)?(?:join|resolve)\s*\(\s*(__dirname|process\.cw
 _API_SPEC_RE = lazy_pattern(rb"\bapiSpec\s*:\s*(?:" + _WRITTEN_PATH + rb"|([\w$]+))\s*[,}\n]")
 #: ``const SPEC = <a written path>;``
 _SPEC_PATH_DECL = rb"\b(?:const|let|var)\s+%s\s*=\s*" + _WRITTEN_PATH + rb"\s*[;\n]"
+_SPEC_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 #: Statements between the app's creation and the validator that may skip it.
 _CONDITIONAL_TYPES = frozenset({"if_statement", "ternary_expression", "binary_expression",
                                 "switch_statement", "try_statement", "catch_clause",
@@ -1069,29 +1075,41 @@ _CONDITIONAL_TYPES = frozenset({"if_statement", "ternary_expression", "binary_ex
                                 "do_statement"})
 
 
-def _spec_checked(ctx: ProjectContext, project: _Project) -> Callable[[str, CallFact], bool]:
-    """Return a test of the routes that run behind an OpenAPI request validator
-    (``_SPEC_VALIDATOR``), which checks each request against the app's document before the
-    route's handler.
+@dataclass
+class _SpecDocument:
+    """What an OpenAPI document tells the validator: its base paths, and for each operation
+    ((method, path pattern) with ``{name}`` parameters) whether it describes a request body."""
+
+    bases: list[str]
+    operations: dict[tuple[str, re.Pattern[str]], bool]
+    unknown_query: bool  # x-eov-allow-unknown-query-parameters somewhere in it
+
+
+def _spec_checked(ctx: ProjectContext, project: _Project
+                  ) -> Callable[[str, CallFact], frozenset[str]]:
+    """Return, for a route, the request parts an OpenAPI request validator
+    (``_SPEC_VALIDATOR``) checks before its handler (none when it may not run first).
 
     The project (test files aside) must create one Express app, which ``use``s the validator
-    with its options written out (none that turns the request check off or lets undocumented
-    paths through) and its document a file the code names (its ``servers`` give the base
-    paths the validator covers), unconditionally and with no path, after no route, no mount
-    of the project's code and no call handed the app (only packages' middlewares and
-    functions written in place, which register no route, may come first). Covered are the
-    app's own routes registered after it under a base path, and the routes of the project
-    files mounted after it under a base path, and of the files those mount in turn."""
-    def never(rel: str, route: CallFact) -> bool:
-        return False
+    with its options written out (request checks on; nothing that lets paths through
+    unchecked) and its document a file the code names, unconditionally, with no path, in the
+    block that creates the app, after no route, no mount of the project's code, no call of a
+    function of the project and no call handed the app. A route counts when it is the app's
+    own, registered after the validator, or on the one router of a project file every mount
+    of which (through relative imports and path aliases, mounts of mounts) comes from the app
+    after the validator; and when each of its full paths is an operation of the document
+    under a base path. Then its path parameters are checked, its query unless unknown
+    parameters are allowed, and its body where the operation describes one."""
+    def none(rel: str, route: CallFact) -> frozenset[str]:
+        return frozenset()
 
     module, export = _SPEC_VALIDATOR
     if not ctx.info.has_dependency(module):
-        return never
+        return none
     apps = [(facts, app) for facts in ctx.app_files() if not is_test_file(facts.path)
             for app in facts.apps if app.kind == "app"]
     if len(apps) != 1 or apps[0][1].name is None:
-        return never
+        return none
     facts, app = apps[0]
     name = apps[0][1].name
     namespaces = {n for imp in facts.imports if imp.module == module
@@ -1100,7 +1118,8 @@ def _spec_checked(ctx: ProjectContext, project: _Project) -> Callable[[str, Call
               if imp.module == module and export in imp.named}
     source = ctx.read(facts.path) or b""
     validator: CallFact | None = None
-    bases: list[str] | None = None
+    document: _SpecDocument | None = None
+    query = True
     for call in facts.calls:
         if call.target != name or call.method != "use" or not call.args \
                 or call.args[0].kind == "string":
@@ -1112,63 +1131,101 @@ def _spec_checked(ctx: ProjectContext, project: _Project) -> Callable[[str, Call
                 validator = call
                 options = source[arg.start:arg.end]
                 opened = options.find(b"(")
+                requests = _VALIDATE_REQUESTS_RE.search(options)
                 if opened >= 0 and options[opened + 1:].lstrip().startswith(b"{") \
-                        and not _SPEC_OPTIONS_OFF_RE.search(options):
-                    bases = _spec_base_paths(ctx, facts.path, source, options)
+                        and not _SPEC_OPTIONS_OFF_RE.search(options) \
+                        and (requests is None or requests.group(1) is not None):
+                    query = not _UNKNOWN_QUERY_RE.search(options)
+                    document = _spec_document(ctx, facts.path, source, options)
                 break
         if validator is not None:
             break
-    if validator is None or bases is None or not _unconditional(project, facts.path, app,
-                                                                validator):
-        return never
-    dependencies = {local for imp in facts.imports if not imp.module.startswith(".")
-                    and ctx.info.has_dependency(_package_name(imp.module))
-                    for local in imp.locals()}
-    for call in facts.calls:
-        if call.target != name or call.start >= validator.start:
+    if validator is None or document is None \
+            or not _runs_first(ctx, project, facts, app, validator):
+        return none
+    query = query and not document.unknown_query
+    after = validator.start
+    # file -> [(mounting file, the call's target, its path or None, the call's start)]
+    mounts: dict[str, list[tuple[str, str, str | None, int]]] = {}
+    for path, mounting in ctx.facts.items():
+        if is_test_file(path):
             continue
-        if call.method in HTTP_METHODS and call.path is not None:
-            return never  # a route served before the validator
-        if call.method == "use" and any(
-                arg.kind not in ("string", "function")
-                and arg.name.partition(".")[0].partition("(")[0] not in dependencies
-                for arg in call.args):
-            return never  # a router or middleware of the project, mounted before it
-    handed = re.compile(rb"[(,]\s*" + re.escape(name.encode()) + rb"\s*[,)]")
-    if handed.search(source, app.end, validator.start):
-        return never  # the app handed to a function that may register routes on it
+        for call in mounting.uses():
+            prefix = call.args[0].name if call.args and call.args[0].kind == "string" \
+                else None
+            for arg in call.args[1:] if prefix is not None else call.args:
+                target = _mounted(ctx, mounting, arg)
+                if target is not None:
+                    mounts.setdefault(target, []).append((path, call.target, prefix,
+                                                          call.start))
 
-    def under(path: str) -> bool:
-        return any(base == "/" or path == base or path.startswith(base + "/")
-                   for base in bases)
+    def prefixes(rel: str, seen: frozenset[str]) -> set[str] | None:
+        """The full paths file ``rel``'s router is mounted at, or None when some mount is
+        not behind the validator."""
+        if rel in seen or rel not in mounts:
+            return None
+        found: set[str] = set()
+        for parent, target, prefix, start in mounts[rel]:
+            if prefix is None:
+                return None
+            if parent == facts.path:
+                if target != name or start < after:
+                    return None
+                found.add(_joined("", prefix))
+                continue
+            routers = [a.name for a in ctx.facts[parent].apps]
+            above = prefixes(parent, seen | {rel})
+            if above is None or routers != [target]:
+                return None
+            found |= {_joined(p, prefix) for p in above}
+        return found
 
-    covered: set[str] = set()
-    todo = [rel for call in facts.calls if call.target == name and call.method == "use"
-            and call.start > validator.start and call.args and call.args[0].kind == "string"
-            and under(_joined("", call.args[0].name))
-            for arg in call.args[1:] if (rel := _mounted(ctx, facts, arg)) is not None]
-    if bases == ["/"]:
-        todo += [rel for call in facts.calls if call.target == name and call.method == "use"
-                 and call.start > validator.start
-                 for arg in call.args if (rel := _mounted(ctx, facts, arg)) is not None]
-    while todo:
-        rel = todo.pop()
-        if rel in covered or rel == facts.path:
+    known: dict[str, set[str] | None] = {}
+
+    def parts(rel: str, route: CallFact) -> frozenset[str]:
+        if route.path is None:
+            return frozenset()
+        if rel == facts.path:
+            if route.target != name or route.start < after:
+                return frozenset()
+            full = {_joined("", route.path)}
+        else:
+            routers = [a.name for a in ctx.facts[rel].apps] if rel in ctx.facts else []
+            if routers != [route.target]:
+                return frozenset()  # the file's one router, the one mounted
+            if rel not in known:
+                known[rel] = prefixes(rel, frozenset())
+            above = known[rel]
+            if not above:
+                return frozenset()
+            full = {_joined(p, route.path) for p in above}
+        bodies = [_spec_operation(document, route.method, path) for path in full]
+        if any(body is None for body in bodies):
+            return frozenset()  # a full path the document does not describe
+        checked = {"params"} | ({"query"} if query else set())
+        return frozenset(checked | ({"body"} if all(bodies) else set()))
+
+    return parts
+
+
+def _spec_operation(document: _SpecDocument, method: str, full: str) -> bool | None:
+    """Return whether the document's operation for ``method`` and Express path ``full``
+    describes a request body, or None when no operation under a base path matches (Express
+    ``:name`` parameters matched against the document's ``{name}``)."""
+    methods = _SPEC_METHODS if method == "all" else {method}
+    if method == "all" or method not in _SPEC_METHODS:
+        return None
+    shown = re.sub(r":([A-Za-z_$][\w$]*)\??", r"{\1}", full)
+    if any(c in shown for c in "*()?+["):
+        return None  # a pattern of Express's, not one path
+    for base in document.bases:
+        if base != "/" and not (shown == base or shown.startswith(base + "/")):
             continue
-        covered.add(rel)
-        inner = ctx.facts.get(rel)
-        if inner is not None:
-            todo += [found for call in inner.uses() for arg in call.args
-                     if (found := _mounted(ctx, inner, arg)) is not None]
-    app_path, after = facts.path, validator.start
-
-    def checked(rel: str, route: CallFact) -> bool:
-        if rel == app_path:
-            return route.target == name and route.start > after \
-                and under(_joined("", route.path or ""))
-        return rel in covered
-
-    return checked
+        rest = shown if base == "/" else shown[len(base):] or "/"
+        for (verb, pattern), body in document.operations.items():
+            if verb in methods and pattern.fullmatch(rest):
+                return body
+    return None
 
 
 def _joined(prefix: str, path: str) -> str:
@@ -1192,22 +1249,27 @@ def _mounted(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
     return None
 
 
-def _spec_base_paths(ctx: ProjectContext, rel: str, source: bytes,
-                     options: bytes) -> list[str] | None:
-    """Return the base paths of the OpenAPI document the validator's options name
-    (``apiSpec: './api.yml'``, or a constant of the file set to a string or to
-    ``path.join(__dirname, '…')``): the paths of its ``servers``' URLs (``/`` without any),
-    or None when the document or a path cannot be read."""
+def _spec_document(ctx: ProjectContext, rel: str, source: bytes,
+                   options: bytes) -> _SpecDocument | None:
+    """Read the OpenAPI document the validator's options name (``apiSpec: './api.yml'``,
+    resolved from the folder of the app's package.json, where ``npm start`` runs, or a
+    constant of the file set to a string or to ``path.join(__dirname, '…')``), or None when
+    it or its base paths cannot be read."""
     found = _API_SPEC_RE.search(options)
     if found is not None and found.group(4) is not None:
         found = re.search(_SPEC_PATH_DECL % re.escape(found.group(4)), source)
     if found is None:
         return None
     written = found.group(3).decode("utf-8", "replace")
-    spec = posixpath.normpath(posixpath.join(posixpath.dirname(rel), written)
-                              if found.group(1) == b"__dirname" else written)
-    data = ctx.read(spec)
-    if data is None or spec.startswith("../"):
+    if found.group(1) == b"__dirname":
+        base = posixpath.dirname(rel)
+    else:
+        base = posixpath.dirname(rel)
+        while base and ctx.read(posixpath.join(base, "package.json")) is None:
+            base = posixpath.dirname(base)
+    spec = posixpath.normpath(posixpath.join(base, written))
+    data = ctx.read(spec) if not spec.startswith("../") else None
+    if data is None:
         return None
     try:
         if spec.endswith(".json"):
@@ -1220,26 +1282,53 @@ def _spec_base_paths(ctx: ProjectContext, rel: str, source: bytes,
             document = YAML(typ="safe", pure=True).load(data)
     except Exception:  # noqa: BLE001 - an unreadable document covers nothing
         return None
-    if not isinstance(document, dict):
+    if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
         return None
-    servers = document.get("servers")
+    bases = _spec_bases(document.get("servers"))
+    if bases is None:
+        return None
+    operations: dict[tuple[str, re.Pattern[str]], bool] = {}
+    for template, item in document["paths"].items():
+        if not isinstance(template, str) or not isinstance(item, dict):
+            continue
+        pattern = re.compile(re.sub(r"\\\{[^/{}]+\\\}", "[^/]+", re.escape(template)),
+                             re.IGNORECASE)
+        for verb, operation in item.items():
+            if verb in _SPEC_METHODS and isinstance(operation, dict):
+                body = operation.get("requestBody")
+                operations[(verb, pattern)] = isinstance(body, dict) and bool(
+                    body.get("content") or body.get("$ref"))
+    return _SpecDocument(bases, operations, _UNKNOWN_QUERY_RE.search(data) is not None)
+
+
+def _spec_bases(servers: object) -> list[str] | None:
+    """Return the paths of the ``servers``' URLs (``/`` without any), each variable taken at
+    every value of its ``enum`` (else its ``default``), as the validator reads them; None
+    when a path cannot be read."""
     if servers is None:
         return ["/"]
+    if not isinstance(servers, list) or not servers:
+        return None
     bases: list[str] = []
-    for server in servers if isinstance(servers, list) else []:
+    for server in servers:
         url = server.get("url") if isinstance(server, dict) else None
         if not isinstance(url, str):
             return None
+        urls = [url]
         variables = server.get("variables") or {}
-        for key, spec_var in variables.items() if isinstance(variables, dict) else ():
-            default = spec_var.get("default") if isinstance(spec_var, dict) else None
-            if isinstance(default, str):
-                url = url.replace("{" + str(key) + "}", default)
-        path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", url, flags=re.I)
-        if "{" in path or "://" in path:
-            return None
-        bases.append("/" + path.strip("/") if path.strip("/") else "/")
-    return bases or None
+        for key, var in variables.items() if isinstance(variables, dict) else ():
+            values = var.get("enum") if isinstance(var, dict) else None
+            if not isinstance(values, list) or not values:
+                values = [var.get("default")] if isinstance(var, dict) else []
+            if not all(isinstance(v, str) for v in values):
+                return None
+            urls = [u.replace("{" + str(key) + "}", v) for u in urls for v in values]
+        for each in urls:
+            path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", each, flags=re.IGNORECASE)
+            if "{" in path or "://" in path:
+                return None
+            bases.append("/" + path.strip("/") if path.strip("/") else "/")
+    return bases
 
 
 def _package_name(module: str) -> str:
@@ -1247,25 +1336,98 @@ def _package_name(module: str) -> str:
     return "/".join(parts[:2]) if module.startswith("@") else parts[0]
 
 
-def _unconditional(project: _Project, rel: str, app: AppFact, call: CallFact) -> bool:
-    """Return True when ``call`` runs whenever the statements creating ``app`` do: no
-    condition, loop or ``try`` lies between it and the block that creates the app."""
-    parsed = project.get(rel)
-    if parsed is None:
+def _calls_outside_functions(node: Node) -> Iterator[Node]:
+    """Yield the calls under ``node`` that run with it: not those inside a function written
+    there (a middleware's body runs per request, later)."""
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if cur.type in _FUNCTION_TYPES and cur is not node:
+            continue
+        if cur.type == "call_expression":
+            yield cur
+        stack.extend(reversed(cur.named_children))
+
+
+def _runs_first(ctx: ProjectContext, project: _Project, facts: FileFacts, app: AppFact,
+                validator: CallFact) -> bool:
+    """Return True when ``validator`` runs before any route of the app: it is a statement of
+    the block that creates ``app``, under no condition, loop or ``try``, and the statements
+    between the app's creation and it only ``use`` packages' middlewares and functions
+    written in place on the app (no route, no mount of the project's code, no call of a
+    function of the project, no call handed the app)."""
+    parsed = project.get(facts.path)
+    if parsed is None or app.name is None:
         return False
-    node = _node_at(parsed.tree, call.start, call.end)
+    node = _node_at(parsed.tree, validator.start, validator.end)
     created = _node_at(parsed.tree, app.start, app.end)
     if node is None or created is None:
         return False
     home = created.parent
     while home is not None and home.type not in ("statement_block", "program"):
         home = home.parent
-    cur = node.parent
-    while cur is not None and cur != home:
+    cur = node
+    while cur.parent is not None and cur.parent != home:
+        cur = cur.parent
         if cur.type in _CONDITIONAL_TYPES or cur.type in _FUNCTION_TYPES:
             return False
-        cur = cur.parent
-    return cur == home
+    if cur.parent is None or home is None:
+        return False
+    packages = {local for imp in facts.imports if not imp.module.startswith(".")
+                and ctx.info.has_dependency(_package_name(imp.module))
+                for local in imp.locals()}
+    # Functions of this file that name the app: called before the validator, they may
+    # register routes on it (`mountApi()` declared further down).
+    mentions = re.compile(rb"(?<![\w$.])" + re.escape(app.name.encode()) + rb"(?![\w$])")
+    closures = set()
+    for decl in walk(parsed.tree.root_node):
+        if decl.type == "function_declaration":
+            named = decl.child_by_field_name("name")
+        elif decl.type == "variable_declarator" and (unwrap(
+                decl.child_by_field_name("value")) or decl).type in _FUNCTION_TYPES:
+            named = decl.child_by_field_name("name")
+        else:
+            continue
+        if named is not None and mentions.search(decl.text or b""):
+            closures.add(text(named))
+    for stmt in home.named_children:
+        if stmt.end_byte <= app.end:
+            continue
+        if stmt.start_byte >= cur.start_byte:
+            break
+        for call in _calls_outside_functions(stmt):
+            fn = call.child_by_field_name("function")
+            args = call.child_by_field_name("arguments")
+            root = fn
+            while root is not None and root.type in ("member_expression", "call_expression"):
+                root = root.child_by_field_name("object" if root.type == "member_expression"
+                                                else "function")
+            head = text(root) if root is not None and root.type == "identifier" else ""
+            method = text(fn.child_by_field_name("property")) \
+                if fn is not None and fn.type == "member_expression" else ""
+            if head == app.name and fn is not None and fn.child_by_field_name("object") \
+                    is not None and text(fn.child_by_field_name("object")) == app.name:
+                if method in HTTP_METHODS or method in ("all", "route"):
+                    return False  # a route on the app before it
+                if method == "use":
+                    for arg in code_children(args) if args is not None else []:
+                        arg = unwrap(arg) or arg
+                        if arg.type in _FUNCTION_TYPES or arg.type == "string":
+                            continue
+                        first = arg
+                        while first.type in ("member_expression", "call_expression"):
+                            inner = first.child_by_field_name(
+                                "object" if first.type == "member_expression" else "function")
+                            if inner is None:
+                                break
+                            first = inner
+                        if first.type != "identifier" or text(first) not in packages:
+                            return False  # a router or middleware of the project before it
+            elif head in closures:
+                return False  # a function of this file that names the app
+            if args is not None and any(text(a) == app.name for a in args.named_children):
+                return False  # the app handed to a function before it
+    return True
 
 
 class InputValidation(Rule):
@@ -1285,7 +1447,7 @@ class InputValidation(Rule):
         bodies = _BodyScope(ctx, project)
         layers = _DataLayers(project)
         patterns = _imported_patterns(project)
-        spec_checked: Callable[[str, CallFact], bool] | None = None  # at the first route
+        spec_checked: Callable[[str, CallFact], frozenset[str]] | None = None
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
@@ -1336,10 +1498,6 @@ class InputValidation(Rule):
                                       sink.message(_route_label(route, parsed.source)))
                 if sinks or route.target in guarded:
                     continue  # a validator is not the fix for a sink
-                if spec_checked is None:
-                    spec_checked = _spec_checked(ctx, project)
-                if spec_checked(rel, route):
-                    continue  # checked against the app's OpenAPI document before the route
                 middle = route.args[1:-1] if route.args[-1].kind != "call" else route.args[1:]
                 if any(_arg_validates(a, parsed.source, names) for a in middle):
                     continue
@@ -1365,6 +1523,11 @@ class InputValidation(Rule):
                                                                      parsed, a)}
                 checked |= {p for target, start, covered in mounted
                             if target == route.target and start < route.start for p in covered}
+                # An OpenAPI request validator in front of every route: what its document
+                # describes of this route's operation.
+                if spec_checked is None:
+                    spec_checked = _spec_checked(ctx, project)
+                checked |= spec_checked(rel, route)
                 if checked:
                     massed = {p for p, _ in reads.mass}
                     reads.whole = [p for p in reads.whole if p not in checked or p in massed]
