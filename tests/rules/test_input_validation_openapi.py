@@ -218,10 +218,20 @@ def test_the_second_review_cases_stay_reported(tmp_path: Path) -> None:
     assert found(_project(tmp_path / "hoisted", hoisted), RULE) == EVERY
     # A path from the working directory is read from the app's package folder.
     root = write_tree(tmp_path / "mono", {
-        "package.json": PACKAGE, "api.yml": SPEC.replace("servers:\n  - url: '{origin}/api/v1'\n    variables:\n"
+        "package.json": PACKAGE,
+        "api.yml": SPEC.replace("servers:\n  - url: '{origin}/api/v1'\n    variables:\n"
                                 "      origin: {default: 'http://localhost:3000'}\n", ""),
         "packages/api/package.json": PACKAGE, "packages/api/api.yml": SPEC,
         "packages/api/app.js": APP.replace("path.join(__dirname, 'api.yml')", "'./api.yml'")
                                   .replace("OPTIONS", "validateRequests: true"),
         "packages/api/routes/users.js": ROUTER, "packages/api/routes/admin.js": ROUTER})
     assert found(root, RULE) == {("input-validation", "packages/api/routes/admin.js", 3)}
+
+
+def test_the_apps_own_routes_count_where_the_document_describes_them(tmp_path: Path) -> None:
+    # The validator's name ("…Validator.middleware") no longer credits the app file's routes
+    # as a whole: /legacy lies outside the base path, /api/v1/users is documented.
+    handler = "(req, res) => { res.json(req.body.tags.split(',')); });\n"
+    app = APP.replace("module.exports = app;\n", f"app.post('/legacy', {handler}"
+                      f"app.post('/api/v1/users', {handler}module.exports = app;\n")
+    assert found(_project(tmp_path, app), RULE) == {ADMIN, ("input-validation", "app.js", 11)}

@@ -1466,8 +1466,12 @@ class InputValidation(Rule):
             if parsed is None:
                 continue
             names = _validator_names(facts, configured)
+            # (express-openapi-validator's middleware counts only for what its document
+            # describes: `_spec_checked`.)
+            spec_locals = facts.locals_of(_SPEC_VALIDATOR[0])
             guarded = {c.target for c in facts.uses()
-                       if any(_arg_validates(a, parsed.source, names) for a in c.args)}
+                       if any(_arg_validates(a, parsed.source, names)
+                              and a.name.partition(".")[0] not in spec_locals for a in c.args)}
             # (target, start, parts): a factory's middleware mounted with `.use()`
             mounted = [(c.target, c.start, covered) for c in facts.uses() for a in c.args
                        if a.kind == "call" and (covered := _factory_parts(
