@@ -200,11 +200,8 @@ def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -
         return True
     if kind == "template_string":
         return all(_constant_text(c.named_children[0] if c.named_children else None,
-                                  scope, call, depth + 1) and
-                   not _after_minus(node, c)
+                                  scope, call, depth + 1)
                    for c in node.named_children if c.type == "template_substitution")
-    if _numeric(node):
-        return True
     if kind in ("parenthesized_expression", "as_expression", "satisfies_expression"):
         # TypeScript `'x' as const`: the type is the second named child.
         inner = node.named_children[:1] if kind != "parenthesized_expression" \
@@ -212,13 +209,8 @@ def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -
         return bool(inner) and all(_constant_text(c, scope, call, depth + 1) for c in inner)
     if kind == "binary_expression" and \
             text(node.child_by_field_name("operator")) in ("+", "||", "??"):
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        if text(node.child_by_field_name("operator")) == "+" and left is not None and \
-                right is not None and right.type not in ("string", "number") and \
-                _ends_with_minus(left):
-            return False  # `'1 -' + n`: a negative n makes `--`, a comment
-        return _constant_text(left, scope, call, depth + 1) and \
-            _constant_text(right, scope, call, depth + 1)
+        return _constant_text(node.child_by_field_name("left"), scope, call, depth + 1) and \
+            _constant_text(node.child_by_field_name("right"), scope, call, depth + 1)
     if kind == "ternary_expression":
         return _constant_text(node.child_by_field_name("consequence"), scope, call, depth + 1) \
             and _constant_text(node.child_by_field_name("alternative"), scope, call, depth + 1)
@@ -249,76 +241,6 @@ def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -
         return _array_of_constants(text(obj), scope, call, depth + 1) or \
             _constant_array(obj, call, depth + 1)
     return False
-
-
-#: Operators whose result is always a number (or a BigInt): digits, `.`, `e`, a sign,
-#: `NaN` or `Infinity` in SQL text, never SQL a client chose.
-_NUMERIC_UNARY = frozenset({"+", "-", "~"})
-_NUMERIC_BINARY = frozenset({"-", "*", "/", "%", "**", "&", "|", "^", "<<", ">>", ">>>"})
-_NUMERIC_AUGMENTED = frozenset({"-=", "*=", "/=", "%=", "**=", "&=", "|=", "^=", "<<=",
-                                ">>=", ">>>="})
-#: Global functions that return a number, whatever they are given.
-_NUMERIC_FUNCTIONS = frozenset({"parseInt", "parseFloat", "Number", "Number.parseInt",
-                                "Number.parseFloat"})
-
-
-def _global(ident: Node) -> bool:
-    """Return True when no occurrence of name ``ident`` in its file binds or writes it (so it
-    is the global of that name) and no ``x.name = …`` writes a property of that name."""
-    name = text(ident)
-    index = _name_index(ident)
-    return name not in index.assigned_members and \
-        all(_write_kind(n) is None for n in index.names.get(name, ()))
-
-
-def _numeric(node: Node) -> bool:
-    """Return True when ``node`` always evaluates to a number (or a BigInt): unary ``+``,
-    ``-``, ``~``, ``++``/``--``, arithmetic and bitwise operators other than ``+``, and calls
-    of the global ``parseInt``, ``parseFloat``, ``Number``, ``Number.parseInt``/``parseFloat``
-    and ``Math.*`` (none bound or written in the file)."""
-    kind = node.type
-    if kind == "update_expression":
-        return True
-    if kind == "unary_expression":
-        return text(node.child_by_field_name("operator")) in _NUMERIC_UNARY
-    if kind == "binary_expression":
-        return text(node.child_by_field_name("operator")) in _NUMERIC_BINARY
-    if kind != "call_expression":
-        return False
-    fn = node.child_by_field_name("function")
-    if fn is None:
-        return False
-    if fn.type == "identifier":
-        return text(fn) in _NUMERIC_FUNCTIONS and _global(fn)
-    obj = fn.child_by_field_name("object") if fn.type == "member_expression" else None
-    prop = fn.child_by_field_name("property") if obj is not None else None
-    if obj is None or prop is None or obj.type != "identifier" or \
-            prop.type != "property_identifier" or not _global(obj) or \
-            text(prop) in _name_index(fn).assigned_members:
-        return False
-    return text(obj) == "Math" or text(fn) in _NUMERIC_FUNCTIONS
-
-
-def _after_minus(template: Node, sub: Node) -> bool:
-    """Return True when substitution ``sub`` of ``template`` follows a ``-`` and holds no
-    literal: a negative number there makes ``--``, which comments out the SQL after it."""
-    inner = sub.named_children[0] if sub.named_children else None
-    return inner is not None and inner.type not in ("string", "number") and \
-        (template.text or b"")[:sub.start_byte - template.start_byte].endswith(b"-")
-
-
-def _ends_with_minus(node: Node) -> bool:
-    """Return True when string or template ``node`` (or the right end of a ``+`` of them)
-    ends with ``-``."""
-    while node.type == "binary_expression" and \
-            text(node.child_by_field_name("operator")) == "+":
-        right = node.child_by_field_name("right")
-        if right is None:
-            return False
-        node = right
-    if node.type not in ("string", "template_string"):
-        return False
-    return text(node)[:-1].endswith("-")
 
 
 def _environment_value(node: Node) -> bool:
@@ -560,8 +482,7 @@ def _constant_per_element(node: Node, scope: Node, call: Node, depth: int) -> bo
     receiver = fn.child_by_field_name("object")
     params = [p for p in _simple_params(mapper[0])[:2] if p]
     if receiver is None or receiver.type != "identifier" or not params or \
-            not (_constant_array(receiver, call, depth) or
-                 _array_of_constants(text(receiver), scope, call, depth)):
+            not _constant_array(receiver, call, depth):
         return False
     added = {(mapper[0].start_byte, p) for p in params} - _STATE.constant_params
     _STATE.constant_params |= added
@@ -615,8 +536,6 @@ class _NameIndex:
     declares: dict[tuple[int, str], str | None] = field(default_factory=dict)
     #: ``_import_of`` results by name.
     imports: dict[str, tuple[str, str] | None] = field(default_factory=dict)
-    #: ``_request_writes``: property names code writes on a request value ("*": any).
-    request_keys: set[str] | None = None
 
 
 _NAME_INDEX: list[_NameIndex] = []
@@ -768,10 +687,8 @@ def _constant_variable(ident: Node, call: Node, depth: int) -> bool:
         return False
     scope = where[1]
     if where[0] == "param":
-        # An element (or index) of a constant array, in the function that maps it, or the
-        # index an array method passes its callback.
-        return (scope.start_byte, name) in _STATE.constant_params or \
-            _index_param(scope, name)
+        # An element (or index) of a constant array, in the function that maps it.
+        return (scope.start_byte, name) in _STATE.constant_params
     memo = _name_index(scope).constant
     key = (name, scope.start_byte, call.start_byte)
     if key in memo:
@@ -787,206 +704,6 @@ def _constant_variable(ident: Node, call: Node, depth: int) -> bool:
             del memo[stale]
     memo[key] = result
     return result
-
-
-#: Array methods whose callback's second parameter is the element's index.
-_INDEX_METHODS = frozenset({"forEach", "map", "filter", "some", "every", "find", "findIndex",
-                            "findLast", "findLastIndex", "flatMap"})
-#: Array methods that return a new array.
-_ARRAY_METHODS = frozenset({"map", "filter", "slice", "concat", "flat", "flatMap", "toSorted",
-                            "toReversed"})
-_ARRAY_FUNCTIONS = frozenset({"Array.from", "Array.of", "Object.keys", "Object.values",
-                              "Object.entries"})
-#: The parts of a request its framework parses from the wire (JSON-like data).
-_REQUEST_PARTS = frozenset({"query", "body", "params"})
-_REQUEST_NAMES = frozenset({"req", "request"})
-
-
-def _index_param(func: Node, name: str) -> bool:
-    """Return True when ``name`` is the second parameter of callback ``func`` given to an
-    array method (``xs.forEach((x, i) => …)``, ``map``, ``filter``…) whose receiver is an
-    array (``_array_like``) and nothing in ``func`` writes it: the element's index, a number.
-    The receiver must be known: a ``Map``'s or ``Set``'s ``forEach`` passes a key or value."""
-    params = _simple_params(func)
-    args = func.parent
-    if len(params) < 2 or params[1] != name or params[0] == name or args is None or \
-            args.type != "arguments" or code_children(args)[:1] != [func]:
-        return False
-    method = args.parent.child_by_field_name("function") if args.parent is not None else None
-    receiver = method.child_by_field_name("object") \
-        if method is not None and method.type == "member_expression" else None
-    if method is None or receiver is None or \
-            text(method.child_by_field_name("property")) not in _INDEX_METHODS or \
-            text(method.child_by_field_name("property")) in _name_index(func).assigned_members \
-            or not _array_like(receiver, 0):
-        return False
-    body = func.child_by_field_name("body")
-    return body is None or all(_write_kind(n) is None for n in _occurrences(name, body))
-
-
-def _array_like(node: Node, depth: int) -> bool:
-    """Return True when ``node`` is an array or a value the request's framework parsed
-    (``_request_level``), which is no ``Map`` or ``Set``: an array literal, ``Array.from``,
-    ``Object.keys``/``values``/``entries``, ``map``/``filter``/``slice``… of an array, ``a ||
-    []`` of such, or a ``const`` holding one."""
-    if depth > 8:
-        return False
-    kind = node.type
-    if kind == "array":
-        return True
-    if kind == "parenthesized_expression":
-        return len(node.named_children) == 1 and _array_like(node.named_children[0], depth + 1)
-    if kind == "binary_expression":
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        return text(node.child_by_field_name("operator")) in ("||", "??") and \
-            left is not None and right is not None and \
-            _array_like(left, depth + 1) and _array_like(right, depth + 1)
-    if kind == "call_expression":
-        fn = node.child_by_field_name("function")
-        obj = fn.child_by_field_name("object") \
-            if fn is not None and fn.type == "member_expression" else None
-        if fn is None or obj is None:
-            return False
-        if text(fn) in _ARRAY_FUNCTIONS:
-            return obj.type == "identifier" and _global(obj)
-        return text(fn.child_by_field_name("property")) in _ARRAY_METHODS and \
-            _array_like(obj, depth + 1)
-    if kind == "identifier":
-        where = _binding(node)
-        if where is not None and where[0] == "var":
-            found = _const_value(text(node), where[1])
-            return found is not None and _array_like(found[1], depth + 1)
-    return _request_level(node, 0) >= 1
-
-
-def _request_level(node: Node, depth: int) -> int:
-    """Return 0 for a ``req``/``request`` parameter nothing writes, 1 for its ``query``,
-    ``body`` or ``params`` (``req.query``, ``const { query } = req``), 2 for a value read
-    from one of those (``req.query.tags``, ``const { tags } = query``); -1 otherwise. What the
-    framework parses from the wire is strings, arrays and plain objects: no ``Map``, ``Set``
-    or class, unless code writes it (a property of that name assigned in the file: -1)."""
-    if depth > 8:
-        return -1
-    if node.type in ("member_expression", "subscript_expression"):
-        obj = node.child_by_field_name("object")
-        level = _request_level(obj, depth + 1) if obj is not None else -1
-        key = _member_key(node)
-        if _request_written(node, key):
-            return -1
-        if level == 0:
-            return 1 if key in _REQUEST_PARTS else -1
-        return 2 if level >= 1 else -1
-    if node.type != "identifier":
-        return -1
-    where = _binding(node)
-    if where is not None:
-        scope = where[1]
-        body = scope.child_by_field_name("body") or scope
-        return 0 if where[0] == "param" and text(node) in _REQUEST_NAMES and \
-            all(_write_kind(n) is None for n in _occurrences(text(node), body)) else -1
-    return _destructured_level(node, depth + 1)
-
-
-_PATTERN_TYPES = frozenset({"object_pattern", "pair_pattern", "array_pattern",
-                           "object_assignment_pattern", "assignment_pattern", "rest_pattern"})
-
-
-def _declared_inside(node: Node, func: Node) -> bool:
-    """Return True when write ``node`` declares its name (a declarator, a parameter, a
-    ``catch`` binding) in a function nested in ``func``: a binding of its own there, not a
-    write of ``func``'s name (an assignment is)."""
-    cur = node
-    while cur.parent is not None and cur.parent.type in _PATTERN_TYPES:
-        cur = cur.parent
-    parent = cur.parent
-    if parent is None:
-        return False
-    declares = parent.type in ("variable_declarator", "formal_parameters", "required_parameter",
-                               "optional_parameter", "catch_clause") or \
-        parent.type == "arrow_function" and parent.child_by_field_name("parameter") == cur
-    return declares and enclosing(node, _FUNCTIONS) not in (func, None)
-
-
-def _request_written(node: Node, key: str | None) -> bool:
-    """Return True when code in ``node``'s file may write property ``key`` (None: computed)
-    of a request value: ``req.query.tags = new Set(…)``, ``query.tags = …`` where ``query``
-    is the request's, or ``Object.assign(req.body, …)`` and other property writers."""
-    index = _name_index(node)
-    if index.request_keys is None:
-        index.request_keys = set()  # while computing: no writes (more request values, more keys)
-        keys: set[str] = set()
-        for cur in walk(index.root):
-            target: Node | None = None
-            if cur.type in ("assignment_expression", "augmented_assignment_expression"):
-                left = cur.child_by_field_name("left")
-                if left is not None and left.type in ("member_expression",
-                                                       "subscript_expression"):
-                    target = left
-            elif cur.type == "call_expression":
-                fn = cur.child_by_field_name("function")
-                obj = fn.child_by_field_name("object") \
-                    if fn is not None and fn.type == "member_expression" else None
-                name = text(fn.child_by_field_name("property") or fn) \
-                    if fn is not None and obj is not None and text(obj) in ("_", "lodash") \
-                    else text(fn)
-                if text(fn) in _PROPERTY_WRITERS or name in _LIBRARY_WRITERS:
-                    first = code_children(cur.child_by_field_name("arguments") or cur)[:1]
-                    if first and _request_level(first[0], 0) >= 0:
-                        keys.add("*")
-                continue
-            obj = target.child_by_field_name("object") if target is not None else None
-            if target is not None and obj is not None and _request_level(obj, 0) >= 0:
-                keys.add(_member_key(target) or "*")
-        index.request_keys = keys
-    return key is None or key in index.request_keys or "*" in index.request_keys
-
-
-def _destructured_level(ident: Node, depth: int) -> int:
-    """``_request_level`` of a name bound once by ``const { name } = value`` (or ``{ key:
-    name }``; a default only when it is an array literal) in a function around it."""
-    name = text(ident)
-    func = enclosing(ident, _FUNCTIONS)
-    while func is not None:
-        body = func.child_by_field_name("body") or func
-        writes = [n for n in _occurrences(name, body) if _write_kind(n) is not None and
-                  not _declared_inside(n, func)]
-        if writes:
-            break
-        func = enclosing(func, _FUNCTIONS)
-    else:
-        return -1
-    if len(writes) != 1:
-        return -1
-    node = writes[0]
-    parent = node.parent
-    if parent is not None and parent.type == "object_assignment_pattern":
-        default = parent.child_by_field_name("right")
-        if default is None or default.type != "array":
-            return -1
-        node, parent = parent, parent.parent
-    if node.type == "shorthand_property_identifier_pattern" or \
-            node.type == "object_assignment_pattern":
-        key = name
-        pattern = parent
-    elif parent is not None and parent.type == "pair_pattern" and \
-            parent.child_by_field_name("value") == node:
-        key_node = parent.child_by_field_name("key")
-        if key_node is None or key_node.type != "property_identifier":
-            return -1
-        key, pattern = text(key_node), parent.parent
-    else:
-        return -1
-    declarator = pattern.parent if pattern is not None else None
-    if pattern is None or pattern.type != "object_pattern" or declarator is None or \
-            declarator.type != "variable_declarator" or \
-            declarator.child_by_field_name("name") != pattern or declarator.parent is None or \
-            text(declarator.parent.children[0]) != "const" or _request_written(ident, key):
-        return -1
-    value = declarator.child_by_field_name("value")
-    level = _request_level(value, depth + 1) if value is not None else -1
-    if level == 0:
-        return 1 if key in _REQUEST_PARTS else -1
-    return 2 if level >= 1 else -1
 
 
 def _writes_constant(ident: Node, name: str, scope: Node, call: Node, depth: int) -> bool:
@@ -1010,15 +727,12 @@ def _writes_constant(ident: Node, name: str, scope: Node, call: Node, depth: int
             elif not _constant_text(value, scope, call, depth):
                 return False
         elif kind == "assignment":
-            operator = text(parent.child_by_field_name("operator")) \
-                if parent.type == "augmented_assignment_expression" else "="
-            if operator in _NUMERIC_AUGMENTED:
-                continue  # `i -= 2`: a number, whatever `i` held
-            if operator not in ("=", "+=", "||=", "??="):
+            if parent.type == "augmented_assignment_expression" and \
+                    text(parent.child_by_field_name("operator")) not in ("+=", "||=", "??="):
                 return False
             if not _constant_text(parent.child_by_field_name("right"), scope, call, depth):
                 return False
-        elif parent.type != "update_expression":  # `i++`: a number, whatever `i` held
+        else:
             return False
     return writes > 0
 
@@ -2256,26 +1970,7 @@ def _array_of_constants(name: str, scope: Node, call: Node, depth: int) -> bool:
                         return False
                 elif method not in ("join", "length", "slice", "map", "forEach", "filter"):
                     return False
-    # Nor may any other use hand the array to code that can add to it: `fill(parts, req)`,
-    # `const alias = parts` (its pushes are checked above).
-    for node in _occurrences(name, scope):
-        if node.start_byte >= call.start_byte:
-            break
-        if _write_kind(node) is not None or _pushed(node):
-            continue
-        if _escapes(node, False):
-            return False
     return declared
-
-
-def _pushed(node: Node) -> bool:
-    """Return True for the receiver of ``node.push(…)`` or ``node.unshift(…)``."""
-    member = node.parent
-    outer = member.parent if member is not None else None
-    return member is not None and outer is not None and member.type == "member_expression" \
-        and member.child_by_field_name("object") == node and \
-        text(member.child_by_field_name("property")) in ("push", "unshift") and \
-        outer.type == "call_expression" and outer.child_by_field_name("function") == member
 
 
 def _assembled_from_constants(name: str, value: Node, call: Node) -> bool:
