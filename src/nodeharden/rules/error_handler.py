@@ -31,7 +31,7 @@ from tree_sitter import Node, Tree
 
 from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts, ImportFact
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import FUNCTION_TYPES, captures_in, code_children, needle_ranges, \
+from nodeharden._parse import FUNCTION_TYPES, captures, captures_in, code_children, needle_ranges, \
     object_properties, parameters, parse, statement_of, string_value, text, unwrap, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
@@ -964,8 +964,23 @@ _STATUS_KEYS = frozenset({"status", "statusCode", "httpStatus", "httpStatusCode"
 _SERVER_REASON_CODES = frozenset(name for name, status in HTTPStatus.__members__.items()
                                  if status >= 500)
 _SERVER_STATUS_BYTES_RE = lazy_pattern(
-    rb"\b5\d\d\b|INTERNAL_SERVER_ERROR|NOT_IMPLEMENTED|BAD_GATEWAY|SERVICE_UNAVAILABLE|"
+    rb"5\d\d|INTERNAL_SERVER_ERROR|NOT_IMPLEMENTED|BAD_GATEWAY|SERVICE_UNAVAILABLE|"
     rb"GATEWAY_TIMEOUT")
+_WORD_BYTE_RE = lazy_pattern(rb"\w")
+
+
+def _server_status_in(data: bytes) -> bool:
+    """Return True when ``data`` holds a 5xx status: a whole number 500-599 or a status
+    name. (The pattern has no leading ``\\b``, which would make ``re`` try it at every byte: a
+    leading literal or digit lets it skip ahead, eight times faster on library code.)"""
+    for found in _SERVER_STATUS_BYTES_RE.finditer(data):
+        start, end = found.span()
+        if data[start:start + 1] != b"5":
+            return True
+        if (start == 0 or not _WORD_BYTE_RE.match(data, start - 1)) \
+                and (end == len(data) or not _WORD_BYTE_RE.match(data, end)):
+            return True
+    return False
 #: A server's address in the app's own text (``db-01.internal:5432``, ``10.0.0.7``): that text
 #: tells of the server, not to the client.
 _ADDRESS_TEXT = lazy_pattern(r"\b[\w-]+(?:\.[\w-]+)*:\d{2,5}\b|\b\d{1,3}(?:\.\d{1,3}){3}\b")
@@ -1021,12 +1036,22 @@ def _server_error_message(node: Node | None) -> Node | None:
     return rest[0] if statuses and len(rest) == 1 else None
 
 
-def _server_errors(root: Node) -> _ServerErrors:
+#: The throws and the ``next(…)``/``reject(…)`` calls of a file, found by tree-sitter in C (a
+#: Python walk of every node of a large library file costs more than its parse).
+_SERVER_ERROR_QUERY = """
+(throw_statement) @throw
+(call_expression function: (identifier) @fn (#match? @fn "^(next|reject)$")) @call
+"""
+
+
+def _server_errors(lang: str, root: Node) -> _ServerErrors:
     """Return the errors the file hands on with a literal 5xx status (``_ServerErrors``)."""
     texts: list[tuple[int, str]] = []
     raw: list[tuple[int, str]] = []
     request = {"req", "request"}
-    for node in walk(root):
+    found = captures(lang, _SERVER_ERROR_QUERY, root)
+    for node in sorted(found.get("throw", []) + found.get("call", []),
+                       key=lambda n: (n.start_byte, -n.end_byte)):
         if node.type == "throw_statement":
             value = node.named_children[0] if node.named_children else None
         elif node.type == "call_expression":
@@ -3416,8 +3441,8 @@ class ErrorHandler(Rule):
         status (``_ServerErrors``)."""
         data = ctx.source
         kept: list[_Deferred | _ServerErrors] = []
-        if not is_test_file(ctx.rel) and _SERVER_STATUS_BYTES_RE.search(data):
-            errors = _server_errors(ctx.tree.root_node)
+        if not is_test_file(ctx.rel) and _server_status_in(data):
+            errors = _server_errors(ctx.lang, ctx.tree.root_node)
             if errors.texts or errors.raw:
                 kept.append(errors)
         if not self.wants(data) or not (
