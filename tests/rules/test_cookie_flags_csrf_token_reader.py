@@ -1,12 +1,15 @@
-"""cookie-flags: a double-submit CSRF token is for the page (no HttpOnly asked), and the file
-named as the reader of `XSRF-TOKEN` is front-end code, never a server module that calls
-another service with axios (sample 9, RC-10)."""
+"""cookie-flags: the CSRF middleware's own token (`req.csrfToken()` of csurf, tiny-csrf or
+lusca) is for the page, so no HttpOnly is asked for it (sample 9, RC-10); nothing else is
+credited, and the front-end reader of `XSRF-TOKEN` is found as before (a page that also
+imports a Node module for server-side rendering is still a reader)."""
 
 from __future__ import annotations
 
 from conftest import PACKAGE_JSON
 
 from nodeharden import check
+
+WITH_CSURF = '{"name": "t", "dependencies": {"express": "^5.1.0", "csurf": "^1.11.0"}}\n'
 
 SERVER = """\
 const express = require('express');
@@ -24,17 +27,17 @@ app.get('/me', (req, res) => {
 module.exports = app;
 """
 
-# Server code calling another service with axios: it runs in Node, where axios reads no
-# cookie of the page.
-SERVER_AXIOS = """\
-import axios from 'axios';
+# A Next.js page: it imports fs for getServerSideProps, and its component posts with axios in
+# the browser, where axios echoes XSRF-TOKEN.
+NEXT_PAGE = """\
 import fs from 'fs';
-export const load = async () => fs.promises.writeFile('/tmp/x', (await axios.get('u')).data);
-"""
-
-FRONT_END = """\
 import axios from 'axios';
-export default function Login() { return <button onClick={() => axios.post('/login')} />; }
+export async function getServerSideProps() {
+  return { props: { plans: JSON.parse(fs.readFileSync('plans.json', 'utf8')) } };
+}
+export default function Settings({ plans }) {
+  return <button onClick={() => axios.post('/api/settings', { plans })} />;
+}
 """
 
 
@@ -44,33 +47,29 @@ def _messages(root) -> dict[int, str]:
     return {f.line: f.message for f in report.findings}
 
 
-def test_csrf_token_cookie_is_not_asked_for_httponly(project) -> None:
-    root = project({"package.json": PACKAGE_JSON, "server/index.js": SERVER,
-                    "server/api/anime.ts": SERVER_AXIOS, "src/components/Login.tsx": FRONT_END})
+def test_csrf_middleware_token_is_not_asked_for_httponly(project) -> None:
+    root = project({"package.json": WITH_CSURF, "server/index.js": SERVER,
+                    "pages/settings.js": NEXT_PAGE})
     found = _messages(root)
     assert 6 not in found  # req.csrfToken() with sameSite and secure: nothing missing
-    # a user id under the CSRF name is asked for HttpOnly; the reader is the front end
-    assert "front-end code in src/components/Login.tsx reads this cookie" in found[10]
+    # a user id under the CSRF name is asked for HttpOnly; the Next.js page reads it
+    assert "front-end code in pages/settings.js reads this cookie" in found[10]
 
 
-def test_server_axios_is_no_reader_of_the_page_cookie(project) -> None:
-    root = project({"package.json": PACKAGE_JSON, "server/index.js": SERVER,
-                    "server/api/anime.ts": SERVER_AXIOS})
-    found = _messages(root)
-    assert 6 not in found
-    assert "sets no `httpOnly`" in found[10] and "front-end code" not in found[10]
+def test_csrf_token_without_the_middleware_package_is_asked(project) -> None:
+    # `csrfToken` is only the middleware's token when the project depends on one.
+    found = _messages(project({"package.json": PACKAGE_JSON, "server/index.js": SERVER}))
+    assert "`httpOnly`" in found[6]
 
 
-def test_csrf_named_cookie_read_by_the_page(project) -> None:
-    # A hand-made double-submit token (random bytes) under a CSRF name that the front end
-    # reads: only Secure/SameSite are asked. With no front-end reader, HttpOnly is asked.
+def test_csrf_named_cookie_is_asked_for_httponly(project) -> None:
+    # The name alone credits nothing: a hand-made token under a CSRF name that the page reads
+    # is asked for HttpOnly (an unsafe fix, naming the reader).
     app = ("const express = require('express');\nconst crypto = require('crypto');\n"
            "const app = express();\napp.get('/', (req, res) => {\n"
            "  res.cookie('csrf-token', crypto.randomBytes(16).toString('hex'));\n"
            "  res.send('ok');\n});\nmodule.exports = app;\n")
     page = "import Cookies from 'js-cookie';\nexport const t = Cookies.get('csrf-token');\n"
-    read = _messages(project({"package.json": PACKAGE_JSON, "app.js": app,
-                              "public/js/csrf.js": page}, name="read"))
-    assert "`httpOnly`" not in read[5] and "`sameSite`" in read[5]
-    unread = _messages(project({"package.json": PACKAGE_JSON, "app.js": app}, name="unread"))
-    assert "`httpOnly`" in unread[5]
+    read = _messages(project({"package.json": WITH_CSURF, "app.js": app,
+                              "public/js/csrf.js": page}))
+    assert "`httpOnly`" in read[5] and "public/js/csrf.js reads this cookie" in read[5]

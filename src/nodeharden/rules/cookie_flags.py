@@ -49,7 +49,6 @@ from nodeharden._parse import (
 )
 from nodeharden._project import files_with_suffix
 from nodeharden._regex import lazy_pattern
-from nodeharden._roles import imported_modules, role_from_content, role_from_path
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._edits import add_properties, has_comments, resolve_object
@@ -87,19 +86,6 @@ _SERVER_COOKIES_RE = lazy_pattern(rb"""(?:require\s*\(|from\s+)\s*['"](?:cookies
 #: Front-end HTTP clients that read the ``XSRF-TOKEN`` cookie by default.
 _XSRF_CLIENT_RE = lazy_pattern(rb"""['"](?:axios|@angular/common/http)['"]""")
 DEFAULT_XSRF_COOKIE = "XSRF-TOKEN"
-#: Modules only Node has, and servers: a file importing one runs in Node, where axios reads
-#: no cookie of the page (``server/api/*.ts`` calling another service with axios).
-_NODE_MODULES = frozenset({"fs", "fs/promises", "child_process", "net", "tls", "dgram",
-                           "cluster", "worker_threads", "os", "http", "https", "http2",
-                           "express", "koa", "fastify", "express-session", "body-parser",
-                           "cookie-parser", "helmet"})
-_FRONT_END_ROLES = frozenset({"browser", "frontend"})
-
-
-def runs_in_node(data: bytes) -> bool:
-    """Return True when a file imports a module only Node has or a server (``fs``, ``node:…``,
-    ``express``): its code runs on the server, not in the page."""
-    return any(m in _NODE_MODULES or m.startswith("node:") for m in imported_modules(data))
 
 #: Names, route paths and libraries of cross-site sign-in flows (OAuth, OIDC, SAML, SSO).
 _CROSS_SITE_NAME_WORDS = frozenset({"state", "nonce", "oauth", "oidc", "saml", "sso", "pkce",
@@ -129,10 +115,7 @@ class ClientCookies:
     def __init__(self) -> None:
         self.named: dict[str, str] = {}  # cookie name -> first file that uses it by name
         self.document_cookie: list[tuple[str, bytes]] = []  # files using document.cookie
-        # a front-end file (by its path or its imports) importing axios / Angular's HttpClient,
-        # and, failing one, any such file that does not run in Node (`runs_in_node`)
-        self.xsrf_client: str | None = None
-        self.xsrf_other: str | None = None
+        self.xsrf_client: str | None = None  # a file importing axios / Angular's HttpClient
         # a file that decides Secure per request (`secure: 'auto'`, `secure: req.secure`)
         self.per_request_secure: str | None = None
         self.trusts_proxy = False  # some file sets `trust proxy`
@@ -145,8 +128,8 @@ class ClientCookies:
         for rel, data in self.document_cookie:
             if token.search(data):
                 return rel
-        if name == DEFAULT_XSRF_COOKIE:
-            return self.xsrf_client or self.xsrf_other
+        if name == DEFAULT_XSRF_COOKIE and self.xsrf_client is not None:
+            return self.xsrf_client
         return None
 
     def add_file(self, rel: str, data: bytes) -> None:
@@ -162,13 +145,8 @@ class ClientCookies:
             self.named.setdefault(match.group(1).decode("utf-8", "replace"), rel)
         if b"document.cookie" in data:
             self.document_cookie.append((rel, data))
-        if self.xsrf_client is None and not server and _XSRF_CLIENT_RE.search(data) \
-                and not runs_in_node(data):
-            if role_from_path(rel).role in _FRONT_END_ROLES \
-                    or role_from_content(data).role in _FRONT_END_ROLES:
-                self.xsrf_client = rel
-            elif self.xsrf_other is None:
-                self.xsrf_other = rel
+        if self.xsrf_client is None and _XSRF_CLIENT_RE.search(data) and not server:
+            self.xsrf_client = rel
         if self.per_request_secure is None and _PER_REQUEST_SECURE_RE.search(data):
             self.per_request_secure = rel
 
@@ -630,89 +608,56 @@ def _public_value(bindings: _Bindings, values: list[Node]) -> bool:
     return bindings.harmless(values[1], target_cookie)
 
 
-#: Words of a cookie's name that mark a CSRF token (`XSRF-TOKEN`, `csrf-token`, `_csrf`).
-_CSRF_WORDS = frozenset({"csrf", "xsrf"})
-#: Words of a cookie's name that mark what the page must not read: a CSRF secret (csurf keeps
-#: its secret in a cookie), a session or a key.
-_NOT_FOR_PAGE_WORDS = frozenset({"secret", "key", "session", "sid", "hash", "salt", "auth",
-                                 "jwt", "password", "private"})
-#: Words of a value that mark a credential rather than a CSRF token (`req.user.authToken`,
-#: `jwt.sign(...)`, `req.sessionID`).
-_CREDENTIAL_VALUE_WORDS = (_CREDENTIAL_WORDS - {"token"}) | _SIGNING_WORDS | frozenset({
-    "key", "apikey", "hash", "signature", "access", "refresh", "bearer", "private", "user",
-    "id"})
-#: Libraries whose `generateToken(...)` makes a CSRF token (csrf-csrf, csrf-sync) and the
-#: `csrf` package, whose `tokens.create(secret)` does.
-_CSRF_TOKEN_LIBRARY_RE = lazy_pattern(rb"""['"](?:csrf-csrf|csrf-sync)['"]""")
-_CSRF_PACKAGE_RE = lazy_pattern(rb"""(?:require\s*\(|from)\s*['"]csrf['"]""")
+#: Packages whose middleware gives each request `req.csrfToken()`, the token it checks.
+_CSRF_MIDDLEWARE_PACKAGES = ("csurf", "tiny-csrf", "lusca")
 
 
-def _callee_name(call: Node) -> str:
-    """Return the last name of a call's callee (`req.csrfToken()` -> csrfToken)."""
-    callee = call.child_by_field_name("function")
-    if callee is not None and callee.type == "member_expression":
-        callee = callee.child_by_field_name("property")
-    return text(callee) if callee is not None else ""
-
-
-def _csrf_generated(ctx: FileContext, bindings: _Bindings, node: Node, depth: int = 0) -> bool:
-    """Return True when ``node`` holds a CSRF token a generator made: `req.csrfToken()` (csurf,
-    lusca, tiny-csrf, csrf-sync), a call named for one (`generateCsrfToken(req, res)`),
-    `generateToken(...)` in a file that uses csrf-csrf or csrf-sync, `tokens.create(secret)`
-    of the `csrf` package, or a variable bound only to such a call."""
-    if depth > _MAX_FOLLOW:
+def _is_csrf_token_call(ctx: FileContext, node: Node) -> bool:
+    """Return True when ``node`` is `<request>.csrfToken()` (no arguments) and the project
+    depends on a package whose middleware defines it (csurf, tiny-csrf, lusca)."""
+    if node.type != "call_expression":
         return False
-    if node.type in CASTS_AND_AWAIT and node.named_children:
-        return _csrf_generated(ctx, bindings, node.named_children[0], depth + 1)
-    if node.type == "call_expression":
-        name = _callee_name(node)
-        said = words(name)
-        return bool(said & _CSRF_WORDS and "token" in said) or (
-            name == "generateToken" and _CSRF_TOKEN_LIBRARY_RE.search(ctx.source) is not None
-        ) or (name == "create" and _CSRF_PACKAGE_RE.search(ctx.source) is not None)
-    if node.type != "identifier":
+    callee = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    if callee is None or callee.type != "member_expression" or args is None \
+            or args.named_children:
         return False
-    how, found = bindings.lookup(node)
-    assigned = bindings.assigned.get(text(node), [])
-    values = [b.value for b in found if b.key is None] + assigned
-    if how != "declared" or len(values) != len(found) + len(assigned) \
-            or len(values) > _MAX_ASSIGNMENTS:
-        return False
-    return all(v is not None and _csrf_generated(ctx, bindings, v, depth + 1) for v in values)
-
-
-def _value_words(bindings: _Bindings, node: Node, depth: int = 0) -> set[str]:
-    """Return the words of every name in ``node``, and in what the file binds its variables
-    to (two steps), to tell a token meant for the page from a credential."""
-    said: set[str] = set()
-    for part in walk(node):
-        if part.type in ("identifier", "property_identifier", "shorthand_property_identifier"):
-            said |= words(text(part))
-            if part.type == "identifier" and depth < 2:
-                _, found = bindings.lookup(part)
-                for binding in found[:_MAX_ASSIGNMENTS]:
-                    if binding.value is not None:
-                        said |= _value_words(bindings, binding.value, depth + 1)
-    return said
+    obj = callee.child_by_field_name("object")
+    prop = callee.child_by_field_name("property")
+    return obj is not None and obj.type == "identifier" and prop is not None \
+        and text(prop) == "csrfToken" \
+        and any(ctx.info.has_dependency(p) for p in _CSRF_MIDDLEWARE_PACKAGES)
 
 
 def _csrf_token_for_page(ctx: FileContext, bindings: _Bindings, name: str | None,
                          value: Node) -> bool:
-    """Return True when the cookie is a double-submit CSRF token the page must read (axios
-    and Angular echo `XSRF-TOKEN` in a header; other front ends read theirs by name): its
-    value comes from a CSRF token generator (`req.csrfToken()`), or its name says CSRF and
-    front-end code reads it. HttpOnly would break the app and hide nothing an attacker could
-    use: the page holds the token anyway (a cross-site page cannot read it). A name that
-    says secret, session or key, or a value that names a credential or signs, is no such
-    token."""
-    if name is not None and words(name) & _NOT_FOR_PAGE_WORDS:
+    """Return True when the cookie is the CSRF middleware's own token for the page to echo
+    (overseerr's `res.cookie('XSRF-TOKEN', req.csrfToken(), ...)`): its value is
+    `req.csrfToken()` (csurf, tiny-csrf, lusca), in the call or through one `const` bound
+    to that call alone. HttpOnly would break the page and hide nothing: the page holds the
+    token anyway. Never for `_csrf` (csurf's secret cookie) or a name that says secret; the
+    cookie's name alone, or any other value, credits nothing."""
+    if name is None or name.lower() == "_csrf" or "secret" in name.lower():
         return False
-    if _value_words(bindings, value) & _CREDENTIAL_VALUE_WORDS:
-        return False
-    if _csrf_generated(ctx, bindings, value):
+    if value.type in CASTS_AND_AWAIT and len(value.named_children) == 1:
+        value = value.named_children[0]
+    if _is_csrf_token_call(ctx, value):
         return True
-    return name is not None and bool(words(name) & _CSRF_WORDS) \
-        and client_cookies(ctx.info.root).reader_of(name) is not None
+    if value.type != "identifier":
+        return False
+    how, found = bindings.lookup(value)
+    if how != "declared" or len(found) != 1 or found[0].key is not None \
+            or found[0].value is None or text(value) in bindings.assigned:
+        return False
+    declarator = found[0].value.parent
+    declaration = declarator.parent if declarator is not None else None
+    if declaration is None or declaration.type != "lexical_declaration" \
+            or not text(declaration).startswith("const"):
+        return False
+    bound = found[0].value
+    if bound.type in CASTS_AND_AWAIT and len(bound.named_children) == 1:
+        bound = bound.named_children[0]
+    return _is_csrf_token_call(ctx, bound)
 
 
 def _effective_properties(root: Node, opts: Node, depth: int = 0) -> set[str] | None:
