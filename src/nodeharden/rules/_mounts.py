@@ -392,3 +392,10 @@ def alias_target(ctx: ProjectContext, spec: str, target: str) -> bool:
     stem = posixpath.splitext(target)[0]
     stems = {stem, posixpath.dirname(stem)} if posixpath.basename(stem) == "index" else {stem}
     return any(s == tail or s.endswith("/" + tail) for s in stems)
+
+
+def join_path(prefix: str, path: str) -> str:
+    """Join a mount path and a route path as Express does (``/api`` + ``users/`` →
+    ``/api/users``)."""
+    joined = "/".join(part for part in (prefix.strip("/"), path.strip("/")) if part)
+    return "/" + joined

@@ -24,7 +24,7 @@ from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import ImportRequest, add_imports, import_at, import_edit, \
     import_specifier
-from nodeharden.rules._mounts import alias_target, mounted_file
+from nodeharden.rules._mounts import alias_target, join_path, mounted_file
 
 # The handler analysis (rules/_validation_sinks and _validation_types, the largest modules of
 # the rules) is imported where it runs, once a file has a route: a check of an app without
@@ -1171,13 +1171,13 @@ def _spec_checked(ctx: ProjectContext, project: _Project
             if parent == facts.path:
                 if target != name or start < after:
                     return None
-                found.add(_joined("", prefix))
+                found.add(join_path("", prefix))
                 continue
             routers = [a.name for a in ctx.facts[parent].apps]
             above = prefixes(parent, seen | {rel})
             if above is None or routers != [target]:
                 return None
-            found |= {_joined(p, prefix) for p in above}
+            found |= {join_path(p, prefix) for p in above}
         return found
 
     known: dict[str, set[str] | None] = {}
@@ -1188,7 +1188,7 @@ def _spec_checked(ctx: ProjectContext, project: _Project
         if rel == facts.path:
             if route.target != name or route.start < after:
                 return frozenset()
-            full = {_joined("", route.path)}
+            full = {join_path("", route.path)}
         else:
             routers = [a.name for a in ctx.facts[rel].apps] if rel in ctx.facts else []
             if routers != [route.target]:
@@ -1198,7 +1198,7 @@ def _spec_checked(ctx: ProjectContext, project: _Project
             above = known[rel]
             if not above:
                 return frozenset()
-            full = {_joined(p, route.path) for p in above}
+            full = {join_path(p, route.path) for p in above}
         bodies = [_spec_operation(document, route.method, path) for path in full]
         if any(body is None for body in bodies):
             return frozenset()  # a full path the document does not describe
@@ -1228,10 +1228,6 @@ def _spec_operation(document: _SpecDocument, method: str, full: str) -> bool | N
     return None
 
 
-def _joined(prefix: str, path: str) -> str:
-    return "/" + "/".join(part for part in (prefix.strip("/"), path.strip("/")) if part)
-
-
 def _mounted(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
     """Return the project file a ``use`` argument comes from (``mounted_file``), through a
     path alias too (``import routes from '@server/routes'``)."""
@@ -1242,7 +1238,7 @@ def _mounted(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
     for imp in facts.imports:
         if local in imp.locals() and not imp.module.startswith("."):
             spec = imp.module
-            if spec.startswith("@") and not ctx.info.has_dependency(_package_name(spec)):
+            if spec.startswith("@") and not ctx.info.has_dependency(_package(spec)):
                 spec = "@/" + spec.partition("/")[2]  # `@server/routes`: an alias `@server/`
             found = [path for path in ctx.facts if alias_target(ctx, spec, path)]
             return found[0] if len(found) == 1 else None
@@ -1331,11 +1327,6 @@ def _spec_bases(servers: object) -> list[str] | None:
     return bases
 
 
-def _package_name(module: str) -> str:
-    parts = module.split("/")
-    return "/".join(parts[:2]) if module.startswith("@") else parts[0]
-
-
 def _calls_outside_functions(node: Node) -> Iterator[Node]:
     """Yield the calls under ``node`` that run with it: not those inside a function written
     there (a middleware's body runs per request, later)."""
@@ -1374,7 +1365,7 @@ def _runs_first(ctx: ProjectContext, project: _Project, facts: FileFacts, app: A
     if cur.parent is None or home is None:
         return False
     packages = {local for imp in facts.imports if not imp.module.startswith(".")
-                and ctx.info.has_dependency(_package_name(imp.module))
+                and ctx.info.has_dependency(_package(imp.module))
                 for local in imp.locals()}
     # Functions of this file that name the app: called before the validator, they may
     # register routes on it (`mountApi()` declared further down).

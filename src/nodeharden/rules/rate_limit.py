@@ -53,7 +53,7 @@ from nodeharden.rules._edits import (
     can_extend,
     import_specifier,
 )
-from nodeharden.rules._mounts import alias_target, mounted_file, wrapper_apps
+from nodeharden.rules._mounts import alias_target, join_path, mounted_file, wrapper_apps
 from nodeharden.rules._production import development_compose
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
@@ -465,7 +465,7 @@ def _mount_prefixes(ctx: ProjectContext) -> dict[str, set[str]]:
         found: set[str] = set()
         for parent, prefix in direct[rel]:
             for above in full(parent, seen | {rel}):
-                found.add(_join_path(above, prefix))
+                found.add(join_path(above, prefix))
         return found
 
     return {rel: full(rel, frozenset()) for rel in direct}
@@ -473,11 +473,6 @@ def _mount_prefixes(ctx: ProjectContext) -> dict[str, set[str]]:
 
 #: After a route's path argument: its comma ends the line (the call's arguments one a line).
 _ARG_LINE_END = lazy_pattern(rb"[ \t]*(,)[ \t]*\r?\n")
-
-
-def _join_path(prefix: str, path: str) -> str:
-    joined = "/".join(part for part in (prefix.strip("/"), path.strip("/")) if part)
-    return "/" + joined
 
 
 def _is_login(ctx: ProjectContext, facts: FileFacts, call: CallFact, full_path: str) -> bool:
@@ -507,7 +502,7 @@ def _is_login(ctx: ProjectContext, facts: FileFacts, call: CallFact, full_path: 
 
 
 def _full_path(prefixes: dict[str, set[str]], facts: FileFacts, call: CallFact) -> list[str]:
-    return [_join_path(prefix, call.path or "") for prefix in sorted(prefixes.get(facts.path,
+    return [join_path(prefix, call.path or "") for prefix in sorted(prefixes.get(facts.path,
                                                                                  {""}))]
 
 
