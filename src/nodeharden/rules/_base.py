@@ -29,6 +29,13 @@ def is_test_file(rel: str) -> bool:
     return role_from_path(rel).role == "test"
 
 
+def import_package(spec: str) -> str:
+    """Return the package an import specifier names (``@scope/pkg/sub`` -> ``@scope/pkg``,
+    ``pkg/sub`` -> ``pkg``)."""
+    parts = spec.split("/")
+    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+
+
 @dataclass
 class ProjectInfo:
     """Plain project facts shared with worker processes."""

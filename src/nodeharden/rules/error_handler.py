@@ -37,7 +37,8 @@ from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import DeferredEdit, render_snippet
 from nodeharden._style import Style, line_end
-from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
+from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_package, \
+    is_test_file
 from nodeharden.rules._edits import ImportRequest, add_imports, can_extend, has_import
 from nodeharden.rules._mounts import sub_apps, wrapper_apps
 from nodeharden.rules._production import renders_views, runs_in_production_mode
@@ -2564,8 +2565,7 @@ def _authenticates(node: Node, root: Node, imports: Iterable[ImportFact],
         return []
     module, exported = bound
     if not _relative(module):
-        package = module.split("/")[0] if not module.startswith("@") \
-            else "/".join(module.split("/")[:2])
+        package = import_package(module)
         return [_SEEN] if package in _AUTH_PACKAGES or _AUTH_NAME.match(name) else []
     if head != callee:
         if exported is not None or callee.child_by_field_name("object") != head:

@@ -21,7 +21,7 @@ from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style
-from nodeharden.rules._base import ProjectContext, Rule, is_test_file
+from nodeharden.rules._base import ProjectContext, Rule, import_package, is_test_file
 from nodeharden.rules._edits import ImportRequest, add_imports, import_at, import_edit, \
     import_specifier
 from nodeharden.rules._mounts import alias_target, join_path, mounted_file
@@ -104,11 +104,6 @@ _DB_FAMILIES = {
 _ALIASES_RE = lazy_pattern(rb"operatorsAliases\s*:\s*(?!false\b|undefined\b|null\b|\{\s*\})")
 
 
-def _package(spec: str) -> str:
-    parts = spec.split("/")
-    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
-
-
 def _declared_majors(ctx: ProjectContext, *names: str) -> list[int]:
     """Return the major versions of ``names`` the root package.json and the package.json files
     of the project's packages (``server/package.json`` of a repository) declare."""
@@ -146,7 +141,7 @@ class _DataLayers:
         majors = _declared_majors(ctx, "sequelize", "@sequelize/core")
         self.sequelize_plain = bool(majors) and min(majors) >= 5 and not any(
             _ALIASES_RE.search(ctx.read(rel) or b"") for rel, facts in ctx.facts.items()
-            if any(_DB_FAMILIES.get(_package(m)) == "sequelize"
+            if any(_DB_FAMILIES.get(import_package(m)) == "sequelize"
                    for m in facts.imported_modules()))
         self.simple_query = self._simple_query()
 
@@ -189,7 +184,7 @@ class _DataLayers:
         found: set[str] = set()
         if facts is not None:
             found = {f for m in facts.imported_modules()
-                     if (f := _DB_FAMILIES.get(_package(m))) is not None}
+                     if (f := _DB_FAMILIES.get(import_package(m))) is not None}
             if not found and depth > 0:
                 for imp in facts.imports:
                     target = self.project.resolve_module(rel, imp.module)
@@ -210,7 +205,7 @@ class _DataLayers:
                 if imp.module.startswith("."):
                     target = self.project.resolve_module(rel, imp.module)
                     return self.file(target) if target is not None else frozenset()
-                family = _DB_FAMILIES.get(_package(imp.module))
+                family = _DB_FAMILIES.get(import_package(imp.module))
                 return frozenset({family}) if family else frozenset()
         parsed = self.project.get(rel)
         if name != "this" and hops < 2 and parsed is not None:
@@ -1238,7 +1233,7 @@ def _mounted(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
     for imp in facts.imports:
         if local in imp.locals() and not imp.module.startswith("."):
             spec = imp.module
-            if spec.startswith("@") and not ctx.info.has_dependency(_package(spec)):
+            if spec.startswith("@") and not ctx.info.has_dependency(import_package(spec)):
                 spec = "@/" + spec.partition("/")[2]  # `@server/routes`: an alias `@server/`
             found = [path for path in ctx.facts if alias_target(ctx, spec, path)]
             return found[0] if len(found) == 1 else None
@@ -1365,7 +1360,7 @@ def _runs_first(ctx: ProjectContext, project: _Project, facts: FileFacts, app: A
     if cur.parent is None or home is None:
         return False
     packages = {local for imp in facts.imports if not imp.module.startswith(".")
-                and ctx.info.has_dependency(_package(imp.module))
+                and ctx.info.has_dependency(import_package(imp.module))
                 for local in imp.locals()}
     # Functions of this file that name the app: called before the validator, they may
     # register routes on it (`mountApi()` declared further down).

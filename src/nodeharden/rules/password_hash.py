@@ -38,7 +38,7 @@ from nodeharden._parse import (
     walk,
 )
 from nodeharden._project import JS_SUFFIXES
-from nodeharden.rules._base import FileContext, ProjectContext, Rule
+from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_package
 
 CHEAT_SHEET = "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html"
 TIMING_SAFE_EQUAL = "https://nodejs.org/api/crypto.html#cryptotimingsafeequala-b"
@@ -2108,8 +2108,7 @@ def _listed_package(ctx: ProjectContext, importer: str, module: str) -> bool:
     """Return True when ``module`` names a package the nearest package.json of ``importer``
     lists among its dependencies, other than node-config's ``config`` (whose members are
     the deployment's settings)."""
-    parts = module.split("/")
-    package = "/".join(parts[:2]) if module.startswith("@") else parts[0]
+    package = import_package(module)
     if package == "config":
         return False
     folder = posixpath.dirname(importer)
