@@ -397,19 +397,39 @@ _VULNERABLE_BY_DESIGN_RE = lazy_pattern(
     r"(?i)\b(?:intentionally|deliberately|purposely|purposefully)\s+(?:vulnerable|insecure)\s+"
     r"(?:(?:web|node(?:\.js)?|express)\s+)?(?:application|app|project|software|server|site|"
     r"website|api)\b|\bvulnerable\s+by\s+design\b")
+#: A training target's own title: "Damn Vulnerable NodeJS Application (DVNA)", "DVWA - Damn
+#: Vulnerable Web App". Only where the project names itself (package.json name or
+#: description, the README's first heading) and only as the whole title (an acronym before it
+#: or in brackets after it at most): "Damn Vulnerable Web App scanner" is a tool for one, and
+#: "Damn Vulnerable Web Application (DVWA) is our test target" a mention of one.
+_DAMN_VULNERABLE_RE = lazy_pattern(
+    r"(?i)^\s*(?:the\s+)?(?:[a-z0-9.]+\s*[-\u2013\u2014:|]\s*)?damn[\s-]+vulnerable[\s-]+"
+    r"(?:[a-z0-9.]+[\s-]+){0,3}?(?:application|app)(?:\s*[(\[][^)\]]*[)\]])?\s*[.!]?\s*$")
 SECURITY_POLICY_NAMES = ("SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md")
 
 
 def vulnerable_by_design(read: Read) -> str | None:
     """Return where the project says it is vulnerable on purpose (``'"intentionally vulnerable
     web application" in SECURITY.md'``), or None. Read: the README's first heading and first
-    paragraph (where a project says what it is), and the whole security policy."""
+    paragraph (where a project says what it is), the whole security policy, and, for a "Damn
+    Vulnerable … Application" title (``_DAMN_VULNERABLE_RE``), package.json's name and
+    description and the README's first heading."""
     texts: list[tuple[str, str]] = []
+    titles: list[tuple[str, str]] = []
     for name in README_NAMES:
         raw = read(name)
         if raw is not None:
-            texts.append((name, " ".join(readme_intro(raw.decode("utf-8", "replace")))))
+            heading, paragraph = readme_intro(raw.decode("utf-8", "replace"))
+            texts.append((name, f"{heading} {paragraph}"))
+            titles.append((f"{name}'s first heading", heading))
             break
+    try:
+        package_json = json.loads(read("package.json") or b"")
+    except ValueError:
+        package_json = None
+    if isinstance(package_json, dict):
+        titles = [(f"package.json {key}", package_json[key]) for key in ("description", "name")
+                  if isinstance(package_json.get(key), str)] + titles
     for name in SECURITY_POLICY_NAMES:
         raw = read(name)
         if raw is not None:
@@ -418,6 +438,10 @@ def vulnerable_by_design(read: Read) -> str | None:
         match = _VULNERABLE_BY_DESIGN_RE.search(re.sub(r"[_*]", "", text))
         if match:
             return f"\"{' '.join(match.group().split())}\" in {name}"
+    for where, title in titles:
+        match = _DAMN_VULNERABLE_RE.search(re.sub(r"[_*]", "", title))
+        if match:
+            return f"\"{' '.join(match.group().split())}\" in {where}"
     return None
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from conftest import write_tree
 from nodeharden._api import check
-from nodeharden._deployment import Deployment, purpose_word, readme_intro, self_hosted
+from nodeharden._deployment import (Deployment, purpose_word, readme_intro, self_hosted,
+                                    vulnerable_by_design)
 from nodeharden._project import load_project
 from nodeharden._config import load_config
 from nodeharden._scan import Scanner
@@ -271,6 +272,12 @@ app.listen(3000);
      '"intentionally vulnerable web application" in SECURITY.md'),
     ({"README.md": "# Goat\n\nA deliberately insecure Node.js app, vulnerable by design.\n"},
      '"deliberately insecure Node.js app" in README.md'),
+    # a "Damn Vulnerable … Application" title, as the project's description or README heading
+    ({"package.json": '{"name": "goat", "description": "Damn Vulnerable Express Application",'
+                      ' "dependencies": {"express": "^4"}}'},
+     '"Damn Vulnerable Express Application" in package.json description'),
+    ({"README.md": "# Damn Vulnerable Shop App (DVSA)\n\nLearn to find and fix bugs.\n"},
+     '"Damn Vulnerable Shop App (DVSA)" in README.md\'s first heading'),
 ])
 def test_an_app_vulnerable_on_purpose_gets_findings_without_fixes(
         tmp_path: Path, files: dict[str, str], said: str) -> None:
@@ -289,3 +296,25 @@ def test_an_app_vulnerable_on_purpose_gets_findings_without_fixes(
                                     "intentionally vulnerable web application.\n",
                        "SECURITY.md": "Report vulnerabilities to security@example.com.\n"})
     assert any(f.fix is not None for f in check(plain).findings)
+
+
+@pytest.mark.parametrize(("package_json", "readme", "expected"), [
+    ('{"name": "damn-vulnerable-api-app"}', None, '"damn-vulnerable-api-app" in package.json name'),
+    ('{"description": "DVXA - Damn Vulnerable XML App"}', None,
+     '"DVXA - Damn Vulnerable XML App" in package.json description'),
+    # a tool for a training target, or a mention of one, is not one
+    ('{"description": "Damn Vulnerable Web App scanner"}', None, None),
+    ('{"description": "Replays attacks against the Damn Vulnerable Web Application"}', None,
+     None),
+    ("{}", "# Damn Vulnerable Web App tests\n\nOur WAF rules.\n", None),
+    ("{}", "# waf\n\nDamn Vulnerable Web Application (DVWA) is our test target.\n", None),
+    ("{}", "Damn Vulnerable Web Application (DVWA) is our test target.\nMore.\n", None),
+    ("not json", "# Damn Vulnerable Chat App\n", '"Damn Vulnerable Chat App" in README.md\'s first'
+     " heading"),
+])
+def test_a_damn_vulnerable_title_counts_only_as_the_projects_own_name(
+        package_json: str, readme: str | None, expected: str | None) -> None:
+    files = {"package.json": package_json.encode()}
+    if readme is not None:
+        files["README.md"] = readme.encode()
+    assert vulnerable_by_design(files.get) == expected
