@@ -176,14 +176,45 @@ def nonroot_base(image: str) -> str | None:
 #: A path under root's home: ``/root/…`` (and, in a command run as root, ``~/…``, ``$HOME/…``).
 _ROOT_PATH_RE = lazy_pattern(r"(?<![\w./$-])/root(?=/|:|$|[\s\"'])")
 _HOME_PATH_RE = lazy_pattern(r"^(?:/root|~|\$HOME|\$\{HOME\})(?:/|$)")
+#: The home folder by name rather than by path: ``~``, ``$HOME``, ``${HOME}`` (at the start of
+#: a word, of an option's value or of a quoted value: ``--prefix=~/.tool``,
+#: ``PATH="$HOME/bin:$PATH"``).
+_HOME_VAR_RE = lazy_pattern(r"(?:^|[=:>\"'])(?:~|\$HOME\b|\$\{HOME\})(?=/|:|$)")
+#: A word of a RUN line that names a path in the home folder, by name or as ``/root``.
+_HOME_WORD_RE = lazy_pattern(r"(?:^|[=:>\"'])(?:~|\$HOME\b|\$\{HOME\}|/root)(?=/|:|$)")
 
 
-def _root_home_use(stages: list[Stage], stage: Stage) -> tuple[int, str] | None:
-    """Return (line, what) for the first thing the image puts under ``/root`` for the app to
-    use: an ``ENV`` value naming a path there (``PATH=/root/.bun/bin:$PATH``), a ``COPY``/``ADD``
-    into it, a ``WORKDIR`` or start command there, or a ``RUN ln -s`` (as root) whose target is
-    there (``ln -s ~/.bun/bin/bun /usr/local/bin/bun``). Root's home is mode 700: a non-root user
-    cannot reach any of it. Cleanups (``rm -rf /root/.npm``) and build-time use do not count."""
+def _as_root_home(word: str) -> str:
+    """Return a home path (``~/.ssh``, ``$HOME/.ssh``, ``/root/.ssh``) as a path under /root."""
+    return re.sub(r"^(?:~|\$HOME\b|\$\{HOME\})", "/root", word)
+
+
+def _root_home_use(stages: list[Stage], stage: Stage) -> tuple[int, str, bool] | None:
+    """Return (line, what, by name) for the first thing the image puts under ``/root`` for the
+    app to use: an ``ENV`` value naming a path there (``PATH=/root/.bun/bin:$PATH``), a
+    ``COPY``/``ADD`` into it, a ``WORKDIR`` or start command there, or a ``RUN ln -s`` (as root)
+    whose target is there (``ln -s ~/.bun/bin/bun /usr/local/bin/bun``). Root's home is mode
+    700: a non-root user cannot reach any of it.
+
+    Also (``by name`` True) the first ``ENV`` value, ``COPY``/``ADD``/``WORKDIR`` target or
+    root ``RUN`` that names the home folder (``~``, ``$HOME``, ``${HOME}``, or ``/root`` in a
+    RUN: ``mkdir -p ~/.ssh``): the image was made for the home of the user it builds as, root's,
+    and a ``USER`` line gives the app another home. Cleanups (``rm -rf /root/.npm``), and what
+    a later ``rm`` removes again, do not count; nor do RUN flags (``--mount=…target=/root/.npm``,
+    a build cache). An image that sets ``ENV HOME`` keeps that home whatever the user: only its
+    ``/root`` paths count."""
+    removed: list[str] = []
+    home_set = False
+    for current in ancestry(stages, stage):
+        for command in current.commands:
+            if command.cmd.upper() == "ENV" and "HOME" in [str(v) for v in command.value][::2]:
+                home_set = True
+            if command.cmd.upper() == "RUN" and not command.json:
+                for words in _words(" ".join(str(v) for v in command.value)):
+                    if words[0].rsplit("/", 1)[-1] == "rm":
+                        removed += [_as_root_home(p) for p in _positionals(words)[0]
+                                    if _HOME_PATH_RE.match(p)]
+    by_name: tuple[int, str, bool] | None = None
     for current in reversed(ancestry(stages, stage)):
         root = True
         for command in current.commands:
@@ -195,25 +226,42 @@ def _root_home_use(stages: list[Stage], stage: Stage) -> tuple[int, str] | None:
                 if any(_ROOT_PATH_RE.search(v) for v in values[1::2]):
                     pair = next(f"{k}={v}" for k, v in zip(values[::2], values[1::2])
                                 if _ROOT_PATH_RE.search(v))
-                    return command.start_line, f"`ENV {pair}`"
+                    return command.start_line, f"`ENV {pair}`", False
+                named = next((f"{k}={v}" for k, v in zip(values[::2], values[1::2])
+                              if _HOME_VAR_RE.search(v)), None)
+                if named is not None and by_name is None and not home_set:
+                    by_name = command.start_line, f"`ENV {named}`", True
             elif kind in ("COPY", "ADD", "WORKDIR") and values:
                 target = values[-1].strip("\"'")
                 if target == "/root" or target.startswith("/root/"):
-                    return command.start_line, f"`{kind}` into `{target}`"
+                    return command.start_line, f"`{kind}` into `{target}`", False
+                if _HOME_VAR_RE.match(target) and by_name is None and not home_set:
+                    by_name = command.start_line, f"`{kind}` into `{target}`", True
             elif kind in _START and values:
                 word = next((w for v in values for w in v.split()
                              if _HOME_PATH_RE.match(w.strip("\"'"))), None)
                 if word is not None:
-                    return command.start_line, f"`{kind}` runs `{word}`"
+                    return command.start_line, f"`{kind}` runs `{word}`", False
             elif kind == "RUN" and root and not command.json:
                 for words in _words(" ".join(values)):
-                    if words[0].rsplit("/", 1)[-1] != "ln":
+                    tool = words[0].rsplit("/", 1)[-1]
+                    if tool == "ln":
+                        positionals = _positionals(words)[0]
+                        for source in positionals[:-1]:
+                            if _HOME_PATH_RE.match(source):
+                                return command.start_line, f"a link to `{source}`", False
+                    if tool == "rm" or by_name is not None:
                         continue
-                    positionals = _positionals(words)[0]
-                    for source in positionals[:-1]:
-                        if _HOME_PATH_RE.match(source):
-                            return command.start_line, f"a link to `{source}`"
-    return None
+                    for word in words:
+                        match = (_ROOT_PATH_RE if home_set else _HOME_WORD_RE).search(word)
+                        if match is None:
+                            continue
+                        path = _as_root_home(word[match.start() + (match.group()[0] in "=:>\"'"):])
+                        if not any(_removed(path.split(":", 1)[0], t) for t in removed):
+                            by_name = (command.start_line,
+                                       f"`{' '.join(words)}`", True)
+                            break
+    return by_name
 
 
 #: A volume whose host side is the whole host filesystem: ``-v /:/mnt/fs``,
@@ -371,14 +419,19 @@ def _mkdirs(joined: str, base: str, made: list[str], unresolved: list[str]) -> N
     folders it makes, and the empty files it creates for the app to fill (a log or database
     file), to ``made`` (the ones named with ``$``, which the fix does not resolve, to
     ``unresolved``) and drop from ``made`` the ones a later ``rm`` removes again (a build
-    folder: a ``chown`` of it would fail the build)."""
+    folder: a ``chown`` of it would fail the build). A path in the home folder (``~/.ssh``) is
+    never resolved against the WORKDIR: it is unresolved, like ``$HOME/.ssh``."""
     for words in _words(joined):
         tool = words[0].rsplit("/", 1)[-1]
         if tool in ("mkdir", "touch"):
             for p in _positionals(words)[0]:
-                (unresolved if "$" in p else made).append(_resolve(base, p))
+                if p.startswith("~"):  # the home folder ($HOME), never one under the WORKDIR
+                    unresolved.append(p)
+                else:
+                    (unresolved if "$" in p else made).append(_resolve(base, p))
         elif tool == "rm":
-            targets = [_resolve(base, p) for p in _positionals(words)[0] if "$" not in p]
+            targets = [_resolve(base, p) for p in _positionals(words)[0]
+                       if "$" not in p and not p.startswith("~")]
             made[:] = [d for d in made if not any(_removed(d, t) for t in targets)]
 
 
@@ -1052,13 +1105,18 @@ class DockerfileUser(Rule):
                 continue
             home = _root_home_use(stages, final)
             if home is not None:
-                line, what = home
+                line, what, by_name = home
                 yield ctx.line_finding(
                     self.id, file.rel, final.from_line,
                     f"{message}; not fixed: the image puts what the app uses under /root, root's "
                     f"home ({what}, line {line}), and /root is mode 700, so a non-root user could "
                     "not reach it (install it elsewhere, e.g. /usr/local or /opt, then switch "
-                    "USER)")
+                    "USER)" if not by_name else
+                    f"{message}; not fixed: the image is built for the home folder of the user it "
+                    f"builds as, root's /root ({what}, line {line}); a USER line gives the app "
+                    "another home ($HOME changes with the user), so it would not find what is "
+                    "there (put it in a folder of its own, e.g. under the WORKDIR, or make it in "
+                    "the new user's home after the USER line, then switch USER)")
                 continue
             host = _host_root_mount(ctx, file.rel)
             if host is not None:
@@ -1147,7 +1205,9 @@ class DockerfileUser(Rule):
                       "existing install, or tell users to run with `--user`)")
         if unknown:
             paths = ", ".join(f"`{d}`" for d in unknown)
-            title += (f" (unsafe: the stage makes {paths} as root from an ARG or ENV the fix does "
+            named_by = "an ARG or ENV" if not any(d.startswith("~") for d in unknown) else \
+                "the home folder ($HOME) or an ARG or ENV"
+            title += (f" (unsafe: the stage makes {paths} as root from {named_by} the fix does "
                       f"not resolve; if the app writes there, give it to `{owner}` too, e.g. "
                       f"`chown {owner}` in the RUN that makes it)")
         uid = "uid 1000" if user == "node" else "its uid"
