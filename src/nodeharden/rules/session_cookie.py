@@ -86,6 +86,8 @@ def sets_trust_proxy(ctx: ProjectContext) -> bool:
 
 
 def _session_module(fn: Node, locals_: dict[str, str]) -> str | None:
+    """Return the session module ``fn`` (a call's callee) is: a local bound to it, or the
+    module itself (``require('cookie-session')(…)``); None for anything else."""
     if fn.type == "identifier":
         return locals_.get(text(fn))
     if fn.type == "call_expression" and text(fn.child_by_field_name("function")) == "require":
@@ -129,9 +131,8 @@ def _fenced(obj: Node, edits: list[TextEdit]) -> list[TextEdit]:
 
 
 _VERSION_RE = lazy_pattern(r"(\d+)(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?")
-_YARN_LOCK_RE = lazy_pattern(
-    r'^"?express-session@[^\n]*:\r?\n(?:[ \t]+[^\n]*\r?\n)*?[ \t]+version:?\s+"?([\d.]+)',
-    re.MULTILINE)
+#: A yarn.lock entry's version, ``{package}`` filled in (escaped) by ``_locked_version``.
+_YARN_LOCK = r'^"?{package}@[^\n]*:\r?\n(?:[ \t]+[^\n]*\r?\n)*?[ \t]+version:?\s+"?([\d.]+)'
 
 
 def _locked_version(ctx: ProjectContext, package: str) -> tuple[int, ...] | None:
@@ -154,8 +155,9 @@ def _locked_version(ctx: ProjectContext, package: str) -> tuple[int, ...] | None
         if isinstance(version, str) and (m := _VERSION_RE.match(version)):
             return tuple(int(g) for g in m.groups() if g is not None and g.isdigit())
     raw = ctx.read("yarn.lock")
-    if raw is not None and package == EXPRESS_SESSION:
-        m = _YARN_LOCK_RE.search(raw.decode("utf-8", "replace"))
+    if raw is not None:
+        m = re.search(_YARN_LOCK.replace("{package}", re.escape(package)),
+                      raw.decode("utf-8", "replace"), re.MULTILINE)
         if m is not None:
             return tuple(int(p) for p in m.group(1).split(".") if p.isdigit())
     return None
@@ -200,6 +202,20 @@ def drops_same_site(ctx: ProjectContext) -> str | None:
                      if isinstance(deps := pkg.get(field), dict) and EXPRESS_SESSION in deps),
                     "")
     return declared.strip() if _range_below(declared, SAME_SITE_SINCE) else None
+
+
+def cookie_session_major(ctx: ProjectContext) -> int | None:
+    """Return the major version of cookie-session the project runs, from the lockfile first,
+    else a declared range that names one major (``2.0.0``, ``^1.4.0``, ``~2.0``, ``1.x``);
+    None when nothing says."""
+    locked = _locked_version(ctx, COOKIE_SESSION)
+    if locked:
+        return locked[0]
+    pkg = ctx.package_json
+    declared = next((str(deps[COOKIE_SESSION]) for field in ("dependencies", "devDependencies")
+                     if isinstance(deps := pkg.get(field), dict) and COOKIE_SESSION in deps), "")
+    m = re.fullmatch(r"[\^~=v]?\s*v?(\d+)(?:\.(?:\d+|[xX*])){0,2}(?:-[\w.]+)?", declared.strip())
+    return int(m.group(1)) if m is not None and m.group(1) != "0" else None
 
 
 #: A write to the session in middleware: ``req.session.returnTo = …``, ``req.session[k] = …``.
@@ -316,7 +332,9 @@ class SessionCookie(Rule):
         for facts in ctx.facts.values():
             locals_ = {name: module for module in DEFAULT_NAMES
                        for name in facts.locals_of(module)}
-            if not locals_:
+            # A module required inline and called at once (`require('cookie-session')({…})`)
+            # has an import fact without a local name.
+            if not locals_ and not facts.imported_modules() & DEFAULT_NAMES.keys():
                 continue
             source = ctx.read(facts.path)
             lang = JS_SUFFIXES.get(os.path.splitext(facts.path)[1])
@@ -367,7 +385,19 @@ class SessionCookie(Rule):
         props = object_properties(opts.node)
         unsafe = opts.declared or has_comments(opts.node) or has_spread(opts.node)
         label = "express-session" if module == EXPRESS_SESSION else "cookie-session"
-        if not any(k in props or k in opts.assigned for k in NAME_ALIASES[module]):
+        default_name = DEFAULT_NAMES[module]
+        has_name = any(k in props or k in opts.assigned for k in NAME_ALIASES[module])
+        if module == COOKIE_SESSION and not has_name:
+            # cookie-session 1 read `opts.name || opts.key || 'express:sess'`; 2.0 dropped
+            # `key` (the cookie is then `session` whatever it says) and renamed the default.
+            major = cookie_session_major(ctx)
+            if major == 1:
+                has_name = "key" in props or "key" in opts.assigned
+                default_name = "express:sess"
+            elif "key" in props or "key" in opts.assigned:
+                yield self._ignored_key(ctx, facts, call, props.get("key"), major)
+                has_name = True
+        if not has_name:
             # Renaming the cookie ends every current session once and breaks clients that look
             # for the cookie by name: its own finding, with an unsafe fix.
             fix = Fix(title=f"Rename the session cookie to `{options.cookie_name}` (ends current "
@@ -379,7 +409,7 @@ class SessionCookie(Rule):
                                          first=True)))),))
             yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
                               f"{label} cookie keeps the default name "
-                              f"`{DEFAULT_NAMES[module]}`, which tells attackers the stack", fix)
+                              f"`{default_name}`, which tells attackers the stack", fix)
         last: list[str] = []
         edits: list[TextEdit] = []
         secure_edits: list[TextEdit] = []
@@ -519,6 +549,35 @@ class SessionCookie(Rule):
             yield ctx.finding(self.id, facts.path, pair.start_byte, pair.end_byte,
                               "`saveUninitialized: true` stores a session for every anonymous "
                               "visitor: bots fill the session store", fix)
+
+    def _ignored_key(self, ctx: ProjectContext, facts: FileFacts, call: Node,
+                     key: Node | None, major: int | None) -> Finding:
+        """Return the finding for cookie-session options that name the cookie with `key`,
+        which cookie-session 2 ignores (it reads `name` only): the cookie keeps the default
+        name `session`. The fix renames the property to `name`, so the cookie gets the name
+        the code already chose; it is offered only where the project runs cookie-session 2
+        and `key` is a property of the options object (not assigned later)."""
+        chosen = string_value(key) if key is not None else None
+        message = ("cookie-session cookie keeps the default name `session`, which tells "
+                   "attackers the stack: cookie-session 2 ignores the `key` option"
+                   + (f" (`{chosen}`)" if chosen else "") + " and reads the name from `name`")
+        pair = key.parent if key is not None else None
+        name_node = pair.child_by_field_name("key") if pair is not None \
+            and pair.type == "pair" else None
+        if major is None:
+            return ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
+                               message + "; not fixed: the project does not say which "
+                               "cookie-session it runs (1.x reads `key`)")
+        if name_node is None or text(name_node).strip("'\"") != "key":
+            return ctx.finding(self.id, facts.path, call.start_byte, call.end_byte, message)
+        what = f"`{chosen}`" if chosen else "what `key` says"
+        fix = Fix(title=f"Rename cookie-session's `key` option to `name`, so the cookie is "
+                        f"called {what} (ends current sessions once)",
+                  applicability="unsafe",
+                  changes=(FileChange(facts.path, (TextEdit(
+                      name_node.start_byte, name_node.end_byte,
+                      text(name_node).replace("key", "name")),)),))
+        return ctx.finding(self.id, facts.path, call.start_byte, call.end_byte, message, fix)
 
     @staticmethod
     def _root(node: Node) -> Node:
