@@ -7,6 +7,11 @@ matrix (GitHub Actions ``node-version``, Travis ``node_js``). The oldest one win
 that tests on Node 14 must keep working on Node 14, whatever its Dockerfile runs. A
 package.json under a test, fixture or example folder, and a workflow that only runs a script
 with node (no package manager), are not about the project's runtime and are not read.
+
+The lower bound of the package's own ``engines.node`` is a floor for the version files
+(``.nvmrc``, ``.node-version``, ``.tool-versions``): a developer's pin below it is stale (a
+package that declares ``>=18`` does not run on Node 8) and is left out, and the runtime says
+so. The app image and the CI matrix are not: they do run the project on that version.
 """
 
 from __future__ import annotations
@@ -36,13 +41,17 @@ class Runtime:
     lockfile: str | None = None
     #: Where installs run, relative to the root ("" there; ``../..`` in a workspace above).
     install_dir: str = ""
+    #: The version files left out as stale, below ``engines.node`` (``".nvmrc 8.11"``).
+    stale: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """Return ``"Node 8 (Dockerfile FROM node:8)"`` or ``"an unknown Node version"``."""
         if self.node is None:
             return "an unknown Node version"
         major, minor = self.node
-        return f"Node {major}{'.' + str(minor) if minor else ''} ({self.source})"
+        stale = f"; {', '.join(self.stale)}: below engines.node, taken as stale" \
+            if self.stale else ""
+        return f"Node {major}{'.' + str(minor) if minor else ''} ({self.source}{stale})"
 
     def install_command(self) -> str:
         """Return the command that installs added dependencies with the project's manager,
@@ -150,7 +159,8 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
     ``nested`` are the (path, data) of the project's other server packages' package.json
     files (``server/package.json``): their ``engines.node`` counts too, oldest wins. A
     package.json under a test, fixture or example folder never counts: it describes a
-    package the tests load or a sample, not what the project runs on.
+    package the tests load or a sample, not what the project runs on. A version file below the
+    root package.json's ``engines.node`` is stale and does not count (``Runtime.stale``).
     """
     from nodeharden._roles import role_from_path
 
@@ -172,15 +182,25 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
         except OSError:
             return None
 
+    engines = (package_json or {}).get("engines")
+    floor = lowest_in_range(engines["node"]) if isinstance(engines, dict) and \
+        isinstance(engines.get("node"), str) else None
+    stale: list[str] = []
+    pins: list[tuple[NodeVersion, str]] = []
     for name in (".nvmrc", ".node-version"):
         text = read(name)
         version = _version_file(text) if text else None
         if version:
-            found.append((version, f"{name} {text.strip().splitlines()[0]}" if text else name))
+            pins.append((version, f"{name} {text.strip().splitlines()[0]}" if text else name))
     text = read(".tool-versions")
     version = _tool_versions(text) if text else None
     if version:
-        found.append((version, ".tool-versions"))
+        pins.append((version, ".tool-versions"))
+    for version, where in pins:
+        if floor is not None and version < floor:
+            stale.append(where)
+        else:
+            found.append((version, where))
     for rel in dockerfiles:
         text = read(rel)
         version = _docker_node(text) if text else None
@@ -208,4 +228,5 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
                        install_dir=manager.install_dir)
     version, source = min(found, key=lambda pair: pair[0])
     return Runtime(node=version, source=source, package_manager=manager.name,
-                   lockfile=manager.lockfile, install_dir=manager.install_dir)
+                   lockfile=manager.lockfile, install_dir=manager.install_dir,
+                   stale=tuple(stale))

@@ -115,3 +115,46 @@ def test_fix_writes_the_helmet_the_root_runtime_supports(tmp_path: Path) -> None
     proc = run_cli("fix", "--dry-run", "--select", "helmet", tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert '"helmet": "^8' in proc.stdout, proc.stdout
+
+
+def test_a_version_file_below_engines_is_stale(tmp_path: Path) -> None:
+    # engines.node is a floor: a package that declares >=18 does not run on the Node 8 of an
+    # old .nvmrc, which is left out (and named as stale).
+    write_tree(tmp_path, {
+        "package.json": '{"name": "app", "engines": {"node": ">=18.0.0 <21 || >=22.9.0 <23"}}\n',
+        ".nvmrc": "8.11\n",
+        ".tool-versions": "nodejs 10.24.1\n",
+        "server.js": SERVER,
+    })
+    runtime = detect_runtime(tmp_path, json.loads((tmp_path / "package.json").read_text()))
+    assert runtime.node == (18, 0)
+    assert runtime.stale == (".nvmrc 8.11", ".tool-versions")
+    assert ".nvmrc 8.11, .tool-versions: below engines.node, taken as stale" in runtime.describe()
+
+
+def test_a_version_file_at_or_above_engines_still_counts(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"package.json": '{"name": "app", "engines": {"node": ">=14"}}\n',
+                          ".nvmrc": "16.20\n", "server.js": SERVER})
+    assert runtime_of(tmp_path) == ((14, 0), "engines.node >=14")
+    (tmp_path / "package.json").write_text('{"name": "app", "engines": {"node": ">=12"}}\n')
+    (tmp_path / ".nvmrc").write_text("lts/erbium\n")
+    assert runtime_of(tmp_path) == ((12, 0), "engines.node >=12")
+
+
+def test_without_engines_an_old_version_file_still_decides(tmp_path: Path) -> None:
+    # No floor: the project may really run on the Node 8 its .nvmrc names.
+    write_tree(tmp_path, {"package.json": '{"name": "app"}\n', ".nvmrc": "8.11\n",
+                          "server.js": SERVER})
+    assert runtime_of(tmp_path) == ((8, 11), ".nvmrc 8.11")
+
+
+def test_an_image_or_ci_below_engines_still_decides(tmp_path: Path) -> None:
+    # The app image and the CI matrix do run the project on their Node, whatever engines says.
+    write_tree(tmp_path, {
+        "package.json": '{"name": "app", "engines": {"node": ">=18"}}\n',
+        ".github/workflows/ci.yml": "jobs:\n  test:\n    strategy:\n      matrix:\n"
+                                    "        node-version: [16, 20]\n    steps:\n"
+                                    "      - run: npm ci && npm test\n",
+        "server.js": SERVER,
+    })
+    assert runtime_of(tmp_path) == ((16, 0), ".github/workflows/ci.yml tests on Node 16")
