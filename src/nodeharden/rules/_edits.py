@@ -15,7 +15,7 @@ from tree_sitter import Node
 
 from nodeharden._express import AppFact, FileFacts, ImportFact
 from nodeharden._model import TextEdit
-from nodeharden._parse import code_children, walk
+from nodeharden._parse import FUNCTION_TYPES, code_children, walk
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style, line_end, line_indent
 
@@ -794,3 +794,75 @@ def resolve_object(root: Node, name: str) -> Node | None:
                                                "satisfies_expression"):
         value = value.named_children[0] if value.named_children else None
     return value if value is not None and value.type == "object" else None
+
+
+def _member_path(node: Node | None) -> list[str] | None:
+    """Return ``["opts", "limits", "fileSize"]`` for ``opts.limits.fileSize`` (also with a
+    string subscript, ``opts['limits']``), or None when the chain does not start at a plain
+    identifier."""
+    path: list[str] = []
+    while node is not None and node.type in ("member_expression", "subscript_expression"):
+        if node.type == "member_expression":
+            key = node.child_by_field_name("property")
+            path.insert(0, key.text.decode() if key is not None and key.text else "")
+        else:
+            index = node.child_by_field_name("index")
+            if index is None or index.type != "string":
+                return None
+            path.insert(0, (index.text or b"").decode()[1:-1])
+        node = node.child_by_field_name("object")
+    if node is None or node.type != "identifier":
+        return None
+    return [(node.text or b"").decode(), *path]
+
+
+def _runs_before(assignment: Node, call: Node, *, surely: bool) -> bool:
+    """Return True when ``assignment`` runs before ``call`` whenever ``call`` runs: it ends
+    before the call, no function lies between the call and the assignment's scope, and (with
+    ``surely``) it is a statement of its own in a block that holds the call, so no ``if``,
+    loop, ``try`` or ``&&`` decides whether it runs; without ``surely`` it may sit under such a
+    condition in the same function."""
+    if assignment.end_byte > call.start_byte:
+        return False
+    stmt = assignment.parent
+    if surely:
+        if stmt is None or stmt.type != "expression_statement":
+            return False
+        scope = stmt.parent
+        if scope is None or scope.type not in ("statement_block", "program"):
+            return False
+    else:
+        scope = assignment.parent
+        while scope is not None and scope.type not in FUNCTION_TYPES and scope.type != "program":
+            scope = scope.parent
+        if scope is None:
+            return False
+    if not (scope.start_byte <= call.start_byte and call.end_byte <= scope.end_byte):
+        return False
+    node = call.parent
+    while node is not None and node != scope:
+        if node.type in FUNCTION_TYPES:
+            return False  # the call runs when that function is called: maybe before
+        node = node.parent
+    return node is not None
+
+
+def assigned_properties(root: Node, name: str, path: tuple[str, ...] = (), *,
+                        before: Node | None = None, surely: bool = True) -> dict[str, Node]:
+    """Return the properties the file sets later on the object a variable holds
+    (``name.key = value``, or ``name.a.key = value`` for ``path=("a",)``): key → the value of
+    the last such assignment. Every assignment of the file counts, or, with ``before`` (a call
+    handed the object), only those that run before it (``_runs_before``, ``surely`` or not)."""
+    found: dict[str, Node] = {}
+    for node in walk(root):
+        if node.type != "assignment_expression":
+            continue
+        parts = _member_path(node.child_by_field_name("left"))
+        value = node.child_by_field_name("right")
+        if parts is None or value is None or len(parts) != len(path) + 2 \
+                or parts[0] != name or tuple(parts[1:-1]) != path:
+            continue
+        if before is not None and not _runs_before(node, before, surely=surely):
+            continue
+        found[parts[-1]] = value
+    return found

@@ -42,7 +42,12 @@ from nodeharden._parse import (
 )
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import FileContext, Rule
-from nodeharden.rules._edits import add_properties, has_comments, resolve_object
+from nodeharden.rules._edits import (
+    add_properties,
+    assigned_properties,
+    has_comments,
+    resolve_object,
+)
 
 PARSERS = frozenset({"json", "urlencoded", "raw", "text"})
 MODULES = ("express", "body-parser")
@@ -237,7 +242,8 @@ class BodyLimit(Rule):
                 continue  # several calls sharing one options object: one finding edits it
             found = list(self._parser(ctx, call, args, opts, name, limit_max, wanted,
                                       wanted_text, fixed_declarations) if name is not None else
-                         self._upload(ctx, call, args, opts, module or "", upload_max))
+                         self._upload(ctx, call, args, opts, module or "", upload_max,
+                                      text(values[0]) if declared is not None else None))
             if found and declared is not None:
                 fixed_declarations.add(declared.start_byte)
             yield from found
@@ -297,7 +303,10 @@ class BodyLimit(Rule):
             f"configured {wanted_text}", fix)
 
     def _upload(self, ctx: FileContext, call: Node, args: Node, opts: Node | None, module: str,
-                limit_max: float) -> Iterator[Finding]:
+                limit_max: float, variable: str | None = None) -> Iterator[Finding]:
+        """``variable``: the name of the options object when the call is handed one declared
+        in the file (``multer(opts)``), whose later assignments (``opts.limits = {…}``,
+        ``opts.limits.fileSize = …``) count where they surely run before the call."""
         props = object_properties(opts) if opts is not None else {}
         if opts is not None and has_spread(opts):
             return
@@ -328,9 +337,24 @@ class BodyLimit(Rule):
                                    f"upload_limit_max {max_text}", fix)
             return
         limits = props.get("limits")
+        file_size_set: Node | None = None  # `opts.limits.fileSize = …` before the call
+        conditional: Node | None = None  # a `limits`/`fileSize` set under a condition before it
+        if variable is not None:
+            sure = assigned_properties(root, variable, before=call).get("limits")
+            file_size_set = assigned_properties(root, variable, ("limits",),
+                                                before=call).get("fileSize")
+            limits = sure if sure is not None else limits
+            last = max((n.end_byte for n in (sure, file_size_set) if n is not None), default=0)
+            maybe = [*assigned_properties(root, variable, before=call, surely=False).items(),
+                     *assigned_properties(root, variable, ("limits",), before=call,
+                                          surely=False).items()]
+            conditional = next((value for key, value in maybe
+                                if key in ("limits", "fileSize") and value.start_byte > last
+                                and value not in (sure, file_size_set)), None)
         if limits is not None and limits.type != "object":
             return  # limits built elsewhere
-        file_size = object_properties(limits).get("fileSize") if limits is not None else None
+        file_size = file_size_set or (object_properties(limits).get("fileSize")
+                                      if limits is not None else None)
         unsure = False
         if file_size is not None:
             size = _size_or_constant(root, file_size)
@@ -345,6 +369,16 @@ class BodyLimit(Rule):
             edits = [TextEdit(file_size.start_byte, file_size.end_byte, size_code)]
         else:
             what = "files of any size"
+            if conditional is not None and conditional.parent is not None:
+                # `if (!process.env.NO_LIMIT) opts.limits = {…}`: bounded unless that branch
+                # is skipped, which the maintainers chose to allow. A bound added to the object
+                # would change only the unbounded path they opted into: report only.
+                target = text(conditional.parent.child_by_field_name("left"))
+                yield ctx.node_finding(
+                    self.id, call, f"{label} accepts {what} where `{target} = …` (line "
+                    f"{conditional.start_point[0] + 1}, under a condition) does not run, above "
+                    f"upload_limit_max {max_text}: check that the unbounded path is meant")
+                return
             if limits is not None:
                 edits = add_properties(ctx.source, limits, [f"fileSize: {size_code}"])
             else:

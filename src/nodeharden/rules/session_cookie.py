@@ -49,7 +49,12 @@ from nodeharden._parse import (
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, Rule
-from nodeharden.rules._edits import add_properties, has_comments, resolve_object
+from nodeharden.rules._edits import (
+    add_properties,
+    assigned_properties,
+    has_comments,
+    resolve_object,
+)
 
 EXPRESS_SESSION = "express-session"
 COOKIE_SESSION = "cookie-session"
@@ -366,14 +371,11 @@ class SessionCookie(Rule):
         if first.type == "identifier":
             declared = resolve_object(root, text(first))
             if declared is not None:
-                name = re.escape(text(first))
-                source = text(root)
                 return _Options(
                     declared, declared=True,
-                    assigned=frozenset(re.findall(
-                        rf"(?<![\w$.]){name}\s*\.\s*(\w+)\s*=(?!=)", source)),
-                    cookie_assigned=frozenset(re.findall(
-                        rf"(?<![\w$.]){name}\s*\.\s*cookie\s*\.\s*(\w+)\s*=(?!=)", source)))
+                    assigned=frozenset(assigned_properties(root, text(first))),
+                    cookie_assigned=frozenset(
+                        assigned_properties(root, text(first), ("cookie",))))
         return None
 
     def _check_call(self, ctx: ProjectContext, facts: FileFacts, source: bytes, module: str,
