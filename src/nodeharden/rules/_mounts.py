@@ -87,12 +87,7 @@ def mounted_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | N
 
 def _factory_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
     """Return the project file whose export a ``use`` argument was made by calling:
-    ``const api = require('./api')(env, ctx)`` (one declaration of that name in the file), or
-    a call written in place of a factory imported from one (``use('/x', makeApp(config))``)."""
-    if arg.kind == "call" and re.fullmatch(r"[\w$]+", arg.name) and arg.name != "require":
-        modules = {imp.module for imp in facts.imports if imp.module.startswith(".")
-                   and arg.name in imp.locals()}
-        return ctx.resolve_import(facts.path, modules.pop()) if len(modules) == 1 else None
+    ``const api = require('./api')(env, ctx)`` (one declaration of that name in the file)."""
     if arg.kind != "identifier" or not re.fullmatch(r"[\w$]+", arg.name):
         return None
     code = (ctx.read(facts.path) or b"").decode("utf-8", "replace")

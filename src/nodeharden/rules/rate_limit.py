@@ -1269,14 +1269,12 @@ def _limiter_names(ctx: ProjectContext, rel: str) -> set[str]:
     return names
 
 
-def _login_limited(ctx: ProjectContext, facts: FileFacts, route: CallFact,
-                   packages_only: bool = False) -> bool:
+def _login_limited(ctx: ProjectContext, facts: FileFacts, route: CallFact) -> bool:
     """Return True when a login route limits its own attempts: its code (the route's
     arguments, or a handler or middleware it names, in its file or a project module)
     answers 429 or throws an error named for rate limiting (``_TOO_MANY_RE``; a client that
     tests a 429 it receives does not count), or uses a limiter package's object
-    (``if (!loginLimiter.tryRemoveTokens(1)) …`` with `limiter`). ``packages_only``: only
-    the last counts."""
+    (``if (!loginLimiter.tryRemoveTokens(1)) …`` with `limiter`)."""
     source = ctx.read(facts.path) or b""
     pieces: list[tuple[str, str]] = [
         (facts.path, source[route.start:route.end].decode("utf-8", "replace"))]
@@ -1288,153 +1286,13 @@ def _login_limited(ctx: ProjectContext, facts: FileFacts, route: CallFact,
     names_of: dict[str, set[str]] = {}
     for rel, code in pieces:
         data = code.encode()
-        if not packages_only and _TOO_MANY_RE.search(data) and not _TESTS_429_RE.search(data):
+        if _TOO_MANY_RE.search(data) and not _TESTS_429_RE.search(data):
             return True
         names = names_of.setdefault(rel, _limiter_names(ctx, rel))
         if names and re.search(r"(?<![\w$])(?:" + "|".join(map(re.escape, sorted(names)))
                                + r")(?![\w$])", code):
             return True
     return False
-
-
-#: A parameter that carries a password: the function checks one (an authorizer of HTTP Basic
-#: auth, a socket.io handler changing a password).
-_PASSWORD_PARAM = lazy_pattern(r"(?:current|old|new)?_?(?:pass|password|passwd|pwd)", re.I)
-#: The event or path a handler answers that signs a client in or checks a second factor
-#: (``socket.on('login', …)``, ``'loginByToken'``, ``'verify2FA'``).
-_AUTH_EVENT = lazy_pattern(r"log-?in|sign-?in|password|passwd|2fa|two-?factor|totp|otp", re.I)
-
-
-def _imported_limiter_names(ctx: ProjectContext, rel: str,
-                            names_of: dict[str, set[str]]) -> set[str]:
-    """Return the names ``rel`` binds to a limiter package or to what a project module built
-    on one exports (``const { loginRateLimiter } = require('./rate-limiter')``)."""
-    facts = ctx.facts.get(rel)
-    if facts is None:
-        return set()
-    names = set(names_of.setdefault(rel, _limiter_names(ctx, rel)))
-    for imp in facts.imports:
-        if not imp.module.startswith("."):
-            continue
-        target = ctx.resolve_import(rel, imp.module)
-        if target is None or target == rel:
-            continue
-        held = names_of.setdefault(target, _limiter_names(ctx, target))
-        if held:
-            names |= {local for name, local in imp.named.items() if name in held}
-    return names
-
-
-def _auth_path(call: Node) -> bool:
-    """Return True when ``call`` runs where a password or sign-in is checked: in a function
-    with a password parameter (``function apiAuthorizer(username, password, cb)``), or in the
-    handler of an event or path named for signing in (``socket.on('login', async (data, cb)
-    => …)``)."""
-    cur = call.parent
-    while cur is not None:
-        if cur.type in FUNCTION_TYPES:
-            if any(_PASSWORD_PARAM.fullmatch(text(p)) for p in parameters(cur)
-                   if p.type == "identifier"):
-                return True
-            args = cur.parent
-            outer = args.parent if args is not None and args.type == "arguments" else None
-            if args is not None and outer is not None and outer.type == "call_expression":
-                values = code_children(args)
-                first = values[0] if values else None
-                if first is not None and first.type == "string" \
-                        and _AUTH_EVENT.search(text(first)[1:-1]):
-                    return True
-        cur = cur.parent
-    return False
-
-
-def limited_auth_paths(ctx: ProjectContext) -> list[str]:
-    """Return ``file:line`` of each call on a limiter package's object (`_LIMITER_PACKAGES`,
-    directly or through a function, class or value of a project module built on one) made
-    where a password or sign-in is checked outside an HTTP route (`_auth_path`: a socket.io
-    login handler, an HTTP Basic auth authorizer). A limiter used elsewhere (throttling calls
-    to another service) is not listed."""
-    found: list[str] = []
-    names_of: dict[str, set[str]] = {}
-    for rel in sorted(ctx.facts):
-        if is_test_file(rel):
-            continue
-        source = ctx.read(rel)
-        lang = _lang_of(rel)
-        if source is None or lang is None:
-            continue
-        names = _imported_limiter_names(ctx, rel, names_of)
-        if not names or not re.search(rb"(?<![\w$])(?:" + b"|".join(
-                re.escape(n.encode()) for n in sorted(names)) + rb")\s*\.", source):
-            continue
-        for node in nodes_of_types(lang, parse(lang, source).root_node, ("call_expression",)):
-            fn = node.child_by_field_name("function")
-            obj = fn.child_by_field_name("object") if fn is not None \
-                and fn.type == "member_expression" else None
-            if obj is not None and obj.type == "identifier" and text(obj) in names \
-                    and _auth_path(node):
-                found.append(f"{rel}:{node.start_point[0] + 1}")
-    return found
-
-
-#: Packages of a WebSocket server that shares the HTTP server with Express: socket.io answers
-#: its polling requests and upgrades before Express sees them, ws answers the upgrade.
-_SOCKET_PACKAGES = ("socket.io", "ws")
-#: Body parsers: an app that reads request bodies takes requests that do work.
-_BODY_PARSERS = lazy_pattern(r"(?:^|\.)(?:json|urlencoded|text|raw)$")
-_BODY_PACKAGES = ("body-parser", "multer", "express-fileupload", "formidable", "busboy")
-_WRITE_METHODS = frozenset({"post", "put", "patch", "delete", "all"})
-
-
-def socket_server(ctx: ProjectContext) -> str | None:
-    """Return ``file:line`` where the project creates a socket.io or ws server (``new
-    Server(httpServer)``, ``socketIo(server)``, ``new WebSocketServer({ server })``), or None."""
-    for rel in sorted(ctx.facts):
-        if is_test_file(rel):
-            continue
-        facts = ctx.facts[rel]
-        source = ctx.read(rel) or b""
-        for imp in facts.imports:
-            if imp.module not in _SOCKET_PACKAGES:
-                continue
-            # ws: only its server class (`new WebSocket(url)` is a client); socket.io: its
-            # default export called, or its Server class.
-            servers = {local for name, local in imp.named.items()
-                       if name in ("Server", "WebSocketServer")}
-            wholes = {n for n in (imp.default, imp.namespace) if n}
-            patterns = [rb"\bnew\s+" + re.escape(n.encode()) + rb"\s*\(" for n in servers]
-            patterns += [rb"\bnew\s+" + re.escape(n.encode())
-                         + rb"\s*\.\s*(?:Server|WebSocketServer)\s*\(" for n in wholes]
-            if imp.module == "socket.io":
-                patterns += [rb"(?<![\w$.])" + re.escape(n.encode()) + rb"\s*\(" for n in wholes]
-                if not imp.locals():  # require('socket.io')(server)
-                    patterns.append(rb"require\s*\(\s*['\"]socket\.io['\"]\s*\)\s*\(")
-            for pattern in patterns:
-                found = re.search(pattern, source)
-                if found:
-                    return f"{rel}:{source.count(NEWLINE, 0, found.start()) + 1}"
-    return None
-
-
-def _pages_only(ctx: ProjectContext) -> bool:
-    """Return True when no Express app or router of the project takes a request that writes
-    (a POST, PUT, PATCH, DELETE or ``all`` route) or reads a request body (``express.json()``,
-    body-parser, multer…): it serves pages, files and GET endpoints only."""
-    for rel, facts in ctx.facts.items():
-        if is_test_file(rel):
-            continue
-        if any(facts.locals_of(module) for module in _BODY_PACKAGES):
-            return False
-        express = facts.locals_of("express")
-        for call in facts.calls:
-            if call.method in _WRITE_METHODS and call.on_express:
-                return False
-            if call.method == "use" and any(
-                    a.kind in ("call", "member") and _BODY_PARSERS.search(a.name)
-                    and a.name.split(".")[0] in express | {"json", "urlencoded", "text", "raw"}
-                    for a in call.args):
-                return False
-    return True
 
 
 def _passwords_checked(ctx: ProjectContext) -> bool:
@@ -1481,15 +1339,6 @@ class RateLimit(Rule):
         if deployment.declared_as is not None and not deployment.deployed \
                 and not _login_routes(ctx):
             return
-        login_routes = _login_routes(ctx)
-        limited = [r for r in login_routes if _login_limited(ctx, r[0], r[1])]
-        # The project limits its sign-ins with a limiter package of its choice (on every login
-        # route there is, or where a socket.io login or an HTTP Basic auth authorizer checks
-        # the password): it rate-limits where guessing happens, by its own design.
-        if len(limited) == len(login_routes) and (
-                any(_login_limited(ctx, facts, route, packages_only=True)
-                    for facts, route, _ in limited) or limited_auth_paths(ctx)):
-            return
         # The app that is served or exported comes first; the module goes beside it. An app
         # that only answers a metrics or health endpoint (an internal scrape server beside the
         # real one) comes last: the finding belongs to the app clients use.
@@ -1498,19 +1347,8 @@ class RateLimit(Rule):
             not (f.exports_app or any(c.method == "listen" for c in f.calls)), f.path))
         primary = app_files[0]
         primary_app = next(a for a in primary.apps if a.kind == "app")
-        socket = None if login_routes or _passwords_checked(ctx) or not _pages_only(ctx) \
-            else socket_server(ctx)
-        if socket is not None:
-            # The costly entry point is the socket.io/ws server: its polling requests and
-            # upgrades are answered before Express, so an Express limiter never sees them.
-            yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, (
-                f"no limit on the WebSocket server ({socket}): one client can open as many "
-                "connections as the server takes, and an Express rate limiter would not see "
-                "them (socket.io and ws answer before Express; the Express routes here only "
-                "read, with no login); not fixed: limit connections per client address in the "
-                "socket server (io.use(…) for socket.io, the HTTP server's 'upgrade' event or "
-                "verifyClient for ws)"))
-            return
+        login_routes = _login_routes(ctx)
+        limited = [r for r in login_routes if _login_limited(ctx, r[0], r[1])]
         message = _message(ctx, login_routes, limited)
         trusting = unbounded_trust_proxy(ctx)
         if trusting is not None:
