@@ -116,3 +116,33 @@ def test_handler_logging_through_pino_http_type_checks(project: Path) -> None:
     with serve_app(project, "dist/app.js") as base:
         assert _get(base + "/api/boom") == (500, {"error": "Internal Server Error"})
         assert _get(base + "/api/teapot") == (418, {"error": "I'm a Teapot"})
+
+
+@pytest.mark.parametrize("case", ["typescript-error-logged-through-alias",
+                                  "typescript-logger-takes-unknown-unproven"])
+def test_project_logger_fixtures_type_check(project: Path, case: str) -> None:
+    # A handler or catch whose error is `unknown` gets no `log.error(err)` for a logger whose
+    # parameter is `string` or `string | Error` (TS2345 under any strictness): the expected
+    # outputs compile under `strict`, and the call the fix leaves out would not.
+    from ruamel.yaml import YAML
+
+    folder = CODEMODS / "error-handler/fixtures" / case
+    files = YAML(typ="safe").load((folder / "case.yml").read_text())["files"]
+    src = project / "src"
+    src.mkdir(exist_ok=True)
+    for old in src.iterdir():
+        old.unlink()
+    for rel, body in files.items():
+        (src / rel).write_text(body)
+    expected = (folder / "expected.ts").read_text()
+    (src / "app.ts").write_text(expected)
+    proc = _tsc(project, "--noEmit")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    anchor, logged = (("  log.info(trace);\n", "  log.error(err);\n")
+                      if "log.info(trace);" in expected
+                      else ("  } catch (e) {\n", "    log.error(e);\n"))
+    assert anchor in expected
+    broken = expected.replace(anchor, anchor + logged, 1)
+    (src / "app.ts").write_text(broken)
+    proc = _tsc(project, "--noEmit")
+    assert proc.returncode != 0 and "TS2345" in proc.stdout, proc.stdout + broken

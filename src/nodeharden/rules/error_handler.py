@@ -2754,14 +2754,41 @@ def _reaches_keeper(value: Node, scope: Node) -> bool:
     return cur is not None and cur.type == "throw_statement"
 
 
-def _error_visible_elsewhere(scope: Node, name: str, target: Node) -> bool:
+def _alias_of(node: Node) -> str | None:
+    """Return the local that a branch of a conditional or a fallback holding ``node`` (the
+    error) is bound to: ``const shown = err instanceof Error ? err : `${status}`;`` gives
+    ``shown``, whose value is the error on some paths. None when ``node`` is only tested or
+    the value goes elsewhere."""
+    child, cur = node, node.parent
+    while cur is not None:
+        if cur.type == "parenthesized_expression":
+            pass
+        elif cur.type == "ternary_expression":
+            if child == cur.child_by_field_name("condition"):
+                return None  # `err ? a : b`: a test
+        elif cur.type == "binary_expression" and text(
+                cur.child_by_field_name("operator")) in ("||", "??"):
+            pass  # `err || fallback`
+        else:
+            break
+        child, cur = cur, cur.parent
+    if child is node or cur is None or cur.type != "variable_declarator" \
+            or cur.child_by_field_name("value") != child:
+        return None
+    bound = cur.child_by_field_name("name")
+    return text(bound) if bound is not None and bound.type == "identifier" else None
+
+
+def _error_visible_elsewhere(scope: Node, name: str, target: Node, depth: int = 0) -> bool:
     """Return True when ``scope`` keeps the error visible outside ``target`` (the expression a
     fix replaces): the error, its message or stack handed to a call that logs or reports it or
     hands it on (``logger.error(err)``, ``next(err)``, ``Sentry.captureException(err)``:
     ``_keeps_error``), thrown, returned or stored. Reads of its other fields (``err.status``),
     tests (``err instanceof X``) and calls that only look at it (``hasStatusCode(err)``,
     ``getStatus(err)``) do not show it to anyone; nor do other leaks into the response, which
-    their own fixes replace."""
+    their own fixes replace. A local bound to a conditional that yields the error (``const
+    shown = err instanceof Error ? err : text; log.info(shown)``) keeps it visible when that
+    local does."""
     leaks = [_whole_expression(n) for n in walk(scope) if n.type == "member_expression"
              and text(n.child_by_field_name("object")) == name
              and text(n.child_by_field_name("property")) in ("message", "stack")
@@ -2780,8 +2807,15 @@ def _error_visible_elsewhere(scope: Node, name: str, target: Node) -> bool:
                 return True  # `logger.error({ err }, 'failed')`, pino's way
             continue
         parent = node.parent
-        if parent is None or parent.type in ("formal_parameters", "catch_clause"):
-            continue
+        if parent is None or parent.type in ("formal_parameters", "catch_clause") or (
+                parent.type == "variable_declarator"
+                and parent.child_by_field_name("name") == node):
+            continue  # the binding itself (`const shown = …`), not a use
+        alias = _alias_of(node) if parent.type in ("ternary_expression", "binary_expression",
+                                                   "parenthesized_expression") else None
+        if alias is not None and alias != name and depth < 3 \
+                and _error_visible_elsewhere(scope, alias, target, depth + 1):
+            return True
         if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
             if text(parent.child_by_field_name("property")) not in ("message", "stack"):
                 continue
@@ -2905,6 +2939,45 @@ def _logger_of(ctx: FileContext, scope: Node) -> str | None:
     return None
 
 
+#: Methods whose callback's error is typed ``any`` by their own declarations: Express's
+#: ``use`` (``ErrorRequestHandler``), a promise's ``catch`` and ``then``.
+_ANY_ERROR_CALLBACKS = frozenset({"use", "catch", "then"})
+
+
+def _error_typed_any(scope: Node, name: str) -> bool:
+    """Return True when TypeScript types the error ``name`` of ``scope`` as ``any``, so any
+    logger takes it: annotated ``any``; or, unannotated, a parameter of a function declaration
+    or of a function bound to a local with no type or with Express's ``ErrorRequestHandler``,
+    or passed to ``.use``/``.catch``/``.then``. A catch clause's own variable is ``unknown``
+    under ``strict`` unless annotated ``any``; ``unknown``, ``Error`` or any other type is
+    not accepted by every logger's signature (``log.error(message: string)``)."""
+    if scope.parent is not None and scope.parent.type == "catch_clause":
+        annotation = scope.parent.child_by_field_name("type")
+        return annotation is not None and text(annotation).lstrip(":").strip() == "any"
+    params = scope.child_by_field_name("parameters")
+    first = code_children(params)[0] if params is not None and code_children(params) else None
+    if first is None:
+        return False  # `e => …`: its type comes from the call
+    pattern = first.child_by_field_name("pattern") or first
+    if text(pattern) != name:
+        return False
+    annotation = first.child_by_field_name("type")
+    if annotation is not None:
+        return text(annotation).lstrip(":").strip() == "any"
+    if scope.type in ("function_declaration", "generator_function_declaration"):
+        return True  # no contextual type: an implicit `any`
+    holder = scope.parent
+    if holder is not None and holder.type == "variable_declarator":
+        declared = holder.child_by_field_name("type")
+        return declared is None or text(declared).lstrip(":").strip().split(".")[-1] \
+            == "ErrorRequestHandler"
+    if holder is not None and holder.type == "arguments" and holder.parent is not None:
+        fn = holder.parent.child_by_field_name("function")
+        return fn is not None and fn.type == "member_expression" \
+            and text(fn.child_by_field_name("property")) in _ANY_ERROR_CALLBACKS
+    return False
+
+
 def _assignment_edit(ctx: FileContext, target: Node, replacement: str) -> TextEdit:
     """Return the edit writing ``replacement`` over ``target``. The right side of an assignment
     or declaration, or the value of a property that starts its line, whose line would pass the
@@ -2964,6 +3037,12 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
     if indent.strip():
         return None  # `catch (err) { res.json(…) }` on one line
     call = _logger_of(ctx, scope) or "console.error"
+    if ctx.lang != "javascript" and call != "console.error" \
+            and not call.endswith(".log.error") and not _error_typed_any(scope, name):
+        # The project's logger may not take this type (`log.error(message: string | Error)`
+        # given an `unknown`: TS2345, the build breaks); its signature is not read here.
+        # `console.error` and pino's request logger take anything.
+        return None
     # The project's ESLint forbids console calls: this one is meant (as in the snippets).
     allow = "// eslint-disable-next-line no-console\n" \
         if call == "console.error" and ctx.style.no_console else ""
