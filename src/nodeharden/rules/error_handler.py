@@ -1865,11 +1865,17 @@ def _try_raises_app_text(scope: Node, facts: FileFacts | None, status: int | Non
                 verify_names |= {local for exported, local in imp.named.items()
                                  if exported == "verify"}
     raised = False
+    root = scope
+    while root.parent is not None:
+        root = root.parent
+    followed: set[int] = set()  # the file's own functions whose bodies are judged too
     stack = [block]
     while stack:
         node = stack.pop()
         kind = node.type
         if kind in _FUNCTIONS or kind == "class_body":
+            if node.start_byte in followed and (body := node.child_by_field_name("body")):
+                stack.append(body)  # a helper of this file that the try calls
             continue  # runs only when called, and the call is judged
         if kind in ("await_expression", "yield_expression"):
             return False
@@ -1888,9 +1894,20 @@ def _try_raises_app_text(scope: Node, facts: FileFacts | None, status: int | Non
             obj = fn.child_by_field_name("object")
             prop = text(fn.child_by_field_name("property"))
             receiver = text(obj) if obj is not None and obj.type == "identifier" else None
+            helper = _defined(root, text(fn)) if fn.type == "identifier" else None
             if (fn.type == "identifier" and text(fn) in verify_names) \
                     or (receiver in client_packages and prop == "verify"):
                 raised = True  # jsonwebtoken's verify: its reasons are the client's
+            elif helper is not None and helper.type in ("function_declaration",) \
+                    and helper.child_by_field_name("body") is not None:
+                # `checkInput(req.body)`, a function declared in this file: its throws and
+                # calls are judged as the try's own (each body once; a call it makes to a
+                # library or another module still says no).
+                if helper.start_byte not in followed:
+                    if len(followed) >= 8:
+                        return False
+                    followed.add(helper.start_byte)
+                    stack.append(helper)
             elif not ((fn.type == "identifier" and text(fn) in _INERT_FUNCTIONS)
                       or (fn.type == "member_expression" and _root_name(fn) in _INERT_RECEIVERS)
                       or (receiver in request and prop in _REQUEST_READS)):
