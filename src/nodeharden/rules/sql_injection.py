@@ -6,7 +6,7 @@ import bisect
 import heapq
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tree_sitter import Node, Tree
@@ -216,7 +216,7 @@ def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -
             and _constant_text(node.child_by_field_name("alternative"), scope, call, depth + 1)
     if kind == "identifier":
         return _constant_variable(node, call, depth + 1) or _imported(node, "text") or \
-            _destructured_compiled_sql(node) or _guarded(node)
+            _destructured_compiled_sql(node)
     if kind in ("member_expression", "subscript_expression"):
         return _environment_value(node) or _compiled_sql(node, call) or \
             _constant_member(node, call, depth + 1)
@@ -536,11 +536,6 @@ class _NameIndex:
     declares: dict[tuple[int, str], str | None] = field(default_factory=dict)
     #: ``_import_of`` results by name.
     imports: dict[str, tuple[str, str] | None] = field(default_factory=dict)
-    #: ``_guards``: the ``if`` statements without ``else`` of a block, by the block's id.
-    guards: dict[int, list[Node]] = field(default_factory=dict)
-    #: ``_guarded``: whether an ``if`` statement (by id) checks a name (the key's second item)
-    #: against a constant allow-list and leaves the function when it fails.
-    checks: dict[tuple[int, str], bool] = field(default_factory=dict)
 
 
 _NAME_INDEX: list[_NameIndex] = []
@@ -692,10 +687,8 @@ def _constant_variable(ident: Node, call: Node, depth: int) -> bool:
         return False
     scope = where[1]
     if where[0] == "param":
-        # An element (or index) of a constant array, in the function that maps it; or a
-        # parameter every call site of its function passes constants (proved later).
-        return (scope.start_byte, name) in _STATE.constant_params or _guarded(ident) or \
-            _parameter_given_constants(scope, name)
+        # An element (or index) of a constant array, in the function that maps it.
+        return (scope.start_byte, name) in _STATE.constant_params
     memo = _name_index(scope).constant
     key = (name, scope.start_byte, call.start_byte)
     if key in memo:
@@ -781,11 +774,7 @@ class _Assumed:
     prop: str | None = None
     #: For "field" (``spec`` is then the class's own module, "" here): the indexes of the
     #: constructor parameters the field is set from, whose every call site must pass constants.
-    #: For "param": the index of the function's parameter (``name`` the function's, ``prop``
-    #: its class's for a method), whose every call site must pass constants.
     params: tuple[int, ...] = ()
-    #: For "param": the start byte of the function in the module (the query's own).
-    at: int = -1
 
 
 @dataclass
@@ -1758,352 +1747,6 @@ def _call_sites_pass_constants(ctx: ProjectContext, home: str, name: str,
     return True
 
 
-_PLAIN_FUNCTIONS = frozenset({"function_declaration", "generator_function_declaration"})
-#: Where a method's class or instances may be reached by name other than through a property
-#: the module calls: the prototype, the constructor, reflection.
-_REFLECTION = frozenset({"prototype", "__proto__", "constructor", "getPrototypeOf",
-                         "getOwnPropertyNames", "getOwnPropertyDescriptor",
-                         "getOwnPropertyDescriptors", "Reflect", "setPrototypeOf"})
-
-
-def _extends(cls: Node) -> bool:
-    return any(c.type == "class_heritage" and (text(c).startswith("extends") or any(
-        n.type == "extends_clause" for n in c.children)) for c in cls.children)
-
-
-def _callable(func: Node) -> tuple[str, Node | None] | None:
-    """Return (name, class) for a function the module alone can call, as far as its own
-    statement shows: a function declaration, or a ``const`` bound to an arrow or function
-    expression (class None), not exported in that statement; or a method of a class
-    declaration (not exported in its statement) that extends nothing, no constructor, accessor
-    or static method. None for any other function and for a decorated one. Every use of the
-    name is checked in the project phase (``_call_sites``)."""
-    if any(c.type == "decorator" for c in func.children):
-        return None
-    if func.type in _PLAIN_FUNCTIONS:
-        name = func.child_by_field_name("name")
-        parent = func.parent
-        if name is None or parent is None or parent.type == "export_statement":
-            return None
-        return text(name), None
-    if func.type in ("arrow_function", "function_expression"):
-        decl = func.parent
-        lex = decl.parent if decl is not None else None
-        if decl is None or lex is None or decl.type != "variable_declarator" or \
-                decl.child_by_field_name("value") != func or \
-                lex.type != "lexical_declaration" or text(lex.children[0]) != "const" or \
-                lex.parent is None or lex.parent.type == "export_statement":
-            return None
-        name = decl.child_by_field_name("name")
-        return (text(name), None) if name is not None and name.type == "identifier" else None
-    if func.type != "method_definition":
-        return None
-    body = func.parent
-    cls = body.parent if body is not None and body.type == "class_body" else None
-    name = func.child_by_field_name("name")
-    if cls is None or cls.type != "class_declaration" or name is None or \
-            name.type not in ("property_identifier", "private_property_identifier") or \
-            text(name) == "constructor" or \
-            any(text(c) in ("static", "get", "set", "override") for c in func.children) or \
-            any(c.type == "decorator" for c in cls.children) or _extends(cls) or \
-            cls.parent is None or cls.parent.type == "export_statement":
-        return None
-    return text(name), cls
-
-
-def _parameter_given_constants(func: Node, name: str) -> bool:
-    """While a query is checked: return True, assuming that every call of ``func`` (a
-    ``_callable`` function) passes constant text as its parameter ``name`` (a plain parameter
-    nothing in the function writes), proved in the project phase (``_param_holds``) like a
-    constructor parameter a class field is set from."""
-    assumed = _STATE.assumed
-    if assumed is None:
-        return False
-    found = _callable(func)
-    index = _param_index(func, name) if found is not None else None
-    if found is None or index is None or any(
-            text(p.child_by_field_name("pattern") or p) == "this" for p in _param_nodes(func)):
-        return False
-    cls = found[1]
-    assumed.append(_Assumed("", found[0], "param", _class_name(cls) if cls is not None else None,
-                            (index,), func.start_byte))
-    return True
-
-
-def _function_at(root: Node, at: int) -> Node | None:
-    node: Node | None = root.descendant_for_byte_range(at, at + 1)
-    while node is not None and node.start_byte == at:
-        if node.type in _FUNCTIONS and node.is_named:
-            return node
-        node = node.parent
-    return None
-
-
-def _call_sites(root: Node, func: Node, name: str, cls: Node | None) -> list[Node] | None:
-    """Return the argument lists of every call of ``func`` (``_callable``, named ``name``)
-    in module ``root``; None when the module may call it another way or let other code call
-    it: the name used other than as ``name(…)`` (passed on, assigned, exported, ``.call``,
-    ``new``), and, for a method (``_method_sites``), any use other than ``this.name(…)`` in its
-    class or ``x.name(…)`` on an instance that never leaves the module."""
-    if cls is not None:
-        return _method_sites(root, func, name, cls)
-    own = func.child_by_field_name("name") if func.type in _PLAIN_FUNCTIONS else \
-        (func.parent or func).child_by_field_name("name")
-    sites: list[Node] = []
-    for node in _name_index(root).names.get(name, []):
-        parent = node.parent
-        if node == own:
-            continue
-        args = parent.child_by_field_name("arguments") if parent is not None and \
-            parent.type == "call_expression" and \
-            parent.child_by_field_name("function") == node else None
-        if args is None or args.type != "arguments":
-            return None
-        sites.append(args)
-    return sites
-
-
-def _method_sites(root: Node, func: Node, name: str, cls: Node) -> list[Node] | None:
-    """Call sites of method ``name`` of class ``cls``, when the module holds every one: the
-    class is only named by ``new Cls(…)`` whose result is called on directly or bound to a
-    ``const`` only ever read as ``x.prop`` (no instance leaves the module); ``this`` in the
-    class is only read as ``this.prop``; the module names no prototype, constructor or
-    reflection helper and no string holds the method's name; and every use of the name is
-    a call ``this.name(…)`` in the class or ``x.name(…)`` on such an instance."""
-    cname = _class_name(cls)
-    if cname is None:
-        return None
-    instances: set[tuple[str, int]] = set()
-    index = _name_index(root)
-    for node in index.names.get(cname, []):
-        parent = node.parent
-        if parent == cls:
-            continue
-        if parent is None or parent.type != "new_expression" or \
-                parent.child_by_field_name("constructor") != node:
-            return None
-        up = parent.parent
-        if up is not None and up.type == "member_expression" and \
-                up.child_by_field_name("object") == parent:
-            continue  # `new Cls(…).method(…)`
-        lex = up.parent if up is not None else None
-        target = up.child_by_field_name("name") if up is not None else None
-        if up is None or lex is None or target is None or up.type != "variable_declarator" or \
-                up.child_by_field_name("value") != parent or target.type != "identifier" or \
-                lex.type != "lexical_declaration" or text(lex.children[0]) != "const":
-            return None
-        scope = enclosing(up, _FUNCTIONS) or root
-        for use in _occurrences(text(target), scope):
-            outer = use.parent
-            if use != target and (outer is None or outer.type != "member_expression" or
-                                  outer.child_by_field_name("object") != use):
-                return None
-        instances.add((text(target), scope.id))
-    sites: list[Node] = []
-    for node in walk(root):
-        kind = node.type
-        if kind == "this":
-            outer = node.parent
-            if _this_class(node) == cls and (
-                    outer is None or outer.type != "member_expression" or
-                    outer.child_by_field_name("object") != node):
-                return None
-            continue
-        if kind == "string_fragment" and name in text(node) or \
-                kind in ("identifier", "property_identifier") and text(node) in _REFLECTION \
-                and (node.parent is None or node.parent.type != "method_definition"):
-            return None
-        if kind not in ("identifier", "property_identifier", "private_property_identifier",
-                        "shorthand_property_identifier", "shorthand_property_identifier_pattern",
-                        "type_identifier") or text(node) != name:
-            continue
-        if node == func.child_by_field_name("name"):
-            continue
-        member = node.parent
-        call = member.parent if member is not None else None
-        obj = member.child_by_field_name("object") if member is not None else None
-        args = call.child_by_field_name("arguments") if call is not None else None
-        if member is None or call is None or obj is None or args is None or \
-                member.type != "member_expression" or \
-                member.child_by_field_name("property") != node or \
-                call.type != "call_expression" or call.child_by_field_name("function") != member \
-                or args.type != "arguments":
-            return None
-        if obj.type == "this":
-            ok = _this_class(member) == cls
-        elif obj.type == "identifier":
-            where = _binding(obj)
-            ok = where is not None and (text(obj), where[1].id) in instances
-        else:
-            ok = obj.type == "new_expression" and \
-                text(obj.child_by_field_name("constructor")) == cname
-        if not ok:
-            return None
-        sites.append(args)
-    return sites
-
-
-def _param_holds(ctx: ProjectContext, rel: str, fact: _Assumed,
-                 holds: Callable[[_Assumed], bool]) -> bool:
-    """Return True when every call of the function ``fact`` names (its start byte in module
-    ``rel``) passes constant text at parameter ``fact.params[0]`` (``_call_sites``); an
-    argument that is constant under assumptions (a parameter of the calling function, an
-    import, a field) is constant when ``holds`` proves each. A function no call reaches
-    proves nothing."""
-    home: Node | None = None
-    for path, root in _js_files(ctx):
-        if path == rel:
-            home = root
-    func = _function_at(home, fact.at) if home is not None else None
-    found = _callable(func) if func is not None else None
-    if home is None or func is None or found is None or found[0] != fact.name:
-        return False
-    sites = _call_sites(home, func, *found)
-    if not sites:
-        return False
-    position = fact.params[0]
-    for args in sites:
-        items = code_children(args)
-        if position >= len(items) or any(a.type == "spread_element" for a in items):
-            return False
-        item = items[position]
-        saved = _STATE.assumed
-        _STATE.assumed = []
-        try:
-            constant = _constant_text(item, _scope_of(item), item)
-            facts = tuple(_STATE.assumed)
-        finally:
-            _STATE.assumed = saved
-        if not constant or not all(holds(f) for f in facts):
-            return False
-    return True
-
-
-def _guards(block: Node) -> list[Node]:
-    memo = _name_index(block).guards
-    if block.id not in memo:
-        memo[block.id] = [c for c in block.named_children if c.type == "if_statement" and
-                          c.child_by_field_name("alternative") is None]
-    return memo[block.id]
-
-
-def _guarded(ident: Node) -> bool:
-    """Return True when an allow-list check leaves the function before this use of ``ident``
-    unless its value is one of a constant list's literals (``_allow_list_check``): an ``if``
-    earlier in a block around the use, in a function that binds the name once, before the
-    check, and writes it nowhere else (nested functions included). The use may be in an
-    arrow or function expression made after the check, not in a function declaration or
-    method (callable before it)."""
-    name = text(ident)
-    index = _name_index(ident)
-    node = ident
-    while node.parent is not None:
-        parent = node.parent
-        if parent.type in _FUNCTIONS and parent.type not in ("arrow_function",
-                                                             "function_expression"):
-            return False
-        if parent.type == "statement_block":
-            for check in _guards(parent):
-                if check.start_byte >= node.start_byte:
-                    break
-                key = (check.id, name)
-                if key not in index.checks:
-                    index.checks[key] = _allow_list_check(check, name) and \
-                        _bound_once_before(check, name)
-                if index.checks[key]:
-                    return True
-        node = parent
-    return False
-
-
-def _allow_list_check(check: Node, name: str) -> bool:
-    """Return True for ``if (!LIST.includes(name)) return|throw …`` (also ``LIST.indexOf(name)
-    === -1`` or ``< 0``), where ``LIST`` is a ``const`` array of string literals that nothing
-    in its scope changes (``_container``) and the consequence always leaves the function."""
-    cond = check.child_by_field_name("condition")
-    while cond is not None and cond.type == "parenthesized_expression" and cond.named_children:
-        cond = cond.named_children[0]
-    call: Node | None = None
-    if cond is not None and cond.type == "unary_expression" and text(cond.children[0]) == "!":
-        call = cond.child_by_field_name("argument")
-        while call is not None and call.type == "parenthesized_expression" and \
-                call.named_children:
-            call = call.named_children[0]
-        method = "includes"
-    elif cond is not None and cond.type == "binary_expression":
-        op = text(cond.child_by_field_name("operator"))
-        right = text(cond.child_by_field_name("right"))
-        if op in ("===", "==") and right == "-1" or op == "<" and right == "0":
-            call = cond.child_by_field_name("left")
-        method = "indexOf"
-    if call is None or call.type != "call_expression":
-        return False
-    fn = call.child_by_field_name("function")
-    obj = fn.child_by_field_name("object") if fn is not None else None
-    args = code_children(call.child_by_field_name("arguments") or call)
-    if fn is None or obj is None or fn.type != "member_expression" or \
-            text(fn.child_by_field_name("property")) != method or obj.type != "identifier" or \
-            len(args) != 1 or args[0].type != "identifier" or text(args[0]) != name:
-        return False
-    box = _container(obj)
-    items = code_children(box.value) if box is not None and box.value.type == "array" else []
-    if box is None or not items or any(i.type != "string" for i in items) or \
-            _list_exported(obj, box.scope):
-        return False  # an exported list may be changed by its importers
-    body = check.child_by_field_name("consequence")
-    if body is not None and body.type in ("return_statement", "throw_statement"):
-        return True
-    return body is not None and body.type == "statement_block" and any(
-        c.type in ("return_statement", "throw_statement") for c in body.named_children) and \
-        not any(n.type in ("break_statement", "continue_statement") for n in walk(body))
-
-
-def _list_exported(ident: Node, scope: Node) -> bool:
-    """Return True when module-level list ``ident`` is exported (``export const``, ``export
-    { … }``, ``module.exports = { … }``): the only exports ``_escapes`` lets pass."""
-    if scope.parent is not None:
-        return False
-    for node in _occurrences(text(ident), scope):
-        parent = node.parent
-        holder = parent.parent if parent is not None and parent.type == "pair" else parent
-        if parent is None or parent.type == "export_specifier" or \
-                parent.type == "variable_declarator" and enclosing(
-                    parent, ("export_statement",)) is not None or \
-                holder is not None and holder.type == "object" and holder.parent is not None \
-                and holder.parent.type == "assignment_expression":
-            return True
-    return False
-
-
-def _bound_once_before(check: Node, name: str) -> bool:
-    """Return True when the function around ``check`` binds ``name`` once, as a plain
-    parameter or in a declaration of a block around ``check`` before it, and nothing in the
-    function (nested functions included) writes or binds it again."""
-    func = enclosing(check, _FUNCTIONS)
-    if func is None:
-        return False
-    writes = [n for n in _occurrences(name, func) if _write_kind(n) is not None]
-    if len(writes) != 1:
-        return False
-    binding = writes[0]
-    params = func.child_by_field_name("parameters")
-    holder = binding.parent
-    if params is not None and holder is not None and (
-            holder == params or holder.parent == params and
-            holder.type == "required_parameter" and holder.child_by_field_name("value") is None):
-        return True
-    decl = enclosing(binding, ("lexical_declaration", "variable_declaration"))
-    if decl is None or decl.end_byte > check.start_byte or \
-            enclosing(decl, _FUNCTIONS) != func:
-        return False
-    block = check.parent
-    while block is not None and block != func:
-        if block == decl.parent:
-            return True
-        block = block.parent
-    return False
-
-
 def _field_holds(ctx: ProjectContext, rel: str, fact: _Assumed) -> bool:
     """Return True when field ``fact.prop`` of class ``fact.name`` of module ``rel`` holds only
     constant text in the whole project: no other module writes a ``.prop`` of anything with
@@ -2455,30 +2098,15 @@ class SqlInjection(Rule):
         try:
             for rel, held in deferred.items():
                 for finding, assumed in held:
-                    if not all(self._holds(ctx, rel, fact, cache, fields) for fact in assumed):
+                    for fact in assumed:
+                        if fact.need == "field" and (rel, fact) not in fields:
+                            fields[rel, fact] = _field_holds(ctx, rel, fact)
+                    if not all(fields[rel, fact] if fact.need == "field"
+                               else _environment_settled(fact) if fact.need == "environment"
+                               else _proved(ctx, rel, fact, cache) for fact in assumed):
                         yield finding
         finally:
             _STATE.env_written = None
-
-    def _holds(self, ctx: ProjectContext, rel: str, fact: _Assumed,
-               cache: dict[tuple[str, str, _Assumed, frozenset[str] | None], bool],
-               fields: dict[tuple[str, _Assumed], bool], depth: int = 0) -> bool:
-        """Return True when the project proves ``fact``, assumed by a query of module
-        ``rel``. A function's parameter (``_param_holds``) may be given its caller's
-        parameters, followed three calls deep; a fact being proved is not yet true (a
-        function that passes its own parameter back to itself proves nothing)."""
-        if fact.need not in ("field", "param"):
-            return _environment_settled(fact) if fact.need == "environment" \
-                else _proved(ctx, rel, fact, cache)
-        key = (rel, fact)
-        if key not in fields:
-            if depth > 3:
-                return False
-            fields[key] = False
-            fields[key] = _field_holds(ctx, rel, fact) if fact.need == "field" else \
-                _param_holds(ctx, rel, fact,
-                             lambda f: self._holds(ctx, rel, f, cache, fields, depth + 1))
-        return fields[key]
 
     def _check_call(self, ctx: FileContext, call: Node, method: str, args: list[Node],
                     driver: str | None,
