@@ -476,10 +476,40 @@ def distributed_package(package_json: Mapping[str, Any]) -> str | None:
     return f"published package (package.json {', '.join(run + ship)})"
 
 
+def installed_by_users(package_json: Mapping[str, Any], read: Read) -> str | None:
+    """Return why the project is a command its users install and run themselves (``"installed
+    by its users (package.json bin; README.md: npm install -g redis-commander)"``), or None.
+
+    A package.json that is not ``"private": true``, has a name and a ``bin``, and whose README
+    tells readers to install that very package globally or run it with npx (``npm install -g
+    NAME``, ``npm i -g NAME``, ``npm install --global NAME``, ``yarn global add NAME``, ``pnpm
+    add -g NAME``, ``npx NAME``): each install is run by whoever installed it. ``bin`` alone
+    is not enough (a service may declare a health-check command), nor is a Helm chart (a
+    service's own deploy is often one)."""
+    name = package_json.get("name")
+    if package_json.get("private") is True or not package_json.get("bin") or \
+            not isinstance(name, str) or not name:
+        return None
+    install = (r"(?:npm\s+(?:install|i|add)\s+(?:-g|--global)|npm\s+(?:-g|--global)\s+"
+               r"(?:install|i|add)|yarn\s+global\s+add|pnpm\s+(?:add|install|i)\s+(?:-g|--global)"
+               r"|npx(?:\s+(?:-y|--yes))?)")
+    pattern = re.compile(install + r"\s+" + re.escape(name) + r"(?:@[\w.^~-]+)?(?![\w./@-])")
+    for readme in README_NAMES:
+        raw = read(readme)
+        if raw is None:
+            continue
+        match = pattern.search(raw.decode("utf-8", "replace"))
+        if match:
+            return (f"installed by its users (package.json bin; {readme}: "
+                    f"{' '.join(match.group().split())})")
+        break
+    return None
+
+
 def self_hosted(package_json: Mapping[str, Any], read: Read) -> str | None:
     """Return where the project says it is self-hosted software (``"self-hosted (package.json
     description)"``), or why it is a package others install and run
-    (``distributed_package``), or None."""
+    (``distributed_package``, ``installed_by_users``), or None."""
     places: list[tuple[str, str]] = []
     description = package_json.get("description")
     if isinstance(description, str):
@@ -502,7 +532,7 @@ def self_hosted(package_json: Mapping[str, Any], read: Read) -> str | None:
             if _HEADING_RE.match(line.strip()) and _OWN_SERVER_RE.search(line):
                 return f"run on your own server ({name}: {line.strip().lstrip('#').strip()})"
         break
-    return distributed_package(package_json)
+    return distributed_package(package_json) or installed_by_users(package_json, read)
 
 
 def detect_deployment(root: str, read: Read, package_json: Mapping[str, Any],

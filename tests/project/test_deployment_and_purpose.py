@@ -4,6 +4,7 @@ boilerplate… (package.json, the README's first heading and paragraph, as whole
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,41 @@ def test_a_damn_vulnerable_title_counts_only_as_the_projects_own_name(
     if readme is not None:
         files["README.md"] = readme.encode()
     assert vulnerable_by_design(files.get) == expected
+
+
+TOOL = {"name": "kv-browser", "version": "1.2.0", "bin": {"kv-browser": "bin/cli.js"}}
+
+
+@pytest.mark.parametrize(("package_json", "readme", "expected"), [
+    (TOOL, "# kv-browser\n\nA web UI.\n\n```\n$ npm install -g kv-browser\n```\n",
+     "installed by its users (package.json bin; README.md: npm install -g kv-browser)"),
+    (TOOL, "Run `npm i -g kv-browser@latest`, then `kv-browser --port 8081`.\n",
+     "installed by its users (package.json bin; README.md: npm i -g kv-browser@latest)"),
+    (TOOL, "Try it: npx kv-browser\n",
+     "installed by its users (package.json bin; README.md: npx kv-browser)"),
+    ({**TOOL, "name": "@acme/kv"}, "yarn global add @acme/kv\n",
+     "installed by its users (package.json bin; README.md: yarn global add @acme/kv)"),
+    # another package, a local install, no bin, a private package: not a tool users install
+    (TOOL, "npx kv-browser-setup\n", None),
+    (TOOL, "npm install -g pm2 && pm2 start app.js\n", None),
+    (TOOL, "npm install kv-browser\n", None),
+    ({k: v for k, v in TOOL.items() if k != "bin"}, "npm install -g kv-browser\n", None),
+    ({**TOOL, "private": True}, "npm install -g kv-browser\n", None),
+    (TOOL, None, None),
+])
+def test_a_command_its_readme_installs_globally_is_self_hosted(
+        package_json: dict[str, object], readme: str | None, expected: str | None) -> None:
+    files = {"README.md": readme.encode()} if readme is not None else {}
+    assert self_hosted(package_json, files.get) == expected
+
+
+def test_security_txt_skips_a_tool_users_install_even_with_a_pm2_file(tmp_path: Path) -> None:
+    # A pm2 file in a tool's repository is for the users who run it, not the maintainers' site.
+    pj = json.dumps({**TOOL, "dependencies": {"express": "^4"}})
+    root = write_tree(tmp_path / "p", {"package.json": pj, "app.js": APP,
+                                       "ecosystem.config.js": "module.exports = {apps: []};\n",
+                                       "README.md": "# kv\n\nnpm install -g kv-browser\n"})
+    assert check(root, select=["security-txt"]).findings == []
+    write_tree(root, {"README.md": "# kv\n\nClone and run `npm start`.\n"})
+    [finding] = check(root, select=["security-txt"]).findings
+    assert "pm2 ecosystem file" in finding.message
