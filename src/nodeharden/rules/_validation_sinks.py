@@ -1386,6 +1386,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
     vm = _module_names(facts, _VM)
     path = _module_names(facts, _PATH)
     ser = _module_names(facts, ("node-serialize",))
+    passport = _module_names(facts, ("passport",))
     xml = _module_names(facts, ("libxmljs", "libxmljs2"))
     contained = b".startsWith(" in (body.text or b"")
     found: list[Sink] = []
@@ -1471,6 +1472,18 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         if vm_name is not None and (vm_name.startswith("run") or vm_name in (
                 "Script", "compileFunction", "SourceTextModule")):
             add("code-eval", node, first, f"{callee_text}()")
+            continue
+        if fn.type == "member_expression" and \
+                text(fn.child_by_field_name("property")) == "authenticate" and (
+                    text(fn.child_by_field_name("object")) in passport[0]
+                    or text(fn.child_by_field_name("object")) == "passport"):
+            # passport.authenticate(strategy, { successRedirect, failureRedirect }) sends the
+            # user there after the login, as res.redirect() would: one finding per call.
+            for option in ("successRedirect", "failureRedirect"):
+                target = _option(args, option)
+                if target is not None and not _fixed_origin(target, taint) and \
+                        add("open-redirect", node, target, f"the {option} of {callee_text}()"):
+                    break
             continue
         if fn.type == "member_expression" and res is not None and \
                 text(fn.child_by_field_name("object")) == res:
