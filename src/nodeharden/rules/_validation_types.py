@@ -338,9 +338,10 @@ _BINDING_TAG_RE = lazy_pattern(
 
 
 def _written_through(subscript: Node) -> bool:
-    """Return True when ``subscript`` (``a[x]``) is written or deleted, itself or through
-    what it holds: ``a[x] = v``, ``a[x][y] = v``, ``a[x].y += v``, ``a[x]++``, ``delete a[x]``
-    (a read, ``a[x]``, ``a[x].y``, ``a[x](…)``, only looks a key up)."""
+    """Return True when ``subscript`` (``a[x]``) is written, itself or through what it holds:
+    ``a[x] = v``, ``a[x][y] = v``, ``a[x].y += v``, ``a[x]++``, ``delete a[x][y]`` (a read,
+    ``a[x]``, ``a[x].y``, ``a[x](…)``, only looks a key up; ``delete a[x]`` removes an own
+    property at most, and ``delete a.__proto__`` cannot reach Object.prototype)."""
     node = subscript
     steps = 0
     holder = node.parent
@@ -355,7 +356,8 @@ def _written_through(subscript: Node) -> bool:
     if holder.type in ("assignment_expression", "augmented_assignment_expression"):
         return holder.child_by_field_name("left") == node
     if holder.type == "unary_expression":
-        return text(holder.child_by_field_name("operator")) == "delete"
+        return text(holder.child_by_field_name("operator")) == "delete" and steps > 0 and \
+            node.type in ("subscript_expression", "member_expression")
     return holder.type == "update_expression"
 
 
@@ -418,7 +420,7 @@ def _name(word: str) -> bool:
         and word not in (
         "the", "a", "an", "this", "that", "your", "you", "it", "we", "they", "is", "are")
 #: ``settings[req.body.section][req.body.key] = value``: ``__proto__`` as the key writes to
-#: the prototype of every object (prototype pollution); ``delete cache[x]`` removes any key.
+#: the prototype of every object (prototype pollution), and so does ``delete cache[x][y]``.
 _WRITTEN_KEY = "used as the key of a write or delete (a key like __proto__ reaches Object.prototype)"
 _CONVERTED = "converted to a number with no fallback (NaN when it is not one)"
 _LOOSE = "compared with == to another value (an array or object compares as its text)"
