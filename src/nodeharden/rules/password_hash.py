@@ -153,101 +153,6 @@ def _mentions_password(node: Node) -> bool:
     return False
 
 
-#: Random generators whose output is no secret key (``Math.random``, ``crypto.randomInt``: a
-#: number, a PIN's worth of guesses), though their names say random.
-_NOT_KEY_GENERATORS = frozenset({"random", "randomint"})
-#: The fewest bytes or characters a generated value may ask for to count as a key.
-_KEY_MIN_LENGTH = 16
-
-
-def _random_key(node: Node) -> bool:
-    """Return True when every password-like name in ``node`` (the value a digest is fed) is a
-    local variable that holds a random key the server made: every write to it is a call of a
-    random generator (``_random_value``), so no user chose it and nothing in a request, a
-    record or a parameter reaches it (``let password; … password = getRandomString(128)``,
-    a per-process secret that keys a hash). A parameter, a member, a destructured name or
-    any other write keeps the value a password."""
-    found = False
-    for sub in walk(node):
-        if sub.type in ("identifier", "member_expression", "subscript_expression") and \
-                password_like(_last_name(sub)):
-            if sub.type != "identifier" or not _random_local(sub):
-                return False
-            found = True
-    return found
-
-
-def _random_local(ident: Node) -> bool:
-    """Return True when the variable ``ident`` reads is declared with a plain name and every
-    value written to it (its initialiser, when it has one, and each ``name = …``) is a
-    random generator's; any other write (``+=``, ``++``, a pattern, a loop binding) or a
-    parameter keeps it unknown."""
-    found = _declaration(ident)
-    if found is None:
-        return False
-    scope, declarator = found
-    if isinstance(declarator, int):
-        return False  # a parameter
-    target = declarator.child_by_field_name("name")
-    if target is None or target.type != "identifier":
-        return False
-    name = text(ident)
-    values: list[Node | None] = [
-        v for v in (declarator.child_by_field_name("value"),)
-        if v is not None and v.type not in ("undefined", "null")]
-    for write in _assigned(scope, name):
-        if write.type != "assignment_expression":
-            return False
-        values.append(write.child_by_field_name("right"))
-    for sub in walk(scope):
-        if sub.type == "shorthand_property_identifier_pattern" and text(sub) == name:
-            return False
-        if sub.type == "identifier" and text(sub) == name and sub.parent is not None and \
-                sub.parent.type in ("update_expression", "array_pattern", "pair_pattern",
-                                    "rest_pattern", "for_in_statement"):
-            return False
-    return bool(values) and all(_random_value(v) for v in values)
-
-
-def _random_value(value: Node | None) -> bool:
-    """Return True for a call of a random generator, named so (``crypto.randomBytes(32)``,
-    ``randomUUID()``, ``getRandomValues(new Uint8Array(32))``, a project's
-    ``randomizer.getRandomString(128)``), or ``.toString(…)`` of one: its arguments are
-    literals (or a typed array of a literal length), and a length among them is at least
-    ``_KEY_MIN_LENGTH`` (a short one is a code a person may be given to type)."""
-    value = unwrap(value, CASTS_AND_AWAIT)
-    if value is None or value.type != "call_expression":
-        return False
-    callee = value.child_by_field_name("function")
-    args = value.child_by_field_name("arguments")
-    if callee is None or args is None:
-        return False
-    method = text(callee).rpartition(".")[2]
-    if callee.type == "member_expression" and method == "toString":
-        return _random_value(callee.child_by_field_name("object"))
-    if "random" not in method.lower() or method.lower() in _NOT_KEY_GENERATORS:
-        return False
-    for arg in code_children(args):
-        if arg.type == "new_expression":  # getRandomValues(new Uint8Array(32))
-            inner = arg.child_by_field_name("arguments")
-            sized = code_children(inner) if inner is not None else []
-            if len(sized) != 1:
-                return False
-            arg = sized[0]
-        if arg.type not in ("number", "string", "true", "false", "object"):
-            return False  # a value the rule cannot read: the length may be short
-        for sub in walk(arg):  # `{ length: 32, type: 'url-safe' }` too
-            if sub.type in ("identifier", "spread_element", "template_substitution"):
-                return False
-            if sub.type == "number":
-                try:
-                    if float(text(sub).replace("_", "")) < _KEY_MIN_LENGTH:
-                        return False
-                except ValueError:
-                    return False
-    return True
-
-
 def _request_root(node: Node) -> bool:
     """Return True for ``req.body.x``, ``req.query['x']`` and the like."""
     obj = node.child_by_field_name("object")
@@ -731,15 +636,13 @@ class PasswordHash(Rule):
             callee = text(fn)
             head, _, method = callee.rpartition(".")
             message = None
-            if method == "update" and args and _mentions_password(args[0]) \
-                    and not _random_key(args[0]):
+            if method == "update" and args and _mentions_password(args[0]):
                 algorithm = self._digest_of(fn.child_by_field_name("object"))
                 if algorithm and not _prehashed(call):
                     message = (f"password hashed with {algorithm}: fast digests are brute-forced "
                                f"at billions of guesses per second; {REPLACEMENT}")
             elif (callee in digests or head in cryptojs and method.upper().startswith(
-                    ("MD5", "SHA", "RIPEMD"))) and args and _mentions_password(args[0]) \
-                    and not _random_key(args[0]):
+                    ("MD5", "SHA", "RIPEMD"))) and args and _mentions_password(args[0]):
                 algorithm = digests.get(callee) or method
                 message = (f"password hashed with {algorithm}: fast digests are brute-forced at "
                            f"billions of guesses per second; {REPLACEMENT}")
@@ -795,7 +698,7 @@ class PasswordHash(Rule):
         # One condition, one finding: the comparisons of one `||`/`&&` chain (`stored ===
         # sha1 || stored === sha512`) are one check, reported once at the first of them.
         conditions: dict[tuple[int, int], list[Node]] = {}
-        pending: list[_SecretCheck | _ConstantCheck | _DerivedCheck] = []
+        pending: list[_SecretCheck | _ConstantCheck] = []
         tops = _condition_tops(ctx.lang, root) if caps.get("cmp") else []
         for cmp in caps.get("cmp", []):
             if not self._comparison(cmp):
@@ -810,24 +713,15 @@ class PasswordHash(Rule):
             if functions is None:
                 functions = _named_functions(ctx.lang, root)
             top = root.descendant_for_byte_range(start, end) or cmps[0]
-            hashers = _derived_hashers(ctx, cmps)
-            if hashers == []:
-                continue  # password hash outputs compared: no plaintext, nothing to time
             found = self._comparison_finding(ctx, cmps, top, functions)
-            item: Finding | _SecretCheck | _ConstantCheck = found
-            if not isinstance(found, _SecretCheck) and \
-                    all(members := [_deferred_member(cmp) for cmp in cmps]):
+            if isinstance(found, _SecretCheck):
+                pending.append(found)  # judged in check_project, from the other modules' calls
+            elif all(members := [_deferred_member(cmp) for cmp in cmps]):
                 # `args.auth === AuthType.Password` with `AuthType` from a project module:
                 # check_project looks up what that module declares.
-                item = _ConstantCheck(found, [m for m in members if m is not None])
-            if hashers:
-                # A side is what a project module's function returns: check_project proves it
-                # hashes with a password hash, or judges the comparison as usual.
-                pending.append(_DerivedCheck(item, hashers))
-            elif isinstance(item, Finding):
-                yield item
+                pending.append(_ConstantCheck(found, [m for m in members if m is not None]))
             else:
-                pending.append(item)  # judged in check_project, from the other modules' calls
+                yield found
         _remember_secret_checks(ctx, pending)
         # A helper of the file that compares its parameters, called with a password pair.
         reported: set[tuple[int, int]] = set(conditions)
@@ -886,16 +780,15 @@ class PasswordHash(Rule):
         return replace(finding, severity=severity) if severity else finding
 
     def file_data(self, ctx: FileContext
-                  ) -> list[_StoreCall | _SecretCheck | _ConstantCheck | _DerivedCheck] | None:
+                  ) -> list[_StoreCall | _SecretCheck | _ConstantCheck] | None:
         """Return the store calls on a project module (``query.link.create({ password })``)
         that pass a password as it is, and the comparisons with an exported factory's
         parameter, for ``check_project`` to follow."""
-        kept: list[_StoreCall | _SecretCheck | _ConstantCheck | _DerivedCheck] = [
+        kept: list[_StoreCall | _SecretCheck | _ConstantCheck] = [
             *(self._store_calls(ctx) or []), *self._secret_checks(ctx)]
         return kept or None
 
-    def _secret_checks(self, ctx: FileContext
-                       ) -> list[_SecretCheck | _ConstantCheck | _DerivedCheck]:
+    def _secret_checks(self, ctx: FileContext) -> list[_SecretCheck | _ConstantCheck]:
         """Return the comparisons with a parameter of a factory the file exports, which
         ``check_file`` left to the project phase (computed by it, or again here)."""
         key = (ctx.rel, hash(ctx.source))
@@ -969,13 +862,6 @@ class PasswordHash(Rule):
         function of the project (an ORM model the module exports), is reported."""
         for path, calls in ctx.file_data.get(self.id, {}).items():
             for call in calls:
-                if isinstance(call, _DerivedCheck):
-                    if all(_proves_hash(ctx, path, h) for h in call.hashers):
-                        continue  # password hash outputs compared
-                    call = call.check
-                    if isinstance(call, Finding):
-                        yield call
-                        continue
                 if isinstance(call, _SecretCheck):
                     yield _judge_secret_check(ctx, self.id, path, call)
                     continue
@@ -2074,8 +1960,7 @@ class _SecretCheck:
 
 
 #: (file, hash of its source) -> the comparisons check_file left to the project phase.
-_SECRET_CHECKS: dict[tuple[str, int],
-                     list[_SecretCheck | _ConstantCheck | _DerivedCheck]] = {}
+_SECRET_CHECKS: dict[tuple[str, int], list[_SecretCheck | _ConstantCheck]] = {}
 
 
 @dataclass(frozen=True)
@@ -2091,20 +1976,8 @@ class _ConstantCheck:
     members: list[tuple[ImportFact, str, str, bool]]
 
 
-@dataclass(frozen=True)
-class _DerivedCheck:
-    """A password comparison whose every condition has a side a project module's function
-    computes (``toBase64(scrypt.getVerificationHash(password)) === stored``): nothing to
-    report when each of those functions hashes with a password hash, else ``check`` is
-    judged as usual."""
-
-    check: Finding | _SecretCheck | _ConstantCheck
-    hashers: list[_Hasher]
-
-
 def _remember_secret_checks(ctx: FileContext,
-                            pending: list[_SecretCheck | _ConstantCheck | _DerivedCheck]
-                            ) -> None:
+                            pending: list[_SecretCheck | _ConstantCheck]) -> None:
     if len(_SECRET_CHECKS) > 256:
         _SECRET_CHECKS.clear()
     _SECRET_CHECKS[(ctx.rel, hash(ctx.source))] = pending
@@ -2496,10 +2369,9 @@ def _as_import(ctx: ProjectContext, rel: str, local: str, node: Node) -> Node | 
     return None
 
 
-def _hashes(fn: Node, facts: FileFacts, depth: int = 0) -> bool:
+def _hashes(fn: Node, facts: FileFacts) -> bool:
     """Return True when function ``fn`` hashes a value it was given with a password hash:
-    bcrypt/argon2 ``hash``, or scrypt/pbkdf2, on a parameter or a password-like value, itself
-    or through a function of its file it hands that value to (two calls deep)."""
+    bcrypt/argon2 ``hash``, or scrypt/pbkdf2, on a parameter or a password-like value."""
     hashers = {local for module in _HASH_MODULES for local in facts.locals_of(module)}
     named = {local for module in _HASH_MODULES for imp in facts.imports if imp.module == module
              for name, local in imp.named.items() if name in ("hash", "hashSync")}
@@ -2514,17 +2386,11 @@ def _hashes(fn: Node, facts: FileFacts, depth: int = 0) -> bool:
             continue
         head, _, method = text(callee).rpartition(".")
         low = method.lower()
-        hashing = (head in hashers and method in ("hash", "hashSync")) or \
-            (not head and method in named) or "scrypt" in low or "pbkdf2" in low
-        if not hashing and (depth >= 2 or callee.type != "identifier"):
+        if not ((head in hashers and method in ("hash", "hashSync")) or
+                (not head and method in named) or "scrypt" in low or "pbkdf2" in low):
             continue
-        if not (_mentions_password(args) or any(
-                n.type == "identifier" and text(n) in params for n in walk(args))):
-            continue
-        if hashing:
-            return True
-        helper = _file_function(_root_of(fn), method)
-        if helper is not None and helper != fn and _hashes(helper, facts, depth + 1):
+        if _mentions_password(args) or any(
+                n.type == "identifier" and text(n) in params for n in walk(args)):
             return True
     return False
 
@@ -2611,10 +2477,8 @@ class _Hashing:
     ``hashSync`` (default, namespace or named imports), scrypt and pbkdf2, and a function of
     the file that hashes its argument with one of them (``_hashes``)."""
 
-    def __init__(self, ctx: FileContext, *, encodings: bool = False) -> None:
+    def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        #: Whether an encoding of a hash (``toBase64(hash)``, ``Buffer.from(hash)``) is one.
-        self.encodings = encodings
         #: Calls of project module functions taken as hashes, for the project phase to prove.
         self.deferred: list[_Hasher] = []
         self.hashers = {local for module in _HASH_MODULES
@@ -2652,15 +2516,9 @@ class _Hashing:
         if expr is None or depth > 4:
             return False
         if expr.type == "call_expression":
-            callee = expr.child_by_field_name("function")
-            args = expr.child_by_field_name("arguments")
-            given = code_children(args) if args is not None else []
-            method = text(callee).rpartition(".")[2] if callee is not None else ""
-            if self.encodings and given and method != "toString" and \
-                    _ENCODING_RE.fullmatch(method):
-                return self.value(given[0], scope, depth + 1)  # `toBase64(hash)`
             if self.call(expr):
                 return True
+            callee = expr.child_by_field_name("function")
             if callee is not None and callee.type == "member_expression":
                 return self.value(callee.child_by_field_name("object"), scope, depth + 1)
             return False
@@ -2698,25 +2556,6 @@ class _Hashing:
                 values.append(sub.child_by_field_name("right") if sub.type ==
                               "assignment_expression" else None)
         return bool(values) and all(self.value(v, scope, depth + 1) for v in values)
-
-
-#: Functions that only re-encode what they are given (``toBase64(hash)``, ``Buffer.from``).
-_ENCODING_RE = re.compile(r"(?i)(?:to|as)?(?:base64(?:url)?|hex|buffer|string)|from|btoa")
-
-
-def _derived_hashers(ctx: FileContext, cmps: list[Node]) -> list[_Hasher] | None:
-    """Return, when every comparison of ``cmps`` has a side that is a password hash's output
-    (bcrypt or argon2 ``hash``, scrypt, pbkdf2, or a function that hashes with one, also
-    re-encoded and through a variable set only to one: ``_Hashing.value``), the functions of
-    project modules among them that check_project must prove hash (empty when all are in the
-    file). None otherwise. Such a comparison holds no plaintext password, and the timing of
-    comparing salted, slow hash outputs does not help to guess one."""
-    hashing = _Hashing(ctx, encodings=True)
-    for cmp in cmps:
-        sides = [cmp.child_by_field_name("left"), cmp.child_by_field_name("right")]
-        if not any(side is not None and hashing.value(side, cmp) for side in sides):
-            return None
-    return hashing.deferred
 
 
 def _file_function(root: Node, name: str) -> Node | None:
