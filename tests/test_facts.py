@@ -169,6 +169,8 @@ def test_rules_that_query_around_needles_still_see_distant_parts(tmp_path: Path)
     route handler defined far from the route (input-validation looks it up by name)."""
     write_tree(tmp_path, {
         "package.json": '{"dependencies": {"express": "^5.1.0", "pg": "^8.0.0"}}',
+        # (create's .trim() is a robustness-only use: reported with the option)
+        ".nodeharden.yml": "input_validation: {robustness: true}\n",
         "app.js": (
             "const express = require('express');\n"
             "const { Pool } = require('pg');\n"

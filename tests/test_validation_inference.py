@@ -14,6 +14,11 @@ from _complexity import growth
 from conftest import write_tree
 from nodeharden._api import check, fix
 
+#: Most cases here are robustness-only (a type that only makes the handler fail): reported with
+#: the option, as issue #16's inference is about every field's type (the default reports a route
+#: only for an injection-class harm: test_robustness_only_routes_need_the_option).
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
 APP = """
 const express = require('express');
 const helpers = require('./helpers');
@@ -117,6 +122,7 @@ CASES = [
 def test_chain_from_use(handler: str, expected: list[str] | str, tmp_path: Path) -> None:
     root = write_tree(tmp_path / "app", {
         "package.json": json.dumps({"dependencies": {"express": "^5.1.0"}}),
+        ".nodeharden.yml": ROBUSTNESS,
         "app.js": APP % ("  " + handler), "helpers.js": HELPERS})
     findings = [f for f in check(root, select=["input-validation"]).findings
                 if f.path == "app.js"]
@@ -214,6 +220,7 @@ INERT = [
 def test_inert_or_self_checked_reads_are_not_reported(handler: str, tmp_path: Path) -> None:
     root = write_tree(tmp_path / "app", {
         "package.json": json.dumps({"dependencies": {"express": "^5.1.0"}}),
+        ".nodeharden.yml": ROBUSTNESS,
         "app.js": APP % ("  " + handler), "helpers.js": HELPERS})
     assert check(root, select=["input-validation"]).findings == []
 
@@ -253,6 +260,7 @@ def test_stored_or_computed_reads_stay_reported(handler: str, listed: str,
                                                 tmp_path: Path) -> None:
     root = write_tree(tmp_path / "app", {
         "package.json": json.dumps({"dependencies": {"express": "^5.1.0"}}),
+        ".nodeharden.yml": ROBUSTNESS,
         "app.js": APP % ("  " + handler), "helpers.js": HELPERS})
     [finding] = [f for f in check(root, select=["input-validation"]).findings
                  if f.path == "app.js"]
@@ -267,6 +275,7 @@ def test_mysql_binds_an_object_as_sql_so_body_values_stay_reported(tmp_path: Pat
                "  pool.query('INSERT INTO log (who) VALUES (?)', [req.body.who]);")
     root = write_tree(tmp_path / "app", {
         "package.json": json.dumps({"dependencies": {"express": "^5.1.0", "mysql2": "^3.0.0"}}),
+        ".nodeharden.yml": ROBUSTNESS,
         "app.js": APP % ("  " + handler), "helpers.js": HELPERS})
     [finding] = check(root, select=["input-validation"]).findings
     assert "reads req.body.name, req.body.who without validation" in finding.message, \
@@ -281,6 +290,7 @@ def test_mysql_binds_an_object_as_sql_so_body_values_stay_reported(tmp_path: Pat
 def test_path_parameter_used_as_a_string_is_not_reported(handler: str, tmp_path: Path) -> None:
     root = write_tree(tmp_path / "app", {
         "package.json": json.dumps({"dependencies": {"express": "^5.1.0"}}),
+        ".nodeharden.yml": ROBUSTNESS,
         "app.js": APP % ("  " + handler), "helpers.js": HELPERS})
     assert check(root, select=["input-validation"]).findings == []
 
@@ -298,8 +308,87 @@ def test_many_locals_and_objects_in_one_handler_stay_linear(tmp_path: Path) -> N
                  f"res.json(o{i});" for i in range(count)]
         root = write_tree(tmp_path / f"n{count}", {
             "package.json": json.dumps({"dependencies": {"express": "^5.1.0"}}),
+            ".nodeharden.yml": ROBUSTNESS,
             "app.js": APP % "\n".join("  " + line for line in lines), "helpers.js": HELPERS})
         return lambda: check(root, select=["input-validation"]).findings
 
     _, [finding] = growth(make, 15)
     assert finding.message.startswith("POST /x/:id reads req.body.f0, "), finding.message
+
+#: handler body -> the finding by default (None: no finding); each robustness-only handler is
+#: reported with the option (ROBUSTNESS).
+DEFAULT_CASES = [
+    ("res.json({ n: req.body.name.length });", None),
+    ("res.json(directory.lookup(req.body.email));", None),
+    ("res.json({ big: req.query.n > 10, same: req.query.m == 3 });", None),
+    ("res.json({ n: req.query.limit * 2 });", None),
+    ("for (const tag of req.body.tags) res.write(tag);\n  res.end();", None),
+    # an injection-class harm: reported, and the other fields keep their place in the message
+    ("res.json({ due: req.body.days + 1, n: req.body.name.length });",
+     "req.body.days used with +"),
+    ("settings[req.body.section][req.body.key] = 1;\n  res.end();",
+     "req.body.section, req.body.key used as the key of a write"),
+]
+
+
+@pytest.mark.parametrize("handler, expected", DEFAULT_CASES,
+                         ids=[c[0][:50] for c in DEFAULT_CASES])
+def test_robustness_only_routes_need_the_option(handler: str, expected: str | None,
+                                                 tmp_path: Path) -> None:
+    files = {"package.json": json.dumps({"dependencies": {"express": "^5.1.0"}}),
+             "app.js": APP % ("  " + handler), "helpers.js": HELPERS}
+    root = write_tree(tmp_path / "default", files)
+    findings = [f for f in check(root, select=["input-validation"]).findings
+                if f.path == "app.js"]
+    if expected is None:
+        assert findings == []
+        opted = write_tree(tmp_path / "opted", {**files, ".nodeharden.yml": ROBUSTNESS})
+        assert len([f for f in check(opted, select=["input-validation"]).findings
+                    if f.path == "app.js"]) == 1
+    else:
+        assert len(findings) == 1 and expected in findings[0].message, findings
+
+
+@pytest.mark.parametrize("path, merged, reported", [
+    ("/x/:id", False, False), ("/x/:id/:limit", False, True),
+    ("/x/:id", True, True)])  # a router with mergeParams: a mount path may give it
+def test_a_parameter_the_path_does_not_declare_is_no_input(path: str, merged: bool,
+                                                           reported: bool, tmp_path: Path) -> None:
+    app = (APP % "  res.json(list.slice(0, parseInt(req.params.limit, 10)));").replace(
+        "/x/:id", path)
+    if merged:
+        app += "const router = express.Router({ mergeParams: true });\n"
+    root = write_tree(tmp_path / "app", {
+        "package.json": json.dumps({"dependencies": {"express": "^5.1.0"}}),
+        ".nodeharden.yml": ROBUSTNESS, "app.js": app, "helpers.js": HELPERS})
+    findings = [f for f in check(root, select=["input-validation"]).findings
+                if f.path == "app.js"]
+    assert bool(findings) == reported, findings
+
+
+def test_a_filter_built_in_a_local_and_spread_into_a_mongo_query_is_a_filter(
+        tmp_path: Path) -> None:
+    """`const f = x ? { seller: x } : {}; Order.find({ ...f })`: the value is a MongoDB filter
+    value as sent (an injection-class harm, reported by default), not an unfollowed use."""
+    root = write_tree(tmp_path / "app", {
+        "package.json": json.dumps({"dependencies": {"express": "^4.21.0",
+                                                     "mongoose": "^8.0.0"}}),
+        "order.js": "module.exports = require('mongoose').model('Order', {});\n",
+        "app.js": """const express = require('express');
+const Order = require('./order');
+const app = express();
+app.get('/a', async (req, res) => {
+  const seller = req.query.seller || '';
+  const sellerFilter = seller ? { seller } : {};
+  res.send(await Order.find({ ...sellerFilter }));
+});
+app.get('/b', async (req, res) => {
+  const byOwner = { owner: req.query.owner };
+  res.send(await Order.find(byOwner));
+});
+module.exports = app;
+"""})
+    findings = [f for f in check(root, select=["input-validation"]).findings
+                if f.path == "app.js"]
+    assert [f.line for f in findings] == [4, 9], findings
+    assert all("put into a query filter as sent" in f.message for f in findings), findings

@@ -12,6 +12,9 @@ from nodeharden._api import check
 from nodeharden.rules._validation_sinks import CWES, FIXES, TITLES, sink_of
 from test_fixtures import _setup
 
+#: These tests are about robustness-only findings too: the option that reports them.
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
 CASES = sorted((CODEMODS / "input-validation" / "fixtures").glob("sink-*"))
 
 
@@ -59,7 +62,7 @@ def test_sarif_results_carry_the_sub_id_first(tmp_path: Path) -> None:
 
     root, rel, _ = _setup(CODEMODS / "input-validation" / "fixtures" / "sink-shell", tmp_path)
     with (root / rel).open("a") as app:  # and a finding that is not about a sink
-        app.write("app.post('/n', (req, res) => res.json({ n: req.body.n * 2 }));\n")
+        app.write("app.post('/n', (req, res) => res.json({ n: req.body.n + 2 }));\n")
     proc = run_cli("check", root, "--select", "input-validation", "--format", "sarif")
     assert proc.returncode == 1, proc.stderr
     results = json.loads(proc.stdout)["runs"][0]["results"]
@@ -72,7 +75,7 @@ def test_a_sink_is_suppressed_on_its_own_line(tmp_path: Path) -> None:
     from conftest import write_tree
 
     root = write_tree(tmp_path / "app", {
-        "package.json": '{"dependencies": {"express": "^5.1.0"}}',
+        ".nodeharden.yml": ROBUSTNESS, "package.json": '{"dependencies": {"express": "^5.1.0"}}',
         "app.js": """
             const express = require('express');
             const app = express();

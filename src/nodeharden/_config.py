@@ -53,6 +53,13 @@ SCHEMA: dict[str, Any] = {
             },
         },
         "validators": {"type": "array", "items": {"type": "string"}},
+        "input_validation": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "robustness": {"type": "boolean"},
+            },
+        },
         "session": {
             "type": "object",
             "additionalProperties": False,
@@ -96,6 +103,15 @@ class SessionOptions:
 
 
 @dataclass(frozen=True)
+class InputValidationOptions:
+    """What ``input-validation`` reports: by default only routes where a request field can do
+    an injection-class harm; ``robustness`` also reports fields whose wrong type only makes
+    the handler fail (``.length`` of a missing value, a value passed to a library)."""
+
+    robustness: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     """Validated project options; defaults when there is no config file."""
 
@@ -120,6 +136,7 @@ class Config:
     security_txt: SecurityTxtOptions = field(default_factory=SecurityTxtOptions)
     session: SessionOptions = field(default_factory=SessionOptions)
     validators: tuple[str, ...] = ()
+    input_validation: InputValidationOptions = field(default_factory=InputValidationOptions)
     path: Path | None = None
 
 
@@ -191,5 +208,6 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
         security_txt=SecurityTxtOptions(**raw.get("security_txt", {})),
         session=SessionOptions(**raw.get("session", {})),
         validators=tuple(raw.get("validators", ())),
+        input_validation=InputValidationOptions(**raw.get("input_validation", {})),
         path=path,
     )

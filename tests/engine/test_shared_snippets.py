@@ -20,6 +20,9 @@ from nodeharden._api import fix
 from nodeharden._snippets import render_snippet, render_template_file
 from nodeharden._style import Style
 
+#: The fixes here write chains for robustness-only fields: the option that reports them.
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
 ROUTE_CJS = """const express = require('express');
 
 const app = express();
@@ -65,6 +68,7 @@ def test_fix_creates_the_module_the_template_ships(tmp_path: Path, module_system
     package = {"name": "legacy", "dependencies": {"express": "^5.1.0"},
                **({"type": "module"} if esm else {})}
     created = _fixed_validate(tmp_path / "fixed", {
+        ".nodeharden.yml": ROBUSTNESS,
         "package.json": json.dumps(package), "app.js": ROUTE_ESM if esm else ROUTE_CJS})
     assert created == shipped
     # The template's answer, not the old fixer's `{ errors: [...] }`.
@@ -89,6 +93,7 @@ def _node_check(path: Path) -> None:
 @pytest.mark.skipif(not have_node(), reason="needs node")
 def test_fix_writes_the_quotes_jshint_asks_for(tmp_path: Path) -> None:
     created = _fixed_validate(tmp_path, {
+        ".nodeharden.yml": ROBUSTNESS,
         "package.json": json.dumps({"name": "legacy", "dependencies": {"express": "^5.1.0"}}),
         ".jshintrc": json.dumps({"quotmark": "double"}),
         "app.js": ROUTE_CJS})
@@ -103,6 +108,7 @@ def test_fix_writes_the_quotes_jshint_asks_for(tmp_path: Path) -> None:
 def test_fix_writes_the_files_semicolons_and_indentation(tmp_path: Path) -> None:
     route = ROUTE_ESM.replace(";\n", "\n").replace("\n  ", "\n    ")
     created = _fixed_validate(tmp_path, {
+        ".nodeharden.yml": ROBUSTNESS,
         "package.json": json.dumps({"name": "legacy", "type": "module",
                                     "dependencies": {"express": "^5.1.0"}}),
         "app.js": route})
@@ -145,7 +151,7 @@ def _post(url: str, payload: object) -> tuple[int, object]:
 @pytest.mark.skipif(not have_node(), reason="needs node and npm")
 def test_typescript_snippet_type_checks_and_answers_like_the_template(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "ts", {
-        "package.json": json.dumps({
+        ".nodeharden.yml": ROBUSTNESS, "package.json": json.dumps({
             "name": "ts-app", "private": True,
             "dependencies": {"express": "^5.1.0", "express-validator": "^7.2.1"},
             "devDependencies": {"@types/express": "^5.0.3", "@types/node": "^22.0.0",

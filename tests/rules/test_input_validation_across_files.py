@@ -8,6 +8,9 @@ import json
 
 from nodeharden import check, fix
 
+#: These tests are about robustness-only findings too: the option that reports them.
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
 
 EXPRESS = {"name": "app", "dependencies": {"express": "^5.1.0"}}
 
@@ -18,7 +21,7 @@ def _findings(root, rule):
 
 def test_two_route_files_share_one_validate_module(project) -> None:
     root = project({
-        "package.json": json.dumps(EXPRESS),
+        ".nodeharden.yml": ROBUSTNESS, "package.json": json.dumps(EXPRESS),
         "src/app.js": """
             const express = require('express');
             const users = require('./routes/users');
@@ -54,7 +57,7 @@ def test_two_route_files_share_one_validate_module(project) -> None:
 
 def test_default_exported_handler_in_another_file_and_name_clash(project) -> None:
     root = project({
-        "package.json": json.dumps(EXPRESS),
+        ".nodeharden.yml": ROBUSTNESS, "package.json": json.dumps(EXPRESS),
         "app.js": """
             const express = require('express');
             const createNote = require('./create-note');
@@ -78,7 +81,7 @@ def test_default_exported_handler_in_another_file_and_name_clash(project) -> Non
 def test_configured_validator_and_app_level_validator_count(project) -> None:
     root = project({
         "package.json": json.dumps(EXPRESS),
-        ".nodeharden.yml": "validators: [guard]\n",
+        ".nodeharden.yml": "validators: [guard]\n" + ROBUSTNESS,
         "app.js": """
             const express = require('express');
             const { guard } = require('./guard');
@@ -92,7 +95,7 @@ def test_configured_validator_and_app_level_validator_count(project) -> None:
 
 def test_trim_is_added_only_when_the_handler_trims(project) -> None:
     root = project({
-        "package.json": json.dumps(EXPRESS),
+        ".nodeharden.yml": ROBUSTNESS, "package.json": json.dumps(EXPRESS),
         "app.js": """
             const express = require('express');
             const app = express();
@@ -116,6 +119,7 @@ def test_a_whole_query_handed_to_a_service_names_the_filter_it_reaches(project) 
     "uses req.query as a whole", and leaves out what is converted or String()-ed."""
     # Express 4: its extended query parser makes ?tag[contains]= an object (Prisma's operator).
     root = project({
+        ".nodeharden.yml": ROBUSTNESS,
         "package.json": json.dumps({"name": "app", "dependencies": {"express": "^4.21.0"}}),
         "app.js": """
             const express = require('express');
@@ -153,7 +157,7 @@ def test_values_a_followed_service_checks_or_stores_are_not_reported(project) ->
     answers 422 for blank fields, and optional fields it writes as the ORM's data; the same
     service given a field it hands to a library untested is reported, naming the library."""
     root = project({
-        "package.json": json.dumps(EXPRESS),
+        ".nodeharden.yml": ROBUSTNESS, "package.json": json.dumps(EXPRESS),
         "app.js": """
             const express = require('express');
             const users = require('./users');

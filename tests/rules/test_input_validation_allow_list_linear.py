@@ -9,6 +9,9 @@ from _complexity import growth
 
 from nodeharden import check
 
+#: These tests are about robustness-only findings too: the option that reports them.
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
 _USER = ("const mongoose = require('mongoose');\nmodule.exports = mongoose.model('User', "
          "new mongoose.Schema({ name: String }));\n")
 
@@ -28,7 +31,8 @@ def test_many_allow_list_loops_stay_linear_and_an_alias_is_reported(project) -> 
     # Counted steps, not time: 4 times the lists and loops cost about 4 times the work (a
     # declaration search per loop was quadratic: about a minute for 2,000 of them).
     def make(count: int):
-        root = project({"package.json": '{"name": "a", "dependencies": {"express": "^4.21.0", '
+        root = project({".nodeharden.yml": ROBUSTNESS,
+                        "package.json": '{"name": "a", "dependencies": {"express": "^4.21.0", '
                                         '"mongoose": "^8.0.0"}}',
                         "user.js": _USER,
                         # F7 gets an alias that adds a field: its loop reads the body as a whole.

@@ -7,6 +7,9 @@ import json
 
 from nodeharden import check
 
+#: These tests are about robustness-only findings too: the option that reports them.
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
 PKG = {"name": "app", "dependencies": {"express": "^4.21.0", "lodash": "^4.17.21",
                                        "pg": "^8.13.0"}}
 
@@ -18,7 +21,9 @@ def _messages(root) -> dict[int, str]:
 def test_string_concatenation_is_not_arithmetic(project) -> None:
     """`'…' + x` and a template make a string whatever x is; SQL text built that way stays
     reported, as SQL text; `+` between two unknown values stays reported, not as arithmetic."""
-    root = project({"package.json": json.dumps(PKG), "app.js": """const express = require('express');
+    root = project({".nodeharden.yml": ROBUSTNESS,
+                    "package.json": json.dumps(PKG),
+                    "app.js": """const express = require('express');
 const { Pool } = require('pg');
 const pool = new Pool();
 const http = require('axios');
@@ -55,7 +60,9 @@ module.exports = app;
 
 def test_numeric_operators_convert_like_number(project) -> None:
     """`*`, `-`, unary `+` convert to a number: the message says NaN, not text."""
-    root = project({"package.json": json.dumps(PKG), "app.js": """const express = require('express');
+    root = project({".nodeharden.yml": ROBUSTNESS,
+                    "package.json": json.dumps(PKG),
+                    "app.js": """const express = require('express');
 const app = express();
 app.get('/since', (req, res) => {
   const hours = req.query.hours || 2;
@@ -84,9 +91,11 @@ app.post('/t', (req, res) => {
 });
 module.exports = app;
 """
-    lodash = project({"package.json": json.dumps(PKG), "app.js": app % "lodash"})
+    lodash = project({".nodeharden.yml": ROBUSTNESS,
+                      "package.json": json.dumps(PKG), "app.js": app % "lodash"})
     assert _messages(lodash) == {}
-    other = project({"package.json": json.dumps(PKG), "app.js": app % "underscore"})
+    other = project({".nodeharden.yml": ROBUSTNESS,
+                     "package.json": json.dumps(PKG), "app.js": app % "underscore"})
     assert list(_messages(other)) == [5]
 
 
@@ -94,7 +103,9 @@ def test_url_setters_and_key_lookups(project) -> None:
     """A WHATWG URL's setters and searchParams convert the value; a key looked up in an object
     or a Map only misses with another type. A property of a plain object and a get() on
     something not known to be a Map stay reported."""
-    root = project({"package.json": json.dumps(PKG), "app.js": """const express = require('express');
+    root = project({".nodeharden.yml": ROBUSTNESS,
+                    "package.json": json.dumps(PKG),
+                    "app.js": """const express = require('express');
 const app = express();
 app.use(express.json());
 const store = require('kv-client');

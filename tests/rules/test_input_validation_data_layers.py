@@ -14,6 +14,9 @@ from conftest import have_node, npm_install
 
 from nodeharden import check
 
+#: These tests are about robustness-only findings too: the option that reports them.
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
 MODELS = """
     const { Sequelize, DataTypes } = require('sequelize');
     const sequelize = new Sequelize('sqlite::memory:'%s);
@@ -39,7 +42,7 @@ def _messages(root) -> list[str]:
 
 def _app(project, sequelize: str, options: str = "", name: str = "app"):
     return project({
-        "package.json": json.dumps({"name": "app", "dependencies": {
+        ".nodeharden.yml": ROBUSTNESS, "package.json": json.dumps({"name": "app", "dependencies": {
             "express": "^4.21.0", "sequelize": sequelize, "mongoose": "^8.0.0"}}),
         "app.js": APP,
         "models.js": MODELS % options,
@@ -65,7 +68,7 @@ def test_a_whole_body_in_an_orm_write_is_named_mass_assignment(project) -> None:
     """PUT /user/:id → a controller's db.User.update(data) (chartbrew's shape): the finding
     names the write and where it is, and what a client can do with it."""
     root = project({
-        "package.json": json.dumps({"name": "app", "dependencies": {
+        ".nodeharden.yml": ROBUSTNESS, "package.json": json.dumps({"name": "app", "dependencies": {
             "express": "^5.1.0", "sequelize": "^6.37.0"}}),
         "app.js": """
             const express = require('express');
@@ -117,6 +120,7 @@ def test_versions_come_from_the_package_folder(project) -> None:
     """A repository whose server is a package folder (the root package.json declares nothing):
     the server's Sequelize is what decides, as when checked from the folder."""
     root = project({
+        ".nodeharden.yml": ROBUSTNESS,
         "package.json": json.dumps({"name": "repo", "private": True}),
         "server/package.json": json.dumps({"name": "server", "dependencies": {
             "express": "^4.21.0", "sequelize": "^6.37.0"}}),
@@ -173,7 +177,7 @@ def test_a_project_function_named_like_a_write_is_not_one(project) -> None:
     through Sequelize is the project's own function (it may pick the fields), not the ORM's
     write: the generic finding stays, with no mass-assignment claim."""
     root = project({
-        "package.json": json.dumps({"name": "app", "dependencies": {
+        ".nodeharden.yml": ROBUSTNESS, "package.json": json.dumps({"name": "app", "dependencies": {
             "express": "^5.1.0", "sequelize": "^6.37.0"}}),
         "app.js": """
             const express = require('express');

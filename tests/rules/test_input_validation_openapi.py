@@ -10,6 +10,9 @@ from pathlib import Path
 
 from conftest import found, write_tree
 
+#: These tests are about robustness-only findings too: the option that reports them.
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
 RULE = ["input-validation"]
 
 PACKAGE = json.dumps({"name": "t", "dependencies": {
@@ -63,6 +66,7 @@ EVERY = {USERS, ADMIN}
 def _project(tmp_path: Path, app: str = APP, options: str = "validateRequests: true",
              spec: str = SPEC, **more: str) -> Path:
     return write_tree(tmp_path / "p", {
+        ".nodeharden.yml": ROBUSTNESS,
         "package.json": PACKAGE, "api.yml": spec, "app.js": app.replace("OPTIONS", options),
         "routes/users.js": ROUTER, "routes/admin.js": ROUTER, **more})
 
@@ -158,7 +162,7 @@ def test_a_second_app_in_the_project_is_not_behind_it(tmp_path: Path) -> None:
 def test_routers_mounted_through_a_path_alias_and_in_turn(tmp_path: Path) -> None:
     # `import api from '@server/routes'` (a TypeScript path alias), which mounts ./users.
     root = write_tree(tmp_path / "ts", {
-        "package.json": PACKAGE, "api.yml": SPEC,
+        ".nodeharden.yml": ROBUSTNESS, "package.json": PACKAGE, "api.yml": SPEC,
         "server/index.ts": (
             "import express from 'express';\n"
             "import * as OpenApiValidator from 'express-openapi-validator';\n"
@@ -218,7 +222,7 @@ def test_the_second_review_cases_stay_reported(tmp_path: Path) -> None:
     assert found(_project(tmp_path / "hoisted", hoisted), RULE) == EVERY
     # A path from the working directory is read from the app's package folder.
     root = write_tree(tmp_path / "mono", {
-        "package.json": PACKAGE,
+        ".nodeharden.yml": ROBUSTNESS, "package.json": PACKAGE,
         "api.yml": SPEC.replace("servers:\n  - url: '{origin}/api/v1'\n    variables:\n"
                                 "      origin: {default: 'http://localhost:3000'}\n", ""),
         "packages/api/package.json": PACKAGE, "packages/api/api.yml": SPEC,

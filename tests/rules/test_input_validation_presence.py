@@ -17,6 +17,9 @@ from conftest import have_node, npm_install, serve_app, write_tree
 
 from nodeharden import check
 
+#: These tests are about robustness-only findings too: the option that reports them.
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
 PACKAGE = json.dumps({"name": "a", "version": "1.0.0",
                       "dependencies": {"express": "^4.21.0"}})
 
@@ -62,7 +65,8 @@ def test_guarded_alias_handed_to_a_service_stays_reported(project) -> None:
     """`if (!req.body) …` no longer makes the body a whole use, but the alias handed to the
     service is still followed there: the client's `id` that the service copies into the saved
     entity keeps the route reported, now named."""
-    root = project({"package.json": PACKAGE, "app.js": CREDENTIALS, "service.js": SERVICE,
+    root = project({".nodeharden.yml": ROBUSTNESS,
+                    "package.json": PACKAGE, "app.js": CREDENTIALS, "service.js": SERVICE,
                     "entity.js": "module.exports.Credential = class {};\n"})
     found = _findings(root)
     assert [line for line, _ in found] == [5], found
@@ -88,7 +92,7 @@ module.exports = app;
 
 def test_presence_test_does_not_hide_a_whole_use(project) -> None:
     """The whole body handed to a package after the presence test is still a whole use."""
-    root = project({"package.json": PACKAGE, "app.js": WHOLE})
+    root = project({".nodeharden.yml": ROBUSTNESS, "package.json": PACKAGE, "app.js": WHOLE})
     assert _findings(root) == [(5, ("POST /cards reads req.body without validation: check "
                                     "type and format before the handler runs (no automatic "
                                     "fix: the handler uses req.body as a whole)"))]
@@ -113,7 +117,8 @@ module.exports = app;
 def test_template_literal_path_is_named_in_the_message(project) -> None:
     """A route path written as a template literal is shown by its text, not as an empty
     string (`POST  reads…`), in the field finding and in a sink finding."""
-    root = project({"package.json": PACKAGE, "app.js": TEMPLATE_PATH})
+    root = project({".nodeharden.yml": ROBUSTNESS,
+                    "package.json": PACKAGE, "app.js": TEMPLATE_PATH})
     messages = [m for _, m in _findings(root)]
     assert any(m.startswith("POST ${basePath}/auth/demo/login reads req.body.email ")
                for m in messages), messages
@@ -170,7 +175,8 @@ def test_credited_checks_turn_every_other_type_away(tmp_path: Path) -> None:
     null, a string, a number, an object, an array holding an object or a number, a value off
     the list) gets the 4xx answer before any use; the right type gets 200. The rule reports
     none of the three routes."""
-    root = write_tree(tmp_path / "app", {"package.json": PACKAGE, "app.js": CHECKS_APP})
+    root = write_tree(tmp_path / "app", {".nodeharden.yml": ROBUSTNESS,
+                                         "package.json": PACKAGE, "app.js": CHECKS_APP})
     assert _findings(root) == []
     npm_install(root)
     wrong: list[object] = [None, "a", 5, {"not": "x"}, [{"not": "x"}], ["a", 5], True]

@@ -10,6 +10,9 @@ from _complexity import growth
 
 from nodeharden import check
 
+#: These tests are about robustness-only findings too: the option that reports them.
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
 _PKG = '{"name": "a", "dependencies": {"express": "^4.21.0", "pg": "^8.11.0"}}'
 _HEAD = ("const express = require('express');\nconst { Pool } = require('pg');\n"
          "const db = new Pool();\nconst app = express();\napp.use(express.json());\n")
@@ -17,7 +20,8 @@ _HEAD = ("const express = require('express');\nconst { Pool } = require('pg');\n
 
 def _messages(project, body: str, pkg: str = _PKG, files: dict[str, str] | None = None
               ) -> dict[int, str]:
-    root = project({"package.json": pkg, "app.js": _HEAD + body, **(files or {})})
+    root = project({".nodeharden.yml": ROBUSTNESS,
+                    "package.json": pkg, "app.js": _HEAD + body, **(files or {})})
     report = check(root, select=["input-validation"])
     assert report.failed == []
     return {f.line: f.message for f in report.findings}
@@ -145,7 +149,7 @@ def test_long_lines_are_read_in_linear_time(project) -> None:
     def make(count: int):
         words = "select update where order " * count
         name = "a" * (25 * count)
-        root = project({"package.json": _PKG, "app.js": _HEAD + f"""\
+        root = project({".nodeharden.yml": ROBUSTNESS, "package.json": _PKG, "app.js": _HEAD + f"""\
 app.get('/a', (req, res) => {{
   res.send('{words}' + req.query.q);
 }});

@@ -18,6 +18,9 @@ from conftest import have_node, npm_install, serve_app, write_tree
 from nodeharden import check
 from nodeharden.rules._validation_sinks import _segment_pattern
 
+#: These tests are about robustness-only findings too: the option that reports them.
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
 #: (pattern, flags, one path segment other than '.' and '..').
 PATTERNS = [
     (r"^img-[a-f0-9-]{36}\.png$", "i", True),
@@ -124,6 +127,7 @@ def _status(url: str) -> tuple[int, str]:
 
 def _app(root: Path, pattern: str) -> Path:
     return write_tree(root, {
+        ".nodeharden.yml": ROBUSTNESS,
         "package.json": json.dumps({"name": "app", "version": "1.0.0",
                                     "dependencies": {"express": "^4.21.0"}}),
         "app.js": APP,

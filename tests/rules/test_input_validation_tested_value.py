@@ -17,6 +17,9 @@ from conftest import have_node, npm_install, serve_app, write_tree
 
 from nodeharden import check
 
+#: These tests are about robustness-only findings too: the option that reports them.
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
 FILES_APP = r"""const express = require('express');
 const fs = require('fs');
 const path = require('path');
@@ -143,7 +146,8 @@ def _by_route(root: Path) -> dict[str, str]:
 
 
 def _files_app(root: Path) -> Path:
-    return write_tree(root, {"package.json": _package(), "app.js": FILES_APP,
+    return write_tree(root, {".nodeharden.yml": ROBUSTNESS,
+                             "package.json": _package(), "app.js": FILES_APP,
                              "files/a.txt": "one\n", "secret.txt": "TOP SECRET\n"})
 
 
@@ -158,7 +162,8 @@ def test_the_tested_value_must_be_the_value_used(tmp_path: Path) -> None:
 
 
 def test_typeof_answers_that_go_on_are_no_check(tmp_path: Path) -> None:
-    root = write_tree(tmp_path / "app", {"package.json": _package(), "app.js": ACCOUNTS_APP})
+    root = write_tree(tmp_path / "app", {".nodeharden.yml": ROBUSTNESS,
+                                         "package.json": _package(), "app.js": ACCOUNTS_APP})
     found = _by_route(root)
     assert sorted(found) == ["/a", "/b"], found
     assert all("req.body.name" in message for message in found.values()), found
@@ -183,7 +188,8 @@ def test_reported_shapes_leak_and_quiet_ones_do_not(tmp_path: Path) -> None:
             assert _request(f"{base}/decoded-first/{attack}")[0] in (400, 404), attack
         for attack in ("..%2fsecret.txt", "..", "..%5csecret.txt"):
             assert _request(f"{base}/notes/{attack}")[0] in (400, 404), attack
-    accounts = write_tree(tmp_path / "accounts", {"package.json": _package(),
+    accounts = write_tree(tmp_path / "accounts", {".nodeharden.yml": ROBUSTNESS,
+                                                  "package.json": _package(),
                                                   "app.js": ACCOUNTS_APP,
                                                   "accounts.js": ACCOUNTS})
     (accounts / "node_modules").symlink_to(root / "node_modules")

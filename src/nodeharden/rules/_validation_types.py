@@ -127,6 +127,10 @@ class Field:
     #                     strings and arrays share, as the uses wrote them (for the message)
     converted: bool = False  # a stand-in for the number the field was converted to
 
+    def injection(self) -> bool:
+        """Return True when some use of the field does an injection-class harm."""
+        return any(h in INJECTION_HARMS for h in self.harms)
+
     def allow(self, values: str) -> None:
         if _OPT_RANK[values] > _OPT_RANK[self.fallback]:
             self.fallback = values
@@ -289,6 +293,8 @@ _ID_METHODS = frozenset({"findById", "findByIdAndUpdate", "findByIdAndDelete",
 #: Query builders' lookups: knex ``.where('id', id)``, TypeORM ``findOneBy({ id })``.
 _WHERE_METHODS = frozenset({"where", "andWhere", "orWhere", "whereIn", "whereNot",
                             "findOneBy", "findBy", "findOneByOrFail"})
+#: TypeORM lookups whose first argument is the where-object itself.
+_TYPEORM_LOOKUPS = frozenset({"findOneBy", "findBy", "findOneByOrFail", "countBy", "existsBy"})
 _MONGO_FILTER_METHODS = frozenset({
     "find", "findOne", "findOneAndUpdate", "findOneAndDelete", "findOneAndReplace",
     "findOneAndRemove", "updateOne", "updateMany", "deleteOne", "deleteMany", "countDocuments",
@@ -426,6 +432,17 @@ _CONVERTED = "converted to a number with no fallback (NaN when it is not one)"
 _LOOSE = "compared with == to another value (an array or object compares as its text)"
 _OTHER = "used in a way the rule cannot follow"
 _POSITION_HARM = {"sent": _FILTER, "mysql": _MYSQL}
+#: The harms that make a route worth a finding by default: a value that changes what a query,
+#: a write's key or a text means (an operator object, SQL text, ``__proto__``, ``+`` joining
+#: text). The others (``.length`` of a missing value, a value passed to a library, a
+#: comparison) only make the handler fail on a wrong type: reported with the
+#: ``input_validation: {robustness: true}`` option.
+INJECTION_HARMS = frozenset({_FILTER, _MYSQL, _SQL_TEXT, _WRITTEN_KEY, _ARITH,
+                             # a password a signup hashes (judged real in the field test)
+                             *(f"passed to {fn}()" for fn in (
+                                 "crypto.pbkdf2", "crypto.pbkdf2Sync", "crypto.scrypt",
+                                 "crypto.scryptSync", "bcrypt.hash", "bcrypt.hashSync",
+                                 "bcryptjs.hash", "bcryptjs.hashSync", "argon2.hash"))})
 #: Functions that take any value and give a string or a boolean, never throwing on a request
 #: value: ``encodeURIComponent(req.query.q)`` is no use that needs a checked value.
 _TOTAL_CALLS = frozenset({"encodeURIComponent", "encodeURI", "escape", "JSON.stringify",
@@ -1674,7 +1691,7 @@ class _Analysis:
                 value = parent  # `...(bio ? { bio } : {})`
             else:
                 break
-        if value.type != "object":
+        if value.type not in ("object", "ternary_expression"):  # (`x ? { a } : {}` too)
             return _OTHER
         holder = value.parent
         if holder is not None and holder.type == "arguments" and \
@@ -1694,6 +1711,12 @@ class _Analysis:
                 outer = use
                 while outer.parent is not None and outer.parent.type in _WRAPPERS:
                     outer = outer.parent
+                spread = outer.parent
+                if spread is not None and spread.type == "spread_element" and \
+                        spread.parent is not None and spread.parent.type == "object" and \
+                        spread.parent.parent is not None and \
+                        spread.parent.parent.type == "arguments":
+                    outer = spread.parent  # `find({ ...filter })`: the same keys, one call in
                 if outer.parent is not None and outer.parent.type == "arguments":
                     harm = self._object_call(found, outer.parent, outer, path, depth) or harm
                 else:
@@ -1744,6 +1767,15 @@ class _Analysis:
                 index = code_children(args).index(obj) if obj in code_children(args) else -1
                 self._property_into_helper(found, helper, index, path)
                 return None  # the helper's uses decide
+        if fn.type == "member_expression" and self.layers is not None and \
+                text(fn.child_by_field_name("property")) in _MONGO_FILTER_METHODS and \
+                code_children(args)[:1] == [obj] and path and \
+                not any(key.startswith("$") for key in path) and \
+                "mongo" in self.layers.of_value(fn.child_by_field_name("object")):
+            # `const filter = x ? { seller: x } : {}; Order.find({ ...filter })`: a filter
+            sent = not (found.part == "params" or found.converted or (
+                found.part == "query" and self.layers.simple_query))
+            return _FILTER if sent else None
         if depth == 0 and self.project is not None and self.project(fn):
             return None
         return f"passed in an object to {_callee_name(fn)}"
@@ -1890,6 +1922,9 @@ class _Analysis:
             if method in _DB_METHODS and index >= 1:
                 return self._bound_role(_sql_of(args[0], self.index(scope)), index - 1, found)
             return None
+        if method in _TYPEORM_LOOKUPS and index == 0 and len(steps) == 1 and \
+                steps[0][0] == "pair":
+            return orm_key  # TypeORM `findOneBy({ id })`: a missing value drops the condition
         if method in _MONGO_FILTER_METHODS and index == 0 and \
                 all(kind == "pair" for kind, _ in steps) and \
                 not any(str(key).startswith("$") for _, key in steps):

@@ -632,11 +632,28 @@ def _route_label(route: CallFact, source: bytes) -> str:
     return f"{route.method.upper()} {path or '(no path)'}"
 
 
-def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None) -> None:
-    """Mark the numeric ``req.params`` fields no chain can be proven safe for, and set which
+def _absent_param(route: CallFact, source: bytes, name: str) -> bool:
+    """Return True when ``req.params.<name>`` is always undefined in ``route``'s handler: its
+    path is a plain string with no ``:name`` (nor ``*name``), the name is not a number (an
+    unnamed wildcard or group gives ``0``, ``1``…), and the route's file never asks a router
+    for ``mergeParams`` (only then could a mount path give the handler more parameters)."""
+    if route.path is None:
+        return False
+    top = name.split(".", 1)[0]
+    if not top or top.isdigit() or top in _path_params(route.path):
+        return False
+    return b"mergeParams" not in source
+
+
+def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None,
+                       source: bytes = b"") -> None:
+    """Drop the ``req.params`` fields the route's path does not declare (always undefined:
+    not request input), mark the numeric ones no chain can be proven safe for, and set which
     are required (a declared parameter is always there, unless in an optional part)."""
     from nodeharden.rules._validation_types import NARROW_PARAM_TYPES
 
+    reads.fields = {k: f for k, f in reads.fields.items()
+                    if f.part != "params" or not _absent_param(route, source, f.name)}
     declared = _path_params(route.path) if route.path is not None else None
     for f in reads.fields.values():
         if f.part != "params" or f.unsure or f.type()[0] not in NARROW_PARAM_TYPES:
@@ -1426,6 +1443,7 @@ class InputValidation(Rule):
             return
         project = _Project(ctx)
         configured = ctx.info.config.validators
+        robustness = ctx.info.config.input_validation.robustness
         processed = _param_callbacks(ctx, project)
         reported: set[tuple[str, int]] = set()
         mongo = ctx.info.has_dependency("mongoose") or ctx.info.has_dependency("mongodb")
@@ -1479,6 +1497,7 @@ class InputValidation(Rule):
                 parts = tuple(p for p in SOURCES if p != "body") if no_body else SOURCES
                 sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo, pinned,
                                    parts, layers, patterns)
+                sinks = [s for s in sinks if not self._absent(route, parsed.source, s)]
                 for sink in sinks:
                     at = (sink.path or where, sink.node.start_byte)
                     if at in reported:
@@ -1523,8 +1542,13 @@ class InputValidation(Rule):
                     reads.whole = [p for p in reads.whole if p not in checked or p in massed]
                     reads.fields = {k: f for k, f in reads.fields.items()
                                     if f.part not in checked}
-                _check_path_params(route, reads, processed)
-                if reads.whole or reads.needed():
+                _check_path_params(route, reads, processed, parsed.source)
+                if not (reads.whole or reads.needed()):
+                    continue
+                # By default only a route where some field can do an injection-class harm
+                # (or a whole part is written as it is) is reported; one whose fields can only
+                # make the handler fail on a wrong type is a robustness matter (the option).
+                if robustness or reads.mass or any(f.injection() for f in reads.needed()):
                     found.append((route, reads))
             # Every fix in a file imports what all of them need, so the import is written once.
             needed = [fn for fn in PARTS.values() if any(
@@ -1533,6 +1557,15 @@ class InputValidation(Rule):
             for route, reads in found:
                 yield self._finding(ctx, project, rel, facts, parsed, route, reads, needed,
                                     layers)
+
+    @staticmethod
+    def _absent(route: CallFact, source: bytes, sink: Sink) -> bool:
+        """A sink reached by a path parameter the route does not declare (always undefined)."""
+        from nodeharden.rules._validation_sinks import request_field
+
+        field_ = request_field(sink.source)
+        return field_ is not None and field_[0] == "params" and \
+            _absent_param(route, source, field_[1])
 
     def _lazy_pinned(self, project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
                      route: CallFact, where: str, func: Node) -> Callable[[Sink], bool]:
@@ -1727,8 +1760,18 @@ class InputValidation(Rule):
         what = ", ".join(f"req.{p}" for p in dict.fromkeys(reads.whole)) or listed
         # What the uses do with each field, so the finding names the harm it saw.
         harms: dict[str, list[str]] = {}
-        for f in ([] if reads.whole else reads.needed()):
-            harm = next(iter(f.harms), None)
+        # (A part used as a whole lists no fields, unless by default: then the fields that
+        # made the route worth a finding, so the message names the harm it is reported for.)
+        from nodeharden.rules._validation_types import INJECTION_HARMS
+
+        robustness = ctx.info.config.input_validation.robustness
+        shown = reads.needed() if not reads.whole else [] if robustness else \
+            [f for f in reads.needed() if f.injection()]
+        if not robustness:  # the harm the route is reported for comes first
+            shown = sorted(shown, key=lambda f: not f.injection())
+        for f in shown:
+            harm = next(iter(f.harms), None) if robustness else \
+                next((h for h in f.harms if h in INJECTION_HARMS), next(iter(f.harms), None))
             if harm is not None:
                 harms.setdefault(harm, []).append(f"req.{f.part}.{f.name}")
         seen = "".join(f"{', '.join(names)} {harm}; " for harm, names in harms.items())
