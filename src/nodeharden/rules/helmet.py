@@ -1015,6 +1015,34 @@ def _own_middlewares(ctx: ProjectContext, rel: str,
 POWERED_BY_OPTIONS = frozenset({"xPoweredBy", "hidePoweredBy"})
 
 
+#: A comment that only says the setting is still to be done (``// TODO: turn CSP back on``)
+#: states no reason for switching it off.
+_TODO_RE = lazy_pattern(rb"\b(?:TODO|FIXME|XXX|HACK)\b", re.I)
+
+
+def _reason_given(pair: Node, source: bytes) -> bool:
+    """Return True when the option ``pair`` (``hidePoweredBy: false``) carries a comment of its
+    own: at the end of its line (``hidePoweredBy: false, // errors out in electron``) or on the
+    line right above it. A protection switched off with a stated reason is the maintainers'
+    decision, made knowingly; a TODO/FIXME note is not such a reason."""
+    line = pair.start_point[0]
+    comments: list[Node] = []
+    after = pair.next_sibling
+    if after is not None and after.type == ",":
+        after = after.next_sibling
+    if after is not None and after.type == "comment" and after.start_point[0] == pair.end_point[0]:
+        comments.append(after)
+    before = pair.prev_sibling
+    if before is not None and before.type == ",":
+        before = before.prev_sibling
+    if before is not None and before.type == "comment" and before.end_point[0] == line - 1:
+        # a comment line of its own, not the trailing comment of the property before it
+        ahead = before.prev_sibling
+        if ahead is None or ahead.end_point[0] < before.start_point[0]:
+            comments.append(before)
+    return any(not _TODO_RE.search(source[c.start_byte:c.end_byte]) for c in comments)
+
+
 def _disables_powered_by(facts: FileFacts, source: Callable[[], bytes]) -> bool:
     """Return True when the file calls ``app.disable('x-powered-by')`` or
     ``app.set('x-powered-by', false)``; ``source`` returns the file's bytes (read only for a
@@ -1605,7 +1633,8 @@ class Helmet(Rule):
                     continue  # this helmet does not set that header anyway: `false` changes nothing
                 if key == "crossOriginResourcePolicy" and "cors" in ctx.facts.imported_modules():
                     continue  # resources served to other origins (CORS): same-origin would block them
-                if key in PROTECTIONS and value.type == "false":
+                if key in PROTECTIONS and value.type == "false" \
+                        and not _reason_given(value.parent or value, ctx.source):
                     yield ctx.node_finding(
                         self.id, value.parent or value,
                         f"helmet protection `{key}` is switched off; keep it on and configure "
