@@ -54,6 +54,17 @@ FIXES = {
                        "embedded in the data",
     "xxe": "parse without noent: true (entity expansion reads local files and can exhaust "
            "memory)",
+    "ssrf": "never fetch a URL or host taken from the request: map it to a fixed list of "
+            "targets, or parse it with new URL() and allow only known hosts (and block "
+            "internal addresses)",
+    "template-injection": "never compile request data as a template or choose the view or "
+                          "the render options from it: render a fixed template and pass the "
+                          "values as named locals ({ name: value })",
+    "raw-sql": "never run request data as SQL: write the statement in the code and bind the "
+               "values as parameters (an allow-list for column names and sort orders)",
+    "prototype-pollution": "copy only the fields you expect (a list of names), or merge into "
+                           "Object.create(null) after rejecting __proto__, constructor and "
+                           "prototype keys",
 }
 WHAT = {
     "shell": ", which runs it in a shell (command injection)",
@@ -64,6 +75,11 @@ WHAT = {
     "nosql-injection": " as a MongoDB query (operator injection)",
     "deserialization": ", which deserialises it (code execution)",
     "xxe": " as XML with entity expansion (XXE)",
+    "ssrf": " as the target of an outgoing request (server-side request forgery)",
+    "template-injection": " (template injection, code execution on the server)",
+    "raw-sql": " as raw SQL (SQL injection)",
+    "prototype-pollution": ", which writes its keys deep into an existing object "
+                           "(prototype pollution, settings overwrite)",
 }
 
 #: sub-id -> a short title, for reports that give each sink its own rule entry (SARIF).
@@ -76,12 +92,17 @@ TITLES = {
     "nosql-injection": "Request data is used as a MongoDB query",
     "deserialization": "Request data is deserialised with node-serialize",
     "xxe": "Request data is parsed as XML with entity expansion",
+    "ssrf": "Request data chooses the target of an outgoing request",
+    "template-injection": "Request data is compiled as a template or chooses the view",
+    "raw-sql": "Request data is run as raw SQL",
+    "prototype-pollution": "Request data is merged deep into an existing object",
 }
 #: sub-id -> its CWE, for reports that give each sink its own rule entry.
 CWES = {
     "shell": "CWE-78", "code-eval": "CWE-95", "open-redirect": "CWE-601",
     "path-traversal": "CWE-22", "regex-injection": "CWE-1333", "nosql-injection": "CWE-943",
-    "deserialization": "CWE-502", "xxe": "CWE-611",
+    "deserialization": "CWE-502", "xxe": "CWE-611", "ssrf": "CWE-918",
+    "template-injection": "CWE-1336", "raw-sql": "CWE-89", "prototype-pollution": "CWE-1321",
 }
 _SUB_ID_RE = lazy_pattern(r"^\[([a-z-]+)\] ")
 
@@ -1280,6 +1301,297 @@ def _requires(node: Node, modules: tuple[str, ...]) -> bool:
     return string_value(first) in modules
 
 
+# --- library sinks: a request value handed to a package known to be dangerous with it ---------
+#
+# Each is found by the import the callee resolves to (``const axios = require('axios')``,
+# ``import { execaCommand } from 'execa'``), never by the callee's name alone; ``fetch``,
+# ``require`` and ``import()`` are globals.
+
+_HTTP_CLIENTS = ("axios", "node-fetch", "cross-fetch", "isomorphic-fetch", "undici", "got",
+                 "request", "request-promise", "request-promise-native", "superagent", "needle",
+                 "http", "https", "node:http", "node:https", "phin", "make-fetch-happen",
+                 "follow-redirects", "ky")
+_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "head", "options",
+                           "request", "fetch", "stream", "getUri"})
+_HTTP_VERB_RE = lazy_pattern(r"(?i)^(?:get|post|put|patch|delete|head|options)$")
+_URL_KEYS = ("url", "uri", "baseURL", "baseUrl", "prefixUrl", "href")
+_HOST_KEYS = ("host", "hostname")
+_TEMPLATES = {
+    "ejs": {"render", "compile"}, "pug": {"render", "compile", "compileClient"},
+    "jade": {"render", "compile"}, "handlebars": {"compile", "precompile"},
+    "nunjucks": {"renderString", "compile"}, "lodash": {"template"}, "lodash-es": {"template"},
+    "underscore": {"template"}, "lodash.template": {""}, "dot": {"template", "compile"},
+    "eta": {"renderString", "compile"}, "squirrelly": {"render", "compile"},
+}
+_EXECA_COMMAND = frozenset({"command", "commandSync", "execaCommand", "execaCommandSync"})
+_EXECA_FILE = frozenset({"", "sync", "execa", "execaSync"})
+_SHELLS = frozenset({"sh", "bash", "zsh", "/bin/sh", "/bin/bash", "cmd", "cmd.exe",
+                     "powershell", "pwsh"})
+_SHELLJS_FILES = frozenset({"cat", "head", "tail", "rm", "cp", "mv", "ls", "sed", "grep", "cd",
+                            "mkdir", "touch", "chmod", "find", "ln", "sort", "uniq"})
+_SQL_DRIVERS = ("pg", "pg-pool", "pg-promise", "mysql", "mysql2", "mysql2/promise", "sqlite3",
+                "sqlite", "better-sqlite3", "mssql", "oracledb", "postgres", "knex", "sequelize",
+                "@sequelize/core")
+_SQL_RUN = frozenset({"query", "execute", "run", "get", "all", "each", "exec", "prepare", "one",
+                      "oneOrNone", "many", "manyOrNone", "any", "none", "result", "unsafe"})
+_RAW_METHODS = frozenset({"raw", "whereRaw", "orWhereRaw", "andWhereRaw", "whereNotRaw",
+                          "havingRaw", "orHavingRaw", "orderByRaw", "groupByRaw", "joinRaw",
+                          "fromRaw", "literal"})
+_MERGES = {  # module -> (methods, "path" for a key path in the second argument, else sources)
+    "lodash": ({"merge", "mergeWith", "defaultsDeep"}, {"set", "setWith", "zipObjectDeep"}),
+    "lodash-es": ({"merge", "mergeWith", "defaultsDeep"}, {"set", "setWith", "zipObjectDeep"}),
+    "lodash.merge": ({""}, set()), "lodash.mergewith": ({""}, set()),
+    "lodash.defaultsdeep": ({""}, set()), "lodash.set": (set(), {""}),
+    "lodash.setwith": (set(), {""}), "deepmerge": ({"", "all"}, set()),
+    "merge": ({"", "recursive"}, set()), "deep-extend": ({""}, set()),
+    "mixin-deep": ({""}, set()), "merge-deep": ({""}, set()), "defaults-deep": ({""}, set()),
+    "dot-prop": (set(), {"set", "setProperty"}), "set-value": (set(), {""}),
+    "object-path": (set(), {"set", "push", "insert", "ensureExists"}),
+}
+_NOSQL_GROUPS = frozenset({"$or", "$and", "$nor"})
+
+
+def _lib(fn: Node, facts: FileFacts, modules: tuple[str, ...]) -> str | None:
+    """Return the export of ``modules`` that callee ``fn`` calls: ``""`` for the default
+    export itself (``axios(x)``, ``require('got')(x)``), the method for ``axios.get``, the
+    imported name for a named import; None when ``fn`` is none of theirs."""
+    whole, named = _module_names(facts, modules)
+    if fn.type == "identifier":
+        return "" if text(fn) in whole else named.get(text(fn))
+    if fn.type == "call_expression" and _requires(fn, modules):
+        return ""
+    if fn.type == "member_expression":
+        obj = fn.child_by_field_name("object")
+        if obj is not None and (text(obj) in whole or _requires(obj, modules)):
+            return text(fn.child_by_field_name("property"))
+        if obj is not None and obj.type == "member_expression" and \
+                text(obj.child_by_field_name("object")) in whole and \
+                text(obj.child_by_field_name("property")) == "default":
+            return text(fn.child_by_field_name("property"))
+    return None
+
+
+def _object_value(args: list[Node], keys: tuple[str, ...]) -> Node | None:
+    return next((v for key in keys if (v := _option(args[:1], key)) is not None), None)
+
+
+def _program(node: Node) -> Node:
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
+def _bound_to(name: str, program: Node, facts: FileFacts, modules: tuple[str, ...]) -> bool:
+    """``name`` is an import of ``modules`` or bound in the file to a value made by one
+    (``const pool = new Pool()``, ``db = new sqlite3.Database(…)``, ``conn =
+    mysql.createConnection(…)``, ``const knex = require('knex')(…)``)."""
+    whole, named = _module_names(facts, modules)
+    if name in whole or name in named:
+        return True
+    if not whole and not named and not any(imp.module in modules for imp in facts.imports):
+        return False  # the file imports none of them (also keeps this linear)
+    source = text(program)
+    for made in re.finditer(rf"(?<![\w$.]){re.escape(name)}\s*=\s*(?:await\s+)?(?:new\s+)?"
+                            r"([\w$]+)(?:\s*\(\s*['\"]([^'\"]+)['\"])?", source):
+        head, module = made.group(1), made.group(2)
+        if head in whole or head in named or (head == "require" and module in modules):
+            return True
+    return False
+
+
+def _local_object(name: Node, body: Node) -> Node | None:
+    """The object literal a name is bound to once in ``body`` (``const opts = { … }``)."""
+    if name.type != "identifier":
+        return None
+    found = [n for n in walk(body) if n.type == "variable_declarator"
+             and text(n.child_by_field_name("name")) == text(name)]
+    value = found[0].child_by_field_name("value") if len(found) == 1 else None
+    return value if value is not None and value.type == "object" else None
+
+
+def _mongo_values(filter_: Node, depth: int = 0) -> list[tuple[Node, Node]]:
+    """(pair, value) of a MongoDB filter object, also inside ``$or``/``$and``/``$nor``
+    arrays (``find({ $or: [{ name }] })``)."""
+    out: list[tuple[Node, Node]] = []
+    if depth > 4:
+        return out
+    for pair in code_children(filter_):
+        if pair.type == "shorthand_property_identifier":
+            out.append((pair, pair))
+            continue
+        if pair.type != "pair":
+            continue
+        key = pair.child_by_field_name("key")
+        value = pair.child_by_field_name("value")
+        if value is None:
+            continue
+        if (string_value(key) or text(key)) in _NOSQL_GROUPS and value.type == "array":
+            for item in code_children(value):
+                if item.type == "object":
+                    out.extend(_mongo_values(item, depth + 1))
+            continue
+        out.append((pair, value))
+    return out
+
+
+def _module_object(target: Node, body: Node, taint: _Taint) -> bool:
+    """``target`` is an object of the module, one the handler neither makes nor receives
+    (``config``, ``settings.limits``, not a local, a parameter, ``this`` or a literal)."""
+    owner = re.match(r"[\w$]+", text(target))
+    if owner is None or target.type not in ("identifier", "member_expression") or \
+            owner.group() == "this" or taint.origin(target) is not None:
+        return False
+    name = re.escape(owner.group())
+    if re.search(rf"(?:const|let|var)\s+(?:[^;=]*[\s,{{\[])?{name}\b", text(body)):
+        return False
+    func = body.parent
+    params = func.child_by_field_name("parameters") if func is not None else None
+    single = func.child_by_field_name("parameter") if func is not None else None
+    return not (params is not None and re.search(rf"(?<![\w$]){name}(?![\w$])", text(params))) \
+        and not (single is not None and text(single) == owner.group())
+
+
+def _library_sink(node: Node, fn: Node, args: list[Node], facts: FileFacts, taint: _Taint,
+                  body: Node, add: Callable[[str, Node, Node | None, str], bool],
+                  unsafe_yaml: bool = False) -> bool:
+    """Report a request value handed to a package known to be dangerous with it (an HTTP
+    client's URL, a template compiler, execa/shelljs, vm2, raw SQL, a deep merge, an implicit
+    regular expression); return True when ``node`` was such a call."""
+    first = args[0] if args else None
+    label = f"{text(fn)}()"
+    # SSRF: the URL (or host) of an outgoing request.
+    client = _lib(fn, facts, _HTTP_CLIENTS)
+    if client is None and text(fn) == "fetch" and not any(
+            "fetch" in imp.locals() for imp in facts.imports) and not re.search(
+            r"(?:function\s+fetch\b|(?<![\w$.])fetch\s*=[^=])", text(_program(fn))):
+        client = ""  # the global fetch()
+    if client is not None:
+        if client not in _HTTP_METHODS and client != "":
+            return False
+        target = first
+        if len(args) > 1 and _HTTP_VERB_RE.match(string_value(first) or ""):
+            target = args[1]  # `needle('get', url)`, `superagent('GET', url)`
+        if target is not None and target.type == "object":
+            url = _object_value([target], _URL_KEYS)
+            host = _object_value([target], _HOST_KEYS)
+            if url is not None and not _fixed_origin(url, taint):
+                add("ssrf", node, url, label)
+            elif host is not None:
+                add("ssrf", node, host, f"the host of {label}")
+            elif taint.is_whole(target):
+                add("ssrf", node, target, f"{label} as its whole options")
+        elif target is not None and not _fixed_origin(target, taint):
+            add("ssrf", node, target, label)
+        return True
+    # Template injection: request data compiled as a template.
+    for module, methods in _TEMPLATES.items():
+        used = _lib(fn, facts, (module,))
+        if used is not None and used in methods:
+            add("template-injection", node, first, f"{label} as the template source")
+            return True
+    # Code: require()/import() of a request value, vm2, safe-eval, js-yaml 3's load.
+    if text(fn) in ("require", "import") and first is not None:
+        return add("code-eval", node, first, f"{text(fn)}() as a module name")
+    if fn.type == "member_expression" and text(fn.child_by_field_name("property")) == "run":
+        obj = fn.child_by_field_name("object")
+        made = obj.child_by_field_name("constructor") if obj is not None and \
+            obj.type == "new_expression" else None
+        if (made is not None and _lib(made, facts, ("vm2",)) in ("VM", "NodeVM")) or (
+                obj is not None and obj.type == "identifier"
+                and _bound_to(text(obj), _program(fn), facts, ("vm2",))):
+            add("code-eval", node, first, label)
+            return True
+    if _lib(fn, facts, ("safe-eval", "static-eval", "notevil")) == "":
+        add("code-eval", node, first, label)
+        return True
+    if unsafe_yaml and _lib(fn, facts, ("js-yaml",)) in ("load", "loadAll"):
+        add("code-eval", node, first, f"{label} (js-yaml 3 builds functions from "
+                                      f"!!js/function tags)")
+        return True
+    # Commands: execa, shelljs; files: shelljs, send, rimraf.
+    execa = _lib(fn, facts, ("execa",))
+    if execa in _EXECA_COMMAND:
+        add("shell", node, first, label)
+        return True
+    if execa in _EXECA_FILE and first is not None:
+        if not add("shell", node, first, f"{label} as the program") and \
+                (string_value(first) or "") in _SHELLS and len(args) > 1 and \
+                args[1].type == "array" and "'-c'" in text(args[1]).replace('"', "'"):
+            for item in code_children(args[1]):
+                if add("shell", node, item, f"{label} with a shell -c"):
+                    break
+        return True
+    shell = _lib(fn, facts, ("shelljs",))
+    if shell == "exec":
+        add("shell", node, first, label)
+        return True
+    if shell in _SHELLJS_FILES:
+        for arg in args:
+            if add("path-traversal", node, arg, label):
+                break
+        return True
+    if _lib(fn, facts, ("send",)) == "" and len(args) > 1 and _option(args[2:], "root") is None:
+        add("path-traversal", node, args[1], label)
+        return True
+    if _lib(fn, facts, ("rimraf",)) in ("", "sync", "rimraf", "rimrafSync", "native"):
+        add("path-traversal", node, first, label)
+        return True
+    # Raw SQL: the request value is the statement or a raw fragment itself (a value joined into
+    # SQL text is reported as SQL text already).
+    if fn.type == "member_expression" and first is not None and (
+            taint.is_direct(first) or unwrap(first, CASTS_AND_AWAIT).type in (
+                "member_expression", "subscript_expression")):
+        method = text(fn.child_by_field_name("property"))
+        root = re.match(r"[\w$]+", text(fn.child_by_field_name("object")))
+        if root is not None and (method in _RAW_METHODS or method in _SQL_RUN) and \
+                taint.origin(first) is not None and _bound_to(root.group(), _program(fn), facts, _SQL_DRIVERS) and \
+                add("raw-sql", node, first, label):
+            return True
+    # Deep merges and key-path writes into an existing object.
+    for module, (merges, paths) in _MERGES.items():
+        used = _lib(fn, facts, (module,))
+        if used is None or (used not in merges and used not in paths):
+            continue
+        if not args or not _module_object(args[0], body, taint):
+            # Into an object the handler makes (a fresh {}, a document it loaded, a copy of
+            # the settings): current lodash, deepmerge and dot-prop skip __proto__, so only a
+            # long-lived object of the module is overwritten.
+            return True
+        if used in paths:
+            key = args[0] if used == "zipObjectDeep" else args[1] if len(args) > 1 else None
+            add("prototype-pollution", node, key, f"{label} as a key path")
+        else:
+            for arg in args[1:] if module != "deepmerge" else args:
+                if add("prototype-pollution", node, arg, label):
+                    break
+        return True
+    if text(fn) == "Object.assign" and len(args) > 1:
+        if _module_object(args[0], body, taint):
+            for arg in args[1:]:
+                if add("prototype-pollution", node, arg,
+                       f"{label} into {text(args[0])}, an object of the module"):
+                    return True
+        return False
+    # An implicit regular expression: String.prototype.match/matchAll/search(x).
+    if fn.type == "member_expression" and len(args) == 1 and first is not None and \
+            first.type != "regex":
+        method = text(fn.child_by_field_name("property"))
+        obj = fn.child_by_field_name("object")
+        root = re.match(r"[\w$]+", text(obj)) if obj is not None else None
+        library = root is not None and any(root.group() in imp.locals() for imp in facts.imports)
+        compared = node.parent is not None and node.parent.type == "binary_expression" and \
+            any(c.type in ("number", "unary_expression") for c in code_children(node.parent))
+        if not library and (method in ("match", "matchAll") or (
+                method == "search" and compared)):
+            return add("regex-injection", node, first,
+                       f"{label}, which compiles a string argument")
+    if _lib(fn, facts, ("minimatch",)) in ("", "minimatch") and len(args) > 1:
+        return add("regex-injection", node, args[1], f"the pattern of {label}")
+    if _lib(fn, facts, ("validator",)) == "matches" and len(args) > 1:
+        return add("regex-injection", node, args[1], label)
+    return False
+
+
 #: ``resolve(callee) -> (file, helper function, its facts)`` for one level into helpers.
 SinkResolver = Callable[[Node], "tuple[str, Node, FileFacts] | None"]
 
@@ -1287,7 +1599,8 @@ SinkResolver = Callable[[Node], "tuple[str, Node, FileFacts] | None"]
 def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None,
                mongo: bool = False, pinned: Callable[[Sink], bool] | None = None,
                parts: tuple[str, ...] = SOURCES, layers: DataLayers | None = None,
-               patterns: PatternResolver | None = None) -> list[Sink]:
+               patterns: PatternResolver | None = None,
+               unsafe_yaml: bool = False) -> list[Sink]:
     """Return the dangerous sinks request data reaches in handler ``func``, and one level into
     the helpers ``resolve`` finds (same file or a relative import) that it passes it to.
     ``pinned``: a test for the filter values as sent that a validator keeps objects out of
@@ -1301,14 +1614,15 @@ def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None
     body = func.child_by_field_name("body") or func
     taint = _Taint(req, body, first if first.type == "object_pattern" else None, parts)
     return _scan(body, taint, facts, _param_name(func, 1), resolve, None, mongo, pinned, layers,
-                 patterns)
+                 patterns, unsafe_yaml)
 
 
 def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, str],
                   direct: set[str], mongo: bool,
                   pinned: Callable[[Sink], bool] | None = None,
                   res: str | None = None, layers: DataLayers | None = None,
-                  patterns: PatternResolver | None = None) -> list[Sink]:
+                  patterns: PatternResolver | None = None,
+                  unsafe_yaml: bool = False) -> list[Sink]:
     """Return the sinks in ``helper`` that its parameters (``seeds``: name -> origin) reach
     (``res``: the parameter that receives the handler's response, for redirects)."""
     body = helper.child_by_field_name("body") or helper
@@ -1319,7 +1633,8 @@ def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, s
                        if origin in ("req.body", "req.query"))
     taint.direct.update(direct)
     taint.rebind(body)
-    return _scan(body, taint, facts, res, None, where, mongo, pinned, layers, patterns)
+    return _scan(body, taint, facts, res, None, where, mongo, pinned, layers, patterns,
+                 unsafe_yaml)
 
 
 def _loose(node: Node | None, keys: set[str], taint: _Taint, depth: int = 0,
@@ -1368,7 +1683,8 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
           resolve: SinkResolver | None, where: str | None, mongo: bool = False,
           pinned: Callable[[Sink], bool] | None = None,
           layers: DataLayers | None = None,
-          patterns: PatternResolver | None = None) -> list[Sink]:
+          patterns: PatternResolver | None = None,
+          unsafe_yaml: bool = False) -> list[Sink]:
     """Return the sinks tainted values reach in ``body`` (``mongo``: the project uses MongoDB,
     so a body or query field put as it is into a filter is an operator injection, unless the
     call's receiver is a Sequelize model, which reads no plain object as an operator, or the
@@ -1414,6 +1730,28 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
             return False
         found.append(Sink(kind, node, origin, callee, where))
         return True
+
+    def add_filter(filter_: Node, fn: Node, callee_text: str) -> bool:
+        """A body or query field as sent among a MongoDB filter's values (also inside
+        ``$or``/``$and``/``$nor``): one sink per filter."""
+        for pair, value in _mongo_values(filter_):
+            if not (taint.is_direct(value) or (
+                    value.type == "shorthand_property_identifier"
+                    and taint.direct_at(text(value), value.start_byte))):
+                continue
+            origin = unguarded(value, pair, kinds=PLAIN_VALUE) \
+                if value.type != "shorthand_property_identifier" else \
+                next((o for o in taint.sources_of(text(value)) if o not in
+                      guarded_at(guards, pair.start_byte, PLAIN_VALUE)), None)
+            if origin is None or as_value(fn, origin):
+                continue  # a validator.js check or a known list: a plain value
+            sink = Sink("nosql-injection", pair, origin, f"{callee_text}() unconverted", where,
+                        as_sent=True)
+            if pinned is not None and pinned(sink):
+                continue  # a validator keeps objects out of this one
+            found.append(sink)
+            return True
+        return False
 
     for node in walk(body):
         if node.type == "pair":
@@ -1479,8 +1817,9 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     or text(fn.child_by_field_name("object")) == "passport"):
             # passport.authenticate(strategy, { successRedirect, failureRedirect }) sends the
             # user there after the login, as res.redirect() would: one finding per call.
-            for option in ("successRedirect", "failureRedirect"):
-                target = _option(args, option)
+            options = args + [o for a in args if (o := _local_object(a, body)) is not None]
+            for option in ("successRedirect", "successReturnToOrRedirect", "failureRedirect"):
+                target = _option(options, option)
                 if target is not None and not _fixed_origin(target, taint) and \
                         add("open-redirect", node, target, f"the {option} of {callee_text}()"):
                     break
@@ -1500,6 +1839,18 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
             elif method == "writeHead":
                 target = _option(args, "Location") or _option(args, "location")
                 add("open-redirect", node, target, "the Location header")
+            elif method == "render" and first is not None:
+                if not add("template-injection", node, first,
+                           f"the view name of {callee_text}()") and len(args) > 1:
+                    locals_ = unwrap(args[1], CASTS_AND_AWAIT)
+                    whole = locals_ if taint.is_whole(locals_) else next(
+                        (c for sp in code_children(locals_) if sp.type == "spread_element"
+                         for c in code_children(sp) if taint.is_whole(c)), None) \
+                        if locals_.type == "object" else None
+                    if whole is not None:
+                        add("template-injection", node, whole,
+                            f"the locals of {callee_text}() as a whole (view options such "
+                            f"as EJS's settings or a layout come from them)")
             elif method in ("sendFile", "download") and _option(args, "root") is None and \
                     not contained:
                 add("path-traversal", node, first, f"{callee_text}()")
@@ -1526,6 +1877,8 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                 text(_option(args, "noent")) not in ("", "false"):
             add("xxe", node, first, f"{callee_text}() with noent: true")
             continue
+        if _library_sink(node, fn, args, facts, taint, body, add, unsafe_yaml):
+            continue
         if mongo and fn.type == "member_expression" and first is not None and \
                 text(fn.child_by_field_name("property")) in _MONGO_ID_METHODS and \
                 taint.is_direct(first):
@@ -1537,33 +1890,53 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
             if pinned is None or not pinned(sink):
                 found.append(sink)
             continue
+        method_name = text(fn.child_by_field_name("property")) \
+            if fn.type == "member_expression" else ""
+        if mongo and method_name in ("equals", "eq") and first is not None and \
+                ".where(" in text(fn.child_by_field_name("object")) and taint.is_direct(first):
+            origin = unguarded(first, node, kinds=PLAIN_VALUE)  # `.where('name').equals(x)`
+            if origin is not None and not as_value(fn, origin):
+                sink = Sink("nosql-injection", node, origin, f"{callee_text}() unconverted",
+                            where, as_sent=True)
+                if pinned is None or not pinned(sink):
+                    found.append(sink)
+            continue
+        if mongo and method_name == "aggregate" and first is not None and \
+                not (layers is not None and layers.sql_plain(fn)):
+            stages = [first] if first.type != "array" else code_children(first)
+            for stage in stages:
+                match = _option([stage], "$match") if stage.type == "object" else stage
+                if match is not None and (taint.is_direct(match) or taint.is_whole(match)):
+                    origin = unguarded(match, node, kinds=PLAIN_VALUE)
+                    if origin is not None and not as_value(fn, origin):
+                        found.append(Sink("nosql-injection", node, origin,
+                                          f"{callee_text}() unconverted", where))
+                        break
+                elif match is not None and match.type == "object" and \
+                        add_filter(match, fn, callee_text):
+                    break
+            continue
+        if method_name == "distinct" and len(args) > 1:
+            first = args[1]  # `Model.distinct(field, filter)`
         if fn.type == "member_expression" and \
                 text(fn.child_by_field_name("property")) in _MONGO_METHODS and first is not None:
             if taint.is_whole(first):
                 found.append(Sink("nosql-injection", node, taint.origin(first) or text(first),
                                   f"{callee_text}()", where))
                 continue
-            if mongo and first.type == "object":
-                for pair in code_children(first):
-                    value = pair if pair.type == "shorthand_property_identifier" else \
-                        pair.child_by_field_name("value") if pair.type == "pair" else None
-                    if value is not None and (taint.is_direct(value) or (
-                            value.type == "shorthand_property_identifier"
-                            and taint.direct_at(text(value), value.start_byte))):
-                        origin = unguarded(value, pair, kinds=PLAIN_VALUE) \
-                            if value.type != "shorthand_property_identifier" else \
-                            next((o for o in taint.sources_of(text(value)) if o not in
-                                  guarded_at(guards, pair.start_byte, PLAIN_VALUE)), None)
-                        if origin is None or as_value(fn, origin):
-                            continue  # a validator.js check or a known list: a plain value
-                        sink = Sink("nosql-injection", pair, origin,
-                                    f"{callee_text}() unconverted", where, as_sent=True)
-                        if pinned is not None and pinned(sink):
-                            continue  # a validator keeps objects out of this one
+            if mongo and taint.is_direct(first) and not (
+                    layers is not None and (layers.sql_plain(fn) or layers.project_method(fn))
+                    ) and method_name not in ("where", "count") and \
+                    (resolve is None or resolve(fn) is None):  # (a project's own find())
+                origin = unguarded(first, node, kinds=PLAIN_VALUE)  # `find(req.body.filter)`
+                if origin is not None and not as_value(fn, origin):
+                    sink = Sink("nosql-injection", node, origin,
+                                f"{callee_text}() unconverted", where, as_sent=True)
+                    if pinned is None or not pinned(sink):
                         found.append(sink)
-                        break
-                if found and found[-1].node.parent == first:
-                    continue
+                        continue
+            if mongo and first.type == "object" and add_filter(first, fn, callee_text):
+                continue
         if resolve is not None and node.type == "call_expression":
             seeds = {i: origin for i, arg in enumerate(args)
                      if (origin := unguarded(arg, node)) is not None}
@@ -1580,7 +1953,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     {name for i, name in names.items() if name and taint.is_direct(args[i])},
                     mongo, pinned,
                     _param_name(helper, passed) if passed is not None else None, layers,
-                    patterns))
+                    patterns, unsafe_yaml))
     if not any(s.kind == "path-traversal" for s in found):
         found.extend(joins)
     return found

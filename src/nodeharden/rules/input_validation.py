@@ -632,28 +632,41 @@ def _route_label(route: CallFact, source: bytes) -> str:
     return f"{route.method.upper()} {path or '(no path)'}"
 
 
-def _absent_param(route: CallFact, source: bytes, name: str) -> bool:
+#: ``mergeParams`` as a word, or spelt in pieces (``['merge' + 'Params']``).
+_MERGE_PARAMS_RE = re.compile(rb"merge\W{0,12}Params")
+
+
+def _merges_params(ctx: ProjectContext) -> bool:
+    """Return True when some project file may ask a router for ``mergeParams`` (router
+    options can be imported, passed into a module or built with a computed key, so any file
+    of the project counts, not only the route's)."""
+    return any(_MERGE_PARAMS_RE.search(ctx.read(rel) or b"") for rel in ctx.facts)
+
+
+def _absent_param(route: CallFact, merges: bool, name: str) -> bool:
     """Return True when ``req.params.<name>`` is always undefined in ``route``'s handler: its
-    path is a plain string with no ``:name`` (nor ``*name``), the name is not a number (an
-    unnamed wildcard or group gives ``0``, ``1``…), and the route's file never asks a router
-    for ``mergeParams`` (only then could a mount path give the handler more parameters)."""
-    if route.path is None:
+    path is a plain string literal with no ``:name`` (nor ``*name``), the name is not a
+    number (an unnamed wildcard or group gives ``0``, ``1``…), and no file of the project
+    asks a router for ``mergeParams`` (``merges``: only then could a mount path give the
+    handler more parameters). A path that is not a plain literal (a template with a
+    substitution, a constant, a concatenation) is unknown: its parameters are kept."""
+    if not route.path or not route.args or route.args[0].kind != "string":
         return False
     top = name.split(".", 1)[0]
     if not top or top.isdigit() or top in _path_params(route.path):
         return False
-    return b"mergeParams" not in source
+    return not merges
 
 
 def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None,
-                       source: bytes = b"") -> None:
+                       merges: bool = True) -> None:
     """Drop the ``req.params`` fields the route's path does not declare (always undefined:
     not request input), mark the numeric ones no chain can be proven safe for, and set which
     are required (a declared parameter is always there, unless in an optional part)."""
     from nodeharden.rules._validation_types import NARROW_PARAM_TYPES
 
     reads.fields = {k: f for k, f in reads.fields.items()
-                    if f.part != "params" or not _absent_param(route, source, f.name)}
+                    if f.part != "params" or not _absent_param(route, merges, f.name)}
     declared = _path_params(route.path) if route.path is not None else None
     for f in reads.fields.values():
         if f.part != "params" or f.unsure or f.type()[0] not in NARROW_PARAM_TYPES:
@@ -1444,6 +1457,9 @@ class InputValidation(Rule):
         project = _Project(ctx)
         configured = ctx.info.config.validators
         robustness = ctx.info.config.input_validation.robustness
+        merges = _merges_params(ctx)
+        # js-yaml before 4 builds functions from !!js/function tags in load()
+        unsafe_yaml = any(m < 4 for m in _declared_majors(ctx, "js-yaml"))
         processed = _param_callbacks(ctx, project)
         reported: set[tuple[str, int]] = set()
         mongo = ctx.info.has_dependency("mongoose") or ctx.info.has_dependency("mongodb")
@@ -1496,8 +1512,8 @@ class InputValidation(Rule):
                     and bodies.plain(rel, facts, parsed, n) for a in route.args[1:-1])
                 parts = tuple(p for p in SOURCES if p != "body") if no_body else SOURCES
                 sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo, pinned,
-                                   parts, layers, patterns)
-                sinks = [s for s in sinks if not self._absent(route, parsed.source, s)]
+                                   parts, layers, patterns, unsafe_yaml)
+                sinks = [s for s in sinks if not self._absent(route, merges, s)]
                 for sink in sinks:
                     at = (sink.path or where, sink.node.start_byte)
                     if at in reported:
@@ -1542,7 +1558,7 @@ class InputValidation(Rule):
                     reads.whole = [p for p in reads.whole if p not in checked or p in massed]
                     reads.fields = {k: f for k, f in reads.fields.items()
                                     if f.part not in checked}
-                _check_path_params(route, reads, processed, parsed.source)
+                _check_path_params(route, reads, processed, merges)
                 if not (reads.whole or reads.needed()):
                     continue
                 # By default only a route where some field can do an injection-class harm
@@ -1559,13 +1575,13 @@ class InputValidation(Rule):
                                     layers)
 
     @staticmethod
-    def _absent(route: CallFact, source: bytes, sink: Sink) -> bool:
+    def _absent(route: CallFact, merges: bool, sink: Sink) -> bool:
         """A sink reached by a path parameter the route does not declare (always undefined)."""
         from nodeharden.rules._validation_sinks import request_field
 
         field_ = request_field(sink.source)
         return field_ is not None and field_[0] == "params" and \
-            _absent_param(route, source, field_[1])
+            _absent_param(route, merges, field_[1])
 
     def _lazy_pinned(self, project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
                      route: CallFact, where: str, func: Node) -> Callable[[Sink], bool]:
