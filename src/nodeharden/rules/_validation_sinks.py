@@ -57,8 +57,8 @@ FIXES = {
     "ssrf": "never fetch a URL or host taken from the request: map it to a fixed list of "
             "targets, or parse it with new URL() and allow only known hosts (and block "
             "internal addresses)",
-    "template-injection": "never compile request data as a template or choose the view or "
-                          "the render options from it: render a fixed template and pass the "
+    "template-injection": "never compile request data as a template or take the render "
+                          "options from it: render a fixed template and pass the "
                           "values as named locals ({ name: value })",
     "raw-sql": "never run request data as SQL: write the statement in the code and bind the "
                "values as parameters (an allow-list for column names and sort orders)",
@@ -93,7 +93,7 @@ TITLES = {
     "deserialization": "Request data is deserialised with node-serialize",
     "xxe": "Request data is parsed as XML with entity expansion",
     "ssrf": "Request data chooses the target of an outgoing request",
-    "template-injection": "Request data is compiled as a template or chooses the view",
+    "template-injection": "Request data is compiled as a template or sets the render options",
     "raw-sql": "Request data is run as raw SQL",
     "prototype-pollution": "Request data is merged deep into an existing object",
 }
@@ -1338,13 +1338,15 @@ _RAW_METHODS = frozenset({"raw", "whereRaw", "orWhereRaw", "andWhereRaw", "where
                           "havingRaw", "orHavingRaw", "orderByRaw", "groupByRaw", "joinRaw",
                           "fromRaw", "literal"})
 _MERGES = {  # module -> (methods, "path" for a key path in the second argument, else sources)
-    "lodash": ({"merge", "mergeWith", "defaultsDeep"}, {"set", "setWith", "zipObjectDeep"}),
-    "lodash-es": ({"merge", "mergeWith", "defaultsDeep"}, {"set", "setWith", "zipObjectDeep"}),
+    # Only calls that write into their first argument: deepmerge and merge-deep return a new
+    # object (and skip __proto__), so they overwrite nothing that lives on.
+    "lodash": ({"merge", "mergeWith", "defaultsDeep"}, {"set", "setWith"}),
+    "lodash-es": ({"merge", "mergeWith", "defaultsDeep"}, {"set", "setWith"}),
     "lodash.merge": ({""}, set()), "lodash.mergewith": ({""}, set()),
     "lodash.defaultsdeep": ({""}, set()), "lodash.set": (set(), {""}),
-    "lodash.setwith": (set(), {""}), "deepmerge": ({"", "all"}, set()),
+    "lodash.setwith": (set(), {""}),
     "merge": ({"", "recursive"}, set()), "deep-extend": ({""}, set()),
-    "mixin-deep": ({""}, set()), "merge-deep": ({""}, set()), "defaults-deep": ({""}, set()),
+    "mixin-deep": ({""}, set()), "defaults-deep": ({""}, set()),
     "dot-prop": (set(), {"set", "setProperty"}), "set-value": (set(), {""}),
     "object-path": (set(), {"set", "push", "insert", "ensureExists"}),
 }
@@ -1373,6 +1375,18 @@ def _lib(fn: Node, facts: FileFacts, modules: tuple[str, ...]) -> str | None:
 
 def _object_value(args: list[Node], keys: tuple[str, ...]) -> Node | None:
     return next((v for key in keys if (v := _option(args[:1], key)) is not None), None)
+
+
+_LAST_PROGRAM: list[tuple[Node, str]] = []
+
+
+def _program_text(node: Node) -> str:
+    """The text of ``node``'s whole file, read once for the calls of one file in a row."""
+    program = _program(node)
+    if _LAST_PROGRAM and _LAST_PROGRAM[0][0] == program:
+        return _LAST_PROGRAM[0][1]
+    _LAST_PROGRAM[:] = [(program, text(program))]
+    return _LAST_PROGRAM[0][1]
 
 
 def _program(node: Node) -> Node:
@@ -1444,11 +1458,196 @@ def _module_object(target: Node, body: Node, taint: _Taint) -> bool:
     name = re.escape(owner.group())
     if re.search(rf"(?:const|let|var)\s+(?:[^;=]*[\s,{{\[])?{name}\b", text(body)):
         return False
+    inner = target.parent
+    while inner is not None and inner != body:
+        # A parameter of a callback inside the handler: a document it loaded, `(err, user)`.
+        if inner.type in ("arrow_function", "function_expression", "function") and any(
+                re.search(rf"(?<![\w$]){name}(?![\w$])", text(p)) for p in (
+                    inner.child_by_field_name("parameters"),
+                    inner.child_by_field_name("parameter")) if p is not None):
+            return False
+        inner = inner.parent
     func = body.parent
     params = func.child_by_field_name("parameters") if func is not None else None
     single = func.child_by_field_name("parameter") if func is not None else None
     return not (params is not None and re.search(rf"(?<![\w$]){name}(?![\w$])", text(params))) \
         and not (single is not None and text(single) == owner.group())
+
+
+def _prepared(receiver: Node | None) -> bool:
+    """``receiver`` is a prepared statement: its chain calls ``.prepare(`` (``db.prepare(
+    sql).get``) or it is a name bound once in the file to such a call (``const stmt =
+    db.prepare(sql)``)."""
+    if receiver is None:
+        return False
+    if re.search(r"\.\s*prepare\s*\(", text(receiver)):
+        return True
+    if receiver.type != "identifier":
+        return False
+    name = re.escape(text(receiver))
+    bound = re.findall(rf"(?<![\w$.]){name}\s*=(?!=)\s*(?:await\s+)?([^;\n]*)",
+                       _program_text(receiver))
+    return bool(bound) and all(re.match(r"[\w$.]+\.\s*prepare\s*\(", b) for b in bound)
+
+
+_SCHEME_RE = lazy_pattern(r"^[A-Za-z][\w+.-]*://")
+
+
+def _url_pieces(node: Node) -> list[Node | str]:
+    """The pieces of a URL built by ``+`` or a template, in order: literal text as str,
+    other values as nodes (``${API}/x/${id}`` -> [API, '/x/', id])."""
+    node = unwrap(node, CASTS_AND_AWAIT)
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is not None and right is not None:
+            return _url_pieces(left) + _url_pieces(right)
+    if node.type == "string":
+        return [string_value(node) or ""]
+    if node.type == "template_string":
+        out: list[Node | str] = []
+        pos = node.start_byte + 1
+        raw = node.text or b""
+        for sub in (c for c in node.named_children if c.type == "template_substitution"):
+            out.append(raw[pos - node.start_byte:sub.start_byte - node.start_byte].decode(
+                "utf-8", "replace"))
+            inner = code_children(sub)
+            if inner:
+                out.append(inner[0])
+            pos = sub.end_byte
+        out.append(raw[pos - node.start_byte:-1].decode("utf-8", "replace"))
+        return [p for p in out if p != ""]
+    return [node]
+
+
+def _bound_once(name: Node, body: Node) -> Node | None:
+    """The value a local is given once in ``body`` and never reassigned."""
+    found = [n for n in walk(body) if n.type == "variable_declarator"
+             and text(n.child_by_field_name("name")) == text(name)]
+    if len(found) != 1 or re.search(rf"(?<![\w$.]){re.escape(text(name))}\s*(?:\+=|=(?![=>]))",
+                                    text(body).replace(text(found[0]), "", 1)):
+        return None
+    return found[0].child_by_field_name("value")
+
+
+def _origin_fixed(node: Node, taint: _Taint, body: Node, depth: int = 0) -> bool:
+    """SSRF: True when the request does not decide where an outgoing request goes. Only a
+    URL that is request data as a whole, or whose text starts with request data (or with a
+    bare scheme followed by request data: ``'http://' + host``), chooses the origin; a URL
+    that starts with a literal host (``'https://api.example.com/' + id``), a relative path,
+    or a constant/config value (``${API}/items/${id}``, ``ITEMS + id``) does not."""
+    node = unwrap(node, CASTS_AND_AWAIT)
+    if node.type == "identifier" and depth < 3:
+        value = _bound_once(node, body)
+        return value is not None and value.type in (
+            "string", "template_string", "binary_expression") and \
+            _origin_fixed(value, taint, body, depth + 1)
+    pieces = _url_pieces(node)
+    if len(pieces) < 2 and not isinstance(pieces[0], str):
+        return False  # one value: the whole URL
+    head = ""
+    for piece in pieces:
+        if isinstance(piece, str):
+            head += piece
+            continue
+        if taint.origin(piece) is None and not head:
+            return True  # a constant or configured base: `${API}/…`, `ITEMS + id`
+        if head.startswith("//") or not head:
+            return False  # the request value starts the URL (or its host)
+        scheme = _SCHEME_RE.match(head)
+        if scheme is None:
+            return True  # a relative path
+        if re.search(r"[/?#]", head[scheme.end():]):
+            return True  # the host is written out
+        if taint.origin(piece) is not None:
+            return False  # `'http://' + host`, `https://example.com${x}` (`@evil`)
+        head += "x"  # `http://${USERS_HOST}:${PORT}/…`: a configured host
+    return True
+
+
+_STRING_METHODS = frozenset({"toString", "toLowerCase", "toUpperCase", "trim", "trimStart",
+                             "trimEnd", "join", "slice", "substring", "substr", "replace",
+                             "replaceAll", "padStart", "padEnd", "normalize", "concat",
+                             "toLocaleLowerCase", "toLocaleUpperCase", "readFileSync"})
+
+
+def _string_item(name: Node) -> bool:
+    """``name`` is the item parameter of an array method's callback over strings:
+    ``names.filter((n) => …)`` with ``names = ['a', 'b']`` or ``Object.keys(x)``."""
+    func = name.parent
+    while func is not None and func.type not in ("arrow_function", "function_expression"):
+        func = func.parent
+    if func is None or func.parent is None or func.parent.type != "arguments":
+        return False
+    params = func.child_by_field_name("parameters") or func.child_by_field_name("parameter")
+    first_name = re.match(r"\(?\s*([\w$]+)", text(params)) if params is not None else None
+    call = func.parent.parent
+    fn = call.child_by_field_name("function") if call is not None else None
+    if first_name is None or first_name.group(1) != text(name) or fn is None or \
+            fn.type != "member_expression":
+        return False
+    receiver = unwrap(fn.child_by_field_name("object") or fn, CASTS_AND_AWAIT)
+    if receiver.type == "identifier":
+        listed = re.search(rf"(?:const|let|var)\s+{re.escape(text(receiver))}\s*=\s*"
+                           r"\[\s*((?:(?:'[^'\n]*'|\"[^\"\n]*\")\s*,?\s*)+)\]",
+                           _program_text(receiver))
+        return listed is not None
+    if receiver.type == "array":
+        items = code_children(receiver)
+        return bool(items) and all(i.type in ("string", "template_string") for i in items)
+    return receiver.type == "call_expression" and text(
+        receiver.child_by_field_name("function")) == "Object.keys"
+
+
+def _stringish(obj: Node | None, taint: _Taint, body: Node, depth: int = 0) -> bool:
+    """``obj`` is known to be a string (the receiver of ``.match(x)``): a string literal or
+    template, a request value, ``String(x)`` or a string method's result, or a local bound
+    once to one of them. An instance made with ``new`` (UrlPattern, Minimatch) or a value
+    of unknown kind is not: its ``match()`` is its own."""
+    if obj is None:
+        return False
+    obj = unwrap(obj, CASTS_AND_AWAIT)
+    if obj.type in ("string", "template_string"):
+        return True
+    if obj.type == "binary_expression" and text(obj.child_by_field_name("operator")) == "+":
+        return any(_stringish(c, taint, body, depth) for c in (
+            obj.child_by_field_name("left"), obj.child_by_field_name("right")))
+    if obj.type == "call_expression":
+        fn = obj.child_by_field_name("function")
+        return fn is not None and (text(fn) == "String" or (
+            fn.type == "member_expression"
+            and text(fn.child_by_field_name("property")) in _STRING_METHODS))
+    if obj.type in ("member_expression", "subscript_expression", "identifier") and \
+            taint.origin(obj) is not None and taint.is_direct(obj):
+        return True
+    if obj.type == "identifier" and _string_item(obj):
+        return True
+    if obj.type == "identifier" and depth < 2:
+        value = _bound_once(obj, body)
+        return value is not None and value.type != "new_expression" and \
+            _stringish(value, taint, body, depth + 1)
+    return False
+
+
+def _not_a_collection(receiver: Node | None, facts: FileFacts, taint: _Taint,
+                      layers: DataLayers | None) -> bool:
+    """The receiver of a ``find()`` is known not to be a MongoDB model or collection: request
+    data or an array literal (``Array.prototype.find``), or a name that another package's
+    import makes (lodash ``_``, cheerio's ``$``) and no MongoDB layer is known for."""
+    if receiver is None:
+        return False
+    receiver = unwrap(receiver, CASTS_AND_AWAIT)
+    if taint.origin(receiver) is not None or receiver.type == "array":
+        return True
+    if receiver.type == "identifier" and re.search(
+            rf"(?:const|let|var)\s+{re.escape(text(receiver))}\s*=\s*\[",
+            _program_text(receiver)):
+        return True
+    root = re.match(r"[\w$]+", text(receiver))
+    others = tuple(imp.module for imp in facts.imports if not imp.module.startswith(".")
+                   and "mongo" not in imp.module and imp.module != "monk")
+    return root is not None and bool(others) and \
+        _bound_to(root.group(), _program(receiver), facts, others) and \
+        (layers is None or "mongo" not in layers.of_value(receiver, guess=False))
 
 
 def _library_sink(node: Node, fn: Node, args: list[Node], facts: FileFacts, taint: _Taint,
@@ -1474,13 +1673,16 @@ def _library_sink(node: Node, fn: Node, args: list[Node], facts: FileFacts, tain
         if target is not None and target.type == "object":
             url = _object_value([target], _URL_KEYS)
             host = _object_value([target], _HOST_KEYS)
-            if url is not None and not _fixed_origin(url, taint):
-                add("ssrf", node, url, label)
+            if url is not None:
+                if not _origin_fixed(url, taint, body):
+                    add("ssrf", node, url, label)
             elif host is not None:
                 add("ssrf", node, host, f"the host of {label}")
             elif taint.is_whole(target):
                 add("ssrf", node, target, f"{label} as its whole options")
-        elif target is not None and not _fixed_origin(target, taint):
+        elif target is not None and not _origin_fixed(target, taint, body) and not (
+                _lib(fn, facts, ("got",)) is not None and
+                _object_value(args[1:2], ("prefixUrl",)) is not None):
             add("ssrf", node, target, label)
         return True
     # Template injection: request data compiled as a template.
@@ -1504,7 +1706,9 @@ def _library_sink(node: Node, fn: Node, args: list[Node], facts: FileFacts, tain
     if _lib(fn, facts, ("safe-eval", "static-eval", "notevil")) == "":
         add("code-eval", node, first, label)
         return True
-    if unsafe_yaml and _lib(fn, facts, ("js-yaml",)) in ("load", "loadAll"):
+    schema = _object_value(args[1:2], ("schema",)) if len(args) > 1 else None
+    if unsafe_yaml and _lib(fn, facts, ("js-yaml",)) in ("load", "loadAll") and (
+            schema is None or "FULL" in text(schema)):  # an explicit safe schema
         add("code-eval", node, first, f"{label} (js-yaml 3 builds functions from "
                                       f"!!js/function tags)")
         return True
@@ -1526,12 +1730,23 @@ def _library_sink(node: Node, fn: Node, args: list[Node], facts: FileFacts, tain
         add("shell", node, first, label)
         return True
     if shell in _SHELLJS_FILES:
-        for arg in args:
+        files = args
+        if shell in ("sed", "grep"):  # sed([options,] search, replacement, files…),
+            # grep([options,] pattern, files…): only the files are paths
+            skip = 1 if args and (string_value(args[0]) or "").startswith("-") else 0
+            files = args[skip + (2 if shell == "sed" else 1):]
+        for arg in files:
             if add("path-traversal", node, arg, label):
                 break
         return True
-    if _lib(fn, facts, ("send",)) == "" and len(args) > 1 and _option(args[2:], "root") is None:
-        add("path-traversal", node, args[1], label)
+    if _lib(fn, facts, ("send",)) == "" and len(args) > 1:
+        options = unwrap(args[2], CASTS_AND_AWAIT) if len(args) > 2 else None
+        if options is None or (options.type == "object" and not any(
+                c.type in ("spread_element", "shorthand_property_identifier")
+                or text(c.child_by_field_name("key")).strip("'\"") == "root"
+                for c in code_children(options))):
+            # Options that have (or, a local or a spread, may have) a root keep the path in it.
+            add("path-traversal", node, args[1], label)
         return True
     if _lib(fn, facts, ("rimraf",)) in ("", "sync", "rimraf", "rimrafSync", "native"):
         add("path-traversal", node, first, label)
@@ -1542,7 +1757,12 @@ def _library_sink(node: Node, fn: Node, args: list[Node], facts: FileFacts, tain
             taint.is_direct(first) or unwrap(first, CASTS_AND_AWAIT).type in (
                 "member_expression", "subscript_expression")):
         method = text(fn.child_by_field_name("property"))
-        root = re.match(r"[\w$]+", text(fn.child_by_field_name("object")))
+        receiver = fn.child_by_field_name("object")
+        root = re.match(r"[\w$]+", text(receiver))
+        if method in _SQL_RUN and method != "prepare" and _prepared(receiver):
+            # better-sqlite3/sqlite3 `db.prepare('… ?').get(x)`: a prepared statement binds
+            # its arguments; only the statement text given to prepare() is SQL.
+            return True
         if root is not None and (method in _RAW_METHODS or method in _SQL_RUN) and \
                 taint.origin(first) is not None and _bound_to(root.group(), _program(fn), facts, _SQL_DRIVERS) and \
                 add("raw-sql", node, first, label):
@@ -1558,10 +1778,10 @@ def _library_sink(node: Node, fn: Node, args: list[Node], facts: FileFacts, tain
             # long-lived object of the module is overwritten.
             return True
         if used in paths:
-            key = args[0] if used == "zipObjectDeep" else args[1] if len(args) > 1 else None
+            key = args[1] if len(args) > 1 else None
             add("prototype-pollution", node, key, f"{label} as a key path")
         else:
-            for arg in args[1:] if module != "deepmerge" else args:
+            for arg in args[1:]:
                 if add("prototype-pollution", node, arg, label):
                     break
         return True
@@ -1582,7 +1802,7 @@ def _library_sink(node: Node, fn: Node, args: list[Node], facts: FileFacts, tain
         compared = node.parent is not None and node.parent.type == "binary_expression" and \
             any(c.type in ("number", "unary_expression") for c in code_children(node.parent))
         if not library and (method in ("match", "matchAll") or (
-                method == "search" and compared)):
+                method == "search" and compared)) and _stringish(obj, taint, body):
             return add("regex-injection", node, first,
                        f"{label}, which compiles a string argument")
     if _lib(fn, facts, ("minimatch",)) in ("", "minimatch") and len(args) > 1:
@@ -1840,8 +2060,9 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                 target = _option(args, "Location") or _option(args, "location")
                 add("open-redirect", node, target, "the Location header")
             elif method == "render" and first is not None:
-                if not add("template-injection", node, first,
-                           f"the view name of {callee_text}()") and len(args) > 1:
+                # The view name is not reported: route patterns, switches, allow-list
+                # ternaries and regex tests keep it to known views too often to tell.
+                if len(args) > 1:
                     locals_ = unwrap(args[1], CASTS_AND_AWAIT)
                     whole = locals_ if taint.is_whole(locals_) else next(
                         (c for sp in code_children(locals_) if sp.type == "spread_element"
@@ -1920,6 +2141,8 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
             first = args[1]  # `Model.distinct(field, filter)`
         if fn.type == "member_expression" and \
                 text(fn.child_by_field_name("property")) in _MONGO_METHODS and first is not None:
+            if _not_a_collection(fn.child_by_field_name("object"), facts, taint, layers):
+                continue  # lodash `_.find(list, …)`, cheerio `$(…).find(sel)`: not a query
             if taint.is_whole(first):
                 found.append(Sink("nosql-injection", node, taint.origin(first) or text(first),
                                   f"{callee_text}()", where))

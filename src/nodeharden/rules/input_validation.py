@@ -121,6 +121,43 @@ def _declared_majors(ctx: ProjectContext, *names: str) -> list[int]:
             if (m := declared_major(data, name)) is not None]
 
 
+def _yaml3_packages(ctx: ProjectContext) -> Callable[[str], bool]:
+    """Return ``unsafe(rel)``: the package.json nearest above file ``rel`` (else the root's)
+    declares js-yaml before 4."""
+    import json
+
+    majors: dict[str, int] = {}
+    root = declared_major({"dependencies": dict(ctx.info.dependencies)}, "js-yaml")
+    for package in ctx.files_of("package"):
+        try:
+            data = json.loads(ctx.read(package.rel) or b"")
+        except ValueError:
+            continue
+        major = declared_major(data, "js-yaml") if isinstance(data, dict) else None
+        folder = posixpath.dirname(package.rel)
+        if major is not None:
+            majors[folder] = major
+        elif folder:
+            majors.setdefault(folder, -1)  # a package of its own that does not declare it
+    if root is not None:
+        majors.setdefault("", root)
+
+    def unsafe(rel: str) -> bool:
+        folder = posixpath.dirname(rel)
+        while True:
+            if folder in majors:
+                major = majors[folder]
+                if major >= 0 or not folder:
+                    return 0 <= major < 4
+                folder = ""  # hoisted from the root of a workspace
+                continue
+            if not folder:
+                return False
+            folder = posixpath.dirname(folder)
+
+    return unsafe
+
+
 #: The name of Express's ``query parser`` setting, as a string (comments that mention it aside).
 _QUERY_PARSER_NAME_RE = lazy_pattern(rb"""['"`]query parser['"`]""")
 
@@ -1458,8 +1495,9 @@ class InputValidation(Rule):
         configured = ctx.info.config.validators
         robustness = ctx.info.config.input_validation.robustness
         merges = _merges_params(ctx)
-        # js-yaml before 4 builds functions from !!js/function tags in load()
-        unsafe_yaml = any(m < 4 for m in _declared_majors(ctx, "js-yaml"))
+        # js-yaml before 4 builds functions from !!js/function tags in load(): the major the
+        # package.json that owns the handler's file declares (not a tools/ package's)
+        yaml_at = _yaml3_packages(ctx)
         processed = _param_callbacks(ctx, project)
         reported: set[tuple[str, int]] = set()
         mongo = ctx.info.has_dependency("mongoose") or ctx.info.has_dependency("mongodb")
@@ -1512,7 +1550,7 @@ class InputValidation(Rule):
                     and bodies.plain(rel, facts, parsed, n) for a in route.args[1:-1])
                 parts = tuple(p for p in SOURCES if p != "body") if no_body else SOURCES
                 sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo, pinned,
-                                   parts, layers, patterns, unsafe_yaml)
+                                   parts, layers, patterns, yaml_at(where))
                 sinks = [s for s in sinks if not self._absent(route, merges, s)]
                 for sink in sinks:
                     at = (sink.path or where, sink.node.start_byte)
