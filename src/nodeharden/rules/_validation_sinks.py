@@ -731,6 +731,20 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
             # Both hold when `a && b` is true or `a || b` false; else only what both prove.
             return a | b if (operator == "&&") == when else a & b
         if operator in ("===", "==", "!==", "!=") and left is not None and right is not None:
+            # `typeof v === 'string'` true (or `!== 'string'` false): v is a plain value, which
+            # carries no query operator (a number or a boolean neither).
+            for test, kind in ((left, right), (right, left)):
+                test = unwrap(test, CASTS_AND_AWAIT)
+                named = string_value(kind)
+                if test.type == "unary_expression" \
+                        and text(test.child_by_field_name("operator")) == "typeof" \
+                        and named in ("string", "number", "boolean"):
+                    value = unwrap(test.child_by_field_name("argument"), CASTS_AND_AWAIT)
+                    holds = (operator in ("===", "==")) == when
+                    if not holds or value is None or value.type not in (
+                            "identifier", "member_expression", "subscript_expression"):
+                        return frozenset()
+                    return frozenset((o, STRING) for o in _pieces(value, taint))
             # `v.match(re) === null`, `re.exec(v) !== null`: the match is a non-null result.
             call = left if text(right) == "null" else right if text(left) == "null" else None
             call = unwrap(call, CASTS_AND_AWAIT)
