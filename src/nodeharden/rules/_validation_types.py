@@ -431,13 +431,18 @@ _WRITTEN_KEY = "used as the key of a write or delete (a key like __proto__ reach
 _CONVERTED = "converted to a number with no fallback (NaN when it is not one)"
 _LOOSE = "compared with == to another value (an array or object compares as its text)"
 _OTHER = "used in a way the rule cannot follow"
-_POSITION_HARM = {"sent": _FILTER, "mysql": _MYSQL}
+#: TypeORM 0.3 reads no JSON value as an operator (its operators carry a Symbol brand), but it
+#: drops a where-value that is undefined or null instead of testing IS NULL: a lookup given a
+#: missing field finds the table's first row.
+_TYPEORM_MISSING = ("a TypeORM lookup value (a missing or null value drops the condition, so "
+                    "the lookup finds the first row)")
+_POSITION_HARM = {"sent": _FILTER, "mysql": _MYSQL, "typeorm": _TYPEORM_MISSING}
 #: The harms that make a route worth a finding by default: a value that changes what a query,
 #: a write's key or a text means (an operator object, SQL text, ``__proto__``, ``+`` joining
 #: text). The others (``.length`` of a missing value, a value passed to a library, a
 #: comparison) only make the handler fail on a wrong type: reported with the
 #: ``input_validation: {robustness: true}`` option.
-INJECTION_HARMS = frozenset({_FILTER, _MYSQL, _SQL_TEXT, _WRITTEN_KEY, _ARITH,
+INJECTION_HARMS = frozenset({_FILTER, _MYSQL, _SQL_TEXT, _WRITTEN_KEY, _ARITH, _TYPEORM_MISSING,
                              # a password a signup hashes (judged real in the field test)
                              *(f"passed to {fn}()" for fn in (
                                  "crypto.pbkdf2", "crypto.pbkdf2Sync", "crypto.scrypt",
@@ -1924,7 +1929,20 @@ class _Analysis:
             return None
         if method in _TYPEORM_LOOKUPS and index == 0 and len(steps) == 1 and \
                 steps[0][0] == "pair":
-            return orm_key  # TypeORM `findOneBy({ id })`: a missing value drops the condition
+            # TypeORM `findOneBy({ id })`: a missing value drops the condition; a path
+            # parameter or a converted value is always there, and a value tested for presence
+            # first (`if (!id) return 400`, `id && …`) is the handler's own check.
+            if self.mysql and orm_key == "sent":
+                return "mysql"  # TypeORM hands the value to mysql2, which writes an object as SQL
+            # A lookup that keeps another condition (`{ id, workspaceId }`) stays within it.
+            holder = node.parent if node.type != "shorthand_property_identifier" else node
+            while holder is not None and holder.type not in ("object", "arguments"):
+                holder = holder.parent
+            others = holder is not None and holder.type == "object" and sum(
+                1 for c in code_children(holder) if c.type != "comment") > 1
+            if orm_key == "key" or others or self.defaulted or _presence_guarded(node):
+                return "key"
+            return "typeorm"
         if method in _MONGO_FILTER_METHODS and index == 0 and \
                 all(kind == "pair" for kind, _ in steps) and \
                 not any(str(key).startswith("$") for _, key in steps):
