@@ -95,6 +95,13 @@ class Style:
             return f"import * as {name} from {self.q(module)}{self.semi}"
         return f"{self.declaration} {name} = require({self.q(module)}){self.semi}"
 
+    def braces(self, inner: str) -> str:
+        """Return an object literal (or destructuring) of ``inner`` as the project spaces its
+        braces: ``{ a: 1 }``, or ``{a: 1}`` under prettier's ``bracketSpacing: false`` /
+        ESLint's ``object-curly-spacing: never``."""
+        pad = " " if self.bracket_spacing else ""
+        return "{" + pad + inner + pad + "}"
+
     def import_named(self, names: list[str], module: str) -> str:
         """Return a statement binding named exports of ``module``."""
         pad = " " if self.bracket_spacing else ""

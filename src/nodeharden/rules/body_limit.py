@@ -291,9 +291,10 @@ class BodyLimit(Rule):
             return  # Express's default bound already holds
         prop = f"limit: {q(wanted_text)}"
         if opts is None:
-            edits = [TextEdit(args.start_byte + 1, args.end_byte - 1, f"{{ {prop} }}")]
+            edits = [TextEdit(args.start_byte + 1, args.end_byte - 1, ctx.style.braces(prop))]
             if has_comments(args):  # keep the comment: insert, do not replace
-                edits = [TextEdit(args.start_byte + 1, args.start_byte + 1, f"{{ {prop} }} ")]
+                edits = [TextEdit(args.start_byte + 1, args.start_byte + 1,
+                                  ctx.style.braces(prop) + " ")]
         else:
             edits = add_properties(ctx.source, opts, [prop])
         fix = Fix(title=f"Add {prop} to the body parser options (bodies above it get 413)",
@@ -382,7 +383,8 @@ class BodyLimit(Rule):
             if limits is not None:
                 edits = add_properties(ctx.source, limits, [f"fileSize: {size_code}"])
             else:
-                edits = self._add(ctx, args, opts, [f"limits: {{ fileSize: {size_code} }}"])
+                edits = self._add(ctx, args, opts,
+                                  ["limits: " + ctx.style.braces(f"fileSize: {size_code}")])
         if module == "busboy":
             # A bound only truncates the file stream: code that ignores `truncated` would
             # store cut files. Report only.
@@ -398,7 +400,8 @@ class BodyLimit(Rule):
             if "abortOnLimit" not in props:
                 if limits is None:
                     edits = self._add(ctx, args, opts, [
-                        f"limits: {{ fileSize: {size_code} }}", "abortOnLimit: true"])
+                        "limits: " + ctx.style.braces(f"fileSize: {size_code}"),
+                        "abortOnLimit: true"])
                 elif opts is not None:
                     edits += add_properties(ctx.source, opts, ["abortOnLimit: true"])
         else:
@@ -414,7 +417,7 @@ class BodyLimit(Rule):
     def _add(ctx: FileContext, args: Node, opts: Node | None, props: list[str]) -> list[TextEdit]:
         if opts is None:
             inner = ", ".join(props)
-            return [TextEdit(args.start_byte + 1, args.end_byte - 1, f"{{ {inner} }}")]
+            return [TextEdit(args.start_byte + 1, args.end_byte - 1, ctx.style.braces(inner))]
         return add_properties(ctx.source, opts, props)
 
 

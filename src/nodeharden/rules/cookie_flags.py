@@ -881,7 +881,7 @@ class CookieFlags(Rule):
         unsafe = declared or has_comments(args) or bool(reasons)
         if opts is None:
             at = values[1].end_byte
-            edits = [TextEdit(at, at, ", { " + ", ".join(props) + " }")]
+            edits = [TextEdit(at, at, ", " + ctx.style.braces(", ".join(props)))]
         else:  # an object literal (options made elsewhere are not reported)
             unsafe = unsafe or has_comments(opts) or has_spread(opts)
             edits = add_properties(ctx.source, opts, props, first=has_spread(opts))

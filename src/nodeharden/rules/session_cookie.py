@@ -446,13 +446,13 @@ class SessionCookie(Rule):
                 secure_missing = True
                 same_site_unset = True
                 if secure_ok:
-                    last.append("cookie: { " + ", ".join(cookie_pairs) + " }")
+                    last.append("cookie: " + style.braces(", ".join(cookie_pairs)))
                 else:
                     if flags:
-                        last.append("cookie: { " + ", ".join(
-                            f"{k}: {v}" for k, v in flags.items()) + " }")
+                        last.append("cookie: " + style.braces(", ".join(
+                            f"{k}: {v}" for k, v in flags.items())))
                     secure_edits = _fenced(opts.node, add_properties(
-                        source, opts.node, ["cookie: { " + ", ".join(cookie_pairs) + " }"]))
+                        source, opts.node, ["cookie: " + style.braces(", ".join(cookie_pairs))]))
             elif cookie.type == "object":
                 cookie_props = {**object_properties(cookie),
                                 **{k: cookie for k in opts.cookie_assigned}}
