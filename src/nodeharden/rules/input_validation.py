@@ -670,7 +670,7 @@ def _route_label(route: CallFact, source: bytes) -> str:
 
 
 #: ``mergeParams`` as a word, or spelt in pieces (``['merge' + 'Params']``).
-_MERGE_PARAMS_RE = re.compile(rb"merge\W{0,12}Params")
+_MERGE_PARAMS_RE = lazy_pattern(rb"merge\W{0,12}Params")
 
 
 def _merges_params(ctx: ProjectContext) -> bool:
