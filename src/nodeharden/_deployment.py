@@ -452,6 +452,13 @@ def vulnerable_by_design(read: Read) -> str | None:
 _SELF_HOSTED_RE = lazy_pattern(
     r"(?i)\bself[- ]?host(?:ed|ing|able)?\b(?![ -]+(?:github |gitlab |ci )?runners?\b)")
 _OWN_SERVER_RE = lazy_pattern(r"(?i)\byour own (?:servers?|infrastructure|hardware|machines?)\b")
+#: A one-click deploy button in the README (``[![Deploy](…)](https://heroku.com/deploy?…)``):
+#: it deploys a copy of the app under the reader's own account, so instances are the readers'.
+_DEPLOY_BUTTON_RE = lazy_pattern(
+    r"(?i)\bhttps?://(?:www\.)?(?:heroku\.com/deploy|dashboard\.heroku\.com/new\?[^\s)]*template="
+    r"|render\.com/deploy|railway\.(?:app|com)/(?:new/template|template|deploy)"
+    r"|deploy\.cloud\.run|cloud\.digitalocean\.com/apps/new|app\.koyeb\.com/deploy"
+    r"|vercel\.com/new/clone)")
 
 
 def distributed_package(package_json: Mapping[str, Any]) -> str | None:
@@ -531,6 +538,10 @@ def self_hosted(package_json: Mapping[str, Any], read: Read) -> str | None:
         for line in text.splitlines():
             if _HEADING_RE.match(line.strip()) and _OWN_SERVER_RE.search(line):
                 return f"run on your own server ({name}: {line.strip().lstrip('#').strip()})"
+        button = _DEPLOY_BUTTON_RE.search(text)
+        if button:
+            where = button.group().split("://", 1)[1].removeprefix("www.")
+            return f"deployed by its readers ({name}: a one-click deploy button, {where})"
         break
     return distributed_package(package_json) or installed_by_users(package_json, read)
 

@@ -249,6 +249,15 @@ def test_a_dockerfile_alone_does_not_ask_for_security_txt(tmp_path: Path) -> Non
     ({}, "# Api\n\nCI uses self-hosted runners.\n", None),
     ({}, "# Api\n\nCI jobs run on self-hosted GitHub runners.\n", None),
     ({"description": "hosted by myself"}, "# Api\n\nDeploy it to your own server.\n", None),
+    # a one-click deploy button: each reader deploys a copy of their own
+    ({}, "# Admin\n\n[![Deploy](https://www.herokucdn.com/deploy/button.svg)]"
+         "(https://heroku.com/deploy?template=https://example.org/admin)\n",
+     "deployed by its readers (README.md: a one-click deploy button, heroku.com/deploy)"),
+    ({}, "# Api\n\n[Deploy to Render](https://render.com/deploy?repo=x)\n",
+     "deployed by its readers (README.md: a one-click deploy button, render.com/deploy)"),
+    # the platform's button image or a mention of deploying is not a button
+    ({}, "# Api\n\nWe deploy to Heroku; see https://www.herokucdn.com/deploy/button.svg\n", None),
+    ({}, "# Api\n\nRead https://devcenter.heroku.com/articles/deploying-nodejs\n", None),
 ])
 def test_self_hosted_software_is_told_by_its_own_words(package_json: dict[str, object],
                                                        readme: str | None,
