@@ -1418,7 +1418,7 @@ def _bound_to(name: str, program: Node, facts: FileFacts, modules: tuple[str, ..
         return True
     if not whole and not named and not any(imp.module in modules for imp in facts.imports):
         return False  # the file imports none of them (also keeps this linear)
-    source = text(program)
+    source = _program_text(program)
     for made in re.finditer(rf"(?<![\w$.]){re.escape(name)}\s*=\s*(?:await\s+)?(?:new\s+)?"
                             r"([\w$]+)(?:\s*\(\s*['\"]([^'\"]+)['\"])?", source):
         head, module = made.group(1), made.group(2)
@@ -1778,7 +1778,8 @@ def _library_sink(node: Node, fn: Node, args: list[Node], facts: FileFacts, tain
             # its arguments; only the statement text given to prepare() is SQL.
             return True
         if root is not None and (method in _RAW_METHODS or method in _SQL_RUN) and \
-                taint.origin(first) is not None and _bound_to(root.group(), _program(fn), facts, _SQL_DRIVERS) and \
+                taint.origin(first) is not None and \
+                _bound_to(root.group(), _program(fn), facts, _SQL_DRIVERS) and \
                 add("raw-sql", node, first, label):
             return True
     # Deep merges and key-path writes into an existing object.
@@ -1965,6 +1966,19 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         found.append(Sink(kind, node, origin, callee, where))
         return True
 
+    def add_sent(origin: str | None, at: Node, fn: Node, callee_text: str) -> bool:
+        """A body or query value given to MongoDB as sent (``origin``, None when a guard
+        fixes it): one sink at ``at``, unless a validator.js check or a known list keeps it
+        a plain value, or a validator keeps objects out of it (``pinned``)."""
+        if origin is None or as_value(fn, origin):
+            return False
+        sink = Sink("nosql-injection", at, origin, f"{callee_text}() unconverted", where,
+                    as_sent=True)
+        if pinned is not None and pinned(sink):
+            return False
+        found.append(sink)
+        return True
+
     def add_filter(filter_: Node, fn: Node, callee_text: str) -> bool:
         """A body or query field as sent among a MongoDB filter's values (also inside
         ``$or``/``$and``/``$nor``): one sink per filter."""
@@ -1977,14 +1991,8 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                 if value.type != "shorthand_property_identifier" else \
                 next((o for o in taint.sources_of(text(value)) if o not in
                       guarded_at(guards, pair.start_byte, PLAIN_VALUE)), None)
-            if origin is None or as_value(fn, origin):
-                continue  # a validator.js check or a known list: a plain value
-            sink = Sink("nosql-injection", pair, origin, f"{callee_text}() unconverted", where,
-                        as_sent=True)
-            if pinned is not None and pinned(sink):
-                continue  # a validator keeps objects out of this one
-            found.append(sink)
-            return True
+            if add_sent(origin, pair, fn, callee_text):
+                return True
         return False
 
     for node in walk(body):
@@ -2117,24 +2125,14 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         if mongo and fn.type == "member_expression" and first is not None and \
                 text(fn.child_by_field_name("property")) in _MONGO_ID_METHODS and \
                 taint.is_direct(first):
-            origin = unguarded(first, node, kinds=PLAIN_VALUE)
-            if origin is None or as_value(fn, origin):
-                continue  # a validator.js check or a known list keeps it a plain value
-            sink = Sink("nosql-injection", node, origin, f"{callee_text}() unconverted",
-                        where, as_sent=True)
-            if pinned is None or not pinned(sink):
-                found.append(sink)
+            add_sent(unguarded(first, node, kinds=PLAIN_VALUE), node, fn, callee_text)
             continue
         method_name = text(fn.child_by_field_name("property")) \
             if fn.type == "member_expression" else ""
         if mongo and method_name in ("equals", "eq") and first is not None and \
                 ".where(" in text(fn.child_by_field_name("object")) and taint.is_direct(first):
-            origin = unguarded(first, node, kinds=PLAIN_VALUE)  # `.where('name').equals(x)`
-            if origin is not None and not as_value(fn, origin):
-                sink = Sink("nosql-injection", node, origin, f"{callee_text}() unconverted",
-                            where, as_sent=True)
-                if pinned is None or not pinned(sink):
-                    found.append(sink)
+            # `.where('name').equals(x)`
+            add_sent(unguarded(first, node, kinds=PLAIN_VALUE), node, fn, callee_text)
             continue
         if mongo and method_name == "aggregate" and first is not None and \
                 not (layers is not None and layers.sql_plain(fn)):
@@ -2165,13 +2163,9 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     layers is not None and (layers.sql_plain(fn) or layers.project_method(fn))
                     ) and method_name not in ("where", "count") and \
                     (resolve is None or resolve(fn) is None):  # (a project's own find())
-                origin = unguarded(first, node, kinds=PLAIN_VALUE)  # `find(req.body.filter)`
-                if origin is not None and not as_value(fn, origin):
-                    sink = Sink("nosql-injection", node, origin,
-                                f"{callee_text}() unconverted", where, as_sent=True)
-                    if pinned is None or not pinned(sink):
-                        found.append(sink)
-                        continue
+                # `find(req.body.filter)`
+                if add_sent(unguarded(first, node, kinds=PLAIN_VALUE), node, fn, callee_text):
+                    continue
             if mongo and first.type == "object" and add_filter(first, fn, callee_text):
                 continue
         if resolve is not None and node.type == "call_expression":
