@@ -104,11 +104,10 @@ class Style:
 
     def import_named(self, names: list[str], module: str) -> str:
         """Return a statement binding named exports of ``module``."""
-        pad = " " if self.bracket_spacing else ""
-        joined = pad + ", ".join(names) + pad
+        bound = self.braces(", ".join(names))
         if self.module == "esm" or self.typescript:
-            return f"import {{{joined}}} from {self.q(module)}{self.semi}"
-        return f"{self.declaration} {{{joined}}} = require({self.q(module)}){self.semi}"
+            return f"import {bound} from {self.q(module)}{self.semi}"
+        return f"{self.declaration} {bound} = require({self.q(module)}){self.semi}"
 
     def local_module(self, path: str) -> str:
         """Return how this file refers to a sibling module file ``path`` (no extension)."""

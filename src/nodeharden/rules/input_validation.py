@@ -104,19 +104,24 @@ _DB_FAMILIES = {
 _ALIASES_RE = lazy_pattern(rb"operatorsAliases\s*:\s*(?!false\b|undefined\b|null\b|\{\s*\})")
 
 
+def _package_files(ctx: ProjectContext) -> list[tuple[str, object]]:
+    """Return (path, parsed JSON) of each package.json of the project that parses."""
+    import json
+
+    found: list[tuple[str, object]] = []
+    for package in ctx.files_of("package"):
+        try:
+            found.append((package.rel, json.loads(ctx.read(package.rel) or b"")))
+        except ValueError:
+            continue
+    return found
+
+
 def _declared_majors(ctx: ProjectContext, *names: str) -> list[int]:
     """Return the major versions of ``names`` the root package.json and the package.json files
     of the project's packages (``server/package.json`` of a repository) declare."""
-    import json
-
     blocks: list[dict[str, object]] = [{"dependencies": dict(ctx.info.dependencies)}]
-    for package in ctx.files_of("package"):
-        try:
-            data = json.loads(ctx.read(package.rel) or b"")
-        except ValueError:
-            continue
-        if isinstance(data, dict):
-            blocks.append(data)
+    blocks += [data for _, data in _package_files(ctx) if isinstance(data, dict)]
     return [m for data in blocks for name in names
             if (m := declared_major(data, name)) is not None]
 
@@ -124,17 +129,11 @@ def _declared_majors(ctx: ProjectContext, *names: str) -> list[int]:
 def _yaml3_packages(ctx: ProjectContext) -> Callable[[str], bool]:
     """Return ``unsafe(rel)``: the package.json nearest above file ``rel`` (else the root's)
     declares js-yaml before 4."""
-    import json
-
     majors: dict[str, int] = {}
     root = declared_major({"dependencies": dict(ctx.info.dependencies)}, "js-yaml")
-    for package in ctx.files_of("package"):
-        try:
-            data = json.loads(ctx.read(package.rel) or b"")
-        except ValueError:
-            continue
+    for rel, data in _package_files(ctx):
         major = declared_major(data, "js-yaml") if isinstance(data, dict) else None
-        folder = posixpath.dirname(package.rel)
+        folder = posixpath.dirname(rel)
         if major is not None:
             majors[folder] = major
         elif folder:
