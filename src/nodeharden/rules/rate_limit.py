@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from tree_sitter import Node
@@ -831,6 +831,58 @@ def unbounded_trust_proxy(ctx: ProjectContext) -> tuple[FileFacts, str | None] |
     return None
 
 
+def _trusts_every_hop(ctx: ProjectContext) -> tuple[str, int] | None:
+    """Return the file and line of an application file that trusts every X-Forwarded-For hop
+    for sure: ``app.enable('trust proxy')`` or ``app.set('trust proxy', true)`` (a literal,
+    not a setting or an environment value, whose deployed value may be a hop count)."""
+    for path in sorted(ctx.facts):
+        if is_test_file(path):
+            continue
+        for call in ctx.facts[path].calls:
+            if not call.args or call.args[0].kind != "string" \
+                    or call.args[0].name.strip().lower() != "trust proxy":
+                continue
+            if call.method == "enable" and len(call.args) == 1:
+                return path, call.line
+            if call.method == "set" and len(call.args) == 2:
+                value = (ctx.read(path) or b"")[call.args[1].start:call.args[1].end]
+                if value.strip() == b"true":
+                    return path, call.line
+    return None
+
+
+def _ip_keyed_limiter(call: Node, names: set[str], flexible: bool) -> str | None:
+    """Return how ``call`` builds or consults a limiter keyed on req.ip, or None: a call of an
+    express-rate-limit / express-slow-down binding (``rateLimit({ … })``,
+    ``rateLimit.rateLimit({ … })``, ``new RateLimit({ … })``) with an options object that
+    sets no ``keyGenerator``; a rate-limiter-flexible ``….consume(req.ip)``."""
+    fn = call.child_by_field_name("function" if call.type == "call_expression" else "constructor")
+    args = call.child_by_field_name("arguments")
+    if fn is None or args is None:
+        return None
+    items = code_children(args)
+    if flexible and fn.type == "member_expression" \
+            and text(fn.child_by_field_name("property")) == "consume" \
+            and items and text(items[0]).replace(" ", "") == "req.ip":
+        return "consume(req.ip)"
+    if not names:
+        return None
+    callee = text(fn)
+    if not (callee in names or (fn.type == "member_expression"
+                                and text(fn.child_by_field_name("object")) in names)):
+        return None
+    if len(items) != 1 or items[0].type != "object":
+        return None  # options built elsewhere: their key is not known here
+    for prop in items[0].named_children:
+        key = prop.child_by_field_name("key") if prop.type in ("pair", "method_definition") \
+            else prop
+        if prop.type == "spread_element":
+            return None  # options spread in: a keyGenerator may come with them
+        if key is not None and text(key).strip("'\"") == "keyGenerator":
+            return None
+    return "its default key"
+
+
 def _hops_set(ctx: ProjectContext) -> bool:
     """Return True when some file sets ``trust proxy`` to trust at least one hop (a count, a
     list of addresses, a setting): ``req.ip`` is then worked out from X-Forwarded-For as the
@@ -1327,7 +1379,10 @@ class RateLimit(Rule):
     id = "rate-limit"
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        if not ctx.uses_express() or rate_limiting_used(ctx):
+        if not ctx.uses_express():
+            return
+        if rate_limiting_used(ctx):
+            yield from self._spoofable_keys(ctx)
             return
         app_files = [f for f in ctx.app_files() if not is_test_file(f.path)]
         if not app_files:
@@ -1430,6 +1485,48 @@ class RateLimit(Rule):
                         yield ctx.finding(self.id, facts.path, app.start, app.end,
                                           f"{message} (the fix of the finding at {where} adds "
                                           "the limiter here too)")
+
+    def _spoofable_keys(self, ctx: ProjectContext) -> Iterator[Finding]:
+        """Report the limiters keyed on ``req.ip`` in a project that trusts every proxy hop
+        (``app.enable('trust proxy')``, ``app.set('trust proxy', true)``): there req.ip is the
+        left-most X-Forwarded-For address, which the client writes, so a new header per
+        request gets a new bucket. Only limiters whose key is req.ip for sure: an
+        express-rate-limit / express-slow-down call with an options object and no
+        ``keyGenerator`` (their default key), and a rate-limiter-flexible
+        ``consume(req.ip)``. Reported without a fix: ``trust proxy`` is the deployer's
+        decision (the hop count of the proxies in front of the app)."""
+        trusting = _trusts_every_hop(ctx)
+        if trusting is None:
+            return
+        trust_path, trust_line = trusting
+        for path in sorted(ctx.facts):
+            facts = ctx.facts[path]
+            if is_test_file(path):
+                continue
+            names = facts.locals_of("express-rate-limit") | facts.locals_of("express-slow-down")
+            flexible = bool(facts.locals_of("rate-limiter-flexible"))
+            if not names and not flexible:
+                continue
+            lang = _lang_of(path)
+            source = ctx.read(path)
+            if lang is None or source is None:
+                continue
+            if package_of(path, ctx.package_dirs) != package_of(trust_path, ctx.package_dirs):
+                continue  # another app of the repository: its own trust setting decides
+            for node in nodes_of_types(lang, parse(lang, source).root_node,
+                                       ("call_expression", "new_expression")):
+                keyed = _ip_keyed_limiter(node, names, flexible)
+                if keyed is None:
+                    continue
+                yield ctx.finding(
+                    self.id, path, node.start_byte, node.end_byte,
+                    f"this limiter counts requests per req.ip ({keyed}), but `trust proxy` "
+                    f"trusts every hop ({trust_path}:{trust_line}), so req.ip is the left-most "
+                    "X-Forwarded-For address, which the client writes (unless every proxy in "
+                    "front replaces that header): a new header per request gets a fresh "
+                    "bucket; set `trust proxy` to the number of proxies in front of the app "
+                    "(app.set('trust proxy', 1) behind one; express-rate-limit 7 logs "
+                    "ERR_ERL_PERMISSIVE_TRUST_PROXY for `true`)")
 
     def _fix(self, ctx: ProjectContext, app_files: list[FileFacts],
              primary: FileFacts) -> Fix | None:
