@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import captures, code_children, object_properties, string_value, text, walk
+from nodeharden._parse import (captures, code_children, object_properties, string_value, text,
+                               unwrap, walk)
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
-from nodeharden.rules._base import FileContext, Rule
+from nodeharden.rules._base import FileContext, ProjectContext, Rule
 from nodeharden.rules._edits import (ImportRequest, add_imports, builtin_specifier,
                                      exclusive_insert, resolve_object, same_module)
 
@@ -44,9 +46,46 @@ class Secret:
     kind: str = "literal"  # "literal", "fallback" or "public"
 
 
+@dataclass(frozen=True)
+class _SecretUse:
+    """A secret argument read from a project module (``jwt.sign(p, config.secret)`` with
+    ``config = require('./config')``): the module as written, the chain of names read from
+    what it exports (``('secret',)``), the variable a fix would read, and where it is used."""
+
+    spec: str
+    chain: tuple[str, ...]
+    env: str
+    what: str
+    line: int
+
+
+@dataclass(frozen=True)
+class _Exported:
+    """A literal a module exports under a chain of names (``module.exports = { jwt: { secret:
+    'x' } }`` → ``('jwt', 'secret')``): the literal's bytes, and for a fallback
+    (``process.env.JWT_SECRET || 'dev'``) the variable it falls back from."""
+
+    chain: tuple[str, ...]
+    start: int
+    end: int
+    fallback_of: str | None = None
+
+
+#: A file that may export a value: CommonJS ``module.exports``/``exports.x`` or ESM ``export``.
+_EXPORTS_RE = lazy_pattern(rb"\bmodule\.exports\b|\bexports\.[\w$]+\s*=|\bexport\s")
+
+
 def _is_literal(node: Node | None) -> bool:
-    return node is not None and node.type in ("string", "template_string") \
-        and string_value(node) is not None
+    """Return True for a string literal that can be a secret: a PEM public key or certificate
+    (``jwt.verify(token, PUBLIC_KEY)`` of RS256) is published on purpose."""
+    if node is None or node.type not in ("string", "template_string"):
+        return False
+    value = string_value(node)
+    return value is not None and not _PUBLIC_PEM_RE.search(value)
+
+
+#: The header of a PEM public key or certificate.
+_PUBLIC_PEM_RE = lazy_pattern(r"-----BEGIN (?:RSA |EC )?(?:PUBLIC KEY|CERTIFICATE)-----")
 
 
 #: package.json fields that anyone can read: never a secret.
@@ -76,6 +115,37 @@ class _Finder:
         self.package_names = {n for imp in ctx.facts.imports
                               if _package_json_module(imp.module)
                               for n in (imp.default, imp.namespace) if n}
+        #: Local name → (module, the chain its value starts with) for each binding of a
+        #: relative import: ``config`` of ``require('./config')`` → ('./config', ()), ``secret``
+        #: of ``{ secret } = require('./config')`` → ('./config', ('secret',)).
+        self.project_bindings: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for imp in ctx.facts.imports:
+            if not imp.module.startswith(".") or _package_json_module(imp.module):
+                continue
+            for local in (imp.default, imp.namespace):
+                if local:
+                    self.project_bindings[local] = (imp.module, ())
+            for name, local in imp.named.items():
+                self.project_bindings[local] = (imp.module, (name,))
+        self.uses: list[_SecretUse] = []
+
+    def project_value(self, node: Node, env: str, what: str) -> None:
+        """Record ``node`` when it reads a value of a project module (``config.jwt.secret``,
+        a named import ``jwtSecret``): ``check_project`` looks at what that module exports."""
+        chain: list[str] = []
+        cur: Node | None = unwrap(node)
+        while cur is not None and cur.type == "member_expression":
+            prop = cur.child_by_field_name("property")
+            if prop is None or prop.type != "property_identifier":
+                return
+            chain.append(text(prop))
+            cur = unwrap(cur.child_by_field_name("object"))
+        if cur is None or cur.type != "identifier" or text(cur) not in self.project_bindings \
+                or len(chain) > 3:
+            return
+        spec, start = self.project_bindings[text(cur)]
+        self.uses.append(_SecretUse(spec, (*start, *reversed(chain)), env, what,
+                                    node.start_point[0] + 1))
 
     def public(self, node: Node | None) -> bool:
         """Return True for a package.json field (``pkg.name``, ``require('./package.json')
@@ -115,6 +185,11 @@ class _Finder:
             declared = _declared_value(self.root, text(value))
             if declared is not None and declared.type != "identifier":
                 yield from self.classify(declared, env, what, wrap_array=wrap_array)
+            elif declared is None and value.type == "identifier":
+                self.project_value(value, env, what)
+            return
+        if value.type == "member_expression" and not self.public(value):
+            self.project_value(value, env, what)
             return
         if _is_literal(value) or self.public(value):
             expr = self.env_expr(env)
@@ -181,9 +256,54 @@ class HardcodedSecret(Rule):
                            f"{purpose}; read it from {secret.env}")
             yield ctx.node_finding(self.id, secret.literal, message, fix)
 
-    def _secrets(self, ctx: FileContext) -> Iterator[Secret]:
+    def file_data(self, ctx: FileContext) -> dict[str, Any] | None:
+        """Return, for ``check_project``, the secret arguments this file reads from project
+        modules and the literals it exports (each where there is any)."""
+        kept: dict[str, Any] = {}
+        if self.wants(ctx.source):
+            finder = _Finder(ctx)
+            for _ in self._secrets(ctx, finder):
+                pass
+            if finder.uses:
+                kept["uses"] = finder.uses
+        if _EXPORTS_RE.search(ctx.source):
+            exported = _exported_literals(ctx.tree.root_node)
+            if exported:
+                kept["exports"] = exported
+        return kept or None
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Report a literal a project module exports (a config file) that another file uses
+        as a secret: ``module.exports = { secret: 'x' }`` read as ``jwt.sign(p,
+        config.secret)``. Reported in the module, at the literal, without a fix (other code
+        may read the same value)."""
+        data = ctx.file_data.get(self.id, {})
+        reported: set[tuple[str, int]] = set()
+        for rel, kept in data.items():
+            for use in kept.get("uses", ()):
+                target = ctx.resolve_import(rel, use.spec)
+                if target is None:
+                    continue
+                for exported in data.get(target, {}).get("exports", ()):
+                    if exported.chain != use.chain or (target, exported.start) in reported:
+                        continue
+                    reported.add((target, exported.start))
+                    purpose = PURPOSES.get(use.env, "signatures")
+                    name = ".".join(use.chain)
+                    if exported.fallback_of:
+                        message = (f"hard-coded fallback {use.what} (`{name}`, used at "
+                                   f"{rel}:{use.line}): wherever {exported.fallback_of} is "
+                                   f"unset, anyone with the source can forge {purpose}; read "
+                                   f"it from {exported.fallback_of} only")
+                    else:
+                        message = (f"hard-coded {use.what} (`{name}`, used at {rel}:"
+                                   f"{use.line}): anyone with the source can forge {purpose}; "
+                                   f"read it from {use.env}")
+                    yield ctx.finding(self.id, target, exported.start, exported.end, message)
+
+    def _secrets(self, ctx: FileContext, finder: _Finder | None = None) -> Iterator[Secret]:
         facts = ctx.facts
-        finder = _Finder(ctx)
+        finder = finder or _Finder(ctx)
         sessions = {n: m for m in ("express-session", "cookie-session")
                     for n in facts.locals_of(m)}
         cookie_parsers = facts.locals_of("cookie-parser")
@@ -274,6 +394,65 @@ class HardcodedSecret(Rule):
                 else:
                     imports[env] = edit
         return checks, imports
+
+
+def _exported_literals(root: Node) -> list[_Exported]:
+    """Return the string literals (and literal fallbacks of ``process.env``) a module exports
+    from its top level: ``module.exports = { … }`` (or a constant of the file holding the
+    object), ``module.exports.x = …`` / ``exports.x = …``, ``export default { … }`` and
+    ``export const x = …``; objects are read three levels deep."""
+    found: list[_Exported] = []
+
+    def value(node: Node | None, chain: tuple[str, ...]) -> None:
+        node = unwrap(node)
+        if node is None or len(chain) > 3:
+            return
+        if node.type == "identifier" and not chain:
+            node = unwrap(resolve_object(root, text(node)))
+            if node is None:
+                return
+        if node.type == "object":
+            for key, inner in object_properties(node).items():
+                if inner.type != "shorthand_property_identifier":
+                    value(inner, (*chain, key))
+            return
+        if not chain:
+            return
+        if _is_literal(node):
+            found.append(_Exported(chain, node.start_byte, node.end_byte))
+        elif node.type == "binary_expression" \
+                and text(node.child_by_field_name("operator")) in ("||", "??"):
+            match = _ENV_RE.match(text(node.child_by_field_name("left")))
+            right = node.child_by_field_name("right")
+            if match and _is_literal(right):
+                found.append(_Exported(chain, right.start_byte,  # type: ignore[union-attr]
+                                       right.end_byte, match.group(1)))  # type: ignore[union-attr]
+
+    for stmt in root.named_children:
+        if stmt.type == "expression_statement" and stmt.named_children:
+            expr = stmt.named_children[0]
+            if expr.type != "assignment_expression":
+                continue
+            left = text(expr.child_by_field_name("left")).replace(" ", "")
+            right = expr.child_by_field_name("right")
+            if left == "module.exports":
+                value(right, ())
+            elif left.startswith(("module.exports.", "exports.")) and left.count(".") == \
+                    (2 if left.startswith("module.") else 1):
+                value(right, (left.rpartition(".")[2],))
+        elif stmt.type == "export_statement":
+            declaration = stmt.child_by_field_name("declaration")
+            if any(c.type == "default" for c in stmt.children):
+                exported = stmt.child_by_field_name("value") or declaration
+                value(exported, ())
+            elif declaration is not None and declaration.type in ("lexical_declaration",
+                                                                  "variable_declaration"):
+                for declarator in declaration.named_children:
+                    name = declarator.child_by_field_name("name")
+                    if declarator.type == "variable_declarator" and name is not None \
+                            and name.type == "identifier":
+                        value(declarator.child_by_field_name("value"), (text(name),))
+    return found
 
 
 def _random_bytes(ctx: FileContext) -> tuple[str, list[TextEdit]]:
