@@ -34,9 +34,11 @@ from nodeharden._parse import (
     FUNCTION_TYPES,
     code_children,
     nodes_of_types,
+    object_properties,
     parameters,
     parse,
     text,
+    unwrap,
     walk,
 )
 from nodeharden._project import JS_SUFFIXES
@@ -831,24 +833,78 @@ def unbounded_trust_proxy(ctx: ProjectContext) -> tuple[FileFacts, str | None] |
     return None
 
 
-def _trusts_every_hop(ctx: ProjectContext) -> tuple[str, int] | None:
-    """Return the file and line of an application file that trusts every X-Forwarded-For hop
-    for sure: ``app.enable('trust proxy')`` or ``app.set('trust proxy', true)`` (a literal,
-    not a setting or an environment value, whose deployed value may be a hop count)."""
-    for path in sorted(ctx.facts):
-        if is_test_file(path):
+#: What makes a statement run only sometimes: a trust setting under one is not the app's.
+_CONDITIONAL = frozenset({"if_statement", "ternary_expression", "switch_case", "switch_default",
+                          "binary_expression", "catch_clause", "else_clause"})
+
+
+def _trusting_apps(facts: FileFacts, source: bytes, root: Node) -> dict[str, int]:
+    """Return the apps of this file (their names) that trust every X-Forwarded-For hop for
+    sure, with the line of that setting: the last ``trust proxy`` setting of the app in the
+    file is ``app.enable('trust proxy')`` or ``app.set('trust proxy', true)`` (a literal; a
+    setting or environment value may be a hop count when deployed), and it runs whenever the
+    app is built (under no condition: a development-only branch is not production's)."""
+    apps = {a.name for a in facts.apps if a.kind == "app" and a.name}
+    last: dict[str, CallFact] = {}
+    for call in sorted(facts.calls, key=lambda c: c.start):
+        if call.target in apps and call.method in ("set", "enable", "disable") \
+                and call.args and call.args[0].kind == "string" \
+                and call.args[0].name == "trust proxy":
+            last[call.target] = call
+    found: dict[str, int] = {}
+    for target, call in last.items():
+        if call.method == "enable" and len(call.args) == 1 or call.method == "set" \
+                and len(call.args) == 2 \
+                and source[call.args[1].start:call.args[1].end].strip() == b"true":
+            node = root.descendant_for_byte_range(call.start, call.end)
+            conditional = False
+            while node is not None:
+                if node.type in _CONDITIONAL:
+                    conditional = True
+                    break
+                node = node.parent
+            if not conditional:
+                found[target] = call.line
+    return found
+
+
+def _mounted_on(node: Node, target: str, root: Node, lang: str) -> bool:
+    """Return True when ``node`` serves requests of ``target``: it sits in an argument of
+    ``target.use(…)`` or of a route of ``target``, or in a function or constant whose name is
+    one (``const limiter = rateLimit(…)``, then ``app.use('/api', limiter)``)."""
+    names: set[str] = set()
+    cur: Node | None = node
+    while cur is not None:
+        if cur.type == "arguments" and cur.parent is not None \
+                and cur.parent.type == "call_expression" and _on_target(cur.parent, target):
+            return True
+        if cur.type == "variable_declarator" or cur.type == "function_declaration":
+            name = cur.child_by_field_name("name")
+            if name is not None and name.type == "identifier":
+                names.add(text(name))
+        cur = cur.parent
+    return bool(names) and _passed_to(names, target, root, lang)
+
+
+def _on_target(call: Node, target: str) -> bool:
+    fn = call.child_by_field_name("function")
+    return fn is not None and fn.type == "member_expression" \
+        and text(fn.child_by_field_name("object")) == target \
+        and text(fn.child_by_field_name("property")) in _ROUTE_METHODS_ALL
+
+
+def _passed_to(names: set[str], target: str, root: Node, lang: str) -> bool:
+    """Return True when one of ``names`` is an argument (or an item of an array argument) of
+    ``target.use(…)`` or a route of ``target`` in the file."""
+    for call in nodes_of_types(lang, root, ("call_expression",)):
+        if not _on_target(call, target):
             continue
-        for call in ctx.facts[path].calls:
-            if not call.args or call.args[0].kind != "string" \
-                    or call.args[0].name.strip().lower() != "trust proxy":
-                continue
-            if call.method == "enable" and len(call.args) == 1:
-                return path, call.line
-            if call.method == "set" and len(call.args) == 2:
-                value = (ctx.read(path) or b"")[call.args[1].start:call.args[1].end]
-                if value.strip() == b"true":
-                    return path, call.line
-    return None
+        args = call.child_by_field_name("arguments")
+        for arg in code_children(args) if args is not None else []:
+            items = code_children(arg) if arg.type == "array" else [arg]
+            if any(item.type == "identifier" and text(item) in names for item in items):
+                return True
+    return False
 
 
 def _ip_keyed_limiter(call: Node, names: set[str], flexible: bool) -> str | None:
@@ -874,13 +930,75 @@ def _ip_keyed_limiter(call: Node, names: set[str], flexible: bool) -> str | None
     if len(items) != 1 or items[0].type != "object":
         return None  # options built elsewhere: their key is not known here
     for prop in items[0].named_children:
-        key = prop.child_by_field_name("key") if prop.type in ("pair", "method_definition") \
-            else prop
         if prop.type == "spread_element":
             return None  # options spread in: a keyGenerator may come with them
-        if key is not None and text(key).strip("'\"") == "keyGenerator":
+        if prop.type == "pair":
+            key = prop.child_by_field_name("key")
+        elif prop.type == "method_definition":
+            key = prop.child_by_field_name("name")
+        else:
+            key = prop
+        if key is not None and key.type == "computed_property_name":
+            key = key.named_children[0] if key.named_children else None
+        if key is not None and text(key).strip("'\"`") == "keyGenerator":
             return None
     return "its default key"
+
+
+def _exported_as(node: Node) -> str | None:
+    """Return the name under which a module exports ``node`` as it is: ``default`` for
+    ``module.exports = …`` and ``export default …``, ``x`` for ``exports.x = …``,
+    ``module.exports.x = …``, ``export const x = …`` and a top-level ``const x = …`` listed in
+    ``module.exports = { x }`` (``{ x: x }``)."""
+    parent = node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "as_expression"):
+        parent = parent.parent
+    if parent is None:
+        return None
+    if parent.type == "assignment_expression":
+        left = text(parent.child_by_field_name("left")).replace(" ", "")
+        if left == "module.exports":
+            return "default"
+        if left.startswith(("exports.", "module.exports.")):
+            return left.rpartition(".")[2]
+        return None
+    if parent.type == "export_statement":
+        return "default"
+    if parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        declaration = parent.parent
+        holder = declaration.parent if declaration is not None else None
+        if name is None or holder is None:
+            return None
+        if holder.type == "export_statement":
+            return text(name)
+        if holder.type == "program":
+            for stmt in holder.named_children:
+                if not (stmt.type == "expression_statement" and stmt.named_children
+                        and stmt.named_children[0].type == "assignment_expression"):
+                    continue
+                expr = stmt.named_children[0]
+                right = unwrap(expr.child_by_field_name("right"))
+                if text(expr.child_by_field_name("left")).replace(" ", "") != "module.exports" \
+                        or right is None:
+                    continue
+                if text(right) == text(name):
+                    return "default"  # module.exports = limiter
+                for key, value in object_properties(right).items():
+                    if text(value) == text(name):
+                        return key  # module.exports = { limiter } / { apiLimit: limiter }
+    return None
+
+
+def _spoofable_message(keyed: str, where: str) -> str:
+    hint = "" if keyed.startswith("consume") else \
+        "; express-rate-limit 7 and later log ERR_ERL_PERMISSIVE_TRUST_PROXY for `true`"
+    return (f"this limiter counts requests per req.ip ({keyed}), but `trust proxy` trusts "
+            f"every hop ({where}), so req.ip is the left-most X-Forwarded-For address, which "
+            "the client writes (unless every proxy in front replaces that header): a new header "
+            "per request gets a fresh bucket; set `trust proxy` to the number of proxies in "
+            "front of the app (app.set('trust proxy', 1) behind one), or remove it where no "
+            f"proxy is in front{hint}")
 
 
 def _hops_set(ctx: ProjectContext) -> bool:
@@ -1487,46 +1605,68 @@ class RateLimit(Rule):
                                           "the limiter here too)")
 
     def _spoofable_keys(self, ctx: ProjectContext) -> Iterator[Finding]:
-        """Report the limiters keyed on ``req.ip`` in a project that trusts every proxy hop
-        (``app.enable('trust proxy')``, ``app.set('trust proxy', true)``): there req.ip is the
-        left-most X-Forwarded-For address, which the client writes, so a new header per
-        request gets a new bucket. Only limiters whose key is req.ip for sure: an
-        express-rate-limit / express-slow-down call with an options object and no
-        ``keyGenerator`` (their default key), and a rate-limiter-flexible
-        ``consume(req.ip)``. Reported without a fix: ``trust proxy`` is the deployer's
-        decision (the hop count of the proxies in front of the app)."""
-        trusting = _trusts_every_hop(ctx)
-        if trusting is None:
-            return
-        trust_path, trust_line = trusting
+        """Report the limiters keyed on ``req.ip`` that serve an app trusting every proxy hop
+        (``_trusting_apps``): there req.ip is the left-most X-Forwarded-For address, which the
+        client writes, so a new header per request gets a new bucket. Only limiters whose key
+        is req.ip for sure (``_ip_keyed_limiter``), and that serve that app for sure: built or
+        consulted in its file, in an argument of its ``use`` or of one of its routes or under a
+        name passed there (``_mounted_on``), or the export of a project module whose import
+        is passed there (``module.exports = rateLimit({ … })``, ``export const apiLimit =
+        rateLimit({ … })``). Reported without a fix: ``trust proxy`` is the deployer's decision
+        (the hop count of the proxies in front of the app)."""
         for path in sorted(ctx.facts):
             facts = ctx.facts[path]
-            if is_test_file(path):
-                continue
-            names = facts.locals_of("express-rate-limit") | facts.locals_of("express-slow-down")
-            flexible = bool(facts.locals_of("rate-limiter-flexible"))
-            if not names and not flexible:
+            if is_test_file(path) or not any(a.kind == "app" for a in facts.apps) \
+                    or not any(c.method in ("set", "enable") for c in facts.calls):
                 continue
             lang = _lang_of(path)
             source = ctx.read(path)
             if lang is None or source is None:
                 continue
-            if package_of(path, ctx.package_dirs) != package_of(trust_path, ctx.package_dirs):
-                continue  # another app of the repository: its own trust setting decides
-            for node in nodes_of_types(lang, parse(lang, source).root_node,
-                                       ("call_expression", "new_expression")):
+            root = parse(lang, source).root_node
+            trusting = _trusting_apps(facts, source, root)
+            for target, line in trusting.items():
+                where = f"{path}:{line}"
+                for limiter_path, node, keyed in self._limiters_of(ctx, facts, root, lang,
+                                                                   target):
+                    yield ctx.finding(self.id, limiter_path, node.start_byte, node.end_byte,
+                                      _spoofable_message(keyed, where))
+
+    def _limiters_of(self, ctx: ProjectContext, facts: FileFacts, root: Node, lang: str,
+                     target: str) -> Iterator[tuple[str, Node, str]]:
+        """Yield (file, node, how it is keyed) for each limiter keyed on req.ip that serves
+        ``target``, an app of ``facts``' file (see ``_spoofable_keys``)."""
+        names = facts.locals_of("express-rate-limit") | facts.locals_of("express-slow-down")
+        flexible = bool(facts.locals_of("rate-limiter-flexible"))
+        if names or flexible:
+            for node in nodes_of_types(lang, root, ("call_expression", "new_expression")):
                 keyed = _ip_keyed_limiter(node, names, flexible)
-                if keyed is None:
-                    continue
-                yield ctx.finding(
-                    self.id, path, node.start_byte, node.end_byte,
-                    f"this limiter counts requests per req.ip ({keyed}), but `trust proxy` "
-                    f"trusts every hop ({trust_path}:{trust_line}), so req.ip is the left-most "
-                    "X-Forwarded-For address, which the client writes (unless every proxy in "
-                    "front replaces that header): a new header per request gets a fresh "
-                    "bucket; set `trust proxy` to the number of proxies in front of the app "
-                    "(app.set('trust proxy', 1) behind one; express-rate-limit 7 logs "
-                    "ERR_ERL_PERMISSIVE_TRUST_PROXY for `true`)")
+                if keyed is not None and _mounted_on(node, target, root, lang):
+                    yield facts.path, node, keyed
+        for imp in facts.imports:
+            other_path = ctx.resolve_import(facts.path, imp.module)
+            if other_path is None or is_test_file(other_path):
+                continue
+            passed = {local: name for name, local in imp.named.items()}
+            if imp.default:
+                passed[imp.default] = "default"
+            passed = {local: name for local, name in passed.items()
+                      if _passed_to({local}, target, root, lang)}
+            if not passed:
+                continue
+            other = ctx.facts[other_path]
+            other_names = other.locals_of("express-rate-limit") \
+                | other.locals_of("express-slow-down")
+            other_lang = _lang_of(other_path)
+            other_source = ctx.read(other_path)
+            if not other_names or other_lang is None or other_source is None:
+                continue
+            other_root = parse(other_lang, other_source).root_node
+            for node in nodes_of_types(other_lang, other_root, ("call_expression",
+                                                                "new_expression")):
+                keyed = _ip_keyed_limiter(node, other_names, False)
+                if keyed is not None and _exported_as(node) in passed.values():
+                    yield other_path, node, keyed
 
     def _fix(self, ctx: ProjectContext, app_files: list[FileFacts],
              primary: FileFacts) -> Fix | None:
