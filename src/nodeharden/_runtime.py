@@ -3,7 +3,8 @@ package manager. Fixes add only dependencies and syntax that runtime supports.
 
 Sources, all read: ``engines.node`` in package.json, ``.nvmrc``, ``.node-version``,
 ``.tool-versions``, the app image's final ``FROM node:…``, and the Node versions of the CI
-matrix (GitHub Actions ``node-version``, Travis ``node_js``). The oldest one wins: a project
+matrix (GitHub Actions ``node-version``, Travis ``node_js``) and CI job images (CircleCI
+``cimg/node:18``, GitLab CI ``image: node:16``, an Actions ``container: node:14``). The oldest one wins: a project
 that tests on Node 14 must keep working on Node 14, whatever its Dockerfile runs. A
 package.json under a test, fixture or example folder, and a workflow that only runs a script
 with node (no package manager), are not about the project's runtime and are not read.
@@ -131,8 +132,20 @@ _INSTALLS_RE = re.compile(r"\b(?:npm|npx|yarn|pnpm|bun|bunx|corepack)\b")
 _RUNS_SCRIPT_RE = re.compile(r"\brun:\s*node\s")
 
 
+#: A CI job's Node image: CircleCI ``docker: - image: cimg/node:18.17`` (or the older
+#: ``circleci/node:10.15``), GitLab CI ``image: node:16``, a GitHub Actions ``container:
+#: node:14`` (or its ``image:``). Only the official node image and CircleCI's.
+_CI_IMAGE_RE = re.compile(
+    r"^\s*-?\s*(?:image|container)\s*:\s*['\"]?(?:docker\.io/)?(?:library/|cimg/|circleci/)?"
+    r"node:v?(\d+)(?:\.(\d+))?", re.M)
+
+
 def _ci_versions(text: str) -> list[NodeVersion]:
     versions: list[NodeVersion] = []
+    for match in _CI_IMAGE_RE.finditer(text):
+        major = int(match.group(1))
+        if major >= 4:
+            versions.append((major, int(match.group(2) or 0)))
     chunks = [m.group(1) for m in _MATRIX_INLINE_RE.finditer(text)]
     chunks += [m.group(1) for m in _MATRIX_SCALAR_RE.finditer(text)]
     chunks += [m.group(2) for m in _MATRIX_BLOCK_RE.finditer(text)]
@@ -208,7 +221,7 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
             found.append((version, f"{rel} FROM node:{version[0]}"))
     workflows = root / ".github" / "workflows"
     ci_files = sorted(workflows.glob("*.y*ml")) if workflows.is_dir() else []
-    ci_files += [root / ".travis.yml"]
+    ci_files += [root / ".travis.yml", root / ".circleci" / "config.yml", root / ".gitlab-ci.yml"]
     for path in ci_files:
         try:
             text = path.read_text(encoding="utf-8", errors="replace")

@@ -158,3 +158,36 @@ def test_an_image_or_ci_below_engines_still_decides(tmp_path: Path) -> None:
         "server.js": SERVER,
     })
     assert runtime_of(tmp_path) == ((16, 0), ".github/workflows/ci.yml tests on Node 16")
+
+
+def test_ci_job_images_count_as_the_ci_runtime(tmp_path: Path) -> None:
+    """A CI job that runs in a Node image tests the project on that version: CircleCI's
+    ``circleci/node``/``cimg/node`` images, GitLab CI's ``image: node:…``, an Actions
+    ``container:``. Other images of the job (a database) say nothing."""
+    write_tree(tmp_path, {
+        "package.json": '{"name": "app", "engines": {"node": ">=8"}}\n',
+        "server.js": SERVER,
+        ".circleci/config.yml": "version: 2\njobs:\n  build:\n    docker:\n"
+                                "      - image: circleci/node:10.15\n"
+                                "      - image: circleci/mongo:4\n"
+                                "    steps:\n      - checkout\n      - run: npm ci\n",
+    })
+    assert runtime_of(tmp_path) == ((8, 0), "engines.node >=8")  # the oldest still wins
+    write_tree(tmp_path, {"package.json": '{"name": "app"}\n'})
+    assert runtime_of(tmp_path) == ((10, 15), ".circleci/config.yml tests on Node 10")
+    (tmp_path / ".circleci" / "config.yml").unlink()
+    write_tree(tmp_path, {".gitlab-ci.yml": "test:\n  image: node:16-alpine\n  script:\n"
+                                            "    - npm ci\n    - npm test\n"})
+    assert runtime_of(tmp_path) == ((16, 0), ".gitlab-ci.yml tests on Node 16")
+    (tmp_path / ".gitlab-ci.yml").unlink()
+    write_tree(tmp_path, {".github/workflows/ci.yml": "on: push\njobs:\n  test:\n"
+                                                      "    runs-on: ubuntu-latest\n"
+                                                      "    container: node:14\n    steps:\n"
+                                                      "      - run: npm ci\n"})
+    assert runtime_of(tmp_path) == ((14, 0), ".github/workflows/ci.yml tests on Node 14")
+    write_tree(tmp_path, {".github/workflows/ci.yml": "on: push\njobs:\n  test:\n"
+                                                      "    runs-on: ubuntu-latest\n"
+                                                      "    services:\n      db:\n"
+                                                      "        image: postgres:16\n    steps:\n"
+                                                      "      - run: npm ci\n"})
+    assert runtime_of(tmp_path) == (None, "")
