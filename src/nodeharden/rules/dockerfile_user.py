@@ -17,7 +17,7 @@ from typing import Any
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, Rule
-from nodeharden.rules._compose import compose_services
+from nodeharden.rules._compose import _compose_files, compose_data, compose_services
 from nodeharden.rules._dockerfile import (
     Stage,
     ancestry,
@@ -919,9 +919,9 @@ def _run_mounts(ctx: ProjectContext, rel: str) -> list[RunMount]:
     """Return each writable host folder or file, and each named volume of a ``docker run``,
     the project runs this image with: bind mounts of the compose services that build it, and
     the ``-v``/``--volume``/``--mount`` of a ``docker run`` in its README, its other
-    documentation (``_doc_files``) or a shell script near it (when the run names an image
-    built from this Dockerfile, or the project has no other Dockerfile). (The named volumes
-    of compose services are ``_named_volumes``.)"""
+    documentation (``_doc_files``) or a shell script near it (``_documented_runs``: the run
+    names an image built from this Dockerfile or one of the same image, or the project has no
+    other Dockerfile). (The named volumes of compose services are ``_named_volumes``.)"""
     found: list[RunMount] = []
     for compose, service, spec in compose_services(ctx, rel):
         for source, target, read_only in _compose_volumes(spec, "bind"):
@@ -930,7 +930,42 @@ def _run_mounts(ctx: ProjectContext, rel: str) -> list[RunMount]:
                     (not read_only or _SOCKET_RE.search(source)):
                 found.append(RunMount(f"{compose} (service `{service}`)", source, target,
                                       False))
-    images = built_images(ctx, rel)
+    for doc, number, words in _documented_runs(ctx, rel):
+        for index, word in enumerate(words):
+            mount = ""
+            named_ok = False
+            if word in ("-v", "--volume") and index + 1 < len(words):
+                mount, named_ok = words[index + 1], True
+            elif word.startswith(("--volume=", "-v=")):
+                mount, named_ok = word.split("=", 1)[1], True
+            elif word in ("--mount",) and index + 1 < len(words) or \
+                    word.startswith("--mount="):
+                value = word.split("=", 1)[1] if "=" in word else words[index + 1]
+                fields = dict(f.partition("=")[::2] for f in value.split(","))
+                kind = fields.get("type", "volume")
+                if kind in ("bind", "volume") and "readonly" not in fields and \
+                        fields.get("ro") is None:
+                    mount = f"{fields.get('source') or fields.get('src', '')}:" \
+                           f"{fields.get('target') or fields.get('dst', '')}"
+                    named_ok = kind == "volume"
+            parts = mount.split(":")
+            if len(parts) < 2 or (len(parts) > 2 and "ro" in parts[2].split(",")
+                                  and not _SOCKET_RE.search(parts[0])):
+                continue
+            if parts[0].startswith(("/", ".", "~", "$")):
+                found.append(RunMount(f"{doc}:{number}", parts[0], parts[1], False))
+            elif named_ok and _VOLUME_NAME_RE.match(parts[0]) and \
+                    parts[1].startswith("/"):
+                found.append(RunMount(f"{doc}:{number}", parts[0], parts[1], True))
+    return found
+
+
+def _documented_runs(ctx: ProjectContext, rel: str) -> Iterable[tuple[str, int, list[str]]]:
+    """Yield (file, line, words after ``run``) for each ``docker run``/``docker create`` of the
+    project's documentation (``_doc_files``) and of the shell scripts near the Dockerfile that
+    runs this image: one built from it or from a Dockerfile of the same image
+    (``_family_images``), or any image when the project has no other Dockerfile."""
+    images = _family_images(ctx, rel)
     alone = len(ctx.files_of("dockerfile")) <= 1
     scripts = nearby_files(ctx, rel, lambda n: n.endswith((".sh", ".bash")))
     for doc in [*_doc_files(ctx, rel), *scripts]:
@@ -946,33 +981,94 @@ def _run_mounts(ctx: ProjectContext, rel: str) -> list[RunMount]:
                                      and any(same_image(w, image) for image in images)
                                      for w in words):
                 continue
-            for index, word in enumerate(words):
-                mount = ""
-                named_ok = False
-                if word in ("-v", "--volume") and index + 1 < len(words):
-                    mount, named_ok = words[index + 1], True
-                elif word.startswith(("--volume=", "-v=")):
-                    mount, named_ok = word.split("=", 1)[1], True
-                elif word in ("--mount",) and index + 1 < len(words) or \
-                        word.startswith("--mount="):
-                    value = word.split("=", 1)[1] if "=" in word else words[index + 1]
-                    fields = dict(f.partition("=")[::2] for f in value.split(","))
-                    kind = fields.get("type", "volume")
-                    if kind in ("bind", "volume") and "readonly" not in fields and \
-                            fields.get("ro") is None:
-                        mount = f"{fields.get('source') or fields.get('src', '')}:" \
-                               f"{fields.get('target') or fields.get('dst', '')}"
-                        named_ok = kind == "volume"
-                parts = mount.split(":")
-                if len(parts) < 2 or (len(parts) > 2 and "ro" in parts[2].split(",")
-                                      and not _SOCKET_RE.search(parts[0])):
-                    continue
-                if parts[0].startswith(("/", ".", "~", "$")):
-                    found.append(RunMount(f"{doc}:{number}", parts[0], parts[1], False))
-                elif named_ok and _VOLUME_NAME_RE.match(parts[0]) and \
-                        parts[1].startswith("/"):
-                    found.append(RunMount(f"{doc}:{number}", parts[0], parts[1], True))
-    return found
+            yield doc, number, words
+
+
+def _final_shape(ctx: ProjectContext, rel: str) -> tuple[str, str] | None:
+    """Return (WORKDIR, start command) of a Dockerfile's final stage, or None when it has no
+    start command of its own or its ancestry's (parsed once per file for a run)."""
+    shapes: dict[str, tuple[str, str] | None] = ctx.extra.setdefault("dockerfile-user.shape", {})
+    if rel not in shapes:
+        raw = ctx.read(rel)
+        stages = parse_stages(raw.decode("utf-8", "replace")) if raw is not None else []
+        shape: tuple[str, str] | None = None
+        if stages:
+            workdir = ""
+            start: dict[str, str] = {}
+            for current in reversed(ancestry(stages, stages[-1])):
+                for command in current.commands:
+                    kind = command.cmd.upper()
+                    if kind == "WORKDIR" and command.value:
+                        workdir = _resolve(workdir, command.value[0])
+                    elif kind in _START:
+                        start[kind] = " ".join(split_words(" ".join(map(str, command.value))))
+            if start:
+                shape = workdir, " | ".join(f"{k} {start[k]}" for k in sorted(start))
+        shapes[rel] = shape
+    return shapes[rel]
+
+
+def _family_images(ctx: ProjectContext, rel: str) -> list[tuple[str, str]]:
+    """Return the images built from this Dockerfile (``built_images``) and from the project's
+    other Dockerfiles whose final stage has the same WORKDIR and start command: alternate
+    builds of one image (``Dockerfile.debian`` beside an Alpine ``Dockerfile``), which users
+    run the same way, so the documented runs of one are the runs of all."""
+    images = list(built_images(ctx, rel))
+    shape = _final_shape(ctx, rel)
+    if shape is not None:
+        for other in ctx.files_of("dockerfile"):
+            if other.rel != rel and _final_shape(ctx, other.rel) == shape:
+                images += built_images(ctx, other.rel)
+    return list(dict.fromkeys(images))
+
+
+def _device_access(ctx: ProjectContext, rel: str) -> str | None:
+    """Return where the project runs this image with access to the host's devices, or None:
+    a ``--device``, ``--privileged`` or ``/dev/…`` volume in a documented ``docker run``
+    (``_documented_runs``), or ``devices:``, ``privileged: true`` or a ``/dev/…`` volume on a
+    compose service that builds this Dockerfile (or one of the same image) or runs an image
+    built from them. A device node keeps its host owner and mode in the container (a serial
+    adapter is root:dialout 0660): the app opens it as root, which a USER line would stop."""
+    family = [rel, *(f.rel for f in ctx.files_of("dockerfile")
+                     if f.rel != rel and _final_shape(ctx, rel) is not None
+                     and _final_shape(ctx, f.rel) == _final_shape(ctx, rel))]
+    images = _family_images(ctx, rel)
+    building = {(compose, service) for member in family
+                for compose, service, _ in compose_services(ctx, member)}
+    folders = dict.fromkeys(["", *(posixpath.dirname(member) for member in family)])
+    for compose in [c for folder in folders for c in _compose_files(ctx, folder)]:
+        data = compose_data(ctx, compose)
+        services = data.get("services") if isinstance(data, dict) else None
+        for service, spec in (services or {}).items() if isinstance(services, dict) else ():
+            if not isinstance(spec, dict):
+                continue
+            image = spec.get("image")
+            if (compose, str(service)) not in building and not (
+                    isinstance(image, str) and "$" not in image
+                    and any(same_image(image, built) for built in images)):
+                continue
+            where = f"{compose} (service `{service}`)"
+            devices = spec.get("devices")
+            if isinstance(devices, list) and devices:
+                return f"{where} maps the host device `{str(devices[0]).split(':', 1)[0]}`"
+            if spec.get("privileged") is True:
+                return f"{where} runs it privileged"
+            for source, _, _ in _compose_volumes(spec, "bind"):
+                if source.startswith("/dev/"):
+                    return f"{where} mounts the host device `{source}`"
+    for doc, number, words in _documented_runs(ctx, rel):
+        for index, word in enumerate(words):
+            if word == "--device" and index + 1 < len(words) or word.startswith("--device="):
+                value = word.split("=", 1)[1] if "=" in word else words[index + 1]
+                return f"{doc}:{number} runs it with `--device={value}`"
+            if word == "--privileged" or word == "--privileged=true":
+                return f"{doc}:{number} runs it with `--privileged`"
+            if word in ("-v", "--volume") and index + 1 < len(words) and \
+                    words[index + 1].startswith("/dev/") or word.startswith(
+                        ("-v=/dev/", "--volume=/dev/")):
+                value = words[index + 1] if "=" not in word else word.split("=", 1)[1]
+                return f"{doc}:{number} mounts the host device `{value.split(':', 1)[0]}`"
+    return None
 
 
 #: A named volume's name as ``docker volume create`` accepts it.
@@ -1073,7 +1169,7 @@ class DockerfileUser(Rule):
             if not stages:
                 continue
             final = stages[-1]
-            user, _ = effective_user(stages, final)
+            user, set_by = effective_user(stages, final)
             if not is_root(user):
                 continue
             if user is None and nonroot_base(base_image(stages, final)):
@@ -1134,6 +1230,27 @@ class DockerfileUser(Rule):
                     "would stop the image from starting or from passing its health check (do "
                     "that at build time, or end the start script with `exec gosu <user> …` so "
                     "only the app drops to the user)")
+                continue
+            # `USER root` written in the Dockerfile: the author chose root for the app.
+            chosen = None if user is None else \
+                f"the final stage sets `USER {user}` (line {getattr(set_by, 'start_line', '?')})" \
+                ", so the app runs as root"
+            device = _device_access(ctx, file.rel)
+            if device is not None:
+                yield ctx.line_finding(
+                    self.id, file.rel, final.from_line,
+                    f"{chosen or message}; not fixed: {device}, and a device node keeps its "
+                    "host owner and mode in the container (a serial adapter is root:dialout 0660), so the "
+                    "app opens it as root and a non-root user could not (to switch USER, add "
+                    "the user to the device's group: `--group-add`/compose `group_add`, or "
+                    "create it in that group)")
+                continue
+            if chosen is not None:
+                yield ctx.line_finding(
+                    self.id, file.rel, final.from_line,
+                    f"{chosen}; not fixed: that line is the author's, a deliberate choice of "
+                    "root for the running app; if it does not need root (a device, a low port, "
+                    "files shared with the host), end the final stage with a non-root USER")
                 continue
             yield ctx.line_finding(self.id, file.rel, final.from_line, message,
                                    self._fix(ctx, file.rel, source, stages, final, mounts))
