@@ -1040,7 +1040,70 @@ def _reason_given(pair: Node, source: bytes) -> bool:
         ahead = before.prev_sibling
         if ahead is None or ahead.end_point[0] < before.start_point[0]:
             comments.append(before)
+    heading = _block_heading(pair)
+    if heading is not None:
+        comments.append(heading)
     return any(not _TODO_RE.search(source[c.start_byte:c.end_byte]) for c in comments)
+
+
+def _block_heading(pair: Node) -> Node | None:
+    """Return the comment that heads the block of switched-off options ``pair`` belongs to,
+    or None: a comment line of its own in the same object literal, directly above a run of
+    options set to ``false`` that reaches ``pair`` line after line (no blank line, no other
+    option or code between; trailing comments of those options do not break the run), that
+    opens a paragraph (``_starts_paragraph``):
+
+        // DISABLED (would break the embedding sites):
+        frameguard: false,
+        contentSecurityPolicy: false,
+
+    A heading over options that are on (``// ENABLED:``) heads no run of ``false`` options."""
+    if pair.type != "pair" or _pair_value_type(pair) != "false":
+        return None
+    top = pair.start_point[0]
+    node = pair.prev_sibling
+    while node is not None:
+        if node.type == ",":
+            node = node.prev_sibling
+            continue
+        if node.type == "comment":
+            ahead = node.prev_sibling
+            if ahead is not None and ahead.type == ",":
+                ahead = ahead.prev_sibling
+            if ahead is not None and ahead.end_point[0] == node.start_point[0]:
+                node = node.prev_sibling  # the trailing comment of an option above: skip it
+                continue
+            if node.end_point[0] != top - 1:
+                return None
+            return node if _starts_paragraph(node) else None
+        if node.type != "pair" or _pair_value_type(node) != "false" \
+                or node.end_point[0] != top - 1:
+            return None
+        top = node.start_point[0]
+        node = node.prev_sibling
+    return None
+
+
+def _starts_paragraph(comment: Node) -> bool:
+    """Return True when the comment lines ending with ``comment`` open a paragraph of the
+    object literal: right after its ``{`` or after a blank line. A comment in the middle of a
+    run of options speaks for the option below it only."""
+    first = comment
+    ahead = first.prev_sibling
+    while ahead is not None and ahead.type == "comment" \
+            and ahead.end_point[0] == first.start_point[0] - 1:
+        before = ahead.prev_sibling
+        if before is not None and before.type == ",":
+            before = before.prev_sibling
+        if before is not None and before.end_point[0] == ahead.start_point[0]:
+            break  # the trailing comment of an option: code, not part of the heading
+        first, ahead = ahead, ahead.prev_sibling
+    return ahead is None or ahead.type == "{" or ahead.end_point[0] < first.start_point[0] - 1
+
+
+def _pair_value_type(pair: Node) -> str:
+    value = pair.child_by_field_name("value")
+    return value.type if value is not None else ""
 
 
 def _disables_powered_by(facts: FileFacts, source: Callable[[], bytes]) -> bool:
