@@ -1031,6 +1031,8 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
         return False
     if _submitted(left) and _submitted(right):
         return False  # two values the client sent (password and its confirmation)
+    if _confirmation_validator(at):
+        return False  # a schema's `passwordConfirm` validator: the two values submitted
     if left.type == right.type == "member_expression" and names[0] != names[1] and \
             text(left.child_by_field_name("object")) == text(right.child_by_field_name("object")):
         return False  # two fields of one object (`data.currentPassword === data.newPassword`)
@@ -1039,6 +1041,56 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
         return False  # both sides from one request (`password !== verify`, passed in)
     # two stored copies (a reloaded record against a cached one) are no check either
     return not _copies_of_one_record(left, right, at)
+
+
+#: A schema field that holds a password's confirmation (``passwordConfirm``,
+#: ``confirmPassword``, ``password_confirmation``, ``repeatPassword``, ``verifyPwd``).
+_CONFIRM_FIELD_RE = re.compile(r"(?i)^(?=.*(?:confirm|repeat|retype|verif|again))"
+                               r"(?=.*(?:pass(?:word)?|pwd|psw)).*$")
+_VALIDATOR_FUNCTIONS = ("function_expression", "function", "arrow_function",
+                        "method_definition")
+
+
+def _confirmation_validator(at: Node) -> bool:
+    """Return True when ``at`` is inside the validator of a schema field named as a
+    password's confirmation: ``passwordConfirm: { validate: { validator(el) { return el ===
+    this.password } } }``, also ``validate: fn`` and ``validate: [fn, message]``. Such a check
+    compares the two values one form submitted before the password is hashed, not a stored
+    password."""
+    node = at.parent
+    while node is not None and node.type not in _VALIDATOR_FUNCTIONS:
+        node = node.parent
+    if node is None:
+        return False
+    key = _key_of(node)
+    holder = node.parent
+    if key == "validator" and holder is not None:  # `validator: fn` / `validator(el) {}`
+        holder = holder.parent if holder.type == "pair" else holder
+        if holder is None or holder.type != "object":
+            return False
+        key = _key_of(holder)
+        holder = holder.parent
+    elif holder is not None and holder.type == "array":  # `validate: [fn, 'message']`
+        key = _key_of(holder)
+        holder = holder.parent
+    if key != "validate" or holder is None or holder.type != "pair":
+        return False
+    field = holder.parent  # the field's options object
+    return field is not None and field.type == "object" and \
+        bool(_CONFIRM_FIELD_RE.match(_key_of(field) or ""))
+
+
+def _key_of(value: Node) -> str | None:
+    """Return the key of the property whose value is ``value`` (``key: value`` or a method
+    ``key() {}``), or None."""
+    if value.type == "method_definition":
+        name = value.child_by_field_name("name")
+        return string_value(name) or text(name) if name is not None else None
+    pair = value.parent
+    if pair is None or pair.type != "pair" or pair.child_by_field_name("value") != value:
+        return None
+    key = pair.child_by_field_name("key")
+    return (string_value(key) or text(key)) if key is not None else None
 
 
 #: A name written as a constant or an enum member (``AuthType``, ``Password``, ``AUTH_TYPE``).
