@@ -275,16 +275,58 @@ def _prologue_length(body: Node) -> int:
     return end
 
 
+#: A parameter named like a response (``res``, ``httpRes``, ``response``, ``reply``) or a
+#: request (``req``, ``rq``, ``incomingRequest``).
+_RESPONSE_PARAM = lazy_pattern(r"^_*(?:[rR]es|[rR]esp|[rR]esponse|[rR]eply|rs)$"
+                               r"|[a-z\d](?:Res|Resp|Response|Reply)$")
+_REQUEST_PARAM = lazy_pattern(r"^_*(?:req|request|rq)$|[a-z\d](?:Req|Request)$")
+#: A TypeScript annotation that says the value is an HTTP response (``Response``,
+#: ``express.Response``, ``ServerResponse``, ``FastifyReply``) or says nothing (``any``).
+_RESPONSE_TYPE = lazy_pattern(r"Response|Reply|\bRes\b")
+_UNTYPED = frozenset({"any", "unknown"})
+
+
+def _response_param(fn: Node, params: list[Node], at: int) -> bool:
+    """Return True when parameter ``at`` of ``fn`` is plausibly Express's response: typed as
+    one, named like one, after a parameter named like the request, in an error handler, or in
+    a function passed to a route or middleware method (``app.get(path, (q, s) => …)``). The
+    second parameter of any other function is not (a websocket library's ``(app, spark,
+    msg)``: ``spark.write(…)`` answers no HTTP request); one typed as something else never is."""
+    listed = fn.child_by_field_name("parameters")
+    raw = code_children(listed) if listed is not None else []
+    annotation = raw[at].child_by_field_name("type") if at < len(raw) \
+        and raw[at].type in ("required_parameter", "optional_parameter") else None
+    if annotation is not None:
+        typed = text(annotation).lstrip(":").strip()
+        if _RESPONSE_TYPE.search(typed):
+            return True
+        if typed not in _UNTYPED:
+            return False
+    if _RESPONSE_PARAM.search(text(params[at])):
+        return True
+    if params[at - 1].type == "identifier" and _REQUEST_PARAM.search(text(params[at - 1])):
+        return True
+    if len(params) == 4 and _handler_shaped(fn, params):
+        return True
+    args = fn.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    callee = call.child_by_field_name("function") if call is not None else None
+    return callee is not None and callee.type == "member_expression" \
+        and text(callee.child_by_field_name("property")) in HTTP_METHODS | {"use"}
+
+
 def _response_names(scope: Node) -> set[str]:
     """Return the names the response has around ``scope``: ``res`` and friends, the third
-    parameter of an error handler and the second of a route handler around it."""
+    parameter of an error handler and the second of a route handler around it
+    (``_response_param``)."""
     names = set(_RESPONSE_NAMES)
     cur: Node | None = scope
     while cur is not None:
         if cur.type in _FUNCTIONS:
             params = parameters(cur)
             at = 2 if len(params) == 4 else 1
-            if len(params) > at and params[at].type == "identifier":
+            if len(params) > at and params[at].type == "identifier" \
+                    and _response_param(cur, params, at):
                 names.add(text(params[at]))
         cur = cur.parent
     return names
