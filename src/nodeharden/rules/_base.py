@@ -235,14 +235,17 @@ class ProjectContext:
         the path itself, the path with a JavaScript/TypeScript extension (``./user.model`` →
         ``user.model.js``), a ``.js``/``.mjs``/``.cjs``/``.jsx`` spelling of a TypeScript file
         (``./user.js`` → ``user.ts``, as TypeScript's ESM output is imported), then the
-        folder's ``index``."""
+        folder's ``index`` (only the index for a folder as Node reads one: ``./config/``,
+        ``.``, ``..``, ``../..``)."""
         if not spec.startswith("."):
             return None
         base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
         stem = _JS_SPELLING_RE.sub("", base)
+        folder = tuple(posixpath.join(base, "index" + ext) for ext in JS_SUFFIXES)
+        if spec.endswith("/") or spec.rsplit("/", 1)[-1] in (".", ".."):  # a folder: its index
+            return next((rel for rel in folder if rel in self.facts), None)
         for rel in (base, *(base + ext for ext in JS_SUFFIXES),
-                    *(stem + ext for ext in JS_SUFFIXES if stem != base),
-                    *(posixpath.join(base, "index" + ext) for ext in JS_SUFFIXES)):
+                    *(stem + ext for ext in JS_SUFFIXES if stem != base), *folder):
             if rel in self.facts:
                 return rel
         return None

@@ -57,6 +57,9 @@ class _SecretUse:
     env: str
     what: str
     line: int
+    #: "default" for ``require(…)`` and a default import, "named" for a named or namespace
+    #: import: which of the module's exports it reads.
+    kind: str = "default"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,10 @@ class _Exported:
     start: int
     end: int
     fallback_of: str | None = None
+    #: Which imports read it: ``module.exports``/``exports.x`` both (a CommonJS module's
+    #: object is what ``require`` returns, and its keys are what ES named imports see),
+    #: ``export default`` a default import, ``export const`` a named one.
+    kinds: frozenset[str] = frozenset({"default", "named"})
 
 
 #: A file that may export a value: CommonJS ``module.exports``/``exports.x`` or ESM ``export``.
@@ -81,10 +88,12 @@ def _is_literal(node: Node | None) -> bool:
     if node is None or node.type not in ("string", "template_string"):
         return False
     value = string_value(node)
-    return value is not None and not _PUBLIC_PEM_RE.search(value)
+    return value is not None and not (_PUBLIC_PEM_RE.match(value.strip())
+                                      and "PRIVATE KEY" not in value)
 
 
-#: The header of a PEM public key or certificate.
+#: A PEM public key or certificate, from its first line (a bundle holding a private key is
+#: a secret however it starts).
 _PUBLIC_PEM_RE = lazy_pattern(r"-----BEGIN (?:RSA |EC )?(?:PUBLIC KEY|CERTIFICATE)-----")
 
 
@@ -118,15 +127,16 @@ class _Finder:
         #: Local name → (module, the chain its value starts with) for each binding of a
         #: relative import: ``config`` of ``require('./config')`` → ('./config', ()), ``secret``
         #: of ``{ secret } = require('./config')`` → ('./config', ('secret',)).
-        self.project_bindings: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.project_bindings: dict[str, tuple[str, tuple[str, ...], str]] = {}
         for imp in ctx.facts.imports:
             if not imp.module.startswith(".") or _package_json_module(imp.module):
                 continue
-            for local in (imp.default, imp.namespace):
-                if local:
-                    self.project_bindings[local] = (imp.module, ())
+            if imp.default:
+                self.project_bindings[imp.default] = (imp.module, (), "default")
+            if imp.namespace:
+                self.project_bindings[imp.namespace] = (imp.module, (), "named")
             for name, local in imp.named.items():
-                self.project_bindings[local] = (imp.module, (name,))
+                self.project_bindings[local] = (imp.module, (name,), "named")
         self.uses: list[_SecretUse] = []
 
     def project_value(self, node: Node, env: str, what: str) -> None:
@@ -141,11 +151,11 @@ class _Finder:
             chain.append(text(prop))
             cur = unwrap(cur.child_by_field_name("object"))
         if cur is None or cur.type != "identifier" or text(cur) not in self.project_bindings \
-                or len(chain) > 3:
+                or len(chain) > 3 or _shadowed(cur):
             return
-        spec, start = self.project_bindings[text(cur)]
+        spec, start, kind = self.project_bindings[text(cur)]
         self.uses.append(_SecretUse(spec, (*start, *reversed(chain)), env, what,
-                                    node.start_point[0] + 1))
+                                    node.start_point[0] + 1, kind))
 
     def public(self, node: Node | None) -> bool:
         """Return True for a package.json field (``pkg.name``, ``require('./package.json')
@@ -276,30 +286,36 @@ class HardcodedSecret(Rule):
         """Report a literal a project module exports (a config file) that another file uses
         as a secret: ``module.exports = { secret: 'x' }`` read as ``jwt.sign(p,
         config.secret)``. Reported in the module, at the literal, without a fix (other code
-        may read the same value)."""
+        may read the same value). A literal the project compares with (``config.secret ===
+        'changeme'``, a placeholder it refuses) is left alone."""
         data = ctx.file_data.get(self.id, {})
-        reported: set[tuple[str, int]] = set()
+        found: dict[tuple[str, int], tuple[_Exported, list[tuple[str, _SecretUse]]]] = {}
         for rel, kept in data.items():
             for use in kept.get("uses", ()):
                 target = ctx.resolve_import(rel, use.spec)
                 if target is None:
                     continue
                 for exported in data.get(target, {}).get("exports", ()):
-                    if exported.chain != use.chain or (target, exported.start) in reported:
-                        continue
-                    reported.add((target, exported.start))
-                    purpose = PURPOSES.get(use.env, "signatures")
-                    name = ".".join(use.chain)
-                    if exported.fallback_of:
-                        message = (f"hard-coded fallback {use.what} (`{name}`, used at "
-                                   f"{rel}:{use.line}): wherever {exported.fallback_of} is "
-                                   f"unset, anyone with the source can forge {purpose}; read "
-                                   f"it from {exported.fallback_of} only")
-                    else:
-                        message = (f"hard-coded {use.what} (`{name}`, used at {rel}:"
-                                   f"{use.line}): anyone with the source can forge {purpose}; "
-                                   f"read it from {use.env}")
-                    yield ctx.finding(self.id, target, exported.start, exported.end, message)
+                    if exported.chain == use.chain and use.kind in exported.kinds:
+                        found.setdefault((target, exported.start), (exported, []))[1].append(
+                            (rel, use))
+        for (target, _), (exported, uses) in sorted(found.items()):
+            literal = (ctx.read(target) or b"")[exported.start:exported.end]
+            if _compared_anywhere(ctx, literal):
+                continue
+            rel, use = uses[0]
+            where = ", ".join(f"{r}:{u.line}" for r, u in uses[:3]) + (
+                f" and {len(uses) - 3} more" if len(uses) > 3 else "")
+            purpose = PURPOSES.get(use.env, "signatures")
+            name = ".".join(use.chain)
+            if exported.fallback_of:
+                message = (f"hard-coded fallback {use.what} (`{name}`, used at {where}): "
+                           f"wherever {exported.fallback_of} is unset, anyone with the source "
+                           f"can forge {purpose}; read it from {exported.fallback_of} only")
+            else:
+                message = (f"hard-coded {use.what} (`{name}`, used at {where}): anyone with "
+                           f"the source can forge {purpose}; read it from {use.env}")
+            yield ctx.finding(self.id, target, exported.start, exported.end, message)
 
     def _secrets(self, ctx: FileContext, finder: _Finder | None = None) -> Iterator[Secret]:
         facts = ctx.facts
@@ -398,61 +414,177 @@ class HardcodedSecret(Rule):
 
 def _exported_literals(root: Node) -> list[_Exported]:
     """Return the string literals (and literal fallbacks of ``process.env``) a module exports
-    from its top level: ``module.exports = { … }`` (or a constant of the file holding the
-    object), ``module.exports.x = …`` / ``exports.x = …``, ``export default { … }`` and
-    ``export const x = …``; objects are read three levels deep."""
+    from its top level: ``module.exports = { … }`` (the last one; or a constant of the file
+    holding the object), ``module.exports.x = …`` / ``exports.x = …`` (not once
+    ``module.exports`` is replaced), ``export default { … }`` and ``export const x = …``;
+    objects are read three levels deep. A literal the module writes over anywhere (``config.x
+    = …``, ``module.exports.x = …``, ``Object.assign(config, …)``, a spread after it) is not
+    what it exports and is left out."""
     found: list[_Exported] = []
+    holders: set[str] = {"module.exports", "exports"}  # names of the exported object
 
-    def value(node: Node | None, chain: tuple[str, ...]) -> None:
+    def value(node: Node | None, chain: tuple[str, ...], kinds: frozenset[str]) -> None:
         node = unwrap(node)
         if node is None or len(chain) > 3:
             return
         if node.type == "identifier" and not chain:
+            holders.add(text(node))
             node = unwrap(resolve_object(root, text(node)))
             if node is None:
                 return
         if node.type == "object":
-            for key, inner in object_properties(node).items():
-                if inner.type != "shorthand_property_identifier":
-                    value(inner, (*chain, key))
+            spread_at = max((c.start_byte for c in node.named_children
+                             if c.type == "spread_element"), default=-1)
+            for child in node.named_children:
+                if child.type != "pair" or child.start_byte < spread_at:
+                    continue  # a spread after a key may replace it
+                key = child.child_by_field_name("key")
+                name = string_value(key) if key is not None and key.type == "string" \
+                    else text(key) if key is not None and key.type == "property_identifier" \
+                    else None
+                if name is not None:
+                    value(child.child_by_field_name("value"), (*chain, name), kinds)
             return
         if not chain:
             return
         if _is_literal(node):
-            found.append(_Exported(chain, node.start_byte, node.end_byte))
+            found.append(_Exported(chain, node.start_byte, node.end_byte, kinds=kinds))
         elif node.type == "binary_expression" \
                 and text(node.child_by_field_name("operator")) in ("||", "??"):
             match = _ENV_RE.match(text(node.child_by_field_name("left")))
             right = node.child_by_field_name("right")
-            if match and _is_literal(right):
-                found.append(_Exported(chain, right.start_byte,  # type: ignore[union-attr]
-                                       right.end_byte, match.group(1)))  # type: ignore[union-attr]
+            if match and right is not None and _is_literal(right):
+                found.append(_Exported(chain, right.start_byte, right.end_byte,
+                                       match.group(1), kinds))
 
+    both = frozenset({"default", "named"})
+    statements = [stmt.named_children[0] for stmt in root.named_children
+                  if stmt.type == "expression_statement" and stmt.named_children
+                  and stmt.named_children[0].type == "assignment_expression"]
+    replaced = [expr for expr in statements
+                if text(expr.child_by_field_name("left")).replace(" ", "") == "module.exports"]
+    if replaced:
+        value(replaced[-1].child_by_field_name("right"), (), both)
+    for expr in statements:
+        left = text(expr.child_by_field_name("left")).replace(" ", "")
+        if left.startswith("module.exports.") and left.count(".") == 2 \
+                or left.startswith("exports.") and left.count(".") == 1 and not replaced:
+            value(expr.child_by_field_name("right"), (left.rpartition(".")[2],), both)
     for stmt in root.named_children:
-        if stmt.type == "expression_statement" and stmt.named_children:
-            expr = stmt.named_children[0]
-            if expr.type != "assignment_expression":
-                continue
-            left = text(expr.child_by_field_name("left")).replace(" ", "")
-            right = expr.child_by_field_name("right")
-            if left == "module.exports":
-                value(right, ())
-            elif left.startswith(("module.exports.", "exports.")) and left.count(".") == \
-                    (2 if left.startswith("module.") else 1):
-                value(right, (left.rpartition(".")[2],))
-        elif stmt.type == "export_statement":
-            declaration = stmt.child_by_field_name("declaration")
-            if any(c.type == "default" for c in stmt.children):
-                exported = stmt.child_by_field_name("value") or declaration
-                value(exported, ())
-            elif declaration is not None and declaration.type in ("lexical_declaration",
-                                                                  "variable_declaration"):
-                for declarator in declaration.named_children:
-                    name = declarator.child_by_field_name("name")
-                    if declarator.type == "variable_declarator" and name is not None \
-                            and name.type == "identifier":
-                        value(declarator.child_by_field_name("value"), (text(name),))
-    return found
+        if stmt.type != "export_statement":
+            continue
+        declaration = stmt.child_by_field_name("declaration")
+        if any(c.type == "default" for c in stmt.children):
+            value(stmt.child_by_field_name("value") or declaration, (),
+                  frozenset({"default"}))
+        elif declaration is not None and declaration.type in ("lexical_declaration",
+                                                              "variable_declaration"):
+            for declarator in declaration.named_children:
+                name = declarator.child_by_field_name("name")
+                if declarator.type == "variable_declarator" and name is not None \
+                        and name.type == "identifier":
+                    holders.add(text(name))
+                    value(declarator.child_by_field_name("value"), (text(name),),
+                          frozenset({"named"}))
+    if not found:
+        return found
+    written = _written_chains(root, holders)
+    return [e for e in found
+            if not any(e.chain[:len(prefix)] == prefix and not start <= e.start < end
+                       for prefix, start, end in written)]
+
+
+#: Calls that copy into their first argument: a value merged in later replaces a literal.
+_MERGES = frozenset({"Object.assign", "_.merge", "_.assign", "_.extend", "_.defaults",
+                     "merge", "assign", "extend", "deepmerge", "defaultsDeep", "_.defaultsDeep"})
+
+
+def _written_chains(root: Node, holders: set[str]) -> list[tuple[tuple[str, ...], int, int]]:
+    """Return the chains of names under the exported object (``holders``: ``module.exports``,
+    ``exports`` and the file's names for it) that the module assigns or merges into anywhere
+    (``config.jwt.secret = …`` → ``('jwt', 'secret')``; ``Object.assign(config, env)`` →
+    ``()``, everything), each with the bytes of the write (the write that gives a literal
+    its value is not one that replaces it)."""
+    chains: list[tuple[tuple[str, ...], int, int]] = []
+
+    def chain_of(node: Node | None) -> tuple[str, ...] | None:
+        names: list[str] = []
+        cur = unwrap(node)
+        while cur is not None and cur.type in ("member_expression", "subscript_expression"):
+            if cur.type == "member_expression":
+                names.append(text(cur.child_by_field_name("property")))
+            else:
+                key = string_value(cur.child_by_field_name("index"))
+                if key is None:
+                    return None
+                names.append(key)
+            cur = unwrap(cur.child_by_field_name("object"))
+            if cur is not None and text(cur).replace(" ", "") == "module.exports":
+                return tuple(reversed(names))
+        if cur is None or text(cur) not in holders:
+            return None
+        return tuple(reversed(names))
+
+    for node in walk(root):
+        if node.type in ("assignment_expression", "augmented_assignment_expression"):
+            left = node.child_by_field_name("left")
+            if left is not None and left.type != "identifier":
+                chain = chain_of(left)
+                if chain is not None:
+                    chains.append((chain, node.start_byte, node.end_byte))
+        elif node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if fn is not None and text(fn).replace(" ", "") in _MERGES and args is not None:
+                items = code_children(args)
+                chain = chain_of(items[0]) if items else None
+                if chain is None and items and unwrap(items[0]) is not None \
+                        and text(unwrap(items[0])) in holders:
+                    chain = ()
+                if chain is not None:
+                    chains.append((chain, node.start_byte, node.end_byte))
+    return chains
+
+
+def _shadowed(name_node: Node) -> bool:
+    """Return True when a function around ``name_node`` binds its name again (a parameter, or
+    a declaration in a block between it and the top level): the name is not the import."""
+    name = text(name_node)
+    cur = name_node.parent
+    while cur is not None and cur.type != "program":
+        if cur.type in ("function_declaration", "function_expression", "arrow_function",
+                        "method_definition", "function", "generator_function_declaration"):
+            params = cur.child_by_field_name("parameters") or cur.child_by_field_name(
+                "parameter")
+            if params is not None and any(
+                    n.type in ("identifier", "shorthand_property_identifier_pattern")
+                    and text(n) == name for n in walk(params)):
+                return True
+        if cur.type == "statement_block":
+            for stmt in cur.named_children:
+                if stmt.type in ("lexical_declaration", "variable_declaration") and any(
+                        n.type in ("identifier", "shorthand_property_identifier_pattern")
+                        and text(n) == name and n.parent is not None
+                        and n.parent.type in ("variable_declarator", "object_pattern",
+                                              "array_pattern", "pair_pattern")
+                        and n.parent.child_by_field_name("value") is not n
+                        for n in walk(stmt)):
+                    return True
+        cur = cur.parent
+    return False
+
+
+def _compared_anywhere(ctx: ProjectContext, literal: bytes) -> bool:
+    """Return True when a project file compares something with ``literal`` (the quoted
+    text: ``=== 'changeme'``, ``'changeme' !== x``): a placeholder the app checks for, and
+    refuses, is not the secret it runs with."""
+    body = literal[1:-1]
+    if not body:
+        return False
+    quoted = re.escape(body)
+    pattern = re.compile(rb"[=!]==?\s*(['\"`])" + quoted + rb"\1|(['\"`])" + quoted
+                         + rb"\2\s*[=!]==?")
+    return any(pattern.search(ctx.read(rel) or b"") for rel in ctx.facts)
 
 
 def _random_bytes(ctx: FileContext) -> tuple[str, list[TextEdit]]:
