@@ -666,14 +666,18 @@ def _mounted_at_base(source: bytes, call: CallFact, arg: ArgFact) -> bool:
 
 
 def _serving_code(app_rel: str, txt_rel: str, source: bytes, facts: FileFacts,
-                  style: Style, ts_output: str, app_name: str) -> tuple[str, list[TextEdit]]:
+                  style: Style, ts_output: str, app_name: str, indent: str = ""
+                  ) -> tuple[str, list[TextEdit]]:
     """Return the statements that read the file at start-up and serve it on ``app_name``
     (the shared snippet ``security-txt.js``, which also renders the template's
     ``src/security-txt.js``), and the import edits they need.
 
     The path is built from the module's own folder with ``path.join`` (``__dirname``, or
     ``fileURLToPath(import.meta.url)`` in ESM), a path eslint-plugin-security knows to be
-    static: ``readFileSync(new URL(...))`` trips ``detect-non-literal-fs-filename``."""
+    static: ``readFileSync(new URL(...))`` trips ``detect-non-literal-fs-filename``. The read
+    is laid out as prettier prints it within the project's line width (``style.width``, at
+    the app's ``indent``): on one line where it fits, else its arguments one a line, else the
+    path's parts one a line too; without a known width, as it always was."""
     relative = posixpath.relpath(txt_rel, posixpath.dirname(app_rel) or ".")
     runs_as_esm = ts_output == "esm" if style.typescript else style.module == "esm"
     requests = [ImportRequest("node:fs", default="fs", members=("readFileSync",)),
@@ -687,9 +691,21 @@ def _serving_code(app_rel: str, txt_rel: str, source: bytes, facts: FileFacts,
     if runs_as_esm:
         names["fileURLToPath"] = imports.bindings[2].names["fileURLToPath"]
     # Line ends stay "\n" here: the edit is written in the file's own line ends later.
+    read_file: dict[str, object] = {"parts": relative.split("/"), "esm": runs_as_esm, **names}
+    layouts = ["args", "parts"] if runs_as_esm else ["line", "args", "parts"]
+    if style.width is not None:
+        unit = style.tab_width if style.indent == "\t" else len(style.indent)
+        lead = sum(style.tab_width if c == "\t" else 1 for c in indent)
+        for layout in layouts:
+            read_file["layout"] = layout
+            code = render_snippet("security-txt.js", replace(style, eol="\n"), app=app_name,
+                                  read_file=read_file)
+            statement = code.strip("\n").split("\n\n", 1)[0].split("\n")
+            if all(lead + len(line.replace(style.indent, " " * unit)) <= style.width
+                   for line in statement):
+                break
     code = render_snippet("security-txt.js", replace(style, eol="\n"), app=app_name,
-                          read_file={"parts": relative.split("/"), "esm": runs_as_esm,
-                                     **names})
+                          read_file=read_file)
     return code.strip("\n"), imports.edits
 
 
@@ -852,7 +868,7 @@ class SecurityTxt(Rule):
             changes.append(FileChange("SECURITY.md", (TextEdit(0, 0, security_md(contact)),),
                                       create=True))
         code, edits = _serving_code(facts.path, txt_rel, source, facts, style,
-                                    ctx.info.typescript_output, app.name or "app")
+                                    ctx.info.typescript_output, app.name or "app", app.indent)
         edits.append(_route_edit(source, facts, app, code))
         changes.insert(0, FileChange(facts.path, tuple(edits)))
         title = f"Add {DEFAULT_PATH} and serve it at {ROUTE}" if not files else \
