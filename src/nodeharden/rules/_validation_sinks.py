@@ -188,6 +188,9 @@ class _Taint:
         # expressions the code writes (`req.query.f = …`).
         self.bindings: dict[str, dict[int, Node | str | None]] = {}
         self.seeded: dict[str, str | None] = {}
+        # A helper's parameters the caller passed a value a pattern test proved one path
+        # segment under a fixed folder (their keys: what `keys` gives the parameter as bound)
+        self.segments: set[str] = set()
         self.written: set[str] = set()
         # local -> where it holds a string made from the value as sent (from the end of
         # `x = x.toLowerCase()`, or `if (x) x = x.trim()`, to the end of its block), and the
@@ -1857,13 +1860,16 @@ def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, s
                   pinned: Callable[[Sink], bool] | None = None,
                   res: str | None = None, layers: DataLayers | None = None,
                   patterns: PatternResolver | None = None,
-                  unsafe_yaml: bool = False) -> list[Sink]:
+                  unsafe_yaml: bool = False, segments: set[str] | None = None) -> list[Sink]:
     """Return the sinks in ``helper`` that its parameters (``seeds``: name -> origin) reach
-    (``res``: the parameter that receives the handler's response, for redirects)."""
+    (``res``: the parameter that receives the handler's response, for redirects;
+    ``segments``: the parameters given a path the caller's pattern test keeps to one segment
+    under a fixed folder, which a file sink counts as the caller's own would)."""
     body = helper.child_by_field_name("body") or helper
     taint = _Taint("\0", body)
     taint.locals.update(seeds)
     taint.seeded.update({name: None for name in seeds})  # whatever value the call passes
+    taint.segments.update(f"\0local:{name}" for name in segments or ())
     taint.whole.update(name for name, origin in seeds.items()
                        if origin in ("req.body", "req.query"))
     taint.direct.update(direct)
@@ -1952,6 +1958,8 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
             return None
         fixed = guarded_at(guards, at.start_byte, kinds - {SEGMENT})
         keys = guarded_at(guards, at.start_byte, kinds & {SEGMENT})
+        if SEGMENT in kinds:
+            keys |= taint.segments  # proved by the caller (a helper's parameter as given)
         if keys:  # a pattern test counts for what reaches ``arg`` as the very value tested
             fixed |= set(taint.origins(arg)) - _loose(arg, keys, taint)
         if not fixed:
@@ -2184,7 +2192,11 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     {name for i, name in names.items() if name and taint.is_direct(args[i])},
                     mongo, pinned,
                     _param_name(helper, passed) if passed is not None else None, layers,
-                    patterns, unsafe_yaml))
+                    patterns, unsafe_yaml,
+                    # the same value as one path segment under a folder: a file sink in the
+                    # helper takes the pattern test that fixes it here (the direct sinks' kinds)
+                    {name for i, name in names.items()
+                     if name and unguarded(args[i], node, kinds=FILE_PATH) is None}))
     if not any(s.kind == "path-traversal" for s in found):
         found.extend(joins)
     return found
