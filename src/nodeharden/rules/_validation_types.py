@@ -436,6 +436,8 @@ _OTHER = "used in a way the rule cannot follow"
 #: missing field finds the table's first row.
 _TYPEORM_MISSING = ("a TypeORM lookup value (a missing or null value drops the condition, so "
                     "the lookup finds the first row)")
+#: (What a sanitizer in front of the route, express-mongo-sanitize, makes harmless.)
+FILTER_HARM = _FILTER
 _POSITION_HARM = {"sent": _FILTER, "mysql": _MYSQL, "typeorm": _TYPEORM_MISSING}
 #: The harms that make a route worth a finding by default: a value that changes what a query,
 #: a write's key or a text means (an operator object, SQL text, ``__proto__``, ``+`` joining

@@ -1482,6 +1482,127 @@ def _runs_first(ctx: ProjectContext, project: _Project, facts: FileFacts, app: A
     return True
 
 
+#: express-mongo-sanitize's middleware: mounted on the app, it deletes every key that starts
+#: with ``$`` or holds a ``.`` from req.body and req.query (and req.params and, from 2.0,
+#: req.headers) at any depth, or replaces those characters (``replaceWith``); ``allowDots``
+#: keeps the dots only. So a field of the body or query string reaches a MongoDB filter with
+#: no operator in it. Its ``dryRun`` option changes nothing, so options must be written out.
+#: (req.params is set again when a route matches, after an app-level middleware: not
+#: credited. Path parameters are strings anyway.)
+_MONGO_SANITIZER = "express-mongo-sanitize"
+_SANITIZER_OPTIONS_RE = lazy_pattern(
+    rb"^\(\s*(?:\{(?:\s*(?:replaceWith|allowDots|onSanitize)\s*:[^,{}]*(?:,|(?=\s*\})))*"
+    rb"\s*\}\s*)?\)$")
+#: Middlewares that (re)parse the body into objects: mounted after the sanitizer, they undo it.
+_OBJECT_PARSERS = ("body-parser", "multer", "express-fileupload", "formidable",
+                   "express-formidable", "busboy", "connect-busboy", "connect-multiparty",
+                   "multiparty")
+
+
+def _sanitized(ctx: ProjectContext, project: _Project
+               ) -> Callable[[str, CallFact], frozenset[str]]:
+    """Return, for a route, the request parts (body, query) express-mongo-sanitize's
+    middleware strips operators from before its handler (none when that is not sure).
+
+    The project (test files aside) must create one Express app, which ``use``s the middleware
+    with no path, its options (if any) written out without ``dryRun``, in a statement of the
+    block that creates the app, under no condition. A route counts when it is a statement of
+    that block after it (the app's own route), or a route of the one router of a project file
+    all of whose mounts are such statements (``app.use('/prefix', router)``, nothing else in
+    the call); the route has no middleware of its own, and its router no ``use`` before it
+    (either may parse the body again). The body counts only when a body parser the app uses
+    in that block runs before the middleware and none runs after it (a body parsed later is
+    not sanitized)."""
+    def none(rel: str, route: CallFact) -> frozenset[str]:
+        return frozenset()
+
+    if not ctx.info.has_dependency(_MONGO_SANITIZER):
+        return none
+    apps = [(facts, app) for facts in ctx.app_files() if not is_test_file(facts.path)
+            for app in facts.apps if app.kind == "app"]
+    if len(apps) != 1 or apps[0][1].name is None:
+        return none
+    facts, app = apps[0]
+    name = app.name
+    parsed = project.get(facts.path)
+    if parsed is None:
+        return none
+    locals_ = {n for imp in facts.imports if imp.module == _MONGO_SANITIZER
+               for n in (imp.default, imp.namespace) if n}
+    created = _node_at(parsed.tree, app.start, app.end)
+    home = created.parent if created is not None else None
+    while home is not None and home.type not in ("statement_block", "program"):
+        home = home.parent
+    if home is None:
+        return none
+
+    def statement(call: CallFact) -> bool:
+        """``call`` is a statement of the block that creates the app, after its creation."""
+        node = _node_at(parsed.tree, call.start, call.end)
+        return node is not None and call.start > app.end and node.parent is not None and \
+            node.parent.type == "expression_statement" and node.parent.parent == home
+
+    sanitizer: CallFact | None = None
+    for call in facts.uses():
+        if call.target == name and len(call.args) == 1 and call.args[0].kind == "call" \
+                and call.args[0].name in locals_ and statement(call) \
+                and _SANITIZER_OPTIONS_RE.match(parsed.source[call.args[0].start:call.args[
+                    0].end][len(call.args[0].name.encode()):].strip()):
+            sanitizer = call
+            break
+    if sanitizer is None:
+        return none
+    parsers = {n for imp in facts.imports if import_package(imp.module) in _OBJECT_PARSERS
+               for n in imp.locals()}
+
+    def parses(call: CallFact) -> bool:
+        return any(a.kind == "call" and (
+            a.name.partition(".")[0] in parsers
+            or a.name.rsplit(".", 1)[-1] in ("json", "urlencoded")) for a in call.args)
+
+    app_uses = [c for c in facts.uses() if c.target == name]
+    body_before = any(parses(c) and statement(c) and c.start < sanitizer.start
+                      for c in app_uses)
+    # file -> its mounts: (mounting file, the call)
+    mounts: dict[str, list[tuple[str, CallFact]]] = {}
+    for path, mounting in ctx.facts.items():
+        if is_test_file(path):
+            continue
+        for call in mounting.uses():
+            for arg in call.args:
+                target = _mounted(ctx, mounting, arg)
+                if target is not None:
+                    mounts.setdefault(target, []).append((path, call))
+
+    def behind(call: CallFact) -> frozenset[str]:
+        """The parts sanitized for what the app's own ``call`` (route or mount) runs."""
+        if call.target != name or not statement(call) or call.start < sanitizer.end:
+            return frozenset()
+        reparsed = any(parses(c) for c in app_uses
+                       if sanitizer.start < c.start < call.start or not statement(c))
+        return frozenset({"query"} if reparsed or not body_before else {"body", "query"})
+
+    def parts(rel: str, route: CallFact) -> frozenset[str]:
+        if len(route.args) != 2 or route.path is None:
+            return frozenset()  # middleware of its own (it may parse the body)
+        if rel == facts.path:
+            return behind(route)
+        routers = [a.name for a in ctx.facts[rel].apps] if rel in ctx.facts else []
+        if routers != [route.target] or rel not in mounts or any(
+                c.target == route.target and c.start < route.start
+                for c in ctx.facts[rel].uses()):
+            return frozenset()
+        found: frozenset[str] | None = None
+        for parent, call in mounts[rel]:
+            if parent != facts.path or len(call.args) != 2 or call.args[0].kind != "string":
+                return frozenset()
+            covered = behind(call)
+            found = covered if found is None else found & covered
+        return found or frozenset()
+
+    return parts
+
+
 class InputValidation(Rule):
     """Route handlers that read req.body/query/params without a validator."""
 
@@ -1505,6 +1626,7 @@ class InputValidation(Rule):
         layers = _DataLayers(project)
         patterns = _imported_patterns(project)
         spec_checked: Callable[[str, CallFact], frozenset[str]] | None = None
+        sanitized: Callable[[str, CallFact], frozenset[str]] | None = None
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
@@ -1517,7 +1639,7 @@ class InputValidation(Rule):
             if not routes:
                 continue
             from nodeharden.rules._validation_sinks import SOURCES, find_sinks
-            from nodeharden.rules._validation_types import PARTS, analyze_handler
+            from nodeharden.rules._validation_types import FILTER_HARM, PARTS, analyze_handler
 
             parsed = project.get(rel)
             if parsed is None:
@@ -1551,6 +1673,12 @@ class InputValidation(Rule):
                 sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo, pinned,
                                    parts, layers, patterns, yaml_at(where))
                 sinks = [s for s in sinks if not self._absent(route, merges, s)]
+                if any(s.as_sent for s in sinks):
+                    # express-mongo-sanitize in front of the route: no operator in a field
+                    if sanitized is None:
+                        sanitized = _sanitized(ctx, project)
+                    stripped = sanitized(rel, route)
+                    sinks = [s for s in sinks if not self._stripped(stripped, s)]
                 for sink in sinks:
                     at = (sink.path or where, sink.node.start_byte)
                     if at in reported:
@@ -1601,6 +1729,13 @@ class InputValidation(Rule):
                 # By default only a route where some field can do an injection-class harm
                 # (or a whole part is written as it is) is reported; one whose fields can only
                 # make the handler fail on a wrong type is a robustness matter (the option).
+                if not robustness and any(FILTER_HARM in f.harms for f in reads.needed()):
+                    if sanitized is None:
+                        sanitized = _sanitized(ctx, project)
+                    stripped = sanitized(rel, route)
+                    for f in reads.needed():
+                        if f.part in stripped:
+                            f.harms.pop(FILTER_HARM, None)  # no operator reaches the filter
                 if robustness or reads.mass or any(f.injection() for f in reads.needed()):
                     found.append((route, reads))
             # Every fix in a file imports what all of them need, so the import is written once.
@@ -1610,6 +1745,15 @@ class InputValidation(Rule):
             for route, reads in found:
                 yield self._finding(ctx, project, rel, facts, parsed, route, reads, needed,
                                     layers)
+
+    @staticmethod
+    def _stripped(parts: frozenset[str], sink: Sink) -> bool:
+        """A filter value as sent from a part whose operators a sanitizer strips first."""
+        from nodeharden.rules._validation_sinks import request_field
+
+        field_ = request_field(sink.source)
+        return sink.kind == "nosql-injection" and sink.as_sent and field_ is not None and \
+            field_[0] in parts
 
     @staticmethod
     def _absent(route: CallFact, merges: bool, sink: Sink) -> bool:

@@ -1,0 +1,109 @@
+"""input-validation: express-mongo-sanitize mounted on the app ahead of a route strips operator
+keys from the body and query string before the handler runs, so a field as sent in a MongoDB
+filter is no operator injection there. Only what provably runs first counts: a mount after the
+route, on a router, under a path, a dry run, a body parsed after it, or a route with middleware
+of its own keep the finding; so do $where and a whole-object filter."""
+
+from __future__ import annotations
+
+import json
+
+from nodeharden import check
+
+PACKAGE = {"name": "shop", "dependencies": {
+    "express": "^4.21.0", "mongoose": "^8.0.0", "express-mongo-sanitize": "^2.2.0"}}
+
+MODELS = "module.exports = { Buyer: { findOne: async () => null, find: async () => [] } };\n"
+
+ACCOUNTS = """
+    const { Router } = require('express');
+    const { Buyer } = require('../models');
+    const accounts = Router();
+    accounts.post('/sign-in', async (req, res) => {
+      const { login } = req.body;
+      res.json(await Buyer.findOne({ login }));
+    });
+    accounts.get('/by-town', async (req, res) => {
+      res.json(await Buyer.findOne({ town: req.query.town }));
+    });
+    module.exports = accounts;
+"""
+
+
+def _lines(root, rel):
+    return sorted(f.line for f in check(root, select=["input-validation"]).findings
+                  if f.rule == "input-validation" and f.path == rel)
+
+
+def _app(middle: str, after: str = "") -> str:
+    return f"""
+        const express = require('express');
+        const cleanKeys = require('express-mongo-sanitize');
+        const accounts = require('./routes/accounts');
+        const app = express();
+        app.use(express.json());
+        {middle}
+        app.use('/accounts', accounts);
+        {after}
+        module.exports = app;
+    """
+
+
+def _project(project, app: str, accounts: str = ACCOUNTS, package: dict = PACKAGE):
+    return project({"package.json": json.dumps(package), "models.js": MODELS,
+                    "app.js": app, "routes/accounts.js": accounts})
+
+
+def test_app_level_sanitizer_before_the_router_clears_filter_values(project) -> None:
+    root = _project(project, _app("app.use(cleanKeys({ replaceWith: '_' }));"))
+    assert _lines(root, "routes/accounts.js") == []
+
+
+def test_without_the_middleware_both_are_reported(project) -> None:
+    root = _project(project, _app(""))
+    assert _lines(root, "routes/accounts.js") == [6, 9]
+
+
+def test_mounted_after_the_router_or_under_a_path_or_dry_run_does_not_count(project) -> None:
+    for middle, after in (("", "app.use(cleanKeys());"),
+                          ("app.use('/other', cleanKeys());", ""),
+                          ("app.use(cleanKeys({ dryRun: true }));", ""),
+                          ("if (process.env.CLEAN) app.use(cleanKeys());", "")):
+        root = _project(project, _app(middle, after))
+        assert _lines(root, "routes/accounts.js") == [6, 9], (middle, after)
+
+
+def test_router_level_mount_does_not_count(project) -> None:
+    on_router = ACCOUNTS.replace("const accounts = Router();",
+                                 "const accounts = Router();\n    accounts.use(require("
+                                 "'express-mongo-sanitize')());")
+    root = _project(project, _app(""), on_router)
+    assert _lines(root, "routes/accounts.js") == [7, 10]
+
+
+def test_body_parsed_after_the_sanitizer_keeps_the_body_finding(project) -> None:
+    app = _app("app.use(cleanKeys());").replace(
+        "app.use(express.json());", "").replace(
+        "app.use(cleanKeys());", "app.use(cleanKeys());\n        app.use(express.json());")
+    root = _project(project, app)
+    assert _lines(root, "routes/accounts.js") == [6]  # the query was sanitized, the body not
+
+
+def test_app_routes_before_it_with_own_middleware_or_where_and_whole_filters(project) -> None:
+    app = """
+        const express = require('express');
+        const cleanKeys = require('express-mongo-sanitize');
+        const { Buyer } = require('./models');
+        const app = express();
+        app.use(express.json());
+        app.post('/early', async (req, res) => res.json(await Buyer.findOne({ id: req.body.id })));
+        app.use(cleanKeys());
+        app.post('/late', async (req, res) => res.json(await Buyer.findOne({ id: req.body.id })));
+        const log = (req, res, next) => next();
+        app.post('/own', log, async (req, res) => res.json(await Buyer.findOne({ n: req.body.n })))
+        app.post('/all', async (req, res) => res.json(await Buyer.find(req.body)));
+        app.get('/js', async (req, res) => res.json(await Buyer.find({ $where: req.query.code })));
+        module.exports = app;
+    """
+    root = _project(project, app)
+    assert _lines(root, "app.js") == [6, 10, 11, 12]
