@@ -990,6 +990,8 @@ class _Deferred:
     #: A final handler's message whose safe fix gives 5xx answers the generic text: unsafe
     #: when the app hands the handler 5xx errors of its own text (``_ServerErrors``).
     server_text: bool = False
+    #: The "show it to the client" flag the message is sent under (``Leak.public_flag``).
+    public_flag: str | None = None
 
 
 def _rewrites_server_text(leak: Leak, finding: Finding) -> bool:
@@ -1208,6 +1210,37 @@ class Leak:
     #: imported from ``./auth``): the project phase reads their bodies, and the leak is not
     #: reported when one of them turns requests away (``_project_guard_denies``).
     guards: tuple[_DeferredGuard, ...] = ()
+    #: The branch is taken only when the error's own flag says its message is meant for the
+    #: client (``err.isPublic ? err.message : …``): whether that flag is the project's own
+    #: signal is a question for the whole project (``_project_sets_flag``).
+    public_flag: str | None = None
+
+
+#: Fields an application's error class sets to say its message may be shown to the client
+#: (``this.isPublic = isPublic``), as http-errors' ``expose`` does. Not ``isOperational``: it
+#: says the error was expected, not that its text is for the caller.
+_PUBLIC_FLAG = lazy_pattern(r"^(?:is)?(?:[pP]ublic|[eE]xposed|[uU]serFacing|[cC]lientSafe)$"
+                            r"|^expose(?:Message|ToClient)$|^showToUser$")
+
+
+def _public_flag(node: Node, scope: Node, name: str) -> str | None:
+    """Return the flag ``F`` when ``node`` is sent only in the branch of ``name.F ? … : …`` (or
+    ``if (name.F)``, or the other branch of ``!name.F``) and ``F`` is named like a "show it to
+    the client" flag (``_PUBLIC_FLAG``)."""
+    child, cur = node, node.parent
+    while cur is not None and cur != scope:
+        if cur.type in ("ternary_expression", "if_statement"):
+            cond = cur.child_by_field_name("condition")
+            cond_text = re.sub(r"\s+", "", text(cond)).strip("()") if cond is not None else ""
+            negated = cond_text.startswith("!")
+            match = re.fullmatch(rf"{re.escape(name)}\.(\w+)", cond_text.lstrip("!()"))
+            if match and _PUBLIC_FLAG.search(match.group(1)) and cond_text.count("!") <= 1:
+                arm = cur.child_by_field_name("alternative" if negated else "consequence")
+                if child == arm or (arm is not None and arm.type == "else_clause"
+                                    and child in arm.named_children):
+                    return match.group(1)
+        child, cur = cur, cur.parent
+    return None
 
 
 #: ``err.name`` values libraries give only to client errors: express-jwt's and
@@ -1800,8 +1833,9 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
             field = _status_field(sink_node, scope, name) if leak == "message" and (
                 status == "dynamic" or (kind == "handler" and status is None)) else None
             narrowed = _narrowing_class(node, scope, name) if leak == "message" else None
+            flag = _public_flag(node, scope, name) if leak == "message" else None
             yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed, registrar,
-                       guards)
+                       guards, flag)
 
 
 #: Calls that throw nothing of the server's in a ``try`` whose catch sends the message: logging,
@@ -3385,7 +3419,7 @@ class ErrorHandler(Rule):
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         for leak in _leaks(ctx):
-            if leak.field is None and leak.client_class is None \
+            if leak.field is None and leak.client_class is None and leak.public_flag is None \
                     and leak.registrar is None and not leak.guards:  # else check_project decides
                 finding = self._leak_finding(ctx, leak)
                 if not _follows_contract(leak, finding) \
@@ -3589,14 +3623,14 @@ class ErrorHandler(Rule):
         for leak in _leaks(ctx):
             finding = self._leak_finding(ctx, leak)
             own = leak.field is not None or leak.client_class is not None \
-                or leak.registrar is not None or bool(leak.guards)
+                or leak.registrar is not None or bool(leak.guards) or leak.public_flag is not None
             route = _follows_contract(leak, finding)
             contract = _sets_contract(leak, finding, ctx.rel)
             server_text = _rewrites_server_text(leak, finding)
             if own or route or contract or server_text:
                 kept.append(_Deferred(finding, leak.field, leak.client_class, leak.registrar,
                                       own or route or server_text, route, contract, leak.guards,
-                                      server_text))
+                                      server_text, leak.public_flag))
         return kept or None
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -3618,6 +3652,8 @@ class ErrorHandler(Rule):
                     continue  # `if (err instanceof NotFound)`: a class only ever a 4xx
                 if any(_project_guard_denies(ctx, rel, *guard) for guard in kept.guards):
                     continue  # an administrators-only route: the message goes to the operator
+                if kept.public_flag is not None and _project_sets_flag(ctx, kept.public_flag):
+                    continue  # `err.isPublic ? err.message : …`: the app's own error class
                 if kept.field is None or kept.field not in client:
                     reported.append(kept)
             # The project's final handler sends the error's message to every error and this
@@ -4360,6 +4396,40 @@ class _ErrorClass:
 
 def _app_files(ctx: ProjectContext) -> list[str]:
     return [rel for rel in ctx.facts if not is_test_file(rel)]
+
+
+def _project_sets_flag(ctx: ProjectContext, flag: str) -> bool:
+    """Return True when an error class of the application (its name or its base's says
+    Error or Exception) sets ``this.<flag>`` in its constructor: the flag a handler tests
+    before sending the message (``err.isPublic ? err.message : …``) is then the app's own
+    signal that the text was written for the client. A library's error carries no such
+    field, so its message takes the other branch."""
+    needle = f"this.{flag}".encode()
+    for rel in _app_files(ctx):
+        data = ctx.read(rel)
+        if not data or needle not in data:
+            continue
+        parsed = _source_of(ctx, rel)
+        if parsed is None:
+            continue
+        for cls in walk(parsed[2].root_node):
+            if cls.type not in _CLASS_TYPES:
+                continue
+            heritage = next((c for c in cls.children if c.type == "class_heritage"), None)
+            named = text(cls.child_by_field_name("name")) + " " + (
+                text(heritage) if heritage is not None else "")
+            if not re.search(r"(?:Error|Exception)\b", named):
+                continue
+            body = cls.child_by_field_name("body")
+            ctor = next((m for m in body.named_children if m.type == "method_definition"
+                         and text(m.child_by_field_name("name")) == "constructor"), None) \
+                if body is not None else None
+            if ctor is not None and any(
+                    n.type == "assignment_expression"
+                    and re.sub(r"\s+", "", text(n.child_by_field_name("left"))) == f"this.{flag}"
+                    for n in walk(ctor)):
+                return True
+    return False
 
 
 def _client_fields(ctx: ProjectContext, fields: set[str]) -> set[str]:
