@@ -614,6 +614,12 @@ def _is_checks() -> frozenset[str]:
 #: What a guard proves of a value: a member of a known list; a string (a validator.js check);
 #: one path segment (a pattern test, see ``_segment_pattern``), which only a file path needs.
 MEMBER, STRING, SEGMENT = "member", "string", "segment"
+#: A local path for a redirect: the very value tested starts with '/' (SLASH) and not with
+#: '//' (SINGLE), both together (or a function of the file that returns true only then):
+#: LOCAL. res.redirect() and res.location() percent-encode what a browser would read as a
+#: second slash or drop ('\\', tabs, newlines), so such a target stays on this site. Like a
+#: pattern test it counts only for the value tested, as it is (``_Taint.keys``).
+SLASH, SINGLE, LOCAL = "slash", "single", "local"
 
 
 @dataclass(frozen=True)
@@ -787,6 +793,18 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
     pieces = _validator_call(node, taint, checks)
     if pieces is not None and when:
         return frozenset((o, STRING) for o in pieces)
+    started = _starts_with(node, taint)
+    if started is not None:
+        keys, prefix = started
+        if when and prefix == "/":
+            return frozenset((key, SLASH) for key in keys)
+        if not when and prefix == "//":
+            return frozenset((key, SINGLE) for key in keys)
+        return frozenset()
+    if when and names is not None and node.type == "call_expression":
+        local = names.local_call(node, taint)  # `if (isLocalPath(next)) …`
+        if local:
+            return frozenset((key, LOCAL) for key in local)
     tested = _segment_test(node, taint, names)
     if tested is None and names is not None:
         if node.type == "identifier":  # `const m = v.match(re); if (!m) return …`
@@ -797,6 +815,25 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
     if tested is not None and when:
         return frozenset((key, SEGMENT) for key in tested)
     return frozenset()
+
+
+def _starts_with(node: Node, taint: _Taint) -> tuple[set[str], str] | None:
+    """``v.startsWith('/')``: (what ``v`` is as tested, see ``_Taint.keys``; the literal)."""
+    if node.type != "call_expression":
+        return None
+    fn = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    items = code_children(args) if args is not None else []
+    if fn is None or fn.type != "member_expression" or len(items) != 1 or \
+            text(fn.child_by_field_name("property")) != "startsWith" or \
+            items[0].type != "string":
+        return None
+    receiver = unwrap(fn.child_by_field_name("object"), CASTS_AND_AWAIT)
+    if receiver is None or receiver.type not in ("identifier", "member_expression",
+                                                 "subscript_expression"):
+        return None
+    keys = taint.keys(receiver)
+    return (keys, string_value(items[0]) or "") if keys else None
 
 
 # --- a pattern test that keeps a value to one path segment ------------------------------------
@@ -1070,7 +1107,8 @@ class _Names:
         #: scope id -> (name -> declared values, assigned names), one walk per scope
         self._scopes: dict[int, tuple[dict[str, list[Node | None]], set[str]]] = {}
         self._declarations: list[Node] | None = None
-        self._checks: dict[tuple[int, int], bool] = {}  # (function id, parameter) -> guards
+        #: (function id, parameter, SEGMENT or LOCAL) -> its truthy returns are guarded
+        self._checks: dict[tuple[int, int, str], bool] = {}
 
     def _index(self, scope: Node) -> tuple[dict[str, list[Node | None]], set[str]]:
         if scope.id not in self._scopes:
@@ -1148,10 +1186,13 @@ class _Names:
             self._declarations = [d for d in walk(self.root) if d.type == "function_declaration"]
         return self._declarations
 
-    def _checks_parameter(self, func: Node, body: Node, index: int) -> bool:
+    def _checks_parameter(self, func: Node, body: Node, index: int,
+                          kind: str = SEGMENT) -> bool:
         """Every truthy ``return`` of ``func`` lies past a one-segment test of parameter
-        ``index`` (computed once per function and parameter)."""
-        key = (func.id, index)
+        ``index`` (``kind`` LOCAL: past a local-path test, or returns one that holds only
+        then: ``return u.startsWith('/') && !u.startsWith('//')``; computed once per
+        function, parameter and kind)."""
+        key = (func.id, index, kind)
         if key not in self._checks:
             name = _param_name(func, index)
             checked = False
@@ -1165,12 +1206,23 @@ class _Names:
                 returns = [r for r in _own_nodes(body) if r.type == "return_statement"]
                 truthy = [r for r in returns if code_children(r) and text(unwrap(
                     code_children(r)[0], CASTS_AND_AWAIT)) not in _FALSY]
+                kinds = FILE_PATH if kind == SEGMENT else REDIRECT_PATH
                 checked = bool(truthy) and all(
-                    _ARGUMENT in guarded_at(guards, r.start_byte, FILE_PATH) for r in truthy)
+                    _ARGUMENT in guarded_at(guards, r.start_byte, kinds)
+                    or (kind == LOCAL and _ARGUMENT in _local(_implied(
+                        code_children(r)[0], inner, {}, True, 0,
+                        _Names(body, self.facts, self.patterns, False))))
+                    for r in truthy)
             self._checks[key] = checked
         return self._checks[key]
 
-    def segment_call(self, call: Node, taint: _Taint) -> frozenset[str] | None:
+    def local_call(self, call: Node, taint: _Taint) -> frozenset[str] | None:
+        """``isLocalPath(v)`` of a function of the file that returns a truthy value only where
+        its parameter is a local path (see LOCAL): what ``v`` is as tested, or None."""
+        return self.segment_call(call, taint, LOCAL)
+
+    def segment_call(self, call: Node, taint: _Taint,
+                     kind: str = SEGMENT) -> frozenset[str] | None:
         """``this.parseName(v)`` / ``parseName(v)`` of a function that returns a truthy value
         only where its parameter matched a one-segment pattern (every ``return`` of something
         but ``null``, ``undefined``, ``false``, ``0`` or ``''`` lies past such a test): the
@@ -1189,7 +1241,7 @@ class _Names:
             pieces = _pieces(item, taint) if unwrap(item, CASTS_AND_AWAIT).type in (
                 "identifier", "member_expression", "subscript_expression") else set()
             keys = taint.keys(item) if len(pieces) == 1 else set()
-            if keys and self._checks_parameter(func, body, index):
+            if keys and self._checks_parameter(func, body, index, kind):
                 return frozenset(keys)
         return None
 
@@ -1230,7 +1282,7 @@ def find_guards(body: Node, taint: _Taint, facts: FileFacts,
     """Return the guards of a function body (see above; ``patterns``: the regex literal a
     name imported into the file stands for; ``follow``: look into the file's functions a
     condition calls)."""
-    if b"if" not in (body.text or b""):
+    if b"if" not in (body.text or b"") and b"?" not in (body.text or b""):
         return []
     checks = _validator_checks(facts)
     guards: list[Guard] = []
@@ -1241,8 +1293,20 @@ def find_guards(body: Node, taint: _Taint, facts: FileFacts,
             origins = frozenset(o for o, k in facts_ if k == kind)
             if origins:
                 guards.append(Guard(start, end, origins, kind))
+        local = _local(facts_)
+        if local:
+            guards.append(Guard(start, end, local, LOCAL))
 
     for node in walk(body):
+        if node.type == "ternary_expression":
+            # `test ? v : fallback`: each arm holds where the test is true, or false.
+            condition = node.child_by_field_name("condition")
+            for arm, when in ((node.child_by_field_name("consequence"), True),
+                              (node.child_by_field_name("alternative"), False)):
+                if arm is not None:
+                    add(arm.start_byte, arm.end_byte,
+                        _implied(condition, taint, checks, when, 0, names))
+            continue
         if node.type != "if_statement":
             continue
         condition = node.child_by_field_name("condition")
@@ -1265,8 +1329,16 @@ def find_guards(body: Node, taint: _Taint, facts: FileFacts,
 #: The guards each use counts: a list membership fixes any value; a sink that only needs a
 #: plain value (a MongoDB filter) also takes a string check, a file path one path segment.
 ANY_SINK = frozenset({MEMBER})
+#: ...and a target res.redirect() or res.location() encodes, a local path (LOCAL).
+REDIRECT_PATH = frozenset({MEMBER, LOCAL})
 PLAIN_VALUE = frozenset({MEMBER, STRING})
 FILE_PATH = frozenset({MEMBER, SEGMENT})
+
+
+def _local(facts_: _Facts) -> frozenset[str]:
+    """The keys a condition proves a local path: LOCAL, or both SLASH and SINGLE."""
+    return frozenset(o for o, k in facts_ if k == LOCAL or (
+        k == SLASH and (o, SINGLE) in facts_))
 
 
 def guarded_at(guards: list[Guard], at: int, kinds: frozenset[str] = ANY_SINK) -> set[str]:
@@ -1950,25 +2022,57 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
     joins: list[Sink] = []
     guards = find_guards(body, taint, facts, patterns)
 
+    def arms(node: Node | None, depth: int = 0) -> list[Node] | None:
+        """The values of a ternary ``arg`` is (itself, or a local bound once to one), each
+        where the ternary's test holds for it, or None for anything else."""
+        if node is None or depth > 8:
+            return None
+        node = unwrap(node, CASTS_AND_AWAIT)
+        if node.type == "identifier" and text(node) not in taint.seeded:
+            bound = list(taint.bindings.get(text(node), {}).values())
+            return arms(bound[0], depth + 1) \
+                if len(bound) == 1 and isinstance(bound[0], Node) else None
+        if node.type != "ternary_expression":
+            return None
+        found: list[Node] = []
+        for arm in (node.child_by_field_name("consequence"),
+                    node.child_by_field_name("alternative")):
+            if arm is not None:
+                found.extend(arms(arm, depth + 1) or [arm])
+        return found
+
     def unguarded(arg: Node | None, at: Node, skip: Callable[[str], bool] | None = None,
                   kinds: frozenset[str] = ANY_SINK) -> str | None:
-        """The request expression ``arg`` carries that no guard fixes at ``at``, or None."""
+        """The request expression ``arg`` carries that no guard fixes at ``at``, or None (a
+        ternary's arms: each also where it stands, past its test)."""
+        values = arms(arg) if taint.origin(arg, skip) is not None else None
+        if values is None:
+            return fixed_at(arg, (at.start_byte,), skip, kinds)
+        return next((o for value in values if (o := fixed_at(
+            value, (at.start_byte, value.start_byte), skip, kinds)) is not None), None)
+
+    def fixed_at(arg: Node | None, places: tuple[int, ...],
+                 skip: Callable[[str], bool] | None, kinds: frozenset[str]) -> str | None:
         origin = taint.origin(arg, skip)
         if origin is None:
             return None
-        fixed = guarded_at(guards, at.start_byte, kinds - {SEGMENT})
-        keys = guarded_at(guards, at.start_byte, kinds & {SEGMENT})
+        fixed = {o for at in places for o in guarded_at(guards, at, kinds & {MEMBER, STRING})}
+        keys = {o for at in places for o in guarded_at(guards, at, kinds & {SEGMENT})}
         if SEGMENT in kinds:
             keys |= taint.segments  # proved by the caller (a helper's parameter as given)
         if keys:  # a pattern test counts for what reaches ``arg`` as the very value tested
             fixed |= set(taint.origins(arg)) - _loose(arg, keys, taint)
+        local = {o for at in places for o in guarded_at(guards, at, kinds & {LOCAL})}
+        if local and taint.keys(arg) & local:  # the very value tested: a local path
+            fixed |= set(taint.origins(arg))
         if not fixed:
             return origin
         return taint.origin(arg, lambda o: o in fixed or (skip is not None and skip(o)))
 
-    def add(kind: str, node: Node, arg: Node | None, callee: str) -> bool:
+    def add(kind: str, node: Node, arg: Node | None, callee: str,
+            kinds: frozenset[str] | None = None) -> bool:
         origin = unguarded(arg, node, _browser_header if kind == "open-redirect" else None,
-                           FILE_PATH if kind == "path-traversal" else ANY_SINK)
+                           kinds or (FILE_PATH if kind == "path-traversal" else ANY_SINK))
         if origin is None:
             return False
         found.append(Sink(kind, node, origin, callee, where))
@@ -2079,10 +2183,10 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
             method = text(fn.child_by_field_name("property"))
             if method == "redirect":
                 if args and not _fixed_origin(args[-1], taint):
-                    add("open-redirect", node, args[-1], f"{callee_text}()")
+                    add("open-redirect", node, args[-1], f"{callee_text}()", REDIRECT_PATH)
             elif method == "location":
                 if first is not None and not _fixed_origin(first, taint):
-                    add("open-redirect", node, first, f"{callee_text}()")
+                    add("open-redirect", node, first, f"{callee_text}()", REDIRECT_PATH)
             elif method in ("set", "setHeader", "header") and len(args) > 1 and \
                     (string_value(first) or "").lower() in _REDIRECT_HEADER:
                 add("open-redirect", node, args[1], f"the {string_value(first)} header")
