@@ -1992,6 +1992,164 @@ def _loose(node: Node | None, keys: set[str], taint: _Taint, depth: int = 0,
     return set(taint.origins(node))
 
 
+# --- a joined path handed to a project function that keeps it under a folder ------------------
+#
+# ``await safePath(path.join(base, folder, name))``: the join is not reported when the project
+# function it is given proves containment of that parameter and returns nothing else: the
+# parameter is used only in ``const full = path.resolve(…, p)`` (or path.join) and in
+# ``typeof p`` tests, a statement of the function's block turns the rest away unless
+# ``full.startsWith(<base> + path.sep)`` (or a base string ending in '/'; a base of the very
+# resolved value does not count), and every return past it gives ``full`` (before it, only a
+# falsy value). A function that returns what such a function returns for its parameter, used
+# nowhere else, proves it too (one level, in the handler's file). Whatever the request sends,
+# the value the caller gets is inside the folder, or there is none.
+
+def _starts_checked(cond: Node | None, name: str, when: bool, depth: int = 0) -> Node | None:
+    """The argument of ``name.startsWith(arg)`` that ``cond`` being ``when`` proves true."""
+    if cond is None or depth > _MAX_NESTING:
+        return None
+    cond = unwrap(cond, CASTS_AND_AWAIT)
+    if cond.type == "unary_expression" and text(cond.child_by_field_name("operator")) == "!":
+        return _starts_checked(cond.child_by_field_name("argument"), name, not when, depth + 1)
+    if cond.type == "binary_expression" and \
+            text(cond.child_by_field_name("operator")) in ("&&", "||"):
+        if (text(cond.child_by_field_name("operator")) == "&&") != when:
+            return None  # only one of the two holds: which is unknown
+        return _starts_checked(cond.child_by_field_name("left"), name, when, depth + 1) or \
+            _starts_checked(cond.child_by_field_name("right"), name, when, depth + 1)
+    fn = cond.child_by_field_name("function") if cond.type == "call_expression" else None
+    args = cond.child_by_field_name("arguments")
+    items = code_children(args) if args is not None else []
+    if when and fn is not None and fn.type == "member_expression" and len(items) == 1 and \
+            text(fn.child_by_field_name("object")) == name and \
+            text(fn.child_by_field_name("property")) == "startsWith":
+        return items[0]
+    return None
+
+
+def _folder_prefix(arg: Node, full: str) -> bool:
+    """``base + path.sep`` / ``base + '/'`` / `${base}/`: a folder, not a name prefix (the
+    base not made of the value checked)."""
+    arg = unwrap(arg, CASTS_AND_AWAIT)
+    if any(n.type == "identifier" and text(n) == full for n in walk(arg)):
+        return False
+    if arg.type == "binary_expression" and text(arg.child_by_field_name("operator")) == "+":
+        right = unwrap(arg.child_by_field_name("right"), CASTS_AND_AWAIT)
+        return right is not None and (text(right) in ("path.sep", "sep") or (
+            right.type == "string" and (string_value(right) or "").endswith(("/", "\\"))))
+    if arg.type == "template_string":
+        tail = text(arg)[:-1]
+        return tail.endswith(("/", "${path.sep}", "${sep}")) and "${" in tail
+    return False
+
+
+def _uses(body: Node, name: str) -> list[Node]:
+    return [n for n in walk(body) if n.type in ("identifier", "shorthand_property_identifier")
+            and text(n) == name]
+
+
+def _contains_parameter(func: Node, index: int) -> bool:
+    """``func`` returns its parameter ``index`` resolved and checked under a folder, or
+    nothing (see above)."""
+    name = _param_name(func, index)
+    body = func.child_by_field_name("body")
+    if name is None or body is None or body.type != "statement_block":
+        return False
+    resolved: Node | None = None  # the declarator `full = path.resolve(…, p)`
+    for use in _uses(body, name):
+        parent = use.parent
+        if parent is not None and parent.type == "unary_expression" and \
+                text(parent.child_by_field_name("operator")) == "typeof":
+            continue
+        call = parent.parent if parent is not None and parent.type == "arguments" else None
+        fn = call.child_by_field_name("function") if call is not None else None
+        declarator = call.parent if call is not None else None
+        if fn is None or not text(fn).endswith(("path.resolve", "path.join")) or \
+                declarator is None or declarator.type != "variable_declarator" or \
+                resolved is not None:
+            return False
+        resolved = declarator
+    full_node = resolved.child_by_field_name("name") if resolved is not None else None
+    if resolved is None or full_node is None or full_node.type != "identifier":
+        return False
+    full = text(full_node)
+    if any(n.type in ("assignment_expression", "augmented_assignment_expression",
+                      "update_expression") and text(
+                n.child_by_field_name("left") or n.child_by_field_name("argument")) == full
+           for n in walk(body)):
+        return False
+    checked = next((st.end_byte for st in code_children(body) if st.type == "if_statement"
+                    and st.start_byte > resolved.end_byte
+                    and _ends(st.child_by_field_name("consequence"))
+                    and st.child_by_field_name("alternative") is None
+                    and (arg := _starts_checked(st.child_by_field_name("condition"), full,
+                                                False)) is not None
+                    and _folder_prefix(arg, full)), None)
+    if checked is None:
+        return False
+    for ret in _own_nodes(body):
+        if ret.type != "return_statement":
+            continue
+        value = code_children(ret)
+        shown = text(unwrap(value[0], CASTS_AND_AWAIT)) if value else "undefined"
+        if shown in _FALSY:
+            continue
+        if shown != full or ret.start_byte < checked:
+            return False
+    return True
+
+
+def _contained_by(func: Node, index: int, resolve: SinkResolver | None, same: Node) -> bool:
+    """``func`` (a project function) keeps its parameter ``index`` under a folder: it proves
+    it itself, or every return gives what a function of the file (``same``: the program the
+    handler is in) that proves it returns for it, the parameter used nowhere else."""
+    if _contains_parameter(func, index):
+        return True
+    name = _param_name(func, index)
+    body = func.child_by_field_name("body")
+    if name is None or body is None or body.type != "statement_block" or resolve is None or \
+            _program(func) != same:
+        return False
+    returns = [r for r in _own_nodes(body) if r.type == "return_statement"]
+    carriers = {name}  # the parameter, and locals declared from it
+    holders: set[int] = {r.id for r in returns}
+    for n in _own_nodes(body):
+        if n.type == "variable_declarator" and (value := n.child_by_field_name("value")) \
+                is not None and any(u.type == "identifier" and text(u) == name
+                                    for u in walk(value)) and \
+                getattr(n.child_by_field_name("name"), "type", "") == "identifier":
+            carriers.add(text(n.child_by_field_name("name")))
+            holders.add(n.id)
+    proved = False
+    for ret in returns:
+        returned = code_children(ret)
+        call = unwrap(returned[0], CASTS_AND_AWAIT) if returned else None
+        if call is None or text(call) in _FALSY:
+            continue
+        fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+        args = call.child_by_field_name("arguments")
+        items = code_children(args) if args is not None else []
+        at = [i for i, a in enumerate(items)
+              if any(u.type == "identifier" and text(u) in carriers for u in walk(a))]
+        located = resolve(fn) if fn is not None and len(at) == 1 and \
+            unwrap(items[at[0]], CASTS_AND_AWAIT).type == "identifier" else None
+        if located is None or not _contains_parameter(located[1], at[0]):
+            return False
+        proved = True
+    if not proved:
+        return False
+    # The parameter (and what holds it) is used only to be passed to that function.
+    for carrier in carriers:
+        for use in _uses(body, carrier):
+            owner = use.parent
+            while owner is not None and owner != body and owner.type not in (
+                    "variable_declarator", "return_statement"):
+                owner = owner.parent
+            if owner is None or owner.id not in holders:
+                return False  # (also a use in a function nested in it)
+    return True
+
+
 def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
           resolve: SinkResolver | None, where: str | None, mongo: bool = False,
           pinned: Callable[[Sink], bool] | None = None,
@@ -2068,6 +2226,29 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         if not fixed:
             return origin
         return taint.origin(arg, lambda o: o in fixed or (skip is not None and skip(o)))
+
+    def kept_under(join: Node) -> bool:
+        """The joined path is handed as it is to a project function that keeps it under a
+        folder (``_contained_by``), with no request data in the call's other arguments."""
+        outer = join
+        while outer.parent is not None and outer.parent.type in (
+                "parenthesized_expression", "await_expression", "as_expression",
+                "non_null_expression"):
+            outer = outer.parent
+        call = outer.parent.parent if outer.parent is not None and \
+            outer.parent.type == "arguments" else None
+        fn = call.child_by_field_name("function") if call is not None else None
+        arguments = call.child_by_field_name("arguments") if call is not None else None
+        if fn is None or resolve is None or arguments is None:
+            return False
+        items = code_children(arguments)
+        index = next((i for i, a in enumerate(items) if a == outer), None)
+        if index is None or any(taint.origin(a) is not None
+                                for i, a in enumerate(items) if i != index):
+            return False
+        located = resolve(fn)
+        return located is not None and _contained_by(located[1], index, resolve,
+                                                     _program(body))
 
     def add(kind: str, node: Node, arg: Node | None, callee: str,
             kinds: frozenset[str] | None = None) -> bool:
@@ -2217,7 +2398,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                 add("path-traversal", node, first, f"{callee_text}()")
             continue
         path_fn = _callee(fn, *path)
-        if path_fn in ("join", "resolve") and not contained:
+        if path_fn in ("join", "resolve") and not contained and not kept_under(node):
             for arg in args:
                 origin = unguarded(arg, node, kinds=FILE_PATH)
                 if origin is not None:
