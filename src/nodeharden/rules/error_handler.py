@@ -351,13 +351,18 @@ def _root_name(node: Node | None) -> str:
 
 def _whole_expression(node: Node) -> Node:
     """Return the expression a leak is part of that the generic text replaces as a whole:
-    ``'Database error: ' + err.message``, `` `Error: ${err.message}` ``, ``err.message || 'x'``."""
+    ``'Database error: ' + err.message``, `` `Error: ${err.message}` ``, ``err.message || 'x'``,
+    ``String(err)``, a conditional whose both branches carry the error."""
     target = node
     while target.parent is not None:
         parent = target.parent
         if parent.type == "binary_expression" \
                 and text(parent.child_by_field_name("operator")) in ("+", "||", "??"):
             target = parent
+        elif parent.type == "ternary_expression" and _both_arms_carry(parent, target, node):
+            target = parent
+        elif target == node and _stringified(node) and parent.parent is not None:
+            target = parent.parent  # `String(err)`
         elif parent.type == "template_substitution" and parent.parent is not None:
             target = parent.parent
         elif parent.type == "parenthesized_expression" and parent.parent is not None \
@@ -366,6 +371,33 @@ def _whole_expression(node: Node) -> Node:
         else:
             return target
     return target
+
+
+def _both_arms_carry(ternary: Node, arm: Node, node: Node) -> bool:
+    """Return True when ``arm`` is a branch of ``ternary`` and the other branch carries the
+    same error as ``node`` too (``err instanceof Error ? err.message : String(err)``): the
+    client gets the error's text either way, so the conditional is one leak. Only under a
+    test of whether the error is an Error or has a message: another (development, a client
+    error class or status) may make one branch no leak, and its text must stay."""
+    consequence = ternary.child_by_field_name("consequence")
+    alternative = ternary.child_by_field_name("alternative")
+    other = alternative if arm == consequence else consequence if arm == alternative else None
+    if other is None:
+        return False
+    base = node
+    while base.type == "member_expression":
+        base = base.child_by_field_name("object") or base
+        if base.type not in ("member_expression", "identifier"):
+            return False
+    if base.type not in ("identifier", "shorthand_property_identifier"):
+        return False
+    name = text(base)
+    cond = re.sub(r"\s+", " ", text(ternary.child_by_field_name("condition"))).strip("() ")
+    if cond not in (f"{name} instanceof Error", f"{name}.message", f"{name}?.message",
+                    f"{name} && {name}.message"):
+        return False  # a test that may pick out client errors (`err instanceof NotFound`)
+    return any(n.type in ("identifier", "shorthand_property_identifier") and text(n) == name
+               for n in walk(other))
 
 
 #: Operators whose result tells nothing of their operands' text: a comparison is a boolean.
@@ -1776,6 +1808,15 @@ def _leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Iterator
     yield from sorted(chosen.values(), key=lambda leak: leak.node.start_byte)
 
 
+def _stringified(node: Node) -> bool:
+    """Return True when ``node`` is the only argument of ``String(…)``."""
+    args = node.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    fn = call.child_by_field_name("function") if call is not None else None
+    return fn is not None and fn.type == "identifier" and text(fn) == "String" \
+        and args is not None and args.named_child_count == 1
+
+
 def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Iterator[Leak]:
     """Return the leaks of ``ctx``'s file, each node once."""
     _MEMO.clear()  # what the last file kept (and its tree) is not needed again
@@ -1794,7 +1835,9 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
                     leak = prop
             elif node.type == "identifier" and text(node) == name and node.parent is not None \
                     and node.parent.type in ("arguments", "pair", "shorthand_property_identifier"):
-                leak = "error"
+                # `String(err)` is the error's text ("Error: …", or a thrown string), not
+                # the object with its fields
+                leak = "message" if _stringified(node) else "error"
             elif node.type == "shorthand_property_identifier" and text(node) == name:
                 leak = "error"
             if leak is None:
@@ -3460,7 +3503,10 @@ class ErrorHandler(Rule):
                                              for edit in fix.changes[0].edits)
         advice = ("send a generic message for 5xx answers (4xx keep theirs)" if conditional
                   else "send a generic message")
-        message = (f"{what} (`{text(leak.node)}`) is sent to the client; {advice} and log "
+        shown = leak.node.parent.parent if leak.leak == "message" \
+            and leak.node.type == "identifier" and leak.node.parent is not None \
+            and leak.node.parent.parent is not None else leak.node  # `String(err)`
+        message = (f"{what} (`{text(shown)}`) is sent to the client; {advice} and log "
                    "the error on the server")
         return ctx.node_finding(self.id, leak.node, message, fix)
 
@@ -4370,7 +4416,8 @@ def _source_of(ctx: ProjectContext, rel: str) -> tuple[str, bytes, Tree] | None:
 #: Bytes a file needs before a leak of its is left to the project phase: a status set
 #: (``.status(``, ``.sendStatus(``, ``.statusCode =``) or ``instanceof``, and ``.message`` sent.
 _FIELD_STATUS_BYTES_RE = lazy_pattern(rb"\.\s*(?:status|sendStatus)\s*\(|\.\s*statusCode\s*=")
-_MESSAGE_BYTES_RE = lazy_pattern(rb"\.\s*message\b")
+#: ``.message`` or ``String(err)`` (the error's text too: ``_stringified``).
+_MESSAGE_BYTES_RE = lazy_pattern(rb"\.\s*message\b|\bString\s*\(")
 #: Bytes of a route or middleware registered on ``this.<field>`` (``this.app.get(``).
 _THIS_ROUTE_BYTES_RE = lazy_pattern(
     rb"\bthis\s*\.\s*[\w$]+\s*\.\s*(?:get|post|put|patch|delete|all|options|head|use)\s*\(")
