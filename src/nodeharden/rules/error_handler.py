@@ -3817,11 +3817,13 @@ class ErrorHandler(Rule):
         environment only decides whether it logs)."""
         for facts in ctx.facts.values():
             names = facts.locals_of("errorhandler")
-            if not names or is_test_file(facts.path):
+            if is_test_file(facts.path):
                 continue
             for call in facts.uses():
                 for arg in call.args:
-                    if arg.kind != "call" or arg.name not in names:
+                    # `errorhandler()` of an import, or `require('errorhandler')()` inline
+                    if arg.kind != "call" or (arg.name not in names and not
+                                              _INLINE_ERRORHANDLER.fullmatch(arg.name)):
                         continue
                     node = _node_of(ctx, facts.path, arg.start, arg.end)
                     root = _root_of(ctx, facts.path)
@@ -3844,8 +3846,12 @@ class ErrorHandler(Rule):
         app = next((a for a in facts.apps if a.kind == "app" and a.name == call.target), None)
         if source is None or lang is None or app is None or len(call.args) != 1:
             return None
-        if not re.fullmatch(rb"[\w$]+\s*\(\s*\)", source[arg.start:arg.end]):
+        if not re.fullmatch(rb"[\w$]+\s*\(\s*\)", source[arg.start:arg.end]) \
+                and not _INLINE_ERRORHANDLER.fullmatch(arg.name):
             return None
+        if _INLINE_ERRORHANDLER.fullmatch(arg.name) \
+                and not re.search(rb"\(\s*\)$", source[arg.start:arg.end]):
+            return None  # `require('errorhandler')({ log: … })`: options need a person
         line_start = source.rfind(b"\n", 0, call.stmt_start) + 1
         head = source[line_start:call.stmt_start]
         statement = source[call.stmt_start:call.stmt_end].rstrip(b"\r\n")
@@ -3950,6 +3956,14 @@ def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
     ``res`` and ``next``; ``html`` answers the status text as a page instead of JSON."""
     return render_snippet("errors.js", replace(style, eol="\n"), inline=True, app=app,
                           status_codes=codes, pino_http=pino_http, types=list(types), html=html)
+
+
+#: The ``errorhandler`` package loaded where it is called, with no local of its own:
+#: ``require('errorhandler')`` or ``(await import('errorhandler')).default`` (the callee of
+#: ``app.use(require('errorhandler')())``).
+_INLINE_ERRORHANDLER = lazy_pattern(r"require\(\s*(['\"])errorhandler\1\s*\)"
+                                    r"|\(\s*await\s+import\(\s*(['\"])errorhandler\2\s*\)\s*\)"
+                                    r"\s*\.\s*default")
 
 
 #: Receivers of ``.render(view)`` that are a response (``res.render('index')``).
