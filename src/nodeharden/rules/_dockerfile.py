@@ -4,6 +4,7 @@ instruction boundaries."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -235,7 +236,7 @@ def built_images(ctx: ProjectContext, dockerfile_rel: str) -> list[tuple[str, st
         if raw is None or not _BUILD_RE.search(raw.decode("utf-8", "replace")):
             continue
         here = posixpath.dirname(rel)
-        for _, line in logical_lines(raw.decode("utf-8", "replace")):
+        for line in _command_lines(rel, raw.decode("utf-8", "replace")):
             for match in _BUILD_RE.finditer(line):
                 end = _COMMAND_END_RE.search(line, match.end())
                 words = split_words(line[match.end():end.start() if end else len(line)])
@@ -267,6 +268,20 @@ def built_images(ctx: ProjectContext, dockerfile_rel: str) -> list[tuple[str, st
                 if target in candidates:
                     images += [image_key(tag) for tag in tags if tag]
     return list(dict.fromkeys(images))
+
+
+def _command_lines(rel: str, content: str) -> list[str]:
+    """Return the command lines of a build script: a package.json's ``scripts`` values (one
+    per command, so a one-line package.json does not run one script into the next), else the
+    file's logical lines."""
+    if posixpath.basename(rel) == "package.json":
+        try:
+            scripts = json.loads(content).get("scripts")
+        except (ValueError, AttributeError):
+            scripts = None
+        if isinstance(scripts, dict):
+            return [value for value in scripts.values() if isinstance(value, str)]
+    return [line for _, line in logical_lines(content)]
 
 
 def base_image_of(ctx: ProjectContext, dockerfile_rel: str) -> str | None:

@@ -915,13 +915,14 @@ class RunMount:
     named: bool  # a named volume (``data:/app/data``), not a host path
 
 
-def _run_mounts(ctx: ProjectContext, rel: str) -> list[RunMount]:
+def _run_mounts(ctx: ProjectContext, rel: str, family: bool = True) -> list[RunMount]:
     """Return each writable host folder or file, and each named volume of a ``docker run``,
     the project runs this image with: bind mounts of the compose services that build it, and
     the ``-v``/``--volume``/``--mount`` of a ``docker run`` in its README, its other
     documentation (``_doc_files``) or a shell script near it (``_documented_runs``: the run
     names an image built from this Dockerfile or one of the same image, or the project has no
-    other Dockerfile). (The named volumes of compose services are ``_named_volumes``.)"""
+    other Dockerfile; with ``family=False`` only an image built from this Dockerfile).
+    (The named volumes of compose services are ``_named_volumes``.)"""
     found: list[RunMount] = []
     for compose, service, spec in compose_services(ctx, rel):
         for source, target, read_only in _compose_volumes(spec, "bind"):
@@ -930,7 +931,7 @@ def _run_mounts(ctx: ProjectContext, rel: str) -> list[RunMount]:
                     (not read_only or _SOCKET_RE.search(source)):
                 found.append(RunMount(f"{compose} (service `{service}`)", source, target,
                                       False))
-    for doc, number, words in _documented_runs(ctx, rel):
+    for doc, number, words in _documented_runs(ctx, rel, family):
         for index, word in enumerate(words):
             mount = ""
             named_ok = False
@@ -960,12 +961,18 @@ def _run_mounts(ctx: ProjectContext, rel: str) -> list[RunMount]:
     return found
 
 
-def _documented_runs(ctx: ProjectContext, rel: str) -> Iterable[tuple[str, int, list[str]]]:
+def _documented_runs(ctx: ProjectContext, rel: str, family: bool = True
+                     ) -> Iterable[tuple[str, int, list[str]]]:
     """Yield (file, line, words after ``run``) for each ``docker run``/``docker create`` of the
     project's documentation (``_doc_files``) and of the shell scripts near the Dockerfile that
-    runs this image: one built from it or from a Dockerfile of the same image
-    (``_family_images``), or any image when the project has no other Dockerfile."""
-    images = _family_images(ctx, rel)
+    runs this image: one built from it or, with ``family``, from a Dockerfile of the same
+    image (``_family_images``), or any image when the project has no other Dockerfile.
+
+    The family counts where a run's options decide only whether a fix is offered (a device,
+    the mounts the fix makes writable); the Docker-socket skip, which drops the finding, reads
+    only the runs of this Dockerfile's own images: a sibling run with the socket says nothing
+    about how this image runs."""
+    images = _family_images(ctx, rel) if family else built_images(ctx, rel)
     alone = len(ctx.files_of("dockerfile")) <= 1
     scripts = nearby_files(ctx, rel, lambda n: n.endswith((".sh", ".bash")))
     for doc in [*_doc_files(ctx, rel), *scripts]:
@@ -1183,9 +1190,13 @@ class DockerfileUser(Rule):
             drop, needs = _privileges(ctx, file.rel, stages, final)
             if drop is not None:
                 continue  # starts as root on purpose and runs the app as another user
-            mounts = _run_mounts(ctx, file.rel)
-            if any(_SOCKET_RE.search(m.source) for m in mounts if not m.named):
+            if any(_SOCKET_RE.search(m.source)
+                   for m in _run_mounts(ctx, file.rel, family=False) if not m.named):
                 continue  # drives the host's Docker daemon: root on the host whatever its USER
+            # The runs of the same image's other Dockerfiles count for the fix's mounts; their
+            # Docker socket is theirs (this image's own socket run was skipped just above).
+            mounts = [m for m in _run_mounts(ctx, file.rel)
+                      if m.named or not _SOCKET_RE.search(m.source)]
             if user is None:
                 message = "the final stage has no USER instruction, so the app runs as root"
             else:
@@ -1240,8 +1251,9 @@ class DockerfileUser(Rule):
                 yield ctx.line_finding(
                     self.id, file.rel, final.from_line,
                     f"{chosen or message}; not fixed: {device}, and a device node keeps its "
-                    "host owner and mode in the container (a serial adapter is root:dialout 0660), so the "
-                    "app opens it as root and a non-root user could not (to switch USER, add "
+                    "host owner and mode in the container (a serial adapter is root:dialout "
+                    "0660), so the app opens it as root and a non-root user could not (to "
+                    "switch USER, add "
                     "the user to the device's group: `--group-add`/compose `group_add`, or "
                     "create it in that group)")
                 continue
