@@ -701,7 +701,7 @@ class PasswordHash(Rule):
         pending: list[_SecretCheck | _ConstantCheck] = []
         tops = _condition_tops(ctx.lang, root) if caps.get("cmp") else []
         for cmp in caps.get("cmp", []):
-            if not self._comparison(cmp):
+            if not self._comparison(cmp, ctx.info.hashes_on_save):
                 continue
             if any(cmp.start_byte <= d.start_byte and d.end_byte <= cmp.end_byte
                    for d in digests_reported):
@@ -955,7 +955,7 @@ class PasswordHash(Rule):
         return None
 
     @staticmethod
-    def _comparison(node: Node) -> str | None:
+    def _comparison(node: Node, hashes_on_save: bool = False) -> str | None:
         op = text(node.child_by_field_name("operator"))
         if op not in ("==", "===", "!=", "!=="):
             return None
@@ -963,6 +963,8 @@ class PasswordHash(Rule):
         right = node.child_by_field_name("right")
         if left is None or right is None:
             return None
+        if hashes_on_save and _confirmation_validator(node, left, right):
+            return None  # a schema's `passwordConfirm` validator: the two values submitted
         if _password_pair(left, right, node):
             return _compare_message(op)
         return None
@@ -1031,8 +1033,6 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
         return False
     if _submitted(left) and _submitted(right):
         return False  # two values the client sent (password and its confirmation)
-    if _confirmation_validator(at):
-        return False  # a schema's `passwordConfirm` validator: the two values submitted
     if left.type == right.type == "member_expression" and names[0] != names[1] and \
             text(left.child_by_field_name("object")) == text(right.child_by_field_name("object")):
         return False  # two fields of one object (`data.currentPassword === data.newPassword`)
@@ -1047,37 +1047,110 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
 #: ``confirmPassword``, ``password_confirmation``, ``repeatPassword``, ``verifyPwd``).
 _CONFIRM_FIELD_RE = re.compile(r"(?i)^(?=.*(?:confirm|repeat|retype|verif|again))"
                                r"(?=.*(?:pass(?:word)?|pwd|psw)).*$")
-_VALIDATOR_FUNCTIONS = ("function_expression", "function", "arrow_function",
-                        "method_definition")
+#: Functions whose ``this`` is the document mongoose validates (not an arrow function, whose
+#: ``this`` is the enclosing scope's).
+_VALIDATOR_FUNCTIONS = ("function_expression", "function", "method_definition")
 
 
-def _confirmation_validator(at: Node) -> bool:
-    """Return True when ``at`` is inside the validator of a schema field named as a
-    password's confirmation: ``passwordConfirm: { validate: { validator(el) { return el ===
-    this.password } } }``, also ``validate: fn`` and ``validate: [fn, message]``. Such a check
-    compares the two values one form submitted before the password is hashed, not a stored
-    password."""
-    node = at.parent
-    while node is not None and node.type not in _VALIDATOR_FUNCTIONS:
-        node = node.parent
-    if node is None:
+def _confirmation_validator(cmp: Node, left: Node, right: Node) -> bool:
+    """Return True when ``cmp`` (``left`` against ``right``) is the sign-up form's check that
+    the two password fields match, written as the mongoose validator of the confirmation
+    field:
+
+        new mongoose.Schema({
+          password: { type: String },
+          passwordConfirm: { validate: { validator(el) { return el === this.password } } },
+        })
+
+    All of: the comparison is in a ``function``/method (not an arrow function) that is the
+    ``validate: { validator }``, ``validate: fn`` or ``validate: [fn, message]`` of a field
+    named as a password's confirmation; that field is a property of the object literal given
+    to ``new Schema(…)``/``new mongoose.Schema(…)``; one side is the validator's own first
+    parameter (the value being validated) and the other is ``this.<field>`` or
+    ``this.get('<field>')`` for a password field of that same schema. The caller asks only
+    when the project hashes passwords in a save hook (``hashes_on_save``): then ``this.password``
+    is still the submitted value when validators run. Without such a hook the stored password
+    is the plain text this compares with, and the comparison stays reported."""
+    fn = cmp.parent
+    while fn is not None and fn.type not in _VALIDATOR_FUNCTIONS + ("arrow_function",):
+        fn = fn.parent
+    if fn is None or fn.type not in _VALIDATOR_FUNCTIONS:
         return False
-    key = _key_of(node)
-    holder = node.parent
+    field = _validated_field(fn)
+    schema = field.parent.parent if field is not None and field.parent is not None else None
+    if field is None or schema is None or not _schema_definition(schema):
+        return False
+    confirm = _key_of(field)
+    params = parameters(fn)
+    if not confirm or not params or params[0].type != "identifier":
+        return False
+    values = [pair.child_by_field_name("value") for pair in schema.named_children
+              if pair.type == "pair"]
+    fields = {key for key in (_key_of(v) for v in values if v is not None)
+              if key and key != confirm and names_password(key)
+              and not _CONFIRM_FIELD_RE.match(key)}
+    sides = [unwrap(left, CASTS_AND_AWAIT), unwrap(right, CASTS_AND_AWAIT)]
+    value = text(params[0])
+    for mine, other in (sides, sides[::-1]):
+        if mine is None or other is None or mine.type != "identifier" or text(mine) != value:
+            continue
+        return _this_field(other) in fields
+    return False
+
+
+def _validated_field(fn: Node) -> Node | None:
+    """Return the options object of the schema field whose validator ``fn`` is
+    (``validate: { validator: fn }``, ``validator(el) {}``, ``validate: fn``, ``validate:
+    [fn, message]``), or None."""
+    key = _key_of(fn)
+    holder = fn.parent
     if key == "validator" and holder is not None:  # `validator: fn` / `validator(el) {}`
         holder = holder.parent if holder.type == "pair" else holder
         if holder is None or holder.type != "object":
-            return False
+            return None
         key = _key_of(holder)
         holder = holder.parent
     elif holder is not None and holder.type == "array":  # `validate: [fn, 'message']`
         key = _key_of(holder)
         holder = holder.parent
-    if key != "validate" or holder is None or holder.type != "pair":
+    if key != "validate" or holder is None:
+        return None
+    field = holder if fn.type == "method_definition" and holder == fn.parent \
+        else holder.parent if holder.type == "pair" else None  # `validate(el) {}` / `: fn`
+    if field is None or field.type != "object" or \
+            not _CONFIRM_FIELD_RE.match(_key_of(field) or ""):
+        return None
+    return field
+
+
+def _schema_definition(obj: Node) -> bool:
+    """Return True when the object literal ``obj`` is the first argument of ``new Schema(…)``
+    or ``new <name>.Schema(…)`` (mongoose's schema definition)."""
+    args = obj.parent
+    new = args.parent if args is not None and args.type == "arguments" else None
+    if args is None or new is None or new.type != "new_expression" or \
+            code_children(args)[:1] != [obj]:
         return False
-    field = holder.parent  # the field's options object
-    return field is not None and field.type == "object" and \
-        bool(_CONFIRM_FIELD_RE.match(_key_of(field) or ""))
+    constructor = text(new.child_by_field_name("constructor"))
+    return constructor == "Schema" or constructor.endswith(".Schema")
+
+
+def _this_field(node: Node) -> str | None:
+    """Return ``f`` for ``this.f`` or ``this.get('f')``, else None."""
+    if node.type == "member_expression":
+        obj = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property")
+        if obj is not None and obj.type == "this" and prop is not None:
+            return text(prop)
+    if node.type == "call_expression":
+        fn = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        values = code_children(args) if args is not None else []
+        if fn is not None and fn.type == "member_expression" and \
+                text(fn.child_by_field_name("object")) == "this" and \
+                text(fn.child_by_field_name("property")) == "get" and len(values) == 1:
+            return string_value(values[0])
+    return None
 
 
 def _key_of(value: Node) -> str | None:
