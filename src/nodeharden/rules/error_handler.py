@@ -2856,6 +2856,21 @@ def _logs(call: Node) -> bool:
     return bool(words) and words[0] not in _READER_WORDS and bool(set(words) & _KEEPER_WORDS)
 
 
+def _logs_error_statement(stmt: Node, name: str) -> bool:
+    """Return True when statement ``stmt`` only logs or reports the error ``name``:
+    ``console.error(err)``, ``logger.error('failed', err)``, ``await reportError(err.stack)``."""
+    if stmt.type != "expression_statement" or stmt.named_child_count != 1:
+        return False
+    call = unwrap(stmt.named_children[0])
+    if call is not None and call.type == "await_expression" and call.named_children:
+        call = unwrap(call.named_children[0])
+    if call is None or call.type != "call_expression" or not _logs(call):
+        return False
+    args = call.child_by_field_name("arguments")
+    return args is not None and any(n.type == "identifier" and text(n) == name
+                                    for n in walk(args))
+
+
 def _last_parameter(scope: Node, name: str) -> bool:
     """Return True when ``name`` is the last parameter of a three- or four-parameter function
     around ``scope`` (a middleware's or error handler's ``next``, whatever it is called)."""
@@ -3517,12 +3532,22 @@ class ErrorHandler(Rule):
         if body is None or body.type != "statement_block" or not body.named_children:
             return None  # an expression body: rewriting it needs a person
         # After the body's directives (`"use strict"`: code above one would turn it into a
-        # plain string and strict mode off) and a leading `if (res.headersSent) return
-        # next(err);` (nothing can be sent then).
-        statements = body.named_children[_prologue_length(body):]
-        first = next((stmt for stmt in statements if not (
-            stmt.type == "if_statement"
-            and "headersSent" in text(stmt.child_by_field_name("condition")))), None)
+        # plain string and strict mode off), a leading `if (res.headersSent) return
+        # next(err);` (nothing can be sent then) and the leading statements that log the
+        # error (`console.error(err)`: the early return must not skip the handler's log).
+        statements = [stmt for stmt in body.named_children[_prologue_length(body):]
+                      if not (stmt.type == "if_statement"
+                              and "headersSent" in text(stmt.child_by_field_name("condition")))]
+        at = 0
+        while at < len(statements):
+            after = at
+            while after < len(statements) and statements[after].type == "comment":
+                after += 1  # a comment goes with the log line under it
+            if after < len(statements) and _logs_error_statement(statements[after], name):
+                at = after + 1
+            else:
+                break
+        first = statements[at] if at < len(statements) else None
         if first is None or first.start_point[0] == body.start_point[0]:
             return None  # a one-line body
         params = parameters(scope)
