@@ -107,3 +107,40 @@ def test_app_routes_before_it_with_own_middleware_or_where_and_whole_filters(pro
     """
     root = _project(project, app)
     assert _lines(root, "app.js") == [6, 10, 11, 12]
+
+
+# Review of c92614a: a body parser the rule cannot name, mounted after the sanitizer, parses
+# the body after the operators were stripped, and `{"login": {"$ne": null}}` reaches the filter.
+def test_a_parser_after_it_in_a_form_not_recognised_keeps_every_finding(project) -> None:
+    helpers = "const express = require('express');\nexports.bodies = () => express.json();\n"
+    for after_sanitizer in ("const parseJson = express.json();\n        app.use(parseJson);",
+                            "app.use([express.json()]);",
+                            "app.use(require('./bodies').bodies());",
+                            "app.use(require('body-parser').json());"):
+        app = _app("app.use(cleanKeys());\n        " + after_sanitizer).replace(
+            "app.use(express.json());", "app.use(express.urlencoded({ extended: false }));")
+        root = project({"package.json": json.dumps(PACKAGE), "models.js": MODELS,
+                        "bodies.js": helpers, "app.js": app, "routes/accounts.js": ACCOUNTS})
+        assert _lines(root, "routes/accounts.js") == [6, 9], after_sanitizer
+
+
+def test_known_middleware_between_it_and_the_router_keeps_the_credit(project) -> None:
+    app = _app("app.use(cleanKeys());\n        app.use(helmet(), cors());\n"
+               "        app.use((req, res, next) => { req.startedAt = Date.now(); next(); });")
+    app = "const helmet = require('helmet');\nconst cors = require('cors');\n" + app
+    package = {**PACKAGE, "dependencies": {**PACKAGE["dependencies"], "helmet": "^7.0.0",
+                                           "cors": "^2.8.5"}}
+    root = _project(project, app, package=package)
+    assert _lines(root, "routes/accounts.js") == []
+    # an inline middleware that touches the body may parse it
+    app = app.replace("req.startedAt = Date.now();", "req.body = JSON.parse(req.raw || '{}');")
+    root = _project(project, app, package=package)
+    assert _lines(root, "routes/accounts.js") == [6, 9]
+
+
+def test_express_5_gets_no_credit(project) -> None:
+    # Express 5's req.query is a getter: the middleware throws on every request
+    package = {**PACKAGE, "dependencies": {**PACKAGE["dependencies"], "express": "^5.1.0"}}
+    root = _project(project, _app("app.use(cleanKeys());"), package=package)
+    # (the query string: Express 5's simple parser gives strings, never reported there)
+    assert _lines(root, "routes/accounts.js") == [6]

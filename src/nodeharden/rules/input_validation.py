@@ -1497,6 +1497,18 @@ _SANITIZER_OPTIONS_RE = lazy_pattern(
 _OBJECT_PARSERS = ("body-parser", "multer", "express-fileupload", "formidable",
                    "express-formidable", "busboy", "connect-busboy", "connect-multiparty",
                    "multiparty")
+#: Middleware factories known to parse no body (called, ``helmet()``): between the sanitizer
+#: and a route, only these (and Express's own ``static``) leave the body as sanitized. Anything
+#: else there (a name bound to some middleware, an array, a project function's result, an
+#: unknown package) may parse the body again after it (the review's ``const jsonBody =
+#: express.json()`` / ``[express.json()]`` / ``parsers()``), and nothing is credited.
+_NO_BODY_PARSER = ("helmet", "cors", "morgan", "compression", "cookie-parser",
+                   "express-session", "cookie-session", "express-rate-limit", "hpp", "xss-clean",
+                   "serve-static", "serve-favicon", "response-time", "connect-flash",
+                   "express-flash", "csurf", "connect-timeout", "express-mongo-sanitize")
+#: An inline middleware that may set the body or query: it names ``body`` or ``query``, or
+#: uses its request other than as ``req.<property>`` (passes it on, indexes it).
+_PARTS_WORD_RE = lazy_pattern(rb"\b(?:body|query)\b")
 
 
 def _sanitized(ctx: ProjectContext, project: _Project
@@ -1517,6 +1529,11 @@ def _sanitized(ctx: ProjectContext, project: _Project
         return frozenset()
 
     if not ctx.info.has_dependency(_MONGO_SANITIZER):
+        return none
+    majors = _declared_majors(ctx, "express")
+    if not majors or max(majors) >= 5:
+        # Express 5's req.query is a getter: the middleware throws on every request (and an
+        # undeclared version is not known to be 4)
         return none
     apps = [(facts, app) for facts in ctx.app_files() if not is_test_file(facts.path)
             for app in facts.apps if app.kind == "app"]
@@ -1560,6 +1577,52 @@ def _sanitized(ctx: ProjectContext, project: _Project
             a.name.partition(".")[0] in parsers
             or a.name.rsplit(".", 1)[-1] in ("json", "urlencoded")) for a in call.args)
 
+    harmless = {n for imp in facts.imports if import_package(imp.module) in _NO_BODY_PARSER
+                for n in imp.locals()}
+    express_ = {n for imp in facts.imports if imp.module == "express"
+                for n in (imp.default, imp.namespace) if n}
+
+    def inline_harmless(arg: ArgFact) -> bool:
+        """An inline middleware that cannot set the body or query (see _PARTS_WORD_RE)."""
+        node = _node_at(parsed.tree, arg.start, arg.end)
+        if node is None:
+            return False
+        params = node.child_by_field_name("parameters")
+        first = node.child_by_field_name("parameter")
+        if params is not None and params.named_children:
+            first = params.named_children[0]
+        if first is None or first.type != "identifier":
+            return False
+        text_ = parsed.source[arg.start:arg.end]
+        if _PARTS_WORD_RE.search(text_):
+            return False
+        req = re.escape(parsed.source[first.start_byte:first.end_byte])
+        seen = re.findall(rb"(?<![\w$.])" + req + rb"(?![\w$])(\s*\??\.\s*[A-Za-z_$])?", text_)
+        return bool(seen) and all(seen[1:])  # the parameter, then only req.<property>
+
+    def kind(call: CallFact) -> str:
+        """What an app-level ``use`` may do to the parsed request: "none" (known to parse
+        nothing: a middleware factory of a package that parses no body, express.static(), an
+        inline function that cannot set the body or query), "body" (a known body parser),
+        else "unknown"."""
+        found = "none"
+        for a in call.args:
+            if a.kind == "string" and a is call.args[0]:
+                continue
+            if a.kind == "function" and inline_harmless(a):
+                continue
+            if a.kind != "call":
+                return "unknown"
+            root, _, rest = a.name.partition(".")
+            if root in harmless and "(" not in rest or root in express_ and rest == "static":
+                continue
+            if root in parsers and "(" not in rest or root in express_ and rest in (
+                    "json", "urlencoded", "raw", "text"):
+                found = "body"
+                continue
+            return "unknown"
+        return found if call.args else "unknown"
+
     app_uses = [c for c in facts.uses() if c.target == name]
     body_before = any(parses(c) and statement(c) and c.start < sanitizer.start
                       for c in app_uses)
@@ -1578,8 +1641,12 @@ def _sanitized(ctx: ProjectContext, project: _Project
         """The parts sanitized for what the app's own ``call`` (route or mount) runs."""
         if call.target != name or not statement(call) or call.start < sanitizer.end:
             return frozenset()
-        reparsed = any(parses(c) for c in app_uses
-                       if sanitizer.start < c.start < call.start or not statement(c))
+        between = [c for c in app_uses if c is not sanitizer and (
+            sanitizer.start < c.start < call.start or not statement(c))]
+        kinds = {kind(c) for c in between}
+        if "unknown" in kinds:
+            return frozenset()  # may be anything, a parser of the body or of the query string
+        reparsed = "body" in kinds
         return frozenset({"query"} if reparsed or not body_before else {"body", "query"})
 
     def parts(rel: str, route: CallFact) -> frozenset[str]:
