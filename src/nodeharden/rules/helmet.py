@@ -1020,18 +1020,114 @@ POWERED_BY_OPTIONS = frozenset({"xPoweredBy", "hidePoweredBy"})
 _TODO_RE = lazy_pattern(rb"\b(?:TODO|FIXME|XXX|HACK)\b", re.I)
 
 
+#: What makes a paragraph's heading a reason for switching its options off (``// DISABLED
+#: (would break chart plotters):``, ``// off because the kiosk frames us``): a small list of
+#: words, so that a label (``// helmet options``, ``/* security headers */``) or the opposite
+#: (``// keep all of these on``) is none.
+_REASON_RE = lazy_pattern(
+    r"\b(?:disabled?|disabling|off|break(?:s|ing)?|broken?|because|conflicts?|incompatible"
+    r"|not supported|unsupported|needed for|required for|required by)\b", re.I)
+#: A comment line that is code: a commented-out option (``contentSecurityPolicy: { … },``,
+#: ``hsts: false``) or call (``app.use(helmet())``).
+_CODE_LINE_RE = lazy_pattern(
+    r"""^['"]?[\w$]+['"]?\s*:\s*(?:[{\[('"`]|-?\d|(?:true|false|null|undefined|new)\b"""
+    r"""|[\w$.]+\s*(?:\(|,|;|$))|^[\w$.]+\(.*\)\s*[;,]?$""")
+#: A comment line that speaks to a tool, not to the reader.
+_DIRECTIVE_RE = lazy_pattern(
+    r"^(?:eslint\b|@ts-|prettier-|istanbul\b|c8\b|jshint\b|biome-ignore|deno-lint)", re.I)
+#: Short names a heading may use for the header of an option (beyond the option names and
+#: the header names themselves).
+_HEADER_ABBREVIATIONS = {
+    "content-security-policy": ("csp",), "strict-transport-security": ("hsts",),
+    "cross-origin-opener-policy": ("coop",), "cross-origin-embedder-policy": ("coep",),
+    "cross-origin-resource-policy": ("corp",), "x-content-type-options": ("nosniff",),
+    "x-frame-options": ("xfo",),
+}
+
+
+def _header_terms() -> dict[str, re.Pattern[str]]:
+    """Return, for each header a helmet option sets, a pattern of the ways a comment names it:
+    its option names (``frameguard``, ``xFrameOptions``), the header (``X-Frame-Options``,
+    ``frame options``) and its usual short name (``CSP``, ``HSTS``, ``COOP``)."""
+    terms: dict[str, list[str]] = {}
+    for option, header in HEADER_OF_HELMET.items():
+        names = terms.setdefault(header, [])
+        names.append(re.escape(option))
+        for spelled in (header, header[2:] if header.startswith("x-") else ""):
+            if spelled:
+                names.append(r"[- ]?".join(re.escape(part) for part in spelled.split("-")))
+        names += _HEADER_ABBREVIATIONS.get(header, ())
+    return {header: re.compile(r"(?<![\w-])(?:" + "|".join(dict.fromkeys(names)) + r")(?![\w-])",
+                               re.I) for header, names in terms.items()}
+
+
+_HEADER_TERMS: dict[str, re.Pattern[str]] = {}
+
+
+def _comment_lines(source: bytes, comments: list[Node]) -> list[str]:
+    """Return the text lines of ``comments`` without their comment marks."""
+    lines: list[str] = []
+    for comment in comments:
+        body = source[comment.start_byte:comment.end_byte].decode("utf-8", "replace")
+        body = body[2:] if body.startswith("//") else body[2:-2] if body.startswith("/*") \
+            else body
+        for line in body.splitlines():
+            line = line.strip().lstrip("*").strip()
+            if line:
+                lines.append(line)
+    return lines
+
+
+def _prose(lines: list[str]) -> list[str]:
+    """Return the lines written for a reader: not commented-out code, not tool directives."""
+    return [line for line in lines
+            if not _CODE_LINE_RE.search(line) and not _DIRECTIVE_RE.search(line)]
+
+
+def _heading_reason(pair: Node, lines: list[str]) -> bool:
+    """Return True when the heading ``lines`` (TODO-free) state a reason for switching off the
+    option ``pair``: a reason word (``_REASON_RE``) in its prose and, when the heading names
+    options (``// frameguard off: …``, ``// CSP and COEP break the viewer``), ``pair``'s among
+    them."""
+    prose = " ".join(_prose(lines))
+    if not _REASON_RE.search(prose):
+        return False
+    if not _HEADER_TERMS:
+        _HEADER_TERMS.update(_header_terms())
+    named = {header for header, pattern in _HEADER_TERMS.items() if pattern.search(prose)}
+    key = pair.child_by_field_name("key")
+    name = (string_value(key) or text(key)) if key is not None else ""
+    return not named or HEADER_OF_HELMET.get(name or "") in named
+
+
 def _reason_given(pair: Node, source: bytes) -> bool:
-    """Return True when the option ``pair`` (``hidePoweredBy: false``) carries a comment of its
-    own: at the end of its line (``hidePoweredBy: false, // errors out in electron``) or on the
-    line right above it. A protection switched off with a stated reason is the maintainers'
-    decision, made knowingly; a TODO/FIXME note is not such a reason."""
+    """Return True when the option ``pair`` (``hidePoweredBy: false``) carries a stated reason
+    for being off. A protection switched off with a stated reason is the maintainers'
+    decision, made knowingly. The reason is one of:
+
+    - a comment of its own at the end of its line (``hidePoweredBy: false, // errors out in
+      electron``), or on the line(s) right above it in the middle of a run of options;
+    - the heading of its paragraph (``_block_heading``) when that reads as a reason for
+      switching off (``_heading_reason``).
+
+    No comment counts when it is a TODO/FIXME note (in any of its lines), commented-out code or
+    a tool directive (``// eslint-disable-next-line``); the option's own TODO at the end of its
+    line wins over any heading."""
     line = pair.start_point[0]
-    comments: list[Node] = []
     after = pair.next_sibling
     if after is not None and after.type == ",":
         after = after.next_sibling
     if after is not None and after.type == "comment" and after.start_point[0] == pair.end_point[0]:
-        comments.append(after)
+        own = _comment_lines(source, [after])
+        if any(_TODO_RE.search(t.encode()) for t in own):
+            return False  # `contentSecurityPolicy: false, // TODO: …`: nothing was decided
+        if _prose(own):
+            return True
+    heading = _block_heading(pair)
+    if heading is not None:
+        lines = _comment_lines(source, _comment_block(heading))
+        return not any(_TODO_RE.search(t.encode()) for t in lines) and \
+            _heading_reason(pair, lines)
     before = pair.prev_sibling
     if before is not None and before.type == ",":
         before = before.prev_sibling
@@ -1039,11 +1135,26 @@ def _reason_given(pair: Node, source: bytes) -> bool:
         # a comment line of its own, not the trailing comment of the property before it
         ahead = before.prev_sibling
         if ahead is None or ahead.end_point[0] < before.start_point[0]:
-            comments.append(before)
-    heading = _block_heading(pair)
-    if heading is not None:
-        comments.append(heading)
-    return any(not _TODO_RE.search(source[c.start_byte:c.end_byte]) for c in comments)
+            lines = _comment_lines(source, _comment_block(before))
+            return not any(_TODO_RE.search(t.encode()) for t in lines) and bool(_prose(lines))
+    return False
+
+
+def _comment_block(comment: Node) -> list[Node]:
+    """Return the comment lines of their own, line after line, that end with ``comment`` (not
+    the trailing comment of an option above), first to last."""
+    block = [comment]
+    ahead = comment.prev_sibling
+    while ahead is not None and ahead.type == "comment" \
+            and ahead.end_point[0] == block[0].start_point[0] - 1:
+        before = ahead.prev_sibling
+        if before is not None and before.type == ",":
+            before = before.prev_sibling
+        if before is not None and before.end_point[0] == ahead.start_point[0]:
+            break  # the trailing comment of an option: code, not part of the heading
+        block.insert(0, ahead)
+        ahead = ahead.prev_sibling
+    return block
 
 
 def _block_heading(pair: Node) -> Node | None:
