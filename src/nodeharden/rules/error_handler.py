@@ -3991,9 +3991,6 @@ _INLINE_ERRORHANDLER = lazy_pattern(r"require\(\s*(['\"])errorhandler\1\s*\)"
                                     r"\s*\.\s*default")
 
 
-#: Receivers of ``.render(view)`` that are a response (``res.render('index')``).
-_RESPONSE_NAMES = frozenset({"res", "response", "resp"})
-
 
 def _project_guard_denies(ctx: ProjectContext, rel: str, module: str, exported: str | None,
                           factory: bool, auth: tuple[_AuthRef, ...] = (),
