@@ -42,7 +42,8 @@ FIXES = {
     "code-eval": "never evaluate request data: parse it (JSON.parse) or map it to a fixed set "
                  "of functions, and pass setTimeout/setInterval a function",
     "open-redirect": "redirect only to an allow-list of targets (or to a path you check starts "
-                     "with a single '/'), never to a URL taken from the request",
+                     "with '/' and whose second character is neither '/' nor '\\'), never to a "
+                     "URL taken from the request",
     "path-traversal": "path.resolve() it under a base folder and check the result starts with "
                       "that folder plus path.sep (or res.sendFile(name, { root }))",
     "regex-injection": "escape it before building the expression (replace "
@@ -614,12 +615,18 @@ def _is_checks() -> frozenset[str]:
 #: What a guard proves of a value: a member of a known list; a string (a validator.js check);
 #: one path segment (a pattern test, see ``_segment_pattern``), which only a file path needs.
 MEMBER, STRING, SEGMENT = "member", "string", "segment"
-#: A local path for a redirect: the very value tested starts with '/' (SLASH) and not with
-#: '//' (SINGLE), both together (or a function of the file that returns true only then):
-#: LOCAL. res.redirect() and res.location() percent-encode what a browser would read as a
-#: second slash or drop ('\\', tabs, newlines), so such a target stays on this site. Like a
-#: pattern test it counts only for the value tested, as it is (``_Taint.keys``).
-SLASH, SINGLE, LOCAL = "slash", "single", "local"
+#: A local path for a redirect: the very value tested starts with '/' (SLASH), not with '//'
+#: (SINGLE) and not with '/\\' (NOBACK: Express 4.20+ and 5 leave a backslash unencoded in the
+#: Location header, and browsers read '/\\host' as '//host'), all three together (or a
+#: regex test such as ``/^\/(?![\/\\])/``, or a function of the file that returns true only
+#: then): LOCAL. res.redirect() and res.location() percent-encode the tabs and newlines a
+#: browser would drop, so such a target stays on this site. Like a pattern test it counts only
+#: for the value tested, as it is (``_Taint.keys``).
+SLASH, SINGLE, NOBACK, LOCAL = "slash", "single", "noback", "local"
+#: ``^\/`` then a lookahead or a class that excludes both '/' and '\\' as the second character.
+_LOCAL_PATH_RE = lazy_pattern(
+    r"^\^\\/(?:\(\?!(?:\[(?:\\/\\\\|\\\\\\/)\]|\\/\|\\\\|\\\\\|\\/)\)"
+    r"|\[\^(?:\\/\\\\|\\\\\\/)\])[^|]*$")
 
 
 @dataclass(frozen=True)
@@ -740,6 +747,9 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
             # Both hold when `a && b` is true or `a || b` false; else only what both prove.
             return a | b if (operator == "&&") == when else a & b
         if operator in ("===", "==", "!==", "!=") and left is not None and right is not None:
+            character = _second_character(left, right, operator, when, taint)
+            if character is not None:
+                return character
             # `typeof v === 'string'` true (or `!== 'string'` false): v is a plain value, which
             # carries no query operator (a number or a boolean neither).
             for test, kind in ((left, right), (right, left)):
@@ -795,12 +805,17 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
         return frozenset((o, STRING) for o in pieces)
     started = _starts_with(node, taint)
     if started is not None:
-        keys, prefix = started
-        if when and prefix == "/":
+        keys, prefix, how = started
+        if how == "startsWith" and when and prefix == "/":
             return frozenset((key, SLASH) for key in keys)
-        if not when and prefix == "//":
+        if how == "startsWith" and not when and prefix == "//":
             return frozenset((key, SINGLE) for key in keys)
+        if not when and (how, prefix) in (("startsWith", "/\\\\"), ("includes", "\\\\")):
+            return frozenset((key, NOBACK) for key in keys)
         return frozenset()
+    pattern_keys = _local_pattern(node, taint)
+    if pattern_keys is not None:
+        return frozenset((key, LOCAL) for key in pattern_keys) if when else frozenset()
     if when and names is not None and node.type == "call_expression":
         local = names.local_call(node, taint)  # `if (isLocalPath(next)) …`
         if local:
@@ -817,15 +832,17 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
     return frozenset()
 
 
-def _starts_with(node: Node, taint: _Taint) -> tuple[set[str], str] | None:
-    """``v.startsWith('/')``: (what ``v`` is as tested, see ``_Taint.keys``; the literal)."""
+def _starts_with(node: Node, taint: _Taint) -> tuple[set[str], str, str] | None:
+    """``v.startsWith('/')`` / ``v.includes('\\\\')``: (what ``v`` is as tested, see
+    ``_Taint.keys``; the literal as written; the method)."""
     if node.type != "call_expression":
         return None
     fn = node.child_by_field_name("function")
     args = node.child_by_field_name("arguments")
     items = code_children(args) if args is not None else []
-    if fn is None or fn.type != "member_expression" or len(items) != 1 or \
-            text(fn.child_by_field_name("property")) != "startsWith" or \
+    method = text(fn.child_by_field_name("property")) if fn is not None and \
+        fn.type == "member_expression" else ""
+    if fn is None or len(items) != 1 or method not in ("startsWith", "includes") or \
             items[0].type != "string":
         return None
     receiver = unwrap(fn.child_by_field_name("object"), CASTS_AND_AWAIT)
@@ -833,7 +850,61 @@ def _starts_with(node: Node, taint: _Taint) -> tuple[set[str], str] | None:
                                                  "subscript_expression"):
         return None
     keys = taint.keys(receiver)
-    return (keys, string_value(items[0]) or "") if keys else None
+    return (keys, string_value(items[0]) or "", method) if keys else None
+
+
+def _local_pattern(node: Node, taint: _Taint) -> set[str] | None:
+    """``/^\\/(?![\\/\\\\])/.test(v)`` (a regex literal whose second character may be
+    neither '/' nor '\\\\', no alternation, no ``m``/``g``/``y`` flag): what ``v`` is as
+    tested, or None."""
+    if node.type != "call_expression":
+        return None
+    fn = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    items = code_children(args) if args is not None else []
+    if fn is None or fn.type != "member_expression" or len(items) != 1 or \
+            text(fn.child_by_field_name("property")) != "test":
+        return None
+    parts = _regex_parts(unwrap(fn.child_by_field_name("object"), CASTS_AND_AWAIT))
+    value = unwrap(items[0], CASTS_AND_AWAIT)
+    if parts is None or set(parts[1]) & set("mgy") or not _LOCAL_PATH_RE.match(parts[0]) or \
+            value is None or value.type not in ("identifier", "member_expression",
+                                                "subscript_expression"):
+        return None
+    return taint.keys(value) or None
+
+
+def _second_character(left: Node | None, right: Node | None, operator: str, when: bool,
+                      taint: _Taint) -> _Facts | None:
+    """``v[0] === '/'``, ``v[1] !== '/'``, ``v.charAt(1) !== '\\\\'``: SLASH, SINGLE or NOBACK
+    for what ``v`` is as tested (None: not such a test)."""
+    for side, other in ((left, right), (right, left)):
+        literal = string_value(other)
+        side = unwrap(side, CASTS_AND_AWAIT)
+        if literal not in ("/", "\\\\") or side is None:
+            continue
+        receiver, index = None, None
+        if side.type == "subscript_expression":
+            receiver = side.child_by_field_name("object")
+            index = text(side.child_by_field_name("index"))
+        elif side.type == "call_expression":
+            fn = side.child_by_field_name("function")
+            args = side.child_by_field_name("arguments")
+            items = code_children(args) if args is not None else []
+            if fn is not None and fn.type == "member_expression" and len(items) == 1 and \
+                    text(fn.child_by_field_name("property")) == "charAt":
+                receiver, index = fn.child_by_field_name("object"), text(items[0])
+        receiver = unwrap(receiver, CASTS_AND_AWAIT)
+        if receiver is None or receiver.type not in ("identifier", "member_expression",
+                                                     "subscript_expression"):
+            return None
+        keys = taint.keys(receiver)
+        equal = (operator in ("===", "==")) == when  # what holds: equal, or not
+        fact = SLASH if (index, literal, equal) == ("0", "/", True) else \
+            SINGLE if (index, literal, equal) == ("1", "/", False) else \
+            NOBACK if (index, literal, equal) == ("1", "\\\\", False) else None
+        return frozenset((key, fact) for key in keys) if fact is not None else frozenset()
+    return None
 
 
 # --- a pattern test that keeps a value to one path segment ------------------------------------
@@ -1232,8 +1303,8 @@ class _Names:
         args = call.child_by_field_name("arguments")
         items = code_children(args) if args is not None else []
         func = self._function(call) if items else None
-        if func is None:
-            return None
+        if func is None or any(c.type in ("async", "*") for c in func.children):
+            return None  # a Promise (or a generator) is truthy whatever the test found
         body = func.child_by_field_name("body")
         if body is None or body.type != "statement_block":
             return None
@@ -1338,7 +1409,7 @@ FILE_PATH = frozenset({MEMBER, SEGMENT})
 def _local(facts_: _Facts) -> frozenset[str]:
     """The keys a condition proves a local path: LOCAL, or both SLASH and SINGLE."""
     return frozenset(o for o, k in facts_ if k == LOCAL or (
-        k == SLASH and (o, SINGLE) in facts_))
+        k == SLASH and (o, SINGLE) in facts_ and (o, NOBACK) in facts_))
 
 
 def guarded_at(guards: list[Guard], at: int, kinds: frozenset[str] = ANY_SINK) -> set[str]:
