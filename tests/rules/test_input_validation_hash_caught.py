@@ -78,3 +78,68 @@ def test_robustness_option_still_reports_them(project) -> None:
              if f.rule == "input-validation" and f.path == "app.js"}
     assert sorted(found) == [8, 17, 26, 31]
     assert "inside a try whose catch answers" in found[17]
+
+
+# Review of e0c6946: a try only catches what the hash throws where it stands. A promise left
+# to run (`.then(…)`) rejects after the try has ended (the process crashed), and a callback
+# form hands the error to the callback, which stored an account with no hash.
+ESCAPING = """
+    const express = require('express');
+    const bcrypt = require('bcryptjs');
+    const { digestLater } = require('./later');
+    const accounts = new Map();
+    const app = express();
+    app.use(express.json());
+
+    app.post('/then', (req, res) => {
+      try {
+        bcrypt.hash(req.body.secret, 12).then((h) => accounts.set('a', h));
+        res.sendStatus(202);
+      } catch (err) {
+        res.status(400).json({ error: 'bad secret' });
+      }
+    });
+
+    app.post('/callback', (req, res) => {
+      try {
+        bcrypt.hash(req.body.secret, 12, (err, h) => {
+          accounts.set('b', h);
+          res.sendStatus(201);
+        });
+      } catch (err) {
+        res.status(400).json({ error: 'bad secret' });
+      }
+    });
+
+    app.post('/not-awaited', async (req, res) => {
+      try {
+        digestLater(req.body.secret).then((h) => accounts.set('c', h));
+        res.sendStatus(202);
+      } catch (err) {
+        res.status(400).json({ error: 'bad secret' });
+      }
+    });
+
+    app.post('/sync', (req, res) => {
+      try {
+        accounts.set('d', bcrypt.hashSync(req.body.secret, 12));
+        res.sendStatus(201);
+      } catch (err) {
+        res.status(400).json({ error: 'bad secret' });
+      }
+    });
+
+    module.exports = app;
+"""
+
+LATER = """
+    const crypto = require('crypto');
+    exports.digestLater = (secret) => new Promise((resolve, reject) => {
+      crypto.scrypt(secret, 'salt', 32, (err, key) => (err ? reject(err) : resolve(key)));
+    });
+"""
+
+
+def test_a_hash_whose_failure_escapes_the_try_is_still_reported(project) -> None:
+    root = project({"package.json": PACKAGE, "later.js": LATER, "app.js": ESCAPING})
+    assert _lines(root) == [8, 17, 28]  # the sync call in its try is the robustness point

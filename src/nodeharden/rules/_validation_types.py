@@ -1008,6 +1008,41 @@ def _missing_tests(node: Node) -> set[str]:
     return set()
 
 
+def _awaited(call: Node | None) -> bool:
+    """``call`` is the operand of an ``await`` (parentheses and casts aside)."""
+    node = call
+    while node is not None and node.parent is not None and node.parent.type in (
+            "parenthesized_expression", "as_expression", "non_null_expression"):
+        node = node.parent
+    return node is not None and node.parent is not None and \
+        node.parent.type == "await_expression"
+
+
+def _hash_settles_here(call: Node | None, callee: str, in_helper: bool) -> bool:
+    """A hash call whose failure on a wrong type is thrown where it stands: a ``…Sync`` call,
+    or a promise call directly awaited. Not ``bcrypt.hash(pw, 10).then(…)`` nor a callback
+    form (the rejection or the error escapes the try: the review's crashed process and account
+    stored without a hash). In a helper the handler awaits, also crypto.pbkdf2/scrypt called
+    in a ``new Promise`` executor: they throw a wrong type synchronously, which rejects the
+    awaited promise (bcrypt's callback forms report it later, to the callback)."""
+    if call is None or call.type != "call_expression":
+        return False
+    if callee.endswith("Sync") or _awaited(call):
+        return True
+    if not in_helper or callee.rsplit(".", 1)[-1] not in ("pbkdf2", "scrypt"):
+        return False
+    statement = call.parent
+    executor = statement.parent.parent if statement is not None and \
+        statement.type == "expression_statement" and statement.parent is not None and \
+        statement.parent.type == "statement_block" else None
+    args = executor.parent if executor is not None and executor.type in (
+        "arrow_function", "function_expression") else None
+    new = args.parent if args is not None and args.type == "arguments" else None
+    return args is not None and new is not None and new.type == "new_expression" and \
+        text(new.child_by_field_name("constructor")) == "Promise" and \
+        code_children(args)[0] == executor
+
+
 def _caught(node: Node) -> bool:
     """Return True when a throw at ``node`` lands in a ``try`` of the same function whose
     ``catch`` answers the request (``res.status(…)``, ``req.flash(…); res.redirect(…)``,
@@ -2219,7 +2254,8 @@ class _Analysis:
             helper = self.resolve(fn)
             if helper is not None:
                 index = code_children(args).index(node) if node in code_children(args) else -1
-                in_try = _caught(node)
+                # (only a helper call the try awaits: its rejection lands in the catch)
+                in_try = _caught(node) and _awaited(args.parent)
                 self.caught += in_try
                 followed = self._into_helper(found, helper, index)
                 self.caught -= in_try
@@ -2231,7 +2267,9 @@ class _Analysis:
         if _presence_guarded(node):
             return  # `if (password) bcrypt.hash(password)`: a library that checks its argument
         harm = f"passed to {_callee_name(fn)}" if fn is not None else _OTHER
-        if harm in _HASH_HARMS and (self.caught or _caught(node)):
+        if harm in _HASH_HARMS and fn is not None and (
+                _caught(node) and _hash_settles_here(args.parent, text(fn), False)
+                or self.caught and _hash_settles_here(args.parent, text(fn), True)):
             harm += _CAUGHT_HASH  # a wrong type only throws into the handler's answer
         self.live(found, harm)
 
