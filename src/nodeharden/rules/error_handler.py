@@ -275,44 +275,50 @@ def _prologue_length(body: Node) -> int:
     return end
 
 
-#: A parameter named like a response (``res``, ``httpRes``, ``response``, ``reply``) or a
-#: request (``req``, ``rq``, ``incomingRequest``).
-_RESPONSE_PARAM = lazy_pattern(r"^_*(?:[rR]es|[rR]esp|[rR]esponse|[rR]eply|rs)$"
-                               r"|[a-z\d](?:Res|Resp|Response|Reply)$")
-_REQUEST_PARAM = lazy_pattern(r"^_*(?:req|request|rq)$|[a-z\d](?:Req|Request)$")
 #: A TypeScript annotation that says the value is an HTTP response (``Response``,
-#: ``express.Response``, ``ServerResponse``, ``FastifyReply``) or says nothing (``any``).
+#: ``express.Response``, ``ServerResponse``, ``FastifyReply``).
 _RESPONSE_TYPE = lazy_pattern(r"Response|Reply|\bRes\b")
-_UNTYPED = frozenset({"any", "unknown"})
+#: A first parameter named like a socket or a connection (a websocket or socket.io handler's
+#: ``(socket, ack)``, Primus's ``(spark, …)``, a hub's ``(hub, channel, frame)``): what the
+#: function gets next is no HTTP response.
+_SOCKET_PARAM = frozenset({"socket", "spark", "ws", "client", "hub", "channel", "conn",
+                           "connection", "peer"})
+#: An annotation naming a socket or connection type (``Socket``, ``Spark``, ``WebSocket``,
+#: ``net.Socket``, ``Primus.Spark``, ``Channel``), as a whole (a union stays undecided).
+_SOCKET_TYPE = lazy_pattern(r"^(?:[\w$]+\.)*(?:Socket|Spark|WebSocket|WS|Channel|Connection|Peer)"
+                            r"(?:<[^|&]*>)?$")
+
+
+def _annotation(fn: Node, at: int) -> str | None:
+    """Return the TypeScript type written for parameter ``at`` of ``fn`` (``Spark`` in
+    ``spark: Spark``), or None."""
+    listed = fn.child_by_field_name("parameters")
+    raw = code_children(listed) if listed is not None else []
+    if at >= len(raw) or raw[at].type not in ("required_parameter", "optional_parameter"):
+        return None
+    annotation = raw[at].child_by_field_name("type")
+    return text(annotation).lstrip(":").strip() if annotation is not None else None
 
 
 def _response_param(fn: Node, params: list[Node], at: int) -> bool:
-    """Return True when parameter ``at`` of ``fn`` is plausibly Express's response: typed as
-    one, named like one, after a parameter named like the request, in an error handler, or in
-    a function passed to a route or middleware method (``app.get(path, (q, s) => …)``). The
-    second parameter of any other function is not (a websocket library's ``(app, spark,
-    msg)``: ``spark.write(…)`` answers no HTTP request); one typed as something else never is."""
-    listed = fn.child_by_field_name("parameters")
-    raw = code_children(listed) if listed is not None else []
-    annotation = raw[at].child_by_field_name("type") if at < len(raw) \
-        and raw[at].type in ("required_parameter", "optional_parameter") else None
-    if annotation is not None:
-        typed = text(annotation).lstrip(":").strip()
-        if _RESPONSE_TYPE.search(typed):
+    """Return True when parameter ``at`` of ``fn`` is taken for Express's response: it is,
+    unless the evidence says otherwise. A function's second parameter is the response
+    whatever it is called and wherever the function is registered (in another file, as a
+    bound method, inside ``wrap(…)`` or an array, as ``http.createServer``'s callback), but
+    not when a parameter before it is named like a socket or connection (``_SOCKET_PARAM``:
+    ``(socket, ack)``) or a parameter up to it is typed as one (``_SOCKET_TYPE``: ``(app,
+    spark: Spark, msg)``). An annotation the rule does not know (``out: Out``, ``any``) decides
+    nothing."""
+    for index in range(at + 1):
+        typed = _annotation(fn, index)
+        if typed is None:
+            continue
+        if index == at and _RESPONSE_TYPE.search(typed):
             return True
-        if typed not in _UNTYPED:
+        if _SOCKET_TYPE.fullmatch(re.sub(r"\s+", "", typed)):
             return False
-    if _RESPONSE_PARAM.search(text(params[at])):
-        return True
-    if params[at - 1].type == "identifier" and _REQUEST_PARAM.search(text(params[at - 1])):
-        return True
-    if len(params) == 4 and _handler_shaped(fn, params):
-        return True
-    args = fn.parent
-    call = args.parent if args is not None and args.type == "arguments" else None
-    callee = call.child_by_field_name("function") if call is not None else None
-    return callee is not None and callee.type == "member_expression" \
-        and text(callee.child_by_field_name("property")) in HTTP_METHODS | {"use"}
+    return not any(param.type == "identifier" and text(param) in _SOCKET_PARAM
+                   for param in params[:at])
 
 
 def _response_names(scope: Node) -> set[str]:
