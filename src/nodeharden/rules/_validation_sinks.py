@@ -2066,14 +2066,21 @@ def _loose(node: Node | None, keys: set[str], taint: _Taint, depth: int = 0,
 # --- a joined path handed to a project function that keeps it under a folder ------------------
 #
 # ``await safePath(path.join(base, folder, name))``: the join is not reported when the project
-# function it is given proves containment of that parameter and returns nothing else: the
-# parameter is used only in ``const full = path.resolve(…, p)`` (or path.join) and in
-# ``typeof p`` tests, a statement of the function's block turns the rest away unless
-# ``full.startsWith(<base> + path.sep)`` (or a base string ending in '/'; a base of the very
-# resolved value does not count), and every return past it gives ``full`` (before it, only a
-# falsy value). A function that returns what such a function returns for its parameter, used
-# nowhere else, proves it too (one level, in the handler's file). Whatever the request sends,
-# the value the caller gets is inside the folder, or there is none.
+# function it is given proves containment of that parameter under the very folder the join is
+# built under, and returns nothing else: the parameter is used only in
+# ``const full = path.resolve(B, p)`` (exactly two arguments, a top statement of the function)
+# and in ``typeof p`` tests, a top statement after it turns the rest away unless
+# ``full.startsWith(B + path.sep)`` (or ``B + '/'``, `${B}/`) with the same ``B``, and every
+# return past it gives ``full`` (before it, only a falsy value). ``B`` is either a parameter of
+# the function, never reassigned in it, whose argument at the call is the identifier the join is
+# built under, or a module-level constant of the function's file, that function then in the
+# handler's file and the join built under that very constant. The join's base is declared once
+# in the handler's file, at its top: an import, or a ``const`` that cannot be empty (a path
+# call, a require, a non-empty string, or ``x || <such>``) -- an empty base makes the test
+# ``startsWith('/')``.
+# A function of the handler's file that returns what such a function returns for its
+# parameter, used nowhere else, proves it too (one level), the folder passed as above.
+# Whatever the request sends, the value the caller gets is inside the folder, or there is none.
 
 def _starts_checked(cond: Node | None, name: str, when: bool, depth: int = 0) -> Node | None:
     """The argument of ``name.startsWith(arg)`` that ``cond`` being ``when`` proves true."""
@@ -2098,19 +2105,18 @@ def _starts_checked(cond: Node | None, name: str, when: bool, depth: int = 0) ->
     return None
 
 
-def _folder_prefix(arg: Node, full: str) -> bool:
-    """``base + path.sep`` / ``base + '/'`` / `${base}/`: a folder, not a name prefix (the
-    base not made of the value checked)."""
+def _folder_prefix(arg: Node, base: str) -> bool:
+    """``base + path.sep`` / ``base + '/'`` / `${base}/`, ``base`` the very identifier."""
     arg = unwrap(arg, CASTS_AND_AWAIT)
-    if any(n.type == "identifier" and text(n) == full for n in walk(arg)):
-        return False
     if arg.type == "binary_expression" and text(arg.child_by_field_name("operator")) == "+":
+        left = unwrap(arg.child_by_field_name("left"), CASTS_AND_AWAIT)
         right = unwrap(arg.child_by_field_name("right"), CASTS_AND_AWAIT)
-        return right is not None and (text(right) in ("path.sep", "sep") or (
-            right.type == "string" and (string_value(right) or "").endswith(("/", "\\"))))
+        return left is not None and left.type == "identifier" and text(left) == base and \
+            right is not None and (text(right) in ("path.sep", "sep") or (
+                right.type == "string" and string_value(right) == "/"))
     if arg.type == "template_string":
-        tail = text(arg)[:-1]
-        return tail.endswith(("/", "${path.sep}", "${sep}")) and "${" in tail
+        return text(arg) in (f"`${{{base}}}/`", f"`${{{base}}}${{path.sep}}`",
+                             f"`${{{base}}}${{sep}}`")
     return False
 
 
@@ -2119,14 +2125,92 @@ def _uses(body: Node, name: str) -> list[Node]:
             and text(n) == name]
 
 
-def _contains_parameter(func: Node, index: int) -> bool:
-    """``func`` returns its parameter ``index`` resolved and checked under a folder, or
-    nothing (see above)."""
+def _assigned(body: Node, name: str) -> bool:
+    return any(n.type in ("assignment_expression", "augmented_assignment_expression",
+                          "update_expression") and text(
+                   n.child_by_field_name("left") or n.child_by_field_name("argument")) == name
+               for n in walk(body))
+
+
+_BINDERS = ("variable_declarator", "formal_parameters", "import_specifier", "import_clause",
+            "namespace_import", "catch_clause", "for_in_statement")
+
+
+def _declarations(program: Node, name: str) -> list[Node]:
+    """The nodes that bind ``name`` anywhere in ``program`` (over-counted, never missed)."""
+    found: list[Node] = []
+    for n in walk(program):
+        if n.type in _BINDERS:
+            part = n.child_by_field_name("name") if n.type == "variable_declarator" else \
+                n.child_by_field_name("parameter") if n.type == "catch_clause" else \
+                n.child_by_field_name("left") if n.type == "for_in_statement" else n
+            names = [c for c in n.children if c.type == "identifier"] \
+                if n.type == "import_clause" else list(walk(part)) if part is not None else []
+            if any(u.type in ("identifier", "shorthand_property_identifier_pattern")
+                   and text(u) == name for u in names):
+                found.append(n)
+        elif n.type in ("function_declaration", "class_declaration", "function_expression",
+                        "generator_function_declaration", "class"):
+            if text(n.child_by_field_name("name")) == name:
+                found.append(n)
+        elif n.type == "arrow_function":
+            param = n.child_by_field_name("parameter")
+            if param is not None and text(param) == name:
+                found.append(n)
+    return found
+
+
+def _never_empty(value: Node | None, depth: int = 0) -> bool:
+    """``value`` cannot be an empty string: a path call, a non-empty string, or ``x || y``
+    with such a ``y``."""
+    if value is None or depth > _MAX_NESTING:
+        return False
+    value = unwrap(value, CASTS_AND_AWAIT)
+    if value.type == "string":
+        return (string_value(value) or "") != ""
+    if value.type == "call_expression":
+        fn = value.child_by_field_name("function")
+        return fn is not None and text(fn) in ("require", "path.join", "path.resolve")
+    if value.type == "binary_expression" and text(value.child_by_field_name("operator")) == "||":
+        return _never_empty(value.child_by_field_name("right"), depth + 1)
+    return False
+
+
+def _top_folder(name: str, program: Node) -> bool:
+    """``name`` is declared once in ``program``, at its top: an import, or a ``const`` that
+    cannot be empty (``const ROOT = process.env.ROOT || ''`` does not count)."""
+    found = _declarations(program, name)
+    if len(found) != 1:
+        return False
+    decl = found[0]
+    holder = decl.parent
+    while holder is not None and holder.type in ("import_specifier", "named_imports",
+                                                  "import_clause", "namespace_import"):
+        holder = holder.parent
+    if decl.type in ("import_specifier", "import_clause", "namespace_import"):
+        return holder is not None and holder.type == "import_statement" and \
+            holder.parent == program
+    if decl.type != "variable_declarator" or holder is None or \
+            holder.type != "lexical_declaration" or not text(holder).startswith("const"):
+        return False
+    top = holder.parent
+    if top is not None and top.type == "export_statement":
+        top = top.parent
+    return top == program and _never_empty(decl.child_by_field_name("value"))
+
+
+# The folder a function keeps its parameter under: ("param", index) or ("const", name).
+_Folder = tuple[str, "int | str"]
+
+
+def _contains_parameter(func: Node, index: int) -> _Folder | None:
+    """The folder ``func`` keeps its parameter ``index`` under, resolved and checked, returning
+    it or nothing (see above)."""
     name = _param_name(func, index)
     body = func.child_by_field_name("body")
     if name is None or body is None or body.type != "statement_block":
-        return False
-    resolved: Node | None = None  # the declarator `full = path.resolve(…, p)`
+        return None
+    resolved: Node | None = None  # the declarator `full = path.resolve(B, p)`
     for use in _uses(body, name):
         parent = use.parent
         if parent is not None and parent.type == "unary_expression" and \
@@ -2135,29 +2219,48 @@ def _contains_parameter(func: Node, index: int) -> bool:
         call = parent.parent if parent is not None and parent.type == "arguments" else None
         fn = call.child_by_field_name("function") if call is not None else None
         declarator = call.parent if call is not None else None
-        if fn is None or not text(fn).endswith(("path.resolve", "path.join")) or \
+        if fn is None or text(fn) != "path.resolve" or parent is None or \
+                code_children(parent)[1:] != [use] or \
                 declarator is None or declarator.type != "variable_declarator" or \
                 resolved is not None:
-            return False
+            return None
         resolved = declarator
     full_node = resolved.child_by_field_name("name") if resolved is not None else None
-    if resolved is None or full_node is None or full_node.type != "identifier":
-        return False
+    statement = resolved.parent if resolved is not None else None
+    if resolved is None or full_node is None or full_node.type != "identifier" or \
+            statement is None or statement.parent != body or \
+            not text(statement).startswith("const"):
+        return None
+    call = unwrap(resolved.child_by_field_name("value"), CASTS_AND_AWAIT)
+    args = call.child_by_field_name("arguments") if call is not None else None
+    items = code_children(args) if args is not None else []
+    if len(items) != 2 or items[0].type != "identifier":
+        return None
+    base = text(items[0])
     full = text(full_node)
-    if any(n.type in ("assignment_expression", "augmented_assignment_expression",
-                      "update_expression") and text(
-                n.child_by_field_name("left") or n.child_by_field_name("argument")) == full
-           for n in walk(body)):
-        return False
+    if _assigned(body, full) or _assigned(body, base) or base == full or \
+            any(n.type == "variable_declarator" and text(n.child_by_field_name("name")) == base
+                for n in walk(body)):
+        return None
+    folder: _Folder | None = None
+    params = [i for i in range(len(code_children(func.child_by_field_name("parameters")
+                                                 or body)))
+              if _param_name(func, i) == base]
+    if params:
+        folder = ("param", params[0])
+    elif _top_folder(base, _program(func)):
+        folder = ("const", base)
+    if folder is None:
+        return None
     checked = next((st.end_byte for st in code_children(body) if st.type == "if_statement"
                     and st.start_byte > resolved.end_byte
                     and _ends(st.child_by_field_name("consequence"))
                     and st.child_by_field_name("alternative") is None
                     and (arg := _starts_checked(st.child_by_field_name("condition"), full,
                                                 False)) is not None
-                    and _folder_prefix(arg, full)), None)
+                    and _folder_prefix(arg, base)), None)
     if checked is None:
-        return False
+        return None
     for ret in _own_nodes(body):
         if ret.type != "return_statement":
             continue
@@ -2166,20 +2269,37 @@ def _contains_parameter(func: Node, index: int) -> bool:
         if shown in _FALSY:
             continue
         if shown != full or ret.start_byte < checked:
-            return False
-    return True
+            return None
+    return folder
 
 
-def _contained_by(func: Node, index: int, resolve: SinkResolver | None, same: Node) -> bool:
-    """``func`` (a project function) keeps its parameter ``index`` under a folder: it proves
-    it itself, or every return gives what a function of the file (``same``: the program the
-    handler is in) that proves it returns for it, the parameter used nowhere else."""
-    if _contains_parameter(func, index):
+def _keeps(folder: _Folder | None, func: Node, items: list[Node], base: str,
+           same: Node) -> bool:
+    """A function keeping its parameter under ``folder``, called with ``items``, keeps it under
+    ``base``, the folder the join is built under (declared once at the top of ``same``)."""
+    if folder is None or not _top_folder(base, same):
+        return False
+    if folder[0] == "const":
+        return folder[1] == base and _program(func) == same
+    at = folder[1]
+    return isinstance(at, int) and at < len(items) and \
+        unwrap(items[at], CASTS_AND_AWAIT).type == "identifier" and \
+        text(unwrap(items[at], CASTS_AND_AWAIT)) == base
+
+
+def _contained_by(func: Node, index: int, items: list[Node], base: str,
+                  resolve: SinkResolver | None, same: Node) -> bool:
+    """``func`` (a project function called with ``items``) keeps its parameter ``index`` under
+    ``base``: it proves it itself, or every return gives what a function that proves it returns
+    for it, ``func`` in the handler's file (``same``) and the parameter used nowhere else."""
+    if _keeps(_contains_parameter(func, index), func, items, base, same):
         return True
     name = _param_name(func, index)
     body = func.child_by_field_name("body")
     if name is None or body is None or body.type != "statement_block" or resolve is None or \
-            _program(func) != same:
+            _program(func) != same or \
+            any(n.type == "variable_declarator" and text(n.child_by_field_name("name")) == base
+                for n in walk(body)):
         return False
     returns = [r for r in _own_nodes(body) if r.type == "return_statement"]
     carriers = {name}  # the parameter, and locals declared from it
@@ -2199,12 +2319,13 @@ def _contained_by(func: Node, index: int, resolve: SinkResolver | None, same: No
             continue
         fn = call.child_by_field_name("function") if call.type == "call_expression" else None
         args = call.child_by_field_name("arguments")
-        items = code_children(args) if args is not None else []
-        at = [i for i, a in enumerate(items)
+        inner = code_children(args) if args is not None else []
+        at = [i for i, a in enumerate(inner)
               if any(u.type == "identifier" and text(u) in carriers for u in walk(a))]
         located = resolve(fn) if fn is not None and len(at) == 1 and \
-            unwrap(items[at[0]], CASTS_AND_AWAIT).type == "identifier" else None
-        if located is None or not _contains_parameter(located[1], at[0]):
+            unwrap(inner[at[0]], CASTS_AND_AWAIT).type == "identifier" else None
+        if located is None or not _keeps(_contains_parameter(located[1], at[0]), located[1],
+                                         inner, base, same):
             return False
         proved = True
     if not proved:
@@ -2317,9 +2438,13 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         if index is None or any(taint.origin(a) is not None
                                 for i, a in enumerate(items) if i != index):
             return False
+        base = join.child_by_field_name("arguments")
+        first = code_children(base)[0] if base is not None and code_children(base) else None
+        if first is None or first.type != "identifier":
+            return False
         located = resolve(fn)
-        return located is not None and _contained_by(located[1], index, resolve,
-                                                     _program(body))
+        return located is not None and _contained_by(located[1], index, items, text(first),
+                                                     resolve, _program(body))
 
     def add(kind: str, node: Node, arg: Node | None, callee: str,
             kinds: frozenset[str] | None = None) -> bool:
