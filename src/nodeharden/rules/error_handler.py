@@ -4488,19 +4488,39 @@ def _app_files(ctx: ProjectContext) -> list[str]:
 
 
 def _project_sets_flag(ctx: ProjectContext, flag: str) -> bool:
-    """Return True when an error class of the application (its name or its base's says
-    Error or Exception) sets ``this.<flag>`` in its constructor: the flag a handler tests
-    before sending the message (``err.isPublic ? err.message : …``) is then the app's own
-    signal that the text was written for the client. A library's error carries no such
-    field, so its message takes the other branch."""
-    needle = f"this.{flag}".encode()
-    for rel in _app_files(ctx):
-        data = ctx.read(rel)
-        if not data or needle not in data:
-            continue
+    """Return True when the flag a handler tests before sending the message (``err.isPublic ?
+    err.message : …``) is the application's own signal that the text was written for the
+    client: an error class of the app (its name or its base's says Error or Exception) sets
+    ``this.<flag>`` from a constructor parameter, and the flag is set on nothing else. Not when
+    a class sets it to a value of its own (``this.isPublic = true`` marks every error, a wrapped
+    database error's too), when code sets it by hand (``e.exposed = true; next(e)``), or when a
+    ``new C(…)`` (or a subclass's ``new S(…)``) passes a flag that may be true with another
+    error's text (``new C(`failed: ${e.message}`, 400, true)``) or a 5xx status (``new C('x',
+    500, true)``, a status left out that defaults to a 5xx or to nothing). A library's error
+    carries no such field, so its message takes the other branch."""
+    try:
+        return _flag_is_the_apps(ctx, flag)
+    except _Unproven:
+        return False
+
+
+#: A status that is a server error: ``500``…``599`` or the constant naming one.
+_SERVER_STATUS = lazy_pattern(r"^5\d\d$|(?:^|\.)(?:INTERNAL_SERVER_ERROR|InternalServerError"
+                              r"|BAD_GATEWAY|SERVICE_UNAVAILABLE|GATEWAY_TIMEOUT|NOT_IMPLEMENTED"
+                              r"|INSUFFICIENT_STORAGE)$")
+#: Values a flag argument has that leave the message private.
+_FLAG_OFF = frozenset({"false", "undefined", "null", "0", "''", '""'})
+
+
+def _flag_is_the_apps(ctx: ProjectContext, flag: str) -> bool:
+    needle = flag.encode()
+    mentions = [rel for rel in _app_files(ctx) if needle in (ctx.read(rel) or b"")]
+    setters: list[_ErrorClass] = []
+    accepted: set[int] = set()
+    for rel in mentions:
         parsed = _source_of(ctx, rel)
         if parsed is None:
-            continue
+            raise _Unproven(rel)
         for cls in walk(parsed[2].root_node):
             if cls.type not in _CLASS_TYPES:
                 continue
@@ -4509,16 +4529,200 @@ def _project_sets_flag(ctx: ProjectContext, flag: str) -> bool:
                 text(heritage) if heritage is not None else "")
             if not re.search(r"(?:Error|Exception)\b", named):
                 continue
-            body = cls.child_by_field_name("body")
-            ctor = next((m for m in body.named_children if m.type == "method_definition"
-                         and text(m.child_by_field_name("name")) == "constructor"), None) \
-                if body is not None else None
-            if ctor is not None and any(
-                    n.type == "assignment_expression"
-                    and re.sub(r"\s+", "", text(n.child_by_field_name("left"))) == f"this.{flag}"
-                    for n in walk(ctor)):
-                return True
+            found = _sets_field(rel, cls, flag)  # `this.isPublic = true`: _Unproven
+            if found is not None:
+                setters.append(found[0])
+                accepted.add(found[1])
+    if not setters:
+        return False
+    for rel in mentions:  # `e.exposed = true`, `{ isPublic: true }`, `'isPublic'`
+        _no_other_writes(_source_of(ctx, rel)[2].root_node, flag, accepted)  # type: ignore[index]
+    family = _flag_family(ctx, setters)
+    for rel in _app_files(ctx):
+        data = ctx.read(rel) or b""
+        if not any(cls.name.encode() in data for cls in family):
+            continue
+        parsed = _source_of(ctx, rel)
+        if parsed is None:
+            raise _Unproven(rel)
+        names = _local_class_names(ctx, rel, family)
+        for node in walk(parsed[2].root_node):
+            if node.type != "new_expression":
+                continue
+            ctor = node.child_by_field_name("constructor")
+            last = text(ctor.child_by_field_name("property")) \
+                if ctor is not None and ctor.type == "member_expression" else text(ctor)
+            constructed = names.get(last)
+            if constructed is not None:
+                _check_flag_construction(node, constructed)
+    return True
+
+
+def _ctor_params(cls: Node) -> list[tuple[str | None, Node | None]] | None:
+    """Return the (name, default) of each constructor parameter of class ``cls``, or None
+    when it declares no constructor."""
+    body = cls.child_by_field_name("body")
+    ctor = next((m for m in body.named_children if m.type == "method_definition"
+                 and text(m.child_by_field_name("name")) == "constructor"), None) \
+        if body is not None else None
+    if ctor is None:
+        return None
+    listed = ctor.child_by_field_name("parameters")
+    found: list[tuple[str | None, Node | None]] = []
+    for param in code_children(listed) if listed is not None else []:
+        pattern: Node | None = param
+        default: Node | None = None
+        if param.type in ("required_parameter", "optional_parameter"):
+            pattern, default = param.child_by_field_name("pattern"), \
+                param.child_by_field_name("value")
+        if pattern is not None and pattern.type == "assignment_pattern":
+            default = pattern.child_by_field_name("right")
+            pattern = pattern.child_by_field_name("left")
+        found.append((text(pattern) if pattern is not None and pattern.type == "identifier"
+                      else None, default))
+    return found
+
+
+def _flag_family(ctx: ProjectContext, setters: list[_ErrorClass]) -> list[_ErrorClass]:
+    """Return the classes that set the flag and their subclasses in application code, each
+    with the constructor parameter the flag comes from (``class APIError extends Base {
+    constructor(message, status, isPublic = false) { super(message, status, isPublic) } }``).
+    A subclass that passes ``super`` anything else there is more than this proof follows."""
+    family = list(setters)
+    done = {cls.name for cls in family}
+    for _ in range(4):
+        grown = False
+        for rel in _app_files(ctx):
+            data = (ctx.read(rel) or b"").decode("utf-8", "replace")
+            bases = [cls for cls in family
+                     if re.search(rf"\bextends\s+(?:[\w$]+\.)*{re.escape(cls.name)}\b", data)]
+            if not bases:
+                continue
+            parsed = _source_of(ctx, rel)
+            if parsed is None:
+                raise _Unproven(rel)
+            for node in walk(parsed[2].root_node):
+                heritage = next((c for c in node.children if c.type == "class_heritage"), None) \
+                    if node.type in _CLASS_TYPES else None
+                name = text(node.child_by_field_name("name")) if heritage is not None else ""
+                base = next((cls for cls in bases if re.search(
+                    rf"\b{re.escape(cls.name)}\b", text(heritage))), None) if name else None
+                if base is None or name in done:
+                    continue
+                params = _ctor_params(node)
+                if params is None:
+                    family.append(_ErrorClass(rel, node, name, base.field, base.index,
+                                              base.default))
+                else:
+                    supers = [n.child_by_field_name("arguments") for n in walk(node)
+                              if n.type == "call_expression"
+                              and text(n.child_by_field_name("function")) == "super"]
+                    args = code_children(supers[0]) \
+                        if len(supers) == 1 and supers[0] is not None else None
+                    if args is None or base.index >= len(args) \
+                            or args[base.index].type != "identifier" \
+                            or text(args[base.index]) not in [n for n, _ in params]:
+                        raise _Unproven(f"{rel}: {name}")
+                    index = [n for n, _ in params].index(text(args[base.index]))
+                    family.append(_ErrorClass(rel, node, name, base.field, index,
+                                              params[index][1]))
+                done.add(name)
+                grown = True
+        if not grown:
+            break
+    return family
+
+
+def _local_class_names(ctx: ProjectContext, rel: str,
+                       family: list[_ErrorClass]) -> dict[str, _ErrorClass]:
+    """Return the names file ``rel`` may construct a class of ``family`` under: its own name,
+    and every name imported from the module that declares it."""
+    names = {cls.name: cls for cls in family}
+    facts = ctx.facts.get(rel)
+    for imp in facts.imports if facts is not None else []:
+        target = _resolve(ctx, rel, imp.module)
+        for cls in family:
+            if target == cls.rel:
+                for local in imp.locals():
+                    names.setdefault(local, cls)
+    return names
+
+
+def _check_flag_construction(new: Node, cls: _ErrorClass) -> None:
+    """Raise ``_Unproven`` when ``new C(…)`` may set the flag together with another error's
+    text or a 5xx status."""
+    listed = new.child_by_field_name("arguments")
+    args = code_children(listed) if listed is not None else []
+    if any(arg.type == "spread_element" for arg in args):
+        raise _Unproven(text(new))
+    value = args[cls.index] if cls.index < len(args) else cls.default
+    shown = re.sub(r"\s+", "", text(value)) if value is not None else "undefined"
+    if shown in _FLAG_OFF or re.fullmatch(rf"[\w$.?]+\.{re.escape(cls.field)}", shown):
+        return  # off, or the flag of the error it converts (`new C(e.message, s, e.isPublic)`)
+    params = _ctor_params(cls.node) or []
+    names = [name or "" for name, _ in params]
+    at_message = next((i for i, n in enumerate(names)
+                       if re.search(r"(?i)message|msg|text|detail", n)), 0)
+    at_status = next((i for i, n in enumerate(names) if re.search(r"(?i)status|code", n)), None)
+    message = args[at_message] if at_message < len(args) else None
+    if message is not None and _carries_error_text(message):
+        raise _Unproven(f"{text(new)}: another error's text")
+    if at_status is not None:
+        status = args[at_status] if at_status < len(args) else None
+        if status is None or text(status) == "undefined":
+            status = params[at_status][1]  # the default, if any
+        if status is None or text(status) in ("undefined", "null") \
+                or _SERVER_STATUS.search(re.sub(r"\s+", "", text(status))):
+            raise _Unproven(f"{text(new)}: a 5xx status")
+
+
+def _carries_error_text(node: Node) -> bool:
+    """Return True when expression ``node`` may hold another error's text: ``e.message``,
+    ``e.stack``, ``String(e)``, an error named bare (`` `failed: ${e}` ``), or a local
+    variable holding one of those; an identifier the function does not bind is unknown and
+    counts."""
+    if node.type == "identifier" and not _ERROR_NAME.search(text(node)):
+        value = _local_value(node)
+        if value is None:
+            return text(node) != "undefined"
+        node = value
+    for part in walk(node):
+        if part.type == "member_expression" and text(part.child_by_field_name("property")) \
+                in ("message", "stack", "toString"):
+            return True
+        if part.type == "call_expression" and text(part.child_by_field_name("function")) \
+                in ("String", "JSON.stringify"):
+            return True
+        if part.type == "identifier" and _ERROR_NAME.search(text(part)):
+            parent = part.parent
+            if parent is not None and parent.type == "member_expression" \
+                    and parent.child_by_field_name("object") == part:
+                continue  # `err.errors`: a field, read above if it is the text
+            if parent is not None and (parent.type == "formal_parameters" or (
+                    parent.type == "arrow_function"
+                    and parent.child_by_field_name("parameter") == part)):
+                continue  # a callback's own parameter
+            return True
     return False
+
+
+def _local_value(name: Node) -> Node | None:
+    """Return the initial value of the ``const``/``let`` that ``name`` refers to in the
+    functions around it, when it is declared once and never assigned again."""
+    cur = name.parent
+    while cur is not None:
+        if cur.type in _FUNCTIONS or cur.type == "program":
+            found = [n for n in walk(cur) if n.type == "variable_declarator"
+                     and text(n.child_by_field_name("name")) == text(name)]
+            if found:
+                written = any(n.type in ("assignment_expression",
+                                         "augmented_assignment_expression")
+                              and text(n.child_by_field_name("left")) == text(name)
+                              for n in walk(cur))
+                return found[0].child_by_field_name("value") \
+                    if len(found) == 1 and not written else None
+        cur = cur.parent
+    return None
 
 
 def _client_fields(ctx: ProjectContext, fields: set[str]) -> set[str]:
