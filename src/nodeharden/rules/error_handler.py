@@ -2862,9 +2862,10 @@ def _logs(call: Node) -> bool:
     return bool(words) and words[0] not in _READER_WORDS and bool(set(words) & _KEEPER_WORDS)
 
 
-def _logs_error_statement(stmt: Node, name: str) -> bool:
+def _logs_error_statement(stmt: Node, name: str, res: str) -> bool:
     """Return True when statement ``stmt`` only logs or reports the error ``name``:
-    ``console.error(err)``, ``logger.error('failed', err)``, ``await reportError(err.stack)``."""
+    ``console.error(err)``, ``logger.error('failed', err)``, ``await reportError(err.stack)``.
+    Not a call handed the response ``res`` too (``logAndReply(err, res)`` may answer)."""
     if stmt.type != "expression_statement" or stmt.named_child_count != 1:
         return False
     call = unwrap(stmt.named_children[0])
@@ -2874,7 +2875,8 @@ def _logs_error_statement(stmt: Node, name: str) -> bool:
         return False
     args = call.child_by_field_name("arguments")
     return args is not None and any(n.type == "identifier" and text(n) == name
-                                    for n in walk(args))
+                                    for n in walk(args)) \
+        and not any(n.type == "identifier" and text(n) == res for n in walk(args))
 
 
 def _last_parameter(scope: Node, name: str) -> bool:
@@ -3544,20 +3546,27 @@ class ErrorHandler(Rule):
         statements = [stmt for stmt in body.named_children[_prologue_length(body):]
                       if not (stmt.type == "if_statement"
                               and "headersSent" in text(stmt.child_by_field_name("condition")))]
+        params = parameters(scope)
+        res = text(params[2])
         at = 0
         while at < len(statements):
+            while 0 < at < len(statements) and statements[at].type == "comment" \
+                    and statements[at].start_point[0] == statements[at - 1].end_point[0]:
+                at += 1  # `console.error(err); // why`: a trailing comment goes with its log
             after = at
             while after < len(statements) and statements[after].type == "comment":
                 after += 1  # a comment goes with the log line under it
-            if after < len(statements) and _logs_error_statement(statements[after], name):
+            if after < len(statements) \
+                    and _logs_error_statement(statements[after], name, res):
                 at = after + 1
             else:
                 break
+        if 0 < at < len(statements) \
+                and statements[at].start_point[0] == statements[at - 1].end_point[0]:
+            at = 0  # `console.error(err); res.status(500)…` on one line: above the log
         first = statements[at] if at < len(statements) else None
         if first is None or first.start_point[0] == body.start_point[0]:
             return None  # a one-line body
-        params = parameters(scope)
-        res = text(params[2])
         line_start = ctx.source.rfind(b"\n", 0, first.start_byte) + 1
         indent = ctx.source[line_start:first.start_byte].decode()
         if indent.strip():
