@@ -55,3 +55,29 @@ def test_a_test_that_may_pick_client_errors_keeps_both_branches(tmp_path: Path) 
     root = write_tree(tmp_path / "p", {"package.json": PACKAGE, "app.js": app_js(
         "oops.kind === 'input' ? oops.message : String(oops)")})
     assert len(findings(root)) == 2
+
+
+def test_a_stack_branch_stays_a_finding_of_its_own(tmp_path: Path) -> None:
+    """``err.message ? err.message : err.stack`` under a status the error carries: merged into
+    one leak, the fix answered 'Internal Server Error' to every status and 4xx clients lost
+    their text (an adversarial review of c6a8afb). The stack is a leak of its own, and the
+    message keeps its 4xx text."""
+    root = write_tree(tmp_path / "s", {"package.json": PACKAGE, "app.js": """\
+        const express = require('express');
+        const app = express();
+        app.get('/', (req, res) => { throw new Error('no'); });
+        app.use((err, req, res, next) => {
+          const status = err.status || 500;
+          console.error(err);
+          res.status(status).json({ error: err.message ? err.message : err.stack });
+        });
+        module.exports = app;
+        """})
+    done = run_cli("check", root, "--format", "json", "--exit-zero", "--select",
+                   "error-handler")
+    found = sorted((f["line"], f["message"].split(" is sent")[0])
+                   for f in json.loads(done.stdout)["findings"])
+    assert found == [(7, "the error message (`err.message`)"),
+                     (7, "the stack trace (`err.stack`)")]
+    diff = run_cli("fix", root, "--dry-run", "--select", "error-handler").stdout
+    assert "status < 500 ? err.message : 'Internal Server Error'" in diff
