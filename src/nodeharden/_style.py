@@ -586,6 +586,50 @@ def _editorconfig_root(text: str) -> bool:
     return False
 
 
+#: prettier's command-line options that set a formatting option (prettier's own names), each
+#: with the value it sets or None when the value is the next word.
+_PRETTIER_FLAGS: dict[str, tuple[str, Scalar | None]] = {
+    "--single-quote": ("singleQuote", True), "--no-semi": ("semi", False),
+    "--use-tabs": ("useTabs", True), "--no-bracket-spacing": ("bracketSpacing", False),
+    "--jsx-single-quote": ("jsxSingleQuote", True), "--tab-width": ("tabWidth", None),
+    "--print-width": ("printWidth", None), "--trailing-comma": ("trailingComma", None),
+    "--arrow-parens": ("arrowParens", None), "--quote-props": ("quoteProps", None),
+}
+
+
+def _prettier_cli_settings(commands: list[str]) -> dict[str, Scalar]:
+    """Return the formatting options prettier's command line sets in package.json scripts
+    (``prettier --single-quote --print-width 100 --write src``): each command's words after
+    ``prettier``, up to the next ``&&``, ``||``, ``;`` or ``|``. An option two scripts set
+    differently is left out (prettier's default or other settings decide it)."""
+    found: dict[str, Scalar] = {}
+    conflicting: set[str] = set()
+    for command in commands:
+        for part in re.split(r"&&|\|\||;|\|", command):
+            words = part.split()
+            starts = [i for i, w in enumerate(words)
+                      if w.rsplit("/", 1)[-1] == "prettier"]
+            if not starts:
+                continue
+            words = words[starts[0] + 1:]
+            for i, word in enumerate(words):
+                flag, _, inline = word.partition("=")
+                if flag not in _PRETTIER_FLAGS:
+                    continue
+                key, fixed = _PRETTIER_FLAGS[flag]
+                value: Scalar | None = fixed
+                if value is None:
+                    raw = inline or (words[i + 1] if i + 1 < len(words) else "")
+                    raw = raw.strip("'\"")
+                    value = int(raw) if raw.isdigit() else raw or None
+                if value is None:
+                    continue
+                if key in found and found[key] != value:
+                    conflicting.add(key)
+                found[key] = value
+    return {k: v for k, v in found.items() if k not in conflicting}
+
+
 def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRules:
     """Return the style the project's tools require. The formatter comes first: prettier's
     own settings (any config file it reads, or package.json's ``prettier``), then what
@@ -688,7 +732,10 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
                        if isinstance(package.get("scripts"), dict)
                        for v in package["scripts"].values())
     if not prettier_source and "prettier" in scripts:
-        prettier_source, settings = "prettier in package.json scripts", {}
+        # The options its command line gives (`prettier --single-quote --write …`).
+        prettier_source, settings = "prettier in package.json scripts", _prettier_cli_settings(
+            [str(v) for _, package in packages if isinstance(package.get("scripts"), dict)
+             for v in package["scripts"].values()])
     prettier = bool(prettier_source)
     if prettier and settings is not None:
         # What prettier formats with: its config, else what it reads from .editorconfig (its

