@@ -8,16 +8,17 @@ with a clear message; elsewhere the check sets a random per-process secret and w
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import (captures, code_children, object_properties, string_value, text,
-                               unwrap, walk)
+from nodeharden._parse import (captures, code_children, object_properties, parse, string_value,
+                               text, unwrap, walk)
+from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, ProjectContext, Rule
@@ -266,36 +267,35 @@ class HardcodedSecret(Rule):
                            f"{purpose}; read it from {secret.env}")
             yield ctx.node_finding(self.id, secret.literal, message, fix)
 
-    def file_data(self, ctx: FileContext) -> dict[str, Any] | None:
+    def file_data(self, ctx: FileContext) -> list[_SecretUse] | None:
         """Return, for ``check_project``, the secret arguments this file reads from project
-        modules and the literals it exports (each where there is any)."""
-        kept: dict[str, Any] = {}
-        if self.wants(ctx.source):
-            finder = _Finder(ctx)
-            for _ in self._secrets(ctx, finder):
-                pass
-            if finder.uses:
-                kept["uses"] = finder.uses
-        if _EXPORTS_RE.search(ctx.source):
-            exported = _exported_literals(ctx.tree.root_node)
-            if exported:
-                kept["exports"] = exported
-        return kept or None
+        modules (``config.secret`` of ``require('./config')``), if any."""
+        if not self.wants(ctx.source):
+            return None
+        finder = _Finder(ctx)
+        for _ in self._secrets(ctx, finder):
+            pass
+        return finder.uses or None
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Report a literal a project module exports (a config file) that another file uses
         as a secret: ``module.exports = { secret: 'x' }`` read as ``jwt.sign(p,
         config.secret)``. Reported in the module, at the literal, without a fix (other code
         may read the same value). A literal the project compares with (``config.secret ===
-        'changeme'``, a placeholder it refuses) is left alone."""
+        'changeme'``, a placeholder it refuses) is left alone. Only the modules a secret is
+        read from are parsed again (a few config files), here rather than in every file's
+        scan."""
         data = ctx.file_data.get(self.id, {})
+        exports: dict[str, list[_Exported]] = {}
         found: dict[tuple[str, int], tuple[_Exported, list[tuple[str, _SecretUse]]]] = {}
-        for rel, kept in data.items():
-            for use in kept.get("uses", ()):
+        for rel, uses in data.items():
+            for use in uses:
                 target = ctx.resolve_import(rel, use.spec)
                 if target is None:
                     continue
-                for exported in data.get(target, {}).get("exports", ()):
+                if target not in exports:
+                    exports[target] = _module_exports(ctx, target)
+                for exported in exports[target]:
                     if exported.chain == use.chain and use.kind in exported.kinds:
                         found.setdefault((target, exported.start), (exported, []))[1].append(
                             (rel, use))
@@ -410,6 +410,17 @@ class HardcodedSecret(Rule):
                 else:
                     imports[env] = edit
         return checks, imports
+
+
+def _module_exports(ctx: ProjectContext, rel: str) -> list[_Exported]:
+    """Return ``_exported_literals`` of the project module ``rel`` (none when it cannot be
+    read or parsed, or exports nothing)."""
+    source = ctx.read(rel)
+    lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+    if source is None or lang is None or not _EXPORTS_RE.search(source):
+        return []
+    tree = parse(lang, source)
+    return [] if tree.root_node.has_error else _exported_literals(tree.root_node)
 
 
 def _exported_literals(root: Node) -> list[_Exported]:
