@@ -1146,6 +1146,15 @@ class _SpecDocument:
     unknown_query: bool  # x-eov-allow-unknown-query-parameters somewhere in it
 
 
+def _only_app(ctx: ProjectContext) -> tuple[FileFacts, AppFact] | None:
+    """Return the project's only Express app (outside tests) and its file, when it is bound
+    to a name; None when there are several, or none."""
+    apps = [(facts, app) for facts in ctx.app_files() if not is_test_file(facts.path)
+            for app in facts.apps if app.kind == "app"]
+    if len(apps) != 1 or apps[0][1].name is None:
+        return None
+    return apps[0]
+
 def _spec_checked(ctx: ProjectContext, project: _Project
                   ) -> Callable[[str, CallFact], frozenset[str]]:
     """Return, for a route, the request parts an OpenAPI request validator
@@ -1167,12 +1176,11 @@ def _spec_checked(ctx: ProjectContext, project: _Project
     module, export = _SPEC_VALIDATOR
     if not ctx.info.has_dependency(module):
         return none
-    apps = [(facts, app) for facts in ctx.app_files() if not is_test_file(facts.path)
-            for app in facts.apps if app.kind == "app"]
-    if len(apps) != 1 or apps[0][1].name is None:
+    only = _only_app(ctx)
+    if only is None:
         return none
-    facts, app = apps[0]
-    name = apps[0][1].name
+    facts, app = only
+    name = app.name
     namespaces = {n for imp in facts.imports if imp.module == module
                   for n in (imp.default, imp.namespace) if n}
     direct = {imp.named[export] for imp in facts.imports
@@ -1535,11 +1543,10 @@ def _sanitized(ctx: ProjectContext, project: _Project
         # Express 5's req.query is a getter: the middleware throws on every request (and an
         # undeclared version is not known to be 4)
         return none
-    apps = [(facts, app) for facts in ctx.app_files() if not is_test_file(facts.path)
-            for app in facts.apps if app.kind == "app"]
-    if len(apps) != 1 or apps[0][1].name is None:
+    only = _only_app(ctx)
+    if only is None:
         return none
-    facts, app = apps[0]
+    facts, app = only
     name = app.name
     parsed = project.get(facts.path)
     if parsed is None:
