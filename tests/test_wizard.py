@@ -30,7 +30,7 @@ CSI = r"(?:\x1b\[[0-9;?]*[a-zA-Z])*"
 FIX_HEADER = rf"fix (\d+){CSI}  {CSI}([a-z-]+){CSI}  (\S+?):(\d+)"
 #: The menu under each fix, in order.
 MENU = ("apply", "skip", "apply-rule", "skip-rule", "docs", "quit")
-TIMEOUT = 180  # the machine is shared and loaded
+TIMEOUT = 25  # the machine is shared and loaded
 
 LEGACY_APP = {
     "package.json": """\
@@ -67,6 +67,10 @@ def spawn(*args: str, cwd: Path, env: dict[str, str] | None = None):  # type: ig
                 # pexpect never answers prompt_toolkit's cursor position request
                 "PROMPT_TOOLKIT_NO_CPR": "1", **(env or {})}
     full_env.pop("CI", None)
+    # The pseudo-terminal's own size counts; COLUMNS/LINES (pytest-xdist's workers set 80x24)
+    # would make the wizard wrap its messages narrower than the terminal the test reads.
+    full_env.pop("COLUMNS", None)
+    full_env.pop("LINES", None)
     child = pexpect.spawn(sys.executable, ["-m", "nodeharden", *args], cwd=str(cwd),
                           env=full_env, dimensions=(40, 100), encoding="utf-8",
                           codec_errors="replace", timeout=TIMEOUT)
