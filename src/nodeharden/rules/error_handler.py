@@ -791,6 +791,104 @@ def _literal_status(node: Node | None, depth: int = 0) -> int | str:
     return "dynamic"
 
 
+def _client_status_apart(sink: Node, scope: Node) -> bool:
+    """Return True when catch block ``scope`` answers at ``sink`` with a literal 4xx its chain
+    does not spell out: set by an earlier statement of the blocks around it
+    (``res.status(429); res.json(…)``, ``res.statusCode = 400``), or held by a local that is
+    only ever a 4xx literal (``let status = 401; if (c) status = 400; res.status(status)``)."""
+    root = _root_name(sink.child_by_field_name("function"))
+    if not root or root not in _response_names(scope):
+        return False
+    own = _status_arg(sink)
+    if own is not None:
+        return _client_status_value(own, sink)
+    mention = re.compile(rf"(?<![\w$.]){re.escape(root)}(?![\w$])")
+    cur = statement_of(sink)
+    up = sink.parent
+    while up is not None and up != cur:
+        if up.type in _FUNCTIONS:
+            return False  # answered in a callback (`setTimeout(() => res.json(…))`)
+        up = up.parent
+    while cur != scope and cur.parent is not None and cur.parent.type not in _FUNCTIONS:
+        parent = cur.parent
+        if parent.type == "statement_block":
+            before = [c for c in parent.named_children
+                      if c.type != "comment" and c.end_byte <= cur.start_byte]
+            for prev in reversed(before):
+                value = _status_statement(prev, root)
+                if value is not None:
+                    return _client_status_value(value, prev)
+                if mention.search(text(prev)):
+                    return False  # the response is used between: its status may be set there
+        cur = parent
+    return False
+
+
+def _status_statement(stmt: Node, root: str) -> Node | None:
+    """Return X of a statement ``root.status(X);`` or ``root.statusCode = X;``, else None."""
+    if stmt.type != "expression_statement" or not stmt.named_children:
+        return None
+    expr = unwrap(stmt.named_children[0])
+    if expr is None:
+        return None
+    if expr.type == "call_expression":
+        fn = expr.child_by_field_name("function")
+        obj = unwrap(fn.child_by_field_name("object")) if fn is not None \
+            and fn.type == "member_expression" else None
+        args = expr.child_by_field_name("arguments")
+        if obj is not None and obj.type == "identifier" and text(obj) == root \
+                and text(fn.child_by_field_name("property")) == "status" \
+                and args is not None and len(args.named_children) == 1:
+            return args.named_children[0]
+    elif expr.type == "assignment_expression" \
+            and text(expr.child_by_field_name("left")) == f"{root}.statusCode":
+        return expr.child_by_field_name("right")
+    return None
+
+
+def _client_status_value(node: Node, at: Node) -> bool:
+    """Return True when status expression ``node`` (read at ``at``) is a 4xx literal, a
+    conditional of 4xx literals, or a local of ``at``'s function declared with one and only
+    ever assigned such literals."""
+    node = unwrap(node)
+    if node is None:
+        return False
+    status = _literal_status(node)
+    if isinstance(status, int):
+        return 400 <= status < 500
+    if node.type != "identifier":
+        return False
+    name = text(node)
+    fn = at.parent
+    while fn is not None and fn.type not in _FUNCTIONS:
+        fn = fn.parent
+    if fn is None:
+        return False
+    declared = 0
+    for each in walk(fn):
+        value: Node | None = None
+        if each.type == "variable_declarator" and text(each.child_by_field_name("name")) == name:
+            declared += 1
+            value = each.child_by_field_name("value")
+            if value is None or each.start_byte > at.start_byte:
+                return False
+        elif each.type == "assignment_expression" \
+                and text(unwrap(each.child_by_field_name("left"))) == name:
+            value = each.child_by_field_name("right")
+        elif each.type in ("augmented_assignment_expression", "update_expression") \
+                and re.search(rf"(?<![\w$.]){re.escape(name)}(?![\w$])", text(each)):
+            return False
+        elif each.type in _FUNCTIONS and any(name in _pattern_names(p)
+                                             for p in parameters(each)):
+            return False  # a parameter of the same name: too clever to judge
+        else:
+            continue
+        status = _literal_status(value)
+        if not isinstance(status, int) or not 400 <= status < 500:
+            return False
+    return declared == 1
+
+
 _IMPURE = frozenset({"call_expression", "new_expression", "assignment_expression",
                      "augmented_assignment_expression", "update_expression", "await_expression",
                      "yield_expression"})
@@ -1862,8 +1960,10 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
             registrar = dead if isinstance(dead, tuple) else None
             _, sink_node = sink
             status = _status_of(sink_node) if sink_node.type == "call_expression" else None
-            if kind == "catch" and leak == "message" and isinstance(status, int) \
-                    and status < 500:
+            if kind == "catch" and leak == "message" and (
+                    (isinstance(status, int) and status < 500) or (
+                    sink_node.type == "call_expression"
+                    and _client_status_apart(sink_node, scope))):
                 continue  # a deliberate client error message, e.g. a validation failure
             if leak == "message" and _in_client_branch(node, scope, name, status, ctx.facts):
                 continue  # a branch taken only for client errors: their messages are answers
