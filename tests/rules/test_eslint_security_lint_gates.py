@@ -138,3 +138,58 @@ def test_a_lint_script_that_never_reaches_the_server_gets_an_unsafe_fix(
         assert finding.fix.title.endswith(
             "none of the Express code (server/index.js): the plugin would add warnings on the "
             "other files and check no server code)"), finding.fix.title
+
+
+LEGACY = "module.exports = {\n  extends: ['eslint:recommended'],\n};\n"
+
+
+def _legacy_project(tmp_path: Path, eslint: str, scripts: dict[str, str] | None = None,
+                    files: dict[str, str] | None = None) -> Path:
+    pj = {"name": "app", "dependencies": {"express": "^5.1.0"},
+          "devDependencies": {"eslint": eslint}, "scripts": scripts or {"lint": "eslint ."}}
+    return write_tree(tmp_path / "p", {"package.json": json.dumps(pj, indent=2) + "\n",
+                                        ".eslintrc.js": LEGACY, **(files or {})})
+
+
+@pytest.mark.parametrize("eslint,scripts,files", [
+    ("^9.39.1", None, None),
+    ("^10.0.0", {"lint": "ESLINT_USE_FLAT_CONFIG=false eslint ."}, None),
+    ("9.2.0", None, {".github/workflows/ci.yml": "on: push\njobs:\n  lint:\n"
+                     "    runs-on: ubuntu-latest\n    steps:\n      - run: npx eslint .\n"}),
+], ids=["eslint-9", "eslint-10-switch-removed", "eslint-9-ci-without-switch"])
+def test_a_legacy_config_eslint_never_loads_is_reported_without_a_fix(
+        tmp_path: Path, eslint: str, scripts: dict[str, str] | None,
+        files: dict[str, str] | None) -> None:
+    root = _legacy_project(tmp_path, eslint, scripts, files)
+    [finding] = check(root, select=["eslint-security"]).findings
+    assert finding.fix is None and finding.path == ".eslintrc.js"
+    assert "never loads it: it reads only eslint.config.*" in finding.message
+    assert "migrate the config to eslint.config.js first" in finding.message
+    assert fix(root, select=["eslint-security"], dry_run=True).applied == []
+
+
+@pytest.mark.parametrize("eslint,scripts,files", [
+    ("^8.57.0", None, None),
+    ("^9.39.1", {"lint": "ESLINT_USE_FLAT_CONFIG=false eslint ."}, None),
+    ("^9.39.1", None, {".github/workflows/ci.yml": "on: push\njobs:\n  lint:\n"
+                       "    runs-on: ubuntu-latest\n    env:\n"
+                       "      ESLINT_USE_FLAT_CONFIG: 'false'\n"
+                       "    steps:\n      - run: npx eslint .\n"}),
+], ids=["eslint-8", "eslint-9-switch-in-a-script", "eslint-9-switch-in-ci"])
+def test_a_legacy_config_eslint_loads_still_gets_its_fix(
+        tmp_path: Path, eslint: str, scripts: dict[str, str] | None,
+        files: dict[str, str] | None) -> None:
+    root = _legacy_project(tmp_path, eslint, scripts, files)
+    [finding] = check(root, select=["eslint-security"]).findings
+    assert finding.fix is not None and "never loads" not in finding.message
+
+
+def test_an_eslint_config_in_package_json_eslint_9_never_loads_gets_no_fix(
+        tmp_path: Path) -> None:
+    pj = {"name": "app", "dependencies": {"express": "^5.1.0"},
+          "devDependencies": {"eslint": "^9.0.0"},
+          "eslintConfig": {"extends": ["eslint:recommended"]}}
+    root = write_tree(tmp_path / "p", {"package.json": json.dumps(pj, indent=2) + "\n"})
+    [finding] = check(root, select=["eslint-security"]).findings
+    assert finding.fix is None and finding.path == "package.json"
+    assert "ESLint 9 (package.json) never loads it" in finding.message

@@ -345,6 +345,13 @@ class EslintSecurity(Rule):
                 return
             if legacy:
                 rel = legacy[0]
+                ignored = legacy_config_ignored(ctx)
+                if ignored:
+                    # Editing a file ESLint never reads changes nothing: say so, fix nothing.
+                    yield ctx.line_finding(
+                        self.id, rel, 1, "the ESLint config does not enable "
+                        f"eslint-plugin-security, and {ignored}" + ADVICE, None)
+                    return
                 broken = cjs_config_in_esm_package(ctx, rel, ctx.read(rel) or b"")
                 fix = _finish(self._legacy_fix(ctx, rel, unsafe or bool(broken), dev),
                               "; ".join(r for r in (broken, why_unsafe) if r), lint_node)
@@ -515,7 +522,8 @@ class EslintSecurity(Rule):
                 body, ("eslintConfig",), "extends", LEGACY_EXTENDS)), ("eslintConfig",))
         except ValueError:
             new = None
-        if new is not None and new != body:
+        ignored = legacy_config_ignored(ctx)
+        if new is not None and new != body and not ignored:
             fix = Fix(title=f"Add {LEGACY_EXTENDS} to eslintConfig.extends, without its two "
                       "noisiest rules",
                       applicability="unsafe" if unsafe else "safe",
@@ -524,7 +532,8 @@ class EslintSecurity(Rule):
             fix = _finish(fix, reason, lint_node)
         line = body[:max(body.find('"eslintConfig"'), 0)].count("\n") + 1
         yield ctx.line_finding(self.id, "package.json", line, "the ESLint config in package.json "
-                               "does not enable eslint-plugin-security" + ADVICE, fix)
+                               "does not enable eslint-plugin-security"
+                               + (f", and {ignored}" if ignored else "") + ADVICE, fix)
 
     def _no_config(self, ctx: ProjectContext) -> Iterable[Finding]:
         if ctx.package_json_text is None:
@@ -613,6 +622,30 @@ def cjs_config_in_esm_package(ctx: ProjectContext, rel: str, source: bytes) -> s
                     f"`{name}` in a `\"type\": \"module\"` package, where a .js file is an "
                     "ES module")
     return ""
+
+
+#: What switches ESLint 9 back to the .eslintrc.* configs (removed in ESLint 10).
+_LEGACY_SWITCH_RE = lazy_pattern(r"\bESLINT_USE_FLAT_CONFIG\s*[=:]\s*['\"]?false\b")
+
+
+def legacy_config_ignored(ctx: ProjectContext) -> str:
+    """Return why the project's ESLint never loads its .eslintrc.* config: it declares ESLint
+    9 or later, which reads only eslint.config.* (ESLint 9 unless ESLINT_USE_FLAT_CONFIG=false
+    is set in a script or the CI config, ESLint 10 at all); else an empty string."""
+    major = declared_major(ctx.package_json, "eslint")
+    if major is None or major < 9:
+        return ""
+    if major == 9:
+        scripts = ctx.package_json.get("scripts")
+        texts = [json.dumps(scripts)] if isinstance(scripts, dict) else []
+        texts += [(ctx.read(f.rel) or b"").decode("utf-8", "replace")
+                  for f in ctx.files_of("workflow", "gitlab-ci")]
+        if any(_LEGACY_SWITCH_RE.search(t) for t in texts):
+            return ""
+    unless = " unless ESLINT_USE_FLAT_CONFIG=false is set" if major == 9 else ""
+    return (f"ESLint {major} (package.json) never loads it: it reads only eslint.config.*"
+            f"{unless}; not fixed: migrate the config to eslint.config.js first (npx "
+            "@eslint/migrate-config)")
 
 
 def lint_fails_on_warnings(ctx: ProjectContext) -> str:
