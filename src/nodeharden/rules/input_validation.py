@@ -1009,6 +1009,8 @@ def _helper_only(resolve: Callable[[Node], tuple[str, Node, FileFacts] | None],
 
 
 def _arg_validates(arg: ArgFact, source: bytes, names: set[str]) -> bool:
+    if arg.kind == "function" and arg.params >= 4:
+        return False  # an error handler (`if (err.name === 'ValidationError')`) checks no request
     snippet = source[arg.start:arg.end].decode("utf-8", "replace")
     if re.search(r"(?i)valid", snippet):
         return True
