@@ -404,6 +404,49 @@ def _argument_request(fn: Node, index: int, depth: int) -> str | None:
     return origins.pop()
 
 
+def _constant_number(node: Node | None, depth: int = 0) -> int | None:
+    """Return the number ``node`` always holds: a number literal, a ``const`` declared with
+    one (``const SALT_ROUNDS = 8``), or a parameter at which every call of its named,
+    unexported function in the file passes such a number (the lowest of them); else None."""
+    node = unwrap(node)
+    if node is None or depth > _CALL_DEPTH:
+        return None
+    if node.type == "number":
+        try:
+            return int(float(text(node)))
+        except ValueError:
+            return None
+    if node.type != "identifier":
+        return None
+    found = _declaration(node)
+    if found is None:
+        return None
+    scope, where = found
+    if isinstance(where, int):
+        calls = _calls_of(scope)
+        if not calls:
+            return None
+        values = []
+        for call in calls:
+            args = call.child_by_field_name("arguments")
+            given = code_children(args) if args is not None else []
+            if len(given) <= where or any(v.type == "spread_element" for v in given[:where + 1]):
+                return None
+            value = _constant_number(given[where], depth + 1)
+            if value is None:
+                return None
+            values.append(value)
+        return min(values)
+    holder = where.parent
+    name = where.child_by_field_name("name")
+    if holder is None or holder.type != "lexical_declaration" \
+            or not text(holder).startswith("const") or name is None or name.type != "identifier":
+        return None
+    value = unwrap(where.child_by_field_name("value"))
+    return _constant_number(value, depth + 1) if value is not None and value.type == "number" \
+        else None
+
+
 def _function_name(fn: Node) -> Node | None:
     """Return the identifier a function is declared with (``function f``, ``const f = …``),
     or None (anonymous, a method, a property, or exported where it is declared)."""
@@ -656,8 +699,8 @@ class PasswordHash(Rule):
                 cost_arg = args[position] if len(args) > position else None
                 if position and _literal_password(args[0]):
                     cost_arg = None  # `hashSync('1234', 8)`: the plaintext is in the source
-                if cost_arg is not None and cost_arg.type == "number":
-                    cost = int(float(text(cost_arg)))
+                cost = _constant_number(cost_arg) if cost_arg is not None else None
+                if cost is not None:
                     if cost < BCRYPT_MIN:
                         message = (f"bcrypt cost {cost} is too low (below {BCRYPT_MIN}): use "
                                    "cost 12 or more, or argon2id")
