@@ -192,6 +192,22 @@ def _upload_callees(ctx: FileContext) -> dict[str, str]:
     return callees
 
 
+#: An upload package called where it is required: ``require('multer')({ dest })``.
+_INLINE_UPLOAD_RE = lazy_pattern(rb"\brequire\s*\(\s*['\"](?:" + b"|".join(
+    re.escape(m.encode()) for m in UPLOADS) + rb")['\"]\s*\)\s*\(")
+
+
+def _required_upload(fn: Node) -> str | None:
+    """Return the upload package a callee requires in place (``require('multer')`` in
+    ``require('multer')()``), else None."""
+    if fn.type != "call_expression" or text(fn.child_by_field_name("function")) != "require":
+        return None
+    args = fn.child_by_field_name("arguments")
+    given = code_children(args) if args is not None else []
+    module = string_value(given[0]) if len(given) == 1 else None
+    return module if module in UPLOADS else None
+
+
 class BodyLimit(Rule):
     """Body parsers and upload middleware that accept more than the project allows."""
 
@@ -207,7 +223,8 @@ class BodyLimit(Rule):
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         modules, named = parser_callees(ctx)
         uploads = _upload_callees(ctx)
-        if not modules and not named and not uploads:
+        inline = _INLINE_UPLOAD_RE.search(ctx.source) is not None
+        if not modules and not named and not uploads and not inline:
             return
         config = ctx.info.config
         max_text = config.body_limit_max or DEFAULT_MAX
@@ -226,7 +243,7 @@ class BodyLimit(Rule):
             if fn is None or args is None:
                 continue
             name = parser_name(fn, modules, named) if call.type == "call_expression" else None
-            module = uploads.get(text(fn))
+            module = uploads.get(text(fn)) or (_required_upload(fn) if inline else None)
             if name is None and module is None:
                 continue
             values = code_children(args)
