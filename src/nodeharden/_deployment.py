@@ -543,7 +543,20 @@ def self_hosted(package_json: Mapping[str, Any], read: Read) -> str | None:
             where = button.group().split("://", 1)[1].removeprefix("www.")
             return f"deployed by its readers ({name}: a one-click deploy button, {where})"
         break
+    if _heroku_button(read("app.json")):
+        return "deployed by its readers (app.json: a Heroku Button manifest, which deploys a " \
+            "copy of the repository for whoever presses it)"
     return distributed_package(package_json) or installed_by_users(package_json, read)
+
+
+def _heroku_button(raw: bytes | None) -> bool:
+    """Return True for a Heroku app.json that describes the repository for its Deploy button
+    (``repository``, ``logo``): each press deploys the reader's own copy. The manifest of a
+    team's own app (review apps, Heroku CI) carries no such fields."""
+    if not _heroku_app_json(raw):
+        return False
+    data = json.loads(raw or b"")
+    return isinstance(data.get("repository"), str) or isinstance(data.get("logo"), str)
 
 
 def detect_deployment(root: str, read: Read, package_json: Mapping[str, Any],

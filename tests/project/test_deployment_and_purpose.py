@@ -266,6 +266,26 @@ def test_self_hosted_software_is_told_by_its_own_words(package_json: dict[str, o
     assert self_hosted(package_json, files.get) == expected
 
 
+@pytest.mark.parametrize(("app_json", "expected"), [
+    # A Deploy button's manifest describes the repository: each press deploys a reader's copy.
+    ({"name": "Notes", "repository": "https://example.org/notes", "success_url": "/",
+      "env": {"SESSION_SECRET": {"required": False}}}, True),
+    ({"name": "Notes", "logo": "https://example.org/logo.png", "addons": ["heroku-postgresql"]},
+     True),
+    # A team's own app (review apps, Heroku CI): no repository, no logo.
+    ({"name": "orders", "formation": {"web": {"quantity": 1}}, "addons": ["heroku-redis"]},
+     False),
+    # Not Heroku's manifest at all.
+    ({"expo": {"name": "mobile"}, "repository": "https://example.org/mobile"}, False),
+])
+def test_a_heroku_button_manifest_says_readers_deploy_it(app_json: dict[str, object],
+                                                         expected: bool) -> None:
+    files = {"app.json": json.dumps(app_json).encode()}
+    said = self_hosted({}, files.get)
+    assert (said == "deployed by its readers (app.json: a Heroku Button manifest, which deploys "
+            "a copy of the repository for whoever presses it)") == expected, said
+
+
 VULNERABLE_APP = """\
 const express = require('express');
 const app = express();
