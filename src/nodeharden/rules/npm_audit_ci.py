@@ -145,6 +145,11 @@ class InstallSite:
     #: Why the workflow never runs when the dependencies change (its ``paths-ignore`` or
     #: ``paths`` filter leaves out the lockfile or package.json), or "" when it does.
     skips_dependencies: str = ""
+    #: (GitHub) a step before the install checks out the repository: without one the job
+    #: installs what it downloaded (a build artifact), not the repository's lockfile.
+    checked_out: bool = True
+    #: (GitHub) the install step's ``working-directory``: the audit runs there too.
+    directory: str | None = None
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -299,8 +304,14 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
         matrix = isinstance(strategy, dict) and strategy.get("matrix") is not None
         for index, step in enumerate(steps):
             if isinstance(step, dict) and _installs(step.get("run"), pattern):
+                checked_out = any(
+                    isinstance(before, dict) and isinstance(before.get("uses"), str)
+                    and before["uses"].split("@")[0].strip() == "actions/checkout"
+                    for before in steps[:index])
+                directory = step.get("working-directory")
                 yield InstallSite(rel, steps, index, steps.lc.item(index)[0] + 1, True,
-                                  preferred, str(name), jobs, matrix, skips)
+                                  preferred, str(name), jobs, matrix, skips, checked_out,
+                                  directory if isinstance(directory, str) else None)
                 break
 
 
@@ -380,6 +391,10 @@ def _step_block(site: InstallSite, lines: list[str], audit: str) -> tuple[str, i
     if site.github:
         block = (f"{pad}-{' ' * (gap - 1)}name: {STEP_NAME}\n"
                  f"{pad}{' ' * gap}run: {audit}\n")
+        if site.directory is not None:
+            if not re.fullmatch(r"[\w./-]+", site.directory):
+                return None  # an expression or quoting this edit would have to reproduce
+            block += f"{pad}{' ' * gap}working-directory: {site.directory}\n"
     else:
         block = f"{pad}-{' ' * (gap - 1)}{audit}\n"
     return block, item_end(lines, dash_line, dash_col)
@@ -624,7 +639,8 @@ def _verify_gitlab_job(before: bytes, after: bytes, name: str, audit: str) -> bo
     return isinstance(script, list) and script[-1] == audit
 
 
-def _verify_step(before: bytes, after: bytes, github: bool, audit: str) -> bool:
+def _verify_step(before: bytes, after: bytes, github: bool, audit: str,
+                 directory: str | None = None) -> bool:
     """Return True when ``after`` loads to ``before``'s data plus exactly the new step."""
     from ruamel.yaml import YAML
 
@@ -633,7 +649,9 @@ def _verify_step(before: bytes, after: bytes, github: bool, audit: str) -> bool:
         new = YAML(typ="safe").load(after.decode("utf-8"))
     except Exception:  # noqa: BLE001
         return False
-    added = {"name": STEP_NAME, "run": audit} if github else audit
+    added: Any = {"name": STEP_NAME, "run": audit} if github else audit
+    if github and directory is not None:
+        added["working-directory"] = directory
 
     def strip(node: Any) -> Any:
         if isinstance(node, dict):
@@ -838,7 +856,8 @@ class NpmAuditCi(Rule):
                 sites.extend(_gitlab_sites(rel, data, pm.install))
         # A workflow that never runs when the lockfile or package.json changes would audit
         # every change but the ones that bring new dependencies: it comes last, and gets no fix.
-        sites.sort(key=lambda s: (bool(s.skips_dependencies), not s.preferred, s.matrix))
+        sites.sort(key=lambda s: (bool(s.skips_dependencies), not s.checked_out,
+                                  not s.preferred, s.matrix))
         if not pm.has_lockfile:
             if sites or others:
                 yield self._no_lockfile(ctx, pm, sites, editable + others)
@@ -853,7 +872,15 @@ class NpmAuditCi(Rule):
                 yield ctx.line_finding(self.id, site.rel, site.line, message)
                 return
             outside = site.rel.startswith("../")
-            if site.matrix:
+            if not site.checked_out:
+                # A packaging or release job installing a downloaded build: an audit there
+                # gates releases on the shipped tree, not changes to the repository's lockfile.
+                message = (f"CI installs dependencies but never runs `{pm.audit}`; every install "
+                           f"it does (first: {site.rel}, job `{site.job}`) runs on files the "
+                           "job did not check out (a downloaded build): add the audit to a job "
+                           "that checks out the repository and installs its lockfile")
+                fix = None
+            elif site.matrix:
                 message = (f"CI installs dependencies only in matrix jobs and never runs "
                            f"`{pm.audit}`; the audit belongs in a job of its own (a matrix "
                            "would run it once per combination)")
@@ -900,7 +927,8 @@ class NpmAuditCi(Rule):
         if planned is None:
             return None
         edit, safe = planned
-        if not _verify_step(source, apply_edits(source, [edit]), site.github, pm.audit):
+        if not _verify_step(source, apply_edits(source, [edit]), site.github, pm.audit,
+                            site.directory):
             return None
         return Fix(title=f"Add a `{pm.audit}` step after the install step",
                    applicability="safe" if safe else "unsafe",
