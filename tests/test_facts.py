@@ -77,6 +77,40 @@ def test_registrations_on_a_proven_app_or_router_are_routes(code: str) -> None:
     assert [(r.method, r.path) for r in facts.routes()] == [("post", "/login")]
 
 
+@pytest.mark.parametrize("code,expected", [
+    ("const express = require('express');\nconst app = express();\n"
+     "app.route('/login').get(form).post(login);\n",
+     [("app", "get", "/login", 2), ("app", "post", "/login", 2)]),
+    ("const { Router } = require('express');\nconst router = Router();\n"
+     "router\n  .route('/items/:id')\n  .get(auth, show)\n  .put(auth, (req, res) => {});\n",
+     [("router", "get", "/items/:id", 3), ("router", "put", "/items/:id", 3)]),
+    ("module.exports = (app) => {\n  app.route('/signin').post(signin);\n};\n",
+     [("app", "post", "/signin", 2)]),
+])
+def test_routes_chained_on_route_path_are_routes_of_its_receiver(
+        code: str, expected: list[tuple[str, str, str, int]]) -> None:
+    facts = facts_of(code)
+    routes = sorted(facts.routes(), key=lambda r: r.method)
+    assert [(r.target, r.method, r.path, len(r.args)) for r in routes] == expected
+    assert all(r.chained and r.args[0].kind == "string" for r in routes)
+    # args[1:] are the method's own arguments: what a new middleware goes before
+    source = code.encode()
+    assert all(source[:r.args[1].start].rstrip().endswith(b"(") for r in routes)
+
+
+@pytest.mark.parametrize("code", [
+    # Not a route: route() with two arguments, a chain on an object not proven Express, a
+    # method that is not one of HTTP's, a property named route.
+    "const express = require('express');\nconst app = express();\n"
+    "app.route('/y', extra).get(h);\n",
+    "const express = require('express');\nconst app = express();\n"
+    "app.route('/x').use(h);\nthings.route('/z').get(h);\n",
+    "const client = require('./client');\nclient.route.get(h);\n",
+])
+def test_other_route_chains_are_not_routes(code: str) -> None:
+    assert facts_of(code).routes() == []
+
+
 @pytest.mark.parametrize("code", [
     # HTTP clients: the same shape as a route, never one.
     "import axios from 'axios';\nconst api = axios.create();\n"

@@ -1,14 +1,15 @@
 """End to end: the login limiter that ``fix`` adds stops password guessing on apps that do not
 answer a failed login with an error status, and on a token API that does.
 
-Five apps, really installed (one ``npm install`` shared through a link), fixed with
+Six apps, really installed (one ``npm install`` shared through a link), fixed with
 ``nodeharden fix --select rate-limit`` and probed over real HTTP on 127.0.0.1:
 
 - a passport-local app whose failed login redirects back to the form (302, ``failureRedirect``);
 - a form app whose failed login renders the form again with 200;
 - a token API whose failed login is a 401 and a good one a 200 with a token;
 - a token API whose login handler is a controller imported by a router (failure 400);
-- a token API whose failed login goes to the error handler with ``next(err)`` (401).
+- a token API whose failed login goes to the error handler with ``next(err)`` (401);
+- a token API whose login route is ``app.route('/api/login').get(…).post(…)``.
 
 Before the fix no app ever answers 429. After it, every attempt on the login route counts
 (``login_points`` per account and address, five times that per address), also when the guesses
@@ -211,6 +212,31 @@ NEXT_ERROR_APP = """
     });
     """
 
+#: A token API whose login route is registered through ``app.route(path)``, chained: the
+#: limiter goes among ``.post(…)``'s own arguments (``route()`` takes only the path).
+ROUTE_CHAIN_APP = """
+    const express = require('express');
+
+    const app = express();
+    app.use(express.urlencoded({ extended: false }));
+
+    const USERS = { alice: 'wonderland', mallory: 'own-password' };
+
+    app
+      .route('/api/login')
+      .get((req, res) => res.send('POST your username and password'))
+      .post((req, res) => {
+        if (USERS[req.body.username] === undefined || USERS[req.body.username] !== req.body.password) {
+          return res.status(401).json({ error: 'invalid credentials' });
+        }
+        res.json({ token: 'token-for-' + req.body.username });
+      });
+
+    const server = app.listen(0, '127.0.0.1', () => {
+      console.log('listening ' + server.address().port);
+    });
+    """
+
 
 @dataclass
 class LoginApp:
@@ -225,11 +251,12 @@ class LoginApp:
 APPS = {"passport": (PASSPORT_APP, "/login", 302, 302), "form": (FORM_APP, "/signin", 200, 302),
         "token": (TOKEN_APP, "/api/login", 401, 200),
         "controller": (CONTROLLER_APP, "/auth/login", 400, 200),
-        "next-error": (NEXT_ERROR_APP, "/api/signin", 401, 200)}
+        "next-error": (NEXT_ERROR_APP, "/api/signin", 401, 200),
+        "route-chain": (ROUTE_CHAIN_APP, "/api/login", 401, 200)}
 #: Modules besides app.js.
 EXTRA_FILES = {"controller": CONTROLLER_FILES}
 #: Token APIs: a 2xx answer is a good login, so the fix clears the count on it.
-TOKEN_APIS = {"token", "controller", "next-error"}
+TOKEN_APIS = {"token", "controller", "next-error", "route-chain"}
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +311,11 @@ def test_fix_wires_the_login_limiter_before_the_handler(login_app: LoginApp) -> 
                       if "node_modules" not in p.parts and "middleware" not in p.parts)
     route = login_app.path.rpartition("/auth")[2] if login_app.name == "controller" \
         else login_app.path
-    assert f".post('{route}', loginLimiter, " in sources
+    if login_app.name == "route-chain":
+        assert f".route('{route}')" in sources and ".post(loginLimiter, (req, res) =>" in sources
+        assert ".get(loginLimiter" not in sources  # only the method that logs in
+    else:
+        assert f".post('{route}', loginLimiter, " in sources
     assert "trust proxy" not in sources
     module = (login_app.root / "middleware" / "rate-limit.js").read_text()
     # Only token APIs (a 2xx answer is a good login) clear the count on a 2xx answer.

@@ -124,6 +124,12 @@ class CallFact:
     #: imported from one of the project's own modules. ``api.post('/api/signin', body)`` on
     #: an HTTP client is none of these.
     on_express: bool = False
+    #: A route of ``X.route(path).get(…).post(…)``: ``target`` is ``X``, ``args[0]`` is the path
+    #: given to ``route()`` and the rest are this method's own arguments, so a new middleware
+    #: goes before ``args[1]``, never after the path.
+    chained: bool = False
+    #: (chained routes) the bytes of the method's name, where a finding about the route points.
+    method_span: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)
@@ -543,7 +549,9 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
             continue
         if obj is None or args_node is None:
             continue
-        if method not in CALL_METHODS:
+        route_path, receiver = _route_chain(obj) if method in HTTP_METHODS \
+            and obj.type == "call_expression" else (None, None)
+        if method not in CALL_METHODS and receiver is None:
             first = next(iter(code_children(args_node)), None)
             if first is None or first.type not in ("string", "template_string"):
                 continue
@@ -553,6 +561,11 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
         stmt = statement_for(call)
         line, column = _point(call)
         args = [_arg_fact(a) for a in code_children(args_node)]
+        chained = False
+        if route_path is not None and receiver is not None:
+            # `router.route('/login').post(handler)`: a route like `router.post('/login',
+            # handler)`, registered on the receiver of route()
+            args, obj, target, chained = [route_path, *args], receiver, text(receiver), True
         path_value = args[0].name if args and args[0].kind == "string" else None
         facts.calls.append(CallFact(
             target=target, method=method, line=line, column=column,
@@ -562,6 +575,7 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
             # Worked out for HTTP-method calls only: routes() is its one reader.
             on_express=method in HTTP_METHODS and obj.type == "identifier" and (
                 target in local_imports or _is_parameter(call, target)),
+            chained=chained, method_span=(prop.start_byte, prop.end_byte) if chained else None,
         ))
     if any(arg.kind == "identifier" for call in facts.calls if call.method == "use"
            for arg in call.args):
@@ -579,6 +593,30 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
 
 
 _FUNCTION_TYPES = FUNCTION_TYPES
+
+
+def _route_chain(node: Node | None) -> tuple[ArgFact | None, Node | None]:
+    """Return (the path, the receiver) when ``node``, the object of an HTTP-method call, is
+    ``X.route('/path')`` or a chain of HTTP-method calls on it (``X.route('/p').get(h)``),
+    ``X`` a plain name; else (None, None)."""
+    while node is not None and node.type == "call_expression":
+        fn = node.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression":
+            break
+        prop = text(fn.child_by_field_name("property"))
+        inner = fn.child_by_field_name("object")
+        if prop == "route":
+            args = node.child_by_field_name("arguments")
+            given = code_children(args) if args is not None else []
+            if len(given) == 1 and inner is not None and inner.type == "identifier":
+                path = _arg_fact(given[0])
+                if path.kind == "string":
+                    return path, inner
+            break
+        if prop not in HTTP_METHODS:
+            break
+        node = inner
+    return None, None
 
 
 def _is_parameter(node: Node, name: str) -> bool:

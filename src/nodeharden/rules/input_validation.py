@@ -1565,6 +1565,10 @@ def _sanitized(ctx: ProjectContext, project: _Project
     def statement(call: CallFact) -> bool:
         """``call`` is a statement of the block that creates the app, after its creation."""
         node = _node_at(parsed.tree, call.start, call.end)
+        while call.chained and node is not None and node.parent is not None \
+                and node.parent.type == "member_expression" and node.parent.parent is not None \
+                and node.parent.parent.type == "call_expression":
+            node = node.parent.parent  # `app.route(p).get(h).post(h)`: the whole chain
         return node is not None and call.start > app.end and node.parent is not None and \
             node.parent.type == "expression_statement" and node.parent.parent == home
 
@@ -2069,6 +2073,8 @@ class InputValidation(Rule):
             message += f" (no automatic fix: {'; '.join(blockers)})"
         start = route.start
         end = route.args[0].end if route.args else route.end
+        if route.method_span is not None:  # `.post(` of `app.route('/x').get(…).post(…)`
+            start, end = route.method_span
         return ctx.finding(self.id, rel, start, end, message, fix)
 
     @staticmethod
@@ -2190,7 +2196,9 @@ class InputValidation(Rule):
         inline = ", ".join(items) + ", "
         if b"\n" not in source[gap:handler.start] and len(prefix) + len(inline) <= _MAX_INLINE:
             return TextEdit(handler.start, handler.start, inline)
-        indent = route.indent + style.indent
+        # The handler's own indentation when it begins its line (one argument a line, as in
+        # a chained `.post(\n    handler)`), else one level in from the route's statement.
+        indent = prefix if prefix and not prefix.strip() else route.indent + style.indent
         body = "".join(f"\n{indent}{item}," for item in items)
         return TextEdit(gap, handler.start, body + "\n" + indent)
 

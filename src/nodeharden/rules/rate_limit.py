@@ -517,10 +517,16 @@ def _login_routes(ctx: ProjectContext) -> list[tuple[FileFacts, CallFact, str]]:
         facts = ctx.facts[path]
         if is_test_file(path):
             continue
-        for call in facts.routes():
+        routes = facts.routes()
+        for call in routes:
             if len(call.args) < 2 or any(a.kind == "identifier" and a.name == "loginLimiter"
                                          for a in call.args):
                 continue
+            if call.chained and call.method == "all" and any(
+                    other.chained and other.start == call.start and other.method != "all"
+                    for other in routes):
+                continue  # `route('/login').all(requireGuest).post(…)`: middleware of every
+                #           method; the limiter goes on the method that logs in
             for full_path in _full_path(prefixes, facts, call):
                 if _is_login(ctx, facts, call, full_path):
                     found.append((facts, call, full_path))
@@ -1301,8 +1307,8 @@ def _after_static(ctx: ProjectContext, source: bytes, facts: FileFacts,
     allowed: dict[int, bool] = {}
     nested: set[int] = set()
     for call in facts.calls:
-        if call.target != name or call.start < app.stmt_end:
-            continue
+        if call.target != name or call.start < app.stmt_end or call.chained:
+            continue  # (a chained `.options(cors())` is a route's: it shares the chain's start)
         passes = anchor = False
         if call.method in ("set", "enable", "disable", "engine"):
             passes = True
@@ -1722,8 +1728,27 @@ class RateLimit(Rule):
         # The login limiter goes first on the route (right after the path): it takes its point
         # before passport.authenticate() or the route's own handler runs.
         for facts, route, _full in login_routes:
-            at = route.args[0].end
             source = ctx.read(facts.path) or b""
+            if route.chained:
+                # `router.route('/login').post(handler)`: route() takes only the path, so the
+                # limiter goes first among the method's own arguments, right after the
+                # parenthesis (before anything another fix inserts ahead of the handler).
+                first = route.args[1]
+                paren = source.rfind(b"(", 0, first.start)
+                line_start = source.rfind(b"\n", 0, first.start) + 1
+                indent = source[line_start:first.start].decode("utf-8", "replace")
+                if paren < 0 or source[paren + 1:first.start].strip():
+                    edit = TextEdit(first.start, first.start, "loginLimiter, ")  # a comment
+                elif line_start > paren and not indent.strip():
+                    eol = ctx.styles[facts.path].eol
+                    edit = TextEdit(paren + 1, paren + 1, f"{eol}{indent}loginLimiter,")
+                else:
+                    edit = TextEdit(paren + 1, paren + 1, "loginLimiter, ")
+                edits_by_file.setdefault(facts.path, []).append(edit)
+                if "loginLimiter" not in names_by_file.setdefault(facts.path, []):
+                    names_by_file[facts.path].append("loginLimiter")
+                continue
+            at = route.args[0].end
             one_a_line = _ARG_LINE_END.match(source, at)
             line_start = source.rfind(b"\n", 0, route.args[0].start) + 1
             indent = source[line_start:route.args[0].start].decode("utf-8", "replace")
