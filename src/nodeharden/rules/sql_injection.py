@@ -457,13 +457,24 @@ def _all_compiled_sql(ident: Node) -> bool:
 
 def _constant_per_element(node: Node, scope: Node, call: Node, depth: int) -> bool:
     """Return True for ``xs.map(() => '?')`` (or ``function () { return '?'; }``): an array
-    holding one constant text per element of ``xs``, whatever ``xs`` holds."""
+    holding one constant text per element of ``xs``, whatever ``xs`` holds; likewise
+    ``new Array(n).fill('?')`` (``fill`` with one argument replaces every element) and
+    ``Array.from(xs, () => '?')``."""
     fn = node.child_by_field_name("function")
     args = node.child_by_field_name("arguments")
-    if fn is None or fn.type != "member_expression" or args is None or \
-            text(fn.child_by_field_name("property")) != "map":
+    if fn is None or fn.type != "member_expression" or args is None:
         return False
-    mapper = code_children(args)
+    method = text(fn.child_by_field_name("property"))
+    given = code_children(args)
+    if method == "fill":
+        return len(given) == 1 and _constant_text(given[0], scope, call, depth)
+    if method == "from" and text(fn.child_by_field_name("object")) == "Array" \
+            and len(given) == 2 and given[1].type in ("arrow_function", "function_expression",
+                                                       "function"):
+        return _constant_return(given[1], scope, call, depth)
+    if method != "map":
+        return False
+    mapper = given
     if len(mapper) != 1 or mapper[0].type not in ("arrow_function", "function_expression",
                                                   "function"):
         return False
@@ -490,6 +501,19 @@ def _constant_per_element(node: Node, scope: Node, call: Node, depth: int) -> bo
         return _constant_text(body, scope, call, depth)
     finally:
         _STATE.constant_params -= added
+
+
+def _constant_return(func: Node, scope: Node, call: Node, depth: int) -> bool:
+    """Return True when function ``func`` only returns constant text (its parameters are not
+    constants)."""
+    body = func.child_by_field_name("body")
+    if body is not None and body.type == "statement_block":
+        statements = code_children(body)
+        if len(statements) != 1 or statements[0].type != "return_statement":
+            return False
+        returned = code_children(statements[0])
+        body = returned[0] if len(returned) == 1 else None
+    return _constant_text(body, scope, call, depth)
 
 
 def _simple_params(func: Node) -> list[str | None]:
