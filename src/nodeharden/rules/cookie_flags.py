@@ -238,7 +238,8 @@ _AUTHORIZE_REQUEST_RE = lazy_pattern(rb"\b(?:redirect_uri|code_challenge|respons
 
 #: Words of a cookie's name or value that mark a display preference or a navigation target
 #: (`theme`, `locale`, `returnTo`, `targetPath`): values the page shows or the URL carries.
-_PREFERENCE_WORDS = frozenset({"theme", "locale", "lang", "language", "currency", "timezone"})
+_PREFERENCE_WORDS = frozenset({"theme", "locale", "lang", "language", "currency", "timezone",
+                               "pref", "prefs", "preference", "preferences"})
 _TARGET_WORDS = frozenset({"redirect", "return", "target"})
 _TARGET_OBJECT_WORDS = frozenset({"path", "url", "to", "uri"})
 #: A bare location (`req.path`, `req.session.next`), a target only in a cookie named for one.
