@@ -1718,7 +1718,7 @@ class InputValidation(Rule):
                           and _WRAPPED_RE.search(source, r.args[-1].start, r.args[-1].end))]
             if not routes:
                 continue
-            from nodeharden.rules._validation_sinks import SOURCES, find_sinks
+            from nodeharden.rules._validation_sinks import SOURCES, find_sinks, request_field
             from nodeharden.rules._validation_types import FILTER_HARM, PARTS, analyze_handler
 
             parsed = project.get(rel)
@@ -1759,6 +1759,15 @@ class InputValidation(Rule):
                         sanitized = _sanitized(ctx, project)
                     stripped = sanitized(rel, route)
                     sinks = [s for s in sinks if not self._stripped(stripped, s)]
+                if any(s.as_sent for s in sinks) and len(route.args) > 2:
+                    # a Joi schema middleware of the route that types the field as a string
+                    # (express-validation, celebrate): an object there is refused first
+                    from nodeharden.rules._schema_fields import typed_fields
+
+                    typed = typed_fields(project, rel, facts, parsed, route)
+                    sinks = [s for s in sinks if not self._stripped(
+                        frozenset(p for p, _ in typed), s) or (
+                        request_field(s.source) not in typed)]
                 for sink in sinks:
                     at = (sink.path or where, sink.node.start_byte)
                     if at in reported:
