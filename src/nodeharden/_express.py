@@ -575,7 +575,8 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
             # Worked out for HTTP-method calls only: routes() is its one reader.
             on_express=method in HTTP_METHODS and obj.type == "identifier" and (
                 target in local_imports or _is_parameter(call, target)),
-            chained=chained, method_span=(prop.start_byte, prop.end_byte) if chained else None,
+            chained=chained, method_span=(prop.start_byte, prop.end_byte)
+            if chained and prop is not None else None,
         ))
     if any(arg.kind == "identifier" for call in facts.calls if call.method == "use"
            for arg in call.args):

@@ -836,7 +836,7 @@ def _status_statement(stmt: Node, root: str) -> Node | None:
         obj = unwrap(fn.child_by_field_name("object")) if fn is not None \
             and fn.type == "member_expression" else None
         args = expr.child_by_field_name("arguments")
-        if obj is not None and obj.type == "identifier" and text(obj) == root \
+        if fn is not None and obj is not None and obj.type == "identifier" and text(obj) == root \
                 and text(fn.child_by_field_name("property")) == "status" \
                 and args is not None and len(args.named_children) == 1:
             return args.named_children[0]

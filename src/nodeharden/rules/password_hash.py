@@ -442,8 +442,8 @@ def _constant_number(node: Node | None, depth: int = 0) -> int | None:
     if holder is None or holder.type != "lexical_declaration" \
             or not text(holder).startswith("const") or name is None or name.type != "identifier":
         return None
-    value = unwrap(where.child_by_field_name("value"))
-    return _constant_number(value, depth + 1) if value is not None and value.type == "number" \
+    init = unwrap(where.child_by_field_name("value"))
+    return _constant_number(init, depth + 1) if init is not None and init.type == "number" \
         else None
 
 
