@@ -996,6 +996,66 @@ def _exported_as(node: Node) -> str | None:
     return None
 
 
+#: Request headers that name a client address, which any client can send: only a proxy in
+#: front that overwrites them makes them the client's own.
+_ADDRESS_HEADERS = ("x-forwarded-for", "cf-connecting-ip", "x-real-ip", "true-client-ip",
+                    "x-client-ip", "fastly-client-ip", "x-cluster-client-ip", "forwarded")
+_HEADER_READ_RE = lazy_pattern(
+    r"\.\s*(?:headers\s*(?:\[\s*['\"`](?P<a>[\w-]+)['\"`]\s*\]|\.\s*(?P<b>forwarded))"
+    r"|(?:header|get)\s*\(\s*['\"`](?P<c>[\w-]+)['\"`]\s*\))", re.IGNORECASE)
+
+
+def _address_header(code: str) -> str | None:
+    """Return the client-address header ``code`` reads (``req.headers['x-forwarded-for']``,
+    ``req.header('CF-Connecting-IP')``, ``req.get('x-real-ip')``), or None."""
+    for match in _HEADER_READ_RE.finditer(code):
+        name = (match.group("a") or match.group("b") or match.group("c") or "").lower()
+        if name in _ADDRESS_HEADERS:
+            return name
+    return None
+
+
+def _header_keyed(call: Node, names: set[str], functions: dict[str, Node]) -> Node | None:
+    """Return the ``keyGenerator`` of an express-rate-limit / express-slow-down call whose key
+    reads a client-address header (written inline, or a function of the file named there)."""
+    fn = call.child_by_field_name("function" if call.type == "call_expression" else "constructor")
+    args = call.child_by_field_name("arguments")
+    if fn is None or args is None or not (text(fn) in names or (
+            fn.type == "member_expression" and text(fn.child_by_field_name("object")) in names)):
+        return None
+    items = code_children(args)
+    if len(items) != 1 or items[0].type != "object":
+        return None
+    for prop in items[0].named_children:
+        key = prop.child_by_field_name("key" if prop.type == "pair" else "name")
+        if key is None or text(key).strip("'\"`") != "keyGenerator":
+            continue
+        value = prop.child_by_field_name("value") if prop.type == "pair" else prop
+        if value is not None and value.type == "identifier":
+            value = functions.get(text(value))
+        return prop if value is not None and _address_header(text(value)) else None
+    return None
+
+
+def _top_functions(root: Node) -> dict[str, Node]:
+    """Return name -> function of the file's top-level ``function f`` and ``const f = (…) =>``."""
+    found: dict[str, Node] = {}
+    for stmt in code_children(root):
+        decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" \
+            else stmt
+        if decl is None:
+            continue
+        if decl.type == "function_declaration":
+            found[text(decl.child_by_field_name("name"))] = decl
+        elif decl.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in code_children(decl):
+                value = declarator.child_by_field_name("value")
+                if declarator.type == "variable_declarator" and value is not None \
+                        and value.type in FUNCTION_TYPES:
+                    found[text(declarator.child_by_field_name("name"))] = value
+    return found
+
+
 def _spoofable_message(keyed: str, where: str) -> str:
     hint = "" if keyed.startswith("consume") else \
         "; express-rate-limit 7 and later log ERR_ERL_PERMISSIVE_TRUST_PROXY for `true`"
@@ -1507,6 +1567,7 @@ class RateLimit(Rule):
             return
         if rate_limiting_used(ctx):
             yield from self._spoofable_keys(ctx)
+            yield from self._header_keys(ctx)
             return
         app_files = [f for f in ctx.app_files() if not is_test_file(f.path)]
         if not app_files:
@@ -1637,6 +1698,44 @@ class RateLimit(Rule):
                                                                    target):
                     yield ctx.finding(self.id, limiter_path, node.start_byte, node.end_byte,
                                       _spoofable_message(keyed, where))
+
+    def _header_keys(self, ctx: ProjectContext) -> Iterator[Finding]:
+        """Report the express-rate-limit / express-slow-down limiters whose ``keyGenerator``
+        reads a client-address header (X-Forwarded-For, CF-Connecting-IP, X-Real-IP…): any
+        client sends those, so a new value per request gets a fresh bucket unless a proxy in
+        front overwrites the header on every request. Reported without a fix: which proxies
+        are in front is the deployer's knowledge."""
+        for path in sorted(ctx.facts):
+            facts = ctx.facts[path]
+            names = facts.locals_of("express-rate-limit") | facts.locals_of("express-slow-down")
+            source = ctx.read(path)
+            lang = _lang_of(path)
+            if is_test_file(path) or not names or source is None or lang is None \
+                    or b"keyGenerator" not in source:
+                continue
+            root = parse(lang, source).root_node
+            functions = _top_functions(root)
+            shared: set[int] = set()  # one finding per key function several limiters name
+            for node in nodes_of_types(lang, root, ("call_expression", "new_expression")):
+                prop = _header_keyed(node, names, functions)
+                if prop is None:
+                    continue
+                value = prop.child_by_field_name("value") if prop.type == "pair" else prop
+                body = functions.get(text(value)) if value is not None \
+                    and value.type == "identifier" else value
+                if body is not None and body is not value:
+                    if body.start_byte in shared:
+                        continue
+                    shared.add(body.start_byte)
+                header = _address_header(text(body)) if body is not None else None
+                yield ctx.finding(
+                    self.id, path, prop.start_byte, prop.end_byte,
+                    f"this limiter's key reads the {header} request header, which any client "
+                    "sends: a new value per request gets a fresh bucket, so the limit is "
+                    "bypassed unless a proxy in front overwrites that header on every request; "
+                    "key on req.ip with `trust proxy` set to the number of proxies in front of "
+                    "the app (app.set('trust proxy', 1) behind one), which Express reads from "
+                    "X-Forwarded-For as the proxies wrote it")
 
     def _limiters_of(self, ctx: ProjectContext, facts: FileFacts, root: Node, lang: str,
                      target: str) -> Iterator[tuple[str, Node, str]]:
