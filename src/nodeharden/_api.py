@@ -82,7 +82,7 @@ def check(path: Path | str = ".", *, select: list[str] | None = None,
     scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
                            config_path=config_path, only=only, progress=progress,
                            include=include, cache=cache)
-    result = scanner.scan()
+    result = _declined(scanner.scan(), scanner)
     if baseline is None and not audit:
         return result
     from dataclasses import replace
@@ -116,6 +116,27 @@ def check(path: Path | str = ".", *, select: list[str] | None = None,
         failed.append(Skipped(lockfile, audit_notes[0], FailReason.AUDIT))
     return replace(result, findings=findings, failed=failed,
                    notes=[*result.notes, *audit_notes])
+
+
+def _declined(result: ScanResult, scanner: Scanner) -> ScanResult:
+    """Return ``result`` with each fix ``fix`` would decline for this project (a dependency
+    its Node version cannot run, a package.json missing or not JSON) taken off its finding,
+    and the reason added to the message, so that "fixable" says what ``fix`` will do."""
+    fixable = [f for f in result.findings if f.fix is not None]
+    if not fixable:
+        return result
+    from dataclasses import replace
+
+    from nodeharden._applicable import declined_reasons
+
+    reasons = declined_reasons([f.fix for f in fixable if f.fix is not None],
+                               lambda: scanner.runtime, result.root, scanner.package_dirs)
+    if not reasons:
+        return result
+    marked = {id(fixable[i]): why for i, why in reasons.items()}
+    return replace(result, findings=[
+        replace(f, fix=None, message=f"{f.message}; not fixed: {marked[id(f)]}")
+        if id(f) in marked else f for f in result.findings])
 
 
 def fix(path: Path | str = ".", *, dry_run: bool = False, unsafe: bool = False,

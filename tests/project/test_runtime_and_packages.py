@@ -167,3 +167,53 @@ def test_a_range_the_rule_chose_on_purpose_is_kept_when_the_runtime_supports_it(
     problem, _ = fit_to_runtime(fix, Runtime(node=(16, 0), source=".nvmrc 16"))
     assert problem == ("needs Node 18.18 for @eslint/js; the project runs on "
                        "Node 16 (.nvmrc 16)")
+
+
+ESLINT_LEGACY = "module.exports = {\n  extends: ['eslint:recommended'],\n};\n"
+
+
+@pytest.mark.parametrize("package_json,reason", [
+    ('{"name": "old", "engines": {"node": ">=10"}, "dependencies": {"express": "^4.17.0"},'
+     ' "devDependencies": {"eslint": "^6.8.0"}}',
+     "not fixed: needs Node 18.18 for eslint-plugin-security; the project runs on Node 10 "
+     "(engines.node >=10)"),
+], ids=["runtime"])
+def test_check_does_not_call_fixable_what_fix_declines(tmp_path: Path, package_json: str,
+                                                       reason: str) -> None:
+    from nodeharden import check, fix
+
+    root = write_tree(tmp_path / "p", {"package.json": package_json,
+                                       ".eslintrc.js": ESLINT_LEGACY,
+                                       "app.js": "const express = require('express');\n"
+                                                 "const app = express();\napp.listen(3000);\n"})
+    [finding] = check(root, select=["eslint-security"]).findings
+    assert finding.fix is None and finding.message.endswith(reason), finding.message
+    text = run_cli("check", root, "--select", "eslint-security")
+    assert "0 fixable" in text.stdout and "(fixable)" not in text.stdout
+    planned = fix(root, select=["eslint-security"], dry_run=True)
+    assert planned.applied == []
+
+
+def test_check_keeps_fixable_what_fix_writes(tmp_path: Path) -> None:
+    from nodeharden import check
+
+    root = write_tree(tmp_path / "p", {
+        "package.json": '{"name": "new", "engines": {"node": ">=20"}, '
+                        '"dependencies": {"express": "^5.1.0"}, "devDependencies": '
+                        '{"eslint": "^8.57.0"}}',
+        ".eslintrc.js": ESLINT_LEGACY,
+        "app.js": "const express = require('express');\nconst app = express();\n"})
+    [finding] = check(root, select=["eslint-security"]).findings
+    assert finding.fix is not None and "not fixed" not in finding.message
+
+
+def test_check_says_a_fix_needs_a_package_json_that_parses(tmp_path: Path) -> None:
+    from nodeharden import check
+
+    root = write_tree(tmp_path / "p", {
+        "package.json": '{"name": "broken", "dependencies": {"express": "^4.21.0"},}',
+        "app.js": "const express = require('express');\nconst app = express();\n"
+                  "app.listen(3000);\n"})
+    found = [f for f in check(root, select=["helmet"]).findings if f.rule == "helmet"]
+    assert found and all(f.fix is None for f in found)
+    assert "package.json is not a valid JSON object" in found[0].message
