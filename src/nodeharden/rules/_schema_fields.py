@@ -23,7 +23,7 @@ its file and never written (``login.body = …``), and an exporting module assig
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Any
 
 from tree_sitter import Node
 
@@ -31,8 +31,9 @@ from nodeharden._express import CallFact, FileFacts
 from nodeharden._parse import code_children, string_value, text, unwrap
 from nodeharden._regex import lazy_pattern
 
-if TYPE_CHECKING:
-    from nodeharden.rules.input_validation import _Parsed, _Project
+#: input-validation's ``_Project`` (parsed project files on demand): typed loosely here, as
+#: this module is below that rule (tests/engine/test_rule_layering.py).
+_Project = Any
 
 #: The request parts a schema's keys name (express-validation's ``body``, celebrate's
 #: ``[Segments.BODY]``).
@@ -43,20 +44,19 @@ _SCALAR_RE = lazy_pattern(r"^([\w$]+)\s*\.\s*(?:string|number|boolean|date|objec
 _MAX_DEPTH = 3
 
 
-def typed_fields(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
-                 route: CallFact) -> frozenset[tuple[str, str]]:
+def typed_fields(project: _Project, rel: str, facts: FileFacts, route: CallFact,
+                 node_at: Any) -> frozenset[tuple[str, str]]:
     """Return (part, field) of each request field a schema middleware of ``route`` (its own
-    arguments before the handler) types as a scalar."""
+    arguments before the handler) types as a scalar; ``node_at(start, end)`` gives the node
+    of the route's file at those bytes."""
     callees = _validator_callees(facts)
     if not callees or len(route.args) < 3:
         return frozenset()
-    from nodeharden.rules.input_validation import _node_at
-
     found: set[tuple[str, str]] = set()
     arg = route.args[-2]  # the middleware right before the handler, nothing between
     if arg.kind == "call" and arg.name in callees:
         celebrate = arg.name not in _express_validation_callees(facts)
-        call = _node_at(parsed.tree, arg.start, arg.end)
+        call = node_at(arg.start, arg.end)
         args = call.child_by_field_name("arguments") if call is not None else None
         given = code_children(args) if args is not None else []
         schema = _object_of(project, rel, facts, given[0], 0) if given else None

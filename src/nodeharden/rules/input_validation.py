@@ -1764,7 +1764,8 @@ class InputValidation(Rule):
                     # (express-validation, celebrate): an object there is refused first
                     from nodeharden.rules._schema_fields import typed_fields
 
-                    typed = typed_fields(project, rel, facts, parsed, route)
+                    typed = typed_fields(project, rel, facts, route, lambda start, end, tree=(
+                        parsed.tree): _node_at(tree, start, end))
                     sinks = [s for s in sinks if not self._stripped(
                         frozenset(p for p, _ in typed), s) or (
                         request_field(s.source) not in typed)]
