@@ -478,13 +478,7 @@ def _constant_per_element(node: Node, scope: Node, call: Node, depth: int) -> bo
     if len(mapper) != 1 or mapper[0].type not in ("arrow_function", "function_expression",
                                                   "function"):
         return False
-    body = mapper[0].child_by_field_name("body")
-    if body is not None and body.type == "statement_block":
-        statements = code_children(body)
-        if len(statements) != 1 or statements[0].type != "return_statement":
-            return False
-        returned = code_children(statements[0])
-        body = returned[0] if len(returned) == 1 else None
+    body = _returned_value(mapper[0])
     # The mapper's parameters are no constants: `xs.map((x) => x)` keeps the elements.
     if _constant_text(body, scope, call, depth):
         return True
@@ -506,14 +500,20 @@ def _constant_per_element(node: Node, scope: Node, call: Node, depth: int) -> bo
 def _constant_return(func: Node, scope: Node, call: Node, depth: int) -> bool:
     """Return True when function ``func`` only returns constant text (its parameters are not
     constants)."""
+    return _constant_text(_returned_value(func), scope, call, depth)
+
+
+def _returned_value(func: Node) -> Node | None:
+    """Return what a function returns when that is one expression: an arrow's expression body,
+    or the value of a body that is a single ``return``; else None."""
     body = func.child_by_field_name("body")
     if body is not None and body.type == "statement_block":
         statements = code_children(body)
         if len(statements) != 1 or statements[0].type != "return_statement":
-            return False
+            return None
         returned = code_children(statements[0])
-        body = returned[0] if len(returned) == 1 else None
-    return _constant_text(body, scope, call, depth)
+        return returned[0] if len(returned) == 1 else None
+    return body
 
 
 def _simple_params(func: Node) -> list[str | None]:
