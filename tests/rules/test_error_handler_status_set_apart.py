@@ -80,10 +80,33 @@ def test_a_local_declared_before_the_try_counts_when_only_ever_a_4xx(tmp_path: P
     ("res.status(400)\n    setTimeout(() => res.json({ error: e.message }))", ""),
     ("res.json({ error: e.message })", "res.status(400)"),
     ("let status\n    status = 400\n    res.status(status).json({ error: e.message })", ""),
+    # found by an adversarial review: each a real 5xx leak the first cut hid
+    ("res.status(400)\n    switch (e.name) {\n      case 'MongoServerError':\n"
+     "        res.status(500)\n        res.json({ error: e.message })\n        break\n"
+     "      default:\n        res.json({ error: e.message })\n    }", ""),
+    ("res.status(400)\n    if (e.code === 'ECONNREFUSED') unavailable()\n"
+     "    res.json({ error: e.message })", "const unavailable = () => res.status(503)"),
+    ("res.status(400)\n    try { await store.audit(e) } catch (e2) { res.status(500) } "
+     "finally { res.json({ error: e.message }) }", ""),
+    ("res.status(400)\n    for (let i = 0; i < 2; i++) {\n      if (i === 1) { "
+     "res.json({ error: e.message }); break }\n      res.status(500)\n    }", ""),
+    ("res.status(400)\n    if (e.fatal && res.status(500)) res.json({ error: e.message })", ""),
+    ("let status = 400\n    if (e.code) ({ status } = { status: 500 })\n"
+     "    res.status(status).json({ error: e.message })", ""),
+    ("let status = 400\n    ;[status] = [500]\n    res.status(status).json({ error: e.message })",
+     ""),
+    ("let status = 400\n    for (status of [500]) {}\n"
+     "    res.status(status).json({ error: e.message })", ""),
+    ("const { status = 500 } = e\n    res.status(status).json({ error: e.message })",
+     "const status = 400"),
+    ("res.status(status).json({ error: e.message })",
+     "if (req.query.x) { let status = 400 }"),
 ], ids=["500-before", "500-in-a-branch-between", "response-passed-between", "5xx-branch",
         "from-the-error", "incremented",
         "closure-writes-5xx", "answer-in-a-callback", "status-before-the-try",
-        "no-initial-value"])
+        "no-initial-value", "switch-case", "closure-helper-between", "finally", "loop",
+        "status-in-the-condition", "destructuring-write", "array-destructuring-write",
+        "for-of-write", "shadowed-by-destructuring", "declared-in-another-block"])
 def test_what_may_be_a_5xx_keeps_the_finding(tmp_path: Path, catch_body: str,
                                              before: str) -> None:
     assert message_leaks(tmp_path, catch_body, before), catch_body

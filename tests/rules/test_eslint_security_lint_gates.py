@@ -193,3 +193,29 @@ def test_an_eslint_config_in_package_json_eslint_9_never_loads_gets_no_fix(
     [finding] = check(root, select=["eslint-security"]).findings
     assert finding.fix is None and finding.path == "package.json"
     assert "ESLint 9 (package.json) never loads it" in finding.message
+
+
+@pytest.mark.parametrize("eslint,scripts,files", [
+    # ranges that may install ESLint 8, which reads legacy configs
+    ("<9", None, None),
+    ("^8 || ^9", None, None),
+    # the switch wherever a lint runs from (found by an adversarial review)
+    ("^9.39.1", {"lint": 'ESLINT_USE_FLAT_CONFIG="false" eslint .'}, None),
+    ("^9.39.1", {"lint": "make lint"},
+     {"Makefile": "lint:\n\tESLINT_USE_FLAT_CONFIG=false npx eslint .\n"}),
+    ("^9.39.1", None, {".husky/pre-commit": "export ESLINT_USE_FLAT_CONFIG=false\nnpx eslint .\n"}),
+    ("^9.39.1", {"lint": "sh scripts/lint.sh"},
+     {"scripts/lint.sh": "ESLINT_USE_FLAT_CONFIG=false eslint .\n"}),
+    ("^9.39.1", {"lint": "node tools/lint.js"},
+     {"tools/lint.js": "const { loadESLint } = require('eslint');\n"
+      "loadESLint({ useFlatConfig: false });\n"}),
+    ("^9.39.1", None, {".circleci/config.yml": "jobs:\n  lint:\n    environment:\n"
+                       "      ESLINT_USE_FLAT_CONFIG: 'false'\n"}),
+], ids=["below-9", "8-or-9", "quoted-switch", "makefile", "husky", "shell-script",
+        "node-runner", "circleci"])
+def test_eslint_9_with_the_switch_anywhere_or_a_range_reaching_8_keeps_the_fix(
+        tmp_path: Path, eslint: str, scripts: dict[str, str] | None,
+        files: dict[str, str] | None) -> None:
+    root = _legacy_project(tmp_path, eslint, scripts, files)
+    [finding] = check(root, select=["eslint-security"]).findings
+    assert finding.fix is not None and "never loads" not in finding.message, finding.message

@@ -809,19 +809,49 @@ def _client_status_apart(sink: Node, scope: Node) -> bool:
         if up.type in _FUNCTIONS:
             return False  # answered in a callback (`setTimeout(() => res.json(…))`)
         up = up.parent
+    if _may_set_status(text(cur)[:max(0, sink.start_byte - cur.start_byte)], mention):
+        return False  # `if (e.fatal && res.status(500)) res.json(…)`
     while cur != scope and cur.parent is not None and cur.parent.type not in _FUNCTIONS:
         parent = cur.parent
-        if parent.type == "statement_block":
+        if parent.type not in _STRAIGHT_PARENTS:
+            return False  # a loop, switch, try or finally: an earlier pass or case may set it
+        if parent.type == "if_statement":
+            condition = parent.child_by_field_name("condition")
+            if condition is not None and _may_set_status(text(condition), mention):
+                return False
+        if parent.type in ("statement_block", "program"):
             before = [c for c in parent.named_children
                       if c.type != "comment" and c.end_byte <= cur.start_byte]
             for prev in reversed(before):
                 value = _status_statement(prev, root)
                 if value is not None:
                     return _client_status_value(value, prev)
-                if mention.search(text(prev)):
-                    return False  # the response is used between: its status may be set there
+                if _may_set_status(text(prev), mention):
+                    return False  # the response, or code that may reach it, runs between
         cur = parent
     return False
+
+
+#: The statements a status set earlier reaches the answer through unchanged, on every path.
+_STRAIGHT_PARENTS = frozenset({"statement_block", "if_statement", "else_clause",
+                               "expression_statement", "return_statement"})
+#: A call between the status and the answer that cannot touch the response: logging and
+#: conversions (``console.warn('conflict')``).
+_QUIET_CALL = lazy_pattern(r"^(?:(?:console|logger|log|debug|winston)\s*\.\s*\w+|debug|Number"
+                           r"|String|Boolean|parseInt|parseFloat)\s*\($")
+
+
+def _may_set_status(code: str, mention: re.Pattern[str]) -> bool:
+    """Return True when ``code``, run between a status and the answer, may change the status:
+    it names the response, or calls anything but logging and conversions (a closure such as
+    ``const unavailable = () => res.status(503)`` reaches it without naming it)."""
+    if mention.search(code):
+        return True
+    for call in re.finditer(r"([\w$.\s]+?)\(", code):
+        callee = re.sub(r"\s+", "", call.group(1)).split("(")[-1]
+        if callee and not _QUIET_CALL.match(callee + "("):
+            return True
+    return "eval" in code
 
 
 def _status_statement(stmt: Node, root: str) -> Node | None:
@@ -865,13 +895,21 @@ def _client_status_value(node: Node, at: Node) -> bool:
     if fn is None:
         return False
     declared = 0
+    named = re.compile(rf"(?<![\w$.]){re.escape(name)}(?![\w$])")
     for each in walk(fn):
         value: Node | None = None
         if each.type == "variable_declarator" and text(each.child_by_field_name("name")) == name:
             declared += 1
             value = each.child_by_field_name("value")
-            if value is None or each.start_byte > at.start_byte:
-                return False
+            block = each.parent.parent if each.parent is not None else None
+            if value is None or each.start_byte > at.start_byte or block is None \
+                    or not block.start_byte <= at.start_byte < block.end_byte:
+                return False  # no initial value, declared after, or in a block `at` is not in
+        elif each.type in ("object_pattern", "array_pattern") and named.search(text(each)):
+            return False  # `const { status = 500 } = e`, `[status] = [500]`: bound or written
+        elif each.type == "for_in_statement" \
+                and named.search(text(each.child_by_field_name("left"))):
+            return False  # `for (status of codes)`
         elif each.type == "assignment_expression" \
                 and text(unwrap(each.child_by_field_name("left"))) == name:
             value = each.child_by_field_name("right")

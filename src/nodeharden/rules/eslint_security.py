@@ -12,6 +12,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from tree_sitter import Node
@@ -624,28 +625,74 @@ def cjs_config_in_esm_package(ctx: ProjectContext, rel: str, source: bytes) -> s
     return ""
 
 
-#: What switches ESLint 9 back to the .eslintrc.* configs (removed in ESLint 10).
-_LEGACY_SWITCH_RE = lazy_pattern(r"\bESLINT_USE_FLAT_CONFIG\s*[=:]\s*['\"]?false\b")
+#: What switches ESLint 9 back to the .eslintrc.* configs (removed in ESLint 10): the
+#: environment variable (in a script, CI, Makefile, hook, Dockerfile or a Node runner) or the
+#: Node API's ``loadESLint({ useFlatConfig: false })``.
+_LEGACY_SWITCH_RE = lazy_pattern(r"\bESLINT_USE_FLAT_CONFIG\b|\buseFlatConfig\b")
+#: Files beside the project's code where a lint command or its environment is written (the
+#: scan lists none of them).
+_LINT_PLACES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Taskfile.yml",
+                ".circleci/config.yml", ".husky/*", ".lintstagedrc*", "lint-staged.config.*",
+                "*.sh", "scripts/*.sh", "bin/*.sh")
+
+
+def _eslint_floor(ctx: ProjectContext) -> int | None:
+    """Return the lowest ESLint major the project's declared range allows when that is a
+    plain range (``^9.1``, ``~9``, ``9.x``, ``>=9``, ``9.2.0``); None for anything else (``<9``,
+    ``^8 || ^9``, ``latest``): then it may well install a version that reads .eslintrc."""
+    for field in ("devDependencies", "dependencies", "peerDependencies", "optionalDependencies"):
+        deps = ctx.package_json.get(field)
+        spec = deps.get("eslint") if isinstance(deps, dict) else None
+        if not isinstance(spec, str):
+            continue
+        match = re.fullmatch(r"\s*(?:\^|~|>=\s*|=\s*|v)?(\d+)(?:\.[\dxX*]+){0,2}"
+                             r"(?:-[\w.]+)?\s*", spec)
+        return int(match.group(1)) if match else None
+    return None
 
 
 def legacy_config_ignored(ctx: ProjectContext) -> str:
-    """Return why the project's ESLint never loads its .eslintrc.* config: it declares ESLint
-    9 or later, which reads only eslint.config.* (ESLint 9 unless ESLINT_USE_FLAT_CONFIG=false
-    is set in a script or the CI config, ESLint 10 at all); else an empty string."""
-    major = declared_major(ctx.package_json, "eslint")
+    """Return why the project's ESLint never loads its .eslintrc.* config: its declared range
+    allows only ESLint 9 or later, which reads only eslint.config.* (ESLint 9 unless
+    ESLINT_USE_FLAT_CONFIG=false is set anywhere the project could set it, ESLint 10 at all);
+    else an empty string."""
+    major = _eslint_floor(ctx)
     if major is None or major < 9:
         return ""
-    if major == 9:
-        scripts = ctx.package_json.get("scripts")
-        texts = [json.dumps(scripts)] if isinstance(scripts, dict) else []
-        texts += [(ctx.read(f.rel) or b"").decode("utf-8", "replace")
-                  for f in ctx.files_of("workflow", "gitlab-ci")]
-        if any(_LEGACY_SWITCH_RE.search(t) for t in texts):
-            return ""
+    if major == 9 and _legacy_switch_seen(ctx):
+        return ""
     unless = " unless ESLINT_USE_FLAT_CONFIG=false is set" if major == 9 else ""
     return (f"ESLint {major} (package.json) never loads it: it reads only eslint.config.*"
             f"{unless}; not fixed: migrate the config to eslint.config.js first (npx "
             "@eslint/migrate-config)")
+
+
+def _legacy_switch_seen(ctx: ProjectContext) -> bool:
+    """Return True when the project names ESLint 9's switch back to legacy configs anywhere a
+    lint could be run from: package.json (its own, and those above it in the repository), CI
+    files, Makefiles, git hooks, shell scripts, Dockerfiles, or its JavaScript (a lint
+    runner)."""
+    texts = [ctx.package_json_text or ""]
+    root = Path(ctx.info.root)
+    for parent in list(root.parents)[:4]:
+        above = parent / "package.json"
+        try:
+            texts.append(above.read_text("utf-8", "replace") if above.is_file() else "")
+        except OSError:
+            continue
+        if (parent / ".git").exists():
+            break
+    for f in ctx.files_of("workflow", "gitlab-ci", "dockerfile", "js"):
+        texts.append((ctx.read(f.rel) or b"").decode("utf-8", "replace"))
+    # Files the scan does not list: Makefiles, hooks, shell scripts, lint-staged, CircleCI.
+    for pattern in _LINT_PLACES:
+        for path in sorted(root.glob(pattern))[:50]:
+            try:
+                if path.is_file() and path.stat().st_size < 1_000_000:
+                    texts.append(path.read_text("utf-8", "replace"))
+            except OSError:
+                continue
+    return any(_LEGACY_SWITCH_RE.search(t) for t in texts)
 
 
 def lint_fails_on_warnings(ctx: ProjectContext) -> str:

@@ -304,15 +304,33 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
         matrix = isinstance(strategy, dict) and strategy.get("matrix") is not None
         for index, step in enumerate(steps):
             if isinstance(step, dict) and _installs(step.get("run"), pattern):
-                checked_out = any(
-                    isinstance(before, dict) and isinstance(before.get("uses"), str)
-                    and before["uses"].split("@")[0].strip() == "actions/checkout"
-                    for before in steps[:index])
+                checked_out = _checks_out(steps[:index])
                 directory = step.get("working-directory")
                 yield InstallSite(rel, steps, index, steps.lc.item(index)[0] + 1, True,
                                   preferred, str(name), jobs, matrix, skips, checked_out,
                                   directory if isinstance(directory, str) else None)
                 break
+
+
+_DOWNLOAD_RE = lazy_pattern(r"download-artifact", re.IGNORECASE)
+_GIT_FETCH_RE = lazy_pattern(r"\bgit\s+(?:clone|checkout|fetch|pull)\b")
+
+
+def _checks_out(steps: Any) -> bool:
+    """Return False only for steps that download a build artifact and never get the
+    repository (no step whose action names a checkout, and no ``git clone``/``checkout``):
+    such a job installs what it downloaded. Anything else may well have the repository."""
+    downloads = gets = False
+    for step in steps:
+        if not isinstance(step, dict):
+            continue
+        uses, run = step.get("uses"), step.get("run")
+        if isinstance(uses, str):
+            downloads = downloads or _DOWNLOAD_RE.search(uses) is not None
+            gets = gets or "checkout" in uses.lower()
+        if isinstance(run, str) and _GIT_FETCH_RE.search(run):
+            gets = True
+    return gets or not downloads
 
 
 def _gitlab_sites(rel: str, data: Any, pattern: re.Pattern[str]) -> Iterator[InstallSite]:
@@ -394,7 +412,10 @@ def _step_block(site: InstallSite, lines: list[str], audit: str) -> tuple[str, i
         if site.directory is not None:
             if not re.fullmatch(r"[\w./-]+", site.directory):
                 return None  # an expression or quoting this edit would have to reproduce
-            block += f"{pad}{' ' * gap}working-directory: {site.directory}\n"
+            plain = re.fullmatch(r"[A-Za-z_./-][\w./-]*", site.directory) and \
+                site.directory.lower() not in ("true", "false", "yes", "no", "on", "off", "null")
+            shown = site.directory if plain else f"'{site.directory}'"
+            block += f"{pad}{' ' * gap}working-directory: {shown}\n"
     else:
         block = f"{pad}-{' ' * (gap - 1)}{audit}\n"
     return block, item_end(lines, dash_line, dash_col)
@@ -856,7 +877,7 @@ class NpmAuditCi(Rule):
                 sites.extend(_gitlab_sites(rel, data, pm.install))
         # A workflow that never runs when the lockfile or package.json changes would audit
         # every change but the ones that bring new dependencies: it comes last, and gets no fix.
-        sites.sort(key=lambda s: (bool(s.skips_dependencies), not s.checked_out,
+        sites.sort(key=lambda s: (not s.checked_out, bool(s.skips_dependencies),
                                   not s.preferred, s.matrix))
         if not pm.has_lockfile:
             if sites or others:
@@ -876,8 +897,8 @@ class NpmAuditCi(Rule):
                 # A packaging or release job installing a downloaded build: an audit there
                 # gates releases on the shipped tree, not changes to the repository's lockfile.
                 message = (f"CI installs dependencies but never runs `{pm.audit}`; every install "
-                           f"it does (first: {site.rel}, job `{site.job}`) runs on files the "
-                           "job did not check out (a downloaded build): add the audit to a job "
+                           f"it does (first: {site.rel}, job `{site.job}`) runs on a build the "
+                           "job downloaded, without the repository: add the audit to a job "
                            "that checks out the repository and installs its lockfile")
                 fix = None
             elif site.matrix:
