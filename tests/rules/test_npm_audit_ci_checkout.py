@@ -77,3 +77,26 @@ def test_the_step_runs_where_the_install_ran(tmp_path: Path, directory: str,
     [change] = found.fix.changes
     [edit] = change.edits
     assert written in edit.content
+
+
+@pytest.mark.parametrize("install,written", [
+    ("      - run: cd server && npm ci\n", "working-directory: server"),
+    ("      - run: |\n          cd api\n          npm ci\n", "working-directory: api"),
+    ("      - run: npm ci --prefix src\n", "working-directory: src"),
+    ("      - run: cd server && npm ci\n        working-directory: apps\n",
+     "working-directory: apps/server"),
+], ids=["cd-and", "cd-line", "prefix", "cd-inside-working-directory"])
+def test_the_step_runs_where_the_script_moved_before_installing(tmp_path: Path, install: str,
+                                                                written: str) -> None:
+    found = finding(tmp_path, {".github/workflows/ci.yml": workflow(
+        "      - uses: actions/checkout@v4\n" + install)})
+    assert found.fix is not None, found.message
+    [change] = found.fix.changes
+    [edit] = change.edits
+    assert written in edit.content
+
+
+def test_a_folder_the_edit_cannot_name_gets_no_step(tmp_path: Path) -> None:
+    found = finding(tmp_path, {".github/workflows/ci.yml": workflow(
+        "      - uses: actions/checkout@v4\n      - run: cd $APP_DIR && npm ci\n")})
+    assert found.fix is None

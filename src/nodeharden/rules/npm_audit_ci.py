@@ -15,6 +15,7 @@ so a project whose only install step sits in a matrix job gets a job of its own.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -306,14 +307,42 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
             if isinstance(step, dict) and _installs(step.get("run"), pattern):
                 checked_out = _checks_out(steps[:index])
                 directory = step.get("working-directory")
+                directory = directory if isinstance(directory, str) else None
+                moved = _run_directory(step["run"], pattern)
+                if moved is not None:
+                    directory = posixpath.normpath(posixpath.join(directory, moved)) \
+                        if directory is not None and not moved.startswith("/") else moved
                 yield InstallSite(rel, steps, index, steps.lc.item(index)[0] + 1, True,
                                   preferred, str(name), jobs, matrix, skips, checked_out,
-                                  directory if isinstance(directory, str) else None)
+                                  directory)
                 break
 
 
 _DOWNLOAD_RE = lazy_pattern(r"download-artifact", re.IGNORECASE)
 _GIT_FETCH_RE = lazy_pattern(r"\bgit\s+(?:clone|checkout|fetch|pull)\b")
+
+
+#: A ``cd`` the step's shell runs before the install (``cd server && npm ci``, a line of its
+#: own in a ``run: |`` block), and a folder the install command is pointed at.
+_CD_RE = lazy_pattern(r"(?:^|[;&|(\n]\s*)cd\s+([^\s;&|)]+)")
+_INSTALL_FOLDER_RE = lazy_pattern(r"\s(?:--prefix|--cwd|--dir|-C)(?:=|\s+)([^\s;&|)]+)")
+
+
+def _run_directory(run: str, pattern: re.Pattern[str]) -> str | None:
+    """Return the folder a ``run`` script installs in when it moves there first (the last
+    ``cd X`` before the install) or points the install there (``npm ci --prefix X``,
+    ``yarn --cwd X``, ``pnpm -C X``): the audit must run there too. None when it installs
+    where the step starts."""
+    match = pattern.search(run)
+    if match is None:
+        return None
+    line_end = run.find("\n", match.start())
+    command = run[match.start():line_end if line_end >= 0 else len(run)]
+    pointed = _INSTALL_FOLDER_RE.search(command)
+    if pointed is not None:
+        return pointed.group(1).strip("'\"")
+    moves = [m.group(1).strip("'\"") for m in _CD_RE.finditer(run[:match.start()])]
+    return moves[-1] if moves else None
 
 
 def _checks_out(steps: Any) -> bool:
@@ -767,8 +796,6 @@ def _repository_ci(ctx: ProjectContext, up: str) -> list[tuple[str, str]]:
 
 def _from_top(ctx: ProjectContext, up: str, rel: str) -> str:
     """Return the root-relative ``rel`` as a path from the repository's top (``up`` above)."""
-    import posixpath
-
     root = Path(ctx.info.root)
     inside = root.relative_to((root / up).resolve()).as_posix()
     return posixpath.normpath(posixpath.join(inside, rel))
