@@ -28,7 +28,7 @@ from typing import Any
 from tree_sitter import Node
 
 from nodeharden._express import CallFact, FileFacts
-from nodeharden._parse import code_children, string_value, text, unwrap
+from nodeharden._parse import code_children, object_properties, string_value, text, unwrap
 from nodeharden._regex import lazy_pattern
 
 #: input-validation's ``_Project`` (parsed project files on demand): typed loosely here, as
@@ -146,7 +146,8 @@ def _object_of(project: _Project, rel: str, facts: FileFacts | None, node: Node 
         local = _top_level_const(parsed.tree.root_node, text(obj))
         holder = unwrap(local)
         if holder is not None and holder.type == "object":
-            return _object_of(project, rel, facts, _property(holder, text(prop)), depth + 1)
+            field = object_properties(holder).get(text(prop))
+            return _object_of(project, rel, facts, field, depth + 1)
     return None
 
 
@@ -177,7 +178,7 @@ def _exported_object(project: _Project, rel: str, name: str, depth: int) -> Node
         left = re.sub(r"\s+", "", text(expr.child_by_field_name("left")))
         right = unwrap(expr.child_by_field_name("right"))
         if left == "module.exports" and right is not None and right.type == "object":
-            value = _property(right, name)
+            value = object_properties(right).get(name)
             if value is not None and value.type == "shorthand_property_identifier":
                 value = _top_level_const(root, name)
             return _object_of(project, rel, None, value, depth + 1) \
@@ -241,17 +242,6 @@ def _declared(decl: Node, name: str) -> Node | None:
         if declarator.type == "variable_declarator" \
                 and text(declarator.child_by_field_name("name")) == name:
             return declarator.child_by_field_name("value")
-    return None
-
-
-def _property(obj: Node, name: str) -> Node | None:
-    """Return the value of property ``name`` of an object literal (the shorthand identifier
-    for ``{ name }``), or None."""
-    for child in code_children(obj):
-        if child.type == "shorthand_property_identifier" and text(child) == name:
-            return child
-        if child.type == "pair" and _key(child) == name:
-            return child.child_by_field_name("value")
     return None
 
 

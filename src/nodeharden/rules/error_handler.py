@@ -835,10 +835,6 @@ def _client_status_apart(sink: Node, scope: Node) -> bool:
 #: The statements a status set earlier reaches the answer through unchanged, on every path.
 _STRAIGHT_PARENTS = frozenset({"statement_block", "if_statement", "else_clause",
                                "expression_statement", "return_statement"})
-#: A call between the status and the answer that cannot touch the response: logging and
-#: conversions (``console.warn('conflict')``).
-_QUIET_CALL = lazy_pattern(r"^(?:(?:console|logger|log|debug|winston)\s*\.\s*\w+|debug|Number"
-                           r"|String|Boolean|parseInt|parseFloat)\s*\($")
 
 
 def _may_set_status(code: str, mention: re.Pattern[str]) -> bool:
@@ -848,8 +844,14 @@ def _may_set_status(code: str, mention: re.Pattern[str]) -> bool:
     if mention.search(code):
         return True
     for call in re.finditer(r"([\w$.\s]+?)\(", code):
-        callee = re.sub(r"\s+", "", call.group(1)).split("(")[-1]
-        if callee and not _QUIET_CALL.match(callee + "("):
+        callee = re.sub(r"\s+", "", call.group(1)).split(".")
+        # Logging and conversions (``console.warn('conflict')``, ``Number(x)``): the calls a
+        # try may make without raising anything of the server's (``_INERT_RECEIVERS``,
+        # ``_INERT_FUNCTIONS``), the response's own methods aside.
+        quiet = callee[0] in _INERT_FUNCTIONS if len(callee) == 1 else (
+            len(callee) == 2 and callee[1] != "" and callee[0] in _INERT_RECEIVERS
+            and callee[0] not in _RESPONSE_NAMES)
+        if callee != [""] and not quiet:
             return True
     return "eval" in code
 

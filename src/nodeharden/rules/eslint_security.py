@@ -29,7 +29,7 @@ from nodeharden._parse import (
     unwrap,
     walk,
 )
-from nodeharden._project import JS_SUFFIXES
+from nodeharden._project import JS_SUFFIXES, folders_up_to_top
 from nodeharden._regex import lazy_pattern
 from nodeharden._runtime import lowest_in_range
 from nodeharden._style import Style, detect_style, module_kind_for
@@ -674,14 +674,12 @@ def _legacy_switch_seen(ctx: ProjectContext) -> bool:
     runner)."""
     texts = [ctx.package_json_text or ""]
     root = Path(ctx.info.root)
-    for parent in list(root.parents)[:4]:
+    for parent in folders_up_to_top(root)[1:]:  # the repository's package.json files above
         above = parent / "package.json"
         try:
             texts.append(above.read_text("utf-8", "replace") if above.is_file() else "")
         except OSError:
             continue
-        if (parent / ".git").exists():
-            break
     for f in ctx.files_of("workflow", "gitlab-ci", "dockerfile", "js"):
         texts.append((ctx.read(f.rel) or b"").decode("utf-8", "replace"))
     # Files the scan does not list: Makefiles, hooks, shell scripts, lint-staged, CircleCI.

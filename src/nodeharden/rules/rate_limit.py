@@ -1015,9 +1015,10 @@ def _address_header(code: str) -> str | None:
     return None
 
 
-def _header_keyed(call: Node, names: set[str], functions: dict[str, Node]) -> Node | None:
-    """Return the ``keyGenerator`` of an express-rate-limit / express-slow-down call whose key
-    reads a client-address header (written inline, or a function of the file named there)."""
+def _header_keyed(call: Node, names: set[str], root: Node) -> tuple[Node, Node, str] | None:
+    """Return (the ``keyGenerator`` option, the key function, the header) of an
+    express-rate-limit / express-slow-down call whose key reads a client-address header
+    (written inline, or a function of the file named there: ``_local_function``)."""
     fn = call.child_by_field_name("function" if call.type == "call_expression" else "constructor")
     args = call.child_by_field_name("arguments")
     if fn is None or args is None or not (text(fn) in names or (
@@ -1032,28 +1033,10 @@ def _header_keyed(call: Node, names: set[str], functions: dict[str, Node]) -> No
             continue
         value = prop.child_by_field_name("value") if prop.type == "pair" else prop
         if value is not None and value.type == "identifier":
-            value = functions.get(text(value))
-        return prop if value is not None and _address_header(text(value)) else None
+            value = _local_function(root, text(value))
+        header = _address_header(text(value)) if value is not None else None
+        return (prop, value, header) if value is not None and header else None
     return None
-
-
-def _top_functions(root: Node) -> dict[str, Node]:
-    """Return name -> function of the file's top-level ``function f`` and ``const f = (…) =>``."""
-    found: dict[str, Node] = {}
-    for stmt in code_children(root):
-        decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" \
-            else stmt
-        if decl is None:
-            continue
-        if decl.type == "function_declaration":
-            found[text(decl.child_by_field_name("name"))] = decl
-        elif decl.type in ("lexical_declaration", "variable_declaration"):
-            for declarator in code_children(decl):
-                value = declarator.child_by_field_name("value")
-                if declarator.type == "variable_declarator" and value is not None \
-                        and value.type in FUNCTION_TYPES:
-                    found[text(declarator.child_by_field_name("name"))] = value
-    return found
 
 
 def _spoofable_message(keyed: str, where: str) -> str:
@@ -1714,20 +1697,15 @@ class RateLimit(Rule):
                     or b"keyGenerator" not in source:
                 continue
             root = parse(lang, source).root_node
-            functions = _top_functions(root)
             shared: set[int] = set()  # one finding per key function several limiters name
             for node in nodes_of_types(lang, root, ("call_expression", "new_expression")):
-                prop = _header_keyed(node, names, functions)
-                if prop is None:
+                keyed = _header_keyed(node, names, root)
+                if keyed is None:
                     continue
-                value = prop.child_by_field_name("value") if prop.type == "pair" else prop
-                body = functions.get(text(value)) if value is not None \
-                    and value.type == "identifier" else value
-                if body is not None and body is not value:
-                    if body.start_byte in shared:
-                        continue
-                    shared.add(body.start_byte)
-                header = _address_header(text(body)) if body is not None else None
+                prop, body, header = keyed
+                if body.start_byte in shared:
+                    continue
+                shared.add(body.start_byte)
                 yield ctx.finding(
                     self.id, path, prop.start_byte, prop.end_byte,
                     f"this limiter's key reads the {header} request header, which any client "
