@@ -31,8 +31,9 @@ from tree_sitter import Node, Tree
 
 from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts, ImportFact
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import FUNCTION_TYPES, captures, captures_in, code_children, needle_ranges, \
-    object_properties, parameters, parse, statement_of, string_value, text, unwrap, walk
+from nodeharden._parse import CASTS, FUNCTION_TYPES, captures, captures_in, code_children, \
+    has_spread, needle_ranges, object_properties, parameters, parse, statement_of, string_value, \
+    text, unwrap, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import DeferredEdit, render_snippet
@@ -1173,6 +1174,8 @@ class _Deferred:
     server_text: bool = False
     #: The "show it to the client" flag the message is sent under (``Leak.public_flag``).
     public_flag: str | None = None
+    #: The field only the errors sent as they are carry (``Leak.envelope``).
+    envelope: str | None = None
 
 
 def _rewrites_server_text(leak: Leak, finding: Finding) -> bool:
@@ -1395,6 +1398,10 @@ class Leak:
     #: client (``err.isPublic ? err.message : …``): whether that flag is the project's own
     #: signal is a question for the whole project (``_project_sets_flag``).
     public_flag: str | None = None
+    #: The catch replaced every error without this field by an object of its own text before
+    #: the send (``if (!err.error) err = {…}``): whether the errors that carry it are the
+    #: application's own envelopes is a question for the whole project (``_project_envelope``).
+    envelope: str | None = None
 
 
 #: Fields an application's error class sets to say its message may be shown to the client
@@ -1422,6 +1429,151 @@ def _public_flag(node: Node, scope: Node, name: str) -> str | None:
                     return match.group(1)
         child, cur = cur, cur.parent
     return None
+
+
+#: Fields errors of libraries carry (their data, a response, a cause, a driver's own fields):
+#: a catch that replaces only the errors without one of them lets a library's error through.
+_LIBRARY_ERROR_FIELDS = frozenset({
+    "message", "stack", "name", "code", "errno", "syscall", "path", "address", "port", "status",
+    "statusCode", "status_code", "statusText", "response", "request", "config", "data", "body",
+    "errors", "cause", "original", "parent", "sql", "sqlMessage", "sqlState", "details",
+    "detail", "reason", "type", "kind", "value", "info", "meta", "raw", "headers",
+    "errorResponse", "errmsg", "errInfo", "result", "isAxiosError", "expose"})
+#: Packages whose errors carry a field many applications also use for their own envelopes
+#: (by name, or by a prefix ending in ``/``): request-promise's ``StatusCodeError.error`` (the
+#: upstream answer's body), gaxios' ``GaxiosError.error`` (the cause), the API errors of the
+#: generated AI and OAuth clients (``APIError.error``: the provider's answer).
+_PACKAGE_ERROR_FIELDS = {
+    "error": ("request-promise", "request-promise-native", "request-promise-any", "gaxios",
+              "googleapis", "google-auth-library", "@google-cloud/", "openai",
+              "@anthropic-ai/", "groq-sdk", "openid-client", "oauth4webapi", "together-ai",
+              "@cerebras/"),
+}
+
+
+def _literal_object(node: Node | None, depth: int = 0,
+                    allowed: frozenset[str] = frozenset()) -> bool:
+    """Return True when ``node`` is an object literal of the application's own constant text:
+    plain keys, and values that are literals, objects or arrays of them (or the names of
+    ``allowed``, proven constant by the caller)."""
+    node = unwrap(node)
+    if node is None or depth > _MAX_NESTING:
+        return False
+    if node.type == "object":
+        return all((child.type == "shorthand_property_identifier" and text(child) in allowed)
+                   or (child.type == "pair" and child.child_by_field_name("key") is not None
+                       and child.child_by_field_name("key").type in (  # type: ignore[union-attr]
+                           "property_identifier", "string", "number")
+                       and _literal_object(child.child_by_field_name("value"), depth + 1,
+                                           allowed))
+                   for child in code_children(node))
+    if node.type == "array":
+        return all(_literal_object(child, depth + 1, allowed) for child in code_children(node))
+    if node.type in ("true", "false", "null", "undefined"):
+        return True
+    if node.type == "identifier":
+        return text(node) in allowed
+    return node.type in ("string", "number", "template_string") and _app_text(node, set())
+
+
+def _replacing_gate(stmt: Node, name: str) -> str | None:
+    """Return ``F`` when statement ``stmt`` is ``if (!name.F) { name = {…constant…}; }`` (or
+    ``if (!name.F || …)``), with no ``else``: every error without ``F`` is replaced by an
+    object of the application's own text."""
+    if stmt.type != "if_statement" or stmt.child_by_field_name("alternative") is not None:
+        return None
+    body = stmt.child_by_field_name("consequence")
+    if body is not None and body.type == "statement_block":
+        inner = code_children(body)
+        body = inner[0] if len(inner) == 1 else None
+    expr = code_children(body)[0] if body is not None and body.type == "expression_statement" \
+        and code_children(body) else None
+    expr = unwrap(expr)
+    if expr is None or expr.type != "assignment_expression" \
+            or text(expr.child_by_field_name("left")) != name \
+            or unwrap(expr.child_by_field_name("right")) is None \
+            or unwrap(expr.child_by_field_name("right")).type != "object" \
+            or not _literal_object(expr.child_by_field_name("right")):
+        return None
+    pending = [unwrap(stmt.child_by_field_name("condition"))]
+    while pending:  # one of the `||` terms: the replacement runs whenever it holds
+        cond = pending.pop()
+        if cond is None:
+            continue
+        if cond.type == "binary_expression" \
+                and text(cond.child_by_field_name("operator")) == "||":
+            pending += [unwrap(cond.child_by_field_name("left")),
+                        unwrap(cond.child_by_field_name("right"))]
+            continue
+        if cond.type == "unary_expression" and text(cond.child_by_field_name("operator")) == "!":
+            arg = unwrap(cond.child_by_field_name("argument"))
+            obj = arg.child_by_field_name("object") if arg.type == "member_expression" else None
+            prop = arg.child_by_field_name("property") if obj is not None else None
+            if obj is not None and obj.type == "identifier" and text(obj) == name \
+                    and prop is not None and prop.type == "property_identifier":
+                return text(prop)
+    return None
+
+
+def _envelope_gate(node: Node, scope: Node, name: str) -> str | None:
+    """Return the field ``F`` when the catch replaces every error without ``F`` by an object
+    of its own text before the statement that sends ``node`` (``if (!error.error) error = {
+    error: { message: 'Internal error', code: 500 } }; res.status(error.error.code).json(error)``)
+    and nothing writes the error's name between the two: only errors carrying ``F`` are sent
+    as they are. Whether those are the application's own envelopes is a question for the
+    whole project (``_project_envelope``)."""
+    body = scope if scope.type == "statement_block" else scope.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return None
+    stmt = node
+    while stmt.parent is not None and stmt.parent != body:
+        stmt = stmt.parent
+    if stmt.parent != body:
+        return None
+    cur = node.parent
+    while cur is not None and cur != body:  # the name sent is the catch's, not a callback's
+        if (cur.type in FUNCTION_TYPES and name in {
+                n for param in parameters(cur) for n in _pattern_names(param)}) \
+                or (cur.type == "statement_block" and any(
+                    decl.type == "variable_declarator" and name in _pattern_names(
+                        decl.child_by_field_name("name") or decl)
+                    for child in code_children(cur)
+                    if child.type in ("lexical_declaration", "variable_declaration")
+                    for decl in code_children(child))):
+            return None
+        cur = cur.parent
+    field = None
+    for other in code_children(body):
+        if other == stmt:
+            return field if field is not None and not _changes(stmt, name, node) else None
+        gate = _replacing_gate(other, name) if field is None else None
+        if gate is not None:
+            field = gate
+        elif field is not None and (_assigned_in(other, name) or _changes(other, name)):
+            return None  # `error = other` after the gate: not the replaced value any more
+    return None
+
+
+def _changes(stmt: Node, name: str, before: Node | None = None) -> bool:
+    """Return True when ``stmt`` (up to ``before``) writes into the value of ``name``:
+    ``name.x = …``, ``name.x.y = …``, ``Object.assign(name, …)``,
+    ``Object.defineProperty(name, …)``."""
+    for node in walk(stmt):
+        if before is not None and node.start_byte >= before.start_byte:
+            break
+        if node.type in ("assignment_expression", "augmented_assignment_expression"):
+            left = unwrap(node.child_by_field_name("left"))
+            if left is not None and left.type in ("member_expression", "subscript_expression") \
+                    and _root_name(left) == name:
+                return True
+        elif node.type == "call_expression" and re.search(
+                r"^Object\.(?:assign|definePropert(?:y|ies))$",
+                text(node.child_by_field_name("function"))):
+            args = code_children(node.child_by_field_name("arguments")) \
+                if node.child_by_field_name("arguments") is not None else []
+            if args and _root_name(args[0]) == name:
+                return True
+    return False
 
 
 #: ``err.name`` values libraries give only to client errors: express-jwt's and
@@ -2028,8 +2180,10 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
                 status == "dynamic" or (kind == "handler" and status is None)) else None
             narrowed = _narrowing_class(node, scope, name) if leak == "message" else None
             flag = _public_flag(node, scope, name) if leak == "message" else None
+            envelope = _envelope_gate(node, scope, name) \
+                if kind == "catch" and leak == "error" else None
             yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed, registrar,
-                       guards, flag)
+                       guards, flag, envelope)
 
 
 #: Calls that throw nothing of the server's in a ``try`` whose catch sends the message: logging,
@@ -3631,7 +3785,8 @@ class ErrorHandler(Rule):
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         for leak in _leaks(ctx):
             if leak.field is None and leak.client_class is None and leak.public_flag is None \
-                    and leak.registrar is None and not leak.guards:  # else check_project decides
+                    and leak.envelope is None and leak.registrar is None \
+                    and not leak.guards:  # else check_project decides
                 finding = self._leak_finding(ctx, leak)
                 if not _follows_contract(leak, finding) \
                         and not _rewrites_server_text(leak, finding):  # else check_project decides
@@ -3849,19 +4004,21 @@ class ErrorHandler(Rule):
             if errors.texts or errors.raw:
                 kept.append(errors)
         if not self.wants(data) or not (
-                _MESSAGE_BYTES_RE.search(data) or _THIS_ROUTE_BYTES_RE.search(data)):
+                _MESSAGE_BYTES_RE.search(data) or _THIS_ROUTE_BYTES_RE.search(data)
+                or _GATE_BYTES_RE.search(data)):
             return kept or None
         for leak in _leaks(ctx):
             finding = self._leak_finding(ctx, leak)
             own = leak.field is not None or leak.client_class is not None \
-                or leak.registrar is not None or bool(leak.guards) or leak.public_flag is not None
+                or leak.registrar is not None or bool(leak.guards) or leak.public_flag is not None \
+                or leak.envelope is not None
             route = _follows_contract(leak, finding)
             contract = _sets_contract(leak, finding, ctx.rel)
             server_text = _rewrites_server_text(leak, finding)
             if own or route or contract or server_text:
                 kept.append(_Deferred(finding, leak.field, leak.client_class, leak.registrar,
                                       own or route or server_text, route, contract, leak.guards,
-                                      server_text, leak.public_flag))
+                                      server_text, leak.public_flag, leak.envelope))
         return kept or None
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -3885,6 +4042,8 @@ class ErrorHandler(Rule):
                     continue  # an administrators-only route: the message goes to the operator
                 if kept.public_flag is not None and _project_sets_flag(ctx, kept.public_flag):
                     continue  # `err.isPublic ? err.message : …`: the app's own error class
+                if kept.envelope is not None and _project_envelope(ctx, kept.envelope):
+                    continue  # `if (!err.error) err = {…}`: only the app's envelopes are sent
                 if kept.field is None or kept.field not in client:
                     reported.append(kept)
             # The project's final handler sends the error's message to every error and this
@@ -3936,6 +4095,17 @@ class ErrorHandler(Rule):
                     continue
                 if _sets_production_env(ctx, facts, app):
                     continue  # `app.set('env', 'production')`: the default handler's env
+                missing_next = _three_parameter_handler(ctx, facts, app)
+                if missing_next is not None:
+                    names = ", ".join(text(param) for param in parameters(missing_next))
+                    yield ctx.finding(self.id, facts.path, missing_next.start_byte,
+                                      missing_next.end_byte, (
+                        f"this error handler takes three parameters (`{names}`): Express hands "
+                        "errors only to functions of four, so it never sees one and errors "
+                        "reach Express's default handler, which answers with the stack trace "
+                        "unless NODE_ENV=production; add `next` as its fourth parameter (and "
+                        "pass the errors it does not answer on with `next(err)`)"))
+                    continue  # the app's own handler wants mending, not a second one
                 message = ("no final error handler: errors reach Express's default handler, "
                            "which answers with the stack trace unless NODE_ENV=production")
                 fix = None if fixed else self._handler_fix(ctx, facts, app)
@@ -4430,6 +4600,41 @@ def _has_handler(ctx: ProjectContext, facts: FileFacts, app: AppFact | None = No
                for call in facts.uses())
 
 
+def _three_parameter_handler(ctx: ProjectContext, facts: FileFacts,
+                             app: AppFact) -> Node | None:
+    """Return the function ``facts``' file registers on ``app`` (or on what is not a router
+    or another app it creates) with ``.use(…)`` that is shaped as an error handler missing its
+    ``next``: three parameters, the first named like an error and the other two the request
+    and the response (``app.use((err, req, res) => …)``). Express tells error handlers by
+    their four parameters: it calls this one for every request as ``(req, res, next)`` that
+    reaches it, never with an error."""
+    others = {a.name for a in facts.apps if a.kind == "router"
+              or (a.kind == "app" and a.name != app.name)}
+    parsed = None
+    for call in facts.uses():
+        if call.target in others:
+            continue
+        for arg in call.args:
+            if not ((arg.kind == "function" and arg.params == 3)
+                    or (arg.kind == "identifier" and facts.function_params.get(arg.name) == 3)):
+                continue
+            parsed = parsed or _source_of(ctx, facts.path)
+            if parsed is None:
+                return None
+            root = parsed[2].root_node
+            fn: Node | None = root.descendant_for_byte_range(arg.start, arg.end) \
+                if arg.kind == "function" else _defined(root, arg.name)
+            if fn is None or fn.type not in FUNCTION_TYPES:
+                continue
+            params = parameters(fn)
+            if len(params) == 3 and all(param.type == "identifier" for param in params) \
+                    and _ERROR_NAME.search(text(params[0])) \
+                    and text(params[1]) in ("req", "request") \
+                    and text(params[2]) in _RESPONSE_NAMES:
+                return fn
+    return None
+
+
 def _registers_handler(ctx: ProjectContext, facts: FileFacts, args: list[ArgFact]) -> bool:
     imported = {name: imp.module for imp in facts.imports for name in imp.locals()}
     for arg in args:
@@ -4614,6 +4819,8 @@ def _source_of(ctx: ProjectContext, rel: str) -> tuple[str, bytes, Tree] | None:
 _FIELD_STATUS_BYTES_RE = lazy_pattern(rb"\.\s*(?:status|sendStatus)\s*\(|\.\s*statusCode\s*=")
 #: ``.message`` or ``String(err)`` (the error's text too: ``_stringified``).
 _MESSAGE_BYTES_RE = lazy_pattern(rb"\.\s*message\b|\bString\s*\(")
+#: Bytes of a catch's replacement gate (``if (!err.error)``, ``_envelope_gate``).
+_GATE_BYTES_RE = lazy_pattern(rb"\bif\s*\(\s*!\s*[\w$]+\s*\.\s*[\w$]+\s*[|)]")
 #: Bytes of a route or middleware registered on ``this.<field>`` (``this.app.get(``).
 _THIS_ROUTE_BYTES_RE = lazy_pattern(
     rb"\bthis\s*\.\s*[\w$]+\s*\.\s*(?:get|post|put|patch|delete|all|options|head|use)\s*\(")
@@ -4656,6 +4863,192 @@ def _project_sets_flag(ctx: ProjectContext, flag: str) -> bool:
         return _flag_is_the_apps(ctx, flag)
     except _Unproven:
         return False
+
+
+def _project_envelope(ctx: ProjectContext, field: str) -> bool:
+    """Return True when the errors carrying ``field`` that a catch sends as they are
+    (``_envelope_gate``) are the application's own envelopes: the project rejects or throws
+    objects with that field (``Promise.reject({ error: { message: 'Not found', code: 404 }
+    })``), every one of them of its own constant text, and nothing hangs the field on an
+    error (``err.error = e``). Not for a field errors of libraries carry (``code``,
+    ``response``, ``errors``…) or that a dependency's errors carry (request-promise's
+    ``error``)."""
+    if field in _LIBRARY_ERROR_FIELDS or _dependency_errors_carry(ctx, field):
+        return False
+    known: dict[str, bool] = ctx.extra.setdefault("error-handler:envelopes", {})
+    if field not in known:
+        known[field] = _envelopes_are_the_apps(ctx, field)
+    return known[field]
+
+
+def _dependency_errors_carry(ctx: ProjectContext, field: str) -> bool:
+    """Return True when a package.json of the project (the root's or a package folder's)
+    depends on a package whose errors carry ``field`` (``_PACKAGE_ERROR_FIELDS``)."""
+    import json
+
+    carriers = _PACKAGE_ERROR_FIELDS.get(field, ())
+    if not carriers:
+        return False
+    for package in ctx.files_of("package"):
+        try:
+            data = json.loads(ctx.read(package.rel) or b"")
+        except ValueError:
+            return True  # unreadable: what it depends on is unknown
+        if not isinstance(data, dict):
+            continue
+        for kind in ("dependencies", "devDependencies", "optionalDependencies",
+                     "peerDependencies"):
+            names = data.get(kind)
+            if isinstance(names, dict) and any(
+                    name == carrier or (carrier.endswith("/") and name.startswith(carrier))
+                    for name in names for carrier in carriers):
+                return True
+    return False
+
+
+def _raised(obj: Node) -> bool:
+    """Return True when object literal ``obj`` is thrown or handed to ``reject(…)`` (through
+    parentheses, casts and the arms of a ternary)."""
+    parent = obj.parent
+    while parent is not None and (parent.type in CASTS or parent.type == "ternary_expression"):
+        parent = parent.parent
+    if parent is not None and parent.type == "throw_statement":
+        return True
+    call = parent.parent if parent is not None and parent.type == "arguments" else None
+    fn = call.child_by_field_name("function") if call is not None else None
+    return fn is not None and re.search(r"(?:^|\.)reject$", text(fn)) is not None
+
+
+def _returned_to_raise(obj: Node, root: Node) -> bool:
+    """Return True when object literal ``obj`` is what a function of ``root``'s file returns
+    and a call of that function is thrown or rejected (``Promise.reject(notFound('…'))``)."""
+    parent = obj.parent
+    while parent is not None and parent.type in CASTS:
+        parent = parent.parent
+    fn = parent.parent if parent is not None and parent.type == "return_statement" else parent
+    while fn is not None and fn.type not in FUNCTION_TYPES:
+        if fn.type not in ("statement_block", "return_statement"):
+            return False
+        fn = fn.parent
+    name = _declared_name(fn) if fn is not None else None
+    return name is not None and any(
+        node.type == "call_expression" and text(node.child_by_field_name("function")) == name
+        and _raised(node) for node in walk(root))
+
+
+def _request_or_response(node: Node | None) -> bool:
+    """Return True when ``node`` is the request, the response or their locals (``res.locals``,
+    ``req.session``): what the app hangs there is no error's field."""
+    root = _root_name(node)
+    return root in _RESPONSE_NAMES or root in ("req", "request") \
+        or text(node).endswith(".locals")
+
+
+def _key_name(key: Node | None) -> str | None:
+    return string_value(key) if key is not None and key.type == "string" else text(key)
+
+
+def _answered(obj: Node) -> bool:
+    """Return True when object literal ``obj`` is an argument of the response's own method
+    (``res.json({ error: … })``, ``res.render('page', { error })``): an answer, not an
+    error."""
+    parent = obj.parent
+    while parent is not None and parent.type in CASTS:
+        parent = parent.parent
+    call = parent.parent if parent is not None and parent.type == "arguments" else None
+    return call is not None and call.type == "call_expression" \
+        and _root_name(call.child_by_field_name("function")) in _RESPONSE_NAMES
+
+
+def _constant_envelope(pair: Node, root: Node) -> bool:
+    """Return True when the value of ``pair`` is constant text, or constant but for the
+    parameters of the function it is built in (``function badRequest(message) { return {
+    error: { message, code: 400 } } }``) when that function is local to its file (not
+    exported, never handed on) and every call of it passes the application's own text there."""
+    value = pair.child_by_field_name("value")
+    if _literal_object(value):
+        return True
+    fn = pair.parent
+    while fn is not None and fn.type not in FUNCTION_TYPES:
+        fn = fn.parent
+    if fn is None:
+        return False
+    params = parameters(fn)
+    names = [text(param) if param.type == "identifier" else "" for param in params]
+    if not _literal_object(value, allowed=frozenset(name for name in names if name)):
+        return False
+    name = _declared_name(fn)
+    if name is None:
+        return False
+    calls = 0
+    for node in walk(root):
+        if node.type != "identifier" or text(node) != name or node.parent is None:
+            continue
+        parent = node.parent
+        if parent.type in ("function_declaration", "variable_declarator") \
+                and parent.child_by_field_name("name") == node:
+            continue
+        args = parent.child_by_field_name("arguments") \
+            if parent.type == "call_expression" \
+            and parent.child_by_field_name("function") == node else None
+        if args is None:
+            return False  # exported, handed on or read: its callers are unknown
+        given = code_children(args)
+        if len(given) > len(names) or any(arg.type == "spread_element" for arg in given):
+            return False
+        for at, param in enumerate(names):
+            arg = given[at] if at < len(given) else None
+            if param and (arg is None or not _app_text(arg, set())):
+                return False  # `badRequest(err.message)`: another error's text
+        calls += 1
+    return calls > 0
+
+
+def _envelopes_are_the_apps(ctx: ProjectContext, field: str) -> bool:
+    """Every object literal of the application with key ``field`` holds constant text and no
+    spread beside it, at least one of them is thrown or rejected, and nothing else puts the
+    field on a value: no ``x.field = …`` (but on the request, the response or their locals),
+    ``x['field'] = …``, class field, ``Object.defineProperty(x, 'field', …)`` or shorthand
+    ``{ field }``."""
+    needle = field.encode()
+    made = 0
+    for rel in _app_files(ctx):
+        if needle not in (ctx.read(rel) or b""):
+            continue
+        parsed = _source_of(ctx, rel)
+        if parsed is None:
+            return False
+        for node in walk(parsed[2].root_node):
+            if node.type == "pair" and _key_name(node.child_by_field_name("key")) == field:
+                obj = node.parent
+                if obj is None or _answered(obj):
+                    continue  # `res.json({ error: 'Not found' })`: an answer, no error
+                if has_spread(obj) or not _constant_envelope(node, parsed[2].root_node):
+                    return False  # `{ error: err }`, `{ ...e, error: {…} }`: another value
+                made += _raised(obj) or _returned_to_raise(obj, parsed[2].root_node)
+            elif node.type == "shorthand_property_identifier" and text(node) == field:
+                if node.parent is None or not _answered(node.parent):
+                    return False  # `reject({ error })`: a value of its own
+            elif node.type in ("field_definition", "public_field_definition") \
+                    and _key_name(node.child_by_field_name("property")
+                                  or node.child_by_field_name("name")) == field:
+                return False  # `class E { error = … }`
+            elif node.type in ("assignment_expression", "augmented_assignment_expression"):
+                left = unwrap(node.child_by_field_name("left"))
+                if left is not None and left.type == "member_expression" \
+                        and text(left.child_by_field_name("property")) == field \
+                        and not _request_or_response(left.child_by_field_name("object")):
+                    return False  # `err.error = e`: an error may carry anything there
+                if left is not None and left.type == "subscript_expression" \
+                        and string_value(left.child_by_field_name("index")) == field:
+                    return False  # `err['error'] = e`
+            elif node.type == "string" and string_value(node) == field \
+                    and node.parent is not None and node.parent.type == "arguments" \
+                    and re.search(r"definePropert(?:y|ies)$", text(
+                        node.parent.parent.child_by_field_name("function")
+                        if node.parent.parent is not None else None)):
+                return False  # `Object.defineProperty(e, 'error', …)`
+    return made > 0
 
 
 #: A status that is a server error: ``500``…``599`` or the constant naming one.
