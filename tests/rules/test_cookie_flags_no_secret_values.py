@@ -27,6 +27,10 @@ def _reported(project, body: str) -> bool:
     # a JSON of preferences
     ("app.post('/p', (req, res) => { res.cookie('prefs', JSON.stringify({ theme: req.body.theme, "
     "lang: req.body.lang })); res.end(); });"),
+    # the server address a terminal page connects to
+    ("app.post('/ssh', (req, res) => { const target = req.body; res.cookie('basic', "
+    "JSON.stringify({ host: target.host, port: target.port }), { sameSite: 'strict' }); "
+    "res.end(); });"),
 ])
 def test_values_shown_to_hold_no_secret_are_quiet(project, body: str) -> None:
     assert not _reported(project, body)
@@ -43,6 +47,10 @@ def test_values_shown_to_hold_no_secret_are_quiet(project, body: str) -> None:
     "app.get('/', (req, res) => { res.cookie('locale', pickLocale(req)); res.end(); });",
     # a preference-named field that names a key
     "app.get('/', (req, res) => { res.cookie('lang', req.user.langKey); res.end(); });",
+    # a server address beside the password that reaches it
+    ("app.post('/ssh', (req, res) => { const t = req.body; res.cookie('basic', "
+    "JSON.stringify({ host: t.host, port: t.port, password: t.password })); res.end(); });"),
+    ("app.post('/db', (req, res) => { res.cookie('db', req.body.hostPassword); res.end(); });"),
     # a target path that carries the session id
     ("app.get('/', (req, res) => { res.cookie('redirectTo', `${req.path}?sid=${req.sessionID}`); "
     "res.end(); });"),

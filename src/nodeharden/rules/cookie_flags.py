@@ -236,10 +236,14 @@ _SIGN_IN_WORDS = frozenset({"oauth", "oauth2", "oidc", "openid", "saml", "sso"})
 #: An authorization request the file builds itself (OAuth 2.0 / OIDC parameters).
 _AUTHORIZE_REQUEST_RE = lazy_pattern(rb"\b(?:redirect_uri|code_challenge|response_type)\b")
 
-#: Words of a cookie's name or value that mark a display preference or a navigation target
-#: (`theme`, `locale`, `returnTo`, `targetPath`): values the page shows or the URL carries.
+#: Words of a cookie's name or value that mark a display preference, a server address or a
+#: navigation target (`theme`, `locale`, `host`, `returnTo`, `targetPath`): values the page
+#: shows or the URL carries.
 _PREFERENCE_WORDS = frozenset({"theme", "locale", "lang", "language", "currency", "timezone",
-                               "pref", "prefs", "preference", "preferences"})
+                               "pref", "prefs", "preference", "preferences",
+                               # the server the page connects to (an SSH or database client's
+                               # target): an address it shows, no credential
+                               "host", "hostname", "port"})
 _TARGET_WORDS = frozenset({"redirect", "return", "target"})
 _TARGET_OBJECT_WORDS = frozenset({"path", "url", "to", "uri"})
 #: A bare location (`req.path`, `req.session.next`), a target only in a cookie named for one.
