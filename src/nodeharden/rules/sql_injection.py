@@ -211,6 +211,8 @@ def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -
             text(node.child_by_field_name("operator")) in ("+", "||", "??"):
         return _constant_text(node.child_by_field_name("left"), scope, call, depth + 1) and \
             _constant_text(node.child_by_field_name("right"), scope, call, depth + 1)
+    if _numeric(node):
+        return True
     if kind == "ternary_expression":
         return _constant_text(node.child_by_field_name("consequence"), scope, call, depth + 1) \
             and _constant_text(node.child_by_field_name("alternative"), scope, call, depth + 1)
@@ -241,6 +243,212 @@ def _constant_text(node: Node | None, scope: Node, call: Node, depth: int = 0) -
         return _array_of_constants(text(obj), scope, call, depth + 1) or \
             _constant_array(obj, call, depth + 1)
     return False
+
+
+#: Global functions whose result is a number (or NaN), whatever they are given.
+_NUMBER_FUNCTIONS = frozenset({"parseInt", "parseFloat", "Number", "Number.parseInt",
+                               "Number.parseFloat"})
+#: Operators whose result is a number (or a BigInt), whatever their operands.
+_NUMBER_OPERATORS = frozenset({"-", "*", "/", "%", "**", "|", "&", "^", "<<", ">>", ">>>"})
+
+
+def _numeric(node: Node) -> bool:
+    """Return True for an expression that can only be a number (NaN included) or a BigInt,
+    which SQL text cannot ride on: ``parseInt(x, 10)``, ``parseFloat(x)``, ``Number(x)``,
+    ``Math.floor(x)`` (the global not bound in the file), ``+x``, ``-x``, ``x | 0``, ``a * b``.
+    What it is given is not used otherwise: ``Number(x) ? x : 0`` still embeds ``x``."""
+    if node.type == "unary_expression":
+        return text(node.child_by_field_name("operator")) in ("+", "-")
+    if node.type == "binary_expression":
+        return text(node.child_by_field_name("operator")) in _NUMBER_OPERATORS
+    if node.type != "call_expression":
+        return False
+    fn = node.child_by_field_name("function")
+    if fn is None:
+        return False
+    name = text(fn)
+    if fn.type == "member_expression":
+        obj = fn.child_by_field_name("object")
+        if obj is None or obj.type != "identifier" or \
+                text(obj) not in ("Math", "Number") or \
+                text(fn.child_by_field_name("property")) in \
+                _name_index(_root(fn)).assigned_members:
+            return False  # `Math.floor = …` (or any `x.floor = …`)
+        if text(obj) == "Math":
+            return _binding(obj) is None
+    elif fn.type != "identifier":
+        return False
+    head = fn.child_by_field_name("object") if fn.type == "member_expression" else fn
+    return name in _NUMBER_FUNCTIONS and head is not None and _binding(head) is None and \
+        not any(_write_kind(n) is not None for n in _occurrences(text(head), _root(fn)))
+
+
+def _root(node: Node) -> Node:
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
+#: Array methods whose callback gets the element's index (a number) as second argument.
+_INDEX_METHODS = frozenset({"forEach", "map", "filter", "some", "every", "find", "findIndex",
+                            "findLast", "findLastIndex", "flatMap"})
+#: Parts of the request that its parsers fill with strings, arrays and plain objects only.
+_REQUEST_PARTS = frozenset({"query", "body", "params"})
+
+
+def _array_index(name: str, func: Node) -> bool:
+    """Return True when ``name`` is the second parameter of a callback handed to an array
+    method (``xs.forEach((x, i) => …)``), never written in it, and ``xs`` can only be an
+    array (``_array_value``): a Map's or Set's ``forEach`` gives its key there instead."""
+    params = _simple_params(func)
+    parent = func.parent
+    if len(params) < 2 or params[1] != name or parent is None or parent.type != "arguments" \
+            or not code_children(parent) or code_children(parent)[0] != func:
+        return False
+    method = parent.parent
+    fn = method.child_by_field_name("function") if method is not None else None
+    if fn is None or fn.type != "member_expression" or \
+            text(fn.child_by_field_name("property")) not in _INDEX_METHODS:
+        return False
+    if sum(_write_kind(n) is not None for n in _occurrences(name, func)) != 1:
+        return False  # `i = …`, `i++`, or a nested function's own `i`
+    receiver = fn.child_by_field_name("object")
+    return receiver is not None and _array_value(receiver, 0)
+
+
+def _array_value(node: Node, depth: int) -> bool:
+    """Return True when ``node`` can only be an array, or data a request parser made
+    (``req.query.tags``: strings, arrays and plain objects, none with a ``forEach`` of its
+    own): an array or string literal, ``Array.from(…)``, ``Object.keys(…)``, ``s.split(…)``,
+    such a value's ``map``/``filter``/``slice``, ``a || b`` of two such values, a field of the
+    request's query, body or params, or a variable every write of which is one of these (a
+    destructuring of one included)."""
+    if depth > 6:
+        return False
+    node = _unwrap(node)[0]
+    kind = node.type
+    if kind in ("array", "string", "template_string"):
+        return True  # a string has no `forEach`, and its `split` makes an array
+    if kind == "binary_expression" and \
+            text(node.child_by_field_name("operator")) in ("||", "??"):
+        return all(side is not None and _array_value(side, depth + 1) for side in
+                   (node.child_by_field_name("left"), node.child_by_field_name("right")))
+    if kind == "call_expression":
+        fn = node.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression":
+            return False
+        obj = fn.child_by_field_name("object")
+        prop = text(fn.child_by_field_name("property"))
+        if obj is None:
+            return False
+        if obj.type == "identifier" and _binding(obj) is None and \
+                f"{text(obj)}.{prop}" in ("Array.from", "Array.of", "Object.keys",
+                                          "Object.values", "Object.entries"):
+            return True
+        return prop in ("split", "map", "filter", "slice", "concat", "flat", "flatMap") and \
+            _array_value(obj, depth + 1)
+    if kind in ("member_expression", "subscript_expression"):
+        obj = node.child_by_field_name("object")
+        if obj is None:
+            return False
+        if kind == "member_expression" and \
+                text(node.child_by_field_name("property")) in _REQUEST_PARTS and \
+                _request_object(obj):
+            return True
+        return _array_value(obj, depth + 1)
+    if kind != "identifier":
+        return False
+    scope = _variable_scope(node)
+    if scope is None:
+        return False
+    name = text(node)
+    writes = 0
+    for occ in _occurrences(name, scope):
+        write = _write_kind(occ)
+        parent = occ.parent
+        if write is None or parent is None or _shadowed(occ, scope, name):
+            continue
+        writes += 1
+        if write == "declarator":
+            value = parent.child_by_field_name("value")
+            if value is None or not _array_value(value, depth + 1):
+                return False
+        elif write == "assignment":
+            right = parent.child_by_field_name("right")
+            if parent.type != "assignment_expression" or right is None or \
+                    not _array_value(right, depth + 1):
+                return False
+        elif not _destructured_array_value(occ, depth):
+            return False
+    return writes > 0
+
+
+def _variable_scope(ident: Node) -> Node | None:
+    """Return the function (or module) whose own declarator declares variable ``ident``,
+    plainly or by destructuring (``const { tags } = query``); None for a parameter or a name
+    declared nowhere around it."""
+    name = text(ident)
+    scope = enclosing(ident, _FUNCTIONS)
+    while True:
+        home = scope if scope is not None else _root(ident)
+        where = _declares(home, name)
+        if where is not None:
+            return home if where == "var" else None
+        for occ in _occurrences(name, home):
+            holder = enclosing(occ, _FUNCTIONS | {"variable_declarator"})
+            if _write_kind(occ) == "binding" and holder is not None and \
+                    holder.type == "variable_declarator" and \
+                    enclosing(holder, _FUNCTIONS) == scope:
+                return home
+        if scope is None:
+            return None
+        scope = enclosing(scope, _FUNCTIONS)
+
+
+def _shadowed(occ: Node, scope: Node, name: str) -> bool:
+    """Return True when ``occ`` is in a function inside ``scope`` that declares its own
+    ``name`` (a parameter or a declarator: ``rows.map((query) => …)``)."""
+    fn = enclosing(occ, _FUNCTIONS)
+    while fn is not None and fn != scope:
+        if _declares(fn, name) is not None:
+            return True
+        fn = enclosing(fn, _FUNCTIONS)
+    return False
+
+
+def _destructured_array_value(occ: Node, depth: int) -> bool:
+    """Return True for ``{ tags }`` or ``{ t: tags }`` in ``const { … } = value`` where the
+    destructured property of ``value`` is an array or request data (``_array_value``)."""
+    pattern = occ.parent
+    if pattern is None:
+        return False
+    if occ.type == "shorthand_property_identifier_pattern":
+        key = text(occ)
+    elif pattern.type == "pair_pattern" and pattern.child_by_field_name("value") == occ:
+        key = text(pattern.child_by_field_name("key"))
+        pattern = pattern.parent
+    else:
+        return False
+    declarator = pattern.parent if pattern is not None and pattern.type == "object_pattern" \
+        else None
+    if declarator is None or declarator.type != "variable_declarator" or \
+            declarator.child_by_field_name("name") != pattern:
+        return False
+    value = declarator.child_by_field_name("value")
+    if value is None:
+        return False
+    if key in _REQUEST_PARTS and _request_object(value):
+        return True
+    return _array_value(value, depth + 1)
+
+
+def _request_object(node: Node) -> bool:
+    """Return True for a parameter named ``req`` or ``request`` (the handler's request)."""
+    node = _unwrap(node)[0]
+    if node.type != "identifier" or text(node) not in ("req", "request"):
+        return False
+    where = _binding(node)
+    return where is not None and where[0] == "param"
 
 
 def _environment_value(node: Node) -> bool:
@@ -483,11 +691,14 @@ def _constant_per_element(node: Node, scope: Node, call: Node, depth: int) -> bo
     if _constant_text(body, scope, call, depth):
         return True
     # Unless `xs` is itself a constant array: `TYPES.map((t) => `'${t}'`)` maps each of its
-    # constant elements (and their numeric indexes) to constant text.
+    # constant elements (and their numeric indexes) to constant text; so is an array declared
+    # empty or of constants in the query's function that only ever receives constants
+    # (`conditions.map((c) => `(${c})`).join(' AND ')`).
     receiver = fn.child_by_field_name("object")
     params = [p for p in _simple_params(mapper[0])[:2] if p]
     if receiver is None or receiver.type != "identifier" or not params or \
-            not _constant_array(receiver, call, depth):
+            not (_constant_array(receiver, call, depth) or
+                 _array_of_constants(text(receiver), scope, call, depth)):
         return False
     added = {(mapper[0].start_byte, p) for p in params} - _STATE.constant_params
     _STATE.constant_params |= added
@@ -711,8 +922,10 @@ def _constant_variable(ident: Node, call: Node, depth: int) -> bool:
         return False
     scope = where[1]
     if where[0] == "param":
-        # An element (or index) of a constant array, in the function that maps it.
-        return (scope.start_byte, name) in _STATE.constant_params
+        # An element (or index) of a constant array, in the function that maps it; or the
+        # index an array method gives its callback, a number.
+        return (scope.start_byte, name) in _STATE.constant_params or \
+            _array_index(name, scope)
     memo = _name_index(scope).constant
     key = (name, scope.start_byte, call.start_byte)
     if key in memo:
