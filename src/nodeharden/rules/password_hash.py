@@ -38,7 +38,7 @@ from nodeharden._parse import (
     walk,
 )
 from nodeharden._project import JS_SUFFIXES
-from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_package
+from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_package, is_test_file
 
 CHEAT_SHEET = "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html"
 TIMING_SAFE_EQUAL = "https://nodejs.org/api/crypto.html#cryptotimingsafeequala-b"
@@ -708,7 +708,9 @@ class PasswordHash(Rule):
                 message = self._argon2_problem(args[1])
             elif method in _STORE_METHODS:
                 imp = _receiver_import(ctx.facts, fn)[0]
-                if imp is None or imp.module in DB_PACKAGES or imp.module.startswith("node:"):
+                if imp is None and _model_owner(ctx.facts, fn, args) is not None:
+                    pass  # the project's own model object: check_project looks at its method
+                elif imp is None or imp.module in DB_PACKAGES or imp.module.startswith("node:"):
                     message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save)
                     # `Model.build({ password })` makes an unsaved instance, like `new`
                     # (here only hashing this file can see clears it).
@@ -845,11 +847,14 @@ class PasswordHash(Rule):
     def _store_calls(self, ctx: FileContext) -> list[_StoreCall] | None:
         """The store calls of ``file_data``."""
         facts = ctx.facts
+        if _PASSWORD_NEEDLE.search(ctx.source.lower()) is None:
+            return None  # every search below starts from a password word: none here
+        owned = self._calls_on_models(ctx)
         relative = {local: imp for imp in facts.imports if imp.module.startswith(".")
                     for local in imp.locals()}
-        if not relative or _PASSWORD_NEEDLE.search(ctx.source.lower()) is None:
-            return None  # both searches below start from a password word: none here
-        calls = self._instances_hashed_by_project(ctx)
+        if not relative:
+            return owned or None
+        calls = owned + self._instances_hashed_by_project(ctx)
         if not _store_on_import(ctx.source, relative):
             return calls or None
         for call in captures(ctx.lang, _STORE_QUERY, ctx.tree.root_node).get("call", []):
@@ -874,6 +879,29 @@ class PasswordHash(Rule):
                 calls.append(_StoreCall(call.start_byte, call.end_byte, text(fn), message, imp,
                                         local, chain, hashers))
         return calls or None
+
+    def _calls_on_models(self, ctx: FileContext) -> list[_StoreCall]:
+        """Return the store calls with a plain password whose receiver is the project's own
+        model object (``_model_owner``), which ``check_file`` left to the project phase."""
+        if not _MODEL_CALL_RE.search(ctx.source):
+            return []
+        found = []
+        for call in captures(ctx.lang, _STORE_QUERY, ctx.tree.root_node).get("call", []):
+            fn = call.child_by_field_name("function")
+            args_node = call.child_by_field_name("arguments")
+            if fn is None or args_node is None or \
+                    text(fn).rpartition(".")[2] not in _MODEL_METHODS:
+                continue
+            args = code_children(args_node)
+            if _receiver_import(ctx.facts, fn)[0] is not None:
+                continue
+            owner = _model_owner(ctx.facts, fn, args)
+            message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save) \
+                if owner is not None else None
+            if message:
+                found.append(_StoreCall(call.start_byte, call.end_byte, text(fn), message, None,
+                                        "", None, owner=owner))
+        return found
 
     def _instances_hashed_by_project(self, ctx: FileContext) -> list[_StoreCall]:
         """Return the ``new Model({ password })`` of a file whose password is replaced before
@@ -913,6 +941,12 @@ class PasswordHash(Rule):
                         yield call.finding
                     continue
                 message = call.message
+                if call.owner is not None:
+                    if _owner_hashes(ctx, path, call.owner, call.callee.rpartition(".")[2]):
+                        continue  # the model's own method hashes the password it is given
+                    yield ctx.finding(self.id, path, call.start, call.end,
+                                      f"{message} ({CHEAT_SHEET})")
+                    continue
                 if call.hashers and all(_proves_hash(ctx, path, h) for h in call.hashers):
                     continue  # the project function that replaces the password hashes it
                 target = _follow(ctx, path, call.imp, call.local, call.chain) \
@@ -2311,6 +2345,21 @@ class _StoreCall:
     #: project functions whose result replaces the password before every save; when each
     #: of them hashes, nothing plain is stored.
     hashers: list[_Hasher] = field(default_factory=list)
+    #: For a receiver that is no import: the project's own model object it names, whose
+    #: method the project phase looks at (``_owner_hashes``).
+    owner: _Owner | None = None
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """The project object a store call's receiver names when its root is no import: an
+    instance ``new C(…)`` of the class a project module gives as ``name`` (``imp`` binds it;
+    ``name`` None for CommonJS ``module.exports``), or (``imp`` None) what the project
+    writes to property ``prop`` of an object the request carries (``req.models.users``)."""
+
+    imp: ImportFact | None
+    name: str | None
+    prop: str = ""
 
 
 @dataclass(frozen=True)
@@ -2327,6 +2376,301 @@ def _proves_hash(ctx: ProjectContext, importer: str, hasher: _Hasher) -> bool:
     with a password hash (followed one module level, as for store calls)."""
     target = _follow(ctx, importer, hasher.imp, hasher.local, hasher.chain)
     return target is not None and _hashes(target[1], ctx.facts[target[0]])
+
+
+#: Methods of a project's own model class that store what they are given.
+_MODEL_METHODS = frozenset({"create", "insert", "insertOne", "save", "update", "updateOne",
+                            "upsert"})
+_MODEL_CALL_RE = re.compile(rb"\.\s*" + alternation(_MODEL_METHODS) + rb"\s*\(")
+_REQUEST_NAMES = frozenset({"req", "request"})
+
+
+def _model_owner(facts: FileFacts, fn: Node, args: list[Node]) -> _Owner | None:
+    """Return the project model object a store call's receiver names, when its root is no
+    import and the call hands over an object with a plain password: ``users.create(…)``
+    where ``const users = new Users(…)`` (in the call's function or the module, never
+    reassigned) and ``Users`` is imported from a project module; or ``req.models.users
+    .create(…)`` / ``models.users.create(…)`` after ``const { models } = req``, an object the
+    app's own middleware puts on the request. None for any other receiver (a parameter, a
+    database handle made in the file…), which is judged as a database write."""
+    method = text(fn.child_by_field_name("property")) if fn.type == "member_expression" else ""
+    if method not in _MODEL_METHODS or not any(a.type == "object" for a in args):
+        return None
+    imp, local, chain = _receiver_import(facts, fn)
+    if imp is not None or not local or chain is None:
+        return None
+    root = _root_of(fn)
+    if local in _REQUEST_NAMES and len(chain) == 3 and _parameter_of_scope(fn, local):
+        return _Owner(None, None, chain[1])
+    if len(chain) == 2 and _taken_from_request(fn, local):
+        return _Owner(None, None, chain[0])
+    if len(chain) != 1:
+        return None
+    made = _made_with_new(fn, local, root)
+    if made is None:
+        return None
+    for cls_imp in facts.imports:
+        if not cls_imp.module.startswith(".") or made not in cls_imp.locals():
+            continue
+        if made == cls_imp.default:
+            return _Owner(cls_imp, None)
+        named = {v: k for k, v in cls_imp.named.items()}
+        return _Owner(cls_imp, named[made]) if made in named else None
+    return None
+
+
+def _scopes_around(node: Node) -> list[Node]:
+    """Return the functions around ``node``, innermost first, then the module."""
+    found = []
+    cur = enclosing(node, _FUNCTIONS)
+    while cur is not None:
+        found.append(cur)
+        cur = enclosing(cur, _FUNCTIONS)
+    return [*found, _root_of(node)]
+
+
+def _own_declarators(scope: Node, name: str) -> list[Node]:
+    """Return the declarators of ``scope`` itself (not of a nested function) binding
+    ``name``, plainly or by destructuring."""
+    found = []
+    for node in walk(scope):
+        if node.type != "variable_declarator" or \
+                (enclosing(node, _FUNCTIONS) or _root_of(node)) != scope:
+            continue
+        target = node.child_by_field_name("name")
+        if target is not None and any(
+                n.type in ("identifier", "shorthand_property_identifier_pattern") and
+                text(n) == name for n in walk(target)):
+            found.append(node)
+    return found
+
+
+def _parameter_of_scope(node: Node, name: str) -> bool:
+    """Return True when the nearest function around ``node`` declaring ``name`` has it as
+    a parameter (the handler's ``req``)."""
+    for scope in _scopes_around(node):
+        if scope.type in _FUNCTIONS and any(text(n) == name for p in parameters(scope)
+                                            for n in walk(p) if n.type == "identifier"):
+            return True
+        if _own_declarators(scope, name):
+            return False
+    return False
+
+
+def _taken_from_request(node: Node, name: str) -> bool:
+    """Return True for ``name`` declared once, by ``const { name } = req`` (``req`` a
+    parameter), in a function around ``node``, and never assigned."""
+    for scope in _scopes_around(node):
+        decls = _own_declarators(scope, name)
+        if scope.type in _FUNCTIONS and any(text(n) == name for p in parameters(scope)
+                                            for n in walk(p) if n.type == "identifier"):
+            return False
+        if not decls:
+            continue
+        if len(decls) != 1 or _assigned_anywhere(scope, name):
+            return False
+        target = decls[0].child_by_field_name("name")
+        value = decls[0].child_by_field_name("value")
+        return target is not None and target.type == "object_pattern" and \
+            value is not None and value.type == "identifier" and \
+            text(value) in _REQUEST_NAMES and _parameter_of_scope(value, text(value)) and \
+            any(n.type == "shorthand_property_identifier_pattern" and text(n) == name
+                for n in target.named_children)
+    return False
+
+
+def _made_with_new(node: Node, name: str, root: Node) -> str | None:
+    """Return ``C`` when ``name`` is declared once, as ``const name = new C(…)``, in a
+    function around ``node`` or the module, and never assigned."""
+    for scope in _scopes_around(node):
+        decls = _own_declarators(scope, name)
+        if scope.type in _FUNCTIONS and any(text(n) == name for p in parameters(scope)
+                                            for n in walk(p) if n.type == "identifier"):
+            return None
+        if not decls:
+            continue
+        if len(decls) != 1 or _assigned_anywhere(root, name):
+            return None
+        value = decls[0].child_by_field_name("value")
+        target = decls[0].child_by_field_name("name")
+        if target is None or target.type != "identifier" or value is None or \
+                value.type != "new_expression":
+            return None
+        ctor = value.child_by_field_name("constructor")
+        return text(ctor) if ctor is not None and ctor.type == "identifier" else None
+    return None
+
+
+def _assigned_anywhere(scope: Node, name: str) -> bool:
+    """Return True when ``name = …`` (or ``+=`` and the like) appears in ``scope``."""
+    return any(n.type in ("assignment_expression", "augmented_assignment_expression") and
+               text(n.child_by_field_name("left")) == name for n in walk(scope))
+
+
+def _owner_hashes(ctx: ProjectContext, path: str, owner: _Owner, method: str) -> bool:
+    """Return True when every class the model object of a store call may be an instance of
+    has a method ``method`` that hashes the password it is given (itself, or through a
+    function of a project module it calls). For a property of a request-carried object
+    (``models.users``), those are the classes of every ``x.users = new C(…)`` and ``{ users:
+    new C(…) }`` of the project; any other write of that property, or none, proves
+    nothing."""
+    classes: list[tuple[str, Node]] = []
+    if owner.imp is not None:
+        found = _imported_class(ctx, path, owner.imp, owner.name)
+        if found is None:
+            return False
+        classes.append(found)
+    else:
+        for rel, value in _property_writes(ctx, owner.prop):
+            if value is None or value.type != "new_expression":
+                return False
+            ctor = value.child_by_field_name("constructor")
+            found = _class_named(ctx, rel, text(ctor)) \
+                if ctor is not None and ctor.type == "identifier" else None
+            if found is None:
+                return False
+            classes.append(found)
+    if not classes:
+        return False
+    for rel, cls in classes:
+        body = cls.child_by_field_name("body")
+        methods = [m for m in (body.named_children if body is not None else [])
+                   if m.type == "method_definition" and
+                   text(m.child_by_field_name("name")) == method and
+                   not any(c.type == "static" for c in m.children)]
+        if len(methods) != 1 or not _hashes_through(ctx, rel, methods[0]):
+            return False
+    return True
+
+
+def _hashes_through(ctx: ProjectContext, rel: str, fn: Node) -> bool:
+    """Return True when ``fn`` hashes a password (``_hashes``), or hands one to a function
+    of a project module that does (``passwords.hash(password)``, followed one level)."""
+    facts = ctx.facts.get(rel)
+    if facts is None:
+        return False
+    if _hashes(fn, facts):
+        return True
+    for call in walk(fn):
+        if call.type != "call_expression":
+            continue
+        callee = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if callee is None or args is None or not _mentions_password(args):
+            continue
+        imp, local, chain = _receiver_import(facts, callee)
+        if imp is None and callee.type == "identifier":
+            imp = next((i for i in facts.imports if text(callee) in i.locals()), None)
+            local, chain = text(callee), []
+        if imp is None or not imp.module.startswith("."):
+            continue
+        target = _follow(ctx, rel, imp, local, chain)
+        if target is not None and _hashes(target[1], ctx.facts[target[0]]):
+            return True
+    return False
+
+
+def _property_writes(ctx: ProjectContext, prop: str) -> list[tuple[str, Node | None]]:
+    """Return (file, value) of each write of property ``prop`` in the project's files that
+    are no tests: ``x.prop = value``, ``{ prop: value }`` (None for ``{ prop }``, a
+    destructuring's ``prop``… whose value is not told)."""
+    if not re.fullmatch(r"[A-Za-z_$][\w$]*", prop):
+        return []
+    needle = re.compile(rb"(?<![\w$])" + re.escape(prop.encode()) + rb"(?![\w$])")
+    found: list[tuple[str, Node | None]] = []
+    for file in ctx.files_of("js"):
+        source = ctx.read(file.rel)
+        if is_test_file(file.rel) or source is None or not needle.search(source):
+            continue
+        root = _tree(ctx, file.rel)
+        if root is None:
+            continue
+        for node in walk(root):
+            if node.type == "assignment_expression":
+                left = node.child_by_field_name("left")
+                if left is not None and left.type == "member_expression" and \
+                        text(left.child_by_field_name("property")) == prop:
+                    found.append((file.rel, node.child_by_field_name("right")))
+            elif node.type == "pair" and node.parent is not None and \
+                    node.parent.type == "object" and \
+                    (string_value(node.child_by_field_name("key")) or
+                     text(node.child_by_field_name("key"))) == prop:
+                found.append((file.rel, node.child_by_field_name("value")))
+            elif node.type == "shorthand_property_identifier" and text(node) == prop:
+                found.append((file.rel, None))
+    return found
+
+
+def _class_named(ctx: ProjectContext, rel: str, name: str) -> tuple[str, Node] | None:
+    """Return (file, class) of class ``name`` as module ``rel`` sees it: declared at its top
+    level, or imported from a project module."""
+    root = _tree(ctx, rel)
+    if root is None:
+        return None
+    local = _top_class(root, name)
+    if local is not None:
+        return rel, local
+    facts = ctx.facts.get(rel)
+    for imp in facts.imports if facts else []:
+        if not imp.module.startswith(".") or name not in imp.locals():
+            continue
+        if name == imp.default:
+            return _imported_class(ctx, rel, imp, None)
+        named = {v: k for k, v in imp.named.items()}
+        return _imported_class(ctx, rel, imp, named[name]) if name in named else None
+    return None
+
+
+def _imported_class(ctx: ProjectContext, importer: str, imp: ImportFact,
+                    name: str | None) -> tuple[str, Node] | None:
+    """Return (file, class) of the class a project module gives as ``name`` (None: its
+    default export or ``module.exports``)."""
+    rel = ctx.resolve_import(importer, imp.module)
+    root = _tree(ctx, rel) if rel is not None else None
+    if rel is None or root is None:
+        return None
+    value = _export(ctx, rel, name or "default")
+    if value is None and name is None:
+        value = next((stmt.named_children[0].child_by_field_name("right")
+                      for stmt in root.named_children
+                      if stmt.type == "expression_statement" and stmt.named_children and
+                      stmt.named_children[0].type == "assignment_expression" and
+                      text(stmt.named_children[0].child_by_field_name("left")) ==
+                      "module.exports"), None)
+    if value is not None and value.type in ("class", "class_declaration"):
+        return rel, value
+    if value is not None and value.type == "identifier":
+        cls = _top_class(root, text(value))
+        return (rel, cls) if cls is not None else None
+    if value is None and name is not None:
+        cls = _top_class(root, name)
+        return (rel, cls) if cls is not None and _exported_class(root, cls) else None
+    return None
+
+
+def _top_class(root: Node, name: str) -> Node | None:
+    """Return the top-level class ``name`` of a module (``class name``, ``export class
+    name``, ``const name = class {…}``), or None."""
+    for stmt in root.named_children:
+        decl = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" \
+            else stmt
+        if decl is None:
+            continue
+        if decl.type == "class_declaration" and text(decl.child_by_field_name("name")) == name:
+            return decl
+        if decl.type in ("lexical_declaration", "variable_declaration"):
+            for d in decl.named_children:
+                value = d.child_by_field_name("value")
+                if d.type == "variable_declarator" and value is not None and \
+                        value.type == "class" and text(d.child_by_field_name("name")) == name:
+                    return value
+    return None
+
+
+def _exported_class(root: Node, cls: Node) -> bool:
+    """Return True when class declaration ``cls`` sits in an ``export`` statement."""
+    return cls.parent is not None and cls.parent.type == "export_statement" and \
+        cls.parent.parent == root
 
 
 def _receiver_import(facts: FileFacts, fn: Node) -> tuple[ImportFact | None, str, list[str] | None]:
