@@ -11,7 +11,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -316,6 +316,12 @@ class EslintSecurity(Rule):
         flat = [n for n in FLAT_NAMES if n in rels]
         legacy = [n for n in LEGACY_NAMES if n in rels]
         pj_config = self._package_eslint_config(ctx)
+        used: LintConfig | None = None
+        if not flat and not legacy and pj_config is None:
+            # Nothing at the root: the config the lint script names or lints its files with.
+            used = lint_script_config(ctx)
+            if used is not None:
+                (flat if used.flat else legacy).append(used.rel)
         warnings_fail = lint_fails_on_warnings(ctx)
         if warnings_fail:
             warnings_fail += ": the plugin's rules are warnings"
@@ -334,6 +340,9 @@ class EslintSecurity(Rule):
             message = "the ESLint config does not enable eslint-plugin-security"
             if broken:
                 message += f", and {broken}"
+            if used is not None and used.package:
+                fix = None
+                message += f", and {package_config_note(used)}"
             if ctx.info.typescript and not _COVERS_TS_RE.search(source) and any(
                     f.rel.endswith(_TS_SUFFIXES) for f in ctx.files_of("js")):
                 message += (" and lints none of the project's .ts files (no typescript-eslint, "
@@ -341,12 +350,15 @@ class EslintSecurity(Rule):
             yield ctx.line_finding(self.id, rel, 1, message + ADVICE, fix)
             return
         if legacy or pj_config is not None:
-            if any(self._legacy_enabled(ctx, rel) for rel in legacy) or (
+            merged = used.chain if used is not None else legacy
+            if any(self._legacy_enabled(ctx, rel) for rel in merged) or (
                     pj_config is not None and _LEGACY_ENABLED_RE.search(json.dumps(pj_config))):
                 return
             if legacy:
                 rel = legacy[0]
                 ignored = legacy_config_ignored(ctx)
+                if used is not None and used.package:
+                    ignored = ignored or package_config_note(used)
                 if ignored:
                     # Editing a file ESLint never reads changes nothing: say so, fix nothing.
                     yield ctx.line_finding(
@@ -447,7 +459,8 @@ class EslintSecurity(Rule):
         new: str | None = None
         if rel.endswith((".js", ".cjs")):
             return self._legacy_js_fix(ctx, rel, source, unsafe, dev)
-        if rel.endswith(".json") or (rel == ".eslintrc" and body.lstrip().startswith("{")):
+        if rel.endswith(".json") or (posixpath.basename(rel) == ".eslintrc"
+                                     and body.lstrip().startswith("{")):
             try:
                 new = _json_rules_off(_before_prettier(
                     add_to_string_list(body, (), "extends", LEGACY_EXTENDS)), ())
@@ -789,6 +802,128 @@ def eslint_patterns(scripts: Any) -> list[str] | None:
                 return None  # ESLint 9+ lints the current folder
             patterns += found
     return patterns if runs else None
+
+
+def eslint_config_options(scripts: Any) -> list[str]:
+    """Return the config files package.json scripts give ESLint with ``--config``/``-c``
+    (``--config=PATH`` too), as paths from the project root; values the shell builds are left
+    out."""
+    import shlex
+
+    found: list[str] = []
+    for body in (scripts.values() if isinstance(scripts, dict) else ()):
+        if not isinstance(body, str) or not _ESLINT_WORD_RE.search(body):
+            continue
+        try:
+            words = shlex.split(body, comments=False)
+        except ValueError:
+            continue
+        for at, word in enumerate(words):
+            if word.rsplit("/", 1)[-1] != "eslint":
+                continue
+            args = words[at + 1:]
+            for i, arg in enumerate(args):
+                if arg in _SHELL_BREAKS or arg.startswith((">", "2>")):
+                    break
+                value = args[i + 1] if arg in ("-c", "--config") and i + 1 < len(args) else \
+                    arg.split("=", 1)[1] if arg.startswith("--config=") else None
+                if value and not _SHELL_ARG_RE.search(value):
+                    found.append(posixpath.normpath(value))
+    return [p for p in dict.fromkeys(found) if not p.startswith(("/", "../")) and p != ".."]
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    """A config below the project root that the project's lint script uses."""
+
+    #: The config the finding is about: ``--config``'s file, or the .eslintrc* nearest to the
+    #: linted code.
+    rel: str
+    #: Every config ESLint merges there, nearest first (up to one with ``root: true``).
+    chain: tuple[str, ...]
+    flat: bool
+    #: The nested package (a folder with its own package.json) the config sits in, or "".
+    package: str
+
+
+def package_config_note(used: LintConfig) -> str:
+    """Return why a config of a nested package is reported without a fix."""
+    return (f"it belongs to the package in {used.package}/ (its own package.json); not fixed: "
+            "add the plugin to that package's config and devDependencies, where its own "
+            "lint resolves it")
+
+
+def _root_true(ctx: ProjectContext, rel: str) -> bool:
+    source = (ctx.read(rel) or b"").decode("utf-8", "replace")
+    data = _load_legacy(rel, source)
+    if isinstance(data, dict):
+        return data.get("root") is True
+    return re.search(r"(?m)^\s*['\"]?root['\"]?\s*:\s*true\b", source) is not None
+
+
+def _pattern_base(pattern: str) -> str:
+    """Return the folder a lint pattern starts in: the part before its first glob character
+    (``./src/backend`` → ``src/backend``, ``src/**/*.ts`` → ``src``; ``.`` → ``""``)."""
+    pattern = posixpath.normpath(pattern.removeprefix("./")).rstrip("/")
+    head = re.split(r"[*?{\[]", pattern, maxsplit=1)[0]
+    if head != pattern:
+        head = head.rpartition("/")[0]
+    return "" if head in (".", "") else head
+
+
+def lint_script_config(ctx: ProjectContext) -> LintConfig | None:
+    """Return the config below the root that package.json's lint scripts use, or None:
+    a file they name with ``--config``/``-c``; else, as ESLint's legacy cascade finds one,
+    the ``.eslintrc*`` nearest to the Express code they lint (in its folder or one above it,
+    up to a config with ``root: true``), or, when they lint no Express code, one in (or
+    above) a folder they lint. A flat config is looked up from the folder ESLint runs in,
+    the root, so one in a subfolder counts only when ``--config`` names it."""
+    scripts = ctx.package_json.get("scripts")
+    package_dirs = ctx.package_dirs
+    from nodeharden._roles import package_of
+
+    for rel in eslint_config_options(scripts):
+        if ctx.read(rel) is not None:
+            flat = posixpath.basename(rel).startswith("eslint.config.")
+            return LintConfig(rel, (rel,), flat, package_of(rel, package_dirs))
+    patterns = eslint_patterns(scripts)
+    if not patterns:
+        return None
+    by_folder: dict[str, str] = {}  # folder -> the one .eslintrc* ESLint reads there
+    for f in sorted(ctx.files_of("eslint"),
+                    key=lambda f: LEGACY_NAMES.index(posixpath.basename(f.rel))
+                    if posixpath.basename(f.rel) in LEGACY_NAMES else 0):
+        folder, _, name = f.rel.rpartition("/")
+        if folder and name in LEGACY_NAMES:
+            by_folder.setdefault(folder, f.rel)
+    if not by_folder:
+        return None
+
+    def chain(folder: str) -> tuple[str, ...]:
+        out: list[str] = []
+        while folder:
+            rel = by_folder.get(folder)
+            if rel is not None:
+                out.append(rel)
+                if _root_true(ctx, rel):
+                    break
+            folder = folder.rpartition("/")[0]
+        return tuple(out)
+
+    regexes = [_pattern_regex(p) for p in patterns]
+    apps = sorted(f.path for f in ctx.app_files() if any(r.match(f.path) for r in regexes))
+    chains = [c for c in (chain(posixpath.dirname(app)) for app in apps) if c]
+    if not chains:
+        bases = [_pattern_base(p) for p in patterns]
+        linted = sorted((folder for folder in by_folder if any(
+            not base or folder == base or folder.startswith(base + "/")
+            or base.startswith(folder + "/") for base in bases)),
+            key=lambda folder: (folder.count("/"), folder))
+        chains = [chain(folder) for folder in linted]
+    if not chains:
+        return None
+    rel = chains[0][0]
+    return LintConfig(rel, chains[0], False, package_of(rel, package_dirs))
 
 
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
