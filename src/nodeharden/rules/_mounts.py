@@ -15,7 +15,7 @@ import re
 
 from tree_sitter import Node, Tree
 
-from nodeharden._express import ArgFact, FileFacts
+from nodeharden._express import ArgFact, CallFact, FileFacts
 from nodeharden._parse import CASTS, code_children, parse, text, unwrap, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
@@ -33,7 +33,15 @@ def sub_apps(ctx: ProjectContext, *, factories: bool = False) -> dict[str, str]:
     app or router it creates, mapped to that file (test files mount nothing here). With
     ``factories``, a name bound to what a local module's export returns when called
     (``const api = require('./api')(env, ctx); app.use('/api', api)``) counts too."""
-    mounted: dict[str, str] = {}
+    mounted = {rel: found[0][0] for rel, found in mounts(ctx, factories=factories).items()}
+    return {rel: parent for rel, parent in mounted.items() if _reaches_a_root(rel, mounted)}
+
+
+def mounts(ctx: ProjectContext, *,
+           factories: bool = False) -> dict[str, list[tuple[str, CallFact]]]:
+    """Return each project file whose Express app other files mount (as ``sub_apps``), mapped
+    to every ``(mounting file, .use call)`` that mounts it, in the order of the files."""
+    found: dict[str, list[tuple[str, CallFact]]] = {}
     for path, facts in ctx.facts.items():
         if is_test_file(path):
             continue
@@ -46,10 +54,9 @@ def sub_apps(ctx: ProjectContext, *, factories: bool = False) -> dict[str, str]:
                 rel = mounted_file(ctx, facts, arg)
                 if rel is None and factories:
                     rel = _factory_file(ctx, facts, arg)
-                if rel is not None and rel != path and rel not in mounted \
-                        and _only_an_app(ctx, rel):
-                    mounted[rel] = path
-    return {rel: parent for rel, parent in mounted.items() if _reaches_a_root(rel, mounted)}
+                if rel is not None and rel != path and _only_an_app(ctx, rel):
+                    found.setdefault(rel, []).append((path, call))
+    return found
 
 
 def _reaches_a_root(rel: str, mounted: dict[str, str]) -> bool:

@@ -55,7 +55,8 @@ from nodeharden.rules._edits import (
     can_extend,
     import_specifier,
 )
-from nodeharden.rules._mounts import alias_target, join_path, mounted_file, wrapper_apps
+from nodeharden.rules._mounts import (alias_target, join_path, mounted_file, mounts, sub_apps,
+                                      wrapper_apps)
 from nodeharden.rules._production import development_compose
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
@@ -1540,6 +1541,48 @@ def _message(ctx: ProjectContext, login_routes: list[tuple[FileFacts, CallFact, 
     return f"{_FLOOD} without slowing down"
 
 
+def _limiter_at(ctx: ProjectContext, source: bytes, facts: FileFacts, app: AppFact) -> int:
+    """Return where the fix puts ``app.use(rateLimiter)``: after the static files and CORS
+    served first (``_after_static``), else right after the app's creation."""
+    at = _after_static(ctx, source, facts, app)
+    return app.stmt_end if at is None else at
+
+
+def _covered_sub_apps(ctx: ProjectContext) -> set[str]:
+    """Return the files of mounted sub-apps (``_mounts.sub_apps``) whose every request passes
+    the limiter the fix puts in an app that mounts them: each ``.use`` mounting the file is
+    called on an app of the mounting file (not a router, whose own mount may come before the
+    limiter) after the place of that app's limiter, or the mounting file is such a sub-app
+    itself. A sub-app mounted before the limiter (or on an app the fix cannot extend) keeps
+    its own finding and limiter."""
+    candidates = sub_apps(ctx, factories=True)
+    if not candidates:
+        return set()
+    mounted = mounts(ctx, factories=True)
+    wrappers = wrapper_apps(ctx)
+    known: dict[str, bool] = {}
+
+    def behind_a_limiter(parent: str, call: CallFact) -> bool:
+        facts = ctx.facts[parent]
+        apps = [a for a in facts.apps if a.name == call.target and a.start < call.start]
+        if not apps:
+            return False
+        app = max(apps, key=lambda a: a.start)  # the last binding of the name before the call
+        if app.kind != "app" or not can_extend(app) or (parent, app.start) in wrappers:
+            return False
+        return call.start >= _limiter_at(ctx, ctx.read(parent) or b"", facts, app)
+
+    def covered(rel: str, seen: frozenset[str]) -> bool:
+        if rel not in candidates or rel in seen:
+            return False
+        if rel not in known:
+            known[rel] = all(covered(parent, seen | {rel}) or behind_a_limiter(parent, call)
+                             for parent, call in mounted[rel])
+        return known[rel]
+
+    return {rel for rel in candidates if covered(rel, frozenset())}
+
+
 class RateLimit(Rule):
     """An Express project without rate-limiting middleware."""
 
@@ -1552,7 +1595,11 @@ class RateLimit(Rule):
             yield from self._spoofable_keys(ctx)
             yield from self._header_keys(ctx)
             return
-        app_files = [f for f in ctx.app_files() if not is_test_file(f.path)]
+        # A sub-app mounted after the limiter of the app that mounts it runs behind that
+        # limiter: a limiter of its own would take a second point of each of its requests.
+        covered = _covered_sub_apps(ctx)
+        app_files = [f for f in ctx.app_files()
+                     if not is_test_file(f.path) and f.path not in covered]
         if not app_files:
             return
         # A project that calls itself an example, tutorial, demo… and that nothing deploys
