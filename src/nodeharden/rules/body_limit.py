@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
+    CASTS,
     captures,
     code_children,
     has_spread,
@@ -208,6 +209,55 @@ def _required_upload(fn: Node) -> str | None:
     return module if module in UPLOADS else None
 
 
+def _outer(node: Node) -> Node:
+    """Return ``node`` with the parentheses and type casts around it."""
+    while node.parent is not None and node.parent.type in CASTS:
+        node = node.parent
+    return node
+
+
+def _none_call(node: Node) -> bool:
+    """Return True when ``node`` is the object of a ``.none()`` call (``node.none()``)."""
+    member = _outer(node).parent
+    if member is None or member.type != "member_expression" \
+            or text(member.child_by_field_name("property")) != "none":
+        return False
+    call = member.parent
+    return call is not None and call.type == "call_expression" \
+        and call.child_by_field_name("function") == member
+
+
+def _mentions(root: Node) -> dict[str, list[Node]]:
+    """Return each name of the file mapped to the nodes that spell it (identifiers and
+    shorthand properties)."""
+    found: dict[str, list[Node]] = {}
+    for node in walk(root):
+        if node.type in ("identifier", "shorthand_property_identifier"):
+            found.setdefault(text(node), []).append(node)
+    return found
+
+
+def _only_none(call: Node, mentions: dict[str, list[Node]]) -> bool:
+    """Return True when every use of the multer instance ``call`` makes is ``.none()``, which
+    takes text fields only and rejects every file part (LIMIT_UNEXPECTED_FILE), so no file size
+    matters: ``multer().none()``, or ``const m = multer(…)`` (not exported) with ``m.none()``
+    for each mention of the name in the file. A name used any other way (``m.single(…)``, as
+    middleware itself, exported, passed on, assigned) keeps the instance reported."""
+    if _none_call(call):
+        return True
+    declarator = _outer(call).parent
+    if declarator is None or declarator.type != "variable_declarator" \
+            or declarator.child_by_field_name("value") != _outer(call):
+        return False
+    name_node = declarator.child_by_field_name("name")
+    declaration = declarator.parent
+    if name_node is None or name_node.type != "identifier" or declaration is None \
+            or (declaration.parent is not None and declaration.parent.type == "export_statement"):
+        return False
+    uses = [node for node in mentions.get(text(name_node), []) if node != name_node]
+    return bool(uses) and all(node.type == "identifier" and _none_call(node) for node in uses)
+
+
 class BodyLimit(Rule):
     """Body parsers and upload middleware that accept more than the project allows."""
 
@@ -237,6 +287,13 @@ class BodyLimit(Rule):
         fixed_declarations: set[int] = set()
         #: (block, receiver, parser kind) → the first parser of that kind every request passes
         mounted: dict[tuple[int, str, str], Node] = {}
+        names: list[dict[str, list[Node]]] = []
+
+        def mentions() -> dict[str, list[Node]]:
+            if not names:
+                names.append(_mentions(root))
+            return names[0]
+
         for call in captures(ctx.lang, _CALL_QUERY, root).get("call", []):
             fn = call.child_by_field_name("function") or call.child_by_field_name("constructor")
             args = call.child_by_field_name("arguments")
@@ -260,6 +317,7 @@ class BodyLimit(Rule):
             found = list(self._parser(ctx, call, args, opts, name, limit_max, wanted,
                                       wanted_text, fixed_declarations) if name is not None else
                          self._upload(ctx, call, args, opts, module or "", upload_max,
+                                      mentions,
                                       text(values[0]) if declared is not None else None))
             if found and declared is not None:
                 fixed_declarations.add(declared.start_byte)
@@ -321,13 +379,17 @@ class BodyLimit(Rule):
             f"configured {wanted_text}", fix)
 
     def _upload(self, ctx: FileContext, call: Node, args: Node, opts: Node | None, module: str,
-                limit_max: float, variable: str | None = None) -> Iterator[Finding]:
+                limit_max: float, mentions: Callable[[], dict[str, list[Node]]],
+                variable: str | None = None) -> Iterator[Finding]:
         """``variable``: the name of the options object when the call is handed one declared
         in the file (``multer(opts)``), whose later assignments (``opts.limits = {…}``,
-        ``opts.limits.fileSize = …``) count where they surely run before the call."""
+        ``opts.limits.fileSize = …``) count where they surely run before the call.
+        ``mentions``: the file's names (``_mentions``), read once per file when needed."""
         props = object_properties(opts) if opts is not None else {}
         if opts is not None and has_spread(opts):
             return
+        if module == "multer" and _only_none(call, mentions()):
+            return  # `.none()` rejects every file: a file size bound would change nothing
         configured = ctx.info.config.upload_limit_max is not None
         max_text = ctx.info.config.upload_limit_max or DEFAULT_UPLOAD_MAX
         size_code = bytes_expression(limit_max)
