@@ -31,6 +31,7 @@ from nodeharden._parse import (
     captures,
     captures_in,
     code_children,
+    has_spread,
     needle_ranges,
     nodes_of_types,
     object_properties,
@@ -255,6 +256,230 @@ def headers_set_by_app(lang: str, root: Node, source: bytes,
     if "content-security-policy" in found and _FRAME_ANCESTORS_RE.search(source):
         found.add("frame-ancestors")
     return found
+
+
+#: A header name a setter call reads from elsewhere in the project, resolved there:
+#: (relative module, export, property of that export or None for the export itself).
+NameRef = tuple[str, str, str | None]
+#: How many bindings a header name is followed through (``x = HEADERS.A`` → ``HEADERS`` → …).
+_NAME_DEPTH = 6
+#: Function-like nodes whose parameters bind names.
+_FUNCTIONS = frozenset({"function_declaration", "function_expression", "function",
+                        "arrow_function", "method_definition", "generator_function",
+                        "generator_function_declaration"})
+
+
+def _binds(pattern: Node | None, name: str) -> bool:
+    """Return True when a binding pattern (a parameter, ``{a, b: c}``, ``[a]``) binds
+    ``name``."""
+    return pattern is not None and any(
+        n.type in ("identifier", "shorthand_property_identifier_pattern") and text(n) == name
+        for n in walk(pattern))
+
+
+def _binding(name: str, at: Node) -> tuple[str, Node, Node | None] | None:
+    """Return how the nearest declaration of ``name`` visible at ``at`` binds it: ("value",
+    value) for ``const name = value``, ("pattern", value, key) for ``const { key: name } =
+    value`` (key: the property read), ("function", fn) for ``function name() {}``; None when a
+    parameter, a loop or anything else binds it, or nothing in the file does (an import: see
+    ``_imported_object``)."""
+    node: Node | None = at
+    while node is not None:
+        parent = node.parent
+        if parent is None:
+            break
+        if parent.type in _FUNCTIONS or parent.type in ("for_in_statement", "for_statement",
+                                                        "catch_clause"):
+            binders = [parent.child_by_field_name(f)
+                       for f in ("parameters", "parameter", "left", "initializer")]
+            if any(_binds(b, name) for b in binders if b is not None and b != node):
+                return None
+        if parent.type in ("program", "statement_block", "class_body", "switch_body"):
+            for stmt in code_children(parent):
+                if stmt.type == "export_statement":
+                    stmt = stmt.child_by_field_name("declaration") or stmt
+                if stmt.type in ("function_declaration", "generator_function_declaration") \
+                        and text(stmt.child_by_field_name("name")) == name:
+                    return "function", stmt, None
+                if stmt.type not in ("lexical_declaration", "variable_declaration"):
+                    continue
+                for decl in code_children(stmt):
+                    target = decl.child_by_field_name("name")
+                    value = decl.child_by_field_name("value")
+                    if target is None or value is None:
+                        continue
+                    if target.type == "identifier" and text(target) == name:
+                        return "value", value, None
+                    if target.type != "object_pattern":
+                        continue
+                    for item in code_children(target):
+                        if item.type == "shorthand_property_identifier_pattern" and \
+                                text(item) == name:
+                            return "pattern", value, item
+                        if item.type == "pair_pattern" and text(
+                                item.child_by_field_name("value")) == name:
+                            return "pattern", value, item.child_by_field_name("key")
+                    if _binds(target, name):
+                        return None  # a default, a rest or a nested pattern
+        node = parent
+    return None
+
+
+def _property_value(obj: Node, prop: str) -> Node | None:
+    """Return the value of property ``prop`` of an object literal without spreads."""
+    if obj.type != "object" or has_spread(obj):
+        return None
+    return object_properties(obj).get(prop)
+
+
+def _returned_objects(fn: Node) -> list[Node]:
+    """Return the object literals a function returns (its own ``return``s, not those of the
+    functions inside it; an arrow's expression body)."""
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return []
+    if body.type != "statement_block":
+        body = unwrap(body)
+        return [body] if body.type == "object" else []
+    found: list[Node] = []
+    stack = list(body.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type in _FUNCTIONS or node.type == "class_body":
+            continue
+        if node.type == "return_statement":
+            value = unwrap(node.named_children[0]) if node.named_children else None
+            if value is not None and value.type == "object":
+                found.append(value)
+            continue
+        stack.extend(node.named_children)
+    return found
+
+
+def _function_of(call: Node) -> Node | None:
+    """Return the function a call of a name the file binds calls: ``f(x)`` with ``function
+    f() {}`` or ``const f = (…) => …``."""
+    callee = unwrap(call.child_by_field_name("function"))
+    if callee is None or callee.type != "identifier":
+        return None
+    found = _binding(text(callee), call)
+    if found is None:
+        return None
+    fn = found[1] if found[0] == "function" else unwrap(found[1]) if found[0] == "value" \
+        else None
+    return fn if fn is not None and fn.type in _FUNCTIONS else None
+
+
+def name_values(node: Node | None, root: Node,
+                depth: int = 0) -> tuple[set[str], set[NameRef]]:
+    """Return the strings an expression naming a header may be, as far as the file shows
+    (a literal; ``c ? a : b``, both; ``OBJ.PROP`` of a ``const OBJ = {…}`` the file binds;
+    a name bound once to one of these, also by ``const { name } = f(…)`` from the objects a
+    function of the file returns), and what it reads from a relative module (``NameRef``:
+    ``OBJ.PROP`` or a name imported), resolved in the project phase. Names a parameter, a
+    loop or an assignment binds say nothing."""
+    names: set[str] = set()
+    refs: set[NameRef] = set()
+    node = unwrap(node)
+    if node is None or depth > _NAME_DEPTH:
+        return names, refs
+    value = string_value(node)
+    if value is not None:
+        names.add(value)
+    elif node.type == "ternary_expression":
+        for field in ("consequence", "alternative"):
+            more, far = name_values(node.child_by_field_name(field), root, depth + 1)
+            names |= more
+            refs |= far
+    elif node.type == "member_expression":
+        obj = unwrap(node.child_by_field_name("object"))
+        prop = node.child_by_field_name("property")
+        if obj is None or obj.type != "identifier" or prop is None or \
+                prop.type != "property_identifier" or text(obj) in _names(root).written:
+            return names, refs
+        found = _binding(text(obj), node)
+        if found is not None:
+            literal = unwrap(found[1]) if found[0] == "value" else None
+            inner = _property_value(literal, text(prop)) if literal is not None else None
+            if inner is not None:
+                return name_values(inner, root, depth + 1)
+        elif not _declared(text(obj), root):
+            imported = _imported_object(text(obj), root)
+            if imported is not None and imported[1] != "*":
+                refs.add((imported[0], imported[1], text(prop)))
+    elif node.type in ("identifier", "shorthand_property_identifier"):
+        name = text(node)
+        if name in _names(root).assigned:
+            return names, refs
+        found = _binding(name, node)
+        if found is None:
+            imported = _imported_object(name, root) if not _declared(name, root) else None
+            if imported is not None and imported[1] not in ("*", "default"):
+                refs.add((imported[0], imported[1], None))
+        elif found[0] == "value":
+            return name_values(found[1], root, depth + 1)
+        elif found[0] == "pattern" and found[2] is not None:
+            key = found[2]
+            read = string_value(key) if key.type == "string" else text(key)
+            origin: Node | None = unwrap(found[1])
+            if origin is not None and origin.type == "identifier":
+                bound = _binding(text(origin), origin)
+                origin = unwrap(bound[1]) if bound is not None and bound[0] == "value" \
+                    else None
+            if origin is not None and origin.type == "await_expression":
+                origin = None  # a promise's value: not followed
+            fn = _function_of(origin) if origin is not None and \
+                origin.type == "call_expression" else None
+            for obj in _returned_objects(fn) if fn is not None and read else []:
+                more, far = name_values(_property_value(obj, read or ""), root, depth + 1)
+                names |= more
+                refs |= far
+    return names, refs
+
+
+def _declared(name: str, root: Node) -> bool:
+    """Return True when some declarator or parameter of the file binds ``name`` (so an
+    import of that name may be shadowed where it is read)."""
+    return bool(_names(root).declarators.get(name)) or any(
+        n.parent is not None and n.parent.type in (
+            "required_parameter", "optional_parameter", "formal_parameters",
+            "shorthand_property_identifier_pattern", "pair_pattern", "array_pattern")
+        for n in _names(root).uses.get(name, []))
+
+
+def header_name_refs(lang: str, root: Node,
+                     source: bytes) -> tuple[set[str], set[NameRef]]:
+    """Return the helmet headers (lower case) the file sets, or removes (``x-powered-by``),
+    by a name it does not spell out at the call (``res.setHeader(HEADERS.X_FRAME_OPTIONS,
+    v)``, ``res.setHeader(name, v)`` with ``const name = HEADERS.CSP``: ``name_values``),
+    and the names it reads from other modules for that (``NameRef``). ``res.set`` /
+    ``res.header`` / ``res.append`` count on a response's name only (``cache.set(KEY, v)``
+    is a map's)."""
+    if _SETTER_NAME_RE.search(source) is None:
+        return set(), set()
+    names: set[str] = set()
+    refs: set[NameRef] = set()
+    for fn, method, args in _member_calls(lang, root, source, _SETTER_NAME_RE, _SETTERS):
+        name = text(method)
+        values = [c for c in args.named_children if c.type != "comment"]
+        if name == "writeHead" or not values or string_value(values[0]) is not None:
+            continue  # literal names: headers_set_by_app
+        if name == "removeHeader" and len(values) != 1 or \
+                name not in ("setHeader", "removeHeader") and len(values) < 2 or \
+                name in ("set", "header", "append") and \
+                _last_name(fn.child_by_field_name("object"), source) not in _RESPONSE_NAMES:
+            continue
+        if unwrap(values[0]).type not in ("member_expression", "identifier",
+                                          "ternary_expression"):
+            continue
+        found, far = name_values(values[0], root)
+        found = {n.lower() for n in found}
+        if name == "removeHeader":
+            names |= found & {"x-powered-by"}  # (a removal's name read elsewhere: not kept)
+        else:
+            names |= found & set(HELMET_OPTION_FOR_HEADER)
+            refs |= far
+    return names, refs
 
 
 #: The receivers whose ``set``/``header``/``append`` set a response header (``res.set(name,
@@ -1657,6 +1882,10 @@ class _FileHeaders:
     #: Whether a call or a settings loop of the file may switch ``x-powered-by`` on
     #: (``app.enable('x-powered-by')``, ``app.set('x-powered-by', true)``).
     enables: bool = False
+    #: Header names its setters read from other modules (``header_name_refs``), and whether
+    #: it names ``frame-ancestors`` (a Content-Security-Policy among them then gives it).
+    refs: frozenset[NameRef] = frozenset()
+    frames: bool = False
 
 
 def _resolve_settings(ctx: ProjectContext, rel: str,
@@ -1679,6 +1908,83 @@ def _resolve_settings(ctx: ProjectContext, rel: str,
             if tree is not None else None
         out.extend(found or ["-"])
     return out
+
+
+def _module_root(ctx: ProjectContext, rel: str) -> Node | None:
+    data = ctx.read(rel)
+    lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+    tree = parse(lang, data) if data is not None and lang is not None else None
+    return tree.root_node if tree is not None else None
+
+
+def _exported_value(root: Node, export: str) -> tuple[Node | None, list[tuple[str, str]]]:
+    """Return the value a module binds its export ``export`` to (``export const X = …``,
+    ``export { X }``, ``module.exports = { X }``, ``exports.X = …``), and the re-exports it
+    may come from instead: (module, name) of ``export { Y as X } from './m'`` and ``export *
+    from './m'``."""
+    value: Node | None = None
+    further: list[tuple[str, str]] = []
+    for node in root.named_children:
+        if node.type == "export_statement":
+            decl = node.child_by_field_name("declaration")
+            spec = string_value(node.child_by_field_name("source"))
+            clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+            if decl is not None and decl.type in ("lexical_declaration", "variable_declaration"):
+                for d in code_children(decl):
+                    if text(d.child_by_field_name("name")) == export:
+                        value = d.child_by_field_name("value")
+            elif spec is not None and spec.startswith(".") and clause is None:
+                further.append((spec, export))  # export * from './m'
+            for item in code_children(clause) if clause is not None else []:
+                own = item.child_by_field_name("name")
+                alias = item.child_by_field_name("alias") or own
+                if own is None or text(alias) != export:
+                    continue
+                if spec is None:
+                    bound = _binding(text(own), item)
+                    value = bound[1] if bound is not None and bound[0] == "value" else value
+                elif spec.startswith("."):
+                    further.append((spec, text(own)))
+        elif node.type == "expression_statement" and node.named_children and \
+                node.named_children[0].type == "assignment_expression":
+            assign = node.named_children[0]
+            left = text(assign.child_by_field_name("left"))
+            right = unwrap(assign.child_by_field_name("right"))
+            if left in (f"module.exports.{export}", f"exports.{export}"):
+                value = right
+            elif left == "module.exports" and right is not None and right.type == "object":
+                value = _property_value(right, export) or value
+    return value, further
+
+
+def resolve_name_ref(ctx: ProjectContext, rel: str, ref: NameRef, hops: int = 1,
+                     roots: dict[str, Node | None] | None = None) -> set[str]:
+    """Return the strings a name another module exports is (``NameRef`` of file ``rel``):
+    the export itself, or the property of the object literal it is; through ``hops``
+    re-exports (``export * from``, ``export { X } from``)."""
+    roots = {} if roots is None else roots
+    target = ctx.resolve_import(rel, ref[0])
+    if target is None:
+        return set()
+    if target not in roots:
+        roots[target] = _module_root(ctx, target)
+    root = roots[target]
+    if root is None:
+        return set()
+    value, further = _exported_value(root, ref[1])
+    if value is not None:
+        if ref[2] is not None:
+            literal = unwrap(value)
+            if literal.type == "identifier":
+                bound = _binding(text(literal), literal)
+                literal = unwrap(bound[1]) if bound is not None and bound[0] == "value" \
+                    else literal
+            value = _property_value(literal, ref[2])
+        return name_values(value, root)[0] if value is not None else set()
+    found: set[str] = set()
+    for spec, name in further if hops > 0 else []:
+        found |= resolve_name_ref(ctx, target, (spec, name, ref[2]), hops - 1, roots)
+    return found
 
 
 def _export_changed(ctx: ProjectContext, rel: str, target: str) -> bool:
@@ -1751,7 +2057,12 @@ class Helmet(Rule):
         """Return the file's switched-off protections and the headers it sets itself: whether a
         switched-off protection is missing depends on the headers other files set."""
         named = _names_header(ctx.source)  # the gate both header readers start with
-        sets = frozenset(headers_set_by_app(ctx.lang, ctx.tree.root_node, ctx.source, named))
+        own, refs = header_name_refs(ctx.lang, ctx.tree.root_node, ctx.source)
+        frames = _FRAME_ANCESTORS_RE.search(ctx.source) is not None
+        if "content-security-policy" in own and frames:
+            own.add("frame-ancestors")
+        sets = frozenset(headers_set_by_app(ctx.lang, ctx.tree.root_node, ctx.source, named)
+                         | own)
         loops = settings_loops(ctx.lang, ctx.tree.root_node, ctx.source, "x-powered-by")
         apps = {app.start for app in ctx.facts.apps if app.kind == "app"}
         # `app.set(k, o[k])` over `{ 'x-powered-by': false }`, right where the app is made.
@@ -1768,9 +2079,10 @@ class Helmet(Rule):
         off = tuple(self._switched_off(ctx)) if self.wants(ctx.source) else ()
         return _FileHeaders(off, sets, tables.keys, tables.dynamic, settings=pending,
                             loop_apps=loop_apps, enables=enables, blocks=tables.blocks,
-                            sent=tables.sent, lines=tables.lines) \
+                            sent=tables.sent, lines=tables.lines, refs=frozenset(refs),
+                            frames=frames) \
             if off or sets or tables.keys or tables.blocks or tables.dynamic or pending \
-            or loop_apps or enables else None
+            or loop_apps or enables or refs else None
 
     def _switched_off(self, ctx: FileContext) -> Iterable[tuple[Finding, str, str | None]]:
         names = ctx.facts.locals_of("helmet")
@@ -1829,8 +2141,14 @@ class Helmet(Rule):
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         data: dict[str, _FileHeaders] = ctx.file_data.get(self.id, {})
         app_sets: set[str] = set()
-        for item in data.values():
+        roots: dict[str, Node | None] = {}
+        for rel, item in data.items():
             app_sets |= item.sets
+            for ref in item.refs:  # res.setHeader(HEADERS.X_FRAME_OPTIONS, …), imported
+                found = {n.lower() for n in resolve_name_ref(ctx, rel, ref, roots=roots)}
+                app_sets |= found & set(HELMET_OPTION_FOR_HEADER)
+                if "content-security-policy" in found and item.frames:
+                    app_sets.add("frame-ancestors")
         for rel, item in data.items():
             # Headers sent from a table (`for (const [k, v] of Object.entries(headers))
             # res.setHeader(k, v)`, `res.set(headers)`) or a header block split into lines:
