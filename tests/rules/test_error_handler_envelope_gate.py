@@ -122,8 +122,10 @@ def test_gates_that_let_other_errors_through_are_reported(tmp_path: Path,
     "exports.load = function (id) { return Promise.resolve({ id }) }\n",
     # wrapped through a callback, a variable, Object.assign, a spread
     STORE + "exports.viaCallback = function (cb) { lookup((e) => cb({ error: e })) }\n",
-    STORE + "exports.viaVariable = function (e) { const envelope = { error: e }; throw envelope }\n",
-    STORE + "exports.viaAssign = function (e) { throw Object.assign(new Error('x'), { error: e }) }\n",
+    STORE + "exports.viaVariable = function (e) {\n"
+    "  const envelope = { error: e }; throw envelope\n}\n",
+    STORE + "exports.viaAssign = function (e) {\n"
+    "  throw Object.assign(new Error('x'), { error: e })\n}\n",
     STORE + "exports.viaSpread = function (e) {\n"
     "  return Promise.reject({ ...e, error: { message: 'Failed', code: 500 } })\n}\n",
     # the field put on a value by a class field, a subscript, defineProperty
@@ -136,6 +138,15 @@ def test_gates_that_let_other_errors_through_are_reported(tmp_path: Path,
     # the same helper exported: its callers are unknown
     STORE + "function failure(message) { return { error: { message, code: 500 } } }\n"
     "exports.failure = failure\n",
+    # a value from outside thrown as it came (an upstream body, a library's result)
+    STORE + "exports.fetchIt = async function (r) { throw JSON.parse(await r.text()) }\n",
+    STORE + "exports.viaBody = function (e) { return Promise.reject(e.response.body) }\n",
+    STORE + "exports.viaResult = function (result) { if (result.error) throw result }\n",
+    # the field as a getter, a method, a computed key or a Reflect.set
+    STORE + "class Failure extends Error { get error() { return this.cause } }\n"
+    "exports.Failure = Failure\n",
+    STORE + "const FIELD = 'error'\nexports.wrap = function (e) { throw { [FIELD]: e } }\n",
+    STORE + "exports.tag = function (e, c) { Reflect.set(e, 'error', c); return e }\n",
 ])
 def test_envelopes_the_project_does_not_prove_its_own_are_reported(tmp_path: Path,
                                                                    store: str) -> None:
@@ -143,11 +154,22 @@ def test_envelopes_the_project_does_not_prove_its_own_are_reported(tmp_path: Pat
 
 
 @pytest.mark.parametrize("dependency", ['"request-promise": "^4.2.6"', '"openai": "^4.0.0"',
-                                        '"@google-cloud/storage": "^7.0.0"'])
+                                        '"@google-cloud/storage": "^7.0.0"',
+                                        '"ollama": "^0.5.0"'])
 def test_a_dependency_whose_errors_carry_the_field_is_reported(tmp_path: Path,
                                                               dependency: str) -> None:
     package = f'{{"name": "p", "dependencies": {{"express": "^4.21.0", {dependency}}}}}'
     assert reported(tmp_path, app_js(GATE + "      " + SEND), package=package)
+
+
+def test_a_typescript_parameter_property_is_a_write(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    (root).mkdir()
+    (root / "failure.ts").write_text(
+        "export class Failure extends Error {\n"
+        "  constructor(public status: number, public error: unknown) { super('failed') }\n"
+        "}\n")
+    assert reported(tmp_path, app_js(GATE + "      " + SEND))
 
 
 def test_a_package_folders_dependency_counts_too(tmp_path: Path) -> None:
@@ -174,6 +196,7 @@ def test_a_helper_building_the_envelope_from_its_callers_text_is_credited(
     # the value is changed after the gate
     "Object.assign(error, { cause: new Error('db down') })\n      " + SEND,
     "error.error.details = String(error.stack)\n      " + SEND,
+    "const out = error\n      out.error.details = String(error.stack)\n      " + SEND,
     # a block declares the name again
     "{\n        const error = new Error('other')\n        res.status(500).json(error)\n      }",
 ])

@@ -1447,7 +1447,8 @@ _PACKAGE_ERROR_FIELDS = {
     "error": ("request-promise", "request-promise-native", "request-promise-any", "gaxios",
               "googleapis", "google-auth-library", "@google-cloud/", "openai",
               "@anthropic-ai/", "groq-sdk", "openid-client", "oauth4webapi", "together-ai",
-              "@cerebras/"),
+              "@cerebras/", "ollama", "cloudflare", "@langchain/", "langchain",
+              "express-openid-connect"),
 }
 
 
@@ -1557,7 +1558,7 @@ def _envelope_gate(node: Node, scope: Node, name: str) -> str | None:
 def _changes(stmt: Node, name: str, before: Node | None = None) -> bool:
     """Return True when ``stmt`` (up to ``before``) writes into the value of ``name``:
     ``name.x = …``, ``name.x.y = …``, ``Object.assign(name, …)``,
-    ``Object.defineProperty(name, …)``."""
+    ``Object.defineProperty(name, …)``, or copies it to another name (``const out = name``)."""
     for node in walk(stmt):
         if before is not None and node.start_byte >= before.start_byte:
             break
@@ -1566,6 +1567,11 @@ def _changes(stmt: Node, name: str, before: Node | None = None) -> bool:
             if left is not None and left.type in ("member_expression", "subscript_expression") \
                     and _root_name(left) == name:
                 return True
+        if node.type in ("assignment_expression", "variable_declarator"):
+            value = unwrap(node.child_by_field_name("right" if node.type ==
+                                                    "assignment_expression" else "value"))
+            if value is not None and value.type == "identifier" and text(value) == name:
+                return True  # `const out = error`: written through another name
         elif node.type == "call_expression" and re.search(
                 r"^Object\.(?:assign|definePropert(?:y|ies))$",
                 text(node.child_by_field_name("function"))):
@@ -4892,7 +4898,7 @@ def _dependency_errors_carry(ctx: ProjectContext, field: str) -> bool:
     for package in ctx.files_of("package"):
         try:
             data = json.loads(ctx.read(package.rel) or b"")
-        except ValueError:
+        except (ValueError, RecursionError):
             return True  # unreadable: what it depends on is unknown
         if not isinstance(data, dict):
             continue
@@ -5004,6 +5010,105 @@ def _constant_envelope(pair: Node, root: Node) -> bool:
     return calls > 0
 
 
+#: Bytes of a value thrown or rejected.
+_RAISE_BYTES_RE = lazy_pattern(rb"\bthrow\b|reject\s*\(")
+
+
+def _names_field(node: Node | None, root: Node, field: str) -> bool:
+    """Return True when ``node`` is the string ``field`` or a constant of the file holding
+    it (``const ERROR = 'error'``)."""
+    node = unwrap(node)
+    if node is None:
+        return False
+    if node.type == "string":
+        return string_value(node) == field
+    if node.type == "identifier":
+        value = _defined(root, text(node))
+        return value is not None and value.type == "string" and string_value(value) == field
+    return False
+
+
+def _raises_known(node: Node, root: Node) -> bool:
+    """Return True unless ``node`` (a ``throw`` or the arguments of a ``reject(…)``) raises a
+    value from outside the application: only a ``new X(…)``, an object or literal the proof
+    reads, a call of an error maker or of a function of the file, or a parameter named like an
+    error (a rethrow: a caught error goes on as it came) may be raised."""
+    if node.type == "arguments":
+        call = node.parent
+        fn = call.child_by_field_name("function") if call is not None else None
+        if fn is None or re.search(r"(?:^|\.)reject$", text(fn)) is None:
+            return True
+        values = code_children(node)[:1]
+    else:
+        values = code_children(node)[:1]
+    for value in values:
+        value = unwrap(value)
+        if value.type == "ternary_expression":
+            return all(_raises_known_value(unwrap(arm), root)
+                       for arm in (value.child_by_field_name("consequence"),
+                                   value.child_by_field_name("alternative"))
+                       if arm is not None)
+        if not _raises_known_value(value, root):
+            return False
+    return True
+
+
+def _raises_known_value(value: Node | None, root: Node) -> bool:
+    if value is None:
+        return True
+    if value.type in ("new_expression", "object", "string", "template_string", "number",
+                      "true", "false", "null", "undefined"):
+        return True
+    if value.type == "identifier":
+        if _ERROR_NAME.search(text(value)) is not None and _bound_as_parameter(value):
+            return True  # a rethrow: the caught error goes on as it came
+        local = _local_value(value)
+        return local is not None and local.type == "new_expression"  # `const e = new X(…)`
+    if value.type == "binary_expression" and text(value.child_by_field_name("operator")) == "+":
+        return any(side is not None and unwrap(side).type in ("string", "template_string")
+                   for side in (value.child_by_field_name("left"),
+                                value.child_by_field_name("right")))  # text, no object
+    if value.type == "member_expression" \
+            and text(value.child_by_field_name("property")) in ("status", "statusCode"):
+        return True  # `reject(response.statusCode)`: a number
+    if value.type == "call_expression":
+        fn = value.child_by_field_name("function")
+        if fn is None:
+            return False
+        if _ERROR_MAKER.search(text(fn)):
+            return True
+        return fn.type == "identifier" and _defined(root, text(fn)) is not None
+    return False
+
+
+def _local_value(name: Node) -> Node | None:
+    """Return the value of the one ``const`` declaration of identifier ``name`` in the block
+    around it (``const err = new InvalidRequestError('…'); throw err``), or None."""
+    block = name.parent
+    while block is not None and block.type not in ("statement_block", "program"):
+        block = block.parent
+    found = [decl for child in (code_children(block) if block is not None else [])
+             if child.type == "lexical_declaration" and text(child).startswith("const")
+             for decl in code_children(child) if decl.type == "variable_declarator"
+             and text(decl.child_by_field_name("name")) == text(name)]
+    return unwrap(found[0].child_by_field_name("value")) if len(found) == 1 else None
+
+
+def _bound_as_parameter(name: Node) -> bool:
+    """Return True when identifier ``name`` is a parameter of a function around it or the
+    parameter of a ``catch`` around it."""
+    wanted = text(name)
+    cur = name.parent
+    while cur is not None:
+        if cur.type in FUNCTION_TYPES and wanted in {
+                n for param in parameters(cur) for n in _pattern_names(param)}:
+            return True
+        if cur.type == "catch_clause" and text(cur.child_by_field_name("parameter")) == wanted:
+            return True
+        cur = cur.parent
+    return False
+
+
 def _envelopes_are_the_apps(ctx: ProjectContext, field: str) -> bool:
     """Every object literal of the application with key ``field`` holds constant text and no
     spread beside it, at least one of them is thrown or rejected, and nothing else puts the
@@ -5013,12 +5118,33 @@ def _envelopes_are_the_apps(ctx: ProjectContext, field: str) -> bool:
     needle = field.encode()
     made = 0
     for rel in _app_files(ctx):
-        if needle not in (ctx.read(rel) or b""):
+        data = ctx.read(rel) or b""
+        if not _RAISE_BYTES_RE.search(data) and needle not in data:
             continue
         parsed = _source_of(ctx, rel)
         if parsed is None:
             return False
-        for node in walk(parsed[2].root_node):
+        root = parsed[2].root_node
+        for node in walk(root):
+            if node.type in ("throw_statement", "arguments") and not _raises_known(node, root):
+                return False  # `throw body`, `reject(e.response.body)`: a value from outside
+            if needle not in data:
+                continue
+            if node.type in ("method_definition", "required_parameter", "optional_parameter") \
+                    and _key_name(node.child_by_field_name("name")
+                                  or node.child_by_field_name("pattern")) == field \
+                    and (node.type == "method_definition" or any(
+                        child.type == "accessibility_modifier" or text(child) == "readonly"
+                        for child in node.children)):
+                return False  # `get error()`, `constructor(public error: unknown)`
+            if node.type == "computed_property_name" and any(
+                    _names_field(part, root, field) for part in code_children(node)):
+                return False  # `{ [ERROR]: e }`
+            if node.type == "call_expression" and re.search(
+                    r"(?:^|\.)(?:set|fromEntries)$", text(node.child_by_field_name("function"))) \
+                    and any(string_value(part) == field for part in walk(node)
+                            if part.type == "string"):
+                return False  # `Reflect.set(e, 'error', c)`, `_.set(…)`, `fromEntries`
             if node.type == "pair" and _key_name(node.child_by_field_name("key")) == field:
                 obj = node.parent
                 if obj is None or _answered(obj):
@@ -5040,8 +5166,8 @@ def _envelopes_are_the_apps(ctx: ProjectContext, field: str) -> bool:
                         and not _request_or_response(left.child_by_field_name("object")):
                     return False  # `err.error = e`: an error may carry anything there
                 if left is not None and left.type == "subscript_expression" \
-                        and string_value(left.child_by_field_name("index")) == field:
-                    return False  # `err['error'] = e`
+                        and _names_field(left.child_by_field_name("index"), root, field):
+                    return False  # `err['error'] = e`, `err[ERROR] = e`
             elif node.type == "string" and string_value(node) == field \
                     and node.parent is not None and node.parent.type == "arguments" \
                     and re.search(r"definePropert(?:y|ies)$", text(
