@@ -35,6 +35,7 @@ from nodeharden._parse import (
     needle_ranges,
     nodes_of_types,
     object_properties,
+    parameters,
     parse,
     string_value,
     text,
@@ -2028,6 +2029,242 @@ def _top_level_names(root: Node) -> set[str]:
     return found
 
 
+#: Keys of a listen options object that name where a server listens on the network.
+_NETWORK_KEYS = frozenset({"port", "host", "hostname", "fd", "socket-fd", "handle"})
+#: Methods of a server or app that start, stop or watch it without sending its responses
+#: anywhere new (``listen`` is looked at apart).
+_LISTENERS = frozenset({"on", "once", "off", "addListener", "removeListener",
+                        "prependListener", "close", "address", "setTimeout", "unref", "ref"})
+_SERVER_FACTORIES = frozenset({"http.createServer", "https.createServer", "createServer",
+                               "http2.createServer", "http2.createSecureServer"})
+
+
+def _outer(node: Node) -> Node:
+    """Return the outermost of the casts and parentheses around ``node``."""
+    while node.parent is not None and node.parent.type in CASTS:
+        node = node.parent
+    return node
+
+
+def _path_listen(args: list[Node]) -> bool:
+    """Return True when listen arguments name a filesystem path (a Unix socket or a named
+    pipe): ``'/run/app.sock'``, ``{ path }``, or a project helper's ``{ socket: p }``."""
+    first = unwrap(args[0]) if args else None
+    if first is None:
+        return False
+    value = string_value(first)
+    if value is not None:
+        return "/" in value or "\\" in value
+    if first.type != "object" or has_spread(first):
+        return False
+    keys = set(object_properties(first))
+    return bool(keys & {"path", "socket"}) and not keys & _NETWORK_KEYS
+
+
+def _binding_name(call: Node) -> str | None:
+    """Return the name ``const name = call`` binds (through casts and ``await``)."""
+    node = call
+    while node.parent is not None and node.parent.type in CASTS | {"await_expression"}:
+        node = node.parent
+    parent = node.parent
+    target = parent.child_by_field_name("name") if parent is not None and \
+        parent.type == "variable_declarator" else None
+    return text(target) if target is not None and target.type == "identifier" else None
+
+
+def _in_upgrade_listener(node: Node) -> bool:
+    """Return True when ``node`` is inside a callback of ``X.on('upgrade', cb)``."""
+    at = node.parent
+    while at is not None:
+        if at.type == "call_expression":
+            fn = at.child_by_field_name("function")
+            args = code_children(at.child_by_field_name("arguments") or at)
+            if fn is not None and fn.type == "member_expression" and \
+                    text(fn.child_by_field_name("property")) in ("on", "once", "addListener",
+                                                                "prependListener") and \
+                    args and string_value(args[0]) == "upgrade":
+                return True
+        at = at.parent
+    return False
+
+
+def _dispatches_upgrade(use: Node) -> bool:
+    """Return True when a use of an app is ``(app as any).handle(req, new
+    http.ServerResponse(req), …)`` in an ``upgrade`` listener: the app runs for WebSocket
+    upgrades only, and its response object is never given the socket."""
+    outer = _outer(use)
+    member = outer.parent
+    call = member.parent if member is not None and member.type == "member_expression" and \
+        member.child_by_field_name("object") == outer and \
+        text(member.child_by_field_name("property")) == "handle" else None
+    if call is None or call.type != "call_expression" or \
+            call.child_by_field_name("function") != member:
+        return False
+    args = code_children(call.child_by_field_name("arguments") or call)
+    second = unwrap(args[1]) if len(args) > 1 else None
+    return second is not None and second.type == "new_expression" and \
+        text(second.child_by_field_name("constructor")).endswith("ServerResponse") and \
+        _in_upgrade_listener(call)
+
+
+def _name_uses(root: Node, name: str) -> list[Node] | None:
+    """Return the identifiers that read ``name`` in a file or function that binds it once
+    (its declarator's own name left out); None when it is bound more than once."""
+    index = _names(root)
+    if len(index.declarators.get(name, [])) > 1 or name in index.assigned:
+        return None
+    return [n for n in walk(root) if n.type in ("identifier", "shorthand_property_identifier")
+            and text(n) == name and not (n.parent is not None and n.parent.type ==
+                                         "variable_declarator" and
+                                         n.parent.child_by_field_name("name") == n)]
+
+
+def _helper(ctx: ProjectContext, rel: str, root: Node, call: Node) -> tuple[Node, Node] | None:
+    """Return (function, its module's root) of a call of a function of the project: one the
+    file declares, or one it imports from a relative module."""
+    fn = _function_of(call)
+    if fn is not None:
+        return fn, root
+    callee = unwrap(call.child_by_field_name("function"))
+    imported = _imported_object(text(callee), root) if callee is not None and \
+        callee.type == "identifier" and not _declared(text(callee), root) else None
+    target = ctx.resolve_import(rel, imported[0]) if imported is not None and \
+        imported[1] not in ("*", "default") else None
+    other = _module_root(ctx, target) if target is not None else None
+    if other is None or imported is None:
+        return None
+    value, _ = _exported_value(other, imported[1])
+    value = unwrap(value)
+    if value is None:
+        for node in other.named_children:  # export function name() {}
+            decl = node.child_by_field_name("declaration") \
+                if node.type == "export_statement" else None
+            if decl is not None and decl.type == "function_declaration" and \
+                    text(decl.child_by_field_name("name")) == imported[1]:
+                value = decl
+    return (value, other) if value is not None and value.type in _FUNCTIONS else None
+
+
+def _upgrade_helper(ctx: ProjectContext, rel: str, root: Node, call: Node, arg: Node) -> bool:
+    """Return True when ``call`` hands ``arg`` (an app) to a project function whose parameter
+    for it is only used to dispatch WebSocket upgrades (``_dispatches_upgrade``)."""
+    found = _helper(ctx, rel, root, call)
+    args = code_children(call.child_by_field_name("arguments") or call)
+    if found is None or _outer(arg) not in args:
+        return False
+    fn, _ = found
+    params = parameters(fn)
+    index = args.index(_outer(arg))
+    param = params[index] if index < len(params) else None
+    if param is None or param.type != "identifier":
+        return False
+    body = fn.child_by_field_name("body")
+    uses = [n for n in walk(body) if n.type == "identifier" and text(n) == text(param)] \
+        if body is not None else []
+    return bool(uses) and all(_dispatches_upgrade(u) for u in uses)
+
+
+def _escapes_to_listen(ctx: ProjectContext, rel: str, name: str) -> bool:
+    """Return True when another file may listen on, serve or mount an app a function returns
+    by property ``name`` (``x.name.listen(…)``, ``createServer(x.name)``, ``f(x.name)``)."""
+    word = re.escape(name).encode()
+    pattern = re.compile(rb"\b" + word + rb"\s*\.\s*listen\s*\(|createServer\s*\([^)]*\b"
+                         + word + rb"\b|\b" + word + rb"\s*[,)]")
+    for other in ctx.facts:
+        if other != rel and pattern.search(ctx.read(other) or b""):
+            return True
+    return False
+
+
+def serves_no_browser(ctx: ProjectContext, rel: str, root: Node, name: str | None) -> bool:
+    """Return True when the app bound to ``name`` clearly sends no response a browser loads:
+    every use of it configures it (``app.use``, ``app.get``…), and it is only run for
+    WebSocket upgrades (``_dispatches_upgrade``, here or in a project function it is handed
+    to) or only listened on a filesystem path (``app.listen('/run/x.sock')``, a server made
+    with ``http.createServer(app)`` listened so, also through a project helper's ``{ socket:
+    p }``). A listen on a port or host, a mount, any other hand-off keeps the app served."""
+    uses = _name_uses(root, name) if name else None
+    if not uses:
+        return False
+    reason = False
+    for use in uses:
+        outer = _outer(use)
+        parent = outer.parent
+        if parent is None:
+            return False
+        if parent.type == "member_expression" and parent.child_by_field_name("object") == outer:
+            method = text(parent.child_by_field_name("property"))
+            call = parent.parent
+            if method == "handle" and _dispatches_upgrade(use):
+                reason = True
+            elif method == "listen" and call is not None and call.type == "call_expression":
+                if not _path_listen(code_children(call.child_by_field_name("arguments")
+                                                  or call)):
+                    return False
+                reason = True
+            elif method in ("listen", "handle", "callback") or call is None or \
+                    call.type != "call_expression" or call.child_by_field_name("function") \
+                    != parent:
+                return False
+            continue  # app.use(…), app.get(…), app.disable(…): configuring it
+        if parent.type == "arguments" and parent.parent is not None:
+            call = parent.parent
+            callee = text(call.child_by_field_name("function"))
+            if callee in _SERVER_FACTORIES:
+                server = _binding_name(call)
+                verdict = _server_on_path(ctx, rel, root, server) if server else None
+                if not verdict:
+                    return False
+                reason = True
+            elif _upgrade_helper(ctx, rel, root, call, use):
+                reason = True
+            else:
+                return False
+            continue
+        if use.type == "shorthand_property_identifier" and parent.type == "object" and \
+                parent.parent is not None and parent.parent.type == "return_statement" and \
+                not _escapes_to_listen(ctx, rel, name or ""):
+            continue  # returned to callers that only configure it
+        return False
+    return reason
+
+
+def _server_on_path(ctx: ProjectContext, rel: str, root: Node, server: str) -> bool:
+    """Return True when the server bound to ``server`` is only listened on a filesystem path
+    (``server.listen(path)``, ``helper(server, { socket: p })``), watched, closed or
+    returned."""
+    uses = _name_uses(root, server)
+    on_path = False
+    for use in uses or []:
+        outer = _outer(use)
+        parent = outer.parent
+        if parent is None:
+            return False
+        if parent.type == "member_expression" and parent.child_by_field_name("object") == outer:
+            method = text(parent.child_by_field_name("property"))
+            call = parent.parent
+            if method == "listen" and call is not None and call.type == "call_expression" \
+                    and _path_listen(code_children(call.child_by_field_name("arguments")
+                                                   or call)):
+                on_path = True
+            elif method not in _LISTENERS:
+                return False
+            continue
+        if parent.type == "arguments" and parent.parent is not None:
+            call = parent.parent
+            args = code_children(parent)
+            options = [a for a in args if a != outer]
+            if _helper(ctx, rel, root, call) is None or len(options) != 1 or \
+                    not _path_listen(options):
+                return False
+            on_path = True
+            continue
+        if parent.type == "return_statement":
+            continue  # a listening server cannot be listened again
+        return False
+    return on_path
+
+
 def _use_target(call: Node) -> str | None:
     """Return the receiver of the ``.use(…)`` a call is an argument of (``app`` for
     ``app.use(helmet({...}))``), or None."""
@@ -2262,9 +2499,14 @@ class Helmet(Rule):
                 continue
             source = ctx.read(facts.path) or b""
             style = ctx.styles[facts.path]
+            root: Node | None = None
             for app in facts.apps:
                 if app.kind != "app" or (facts.path, app.start) in wrappers:
                     continue
+                if app.name and any(w in source for w in (b"handle", b"listen", b"createServer")):
+                    root = root or _module_root(ctx, facts.path)
+                    if root is not None and serves_no_browser(ctx, facts.path, root, app.name):
+                        continue  # WebSocket upgrades or a Unix socket only: no browser loads it
                 fix = None
                 # helmet's single middlewares in use: adding helmet() would also set the headers
                 # they already set, with other values; the finding is reported without a fix.
