@@ -242,9 +242,46 @@ def _run(args: argparse.Namespace) -> int:
     raise UsageError(f"unknown command {command!r}")
 
 
+#: Commands whose process may end without the interpreter's teardown (``_end_process``); the
+#: template commands (copier, questionary) end the usual way.
+_QUICK_EXIT = frozenset({"check", "fix", "baseline", "rules", "explain", "docs"})
+
+
+def _end_process(code: int) -> None:
+    """End the process with ``code`` now, once the output is flushed and the ``atexit``
+    handlers have run, skipping the interpreter's teardown: freeing every module and the
+    trees, facts and findings of a scan took 20 to 30 ms of a 300-file check (issue 17).
+    Returns (the caller then exits the usual way) when a flush fails, as on a closed pipe,
+    or when another thread still runs."""
+    import threading
+
+    if threading.active_count() > 1:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    import atexit
+
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``nodeharden`` with ``argv`` and return the exit code."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run ``nodeharden`` with ``argv`` and return the exit code.
+
+    Without ``argv`` (run as the ``nodeharden`` program: the console script, ``python -m
+    nodeharden``), the commands of ``_QUICK_EXIT`` end the process themselves (``_end_process``)
+    instead of returning.
+    """
+    if argv is None:
+        code = main(sys.argv[1:])
+        command = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
+        if command in _QUICK_EXIT:
+            _end_process(code)
+        return code
+    argv = list(argv)
     parser = build_parser()
     try:
         if not argv:

@@ -58,3 +58,24 @@ def test_package_import_is_lazy_and_typed(tmp_path: Path) -> None:
                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert "def (path: pathlib.Path | str =" in typed.stdout, typed.stdout
     assert "-> nodeharden._scan.ScanResult" in typed.stdout
+
+
+def test_program_ends_without_teardown_and_keeps_its_output(tmp_path: Path) -> None:
+    # Run as a program, check ends the process itself once its output is flushed
+    # (_cli._end_process): the whole report still arrives, with the exit code and the atexit
+    # handlers run; main(argv) called in-process returns.
+    root = write_tree(tmp_path / "app", {
+        "package.json": '{"name": "a", "version": "1.0.0"}\n',
+        "app.js": "const express = require('express');\nconst app = express();\n"})
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: print('atexit ran', file=sys.stderr))\n"
+             "from nodeharden._cli import main\n"
+             "sys.argv = ['nodeharden', *sys.argv[1:]]\n"
+             "main()\n"
+             "print('teardown reached', file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", probe, "check", str(root), "--format", "json",
+                           "--no-cache"], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["findings"], proc.stdout
+    assert "atexit ran" in proc.stderr and "teardown reached" not in proc.stderr
