@@ -26,7 +26,6 @@ never enters it. Anything unreadable, corrupt or unwritable is treated as no cac
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import sys
@@ -43,6 +42,8 @@ FORMAT = 2
 
 def content_digest(data: bytes) -> str:
     """Return the digest a cached scan is matched on."""
+    import hashlib  # here: a check with --no-cache digests nothing, and hashlib loads OpenSSL
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
@@ -87,6 +88,8 @@ def code_fingerprint() -> str:
         except OSError:
             continue
         parts.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    import hashlib
+
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -94,6 +97,8 @@ def cache_key(info: Any, rule_ids: list[str]) -> str:
     """Return the name of the cache file for a run with these project facts and rules."""
     text = json.dumps([FORMAT, code_fingerprint(), list(rule_ids), _canonical(info)],
                       sort_keys=True)
+    import hashlib
+
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -101,6 +106,8 @@ def tree_fingerprint(root: Path) -> str:
     """Return a digest of the path, size and modification time of every file under ``root``
     outside the folders no rule reads (``SKIP_DIRS``: dependencies, VCS data, build output,
     this cache), the folders the rules that read other files skip too."""
+    import hashlib
+
     from nodeharden._project import SKIP_DIRS
 
     digest = hashlib.blake2b(digest_size=16)

@@ -49,7 +49,8 @@ class FileScan:
     style: Style | None = None
     skipped: str | None = None  # reason the file was not scanned
     failed: str | None = None  # why rules or the parser failed ("; " between reasons)
-    digest: str = ""  # of the bytes scanned, when read from disk (the result cache's key)
+    #: Of the bytes scanned, when read from disk for the result cache (its key); "" otherwise.
+    digest: str = ""
     #: A rule that reads other files of the project (``OUTSIDE_READERS``) looked at this file:
     #: its cached scan holds only while those files are unchanged too.
     outside: bool = False
@@ -280,14 +281,17 @@ def _first_error(root: Any) -> str:
                 return "syntax error"
 
 
-def _scan_path(args: tuple[ProjectInfo, str, list[str]]) -> FileScan:
-    info, rel, rule_ids = args
+def _scan_path(args: tuple[ProjectInfo, str, list[str], bool]) -> FileScan:
+    """Scan one file of the project (``args``: the project facts, the file, the rules, and
+    whether the result cache keeps it, which needs the digest of the bytes read)."""
+    info, rel, rule_ids, keep = args
     try:
         data = (Path(info.root) / rel).read_bytes()
     except OSError as exc:
         return FileScan(rel, skipped=f"unreadable: {exc.strerror or exc}")
     result = scan_source(info, rel, data, rule_ids)
-    result.digest = content_digest(data)
+    if keep:
+        result.digest = content_digest(data)
     return result
 
 
@@ -543,7 +547,8 @@ class Scanner:
     def _scan_many(self, rels: list[str]) -> Iterable[FileScan]:
         """Yield the scan of every file of ``rels`` (in no set order)."""
         total = len(rels)
-        args = [(self.info, rel, self.rule_ids) for rel in rels]
+        keep = self.use_cache
+        args = [(self.info, rel, self.rule_ids, keep) for rel in rels]
         if self.jobs <= 1 or total < POOL_THRESHOLD:
             for i, arg in enumerate(args, 1):
                 yield _scan_path(arg)
@@ -553,11 +558,12 @@ class Scanner:
         if hasattr(os, "fork") and sys.platform == "linux":
             sizes = {f.rel: f.size for f in self._walked()[0]}
             yield from _forked_scan(self.info, rels, self.rule_ids, self.jobs,
-                                    lambda rel: sizes.get(rel, 0), self.progress)
+                                    lambda rel: sizes.get(rel, 0), self.progress, keep)
             return
         yield from self._pool_scan(args)
 
-    def _pool_scan(self, args: list[tuple[ProjectInfo, str, list[str]]]) -> Iterable[FileScan]:
+    def _pool_scan(self, args: list[tuple[ProjectInfo, str, list[str], bool]]
+                   ) -> Iterable[FileScan]:
         """Scan in a spawned process pool (where fork is unsafe or missing)."""
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
@@ -573,7 +579,7 @@ class Scanner:
                     if self.progress:
                         self.progress(done, total)
         except BrokenProcessPool:
-            for _, rel, _ in args[done:]:
+            for _, rel, _, _ in args[done:]:
                 yield FileScan(rel, failed=WORKER_DIED)
 
 
@@ -584,7 +590,8 @@ WORKER_DIED = ("a scanning worker process died (out of memory or a crash) before
 
 def _forked_scan(info: ProjectInfo, rels: list[str], rule_ids: list[str], jobs: int,
                  size_of: Callable[[str], int],
-                 progress: Callable[[int, int], None] | None) -> Iterator[FileScan]:
+                 progress: Callable[[int, int], None] | None,
+                 keep: bool = False) -> Iterator[FileScan]:
     """Scan ``rels`` in this process and ``jobs - 1`` forked children; yield every file's scan
     as it arrives.
 
@@ -650,7 +657,7 @@ def _forked_scan(info: ProjectInfo, rels: list[str], rule_ids: list[str], jobs: 
                         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: end quietly
                         with os.fdopen(write_end, "wb") as out:
                             for index in _taken(queue, total):
-                                data = pickle.dumps(_scan_path((info, order[index], rule_ids)),
+                                data = pickle.dumps(_scan_path((info, order[index], rule_ids, keep)),
                                                     pickle.HIGHEST_PROTOCOL)
                                 out.write(len(data).to_bytes(8, "little") + data)
                         status = 0
@@ -664,7 +671,7 @@ def _forked_scan(info: ProjectInfo, rels: list[str], rule_ids: list[str], jobs: 
         finally:
             gc.unfreeze()
         for index in _taken(queue, total):
-            yield from arrived([_scan_path((info, order[index], rule_ids))])
+            yield from arrived([_scan_path((info, order[index], rule_ids, keep))])
             if children:
                 yield from arrived(drain(0))
         while selector.get_map():
