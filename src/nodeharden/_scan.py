@@ -30,7 +30,7 @@ from nodeharden._roles import APP, RoleOf, dockerfile_role, frontend_packages, p
 from nodeharden._runtime import Runtime, detect_runtime
 from nodeharden._style import Style, StyleRules, detect_style, module_kind_for, \
     read_style_rules
-from nodeharden.rules import FileContext, ProjectContext, ProjectInfo, Rule, registry
+from nodeharden.rules import FILE_RULE_IDS, FileContext, ProjectContext, ProjectInfo, Rule, rule
 
 #: Trees of at least this many JS files to scan are scanned by several processes (when jobs > 1):
 #: forking pays for itself from about 40 files (bench/analysis.md, "Forked scanning").
@@ -124,21 +124,25 @@ def project_info(project: Project, config: Config) -> ProjectInfo:
                            project.package_json.data if project.package_json else None))
 
 
+def _per_file(rule_ids: tuple[str, ...]) -> list[tuple[str, Rule]]:
+    """Return the selected rules of ``FILE_RULE_IDS``, importing only their modules."""
+    return [(rule_id, found) for rule_id in rule_ids
+            if rule_id in FILE_RULE_IDS and (found := rule(rule_id)) is not None]
+
+
 @cache
 def _file_rules(rule_ids: tuple[str, ...]) -> list[tuple[str, Rule]]:
     """Return the selected rules that look at single files (a ``check_file`` of their own)."""
-    rules = registry()
-    return [(rule_id, rules[rule_id]) for rule_id in rule_ids
-            if rule_id in rules and type(rules[rule_id]).check_file is not Rule.check_file]
+    return [(rule_id, found) for rule_id, found in _per_file(rule_ids)
+            if type(found).check_file is not Rule.check_file]
 
 
 @cache
 def _data_rules(rule_ids: tuple[str, ...]) -> list[tuple[str, Rule]]:
     """Return the selected rules that keep data of single files for their project phase (a
     ``file_data`` of their own)."""
-    rules = registry()
-    return [(rule_id, rules[rule_id]) for rule_id in rule_ids
-            if rule_id in rules and type(rules[rule_id]).file_data is not Rule.file_data]
+    return [(rule_id, found) for rule_id, found in _per_file(rule_ids)
+            if type(found).file_data is not Rule.file_data]
 
 
 def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str]) -> FileScan:
@@ -508,13 +512,12 @@ class Scanner:
         ctx = ProjectContext(info=self.info, files=files, facts=facts, styles=styles, read=read,
                              package_json_text=pj.decode("utf-8", "replace") if pj else None,
                              extra=self._extra, file_data=file_data)
-        rules = registry()
         for rule_id in self.rule_ids:
-            rule = rules.get(rule_id)
-            if rule is None:
+            found = rule(rule_id)
+            if found is None:
                 continue
             try:
-                findings.extend(rule.check_project(ctx))
+                findings.extend(found.check_project(ctx))
             except Exception as exc:  # noqa: BLE001
                 failed.append(Skipped(".", f"rule {rule_id} failed: {type(exc).__name__}: {exc}"))
         findings = _unsuppressed(findings, read)
@@ -612,7 +615,8 @@ def _forked_scan(info: ProjectInfo, rels: list[str], rule_ids: list[str], jobs: 
 
     order = sorted(rels, key=size_of, reverse=True)
     total = len(order)
-    _file_rules(tuple(rule_ids))  # import the rules before forking
+    _file_rules(tuple(rule_ids))  # import the per-file rules before forking
+    _data_rules(tuple(rule_ids))
     queue = _file_queue(total)
     children: dict[int, int] = {}  # result pipe's read end → child pid
     buffers: dict[int, bytearray] = {}
@@ -670,6 +674,11 @@ def _forked_scan(info: ProjectInfo, rels: list[str], rule_ids: list[str], jobs: 
                 selector.register(read_end, selectors.EVENT_READ)
         finally:
             gc.unfreeze()
+        if children:
+            # The project phase's other rules, imported here while the children scan: the
+            # queue gives them the files this process does not take meanwhile.
+            for rule_id in rule_ids:
+                rule(rule_id)
         for index in _taken(queue, total):
             yield from arrived([_scan_path((info, order[index], rule_ids, keep))])
             if children:
