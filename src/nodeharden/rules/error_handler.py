@@ -4514,14 +4514,31 @@ def insertion_point(lang: str, source: bytes, app: AppFact,
                if fn.type == "function_declaration" and registers(fn)]
     calls_helper = re.compile(rf"(?<![\w$.])(?:{'|'.join(map(re.escape, helpers))})\s*\(") \
         if helpers else None
+    def deferred(candidate: Node) -> bool:
+        """A route added inside a function the statement hands on or stores (``app.connect =
+        function () { app.use(routes); … }``, ``db.sync().then(() => app.use(routes))``): it
+        runs when that function is called, after any statement of this block."""
+        for start, end in registrations:
+            if not (candidate.start_byte <= start and end <= candidate.end_byte):
+                continue
+            cur = candidate.descendant_for_byte_range(start, end)
+            while cur is not None and cur != candidate:
+                if cur.type in FUNCTION_TYPES:
+                    return True
+                cur = cur.parent
+        return False
+
     last = None
     after = False
     for sibling in block.named_children:
         if sibling == stmt:
             after = True
             continue
-        if not after or sibling.type in ("comment", "function_declaration", "class_declaration") \
-                or _is_terminal(sibling, app.name):
+        if not after or sibling.type in ("comment", "function_declaration", "class_declaration"):
+            continue
+        if deferred(sibling):
+            return None  # no place in this block comes after those routes
+        if _is_terminal(sibling, app.name):
             continue
         if registers(sibling) or (calls_helper is not None and calls_helper.search(text(sibling))):
             last = sibling
