@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tree_sitter import Node
 
@@ -45,6 +45,9 @@ class Secret:
     replacement: str
     what: str
     kind: str = "literal"  # "literal", "fallback" or "public"
+    #: For a key built by ``+`` or a template of literals: where each literal part starts
+    #: (one reported as a secret of its own already says it all).
+    parts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,11 @@ class _SecretUse:
     #: "default" for ``require(…)`` and a default import, "named" for a named or namespace
     #: import: which of the module's exports it reads.
     kind: str = "default"
+    #: For a part of a key built by ``+`` or a template (``config.a + config.b``): the start
+    #: of that expression, and how many parts it reads from project modules. The key is
+    #: known only when every part is: the parts are reported together or not at all.
+    group: int = -1
+    parts: int = 1
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,10 @@ class _Exported:
     #: object is what ``require`` returns, and its keys are what ES named imports see),
     #: ``export default`` a default import, ``export const`` a named one.
     kinds: frozenset[str] = frozenset({"default", "named"})
+    #: A literal of a defaults object the module hands to a loader or merge
+    #: (``loadConfig(defaults, file)``, ``{ ...defaults, ...fromFile }``): what the config
+    #: holds wherever the deployment's own config does not set it.
+    default: bool = False
 
 
 #: A file that may export a value: CommonJS ``module.exports``/``exports.x`` or ESM ``export``.
@@ -140,23 +152,81 @@ class _Finder:
                 self.project_bindings[local] = (imp.module, (name,), "named")
         self.uses: list[_SecretUse] = []
 
-    def project_value(self, node: Node, env: str, what: str) -> None:
+    def project_value(self, node: Node, env: str, what: str, *,
+                      record: bool = True) -> _SecretUse | None:
         """Record ``node`` when it reads a value of a project module (``config.jwt.secret``,
-        a named import ``jwtSecret``): ``check_project`` looks at what that module exports."""
+        a named import ``jwtSecret``): ``check_project`` looks at what that module exports.
+        Return the use (with ``record=False``, only return it)."""
         chain: list[str] = []
         cur: Node | None = unwrap(node)
         while cur is not None and cur.type == "member_expression":
             prop = cur.child_by_field_name("property")
             if prop is None or prop.type != "property_identifier":
-                return
+                return None
             chain.append(text(prop))
             cur = unwrap(cur.child_by_field_name("object"))
         if cur is None or cur.type != "identifier" or text(cur) not in self.project_bindings \
                 or len(chain) > 3 or _shadowed(cur):
-            return
+            return None
         spec, start, kind = self.project_bindings[text(cur)]
-        self.uses.append(_SecretUse(spec, (*start, *reversed(chain)), env, what,
-                                    node.start_point[0] + 1, kind))
+        use = _SecretUse(spec, (*start, *reversed(chain)), env, what, node.start_point[0] + 1,
+                         kind)
+        if record:
+            self.uses.append(use)
+        return use
+
+    def concatenation(self, value: Node, env: str, what: str) -> Iterator[Secret]:
+        """Yield the secret of a key built by ``+`` or a template from parts that are all
+        known to anyone with the source: literals (``'a' + 'b'``, also through constants of
+        this file) are reported here, without a fix; parts read from project modules
+        (``config.auth.password + config.auth.secret``) are recorded as one group, which
+        ``check_project`` reports only when every part is a literal there. A part that is
+        neither (``process.env.X``, a parameter, a call) keeps the key secret: nothing."""
+        literals: list[Node] = []
+        uses: list[_SecretUse] = []
+        stack = [value]
+        seen = 0
+        while stack:
+            seen += 1
+            node = unwrap(stack.pop())
+            if node is None or seen > 24:
+                return
+            if node.type == "binary_expression" \
+                    and text(node.child_by_field_name("operator")) == "+":
+                stack += [c for c in (node.child_by_field_name("right"),
+                                      node.child_by_field_name("left")) if c is not None]
+            elif node.type == "template_string" and not _is_literal(node):
+                if string_value(node) is None:  # substitutions: each one is a part
+                    stack += [c.named_children[0] for c in reversed(node.named_children)
+                              if c.type == "template_substitution" and c.named_children]
+                    if any(c.type == "string_fragment" and c.text for c in node.named_children):
+                        literals.append(node)
+                else:
+                    return  # a public key or certificate
+            elif _is_literal(node) or self.public(node):
+                literals.append(node)
+            elif node.type == "number":
+                continue
+            elif node.type == "identifier":
+                declared = _declared_value(self.root, text(node))
+                if declared is not None and declared.type != "identifier":
+                    stack.append(declared)
+                elif declared is None and (use := self.project_value(
+                        node, env, what, record=False)) is not None:
+                    uses.append(use)
+                else:
+                    return
+            elif node.type == "member_expression" and (use := self.project_value(
+                    node, env, what, record=False)) is not None:
+                uses.append(use)
+            else:
+                return
+        if uses:
+            parts = len({(u.spec, u.chain) for u in uses})
+            self.uses += [replace(u, group=value.start_byte, parts=parts) for u in uses]
+        elif literals:
+            yield Secret(value, value, env, "", what,
+                         parts=tuple(n.start_byte for n in literals))
 
     def public(self, node: Node | None) -> bool:
         """Return True for a package.json field (``pkg.name``, ``require('./package.json')
@@ -212,6 +282,9 @@ class _Finder:
                 expr = self.env_expr(env)
                 yield Secret(items[0], value, env, f"[{expr}]" if wrap_array else expr, what)
         elif value.type == "binary_expression" and text(value.child_by_field_name("operator")) \
+                == "+" or value.type == "template_string" and string_value(value) is None:
+            yield from self.concatenation(value, env, what)
+        elif value.type == "binary_expression" and text(value.child_by_field_name("operator")) \
                 in ("||", "??"):
             left = value.child_by_field_name("left")
             right = value.child_by_field_name("right")
@@ -240,6 +313,8 @@ class HardcodedSecret(Rule):
             if secret.target.start_byte not in seen:
                 seen.add(secret.target.start_byte)
                 unique.append(secret)
+        alone = {s.literal.start_byte for s in unique if not s.parts}
+        unique = [s for s in unique if not alone.intersection(s.parts)]
         checks, imports = self._checks(ctx, unique)
         for secret in unique:
             fix = None
@@ -288,7 +363,19 @@ class HardcodedSecret(Rule):
         data = ctx.file_data.get(self.id, {})
         exports: dict[str, list[_Exported]] = {}
         found: dict[tuple[str, int], tuple[_Exported, list[tuple[str, _SecretUse]]]] = {}
+        compared: dict[tuple[str, int], bool] = {}
+
+        def known(target: str, exported: _Exported) -> bool:
+            """Return False for a literal some project file compares with (a placeholder
+            the app refuses is not the secret it runs with)."""
+            if (target, exported.start) not in compared:
+                literal = (ctx.read(target) or b"")[exported.start:exported.end]
+                compared[(target, exported.start)] = _compared_anywhere(ctx, literal)
+            return not compared[(target, exported.start)]
+
         for rel, uses in data.items():
+            #: The parts of one key (``config.a + config.b``), with the literal each reads.
+            groups: dict[int, list[tuple[_SecretUse, str, _Exported]]] = {}
             for use in uses:
                 target = ctx.resolve_import(rel, use.spec)
                 if target is None:
@@ -296,24 +383,38 @@ class HardcodedSecret(Rule):
                 if target not in exports:
                     exports[target] = _module_exports(ctx, target)
                 for exported in exports[target]:
-                    if exported.chain == use.chain and use.kind in exported.kinds:
+                    if exported.chain == use.chain and use.kind in exported.kinds \
+                            and known(target, exported):
+                        if use.group >= 0:
+                            groups.setdefault(use.group, []).append((use, target, exported))
+                        else:
+                            found.setdefault((target, exported.start), (exported, []))[
+                                1].append((rel, use))
+            for parts in groups.values():
+                # Every part must be a literal: one the deployment sets keeps the key secret.
+                if len({(u.chain, u.spec) for u, _, _ in parts}) == parts[0][0].parts:
+                    for use, target, exported in parts:
                         found.setdefault((target, exported.start), (exported, []))[1].append(
                             (rel, use))
         for (target, _), (exported, uses) in sorted(found.items()):
-            literal = (ctx.read(target) or b"")[exported.start:exported.end]
-            if _compared_anywhere(ctx, literal):
-                continue
             rel, use = uses[0]
             where = ", ".join(f"{r}:{u.line}" for r, u in uses[:3]) + (
                 f" and {len(uses) - 3} more" if len(uses) > 3 else "")
             purpose = PURPOSES.get(use.env, "signatures")
             name = ".".join(use.chain)
+            what = f"{use.what} part" if use.group >= 0 else use.what
             if exported.fallback_of:
-                message = (f"hard-coded fallback {use.what} (`{name}`, used at {where}): "
+                message = (f"hard-coded fallback {what} (`{name}`, used at {where}): "
                            f"wherever {exported.fallback_of} is unset, anyone with the source "
                            f"can forge {purpose}; read it from {exported.fallback_of} only")
+            elif exported.default:
+                message = (f"hard-coded default {what} (`{name}`, used at {where}): wherever "
+                           "the deployment's config does not set it, anyone with the source "
+                           f"can forge {purpose}; read "
+                           f"{'the whole key' if use.group >= 0 else 'it'} from {use.env} "
+                           "only")
             else:
-                message = (f"hard-coded {use.what} (`{name}`, used at {where}): anyone with "
+                message = (f"hard-coded {what} (`{name}`, used at {where}): anyone with "
                            f"the source can forge {purpose}; read it from {use.env}")
             yield ctx.finding(self.id, target, exported.start, exported.end, message)
 
@@ -433,33 +534,112 @@ def _exported_literals(root: Node) -> list[_Exported]:
     what it exports and is left out."""
     found: list[_Exported] = []
     holders: set[str] = {"module.exports", "exports"}  # names of the exported object
+    followed: set[int] = set()  # the merge calls read here: not writes over their literals
+    budget = [64]  # nodes followed through names, calls and spreads (a cycle ends here)
 
-    def value(node: Node | None, chain: tuple[str, ...], kinds: frozenset[str]) -> None:
+    def source(node: Node | None) -> Node | None:
+        """Return what a merge reads from ``node``: an object literal or a call (through a
+        constant of the file), or None (a file path, a variable, anything else)."""
         node = unwrap(node)
-        if node is None or len(chain) > 3:
+        if node is not None and node.type == "identifier":
+            bound = _bound_value(root, text(node))
+            if bound is not None and bound.type in ("object", "call_expression"):
+                holders.add(text(node))
+            node = bound
+        return node if node is not None and node.type in ("object", "call_expression") \
+            else None
+
+    def keys(node: Node) -> set[str] | None:
+        """Return the top-level keys of an object literal, None for a call or an object
+        with a spread (which may set any key)."""
+        if node.type != "object" or any(c.type == "spread_element" for c in node.named_children):
+            return None
+        return {name for c in node.named_children
+                if (name := _key_name(c.child_by_field_name("key") if c.type == "pair"
+                                      else c)) is not None}
+
+    def later_keys_of(element: Node) -> set[str] | None:
+        """Return the keys a pair or a spread of an object literal sets (None: any)."""
+        if element.type == "pair":
+            name = _key_name(element.child_by_field_name("key"))
+            return {name} if name is not None else None
+        src = source(element.named_children[0]) if element.named_children else None
+        return keys(src) if src is not None else None
+
+    def merged(items: list[Node], chain: tuple[str, ...], kinds: frozenset[str],
+               default: bool) -> None:
+        """Read the values a merge of ``items`` (later ones win) gives: keys of an object
+        item a later object literal sets are dropped; a later item that may set anything
+        (a file path, a call, a variable) makes the earlier values defaults."""
+        flat: list[Node | None] = []
+        for item in items:
+            if item.type == "spread_element" and item.named_children \
+                    and unwrap(item.named_children[0]).type == "array":
+                flat += [None if c.type == "spread_element" else c
+                         for c in code_children(unwrap(item.named_children[0]))]
+            else:
+                flat.append(None if item.type == "spread_element" else item)
+        sources = [source(item) for item in flat]
+        for i, src in enumerate(sources):
+            if src is None:
+                continue
+            later = [keys(s) if s is not None else None for s in sources[i + 1:]]
+            overridden = set().union(*(k for k in later if k is not None))
+            mark = len(found)
+            value(src, chain, kinds, default or any(k is None for k in later))
+            found[mark:] = [e for e in found[mark:] if e.chain[len(chain)] not in overridden]
+
+    def value(node: Node | None, chain: tuple[str, ...], kinds: frozenset[str],
+              default: bool = False) -> None:
+        node = unwrap(node)
+        if node is None or len(chain) > 3 or budget[0] <= 0:
             return
+        budget[0] -= 1
         if node.type == "identifier" and not chain:
             holders.add(text(node))
-            node = unwrap(resolve_object(root, text(node)))
+            node = unwrap(_bound_value(root, text(node)))
             if node is None:
                 return
+        if node.type == "call_expression" and not chain:
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            items = code_children(args) if args is not None else []
+            callee = text(fn).replace(" ", "") if fn is not None else ""
+            last = callee.rpartition(".")[2]
+            if callee == "Object.freeze" or last == "parse" and callee != "JSON.parse" \
+                    and callee != "parse" and len(items) == 1:
+                value(items[0] if items else None, chain, kinds, default)
+            elif callee in _MERGES or _LOADER_RE.match(last):
+                followed.add(node.start_byte)
+                merged(items, chain, kinds, default or callee not in _MERGES)
+            return
         if node.type == "object":
-            spread_at = max((c.start_byte for c in node.named_children
-                             if c.type == "spread_element"), default=-1)
-            for child in node.named_children:
-                if child.type != "pair" or child.start_byte < spread_at:
-                    continue  # a spread after a key may replace it
-                key = child.child_by_field_name("key")
-                name = string_value(key) if key is not None and key.type == "string" \
-                    else text(key) if key is not None and key.type == "property_identifier" \
-                    else None
-                if name is not None:
-                    value(child.child_by_field_name("value"), (*chain, name), kinds)
+            elements = [c for c in node.named_children if c.type in ("pair", "spread_element")]
+            for i, child in enumerate(elements):
+                if child.type == "spread_element":
+                    if child.named_children and (src := source(child.named_children[0])):
+                        later_keys = [later_keys_of(c) for c in elements[i + 1:]]
+                        overridden = set().union(*(k for k in later_keys if k is not None))
+                        mark = len(found)
+                        value(src, chain, kinds, default or any(k is None for k in later_keys))
+                        found[mark:] = [e for e in found[mark:]
+                                        if e.chain[len(chain)] not in overridden]
+                    continue
+                name = _key_name(child.child_by_field_name("key"))
+                if name is None:
+                    continue
+                later_keys = [later_keys_of(c) for c in elements[i + 1:]
+                              if c.type == "spread_element"]
+                if any(k is not None and name in k for k in later_keys):
+                    continue  # an object spread after it sets the key
+                value(child.child_by_field_name("value"), (*chain, name), kinds,
+                      default or any(k is None for k in later_keys))
             return
         if not chain:
             return
         if _is_literal(node):
-            found.append(_Exported(chain, node.start_byte, node.end_byte, kinds=kinds))
+            found.append(_Exported(chain, node.start_byte, node.end_byte, kinds=kinds,
+                                   default=default))
         elif node.type == "binary_expression" \
                 and text(node.child_by_field_name("operator")) in ("||", "??"):
             match = _ENV_RE.match(text(node.child_by_field_name("left")))
@@ -499,10 +679,32 @@ def _exported_literals(root: Node) -> list[_Exported]:
                           frozenset({"named"}))
     if not found:
         return found
-    written = _written_chains(root, holders)
+    written = [w for w in _written_chains(root, holders) if w[1] not in followed]
     return [e for e in found
             if not any(e.chain[:len(prefix)] == prefix and not start <= e.start < end
                        for prefix, start, end in written)]
+
+
+def _key_name(key: Node | None) -> str | None:
+    """Return the name an object key (or a shorthand property) gives, if it is a plain one."""
+    if key is None:
+        return None
+    if key.type == "string":
+        return string_value(key)
+    return text(key) if key.type in ("property_identifier", "shorthand_property_identifier") \
+        else None
+
+
+def _bound_value(root: Node, name: str) -> Node | None:
+    """Return the value of the only ``const/let/var`` declaration of ``name`` in the file,
+    without parentheses and type casts."""
+    return unwrap(_declared_value(root, name))
+
+
+#: Config loaders by name (``loadConfig(defaults, file)``, ``readConfig``, ``buildConfig``):
+#: what they return is the defaults they are handed, with what the deployment's files or
+#: environment set on top.
+_LOADER_RE = lazy_pattern(r"^(?:load|read|build|create|make|init|get)\w*[Cc]onfig(?:uration)?s?$")
 
 
 #: Calls that copy into their first argument: a value merged in later replaces a literal.
