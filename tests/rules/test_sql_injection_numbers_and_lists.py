@@ -117,6 +117,64 @@ LOUD = {
 """,
 }
 
+#: An array that only seems to receive constants: something else may put request text in.
+FILLED_ELSEWHERE = {
+    # a helper it is handed to pushes the request's text
+    "helper": ("function narrow(list, q) { if (q.colour) list.push(`colour = '${q.colour}'`); }\n",
+               "  narrow(filters, req.query);\n"),
+    # a second name for the same array
+    "alias": ("", "  const more = filters;\n"
+                  "  if (req.query.colour) more.push(`colour = '${req.query.colour}'`);\n"),
+    # written through a subscript, no push
+    "subscript": ("", "  if (req.query.colour) "
+                      "filters[filters.length] = `colour = '${req.query.colour}'`;\n"),
+    # a callback's third parameter is the array itself
+    "callback_array": ("", "  filters.forEach((f, i, all) => all.push(req.query.colour));\n"),
+    # a callback that is no inline function may do the same
+    "named_callback": ("function grow(f, i, all) { all.push(`c = '${all.length}'`); }\n",
+                       "  filters.forEach(grow);\n"),
+}
+
+
+@pytest.mark.parametrize("joined", ["filters.join(' AND ')",
+                                    "filters.map((f) => `(${f})`).join(' AND ')"])
+@pytest.mark.parametrize("case", sorted(FILLED_ELSEWHERE))
+def test_array_filled_by_other_means_is_reported(project, case: str, joined: str) -> None:
+    before, fill = FILLED_ELSEWHERE[case]
+    handler = ("  const filters = ['1 = 1'];\n  const binds = {};\n" + fill +
+               "  let sql = 'SELECT sku FROM items';\n"
+               f"  sql += ' WHERE ' + {joined};\n")
+    root = project({"package.json": PACKAGE, "items.js": before + _app(handler)})
+    assert len([f for f in check(root, select=["sql-injection"]).findings
+                if f.rule == "sql-injection"]) == 1
+
+
+def test_push_after_the_query_in_a_loop_is_reported(project) -> None:
+    # The second turn of the loop queries with what the first turn pushed.
+    root = project({"package.json": PACKAGE, "items.js": _app(
+        "  const filters = ['1 = 1'];\n  const binds = {};\n  let sql = '';\n"
+        "  for (const key of Object.keys(req.query)) {\n"
+        "    await sequelize.query('SELECT sku FROM items WHERE ' +\n"
+        "      filters.map((f) => `(${f})`).join(' AND '));\n"
+        "    filters.push(`${key} = '${req.query[key]}'`);\n"
+        "  }\n")})
+    assert [f.line for f in check(root, select=["sql-injection"]).findings
+            if f.rule == "sql-injection"] == [9]
+
+
+@pytest.mark.parametrize("receiver", [
+    # an element of an array literal is whatever was put there
+    "const groups = [new Map(Object.entries(req.query))];\n  groups[0]",
+    # likewise an element of Object.values(...)
+    "const sets = Object.values({ a: new Set(Object.keys(req.query)) });\n  sets[0]",
+    # or a property destructured from such an array
+    "const { 0: first } = [new Map(Object.entries(req.query))];\n  first",
+])
+def test_map_or_set_inside_an_array_gives_keys_not_indexes(project, receiver: str) -> None:
+    handler = (f"  const binds = {{}};\n  let sql = 'SELECT sku FROM items WHERE 1 = 1';\n"
+               f"  {receiver}.forEach((v, k) => {{ sql += ` AND ${{k}} = 1`; }});\n")
+    assert len(_findings(project, handler)) == 1
+
 
 @pytest.mark.parametrize("case", sorted(QUIET))
 def test_pieces_no_client_steers_are_not_reported(project, case: str) -> None:

@@ -6,7 +6,7 @@ import bisect
 import heapq
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tree_sitter import Node, Tree
@@ -348,16 +348,36 @@ def _array_value(node: Node, depth: int) -> bool:
         return prop in ("split", "map", "filter", "slice", "concat", "flat", "flatMap") and \
             _array_value(obj, depth + 1)
     if kind in ("member_expression", "subscript_expression"):
-        obj = node.child_by_field_name("object")
-        if obj is None:
-            return False
-        if kind == "member_expression" and \
-                text(node.child_by_field_name("property")) in _REQUEST_PARTS and \
-                _request_object(obj):
-            return True
-        return _array_value(obj, depth + 1)
+        return _request_data(node, depth)
     if kind != "identifier":
         return False
+    return _variable_of(node, depth, _array_value)
+
+
+def _request_data(node: Node, depth: int) -> bool:
+    """Return True for what a request parser made: ``req.query``, ``req.body``,
+    ``req.params``, any field or element of them (strings, arrays and plain objects: no Map
+    or Set), or a variable every write of which is one of these (a destructuring of one
+    included). An element of any other array may be anything (``[new Map(…)][0]``)."""
+    if depth > 6:
+        return False
+    node = _unwrap(node)[0]
+    if node.type not in ("member_expression", "subscript_expression", "identifier"):
+        return False
+    if node.type == "identifier":
+        return _variable_of(node, depth, _request_data)
+    obj = node.child_by_field_name("object")
+    if obj is None:
+        return False
+    if node.type == "member_expression" and \
+            text(node.child_by_field_name("property")) in _REQUEST_PARTS and _request_object(obj):
+        return True
+    return _request_data(obj, depth + 1)
+
+
+def _variable_of(node: Node, depth: int, test: Callable[[Node, int], bool]) -> bool:
+    """Return True when variable ``node`` is written at least once, and each of its writes
+    gives it a value ``test`` accepts, or destructures it from request data."""
     scope = _variable_scope(node)
     if scope is None:
         return False
@@ -371,14 +391,14 @@ def _array_value(node: Node, depth: int) -> bool:
         writes += 1
         if write == "declarator":
             value = parent.child_by_field_name("value")
-            if value is None or not _array_value(value, depth + 1):
+            if value is None or not test(value, depth + 1):
                 return False
         elif write == "assignment":
             right = parent.child_by_field_name("right")
             if parent.type != "assignment_expression" or right is None or \
-                    not _array_value(right, depth + 1):
+                    not test(right, depth + 1):
                 return False
-        elif not _destructured_array_value(occ, depth):
+        elif not _destructured_request_data(occ, depth):
             return False
     return writes > 0
 
@@ -416,9 +436,10 @@ def _shadowed(occ: Node, scope: Node, name: str) -> bool:
     return False
 
 
-def _destructured_array_value(occ: Node, depth: int) -> bool:
-    """Return True for ``{ tags }`` or ``{ t: tags }`` in ``const { … } = value`` where the
-    destructured property of ``value`` is an array or request data (``_array_value``)."""
+def _destructured_request_data(occ: Node, depth: int) -> bool:
+    """Return True for ``{ tags }`` or ``{ t: tags }`` in ``const { … } = value`` where
+    ``value`` is the request (``tags`` one of its query, body or params) or request data
+    (``_request_data``)."""
     pattern = occ.parent
     if pattern is None:
         return False
@@ -439,7 +460,7 @@ def _destructured_array_value(occ: Node, depth: int) -> bool:
         return False
     if key in _REQUEST_PARTS and _request_object(value):
         return True
-    return _array_value(value, depth + 1)
+    return _request_data(value, depth + 1)
 
 
 def _request_object(node: Node) -> bool:
@@ -1139,8 +1160,9 @@ def _escapes(node: Node, frozen: bool) -> bool:
         if written:
             return not frozen
         if outer.type == "call_expression" and outer.child_by_field_name("function") == parent:
-            return not frozen and text(parent.child_by_field_name("property")) \
-                not in _READ_METHODS
+            method = text(parent.child_by_field_name("property"))
+            return not frozen and (method not in _READ_METHODS or
+                                   _callback_gets_array(method, outer))
         return False
     if frozen:
         return False
@@ -1155,6 +1177,26 @@ def _escapes(node: Node, frozen: bool) -> bool:
             method = text(fn.child_by_field_name("property"))
             return not (method in _VALUE_LIST_METHODS or method in SQL_METHODS and not first)
     return True
+
+
+#: Array methods that hand their callback the array itself, and that parameter's position.
+_CALLBACK_ARRAY_PARAM = {"map": 2, "forEach": 2, "filter": 2, "some": 2, "every": 2, "find": 2,
+                         "findIndex": 2, "findLast": 2, "findLastIndex": 2, "flatMap": 2,
+                         "reduce": 3, "reduceRight": 3}
+
+
+def _callback_gets_array(method: str, call: Node) -> bool:
+    """Return True when ``call`` (``xs.forEach(…)``) may hand the array to a callback that
+    uses it (``(x, i, all) => all.push(…)``): a callback that is no inline function, or one
+    with a parameter at the array's position."""
+    position = _CALLBACK_ARRAY_PARAM.get(method)
+    args = call.child_by_field_name("arguments")
+    if position is None or args is None:
+        return False
+    given = code_children(args)
+    return not given or given[0].type not in ("arrow_function", "function_expression",
+                                              "function") or \
+        len(_simple_params(given[0])) > position
 
 
 def _read_only(name: str, scope: Node, frozen: bool) -> bool:
@@ -2180,33 +2222,49 @@ def _export_holds(root: Node, fact: _Assumed) -> bool:
 
 
 def _array_of_constants(name: str, scope: Node, call: Node, depth: int) -> bool:
-    """Return True when array ``name`` is declared in ``scope`` as constants and every
-    ``name.push(...)``/``unshift`` before ``call`` adds constants (any other write: False)."""
+    """Return True when array ``name`` is declared in ``scope`` as constants and each use of
+    it anywhere in ``scope`` (after the query too: a loop or a hoisted function may run it
+    first) is a ``name.push(...)``/``unshift`` of constants, ``name.length`` or a method that
+    only reads it (``join``, ``map``...): an array handed to a call, aliased, returned, spread
+    or written through a subscript (``name[name.length] = …``) may receive anything."""
     declared = False
-    for node in walk(scope):
-        if node.start_byte >= call.start_byte:
-            break
-        if node.type == "variable_declarator" and text(node.child_by_field_name("name")) == name:
-            value = node.child_by_field_name("value")
-            if value is None or value.type != "array" or not all(
+    home = scope if scope.type in _FUNCTIONS else enclosing(scope, _FUNCTIONS) or _root(scope)
+    for occ in _occurrences(name, scope):
+        if _shadowed(occ, home, name):
+            continue
+        parent = occ.parent
+        if parent is None or occ.type != "identifier":
+            return False
+        if parent.type == "variable_declarator" and parent.child_by_field_name("name") == occ:
+            value = parent.child_by_field_name("value")
+            if declared or value is None or value.type != "array" or not all(
                     _constant_text(v, scope, call, depth) for v in code_children(value)):
                 return False
             declared = True
-        elif node.type in ("assignment_expression", "augmented_assignment_expression") and \
-                text(node.child_by_field_name("left")) == name:
+            continue
+        if parent.type != "member_expression" or parent.child_by_field_name("object") != occ:
             return False
-        elif node.type == "call_expression":
-            fn = node.child_by_field_name("function")
-            if fn is not None and fn.type == "member_expression" and \
-                    text(fn.child_by_field_name("object")) == name:
-                method = text(fn.child_by_field_name("property"))
-                args = node.child_by_field_name("arguments")
-                if method in ("push", "unshift"):
-                    if args is None or not all(_constant_text(a, scope, call, depth)
-                                               for a in code_children(args)):
-                        return False
-                elif method not in ("join", "length", "slice", "map", "forEach", "filter"):
-                    return False
+        method = text(parent.child_by_field_name("property"))
+        user = parent.parent
+        if method == "length":
+            if user is None or user.type == "update_expression" or (
+                    user.type in ("assignment_expression", "augmented_assignment_expression")
+                    and user.child_by_field_name("left") == parent):
+                return False  # `name.length = …` empties or pads it: no text of a client
+            continue
+        if user is None or user.type != "call_expression" or \
+                user.child_by_field_name("function") != parent:
+            return False
+        args = user.child_by_field_name("arguments")
+        given = code_children(args) if args is not None else []
+        if method in ("push", "unshift"):
+            if args is None or not all(_constant_text(a, scope, call, depth) for a in given):
+                return False
+        elif method in ("map", "forEach", "filter", "some", "every"):
+            if _callback_gets_array(method, user):
+                return False  # the callback's third parameter is the array itself
+        elif method not in ("join", "slice", "includes", "indexOf"):
+            return False
     return declared
 
 
