@@ -2360,6 +2360,12 @@ class _Owner:
     imp: ImportFact | None
     name: str | None
     prop: str = ""
+    #: For a request-carried object: the request property that holds it (``models`` of
+    #: ``req.models.users``).
+    holder: str = ""
+    #: The position of the stored object among the call's arguments, and its password keys.
+    arg: int = 0
+    keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -2394,16 +2400,18 @@ def _model_owner(facts: FileFacts, fn: Node, args: list[Node]) -> _Owner | None:
     app's own middleware puts on the request. None for any other receiver (a parameter, a
     database handle made in the file…), which is judged as a database write."""
     method = text(fn.child_by_field_name("property")) if fn.type == "member_expression" else ""
-    if method not in _MODEL_METHODS or not any(a.type == "object" for a in args):
+    stored = [i for i, a in enumerate(args) if a.type == "object" and _plaintext_keys([a])]
+    if method not in _MODEL_METHODS or len(stored) != 1:
         return None
+    keys = frozenset(k for k in object_properties(args[stored[0]]) if password_like(k))
     imp, local, chain = _receiver_import(facts, fn)
     if imp is not None or not local or chain is None:
         return None
     root = _root_of(fn)
     if local in _REQUEST_NAMES and len(chain) == 3 and _parameter_of_scope(fn, local):
-        return _Owner(None, None, chain[1])
+        return _Owner(None, None, chain[1], chain[0], stored[0], keys)
     if len(chain) == 2 and _taken_from_request(fn, local):
-        return _Owner(None, None, chain[0])
+        return _Owner(None, None, chain[0], local, stored[0], keys)
     if len(chain) != 1:
         return None
     made = _made_with_new(fn, local, root)
@@ -2413,9 +2421,9 @@ def _model_owner(facts: FileFacts, fn: Node, args: list[Node]) -> _Owner | None:
         if not cls_imp.module.startswith(".") or made not in cls_imp.locals():
             continue
         if made == cls_imp.default:
-            return _Owner(cls_imp, None)
+            return _Owner(cls_imp, None, "", "", stored[0], keys)
         named = {v: k for k, v in cls_imp.named.items()}
-        return _Owner(cls_imp, named[made]) if made in named else None
+        return _Owner(cls_imp, named[made], "", "", stored[0], keys) if made in named else None
     return None
 
 
@@ -2509,11 +2517,10 @@ def _assigned_anywhere(scope: Node, name: str) -> bool:
 
 def _owner_hashes(ctx: ProjectContext, path: str, owner: _Owner, method: str) -> bool:
     """Return True when every class the model object of a store call may be an instance of
-    has a method ``method`` that hashes the password it is given (itself, or through a
-    function of a project module it calls). For a property of a request-carried object
-    (``models.users``), those are the classes of every ``x.users = new C(…)`` and ``{ users:
-    new C(…) }`` of the project; any other write of that property, or none, proves
-    nothing."""
+    has a method ``method`` that keeps the password it is given out of what it stores
+    (``_drops_password``). For an object the request carries (``req.models.users``), the
+    classes are found from each ``req.models = …`` of the project (``_request_held``); one
+    that cannot be followed proves nothing."""
     classes: list[tuple[str, Node]] = []
     if owner.imp is not None:
         found = _imported_class(ctx, path, owner.imp, owner.name)
@@ -2521,84 +2528,350 @@ def _owner_hashes(ctx: ProjectContext, path: str, owner: _Owner, method: str) ->
             return False
         classes.append(found)
     else:
-        for rel, value in _property_writes(ctx, owner.prop):
-            if value is None or value.type != "new_expression":
-                return False
-            ctor = value.child_by_field_name("constructor")
-            found = _class_named(ctx, rel, text(ctor)) \
-                if ctor is not None and ctor.type == "identifier" else None
-            if found is None:
-                return False
-            classes.append(found)
-    if not classes:
-        return False
+        held = _request_held(ctx, owner.holder, owner.prop)
+        if not held:
+            return False
+        classes.extend(held)
     for rel, cls in classes:
         body = cls.child_by_field_name("body")
         methods = [m for m in (body.named_children if body is not None else [])
                    if m.type == "method_definition" and
                    text(m.child_by_field_name("name")) == method and
                    not any(c.type == "static" for c in m.children)]
-        if len(methods) != 1 or not _hashes_through(ctx, rel, methods[0]):
+        if len(methods) != 1 or not _drops_password(ctx, rel, methods[0], owner):
             return False
     return True
 
 
-def _hashes_through(ctx: ProjectContext, rel: str, fn: Node) -> bool:
-    """Return True when ``fn`` hashes a password (``_hashes``), or hands one to a function
-    of a project module that does (``passwords.hash(password)``, followed one level)."""
+def _request_held(ctx: ProjectContext, holder: str,
+                  prop: str) -> list[tuple[str, Node]] | None:
+    """Return the classes whose instance ``req.<holder>.<prop>`` may be, from every
+    ``req.<holder> = value`` of the project's non-test files: ``value`` an object literal
+    ``{ <prop>: new C(…) }``, or a variable set once to such a literal or to ``new M(…)``
+    whose constructor sets ``this.<prop> = new C(…)``. None when any write cannot be
+    followed, none is found, or ``<holder>.<prop>`` (or ``req[…]``, ``<holder>[…]``) is
+    written elsewhere."""
+    needle = re.compile(rb"(?<![\w$])" + re.escape(holder.encode()) + rb"(?![\w$])")
+    values: list[tuple[str, Node]] = []
+    for file in ctx.files_of("js"):
+        source = ctx.read(file.rel)
+        if is_test_file(file.rel) or source is None:
+            continue
+        root = _tree(ctx, file.rel) if needle.search(source) or b"[" in source else None
+        for node in walk(root) if root is not None else []:
+            if node.type == "call_expression" and \
+                    text(node.child_by_field_name("function")) == "Object.assign":
+                first = code_children(node.child_by_field_name("arguments") or node)[:1]
+                if first and text(first[0]) in _REQUEST_NAMES | {holder}:
+                    return None  # `Object.assign(req, …)`: any property
+            if node.type not in ("assignment_expression", "augmented_assignment_expression"):
+                continue
+            left = node.child_by_field_name("left")
+            if left is None or left.type not in ("member_expression", "subscript_expression"):
+                continue
+            obj = left.child_by_field_name("object")
+            name = text(left.child_by_field_name("property")) \
+                if left.type == "member_expression" else None
+            last = text(obj.child_by_field_name("property")) \
+                if obj is not None and obj.type == "member_expression" else text(obj)
+            if left.type == "subscript_expression" and last in _REQUEST_NAMES | {holder}:
+                return None  # `req[key] = …`, `models[name] = …`
+            if last == holder and name == prop:
+                return None  # `req.models.users = …`
+            if name == holder and obj is not None and text(obj) in _REQUEST_NAMES:
+                right = node.child_by_field_name("right")
+                if right is None or node.type != "assignment_expression":
+                    return None
+                values.append((file.rel, right))
+    classes: list[tuple[str, Node]] = []
+    for rel, value in values:
+        found = _held_classes(ctx, rel, value, prop)
+        if found is None:
+            return None
+        classes.extend(found)
+    return classes or None
+
+
+def _held_classes(ctx: ProjectContext, rel: str, value: Node,
+                  prop: str) -> list[tuple[str, Node]] | None:
+    """Return the class of ``value.<prop>`` (``_request_held``), or None."""
+    while value.type == "parenthesized_expression" and value.named_children:
+        value = value.named_children[0]
+    if value.type == "object":
+        return _literal_class(ctx, rel, value, prop)
+    if value.type != "identifier":
+        return None  # a parameter's, a call's or a package's object: nothing tells
+    name = text(value)
+    root = _root_of(value)
+    decl = None
+    for scope in _scopes_around(value):
+        if scope.type in _FUNCTIONS and any(text(n) == name for p in parameters(scope)
+                                            for n in walk(p) if n.type == "identifier"):
+            return None
+        decls = _own_declarators(scope, name)
+        if decls:
+            if len(decls) != 1:
+                return None
+            decl = decls[0]
+            break
+    target = decl.child_by_field_name("name") if decl is not None else None
+    made = decl.child_by_field_name("value") if decl is not None else None
+    if target is None or target.type != "identifier" or made is None or \
+            _assigned_anywhere(root, name) or any(
+                n.type in ("assignment_expression", "augmented_assignment_expression") and
+                (left := n.child_by_field_name("left")) is not None and
+                left.type in ("member_expression", "subscript_expression") and
+                text(left.child_by_field_name("object")) == name for n in walk(root)):
+        return None
+    if made.type == "object":
+        return _literal_class(ctx, rel, made, prop)
+    ctor = made.child_by_field_name("constructor") if made.type == "new_expression" else None
+    outer = _class_named(ctx, rel, text(ctor)) \
+        if ctor is not None and ctor.type == "identifier" else None
+    if outer is None:
+        return None
+    writes = [n for n in walk(outer[1])
+              if n.type in ("assignment_expression", "augmented_assignment_expression") and
+              (left := n.child_by_field_name("left")) is not None and
+              left.type in ("member_expression", "subscript_expression") and
+              text(left.child_by_field_name("object")) == "this" and
+              (left.type == "subscript_expression" or
+               text(left.child_by_field_name("property")) == prop)]
+    fields = [n for n in walk(outer[1]) if n.type in ("field_definition",
+                                                      "public_field_definition") and
+              text(n.child_by_field_name("property") or n.child_by_field_name("name")) == prop]
+    if len(writes) != 1 or fields or writes[0].type != "assignment_expression":
+        return None
+    made = writes[0].child_by_field_name("right")
+    ctor = made.child_by_field_name("constructor") \
+        if made is not None and made.type == "new_expression" else None
+    found = _class_named(ctx, outer[0], text(ctor)) \
+        if ctor is not None and ctor.type == "identifier" else None
+    return [found] if found is not None else None
+
+
+def _literal_class(ctx: ProjectContext, rel: str, obj: Node,
+                   prop: str) -> list[tuple[str, Node]] | None:
+    """Return the class of ``{ <prop>: new C(…) }`` (no spread, one such key), or None."""
+    if any(c.type == "spread_element" for c in obj.named_children):
+        return None
+    pairs = [c for c in obj.named_children if
+             (c.type == "pair" and (string_value(c.child_by_field_name("key")) or
+                                    text(c.child_by_field_name("key"))) == prop) or
+             (c.type in ("shorthand_property_identifier", "method_definition") and
+              (text(c) == prop or text(c.child_by_field_name("name")) == prop))]
+    if len(pairs) != 1 or pairs[0].type != "pair":
+        return None
+    value = pairs[0].child_by_field_name("value")
+    ctor = value.child_by_field_name("constructor") \
+        if value is not None and value.type == "new_expression" else None
+    found = _class_named(ctx, rel, text(ctor)) \
+        if ctor is not None and ctor.type == "identifier" else None
+    return [found] if found is not None else None
+
+
+def _drops_password(ctx: ProjectContext, rel: str, fn: Node, owner: _Owner) -> bool:
+    """Return True when method ``fn``, given the stored object as parameter ``owner.arg``,
+    keeps its password keys (``owner.keys``) out of anything else: the parameter is
+    destructured (in the signature, or by ``const { password, ...rest } = data`` its only
+    use) and each password variable only goes to an awaited password hash (``_hash_call``)
+    or an ``if`` test; or each use of the parameter reads another field, hands
+    ``data.password`` to an awaited hash or an ``if`` test, or spreads it into an object
+    literal that then sets every password key to an awaited hash. Anything else (the object
+    stored whole, a spread keeping the password, a hash only on one branch or of another
+    value, a hash left unawaited) proves nothing."""
     facts = ctx.facts.get(rel)
-    if facts is None:
+    params = parameters(fn)
+    body = fn.child_by_field_name("body")
+    if facts is None or body is None or owner.arg >= len(params) or not owner.keys or \
+            any(n.type == "identifier" and text(n) == "arguments" for n in walk(body)):
         return False
-    if _hashes(fn, facts):
-        return True
-    for call in walk(fn):
-        if call.type != "call_expression":
+    param = params[owner.arg]
+    if param.type == "object_pattern":
+        return _pattern_drops(ctx, rel, facts, body, param, owner.keys)
+    if param.type != "identifier":
+        return False
+    name = text(param)
+    uses = [n for n in walk(body) if n.type in ("identifier", "shorthand_property_identifier")
+            and text(n) == name]
+    if len(uses) == 1 and uses[0].parent is not None and \
+            uses[0].parent.type == "variable_declarator" and \
+            uses[0].parent.child_by_field_name("value") == uses[0]:
+        pattern = uses[0].parent.child_by_field_name("name")
+        return pattern is not None and pattern.type == "object_pattern" and \
+            _pattern_drops(ctx, rel, facts, body, pattern, owner.keys)
+    for use in uses:
+        parent = use.parent
+        if use.type != "identifier" or parent is None:
+            return False
+        if parent.type == "spread_element":
+            if not _spread_overwritten(ctx, rel, facts, parent, owner.keys):
+                return False
             continue
-        callee = call.child_by_field_name("function")
-        args = call.child_by_field_name("arguments")
-        if callee is None or args is None or not _mentions_password(args):
+        if parent.type != "member_expression" or parent.child_by_field_name("object") != use:
+            return False
+        key = text(parent.child_by_field_name("property"))
+        outer = parent.parent
+        if outer is not None and outer.type in ("call_expression", "assignment_expression",
+                                                "augmented_assignment_expression",
+                                                "update_expression", "unary_expression") \
+                and outer.child_by_field_name("argument") in (None, parent):
+            return False  # `data.toJSON()`, `data.x = …`, `delete data.x`: not a plain read
+        if (key in owner.keys or password_like(key)) and \
+                not _to_hash_or_test(ctx, rel, facts, parent, body):
+            return False
+    return True
+
+
+def _pattern_drops(ctx: ProjectContext, rel: str, facts: FileFacts, body: Node,
+                   pattern: Node, keys: frozenset[str]) -> bool:
+    """Return True when each password key of ``keys`` is taken out by ``pattern`` into a
+    variable that only goes to an awaited hash or an ``if`` test (a key the pattern does
+    not name must not be swept into a ``...rest``)."""
+    rest = any(c.type == "rest_pattern" for c in pattern.named_children)
+    for key in keys:
+        local = None
+        for c in pattern.named_children:
+            if c.type == "shorthand_property_identifier_pattern" and text(c) == key:
+                local = text(c)
+            elif c.type == "object_assignment_pattern" and \
+                    text(c.child_by_field_name("left")) == key:
+                local = key
+            elif c.type == "pair_pattern" and \
+                    (string_value(c.child_by_field_name("key")) or
+                     text(c.child_by_field_name("key"))) == key:
+                value = c.child_by_field_name("value")
+                if value is not None and value.type == "assignment_pattern":
+                    value = value.child_by_field_name("left")
+                if value is None or value.type != "identifier":
+                    return False
+                local = text(value)
+        if local is None:
+            if rest:
+                return False
             continue
-        imp, local, chain = _receiver_import(facts, callee)
-        if imp is None and callee.type == "identifier":
-            imp = next((i for i in facts.imports if text(callee) in i.locals()), None)
-            local, chain = text(callee), []
-        if imp is None or not imp.module.startswith("."):
-            continue
-        target = _follow(ctx, rel, imp, local, chain)
-        if target is not None and _hashes(target[1], ctx.facts[target[0]]):
+        for use in walk(body):
+            if use.type in ("identifier", "shorthand_property_identifier") and \
+                    text(use) == local and not _within(use, pattern) and \
+                    (use.type != "identifier" or
+                     not _to_hash_or_test(ctx, rel, facts, use, body)):
+                return False
+    return True
+
+
+def _within(node: Node, outer: Node) -> bool:
+    return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
+
+
+def _spread_overwritten(ctx: ProjectContext, rel: str, facts: FileFacts, spread: Node,
+                        keys: frozenset[str]) -> bool:
+    """Return True for ``{ ...data, password: await hash(data.password) }``: every password
+    key set after the spread to an awaited hash."""
+    obj = spread.parent
+    if obj is None or obj.type != "object":
+        return False
+    after = [c for c in obj.named_children if c.start_byte > spread.start_byte]
+    for key in keys:
+        pairs = [c for c in after if c.type == "pair" and
+                 (string_value(c.child_by_field_name("key")) or
+                  text(c.child_by_field_name("key"))) == key]
+        value = pairs[-1].child_by_field_name("value") if pairs else None
+        if value is None or value.type != "await_expression" or not value.named_children or \
+                not _hash_call(ctx, rel, facts, value.named_children[0]):
+            return False
+    return True
+
+
+def _to_hash_or_test(ctx: ProjectContext, rel: str, facts: FileFacts, node: Node,
+                     body: Node) -> bool:
+    """Return True when ``node`` sits in the arguments of an awaited password hash (a
+    synchronous ``hashSync``) or in the condition of an ``if``, inside ``body``."""
+    cur = node
+    while cur.parent is not None and cur != body:
+        parent = cur.parent
+        if parent.type == "if_statement" and parent.child_by_field_name("condition") == cur:
             return True
+        if parent.type == "arguments" and parent.parent is not None and \
+                _hash_call(ctx, rel, facts, parent.parent):
+            call = parent.parent
+            callee = text(call.child_by_field_name("function"))
+            return callee.endswith("Sync") or (call.parent is not None and
+                                              call.parent.type == "await_expression")
+        if parent.type in _FUNCTIONS:
+            return False
+        cur = parent
     return False
 
 
-def _property_writes(ctx: ProjectContext, prop: str) -> list[tuple[str, Node | None]]:
-    """Return (file, value) of each write of property ``prop`` in the project's files that
-    are no tests: ``x.prop = value``, ``{ prop: value }`` (None for ``{ prop }``, a
-    destructuring's ``prop``… whose value is not told)."""
-    if not re.fullmatch(r"[A-Za-z_$][\w$]*", prop):
-        return []
-    needle = re.compile(rb"(?<![\w$])" + re.escape(prop.encode()) + rb"(?![\w$])")
-    found: list[tuple[str, Node | None]] = []
-    for file in ctx.files_of("js"):
-        source = ctx.read(file.rel)
-        if is_test_file(file.rel) or source is None or not needle.search(source):
-            continue
-        root = _tree(ctx, file.rel)
-        if root is None:
-            continue
-        for node in walk(root):
-            if node.type == "assignment_expression":
-                left = node.child_by_field_name("left")
-                if left is not None and left.type == "member_expression" and \
-                        text(left.child_by_field_name("property")) == prop:
-                    found.append((file.rel, node.child_by_field_name("right")))
-            elif node.type == "pair" and node.parent is not None and \
-                    node.parent.type == "object" and \
-                    (string_value(node.child_by_field_name("key")) or
-                     text(node.child_by_field_name("key"))) == prop:
-                found.append((file.rel, node.child_by_field_name("value")))
-            elif node.type == "shorthand_property_identifier" and text(node) == prop:
-                found.append((file.rel, None))
-    return found
+def _hash_call(ctx: ProjectContext, rel: str, facts: FileFacts, call: Node) -> bool:
+    """Return True for a call of bcrypt's or argon2's ``hash``/``hashSync``, or of a
+    function of a project module that returns such a hash of its parameter
+    (``_returns_hash``, followed one level)."""
+    if call.type != "call_expression":
+        return False
+    callee = call.child_by_field_name("function")
+    if callee is None:
+        return False
+    if _password_hasher(callee, facts):
+        return True
+    imp, local, chain = _receiver_import(facts, callee)
+    if imp is None and callee.type == "identifier":
+        imp = next((i for i in facts.imports if text(callee) in i.locals()), None)
+        local, chain = text(callee), []
+    if imp is None or not imp.module.startswith(".") or chain is None:
+        return False
+    target = _follow(ctx, rel, imp, local, chain)
+    return target is not None and target[0] in ctx.facts and \
+        _returns_hash(target[1], ctx.facts[target[0]])
+
+
+def _password_hasher(callee: Node, facts: FileFacts) -> bool:
+    """Return True for ``bcrypt.hash``/``hashSync`` or argon2's ``hash`` (the module
+    imported in the file), or a ``hash`` imported by name from one."""
+    hashers = {local for module in _HASH_MODULES for local in facts.locals_of(module)}
+    named = {local for module in _HASH_MODULES for imp in facts.imports if imp.module == module
+             for name, local in imp.named.items() if name in ("hash", "hashSync")}
+    head, _, method = text(callee).rpartition(".")
+    return (head in hashers and method in ("hash", "hashSync")) or \
+        (not head and method in named)
+
+
+def _returns_hash(fn: Node, facts: FileFacts) -> bool:
+    """Return True when each value function ``fn`` returns is a password hash of one of its
+    parameters: ``(p) => bcrypt.hash(p, 12)``, ``return await bcrypt.hash(p, salt)``, or a
+    ``const h = await bcrypt.hash(p, salt)`` it returns."""
+    params = {text(n) for p in parameters(fn) for n in walk(p) if n.type == "identifier"}
+    body = fn.child_by_field_name("body")
+    if body is None or not params:
+        return False
+    returned: list[Node | None]
+    if body.type != "statement_block":
+        returned = [body]
+    else:
+        returned = [r.named_children[0] if r.named_children else None for r in walk(body)
+                    if r.type == "return_statement" and _enclosing_function(r) == fn]
+    if not returned:
+        return False
+    for found in returned:
+        value = found
+        while value is not None and value.type in ("await_expression",
+                                                   "parenthesized_expression"):
+            value = value.named_children[0] if value.named_children else None
+        if value is not None and value.type == "identifier":
+            decls = [d for d in walk(body) if d.type == "variable_declarator" and
+                     text(d.child_by_field_name("name")) == text(value)]
+            if len(decls) != 1 or _assigned_anywhere(body, text(value)):
+                return False
+            value = decls[0].child_by_field_name("value")
+            while value is not None and value.type == "await_expression":
+                value = value.named_children[0] if value.named_children else None
+        callee = value.child_by_field_name("function") \
+            if value is not None and value.type == "call_expression" else None
+        args = value.child_by_field_name("arguments") if value is not None else None
+        if callee is None or args is None or not _password_hasher(callee, facts) or \
+                not any(n.type == "identifier" and text(n) in params for n in walk(args)):
+            return False
+    return True
 
 
 def _class_named(ctx: ProjectContext, rel: str, name: str) -> tuple[str, Node] | None:
