@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node, Tree
 
-from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts
+from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts, _arg_fact
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import declared_major, version_of
 from nodeharden._parse import (
-    CASTS_AND_AWAIT, FUNCTION_TYPES, code_children, identifier_pattern, parse, string_value, text,
-    unwrap, walk)
+    CASTS_AND_AWAIT, FUNCTION_TYPES, code_children, identifier_pattern, parameters, parse,
+    string_value, text, unwrap, walk)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import render_snippet
@@ -404,6 +404,14 @@ def find_function(tree: Tree, source: bytes, name: str, depth: int = 0) -> Node 
             wrapped = _wrapped_function(value)
             if wrapped is not None:
                 return wrapped
+        if node.type == "assignment_expression" and text(node.child_by_field_name("left")) == \
+                name and node.parent is not None and node.parent.type == \
+                "expression_statement" and getattr(node.parent.parent, "type", "") == "program":
+            # `check = (req, res, next) => …` at the top of a sloppy-mode module: an implicit
+            # global the module then hands on (`module.exports = { check }`)
+            right = node.child_by_field_name("right")
+            if _is_function(right):
+                return right
         if node.type == "assignment_expression" and text(node.child_by_field_name("left")) in (
                 f"exports.{name}", f"module.exports.{name}"):
             right = node.child_by_field_name("right")
@@ -455,6 +463,33 @@ def _imported_export(project: _Project, rel: str, facts: FileFacts, arg: ArgFact
             export = prop if head in (imp.default, imp.namespace) and "." not in prop else None
         if export is not None:
             return target, export
+    return None
+
+
+def _reexported_member(project: _Project, rel: str, facts: FileFacts,
+                       arg: ArgFact) -> tuple[str, Node] | None:
+    """Return the file and the function ``ns.fn`` names when ``ns`` is imported by name from a
+    project module (an index) that imports it from another one and hands it on:
+    ``const { verify } = require('./guards')`` with ``const verify = require('./verify');
+    module.exports = { verify }`` in ``guards/index.js`` (or ``import * as verify``)."""
+    head, _, prop = arg.name.partition(".")
+    if arg.kind != "member" or not prop or "." in prop:
+        return None
+    for imp in facts.imports:
+        export = next((k for k, v in imp.named.items() if v == head), None)
+        target = project.resolve_module(rel, imp.module) if export is not None else None
+        index = project.ctx.facts.get(target) if target is not None else None
+        if index is None or target is None:
+            continue
+        for inner in index.imports:
+            if export not in (inner.default, inner.namespace):
+                continue
+            home = project.resolve_module(target, inner.module)
+            other = project.get(home) if home is not None else None
+            found = other.function(prop) if other is not None else None
+            if home is not None and found is not None:
+                return home, found
+        return None
     return None
 
 
@@ -1707,6 +1742,13 @@ class InputValidation(Rule):
         patterns = _imported_patterns(project)
         spec_checked: Callable[[str, CallFact], frozenset[str]] | None = None
         sanitized: Callable[[str, CallFact], frozenset[str]] | None = None
+
+        def sanitizer() -> Callable[[str, CallFact], frozenset[str]]:
+            nonlocal sanitized
+            if sanitized is None:
+                sanitized = _sanitized(ctx, project)
+            return sanitized
+
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
@@ -1776,6 +1818,11 @@ class InputValidation(Rule):
                     reported.add(at)
                     yield ctx.finding(self.id, at[0], at[1], sink.node.end_byte,
                                       sink.message(_route_label(route, parsed.source)))
+                # The project's own middlewares of the chain run before the handler with the
+                # same request: their sinks (and whole-body writes) are the route's too.
+                yield from self._middleware_findings(
+                    ctx, project, rel, facts, parsed, route, reported, mongo, mysql, bodies,
+                    layers, patterns, yaml_at, merges, names, guarded, sanitizer)
                 if sinks or route.target in guarded:
                     continue  # a validator is not the fix for a sink
                 middle = route.args[1:-1] if route.args[-1].kind != "call" else route.args[1:]
@@ -1835,6 +1882,99 @@ class InputValidation(Rule):
             for route, reads in found:
                 yield self._finding(ctx, project, rel, facts, parsed, route, reads, needed,
                                     layers)
+
+    def _middleware_findings(self, ctx: ProjectContext, project: _Project, rel: str,
+                             facts: FileFacts, parsed: _Parsed, route: CallFact,
+                             reported: set[tuple[str, int]], mongo: bool, mysql: bool,
+                             bodies: _BodyScope, layers: _DataLayers,
+                             patterns: Callable[[FileFacts, str], Node | None],
+                             yaml_at: Callable[[str], bool], merges: bool, names: set[str],
+                             guarded: set[str],
+                             sanitized: Callable[[], Callable[[str, CallFact], frozenset[str]]]
+                             ) -> Iterator[Finding]:
+        """Findings in the project middlewares of ``route``'s chain (before its handler):
+        the sinks request data reaches in them and a whole body written into a model, each
+        judged with only the validators that run before that middleware (the chain before
+        it, a sanitizer used app-wide). Reported at the sink or the write, once however many
+        routes use the middleware, naming the route and the middleware, with no fix (the
+        chain the fix writes goes right before the handler, after the middleware)."""
+        from nodeharden.rules._validation_sinks import SOURCES, ev_names, find_sinks, request_field
+        from nodeharden.rules._validation_types import analyze_handler
+
+        chain: list[ArgFact] = []
+        for arg in route.args[1:-1]:
+            if arg.kind != "array":
+                chain.append(arg)
+                continue
+            node = _node_at(parsed.tree, arg.start, arg.end)
+            chain.extend(_arg_fact(e) for e in (code_children(node) if node is not None
+                                                 else []))
+        label = _route_label(route, parsed.source)
+        for i, arg in enumerate(chain):
+            if arg.kind not in ("identifier", "member", "function") or \
+                    _arg_validates(arg, parsed.source, names) or \
+                    self._route_chains(project, rel, facts, parsed, arg,
+                                       ev_names(facts)) is not None:
+                continue  # not a project function, or a validator itself
+            located = self._handler(project, rel, facts, parsed, arg) or \
+                _reexported_member(project, rel, facts, arg)
+            if located is None or located[0] not in ctx.facts:
+                continue
+            where, func = located
+            if len(parameters(func)) not in (2, 3):
+                continue  # (req, res[, next]): an error handler or something else
+            before = chain[:i]
+            # the route as if it ended at this middleware: what ran before it is what counts
+            sub = replace(route, args=[*route.args[:1], *before, arg])
+            named = arg.name if arg.kind != "function" else text(
+                func.child_by_field_name("name")) if func.child_by_field_name(
+                "name") is not None else ""
+            where_label = f"{label} (in its middleware {named})" if named else \
+                f"{label} (in a middleware of the route)"
+            no_body = b"body" in (func.text or b"") and bodies.per_route() and all(
+                (n := _node_at(parsed.tree, a.start, a.end)) is not None
+                and bodies.plain(rel, facts, parsed, n) for a in before)
+            parts = tuple(p for p in SOURCES if p != "body") if no_body else SOURCES
+            pinned = self._lazy_pinned(project, rel, facts, parsed, sub, where, func)
+            sinks = find_sinks(func, ctx.facts[where], self._resolver(project, where), mongo,
+                               pinned, parts, layers, patterns, yaml_at(where))
+            sinks = [s for s in sinks if not self._absent(route, merges, s)]
+            if any(s.as_sent for s in sinks):
+                stripped = sanitized()(rel, sub)
+                sinks = [s for s in sinks if not self._stripped(stripped, s)]
+            if any(s.as_sent for s in sinks) and before:
+                from nodeharden.rules._schema_fields import typed_fields
+
+                typed = typed_fields(project, rel, facts, sub, lambda start, end, tree=(
+                    parsed.tree): _node_at(tree, start, end))
+                sinks = [s for s in sinks if not self._stripped(
+                    frozenset(p for p, _ in typed), s) or request_field(s.source) not in typed]
+            for sink in sinks:
+                at = (sink.path or where, sink.node.start_byte)
+                if at in reported:
+                    continue
+                reported.add(at)
+                yield ctx.finding(self.id, at[0], at[1], sink.node.end_byte,
+                                  sink.message(where_label))
+            # A whole body written into a model: only a validator before the middleware helps.
+            if sinks or route.target in guarded or b"body" not in (func.text or b"") or any(
+                    _arg_validates(a, parsed.source, names) for a in before):
+                continue
+            reads = analyze_handler(func, None, mysql, self._project_callee(project, where),
+                                    None, layers)
+            if reads is None or reads.validated or not reads.mass or no_body:
+                continue
+            part, write = reads.mass[0]
+            at = (where, write.start_byte)
+            if at in reported:
+                continue
+            reported.add(at)
+            yield ctx.finding(
+                self.id, where, write.start_byte, write.end_byte,
+                f"[mass-assignment] {where_label}: req.{part} reaches "
+                f"{self._write_name(project, write)}, with no list of the fields it may set: "
+                "a client can set any field of the model (an admin flag, an owner id, a role); "
+                "copy only the fields the client may change")
 
     @staticmethod
     def _stripped(parts: frozenset[str], sink: Sink) -> bool:
