@@ -1490,11 +1490,10 @@ def _replacing_gate(stmt: Node, name: str) -> str | None:
     expr = code_children(body)[0] if body is not None and body.type == "expression_statement" \
         and code_children(body) else None
     expr = unwrap(expr)
+    right = unwrap(expr.child_by_field_name("right")) if expr is not None else None
     if expr is None or expr.type != "assignment_expression" \
             or text(expr.child_by_field_name("left")) != name \
-            or unwrap(expr.child_by_field_name("right")) is None \
-            or unwrap(expr.child_by_field_name("right")).type != "object" \
-            or not _literal_object(expr.child_by_field_name("right")):
+            or right is None or right.type != "object" or not _literal_object(right):
         return None
     pending = [unwrap(stmt.child_by_field_name("condition"))]
     while pending:  # one of the `||` terms: the replacement runs whenever it holds
@@ -1508,8 +1507,10 @@ def _replacing_gate(stmt: Node, name: str) -> str | None:
             continue
         if cond.type == "unary_expression" and text(cond.child_by_field_name("operator")) == "!":
             arg = unwrap(cond.child_by_field_name("argument"))
-            obj = arg.child_by_field_name("object") if arg.type == "member_expression" else None
-            prop = arg.child_by_field_name("property") if obj is not None else None
+            obj = arg.child_by_field_name("object") \
+                if arg is not None and arg.type == "member_expression" else None
+            prop = arg.child_by_field_name("property") \
+                if arg is not None and obj is not None else None
             if obj is not None and obj.type == "identifier" and text(obj) == name \
                     and prop is not None and prop.type == "property_identifier":
                 return text(prop)
@@ -1575,8 +1576,8 @@ def _changes(stmt: Node, name: str, before: Node | None = None) -> bool:
         elif node.type == "call_expression" and re.search(
                 r"^Object\.(?:assign|definePropert(?:y|ies))$",
                 text(node.child_by_field_name("function"))):
-            args = code_children(node.child_by_field_name("arguments")) \
-                if node.child_by_field_name("arguments") is not None else []
+            given = node.child_by_field_name("arguments")
+            args = code_children(given) if given is not None else []
             if args and _root_name(args[0]) == name:
                 return True
     return False
@@ -5096,19 +5097,6 @@ def _raises_known_value(value: Node | None, root: Node) -> bool:
             return True
         return fn.type == "identifier" and _defined(root, text(fn)) is not None
     return False
-
-
-def _local_value(name: Node) -> Node | None:
-    """Return the value of the one ``const`` declaration of identifier ``name`` in the block
-    around it (``const err = new InvalidRequestError('…'); throw err``), or None."""
-    block = name.parent
-    while block is not None and block.type not in ("statement_block", "program"):
-        block = block.parent
-    found = [decl for child in (code_children(block) if block is not None else [])
-             if child.type == "lexical_declaration" and text(child).startswith("const")
-             for decl in code_children(child) if decl.type == "variable_declarator"
-             and text(decl.child_by_field_name("name")) == text(name)]
-    return unwrap(found[0].child_by_field_name("value")) if len(found) == 1 else None
 
 
 def _bound_as_parameter(name: Node) -> bool:
