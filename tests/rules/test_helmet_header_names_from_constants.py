@@ -2,9 +2,10 @@
 
 ``res.setHeader(H.FRAME, v)`` where ``H`` is a constant object (same file, imported, or
 re-exported through an index module) counts as setting the header it names, also through a
-name bound to it (``const which = strict ? H.POLICY : H.POLICY_TEST``) and returned from a
-function of the file; a name the rule cannot resolve (a parameter), or a property that names
-no header, does not.
+name bound to it and returned from a function of the file; a choice (``strict ? H.POLICY :
+H.POLICY_TEST``) only when every branch names the header; a name the rule cannot resolve (a
+parameter), a property that names no header, or an object its module may change after it is
+made (``H.POLICY = …``, ``Object.assign(H, …)``, an alias), does not.
 """
 
 from __future__ import annotations
@@ -69,12 +70,89 @@ def _helmet(root: Path) -> list[str]:
 
 
 def test_imported_constant_names_count(tmp_path: Path) -> None:
+    guard = GUARD_MODULE.replace("strict ? HTTP_NAMES.POLICY : HTTP_NAMES.POLICY_TEST",
+                                 "HTTP_NAMES.POLICY")
+    root = write_tree(tmp_path, {
+        "package.json": PACKAGE_JSON, "src/app.ts": TS_APP, "src/guard.ts": guard,
+        "src/names/index.ts": "export * from './http.js'\n",
+        "src/names/http.ts": NAMES_MODULE,
+    })
+    assert _helmet(root) == []
+
+
+def test_a_choice_counts_a_header_only_when_every_branch_names_it(tmp_path: Path) -> None:
+    """``strict ? POLICY : POLICY_TEST`` may send the report-only header, which enforces
+    nothing: the Content-Security-Policy is not counted as set."""
     root = write_tree(tmp_path, {
         "package.json": PACKAGE_JSON, "src/app.ts": TS_APP, "src/guard.ts": GUARD_MODULE,
         "src/names/index.ts": "export * from './http.js'\n",
         "src/names/http.ts": NAMES_MODULE,
     })
-    assert _helmet(root) == []
+    [found] = _helmet(root)
+    assert found.endswith("itself but not Content-Security-Policy"), found
+
+
+def test_a_choice_between_two_spellings_of_one_header_counts(tmp_path: Path) -> None:
+    app = """\
+    const express = require('express');
+    const NAMES = { FRAMES: 'X-Frame-Options', OLD_FRAMES: 'x-frame-options' };
+    const app = express();
+    app.use((req, res, next) => {
+      res.setHeader(req.secure ? NAMES.FRAMES : NAMES.OLD_FRAMES, 'DENY');
+      res.setHeader(req.secure ? NAMES.FRAMES : 'X-Content-Type-Options', 'nosniff');
+      next();
+    });
+    app.listen(3000);
+    """
+    [found] = _helmet(write_tree(tmp_path, {"package.json": PACKAGE_JSON, "app.js": app}))
+    assert "the app sets X-Frame-Options itself but not Content-Security-Policy, " \
+        "Strict-Transport-Security, X-Content-Type-Options" in found, found
+
+
+CHANGED_NAMES = {
+    # Changed where it is defined, after it is made.
+    "assigned": """\
+    if (process.env.CSP_TRIAL) HTTP_NAMES.POLICY = 'Content-Security-Policy-Report-Only'
+    """,
+    "Object.assign": """\
+    if (process.env.NODE_ENV !== 'production') Object.assign(HTTP_NAMES, { POLICY: 'X-Csp' })
+    """,
+    "alias": """\
+    const names = HTTP_NAMES
+    names.POLICY = 'X-Debug-Csp'
+    """,
+}
+
+
+def test_a_name_object_changed_in_its_module_counts_nothing(tmp_path: Path) -> None:
+    guard = GUARD_MODULE.replace("strict ? HTTP_NAMES.POLICY : HTTP_NAMES.POLICY_TEST",
+                                 "HTTP_NAMES.POLICY")
+    for case, change in CHANGED_NAMES.items():
+        root = write_tree(tmp_path / case, {
+            "package.json": PACKAGE_JSON, "src/app.ts": TS_APP, "src/guard.ts": guard,
+            "src/names/index.ts": "export * from './http.js'\n",
+            "src/names/http.ts": NAMES_MODULE + change,
+        })
+        found = _helmet(root)
+        assert len(found) == 1 and "no security headers" in found[0], (case, found)
+
+
+def test_a_same_file_name_object_changed_by_object_assign_counts_nothing(
+        tmp_path: Path) -> None:
+    app = """\
+    const express = require('express');
+    const NAMES = { FRAMES: 'X-Frame-Options', SNIFF: 'X-Content-Type-Options' };
+    if (process.env.DEBUG_HEADERS) Object.assign(NAMES, { FRAMES: 'X-Debug-Frames' });
+    const app = express();
+    app.use((req, res, next) => {
+      res.setHeader(NAMES.FRAMES, 'DENY');
+      res.set(NAMES.SNIFF, 'nosniff');
+      next();
+    });
+    app.listen(3000);
+    """
+    [found] = _helmet(write_tree(tmp_path, {"package.json": PACKAGE_JSON, "app.js": app}))
+    assert "no security headers" in found, found
 
 
 def test_unresolved_or_other_names_do_not_count(tmp_path: Path) -> None:

@@ -2,9 +2,12 @@
 
 An app only run for WebSocket upgrades (``app.handle(req, new http.ServerResponse(req))`` in an
 ``upgrade`` listener, through a project function) or only listened on a Unix socket path
-(``app.listen('/run/x.sock')``, a server made from it listened through a project helper's
-``{ socket: p }``) is skipped; the same app also listened on a port, here or in another file,
-keeps its finding.
+(``app.listen('/run/x.sock')``, a server made from it listened through a project helper that
+listens with the ``{ socket: p }`` it is given) that only programs load is skipped: the project
+itself connects to that socket (``socketPath``), the app renders no page, serves no files, sets
+no cookie, and no proxy configuration of the repo passes requests to a Unix socket. The same app
+also listened on a port, here or in another file, exported by its declaration, or a socket a
+proxy (or nothing in the project) connects to keeps its finding.
 """
 
 from __future__ import annotations
@@ -105,20 +108,44 @@ export const serve = (server: http.Server, opts: { socket?: string; port?: numbe
 """
 
 
+#: The project's own command-line client of the control socket.
+CLIENT = """\
+import * as http from 'http'
+
+export class ControlClient {
+  constructor(private socketFile: string) {}
+  reload(): void {
+    http.request({ socketPath: this.socketFile, path: '/reload', method: 'POST' }).end()
+  }
+}
+"""
+
+
 def test_unix_socket_app_is_skipped(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"package.json": PACKAGE_JSON, "src/control.ts": IPC_APP,
-                                 "src/serve.ts": SERVE})
+                                 "src/serve.ts": SERVE, "src/client.ts": CLIENT})
     assert _helmet(root) == []
 
 
+def test_unix_socket_no_client_of_the_project_keeps_finding(tmp_path: Path) -> None:
+    """Nothing shows who connects: a web server (nginx…) outside the repo may."""
+    root = write_tree(tmp_path, {"package.json": PACKAGE_JSON, "src/control.ts": IPC_APP,
+                                 "src/serve.ts": SERVE})
+    assert [f.split(" ")[0] for f in _helmet(root)] == ["src/control.ts:6"]
+
+
+ADMIN = """\
+const express = require('express');
+const http = require('http');
+const admin = express();
+admin.get('/stats', (req, res) => res.json({}));
+admin.listen('/run/admin.sock');
+exports.stats = () => http.get({ socketPath: '/run/admin.sock', path: '/stats' });
+"""
+
+
 def test_unix_socket_literal_and_port_listen(tmp_path: Path) -> None:
-    on_path = """\
-    const express = require('express');
-    const admin = express();
-    admin.get('/stats', (req, res) => res.json({}));
-    admin.listen('/run/admin.sock');
-    """
-    root = write_tree(tmp_path, {"package.json": PACKAGE_JSON, "admin.js": on_path})
+    root = write_tree(tmp_path, {"package.json": PACKAGE_JSON, "admin.js": ADMIN})
     assert _helmet(root) == []
     (tmp_path / "admin.js").write_text(
         (tmp_path / "admin.js").read_text() + "admin.listen(process.env.PORT || 3000);\n")
@@ -130,3 +157,77 @@ def test_socket_option_with_port_keeps_finding(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"package.json": PACKAGE_JSON, "src/control.ts": app,
                                  "src/serve.ts": SERVE})
     assert len(_helmet(root)) == 1
+
+
+def test_unix_socket_behind_a_proxy_keeps_finding(tmp_path: Path) -> None:
+    """nginx passes browsers to the socket: the app's pages are loaded by browsers."""
+    root = write_tree(tmp_path, {
+        "package.json": PACKAGE_JSON, "admin.js": ADMIN,
+        "deploy/nginx.conf": "server {\n  listen 443 ssl;\n  location / {\n"
+                             "    proxy_pass http://unix:/run/admin.sock;\n  }\n}\n",
+    })
+    assert [f.split(" ")[0] for f in _helmet(root)] == ["admin.js:3"]
+
+
+def test_unix_socket_app_rendering_pages_keeps_finding(tmp_path: Path) -> None:
+    app = ADMIN.replace("res.json({})", "res.render('stats')")
+    root = write_tree(tmp_path, {"package.json": PACKAGE_JSON, "admin.js": app})
+    assert [f.split(" ")[0] for f in _helmet(root)] == ["admin.js:3"]
+
+
+def test_socket_path_option_of_a_websocket_helper_is_no_listen(tmp_path: Path) -> None:
+    """``{ path: '/socket.io' }`` given to a helper that never listens is a WebSocket path;
+    the server returned unlistened is listened on a port by its caller."""
+    server = """\
+    const http = require('http');
+    const express = require('express');
+
+    function live(srv, opts) {
+      srv.on('upgrade', () => {});
+      return opts.path;
+    }
+
+    module.exports = function make() {
+      const app = express();
+      app.get('/', (req, res) => res.send('<h1>board</h1>'));
+      const server = http.createServer(app);
+      live(server, { path: '/socket.io' });
+      return server;
+    };
+    """
+    index = "require('./server')().listen(process.env.PORT || 3000);\n"
+    root = write_tree(tmp_path, {"package.json": PACKAGE_JSON, "server.js": server,
+                                 "index.js": index})
+    assert [f.split(" ")[0] for f in _helmet(root)] == ["server.js:10"]
+
+
+def test_server_returned_before_its_socket_listen_keeps_finding(tmp_path: Path) -> None:
+    app = ADMIN.replace("admin.listen('/run/admin.sock');\n", "") + """\
+exports.server = () => {
+  const server = http.createServer(admin);
+  if (process.env.PORT) return server;
+  server.listen('/run/admin.sock');
+  return server;
+};
+"""
+    root = write_tree(tmp_path, {"package.json": PACKAGE_JSON, "admin.js": app})
+    assert [f.split(" ")[0] for f in _helmet(root)] == ["admin.js:3"]
+
+
+def test_app_exported_by_its_declaration_keeps_finding(tmp_path: Path) -> None:
+    app = """\
+    import express from 'express';
+    import http from 'node:http';
+    export const admin = express();
+    admin.get('/', (req, res) => res.json({}));
+    const ipc = http.createServer(admin);
+    ipc.listen('/tmp/admin.sock');
+    export const ping = () => http.get({ socketPath: '/tmp/admin.sock' });
+    """
+    root = write_tree(tmp_path, {"package.json": PACKAGE_JSON, "admin.mjs": app,
+                                 "main.mjs": "import { admin } from './admin.mjs';\n"
+                                             "admin.listen(8080);\n"})
+    assert [f.split(" ")[0] for f in _helmet(root)] == ["admin.mjs:3"]
+    (root / "admin.mjs").write_text(app.replace("export const admin", "const admin"))
+    (root / "main.mjs").unlink()
+    assert _helmet(root) == []

@@ -14,6 +14,7 @@ templates).
 from __future__ import annotations
 
 import itertools
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -45,7 +46,7 @@ from nodeharden._parse import (
 from nodeharden._project import JS_SUFFIXES, files_with_suffix
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
-from nodeharden.rules._base import FileContext, ProjectContext, Rule
+from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import (
     ImportRequest,
     add_imports,
@@ -388,15 +389,13 @@ def name_values(node: Node | None, root: Node,
     if value is not None:
         names.add(value)
     elif node.type == "ternary_expression":
-        for field in ("consequence", "alternative"):
-            more, far = name_values(node.child_by_field_name(field), root, depth + 1)
-            names |= more
-            refs |= far
+        return _every_branch([name_values(node.child_by_field_name(field), root, depth + 1)
+                              for field in ("consequence", "alternative")])
     elif node.type == "member_expression":
         obj = unwrap(node.child_by_field_name("object"))
         prop = node.child_by_field_name("property")
         if obj is None or obj.type != "identifier" or prop is None or \
-                prop.type != "property_identifier" or text(obj) in _names(root).written:
+                prop.type != "property_identifier" or _changed_object(text(obj), root):
             return names, refs
         found = _binding(text(obj), node)
         if found is not None:
@@ -431,11 +430,69 @@ def name_values(node: Node | None, root: Node,
                 origin = None  # a promise's value: not followed
             fn = _function_of(origin) if origin is not None and \
                 origin.type == "call_expression" else None
-            for obj in _returned_objects(fn) if fn is not None and read else []:
-                more, far = name_values(_property_value(obj, read or ""), root, depth + 1)
-                names |= more
-                refs |= far
+            returned = _returned_objects(fn) if fn is not None and read else []
+            if returned:
+                return _every_branch([name_values(_property_value(obj, read or ""), root,
+                                                  depth + 1) for obj in returned])
     return names, refs
+
+
+def _every_branch(branches: list[tuple[set[str], set[NameRef]]]) -> tuple[set[str],
+                                                                          set[NameRef]]:
+    """Return the names every branch (of a ``?:``, the objects a function returns) is:
+    a header counts as set only when each way through names it
+    (``strict ? POLICY : POLICY_REPORT_ONLY`` names no header for sure). A branch that reads
+    another module's name is not resolved here: then nothing is (one branch: as it is)."""
+    if len(branches) == 1:
+        return branches[0]
+    if not branches or any(far for _, far in branches):
+        return set(), set()
+    common = {n.lower() for n in branches[0][0]}
+    for more, _ in branches[1:]:
+        common &= {n.lower() for n in more}
+    return common, set()
+
+
+#: Calls that change the object given first (``Object.assign(HEADERS, {...})``).
+_CHANGING_CALLS = frozenset({"Object.assign", "Object.defineProperty", "Object.defineProperties",
+                             "Object.setPrototypeOf", "Reflect.set", "Reflect.defineProperty",
+                             "Reflect.deleteProperty", "_.assign", "_.merge", "_.set",
+                             "_.extend", "_.defaults"})
+
+
+def _changed_object(name: str, root: Node) -> bool:
+    """Return True when the module may change object ``name`` after it is made: an assignment
+    to it or to a property of it (``HEADERS.CSP = '…-Report-Only'``, ``delete``, ``++``), a
+    call that changes its first argument (``Object.assign(HEADERS, {...})``), a method of it
+    called (``HEADERS.set(…)``), or an alias (``const h = HEADERS``) through which it may
+    be."""
+    index = _names(root)
+    if name in index.written or name in index.assigned:
+        return True
+    for node in index.uses.get(name, []):
+        parent = node.parent
+        if parent is None:
+            continue
+        if parent.type in ("member_expression", "subscript_expression") and \
+                parent.child_by_field_name("object") == node:
+            outer = parent.parent
+            if outer is not None and (
+                    outer.type == "update_expression"
+                    or outer.type == "unary_expression" and text(outer.children[0]) == "delete"
+                    or outer.type == "call_expression"
+                    and outer.child_by_field_name("function") == parent):
+                return True
+        elif parent.type == "arguments" and parent.parent is not None and \
+                code_children(parent)[:1] == [node] and \
+                text(parent.parent.child_by_field_name("function")) in _CHANGING_CALLS:
+            return True
+        elif parent.type == "variable_declarator" and \
+                parent.child_by_field_name("value") == node or \
+                parent.type == "assignment_expression" and \
+                parent.child_by_field_name("right") == node and not text(
+                    parent.child_by_field_name("left")).startswith(("module.exports", "exports.")):
+            return True
+    return False
 
 
 def _declared(name: str, root: Node) -> bool:
@@ -1976,6 +2033,9 @@ def resolve_name_ref(ctx: ProjectContext, rel: str, ref: NameRef, hops: int = 1,
     if value is not None:
         if ref[2] is not None:
             literal = unwrap(value)
+            if _changed_object(ref[1], root) or literal.type == "identifier" and \
+                    _changed_object(text(literal), root):
+                return set()  # `HEADERS.CSP = '…-Report-Only'` in the defining module
             if literal.type == "identifier":
                 bound = _binding(text(literal), literal)
                 literal = unwrap(bound[1]) if bound is not None and bound[0] == "value" \
@@ -2046,19 +2106,83 @@ def _outer(node: Node) -> Node:
     return node
 
 
-def _path_listen(args: list[Node]) -> bool:
-    """Return True when listen arguments name a filesystem path (a Unix socket or a named
-    pipe): ``'/run/app.sock'``, ``{ path }``, or a project helper's ``{ socket: p }``."""
+def _path_listen(args: list[Node]) -> Node | None:
+    """Return the filesystem path (a Unix socket or a named pipe) listen arguments name:
+    ``'/run/app.sock'``, or the value of ``{ path }`` / a project helper's ``{ socket: p }``;
+    None for anything else."""
     first = unwrap(args[0]) if args else None
     if first is None:
-        return False
+        return None
     value = string_value(first)
     if value is not None:
-        return "/" in value or "\\" in value
+        return first if "/" in value or "\\" in value else None
     if first.type != "object" or has_spread(first):
+        return None
+    props = object_properties(first)
+    keys = set(props)
+    if keys & _NETWORK_KEYS:
+        return None
+    return props.get("path") or props.get("socket")
+
+
+#: A reverse proxy's configuration: nginx, Caddy, HAProxy (as rate-limit finds one).
+_PROXY_CONFIG_NAME = lazy_pattern(r"nginx|caddy|haproxy|\.conf$", re.I)
+#: Where a proxy passes requests to a Unix socket: ``proxy_pass http://unix:/run/x.sock``,
+#: ``server unix:/run/x.sock;``, Caddy's ``unix//run/x.sock``, HAProxy's ``unix@``.
+_UNIX_UPSTREAM = lazy_pattern(rb"\bunix(?::|//|@)")
+#: The app's file renders pages, serves files or keeps a browser session.
+_BROWSER_WORK = lazy_pattern(rb"\.render\s*\(|\bstatic\s*\(|\bsendFile\s*\(|\.cookie\s*\(|"
+                           rb"\bsession\s*\(|text/html")
+
+
+def _socket_for_programs(ctx: ProjectContext, rel: str, path: Node) -> bool:
+    """Return True when what shows that only programs load a socket-listened app holds: the
+    project itself connects to that socket (``http.request({ socketPath: <same name or
+    path> })``, as code-server's CLI client does), the app's file renders no page, serves no
+    files and sets no cookie (``_BROWSER_WORK``), and no proxy configuration of the repo
+    passes requests to a Unix socket. A socket listen alone says nothing: nginx may proxy
+    browsers to it."""
+    if _BROWSER_WORK.search(ctx.read(rel) or b""):
         return False
-    keys = set(object_properties(first))
-    return bool(keys & {"path", "socket"}) and not keys & _NETWORK_KEYS
+    literal = string_value(path)
+    if literal is not None:
+        spelled = re.escape(literal.encode())
+        client = re.compile(rb"socketPath\s*:\s*['\"`]" + spelled + rb"['\"`]")
+    elif path.type in ("identifier", "member_expression"):
+        last = text(path).rpartition(".")[2].encode()
+        client = re.compile(rb"socketPath\s*:\s*(?:[\w$]+\.)*" + re.escape(last) +
+                            rb"(?![\w$])" + (rb"|\{\s*socketPath\s*[,}]"
+                                              if last == b"socketPath" else b""))
+    else:
+        return False
+    if not any(client.search(ctx.read(other) or b"") for other in ctx.facts
+               if not is_test_file(other)):
+        return False
+    return not _proxies_to_socket(ctx)
+
+
+def _proxies_to_socket(ctx: ProjectContext) -> bool:
+    """Return True when a proxy configuration of the repo (four folders deep at most, no
+    dependencies) passes requests to a Unix socket."""
+    from nodeharden._project import SKIP_DIRS, VENDOR_DIRS
+
+    root = ctx.info.root.rstrip("/")
+    for current, dirs, files in os.walk(root):
+        depth = os.path.relpath(current, root).count(os.sep) + (current != root)
+        dirs[:] = [d for d in dirs if depth < 4 and d not in SKIP_DIRS and d not in VENDOR_DIRS]
+        for name in files:
+            if not _PROXY_CONFIG_NAME.search(name):
+                continue
+            full = os.path.join(current, name)
+            try:
+                if os.path.getsize(full) > 256 * 1024:
+                    continue
+                with open(full, "rb") as handle:
+                    if _UNIX_UPSTREAM.search(handle.read()):
+                        return True
+            except OSError:
+                continue
+    return False
 
 
 def _binding_name(call: Node) -> str | None:
@@ -2181,12 +2305,16 @@ def serves_no_browser(ctx: ProjectContext, rel: str, root: Node, name: str | Non
     every use of it configures it (``app.use``, ``app.get``…), and it is only run for
     WebSocket upgrades (``_dispatches_upgrade``, here or in a project function it is handed
     to) or only listened on a filesystem path (``app.listen('/run/x.sock')``, a server made
-    with ``http.createServer(app)`` listened so, also through a project helper's ``{ socket:
-    p }``). A listen on a port or host, a mount, any other hand-off keeps the app served."""
+    with ``http.createServer(app)`` listened so, also through a project helper that listens
+    with the ``{ socket: p }`` it is given) that only programs load (``_socket_for_programs``:
+    the project is the socket's client, the app renders nothing, no proxy passes to a Unix
+    socket). A listen on a port or host, a mount, an export (``export const app``), any other
+    hand-off keeps the app served."""
     uses = _name_uses(root, name) if name else None
-    if not uses:
+    if not uses or _exported_binding(root, name or ""):
         return False
     reason = False
+    sockets: list[Node] = []
     for use in uses:
         outer = _outer(use)
         parent = outer.parent
@@ -2198,10 +2326,11 @@ def serves_no_browser(ctx: ProjectContext, rel: str, root: Node, name: str | Non
             if method == "handle" and _dispatches_upgrade(use):
                 reason = True
             elif method == "listen" and call is not None and call.type == "call_expression":
-                if not _path_listen(code_children(call.child_by_field_name("arguments")
-                                                  or call)):
+                path = _path_listen(code_children(call.child_by_field_name("arguments")
+                                                  or call))
+                if path is None:
                     return False
-                reason = True
+                sockets.append(path)
             elif method in ("listen", "handle", "callback") or call is None or \
                     call.type != "call_expression" or call.child_by_field_name("function") \
                     != parent:
@@ -2212,10 +2341,10 @@ def serves_no_browser(ctx: ProjectContext, rel: str, root: Node, name: str | Non
             callee = text(call.child_by_field_name("function"))
             if callee in _SERVER_FACTORIES:
                 server = _binding_name(call)
-                verdict = _server_on_path(ctx, rel, root, server) if server else None
-                if not verdict:
+                paths = _server_on_path(ctx, rel, root, server) if server else None
+                if not paths:
                     return False
-                reason = True
+                sockets.extend(paths)
             elif _upgrade_helper(ctx, rel, root, call, use):
                 reason = True
             else:
@@ -2226,43 +2355,98 @@ def serves_no_browser(ctx: ProjectContext, rel: str, root: Node, name: str | Non
                 not _escapes_to_listen(ctx, rel, name or ""):
             continue  # returned to callers that only configure it
         return False
+    if sockets:
+        return all(_socket_for_programs(ctx, rel, path) for path in sockets)
     return reason
 
 
-def _server_on_path(ctx: ProjectContext, rel: str, root: Node, server: str) -> bool:
-    """Return True when the server bound to ``server`` is only listened on a filesystem path
-    (``server.listen(path)``, ``helper(server, { socket: p })``), watched, closed or
-    returned."""
+def _exported_binding(root: Node, name: str) -> bool:
+    """Return True when the module exports the binding ``name`` by its declaration
+    (``export const app = express()``, ``export let app``): importers may listen on it."""
+    for node in root.named_children:
+        decl = node.child_by_field_name("declaration") if node.type == "export_statement" \
+            else None
+        if decl is not None and decl.type in ("lexical_declaration", "variable_declaration") \
+                and any(_binds(d.child_by_field_name("name"), name) for d in code_children(decl)):
+            return True
+    return False
+
+
+def _helper_listens(ctx: ProjectContext, rel: str, root: Node, call: Node, server: Node,
+                    options: Node) -> bool:
+    """Return True when the project function ``call`` calls listens the server it is given
+    (argument ``server``) with the options it is given (argument ``options``, an object with
+    a ``path``/``socket`` key): its body calls ``<server param>.listen(<options param>…)`` or
+    ``.listen(<options param>.path|socket…)``. A helper that only reads the options (a
+    WebSocket server's ``{ path: '/socket.io' }``) listens on nothing."""
+    found = _helper(ctx, rel, root, call)
+    args = code_children(call.child_by_field_name("arguments") or call)
+    if found is None or server not in args or options not in args:
+        return False
+    params = parameters(found[0])
+    at_server, at_options = args.index(server), args.index(options)
+    if max(at_server, at_options) >= len(params):
+        return False
+    srv, opts = params[at_server], params[at_options]
+    if srv.type != "identifier" or opts.type != "identifier":
+        return False
+    keys = set(object_properties(unwrap(options))) & {"path", "socket"}
+    wanted = {text(opts)} | {f"{text(opts)}.{key}" for key in keys}
+    body = found[0].child_by_field_name("body")
+    for node in walk(body) if body is not None else []:
+        if node.type != "call_expression":
+            continue
+        fn = node.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression" or \
+                text(fn.child_by_field_name("property")) != "listen" or \
+                text(unwrap(fn.child_by_field_name("object"))) != text(srv):
+            continue
+        first = code_children(node.child_by_field_name("arguments") or node)[:1]
+        if first and text(unwrap(first[0])) in wanted:
+            return True
+    return False
+
+
+def _server_on_path(ctx: ProjectContext, rel: str, root: Node, server: str) -> list[Node]:
+    """Return the filesystem paths the server bound to ``server`` is listened on when it is
+    only listened so (``server.listen(path)``, ``helper(server, { socket: p })`` with a
+    helper that listens with them), watched, closed or returned after such a listen; an
+    empty list otherwise (a server returned unlistened is listened by its caller)."""
     uses = _name_uses(root, server)
-    on_path = False
+    paths: list[Node] = []
+    returns: list[Node] = []
     for use in uses or []:
         outer = _outer(use)
         parent = outer.parent
         if parent is None:
-            return False
+            return []
         if parent.type == "member_expression" and parent.child_by_field_name("object") == outer:
             method = text(parent.child_by_field_name("property"))
             call = parent.parent
-            if method == "listen" and call is not None and call.type == "call_expression" \
-                    and _path_listen(code_children(call.child_by_field_name("arguments")
-                                                   or call)):
-                on_path = True
+            path = _path_listen(code_children(call.child_by_field_name("arguments") or call)) \
+                if method == "listen" and call is not None and \
+                call.type == "call_expression" else None
+            if path is not None:
+                paths.append(path)
             elif method not in _LISTENERS:
-                return False
+                return []
             continue
         if parent.type == "arguments" and parent.parent is not None:
             call = parent.parent
             args = code_children(parent)
             options = [a for a in args if a != outer]
-            if _helper(ctx, rel, root, call) is None or len(options) != 1 or \
-                    not _path_listen(options):
-                return False
-            on_path = True
+            path = _path_listen(options) if len(options) == 1 else None
+            if path is None or not _helper_listens(ctx, rel, root, call, outer, options[0]):
+                return []
+            paths.append(path)
             continue
         if parent.type == "return_statement":
-            continue  # a listening server cannot be listened again
-        return False
-    return on_path
+            returns.append(parent)
+            continue
+        return []
+    if not paths or any(r.start_byte < min(p.start_byte for p in paths) for r in returns):
+        return []  # (returned before it listens: its callers may listen on it)
+    return paths
 
 
 def _use_target(call: Node) -> str | None:
