@@ -139,6 +139,77 @@ def test_mounted_app_that_also_listens_keeps_its_finding(tmp_path: Path) -> None
                                                                       ("http/v1.js", 3)]
 
 
+@pytest.mark.parametrize("elsewhere", [
+    "require('./http/v1').listen(process.env.V1_PORT || 4000);\n",
+    "const serverless = require('serverless-http');\n"
+    "module.exports.handler = serverless(require('./http/v1'));\n",
+    "const http = require('http');\nconst v1 = require('./http/v1');\n"
+    "http.createServer(v1).listen(4000);\n",
+])
+def test_sub_app_also_served_by_another_file_keeps_its_finding(tmp_path: Path,
+                                                               elsewhere: str) -> None:
+    """A file that listens on the sub-app, wraps it or hands it to createServer serves it
+    apart from the parent: those requests never pass the parent's limiter."""
+    root = write_tree(tmp_path / "p", {"package.json": PACKAGE, "app.js": PARENT,
+                                       "http/v1.js": SUB_APP, "v1-alone.js": elsewhere})
+    got = sorted((f.path, f.line) for f in rate_findings(root))
+    assert got == [("app.js", 5), ("http/v1.js", 3)]
+
+
+def test_mounting_file_reading_the_sub_app_elsewhere_keeps_its_finding(tmp_path: Path) -> None:
+    parent = PARENT.replace("module.exports = app;",
+                            "v1.listen(4100);\n    module.exports = app;")
+    root = write_tree(tmp_path / "p", {"package.json": PACKAGE, "app.js": parent,
+                                       "http/v1.js": SUB_APP})
+    got = sorted((f.path, f.line) for f in rate_findings(root))
+    assert got == [("app.js", 5), ("http/v1.js", 3)]
+
+
+def test_sub_app_mounted_in_a_function_keeps_its_finding(tmp_path: Path) -> None:
+    """A mount inside a function runs when the function is called: here before the static
+    files, so before the parent's limiter (a function declaration is hoisted)."""
+    root = write_tree(tmp_path / "p", {
+        "package.json": PACKAGE,
+        "app.js": """\
+            const express = require('express');
+            const v1 = require('./http/v1');
+            const app = express();
+            addApi();
+            app.use(express.static('assets'));
+            app.get('/', (req, res) => res.send('home'));
+            module.exports = app;
+
+            function addApi() {
+              app.use('/v1', v1);
+            }
+            """,
+        "http/v1.js": SUB_APP,
+    })
+    got = sorted((f.path, f.line) for f in rate_findings(root))
+    assert got == [("app.js", 3), ("http/v1.js", 3)]
+
+
+def test_sub_app_bound_by_destructuring_and_import_stays_covered(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "p", {
+        "package.json": PACKAGE,
+        "app.mjs": """\
+            import express from 'express';
+            import v1 from './http/v1.mjs';
+            const app = express();
+            app.use(express.static('assets'));
+            app.use('/v1', v1);
+            export default app;
+            """,
+        "http/v1.mjs": """\
+            import express from 'express';
+            const shop = express();
+            shop.get('/products', (req, res) => res.json([]));
+            export default shop;
+            """,
+    })
+    assert [(f.path, f.line) for f in rate_findings(root)] == [("app.mjs", 3)]
+
+
 # --- real HTTP -------------------------------------------------------------------------------
 
 POINTS = 4

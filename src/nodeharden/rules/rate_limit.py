@@ -1548,6 +1548,79 @@ def _limiter_at(ctx: ProjectContext, source: bytes, facts: FileFacts, app: AppFa
     return app.stmt_end if at is None else at
 
 
+def _in_function(ctx: ProjectContext, rel: str, call: CallFact) -> bool:
+    """Return True when ``call`` is in the body of a function (or cannot be found)."""
+    lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+    data = ctx.read(rel)
+    if lang is None or data is None:
+        return True
+    node: Node | None = parse(lang, data).root_node.descendant_for_byte_range(call.start,
+                                                                              call.end)
+    while node is not None:
+        if node.type in FUNCTION_TYPES or node.type in ("method_definition", "class_body"):
+            return True
+        node = node.parent
+    return False
+
+
+#: ``require('./api')`` / ``import(…)`` / ``from './api'``: where a file names a module.
+_MODULE_SPEC = lazy_pattern(rb"""\b(?:require|import)\s*\(\s*(['"`])(\.[^'"`]*)\1\s*\)"""
+                            rb"""|\bfrom\s*(['"])(\.[^'"]*)\3""")
+#: ``const api = require('./api')`` (a factory's ``(…)`` after it at most), up to the line's end.
+_BOUND_REQUIRE = lazy_pattern(rb"\b(?:const|let|var)\s+([\w$]+|\{[^{}]*\})\s*=\s*$")
+_REST_OF_BINDING = lazy_pattern(rb"\s*(?:\([^()\n]*\))?\s*;?[ \t]*(?://[^\n]*)?(?:\n|$)")
+
+
+def _served_apart(ctx: ProjectContext, rel: str, found: list[tuple[str, CallFact]]) -> bool:
+    """Return True when a file may serve the sub-app ``rel`` other than through the mounts
+    ``found``: a file (not a test) names the module but mounts it nowhere
+    (``require('./routes/api').listen(4000)``, ``serverless(require('./routes/api'))``), or a
+    mounting file's name for it is read elsewhere than in a ``.use(…)`` (``api.listen(…)``,
+    ``http.createServer(api)``, ``module.exports = { api }``). Such an app answers requests
+    that never pass the parent's limiter."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for parent, call in found:
+        spans.setdefault(parent, []).append((call.start, call.end))
+    for path in ctx.facts:
+        if path == rel or is_test_file(path):
+            continue
+        source = ctx.read(path) or b""
+        if posixpath.splitext(posixpath.basename(rel))[0].encode() not in source:
+            continue  # (the module's file name: every spelling of its spec holds it)
+        names: set[bytes] = set()
+        skip = list(spans.get(path, []))  # where a name may stand: mounts, its binding
+        for match in _MODULE_SPEC.finditer(source):
+            spec = (match.group(2) or match.group(4)).decode("utf-8", "replace")
+            if ctx.resolve_import(path, spec) != rel:
+                continue
+            if path not in spans:
+                return True  # named, never mounted here
+            if any(start <= match.start() < end for start, end in spans[path]):
+                continue  # app.use('/api', require('./api'))
+            if match.group(4) is not None:  # import api from './api'
+                names |= {n.encode() for imp in ctx.facts[path].imports
+                          if ctx.resolve_import(path, imp.module) == rel
+                          for n in (imp.default, imp.namespace, *imp.named.values()) if n}
+                skip.append((source.rfind(b"import", 0, match.start()), match.end()))
+                continue
+            line_start = source.rfind(b"\n", 0, match.start()) + 1
+            bound = _BOUND_REQUIRE.search(source, line_start, match.start())
+            if bound is None or not _REST_OF_BINDING.match(source, match.end()):
+                return True
+            skip.append((bound.start(), match.end()))
+            target = bound.group(1)
+            if target.startswith(b"{"):  # const { orders, v1: api } = require('./api')
+                names |= {item.rpartition(b":")[2].strip() for item in target[1:-1].split(b",")
+                          if item.strip()}
+            else:
+                names.add(target)
+        for name in names:
+            for use in re.finditer(rb"(?<![\w$.])" + re.escape(name) + rb"(?![\w$])", source):
+                if not any(start <= use.start() < end for start, end in skip):
+                    return True  # read elsewhere than in its binding and its mounts
+    return False
+
+
 def _covered_sub_apps(ctx: ProjectContext) -> set[str]:
     """Return the files of mounted sub-apps (``_mounts.sub_apps``) whose every request passes
     the limiter the fix puts in an app that mounts them: each ``.use`` mounting the file is
@@ -1565,15 +1638,15 @@ def _covered_sub_apps(ctx: ProjectContext) -> set[str]:
     def behind_a_limiter(parent: str, call: CallFact) -> bool:
         facts = ctx.facts[parent]
         apps = [a for a in facts.apps if a.name == call.target and a.start < call.start]
-        if not apps:
-            return False
+        if not apps or _in_function(ctx, parent, call):
+            return False  # (a function's mount runs when it is called: maybe before the limiter)
         app = max(apps, key=lambda a: a.start)  # the last binding of the name before the call
         if app.kind != "app" or not can_extend(app) or (parent, app.start) in wrappers:
             return False
         return call.start >= _limiter_at(ctx, ctx.read(parent) or b"", facts, app)
 
     def covered(rel: str, seen: frozenset[str]) -> bool:
-        if rel not in candidates or rel in seen:
+        if rel not in candidates or rel in seen or _served_apart(ctx, rel, mounted[rel]):
             return False
         if rel not in known:
             known[rel] = all(covered(parent, seen | {rel}) or behind_a_limiter(parent, call)
