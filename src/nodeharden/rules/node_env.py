@@ -35,6 +35,7 @@ from nodeharden.rules._dockerfile import (
     insert_before_line,
     insertion_line,
     line_offsets,
+    Stage,
     parse_stages,
     project_base,
 )
@@ -96,6 +97,66 @@ def _replace_in_place(source: bytes, command: Any, value: str) -> TextEdit | Non
     quote = match.group(2).decode()
     return TextEdit(start + match.start(), start + match.end(),
                     f"NODE_ENV{match.group(1).decode()}{quote}production{quote}")
+
+
+def _join_env_block(source: bytes, stage: Stage) -> TextEdit | None:
+    """Return an edit that adds ``NODE_ENV=production`` to the stage's one ``ENV`` block, or
+    None. The block must be the stage's only ``ENV``, in ``KEY=value`` form, over several lines
+    (escape-character continuations), after the stage's last ``RUN`` (``npm ci`` keeps its
+    devDependencies), with no later instruction naming NODE_ENV (none reads a new value). The
+    pair goes on a new continuation line after the block's last line, with that line's
+    indentation, the block's escape character (``\\`` or a ``# escape=`` one), its spacing
+    before it and its line ending; every other byte stays. The result is parsed again: the
+    stage must then have the same instructions and the block its pairs plus the new one."""
+    envs = [c for c in stage.commands if c.cmd.upper() == "ENV"]
+    if len(envs) != 1 or envs[0].end_line <= envs[0].start_line:
+        return None
+    env = envs[0]
+    words = env.original.split(None, 2)
+    if len(words) < 2 or "=" not in words[1]:
+        return None  # legacy `ENV KEY value`: one variable, the rest of the line its value
+    if any(c.cmd.upper() == "RUN" and c.end_line > env.start_line for c in stage.commands) \
+            or any(c.start_line > env.end_line and "NODE_ENV" in c.original
+                   for c in stage.commands):
+        return None
+    lines = source.split(b"\n")
+    if env.end_line > len(lines):
+        return None
+    block = [line.rstrip(b"\r") for line in lines[env.start_line - 1:env.end_line]]
+    escape = block[0].rstrip(b" \t")[-1:]
+    if escape not in (b"\\", b"`"):
+        return None
+    continued = [line.rstrip(b" \t") for line in block[:-1]
+                 if line.rstrip(b" \t").endswith(escape)
+                 and not line.lstrip().startswith(b"#")]
+    before = continued[-1][:-1]
+    gap = before[len(before.rstrip(b" \t")):] or b" "
+    last = block[-1]
+    content = last.rstrip(b" \t")
+    if not content or content.endswith(escape) or content.lstrip().startswith(b"#"):
+        return None
+    columns = {len(line) for line in continued}
+    if len(continued) > 1 and len(columns) == 1 and b"\t" not in b"".join(continued) \
+            and all(line[:-1].endswith(b" ") for line in continued) \
+            and len(content) < columns.pop() - 1:
+        gap = b" " * (len(continued[0]) - 1 - len(content))  # escapes aligned in one column
+    if env.end_line < len(lines):  # the block's last line ends with a newline: the same one
+        ending = b"\r\n" if lines[env.end_line - 1].endswith(b"\r") else b"\n"
+    else:  # the file ends there
+        ending = b"\r\n" if b"\r\n" in source else b"\n"
+    indent = last[:len(last) - len(last.lstrip(b" \t"))]
+    at = line_offsets(source)[env.end_line - 1] + len(content)
+    text = gap + escape + ending + indent + b"NODE_ENV=production"
+    edit = TextEdit(at, at, text.decode("utf-8", "replace"))
+    new = parse_stages((source[:at] + text + source[at:]).decode("utf-8", "replace"))
+    if not new or len(new) != len(parse_stages(source.decode("utf-8", "replace")) or []):
+        return None
+    old_cmds = [c.cmd.upper() for c in stage.commands]
+    new_envs = [c for c in new[-1].commands if c.cmd.upper() == "ENV"]
+    if [c.cmd.upper() for c in new[-1].commands] != old_cmds or len(new_envs) != 1 \
+            or tuple(new_envs[0].value) != (*env.value, "NODE_ENV", "production"):
+        return None
+    return edit
 
 
 #: Markers in the pieces of a path expression: the NODE_ENV value, a piece that cannot be told,
@@ -797,8 +858,11 @@ class NodeEnv(Rule):
             if own is not None and value:
                 edit = _replace_in_place(source, own, value)
             else:
-                line = insertion_line(source, final, ("RUN",), ("USER", "CMD", "ENTRYPOINT"))
-                edit = insert_before_line(source, line, "ENV NODE_ENV=production\n")
+                edit = _join_env_block(source, final)
+                if edit is None:
+                    line = insertion_line(source, final, ("RUN",),
+                                          ("USER", "CMD", "ENTRYPOINT"))
+                    edit = insert_before_line(source, line, "ENV NODE_ENV=production\n")
             fix = None
             if edit is not None:
                 title = "Set ENV NODE_ENV=production in the final stage"
