@@ -2823,11 +2823,68 @@ def ev_chain(node: Node | None, names: dict[str, str]) -> Chain | None:
     return None
 
 
+_SCHEMA_LOCATIONS = {"body": "body", "query": "query", "params": "params",
+                     "cookies": "cookies", "headers": "headers"}
+
+
+def schema_chains(node: Node, names: dict[str, str]) -> list[Chain] | None:
+    """Return the chains ``checkSchema({ email: { in: ['body'], isEmail: true } })`` builds
+    (one argument, an object literal written out): a field pins when a validator of
+    ``PINNING`` is given as ``true`` or as an object without ``negated``; ``optional``,
+    ``if`` and ``customSanitizer`` make the field pin nothing (other keys are validators or
+    sanitizers that keep a string a string)."""
+    fn = node.child_by_field_name("function")
+    args_node = node.child_by_field_name("arguments")
+    args = code_children(args_node) if args_node is not None else []
+    if fn is None or fn.type != "identifier" or names.get(text(fn)) != "checkSchema" or \
+            len(args) != 1 or args[0].type != "object":
+        return None
+    chains: list[Chain] = []
+    for pair in code_children(args[0]):
+        if pair.type != "pair":
+            return None
+        key = pair.child_by_field_name("key")
+        field_ = string_value(key) if key is not None and key.type == "string" else \
+            text(key) if key is not None and key.type == "property_identifier" else None
+        spec = pair.child_by_field_name("value")
+        if not field_ or "*" in field_ or "[" in field_ or spec is None or spec.type != "object":
+            return None
+        parts: list[str | None] = [None]
+        pins, spoils, unknown = False, False, False
+        for item in code_children(spec):
+            if item.type != "pair":
+                unknown = True
+                continue
+            name = text(item.child_by_field_name("key")).strip("'\"")
+            value = item.child_by_field_name("value")
+            if name == "in":
+                raw = code_children(value) if value is not None and value.type == "array" \
+                    else [value]
+                where = [_SCHEMA_LOCATIONS.get(string_value(v) or "") for v in raw]
+                if not where or None in where:
+                    unknown = True
+                parts = list(where)
+            elif name in PINNING:
+                if value is not None and (value.type == "true" or (
+                        value.type == "object" and "negated" not in text(value))):
+                    pins = True
+            elif name in _UNPINNING:
+                unknown = True
+                spoils = spoils or name == "customSanitizer"
+        chains.append(Chain(tuple((p, field_) for p in parts), pins and not unknown, spoils))
+    return chains
+
+
 def ev_chains(node: Node | None, names: dict[str, str]) -> list[Chain] | None:
-    """Return the chains a route argument holds (one chain or an array of chains)."""
+    """Return the chains a route argument holds (one chain or an array of chains, or what
+    ``checkSchema({...})`` builds)."""
     if node is None:
         return None
     node = unwrap(node, CASTS_AND_AWAIT)
+    if node.type == "call_expression":
+        schema = schema_chains(node, names)
+        if schema is not None:
+            return schema
     if node.type == "array":
         chains = [ev_chain(item, names) for item in code_children(node)]
         return None if any(c is None for c in chains) else [c for c in chains if c]

@@ -1551,6 +1551,10 @@ _NO_BODY_PARSER = ("helmet", "cors", "morgan", "compression", "cookie-parser",
                    "express-session", "cookie-session", "express-rate-limit", "hpp", "xss-clean",
                    "serve-static", "serve-favicon", "response-time", "connect-flash",
                    "express-flash", "csurf", "connect-timeout", "express-mongo-sanitize")
+#: Packages whose middleware factories may stand in a route's own chain, after an app-wide
+#: sanitizer, without parsing the body or query again (authentication and the like).
+_ROUTE_NO_BODY_PARSER = (*_NO_BODY_PARSER, "passport", "express-jwt", "connect-ensure-login",
+                         "express-oauth2-jwt-bearer")
 #: An inline middleware that may set the body or query: it names ``body`` or ``query``, or
 #: uses its request other than as ``req.<property>`` (passes it on, indexes it).
 _PARTS_WORD_RE = lazy_pattern(rb"\b(?:body|query)\b")
@@ -1697,9 +1701,54 @@ def _sanitized(ctx: ProjectContext, project: _Project
         reparsed = "body" in kinds
         return frozenset({"query"} if reparsed or not body_before else {"body", "query"})
 
+    def own_harmless(rel: str, arg: ArgFact) -> bool:
+        """A middleware of a route that cannot parse or set the body or query again: a
+        known package's that parses no body (``passport.authenticate('jwt')``), or a project
+        function that uses its request only as ``req.<property>``, never writes
+        ``req.body``/``req.query`` (or a member of them) and never takes either whole."""
+        route_facts = ctx.facts.get(rel)
+        route_parsed = project.get(rel)
+        if route_facts is None or route_parsed is None:
+            return False
+        if arg.kind == "call":
+            known = {n for imp in route_facts.imports
+                     if import_package(imp.module) in _ROUTE_NO_BODY_PARSER for n in imp.locals()}
+            root, _, rest = arg.name.partition(".")
+            node = _node_at(route_parsed.tree, arg.start, arg.end)
+            given = node.child_by_field_name("arguments") if node is not None else None
+            inner = code_children(given) if given is not None else []
+            return root in known and "(" not in rest and all(
+                a.type in ("string", "object", "true", "false", "number") and not any(
+                    n.type in FUNCTION_TYPES for n in walk(a)) for a in inner)
+        if arg.kind not in ("identifier", "member", "function"):
+            return False
+        located = InputValidation._handler(project, rel, route_facts, route_parsed, arg) or \
+            _reexported_member(project, rel, route_facts, arg)
+        if located is None:
+            return False
+        func = located[1]
+        first = parameters(func)[:1]
+        if not first or first[0].type != "identifier":
+            return False
+        req = re.escape(text(first[0]))
+        body = text(func.child_by_field_name("body"))
+        uses = re.findall(rf"(?<![\w$.]){req}(?![\w$])(\s*\??\.\s*[A-Za-z_$][\w$]*)?"
+                          r"(\s*(?:\??\.|\[)|\s*=(?!=)|\s*[+-]{2})?", body)
+        for member, after in uses:
+            if not member:
+                return False  # the request passed on or indexed
+            name = member.strip(" \t\n?.")
+            if name in ("body", "query") and (not after or "=" in after or "+" in after
+                                               or "-" in after):
+                return False  # taken whole, or set
+        return not re.search(rf"(?<![\w$.]){req}\s*\??\.\s*(?:body|query)\b[^;\n=]*?"
+                             r"(?<![=!<>])=(?![=>])|\bObject\s*\.\s*(?:assign|defineProperty)\b",
+                             body)
+
     def parts(rel: str, route: CallFact) -> frozenset[str]:
-        if len(route.args) != 2 or route.path is None:
-            return frozenset()  # middleware of its own (it may parse the body)
+        if len(route.args) < 2 or route.path is None or not all(
+                own_harmless(rel, a) for a in route.args[1:-1]):
+            return frozenset()  # a middleware of its own that may parse the body again
         if rel == facts.path:
             return behind(route)
         routers = [a.name for a in ctx.facts[rel].apps] if rel in ctx.facts else []
@@ -1716,6 +1765,208 @@ def _sanitized(ctx: ProjectContext, project: _Project
         return found or frozenset()
 
     return parts
+
+
+#: Mongoose 6+'s ``sanitizeFilter`` (``mongoose.set('sanitizeFilter', true)``): before a
+#: query of a Mongoose model runs, every value of its filter (also inside ``$and``/``$or``)
+#: that is an object with a ``$`` key is wrapped as ``{ $eq: value }``, an exact match, so
+#: ``{"$ne": null}`` sent for a field matches nothing. It covers the filters of a model's query
+#: methods only: not aggregate() pipelines, not the native driver's collections, not a filter
+#: that is request data as a whole (a ``$where``/``$expr`` key at its top holds no object, or
+#: is refused only by recent releases), and not a value the app marks ``mongoose.trusted()``.
+_FILTER_SANITIZED_METHODS = frozenset({
+    "find", "findOne", "findOneAndUpdate", "findOneAndDelete", "findOneAndReplace",
+    "findOneAndRemove", "updateOne", "updateMany", "deleteOne", "deleteMany", "countDocuments",
+    "exists", "replaceOne"})
+_FILTER_SANITIZED_ID_METHODS = frozenset({
+    "findById", "findByIdAndUpdate", "findByIdAndDelete", "findByIdAndRemove"})
+_SANITIZE_FILTER_WORD_RE = lazy_pattern(rb"\bsanitizeFilter\b")
+_TRUSTED_RE = lazy_pattern(rb"\btrusted\s*\(|\bMongoose\s*\(")
+
+
+@dataclass(frozen=True)
+class _FilterSanitizer:
+    """What ``_filter_sanitized`` tells: ``sink(s)``, the sink is made harmless;
+    ``only_models(func)``, every MongoDB query call of ``func`` is one ``sink`` would credit
+    (a query method of a Mongoose model), so a field the handler puts in a filter as sent is
+    wrapped wherever it goes."""
+
+    sink: Callable[[Sink], bool]
+    only_models: Callable[[Node], bool]
+
+
+#: Method names of MongoDB queries (of any data layer) a handler may call.
+_ANY_QUERY_METHODS = frozenset({
+    "find", "findOne", "findOneAndUpdate", "findOneAndDelete", "findOneAndReplace",
+    "findOneAndRemove", "updateOne", "updateMany", "deleteOne", "deleteMany", "countDocuments",
+    "count", "exists", "replaceOne", "distinct", "where", "remove", "aggregate", "collection",
+    "findById", "findByIdAndUpdate", "findByIdAndDelete", "findByIdAndRemove", "findFirst",
+    "findUnique", "findMany", "findAll", "bulkWrite", "watch", "mapReduce", "$where"})
+
+
+def _filter_sanitized(ctx: ProjectContext, project: _Project) -> _FilterSanitizer:
+    """Return a test for the ``[nosql-injection]`` sinks Mongoose's ``sanitizeFilter`` makes
+    harmless: a body or query field as sent that is the value of a field of a literal filter
+    (at its top, or in ``$and``/``$or``) given first to a query method of a Mongoose model, or
+    the id given to ``findById()`` & co. The project (test files aside) must turn the option on
+    with ``mongoose.set('sanitizeFilter', true)`` as a top-level statement of a file that
+    imports mongoose, mention ``sanitizeFilter`` nowhere else (a connection's or a query's own
+    setting may turn it off), call no ``trusted()`` and make no ``new Mongoose()``; a declared
+    mongoose must be 6 or later. The model is a name the sink's file imports from a project
+    module whose ``module.exports`` (or default export) is ``mongoose.model(…)``, or binds
+    itself to ``mongoose.model(…)`` at its top."""
+    def no(_: object) -> bool:
+        return False
+
+    never = _FilterSanitizer(no, no)
+    if not ctx.info.has_dependency("mongoose"):
+        return never
+    majors = _declared_majors(ctx, "mongoose")
+    if majors and min(majors) < 6:
+        return never
+    turned_on = False
+    for rel, facts in ctx.facts.items():
+        if is_test_file(rel):
+            continue
+        source = ctx.read(rel) or b""
+        mentions = len(_SANITIZE_FILTER_WORD_RE.findall(source))
+        if _TRUSTED_RE.search(source):
+            return never
+        if not mentions:
+            continue
+        locals_ = {n for imp in facts.imports if imp.module == "mongoose"
+                   for n in (imp.default, imp.namespace) if n}
+        parsed = project.get(rel)
+        if parsed is None or not locals_:
+            return never
+        found = 0
+        for stmt in code_children(parsed.tree.root_node):
+            expr = unwrap(stmt.named_children[0]) if stmt.type == "expression_statement" \
+                and stmt.named_children else None
+            if expr is None or expr.type != "call_expression":
+                continue
+            called = re.fullmatch(r"([\w$]+)\.set\(\s*(['\"])sanitizeFilter\2\s*,\s*true\s*\)",
+                                  re.sub(r"\s+", " ", text(expr)))
+            if called is not None and called.group(1) in locals_:
+                found += 1
+        if found != mentions:
+            return never  # sanitizeFilter also set (or read) some other way
+        turned_on = True
+    if not turned_on:
+        return never
+    models: dict[tuple[str, str], bool] = {}
+
+    def model_file(rel: str) -> bool:
+        """The project file ``rel`` exports a Mongoose model as a whole."""
+        parsed = project.get(rel)
+        facts = ctx.facts.get(rel)
+        if parsed is None or facts is None:
+            return False
+        locals_ = {n for imp in facts.imports if imp.module == "mongoose"
+                   for n in (imp.default, imp.namespace) if n}
+        named = {loc for imp in facts.imports if imp.module == "mongoose"
+                 for name, loc in imp.named.items() if name == "model"}
+        source = parsed.source.decode("utf-8", "replace")
+        maker = "|".join([*(re.escape(n) + r"\s*\.\s*model" for n in locals_),
+                          *(re.escape(n) for n in named)])
+        if not maker:
+            return False
+        exported = re.findall(r"(?<![\w$.])(?:module\.exports\s*=(?!=)|export\s+default\b)"
+                              r"\s*([^;\n]*)", source)
+        if len(exported) != 1:
+            return False
+        value = exported[0].strip()
+        if re.match(rf"(?:{maker})\s*\(", value):
+            return True
+        bound = re.fullmatch(r"([\w$]+)\s*;?", value)
+        return bound is not None and own_model(parsed.tree.root_node, bound.group(1), maker)
+
+    def own_model(root: Node, name: str, maker: str) -> bool:
+        """``const name = mongoose.model(…)`` at the top of the file, never written again."""
+        declared = re.findall(rf"(?<![\w$.])(?:const|let|var)\s+{re.escape(name)}\s*=\s*"
+                              rf"(?:{maker})\s*\(", text(root))
+        written = re.findall(rf"(?<![\w$.]){re.escape(name)}\s*=(?!=)", text(root))
+        return len(declared) == 1 and len(written) == 1
+
+    def model(rel: str, name: str) -> bool:
+        key = (rel, name)
+        if key not in models:
+            models[key] = False
+            facts = ctx.facts.get(rel)
+            parsed = project.get(rel)
+            found = False
+            for imp in facts.imports if facts is not None else []:
+                if name in (imp.default, imp.namespace) and imp.module.startswith("."):
+                    target = project.resolve_module(rel, imp.module)
+                    found = target is not None and model_file(target)
+                    break
+            else:
+                if parsed is not None and facts is not None:
+                    locals_ = {n for imp in facts.imports if imp.module == "mongoose"
+                               for n in (imp.default, imp.namespace) if n}
+                    maker = "|".join(re.escape(n) + r"\s*\.\s*model" for n in locals_)
+                    found = bool(maker) and own_model(parsed.tree.root_node, name, maker)
+            models[key] = found
+        return models[key]
+
+    def receiver_model(call: Node) -> bool:
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression":
+            return False
+        receiver = fn.child_by_field_name("object")
+        if receiver is None or receiver.type != "identifier":
+            return False
+        root = call
+        while root.parent is not None:
+            root = root.parent
+        rel = project.roots.get(root.id)
+        return rel is not None and model(rel, text(receiver))
+
+    def method(call: Node) -> str:
+        fn = call.child_by_field_name("function")
+        return text(fn.child_by_field_name("property")) \
+            if fn is not None and fn.type == "member_expression" else ""
+
+    def covered(sink: Sink) -> bool:
+        if sink.kind != "nosql-injection" or not sink.as_sent:
+            return False
+        node = sink.node
+        if node.type == "call_expression":
+            return method(node) in _FILTER_SANITIZED_ID_METHODS and receiver_model(node)
+        if node.type != "pair":
+            return False
+        key = string_value(node.child_by_field_name("key")) or text(
+            node.child_by_field_name("key"))
+        if key.startswith("$"):
+            return False
+        while True:
+            filter_ = node.parent
+            holder = filter_.parent if filter_ is not None and filter_.type == "object" \
+                else None
+            if holder is None:
+                return False
+            if holder.type == "arguments":
+                call = holder.parent
+                first = code_children(holder)[:1]
+                return call is not None and call.type == "call_expression" and \
+                    first == [filter_] and method(call) in _FILTER_SANITIZED_METHODS and \
+                    receiver_model(call)
+            pair = holder.parent if holder.type == "array" else None
+            if pair is None or pair.type != "pair" or (string_value(
+                    pair.child_by_field_name("key")) or text(pair.child_by_field_name(
+                    "key"))) not in ("$and", "$or"):
+                return False
+            node = pair
+
+    def only_models(func: Node) -> bool:
+        for node in walk(func):
+            if node.type == "call_expression" and method(node) in _ANY_QUERY_METHODS and not (
+                    method(node) in _FILTER_SANITIZED_METHODS | _FILTER_SANITIZED_ID_METHODS
+                    and receiver_model(node)):
+                return False
+        return True
+
+    return _FilterSanitizer(covered, only_models)
 
 
 class InputValidation(Rule):
@@ -1749,6 +2000,13 @@ class InputValidation(Rule):
                 sanitized = _sanitized(ctx, project)
             return sanitized
 
+        filter_tests: list[_FilterSanitizer] = []
+
+        def filter_sanitized() -> _FilterSanitizer:
+            if not filter_tests:
+                filter_tests.append(_filter_sanitized(ctx, project))
+            return filter_tests[0]
+
         for rel in sorted(ctx.facts):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
@@ -1760,7 +2018,12 @@ class InputValidation(Rule):
                           and _WRAPPED_RE.search(source, r.args[-1].start, r.args[-1].end))]
             if not routes:
                 continue
-            from nodeharden.rules._validation_sinks import SOURCES, find_sinks, request_field
+            from nodeharden.rules._validation_sinks import (
+                SOURCES,
+                ev_names,
+                find_sinks,
+                request_field,
+            )
             from nodeharden.rules._validation_types import FILTER_HARM, PARTS, analyze_handler
 
             parsed = project.get(rel)
@@ -1795,12 +2058,16 @@ class InputValidation(Rule):
                 sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo, pinned,
                                    parts, layers, patterns, yaml_at(where))
                 sinks = [s for s in sinks if not self._absent(route, merges, s)]
+                wrapped: set[tuple[str, str] | None] = set()
                 if any(s.as_sent for s in sinks):
                     # express-mongo-sanitize in front of the route: no operator in a field
                     if sanitized is None:
                         sanitized = _sanitized(ctx, project)
                     stripped = sanitized(rel, route)
-                    sinks = [s for s in sinks if not self._stripped(stripped, s)]
+                    wrapped = {request_field(s.source) for s in sinks
+                               if s.path is None and filter_sanitized().sink(s)}
+                    sinks = [s for s in sinks if not self._stripped(stripped, s)
+                             and not filter_sanitized().sink(s)]
                 if any(s.as_sent for s in sinks) and len(route.args) > 2:
                     # a Joi schema middleware of the route that types the field as a string
                     # (express-validation, celebrate): an object there is refused first
@@ -1822,12 +2089,16 @@ class InputValidation(Rule):
                 # same request: their sinks (and whole-body writes) are the route's too.
                 yield from self._middleware_findings(
                     ctx, project, rel, facts, parsed, route, reported, mongo, mysql, bodies,
-                    layers, patterns, yaml_at, merges, names, guarded, sanitizer)
+                    layers, patterns, yaml_at, merges, names, guarded, sanitizer,
+                    filter_sanitized)
                 if sinks or route.target in guarded:
                     continue  # a validator is not the fix for a sink
                 middle = route.args[1:-1] if route.args[-1].kind != "call" else route.args[1:]
                 if any(_arg_validates(a, parsed.source, names) for a in middle):
                     continue
+                if any(self._route_chains(project, rel, facts, parsed, a, ev_names(facts))
+                       for a in middle if a.kind in ("identifier", "member", "call")):
+                    continue  # express-validator rules of another module, checkSchema({...})
                 homes: dict[int, str] = {}
 
                 def resolver_for(helper: Node, homes: dict[int, str] = homes
@@ -1870,8 +2141,16 @@ class InputValidation(Rule):
                     if sanitized is None:
                         sanitized = _sanitized(ctx, project)
                     stripped = sanitized(rel, route)
+                    # Mongoose's sanitizeFilter wraps what the handler's model queries get
+                    # (every query of the handler is one, and it calls no project helper)
+                    wrapped_here = {w for w in wrapped if w is not None} if wrapped and \
+                        filter_sanitized().only_models(func) and not any(
+                            resolve(callee) is not None for c in walk(func)
+                            if c.type == "call_expression"
+                            and (callee := c.child_by_field_name("function")) is not None
+                            ) else set()
                     for f in reads.needed():
-                        if f.part in stripped:
+                        if f.part in stripped or (f.part, f.name) in wrapped_here:
                             f.harms.pop(FILTER_HARM, None)  # no operator reaches the filter
                 if robustness or reads.mass or any(f.injection() for f in reads.needed()):
                     found.append((route, reads))
@@ -1890,7 +2169,8 @@ class InputValidation(Rule):
                              patterns: Callable[[FileFacts, str], Node | None],
                              yaml_at: Callable[[str], bool], merges: bool, names: set[str],
                              guarded: set[str],
-                             sanitized: Callable[[], Callable[[str, CallFact], frozenset[str]]]
+                             sanitized: Callable[[], Callable[[str, CallFact], frozenset[str]]],
+                             filter_sanitized: Callable[[], _FilterSanitizer]
                              ) -> Iterator[Finding]:
         """Findings in the project middlewares of ``route``'s chain (before its handler):
         the sinks request data reaches in them and a whole body written into a model, each
@@ -1941,7 +2221,8 @@ class InputValidation(Rule):
             sinks = [s for s in sinks if not self._absent(route, merges, s)]
             if any(s.as_sent for s in sinks):
                 stripped = sanitized()(rel, sub)
-                sinks = [s for s in sinks if not self._stripped(stripped, s)]
+                sinks = [s for s in sinks if not self._stripped(stripped, s)
+                         and not filter_sanitized().sink(s)]
             if any(s.as_sent for s in sinks) and before:
                 from nodeharden.rules._schema_fields import typed_fields
 
@@ -2089,7 +2370,10 @@ class InputValidation(Rule):
 
         if arg.kind in ("call", "array"):
             node = _node_at(parsed.tree, arg.start, arg.end)
-            return ev_chains(node, names) if names and node is not None else None
+            found = ev_chains(node, names) if names and node is not None else None
+            if found is None and arg.kind == "call" and node is not None:
+                found = self._factory_chains(project, rel, facts, parsed, node)
+            return found
         if arg.kind not in ("identifier", "member"):
             return None
         if arg.kind == "identifier":
@@ -2104,6 +2388,44 @@ class InputValidation(Rule):
         other_names = ev_names(project.ctx.facts.get(target))
         value = _value_of(other, export) if other is not None else None
         return ev_chains(value, other_names) if value is not None and other_names else None
+
+    @staticmethod
+    def _factory_chains(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
+                        call: Node) -> list[Chain] | None:
+        """Return the chains a project function called with no arguments returns
+        (``signupRules()`` with ``exports.signupRules = () => [body('email').isEmail()]``):
+        the function takes no parameter and its body is the chains, or one ``return`` of
+        them; it is a function of the route's file or a project module's export."""
+        from nodeharden.rules._validation_sinks import ev_chains, ev_names
+
+        fn = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if fn is None or fn.type not in ("identifier", "member_expression") or \
+                args is None or code_children(args):
+            return None
+        name = text(fn)
+        home, value = rel, None
+        if fn.type == "identifier":
+            value = _value_of(parsed, name) or parsed.function(name)
+        if value is None:
+            imported = _imported_export(project, rel, facts, ArgFact(
+                "identifier" if fn.type == "identifier" else "member", name), default=False)
+            other = project.get(imported[0]) if imported is not None else None
+            if imported is None or other is None:
+                return None
+            home = imported[0]
+            value = _value_of(other, imported[1]) or other.function(imported[1])
+        value = unwrap(value) if value is not None else None
+        if value is None or value.type not in FUNCTION_TYPES or parameters(value):
+            return None
+        returned = value.child_by_field_name("body")
+        if returned is not None and returned.type == "statement_block":
+            statements = code_children(returned)
+            returned = code_children(statements[0])[0] if len(statements) == 1 and \
+                statements[0].type == "return_statement" and code_children(statements[0]) \
+                else None
+        names = ev_names(project.ctx.facts.get(home))
+        return ev_chains(returned, names) if returned is not None and names else None
 
     def _resolver(self, project: _Project,
                   where: str) -> Callable[[Node], tuple[str, Node, FileFacts] | None]:
