@@ -196,3 +196,150 @@ def test_a_key_read_only_by_tests_is_not_reported(tmp_path: Path) -> None:
         "loader.js": "exports.loadConfig = (d) => d;\n",
         "test/token.test.js": SIGNER,
     }) == []
+
+
+# --- a production guard, an empty value, a schema that refuses the default ----------------
+
+GUARD = """\
+    if (process.env.NODE_ENV === 'production' && !process.env.SIGNING_KEY) {
+      throw new Error('SIGNING_KEY is required');
+    }
+    """
+
+
+def test_a_production_guard_on_the_variable_covers_fallbacks_and_merged_defaults(
+        tmp_path: Path) -> None:
+    merged = """\
+        const base = { port: 8080, signing: { key: 'local-only-key' } };
+        const env = { signing: { key: process.env.SIGNING_KEY } };
+        const strip = (o) => JSON.parse(JSON.stringify(o));
+        """
+    cases = {
+        # the module stops a production start without the variable
+        merged + GUARD + "module.exports = Object.assign({}, base, strip(env));\n": [],
+        GUARD + "module.exports = { signing: { key: process.env.SIGNING_KEY || 'k-9' } };\n":
+            [],
+        # the shape this rule's own fix writes
+        "if (!process.env.SIGNING_KEY) {\n"
+        "  if (process.env.NODE_ENV === 'production') process.exit(1);\n"
+        "}\n"
+        "module.exports = { signing: { key: process.env.SIGNING_KEY || 'k-9' } };\n": [],
+        # a production flag of the file, and two variables in one test
+        "const live = process.env.NODE_ENV === 'production';\n"
+        "if (live && (!process.env.OTHER || !process.env.SIGNING_KEY)) throw new Error('x');\n"
+        "module.exports = { signing: { key: process.env.SIGNING_KEY || 'k-9' } };\n": [],
+        # no guard, a guard on another variable, outside production, or inside a function
+        merged + "module.exports = Object.assign({}, base, strip(env));\n": [1],
+        merged + GUARD.replace("SIGNING_KEY", "OTHER_KEY")
+        + "module.exports = Object.assign({}, base, strip(env));\n": [1],
+        GUARD.replace("'production'", "'test'")
+        + "module.exports = { signing: { key: process.env.SIGNING_KEY || 'k-9' } };\n": [4],
+        "function check() {\n" + GUARD + "}\n"
+        "module.exports = { signing: { key: process.env.SIGNING_KEY || 'k-9' } };\n": [6],
+        # the guarded variable does not set the defaulted key: the default still applies
+        "const base = { signing: { key: 'local-only-key' } };\n" + GUARD
+        + "module.exports = { ...base, ...require('./deploy.json') };\n": [1],
+    }
+    for settings, expected in cases.items():
+        assert [n for _, n in lines(tmp_path, {"settings.js": settings, "deploy.json": "{}\n",
+                                               "routes/token.js": SIGNER})] == expected, settings
+
+
+def test_a_guarded_fallback_in_the_signing_file_is_not_reported(tmp_path: Path) -> None:
+    assert lines(tmp_path, {"token.js": GUARD.replace("SIGNING_KEY", "JWT_SECRET") + """\
+        const jwt = require('jsonwebtoken');
+        exports.issue = (id) => jwt.sign({ id }, process.env.JWT_SECRET || 'k-9');
+        """}) == []
+    assert lines(tmp_path, {"token.js": """\
+        const jwt = require('jsonwebtoken');
+        exports.issue = (id) => jwt.sign({ id }, process.env.JWT_SECRET || 'k-9');
+        """}) == [("token.js", 2)]
+
+
+def test_an_empty_secret_is_refused_by_the_libraries_and_not_reported(tmp_path: Path) -> None:
+    assert lines(tmp_path, {
+        "settings.js": """\
+            const base = { signing: { key: '' }, login: { pass: process.env.PASS || `` } };
+            module.exports = { ...base, ...require('./deploy.json') };
+            """,
+        "deploy.json": "{}\n",
+        "routes/token.js": SIGNER,
+        "routes/login.js": """\
+            const jwt = require('jsonwebtoken');
+            const settings = require('../settings');
+            exports.a = (u) => jwt.sign({ u }, settings.login.pass);
+            exports.b = (u) => jwt.sign({ u }, process.env.JWT_SECRET || '');
+            exports.c = (u) => jwt.sign({ u }, '');
+            """,
+    }) == []
+    # a string of spaces is a secret jsonwebtoken signs with; an empty part adds nothing
+    assert lines(tmp_path, {
+        "settings.js": "module.exports = { signing: { key: ' ' } };\n",
+        "routes/login.js": """\
+            const jwt = require('jsonwebtoken');
+            exports.a = (u) => jwt.sign({ u }, '' + 'k-7');
+            """,
+    }) == [("routes/login.js", 2), ("settings.js", 1)]
+
+
+def test_a_schema_that_refuses_the_default_at_its_key(tmp_path: Path) -> None:
+    package = ('{"name": "api", "dependencies": {"jsonwebtoken": "^9.0.2", "zod": "^3.0.0", '
+               '"joi": "^17.0.0"}}\n')
+    token = """\
+        const jwt = require('jsonwebtoken');
+        const settings = require('./settings');
+        module.exports = (u) => jwt.sign({ u }, settings.SIGNING_KEY);
+        """
+    zod = ("const { z } = require('zod');\n"
+           "const base = { SIGNING_KEY: 'placeholder' };\n"
+           "const shape = z.object({ SIGNING_KEY: z.string()%s });\n"
+           "module.exports = shape.parse({ ...base, ...process.env });\n")
+    joi = ("const Joi = require('joi');\n"
+           "const base = { SIGNING_KEY: 'placeholder' };\n"
+           "const shape = Joi.object({ SIGNING_KEY: Joi.string()%s });\n"
+           "const { error } = shape.validate({ ...base, ...readFile() });\n"
+           "if (error) throw error;\n"
+           "function readFile() { return require('./deploy.json'); }\n"
+           "module.exports = Object.assign({}, base, readFile());\n")
+    cases = {
+        zod % ".min(24)": [],
+        joi % ".invalid('placeholder').required()": [],
+        joi % ".not('other', 'placeholder')": [],
+        joi % ".disallow('placeholder')": [],
+        # the default passes, or the schema lets it through another way
+        zod % ".min(8)": [2],
+        zod % ".min(24).catch('x')": [2],
+        joi % ".invalid('other')": [2],
+        joi.replace("if (error) throw error;\n", "") % ".invalid('placeholder')": [2],
+        # the schema checks some other object
+        joi.replace("{ ...base, ...readFile() }", "readFile()") % ".invalid('placeholder')":
+            [2],
+    }
+    for settings, expected in cases.items():
+        assert [n for _, n in lines(tmp_path, {"settings.js": settings, "token.js": token,
+                                               "deploy.json": "{}\n"}, package)] == expected, \
+            settings
+
+
+def test_a_joined_key_with_a_fallback_part_reports_only_the_fallback(tmp_path: Path) -> None:
+    joined = """\
+        const jwt = require('jsonwebtoken');
+        const settings = require('../settings');
+        module.exports = (u) => jwt.sign({ u }, `${settings.signing.tag}.${settings.signing.key}`);
+        """
+    found = findings(tmp_path, {
+        "settings.js": """\
+            module.exports = {
+              signing: { tag: 'v3', key: process.env.SIGNING_KEY || 'k-9' },
+            };
+            """,
+        "routes/token.js": joined,
+    })
+    assert [(p, n) for p, n, _ in found] == [("settings.js", 2)]
+    assert "fallback JWT secret part (`signing.key`" in found[0][2]
+    # without a fallback every literal part is the key
+    assert lines(tmp_path, {"settings.js": """\
+        module.exports = {
+          signing: { tag: 'v3', key: 'k-9' },
+        };
+        """}) == [("settings.js", 2), ("settings.js", 2)]

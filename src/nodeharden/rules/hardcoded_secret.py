@@ -89,6 +89,9 @@ class _Exported:
     #: (``loadConfig(defaults, file)``, ``{ ...defaults, ...fromFile }``): what the config
     #: holds wherever the deployment's own config does not set it.
     default: bool = False
+    #: An empty string (``secret: ''``): jsonwebtoken and express-session refuse it, so it is
+    #: never reported; it counts only as a known part of a key built by ``+`` or a template.
+    empty: bool = False
 
 
 #: A file that may export a value: CommonJS ``module.exports``/``exports.x`` or ESM ``export``.
@@ -97,12 +100,21 @@ _EXPORTS_RE = lazy_pattern(rb"\bmodule\.exports\b|\bexports\.[\w$]+\s*=|\bexport
 
 def _is_literal(node: Node | None) -> bool:
     """Return True for a string literal that can be a secret: a PEM public key or certificate
-    (``jwt.verify(token, PUBLIC_KEY)`` of RS256) is published on purpose."""
+    (``jwt.verify(token, PUBLIC_KEY)`` of RS256) is published on purpose, and an empty string
+    is refused (jsonwebtoken: "secretOrPrivateKey must have a value"; express-session signs
+    nothing without a secret)."""
     if node is None or node.type not in ("string", "template_string"):
         return False
     value = string_value(node)
-    return value is not None and not (_PUBLIC_PEM_RE.match(value.strip())
-                                      and "PRIVATE KEY" not in value)
+    return value is not None and value != "" and not (_PUBLIC_PEM_RE.match(value.strip())
+                                                     and "PRIVATE KEY" not in value)
+
+
+def _empty(node: Node | None) -> bool:
+    """Return True for an empty string literal (``''``, an empty template): no secret (see
+    ``_is_literal``). A string of spaces is one: jsonwebtoken signs with it."""
+    return node is not None and node.type in ("string", "template_string") \
+        and string_value(node) == ""
 
 
 #: A PEM public key or certificate, from its first line (a bundle holding a private key is
@@ -195,6 +207,8 @@ class _Finder:
                     and text(node.child_by_field_name("operator")) == "+":
                 stack += [c for c in (node.child_by_field_name("right"),
                                       node.child_by_field_name("left")) if c is not None]
+            elif _empty(node):
+                continue  # adds nothing to the key
             elif node.type == "template_string" and not _is_literal(node):
                 if string_value(node) is None:  # substitutions: each one is a part
                     stack += [c.named_children[0] for c in reversed(node.named_children)
@@ -278,9 +292,11 @@ class _Finder:
                          "literal" if _is_literal(value) else "public")
         elif value.type == "array":
             items = code_children(value)
-            if items and all(_is_literal(i) for i in items):
+            if items and all(_is_literal(i) or _empty(i) for i in items) \
+                    and any(_is_literal(i) for i in items):
                 expr = self.env_expr(env)
-                yield Secret(items[0], value, env, f"[{expr}]" if wrap_array else expr, what)
+                first = next(i for i in items if _is_literal(i))
+                yield Secret(first, value, env, f"[{expr}]" if wrap_array else expr, what)
         elif value.type == "binary_expression" and text(value.child_by_field_name("operator")) \
                 == "+" or value.type == "template_string" and string_value(value) is None:
             yield from self.concatenation(value, env, what)
@@ -315,6 +331,13 @@ class HardcodedSecret(Rule):
                 unique.append(secret)
         alone = {s.literal.start_byte for s in unique if not s.parts}
         unique = [s for s in unique if not alone.intersection(s.parts)]
+        if any(s.kind == "fallback" and s.replacement for s in unique) \
+                and b"production" in ctx.source:
+            # A production start that stops when the variable is missing (the check this
+            # fix writes, or the app's own) never runs with the fallback.
+            guarded = _production_guarded(ctx.tree.root_node)
+            unique = [s for s in unique if not (s.kind == "fallback" and s.replacement
+                                                and s.env in guarded)]
         checks, imports = self._checks(ctx, unique)
         for secret in unique:
             fix = None
@@ -387,13 +410,21 @@ class HardcodedSecret(Rule):
                             and known(target, exported):
                         if use.group >= 0:
                             groups.setdefault(use.group, []).append((use, target, exported))
-                        else:
+                        elif not exported.empty:
                             found.setdefault((target, exported.start), (exported, []))[
                                 1].append((rel, use))
             for parts in groups.values():
                 # Every part must be a literal: one the deployment sets keeps the key secret.
                 if len({(u.chain, u.spec) for u, _, _ in parts}) == parts[0][0].parts:
+                    # A part that falls back from the environment is the one finding: the
+                    # key is known only where that variable is unset, and it is what the
+                    # deployment sets (``${config.keyVersion}.${config.secret}`` with
+                    # ``secret: process.env.JWT_SECRET || 'dev'``: not ``keyVersion``).
+                    if any(e.fallback_of and not e.empty for _, _, e in parts):
+                        parts = [p for p in parts if p[2].fallback_of]
                     for use, target, exported in parts:
+                        if exported.empty:
+                            continue
                         found.setdefault((target, exported.start), (exported, []))[1].append(
                             (rel, use))
         for (target, _), (exported, uses) in sorted(found.items()):
@@ -637,16 +668,16 @@ def _exported_literals(root: Node) -> list[_Exported]:
             return
         if not chain:
             return
-        if _is_literal(node):
+        if _is_literal(node) or _empty(node):
             found.append(_Exported(chain, node.start_byte, node.end_byte, kinds=kinds,
-                                   default=default))
+                                   default=default, empty=_empty(node)))
         elif node.type == "binary_expression" \
                 and text(node.child_by_field_name("operator")) in ("||", "??"):
             match = _ENV_RE.match(text(node.child_by_field_name("left")))
             right = node.child_by_field_name("right")
-            if match and right is not None and _is_literal(right):
+            if match and right is not None and (_is_literal(right) or _empty(right)):
                 found.append(_Exported(chain, right.start_byte, right.end_byte,
-                                       match.group(1), kinds))
+                                       match.group(1), kinds, empty=_empty(right)))
 
     both = frozenset({"default", "named"})
     statements = [stmt.named_children[0] for stmt in root.named_children
@@ -680,9 +711,23 @@ def _exported_literals(root: Node) -> list[_Exported]:
     if not found:
         return found
     written = [w for w in _written_chains(root, holders) if w[1] not in followed]
-    return [e for e in found
-            if not any(e.chain[:len(prefix)] == prefix and not start <= e.start < end
-                       for prefix, start, end in written)]
+    found = [e for e in found
+             if not any(e.chain[:len(prefix)] == prefix and not start <= e.start < end
+                        for prefix, start, end in written)]
+    if found and re.search(r"\.(?:parse|validate|attempt|assert)\s*\(", text(root)):
+        found = [e for e in found if not _schema_refuses(root, e)]
+    guarded = _production_guarded(root) if "production" in text(root) else set()
+    if guarded:
+        # A production start that stops when the variable is missing never runs with the
+        # fallback, nor with a default the variable replaces.
+        env_keys = set(_env_keys(root)) if any(e.default for e in found) else set()
+        found = [e for e in found
+                 if e.fallback_of not in guarded
+                 and not (e.default and any(
+                     env in guarded and chain == e.chain
+                     or env == "*" and len(e.chain) == 1 and e.chain[0] in guarded
+                     for chain, env in env_keys))]
+    return found
 
 
 def _key_name(key: Node | None) -> str | None:
@@ -784,6 +829,260 @@ def _shadowed(name_node: Node) -> bool:
                         for n in walk(stmt)):
                     return True
         cur = cur.parent
+    return False
+
+
+_FUNCTIONS = frozenset({"function_declaration", "function_expression", "arrow_function",
+                        "method_definition", "function", "generator_function_declaration",
+                        "generator_function", "class_body"})
+
+
+def _production_test(node: Node | None, root: Node) -> bool:
+    """Return True for ``process.env.NODE_ENV === 'production'`` (either way round, ``==``
+    too), or a name the file binds once to that test (``const isProd = …``)."""
+    node = unwrap(node)
+    if node is not None and node.type == "identifier":
+        node = _bound_value(root, text(node))
+    if node is None or node.type != "binary_expression" \
+            or text(node.child_by_field_name("operator")) not in ("===", "=="):
+        return False
+    sides = {text(unwrap(node.child_by_field_name("left"))).replace(" ", ""),
+             text(unwrap(node.child_by_field_name("right"))).replace(" ", "")}
+    return "process.env.NODE_ENV" in sides and bool(
+        sides & {"'production'", '"production"', "`production`"})
+
+
+def _missing_vars(node: Node | None) -> set[str]:
+    """Return the variables a test is true for when they are missing: ``!process.env.X``,
+    and each side of ``!process.env.A || !process.env.B``."""
+    node = unwrap(node)
+    if node is None:
+        return set()
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "||":
+        return _missing_vars(node.child_by_field_name("left")) | _missing_vars(
+            node.child_by_field_name("right"))
+    if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "!":
+        match = _ENV_RE.match(text(unwrap(node.child_by_field_name("argument"))))
+        return {match.group(1)} if match else set()
+    return set()
+
+
+def _conjuncts(node: Node | None) -> list[Node]:
+    """Return the terms of ``a && b && …`` (the node itself when it is no ``&&``)."""
+    node = unwrap(node)
+    if node is None:
+        return []
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "&&":
+        return _conjuncts(node.child_by_field_name("left")) + _conjuncts(
+            node.child_by_field_name("right"))
+    return [node]
+
+
+def _production_guarded(root: Node) -> set[str]:
+    """Return the variables the module's top level refuses to start without in production:
+    a ``throw`` or ``process.exit(…)`` under ``if``s that test production and the missing
+    variable (``if (process.env.NODE_ENV === 'production' && !process.env.JWT_SECRET) throw
+    …``, or the start-up check this rule's fix writes: ``if (!process.env.JWT_SECRET) { if
+    (process.env.NODE_ENV === 'production') throw … }``). Only ``if`` branches and blocks may
+    lie between the stop and the top level: not a function, a loop or a ``try``."""
+    guarded: set[str] = set()
+    for node in walk(root):
+        if node.type == "throw_statement":
+            stop = node
+        elif node.type == "call_expression" and text(
+                node.child_by_field_name("function")).replace(" ", "") == "process.exit" \
+                and node.parent is not None and node.parent.type == "expression_statement":
+            stop = node.parent
+        else:
+            continue
+        production = False
+        missing: set[str] = set()
+        cur = stop
+        while cur.parent is not None and cur.parent.type != "program":
+            parent = cur.parent
+            if parent.type == "if_statement" and parent.child_by_field_name("consequence") == cur:
+                for term in _conjuncts(parent.child_by_field_name("condition")):
+                    production = production or _production_test(term, root)
+                    missing |= _missing_vars(term)
+            elif parent.type != "statement_block":
+                break
+            cur = parent
+        else:
+            if production:
+                guarded |= missing
+    return guarded
+
+
+def _env_keys(root: Node) -> Iterator[tuple[tuple[str, ...], str]]:
+    """Yield the chains of keys at which the module's object literals read a variable
+    (``{ jwt: { secret: process.env.JWT_SECRET } }`` → ``(('jwt', 'secret'), 'JWT_SECRET')``,
+    also with a fallback); ``((), '*')`` for ``process.env`` itself spread or handed to a
+    call (``{ ...defaults, ...process.env }``: each variable sets the key of its name)."""
+    for node in walk(root):
+        if node.type in ("spread_element", "arguments") and any(
+                text(unwrap(c)).replace(" ", "") == "process.env"
+                for c in code_children(node)):
+            yield (), "*"
+            continue
+        if node.type != "pair":
+            continue
+        value = unwrap(node.child_by_field_name("value"))
+        if value is not None and value.type == "binary_expression" \
+                and text(value.child_by_field_name("operator")) in ("||", "??"):
+            value = unwrap(value.child_by_field_name("left"))
+        match = _ENV_RE.match(text(value)) if value is not None else None
+        if not match:
+            continue
+        chain: list[str] = []
+        pair: Node | None = node
+        while pair is not None and pair.type == "pair":
+            name = _key_name(pair.child_by_field_name("key"))
+            if name is None:
+                break
+            chain.append(name)
+            obj = pair.parent
+            pair = obj.parent if obj is not None and obj.type == "object" else None
+        else:
+            yield tuple(reversed(chain)), match.group(1)
+
+
+#: Methods of a zod or Joi string schema that neither let a refused value through nor replace
+#: it (``.catch``, ``.default``, ``.allow``, ``.or`` and the rest may: not followed).
+_SCHEMA_STEPS = frozenset({"string", "min", "max", "length", "invalid", "not", "disallow",
+                           "required", "optional", "nonempty", "trim", "describe",
+                           "description", "label"})
+
+
+def _top_level(node: Node) -> bool:
+    """Return True when no function or class lies between ``node`` and the top level."""
+    cur = node.parent
+    while cur is not None:
+        if cur.type in _FUNCTIONS:
+            return False
+        cur = cur.parent
+    return True
+
+
+def _stops_on_error(root: Node, call: Node) -> bool:
+    """Return True when the result of ``schema.validate(…)`` (Joi: no throw of its own) is
+    checked at the top level: ``const { error } = …; if (error) throw …`` (or ``const r =
+    …; if (r.error) process.exit(1)``)."""
+    declarator = call.parent
+    if declarator is None or declarator.type != "variable_declarator":
+        return False
+    name = declarator.child_by_field_name("name")
+    if name is None:
+        return False
+    if name.type == "identifier":
+        tested = f"{text(name)}.error"
+    elif name.type == "object_pattern" and any(
+            c.type == "shorthand_property_identifier_pattern" and text(c) == "error"
+            for c in name.named_children):
+        tested = "error"
+    else:
+        return False
+    for stmt in root.named_children:
+        if stmt.type != "if_statement" or text(unwrap(
+                stmt.child_by_field_name("condition"))).replace(" ", "") != tested:
+            continue
+        body = unwrap(stmt.child_by_field_name("consequence"))
+        stops = [body] if body is not None and body.type != "statement_block" \
+            else code_children(body) if body is not None else []
+        if any(s.type == "throw_statement" or s.type == "expression_statement"
+               and text(s).replace(" ", "").startswith("process.exit(") for s in stops):
+            return True
+    return False
+
+
+def _schema_refuses(root: Node, exported: _Exported) -> bool:
+    """Return True when the module validates, at its top level, an object holding the
+    literal's defaults (the object literal around it, or the constant that holds it) with a
+    zod or Joi object schema whose key at the literal's chain refuses it: ``.invalid('lit')``
+    / ``.not`` / ``.disallow`` naming it, or a string ``.min(n)`` longer than it. zod's
+    ``.parse``, Joi's ``attempt``/``assert`` throw; ``.validate`` counts when its error stops
+    the module. The app does not start with that value."""
+    literal = root.descendant_for_byte_range(exported.start, exported.end)
+    value = string_value(literal)
+    if literal is None or value is None or not exported.chain:
+        return False
+    holder = None
+    for stmt in root.named_children:
+        if stmt.type in ("lexical_declaration", "variable_declaration") \
+                and stmt.start_byte <= exported.start < stmt.end_byte:
+            for declarator in stmt.named_children:
+                name = declarator.child_by_field_name("name")
+                if declarator.start_byte <= exported.start < declarator.end_byte \
+                        and name is not None and name.type == "identifier":
+                    holder = text(name)
+    for call in walk(root):
+        if call.type != "call_expression" or not _top_level(call):
+            continue
+        fn = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if fn is None or fn.type != "member_expression" or args is None:
+            continue
+        method = text(fn.child_by_field_name("property"))
+        items = code_children(args)
+        if method in ("parse", "validate") and len(items) >= 1:
+            checked, schema = items[0], fn.child_by_field_name("object")
+            if method == "validate" and not _stops_on_error(root, call):
+                continue
+        elif method in ("attempt", "assert") and len(items) >= 2 \
+                and text(fn.child_by_field_name("object")) == "Joi":
+            checked, schema = items[0], items[1]
+        else:
+            continue
+        if not (checked.start_byte <= exported.start < checked.end_byte or holder is not None
+                and any(n.type == "identifier" and text(n) == holder for n in walk(checked))):
+            continue
+        if _key_refuses(root, schema, exported.chain, value):
+            return True
+    return False
+
+
+def _key_refuses(root: Node, schema: Node | None, chain: tuple[str, ...], value: str) -> bool:
+    """Return True when the object schema ``schema`` (``z.object({ … })``, ``Joi.object({ …
+    })``, ``Joi.object().keys({ … })``, or a constant holding one) refuses ``value`` at
+    ``chain``."""
+    for name in chain:
+        schema = unwrap(schema)
+        if schema is not None and schema.type == "identifier":
+            schema = _bound_value(root, text(schema))
+        shape = None
+        cur = schema
+        while cur is not None and cur.type == "call_expression":
+            fn = cur.child_by_field_name("function")
+            args = cur.child_by_field_name("arguments")
+            items = code_children(args) if args is not None else []
+            if fn is None or fn.type != "member_expression":
+                break
+            if text(fn.child_by_field_name("property")) in ("object", "keys") and items \
+                    and items[0].type == "object":
+                shape = items[0]
+                break
+            cur = unwrap(fn.child_by_field_name("object"))
+        if shape is None:
+            return False
+        schema = object_properties(shape).get(name)
+    steps: list[tuple[str, list[Node]]] = []
+    cur = unwrap(schema)
+    while cur is not None and cur.type == "call_expression":
+        fn = cur.child_by_field_name("function")
+        args = cur.child_by_field_name("arguments")
+        if fn is None or fn.type != "member_expression" or args is None:
+            return False
+        steps.append((text(fn.child_by_field_name("property")), code_children(args)))
+        cur = unwrap(fn.child_by_field_name("object"))
+    if cur is None or text(cur) not in ("z", "Joi") or not steps \
+            or steps[-1][0] != "string" or any(s not in _SCHEMA_STEPS for s, _ in steps):
+        return False
+    for step, items in steps:
+        if step in ("invalid", "not", "disallow") \
+                and any(string_value(i) == value for i in items):
+            return True
+        if step == "min" and items and items[0].type == "number" \
+                and text(items[0]).isdigit() and len(value) < int(text(items[0])):
+            return True
     return False
 
 
