@@ -21,7 +21,6 @@ from nodeharden._parse import (
     CASTS_AND_AWAIT,
     FUNCTION_TYPES,
     alternation,
-    captures,
     captures_in,
     code_children,
     enclosing,
@@ -708,7 +707,7 @@ class PasswordHash(Rule):
                 message = self._argon2_problem(args[1])
             elif method in _STORE_METHODS:
                 imp = _receiver_import(ctx.facts, fn)[0]
-                if imp is None and _model_owner(ctx.facts, fn, args) is not None:
+                if imp is None and _model_owner(ctx.facts, fn, args, ctx.lang) is not None:
                     pass  # the project's own model object: check_project looks at its method
                 elif imp is None or imp.module in DB_PACKAGES or imp.module.startswith("node:"):
                     message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save)
@@ -847,17 +846,20 @@ class PasswordHash(Rule):
     def _store_calls(self, ctx: FileContext) -> list[_StoreCall] | None:
         """The store calls of ``file_data``."""
         facts = ctx.facts
-        if _PASSWORD_NEEDLE.search(ctx.source.lower()) is None:
+        spans = merge_ranges([m.span() for m in _PASSWORD_NEEDLE.finditer(ctx.source.lower())])
+        if not spans:
             return None  # every search below starts from a password word: none here
-        owned = self._calls_on_models(ctx)
+        owned = self._calls_on_models(ctx, spans)
         relative = {local: imp for imp in facts.imports if imp.module.startswith(".")
                     for local in imp.locals()}
         if not relative:
             return owned or None
-        calls = owned + self._instances_hashed_by_project(ctx)
+        calls = owned + self._instances_hashed_by_project(ctx, spans)
         if not _store_on_import(ctx.source, relative):
             return calls or None
-        for call in captures(ctx.lang, _STORE_QUERY, ctx.tree.root_node).get("call", []):
+        # A call is kept only when ``_plaintext_store`` finds a password in its arguments,
+        # whose text then holds "pass" or "pw": tree-sitter looks at the calls around those.
+        for call in captures_in(ctx.lang, _STORE_QUERY, ctx.tree.root_node, spans).get("call", []):
             fn = call.child_by_field_name("function")
             args_node = call.child_by_field_name("arguments")
             if fn is None or args_node is None:
@@ -880,13 +882,17 @@ class PasswordHash(Rule):
                                         local, chain, hashers))
         return calls or None
 
-    def _calls_on_models(self, ctx: FileContext) -> list[_StoreCall]:
+    def _calls_on_models(self, ctx: FileContext, spans: list[tuple[int, int]]
+                         ) -> list[_StoreCall]:
         """Return the store calls with a plain password whose receiver is the project's own
-        model object (``_model_owner``), which ``check_file`` left to the project phase."""
+        model object (``_model_owner``), which ``check_file`` left to the project phase
+        (``spans``: where the file's "pass" and "pw" are, one of which such a call's arguments
+        hold)."""
         if not _MODEL_CALL_RE.search(ctx.source):
             return []
         found = []
-        for call in captures(ctx.lang, _STORE_QUERY, ctx.tree.root_node).get("call", []):
+        for call in captures_in(ctx.lang, _STORE_QUERY, ctx.tree.root_node, spans
+                                ).get("call", []):
             fn = call.child_by_field_name("function")
             args_node = call.child_by_field_name("arguments")
             if fn is None or args_node is None or \
@@ -895,7 +901,7 @@ class PasswordHash(Rule):
             args = code_children(args_node)
             if _receiver_import(ctx.facts, fn)[0] is not None:
                 continue
-            owner = _model_owner(ctx.facts, fn, args)
+            owner = _model_owner(ctx.facts, fn, args, ctx.lang)
             message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save) \
                 if owner is not None else None
             if message:
@@ -903,17 +909,17 @@ class PasswordHash(Rule):
                                         "", None, owner=owner))
         return found
 
-    def _instances_hashed_by_project(self, ctx: FileContext) -> list[_StoreCall]:
+    def _instances_hashed_by_project(self, ctx: FileContext, spans: list[tuple[int, int]]
+                                     ) -> list[_StoreCall]:
         """Return the ``new Model({ password })`` of a file whose password is replaced before
         the save by what a function of a project module returns (``user.password = await
         hashPassword(password)``), for ``check_project`` to prove that function hashes."""
         source = ctx.source
         if not re.search(rb"(?<![\w$])new\s", source):
             return []
-        spans = [m.span() for m in _PASSWORD_NEEDLE.finditer(source.lower())]
         found = []
         for node in captures_in(ctx.lang, "(new_expression) @new", ctx.tree.root_node,
-                                merge_ranges(spans)).get("new", []):
+                                spans).get("new", []):
             args_node = node.child_by_field_name("arguments")
             if args_node is None:
                 continue
@@ -2391,7 +2397,8 @@ _MODEL_CALL_RE = re.compile(rb"\.\s*" + alternation(_MODEL_METHODS) + rb"\s*\(")
 _REQUEST_NAMES = frozenset({"req", "request"})
 
 
-def _model_owner(facts: FileFacts, fn: Node, args: list[Node]) -> _Owner | None:
+def _model_owner(facts: FileFacts, fn: Node, args: list[Node],
+                 lang: str | None = None) -> _Owner | None:
     """Return the project model object a store call's receiver names, when its root is no
     import and the call hands over an object with a plain password: ``users.create(…)``
     where ``const users = new Users(…)`` (in the call's function or the module, never
@@ -2414,7 +2421,7 @@ def _model_owner(facts: FileFacts, fn: Node, args: list[Node]) -> _Owner | None:
         return _Owner(None, None, chain[0], local, stored[0], keys)
     if len(chain) != 1:
         return None
-    made = _made_with_new(fn, local, root)
+    made = _made_with_new(fn, local, root, lang)
     if made is None:
         return None
     for cls_imp in facts.imports:
@@ -2487,9 +2494,10 @@ def _taken_from_request(node: Node, name: str) -> bool:
     return False
 
 
-def _made_with_new(node: Node, name: str, root: Node) -> str | None:
+def _made_with_new(node: Node, name: str, root: Node, lang: str | None = None) -> str | None:
     """Return ``C`` when ``name`` is declared once, as ``const name = new C(…)``, in a
-    function around ``node`` or the module, and never assigned."""
+    function around ``node`` or the module, and never assigned (``lang``, when given, lets
+    tree-sitter find the module's assignments instead of a walk in Python)."""
     for scope in _scopes_around(node):
         decls = _own_declarators(scope, name)
         if scope.type in _FUNCTIONS and any(text(n) == name for p in parameters(scope)
@@ -2497,7 +2505,7 @@ def _made_with_new(node: Node, name: str, root: Node) -> str | None:
             return None
         if not decls:
             continue
-        if len(decls) != 1 or _assigned_anywhere(root, name):
+        if len(decls) != 1 or _assigned_anywhere(root, name, lang):
             return None
         value = decls[0].child_by_field_name("value")
         target = decls[0].child_by_field_name("name")
@@ -2509,10 +2517,15 @@ def _made_with_new(node: Node, name: str, root: Node) -> str | None:
     return None
 
 
-def _assigned_anywhere(scope: Node, name: str) -> bool:
-    """Return True when ``name = …`` (or ``+=`` and the like) appears in ``scope``."""
-    return any(n.type in ("assignment_expression", "augmented_assignment_expression") and
-               text(n.child_by_field_name("left")) == name for n in walk(scope))
+def _assigned_anywhere(scope: Node, name: str, lang: str | None = None) -> bool:
+    """Return True when ``name = …`` (or ``+=`` and the like) appears in ``scope`` (with
+    ``lang``: ``scope`` is a tree's root, whose assignments tree-sitter finds)."""
+    nodes = nodes_of_types(lang, scope, _ASSIGNMENTS) if lang is not None else walk(scope)
+    return any(n.type in _ASSIGNMENTS and text(n.child_by_field_name("left")) == name
+               for n in nodes)
+
+
+_ASSIGNMENTS = ("assignment_expression", "augmented_assignment_expression")
 
 
 def _owner_hashes(ctx: ProjectContext, path: str, owner: _Owner, method: str) -> bool:
