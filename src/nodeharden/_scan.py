@@ -177,7 +177,7 @@ def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str
             ctx = FileContext(rel=rel, lang=lang, source=source, tree=tree, facts=facts,
                               style=None, info=info)  # type: ignore[arg-type]
             for rule_id, rule in _file_rules(tuple(rule_ids)):
-                if not rule.wants(source):
+                if not ctx.wanted(rule):
                     continue
                 if rule_id in OUTSIDE_READERS:
                     result.outside = True

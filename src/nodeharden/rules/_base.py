@@ -157,6 +157,15 @@ class FileContext:
         """Return a finding that points at ``node``."""
         return self.finding(rule, node.start_byte, node.end_byte, message, fix)
 
+    def wanted(self, rule: Rule) -> bool:
+        """Return ``rule.wants(self.source)``, worked out once per file and rule (the scan
+        asks before ``check_file``, some rules again in ``file_data``)."""
+        memo: dict[str, bool] = self.__dict__.setdefault("_wanted", {})
+        found = memo.get(rule.id)
+        if found is None:
+            found = memo[rule.id] = rule.wants(self.source)
+        return found
+
 
 def _file_style(self: FileContext) -> Style:
     style = self.__dict__.get("_style")

@@ -4010,7 +4010,7 @@ class ErrorHandler(Rule):
             errors = _server_errors(ctx.lang, ctx.tree.root_node)
             if errors.texts or errors.raw:
                 kept.append(errors)
-        if not self.wants(data) or not (
+        if not ctx.wanted(self) or not (
                 _MESSAGE_BYTES_RE.search(data) or _THIS_ROUTE_BYTES_RE.search(data)
                 or _GATE_BYTES_RE.search(data)):
             return kept or None

@@ -368,7 +368,7 @@ class HardcodedSecret(Rule):
     def file_data(self, ctx: FileContext) -> list[_SecretUse] | None:
         """Return, for ``check_project``, the secret arguments this file reads from project
         modules (``config.secret`` of ``require('./config')``), if any."""
-        if not self.wants(ctx.source):
+        if not ctx.wanted(self):
             return None
         finder = _Finder(ctx)
         for _ in self._secrets(ctx, finder):

@@ -2497,7 +2497,7 @@ class Helmet(Rule):
         enables = _enables_powered_by(ctx.facts, lambda: ctx.source) or any(
             [p for p in parts if p in ("off", "on")][-1:] == ["on"] for _, parts in loops)
         tables = header_maps(ctx.lang, ctx.tree.root_node, ctx.source, named)
-        off = tuple(self._switched_off(ctx)) if self.wants(ctx.source) else ()
+        off = tuple(self._switched_off(ctx)) if ctx.wanted(self) else ()
         return _FileHeaders(off, sets, tables.keys, tables.dynamic, settings=pending,
                             loop_apps=loop_apps, enables=enables, blocks=tables.blocks,
                             sent=tables.sent, lines=tables.lines, refs=frozenset(refs),

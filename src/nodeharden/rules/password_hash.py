@@ -837,7 +837,7 @@ class PasswordHash(Rule):
         ``check_file`` left to the project phase (computed by it, or again here)."""
         key = (ctx.rel, hash(ctx.source))
         if key not in _SECRET_CHECKS:
-            if not self.wants(ctx.source):
+            if not ctx.wanted(self):
                 return []
             for _ in self.check_file(ctx):
                 pass
