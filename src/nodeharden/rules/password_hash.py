@@ -37,6 +37,7 @@ from nodeharden._parse import (
     walk,
 )
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_package, is_test_file
 
 CHEAT_SHEET = "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html"
@@ -54,11 +55,11 @@ BCRYPT_MIN = 10
 _STORE_METHODS = {"create", "insert", "insertOne", "insertMany", "save", "update", "updateOne",
                   "findOneAndUpdate", "upsert", "build", "set", "push", "query", "execute",
                   "run", "raw", "bulkCreate"}
-_WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-_SQL_WRITE_RE = re.compile(r"(?is)\b(insert\s+into|update\s+\S+\s+set)\b")
+_WORD_RE = lazy_pattern(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_SQL_WRITE_RE = lazy_pattern(r"(?is)\b(insert\s+into|update\s+\S+\s+set)\b")
 _QUERY = "(call_expression) @call\n(new_expression) @new\n(binary_expression) @cmp"
 #: Every word of PASSWORD_WORDS contains one of these (searched in the lower-cased source).
-_PASSWORD_NEEDLE = re.compile(rb"pass|pw")
+_PASSWORD_NEEDLE = lazy_pattern(rb"pass|pw")
 #: Words that name a stored or expected password, never a second submitted one.
 STORED_WORDS = {"stored", "saved", "db", "hash", "hashed", "existing", "user", "account",
                 "expected", "real", "actual", "correct", "admin", "env", "config", "digest",
@@ -1055,9 +1056,9 @@ class PasswordHash(Rule):
 
 #: What a call that hashes or verifies a password is named (``bcrypt.hash``, ``argon2.verify``,
 #: a worker's ``pool.exec('hash', …)``).
-_HASHING_CALL_RE = re.compile(r"(?i)hash|compare|verify|bcrypt|argon|scrypt|pbkdf2")
-_HASHING_OPERATION_RE = re.compile(r"(?i)(?:bcrypt|argon2?|scrypt|pbkdf2)?[_-]?"
-                                   r"(?:hash|compare|verify)(?:[_-]?(?:sync|password))?")
+_HASHING_CALL_RE = lazy_pattern(r"(?i)hash|compare|verify|bcrypt|argon|scrypt|pbkdf2")
+_HASHING_OPERATION_RE = lazy_pattern(r"(?i)(?:bcrypt|argon2?|scrypt|pbkdf2)?[_-]?"
+                                     r"(?:hash|compare|verify)(?:[_-]?(?:sync|password))?")
 
 
 def _prehashed(update: Node) -> bool:
@@ -1128,8 +1129,8 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
 
 #: A schema field that holds a password's confirmation (``passwordConfirm``,
 #: ``confirmPassword``, ``password_confirmation``, ``repeatPassword``, ``verifyPwd``).
-_CONFIRM_FIELD_RE = re.compile(r"(?i)^(?=.*(?:confirm|repeat|retype|verif|again))"
-                               r"(?=.*(?:pass(?:word)?|pwd|psw)).*$")
+_CONFIRM_FIELD_RE = lazy_pattern(r"(?i)^(?=.*(?:confirm|repeat|retype|verif|again))"
+                                 r"(?=.*(?:pass(?:word)?|pwd|psw)).*$")
 #: Functions whose ``this`` is the document mongoose validates (not an arrow function, whose
 #: ``this`` is the enclosing scope's).
 _VALIDATOR_FUNCTIONS = ("function_expression", "function", "method_definition")
@@ -1250,7 +1251,7 @@ def _key_of(value: Node) -> str | None:
 
 
 #: A name written as a constant or an enum member (``AuthType``, ``Password``, ``AUTH_TYPE``).
-_CONSTANT_CASE = re.compile(r"^[A-Z][A-Za-z0-9]*$|^[A-Z][A-Z0-9_]*$")
+_CONSTANT_CASE = lazy_pattern(r"^[A-Z][A-Za-z0-9]*$|^[A-Z][A-Z0-9_]*$")
 #: What a constant's member may hold: literals only.
 _LITERALS = frozenset({"string", "number", "true", "false", "null", "undefined"})
 
@@ -1547,8 +1548,8 @@ def _enum_like(side: Node) -> bool:
 _MODE_WORDS = frozenset({"auth", "method", "type", "kind", "mode", "name", "provider",
                          "strategy", "scheme", "category", "variant", "flow"})
 #: Request data: never a mode the fallback may trust.
-_REQUEST_DATA_RE = re.compile(r"(?<![\w$])(?:req|request)(?![\w$])|\.(?:body|query|headers|"
-                              r"params|cookies|signedCookies|rawHeaders)(?![\w$])|\[")
+_REQUEST_DATA_RE = lazy_pattern(r"(?<![\w$])(?:req|request)(?![\w$])|\.(?:body|query|headers|"
+                                r"params|cookies|signedCookies|rawHeaders)(?![\w$])|\[")
 
 
 def _mode_like(other: Node) -> bool:
@@ -1753,7 +1754,7 @@ def _legacy_side(cmp: Node) -> bool:
     return False
 
 
-_LOGGERS = re.compile(r"^(?:console|logger|log|debug)\b")
+_LOGGERS = lazy_pattern(r"^(?:console|logger|log|debug)\b")
 
 
 def _kept_at(value: Node, scope: Node, depth: int = 0) -> list[Node]:
@@ -1979,7 +1980,7 @@ def _exported_as(fn: Node) -> str | None:
     return None
 
 
-_EXPORTS_RE = re.compile(r"^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$")
+_EXPORTS_RE = lazy_pattern(r"^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$")
 
 
 def _name_calls(fn: Node) -> list[Node]:
@@ -2106,7 +2107,7 @@ def _from_request(node: Node, hops: int = 0) -> bool:
 RULE = PasswordHash()
 
 
-_STORE_CALL_RE = re.compile(rb"(?<![\w$])" + alternation(_STORE_METHODS) + rb"\s*\(")
+_STORE_CALL_RE = lazy_pattern(rb"(?<![\w$])" + alternation(_STORE_METHODS) + rb"\s*\(")
 _WORD_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
 
 
@@ -2393,7 +2394,7 @@ def _proves_hash(ctx: ProjectContext, importer: str, hasher: _Hasher) -> bool:
 #: Methods of a project's own model class that store what they are given.
 _MODEL_METHODS = frozenset({"create", "insert", "insertOne", "save", "update", "updateOne",
                             "upsert"})
-_MODEL_CALL_RE = re.compile(rb"\.\s*" + alternation(_MODEL_METHODS) + rb"\s*\(")
+_MODEL_CALL_RE = lazy_pattern(rb"\.\s*" + alternation(_MODEL_METHODS) + rb"\s*\(")
 _REQUEST_NAMES = frozenset({"req", "request"})
 
 
