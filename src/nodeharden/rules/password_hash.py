@@ -744,13 +744,16 @@ class PasswordHash(Rule):
         # sha1 || stored === sha512`) are one check, reported once at the first of them.
         conditions: dict[tuple[int, int], list[Node]] = {}
         pending: list[_SecretCheck | _ConstantCheck] = []
-        tops = _condition_tops(ctx.lang, root) if caps.get("cmp") else []
+        # The file's conditions, found once a comparison needs them (most files have none).
+        tops: list[tuple[int, int]] | None = None
         for cmp in caps.get("cmp", []):
             if not self._comparison(cmp, ctx.info.hashes_on_save):
                 continue
             if any(cmp.start_byte <= d.start_byte and d.end_byte <= cmp.end_byte
                    for d in digests_reported):
                 continue  # `sha1(password) === stored`: the digest's finding is this problem
+            if tops is None:
+                tops = _condition_tops(ctx.lang, root)
             conditions.setdefault(_top_of(cmp, tops), []).append(cmp)
         functions: dict[str, list[Node]] | None = None
         for (start, end), cmps in conditions.items():
@@ -773,10 +776,10 @@ class PasswordHash(Rule):
         helper_calls = [call for call in caps.get("call", []) if _helper_call(call)]
         if helper_calls and functions is None:
             functions = _named_functions(ctx.lang, root)
-        if helper_calls and not tops:
-            tops = _condition_tops(ctx.lang, root)
         for call in helper_calls:
             for cmp, op in _helper_comparisons(call, functions or {}):
+                if tops is None:
+                    tops = _condition_tops(ctx.lang, root)
                 span = _top_of(cmp, tops)
                 if span in reported:
                     continue
