@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import (captures, code_children, object_properties, parse, string_value,
-                               text, unwrap, walk)
+from nodeharden._parse import (captures, code_children, enclosing, object_properties, parse,
+                               string_value, text, unwrap, walk)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
@@ -955,12 +955,7 @@ _SCHEMA_STEPS = frozenset({"string", "min", "max", "length", "invalid", "not", "
 
 def _top_level(node: Node) -> bool:
     """Return True when no function or class lies between ``node`` and the top level."""
-    cur = node.parent
-    while cur is not None:
-        if cur.type in _FUNCTIONS:
-            return False
-        cur = cur.parent
-    return True
+    return enclosing(node, _FUNCTIONS) is None
 
 
 def _stops_on_error(root: Node, call: Node) -> bool:
