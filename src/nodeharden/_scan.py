@@ -145,6 +145,11 @@ def _data_rules(rule_ids: tuple[str, ...]) -> list[tuple[str, Rule]]:
             if type(found).file_data is not Rule.file_data]
 
 
+#: The most bytes of files the project phase keeps in memory between its reads (``read`` in
+#: ``Scanner.scan``): the sources of a typical app, not a monorepo's.
+_KEPT_BYTES = 32 * 1024 * 1024
+
+
 def scan_source(info: ProjectInfo, rel: str, data: bytes, rule_ids: Iterable[str]) -> FileScan:
     """Parse one JS/TS file and run the per-file rules on it."""
     from nodeharden._parse import parse
@@ -426,15 +431,22 @@ class Scanner:
 
         #: The bytes read in the project phase, which reads most files several times (956
         #: reads of 300 files in a check of a 300-file app); dropped when this scan returns.
+        #: Up to ``_KEPT_BYTES`` of them: past that, files are read again from disk (a large
+        #: monorepo's sources are not all held at once).
         kept: dict[str, bytes | None] = {}
+        kept_size = [0]
         keeping = False
 
         def read(rel: str) -> bytes | None:
             """Return a file's bytes as rules see them: overlay first, BOM removed."""
             if keeping:
-                if rel not in kept:
-                    kept[rel] = read_now(rel)
-                return kept[rel]
+                if rel in kept:
+                    return kept[rel]
+                data = read_now(rel)
+                if kept_size[0] < _KEPT_BYTES:
+                    kept[rel] = data
+                    kept_size[0] += len(data or b"")
+                return data
             return read_now(rel)
 
         def read_now(rel: str) -> bytes | None:
