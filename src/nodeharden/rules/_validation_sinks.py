@@ -23,6 +23,8 @@ from nodeharden._parse import (
     CASTS_AND_AWAIT,
     FUNCTION_TYPES,
     code_children,
+    has_spread,
+    object_properties,
     parameters,
     string_value,
     text,
@@ -2865,8 +2867,10 @@ def schema_chains(node: Node, names: dict[str, str]) -> list[Chain] | None:
                     unknown = True
                 parts = list(where)
             elif name in PINNING:
+                # A validator's own `if` (run only when it holds) or `negated` pins nothing.
                 if value is not None and (value.type == "true" or (
-                        value.type == "object" and "negated" not in text(value))):
+                        value.type == "object" and not {"negated", "if"} & set(
+                            object_properties(value)) and not has_spread(value))):
                     pins = True
             elif name in _UNPINNING:
                 unknown = True

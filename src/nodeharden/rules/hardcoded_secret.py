@@ -292,10 +292,10 @@ class _Finder:
                          "literal" if _is_literal(value) else "public")
         elif value.type == "array":
             items = code_children(value)
-            if items and all(_is_literal(i) or _empty(i) for i in items) \
-                    and any(_is_literal(i) for i in items):
+            if items and all(_is_literal(i) or _empty(i) for i in items):
+                # An empty key in a list signs too (Keygrip, cookie-signature): forgeable.
                 expr = self.env_expr(env)
-                first = next(i for i in items if _is_literal(i))
+                first = next((i for i in items if _is_literal(i)), items[0])
                 yield Secret(first, value, env, f"[{expr}]" if wrap_array else expr, what)
         elif value.type == "binary_expression" and text(value.child_by_field_name("operator")) \
                 == "+" or value.type == "template_string" and string_value(value) is None:
@@ -901,15 +901,26 @@ def _production_guarded(root: Node) -> set[str]:
         while cur.parent is not None and cur.parent.type != "program":
             parent = cur.parent
             if parent.type == "if_statement" and parent.child_by_field_name("consequence") == cur:
-                for term in _conjuncts(parent.child_by_field_name("condition")):
+                terms = _conjuncts(parent.child_by_field_name("condition"))
+                tested = {var for term in terms for var in _missing_vars(term)}
+                if not tested and not any(_production_test(term, root) for term in terms):
+                    break  # `if (false) { … }`: a branch that need not run
+                for term in terms:
                     production = production or _production_test(term, root)
-                    missing |= _missing_vars(term)
+                missing |= tested
             elif parent.type != "statement_block":
                 break
             cur = parent
         else:
             if production:
                 guarded |= missing
+    # `process.env.JWT_SECRET = process.env.JWT_SECRET || 'dev'`: the variable is never missing.
+    for node in walk(root):
+        if node.type in ("assignment_expression", "augmented_assignment_expression"):
+            left = text(node.child_by_field_name("left")).replace(" ", "")
+            guarded = {var for var in guarded
+                       if left not in (f"process.env.{var}", f"process.env['{var}']",
+                                       f'process.env["{var}"]')}
     return guarded
 
 
@@ -951,6 +962,12 @@ def _env_keys(root: Node) -> Iterator[tuple[tuple[str, ...], str]]:
 _SCHEMA_STEPS = frozenset({"string", "min", "max", "length", "invalid", "not", "disallow",
                            "required", "optional", "nonempty", "trim", "describe",
                            "description", "label"})
+
+
+#: Statements whose body may not run (or runs again): a check inside one proves nothing.
+_CONDITIONAL = frozenset({"if_statement", "for_statement", "for_in_statement", "while_statement",
+                          "do_statement", "try_statement", "switch_statement",
+                          "ternary_expression"})
 
 
 def _top_level(node: Node) -> bool:
@@ -1010,8 +1027,9 @@ def _schema_refuses(root: Node, exported: _Exported) -> bool:
                         and name is not None and name.type == "identifier":
                     holder = text(name)
     for call in walk(root):
-        if call.type != "call_expression" or not _top_level(call):
-            continue
+        if call.type != "call_expression" or not _top_level(call) \
+                or enclosing(call, _CONDITIONAL) is not None:
+            continue  # `if (NODE_ENV === 'test') schema.parse(config)`: may not run
         fn = call.child_by_field_name("function")
         args = call.child_by_field_name("arguments")
         if fn is None or fn.type != "member_expression" or args is None:

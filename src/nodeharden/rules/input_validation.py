@@ -1811,7 +1811,8 @@ def _filter_sanitized(ctx: ProjectContext, project: _Project) -> _FilterSanitize
     the id given to ``findById()`` & co. The project (test files aside) must turn the option on
     with ``mongoose.set('sanitizeFilter', true)`` as a top-level statement of a file that
     imports mongoose, mention ``sanitizeFilter`` nowhere else (a connection's or a query's own
-    setting may turn it off), call no ``trusted()`` and make no ``new Mongoose()``; a declared
+    setting may turn it off), call no ``trusted()`` and make no ``new Mongoose()``; the file that
+    sets it creates the Express app or another project file imports it; a declared
     mongoose must be 6 or later. The model is a name the sink's file imports from a project
     module whose ``module.exports`` (or default export) is ``mongoose.model(…)``, or binds
     itself to ``mongoose.model(…)`` at its top."""
@@ -1851,6 +1852,11 @@ def _filter_sanitized(ctx: ProjectContext, project: _Project) -> _FilterSanitize
                 found += 1
         if found != mentions:
             return never  # sanitizeFilter also set (or read) some other way
+        if not any(app.kind == "app" for app in facts.apps) and not any(
+                ctx.resolve_import(other, imp.module) == rel
+                for other, other_facts in ctx.facts.items()
+                if other != rel and not is_test_file(other) for imp in other_facts.imports):
+            return never  # a file the app never loads (a tool, a script): proves nothing
         turned_on = True
     if not turned_on:
         return never
