@@ -2464,61 +2464,56 @@ def _own_declarators(scope: Node, name: str) -> list[Node]:
     return found
 
 
-def _parameter_of_scope(node: Node, name: str) -> bool:
-    """Return True when the nearest function around ``node`` declaring ``name`` has it as
-    a parameter (the handler's ``req``)."""
+def _nearest_binding(node: Node, name: str) -> tuple[Node | None, list[Node]]:
+    """Return the nearest scope around ``node`` that binds ``name`` and its declarators of
+    ``name`` there: none when ``name`` is a parameter of that function; ``(None, [])`` when no
+    scope around ``node`` binds it."""
     for scope in _scopes_around(node):
         if scope.type in _FUNCTIONS and any(text(n) == name for p in parameters(scope)
                                             for n in walk(p) if n.type == "identifier"):
-            return True
-        if _own_declarators(scope, name):
-            return False
-    return False
+            return scope, []
+        decls = _own_declarators(scope, name)
+        if decls:
+            return scope, decls
+    return None, []
+
+
+def _parameter_of_scope(node: Node, name: str) -> bool:
+    """Return True when the nearest function around ``node`` declaring ``name`` has it as
+    a parameter (the handler's ``req``)."""
+    scope, decls = _nearest_binding(node, name)
+    return scope is not None and not decls
 
 
 def _taken_from_request(node: Node, name: str) -> bool:
     """Return True for ``name`` declared once, by ``const { name } = req`` (``req`` a
     parameter), in a function around ``node``, and never assigned."""
-    for scope in _scopes_around(node):
-        decls = _own_declarators(scope, name)
-        if scope.type in _FUNCTIONS and any(text(n) == name for p in parameters(scope)
-                                            for n in walk(p) if n.type == "identifier"):
-            return False
-        if not decls:
-            continue
-        if len(decls) != 1 or _assigned_anywhere(scope, name):
-            return False
-        target = decls[0].child_by_field_name("name")
-        value = decls[0].child_by_field_name("value")
-        return target is not None and target.type == "object_pattern" and \
-            value is not None and value.type == "identifier" and \
-            text(value) in _REQUEST_NAMES and _parameter_of_scope(value, text(value)) and \
-            any(n.type == "shorthand_property_identifier_pattern" and text(n) == name
-                for n in target.named_children)
-    return False
+    scope, decls = _nearest_binding(node, name)
+    if scope is None or len(decls) != 1 or _assigned_anywhere(scope, name):
+        return False
+    target = decls[0].child_by_field_name("name")
+    value = decls[0].child_by_field_name("value")
+    return target is not None and target.type == "object_pattern" and \
+        value is not None and value.type == "identifier" and \
+        text(value) in _REQUEST_NAMES and _parameter_of_scope(value, text(value)) and \
+        any(n.type == "shorthand_property_identifier_pattern" and text(n) == name
+            for n in target.named_children)
 
 
 def _made_with_new(node: Node, name: str, root: Node, lang: str | None = None) -> str | None:
     """Return ``C`` when ``name`` is declared once, as ``const name = new C(…)``, in a
     function around ``node`` or the module, and never assigned (``lang``, when given, lets
     tree-sitter find the module's assignments instead of a walk in Python)."""
-    for scope in _scopes_around(node):
-        decls = _own_declarators(scope, name)
-        if scope.type in _FUNCTIONS and any(text(n) == name for p in parameters(scope)
-                                            for n in walk(p) if n.type == "identifier"):
-            return None
-        if not decls:
-            continue
-        if len(decls) != 1 or _assigned_anywhere(root, name, lang):
-            return None
-        value = decls[0].child_by_field_name("value")
-        target = decls[0].child_by_field_name("name")
-        if target is None or target.type != "identifier" or value is None or \
-                value.type != "new_expression":
-            return None
-        ctor = value.child_by_field_name("constructor")
-        return text(ctor) if ctor is not None and ctor.type == "identifier" else None
-    return None
+    _, decls = _nearest_binding(node, name)
+    if len(decls) != 1 or _assigned_anywhere(root, name, lang):
+        return None
+    value = decls[0].child_by_field_name("value")
+    target = decls[0].child_by_field_name("name")
+    if target is None or target.type != "identifier" or value is None or \
+            value.type != "new_expression":
+        return None
+    ctor = value.child_by_field_name("constructor")
+    return text(ctor) if ctor is not None and ctor.type == "identifier" else None
 
 
 def _assigned_anywhere(scope: Node, name: str, lang: str | None = None) -> bool:
@@ -2620,17 +2615,10 @@ def _held_classes(ctx: ProjectContext, rel: str, value: Node,
         return None  # a parameter's, a call's or a package's object: nothing tells
     name = text(value)
     root = _root_of(value)
-    decl = None
-    for scope in _scopes_around(value):
-        if scope.type in _FUNCTIONS and any(text(n) == name for p in parameters(scope)
-                                            for n in walk(p) if n.type == "identifier"):
-            return None
-        decls = _own_declarators(scope, name)
-        if decls:
-            if len(decls) != 1:
-                return None
-            decl = decls[0]
-            break
+    scope, decls = _nearest_binding(value, name)
+    if (scope is not None and not decls) or len(decls) > 1:
+        return None  # a parameter, or declared more than once
+    decl = decls[0] if decls else None
     target = decl.child_by_field_name("name") if decl is not None else None
     made = decl.child_by_field_name("value") if decl is not None else None
     if target is None or target.type != "identifier" or made is None or \
