@@ -144,6 +144,8 @@ class Rewrite:
     sql: str
     params: list[str]
     problems: list[str]
+    #: Constant SQL fragments left in the text (see ``parameterize``).
+    inline: int = 0
 
 
 def template_literal(parts: list[str | Node]) -> str:
@@ -224,12 +226,15 @@ def _paren_keyword(before: str) -> str | None:
     return None
 
 
-def parameterize(pieces: Pieces, placeholder: str) -> Rewrite:
+def parameterize(pieces: Pieces, placeholder: str,
+                 constant: frozenset[tuple[int, int]] = frozenset()) -> Rewrite:
     """Return the statement with every value replaced by a placeholder (``?`` or ``$``).
 
     A value inside a quoted SQL string turns the whole quoted string into one parameter (so
     ``LIKE '%${term}%'`` becomes ``LIKE ?`` with ``\\`%${term}%\\``` as its parameter); a bare
-    value in a value position becomes a placeholder; anything else is a problem."""
+    value in a value position becomes a placeholder; a bare value elsewhere stays in the text
+    when it is only constant SQL (its byte span in ``constant``: a fragment chosen by a
+    condition, a column list written in the code) and is a problem otherwise."""
     out: list[str] = []
     params: list[str] = []
     problems: list[str] = []
@@ -237,6 +242,7 @@ def parameterize(pieces: Pieces, placeholder: str) -> Rewrite:
     literal: list[str | Node] = []
     raw: list[str] = []
     literal_escape = False
+    inline = 0
 
     def mark() -> str:
         params_count = len(params)
@@ -259,7 +265,10 @@ def parameterize(pieces: Pieces, placeholder: str) -> Rewrite:
             kind, what = _value_context(before)
             if glued:
                 kind, what = "other", "part of a name"
-            if kind == "value":
+            if kind in ("in", "other") and (part.start_byte, part.end_byte) in constant:
+                inline += 1
+                out.append(text(part))
+            elif kind == "value":
                 params.append(text(part))
                 out.append(mark())
             elif kind == "number":
@@ -328,7 +337,7 @@ def parameterize(pieces: Pieces, placeholder: str) -> Rewrite:
             i += 1
     if state == "str":
         problems.append("a quoted string is not closed")
-    return Rewrite(sql="".join(out), params=params, problems=problems)
+    return Rewrite(sql="".join(out), params=params, problems=problems, inline=inline)
 
 
 def _literal_param(literal: list[str | Node]) -> str:

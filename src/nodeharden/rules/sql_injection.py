@@ -2451,10 +2451,17 @@ class SqlInjection(Rule):
         if not looks_like_sql(pieces):
             return None
         scope = _scope_of(call)
+        known: set[tuple[int, int]] = set()  # constant without assuming what imports export
         _STATE.assumed = []
         try:
-            constant = all(_internal_value(value) or _constant_text(value, scope, call)
-                           for value in pieces.values())
+            constant = True
+            for value in pieces.values():
+                before = len(_STATE.assumed)
+                if _internal_value(value) or _constant_text(value, scope, call):
+                    if len(_STATE.assumed) == before:
+                        known.add((value.start_byte, value.end_byte))
+                else:
+                    constant = False
             assumed = tuple(_STATE.assumed)
         finally:
             _STATE.assumed = None
@@ -2462,7 +2469,8 @@ class SqlInjection(Rule):
             # Numbers, sqlite's own row ids, constant SQL fragments and placeholder lists
             # (`ids.map(() => '?').join(',')`): nothing a client controls.
             return None
-        finding = self._report(ctx, call, method, args, driver, source, pieces)
+        finding = self._report(ctx, call, method, args, driver, source, pieces,
+                               frozenset(known))
         if constant:
             # Constant if the project modules it imports from export what it assumes.
             _DEFERRED.setdefault(ctx.rel, []).append((finding, held + assumed))
@@ -2470,16 +2478,25 @@ class SqlInjection(Rule):
         return finding
 
     def _report(self, ctx: FileContext, call: Node, method: str, args: list[Node],
-                driver: str | None, source: _Source, pieces: Pieces) -> Finding:
+                driver: str | None, source: _Source, pieces: Pieces,
+                known: frozenset[tuple[int, int]] = frozenset()) -> Finding:
+        """Return the finding of a call whose SQL embeds values (``known``: the byte spans of
+        the values that are constant, which the message does not blame)."""
         how = "a template literal" if source.expr.type == "template_string" else "`+`"
         base = f"SQL built with {how} from values can be injected"
         if source.variable:
             base += f" (`{source.variable}`)"
         placeholder = "$" if driver == "pg" else "?"
-        rewrite = parameterize(pieces, placeholder)
+        rewrite = parameterize(pieces, placeholder, known)
         if rewrite.problems:
             return ctx.node_finding(
                 self.id, call, f"{base}: {rewrite.problems[0]} (no automatic fix)")
+        if rewrite.inline:
+            # A constant fragment may hold placeholders of its own, which new ones would
+            # renumber or mix with: no rewrite.
+            return ctx.node_finding(
+                self.id, call, f"{base}; the SQL also holds fragments built in the code: use "
+                "placeholders and a parameter array (no automatic fix)")
         if driver is None:
             return ctx.node_finding(
                 self.id, call, f"{base}; the database driver could not be determined from the "
