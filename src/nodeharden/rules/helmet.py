@@ -45,6 +45,7 @@ from nodeharden._parse import (
 )
 from nodeharden._project import JS_SUFFIXES, files_with_suffix
 from nodeharden._regex import lazy_pattern
+from nodeharden._roles import APP, package_of, role_from_path
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import (
@@ -2462,6 +2463,60 @@ def _use_target(call: Node) -> str | None:
     return text(fn.child_by_field_name("object"))
 
 
+#: A re-export of another module: ``export * from './x'``, ``export { a, b } from './x'``.
+_RE_EXPORT_RE = lazy_pattern(
+    rb"""\bexport\s+(?:\*(?:\s+as\s+[\w$]+)?|\{[^{}]*\})\s*from\s*['"]([^'"\n]+)['"]""")
+
+
+def _answers_cors(ctx: ProjectContext, facts: FileFacts) -> bool:
+    """Return True when ``facts`` (an application module) puts the ``cors`` package in front of
+    requests: ``x.use(cors(…))`` / ``x.get('/p', cors(…), …)`` in the file itself, or a call of
+    its ``cors`` binding in a module some other application module imports (a middleware
+    factory such as ``export const corsFor = (…) => cors(…)``, mounted where it is
+    imported). A module nothing imports (a dev server, a script) does not count."""
+    names = facts.locals_of("cors")
+    if not names:
+        return False
+    for call in facts.calls:
+        if call.method in ("use", "all", "options", "get", "post", "put", "patch", "delete") \
+                and any(arg.kind == "call" and arg.name.split(".")[0] in names
+                        for arg in call.args):
+            return True
+    source = ctx.read(facts.path) or b""
+    spans = [(imp.start, imp.end) for imp in facts.imports]
+    called = any(
+        not any(s <= m.start() < e for s, e in spans)
+        for name in names
+        for m in re.finditer(rb"(?<![\w$.])" + re.escape(name.encode()) + rb"\s*\(", source))
+    if not called:
+        return False
+    def specs(other: str) -> list[str]:
+        found = [imp.module for imp in ctx.facts[other].imports]
+        text_of = ctx.read(other) or b""
+        if b"export" in text_of:  # `export * from './cors-setup.js'` in an index module
+            found += [m.group(1).decode("utf-8", "replace")
+                      for m in _RE_EXPORT_RE.finditer(text_of)]
+        return found
+
+    return any(other != facts.path and role_from_path(other) == APP
+               and any(spec.startswith(".") and ctx.resolve_import(other, spec) == facts.path
+                       for spec in specs(other))
+               for other in sorted(ctx.facts))
+
+
+def _package_answers_cors(ctx: ProjectContext, rel: str, cache: dict[str, bool]) -> bool:
+    """Return True when an application module of the package that holds ``rel`` answers
+    cross-origin requests through ``cors`` (``_answers_cors``): the app means its answers
+    to be read by other origins, so a helmet of that package that switches
+    Cross-Origin-Resource-Policy off did so on purpose, wherever the ``cors`` call sits."""
+    package = package_of(rel, ctx.package_dirs)
+    if package not in cache:
+        cache[package] = any(
+            role_from_path(other) == APP and package_of(other, ctx.package_dirs) == package
+            and _answers_cors(ctx, ctx.facts[other]) for other in sorted(ctx.facts))
+    return cache[package]
+
+
 class Helmet(Rule):
     """An Express app without helmet(), or helmet with protections switched off."""
 
@@ -2595,6 +2650,7 @@ class Helmet(Rule):
         if loop_apps:
             app_sets.add("x-powered-by")  # helmet's hidePoweredBy: false changes nothing
         own_middleware: dict[tuple[str, str | None], tuple[set[str], list[bytes]]] = {}
+        cors_packages: dict[str, bool] = {}
         for rel, item in data.items():
             for finding, header, target in item.switched_off:
                 if header in app_sets or (header == "x-frame-options"
@@ -2605,6 +2661,9 @@ class Helmet(Rule):
                 own_headers, policies = own_middleware[rel, target]
                 if header in own_headers:
                     continue  # off in helmet() because this app mounts its own middleware for it
+                if header == "cross-origin-resource-policy" \
+                        and _package_answers_cors(ctx, rel, cors_packages):
+                    continue  # the app serves other origins through cors (in another module)
                 if header == "x-frame-options" and _policies_frame(ctx, policies):
                     continue  # this app's helmet.contentSecurityPolicy(…) sends frame-ancestors
                 yield finding
