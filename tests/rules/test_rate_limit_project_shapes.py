@@ -46,7 +46,7 @@ def planned(root: Path) -> dict[str, str]:
 UNBOUNDED = [
     "app.enable('trust proxy');",
     "app.set('trust proxy', true);",
-    "app.set('trust proxy', 'loopback, 10.0.0.1');",
+    "app.set('trust proxy', '0.0.0.0/0');",
     "app.set('trust proxy', (ip) => ip === '10.0.0.1');",
     "app.set('trust proxy', process.env.TRUST_PROXY);",
 ]
@@ -55,6 +55,7 @@ BOUNDED = [
     "app.set('trust proxy', 1);",
     "app.set('trust proxy', false);",
     "app.set('trust proxy', '10.0.0.1, 10.0.0.2/31');",
+    "app.set('trust proxy', 'loopback, 10.0.0.1');",
     "app.set('trust proxy', Number(process.env.PROXY_HOPS || 0));",
     "let hops;\nif (process.env.TLS) hops = 1;\nelse hops = 0;\napp.set('trust proxy', hops);",
 ]

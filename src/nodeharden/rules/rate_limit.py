@@ -202,10 +202,124 @@ _BOUND_RE = lazy_pattern(rb"[\w$\])]\s*>=?\s*[\w$(]")
 _ROUTE_METHODS_ALL = HTTP_METHODS | {"use"}
 
 
-def _limiter_body(body: bytes) -> bool:
-    return bool(_COUNTER_RE.search(body) and _EXPIRY_RE.search(body)
-                and _TOO_MANY_RE.search(body) and _BOUND_RE.search(body)
-                and not _TESTS_429_RE.search(body))
+#: A read of a store by key (``store.get(key)``) and a write (``store.set(key, value, …)``,
+#: ``setex``/``psetex`` with their expiry built in): a counter kept as a value.
+_GET_CALL_RE = lazy_pattern(rb"\.\s*get\s*\(")
+_SET_CALL_RE = lazy_pattern(rb"\.\s*(set|setex|setEx|psetex|pSetEx)\s*\(")
+_KEY_EXPIRY_RE = lazy_pattern(rb"\.\s*p?expire\s*\(")
+#: An expiry given to ``set``: ``{ PX: ms }``/``{ EX: s }`` (node-redis), ``'PX', ms`` (ioredis).
+_SET_EXPIRY_ARG_RE = lazy_pattern(rb"^['\"](?:PX|EX|px|ex)['\"]$|\b(?:PX|EX)\s*:")
+#: The count moved by one between the read and the write (``n + 1``, ``remaining - 1``, ``++``).
+_STEP_RE = lazy_pattern(rb"[-+]\s*1\b(?![.\d])|\+\+|--|[-+]=\s*1\b")
+#: A limiter's "over the bound" callback option called from its middleware
+#: (``opts.onRateLimited(req, res, next)``): what it answers is written where it is mounted.
+_CALLBACK_CALL_RE = lazy_pattern(
+    rb"[\w$)\]]\s*\.\s*(onRateLimited|onLimitReached|onLimited|onBlocked|onExceeded|handler)"
+    rb"\s*\(")
+
+
+def _arguments(body: bytes, open_at: int) -> list[bytes]:
+    """Return the top-level arguments of the call whose ``(`` is at ``open_at`` (stripped)."""
+    out: list[bytes] = []
+    depth, start, i, quote = 0, open_at + 1, open_at, 0
+    while i < len(body):
+        c = body[i]
+        if quote:
+            if c == 92:  # backslash
+                i += 1
+            elif c == quote:
+                quote = 0
+        elif c in b"'\"`":
+            quote = c
+        elif c in b"([{":
+            depth += 1
+        elif c in b")]}":
+            depth -= 1
+            if depth == 0:
+                out.append(body[start:i].strip())
+                return [a for a in out if a]
+        elif c == 44 and depth == 1:  # a comma between arguments
+            out.append(body[start:i].strip())
+            start = i + 1
+        i += 1
+    return []
+
+
+def _value_counter(body: bytes) -> bool:
+    """Return True for a counter kept as a value: a ``get(key)`` and a ``set(key, …)`` of the
+    same key, the write with an expiry (``{ PX: ms }``, ``'EX', s``, ``setex``, or an
+    ``expire(key, …)``), and the count moved by one in between (``remaining - 1``). A cache
+    (``get``, then ``set`` of what was computed) moves no count by one."""
+    read = {args[0] for m in _GET_CALL_RE.finditer(body)
+            if len(args := _arguments(body, m.end() - 1)) == 1}
+    if not read or not _STEP_RE.search(body):
+        return False
+    expired = {args[0] for m in _KEY_EXPIRY_RE.finditer(body)
+               if (args := _arguments(body, m.end() - 1))}
+    for m in _SET_CALL_RE.finditer(body):
+        args = _arguments(body, m.end() - 1)
+        if not args or args[0] not in read:
+            continue
+        if m.group(1) != b"set" or args[0] in expired \
+                or any(_SET_EXPIRY_ARG_RE.search(a) for a in args[2:]):
+            return True
+    return False
+
+
+def _limiter_body(body: bytes, answered: frozenset[bytes] = frozenset()) -> bool:
+    """Return True for the code of a limiter: a counter per key with an expiry (Redis
+    ``incr`` and ``expire``, or a value read and written back with an expiry,
+    ``_value_counter``), a bound (``tries > max``) and a 429 once over it, in the code itself
+    or in a callback option it calls whose name is in ``answered`` (``opts.onRateLimited(…)``,
+    where the options given at its mount answer 429)."""
+    if _TESTS_429_RE.search(body) or not _BOUND_RE.search(body):
+        return False
+    if not (_TOO_MANY_RE.search(body) or any(
+            m.group(1) in answered for m in _CALLBACK_CALL_RE.finditer(body))):
+        return False
+    return bool(_COUNTER_RE.search(body) and _EXPIRY_RE.search(body)) or _value_counter(body)
+
+
+def _limiter_candidate(body: bytes) -> bool:
+    """Return True when a file may hold a limiter whose 429 is a callback option it is given:
+    a counter, a bound and a call of such an option, without a 429 of its own."""
+    return bool(_CALLBACK_CALL_RE.search(body) and _BOUND_RE.search(body)
+                and not _TESTS_429_RE.search(body)
+                and ((_COUNTER_RE.search(body) and _EXPIRY_RE.search(body))
+                     or _value_counter(body)))
+
+
+def _answering_callbacks(ctx: ProjectContext, rel: str, names: set[bytes]) -> frozenset[bytes]:
+    """Return the callback option ``names`` that a module importing ``rel`` (where the limiter
+    is mounted with its options) writes as a function answering 429 on the response:
+    ``onRateLimited: (req, res) => res.status(429).send(…)`` or ``onRateLimited(req, res)
+    {…}`` in an object. A callback that only calls ``next()`` blocks nothing."""
+    found: set[bytes] = set()
+    for importer in sorted(ctx.facts):
+        if importer == rel or is_test_file(importer) or not any(
+                ctx.resolve_import(importer, imp.module) == rel
+                for imp in ctx.facts[importer].imports):
+            continue
+        lang = _lang_of(importer)
+        source = ctx.read(importer)
+        if lang is None or source is None or not any(n in source for n in names):
+            continue
+        for node in walk(parse(lang, source).root_node):
+            if node.type == "pair":
+                key, value = node.child_by_field_name("key"), node.child_by_field_name("value")
+            elif node.type == "method_definition":
+                key, value = node.child_by_field_name("name"), node
+            else:
+                continue
+            value = unwrap(value) if value is not None and node.type == "pair" else value
+            name = (key.text or b"").strip(b"'\"") if key is not None else b""
+            if value is None or name not in names \
+                    or value.type not in FUNCTION_TYPES | {"method_definition"}:
+                continue
+            code = value.text or b""
+            if _TOO_MANY_RE.search(code) and not _TESTS_429_RE.search(code):
+                found.add(name)
+    return frozenset(found)
 
 
 def _binding_names(node: Node) -> set[str]:
@@ -250,9 +364,11 @@ def own_limiter(ctx: ProjectContext) -> str | None:
     or None.
 
     A limiter is a function that counts in a store with an expiry (Redis ``incr`` and
-    ``expire``) and, once the count passes a bound (``tries > max``), answers 429 on the
-    response (``res.status(429)``) or throws an error named for rate limiting
-    (``RateLimitExceeded``, ``TooManyRequests``). A counter without that answer (page views, a
+    ``expire``, or a count read and written back with one, ``_value_counter``) and, once the
+    count passes a bound (``tries > max``), answers 429 on the response (``res.status(429)``)
+    or throws an error named for rate limiting (``RateLimitExceeded``, ``TooManyRequests``),
+    itself or through a callback option that a module importing it writes to answer 429
+    (``_answering_callbacks``). A counter without that answer (page views, a
     cache) is no limiter, nor is a client that tests for a 429 it receives (``r.status ===
     429``: it backs off from another service's limit). Test files do not count.
 
@@ -269,11 +385,19 @@ def own_limiter(ctx: ProjectContext) -> str | None:
             continue
         lang = _lang_of(path)
         source = ctx.read(path)
-        if lang is None or source is None or not _limiter_body(source):
+        if lang is None or source is None:
             continue
+        answered: frozenset[bytes] = frozenset()
+        if not _limiter_body(source):
+            if not _limiter_candidate(source):
+                continue
+            answered = _answering_callbacks(
+                ctx, path, {m.group(1) for m in _CALLBACK_CALL_RE.finditer(source)})
+            if not _limiter_body(source, answered):
+                continue
         roots[path] = parse(lang, source).root_node
         for node in nodes_of_types(lang, roots[path], FUNCTION_TYPES):
-            if _limiter_body(source[node.start_byte:node.end_byte]):
+            if _limiter_body(source[node.start_byte:node.end_byte], answered):
                 top = _top_statement(node)
                 limiters.setdefault(path, set()).update(
                     _binding_names(top) if top is not None else set())
@@ -763,21 +887,138 @@ _NUMBER = lazy_pattern(r"\d+")
 _TO_NUMBER = lazy_pattern(r"(?:Number|parseInt|parseFloat)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)")
 
 
+#: The subnet names Express's ``trust proxy`` knows (proxy-addr): private ranges, which a
+#: client on the internet does not connect from.
+_SUBNET_NAMES = frozenset({"loopback", "linklocal", "uniquelocal"})
+
+
+def _trusted_item(item: str) -> bool:
+    """Return True for one entry of a ``trust proxy`` list that names proxies: an address, a
+    subnet (CIDR) of at least a /8 (IPv4) or /16 (IPv6) (``0.0.0.0/0`` trusts every hop, as
+    ``true`` does), or a subnet name; or a number (the existing reading of ``'1'``)."""
+    item = item.strip()
+    if item in _SUBNET_NAMES or _NUMBER.fullmatch(item):
+        return True
+    if not (_ADDRESS.fullmatch(item) and any(c.isdigit() for c in item)):
+        return False
+    address, _, bits = item.partition("/")
+    return not bits or int(bits) >= (16 if ":" in address else 8)
+
+
+def _closing(value: str, open_at: int) -> int:
+    """Return the index of the bracket that closes the one at ``open_at`` (-1 if none), over
+    quoted strings."""
+    depth, quote, i = 0, "", open_at
+    while i < len(value):
+        c = value[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"`":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _split_top(inner: str) -> list[str]:
+    """Split the text between brackets at its top-level commas."""
+    parts: list[str] = []
+    depth, quote, start = 0, "", 0
+    for i, c in enumerate(inner):
+        if quote:
+            if c == quote and inner[i - 1] != "\\":
+                quote = ""
+        elif c in "'\"`":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(inner[start:i].strip())
+            start = i + 1
+    parts.append(inner[start:].strip())
+    return [p for p in parts if p]
+
+
+def _bounded_list(value: str, source: str) -> bool:
+    """Return True for an array of proxies: ``['loopback', '10.0.0.0/8']``, with
+    ``.concat(…)`` of more lists and ``...spread`` entries. An entry read from elsewhere (an
+    imported list of a CDN's ranges) is a list of addresses too: Express hands an array to
+    proxy-addr, which takes only addresses and subnets (``true`` in one stops the app at
+    startup), so no array trusts every hop unless it names ``0.0.0.0/0``. A name assigned in
+    the file must hold a bounded list itself."""
+    value = value.strip()
+    if not value.startswith("["):
+        return False
+    end = _closing(value, 0)
+    if end < 0:
+        return False
+    for entry in _split_top(value[1:end]):
+        if entry.startswith("..."):
+            if not _list_reference(entry[3:], source):
+                return False
+        elif not (len(entry) >= 2 and entry[0] == entry[-1] and entry[0] in "'\"`"
+                  and "${" not in entry and _trusted_item(entry[1:-1])):
+            return False
+    rest = value[end + 1:].strip()
+    while rest:
+        m = re.match(r"\.\s*concat\s*\(", rest)
+        if m is None:
+            return False
+        close = _closing(rest, m.end() - 1)
+        if close < 0:
+            return False
+        if not all(_bounded_list(arg, source) or _list_reference(arg, source)
+                   for arg in _split_top(rest[m.end():close])):
+            return False
+        rest = rest[close + 1:].strip()
+    return True
+
+
+def _list_reference(value: str, source: str) -> bool:
+    """Return True for a name or property that holds a list of proxies from elsewhere (an
+    import, a setting): any value a name is assigned in the file must be a bounded list."""
+    value = value.strip()
+    if not re.fullmatch(r"[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*", value):
+        return False
+    if "." in value or not source:
+        return True
+    assigned = re.findall(rf"(?<![\w$.]){re.escape(value)}\s*=(?![=>])\s*([^;\n]+)", source)
+    values = [a.strip().rstrip(";").strip() for a in assigned]
+    return all(_bounded_list(v, "") or _REQUIRED.fullmatch(v) for v in values)
+
+
+#: A value loaded from a module (``require('cdn-ranges/ips.json')``, ``.ranges`` of one).
+_REQUIRED = lazy_pattern(r"require\s*\(\s*['\"][^'\"]+['\"]\s*\)(?:\s*\.\s*[A-Za-z_$][\w$]*)*")
+
+
 def _bounded_trust(value: str, source: str) -> bool:
     """Return True when a ``trust proxy`` value names how far to trust X-Forwarded-For: a
     hop count (a literal, or ``Number(…)``/``parseInt(…)`` of a setting), ``false``, or a list
-    of proxy addresses. ``true`` trusts the left-most address, which the client writes; a
-    function, another expression, or a subnet name (``'loopback'``, ``'uniquelocal'``, which
-    trust every proxy in a range the app cannot tell from a client there) cannot be bounded
-    from the code. A variable counts when every value assigned to it
-    is bounded (``let hops; if (tls) hops = 1; else hops = 0``)."""
+    of proxies (addresses, subnets, subnet names such as ``'loopback'``, in a string or an
+    array, ``_bounded_list``): req.ip is then the right-most address that is not a trusted
+    proxy, which a client on the internet cannot choose. ``true`` trusts the left-most
+    address, which the client writes; a function, another expression, or a subnet that takes
+    in the whole internet (``0.0.0.0/0``) cannot be bounded from the code. A variable counts
+    when every value assigned to it is bounded (``let hops; if (tls) hops = 1; else hops =
+    0``)."""
     value = value.strip()
     if value == "false" or _NUMBER.fullmatch(value) or _TO_NUMBER.fullmatch(value):
         return True
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"`":
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"`" and "${" not in value:
         items = [item.strip() for item in value[1:-1].split(",")]
-        return all(_NUMBER.fullmatch(item) or (_ADDRESS.fullmatch(item) and any(
-            c.isdigit() for c in item)) for item in items)
+        return all(_trusted_item(item) for item in items)
+    if _bounded_list(value, source):
+        return True
     if re.fullmatch(r"[A-Za-z_$][\w$]*", value):
         assigned = re.findall(rf"(?<![\w$.]){re.escape(value)}\s*=(?![=>])\s*([^;\n]+)", source)
         return bool(assigned) and all(
@@ -817,7 +1058,7 @@ def _env_string(value: str, source: str) -> bool:
 
 def unbounded_trust_proxy(ctx: ProjectContext) -> tuple[FileFacts, str | None] | None:
     """Return the file that sets ``trust proxy`` to a value with no bound (``true``,
-    ``app.enable('trust proxy')``, a function, a subnet name, an expression), or None: there
+    ``app.enable('trust proxy')``, a function, ``0.0.0.0/0``, an expression), or None: there
     ``req.ip`` is whatever the client writes first in X-Forwarded-For, so a limiter keyed on
     it is bypassed by sending a new header with each request. With the file comes the value
     when it is read from the deployer's settings (``_from_setting``), else None."""
