@@ -16,7 +16,8 @@ import re
 from tree_sitter import Node, Tree
 
 from nodeharden._express import ArgFact, CallFact, FileFacts
-from nodeharden._parse import CASTS, code_children, parse, text, unwrap, walk
+from nodeharden._parse import (CASTS, FUNCTION_TYPES, code_children, parse, string_value, text,
+                              unwrap, walk)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, is_test_file
@@ -28,17 +29,21 @@ _FACTORY_CALL = r"\b(?:var|let|const)\s+{name}\s*=\s*require\s*\(\s*(['\"`])(\.[
 _IMPORTED_FACTORY_CALL = r"\b(?:var|let|const)\s+{name}\s*=\s*(?:await\s+)?([\w$]+)\s*\("
 
 
-def sub_apps(ctx: ProjectContext, *, factories: bool = False) -> dict[str, str]:
+def sub_apps(ctx: ProjectContext, *, factories: bool = False,
+             members: bool = False) -> dict[str, str]:
     """Return each project file whose Express app another file mounts with ``.use(…)`` on an
     app or router it creates, mapped to that file (test files mount nothing here). With
     ``factories``, a name bound to what a local module's export returns when called
-    (``const api = require('./api')(env, ctx); app.use('/api', api)``) counts too."""
-    mounted = {rel: found[0][0] for rel, found in mounts(ctx, factories=factories).items()}
+    (``const api = require('./api')(env, ctx); app.use('/api', api)``) counts too. With
+    ``members``, a member of a shared object set once in another file (``shared_member_file``:
+    ``ctx.api = require('./api')(env, ctx)`` and ``app.use('/api', ctx.api)``) counts too."""
+    mounted = {rel: found[0][0] for rel, found in
+               mounts(ctx, factories=factories, members=members).items()}
     return {rel: parent for rel, parent in mounted.items() if _reaches_a_root(rel, mounted)}
 
 
-def mounts(ctx: ProjectContext, *,
-           factories: bool = False) -> dict[str, list[tuple[str, CallFact]]]:
+def mounts(ctx: ProjectContext, *, factories: bool = False,
+           members: bool = False) -> dict[str, list[tuple[str, CallFact]]]:
     """Return each project file whose Express app other files mount (as ``sub_apps``), mapped
     to every ``(mounting file, .use call)`` that mounts it, in the order of the files."""
     found: dict[str, list[tuple[str, CallFact]]] = {}
@@ -54,6 +59,8 @@ def mounts(ctx: ProjectContext, *,
                 rel = mounted_file(ctx, facts, arg)
                 if rel is None and factories:
                     rel = _factory_file(ctx, facts, arg)
+                if rel is None and members:
+                    rel = shared_member_file(ctx, facts, arg)
                 if rel is not None and rel != path and _only_an_app(ctx, rel):
                     found.setdefault(rel, []).append((path, call))
     return found
@@ -406,3 +413,288 @@ def join_path(prefix: str, path: str) -> str:
     ``/api/users``)."""
     joined = "/".join(part for part in (prefix.strip("/"), path.strip("/")) if part)
     return "/" + joined
+
+
+# --- Members of a shared object: `ctx.api = require('./api')(env, ctx)` in one file, ---
+# --- `app.use('/api', ctx.api)` in another                                          ---
+
+#: ``ctx.api``, ``ctx.auth.endpoints``: plain names read through plain properties.
+_MEMBER_ARG = lazy_pattern(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$")
+#: Values that can never be mounted (``sbx.properties = {}``): a write of the property with
+#: one of them on another object leaves the mounted member to the one app-valued write.
+_INERT_VALUES = frozenset({"object", "array", "string", "template_string", "number", "true",
+                           "false", "null", "undefined", "regex"})
+_PATTERNS = frozenset({"object_pattern", "array_pattern", "pair_pattern", "assignment_pattern",
+                       "object_assignment_pattern", "rest_pattern"})
+
+
+def shared_member_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
+    """Return the project file a ``use`` argument ``<…>.<owner>.<prop>`` comes from when the
+    project sets that member once, from a relative ``require``, in another file: ``ctx.api =
+    require('./api')`` (the module exports its app) or ``ctx.api = require('./api')(env,
+    ctx)`` (its exported function returns the app it creates). Only when that is certain:
+    the one write names the same owner (``ctx``; ``auth.endpoints = …`` for
+    ``ctx.auth.endpoints``); no other write of the property in the project's non-test files
+    (an assignment, an object literal's key, a destructuring target, ``++``) could give it
+    another value, except an inert literal on another object (``sbx.api = {}``); the member
+    is read only as a ``.use(…)`` argument (not ``const api = ctx.api; api.listen()``); the module
+    is required nowhere else; it creates an app and serves none (``_only_an_app``); and no
+    file listens on the member (``ctx.api.listen()``, ``createServer(ctx.api)``). Otherwise
+    None, as before."""
+    if arg.kind != "member" or not _MEMBER_ARG.match(arg.name):
+        return None
+    *_, owner, prop = arg.name.split(".")
+    if owner == "this":
+        return None
+    # Most members are no such thing (`wares.jsonParser`): no other file spells the write.
+    if not any((owner, prop) in _spelled_writes(ctx, rel) for rel in ctx.facts
+               if rel != facts.path and not is_test_file(rel)):
+        return None
+    writes: list[tuple[str, str | None, str | None, bool, str, int]] = []
+    word = re.compile(rb"(?<![\w$])" + re.escape(prop.encode()) + rb"(?![\w$])")
+    cache: dict[tuple[str, bytes, str], list[tuple[str, str | None, str | None, bool, int]]] = \
+        ctx.extra.setdefault("mounts:member-writes", {})
+    for rel in ctx.facts:
+        if is_test_file(rel):
+            continue
+        data = ctx.read(rel) or b""
+        if word.search(data) is None:
+            continue
+        key = (rel, data, prop)
+        if key not in cache:
+            cache[key] = _member_writes(ctx, rel, data, prop)
+        writes.extend((kind, who, spec, called, rel, start)
+                      for kind, who, spec, called, start in cache[key])
+    found = [w for w in writes if w[0] == "require" and w[1] == owner]
+    if len(found) != 1 or any(w is not found[0] and not _harmless(w[0], w[1], owner)
+                              for w in writes):
+        return None
+    _, _, spec, called, writer, start = found[0]
+    if spec is None or writer == facts.path:
+        return None
+    module = ctx.resolve_import(writer, spec)
+    if module is None or module == writer or not _only_an_app(ctx, module):
+        return None
+    # The module's app reaches the project through this one require only.
+    requires = [(path, imp) for path, other in ctx.facts.items()
+                if not is_test_file(path) for imp in other.imports
+                if imp.module.startswith(".") and ctx.resolve_import(path, imp.module) == module]
+    if len(requires) != 1 or requires[0][0] != writer \
+            or not requires[0][1].start <= start < requires[0][1].end:
+        return None
+    served = re.compile(rb"\." + re.escape(prop.encode()) + rb"\s*\.\s*listen\s*\(|createServer"
+                        rb"\s*\([^)]*\." + re.escape(prop.encode()) + rb"(?![\w$])")
+    if any(served.search(ctx.read(path) or b"") for path in ctx.facts if not is_test_file(path)):
+        return None
+    target = ctx.facts[module]
+    if not called:
+        return module if target.exports_app else None
+    return module if _factory_returns_app(target, ctx.read(module) or b"") else None
+
+
+#: ``= require(`` and the ``owner.prop`` right before it, as text (``_spelled_writes``).
+_REQUIRE_VALUE = lazy_pattern(rb"=\s*require\s*\(")
+_WRITTEN_MEMBER = lazy_pattern(rb"(?<![\w$])([\w$]+)[ \t]*\.[ \t]*([\w$]+)\s*\Z")
+
+
+def _spelled_writes(ctx: ProjectContext, rel: str) -> set[tuple[str, str]]:
+    """Return the ``(owner, prop)`` pairs a file's text writes from a ``require`` (kept for
+    the run, by the file's contents)."""
+    data = ctx.read(rel) or b""
+    cache: dict[tuple[str, bytes], set[tuple[str, str]]] = \
+        ctx.extra.setdefault("mounts:spelled-writes", {})
+    key = (rel, data)
+    if key not in cache:
+        found: set[tuple[str, str]] = set()
+        for value in _REQUIRE_VALUE.finditer(data) if b"require" in data else ():
+            member = _WRITTEN_MEMBER.search(data, max(0, value.start() - 200), value.start())
+            if member is not None:
+                found.add((member.group(1).decode("utf-8", "replace"),
+                           member.group(2).decode("utf-8", "replace")))
+        cache[key] = found
+    return cache[key]
+
+
+def _harmless(kind: str, who: str | None, owner: str) -> bool:
+    """Return True when one use of the property (``_member_writes``) leaves the member
+    ``owner.prop`` to its one write and to mounts: a mount anywhere, a read of another
+    object's property, an inert literal given to another object's."""
+    if kind == "use":
+        return True
+    return kind in ("read", "inert") and who is not None and who != owner
+
+
+def _member_writes(ctx: ProjectContext, rel: str, data: bytes,
+                   prop: str) -> list[tuple[str, str | None, str | None, bool, int]]:
+    """Return every write and read of property ``prop`` in one file as ``(kind, owner, spec,
+    called, start)``: kind ``require`` (``owner.prop = require(spec)`` or ``… =
+    require(spec)(…)``, ``called`` telling which; ``start`` is the ``require`` call's),
+    ``inert`` (a literal that cannot be mounted), ``other`` (any other write), ``use`` (an
+    argument of a ``.use(…)`` call) or ``read``; owner is the last name of the object (None
+    for an object literal's key, a pattern, a class field or a computed object)."""
+    lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+    if lang is None:
+        return []
+    source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    trees: dict[tuple[str, bytes], Tree] = ctx.extra.setdefault("mounts:trees", {})
+    if (lang, source) not in trees:
+        trees[(lang, source)] = parse(lang, source)
+    tree = trees[(lang, source)]
+    out: list[tuple[str, str | None, str | None, bool, int]] = []
+    for node in walk(tree.root_node):
+        kind = node.type
+        if kind in ("member_expression", "subscript_expression"):
+            if _property_name(node) != prop:
+                continue
+            top, parent = node, node.parent
+            while parent is not None and parent.type in CASTS:
+                top, parent = parent, parent.parent
+            if parent is None:
+                continue
+            if parent.type == "assignment_expression" \
+                    and parent.child_by_field_name("left") == top:
+                obj = unwrap(node.child_by_field_name("object"))
+                owner = _dotted(obj)
+                out.append(_value_write(owner.rpartition(".")[2] if owner else None,
+                                        parent.child_by_field_name("right")))
+            elif parent.type in ("augmented_assignment_expression", "update_expression") \
+                    or parent.type in _PATTERNS \
+                    or (parent.type == "for_in_statement"
+                        and parent.child_by_field_name("left") == top):
+                out.append(("other", None, None, False, node.start_byte))
+            else:  # a read: a mount (`x.use(…, owner.prop)`) or anything else
+                owner = _dotted(unwrap(node.child_by_field_name("object")))
+                call = parent.parent if parent.type == "arguments" else None
+                callee = call.child_by_field_name("function") if call is not None else None
+                mount = callee is not None and callee.type == "member_expression" \
+                    and text(callee.child_by_field_name("property")) == "use"
+                out.append(("use" if mount else "read", owner.rpartition(".")[2] if owner
+                            else None, None, False, node.start_byte))
+        elif kind == "pair":
+            key = node.child_by_field_name("key")
+            name = string_value(key) if key is not None and key.type == "string" else text(key)
+            if name == prop and node.parent is not None and node.parent.type == "object":
+                out.append(_value_write(None, node.child_by_field_name("value")))
+        elif kind == "shorthand_property_identifier" and text(node) == prop:
+            out.append(("other", None, None, False, node.start_byte))
+        elif kind in ("method_definition", "field_definition", "public_field_definition"):
+            name_node = node.child_by_field_name("name") or node.child_by_field_name("property")
+            if text(name_node) == prop:
+                out.append(("other", None, None, False, node.start_byte))
+        elif kind == "call_expression":
+            name = text(node.child_by_field_name("function")).rpartition(".")[2]
+            args_node = node.child_by_field_name("arguments")
+            args = code_children(args_node) if args_node is not None else []
+            if name in ("defineProperty", "set") and len(args) > 1 \
+                    and string_value(args[1]) == prop:
+                out.append(("other", None, None, False, node.start_byte))
+    return out
+
+
+def _property_name(node: Node) -> str | None:
+    """Return the property a member read names: ``x.p``, ``x['p']`` (None when computed)."""
+    if node.type == "member_expression":
+        prop = node.child_by_field_name("property")
+        return text(prop) if prop is not None and prop.type == "property_identifier" else None
+    return string_value(unwrap(node.child_by_field_name("index")))
+
+
+def _value_write(owner: str | None,
+                 value: Node | None) -> tuple[str, str | None, str | None, bool, int]:
+    """Classify the value one write gives a property (``_member_writes``)."""
+    value = unwrap(value)
+    if value is None:
+        return ("other", owner, None, False, 0)
+    if value.type in _INERT_VALUES:
+        return ("inert", owner, None, False, value.start_byte)
+    called = False
+    if value.type == "call_expression":
+        inner = unwrap(value.child_by_field_name("function"))
+        if inner is not None and inner.type == "call_expression":
+            value, called = inner, True
+    spec = _relative_require(value)
+    if spec is None:
+        return ("other", owner, None, False, value.start_byte)
+    return ("require", owner, spec, called, value.start_byte)
+
+
+def _relative_require(node: Node | None) -> str | None:
+    """Return ``./x`` for ``require('./x')``, else None."""
+    if node is None or node.type != "call_expression" \
+            or text(node.child_by_field_name("function")) != "require":
+        return None
+    args_node = node.child_by_field_name("arguments")
+    args = code_children(args_node) if args_node is not None else []
+    spec = string_value(args[0]) if len(args) == 1 else None
+    return spec if spec is not None and spec.startswith(".") else None
+
+
+def _factory_returns_app(facts: FileFacts, data: bytes) -> bool:
+    """Return True when the module exports (``module.exports = create``, ``export default``)
+    one function whose every ``return`` hands back an Express app it creates: ``function
+    create(env) { const app = express(); …; return app; }``."""
+    lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
+    if lang is None:
+        return False
+    source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    root = parse(lang, source).root_node
+    exported: list[Node | None] = []
+    for node in walk(root):
+        if node.type == "assignment_expression" \
+                and _dotted(node.child_by_field_name("left")) in ("module.exports", "exports"):
+            exported.append(unwrap(node.child_by_field_name("right")))
+        elif node.type == "export_statement" and any(c.type == "default" for c in node.children):
+            value = node.child_by_field_name("declaration") or node.child_by_field_name("value")
+            if value is not None:
+                exported.append(unwrap(value))
+    if len(exported) != 1 or exported[0] is None:
+        return False
+    fn: Node | None = exported[0]
+    if fn is not None and fn.type == "identifier":
+        name, fn = text(fn), None
+        declared: list[Node | None] = []
+        for node in code_children(root):
+            if node.type in ("function_declaration", "generator_function_declaration") \
+                    and text(node.child_by_field_name("name")) == name:
+                declared.append(node)
+            elif node.type in ("lexical_declaration", "variable_declaration"):
+                declared.extend(unwrap(decl.child_by_field_name("value"))
+                                for decl in code_children(node)
+                                if decl.type == "variable_declarator"
+                                and text(decl.child_by_field_name("name")) == name)
+        if len(declared) != 1:
+            return False
+        fn = declared[0]
+    if fn is None or fn.type not in ("function_declaration", "function_expression",
+                                     "arrow_function", "function"):
+        return False
+    inside = [app for app in facts.apps if app.kind == "app"
+              and fn.start_byte <= app.start and app.end <= fn.end_byte]
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return False
+    if body.type != "statement_block":  # `(env) => express()`
+        body = unwrap(body)
+        return any(app.start == body.start_byte for app in inside)
+    names = {app.name for app in inside if app.name}
+    returns = [node for node in _own_nodes(body) if node.type == "return_statement"]
+    if not returns:
+        return False
+    for ret in returns:
+        value = unwrap(code_children(ret)[0]) if code_children(ret) else None
+        if value is None or value.type != "identifier" or text(value) not in names:
+            return False
+    return True
+
+
+def _own_nodes(body: Node) -> list[Node]:
+    """Return the nodes of a function's body outside the functions nested in it."""
+    out: list[Node] = []
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if node is not body and node.type in FUNCTION_TYPES | {"class_declaration", "class"}:
+            continue
+        stack.extend(node.children)
+    return out

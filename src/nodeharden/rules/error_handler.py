@@ -4085,10 +4085,13 @@ class ErrorHandler(Rule):
             return
         # A mounted sub-app hands the errors it does not handle to its parent app (Express calls
         # the parent's `next(err)`): the parent's handler is the final one, so the finding and
-        # its fix belong to the app at the top of the mounts.
+        # its fix belong to the app at the top of the mounts. A mount through a shared object
+        # (`ctx.api = require('./api')(env, ctx)` in one file, `app.use('/api', ctx.api)` in
+        # another) is followed when the member is set once (`_mounts.shared_member_file`).
         # A wrapper app that only mounts another (`outer.use(prefix, app)`) hands it every
         # request: the inner app's errors reach its own final handler, which is reported there.
-        mounted, wrappers = sub_apps(ctx, factories=True), wrapper_apps(ctx)
+        mounted = sub_apps(ctx, factories=True, members=True)
+        wrappers = wrapper_apps(ctx)
         for facts in ctx.app_files():
             if is_test_file(facts.path) or facts.path in mounted:
                 continue
