@@ -70,6 +70,12 @@ class Style:
     no_console: bool = False
     #: The file indents lines of its own (``indent`` is its habit, not the default).
     indent_seen: bool = False
+    #: The project's tsconfig.json turns on ``esModuleInterop`` or
+    #: ``allowSyntheticDefaultImports``: TypeScript takes ``import fs from 'fs'``.
+    interop: bool = False
+    #: The project's lint sorts import declarations by module name (simple-import-sort,
+    #: perfectionist, ``import/order``'s ``alphabetize``), in its config or a shared one.
+    sorted_imports: bool = False
 
     @property
     def semi(self) -> str:
@@ -251,6 +257,9 @@ class StyleRules:
     #: ``indent`` comes from .editorconfig alone, which no formatter of the project enforces
     #: (prettier would): an editor's setting, not a check.
     indent_advisory: bool = False
+    #: See ``Style.interop`` and ``Style.sorted_imports``.
+    interop: bool = False
+    sorted_imports: bool = False
 
     def apply(self, style: Style) -> Style:
         """Return ``style`` with every field the configs decide replaced. An indentation only
@@ -261,7 +270,8 @@ class StyleRules:
                    if getattr(self, name) is not None}
         if self.indent_advisory and style.indent_seen and style.indent != self.indent:
             changes.pop("indent", None)
-        return replace(style, no_console=self.no_console, **changes)
+        return replace(style, no_console=self.no_console, interop=self.interop,
+                       sorted_imports=self.sorted_imports, **changes)
 
 
 #: The ``Style`` fields a project's configs may decide.
@@ -802,10 +812,37 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
             decide("semicolons", False, jshint_name)
     indent_open = "indent" not in decided
     _decide_editorconfig(section, ".editorconfig", decide)
+    # A shared config (eslint-config-opencollective) turns a sorting plugin on unseen: the
+    # plugin among the project's dependencies tells it.
+    sorted_imports = any(_MODULE_SORT_RE.search(text or "") for _, text in eslint_texts) \
+        or any(_SORT_PLUGINS & set(_dependency_names(package)) for _, package in packages)
     return StyleRules(**{name: decided.get(name) for name in _DECIDED},  # type: ignore[arg-type]
                       no_console=no_console, sources=tuple(sources), prettier=prettier,
-                      eslint=eslint,
+                      eslint=eslint, interop=_ts_interop(top),
+                      sorted_imports=sorted_imports,
                       indent_advisory=indent_open and not prettier and "indent" in decided)
+
+
+#: Lint rules that sort import declarations by module name.
+_MODULE_SORT_RE = lazy_pattern(r"simple-import-sort|perfectionist/sort-imports|alphabetize")
+_SORT_PLUGINS = frozenset({"eslint-plugin-simple-import-sort", "eslint-plugin-perfectionist"})
+#: tsconfig's options that let TypeScript default-import a CommonJS module (a Node built-in).
+_INTEROP_RE = lazy_pattern(r'"(?:esModuleInterop|allowSyntheticDefaultImports)"\s*:\s*true\b')
+
+
+def _dependency_names(package: dict[str, Any]) -> list[str]:
+    return [str(name) for key in ("dependencies", "devDependencies")
+            if isinstance(package.get(key), dict) for name in package[key]]
+
+
+def _ts_interop(root: Path) -> bool:
+    """Return True when the project's tsconfig.json turns on ``esModuleInterop`` or
+    ``allowSyntheticDefaultImports`` (read with a pattern: tsconfig allows comments)."""
+    try:
+        text = (root / "tsconfig.json").read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    return _INTEROP_RE.search(text) is not None
 
 
 #: A flat config (ESLint 9's ``eslint.config.*``): the nearest one applies alone.

@@ -333,8 +333,19 @@ def sorted_import_at(source: bytes, facts: FileFacts, new: ImportFact,
     gaps = set(range(len(decls) + 1))
     group = import_group(new.module)
     groups = [import_group(imp.module) for imp in decls]
-    gaps &= {g for g in gaps if all(x <= group for x in groups[:g])
-             and all(x >= group for x in groups[g:])}
+    seq = [x for i, x in enumerate(groups) if decls[i].locals()]
+    if any(a > b for a, b in pairwise(seq)):
+        # Built-ins among the packages (``import/order`` groups ``[["builtin", "external"]]``,
+        # simple-import-sort's default groups): the file sorts them as one group.
+        group, groups = max(group, 1), [max(x, 1) for x in groups]
+        seq = [max(x, 1) for x in seq]
+        if any(a > b for a, b in pairwise(seq)):
+            return None
+    # Imports run for their side effects belong to no group (import/order leaves them where
+    # they are, simple-import-sort keeps them first): the floor below keeps them above.
+    grouped = [(i, x) for i, x in enumerate(groups) if decls[i].locals()]
+    gaps &= {g for g in gaps if all(x <= group for i, x in grouped if i < g)
+             and all(x >= group for i, x in grouped if i >= g)}
     floor = max((i for i, imp in enumerate(decls) if not imp.locals()), default=-1)
     gaps &= set(range(floor + 1, len(decls) + 1))
     followed = False
@@ -352,7 +363,8 @@ def sorted_import_at(source: bytes, facts: FileFacts, new: ImportFact,
         followed = True
         gaps &= {g for g in gaps if (g == 0 or _sorts_before(decls[g - 1], new, options))
                  and (g == len(decls) or _sorts_before(new, decls[g], options))}
-    peers = [(i, imp.module.lower()) for i, imp in enumerate(decls) if groups[i] == group]
+    peers = [(i, imp.module.lower()) for i, imp in enumerate(decls)
+             if groups[i] == group and imp.locals()]
     if all(a[1] <= b[1] for a, b in pairwise(peers)) \
             and (len(peers) >= 2 or peers and order.by_module):
         followed = True
@@ -546,12 +558,27 @@ def _blank_line_after(source: bytes, facts: FileFacts, at: int) -> bool:
     return not any(imp.start == at for imp in facts.imports)
 
 
+def builtin_namespace(style: Style, facts: FileFacts) -> bool:
+    """Return True when a TypeScript file imports a whole Node built-in as a namespace
+    (``import * as fs from 'fs'``): built-ins are CommonJS, and that form compiles with or
+    without esModuleInterop. The file's own built-in imports decide (a default one, ``import
+    os from 'os'``, says the project compiles with interop); without any, a tsconfig that
+    turns on ``esModuleInterop``/``allowSyntheticDefaultImports`` gives a default import."""
+    if not style.typescript:
+        return False
+    forms = {"default" if imp.default else "namespace" for imp in facts.imports
+             if is_builtin(imp.module) and (imp.default or imp.namespace)}
+    if forms:
+        return "default" not in forms
+    return not style.interop
+
+
 def _new_import(style: Style, request: ImportRequest, whole: str | None,
-                names: list[str]) -> ImportFact:
+                names: list[str], namespace_builtin: bool = True) -> ImportFact:
     """Return the declaration ``_statements`` writes, as the facts of a parsed one."""
     imp = ImportFact(request.module, named={name: name for name in names})
-    if whole is not None and (request.namespace is not None
-                              or (style.typescript and is_builtin(request.module))):
+    if whole is not None and (request.namespace is not None or (
+            style.typescript and namespace_builtin and is_builtin(request.module))):
         imp.namespace = whole
     elif whole is not None:
         imp.default = whole
@@ -559,13 +586,13 @@ def _new_import(style: Style, request: ImportRequest, whole: str | None,
 
 
 def _statements(style: Style, request: ImportRequest, whole: str | None,
-                names: list[str]) -> list[str]:
+                names: list[str], namespace_builtin: bool = True) -> list[str]:
     out: list[str] = []
     if whole is not None:
-        # Node's built-ins are CommonJS: TypeScript imports them as namespaces, which compiles
-        # with or without esModuleInterop.
-        namespace = request.namespace is not None or (style.typescript
-                                                       and is_builtin(request.module))
+        # Node's built-ins are CommonJS: TypeScript imports them as namespaces unless the
+        # file or its tsconfig shows interop (``builtin_namespace``).
+        namespace = request.namespace is not None or (
+            style.typescript and namespace_builtin and is_builtin(request.module))
         out.append(style.import_namespace(whole, request.module) if namespace
                    else style.import_default(whole, request.module))
     if names:
@@ -588,6 +615,9 @@ def add_imports(source: bytes, facts: FileFacts, style: Style,
     ``order``, a new ES declaration goes where it keeps the order the file's declarations
     follow (see ``sorted_import_at``), when they follow one.
     """
+    if order is None and style.sorted_imports:
+        order = ImportOrder(sort_imports=(), by_module=True)
+    namespace_builtin = builtin_namespace(style, facts)
     bindings: list[Binding] = []
     edits: list[TextEdit] = []
     new_at: dict[int, list[str]] = {}
@@ -627,13 +657,13 @@ def add_imports(source: bytes, facts: FileFacts, style: Style,
                 missing = []
         if request.members and binding.local is not None:
             binding.names.update({m: f"{binding.local}.{m}" for m in request.members})
-        statements = _statements(style, request, new_whole, missing)
+        statements = _statements(style, request, new_whole, missing, namespace_builtin)
         if statements:
             anchor = None
             if order is not None and len(statements) == 1 \
                     and (style.module == "esm" or style.typescript):
                 anchor = sorted_import_at(source, facts, _new_import(
-                    style, request, new_whole, missing), order)
+                    style, request, new_whole, missing, namespace_builtin), order)
             if anchor is None:
                 anchor = import_at(source, facts, request.module,
                                    declaration=style.module == "esm" or style.typescript)
