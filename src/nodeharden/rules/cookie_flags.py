@@ -49,7 +49,7 @@ from nodeharden._parse import (
 )
 from nodeharden._project import files_with_suffix
 from nodeharden._regex import lazy_pattern
-from nodeharden._style import Style
+from nodeharden._style import Style, line_indent
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._edits import add_properties, has_comments, resolve_object
 
@@ -890,6 +890,7 @@ class CookieFlags(Rule):
         else:  # an object literal (options made elsewhere are not reported)
             unsafe = unsafe or has_comments(opts) or has_spread(opts)
             edits = add_properties(ctx.source, opts, props, first=has_spread(opts))
+        edits = _within_width(ctx.source, ctx.style, args, values, opts, props, edits)
         title = "Add " + ", ".join(props) + " to the cookie options"
         if left_out:
             title += " (" + ", ".join(f"`{k}`" for k in left_out) + " left for review)"
@@ -901,3 +902,53 @@ class CookieFlags(Rule):
 
 
 RULE = CookieFlags()
+
+
+def _columns(line: str, style: Style) -> int:
+    return sum(style.tab_width if c == "\t" else 1 for c in line)
+
+
+def _within_width(source: bytes, style: Style, args: Node, values: list[Node],
+                  opts: Node | None, props: list[str], edits: list[TextEdit]) -> list[TextEdit]:
+    """Return ``edits``, or, where they would make the call's line longer than the project's
+    width (``style.width``: prettier's printWidth, max-len), the options object written one
+    property a line, as prettier prints a call whose last argument is an object: the call's
+    head stays on its line, ``{`` ends it, ``})`` closes at the line's indent. Only for a
+    call on one line that ends the statement, whose head fits; else the edits as they were."""
+    if style.width is None or has_comments(args):
+        return edits
+    start = source.rfind(b"\n", 0, args.start_byte) + 1
+    end = source.find(b"\n", args.end_byte)
+    end = len(source) if end == -1 else end
+    line = source[start:end]
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        if not start <= edit.start <= edit.end <= end:
+            return edits
+        line = line[:edit.start - start] + edit.content.encode() + line[edit.end - start:]
+    written = line.decode("utf-8", "replace").rstrip("\r")
+    if "\n" not in written and _columns(written, style) <= style.width:
+        return edits
+    if b"\n" in source[start:end] or not re.fullmatch(rb"\s*\)\s*;?\s*\r?",
+                                                     source[args.end_byte - 1:end]):
+        return edits
+    if opts is not None:
+        if opts is not values[-1] or has_spread(opts):
+            return edits
+        members = [source[m.start_byte:m.end_byte].decode() for m in code_children(opts)]
+        at, until = opts.start_byte, opts.end_byte
+        lead = ""
+    else:
+        if len(values) != 2:
+            return edits
+        members = []
+        at = until = values[1].end_byte
+        lead = ", "
+    head = source[start:at].decode("utf-8", "replace") + lead + "{"
+    if _columns(head, style) > style.width:
+        return edits
+    indent = line_indent(source, args.start_byte)
+    inner = indent + style.indent
+    comma = "," if style.trailing_comma != "none" else ""
+    body = ",\n".join(inner + p for p in members + props)
+    return [TextEdit(at, until, lead + "{\n" + body + comma + "\n" + indent + "}")]
+
