@@ -495,10 +495,13 @@ def _unused_job_name(jobs: Any) -> str:
 
 
 def _copy_job(lines: list[str], job_line: int, job_end: int, site: InstallSite, audit: str,
-              dropped: frozenset[str], steps_key: str) -> list[str] | None:
+              dropped: frozenset[str], steps_key: str, *, lean: bool = False
+              ) -> list[str] | None:
     """Return the lines of the job at ``job_line`` (ending before ``job_end``) without its
     ``dropped`` keys, its ``steps_key`` list cut after the install step and followed by the
-    audit; None when the install step is not inside that list."""
+    audit; None when the install step is not inside that list. ``lean`` (the audit reads a
+    committed lockfile): the install step itself is left out too, and a GitHub job's ``env:``
+    when the copied lines use none of its variables (``_needed_env``)."""
     # The job's own keys: the lines inside the job indented like its first key.
     key_lines = [n for n in range(job_line + 1, job_end) if _KEY_LINE_RE.match(lines[n])]
     if not key_lines:
@@ -510,7 +513,7 @@ def _copy_job(lines: list[str], job_line: int, job_end: int, site: InstallSite, 
     if planned is None:
         return None
     block, install_end = planned
-    copied: list[str] = []
+    chunks: list[tuple[str, list[str]]] = []
     for number, start in enumerate(key_lines):
         key = _KEY_LINE_RE.match(lines[start]).group(2).strip("'\"")  # type: ignore[union-attr]
         stop = key_lines[number + 1] if number + 1 < len(key_lines) else job_end
@@ -525,10 +528,66 @@ def _copy_job(lines: list[str], job_line: int, job_end: int, site: InstallSite, 
             chunk.pop()
         if key == steps_key and steps_key == "steps":
             chunk = _setup_steps(chunk)
-        copied.extend(chunk)
+        if key == steps_key and lean:
+            chunk = _without_last_item(chunk)
         if key == steps_key:
-            copied.extend(block.rstrip("\n").split("\n"))
-    return copied
+            chunk = chunk + block.rstrip("\n").split("\n")
+        chunks.append((key, chunk))
+    if lean and steps_key == "steps":
+        rest = [line for key, chunk in chunks if key != "env" for line in chunk]
+        chunks = [(key, chunk) for key, chunk in chunks
+                  if key != "env" or _needed_env(site.jobs[site.job].get("env"), rest)]
+    return [line for _, chunk in chunks for line in chunk]
+
+
+def _without_last_item(chunk: list[str]) -> list[str]:
+    """Return a list block (its key line first) without its last item (the install step)."""
+    starts = [n for n, line in enumerate(chunk) if n and _STEP_ITEM_RE.match(line)]
+    if not starts:
+        return chunk
+    column = min(len(_STEP_ITEM_RE.match(chunk[n]).group(1)) for n in starts)  # type: ignore[union-attr]
+    last = max(n for n in starts
+               if len(_STEP_ITEM_RE.match(chunk[n]).group(1)) == column)  # type: ignore[union-attr]
+    return chunk[:last]  # a blank line before the install step stays before the audit
+
+
+#: Variables npm itself reads (its config, a registry token, Node's options): a job's
+#: ``env:`` that sets one is kept in the audit job even when no step names it.
+_NPM_ENV_RE = lazy_pattern(r"(?i)npm_config_\w+|node_auth_token|npm_token|node_options")
+
+
+def _needed_env(env: Any, lines: list[str]) -> bool:
+    """Return True when a job's ``env:`` mapping matters to the copied ``lines``: one of its
+    variables is named there (``${{ env.X }}``, ``$X``, ``${X}``) or is one npm reads."""
+    if not isinstance(env, dict):
+        return True  # an expression (``env: ${{ fromJSON(...) }}``): keep it
+    text = "\n".join(lines)
+    for name in map(str, env):
+        if _NPM_ENV_RE.fullmatch(name) or re.search(
+                rf"\benv\.{re.escape(name)}\b|\$\{{?{re.escape(name)}\b", text):
+            return True
+    return False
+
+
+#: An install step the audit job can leave out: one command, nothing else in its ``run``.
+_PLAIN_INSTALL_RE = lazy_pattern(r"npm\s+(?:ci|install|i|clean-install)(?:\s+--?[\w-]+(?:=\S+)?)*")
+
+
+def _lean(site: InstallSite, pm_lean: bool) -> bool:
+    """Return True when the audit job can leave the install step out: npm reads the committed
+    lockfile (``pm_lean``) and the step runs that install alone (no ``.npmrc`` written by the
+    same ``run``, no ``env`` or action of its own)."""
+    if not pm_lean:
+        return False
+    step = site.seq[site.index]
+    if site.github:
+        if not isinstance(step, dict) or set(map(str, step)) - {"name", "run",
+                                                               "working-directory"}:
+            return False
+        run = step.get("run")
+    else:
+        run = step
+    return isinstance(run, str) and _PLAIN_INSTALL_RE.fullmatch(run.strip()) is not None
 
 
 #: GitHub actions an audit job leaves out from the steps before the install: ones that start a
@@ -569,7 +628,7 @@ def _setup_steps(chunk: list[str]) -> list[str]:
 
 
 def _job_text(source: bytes, mapping: Any, site: InstallSite, audit: str,
-              dropped: frozenset[str], steps_key: str
+              dropped: frozenset[str], steps_key: str, lean: bool = False
               ) -> tuple[str, list[str], int, int, int, list[str] | None]:
     """Return the workflow's line ending and ``\\n`` lines, the matrix job's first line, column
     and end, and its lines copied up to the install step with the audit after it (None when
@@ -579,7 +638,7 @@ def _job_text(source: bytes, mapping: Any, site: InstallSite, audit: str,
     lines = text.replace("\r\n", "\n").split("\n")
     job_line, job_col = mapping.lc.key(site.job)
     job_end = _block_end(lines, job_line, job_col)
-    copied = _copy_job(lines, job_line, job_end, site, audit, dropped, steps_key)
+    copied = _copy_job(lines, job_line, job_end, site, audit, dropped, steps_key, lean=lean)
     return eol, lines, job_line, job_col, job_end, copied
 
 
@@ -594,10 +653,11 @@ def _insert_after_line(source: bytes, line: int, body: str, eol: str) -> TextEdi
     return TextEdit(at, at, body.replace("\n", eol))
 
 
-def plan_audit_job(source: bytes, site: InstallSite, audit: str) -> tuple[TextEdit, str] | None:
+def plan_audit_job(source: bytes, site: InstallSite, audit: str, lean: bool = False
+                   ) -> tuple[TextEdit, str] | None:
     """Return the edit adding a job of its own that repeats the matrix job's steps up to its
     install step (matrix values fixed to one combination) and then audits, plus the new job's
-    name; None when the job cannot be copied line by line."""
+    name; None when the job cannot be copied line by line. ``lean``: see ``_copy_job``."""
     jobs = site.jobs
     job = jobs[site.job] if jobs is not None else None
     if job is None or jobs.fa.flow_style() or job.fa.flow_style():
@@ -606,7 +666,7 @@ def plan_audit_job(source: bytes, site: InstallSite, audit: str) -> tuple[TextEd
     if not isinstance(matrix, dict):
         return None
     eol, lines, job_line, job_col, job_end, copied = _job_text(
-        source, jobs, site, audit, _GITHUB_DROPPED_KEYS, "steps")
+        source, jobs, site, audit, _GITHUB_DROPPED_KEYS, "steps", lean)
     if copied is None:
         return None
 
@@ -639,7 +699,7 @@ _GITLAB_DROPPED_KEYS = frozenset({"parallel", "artifacts", "coverage", "needs", 
 _GITLAB_VAR_RE = lazy_pattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
 
-def plan_gitlab_audit_job(source: bytes, site: InstallSite, audit: str
+def plan_gitlab_audit_job(source: bytes, site: InstallSite, audit: str, lean: bool = False
                           ) -> tuple[TextEdit, str] | None:
     """Return the edit adding, right after a ``parallel: matrix`` job, a job that repeats it up
     to its install line (matrix variables fixed to one value) and then audits, plus the new
@@ -657,7 +717,7 @@ def plan_gitlab_audit_job(source: bytes, site: InstallSite, audit: str
             if isinstance(chosen, (str, int, float)) and not isinstance(chosen, bool):
                 values[str(name)] = str(chosen)
     eol, lines, job_line, job_col, job_end, copied = _job_text(
-        source, data, site, audit, _GITLAB_DROPPED_KEYS, "script")
+        source, data, site, audit, _GITLAB_DROPPED_KEYS, "script", lean)
     if copied is None:
         return None
 
@@ -988,14 +1048,40 @@ class NpmAuditCi(Rule):
             return None
         plan, verify = (plan_audit_job, _verify_job) if site.github else \
             (plan_gitlab_audit_job, _verify_gitlab_job)
-        planned = plan(source, site, pm.audit)
+        lean = _lean(site, self._reads_lockfile(ctx, pm))
+        planned = plan(source, site, pm.audit, lean)
         if planned is None:
             return None
         edit, name = planned
         if not verify(source, apply_edits(source, [edit]), name, pm.audit):
             return None
-        return Fix(title=f"Add an `{name}` job that installs once and runs `{pm.audit}`",
+        if lean:
+            title = (f"Add an `{name}` job that runs `{pm.audit}` on the committed "
+                     f"{pm.lock_name}, with no install")
+        else:
+            title = f"Add an `{name}` job that installs once and runs `{pm.audit}`"
+        return Fix(title=title,
                    applicability="safe", changes=(FileChange(site.rel, (edit,)),))
+
+    @staticmethod
+    def _reads_lockfile(ctx: ProjectContext, pm: PackageManager) -> bool:
+        """Return True when ``npm audit`` needs no install: npm, and a lockfile of version 2
+        or 3 (which lists every package with its version) kept in git. A version 1 lockfile
+        makes npm fetch the packages' manifests to rebuild the tree; yarn and pnpm audits
+        are left as they were."""
+        if pm.name != "npm" or not pm.has_lockfile:
+            return False
+        base = pm.lock_path.rsplit("/", 1)[0] + "/" if "/" in pm.lock_path else ""
+        for name in ("npm-shrinkwrap.json", "package-lock.json"):
+            data = ctx.read(base + name)
+            if data is None:
+                continue
+            if lockfile_ignored(ctx, pm.lock_path or pm.lock_name) or _NO_LOCKFILE_RE.search(
+                    (ctx.read(".npmrc") or b"").decode("utf-8", "replace")):
+                return False
+            match = re.search(rb'"lockfileVersion"\s*:\s*(\d+)', data[:4096])
+            return match is not None and int(match.group(1)) >= 2
+        return False
 
 
 RULE = NpmAuditCi()
