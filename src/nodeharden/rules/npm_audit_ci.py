@@ -31,8 +31,13 @@ from nodeharden.rules._yaml import dash_of, item_end
 
 AUDIT_COMMAND = "npm audit --audit-level=high"
 STEP_NAME = "Audit dependencies"
+#: An audit of the dependencies against an advisory database: the package managers' own, the
+#: npm audit wrappers, Snyk's CLI (``snyk test``/``snyk monitor``) or GitHub action, OSV-Scanner
+#: (command or action) and GitHub's dependency-review action.
 _AUDIT_RE = lazy_pattern(r"\b(npm|pnpm|yarn)\s+(npm\s+)?audit\b|\baudit-ci\b|\bbetter-npm-audit\b"
-                       r"|\bimproved-yarn-audit\b|\bcheck-audit\b")
+                       r"|\bimproved-yarn-audit\b|\bcheck-audit\b"
+                       r"|(?<![\w.-])snyk(?:\s+--?[\w=.-]+)*\s+(?:test|monitor)\b"
+                       r"|\bsnyk/actions/|\bosv-scanner\b|\bdependency-review-action\b")
 _NPM_INSTALL_RE = lazy_pattern(
     r"\bnpm\s+(ci|install|i|clean-install)\b(?![^\n;&|]*\s(-g|--global)\b)")
 _YARN_INSTALL_RE = lazy_pattern(
@@ -800,11 +805,48 @@ _RENOVATE_FILES = ("renovate.json", "renovate.json5", ".renovaterc", ".renovater
 _DEPENDABOT_NPM = lazy_pattern(r"""(?m)^\s*-?\s*package-ecosystem:\s*['"]?npm['"]?\s*$""")
 
 
+#: Every Snyk policy file starts with its format's version (``version: v1.25.0``), whichever
+#: tool wrote it (the CLI's wizard or ``snyk ignore``, the web app, a snyk-bot fix PR).
+_SNYK_POLICY_RE = lazy_pattern(r"(?m)^version:\s*['\"]?v1\b")
+#: A package.json script that runs Snyk's CLI, and the command it runs.
+_SNYK_SCRIPT_RE = lazy_pattern(
+    r"(?<![\w.-])snyk(?:\s+--?[\w=.-]+)*\s+(test|monitor|protect|wizard)\b")
+
+
+def snyk_config(ctx: ProjectContext, up: str = "", text: str | None = None) -> str | None:
+    """Return what shows the project is watched by Snyk, which tests the dependencies against
+    its advisories and opens fix pull requests (snyk-bot), or None: a ``.snyk`` policy file
+    (it steers Snyk's scans and has no other reader), a package.json script that runs
+    ``snyk monitor`` (which registers the dependency tree for Snyk to re-test), or one that
+    runs Snyk's CLI (``snyk protect``, ``snyk test``) with the ``snyk`` package among the
+    dependencies. A mention anywhere else, or the package with no script that runs it, is
+    not enough."""
+    raw = ctx.read(up + ".snyk")
+    if raw is not None and _SNYK_POLICY_RE.search(raw.decode("utf-8", "replace")):
+        return up + ".snyk"
+    if not text or "snyk" not in text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("scripts"), dict):
+        return None
+    installed = any(isinstance(data.get(key), dict) and "snyk" in data[key]
+                    for key in ("dependencies", "devDependencies"))
+    for name, body in data["scripts"].items():
+        match = _SNYK_SCRIPT_RE.search(body) if isinstance(body, str) else None
+        if match is not None and (installed or match.group(1) == "monitor"):
+            return f"package.json (scripts.{name})"
+    return None
+
+
 def dependency_bot(ctx: ProjectContext, up: str = "") -> str | None:
-    """Return the config of a bot that updates the project's npm dependencies (Dependabot
-    with ``package-ecosystem: npm``, or Renovate, which updates npm packages unless told
-    otherwise), or None. ``up`` (``../../``) reads the configs of the repository's top
-    folder instead of the root's."""
+    """Return the config of a bot or service that watches the project's npm dependencies
+    for known vulnerabilities and brings their fixes as pull requests (Dependabot with
+    ``package-ecosystem: npm``, Renovate, which updates npm packages unless told otherwise,
+    or Snyk: ``snyk_config``), or None. ``up`` (``../../``) reads the configs of the
+    repository's top folder instead of the root's."""
     for name in (".github/dependabot.yml", ".github/dependabot.yaml"):
         raw = ctx.read(up + name)
         if raw is not None and _DEPENDABOT_NPM.search(raw.decode("utf-8", "replace")):
@@ -814,6 +856,9 @@ def dependency_bot(ctx: ProjectContext, up: str = "") -> str | None:
             return up + name
     text = (ctx.read(up + "package.json") or b"").decode("utf-8", "replace") if up \
         else ctx.package_json_text
+    snyk = snyk_config(ctx, up, text)
+    if snyk is not None:
+        return snyk
     if text and '"renovate"' in text:
         try:
             data = json.loads(text)
