@@ -1763,6 +1763,8 @@ def _in_client_branch(node: Node, scope: Node, name: str, status: int | None | s
         if cur.type in ("if_statement", "ternary_expression") \
                 and child == cur.child_by_field_name("consequence"):
             cond = cur.child_by_field_name("condition")
+        elif cur.type in _FUNCTIONS:
+            cond = _dispatch_condition(cur, name)
         if cond is not None:
             if _client_narrowing(cond, name, facts):
                 return True
@@ -1770,6 +1772,181 @@ def _in_client_branch(node: Node, scope: Node, name: str, status: int | None | s
                     rf"(?<![\w$.]){re.escape(name)}\b", text(cond)):
                 return True
         child, cur = cur, cur.parent
+    return False
+
+
+def _dispatch_condition(fn: Node, name: str) -> Node | None:
+    """Return the condition ``name.<p> === <key>`` under which function ``fn`` runs when it is
+    stored under ``key`` of an object literal bound to a name ``N`` (``const cases = { 'bad-id':
+    function () {…} }``) and the function that binds ``N`` uses it only to call
+    ``N[name.<p>](…)`` (one property ``p`` throughout) and to test it (``if (N[name.<p>])``,
+    ``N.hasOwnProperty(name.<p>)``, ``name.<p> in N``): a lookup table is the ``if`` written
+    as data. None when ``N`` is handed on, copied, changed or indexed with anything else, when
+    the key is computed, or when ``fn`` takes its own ``name`` that a call does not pass."""
+    key = ("dispatch", fn.start_byte, name)
+    if key not in _MEMO:
+        _memo_put(key, _dispatch_key(fn, name))
+    found = _MEMO[key]
+    if not isinstance(found, str):
+        return None
+    cond = parse("javascript", found.encode()).root_node
+    while cond.type in ("program", "expression_statement", "parenthesized_expression") \
+            and cond.named_children:
+        cond = cond.named_children[0]
+    return cond if cond.type == "binary_expression" else None
+
+
+def _dispatch_key(fn: Node, name: str) -> str | None:
+    """Return the text of ``_dispatch_condition``'s condition, or None."""
+    if fn.type == "method_definition":
+        obj, key = fn.parent, fn.child_by_field_name("name")
+    elif fn.parent is not None and fn.parent.type == "pair" \
+            and fn.parent.child_by_field_name("value") == fn:
+        obj, key = fn.parent.parent, fn.parent.child_by_field_name("key")
+    else:
+        return None
+    if obj is None or obj.type != "object" or key is None:
+        return None
+    if key.type == "property_identifier":
+        literal = '"' + text(key) + '"'
+    elif key.type == "string" or key.type == "number":
+        literal = text(key)
+    else:
+        return None  # `[KEY]: …`: computed
+    if key.type != "number" and (string_value(key) or text(key)).strip("'\"") == "__proto__":
+        return None
+    decl = obj.parent
+    if decl is None or decl.type != "variable_declarator" \
+            or decl.child_by_field_name("value") != obj:
+        return None
+    table = decl.child_by_field_name("name")
+    if table is None or table.type != "identifier":
+        return None
+    if any(n.type == "this" for n in walk(obj)):
+        return None  # `this['other-code']()`: one entry runs another under a code not its own
+    # the parameter that binds its own `name`, if any: every call must pass the error there
+    own = None
+    for i, param in enumerate(parameters(fn)):
+        bound = _pattern_names(param)
+        if name in bound:
+            if param.type != "identifier":
+                return None
+            own = i
+    body: Node | None = decl.parent
+    while body is not None and body.type not in _FUNCTIONS and body.type != "program":
+        body = body.parent
+    if body is None:
+        return None
+    props: set[str] = set()
+    calls = 0
+    for ident in walk(body):
+        if ident.type not in ("identifier", "shorthand_property_identifier") \
+                or text(ident) != text(table) or ident == table:
+            continue
+        use = _table_use(ident, name) if ident.type == "identifier" else None  # `{ cases }`
+        if use is None or _rebound_between(ident, body, name):
+            return None  # `.catch((err) => table[err.code]())`: another error's code
+        prop, call = use
+        if prop is not None:
+            props.add(prop)
+        if call is not None:
+            calls += 1
+            args = [a for a in (call.child_by_field_name("arguments") or call).named_children
+                    if a.type != "comment"]
+            if own is not None and (len(args) <= own or args[own].type != "identifier"
+                                    or text(args[own]) != name):
+                return None
+    if not calls or len(props) != 1:
+        return None
+    return f"{name}.{props.pop()} === {literal}"
+
+
+def _rebound_between(node: Node, outer: Node, name: str) -> bool:
+    """Return True when a function or ``catch`` between ``node`` and ``outer`` binds its own
+    ``name``."""
+    cur = node.parent
+    while cur is not None and cur != outer:
+        if cur.type in _FUNCTIONS and any(name in _pattern_names(p) for p in parameters(cur)):
+            return True
+        if cur.type == "catch_clause" \
+                and name in _pattern_names(cur.child_by_field_name("parameter") or cur):
+            return True
+        cur = cur.parent
+    return False
+
+
+def _table_use(ident: Node, name: str) -> tuple[str | None, Node | None] | None:
+    """Return (property of ``name`` it is indexed with, the call when called) for a use of a
+    lookup table ``_dispatch_key`` allows, None for any other use."""
+    def indexed(node: Node | None) -> str | None:
+        node = unwrap(node)
+        if node is not None and node.type == "member_expression":
+            obj = unwrap(node.child_by_field_name("object"))
+            prop = node.child_by_field_name("property")
+            if obj is not None and obj.type == "identifier" and text(obj) == name \
+                    and prop is not None and prop.type == "property_identifier":
+                return text(prop)
+        return None
+
+    parent = ident.parent
+    if parent is None:
+        return None
+    if parent.type == "subscript_expression" and parent.child_by_field_name("object") == ident:
+        prop = indexed(parent.child_by_field_name("index"))
+        if prop is None:
+            return None
+        outer = parent
+        while outer.parent is not None and outer.parent.type == "parenthesized_expression":
+            outer = outer.parent
+        up = outer.parent
+        if up is not None and up.type == "call_expression" \
+                and up.child_by_field_name("function") == outer:
+            return prop, up
+        return (prop, None) if _in_test(outer) else None
+    if parent.type == "member_expression" and parent.child_by_field_name("object") == ident \
+            and text(parent.child_by_field_name("property")) == "hasOwnProperty":
+        call = parent.parent
+        args = call.child_by_field_name("arguments") if call is not None \
+            and call.type == "call_expression" else None
+        named = [a for a in args.named_children if a.type != "comment"] if args else []
+        if len(named) == 1 and indexed(named[0]) is not None:
+            return indexed(named[0]), None
+        return None
+    if parent.type == "binary_expression" and text(parent.child_by_field_name("operator")) == "in" \
+            and parent.child_by_field_name("right") == ident:
+        prop = indexed(parent.child_by_field_name("left"))
+        return (prop, None) if prop is not None else None
+    if parent.type == "arguments" and parent.parent is not None \
+            and text(parent.parent.child_by_field_name("function")) in (
+                "Object.hasOwn", "Object.prototype.hasOwnProperty.call",
+                "{}.hasOwnProperty.call"):
+        named = [a for a in parent.named_children if a.type != "comment"]
+        if len(named) == 2 and named[0] == ident and indexed(named[1]) is not None:
+            return indexed(named[1]), None
+    return None
+
+
+def _in_test(node: Node) -> bool:
+    """Return True when ``node``'s value is only tested: it is (under ``!``, ``&&``, ``||``
+    and parentheses) an ``if``'s or ternary's condition or the left side of ``&&``."""
+    child, cur = node, node.parent
+    while cur is not None:
+        if cur.type == "parenthesized_expression" or (
+                cur.type == "unary_expression"
+                and text(cur.child_by_field_name("operator")) == "!"):
+            child, cur = cur, cur.parent
+            continue
+        if cur.type == "binary_expression" \
+                and text(cur.child_by_field_name("operator")) in ("&&", "||"):
+            if text(cur.child_by_field_name("operator")) == "&&" \
+                    and cur.child_by_field_name("left") == child:
+                return True
+            child, cur = cur, cur.parent
+            continue
+        if cur.type in ("if_statement", "ternary_expression", "while_statement") \
+                and cur.child_by_field_name("condition") == child:
+            return True
+        return False
     return False
 
 
