@@ -953,6 +953,239 @@ def lockfile_ignored(ctx: ProjectContext, lock: str) -> str:
     return ""
 
 
+#: A Node.js version as a CI names it: ``0.10.40``, ``v8``, ``8.x``, ``16.13``. An alias
+#: (``stable``, ``lts/*``, ``node``), a range or an expression is not read.
+_NODE_VERSION_RE = lazy_pattern(r"v?(\d+)(?:\.(\d+|x|\*))?(?:\.(?:\d+|x|\*))?")
+#: A Node.js image with a version tag (``node:8``, ``node:0.10-slim``, ``cimg/node:16.13``,
+#: ``circleci/node:8.9-browsers``); ``node:lts`` or ``node:latest`` is not read.
+_NODE_IMAGE_RE = lazy_pattern(r"(?:^|/)node:(v?\d+(?:\.\d+){0,2})(?:-[\w.-]+)?")
+_NPM_GLOBAL_RE = lazy_pattern(r"\bnpm\s+(?:i|install|add|update|up|upgrade)\b")
+_GLOBAL_FLAG_RE = lazy_pattern(r"\s(?:-g|--global)\b")
+_NPM_PACKAGE_RE = lazy_pattern(r"(?<![\w@/.-])npm(?:@\S+)?(?=\s|$)")
+#: A version manager that puts another Node.js in place (``nvm install 16``, ``volta install
+#: node``, ``fnm use``).
+_NODE_MANAGER_RE = lazy_pattern(
+    r"\b(?:nvm|fnm|nodenv)\s+(?:install|use)\b|\bvolta\s+install\s+node")
+
+
+def _node_version(value: Any) -> tuple[int, int | None] | None:
+    """Return (major, minor or None) of a Node.js version a CI names, or None when it names
+    none this rule can read."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    match = _NODE_VERSION_RE.fullmatch(str(value).strip())
+    if match is None:
+        return None
+    minor = match.group(2)
+    return int(match.group(1)), int(minor) if minor and minor.isdigit() else None
+
+
+def npm_has_audit(major: int, minor: int | None) -> bool:
+    """Return True when the npm that Node ``major.minor`` bundles has ``audit``: it came with
+    npm 6, bundled from Node 8.12 (8.x) and from 10 on. A major alone (``8``, ``8.x``) gets
+    its latest release."""
+    if major >= 10:
+        return True
+    return major == 8 and (minor is None or minor >= 12)
+
+
+def _changes_runtime(data: Any) -> bool:
+    """Return True when a CI file installs npm itself globally (``npm i -g npm@6``) or puts
+    another Node.js in place with a version manager (``nvm install 16``): its npm is then not
+    the one the Node it names bundles."""
+    for value in _strings(data):
+        if _NODE_MANAGER_RE.search(value):
+            return True
+        for command in re.split(r"[;&|\n]", value):
+            verb = _NPM_GLOBAL_RE.search(command)
+            if verb and _GLOBAL_FLAG_RE.search(command) and \
+                    _NPM_PACKAGE_RE.search(command, verb.end()):
+                return True
+    return False
+
+
+def _line(container: Any, key: Any) -> int:
+    """Return the 1-based line of ``container[key]`` in a round-tripped file (1 when unknown)."""
+    where: Any = getattr(container, "lc", None)
+    try:
+        if isinstance(container, list):
+            return int(where.item(key)[0]) + 1
+        return int(where.value(key)[0]) + 1
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return 1
+
+
+NodeVersions = list[tuple[str, int, tuple[int, int | None]]]  # (as written, line, version)
+
+
+def _listed(container: Any, key: Any, found: NodeVersions) -> bool:
+    """Add the versions ``container[key]`` names (one or a list) to ``found``; False when one
+    of them names no version this rule can read."""
+    value = container.get(key)
+    items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+    for index, item in items:
+        version = _node_version(item)
+        if version is None:
+            return False
+        line = _line(value, index) if index is not None else _line(container, key)
+        found.append((str(item).strip(), line, version))
+    return bool(items)
+
+
+def _image(container: Any, key: str, found: NodeVersions) -> bool:
+    """Add the Node.js version of the image ``container[key]`` (a name, or a mapping with
+    ``name``/``image``) to ``found``; False when it is not a Node.js image with a version."""
+    value = container.get(key)
+    if isinstance(value, dict):
+        value = value.get("name", value.get("image"))
+    match = _NODE_IMAGE_RE.search(value) if isinstance(value, str) else None
+    version = _node_version(match.group(1)) if match else None
+    if match is None or version is None:
+        return False
+    found.append((match.group(1), _line(container, key), version))
+    return True
+
+
+def _travis_node(data: Any) -> NodeVersions | None:
+    found: NodeVersions = []
+    if "node_js" in data and not _listed(data, "node_js", found):
+        return None
+    for key in ("jobs", "matrix"):
+        block = data.get(key)
+        include = block.get("include") if isinstance(block, dict) else None
+        for entry in include if isinstance(include, list) else ():
+            if isinstance(entry, dict) and "node_js" in entry:
+                if not _listed(entry, "node_js", found):
+                    return None
+            elif "node_js" not in data:
+                return None  # the job runs Travis's default Node
+    return found or None
+
+
+def _matrix_values(job: Any, name: str, found: NodeVersions) -> bool:
+    """Add the values of matrix variable ``name`` (its list and ``include`` entries)."""
+    strategy = job.get("strategy")
+    matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
+    if not isinstance(matrix, dict):
+        return False
+    listed = name in matrix and _listed(matrix, name, found)
+    if name in matrix and not listed:
+        return False
+    include = matrix.get("include")
+    for entry in include if isinstance(include, list) else ():
+        if isinstance(entry, dict) and name in entry:
+            if not _listed(entry, name, found):
+                return False
+            listed = True
+    return listed
+
+
+def _github_node(data: Any, pattern: re.Pattern[str]) -> NodeVersions | None:
+    jobs = data.get("jobs")
+    if not isinstance(jobs, dict):
+        return None
+    found: NodeVersions = []
+    for job in jobs.values():
+        if not isinstance(job, dict):
+            continue
+        listed = job.get("steps")
+        steps: list[Any] = listed if isinstance(listed, list) else []
+        versions: NodeVersions = []
+        if "container" in job and not _image(job, "container", versions):
+            return None
+        for step in steps:
+            uses = step.get("uses") if isinstance(step, dict) else None
+            if not isinstance(uses, str) or "setup-node" not in uses:
+                continue
+            given = step.get("with")
+            value = given.get("node-version") if isinstance(given, dict) else None
+            expression = _MATRIX_EXPR_RE.fullmatch(value.strip()) \
+                if isinstance(value, str) else None
+            if expression is not None:
+                if not _matrix_values(job, expression.group(1), versions):
+                    return None
+            elif value is None or not _listed(given, "node-version", versions):
+                return None  # the runner's Node, a version file, an alias
+        installs = any(isinstance(step, dict) and _installs(step.get("run"), pattern)
+                       for step in steps)
+        if installs and not versions:
+            return None  # the runner's own Node
+        found += versions
+    return found
+
+
+def _gitlab_node(data: Any, pattern: re.Pattern[str]) -> NodeVersions | None:
+    default = data.get("default")
+    top = default if isinstance(default, dict) and "image" in default else data
+    before = data.get("before_script")
+    top_installs = isinstance(before, list) and any(_installs(line, pattern) for line in before)
+    found: NodeVersions = []
+    for name, job in data.items():
+        if not isinstance(name, str) or name in _GITLAB_RESERVED or name.startswith(".") or \
+                not isinstance(job, dict):
+            continue
+        installs = top_installs or any(
+            isinstance(job.get(key), list) and any(_installs(line, pattern) for line in job[key])
+            for key in ("before_script", "script"))
+        if not installs:
+            continue
+        holder = job if "image" in job else top
+        if "extends" in job or not _image(holder, "image", found):
+            return None
+    return found
+
+
+def _circleci_node(data: Any) -> NodeVersions | None:
+    jobs = data.get("jobs")
+    if not isinstance(jobs, dict) or not jobs:
+        return None
+    found: NodeVersions = []
+    for job in jobs.values():
+        docker = job.get("docker") if isinstance(job, dict) else None
+        first = docker[0] if isinstance(docker, list) and docker else None
+        if not isinstance(first, dict) or not _image(first, "image", found):
+            return None
+    return found
+
+
+def ci_node_versions(kind: str, data: Any, pattern: re.Pattern[str]) -> NodeVersions | None:
+    """Return the Node.js versions (as written, line, (major, minor)) a CI file runs its
+    installing jobs on: Travis ``node_js`` (with ``jobs.include``), GitHub ``setup-node``
+    ``node-version`` (a ``${{ matrix.X }}`` read from the job's matrix) or a ``node:<tag>``
+    container, a GitLab or CircleCI ``node:<tag>`` image. None when a job that may install
+    runs a Node the file does not name (a runner's or image's default, an alias such as
+    ``lts/*``, a range, an expression), when the file installs npm itself globally or another
+    Node with a version manager, or for the other systems."""
+    if not isinstance(data, dict) or _changes_runtime(data):
+        return None
+    if kind == "workflow":
+        return _github_node(data, pattern)
+    if kind == "gitlab-ci":
+        return _gitlab_node(data, pattern)
+    if kind == "Travis CI":
+        return _travis_node(data)
+    if kind == "CircleCI":
+        return _circleci_node(data)
+    return None
+
+
+def _old_node(files: list[tuple[str, str, Any]], pattern: re.Pattern[str]
+              ) -> tuple[str, str, int] | None:
+    """Return (the versions, file, line of the first) when every Node.js version the CI files
+    name bundles an npm without ``audit`` and every file names its versions; else None."""
+    found: list[tuple[str, int, str, tuple[int, int | None]]] = []
+    for rel, kind, data in files:
+        versions = ci_node_versions(kind, data, pattern)
+        if versions is None:
+            return None
+        found += [(rel, line, shown, version) for shown, line, version in versions]
+    if not found or any(npm_has_audit(*version) for *_, version in found):
+        return None
+    shown = list(dict.fromkeys(item[2] for item in found))
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return listed, found[0][0], found[0][1]
+
+
 class NpmAuditCi(Rule):
     """CI that never audits the project's dependencies."""
 
@@ -974,7 +1207,7 @@ class NpmAuditCi(Rule):
             candidates = _repository_ci(ctx, up)
             scripts |= audit_scripts((ctx.read(up + "package.json") or b"").decode(
                 "utf-8", "replace") or None)
-        seen_ci = False
+        seen_ci = unread = False
         for rel, kind in candidates:
             source = ctx.read(rel)
             if source is None:
@@ -985,6 +1218,7 @@ class NpmAuditCi(Rule):
                 return
             data = _load(text)
             if data is None:
+                unread = True
                 continue
             if runs_audit(data, scripts):
                 return
@@ -996,6 +1230,16 @@ class NpmAuditCi(Rule):
         if dependency_bot(ctx) is not None or (up is not None and dependency_bot(ctx, up)):
             # A bot that updates the npm dependencies already brings the fixes for known
             # vulnerabilities as pull requests (judged so by reviewers of held-out apps).
+            return
+        old = None if pm.name != "npm" or unread else _old_node(editable + others, pm.install)
+        if old is not None:
+            # npm audit cannot run on that CI: a step to add there would fail, not audit.
+            shown, rel, line = old
+            yield ctx.line_finding(
+                self.id, rel, line,
+                f"CI runs Node {shown}, whose npm has no `audit` (it came with npm 6, which "
+                f"Node bundles from 8.12 and 10 on): upgrade the CI's Node first, then add "
+                f"`{pm.audit}`")
             return
         sites: list[InstallSite] = []
         for rel, kind, data in editable:
