@@ -4057,14 +4057,17 @@ class ErrorHandler(Rule):
             return None
         semi = ctx.style.semi
         fit = _Fitter(ctx.style, indent)
+        # The file's keyword: `var` in a file that declares with `var` only (an ES5 codebase,
+        # whose linter may reject `const`); TypeScript's style is always `const`.
+        decl = ctx.style.declaration
         if ctx.lang == "javascript" and _type_checked_js(ctx):
             # tsc checks this file (`checkJs`, `// @ts-check`): an error typed `Error` in its
             # JSDoc declares no `status`; a JSDoc cast reads the fields, as in TypeScript.
-            lines = [f"const clientError = /** @type {{any}} */ ({name}) || {{}}{semi}",
-                     *fit.call("const clientStatus = Number(",
+            lines = [f"{decl} clientError = /** @type {{any}} */ ({name}) || {{}}{semi}",
+                     *fit.call(f"{decl} clientStatus = Number(",
                                ["clientError.status ||", "clientError.statusCode"], semi)]
         elif ctx.lang == "javascript":
-            lines = fit.call("const clientStatus = Number(",
+            lines = fit.call(f"{decl} clientStatus = Number(",
                              [f"{name} &&", f"({name}.status ||", f"{name}.statusCode)"], semi)
         else:
             lines = [*fit.type_cast(f"const clientError = {name} as",
@@ -4466,6 +4469,15 @@ def _handler_imports(source: bytes, facts: FileFacts, style: Style
     already logs a 500's error in its access line (unless it logs no responses), and the
     Express types' names for the handler's parameters (none in JavaScript)."""
     requests = [ImportRequest("node:http", names=("STATUS_CODES",))]
+    if style.declaration == "var" and style.module != "esm":
+        # A file that declares with `var` only (ES5): `http.STATUS_CODES` through a plain
+        # `var http = require('http')`, no destructuring; under a name the file does not use
+        # for anything else (a second `var http` would replace the app's own).
+        bound = any(imp.module in ("http", "node:http") for imp in facts.imports)
+        free = [local for local in ("http", "nodeHttp", "httpModule") if bound or not re.search(
+            rf"(?<![\w$.]){local}(?![\w$])".encode(), source)]
+        if free:
+            requests = [ImportRequest("node:http", default=free[0], members=("STATUS_CODES",))]
     if style.typescript and has_import(facts, "express") is None:
         requests.append(ImportRequest("express", names=_EXPRESS_TYPES))
     imports = add_imports(source, facts, style, requests)
@@ -4497,7 +4509,8 @@ def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
     request may carry pino-http's logger, ``types`` are the TypeScript types of ``req``,
     ``res`` and ``next``; ``html`` answers the status text as a page instead of JSON."""
     return render_snippet("errors.js", replace(style, eol="\n"), inline=True, app=app,
-                          status_codes=codes, pino_http=pino_http, types=list(types), html=html)
+                          status_codes=codes, pino_http=pino_http, types=list(types), html=html,
+                          declaration=style.declaration)
 
 
 #: The ``errorhandler`` package loaded where it is called, with no local of its own:
