@@ -17,7 +17,7 @@ from nodeharden._api import check
 
 # One megabyte-long line of string-built SQL: every statement a finding.
 UNIT = 'db.query("SELECT * FROM t WHERE id=" + req.query.id);'
-HEAD = 'const db = require("mysql").createConnection({});'
+HEAD = 'const db = require("mysql").createConnection({}); module.exports = (req) => {'
 
 
 def adversarial(root: Path, count: int = 15000) -> Path:
@@ -25,7 +25,7 @@ def adversarial(root: Path, count: int = 15000) -> Path:
         "package.json": '{"name": "adv", "dependencies": {"express": "4", "mysql": "2"}}',
         # Opt the bundle-like file back in: the bound must hold for what is scanned.
         ".nodeharden.yml": "roles: [browser]\n",
-        "big.js": HEAD + UNIT * count,
+        "big.js": HEAD + UNIT * count + "};",
     })
     return root
 
@@ -105,7 +105,8 @@ def test_a_dead_worker_becomes_failed_entries_and_exit_2(tmp_path: Path,
 
 def test_every_file_is_scanned_once_whatever_the_jobs(tmp_path: Path) -> None:
     files = {f"src/f{i:04d}.js": "const db = require('./db');\n"
-                                 f"module.exports = (id) => db.query('SELECT ' + id + {i});\n"
+                                 "module.exports = (req) => "
+                                 f"db.query('SELECT ' + req.query.id + {i});\n"
              for i in range(_scan.POOL_THRESHOLD + 50)}
     write_tree(tmp_path / "many", {"package.json": '{"name": "many"}', **files})
     serial = check(tmp_path / "many", jobs=1)

@@ -28,6 +28,8 @@ def test_driver_comes_from_the_project_when_the_file_imports_a_local_module(proj
             const db = require('./db');
             exports.find = (id, name) => db.query(`SELECT * FROM users WHERE id = ${id} OR name = '${name}'`);
         """,
+        "routes.js": "const users = require('./users');\n"
+                     "module.exports = (req) => users.find(req.params.id, req.query.name);\n",
     })
     result = fix(root, dry_run=True, select=["sql-injection"]).plan
     assert "db.query('SELECT * FROM users WHERE id = $1 OR name = $2', [id, name])" in \
@@ -39,6 +41,8 @@ def test_two_drivers_in_the_project_means_no_fix(project) -> None:
         "package.json": _pj(pg="^8.16.0", mysql2="^3.15.0"),
         "users.js": "const db = require('./db');\n"
                     "exports.find = (id) => db.query('SELECT * FROM users WHERE id = ' + id);\n",
+        "routes.js": "const { find } = require('./users');\n"
+                     "module.exports = (req) => find(req.params.id);\n",
     })
     [finding] = _findings(root, "sql-injection")
     assert finding.fix is None and "driver could not be determined" in finding.message
@@ -60,6 +64,7 @@ def test_sql_variable_used_twice_or_appended_is_reported_without_fix(project) ->
               if (filters.name) sql += " AND name = '" + filters.name + "'";
               db.query(sql, cb);
             }
+            module.exports = (req, res) => { twice(req.params.id, res); appended(req.query, res); };
         """,
     })
     findings = _findings(root, "sql-injection")
@@ -74,9 +79,11 @@ def test_suppression_comment_silences_one_call(project) -> None:
         "a.js": """
             const mysql = require('mysql');
             const db = mysql.createConnection({});
-            // nodeharden-ignore sql-injection
-            db.query('SELECT * FROM t WHERE id = ' + id);
-            db.query('SELECT * FROM t WHERE id = ' + other);
+            module.exports = (req) => {
+              // nodeharden-ignore sql-injection
+              db.query('SELECT * FROM t WHERE id = ' + req.query.id);
+              db.query('SELECT * FROM t WHERE id = ' + req.query.other);
+            };
         """,
     })
-    assert [f.line for f in _findings(root, "sql-injection")] == [5]
+    assert [f.line for f in _findings(root, "sql-injection")] == [6]

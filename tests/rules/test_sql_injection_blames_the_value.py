@@ -24,7 +24,10 @@ def _messages(project, body: str) -> list[str]:
         "});\n"
         "module.exports = router;\n"
     )
-    root = project({"package.json": PACKAGE, "tags.js": source})
+    root = project({"package.json": PACKAGE, "tags.js": source,
+                    # builds its condition from the text it is given
+                    "search.js": "exports.conditions = (term) => "
+                                 "({ sql: `AND tag LIKE '%${term}%'` });\n"})
     result = check(root, select=["sql-injection"])
     return [f.message for f in result.findings if f.rule == "sql-injection"]
 

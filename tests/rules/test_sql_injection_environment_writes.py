@@ -63,18 +63,19 @@ def test_a_named_write_from_code_makes_that_name_input_only(project) -> None:
     assert _lines(root) == [("db.js", 4)]
 
 
-def test_an_exported_env_constant_follows_the_writes(project) -> None:
+def test_an_environment_value_handed_to_a_query_function_follows_the_writes(project) -> None:
     files = {
         "package.json": PJ,
         "config.js": "const TABLE = process.env.VECTOR_TABLE || 'vectors';\n"
                      "module.exports = { TABLE };\n",
-        "db.js": "const { Pool } = require('pg');\nconst { TABLE } = require('./config');\n"
-                 "const pool = new Pool();\n"
-                 "exports.all = () => pool.query(`SELECT * FROM ${TABLE}`);\n",
+        "db.js": "const { Pool } = require('pg');\nconst pool = new Pool();\n"
+                 "exports.all = (table) => pool.query(`SELECT * FROM ${table}`);\n",
+        "jobs.js": "const { all } = require('./db');\n"
+                   "module.exports = () => all(process.env.VECTOR_TABLE);\n",
     }
     assert _lines(project(files, name="quiet")) == []
     files["settings.js"] = "module.exports = (req) => { process.env[req.body.k] = req.body.v; };\n"
-    assert _lines(project(files, name="written")) == [("db.js", 4)]
+    assert _lines(project(files, name="written")) == [("db.js", 3)]
 
 
 def test_written_defaults_tests_and_reads_keep_env_the_deployers(project) -> None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node, Tree
 
-from nodeharden._deployment import distributed_package
 from nodeharden._express import function_params
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
@@ -28,6 +27,7 @@ from nodeharden._parse import (
     parse,
     string_value,
     text,
+    unwrap,
     walk,
 )
 from nodeharden._project import JS_SUFFIXES
@@ -603,12 +603,6 @@ def _project_environment_writes(ctx: ProjectContext) -> frozenset[str]:
     return frozenset(written)
 
 
-#: Query builder methods whose result holds the compiled SQL, with ``?`` (or ``$1``)
-#: placeholders, apart from its bindings (knex, objection): ``q.toSQL()`` and
-#: ``q.toSQL().toNative()`` give ``{ sql, bindings }``.
-_COMPILERS = ("toSQL", "toNative")
-
-
 def _compiled(value: Node | None) -> bool:
     """Return True for ``….toSQL()`` or ``….toSQL().toNative()`` (``await`` around it too)."""
     while value is not None and value.type in ("await_expression", "parenthesized_expression"):
@@ -790,6 +784,11 @@ class _NameIndex:
     sites: dict[str, list[Node]] | None = None
     #: ``_declares`` results by (scope node id, name).
     declares: dict[tuple[int, str], str | None] = field(default_factory=dict)
+    #: ``_allow_listed``: a block's ``if (!LIST.includes(x)) return`` guards, by block id:
+    #: (start byte, the value tested, the list's name, the condition).
+    guards: dict[int, list[tuple[int, str, str, Node]]] = field(default_factory=dict)
+    #: ``_uses`` results by (scope start byte, name).
+    uses: dict[tuple[int, str], tuple[list[Node], list[Node]]] = field(default_factory=dict)
     #: ``_import_of`` results by name.
     imports: dict[str, tuple[str, str] | None] = field(default_factory=dict)
 
@@ -1032,7 +1031,14 @@ class _Assumed:
     prop: str | None = None
     #: For "field" (``spec`` is then the class's own module, "" here): the indexes of the
     #: constructor parameters the field is set from, whose every call site must pass constants.
+    #: For "callers": the index of the parameter whose arguments decide.
     params: tuple[int, ...] = ()
+    #: For "callers": the property of the argument the value is (``opts.orderBy``), if one.
+    key: str | None = None
+    #: For "import" and "returns": the importing module (``spec`` is relative to it).
+    home: str | None = None
+    #: For "returns": what the argument at ``params[0]`` may come from (``_reach``).
+    inner: frozenset[object] = frozenset()
 
 
 @dataclass
@@ -1046,6 +1052,8 @@ class _EvalState:
     #: In the project phase: the ``process.env`` names some module writes from code
     #: (``_project_environment_writes``); None elsewhere.
     env_written: frozenset[str] | None = None
+    #: The module whose tree ``_reach`` walks (its imports are relative to it).
+    rel: str = ""
 
 
 _STATE = _EvalState()
@@ -1326,11 +1334,6 @@ _LIBRARY_WRITERS = frozenset({
     "merge", "mergeWith", "extend", "extendWith", "assign", "assignIn", "assignWith",
     "assignInWith", "defaults", "defaultsDeep", "set", "setWith", "update", "updateWith",
     "deepmerge", "deepExtend", "mixin"})
-#: Text of a file that may call a property writer (``_writer_target``).
-_WRITER_TEXT = lazy_pattern(
-    rb"Object\.assign|Object\.define|Reflect\.|\b(?:merge|mergeWith|extend|extendWith|assign"
-    rb"|assignIn|assignWith|assignInWith|defaults|defaultsDeep|set|setWith|update|updateWith"
-    rb"|deepmerge|deepExtend|mixin)\s*\(")
 #: Writers whose second argument names the one property they write.
 _KEYED_WRITERS = frozenset({"Object.defineProperty", "Reflect.set", "Reflect.defineProperty"})
 
@@ -1863,206 +1866,6 @@ def _js_files(ctx: ProjectContext) -> Iterable[tuple[str, Node]]:
             yield file.rel, tree.root_node
 
 
-def _exported_by_name(root: Node, name: str) -> bool:
-    """Return True when module ``root`` exports ``name`` (ES ``export``, or any CommonJS
-    ``exports`` statement that names it)."""
-    for node in root.named_children:
-        if node.type == "export_statement" and any(text(n) == name for n in walk(node)):
-            return True
-        if node.type == "expression_statement" and "exports" in text(node) and \
-                any(text(n) == name for n in walk(node)):
-            return True
-    return False
-
-
-def _default_exported(root: Node, name: str) -> bool:
-    """Return True when module ``root`` exports ``name`` as its default (``export default``,
-    ``module.exports = name``)."""
-    for node in root.named_children:
-        if node.type == "export_statement" and "default" in \
-                [text(c) for c in node.children] and any(text(n) == name for n in walk(node)):
-            return True
-        if node.type == "expression_statement" and node.named_children and \
-                node.named_children[0].type == "assignment_expression":
-            assign = node.named_children[0]
-            if text(assign.child_by_field_name("left")) == "module.exports" and \
-                    text(assign.child_by_field_name("right")) == name:
-                return True
-    return False
-
-
-def _local_names(ctx: ProjectContext, rel: str, root: Node, home: str, name: str,
-                 default: bool) -> set[str] | None:
-    """Return the names module ``rel`` may call class ``name`` of module ``home`` by: the
-    name itself, an alias it imports under (``{ name as Other }``), and, for a default export,
-    the name it binds ``home``'s default (or whole CommonJS export) to; None when it renames
-    it on export (``export { name as Other }``), which other modules then import unseen."""
-    names = {name}
-    for node in walk(root):
-        if node.type == "import_specifier":
-            own = node.child_by_field_name("name")
-            alias = node.child_by_field_name("alias")
-            if text(own) == name and alias is not None:
-                names.add(text(alias))
-        elif node.type == "pair_pattern":  # `const { name: Other } = require(…)`
-            key, value = node.child_by_field_name("key"), node.child_by_field_name("value")
-            if text(key) == name and value is not None:
-                names.add(text(value))
-        elif node.type == "export_specifier":
-            own = node.child_by_field_name("name")
-            alias = node.child_by_field_name("alias")
-            if text(own) == name and alias is not None and text(alias) != name:
-                return None
-        elif default and node.type == "import_statement":
-            source = node.child_by_field_name("source")
-            if source is None or ctx.resolve_import(rel, string_value(source) or "") != home:
-                continue
-            for clause in code_children(node):
-                if clause.type == "import_clause":
-                    names.update(text(c) for c in clause.named_children if c.type == "identifier")
-        elif default and node.type == "variable_declarator":
-            value = node.child_by_field_name("value")
-            target = node.child_by_field_name("name")
-            if value is None or target is None or target.type != "identifier" or \
-                    value.type != "call_expression" or \
-                    text(value.child_by_field_name("function")) != "require":
-                continue
-            args = code_children(value.child_by_field_name("arguments") or value)
-            spec = string_value(args[0]) if len(args) == 1 else None
-            if spec is not None and ctx.resolve_import(rel, spec) == home:
-                names.add(text(target))
-    return names
-
-
-def _passes_constants(args: Node | None, params: tuple[int, ...]) -> bool:
-    """Return True when the arguments at ``params`` are constant text (imports are values)."""
-    items = code_children(args) if args is not None else []
-    if any(a.type == "spread_element" for a in items):
-        return False
-    return all(i < len(items) and _constant_text(items[i], args or items[i], items[i])
-               for i in params)
-
-
-def _subclass_passes_constants(heritage: Node, params: tuple[int, ...]) -> bool:
-    """Return True when the class whose ``extends`` clause is ``heritage`` has a constructor
-    and each ``super(…)`` call in it passes constants at ``params``."""
-    sub = heritage.parent
-    while sub is not None and sub.type not in _CLASS_TYPES:
-        sub = sub.parent
-    ctor = _constructor(sub) if sub is not None else None
-    if ctor is None:
-        return False  # the implicit constructor passes its own arguments on
-    supers = [n for n in walk(ctor) if n.type == "call_expression" and
-              (n.child_by_field_name("function") or n).type == "super"]
-    return bool(supers) and all(
-        _passes_constants(s.child_by_field_name("arguments"), params) for s in supers)
-
-
-def _call_sites_pass_constants(ctx: ProjectContext, home: str, name: str,
-                               params: tuple[int, ...]) -> bool:
-    """Return True when every use of class ``name`` of module ``home`` in the project builds
-    it with constants at constructor parameters ``params``: ``new Name(…)``, and subclasses
-    whose constructor calls ``super(…)`` so; reading its static members, ``instanceof``,
-    ``typeof``, imports and exports are no uses. Any other use (passed on, assigned, a
-    subclass without a constructor) may build it with anything."""
-    default = False
-    for rel, root in _js_files(ctx):
-        if rel == home:
-            default = _default_exported(root, name)
-    for rel, root in _js_files(ctx):
-        data = ctx.read(rel) or b""
-        if name.encode() not in data and not default:
-            continue
-        names = _local_names(ctx, rel, root, home, name, default)
-        if names is None:
-            return False
-        for node in walk(root):
-            if node.type not in ("identifier", "property_identifier") or text(node) not in names:
-                continue
-            parent = node.parent
-            if parent is None:
-                continue
-            if node.type == "property_identifier":
-                # `new ns.Name(…)`, `extends ns.Name`, `ns.Name.x` through a namespace import;
-                # `const Other = require(…).Name` and other uses may build it unseen.
-                if parent.type != "member_expression" or text(node) != name or \
-                        parent.child_by_field_name("property") != node:
-                    continue
-                node, parent = parent, parent.parent
-                if parent is None:
-                    continue
-                if parent.type not in ("new_expression", "class_heritage", "extends_clause"):
-                    if parent.type == "member_expression" and \
-                            parent.child_by_field_name("object") == node:
-                        continue
-                    return False
-            ptype = parent.type
-            if ptype == "new_expression" and parent.child_by_field_name("constructor") == node:
-                if not _passes_constants(parent.child_by_field_name("arguments"), params):
-                    return False
-            elif ptype in ("class_heritage", "extends_clause"):
-                if not _subclass_passes_constants(parent, params):
-                    return False
-            elif ptype in ("class_declaration", "abstract_class_declaration", "class") and \
-                    parent.child_by_field_name("name") == node or \
-                    ptype in ("import_specifier", "import_clause", "namespace_import",
-                              "export_specifier", "type_query") or \
-                    ptype == "member_expression" and \
-                    parent.child_by_field_name("object") == node or \
-                    ptype == "binary_expression" and \
-                    text(parent.child_by_field_name("operator")) == "instanceof" or \
-                    ptype == "unary_expression" and text(parent.children[0]) == "typeof":
-                continue
-            elif ptype == "variable_declarator" and parent.child_by_field_name("name") == node \
-                    and ((parent.child_by_field_name("value") or parent).type == "class" or
-                         text((parent.child_by_field_name("value") or parent)
-                              .child_by_field_name("function")) == "require"):
-                continue  # `const Name = class {…}`, `const Name = require('./name')`
-            elif ptype == "export_statement" or ptype == "assignment_expression" and \
-                    text(parent.child_by_field_name("left")) == "module.exports":
-                continue  # `export default Name`, `module.exports = Name`
-            else:
-                return False
-    return True
-
-
-def _field_holds(ctx: ProjectContext, rel: str, fact: _Assumed) -> bool:
-    """Return True when field ``fact.prop`` of class ``fact.name`` of module ``rel`` holds only
-    constant text in the whole project: no other module writes a ``.prop`` of anything with
-    other than constant text, nor defines such a field, getter or method (``_field_writes``
-    without a class), and, when the class sets it from constructor parameters, every call
-    site passes constants there (``_call_sites_pass_constants``). A class its module exports
-    from a package others install (``distributed_package``) may be built and written by
-    code this project does not hold: not proved."""
-    home: Node | None = None
-    for path, root in _js_files(ctx):
-        if path == rel:
-            home = root
-    if home is None:
-        return False
-    if _exported_by_name(home, fact.name) and distributed_package(ctx.package_json):
-        return False
-    prop, _, key = (fact.prop or "").partition(".")
-    default = _default_exported(home, fact.name)
-    for path, root in _js_files(ctx):
-        if path == rel or prop.startswith("#"):
-            continue
-        data = ctx.read(path) or b""
-        if prop.encode() not in data and fact.name.encode() not in data and not default and \
-                _WRITER_TEXT.search(data) is None:
-            continue
-        names = _local_names(ctx, path, root, rel, fact.name, default)
-        if names is None:
-            return False
-        if key:  # a table of constants in a field: `this.operator.cosine`
-            if not _map_field_ok(root, prop, key, root, 0, need_write=False,
-                                 names=frozenset(names)):
-                return False
-        elif _field_writes(root, prop, None, root, 0, frozenset(names)) != (True, frozenset()):
-            return False
-    return not fact.params or _call_sites_pass_constants(ctx, rel, fact.name, fact.params)
-
-
 def _import_of(ident: Node) -> tuple[str, str] | None:
     """Return (relative module, exported name) when ``ident`` is bound only by a top-level
     ``import { name } from './m'`` (``{ x as name }``) or ``const { name } = require('./m')``
@@ -2144,81 +1947,6 @@ def _imported(ident: Node, need: str, prop: str | None = None) -> bool:
         return False
     assumed.append(_Assumed(found[0], found[1], need, prop))
     return True
-
-
-def _exported_local(root: Node, name: str) -> tuple[str | None, Node | None]:
-    """Return how module ``root`` exports ``name``: (the top-level name it exports, None) for
-    ``export const name``, ``export { local as name }`` and ``module.exports = { name: local
-    }``; (None, the value) for ``module.exports = { name: <literal> }``; (None, None) else."""
-    local: str | None = None
-    inline: Node | None = None
-    hits = 0
-    for node in root.named_children:
-        if node.type == "export_statement" and node.child_by_field_name("source") is None:
-            decl = node.child_by_field_name("declaration")
-            if decl is not None and decl.type == "lexical_declaration":
-                for d in decl.named_children:
-                    if d.type == "variable_declarator" and \
-                            text(d.child_by_field_name("name")) == name:
-                        local, hits = name, hits + 1
-            for clause in node.named_children:
-                if clause.type != "export_clause":
-                    continue
-                for spec in clause.named_children:
-                    own = spec.child_by_field_name("name")
-                    alias = spec.child_by_field_name("alias") or own
-                    if own is not None and text(alias) == name:
-                        local, hits = text(own), hits + 1
-        elif node.type == "expression_statement" and node.named_children and \
-                node.named_children[0].type == "assignment_expression":
-            assign = node.named_children[0]
-            left = text(assign.child_by_field_name("left"))
-            if left in ("module.exports", "exports") or \
-                    left.startswith(("module.exports.", "exports.", "module.exports[",
-                                     "exports[")):
-                hits += 10  # any other CommonJS export makes the map not this one
-                value = assign.child_by_field_name("right")
-                if left == "module.exports" and value is not None and value.type == "object":
-                    hits -= 9
-                    prop = _property_value(value, name)
-                    if prop is not None and prop.type in ("shorthand_property_identifier",
-                                                          "identifier"):
-                        local = text(prop)
-                    elif prop is not None:
-                        inline = prop
-    if hits != 1:
-        return None, None
-    return local, inline
-
-
-def _export_holds(root: Node, fact: _Assumed) -> bool:
-    """Return True when module ``root`` proves ``fact``: it exports a top-level ``const``
-    (or an inline ``module.exports`` property) of constant text, of an array of it, or of an
-    object whose property holds it, that nothing in the module changes. Its own imports are
-    not followed."""
-    local, value = _exported_local(root, fact.name)
-    frozen = False
-    if local is not None:
-        found = _const_value(local, root)
-        if found is None:
-            return False
-        value = found[1]
-    if value is None:
-        return False
-    if fact.need == "text":
-        return _constant_text(value, root, value)
-    value, frozen = _unwrap(value)
-    if local is not None and not _read_only(local, root, frozen):
-        return False
-    if fact.need == "array":
-        return value.type == "array" and all(_constant_text(v, root, value)
-                                             for v in code_children(value))
-    if value.type != "object" or fact.prop is None:
-        return False
-    prop = _property_value(value, fact.prop)
-    if prop is not None and prop.type == "shorthand_property_identifier":
-        return _constant_variable(prop, value, 1)
-    return _constant_text(prop, root, value)
 
 
 def _array_of_constants(name: str, scope: Node, call: Node, depth: int) -> bool:
@@ -2317,26 +2045,1450 @@ def _is_callback(node: Node, ctx: FileContext) -> bool:
                                           or text(node) in function_params(ctx.tree.root_node))
 
 
+#: What a value of a query's SQL may come from (``_reach``): the request (report it), or a
+#: parameter of a named function, which its callers decide (``_Assumed`` "callers").
+_REQUEST = "request"
+#: Route registration methods: a function handed to one is a handler, its first parameter the
+#: request.
+_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "all", "use",
+                            "options", "head"})
+#: Calls whose result is what the database or a store gives back, not text made from their
+#: arguments (``await Order.findOne({ where: { id: req.params.id } })``).
+_RESULT_CALLS = frozenset({
+    "find", "findOne", "findAll", "findById", "findByPk", "findMany", "findFirst",
+    "findUnique", "findAndCountAll", "findOneAndUpdate", "findOneBy", "findBy", "count",
+    "countDocuments", "query", "execute", "exec", "all", "run", "raw", "each", "first", "load",
+    "loadMany", "aggregate", "distinct"})
+#: Array methods whose callback gets an element of the array as its first argument.
+_ELEMENT_METHODS = _INDEX_METHODS | {"reduce", "reduceRight"}
+#: Event registration on a socket: its listeners get what a client sent.
+_LISTEN_METHODS = frozenset({"on", "once", "addListener"})
+_SOCKET_RE = lazy_pattern(r"(?i)(socket|^ws$|^client$|^conn(ection)?$)")
+#: A GraphQL resolver's arguments (``resolve(parent, args)``): what the client sent.
+_RESOLVER_ARGS = frozenset({"args", "input"})
+#: The first parameter of a GraphQL resolver, before the client's arguments.
+_RESOLVER_PARENTS = frozenset({"_", "__", "parent", "root", "obj", "source", "_parent",
+                               "_root", "_obj", "_source"})
+#: Events whose listeners get what a client sent over a socket or a request stream.
+_CLIENT_EVENTS = frozenset({"message", "data", "text", "binary"})
+#: Parameter decorators that hand a handler part of the request (NestJS, routing-controllers).
+_DECORATED_INPUT_RE = lazy_pattern(
+    r"^@(?:Query|Param|Params|Body|Headers|Header|Req|Request|QueryParam|QueryParams|"
+    r"BodyParam|HeaderParam|CookieParam|Session|Args|Arg)\b")
+#: Pattern nodes a destructured name sits in, up to its declarator or assignment.
+_PATTERNS = frozenset({"object_pattern", "array_pattern", "pair_pattern", "assignment_pattern",
+                       "rest_pattern", "object_assignment_pattern"})
+_MAX_REACH_DEPTH = 24
+_MAX_CALLER_HOPS = 5
+
+
+#: What a ``_reach`` walk has visited (a variable in its scope, a field, a function's
+#: returns), with the depth it was visited at: a visit cut short by ``_MAX_REACH_DEPTH``
+#: does not stop a later, shallower one.
+_Seen = dict[tuple[int, str], int]
+
+
+def _visit(seen: _Seen, key: tuple[int, str], depth: int) -> bool:
+    """Return True (and record it) when ``key`` is to be walked at ``depth``: never visited,
+    or visited deeper than now."""
+    if key in seen and seen[key] <= depth:
+        return False
+    seen[key] = depth
+    return True
+
+
+def _reach(node: Node | None, depth: int, seen: _Seen) -> set[object]:
+    """Return what the value ``node`` may be made of that a client could steer: ``_REQUEST``
+    (a request read: ``req.query.x``, a variable or field written from one, a value a
+    handler's or a socket listener's parameter holds) and ``_Assumed`` "callers" facts (a
+    parameter of a named function: what its callers pass decides). Literals, imports,
+    ``process.env``, globals, the results of database reads and the parameters of callbacks a
+    library calls are the program's own values. Beyond ``_MAX_REACH_DEPTH`` hops a value
+    counts as the program's own."""
+    found: set[object] = set()
+    if node is None or depth > _MAX_REACH_DEPTH:
+        return found
+    stack = [node]
+    while stack:
+        if _REQUEST in found:
+            return found  # the rest cannot make it more reachable
+        cur = stack.pop()
+        kind = cur.type
+        if kind in _FUNCTIONS or kind in ("string", "number", "regex", "comment", "true",
+                                          "false", "null", "undefined",
+                                          "property_identifier", "type_annotation",
+                                          "type_arguments"):
+            continue
+        if kind in ("identifier", "member_expression") and _allow_listed(cur, depth, seen):
+            continue  # checked against a list of the program's own values first
+        if kind == "identifier":
+            found |= _name_reach(cur, depth + 1, seen)
+            continue
+        if kind in ("member_expression", "subscript_expression"):
+            obj = cur.child_by_field_name("object")
+            if obj is not None and text(obj).replace(" ", "") == "process.env" and \
+                    obj.type == "member_expression" and _binding(
+                        obj.child_by_field_name("object") or obj) is None:
+                # The deployer's, unless the project writes that name from code.
+                found.add(_Assumed("", _member_key(cur) or _ANY_NAME, "environment"))
+                continue
+            if kind == "member_expression" and obj is not None and obj.type == "this":
+                found |= _field_reach(cur, depth + 1, seen)
+                continue
+            key = _member_key(cur)
+            if key == "length" and kind == "member_expression":
+                continue  # a number
+            if kind == "subscript_expression" and key is None:
+                # `table[k]`: one of what the object holds; the key only picks.
+                if obj is not None:
+                    stack.append(obj)
+                continue
+            if key is not None and obj is not None and obj.type == "identifier" and \
+                    _local_class(obj) is not None:
+                # A static field (`Store.TABLE`): whatever any module writes there.
+                found.add(_Assumed("", key, "writes", text(obj)))
+                continue
+            if key is not None and obj is not None and obj.type in (
+                    "identifier", "call_expression", "object", "member_expression"):
+                found |= _reach_key(obj, key, depth + 1, seen)  # `opts.orderBy`
+                continue
+        if kind == "ternary_expression":
+            # The condition picks a branch; only the branches are the value.
+            stack.extend(c for c in (cur.child_by_field_name("consequence"),
+                                     cur.child_by_field_name("alternative")) if c is not None)
+            continue
+        if kind == "binary_expression" and text(cur.child_by_field_name("operator")) in \
+                _NO_TEXT_OPERATORS:
+            continue  # a boolean or a number
+        if kind == "unary_expression" and text(cur.children[0]) in ("!", "typeof", "void",
+                                                                    "delete", "-", "~"):
+            continue
+        if kind in ("call_expression", "new_expression"):
+            fn = cur.child_by_field_name("function") or cur.child_by_field_name("constructor")
+            args = cur.child_by_field_name("arguments")
+            if fn is not None and (text(fn) in _DATE_MAKERS or fn.type == "member_expression"
+                                   and text(fn.child_by_field_name("property"))
+                                   in _NO_TEXT_METHODS):
+                continue  # a date, or a number or date text made from one
+            local = _local_callee(fn) if fn is not None and kind == "call_expression" else None
+            if local is not None and args is not None:
+                found |= _returned_reach(local, code_children(args), depth, seen)
+                continue
+            imported = _import_of(fn) if fn is not None and fn.type == "identifier" and \
+                kind == "call_expression" else None
+            if imported is not None and args is not None:
+                # A function of another module: what it returns of each argument is
+                # looked at there in the project phase.
+                for index, arg in enumerate(code_children(args)):
+                    if arg.type == "spread_element":
+                        found |= _reach(arg, depth, seen)
+                        break
+                    inner = _reach(arg, depth, seen)
+                    if inner:
+                        found.add(_Assumed(imported[0], imported[1], "returns", None,
+                                           (index,), home=_STATE.rel,
+                                           inner=frozenset(inner)))
+                continue
+            if fn is not None and fn.type == "member_expression":
+                method = text(fn.child_by_field_name("property"))
+                receiver = fn.child_by_field_name("object")
+                own = _class_method(fn) if receiver is not None and \
+                    receiver.type == "this" else None
+                if own is not None and args is not None:
+                    # `this.whereFor(filters)`: what the class's own method returns.
+                    found |= _returned_reach(own, code_children(args), depth, seen)
+                    continue
+                if method in _RESULT_CALLS and receiver is not None and \
+                        _REQUEST not in _reach(receiver, depth + 1, seen):
+                    continue  # rows or a document a database or store gives back
+                if receiver is not None:
+                    stack.append(receiver)  # `req.get('x')`, `s.trim()`
+            if args is not None:
+                stack.extend(code_children(args))
+            continue
+        stack.extend(c for c in cur.named_children)
+    return found
+
+
+#: Calls that make a date (whose text is the date's, whatever they are given).
+_DATE_MAKERS = frozenset({"Date", "Date.UTC", "Date.now", "Date.parse"})
+#: Methods whose result is a number, or the text of a date or a number, never text a client
+#: wrote.
+_NO_TEXT_METHODS = frozenset({
+    "toISOString", "toUTCString", "toDateString", "toTimeString", "toLocaleDateString",
+    "getTime", "getFullYear", "getMonth", "getDate", "getDay", "getHours", "getMinutes",
+    "getSeconds", "getMilliseconds", "getUTCFullYear", "getUTCMonth", "getUTCDate",
+    "getUTCHours", "toFixed", "toPrecision", "indexOf", "lastIndexOf", "findIndex",
+    "localeCompare", "charCodeAt", "codePointAt"})
+#: Operators whose result is a boolean or a number, whatever text their operands hold.
+_NO_TEXT_OPERATORS = frozenset({"===", "!==", "==", "!=", "<", ">", "<=", ">=", "instanceof",
+                                "in", "-", "*", "/", "%", "**", "|", "&", "^", "<<", ">>",
+                                ">>>"})
+
+
+def _class_method(fn: Node) -> Node | None:
+    """Return the method ``this.name`` calls in the class around it: one non-static method
+    of that name, no field or accessor of it."""
+    cls = enclosing(fn, _CLASS_TYPES)
+    body = cls.child_by_field_name("body") if cls is not None else None
+    name = text(fn.child_by_field_name("property"))
+    if body is None:
+        return None
+    found = [m for m in code_children(body) if m.type == "method_definition" and
+             text(m.child_by_field_name("name")) == name]
+    if len(found) != 1 or any(text(c) in ("static", "get", "set") for c in found[0].children):
+        return None
+    return found[0]
+
+
+def _local_callee(fn: Node) -> Node | None:
+    """Return the file's own function a callee names: ``_local_function``'s, or one held by
+    a ``const`` of the module that nothing else binds (``const pick = (a, b) => …``)."""
+    if fn.type not in ("identifier", "member_expression"):
+        return None
+    found = _local_function(fn)
+    if found is not None or fn.type != "identifier":
+        return found
+    held = _const_value(text(fn), _root(fn))
+    value = _unwrap(held[1])[0] if held is not None else None
+    return value if value is not None and value.type in _FUNCTIONS and \
+        _binding(fn) == ("var", _root(fn)) else None
+
+
+_LIST_TEST_RE = lazy_pattern(r"^([\w$.]+)\s*\.\s*(?:includes|has)\s*\(\s*(.+?)\s*\)$")
+_INDEX_TEST_RE = lazy_pattern(
+    r"^([\w$.]+)\s*\.\s*indexOf\s*\(\s*(.+?)\s*\)\s*(?:===?\s*-\s*1|<\s*0)$")
+
+
+def _allow_listed(node: Node, depth: int, seen: _Seen) -> bool:
+    """Return True when the value ``node`` reads is checked against a list no client fills
+    before it is used: ``ALLOWED.includes(sort) ? sort : 'name'``, or an earlier ``if
+    (!ALLOWED.includes(sort)) return …`` (``throw``; ``.has``, ``indexOf(…) === -1``) in a
+    block around it, in the same function."""
+    value = re.sub(r"\s+", "", text(node))
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        node, parent = parent, parent.parent
+    if parent is not None and parent.type == "ternary_expression" and \
+            parent.child_by_field_name("consequence") == node:
+        condition = unwrap(parent.child_by_field_name("condition") or parent)
+        test = _LIST_TEST_RE.match(text(condition))
+        if test is not None and re.sub(r"\s+", "", test.group(2)) == value:
+            return _REQUEST not in _reach_list(condition, test.group(1), depth, seen)
+    fn = enclosing(node, _FUNCTIONS)
+    block = node.parent
+    memo = _name_index(node).guards
+    while block is not None and block != fn:
+        if block.type == "statement_block" or block.type == "program":
+            if block.id not in memo:
+                memo[block.id] = _block_guards(block)
+            for start, tested, listed, condition in memo[block.id]:
+                if start >= node.start_byte:
+                    break
+                if tested == value and _REQUEST not in _reach_list(condition, listed, depth,
+                                                                   seen):
+                    return True
+        block = block.parent
+    return False
+
+
+def _block_guards(block: Node) -> list[tuple[int, str, str, Node]]:
+    """Return the allow-list guards among a block's statements (``_allow_listed``)."""
+    found: list[tuple[int, str, str, Node]] = []
+    for statement in code_children(block):
+        if statement.type != "if_statement" or \
+                statement.child_by_field_name("alternative") is not None or \
+                not _ends(statement.child_by_field_name("consequence")):
+            continue
+        condition = statement.child_by_field_name("condition") or statement
+        guard = text(unwrap(condition)).strip()
+        test = _LIST_TEST_RE.match(guard[1:].strip()) if guard.startswith("!") else \
+            _INDEX_TEST_RE.match(guard)
+        if test is not None:
+            found.append((statement.start_byte, re.sub(r"\s+", "", test.group(2)),
+                          test.group(1), condition))
+    return found
+
+
+def _reach_list(near: Node, name: str, depth: int, seen: _Seen) -> set[object]:
+    """Return ``_reach`` of the list an allow-list test ``near`` names."""
+    found = next((n for n in walk(near) if n.type in ("identifier", "member_expression")
+                  and text(n) == name), None)
+    return _reach(found, depth + 1, seen) if found is not None else {_REQUEST}
+
+
+def _ends(block: Node | None) -> bool:
+    """Return True when a branch ends with ``return`` or ``throw`` (or is one)."""
+    if block is None:
+        return False
+    last = code_children(block)[-1] if block.type == "statement_block" and \
+        code_children(block) else block
+    return last.type in ("return_statement", "throw_statement")
+
+
+def _returned_reach(func: Node, args: list[Node], depth: int,
+                    seen: _Seen, key: str | None = None,
+                    keep_own: bool = False) -> set[object]:
+    """Return ``_reach`` of what a call of the file's own function ``func`` gives back (its
+    property ``key``, if one): of its ``return`` values, a parameter standing for the call's
+    argument at its place."""
+    memo = (func.start_byte, "returns")
+    if not _visit(seen, memo, depth):
+        return set()
+    body = func.child_by_field_name("body")
+    values: list[Node] = []
+    if body is not None and body.type != "statement_block":
+        values.append(body)  # `(a) => a ? 'x' : ''`
+    elif body is not None:
+        values.extend(code_children(node)[0] for node in walk(body)
+                      if node.type == "return_statement" and code_children(node) and
+                      enclosing(node, _FUNCTIONS) == func)
+    summary: set[object] = set()
+    for value in values:
+        summary |= _reach(value, depth + 1, seen) if key is None else \
+            _reach_key(value, key, depth + 1, seen)
+    seen.pop(memo, None)
+    own = _function_name(func)
+    if keep_own:
+        return summary  # its own parameters' facts stand for the arguments
+    found: set[object] = set()
+    for item in summary:
+        if isinstance(item, _Assumed) and item.need == "callers" and own is not None and \
+                (item.name, item.prop == "new") == own:
+            found |= _argument_reach(args, item, depth + 1, seen)
+        else:
+            found.add(item)
+    return found
+
+
+def _argument_reach(args: list[Node], fact: _Assumed, depth: int,
+                    seen: _Seen) -> set[object]:
+    """Return ``_reach`` of what a call's arguments give the parameter a "callers" fact
+    names (its property ``fact.key``, if one)."""
+    index = fact.params[0]
+    spread = next((a for a in args[:index + 1] if a.type == "spread_element"), None)
+    given = spread if spread is not None else args[index] if index < len(args) else None
+    if given is None:
+        return set()
+    return _reach(given, depth, seen) if fact.key is None or spread is not None else \
+        _reach_key(given, fact.key, depth, seen)
+
+
+def _reach_key(node: Node, key: str, depth: int, seen: _Seen) -> set[object]:
+    """Return ``_reach`` of property ``key`` of the value ``node``: the last property of an
+    object literal that sets it (and the spreads after it), what a variable's writes hold
+    there, a parameter's callers' arguments there, a call's returned object there; for
+    anything else, the whole value."""
+    node = _unwrap(node)[0]
+    if depth > _MAX_REACH_DEPTH:
+        return set()
+    if node.type == "member_expression" and text(node).replace(" ", "") == \
+            "this.constructor":
+        return set()  # a static field of the class or a subclass: class constants
+    if node.type == "object":
+        found: set[object] = set()
+        for prop in reversed(code_children(node)):
+            if prop.type == "spread_element":
+                found |= _reach_key(code_children(prop)[0], key, depth + 1, seen) \
+                    if code_children(prop) else set()
+            elif prop.type == "pair" and _property_name(prop.child_by_field_name("key")) \
+                    == key:
+                return found | _reach(prop.child_by_field_name("value"), depth + 1, seen)
+            elif prop.type == "shorthand_property_identifier" and text(prop) == key:
+                return found | _name_reach(prop, depth + 1, seen)
+            elif prop.type in ("pair", "method_definition") and \
+                    _property_name(prop.child_by_field_name("key") or
+                                   prop.child_by_field_name("name")) is None:
+                found |= _reach(prop, depth + 1, seen)  # a computed key may be `key`
+        return found
+    if node.type == "identifier":
+        # A parameter's own fact narrows to the property; others stand for the whole value.
+        own = _param_fact(node)
+        return {_Assumed(own.spec, own.name, own.need, own.prop, own.params, key)
+                if own is not None and r == own else r
+                for r in _name_reach(node, depth + 1, seen, key)}
+    if node.type == "call_expression":
+        fn = node.child_by_field_name("function")
+        local = _local_callee(fn) if fn is not None else None
+        args = node.child_by_field_name("arguments")
+        if local is not None and args is not None:
+            return _returned_reach(local, code_children(args), depth, seen, key)
+    return _reach(node, depth, seen)
+
+
+def _param_fact(ident: Node) -> _Assumed | None:
+    """Return the "callers" fact of the named function whose parameter ``ident`` is, if it
+    is one (the nearest declaration of the name)."""
+    name = text(ident)
+    scope = enclosing(ident, _FUNCTIONS)
+    while scope is not None:
+        params = scope.child_by_field_name("parameters") or \
+            scope.child_by_field_name("parameter")
+        if params is not None and _occurrences(name, params):
+            items = [params] if params.type != "formal_parameters" else code_children(params)
+            index = next((i for i, item in enumerate(items) if _occurrences(name, item)), None)
+            named = _function_name(scope)
+            if index is None or named is None:
+                return None
+            return _Assumed("", named[0], "callers", "new" if named[1] else None, (index,))
+        if _declares(scope, name) is not None:
+            return None
+        scope = enclosing(scope, _FUNCTIONS)
+    return None
+
+
+def _property_name(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if node.type in ("property_identifier", "identifier", "number"):
+        return text(node)
+    if node.type == "string":
+        return string_value(node)
+    return None
+
+
+def _name_reach(ident: Node, depth: int, seen: _Seen,
+                key: str | None = None) -> set[object]:
+    """Return ``_reach`` of what variable ``ident`` holds (its property ``key``, if one):
+    every value written to it in the scope that declares it, or what its parameter is
+    given."""
+    name = text(ident)
+    if name in ("undefined", "NaN", "Infinity", "arguments"):
+        return set()
+    scope: Node | None = enclosing(ident, _FUNCTIONS)
+    while True:
+        home = scope if scope is not None else _root(ident)
+        params = home.child_by_field_name("parameters") or \
+            home.child_by_field_name("parameter") if scope is not None else None
+        if params is not None and _occurrences(name, params):
+            given = _param_reach(home, params, name, depth, seen)
+            if _REQUEST in given:
+                return given
+            return given | _writes_reach(home, name, [], depth, seen, key)
+        own = [occ for occ in _occurrences(name, home) if _write_kind(occ) is not None
+               and enclosing(occ, _FUNCTIONS) == scope and not _in_params(occ, scope)]
+        if own and scope is None:
+            imported = _import_of(ident)
+            if imported is not None:
+                # A value another module exports: looked at there in the project phase;
+                # and what this module puts into it (`LIST.push(req.query.x)`).
+                return {_Assumed(imported[0], imported[1], "import", key, home=_STATE.rel)} | \
+                    _writes_reach(home, name, [], depth, seen, key)
+        if own:
+            return _writes_reach(home, name, own, depth, seen, key)
+        if scope is None:
+            return set()  # a global, or a name this file does not declare
+        scope = enclosing(scope, _FUNCTIONS)
+
+
+def _in_params(occ: Node, fn: Node | None) -> bool:
+    params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter") \
+        if fn is not None else None
+    return params is not None and params.start_byte <= occ.start_byte < params.end_byte
+
+
+def _writes_reach(scope: Node, name: str, own: list[Node], depth: int,
+                  seen: _Seen, key: str | None = None) -> set[object]:
+    """Return ``_reach`` of the values ``name`` is given in ``scope`` (their property
+    ``key``, if one) and of what its reads may put into the object it holds."""
+    memo = (scope.start_byte, name if key is None else f"{name}.{key}")
+    if not _visit(seen, memo, depth):
+        return set()
+    found: set[object] = set()
+    assigned, reads = _uses(scope, name)
+    writes = list(own) + [occ for occ in assigned if occ not in own]
+    values = [_written_value(occ) for occ in writes]
+    if not values or not all(v is not None and _primitive(v) for v in values):
+        # An object or array may be filled where it is read (text cannot).
+        for occ in reads:
+            found |= _mutation_reach(occ, depth, seen)
+            if _REQUEST in found:
+                return found
+    for occ in writes:
+        parent = occ.parent
+        kind = _write_kind(occ)
+        if parent is None:
+            continue
+        value = parent.child_by_field_name("value") if kind == "declarator" else \
+            parent.child_by_field_name("right") if kind == "assignment" else \
+            _pattern_source(occ) if kind == "binding" else None
+        if value is None:
+            continue
+        if key is not None and kind != "binding" and parent.type != \
+                "augmented_assignment_expression":
+            found |= _reach_key(value, key, depth, seen)
+        else:
+            found |= _reach(value, depth, seen)
+    return found
+
+
+def _uses(scope: Node, name: str) -> tuple[list[Node], list[Node]]:
+    """Return the plain assignments of ``name`` in ``scope`` and the reads that may put
+    something into what it holds (``_mutation_reach``: a method call on it, a write through
+    it, a call it is handed to, a second name for it); once per file, scope and name."""
+    memo = _name_index(scope).uses
+    key = (scope.start_byte, name)
+    if key not in memo:
+        assigned: list[Node] = []
+        reads: list[Node] = []
+        for occ in _occurrences(name, scope):
+            kind = _write_kind(occ)
+            if kind is not None and kind != "assignment" or _shadowed(occ, scope, name):
+                continue
+            if kind == "assignment":
+                assigned.append(occ)
+                continue
+            parent = occ.parent
+            if parent is None:
+                continue
+            if parent.type in ("member_expression", "subscript_expression"):
+                holder = parent.parent
+                if holder is None or holder.type not in (
+                        "assignment_expression", "augmented_assignment_expression",
+                        "call_expression"):
+                    continue
+            elif parent.type not in ("arguments", "variable_declarator"):
+                continue
+            reads.append(occ)
+        memo[key] = (assigned, reads)
+    return memo[key]
+
+
+def _written_value(occ: Node) -> Node | None:
+    """Return the value a declarator or a plain assignment gives the name ``occ``."""
+    parent = occ.parent
+    kind = _write_kind(occ)
+    if parent is None or kind not in ("declarator", "assignment") or \
+            parent.type == "augmented_assignment_expression":
+        return None
+    return parent.child_by_field_name("value" if kind == "declarator" else "right")
+
+
+def _primitive(node: Node) -> bool:
+    """Return True for a value that can only be a string, a number, a boolean or nothing:
+    nothing can be put into it after it is written."""
+    node = _unwrap(node)[0]
+    kind = node.type
+    if kind in ("string", "template_string", "number", "true", "false", "null", "undefined",
+                "unary_expression"):
+        return True
+    if kind == "binary_expression":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        return left is not None and right is not None and _primitive(left) and _primitive(right)
+    if kind == "ternary_expression":
+        yes, no = node.child_by_field_name("consequence"), \
+            node.child_by_field_name("alternative")
+        return yes is not None and no is not None and _primitive(yes) and _primitive(no)
+    return kind == "member_expression" and text(node.child_by_field_name("object")).replace(
+        " ", "") == "process.env"
+
+
+def _mutation_reach(occ: Node, depth: int, seen: _Seen) -> set[object]:
+    """Return ``_reach`` of what a read of a variable may put into the object or array it
+    holds: ``name.push(x)`` (and any other method given values, or a callback that gets the
+    array itself), ``name[i] = x``, ``name.k = x``, a call it is handed to (``fill(name,
+    req.query)``, ``Object.assign(name, …)``: the call's other arguments), and, for a second
+    name (``const more = name``), what that name's reads put in."""
+    parent = occ.parent
+    if parent is None:
+        return set()
+    found: set[object] = set()
+    if parent.type in ("member_expression", "subscript_expression") and \
+            parent.child_by_field_name("object") == occ:
+        holder = parent.parent
+        if holder is None:
+            return found
+        if holder.type in ("assignment_expression", "augmented_assignment_expression") and \
+                holder.child_by_field_name("left") == parent:
+            return _reach(holder.child_by_field_name("right"), depth, seen)
+        if holder.type == "call_expression" and holder.child_by_field_name("function") == parent:
+            reads = text(parent.child_by_field_name("property")) in _READ_ONLY_CALLS
+            for arg in code_children(holder.child_by_field_name("arguments") or holder):
+                if arg.type in _FUNCTIONS:
+                    # `list.forEach((x, i, all) => all.push(…))`: the array itself is given.
+                    params = arg.child_by_field_name("parameters")
+                    if params is not None and len(code_children(params)) >= 3:
+                        found |= _reach(arg.child_by_field_name("body"), depth, seen)
+                elif not reads:
+                    found |= _reach(arg, depth, seen)
+        return found
+    if parent.type == "arguments":
+        call = parent.parent
+        callee = call.child_by_field_name("function") if call is not None else None
+        if callee is None or callee.type == "super" or \
+                callee.type == "member_expression" and text(callee.child_by_field_name(
+                    "property")) not in _MERGERS | _LIBRARY_WRITERS:
+            # A method of another object (`logger.info(list, req.body)`, the query it is run
+            # by) puts nothing into it; a function (`fill(list, req.query)`) or a merging call
+            # (`Object.assign(list, req.body)`) may.
+            return found
+        for arg in code_children(parent):
+            if arg != occ and arg.type not in _FUNCTIONS:
+                found |= _reach(arg, depth, seen)
+        return found
+    if parent.type == "variable_declarator" and parent.child_by_field_name("value") == occ:
+        alias = parent.child_by_field_name("name")
+        if alias is not None and alias.type == "identifier":
+            scope = enclosing(alias, _FUNCTIONS) or _root(alias)
+            key = (scope.start_byte, "alias " + text(alias))
+            if _visit(seen, key, depth):
+                for use in _occurrences(text(alias), scope):
+                    if _write_kind(use) is None:
+                        found |= _mutation_reach(use, depth + 1, seen)
+    return found
+
+
+#: Methods that read the array or object they are called on and put nothing in it.
+_READ_ONLY_CALLS = frozenset({
+    "join", "map", "filter", "slice", "includes", "indexOf", "lastIndexOf", "some", "every",
+    "find", "findIndex", "findLast", "findLastIndex", "concat", "at", "reduce", "reduceRight",
+    "flat", "flatMap", "entries", "keys", "values", "toString", "toSorted", "toReversed",
+    "toSpliced", "with", "hasOwnProperty", "propertyIsEnumerable", "get", "has", "trim",
+    "toLowerCase", "toUpperCase", "split", "replace", "startsWith", "endsWith", "forEach",
+})
+
+
+def _pattern_source(occ: Node) -> Node | None:
+    """Return the value a destructured or looped name is taken from (``const { id } =
+    req.params``, ``for (const id of ids)``); None for an import, a function or class name,
+    a caught error."""
+    node = occ
+    while node.parent is not None and node.parent.type in _PATTERNS:
+        node = node.parent
+    parent = node.parent
+    if parent is None:
+        return None
+    if parent.type == "variable_declarator" and parent.child_by_field_name("name") == node:
+        return parent.child_by_field_name("value")
+    if parent.type == "assignment_expression" and parent.child_by_field_name("left") == node:
+        return parent.child_by_field_name("right")
+    if parent.type == "for_in_statement" and parent.child_by_field_name("left") == node:
+        return parent.child_by_field_name("right")
+    return None
+
+
+def _param_reach(fn: Node, params: Node, name: str, depth: int,
+                 seen: _Seen) -> set[object]:
+    """Return ``_reach`` of parameter ``name`` of ``fn``: the request for a handler's first
+    parameter or one named ``req``; the elements of the array an array method's callback
+    walks; a caller fact for a named function; nothing for a callback a library calls."""
+    if name in ("req", "request"):
+        return {_REQUEST}
+    items = [params] if params.type != "formal_parameters" else code_children(params)
+    index = next((i for i, item in enumerate(items) if _occurrences(name, item)), None)
+    if index is None:
+        return set()
+    if any(c.type == "decorator" and _DECORATED_INPUT_RE.search(text(c))
+           for c in items[index].children):
+        return {_REQUEST}  # `@Query('sort') sort`, `@Body() body` (NestJS)
+    holder = fn.parent
+    if holder is not None and holder.type == "arguments":
+        call = holder.parent
+        callee = call.child_by_field_name("function") if call is not None else None
+        method = text(callee.child_by_field_name("property")) \
+            if callee is not None and callee.type == "member_expression" else ""
+        wrapper = call.parent.parent if call is not None and call.parent is not None and \
+            call.parent.type == "arguments" else None
+        if call is not None and (_route_registration(call) or (
+                wrapper is not None and wrapper.type == "call_expression" and
+                _route_registration(wrapper))):
+            # The request, and what middlewares left on the response (`res.locals`); also
+            # through a wrapper (`router.get('/', asyncHandler(async (req, res) => …))`).
+            return {_REQUEST} if index <= 1 else set()
+        if method == "param" and index == 3:
+            return {_REQUEST}  # `router.param('id', (req, res, next, id) => …)`
+        if callee is not None and method in _ELEMENT_METHODS and index <= 2:
+            # An element, or a key (`map.forEach((value, key) => …)`): the receiver's.
+            return _reach(callee.child_by_field_name("object"), depth, seen)
+        if callee is not None and method in _LISTEN_METHODS and (
+                _SOCKET_RE.search(text(callee.child_by_field_name("object"))
+                                  .split(".")[-1]) is not None or
+                (call is not None and _event_name(call) in _CLIENT_EVENTS)):
+            return {_REQUEST}
+        if call is None:
+            return set()
+        # Any other callback gets what its call is given: `form.parse(req, (err, fields) =>
+        # …)`, `check(req.query).then((opts) => …)`, `withUser(req, (user) => …)`.
+        found: set[object] = set()
+        if callee is not None and callee.type == "member_expression":
+            found |= _reach(callee.child_by_field_name("object"), depth, seen)
+        for arg in code_children(call.child_by_field_name("arguments") or call):
+            if arg != fn and arg.type not in _FUNCTIONS:
+                found |= _reach(arg, depth, seen)
+        return found
+    if index == 1 and holder is not None and \
+            (holder.type == "pair" or fn.type == "method_definition") and (
+                name in _RESOLVER_ARGS or items[index].type == "object_pattern" or
+                text(items[0]).split(":")[0].strip() in _RESOLVER_PARENTS):
+        return {_REQUEST}  # a GraphQL resolver's arguments
+    named = _function_name(fn)
+    names = {named[0]} if named is not None and named[0] != "exports" else set()
+    names |= _exported_as(fn, named[0] if named is not None else None)
+    built = named is not None and named[1]
+    return {_Assumed("", callee, "callers", "new" if built else None, (index,))
+            for callee in names}
+
+
+def _exported_as(fn: Node, local: str | None) -> set[str]:
+    """Return the other names calls of ``fn`` use: those its module exports it under
+    (``module.exports = { list: listUsers }``, ``exports.list = listUsers``, ``export {
+    listUsers as list }``), and ``default:<module>`` when it is the module's default export
+    (``module.exports = function …``, ``export default …``), which importers call by a name
+    of their own."""
+    found: set[str] = set()
+    default = "default:" + _STATE.rel
+    parent = fn.parent
+    if parent is not None and parent.type == "assignment_expression" and \
+            re.sub(r"\s+", "", text(parent.child_by_field_name("left"))) == "module.exports":
+        found.add(default)
+    if parent is not None and parent.type == "export_statement" and \
+            any(c.type == "default" or text(c) == "default" for c in parent.children):
+        found.add(default)
+    if local is None:
+        return found
+    root = _root(fn)
+    for node in root.named_children:
+        if node.type == "export_statement":
+            if any(text(c) == "default" for c in node.children) and \
+                    text(node.child_by_field_name("value") or node).strip() in (
+                        local, f"export default {local};", f"export default {local}"):
+                found.add(default)
+            for clause in (c for c in node.named_children if c.type == "export_clause"):
+                for item in code_children(clause):
+                    own = item.child_by_field_name("name")
+                    alias = item.child_by_field_name("alias")
+                    if own is not None and alias is not None and text(own) == local:
+                        found.add("default:" + _STATE.rel if text(alias) == "default"
+                                  else text(alias))
+        elif node.type == "expression_statement" and node.named_children and \
+                node.named_children[0].type == "assignment_expression":
+            assign = node.named_children[0]
+            left = re.sub(r"\s+", "", text(assign.child_by_field_name("left")))
+            right = _unwrap(assign.child_by_field_name("right") or assign)[0]
+            if left == "module.exports" and right.type == "identifier" and \
+                    text(right) == local:
+                found.add(default)
+            elif left == "module.exports" and right.type == "object":
+                for prop in code_children(right):
+                    value = prop.child_by_field_name("value")
+                    if prop.type == "pair" and value is not None and \
+                            value.type == "identifier" and text(value) == local:
+                        key = _property_name(prop.child_by_field_name("key"))
+                        if key:
+                            found.add(key)
+            elif left.startswith(("exports.", "module.exports.")) and \
+                    right.type == "identifier" and text(right) == local:
+                found.add(left.rsplit(".", 1)[1])
+    return found
+
+
+def _event_name(call: Node) -> str | None:
+    """Return the event a ``.on('name', …)`` call listens to."""
+    args = code_children(call.child_by_field_name("arguments") or call)
+    return string_value(args[0]) if args and args[0].type == "string" else None
+
+
+def _route_registration(call: Node) -> bool:
+    """Return True for ``app.get('/x', …)``, ``router.use(…)``, ``router.route('/x').post(…)``:
+    a call that hands the functions it is given requests."""
+    callee = call.child_by_field_name("function")
+    if callee is None or callee.type != "member_expression":
+        return False
+    method = text(callee.child_by_field_name("property"))
+    if method not in _ROUTE_METHODS:
+        return False
+    if method == "use":
+        return True
+    args = code_children(call.child_by_field_name("arguments") or call)
+    receiver = callee.child_by_field_name("object")
+    if receiver is not None and receiver.type == "call_expression" and text(
+            (receiver.child_by_field_name("function") or receiver)
+            .child_by_field_name("property")) == "route":
+        return True
+    return bool(args) and args[0].type in ("string", "template_string", "regex", "array")
+
+
+def _function_name(fn: Node) -> tuple[str, bool] | None:
+    """Return the name a function is called by and whether it is a constructor (called with
+    ``new`` by its class's name); None for a function with no name to look for."""
+    if fn.type in ("function_declaration", "generator_function_declaration"):
+        declared = fn.child_by_field_name("name")
+        return (text(declared), False) if declared is not None else None
+    if fn.type == "method_definition":
+        method = text(fn.child_by_field_name("name"))
+        if method != "constructor":
+            return method, False
+        cls = enclosing(fn, _CLASS_TYPES)
+        cls_name = cls.child_by_field_name("name") if cls is not None else None
+        if cls_name is None and cls is not None and cls.parent is not None and \
+                cls.parent.type == "variable_declarator":
+            cls_name = cls.parent.child_by_field_name("name")
+        return (text(cls_name), True) if cls_name is not None else None
+    parent = fn.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "as_expression"):
+        parent = parent.parent
+    if parent is None:
+        return None
+    if parent.type == "variable_declarator":
+        target = parent.child_by_field_name("name")
+    elif parent.type == "pair":
+        target = parent.child_by_field_name("key")
+    elif parent.type == "assignment_expression":
+        target = parent.child_by_field_name("left")
+        if target is not None and target.type == "member_expression":
+            target = target.child_by_field_name("property")
+    elif parent.type in _FIELD_TYPES:
+        target = parent.child_by_field_name("property") or parent.child_by_field_name("name")
+    else:
+        return None
+    if target is None or target.type not in ("identifier", "property_identifier", "string"):
+        return None
+    called = string_value(target) if target.type == "string" else text(target)
+    return (called, False) if called else None
+
+
+def _field_reach(member: Node, depth: int, seen: _Seen) -> set[object]:
+    """Return ``_reach`` of ``this.prop``: of what its class writes to it (field
+    initialisers, ``this.prop = …`` in any of its methods, a TypeScript parameter property)."""
+    prop = text(member.child_by_field_name("property"))
+    cls = enclosing(member, _CLASS_TYPES)
+    if cls is None or prop == "constructor":
+        return set()  # `this.constructor` is the class (its static fields: ``_reach_key``)
+    key = (cls.start_byte, "this." + prop)
+    if not _visit(seen, key, depth):
+        return set()
+    # Written from outside the class too (``store.table = req.query.t`` in another module):
+    # the project phase looks (``_written_from_request``).
+    name = cls.child_by_field_name("name")
+    if name is None and cls.parent is not None and cls.parent.type == "variable_declarator":
+        name = cls.parent.child_by_field_name("name")
+    found: set[object] = {_Assumed("", prop, "writes", text(name) if name is not None
+                                   else None)}
+    body = cls.child_by_field_name("body")
+    for node in walk(body) if body is not None else ():
+        if node.type == "call_expression":
+            target, written, sources = _merge_call(node)
+            if target is not None and target.type == "this" and written in (None, prop):
+                for source in sources:  # `Object.assign(this, opts)`
+                    found |= _reach(source, depth, seen)
+            fn = node.child_by_field_name("function")
+            held = fn.child_by_field_name("object") if fn is not None and \
+                fn.type == "member_expression" else None
+            if held is not None and held.type == "member_expression" and \
+                    (held.child_by_field_name("object") or held).type == "this" and \
+                    text(held.child_by_field_name("property")) == prop and \
+                    fn is not None and \
+                    text(fn.child_by_field_name("property")) not in _READ_ONLY_CALLS:
+                # `this.conditions.push(x)`: what goes into the field's array or map.
+                for arg in code_children(node.child_by_field_name("arguments") or node):
+                    if arg.type not in _FUNCTIONS:
+                        found |= _reach(arg, depth, seen)
+        elif node.type == "assignment_expression":
+            left = node.child_by_field_name("left")
+            if left is not None and left.type == "member_expression" and \
+                    (left.child_by_field_name("object") or left).type == "this" and \
+                    text(left.child_by_field_name("property")) == prop:
+                found |= _reach(node.child_by_field_name("right"), depth, seen)
+            elif left is not None and left.type == "subscript_expression" and \
+                    (left.child_by_field_name("object") or left).type == "this" and \
+                    _member_key(left) in (None, prop) and \
+                    _REQUEST in _reach(left.child_by_field_name("index"), depth, seen):
+                # `this[name] = value` with a name the client picks may be this field.
+                found |= _reach(node.child_by_field_name("right"), depth, seen)
+        elif node.type in _FIELD_TYPES:
+            name = node.child_by_field_name("property") or node.child_by_field_name("name")
+            if name is not None and text(name) == prop:
+                found |= _reach(node.child_by_field_name("value"), depth, seen)
+        elif node.type in ("required_parameter", "optional_parameter") and \
+                any(c.type == "accessibility_modifier" or text(c) == "readonly"
+                    for c in node.children) and \
+                text(node.child_by_field_name("pattern")) == prop:
+            ctor = enclosing(node, _FUNCTIONS)
+            params = ctor.child_by_field_name("parameters") if ctor is not None else None
+            if ctor is not None and params is not None:
+                found |= _param_reach(ctor, params, prop, depth, seen)
+    return found
+
+
+def _extended_name(cls: Node) -> str | None:
+    """Return the last name of the class ``cls`` extends (``Base``, ``ns.Base<T>``)."""
+    heritage = next((c for c in cls.named_children if c.type == "class_heritage"), None)
+    target = heritage.named_children[0] if heritage is not None and \
+        heritage.named_children else None
+    if target is not None and target.type == "extends_clause":
+        target = target.child_by_field_name("value") or \
+            (target.named_children[0] if target.named_children else None)
+    if target is not None and target.type == "member_expression":
+        return text(target.child_by_field_name("property"))
+    return text(target) if target is not None and target.type == "identifier" else None
+
+
+def _calls_by_name(ctx: ProjectContext, rel: str, root: Node) -> dict[str, list[Node]]:
+    """Return the calls (and ``new``) of file ``rel`` by the last name of their callee, and
+    the functions handed by name to a route registration under "route:" + the name."""
+    memo: dict[str, dict[str, list[Node]]] = ctx.extra.setdefault("sql-injection calls", {})
+    if rel not in memo:
+        calls: dict[str, list[Node]] = {}
+        aliases = _import_aliases(root)
+        defaults = _default_imports(ctx, rel, root)
+        for node in walk(root):
+            if node.type in ("call_expression", "new_expression"):
+                fn = node.child_by_field_name("function") or \
+                    node.child_by_field_name("constructor")
+                if fn is None:
+                    continue
+                if fn.type == "member_expression":
+                    name = text(fn.child_by_field_name("property"))
+                elif fn.type == "super":
+                    cls = enclosing(node, _CLASS_TYPES)
+                    base = _extended_name(cls) if cls is not None else None
+                    if base is None:
+                        continue
+                    name = base
+                else:
+                    name = text(fn)
+                calls.setdefault(name, []).append(node)
+                if aliases.get(name):
+                    calls.setdefault(aliases[name], []).append(node)
+                if fn.type == "identifier" and name in defaults:
+                    calls.setdefault(defaults[name], []).append(node)
+                required = _require_spec(fn)
+                target = ctx.resolve_import(rel, required) if required else None
+                if target is not None:  # `require('./m')(…)`
+                    calls.setdefault("default:" + target, []).append(node)
+                if node.type == "call_expression" and _route_registration(node):
+                    for arg in code_children(node.child_by_field_name("arguments") or node):
+                        if arg.type in ("identifier", "member_expression"):
+                            last = text(arg.child_by_field_name("property") or arg)
+                            calls.setdefault("route:" + last, []).append(arg)
+                            if arg.type == "identifier" and last in defaults:
+                                calls.setdefault("route:" + defaults[last], []).append(arg)
+        memo[rel] = calls
+    return memo[rel]
+
+
+def _fact_open(ctx: ProjectContext, fact: _Assumed, hops: int,
+               verdicts: dict[_Assumed, bool]) -> bool:
+    """Return True when what a query's value was held back on may bring a client's text:
+    a caller passes the request (``_callers_pass_request``), a module writes the field from
+    it (``_written_from_request``), or the project writes that environment name from code."""
+    if fact.need == "environment":
+        return not _environment_settled(fact)
+    if fact.need == "writes":
+        return _written_from_request(ctx, fact, hops, verdicts)
+    if fact.need in ("import", "returns"):
+        return _export_open(ctx, fact, hops, verdicts)
+    return _callers_pass_request(ctx, fact, hops, verdicts)
+
+
+def _facts_open(ctx: ProjectContext, reach: set[object] | frozenset[object], hops: int,
+                verdicts: dict[_Assumed, bool]) -> bool:
+    """Return True when ``reach`` holds the request or a fact that is open."""
+    return _REQUEST in reach or hops <= _MAX_CALLER_HOPS and any(
+        isinstance(r, _Assumed) and _fact_open(ctx, r, hops, verdicts) for r in reach)
+
+
+def _export_open(ctx: ProjectContext, fact: _Assumed, hops: int,
+                 verdicts: dict[_Assumed, bool]) -> bool:
+    """Return True when the value another module exports ("import": its property
+    ``fact.prop``, if one) may come from a request, or when what the function it exports
+    returns ("returns") may: from the request, or from the argument at ``fact.params[0]``
+    when that argument may (``fact.inner``)."""
+    if fact in verdicts:
+        return verdicts[fact]
+    verdicts[fact] = False
+    target = ctx.resolve_import(fact.home or "", fact.spec)
+    result = False
+    home = next((root for rel, root in _js_files(ctx) if rel == target), None)
+    value = _export_value(home, fact.name) if home is not None else None
+    if isinstance(value, tuple):
+        # Re-exported: look in the module it comes from.
+        onward = _Assumed(value[0], value[1], fact.need, fact.prop, fact.params, fact.key,
+                          target, fact.inner)
+        result = _export_open(ctx, onward, hops + 1, verdicts) if hops <= 2 * \
+            _MAX_CALLER_HOPS else False
+    elif value is None and fact.need == "returns":
+        # A function the rule cannot read may return what it is given.
+        before = _STATE.rel
+        _STATE.rel = fact.home or ""
+        result = _facts_open(ctx, fact.inner, hops + 1, verdicts)
+        _STATE.rel = before
+    if value is not None and not isinstance(value, tuple):
+        before = _STATE.rel
+        _STATE.rel = target or ""
+        try:
+            if fact.need == "import":
+                reach = _reach(value, 0, {}) if fact.prop is None else \
+                    _reach_key(value, fact.prop, 0, {})
+                result = _facts_open(ctx, reach, hops + 1, verdicts)
+            elif value.type in _FUNCTIONS:
+                summary = _returned_reach(value, [], 0, {}, None, keep_own=True)
+                own = _function_name(value)
+                for item in summary:
+                    if isinstance(item, _Assumed) and item.need == "callers" and \
+                            own is not None and (item.name, item.prop == "new") == own:
+                        if item.params[0] == fact.params[0]:
+                            _STATE.rel = fact.home or ""
+                            result = _facts_open(ctx, fact.inner, hops + 1, verdicts)
+                            _STATE.rel = target or ""
+                    elif _facts_open(ctx, {item}, hops + 1, verdicts):
+                        result = True
+                    if result:
+                        break
+            else:
+                # Not a function the rule can read: it may return what it is given.
+                _STATE.rel = fact.home or ""
+                result = _facts_open(ctx, fact.inner, hops + 1, verdicts)
+        finally:
+            _STATE.rel = before
+    verdicts[fact] = result
+    return result
+
+
+def _export_value(root: Node, name: str) -> Node | tuple[str, str] | None:
+    """Return what module ``root`` exports as ``name``: the value of ``export const name``,
+    ``export function name``, ``exports.name = …``, a property, method or static method of
+    what ``module.exports`` is (an object literal, a class, or the top-level ``const`` or
+    class it names); (module, name) for a re-export (``export { name } from './m'``, ``export
+    * from './m'``, ``module.exports = { ...require('./m') }``); None when it exports it no
+    way the rule reads, or more than one."""
+    found: list[Node | tuple[str, str]] = []
+
+    def local(ident: str) -> Node | None:
+        for node in root.named_children:
+            decl = node.child_by_field_name("declaration") \
+                if node.type == "export_statement" else node
+            if decl is None:
+                continue
+            if decl.type in ("function_declaration", "generator_function_declaration",
+                             "class_declaration") and \
+                    text(decl.child_by_field_name("name")) == ident:
+                return decl
+            if decl.type in ("lexical_declaration", "variable_declaration"):
+                for d in code_children(decl):
+                    if d.type == "variable_declarator" and \
+                            text(d.child_by_field_name("name")) == ident:
+                        return d.child_by_field_name("value")
+        return None
+
+    def member(holder: Node | None) -> Node | tuple[str, str] | None:
+        holder = _unwrap(holder)[0] if holder is not None else None
+        if holder is not None and holder.type == "identifier":
+            holder = local(text(holder))
+        if holder is None:
+            return None
+        if holder.type in _CLASS_TYPES:
+            body = holder.child_by_field_name("body")
+            methods = [m for m in code_children(body) if m.type == "method_definition" and
+                       text(m.child_by_field_name("name")) == name] if body is not None else []
+            return methods[0] if len(methods) == 1 else None
+        if holder.type != "object":
+            return None
+        spread: tuple[str, str] | None = None
+        for prop in code_children(holder):
+            if prop.type == "pair" and _property_name(prop.child_by_field_name("key")) == name:
+                return prop.child_by_field_name("value")
+            if prop.type == "shorthand_property_identifier" and text(prop) == name:
+                return local(name)
+            if prop.type == "method_definition" and \
+                    text(prop.child_by_field_name("name")) == name:
+                return prop
+            if prop.type == "spread_element" and code_children(prop):
+                spec = _require_spec(code_children(prop)[0])
+                if spec is not None:
+                    spread = (spec, name)
+        return spread
+
+    for node in root.named_children:
+        if node.type == "export_statement":
+            source = node.child_by_field_name("source")
+            decl = node.child_by_field_name("declaration")
+            if source is not None:
+                spec = string_value(source) or ""
+                clauses = [c for c in node.named_children if c.type == "export_clause"]
+                if not clauses and "*" in text(node).split("from")[0]:
+                    found.append((spec, name))  # `export * from './m'`
+                for clause in clauses:
+                    for item in code_children(clause):
+                        own = item.child_by_field_name("name")
+                        alias = item.child_by_field_name("alias") or own
+                        if own is not None and text(alias) == name:
+                            found.append((spec, text(own)))
+                continue
+            if decl is not None and (decl.type.startswith("function") or
+                                     decl.type.startswith("generator")) and \
+                    text(decl.child_by_field_name("name")) == name:
+                found.append(decl)
+            elif decl is not None and decl.type in ("lexical_declaration",
+                                                    "variable_declaration"):
+                found.extend(value for d in code_children(decl)
+                             if d.type == "variable_declarator" and
+                             text(d.child_by_field_name("name")) == name and
+                             (value := d.child_by_field_name("value")) is not None)
+            for clause in (c for c in node.named_children if c.type == "export_clause"):
+                for item in code_children(clause):
+                    own = item.child_by_field_name("name")
+                    alias = item.child_by_field_name("alias") or own
+                    if own is not None and text(alias) == name:
+                        value = local(text(own))
+                        if value is not None:
+                            found.append(value)
+        elif node.type == "expression_statement" and node.named_children and \
+                node.named_children[0].type == "assignment_expression":
+            assign = node.named_children[0]
+            left = re.sub(r"\s+", "", text(assign.child_by_field_name("left")))
+            right = assign.child_by_field_name("right")
+            if right is None:
+                continue
+            if left in (f"exports.{name}", f"module.exports.{name}"):
+                found.append(right)
+            elif left == "module.exports":
+                held = member(right)
+                if held is not None:
+                    found.append(held)
+    return found[0] if len(found) == 1 else None
+
+
+def _require_spec(node: Node) -> str | None:
+    """Return the module ``require('./m')`` names (a relative one only)."""
+    node = _unwrap(node)[0]
+    if node.type != "call_expression" or \
+            text(node.child_by_field_name("function")) != "require":
+        return None
+    args = code_children(node.child_by_field_name("arguments") or node)
+    spec = string_value(args[0]) if len(args) == 1 and args[0].type == "string" else None
+    return spec if spec is not None and spec.startswith(".") else None
+
+
+def _writes_by_property(ctx: ProjectContext, rel: str, root: Node
+                        ) -> tuple[dict[str, list[Node]], list[Node]]:
+    """Return the values file ``rel`` assigns to a property, by its name (``x.table = v``,
+    ``x['table'] = v``), and the sources of its merging calls (``Object.assign(x, src)``,
+    ``_.merge(x, src)``: what they copy in)."""
+    memo: dict[str, tuple[dict[str, list[Node]], list[Node]]] = ctx.extra.setdefault(
+        "sql-injection property writes", {})
+    if rel not in memo:
+        values: dict[str, list[Node]] = {}
+        merged: list[Node] = []
+        for node in walk(root):
+            if node.type in ("assignment_expression", "augmented_assignment_expression"):
+                left = node.child_by_field_name("left")
+                right = node.child_by_field_name("right")
+                if left is None or right is None or _fresh_target(left):
+                    continue
+                # `v.operator.cosine = x` writes into what `v.operator` holds too.
+                while left is not None and left.type in ("member_expression",
+                                                         "subscript_expression"):
+                    key = _member_key(left)
+                    if key is not None:
+                        values.setdefault(key, []).append(right)
+                    # `x[name] = v` elsewhere: a map of the module's own, not a class's field
+                    # (a class writing `this[name]` is read by ``_field_reach``).
+                    left = left.child_by_field_name("object")
+            elif node.type == "call_expression":
+                target, key, sources = _merge_call(node)
+                if target is None or target.type == "this" or _fresh_target(target):
+                    continue  # into `this`: its class's own fields (``_field_reach``)
+                if key is not None and key != _ANY_NAME:
+                    values.setdefault(key, []).extend(sources)
+                    continue
+                held = _unwrap(target)[0]
+                if held.type == "member_expression" and _member_key(held) is not None:
+                    # `Object.assign(v.operator, req.body)`: into what `v.operator` holds.
+                    values.setdefault(_member_key(held) or "", []).extend(sources)
+                    continue
+                built = _instance_class(target)
+                if built is not None:
+                    # Any property of an instance the module built (`Object.assign(users,
+                    # req.body)` where `users = new Store(…)`), under its class's name.
+                    values.setdefault("new " + built, []).extend(sources)
+        memo[rel] = (values, merged)
+    return memo[rel]
+
+
+def _instance_class(target: Node) -> str | None:
+    """Return the class a merging call's target was built from in its file (``const users =
+    new Store('users')``, the last name of ``new ns.Store``), or None."""
+    node = _unwrap(target)[0]
+    if node.type != "identifier":
+        return None
+    binding = _binding(node)
+    if binding is None or binding[0] != "var":
+        return None
+    for occ in _occurrences(text(node), binding[1]):
+        value = _written_value(occ) if _write_kind(occ) == "declarator" else None
+        value = _unwrap(value)[0] if value is not None else None
+        if value is not None and value.type == "await_expression" and value.named_children:
+            value = value.named_children[0]
+        if value is not None and value.type == "new_expression":
+            made = value.child_by_field_name("constructor")
+            if made is not None:
+                return text(made.child_by_field_name("property") or made)
+    return None
+
+
+def _fresh_target(left: Node) -> bool:
+    """Return True when the object an assignment writes into is one its function made on the
+    spot and never takes from elsewhere (``const params = {}; params[k] = v``): no instance of
+    a class the rule looks at."""
+    root = left
+    while root.type in ("member_expression", "subscript_expression", "parenthesized_expression",
+                        "as_expression", "non_null_expression"):
+        inner = root.child_by_field_name("object") if root.type in (
+            "member_expression", "subscript_expression") else \
+            (root.named_children[0] if root.named_children else None)
+        if inner is None:
+            return False
+        root = inner
+    if root.type != "identifier":
+        return False
+    fn = enclosing(root, _FUNCTIONS)
+    params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter") \
+        if fn is not None else None
+    holder = fn.parent if fn is not None else None
+    call = holder.parent if holder is not None and holder.type == "arguments" else None
+    callee = call.child_by_field_name("function") if call is not None else None
+    if params is not None and _occurrences(text(root), params) and callee is not None and \
+            callee.type == "member_expression" and \
+            text(callee.child_by_field_name("property")) in _ELEMENT_METHODS:
+        return True  # a reduce accumulator or an array element, not a store of the app
+    scope = enclosing(root, _FUNCTIONS) or _root(root)
+    writes = [occ for occ in _occurrences(text(root), scope) if _write_kind(occ) is not None]
+    if len(writes) != 1 or _write_kind(writes[0]) != "declarator" or \
+            enclosing(writes[0], _FUNCTIONS) != enclosing(root, _FUNCTIONS):
+        return False
+    value = writes[0].parent.child_by_field_name("value") if writes[0].parent else None
+    return value is not None and _unwrap(value)[0].type in ("object", "array")
+
+
+def _merge_call(call: Node) -> tuple[Node | None, str | None, list[Node]]:
+    """Return what a call that copies values into an object writes: (the object, the one
+    property it names or None for any, the values copied in); (None, None, []) for any other
+    call, or one into an object made on the spot (``Object.assign({}, req.body)``)."""
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return None, None, []
+    name = text(fn.child_by_field_name("property") or fn)
+    args = code_children(call.child_by_field_name("arguments") or call)
+    if name not in _LIBRARY_WRITERS and name not in _MERGERS or not args or \
+            _unwrap(args[0])[0].type in ("object", "array"):
+        return None, None, []
+    if name in ("set", "setWith", "update", "updateWith", "defineProperty") and len(args) > 1:
+        key = args[1]
+        path = string_value(key) if key.type == "string" else None
+        return args[0], (path.split(".")[0] if path else _ANY_NAME), args[2:]
+    return args[0], None, args[1:]
+
+
+def _written_from_request(ctx: ProjectContext, fact: _Assumed, hops: int,
+                          verdicts: dict[_Assumed, bool]) -> bool:
+    """Return True when some module of the project writes a property named ``fact.name`` (of
+    any object: the rule does not know which are the class's instances), or merges into any
+    object, a value that may come from a request."""
+    if fact in verdicts:
+        return verdicts[fact]
+    verdicts[fact] = False
+    result = False
+    before = _STATE.rel
+    for rel, _ in _project_indexes(ctx):
+        _STATE.rel = rel
+        values, merged = ctx.extra["sql-injection property writes"][rel]
+        for value in values.get(fact.name, []) + (values.get("new " + fact.prop, [])
+                                                  if fact.prop else []):
+            if _facts_open(ctx, _reach(value, 0, {}), hops + 1, verdicts):
+                result = True
+                break
+        if result:
+            break
+    _STATE.rel = before
+    verdicts[fact] = result
+    return result
+
+
+def _project_indexes(ctx: ProjectContext) -> list[tuple[str, dict[str, list[Node]]]]:
+    """Return each project file's calls by name (``_calls_by_name``), its property writes
+    made ready (``_writes_by_property``), read and walked once per run."""
+    memo: dict[str, list[tuple[str, dict[str, list[Node]]]]] = ctx.extra.setdefault(
+        "sql-injection indexes", {})
+    if "all" not in memo:
+        memo["all"] = [(rel, _calls_by_name(ctx, rel, root)) for rel, root in _js_files(ctx)
+                       if _writes_by_property(ctx, rel, root) is not None]
+    return memo["all"]
+
+
+#: Globals whose methods are the platform's, not the project's.
+_PLATFORM_GLOBALS = frozenset({"JSON", "Object", "Math", "Array", "String", "Number", "Date",
+                               "Promise", "Reflect", "Buffer", "console", "process", "URL",
+                               "crypto", "Intl", "Symbol", "Map", "Set"})
+
+
+def _foreign_receiver(call: Node) -> bool:
+    """Return True for a method call on a package's or the platform's object (``crypto
+    .createHash('sha1').update(x)``, ``_.get(o, k)``, ``JSON.parse(s)``): not a call of the
+    project's function of that name."""
+    fn = call.child_by_field_name("function")
+    node = fn.child_by_field_name("object") if fn is not None and \
+        fn.type == "member_expression" else None
+    while node is not None and node.type in ("member_expression", "call_expression",
+                                             "parenthesized_expression", "await_expression"):
+        node = node.child_by_field_name("object") or node.child_by_field_name("function") \
+            if node.type in ("member_expression", "call_expression") else \
+            (node.named_children[0] if node.named_children else None)
+    if node is None or node.type != "identifier":
+        return False
+    name = text(node)
+    binding = _binding(node)
+    if binding is None:
+        if name in _PLATFORM_GLOBALS:
+            return True
+        root = _root(node)
+        for statement in root.named_children:
+            if statement.type == "import_statement" and re.search(
+                    rf"\b{re.escape(name)}\b", text(statement).split(" from ")[0]):
+                source = statement.child_by_field_name("source")
+                spec = string_value(source) if source is not None else None
+                return spec is not None and not spec.startswith(".")
+        return False
+    if binding[0] != "var":
+        return False
+    for occ in _occurrences(name, binding[1]):
+        parent = occ.parent
+        if parent is not None and parent.type == "variable_declarator" and \
+                parent.child_by_field_name("name") == occ:
+            value = _unwrap(parent.child_by_field_name("value") or parent)[0]
+            while value.type == "member_expression":
+                value = _unwrap(value.child_by_field_name("object") or value)[0]
+            if value.type == "call_expression" and \
+                    text(value.child_by_field_name("function")) == "require":
+                args = code_children(value.child_by_field_name("arguments") or value)
+                spec = string_value(args[0]) if args and args[0].type == "string" else None
+                return spec is not None and not spec.startswith(".")
+    return False
+
+
+def _default_imports(ctx: ProjectContext, rel: str, root: Node) -> dict[str, str]:
+    """Return the names file ``rel`` binds to another project module's default export, with
+    "default:<module>": ``const list = require('./list')``, ``import list from './list'``."""
+    found: dict[str, str] = {}
+    for node in walk(root):
+        spec: str | None = None
+        local: Node | None = None
+        if node.type == "variable_declarator":
+            local = node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+            spec = _require_spec(value) if value is not None and \
+                b"require" in (value.text or b"") else None
+        elif node.type == "import_statement":
+            source = node.child_by_field_name("source")
+            clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+            local = next((c for c in clause.named_children if c.type == "identifier"), None) \
+                if clause is not None else None
+            spec = string_value(source) if source is not None else None
+        if spec is None or local is None or local.type != "identifier" or \
+                not spec.startswith("."):
+            continue
+        target = ctx.resolve_import(rel, spec)
+        if target is not None:
+            found[text(local)] = "default:" + target
+    return found
+
+
+def _import_aliases(root: Node) -> dict[str, str]:
+    """Return the names a file imports under another name, with the name they export:
+    ``import { Base as B }``, ``const { Base: B } = require(…)``, ``const B =
+    require(…).Base``."""
+    found: dict[str, str] = {}
+    for node in walk(root):
+        if node.type == "import_specifier":
+            name, alias = node.child_by_field_name("name"), node.child_by_field_name("alias")
+            if name is not None and alias is not None:
+                found[text(alias)] = text(name)
+        elif node.type == "variable_declarator":
+            target, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            if target is None or value is None or b"require" not in (value.text or b""):
+                continue
+            if target.type == "object_pattern":
+                for prop in code_children(target):
+                    key, local = prop.child_by_field_name("key"), \
+                        prop.child_by_field_name("value")
+                    if prop.type == "pair_pattern" and key is not None and local is not None \
+                            and local.type == "identifier":
+                        found[text(local)] = text(key)
+            elif target.type == "identifier" and value.type == "member_expression" and \
+                    text(value.child_by_field_name("object")).startswith("require("):
+                found[text(target)] = text(value.child_by_field_name("property"))
+    return found
+
+
+def _constructorless_subclasses(ctx: ProjectContext) -> dict[str, set[str]]:
+    """Return, by class name, the names of the project's classes that extend it without a
+    constructor of their own (``new Sub(…)`` hands its arguments to the base's)."""
+    memo: dict[str, dict[str, set[str]]] = ctx.extra.setdefault("sql-injection subclasses", {})
+    if "all" not in memo:
+        found: dict[str, set[str]] = {}
+        for _, root in _js_files(ctx):
+            aliases = _import_aliases(root)
+            for node in walk(root):
+                if node.type in _CLASS_TYPES and _constructor(node) is None:
+                    base = _extended_name(node)
+                    base = aliases.get(base, base) if base is not None else None
+                    name = node.child_by_field_name("name")
+                    if name is None and node.parent is not None and \
+                            node.parent.type == "variable_declarator":
+                        name = node.parent.child_by_field_name("name")
+                    if base is not None and name is not None:
+                        found.setdefault(base, set()).add(text(name))
+        memo["all"] = found
+    return memo["all"]
+
+
+def _callers_pass_request(ctx: ProjectContext, fact: _Assumed, hops: int,
+                          verdicts: dict[_Assumed, bool]) -> bool:
+    """Return True when some call of the function ``fact`` names, anywhere in the project,
+    gives parameter ``fact.params[0]`` a value that may come from a request (``_reach``,
+    following the callers' own parameters up to ``_MAX_CALLER_HOPS``), or hands the
+    function to a route registration as a handler (its first parameter)."""
+    if fact in verdicts:
+        return verdicts[fact]
+    verdicts[fact] = False  # a cycle of callers adds nothing
+    index = fact.params[0]
+    names = {fact.name}
+    if fact.prop == "new":
+        subclasses = _constructorless_subclasses(ctx)
+        pending = [fact.name]
+        while pending:
+            for sub in subclasses.get(pending.pop(), ()):
+                if sub not in names:
+                    names.add(sub)
+                    pending.append(sub)
+    result = False
+    before = _STATE.rel
+    for rel, calls in _project_indexes(ctx):
+        if not any(name in calls for name in names) and "route:" + fact.name not in calls:
+            continue
+        _STATE.rel = rel
+        if index == 0 and fact.prop != "new" and calls.get("route:" + fact.name):
+            result = True
+            break
+        for call in (c for name in sorted(names) for c in calls.get(name, [])):
+            if (call.type == "new_expression") != (fact.prop == "new") and \
+                    (call.child_by_field_name("function") or call).type != "super":
+                continue
+            if _foreign_receiver(call):
+                continue  # `crypto.createHash('sha1').update(…)`: another `update`
+            args = code_children(call.child_by_field_name("arguments") or call)
+            if _facts_open(ctx, _argument_reach(args, fact, 0, {}), hops + 1, verdicts):
+                result = True
+                break
+        if result:
+            break
+    _STATE.rel = before
+    verdicts[fact] = result
+    return result
+
+
 #: The findings of the file being checked that wait for the project phase (``file_data``).
 _DEFERRED: dict[str, list[tuple[Finding, tuple[_Assumed, ...]]]] = {}
-
-
-def _proved(ctx: ProjectContext, importer: str, fact: _Assumed,
-            cache: dict[tuple[str, str, _Assumed, frozenset[str] | None], bool]) -> bool:
-    """Return True when the project module ``importer`` imports ``fact.spec`` from proves
-    ``fact`` (``_export_holds``); its verdict is kept by the module's contents."""
-    target = ctx.resolve_import(importer, fact.spec)
-    data = ctx.read(target) if target is not None else None
-    if target is None or data is None:
-        return False
-    key = (target, content_digest(data), fact, _STATE.env_written)
-    if key not in cache:
-        source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-        lang = JS_SUFFIXES.get(posixpath.splitext(target)[1])
-        tree = parse(lang, source) if lang is not None else None
-        cache[key] = tree is not None and not tree.root_node.has_error and \
-            _export_holds(tree.root_node, fact)
-    return cache[key]
 
 
 def _environment_settled(fact: _Assumed) -> bool:
@@ -2356,6 +3508,7 @@ class SqlInjection(Rule):
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         _DEFERRED.clear()
+        _STATE.rel = ctx.rel
         driver = driver_of(ctx)
         root = ctx.tree.root_node
         caps = captures_in(ctx.lang, _CALL_QUERY, root, _call_ranges(root, ctx.source))
@@ -2383,22 +3536,16 @@ class SqlInjection(Rule):
         return kept
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        cache: dict[tuple[str, str, _Assumed, frozenset[str] | None], bool] = \
-            ctx.extra.setdefault("sql-injection exports", {})
-        fields: dict[tuple[str, _Assumed], bool] = {}  # what the whole project proves
         deferred = ctx.file_data.get(self.id, {})
         if not deferred:
             return
+        verdicts: dict[_Assumed, bool] = ctx.extra.setdefault("sql-injection callers", {})
         _STATE.env_written = _project_environment_writes(ctx)
         try:
             for rel, held in deferred.items():
-                for finding, assumed in held:
-                    for fact in assumed:
-                        if fact.need == "field" and (rel, fact) not in fields:
-                            fields[rel, fact] = _field_holds(ctx, rel, fact)
-                    if not all(fields[rel, fact] if fact.need == "field"
-                               else _environment_settled(fact) if fact.need == "environment"
-                               else _proved(ctx, rel, fact, cache) for fact in assumed):
+                for finding, facts in held:
+                    _STATE.rel = rel
+                    if _facts_open(ctx, frozenset(facts), 1, verdicts):
                         yield finding
         finally:
             _STATE.env_written = None
@@ -2414,68 +3561,77 @@ class SqlInjection(Rule):
             source = _Source(expr=first, replace=first)
         if source is None:
             return None
-        held: tuple[_Assumed, ...] = ()
         if source.blocker and source.variable and "assembled" in source.blocker:
             _STATE.assumed = []
             try:
                 assembled = _assembled_from_constants(source.variable, source.expr, call)
-                held = tuple(_STATE.assumed)
+                held = list(_STATE.assumed)
             finally:
                 _STATE.assumed = None
-            if any(fact.need != "environment" for fact in held):
-                assembled, held = False, ()  # imports are followed for one expression only
             if assembled and not held:
-                return None  # only constant SQL text; the values go in as parameters
-            if not assembled:
-                held = ()
-        finding = self._judge(ctx, call, method, args, driver, source, held)
-        if finding is not None and held:
-            # Assembled from constants and environment values: reported if the project
-            # writes those names of process.env from code.
-            _DEFERRED.setdefault(ctx.rel, []).append((finding, held))
-            return None
-        return finding
+                return None  # constant SQL text: the values go in as parameters
+        return self._judge(ctx, call, method, args, driver, source)
 
     def _judge(self, ctx: FileContext, call: Node, method: str, args: list[Node],
-               driver: str | None, source: _Source,
-               held: tuple[_Assumed, ...]) -> Finding | None:
+               driver: str | None, source: _Source) -> Finding | None:
+        """Return the finding of a query whose SQL embeds a value a client may steer: read
+        from the request here (reported now), or a parameter of a named function (held back
+        for the project phase, which looks at what its callers pass)."""
         pieces = split_sql(source.expr)
         if pieces is None:
             if source.blocker and source.expr.type in ("string", "template_string") and \
                     SQL_START_RE.match(text(source.expr)[1:]) and "assembled" in source.blocker:
-                return ctx.node_finding(
+                written = _reach(args[0], 0, {})  # every write of the variable
+                if not written:
+                    return None
+                finding = ctx.node_finding(
                     self.id, call,
                     f"SQL built from strings: {source.blocker}; build it with placeholders and "
                     "a parameter array instead (no automatic fix)")
+                return self._held(ctx, finding, written)
             return None
         if not looks_like_sql(pieces):
             return None
         scope = _scope_of(call)
         known: set[tuple[int, int]] = set()  # constant without assuming what imports export
+        open_values: list[Node] = []
         _STATE.assumed = []
         try:
-            constant = True
             for value in pieces.values():
                 before = len(_STATE.assumed)
-                if _internal_value(value) or _constant_text(value, scope, call):
-                    if len(_STATE.assumed) == before:
-                        known.add((value.start_byte, value.end_byte))
+                if (_internal_value(value) or _constant_text(value, scope, call)) and \
+                        len(_STATE.assumed) == before:
+                    known.add((value.start_byte, value.end_byte))
                 else:
-                    constant = False
-            assumed = tuple(_STATE.assumed)
+                    open_values.append(value)
         finally:
             _STATE.assumed = None
-        if constant and not assumed:
+        if not open_values:
             # Numbers, sqlite's own row ids, constant SQL fragments and placeholder lists
             # (`ids.map(() => '?').join(',')`): nothing a client controls.
             return None
+        seen: _Seen = {}
+        reach: set[object] = set()
+        for value in open_values:
+            reach |= _reach(value, 0, seen)
+        if not reach:
+            # Ids from the database, dates, configuration, imports, fields set in the code:
+            # built text, but none a client sends.
+            return None
         finding = self._report(ctx, call, method, args, driver, source, pieces,
                                frozenset(known))
-        if constant:
-            # Constant if the project modules it imports from export what it assumes.
-            _DEFERRED.setdefault(ctx.rel, []).append((finding, held + assumed))
-            return None
-        return finding
+        return self._held(ctx, finding, reach)
+
+    @staticmethod
+    def _held(ctx: FileContext, finding: Finding, reach: set[object]) -> Finding | None:
+        """Return the finding when a request reaches its SQL; hold it back for the project
+        phase when only parameters of named functions may (``_callers_pass_request``)."""
+        if _REQUEST in reach:
+            return finding
+        facts = tuple(sorted((r for r in reach if isinstance(r, _Assumed)),
+                             key=lambda f: (f.name, f.prop or "", f.params)))
+        _DEFERRED.setdefault(ctx.rel, []).append((finding, facts))
+        return None
 
     def _report(self, ctx: FileContext, call: Node, method: str, args: list[Node],
                 driver: str | None, source: _Source, pieces: Pieces,
