@@ -2819,11 +2819,8 @@ def _function_name(fn: Node) -> tuple[str, bool] | None:
         if method != "constructor":
             return method, False
         cls = enclosing(fn, _CLASS_TYPES)
-        cls_name = cls.child_by_field_name("name") if cls is not None else None
-        if cls_name is None and cls is not None and cls.parent is not None and \
-                cls.parent.type == "variable_declarator":
-            cls_name = cls.parent.child_by_field_name("name")
-        return (text(cls_name), True) if cls_name is not None else None
+        cls_name = _class_name(cls) if cls is not None else None
+        return (cls_name, True) if cls_name is not None else None
     parent = fn.parent
     while parent is not None and parent.type in ("parenthesized_expression", "as_expression"):
         parent = parent.parent
@@ -2859,11 +2856,7 @@ def _field_reach(member: Node, depth: int, seen: _Seen) -> set[object]:
         return set()
     # Written from outside the class too (``store.table = req.query.t`` in another module):
     # the project phase looks (``_written_from_request``).
-    name = cls.child_by_field_name("name")
-    if name is None and cls.parent is not None and cls.parent.type == "variable_declarator":
-        name = cls.parent.child_by_field_name("name")
-    found: set[object] = {_Assumed("", prop, "writes", text(name) if name is not None
-                                   else None)}
+    found: set[object] = {_Assumed("", prop, "writes", _class_name(cls))}
     body = cls.child_by_field_name("body")
     for node in walk(body) if body is not None else ():
         if node.type == "call_expression":
@@ -3160,16 +3153,15 @@ def _require_spec(node: Node) -> str | None:
     return spec if spec is not None and spec.startswith(".") else None
 
 
-def _writes_by_property(ctx: ProjectContext, rel: str, root: Node
-                        ) -> tuple[dict[str, list[Node]], list[Node]]:
-    """Return the values file ``rel`` assigns to a property, by its name (``x.table = v``,
-    ``x['table'] = v``), and the sources of its merging calls (``Object.assign(x, src)``,
-    ``_.merge(x, src)``: what they copy in)."""
-    memo: dict[str, tuple[dict[str, list[Node]], list[Node]]] = ctx.extra.setdefault(
+def _writes_by_property(ctx: ProjectContext, rel: str, root: Node) -> dict[str, list[Node]]:
+    """Return the values file ``rel`` writes to a property, by its name (``x.table = v``,
+    ``x['table'] = v``, ``Reflect.set(x, 'table', v)``, ``Object.assign(x.table, v)``), and,
+    under "new <Class>", what its merging calls copy into an instance of a class it built
+    (``Object.assign(users, req.body)`` where ``users = new Store(…)``)."""
+    memo: dict[str, dict[str, list[Node]]] = ctx.extra.setdefault(
         "sql-injection property writes", {})
     if rel not in memo:
         values: dict[str, list[Node]] = {}
-        merged: list[Node] = []
         for node in walk(root):
             if node.type in ("assignment_expression", "augmented_assignment_expression"):
                 left = node.child_by_field_name("left")
@@ -3202,7 +3194,7 @@ def _writes_by_property(ctx: ProjectContext, rel: str, root: Node
                     # Any property of an instance the module built (`Object.assign(users,
                     # req.body)` where `users = new Store(…)`), under its class's name.
                     values.setdefault("new " + built, []).extend(sources)
-        memo[rel] = (values, merged)
+        memo[rel] = values
     return memo[rel]
 
 
@@ -3292,7 +3284,7 @@ def _written_from_request(ctx: ProjectContext, fact: _Assumed, hops: int,
     before = _STATE.rel
     for rel, _ in _project_indexes(ctx):
         _STATE.rel = rel
-        values, merged = ctx.extra["sql-injection property writes"][rel]
+        values = ctx.extra["sql-injection property writes"][rel]
         for value in values.get(fact.name, []) + (values.get("new " + fact.prop, [])
                                                   if fact.prop else []):
             if _facts_open(ctx, _reach(value, 0, {}), hops + 1, verdicts):
@@ -3432,12 +3424,9 @@ def _constructorless_subclasses(ctx: ProjectContext) -> dict[str, set[str]]:
                 if node.type in _CLASS_TYPES and _constructor(node) is None:
                     base = _extended_name(node)
                     base = aliases.get(base, base) if base is not None else None
-                    name = node.child_by_field_name("name")
-                    if name is None and node.parent is not None and \
-                            node.parent.type == "variable_declarator":
-                        name = node.parent.child_by_field_name("name")
+                    name = _class_name(node)
                     if base is not None and name is not None:
-                        found.setdefault(base, set()).add(text(name))
+                        found.setdefault(base, set()).add(name)
         memo["all"] = found
     return memo["all"]
 
