@@ -2100,11 +2100,14 @@ def _visit(seen: _Seen, key: tuple[int, str], depth: int) -> bool:
 def _reach(node: Node | None, depth: int, seen: _Seen) -> set[object]:
     """Return what the value ``node`` may be made of that a client could steer: ``_REQUEST``
     (a request read: ``req.query.x``, a variable or field written from one, a value a
-    handler's or a socket listener's parameter holds) and ``_Assumed`` "callers" facts (a
-    parameter of a named function: what its callers pass decides). Literals, imports,
-    ``process.env``, globals, the results of database reads and the parameters of callbacks a
-    library calls are the program's own values. Beyond ``_MAX_REACH_DEPTH`` hops a value
-    counts as the program's own."""
+    handler's or a socket listener's parameter holds) and ``_Assumed`` facts the project phase
+    decides: "callers" (a parameter of a named function: what its callers pass), "writes" (a
+    field: what modules write to it), "import"/"returns" (another module's export, or what
+    its function returns for an argument), "environment" (``process.env``: whether the
+    project writes it). Literals, globals, dates and numbers, values checked against an
+    allow-list, the results of database reads and the parameters of callbacks a library calls
+    are the program's own values. Beyond ``_MAX_REACH_DEPTH`` hops a value counts as the
+    program's own."""
     found: set[object] = set()
     if node is None or depth > _MAX_REACH_DEPTH:
         return found
