@@ -173,6 +173,11 @@ QUIET: dict[str, dict[str, str]] = {
                   "router.get('/', (req, res) => pool.query(`SELECT * FROM t ORDER BY "
                   "${ORDER[req.query.o]}`));\n",
     },
+    "rows_a_query_callback_is_given": {
+        "app.js": ROUTER + POOL + "router.get('/:id', (req, res) => pool.query(\n"
+                  "  'SELECT id FROM users WHERE id = $1', [req.params.id], (err, rows) =>\n"
+                  "    pool.query(`SELECT * FROM orders WHERE user_id = ${rows[0].id}`)));\n",
+    },
     "a_function_no_caller_gives_client_text": {
         "db.js": POOL + "exports.count = (table) => pool.query(`SELECT count(*) FROM ${table}`);\n"
                         "exports.all = () => ['users', 'items'].map((t) => exports.count(t));\n",

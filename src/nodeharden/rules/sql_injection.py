@@ -2059,6 +2059,10 @@ _RESULT_CALLS = frozenset({
     "findUnique", "findAndCountAll", "findOneAndUpdate", "findOneBy", "findBy", "count",
     "countDocuments", "query", "execute", "exec", "all", "run", "raw", "each", "first", "load",
     "loadMany", "aggregate", "distinct"})
+#: Query methods whose callback is given the rows (``db.query(sql, [id], (err, rows) => …)``);
+#: not `each`, `all`, `get` or `run`, which other libraries' callbacks share (``async.each``).
+_ROWS_CALLBACKS = frozenset({"query", "execute", "find", "findOne", "findById", "findByPk",
+                             "findAll", "count", "countDocuments", "aggregate"})
 #: Array methods whose callback gets an element of the array as its first argument.
 _ELEMENT_METHODS = _INDEX_METHODS | {"reduce", "reduceRight"}
 #: Event registration on a socket: its listeners get what a client sent.
@@ -2708,8 +2712,8 @@ def _param_reach(fn: Node, params: Node, name: str, depth: int,
                                   .split(".")[-1]) is not None or
                 (call is not None and _event_name(call) in _CLIENT_EVENTS)):
             return {_REQUEST}
-        if call is None:
-            return set()
+        if call is None or method in _ROWS_CALLBACKS:
+            return set()  # rows a query's callback is given, not the values bound into it
         # Any other callback gets what its call is given: `form.parse(req, (err, fields) =>
         # …)`, `check(req.query).then((opts) => …)`, `withUser(req, (user) => …)`.
         found: set[object] = set()
