@@ -120,20 +120,30 @@ def _columns(line: str, style: Style) -> int:
     return (len(line) - len(stripped)) // 2 * unit + len(stripped)
 
 
-def _split_parameters(params: str) -> list[str]:
-    """Return ``params`` split at its top-level commas."""
+def split_top_level(text: str) -> list[str]:
+    """Return ``text`` (what is between two brackets: parameters, arguments, array entries)
+    split at its top-level commas, each part stripped, empty ones dropped. Commas inside
+    brackets or quoted strings do not split."""
     parts: list[str] = []
-    depth = 0
-    start = 0
-    for i, char in enumerate(params):
-        if char in "([{":
+    depth, quote, start, i = 0, "", 0, 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"`":
+            quote = char
+        elif char in "([{":
             depth += 1
         elif char in ")]}":
             depth -= 1
         elif char == "," and depth == 0:
-            parts.append(params[start:i].strip())
+            parts.append(text[start:i].strip())
             start = i + 1
-    parts.append(params[start:].strip())
+        i += 1
+    parts.append(text[start:].strip())
     return [part for part in parts if part]
 
 
@@ -144,7 +154,7 @@ def _break_signatures(lines: list[str], style: Style) -> list[str]:
     out: list[str] = []
     for line in lines:
         match = _SIGNATURE_RE.match(line)
-        params = _split_parameters(match.group(3)) if match else []
+        params = split_top_level(match.group(3)) if match else []
         if match is None or _columns(line, style) <= style.width or len(params) < 2:  # type: ignore[operator]
             out.append(line)
             continue

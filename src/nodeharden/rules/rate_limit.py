@@ -44,7 +44,7 @@ from nodeharden._parse import (
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import package_of
-from nodeharden._snippets import SnippetEdit, render_snippet
+from nodeharden._snippets import SnippetEdit, render_snippet, split_top_level
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._compose import COMPOSE_FILE_RE, compose_data
@@ -931,27 +931,6 @@ def _closing(value: str, open_at: int) -> int:
     return -1
 
 
-def _split_top(inner: str) -> list[str]:
-    """Split the text between brackets at its top-level commas."""
-    parts: list[str] = []
-    depth, quote, start = 0, "", 0
-    for i, c in enumerate(inner):
-        if quote:
-            if c == quote and inner[i - 1] != "\\":
-                quote = ""
-        elif c in "'\"`":
-            quote = c
-        elif c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif c == "," and depth == 0:
-            parts.append(inner[start:i].strip())
-            start = i + 1
-    parts.append(inner[start:].strip())
-    return [p for p in parts if p]
-
-
 def _bounded_list(value: str, source: str) -> bool:
     """Return True for an array of proxies: ``['loopback', '10.0.0.0/8']``, with
     ``.concat(…)`` of more lists and ``...spread`` entries. An entry read from elsewhere (an
@@ -965,7 +944,7 @@ def _bounded_list(value: str, source: str) -> bool:
     end = _closing(value, 0)
     if end < 0:
         return False
-    for entry in _split_top(value[1:end]):
+    for entry in split_top_level(value[1:end]):
         if entry.startswith("..."):
             if not _list_reference(entry[3:], source):
                 return False
@@ -981,7 +960,7 @@ def _bounded_list(value: str, source: str) -> bool:
         if close < 0:
             return False
         if not all(_bounded_list(arg, source) or _list_reference(arg, source)
-                   for arg in _split_top(rest[m.end():close])):
+                   for arg in split_top_level(rest[m.end():close])):
             return False
         rest = rest[close + 1:].strip()
     return True

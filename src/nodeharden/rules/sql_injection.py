@@ -7,6 +7,7 @@ import heapq
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from tree_sitter import Node, Tree
@@ -2971,14 +2972,38 @@ def _fact_open(ctx: ProjectContext, fact: _Assumed, hops: int,
                verdicts: dict[_Assumed, bool]) -> bool:
     """Return True when what a query's value was held back on may bring a client's text:
     a caller passes the request (``_callers_pass_request``), a module writes the field from
-    it (``_written_from_request``), or the project writes that environment name from code."""
+    it (``_written_from_request``), or the project writes that environment name from code.
+
+    ``verdicts`` keeps each fact's answer for the whole project phase; a fact asked again while
+    it is being decided (a cycle of callers or of re-exports) counts as closed: the cycle adds
+    nothing. A fact is decided with the hops left when it is first asked (one asked first deep
+    in a chain of callers may be closed for want of hops where it would be open nearer a
+    query)."""
     if fact.need == "environment":
         return not _environment_settled(fact)
+    if fact in verdicts:
+        return verdicts[fact]
+    verdicts[fact] = False
     if fact.need == "writes":
-        return _written_from_request(ctx, fact, hops, verdicts)
-    if fact.need in ("import", "returns"):
-        return _export_open(ctx, fact, hops, verdicts)
-    return _callers_pass_request(ctx, fact, hops, verdicts)
+        result = _written_from_request(ctx, fact, hops, verdicts)
+    elif fact.need in ("import", "returns"):
+        result = _export_open(ctx, fact, hops, verdicts)
+    else:
+        result = _callers_pass_request(ctx, fact, hops, verdicts)
+    verdicts[fact] = result
+    return result
+
+
+@contextmanager
+def _in_module(rel: str) -> Iterator[None]:
+    """Read the code in the block as module ``rel``'s (``_STATE.rel``: what its imports and
+    names resolve against), then go back to the module before."""
+    before = _STATE.rel
+    _STATE.rel = rel
+    try:
+        yield
+    finally:
+        _STATE.rel = before
 
 
 def _facts_open(ctx: ProjectContext, reach: set[object] | frozenset[object], hops: int,
@@ -2994,55 +3019,37 @@ def _export_open(ctx: ProjectContext, fact: _Assumed, hops: int,
     ``fact.prop``, if one) may come from a request, or when what the function it exports
     returns ("returns") may: from the request, or from the argument at ``fact.params[0]``
     when that argument may (``fact.inner``)."""
-    if fact in verdicts:
-        return verdicts[fact]
-    verdicts[fact] = False
     target = ctx.resolve_import(fact.home or "", fact.spec)
-    result = False
     home = next((root for rel, root in _js_files(ctx) if rel == target), None)
     value = _export_value(home, fact.name) if home is not None else None
     if isinstance(value, tuple):
         # Re-exported: look in the module it comes from.
         onward = _Assumed(value[0], value[1], fact.need, fact.prop, fact.params, fact.key,
                           target, fact.inner)
-        result = _export_open(ctx, onward, hops + 1, verdicts) if hops <= 2 * \
-            _MAX_CALLER_HOPS else False
-    elif value is None and fact.need == "returns":
+        return hops <= 2 * _MAX_CALLER_HOPS and _fact_open(ctx, onward, hops + 1, verdicts)
+    if fact.need == "returns" and (value is None or value.type not in _FUNCTIONS):
         # A function the rule cannot read may return what it is given.
-        before = _STATE.rel
-        _STATE.rel = fact.home or ""
-        result = _facts_open(ctx, fact.inner, hops + 1, verdicts)
-        _STATE.rel = before
-    if value is not None and not isinstance(value, tuple):
-        before = _STATE.rel
-        _STATE.rel = target or ""
-        try:
-            if fact.need == "import":
-                reach = _reach(value, 0, {}) if fact.prop is None else \
-                    _reach_key(value, fact.prop, 0, {})
-                result = _facts_open(ctx, reach, hops + 1, verdicts)
-            elif value.type in _FUNCTIONS:
-                summary = _returned_reach(value, [], 0, {}, None, keep_own=True)
-                own = _function_name(value)
-                for item in summary:
-                    if isinstance(item, _Assumed) and item.need == "callers" and \
-                            own is not None and (item.name, item.prop == "new") == own:
-                        if item.params[0] == fact.params[0]:
-                            _STATE.rel = fact.home or ""
-                            result = _facts_open(ctx, fact.inner, hops + 1, verdicts)
-                            _STATE.rel = target or ""
-                    elif _facts_open(ctx, {item}, hops + 1, verdicts):
-                        result = True
-                    if result:
-                        break
-            else:
-                # Not a function the rule can read: it may return what it is given.
-                _STATE.rel = fact.home or ""
-                result = _facts_open(ctx, fact.inner, hops + 1, verdicts)
-        finally:
-            _STATE.rel = before
-    verdicts[fact] = result
-    return result
+        with _in_module(fact.home or ""):
+            return _facts_open(ctx, fact.inner, hops + 1, verdicts)
+    if value is None:
+        return False
+    with _in_module(target or ""):
+        if fact.need == "import":
+            reach = _reach(value, 0, {}) if fact.prop is None else \
+                _reach_key(value, fact.prop, 0, {})
+            return _facts_open(ctx, reach, hops + 1, verdicts)
+        own = _function_name(value)
+        for item in _returned_reach(value, [], 0, {}, None, keep_own=True):
+            if isinstance(item, _Assumed) and item.need == "callers" and \
+                    own is not None and (item.name, item.prop == "new") == own:
+                # The function returns its own call: what that call is given, from here.
+                if item.params[0] == fact.params[0]:
+                    with _in_module(fact.home or ""):
+                        if _facts_open(ctx, fact.inner, hops + 1, verdicts):
+                            return True
+            elif _facts_open(ctx, {item}, hops + 1, verdicts):
+                return True
+    return False
 
 
 def _export_value(root: Node, name: str) -> Node | tuple[str, str] | None:
@@ -3284,24 +3291,14 @@ def _written_from_request(ctx: ProjectContext, fact: _Assumed, hops: int,
     """Return True when some module of the project writes a property named ``fact.name`` (of
     any object: the rule does not know which are the class's instances), or merges into any
     object, a value that may come from a request."""
-    if fact in verdicts:
-        return verdicts[fact]
-    verdicts[fact] = False
-    result = False
-    before = _STATE.rel
     for rel, _ in _project_indexes(ctx):
-        _STATE.rel = rel
         values = ctx.extra["sql-injection property writes"][rel]
-        for value in values.get(fact.name, []) + (values.get("new " + fact.prop, [])
-                                                  if fact.prop else []):
-            if _facts_open(ctx, _reach(value, 0, {}), hops + 1, verdicts):
-                result = True
-                break
-        if result:
-            break
-    _STATE.rel = before
-    verdicts[fact] = result
-    return result
+        with _in_module(rel):
+            if any(_facts_open(ctx, _reach(value, 0, {}), hops + 1, verdicts)
+                   for value in values.get(fact.name, []) + (
+                       values.get("new " + fact.prop, []) if fact.prop else [])):
+                return True
+    return False
 
 
 def _project_indexes(ctx: ProjectContext) -> list[tuple[str, dict[str, list[Node]]]]:
@@ -3444,9 +3441,6 @@ def _callers_pass_request(ctx: ProjectContext, fact: _Assumed, hops: int,
     gives parameter ``fact.params[0]`` a value that may come from a request (``_reach``,
     following the callers' own parameters up to ``_MAX_CALLER_HOPS``), or hands the
     function to a route registration as a handler (its first parameter)."""
-    if fact in verdicts:
-        return verdicts[fact]
-    verdicts[fact] = False  # a cycle of callers adds nothing
     index = fact.params[0]
     names = {fact.name}
     if fact.prop == "new":
@@ -3457,30 +3451,22 @@ def _callers_pass_request(ctx: ProjectContext, fact: _Assumed, hops: int,
                 if sub not in names:
                     names.add(sub)
                     pending.append(sub)
-    result = False
-    before = _STATE.rel
     for rel, calls in _project_indexes(ctx):
         if not any(name in calls for name in names) and "route:" + fact.name not in calls:
             continue
-        _STATE.rel = rel
         if index == 0 and fact.prop != "new" and calls.get("route:" + fact.name):
-            result = True
-            break
-        for call in (c for name in sorted(names) for c in calls.get(name, [])):
-            if (call.type == "new_expression") != (fact.prop == "new") and \
-                    (call.child_by_field_name("function") or call).type != "super":
-                continue
-            if _foreign_receiver(call):
-                continue  # `crypto.createHash('sha1').update(…)`: another `update`
-            args = code_children(call.child_by_field_name("arguments") or call)
-            if _facts_open(ctx, _argument_reach(args, fact, 0, {}), hops + 1, verdicts):
-                result = True
-                break
-        if result:
-            break
-    _STATE.rel = before
-    verdicts[fact] = result
-    return result
+            return True
+        with _in_module(rel):
+            for call in (c for name in sorted(names) for c in calls.get(name, [])):
+                if (call.type == "new_expression") != (fact.prop == "new") and \
+                        (call.child_by_field_name("function") or call).type != "super":
+                    continue
+                if _foreign_receiver(call):
+                    continue  # `crypto.createHash('sha1').update(…)`: another `update`
+                args = code_children(call.child_by_field_name("arguments") or call)
+                if _facts_open(ctx, _argument_reach(args, fact, 0, {}), hops + 1, verdicts):
+                    return True
+    return False
 
 
 #: The findings of the file being checked that wait for the project phase (``file_data``).
@@ -3540,8 +3526,9 @@ class SqlInjection(Rule):
         try:
             for rel, held in deferred.items():
                 for finding, facts in held:
-                    _STATE.rel = rel
-                    if _facts_open(ctx, frozenset(facts), 1, verdicts):
+                    with _in_module(rel):
+                        reached = _facts_open(ctx, frozenset(facts), 1, verdicts)
+                    if reached:
                         yield finding
         finally:
             _STATE.env_written = None
