@@ -1041,6 +1041,18 @@ class HeaderTables:
     lines: bool = False
 
 
+def _assigned_key(node: Node) -> bool:
+    """Return True when string ``node`` is the key a value is written under: ``headers['X-
+    Frame-Options'] = 'DENY'`` (a table of headers filled entry by entry)."""
+    parent = node.parent
+    if parent is None or parent.type != "subscript_expression" \
+            or parent.child_by_field_name("index") != node:
+        return False
+    outer = parent.parent
+    return outer is not None and outer.type == "assignment_expression" \
+        and outer.child_by_field_name("left") == parent
+
+
 def _object_keys(obj: Node) -> set[str]:
     keys: set[str] = set()
     for pair in obj.named_children:
@@ -1098,6 +1110,10 @@ def header_maps(lang: str, root: Node, source: bytes,
     for node in near.get("n", []):
         if node.type in ("string", "template_string"):
             blocks |= _header_lines(node)  # a header block kept as text
+            if _assigned_key(node):  # `headers['X-Frame-Options'] = 'DENY'`
+                name = (string_value(node) or "").lower()
+                if name in HELMET_OPTION_FOR_HEADER:
+                    keys.add(name)
         elif node.type == "pair":
             key = node.child_by_field_name("key")
             if key is not None and key.type == "string":
@@ -2162,16 +2178,21 @@ def _socket_for_programs(ctx: ProjectContext, rel: str, path: Node) -> bool:
     return not _proxies_to_socket(ctx)
 
 
-def _proxies_to_socket(ctx: ProjectContext) -> bool:
-    """Return True when a proxy configuration of the repo (four folders deep at most, no
-    dependencies) passes requests to a Unix socket."""
+def _proxy_configs(ctx: ProjectContext) -> list[tuple[str, bytes]]:
+    """Return the reverse-proxy configurations of the repo (``_PROXY_CONFIG_NAME``; four
+    folders deep at most, no dependencies, 256 KB at most each): path and bytes, read once."""
     from nodeharden._project import SKIP_DIRS, VENDOR_DIRS
 
+    found: list[tuple[str, bytes]] | None = ctx.extra.get("helmet proxy configs")
+    if found is not None:
+        return found
+    found = []
     root = ctx.info.root.rstrip("/")
     for current, dirs, files in os.walk(root):
         depth = os.path.relpath(current, root).count(os.sep) + (current != root)
-        dirs[:] = [d for d in dirs if depth < 4 and d not in SKIP_DIRS and d not in VENDOR_DIRS]
-        for name in files:
+        dirs[:] = sorted(d for d in dirs
+                         if depth < 4 and d not in SKIP_DIRS and d not in VENDOR_DIRS)
+        for name in sorted(files):
             if not _PROXY_CONFIG_NAME.search(name):
                 continue
             full = os.path.join(current, name)
@@ -2179,11 +2200,37 @@ def _proxies_to_socket(ctx: ProjectContext) -> bool:
                 if os.path.getsize(full) > 256 * 1024:
                     continue
                 with open(full, "rb") as handle:
-                    if _UNIX_UPSTREAM.search(handle.read()):
-                        return True
+                    found.append((os.path.relpath(full, root), handle.read()))
             except OSError:
                 continue
-    return False
+    ctx.extra["helmet proxy configs"] = found
+    return found
+
+
+def _proxies_to_socket(ctx: ProjectContext) -> bool:
+    """Return True when a proxy configuration of the repo passes requests to a Unix socket."""
+    return any(_UNIX_UPSTREAM.search(data) for _, data in _proxy_configs(ctx))
+
+
+#: A proxy directive that adds a response header, not commented out: nginx ``add_header
+#: Name …`` (and headers-more's ``more_set_headers 'Name: …'``), Apache ``Header [always]
+#: set Name …``, HAProxy ``http-response set-header Name …``, Caddy ``header Name …``.
+_PROXY_HEADER = lazy_pattern(
+    rb"(?im)^[ \t]*(?:add_header|more_set_headers|header(?:[ \t]+always)?[ \t]+(?:set|add)"
+    rb"|http-response[ \t]+(?:set|add)-header|header)[ \t]+['\"]?([A-Za-z][\w-]*)")
+
+
+def _proxy_headers(ctx: ProjectContext) -> dict[str, str]:
+    """Return the core headers (``CORE_OF_HEADER`` names) the repo's reverse-proxy
+    configurations add to responses, each with the configuration that adds it: a header the
+    proxy in front of the app sets is sent to browsers though the app does not set it."""
+    found: dict[str, str] = {}
+    for rel, data in _proxy_configs(ctx):
+        for match in _PROXY_HEADER.finditer(data):
+            name = match.group(1).decode().lower()
+            if name in CORE_OF_HEADER and name != "frame-ancestors":
+                found.setdefault(name, rel)
+    return found
 
 
 def _binding_name(call: Node) -> str | None:
@@ -2633,11 +2680,19 @@ class Helmet(Rule):
             if not (item.dynamic or item.lines):
                 continue
             facts = ctx.facts.get(rel)
+            sent: set[str] = set(item.sent)
+            framed = item.frames  # names frame-ancestors, here or in a module it imports
             for imp in facts.imports if facts is not None else ():
                 target = ctx.resolve_import(rel, imp.module)
                 if target is not None and target in data:
-                    app_sets |= data[target].maps if item.dynamic else set()
-                    app_sets |= data[target].blocks if item.lines else set()
+                    sent |= data[target].maps if item.dynamic else set()
+                    sent |= data[target].blocks if item.lines else set()
+                    framed = framed or data[target].frames
+            app_sets |= sent
+            if "content-security-policy" in sent and framed:
+                # `headers['Content-Security-Policy'] = Defaults.csp()`, the policy written
+                # with its frame-ancestors in the module the table's values come from.
+                app_sets.add("frame-ancestors")
         # Apps a settings loop switches X-Powered-By off for, unless something may switch it
         # back on (anywhere: the rule does not know which app a call sets).
         removed = "x-powered-by" in app_sets  # res.removeHeader('X-Powered-By') and such
@@ -2677,7 +2732,8 @@ class Helmet(Rule):
             by_helmet.add("frame-ancestors")
         by_app = {CORE_OF_HEADER[h] for h in app_sets if h in CORE_OF_HEADER}
         by_parts = {CORE_OF_HEADER[h] for h in by_helmet if h in CORE_OF_HEADER}
-        present = lusca | by_app | by_parts
+        proxied = {CORE_OF_HEADER[h]: rel for h, rel in _proxy_headers(ctx).items()}
+        present = lusca | by_app | by_parts | set(proxied)
         if present >= set(CORE_HEADERS):
             return
         unset = [CORE_HEADERS[k] for k in CORE_HEADERS if k not in present]
@@ -2695,6 +2751,11 @@ class Helmet(Rule):
         if own:
             sources.append("the app sets " + ", ".join(CORE_HEADERS[k] for k in own)
                            + " itself")
+        by_proxy = [k for k in CORE_HEADERS if k in proxied and k not in lusca | by_parts
+                    and k not in own]
+        for config in sorted({proxied[k] for k in by_proxy}):
+            names = [CORE_HEADERS[k] for k in by_proxy if proxied[k] == config]
+            sources.append(f"the proxy configuration {config} adds " + ", ".join(names))
         if parts:
             head = "Express app with only some of helmet's middlewares: "
         else:
