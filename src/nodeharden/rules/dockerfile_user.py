@@ -16,6 +16,7 @@ from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._regex import lazy_pattern
+from nodeharden._roles import parse_dockerfile
 from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._compose import _compose_files, compose_data, compose_services
 from nodeharden.rules._dockerfile import (
@@ -36,7 +37,7 @@ from nodeharden.rules._dockerfile import (
     same_image,
     split_words,
 )
-from nodeharden.rules._production import development_image
+from nodeharden.rules._production import development_image, unquote
 
 #: Base images whose final stage already ships a non-root user, and its name.
 _NODE_IMAGE_RE = lazy_pattern(r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?"
@@ -435,17 +436,108 @@ def _mkdirs(joined: str, base: str, made: list[str], unresolved: list[str]) -> N
             made[:] = [d for d in made if not any(_removed(d, t) for t in targets)]
 
 
-def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
-                   ) -> tuple[list[str], set[str], list[str]]:
+#: A variable reference of a Dockerfile word: ``$NAME``, ``${NAME}``, and ``${NAME:-word}``,
+#: ``${NAME-word}``, ``${NAME:+word}``, ``${NAME+word}`` (the word may hold one more level of
+#: ``${…}``); other forms (``${NAME#pattern}``…) are left for the caller to treat as unknown.
+_DF_VAR_RE = lazy_pattern(r"\$(?:(\w+)|\{(\w+)(?:(:?[-+])((?:[^{}]|\{[^{}]*\})*))?\})")
+
+
+def _expand(word: str, scope: dict[str, str | None]) -> str | None:
+    """Return a Dockerfile word with its variables replaced as the build does by default, from
+    ``scope`` (name -> value; None for one the Dockerfile declares without a value it knows:
+    an ``ARG`` with no default, an ``ENV`` built from an unknown), or None when it depends on an
+    unknown: a name the Dockerfile does not set (the base image's ENV, a build arg), a form
+    this does not follow. ``${NAME:-word}`` falls back to ``word`` when ``NAME`` is unset or,
+    for an ``ARG`` with no default, not passed."""
+    unknown = False
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal unknown
+        name = match.group(1) or match.group(2)
+        value = scope.get(name)
+        operator = match.group(3)
+        if operator is None:
+            if value is None:
+                unknown = True
+            return value or ""
+        if operator.startswith(":") and value == "":
+            value = None
+        if operator.endswith("-"):
+            if value is not None:
+                return value
+            fallback = _expand(match.group(4) or "", scope)
+        else:  # `+`: the word when the name is set, else nothing
+            if value is None and name in scope:
+                unknown = True
+                return ""
+            fallback = _expand(match.group(4) or "", scope) if value is not None else ""
+        if fallback is None:
+            unknown = True
+        return fallback or ""
+
+    expanded = _DF_VAR_RE.sub(one, word)
+    return None if unknown or "$" in expanded else expanded
+
+
+def _workdir_words(source: bytes | str, stages: list[Stage], stage: Stage
+                   ) -> dict[tuple[int, int], str]:
+    """Return, for each ``WORKDIR`` of the stage and the stages it builds on that names a
+    variable (``WORKDIR $APP_PATH``), keyed by (stage index, line), its word with the stage's
+    ``ENV`` and ``ARG`` values put in as the default build does (an ARG's default, a
+    ``${NAME:-word}`` fallback; a global ARG where the stage declares it again; ENV before
+    ARG), or kept as written (with its ``$``) when one is unknown: a name the Dockerfile does
+    not set, an ARG with no default."""
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    commands = parse_dockerfile(text) or ()
+    global_args: dict[str, str | None] = {}
+    for command in commands:
+        if command.cmd.upper() == "FROM":
+            break
+        if command.cmd.upper() == "ARG":
+            for value in command.value:
+                key, eq, default = unquote(str(value)).partition("=")
+                global_args[key] = _expand(unquote(default), global_args) if eq else None
+    words: dict[tuple[int, int], str] = {}
+    env: dict[str, str | None] = {}
+    for current in reversed(ancestry(stages, stage)):
+        args: dict[str, str | None] = {}  # an ARG ends with its stage; ENV is in the image
+        for command in current.commands:
+            kind = command.cmd.upper()
+            values = [str(v) for v in command.value]
+            if kind == "ARG":
+                for value in values:
+                    key, eq, default = unquote(value).partition("=")
+                    args[key] = _expand(unquote(default), {**args, **env}) if eq else \
+                        global_args.get(key)
+            elif kind == "ENV":
+                for key, value in zip(values[::2], values[1::2]):
+                    env[key] = _expand(unquote(value), {**args, **env})
+            elif kind == "WORKDIR" and values and "$" in values[0]:
+                expanded = _expand(unquote(values[0]), {**args, **env})
+                words[(current.index, command.start_line)] = \
+                    expanded if expanded else values[0]
+    return words
+
+
+def _workdir_word(words: dict[tuple[int, int], str], stage: Stage, command: Any) -> str:
+    """Return a WORKDIR's word, its variables put in (``_workdir_words``) when known."""
+    return words.get((stage.index, command.start_line), str(command.value[0]))
+
+
+def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int,
+                   words: dict[tuple[int, int], str]) -> tuple[list[str], set[str], list[str]]:
     """Return the folders the app may write that the stage leaves to root (its final WORKDIR,
     VOLUME paths, folders created with ``mkdir`` for the app before ``before_line``), the
-    subset no instruction creates before ``before_line``, and the VOLUME and ``mkdir`` paths
-    built from an ARG or ENV (``$DATA_DIR``) that no RUN chowns, which the fix cannot tell."""
-    workdir = ""
+    subset no instruction creates before ``before_line``, and the WORKDIR, VOLUME and ``mkdir``
+    paths built from an ARG or ENV (``$DATA_DIR``) that no RUN chowns, which the fix cannot
+    tell. A WORKDIR named by a variable is taken with the value the stage gives it
+    (``words``, from ``_workdir_words``), as if written out."""
+    workdir = spelled = ""  # (the last WORKDIR as written, when it names a variable)
     for current in reversed(ancestry(stages, stage)[1:]):
         for command in current.commands:
             if command.cmd.upper() == "WORKDIR" and command.value:
-                workdir = _resolve(workdir, command.value[0])
+                workdir = _resolve(workdir, _workdir_word(words, current, command))
+                spelled = _spelled(command)
     inherited = workdir
     workdir_line = 0
     current_dir = workdir
@@ -459,8 +551,9 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
         if kind == "USER":
             root = is_root(command.value[0] if command.value else None)
         if kind == "WORKDIR" and command.value:
-            current_dir = _resolve(current_dir, command.value[0])
+            current_dir = _resolve(current_dir, _workdir_word(words, stage, command))
             workdir, workdir_line = current_dir, command.start_line
+            spelled = _spelled(command)
         elif kind == "VOLUME":
             volumes.extend(_resolve(current_dir, v) for v in command.value if v.strip())
         elif kind == "RUN" and not command.json:
@@ -477,6 +570,9 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
     if workdir and workdir != "/" and "$" not in workdir and (workdir_line or inherited):
         dirs.append(workdir)
     else:
+        if "$" in workdir and (workdir_line or inherited):
+            # made by WORKDIR as root, from a value not known (`$APP_DIR`, not `/$APP_DIR`)
+            unresolved.append(spelled if spelled and workdir.startswith("/$") else workdir)
         workdir_line = 0
     # Every folder the stage makes for the app, inside the WORKDIR or not (a data folder such
     # as /var/lib/<app> that the app writes its database to).
@@ -484,8 +580,10 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
     for path in [*own, *volumes]:
         if path not in dirs and path != "/" and "$" not in path:  # no ARG/ENV guessing
             dirs.append(path)
+    # (a RUN may chown the WORKDIR by the variable that names it: `chown app $APP_DIR`)
+    written = _spelled_chown(spelled, chowned)
     dirs = [d for d in dirs if not re.search(r"(?<![\w/.-])" + re.escape(d) + r"(?![\w/.-])",
-                                             chowned)]
+                                             chowned) and not (d == workdir and written)]
     missing = {d for d in volumes if d not in made}
     if workdir_line >= before_line and workdir in dirs and workdir not in made:
         # WORKDIR comes later and no earlier RUN makes the folder: make it now
@@ -493,8 +591,25 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int
     unresolved += [d for d in volumes if "$" in d]
     unknown = [d for d in dict.fromkeys(unresolved)
                if not re.search(r"(?<![\w/.-])" + re.escape(posixpath.basename(d))
-                                + r"(?![\w/.-])", chowned)]
+                                + r"(?![\w/.-])", chowned)
+               and not (written and d in (workdir, spelled))]
     return dirs, missing, unknown
+
+
+def _spelled(command: Any) -> str:
+    """Return a WORKDIR's word as written when it names a variable (``${APP}`` as ``$APP``),
+    else ``""``."""
+    word = unquote(str(command.value[0]))
+    return re.sub(r"\$\{(\w+)\}", r"$\1", word) if "$" in word else ""
+
+
+def _spelled_chown(spelled: str, chowned: str) -> bool:
+    """Return True when the RUN text ``chowned`` names the WORKDIR written ``spelled`` as
+    written (``chown -R app "${APP_DIR}"``)."""
+    if not spelled:
+        return False
+    plain = re.sub(r"\$\{(\w+)\}", r"$\1", chowned)
+    return bool(re.search(r"(?<![\w/.-])" + re.escape(spelled) + r"(?![\w/.-])", plain))
 
 
 def _append_to_run(source: bytes, command: Any, script: str) -> TextEdit:
@@ -530,7 +645,8 @@ def _late_mkdirs(stage: Stage, start: int, user_line: int, workdir_of: dict[int,
 
 
 def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: str,
-                     user_line: int, after_line: int) -> tuple[list[TextEdit], str, list[str]]:
+                     user_line: int, after_line: int, words: dict[tuple[int, int], str]
+                     ) -> tuple[list[TextEdit], str, list[str]]:
     """Return edits that give ``owner`` the folders the app writes, the text of a new RUN
     line when no existing RUN can carry the chown (to go right before ``user_line``), and the
     folders named from an ARG or ENV that the fix leaves to root.
@@ -548,11 +664,11 @@ def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: st
     for parent in reversed(ancestry(stages, stage)[1:]):
         for command in parent.commands:
             if command.cmd.upper() == "WORKDIR" and command.value:
-                current = _resolve(current, command.value[0])
+                current = _resolve(current, _workdir_word(words, parent, command))
     for command in stage.commands:
         kind = command.cmd.upper()
         if kind == "WORKDIR" and command.value:
-            current = _resolve(current, command.value[0])
+            current = _resolve(current, _workdir_word(words, stage, command))
         workdir_of[command.start_line] = current
         if command.start_line >= limit:
             continue
@@ -563,7 +679,7 @@ def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: st
             chosen = command
     # Folders made by a RUN after the one that carries the chown do not exist yet there.
     made_before = chosen.end_line + 1 if chosen is not None else limit
-    dirs, missing, unknown = _writable_dirs(stages, stage, made_before)
+    dirs, missing, unknown = _writable_dirs(stages, stage, made_before, words)
     edits: list[TextEdit] = []
     new_run = ""
     if dirs:
@@ -1085,10 +1201,12 @@ _VOLUME_NAME_RE = lazy_pattern(r"^[A-Za-z0-9][\w.-]*$")
 _FILE_NAME_RE = lazy_pattern(r"[^/.][^/]*\.[A-Za-z0-9]{1,10}$")
 
 
-def _app_write_dirs(stages: list[Stage], stage: Stage) -> list[str]:
+def _app_write_dirs(stages: list[Stage], stage: Stage, words: dict[tuple[int, int], str]
+                    ) -> list[str]:
     """Return the folders the app keeps its state in, as far as the image tells: its final
-    ``WORKDIR``, its ``VOLUME`` paths and the folders a ``RUN`` makes for it (``mkdir``,
-    ``touch``; inside the WORKDIR or outside the system's folders)."""
+    ``WORKDIR`` (one named by a variable with the value ``words`` gives it), its ``VOLUME``
+    paths and the folders a ``RUN`` makes for it (``mkdir``, ``touch``; inside the WORKDIR or
+    outside the system's folders)."""
     workdir = ""
     made: list[str] = []
     volumes: list[str] = []
@@ -1096,7 +1214,7 @@ def _app_write_dirs(stages: list[Stage], stage: Stage) -> list[str]:
         for command in current.commands:
             kind = command.cmd.upper()
             if kind == "WORKDIR" and command.value:
-                workdir = _resolve(workdir, command.value[0])
+                workdir = _resolve(workdir, _workdir_word(words, current, command))
             elif kind == "VOLUME":
                 volumes.extend(_resolve(workdir, v) for v in command.value if v.strip())
             elif kind == "RUN" and not command.json:
@@ -1295,7 +1413,8 @@ class DockerfileUser(Rule):
         volumes = _named_volumes(ctx, rel)
         # A host folder (or a named volume of a documented `docker run`) over a folder the app
         # keeps its state in: what installs wrote there as root stays root's.
-        dirs = _app_write_dirs(stages, final)
+        words = _workdir_words(source, stages, final)
+        dirs = _app_write_dirs(stages, final, words)
         state = [m for m in mounts if _state_mount(m, dirs)]
         if volumes or state:
             safe = False
@@ -1311,7 +1430,7 @@ class DockerfileUser(Rule):
         unknown: list[str] = []
         if not _DISTROLESS_RE.match(image):  # distroless has no shell to chown with
             ownership, new_run, unknown = _ownership_edits(source, stages, final, owner, line,
-                                                           after_line)
+                                                           after_line, words)
             edits.extend(ownership)
         if unknown:
             safe = False
@@ -1334,8 +1453,8 @@ class DockerfileUser(Rule):
                       "existing install, or tell users to run with `--user`)")
         if unknown:
             paths = ", ".join(f"`{d}`" for d in unknown)
-            named_by = "an ARG or ENV" if not any(d.startswith("~") for d in unknown) else \
-                "the home folder ($HOME) or an ARG or ENV"
+            in_home = any(d.startswith(("~", "$HOME")) for d in unknown)
+            named_by = "the home folder ($HOME) or an ARG or ENV" if in_home else "an ARG or ENV"
             title += (f" (unsafe: the stage makes {paths} as root from {named_by} the fix does "
                       f"not resolve; if the app writes there, give it to `{owner}` too, e.g. "
                       f"`chown {owner}` in the RUN that makes it)")
