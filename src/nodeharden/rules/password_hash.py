@@ -756,10 +756,17 @@ class PasswordHash(Rule):
                 tops = _condition_tops(ctx.lang, root)
             conditions.setdefault(_top_of(cmp, tops), []).append(cmp)
         functions: dict[str, list[Node]] | None = None
+        hashing: _Hashing | None = None
         for (start, end), cmps in conditions.items():
             cmps.sort(key=lambda n: n.start_byte)
             if functions is None:
                 functions = _named_functions(ctx.lang, root)
+            hashing = hashing or _Hashing(ctx)
+            # `stored === bcrypt.hashSync(password, salt)`: a hand-written verify (a slow hash
+            # made with the stored salt), not a plain-text or fast-hash store.
+            cmps = [cmp for cmp in cmps if not _verified_by_hash(cmp, hashing, functions)]
+            if not cmps:
+                continue
             top = root.descendant_for_byte_range(start, end) or cmps[0]
             found = self._comparison_finding(ctx, cmps, top, functions)
             if isinstance(found, _SecretCheck):
@@ -1921,6 +1928,42 @@ def _password_hash_call(call: Node, hashing: _Hashing, functions: dict[str, list
         del hashing.deferred[before:]
         return False  # a project module's function: not proved in this phase
     return hashed
+
+
+def _verified_by_hash(cmp: Node, hashing: _Hashing, functions: dict[str, list[Node]]) -> bool:
+    """Return True when a side of ``cmp`` is a password hash (what ``_password_hash_call``
+    accepts: bcrypt/argon2 ``hash``/``hashSync``, scrypt, pbkdf2, a function of the file that
+    calls one): the call itself, a method called on its result (``.toString('hex')``), a
+    variable set once to one, or the result parameter of its callback or ``.then``. Comparing
+    that with the stored value is a hand-written verify, so what is stored is no plain text nor
+    fast digest. A project module's function is not taken (not proved in this phase)."""
+    for key in ("left", "right"):
+        side = unwrap(cmp.child_by_field_name(key), CASTS_AND_AWAIT)
+        if side is None:
+            continue
+        node: Node | None = side
+        if side.type == "identifier":
+            found = _declaration(side)
+            if found is not None and not isinstance(found[1], int) and \
+                    not _assigned(found[0], text(side)):
+                node = unwrap(found[1].child_by_field_name("value"), CASTS_AND_AWAIT)
+        for _ in range(4):
+            if node is None or node.type != "call_expression":
+                break
+            if _password_hash_call(node, hashing, functions):
+                return True
+            callee = node.child_by_field_name("function")
+            node = unwrap(callee.child_by_field_name("object"), CASTS_AND_AWAIT) \
+                if callee is not None and callee.type == "member_expression" else None
+        if side.type == "identifier":
+            before = len(hashing.deferred)
+            hashed = hashing.value(side, side)
+            if len(hashing.deferred) > before:
+                del hashing.deferred[before:]
+                continue  # a project module's function: not proved here
+            if hashed:
+                return True
+    return False
 
 
 #: Names of what carries HTTP credentials in a request.
