@@ -1176,6 +1176,10 @@ class _Deferred:
     public_flag: str | None = None
     #: The field only the errors sent as they are carry (``Leak.envelope``).
     envelope: str | None = None
+    #: A fix that logs through a project module's logger this file never calls ``.error``
+    #: on: (the module, the name it is imported as, the finding whose fix logs with a logger
+    #: the file shows instead), for the project phase to pick (``_with_logger``).
+    logger: tuple[str, str, Finding] | None = None
 
 
 def _rewrites_server_text(leak: Leak, finding: Finding) -> bool:
@@ -1350,6 +1354,204 @@ def _with_app_texts(rel: str, kept: _Deferred,
     finding = _keeps_app_texts(kept.finding, census)
     unsafe = finding.fix is not None and finding.fix.applicability != "safe"
     return replace(kept, finding=finding, contract=unsafe and not is_test_file(rel))
+
+
+def _with_logger(ctx: ProjectContext, rel: str, kept: _Deferred) -> _Deferred:
+    """Return ``kept`` with the finding whose fix logs through a logger the file shows when the
+    project module its fix would log through has no ``error`` method this phase can see
+    (``Logger = require('./log')`` exporting only ``create``: ``Logger.error(e)`` would throw
+    a TypeError inside the catch)."""
+    if kept.logger is None:
+        return kept
+    module, name, alternative = kept.logger
+    if _module_logs_errors(ctx, rel, module, name):
+        return kept
+    return replace(kept, finding=alternative)
+
+
+#: Packages whose module object itself has ``error`` (``module.exports = require('npmlog')``).
+_PACKAGES_WITH_ERROR = frozenset({"winston", "signale", "consola", "loglevel", "npmlog"})
+#: Methods of a logger package that make a logger (``winston.createLogger``, ``pino().child``).
+_LOGGER_FACTORIES = frozenset({"createLogger", "getLogger", "child", "create", "scope",
+                               "withTag"})
+
+
+def _module_logs_errors(ctx: ProjectContext, importer: str, module: str, name: str) -> bool:
+    """Return True when the project module ``module`` (imported by ``importer`` as ``name``:
+    ``default`` for a require or default import, ``*`` for a namespace, else the export's
+    name) visibly gives that binding an ``error`` method: an object with ``error``, an
+    ``exports.error``, a class with an ``error`` method, or a logger made by a logger package
+    (``winston.createLogger(…)``, ``pino(…)``, ``bunyan.createLogger(…)``). False when it
+    cannot be seen (a factory of the project, a file that cannot be read)."""
+    path = _resolve(ctx, importer, module)
+    parsed = _source_of(ctx, path) if path is not None else None
+    if parsed is None:
+        return False
+    root = parsed[2].root_node
+    packages = _package_bindings(root)
+    values: list[Node | None] = []
+    for stmt in root.named_children:
+        if stmt.type == "export_statement":
+            decl = stmt.child_by_field_name("declaration")
+            value = stmt.child_by_field_name("value")
+            if any(c.type == "default" for c in stmt.children):
+                if name == "default":
+                    values.append(value or decl)  # `export default new Logger()`, a class
+                continue
+            if decl is not None:
+                for declared, value in _declared_names(decl):
+                    if declared == "error" and name == "*":
+                        return True
+                    if declared == name:
+                        values.append(value)
+            clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
+            for spec in clause.named_children if clause is not None else []:
+                alias = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
+                local = spec.child_by_field_name("name")
+                if alias is not None and local is not None and text(alias) == name:
+                    values.append(_top_value(root, text(local)))
+            continue
+        if stmt.type != "expression_statement" or not stmt.named_children:
+            continue
+        expr = unwrap(stmt.named_children[0])
+        if expr.type != "assignment_expression":
+            continue
+        left = text(expr.child_by_field_name("left")).replace(" ", "")
+        right = expr.child_by_field_name("right")
+        if left == "module.exports" and name in ("default", "*"):
+            values.append(right)
+        elif left == "module.exports" and right is not None:
+            value = unwrap(right)
+            if value.type == "object":
+                values.append(_object_member(value, name))
+        elif left in ("exports.error", "module.exports.error") and name in ("default", "*"):
+            return True
+        elif left in (f"exports.{name}", f"module.exports.{name}"):
+            values.append(right)
+    return any(_logs_errors(root, value, packages) for value in values)
+
+
+def _declared_names(decl: Node) -> Iterator[tuple[str, Node | None]]:
+    """Yield (name, value) for what an exported declaration declares: its variables, or the
+    function or class itself."""
+    if decl.type in ("lexical_declaration", "variable_declaration"):
+        for d in decl.named_children:
+            if d.type == "variable_declarator":
+                yield text(d.child_by_field_name("name")), d.child_by_field_name("value")
+    else:
+        named = decl.child_by_field_name("name")
+        if named is not None:
+            yield text(named), decl
+
+
+def _object_member(obj: Node, key: str) -> Node | None:
+    """Return the value of ``key`` in the object literal ``obj`` (a shorthand's identifier, a
+    method itself), or None."""
+    for prop in obj.named_children:
+        if prop.type == "pair" and text(prop.child_by_field_name("key")).strip("'\"") == key:
+            return prop.child_by_field_name("value")
+        if prop.type == "shorthand_property_identifier" and text(prop) == key:
+            return prop
+        if prop.type == "method_definition" and text(prop.child_by_field_name("name")) == key:
+            return prop
+    return None
+
+
+def _top_value(root: Node, name: str) -> Node | None:
+    """Return the top-level declaration of ``name`` in ``root``: a variable's value, or the
+    class or function declaration."""
+    for stmt in _top_level(root):
+        for declared, value in _declared_names(stmt) if stmt.type in (
+                "lexical_declaration", "variable_declaration", "class_declaration",
+                "function_declaration") else ():
+            if declared == name:
+                return value
+    return None
+
+
+def _package_bindings(root: Node) -> dict[str, str]:
+    """Return the top-level locals of ``root`` bound to a package (``const winston =
+    require('winston')``, ``import pino from 'pino'``) → the package."""
+    found: dict[str, str] = {}
+    for stmt in root.named_children:
+        if stmt.type == "import_statement":
+            source = string_value(stmt.child_by_field_name("source")) or ""
+            clause = next((c for c in stmt.named_children if c.type == "import_clause"), None)
+            for n in walk(clause) if clause is not None else []:
+                if n.type == "identifier":
+                    found[text(n)] = source
+        elif stmt.type in ("lexical_declaration", "variable_declaration"):
+            for d in stmt.named_children:
+                value = unwrap(d.child_by_field_name("value")) if d.type == \
+                    "variable_declarator" else None
+                target = d.child_by_field_name("name")
+                if value is not None and target is not None and target.type == "identifier":
+                    module = _required(value)
+                    if module is not None:
+                        found[text(target)] = module
+    return found
+
+
+def _required(node: Node) -> str | None:
+    """Return the module of ``require('m')``, or None."""
+    if node.type != "call_expression" or text(node.child_by_field_name("function")) != "require":
+        return None
+    args_node = node.child_by_field_name("arguments")
+    args = code_children(args_node) if args_node is not None else []
+    return string_value(args[0]) if args else None
+
+
+def _logs_errors(root: Node, value: Node | None, packages: dict[str, str],
+                 depth: int = 0) -> bool:
+    """Return True when ``value`` (in the module ``root``) visibly has an ``error`` method."""
+    value = unwrap(value)
+    if value is None or depth > 4:
+        return False
+    if value.type == "object":
+        return _object_member(value, "error") is not None
+    if value.type in ("class", "class_declaration"):
+        body = value.child_by_field_name("body")
+        return body is not None and any(
+            member.type in ("method_definition", "field_definition", "public_field_definition")
+            and text(member.child_by_field_name("name") or member.child_by_field_name(
+                "property") or member) == "error" for member in body.named_children)
+    if value.type == "identifier":
+        name = text(value)
+        if name in packages:
+            return packages[name] in _PACKAGES_WITH_ERROR
+        for stmt in root.named_children:
+            expr = unwrap(stmt.named_children[0]) if stmt.type == "expression_statement" \
+                and stmt.named_children else None
+            if expr is not None and expr.type == "assignment_expression" and \
+                    text(expr.child_by_field_name("left")).replace(" ", "") == f"{name}.error":
+                return True  # `log.error = …`
+        return _logs_errors(root, _top_value(root, name), packages, depth + 1)
+    if value.type == "new_expression":
+        made = value.child_by_field_name("constructor")
+        if made is None:
+            return False
+        head: Node | None = made
+        while head is not None and head.type == "member_expression":
+            head = unwrap(head.child_by_field_name("object"))
+        if head is not None and head.type == "identifier" and text(head) in packages:
+            return packages[text(head)].split("/")[0] in _LOGGER_PACKAGES  # `new winston.Logger`
+        return made.type == "identifier" and \
+            _logs_errors(root, _top_value(root, text(made)), packages, depth + 1)
+    if value.type == "call_expression":
+        callee = unwrap(value.child_by_field_name("function"))
+        if callee is not None and callee.type == "member_expression":
+            if text(callee.child_by_field_name("property")) not in _LOGGER_FACTORIES:
+                return False
+            callee = unwrap(callee.child_by_field_name("object"))
+            if callee is not None and callee.type == "call_expression" \
+                    and _required(callee) is None:
+                return _logs_errors(root, callee, packages, depth + 1)  # `pino().child(…)`
+        if callee is None:
+            return False
+        module = _required(callee) if callee.type == "call_expression" else \
+            packages.get(text(callee)) if callee.type == "identifier" else None
+        return module is not None and module.split("/")[0] in _LOGGER_PACKAGES
+    return False
 
 
 def _follows_contract(leak: Leak, finding: Finding) -> bool:
@@ -3548,10 +3750,28 @@ _LOGGER_PACKAGES = frozenset({"winston", "pino", "bunyan", "log4js", "signale", 
                               "loglevel", "npmlog", "tslog"})
 
 
-def _logger_of(ctx: FileContext, scope: Node) -> str | None:
+def _logger_of(ctx: FileContext, scope: Node, seen_only: bool = False) -> str | None:
     """Return the call that logs an error in this file's way: ``<request>.log.error`` where the
     file logs through pino-http's request logger, an imported ``logger``/``log`` with
-    ``.error``; else None (``console.error``)."""
+    ``.error``; else None (``console.error``). ``seen_only``: not a project module's logger
+    this file never calls ``.error`` on (whether that module has the method is for the project
+    phase to prove: ``_unseen_logger``)."""
+    choice = _logger_choice(ctx, scope, seen_only)
+    return choice[0] if choice is not None else None
+
+
+def _unseen_logger(ctx: FileContext, scope: Node) -> tuple[str, str, str] | None:
+    """Return (the local, its module, the name it is imported as: ``default``, ``*`` or the
+    export's) when ``_logger_of`` picks a project module's logger that this file never calls
+    ``.error`` on: nothing here shows that the module has that method."""
+    choice = _logger_choice(ctx, scope, False)
+    return choice[1] if choice is not None else None
+
+
+def _logger_choice(ctx: FileContext, scope: Node, seen_only: bool
+                   ) -> tuple[str, tuple[str, str, str] | None] | None:
+    """Return ``_logger_of``'s call and, for a project module's logger not seen called with
+    ``.error`` in this file, what ``_unseen_logger`` returns."""
     source = ctx.source.decode("utf-8", "replace")
     cur: Node | None = scope
     while cur is not None:
@@ -3561,12 +3781,16 @@ def _logger_of(ctx: FileContext, scope: Node) -> str | None:
             if len(params) > at + 1 and params[at].type == "identifier":
                 req = text(params[at])
                 if re.search(rf"(?<![\w$.]){re.escape(req)}\.log\.error\s*\(", source):
-                    return f"{req}.log.error"
+                    return f"{req}.log.error", None
         cur = cur.parent
     names: dict[str, str] = {}  # a top-level logger binding -> the module it comes from
+    imported: dict[str, str] = {}  # a local -> the name its module exports it as
     for imp in ctx.facts.imports:
         if imp.top_level:
             names.update((local, imp.module) for local in imp.locals())
+            imported.update((local, name) for name, local in imp.named.items())
+            imported.update((local, kind) for local, kind in ((imp.default, "default"),
+                                                              (imp.namespace, "*")) if local)
     for stmt in _top_level(ctx.tree.root_node):
         if stmt.type in ("lexical_declaration", "variable_declaration"):
             for decl in stmt.named_children:
@@ -3575,9 +3799,11 @@ def _logger_of(ctx: FileContext, scope: Node) -> str | None:
     for local, module in sorted(names.items()):
         if local not in _LOGGER_NAMES and not local.lower().endswith("logger"):
             continue
-        if re.search(rf"(?<![\w$.]){re.escape(local)}\.error\s*\(", source) or (
-                module.startswith(".") or module.split("/")[0] in _LOGGER_PACKAGES):
-            return f"{local}.error"
+        if re.search(rf"(?<![\w$.]){re.escape(local)}\.error\s*\(", source) or \
+                module.split("/")[0] in _LOGGER_PACKAGES:
+            return f"{local}.error", None
+        if module.startswith(".") and not seen_only:
+            return f"{local}.error", (local, module, imported.get(local, "default"))
     return None
 
 
@@ -3665,7 +3891,7 @@ def _assignment_edit(ctx: FileContext, target: Node, replacement: str) -> TextEd
 
 
 def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
-              server_errors: str | None = None) -> TextEdit | None:
+              server_errors: str | None = None, seen_only: bool = False) -> TextEdit | None:
     """Return an edit that logs the error on its own line before the statement that answers
     (None when that statement does not start a line of a block). ``server_errors``: the
     status expression when only 5xx answers lose their message (the fix keeps 4xx ones): then
@@ -3678,7 +3904,7 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
     indent = ctx.source[line_start:stmt.start_byte].decode("utf-8", "replace")
     if indent.strip():
         return None  # `catch (err) { res.json(…) }` on one line
-    call = _logger_of(ctx, scope) or "console.error"
+    call = _logger_of(ctx, scope, seen_only) or "console.error"
     if ctx.lang != "javascript" and call != "console.error" \
             and not call.endswith(".log.error") and not _error_typed_any(scope, name):
         # The project's logger may not take this type (`log.error(message: string | Error)`
@@ -3973,8 +4199,9 @@ class ErrorHandler(Rule):
                     and not leak.guards:  # else check_project decides
                 finding = self._leak_finding(ctx, leak)
                 if not _follows_contract(leak, finding) \
-                        and not _rewrites_server_text(leak, finding):  # else check_project decides
-                    yield finding
+                        and not _rewrites_server_text(leak, finding) \
+                        and self._logger_alternative(ctx, leak, finding) is None:
+                    yield finding  # else check_project decides
         yield from self._handler_findings(ctx)
         for value in secrets_in_raised_errors(ctx.tree.root_node, ctx.source):
             yield ctx.node_finding(
@@ -4000,11 +4227,11 @@ class ErrorHandler(Rule):
                 yield ctx.node_finding(self.id, first, message,
                                        self._client_status_fix(ctx, scope, name))
 
-    def _leak_finding(self, ctx: FileContext, leak: Leak) -> Finding:
+    def _leak_finding(self, ctx: FileContext, leak: Leak, seen_only: bool = False) -> Finding:
         what = {"stack": "the stack trace", "message": "the error message",
                 "error": "the whole error object"}[leak.leak]
         fix = self._leak_fix(ctx, leak.node, leak.kind, leak.leak, leak.status, leak.sink,
-                             leak.scope)
+                             leak.scope, seen_only)
         # Say what the fix does: a generic text always, or only for the 5xx answers.
         conditional = fix is not None and any(" < 500 ? " in edit.content
                                              for edit in fix.changes[0].edits)
@@ -4016,6 +4243,23 @@ class ErrorHandler(Rule):
         message = (f"{what} (`{text(shown)}`) is sent to the client; {advice} and log "
                    "the error on the server")
         return ctx.node_finding(self.id, leak.node, message, fix)
+
+    def _logger_alternative(self, ctx: FileContext, leak: Leak, finding: Finding
+                            ) -> tuple[str, str, Finding] | None:
+        """Return (the module, the name it is imported as, the finding with a fix that logs
+        through a logger this file shows, else ``console.error``) when the fix of ``finding``
+        logs through a project module's logger that this file never calls ``.error`` on:
+        whether that module has the method is the project phase's to prove. None otherwise."""
+        if finding.fix is None:
+            return None
+        unseen = _unseen_logger(ctx, leak.scope)
+        if unseen is None:
+            return None
+        local, module, name = unseen
+        if not any(f"{local}.error(" in edit.content for change in finding.fix.changes
+                   for edit in change.edits):
+            return None
+        return module, name, self._leak_finding(ctx, leak, seen_only=True)
 
     def _client_status_fix(self, ctx: FileContext, scope: Node, name: str) -> Fix | None:
         """Answer 4xx errors with their own status and its standard text, first thing in the
@@ -4093,7 +4337,8 @@ class ErrorHandler(Rule):
                    changes=(FileChange(ctx.rel, (TextEdit(line_start, line_start, code),)),))
 
     def _leak_fix(self, ctx: FileContext, node: Node, kind: str, leak: str,
-                  status: int | None | str, sink: Node, scope: Node) -> Fix | None:
+                  status: int | None | str, sink: Node, scope: Node,
+                  seen_only: bool = False) -> Fix | None:
         if leak == "error" or node.type == "shorthand_property_identifier":
             return None  # the body's shape changes: needs a person
         if not sink.start_byte <= node.start_byte < sink.end_byte:
@@ -4147,7 +4392,7 @@ class ErrorHandler(Rule):
         if name and not _error_visible_elsewhere(scope, name, target) \
                 and not _logged_by_earlier_fix(scope, name, target, sink):
             # The replaced text was the only trace of the error: log it, or it is lost.
-            log = _log_line(ctx, sink, scope, name, server_errors)
+            log = _log_line(ctx, sink, scope, name, server_errors, seen_only)
             if log is None:
                 return None  # no line to log it on (an expression body): needs a person
             edits = sorted([log, *edits], key=lambda edit: edit.start)
@@ -4192,7 +4437,8 @@ class ErrorHandler(Rule):
                 kept.append(errors)
         if not ctx.wanted(self) or not (
                 _MESSAGE_BYTES_RE.search(data) or _THIS_ROUTE_BYTES_RE.search(data)
-                or _GATE_BYTES_RE.search(data)):
+                or _GATE_BYTES_RE.search(data)
+                or _unseen_logger(ctx, ctx.tree.root_node) is not None):
             return kept or None
         for leak in _leaks(ctx):
             finding = self._leak_finding(ctx, leak)
@@ -4202,10 +4448,14 @@ class ErrorHandler(Rule):
             route = _follows_contract(leak, finding)
             contract = _sets_contract(leak, finding, ctx.rel)
             server_text = _rewrites_server_text(leak, finding)
-            if own or route or contract or server_text:
+            logger = self._logger_alternative(ctx, leak, finding)
+            if own or route or contract or server_text or logger is not None:
+                # A leak check_file leaves to the project phase only for its logger is
+                # reported there too.
                 kept.append(_Deferred(finding, leak.field, leak.client_class, leak.registrar,
-                                      own or route or server_text, route, contract, leak.guards,
-                                      server_text, leak.public_flag, leak.envelope))
+                                      own or route or server_text or logger is not None, route,
+                                      contract, leak.guards, server_text, leak.public_flag,
+                                      leak.envelope, logger))
         return kept or None
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -4214,8 +4464,9 @@ class ErrorHandler(Rule):
         data = ctx.file_data.get(self.id, {})
         census = [(rel, errors) for rel, kept in sorted(data.items()) for errors in kept
                   if isinstance(errors, _ServerErrors)]
-        deferred = [(rel, _with_app_texts(rel, kept, census)) for rel, leaks in data.items()
-                    for kept in leaks if isinstance(kept, _Deferred)]
+        deferred = [(rel, _with_app_texts(rel, _with_logger(ctx, rel, kept), census))
+                    for rel, leaks in data.items() for kept in leaks
+                    if isinstance(kept, _Deferred)]
         if deferred:
             client = _client_fields(ctx, {kept.field for _, kept in deferred if kept.field})
             reported: list[_Deferred] = []
