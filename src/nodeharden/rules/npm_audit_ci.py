@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._project import find_package_manager, repository_top
+from nodeharden._project import find_package_manager, folders_up_to_top, repository_top
 from nodeharden._regex import lazy_pattern
 from nodeharden._textedit import apply_edits, line_ending
 from nodeharden.rules._base import ProjectContext, Rule
@@ -31,17 +31,24 @@ from nodeharden.rules._yaml import dash_of, item_end
 
 AUDIT_COMMAND = "npm audit --audit-level=high"
 STEP_NAME = "Audit dependencies"
-#: An audit of the dependencies against an advisory database: the package managers' own, the
+#: An audit of the dependencies against an advisory database: the package managers' own (and
+#: a Rush repository's ``rush audit`` command, which Rush leaves to the repository), the
 #: npm audit wrappers, Snyk's CLI (``snyk test``/``snyk monitor``) or GitHub action, OSV-Scanner
 #: (command or action) and GitHub's dependency-review action.
 _AUDIT_RE = lazy_pattern(r"\b(npm|pnpm|yarn)\s+(npm\s+)?audit\b|\baudit-ci\b|\bbetter-npm-audit\b"
+                       r"|(?<![\w-])(?:rush|install-run-rush(?:\.js)?)\s+audit\b"
                        r"|\bimproved-yarn-audit\b|\bcheck-audit\b"
                        r"|(?<![\w.-])snyk(?:\s+--?[\w=.-]+)*\s+(?:test|monitor)\b"
                        r"|\bsnyk/actions/|\bosv-scanner\b|\bdependency-review-action\b")
 _NPM_INSTALL_RE = lazy_pattern(
     r"\bnpm\s+(ci|install|i|clean-install)\b(?![^\n;&|]*\s(-g|--global)\b)")
+#: ``yarn install``, or a lone ``yarn`` (with options only) run as a command: first on its line
+#: or after a shell separator, behind variable assignments or ``sudo``/``npx``. A ``yarn``
+#: that is an argument (``npm install -g yarn``, ``corepack enable yarn``) installs Yarn itself.
 _YARN_INSTALL_RE = lazy_pattern(
-    r"(?<![\w-])yarn(?:\s+install\b|[ \t]*(?=$|[;&|#)])|[ \t]+--(?!version\b)[\w-])",
+    r"(?<![\w-])yarn\s+install\b"
+    r"|(?:^|(?<=[;&|(`{]))[ \t]*(?:(?:sudo|npx|exec|time|command|env|then|do|else)[ \t]+"
+    r"|[A-Za-z_]\w*=\S*[ \t]+)*yarn(?:[ \t]*(?=$|[;&|#)])|[ \t]+--(?!version\b)[\w-])",
     re.MULTILINE)
 _PNPM_INSTALL_RE = lazy_pattern(
     r"\bpnpm\s+(install|i)\b(?![^\n;&|]*\s(-g|--global)\b)")
@@ -77,19 +84,71 @@ class PackageManager:
     clean_install: str
     #: The lockfile's path from the root (``../../pnpm-lock.yaml`` for a workspace above).
     lock_path: str = ""
+    #: The rush.json (path from the root) of the Rush monorepo the project is a project of:
+    #: Rush installs it and keeps the lockfile in its common/config/rush folder.
+    rush: str = ""
+
+
+#: What rush.json names the package manager with, the manager and the lockfile Rush keeps in
+#: common/config/rush.
+_RUSH_MANAGERS = (("pnpmVersion", "pnpm", "pnpm-lock.yaml"),
+                  ("npmVersion", "npm", "npm-shrinkwrap.json"),
+                  ("yarnVersion", "yarn", "yarn.lock"))
+#: rush.json is JSON with comments: a string (kept), a comment (dropped), a trailing comma.
+_JSONC_TOKEN_RE = lazy_pattern(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+_TRAILING_COMMA_RE = lazy_pattern(r",(\s*[}\]])")
+_RUSH_INSTALL_RE = lazy_pattern(r"(?<![\w-])(?:rush|install-run-rush(?:\.js)?)\s+install\b")
+
+
+def _rush_manager(ctx: ProjectContext) -> PackageManager | None:
+    """Return the package manager of a Rush monorepo the root is a project of (its rush.json,
+    at the root or above it up to the top of the repository, lists the root's folder as a
+    ``projectFolder``), or None."""
+    root = Path(ctx.info.root)
+    for depth, folder in enumerate(folders_up_to_top(root)):
+        up = "../" * depth
+        source = ctx.read(up + "rush.json")
+        if source is None:
+            continue
+        text = _JSONC_TOKEN_RE.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "",
+                                   source.decode("utf-8", "replace"))
+        try:
+            config = json.loads(_TRAILING_COMMA_RE.sub(r"\1", text))
+        except ValueError:
+            return None
+        if not isinstance(config, dict):
+            return None
+        inside = root.relative_to(folder).as_posix()
+        projects = config.get("projects")
+        listed = {posixpath.normpath(p["projectFolder"]) for p in projects
+                  if isinstance(p, dict) and isinstance(p.get("projectFolder"), str)} \
+            if isinstance(projects, list) else set()
+        if inside != "." and inside not in listed:
+            return None
+        for key, name, lock in _RUSH_MANAGERS:
+            if isinstance(config.get(key), str):
+                path = f"{up}common/config/rush/{lock}"
+                return PackageManager(name, lock, ctx.read(path) is not None, "",
+                                      _RUSH_INSTALL_RE, (), "rush install", path,
+                                      up + "rush.json")
+        return None
+    return None
 
 
 def detect_package_manager(ctx: ProjectContext) -> PackageManager:
     """Return the project's package manager: package.json ``packageManager`` first, then the
     lockfile that is present; npm when nothing says otherwise. A root that names none of
-    these and is a package of a workspace above it (``find_package_manager``) takes the
-    workspace's manager and lockfile."""
+    these and is a project of a Rush monorepo (``_rush_manager``) or a package of a workspace
+    above it (``find_package_manager``) takes that manager and lockfile."""
     declared = ctx.package_json.get("packageManager")
     if not isinstance(declared, str):
         declared = ""
     here = ("package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", ".yarnrc.yml")
     base = ""
     if not declared and not any(ctx.read(name) is not None for name in (*here, "yarn.lock")):
+        rush = _rush_manager(ctx)
+        if rush is not None:
+            return rush
         above = find_package_manager(Path(ctx.info.root), ctx.package_json)
         if above.install_dir:
             base = above.install_dir + "/"
@@ -156,6 +215,8 @@ class InstallSite:
     checked_out: bool = True
     #: (GitHub) the install step's ``working-directory``: the audit runs there too.
     directory: str | None = None
+    #: How many of pull requests and branch pushes run the workflow (``change_reach``).
+    reach: int = 2
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -291,6 +352,36 @@ def skips_dependencies(triggers: Any, lockfile: str, manifest: str = "package.js
     return "; ".join(reasons)
 
 
+def change_reach(triggers: Any) -> int:
+    """Return how many of the two ways changes arrive run a workflow with these ``on:``
+    triggers: pull requests, and pushes to branches. A ``push`` filtered to tags only (a
+    release), a release, a schedule or a manual run counts for neither."""
+    if isinstance(triggers, str):
+        events: dict[Any, Any] = {triggers: None}
+    elif isinstance(triggers, list):
+        events = {name: None for name in triggers if isinstance(name, str)}
+    elif isinstance(triggers, dict):
+        events = dict(triggers)
+    else:
+        return 0
+    reach = int("pull_request" in events)
+    if "push" in events:
+        push = events["push"]
+        # GitHub runs a push filtered by tags alone for tags only, never for branches.
+        tags_only = isinstance(push, dict) and bool({"tags", "tags-ignore"} & set(push)) \
+            and not {"branches", "branches-ignore"} & set(push)
+        reach += not tags_only
+    return reach
+
+
+def _single_combination(matrix: Any) -> bool:
+    """Return True when a GitHub ``strategy.matrix`` runs its job once: every variable lists
+    one value, with no ``include`` or ``exclude``."""
+    if not isinstance(matrix, dict) or not matrix or "include" in matrix or "exclude" in matrix:
+        return False
+    return all(isinstance(values, list) and len(values) == 1 for values in matrix.values())
+
+
 def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
                   lockfile: str = "package-lock.json",
                   manifest: str = "package.json") -> Iterator[InstallSite]:
@@ -298,6 +389,7 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
     names = (set(triggers) if isinstance(triggers, (dict, list)) else {triggers}) \
         if triggers is not None else set()
     preferred = bool(names & {"push", "pull_request"})
+    reach = change_reach(triggers)
     skips = skips_dependencies(triggers, lockfile, manifest)
     jobs = data.get("jobs") if isinstance(data, dict) else None
     if not isinstance(jobs, dict):
@@ -307,7 +399,8 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
         if not isinstance(steps, list) or not hasattr(steps, "lc"):
             continue
         strategy = job.get("strategy")
-        matrix = isinstance(strategy, dict) and strategy.get("matrix") is not None
+        matrix = isinstance(strategy, dict) and strategy.get("matrix") is not None \
+            and not _single_combination(strategy.get("matrix"))
         for index, step in enumerate(steps):
             if isinstance(step, dict) and _installs(step.get("run"), pattern):
                 checked_out = _checks_out(steps[:index])
@@ -319,7 +412,7 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
                         if directory is not None and not moved.startswith("/") else moved
                 yield InstallSite(rel, steps, index, steps.lc.item(index)[0] + 1, True,
                                   preferred, str(name), jobs, matrix, skips, checked_out,
-                                  directory)
+                                  directory, reach)
                 break
 
 
@@ -1231,7 +1324,8 @@ class NpmAuditCi(Rule):
             # A bot that updates the npm dependencies already brings the fixes for known
             # vulnerabilities as pull requests (judged so by reviewers of held-out apps).
             return
-        old = None if pm.name != "npm" or unread else _old_node(editable + others, pm.install)
+        old = None if pm.name != "npm" or pm.rush or unread \
+            else _old_node(editable + others, pm.install)
         if old is not None:
             # npm audit cannot run on that CI: a step to add there would fail, not audit.
             shown, rel, line = old
@@ -1253,8 +1347,13 @@ class NpmAuditCi(Rule):
                 sites.extend(_gitlab_sites(rel, data, pm.install))
         # A workflow that never runs when the lockfile or package.json changes would audit
         # every change but the ones that bring new dependencies: it comes last, and gets no fix.
+        # Then the workflows that run on pull requests and branch pushes come first, those
+        # run on one of them next, and release, tag, scheduled or manual workflows last.
         sites.sort(key=lambda s: (not s.checked_out, bool(s.skips_dependencies),
-                                  not s.preferred, s.matrix))
+                                  not s.preferred, -s.reach, s.matrix))
+        if pm.rush:
+            yield from self._rush(ctx, pm, sites, others)
+            return
         if not pm.has_lockfile:
             if sites or others:
                 yield self._no_lockfile(ctx, pm, sites, editable + others)
@@ -1297,6 +1396,28 @@ class NpmAuditCi(Rule):
             return
         # Workflows that never install dependencies (deploy, release, auto-merge) are not
         # where an audit runs: nothing to report.
+
+    def _rush(self, ctx: ProjectContext, pm: PackageManager, sites: list[InstallSite],
+              others: list[tuple[str, str, Any]]) -> Iterator[Finding]:
+        """Report a Rush monorepo's CI that never audits, without a fix: Rush has no audit
+        command of its own, and how to audit its lockfile depends on the Rush and package
+        manager versions. Nothing when no CI file installs the dependencies."""
+        if sites:
+            rel, line = sites[0].rel, sites[0].line
+        else:
+            found = next(((rel, first_install_line(data, pm.install))
+                          for rel, _, data in others
+                          if first_install_line(data, pm.install) is not None), None)
+            if found is None:
+                return
+            rel, line = found[0], found[1] or 1
+        lockfile = f"whose lockfile is {pm.lock_path}" if pm.has_lockfile else \
+            f"whose lockfile, {pm.lock_path}, is not in the repository (`rush update` writes it)"
+        yield ctx.line_finding(
+            self.id, rel, line,
+            f"CI never audits dependencies: the project is part of a Rush monorepo ({pm.rush}, "
+            f"{pm.name}) {lockfile}: add a CI step that audits that lockfile with {pm.name} "
+            "(Rush has no audit command of its own)")
 
     @staticmethod
     def _no_lockfile(ctx: ProjectContext, pm: PackageManager, sites: list[InstallSite],
