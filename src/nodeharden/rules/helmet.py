@@ -2680,16 +2680,16 @@ class Helmet(Rule):
             if not (item.dynamic or item.lines):
                 continue
             facts = ctx.facts.get(rel)
-            sent: set[str] = set(item.sent)
+            from_tables: set[str] = set(item.sent)
             framed = item.frames  # names frame-ancestors, here or in a module it imports
             for imp in facts.imports if facts is not None else ():
                 target = ctx.resolve_import(rel, imp.module)
                 if target is not None and target in data:
-                    sent |= data[target].maps if item.dynamic else set()
-                    sent |= data[target].blocks if item.lines else set()
+                    from_tables |= data[target].maps if item.dynamic else set()
+                    from_tables |= data[target].blocks if item.lines else set()
                     framed = framed or data[target].frames
-            app_sets |= sent
-            if "content-security-policy" in sent and framed:
+            app_sets |= from_tables
+            if "content-security-policy" in from_tables and framed:
                 # `headers['Content-Security-Policy'] = Defaults.csp()`, the policy written
                 # with its frame-ancestors in the module the table's values come from.
                 app_sets.add("frame-ancestors")
