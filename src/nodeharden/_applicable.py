@@ -12,8 +12,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from nodeharden._model import Fix
-from nodeharden._packagejson import NODE_SUPPORT, mirrors, version_for_node
+from nodeharden._model import FileChange, Fix, TextEdit
+from nodeharden._packagejson import (
+    NODE_SUPPORT,
+    OLD_OPTION_NAMES,
+    TYPESCRIPT_SUPPORT,
+    mirrors,
+    version_for_node,
+)
 from nodeharden._project import manifest_source
 from nodeharden._roles import package_of
 from nodeharden._runtime import Runtime
@@ -64,36 +70,78 @@ def _version_text(version: tuple[int, int]) -> str:
 
 _OPTIONAL_SYNTAX_RE = re.compile(r"\?\?|\?\.(?=[\w\[(])")
 _NODE_PREFIX_RE = re.compile(r"""(?:require\(\s*|from\s*|import\(\s*)['"]node:""")
+_IMPORT_TYPE_RE = re.compile(r"^\s*import\s+type\s", re.M)
 
 
 def fit_to_runtime(fix: Fix, runtime: Runtime) -> tuple[str | None, Fix]:
-    """Return ``(None, fix)`` with dependency ranges the project's Node version supports, or
-    the reason the fix cannot be written for that runtime."""
-    if runtime.node is None:
+    """Return ``(None, fix)`` with dependency ranges the project's Node version supports (and,
+    for a fix that edits TypeScript, whose types the project's TypeScript reads:
+    ``TYPESCRIPT_SUPPORT``), or the reason the fix cannot be written for that runtime."""
+    typed = runtime.typescript if any(
+        p.endswith((".ts", ".tsx", ".mts", ".cts")) for p in fix.paths()) else None
+    if runtime.node is None and typed is None:
         return None, fix
     where = f"the project runs on {runtime.describe()}"
     chosen: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
     for dev, packages in ((False, fix.dependencies), (True, fix.dev_dependencies)):
         # Dev dependencies run where the project's dev tool runs, which may need more.
-        node = max(runtime.node, fix.dev_node) if dev and fix.dev_node else runtime.node
+        node = runtime.node
+        if dev and fix.dev_node and node is not None:
+            node = max(node, fix.dev_node)
         for name, version in packages:
             lines = dict((v, n) for n, v in NODE_SUPPORT.get(name, ()))
-            if version not in lines or node >= lines[version]:
+            types_read = typed is None or typed >= TYPESCRIPT_SUPPORT.get(name, {}).get(
+                version, (0, 0))
+            if version not in lines or (node is None or node >= lines[version]) and types_read:
                 # A range the rule chose on purpose (matched to the project's own eslint
                 # major, say) that the runtime supports stays as it is.
                 chosen[dev].append((name, version))
                 continue
-            picked, needed = version_for_node(name, node)
+            picked, needed = version_for_node(name, node, typed)
             if picked is None:
+                if not types_read and (node is None or node >= lines[version]):
+                    return (f"needs a newer TypeScript for {name}'s types; the project "
+                            f"compiles with TypeScript {_version_text(typed or (0, 0))} "
+                            f"({runtime.typescript_source})"), fix
                 return f"needs Node {_version_text(needed)} for {name}; {where}", fix
             chosen[dev].append((name, picked))
     written = "".join(edit.content for change in fix.changes for edit in change.edits)
-    if runtime.node < (14, 0) and _OPTIONAL_SYNTAX_RE.search(written):
+    if typed is not None and typed < (3, 8) and _IMPORT_TYPE_RE.search(written):
+        return (f"writes `import type`, which needs TypeScript 3.8; the project compiles with "
+                f"TypeScript {_version_text(typed)} ({runtime.typescript_source})"), fix
+    if runtime.node is not None and runtime.node < (14, 0) \
+            and _OPTIONAL_SYNTAX_RE.search(written):
         return f"writes ?. or ??, which need Node 14; {where}", fix
-    if runtime.node < (16, 0) and _NODE_PREFIX_RE.search(written):
+    if runtime.node is not None and runtime.node < (16, 0) and _NODE_PREFIX_RE.search(written):
         return f"imports node: built-ins, which need Node 16; {where}", fix
-    return None, replace(fix, dependencies=tuple(chosen[False]),
-                         dev_dependencies=tuple(chosen[True]))
+    fitted = replace(fix, dependencies=tuple(chosen[False]),
+                     dev_dependencies=tuple(chosen[True]))
+    for name, version in chosen[False] + chosen[True]:
+        if name in OLD_OPTION_NAMES and version != dict(_packages_of(fix)).get(name):
+            fitted = _old_option_names(fitted, name, version)
+    return None, fitted
+
+
+def _packages_of(fix: Fix) -> tuple[tuple[str, str], ...]:
+    """Return the packages a fix adds, runtime and development ones."""
+    return fix.dependencies + fix.dev_dependencies
+
+
+def _old_option_names(fix: Fix, package: str, version: str) -> Fix:
+    """Return ``fix`` with ``package``'s options spelled as release ``version`` reads them
+    (``OLD_OPTION_NAMES``), when that release is older than the renaming."""
+    major = re.search(r"\d+", version)
+    before, names = OLD_OPTION_NAMES[package]
+    if major is None or int(major.group()) >= before:
+        return fix
+    pattern = re.compile(r"(?<![\w$])(" + "|".join(map(re.escape, names)) + r")(?=\s*:)")
+    changes = tuple(
+        FileChange(change.path, tuple(
+            TextEdit(edit.start, edit.end,
+                     pattern.sub(lambda m: names[m.group(1)], edit.content))
+            for edit in change.edits), change.create)
+        for change in fix.changes)
+    return replace(fix, changes=changes)
 
 
 def manifest_problem(fix: Fix, package_dirs: list[str],
@@ -196,6 +244,7 @@ def declined_reasons(fixes: Iterable[Fix], runtime: Callable[[], Runtime], root:
     for index, fix in enumerate(fixes):
         if not (fix.dependencies or fix.dev_dependencies) and not any(
                 _OPTIONAL_SYNTAX_RE.search(edit.content) or _NODE_PREFIX_RE.search(edit.content)
+                or _IMPORT_TYPE_RE.search(edit.content)
                 for change in fix.changes for edit in change.edits):
             continue
         if known is None:

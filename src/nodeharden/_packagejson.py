@@ -43,6 +43,27 @@ NODE_SUPPORT: dict[str, tuple[tuple[tuple[int, int], str], ...]] = {
 }
 
 
+#: The oldest TypeScript that reads the type declarations of a release line listed in
+#: ``NODE_SUPPORT`` (measured with each TypeScript release on a file that imports the package):
+#: helmet 6 and later are not found by TypeScript before 4.5 (TS2307); helmet 5 is.
+TYPESCRIPT_SUPPORT: dict[str, dict[str, tuple[int, int]]] = {
+    "helmet": {"^8.3.0": (4, 5), "^7.2.0": (4, 5), "^6.2.0": (4, 5)},
+}
+
+
+#: Options that a package's release lines before the given major spell the old way. Fixes
+#: write today's names; ``fit_to_runtime`` renames them when it picks an older line for the
+#: project's Node or TypeScript (helmet 5 ignores ``xFrameOptions: false`` and sends the
+#: header; helmet 6 reads both spellings).
+OLD_OPTION_NAMES: dict[str, tuple[int, dict[str, str]]] = {
+    "helmet": (6, {"xFrameOptions": "frameguard", "strictTransportSecurity": "hsts",
+                   "xContentTypeOptions": "noSniff", "xDnsPrefetchControl": "dnsPrefetchControl",
+                   "xDownloadOptions": "ieNoOpen",
+                   "xPermittedCrossDomainPolicies": "permittedCrossDomainPolicies",
+                   "xXssProtection": "xssFilter", "xPoweredBy": "hidePoweredBy"}),
+}
+
+
 def declared_major(data: Mapping[str, Any], package: str) -> int | None:
     """Return the major version of ``package`` that package.json ``data`` declares (``^7.1.0``
     → 7; runtime, development, peer or optional dependency, the first whose range names a
@@ -61,17 +82,19 @@ def version_of(package: str) -> str:
     return VERSIONS[package]
 
 
-def version_for_node(package: str, node: tuple[int, int] | None) -> tuple[str | None,
-                                                                        tuple[int, int]]:
-    """Return the newest range of ``package`` that supports Node ``node`` (None: current), or
-    None with the oldest Node version any known release line needs."""
+def version_for_node(package: str, node: tuple[int, int] | None,
+                     typescript: tuple[int, int] | None = None) -> tuple[str | None,
+                                                                    tuple[int, int]]:
+    """Return the newest range of ``package`` that supports Node ``node`` (None: current) and
+    whose types TypeScript ``typescript`` reads (None: any), or None with the oldest Node
+    version any known release line needs."""
     lines = NODE_SUPPORT.get(package)
     if not lines:
         return VERSIONS.get(package), (0, 0)
-    if node is None:
-        return lines[0][1], lines[0][0]
+    typed = TYPESCRIPT_SUPPORT.get(package, {})
     for needed, version in lines:
-        if node >= needed:
+        if (node is None or node >= needed) and (
+                typescript is None or typescript >= typed.get(version, (0, 0))):
             return version, needed
     return None, lines[-1][0]
 

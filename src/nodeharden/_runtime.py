@@ -44,6 +44,10 @@ class Runtime:
     install_dir: str = ""
     #: The version files left out as stale, below ``engines.node`` (``".nvmrc 8.11"``).
     stale: tuple[str, ...] = ()
+    #: The oldest TypeScript the project's package.json files admit (``"typescript":
+    #: "^3.7.5"`` → (3, 7)), and where that was read; None when it declares none.
+    typescript: NodeVersion | None = None
+    typescript_source: str = ""
 
     def describe(self) -> str:
         """Return ``"Node 8 (Dockerfile FROM node:8)"`` or ``"an unknown Node version"``."""
@@ -236,10 +240,34 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
             found.append((oldest, f"{path.relative_to(root).as_posix()} tests on Node "
                                   f"{oldest[0]}"))
     manager = find_package_manager(root, package_json)
+    typescript, typescript_source = _typescript(package_json, nested)
     if not found:
         return Runtime(package_manager=manager.name, lockfile=manager.lockfile,
-                       install_dir=manager.install_dir)
+                       install_dir=manager.install_dir, typescript=typescript,
+                       typescript_source=typescript_source)
     version, source = min(found, key=lambda pair: pair[0])
     return Runtime(node=version, source=source, package_manager=manager.name,
                    lockfile=manager.lockfile, install_dir=manager.install_dir,
-                   stale=tuple(stale))
+                   stale=tuple(stale), typescript=typescript,
+                   typescript_source=typescript_source)
+
+
+def _typescript(package_json: dict[str, Any] | None,
+                nested: tuple[tuple[str, dict[str, Any]], ...]) -> tuple[NodeVersion | None, str]:
+    """Return the oldest TypeScript version the root's and the server packages' package.json
+    files admit (``dependencies`` or ``devDependencies``), with where it was read."""
+    from nodeharden._roles import role_from_path
+
+    found: list[tuple[NodeVersion, str]] = []
+    for rel, data in (*nested, ("", package_json or {})):
+        if rel and role_from_path(rel).role in _NOT_RUNTIME_ROLES:
+            continue
+        for field in ("devDependencies", "dependencies"):
+            deps = data.get(field)
+            spec = deps.get("typescript") if isinstance(deps, dict) else None
+            version = lowest_in_range(spec) if isinstance(spec, str) else None
+            if version:
+                where = f"{rel}/package.json" if rel else "package.json"
+                found.append((version, f"{where} {field} typescript {str(spec).strip()}"))
+                break
+    return min(found, key=lambda pair: pair[0]) if found else (None, "")
