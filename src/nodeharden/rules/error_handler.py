@@ -754,9 +754,107 @@ def _exclusive_branches(first: Node, second: Node) -> bool:
         and arm.start_byte <= second.start_byte < arm.end_byte for arm in arms)
 
 
-def _status_of(call: Node) -> int | None | str:
-    """Return the literal status a ``res.status(N).json(...)`` chain sets, None when it sets
-    none, or ``"dynamic"``."""
+#: Every status by its reason-phrase name (``BAD_REQUEST`` → 400, ``BAD_GATEWAY`` → 502), as
+#: the status-code packages name them.
+_CODES_BY_NAME = {name: int(status) for name, status in HTTPStatus.__members__.items()}
+#: Modules whose default or named object holds the codes by name (``StatusCodes.BAD_REQUEST``,
+#: ``httpStatus.BAD_REQUEST``, ``httpStatus['BAD_REQUEST']``): module → the names it exports
+#: that object as ("default" for a default import).
+_STATUS_OBJECTS = {"http-status-codes": frozenset({"StatusCodes", "default"}),
+                   "http-status": frozenset({"default", "status"})}
+#: ``.status(NAME)``, ``.sendStatus(NAME)``, ``.statusCode = NAME``: a status a file names.
+_NAMED_STATUS_RE = lazy_pattern(
+    rb"\.\s*(?:status|sendStatus)\s*\(\s*([A-Za-z_$][\w$]*)\s*[),]"
+    rb"|\.\s*statusCode\s*=\s*([A-Za-z_$][\w$]*)")
+
+
+@dataclass
+class _Statuses:
+    """The status constants one file names: ``names``, identifiers bound to a number (a
+    top-level ``const CONFLICT = 409`` of the file, a code imported by name from a status-code
+    package, or a project module's ``export const INVALID_PAYLOAD = 400`` once the project phase
+    has read it); ``objects``, the local names of a status-code package's object of codes
+    (``StatusCodes``, ``httpStatus``). ``root`` is the file's tree, to check a name is declared
+    only once (a parameter of the same name would hide it)."""
+
+    root: Node
+    names: dict[str, int]
+    objects: frozenset[str]
+    _once: dict[str, bool] | None = None
+
+    def _single(self, name: str) -> bool:
+        if self._once is None:
+            self._once = {}
+        if name not in self._once:
+            self._once[name] = _bindings(self.root, name) == 1
+        return self._once[name]
+
+    def value(self, node: Node) -> int | None:
+        """Return the number ``node`` names, or None."""
+        if node.type == "identifier":
+            code = self.names.get(text(node))
+            return code if code is not None and self._single(text(node)) else None
+        obj = unwrap(node.child_by_field_name("object"))
+        if obj is None or obj.type != "identifier" or text(obj) not in self.objects \
+                or not self._single(text(obj)):
+            return None
+        if node.type == "member_expression":
+            return _CODES_BY_NAME.get(text(node.child_by_field_name("property")))
+        index = unwrap(node.child_by_field_name("index")) \
+            if node.type == "subscript_expression" else None
+        if index is not None and index.type == "string":
+            return _CODES_BY_NAME.get(text(index)[1:-1])
+        return None
+
+
+def _file_statuses(root: Node, source: bytes, facts: FileFacts,
+                   imported: dict[str, int] | None = None) -> _Statuses:
+    """Return the status constants the file of ``root`` names (``_Statuses``), with
+    ``imported``: the numbers of names it imports from project modules."""
+    names: dict[str, int] = dict(imported or {})
+    objects: set[str] = set()
+    for imp in facts.imports:
+        exported_as = _STATUS_OBJECTS.get(imp.module)
+        if exported_as is None:
+            continue
+        for name, local in imp.named.items():
+            if name in exported_as:
+                objects.add(local)
+            elif name in _CODES_BY_NAME:
+                names[local] = _CODES_BY_NAME[name]
+        objects |= {n for n in (imp.default, imp.namespace) if n}
+    if _NAMED_STATUS_RE.search(source) is not None:
+        consts = [stmt for stmt in _top_level(root) if stmt.type == "lexical_declaration"
+                  and text(stmt).startswith("const")]
+        for _ in range(2):  # `const BAD_REQUEST = INVALID_PAYLOAD`: one alias hop
+            for stmt in consts:
+                for decl in stmt.named_children:
+                    bound = decl.child_by_field_name("name") \
+                        if decl.type == "variable_declarator" else None
+                    value = unwrap(decl.child_by_field_name("value")) if bound else None
+                    if bound is None or value is None or bound.type != "identifier":
+                        continue
+                    if value.type == "number" and text(value).isdigit():
+                        names[text(bound)] = int(text(value))
+                    elif value.type == "identifier" and text(value) in names:
+                        names[text(bound)] = names[text(value)]
+    return _Statuses(root, names, frozenset(objects))
+
+
+def _project_status_names(facts: FileFacts, source: bytes) -> tuple[tuple[str, str, str], ...]:
+    """Return (local name, module, imported name) of the names the file imports from its own
+    project modules and answers with as a status (``.status(INVALID_PAYLOAD)``): their numbers
+    are for the project phase to read."""
+    used = {m.group(1) or m.group(2) for m in _NAMED_STATUS_RE.finditer(source)}
+    used = {n.decode() for n in used if n}
+    return tuple((local, imp.module, name) for imp in facts.imports
+                 if imp.module.startswith(".") for name, local in imp.named.items()
+                 if local in used)
+
+
+def _status_of(call: Node, statuses: _Statuses | None = None) -> int | None | str:
+    """Return the literal status a ``res.status(N).json(...)`` chain sets (a named constant
+    ``statuses`` knows counts as its number), None when it sets none, or ``"dynamic"``."""
     fn = call.child_by_field_name("function")
     obj = fn.child_by_field_name("object") if fn is not None else None
     while obj is not None and obj.type == "call_expression":
@@ -766,15 +864,17 @@ def _status_of(call: Node) -> int | None | str:
         if text(inner.child_by_field_name("property")) in ("status", "sendStatus"):
             args = obj.child_by_field_name("arguments")
             first = args.named_children[0] if args is not None and args.named_children else None
-            return _literal_status(first)
+            return _literal_status(first, statuses)
         obj = inner.child_by_field_name("object")
     return None
 
 
-def _literal_status(node: Node | None, depth: int = 0) -> int | str:
+def _literal_status(node: Node | None, statuses: _Statuses | None = None,
+                    depth: int = 0) -> int | str:
     """Return the status a literal or a conditional of literals sends: ``404``, and for
     ``found ? 404 : 403`` the first branch's when every branch is a 4xx, or every one a 5xx
-    (what a fix needs to know); else ``"dynamic"``."""
+    (what a fix needs to know); else ``"dynamic"``. A constant ``statuses`` knows
+    (``INVALID_PAYLOAD``, ``StatusCodes.BAD_REQUEST``) is its number."""
     node = unwrap(node)
     if depth > _MAX_NESTING:
         return "dynamic"
@@ -783,8 +883,11 @@ def _literal_status(node: Node | None, depth: int = 0) -> int | str:
             return int(text(node))
         except ValueError:
             return "dynamic"
+    named = statuses.value(node) if statuses is not None and node is not None else None
+    if named is not None:
+        return named
     if node is not None and node.type == "ternary_expression":
-        branches = [_literal_status(node.child_by_field_name(field), depth + 1)
+        branches = [_literal_status(node.child_by_field_name(field), statuses, depth + 1)
                     for field in ("consequence", "alternative")]
         if all(isinstance(b, int) for b in branches) \
                 and len({int(b) // 100 for b in branches if isinstance(b, int)}) == 1:
@@ -792,45 +895,54 @@ def _literal_status(node: Node | None, depth: int = 0) -> int | str:
     return "dynamic"
 
 
-def _client_status_apart(sink: Node, scope: Node) -> bool:
+def _client_status_apart(sink: Node, scope: Node, statuses: _Statuses | None = None) -> bool:
     """Return True when catch block ``scope`` answers at ``sink`` with a literal 4xx its chain
     does not spell out: set by an earlier statement of the blocks around it
     (``res.status(429); res.json(…)``, ``res.statusCode = 400``), or held by a local that is
     only ever a 4xx literal (``let status = 401; if (c) status = 400; res.status(status)``)."""
+    found = _status_set_apart(sink, scope)
+    return found is not None and _client_status_value(*found, statuses)
+
+
+def _status_set_apart(sink: Node, scope: Node) -> tuple[Node, Node] | None:
+    """Return (the status expression, where it is read) that ``scope`` answers with at
+    ``sink`` on every path: its chain's own ``status(X)``, or the one an earlier statement of
+    the blocks around it sets (``res.status(429); res.json(…)``, ``res.statusCode = 400``);
+    None when code that may change it runs between, or no status is set."""
     root = _root_name(sink.child_by_field_name("function"))
     if not root or root not in _response_names(scope):
-        return False
+        return None
     own = _status_arg(sink)
     if own is not None:
-        return _client_status_value(own, sink)
+        return own, sink
     mention = re.compile(rf"(?<![\w$.]){re.escape(root)}(?![\w$])")
     cur = statement_of(sink)
     up = sink.parent
     while up is not None and up != cur:
         if up.type in _FUNCTIONS:
-            return False  # answered in a callback (`setTimeout(() => res.json(…))`)
+            return None  # answered in a callback (`setTimeout(() => res.json(…))`)
         up = up.parent
     if _may_set_status(text(cur)[:max(0, sink.start_byte - cur.start_byte)], mention):
-        return False  # `if (e.fatal && res.status(500)) res.json(…)`
+        return None  # `if (e.fatal && res.status(500)) res.json(…)`
     while cur != scope and cur.parent is not None and cur.parent.type not in _FUNCTIONS:
         parent = cur.parent
         if parent.type not in _STRAIGHT_PARENTS:
-            return False  # a loop, switch, try or finally: an earlier pass or case may set it
+            return None  # a loop, switch, try or finally: an earlier pass or case may set it
         if parent.type == "if_statement":
             condition = parent.child_by_field_name("condition")
             if condition is not None and _may_set_status(text(condition), mention):
-                return False
+                return None
         if parent.type in ("statement_block", "program"):
             before = [c for c in parent.named_children
                       if c.type != "comment" and c.end_byte <= cur.start_byte]
             for prev in reversed(before):
                 value = _status_statement(prev, root)
                 if value is not None:
-                    return _client_status_value(value, prev)
+                    return value, prev
                 if _may_set_status(text(prev), mention):
-                    return False  # the response, or code that may reach it, runs between
+                    return None  # the response, or code that may reach it, runs between
         cur = parent
-    return False
+    return None
 
 
 #: The statements a status set earlier reaches the answer through unchanged, on every path.
@@ -879,14 +991,14 @@ def _status_statement(stmt: Node, root: str) -> Node | None:
     return None
 
 
-def _client_status_value(node: Node, at: Node) -> bool:
-    """Return True when status expression ``node`` (read at ``at``) is a 4xx literal, a
-    conditional of 4xx literals, or a local of ``at``'s function declared with one and only
-    ever assigned such literals."""
+def _client_status_value(node: Node, at: Node, statuses: _Statuses | None = None) -> bool:
+    """Return True when status expression ``node`` (read at ``at``) is a 4xx literal (or a
+    constant ``statuses`` knows), a conditional of 4xx literals, or a local of ``at``'s
+    function declared with one and only ever assigned such literals."""
     node = unwrap(node)
     if node is None:
         return False
-    status = _literal_status(node)
+    status = _literal_status(node, statuses)
     if isinstance(status, int):
         return 400 <= status < 500
     if node.type != "identifier":
@@ -924,7 +1036,7 @@ def _client_status_value(node: Node, at: Node) -> bool:
             return False  # a parameter of the same name: too clever to judge
         else:
             continue
-        status = _literal_status(value)
+        status = _literal_status(value, statuses)
         if not isinstance(status, int) or not 400 <= status < 500:
             return False
     return declared == 1
@@ -1180,6 +1292,43 @@ class _Deferred:
     #: on: (the module, the name it is imported as, the finding whose fix logs with a logger
     #: the file shows instead), for the project phase to pick (``_with_logger``).
     logger: tuple[str, str, Finding] | None = None
+
+
+@dataclass(frozen=True, order=True)
+class _Reread:
+    """A file whose leaks the project phase reads (``file_data``): it answers with status
+    names it imports from its own modules, (local name, module, imported name) each, whose
+    numbers decide whether a message is a client's answer (``.status(INVALID_PAYLOAD)``)."""
+
+    names: tuple[tuple[str, str, str], ...]
+
+
+def _imported_numbers(ctx: ProjectContext, rel: str,
+                      names: Iterable[tuple[str, str, str]]) -> dict[str, int]:
+    """Return local name → number of the ``names`` (``_Reread``) whose project module
+    declares them a number: ``export const INVALID_PAYLOAD = 400``, or a const of one."""
+    numbers: dict[str, int] = {}
+    for local, module, imported in names:
+        target = _resolve(ctx, rel, module)
+        parsed = _source_of(ctx, target) if target else None
+        if parsed is None:
+            continue
+        root = parsed[2].root_node
+        code = _constant(ctx, target, root, _top_const(root, imported))  # type: ignore[arg-type]
+        if code is not None:
+            numbers[local] = code
+    return numbers
+
+
+def _file_context(ctx: ProjectContext, rel: str) -> FileContext | None:
+    """Return the ``FileContext`` of a scanned file, for the project phase."""
+    parsed = _source_of(ctx, rel)
+    facts = ctx.facts.get(rel)
+    if parsed is None or facts is None:
+        return None
+    lang, source, tree = parsed
+    return FileContext(rel=rel, lang=lang, source=source, tree=tree, facts=facts,
+                       style=ctx.styles[rel], info=ctx.info)
 
 
 def _rewrites_server_text(leak: Leak, finding: Finding) -> bool:
@@ -2482,12 +2631,15 @@ def _express_field_in_base(ctx: ProjectContext, rel: str, base: str, field: str,
     return len(names) == 1 and _express_field_in_base(ctx, cls_rel, names[0], field, depth + 1)
 
 
-def _leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Iterator[Leak]:
+def _leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
+           imported: dict[str, int] | None = None) -> Iterator[Leak]:
     """Return the leaks of ``ctx``'s file, each sent value once: the reads of one expression
     the fix replaces as a whole (``err.message || err.stack``) are one leak, the stack's
-    when it has one (its fix never keeps the text, even for a 4xx)."""
+    when it has one (its fix never keeps the text, even for a 4xx). ``imported``: the
+    numbers of the status names the file imports from project modules."""
     chosen: dict[tuple[int, int], Leak] = {}
-    for leak in _node_leaks(ctx, handlers):
+    statuses = _file_statuses(ctx.tree.root_node, ctx.source, ctx.facts, imported)
+    for leak in _node_leaks(ctx, handlers, statuses):
         whole = _whole_expression(leak.node)
         key = (whole.start_byte, whole.end_byte)
         if key not in chosen or (leak.leak == "stack" and chosen[key].leak != "stack"):
@@ -2504,7 +2656,8 @@ def _stringified(node: Node) -> bool:
         and args is not None and args.named_child_count == 1
 
 
-def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Iterator[Leak]:
+def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
+                statuses: _Statuses | None = None) -> Iterator[Leak]:
     """Return the leaks of ``ctx``'s file, each node once."""
     _MEMO.clear()  # what the last file kept (and its tree) is not needed again
     seen: set[int] = set()
@@ -2537,11 +2690,18 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset()) -> Ite
                 continue  # `next ? next(err) : res.json(err)` in a route: Express passes next
             registrar = dead if isinstance(dead, tuple) else None
             _, sink_node = sink
-            status = _status_of(sink_node) if sink_node.type == "call_expression" else None
+            status = _status_of(sink_node, statuses) \
+                if sink_node.type == "call_expression" else None
+            if kind == "handler" and status is None and sink_node.type == "call_expression":
+                # `res.status(500); res.json({ message: err.message })`: the status set before
+                # the answer on every path is the one it goes with
+                apart = _status_set_apart(sink_node, scope)
+                known = _literal_status(apart[0], statuses) if apart is not None else None
+                status = known if isinstance(known, int) else None
             if kind == "catch" and leak == "message" and (
                     (isinstance(status, int) and status < 500) or (
                     sink_node.type == "call_expression"
-                    and _client_status_apart(sink_node, scope))):
+                    and _client_status_apart(sink_node, scope, statuses))):
                 continue  # a deliberate client error message, e.g. a validation failure
             if leak == "message" and _in_client_branch(node, scope, name, status, ctx.facts):
                 continue  # a branch taken only for client errors: their messages are answers
@@ -4193,7 +4353,15 @@ class ErrorHandler(Rule):
         return super().wants(source) and _SINK_BYTES_RE.search(source) is not None
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
-        for leak in _leaks(ctx):
+        if not _project_status_names(ctx.facts, ctx.source):
+            # else the project phase reads the leaks, with the numbers of the status names the
+            # file imports from its own modules (`file_data`, `_Reread`)
+            yield from self._direct_leak_findings(ctx, _leaks(ctx))
+        yield from self._handler_findings(ctx)
+
+    def _direct_leak_findings(self, ctx: FileContext, leaks: Iterable[Leak]) -> Iterator[Finding]:
+        """Return the findings of ``leaks`` no project fact decides."""
+        for leak in leaks:
             if leak.field is None and leak.client_class is None and leak.public_flag is None \
                     and leak.envelope is None and leak.registrar is None \
                     and not leak.guards:  # else check_project decides
@@ -4202,7 +4370,6 @@ class ErrorHandler(Rule):
                         and not _rewrites_server_text(leak, finding) \
                         and self._logger_alternative(ctx, leak, finding) is None:
                     yield finding  # else check_project decides
-        yield from self._handler_findings(ctx)
         for value in secrets_in_raised_errors(ctx.tree.root_node, ctx.source):
             yield ctx.node_finding(
                 self.id, value,
@@ -4360,6 +4527,8 @@ class ErrorHandler(Rule):
         elif kind == "handler" and isinstance(status, int) and status >= 500:
             replacement = generic  # the response is a 5xx whatever the error says
             applicability = "safe"
+        elif kind == "handler" and isinstance(status, int):
+            return None  # a 4xx already set (`res.status(BAD_INPUT)`): as with `status(400)`
         elif kind == "handler" or status == "dynamic":
             # The status as the handler computes it (err.status, err.errorCode, a custom
             # field…): its 4xx answers keep their body, only 5xx ones get the generic text.
@@ -4419,7 +4588,7 @@ class ErrorHandler(Rule):
         return Fix(title=title, applicability=applicability,
                    changes=(FileChange(ctx.rel, tuple(edits)),))
 
-    def file_data(self, ctx: FileContext) -> list[_Deferred | _ServerErrors] | None:
+    def file_data(self, ctx: FileContext) -> list[_Deferred | _ServerErrors | _Reread] | None:
         """Return what the project phase needs of this file's leaks: the findings
         ``check_file`` left to it (a status read from an error field, a branch narrowing the
         error to a class, a route's registration on ``this.<field>`` in another file, a
@@ -4430,17 +4599,32 @@ class ErrorHandler(Rule):
         ``this.<field>``; and the errors an application file hands on with a literal 5xx
         status (``_ServerErrors``)."""
         data = ctx.source
-        kept: list[_Deferred | _ServerErrors] = []
+        kept: list[_Deferred | _ServerErrors | _Reread] = []
         if not is_test_file(ctx.rel) and _server_status_in(data):
             errors = _server_errors(ctx.lang, ctx.tree.root_node)
             if errors.texts or errors.raw:
                 kept.append(errors)
-        if not ctx.wanted(self) or not (
-                _MESSAGE_BYTES_RE.search(data) or _THIS_ROUTE_BYTES_RE.search(data)
-                or _GATE_BYTES_RE.search(data)
-                or _unseen_logger(ctx, ctx.tree.root_node) is not None):
+        names = _project_status_names(ctx.facts, data) if ctx.wanted(self) else ()
+        if names:
+            kept.append(_Reread(names))  # the project phase reads its leaks
+            return kept
+        if not self._defers_leaks(ctx):
             return kept or None
-        for leak in _leaks(ctx):
+        kept.extend(self._deferred_leaks(ctx, _leaks(ctx)))
+        return kept or None
+
+    def _defers_leaks(self, ctx: FileContext) -> bool:
+        """Return True when the file's bytes may hold a leak the project phase decides."""
+        data = ctx.source
+        return ctx.wanted(self) and bool(
+            _MESSAGE_BYTES_RE.search(data) or _THIS_ROUTE_BYTES_RE.search(data)
+            or _GATE_BYTES_RE.search(data)
+            or _unseen_logger(ctx, ctx.tree.root_node) is not None)
+
+    def _deferred_leaks(self, ctx: FileContext, leaks: Iterable[Leak]) -> list[_Deferred]:
+        """Return what the project phase needs of ``leaks`` (``file_data``)."""
+        kept: list[_Deferred] = []
+        for leak in leaks:
             finding = self._leak_finding(ctx, leak)
             own = leak.field is not None or leak.client_class is not None \
                 or leak.registrar is not None or bool(leak.guards) or leak.public_flag is not None \
@@ -4456,7 +4640,7 @@ class ErrorHandler(Rule):
                                       own or route or server_text or logger is not None, route,
                                       contract, leak.guards, server_text, leak.public_flag,
                                       leak.envelope, logger))
-        return kept or None
+        return kept
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         # Messages sent with the status an error carries in its own field: real leaks unless
@@ -4464,9 +4648,21 @@ class ErrorHandler(Rule):
         data = ctx.file_data.get(self.id, {})
         census = [(rel, errors) for rel, kept in sorted(data.items()) for errors in kept
                   if isinstance(errors, _ServerErrors)]
+        found = [(rel, kept) for rel, leaks in data.items() for kept in leaks
+                 if isinstance(kept, _Deferred)]
+        for rel, reread in sorted((rel, kept) for rel, leaks in data.items() for kept in leaks
+                                  if isinstance(kept, _Reread)):
+            # A file that answers with status names imported from its own modules: its leaks,
+            # with the numbers those modules give the names.
+            file_ctx = _file_context(ctx, rel)
+            if file_ctx is None:
+                continue
+            leaks = list(_leaks(file_ctx, imported=_imported_numbers(ctx, rel, reread.names)))
+            yield from self._direct_leak_findings(file_ctx, leaks)
+            if self._defers_leaks(file_ctx):
+                found.extend((rel, kept) for kept in self._deferred_leaks(file_ctx, leaks))
         deferred = [(rel, _with_app_texts(rel, _with_logger(ctx, rel, kept), census))
-                    for rel, leaks in data.items() for kept in leaks
-                    if isinstance(kept, _Deferred)]
+                    for rel, kept in found]
         if deferred:
             client = _client_fields(ctx, {kept.field for _, kept in deferred if kept.field})
             reported: list[_Deferred] = []
@@ -4534,6 +4730,8 @@ class ErrorHandler(Rule):
                 if app.kind != "app" or _has_handler(ctx, facts, app) \
                         or (facts.path, app.start) in wrappers:
                     continue
+                if _configured_nowhere(ctx, facts, app):
+                    continue  # nothing mounted on it: only Express's own 404s, no `next(err)`
                 if _sets_production_env(ctx, facts, app):
                     continue  # `app.set('env', 'production')`: the default handler's env
                 missing_next = _three_parameter_handler(ctx, facts, app)
@@ -4589,7 +4787,8 @@ class ErrorHandler(Rule):
                 continue
             file_ctx = FileContext(rel=rel, lang=lang, source=source, tree=tree, facts=target,
                                    style=ctx.styles[rel], info=ctx.info)
-            leaks = [leak for leak in _leaks(file_ctx, handlers)
+            imported = _imported_numbers(ctx, rel, _project_status_names(target, source))
+            leaks = [leak for leak in _leaks(file_ctx, handlers, imported)
                      if leak.kind == "handler" and leak.scope.start_byte in handlers]
             fields = {leak.field for leak in leaks if leak.field is not None}
             client = _client_fields(ctx, fields) if fields else set()
@@ -6364,6 +6563,61 @@ def _handler_anywhere_else(ctx: ProjectContext) -> bool:
         if _has_handler(ctx, facts):
             return True
     return False
+
+
+#: What may be done with an app that mounts nothing on it: settings and listening.
+_UNMOUNTING_METHODS = frozenset({"listen", "set", "enable", "disable", "enabled", "disabled"})
+#: The modules whose ``createServer(app)`` only hands the app the server's requests.
+_SERVER_MODULES = frozenset({"http", "https", "http2", "node:http", "node:https", "node:http2"})
+
+
+def _configured_nowhere(ctx: ProjectContext, facts: FileFacts, app: AppFact) -> bool:
+    """Return True when nothing is mounted on ``app``: its name is only declared, given
+    settings or listened on (``_UNMOUNTING_METHODS``) and handed to ``http.createServer(app)``
+    (a server a WebSocket server shares); never given a route or middleware, passed to
+    another function, stored or exported. Express then only answers 404 and no error can
+    reach a handler."""
+    name = app.name
+    if not name or facts.exports_app \
+            or any(c.target == name and c.method not in _UNMOUNTING_METHODS
+                   for c in facts.calls):
+        return False
+    root = _root_of(ctx, facts.path)
+    if root is None:
+        return False
+    servers = {local for module in _SERVER_MODULES for local in facts.locals_of(module)}
+    for node in walk(root):
+        if node.type not in ("identifier", "shorthand_property_identifier") \
+                or text(node) != name:
+            continue
+        parent = node.parent
+        if parent is None:
+            return False
+        if parent.type == "variable_declarator" and parent.child_by_field_name("name") == node:
+            value = parent.child_by_field_name("value")
+            if value is not None and value.start_byte <= app.start < value.end_byte:
+                continue  # `const app = express()`
+            return False
+        grand = parent.parent
+        if parent.type == "member_expression" and parent.child_by_field_name("object") == node \
+                and grand is not None and grand.type == "call_expression" \
+                and grand.child_by_field_name("function") == parent \
+                and text(parent.child_by_field_name("property")) in _UNMOUNTING_METHODS:
+            continue  # `app.listen(port)`, `app.set('trust proxy', 1)`
+        if parent.type == "arguments" and grand is not None \
+                and grand.type == "call_expression" \
+                and parent.named_children[-1] == node:
+            callee = grand.child_by_field_name("function")
+            obj = callee.child_by_field_name("object") \
+                if callee is not None and callee.type == "member_expression" else None
+            if callee is not None and (
+                    (obj is not None and text(obj) in servers
+                     and text(callee.child_by_field_name("property")) == "createServer")
+                    or (callee.type == "identifier" and text(callee) == "createServer"
+                        and "createServer" in servers)):
+                continue  # `http.createServer(app)`: the server's requests, nothing more
+        return False
+    return True
 
 
 def _routes_added_elsewhere(ctx: ProjectContext, app_facts: FileFacts) -> bool:
