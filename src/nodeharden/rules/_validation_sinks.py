@@ -108,6 +108,8 @@ CWES = {
     "template-injection": "CWE-1336", "raw-sql": "CWE-89", "prototype-pollution": "CWE-1321",
 }
 _SUB_ID_RE = lazy_pattern(r"^\[([a-z-]+)\] ")
+#: ``full.indexOf(root) !== 0`` (``=== 0``): the older spelling of ``full.startsWith(root)``.
+_INDEX_OF_ZERO_RE = lazy_pattern(rb"\.indexOf\([^()]*\)\s*[!=]==?\s*0(?![\w.])")
 
 
 def sink_of(message: str) -> str | None:
@@ -2369,7 +2371,8 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
     ser = _module_names(facts, ("node-serialize",))
     passport = _module_names(facts, ("passport",))
     xml = _module_names(facts, ("libxmljs", "libxmljs2"))
-    contained = b".startsWith(" in (body.text or b"")
+    contained = b".startsWith(" in (body.text or b"") or \
+        _INDEX_OF_ZERO_RE.search(body.text or b"") is not None
     found: list[Sink] = []
     joins: list[Sink] = []
     guards = find_guards(body, taint, facts, patterns)

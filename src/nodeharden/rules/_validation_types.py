@@ -2365,6 +2365,10 @@ class _Analysis:
             text(made.child_by_field_name("constructor")) in ("URL", "url.URL")
 
 
+#: Literal values: a local given one holds no request value after it.
+_CONSTANTS = frozenset({"number", "string", "true", "false", "null", "undefined"})
+
+
 def _narrowed(uses: Iterable[Node]) -> list[tuple[int, int, list[int]]]:
     """Return the spans past a ``x = x.toLowerCase()`` of a local (``narrowing``) among its uses, each with the places the local is bound again."""
     spans: list[tuple[int, int]] = []
@@ -2373,12 +2377,35 @@ def _narrowed(uses: Iterable[Node]) -> list[tuple[int, int, list[int]]]:
         parent = use.parent
         if parent is not None and parent.type == "assignment_expression" and \
                 parent.child_by_field_name("left") == use:
-            span = narrowing_of(use)
+            span = narrowing_of(use) or _converted_in_place(use)
+            right = parent.child_by_field_name("right")
             if span is not None:
                 spans.append(span)
-            else:
-                bound.append(use.start_byte)
+            elif right is None or right.type not in _CONSTANTS:
+                bound.append(use.start_byte)  # (`x = 1` gives no value as sent again)
     return [(start, end, bound) for start, end in spans]
+
+
+def _converted_in_place(left: Node) -> tuple[int, int] | None:
+    """Return the span past ``x = Number(x)`` (``parseInt(x, 10)``, ``parseFloat(x)``…), a
+    statement directly in a block: from there to the block's end ``x`` is a number (NaN at
+    worst, which the conversion's own use answers for), not the value as sent."""
+    assign = left.parent
+    statement = assign.parent if assign is not None else None
+    block = statement.parent if statement is not None else None
+    if assign is None or statement is None or block is None or \
+            assign.type != "assignment_expression" or statement.type != "expression_statement" \
+            or block.type not in ("statement_block", "program"):
+        return None
+    right = unwrap(assign.child_by_field_name("right"), CASTS_AND_AWAIT)
+    fn = right.child_by_field_name("function") if right is not None and \
+        right.type == "call_expression" else None
+    args = right.child_by_field_name("arguments") if right is not None else None
+    given = code_children(args) if args is not None else []
+    if fn is None or text(fn) not in _INT_CALLS | _NUMBER_CALLS or not given or \
+            unwrap(given[0]).type != "identifier" or text(unwrap(given[0])) != text(left):
+        return None
+    return statement.end_byte, block.end_byte
 
 
 def _string_call(fn: Node | None) -> bool:

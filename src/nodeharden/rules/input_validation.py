@@ -16,7 +16,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import declared_major, version_of
 from nodeharden._parse import (
     CASTS_AND_AWAIT, FUNCTION_TYPES, code_children, identifier_pattern, parameters, parse,
-    string_value, text, unwrap, walk)
+    statement_of, string_value, text, unwrap, walk)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import render_snippet
@@ -45,7 +45,65 @@ _TOP_DECL_RE = lazy_pattern(
 _MAX_INLINE = 100
 #: A route argument that is a call may wrap the handler: ``asyncHandler(async (req, res) => …)``.
 _WRAPPED_RE = lazy_pattern(rb"=>|\bfunction\b")
+#: A quoted literal: in a path argument that is a call, ``urljoin(settings.route, 'api/x')``.
+_LITERAL_RE = lazy_pattern(rb"['\"`]")
 
+
+
+#: ``app.get(urljoin(…``: a route method called with a call as its first argument.
+_COMPUTED_ROUTE_RE = lazy_pattern(
+    rb"(?<![\w$.])([A-Za-z_$][\w$]*)\s*\.\s*("
+    + b"|".join(m.encode() for m in sorted(HTTP_METHODS)) + rb")\s*\(\s*[A-Za-z_$][\w$.]*\s*\(")
+
+
+def _computed_routes(facts: FileFacts, parsed: _Parsed) -> list[CallFact]:
+    """Return the routes of the file whose path a call builds from a literal, on an Express
+    app or router the file makes (``app.get(urljoin(settings.route, 'api/watch/file'),
+    api.watch.readFile)``), which the file's facts do not keep (their path is no string).
+    Their ``path`` is None: unknown, so no path parameter is taken as declared or absent and
+    no middleware mounted on a path counts for them."""
+    names = {a.name for a in facts.apps if a.name}
+    found: list[CallFact] = []
+    if not names:
+        return found
+    source, root = parsed.source, parsed.tree.root_node
+    for match in _COMPUTED_ROUTE_RE.finditer(source):
+        if match.group(1).decode() not in names:
+            continue
+        call = root.descendant_for_byte_range(match.start(), match.end())
+        while call is not None and not (call.type == "call_expression"
+                                         and call.start_byte == match.start()):
+            call = call.parent
+        fn = call.child_by_field_name("function") if call is not None else None
+        args_node = call.child_by_field_name("arguments") if call is not None else None
+        if call is None or fn is None or args_node is None or fn.type != "member_expression":
+            continue
+        given = code_children(args_node)
+        if len(given) < 2 or given[0].type != "call_expression" or \
+                not _LITERAL_RE.search(source, given[0].start_byte, given[0].end_byte):
+            continue
+        stmt = statement_of(call)
+        line_start = source.rfind(b"\n", 0, stmt.start_byte) + 1
+        indent = source[line_start:stmt.start_byte]
+        nl = source.find(b"\n", stmt.end_byte)
+        found.append(CallFact(
+            target=match.group(1).decode(), method=match.group(2).decode(),
+            line=call.start_point[0] + 1, column=call.start_point[1] + 1,
+            start=call.start_byte, end=call.end_byte, stmt_start=stmt.start_byte,
+            stmt_end=len(source) if nl == -1 else nl + 1,
+            indent=indent.decode() if not indent.strip() else "",
+            args=[_arg_fact(a) for a in given], path=None, on_express=True))
+    return found
+
+
+def _routes(facts: FileFacts, parsed: _Parsed | None) -> list[CallFact]:
+    """Return the file's routes (``facts.routes()``) and those ``_computed_routes`` finds, in
+    the order they are in the file."""
+    routes = facts.routes()
+    if parsed is None:
+        return routes
+    extra = _computed_routes(facts, parsed)
+    return sorted([*routes, *extra], key=lambda c: c.start) if extra else routes
 
 @dataclass
 class _Parsed:
@@ -490,6 +548,245 @@ def _reexported_member(project: _Project, rel: str, facts: FileFacts,
             if home is not None and found is not None:
                 return home, found
         return None
+    return None
+
+
+#: How many dots a route argument's member chain may have (``api.v1.users.show`` has three)
+#: and how many modules and bindings its resolution may pass through.
+_MAX_CHAIN = 4
+_MAX_HOPS = 32
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """What a name of a member chain stands for: a project module as a whole (its namespace,
+    or what ``require`` gives: ``node`` is None) or a value of one (an object literal, a
+    function)."""
+
+    file: str
+    node: Node | None = None
+
+
+def _chained_handler(project: _Project, rel: str, facts: FileFacts,
+                     arg: ArgFact) -> tuple[str, Node] | None:
+    """Return the file and the function a route argument names through the project's modules
+    when the one-step lookups find none: ``api.watch.readFile`` with ``import * as api from
+    './api'`` and ``import * as watch from './api.watch'; export { watch }`` in the index (or
+    ``export * as watch from``, ``module.exports = { watch: require('./api.watch') }``, a
+    default-exported object), up to ``_MAX_CHAIN`` dots; also ``show`` imported from an index
+    that hands it on (``export { show } from './users'``). Only a name the file imports from
+    a project module starts a chain."""
+    if arg.kind not in ("identifier", "member"):
+        return None
+    head, *props = arg.name.split(".")
+    if len(props) > _MAX_CHAIN or not all(p.isidentifier() or p.replace("$", "_").isidentifier()
+                                          for p in props):
+        return None  # `a[b].c`, a call, or a chain too long to be a module path
+    hops = [0]
+    ref = _import_ref(project, rel, facts, head, hops)
+    for prop in props:
+        if ref is None:
+            return None
+        ref = _member_ref(project, ref, prop, hops)
+    if ref is None or ref.node is None:
+        return None
+    node = ref.node
+    if node.type in ("function_declaration", "method_definition", "generator_function_declaration"):
+        return ref.file, node
+    return (ref.file, node) if _is_function(node) else None
+
+
+def _import_ref(project: _Project, file: str, facts: FileFacts | None, local: str,
+                hops: list[int]) -> _Ref | None:
+    """Return what ``local`` is when ``file`` imports it from a project module."""
+    parsed = project.get(file)
+    if facts is None or parsed is None:
+        return None
+    for imp in facts.imports:
+        if not imp.top_level or local not in imp.locals():
+            continue
+        target = project.resolve_module(file, imp.module)
+        if target is None:
+            return None
+        if imp.namespace == local or (imp.default == local and b"require" in parsed.source[
+                imp.start:imp.end]):
+            return _Ref(target)  # `import * as x`, `const x = require(…)`: the whole module
+        export = "default" if imp.default == local else next(
+            k for k, v in imp.named.items() if v == local)
+        return _export_ref(project, target, export, hops)
+    return None
+
+
+def _binding_ref(project: _Project, file: str, local: str, hops: list[int]) -> _Ref | None:
+    """Return what the top-level name ``local`` of ``file`` is: an import of a project
+    module, a function, or the value a top-level declaration gives it."""
+    hops[0] += 1
+    parsed = project.get(file)
+    if parsed is None or hops[0] > _MAX_HOPS:
+        return None
+    imported = _import_ref(project, file, project.ctx.facts.get(file), local, hops)
+    if imported is not None:
+        return imported
+    for top in code_children(parsed.tree.root_node):
+        decl = top.child_by_field_name("declaration") if top.type == "export_statement" \
+            else top
+        if decl is None:
+            continue
+        if decl.type in ("function_declaration", "generator_function_declaration",
+                         "class_declaration") and \
+                text(decl.child_by_field_name("name")) == local:
+            return _Ref(file, decl)
+        if decl.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in code_children(decl):
+                if declarator.type == "variable_declarator" and \
+                        text(declarator.child_by_field_name("name")) == local:
+                    value = declarator.child_by_field_name("value")
+                    return _value_ref(project, file, value, hops) if value is not None \
+                        else None
+    return None
+
+
+def _value_ref(project: _Project, file: str, node: Node, hops: list[int]) -> _Ref | None:
+    """Return what an expression of ``file`` stands for (a name, ``require('./x')``,
+    ``require('./x').y``, ``a.b``, an object or a function)."""
+    node = unwrap(node, CASTS_AND_AWAIT)
+    if node.type == "identifier":
+        return _binding_ref(project, file, text(node), hops)
+    spec = _require_spec(node)
+    if spec is not None:
+        target = project.resolve_module(file, spec)
+        return _Ref(target) if target is not None else None
+    if node.type == "member_expression":
+        obj = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property")
+        inner = _value_ref(project, file, obj, hops) if obj is not None else None
+        return _member_ref(project, inner, text(prop), hops) \
+            if inner is not None and prop is not None else None
+    if node.type == "call_expression":
+        wrapped = _wrapped_function(node)  # `asyncHandler(async (req, res) => …)`
+        return _Ref(file, wrapped) if wrapped is not None else None
+    if node.type == "object" or _is_function(node) or node.type == "class":
+        return _Ref(file, node)
+    return None
+
+
+def _member_ref(project: _Project, ref: _Ref, prop: str, hops: list[int]) -> _Ref | None:
+    """Return what ``<ref>.prop`` is: an export of a module, a property of an object."""
+    hops[0] += 1
+    if hops[0] > _MAX_HOPS:
+        return None
+    if ref.node is None:
+        return _export_ref(project, ref.file, prop, hops)
+    if ref.node.type != "object":
+        return None
+    for member in code_children(ref.node):
+        if member.type == "shorthand_property_identifier" and text(member) == prop:
+            return _binding_ref(project, ref.file, prop, hops)
+        key = member.child_by_field_name("key") if member.type == "pair" else \
+            member.child_by_field_name("name") if member.type == "method_definition" else None
+        if key is None or (string_value(key) or text(key)) != prop:
+            continue
+        if member.type == "method_definition":
+            return _Ref(ref.file, member)
+        value = member.child_by_field_name("value")
+        return _value_ref(project, ref.file, value, hops) if value is not None else None
+    return None
+
+
+def _export_ref(project: _Project, file: str, name: str, hops: list[int]) -> _Ref | None:
+    """Return what module ``file`` exports as ``name`` (``"default"`` for its default export;
+    for a CommonJS module, what ``module.exports`` is): ESM ``export`` statements (``export {
+    x }``, ``export { x as y } from``, ``export * as x from``, ``export * from``, declarations)
+    and ``module.exports = {…}`` / ``exports.x = …``."""
+    hops[0] += 1
+    parsed = project.get(file)
+    if parsed is None or hops[0] > _MAX_HOPS:
+        return None
+    stars: list[str] = []
+    esm_default = False
+    for top in code_children(parsed.tree.root_node):
+        if top.type != "export_statement":
+            continue
+        if any(c.type == "default" for c in top.children):
+            esm_default = True
+            if name == "default":
+                value = top.child_by_field_name("value") or \
+                    top.child_by_field_name("declaration")
+                if value is None:
+                    return None
+                if value.type in ("function_declaration", "generator_function_declaration",
+                                  "class_declaration"):
+                    return _Ref(file, value)
+                return _value_ref(project, file, value, hops)
+            continue
+        spec = string_value(top.child_by_field_name("source"))
+        target = project.resolve_module(file, spec) if spec is not None else None
+        decl = top.child_by_field_name("declaration")
+        if decl is not None:
+            names = [text(decl.child_by_field_name("name"))] if decl.type in (
+                "function_declaration", "generator_function_declaration",
+                "class_declaration") else [text(d.child_by_field_name("name"))
+                                           for d in code_children(decl)
+                                           if d.type == "variable_declarator"]
+            if name in names:
+                return _binding_ref(project, file, name, hops)
+            continue
+        clause = next((c for c in code_children(top) if c.type == "export_clause"), None)
+        star_as = next((c for c in code_children(top) if c.type == "namespace_export"), None)
+        if star_as is not None:
+            alias = next((c for c in code_children(star_as) if c.type in (
+                "identifier", "string")), None)
+            if alias is not None and (string_value(alias) or text(alias)) == name:
+                return _Ref(target) if target is not None else None
+            continue
+        if clause is None:
+            if target is not None:
+                stars.append(target)  # `export * from './x'`
+            continue
+        for spec_node in code_children(clause):
+            local = spec_node.child_by_field_name("name")
+            alias = spec_node.child_by_field_name("alias") or local
+            if local is None or alias is None or \
+                    (string_value(alias) or text(alias)) != name:
+                continue
+            inner = string_value(local) or text(local)
+            if spec is not None:
+                return _export_ref(project, target, inner, hops) if target is not None \
+                    else None
+            return _binding_ref(project, file, inner, hops)
+    assigned = [n for n in _nodes_around(parsed.tree, parsed.source, ("module",))
+                if n.type == "assignment_expression"
+                and text(n.child_by_field_name("left")) == "module.exports"]
+    outer = assigned[0] if assigned else None
+    while outer is not None and outer.parent is not None and \
+            outer.parent.type == "assignment_expression":  # `exports = module.exports = …`
+        outer = outer.parent
+    if len(assigned) > 1 or (outer is not None and getattr(getattr(
+            outer.parent, "parent", None), "type", "") != "program"):
+        return None  # set twice or under a condition: which value it ends with is unknown
+    exports = _module_exports(parsed)
+    if name == "default" and not esm_default:
+        # a CommonJS module imported by default (`import api from './api'`) is its exports
+        return _value_ref(project, file, exports, hops) if exports is not None and \
+            exports.type != "object" else _Ref(file)
+    if exports is not None and exports.type == "object":
+        found = _member_ref(project, _Ref(file, exports), name, hops)
+        if found is not None:
+            return found
+    elif exports is not None:
+        inner_ref = _value_ref(project, file, exports, hops)
+        found = _member_ref(project, inner_ref, name, hops) if inner_ref is not None else None
+        if found is not None:
+            return found
+    for node in _nodes_around(parsed.tree, parsed.source, (name,)):
+        if node.type == "assignment_expression" and text(node.child_by_field_name("left")) in (
+                f"exports.{name}", f"module.exports.{name}"):
+            right = node.child_by_field_name("right")
+            return _value_ref(project, file, right, hops) if right is not None else None
+    for target in stars:
+        found = _export_ref(project, target, name, hops)
+        if found is not None:
+            return found
     return None
 
 
@@ -1746,11 +2043,12 @@ def _sanitized(ctx: ProjectContext, project: _Project
                              body)
 
     def parts(rel: str, route: CallFact) -> frozenset[str]:
-        if len(route.args) < 2 or route.path is None or not all(
-                own_harmless(rel, a) for a in route.args[1:-1]):
+        if len(route.args) < 2 or not all(own_harmless(rel, a) for a in route.args[1:-1]):
             return frozenset()  # a middleware of its own that may parse the body again
         if rel == facts.path:
-            return behind(route)
+            return behind(route)  # (a route of the app's own file: its path does not matter)
+        if route.path is None:
+            return frozenset()
         routers = [a.name for a in ctx.facts[rel].apps] if rel in ctx.facts else []
         if routers != [route.target] or rel not in mounts or any(
                 c.target == route.target and c.start < route.start
@@ -2018,7 +2316,8 @@ class InputValidation(Rule):
             # Only a handler that is a function, or a name for one, can be analysed: a file
             # whose routes have none (`settings.get('key', fallback)`) is not parsed again.
             source = ctx.read(rel) or b""
-            routes = [r for r in facts.routes()
+            routes = [r for r in _routes(facts, project.get(rel) if facts.apps and
+                                         _COMPUTED_ROUTE_RE.search(source) else None)
                       if r.args[-1].kind in ("function", "identifier", "member")
                       or (r.args[-1].kind == "call"
                           and _WRAPPED_RE.search(source, r.args[-1].start, r.args[-1].end))]
@@ -2451,7 +2750,7 @@ class InputValidation(Rule):
                 arg = ArgFact(kind="member", name=text(fn))
             else:
                 return None
-            located = self._handler(project, where, facts, parsed, arg)
+            located = self._handler(project, where, facts, parsed, arg, chained=False)
             if located is None or located[0] not in project.ctx.facts:
                 return None
             return located[0], located[1], project.ctx.facts[located[0]]
@@ -2482,8 +2781,10 @@ class InputValidation(Rule):
 
     @staticmethod
     def _handler(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
-                 arg: ArgFact) -> tuple[str, Node] | None:
-        """Return the file and the function a route argument names."""
+                 arg: ArgFact, chained: bool = True) -> tuple[str, Node] | None:
+        """Return the file and the function a route argument names (with ``chained``, also
+        through the project's modules: ``_chained_handler``; a helper the handler calls is
+        looked up without)."""
         if arg.kind == "function":
             node = _function_at(parsed.tree, arg.start, arg.end)
             return (rel, node) if node is not None else None
@@ -2501,12 +2802,14 @@ class InputValidation(Rule):
                 return rel, local
         imported = _imported_export(project, rel, facts, arg, default=True)
         if imported is None:
-            return _instance_method(project, rel, facts, parsed, arg) \
-                if arg.kind == "member" else None
+            return (_instance_method(project, rel, facts, parsed, arg)
+                    if arg.kind == "member" else None) or \
+                (_chained_handler(project, rel, facts, arg) if chained else None)
         target, export = imported
         other = project.get(target)
         found = other.function(export) if other is not None else None
-        return (target, found) if found is not None else None
+        return (target, found) if found is not None else \
+            _chained_handler(project, rel, facts, arg) if chained else None
 
     def _finding(self, ctx: ProjectContext, project: _Project, rel: str, facts: FileFacts,
                  parsed: _Parsed, route: CallFact, reads: Reads, needed: list[str],
