@@ -44,10 +44,12 @@ class Secret:
     env: str
     replacement: str
     what: str
-    kind: str = "literal"  # "literal", "fallback" or "public"
+    kind: str = "literal"  # "literal", "fallback", "public" or "default"
     #: For a key built by ``+`` or a template of literals: where each literal part starts
     #: (one reported as a secret of its own already says it all).
     parts: tuple[int, ...] = ()
+    #: For a "default": the key a config getter reads (``getConfig('session.secret', 'x')``).
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class _SecretUse:
     #: known only when every part is: the parts are reported together or not at all.
     group: int = -1
     parts: int = 1
+    #: What a call of the name returns (``secret: getSecret()``), not the name's value.
+    called: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,11 @@ class _Exported:
     #: An empty string (``secret: ''``): jsonwebtoken and express-session refuse it, so it is
     #: never reported; it counts only as a known part of a key built by ``+`` or a template.
     empty: bool = False
+    #: What a function exported under the chain returns (``export const getSecret = () =>
+    #: getConfig('k', 'x')``): read by a call (``getSecret()``), not by the name.
+    called: bool = False
+    #: For the default of a config getter: the key it reads.
+    key: str = ""
 
 
 #: A file that may export a value: CommonJS ``module.exports``/``exports.x`` or ESM ``export``.
@@ -139,6 +148,109 @@ def _declared_value(root: Node, name: str) -> Node | None:
     return found[0].child_by_field_name("value") if len(found) == 1 else None
 
 
+#: A project's config getter by name: ``getConfig(key, default)``, ``getConfigValue``,
+#: ``configGet``.
+_GETTER_RE = lazy_pattern(r"^(?:get\w*Config\w*|config\w*)$")
+#: What a config object is called (``config``, ``appConfig``, ``this.configService``,
+#: ``settings``): its ``get(key, default)`` returns the default where the key is not set.
+_CONFIG_OBJECT_RE = lazy_pattern(r"(?i)(?:conf|setting)\w*$")
+#: Packages whose ``get`` takes no default: node-config's throws on a missing key, convict's
+#: and nconf's take the key alone (a second argument never becomes the value).
+_NO_DEFAULT_GETTERS = ("config", "convict", "nconf")
+
+
+def _no_default_getters(root: Node) -> set[str]:
+    """Return the names the file binds to a package of ``_NO_DEFAULT_GETTERS``
+    (``const config = require('config')``, ``import config from 'config'``)."""
+    names: set[str] = set()
+    for node in walk(root):
+        if node.type == "variable_declarator":
+            value = unwrap(node.child_by_field_name("value"))
+            name = node.child_by_field_name("name")
+            if value is not None and value.type == "call_expression" and name is not None \
+                    and text(value.child_by_field_name("function")) == "require":
+                args = value.child_by_field_name("arguments")
+                first = code_children(args)[0] if args is not None and code_children(args) \
+                    else None
+                if string_value(first) in _NO_DEFAULT_GETTERS:
+                    names.add(text(name))
+        elif node.type == "import_statement":
+            spec = node.child_by_field_name("source")
+            if string_value(spec) in _NO_DEFAULT_GETTERS:
+                names |= {text(n) for n in walk(node) if n.type == "identifier"}
+    return names
+
+
+def _getter_default(call: Node, dead: set[str]) -> tuple[Node, str] | None:
+    """Return the literal default of a config getter call and the key it reads: the value
+    wherever the deployment's config does not set the key. ``getConfig('k', 'x')`` (a
+    project helper named ``get…Config…``/``config…``), ``config.get('k', 'x')`` on an
+    object named like a config (not one of ``dead``: a package whose ``get`` takes no
+    default), ``_.get(config, 'k', 'x')``."""
+    fn = unwrap(call.child_by_field_name("function"))
+    args = call.child_by_field_name("arguments")
+    if fn is None or args is None:
+        return None
+    items = code_children(args)
+    obj = None
+    if fn.type == "identifier":
+        name = text(fn)
+    elif fn.type == "member_expression":
+        name = text(fn.child_by_field_name("property"))
+        obj = unwrap(fn.child_by_field_name("object"))
+    else:
+        return None
+    if name == "get" and len(items) == 3 and (obj is None or text(obj) in ("_", "lodash")):
+        holder, key, default = items
+        if not _CONFIG_OBJECT_RE.search(text(unwrap(holder))):
+            return None
+    elif len(items) != 2:
+        return None
+    elif name == "get" and obj is not None:
+        head = text(obj).split(".")[0]
+        if not _CONFIG_OBJECT_RE.search(text(obj)) or head in dead:
+            return None
+        key, default = items
+    elif _GETTER_RE.match(name) and obj is None and name not in dead:
+        key, default = items
+    else:
+        return None
+    key_text = string_value(key)
+    if not key_text or not _is_literal(default):
+        return None
+    return default, key_text
+
+
+def _returned(fn: Node) -> Node | None:
+    """Return the expression a function returns when its body is that one expression
+    (``() => x``, ``function () { return x; }``)."""
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return None
+    if body.type != "statement_block":
+        return unwrap(body)
+    statements = code_children(body)
+    if len(statements) == 1 and statements[0].type == "return_statement":
+        values = code_children(statements[0])
+        return unwrap(values[0]) if values else None
+    return None
+
+
+_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function",
+                              "function_declaration"})
+
+
+def _local_function(root: Node, name: str) -> Node | None:
+    """Return the only function the file declares as ``name`` (``function name() {}`` or
+    ``const name = () => …``)."""
+    found = [n for n in walk(root) if n.type == "function_declaration"
+             and text(n.child_by_field_name("name")) == name]
+    declared = _bound_value(root, name)
+    if declared is not None and declared.type in _FUNCTION_VALUES:
+        found.append(declared)
+    return found[0] if len(found) == 1 else None
+
+
 class _Finder:
     """Classifies secret arguments of one file."""
 
@@ -163,6 +275,42 @@ class _Finder:
             for name, local in imp.named.items():
                 self.project_bindings[local] = (imp.module, (name,), "named")
         self.uses: list[_SecretUse] = []
+        self._dead: set[str] | None = None
+        self._following = False
+
+    @property
+    def dead(self) -> set[str]:
+        """Names bound to a config package whose ``get`` takes no default."""
+        if self._dead is None:
+            self._dead = _no_default_getters(self.root)
+        return self._dead
+
+    def called(self, call: Node, env: str, what: str) -> Iterator[Secret]:
+        """Yield the secret a call gives: the literal default of a config getter
+        (``getConfig('session.secret', 'dev')``), or what a function of this file returns
+        (one level: ``const getSecret = () => getConfig(…)``); record a call of a project
+        module's function (``getSecret()`` imported), which ``check_project`` follows."""
+        got = _getter_default(call, self.dead)
+        if got is not None:
+            yield Secret(got[0], got[0], env, "", what, "default", key=got[1])
+            return
+        fn = unwrap(call.child_by_field_name("function"))
+        args = call.child_by_field_name("arguments")
+        if fn is None or args is None or code_children(args) or self._following:
+            return
+        if fn.type == "identifier" and (local := _local_function(self.root, text(fn))):
+            returned = _returned(local)
+            # Only values that need no name of the function's own scope.
+            if returned is not None and returned.type in ("string", "template_string",
+                                                          "binary_expression",
+                                                          "call_expression"):
+                self._following = True
+                try:
+                    yield from self.classify(returned, env, what)
+                finally:
+                    self._following = False
+            return
+        self.project_value(call, env, what)
 
     def project_value(self, node: Node, env: str, what: str, *,
                       record: bool = True) -> _SecretUse | None:
@@ -171,6 +319,10 @@ class _Finder:
         Return the use (with ``record=False``, only return it)."""
         chain: list[str] = []
         cur: Node | None = unwrap(node)
+        called = cur is not None and cur.type == "call_expression"
+        if called:
+            assert cur is not None
+            cur = unwrap(cur.child_by_field_name("function"))
         while cur is not None and cur.type == "member_expression":
             prop = cur.child_by_field_name("property")
             if prop is None or prop.type != "property_identifier":
@@ -182,7 +334,7 @@ class _Finder:
             return None
         spec, start, kind = self.project_bindings[text(cur)]
         use = _SecretUse(spec, (*start, *reversed(chain)), env, what, node.start_point[0] + 1,
-                         kind)
+                         kind, called=called)
         if record:
             self.uses.append(use)
         return use
@@ -286,6 +438,9 @@ class _Finder:
         if value.type == "member_expression" and not self.public(value):
             self.project_value(value, env, what)
             return
+        if value.type == "call_expression":
+            yield from self.called(value, env, what)
+            return
         if _is_literal(value) or self.public(value):
             expr = self.env_expr(env)
             yield Secret(value, value, env, f"[{expr}]" if wrap_array else expr, what,
@@ -329,6 +484,10 @@ class HardcodedSecret(Rule):
             if secret.target.start_byte not in seen:
                 seen.add(secret.target.start_byte)
                 unique.append(secret)
+        # A config getter's default the file compares with (``if (secret === 'change-me')
+        # throw …``) is a placeholder the app refuses, not the secret it runs with.
+        unique = [s for s in unique if s.kind != "default"
+                  or not _compared_in(ctx.source, s.literal.text or b"")]
         alone = {s.literal.start_byte for s in unique if not s.parts}
         unique = [s for s in unique if not alone.intersection(s.parts)]
         if any(s.kind == "fallback" and s.replacement for s in unique) \
@@ -356,6 +515,10 @@ class HardcodedSecret(Rule):
             if secret.kind == "public":
                 message = (f"{secret.what} is a public package.json value: anyone can read it "
                            f"and forge {purpose}; read it from {secret.env}")
+            elif secret.kind == "default":
+                message = (f"hard-coded default {secret.what} (`{secret.key}`): wherever the "
+                           "deployment's config does not set it, anyone with the source can "
+                           f"forge {purpose}; read it from {secret.env} only")
             elif secret.kind == "fallback":
                 message = (f"hard-coded fallback {secret.what}: wherever {secret.env} is unset, "
                            f"anyone with the source can forge {purpose}; read it from "
@@ -400,14 +563,14 @@ class HardcodedSecret(Rule):
             #: The parts of one key (``config.a + config.b``), with the literal each reads.
             groups: dict[int, list[tuple[_SecretUse, str, _Exported]]] = {}
             for use in uses:
-                target = ctx.resolve_import(rel, use.spec)
+                target = ctx.resolve_import(rel, use.spec) or _json_module(ctx, rel, use.spec)
                 if target is None:
                     continue
                 if target not in exports:
                     exports[target] = _module_exports(ctx, target)
                 for exported in exports[target]:
                     if exported.chain == use.chain and use.kind in exported.kinds \
-                            and known(target, exported):
+                            and exported.called == use.called and known(target, exported):
                         if use.group >= 0:
                             groups.setdefault(use.group, []).append((use, target, exported))
                         elif not exported.empty:
@@ -432,7 +595,7 @@ class HardcodedSecret(Rule):
             where = ", ".join(f"{r}:{u.line}" for r, u in uses[:3]) + (
                 f" and {len(uses) - 3} more" if len(uses) > 3 else "")
             purpose = PURPOSES.get(use.env, "signatures")
-            name = ".".join(use.chain)
+            name = exported.key or ".".join(use.chain) + ("()" if use.called else "")
             what = f"{use.what} part" if use.group >= 0 else use.what
             if exported.fallback_of:
                 message = (f"hard-coded fallback {what} (`{name}`, used at {where}): "
@@ -544,10 +707,37 @@ class HardcodedSecret(Rule):
         return checks, imports
 
 
+#: The largest JSON module read for the secrets it holds (a config file is a few KB).
+_JSON_CAP = 256 * 1024
+
+
+def _json_module(ctx: ProjectContext, importer: str, spec: str) -> str | None:
+    """Return the project's JSON file a relative ``require``/``import`` of ``importer``
+    names (``./config.json``; ``./config`` as ``require`` finds ``config.json`` where no
+    script of that name is), or None."""
+    if not spec.startswith("."):
+        return None
+    base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+    rel = base if base.endswith(".json") else base + ".json"
+    if rel.startswith("../") or _package_json_module(rel) or ctx.read(rel) is None:
+        return None
+    return rel
+
+
 def _module_exports(ctx: ProjectContext, rel: str) -> list[_Exported]:
     """Return ``_exported_literals`` of the project module ``rel`` (none when it cannot be
-    read or parsed, or exports nothing)."""
+    read or parsed, or exports nothing). A JSON module exports its object: it is read as
+    ``module.exports = <the JSON>``, each literal where the file holds it."""
     source = ctx.read(rel)
+    if rel.endswith(".json"):
+        if source is None or len(source) > _JSON_CAP or not source.lstrip().startswith(b"{"):
+            return []
+        prefix = b"module.exports = "
+        tree = parse("javascript", prefix + source)
+        if tree.root_node.has_error:
+            return []
+        return [replace(e, start=e.start - len(prefix), end=e.end - len(prefix))
+                for e in _exported_literals(tree.root_node)]
     lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
     if source is None or lang is None or not _EXPORTS_RE.search(source):
         return []
@@ -567,6 +757,12 @@ def _exported_literals(root: Node) -> list[_Exported]:
     holders: set[str] = {"module.exports", "exports"}  # names of the exported object
     followed: set[int] = set()  # the merge calls read here: not writes over their literals
     budget = [64]  # nodes followed through names, calls and spreads (a cycle ends here)
+    dead_names: list[set[str]] = []
+
+    def dead() -> set[str]:
+        if not dead_names:
+            dead_names.append(_no_default_getters(root))
+        return dead_names[0]
 
     def source(node: Node | None) -> Node | None:
         """Return what a merge reads from ``node``: an object literal or a call (through a
@@ -621,11 +817,27 @@ def _exported_literals(root: Node) -> list[_Exported]:
             found[mark:] = [e for e in found[mark:] if e.chain[len(chain)] not in overridden]
 
     def value(node: Node | None, chain: tuple[str, ...], kinds: frozenset[str],
-              default: bool = False) -> None:
+              default: bool = False, called: bool = False) -> None:
         node = unwrap(node)
         if node is None or len(chain) > 3 or budget[0] <= 0:
             return
         budget[0] -= 1
+        if node.type in _FUNCTION_VALUES:
+            # What the exported function returns, for a call of it (one level).
+            returned = None if called else _returned(node)
+            if returned is not None and returned.type in ("string", "template_string",
+                                                          "binary_expression",
+                                                          "call_expression"):
+                value(returned, chain, kinds, default, called=True)
+            return
+        if node.type == "call_expression" and (chain or called):
+            got = _getter_default(node, dead())
+            if got is not None:
+                found.append(_Exported(chain, got[0].start_byte, got[0].end_byte,
+                                       kinds=kinds, default=True, called=called, key=got[1]))
+                return
+        if called and node.type not in ("string", "template_string", "binary_expression"):
+            return
         if node.type == "identifier" and not chain:
             holders.add(text(node))
             node = unwrap(_bound_value(root, text(node)))
@@ -670,14 +882,15 @@ def _exported_literals(root: Node) -> list[_Exported]:
             return
         if _is_literal(node) or _empty(node):
             found.append(_Exported(chain, node.start_byte, node.end_byte, kinds=kinds,
-                                   default=default, empty=_empty(node)))
+                                   default=default, empty=_empty(node), called=called))
         elif node.type == "binary_expression" \
                 and text(node.child_by_field_name("operator")) in ("||", "??"):
             match = _ENV_RE.match(text(node.child_by_field_name("left")))
             right = node.child_by_field_name("right")
             if match and right is not None and (_is_literal(right) or _empty(right)):
                 found.append(_Exported(chain, right.start_byte, right.end_byte,
-                                       match.group(1), kinds, empty=_empty(right)))
+                                       match.group(1), kinds, empty=_empty(right),
+                                       called=called))
 
     both = frozenset({"default", "named"})
     statements = [stmt.named_children[0] for stmt in root.named_children
@@ -699,6 +912,10 @@ def _exported_literals(root: Node) -> list[_Exported]:
         if any(c.type == "default" for c in stmt.children):
             value(stmt.child_by_field_name("value") or declaration, (),
                   frozenset({"default"}))
+        elif declaration is not None and declaration.type == "function_declaration":
+            name = declaration.child_by_field_name("name")
+            if name is not None:
+                value(declaration, (text(name),), frozenset({"named"}))
         elif declaration is not None and declaration.type in ("lexical_declaration",
                                                               "variable_declaration"):
             for declarator in declaration.named_children:
@@ -1099,16 +1316,29 @@ def _key_refuses(root: Node, schema: Node | None, chain: tuple[str, ...], value:
     return False
 
 
+def _comparison(literal: bytes) -> re.Pattern[bytes] | None:
+    """Return the pattern of a comparison with ``literal`` (quoted as in the source)."""
+    body = literal[1:-1]
+    if not body:
+        return None
+    quoted = re.escape(body)
+    return re.compile(rb"[=!]==?\s*(['\"`])" + quoted + rb"\1|(['\"`])" + quoted
+                      + rb"\2\s*[=!]==?")
+
+
+def _compared_in(source: bytes, literal: bytes) -> bool:
+    """Return True when ``source`` compares something with ``literal``."""
+    pattern = _comparison(literal)
+    return pattern is not None and pattern.search(source) is not None
+
+
 def _compared_anywhere(ctx: ProjectContext, literal: bytes) -> bool:
     """Return True when a project file compares something with ``literal`` (the quoted
     text: ``=== 'changeme'``, ``'changeme' !== x``): a placeholder the app checks for, and
     refuses, is not the secret it runs with."""
-    body = literal[1:-1]
-    if not body:
+    pattern = _comparison(literal)
+    if pattern is None:
         return False
-    quoted = re.escape(body)
-    pattern = re.compile(rb"[=!]==?\s*(['\"`])" + quoted + rb"\1|(['\"`])" + quoted
-                         + rb"\2\s*[=!]==?")
     return any(pattern.search(ctx.read(rel) or b"") for rel in ctx.facts)
 
 
