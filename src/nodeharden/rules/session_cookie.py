@@ -80,6 +80,82 @@ class _Options:
     cookie_assigned: frozenset[str] = frozenset()
 
 
+@dataclass
+class _Spread:
+    """A ``...name`` in the options object: where it stands, the variable it spreads, and that
+    variable's keys when the file declares it as an object literal (None: not visible here)."""
+
+    start: int
+    name: str | None
+    keys: frozenset[str] | None = None
+    cookie: Node | None = None  # the spread object's own `cookie` value, when it has one
+    cookie_assigned: frozenset[str] = frozenset()
+
+
+def _spreads(root: Node, obj: Node) -> list[_Spread]:
+    """Return the spreads of the object literal ``obj``, each resolved one level: a variable the
+    file declares once as an object literal without spreads of its own gives its keys (and
+    those the file assigns on it later); anything else is not visible here."""
+    found: list[_Spread] = []
+    for child in obj.named_children:
+        if child.type != "spread_element":
+            continue
+        inner = unwrap(child.named_children[0]) if child.named_children else None
+        if inner is None or inner.type != "identifier":
+            found.append(_Spread(child.start_byte, None))
+            continue
+        name = text(inner)
+        declared = resolve_object(root, name)
+        if declared is None or has_spread(declared):
+            found.append(_Spread(child.start_byte, name))
+            continue
+        props = object_properties(declared)
+        cookie = props.get("cookie")
+        found.append(_Spread(
+            child.start_byte, name,
+            keys=frozenset(props) | frozenset(assigned_properties(root, name)),
+            cookie=unwrap(cookie, CASTS) if cookie is not None else None,
+            cookie_assigned=frozenset(assigned_properties(root, name, ("cookie",)))))
+    return found
+
+
+def _cookie_spreads(root: Node, obj: Node) -> tuple[frozenset[str], _Spread | None]:
+    """Return the keys the spreads inside a cookie object literal set (``...defaults``,
+    ``...sess.cookie``, for objects this file declares), and the first spread whose keys this
+    file does not show, or None."""
+    keys: set[str] = set()
+    for child in obj.named_children:
+        if child.type != "spread_element":
+            continue
+        inner = unwrap(child.named_children[0]) if child.named_children else None
+        owner = inner.child_by_field_name("object") \
+            if inner is not None and inner.type == "member_expression" else inner
+        field = inner.child_by_field_name("property") \
+            if inner is not None and owner is not inner else None
+        declared = resolve_object(root, text(owner)) \
+            if owner is not None and owner.type == "identifier" else None
+        path: tuple[str, ...] = (text(field),) if field is not None else ()
+        if declared is not None and path:
+            declared = unwrap(object_properties(declared).get(path[0]))
+        if declared is None or declared.type != "object" or has_spread(declared):
+            return frozenset(keys), _Spread(child.start_byte, text(inner) if inner else None)
+        keys |= set(object_properties(declared)) \
+            | set(assigned_properties(root, text(owner), path))
+    return frozenset(keys), None
+
+
+def _shown(spread: _Spread) -> str:
+    """Return how a message names a spread: ```...opts``` or `a spread`."""
+    return f"`...{spread.name}`" if spread.name else "a spread"
+
+
+def _spread_sets(spreads: list[_Spread], key: str, after: int = -1) -> _Spread | None:
+    """Return the last spread standing after byte ``after`` that sets ``key`` or may set it
+    (one whose keys are not visible here), or None."""
+    hits = [s for s in spreads if s.start > after and (s.keys is None or key in s.keys)]
+    return hits[-1] if hits else None
+
+
 def sets_trust_proxy(ctx: ProjectContext) -> bool:
     """Return True when any file sets or enables Express's ``trust proxy``."""
     for facts in ctx.facts.values():
@@ -388,7 +464,14 @@ class SessionCookie(Rule):
         unsafe = opts.declared or has_comments(opts.node) or has_spread(opts.node)
         label = "express-session" if module == EXPRESS_SESSION else "cookie-session"
         default_name = DEFAULT_NAMES[module]
-        has_name = any(k in props or k in opts.assigned for k in NAME_ALIASES[module])
+        # `session({ ...sess, name })`: keys a spread object declared in this file sets count as
+        # set; a spread this file does not show may set any key, so what it may carry is
+        # reported without a fix (a key written after it would override what it holds).
+        spreads = _spreads(self._root(opts.node), opts.node)
+        hidden = next((s for s in spreads if s.keys is None), None)
+        spread_keys = frozenset().union(*(s.keys for s in spreads if s.keys is not None))
+        has_name = any(k in props or k in opts.assigned or k in spread_keys
+                       for k in NAME_ALIASES[module])
         if module == COOKIE_SESSION and not has_name:
             # cookie-session 1 read `opts.name || opts.key || 'express:sess'`; 2.0 dropped
             # `key` (the cookie is then `session` whatever it says) and renamed the default.
@@ -399,7 +482,12 @@ class SessionCookie(Rule):
             elif "key" in props or "key" in opts.assigned:
                 yield self._ignored_key(ctx, facts, call, props.get("key"), major)
                 has_name = True
-        if not has_name:
+        if not has_name and hidden is not None:
+            yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
+                              f"{label} cookie keeps the default name `{default_name}`, which "
+                              f"tells attackers the stack, unless {_shown(hidden)} sets "
+                              "`name`; not fixed: this file does not show what it holds")
+        elif not has_name:
             # Renaming the cookie ends every current session once and breaks clients that look
             # for the cookie by name: its own finding, with an unsafe fix.
             fix = Fix(title=f"Rename the session cookie to `{options.cookie_name}` (ends current "
@@ -434,28 +522,64 @@ class SessionCookie(Rule):
         secure_flag = f"secure: {q('auto')}"
         cookie_pairs = [secure_flag, *(f"{k}: {v}" for k, v in flags.items())]
         same_site_unset = False
+        # Where the flags may come from a spread this file does not show: reported, not fixed.
+        unseen: _Spread | None = None
+        fixless = ""  # why a flags finding that the fix could otherwise write has no fix
         if module == EXPRESS_SESSION:
             cookie = props.get("cookie")
             if cookie is not None:
                 cookie = unwrap(cookie, CASTS)  # `cookie: {…} as any`
-            if cookie is not None and cookie.type == "identifier":
+            own = cookie.parent.start_byte if cookie is not None and cookie.parent else -1
+            # A spread after the options' own `cookie` (or, without one, anywhere) that carries
+            # a cookie: its cookie is the one the session gets.
+            spread = _spread_sets(spreads, "cookie", after=own)
+            base: list[str] = []  # `...sess.cookie`: what the written cookie keeps of the spread
+            kept: frozenset[str] = frozenset()  # the flags that spread cookie sets
+            if spread is not None:
+                cookie = spread.cookie
+                if cookie is not None and cookie.type == "identifier":
+                    cookie = resolve_object(self._root(opts.node), text(cookie))
+                if spread.keys is None or cookie is None or cookie.type != "object":
+                    unseen = spread
+                else:
+                    # A `cookie` written after the spread replaces the spread's whole cookie
+                    # (its maxAge, domain...): the fix writes one that spreads it first.
+                    base = [f"...{spread.name}.cookie"]
+                    kept = frozenset(object_properties(cookie)) | spread.cookie_assigned
+                    flags = {k: v for k, v in flags.items() if k not in kept}
+                    cookie_pairs = [*base, *([secure_flag] if "secure" not in kept else []),
+                                    *(f"{k}: {v}" for k, v in flags.items())]
+                    cookie = None
+                    unsafe = True
+                    if own >= 0:  # a second `cookie` key: the fix would not compile in TS
+                        fixless = (f"; not fixed: `...{spread.name}` after the options' own "
+                                   "`cookie` replaces it")
+            elif cookie is not None and cookie.type == "identifier":
                 cookie = resolve_object(self._root(opts.node), text(cookie)) or cookie
                 unsafe = True
-            if cookie is None:
+            inner: frozenset[str] = frozenset()  # keys spreads inside the cookie object set
+            if unseen is None and cookie is not None and cookie.type == "object":
+                inner, unseen = _cookie_spreads(self._root(opts.node), cookie)
+            if unseen is not None:
                 missing = list(flags)
                 secure_missing = True
                 same_site_unset = True
+            elif cookie is None:
+                missing = list(flags)
+                secure_missing = "secure" not in kept
+                same_site_unset = "sameSite" not in kept
                 if secure_ok:
-                    last.append("cookie: " + style.braces(", ".join(cookie_pairs)))
+                    if len(cookie_pairs) > len(base):
+                        last.append("cookie: " + style.braces(", ".join(cookie_pairs)))
                 else:
                     if flags:
                         last.append("cookie: " + style.braces(", ".join(
-                            f"{k}: {v}" for k, v in flags.items())))
+                            [*base, *(f"{k}: {v}" for k, v in flags.items())])))
                     secure_edits = _fenced(opts.node, add_properties(
                         source, opts.node, ["cookie: " + style.braces(", ".join(cookie_pairs))]))
             elif cookie.type == "object":
                 cookie_props = {**object_properties(cookie),
-                                **{k: cookie for k in opts.cookie_assigned}}
+                                **{k: cookie for k in opts.cookie_assigned | inner}}
                 missing = [k for k in flags if k not in cookie_props]
                 secure_missing = "secure" not in cookie_props
                 same_site_unset = "sameSite" not in cookie_props
@@ -472,14 +596,28 @@ class SessionCookie(Rule):
                 missing = []  # a cookie object built elsewhere: its keys are unknown
             if secure_missing and secure_ok:
                 missing = [k for k in ("secure", "sameSite") if k in missing or k == "secure"]
-                if not trust_proxy and "proxy" not in props:
+                if not trust_proxy and "proxy" not in props and "proxy" not in spread_keys:
                     last.append("proxy: true")
         else:
             # cookie-session (the `cookies` module) already marks the cookie Secure exactly when
             # the request came over HTTPS; `secure: true` would throw on plain HTTP.
-            missing = [k for k in flags if k not in props]
-            same_site_unset = "sameSite" not in props
+            missing = [k for k in flags if k not in props and k not in spread_keys]
+            same_site_unset = "sameSite" not in props and "sameSite" not in spread_keys
+            if missing and hidden is not None:
+                unseen = hidden
             last += [f"{k}: {flags[k]}" for k in missing]
+        if unseen is not None:
+            unset = [*(["secure"] if module == EXPRESS_SESSION else []), *flags]
+            if unset:
+                what = "a `cookie`" if module == EXPRESS_SESSION and any(
+                    c.start_byte == unseen.start for c in opts.node.named_children) else "flags"
+                yield ctx.finding(
+                    self.id, facts.path, call.start_byte, call.end_byte,
+                    f"{label} cookie sets no " + " and ".join(f"`{k}`" for k in unset)
+                    + f" that this file shows: {_shown(unseen)}, built elsewhere, may set "
+                    f"{'it' if len(unset) == 1 else 'them'}; not fixed: {what} written after "
+                    "it would override what it carries")
+            missing, secure_missing, same_site_unset = [], False, False
         # Where sameSite is unset but the release in use would drop it: said, never written.
         old_note = ""
         held = ""  # why sameSite is not written, for the fix title
@@ -510,7 +648,8 @@ class SessionCookie(Rule):
                                "default to Lax send the cookie with cross-site requests (CSRF)")
             yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
                               f"{label} cookie sets no " + " and ".join(f"`{k}`" for k in missing)
-                              + ": " + "; ".join(reasons) + old_note, fix)
+                              + ": " + "; ".join(reasons) + old_note + fixless,
+                              None if fixless else fix)
             old_note = ""
         elif old_note and not (secure_missing and not secure_ok):
             # Only sameSite is unset, and the fix cannot set it: reported without a fix.
@@ -540,7 +679,7 @@ class SessionCookie(Rule):
                       changes=(FileChange(facts.path, tuple(_exclusive(source, secure_edits))),))
             yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
                               f"{label} cookie sets no `secure`: the session id can travel over "
-                              "plain HTTP" + old_note, fix)
+                              "plain HTTP" + old_note + fixless, None if fixless else fix)
         save = props.get("saveUninitialized")
         if module == EXPRESS_SESSION and save is not None and save.type == "true" \
                 and not sessions_for_every_visitor(ctx):
