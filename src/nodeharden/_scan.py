@@ -545,7 +545,8 @@ class Scanner:
         pj = read("package.json")
         ctx = ProjectContext(info=self.info, files=files, facts=facts, styles=styles, read=read,
                              package_json_text=pj.decode("utf-8", "replace") if pj else None,
-                             extra=self._extra, file_data=file_data)
+                             extra=self._extra, file_data=file_data,
+                             skipped=tuple((s.path, s.reason) for s in skipped))
         for rule_id in self.rule_ids:
             found = rule(rule_id)
             if found is None:

@@ -197,3 +197,38 @@ def test_new_import_keeps_the_configs_sort_imports_order(tools: Path, tmp_path: 
     for name, code in (("input", 0), ("expected", 0), ("appended", 1)):
         proc = _eslint(root, "--no-config-lookup", "--rule", rule, f"{name}{expected.suffix}")
         assert proc.returncode == code, (name, proc.stdout + proc.stderr)
+
+
+def test_added_preset_stays_off_browser_code_and_direction_marks(tools: Path,
+                                                                  tmp_path: Path) -> None:
+    """The preset the fix adds warns on the server's dynamic require and on a hidden
+    override, not on the browser's AMD `require([...])` nor on an e-mail's direction marks."""
+    files = {
+        "package.json": '{"name": "amd-app", "type": "commonjs", "scripts": {"lint": '
+                        '"eslint ."}, "dependencies": {"express": "^5.1.0"}, '
+                        '"devDependencies": {"eslint": "^10.15.0", "@eslint/js": "^10.0.1"}}\n',
+        "eslint.config.js": "const js = require('@eslint/js');\nconst globals = require("
+                            "'globals');\n\nmodule.exports = [\n  js.configs.recommended,\n"
+                            "  { languageOptions: { globals: { ...globals.node, "
+                            "...globals.browser, ...globals.amd } } },\n];\n",
+        "server.js": "const express = require('express');\nconst plugins = require("
+                     "'./lib/plugins');\n\nconst app = express();\nplugins.load(app);\n"
+                     "app.listen(3000);\n",
+        "lib/plugins.js": "exports.load = (app, name = process.env.PLUGIN) => {\n"
+                          "  if (name) require(name)(app);\n};\n",
+        "lib/mail.js": "exports.pad = () => 'Hello' + '\u200e\u200f'.repeat(4);\n",
+        "lib/access.js": "exports.allowed = (who) => who === 'guest\u202e';\n",
+        "www/js/main.js": "require(['jquery', window.page], function ($, page) {\n"
+                          "  $(page.start);\n});\n",
+        "www/js/other.js": "define([window.dep], function (dep) {\n  return dep;\n});\n",
+    }
+    root = linked_app(tmp_path / "app", files, tools)
+    fix(root, select=["eslint-security"], unsafe=True, force=True)
+    assert "ignores: ['www/**']" in (root / "eslint.config.js").read_text()
+    proc = _eslint(root, ".", "--format", "json")
+    assert proc.returncode in (0, 1), proc.stderr
+    warned = {(Path(r["filePath"]).relative_to(root).as_posix(), m["ruleId"])
+              for r in json.loads(proc.stdout) for m in r["messages"]}
+    assert ("lib/plugins.js", "security/detect-non-literal-require") in warned
+    assert ("lib/access.js", "security/detect-bidi-characters") in warned
+    assert not {w for w in warned if w[0].startswith("www/") or w[0] == "lib/mail.js"}, warned

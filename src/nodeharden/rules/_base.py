@@ -204,6 +204,8 @@ class ProjectContext:
     extra: dict[str, Any] = field(default_factory=dict)
     #: rule id → rel → what the rule's ``file_data`` returned for that file (walk order).
     file_data: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: (rel, reason) of the files the scan left out (``browser: under www/``...).
+    skipped: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def package_json(self) -> dict[str, Any]:

@@ -77,6 +77,24 @@ TS_FILES = "**/*.{js,mjs,cjs,ts,mts,cts,tsx}"
 NOISY_RULES = ("security/detect-object-injection", "security/detect-non-literal-fs-filename")
 #: The comment above the flat config's entry that switches them off.
 NOISY_COMMENT = "Noise on most code: these flag nearly every obj[key] and fs call."
+#: The file roles of code that runs in the browser: the preset's rules are for Node code
+#: (AMD's `require([...])` is a non-literal require to them).
+BROWSER_ROLES = ("browser", "frontend")
+#: The other roles of code the scan leaves out that ESLint lints like the app's.
+OTHER_ROLES = ("test", "example", "fixture", "script", "generated", "dev", "service")
+#: More browser or server folders than this to name: the scope would not be readable.
+MAX_SCOPE_PATTERNS = 8
+#: What ``security/detect-bidi-characters`` reports (its own regexp): Unicode direction
+#: controls anywhere in a token, string and template text included.
+_BIDI_RE = lazy_pattern("[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]")
+#: Of those, the marks (ALM, LRM, RLM): they set the direction of the neutral text next to
+#: them but open no run, so they cannot reorder code the way the embeddings, overrides and
+#: isolates of a trojan-source attack do. E-mail templates use them as invisible padding.
+BIDI_MARKS = frozenset("\u061C\u200E\u200F")
+#: The comment above the entry that switches detect-bidi-characters off for such files.
+BIDI_COMMENT = "Direction marks in these files' text, no code-reordering controls."
+#: The comment above the preset when it is scoped to the server code.
+SCOPE_COMMENT = "Server code only: these rules are for Node, not for the browser code."
 #: Said at the end of every finding: the rule is about the project's tooling, not its code.
 ADVICE = " (tooling advice, not a flaw in the app: the plugin points reviewers at risky code)"
 
@@ -112,19 +130,59 @@ def new_flat_config(style: Style, *, typescript: bool = False) -> str:
             f"]{semi}\n")
 
 
-def flat_elements(preset: str, style: Style) -> tuple[str, str]:
+@dataclass(frozen=True)
+class LintScope:
+    """Where the added preset applies: ``files`` (the server code's folders) or ``ignores``
+    (the browser code's), with ``patterns``; and the files whose direction marks
+    detect-bidi-characters is switched off for."""
+
+    key: str = ""  # "files", "ignores", or "" for everything the config lints
+    patterns: tuple[str, ...] = ()
+    bidi_off: tuple[str, ...] = ()
+
+
+def flat_elements(preset: str, style: Style, scope: LintScope = LintScope()) -> tuple[str, str]:
     """Return the flat config entries the fix adds, inline and one per line (unindented):
-    the preset, then an object that switches ``NOISY_RULES`` off."""
+    the preset (scoped as ``scope`` says), then an object that switches ``NOISY_RULES`` off,
+    then one that switches detect-bidi-characters off for ``scope.bidi_off``."""
     q = style.q
-    entries = [f"{q(rule)}: {q('off')}" for rule in NOISY_RULES]
     pad = " " if style.bracket_spacing else ""
-    inline = f"{preset}, {{{pad}rules: {{{pad}{', '.join(entries)}{pad}}}{pad}}}"
     comma = "" if style.trailing_comma == "none" else ","
     unit = style.indent
-    lines = ",\n".join(f"{unit}{unit}{entry}" for entry in entries)
-    block = (f"{preset},\n// {NOISY_COMMENT}\n{{\n{unit}rules: {{\n{lines}{comma}\n"
-             f"{unit}}}{comma}\n}}")
-    return inline, block
+
+    def listed(key: str, patterns: tuple[str, ...]) -> tuple[str, str]:
+        """Return ``key: [...]`` inline, and as lines (one pattern a line) when the line
+        would pass the project's width (80 when nothing says) inside the config's array."""
+        one = f"{key}: [" + ", ".join(q(p) for p in patterns) + "]"
+        if len(unit) * 2 + len(one) + 1 <= (style.width or 80):
+            return one, one
+        inner = ",\n".join(f"{unit}{unit}{q(p)}" for p in patterns)
+        return one, f"{key}: [\n{inner}{comma}\n{unit}]"
+
+    def entry(comment: str, members: list[tuple[str, str]],
+              rules: list[str]) -> tuple[str, str]:
+        """Return one object entry, inline and as lines: ``members`` (``key: value`` or
+        ``...spread`` texts, inline and as lines) first, then ``rules``."""
+        parts = [inline for inline, _ in members]
+        if rules:
+            parts.append(f"rules: {{{pad}{', '.join(rules)}{pad}}}")
+        inline = f"{{{pad}{', '.join(parts)}{pad}}}"
+        lines = [f"{unit}{m}" for _, m in members]
+        if rules:
+            inner = ",\n".join(f"{unit}{unit}{r}" for r in rules)
+            lines.append(f"{unit}rules: {{\n{inner}{comma}\n{unit}}}")
+        body = ",\n".join(lines) + comma
+        return inline, (f"// {comment}\n" if comment else "") + f"{{\n{body}\n}}"
+
+    noisy = [f"{q(rule)}: {q('off')}" for rule in NOISY_RULES]
+    first = entry(SCOPE_COMMENT, [(f"...{preset}", f"...{preset}"),
+                                  listed(scope.key, scope.patterns)],
+                  []) if scope.key else (preset, preset)
+    pieces = [first, entry(NOISY_COMMENT, [], noisy)]
+    if scope.bidi_off:
+        pieces.append(entry(BIDI_COMMENT, [listed("files", scope.bidi_off)],
+                            [f"{q('security/detect-bidi-characters')}: {q('off')}"]))
+    return ", ".join(p[0] for p in pieces), ",\n".join(p[1] for p in pieces)
 
 
 def _indented(block: str, indent: str) -> str:
@@ -335,9 +393,13 @@ class EslintSecurity(Rule):
             if PLUGIN.encode() in source:
                 return
             broken = cjs_config_in_esm_package(ctx, rel, source)
-            fix = _finish(self._flat_fix(ctx, rel, source, unsafe or bool(broken), dev),
-                          "; ".join(r for r in (broken, why_unsafe) if r), lint_node)
+            flat_fix, unscoped = self._flat_fix(ctx, rel, source, unsafe or bool(broken), dev)
+            fix = _finish(flat_fix, "; ".join(r for r in (broken, why_unsafe) if r), lint_node)
             message = "the ESLint config does not enable eslint-plugin-security"
+            if unscoped:
+                message += (", and not fixed: the config lints browser code that sits among "
+                            "the server code in too many places to keep the preset off it "
+                            "with a few `files` or `ignores` patterns")
             if broken:
                 message += f", and {broken}"
             if used is not None and used.package:
@@ -418,22 +480,24 @@ class EslintSecurity(Rule):
     # -- fixes ------------------------------------------------------------------------------
 
     def _flat_fix(self, ctx: ProjectContext, rel: str, source: bytes, unsafe: bool,
-                  dev: tuple[tuple[str, str], ...]) -> Fix | None:
+                  dev: tuple[tuple[str, str], ...]) -> tuple[Fix | None, bool]:
+        """Return the fix that adds the preset to the flat config ``rel``, and whether it was
+        left out because the preset cannot be kept off the browser code (``lint_scope``)."""
         from nodeharden._express import extract_facts
 
         suffix = posixpath.splitext(rel)[1]
         lang = JS_SUFFIXES.get(suffix)
         if lang is None:
-            return None
+            return None, False
         tree = parse(lang, source)
         if tree.root_node.has_error:
-            return None
+            return None, False
         module = module_kind_for(rel, ctx.info.module_system, source)  # type: ignore[arg-type]
         style = ctx.info.style_rules.apply(
             detect_style(source, module=module, typescript=lang != "javascript"))
         container = _flat_container(exported_value(tree.root_node))
         if container is None:
-            return None
+            return None, False
         if any(c.type == "comment" for c in container.named_children):
             unsafe = True  # the new entry could land on the wrong side of a commented-out one
         facts = extract_facts(lang, source, tree.root_node, rel, module)
@@ -445,12 +509,22 @@ class EslintSecurity(Rule):
         if items and items[-1].next_sibling is not None and \
                 items[-1].next_sibling.type in ("]", ")") and style.trailing_comma != "none":
             style = replace(style, trailing_comma="none")  # the list's own habit decides
-        inline, block = flat_elements(FLAT_ELEMENT.replace("pluginSecurity", local, 1), style)
+        scope = lint_scope(ctx, container, source)
+        if scope is None:
+            return None, True
+        inline, block = flat_elements(FLAT_ELEMENT.replace("pluginSecurity", local, 1), style,
+                                      scope)
         edits = [*imports.edits, append_element(source, container, inline, style, block)]
-        return Fix(title="Add pluginSecurity.configs.recommended to the flat config, without "
-                   "its two noisiest rules",
+        title = "Add pluginSecurity.configs.recommended to the flat config, without its two " \
+            "noisiest rules"
+        if scope.key:
+            title += " and off the browser code"
+        if scope.bidi_off:
+            title += (", with detect-bidi-characters off for the files whose text holds "
+                      "direction marks")
+        return Fix(title=title,
                    applicability="unsafe" if unsafe else "safe",
-                   changes=(FileChange(rel, tuple(edits)),), dev_dependencies=dev)
+                   changes=(FileChange(rel, tuple(edits)),), dev_dependencies=dev), False
 
     def _legacy_fix(self, ctx: ProjectContext, rel: str, unsafe: bool,
                     dev: tuple[tuple[str, str], ...]) -> Fix | None:
@@ -973,6 +1047,107 @@ def lint_misses_server(ctx: ProjectContext) -> str:
     shown = ", ".join(patterns[:3])
     return (f"the lint scripts lint only {shown}, none of the Express code ({apps[0]}): the "
             "plugin would add warnings on the other files and check no server code")
+
+
+def global_ignores(container: Node) -> list[str]:
+    """Return the patterns a flat config ignores everywhere: those of entries that hold only
+    ``ignores`` (and a ``name``) and of ``globalIgnores([...])`` calls. A negated pattern
+    (``!keep/``) un-ignores what an earlier one ignored: then none is returned, so that no file
+    is taken for ignored when ESLint lints it."""
+    found: list[str] = []
+    for item in code_children(container):
+        item = unwrap(item)
+        values: Node | None = None
+        if item.type == "object":
+            props = object_properties(item)
+            if set(props) - {"name"} == {"ignores"}:
+                values = unwrap(props["ignores"])
+        elif item.type == "call_expression" and \
+                text(item.child_by_field_name("function")) == "globalIgnores":
+            call_args = item.child_by_field_name("arguments")
+            args = code_children(call_args) if call_args is not None else []
+            values = unwrap(args[0]) if args else None
+        if values is None or values.type != "array":
+            continue
+        for value in code_children(values):
+            pattern = string_value(value)
+            if pattern is None or pattern.startswith("!"):
+                return []
+            found.append(pattern)
+    return found
+
+
+def _ignored_by(patterns: list[str]) -> Any:
+    """Return a test of whether ESLint ignores a project file under ``patterns`` (globs
+    relative to the config's folder, the root)."""
+    regexes = [_pattern_regex(p.lstrip("/")) for p in patterns if p.strip("/")]
+    return lambda rel: any(r.match(rel) for r in regexes)
+
+
+def _highest_folders(keep: list[str], avoid: list[str]) -> tuple[str, ...]:
+    """Return patterns that cover every file of ``keep`` and none of ``avoid``: for each
+    file, the highest folder above it that holds no file of ``avoid`` (``lib/**``), else the
+    file itself."""
+    taken = {"/".join(rel.split("/")[:depth]) for rel in avoid
+             for depth in range(1, rel.count("/") + 1)}
+    out: list[str] = []
+    for rel in keep:
+        parts = rel.split("/")
+        pattern = rel
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder not in taken:
+                pattern = folder + "/**"
+                break
+        if pattern not in out:
+            out.append(pattern)
+    return tuple(out)
+
+
+def lint_scope(ctx: ProjectContext, container: Node, source: bytes) -> LintScope | None:
+    """Return where the added preset should apply in the flat config ``container``: the whole
+    config lints when no browser code is linted; else the server code's folders
+    (``files``) or the browser code's (``ignores``), whichever takes fewer patterns; None
+    when either would take more than ``MAX_SCOPE_PATTERNS`` (the preset cannot be scoped in a
+    readable way). Also the linted files whose only direction controls are marks
+    (``BIDI_MARKS``), for which detect-bidi-characters is switched off."""
+    ignored = _ignored_by(global_ignores(container))
+    ts = bool(_COVERS_TS_RE.search(source))
+    suffixes = (".js", ".mjs", ".cjs", ".jsx", *(_TS_SUFFIXES if ts else ()))
+    skipped = [(rel, why.partition(":")[0]) for rel, why in ctx.skipped
+               if rel.endswith(suffixes) and not ignored(rel)]
+    browser = sorted(rel for rel, role in skipped if role in BROWSER_ROLES)
+    server = sorted(rel for rel in ctx.facts if rel.endswith(suffixes) and not ignored(rel))
+    scope = LintScope()
+    if browser and server:
+        files = _highest_folders(server, browser)
+        # Components (.jsx/.tsx) that sit next to the server code: one pattern for all, when
+        # no server file has that suffix.
+        jsx = tuple(sorted({rel.rpartition(".")[2] for rel in browser
+                            if rel.endswith((".jsx", ".tsx"))}
+                           - {rel.rpartition(".")[2] for rel in server}))
+        ignores = (*(f"**/*.{suffix}" for suffix in jsx), *_highest_folders(
+            [rel for rel in browser if rel.rpartition(".")[2] not in jsx], server))
+        scope = LintScope("files", files) if len(files) <= len(ignores) \
+            else LintScope("ignores", ignores)
+        if len(scope.patterns) > MAX_SCOPE_PATTERNS:
+            return None
+    # Unscoped, the preset also lints the tests, scripts, examples... the scan leaves out (not
+    # the vendored code under node_modules/, which ESLint ignores itself).
+    linted = server if scope.key else sorted(
+        {*server, *(rel for rel, role in skipped if role in OTHER_ROLES)})
+    if scope.key == "ignores":
+        covered = _ignored_by(list(scope.patterns))
+        linted = [rel for rel in linted if not covered(rel)]
+    marked: list[str] = []
+    for rel in linted:
+        data = ctx.read(rel) or b""
+        if b"\xe2\x80" not in data and b"\xe2\x81" not in data and b"\xd8\x9c" not in data:
+            continue
+        found = set(_BIDI_RE.findall(data.decode("utf-8", "replace")))
+        if found and found <= BIDI_MARKS:
+            marked.append(rel)
+    return replace(scope, bidi_off=tuple(marked))
 
 
 def _finish(fix: Fix | None, reason: str, lint_node: tuple[int, int] | None) -> Fix | None:

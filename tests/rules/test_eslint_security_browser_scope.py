@@ -1,0 +1,173 @@
+"""eslint-security: the preset added to a flat config stays off the browser code the config
+lints (scoped with `files` or `ignores`, whichever takes fewer patterns), and
+detect-bidi-characters is switched off for the files whose text holds direction marks only."""
+
+from __future__ import annotations
+
+from nodeharden import check, fix
+
+PACKAGE = """{
+  "name": "t",
+  "type": "module",
+  "dependencies": {"express": "^5.1.0"},
+  "devDependencies": {"eslint": "^9.39.0", "@eslint/js": "^9.39.0"}
+}
+"""
+
+SERVER = """import express from 'express';
+import { router } from './routes.js';
+
+const app = express();
+app.use('/api', router);
+app.listen(3000);
+"""
+
+ROUTES = """import express from 'express';
+
+export const router = express.Router();
+router.get('/ping', (req, res) => res.send('pong'));
+"""
+
+CONFIG = """import js from '@eslint/js';
+
+export default [
+  js.configs.recommended,
+];
+"""
+
+
+def _config_after(root) -> str:
+    plan = fix(root, dry_run=True, select=["eslint-security"], unsafe=True).plan
+    return plan.final["eslint.config.js"].decode()
+
+
+def test_browser_folder_is_ignored_by_the_preset(project) -> None:
+    root = project({
+        "package.json": PACKAGE,
+        "eslint.config.js": CONFIG,
+        "server.js": SERVER.replace("./routes.js", "./src/routes.js"),
+        "src/routes.js": ROUTES,
+        "public/js/app.js": "require(['jquery'], function ($) { $('#x').hide(); });\n",
+        "public/js/widgets.js": "define(['jquery'], function ($) { return $; });\n",
+    })
+    assert _config_after(root) == """import js from '@eslint/js';
+import pluginSecurity from 'eslint-plugin-security';
+
+export default [
+  js.configs.recommended,
+  // Server code only: these rules are for Node, not for the browser code.
+  {
+    ...pluginSecurity.configs.recommended,
+    ignores: ['public/**'],
+  },
+  // Noise on most code: these flag nearly every obj[key] and fs call.
+  {
+    rules: {
+      'security/detect-object-injection': 'off',
+      'security/detect-non-literal-fs-filename': 'off',
+    },
+  },
+];
+"""
+
+
+def test_server_folders_are_named_when_they_are_fewer(project) -> None:
+    browser = {f"www/{name}/main.js": "window.start();\n" for name in ("a", "b", "c")}
+    browser.update({f"static/{name}.js": "window.go();\n" for name in ("x", "y")})
+    root = project({
+        "package.json": PACKAGE,
+        "eslint.config.js": CONFIG,
+        "server.js": SERVER.replace("./routes.js", "./lib/routes.js"),
+        "lib/routes.js": ROUTES,
+        "other/www/a.js": "window.a = 1;\n",
+        **browser,
+    })
+    text = _config_after(root)
+    assert "    ...pluginSecurity.configs.recommended,\n    files: ['lib/**', 'server.js'],\n" \
+        in text
+
+
+def test_browser_code_the_config_already_ignores_needs_no_scope(project) -> None:
+    root = project({
+        "package.json": PACKAGE,
+        "eslint.config.js": "import js from '@eslint/js';\n\nexport default [\n"
+                            "  { ignores: ['public/'] },\n  js.configs.recommended,\n];\n",
+        "src/server.js": SERVER,
+        "src/routes.js": ROUTES,
+        "public/js/app.js": "require(['jquery'], function ($) { $('#x').hide(); });\n",
+    })
+    text = _config_after(root)
+    assert "  pluginSecurity.configs.recommended,\n" in text and "ignores: ['public/**']" \
+        not in text
+
+
+def test_components_next_to_server_code_are_ignored_by_suffix(project) -> None:
+    files = {
+        "package.json": PACKAGE,
+        "eslint.config.js": CONFIG,
+        "src/server.js": SERVER,
+        "src/routes.js": ROUTES,
+    }
+    for n in range(10):
+        files[f"src/m{n}/api.js"] = "export const handler = (req, res) => res.json({});\n"
+        files[f"src/m{n}/View.jsx"] = ("import React from 'react';\n"
+                                       "export const View = () => <p>hi</p>;\n")
+    text = _config_after(project(files))
+    assert "    ignores: ['**/*.jsx'],\n" in text
+
+
+def test_mixed_browser_and_server_files_everywhere_get_no_fix(project) -> None:
+    files = {
+        "package.json": PACKAGE,
+        "eslint.config.js": CONFIG,
+        "src/server.js": SERVER,
+        "src/routes.js": ROUTES,
+    }
+    for n in range(10):
+        files[f"src/m{n}/api.js"] = "export const handler = (req, res) => res.json({});\n"
+        files[f"src/m{n}/view.js"] = ("import React from 'react';\n"
+                                      "export const View = () => React.createElement('p');\n")
+    root = project(files)
+    findings = check(root, select=["eslint-security"]).findings
+    assert len(findings) == 1 and findings[0].fix is None
+    assert "not fixed: the config lints browser code that sits among the server code" in \
+        findings[0].message
+
+
+def test_bidi_rule_is_off_only_for_files_with_direction_marks(project) -> None:
+    mail = ("export const preheader = 'Your order' + '\u200c\u200e\u200f'.repeat(3);\n")
+    tricky = "export const isAdmin = (role) => role === 'user\u202e \u2066// admin\u2069';\n"
+    root = project({
+        "package.json": PACKAGE,
+        "eslint.config.js": CONFIG,
+        "src/server.js": SERVER,
+        "src/routes.js": ROUTES,
+        "src/mail/order.js": mail,
+        "src/auth/role.js": tricky,
+    })
+    text = _config_after(root)
+    assert """  // Direction marks in these files' text, no code-reordering controls.
+  {
+    files: ['src/mail/order.js'],
+    rules: {
+      'security/detect-bidi-characters': 'off',
+    },
+  },
+];
+""" in text
+    assert "src/auth/role.js" not in text
+    assert "ignores" not in text and "...pluginSecurity" not in text
+
+
+def test_inline_config_gets_inline_entries(project) -> None:
+    root = project({
+        "package.json": PACKAGE,
+        "eslint.config.js": "import js from '@eslint/js';\n\n"
+                            "export default [js.configs.recommended];\n",
+        "src/server.js": SERVER,
+        "src/routes.js": ROUTES,
+        "public/app.js": "window.start();\n",
+    })
+    # As few patterns either way: the server code's folders are named.
+    assert "export default [js.configs.recommended, { ...pluginSecurity.configs.recommended, " \
+           "files: ['src/**'] }, { rules: {" in _config_after(root)
