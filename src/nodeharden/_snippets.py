@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from nodeharden._data import templates_dir
@@ -120,12 +120,10 @@ def _columns(line: str, style: Style) -> int:
     return (len(line) - len(stripped)) // 2 * unit + len(stripped)
 
 
-def split_top_level(text: str) -> list[str]:
-    """Return ``text`` (what is between two brackets: parameters, arguments, array entries)
-    split at its top-level commas, each part stripped, empty ones dropped. Commas inside
-    brackets or quoted strings do not split."""
-    parts: list[str] = []
-    depth, quote, start, i = 0, "", 0, 0
+def _unquoted(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Yield the index, character and bracket depth (before it) of each character of ``text``
+    from ``start`` that is outside quoted strings (backslash escapes skipped)."""
+    depth, quote, i = 0, "", start
     while i < len(text):
         char = text[i]
         if quote:
@@ -135,16 +133,34 @@ def split_top_level(text: str) -> list[str]:
                 quote = ""
         elif char in "'\"`":
             quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 0:
+        else:
+            yield i, char, depth
+            if char in "([{":
+                depth += 1
+            elif char in ")]}":
+                depth -= 1
+        i += 1
+
+
+def split_top_level(text: str) -> list[str]:
+    """Return ``text`` (what is between two brackets: parameters, arguments, array entries)
+    split at its top-level commas, each part stripped, empty ones dropped. Commas inside
+    brackets or quoted strings do not split."""
+    parts: list[str] = []
+    start = 0
+    for i, char, depth in _unquoted(text):
+        if char == "," and depth == 0:
             parts.append(text[start:i].strip())
             start = i + 1
-        i += 1
     parts.append(text[start:].strip())
     return [part for part in parts if part]
+
+
+def closing_bracket(text: str, open_at: int) -> int:
+    """Return the index of the bracket that closes the one at ``open_at`` (-1 if none), over
+    quoted strings."""
+    return next((i for i, char, depth in _unquoted(text, open_at)
+                 if char in ")]}" and depth == 1), -1)
 
 
 def _break_signatures(lines: list[str], style: Style) -> list[str]:

@@ -44,7 +44,7 @@ from nodeharden._parse import (
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import package_of
-from nodeharden._snippets import SnippetEdit, render_snippet, split_top_level
+from nodeharden._snippets import SnippetEdit, closing_bracket, render_snippet, split_top_level
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._compose import COMPOSE_FILE_RE, compose_data
@@ -908,29 +908,6 @@ def _trusted_item(item: str) -> bool:
     return not bits or int(bits) >= (16 if ":" in address else 8)
 
 
-def _closing(value: str, open_at: int) -> int:
-    """Return the index of the bracket that closes the one at ``open_at`` (-1 if none), over
-    quoted strings."""
-    depth, quote, i = 0, "", open_at
-    while i < len(value):
-        c = value[i]
-        if quote:
-            if c == "\\":
-                i += 1
-            elif c == quote:
-                quote = ""
-        elif c in "'\"`":
-            quote = c
-        elif c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
-
-
 def _bounded_list(value: str, source: str) -> bool:
     """Return True for an array of proxies: ``['loopback', '10.0.0.0/8']``, with
     ``.concat(…)`` of more lists and ``...spread`` entries. An entry read from elsewhere (an
@@ -941,7 +918,7 @@ def _bounded_list(value: str, source: str) -> bool:
     value = value.strip()
     if not value.startswith("["):
         return False
-    end = _closing(value, 0)
+    end = closing_bracket(value, 0)
     if end < 0:
         return False
     for entry in split_top_level(value[1:end]):
@@ -956,7 +933,7 @@ def _bounded_list(value: str, source: str) -> bool:
         m = re.match(r"\.\s*concat\s*\(", rest)
         if m is None:
             return False
-        close = _closing(rest, m.end() - 1)
+        close = closing_bracket(rest, m.end() - 1)
         if close < 0:
             return False
         if not all(_bounded_list(arg, source) or _list_reference(arg, source)
