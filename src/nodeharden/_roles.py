@@ -214,6 +214,13 @@ _SERVER_MODULES = frozenset({"express", "http", "https", "node:http", "node:http
 #: A bundler's prologue: any of these words, or ``(function (modules)``. Plain substring
 #: tests (``in``) run several times faster than one alternation over the whole file.
 _BUNDLE_WORDS = (b"parcelRequire", b"__vite__", b"System.register(", b"/******/", b"define.amd")
+#: An AMD module: a statement at the start of a line that calls ``define`` with its
+#: dependency list or its factory (``define(['jquery'], function ($) {``, ``define(function
+#: (require) {``, ``define('name', [...``). Node has no ``define``; RequireJS (or a bundler
+#: reading AMD) loads such a file in the browser.
+_AMD_RE = lazy_pattern(
+    rb"^define\s*\(\s*(?:\[|function\b|\(\s*\)\s*=>|['\"][\w./-]+['\"]\s*,\s*(?:\[|function\b))",
+    re.M)
 _WEBPACK_WORDS = (b"__webpack_require__", b"webpackBootstrap", b"webpackChunk")
 _BUNDLE_MODULES_RE = lazy_pattern(rb"\(function\s*\(modules\)")
 _SOURCE_MAP_RE = lazy_pattern(rb"^//[#@] sourceMappingURL=", re.M)
@@ -283,6 +290,9 @@ def role_from_content(source: bytes) -> RoleOf:
         return RoleOf("browser", "bundled file (bundler prologue)")
     if _has_long_line(source):
         return RoleOf("browser", f"bundled or minified (a line over {_LONG_LINE} characters)")
+    if b"define" in source and _AMD_RE.search(source) and not _looks_like_server(source):
+        return RoleOf("browser", "AMD module (a top-level define([…], function …): RequireJS "
+                                 "loads it in the browser)")
     modules = imported_modules(source)
     if not modules:
         return _bundler_env_role(source, modules)

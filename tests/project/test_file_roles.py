@@ -175,6 +175,15 @@ def test_role_from_path(rel: str, role: str) -> None:
     # One long string is not a bundle.
     (b"const sql = '" + b"x" * 5000 + b"';\n", "app"),
     (b"!function(){" + b"var a=function(){return 1};" * 200 + b"}();\n", "browser"),
+    # AMD modules: RequireJS loads them in the browser (Node has no `define`).
+    (b"define([\n  'jquery',\n  '/common/util.js',\n], function ($, Util) {\n  return {};\n});\n",
+     "browser"),
+    (b"define(function (require) {\n  var $ = require('jquery');\n});\n", "browser"),
+    (b"define('pages', ['jquery'], function ($) { return {}; });\n", "browser"),
+    # A function of the file named define, or an AMD wrapper in a server file, is no AMD module.
+    (b"const { define } = require('./registry');\ndefine('route', handler);\n", "app"),
+    (b"define(['x'], function () {});\nconst express = require('express');\n", "app"),
+    (b"function setup() {\n  define(['x'], function () {});\n}\n", "app"),
 ])
 def test_role_from_content(source: bytes, role: str) -> None:
     assert role_from_content(source).role == role
