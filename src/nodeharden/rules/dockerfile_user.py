@@ -105,16 +105,60 @@ def _app_dir(path: str, workdir: str) -> bool:
     return not any(path == d or path.startswith(d + "/") for d in _SYSTEM_DIRS)
 
 
-def _named_volumes(ctx: ProjectContext, dockerfile_rel: str
-                   ) -> list[tuple[str, str, str, str]]:
-    """Return (compose file, service, volume, path) for each named volume a compose service that runs
-    this image mounts writable."""
-    found: list[tuple[str, str, str, str]] = []
-    for rel, service, spec in compose_services(ctx, dockerfile_rel):
+def _named_volumes(ctx: ProjectContext, dockerfile_rel: str, dirs: list[str]
+                   ) -> list[tuple[str, str, str, str, str]]:
+    """Return (compose file, service, volume, path, image) for each named volume mounted
+    writable by a compose service that runs this image: one that builds this Dockerfile
+    (image ``""``), or one that runs a prebuilt image of the project (``_image_services``,
+    with that image) whose volume lies in one of ``dirs``, the folders the app writes."""
+    services = [(rel, service, spec, "") for rel, service, spec in
+                compose_services(ctx, dockerfile_rel)]
+    services += _image_services(ctx, dockerfile_rel)
+    found: list[tuple[str, str, str, str, str]] = []
+    for rel, service, spec, image in services:
         for source, target, read_only in _compose_volumes(spec, "volume"):
             if source and target.startswith("/") and not read_only and \
-                    not source.startswith(("/", ".", "~", "$")):
-                found.append((rel, service, source, target))
+                    not source.startswith(("/", ".", "~", "$")) and \
+                    (not image or _inside(posixpath.normpath(target), dirs)):
+                found.append((rel, service, source, target, image))
+    return sorted(found, key=lambda volume: bool(volume[4]))  # the services that build first
+
+
+#: Folders too general to tell an app's own folder: a volume inside one may be any image's.
+_GENERAL_DIRS = ("/opt", "/srv", "/home", "/mnt", "/media", "/var", "/var/lib", "/usr/local",
+                 "/data")
+
+
+def _inside(target: str, dirs: list[str]) -> bool:
+    """Return True when ``target`` is one of ``dirs`` or inside one, ignoring the folders too
+    general to be an app's own (``_GENERAL_DIRS``, ``_SYSTEM_DIRS``)."""
+    return any((target == d or target.startswith(d.rstrip("/") + "/")) and
+               d not in _GENERAL_DIRS + _SYSTEM_DIRS for d in dirs)
+
+
+def _image_services(ctx: ProjectContext, dockerfile_rel: str
+                    ) -> list[tuple[str, str, dict[str, Any], str]]:
+    """Return (compose file, service, settings, image) for the compose services, in the
+    compose files ``compose_services`` reads, that run a prebuilt image and build none: their
+    image is the project's own when it has a namespace (``ghcr.io/org/app``, ``org/app``,
+    a variable), not an official library image (``postgres:16``, ``node:22``). A service that
+    builds in any of these files (an override may only set its ``image``) is left out."""
+    found: list[tuple[str, str, dict[str, Any], str]] = []
+    for folder in sorted({"", posixpath.dirname(dockerfile_rel)}):
+        files = _compose_files(ctx, folder)
+        specs = [(rel, data.get("services")) for rel in files
+                 for data in [compose_data(ctx, rel)] if isinstance(data, dict)]
+        builds = {str(name) for _, services in specs if isinstance(services, dict)
+                  for name, spec in services.items() if isinstance(spec, dict) and "build" in spec}
+        for rel, services in specs:
+            for name, spec in services.items() if isinstance(services, dict) else []:
+                image = spec.get("image") if isinstance(spec, dict) else None
+                if not isinstance(image, str) or str(name) in builds:
+                    continue
+                repository = re.split(r"[@:]", image.removeprefix("docker.io/"), 1)[0]
+                if "$" in image or ("/" in repository and
+                                    not repository.startswith("library/")):
+                    found.append((rel, str(name), spec, image))
     return found
 
 
@@ -525,13 +569,16 @@ def _workdir_word(words: dict[tuple[int, int], str], stage: Stage, command: Any)
 
 
 def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int,
-                   words: dict[tuple[int, int], str]) -> tuple[list[str], set[str], list[str]]:
+                   words: dict[tuple[int, int], str], mounted: tuple[str, ...] = ()
+                   ) -> tuple[list[str], set[str], list[str]]:
     """Return the folders the app may write that the stage leaves to root (its final WORKDIR,
     VOLUME paths, folders created with ``mkdir`` for the app before ``before_line``), the
     subset no instruction creates before ``before_line``, and the WORKDIR, VOLUME and ``mkdir``
     paths built from an ARG or ENV (``$DATA_DIR``) that no RUN chowns, which the fix cannot
     tell. A WORKDIR named by a variable is taken with the value the stage gives it
-    (``words``, from ``_workdir_words``), as if written out."""
+    (``words``, from ``_workdir_words``), as if written out. The targets of the named volumes
+    the project mounts on the image (``mounted``) count as VOLUME paths: a new volume takes
+    the owner of the folder it is mounted on, and is root's when the image lacks it."""
     workdir = spelled = ""  # (the last WORKDIR as written, when it names a variable)
     for current in reversed(ancestry(stages, stage)[1:]):
         for command in current.commands:
@@ -574,6 +621,7 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int,
             # made by WORKDIR as root, from a value not known (`$APP_DIR`, not `/$APP_DIR`)
             unresolved.append(spelled if spelled and workdir.startswith("/$") else workdir)
         workdir_line = 0
+    volumes += [d for d in mounted if d not in volumes]
     # Every folder the stage makes for the app, inside the WORKDIR or not (a data folder such
     # as /var/lib/<app> that the app writes its database to).
     own = [d for d in made if d == workdir or _app_dir(d, workdir)]
@@ -645,8 +693,8 @@ def _late_mkdirs(stage: Stage, start: int, user_line: int, workdir_of: dict[int,
 
 
 def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: str,
-                     user_line: int, after_line: int, words: dict[tuple[int, int], str]
-                     ) -> tuple[list[TextEdit], str, list[str]]:
+                     user_line: int, after_line: int, words: dict[tuple[int, int], str],
+                     mounted: tuple[str, ...] = ()) -> tuple[list[TextEdit], str, list[str]]:
     """Return edits that give ``owner`` the folders the app writes, the text of a new RUN
     line when no existing RUN can carry the chown (to go right before ``user_line``), and the
     folders named from an ARG or ENV that the fix leaves to root.
@@ -679,7 +727,7 @@ def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: st
             chosen = command
     # Folders made by a RUN after the one that carries the chown do not exist yet there.
     made_before = chosen.end_line + 1 if chosen is not None else limit
-    dirs, missing, unknown = _writable_dirs(stages, stage, made_before, words)
+    dirs, missing, unknown = _writable_dirs(stages, stage, made_before, words, mounted)
     edits: list[TextEdit] = []
     new_run = ""
     if dirs:
@@ -1410,11 +1458,16 @@ class DockerfileUser(Rule):
         owner = f"{user}:{group}" if group else user
         if _low_port(final):
             safe = False
-        volumes = _named_volumes(ctx, rel)
         # A host folder (or a named volume of a documented `docker run`) over a folder the app
         # keeps its state in: what installs wrote there as root stays root's.
         words = _workdir_words(source, stages, final)
         dirs = _app_write_dirs(stages, final, words)
+        volumes = _named_volumes(ctx, rel, dirs)
+        # A new named volume takes the owner of the image's folder it is mounted on, and is
+        # root's when the image has none: the fix makes and chowns the app's ones.
+        mounted = tuple(dict.fromkeys(
+            path for path in (posixpath.normpath(v[3]) for v in volumes)
+            if "$" not in path and (_app_dir(path, "") or _inside(path, dirs))))
         state = [m for m in mounts if _state_mount(m, dirs)]
         if volumes or state:
             safe = False
@@ -1430,7 +1483,7 @@ class DockerfileUser(Rule):
         unknown: list[str] = []
         if not _DISTROLESS_RE.match(image):  # distroless has no shell to chown with
             ownership, new_run, unknown = _ownership_edits(source, stages, final, owner, line,
-                                                           after_line, words)
+                                                           after_line, words, mounted)
             edits.extend(ownership)
         if unknown:
             safe = False
@@ -1439,9 +1492,12 @@ class DockerfileUser(Rule):
             " (created as a system user)" if create else
             " (the user the image creates)" if existing else "")
         if volumes:
-            compose, service, volume, path = volumes[0]
+            compose, service, volume, path, ran = volumes[0]
             more = f" (and {len(volumes) - 1} more)" if len(volumes) > 1 else ""
-            title += (f" (unsafe: {compose} mounts the named volume `{volume}` at {path}{more}; a "
+            runs = (f" (its service `{service}` runs `{ran}`, taken for this image: the volume "
+                    "lies in a folder the image gives the app)") if ran else ""
+            title += (f" (unsafe: {compose}{runs} mounts the named volume `{volume}` at "
+                      f"{path}{more}; a "
                       "volume that already exists keeps the root ownership of the files the "
                       f"app wrote as root, so `{user}` could no longer write there: give it to "
                       f"`{owner}` once, e.g. `docker compose run --rm --user root {service} "
