@@ -1289,9 +1289,10 @@ class _Deferred:
     #: The field only the errors sent as they are carry (``Leak.envelope``).
     envelope: str | None = None
     #: A fix that logs through a project module's logger this file never calls ``.error``
-    #: on: (the module, the name it is imported as, the finding whose fix logs with a logger
-    #: the file shows instead), for the project phase to pick (``_with_logger``).
-    logger: tuple[str, str, Finding] | None = None
+    #: on, or through a logging function it imports from one: (the module, the name it is
+    #: imported as, the finding whose fix logs with a logger the file shows instead, True for
+    #: a function), for the project phase to pick (``_with_logger``).
+    logger: tuple[str, str, Finding, bool] | None = None
 
 
 @dataclass(frozen=True, order=True)
@@ -1512,8 +1513,9 @@ def _with_logger(ctx: ProjectContext, rel: str, kept: _Deferred) -> _Deferred:
     a TypeError inside the catch)."""
     if kept.logger is None:
         return kept
-    module, name, alternative = kept.logger
-    if _module_logs_errors(ctx, rel, module, name):
+    module, name, alternative, function = kept.logger
+    if _module_exports_function(ctx, rel, module, name) if function \
+            else _module_logs_errors(ctx, rel, module, name):
         return kept
     return replace(kept, finding=alternative)
 
@@ -1537,7 +1539,16 @@ def _module_logs_errors(ctx: ProjectContext, importer: str, module: str, name: s
     if parsed is None:
         return False
     root = parsed[2].root_node
-    packages = _package_bindings(root)
+    values = _export_values(root, name)
+    return values is None or any(_logs_errors(root, value, _package_bindings(root))
+                                 for value in values)
+
+
+def _export_values(root: Node, name: str) -> list[Node | None] | None:
+    """Return the values the module ``root`` exports as ``name`` (``default`` for a require
+    or default import, ``*`` for a namespace, else the export's name); None when the
+    namespace visibly has ``error`` itself (``exports.error = …``, ``export function
+    error``)."""
     values: list[Node | None] = []
     for stmt in root.named_children:
         if stmt.type == "export_statement":
@@ -1550,7 +1561,7 @@ def _module_logs_errors(ctx: ProjectContext, importer: str, module: str, name: s
             if decl is not None:
                 for declared, value in _declared_names(decl):
                     if declared == "error" and name == "*":
-                        return True
+                        return None
                     if declared == name:
                         values.append(value)
             clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
@@ -1574,10 +1585,55 @@ def _module_logs_errors(ctx: ProjectContext, importer: str, module: str, name: s
             if value.type == "object":
                 values.append(_object_member(value, name))
         elif left in ("exports.error", "module.exports.error") and name in ("default", "*"):
-            return True
+            return None
         elif left in (f"exports.{name}", f"module.exports.{name}"):
             values.append(right)
-    return any(_logs_errors(root, value, packages) for value in values)
+    return values
+
+
+def _module_exports_function(ctx: ProjectContext, importer: str, module: str, name: str,
+                             depth: int = 0) -> bool:
+    """Return True when the project module ``module`` (imported by ``importer`` as ``name``,
+    as for ``_module_logs_errors``) visibly exports a function under that name: a function
+    declaration or expression, an arrow function, an object's method, or the same from the
+    module an ``export { name } from './…'`` / ``export * from './…'`` line names. False when
+    it cannot be seen."""
+    path = _resolve(ctx, importer, module)
+    parsed = _source_of(ctx, path) if path is not None else None
+    if parsed is None or path is None or name == "*" or depth > 2:
+        return False
+    root = parsed[2].root_node
+    values = _export_values(root, name)
+    if values is not None and any(_is_function(root, value) for value in values):
+        return True
+    for stmt in root.named_children:
+        source = string_value(stmt.child_by_field_name("source")) \
+            if stmt.type == "export_statement" else None
+        if not source or not source.startswith("."):
+            continue
+        clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
+        if clause is None and any(c.type == "*" for c in stmt.children) and name != "default" \
+                and _module_exports_function(ctx, path, source, name, depth + 1):
+            return True  # `export * from './logger.js'`
+        for spec in clause.named_children if clause is not None else []:
+            alias = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
+            local = spec.child_by_field_name("name")
+            if alias is not None and local is not None and text(alias) == name \
+                    and _module_exports_function(ctx, path, source, text(local), depth + 1):
+                return True  # `export { error } from './logger.js'`
+    return False
+
+
+def _is_function(root: Node, value: Node | None, depth: int = 0) -> bool:
+    """Return True when ``value`` (in the module ``root``) is visibly a function."""
+    value = unwrap(value)
+    if value is None or depth > 4:
+        return False
+    if value.type in _FUNCTIONS:
+        return True
+    if value.type in ("identifier", "shorthand_property_identifier"):
+        return _is_function(root, _top_value(root, text(value)), depth + 1)
+    return False
 
 
 def _declared_names(decl: Node) -> Iterator[tuple[str, Node | None]]:
@@ -3910,28 +3966,103 @@ _LOGGER_PACKAGES = frozenset({"winston", "pino", "bunyan", "log4js", "signale", 
                               "loglevel", "npmlog", "tslog"})
 
 
-def _logger_of(ctx: FileContext, scope: Node, seen_only: bool = False) -> str | None:
+def _logger_of(ctx: FileContext, scope: Node, seen_only: bool = False,
+               functions: bool = True) -> str | None:
     """Return the call that logs an error in this file's way: ``<request>.log.error`` where the
     file logs through pino-http's request logger, an imported ``logger``/``log`` with
     ``.error``; else None (``console.error``). ``seen_only``: not a project module's logger
     this file never calls ``.error`` on (whether that module has the method is for the project
-    phase to prove: ``_unseen_logger``)."""
-    choice = _logger_choice(ctx, scope, seen_only)
+    phase to prove: ``_unseen_logger``). ``functions``: also a logging function the file
+    imports (``_logging_function``)."""
+    choice = _logger_choice(ctx, scope, seen_only, functions)
     return choice[0] if choice is not None else None
 
 
 def _unseen_logger(ctx: FileContext, scope: Node) -> tuple[str, str, str] | None:
-    """Return (the local, its module, the name it is imported as: ``default``, ``*`` or the
+    """Return (the call, its module, the name it is imported as: ``default``, ``*`` or the
     export's) when ``_logger_of`` picks a project module's logger that this file never calls
-    ``.error`` on: nothing here shows that the module has that method."""
+    ``.error`` on (``Logger.error``), or a logging function it imports from a project module
+    (``error``): nothing here shows that the module has that method or function."""
     choice = _logger_choice(ctx, scope, False)
     return choice[1] if choice is not None else None
 
 
-def _logger_choice(ctx: FileContext, scope: Node, seen_only: bool
+#: Names of a logging function a file imports and calls with the error (``error(err)``,
+#: ``logError(e)``, ``log_error(err)``, ``errorLogger(err)``).
+_LOG_FUNCTION = lazy_pattern(r"^(?:log_?[eE]rr(?:or)?|error|err(?:or)?_?[lL]og(?:ger)?)$")
+
+
+def _logging_function(ctx: FileContext, imported: dict[str, str], names: dict[str, str]
+                      ) -> str | None:
+    """Return the local name of a function this file imports at its top by name from a
+    project module or a logger package (``import { error } from '../lib/log/logger.js'``,
+    ``const { logError } = require('./log')``), named like one that logs errors, declared
+    nowhere else in the file (no parameter or local shadows it), and that the file already
+    calls with an error alone (``error(err)`` in a handler or catch, ``error(new Error(…))``).
+    A function the file declares itself is not taken: whether it logs, answers or throws is
+    not read."""
+    root = ctx.tree.root_node
+    for local, module in sorted(names.items()):
+        if local not in imported or not _LOG_FUNCTION.match(local) or imported[local] == "*" \
+                or not (module.startswith(".") or module.split("/")[0] in _LOGGER_PACKAGES) \
+                or _bindings(root, local) != 1:
+            continue
+        if any(_called_with_error(call, local) for call in walk(root)
+               if call.type == "call_expression"):
+            return local
+    return None
+
+
+def _called_with_error(call: Node, name: str) -> bool:
+    """Return True when ``call`` is ``name(x)`` with the one argument an error: a ``catch``
+    parameter, the error parameter of an error handler or ``.catch`` callback around the
+    call, or a new error (``new Error(…)``)."""
+    fn = call.child_by_field_name("function")
+    args_node = call.child_by_field_name("arguments")
+    args = code_children(args_node) if args_node is not None else []
+    if fn is None or fn.type != "identifier" or text(fn) != name or len(args) != 1:
+        return False
+    arg = unwrap(args[0])
+    if arg is None:
+        return False
+    if arg.type == "new_expression":
+        made = arg.child_by_field_name("constructor")
+        return made is not None and bool(_ERROR_MAKER.search(text(made)))
+    if arg.type != "identifier":
+        return False
+    wanted = text(arg)
+    cur = call.parent
+    while cur is not None:
+        if cur.type == "catch_clause":
+            param = cur.child_by_field_name("parameter")
+            if param is not None and text(param) == wanted:
+                return True
+        elif cur.type in _FUNCTIONS:
+            params = parameters(cur)
+            if any(wanted in _pattern_names(p) for p in params):
+                # The first of an error handler's four, or of a `.catch` callback.
+                return bool(params) and text(params[0]) == wanted and (
+                    len(params) == 4 or _catch_callback(cur))
+        cur = cur.parent
+    return False
+
+
+def _catch_callback(fn: Node) -> bool:
+    """Return True when the function ``fn`` is passed to ``.catch(…)``."""
+    call = fn.parent.parent if fn.parent is not None and fn.parent.type == "arguments" \
+        else None
+    callee = call.child_by_field_name("function") if call is not None else None
+    return callee is not None and callee.type == "member_expression" \
+        and text(callee.child_by_field_name("property")) == "catch"
+
+
+def _logger_choice(ctx: FileContext, scope: Node, seen_only: bool, functions: bool = True
                    ) -> tuple[str, tuple[str, str, str] | None] | None:
     """Return ``_logger_of``'s call and, for a project module's logger not seen called with
-    ``.error`` in this file, what ``_unseen_logger`` returns."""
+    ``.error`` in this file or a logging function imported from one, what ``_unseen_logger``
+    returns. A logger object the file calls ``.error`` on (or one from a logger package)
+    comes first, then a logging function it imports and calls with an error
+    (``_logging_function``), then a project module's logger it never calls ``.error`` on."""
     source = ctx.source.decode("utf-8", "replace")
     cur: Node | None = scope
     while cur is not None:
@@ -3956,15 +4087,23 @@ def _logger_choice(ctx: FileContext, scope: Node, seen_only: bool
             for decl in stmt.named_children:
                 if decl.type == "variable_declarator":
                     names.setdefault(text(decl.child_by_field_name("name")), "")
+    unseen: tuple[str, tuple[str, str, str] | None] | None = None
     for local, module in sorted(names.items()):
         if local not in _LOGGER_NAMES and not local.lower().endswith("logger"):
             continue
         if re.search(rf"(?<![\w$.]){re.escape(local)}\.error\s*\(", source) or \
                 module.split("/")[0] in _LOGGER_PACKAGES:
             return f"{local}.error", None
-        if module.startswith(".") and not seen_only:
-            return f"{local}.error", (local, module, imported.get(local, "default"))
-    return None
+        if module.startswith(".") and not seen_only and unseen is None:
+            unseen = f"{local}.error", (f"{local}.error", module, imported.get(local, "default"))
+    function = _logging_function(ctx, imported, names) if functions else None
+    if function is not None:
+        module = names[function]
+        if not module.startswith("."):
+            return function, None  # from a logger package, called so in this file
+        if not seen_only:
+            return function, (function, module, imported[function])
+    return unseen
 
 
 #: Methods whose callback's error is typed ``any`` by their own declarations: Express's
@@ -4065,6 +4204,10 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
     if indent.strip():
         return None  # `catch (err) { res.json(…) }` on one line
     call = _logger_of(ctx, scope, seen_only) or "console.error"
+    if ctx.lang != "javascript" and "." not in call and not _error_typed_any(scope, name):
+        # An imported logging function's signature is not read either: the file's other
+        # logger, else `console.error`, which takes anything.
+        call = _logger_of(ctx, scope, seen_only, functions=False) or "console.error"
     if ctx.lang != "javascript" and call != "console.error" \
             and not call.endswith(".log.error") and not _error_typed_any(scope, name):
         # The project's logger may not take this type (`log.error(message: string | Error)`
@@ -4412,21 +4555,23 @@ class ErrorHandler(Rule):
         return ctx.node_finding(self.id, leak.node, message, fix)
 
     def _logger_alternative(self, ctx: FileContext, leak: Leak, finding: Finding
-                            ) -> tuple[str, str, Finding] | None:
+                            ) -> tuple[str, str, Finding, bool] | None:
         """Return (the module, the name it is imported as, the finding with a fix that logs
-        through a logger this file shows, else ``console.error``) when the fix of ``finding``
-        logs through a project module's logger that this file never calls ``.error`` on:
-        whether that module has the method is the project phase's to prove. None otherwise."""
+        through a logger this file shows, else ``console.error``, True for a function) when
+        the fix of ``finding`` logs through a project module's logger that this file never
+        calls ``.error`` on, or a logging function imported from one: whether that module has
+        the method or exports the function is the project phase's to prove. None otherwise."""
         if finding.fix is None:
             return None
         unseen = _unseen_logger(ctx, leak.scope)
         if unseen is None:
             return None
-        local, module, name = unseen
-        if not any(f"{local}.error(" in edit.content for change in finding.fix.changes
-                   for edit in change.edits):
+        call, module, name = unseen
+        if not any(re.search(rf"(?<![\w$.]){re.escape(call)}\(", edit.content)
+                   for change in finding.fix.changes for edit in change.edits):
             return None
-        return module, name, self._leak_finding(ctx, leak, seen_only=True)
+        return module, name, self._leak_finding(ctx, leak, seen_only=True), \
+            not call.endswith(".error")
 
     def _client_status_fix(self, ctx: FileContext, scope: Node, name: str) -> Fix | None:
         """Answer 4xx errors with their own status and its standard text, first thing in the
