@@ -221,3 +221,21 @@ def test_an_env_fallback_returned_by_a_local_function_keeps_its_fix(tmp_path: Pa
     assert (finding.path, finding.line, finding.fix is not None) == ("sign.js", 3, True)
     [change] = finding.fix.changes
     assert any(e.content == "process.env.JWT_SECRET" for e in change.edits)
+
+
+def test_a_getter_default_another_file_refuses_is_not_reported(tmp_path: Path) -> None:
+    """The placeholder check often lives in a config or start-up module, not where the
+    getter's default is written: every project file counts, as for a module's literal."""
+    files = {"app.js": """\
+        const jwt = require('jsonwebtoken');
+        const { getConfig } = require('./lib/getConfig');
+        exports.token = (user) => jwt.sign({ sub: user.id }, getConfig('jwt.key', 'CHANGE_ME'));
+        """, "boot.js": """\
+        const { getConfig } = require('./lib/getConfig');
+        if (getConfig('jwt.key', 'CHANGE_ME') === 'CHANGE_ME') {
+          throw new Error('set jwt.key in the config');
+        }
+        """}
+    assert lines(tmp_path, files) == []
+    files["boot.js"] = files["boot.js"].replace("=== 'CHANGE_ME'", "=== undefined")
+    assert lines(tmp_path / "unrefused", files) == [("app.js", 3)]

@@ -157,3 +157,19 @@ def test_spreads_inside_the_cookie_object(project) -> None:
         (8, "express-session cookie sets no `secure` and `sameSite` that this file shows: "
             "`...cookieDefaults`, built elsewhere, may set them; not fixed: flags written after "
             "it would override what it carries", None)]
+
+
+def test_flags_written_after_a_spread_the_file_does_not_show_win(project) -> None:
+    """`cookie: { ...cookieDefaults, secure: true, sameSite: 'lax' }`: the keys written after
+    the spread are the ones the cookie gets, whatever the spread carries; only a flag left
+    to the spread is reported."""
+    root = project(_app(
+        "const { cookieDefaults } = require('./config');\n"
+        "app.use(session({ name: 'a.sid', secret: process.env.S,\n"
+        "  cookie: { ...cookieDefaults, secure: true, httpOnly: true, sameSite: 'lax' } }));\n"
+        "app.use(session({ name: 'b.sid', secret: process.env.S,\n"
+        "  cookie: { ...cookieDefaults, secure: true } }));\n"))
+    assert _findings(root) == [
+        (8, "express-session cookie sets no `sameSite` that this file shows: "
+            "`...cookieDefaults`, built elsewhere, may set it; not fixed: flags written after "
+            "it would override what it carries", None)]

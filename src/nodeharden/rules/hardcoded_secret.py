@@ -485,9 +485,11 @@ class HardcodedSecret(Rule):
                 seen.add(secret.target.start_byte)
                 unique.append(secret)
         # A config getter's default the file compares with (``if (secret === 'change-me')
-        # throw …``) is a placeholder the app refuses, not the secret it runs with.
+        # throw …``) is a placeholder the app refuses, not the secret it runs with; one
+        # compared nowhere here waits for the project phase, which looks in every file.
         unique = [s for s in unique if s.kind != "default"
                   or not _compared_in(ctx.source, s.literal.text or b"")]
+        held = _HELD.setdefault(ctx.rel, [])
         alone = {s.literal.start_byte for s in unique if not s.parts}
         unique = [s for s in unique if not alone.intersection(s.parts)]
         if any(s.kind == "fallback" and s.replacement for s in unique) \
@@ -526,17 +528,24 @@ class HardcodedSecret(Rule):
             else:
                 message = (f"hard-coded {secret.what}: anyone with the source can forge "
                            f"{purpose}; read it from {secret.env}")
-            yield ctx.node_finding(self.id, secret.literal, message, fix)
+            finding = ctx.node_finding(self.id, secret.literal, message, fix)
+            if secret.kind == "default":
+                held.append((finding, secret.literal.text or b""))
+            else:
+                yield finding
 
-    def file_data(self, ctx: FileContext) -> list[_SecretUse] | None:
+    def file_data(self, ctx: FileContext) -> _FileSecrets | None:
         """Return, for ``check_project``, the secret arguments this file reads from project
-        modules (``config.secret`` of ``require('./config')``), if any."""
+        modules (``config.secret`` of ``require('./config')``), and the config-getter defaults
+        ``check_file`` held back, if any."""
+        held = _HELD.pop(ctx.rel, [])
+        _HELD.clear()
         if not ctx.wanted(self):
             return None
         finder = _Finder(ctx)
         for _ in self._secrets(ctx, finder):
             pass
-        return finder.uses or None
+        return _FileSecrets(finder.uses, held) if finder.uses or held else None
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Report a literal a project module exports (a config file) that another file uses
@@ -546,7 +555,11 @@ class HardcodedSecret(Rule):
         'changeme'``, a placeholder it refuses) is left alone. Only the modules a secret is
         read from are parsed again (a few config files), here rather than in every file's
         scan."""
-        data = ctx.file_data.get(self.id, {})
+        data: dict[str, _FileSecrets] = ctx.file_data.get(self.id, {})
+        for kept in data.values():
+            # A getter's default some project file compares with is a refused placeholder.
+            yield from (finding for finding, literal in kept.held
+                        if not _compared_anywhere(ctx, literal))
         exports: dict[str, list[_Exported]] = {}
         found: dict[tuple[str, int], tuple[_Exported, list[tuple[str, _SecretUse]]]] = {}
         compared: dict[tuple[str, int], bool] = {}
@@ -559,10 +572,10 @@ class HardcodedSecret(Rule):
                 compared[(target, exported.start)] = _compared_anywhere(ctx, literal)
             return not compared[(target, exported.start)]
 
-        for rel, uses in data.items():
+        for rel, kept in data.items():
             #: The parts of one key (``config.a + config.b``), with the literal each reads.
             groups: dict[int, list[tuple[_SecretUse, str, _Exported]]] = {}
-            for use in uses:
+            for use in kept.uses:
                 target = ctx.resolve_import(rel, use.spec) or _json_module(ctx, rel, use.spec)
                 if target is None:
                     continue
@@ -1324,6 +1337,21 @@ def _comparison(literal: bytes) -> re.Pattern[bytes] | None:
     quoted = re.escape(body)
     return re.compile(rb"[=!]==?\s*(['\"`])" + quoted + rb"\1|(['\"`])" + quoted
                       + rb"\2\s*[=!]==?")
+
+
+#: The config-getter defaults ``check_file`` held back for the project phase, by file (read
+#: and cleared by ``file_data``, which runs right after it on the same file).
+_HELD: dict[str, list[tuple[Finding, bytes]]] = {}
+
+
+@dataclass
+class _FileSecrets:
+    """What a file leaves to ``check_project``: the secret arguments it reads from project
+    modules, and the findings on config-getter defaults it holds back (with each literal) until
+    every file is read for a comparison that refuses the value."""
+
+    uses: list[_SecretUse]
+    held: list[tuple[Finding, bytes]]
 
 
 def _compared_in(source: bytes, literal: bytes) -> bool:

@@ -524,6 +524,7 @@ class SessionCookie(Rule):
         same_site_unset = False
         # Where the flags may come from a spread this file does not show: reported, not fixed.
         unseen: _Spread | None = None
+        settled: set[str] = set()  # flags the cookie object writes after that spread
         fixless = ""  # why a flags finding that the fix could otherwise write has no fix
         if module == EXPRESS_SESSION:
             cookie = props.get("cookie")
@@ -560,6 +561,9 @@ class SessionCookie(Rule):
             inner: frozenset[str] = frozenset()  # keys spreads inside the cookie object set
             if unseen is None and cookie is not None and cookie.type == "object":
                 inner, unseen = _cookie_spreads(self._root(opts.node), cookie)
+                if unseen is not None:  # `{ ...defaults, secure: true }`: written last, wins
+                    settled = {k for k, v in object_properties(cookie).items()
+                               if v is not None and v.start_byte > unseen.start}
             if unseen is not None:
                 missing = list(flags)
                 secure_missing = True
@@ -607,7 +611,8 @@ class SessionCookie(Rule):
                 unseen = hidden
             last += [f"{k}: {flags[k]}" for k in missing]
         if unseen is not None:
-            unset = [*(["secure"] if module == EXPRESS_SESSION else []), *flags]
+            unset = [k for k in [*(["secure"] if module == EXPRESS_SESSION else []), *flags]
+                     if k not in settled]
             if unset:
                 what = "a `cookie`" if module == EXPRESS_SESSION and any(
                     c.start_byte == unseen.start for c in opts.node.named_children) else "flags"
