@@ -162,3 +162,11 @@ export default (failure: Error, req: Request, res: Response, next: NextFunction)
     plan = fix(root, dry_run=True, select=["error-handler"], unsafe=True).plan
     got = plan.final.get("final.ts", source.encode()).decode()
     assert "  console.error(failure);\n" in got and "reason: 'Internal Server Error'" in got, got
+
+
+def test_a_function_whose_result_the_file_uses_is_no_logger(tmp_path: Path) -> None:
+    """`next(error(failure))` hands on what `error` returns (an HTTP error built from it):
+    such a function wraps errors; a call of it as a statement of its own would log nothing."""
+    got = _fixed(tmp_path, "import { error } from './log/journal.js';",
+                 call="return next(error(failure));")
+    assert "    console.error(problem);\n" in got and "    error(problem)" not in got, got

@@ -189,7 +189,10 @@ def test_an_esm_app_handed_only_to_create_server(tmp_path: Path) -> None:
      {"routes.js": "module.exports = (env) => env.app.get('/', (req, res) => res.send('x'));\n"}),
     ("require('./server-of')(app);",
      {"server-of.js": "module.exports = (app) => require('http').createServer(app);\n"}),
-], ids=["own-route", "passed-to-setup", "exported", "stored-on-object", "passed-to-helper"])
+    # `set`/`enable`/`disable` give the app back: a route chained on one is mounted.
+    ("app.disable('etag').get('/boom', (req, res) => { throw new Error('x'); });", {}),
+], ids=["own-route", "passed-to-setup", "exported", "stored-on-object", "passed-to-helper",
+        "route-chained-on-a-setting"])
 def test_an_app_set_up_anywhere_keeps_the_finding(tmp_path: Path, extra: str,
                                                    others: dict[str, str]) -> None:
     files = {**SERVER_ONLY, **others}

@@ -3992,6 +3992,11 @@ def _unseen_logger(ctx: FileContext, scope: Node) -> tuple[str, str, str] | None
 _LOG_FUNCTION = lazy_pattern(r"^(?:log_?[eE]rr(?:or)?|error|err(?:or)?_?[lL]og(?:ger)?)$")
 
 
+#: The last file ``_logging_function`` answered for (its tree) and the answer: it is asked
+#: once per leak, and each answer walks the whole tree.
+_LOG_FUNCTION_MEMO: list[Tree | str | None] = [None, None]
+
+
 def _logging_function(ctx: FileContext, imported: dict[str, str], names: dict[str, str]
                       ) -> str | None:
     """Return the local name of a function this file imports at its top by name from a
@@ -4001,7 +4006,11 @@ def _logging_function(ctx: FileContext, imported: dict[str, str], names: dict[st
     calls with an error alone (``error(err)`` in a handler or catch, ``error(new Error(…))``).
     A function the file declares itself is not taken: whether it logs, answers or throws is
     not read."""
+    if _LOG_FUNCTION_MEMO[0] is ctx.tree:
+        memo = _LOG_FUNCTION_MEMO[1]
+        return memo if isinstance(memo, str) else None
     root = ctx.tree.root_node
+    found: str | None = None
     for local, module in sorted(names.items()):
         if local not in imported or not _LOG_FUNCTION.match(local) or imported[local] == "*" \
                 or not (module.startswith(".") or module.split("/")[0] in _LOGGER_PACKAGES) \
@@ -4009,14 +4018,22 @@ def _logging_function(ctx: FileContext, imported: dict[str, str], names: dict[st
             continue
         if any(_called_with_error(call, local) for call in walk(root)
                if call.type == "call_expression"):
-            return local
-    return None
+            found = local
+            break
+    _LOG_FUNCTION_MEMO[:] = [ctx.tree, found]
+    return found
 
 
 def _called_with_error(call: Node, name: str) -> bool:
-    """Return True when ``call`` is ``name(x)`` with the one argument an error: a ``catch``
-    parameter, the error parameter of an error handler or ``.catch`` callback around the
-    call, or a new error (``new Error(…)``)."""
+    """Return True when ``call`` is ``name(x);``, a statement of its own (what it returns is
+    not used: ``next(error(e))`` wraps the error, it does not log it), with the one argument
+    an error: a ``catch`` parameter, the error parameter of an error handler or ``.catch``
+    callback around the call, or a new error (``new Error(…)``)."""
+    outer = call.parent
+    if outer is not None and outer.type == "await_expression":
+        outer = outer.parent
+    if outer is None or outer.type != "expression_statement":
+        return False
     fn = call.child_by_field_name("function")
     args_node = call.child_by_field_name("arguments")
     args = code_children(args_node) if args_node is not None else []
@@ -6747,8 +6764,14 @@ def _configured_nowhere(ctx: ProjectContext, facts: FileFacts, app: AppFact) -> 
         if parent.type == "member_expression" and parent.child_by_field_name("object") == node \
                 and grand is not None and grand.type == "call_expression" \
                 and grand.child_by_field_name("function") == parent \
-                and text(parent.child_by_field_name("property")) in _UNMOUNTING_METHODS:
-            continue  # `app.listen(port)`, `app.set('trust proxy', 1)`
+                and text(parent.child_by_field_name("property")) in _UNMOUNTING_METHODS \
+                and (text(parent.child_by_field_name("property")) in ("listen", "enabled",
+                                                                      "disabled")
+                     or (grand.parent is not None
+                         and grand.parent.type == "expression_statement")):
+            # `app.listen(port)`, `app.set('trust proxy', 1);` (set, enable and disable give
+            # the app back: `app.disable('etag').get('/x', …)` mounts a route on it)
+            continue
         if parent.type == "arguments" and grand is not None \
                 and grand.type == "call_expression" \
                 and parent.named_children[-1] == node:
