@@ -107,7 +107,7 @@ def test_hsts_added_by_the_repos_nginx_is_credited(tmp_path: Path) -> None:
 def test_proxy_headers_are_named_in_the_message(tmp_path: Path) -> None:
     app = PLAIN_APP.replace("  res.setHeader('Referrer-Policy', 'no-referrer');\n", "")
     apache = "<VirtualHost *:443>\n  Header always set Strict-Transport-Security \"max-age=1\"\n" \
-             "</VirtualHost>\n"
+             "  ProxyPass / http://127.0.0.1:3000/\n</VirtualHost>\n"
     root = write_tree(tmp_path, {"package.json": PACKAGE, "app.js": app,
                                  "apache/site.conf": apache})
     [message] = helmet_messages(root)
@@ -119,5 +119,16 @@ def test_a_commented_out_directive_adds_nothing(tmp_path: Path) -> None:
     nginx = "server {\n  # add_header Strict-Transport-Security \"max-age=1\";\n}\n"
     root = write_tree(tmp_path, {"package.json": PACKAGE, "app.js": PLAIN_APP,
                                  "nginx.conf": nginx})
+    [message] = helmet_messages(root)
+    assert message.split(" but not ")[1].startswith("Strict-Transport-Security")
+
+
+def test_a_config_that_only_serves_files_says_nothing_of_the_app(tmp_path: Path) -> None:
+    """A front end's nginx that serves its build and passes nothing on to the app."""
+    nginx = ("server {\n  listen 80;\n  root /usr/share/nginx/html;\n"
+             '  add_header Strict-Transport-Security "max-age=63072000" always;\n'
+             "  location / { try_files $uri /index.html; }\n}\n")
+    root = write_tree(tmp_path, {"package.json": PACKAGE, "app.js": PLAIN_APP,
+                                 "client/nginx.conf": nginx})
     [message] = helmet_messages(root)
     assert message.split(" but not ")[1].startswith("Strict-Transport-Security")

@@ -2220,12 +2220,23 @@ _PROXY_HEADER = lazy_pattern(
     rb"|http-response[ \t]+(?:set|add)-header|header)[ \t]+['\"]?([A-Za-z][\w-]*)")
 
 
+#: A directive that passes requests on to an upstream (the app): nginx ``proxy_pass``, Caddy
+#: ``reverse_proxy``, Apache ``ProxyPass``, HAProxy ``server name host:port`` in a backend.
+_PROXY_PASS = lazy_pattern(
+    rb"(?im)(?:^|[{;])[ \t]*(?:proxy_pass|reverse_proxy|ProxyPass)\b"
+    rb"|^[ \t]*server[ \t]+\S+[ \t]+\S+:\d+\b")
+
+
 def _proxy_headers(ctx: ProjectContext) -> dict[str, str]:
     """Return the core headers (``CORE_OF_HEADER`` names) the repo's reverse-proxy
     configurations add to responses, each with the configuration that adds it: a header the
-    proxy in front of the app sets is sent to browsers though the app does not set it."""
+    proxy in front of the app sets is sent to browsers though the app does not set it. Only a
+    configuration that passes requests on counts (``_PROXY_PASS``): one that only serves a
+    front end's files says nothing of the app's answers."""
     found: dict[str, str] = {}
     for rel, data in _proxy_configs(ctx):
+        if not _PROXY_PASS.search(data):
+            continue
         for match in _PROXY_HEADER.finditer(data):
             name = match.group(1).decode().lower()
             if name in CORE_OF_HEADER and name != "frame-ancestors":
