@@ -175,6 +175,18 @@ def string_value(node: Node | None) -> str | None:
     return None
 
 
+def required_module(node: Node | None, relative: bool = False) -> str | None:
+    """Return the module a ``require('m')`` call names (``require`` called with one string),
+    or None; with ``relative``, only a module of the project (``./m``, ``../m``)."""
+    if node is None or node.type != "call_expression" \
+            or text(node.child_by_field_name("function")) != "require":
+        return None
+    args_node = node.child_by_field_name("arguments")
+    args = code_children(args_node) if args_node is not None else []
+    spec = string_value(args[0]) if len(args) == 1 else None
+    return None if spec is None or (relative and not spec.startswith(".")) else spec
+
+
 def walk(node: Node) -> Iterator[Node]:
     """Yield ``node`` and all its descendants in document order."""
     cursor = node.walk()

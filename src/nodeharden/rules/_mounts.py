@@ -16,8 +16,8 @@ import re
 from tree_sitter import Node, Tree
 
 from nodeharden._express import ArgFact, CallFact, FileFacts
-from nodeharden._parse import (CASTS, FUNCTION_TYPES, code_children, parse, string_value, text,
-                              unwrap, walk)
+from nodeharden._parse import (CASTS, FUNCTION_TYPES, code_children, parse, required_module,
+                              string_value, text, unwrap, walk)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, is_test_file
@@ -612,21 +612,10 @@ def _value_write(owner: str | None,
         inner = unwrap(value.child_by_field_name("function"))
         if inner is not None and inner.type == "call_expression":
             value, called = inner, True
-    spec = _relative_require(value)
+    spec = required_module(value, relative=True)
     if spec is None:
         return ("other", owner, None, False, value.start_byte)
     return ("require", owner, spec, called, value.start_byte)
-
-
-def _relative_require(node: Node | None) -> str | None:
-    """Return ``./x`` for ``require('./x')``, else None."""
-    if node is None or node.type != "call_expression" \
-            or text(node.child_by_field_name("function")) != "require":
-        return None
-    args_node = node.child_by_field_name("arguments")
-    args = code_children(args_node) if args_node is not None else []
-    spec = string_value(args[0]) if len(args) == 1 else None
-    return spec if spec is not None and spec.startswith(".") else None
 
 
 def _factory_returns_app(facts: FileFacts, data: bytes) -> bool:

@@ -32,8 +32,8 @@ from tree_sitter import Node, Tree
 from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts, ImportFact
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import CASTS, FUNCTION_TYPES, captures, captures_in, code_children, \
-    has_spread, needle_ranges, object_properties, parameters, parse, statement_of, string_value, \
-    text, unwrap, walk
+    has_spread, needle_ranges, object_properties, parameters, parse, required_module, \
+    statement_of, string_value, text, unwrap, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import DeferredEdit, render_snippet
@@ -1691,19 +1691,10 @@ def _package_bindings(root: Node) -> dict[str, str]:
                     "variable_declarator" else None
                 target = d.child_by_field_name("name")
                 if value is not None and target is not None and target.type == "identifier":
-                    module = _required(value)
+                    module = required_module(value)
                     if module is not None:
                         found[text(target)] = module
     return found
-
-
-def _required(node: Node) -> str | None:
-    """Return the module of ``require('m')``, or None."""
-    if node.type != "call_expression" or text(node.child_by_field_name("function")) != "require":
-        return None
-    args_node = node.child_by_field_name("arguments")
-    args = code_children(args_node) if args_node is not None else []
-    return string_value(args[0]) if args else None
 
 
 def _logs_errors(root: Node, value: Node | None, packages: dict[str, str],
@@ -1749,11 +1740,11 @@ def _logs_errors(root: Node, value: Node | None, packages: dict[str, str],
                 return False
             callee = unwrap(callee.child_by_field_name("object"))
             if callee is not None and callee.type == "call_expression" \
-                    and _required(callee) is None:
+                    and required_module(callee) is None:
                 return _logs_errors(root, callee, packages, depth + 1)  # `pino().child(…)`
         if callee is None:
             return False
-        module = _required(callee) if callee.type == "call_expression" else \
+        module = required_module(callee) if callee.type == "call_expression" else \
             packages.get(text(callee)) if callee.type == "identifier" else None
         return module is not None and module.split("/")[0] in _LOGGER_PACKAGES
     return False

@@ -38,6 +38,7 @@ from nodeharden._parse import (
     object_properties,
     parameters,
     parse,
+    required_module,
     string_value,
     text,
     unwrap,
@@ -643,7 +644,7 @@ def _imported_objects(root: Node) -> dict[str, tuple[str, str]]:
                 if value.type == "member_expression":
                     export = text(value.child_by_field_name("property"))
                     value = value.child_by_field_name("object") or value
-                spec = _required(value)
+                spec = required_module(value, relative=True)
                 if spec is None:
                     continue
                 if target.type == "identifier":
@@ -656,15 +657,6 @@ def _imported_objects(root: Node) -> dict[str, tuple[str, str]]:
                             found.setdefault(text(item.child_by_field_name("value")),
                                              (spec, text(item.child_by_field_name("key"))))
     return found
-
-
-def _required(node: Node) -> str | None:
-    """Return the relative module of ``require('./m')``."""
-    if node.type != "call_expression" or text(node.child_by_field_name("function")) != "require":
-        return None
-    args = code_children(node.child_by_field_name("arguments") or node)
-    spec = string_value(args[0]) if len(args) == 1 else None
-    return spec if spec is not None and spec.startswith(".") else None
 
 
 def exported_settings(root: Node, export: str, name: str) -> list[SettingPart] | None:
