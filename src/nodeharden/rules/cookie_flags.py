@@ -766,15 +766,6 @@ class CookieFlags(Rule):
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         root = ctx.tree.root_node
-        flags = flag_values(ctx.style)
-        # Secure follows the request (`req.secure`): it never drops a cookie a plain-HTTP client
-        # got before. The project tells Express which proxies to trust: req.secure is then true
-        # for every HTTPS client, behind a TLS proxy too; without that, Secure is left for review.
-        trusts_proxy = client_cookies(ctx.info.root).trusts_proxy
-        # Only the deployer has declared the proxy hops (`.nodeharden.yml`): the TLS proxy's
-        # X-Forwarded-Proto decides, for this flag alone, as express-session's `proxy: true`
-        # does (a client forging it only makes its own cookie Secure).
-        declared_proxy = ctx.info.config.trust_proxy is not None
         fixed_declarations: set[int] = set()
         calls: list[tuple[Node, Node, list[Node], str | None, Node | None, Node | None]] = []
         for match in captures(ctx.lang, _CALL_QUERY, root).get("call", []):
@@ -791,6 +782,17 @@ class CookieFlags(Rule):
                 if opts is not None and opts.type == "identifier" else None
             calls.append((match, args, values, string_value(values[0]), declared,
                           declared or opts))
+        if not calls:
+            return  # most files: neither the style nor the front-end code is looked at
+        flags = flag_values(ctx.style)
+        # Secure follows the request (`req.secure`): it never drops a cookie a plain-HTTP client
+        # got before. The project tells Express which proxies to trust: req.secure is then true
+        # for every HTTPS client, behind a TLS proxy too; without that, Secure is left for review.
+        trusts_proxy = client_cookies(ctx.info.root).trusts_proxy
+        # Only the deployer has declared the proxy hops (`.nodeharden.yml`): the TLS proxy's
+        # X-Forwarded-Proto decides, for this flag alone, as express-session's `proxy: true`
+        # does (a client forging it only makes its own cookie Secure).
+        declared_proxy = ctx.info.config.trust_proxy is not None
         named_options = [(name, opts) for _, _, _, name, _, opts in calls]
         bindings: _Bindings | None = None  # read on the first call that needs it
         for match, args, values, name, declared, opts in calls:
