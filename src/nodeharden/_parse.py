@@ -205,6 +205,20 @@ def walk(node: Node) -> Iterator[Node]:
             return
 
 
+#: The node types a use of a variable's name is written as (``x``, and ``{ x }`` in an object).
+NAME_TYPES = ("identifier", "shorthand_property_identifier")
+
+
+def uses_of(root: Node, names: str | set[str] | frozenset[str]) -> Iterator[Node]:
+    """Yield every identifier and shorthand property under ``root`` spelt as ``names`` (one
+    name or a set of them), in document order: the uses of a variable a rule follows, its
+    declaration included (the caller tells them apart by their parents)."""
+    wanted = {names} if isinstance(names, str) else names
+    for node in walk(root):
+        if node.type in NAME_TYPES and text(node) in wanted:
+            yield node
+
+
 #: Every tree-sitter node type that is a function, in JavaScript and TypeScript: the one set
 #: rules use for "the enclosing function" and "is this argument a function".
 FUNCTION_TYPES = frozenset({"function_declaration", "function_expression", "arrow_function",

@@ -39,6 +39,7 @@ from nodeharden._parse import (
     object_properties,
     string_value,
     text,
+    uses_of,
     walk,
 )
 from nodeharden._regex import lazy_pattern
@@ -680,10 +681,7 @@ def _constant(root: Node, name_node: Node) -> Node | None:
 def _only_limit_uses(root: Node, name: str) -> bool:
     """Return True when every use of ``name`` in the file, besides its declaration, is the value
     of a ``limit:`` property."""
-    for node in walk(root):
-        if node.type not in ("identifier", "shorthand_property_identifier") \
-                or text(node) != name:
-            continue
+    for node in uses_of(root, name):
         parent = node.parent
         if parent is None:
             return False

@@ -33,7 +33,7 @@ from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFa
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import CASTS, FUNCTION_TYPES, captures, captures_in, code_children, \
     has_spread, needle_ranges, object_properties, parameters, parse, required_module, \
-    statement_of, string_value, text, unwrap, walk
+    statement_of, string_value, text, unwrap, uses_of, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import DeferredEdit, render_snippet
@@ -609,9 +609,8 @@ def _body_uses_walk(decl: Node, key: str, scope: Node) \
     # A `const`/`let` lives in its block: a same-named one in another branch of the handler
     # (`if (rest) { const resp = …; … } else { const resp = …; … }`) is another variable.
     within = stmt.parent if stmt.type == "lexical_declaration" else scope
-    for node in walk(within):
-        if node.type not in ("identifier", "shorthand_property_identifier") \
-                or text(node) != text(name) or node == name or node.start_byte < decl.end_byte:
+    for node in uses_of(within, text(name)):
+        if node == name or node.start_byte < decl.end_byte:
             continue
         parent = node.parent
         if parent is None:
@@ -3844,10 +3843,7 @@ def _error_visible_elsewhere(scope: Node, name: str, target: Node, depth: int = 
              and text(n.child_by_field_name("object")) == name
              and text(n.child_by_field_name("property")) in ("message", "stack")
              and _sink(n, scope) is not None]
-    for node in walk(scope):
-        if node.type not in ("identifier", "shorthand_property_identifier") \
-                or text(node) != name:
-            continue
+    for node in uses_of(scope, name):
         if target.start_byte <= node.start_byte < target.end_byte or any(
                 t.start_byte <= node.start_byte < t.end_byte for t in leaks):
             continue
@@ -6507,10 +6503,7 @@ _NAMING_PARENTS = frozenset({"import_specifier", "import_clause", "namespace_imp
 
 def _uses_are_4xx_constructions(ctx: ProjectContext, rel: str, root: Node,
                                 names: set[str], cls: _ErrorClass) -> bool:
-    for node in walk(root):
-        if node.type not in ("identifier", "shorthand_property_identifier") \
-                or text(node) not in names:
-            continue
+    for node in uses_of(root, names):
         parent = node.parent
         if parent is None:
             return False
@@ -6739,10 +6732,7 @@ def _configured_nowhere(ctx: ProjectContext, facts: FileFacts, app: AppFact) -> 
     if root is None:
         return False
     servers = {local for module in _SERVER_MODULES for local in facts.locals_of(module)}
-    for node in walk(root):
-        if node.type not in ("identifier", "shorthand_property_identifier") \
-                or text(node) != name:
-            continue
+    for node in uses_of(root, name):
         parent = node.parent
         if parent is None:
             return False

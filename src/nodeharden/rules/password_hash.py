@@ -34,6 +34,7 @@ from nodeharden._parse import (
     string_value,
     text,
     unwrap,
+    uses_of,
     walk,
 )
 from nodeharden._project import JS_SUFFIXES
@@ -1458,10 +1459,7 @@ def _binding_written(root: Node, local: str, path: tuple[str, ...], enum: bool) 
     if memo is not None and key in memo:
         return bool(memo[key])
     written = False
-    for node in walk(root):
-        if node.type not in ("identifier", "shorthand_property_identifier") or \
-                text(node) != local:
-            continue
+    for node in uses_of(root, local):
         if not _reads_only(node, path, enum):
             written = True
             break

@@ -273,22 +273,26 @@ def _counts(body: bytes) -> bool:
     return bool(_COUNTER_RE.search(body) and _EXPIRY_RE.search(body)) or _value_counter(body)
 
 
-def _limiter_body(body: bytes, answered: frozenset[bytes] = frozenset()) -> bool:
+def _limiter_body(body: bytes, answered: frozenset[bytes] = frozenset(), *,
+                  counted: bool = False) -> bool:
     """Return True for the code of a limiter: a counter per key with an expiry (Redis
     ``incr`` and ``expire``, or a value read and written back with an expiry,
     ``_value_counter``), a bound (``tries > max``) and a 429 once over it, in the code itself
     or in a callback option it calls whose name is in ``answered`` (``opts.onRateLimited(…)``,
-    where the options given at its mount answer 429)."""
-    if not _counts(body) or not _BOUND_RE.search(body) or _TESTS_429_RE.search(body):
+    where the options given at its mount answer 429). ``counted``: ``_counts(body)`` is
+    already known to be true."""
+    if not (counted or _counts(body)) or not _BOUND_RE.search(body) \
+            or _TESTS_429_RE.search(body):
         return False
     return bool(_TOO_MANY_RE.search(body) or any(
         m.group(1) in answered for m in _CALLBACK_CALL_RE.finditer(body)))
 
 
 def _limiter_candidate(body: bytes) -> bool:
-    """Return True when a file may hold a limiter whose 429 is a callback option it is given:
-    a counter, a bound and a call of such an option, without a 429 of its own."""
-    return bool(_counts(body) and _BOUND_RE.search(body) and _CALLBACK_CALL_RE.search(body)
+    """Return True when a file that keeps a count (``_counts``, asked by the caller) may hold a
+    limiter whose 429 is a callback option it is given: a bound and a call of such an option,
+    without a 429 of its own."""
+    return bool(_BOUND_RE.search(body) and _CALLBACK_CALL_RE.search(body)
                 and not _TESTS_429_RE.search(body))
 
 
@@ -391,12 +395,12 @@ def own_limiter(ctx: ProjectContext) -> str | None:
         if lang is None or source is None or not _counts(source):
             continue
         answered: frozenset[bytes] = frozenset()
-        if not _limiter_body(source):
+        if not _limiter_body(source, counted=True):
             if not _limiter_candidate(source):
                 continue
             answered = _answering_callbacks(
                 ctx, path, {m.group(1) for m in _CALLBACK_CALL_RE.finditer(source)})
-            if not _limiter_body(source, answered):
+            if not _limiter_body(source, answered, counted=True):
                 continue
         roots[path] = parse(lang, source).root_node
         for node in nodes_of_types(lang, roots[path], FUNCTION_TYPES):
