@@ -17,7 +17,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -124,6 +124,42 @@ def role_from_path(rel: str) -> RoleOf:
     if name.endswith((".jsx", ".tsx")):
         return RoleOf("frontend", "JSX component")
     return APP
+
+
+#: A top-level import statement (at the start of a line, as a module's imports are written):
+#: ``import x from 'm'``, ``} from 'm'`` (the end of a long import list), ``import 'm'``,
+#: ``import x = require('m')``, ``const x = require('m')``. A ``require`` inside a function (a
+#: library's "am I in Node?" branch) is not one.
+_TOP_IMPORT_RE = lazy_pattern(
+    rb"""^(?:import\b[^;\n]*?\bfrom|\}\s*from|import|import\s+[\w$]+\s*=\s*require\s*\("""
+    rb"""|(?:const|let|var)\s+[^=;\n]+=\s*require\s*\()\s*['"]([^'"\n]+)['"]""", re.M)
+
+
+def server_import(source: bytes) -> str | None:
+    """Return a server or Node-only module the file imports at its top level (``express``,
+    ``http``, ``fs``, ``node:path``...), or None: code that only runs in Node."""
+    for match in _TOP_IMPORT_RE.finditer(source):
+        module = match.group(1).decode("utf-8", "replace")
+        if module in _SERVER_MODULES or module in _NODE_ONLY_MODULES \
+                or module.startswith("node:"):
+            return module
+    return None
+
+
+def role_of_file(rel: str, read: Callable[[], bytes | None]) -> RoleOf:
+    """Return the role a file's path gives it, where a browser folder (``public/``,
+    ``static/``...) gives way to what the file holds: a file there that imports a server or
+    Node-only module at its top level, and that no content test calls browser code (a bundle,
+    minified or AMD), is application code (an Express router kept under ``routes/public/``).
+    ``read`` returns the file's bytes (None when unreadable); it is called only for such
+    files."""
+    role = role_from_path(rel)
+    if role.role != "browser":
+        return role
+    source = read()
+    if source and server_import(source) is not None and role_from_content(source) == APP:
+        return APP
+    return role
 
 
 #: Dependencies that make a package.json a front end, unless it also depends on a server.

@@ -26,7 +26,7 @@ from nodeharden._regex import lazy_pattern
 from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, \
     js_configs, walk
 from nodeharden._roles import APP, RoleOf, dockerfile_role, frontend_packages, package_of, \
-    role_from_content, role_from_path
+    role_from_content, role_of_file
 from nodeharden._runtime import Runtime, detect_runtime
 from nodeharden._style import Style, StyleRules, detect_style, module_kind_for, \
     read_style_rules
@@ -412,7 +412,14 @@ class Scanner:
         if package in self.frontends:
             return RoleOf("frontend", f"in the front-end package {package}/ "
                                       f"({self.frontends[package]})")
-        return role_from_path(source.rel)
+        return role_of_file(source.rel, lambda: self._read(source.rel))
+
+    def _read(self, rel: str) -> bytes | None:
+        """Return the bytes of the project's file ``rel`` (None when unreadable)."""
+        try:
+            return (self.project.root / rel).read_bytes()
+        except OSError:
+            return None
 
     def scan(self, overlay: dict[str, bytes | None] | None = None) -> ScanResult:
         """Scan the project as it would be with ``overlay`` (rel → new bytes, None = deleted)."""

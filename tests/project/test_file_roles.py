@@ -406,3 +406,56 @@ def test_only_a_dockerfiles_header_comment_can_make_it_a_dev_image(project) -> N
     report = check_json(root)
     assert {f["rule"] for f in report["findings"] if f["path"] == "Dockerfile"} == \
         {"dockerfile-user", "node-env"}
+
+
+# A router kept in a folder named public/ (its routes need no login): server code, which the
+# folder's name alone would have hidden from every rule and from the lint scope.
+PUBLIC_ROUTER = """\
+    import express = require('express');
+    const router = express.Router();
+    router.get('/greeting', (req, res) => { res.send('hello ' + req.query.name); });
+    export default router;
+    """
+# A script served to browsers from the same kind of folder.
+STATIC_SCRIPT = """\
+    document.querySelector('#go').addEventListener('click', () => {
+      fetch('/api/greeting').then((r) => r.text()).then((t) => { document.body.textContent = t; });
+    });
+    """
+
+
+@pytest.mark.parametrize(("rel", "source", "role"), [
+    ("src/routes/public/greeting.ts", PUBLIC_ROUTER, "app"),
+    ("src/public/files.js", "const fs = require('node:fs');\nmodule.exports = fs;\n", "app"),
+    ("src/public/files.js", "import { readFile } from 'fs/promises';\nexport { readFile };\n",
+     "app"),
+    ("public/js/site.js", STATIC_SCRIPT, "browser"),
+    ("public/js/site.js", "import $ from 'jquery';\n$('#go').hide();\n", "browser"),
+    # A bundle stays browser code even when it carries a require('express') inside it.
+    ("public/bundle.js", WEBPACK_BUNDLE, "browser"),
+    # A require of a Node module inside a function (a library's "am I in Node?" branch) does
+    # not make a served script server code: only a top-level import does.
+    ("static/lib.js", "(function () {\n  if (typeof window === 'undefined') {\n"
+                      "    var fs = require('fs');\n  }\n})();\n", "browser"),
+])
+def test_a_browser_folder_gives_way_to_server_content(rel: str, source: str, role: str) -> None:
+    import textwrap
+
+    from nodeharden._roles import role_of_file
+
+    text = textwrap.dedent(source).encode()
+    assert role_of_file(rel, lambda: text).role == role
+
+
+def test_a_router_under_public_is_checked_and_kept_out_of_the_browser_list(project) -> None:
+    root = project({
+        "package.json": '{"name": "srv", "dependencies": {"express": "^4.21.0"}}',
+        "src/app.js": LEGACY_APP,
+        "src/public/greeting.js": PUBLIC_ROUTER.replace(
+            "import express = require('express');", "const express = require('express');")
+        .replace("export default router;", "module.exports = router;"),
+        "public/js/site.js": STATIC_SCRIPT,
+    })
+    reasons = skipped_reasons(check_json(root))
+    assert "src/public/greeting.js" not in reasons
+    assert reasons["public/js/site.js"].startswith("browser: under public/")
