@@ -39,6 +39,23 @@ ESLINT_NAMES = frozenset({
 })
 
 
+#: Files whose name starts like a Dockerfile's but are not one: BuildKit's ignore file of one
+#: Dockerfile (``Dockerfile.dockerignore``), and code or notes about Dockerfiles.
+_NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".txt", ".json", ".yml", ".yaml", ".sh",
+                            ".py", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
+
+
+def is_dockerfile_name(name: str) -> bool:
+    """Return True when a file named ``name`` is a Dockerfile, as the names are commonly
+    written (any case): ``Dockerfile``, ``Dockerfile.prod``, ``dockerfile-captain.edge``,
+    ``app.Dockerfile``."""
+    lower = name.lower()
+    if lower.endswith(_NOT_DOCKERFILE_SUFFIXES):
+        return False
+    return lower == "dockerfile" or lower.endswith(".dockerfile") or \
+        lower.startswith(("dockerfile.", "dockerfile-"))
+
+
 def classify(rel: str) -> FileKind | None:
     """Return what kind of file ``rel`` (a posix path from the root) is, or None to ignore it."""
     name = rel.rsplit("/", 1)[-1]
@@ -47,7 +64,7 @@ def classify(rel: str) -> FileKind | None:
     if name in ESLINT_NAMES:
         return "eslint"
     lower = name.lower()
-    if lower == "dockerfile" or lower.endswith(".dockerfile") or lower.startswith("dockerfile."):
+    if is_dockerfile_name(name):
         return "dockerfile"
     if rel.startswith(".github/workflows/") and lower.endswith((".yml", ".yaml")):
         return "workflow"

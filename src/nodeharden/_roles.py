@@ -431,7 +431,7 @@ def parse_roles(values: list[str] | tuple[str, ...]) -> frozenset[Role]:
 
 
 _DEV_DOCKERFILE_RE = lazy_pattern(
-    r"(?:^|[./_-])(?:test|tests|e2e|ci|dev|development|devcontainer|local)(?:[./_-]|$)",
+    r"(?:^|[./_-])(?:test|tests|e2e|ci|dev|development|debug|devcontainer|local)(?:[./_-]|$)",
     re.IGNORECASE)
 _RUNS_TESTS_RE = lazy_pattern(
     r"\b(?:(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:test|e2e)[\w:-]*|jest|mocha|vitest|ava|tap"

@@ -459,3 +459,48 @@ def test_a_router_under_public_is_checked_and_kept_out_of_the_browser_list(proje
     reasons = skipped_reasons(check_json(root))
     assert "src/public/greeting.js" not in reasons
     assert reasons["public/js/site.js"].startswith("browser: under public/")
+
+
+@pytest.mark.parametrize(("rel", "kind"), [
+    ("Dockerfile", "dockerfile"),
+    ("dockerfile", "dockerfile"),
+    ("deploy/Dockerfile.prod", "dockerfile"),
+    ("app.Dockerfile", "dockerfile"),
+    ("api.dockerfile", "dockerfile"),
+    ("dockerfile-server.release", "dockerfile"),
+    ("Dockerfile-prod", "dockerfile"),
+    # Not Dockerfiles: BuildKit's per-Dockerfile ignore file, and code or docs about them.
+    ("Dockerfile.dockerignore", None),
+    ("app.Dockerfile.dockerignore", None),
+    ("src/dockerfile-parser.js", "js"),
+    ("src/dockerfile.ts", "js"),
+    ("docs/Dockerfile.md", None),
+])
+def test_dockerfile_names(rel: str, kind: str | None) -> None:
+    from nodeharden._project import classify
+
+    assert classify(rel) == kind
+
+
+def test_a_dockerfile_dash_name_is_read_for_production_mode(project) -> None:
+    # The app's only images are named dockerfile-<image>.<channel>: the release image sets
+    # NODE_ENV=production, the debug image is a development one and gets no Dockerfile rule.
+    root = project({
+        "package.json": '{"name": "srv", "dependencies": {"express": "^4.21.0"}}',
+        "src/app.js": LEGACY_APP,
+        "dockerfile-srv.release": "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\n"
+                                  "ENV NODE_ENV production\nUSER node\n"
+                                  "CMD [\"node\", \"src/app.js\"]\n",
+        "dockerfile-srv.debug": "FROM node:20\nWORKDIR /app\nCOPY . .\n"
+                                "ENV NODE_ENV development\n"
+                                "CMD [\"node\", \"--inspect=0.0.0.0:9229\", \"src/app.js\"]\n",
+    })
+    report = check_json(root)
+    reasons = skipped_reasons(report)
+    assert "dockerfile-srv.release" not in reasons
+    assert reasons["dockerfile-srv.debug"].startswith("dev:")
+    assert not any(f["path"].startswith("dockerfile-") for f in report["findings"])
+    assert not any(f["rule"] == "node-env" for f in report["findings"])
+    # NODE_ENV=production is proven by the release image: Express's default handler sends no
+    # stack there, so no error-handler finding for the app.
+    assert not any(f["rule"] == "error-handler" for f in report["findings"])

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nodeharden._model import TextEdit
+from nodeharden._project import is_dockerfile_name
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import parse_dockerfile
 from nodeharden.rules._compose import (
@@ -193,9 +194,7 @@ def nearby_files(ctx: ProjectContext, dockerfile_rel: str,
 
 
 def _is_dockerfile(name: str) -> bool:
-    lower = name.lower()
-    return lower == "dockerfile" or lower.endswith(".dockerfile") or \
-        lower.startswith(("dockerfile.", "dockerfile-"))
+    return is_dockerfile_name(name)
 
 
 def _is_build_script(name: str) -> bool:

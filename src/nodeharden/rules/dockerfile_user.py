@@ -1328,6 +1328,28 @@ def _chown_edits(source: bytes, stage: Stage, owner: str, after_line: int = 0
     return edits
 
 
+#: The Docker (or Podman) API socket's path written in the app's code.
+_SOCKET_PATH_RE = lazy_pattern(rb"/(?:var/)?run/(?:docker|podman)\.sock\b")
+
+
+def _code_opens_socket(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
+    """Return ``file:line`` of the first application file in the Dockerfile's folder (its
+    build context) that names the Docker socket's path (``new Docker({ socketPath:
+    '/var/run/docker.sock' })``), or None."""
+    folder = posixpath.dirname(dockerfile_rel)
+    for rel in sorted(ctx.facts):
+        if folder and not rel.startswith(folder + "/"):
+            continue
+        data = ctx.read(rel) or b""
+        if b".sock" not in data:
+            continue
+        match = _SOCKET_PATH_RE.search(data)
+        if match is not None:
+            line = data.count(b"\n", 0, match.start()) + 1
+            return f"{rel}:{line}"
+    return None
+
+
 class DockerfileUser(Rule):
     """A Dockerfile whose final stage runs as root."""
 
@@ -1407,6 +1429,16 @@ class DockerfileUser(Rule):
                     "would stop the image from starting or from passing its health check (do "
                     "that at build time, or end the start script with `exec gosu <user> …` so "
                     "only the app drops to the user)")
+                continue
+            drives = _code_opens_socket(ctx, file.rel)
+            if drives is not None:
+                yield ctx.line_finding(
+                    self.id, file.rel, final.from_line,
+                    f"{message}; not fixed: the app drives the host's Docker daemon through its "
+                    f"socket ({drives}), which is root:docker 0660, so a non-root user could not "
+                    "open it; with the socket mounted the container is root on the host whatever "
+                    "its USER (if the socket is optional, run as a user in the socket's group: "
+                    "`--group-add`/compose `group_add`)")
                 continue
             # `USER root` written in the Dockerfile: the author chose root for the app.
             chosen = None if user is None else \
