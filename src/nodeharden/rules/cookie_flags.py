@@ -822,6 +822,10 @@ class CookieFlags(Rule):
                 if not missing:
                     continue
             held = self._held_back(ctx, match, name, missing, named_options)
+            if all(k in held for k in missing):
+                # Each missing flag is one the app needs missing (a page script reads the
+                # cookie; a cross-site sign-in flow sends it): nothing is left to act on.
+                continue
             if "secure" in missing and not trusts_proxy and not declared_proxy:
                 held["secure"] = _SECURE_HELD
             # Options declared outside the handler (`const remember = {…}` at the top of the

@@ -1,0 +1,57 @@
+"""cookie-flags: a cookie whose only missing flags are ones the app needs missing is not
+reported. HttpOnly on a cookie the page's own script reads would hide it from the page; Lax on
+a cookie of a cross-site sign-in flow would drop it from the provider's POST. A finding that
+asks only for what would break the app has nothing left to act on. When another flag is
+missing too, the finding stays (and names the held flag's reason)."""
+
+from __future__ import annotations
+
+from conftest import PACKAGE_JSON
+
+from nodeharden import check
+
+SERVER = """\
+const express = require('express');
+const app = express();
+app.get('/overlay/token', (req, res) => {
+  res.cookie('overlayKey', req.user.overlayKey, { secure: req.secure, sameSite: 'strict' });
+  res.send('ok');
+});
+app.get('/overlay/pass', (req, res) => {
+  res.cookie('overlayPass', req.user.passKey, { sameSite: 'strict' });
+  res.send('ok');
+});
+app.get('/session', (req, res) => {
+  res.cookie('sessionKey', req.user.key, { secure: req.secure, sameSite: 'strict' });
+  res.send('ok');
+});
+module.exports = app;
+"""
+
+OVERLAY = """\
+import Cookies from 'js-cookie';
+export const key = Cookies.get('overlayKey');
+export const pass = Cookies.get('overlayPass');
+"""
+
+
+def _found(project) -> dict[int, str]:
+    root = project({"package.json": PACKAGE_JSON, "src/server.js": SERVER,
+                    "src/client/overlay.js": OVERLAY})
+    report = check(root, select=["cookie-flags"])
+    assert not report.failed, report.failed
+    return {f.line: f.message for f in report.findings}
+
+
+def test_only_httponly_missing_and_the_page_reads_it_is_not_reported(project) -> None:
+    assert 4 not in _found(project)
+
+
+def test_another_missing_flag_keeps_the_finding(project) -> None:
+    found = _found(project)
+    assert "`secure`" in found[8] and "`httpOnly`" in found[8]
+    assert "src/client/overlay.js reads this cookie" in found[8]
+
+
+def test_a_cookie_no_page_reads_is_asked_for_httponly(project) -> None:
+    assert "`httpOnly`" in _found(project)[12]
