@@ -374,6 +374,24 @@ class EslintSecurity(Rule):
         flat = [n for n in FLAT_NAMES if n in rels]
         legacy = [n for n in LEGACY_NAMES if n in rels]
         pj_config = self._package_eslint_config(ctx)
+        above = flat_config_above(ctx) if not flat and not any(
+            ctx.read(rel) is not None
+            for rel in eslint_config_options(ctx.package_json.get("scripts"))) else None
+        if above is not None:
+            # ESLint 9+ run here finds the repository's flat config (the package's .eslintrc
+            # and eslintConfig, if any, are never read): that config is the one to judge.
+            try:
+                source = (Path(ctx.info.root) / above).read_bytes()
+            except OSError:
+                source = b""
+            if PLUGIN.encode() in source:
+                return
+            yield ctx.line_finding(
+                self.id, above, 1, "the ESLint config does not enable eslint-plugin-security "
+                f"(the repository's config above the folder scanned, which ESLint "
+                f"{_eslint_floor(ctx)} uses from here: add the plugin there; fix writes "
+                "nothing outside that folder)" + ADVICE, None)
+            return
         used: LintConfig | None = None
         if not flat and not legacy and pj_config is None:
             # Nothing at the root: the config the lint script names or lints its files with.
@@ -723,18 +741,54 @@ _LINT_PLACES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Taskfile.yml
                 "*.sh", "scripts/*.sh", "bin/*.sh")
 
 
-def _eslint_floor(ctx: ProjectContext) -> int | None:
-    """Return the lowest ESLint major the project's declared range allows when that is a
-    plain range (``^9.1``, ``~9``, ``9.x``, ``>=9``, ``9.2.0``); None for anything else (``<9``,
-    ``^8 || ^9``, ``latest``): then it may well install a version that reads .eslintrc."""
-    for field in ("devDependencies", "dependencies", "peerDependencies", "optionalDependencies"):
-        deps = ctx.package_json.get(field)
-        spec = deps.get("eslint") if isinstance(deps, dict) else None
-        if not isinstance(spec, str):
+def _declared_eslint(ctx: ProjectContext) -> tuple[str, str] | None:
+    """Return (range, package.json path) of the eslint the project declares: in its own
+    package.json, else in the nearest one above it in the repository that declares it (a
+    workspace package lints with the eslint of its workspace root); None when none does."""
+    blocks: list[tuple[str, Any]] = [("package.json", ctx.package_json)]
+    for depth, parent in enumerate(folders_up_to_top(Path(ctx.info.root))[1:], start=1):
+        try:
+            data = json.loads((parent / "package.json").read_text("utf-8-sig"))
+        except (OSError, ValueError):
             continue
-        match = re.fullmatch(r"\s*(?:\^|~|>=\s*|=\s*|v)?(\d+)(?:\.[\dxX*]+){0,2}"
-                             r"(?:-[\w.]+)?\s*", spec)
-        return int(match.group(1)) if match else None
+        blocks.append(("../" * depth + "package.json", data))
+    for where, data in blocks:
+        for field in ("devDependencies", "dependencies", "peerDependencies",
+                      "optionalDependencies"):
+            deps = data.get(field) if isinstance(data, dict) else None
+            spec = deps.get("eslint") if isinstance(deps, dict) else None
+            if isinstance(spec, str):
+                return spec, where
+    return None
+
+
+def _eslint_floor(ctx: ProjectContext) -> int | None:
+    """Return the lowest ESLint major the project's declared range (``_declared_eslint``)
+    allows when that is a plain range (``^9.1``, ``~9``, ``9.x``, ``>=9``, ``9.2.0``); None for
+    anything else (``<9``, ``^8 || ^9``, ``latest``): then it may well install a version that
+    reads .eslintrc."""
+    declared = _declared_eslint(ctx)
+    if declared is None:
+        return None
+    match = re.fullmatch(r"\s*(?:\^|~|>=\s*|=\s*|v)?(\d+)(?:\.[\dxX*]+){0,2}"
+                         r"(?:-[\w.]+)?\s*", declared[0])
+    return int(match.group(1)) if match else None
+
+
+def flat_config_above(ctx: ProjectContext) -> str | None:
+    """Return the path (``../../eslint.config.js``) of the flat config ESLint uses from a
+    folder that has none of its own: the nearest eslint.config.* above it, up to the
+    repository's top, when the project's ESLint reads only flat configs (9 or later, without
+    ESLINT_USE_FLAT_CONFIG=false); None otherwise."""
+    major = _eslint_floor(ctx)
+    if major is None or major < 9:
+        return None
+    for depth, parent in enumerate(folders_up_to_top(Path(ctx.info.root))[1:], start=1):
+        for name in FLAT_NAMES:
+            if (parent / name).is_file():
+                if major == 9 and _legacy_switch_seen(ctx):
+                    return None
+                return "../" * depth + name
     return None
 
 
@@ -749,7 +803,8 @@ def legacy_config_ignored(ctx: ProjectContext) -> str:
     if major == 9 and _legacy_switch_seen(ctx):
         return ""
     unless = " unless ESLINT_USE_FLAT_CONFIG=false is set" if major == 9 else ""
-    return (f"ESLint {major} (package.json) never loads it: it reads only eslint.config.*"
+    where = (_declared_eslint(ctx) or ("", "package.json"))[1]
+    return (f"ESLint {major} ({where}) never loads it: it reads only eslint.config.*"
             f"{unless}; not fixed: migrate the config to eslint.config.js first (npx "
             "@eslint/migrate-config)")
 
@@ -811,6 +866,12 @@ def existing_lint_node(ctx: ProjectContext) -> tuple[int, int] | None:
     installed package's ``engines`` when node_modules holds it, else from the major version
     package.json declares; None when neither says."""
     raw = ctx.read("node_modules/eslint/package.json")
+    for parent in folders_up_to_top(Path(ctx.info.root))[1:] if raw is None else ():
+        try:  # hoisted to the workspace root's node_modules
+            raw = (parent / "node_modules" / "eslint" / "package.json").read_bytes()
+            break
+        except OSError:
+            continue
     if raw is not None:
         try:
             engines = json.loads(raw).get("engines")
@@ -821,6 +882,8 @@ def existing_lint_node(ctx: ProjectContext) -> tuple[int, int] | None:
         if found is not None:
             return found
     major = declared_major(ctx.package_json, "eslint")
+    if major is None and _declared_eslint(ctx) is not None:
+        major = _eslint_floor(ctx)  # declared above, by the workspace root
     return ESLINT_NODE.get(major) if major is not None else None
 
 
