@@ -56,6 +56,10 @@ BCRYPT_MIN = 10
 _STORE_METHODS = {"create", "insert", "insertOne", "insertMany", "save", "update", "updateOne",
                   "findOneAndUpdate", "upsert", "build", "set", "push", "query", "execute",
                   "run", "raw", "bulkCreate"}
+#: Verbs of ``_STORE_METHODS`` that run whatever they are given (a statement, or a use case's
+#: command: ``this.signIn.execute({ email, password })``): on a receiver the file cannot trace
+#: to a database package, a store only when a statement comes first.
+_RUNNER_METHODS = {"execute", "run", "query", "raw"}
 _WORD_RE = lazy_pattern(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _SQL_WRITE_RE = lazy_pattern(r"(?is)\b(insert\s+into|update\s+\S+\s+set)\b")
 _QUERY = "(call_expression) @call\n(new_expression) @new\n(binary_expression) @cmp"
@@ -151,6 +155,23 @@ def _mentions_password(node: Node) -> bool:
         if sub.type in ("identifier", "member_expression", "subscript_expression") and \
                 password_like(_last_name(sub)):
             return True
+    return False
+
+
+#: Words that, anywhere in a password's name, say the value is already a password hash
+#: (``encryptedPassword``, ``hashed_password``, ``passwordDigest``, ``bcryptPw``).
+_HASHED_WORDS = {"hash", "hashed", "digest", "encrypted", "crypted", "bcrypt", "argon"}
+
+
+def _digests_password(node: Node) -> bool:
+    """Return True when an expression a fast digest takes is, or is built from, a password
+    itself: not only from a password hash (``sha256(user.encryptedPassword)``, a fingerprint
+    of the stored bcrypt hash put in a token), which ``_HASHED_WORDS`` in its name tells."""
+    for sub in walk(node):
+        if sub.type in ("identifier", "member_expression", "subscript_expression"):
+            name = _last_name(sub)
+            if password_like(name) and not words(name) & _HASHED_WORDS:
+                return True
     return False
 
 
@@ -680,13 +701,13 @@ class PasswordHash(Rule):
             callee = text(fn)
             head, _, method = callee.rpartition(".")
             message = None
-            if method == "update" and args and _mentions_password(args[0]):
+            if method == "update" and args and _digests_password(args[0]):
                 algorithm = self._digest_of(fn.child_by_field_name("object"))
                 if algorithm and not _prehashed(call):
                     message = (f"password hashed with {algorithm}: fast digests are brute-forced "
                                f"at billions of guesses per second; {REPLACEMENT}")
             elif (callee in digests or head in cryptojs and method.upper().startswith(
-                    ("MD5", "SHA", "RIPEMD"))) and args and _mentions_password(args[0]):
+                    ("MD5", "SHA", "RIPEMD"))) and args and _digests_password(args[0]):
                 algorithm = digests.get(callee) or method
                 message = (f"password hashed with {algorithm}: fast digests are brute-forced at "
                            f"billions of guesses per second; {REPLACEMENT}")
@@ -711,6 +732,9 @@ class PasswordHash(Rule):
                 imp = _receiver_import(ctx.facts, fn)[0]
                 if imp is None and _model_owner(ctx.facts, fn, args, ctx.lang) is not None:
                     pass  # the project's own model object: check_project looks at its method
+                elif imp is None and method in _RUNNER_METHODS and \
+                        (not args or args[0].type == "object"):
+                    pass  # a command object handed to a collaborator (a use case): no SQL
                 elif imp is None or imp.module in DB_PACKAGES or imp.module.startswith("node:"):
                     message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save)
                     # `Model.build({ password })` makes an unsaved instance, like `new`
@@ -1116,6 +1140,10 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
         return False
     if _constant_member(left, right) or _constant_member(right, left):
         return False  # a mode against a constant (`args.auth === AuthType.Password`)
+    for mine, other in ((left, right), (right, left)):
+        if _constant_list_element(mine) and not _submitted(other) and \
+                _request_of(other) is None:
+            return False  # a value against shipped defaults (`DEFAULTS.some((d) => …)`)
     if any(password_like(n) and not names_password(n) for n in names):
         return False  # one side is about a password, not one (`passwordLink`, `passwordPolicy`)
     if any(_names_address(n) for n in names):
@@ -1542,6 +1570,98 @@ def _constant_member(side: Node, other: Node) -> bool:
     enum = _top_level_enum(root, name)
     return enum is not None and _mode_label(enum, member) and \
         not _binding_written(root, name, (), True)
+
+
+#: Array methods whose callback's first parameter is an element of the array.
+_ELEMENT_CALLBACKS = frozenset({"some", "every", "find", "findLast", "findIndex",
+                                "findLastIndex", "filter", "forEach", "map", "flatMap"})
+#: Members of an array that only read it.
+_LIST_READS = _ELEMENT_CALLBACKS | {"includes", "indexOf", "lastIndexOf", "length", "at"}
+
+
+def _constant_list_element(side: Node) -> bool:
+    """Return True when ``side`` is, or is a member of, an element of a constant list of the
+    file: the first parameter of a callback handed to ``LIST.some(…)`` (``_ELEMENT_CALLBACKS``)
+    or the ``const`` of ``for (const d of LIST)``, where ``_constant_list`` holds for LIST."""
+    root = _chain_root(side)
+    if root.type != "identifier":
+        return False
+    name = text(root)
+    node = root
+    while node.parent is not None:
+        node = node.parent
+        if node.type in _FUNCTIONS:
+            params = parameters(node)
+            if not any(n.type == "identifier" and text(n) == name
+                       for p in params for n in walk(p)):
+                continue
+            args = node.parent
+            call = args.parent if args is not None and args.type == "arguments" else None
+            if args is None or call is None or call.type != "call_expression" or \
+                    params[0].type != "identifier" or text(params[0]) != name or \
+                    code_children(args)[:1] != [node]:
+                return False
+            fn = call.child_by_field_name("function")
+            return fn is not None and fn.type == "member_expression" and \
+                text(fn.child_by_field_name("property")) in _ELEMENT_CALLBACKS and \
+                _constant_list(fn.child_by_field_name("object"))
+        if node.type == "for_in_statement":
+            left = node.child_by_field_name("left")
+            if left is None or not any(n.type == "identifier" and text(n) == name
+                                       for n in walk(left)):
+                continue
+            kind = node.child_by_field_name("kind")
+            operator = node.child_by_field_name("operator")
+            return left.type == "identifier" and kind is not None and \
+                text(kind) == "const" and operator is not None and text(operator) == "of" and \
+                _constant_list(node.child_by_field_name("right"))
+    return False
+
+
+def _constant_list(node: Node | None) -> bool:
+    """Return True when ``node`` names a ``const`` of the file bound to an array literal whose
+    every element is a literal or an object literal of literals (shipped default credentials,
+    a list of common passwords), which the file only reads (``_LIST_READS``, ``for … of``)."""
+    node = unwrap(node, CASTS)
+    if node is None or node.type != "identifier":
+        return False
+    found = _declaration(node)
+    if found is None or isinstance(found[1], int):
+        return False
+    declarator = found[1]
+    declaration = declarator.parent
+    value = unwrap(declarator.child_by_field_name("value"), CASTS)
+    if declaration is None or declaration.type != "lexical_declaration" or \
+            text(declaration).split(None, 1)[0] != "const" or \
+            value is None or value.type != "array":
+        return False
+    for element in code_children(value):
+        element = unwrap(element, CASTS)
+        if element.type == "object":
+            for member in code_children(element):
+                key = member.child_by_field_name("key")
+                if member.type != "pair" or key is None or \
+                        key.type == "computed_property_name" or \
+                        not _literal_value(member.child_by_field_name("value")):
+                    return False
+        elif not _literal_value(element):
+            return False
+    name = text(node)
+    target = declarator.child_by_field_name("name")
+    for use in uses_of(_root_of(node), name):
+        if use == target:
+            continue
+        parent = use.parent
+        if parent is not None and parent.type == "member_expression" and \
+                parent.child_by_field_name("object") == use and \
+                text(parent.child_by_field_name("property")) in _LIST_READS and \
+                not _written_place(parent):
+            continue
+        if parent is not None and parent.type == "for_in_statement" and \
+                parent.child_by_field_name("right") == use:
+            continue
+        return False  # written, or handed on: it may change
+    return True
 
 
 def _enum_like(side: Node) -> bool:
