@@ -619,6 +619,11 @@ def _is_checks() -> frozenset[str]:
 #: What a guard proves of a value: a member of a known list; a string (a validator.js check);
 #: one path segment (a pattern test, see ``_segment_pattern``), which only a file path needs.
 MEMBER, STRING, SEGMENT = "member", "string", "segment"
+#: The very value tested lies under a folder: ``path.relative(base, v)`` tested for a leading
+#: '..' and for an absolute result (see ``_relative_inside``). It is given as a SEGMENT fact
+#: (what a file sink needs of the value as tested) and as this one, which tells ``_scan`` the
+#: joins of the body are checked (as a ``startsWith`` test in it does).
+INSIDE = "inside"
 #: A local path for a redirect: the very value tested starts with '/' (SLASH), not with '//'
 #: (SINGLE) and not with '/\\' (NOBACK: Express 4.20+ and 5 leave a backslash unencoded in the
 #: Location header, and browsers read '/\\host' as '//host'), all three together (or a
@@ -749,7 +754,9 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
             a = _implied(left, taint, checks, when, depth + 1, names)
             b = _implied(right, taint, checks, when, depth + 1, names)
             # Both hold when `a && b` is true or `a || b` false; else only what both prove.
-            return a | b if (operator == "&&") == when else a & b
+            both = a | b if (operator == "&&") == when else a & b
+            inside = _inside(node, taint, when, names) if (operator == "&&") == when else None
+            return both | inside if inside else both
         if operator in ("===", "==", "!==", "!=") and left is not None and right is not None:
             character = _second_character(left, right, operator, when, taint)
             if character is not None:
@@ -824,6 +831,9 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
         local = names.local_call(node, taint)  # `if (isLocalPath(next)) …`
         if local:
             return frozenset((key, LOCAL) for key in local)
+        under = names.inside_call(node, taint)  # `if (isChildPath(dir, file)) …`
+        if under:
+            return frozenset((key, kind) for key in under for kind in (SEGMENT, INSIDE))
     tested = _segment_test(node, taint, names)
     if tested is None and names is not None:
         if node.type == "identifier":  # `const m = v.match(re); if (!m) return …`
@@ -834,6 +844,19 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
     if tested is not None and when:
         return frozenset((key, SEGMENT) for key in tested)
     return frozenset()
+
+
+def _inside(node: Node, taint: _Taint, when: bool, names: _Names | None) -> _Facts | None:
+    """What a ``path.relative`` containment test written in the condition proves (SEGMENT and
+    INSIDE for the path tested, see ``_relative_inside``), or None."""
+    if names is None:
+        return None
+    pair = _relative_inside(node, when, lambda n: names._declared(names.body, n))
+    if pair is None or taint.origin(pair[0]) is not None or pair[1].type not in (
+            "identifier", "member_expression", "subscript_expression"):
+        return None
+    keys = taint.keys(pair[1])
+    return frozenset((key, kind) for key in keys for kind in (SEGMENT, INSIDE)) or None
 
 
 def _starts_with(node: Node, taint: _Taint) -> tuple[set[str], str, str] | None:
@@ -1165,6 +1188,85 @@ def _segment_test(node: Node, taint: _Taint, names: _Names | None) -> frozenset[
     return frozenset(keys) or None
 
 
+# --- ``path.relative`` containment ----------------------------------------------------------
+#
+# ``const rel = path.relative(base, p)``, then ``rel`` tested both not to start with '..' (``!rel
+# .startsWith('..')``; or ``'..' + path.sep`` / `..${path.sep}` together with ``rel !== '..'``)
+# and not to be absolute (``!path.isAbsolute(rel)``, another drive on Windows): where that holds,
+# ``p`` lies under ``base``. Either test alone does not count. Written in the condition itself
+# (``if (rel.startsWith('..') || path.isAbsolute(rel)) return …`` counts where it is false), or
+# as every truthy ``return`` of a project function (``isChildPath(base, p)``), whose ``p``
+# parameter the function never reassigns; ``base`` must not be request data.
+
+_PARENT_TESTS = ("'..'", '".."')
+_SEP_PARENT_TESTS = ("'..' + path.sep", '".." + path.sep', "`..${path.sep}`", "'..' + sep",
+                     '".." + sep', "`..${sep}`")
+
+
+def _relative_tests(node: Node | None, when: bool, found: dict[str, set[str]],
+                    depth: int = 0) -> None:
+    """Collect what ``node`` being ``when`` proves of the texts it tests: ``found[rel]`` gets
+    'dots' (no leading '..'), 'dots-sep' (no leading '..' + sep), 'parent' (not '..') and
+    'absolute' (not absolute)."""
+    if node is None or depth > _MAX_NESTING:
+        return
+    node = unwrap(node, CASTS_AND_AWAIT)
+    if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "!":
+        _relative_tests(node.child_by_field_name("argument"), not when, found, depth + 1)
+        return
+    if node.type == "binary_expression":
+        operator = text(node.child_by_field_name("operator"))
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if (operator == "&&" and when) or (operator == "||" and not when):
+            _relative_tests(left, when, found, depth + 1)
+            _relative_tests(right, when, found, depth + 1)
+        elif operator in ("!==", "!=", "===", "==") and left is not None and right is not None \
+                and (operator in ("!==", "!=")) == when:
+            for value, other in ((left, right), (right, left)):
+                if text(other) in _PARENT_TESTS and value.type == "identifier":
+                    found.setdefault(text(value), set()).add("parent")
+        return
+    if node.type != "call_expression" or when:
+        return
+    fn = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    items = code_children(args) if args is not None else []
+    if fn is None or fn.type != "member_expression" or len(items) != 1:
+        return
+    method = text(fn.child_by_field_name("property"))
+    if method == "startsWith" and text(items[0]) in _PARENT_TESTS:
+        found.setdefault(text(fn.child_by_field_name("object")), set()).add("dots")
+    elif method == "startsWith" and text(items[0]) in _SEP_PARENT_TESTS:
+        found.setdefault(text(fn.child_by_field_name("object")), set()).add("dots-sep")
+    elif method == "isAbsolute" and text(fn.child_by_field_name("object")) in ("path", "posix",
+                                                                                "win32"):
+        found.setdefault(text(items[0]), set()).add("absolute")
+
+
+def _relative_inside(node: Node | None, when: bool,
+                     declared: Callable[[str], Node | None]) -> tuple[Node, Node] | None:
+    """``(base, p)`` of the ``path.relative(base, p)`` that ``node`` being ``when`` proves
+    ``p`` under ``base`` (see above; ``declared``: the value a name of the function is given
+    once), or None."""
+    found: dict[str, set[str]] = {}
+    _relative_tests(node, when, found)
+    for rel, tests in found.items():
+        if "absolute" not in tests or not (
+                "dots" in tests or {"dots-sep", "parent"} <= tests):
+            continue
+        value = declared(rel) if rel.replace("$", "_").isidentifier() else None
+        value = unwrap(value, CASTS_AND_AWAIT) if value is not None else None
+        fn = value.child_by_field_name("function") if value is not None and \
+            value.type == "call_expression" else None
+        args = value.child_by_field_name("arguments") \
+            if fn is not None and value is not None else None
+        items = code_children(args) if args is not None else []
+        if fn is not None and text(fn) in ("path.relative", "posix.relative") and \
+                len(items) == 2:
+            return items[0], unwrap(items[1], CASTS_AND_AWAIT)
+    return None
+
+
 class _Names:
     """What names in the conditions of one function body stand for: a regex literal, a match
     result, a function of the file."""
@@ -1184,6 +1286,8 @@ class _Names:
         self._declarations: list[Node] | None = None
         #: (function id, parameter, SEGMENT or LOCAL) -> its truthy returns are guarded
         self._checks: dict[tuple[int, int, str], bool] = {}
+        #: function id -> what its truthy returns keep under a folder (``_inside_parameters``)
+        self._inside: dict[int, tuple[int | None, int] | None] = {}
 
     def _index(self, scope: Node) -> tuple[dict[str, list[Node | None]], set[str]]:
         if scope.id not in self._scopes:
@@ -1291,6 +1395,66 @@ class _Names:
             self._checks[key] = checked
         return self._checks[key]
 
+    def _inside_parameters(self, func: Node) -> tuple[int | None, int] | None:
+        """(the base's parameter index, or None for a value fixed in ``func``; the parameter
+        index) of the ``path.relative`` containment every truthy return of ``func`` is, or
+        None (computed once per function)."""
+        if func.id not in self._inside:
+            found: tuple[int | None, int] | None = None
+            body = func.child_by_field_name("body")
+            params = [_param_name(func, i) for i in range(len(parameters(func)))]
+            if body is not None and not any(c.type in ("async", "*") for c in func.children) \
+                    and not any(n.type == "identifier" and text(n) == "arguments"
+                                for n in walk(body)):
+                values = [code_children(r)[0] for r in _own_nodes(body)
+                          if r.type == "return_statement" and code_children(r)] \
+                    if body.type == "statement_block" else [body]
+                truthy = [v for v in values if text(unwrap(v, CASTS_AND_AWAIT)) not in _FALSY]
+                assigned = self._index(body)[1]
+                shown: set[tuple[int | None, int]] = set()
+                for value in truthy:
+                    pair = _relative_inside(value, True, lambda n: self._declared(body, n))
+                    if pair is None or text(pair[1]) not in params or text(pair[1]) in assigned:
+                        shown.add((None, -1))
+                        continue
+                    base = text(pair[0])
+                    if base in params:
+                        shown.add((params.index(base), params.index(text(pair[1]))))
+                    elif any(u.type == "identifier" and text(u) in params
+                             for u in walk(pair[0])):
+                        shown.add((None, -1))
+                    else:
+                        shown.add((None, params.index(text(pair[1]))))
+                if len(shown) == 1 and (only := next(iter(shown)))[1] >= 0:
+                    found = only
+            self._inside[func.id] = found
+        return self._inside[func.id]
+
+    def inside_call(self, call: Node, taint: _Taint) -> frozenset[str] | None:
+        """``isChildPath(base, v)`` of a function of the file, or imported from a project
+        module, whose truthy returns are a ``path.relative`` containment test of its parameter
+        (see ``_relative_inside``) under a base that is not request data: what ``v`` is as
+        tested, or None."""
+        if not self.follow:
+            return None
+        fn = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        items = code_children(args) if args is not None else []
+        func = self._function(call) if items else None
+        if func is None and items and fn is not None and fn.type == "identifier" and \
+                self.patterns is not None and self._declared(self.root, text(fn)) is None:
+            found = self.patterns(self.facts, text(fn))
+            func = found if found is not None and found.type in _FUNCTION_TYPES else None
+        indexes = self._inside_parameters(func) if func is not None else None
+        if indexes is None or indexes[1] >= len(items) or (
+                indexes[0] is not None and (indexes[0] >= len(items)
+                                            or taint.origin(items[indexes[0]]) is not None)):
+            return None
+        item = unwrap(items[indexes[1]], CASTS_AND_AWAIT)
+        if item.type not in ("identifier", "member_expression", "subscript_expression"):
+            return None
+        return frozenset(taint.keys(item)) or None
+
     def local_call(self, call: Node, taint: _Taint) -> frozenset[str] | None:
         """``isLocalPath(v)`` of a function of the file that returns a truthy value only where
         its parameter is a local path (see LOCAL): what ``v`` is as tested, or None."""
@@ -1364,7 +1528,7 @@ def find_guards(body: Node, taint: _Taint, facts: FileFacts,
     names = _Names(body, facts, patterns, follow)
 
     def add(start: int, end: int, facts_: _Facts) -> None:
-        for kind in (MEMBER, STRING, SEGMENT):
+        for kind in (MEMBER, STRING, SEGMENT, INSIDE):
             origins = frozenset(o for o, k in facts_ if k == kind)
             if origins:
                 guards.append(Guard(start, end, origins, kind))
@@ -2346,6 +2510,37 @@ def _contained_by(func: Node, index: int, items: list[Node], base: str,
     return True
 
 
+def _inside_only(func: Node, index: int, facts: FileFacts,
+                 patterns: PatternResolver | None) -> bool:
+    """``func`` uses its parameter ``index`` only where a ``path.relative`` containment test
+    of it holds (``if (isChildPath(dir, file)) res.sendFile(file)``), and in that test: the
+    path it is given reaches nothing outside a folder through it."""
+    name = _param_name(func, index)
+    body = func.child_by_field_name("body")
+    if name is None or body is None or body.type != "statement_block" or \
+            _assigned(body, name) or b"arguments" in (body.text or b""):
+        return False
+    inner = _Taint("\0", body)
+    inner.locals[name] = _ARGUMENT
+    inner.seeded[name] = _ARGUMENT
+    inner.rebind(body)
+    guards = [g for g in find_guards(body, inner, facts, patterns) if g.kind == INSIDE]
+    names = _Names(body, facts, patterns)
+    uses = _uses(body, name)
+    if not guards or not uses:
+        return False
+    for use in uses:
+        keys = inner.keys(use)
+        if any(g.start <= use.start_byte < g.end and keys & g.origins for g in guards):
+            continue
+        call = use.parent.parent if use.parent is not None and \
+            use.parent.type == "arguments" else None
+        if call is None or call.type != "call_expression" or \
+                not names.inside_call(call, inner):
+            return False
+    return True
+
+
 def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
           resolve: SinkResolver | None, where: str | None, mongo: bool = False,
           pinned: Callable[[Sink], bool] | None = None,
@@ -2371,11 +2566,14 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
     ser = _module_names(facts, ("node-serialize",))
     passport = _module_names(facts, ("passport",))
     xml = _module_names(facts, ("libxmljs", "libxmljs2"))
+    guards = find_guards(body, taint, facts, patterns)
     contained = b".startsWith(" in (body.text or b"") or \
         _INDEX_OF_ZERO_RE.search(body.text or b"") is not None
+    # a join whose result a `path.relative` containment test checks (the sink it reaches is
+    # reported where it is not under that test)
+    joins_checked = contained or any(g.kind == INSIDE for g in guards)
     found: list[Sink] = []
     joins: list[Sink] = []
-    guards = find_guards(body, taint, facts, patterns)
 
     def arms(node: Node | None, depth: int = 0) -> list[Node] | None:
         """The values of a ternary ``arg`` is (itself, or a local bound once to one), each
@@ -2432,6 +2630,18 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                 "parenthesized_expression", "await_expression", "as_expression",
                 "non_null_expression"):
             outer = outer.parent
+        if outer.parent is not None and outer.parent.type == "variable_declarator" and \
+                getattr(outer.parent.child_by_field_name("name"), "type", "") == "identifier":
+            # `const file = path.join(dir, name)`, every use of ``file`` handed to a project
+            # function that uses it only under a `path.relative` containment test
+            local = text(outer.parent.child_by_field_name("name"))
+            uses = [u for u in _uses(body, local)
+                    if u != outer.parent.child_by_field_name("name")]
+            return bool(uses) and not _assigned(body, local) and \
+                all(handed(u, join, False) for u in uses)
+        return handed(outer, join, True)
+
+    def handed(outer: Node, join: Node, direct: bool) -> bool:
         call = outer.parent.parent if outer.parent is not None and \
             outer.parent.type == "arguments" else None
         fn = call.child_by_field_name("function") if call is not None else None
@@ -2443,13 +2653,15 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         if index is None or any(taint.origin(a) is not None
                                 for i, a in enumerate(items) if i != index):
             return False
+        located = resolve(fn)
+        if located is None:
+            return False
+        if _inside_only(located[1], index, located[2], patterns):
+            return True
         base = join.child_by_field_name("arguments")
         first = code_children(base)[0] if base is not None and code_children(base) else None
-        if first is None or first.type != "identifier":
-            return False
-        located = resolve(fn)
-        return located is not None and _contained_by(located[1], index, items, text(first),
-                                                     resolve, _program(body))
+        return direct and first is not None and first.type == "identifier" and \
+            _contained_by(located[1], index, items, text(first), resolve, _program(body))
 
     def add(kind: str, node: Node, arg: Node | None, callee: str,
             kinds: frozenset[str] | None = None) -> bool:
@@ -2599,7 +2811,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                 add("path-traversal", node, first, f"{callee_text}()")
             continue
         path_fn = _callee(fn, *path)
-        if path_fn in ("join", "resolve") and not contained and not kept_under(node):
+        if path_fn in ("join", "resolve") and not joins_checked and not kept_under(node):
             for arg in args:
                 origin = unguarded(arg, node, kinds=FILE_PATH)
                 if origin is not None:

@@ -817,7 +817,9 @@ def _value_of(parsed: _Parsed, name: str, depth: int = 0) -> Node | None:
 def _imported_patterns(project: _Project) -> Callable[[FileFacts, str], Node | None]:
     """Return a function from a name in a file to the regex literal a project module it is
     imported from binds to it at its top level (``const { NAME } = require('./names')``,
-    ``import { NAME } from './names'``, ``names.NAME``), or None."""
+    ``import { NAME } from './names'``, ``names.NAME``), else to the function a plain name
+    imported from a project module is (``import { isChildPath } from './is-child-path'``),
+    or None."""
     files = {id(facts): rel for rel, facts in project.ctx.facts.items()}
 
     def patterns(facts: FileFacts, name: str) -> Node | None:
@@ -835,8 +837,14 @@ def _imported_patterns(project: _Project) -> Callable[[FileFacts, str], Node | N
             target = project.resolve_module(rel, imp.module)
             parsed = project.get(target) if target is not None else None
             value = _value_of(parsed, export) if parsed is not None else None
-            return value if value is not None and value.type == "regex" else None
-        return None
+            if value is not None and value.type == "regex":
+                return value
+            break
+        if prop:
+            return None
+        ref = _import_ref(project, rel, facts, head, [0])
+        return ref.node if ref is not None and ref.node is not None and \
+            ref.node.type in _FUNCTION_TYPES else None
 
     return patterns
 
