@@ -2897,6 +2897,11 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                      if name and unguarded(args[i], node, kinds=FILE_PATH) is None}))
     if not any(s.kind == "path-traversal" for s in found):
         found.extend(joins)
+    if where is None:
+        # One flow, one finding: a request value that reaches a sink of the handler and, passed
+        # on, a sink of the same kind in a project helper is fixed where the handler takes it.
+        direct = {(s.kind, s.source) for s in found if s.path is None}
+        found = [s for s in found if s.path is None or (s.kind, s.source) not in direct]
     return found
 
 
