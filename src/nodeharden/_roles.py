@@ -135,6 +135,10 @@ _TOP_IMPORT_RE = lazy_pattern(
     rb"""|(?:const|let|var)\s+[^=;\n]+=\s*require\s*\()\s*['"]([^'"\n]+)['"]""", re.M)
 
 
+#: A module that exports something: ``export …``, ``module.exports``, ``exports.x =``.
+_EXPORTS_RE = lazy_pattern(rb"^\s*(?:export\b|module\.exports\b|exports\.[\w$]+\s*=)", re.M)
+
+
 def server_import(source: bytes) -> str | None:
     """Return a server or Node-only module the file imports at its top level (``express``,
     ``http``, ``fs``, ``node:path``...), or None: code that only runs in Node."""
@@ -150,16 +154,22 @@ def role_of_file(rel: str, read: Callable[[], bytes | None]) -> RoleOf:
     """Return the role a file's path gives it, where a browser folder (``public/``,
     ``static/``...) gives way to what the file holds: a file there that imports a server or
     Node-only module at its top level, and that no content test calls browser code (a bundle,
-    minified or AMD), is application code (an Express router kept under ``routes/public/``).
+    minified or AMD), is application code (an Express router kept under ``routes/public/``)
+    when it imports a server module or exports something; else a script run by hand.
     ``read`` returns the file's bytes (None when unreadable); it is called only for such
     files."""
     role = role_from_path(rel)
     if role.role != "browser":
         return role
     source = read()
-    if source and server_import(source) is not None and role_from_content(source) == APP:
+    if not source or server_import(source) is None or role_from_content(source) != APP:
+        return role
+    if _looks_like_server(source) or _EXPORTS_RE.search(source):
         return APP
-    return role
+    # Node code that serves nothing and exports nothing: a script run by hand there
+    # (`node update.js` in a translations folder), not the server.
+    return RoleOf("script", f"{role.why.partition(' (')[0]}: Node code that exports nothing "
+                            "(a script run by hand)")
 
 
 #: Dependencies that make a package.json a front end, unless it also depends on a server.

@@ -429,6 +429,9 @@ STATIC_SCRIPT = """\
     ("src/public/files.js", "const fs = require('node:fs');\nmodule.exports = fs;\n", "app"),
     ("src/public/files.js", "import { readFile } from 'fs/promises';\nexport { readFile };\n",
      "app"),
+    # Node code that serves and exports nothing: a script run by hand in that folder.
+    ("www/translations/update.js", "const fs = require('fs');\n"
+                                   "fs.writeFileSync('out.json', '{}');\n", "script"),
     ("public/js/site.js", STATIC_SCRIPT, "browser"),
     ("public/js/site.js", "import $ from 'jquery';\n$('#go').hide();\n", "browser"),
     # A bundle stays browser code even when it carries a require('express') inside it.
