@@ -2145,6 +2145,141 @@ def _library_sink(node: Node, fn: Node, args: list[Node], facts: FileFacts, tain
 SinkResolver = Callable[[Node], "tuple[str, Node, FileFacts] | None"]
 
 
+# --- a schema that only types a field does not keep it to one file name ----------------------
+#
+# ``const params = schema.parse(req.params)`` (zod ``parse``/``parseAsync``, Joi
+# ``validateAsync``, ``Joi.attempt(req.params, schema)``) returns the request's values, checked.
+# Elsewhere the rule takes such a value as validated (its type is known); a file path needs
+# more: ``z.string()`` passes ``../../etc/passwd``. So for path-traversal only, a field of an
+# object schema the file declares (``z.object({ name: z.string() })``) still carries the request
+# value unless its schema keeps its characters to a name: an enum or literal, a number or a
+# boolean, a uuid/cuid/ulid, ``alphanum()``, or a ``regex()``/``pattern()`` whose every match is
+# one path segment (``_segment_pattern``). A schema the file does not declare, a field it does
+# not name, or a transform or refinement in the field's chain count as before (not reported).
+
+_SCHEMA_PARSE = frozenset({"parse", "parseAsync", "validateAsync"})
+#: Zod or Joi chains that keep a value to a name (the base or a step of the chain).
+_CONFINING_RE = lazy_pattern(
+    r"^(?:z|Joi)\s*\.\s*(?:enum|nativeEnum|literal|number|boolean|bigint|date|coerce\s*\."
+    r"\s*(?:number|boolean|bigint|date))\s*\(|\.\s*(?:uuid|guid|cuid2?|ulid|alphanum|valid|"
+    r"allow_only|integer|int)\s*\(")
+#: Steps after which the chain proves nothing the rule reads (the value may be replaced).
+_UNREAD_STEPS_RE = lazy_pattern(r"\.\s*(?:transform|preprocess|catch|custom|or|refine|"
+                                r"superRefine|pipe|default)\s*\(")
+
+
+def _object_schema(name: str, near: Node) -> dict[str, Node] | None:
+    """The fields of the object schema ``name`` is declared once as in ``near``'s file
+    (``z.object({...})``, ``Joi.object({...})``, ``Joi.object().keys({...})``, chains such as
+    ``.strict()`` after it), or None."""
+    found = _declarations(_program(near), name)
+    if len(found) != 1 or found[0].type != "variable_declarator":
+        return None
+    value = unwrap(found[0].child_by_field_name("value"), CASTS_AND_AWAIT)
+    while value is not None and value.type == "call_expression":
+        fn = value.child_by_field_name("function")
+        args = value.child_by_field_name("arguments")
+        items = code_children(args) if args is not None else []
+        if fn is not None and text(fn).replace(" ", "") in ("z.object", "Joi.object") or \
+                fn is not None and fn.type == "member_expression" and \
+                text(fn.child_by_field_name("property")) == "keys" and \
+                text(fn.child_by_field_name("object")).replace(" ", "") == "Joi.object()":
+            if len(items) != 1 or items[0].type != "object":
+                return None
+            fields: dict[str, Node] = {}
+            for pair in code_children(items[0]):
+                if pair.type != "pair":
+                    return None
+                key = pair.child_by_field_name("key")
+                field = pair.child_by_field_name("value")
+                if key is None or field is None:
+                    return None
+                fields[string_value(key) or text(key)] = field
+            return fields
+        value = fn.child_by_field_name("object") if fn is not None and \
+            fn.type == "member_expression" else None
+        value = unwrap(value, CASTS_AND_AWAIT) if value is not None else None
+    return None
+
+
+def _confines(field: Node) -> bool:
+    """A field schema keeps its value to a name, or is read as before (see above)."""
+    chain = text(field)
+    if _UNREAD_STEPS_RE.search(chain) or _CONFINING_RE.search(chain):
+        return True
+    for node in walk(field):
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            items = code_children(args) if args is not None else []
+            if fn is not None and fn.type == "member_expression" and \
+                    text(fn.child_by_field_name("property")) in ("regex", "pattern") and \
+                    items and items[0].type == "regex" and _segment_pattern(
+                        text(items[0].child_by_field_name("pattern")),
+                        text(items[0].child_by_field_name("flags"))):
+                return True
+    return not re.match(r"^(?:z|Joi)\s*\.\s*string\s*\(", chain)
+
+
+class _ParsedTaint(_Taint):
+    """A handler's taint where the values an object schema returns carry the request part
+    they came from (for the file sinks only, see above)."""
+
+    def __init__(self, req: str, body: Node, parsed: dict[int, str],
+                 loose: dict[str, set[str]], pattern: Node | None = None,
+                 parts: tuple[str, ...] = SOURCES) -> None:
+        self.parsed = parsed  # the schema call's node id -> the request part it checks
+        self.loose = loose  # the request part -> the fields its schema only types
+        super().__init__(req, body, pattern, parts)
+
+    def _origin(self, node: Node | None, skip: Callable[[str], bool] | None) -> str | None:
+        inner = unwrap(node, CASTS_AND_AWAIT) if node is not None else None
+        if inner is not None and inner.id in self.parsed:
+            return self.parsed[inner.id]
+        found = super()._origin(node, skip)
+        part, _, rest = (found or "").partition(".")[2].partition(".")
+        if found is not None and rest and f"req.{part}" in self.loose and \
+                re.split(r"[.\[]", rest)[0] not in self.loose[f"req.{part}"]:
+            return None  # a field its schema keeps to a name
+        return found
+
+
+def _schema_parses(body: Node, taint: _Taint) -> tuple[dict[int, str], dict[str, set[str]]]:
+    """The schema calls of ``body`` (see above): call node id -> the request part, and for
+    each part the fields a schema leaves loose for a file path."""
+    parsed: dict[int, str] = {}
+    loose: dict[str, set[str]] = {}
+    if b"parse" not in (body.text or b"") and b"validateAsync" not in (body.text or b"") and \
+            b"attempt" not in (body.text or b""):
+        return parsed, loose
+    for node in walk(body):
+        if node.type != "call_expression":
+            continue
+        fn = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        items = code_children(args) if args is not None else []
+        if fn is None or fn.type != "member_expression" or not items:
+            continue
+        method = text(fn.child_by_field_name("property"))
+        schema, value = fn.child_by_field_name("object"), items[0]
+        if method == "attempt" and text(schema) == "Joi" and len(items) > 1:
+            schema = items[1]
+        elif method not in _SCHEMA_PARSE:
+            continue
+        origin = taint.origin(value)
+        if origin is None or origin.count(".") != 1 or not taint.is_whole(value) and \
+                origin != f"req.{text(value).rsplit('.', 1)[-1]}":
+            continue
+        fields = _object_schema(text(schema), node) if schema is not None and \
+            schema.type == "identifier" else None
+        if fields is None:
+            continue
+        parsed[node.id] = origin
+        loose.setdefault(origin, set()).update(
+            name for name, field in fields.items() if not _confines(field))
+    return parsed, loose
+
+
 def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None,
                mongo: bool = False, pinned: Callable[[Sink], bool] | None = None,
                parts: tuple[str, ...] = SOURCES, layers: DataLayers | None = None,
@@ -2161,9 +2296,21 @@ def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None
         return []
     req = text(first) if first.type == "identifier" else "\0"
     body = func.child_by_field_name("body") or func
-    taint = _Taint(req, body, first if first.type == "object_pattern" else None, parts)
-    return _scan(body, taint, facts, _param_name(func, 1), resolve, None, mongo, pinned, layers,
-                 patterns, unsafe_yaml)
+    pattern = first if first.type == "object_pattern" else None
+    taint = _Taint(req, body, pattern, parts)
+    found = _scan(body, taint, facts, _param_name(func, 1), resolve, None, mongo, pinned, layers,
+                  patterns, unsafe_yaml)
+    parsed, loose = _schema_parses(body, taint)
+    if any(loose.values()):
+        # the fields a schema only types, for the file sinks (see above)
+        reported = {s.source for s in found if s.kind == "path-traversal"}
+        more = _scan(body, _ParsedTaint(req, body, parsed, loose, pattern, parts), facts,
+                     _param_name(func, 1), resolve, None, False, None, layers, patterns,
+                     unsafe_yaml)
+        found.extend(s for s in more if s.kind == "path-traversal" and s.source not in reported
+                     and s.source.count(".") >= 2 and s.source.split(".")[2].split("[")[0]
+                     in loose.get(".".join(s.source.split(".")[:2]), set()))
+    return found
 
 
 def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, str],
