@@ -12,6 +12,7 @@ template string, trimmed, awaited…).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -1857,18 +1858,21 @@ def _bound_once(name: Node, body: Node) -> Node | None:
     return found[0].child_by_field_name("value")
 
 
-def _origin_fixed(node: Node, taint: _Taint, body: Node, depth: int = 0) -> bool:
+def _origin_fixed(node: Node, taint: _Taint, body: Node, depth: int = 0,
+                  listed: Callable[[Node], bool] | None = None) -> bool:
     """SSRF: True when the request does not decide where an outgoing request goes. Only a
     URL that is request data as a whole, or whose text starts with request data (or with a
     bare scheme followed by request data: ``'http://' + host``), chooses the origin; a URL
     that starts with a literal host (``'https://api.example.com/' + id``), a relative path,
-    or a constant/config value (``${API}/items/${id}``, ``ITEMS + id``) does not."""
+    or a constant/config value (``${API}/items/${id}``, ``ITEMS + id``) does not, nor one that
+    starts with request data a test keeps to a known list where the request is sent
+    (``listed``: ``if (bases.indexOf(base) < 0) throw …``, then `${base}/apps/${name}`)."""
     node = unwrap(node, CASTS_AND_AWAIT)
     if node.type == "identifier" and depth < 3:
         value = _bound_once(node, body)
         return value is not None and value.type in (
             "string", "template_string", "binary_expression") and \
-            _origin_fixed(value, taint, body, depth + 1)
+            _origin_fixed(value, taint, body, depth + 1, listed)
     pieces = _url_pieces(node)
     if len(pieces) < 2 and not isinstance(pieces[0], str):
         return False  # one value: the whole URL
@@ -1877,8 +1881,9 @@ def _origin_fixed(node: Node, taint: _Taint, body: Node, depth: int = 0) -> bool
         if isinstance(piece, str):
             head += piece
             continue
-        if taint.origin(piece) is None and not head:
-            return True  # a constant or configured base: `${API}/…`, `ITEMS + id`
+        if not head and (taint.origin(piece) is None or (listed is not None
+                                                         and listed(piece))):
+            return True  # a constant, configured or listed base: `${API}/…`, `ITEMS + id`
         if head.startswith("//") or not head:
             return False  # the request value starts the URL (or its host)
         scheme = _SCHEME_RE.match(head)
@@ -1980,7 +1985,8 @@ def _not_a_collection(receiver: Node | None, facts: FileFacts, taint: _Taint,
 
 def _library_sink(node: Node, fn: Node, args: list[Node], facts: FileFacts, taint: _Taint,
                   body: Node, add: Callable[[str, Node, Node | None, str], bool],
-                  unsafe_yaml: bool = False) -> bool:
+                  unsafe_yaml: bool = False,
+                  listed: Callable[[Node], bool] | None = None) -> bool:
     """Report a request value handed to a package known to be dangerous with it (an HTTP
     client's URL, a template compiler, execa/shelljs, vm2, raw SQL, a deep merge, an implicit
     regular expression); return True when ``node`` was such a call."""
@@ -2002,13 +2008,14 @@ def _library_sink(node: Node, fn: Node, args: list[Node], facts: FileFacts, tain
             url = _object_value([target], _URL_KEYS)
             host = _object_value([target], _HOST_KEYS)
             if url is not None:
-                if not _origin_fixed(url, taint, body):
+                if not _origin_fixed(url, taint, body, listed=listed):
                     add("ssrf", node, url, label)
             elif host is not None:
                 add("ssrf", node, host, f"the host of {label}")
             elif taint.is_whole(target):
                 add("ssrf", node, target, f"{label} as its whole options")
-        elif target is not None and not _origin_fixed(target, taint, body) and not (
+        elif target is not None and not _origin_fixed(target, taint, body, listed=listed) \
+                and not (
                 _lib(fn, facts, ("got",)) is not None and
                 _object_value(args[1:2], ("prefixUrl",)) is not None):
             add("ssrf", node, target, label)
@@ -2848,6 +2855,11 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                 return True
         return False
 
+    def listed_at(at: Node, piece: Node) -> bool:
+        """Request data a test keeps to a known list at ``at`` (an SSRF base, see
+        ``_origin_fixed``)."""
+        return taint.origin(piece) is not None and unguarded(piece, at) is None
+
     for node in walk(body):
         if node.type == "pair":
             key = node.child_by_field_name("key")
@@ -2973,7 +2985,8 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                 text(_option(args, "noent")) not in ("", "false"):
             add("xxe", node, first, f"{callee_text}() with noent: true")
             continue
-        if _library_sink(node, fn, args, facts, taint, body, add, unsafe_yaml):
+        if _library_sink(node, fn, args, facts, taint, body, add, unsafe_yaml,
+                         functools.partial(listed_at, node)):
             continue
         if mongo and fn.type == "member_expression" and first is not None and \
                 text(fn.child_by_field_name("property")) in _MONGO_ID_METHODS and \
