@@ -175,6 +175,34 @@ def _digests_password(node: Node) -> bool:
     return False
 
 
+#: Words that name a value other than a password, which bcrypt may be asked to hash too: an
+#: id or key made from a record, a token. Its cost guards no password.
+_NOT_PASSWORD_WORDS = {"id", "ids", "uuid", "guid", "nonce", "item", "items", "record", "row",
+                       "token", "key", "url", "link", "payload", "entry"}
+
+
+def _hashes_no_password(node: Node) -> bool:
+    """Return True when the value bcrypt hashes is said to be something other than a password:
+    a record serialised with ``JSON.stringify(…)``, a name such as ``itemId`` or ``token``, or
+    any value inside a function named for such a thing (``hashItem(value)``); never a value
+    naming a password or inside a function named for one (``hashPassword(token)``)."""
+    if _mentions_password(node):
+        return False
+    scope = _enclosing_function(node)
+    if scope is not None:
+        name = scope.child_by_field_name("name") if scope.type == "method_definition" \
+            else _function_name(scope)
+        if name is not None and password_like(text(name)):
+            return False
+        if name is not None and words(text(name)) & _NOT_PASSWORD_WORDS:
+            return True
+    if node.type == "call_expression":
+        return text(node.child_by_field_name("function")) == "JSON.stringify"
+    if node.type in ("identifier", "member_expression", "subscript_expression"):
+        return bool(words(_last_name(node)) & _NOT_PASSWORD_WORDS)
+    return False
+
+
 def _request_root(node: Node) -> bool:
     """Return True for ``req.body.x``, ``req.query['x']`` and the like."""
     obj = node.child_by_field_name("object")
@@ -721,6 +749,8 @@ class PasswordHash(Rule):
                 cost_arg = args[position] if len(args) > position else None
                 if position and _literal_password(args[0]):
                     cost_arg = None  # `hashSync('1234', 8)`: the plaintext is in the source
+                if position and _hashes_no_password(args[0]):
+                    cost_arg = None  # an id made of a record (`hash(JSON.stringify(item), 1)`)
                 cost = _constant_number(cost_arg) if cost_arg is not None else None
                 if cost is not None:
                     if cost < BCRYPT_MIN:
