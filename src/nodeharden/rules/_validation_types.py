@@ -281,6 +281,8 @@ class Reads:
         """Return why no chain can be written for this handler (empty when one can)."""
         if self.whole:
             return [f"the handler uses req.{self.whole[0]} as a whole"]
+        if self.mass:  # `req.body.profile` written as it is: a list of fields is the fix
+            return [f"req.{self.mass[0][0]} reaches a write as a whole"]
         return [f"req.{f.part}.{f.name} {f.type()[1]}" for f in self.needed()
                 if f.type()[0] is None]
 
@@ -2488,6 +2490,9 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
                 analysis._condition(reads.add(part, key), call)
         else:
             analysis.record(reads.add(part, name), parent, body, depth)
+            write = _member_mass_write(analysis, parent, body) if depth == 0 else None
+            if write is not None:  # `User.findOneAndUpdate(q, req.body.profile)`
+                reads.mass.append((f"{part}.{name}", write))
     elif parent.type == "subscript_expression" and parent.child_by_field_name("object") == value:
         index = string_value(parent.child_by_field_name("index"))
         listed = _listed_keys(parent.child_by_field_name("index"), body) \
@@ -2607,6 +2612,64 @@ _MASS_WRITES = {"create": 0, "build": 0, "upsert": 0, "insert": 0, "save": 0, "s
 _FILTER_FIRST_UPDATE = frozenset({"mongo", "typeorm"})
 #: An option that names the columns a Sequelize write may set: ``fields: ['name']``.
 _FIELD_LIST_RE = lazy_pattern(r"(?<![\w$])fields\s*:")
+
+
+def _member_mass_write(analysis: _Analysis, member: Node, body: Node) -> Node | None:
+    """The ORM write (``_mass_write``) that gets the object a client sent under one key of a
+    request part as the whole of the values it stores: ``req.body.profile`` itself, or a local
+    declared once from it and never reassigned (``const update = req.body.profile``), given as
+    that argument. A field used in any other way (a filter, a property read) is no mass write."""
+    value = member
+    while value.parent is not None and value.parent.type in _WRAPPERS:
+        value = value.parent
+    parent = value.parent
+    if parent is None:
+        return None
+    if parent.type == "arguments":
+        return _mass_write(analysis, value, parent) if _write_position(value, parent) else None
+    name = parent.child_by_field_name("name") if parent.type == "variable_declarator" and \
+        parent.child_by_field_name("value") == value else None
+    if name is None or name.type != "identifier":
+        return None
+    local = text(name)
+    declared = [n for n in walk(body) if n.type == "variable_declarator"
+                and text(n.child_by_field_name("name")) == local]
+    if len(declared) != 1 or any(
+            n.type in ("assignment_expression", "augmented_assignment_expression")
+            and text(n.child_by_field_name("left")) == local for n in walk(body)):
+        return None
+    for use in walk(body):
+        if use.type != "identifier" or text(use) != local or use == name:
+            continue
+        outer = use
+        while outer.parent is not None and outer.parent.type in _WRAPPERS:
+            outer = outer.parent
+        if outer.parent is not None and outer.parent.type == "arguments" and \
+                _write_position(outer, outer.parent):
+            write = _mass_write(analysis, outer, outer.parent)
+            if write is not None:
+                return write
+    return None
+
+
+def _write_position(value: Node, args: Node) -> bool:
+    """``value`` stands where some ORM write takes the values it stores (a cheap first test
+    before ``_mass_write`` asks the data layers)."""
+    call = args.parent
+    given = code_children(args)
+    index = given.index(value) if value in given else -1
+    if call is None or index < 0:
+        return False
+    if call.type == "new_expression":
+        return index == 0
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "member_expression":
+        return False
+    if text(fn) == "Object.assign":
+        return index >= 1
+    method = text(fn.child_by_field_name("property"))
+    return method in _MASS_WRITES and (index == _MASS_WRITES[method] or (
+        method == "update" and index == 1))
 
 
 def _mass_write(analysis: _Analysis, value: Node, args: Node) -> Node | None:

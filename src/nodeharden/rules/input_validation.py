@@ -2445,7 +2445,7 @@ class InputValidation(Rule):
                     reads.fields = {k: f for k, f in reads.fields.items()
                                     if f.part not in checked}
                 _check_path_params(route, reads, processed, merges)
-                if not (reads.whole or reads.needed()):
+                if not (reads.whole or reads.needed() or reads.mass):
                     continue
                 # By default only a route where some field can do an injection-class harm
                 # (or a whole part is written as it is) is reported; one whose fields can only
