@@ -2469,6 +2469,11 @@ def _name_reach(ident: Node, depth: int, seen: _Seen,
         params = home.child_by_field_name("parameters") or \
             home.child_by_field_name("parameter") if scope is not None else None
         if params is not None and _occurrences(name, params):
+            since = _overwritten_at(home, name, ident)
+            if since is not None:
+                # Every path to this use first gives the parameter a new value: what it is
+                # given from there on is all it can hold, not what the callers passed.
+                return _writes_reach(home, name, [], depth, seen, key, since)
             given = _param_reach(home, params, name, depth, seen)
             if _REQUEST in given:
                 return given
@@ -2489,6 +2494,36 @@ def _name_reach(ident: Node, depth: int, seen: _Seen,
         scope = enclosing(scope, _FUNCTIONS)
 
 
+def _overwritten_at(fn: Node, name: str, use: Node) -> int | None:
+    """Return where the last plain assignment ``name = …`` that always runs before ``use``
+    starts: a statement of ``fn``'s own body (not in a branch, a loop or a ``try``) that ends
+    before it. None when there is none, or when ``use`` sits in a function declaration inside
+    ``fn`` (hoisted: it may run before the assignment)."""
+    body = fn.child_by_field_name("body")
+    if body is None or body.type != "statement_block" or \
+            not body.start_byte <= use.start_byte < body.end_byte:
+        return None
+    inner = enclosing(use, _FUNCTIONS)
+    while inner is not None and inner != fn:
+        if inner.type in ("function_declaration", "generator_function_declaration"):
+            return None
+        inner = enclosing(inner, _FUNCTIONS)
+    found: int | None = None
+    for statement in code_children(body):
+        if statement.end_byte > use.start_byte:
+            break
+        expr = code_children(statement)[0] if statement.type == "expression_statement" and \
+            code_children(statement) else None
+        while expr is not None and expr.type == "parenthesized_expression" and \
+                code_children(expr):
+            expr = code_children(expr)[0]
+        left = expr.child_by_field_name("left") if expr is not None and \
+            expr.type == "assignment_expression" else None
+        if left is not None and left.type == "identifier" and text(left) == name:
+            found = left.start_byte
+    return found
+
+
 def _in_params(occ: Node, fn: Node | None) -> bool:
     params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter") \
         if fn is not None else None
@@ -2496,15 +2531,20 @@ def _in_params(occ: Node, fn: Node | None) -> bool:
 
 
 def _writes_reach(scope: Node, name: str, own: list[Node], depth: int,
-                  seen: _Seen, key: str | None = None) -> set[object]:
+                  seen: _Seen, key: str | None = None,
+                  since: int | None = None) -> set[object]:
     """Return ``_reach`` of the values ``name`` is given in ``scope`` (their property
-    ``key``, if one) and of what its reads may put into the object it holds."""
-    memo = (scope.start_byte, name if key is None else f"{name}.{key}")
+    ``key``, if one; only the assignments from byte ``since`` on, if given) and of what its
+    reads may put into the object it holds."""
+    memo = (scope.start_byte, (name if key is None else f"{name}.{key}") +
+            ("" if since is None else f"@{since}"))
     if not _visit(seen, memo, depth):
         return set()
     found: set[object] = set()
     assigned, reads = _uses(scope, name)
     writes = list(own) + [occ for occ in assigned if occ not in own]
+    if since is not None:
+        writes = [occ for occ in writes if occ.start_byte >= since]
     values = [_written_value(occ) for occ in writes]
     if not values or not all(v is not None and _primitive(v) for v in values):
         # An object or array may be filled where it is read (text cannot).
