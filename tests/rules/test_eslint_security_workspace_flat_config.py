@@ -57,3 +57,11 @@ def test_the_workspace_eslint_sets_the_node_floor_of_the_fix(tmp_path: Path) -> 
     assert finding.path == "eslint.config.js" and finding.fix is not None
     plan = fix(api, dry_run=True, select=["eslint-security"], unsafe=True).plan
     assert "eslint.config.js" in plan.changed_paths(), plan
+
+
+def test_a_package_that_leaves_linting_to_the_root_is_not_reported(tmp_path: Path) -> None:
+    # No config, no eslint script or dependency in the package: the repository's root lints
+    # it, and the rule has nothing to say about the package (as without a flat config above).
+    api = _repo(tmp_path, {"eslint.config.js": FLAT})
+    (api / "package.json").write_text('{"name": "api", "dependencies": {"express": "^4.21.0"}}\n')
+    assert check(api, select=["eslint-security"]).findings == []

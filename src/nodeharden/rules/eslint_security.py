@@ -374,7 +374,10 @@ class EslintSecurity(Rule):
         flat = [n for n in FLAT_NAMES if n in rels]
         legacy = [n for n in LEGACY_NAMES if n in rels]
         pj_config = self._package_eslint_config(ctx)
-        above = flat_config_above(ctx) if not flat and not any(
+        # Only for a folder that lints (a config of its own, or package.json runs or lists
+        # eslint): one that leaves linting to the repository's root is not this rule's concern.
+        above = flat_config_above(ctx) if not flat and (
+            legacy or pj_config is not None or self._uses_eslint(ctx)) and not any(
             ctx.read(rel) is not None
             for rel in eslint_config_options(ctx.package_json.get("scripts"))) else None
         if above is not None:
