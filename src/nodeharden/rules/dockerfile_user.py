@@ -1430,15 +1430,10 @@ class DockerfileUser(Rule):
                     "that at build time, or end the start script with `exec gosu <user> …` so "
                     "only the app drops to the user)")
                 continue
-            drives = _code_opens_socket(ctx, file.rel)
-            if drives is not None:
-                yield ctx.line_finding(
-                    self.id, file.rel, final.from_line,
-                    f"{message}; not fixed: the app drives the host's Docker daemon through its "
-                    f"socket ({drives}), which is root:docker 0660, so a non-root user could not "
-                    "open it; with the socket mounted the container is root on the host whatever "
-                    "its USER (if the socket is optional, run as a user in the socket's group: "
-                    "`--group-add`/compose `group_add`)")
+            if _code_opens_socket(ctx, file.rel) is not None:
+                # The app drives the host's Docker daemon through its socket (root:docker
+                # 0660: a USER line would stop it opening it), and with the socket the
+                # container is root on the host whatever its USER, as for a socket run above.
                 continue
             # `USER root` written in the Dockerfile: the author chose root for the app.
             chosen = None if user is None else \
