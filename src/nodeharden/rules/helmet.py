@@ -1202,14 +1202,18 @@ def lusca_headers(facts: FileFacts, source: Callable[[], bytes]) -> set[str]:
     return found
 
 
-def header_coverage(ctx: ProjectContext) -> tuple[bool, set[str], list[str]]:
+def header_coverage(ctx: ProjectContext, package: str | None = None
+                    ) -> tuple[bool, set[str], list[str]]:
     """Return whether any file calls ``helmet()`` itself, the core headers lusca's header
     middlewares set (``lusca.csrf()`` and other non-header middlewares set none), and the
-    single helmet middlewares the project calls (``hsts``, ``referrerPolicy``…)."""
+    single helmet middlewares the project calls (``hsts``, ``referrerPolicy``…): of the files of
+    ``package`` (the folder of their nearest package.json) only, unless None."""
     whole = False
     lusca: set[str] = set()
     parts: dict[str, None] = {}
     for facts in ctx.facts.values():
+        if package is not None and package_of(facts.path, ctx.package_dirs) != package:
+            continue
         file_whole, file_parts = helmet_middlewares(facts)
         whole = whole or file_whole
         parts.update(dict.fromkeys(sorted(file_parts)))
@@ -1541,9 +1545,11 @@ def _enables_powered_by(facts: FileFacts, source: Callable[[], bytes]) -> bool:
     return False
 
 
-def _powered_by_off(ctx: ProjectContext) -> bool:
+def _powered_by_off(ctx: ProjectContext, package: str | None = None) -> bool:
     for facts in ctx.facts.values():
         path = facts.path
+        if package is not None and package_of(path, ctx.package_dirs) != package:
+            continue
 
         def source(path: str = path) -> bytes:
             return ctx.read(path) or b""
@@ -1553,9 +1559,12 @@ def _powered_by_off(ctx: ProjectContext) -> bool:
     return False
 
 
-def renders_html(ctx: ProjectContext) -> bool:
-    """Return True when the app renders HTML views (helmet's CSP may then break inline scripts)."""
+def renders_html(ctx: ProjectContext, package: str | None = None) -> bool:
+    """Return True when the app renders HTML views (helmet's CSP may then break inline scripts):
+    in a file of ``package`` (the folder of the nearest package.json), unless None."""
     for facts in ctx.facts.values():
+        if package is not None and package_of(facts.path, ctx.package_dirs) != package:
+            continue
         for call in facts.calls:
             if call.method == "render":
                 return True
@@ -1598,15 +1607,18 @@ _PAGE_OFF = {"apollo-server-express": rb"LandingPageDisabled|playground\s*:\s*fa
 _PAGE_ON = {"express-graphql": rb"graphiql\s*:\s*(?!false)"}
 
 
-def html_middleware(ctx: ProjectContext) -> list[str]:
+def html_middleware(ctx: ProjectContext, package: str | None = None) -> list[str]:
     """Return what the app mounts that serves HTML pages with inline or CDN scripts (the
-    names in ``HTML_MIDDLEWARE``), imported by application code."""
+    names in ``HTML_MIDDLEWARE``), imported by application code (of ``package`` only, unless
+    None)."""
     found: dict[str, None] = {}
 
     def anywhere(pattern: bytes) -> bool:  # the server may be configured in another file
         return any(re.search(pattern, ctx.read(f.path) or b"") for f in ctx.facts.values())
 
     for facts in ctx.facts.values():
+        if package is not None and package_of(facts.path, ctx.package_dirs) != package:
+            continue
         for module in sorted(facts.imported_modules() & set(HTML_MIDDLEWARE)):
             source = ctx.read(facts.path) or b""
             if module in _PAGE_ON and not re.search(_PAGE_ON[module], source):
@@ -1740,13 +1752,15 @@ def turn_on_value(key: str, root: str, style: Style) -> tuple[str, str]:
 _USE_DEFAULTS_OFF_RE = lazy_pattern(rb"useDefaults\s*:\s*false")
 
 
-def _csp_has_frame_ancestors(ctx: ProjectContext) -> bool:
-    """Return True when a ``helmet.contentSecurityPolicy(…)`` of the project sends
-    ``frame-ancestors`` (``_policies_frame`` of every file that calls one): for the headers of
-    an app without ``helmet()``, which the project's single helmet middlewares are counted
-    for as a whole."""
+def _csp_has_frame_ancestors(ctx: ProjectContext, package: str | None = None) -> bool:
+    """Return True when a ``helmet.contentSecurityPolicy(…)`` of the project (of ``package``
+    only, unless None) sends ``frame-ancestors`` (``_policies_frame`` of every file that calls
+    one): for the headers of an app without ``helmet()``, which the package's single helmet
+    middlewares are counted for as a whole."""
     return _policies_frame(ctx, [ctx.read(facts.path) or b"" for facts in ctx.facts.values()
-                                 if "contentSecurityPolicy" in helmet_middlewares(facts)[1]])
+                                 if (package is None
+                                     or package_of(facts.path, ctx.package_dirs) == package)
+                                 and "contentSecurityPolicy" in helmet_middlewares(facts)[1]])
 
 
 def _policies_frame(ctx: ProjectContext, data: list[bytes]) -> bool:
@@ -2666,20 +2680,24 @@ class Helmet(Rule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         data: dict[str, _FileHeaders] = ctx.file_data.get(self.id, {})
-        app_sets: set[str] = set()
+        # The headers each file's code sets: they count only for the apps of the same package
+        # (the nearest package.json), since a separate package (an example receiver beside
+        # the main app, a mock server) never loads the main app's files.
+        sets_by_file: dict[str, set[str]] = {}
         roots: dict[str, Node | None] = {}
         for rel, item in data.items():
-            app_sets |= item.sets
+            file_sets = sets_by_file.setdefault(rel, set(item.sets))
             for ref in item.refs:  # res.setHeader(HEADERS.X_FRAME_OPTIONS, …), imported
                 found = {n.lower() for n in resolve_name_ref(ctx, rel, ref, roots=roots)}
-                app_sets |= found & set(HELMET_OPTION_FOR_HEADER)
+                file_sets |= found & set(HELMET_OPTION_FOR_HEADER)
                 if "content-security-policy" in found and item.frames:
-                    app_sets.add("frame-ancestors")
+                    file_sets.add("frame-ancestors")
         for rel, item in data.items():
             # Headers sent from a table (`for (const [k, v] of Object.entries(headers))
             # res.setHeader(k, v)`, `res.set(headers)`) or a header block split into lines:
             # the table's keys, in this file or a module it imports.
-            app_sets |= item.sent
+            file_sets = sets_by_file[rel]
+            file_sets |= item.sent
             if not (item.dynamic or item.lines):
                 continue
             facts = ctx.facts.get(rel)
@@ -2691,25 +2709,37 @@ class Helmet(Rule):
                     from_tables |= data[target].maps if item.dynamic else set()
                     from_tables |= data[target].blocks if item.lines else set()
                     framed = framed or data[target].frames
-            app_sets |= from_tables
+            file_sets |= from_tables
             if "content-security-policy" in from_tables and framed:
                 # `headers['Content-Security-Policy'] = Defaults.csp()`, the policy written
                 # with its frame-ancestors in the module the table's values come from.
-                app_sets.add("frame-ancestors")
-        # Apps a settings loop switches X-Powered-By off for, unless something may switch it
-        # back on (anywhere: the rule does not know which app a call sets).
-        removed = "x-powered-by" in app_sets  # res.removeHeader('X-Powered-By') and such
+                file_sets.add("frame-ancestors")
+        package_sets: dict[str, set[str]] = {}
+        package_items: dict[str, list[tuple[str, _FileHeaders]]] = {}
+        for rel, item in data.items():
+            package = package_of(rel, ctx.package_dirs)
+            package_sets.setdefault(package, set()).update(sets_by_file[rel])
+            package_items.setdefault(package, []).append((rel, item))
+        # res.removeHeader('X-Powered-By') and such, package by package.
+        removed = {package for package, found in package_sets.items() if "x-powered-by" in found}
+        # Apps a settings loop switches X-Powered-By off for, unless something of the package
+        # may switch it back on (the rule does not know which app a call sets).
         loop_apps: set[tuple[str, int]] = set()
-        if not any(item.enables for item in data.values()):
-            for rel, item in data.items():
-                loop_apps |= {(rel, start) for start in item.loop_apps}
-                loop_apps |= {(rel, start) for start, parts in item.settings
-                              if setting_off(_resolve_settings(ctx, rel, parts))}
-        if loop_apps:
-            app_sets.add("x-powered-by")  # helmet's hidePoweredBy: false changes nothing
+        for package, items in package_items.items():
+            if any(item.enables for _, item in items):
+                continue
+            found_loops: set[tuple[str, int]] = set()
+            for rel, item in items:
+                found_loops |= {(rel, start) for start in item.loop_apps}
+                found_loops |= {(rel, start) for start, parts in item.settings
+                                if setting_off(_resolve_settings(ctx, rel, parts))}
+            if found_loops:
+                loop_apps |= found_loops
+                package_sets[package].add("x-powered-by")  # hidePoweredBy: false changes nothing
         own_middleware: dict[tuple[str, str | None], tuple[set[str], list[bytes]]] = {}
         cors_packages: dict[str, bool] = {}
         for rel, item in data.items():
+            app_sets = package_sets[package_of(rel, ctx.package_dirs)]
             for finding, header, target in item.switched_off:
                 if header in app_sets or (header == "x-frame-options"
                                           and "frame-ancestors" in app_sets):
@@ -2727,11 +2757,27 @@ class Helmet(Rule):
                 yield finding
         if not ctx.uses_express():
             return
-        whole, lusca, parts = header_coverage(ctx)
+        # They run behind the parent's middleware: the parent's finding.
+        mounted, wrappers = sub_apps(ctx, factories=True), wrapper_apps(ctx)
+        by_package: dict[str, list[FileFacts]] = {}
+        for facts in ctx.app_files():
+            if facts.path not in mounted:
+                by_package.setdefault(package_of(facts.path, ctx.package_dirs), []).append(facts)
+        for package, app_files in by_package.items():
+            yield from self._without_helmet(ctx, package, app_files,
+                                            package_sets.get(package, set()),
+                                            package in removed, loop_apps, wrappers)
+
+    def _without_helmet(self, ctx: ProjectContext, package: str, app_files: list[FileFacts],
+                        app_sets: set[str], removed: bool, loop_apps: set[tuple[str, int]],
+                        wrappers: set[tuple[str, int]]) -> Iterable[Finding]:
+        """Report the apps of ``app_files`` (of one package) that no ``helmet()`` of the
+        package covers, with the headers the package's own code sets (``app_sets``)."""
+        whole, lusca, parts = header_coverage(ctx, package)
         if whole:
             return
         by_helmet = {HEADER_OF_HELMET[p] for p in parts if p in HEADER_OF_HELMET}
-        if "content-security-policy" in by_helmet and _csp_has_frame_ancestors(ctx):
+        if "content-security-policy" in by_helmet and _csp_has_frame_ancestors(ctx, package):
             by_helmet.add("frame-ancestors")
         by_app = {CORE_OF_HEADER[h] for h in app_sets if h in CORE_OF_HEADER}
         by_parts = {CORE_OF_HEADER[h] for h in by_helmet if h in CORE_OF_HEADER}
@@ -2767,14 +2813,14 @@ class Helmet(Rule):
             message = head + "; ".join(sources) + " but not " + ", ".join(unset)
         else:
             message = head + "no security headers"
-        powered_by_off = _powered_by_off(ctx) or removed or "x-powered-by" in by_helmet
+        powered_by_off = _powered_by_off(ctx, package) or removed or "x-powered-by" in by_helmet
         sent = "; X-Powered-By is sent" if sources else " and X-Powered-By is sent"
         # helmet goes right after the app is created, so lusca's later middlewares still set
         # their own headers; helmet's CSP can only break pages when lusca sets none. An app
         # that writes its own CSP chose its headers: helmet's X-Frame-Options and
         # Cross-Origin-Resource-Policy may still break embedding its pages on purpose.
-        unsafe = renders_html(ctx) and "csp" not in lusca
-        pages = html_middleware(ctx) if "csp" not in present else []
+        unsafe = renders_html(ctx, package) and "csp" not in lusca
+        pages = html_middleware(ctx, package) if "csp" not in present else []
         title = "Add helmet() right after the app is created"
         # Headers the app sets itself are switched off in helmet, which never replaces them.
         keep = sorted({HELMET_OPTION_FOR_HEADER["x-frame-options" if h == "frame-ancestors" else h]
@@ -2799,11 +2845,7 @@ class Helmet(Rule):
             title += f" (unsafe: on the pages and files the app serves, helmet's " \
                      f"{'; '.join(risks)})"
         options = "{ " + ", ".join(f"{k}: false" for k in keep) + " }" if keep else ""
-        # They run behind the parent's middleware: the parent's finding.
-        mounted, wrappers = sub_apps(ctx, factories=True), wrapper_apps(ctx)
-        for facts in ctx.app_files():
-            if facts.path in mounted:
-                continue
+        for facts in app_files:
             source = ctx.read(facts.path) or b""
             style = ctx.styles[facts.path]
             root: Node | None = None
