@@ -59,3 +59,33 @@ def test_a_whole_object_under_a_key_written_as_is(project, handler: str) -> None
 ])
 def test_other_uses_of_a_key_are_no_mass_write(project, handler: str) -> None:
     assert not [f for f in _findings(_app(project, handler)) if "[mass-assignment]" in f.message]
+
+
+SEQUELIZE = {"name": "app", "dependencies": {"express": "^4.21.0", "sequelize": "^6.37.0"}}
+
+
+@pytest.mark.parametrize("save, reported", [
+    ("await row.save({ fields: ['nick'] });", False),
+    ("await row.save();", True),
+])
+def test_a_built_row_saved_with_a_field_list(project, save: str, reported: bool) -> None:
+    root = project({
+        "package.json": json.dumps(SEQUELIZE),
+        "app.js": """
+            const express = require('express');
+            const { Sequelize, DataTypes } = require('sequelize');
+            const db = new Sequelize('sqlite::memory:');
+            const Team = db.define('Team', { nick: DataTypes.STRING, tier: DataTypes.STRING });
+            const app = express();
+            app.use(express.json());
+            app.post('/teams', async (req, res) => {
+              const row = Team.build(req.body.team);
+              row.tier = 'free';
+              """ + save + """
+              res.json(row);
+            });
+            module.exports = app;
+        """,
+    })
+    found = [f for f in _findings(root) if "[mass-assignment]" in f.message]
+    assert len(found) == (1 if reported else 0)

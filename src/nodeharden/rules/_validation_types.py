@@ -2716,7 +2716,30 @@ def _mass_write(analysis: _Analysis, value: Node, args: Node) -> Node | None:
         return None
     if any(_FIELD_LIST_RE.search(text(option)) for option in given[index + 1:]):
         return None  # `update(req.body, { fields: ['name'] })`
+    if method == "build" and _saved_with_fields(call):
+        return None  # `const row = Model.build(values); row.save({ fields: ['name'] })`
     return call
+
+
+def _saved_with_fields(call: Node) -> bool:
+    """A Sequelize ``build()`` result bound to a local whose ``save()`` in the same function
+    names the fields it stores (``row.save({ fields: ['name'] })``)."""
+    outer = call
+    while outer.parent is not None and outer.parent.type in _WRAPPERS:
+        outer = outer.parent
+    declarator = outer.parent
+    if declarator is None or declarator.type != "variable_declarator" or \
+            getattr(declarator.child_by_field_name("name"), "type", "") != "identifier":
+        return False
+    name = text(declarator.child_by_field_name("name"))
+    scope = declarator.parent
+    while scope is not None and scope.type not in FUNCTION_TYPES:
+        scope = scope.parent
+    saves = [n for n in walk(scope) if n.type == "call_expression"
+             and text(n.child_by_field_name("function")).replace(" ", "") == f"{name}.save"] \
+        if scope is not None else []
+    return bool(saves) and all(_FIELD_LIST_RE.search(text(n.child_by_field_name("arguments")))
+                               for n in saves)
 
 
 #: Data layers whose ``new Model(values)`` is a document or entity that ``save()`` stores.
