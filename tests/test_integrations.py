@@ -57,7 +57,7 @@ const helmet = require('helmet');
 
 const app = express();
 app.use(helmet({ contentSecurityPolicy: false }));
-app.get('/', (req, res) => res.json({ ok: true }));
+app.get('/', (req, res) => res.send('<p>ok</p>'));
 app.listen(3000);
 """
 

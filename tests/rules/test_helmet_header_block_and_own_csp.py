@@ -64,7 +64,7 @@ const helmet = require('helmet');
 const app = express();
 app.use(helmet({ contentSecurityPolicy: false }));
 %s
-app.get('/', (req, res) => res.json({ ok: true }));
+app.get('/', (req, res) => res.send('<p>ok</p>'));  // a page: its CSP protects something
 
 const server = app.listen(0, '127.0.0.1', () => {
   console.log(`listening ${server.address().port}`);

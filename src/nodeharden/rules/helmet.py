@@ -82,6 +82,12 @@ NOT_A_DEFENCE = frozenset({"xXssProtection", "xssFilter", "xDnsPrefetchControl",
 #: X-Frame-Options, nosniff, HSTS, Referrer-Policy and Cross-Origin-Resource-Policy (which
 #: stops other sites reading the JSON with a ``no-cors`` request) still count there.
 DOCUMENT_ONLY = NOT_A_DEFENCE | {"crossOriginOpenerPolicy", "crossOriginEmbedderPolicy"}
+#: The headers of the options switched off that protect nothing in a project that answers no
+#: page at all (``answers_documents``): the document-only ones, and Content-Security-Policy,
+#: whose ``frame-ancestors`` X-Frame-Options still covers (``frameguard: false`` is reported
+#: on its own).
+_DOCUMENT_HEADERS = frozenset({"content-security-policy", "cross-origin-opener-policy",
+                               "cross-origin-embedder-policy"})
 
 _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments . (object) @opts)) @call"
 
@@ -1629,6 +1635,45 @@ def html_middleware(ctx: ProjectContext, package: str | None = None) -> list[str
     return list(found)
 
 
+#: Packages whose use may answer a page: template engines, server-side rendering, static and
+#: directory serving, and proxies (the upstream's pages pass through the app's headers).
+_DOCUMENT_PACKAGES = frozenset({
+    "ejs", "pug", "jade", "handlebars", "express-handlebars", "hbs", "nunjucks", "mustache",
+    "mustache-express", "eta", "liquidjs", "twig", "marko", "consolidate", "express-react-views",
+    "react-dom/server", "vue/server-renderer", "@vue/server-renderer", "next", "nuxt", "vite",
+    "serve-static", "serve-index", "connect-history-api-fallback", "http-proxy-middleware",
+    "express-http-proxy", "http-proxy", "@fastify/http-proxy"})
+#: Source text that may answer a page: a sent file or stream, an HTML type or file name,
+#: markup in a string (``'<p>…'``, `` `\n  <html>` ``), or ``res.send``/``res.end``/
+#: ``res.write`` of anything but an object, a number or a string literal (a string built at run
+#: time is sent as text/html).
+_DOCUMENT_RE = lazy_pattern(
+    rb"""\b(?:sendFile|sendfile|download|render|renderFile|renderToString)\s*\("""
+    rb"""|\.pipe\s*\(\s*(?:res|response)\b|text/html|\.type\s*\(\s*['"]html"""
+    rb"""|\.html?['"`]"""
+    rb"""|['"`][^'"`\n]*<(?:!doctype|[a-zA-Z][\w-]*(?=[\s>/]))"""
+    rb"""|`\s*<[!a-zA-Z]"""
+    rb"""|\b(?:res|response)\s*(?:\.\s*status\s*\([^()]*\)\s*)?\.\s*(?:send|end|write)"""
+    rb"""\s*\(\s*(?![{)'"\d]|(?:true|false|null|undefined)\b|`[^`$]*`)""", re.IGNORECASE)
+
+
+def answers_documents(ctx: ProjectContext) -> bool:
+    """Return True unless the project answers no document at all: no views, static files, sent
+    files or streams, page-serving middleware or package, template or HTML file in the
+    repository, markup in a string, or ``res.send()`` of a value built at run time. Only JSON,
+    fixed text without markup and redirects (whose body Express escapes) then leave it, and
+    the headers that act only on documents (Content-Security-Policy, COOP, COEP) protect
+    nothing there."""
+    found = renders_html(ctx) or bool(html_middleware(ctx)) or any(
+        _DOCUMENT_PACKAGES & facts.imported_modules() for facts in ctx.facts.values())
+    found = found or any(True for _ in files_with_suffix(ctx.info.root, VIEW_SUFFIXES,
+                                                         _MAX_VIEW_BYTES))
+    found = found or any(
+        not is_test_file(facts.path) and _DOCUMENT_RE.search(ctx.read(facts.path) or b"")
+        for facts in ctx.facts.values())
+    return found
+
+
 #: What turning a protection back on can change, for the unsafe fix's title.
 TURN_ON_RISKS = {
     "contentSecurityPolicy": "the browser then blocks scripts, images and frames from hosts "
@@ -2738,6 +2783,7 @@ class Helmet(Rule):
                 package_sets[package].add("x-powered-by")  # hidePoweredBy: false changes nothing
         own_middleware: dict[tuple[str, str | None], tuple[set[str], list[bytes]]] = {}
         cors_packages: dict[str, bool] = {}
+        documents: bool | None = None  # answers_documents(ctx), once a finding asks
         for rel, item in data.items():
             app_sets = package_sets[package_of(rel, ctx.package_dirs)]
             for finding, header, target in item.switched_off:
@@ -2754,6 +2800,11 @@ class Helmet(Rule):
                     continue  # the app serves other origins through cors (in another module)
                 if header == "x-frame-options" and _policies_frame(ctx, policies):
                     continue  # this app's helmet.contentSecurityPolicy(…) sends frame-ancestors
+                if header in _DOCUMENT_HEADERS:
+                    if documents is None:
+                        documents = answers_documents(ctx)
+                    if not documents:
+                        continue  # the project answers no page: the header protects nothing
                 yield finding
         if not ctx.uses_express():
             return
