@@ -80,3 +80,70 @@ app.get('/e/:p', (req, res) => hoisted(req.params.p));
 """
     assert _lines(project, {"app.js": app}) == [_at(app, marker) for marker in
                                                 ("// A", "// B", "// C", "// D")]
+
+
+PERIODS = """\
+class Periods {
+  static toSql(p) {
+    switch (p) {
+      case 'week': return '7 DAY';
+      case 'month': return '1 MONTH';
+      default: return null;
+    }
+  }
+  static pick(a, b) { return b; }
+  static keep(v) { this.last = v; }
+  static last() { return this.last; }
+}
+const shapes = {
+  label(v) { return v ? 'A' : 'B'; },
+  wrap: (v) => `(${v})`,
+  items: [],
+  add(v) { this.items.push(v); },
+  first() { return this.items[0]; },
+};
+module.exports = { Periods, shapes, held: require('./held') };
+"""
+
+
+def test_method_of_an_imported_class_or_object_counts_by_what_it_returns(project) -> None:
+    app = HEAD + """
+const { Periods, shapes } = require('./periods');
+async function recent(period) {
+  period = Periods.toSql(period);
+  return pool.query(`SELECT * FROM bookings WHERE made > NOW() - INTERVAL ${period}`);
+}
+async function named(period) {
+  const ago = Periods.toSql(period);
+  return pool.query(`SELECT * FROM bookings WHERE made > NOW() - INTERVAL ${ago}`);
+}
+app.get('/a/:p', (req, res) => recent(req.params.p));
+app.get('/b/:p', (req, res) => named(req.params.p));
+app.get('/c', async (req, res) => {
+  await pool.query(`SELECT * FROM bookings WHERE kind = '${Periods.toSql(req.query.p)}'`);
+  await pool.query(`SELECT * FROM bookings WHERE kind = '${shapes.label(req.query.p)}'`);
+  await pool.query(`SELECT * FROM bookings WHERE kind = '${Periods.pick(req.query.p, 'x')}'`);
+});
+"""
+    assert _lines(project, {"app.js": app, "periods.js": PERIODS,
+                            "held.js": "module.exports = {};\n"}) == []
+
+
+def test_method_that_returns_or_keeps_its_argument_is_reported(project) -> None:
+    app = HEAD + """
+const { Periods, shapes } = require('./periods');
+const { Other } = require('./other');
+app.get('/c', async (req, res) => {
+  await pool.query(`SELECT * FROM bookings WHERE kind = ${Periods.pick(1, req.query.p)}`); // A
+  await pool.query(`SELECT * FROM bookings WHERE kind = ${shapes.wrap(req.query.p)}`); // B
+  Periods.keep(req.query.k);
+  await pool.query(`SELECT * FROM bookings WHERE kind = '${Periods.last()}'`); // C
+  shapes.add(req.query.s);
+  await pool.query(`SELECT * FROM bookings WHERE kind = '${shapes.first()}'`); // D
+  await pool.query(`SELECT * FROM bookings WHERE kind = '${Other.toSql(req.query.o)}'`); // E
+});
+"""
+    other = "const { Periods } = require('./periods');\nexports.Other = Periods.make();\n"
+    assert _lines(project, {"app.js": app, "periods.js": PERIODS, "other.js": other,
+                            "held.js": "module.exports = {};\n"}) == \
+        [_at(app, marker) for marker in ("// A", "// B", "// C", "// D", "// E")]

@@ -2209,6 +2209,27 @@ def _reach(node: Node | None, depth: int, seen: _Seen) -> set[object]:
                 if method in _RESULT_CALLS and receiver is not None and \
                         _REQUEST not in _reach(receiver, depth + 1, seen):
                     continue  # rows or a document a database or store gives back
+                holder = _import_of(receiver) if receiver is not None and \
+                    receiver.type == "identifier" and kind == "call_expression" else None
+                held = _reach(receiver, depth, seen) if holder is not None else set()
+                if holder is not None and args is not None:
+                    # `Periods.toSql(p)` of an imported class or object: what that method
+                    # returns of each argument is looked at there in the project phase; what
+                    # the call is given and what the object holds (index -1), when the rule
+                    # cannot read the method there.
+                    if held:
+                        found.add(_Assumed(holder[0], holder[1], "returns", method, (-1,),
+                                           home=_STATE.rel, inner=frozenset(held)))
+                    for index, arg in enumerate(code_children(args)):
+                        if arg.type == "spread_element":
+                            found |= _reach(arg, depth, seen)
+                            break
+                        inner = _reach(arg, depth, seen)
+                        if inner:
+                            found.add(_Assumed(holder[0], holder[1], "returns", method,
+                                               (index,), home=_STATE.rel,
+                                               inner=frozenset(inner)))
+                    continue
                 if receiver is not None:
                     stack.append(receiver)  # `req.get('x')`, `s.trim()`
             if args is not None:
@@ -3062,6 +3083,9 @@ def _export_open(ctx: ProjectContext, fact: _Assumed, hops: int,
     target = ctx.resolve_import(fact.home or "", fact.spec)
     home = next((root for rel, root in _js_files(ctx) if rel == target), None)
     value = _export_value(home, fact.name) if home is not None else None
+    if fact.need == "returns" and fact.prop is not None and home is not None and \
+            not isinstance(value, tuple):
+        value = _exported_method(home, fact.name, value, fact.prop)
     if isinstance(value, tuple):
         # Re-exported: look in the module it comes from.
         onward = _Assumed(value[0], value[1], fact.need, fact.prop, fact.params, fact.key,
@@ -3194,6 +3218,43 @@ def _export_value(root: Node, name: str) -> Node | tuple[str, str] | None:
                 if held is not None:
                     found.append(held)
     return found[0] if len(found) == 1 else None
+
+
+def _exported_method(root: Node, name: str, value: Node | None, method: str) -> Node | None:
+    """Return the method ``method`` of what module ``root`` exports as ``name`` (``value``,
+    ``_export_value``'s, or ``export class name``): a static method of a class, or a
+    function-valued property or method of an object literal that does not read ``this``; None
+    for anything else, or when more than one may be meant."""
+    if value is None:
+        classes = [decl for node in root.named_children if node.type == "export_statement"
+                   and (decl := node.child_by_field_name("declaration")) is not None and
+                   decl.type == "class_declaration" and
+                   text(decl.child_by_field_name("name")) == name]
+        value = classes[0] if len(classes) == 1 else None
+    value = _unwrap(value)[0] if value is not None else None
+    body = value.child_by_field_name("body") if value is not None and \
+        value.type in _CLASS_TYPES else None
+    if body is not None:
+        found = [m for m in code_children(body)
+                 if m.type == "method_definition" and
+                 text(m.child_by_field_name("name")) == method]
+        if len(found) != 1 or not any(text(c) == "static" for c in found[0].children) or \
+                any(text(c) in ("get", "set") for c in found[0].children):
+            return None
+        return found[0]
+    if value is None or value.type != "object":
+        return None
+    found = [p for p in code_children(value)
+             if p.type == "method_definition" and
+             text(p.child_by_field_name("name")) == method or
+             p.type == "pair" and _property_name(p.child_by_field_name("key")) == method]
+    if len(found) != 1 or any(p.type == "spread_element" for p in code_children(value)):
+        return None
+    held = found[0] if found[0].type == "method_definition" else \
+        _unwrap(found[0].child_by_field_name("value") or found[0])[0]
+    if held.type not in _FUNCTIONS or any(n.type == "this" for n in walk(held)):
+        return None  # what an object's own properties hold is not followed from here
+    return held
 
 
 def _require_spec(node: Node) -> str | None:
