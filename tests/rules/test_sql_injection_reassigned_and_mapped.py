@@ -147,3 +147,26 @@ app.get('/c', async (req, res) => {
     assert _lines(project, {"app.js": app, "periods.js": PERIODS, "other.js": other,
                             "held.js": "module.exports = {};\n"}) == \
         [_at(app, marker) for marker in ("// A", "// B", "// C", "// D", "// E")]
+
+
+def test_number_made_from_request_text_is_no_sql_text(project) -> None:
+    app = HEAD + """
+async function drop(height) { return pool.query(`DELETE FROM bookings WHERE h >= ${height}`); }
+async function older(n) { return pool.query(`SELECT * FROM bookings WHERE n < ${n}`); }
+app.get('/a/:h', (req, res) => { const h = parseInt(req.params.h, 10); return drop(h); });
+app.get('/b', (req, res) => drop(Number(req.query.h)));
+app.get('/c', (req, res) => older(Math.floor(req.query.n)));
+"""
+    assert _lines(project, {"app.js": app}) == []
+
+
+def test_text_beside_or_a_rebound_number_function_is_reported(project) -> None:
+    app = HEAD + """
+const { parseFloat } = require('./num');
+async function drop(height) { return pool.query(`DELETE FROM bookings WHERE h >= ${height}`); }
+async function older(n) { return pool.query(`SELECT * FROM bookings WHERE n < ${n}`); }
+app.get('/a/:h', (req, res) => drop(parseFloat(req.params.h)));
+app.get('/b', (req, res) => older(Number(req.query.h) ? req.query.h : 0));
+"""
+    assert _lines(project, {"app.js": app, "num.js": "exports.parseFloat = (s) => s;\n"}) == \
+        [_at(app, "async function drop"), _at(app, "async function older")]

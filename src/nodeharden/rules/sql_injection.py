@@ -2171,6 +2171,8 @@ def _reach(node: Node | None, depth: int, seen: _Seen) -> set[object]:
         if kind == "unary_expression" and text(cur.children[0]) in ("!", "typeof", "void",
                                                                     "delete", "-", "~"):
             continue
+        if kind == "call_expression" and _numeric(cur):
+            continue  # `parseInt(x, 10)`, `Number(x)`, `Math.floor(x)`: a number or NaN
         if kind in ("call_expression", "new_expression"):
             fn = cur.child_by_field_name("function") or cur.child_by_field_name("constructor")
             args = cur.child_by_field_name("arguments")
