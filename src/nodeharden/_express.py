@@ -309,7 +309,12 @@ def _leading_imports_end(root: Node, import_statements: set[int]) -> int:
     return end
 
 
-def _arg_fact(arg: Node) -> ArgFact:
+def _arg_fact(outer: Node) -> ArgFact:
+    """Summarise one argument. Parentheses and TypeScript casts around it (``(fn) as
+    ErrorRequestHandler``, ``<T>fn``, ``fn satisfies T``, ``fn!``) hand the same value to
+    Express, so the kind, name and arity are the wrapped value's; the span stays the whole
+    argument's, where an edit before or around the argument goes."""
+    arg = unwrap(outer)
     kind = "other"
     name = ""
     params = -1
@@ -334,7 +339,7 @@ def _arg_fact(arg: Node) -> ArgFact:
         name = string_value(arg) or ""
     elif arg.type == "array":
         kind = "array"
-    return ArgFact(kind, name, params, arg.start_byte, arg.end_byte)
+    return ArgFact(kind, name, params, outer.start_byte, outer.end_byte)
 
 
 def _bound_name(call: Node) -> str | None:
@@ -654,7 +659,7 @@ def _collect_functions(node: Node, found: dict[str, int]) -> None:
         for decl in node.named_children:
             if decl.type != "variable_declarator":
                 continue
-            value = decl.child_by_field_name("value")
+            value = unwrap(decl.child_by_field_name("value"))  # `(… => …) as T` too
             if value is not None and value.type in ("arrow_function", "function_expression"):
                 params = value.child_by_field_name("parameters")
                 count = (len(code_children(params))
