@@ -16,8 +16,9 @@ import re
 from tree_sitter import Node, Tree
 
 from nodeharden._express import ArgFact, CallFact, FileFacts
-from nodeharden._parse import (CASTS, FUNCTION_TYPES, code_children, parse, required_module,
-                              string_value, text, unwrap, walk)
+from nodeharden._parse import (CASTS, FUNCTION_TYPES, code_children, has_spread,
+                              object_properties, parse, required_module, string_value, text,
+                              unwrap, walk)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, is_test_file
@@ -25,8 +26,18 @@ from nodeharden.rules._base import ProjectContext, is_test_file
 _REQUIRE_ARG = lazy_pattern(r"^require\s*\(\s*(['\"`])([^'\"`]+)\1\s*\)$")
 #: ``const api = require('./api')(env, ctx)``: a local module's export called as a factory.
 _FACTORY_CALL = r"\b(?:var|let|const)\s+{name}\s*=\s*require\s*\(\s*(['\"`])(\.[^'\"`]+)\1\s*\)\s*\("
-#: ``const api = [await] makeApi(config)``: the name of what is called (an imported factory).
-_IMPORTED_FACTORY_CALL = r"\b(?:var|let|const)\s+{name}\s*=\s*(?:await\s+)?([\w$]+)\s*\("
+#: What may stand before an imported factory's call: ``await``, ``yield*`` or ``yield`` (a
+#: generator-based runner hands back the value the call settles to).
+_SETTLED = r"(?:await\s+|yield\s*\*\s*|yield\s+)?"
+#: ``const api = [await|yield*] makeApi(config)`` or ``ns.makeApi(config)``: the name of what
+#: is called (an imported factory) and, for a member of it, the member's name.
+_IMPORTED_FACTORY_CALL = (r"\b(?:var|let|const)\s+{name}\s*=\s*" + _SETTLED
+                          + r"([\w$]+)(?:\s*\.\s*([\w$]+))?\s*\(")
+#: ``const { app: api, other } = [await|yield*] [ns.]makeApi(config)``: the pattern's text,
+#: then the callee as above.
+_DESTRUCTURED_FACTORY_CALL = lazy_pattern(
+    r"\b(?:var|let|const)\s*\{([^{}()=]*)\}\s*=\s*" + _SETTLED
+    + r"([\w$]+)(?:\s*\.\s*([\w$]+))?\s*\(")
 
 
 def sub_apps(ctx: ProjectContext, *, factories: bool = False,
@@ -101,23 +112,73 @@ def mounted_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | N
 
 def _factory_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
     """Return the project file whose export a ``use`` argument was made by calling:
-    ``const api = require('./api')(env, ctx)`` (one declaration of that name in the file)."""
+    ``const api = require('./api')(env, ctx)``, or ``const api = [await|yield*] make(…)`` with
+    ``make`` imported from a local module (its default or namespace import; a named import, or
+    a member of a namespace import ``ns.make(…)``, when that export returns an app it creates),
+    or ``const { app: api } = [ns.]make(…)`` when the export returns ``{ app, … }`` with an app
+    it creates as ``app`` (the name declared once in the file in all cases)."""
     if arg.kind != "identifier" or not re.fullmatch(r"[\w$]+", arg.name):
         return None
     code = (ctx.read(facts.path) or b"").decode("utf-8", "replace")
     found = re.findall(_FACTORY_CALL.format(name=re.escape(arg.name)), code)
     declared = re.findall(rf"\b(?:var|let|const)\s+{re.escape(arg.name)}\b", code)
-    if len(declared) != 1:
+    patterns = [(match, key) for match in _DESTRUCTURED_FACTORY_CALL.finditer(code)
+                if (key := _pattern_key(match.group(1), arg.name)) is not None]
+    if len(declared) + len(patterns) != 1:
         return None  # bound twice: which value is mounted cannot be told
+    if patterns:  # `const { app: api } = make(…)`
+        match, key = patterns[0]
+        return _imported_factory(ctx, facts, match.group(2), match.group(3) or None, key)
     if len(found) == 1:
         return ctx.resolve_import(facts.path, found[0][1])
     # `const sub = [await] makeApp(config)` with makeApp imported from a local module
     called = re.findall(_IMPORTED_FACTORY_CALL.format(name=re.escape(arg.name)), code)
     if len(called) != 1:
         return None
-    modules = {imp.module for imp in facts.imports if imp.module.startswith(".")
-               and called[0] in (imp.default, imp.namespace)}
-    return ctx.resolve_import(facts.path, modules.pop()) if len(modules) == 1 else None
+    return _imported_factory(ctx, facts, called[0][0], called[0][1] or None, None)
+
+
+def _pattern_key(pattern: str, name: str) -> str | None:
+    """Return the property an object pattern's text (``app: api, other``) binds ``name``
+    from (``app``; ``name`` itself for a shorthand), or None when it binds it not exactly once
+    as a plain property (defaults, nesting, rest)."""
+    keys = []
+    for part in pattern.split(","):
+        key, colon, value = (side.strip() for side in part.partition(":"))
+        if (value if colon else key) == name:
+            keys.append(key)
+    return keys[0] if len(keys) == 1 and re.fullmatch(r"[\w$]+", keys[0]) else None
+
+
+def _imported_factory(ctx: ProjectContext, facts: FileFacts, called: str, member: str | None,
+                      key: str | None) -> str | None:
+    """Return the local module whose export ``called`` (``called.member`` for a namespace
+    import's member) is, when its value is an app the module makes: the value of a default or
+    namespace import called (as before); for a named export, a member, or the property ``key``
+    of the value, only when that export is a function whose every ``return`` hands back an app
+    it creates (``{ key: app }`` with ``key``)."""
+    modules: set[tuple[str, str | None]] = set()
+    for imp in facts.imports:
+        if not imp.module.startswith("."):
+            continue
+        if member is not None:
+            if called == imp.namespace:
+                modules.add((imp.module, member))
+        elif called in (imp.default, imp.namespace):
+            modules.add((imp.module, None if key is None else "default"))
+        else:
+            modules.update((imp.module, exported) for exported, local in imp.named.items()
+                           if local == called)
+    if len(modules) != 1:
+        return None
+    module, export = modules.pop()
+    rel = ctx.resolve_import(facts.path, module)
+    if rel is None or export is None:
+        return rel
+    target = ctx.facts.get(rel)
+    if target is None or not _factory_returns_app(target, ctx.read(rel) or b"", export, key):
+        return None
+    return rel
 
 
 def _only_an_app(ctx: ProjectContext, rel: str) -> bool:
@@ -618,24 +679,20 @@ def _value_write(owner: str | None,
     return ("require", owner, spec, called, value.start_byte)
 
 
-def _factory_returns_app(facts: FileFacts, data: bytes) -> bool:
-    """Return True when the module exports (``module.exports = create``, ``export default``)
-    one function whose every ``return`` hands back an Express app it creates: ``function
-    create(env) { const app = express(); …; return app; }``."""
+def _factory_returns_app(facts: FileFacts, data: bytes, export: str = "default",
+                         key: str | None = None) -> bool:
+    """Return True when the module exports one function (``module.exports = create``,
+    ``export default``; with ``export``, ``export function NAME``, ``export const NAME = …`` or
+    ``export { local as NAME }``) whose every ``return`` hands back an Express app it creates:
+    ``function create(env) { const app = express(); …; return app; }``, or with ``key`` an
+    object with that app as its property ``key`` (``return { app, sessions }``). A function
+    handed to one call is followed (``export const create = wrap('x')(function* () {…})``)."""
     lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
     if lang is None:
         return False
     source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     root = parse(lang, source).root_node
-    exported: list[Node | None] = []
-    for node in walk(root):
-        if node.type == "assignment_expression" \
-                and _dotted(node.child_by_field_name("left")) in ("module.exports", "exports"):
-            exported.append(unwrap(node.child_by_field_name("right")))
-        elif node.type == "export_statement" and any(c.type == "default" for c in node.children):
-            value = node.child_by_field_name("declaration") or node.child_by_field_name("value")
-            if value is not None:
-                exported.append(unwrap(value))
+    exported = _exported_values(root, export)
     if len(exported) != 1 or exported[0] is None:
         return False
     fn: Node | None = exported[0]
@@ -654,26 +711,93 @@ def _factory_returns_app(facts: FileFacts, data: bytes) -> bool:
         if len(declared) != 1:
             return False
         fn = declared[0]
-    if fn is None or fn.type not in ("function_declaration", "function_expression",
-                                     "arrow_function", "function"):
+    fn = _wrapped(fn)
+    if fn is None or fn.type not in _FACTORY_TYPES:
         return False
     inside = [app for app in facts.apps if app.kind == "app"
               and fn.start_byte <= app.start and app.end <= fn.end_byte]
     body = fn.child_by_field_name("body")
     if body is None:
         return False
-    if body.type != "statement_block":  # `(env) => express()`
-        body = unwrap(body)
-        return any(app.start == body.start_byte for app in inside)
+    if body.type != "statement_block":  # `(env) => express()`, `(env) => ({ app: express() })`
+        value = _returned(unwrap(body), key)
+        return value is not None and any(app.start == value.start_byte for app in inside)
     names = {app.name for app in inside if app.name}
     returns = [node for node in _own_nodes(body) if node.type == "return_statement"]
     if not returns:
         return False
     for ret in returns:
-        value = unwrap(code_children(ret)[0]) if code_children(ret) else None
-        if value is None or value.type != "identifier" or text(value) not in names:
+        value = _returned(unwrap(code_children(ret)[0]) if code_children(ret) else None, key)
+        if value is None or value.type not in ("identifier", "shorthand_property_identifier") \
+                or text(value) not in names:
             return False
     return True
+
+
+#: The functions a factory may be (generators too: a runner hands back what they return).
+_FACTORY_TYPES = frozenset({"function_declaration", "function_expression", "arrow_function",
+                            "function", "generator_function", "generator_function_declaration"})
+
+
+def _exported_values(root: Node, export: str) -> list[Node | None]:
+    """Return the value of every export of a module named ``export`` (``"default"`` for
+    ``module.exports = …`` and ``export default``), a declaration for ``export function``."""
+    exported: list[Node | None] = []
+    for node in walk(root):
+        if node.type == "assignment_expression":
+            target = _dotted(node.child_by_field_name("left"))
+            if target in (("module.exports", "exports") if export == "default"
+                          else (f"module.exports.{export}", f"exports.{export}")):
+                exported.append(unwrap(node.child_by_field_name("right")))
+        elif node.type == "export_statement":
+            default = any(c.type == "default" for c in node.children)
+            value = node.child_by_field_name("declaration") or node.child_by_field_name("value")
+            if default:
+                if export == "default" and value is not None:
+                    exported.append(unwrap(value))
+            elif value is not None and value.type in ("function_declaration",
+                                                      "generator_function_declaration"):
+                if text(value.child_by_field_name("name")) == export:
+                    exported.append(value)
+            elif value is not None and value.type in ("lexical_declaration",
+                                                      "variable_declaration"):
+                exported.extend(unwrap(decl.child_by_field_name("value"))
+                                for decl in code_children(value)
+                                if decl.type == "variable_declarator"
+                                and text(decl.child_by_field_name("name")) == export)
+            elif value is None and node.child_by_field_name("source") is None:
+                for clause in code_children(node):  # `export { local as NAME }`
+                    if clause.type != "export_clause":
+                        continue
+                    for spec in code_children(clause):
+                        name = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias") or name
+                        if spec.type == "export_specifier" and text(alias) == export:
+                            exported.append(name)
+    return exported
+
+
+def _wrapped(fn: Node | None) -> Node | None:
+    """Return the function a call is handed when it is the call's one function argument and
+    its last (``wrap('name')(function* () {…})``, ``memo(() => …)``); else ``fn``."""
+    fn = unwrap(fn)
+    if fn is None or fn.type != "call_expression":
+        return fn
+    args_node = fn.child_by_field_name("arguments")
+    args = [unwrap(a) for a in code_children(args_node)] if args_node is not None else []
+    functions = [a for a in args if a.type in _FACTORY_TYPES]
+    return functions[0] if len(functions) == 1 and args[-1] == functions[0] else fn
+
+
+def _returned(value: Node | None, key: str | None) -> Node | None:
+    """Return what a factory hands back as its app: the returned value itself, or with
+    ``key`` the value of that property of a returned object literal (no spread)."""
+    if key is None or value is None:
+        return value
+    if value.type != "object" or has_spread(value):
+        return None
+    found = object_properties(value).get(key)
+    return unwrap(found) if found is not None else None
 
 
 def _own_nodes(body: Node) -> list[Node]:
