@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import urllib.parse
 from pathlib import Path
 
@@ -119,7 +120,9 @@ def handler_body(code: str, first: str) -> list[str]:
 
 def inserted(code: str) -> str:
     """The handler statement the fix inserted into ``code``."""
-    start = code.index("app.use((err, req, res, next) => {")
+    found = re.search(r"app\.use\(\(err, _?req, res, next\) => \{", code)
+    assert found is not None, code
+    start = found.start()
     return code[start:code.index("\n});\n", start) + 4]
 
 
@@ -144,12 +147,13 @@ def test_fix_inserts_the_handler_the_template_ships(tmp_path: Path, module_syste
     statement = inserted(code)
     style = Style(module="esm" if esm else "commonjs")
     assert statement == render_snippet("errors.js", style, inline=True, app="app", pino_http=pino)
-    body = handler_body(statement, "app.use((err, req, res, next) => {")
+    req = "req" if pino else "_req"  # read only for pino-http's `req.log`
+    body = handler_body(statement, f"app.use((err, {req}, res, next) => {{")
     if pino:  # the template's API logs through pino-http: byte for byte what new ships
         module = shipped(tmp_path, module_system)
     else:  # what the template would ship without a request logger
         module = render_snippet("errors.js", style, pino_http=False)
-    assert body == handler_body(module, "function errorHandler(err, req, res, next) {")
+    assert body == handler_body(module, f"function errorHandler(err, {req}, res, next) {{")
     assert ("res.err = err;" in statement) is pino
     assert "console.error('request failed:', err);" in statement
     # The fix imports what the handler reads, in the file's module system (the bare name,
@@ -169,9 +173,9 @@ def test_in_another_style_the_fix_writes_the_same_handler_in_that_style(tmp_path
     assert 'console.error("request failed:", err)\n' in statement
     lines = statement.split("\n")
     assert handler_body("\n".join(line.replace("    ", "  ") for line in lines),
-                        "app.use((err, req, res, next) => {") == handler_body(
+                        "app.use((err, _req, res, next) => {") == handler_body(
         render_snippet("errors.js", Style(quote='"', semicolons=False), pino_http=False),
-        "function errorHandler(err, req, res, next) {")
+        "function errorHandler(err, _req, res, next) {")
 
 
 # The same answers, over real HTTP

@@ -396,12 +396,12 @@ def test_snippets_take_the_layout_of_the_style() -> None:
     from nodeharden._snippets import render_snippet
 
     plain = render_snippet("errors.js", Style())
-    assert "function errorHandler(err, req, res, next) {" in plain
+    assert "function errorHandler(err, _req, res, next) {" in plain
     assert "module.exports = { errorHandler, notFound };" in plain
     assert "eslint-disable" not in plain
     styled = render_snippet("errors.js", Style(space_before_paren=True, bracket_spacing=False,
                                                no_console=True, indent="\t"))
-    assert "function errorHandler (err, req, res, next) {" in styled
+    assert "function errorHandler (err, _req, res, next) {" in styled
     assert "module.exports = {errorHandler, notFound};" in styled
     assert "\t\t// eslint-disable-next-line no-console\n\t\tconsole.error(" in styled
     ts = render_snippet("errors.js", Style(typescript=True, trailing_comma="es5"), inline=True)

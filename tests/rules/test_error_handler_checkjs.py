@@ -34,7 +34,7 @@ export function onError(err, req, res, next) {
     return next(err);
   }
   console.error('request failed:', err.message);
-  res.status(500).send({ status: 'error', reason: 'internal-error' });
+  res.status(500).send({ error: { reason: 'internal-error' } });
 }
 """
 
@@ -138,9 +138,14 @@ def test_fixed_app_type_checks_and_keeps_client_statuses(installed: Path) -> Non
     typed = _tsc(root)
     assert typed.returncode == 0, typed.stdout + typed.stderr + fixed
     with serve_app(root, "src/app.js") as base:
-        assert _request(base + "/items", b'{"name": "' + b"x" * 200 + b'"}') \
-            == (413, "Payload Too Large")
-        assert _request(base + "/items", b'{"name": ') == (400, "Bad Request")
+        # The handler answers JSON: client errors keep its shape, with the message
+        # body-parser (http-errors) marks as meant for the client (`expose`).
+        status, body = _request(base + "/items", b'{"name": "' + b"x" * 200 + b'"}')
+        assert (status, json.loads(body)) == (
+            413, {"error": {"reason": "request entity too large"}})
+        status, body = _request(base + "/items", b'{"name": ')
+        assert status == 400 and set(json.loads(body)) == {"error"}, body
+        assert isinstance(json.loads(body)["error"]["reason"], str), body
         assert _request(base + "/items", b'{"name": "ok"}') == (200, '{"saved":true}')
         status, body = _request(base + "/boom")
-        assert (status, json.loads(body)) == (500, {"status": "error", "reason": "internal-error"})
+        assert (status, json.loads(body)) == (500, {"error": {"reason": "internal-error"}})

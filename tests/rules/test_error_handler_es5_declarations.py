@@ -67,7 +67,7 @@ def test_client_status_line_follows_the_file(project: Make, decl: str, written: 
 def test_added_handler_in_an_es5_file(project: Make) -> None:
     out = fixed(project, NO_HANDLER.format(extra=""))
     assert out.startswith("var http = require('http');\n")
-    assert "app.use(function (err, req, res, next) {\n" in out
+    assert "app.use(function (err, _req, res, next) {\n" in out
     assert "  var reason = http.STATUS_CODES[String(code)] || 'Error';\n" in out
     assert "const " not in out and "=>" not in out and "var {" not in out
 
@@ -83,5 +83,5 @@ def test_added_handler_keeps_clear_of_the_files_own_http(project: Make) -> None:
 def test_added_handler_in_a_modern_file_is_unchanged(project: Make) -> None:
     out = fixed(project, NO_HANDLER.format(extra="").replace("var ", "const "))
     assert "const { STATUS_CODES } = require('http');\n" in out
-    assert "app.use((err, req, res, next) => {\n" in out
+    assert "app.use((err, _req, res, next) => {\n" in out
     assert "  const reason = STATUS_CODES[String(code)] || 'Error';\n" in out

@@ -103,7 +103,7 @@ def test_inserted_handler_passes_the_projects_prettier(tools: Path, tmp_path: Pa
     after = prettier_check(tools, root, version, rel)
     assert after.returncode == 0, code + after.stdout + after.stderr
     if lang == "ts":
-        hugged = "app.use((err: Error & { status?: number; statusCode?: number }, req: " in code
+        hugged = "app.use((err: Error & { status?: number; statusCode?: number }, _req: " in code
         assert hugged is (config == "width-200")
 
 
@@ -126,7 +126,7 @@ export function handleError(
   if (res.headersSent) {
     return next(ERR);
   }
-  res.status(500).send({ message: "Something went wrong" });
+  res.status(500).send("Something went wrong");
 }
 
 app.use(handleError);
@@ -145,7 +145,7 @@ app.use(function handleError(ERR, req, res, next) {
   if (res.headersSent) {
     return next(ERR);
   }
-  res.status(500).send({ message: "Something went wrong" });
+  res.status(500).send("Something went wrong");
 });
 
 app.listen(8080);

@@ -1,7 +1,7 @@
 """error-handler in TypeScript, checked by the real compiler: the handler it inserts declares
 no ``any`` (typescript-eslint's recommended rules reject it) and type-checks under ``strict``
-with Express's own types, and the compiled app answers a thrown error with 500 and the
-standard text, and a client error with its own status."""
+with Express's own types (and under ``noUnusedParameters``), and the compiled app answers a
+thrown error with 500 and the standard text, and a client error with its own status."""
 
 from __future__ import annotations
 
@@ -58,6 +58,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "tsconfig.json": json.dumps({"compilerOptions": {
             "strict": True, "module": "commonjs", "target": "es2022", "esModuleInterop": True,
             "outDir": "dist", "rootDir": "src", "skipLibCheck": True}}) + "\n",
+        # A project that turns on TS6133 for parameters and locals: the inserted handler
+        # names the parameters it does not read with a leading underscore (`_req`).
+        "tsconfig.unused.json": json.dumps({"extends": "./tsconfig.json", "compilerOptions": {
+            "noUnusedParameters": True, "noUnusedLocals": True}}) + "\n",
     })
     npm_install(root)
     return root
@@ -89,6 +93,8 @@ def test_fixed_app_type_checks_and_answers_errors(project: Path) -> None:
     fix(project, select=["error-handler"], force=True)
     fixed = (src / "app.ts").read_text()
     assert "app.use(\n  (\n    err: " in fixed and ": any" not in fixed, fixed
+    unused = _tsc(project, "--noEmit", "-p", "tsconfig.unused.json")
+    assert unused.returncode == 0, unused.stdout + unused.stderr + fixed
     build = _tsc(project)
     assert build.returncode == 0, build.stdout + build.stderr + fixed
     with serve_app(project, "dist/app.js") as base:
@@ -111,6 +117,8 @@ def test_handler_logging_through_pino_http_type_checks(project: Path) -> None:
     fix(project, select=["error-handler"], force=True)
     fixed = (src / "app.ts").read_text()
     assert "res.err = err;" in fixed and "if (req.log) {" in fixed, fixed
+    unused = _tsc(project, "--noEmit", "-p", "tsconfig.unused.json")
+    assert unused.returncode == 0, unused.stdout + unused.stderr + fixed
     build = _tsc(project)
     assert build.returncode == 0, build.stdout + build.stderr + fixed
     with serve_app(project, "dist/app.js") as base:

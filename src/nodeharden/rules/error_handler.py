@@ -24,7 +24,7 @@ import functools
 import posixpath
 import re
 from http import HTTPStatus
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from tree_sitter import Node, Tree
@@ -1180,6 +1180,103 @@ def _after_headers_sent(node: Node, scope: Node) -> bool:
             return True
         cur = cur.parent
     return False
+
+
+def _mentions_name(node: Node, name: str) -> bool:
+    """Return True when ``node`` reads the identifier ``name``."""
+    return any(child.type in ("identifier", "shorthand_property_identifier")
+               and text(child) == name for child in walk(node))
+
+
+#: The answer methods of a status chain that send an object as JSON.
+_JSON_ANSWERS = ("json", "send", "jsonp")
+
+
+def _answer_shape(first: Node, scope: Node, res: str, name: str
+                  ) -> tuple[str, Callable[[str], str]] | None | bool:
+    """Return how an error handler answers, from its 5xx status call ``first``: (the method,
+    a function writing its object with its one text replaced by an expression) for
+    ``res.status(500).json({ … })`` / ``.send({ … })`` of an object with at most one text
+    and no value read from the error ``name``; None for an answer that is no object
+    (a text, a page, ``end()``); False when the handler answers JSON some other way (an
+    object built elsewhere, two texts, a value of its own) that a 4xx answer cannot repeat."""
+    chain = first.parent
+    call = chain.parent if chain is not None else None
+    if chain is not None and chain.type == "member_expression" and call is not None \
+            and call.type == "call_expression" \
+            and text(chain.child_by_field_name("property")) in _JSON_ANSWERS:
+        method = text(chain.child_by_field_name("property"))
+        args = call.child_by_field_name("arguments")
+        arg = unwrap(args.named_children[0]) if args is not None \
+            and len(args.named_children) == 1 else None
+        if arg is not None and arg.type == "object":
+            status_args = first.child_by_field_name("arguments")
+            status = text(status_args.named_children[0]) if status_args is not None \
+                and status_args.named_children else None
+            edits: list[tuple[int, int, str]] = []  # (start, end, "" text slot / status)
+            if not _object_slots(arg, status, name, edits) \
+                    or sum(1 for edit in edits if edit[2] == "") > 1:
+                return False
+            base = arg.start_byte
+
+            def render(message: str) -> str:
+                out = text(arg)
+                for start, end, what in sorted(edits, reverse=True):
+                    out = out[:start - base] + (what or f" {message}") + out[end - base:]
+                return out
+            return method, render
+        if arg is not None and arg.type not in ("string", "template_string", "identifier") \
+                or method == "jsonp":
+            return False
+        if arg is not None and arg.type == "identifier":
+            return False  # `res.status(500).json(body)`: what body holds is elsewhere
+    # Another answer: JSON anywhere in the handler (`res.json(…)` after `res.status(500)`)
+    # is a shape this does not repeat; a text, a page or `end()` get the status text.
+    for node in walk(scope):
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "member_expression" \
+                    and _root_name(fn.child_by_field_name("object")) == res \
+                    and text(fn.child_by_field_name("property")) in ("json", "jsonp"):
+                return False
+            if fn is not None and fn.type == "member_expression" \
+                    and _root_name(fn.child_by_field_name("object")) == res \
+                    and text(fn.child_by_field_name("property")) == "send":
+                args = node.child_by_field_name("arguments")
+                if args is not None and args.named_children and unwrap(
+                        args.named_children[0]).type == "object":
+                    return False
+    return None
+
+
+def _object_slots(obj: Node, status: str | None, name: str,
+                  edits: list[tuple[int, int, str]]) -> bool:
+    """Collect the slots of an answer object (``_answer_shape``): each text (its value, from
+    after its key's colon, to become the message) and each value equal to the 5xx
+    ``status`` (to become ``clientStatus``); other values are kept as they are. False when a
+    value reads the error ``name`` (a 4xx answer would repeat what it holds) or is a method."""
+    for prop in obj.named_children:
+        if prop.type == "comment":
+            continue
+        if prop.type != "pair":
+            if prop.type == "method_definition" or _mentions_name(prop, name):
+                return False
+            continue  # `...base`, `{ requestId }`: the app's own values, kept
+        value = unwrap(prop.child_by_field_name("value"))
+        colon = next((child for child in prop.children if child.type == ":"), None)
+        if value is None or colon is None:
+            return False
+        if value.type == "object":
+            if not _object_slots(value, status, name, edits):
+                return False
+        elif value.type == "string" or (value.type == "template_string" and not any(
+                child.type == "template_substitution" for child in value.named_children)):
+            edits.append((colon.end_byte, prop.child_by_field_name("value").end_byte, ""))
+        elif value.type == "number" and status is not None and text(value) == status:
+            edits.append((value.start_byte, value.end_byte, "clientStatus"))
+        elif _mentions_name(value, name):
+            return False
+    return True
 
 
 def handler_status(sink: Node, scope: Node) -> str | None:
@@ -4539,7 +4636,7 @@ class ErrorHandler(Rule):
                            "body parsers and http-errors (413 body too large, 400 malformed "
                            "JSON) become server errors; keep their 4xx status")
                 yield ctx.node_finding(self.id, first, message,
-                                       self._client_status_fix(ctx, scope, name))
+                                       self._client_status_fix(ctx, scope, name, first))
 
     def _leak_finding(self, ctx: FileContext, leak: Leak, seen_only: bool = False) -> Finding:
         what = {"stack": "the stack trace", "message": "the error message",
@@ -4577,49 +4674,56 @@ class ErrorHandler(Rule):
         return module, name, self._leak_finding(ctx, leak, seen_only=True), \
             not call.endswith(".error")
 
-    def _client_status_fix(self, ctx: FileContext, scope: Node, name: str) -> Fix | None:
-        """Answer 4xx errors with their own status and its standard text, first thing in the
-        handler; the handler's own answer is left as it is for everything else."""
+    def _client_status_fix(self, ctx: FileContext, scope: Node, name: str,
+                           first: Node) -> Fix | None:
+        """Answer 4xx errors with their own status, right above the handler's answer (the
+        top-level statement holding ``first``, its 5xx status call), so whatever the handler
+        does before it (its log lines, the locals they read) still runs for them; the
+        handler's own answer is left as it is for everything else. An answer of a JSON object
+        (``res.status(500).json({ error: { message: '…' } })``) keeps its shape: the same
+        object, its one text the message of an error http-errors marks as meant for the
+        client (``expose``, set for every 4xx it makes, body-parser's too). None (report
+        only) when the handler does something with the error after its answer (a log line
+        the early return would skip), or answers JSON in a shape this cannot repeat."""
         body = scope.child_by_field_name("body")
         if body is None or body.type != "statement_block" or not body.named_children:
             return None  # an expression body: rewriting it needs a person
-        # After the body's directives (`"use strict"`: code above one would turn it into a
-        # plain string and strict mode off), a leading `if (res.headersSent) return
-        # next(err);` (nothing can be sent then) and the leading statements that log the
-        # error (`console.error(err)`: the early return must not skip the handler's log).
-        statements = [stmt for stmt in body.named_children[_prologue_length(body):]
-                      if not (stmt.type == "if_statement"
-                              and "headersSent" in text(stmt.child_by_field_name("condition")))]
-        params = parameters(scope)
-        res = text(params[2])
-        at = 0
-        while at < len(statements):
-            while 0 < at < len(statements) and statements[at].type == "comment" \
-                    and statements[at].start_point[0] == statements[at - 1].end_point[0]:
-                at += 1  # `console.error(err); // why`: a trailing comment goes with its log
-            after = at
-            while after < len(statements) and statements[after].type == "comment":
-                after += 1  # a comment goes with the log line under it
-            if after < len(statements) \
-                    and _logs_error_statement(statements[after], name, res):
-                at = after + 1
-            else:
-                break
-        if 0 < at < len(statements) \
-                and statements[at].start_point[0] == statements[at - 1].end_point[0]:
-            at = 0  # `console.error(err); res.status(500)…` on one line: above the log
-        first = statements[at] if at < len(statements) else None
-        if first is None or first.start_point[0] == body.start_point[0]:
+        statements = body.named_children[_prologue_length(body):]
+        answer = first
+        while answer.parent is not None and answer.parent != body:
+            answer = answer.parent
+        if answer.parent != body or answer not in statements or (
+                answer.type == "if_statement"
+                and "headersSent" in text(answer.child_by_field_name("condition"))):
+            return None
+        index = statements.index(answer)
+        if any(stmt.type != "comment" and _mentions_name(stmt, name)
+               for stmt in statements[index + 1:]):
+            return None  # `res.status(500)…; logger.error(err)`: the return would skip it
+        if index > 0 and statements[index - 1].end_point[0] == answer.start_point[0]:
+            return None  # `console.error(err); res.status(500)…` on one line
+        at = index  # above the comments over the answer, not a log line's trailing one
+        while at > 0 and statements[at - 1].type == "comment" and (
+                at == 1 or statements[at - 2].end_point[0] != statements[at - 1].start_point[0]):
+            at -= 1
+        target = statements[at]
+        if target.start_point[0] == body.start_point[0]:
             return None  # a one-line body
-        line_start = ctx.source.rfind(b"\n", 0, first.start_byte) + 1
-        indent = ctx.source[line_start:first.start_byte].decode()
+        line_start = ctx.source.rfind(b"\n", 0, target.start_byte) + 1
+        indent = ctx.source[line_start:target.start_byte].decode()
         if indent.strip():
             return None
+        params = parameters(scope)
+        res = text(params[2])
+        shape = _answer_shape(first, scope, res, name)
+        if shape is False:
+            return None  # JSON in a shape this does not repeat: a person
         semi = ctx.style.semi
         fit = _Fitter(ctx.style, indent)
         # The file's keyword: `var` in a file that declares with `var` only (an ES5 codebase,
         # whose linter may reject `const`); TypeScript's style is always `const`.
         decl = ctx.style.declaration
+        error = "clientError"
         if ctx.lang == "javascript" and _type_checked_js(ctx):
             # tsc checks this file (`checkJs`, `// @ts-check`): an error typed `Error` in its
             # JSDoc declares no `status`; a JSDoc cast reads the fields, as in TypeScript.
@@ -4627,23 +4731,50 @@ class ErrorHandler(Rule):
                      *fit.call(f"{decl} clientStatus = Number(",
                                ["clientError.status ||", "clientError.statusCode"], semi)]
         elif ctx.lang == "javascript":
+            error = name
             lines = fit.call(f"{decl} clientStatus = Number(",
                              [f"{name} &&", f"({name}.status ||", f"{name}.statusCode)"], semi)
         else:
-            lines = [*fit.type_cast(f"const clientError = {name} as",
-                                    ["status?: number;", "statusCode?: number;"], semi),
+            members = ["status?: number;", "statusCode?: number;"]
+            if shape is not None:
+                members += ["expose?: boolean;", "message?: string;"]
+            lines = [*fit.type_cast(f"const clientError = {name} as", members, semi),
                      *fit.call("const clientStatus = Number(",
                                ["clientError &&", "(clientError.status ||",
                                 "clientError.statusCode)"], semi)]
+        if shape is None:
+            head = ["clientStatus >= 400 &&", "clientStatus < 500"]
+            answer_lines = [f"{res}.sendStatus(clientStatus)"]
+            comment = ("Client errors (a body over the limit, malformed JSON, http-errors' "
+                       "4xx) keep their status.")
+        else:
+            head = ["clientStatus >= 400 &&", "clientStatus < 500 &&",
+                    f"{error}.expose === true"]
+            method, obj = shape
+            answer_lines = f"{res}.status(clientStatus).{method}({obj(f'{error}.message')})" \
+                .split("\n")
+            # the object's lines, indented as at the answer's line: one level in, here
+            was = ctx.source[ctx.source.rfind(b"\n", 0, first.start_byte) + 1:first.start_byte]
+            was_indent = was[:len(was) - len(was.lstrip())].decode()
+            answer_lines[1:] = [line[len(was_indent):] if line.startswith(was_indent)
+                                else line for line in answer_lines[1:]]
+            if not all(fit._fits(f"return {line}" if at == 0 else line, 1)
+                       for at, line in enumerate(answer_lines)):
+                return None  # past the project's line width: how to break it is a person's
+            comment = ("Client errors (a body over the limit, malformed JSON, http-errors' "
+                       "4xx) keep their status.")
+        inner = ctx.style.indent
+        answer_lines = [f"{inner}{line}" for line in answer_lines]
+        answer_lines[-1] += semi
         lines = [
-            *fit.comment("Client errors (a body over the limit, malformed JSON, http-errors' "
-                         "4xx) keep their status."),
+            *fit.comment(comment),
+            *(fit.comment("http-errors marks their message as meant for the client (expose).")
+              if shape is not None else []),
             *lines,
-            *fit.if_head(["clientStatus >= 400 &&", "clientStatus < 500"]),
-            *([f"{ctx.style.indent}return {res}.sendStatus(clientStatus){semi}"]
+            *fit.if_head(head),
+            *([f"{inner}return {answer_lines[0][len(inner):]}", *answer_lines[1:]]
               if ctx.lang == "javascript" else  # noImplicitReturns: no value from one path
-              [f"{ctx.style.indent}{res}.sendStatus(clientStatus){semi}",
-               f"{ctx.style.indent}return{semi}"]),
+              [*answer_lines, f"{inner}return{semi}"]),
             "}",
         ]
         eol = ctx.style.eol

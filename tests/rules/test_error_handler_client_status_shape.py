@@ -1,0 +1,185 @@
+"""error-handler's client-status fix on a handler that answers 5xx to every error: the branch
+for client errors goes right above the handler's answer (whatever the handler does before it,
+its log line and the locals that line reads, still runs for client errors), and it answers in
+the handler's own shape: the same JSON object when the handler answers one, with the message
+http-errors marks as meant for the client (``expose``); the status text when it answers a
+text. A shape it cannot repeat, or a log line after the answer, leaves the finding without a
+fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nodeharden._api import check, fix
+
+from conftest import write_tree
+
+PACKAGE = '{"dependencies": {"express": "^5.1.0"}}\n'
+
+TS_HANDLER = """import express, { NextFunction, Request, Response } from 'express'
+import { journal } from './journal'
+
+const app = express()
+app.post('/things', express.json(), (req: Request, res: Response) => {
+  res.json({ id: 1 })
+})
+
+app.use((fault: Record<string, unknown>, req: Request, res: Response, _next: NextFunction) => {
+  const route = req.path
+  journal.error(`${fault.stack}`, { route })
+
+  res.status(500).send({
+    problem: {
+      text:
+        'We could not do that just now. Please try once more in a while, or write to the team.',
+    },
+  })
+})
+
+app.listen(3000)
+"""
+
+JOURNAL = ("export const journal = {\n"
+           "  error(line: string, extra: object) { console.log(line, extra) },\n}\n")
+
+
+def _fixed(root: Path, rel: str) -> str:
+    plan = fix(root, dry_run=True, select=["error-handler"]).plan
+    return plan.final.get(rel, (root / rel).read_bytes()).decode()
+
+
+def _client_findings(root: Path) -> list[int]:
+    return [f.line for f in check(root, select=["error-handler"]).findings
+            if "answers 5xx to every error" in f.message]
+
+
+def test_json_answer_keeps_its_shape_after_the_log_line(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"package.json": PACKAGE, "server.ts": TS_HANDLER,
+                          "journal.ts": JOURNAL})
+    fixed = _fixed(tmp_path, "server.ts")
+    log = fixed.index("journal.error(")
+    branch = fixed.index("if (clientStatus >= 400")
+    assert log < branch < fixed.index("res.status(500)"), fixed
+    assert "sendStatus" not in fixed, fixed
+    assert "clientStatus < 500 && clientError.expose === true) {" in fixed, fixed
+    assert ("    res.status(clientStatus).send({\n      problem: {\n"
+            "        text: clientError.message,\n      },\n    })\n    return\n") in fixed, fixed
+    assert "expose?: boolean; message?: string" in fixed, fixed
+
+
+def test_status_in_the_json_answer_follows(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"package.json": PACKAGE, "app.js": """const express = require('express');
+
+const app = express();
+app.get('/', () => {
+  throw new Error('no');
+});
+
+app.use((e, req, res, next) => {
+  const id = req.get('x-request-id');
+  console.error(id, e);
+  res.status(500).json({ ok: false, code: 500, error: 'Server error' });
+});
+
+app.listen(3000);
+"""})
+    fixed = _fixed(tmp_path, "app.js")
+    assert ("  if (clientStatus >= 400 && clientStatus < 500 && e.expose === true) {\n"
+            "    return res.status(clientStatus).json({ ok: false, code: clientStatus, "
+            "error: e.message });\n  }\n  res.status(500).json(") in fixed, fixed
+    assert fixed.index("console.error(id, e);") < fixed.index("const clientStatus"), fixed
+
+
+def test_text_answer_gets_the_status_text(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"package.json": PACKAGE, "app.js": """const express = require('express');
+
+const app = express();
+app.get('/', () => {
+  throw new Error('no');
+});
+
+app.use((e, req, res, next) => {
+  const when = Date.now();
+  console.error(when, e);
+  res.status(500).send('Something went wrong');
+});
+
+app.listen(3000);
+"""})
+    fixed = _fixed(tmp_path, "app.js")
+    assert "    return res.sendStatus(clientStatus);\n  }\n  res.status(500).send(" in fixed
+    assert fixed.index("console.error(when, e);") < fixed.index("const clientStatus"), fixed
+
+
+def _report_only(tmp_path: Path, handler: str) -> None:
+    write_tree(tmp_path, {"package.json": PACKAGE, "app.js": f"""const express = require('express');
+
+const app = express();
+app.get('/', () => {{
+  throw new Error('no');
+}});
+
+{handler}
+app.listen(3000);
+"""})
+    assert _client_findings(tmp_path), "the finding stays"
+    assert "clientStatus" not in _fixed(tmp_path, "app.js")
+
+
+def test_log_line_after_the_answer_gets_no_fix(tmp_path: Path) -> None:
+    # A return above the answer would skip the log line under it.
+    _report_only(tmp_path, """app.use((e, req, res, next) => {
+  res.status(500).json({ error: 'Server error' });
+  console.error(e);
+});
+""")
+
+
+def test_json_with_two_texts_gets_no_fix(tmp_path: Path) -> None:
+    # Which of the texts is the message is the app's to say.
+    _report_only(tmp_path, """app.use((e, req, res, next) => {
+  console.error(e);
+  res.status(500).json({ state: 'failed', error: 'Server error' });
+});
+""")
+
+
+def test_json_built_apart_gets_no_fix(tmp_path: Path) -> None:
+    _report_only(tmp_path, """app.use((e, req, res, next) => {
+  console.error(e);
+  res.status(500);
+  res.json({ error: 'Server error' });
+});
+""")
+
+
+def test_answer_on_the_log_line_gets_no_fix(tmp_path: Path) -> None:
+    _report_only(tmp_path, """app.use((e, req, res, next) => {
+  console.error(e); res.status(500).send('Server error');
+});
+""")
+
+
+def test_values_of_the_app_are_kept_and_error_fields_are_not(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"package.json": PACKAGE, "app.js": """const express = require('express');
+
+const app = express();
+app.get('/', () => {
+  throw new Error('no');
+});
+
+app.use((e, req, res, next) => {
+  console.error(e);
+  res.status(500).json({ error: 'Server error', requestId: req.id });
+});
+
+app.listen(3000);
+"""})
+    fixed = _fixed(tmp_path, "app.js")
+    assert ("return res.status(clientStatus).json({ error: e.message, requestId: req.id });"
+            in fixed), fixed
+    _report_only(tmp_path / "other", """app.use((e, req, res, next) => {
+  console.error(e);
+  res.status(500).json({ error: 'Server error', kind: e.name });
+});
+""")
