@@ -1262,16 +1262,17 @@ def _object_slots(obj: Node, status: str | None, name: str,
             if prop.type == "method_definition" or _mentions_name(prop, name):
                 return False
             continue  # `...base`, `{ requestId }`: the app's own values, kept
-        value = unwrap(prop.child_by_field_name("value"))
+        raw = prop.child_by_field_name("value")
+        value = unwrap(raw)
         colon = next((child for child in prop.children if child.type == ":"), None)
-        if value is None or colon is None:
+        if raw is None or value is None or colon is None:
             return False
         if value.type == "object":
             if not _object_slots(value, status, name, edits):
                 return False
         elif value.type == "string" or (value.type == "template_string" and not any(
                 child.type == "template_substitution" for child in value.named_children)):
-            edits.append((colon.end_byte, prop.child_by_field_name("value").end_byte, ""))
+            edits.append((colon.end_byte, raw.end_byte, ""))
         elif value.type == "number" and status is not None and text(value) == status:
             edits.append((value.start_byte, value.end_byte, "clientStatus"))
         elif _mentions_name(value, name):
@@ -4736,13 +4737,13 @@ class ErrorHandler(Rule):
                              [f"{name} &&", f"({name}.status ||", f"{name}.statusCode)"], semi)
         else:
             members = ["status?: number;", "statusCode?: number;"]
-            if shape is not None:
+            if isinstance(shape, tuple):
                 members += ["expose?: boolean;", "message?: string;"]
             lines = [*fit.type_cast(f"const clientError = {name} as", members, semi),
                      *fit.call("const clientStatus = Number(",
                                ["clientError &&", "(clientError.status ||",
                                 "clientError.statusCode)"], semi)]
-        if shape is None:
+        if not isinstance(shape, tuple):
             head = ["clientStatus >= 400 &&", "clientStatus < 500"]
             answer_lines = [f"{res}.sendStatus(clientStatus)"]
             comment = ("Client errors (a body over the limit, malformed JSON, http-errors' "
@@ -4769,7 +4770,7 @@ class ErrorHandler(Rule):
         lines = [
             *fit.comment(comment),
             *(fit.comment("http-errors marks their message as meant for the client (expose).")
-              if shape is not None else []),
+              if isinstance(shape, tuple) else []),
             *lines,
             *fit.if_head(head),
             *([f"{inner}return {answer_lines[0][len(inner):]}", *answer_lines[1:]]
