@@ -1036,10 +1036,13 @@ class _Assumed:
     params: tuple[int, ...] = ()
     #: For "callers": the property of the argument the value is (``opts.orderBy``), if one.
     key: str | None = None
-    #: For "import" and "returns": the importing module (``spec`` is relative to it).
+    #: For "import" and "returns": the importing module (``spec`` is relative to it). For
+    #: "callers": the module that defines the function.
     home: str | None = None
     #: For "returns": what the argument at ``params[0]`` may come from (``_reach``).
     inner: frozenset[object] = frozenset()
+    #: For "callers": the class whose method the function is, if one.
+    owner: str | None = None
 
 
 @dataclass
@@ -2435,7 +2438,8 @@ def _reach_key(node: Node, key: str, depth: int, seen: _Seen) -> set[object]:
     if node.type == "identifier":
         # A parameter's own fact narrows to the property; others stand for the whole value.
         own = _param_fact(node)
-        return {_Assumed(own.spec, own.name, own.need, own.prop, own.params, key)
+        return {_Assumed(own.spec, own.name, own.need, own.prop, own.params, key,
+                         own.home, own.inner, own.owner)
                 if own is not None and r == own else r
                 for r in _name_reach(node, depth + 1, seen, key)}
     if node.type == "call_expression":
@@ -2461,7 +2465,7 @@ def _param_fact(ident: Node) -> _Assumed | None:
             named = _function_name(scope)
             if index is None or named is None:
                 return None
-            return _Assumed("", named[0], "callers", "new" if named[1] else None, (index,))
+            return _callers_fact(scope, named[0], named[1], index)
         if _declares(scope, name) is not None:
             return None
         scope = enclosing(scope, _FUNCTIONS)
@@ -2796,8 +2800,20 @@ def _param_reach(fn: Node, params: Node, name: str, depth: int,
     names = {named[0]} if named is not None and named[0] != "exports" else set()
     names |= _exported_as(fn, named[0] if named is not None else None)
     built = named is not None and named[1]
-    return {_Assumed("", callee, "callers", "new" if built else None, (index,))
-            for callee in names}
+    return {_callers_fact(fn, callee, built, index) for callee in names}
+
+
+def _callers_fact(fn: Node, name: str, built: bool, index: int) -> _Assumed:
+    """Return the "callers" fact of parameter ``index`` of ``fn``, called by ``name``: with
+    the module that defines it and, for a method or a field of a class, the class's name (so
+    that only calls that may be of this function count, ``_may_call``)."""
+    owner: str | None = None
+    holder = fn.parent
+    if holder is not None and (holder.type == "class_body" or holder.type in _FIELD_TYPES):
+        cls = enclosing(fn, _CLASS_TYPES)
+        owner = _class_name(cls) if cls is not None else None
+    return _Assumed("", name, "callers", "new" if built else None, (index,),
+                    home=_STATE.rel or None, owner=owner)
 
 
 def _exported_as(fn: Node, local: str | None) -> set[str]:
@@ -3557,7 +3573,9 @@ def _callers_pass_request(ctx: ProjectContext, fact: _Assumed, hops: int,
     for rel, calls in _project_indexes(ctx):
         if not any(name in calls for name in names) and "route:" + fact.name not in calls:
             continue
-        if index == 0 and fact.prop != "new" and calls.get("route:" + fact.name):
+        if index == 0 and fact.prop != "new" and any(
+                _may_call(ctx, rel, handler, fact) for handler in calls.get("route:" +
+                                                                           fact.name, [])):
             return True
         with _in_module(rel):
             for call in (c for name in sorted(names) for c in calls.get(name, [])):
@@ -3566,10 +3584,167 @@ def _callers_pass_request(ctx: ProjectContext, fact: _Assumed, hops: int,
                     continue
                 if _foreign_receiver(call):
                     continue  # `crypto.createHash('sha1').update(…)`: another `update`
+                if not _may_call(ctx, rel, call.child_by_field_name("function") or call,
+                                 fact):
+                    continue  # `report.totals(…)`: another module's `totals`
                 args = code_children(call.child_by_field_name("arguments") or call)
                 if _facts_open(ctx, _argument_reach(args, fact, 0, {}), hops + 1, verdicts):
                     return True
     return False
+
+
+def _may_call(ctx: ProjectContext, rel: str, callee: Node, fact: _Assumed) -> bool:
+    """Return True when ``callee`` (of a call in module ``rel``, or a handler handed to a route
+    by name) may be the function a "callers" fact names, not one of the same name elsewhere:
+
+    - a plain name: in the function's own module, or imported from it; imported from another
+      project module that defines a function of that name itself, or defined in this one, it
+      is that one;
+    - ``x.name`` where ``x`` is an import (default, namespace, named class or instance,
+      ``require``): when ``x``'s module is the function's, or does not define the name itself
+      (it may re-export the function);
+    - ``this.name`` in the function's class or one related to it by ``extends``; in another
+      class that defines the name itself, that class's method;
+    - any other receiver (a parameter, ``this.repo``, a local instance): only when the project
+      defines a function of that name in one module and class, the function's. A name several
+      modules or classes define is not given to one of them by name alone.
+
+    Constructors, default exports (already resolved by module) and facts without a module
+    count every call, as before."""
+    if not fact.home or fact.prop == "new" or fact.name.startswith("default:"):
+        return True
+    callee = _unwrap(callee)[0]
+    name = fact.name
+    if callee.type == "identifier":
+        target = _bound_module(ctx, rel, callee)
+        if target is not None:
+            return target == fact.home or name not in _defined_names(ctx).get(target, {})
+        if rel == fact.home:
+            return True
+        if name in _defined_names(ctx).get(rel, {}):
+            return False  # the module's own function of that name
+        return _sole_definer(ctx, fact)
+    if callee.type != "member_expression":
+        return True
+    obj = _unwrap(callee.child_by_field_name("object") or callee)[0]
+    if obj.type == "this":
+        cls = _this_class(callee)
+        own = _class_name(cls) if cls is not None else None
+        if own is not None:
+            if rel == fact.home and fact.owner is not None and \
+                    _related_classes(ctx, own, fact.owner):
+                return True
+            if own in _defined_names(ctx).get(rel, {}).get(name, set()):
+                return False  # the class's own method of that name
+        return _sole_definer(ctx, fact)
+    if obj.type == "identifier":
+        target = _bound_module(ctx, rel, obj)
+        if target is not None:
+            return target == fact.home or name not in _defined_names(ctx).get(target, {})
+        local = _local_class(obj)
+        if local is not None:
+            # `Store.totals(…)`: the static method of a class of this module.
+            return rel == fact.home and _class_name(local) == fact.owner
+    return _sole_definer(ctx, fact)
+
+
+def _sole_definer(ctx: ProjectContext, fact: _Assumed) -> bool:
+    """Return True when no project module or class but the fact's own defines a function
+    by the fact's name."""
+    definers = {(rel, owner) for rel, names in _defined_names(ctx).items()
+                for owner in names.get(fact.name, ())}
+    return definers <= {(fact.home, fact.owner)}
+
+
+def _defined_names(ctx: ProjectContext) -> dict[str, dict[str, set[str | None]]]:
+    """Return, by project module, the names of the functions it defines (declared, methods,
+    properties or variables holding a function), each with the classes that define it (None
+    for one outside a class)."""
+    memo: dict[str, dict[str, dict[str, set[str | None]]]] = ctx.extra.setdefault(
+        "sql-injection defined", {})
+    if "all" not in memo:
+        found: dict[str, dict[str, set[str | None]]] = {}
+        for rel, root in _js_files(ctx):
+            names: dict[str, set[str | None]] = found.setdefault(rel, {})
+            for node in walk(root):
+                if node.type not in _FUNCTIONS:
+                    continue
+                named = _function_name(node)
+                if named is None or named[1]:
+                    continue
+                holder = node.parent
+                cls = enclosing(node, _CLASS_TYPES) if holder is not None and (
+                    holder.type == "class_body" or holder.type in _FIELD_TYPES) else None
+                names.setdefault(named[0], set()).add(
+                    _class_name(cls) if cls is not None else None)
+        memo["all"] = found
+    return memo["all"]
+
+
+def _related_classes(ctx: ProjectContext, one: str, other: str) -> bool:
+    """Return True when classes ``one`` and ``other`` (by name) are the same or one extends
+    the other (through the project's classes)."""
+    memo: dict[str, dict[str, str]] = ctx.extra.setdefault("sql-injection bases", {})
+    if "all" not in memo:
+        bases: dict[str, str] = {}
+        for _, root in _js_files(ctx):
+            aliases = _import_aliases(root)
+            for node in walk(root):
+                if node.type in _CLASS_TYPES:
+                    base, name = _extended_name(node), _class_name(node)
+                    if base is not None and name is not None:
+                        bases.setdefault(name, aliases.get(base, base))
+        memo["all"] = bases
+    bases = memo["all"]
+
+    def ancestors(name: str) -> list[str]:
+        chain = [name]
+        while chain[-1] in bases and bases[chain[-1]] not in chain and len(chain) < 20:
+            chain.append(bases[chain[-1]])
+        return chain
+    return other in ancestors(one) or one in ancestors(other)
+
+
+def _bound_module(ctx: ProjectContext, rel: str, ident: Node) -> str | None:
+    """Return the project module a top-level import of module ``rel`` binds ``ident`` to
+    (``import x from './m'``, ``import * as x``, ``import { x }``, ``const x = require('./m')``,
+    ``const { x } = require('./m')``, ``require('./m').x``); None for any other name, or one
+    a function around ``ident`` declares again."""
+    memo: dict[str, dict[str, str]] = ctx.extra.setdefault("sql-injection bound", {})
+    if rel not in memo:
+        found: dict[str, str] = {}
+        root = _root(ident)
+        bound: list[tuple[str | None, list[Node]]] = []
+        for node in root.named_children:
+            if node.type == "import_statement":
+                source = node.child_by_field_name("source")
+                bound.append((string_value(source) if source is not None else None, [
+                    n for n in walk(node) if n.type == "identifier" and n.parent is not None
+                    and (n.parent.type != "import_specifier" or
+                         n.parent.child_by_field_name("alias") in (None, n))]))
+            elif node.type in ("lexical_declaration", "variable_declaration"):
+                for decl in code_children(node):
+                    value = decl.child_by_field_name("value")
+                    target = decl.child_by_field_name("name")
+                    while value is not None and value.type in ("member_expression",
+                                                               "new_expression"):
+                        value = value.child_by_field_name("object") or \
+                            value.child_by_field_name("constructor")
+                    if value is not None and target is not None:
+                        bound.append((_require_spec(value), [
+                            n for n in walk(target) if n.type in (
+                                "identifier", "shorthand_property_identifier_pattern")]))
+        for spec, locals_ in bound:
+            module = ctx.resolve_import(rel, spec) if spec and spec.startswith(".") else None
+            if module is not None:
+                for local in locals_:
+                    found.setdefault(text(local), module)
+        memo[rel] = found
+    module = memo[rel].get(text(ident))
+    if module is None:
+        return None
+    binding = _binding(ident)
+    return module if binding is None or binding[1].parent is None else None
 
 
 #: The findings of the file being checked that wait for the project phase (``file_data``).
