@@ -35,7 +35,7 @@ def test_fixes_that_need_a_package_are_declined_with_the_reason(
     assert proc.returncode == 0, proc.stderr
     source = (root / "app.js").read_text()
     assert "require('helmet')" not in source and "rate-limit" not in source
-    assert "app.use((err, req, res, next)" in source  # needs no package: applied
+    assert "app.use((err, _req, res, next)" in source  # needs no package: applied
     assert f"not applied (1): needs helmet in package.json, but {why}: declined" in proc.stdout
     assert "needs rate-limiter-flexible in package.json" in proc.stdout
     assert not (root / "middleware").exists()
@@ -165,7 +165,7 @@ def test_fix_run_on_such_a_package_declines_with_the_reason(tmp_path: Path) -> N
             "dependency of this package too") in " ".join(proc.stdout.split())
     assert (package / "package.json").read_text() == before
     assert "helmet" not in (package / "app.js").read_text()
-    assert "app.use((err, req, res, next)" in (package / "app.js").read_text()  # no package
+    assert "app.use((err, _req, res, next)" in (package / "app.js").read_text()  # no package
     # Doing what the message says (helmet in both manifests) lets the fix go ahead: it was
     # declined again, because the top manifest still declared every dependency of the package.
     for manifest in (repo / "package.json", package / "package.json"):

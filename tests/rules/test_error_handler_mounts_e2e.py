@@ -104,7 +104,7 @@ def test_errorhandler_is_replaced_in_the_parent_only(tmp_path: Path,
     assert (root / "api.js").read_text() == api_before  # the sub-app gets no handler
     source = (root / "server.js").read_text()
     assert "errorhandler" not in source  # the call and its require are gone
-    assert source.count("(err, req, res, next)") == 1
+    assert source.count("(err, _req, res, next)") == 1
 
     with serve_app(root, "server.js") as url:
         boom = call(url + "/api/boom")
