@@ -2631,15 +2631,18 @@ def _member_mass_write(analysis: _Analysis, member: Node, body: Node) -> Node | 
         parent.child_by_field_name("value") == value else None
     if name is None or name.type != "identifier":
         return None
-    local = text(name)
-    declared = [n for n in walk(body) if n.type == "variable_declarator"
-                and text(n.child_by_field_name("name")) == local]
+    # The handler's names come from its one index (``_ScopeIndex``): a walk of the body per
+    # local was quadratic in a handler of many locals.
+    uses = analysis.index(body).names.get(text(name), [])
+    declared = [n for n in uses if n.parent is not None and n.parent.type == "variable_declarator"
+                and n.parent.child_by_field_name("name") == n]
     if len(declared) != 1 or any(
-            n.type in ("assignment_expression", "augmented_assignment_expression")
-            and text(n.child_by_field_name("left")) == local for n in walk(body)):
+            n.parent is not None
+            and n.parent.type in ("assignment_expression", "augmented_assignment_expression")
+            and n.parent.child_by_field_name("left") == n for n in uses):
         return None
-    for use in walk(body):
-        if use.type != "identifier" or text(use) != local or use == name:
+    for use in uses:
+        if use.type != "identifier" or use == name:
             continue
         outer = use
         while outer.parent is not None and outer.parent.type in _WRAPPERS:
