@@ -1184,8 +1184,7 @@ def _after_headers_sent(node: Node, scope: Node) -> bool:
 
 def _mentions_name(node: Node, name: str) -> bool:
     """Return True when ``node`` reads the identifier ``name``."""
-    return any(child.type in ("identifier", "shorthand_property_identifier")
-               and text(child) == name for child in walk(node))
+    return next(uses_of(node, name), None) is not None
 
 
 #: The answer methods of a status chain that send an object as JSON.

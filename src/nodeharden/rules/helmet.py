@@ -42,6 +42,7 @@ from nodeharden._parse import (
     string_value,
     text,
     unwrap,
+    uses_of,
     walk,
 )
 from nodeharden._project import JS_SUFFIXES, files_with_suffix
@@ -1963,10 +1964,7 @@ def serves_only_api(root: Node, call: Node) -> bool:
     name_node = holder.child_by_field_name("name")
     if name_node is None or name_node.type != "identifier":
         return False
-    name = name_node.text
-    uses = [node for node in walk(root)
-            if node.type in ("identifier", "shorthand_property_identifier")
-            and node.text == name and node != name_node]
+    uses = [node for node in uses_of(root, text(name_node)) if node != name_node]
     return bool(uses) and all(node.type == "identifier" and _api_position(node)
                               for node in uses)
 
@@ -2347,10 +2345,9 @@ def _name_uses(root: Node, name: str) -> list[Node] | None:
     index = _names(root)
     if len(index.declarators.get(name, [])) > 1 or name in index.assigned:
         return None
-    return [n for n in walk(root) if n.type in ("identifier", "shorthand_property_identifier")
-            and text(n) == name and not (n.parent is not None and n.parent.type ==
-                                         "variable_declarator" and
-                                         n.parent.child_by_field_name("name") == n)]
+    return [n for n in uses_of(root, name)
+            if not (n.parent is not None and n.parent.type == "variable_declarator"
+                    and n.parent.child_by_field_name("name") == n)]
 
 
 def _helper(ctx: ProjectContext, rel: str, root: Node, call: Node) -> tuple[Node, Node] | None:

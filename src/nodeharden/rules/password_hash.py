@@ -537,9 +537,8 @@ def _calls_of(fn: Node) -> list[Node] | None:
 
 def _scan_calls_of(fn: Node, name_node: Node, name: str) -> list[Node] | None:
     calls = []
-    for sub in walk(_root_of(fn)):
-        if sub.type not in ("identifier", "shorthand_property_identifier") or \
-                text(sub) != name or sub == name_node:
+    for sub in uses_of(_root_of(fn), name):
+        if sub == name_node:
             continue
         call = sub.parent
         if call is None or call.type != "call_expression" or \
@@ -2888,8 +2887,7 @@ def _drops_password(ctx: ProjectContext, rel: str, fn: Node, owner: _Owner) -> b
     if param.type != "identifier":
         return False
     name = text(param)
-    uses = [n for n in walk(body) if n.type in ("identifier", "shorthand_property_identifier")
-            and text(n) == name]
+    uses = list(uses_of(body, name))
     if len(uses) == 1 and uses[0].parent is not None and \
             uses[0].parent.type == "variable_declarator" and \
             uses[0].parent.child_by_field_name("value") == uses[0]:
