@@ -201,14 +201,35 @@ def frontend_reason(package_json: dict[str, object]) -> str | None:
     return None
 
 
-def frontend_packages(root: Path, package_dirs: list[str]) -> dict[str, str]:
-    """Return ``{folder: reason}`` for the nested packages (folders holding a package.json,
-    given relative to the root, ``""`` for the root itself) that are front ends.
+#: A package.json ``description`` that calls its package an example: it starts or ends with
+#: the word (``"WebHook endpoint example"``, ``"Demo server for the SDK"``, ``"An example
+#: app."``), not one that only uses it (``"Sends the example emails"``).
+_EXAMPLE_DESCRIPTION_RE = lazy_pattern(
+    r"^\s*(?:(?:an?|the)\s+)?(?:example|demo)s?\b"
+    r"|\b(?:example|demo)s?(?:\s+(?:app|application|server|project|package|code))?\s*[.!]?\s*$",
+    re.I)
 
-    The root package is never a front end here: a repository whose root is a pure front end
-    has no Express app for the rules to find anyway, and its server, if any, lives in it.
+
+def example_reason(package_json: dict[str, object]) -> str | None:
+    """Return why a nested package.json describes an example (its ``description`` says so),
+    or None."""
+    description = package_json.get("description")
+    if isinstance(description, str) and _EXAMPLE_DESCRIPTION_RE.search(description):
+        return f"its package.json describes it as {description.strip()[:60]!r}"
+    return None
+
+
+def package_roles(root: Path, package_dirs: list[str]) -> dict[str, RoleOf]:
+    """Return the role of each nested package (folders holding a package.json, given
+    relative to the root, ``""`` for the root itself) whose package.json gives its files one:
+    ``frontend`` for a front end (``frontend_reason``), ``example`` for a package its
+    description calls an example or a demo (an endpoint a README shows how to write).
+
+    The root package has no such role here: a repository whose root is a pure front end has no
+    Express app for the rules to find anyway, and a root package described as a demo is the
+    app the user asked to check.
     """
-    found: dict[str, str] = {}
+    found: dict[str, RoleOf] = {}
     for folder in package_dirs:
         if not folder:
             continue
@@ -219,7 +240,11 @@ def frontend_packages(root: Path, package_dirs: list[str]) -> dict[str, str]:
         if isinstance(data, dict):
             reason = frontend_reason(data)
             if reason:
-                found[folder] = reason
+                found[folder] = RoleOf("frontend", f"in the front-end package {folder}/ "
+                                                   f"({reason})")
+            elif (reason := example_reason(data)) is not None:
+                found[folder] = RoleOf("example", f"in the example package {folder}/ "
+                                                  f"({reason})")
     return found
 
 

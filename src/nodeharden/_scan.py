@@ -25,7 +25,7 @@ from nodeharden._resultcache import content_digest
 from nodeharden._regex import lazy_pattern
 from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, \
     js_configs, walk
-from nodeharden._roles import APP, RoleOf, dockerfile_role, frontend_packages, package_of, \
+from nodeharden._roles import APP, RoleOf, dockerfile_role, package_of, package_roles, \
     role_from_content, role_of_file
 from nodeharden._runtime import Runtime, detect_runtime
 from nodeharden._style import Style, StyleRules, detect_style, module_kind_for, \
@@ -323,7 +323,9 @@ class Scanner:
         self._walk: tuple[list[SourceFile], list[Skipped]] | None = None
         self._extra: dict[str, Any] = {}  # ProjectContext.extra: kept across fix passes
         self.package_dirs: list[str] = []  # folders holding a package.json ("" = root)
-        self.frontends: dict[str, str] = {}  # front-end package folder -> why
+        #: Nested package folder -> the role its package.json gives its files (front end,
+        #: example).
+        self.package_roles: dict[str, RoleOf] = {}
         self._runtime: Runtime | None = None
         #: Keep per-file scans across runs in the project's .nodeharden_cache/ (``check``).
         self.use_cache = cache
@@ -341,12 +343,13 @@ class Scanner:
         return self._runtime
 
     def _nested_packages(self) -> Iterable[tuple[str, dict[str, Any]]]:
-        """Yield (path, data) of each package.json below the root that is not a front end."""
+        """Yield (path, data) of each package.json below the root that gives its files no role
+        of their own (``package_roles``: a front end, an example)."""
         import json
 
         self._walked()
         for folder in self.package_dirs:
-            if not folder or folder in self.frontends:
+            if not folder or folder in self.package_roles:
                 continue
             rel = posixpath.join(folder, "package.json")
             try:
@@ -362,7 +365,7 @@ class Scanner:
             skipped = [Skipped(s.path, s.reason) for s in skips]
             self.package_dirs = sorted(posixpath.dirname(f.rel) for f in files
                                        if f.kind == "package")
-            self.frontends = frontend_packages(self.project.root, self.package_dirs)
+            self.package_roles = package_roles(self.project.root, self.package_dirs)
             self.info.js_configs = js_configs(self.project.root, ["", *self.package_dirs])
             kept: list[SourceFile] = []
             for source in files:
@@ -409,9 +412,8 @@ class Scanner:
         if source.kind != "js":
             return APP
         package = package_of(source.rel, self.package_dirs)
-        if package in self.frontends:
-            return RoleOf("frontend", f"in the front-end package {package}/ "
-                                      f"({self.frontends[package]})")
+        if package in self.package_roles:
+            return self.package_roles[package]
         return role_of_file(source.rel, lambda: self._read(source.rel))
 
     def _read(self, rel: str) -> bytes | None:

@@ -131,6 +131,34 @@ def test_a_full_stack_package_is_not_a_front_end(project) -> None:
     assert any(f["path"] == "server/app.js" for f in report["findings"])
 
 
+def test_a_nested_package_described_as_an_example_is_left_out(project) -> None:
+    # A webhook receiver shipped beside the app to show its users how to write one: its own
+    # package.json calls it an example. The app's own package says "demo" of itself, which
+    # does not make it an example (it is the app the user asked to check).
+    root = project({
+        "package.json": '{"name": "meet", "description": "A demo video call server",'
+                        ' "dependencies": {"express": "^4.21.0"}}',
+        "server.js": LEGACY_APP,
+        "hook/package.json": '{"name": "meet-hook", "description": "Webhook endpoint example",'
+                             ' "dependencies": {"express": "5.1.0"}}',
+        "hook/server.js": LEGACY_APP,
+        "worker/package.json": '{"name": "worker", "description": "Sends the example emails"'
+                               ', "dependencies": {"express": "^4.21.0"}}',
+        "worker/index.js": LEGACY_APP,
+    })
+    report = check_json(root)
+    reasons = skipped_reasons(report)
+    assert reasons["hook/server.js"] == ("example: in the example package hook/ (its "
+                                         "package.json describes it as 'Webhook endpoint "
+                                         "example')")
+    paths = {f["path"] for f in report["findings"]}
+    assert "server.js" in paths and "hook/server.js" not in paths
+    # "example emails" is no example package: the word must describe the package
+    assert "worker/index.js" not in reasons and "worker/index.js" in paths
+    included = check_json(root, "--include", "examples")
+    assert "hook/server.js" in {f["path"] for f in included["findings"]}
+
+
 @pytest.mark.parametrize(("rel", "role"), [
     ("src/app.js", "app"),
     ("src/routes/users.js", "app"),
