@@ -2574,6 +2574,15 @@ _RE_EXPORT_RE = lazy_pattern(
     rb"""\bexport\s+(?:\*(?:\s+as\s+[\w$]+)?|\{[^{}]*\})\s*from\s*['"]([^'"\n]+)['"]""")
 
 
+#: A header write that lets other origins read the app's answers: ``res.setHeader(
+#: 'Access-Control-Allow-Origin', …)``, ``res.header(…)``, ``res.set(…)``, a header table's key.
+_ALLOW_ORIGIN_RE = lazy_pattern(rb"""['"`]access-control-allow-origin['"`]\s*[,:]""", re.I)
+
+
+#: A media type of something other sites embed with a plain tag, written in the code.
+_MEDIA_TYPE_RE = lazy_pattern(rb"""['"`](?:image|font|audio|video)/[\w.+*-]+['"`]""", re.I)
+
+
 def _answers_cors(ctx: ProjectContext, facts: FileFacts) -> bool:
     """Return True when ``facts`` (an application module) puts the ``cors`` package in front of
     requests: ``x.use(cors(…))`` / ``x.get('/p', cors(…), …)`` in the file itself, or a call of
@@ -2892,10 +2901,30 @@ class Helmet(Rule):
                 risks.append("X-Frame-Options: SAMEORIGIN stops other sites framing its pages")
             title += f" (unsafe: on the pages and files the app serves, helmet's " \
                      f"{'; '.join(risks)})"
-        options = "{ " + ", ".join(f"{k}: false" for k in keep) + " }" if keep else ""
+        # An app that answers other origins (the cors package, or its own
+        # Access-Control-Allow-Origin) and sends images, fonts or media it types itself
+        # (`res.setHeader('content-type', 'image/png')`: an icon API) means them for other sites:
+        # helmet's default Cross-Origin-Resource-Policy: same-origin would stop those sites
+        # loading them with plain tags (`<img src>`), which CORS does not cover. helmet 5 and
+        # later set it; their `{ policy: 'cross-origin' }` keeps those loads working. A JSON
+        # API's CORS reads are not affected by the header, and keep helmet's default.
+        own = [rel for rel in sorted(ctx.facts) if package_of(rel, ctx.package_dirs) == package
+               and role_from_path(rel) == APP and not is_test_file(rel)]
+        cross_origin = "crossOriginResourcePolicy" not in keep \
+            and (declared_major(ctx.package_json, "helmet") or 5) >= 5 \
+            and any(_MEDIA_TYPE_RE.search(ctx.read(rel) or b"") for rel in own) \
+            and (_package_answers_cors(ctx, app_files[0].path, {})
+                 or any(_ALLOW_ORIGIN_RE.search(ctx.read(rel) or b"") for rel in own))
+        if cross_origin:
+            title += (" and Cross-Origin-Resource-Policy `cross-origin` (the app sends images or "
+                      "media to other origins: same-origin would stop their plain loads)")
         for facts in app_files:
             source = ctx.read(facts.path) or b""
             style = ctx.styles[facts.path]
+            listed = [f"{k}: false" for k in keep]
+            if cross_origin:
+                listed.append(f"crossOriginResourcePolicy: {{ policy: {style.q('cross-origin')} }}")
+            options = "{ " + ", ".join(listed) + " }" if listed else ""
             root: Node | None = None
             for app in facts.apps:
                 if app.kind != "app" or (facts.path, app.start) in wrappers:
