@@ -2105,6 +2105,25 @@ def _visit(seen: _Seen, key: tuple[int, str], depth: int) -> bool:
     return True
 
 
+def _returned_of_arguments(imported: tuple[str, str], method: str | None, args: Node,
+                           depth: int, seen: _Seen) -> set[object]:
+    """Return what a call of another module's function (``imported``: its module and name;
+    ``method``: the member called on it, for a class or object) may give back of its
+    arguments: for each argument that may come from somewhere, an ``_Assumed`` "returns" the
+    project phase proves in that module; a spread argument's own sources, after which the
+    positions are unknown."""
+    found: set[object] = set()
+    for index, arg in enumerate(code_children(args)):
+        if arg.type == "spread_element":
+            found |= _reach(arg, depth, seen)
+            break
+        inner = _reach(arg, depth, seen)
+        if inner:
+            found.add(_Assumed(imported[0], imported[1], "returns", method, (index,),
+                               home=_STATE.rel, inner=frozenset(inner)))
+    return found
+
+
 def _reach(node: Node | None, depth: int, seen: _Seen) -> set[object]:
     """Return what the value ``node`` may be made of that a client could steer: ``_REQUEST``
     (a request read: ``req.query.x``, a variable or field written from one, a value a
@@ -2192,15 +2211,7 @@ def _reach(node: Node | None, depth: int, seen: _Seen) -> set[object]:
             if imported is not None and args is not None:
                 # A function of another module: what it returns of each argument is
                 # looked at there in the project phase.
-                for index, arg in enumerate(code_children(args)):
-                    if arg.type == "spread_element":
-                        found |= _reach(arg, depth, seen)
-                        break
-                    inner = _reach(arg, depth, seen)
-                    if inner:
-                        found.add(_Assumed(imported[0], imported[1], "returns", None,
-                                           (index,), home=_STATE.rel,
-                                           inner=frozenset(inner)))
+                found |= _returned_of_arguments(imported, None, args, depth, seen)
                 continue
             if fn is not None and fn.type == "member_expression":
                 method = text(fn.child_by_field_name("property"))
@@ -2225,15 +2236,7 @@ def _reach(node: Node | None, depth: int, seen: _Seen) -> set[object]:
                     if held:
                         found.add(_Assumed(holder[0], holder[1], "returns", method, (-1,),
                                            home=_STATE.rel, inner=frozenset(held)))
-                    for index, arg in enumerate(code_children(args)):
-                        if arg.type == "spread_element":
-                            found |= _reach(arg, depth, seen)
-                            break
-                        inner = _reach(arg, depth, seen)
-                        if inner:
-                            found.add(_Assumed(holder[0], holder[1], "returns", method,
-                                               (index,), home=_STATE.rel,
-                                               inner=frozenset(inner)))
+                    found |= _returned_of_arguments(holder, method, args, depth, seen)
                     continue
                 if receiver is not None:
                     stack.append(receiver)  # `req.get('x')`, `s.trim()`
