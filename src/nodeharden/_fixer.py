@@ -21,7 +21,7 @@ from nodeharden._applicable import manifest_problem as manifest_problem
 from nodeharden._applicable import outer_manifests as outer_manifests
 from nodeharden._catalog import RULE_IDS
 from nodeharden._model import FileChange, FileOutcome, Finding, Fix, Skipped, TextEdit
-from nodeharden._packagejson import add_dependencies, mirrors
+from nodeharden._packagejson import add_dependencies, mirrors, saves_exact
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._runtime import Runtime
 from nodeharden._scan import Scanner, ScanResult
@@ -348,7 +348,8 @@ def _apply_pass(accepted: list[Finding], current: Callable[[str], bytes | None],
         pj = new_contents.get(manifest, current(manifest))
         if pj is not None:
             try:
-                new_contents[manifest] = with_dependencies(pj, deps, dev_deps)
+                new_contents[manifest] = with_dependencies(
+                    pj, deps, dev_deps, exact=_saves_exact_at(manifest, current))
             except ValueError:
                 pass  # invalid package.json was reported by the scan; leave it alone
     for rel, data in new_contents.items():
@@ -357,18 +358,30 @@ def _apply_pass(accepted: list[Finding], current: Callable[[str], bytes | None],
     return good
 
 
+def _saves_exact_at(manifest: str, current: Callable[[str], bytes | None]) -> bool:
+    """Return True when the ``.npmrc`` beside ``manifest`` or at the project's root tells npm
+    to save exact versions (``save-exact=true``)."""
+    folder = os.path.dirname(manifest)
+    for rel in dict.fromkeys((os.path.join(folder, ".npmrc"), ".npmrc")):
+        data = current(rel)
+        if data is not None and saves_exact(data.decode("utf-8", "replace")):
+            return True
+    return False
+
+
 def with_dependencies(package_json: bytes, deps: dict[str, str],
-                      dev_deps: dict[str, str]) -> bytes:
-    """Return package.json bytes with the packages fixes need added (BOM kept).
+                      dev_deps: dict[str, str], *, exact: bool = False) -> bytes:
+    """Return package.json bytes with the packages fixes need added (BOM kept); ``exact``
+    writes exact versions (see ``add_dependencies``).
 
     Raises ``ValueError`` when the file is not a JSON object.
     """
     bom, body = split_bom(package_json)
     text = body.decode("utf-8")
     if deps:
-        text = add_dependencies(text, deps)
+        text = add_dependencies(text, deps, exact=exact)
     if dev_deps:
-        text = add_dependencies(text, dev_deps, dev=True)
+        text = add_dependencies(text, dev_deps, dev=True, exact=exact)
     return bom + text.encode("utf-8")
 
 

@@ -138,16 +138,63 @@ def runtime_section(data: Mapping[str, Any]) -> str:
         else "dependencies"
 
 
-def add_dependencies(text: str, packages: dict[str, str], *, dev: bool = False) -> str:
+#: A range naming one release (``4.18.2``, ``=1.0.0-beta.1``): how a project that pins its
+#: dependencies writes them.
+_EXACT_RE = re.compile(r"=?v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?")
+#: A range the registry resolves (``^4.18.2``, ``~1.2``, ``>=2``, ``4.x``, ``*``), as opposed
+#: to a git URL, a path, a tag (``latest``) or an alias.
+_REGISTRY_RANGE_RE = re.compile(r"[\^~<>=]|v?\d|[*xX]$")
+#: The fewest registry dependencies a manifest must list, all pinned, to count as pinning.
+_PINNED_AT_LEAST = 3
+
+
+def pins_exactly(data: Mapping[str, Any]) -> bool:
+    """Return True when package.json ``data`` pins its dependencies: at least three
+    registry ranges in ``dependencies`` and ``devDependencies``, each naming one release
+    (``4.18.2``, never ``^4.18.2``). A project that pins (``npm install --save-exact``)
+    reviews every upgrade; a caret range added by a fix would be the one that floats."""
+    specs = []
+    for key in ("dependencies", "devDependencies"):
+        block = data.get(key)
+        if isinstance(block, dict):
+            specs += [spec.strip() for spec in block.values() if isinstance(spec, str)]
+    registry = [spec for spec in specs if _REGISTRY_RANGE_RE.match(spec)]
+    return len(registry) >= _PINNED_AT_LEAST and all(_EXACT_RE.fullmatch(spec)
+                                                     for spec in registry)
+
+
+def saves_exact(npmrc: str) -> bool:
+    """Return True when an ``.npmrc`` text tells npm to save exact versions
+    (``save-exact=true``, or an empty ``save-prefix``)."""
+    for line in npmrc.splitlines():
+        key, sep, value = line.partition("=")
+        if not sep or line.lstrip().startswith(("#", ";")):
+            continue
+        key, value = key.strip(), value.strip().strip("'\"")
+        if key == "save-exact" and value == "true" or key == "save-prefix" and value == "":
+            return True
+    return False
+
+
+def exact_version(spec: str) -> str:
+    """Return the release a fix's range starts from (``^8.3.0`` → ``8.3.0``)."""
+    return spec.lstrip("^~")
+
+
+def add_dependencies(text: str, packages: dict[str, str], *, dev: bool = False,
+                     exact: bool = False) -> str:
     """Return package.json ``text`` with ``packages`` added to (dev)dependencies.
 
     ``dev`` packages (tools such as eslint plugins) go into ``devDependencies``; the others,
     which the server loads, into the block that declares ``express`` (``runtime_section``).
-    Packages already listed in any dependency block are left alone. Entries go in alphabetical
-    position when the block is sorted, else at its end, written in the block's own layout
-    (one entry per line with its indentation, or inline for a one-line block). Key order, the
-    other members, line endings and the trailing newline are kept byte for byte. Raises
-    ``ValueError`` when ``text`` is not a JSON object or the dependency key holds no object.
+    Packages already listed in any dependency block are left alone. A manifest that pins its
+    dependencies (``pins_exactly``), or ``exact`` (the project's ``.npmrc`` saves exact
+    versions), gets the release each range starts from (``8.3.0``, not ``^8.3.0``). Entries go
+    in alphabetical position when the block is sorted, else at its end, written in the block's
+    own layout (one entry per line with its indentation, or inline for a one-line block). Key
+    order, the other members, line endings and the trailing newline are kept byte for byte.
+    Raises ``ValueError`` when ``text`` is not a JSON object or the dependency key holds no
+    object.
     """
     data = json.loads(text)
     if not isinstance(data, dict):
@@ -157,7 +204,9 @@ def add_dependencies(text: str, packages: dict[str, str], *, dev: bool = False) 
         block = data.get(key)
         if isinstance(block, dict):
             present |= set(block)
-    wanted = {name: rng for name, rng in sorted(packages.items()) if name not in present}
+    pinned = exact or pins_exactly(data)
+    wanted = {name: exact_version(rng) if pinned else rng
+              for name, rng in sorted(packages.items()) if name not in present}
     if not wanted:
         return text
     block_key = "devDependencies" if dev else runtime_section(data)
