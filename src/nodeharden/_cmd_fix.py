@@ -339,8 +339,12 @@ def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream: IO[st
         print("fixes: " + ", ".join(f"{rule} ×{n}" for rule, n in summary.by_rule.items()),
               file=stream)
         if summary.manifests:
-            where = " and ".join(f"in {p.rsplit('/', 1)[0]}/" if "/" in p else "at the root"
-                                 for p in summary.manifests)
+            # Named from the top of the git work tree, as the diff names files: "at the root"
+            # of a package inside a monorepo read as the monorepo's root.
+            where = " and ".join(
+                f"in {result.diff_prefix}{p.rsplit('/', 1)[0]}/" if "/" in p
+                else f"in {result.diff_prefix}" if result.diff_prefix else "at the root"
+                for p in summary.manifests)
             print(f"then install the added packages ({where}): {summary.install_command}",
                   file=stream)
             if summary.stale_lockfiles:

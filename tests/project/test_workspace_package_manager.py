@@ -89,7 +89,9 @@ def test_fix_in_a_pnpm_workspace_package_says_to_install_from_the_workspace_root
     proc = run_cli("fix", server, "--dry-run", "--select", "helmet")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout + proc.stderr
-    assert "then install the added packages (at the root): cd ../.. && pnpm install" in out
+    # Named from the top of the repository, as the diff names the files.
+    assert "then install the added packages (in packages/server/): cd ../.. && pnpm install" \
+        in out
     assert ": npm install" not in out
     # The advice it replaces fails there: npm refuses the workspace: range (offline, before
     # any download).
