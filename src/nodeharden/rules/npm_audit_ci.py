@@ -217,6 +217,17 @@ class InstallSite:
     directory: str | None = None
     #: How many of pull requests and branch pushes run the workflow (``change_reach``).
     reach: int = 2
+    #: (GitHub) the folder the step installs in, from the top of the repository: its
+    #: ``working-directory`` or else the job's or workflow's ``defaults.run.working-directory``,
+    #: joined with a folder its script moves to (``_run_directory``).
+    installs_in: str = "."
+    #: (GitHub) the workflow's triggers, as the finding names them (``release``, ``push (tags)``).
+    events: str = ""
+    workflow: Any = None  # (GitHub) the loaded workflow the job is in
+    #: (GitHub) the workflow has triggers, and none runs it on a pull request or a branch push
+    #: (a release, a tag, a schedule, a manual run), nor for another workflow (``workflow_call``,
+    #: ``workflow_run``, whose caller may run on pull requests).
+    off_changes: bool = False
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -390,7 +401,13 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
         if triggers is not None else set()
     preferred = bool(names & {"push", "pull_request"})
     reach = change_reach(triggers)
+    events = ", ".join(f"{event} (tags)" if event == "push" and isinstance(triggers, dict)
+                       and change_reach({"push": triggers.get("push")}) == 0 else str(event)
+        for event in (triggers if isinstance(triggers, (dict, list)) else [triggers])
+        if triggers is not None)
     skips = skips_dependencies(triggers, lockfile, manifest)
+    off_changes = triggers is not None and reach == 0 and \
+        not names & {"workflow_call", "workflow_run"}
     jobs = data.get("jobs") if isinstance(data, dict) else None
     if not isinstance(jobs, dict):
         return
@@ -401,6 +418,8 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
         strategy = job.get("strategy")
         matrix = isinstance(strategy, dict) and strategy.get("matrix") is not None \
             and not _single_combination(strategy.get("matrix"))
+        default = _default_directory(job) or _default_directory(data)
+        # Every install step: a job may install a front end's folder before the package's own.
         for index, step in enumerate(steps):
             if isinstance(step, dict) and _installs(step.get("run"), pattern):
                 checked_out = _checks_out(steps[:index])
@@ -408,12 +427,25 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
                 directory = directory if isinstance(directory, str) else None
                 moved = _run_directory(step["run"], pattern)
                 if moved is not None:
-                    directory = posixpath.normpath(posixpath.join(directory, moved)) \
-                        if directory is not None and not moved.startswith("/") else moved
+                    # The step's own working-directory replaces the default: a folder the
+                    # script moves to is joined with whichever applies.
+                    base = directory if directory is not None else default
+                    directory = posixpath.normpath(posixpath.join(base, moved)) \
+                        if base is not None and not moved.startswith("/") else moved
+                where = directory if directory is not None else default
                 yield InstallSite(rel, steps, index, steps.lc.item(index)[0] + 1, True,
                                   preferred, str(name), jobs, matrix, skips, checked_out,
-                                  directory, reach)
-                break
+                                  directory, reach,
+                                  posixpath.normpath(where) if where else ".", events, data,
+                                  off_changes)
+
+
+def _default_directory(node: Any) -> str | None:
+    """Return a job's or workflow's ``defaults.run.working-directory``, or None."""
+    defaults = node.get("defaults") if isinstance(node, dict) else None
+    run = defaults.get("run") if isinstance(defaults, dict) else None
+    folder = run.get("working-directory") if isinstance(run, dict) else None
+    return folder if isinstance(folder, str) else None
 
 
 _DOWNLOAD_RE = lazy_pattern(r"download-artifact", re.IGNORECASE)
@@ -768,6 +800,23 @@ def plan_audit_job(source: bytes, site: InstallSite, audit: str, lean: bool = Fa
     if copied is None:
         return None
 
+    copied = _one_combination(copied, matrix)
+    if copied is None:
+        return None
+    name = _unused_job_name(jobs)
+    blank = job_line > 0 and not lines[job_line - 1].strip()
+    body = ("\n" if blank else "") + " " * job_col + f"{name}:\n" + "\n".join(copied) + "\n"
+    jobs_end = max(_block_end(lines, jobs.lc.key(k)[0], job_col) for k in jobs)
+    return _insert_after_line(source, jobs_end, body, eol), name
+
+
+def _one_combination(copied: list[str], matrix: Any) -> list[str] | None:
+    """Return a matrix job's copied lines with each ``${{ matrix.X }}`` fixed to one value
+    (``_matrix_value``) and the comments about the matrix left out; None when a value cannot
+    be fixed."""
+    if not isinstance(matrix, dict):
+        return copied if not any("matrix." in line for line in copied) else None
+
     def fixed(match: re.Match[str]) -> str:
         value = _matrix_value(matrix.get(match.group(1)))
         if value is None:
@@ -783,11 +832,96 @@ def plan_audit_job(source: bytes, site: InstallSite, audit: str, lean: bool = Fa
               if not (line.lstrip().startswith("#") and "matrix" in line.lower())]
     if any("matrix." in line for line in copied):
         return None
-    name = _unused_job_name(jobs)
-    blank = job_line > 0 and not lines[job_line - 1].strip()
-    body = ("\n" if blank else "") + " " * job_col + f"{name}:\n" + "\n".join(copied) + "\n"
-    jobs_end = max(_block_end(lines, jobs.lc.key(k)[0], job_col) for k in jobs)
-    return _insert_after_line(source, jobs_end, body, eol), name
+    return copied
+
+
+#: The workflow an audit gets when every workflow that installs the dependencies runs on
+#: releases, tags, a schedule or by hand only: its own, run on every push and pull request and
+#: once a week (an advisory published for a lockfile nobody changed).
+WORKFLOW_NAMES = ("audit", "dependency-audit", "npm-audit", "nodeharden-audit")
+_WORKFLOW_HEAD = ("name: Audit dependencies\n\non:\n  push:\n  pull_request:\n  schedule:\n"
+                  "    - cron: '23 5 * * 1'\n\npermissions:\n  contents: read\n")
+#: What a copied job may not name in a workflow of its own: the payload, inputs and secrets of
+#: the events the original runs on (a release's tag, a manual run's inputs, a publish token),
+#: which a push or a pull request from a fork does not have.
+_EVENT_BOUND_RE = lazy_pattern(r"\bgithub\.(?:event\b|event_name\b|ref_name\b)"
+                               r"|\b(?:inputs|secrets)\.")
+
+
+def plan_audit_workflow(source: bytes, site: InstallSite, audit: str, lean: bool = False
+                        ) -> str | None:
+    """Return the text of a workflow of its own (``_WORKFLOW_HEAD``) whose one job repeats the
+    site's job up to its install step, as ``plan_audit_job`` copies it (no matrix, needs,
+    conditions or services), and then audits; None when the job cannot be copied line by
+    line, or names what only its own events provide (``_EVENT_BOUND_RE``). The workflow's
+    ``defaults`` come along, and its ``env`` when the copied steps use it."""
+    jobs = site.jobs
+    job = jobs[site.job] if jobs is not None else None
+    data = site.workflow
+    if job is None or not hasattr(jobs, "fa") or jobs.fa.flow_style() or job.fa.flow_style():
+        return None
+    _, lines, _, _, _, copied = _job_text(source, jobs, site, audit, _GITHUB_DROPPED_KEYS,
+                                          "steps", lean)
+    if copied is None:
+        return None
+    strategy = job.get("strategy")
+    copied = _one_combination(copied, strategy.get("matrix") if isinstance(strategy, dict)
+                              else None)
+    if copied is None:
+        return None
+    key_col = min(len(line) - len(line.lstrip(" ")) for line in copied if line.strip())
+    moved: list[str] = []
+    for line in copied:
+        if not line.strip():
+            moved.append("")
+        elif key_col <= 4:
+            moved.append(" " * (4 - key_col) + line)
+        else:
+            cut = min(key_col - 4, len(line) - len(line.lstrip(" ")))
+            moved.append(line[cut:])
+    head: list[str] = []
+    if data is not None:
+        for key in ("env", "defaults"):
+            if key not in data or not hasattr(data, "lc"):
+                continue
+            if key == "env" and not _needed_env(data.get("env"), copied):
+                continue
+            line, col = data.lc.key(key)
+            if col != 0:
+                return None
+            block = lines[line:_block_end(lines, line, col)]
+            while block and not block[-1].strip():
+                block.pop()
+            head += [""] + block
+    body = "\n".join(head + ["", "jobs:", "  audit:"] + moved) + "\n"
+    if _EVENT_BOUND_RE.search(body):
+        return None
+    return _WORKFLOW_HEAD + body
+
+
+def _verify_workflow(text: str, site: InstallSite, audit: str) -> bool:
+    """Return True when ``text`` loads to a workflow run on pushes and pull requests whose one
+    job ends with the audit step, runs no matrix, and has no more steps than the original job
+    had up to its install step, plus the audit."""
+    from ruamel.yaml import YAML
+
+    try:
+        new = YAML(typ="safe").load(text)
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(new, dict) or change_reach(new.get("on")) != 2:
+        return False
+    jobs = new.get("jobs")
+    if not isinstance(jobs, dict) or list(jobs) != ["audit"] or not isinstance(
+            jobs["audit"], dict):
+        return False
+    job = jobs["audit"]
+    steps = job.get("steps")
+    added: dict[str, Any] = {"name": STEP_NAME, "run": audit}
+    if site.directory is not None:
+        added["working-directory"] = site.directory
+    return isinstance(steps, list) and steps[-1] == added and \
+        len(steps) <= site.index + 2 and "strategy" not in job and "matrix." not in repr(job)
 
 
 #: GitLab job keys a copied audit job leaves out: the matrix, and what only makes sense for
@@ -1349,7 +1483,13 @@ class NpmAuditCi(Rule):
         # every change but the ones that bring new dependencies: it comes last, and gets no fix.
         # Then the workflows that run on pull requests and branch pushes come first, those
         # run on one of them next, and release, tag, scheduled or manual workflows last.
+        # Of those, an install of the folder whose lockfile the audit reads (the repository's
+        # top, or the workspace's) comes before one of another folder (a front end's own
+        # `client/`), whose audit would check that folder's lockfile instead.
+        target = None if pm.rush else posixpath.dirname(posixpath.normpath(
+            pm.lock_path if up is None else _from_top(ctx, up, pm.lock_path))) or "."
         sites.sort(key=lambda s: (not s.checked_out, bool(s.skips_dependencies),
+                                  s.github and target is not None and s.installs_in != target,
                                   not s.preferred, -s.reach, s.matrix))
         if pm.rush:
             yield from self._rush(ctx, pm, sites, others)
@@ -1376,6 +1516,17 @@ class NpmAuditCi(Rule):
                            "job downloaded, without the repository: add the audit to a job "
                            "that checks out the repository and installs its lockfile")
                 fix = None
+            elif site.off_changes:
+                # Only release, tag, scheduled or manual workflows install: an audit step there
+                # would gate releases (every advisory blocks the publish) and never check a
+                # change before it is merged. The audit gets a workflow of its own.
+                message = (f"CI installs dependencies but never runs `{pm.audit}`, and every "
+                           f"workflow that installs them runs on neither pull requests nor "
+                           f"branch pushes (first: {site.rel}, on {site.events or 'no event'}), "
+                           "where an audit would gate releases rather than check changes: "
+                           "audit in a workflow of its own, run on pushes, pull requests and "
+                           "a weekly schedule")
+                fix = None if outside else self._workflow_fix(ctx, site, pm)
             elif site.matrix:
                 message = (f"CI installs dependencies only in matrix jobs and never runs "
                            f"`{pm.audit}`; the audit belongs in a job of its own (a matrix "
@@ -1451,6 +1602,28 @@ class NpmAuditCi(Rule):
         return Fix(title=f"Add a `{pm.audit}` step after the install step",
                    applicability="safe" if safe else "unsafe",
                    changes=(FileChange(site.rel, (edit,)),))
+
+    def _workflow_fix(self, ctx: ProjectContext, site: InstallSite, pm: PackageManager
+                      ) -> Fix | None:
+        source = ctx.read(site.rel)
+        folder = posixpath.dirname(site.rel)
+        name = next((f"{folder}/{n}.yml" for n in WORKFLOW_NAMES
+                     if ctx.read(f"{folder}/{n}.yml") is None
+                     and ctx.read(f"{folder}/{n}.yaml") is None), None)
+        if source is None or name is None:
+            return None
+        lean = _lean(site, self._reads_lockfile(ctx, pm))
+        text = plan_audit_workflow(source, site, pm.audit, lean)
+        if text is None or not _verify_workflow(text, site, pm.audit):
+            return None
+        if line_ending(source.decode("utf-8")) == "\r\n":
+            text = text.replace("\n", "\r\n")
+        how = f"on the committed {pm.lock_name}, with no install" if lean else \
+            "after installing as the job does"
+        return Fix(title=f"Add {name}, which runs `{pm.audit}` {how} on pushes, pull requests "
+                         "and once a week",
+                   applicability="safe",
+                   changes=(FileChange(name, (TextEdit(0, 0, text),), create=True),))
 
     def _job_fix(self, ctx: ProjectContext, site: InstallSite, pm: PackageManager) -> Fix | None:
         source = ctx.read(site.rel)
