@@ -1,7 +1,9 @@
 """The runtime a project runs on: the oldest Node version it declares anywhere, and its
 package manager. Fixes add only dependencies and syntax that runtime supports.
 
-Sources, all read: ``engines.node`` in package.json, ``.nvmrc``, ``.node-version``,
+Sources, all read: ``engines.node`` in package.json, the Node of the binaries pkg builds
+(``"pkg": {"targets": ["node14-linux-x64"]}``, or a top-level ``targets`` list of such
+names), ``.nvmrc``, ``.node-version``,
 ``.tool-versions``, the app image's final ``FROM node:…``, and the Node versions of the CI
 matrix (GitHub Actions ``node-version``, Travis ``node_js``) and CI job images (CircleCI
 ``cimg/node:18``, GitLab CI ``image: node:16``, an Actions ``container: node:14``). The oldest one wins: a project
@@ -163,6 +165,31 @@ def _ci_versions(text: str) -> list[NodeVersion]:
     return versions
 
 
+#: A pkg target: the Node release a standalone binary embeds (``node14-linux-x64``,
+#: ``node18-alpine-arm64``), then platform and architecture.
+_PKG_TARGET_RE = re.compile(r"node(\d+)(?:\.(\d+))?-[a-z]+(?:-[a-z0-9]+)?")
+
+
+def _pkg_target_node(data: dict[str, Any]) -> NodeVersion | None:
+    """Return the oldest Node a package.json's pkg targets embed (``"pkg": {"targets":
+    […]}``, or a top-level ``targets`` list whose every entry is such a name: the same
+    list given to pkg on its command line), or None."""
+    pkg = data.get("pkg")
+    lists = [pkg.get("targets")] if isinstance(pkg, dict) else []
+    lists.append(data.get("targets"))
+    versions: list[NodeVersion] = []
+    for targets in lists:
+        if isinstance(targets, str):
+            targets = targets.split(",")
+        if not isinstance(targets, list) or not targets:
+            continue
+        matches = [_PKG_TARGET_RE.fullmatch(t.strip()) if isinstance(t, str) else None
+                   for t in targets]
+        if all(matches):
+            versions += [(int(m.group(1)), int(m.group(2) or 0)) for m in matches if m]
+    return min(versions) if versions else None
+
+
 #: Roles (by path) of package.json files that say nothing of the project's runtime.
 _NOT_RUNTIME_ROLES = frozenset({"test", "fixture", "example"})
 
@@ -192,6 +219,10 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
             if version:
                 where = f"{rel} engines.node" if rel else "engines.node"
                 found.append((version, f"{where} {engines['node'].strip()}"))
+        binary = _pkg_target_node(data)
+        if binary:
+            where = f"{rel} builds" if rel else "package.json builds"
+            found.append((binary, f"{where} binaries on Node {binary[0]} (pkg targets)"))
 
     def read(rel: str) -> str | None:
         try:

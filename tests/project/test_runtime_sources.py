@@ -191,3 +191,32 @@ def test_ci_job_images_count_as_the_ci_runtime(tmp_path: Path) -> None:
                                                       "        image: postgres:16\n    steps:\n"
                                                       "      - run: npm ci\n"})
     assert runtime_of(tmp_path) == (None, "")
+
+
+def test_pkg_targets_name_the_node_the_binaries_run_on(tmp_path: Path) -> None:
+    targets = ["node14-linux-x64", "node14-macos-x64", "node16-win-x64"]
+    for manifest in ({"pkg": {"targets": targets}}, {"targets": targets},
+                     {"pkg": {"targets": "node14-linux-x64,node16-win-x64"}}):
+        runtime = detect_runtime(tmp_path, {"engines": {"node": ">=16"}, **manifest})
+        assert runtime.node == (14, 0), manifest
+        assert runtime.source == "package.json builds binaries on Node 14 (pkg targets)"
+
+
+def test_a_targets_list_of_other_names_says_nothing_of_node(tmp_path: Path) -> None:
+    # Parcel and browserslist-style "targets" are not pkg targets.
+    for manifest in ({"targets": {"main": {"context": "node"}}},
+                     {"targets": ["node14-linux-x64", "es2019"]},
+                     {"targets": ["defaults"]}):
+        assert detect_runtime(tmp_path, {"engines": {"node": ">=18"}, **manifest}).node \
+            == (18, 0), manifest
+
+
+def test_fix_writes_the_helmet_a_pkg_binary_on_node_14_supports(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "package.json": '{"name": "app", "dependencies": {"express": "^4.21.0"},'
+                        ' "bin": "app.js", "targets": ["node14-linux-x64"]}\n',
+        "server.js": SERVER,
+    })
+    proc = run_cli("fix", "--dry-run", "--select", "helmet", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert '"helmet": "^6.2.0"' in proc.stdout, proc.stdout
