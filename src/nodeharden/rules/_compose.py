@@ -52,7 +52,32 @@ def compose_data(ctx: ProjectContext, rel: str) -> Any:
     return parsed[key]
 
 
-def compose_services(ctx: ProjectContext, dockerfile_rel: str
+#: Folders one level down never searched for compose files (dependencies, VCS data).
+_SKIPPED_FOLDERS = frozenset({"node_modules", ".git", ".hg", ".svn", "bower_components"})
+#: At most this many subfolders of one folder are searched for compose files.
+_MAX_SUBFOLDERS = 200
+
+
+def _subfolders_with_compose(ctx: ProjectContext, folder: str) -> list[str]:
+    """Return the folders right below ``folder`` (relative to the root) that hold a compose
+    file (``docker/``, ``deploy/``, ``.docker/``…), listed once per run."""
+    known: dict[str, list[str]] = ctx.extra.setdefault("_compose.below", {})
+    if folder not in known:
+        found: list[str] = []
+        try:
+            entries = sorted(e.name for e in (Path(ctx.info.root) / folder).iterdir()
+                             if e.is_dir() and e.name not in _SKIPPED_FOLDERS)
+        except OSError:
+            entries = []
+        for name in entries[:_MAX_SUBFOLDERS]:
+            sub = posixpath.join(folder, name) if folder else name
+            if _compose_files(ctx, sub):
+                found.append(sub)
+        known[folder] = found
+    return known[folder]
+
+
+def compose_services(ctx: ProjectContext, dockerfile_rel: str, below: bool = False
                       ) -> Iterable[tuple[str, str, dict[str, Any]]]:
     """Yield (compose file, service, its settings in that file) for each service that runs the
     image this Dockerfile builds, file by file.
@@ -60,8 +85,15 @@ def compose_services(ctx: ProjectContext, dockerfile_rel: str
     Override files are merged over the base file service by service, as ``docker compose
     -f docker-compose.yml -f docker-compose.test.yml`` does: an override that only sets
     ``command: yarn test`` for the service the base file builds runs in this image.
+
+    The compose files read are those of the root and of the Dockerfile's folder; with
+    ``below``, also those one folder further down (``docker/docker-compose.yml`` with
+    ``build: ..``): a service there counts only when its build resolves to this Dockerfile.
     """
     folders = {"", posixpath.dirname(dockerfile_rel)}
+    if below:
+        folders |= {sub for folder in list(folders)
+                    for sub in _subfolders_with_compose(ctx, folder)}
     for folder in sorted(folders):
         builds: dict[str, str] = {}  # service -> the Dockerfile it builds
         for rel in _compose_files(ctx, folder):

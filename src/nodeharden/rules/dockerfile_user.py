@@ -112,7 +112,7 @@ def _named_volumes(ctx: ProjectContext, dockerfile_rel: str, dirs: list[str]
     (image ``""``), or one that runs a prebuilt image of the project (``_image_services``,
     with that image) whose volume lies in one of ``dirs``, the folders the app writes."""
     services = [(rel, service, spec, "") for rel, service, spec in
-                compose_services(ctx, dockerfile_rel)]
+                compose_services(ctx, dockerfile_rel, below=True)]
     services += _image_services(ctx, dockerfile_rel)
     found: list[tuple[str, str, str, str, str]] = []
     for rel, service, spec, image in services:
@@ -321,7 +321,7 @@ def _host_root_mount(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
     """Return where the project documents running its image with the host's whole filesystem
     mounted in (a ``docker run -v /:/…`` in its README, a compose service of this image that
     mounts ``/``), or None."""
-    for rel, service, spec in compose_services(ctx, dockerfile_rel):
+    for rel, service, spec in compose_services(ctx, dockerfile_rel, below=True):
         volumes = spec.get("volumes")
         for entry in volumes if isinstance(volumes, list) else []:
             source = entry.split(":", 1)[0] if isinstance(entry, str) else \
@@ -786,6 +786,36 @@ def _tool_of(words: list[str]) -> str:
     return posixpath.basename(words[index]) if index < len(words) else ""
 
 
+#: Shells whose ``-c`` runs the script given as the next word.
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh"})
+#: A shell's option word that includes ``-c`` (``-c``, ``-ec``, ``-lc``, ``-xec``).
+_SHELL_C_RE = lazy_pattern(r"^-[a-zA-Z]*c[a-zA-Z]*$")
+#: What makes a ``sh -c`` script more than a plain sequence of commands: pipes, ``||``,
+#: background jobs, control flow, subshells and command substitution.
+_NOT_SEQUENCE_RE = lazy_pattern(r"\||(?<!&)&(?!&)|[(){}`]|\b(?:if|case|for|while|until|"
+                                r"select|function|trap)\b")
+
+
+def _inline_script(words: list[str]) -> str | None:
+    """Return the script of a start that runs one through a shell, ``sh -c '<script>'``
+    (``/bin/bash -ec``, ``sh -lc``, past ``exec``, ``tini --`` and ``env``), else None."""
+    tool = _tool_of(words)
+    if tool not in _SHELLS:
+        return None
+    position = next(i for i, w in enumerate(words) if posixpath.basename(w) == tool) + 1
+    while position < len(words):
+        word = words[position]
+        if word in ("-o", "+o"):  # (`-o pipefail`)
+            position += 2
+            continue
+        if _SHELL_C_RE.match(word):
+            return words[position + 1] if position + 1 < len(words) else None
+        if not word.startswith(("-", "+")):
+            return None  # `sh start.sh`: a script file, read with the start scripts
+        position += 1
+    return None
+
+
 def _user_part(spec: str) -> str:
     """Return the user of ``user:group`` (``${APP_USER:-node}:app`` keeps its variable)."""
     brace = spec.find("}") if spec.startswith("${") else -1
@@ -906,6 +936,9 @@ _ASSIGN_RE = lazy_pattern(r"^(?:export\s+|readonly\s+|:\s+)?(?:(\w+)=(\S+)|(\$\{
 #: Shell words that open and close a block whose body runs only on some paths.
 _OPENERS = frozenset({"if", "case", "for", "while", "until", "select", "{", "("})
 _CLOSERS = frozenset({"fi", "esac", "done", "}", ")"})
+#: Shell words around the command a simple command runs (``then exec gosu …``).
+_SHELL_WORDS = frozenset({"[[", "]]", "!", "then", "else", "do", "elif", "fi", "done", "esac",
+                          "{", "}"})
 _FUNCTION_RE = lazy_pattern(r"^(?:function\s+)?[\w.-]+\s*\(\s*\)\s*\{?|^function\s+[\w.-]+")
 
 
@@ -971,6 +1004,27 @@ def _privileges(ctx: ProjectContext, rel: str, stages: list[Stage], final: Stage
             continue
         joined = " ".join(str(v) for v in command.value)
         words = [w for w in split_words(joined) if w.upper() not in ("CMD", "NONE")]
+        # `CMD ["sh", "-c", "chown -R node /data && node server.js"]` (or the shell form
+        # `CMD sh -c "…"`): the script's commands are the start's, as in the shell form.
+        values = [str(v) for v in command.value]
+        if values and values[0].upper() in ("CMD", "NONE") and kind == "HEALTHCHECK":
+            values = values[1:]
+        script = _inline_script(values if command.json else split_words(" ".join(values)))
+        if script is not None:
+            parts = _words(script)
+            plain = re.sub(r"\$\{\w+(?::?[-=+][^{}]*)?\}", "$v", script)  # (`${X:-node}`)
+            drop = _drop_user(parts[-1]) if kind != "HEALTHCHECK" and parts and \
+                not _NOT_SEQUENCE_RE.search(plain) else None
+            user = _literal_user(drop[1], env) if drop is not None else None
+            if drop is not None and user is not None:
+                # the last command of a plain `&&`/`;` sequence: the only way the app starts
+                return (f"its `{kind}` runs the app through `{drop[0]} {user}` (line "
+                        f"{command.start_line})"), None
+            for part in parts:
+                tool = _tool_of([w for w in part if w not in _SHELL_WORDS])
+                if needs is None and tool in _ROOT_ONLY | _DROP_TOOLS:
+                    needs = f"its `{kind}` runs `{tool}` (line {command.start_line})"
+            continue
         drop = _drop_user(words) if kind != "HEALTHCHECK" else None
         user = _literal_user(drop[1], env) if drop is not None else None
         if drop is not None and user is not None:
@@ -995,8 +1049,7 @@ def _privileges(ctx: ProjectContext, rel: str, stages: list[Stage], final: Stage
                     depth += 1
                 if part and part[-1] in _CLOSERS or part == ["fi"]:
                     depth = max(0, depth - 1)
-                words = [w for w in part if w not in ("[[", "]]", "!", "then", "else", "do",
-                                                      "elif", "fi", "done", "esac", "{", "}")]
+                words = [w for w in part if w not in _SHELL_WORDS]
                 if words and words[0].endswith(")") and "(" not in words[0]:
                     words = words[1:]  # a `case` pattern (`web) exec gosu …`)
                 if not words:
@@ -1081,14 +1134,15 @@ class RunMount:
 
 def _run_mounts(ctx: ProjectContext, rel: str, family: bool = True) -> list[RunMount]:
     """Return each writable host folder or file, and each named volume of a ``docker run``,
-    the project runs this image with: bind mounts of the compose services that build it, and
-    the ``-v``/``--volume``/``--mount`` of a ``docker run`` in its README, its other
+    the project runs this image with: bind mounts of the compose services that build it (in
+    the root, the Dockerfile's folder or one folder below either, ``docker/`` with ``build:
+    ..``), and the ``-v``/``--volume``/``--mount`` of a ``docker run`` in its README, its other
     documentation (``_doc_files``) or a shell script near it (``_documented_runs``: the run
     names an image built from this Dockerfile or one of the same image, or the project has no
     other Dockerfile; with ``family=False`` only an image built from this Dockerfile).
     (The named volumes of compose services are ``_named_volumes``.)"""
     found: list[RunMount] = []
-    for compose, service, spec in compose_services(ctx, rel):
+    for compose, service, spec in compose_services(ctx, rel, below=True):
         for source, target, read_only in _compose_volumes(spec, "bind"):
             # (the Docker socket read-only is still the whole Docker API)
             if source.startswith(("/", ".", "~", "$")) and target and \
@@ -1205,9 +1259,11 @@ def _device_access(ctx: ProjectContext, rel: str) -> str | None:
                      and _final_shape(ctx, f.rel) == _final_shape(ctx, rel))]
     images = _family_images(ctx, rel)
     building = {(compose, service) for member in family
-                for compose, service, _ in compose_services(ctx, member)}
+                for compose, service, _ in compose_services(ctx, member, below=True)}
     folders = dict.fromkeys(["", *(posixpath.dirname(member) for member in family)])
-    for compose in [c for folder in folders for c in _compose_files(ctx, folder)]:
+    composes = [c for folder in folders for c in _compose_files(ctx, folder)]
+    composes += sorted({c for c, _ in building if c not in composes})  # (one folder down)
+    for compose in composes:
         data = compose_data(ctx, compose)
         services = data.get("services") if isinstance(data, dict) else None
         for service, spec in (services or {}).items() if isinstance(services, dict) else ():
