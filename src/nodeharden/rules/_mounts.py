@@ -69,7 +69,7 @@ def mounts(ctx: ProjectContext, *, factories: bool = False,
             for arg in args:
                 rel = mounted_file(ctx, facts, arg)
                 if rel is None and factories:
-                    rel = _factory_file(ctx, facts, arg)
+                    rel = _factory_file(ctx, facts, arg) or _instance_file(ctx, facts, arg)
                 if rel is None and members:
                     rel = shared_member_file(ctx, facts, arg)
                 if rel is not None and rel != path and _only_an_app(ctx, rel):
@@ -136,6 +136,38 @@ def _factory_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | 
     if len(called) != 1:
         return None
     return _imported_factory(ctx, facts, called[0][0], called[0][1] or None, None)
+
+
+def _instance_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
+    """Return the local module of the class whose instance holds the app a ``use`` argument
+    names: ``api.router`` with ``const api = new Api(…)``, or ``this.api.router`` with
+    ``this.api = new Api(…)`` (a class field), the holder assigned once in the file, ``Api``
+    imported from a local module whose code assigns ``this.router = express()``."""
+    if arg.kind != "member":
+        return None
+    parts = [part.strip() for part in arg.name.split(".")]
+    if not all(re.fullmatch(r"[\w$]+", part) for part in parts):
+        return None
+    if len(parts) == 3 and parts[0] == "this":
+        holder = r"\bthis\s*\.\s*" + re.escape(parts[1])
+    elif len(parts) == 2 and parts[0] != "this":
+        holder = r"(?<![\w$.])" + re.escape(parts[0])
+    else:
+        return None
+    code = (ctx.read(facts.path) or b"").decode("utf-8", "replace")
+    assigned = re.findall(holder + r"\s*=(?![=>])\s*(?:new\s+([\w$]+)\s*\()?", code)
+    if len(assigned) != 1 or not assigned[0]:
+        return None  # assigned twice, or not an instance: which value is mounted is unknown
+    modules = {imp.module for imp in facts.imports if imp.module.startswith(".")
+               and (assigned[0] == imp.default or assigned[0] in imp.named.values())}
+    if len(modules) != 1:
+        return None
+    rel = ctx.resolve_import(facts.path, modules.pop())
+    target = ctx.facts.get(rel) if rel is not None else None
+    if target is None or not any(app.kind == "app" and app.name == "this." + parts[-1]
+                                 for app in target.apps):
+        return None
+    return rel
 
 
 def _pattern_key(pattern: str, name: str) -> str | None:

@@ -155,17 +155,40 @@ def _lang_of(rel: str) -> str | None:
     return JS_SUFFIXES.get(posixpath.splitext(rel)[1])
 
 
+#: Where a name is declared, not used: a declarator's name or destructuring pattern, an
+#: ``import`` clause or specifier, TypeScript's ``import x = require(…)``.
+_BINDING_PARENTS = frozenset({
+    "import_clause", "import_specifier", "namespace_import", "import_require_clause",
+    "object_pattern", "array_pattern", "pair_pattern", "shorthand_property_identifier_pattern",
+})
+
+
+def _declares(node: Node) -> bool:
+    """Return True when identifier ``node`` is the name a declaration binds."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "variable_declarator":
+        return parent.child_by_field_name("name") == node
+    if parent.type == "pair_pattern":
+        return parent.child_by_field_name("value") == node
+    return parent.type in _BINDING_PARENTS
+
+
 def _binding_used(ctx: ProjectContext, facts: FileFacts, names: set[str]) -> bool:
-    """Return True when one of ``names`` is referenced outside the import statements."""
+    """Return True when one of ``names`` is referenced, not just bound by its import.
+
+    Only the binding itself is skipped, not the statement around a ``require()``: an inline
+    ``require('./db')`` inside ``return new RateLimit({ store: … require('./db') … })`` made
+    the whole statement an import, and the limiter's only use was lost with it."""
     lang = _lang_of(facts.path)
     source = ctx.read(facts.path)
     if lang is None or source is None:
         return False
-    spans = [(imp.start, imp.end) for imp in facts.imports]
     tree = parse(lang, source)
     for node in walk(tree.root_node):
         if node.type in ("identifier", "shorthand_property_identifier") and text(node) in names:
-            if not any(s <= node.start_byte < e for s, e in spans):
+            if not _declares(node):
                 return True
     return False
 
@@ -266,11 +289,49 @@ def _value_counter(body: bytes) -> bool:
     return False
 
 
+#: A document store's counter (MongoDB): ``$inc`` in an update with ``upsert: true``, and
+#: an expiry: a TTL field or index (``expireAt``, ``expireAfterSeconds``, ``expires:``) or a
+#: time-window filter (``{ $gte: Date.now() - window }``).
+_DOC_INC_RE = lazy_pattern(rb"\$inc['\"]?\s*:")
+_UPSERT_RE = lazy_pattern(rb"upsert['\"]?\s*:\s*true\b")
+_DOC_EXPIRY_RE = lazy_pattern(
+    rb"\bexpireAt\b|\bexpireAfterSeconds\b|\bexpires\s*:"
+    rb"|\$gte['\"]?\s*:\s*(?:new\s+Date\s*\(\s*)?Date\.now\s*\(\s*\)\s*-")
+
+
+def _doc_counter(body: bytes) -> bool:
+    """Return True for a count kept in a document store per key with an expiry: a MongoDB
+    ``$inc`` upsert with a TTL field/index or a time-window filter."""
+    return b"$inc" in body and b"upsert" in body and bool(
+        _UPSERT_RE.search(body) and _DOC_INC_RE.search(body) and _DOC_EXPIRY_RE.search(body))
+
+
 def _counts(body: bytes) -> bool:
     """Return True when ``body`` keeps a count per key with an expiry: Redis ``incr`` and
-    ``expire``, or a value read and written back with one (``_value_counter``). Asked first
-    by the two tests below: it is the cheapest and rarest of their conditions."""
-    return bool(_COUNTER_RE.search(body) and _EXPIRY_RE.search(body)) or _value_counter(body)
+    ``expire``, a value read and written back with one (``_value_counter``), or a MongoDB
+    ``$inc`` upsert with an expiry (``_doc_counter``). Asked first by the two tests below: it
+    is the cheapest and rarest of their conditions."""
+    return bool(_COUNTER_RE.search(body) and _EXPIRY_RE.search(body)) \
+        or _value_counter(body) or _doc_counter(body)
+
+
+def _answers_over_bound(body: bytes) -> bool:
+    """Return True when ``body`` compares against a bound and answers 429 itself, and tests
+    no 429 it receives: a limiter's middleware, whatever keeps its count."""
+    return b"429" in body and bool(_TOO_MANY_RE.search(body) and _BOUND_RE.search(body)) \
+        and not _TESTS_429_RE.search(body)
+
+
+def _counting_imports(ctx: ProjectContext, rel: str, counting: set[str]) -> set[str]:
+    """Return the local names that ``rel``'s imports bind from a project module in
+    ``counting`` (one that keeps a count with an expiry, ``_counts``)."""
+    names: set[str] = set()
+    for imp in ctx.facts[rel].imports:
+        target = ctx.resolve_import(rel, imp.module)
+        if target in counting or (target is None and any(
+                alias_target(ctx, imp.module, c) for c in counting)):
+            names |= imp.locals()
+    return names
 
 
 def _limiter_body(body: bytes, answered: frozenset[bytes] = frozenset(), *,
@@ -371,7 +432,9 @@ def own_limiter(ctx: ProjectContext) -> str | None:
     or None.
 
     A limiter is a function that counts in a store with an expiry (Redis ``incr`` and
-    ``expire``, or a count read and written back with one, ``_value_counter``) and, once the
+    ``expire``, a count read and written back with one, ``_value_counter``, or a MongoDB
+    ``$inc`` upsert with one, ``_doc_counter``), itself or by calling a project module it
+    imports that does (one call away), and, once the
     count passes a bound (``tries > max``), answers 429 on the response (``res.status(429)``)
     or throws an error named for rate limiting (``RateLimitExceeded``, ``TooManyRequests``),
     itself or through a callback option that a module importing it writes to answer 429
@@ -387,13 +450,19 @@ def own_limiter(ctx: ProjectContext) -> str | None:
     imports, or a limiter only called outside requests, does not count."""
     limiters: dict[str, set[str]] = {}  # file -> names that hold its limiter
     roots: dict[str, Node] = {}
+    counting: set[str] = set()  # files that keep a count with an expiry
+    others: list[str] = []  # files that keep none (one may call a file that does)
     for path in sorted(ctx.facts):
         if is_test_file(path):
             continue
         lang = _lang_of(path)
         source = ctx.read(path)
-        if lang is None or source is None or not _counts(source):
+        if lang is None or source is None:
             continue
+        if not _counts(source):
+            others.append(path)
+            continue
+        counting.add(path)
         answered: frozenset[bytes] = frozenset()
         if not _limiter_body(source, counted=True):
             if not _limiter_candidate(source):
@@ -405,6 +474,24 @@ def own_limiter(ctx: ProjectContext) -> str | None:
         roots[path] = parse(lang, source).root_node
         for node in nodes_of_types(lang, roots[path], FUNCTION_TYPES):
             if _limiter_body(source[node.start_byte:node.end_byte], answered):
+                top = _top_statement(node)
+                limiters.setdefault(path, set()).update(
+                    _binding_names(top) if top is not None else set())
+    # A middleware whose count is kept one call away, by a project module it imports
+    # (``await Store.incrementAndCheck(ip)`` then ``if (n > max) res.status(429)``).
+    for path in others if counting else ():
+        lang, source = _lang_of(path), ctx.read(path)
+        if lang is None or source is None or not _answers_over_bound(source):
+            continue
+        held = _counting_imports(ctx, path, counting)
+        if not held:
+            continue
+        calls = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(held))
+                           + rb")\b\s*(?:\.\s*[\w$]+\s*)?\(")
+        roots[path] = parse(lang, source).root_node
+        for node in nodes_of_types(lang, roots[path], FUNCTION_TYPES):
+            body = source[node.start_byte:node.end_byte]
+            if calls.search(body) and _answers_over_bound(body):
                 top = _top_statement(node)
                 limiters.setdefault(path, set()).update(
                     _binding_names(top) if top is not None else set())
