@@ -33,6 +33,7 @@ from nodeharden._parse import (
     walk,
 )
 from nodeharden._regex import lazy_pattern
+from nodeharden.rules._edits import is_builtin
 from nodeharden.rules._validation_types import DataLayers, first_param, narrowing
 
 SOURCES = ("body", "query", "params", "headers", "cookies", "signedCookies")
@@ -122,6 +123,10 @@ def sink_of(message: str) -> str | None:
 
 _CP = ("child_process", "node:child_process")
 _FS = ("fs", "node:fs", "fs/promises", "node:fs/promises", "fs-extra", "graceful-fs")
+#: fs functions that take two paths and write to the second (the source is read, or linked).
+_TWO_PATHS = frozenset({"copyFile", "copyFileSync", "cp", "cpSync", "rename", "renameSync",
+                        "link", "linkSync", "symlink", "symlinkSync", "copy", "copySync",
+                        "move", "moveSync"})
 _VM = ("vm", "node:vm")
 _PATH = ("path", "node:path")
 _SHELL_ALWAYS = {"exec", "execSync"}
@@ -729,6 +734,82 @@ def _validator_call(node: Node, taint: _Taint, checks: dict[str, str]) -> set[st
     return _pieces(first, taint)
 
 
+def _package_functions(facts: FileFacts) -> tuple[frozenset[str], frozenset[str]]:
+    """(the local names of functions imported from a package, the names of its imported
+    objects): ``sanitize`` of ``require('sanitize-filename')``, ``validator`` of
+    ``validator.escape``; never a Node built-in (``path.basename('..')`` is ``'..'``) nor a
+    module of the project."""
+    names: set[str] = set()
+    objects: set[str] = set()
+    for imp in facts.imports:
+        if imp.module.startswith((".", "/")) or is_builtin(imp.module):
+            continue
+        if imp.default:
+            names.add(imp.default)
+            objects.add(imp.default)
+        if imp.namespace:
+            objects.add(imp.namespace)
+        names.update(imp.named.values())
+    return frozenset(names), frozenset(objects)
+
+
+def _call_of_itself(value: Node | None, call: Node | None,
+                    packages: tuple[frozenset[str], frozenset[str]]) -> Node | None:
+    """``value`` (unwrapped) when ``call`` is ``f(value)``: one argument, the same expression,
+    ``f`` a function of an imported package (``sanitize(name)``); else None. Such a call's
+    result is no request data (see ``_Taint._origin``), nor is ``value`` where it equals it."""
+    if value is None or call is None:
+        return None
+    value = unwrap(value, CASTS_AND_AWAIT)
+    call = unwrap(call, CASTS_AND_AWAIT)
+    if call.type != "call_expression" or value.type not in (
+            "identifier", "member_expression", "subscript_expression"):
+        return None
+    fn = call.child_by_field_name("function")
+    args = call.child_by_field_name("arguments")
+    items = code_children(args) if args is not None else []
+    if fn is None or len(items) != 1 or text(unwrap(items[0], CASTS_AND_AWAIT)) != text(value):
+        return None
+    names, objects = packages
+    if fn.type == "identifier" and text(fn) in names:
+        return value
+    if fn.type == "member_expression" and \
+            text(fn.child_by_field_name("object")) in objects:
+        return value
+    return None
+
+
+def _cleaned_in_place(statement: Node, taint: _Taint,
+                      packages: tuple[frozenset[str], frozenset[str]]) -> Guard | None:
+    """``name = sanitize(name)`` / ``req.body.f = sanitize(req.body.f)`` directly in a block
+    (see ``_call_of_itself``): a MEMBER guard on what the target held, from the statement's
+    end to the block's or to the next assignment of the same target (the span of
+    ``narrowing``)."""
+    block = statement.parent
+    if block is None or block.type not in ("statement_block", "program") or \
+            not statement.named_children:
+        return None
+    assign = unwrap(statement.named_children[0])
+    if assign.type != "assignment_expression":
+        return None
+    left = assign.child_by_field_name("left")
+    value = _call_of_itself(left, assign.child_by_field_name("right"), packages)
+    if value is None:
+        return None
+    pieces = _pieces(value, taint)
+    if not pieces:
+        return None
+    target = text(value)
+    end = min((n.start_byte for n in walk(block)
+               if n.start_byte >= statement.end_byte and n.type in (
+                   "assignment_expression", "augmented_assignment_expression",
+                   "update_expression", "variable_declarator")
+               and text(n.child_by_field_name("left") or n.child_by_field_name("argument")
+                        or n.child_by_field_name("name")) == target),
+              default=block.end_byte)
+    return Guard(statement.end_byte, end, frozenset(pieces), MEMBER)
+
+
 _Facts = frozenset[tuple[str, str]]  # (request expression, MEMBER / STRING / SEGMENT)
 
 
@@ -759,6 +840,14 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
             inside = _inside(node, taint, when, names) if (operator == "&&") == when else None
             return both | inside if inside else both
         if operator in ("===", "==", "!==", "!=") and left is not None and right is not None:
+            if names is not None:
+                # `if (name !== sanitize(name)) return …`: past it, name is what the package
+                # function returned, which is no request data
+                same = _call_of_itself(left, right, names.packages()) or \
+                    _call_of_itself(right, left, names.packages())
+                if same is not None:
+                    return frozenset((o, MEMBER) for o in _pieces(same, taint)) \
+                        if (operator in ("===", "==")) == when else frozenset()
             character = _second_character(left, right, operator, when, taint)
             if character is not None:
                 return character
@@ -842,6 +931,9 @@ def _implied(node: Node | None, taint: _Taint, checks: dict[str, str],
             tested = _segment_test(call, taint, names) if call is not None else None
         elif node.type == "call_expression":  # `if (!this.parseName(v)) return null`
             tested = names.segment_call(node, taint)
+        elif node.type == "member_expression":  # `const r = check(v); if (r.error) return …`
+            tested = names.flag_call(node, taint, when)
+            return frozenset((key, SEGMENT) for key in tested) if tested else frozenset()
     if tested is not None and when:
         return frozenset((key, SEGMENT) for key in tested)
     return frozenset()
@@ -1289,6 +1381,13 @@ class _Names:
         self._checks: dict[tuple[int, int, str], bool] = {}
         #: function id -> what its truthy returns keep under a folder (``_inside_parameters``)
         self._inside: dict[int, tuple[int | None, int] | None] = {}
+        self._packages: tuple[frozenset[str], frozenset[str]] | None = None
+
+    def packages(self) -> tuple[frozenset[str], frozenset[str]]:
+        """``_package_functions`` of the file (computed once)."""
+        if self._packages is None:
+            self._packages = _package_functions(self.facts)
+        return self._packages
 
     def _index(self, scope: Node) -> tuple[dict[str, list[Node | None]], set[str]]:
         if scope.id not in self._scopes:
@@ -1367,12 +1466,16 @@ class _Names:
         return self._declarations
 
     def _checks_parameter(self, func: Node, body: Node, index: int,
-                          kind: str = SEGMENT) -> bool:
+                          kind: str = SEGMENT, flag: tuple[str, bool] | None = None,
+                          facts: FileFacts | None = None) -> bool:
         """Every truthy ``return`` of ``func`` lies past a one-segment test of parameter
         ``index`` (``kind`` LOCAL: past a local-path test, or returns one that holds only
-        then: ``return u.startsWith('/') && !u.startsWith('//')``; computed once per
-        function, parameter and kind)."""
-        key = (func.id, index, kind)
+        then: ``return u.startsWith('/') && !u.startsWith('//')``; ``flag``: every return is
+        an object with that property set to ``true`` or ``false``, and those that set it to
+        the value given are the ones that must lie past the test; ``facts``: those of the
+        file ``func`` lies in, when not this one; computed once per function, parameter,
+        kind and flag)."""
+        key = (func.id, index, kind + (f"\0{flag}" if flag else ""))
         if key not in self._checks:
             name = _param_name(func, index)
             checked = False
@@ -1382,10 +1485,15 @@ class _Names:
                 inner.locals[name] = _ARGUMENT
                 inner.seeded[name] = _ARGUMENT  # not if the function changes it
                 inner.rebind(body)
-                guards = find_guards(body, inner, self.facts, self.patterns, follow=False)
+                guards = find_guards(body, inner, facts or self.facts, self.patterns,
+                                     follow=False)
                 returns = [r for r in _own_nodes(body) if r.type == "return_statement"]
                 truthy = [r for r in returns if code_children(r) and text(unwrap(
                     code_children(r)[0], CASTS_AND_AWAIT)) not in _FALSY]
+                if flag is not None:
+                    flags = [_flag_of(r, flag[0]) for r in returns]
+                    truthy = [r for r, f in zip(returns, flags) if f == flag[1]] \
+                        if None not in flags else []
                 kinds = FILE_PATH if kind == SEGMENT else REDIRECT_PATH
                 checked = bool(truthy) and all(
                     _ARGUMENT in guarded_at(guards, r.start_byte, kinds)
@@ -1456,6 +1564,46 @@ class _Names:
             return None
         return frozenset(taint.keys(item)) or None
 
+    def flag_call(self, node: Node, taint: _Taint, when: bool) -> frozenset[str] | None:
+        """``v.error`` (``when``: as it holds) where ``const v = check(x)`` and ``check``, a
+        function of the file or imported from a project module, returns only objects with a
+        literal ``error: true`` / ``error: false``, every one whose flag is ``when`` past a
+        one-segment test of its parameter: what ``x`` is as tested, or None."""
+        if not self.follow or node.type != "member_expression":
+            return None
+        obj = node.child_by_field_name("object")
+        flag = text(node.child_by_field_name("property"))
+        if obj is None or obj.type != "identifier":
+            return None
+        call = self._declared(self.body, text(obj))
+        if call is None or call.type != "call_expression":
+            return None
+        fn = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        items = code_children(args) if args is not None else []
+        func = self._function(call) if items else None
+        facts: FileFacts | None = None
+        if func is None and items and fn is not None and fn.type == "identifier" and \
+                self.patterns is not None and self._declared(self.root, text(fn)) is None:
+            found = self.patterns(self.facts, text(fn))
+            func = found if found is not None and found.type in _FUNCTION_TYPES else None
+            owner = getattr(self.patterns, "facts_of", None)
+            facts = owner(func.id) if owner is not None and func is not None else None
+            if func is not None and facts is None:
+                return None
+        if func is None or any(c.type in ("async", "*") for c in func.children):
+            return None
+        body = func.child_by_field_name("body")
+        if body is None or body.type != "statement_block":
+            return None
+        for index, item in enumerate(items):
+            pieces = _pieces(item, taint) if unwrap(item, CASTS_AND_AWAIT).type in (
+                "identifier", "member_expression", "subscript_expression") else set()
+            keys = taint.keys(item) if len(pieces) == 1 else set()
+            if keys and self._checks_parameter(func, body, index, SEGMENT, (flag, when), facts):
+                return frozenset(keys)
+        return None
+
     def local_call(self, call: Node, taint: _Taint) -> frozenset[str] | None:
         """``isLocalPath(v)`` of a function of the file that returns a truthy value only where
         its parameter is a local path (see LOCAL): what ``v`` is as tested, or None."""
@@ -1491,6 +1639,20 @@ _ARGUMENT = "\0argument"
 _FALSY = frozenset({"null", "undefined", "false", "0", "''", '""', "``", "void 0"})
 
 
+def _flag_of(statement: Node, flag: str) -> bool | None:
+    """The literal ``true`` / ``false`` a ``return { flag: … }`` sets ``flag`` to, else None."""
+    values = code_children(statement)
+    value = unwrap(values[0], CASTS_AND_AWAIT) if values else None
+    if value is None or value.type != "object":
+        return None
+    found = [p.child_by_field_name("value") for p in code_children(value)
+             if p.type == "pair" and text(p.child_by_field_name("key")) in (flag, f"'{flag}'",
+                                                                            f'"{flag}"')]
+    if len(found) != 1 or found[0] is None or text(found[0]) not in ("true", "false"):
+        return None
+    return text(found[0]) == "true"
+
+
 def _own_nodes(body: Node) -> list[Node]:
     """The nodes of a function body outside the functions nested in it."""
     found: list[Node] = []
@@ -1522,11 +1684,15 @@ def find_guards(body: Node, taint: _Taint, facts: FileFacts,
     """Return the guards of a function body (see above; ``patterns``: the regex literal a
     name imported into the file stands for; ``follow``: look into the file's functions a
     condition calls)."""
-    if b"if" not in (body.text or b"") and b"?" not in (body.text or b""):
+    tests = b"if" in (body.text or b"") or b"?" in (body.text or b"")
+    if not tests and b"=" not in (body.text or b""):
         return []
     checks = _validator_checks(facts)
     guards: list[Guard] = []
     names = _Names(body, facts, patterns, follow)
+    if not tests and not any(n.encode() in (body.text or b"")
+                             for part in names.packages() for n in part):
+        return []
 
     def add(start: int, end: int, facts_: _Facts) -> None:
         for kind in (MEMBER, STRING, SEGMENT, INSIDE):
@@ -1538,6 +1704,11 @@ def find_guards(body: Node, taint: _Taint, facts: FileFacts,
             guards.append(Guard(start, end, local, LOCAL))
 
     for node in walk(body):
+        if node.type == "expression_statement":
+            cleaned = _cleaned_in_place(node, taint, names.packages())
+            if cleaned is not None:
+                guards.append(cleaned)
+            continue
         if node.type == "ternary_expression":
             # `test ? v : fallback`: each arm holds where the test is true, or false.
             condition = node.child_by_field_name("condition")
@@ -1688,7 +1859,11 @@ def _lib(fn: Node, facts: FileFacts, modules: tuple[str, ...]) -> str | None:
     imported name for a named import; None when ``fn`` is none of theirs."""
     whole, named = _module_names(facts, modules)
     if fn.type == "identifier":
-        return "" if text(fn) in whole else named.get(text(fn))
+        if text(fn) in whole:
+            return ""
+        export = named.get(text(fn))
+        # `const fetch = require('node-fetch').default`: the default export itself
+        return "" if export == "default" else export
     if fn.type == "call_expression" and _requires(fn, modules):
         return ""
     if fn.type == "member_expression":
@@ -2728,6 +2903,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
     joins_checked = contained or any(g.kind == INSIDE for g in guards)
     found: list[Sink] = []
     joins: list[Sink] = []
+    seconds: set[int] = set()  # ids of the sinks found on a second path (``_TWO_PATHS``)
 
     def arms(node: Node | None, depth: int = 0) -> list[Node] | None:
         """The values of a ternary ``arg`` is (itself, or a local bound once to one), each
@@ -2966,8 +3142,14 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
         if _callee(fn, *fs) is not None or (
                 fn.type == "member_expression"
                 and text(fn.child_by_field_name("object")).split(".")[0] in fs[0]):
-            if not contained:
-                add("path-traversal", node, first, f"{callee_text}()")
+            fs_fn = _callee(fn, *fs) or (text(fn.child_by_field_name("property"))
+                                         if fn.type == "member_expression" else "")
+            if not contained and not add("path-traversal", node, first, f"{callee_text}()") \
+                    and fs_fn in _TWO_PATHS and len(args) > 1 and \
+                    add("path-traversal", node, args[1], f"{callee_text}()"):
+                # `fs.copyFile(from, to)`: the second path is the one written (the joins of
+                # the handler are still reported: they may reach other writes)
+                seconds.add(id(found[-1]))
             continue
         path_fn = _callee(fn, *path)
         if path_fn in ("join", "resolve") and not joins_checked and not kept_under(node):
@@ -3055,7 +3237,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     # helper takes the pattern test that fixes it here (the direct sinks' kinds)
                     {name for i, name in names.items()
                      if name and unguarded(args[i], node, kinds=FILE_PATH) is None}))
-    if not any(s.kind == "path-traversal" for s in found):
+    if not any(s.kind == "path-traversal" and id(s) not in seconds for s in found):
         found.extend(joins)
     if where is None:
         # One flow, one finding: a request value that reaches a sink of the handler and, passed

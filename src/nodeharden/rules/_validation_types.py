@@ -26,6 +26,7 @@ from tree_sitter import Node
 from nodeharden._parse import (
     CASTS_AND_AWAIT, FUNCTION_TYPES, code_children, parameters, string_value, text, unwrap, walk)
 from nodeharden._regex import lazy_pattern
+from nodeharden.rules._edits import is_builtin
 
 PARTS = {"body": "body", "query": "query", "params": "param"}
 #: Types that make a path parameter worth a chain (any path parameter is a non-empty string).
@@ -349,22 +350,27 @@ def _written_through(subscript: Node) -> bool:
     """Return True when ``subscript`` (``a[x]``) is written, itself or through what it holds:
     ``a[x] = v``, ``a[x][y] = v``, ``a[x].y += v``, ``a[x]++``, ``delete a[x][y]`` (a read,
     ``a[x]``, ``a[x].y``, ``a[x](…)``, only looks a key up; ``delete a[x]`` removes an own
-    property at most, and ``delete a.__proto__`` cannot reach Object.prototype)."""
+    property at most, and ``delete a.__proto__`` cannot reach Object.prototype; nor does a
+    one-level write ``a[x] = v``: with x = "__proto__" it swaps only *a*'s own prototype,
+    Object.prototype is reached by a write through what ``a[x]`` holds)."""
     node = subscript
     steps = 0
+    through = 0  # member or subscript steps past ``a[x]``
     holder = node.parent
     while holder is not None and steps <= _MAX_UPWARD and (
             holder.type in _WRAPPERS or (
                 holder.type in ("subscript_expression", "member_expression")
                 and holder.child_by_field_name("object") == node)):
+        if holder.type in ("subscript_expression", "member_expression"):
+            through += 1
         node, holder = holder, holder.parent
         steps += 1
-    if holder is None:
+    if holder is None or through == 0:
         return False
     if holder.type in ("assignment_expression", "augmented_assignment_expression"):
         return holder.child_by_field_name("left") == node
     if holder.type == "unary_expression":
-        return text(holder.child_by_field_name("operator")) == "delete" and steps > 0 and \
+        return text(holder.child_by_field_name("operator")) == "delete" and \
             node.type in ("subscript_expression", "member_expression")
     return holder.type == "update_expression"
 
@@ -1467,6 +1473,10 @@ class _Analysis:
         self._indexes: dict[int, _ScopeIndex] = {}
         #: body id -> (start, name) of its top-level `if (typeof name !== 'string') return …`
         self.primitive_tests: dict[int, list[tuple[int, str]]] = {}
+        #: (part, field) the handler replaced in place by what a package function made of it
+        #: before handing the whole part to the helper being followed (``_cleaned_fields``)
+        self.cleaned: set[tuple[str, str]] = set()
+        self.cleanings: dict[int, list[tuple[int, str, str]]] = {}  # see ``_cleaned_fields``
 
     def local(self, found: Field, name: str, decl: Node, scope: Node, depth: int) -> None:
         self.locals.append((found, name, decl, scope, depth, self.quiet > 0,
@@ -2478,6 +2488,9 @@ def _part_use(analysis: _Analysis, node: Node, part: str, body: Node,
         return  # `if (typeof req.body !== 'string') return next('route')`: a plain value
     if parent.type == "member_expression" and parent.child_by_field_name("object") == value:
         name = text(parent.child_by_field_name("property"))
+        if (part, name) in analysis.cleaned if depth > 0 else \
+                name in _cleaned_fields(value, parent, analysis.cleanings):
+            return  # past `req.body.f = sanitize(req.body.f)`: that function's result
         call = parent.parent
         args = code_children(call.child_by_field_name("arguments") or call) \
             if call is not None and call.type == "call_expression" and \
@@ -2796,12 +2809,93 @@ def _whole_into_helper(analysis: _Analysis, value: Node, args: Node, part: str, 
         analysis.bind_pattern(param, None, part, param, body, depth + 1)
         return True
     name = text(param)
-    for use in walk(body):
-        if use.type == "identifier" and text(use) == name:
-            _part_use(analysis, use, part, body, [], depth + 1, inner)
-        elif use.type == "shorthand_property_identifier" and text(use) == name:
-            analysis.reads.whole.append(part)
+    added = {(part, f) for f in _cleaned_fields(value, call, analysis.cleanings)} - \
+        analysis.cleaned
+    analysis.cleaned |= added
+    try:
+        for use in walk(body):
+            if use.type == "identifier" and text(use) == name:
+                _part_use(analysis, use, part, body, [], depth + 1, inner)
+            elif use.type == "shorthand_property_identifier" and text(use) == name:
+                analysis.reads.whole.append(part)
+    finally:
+        analysis.cleaned -= added
     return True
+
+
+def _cleaned_fields(value: Node, call: Node,
+                    cache: dict[int, list[tuple[int, str, str]]]) -> set[str]:
+    """The fields ``f`` of ``value`` (``req.body``) a statement ``req.body.f = g(req.body.f)``
+    directly in a block around ``call``, before it, replaced with what a function of an
+    imported package made of them (``sanitize``): past it the field is that function's result,
+    not the value as sent (``cache``: block id -> its such statements: start, object, field)."""
+    found: set[str] = set()
+    whole = text(value)
+    inner = call
+    while inner.parent is not None and inner.type not in FUNCTION_TYPES:
+        block = inner.parent
+        if block.type in ("statement_block", "program"):
+            if block.id not in cache:
+                cache[block.id] = _cleanings(block)
+            found.update(f for start, obj, f in cache[block.id]
+                         if start < inner.start_byte and obj == whole)
+        inner = block
+    return found
+
+
+def _cleanings(block: Node) -> list[tuple[int, str, str]]:
+    """(start, object, field) of each ``obj.f = g(obj.f)`` statement directly in ``block``,
+    ``g`` a function of an imported package."""
+    found: list[tuple[int, str, str]] = []
+    for statement in code_children(block):
+        assign = unwrap(statement.named_children[0]) if \
+            statement.type == "expression_statement" and statement.named_children else None
+        if assign is None or assign.type != "assignment_expression":
+            continue
+        left = assign.child_by_field_name("left")
+        right = unwrap(assign.child_by_field_name("right"), CASTS_AND_AWAIT)
+        if left is None or left.type != "member_expression" or right is None or \
+                right.type != "call_expression":
+            continue
+        args = right.child_by_field_name("arguments")
+        given = code_children(args) if args is not None else []
+        fn = right.child_by_field_name("function")
+        if len(given) == 1 and text(unwrap(given[0])) == text(left) and \
+                fn is not None and fn.type == "identifier" and _package_binding(text(fn), block):
+            found.append((statement.start_byte, text(left.child_by_field_name("object")),
+                          text(left.child_by_field_name("property"))))
+    return found
+
+
+def _package_binding(name: str, near: Node) -> bool:
+    """``name`` is bound at the top of the file to what a package (not a Node built-in, not a
+    module of the project) exports: ``const name = require('pkg')``, ``import name from
+    'pkg'``."""
+    root = near
+    while root.parent is not None:
+        root = root.parent
+    for statement in code_children(root):
+        module: str | None = None
+        if statement.type == "import_statement":
+            source = statement.child_by_field_name("source")
+            bound = {text(n) for n in walk(statement) if n.type == "identifier"}
+            module = string_value(source) if source is not None and name in bound else None
+        elif statement.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in code_children(statement):
+                if declarator.type != "variable_declarator" or \
+                        text(declarator.child_by_field_name("name")) != name:
+                    continue
+                value = unwrap(declarator.child_by_field_name("value"))
+                fn = value.child_by_field_name("function") if value is not None and \
+                    value.type == "call_expression" else None
+                args = value.child_by_field_name("arguments") \
+                    if fn is not None and value is not None else None
+                given = code_children(args) if args is not None else []
+                if fn is not None and text(fn) == "require" and len(given) == 1:
+                    module = string_value(given[0])
+        if module:
+            return not module.startswith((".", "/")) and not is_builtin(module)
+    return False
 
 
 def _schema_in_helper(resolve: Resolver | None, value: Node, args: Node) -> bool:

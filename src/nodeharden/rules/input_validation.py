@@ -843,9 +843,14 @@ def _imported_patterns(project: _Project) -> Callable[[FileFacts, str], Node | N
         if prop:
             return None
         ref = _import_ref(project, rel, facts, head, [0])
-        return ref.node if ref is not None and ref.node is not None and \
-            ref.node.type in _FUNCTION_TYPES else None
+        if ref is None or ref.node is None or ref.node.type not in _FUNCTION_TYPES:
+            return None
+        owners[ref.node.id] = project.ctx.facts.get(ref.file)
+        return ref.node
 
+    owners: dict[int, FileFacts | None] = {}
+    # the facts of the file an imported function lies in (the packages its tests call)
+    patterns.facts_of = owners.get  # type: ignore[attr-defined]
     return patterns
 
 
