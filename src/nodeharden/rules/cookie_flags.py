@@ -5,7 +5,8 @@ Two flags can break the app they protect, and are then left out of the safe fix:
 - ``httpOnly`` on a cookie that front-end code reads or writes (``document.cookie``, js-cookie,
   an Angular or React cookie service, axios/Angular's XSRF cookie) anywhere in the repository:
   the page stops seeing it. The repository is scanned by bytes, front-end folders included,
-  because browser code is not application code for the other rules.
+  because browser code is not application code for the other rules; from the top of the git
+  work tree when the scanned folder is one package of it (an API beside its ``../frontend``).
 - ``sameSite`` on a cookie a cross-site flow needs: one set elsewhere with ``sameSite: 'none'``,
   or one that carries an OAuth/OIDC/SAML sign-in (its name, the route that sets it, or the
   sign-in library the file uses). Lax cookies are not sent on the identity provider's
@@ -47,7 +48,7 @@ from nodeharden._parse import (
     text,
     walk,
 )
-from nodeharden._project import files_with_suffix
+from nodeharden._project import files_with_suffix, repository_top
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style, line_indent
 from nodeharden.rules._base import FileContext, Rule
@@ -186,6 +187,23 @@ def client_cookies(root: str) -> ClientCookies:
     return found
 
 
+def client_reader(root: str, name: str) -> str | None:
+    """Return a file of front-end code that reads or writes cookie ``name`` (relative to
+    ``root``), or None: under ``root`` first, then anywhere in its git work tree, where a
+    front end beside the scanned server folder (``../frontend``) lives. Read only when a cookie
+    lacks httpOnly; the same suffix and size limits and the same cache apply to both scans."""
+    reader = client_cookies(root).reader_of(name)
+    if reader is not None:
+        return reader
+    top = repository_top(Path(root))
+    if top is None or top == Path(root):
+        return None
+    reader = client_cookies(str(top)).reader_of(name)
+    if reader is None:
+        return None
+    return os.path.relpath(top / reader, root).replace(os.sep, "/")
+
+
 def words(name: str) -> set[str]:
     """Return the lower-case words of a name or path (``oauthState`` -> oauth, state)."""
     return {w.lower() for w in _WORD_RE.findall(name)}
@@ -272,8 +290,10 @@ _MAX_ASSIGNMENTS = 8
 
 
 def _says_target(said: set[str]) -> bool:
-    """Return True when words name a navigation target (`redirect…`, `returnTo`, `targetPath`)."""
-    return "redirect" in said or bool(said & _TARGET_WORDS and said & _TARGET_OBJECT_WORDS)
+    """Return True when words name a navigation target (`redirect…`, `returnTo`, `targetPath`,
+    a sign-in's `callback` URL)."""
+    return "redirect" in said or "callback" in said or \
+        bool(said & _TARGET_WORDS and said & _TARGET_OBJECT_WORDS)
 
 
 def _harmless_field(name: str, target_cookie: bool) -> bool:
@@ -590,16 +610,40 @@ def _flow_binding(ctx: FileContext, bindings: _Bindings, call: Node, values: lis
     the file runs: a random value that also travels in the authorize URL, which the server
     compares with what the provider echoes back. It is the sign-in's own CSRF defence and no
     secret: HttpOnly hides nothing and SameSite protects nothing. The value must be drawn
-    from a random source: a `state` cookie holding a signed token is a session."""
+    from a random source: a `state` cookie holding a signed token is a session. Or it is the
+    client's own `state`/`nonce` relayed from this request's query (`req.query.state`): the
+    URL already carries it, so no flag hides it, whatever the cookie is named."""
     said = _expression_words(bindings, values[0]) | _expression_words(bindings, values[1])
-    if not said & _FLOW_BINDING_WORDS or said & _CREDENTIAL_WORDS:
+    if not said & _FLOW_BINDING_WORDS:
+        return False
+    relayed = _query_field(values[1]) in _FLOW_BINDING_WORDS
+    if said & _CREDENTIAL_WORDS and not relayed:
         return False
     if not (said & _SIGN_IN_WORDS or words(ctx.rel) & _SIGN_IN_WORDS
             or words(route_path(call) or "") & _CROSS_SITE_ROUTE_WORDS
             or _CROSS_SITE_MODULE_RE.search(ctx.source)
             or _AUTHORIZE_REQUEST_RE.search(ctx.source)):
         return False
-    return bindings.random_nonce(values[1])
+    return relayed or bindings.random_nonce(values[1])
+
+
+def _query_field(node: Node) -> str | None:
+    """Return the name of the query parameter ``node`` reads as it is (`req.query.state`,
+    `request.query['nonce']`), or None."""
+    if node.type == "member_expression":
+        key = node.child_by_field_name("property")
+        field = text(key) if key is not None else None
+    elif node.type == "subscript_expression":
+        field = string_value(node.child_by_field_name("index"))
+    else:
+        return None
+    query = node.child_by_field_name("object")
+    if field is None or query is None or query.type != "member_expression" or \
+            text(query.child_by_field_name("property")) != "query":
+        return None
+    request = query.child_by_field_name("object")
+    return field if request is not None and text(request) in ("req", "request", "ctx.request",
+                                                            "ctx") else None
 
 
 def _public_value(bindings: _Bindings, values: list[Node]) -> bool:
@@ -868,7 +912,7 @@ class CookieFlags(Rule):
         """Return the missing flags a safe fix must not add, each with the reason."""
         held: dict[str, str] = {}
         if "httpOnly" in missing and name is not None:
-            reader = client_cookies(ctx.info.root).reader_of(name)
+            reader = client_reader(ctx.info.root, name)
             if reader is not None:
                 held["httpOnly"] = (f"front-end code in {reader} reads this cookie: HttpOnly "
                                     "would hide it from the page")

@@ -797,7 +797,7 @@ class PasswordHash(Rule):
         # One condition, one finding: the comparisons of one `||`/`&&` chain (`stored ===
         # sha1 || stored === sha512`) are one check, reported once at the first of them.
         conditions: dict[tuple[int, int], list[Node]] = {}
-        pending: list[_SecretCheck | _ConstantCheck] = []
+        pending: list[_SecretCheck | _ConstantCheck | _HashedCheck] = []
         # The file's conditions, found once a comparison needs them (most files have none).
         tops: list[tuple[int, int]] | None = None
         for cmp in caps.get("cmp", []):
@@ -817,13 +817,28 @@ class PasswordHash(Rule):
                 functions = _named_functions(ctx.lang, root)
             hashing = hashing or _Hashing(ctx)
             # `stored === bcrypt.hashSync(password, salt)`: a hand-written verify (a slow hash
-            # made with the stored salt), not a plain-text or fast-hash store.
-            cmps = [cmp for cmp in cmps if not _verified_by_hash(cmp, hashing, functions)]
+            # made with the stored salt), not a plain-text or fast-hash store. A hash made by
+            # a function of another project module (`getHash(pw, salt)` from `../users`) is
+            # proved in check_project.
+            hashers: list[_Hasher] = []
+            all_through = True  # every comparison left is one with such a function's result
+            remaining = []
+            for cmp in cmps:
+                via: list[_Hasher] = []
+                if _verified_by_hash(cmp, hashing, functions, via):
+                    continue
+                remaining.append(cmp)
+                hashers += via
+                all_through = all_through and bool(via)
+            cmps = remaining
             if not cmps:
                 continue
             top = root.descendant_for_byte_range(start, end) or cmps[0]
             found = self._comparison_finding(ctx, cmps, top, functions)
-            if isinstance(found, _SecretCheck):
+            if hashers and all_through and not isinstance(found, _SecretCheck):
+                # reported unless the project phase proves every such function hashes
+                pending.append(_HashedCheck(found, hashers))
+            elif isinstance(found, _SecretCheck):
                 pending.append(found)  # judged in check_project, from the other modules' calls
             elif all(members := [_deferred_member(cmp) for cmp in cmps]):
                 # `args.auth === AuthType.Password` with `AuthType` from a project module:
@@ -872,16 +887,25 @@ class PasswordHash(Rule):
             severity = "note"
         elif all(secrets := [_shared_secret(cmp) for cmp in cmps]):
             message = (f"password compared with `{op}`{count} against a secret the app is "
-                       "configured with (an environment value or a middleware option, the same "
-                       "for every request): string comparison stops at the first differing "
-                       "character, so response times tell how much of a guess is right; compare "
-                       "SHA-256 digests of both with crypto.timingSafeEqual "
+                       "configured with (an environment value, a config file's value or a "
+                       "middleware option, the same for every request): string comparison "
+                       "stops at the first differing character, so response times tell how "
+                       "much of a guess is right; compare SHA-256 digests of both with "
+                       "crypto.timingSafeEqual "
                        f"({TIMING_SAFE_EQUAL})")
             severity = "warning"
             factories = sorted({s for s in secrets if isinstance(s, tuple)})
             if factories:
                 return _SecretCheck(first.start_byte, last.end_byte, message,
                                     f"{_compare_message(op, count)} ({CHEAT_SHEET})", factories)
+        elif all(_key_compare(cmp) for cmp in cmps):
+            message = (f"API key secret compared with `{op}`{count} against a value named "
+                       "for a password: string comparison stops at the first differing "
+                       "character, so response times tell how much of a guess is right; "
+                       "compare with crypto.timingSafeEqual, and keep a SHA-256 digest of the "
+                       "key rather than the key (a random key needs no slow hash, which would "
+                       f"run on every request) ({TIMING_SAFE_EQUAL})")
+            severity = "warning"
         else:
             message = f"{_compare_message(op, count)} ({CHEAT_SHEET})"
             severity = ""
@@ -889,15 +913,16 @@ class PasswordHash(Rule):
         return replace(finding, severity=severity) if severity else finding
 
     def file_data(self, ctx: FileContext
-                  ) -> list[_StoreCall | _SecretCheck | _ConstantCheck] | None:
+                  ) -> list[_StoreCall | _SecretCheck | _ConstantCheck | _HashedCheck] | None:
         """Return the store calls on a project module (``query.link.create({ password })``)
         that pass a password as it is, and the comparisons with an exported factory's
         parameter, for ``check_project`` to follow."""
-        kept: list[_StoreCall | _SecretCheck | _ConstantCheck] = [
+        kept: list[_StoreCall | _SecretCheck | _ConstantCheck | _HashedCheck] = [
             *(self._store_calls(ctx) or []), *self._secret_checks(ctx)]
         return kept or None
 
-    def _secret_checks(self, ctx: FileContext) -> list[_SecretCheck | _ConstantCheck]:
+    def _secret_checks(self, ctx: FileContext
+                       ) -> list[_SecretCheck | _ConstantCheck | _HashedCheck]:
         """Return the comparisons with a parameter of a factory the file exports, which
         ``check_file`` left to the project phase (computed by it, or again here)."""
         key = (ctx.rel, hash(ctx.source))
@@ -1004,6 +1029,11 @@ class PasswordHash(Rule):
         function of the project (an ORM model the module exports), is reported."""
         for path, calls in ctx.file_data.get(self.id, {}).items():
             for call in calls:
+                if isinstance(call, _HashedCheck):
+                    if all(_proves_hash(ctx, path, h) for h in call.hashers):
+                        continue  # `stored !== hashOf(pw, salt)`: a verify with a slow hash
+                    yield call.then
+                    continue
                 if isinstance(call, _SecretCheck):
                     yield _judge_secret_check(ctx, self.id, path, call)
                     continue
@@ -1785,6 +1815,28 @@ def _esm_import(root: Node, imp: ImportFact) -> bool:
     return source[imp.start:imp.end].lstrip().startswith(b"import")
 
 
+#: Words before `secret` that make it an API key's or a client's secret (`keySecret`,
+#: `apiSecret`, `clientSecret`); a name ending in `key` is one too (`apiKey`, `secretKey`).
+_KEY_OWNER_WORDS = frozenset({"key", "api", "client", "app", "consumer"})
+
+
+def _key_name(name: str) -> bool:
+    parts = [w.lower() for w in _WORD_RE.findall(name)]
+    if not parts or password_like(name):
+        return False
+    return parts[-1] in ("key", "apikey") or \
+        (parts[-1] == "secret" and bool(set(parts[:-1]) & _KEY_OWNER_WORDS))
+
+
+def _key_compare(cmp: Node) -> bool:
+    """Return True when ``cmp`` compares a value named for a password with one named for an
+    API key's secret (``credential.keySecret !== password``): a random key checked on each
+    request, for which a password hash is the wrong advice."""
+    names = [_last_name(side) for side in (cmp.child_by_field_name("left"),
+                                           cmp.child_by_field_name("right")) if side is not None]
+    return any(names_password(n) for n in names) and any(_key_name(n) for n in names)
+
+
 def _compare_message(op: str, through: str = "") -> str:
     return (f"password compared with `{op}`{through}: string comparison leaks timing and means "
             "the password or a fast hash is stored; store a bcrypt (cost >= 12) or argon2id "
@@ -2058,10 +2110,11 @@ def _migration_hash(cmps: list[Node], top: Node, hashing: _Hashing,
     return upgrade
 
 
-def _password_hash_call(call: Node, hashing: _Hashing, functions: dict[str, list[Node]]) -> bool:
+def _password_hash_call(call: Node, hashing: _Hashing, functions: dict[str, list[Node]],
+                        deferred: list[_Hasher] | None = None) -> bool:
     """Return True when ``call`` hashes with a password hash: bcrypt/argon2 ``hash``,
     scrypt, pbkdf2, or a function of the file (at any depth) that does (a function of
-    another module is not followed here)."""
+    another module is not followed here: it goes to ``deferred``, for the project phase)."""
     callee = call.child_by_field_name("function")
     if callee is None:
         return False
@@ -2072,18 +2125,22 @@ def _password_hash_call(call: Node, hashing: _Hashing, functions: dict[str, list
     before = len(hashing.deferred)
     hashed = hashing.call(call)
     if len(hashing.deferred) > before:
+        if deferred is not None and hashed:
+            deferred.extend(hashing.deferred[before:])
         del hashing.deferred[before:]
         return False  # a project module's function: not proved in this phase
     return hashed
 
 
-def _verified_by_hash(cmp: Node, hashing: _Hashing, functions: dict[str, list[Node]]) -> bool:
+def _verified_by_hash(cmp: Node, hashing: _Hashing, functions: dict[str, list[Node]],
+                      deferred: list[_Hasher] | None = None) -> bool:
     """Return True when a side of ``cmp`` is a password hash (what ``_password_hash_call``
     accepts: bcrypt/argon2 ``hash``/``hashSync``, scrypt, pbkdf2, a function of the file that
     calls one): the call itself, a method called on its result (``.toString('hex')``), a
     variable set once to one, or the result parameter of its callback or ``.then``. Comparing
     that with the stored value is a hand-written verify, so what is stored is no plain text nor
-    fast digest. A project module's function is not taken (not proved in this phase)."""
+    fast digest. A project module's function is not taken (not proved in this phase): it is
+    added to ``deferred``, for ``check_project`` to follow one module level."""
     for key in ("left", "right"):
         side = unwrap(cmp.child_by_field_name(key), CASTS_AND_AWAIT)
         if side is None:
@@ -2097,7 +2154,7 @@ def _verified_by_hash(cmp: Node, hashing: _Hashing, functions: dict[str, list[No
         for _ in range(4):
             if node is None or node.type != "call_expression":
                 break
-            if _password_hash_call(node, hashing, functions):
+            if _password_hash_call(node, hashing, functions, deferred):
                 return True
             callee = node.child_by_field_name("function")
             node = unwrap(callee.child_by_field_name("object"), CASTS_AND_AWAIT) \
@@ -2106,6 +2163,8 @@ def _verified_by_hash(cmp: Node, hashing: _Hashing, functions: dict[str, list[No
             before = len(hashing.deferred)
             hashed = hashing.value(side, side)
             if len(hashing.deferred) > before:
+                if deferred is not None and hashed:
+                    deferred.extend(hashing.deferred[before:])
                 del hashing.deferred[before:]
                 continue  # a project module's function: not proved here
             if hashed:
@@ -2221,6 +2280,29 @@ def _env_value(node: Node | None) -> bool:
     return obj is not None and text(obj).replace(" ", "") == "process.env"
 
 
+def _config_file_value(node: Node) -> bool:
+    """Return True for a field read from what the app's own config loader returned, taken
+    once with no argument (``const config = getConfig(); config.basicAuthUser.password``): the
+    loader's name says config (``getConfig``, ``loadConfig``), and the variable is never set
+    again. Its secret is the same for every request, as an environment value is."""
+    if node.type not in ("member_expression", "subscript_expression"):
+        return False
+    root = _chain_root(node)
+    if root.type != "identifier":
+        return False
+    found = _declaration(root)
+    if found is None or isinstance(found[1], int) or _assigned(found[0], text(root)):
+        return False
+    value = unwrap(found[1].child_by_field_name("value"), CASTS_AND_AWAIT)
+    if value is None or value.type != "call_expression":
+        return False
+    callee = value.child_by_field_name("function")
+    args = value.child_by_field_name("arguments")
+    return callee is not None and callee.type == "identifier" and args is not None and \
+        not code_children(args) and "config" in words(text(callee)) and \
+        words(text(callee)) <= {"get", "load", "read", "config", "app"}
+
+
 def _configured(node: Node, cmp: Node, hops: int = 0) -> bool | tuple[str, int]:
     """Return True when ``node`` (compared at ``cmp``) is a secret the app is configured with:
     an environment value, a variable set only to one, or a parameter of a function around the
@@ -2233,7 +2315,7 @@ def _configured(node: Node, cmp: Node, hops: int = 0) -> bool | tuple[str, int]:
     node = unwrap(node, CASTS_AND_AWAIT)
     if hops > _MAX_ORIGIN_HOPS or words(_last_name(node)) & DERIVED_WORDS:
         return False
-    if _env_value(node):
+    if _env_value(node) or _config_file_value(node):
         return True
     if node.type != "identifier":
         return False
@@ -2271,21 +2353,38 @@ def _from_request(node: Node, hops: int = 0) -> bool:
     or its headers returned (``auth(req).pass``, the split of a decoded ``Authorization``)."""
     if hops > _MAX_ORIGIN_HOPS:
         return False
+    if node.type == "binary_expression" and \
+            text(node.child_by_field_name("operator")) in ("||", "??"):
+        left = node.child_by_field_name("left")  # `req.headers.authorization || ''`
+        return left is not None and _from_request(left, hops + 1)
     if _request_of(node) is not None:
         return True
     root = _chain_root(node)
+    if root.type == "call_expression" and hops:
+        return _call_from_request(root, hops)  # `a.toString().split(':')` of a request value
     if root.type != "identifier":
         return False
+    if text(root) in ("req", "request") and any(
+            sub.type == "property_identifier" and text(sub).lower() in _CREDENTIAL_WORDS
+            for sub in walk(node)):
+        return True  # `request.headers.authorization`
     found = _declaration(root)
     if found is None or isinstance(found[1], int) or _assigned(found[0], text(root)):
         return False
     value = unwrap(found[1].child_by_field_name("value"), CASTS_AND_AWAIT)
     if value is None:
         return False
-    if value.type in ("identifier", "member_expression", "subscript_expression"):
+    if value.type in ("identifier", "member_expression", "subscript_expression",
+                      "binary_expression"):
         return _from_request(value, hops + 1)
     if value.type != "call_expression":
         return False
+    return _call_from_request(value, hops)
+
+
+def _call_from_request(value: Node, hops: int) -> bool:
+    """Return True when the call ``value`` is given the request or its credentials, or works on
+    a value taken from them (``_from_request`` of its receiver or an argument)."""
     for sub in walk(value):
         if sub.type == "arguments" and any(
                 a.type == "identifier" and text(a) in ("req", "request")
@@ -2294,7 +2393,15 @@ def _from_request(node: Node, hops: int = 0) -> bool:
         if sub.type in ("property_identifier", "string_fragment") and \
                 text(sub).lower() in _CREDENTIAL_WORDS:
             return True  # `req.headers.authorization`, `req.get('Authorization')`
-    return False
+    # what a call makes of a request value (`Buffer.from(credentials, 'base64')`, with
+    # `credentials` split from the Authorization header): its receiver and its arguments
+    callee = value.child_by_field_name("function")
+    args = value.child_by_field_name("arguments")
+    parts = [_chain_root(callee)] if callee is not None else []
+    parts += code_children(args) if args is not None else []
+    return any(part.type in ("identifier", "member_expression", "call_expression",
+                             "binary_expression") and
+               _from_request(part, hops + 1) for part in parts)
 
 
 RULE = PasswordHash()
@@ -2361,8 +2468,18 @@ class _SecretCheck:
     factories: list[tuple[str, int]]  # (exported name, parameter index)
 
 
+@dataclass(frozen=True)
+class _HashedCheck:
+    """A comparison of a stored value with what a function of another project module returns
+    (``user.password !== getPasswordHash(pw, user.salt)``): a hand-written verify when that
+    function hashes with a password hash (followed one module level), else ``then``."""
+
+    then: Finding
+    hashers: list[_Hasher]
+
+
 #: (file, hash of its source) -> the comparisons check_file left to the project phase.
-_SECRET_CHECKS: dict[tuple[str, int], list[_SecretCheck | _ConstantCheck]] = {}
+_SECRET_CHECKS: dict[tuple[str, int], list[_SecretCheck | _ConstantCheck | _HashedCheck]] = {}
 
 
 @dataclass(frozen=True)
@@ -2379,7 +2496,7 @@ class _ConstantCheck:
 
 
 def _remember_secret_checks(ctx: FileContext,
-                            pending: list[_SecretCheck | _ConstantCheck]) -> None:
+                            pending: list[_SecretCheck | _ConstantCheck | _HashedCheck]) -> None:
     if len(_SECRET_CHECKS) > 256:
         _SECRET_CHECKS.clear()
     _SECRET_CHECKS[(ctx.rel, hash(ctx.source))] = pending

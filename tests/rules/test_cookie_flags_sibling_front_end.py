@@ -1,0 +1,76 @@
+"""cookie-flags: the front end that reads a cookie may live beside the scanned server folder in
+the same git work tree (`api/` scanned, `web/` next to it). The reader is looked for from the
+top of the work tree, so the safe fix leaves out httpOnly there too (sample 19, petio H3);
+outside git, or when the sibling reads another name, nothing changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import PACKAGE_JSON
+
+from nodeharden import check, fix
+
+SERVER = """\
+const express = require('express');
+const app = express();
+app.post('/signin', (req, res) => {
+  const jwt = makeToken(req.user);
+  res.cookie('shop_jwt', jwt, { maxAge: 3600000 });
+  res.json({ ok: true });
+});
+module.exports = app;
+"""
+
+# the browser keeps the token in a cookie it reads itself and clears on sign-out
+WEB_SESSION = """\
+export function currentToken() {
+  const hit = document.cookie.split('; ').find((c) => c.startsWith('shop_jwt='));
+  return hit ? hit.slice('shop_jwt='.length) : null;
+}
+export function signOut() {
+  document.cookie = 'shop_jwt=; Max-Age=0; path=/';
+}
+"""
+
+WEB_OTHER = """\
+export function theme() {
+  return document.cookie.includes('ui_theme=dark') ? 'dark' : 'light';
+}
+"""
+
+
+def _tree(project, web: str, *, git: bool) -> Path:
+    files: dict[str, str | bytes] = {"api/package.json": PACKAGE_JSON, "api/app.js": SERVER,
+                                     "web/src/session.js": web}
+    if git:
+        files[".git/HEAD"] = "ref: refs/heads/main\n"
+    return project(files) / "api"
+
+
+def _result(api: Path) -> tuple[str, str]:
+    report = check(api, select=["cookie-flags"])
+    assert not report.failed, report.failed
+    [finding] = report.findings
+    plan = fix(api, dry_run=True, select=["cookie-flags"]).plan
+    return finding.message, plan.final.get("app.js", b"").decode()
+
+
+def test_a_sibling_front_end_keeps_its_cookie_readable(project) -> None:
+    message, fixed = _result(_tree(project, WEB_SESSION, git=True))
+    assert "`httpOnly`" in message  # still reported: the flag is missing
+    assert "../web/src/session.js reads this cookie" in message
+    assert "sameSite:" in fixed
+    assert "httpOnly" not in fixed  # the sign-out in the page keeps working
+
+
+def test_a_sibling_reading_another_cookie_does_not_hold_back(project) -> None:
+    message, fixed = _result(_tree(project, WEB_OTHER, git=True))
+    assert "reads this cookie" not in message
+    assert "httpOnly: true" in fixed
+
+
+def test_outside_git_a_neighbouring_folder_is_not_the_project(project) -> None:
+    message, fixed = _result(_tree(project, WEB_SESSION, git=False))
+    assert "reads this cookie" not in message
+    assert "httpOnly: true" in fixed
