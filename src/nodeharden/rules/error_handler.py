@@ -40,8 +40,9 @@ from nodeharden._snippets import DeferredEdit, render_snippet
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_package, \
     is_test_file
-from nodeharden.rules._edits import ImportRequest, add_imports, can_extend, has_import
-from nodeharden.rules._mounts import sub_apps, wrapper_apps
+from nodeharden.rules._edits import ImportOrder, ImportRequest, add_imports, can_extend, \
+    has_import
+from nodeharden.rules._mounts import mounted_file, sub_apps, wrapper_apps
 from nodeharden.rules._production import renders_views, runs_in_production_mode
 
 SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
@@ -1366,7 +1367,7 @@ class _Deferred:
 
     finding: Finding
     field: str | None
-    client_class: str | None
+    client_class: tuple[str, ...] | None
     registrar: tuple[str, str] | None
     #: The project phase reports it (else it only tells of the project's contract).
     report: bool
@@ -1389,6 +1390,9 @@ class _Deferred:
     #: imported as, the finding whose fix logs with a logger the file shows instead, True for
     #: a function), for the project phase to pick (``_with_logger``).
     logger: tuple[str, str, Finding, bool] | None = None
+    #: The error's message sent to the client: an app that answers on the loopback interface
+    #: only sends it to its operators (``_loopback_files``).
+    operator: bool = False
 
 
 @dataclass(frozen=True, order=True)
@@ -1878,7 +1882,7 @@ class Leak:
     #: The project class a branch narrows the error to (``if (err instanceof NotFound)``):
     #: whether it is only ever a client error is a question for the whole project
     #: (``_client_only_class``).
-    client_class: str | None = None
+    client_class: tuple[str, ...] | None = None
     #: The sink is in the branch a route handler takes without ``next`` (``next ? next(err) :
     #: res.json(err)``) and the handler is registered on ``this.<field>`` of a class whose
     #: base class (another file) may declare that field an Express app: (base class name,
@@ -2131,22 +2135,37 @@ def _client_narrowing(cond: Node | None, name: str, facts: FileFacts | None,
     return False
 
 
-def _narrowing_class(node: Node, scope: Node, name: str) -> str | None:
-    """Return ``C`` when ``node`` runs only in the consequence of ``if (name instanceof C)``
-    (``C`` a plain identifier), the innermost such branch."""
+def _narrowing_class(node: Node, scope: Node, name: str) -> tuple[str, ...] | None:
+    """Return ``(C,)`` when ``node`` runs only in the consequence of ``if (name instanceof C)``
+    (``C`` a plain identifier), the innermost such branch; ``(A, B)`` for ``if (name
+    instanceof A || name instanceof B)``: the error is one of them there."""
     child, cur = node, node.parent
     while cur is not None and cur != scope:
         if cur.type in ("if_statement", "ternary_expression") \
                 and child == cur.child_by_field_name("consequence"):
-            cond = unwrap(cur.child_by_field_name("condition"))
-            if cond is not None and cond.type == "binary_expression" \
-                    and text(cond.child_by_field_name("operator")) == "instanceof" \
-                    and text(unwrap(cond.child_by_field_name("left"))) == name:
-                right = cond.child_by_field_name("right")
-                if right is not None and right.type == "identifier":
-                    return text(right)
+            classes = _instanceof_classes(cur.child_by_field_name("condition"), name)
+            if classes:
+                return classes
         child, cur = cur, cur.parent
     return None
+
+
+def _instanceof_classes(cond: Node | None, name: str, depth: int = 0) -> tuple[str, ...]:
+    """Return the classes of ``name instanceof C`` (``C`` a plain identifier), or of an
+    ``||`` chain of such tests of ``name`` only; () for any other condition."""
+    cond = unwrap(cond)
+    if cond is None or cond.type != "binary_expression" or depth > 8:
+        return ()
+    op = text(cond.child_by_field_name("operator"))
+    if op == "||":
+        left = _instanceof_classes(cond.child_by_field_name("left"), name, depth + 1)
+        right = _instanceof_classes(cond.child_by_field_name("right"), name, depth + 1)
+        return left + right if left and right else ()
+    right_node = cond.child_by_field_name("right")
+    if op == "instanceof" and text(unwrap(cond.child_by_field_name("left"))) == name \
+            and right_node is not None and right_node.type == "identifier":
+        return (text(right_node),)
+    return ()
 
 
 #: ``typeof`` results of values that carry no stack and no library's text.
@@ -2816,6 +2835,9 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
                 if obj is not None and obj.type == "identifier" and text(obj) == name \
                         and prop in ("stack", "message"):
                     leak = prop
+                elif obj is not None and obj.type == "identifier" and prop in ("stack", "message") \
+                        and _copied_field(scope, text(obj), prop, name, node):
+                    leak = prop  # `let error = { ...err }; error.message = err.message`
             elif node.type == "identifier" and text(node) == name and node.parent is not None \
                     and node.parent.type in ("arguments", "pair", "shorthand_property_identifier"):
                 # `String(err)` is the error's text ("Error: …", or a thrown string), not
@@ -2873,6 +2895,47 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
                 if kind == "catch" and leak == "error" else None
             yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed, registrar,
                        guards, flag, envelope)
+
+
+def _copied_field(scope: Node, local: str, prop: str, name: str, use: Node) -> bool:
+    """Return True when ``local.prop`` at ``use`` holds the error's own ``prop``: ``local`` is
+    declared once in ``scope`` with an object literal (``let error = { ...err }``: a spread
+    copies only enumerable fields, never ``message`` or ``stack``), never assigned as a whole,
+    and a statement of ``scope``'s own body before ``use`` sets ``local.prop = name.prop`` (or
+    ``name.prop || …``), the only write of that field."""
+    body = scope.child_by_field_name("body")
+    if body is None or body.type != "statement_block" or local == name:
+        return False
+    declared = [decl for decl in walk(body) if decl.type == "variable_declarator"
+                and text(decl.child_by_field_name("name")) == local]
+    init = unwrap(declared[0].child_by_field_name("value")) if len(declared) == 1 else None
+    if init is None or init.type != "object":
+        return False
+    writes = []
+    for node in walk(body):
+        if node.type not in ("assignment_expression", "augmented_assignment_expression"):
+            continue
+        left = node.child_by_field_name("left")
+        if left is None:
+            continue
+        if left.type == "identifier" and text(left) == local:
+            return False  # `error = new ErrorResponse(…)`: another value
+        if left.type == "member_expression" and text(left.child_by_field_name("object")) == local \
+                and text(left.child_by_field_name("property")) == prop:
+            writes.append(node)
+    if len(writes) != 1 or writes[0].start_byte > use.start_byte:
+        return False
+    write = writes[0]
+    if write.parent is None or write.parent.type != "expression_statement" \
+            or write.parent.parent != body:
+        return False  # set in a branch only
+    value = unwrap(write.child_by_field_name("right"))
+    while value is not None and value.type == "binary_expression" \
+            and text(value.child_by_field_name("operator")) in ("||", "??"):
+        value = unwrap(value.child_by_field_name("left"))
+    return value is not None and value.type == "member_expression" \
+        and text(value.child_by_field_name("object")) == name \
+        and text(value.child_by_field_name("property")) == prop
 
 
 #: Calls that throw nothing of the server's in a ``try`` whose catch sends the message: logging,
@@ -3964,6 +4027,12 @@ def _error_visible_elsewhere(scope: Node, name: str, target: Node, depth: int = 
             if text(parent.child_by_field_name("property")) not in ("message", "stack"):
                 continue
             node, parent = parent, parent.parent
+        # `logger.error('…', err.stack || err.message || err)`: the chain yields the error's
+        # stack, message or the error itself, each of which keeps it visible.
+        while parent is not None and (parent.type == "parenthesized_expression" or (
+                parent.type == "binary_expression"
+                and text(parent.child_by_field_name("operator")) in ("||", "??"))):
+            node, parent = parent, parent.parent
         if parent is None:
             continue
         if parent.type == "arguments":
@@ -4605,7 +4674,12 @@ class ErrorHandler(Rule):
 
     def _direct_leak_findings(self, ctx: FileContext, leaks: Iterable[Leak]) -> Iterator[Finding]:
         """Return the findings of ``leaks`` no project fact decides."""
+        defers = None
         for leak in leaks:
+            if leak.leak == "message":
+                defers = self._defers_leaks(ctx) if defers is None else defers
+                if defers:
+                    continue  # the app may answer on loopback only: check_project decides
             if leak.field is None and leak.client_class is None and leak.public_flag is None \
                     and leak.envelope is None and leak.registrar is None \
                     and not leak.guards:  # else check_project decides
@@ -4913,13 +4987,14 @@ class ErrorHandler(Rule):
             contract = _sets_contract(leak, finding, ctx.rel)
             server_text = _rewrites_server_text(leak, finding)
             logger = self._logger_alternative(ctx, leak, finding)
+            own = own or leak.leak == "message"  # `_loopback_files` is the project's to read
             if own or route or contract or server_text or logger is not None:
                 # A leak check_file leaves to the project phase only for its logger is
                 # reported there too.
                 kept.append(_Deferred(finding, leak.field, leak.client_class, leak.registrar,
                                       own or route or server_text or logger is not None, route,
                                       contract, leak.guards, server_text, leak.public_flag,
-                                      leak.envelope, logger))
+                                      leak.envelope, logger, leak.leak == "message"))
         return kept
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -4949,8 +5024,8 @@ class ErrorHandler(Rule):
             for rel, kept in deferred:
                 if kept.registrar is not None and _express_field_in_base(ctx, rel, *kept.registrar):
                     continue  # `next ? next(err) : res.json(err)` in a route of a base's app
-                if kept.client_class is not None \
-                        and _client_only_class(ctx, rel, kept.client_class):
+                if kept.client_class is not None and all(
+                        _client_only_class(ctx, rel, cls) for cls in kept.client_class):
                     continue  # `if (err instanceof NotFound)`: a class only ever a 4xx
                 if any(_project_guard_denies(ctx, rel, *guard) for guard in kept.guards):
                     continue  # an administrators-only route: the message goes to the operator
@@ -4973,10 +5048,23 @@ class ErrorHandler(Rule):
                            and f.line != contract.line})
             where = "" if not also else " (also line{} {})".format(
                 "s" if len(also) > 1 else "", ", ".join(map(str, also)))
+            loopback = _loopback_files(ctx) if any(
+                kept.operator and kept.report for kept in reported) else frozenset()
             for kept in reported:
                 if not kept.report:
                     continue
                 finding = kept.finding
+                if kept.operator and finding.path in loopback:
+                    # An admin API on localhost: its command line client shows the message to
+                    # the operator who sent the request; a generic text would break that.
+                    head = finding.message.split("; ", 1)[0]
+                    yield replace(finding, fix=None, severity="note", message=(
+                        f"{head}: this app listens on the loopback interface only (unless "
+                        "configured otherwise), so its clients are the instance's operators "
+                        "and their tools, which may show the message; not fixed (a generic "
+                        "text would hide what they need to mend); send a generic message for "
+                        "5xx answers before exposing it on another interface"))
+                    continue
                 if kept.route and contract is not None:
                     finding = replace(finding, fix=None, message=(
                         f"{finding.message}; not fixed: the app's final error handler at "
@@ -5027,6 +5115,15 @@ class ErrorHandler(Rule):
                     continue  # the app's own handler wants mending, not a second one
                 message = ("no final error handler: errors reach Express's default handler, "
                            "which answers with the stack trace unless NODE_ENV=production")
+                passing = next((arg for call in facts.uses() if call.target == app.name
+                                for arg in call.args
+                                if _delegating_handler(ctx, facts, arg) is not None), None)
+                if passing is not None:
+                    what = f"`{passing.name}`" if passing.kind == "identifier" \
+                        else "the app's error handler"
+                    message = (f"no final error handler: {what} hands the errors it does not "
+                               "answer on with `next(err)` to Express's default handler, which "
+                               "answers with the stack trace unless NODE_ENV=production")
                 fix = None if fixed else self._handler_fix(ctx, facts, app)
                 fixed = fixed or fix is not None
                 yield ctx.finding(self.id, facts.path, app.start, app.end, message, fix)
@@ -5073,8 +5170,8 @@ class ErrorHandler(Rule):
             fields = {leak.field for leak in leaks if leak.field is not None}
             client = _client_fields(ctx, fields) if fields else set()
             for leak in leaks:
-                if leak.client_class is not None and _client_only_class(ctx, rel,
-                                                                        leak.client_class):
+                if leak.client_class is not None and all(
+                        _client_only_class(ctx, rel, cls) for cls in leak.client_class):
                     continue
                 if leak.registrar is not None and _express_field_in_base(ctx, rel,
                                                                          *leak.registrar):
@@ -5134,7 +5231,9 @@ class ErrorHandler(Rule):
                                             statement):
             return None  # not a statement of its own line: needs a person
         style = ctx.styles[facts.path]
-        import_edits, codes, pino_http, types = _handler_imports(source, facts, style)
+        logger = None if facts.locals_of("pino-http") else _app_logger(ctx, facts, source)
+        import_edits, codes, pino_http, types, log_name = _handler_imports(
+            source, facts, style, logger)
         edits: list[TextEdit] = list(import_edits)
         # The package's import goes too when this call was its only use (no-unused-vars).
         local = source[arg.start:arg.end].split(b"(")[0].strip()
@@ -5152,7 +5251,7 @@ class ErrorHandler(Rule):
         stmt_end = line_start + len(head) + len(statement)
         edits.append(DeferredEdit(line_start, stmt_end, functools.partial(
             _handler_block, app.name or "app", style, codes, pino_http, types,
-            head.decode(), "", None, renders_views(ctx, facts.path))))
+            head.decode(), "", None, renders_views(ctx, facts.path), log_name)))
         return Fix(title="Replace `errorhandler()` with a final error handler that logs the "
                          "error and answers a generic body with the right status",
                    applicability="safe",
@@ -5165,11 +5264,17 @@ class ErrorHandler(Rule):
         lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
         if source is None or lang is None:
             return None
-        at = insertion_point(lang, source, app, _registration_spans(ctx, facts, app))
+        # After the app's handlers that pass errors on too: they answer theirs first.
+        spans = _registration_spans(ctx, facts, app) + [
+            (call.start, call.end) for call in facts.uses() if call.target == app.name
+            and any(_delegating_handler(ctx, facts, arg) is not None for arg in call.args)]
+        at = insertion_point(lang, source, app, sorted(spans))
         if at is None:
             return None  # no route or router registered after the app in this file
         style = ctx.styles[facts.path]
-        import_edits, codes, pino_http, types = _handler_imports(source, facts, style)
+        logger = None if facts.locals_of("pino-http") else _app_logger(ctx, facts, source)
+        import_edits, codes, pino_http, types, log_name = _handler_imports(
+            source, facts, style, logger)
         edits: list[TextEdit] = list(import_edits)
         if at >= len(source) and not source.endswith(b"\n"):
             before, after = "\n\n", None
@@ -5180,7 +5285,7 @@ class ErrorHandler(Rule):
         # Rendered only when the fix is written or shown: check needs no Jinja.
         edits.append(DeferredEdit(at, at, functools.partial(
             _handler_block, app.name or "app", style, codes, pino_http, types, app.indent,
-            before, after, renders_views(ctx, facts.path))))
+            before, after, renders_views(ctx, facts.path), log_name)))
         unsafe = _routes_added_elsewhere(ctx, facts)
         return Fix(title="Add a final error handler that logs the error and answers a generic "
                          "body with the right status",
@@ -5192,12 +5297,77 @@ class ErrorHandler(Rule):
 _EXPRESS_TYPES = ("Request", "Response", "NextFunction")
 
 
-def _handler_imports(source: bytes, facts: FileFacts, style: Style
-                     ) -> tuple[tuple[TextEdit, ...], str, bool, tuple[str, ...]]:
+#: Local names a project's own logger module is imported under.
+_LOGGER_LOCAL = lazy_pattern(r"^(?:[lL]ogger|LOGGER|[lL]og|LOG)$")
+
+
+def _app_logger(ctx: ProjectContext, facts: FileFacts, source: bytes
+                ) -> tuple[str, str] | None:
+    """Return (module specifier, local name) of the project's own logger for a final handler
+    in ``facts``' file: the project module the file already imports as ``logger``/``log``
+    (``_LOGGER_LOCAL``) when it visibly has ``error`` (``_module_logs_errors``), else the one
+    most of the project's other files import so and call ``.error(`` on (two at least, under
+    one name the file does not use: those calls show the method). None: the handler logs
+    with ``console.error``."""
+    for imp in facts.imports:
+        if imp.default and _LOGGER_LOCAL.match(imp.default) and _relative(imp.module) \
+                and _module_logs_errors(ctx, facts.path, imp.module, "default"):
+            return imp.module, imp.default
+
+    def package_of(rel: str) -> str:
+        """The folder of the package.json nearest above ``rel``: another package's logger
+        needs that package's dependencies and configuration."""
+        return max((d for d in ctx.package_dirs if not d or rel.startswith(d + "/")),
+                   key=len, default="")
+
+    package = package_of(facts.path)
+    importers: dict[str, dict[str, set[str]]] = {}  # logger file -> local name -> importers
+    for other in ctx.facts.values():
+        if other.path == facts.path or is_test_file(other.path) \
+                or package_of(other.path) != package:
+            continue
+        for imp in other.imports:
+            if imp.default and _LOGGER_LOCAL.match(imp.default) and _relative(imp.module) \
+                    and re.search(rf"(?<![\w$.]){re.escape(imp.default)}\s*\.\s*error\s*\("
+                                  .encode(), ctx.read(other.path) or b""):
+                rel = _resolve(ctx, other.path, imp.module)
+                if rel is not None:
+                    importers.setdefault(rel, {}).setdefault(imp.default, set()).add(other.path)
+    ranked = sorted(((len(files), rel, local) for rel, names in importers.items()
+                     for local, files in names.items()), reverse=True)
+    if not ranked or ranked[0][0] < 2 or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+        return None
+    count, rel, local = ranked[0]
+    if package_of(rel) != package:
+        return None
+    if re.search(rf"(?<![\w$.]){re.escape(local)}(?![\w$])".encode(), source):
+        return None  # the name means something else in this file
+    spec = posixpath.relpath(rel, posixpath.dirname(facts.path) or ".")
+    if not spec.startswith("."):
+        spec = "./" + spec
+    base, ext = posixpath.splitext(spec)
+    # Written as the importers write it: with the file's extension (ES modules) or without.
+    samples = [imp.module for path in importers[rel][local]
+               for imp in ctx.facts[path].imports if imp.default == local]
+    if ext and not any(sample.endswith(ext) for sample in samples):
+        spec = base
+    if posixpath.basename(spec) == "index" and samples and all(
+            not sample.endswith(("/index", "/index" + ext)) for sample in samples):
+        spec = posixpath.dirname(spec)
+    if _resolve(ctx, facts.path, spec) != rel:
+        return None
+    return spec, local
+
+
+def _handler_imports(source: bytes, facts: FileFacts, style: Style,
+                     logger: tuple[str, str] | None = None
+                     ) -> tuple[tuple[TextEdit, ...], str, bool, tuple[str, ...], str | None]:
     """Return what a new final handler needs in its file: the import edits (``STATUS_CODES``,
-    and Express's types in TypeScript), the local name of ``STATUS_CODES``, whether pino-http
-    already logs a 500's error in its access line (unless it logs no responses), and the
-    Express types' names for the handler's parameters (none in JavaScript)."""
+    Express's types in TypeScript, and the project's ``logger``: its module and local name),
+    the local name of ``STATUS_CODES``, whether pino-http already logs a 500's error in its
+    access line (unless it logs no responses), the Express types' names for the handler's
+    parameters (none in JavaScript), and the name of the logger it logs with (None:
+    ``console.error``)."""
     requests = [ImportRequest("node:http", names=("STATUS_CODES",))]
     if style.declaration == "var" and style.module != "esm":
         # A file that declares with `var` only (ES5): `http.STATUS_CODES` through a plain
@@ -5208,31 +5378,40 @@ def _handler_imports(source: bytes, facts: FileFacts, style: Style
             rf"(?<![\w$.]){local}(?![\w$])".encode(), source)]
         if free:
             requests = [ImportRequest("node:http", default=free[0], members=("STATUS_CODES",))]
-    if style.typescript and has_import(facts, "express") is None:
+    typed = style.typescript and has_import(facts, "express") is None
+    if typed:
         requests.append(ImportRequest("express", names=_EXPRESS_TYPES))
-    imports = add_imports(source, facts, style, requests)
+    order = None
+    if logger is not None:
+        requests.append(ImportRequest(logger[0], default=logger[1]))
+        # The logger's import keeps the order of module names the file's imports follow
+        # (eslint-plugin-import's alphabetize), when they follow one.
+        order = None if style.sorted_imports else ImportOrder(sort_imports=(), by_module=True)
+    imports = add_imports(source, facts, style, requests, order=order)
     codes = imports.bindings[0].names["STATUS_CODES"]
     pino_http = bool(facts.locals_of("pino-http")) and b"autoLogging" not in source
     express_local = has_import(facts, "express")
     types = (tuple(f"{express_local}.{name}" for name in _EXPRESS_TYPES) if express_local
              else tuple(imports.bindings[1].names[name] for name in _EXPRESS_TYPES)
              if style.typescript else ())
-    return tuple(imports.edits), codes, pino_http, types
+    log_name = imports.bindings[-1].local if logger is not None else None
+    return tuple(imports.edits), codes, pino_http, types, log_name
 
 
 def _handler_block(app: str, style: Style, codes: str, pino_http: bool,
                    types: tuple[str, ...], indent: str, before: str, after: str | None,
-                   html: bool = False) -> str:
+                   html: bool = False, logger: str | None = None) -> str:
     """Return the inserted handler: ``handler_source`` indented with ``indent`` between
     ``before`` and ``after`` (None: at the end of a file without a final line end, so no
     line end after the handler either)."""
-    code = handler_source(app, style, codes, pino_http, types, html)
+    code = handler_source(app, style, codes, pino_http, types, html, logger)
     block = "".join(indent + line + "\n" if line else "\n" for line in code.split("\n"))
     return before + (block.rstrip("\n") if after is None else block + after)
 
 
 def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
-                   types: tuple[str, ...] = (), html: bool = False) -> str:
+                   types: tuple[str, ...] = (), html: bool = False,
+                   logger: str | None = None) -> str:
     """Return the error handler statement in the file's style (no indentation of its own, line
     ends ``\n``): the template's handler (``snippets/errors.js.jinja``) written inline;
     ``codes`` is the local name of ``node:http``'s ``STATUS_CODES``, ``pino_http`` says the
@@ -5240,7 +5419,7 @@ def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
     ``res`` and ``next``; ``html`` answers the status text as a page instead of JSON."""
     return render_snippet("errors.js", replace(style, eol="\n"), inline=True, app=app,
                           status_codes=codes, pino_http=pino_http, types=list(types), html=html,
-                          declaration=style.declaration)
+                          declaration=style.declaration, logger=logger or "")
 
 
 #: The ``errorhandler`` package loaded where it is called, with no local of its own:
@@ -5585,6 +5764,8 @@ def _three_parameter_handler(ctx: ProjectContext, facts: FileFacts,
 def _registers_handler(ctx: ProjectContext, facts: FileFacts, args: list[ArgFact]) -> bool:
     imported = {name: imp.module for imp in facts.imports for name in imp.locals()}
     for arg in args:
+        if _delegating_handler(ctx, facts, arg) is not None:
+            continue  # it hands the errors it does not answer to Express's default handler
         if arg.kind == "function" and arg.params == 4:
             return True
         if arg.kind == "identifier":
@@ -5605,6 +5786,84 @@ def _registers_handler(ctx: ProjectContext, facts: FileFacts, args: list[ArgFact
                           or _module_has_handler(ctx, facts.path, found.group(1))):
                 return True
     return False
+
+
+def _delegating_handler(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> Node | None:
+    """Return the four-parameter function a ``use`` argument registers when this phase can
+    read its body and that body passes errors on (``_passes_errors_on``): a function written
+    in place, one declared in the file, or one a project module exports under the name the
+    file imports (``module.exports = { errorMiddleware(err, req, res, next) {…} }``). None when
+    it answers every error or cannot be read (the benefit of the doubt)."""
+    if arg.kind not in ("function", "identifier"):
+        return None
+    parsed = _source_of(ctx, facts.path)
+    if parsed is None:
+        return None
+    root = parsed[2].root_node
+    if arg.kind == "function":
+        fn: Node | None = root.descendant_for_byte_range(arg.start, arg.end)
+        while fn is not None and fn.type not in _FUNCTIONS:
+            fn = fn.parent
+        return fn if fn is not None and _passes_errors_on(fn) else None
+    if facts.function_params.get(arg.name) == 4:
+        fn = _defined(root, arg.name)
+        return fn if fn is not None and fn.type in _FUNCTIONS and _passes_errors_on(fn) \
+            else None
+    binding = _import_binding(facts.imports, arg.name)
+    if binding is None or not _relative(binding[0]):
+        return None
+    rel = _resolve(ctx, facts.path, binding[0])
+    target = _source_of(ctx, rel) if rel is not None else None
+    if target is None:
+        return None
+    exported = binding[1] or "default"
+    troot = target[2].root_node
+    found = [fn for fn in walk(troot) if fn.type in _FUNCTIONS
+             and len(parameters(fn)) == 4 and exported in _exported_as(fn, troot)
+             | _exported_method(fn)]
+    return found[0] if len(found) == 1 and _passes_errors_on(found[0]) else None
+
+
+def _exported_method(fn: Node) -> set[str]:
+    """Return ``{N}`` for a method ``N(…) {…}`` of the object a CommonJS module exports
+    (``module.exports = { N(err, req, res, next) {…} }``), else an empty set."""
+    obj = fn.parent
+    assign = obj.parent if obj is not None and obj.type == "object" else None
+    if fn.type != "method_definition" or assign is None \
+            or assign.type != "assignment_expression" \
+            or _export_key(assign.child_by_field_name("left")) != "default":
+        return set()
+    return {text(fn.child_by_field_name("name"))}
+
+
+def _passes_errors_on(fn: Node) -> bool:
+    """Return True when error handler ``fn`` (four parameters) ends with ``next(err)`` (or
+    ``return next(err)``) as the last statement of its body, on every way that answers no
+    earlier branch: the errors it does not answer go on to the next handler, Express's own
+    when none follows. A statement of the body before it that answers outside a branch makes
+    it no delegator."""
+    params = parameters(fn)
+    body = fn.child_by_field_name("body")
+    if len(params) != 4 or params[0].type != "identifier" or params[3].type != "identifier" \
+            or body is None or body.type != "statement_block":
+        return False
+    statements = [stmt for stmt in body.named_children if stmt.type != "comment"]
+    if not statements:
+        return False
+    last = statements[-1]
+    call = unwrap(last.named_children[0]) if last.type in (
+        "expression_statement", "return_statement") and last.named_children else None
+    if call is None or call.type != "call_expression":
+        return False
+    callee = call.child_by_field_name("function")
+    args_node = call.child_by_field_name("arguments")
+    args = code_children(args_node) if args_node is not None else []
+    if callee is None or callee.type != "identifier" or text(callee) != text(params[3]) \
+            or len(args) != 1 or text(unwrap(args[0])) != text(params[0]):
+        return False
+    res = text(params[2])
+    return not any(stmt.type == "expression_statement" and _mentions_name(stmt, res)
+                   for stmt in statements[:-1])
 
 
 def _registered_imports(ctx: ProjectContext, facts: FileFacts) -> Iterator[tuple[str, str]]:
@@ -6541,6 +6800,10 @@ def _key_text(node: Node | None) -> str | None:
     return string_value(node) if node.type == "string" else text(node)
 
 
+#: The specifier of a ``require``, dynamic ``import`` or ``import … from`` / ``export … from``.
+_IMPORT_SPECIFIER = re.compile(rb"(?:\brequire\s*\(|\bimport\s*\(|\bfrom)\s*(['\"])([^'\"\n]+)\1")
+
+
 def _constructed_with_4xx(ctx: ProjectContext, cls: _ErrorClass) -> bool:
     """Return True when every use of ``cls`` in application code constructs it with a 4xx at
     its status parameter (``new C(422, …)``, a subclass's ``super(404, …)``), or only names it
@@ -6550,11 +6813,18 @@ def _constructed_with_4xx(ctx: ProjectContext, cls: _ErrorClass) -> bool:
         return False
     default_export, named_export = _exports_of(declared[2].root_node, cls.name)
     stem = posixpath.splitext(posixpath.basename(cls.rel))[0].encode()
+    named = re.compile(rb"(?<![\w$])" + re.escape(cls.name.encode()) + rb"(?![\w$])")
     for sf in ctx.files:  # a file the scan could not read may construct it too
-        if sf.rel not in ctx.facts and not is_test_file(sf.rel) \
-                and posixpath.splitext(sf.rel)[1] in JS_SUFFIXES \
-                and (cls.name.encode() in (ctx.read(sf.rel) or b"")
-                     or stem in (ctx.read(sf.rel) or b"")):
+        if sf.rel in ctx.facts or is_test_file(sf.rel) \
+                or posixpath.splitext(sf.rel)[1] not in JS_SUFFIXES:
+            continue
+        data = ctx.read(sf.rel) or b""
+        # The class by its name (`getNotFoundError` is another name), or a module that
+        # imports the class's file (`require('../utils')` for utils/index.js): a word that
+        # merely contains the file's stem (`index` in a vendored bundle) reaches nothing.
+        if named.search(data) or (stem in data and any(
+                ctx.resolve_import(sf.rel, spec.decode("utf-8", "replace")) == cls.rel
+                for _, spec in _IMPORT_SPECIFIER.findall(data))):
             return False
     for rel in _app_files(ctx):
         facts = ctx.facts[rel]
@@ -6840,6 +7110,150 @@ def _handler_anywhere_else(ctx: ProjectContext) -> bool:
         if _has_handler(ctx, facts):
             return True
     return False
+
+
+#: The callee of a module's export called where it is required: ``require('./users')(…)``.
+_INLINE_REQUIRE_CALL = lazy_pattern(r"require\(\s*(['\"])(\.[^'\"]+)\1\s*\)")
+#: Host names of the loopback interface: a server listening on one answers this host only.
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
+
+
+def _loopback_host(node: Node | None, root: Node, depth: int = 0,
+                   defaulted: bool = False) -> bool:
+    """Return True when ``node`` (a ``listen`` host argument) is a setting whose default is a
+    loopback host: an ``a || 'localhost'`` / ``a ?? '127.0.0.1'`` whose fallback is one, read
+    through a name bound once to it (also taken from an object by destructuring: ``const {
+    host } = cfg.admin``) or a member the file sets once (``cfg.admin.host = cfg.admin.host ||
+    'localhost'``). A plain literal is not enough (``defaulted``): tests pin ``'127.0.0.1'``,
+    and so do apps a reverse proxy on the same host serves to everyone."""
+    node = unwrap(node)
+    if node is None or depth > 5:
+        return False
+    value = string_value(node)
+    if value is not None:
+        return defaulted and value.lower() in _LOOPBACK_HOSTS
+    if node.type == "binary_expression" \
+            and text(node.child_by_field_name("operator")) in ("||", "??"):
+        return _loopback_host(node.child_by_field_name("right"), root, depth + 1, True)
+    if node.type == "identifier":
+        found: list[Node] = []
+        for decl in walk(root):
+            if decl.type != "variable_declarator":
+                continue
+            bound = decl.child_by_field_name("name")
+            init = decl.child_by_field_name("value")
+            if bound is None:
+                continue
+            if bound.type == "identifier" and text(bound) == text(node):
+                found.append(init if init is not None else decl)
+            elif bound.type == "object_pattern" and init is not None and any(
+                    part.type == "shorthand_property_identifier_pattern"
+                    and text(part) == text(node) for part in bound.named_children):
+                found.append(decl)  # `const { host } = cfg.admin`: cfg.admin.host
+        if len(found) != 1 or any(use.parent is not None
+                                  and use.parent.type == "assignment_expression"
+                                  and use.parent.child_by_field_name("left") == use
+                                  for use in walk(root) if use.type == "identifier"
+                                  and text(use) == text(node)):
+            return False
+        if found[0].type == "variable_declarator":
+            init = found[0].child_by_field_name("value")
+            if init is None or init.type not in ("member_expression", "identifier"):
+                return False
+            return _member_loopback(f"{text(init)}.{text(node)}", root, depth + 1, defaulted)
+        return _loopback_host(found[0], root, depth + 1, defaulted)
+    if node.type == "member_expression":
+        return _member_loopback(text(node), root, depth + 1, defaulted)
+    return False
+
+
+def _member_loopback(member: str, root: Node, depth: int, defaulted: bool) -> bool:
+    """Return True when the file assigns ``member`` (``cfg.admin.host``) exactly once, with a
+    loopback host or a value falling back to one (``_loopback_host``)."""
+    member = re.sub(r"\s+", "", member)
+    writes = [n for n in walk(root) if n.type in ("assignment_expression",
+                                                    "augmented_assignment_expression")
+              and re.sub(r"\s+", "", text(n.child_by_field_name("left"))) == member]
+    if len(writes) != 1 or writes[0].type != "assignment_expression":
+        return False
+    return _loopback_host(writes[0].child_by_field_name("right"), root, depth, defaulted)
+
+
+def _loopback_files(ctx: ProjectContext) -> frozenset[str]:
+    """Return the project files whose routes answer only on the loopback interface unless the
+    operator configures another host: a file whose Express apps are all listened on in that
+    file, every ``listen(port, host, …)`` with a host setting that defaults to a loopback
+    host (``_loopback_host``), not exported and trusting no proxy; and the files only such
+    files mount. Their callers are the instance's operators and tools on the same host (an
+    admin API and its command line client), who read an error's text to mend what they
+    sent."""
+    memo = ctx.extra.get("error-handler:loopback")
+    if isinstance(memo, frozenset):
+        return memo
+    roots: set[str] = set()
+    for facts in ctx.app_files():
+        if is_test_file(facts.path) or facts.exports_app:
+            continue
+        names = {app.name for app in facts.apps if app.kind == "app"}
+        if not names or None in names:
+            continue
+        data = ctx.read(facts.path) or b""
+        if b"listen" not in data or re.search(rb"trust\s*proxy", data):
+            continue  # a proxy in front of it serves it to everyone
+        root = _root_of(ctx, facts.path)
+        if root is None:
+            continue
+        listened: set[str] = set()
+        loopback = True
+        for call in walk(root):
+            callee = call.child_by_field_name("function") \
+                if call.type == "call_expression" else None
+            if callee is None or callee.type != "member_expression" \
+                    or text(callee.child_by_field_name("property")) != "listen":
+                continue
+            receiver = text(callee.child_by_field_name("object"))
+            args = call.child_by_field_name("arguments")
+            values = code_children(args) if args is not None else []
+            if receiver not in names:
+                if re.search(r"(?i)server|srv|http", receiver):
+                    loopback = False  # `http.createServer(app).listen(…)`: not read here
+                continue
+            listened.add(receiver)
+            if len(values) < 2 or not _loopback_host(values[1], root):
+                loopback = False
+        if loopback and listened == names:
+            roots.add(facts.path)
+    found = set(roots)
+    if roots:
+        # Who mounts each file's app or router (`app.use('/users', require('./users')())`).
+        parents: dict[str, set[str]] = {}
+        for facts in ctx.facts.values():
+            receivers = {app.name for app in facts.apps if app.name}
+            if is_test_file(facts.path) or not receivers:
+                continue
+            for use in facts.uses():
+                if use.target not in receivers:
+                    continue
+                for arg in use.args:
+                    rel = mounted_file(ctx, facts, arg)
+                    inline = _INLINE_REQUIRE_CALL.fullmatch(arg.name) \
+                        if rel is None and arg.kind == "call" else None
+                    if inline is not None:
+                        rel = ctx.resolve_import(facts.path, inline.group(2))
+                    if rel is not None and rel != facts.path:
+                        parents.setdefault(rel, set()).add(facts.path)
+
+        def only_loopback(rel: str, seen: frozenset[str]) -> bool:
+            if rel in roots:
+                return True
+            above = parents.get(rel)
+            return bool(above) and rel not in seen and all(
+                only_loopback(parent, seen | {rel}) for parent in sorted(above or ()))
+
+        found.update(rel for rel in parents if only_loopback(rel, frozenset()))
+    result = frozenset(found)
+    ctx.extra["error-handler:loopback"] = result
+    return result
 
 
 #: What may be done with an app that mounts nothing on it: settings and listening.
