@@ -195,9 +195,22 @@ def _value_context(before: str) -> tuple[str, str | None]:
         return "other", "an `ORDER BY`/`GROUP BY` column or direction"
     if re.search(r"\b(from|join|into|update|table|exists)$", low):
         return "other", "a table name"
-    if re.search(r"\bselect(\s+distinct)?$", low) or stripped.endswith(","):
-        return "other", "a column name"
+    if re.search(r"\bselect(\s+distinct)?$", low):
+        return "other", _SELECT_LIST
+    if stripped.endswith(","):
+        clauses = re.findall(r"\b(select|from|join|where|set|into|by|having|on)\b", low)
+        clause = clauses[-1] if clauses else ""
+        if clause == "select":
+            return "other", _SELECT_LIST
+        if clause in ("from", "join"):
+            return "other", "a table name"
+        return "other", "a column name" if clause == "into" else None
     return "other", None
+
+
+#: What a bare substitution in a select list is: a column, or any expression (a function
+#: call, a literal, a sub-query), not necessarily a name.
+_SELECT_LIST = "part of the select list (a column or an expression)"
 
 
 _FUNCTIONS = {"lower", "upper", "trim", "coalesce", "ifnull", "nullif", "length", "abs",
@@ -227,17 +240,21 @@ def _paren_keyword(before: str) -> str | None:
 
 
 def parameterize(pieces: Pieces, placeholder: str,
-                 constant: frozenset[tuple[int, int]] = frozenset()) -> Rewrite:
+                 constant: frozenset[tuple[int, int]] = frozenset(),
+                 escaped: frozenset[tuple[int, int]] = frozenset()) -> Rewrite:
     """Return the statement with every value replaced by a placeholder (``?`` or ``$``).
 
     A value inside a quoted SQL string turns the whole quoted string into one parameter (so
     ``LIKE '%${term}%'`` becomes ``LIKE ?`` with ``\\`%${term}%\\``` as its parameter); a bare
     value in a value position becomes a placeholder; a bare value elsewhere stays in the text
     when it is only constant SQL (its byte span in ``constant``: a fragment chosen by a
-    condition, a column list written in the code) and is a problem otherwise."""
+    condition, a column list written in the code) and is a problem otherwise. A value the
+    driver has already escaped (its span in ``escaped``) is a problem wherever it sits: a
+    placeholder would escape it a second time, and the stored text would keep the quotes."""
     out: list[str] = []
     params: list[str] = []
     problems: list[str] = []
+    twice: list[str] = []  # escaped values: after the other problems, which say more
     state = "code"
     literal: list[str | Node] = []
     raw: list[str] = []
@@ -250,6 +267,16 @@ def parameterize(pieces: Pieces, placeholder: str,
 
     for index, part in enumerate(pieces.parts):
         if not isinstance(part, str):
+            if (part.start_byte, part.end_byte) in escaped:
+                twice.append(
+                    f"`{text(part)}` is already escaped for SQL and a placeholder would escape "
+                    "it again: make every value a parameter, passing what the escaping call "
+                    "is given")
+                if state == "str":
+                    literal.append(part)
+                else:
+                    out.append(text(part))
+                continue
             if state == "str":
                 literal.append(part)
                 continue
@@ -337,7 +364,7 @@ def parameterize(pieces: Pieces, placeholder: str,
             i += 1
     if state == "str":
         problems.append("a quoted string is not closed")
-    return Rewrite(sql="".join(out), params=params, problems=problems, inline=inline)
+    return Rewrite(sql="".join(out), params=params, problems=problems + twice, inline=inline)
 
 
 def _literal_param(literal: list[str | Node]) -> str:

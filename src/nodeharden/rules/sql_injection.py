@@ -792,6 +792,8 @@ class _NameIndex:
     uses: dict[tuple[int, str], tuple[list[Node], list[Node]]] = field(default_factory=dict)
     #: ``_import_of`` results by name.
     imports: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    #: ``_package_bindings``: names bound to a package's module or export.
+    packages: dict[str, tuple[str, str]] | None = None
 
 
 _NAME_INDEX: list[_NameIndex] = []
@@ -1058,6 +1060,8 @@ class _EvalState:
     env_written: frozenset[str] | None = None
     #: The module whose tree ``_reach`` walks (its imports are relative to it).
     rel: str = ""
+    #: How many calls of a driver's escaping function ``_reach`` has met (``_escaper_kept``).
+    escaped: int = 0
 
 
 _STATE = _EvalState()
@@ -2124,6 +2128,221 @@ def _returned_of_arguments(imported: tuple[str, str], method: str | None, args: 
     return found
 
 
+#: Packages whose functions escape a value into a SQL literal or a quoted identifier.
+_MYSQL_PACKAGES = frozenset({"mysql", "mysql2", "mysql2/promise", "sqlstring"})
+_SEQUELIZE_PACKAGES = frozenset({"sequelize", "sequelize-typescript", "@sequelize/core"})
+#: Names a mysql connection or pool usually goes by (``connection.escape(v)``).
+_MYSQL_HANDLES = frozenset({"connection", "conn", "con", "cnx", "pool", "db", "database",
+                            "client", "mysql", "sql", "sqlstring", "promisepool"})
+#: mysql calls that make a connection or pool (whose ``escape`` is the driver's).
+_MYSQL_MAKERS = frozenset({"createConnection", "createPool", "createPoolCluster",
+                           "getConnection"})
+_PG_FORMAT_SPEC_RE = lazy_pattern(r"%(?:%|(\d+)\$([sIL])|([sIL]))")
+
+
+def _package_bindings(node: Node) -> dict[str, tuple[str, str]]:
+    """Return the file's names bound at the top to a package (not a relative module): name ->
+    (package, exported name; "" for the module itself), from ``import`` or a declaration of
+    ``require('pkg')`` (also destructured)."""
+    index = _name_index(node)
+    if index.packages is not None:
+        return index.packages
+    found: dict[str, tuple[str, str]] = {}
+    for stmt in index.root.named_children:
+        if stmt.type == "import_statement":
+            spec = string_value(stmt.child_by_field_name("source"))
+            if spec is None or spec.startswith("."):
+                continue
+            for part in walk(stmt):
+                if part.type == "import_specifier":
+                    name = part.child_by_field_name("name")
+                    alias = part.child_by_field_name("alias") or name
+                    found[text(alias)] = (spec, text(name))
+                elif part.type == "identifier" and part.parent is not None and \
+                        part.parent.type in ("import_clause", "namespace_import"):
+                    found[text(part)] = (spec, "")
+        elif stmt.type in ("lexical_declaration", "variable_declaration"):
+            for decl in code_children(stmt):
+                value = decl.child_by_field_name("value") if \
+                    decl.type == "variable_declarator" else None
+                target = decl.child_by_field_name("name") if value is not None else None
+                if value is None or target is None or value.type != "call_expression" or \
+                        text(value.child_by_field_name("function")) != "require":
+                    continue
+                args = code_children(value.child_by_field_name("arguments") or value)
+                spec = string_value(args[0]) if len(args) == 1 else None
+                if spec is None or spec.startswith("."):
+                    continue
+                if target.type == "identifier":
+                    found[text(target)] = (spec, "")
+                elif target.type == "object_pattern":
+                    for prop in code_children(target):
+                        if prop.type == "shorthand_property_identifier_pattern":
+                            found[text(prop)] = (spec, text(prop))
+                        elif prop.type == "pair_pattern":
+                            key = prop.child_by_field_name("key")
+                            val = prop.child_by_field_name("value")
+                            if key is not None and val is not None and \
+                                    val.type == "identifier":
+                                found[text(val)] = (spec, text(key))
+    index.packages = found
+    return found
+
+
+def _package_of(ident: Node) -> tuple[str, str] | None:
+    """Return (package, exported name) ``ident`` is bound to by a top-level import or
+    ``require`` (``_package_bindings``), when nothing else in the file binds or assigns the
+    name."""
+    held = _package_bindings(ident).get(text(ident))
+    if held is None:
+        return None
+    # Bound once in the file: no assignment, no parameter or function of the same name.
+    writes = [n for n in _occurrences(text(ident), _root(ident)) if _write_kind(n) is not None]
+    return held if len(writes) <= 1 else None
+
+
+def _pg_format_kept(args: list[Node]) -> list[Node] | None:
+    """Return what of a pg-format ``format(fmt, …)`` call the result may hold unescaped: the
+    format text and the arguments ``%s`` puts in as they are (``%L`` and ``%I`` quote theirs);
+    None when the format text is not written in the call."""
+    if not args or any(a.type == "spread_element" for a in args):
+        return None
+    fmt = string_value(args[0]) if args[0].type == "string" else None
+    if fmt is None and args[0].type == "template_string" and \
+            not any(c.type == "template_substitution" for c in args[0].named_children):
+        fmt = text(args[0])[1:-1]
+    if fmt is None:
+        return None
+    raw: set[int] = set()
+    position = 0
+    for match in _PG_FORMAT_SPEC_RE.finditer(fmt):
+        if match.group(1) is not None:
+            index, kind = int(match.group(1)) - 1, match.group(2)
+        elif match.group(3) is not None:
+            index, kind = position, match.group(3)
+            position += 1
+        else:
+            continue  # `%%`
+        if kind == "s":
+            raw.add(index)
+    return [args[0]] + [a for i, a in enumerate(args[1:]) if i in raw]
+
+
+def _escaper_kept(call: Node) -> list[Node] | None:
+    """Return, for a call of a SQL driver's escaping function, the arguments whose text its
+    result may still hold as they are (none for ``escape(v)``: a quoted SQL literal; the SQL
+    text for mysql's ``format(sql, values)``); None when the call is no known escaper.
+
+    Known: mysql/mysql2/sqlstring ``escape``/``escapeId``/``format`` (imported, or called on
+    the module, on a connection or pool it makes or on a name one goes by), Sequelize's
+    ``sequelize.escape`` (on an instance, in a file that imports Sequelize), pg's
+    ``escapeLiteral``/``escapeIdentifier`` and pg-format's ``format``/``literal``/``ident``.
+    An app's own ``escape`` (imported from elsewhere, or defined in the project) is none."""
+    fn = call.child_by_field_name("function")
+    args = code_children(call.child_by_field_name("arguments") or call)
+    if fn is None or call.type != "call_expression":
+        return None
+    if fn.type == "identifier":
+        held = _package_of(fn)
+        return _package_escaper(held[0], held[1], args) if held is not None else None
+    if fn.type != "member_expression":
+        return None
+    method = text(fn.child_by_field_name("property"))
+    receiver = fn.child_by_field_name("object")
+    if receiver is None or method not in ("escape", "escapeId", "format", "escapeLiteral",
+                                          "escapeIdentifier", "literal", "ident", "withArray"):
+        return None
+    if receiver.type == "identifier":
+        held = _package_of(receiver)
+        if held is not None:
+            if held[1] == "":
+                return _package_escaper(held[0], method, args)
+            return None
+    name = text(receiver.child_by_field_name("property") or receiver)
+    packages = {spec for spec, _ in _package_bindings(receiver).values()}
+    if method == "escape" and packages & _SEQUELIZE_PACKAGES and \
+            name.lower().endswith("sequelize"):
+        return []
+    if method in ("escapeLiteral", "escapeIdentifier") and "pg" in packages and \
+            receiver.type != "this":
+        return []
+    if method in ("escape", "escapeId", "format") and packages & _MYSQL_PACKAGES and (
+            _mysql_handle(receiver) or name.lower() in _MYSQL_HANDLES and
+            not _from_project_module(receiver)):
+        return [] if method != "format" else args[:1]
+    return None
+
+
+def _package_escaper(package: str, name: str, args: list[Node]) -> list[Node] | None:
+    """Return ``_escaper_kept``'s answer for a package's function ``name``."""
+    if package in _MYSQL_PACKAGES:
+        if name in ("escape", "escapeId"):
+            return []
+        return args[:1] if name == "format" else None
+    if package == "pg" and name in ("escapeLiteral", "escapeIdentifier"):
+        return []
+    if package == "pg-format":
+        if name in ("literal", "ident"):
+            return []
+        if name in ("", "default", "format"):
+            return _pg_format_kept(args)
+        if name == "withArray" and len(args) == 2:
+            kept = _pg_format_kept(args[:1])
+            fmt = text(args[0])
+            return None if kept is None else \
+                args if "%s" in fmt or re.search(r"%\d+\$s", fmt) else kept
+    return None
+
+
+def _from_project_module(node: Node) -> bool:
+    """Return True when ``node`` (or the object it is a property of) is a name the file
+    imports or requires from a relative module: the project's own object, whose ``escape``
+    may be anything."""
+    while node.type == "member_expression":
+        node = node.child_by_field_name("object") or node
+    if node.type != "identifier":
+        return node.type != "this"
+    for occ in _occurrences(text(node), _root(node)):
+        if _write_kind(occ) is None:
+            continue
+        statement = enclosing(occ, ("import_statement", "lexical_declaration",
+                                    "variable_declaration"))
+        if statement is None:
+            continue
+        source = statement.child_by_field_name("source") if \
+            statement.type == "import_statement" else None
+        spec = string_value(source) if source is not None else None
+        if spec is not None and spec.startswith(".") or \
+                re.search(r"\brequire\s*\(\s*['\"]\.", text(statement)):
+            return True
+    return False
+
+
+def _mysql_handle(receiver: Node) -> bool:
+    """Return True when ``receiver`` is a ``const`` of the module or function made by a mysql
+    package's ``createConnection``/``createPool``/… (``await`` allowed)."""
+    if receiver.type != "identifier":
+        return False
+    bound = _binding(receiver)
+    held = _const_value(text(receiver), bound[1]) if bound is not None else None
+    value = held[1] if held is not None else None
+    if value is not None and value.type == "await_expression" and value.named_children:
+        value = value.named_children[0]
+    fn = value.child_by_field_name("function") if value is not None and \
+        value.type == "call_expression" else None
+    if fn is None or fn.type != "member_expression":
+        return False
+    if text(fn.child_by_field_name("property")) not in _MYSQL_MAKERS:
+        return False
+    maker = fn.child_by_field_name("object")
+    if maker is None:
+        return False
+    if maker.type == "identifier":
+        held_by = _package_of(maker)
+        return held_by is not None and held_by[0] in _MYSQL_PACKAGES or _mysql_handle(maker)
+    return False
+
+
 def _reach(node: Node | None, depth: int, seen: _Seen) -> set[object]:
     """Return what the value ``node`` may be made of that a client could steer: ``_REQUEST``
     (a request read: ``req.query.x``, a variable or field written from one, a value a
@@ -2195,6 +2414,12 @@ def _reach(node: Node | None, depth: int, seen: _Seen) -> set[object]:
             continue
         if kind == "call_expression" and _numeric(cur):
             continue  # `parseInt(x, 10)`, `Number(x)`, `Math.floor(x)`: a number or NaN
+        if kind == "call_expression" and (kept := _escaper_kept(cur)) is not None:
+            # A driver's escaping function: its result is a quoted SQL literal or name,
+            # whatever it is given (what `format` puts in as it is stays).
+            _STATE.escaped += 1
+            stack.extend(kept)
+            continue
         if kind in ("call_expression", "new_expression"):
             fn = cur.child_by_field_name("function") or cur.child_by_field_name("constructor")
             args = cur.child_by_field_name("arguments")
@@ -3874,16 +4099,20 @@ class SqlInjection(Rule):
             # Numbers, sqlite's own row ids, constant SQL fragments and placeholder lists
             # (`ids.map(() => '?').join(',')`): nothing a client controls.
             return None
-        seen: _Seen = {}
         reach: set[object] = set()
+        escaped: set[tuple[int, int]] = set()
         for value in open_values:
-            reach |= _reach(value, 0, seen)
+            before = _STATE.escaped
+            reach |= _reach(value, 0, {})
+            if _STATE.escaped != before:
+                # Already through a driver's escaping function: never a placeholder's.
+                escaped.add((value.start_byte, value.end_byte))
         if not reach:
-            # Ids from the database, dates, configuration, imports, fields set in the code:
-            # built text, but none a client sends.
+            # Ids from the database, dates, configuration, imports, fields set in the code,
+            # values the driver has escaped: built text, but none a client may break out of.
             return None
         finding = self._report(ctx, call, method, args, driver, source, pieces,
-                               frozenset(known))
+                               frozenset(known), frozenset(escaped))
         return self._held(ctx, finding, reach)
 
     @staticmethod
@@ -3899,15 +4128,17 @@ class SqlInjection(Rule):
 
     def _report(self, ctx: FileContext, call: Node, method: str, args: list[Node],
                 driver: str | None, source: _Source, pieces: Pieces,
-                known: frozenset[tuple[int, int]] = frozenset()) -> Finding:
+                known: frozenset[tuple[int, int]] = frozenset(),
+                escaped: frozenset[tuple[int, int]] = frozenset()) -> Finding:
         """Return the finding of a call whose SQL embeds values (``known``: the byte spans of
-        the values that are constant, which the message does not blame)."""
+        the values that are constant, which the message does not blame; ``escaped``: those
+        of values a driver's escaping function made, which no placeholder may take)."""
         how = "a template literal" if source.expr.type == "template_string" else "`+`"
         base = f"SQL built with {how} from values can be injected"
         if source.variable:
             base += f" (`{source.variable}`)"
         placeholder = "$" if driver == "pg" else "?"
-        rewrite = parameterize(pieces, placeholder, known)
+        rewrite = parameterize(pieces, placeholder, known, escaped)
         if rewrite.problems:
             return ctx.node_finding(
                 self.id, call, f"{base}: {rewrite.problems[0]} (no automatic fix)")
