@@ -1591,18 +1591,7 @@ class _Names:
             facts = owner(func.id) if owner is not None and func is not None else None
             if func is not None and facts is None:
                 return None
-        if func is None or any(c.type in ("async", "*") for c in func.children):
-            return None
-        body = func.child_by_field_name("body")
-        if body is None or body.type != "statement_block":
-            return None
-        for index, item in enumerate(items):
-            pieces = _pieces(item, taint) if unwrap(item, CASTS_AND_AWAIT).type in (
-                "identifier", "member_expression", "subscript_expression") else set()
-            keys = taint.keys(item) if len(pieces) == 1 else set()
-            if keys and self._checks_parameter(func, body, index, SEGMENT, (flag, when), facts):
-                return frozenset(keys)
-        return None
+        return self._tested_argument(func, items, taint, SEGMENT, (flag, when), facts)
 
     def local_call(self, call: Node, taint: _Taint) -> frozenset[str] | None:
         """``isLocalPath(v)`` of a function of the file that returns a truthy value only where
@@ -1620,6 +1609,13 @@ class _Names:
         args = call.child_by_field_name("arguments")
         items = code_children(args) if args is not None else []
         func = self._function(call) if items else None
+        return self._tested_argument(func, items, taint, kind)
+
+    def _tested_argument(self, func: Node | None, items: list[Node], taint: _Taint, kind: str,
+                         flag: tuple[str, bool] | None = None,
+                         facts: FileFacts | None = None) -> frozenset[str] | None:
+        """The request expression of the first of ``items`` (the arguments of a call of
+        ``func``) whose parameter ``func`` tests as ``_checks_parameter`` says, or None."""
         if func is None or any(c.type in ("async", "*") for c in func.children):
             return None  # a Promise (or a generator) is truthy whatever the test found
         body = func.child_by_field_name("body")
@@ -1629,7 +1625,7 @@ class _Names:
             pieces = _pieces(item, taint) if unwrap(item, CASTS_AND_AWAIT).type in (
                 "identifier", "member_expression", "subscript_expression") else set()
             keys = taint.keys(item) if len(pieces) == 1 else set()
-            if keys and self._checks_parameter(func, body, index, kind):
+            if keys and self._checks_parameter(func, body, index, kind, flag, facts):
                 return frozenset(keys)
         return None
 
