@@ -122,14 +122,14 @@ def test_a_repository_that_installs_from_its_top_level_manifest_gets_the_package
         tmp_path: Path) -> None:
     """The top-level package.json declares every third-party dependency of packages/server
     (the repository installs from there, and may check both agree): the new package goes into
-    both, with one range."""
+    both, with one version (the exact release: both manifests pin theirs)."""
     root = _monorepo(tmp_path / "repo", {"cookie-parser": "1.4.7", "express": "4.21.2",
                                          "mocha": "10.0.0"})
     proc = run_cli("fix", root, "--select", "helmet")
     assert proc.returncode == 0, proc.stderr
     top = json.loads((root / "package.json").read_text())["dependencies"]
     server = json.loads((root / "packages/server/package.json").read_text())["dependencies"]
-    assert top["helmet"] == server["helmet"] == VERSIONS["helmet"]
+    assert top["helmet"] == server["helmet"] == VERSIONS["helmet"].lstrip("^")
     assert "require('helmet')" in (root / "packages/server/app.js").read_text()
     # --patch-dir writes the same change as one patch.
     patches = tmp_path / "patches"
@@ -149,7 +149,7 @@ def test_a_top_level_manifest_that_does_not_list_the_package_dependencies_is_lef
     assert proc.returncode == 0, proc.stderr
     assert (root / "package.json").read_text() == before
     server = json.loads((root / "packages/server/package.json").read_text())["dependencies"]
-    assert server["helmet"] == VERSIONS["helmet"]
+    assert server["helmet"] == VERSIONS["helmet"].lstrip("^")  # it pins its three
 
 
 def test_fix_run_on_such_a_package_declines_with_the_reason(tmp_path: Path) -> None:

@@ -5796,16 +5796,22 @@ def _delegating_handler(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> 
     it answers every error or cannot be read (the benefit of the doubt)."""
     if arg.kind not in ("function", "identifier"):
         return None
-    parsed = _source_of(ctx, facts.path)
-    if parsed is None:
+    in_file = arg.kind == "function" or facts.function_params.get(arg.name) == 4
+    if in_file:
+        data = ctx.read(facts.path) or b""
+        if not _LAST_CALL_RE.search(data[arg.start:arg.end] if arg.kind == "function"
+                                    else data):
+            return None  # no `f(x)` right before a closing brace: nothing to parse it for
+    parsed = _source_of(ctx, facts.path) if in_file else None
+    if in_file and parsed is None:
         return None
-    root = parsed[2].root_node
-    if arg.kind == "function":
+    root = parsed[2].root_node if parsed is not None else None
+    if arg.kind == "function" and root is not None:
         fn: Node | None = root.descendant_for_byte_range(arg.start, arg.end)
         while fn is not None and fn.type not in _FUNCTIONS:
             fn = fn.parent
         return fn if fn is not None and _passes_errors_on(fn) else None
-    if facts.function_params.get(arg.name) == 4:
+    if root is not None:  # a function declared in the file
         fn = _defined(root, arg.name)
         return fn if fn is not None and fn.type in _FUNCTIONS and _passes_errors_on(fn) \
             else None
@@ -5813,7 +5819,8 @@ def _delegating_handler(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> 
     if binding is None or not _relative(binding[0]):
         return None
     rel = _resolve(ctx, facts.path, binding[0])
-    target = _source_of(ctx, rel) if rel is not None else None
+    target = _source_of(ctx, rel) if rel is not None \
+        and _LAST_CALL_RE.search(ctx.read(rel) or b"") else None
     if target is None:
         return None
     exported = binding[1] or "default"
@@ -5822,6 +5829,13 @@ def _delegating_handler(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> 
              and len(parameters(fn)) == 4 and exported in _exported_as(fn, troot)
              | _exported_method(fn)]
     return found[0] if len(found) == 1 and _passes_errors_on(found[0]) else None
+
+
+#: What the bytes of a handler that passes errors on hold (``_passes_errors_on``): a call of
+#: one name (``next(err)``, ``next(err as Error)``) as the last statement of a block (then
+#: ``}``, comments between): without one a file is not parsed again to look.
+_LAST_CALL_RE = lazy_pattern(rb"[\w$]\s*\(\s*[\w$]+\s*(?:as\s+[^(){};]+|!)?\)\s*;?\s*"
+                             rb"(?:(?://[^\n]*|/\*.*?\*/)\s*)*\}", re.S)
 
 
 def _exported_method(fn: Node) -> set[str]:
@@ -6801,7 +6815,8 @@ def _key_text(node: Node | None) -> str | None:
 
 
 #: The specifier of a ``require``, dynamic ``import`` or ``import … from`` / ``export … from``.
-_IMPORT_SPECIFIER = re.compile(rb"(?:\brequire\s*\(|\bimport\s*\(|\bfrom)\s*(['\"])([^'\"\n]+)\1")
+_IMPORT_SPECIFIER = lazy_pattern(
+    rb"(?:\brequire\s*\(|\bimport\s*\(|\bfrom)\s*(['\"])([^'\"\n]+)\1")
 
 
 def _constructed_with_4xx(ctx: ProjectContext, cls: _ErrorClass) -> bool:
@@ -7200,6 +7215,9 @@ def _loopback_files(ctx: ProjectContext) -> frozenset[str]:
         data = ctx.read(facts.path) or b""
         if b"listen" not in data or re.search(rb"trust\s*proxy", data):
             continue  # a proxy in front of it serves it to everyone
+        lowered = data.lower()
+        if not any(host.encode() in lowered for host in _LOOPBACK_HOSTS):
+            continue  # `_loopback_host` finds its fallback in this file: none to find
         root = _root_of(ctx, facts.path)
         if root is None:
             continue
