@@ -367,3 +367,41 @@ def test_fix_keeps_the_handler_in_strict_mode(tmp_path: Path, installed: Path) -
         big = call(url, "POST", "/api/echo", BIG)
     assert (boom.status, boom.json()) == (500, {"strict": True})
     assert (big.status, big.json()) == (413, {"strict": True})
+
+
+PRESET_STATUS_APP = {"app.js": """
+    const express = require('express');
+
+    const app = express();
+    app.get('/page/:id', (req, res, next) => {
+      if (req.params.id !== '1') {
+        res.status(404);
+        return next(new Error('no page ' + req.params.id));
+      }
+      res.json({ id: 1 });
+    });
+    app.get('/boom', () => {
+      throw new Error('connect failed: %s');
+    });
+    """.replace("%s", LEAKED) + LISTEN}
+
+
+def test_new_handler_keeps_the_status_a_route_set_before_next(tmp_path: Path,
+                                                               installed: Path) -> None:
+    """Express's own handler answers an error without a status of its own with the 4xx a
+    route set before `next(err)`: the inserted handler does too (a 404 stayed a 404)."""
+    root = make_app(tmp_path, installed, PRESET_STATUS_APP)
+    with serve_app(root) as url:
+        missing_before = call(url, "GET", "/page/7")
+    assert missing_before.status == 404
+
+    fix(root)
+    assert handlers_in(root) == 1
+    with serve_app(root) as url:
+        missing = call(url, "GET", "/page/7")
+        found = call(url, "GET", "/page/1")
+        boom = call(url, "GET", "/boom")
+    assert (missing.status, missing.json()) == (404, {"error": "Not Found"})
+    assert (found.status, found.json()) == (200, {"id": 1})
+    assert (boom.status, boom.json()) == (500, {"error": "Internal Server Error"})
+    assert LEAKED not in boom.body.decode()
