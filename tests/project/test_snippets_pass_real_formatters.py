@@ -183,3 +183,44 @@ def test_eslint_curly_padding_and_no_console(tools: Path, tmp_path: Path,
     assert proc.returncode == 0, proc.stdout + proc.stderr
     disables = sum(text.count("eslint-disable-next-line no-console") for text in code.values())
     assert (disables > 0) is no_console
+
+
+WIDE_HANDLER = """\
+const express = require('express');
+
+const app = express();
+app.get('/', (req, res) => res.json({ ok: true }));
+
+app.use((err, req, res, next) => {
+  console.error(err);
+  res.status(err.statusCode || 500).json({
+    success: false,
+    error: err.message || 'Server Error',
+  });
+});
+
+app.listen(3000);
+"""
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_a_kept_4xx_message_rewrite_passes_prettier_at_the_projects_width(
+        tools: Path, tmp_path: Path, width: int) -> None:
+    """error-handler's `status < 500 ? message : generic` rewrite of a property value: moved
+    onto its own line, and broken before `?` and `:` where that line is still too wide, as
+    prettier writes it (held-out sample 19's flame: a 96-column line failed --check)."""
+    from conftest import run_cli
+
+    write_tree(tmp_path, {"package.json": '{"name": "p", "dependencies": '
+                                          '{"express": "^4.21.0"}}\n',
+                          ".prettierrc": json.dumps({"singleQuote": True,
+                                                     "printWidth": width}) + "\n",
+                          "app.js": WIDE_HANDLER})
+    assert run(tools, tmp_path, "prettier", "--check", "app.js").returncode == 0
+    done = run_cli("fix", tmp_path, "--select", "error-handler")
+    assert done.returncode == 0, done.stderr
+    fixed = (tmp_path / "app.js").read_text()
+    assert "< 500" in fixed and "'Internal Server Error'" in fixed
+    assert ("\n        ? err.message" in fixed) is (width == 80)
+    proc = run(tools, tmp_path, "prettier", "--check", "app.js")
+    assert proc.returncode == 0, fixed + proc.stdout + proc.stderr

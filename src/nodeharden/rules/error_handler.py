@@ -4315,13 +4315,16 @@ def _error_typed_any(scope: Node, name: str) -> bool:
     return False
 
 
-def _assignment_edit(ctx: FileContext, target: Node, replacement: str) -> TextEdit:
+def _assignment_edit(ctx: FileContext, target: Node, replacement: str,
+                     branches: tuple[str, str, str] | None = None) -> TextEdit:
     """Return the edit writing ``replacement`` over ``target``. The right side of an assignment
     or declaration, or the value of a property that starts its line, whose line would pass the
     project's line width (prettier's printWidth, ESLint's max-len, EditorConfig's
     max_line_length) goes on the next line, one level deeper, as prettier writes it:
     ``res.locals.message =\n    (err.status || 500) < 500 ? …``, ``message:\n    (err.status
-    || 500) < 500 ? …``."""
+    || 500) < 500 ? …``. A conditional (``branches``: its test and its two values) still
+    too wide there is broken before ``?`` and ``:``, one level deeper again, as prettier
+    breaks it."""
     edit = TextEdit(target.start_byte, target.end_byte, replacement)
     width = ctx.style.width
     parent = target.parent
@@ -4355,8 +4358,12 @@ def _assignment_edit(ctx: FileContext, target: Node, replacement: str) -> TextEd
         return edit
     indent = head[:len(head) - len(head.lstrip())]
     after_equals = line_start + len(head.rstrip().encode("utf-8"))  # or after the colon
-    return TextEdit(after_equals, target.end_byte,
-                    "\n" + indent + ctx.style.indent + replacement)
+    inner = indent + ctx.style.indent
+    if branches is not None and len(inner) + len(replacement) + len(tail) > width:
+        test, when, otherwise = branches
+        deeper = inner + ctx.style.indent
+        replacement = f"{test}\n{deeper}? {when}\n{deeper}: {otherwise}"
+    return TextEdit(after_equals, target.end_byte, "\n" + inner + replacement)
 
 
 def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
@@ -4904,12 +4911,16 @@ class ErrorHandler(Rule):
         bare_ok = parent is None or parent.type in ("pair", "arguments", "assignment_expression",
                                                     "variable_declarator",
                                                     "parenthesized_expression")
+        branches: tuple[str, str, str] | None = None
         if bare_ok and replacement.startswith("(") \
                 and replacement.endswith(f": {generic})"):
             replacement = replacement[1:-1]  # the conditional needs no parentheses here
+            if server_errors is not None and replacement == \
+                    f"{server_errors} < 500 ? {text(target)} : {generic}":
+                branches = (f"{server_errors} < 500", text(target), generic)
         if replacement == text(target):
             return None  # a fix that changes nothing is no fix
-        edits = [_assignment_edit(ctx, target, replacement)]
+        edits = [_assignment_edit(ctx, target, replacement, branches)]
         name = _error_name(scope)
         title = f"Send a generic message instead of `{text(node)}`"
         if name and not _error_visible_elsewhere(scope, name, target) \
