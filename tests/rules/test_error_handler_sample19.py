@@ -290,3 +290,33 @@ def test_a_copy_given_the_apps_own_text_is_not_the_error(tmp_path: Path) -> None
     root = _write(tmp_path / "l", {"app.js": COPYING.replace(
         "copy.message = err.message;", "copy.message = 'Something failed';")})
     assert _findings(root) == []
+
+
+NARROW_HANDLER = """\
+const express = require('express');
+
+const app = express();
+app.get('/', (req, res) => res.json({ ok: true }));
+
+app.use((err, req, res, next) => {
+  console.error(err);
+  res.status(err.statusCode || 500).json({
+    success: false,
+    error: err.message || 'Server Error',
+  });
+});
+
+app.listen(3000);
+"""
+
+
+def test_a_conditional_too_wide_for_its_line_is_broken_and_still_described(
+        tmp_path: Path) -> None:
+    root = _write(tmp_path / "app", {"app.js": NARROW_HANDLER,
+                                     ".prettierrc": '{"printWidth": 80, "singleQuote": true}'})
+    [finding] = _findings(root)
+    assert "send a generic message for 5xx answers (4xx keep theirs)" in finding.message
+    fix(root, select=["error-handler"])
+    assert ("    error:\n      (err.statusCode || 500) < 500\n"
+            "        ? err.message || 'Server Error'\n"
+            "        : 'Internal Server Error',\n") in (root / "app.js").read_text()

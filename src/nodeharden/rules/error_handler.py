@@ -4725,7 +4725,7 @@ class ErrorHandler(Rule):
         fix = self._leak_fix(ctx, leak.node, leak.kind, leak.leak, leak.status, leak.sink,
                              leak.scope, seen_only)
         # Say what the fix does: a generic text always, or only for the 5xx answers.
-        conditional = fix is not None and any(" < 500 ? " in edit.content
+        conditional = fix is not None and any(re.search(r" < 500\s+\? ", edit.content)
                                              for edit in fix.changes[0].edits)
         advice = ("send a generic message for 5xx answers (4xx keep theirs)" if conditional
                   else "send a generic message")
