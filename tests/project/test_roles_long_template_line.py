@@ -50,3 +50,21 @@ def test_a_comment_with_a_quote_does_not_hide_the_code_after_it() -> None:
     # An apostrophe in a line comment opens no string that would swallow the minified line.
     source = ordinary_module(MINIFIED_CODE).replace(b"// settings", b"// don't touch")
     assert role_from_content(source).role == "browser"
+
+
+def test_an_unclosed_comment_or_string_is_one_match_to_its_end() -> None:
+    """The literal scan of the long-line check succeeds where a literal opens: an unclosed
+    `/*` runs to the end of the file and an unclosed quote to the end of its line, in one
+    match. Demanding the closing mark made every later opener scan to the end again (20,000
+    unclosed `/*` in a 640 KB file: 450 s, outside the per-file time budget)."""
+    from nodeharden._roles import _LITERAL_RE
+
+    comments = b"let a = 1;\n/* open\n" + b"/*y\n" * 1000
+    [match] = list(_LITERAL_RE.finditer(comments))
+    assert match.span() == (comments.index(b"/*"), len(comments))
+    quotes = b"x = 'a" + b"\\'" * 500 + b"\nnext();\n"  # every later quote escaped
+    [match] = [m for m in _LITERAL_RE.finditer(quotes) if m.start() < quotes.index(b"\n")]
+    assert match.span() == (4, quotes.index(b"\n"))
+    closed = b"a('x;y'); /* c; */ b(`t;\n;`); // d;\n"
+    assert _LITERAL_RE.sub(lambda m: b"\n" * m.group().count(b"\n"), closed) \
+        == b"a();  b(\n); \n"
