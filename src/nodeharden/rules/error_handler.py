@@ -5844,9 +5844,10 @@ def _delegating_handler(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> 
 
 #: What the bytes of a handler that passes errors on hold (``_passes_errors_on``): a call of
 #: one name (``next(err)``, ``next(err as Error)``) as the last statement of a block (then
-#: ``}``, comments between): without one a file is not parsed again to look.
-_LAST_CALL_RE = lazy_pattern(rb"[\w$]\s*\(\s*[\w$]+\s*(?:as\s+[^(){};]+|!)?\)\s*;?\s*"
-                             rb"(?:(?://[^\n]*|/\*.*?\*/)\s*)*\}", re.S)
+#: ``}``, comments between): without one a file is not parsed again to look. The cast and the
+#: comments are bounded, so an unclosed `/*` after many such calls costs each a bounded look.
+_LAST_CALL_RE = lazy_pattern(rb"[\w$]\s*\(\s*[\w$]+\s*(?:as\s+[^(){};]{1,200}|!)?\)\s*;?\s*"
+                             rb"(?:(?://[^\n]*|/\*.{0,500}?\*/)\s*)*\}", re.S)
 
 
 def _exported_method(fn: Node) -> set[str]:
