@@ -136,3 +136,25 @@ def found(root: Path, rules: list[str] | None = None) -> set[tuple[str, str, int
     report = check(root, select=rules or RULES)
     assert not report.failed, report.failed
     return {(f.rule, f.path, f.line) for f in report.findings}
+
+
+#: An app whose final handler sends `err.message` in a property of its own line: error-handler
+#: rewrites it to keep 4xx messages (`(err.statusCode || 500) < 500 ? … : generic`), a line
+#: too wide for prettier's printWidth 80 (tests/rules/test_error_handler_sample19.py checks
+#: the rewrite, tests/project/test_snippets_pass_real_formatters.py real prettier on it).
+KEPT_4XX_HANDLER_APP = """\
+const express = require('express');
+
+const app = express();
+app.get('/', (req, res) => res.json({ ok: true }));
+
+app.use((err, req, res, next) => {
+  console.error(err);
+  res.status(err.statusCode || 500).json({
+    success: false,
+    error: err.message || 'Server Error',
+  });
+});
+
+app.listen(3000);
+"""

@@ -22,7 +22,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import have_node, npm_env, npm_install, write_tree
+from conftest import KEPT_4XX_HANDLER_APP, have_node, npm_env, npm_install, write_tree
 
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style, read_style_rules
@@ -185,24 +185,6 @@ def test_eslint_curly_padding_and_no_console(tools: Path, tmp_path: Path,
     assert (disables > 0) is no_console
 
 
-WIDE_HANDLER = """\
-const express = require('express');
-
-const app = express();
-app.get('/', (req, res) => res.json({ ok: true }));
-
-app.use((err, req, res, next) => {
-  console.error(err);
-  res.status(err.statusCode || 500).json({
-    success: false,
-    error: err.message || 'Server Error',
-  });
-});
-
-app.listen(3000);
-"""
-
-
 @pytest.mark.parametrize("width", [80, 100])
 def test_a_kept_4xx_message_rewrite_passes_prettier_at_the_projects_width(
         tools: Path, tmp_path: Path, width: int) -> None:
@@ -215,7 +197,7 @@ def test_a_kept_4xx_message_rewrite_passes_prettier_at_the_projects_width(
                                           '{"express": "^4.21.0"}}\n',
                           ".prettierrc": json.dumps({"singleQuote": True,
                                                      "printWidth": width}) + "\n",
-                          "app.js": WIDE_HANDLER})
+                          "app.js": KEPT_4XX_HANDLER_APP})
     assert run(tools, tmp_path, "prettier", "--check", "app.js").returncode == 0
     done = run_cli("fix", tmp_path, "--select", "error-handler")
     assert done.returncode == 0, done.stderr

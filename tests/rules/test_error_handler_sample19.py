@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import KEPT_4XX_HANDLER_APP
+
 from nodeharden._api import check, fix
 
 PACKAGE = '{"name": "svc", "dependencies": {"express": "^4.21.0"}}'
@@ -292,27 +294,9 @@ def test_a_copy_given_the_apps_own_text_is_not_the_error(tmp_path: Path) -> None
     assert _findings(root) == []
 
 
-NARROW_HANDLER = """\
-const express = require('express');
-
-const app = express();
-app.get('/', (req, res) => res.json({ ok: true }));
-
-app.use((err, req, res, next) => {
-  console.error(err);
-  res.status(err.statusCode || 500).json({
-    success: false,
-    error: err.message || 'Server Error',
-  });
-});
-
-app.listen(3000);
-"""
-
-
 def test_a_conditional_too_wide_for_its_line_is_broken_and_still_described(
         tmp_path: Path) -> None:
-    root = _write(tmp_path / "app", {"app.js": NARROW_HANDLER,
+    root = _write(tmp_path / "app", {"app.js": KEPT_4XX_HANDLER_APP,
                                      ".prettierrc": '{"printWidth": 80, "singleQuote": true}'})
     [finding] = _findings(root)
     assert "send a generic message for 5xx answers (4xx keep theirs)" in finding.message

@@ -36,6 +36,7 @@ from nodeharden._parse import CASTS, FUNCTION_TYPES, captures, captures_in, code
     statement_of, string_value, text, unwrap, uses_of, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
+from nodeharden._roles import package_of
 from nodeharden._snippets import DeferredEdit, render_snippet
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_package, \
@@ -5325,17 +5326,13 @@ def _app_logger(ctx: ProjectContext, facts: FileFacts, source: bytes
                 and _module_logs_errors(ctx, facts.path, imp.module, "default"):
             return imp.module, imp.default
 
-    def package_of(rel: str) -> str:
-        """The folder of the package.json nearest above ``rel``: another package's logger
-        needs that package's dependencies and configuration."""
-        return max((d for d in ctx.package_dirs if not d or rel.startswith(d + "/")),
-                   key=len, default="")
-
-    package = package_of(facts.path)
+    # Only the file's own package: another package's logger needs that package's
+    # dependencies and configuration.
+    package = package_of(facts.path, ctx.package_dirs)
     importers: dict[str, dict[str, set[str]]] = {}  # logger file -> local name -> importers
     for other in ctx.facts.values():
         if other.path == facts.path or is_test_file(other.path) \
-                or package_of(other.path) != package:
+                or package_of(other.path, ctx.package_dirs) != package:
             continue
         for imp in other.imports:
             if imp.default and _LOGGER_LOCAL.match(imp.default) and _relative(imp.module) \
@@ -5349,7 +5346,7 @@ def _app_logger(ctx: ProjectContext, facts: FileFacts, source: bytes
     if not ranked or ranked[0][0] < 2 or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
         return None
     count, rel, local = ranked[0]
-    if package_of(rel) != package:
+    if package_of(rel, ctx.package_dirs) != package:
         return None
     if re.search(rf"(?<![\w$.]){re.escape(local)}(?![\w$])".encode(), source):
         return None  # the name means something else in this file
