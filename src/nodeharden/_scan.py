@@ -719,10 +719,15 @@ def _forked_scan(info: ProjectInfo, rels: list[str], rule_ids: list[str], jobs: 
         finally:
             gc.unfreeze()
         if children:
-            # The project phase's other rules, imported here while the children scan: the
-            # queue gives them the files this process does not take meanwhile.
+            # The project phase's other rules and the modules their project phase loads,
+            # imported here while the children scan: the queue gives them the files this
+            # process does not take meanwhile.
+            import importlib
+
             for rule_id in rule_ids:
-                rule(rule_id)
+                found = rule(rule_id)
+                for module in found.project_modules if found is not None else ():
+                    importlib.import_module(module)
         for index in _taken(queue, total):
             yield from arrived([_scan_path((info, order[index], rule_ids, keep))])
             if children:

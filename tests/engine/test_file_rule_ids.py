@@ -30,3 +30,16 @@ def test_the_per_file_rules_load_without_the_project_rules() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120).stdout
     assert out.strip() == str(sorted(r.replace("-", "_") for r in FILE_RULE_IDS))
+
+
+def test_project_modules_are_importable_and_not_loaded_by_their_rules() -> None:
+    """``Rule.project_modules`` names modules the scanner imports while its workers scan: each
+    one exists, and no rule module loads it at import (else naming it would gain nothing)."""
+    code = ("import importlib, sys\nfrom nodeharden.rules import registry\n"
+            "named = [m for r in registry().values() for m in r.project_modules]\n"
+            "print(sorted(m for m in named if m in sys.modules))\n"
+            "for m in named: importlib.import_module(m)\nprint(len(named))\n")
+    loaded, count = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                   check=True, timeout=120).stdout.split("\n")[:2]
+    assert loaded == "[]"
+    assert int(count) >= 2

@@ -117,6 +117,28 @@ def test_an_own_limiter_counts_and_a_counter_does_not(tmp_path: Path) -> None:
     assert finding.path == "app.js"
 
 
+def test_the_count_test_comes_from_the_scan(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a file keeps a count with an expiry is worked out by the scan, where the file's
+    bytes are (``RateLimit.file_data``); read from the bytes instead, the verdict is the same."""
+    import dataclasses
+
+    import nodeharden.rules.rate_limit as rate_limit
+
+    real = rate_limit.own_limiter
+    kept: list[dict[str, bool]] = []
+
+    def spy(ctx):  # type: ignore[no-untyped-def]
+        kept.append(dict(ctx.file_data.get("rate-limit", {})))
+        found = real(ctx)
+        assert real(dataclasses.replace(ctx, file_data={})) == found
+        return found
+
+    monkeypatch.setattr(rate_limit, "own_limiter", spy)
+    assert _findings(_project(tmp_path / "limited", LIMITED)) == []
+    assert kept == [{"app.js": False, "limiter.js": True, "views.js": True}]
+
+
 def test_a_limiter_that_answers_nothing_is_no_limiter(tmp_path: Path) -> None:
     shape = dict(LIMITED)
     root = _project(tmp_path / "app", shape)

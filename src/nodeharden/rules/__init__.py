@@ -14,11 +14,11 @@ __all__ = ["FILE_RULE_IDS", "FileContext", "ProjectContext", "ProjectInfo", "Rul
 
 #: The rules with work of their own on single files (a ``check_file`` or a ``file_data``):
 #: the scanner imports these before it forks its workers, and the others only when the
-#: project phase runs, in the main process while the workers scan (importing the other nine
+#: project phase runs, in the main process while the workers scan (importing the other eight
 #: before forking put about 10 ms more before the first file of a check).
 #: tests/engine/test_file_rule_ids.py keeps this set true.
 FILE_RULE_IDS = frozenset({"body-limit", "cookie-flags", "error-handler", "hardcoded-secret",
-                           "helmet", "password-hash", "sql-injection"})
+                           "helmet", "password-hash", "rate-limit", "sql-injection"})
 
 
 @cache

@@ -294,6 +294,10 @@ class Rule:
     id: ClassVar[str]
     #: Byte strings of which one must occur in a file before ``check_file`` runs on it.
     needles: ClassVar[tuple[bytes, ...]] = ()
+    #: Modules ``check_project`` imports when it runs (kept out of the rule's own imports so
+    #: that a project it has nothing to say about never loads them): a scan with worker
+    #: processes imports them in the main process while the workers scan, not after.
+    project_modules: ClassVar[tuple[str, ...]] = ()
 
     @property
     def meta(self) -> RuleMeta:

@@ -2290,6 +2290,7 @@ class InputValidation(Rule):
     """Route handlers that read req.body/query/params without a validator."""
 
     id = "input-validation"
+    project_modules = ("nodeharden.rules._validation_sinks", "nodeharden.rules._validation_types")
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         if not ctx.uses_express():
