@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from nodeharden.errors import ConfigError
 
@@ -72,8 +72,7 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class RateLimitOptions:
+class RateLimitOptions(NamedTuple):
     """Limits written by the ``rate-limit`` fix (generous defaults: apps' own tests must pass)."""
 
     points: int = 300
@@ -84,8 +83,7 @@ class RateLimitOptions:
     redis_url_env: str = "REDIS_URL"
 
 
-@dataclass(frozen=True)
-class SecurityTxtOptions:
+class SecurityTxtOptions(NamedTuple):
     """Fields of the security.txt that the ``security-txt`` fix writes."""
 
     contact: str | None = None
@@ -94,16 +92,14 @@ class SecurityTxtOptions:
     expires_days: int = 365
 
 
-@dataclass(frozen=True)
-class SessionOptions:
+class SessionOptions(NamedTuple):
     """Cookie settings written by the ``session-cookie`` fix."""
 
     cookie_name: str = "sid"
     same_site: str = "lax"
 
 
-@dataclass(frozen=True)
-class InputValidationOptions:
+class InputValidationOptions(NamedTuple):
     """What ``input-validation`` reports: by default only routes where a request field can do
     an injection-class harm; ``robustness`` also reports fields whose wrong type only makes
     the handler fail (``.length`` of a missing value, a value passed to a library)."""

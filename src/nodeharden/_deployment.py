@@ -26,8 +26,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import APP, dockerfile_role, role_from_path
@@ -35,8 +34,7 @@ from nodeharden._roles import APP, dockerfile_role, role_from_path
 Read = Callable[[str], bytes | None]
 
 
-@dataclass(frozen=True)
-class Deployment:
+class Deployment(NamedTuple):
     """How the project shows it runs as a service, and what it says it is."""
 
     #: Each thing that deploys the app, for messages: ``"Procfile"``, ``"Dockerfile (the

@@ -8,7 +8,7 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from nodeharden._regex import lazy_pattern
 from nodeharden.errors import NotADirectoryError_, PathNotFoundError
@@ -78,8 +78,7 @@ def classify(rel: str) -> FileKind | None:
     return None
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """One file the rules will look at."""
 
     rel: str
@@ -87,8 +86,7 @@ class SourceFile:
     size: int
 
 
-@dataclass(frozen=True)
-class Skip:
+class Skip(NamedTuple):
     """A file or folder that was not scanned, and why."""
 
     path: str
@@ -201,8 +199,7 @@ def _typescript_output(root: Path, package_module: ModuleSystem) -> ModuleSystem
     return package_module
 
 
-@dataclass(frozen=True)
-class _GitIgnore:
+class _GitIgnore(NamedTuple):
     """One ``.gitignore``: its pathspec, and for a file with negations (``!pattern``) the
     patterns themselves, matched as git does (see ``_gitignore_decision``)."""
 
@@ -525,8 +522,7 @@ MANAGER_LOCKFILES = (("pnpm-lock.yaml", "pnpm"), ("yarn.lock", "yarn"), ("bun.lo
                      ("npm-shrinkwrap.json", "npm"))
 
 
-@dataclass(frozen=True)
-class PackageManagerFacts:
+class PackageManagerFacts(NamedTuple):
     """The package manager that installs the project, and where it installs from."""
 
     name: str  # npm, yarn, pnpm or bun

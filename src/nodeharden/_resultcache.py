@@ -52,6 +52,8 @@ def _canonical(value: Any) -> Any:
     (sets sorted: their iteration order changes with the string hash seed)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a typing.NamedTuple record
+        return {name: _canonical(getattr(value, name)) for name in value._fields}
     if isinstance(value, dict):
         return sorted([str(k), _canonical(v)] for k, v in value.items())
     if isinstance(value, (set, frozenset)):

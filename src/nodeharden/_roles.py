@@ -16,11 +16,10 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from dataclasses import dataclass
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from nodeharden._regex import lazy_pattern
 
@@ -43,8 +42,7 @@ ROLE_ALIASES: dict[str, Role] = {
 }
 
 
-@dataclass(frozen=True)
-class RoleOf:
+class RoleOf(NamedTuple):
     """The role of one file and the reason it was given, for the skipped list."""
 
     role: Role

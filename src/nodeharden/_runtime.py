@@ -20,9 +20,8 @@ so. The app image and the CI matrix are not: they do run the project on that ver
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from nodeharden._project import find_package_manager
 
@@ -33,8 +32,7 @@ _LTS = {"argon": 4, "boron": 6, "carbon": 8, "dubnium": 10, "erbium": 12, "fermi
         "gallium": 16, "hydrogen": 18, "iron": 20, "jod": 22, "krypton": 24}
 
 
-@dataclass(frozen=True)
-class Runtime:
+class Runtime(NamedTuple):
     """The oldest Node version the project declares (None: unknown) and where it came from,
     plus the package manager that installs its dependencies."""
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from nodeharden._regex import lazy_pattern
 from nodeharden._textedit import line_ending
@@ -231,8 +231,7 @@ def line_end(source: bytes, offset: int) -> int:
     return len(source) if nl == -1 else nl + 1
 
 
-@dataclass(frozen=True)
-class StyleRules:
+class StyleRules(NamedTuple):
     """What the project's own formatter and linter configs require, field by field (None: the
     configs say nothing, so the file's own habits decide). Read once per project."""
 

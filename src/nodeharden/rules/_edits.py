@@ -8,8 +8,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import NamedTuple
 
 from tree_sitter import Node
 
@@ -123,8 +124,7 @@ def import_group(module: str) -> int:
     return 1
 
 
-@dataclass(frozen=True)
-class ImportRequest:
+class ImportRequest(NamedTuple):
     """What a fix needs from one module: its default export, the whole module as a namespace
     (``import * as`` in ESM and TypeScript; in CommonJS the two are one ``require``), and named
     exports. ``default``/``namespace`` give the local name to bind when the file has none.
@@ -260,8 +260,7 @@ def import_at(source: bytes, facts: FileFacts, module: str, *,
     return TextEdit(at, at, "")
 
 
-@dataclass(frozen=True)
-class SortImports:
+class SortImports(NamedTuple):
     """One configuration of ESLint's ``sort-imports`` (its defaults unless the project sets
     them): it compares each import declaration with the one before it, first by member syntax
     (``memberSyntaxSortOrder``), then, for the same syntax, by the first local name."""
@@ -272,8 +271,7 @@ class SortImports:
     ignore_declaration_sort: bool = False
 
 
-@dataclass(frozen=True)
-class ImportOrder:
+class ImportOrder(NamedTuple):
     """What a rule knows of the order the project keeps its import declarations in.
 
     A new declaration keeps an order the file's declarations already follow: ESLint's
@@ -634,7 +632,7 @@ def add_imports(source: bytes, facts: FileFacts, style: Style,
     anchors: dict[int, TextEdit] = {}
     for request in requests:
         if request.module.startswith("node:"):  # built-ins are written the file's way
-            request = replace(request, module=builtin_specifier(facts, request.module))
+            request = request._replace(module=builtin_specifier(facts, request.module))
         matches = [imp for imp in facts.imports if same_module(imp.module, request.module)]
         matches.sort(key=lambda imp: not imp.top_level)
         whole_existing = next((imp for imp in matches if imp.default or imp.namespace), None)

@@ -13,8 +13,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tree_sitter import Node
 
@@ -61,8 +60,7 @@ _PLAIN = frozenset({"statement_block", "expression_statement", "lexical_declarat
                     "non_null_expression", "unary_expression", "arguments"})
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """One validation the factory's middleware runs: on ``part``, when the call's options
     name every key of ``options`` (none: always), a value for ``excluded``'s key outside it."""
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tree_sitter import Node
 
@@ -154,8 +154,7 @@ def _browser_header(origin: str) -> bool:
     return bool(_BROWSER_HEADER_RE.match(origin))
 
 
-@dataclass(frozen=True)
-class Sink:
+class Sink(NamedTuple):
     """One place request data reaches a dangerous sink."""
 
     kind: str  # a key of FIXES
@@ -644,8 +643,7 @@ _LOCAL_PATH_RE = lazy_pattern(
     r"|\[\^(?:\\/\\\\|\\\\\\/)\])[^|]*$")
 
 
-@dataclass(frozen=True)
-class Guard:
+class Guard(NamedTuple):
     """Request expressions a test keeps to a known list, to a string or to one path segment
     (``kind``), for the code in [start, end)."""
 
@@ -3332,8 +3330,7 @@ def _pattern_rejects_object(pattern: Node, modifiers: Node | None) -> bool:
     return compiled.search(OBJECT_TEXT) is None
 
 
-@dataclass(frozen=True)
-class Chain:
+class Chain(NamedTuple):
     """One express-validator chain: the fields it checks, and whether it keeps objects out."""
 
     fields: tuple[tuple[str | None, str], ...]  # (part or None for check(), dotted field)

@@ -9,10 +9,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._regex import lazy_pattern
@@ -342,8 +341,7 @@ def _host_root_mount(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class CreatedUser:
+class CreatedUser(NamedTuple):
     """A non-root user a RUN instruction of the image creates."""
 
     name: str
@@ -1122,8 +1120,7 @@ def _doc_files(ctx: ProjectContext, rel: str) -> list[str]:
     return list(dict.fromkeys(found))[:_DOC_MAX_FILES]
 
 
-@dataclass(frozen=True)
-class RunMount:
+class RunMount(NamedTuple):
     """A writable mount the project runs the image with."""
 
     where: str  # ``docs/install.md:27``, ``docker-compose.yml (service `web`)``

@@ -26,6 +26,7 @@ import re
 from http import HTTPStatus
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from tree_sitter import Node, Tree
 
@@ -1362,8 +1363,7 @@ def _const_among(statements: Iterable[Node], name: str | None) -> Node | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Deferred:
+class _Deferred(NamedTuple):
     """What ``file_data`` keeps of one leak for the project phase."""
 
     finding: Finding
@@ -1396,8 +1396,7 @@ class _Deferred:
     operator: bool = False
 
 
-@dataclass(frozen=True, order=True)
-class _Reread:
+class _Reread(NamedTuple):
     """A file whose leaks the project phase reads (``file_data``): it answers with status
     names it imports from its own modules, (local name, module, imported name) each, whose
     numbers decide whether a message is a client's answer (``.status(INVALID_PAYLOAD)``)."""
@@ -1472,8 +1471,7 @@ _ADDRESS_TEXT = lazy_pattern(r"\b[\w-]+(?:\.[\w-]+)*:\d{2,5}\b|\b\d{1,3}(?:\.\d{
 _SAMPLE_LENGTH = 48
 
 
-@dataclass(frozen=True)
-class _ServerErrors:
+class _ServerErrors(NamedTuple):
     """The errors one file hands on (``next(…)``, ``throw``, ``reject(…)``) with a literal 5xx
     status: ``texts``, those whose message is the app's own text (``next({ status: 500,
     message: 'Unable to authenticate.' })``, ``createError(500, '…')``), which a final handler
@@ -1604,7 +1602,7 @@ def _with_app_texts(rel: str, kept: _Deferred,
         return kept
     finding = _keeps_app_texts(kept.finding, census)
     unsafe = finding.fix is not None and finding.fix.applicability != "safe"
-    return replace(kept, finding=finding, contract=unsafe and not is_test_file(rel))
+    return kept._replace(finding=finding, contract=unsafe and not is_test_file(rel))
 
 
 def _with_logger(ctx: ProjectContext, rel: str, kept: _Deferred) -> _Deferred:
@@ -1618,7 +1616,7 @@ def _with_logger(ctx: ProjectContext, rel: str, kept: _Deferred) -> _Deferred:
     if _module_exports_function(ctx, rel, module, name) if function \
             else _module_logs_errors(ctx, rel, module, name):
         return kept
-    return replace(kept, finding=alternative)
+    return kept._replace(finding=alternative)
 
 
 #: Packages whose module object itself has ``error`` (``module.exports = require('npmlog')``).
@@ -1866,8 +1864,7 @@ def _sets_contract(leak: Leak, finding: Finding, rel: str) -> bool:
         and (finding.fix is None or finding.fix.applicability != "safe")
 
 
-@dataclass(frozen=True)
-class Leak:
+class Leak(NamedTuple):
     """An error's stack, message or whole self flowing into a response."""
 
     node: Node

@@ -11,9 +11,9 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tree_sitter import Node
 
@@ -130,8 +130,7 @@ def new_flat_config(style: Style, *, typescript: bool = False) -> str:
             f"]{semi}\n")
 
 
-@dataclass(frozen=True)
-class LintScope:
+class LintScope(NamedTuple):
     """Where the added preset applies: ``files`` (the server code's folders) or ``ignores``
     (the browser code's), with ``patterns``; and the files whose direction marks
     detect-bidi-characters is switched off for."""
@@ -696,7 +695,7 @@ def import_order(root: Node, source: bytes, facts: FileFacts) -> ImportOrder:
         configs.append(SortImports(
             ignore_case=bool(_OPTION_RES["ignoreCase"].search(body)),
             member_syntax_sort_order=tuple(re.findall(r"\w+", syntax.group(1))) if syntax
-            else SortImports.member_syntax_sort_order,
+            else SortImports().member_syntax_sort_order,
             allow_separated_groups=bool(_OPTION_RES["allowSeparatedGroups"].search(body)),
             ignore_declaration_sort=bool(_OPTION_RES["ignoreDeclarationSort"].search(body))))
     js = has_import(facts, "@eslint/js")
@@ -972,8 +971,7 @@ def eslint_config_options(scripts: Any) -> list[str]:
     return [p for p in dict.fromkeys(found) if not p.startswith(("/", "../")) and p != ".."]
 
 
-@dataclass(frozen=True)
-class LintConfig:
+class LintConfig(NamedTuple):
     """A config below the project root that the project's lint script uses."""
 
     #: The config the finding is about: ``--config``'s file, or the .eslintrc* nearest to the
@@ -1213,7 +1211,7 @@ def lint_scope(ctx: ProjectContext, container: Node, source: bytes) -> LintScope
         found = set(_BIDI_RE.findall(data.decode("utf-8", "replace")))
         if found and found <= BIDI_MARKS:
             marked.append(rel)
-    return replace(scope, bidi_off=tuple(marked))
+    return scope._replace(bidi_off=tuple(marked))
 
 
 def _finish(fix: Fix | None, reason: str, lint_node: tuple[int, int] | None) -> Fix | None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from tree_sitter import Node
 
@@ -52,8 +53,7 @@ class Secret:
     key: str = ""
 
 
-@dataclass(frozen=True)
-class _SecretUse:
+class _SecretUse(NamedTuple):
     """A secret argument read from a project module (``jwt.sign(p, config.secret)`` with
     ``config = require('./config')``): the module as written, the chain of names read from
     what it exports (``('secret',)``), the variable a fix would read, and where it is used."""
@@ -75,8 +75,7 @@ class _SecretUse:
     called: bool = False
 
 
-@dataclass(frozen=True)
-class _Exported:
+class _Exported(NamedTuple):
     """A literal a module exports under a chain of names (``module.exports = { jwt: { secret:
     'x' } }`` → ``('jwt', 'secret')``): the literal's bytes, and for a fallback
     (``process.env.JWT_SECRET || 'dev'``) the variable it falls back from."""
@@ -389,7 +388,7 @@ class _Finder:
                 return
         if uses:
             parts = len({(u.spec, u.chain) for u in uses})
-            self.uses += [replace(u, group=value.start_byte, parts=parts) for u in uses]
+            self.uses += [u._replace(group=value.start_byte, parts=parts) for u in uses]
         elif literals:
             yield Secret(value, value, env, "", what,
                          parts=tuple(n.start_byte for n in literals))
@@ -749,7 +748,7 @@ def _module_exports(ctx: ProjectContext, rel: str) -> list[_Exported]:
         tree = parse("javascript", prefix + source)
         if tree.root_node.has_error:
             return []
-        return [replace(e, start=e.start - len(prefix), end=e.end - len(prefix))
+        return [e._replace(start=e.start - len(prefix), end=e.end - len(prefix))
                 for e in _exported_literals(tree.root_node)]
     lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
     if source is None or lang is None or not _EXPORTS_RE.search(source):

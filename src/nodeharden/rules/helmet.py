@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from tree_sitter import Node
 
@@ -1021,8 +1022,7 @@ _SPLIT_LINES_RE = lazy_pattern(
     rb"""\.\s*split\s*\(\s*(?:(['"`])(?:\\r)?\\n\1|/[^/\n]*\\n[^/\n]*/[a-z]*)""")
 
 
-@dataclass(frozen=True)
-class HeaderTables:
+class HeaderTables(NamedTuple):
     """What a file says of headers it sends from tables (``header_maps``)."""
 
     #: Helmet headers (lower case) named as string keys of the file's object literals.
@@ -1978,8 +1978,7 @@ _FRAME_OPTIONS = frozenset({"frameguard", "xFrameOptions"})
 _DEFAULT_ON_IN = {"crossOriginEmbedderPolicy": range(5, 7)}
 
 
-@dataclass(frozen=True)
-class _FileHeaders:
+class _FileHeaders(NamedTuple):
     """What one file tells the project phase: the switched-off helmet protections it holds
     (their findings, and the header each is about) and the headers it sets itself."""
 

@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tree_sitter import Node, Tree
 
@@ -557,8 +557,7 @@ _MAX_CHAIN = 4
 _MAX_HOPS = 32
 
 
-@dataclass(frozen=True)
-class _Ref:
+class _Ref(NamedTuple):
     """What a name of a member chain stands for: a project module as a whole (its namespace,
     or what ``require`` gives: ``node`` is None) or a value of one (an object literal, a
     function)."""
@@ -2095,8 +2094,7 @@ _SANITIZE_FILTER_WORD_RE = lazy_pattern(rb"\bsanitizeFilter\b")
 _TRUSTED_RE = lazy_pattern(rb"\btrusted\s*\(|\bMongoose\s*\(")
 
 
-@dataclass(frozen=True)
-class _FilterSanitizer:
+class _FilterSanitizer(NamedTuple):
     """What ``_filter_sanitized`` tells: ``sink(s)``, the sink is made harmless;
     ``only_models(func)``, every MongoDB query call of ``func`` is one ``sink`` would credit
     (a query method of a Mongoose model), so a field the handler puts in a filter as sent is

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._project import find_package_manager, folders_up_to_top, repository_top
@@ -71,8 +71,7 @@ OTHER_CI = ((".circleci/config.yml", "CircleCI"), (".circleci/config.yaml", "Cir
             ("bitbucket-pipelines.yml", "Bitbucket Pipelines"))
 
 
-@dataclass(frozen=True)
-class PackageManager:
+class PackageManager(NamedTuple):
     """The package manager a project uses, the lockfile its audit reads, and its commands."""
 
     name: str  # "npm", "yarn" (1.x), "yarn-berry" (2+), "pnpm"

@@ -10,7 +10,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from tree_sitter import Node, Tree
 
@@ -2455,8 +2455,7 @@ def _store_on_import(source: bytes, locals_: Iterable[str]) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class _SecretCheck:
+class _SecretCheck(NamedTuple):
     """A password from the request compared with a parameter of a request-handler factory
     the module exports: a configured secret (``warning``) only when every call of that
     factory in the project passes an environment value or a constant, else ``error``."""
@@ -2468,8 +2467,7 @@ class _SecretCheck:
     factories: list[tuple[str, int]]  # (exported name, parameter index)
 
 
-@dataclass(frozen=True)
-class _HashedCheck:
+class _HashedCheck(NamedTuple):
     """A comparison of a stored value with what a function of another project module returns
     (``user.password !== getPasswordHash(pw, user.salt)``): a hand-written verify when that
     function hashes with a password hash (followed one module level), else ``then``."""
@@ -2482,8 +2480,7 @@ class _HashedCheck:
 _SECRET_CHECKS: dict[tuple[str, int], list[_SecretCheck | _ConstantCheck | _HashedCheck]] = {}
 
 
-@dataclass(frozen=True)
-class _ConstantCheck:
+class _ConstantCheck(NamedTuple):
     """A comparison of a value that names no password with ``X.Member``, ``X`` imported:
     no finding when the module declares ``X`` as a TypeScript enum or a ``const`` object of
     literals, ``Member`` is a mode label of it and no module writes to it (as
@@ -2667,8 +2664,7 @@ class _StoreCall:
     owner: _Owner | None = None
 
 
-@dataclass(frozen=True)
-class _Owner:
+class _Owner(NamedTuple):
     """The project object a store call's receiver names when its root is no import: an
     instance ``new C(…)`` of the class a project module gives as ``name`` (``imp`` binds it;
     ``name`` None for CommonJS ``module.exports``), or (``imp`` None) what the project
@@ -2685,8 +2681,7 @@ class _Owner:
     keys: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class _Hasher:
+class _Hasher(NamedTuple):
     """A called function of a project module (``hashPassword`` imported from ``./auth``)."""
 
     imp: ImportFact

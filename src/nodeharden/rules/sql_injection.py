@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tree_sitter import Node, Tree
 
@@ -1020,8 +1021,7 @@ def _write_kind(node: Node) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Assumed:
+class _Assumed(NamedTuple):
     """What a query's SQL was found constant under, to be proved in the project phase: that
     the relative module ``spec`` exports a ``const`` named ``name`` holding constant text
     (``need`` "text"), an array of it ("array"), or an object whose property ``prop`` holds
