@@ -171,3 +171,41 @@ def test_inline_config_gets_inline_entries(project) -> None:
     # As few patterns either way: the server code's folders are named.
     assert "export default [js.configs.recommended, { ...pluginSecurity.configs.recommended, " \
            "files: ['src/**'] }, { rules: {" in _config_after(root)
+
+
+def _front_end_beside_api(analysis: str) -> dict[str, str]:
+    """A server (server.js and api/) beside a front end in src/client/: components, hooks and
+    an entry the roles mark as browser code, and plain modules (analysis rules, styles) they
+    do not."""
+    files = {
+        "package.json": PACKAGE,
+        "eslint.config.js": CONFIG,
+        "server.js": SERVER.replace("./routes.js", "./api/routes.js"),
+        "api/routes.js": ROUTES,
+        "api/status.js": "export const status = (req, res) => res.json({ ok: true });\n",
+        "src/client/main.js": "import React from 'react';\nexport const main = () => React;\n",
+        "src/client/hooks/useScan.js": "import { useState } from 'react';\n"
+                                       "export const useScan = () => useState(0);\n",
+        "src/client/analysis/rules/headers.js": analysis,
+        "src/client/analysis/rules/cookies.js": "export const cookies = (c) => c.length;\n",
+        "src/client/styles/colors.js": "export const primary = '#333';\n",
+    }
+    for name in ("Card", "Nav", "Results", "Footer", "Row"):
+        files[f"src/client/components/{name}.jsx"] = (
+            "import React from 'react';\n"
+            f"export const {name} = () => <p>{name}</p>;\n")
+    return files
+
+
+def test_plain_modules_among_the_front_end_leave_the_server_code_named(project) -> None:
+    root = project(_front_end_beside_api("export const headers = (h) => h.csp;\n"))
+    text = _config_after(root)
+    assert "    ...pluginSecurity.configs.recommended,\n    files: ['api/**', 'server.js'],\n" \
+        in text
+
+
+def test_a_node_import_among_them_keeps_the_ignores(project) -> None:
+    root = project(_front_end_beside_api(
+        "import fs from 'fs';\nexport const headers = () => fs.existsSync('x');\n"))
+    text = _config_after(root)
+    assert "files: ['api/**', 'server.js']" not in text and "ignores: [" in text

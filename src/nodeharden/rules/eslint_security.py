@@ -400,12 +400,27 @@ class EslintSecurity(Rule):
             used = lint_script_config(ctx)
             if used is not None:
                 (flat if used.flat else legacy).append(used.rel)
+            elif self._uses_eslint(ctx):
+                cascade = legacy_configs_above(ctx)
+                if cascade:
+                    # ESLint's legacy cascade reads the repository's .eslintrc* above the
+                    # folder: that config is the project's, and fix writes nothing there.
+                    if not any(enabled for _, enabled in cascade):
+                        major = _eslint_floor(ctx)
+                        yield ctx.line_finding(
+                            self.id, cascade[0][0], 1, "the ESLint config does not enable "
+                            "eslint-plugin-security (the repository's config above the folder "
+                            "scanned, which ESLint" + (f" {major}" if major else "")
+                            + " merges into this folder's lint: add the plugin there; fix "
+                            "writes nothing outside that folder)" + ADVICE, None)
+                    return
         warnings_fail = lint_fails_on_warnings(ctx)
         if warnings_fail:
             warnings_fail += ": the plugin's rules are warnings"
         why_unsafe = "; ".join(r for r in (warnings_fail, lint_misses_server(ctx)) if r)
         unsafe = bool(why_unsafe)
         lint_node = existing_lint_node(ctx)
+        shown = runtime_shown(ctx)
         dev = ((PLUGIN, version_of(PLUGIN)),)
         if flat:
             rel = flat[0]
@@ -414,7 +429,8 @@ class EslintSecurity(Rule):
                 return
             broken = cjs_config_in_esm_package(ctx, rel, source)
             flat_fix, unscoped = self._flat_fix(ctx, rel, source, unsafe or bool(broken), dev)
-            fix = _finish(flat_fix, "; ".join(r for r in (broken, why_unsafe) if r), lint_node)
+            fix = _finish(flat_fix, "; ".join(r for r in (broken, why_unsafe) if r), lint_node,
+                          shown)
             message = "the ESLint config does not enable eslint-plugin-security"
             if unscoped:
                 message += (", and not fixed: the config lints browser code that sits among "
@@ -449,16 +465,16 @@ class EslintSecurity(Rule):
                     return
                 broken = cjs_config_in_esm_package(ctx, rel, ctx.read(rel) or b"")
                 fix = _finish(self._legacy_fix(ctx, rel, unsafe or bool(broken), dev),
-                              "; ".join(r for r in (broken, why_unsafe) if r), lint_node)
+                              "; ".join(r for r in (broken, why_unsafe) if r), lint_node, shown)
                 message = "the ESLint config does not enable eslint-plugin-security"
                 if broken:
                     message += f", and {broken}"
                 yield ctx.line_finding(self.id, rel, 1, message + ADVICE, fix)
                 return
-            yield from self._package_json_finding(ctx, unsafe, dev, why_unsafe, lint_node)
+            yield from self._package_json_finding(ctx, unsafe, dev, why_unsafe, lint_node, shown)
             return
         if self._uses_eslint(ctx):  # a project that does not lint is not this rule's concern
-            yield from self._no_config(ctx)
+            yield from self._no_config(ctx, shown)
 
     # -- detection helpers ------------------------------------------------------------------
 
@@ -621,7 +637,8 @@ class EslintSecurity(Rule):
 
     def _package_json_finding(self, ctx: ProjectContext, unsafe: bool,
                               dev: tuple[tuple[str, str], ...], reason: str,
-                              lint_node: tuple[int, int] | None) -> Iterable[Finding]:
+                              lint_node: tuple[int, int] | None,
+                              shown: RuntimeShown | None) -> Iterable[Finding]:
         body = ctx.package_json_text or ""
         raw = ctx.read("package.json") or b""
         fix = None
@@ -637,13 +654,14 @@ class EslintSecurity(Rule):
                       applicability="unsafe" if unsafe else "safe",
                       changes=(FileChange("package.json", (minimal_edit(raw, new),)),),
                       dev_dependencies=dev)
-            fix = _finish(fix, reason, lint_node)
+            fix = _finish(fix, reason, lint_node, shown)
         line = body[:max(body.find('"eslintConfig"'), 0)].count("\n") + 1
         yield ctx.line_finding(self.id, "package.json", line, "the ESLint config in package.json "
                                "does not enable eslint-plugin-security"
                                + (f", and {ignored}" if ignored else "") + ADVICE, fix)
 
-    def _no_config(self, ctx: ProjectContext) -> Iterable[Finding]:
+    def _no_config(self, ctx: ProjectContext,
+                   shown: RuntimeShown | None) -> Iterable[Finding]:
         if ctx.package_json_text is None:
             return
         typescript = ctx.info.typescript
@@ -663,7 +681,7 @@ class EslintSecurity(Rule):
                                           else version_of(p)) for p in packages))
         yield ctx.line_finding(self.id, "package.json", 1,
                                "the project has no ESLint config, so no security lint runs" + ADVICE,
-                               fix)
+                               _finish(fix, "", None, shown))
 
 
 #: Import-order rules that sort declarations by module name.
@@ -792,6 +810,50 @@ def flat_config_above(ctx: ProjectContext) -> str | None:
                     return None
                 return "../" * depth + name
     return None
+
+
+def legacy_configs_above(ctx: ProjectContext) -> list[tuple[str, bool]]:
+    """Return the legacy configs ESLint's cascade merges into the lint of a folder that has
+    none of its own: per folder above it up to the repository's top, the one it reads there
+    (``.eslintrc.js`` … ``.eslintrc``, then package.json ``eslintConfig``), nearest first and
+    up to one with ``root: true``, as (path from the folder, whether it enables the plugin).
+    Empty when the project's ESLint reads only flat configs (9 without
+    ESLINT_USE_FLAT_CONFIG=false, 10 or later) or none is found."""
+    major = _eslint_floor(ctx)
+    if major is not None and (major >= 10 or major == 9 and not _legacy_switch_seen(ctx)):
+        return []
+    found: list[tuple[str, bool]] = []
+    for depth, parent in enumerate(folders_up_to_top(Path(ctx.info.root))[1:], start=1):
+        config: tuple[str, bool, bool] | None = None  # (name, enabled, root: true)
+        for name in LEGACY_NAMES:
+            try:
+                source = (parent / name).read_text("utf-8", "replace")
+            except OSError:
+                continue
+            data = _load_legacy(name, source)
+            if isinstance(data, dict):
+                config = (name, bool(_LEGACY_ENABLED_RE.search(json.dumps(
+                    {k: data.get(k) for k in ("extends", "plugins")}, default=str))),
+                    data.get("root") is True)
+            else:
+                config = (name, bool(_LEGACY_ENABLED_RE.search(source)), re.search(
+                    r"(?m)^\s*['\"]?root['\"]?\s*:\s*true\b", source) is not None)
+            break
+        if config is None:
+            try:
+                data = json.loads((parent / "package.json").read_text("utf-8-sig"))
+            except (OSError, ValueError):
+                data = None
+            block = data.get("eslintConfig") if isinstance(data, dict) else None
+            if isinstance(block, dict):
+                config = ("package.json", bool(_LEGACY_ENABLED_RE.search(json.dumps(block))),
+                          block.get("root") is True)
+        if config is None:
+            continue
+        found.append(("../" * depth + config[0], config[1]))
+        if config[2]:
+            break
+    return found
 
 
 def legacy_config_ignored(ctx: ProjectContext) -> str:
@@ -1168,6 +1230,32 @@ def _highest_folders(keep: list[str], avoid: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def browser_side(ctx: ProjectContext, browser: list[str], server: list[str]) -> set[str]:
+    """Return the scanned files that sit among browser code: under a folder (below the root)
+    where the browser files outnumber the scanned ones, none of which creates an Express app
+    or imports a server or Node-only module (the front end's plain TypeScript: analysis
+    helpers, styles, types). The highest such folders count."""
+    from nodeharden._roles import server_import
+
+    apps = {f.path for f in ctx.app_files()}
+    folders = sorted({"/".join(rel.split("/")[:depth]) for rel in browser
+                      for depth in range(1, rel.count("/") + 1)},
+                     key=lambda folder: (folder.count("/"), folder))
+    found: set[str] = set()
+    done: list[str] = []
+    for folder in folders:
+        if any(folder.startswith(d + "/") for d in done):
+            continue
+        inside = [rel for rel in server if rel.startswith(folder + "/")]
+        if not inside or sum(rel.startswith(folder + "/") for rel in browser) <= len(inside):
+            continue
+        if any(rel in apps or server_import(ctx.read(rel) or b"") for rel in inside):
+            continue
+        done.append(folder)
+        found.update(inside)
+    return found
+
+
 def lint_scope(ctx: ProjectContext, container: Node, source: bytes) -> LintScope | None:
     """Return where the added preset should apply in the flat config ``container``: the whole
     config lints when no browser code is linted; else the server code's folders
@@ -1194,6 +1282,14 @@ def lint_scope(ctx: ProjectContext, container: Node, source: bytes) -> LintScope
             [rel for rel in browser if rel.rpartition(".")[2] not in jsx], server))
         scope = LintScope("files", files) if len(files) <= len(ignores) \
             else LintScope("ignores", ignores)
+        among = browser_side(ctx, browser, server)
+        if among:
+            # Plain modules among the browser code (no Node import, no app), which no file
+            # role marks: the server code is what is left, named positively when shorter.
+            core = [rel for rel in server if rel not in among]
+            narrow = _highest_folders(core, [*browser, *among])
+            if core and len(narrow) < len(scope.patterns):
+                scope, server = LintScope("files", narrow), core
         if len(scope.patterns) > MAX_SCOPE_PATTERNS:
             return None
     # Unscoped, the preset also lints the tests, scripts, examples... the scan leaves out (not
@@ -1214,14 +1310,82 @@ def lint_scope(ctx: ProjectContext, container: Node, source: bytes) -> LintScope
     return scope._replace(bidi_off=tuple(marked))
 
 
-def _finish(fix: Fix | None, reason: str, lint_node: tuple[int, int] | None) -> Fix | None:
+#: The oldest Node the project shows it runs on apart from engines.node, where that was read,
+#: and the engines.node range (``((20, 0), ".nvmrc lts/iron", ">=18")``): ``runtime_shown``.
+RuntimeShown = tuple[tuple[int, int], str, str]
+#: An open lower bound (``>=18``, ``> 16.4.0``): the oldest Node the code allows, no runtime.
+_OPEN_ENGINES_RE = lazy_pattern(r"\s*>=?\s*v?\d+(?:\.\d+){0,2}\s*")
+
+
+def runtime_shown(ctx: ProjectContext) -> RuntimeShown | None:
+    """Return the oldest Node version the project shows it runs on (its Dockerfile's FROM,
+    .nvmrc / .node-version / .tool-versions, CI's node versions and job images), with where
+    that was read and the engines.node range, when its package.json files' engines.node are
+    all open lower bounds (``>=18``); None when one is something else, none is set, or
+    nothing else names a version. Such a bound says how old a Node the code allows, not one
+    the project runs on: a dev tool that needs newer still runs where the project does."""
+    from nodeharden._runtime import detect_runtime
+
+    data = ctx.package_json
+    engines = data.get("engines")
+    spec = engines.get("node") if isinstance(engines, dict) else None
+    if not isinstance(spec, str) or not _OPEN_ENGINES_RE.fullmatch(spec):
+        return None
+    nested: list[tuple[str, dict[str, Any]]] = []
+    for folder in ctx.package_dirs:
+        if not folder:
+            continue
+        try:
+            other = json.loads((Path(ctx.info.root) / folder / "package.json").read_text(
+                "utf-8-sig"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(other, dict):
+            continue
+        theirs = other.get("engines")
+        node = theirs.get("node") if isinstance(theirs, dict) else None
+        if node is not None and not (isinstance(node, str) and _OPEN_ENGINES_RE.fullmatch(node)):
+            return None
+        nested.append((folder + "/package.json",
+                       {k: v for k, v in other.items() if k != "engines"}))
+    runtime = detect_runtime(Path(ctx.info.root), {k: v for k, v in data.items()
+                                                    if k != "engines"},
+                             tuple(f.rel for f in ctx.files_of("dockerfile")), tuple(nested))
+    if runtime.node is None:
+        return None
+    return runtime.node, runtime.source, spec.strip()
+
+
+def _finish(fix: Fix | None, reason: str, lint_node: tuple[int, int] | None,
+            shown: RuntimeShown | None = None) -> Fix | None:
     """Return ``fix`` with why it is unsafe at the end of its title, and its dev dependency
-    judged against the Node version the project's eslint already needs."""
+    judged against the Node version the project's eslint already needs. When engines.node's
+    open lower bound is older than a dev dependency needs but every Node version the project
+    shows (``shown``) is new enough, the dependency is judged against those, and the title
+    says so."""
     if fix is None:
         return None
     if reason:
         fix = replace(fix, title=f"{fix.title} (unsafe: {reason})")
+    if shown is not None:
+        from nodeharden._packagejson import NODE_SUPPORT
+
+        node, source, spec = shown
+        floor = lowest_in_range(spec)
+        needs = [(need, name) for name, version in fix.dev_dependencies
+                 for need, line in NODE_SUPPORT.get(name, ()) if line == version]
+        need, name = max(needs) if needs else ((0, 0), "")
+        if floor is not None and floor < need <= node and \
+                (lint_node is None or lint_node < need):
+            lint_node = max(lint_node or node, node)
+            fix = replace(fix, title=f"{fix.title} (caveat: engines.node {spec} admits Node "
+                          f"older than the {_node_text(need)} {name} needs; the project runs "
+                          f"Node {_node_text(node)} or newer: {source})")
     return replace(fix, dev_node=lint_node) if lint_node is not None else fix
+
+
+def _node_text(version: tuple[int, int]) -> str:
+    return f"{version[0]}.{version[1]}" if version[1] else str(version[0])
 
 
 def minimal_edit(before: bytes, after: str) -> TextEdit:
