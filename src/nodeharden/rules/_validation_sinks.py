@@ -2460,13 +2460,16 @@ def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None
                mongo: bool = False, pinned: Callable[[Sink], bool] | None = None,
                parts: tuple[str, ...] = SOURCES, layers: DataLayers | None = None,
                patterns: PatternResolver | None = None,
-               unsafe_yaml: bool = False) -> list[Sink]:
+               unsafe_yaml: bool = False, segments: frozenset[str] = frozenset()
+               ) -> list[Sink]:
     """Return the dangerous sinks request data reaches in handler ``func``, and one level into
     the helpers ``resolve`` finds (same file or a relative import) that it passes it to.
     ``pinned``: a test for the filter values as sent that a validator keeps objects out of
     (not reported); ``parts``: the request parts that are input; ``layers``: what data layer
     a call's receiver is (a Sequelize model reads no request value as an operator);
-    ``patterns``: the regex literal a name imported into a file stands for)."""
+    ``patterns``: the regex literal a name imported into a file stands for; ``segments``: the
+    route parameters a ``.param()`` callback keeps to one path segment (``param_checked``),
+    which a file sink counts as a pattern test of the handler's own)."""
     first = first_param(func)
     if first is None:
         return []
@@ -2474,19 +2477,66 @@ def find_sinks(func: Node, facts: FileFacts, resolve: SinkResolver | None = None
     body = func.child_by_field_name("body") or func
     pattern = first if first.type == "object_pattern" else None
     taint = _Taint(req, body, pattern, parts)
+    # (as the handler reads them: `req.params.id`, or `params.id` from `({ params }) =>`)
+    checked = {f"req.params.{name}" if pattern is not None else f"{req}.params.{name}"
+               for name in segments}
+    taint.segments.update(checked)
     found = _scan(body, taint, facts, _param_name(func, 1), resolve, None, mongo, pinned, layers,
                   patterns, unsafe_yaml)
     parsed, loose = _schema_parses(body, taint)
     if any(loose.values()):
         # the fields a schema only types, for the file sinks (see above)
         reported = {s.source for s in found if s.kind == "path-traversal"}
-        more = _scan(body, _ParsedTaint(req, body, parsed, loose, pattern, parts), facts,
-                     _param_name(func, 1), resolve, None, False, None, layers, patterns,
-                     unsafe_yaml)
+        again = _ParsedTaint(req, body, parsed, loose, pattern, parts)
+        again.segments.update(checked)
+        more = _scan(body, again, facts, _param_name(func, 1), resolve, None, False, None,
+                     layers, patterns, unsafe_yaml)
         found.extend(s for s in more if s.kind == "path-traversal" and s.source not in reported
                      and s.source.count(".") >= 2 and s.source.split(".")[2].split("[")[0]
                      in loose.get(".".join(s.source.split(".")[:2]), set()))
     return found
+
+
+def param_checked(func: Node, facts: FileFacts,
+                  patterns: PatternResolver | None = None) -> bool:
+    """``app.param(name, (req, res, next, value) => …)``: True when the callback lets the
+    request go on (a ``next()`` with no argument) only where a pattern test keeps ``value`` to
+    one path segment (``_segment_pattern``: anchored, no separator, never ``.`` or ``..``) or
+    a known list keeps it to known values. Its ``next`` is only ever called (never passed on
+    or kept), ``value`` is never reassigned and it touches no ``req.params``: the handler then
+    gets the value as tested. A callback that only loads a record, or tests loosely, gets no
+    credit."""
+    params = parameters(func)
+    body = func.child_by_field_name("body")
+    if body is None or len(params) < 4 or any(p.type != "identifier" for p in params[:4]):
+        return False
+    req, go_on, value = text(params[0]), text(params[2]), text(params[3])
+    if f"{req}.params".encode() in (body.text or b"") or \
+            f"{req}[".encode() in (body.text or b""):
+        return False
+    taint = _Taint("\0", body)
+    taint.locals[value] = "\0value"
+    taint.seeded[value] = None
+    taint.rebind(body)
+    if taint.bindings.get(value):
+        return False  # reassigned: the test may be of some other value
+    guards = find_guards(body, taint, facts, patterns)
+    keys = {f"\0local:{value}", "\0value"}
+    bare = 0
+    for node in walk(body):
+        if node.type != "identifier" or text(node) != go_on:
+            continue
+        call = node.parent
+        if call is None or call.type != "call_expression" or \
+                call.child_by_field_name("function") != node:
+            return False  # `next` handed on or kept: where it is called is unknown
+        args = call.child_by_field_name("arguments")
+        if args is not None and code_children(args):
+            continue  # `next(err)`, `next('route')`: the handler does not run
+        if not guarded_at(guards, call.start_byte, FILE_PATH) & keys:
+            return False
+        bare += 1
+    return bare > 0
 
 
 def _helper_sinks(helper: Node, facts: FileFacts, where: str, seeds: dict[str, str],
@@ -2609,6 +2659,47 @@ def _folder_prefix(arg: Node, base: str) -> bool:
         return text(arg) in (f"`${{{base}}}/`", f"`${{{base}}}${{path.sep}}`",
                              f"`${{{base}}}${{sep}}`")
     return False
+
+
+#: The text of a template before a joined path that makes the string a compound key, not a
+#: path: it ends with ':' or ',' (`${line}:${col}:${file}`, a position given to a tool). A
+#: scheme or format prefix (`file:${p}`, `png:${p}`, `a://…`) reads the file: not such text.
+_KEY_BEFORE_RE = lazy_pattern(r"(?s).*[:,]")
+_OPENER_BEFORE_RE = lazy_pattern(r"(?is)\s*[a-z][\w+.-]*:|.*(?:file:|://).*")
+
+
+def _only_in_text(join: Node, body: Node) -> bool:
+    """A fallback ``path.join()`` sink whose result Node never opens: it (or a local bound to
+    it once, never reassigned) is used only inside template strings after text such as
+    `${line}:${column}:` (``_KEY_BEFORE_RE``), so the string built is no path. A join handed
+    to a function, returned, stored or used as it is elsewhere stays reported."""
+    outer = join
+    while outer.parent is not None and outer.parent.type in (
+            "parenthesized_expression", "await_expression", "as_expression",
+            "non_null_expression"):
+        outer = outer.parent
+    declarator = outer.parent
+    if declarator is None or declarator.type != "variable_declarator" or \
+            declarator.child_by_field_name("value") != outer:
+        return _after_key_text(outer)
+    name = declarator.child_by_field_name("name")
+    if name is None or name.type != "identifier" or _assigned(body, text(name)):
+        return False
+    uses = [u for u in _uses(body, text(name)) if u != name]
+    return bool(uses) and all(_after_key_text(u) for u in uses)
+
+
+def _after_key_text(node: Node) -> bool:
+    substitution = node.parent
+    template = substitution.parent if substitution is not None else None
+    if substitution is None or template is None or \
+            substitution.type != "template_substitution" or template.type != "template_string" \
+            or code_children(substitution) != [node]:
+        return False
+    before = (template.text or b"")[1:substitution.start_byte - template.start_byte]
+    prefix = before.decode("utf-8", "replace")
+    return _KEY_BEFORE_RE.fullmatch(prefix) is not None and \
+        _OPENER_BEFORE_RE.fullmatch(prefix) is None
 
 
 def _uses(body: Node, name: str) -> list[Node]:
@@ -3232,7 +3323,7 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
                     {name for i, name in names.items()
                      if name and unguarded(args[i], node, kinds=FILE_PATH) is None}))
     if not any(s.kind == "path-traversal" and id(s) not in seconds for s in found):
-        found.extend(joins)
+        found.extend(s for s in joins if not _only_in_text(s.node, body))
     if where is None:
         # One flow, one finding: a request value that reaches a sink of the handler and, passed
         # on, a sink of the same kind in a project helper is fixed where the handler takes it.

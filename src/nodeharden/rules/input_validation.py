@@ -993,6 +993,43 @@ def _param_callbacks(ctx: ProjectContext, project: _Project) -> set[str] | None:
     return names
 
 
+def _segment_params(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
+                    patterns: Callable[[FileFacts, str], Node | None]
+                    ) -> dict[str, set[str]]:
+    """Return, per app or router of the file (its name), the parameters a ``.param(name,
+    callback)`` of it keeps to one path segment before any of its routes runs
+    (``param_checked``). Express runs an app's or router's callbacks only for its own routes."""
+    from nodeharden.rules._validation_sinks import param_checked
+
+    found: dict[str, set[str]] = {}
+    for call in facts.calls:
+        if call.method != "param" or len(call.args) != 2:
+            continue
+        first = call.args[0]
+        if first.kind == "string":
+            names = {first.name}
+        else:
+            snippet = parsed.source[first.start:first.end].decode("utf-8", "replace")
+            if not re.fullmatch(r"""\[\s*(?:(['"])[\w$]+\1\s*,?\s*)*\]""", snippet):
+                continue
+            names = set(re.findall(r"""['"]([\w$]+)['"]""", snippet))
+        located = InputValidation._handler(project, rel, facts, parsed, call.args[1], False)
+        if located is not None and located[0] in project.ctx.facts and param_checked(
+                located[1], project.ctx.facts[located[0]], patterns):
+            found.setdefault(call.target, set()).update(names)
+    return found
+
+
+def _route_segments(route: CallFact, checked: dict[str, set[str]]) -> frozenset[str]:
+    """The parameters of ``route``'s own path (not a wildcard or a custom pattern) that a
+    ``.param()`` callback of its app or router keeps to one path segment."""
+    names = checked.get(route.target)
+    if not names or route.path is None or not route.args or route.args[0].kind != "string":
+        return frozenset()
+    return frozenset(n for n, kind in _path_params(route.path).items()
+                     if n in names and kind != "pattern")
+
+
 #: How much of a route path that is not a plain string the message shows.
 _LABEL_CHARS = 60
 
@@ -2358,6 +2395,8 @@ class InputValidation(Rule):
                        if a.kind == "call" and (covered := _factory_parts(
                            project, rel, facts, parsed, a))]
             found: list[tuple[CallFact, Reads]] = []
+            checked_params = _segment_params(project, rel, facts, parsed, patterns) \
+                if any(c.method == "param" for c in facts.calls) else {}
             for route in routes:
                 if len(route.args) < 2:
                     continue
@@ -2373,7 +2412,8 @@ class InputValidation(Rule):
                     and bodies.plain(rel, facts, parsed, n) for a in route.args[1:-1])
                 parts = tuple(p for p in SOURCES if p != "body") if no_body else SOURCES
                 sinks = find_sinks(func, ctx.facts.get(where) or facts, resolve, mongo, pinned,
-                                   parts, layers, patterns, yaml_at(where))
+                                   parts, layers, patterns, yaml_at(where),
+                                   _route_segments(route, checked_params))
                 sinks = [s for s in sinks if not self._absent(route, merges, s)]
                 wrapped: set[tuple[str, str] | None] = set()
                 if any(s.as_sent for s in sinks):
