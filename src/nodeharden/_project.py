@@ -19,7 +19,9 @@ JS_SUFFIXES = {".js": "javascript", ".cjs": "javascript", ".mjs": "javascript",
                ".jsx": "javascript", ".ts": "typescript", ".mts": "typescript",
                ".cts": "typescript", ".tsx": "tsx"}
 
-#: Folders never walked: dependencies, VCS data, build output, caches.
+#: Folders never walked: dependencies, VCS data, build output, caches. ``out`` is build
+#: output only where a build writes (``is_build_output``); elsewhere (``src/out/``, the
+#: outbound side of an app) it is a folder of source like any other.
 SKIP_DIRS = frozenset({
     "node_modules", ".git", ".hg", ".svn", "dist", "build", "coverage", ".nyc_output",
     ".next", ".nuxt", ".output", "out", ".cache", "bower_components", "jspm_packages",
@@ -300,6 +302,39 @@ def _gitignore_decision(ignore: _GitIgnore, probe: str, exact: bool) -> bool | N
     return None
 
 
+_TSCONFIG_OUT_DIR_RE = lazy_pattern(r'"outDir"\s*:\s*"([^"]+)"')
+
+
+def is_build_output(root: str, parent: str, name: str) -> bool:
+    """Return True when the folder ``name`` in the folder ``parent`` (both under ``root``,
+    absolute paths) is one of ``SKIP_DIRS``. A folder named ``out`` is build output only where
+    builds write it: at the root, next to a package.json or tsconfig.json (``next export``,
+    a bundler's or tsc's default), or named by the ``outDir`` of a tsconfig.json above it.
+    ``dist`` and ``build`` are skipped at any depth: a nested one in practice holds compiled
+    vendor code or build tooling, and compiled output scanned beside its source would report
+    every finding twice."""
+    if name != "out":
+        return name in SKIP_DIRS
+    if os.path.normpath(parent) == os.path.normpath(root) or any(
+            os.path.isfile(os.path.join(parent, marker))
+            for marker in ("package.json", "tsconfig.json")):
+        return True
+    target = os.path.normpath(os.path.join(parent, name))
+    folder = os.path.normpath(parent)
+    top = os.path.normpath(root)
+    while True:
+        try:
+            with open(os.path.join(folder, "tsconfig.json"), encoding="utf-8-sig") as handle:
+                match = _TSCONFIG_OUT_DIR_RE.search(handle.read(200_000))
+        except (OSError, UnicodeDecodeError):
+            match = None
+        if match and os.path.normpath(os.path.join(folder, match.group(1))) == target:
+            return True
+        if folder == top or os.path.dirname(folder) == folder:
+            return False
+        folder = os.path.dirname(folder)
+
+
 def files_with_suffix(root: str, suffixes: Collection[str],
                       max_bytes: int) -> Iterator[tuple[str, os.stat_result]]:
     """Yield (path, stat) of the files under ``root`` whose lower-cased extension is one of
@@ -308,7 +343,7 @@ def files_with_suffix(root: str, suffixes: Collection[str],
     Not gitignore-aware: for rules that read the files around the code (views, front-end
     sources), which ``walk`` does not list."""
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        dirs[:] = sorted(d for d in dirs if not is_build_output(root, folder, d))
         for name in sorted(names):
             if os.path.splitext(name)[1].lower() not in suffixes:
                 continue
@@ -325,8 +360,10 @@ def walk(root: Path, *, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile]
     """Return the files under ``root`` worth scanning and the ones skipped (with reasons).
 
     Honours ``.gitignore`` files (nested ones relative to their folder) and ``exclude``
-    patterns (gitignore syntax, relative to the root). ``SKIP_DIRS`` are never entered, but
-    for a ``node_modules`` folder a .gitignore re-includes by a negation (``_reincluded``). Never follows a directory symlink, so a
+    patterns (gitignore syntax, relative to the root). ``SKIP_DIRS`` are never entered (an
+    ``out`` folder only where it is build output, ``is_build_output``), but for a
+    ``node_modules`` folder a .gitignore re-includes by a negation (``_reincluded``). Never
+    follows a directory symlink, so a
     symlink loop cannot trap the walk; a file symlink is followed only inside the root.
     """
     excluded = None
@@ -384,7 +421,9 @@ def walk(root: Path, *, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile]
                 continue
             if is_dir:
                 if entry.name in SKIP_DIRS and not (
-                        entry.name == "node_modules" and _reincluded(rel, specs)):
+                        entry.name == "node_modules" and _reincluded(rel, specs)) and (
+                        entry.name != "out" or is_build_output(str(root), str(directory),
+                                                               "out")):
                     continue
                 if entry.name in VENDOR_DIRS:
                     skipped.append(Skip(rel, "vendored code"))

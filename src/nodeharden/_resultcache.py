@@ -107,14 +107,14 @@ def cache_key(info: Any, rule_ids: list[str]) -> str:
 def tree_fingerprint(root: Path) -> str:
     """Return a digest of the path, size and modification time of every file under ``root``
     outside the folders no rule reads (``SKIP_DIRS``: dependencies, VCS data, build output,
-    this cache), the folders the rules that read other files skip too."""
+    this cache; ``is_build_output``), the folders the rules that read other files skip too."""
     import hashlib
 
-    from nodeharden._project import SKIP_DIRS
+    from nodeharden._project import is_build_output
 
     digest = hashlib.blake2b(digest_size=16)
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        dirs[:] = sorted(d for d in dirs if not is_build_output(str(root), folder, d))
         for name in sorted(names):
             path = os.path.join(folder, name)
             try:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -586,3 +587,171 @@ def dockerfile_role(rel: str, text: str) -> RoleOf:
     if not base:
         return APP  # unparsable: let the Dockerfile rules say what they can
     return RoleOf("service", f"image of another service (FROM {base})")
+
+
+def dockerignore_matcher(text: str) -> Callable[[str], bool]:
+    """Return a test of whether a ``.dockerignore`` (its ``text``) leaves a file (a posix path
+    from the build context) out of the context.
+
+    Docker's semantics, not git's: every pattern is anchored to the context's root (``*.md``
+    is the root's Markdown only, ``**/*.md`` any), a pattern that matches a folder leaves out
+    all below it, and the last pattern that matches a path or one of its folders wins, so a
+    ``!`` pattern re-includes a file even inside an excluded folder. Each line is cleaned as
+    Docker cleans it (no leading ``/`` or ``./``, no trailing ``/``) and given to pathspec
+    anchored with a leading ``/``: its last-match-wins test of one path (a folder's pattern
+    matching all below it, a later ``!`` re-including a file under it) is Docker's."""
+    import pathspec
+
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        negate = line.startswith("!")
+        pattern = posixpath.normpath(line[1:].strip() if negate else line)
+        pattern = pattern.lstrip("/")
+        if pattern in ("", "."):
+            continue
+        lines.append(("!/" if negate else "/") + pattern)
+    return pathspec.GitIgnoreSpec.from_lines(lines).match_file
+
+
+#: Paths named in a start command, a script or a Procfile (``node extra/tool.js``, ``app``).
+_COMMAND_PATH_RE = lazy_pattern(r"[\w@.$/-]+")
+_PACKAGE_START_RE = lazy_pattern(r"\b(?:npm|yarn|pnpm|bun)\s+(?:run(?:-script)?\s+)?([\w:.-]+)")
+
+
+class ImageFiles:
+    """What the project's Docker images hold, read once per project: the runtime
+    Dockerfiles (role ``app``, the build context taken as the project root), what each one
+    copies from the context, the ``.dockerignore`` it is built with (a BuildKit
+    ``<Dockerfile>.dockerignore`` before the root's), and the commands that start it."""
+
+    def __init__(self, root: Path, dockerfiles: list[str],
+                 scripts: dict[str, str], names: list[str]) -> None:
+        #: (Dockerfile, COPY/ADD sources from the context, ignore file, its matcher or None,
+        #: the start command with ``npm start`` and the like expanded).
+        self.images: list[tuple[str, list[str], str, Callable[[str], bool] | None, str]] = []
+        #: Every text that may run a file: package.json scripts, main and bin, Procfiles,
+        #: compose files, the Dockerfiles.
+        self.names = "\n".join([*scripts.values(), *names])
+        for rel in dockerfiles:
+            try:
+                text = (root / rel).read_text("utf-8", errors="replace")
+            except OSError:
+                continue
+            commands = parse_dockerfile(text)
+            if commands is None:
+                continue
+            self.names += "\n" + text
+            sources: list[str] = []
+            start = ""
+            for command in commands:
+                cmd = command.cmd.upper()
+                if cmd in ("COPY", "ADD") and not any(
+                        str(flag).startswith("--from") for flag in command.flags):
+                    sources.extend(str(v) for v in command.value[:-1])
+                elif cmd == "FROM":
+                    start = ""
+                elif cmd in ("CMD", "ENTRYPOINT"):
+                    start += " " + " ".join(command.value)
+            for match in _PACKAGE_START_RE.finditer(start):
+                script = match.group(1)
+                start += " " + scripts.get(script, "node server.js" if script == "start" else "")
+            ignore = rel + ".dockerignore"
+            if not (root / ignore).is_file():
+                ignore = ".dockerignore"
+            matcher = None
+            try:
+                matcher = dockerignore_matcher((root / ignore).read_text("utf-8", "replace"))
+            except OSError:
+                pass
+            self.images.append((rel, sources, ignore, matcher, start))
+
+    def left_out(self, rel: str) -> str | None:
+        """Return the ignore file that leaves ``rel`` out of every image that would copy it,
+        when some image copies its folder from the context (the image is built from the
+        project); None when an image ships the file or none copies its folder."""
+        found = None
+        for _, sources, ignore, matcher, _ in self.images:
+            if not any(_copies(source, rel) for source in sources):
+                continue
+            if matcher is None or not matcher(rel):
+                return None
+            found = found or ignore
+        return found
+
+    def starts(self, shipped: Collection[str]) -> bool:
+        """Return True when an image's start command names a file of ``shipped`` (the app the
+        image runs is one of the scanned files, not output compiled outside the image)."""
+        names: set[str] = set()
+        for rel in shipped:
+            stem = posixpath.splitext(rel)[0]
+            names.update((rel, stem))
+            if posixpath.basename(stem) == "index" and "/" in stem:
+                names.add(posixpath.dirname(stem))
+        for _, _, _, _, start in self.images:
+            for token in _COMMAND_PATH_RE.findall(start):
+                parts = posixpath.normpath(token).lstrip("/").split("/")
+                # /app/server.js in an image whose WORKDIR is /app: a tail is the file. A
+                # relative path is one from the context (dist/server.js is not server.js).
+                tails = range(len(parts)) if token.startswith("/") else range(1)
+                if any("/".join(parts[i:]) in names for i in tails):
+                    return True
+        return False
+
+    def named(self, rel: str) -> bool:
+        """Return True when a script, a Procfile, a compose file or a Dockerfile names
+        ``rel`` (its path, with or without the extension, or its file name)."""
+        stem = posixpath.splitext(rel)[0]
+        return any(re.search(rf"(?<![\w.-]){re.escape(word)}(?![\w-])", self.names)
+                   for word in {rel, stem, posixpath.basename(rel)})
+
+
+def _copies(source: str, rel: str) -> bool:
+    """Return True when a COPY/ADD ``source`` (a path in the build context) takes ``rel``."""
+    source = posixpath.normpath(source).lstrip("/")
+    if source == ".":
+        return True
+    if any(c in source for c in "*?["):
+        from fnmatch import fnmatchcase
+
+        parts = rel.split("/")
+        return any(fnmatchcase("/".join(parts[:i]), source) for i in range(1, len(parts) + 1))
+    return rel == source or rel.startswith(source + "/")
+
+
+def unshipped_scripts(image: ImageFiles, files: Collection[str],
+                      read: Callable[[str], bytes | None]) -> dict[str, str]:
+    """Return the scanned files (rel → why) that are scripts run by hand because the Docker
+    image leaves them out: a ``.dockerignore`` excludes them from every image built from the
+    project that would copy them, the image starts one of the scanned files (it is not built
+    from output compiled elsewhere), no shipped file imports them, and no package.json
+    script, Procfile, compose file or Dockerfile names them (``extra/interceptor.js`` run as
+    ``node extra/interceptor.js`` by a developer)."""
+    left: dict[str, str] = {}
+    for rel in files:
+        ignore = image.left_out(rel)
+        if ignore is not None and not image.named(rel):
+            left[rel] = ignore
+    if not left:
+        return {}
+    shipped = [rel for rel in files if rel not in left]
+    if not image.starts(shipped):
+        return {}
+    imported: set[str] = set()
+    for rel in shipped:
+        for module in imported_modules(read(rel) or b""):
+            if module.startswith("."):
+                module = posixpath.normpath(posixpath.join(posixpath.dirname(rel), module))
+            imported.add(module.lstrip("/"))
+    found: dict[str, str] = {}
+    for rel, ignore in left.items():
+        stem = posixpath.splitext(rel)[0]
+        folder = posixpath.dirname(rel) if posixpath.basename(stem) == "index" else None
+        if any(m in (rel, stem, folder) or m.endswith(("/" + stem, "/" + rel))
+               for m in imported if m):
+            continue
+        found[rel] = (f"left out of the Docker image by {ignore}, and nothing imports or "
+                      "starts it (a script run by hand)")
+    return found

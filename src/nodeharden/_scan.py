@@ -25,8 +25,8 @@ from nodeharden._resultcache import content_digest
 from nodeharden._regex import lazy_pattern
 from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, \
     js_configs, walk
-from nodeharden._roles import APP, RoleOf, dockerfile_role, package_of, package_roles, \
-    role_from_content, role_of_file
+from nodeharden._roles import APP, ImageFiles, RoleOf, dockerfile_role, package_of, \
+    package_roles, role_from_content, role_of_file, unshipped_scripts
 from nodeharden._runtime import Runtime, detect_runtime
 from nodeharden._style import Style, StyleRules, detect_style, module_kind_for, \
     read_style_rules
@@ -327,6 +327,7 @@ class Scanner:
         #: example).
         self.package_roles: dict[str, RoleOf] = {}
         self._runtime: Runtime | None = None
+        self._image_files: ImageFiles | None = None
         #: Keep per-file scans across runs in the project's .nodeharden_cache/ (``check``).
         self.use_cache = cache
         self.cache_hits = 0
@@ -341,6 +342,28 @@ class Scanner:
             self._runtime = detect_runtime(self.project.root, data, dockerfiles,
                                            nested=tuple(self._nested_packages()))
         return self._runtime
+
+    @property
+    def image_files(self) -> ImageFiles:
+        """Return what the project's Docker images copy and start (read once)."""
+        if self._image_files is None:
+            import json
+
+            files, _ = self._walked()
+            dockerfiles = [f.rel for f in files if f.kind == "dockerfile"]
+            data: dict[str, Any] = \
+                self.project.package_json.data if self.project.package_json else {}
+            block = data.get("scripts")
+            scripts = {str(k): str(v) for k, v in block.items()} \
+                if dockerfiles and isinstance(block, dict) else {}
+            names = [str(data.get("main", "")), json.dumps(data.get("bin", ""))]
+            for name in ("Procfile", "docker-compose.yml", "docker-compose.yaml",
+                         "compose.yml", "compose.yaml") if dockerfiles else ():
+                text = self._read(name)
+                if text:
+                    names.append(text.decode("utf-8", "replace"))
+            self._image_files = ImageFiles(self.project.root, dockerfiles, scripts, names)
+        return self._image_files
 
     def _nested_packages(self) -> Iterable[tuple[str, dict[str, Any]]]:
         """Yield (path, data) of each package.json below the root that gives its files no role
@@ -544,8 +567,13 @@ class Scanner:
                 file_data.setdefault(rule_id, {})[rel] = kept
             findings.extend(result.findings)
         if "script" not in self.info.include_roles:
-            for rel, why in setup_servers(facts, read).items():
-                del facts[rel]
+            scripts = setup_servers(facts, read)
+            if self.image_files.images:
+                js = [f.rel for f in files if f.kind == "js" and f.rel in scans
+                      and not scans[f.rel].skipped]
+                scripts.update(unshipped_scripts(self.image_files, js, read))
+            for rel, why in scripts.items():
+                facts.pop(rel, None)
                 for kept in file_data.values():
                     kept.pop(rel, None)
                 findings = [f for f in findings if f.path != rel]
