@@ -351,14 +351,17 @@ def _insert_block(text: str, key: str, packages: dict[str, str], unit: str, eol:
     return text[:top + 1] + eol + block + eol + text[close:]
 
 
-def add_to_string_list(text: str, path: tuple[str, ...], key: str, value: str) -> str:
+def add_to_string_list(text: str, path: tuple[str, ...], key: str, value: str, *,
+                       width: int | None = None, tab_width: int = 2) -> str:
     """Return JSON ``text`` with ``value`` added to the list at member ``key`` of the object at
     ``path`` (keys from the top level; ``()`` is the top level itself).
 
     A string member becomes a two-item list; a missing member is added after the object's last
     member; nothing changes when ``value`` is already there. The rest of the text is kept byte
-    for byte. Raises ``ValueError`` when the path does not lead to an object or the member is
-    neither a string nor a list.
+    for byte, but for a one-line list whose line the new item takes past ``width`` columns
+    (prettier's printWidth, tabs counting ``tab_width``): it is written one item per line, as
+    prettier breaks it. Raises ``ValueError`` when the path does not lead to an object or the
+    member is neither a string nor a list.
     """
     decoder = json.JSONDecoder()
     start = _skip_space(text, 0)
@@ -384,8 +387,8 @@ def add_to_string_list(text: str, path: tuple[str, ...], key: str, value: str) -
         if current == value or (isinstance(current, list) and value in current):
             return text
         if isinstance(current, str):
-            return text[:value_start] + f"[{text[value_start:value_end]}, {item}]" + \
-                text[value_end:]
+            return _fit_list(text[:value_start], [text[value_start:value_end], item],
+                             text[value_end:], width, tab_width)
         if not isinstance(current, list):
             raise ValueError(f"{key} is neither a string nor a list")  # noqa: TRY004
         items = _array_items(text, value_start, value_end)
@@ -395,7 +398,11 @@ def add_to_string_list(text: str, path: tuple[str, ...], key: str, value: str) -
         if "\n" in text[value_start:value_end]:
             return text[:last_end] + "," + eol + _line_indent(text, last_start) + item + \
                 text[last_end:]
-        return text[:last_end] + ", " + item + text[last_end:]
+        new = text[:last_end] + ", " + item + text[last_end:]
+        if width is None or _columns(new, value_start, tab_width) <= width:
+            return new
+        return _fit_list(text[:value_start], [*(text[a:b] for a, b in items), item],
+                         text[value_end:], width, tab_width)
     colon = _colon_of(text, members[0][1]) if members else ": "
     member = f"{json.dumps(key)}{colon}[{item}]"
     if not members:
@@ -407,6 +414,28 @@ def add_to_string_list(text: str, path: tuple[str, ...], key: str, value: str) -
         return text[:last_end] + "," + eol + _line_indent(text, last_key) + member + \
             text[last_end:]
     return text[:last_end] + "," + member + text[last_end:]
+
+
+def _columns(text: str, offset: int, tab_width: int) -> int:
+    """Return the columns of the line of ``text`` holding ``offset`` (tabs at ``tab_width``)."""
+    start = _line_start(text, offset)
+    stop = text.find("\n", offset)
+    line = text[start:len(text) if stop == -1 else stop].rstrip("\r")
+    return len(line) + line.count("\t") * (tab_width - 1)
+
+
+def _fit_list(before: str, items: list[str], after: str, width: int | None,
+              tab_width: int) -> str:
+    """Return ``before + [items] + after``: on one line, or one item per line (one level in
+    from the member's line, no trailing comma) when that line passes ``width`` columns, as
+    prettier prints a JSON array that does not fit."""
+    flat = before + "[" + ", ".join(items) + "]" + after
+    if width is None or _columns(flat, len(before), tab_width) <= width:
+        return flat
+    eol = line_ending(flat)
+    indent = _line_indent(flat, len(before))
+    inner = eol + indent + _indent_unit(flat)
+    return before + "[" + inner + ("," + inner).join(items) + eol + indent + "]" + after
 
 
 def _array_items(text: str, start: int, end: int) -> list[tuple[int, int]]:

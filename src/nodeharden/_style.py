@@ -33,6 +33,10 @@ _TIGHT_PAREN_RE = lazy_pattern(rb"\bfunction\*?[ \t]+[\w$]+\(")
 #: ``{ name`` against ``{name`` (not ``${name``): bracket spacing of one-line objects and imports.
 _SPACED_BRACE_RE = lazy_pattern(rb"(?<![$\w]){ [\w$]")
 _TIGHT_BRACE_RE = lazy_pattern(rb"(?<![$\w]){[\w$][\w$]*(?:,|\s*})")
+#: ``x =>`` against ``(x) =>``: how the file writes an arrow function of one plain parameter
+#: (not TypeScript's return type, ``): void =>``).
+_BARE_ARROW_RE = lazy_pattern(rb"(?<![\w$.:])(?<!: )[\w$]+[ \t]*=>")
+_PAREN_ARROW_RE = lazy_pattern(rb"\([ \t]*[\w$]+[ \t]*\)[ \t]*=>")
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,7 @@ def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False)
     single = len(re.findall(rb"(?<![\w\\])'[^'\n]*'", source))
     double = len(re.findall(rb'(?<![\w\\])"[^"\n]*"', source))
     quote = '"' if double > single else "'"
-    ends = _STMT_END_RE.findall(source)
+    ends = _statement_ends(source)
     with_semi = sum(1 for s in ends if s)
     semicolons = not ends or with_semi * 2 >= len(ends)
     tabs = spaced = 0
@@ -155,9 +159,11 @@ def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False)
     tight_paren = len(_TIGHT_PAREN_RE.findall(source))
     spaced_brace = len(_SPACED_BRACE_RE.findall(source))
     tight_brace = len(_TIGHT_BRACE_RE.findall(source))
+    bare_arrows = len(_BARE_ARROW_RE.findall(source))
     return Style(quote=quote, semicolons=semicolons, indent=indent, eol=eol,
                  module=module, typescript=typescript, declaration=declaration,
                  space_before_paren=spaced_paren > tight_paren,
+                 arrow_parens=bare_arrows <= len(_PAREN_ARROW_RE.findall(source)),
                  bracket_spacing=tight_brace <= spaced_brace, indent_seen=bool(tabs or spaced))
 
 
@@ -167,6 +173,61 @@ def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False)
 _TEXT_RE = lazy_pattern(
     rb"//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\""
     rb"|`(?:\\.|[^`\\])*`")
+
+
+#: Comments, strings and brackets, in order: the brackets outside text nest the code.
+_NESTING_RE = lazy_pattern(_TEXT_RE.pattern + rb"|[()\[\]{}]")
+#: What stands before a ``{`` that opens an object literal (or an import's or a pattern's
+#: names) rather than a block of statements: an operator or punctuation, or one of these words.
+_LITERAL_BEFORE = frozenset(b"=(,:[?!&|+-*%~^")
+_LITERAL_WORD_RE = lazy_pattern(rb"(?:^|[^\w$])(?:return|import|export|yield|await|in|of"
+                                rb"|default|case|typeof|void|const|let|var)[ \t\r\n]*$")
+
+
+#: What may follow the ``}`` of an object literal that ends a statement's line.
+_LITERAL_CLOSE_RE = lazy_pattern(rb"[ \t]*(;?)[ \t]*(?://[^\n]*)?\r?(?:\n|$)")
+
+
+def _statement_ends(source: bytes) -> list[bytes]:
+    """Return the ``;`` or ``b""`` that ends each line of ``source`` that may end a statement
+    (``_STMT_END_RE``), leaving out the lines that end inside an array, an object literal or
+    parentheses (the elements of a config's array, the last argument of a call spread on
+    lines): those end elements, not statements. Blocks (``{`` after ``)``, ``=>``, ``else``,
+    a class name…) hold statements. When the brackets do not pair up (a regex literal holding
+    one), every line counts, as before."""
+    ends = [(m.end(), m.group(1)) for m in _STMT_END_RE.finditer(source)]
+    if not ends:
+        return []
+    stack: list[bool] = []  # per open bracket: True when statements may end inside it
+    kept: list[bytes] = []
+    at = text_end = 0
+    for match in _NESTING_RE.finditer(source):
+        start = match.start()
+        while at < len(ends) and ends[at][0] <= start:
+            if (not stack or stack[-1]) and ends[at][0] >= text_end:
+                kept.append(ends[at][1])  # (a line ending in a template's text is not code)
+            at += 1
+        token = source[start:start + 1]
+        if match.end() - start != 1 or token not in b"()[]{}":
+            text_end = match.end()
+            continue  # a comment or a string
+        if token == b"{":
+            before = source[max(0, start - 40):start].rstrip()
+            block = not before or (before[-1] not in _LITERAL_BEFORE or before.endswith(b"=>")) \
+                and _LITERAL_WORD_RE.search(before) is None
+            stack.append(block)
+        elif token in b"([":
+            stack.append(False)
+        elif not stack:
+            return [end for _, end in ends]  # a closer with nothing open: unsure
+        elif stack.pop() or token != b"}" or (stack and not stack[-1]):
+            continue
+        elif (close := _LITERAL_CLOSE_RE.match(source, match.end())) is not None:
+            kept.append(close.group(1))  # `module.exports = {…}` and `const a = {…};` end here
+    if stack:
+        return [end for _, end in ends]
+    kept.extend(end for _, end in ends[at:])
+    return kept
 
 
 def _multiline_text_spans(source: bytes) -> list[tuple[int, int]]:
@@ -276,6 +337,10 @@ class StyleRules(NamedTuple):
 #: The ``Style`` fields a project's configs may decide.
 _DECIDED = ("quote", "semicolons", "indent", "eol", "width", "tab_width", "bracket_spacing",
             "trailing_comma", "space_before_paren", "arrow_parens")
+
+#: The fields prettier's defaults still decide when no config of it is found: what a file's
+#: own code does not show (``detect_style`` reads the rest).
+_UNSEEN_IN_FILES = frozenset({"width", "tab_width", "trailing_comma"})
 
 #: Prettier's config files, in the order prettier looks for them (after package.json's
 #: ``prettier`` key).
@@ -610,7 +675,7 @@ def _prettier_cli_settings(commands: list[str]) -> dict[str, Scalar]:
     """Return the formatting options prettier's command line sets in package.json scripts
     (``prettier --single-quote --print-width 100 --write src``): each command's words after
     ``prettier``, up to the next ``&&``, ``||``, ``;`` or ``|``. An option two scripts set
-    differently is left out (prettier's default or other settings decide it)."""
+    differently is left out (other settings or the files' habits decide it)."""
     found: dict[str, Scalar] = {}
     conflicting: set[str] = set()
     for command in commands:
@@ -642,7 +707,9 @@ def _prettier_cli_settings(commands: list[str]) -> dict[str, Scalar]:
 def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRules:
     """Return the style the project's tools require. The formatter comes first: prettier's
     own settings (any config file it reads, or package.json's ``prettier``), then what
-    prettier takes from .editorconfig, then prettier's defaults. Without prettier: standard or
+    prettier takes from .editorconfig, then prettier's defaults (only width, tab width and
+    trailing commas when prettier runs from scripts with no config found: the files show the
+    rest, and a config missing from the copy may have set it). Without prettier: standard or
     semistandard, ESLint's rules, JSHint, then .editorconfig. What none of them says is left to
     the files' own habits (``detect_style``).
 
@@ -740,7 +807,8 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
     scripts = " ".join(str(v) for _, package in packages
                        if isinstance(package.get("scripts"), dict)
                        for v in package["scripts"].values())
-    if not prettier_source and "prettier" in scripts:
+    scripts_only = not prettier_source and "prettier" in scripts
+    if scripts_only:
         # The options its command line gives (`prettier --single-quote --write …`).
         prettier_source, settings = "prettier in package.json scripts", _prettier_cli_settings(
             [str(v) for _, package in packages if isinstance(package.get("scripts"), dict)
@@ -752,13 +820,23 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
         # package's own pin, else the monorepo top's).
         major = next((m for _, package in packages
                       if (m := _pinned_prettier_major(package)) is not None), 3)
+        defaults = f"{prettier_source} (prettier's defaults)" if scripts_only else prettier_source
         merged: dict[str, tuple[Scalar, str]] = {
             "trailingComma": ("all" if major >= 3 else "es5" if major == 2 else "none",
-                              prettier_source),
-            "arrowParens": ("always" if major >= 2 else "avoid", prettier_source)}
+                              defaults),
+            "arrowParens": ("always" if major >= 2 else "avoid", defaults)}
         merged.update((k, (v, ".editorconfig")) for k, v in _editorconfig_prettier(section).items())
         merged.update((k, (v, prettier_source)) for k, v in settings.items())
-        _decide_prettier(merged, prettier_source, decide)
+        decide_from = decide
+        if scripts_only:
+            # No config found: a config this copy lacks may set what the files show (overleaf's
+            # clsi: single quotes, no semicolons, `x =>`, its .prettierrc not public), and
+            # files prettier formats with its defaults show those. The files' habits decide
+            # what they show; prettier's defaults only what they cannot (width, commas).
+            def decide_from(field_name: str, value: object, source: str) -> None:
+                if source != defaults or field_name in _UNSEEN_IN_FILES:
+                    decide(field_name, value, source)
+        _decide_prettier(merged, defaults, decide_from)
     elif prettier:
         # A shared config (its name in the config) is not read: .editorconfig and the files
         # decide what it says.

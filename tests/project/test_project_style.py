@@ -64,7 +64,7 @@ def test_prettier_options_on_its_command_line_in_scripts(tmp_path: Path) -> None
     """A project that runs prettier only from package.json scripts formats with the options
     that command line gives (held-out sample 13, send: `prettier --single-quote --write`, and
     a fix written in double quotes failed its check); options two scripts set differently
-    are left to prettier's defaults."""
+    are left to the files' habits (sample 20)."""
     rules = read_style_rules(tmp_path, {"scripts": {
         "format": "prettier '**/*.js' --single-quote --no-semi --print-width=100 --write",
         "lint": "eslint . && prettier --single-quote --tab-width 4 --check src"}})
@@ -72,7 +72,7 @@ def test_prettier_options_on_its_command_line_in_scripts(tmp_path: Path) -> None
     assert rules.indent == "    "
     rules = read_style_rules(tmp_path, {"scripts": {
         "a": "prettier --tab-width 4 --write .", "b": "prettier --tab-width 2 --check ."}})
-    assert (rules.quote, rules.indent) == ('"', "  ")  # defaults: the two disagree
+    assert (rules.quote, rules.indent) == (None, None)  # the two disagree: the files decide
 
 
 def test_eslint_jshint_and_editorconfig_settings(tmp_path: Path) -> None:

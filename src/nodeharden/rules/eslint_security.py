@@ -572,8 +572,9 @@ class EslintSecurity(Rule):
         if rel.endswith(".json") or (posixpath.basename(rel) == ".eslintrc"
                                      and body.lstrip().startswith("{")):
             try:
-                new = _json_rules_off(_before_prettier(
-                    add_to_string_list(body, (), "extends", LEGACY_EXTENDS)), ())
+                width, tab_width = _json_width(ctx)
+                new = _json_rules_off(_before_prettier(add_to_string_list(
+                    body, (), "extends", LEGACY_EXTENDS, width=width, tab_width=tab_width)), ())
             except ValueError:
                 return None  # JSON with comments: report only
         else:
@@ -1407,6 +1408,13 @@ def minimal_edit(before: bytes, after: str) -> TextEdit:
 
 
 _JSON_STRING_RE = lazy_pattern(r'"(?:[^"\\]|\\.)*"')
+
+
+def _json_width(ctx: ProjectContext) -> tuple[int | None, int]:
+    """Return the print width (and tab width) prettier formats the project's JSON to, or no
+    width when prettier does not format it (no tool measures a JSON config's lines then)."""
+    rules = ctx.info.style_rules
+    return (rules.width if rules.prettier else None), rules.tab_width or 2
 
 
 def _before_prettier(text: str) -> str:
