@@ -25,6 +25,8 @@ from nodeharden.rules._dockerfile import (
     base_image_of,
     built_images,
     effective_user,
+    generated_banner,
+    generated_note,
     insert_before_line,
     insertion_line,
     is_root,
@@ -1509,6 +1511,11 @@ class DockerfileUser(Rule):
                     f"{chosen}; not fixed: that line is the author's, a deliberate choice of "
                     "root for the running app; if it does not need root (a device, a low port, "
                     "files shared with the host), end the final stage with a non-root USER")
+                continue
+            banner = generated_banner(source)
+            if banner is not None:
+                yield ctx.line_finding(self.id, file.rel, final.from_line,
+                                       f"{message}; {generated_note(banner)}")
                 continue
             yield ctx.line_finding(self.id, file.rel, final.from_line, message,
                                    self._fix(ctx, file.rel, source, stages, final, mounts))

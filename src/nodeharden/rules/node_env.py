@@ -32,6 +32,8 @@ from nodeharden.rules._compose import compose_command, compose_services
 from nodeharden.rules._dockerfile import (
     base_image,
     base_image_of,
+    generated_banner,
+    generated_note,
     insert_before_line,
     insertion_line,
     line_offsets,
@@ -707,34 +709,192 @@ def _terminal_handler(ctx: ProjectContext, rel: str, arg: Any) -> bool:
     return True
 
 
+#: Methods of an app that register nothing an error could come from, besides its routes.
+_QUIET_APP_METHODS = frozenset({"listen", "set", "enable", "disable"})
+#: Answers with no body from the app itself (``res.sendStatus(204)``, ``res.end()``).
+_PLAIN_ANSWERS = frozenset({"sendStatus", "end", "send"})
+
+
+def _quiet_statement(node: Any, res: str) -> bool:
+    """Return True for a route handler's statement (or arrow body) that cannot throw: an
+    assignment of a literal to a name, a logger call (``logger.debug('…')``, ``console.log``)
+    with literal arguments, or an answer with no body or a literal one (``res.sendStatus(204)``,
+    ``res.status(204).end()``, ``res.send('ok')``)."""
+    from nodeharden._parse import text
+
+    if node.type == "expression_statement" and node.named_children:
+        node = node.named_children[0]
+    if node.type == "assignment_expression":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        return left is not None and left.type == "identifier" and right is not None \
+            and right.type in ("string", "number", "true", "false", "null")
+    if node.type != "call_expression":
+        return False
+    callee = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    if callee is None or callee.type != "member_expression" or args is None or any(
+            arg.type not in ("string", "number") and not (
+                arg.type == "template_string" and not any(
+                    c.type == "template_substitution" for c in arg.children))
+            for arg in args.named_children):
+        return False
+    target = callee.child_by_field_name("object")
+    method = text(callee.child_by_field_name("property"))
+    if target is not None and target.type == "identifier":
+        if text(target) == res:
+            return method in _PLAIN_ANSWERS
+        return text(target) in ("logger", "log", "console") and method in _LOG_METHODS
+    if target is not None and target.type == "call_expression":  # res.status(204).end()
+        inner = target.child_by_field_name("function")
+        inner_args = target.child_by_field_name("arguments")
+        return inner is not None and text(inner) == f"{res}.status" and method in (
+            "end", "send") and inner_args is not None and [
+                a.type for a in inner_args.named_children] == ["number"]
+    return False
+
+
+def _cannot_fail(ctx: ProjectContext, rel: str, app: Any) -> bool:
+    """Return True when no error can reach Express's default handler of ``app`` (created at
+    top level in ``rel``): the file names it only to create it, to ``listen`` (or ``set``,
+    ``enable``, ``disable``) and to register routes, each on a literal path with no parameter
+    (a parameter Express cannot decode is an error) and one plain function (not ``async``)
+    whose every statement is quiet (``_quiet_statement``). No middleware, no ``.param``, no
+    body parser, and it is handed to no other code."""
+    from nodeharden._express import HTTP_METHODS
+    from nodeharden._parse import parameters, parse, string_value, text, walk
+    from nodeharden._project import JS_SUFFIXES
+
+    lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+    source = ctx.read(rel)
+    if lang is None or source is None or app.name is None or app.in_function:
+        return False
+    routes = 0
+    for node in walk(parse(lang, source).root_node):
+        if node.type not in ("identifier", "shorthand_property_identifier") \
+                or text(node) != app.name:
+            continue
+        parent = node.parent
+        if parent is not None and parent.type == "variable_declarator" \
+                and parent.child_by_field_name("name") == node:
+            if not parent.start_byte <= app.start <= app.end <= parent.end_byte:
+                return False  # another binding of the name
+            continue
+        member = parent
+        call = member.parent if member is not None else None
+        if member is None or member.type != "member_expression" \
+                or member.child_by_field_name("object") != node or call is None \
+                or call.type != "call_expression" or call.child_by_field_name("function") \
+                != member:
+            return False
+        method = text(member.child_by_field_name("property"))
+        if method in _QUIET_APP_METHODS:
+            continue
+        args = call.child_by_field_name("arguments")
+        if method not in HTTP_METHODS or args is None or len(args.named_children) != 2:
+            return False
+        path, handler = args.named_children
+        route = string_value(path)
+        if route is None or ":" in route or "*" in route or "(" in route \
+                or handler.type not in ("function_expression", "function", "arrow_function") \
+                or any(c.type == "async" or text(c) in ("async", "*") for c in handler.children):
+            return False
+        params = parameters(handler)
+        if len(params) < 2 or len(params) > 3:
+            return False
+        body = handler.child_by_field_name("body")
+        res = text(params[1])
+        if body is None:
+            return False
+        statements = body.named_children if body.type == "statement_block" else [body]
+        if not all(_quiet_statement(statement, res) for statement in statements):
+            return False
+        routes += 1
+    return routes > 0
+
+
+def _app_handler(ctx: ProjectContext, rel: str, facts: Any, targets: set[str]) -> str | None:
+    """Return ``file:line`` of the last four-parameter function ``rel`` passes to ``.use`` on
+    one of ``targets`` (never on a router the file creates) when it answers every error
+    itself (``_terminal_handler``); None when there is none or it may pass errors on."""
+    routers = {a.name for a in facts.apps if a.kind == "router"}
+    handlers = [(call, arg) for call in facts.uses()
+                if call.target not in routers and call.target in targets
+                for arg in call.args
+                if arg.params == 4 or (arg.kind == "identifier"
+                                       and facts.function_params.get(arg.name) == 4)]
+    if not handlers:
+        return None
+    call, arg = max(handlers, key=lambda pair: pair[1].start)
+    if arg.kind == "function" and _terminal_handler(ctx, rel, arg):
+        return f"{rel}:{call.line}"
+    return None
+
+
 def _own_final_handler(ctx: ProjectContext, package: str) -> str | None:
     """Return where the app's own final error handler is (``file:line``) when Express's
     default handler, the one that shows stack traces outside production, is never reached:
-    the package creates one Express app, and the last four-parameter function a file of it
-    passes to ``.use`` (on that app, not on a router the file creates) answers every error
-    itself (``_terminal_handler``)."""
+    the last four-parameter function a file passes to ``.use`` on the app (not on a router
+    the file creates) answers every error itself (``_terminal_handler``). With one Express
+    app in the package, the handler may sit in a module the app hands itself to (``app``
+    there). With several, each must be covered in the file that creates it: by such a handler
+    on its own name, or because no error can reach its default handler (``_cannot_fail``: a
+    load balancer's agent whose routes only answer 204)."""
     from nodeharden._roles import package_of
 
     files = [(rel, facts) for rel, facts in ctx.facts.items()
              if not is_test_file(rel) and package_of(rel, ctx.package_dirs) == package]
-    names = {app.name for _, facts in files for app in facts.apps if app.kind == "app"}
-    apps = sum(1 for _, facts in files for app in facts.apps if app.kind == "app")
+    apps = [(rel, facts, app) for rel, facts in files for app in facts.apps if app.kind == "app"]
     found: str | None = None
-    for rel, facts in files:
-        # on the app: its name, or `app` in a module the app hands itself to (a router's
-        # handler covers only that router's routes)
-        routers = {a.name for a in facts.apps if a.kind == "router"}
-        handlers = [(call, arg) for call in facts.uses()
-                    if call.target not in routers and call.target in names | {"app"}
-                    for arg in call.args
-                    if arg.params == 4 or (arg.kind == "identifier"
-                                           and facts.function_params.get(arg.name) == 4)]
-        if not handlers:
+    if len(apps) == 1:
+        names = {apps[0][2].name, "app"}
+        for rel, facts in files:
+            # on the app: its name, or `app` in a module the app hands itself to (a router's
+            # handler covers only that router's routes)
+            found = found or _app_handler(ctx, rel, facts, {n for n in names if n})
+        return found
+    for rel, facts, app in apps:
+        if app.name is None or sum(1 for a in facts.apps if a.name == app.name) != 1:
+            return None
+        handler = _app_handler(ctx, rel, facts, {app.name})
+        if handler is None and not _cannot_fail(ctx, rel, app):
+            return None
+        found = found or handler
+    return found
+
+
+#: ``process.env.NODE_ENV`` compared, equal or not, with a string (``=== 'development'``),
+#: either way round: group ``value`` holds the string.
+_ENV_COMPARED_RE = lazy_pattern(
+    rb"process\.env(?:\.NODE_ENV\b|\[\s*(?P<q1>['\"])NODE_ENV(?P=q1)\s*\])"
+    rb"\s*[!=]==?\s*(?P<q2>['\"`])(?P<value>[\w.-]*)(?P=q2)(?!\s*(?:[.\[+*/%-]|\?\.))"
+    rb"|(?P<q3>['\"`])(?P<before>[\w.-]*)(?P=q3)\s*[!=]==?\s*"
+    rb"process\.env(?:\.NODE_ENV\b|\[\s*(?P<q4>['\"])NODE_ENV(?P=q4)\s*\])"
+    rb"(?!\s*(?:[.\[]|\?\.))")
+
+
+def _same_either_way(data: bytes, match: Any) -> bool:
+    """Return True when the NODE_ENV read at ``match`` is a plain ``process.env.NODE_ENV``
+    compared (``===``, ``!==``, ``==``, ``!=``) with a string other than ``production``: the
+    comparison comes out the same unset (``undefined``) and set to production, so setting it
+    changes nothing there. A default (``|| 'development'``), a method called on it, ``typeof``,
+    Express's ``app.get('env')`` (``development`` when unset) and a comparison with
+    ``production`` still count."""
+    if match.group(0) != b"NODE_ENV":
+        return False
+    line_start = data.rfind(b"\n", 0, match.start()) + 1
+    line_end = data.find(b"\n", match.end())
+    for found in _ENV_COMPARED_RE.finditer(data, line_start,
+                                           len(data) if line_end < 0 else line_end):
+        if not found.start() <= match.start() < found.end():
             continue
-        call, arg = max(handlers, key=lambda pair: pair[1].start)
-        if arg.kind == "function" and _terminal_handler(ctx, rel, arg):
-            found = found or f"{rel}:{call.line}"
-    return found if apps == 1 else None
+        ahead = data[line_start:found.start()].rstrip()
+        if ahead.endswith((b".", b"+", b"-", b"*", b"/", b"%", b"typeof", b"!")) \
+                or ahead[-1:].isalnum() and not ahead.endswith((b"if", b"return")):
+            return False  # part of a larger operand (`typeof process.env.NODE_ENV`, `a + 'x'`)
+        value = found.group("value") if found.group("value") is not None \
+            else found.group("before")
+        return value.lower() != b"production"
+    return False
 
 
 def _development_effects(ctx: ProjectContext, package: str) -> str | None:
@@ -749,6 +909,8 @@ def _development_effects(ctx: ProjectContext, package: str) -> str | None:
             continue
         data = ctx.read(rel) or b""
         match = _READS_ENV_RE.search(data)
+        while match is not None and _same_either_way(data, match):
+            match = _READS_ENV_RE.search(data, match.end())
         if match is not None:
             line = data.count(b"\n", 0, match.start()) + 1
             return f"the app's own code switches on it ({rel}:{line})"
@@ -854,6 +1016,11 @@ class NodeEnv(Rule):
                     f"{message}; not fixed: {reason}, and NODE_ENV=production would change "
                     "which database and config the tests use: set it where the production "
                     "container runs (`docker run -e NODE_ENV=production`, the deploy manifest)")
+                continue
+            banner = generated_banner(source)
+            if banner is not None:
+                yield ctx.line_finding(self.id, file.rel, final.from_line,
+                                       f"{message}; {generated_note(banner)}")
                 continue
             if own is not None and value:
                 edit = _replace_in_place(source, own, value)
