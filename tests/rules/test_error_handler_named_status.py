@@ -181,7 +181,7 @@ def test_an_esm_app_handed_only_to_create_server(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("extra, others", [
-    ("app.get('/health', (req, res) => res.send('ok'));", {}),
+    ("app.get('/page', (req, res) => res.sendFile('page.html', { root: 'public' }));", {}),
     ("require('./setup')(app);",
      {"setup.js": "module.exports = (app) => app.get('/', (req, res) => res.send('x'));\n"}),
     ("module.exports = app;", {}),

@@ -47,7 +47,7 @@ import http from "http";
 
 const app = express();
 app.get("/", (req, res) => {
-  res.send("ok");
+  res.sendFile("index.html", { root: "public" });
 });
 
 const server = http.createServer(app);

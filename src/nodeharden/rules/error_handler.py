@@ -5107,8 +5107,10 @@ class ErrorHandler(Rule):
                 if app.kind != "app" or _has_handler(ctx, facts, app) \
                         or (facts.path, app.start) in wrappers:
                     continue
-                if _configured_nowhere(ctx, facts, app):
-                    continue  # nothing mounted on it: only Express's own 404s, no `next(err)`
+                if _configured_nowhere(ctx, facts, app, routes=True):
+                    # Nothing mounted on it (only Express's own 404s, no `next(err)`), or only
+                    # routes that cannot fail (`_route_cannot_fail`).
+                    continue
                 if _sets_production_env(ctx, facts, app):
                     continue  # `app.set('env', 'production')`: the default handler's env
                 missing_next = _three_parameter_handler(ctx, facts, app)
@@ -5260,7 +5262,8 @@ class ErrorHandler(Rule):
         stmt_end = line_start + len(head) + len(statement)
         edits.append(DeferredEdit(line_start, stmt_end, functools.partial(
             _handler_block, app.name or "app", style, codes, pino_http, types,
-            head.decode(), "", None, renders_views(ctx, facts.path), log_name)))
+            head.decode(), "", None, renders_views(ctx, facts.path), log_name,
+            logger[2] if logger is not None else "")))
         return Fix(title="Replace `errorhandler()` with a final error handler that logs the "
                          "error and answers a generic body with the right status",
                    applicability="safe",
@@ -5277,7 +5280,10 @@ class ErrorHandler(Rule):
         spans = _registration_spans(ctx, facts, app) + [
             (call.start, call.end) for call in facts.uses() if call.target == app.name
             and any(_delegating_handler(ctx, facts, arg) is not None for arg in call.args)]
-        at = insertion_point(lang, source, app, sorted(spans))
+        pathless = [span for span in _pathless_route_spans(ctx, facts, app)
+                    if span not in spans]
+        at = insertion_point(lang, source, app, sorted(set(spans + pathless)),
+                             _middleware_spans(facts, app), frozenset(pathless))
         if at is None:
             return None  # no route or router registered after the app in this file
         style = ctx.styles[facts.path]
@@ -5294,7 +5300,8 @@ class ErrorHandler(Rule):
         # Rendered only when the fix is written or shown: check needs no Jinja.
         edits.append(DeferredEdit(at, at, functools.partial(
             _handler_block, app.name or "app", style, codes, pino_http, types, app.indent,
-            before, after, renders_views(ctx, facts.path), log_name)))
+            before, after, renders_views(ctx, facts.path), log_name,
+            logger[2] if logger is not None else "")))
         unsafe = _routes_added_elsewhere(ctx, facts)
         return Fix(title="Add a final error handler that logs the error and answers a generic "
                          "body with the right status",
@@ -5311,17 +5318,27 @@ _LOGGER_LOCAL = lazy_pattern(r"^(?:[lL]ogger|LOGGER|[lL]og|LOG)$")
 
 
 def _app_logger(ctx: ProjectContext, facts: FileFacts, source: bytes
-                ) -> tuple[str, str] | None:
-    """Return (module specifier, local name) of the project's own logger for a final handler
-    in ``facts``' file: the project module the file already imports as ``logger``/``log``
-    (``_LOGGER_LOCAL``) when it visibly has ``error`` (``_module_logs_errors``), else the one
-    most of the project's other files import so and call ``.error(`` on (two at least, under
-    one name the file does not use: those calls show the method). None: the handler logs
-    with ``console.error``."""
+                ) -> tuple[str, str, str] | None:
+    """Return (module specifier, local name, form of the call: ``_log_form``) of the project's
+    own logger for a final handler in ``facts``' file: the project module the file already
+    imports as ``logger``/``log`` (``_LOGGER_LOCAL``) when it visibly has ``error``
+    (``_module_logs_errors``); else a package's logger the file imports so when its own
+    ``.error(…)`` calls hand it errors all in one form (``logger.error({ err }, 'failed')``
+    with ``import logger from '@org/logger'``: the handler's call copies that form); else the
+    one most of the project's other files import so and call ``.error(`` on (two at least,
+    under one name the file does not use: those calls show the method). None: the handler
+    logs with ``console.error``."""
     for imp in facts.imports:
         if imp.default and _LOGGER_LOCAL.match(imp.default) and _relative(imp.module) \
                 and _module_logs_errors(ctx, facts.path, imp.module, "default"):
-            return imp.module, imp.default
+            return imp.module, imp.default, ""
+    root = _root_of(ctx, facts.path)
+    for imp in facts.imports:
+        if imp.default and _LOGGER_LOCAL.match(imp.default) and not _relative(imp.module) \
+                and root is not None:
+            form = _log_form(root, imp.default)
+            if form is not None:
+                return imp.module, imp.default, form
 
     # Only the file's own package: another package's logger needs that package's
     # dependencies and configuration.
@@ -5361,11 +5378,49 @@ def _app_logger(ctx: ProjectContext, facts: FileFacts, source: bytes
         spec = posixpath.dirname(spec)
     if _resolve(ctx, facts.path, spec) != rel:
         return None
-    return spec, local
+    return spec, local, ""
+
+
+def _log_form(root: Node, name: str) -> str | None:
+    """Return how the file ``root`` hands errors to ``name.error(…)``, when all its calls that
+    hand one do it alike (one at least): ``''`` a message and then the error
+    (``log.error('failed', err)``), ``'error'`` the error and then a message
+    (``log.error(err, 'failed')``), ``'field:NAME'`` an object whose field ``err`` or
+    ``error`` carries it (``'field:err'`` for ``log.error({ err, url }, 'failed')``, pino's
+    and bunyan's way). None: no such call, or calls of different forms."""
+    forms = set()
+    for node in uses_of(root, name):
+        member = node.parent
+        call = member.parent if member is not None else None
+        if member is None or call is None or member.type != "member_expression" \
+                or member.child_by_field_name("object") != node \
+                or text(member.child_by_field_name("property")) != "error" \
+                or call.type != "call_expression" \
+                or call.child_by_field_name("function") != member:
+            continue
+        arguments = call.child_by_field_name("arguments")
+        args = code_children(arguments) if arguments is not None else []
+        if not args:
+            continue
+        first = unwrap(args[0])
+        if first is not None and first.type == "object":
+            for prop in first.named_children:
+                key = prop if prop.type == "shorthand_property_identifier" \
+                    else prop.child_by_field_name("key") if prop.type == "pair" else None
+                if key is not None and text(key) in ("err", "error"):
+                    forms.add("field:" + text(key))
+                    break
+        elif first is not None and first.type == "identifier" \
+                and _ERROR_NAME.match(text(first)):
+            forms.add("error")
+        elif first is not None and first.type in ("string", "template_string") and any(
+                arg.type == "identifier" and _ERROR_NAME.match(text(arg)) for arg in args[1:]):
+            forms.add("")
+    return forms.pop() if len(forms) == 1 else None
 
 
 def _handler_imports(source: bytes, facts: FileFacts, style: Style,
-                     logger: tuple[str, str] | None = None
+                     logger: tuple[str, str, str] | None = None
                      ) -> tuple[tuple[TextEdit, ...], str, bool, tuple[str, ...], str | None]:
     """Return what a new final handler needs in its file: the import edits (``STATUS_CODES``,
     Express's types in TypeScript, and the project's ``logger``: its module and local name),
@@ -5405,26 +5460,29 @@ def _handler_imports(source: bytes, facts: FileFacts, style: Style,
 
 def _handler_block(app: str, style: Style, codes: str, pino_http: bool,
                    types: tuple[str, ...], indent: str, before: str, after: str | None,
-                   html: bool = False, logger: str | None = None) -> str:
+                   html: bool = False, logger: str | None = None, log_form: str = "") -> str:
     """Return the inserted handler: ``handler_source`` indented with ``indent`` between
     ``before`` and ``after`` (None: at the end of a file without a final line end, so no
     line end after the handler either)."""
-    code = handler_source(app, style, codes, pino_http, types, html, logger)
+    code = handler_source(app, style, codes, pino_http, types, html, logger, log_form)
     block = "".join(indent + line + "\n" if line else "\n" for line in code.split("\n"))
     return before + (block.rstrip("\n") if after is None else block + after)
 
 
 def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
                    types: tuple[str, ...] = (), html: bool = False,
-                   logger: str | None = None) -> str:
+                   logger: str | None = None, log_form: str = "") -> str:
     """Return the error handler statement in the file's style (no indentation of its own, line
     ends ``\n``): the template's handler (``snippets/errors.js.jinja``) written inline;
     ``codes`` is the local name of ``node:http``'s ``STATUS_CODES``, ``pino_http`` says the
     request may carry pino-http's logger, ``types`` are the TypeScript types of ``req``,
-    ``res`` and ``next``; ``html`` answers the status text as a page instead of JSON."""
+    ``res`` and ``next``; ``html`` answers the status text as a page instead of JSON;
+    ``logger`` and ``log_form`` name the app's logger and how its call takes the error
+    (``_log_form``)."""
     return render_snippet("errors.js", replace(style, eol="\n"), inline=True, app=app,
                           status_codes=codes, pino_http=pino_http, types=list(types), html=html,
-                          declaration=style.declaration, logger=logger or "")
+                          declaration=style.declaration, logger=logger or "",
+                          logger_form=log_form)
 
 
 #: The ``errorhandler`` package loaded where it is called, with no local of its own:
@@ -5568,7 +5626,8 @@ def _registration_spans(ctx: ProjectContext, facts: FileFacts,
     router made here or a module that makes routes, ``app.use((req, res) => …)`` (a catch-all),
     ``app.use(require('./routes'))``. Middleware from packages or other modules
     (``app.use(helmet())``, ``app.use(rateLimiter)``) is no route: a handler after it alone
-    would still run before the routes."""
+    would still run before the routes (``_middleware_spans`` gives those). Routes whose path is
+    no string: ``_pathless_route_spans``."""
     name = app.name
     routers = {a.name for a in facts.apps if a.kind == "router" and a.name}
     for imp in facts.imports:
@@ -5593,14 +5652,55 @@ def _registration_spans(ctx: ProjectContext, facts: FileFacts,
     return spans
 
 
+def _pathless_route_spans(ctx: ProjectContext, facts: FileFacts,
+                          app: AppFact) -> list[tuple[int, int]]:
+    """Return the byte spans of the file's routes on ``app`` whose path is no string, which
+    the file's facts do not keep: ``app.get(/^[^.]*$/, …)``, ``app.get(['/a', '/b'],
+    …)``, ``app.get(new RegExp(x), …)``, ``app.get(route, …)``. Two arguments at least:
+    ``app.get('env')`` reads a setting."""
+    name = app.name
+    spans: list[tuple[int, int]] = []
+    root = _root_of(ctx, facts.path)
+    if root is not None and name and re.fullmatch(r"[\w$]+", name):
+        for node in uses_of(root, name):
+            member = node.parent
+            route = member.parent if member is not None else None
+            if member is None or route is None or member.type != "member_expression" \
+                    or member.child_by_field_name("object") != node \
+                    or text(member.child_by_field_name("property")) not in HTTP_METHODS \
+                    or route.type != "call_expression" \
+                    or route.child_by_field_name("function") != member:
+                continue
+            args = route.child_by_field_name("arguments")
+            if args is not None and len(code_children(args)) >= 2:
+                spans.append((route.start_byte, route.end_byte))
+    return spans
+
+
+def _middleware_spans(facts: FileFacts, app: AppFact) -> list[tuple[int, int]]:
+    """Return the byte spans of the file's other ``app.use(…)`` calls (middleware from
+    packages or other modules: ``app.use(express.static(dir))``, ``app.use(notFound)``).
+    Alone they never place the final handler (one after them would still run before routes
+    added elsewhere), but one that follows the routes can fail too (``serve-static`` hands
+    on its 403s and 400s with ``next(err)``): the handler then goes after it."""
+    return [(call.start, call.end) for call in facts.calls
+            if call.target == app.name and call.method == "use"]
+
+
 def insertion_point(lang: str, source: bytes, app: AppFact,
-                    registrations: list[tuple[int, int]]) -> int | None:
+                    registrations: list[tuple[int, int]],
+                    later: list[tuple[int, int]] | None = None,
+                    undeferred: frozenset[tuple[int, int]] = frozenset()) -> int | None:
     """Return the offset where the final error handler goes: after the last statement of the
     block that creates the app that adds routes to it (``registrations``, the spans of such
     calls, or a call that is given the app: ``routes(app)``, ``require('./routes')(app)``, or
     a call to a local function that does either), never after ``listen``/export/``return``.
     None when the file adds no route after creating the app: its routes live elsewhere, and a
-    handler right after ``express()`` would run before every route, never after one."""
+    handler right after ``express()`` would run before every route, never after one.
+    ``later``: spans of calls (middleware) that move the place after them when they follow a
+    route, but alone make none. ``undeferred``: registrations that place the handler but,
+    inside a function, do not withhold it (routes with computed paths, registered in a loop:
+    as before their paths were read)."""
     tree = parse(lang, source)
     node = tree.root_node.descendant_for_byte_range(app.start, app.end)
     while node is not None and not (node.start_byte == app.start and node.end_byte == app.end
@@ -5627,7 +5727,8 @@ def insertion_point(lang: str, source: bytes, app: AppFact,
         function () { app.use(routes); … }``, ``db.sync().then(() => app.use(routes))``): it
         runs when that function is called, after any statement of this block."""
         for start, end in registrations:
-            if not (candidate.start_byte <= start and end <= candidate.end_byte):
+            if not (candidate.start_byte <= start and end <= candidate.end_byte) \
+                    or (start, end) in undeferred:
                 continue
             cur = candidate.descendant_for_byte_range(start, end)
             while cur is not None and cur != candidate:
@@ -5649,6 +5750,9 @@ def insertion_point(lang: str, source: bytes, app: AppFact,
         if _is_terminal(sibling, app.name):
             continue
         if registers(sibling) or (calls_helper is not None and calls_helper.search(text(sibling))):
+            last = sibling
+        elif last is not None and any(sibling.start_byte <= start and end <= sibling.end_byte
+                                      for start, end in later or ()):
             last = sibling
     if last is None:
         return None
@@ -7286,16 +7390,20 @@ _UNMOUNTING_METHODS = frozenset({"listen", "set", "enable", "disable", "enabled"
 _SERVER_MODULES = frozenset({"http", "https", "http2", "node:http", "node:https", "node:http2"})
 
 
-def _configured_nowhere(ctx: ProjectContext, facts: FileFacts, app: AppFact) -> bool:
+def _configured_nowhere(ctx: ProjectContext, facts: FileFacts, app: AppFact,
+                        routes: bool = False) -> bool:
     """Return True when nothing is mounted on ``app``: its name is only declared, given
     settings or listened on (``_UNMOUNTING_METHODS``) and handed to ``http.createServer(app)``
     (a server a WebSocket server shares); never given a route or middleware, passed to
     another function, stored or exported. Express then only answers 404 and no error can
-    reach a handler."""
+    reach a handler. With ``routes``, also when what is mounted are only routes that cannot
+    fail (``_route_cannot_fail``) and its settings are literals."""
     name = app.name
-    if not name or facts.exports_app \
+    # (`exports_app` is the file's: with routes, the uses below show whether this app is the
+    # one exported.)
+    if not name or (facts.exports_app and not routes) \
             or any(c.target == name and c.method not in _UNMOUNTING_METHODS
-                   for c in facts.calls):
+                   and not (routes and c.method in HTTP_METHODS) for c in facts.calls):
         return False
     root = _root_of(ctx, facts.path)
     if root is None:
@@ -7305,10 +7413,23 @@ def _configured_nowhere(ctx: ProjectContext, facts: FileFacts, app: AppFact) -> 
         parent = node.parent
         if parent is None:
             return False
+        if routes and parent.type == "member_expression" \
+                and parent.child_by_field_name("object") == node and parent.parent is not None \
+                and parent.parent.type == "call_expression" \
+                and parent.parent.child_by_field_name("function") == parent:
+            method = text(parent.child_by_field_name("property"))
+            arguments = parent.parent.child_by_field_name("arguments")
+            if method in HTTP_METHODS and _route_cannot_fail(root, facts, parent.parent):
+                continue
+            if method in ("set", "enable", "disable") and arguments is not None and any(
+                    c.target == name and c.method in HTTP_METHODS for c in facts.calls) \
+                    and not all(arg.type in _LITERALS for arg in code_children(arguments)):
+                return False  # `app.set('query parser', parse)`: code run for every request
         if parent.type == "variable_declarator" and parent.child_by_field_name("name") == node:
             value = parent.child_by_field_name("value")
-            if value is not None and value.start_byte <= app.start < value.end_byte:
-                continue  # `const app = express()`
+            if value is not None and value.start_byte <= app.start < value.end_byte and not (
+                    routes and value.type == "assignment_expression"):
+                continue  # `const app = express()` (with routes, not `module.exports = …`)
             return False
         grand = parent.parent
         if parent.type == "member_expression" and parent.child_by_field_name("object") == node \
@@ -7336,6 +7457,127 @@ def _configured_nowhere(ctx: ProjectContext, facts: FileFacts, app: AppFact) -> 
                 continue  # `http.createServer(app)`: the server's requests, nothing more
         return False
     return True
+
+
+#: Expressions whose value is written in the source: they cannot throw.
+_LITERALS = frozenset({"string", "number", "true", "false", "null", "undefined"})
+#: The methods of a logger (and of ``console``) a route that cannot fail may call.
+_LOG_METHODS = frozenset({"trace", "debug", "info", "log", "warn", "error", "err", "fatal"})
+#: Route paths without parameters or patterns: Express decodes parameters with
+#: ``decodeURIComponent`` and hands a malformed one on as a 400 error (``next(err)``).
+_PLAIN_PATH = lazy_pattern(r"^/[\w./~-]*$")
+
+
+def _route_cannot_fail(root: Node, facts: FileFacts, call: Node) -> bool:
+    """Return True when the route ``call`` (``app.post('/state/up', function (req, res) {
+    STATE = 'up'; logger.debug('…'); res.sendStatus(204) })``, a statement of its own) cannot
+    hand Express an error: a plain string path (no parameter to decode), then only inline
+    functions that are neither async nor generators, whose statements each are an assignment
+    of a literal to a ``let``/``var`` around the route, a call of a logger the file imports
+    (``_LOGGER_LOCAL``) or of ``console`` with literal arguments, or an answer of
+    the response with a literal (``res.sendStatus(204)``, ``res.status(404).end()``,
+    ``res.json({ ok: true })``), maybe returned. Nothing else: no ``next``, no await, no call
+    into the project, no read of the request (``req.body.x`` throws without a body
+    parser)."""
+    if call.parent is None or call.parent.type != "expression_statement":
+        return False
+    arguments = call.child_by_field_name("arguments")
+    args = code_children(arguments) if arguments is not None else []
+    if len(args) < 2 or args[0].type != "string" \
+            or not _PLAIN_PATH.match(string_value(args[0]) or ""):
+        return False
+    loggers = {imp.default for imp in facts.imports
+               if imp.default and _LOGGER_LOCAL.match(imp.default)} | {"console"}
+    # Names declared with `let`/`var` in a block around the route (a `const` of that name
+    # anywhere makes the assignment suspect: it throws).
+    declared = [(decl, decl.parent) for decl in walk(root) if decl.type == "variable_declarator"
+                and decl.parent is not None and decl.parent.parent is not None]
+    assignable = {text(decl.child_by_field_name("name")) for decl, kind in declared
+                  if (kind.type == "variable_declaration" or text(kind).startswith("let"))
+                  and kind.parent.start_byte <= call.start_byte  # type: ignore[union-attr]
+                  and call.end_byte <= kind.parent.end_byte}  # type: ignore[union-attr]
+    constant = {text(decl.child_by_field_name("name")) for decl, kind in declared
+                if text(kind).startswith("const")}
+    for handler in args[1:]:
+        if handler.type not in ("function_expression", "function", "arrow_function") \
+                or any(c.type in ("async", "*") for c in handler.children):
+            return False
+        params = [text(p) for p in parameters(handler)]
+        res = params[1] if len(params) > 1 else None
+        body = handler.child_by_field_name("body")
+        if body is None:
+            return False
+        statements = body.named_children if body.type == "statement_block" else [body]
+        for stmt in statements:
+            if stmt.type == "comment":
+                continue
+            expr: Node | None = stmt
+            if stmt.type in ("expression_statement", "return_statement"):
+                expr = next(iter(code_children(stmt)), None)
+                if expr is None and stmt.type == "return_statement":
+                    continue
+            if expr is None or not _safe_step(expr, res, loggers, assignable - constant):
+                return False
+    return True
+
+
+def _safe_step(expr: Node, res: str | None, loggers: set[str], assignable: set[str]) -> bool:
+    """Return True when ``expr``, a statement of ``_route_cannot_fail``'s handler, cannot
+    throw (but for a logger's own failure)."""
+    if expr.type == "assignment_expression":
+        left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
+        return left is not None and right is not None and left.type == "identifier" \
+            and text(left) in assignable and right.type in _LITERALS
+    if expr.type != "call_expression":
+        return False
+    callee = expr.child_by_field_name("function")
+    arguments = expr.child_by_field_name("arguments")
+    args = code_children(arguments) if arguments is not None else []
+    if callee is None or callee.type != "member_expression":
+        return False
+    obj = callee.child_by_field_name("object")
+    method = text(callee.child_by_field_name("property"))
+    if obj is not None and obj.type == "identifier" and text(obj) in loggers:
+        return method in _LOG_METHODS and all(arg.type in _LITERALS for arg in args)
+    if res is None or obj is None:
+        return False
+    if method in ("sendStatus", "end", "send", "json") and obj.type == "call_expression":
+        inner = obj.child_by_field_name("function")  # `res.status(404).end()`
+        if inner is None or inner.type != "member_expression" \
+                or text(inner.child_by_field_name("property")) != "status":
+            return False
+        status_args = obj.child_by_field_name("arguments")
+        status = code_children(status_args) if status_args is not None else []
+        if len(status) != 1 or not _valid_status(status[0]):
+            return False
+        obj = inner.child_by_field_name("object")
+        if method == "sendStatus":
+            return False
+    if obj is None or obj.type != "identifier" or text(obj) != res:
+        return False
+    if method == "sendStatus":
+        return len(args) == 1 and _valid_status(args[0])
+    if method in ("end", "send", "json"):
+        return not args or (len(args) == 1 and _literal_value(args[0]))
+    return False
+
+
+def _valid_status(node: Node) -> bool:
+    """Return True for a number literal Express 5 takes for a status too (100 to 599)."""
+    return node.type == "number" and text(node).isdigit() and 100 <= int(text(node)) <= 599
+
+
+def _literal_value(node: Node) -> bool:
+    """Return True for a literal, or an object or array of literals."""
+    if node.type in _LITERALS:
+        return True
+    if node.type == "array":
+        return all(_literal_value(item) for item in node.named_children)
+    if node.type == "object":
+        return all(prop.type == "pair" and prop.child_by_field_name("value") is not None
+                   and _literal_value(prop.child_by_field_name("value"))  # type: ignore[arg-type]
+                   for prop in node.named_children)
+    return False
 
 
 def _routes_added_elsewhere(ctx: ProjectContext, app_facts: FileFacts) -> bool:
