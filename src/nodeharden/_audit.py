@@ -29,6 +29,12 @@ def run_audit(root: Path) -> tuple[list[Finding], list[str]]:
                       if (root / n).is_file()), None)
         why = (f"{other} is not an npm lockfile; run your package manager's audit command"
                if other else "no package-lock.json (run `npm install` to create one)")
+        if other == "yarn.lock" and _yarn_classic(root / other):
+            # Yarn 1's own audit posts to the registry's retired audit endpoint (HTTP 410).
+            why = ("yarn.lock is not an npm lockfile, and it is Yarn 1's, whose own `yarn "
+                   "audit` no longer works either (it calls the registry's retired audit "
+                   "endpoint, which answers HTTP 410): audit it with a scanner that reads "
+                   "yarn.lock, such as OSV-Scanner")
         return [], [f"dependency audit could not run: {why}; {_NOT_CHECKED}"]
     npm = shutil.which("npm")
     if npm is None:
@@ -52,6 +58,22 @@ def run_audit(root: Path) -> tuple[list[Finding], list[str]]:
         return [], [audit_failure_note(report if isinstance(report, dict) else {},
                                        proc.stderr)]
     return parse_audit_report(report, root, lockfile), []
+
+
+def _yarn_classic(lock: Path) -> bool:
+    """Return True when ``lock`` is a Yarn 1 lockfile: its ``# yarn lockfile v1`` header, no
+    ``__metadata`` block (Yarn 2+), and no package.json ``packageManager`` naming Yarn 2+."""
+    head = (_read(lock) or b"")[:4096]
+    if re.search(rb"(?m)^__metadata:", head) or not re.search(rb"(?m)^# yarn lockfile v1\s*$",
+                                                              head):
+        return False
+    try:
+        declared = json.loads(_read(lock.parent / "package.json") or b"").get("packageManager")
+    except (ValueError, AttributeError):
+        declared = None
+    if isinstance(declared, str) and declared.startswith("yarn@"):
+        return declared[5:].split(".", 1)[0] in ("0", "1")
+    return True
 
 
 def audit_failure_note(report: dict[str, Any], stderr: str = "") -> str:

@@ -100,3 +100,17 @@ def test_a_folder_the_edit_cannot_name_gets_no_step(tmp_path: Path) -> None:
     found = finding(tmp_path, {".github/workflows/ci.yml": workflow(
         "      - uses: actions/checkout@v4\n      - run: cd $APP_DIR && npm ci\n")})
     assert found.fix is None
+
+
+def test_an_install_in_another_repositorys_clone_is_not_this_ones() -> None:
+    from nodeharden.rules.npm_audit_ci import _clones, _in_clone
+
+    clones = _clones("git clone --depth 1 -b main https://example.org/acme/lib.git && cd lib")
+    assert clones == [("https://example.org/acme/lib.git", "lib")]
+    assert _in_clone("lib/packages/ui", clones, "app")
+    assert not _in_clone("backend", clones, "app")
+    assert not _in_clone(None, clones, "app")
+    # The workflow's own repository, by the expression or by the repository's folder name.
+    own = _clones("git clone https://github.com/${{ github.repository }} src")
+    assert not _in_clone("src", own, "app")
+    assert not _in_clone("app", _clones("git clone https://example.org/acme/app"), "app")

@@ -1,7 +1,8 @@
 """npm-audit-ci credits the dependency scanners that do what `npm audit` does: Snyk (its policy
 file, a script that runs its CLI with the package installed, `snyk monitor`, a CI step or its
-action), OSV-Scanner, GitHub's dependency-review action and the npm audit wrappers. A mention
-that nothing runs (a README, a dev dependency no script uses) does not count."""
+action), OSV-Scanner, GitHub's dependency-review action, the npm audit wrappers, and Trivy or
+Grype scans of the repository's files (not of an image). A mention that nothing runs (a
+README, a dev dependency no script uses) does not count."""
 
 from __future__ import annotations
 
@@ -80,6 +81,26 @@ CREDITED = {
         workflow=_with_step("      - run: npm run audit:deps\n"),
         scripts={"audit:deps": "better-npm-audit audit -l high"}),
     "audit-ci step": dict(workflow=_with_step("      - run: npx audit-ci --high\n")),
+    "trivy action fs scan": dict(workflow=_with_step(
+        "      - uses: aquasecurity/trivy-action@master\n"
+        "        with:\n          scan-type: 'fs'\n          severity: 'CRITICAL,HIGH'\n")),
+    "trivy action repo scan with vuln scanner": dict(workflow=_with_step(
+        "      - uses: aquasecurity/trivy-action@0.28.0\n"
+        "        with:\n          scan-type: repo\n          scanners: vuln,secret\n")),
+    "trivy action in another workflow": dict(extra={".github/workflows/scan.yml": (
+        "on:\n  schedule:\n    - cron: '0 4 * * 1'\njobs:\n  scan:\n"
+        "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+        "      - uses: aquasecurity/trivy-action@master\n"
+        "        with:\n          scan-type: rootfs\n          scan-ref: .\n")}),
+    "trivy fs command": dict(workflow=_with_step(
+        "      - run: trivy fs --severity HIGH,CRITICAL --exit-code 1 .\n")),
+    "trivy repo command in docker": dict(workflow=_with_step(
+        "      - run: docker run --rm -v $PWD:/src aquasec/trivy repo /src\n")),
+    "grype action on the folder": dict(workflow=_with_step(
+        "      - uses: anchore/scan-action@v6\n        with:\n          path: '.'\n")),
+    "grype command": dict(workflow=_with_step("      - run: grype dir:. --fail-on high\n")),
+    "grype through a script": dict(workflow=_with_step("      - run: npm run scan\n"),
+                                   scripts={"scan": "grype . -o table"}),
 }
 
 
@@ -97,6 +118,22 @@ NOT_CREDITED = {
     "a .snyk file that is not a policy": dict(extra={".snyk": "\n"}),
     "a step only named after snyk's command in a comment": dict(workflow=WORKFLOW.replace(
         "      - run: npm test\n", "      - run: npm test  # TODO snyk test\n")),
+    # Trivy's default scan-type is an image (maybe not this project's); a config scan or a
+    # secrets-only scan reads no advisories for the dependencies.
+    "trivy action image scan": dict(workflow=_with_step(
+        "      - uses: aquasecurity/trivy-action@master\n"
+        "        with:\n          image-ref: 'redis:7'\n")),
+    "trivy action config scan": dict(workflow=_with_step(
+        "      - uses: aquasecurity/trivy-action@master\n"
+        "        with:\n          scan-type: config\n")),
+    "trivy fs secrets only": dict(workflow=_with_step(
+        "      - run: trivy fs --scanners secret .\n")),
+    "trivy action fs secrets only": dict(workflow=_with_step(
+        "      - uses: aquasecurity/trivy-action@master\n"
+        "        with:\n          scan-type: fs\n          scanners: secret\n")),
+    "grype action on an image": dict(workflow=_with_step(
+        "      - uses: anchore/scan-action@v6\n        with:\n          image: 'redis:7'\n")),
+    "grype of an image": dict(workflow=_with_step("      - run: grype redis:7\n")),
 }
 
 

@@ -87,5 +87,5 @@ def test_an_install_step_that_does_more_is_kept(tmp_path: Path) -> None:
 
 def test_yarn_keeps_its_install(tmp_path: Path) -> None:
     job = audit_job(tmp_path, lock=None, install="yarn install --frozen-lockfile",
-                    files={"yarn.lock": "# yarn lockfile v1\n"})
+                    files={"yarn.lock": "__metadata:\n  version: 8\n"})
     assert runs(job)[0] == "yarn install --frozen-lockfile"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import write_tree
 from ruamel.yaml import YAML
 
@@ -111,10 +113,46 @@ def test_a_pull_request_workflow_still_gets_the_step(tmp_path: Path) -> None:
         ".github/workflows/ci.yml"]
 
 
-def test_a_reusable_workflow_keeps_the_step(tmp_path: Path) -> None:
-    # Called from other workflows (which may run on pull requests): not a release gate.
+CALLER = """\
+on: [push, pull_request]
+jobs:
+  tests:
+    uses: ./.github/workflows/tests.yml
+"""
+
+
+def test_a_reusable_workflow_a_running_one_calls_keeps_the_step(tmp_path: Path) -> None:
+    # Called from a workflow run on pushes and pull requests: not a release gate.
     called = _job("  workflow_call:\n")
-    root = _project(tmp_path, {"tests.yml": called})
+    root = _project(tmp_path, {"ci.yml": CALLER, "tests.yml": called})
+    assert set(_plan(root)) == {".github/workflows/tests.yml"}
+
+
+@pytest.mark.parametrize("events", ["  workflow_call:\n", "  workflow_dispatch:\n",
+                                    "  workflow_dispatch:\n  workflow_call:\n"])
+def test_a_workflow_that_never_runs_on_its_own_gets_no_fix(tmp_path: Path,
+                                                           events: str) -> None:
+    # Run by hand, or reusable and called by nothing here: an audit there checks nothing
+    # unless someone asks.
+    root = _project(tmp_path, {"docker-tests.yml": _job(events)})
+    [finding] = _findings(root)
+    assert finding.fix is None and "started by hand or called by another" in finding.message
+    assert _plan(root) == {}
+
+
+def test_a_workflow_that_runs_on_its_own_comes_before_a_manual_one(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"a-manual.yml": _job("  workflow_dispatch:\n"),
+                               "nightly.yml": _job("  schedule:\n    - cron: '0 3 * * *'\n")})
+    [finding] = _findings(root)
+    assert finding.path == ".github/workflows/nightly.yml"
+
+
+def test_a_push_on_every_branch_comes_before_a_release_branch(tmp_path: Path) -> None:
+    # Both run on pushes; the one on every branch checks changes before they are merged.
+    release = _job("  push:\n    branches:\n      - master\n    tags:\n      - v*\n")
+    root = _project(tmp_path, {"dockerimage.yml": release, "tests.yml": _job("  push:\n")})
+    [finding] = _findings(root)
+    assert finding.path == ".github/workflows/tests.yml"
     assert set(_plan(root)) == {".github/workflows/tests.yml"}
 
 

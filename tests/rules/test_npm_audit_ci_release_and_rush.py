@@ -46,14 +46,17 @@ def test_installing_yarn_itself_is_not_the_dependency_install(tmp_path: Path) ->
     for n, tool in enumerate(("npm install -g yarn", "npm i --global yarn",
                               "corepack enable yarn")):
         workflow = YARN_TOOL_FIRST.format(tool=tool)
-        root = write_tree(tmp_path / f"p{n}", {"package.json": YARN_PJ, "yarn.lock": "\n",
-                                              ".github/workflows/ci.yml": workflow})
+        # Yarn 4: Yarn 1 gets no step (its `yarn audit` no longer works).
+        root = write_tree(tmp_path / f"p{n}", {
+            "package.json": YARN_PJ.replace("yarn@1.22.22", "yarn@4.5.1"), "yarn.lock": "\n",
+            ".github/workflows/ci.yml": workflow})
         [finding] = _findings(root)
         assert finding["line"] == 9, tool  # the `yarn install` step, not the one before
         after = _fixed(root, ".github/workflows/ci.yml")
         assert after == workflow.replace(
             "      - run: yarn test\n",
-            "      - name: Audit dependencies\n        run: yarn audit --level high\n"
+            "      - name: Audit dependencies\n"
+            "        run: yarn npm audit --all --recursive --severity high\n"
             "      - run: yarn test\n"), tool
 
 

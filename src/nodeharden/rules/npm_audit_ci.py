@@ -134,6 +134,19 @@ def _rush_manager(ctx: ProjectContext) -> PackageManager | None:
     return None
 
 
+def _yarn_berry(yarn_lock: bytes, yarnrc_yml: bool) -> bool:
+    """Return True when a yarn.lock is Yarn 2+'s: its ``__metadata`` block says so, and Yarn
+    1's ``# yarn lockfile v1`` header says it is not (Yarn 2+ rewrites that lockfile on its
+    first install, so CI that installs it as it is runs Yarn 1, whatever a ``.yarnrc.yml``
+    says). A lockfile with neither goes by ``.yarnrc.yml``, which only Yarn 2+ reads."""
+    head = yarn_lock[:4096]
+    if re.search(rb"(?m)^__metadata:", head):
+        return True
+    if re.search(rb"(?m)^# yarn lockfile v1\s*$", head):
+        return False
+    return yarnrc_yml
+
+
 def detect_package_manager(ctx: ProjectContext) -> PackageManager:
     """Return the project's package manager: package.json ``packageManager`` first, then the
     lockfile that is present; npm when nothing says otherwise. A root that names none of
@@ -171,8 +184,7 @@ def detect_package_manager(ctx: ProjectContext) -> PackageManager:
     elif has["pnpm-lock.yaml"]:
         name = "pnpm"
     elif yarn_lock is not None:
-        berry = b"__metadata:" in yarn_lock or has[".yarnrc.yml"]
-        name = "yarn-berry" if berry else "yarn"
+        name = "yarn-berry" if _yarn_berry(yarn_lock, has[".yarnrc.yml"]) else "yarn"
     if name == "pnpm":
         return PackageManager("pnpm", "pnpm-lock.yaml", has["pnpm-lock.yaml"],
                               "pnpm audit --audit-level high", _PNPM_INSTALL_RE,
@@ -218,7 +230,7 @@ class InstallSite:
     reach: int = 2
     #: (GitHub) the folder the step installs in, from the top of the repository: its
     #: ``working-directory`` or else the job's or workflow's ``defaults.run.working-directory``,
-    #: joined with a folder its script moves to (``_run_directory``).
+    #: joined with a folder its script moves to (``_run_directories``).
     installs_in: str = "."
     #: (GitHub) the workflow's triggers, as the finding names them (``release``, ``push (tags)``).
     events: str = ""
@@ -227,6 +239,13 @@ class InstallSite:
     #: (a release, a tag, a schedule, a manual run), nor for another workflow (``workflow_call``,
     #: ``workflow_run``, whose caller may run on pull requests).
     off_changes: bool = False
+    #: (GitHub) the workflow never runs on its own: only by hand (``workflow_dispatch``,
+    #: ``repository_dispatch``) or when called (``workflow_call``) by no workflow of the
+    #: repository that does (``_self_running``).
+    manual_only: bool = False
+    #: (GitHub) the workflow runs on pushes to every branch or on pull requests: not only on
+    #: pushes to named branches (a release branch).
+    every_branch: bool = True
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -253,6 +272,54 @@ def _load(text: str) -> Any | None:
         return None
 
 
+#: Trivy's scans that read the lockfiles of the tree they are given (``trivy fs .``,
+#: ``trivy repo``, ``trivy rootfs``), and Grype's scan of a folder or an SBOM (``grype dir:.``,
+#: ``grype .``): both check the packages against an advisory database. An image scan is left
+#: out (the image may not be this project's), and so is a Trivy run whose ``--scanners`` leave
+#: out ``vuln`` (secrets or misconfigurations only).
+_TRIVY_RE = lazy_pattern(r"(?<![\w.-])trivy(?:\s+--?[\w.=,-]+)*\s+"
+                         r"(?:fs|filesystem|repo|repository|rootfs)\b([^\n;&|]*)")
+_TRIVY_SCANNERS_RE = lazy_pattern(r"--(?:scanners|security-checks)(?:=|\s+)(\S+)")
+_GRYPE_RE = lazy_pattern(r"(?<![\w.-])grype\s+(?:--?[\w.=,-]+\s+)*"
+                         r"(?:['\"]?(?:dir|sbom|file):|\.(?:/|\s|$))")
+_TRIVY_ACTION_RE = lazy_pattern(r"(?i)^aquasecurity/trivy-action(?:@|$)")
+_GRYPE_ACTION_RE = lazy_pattern(r"(?i)^anchore/scan-action(?:@|$)")
+
+
+def _scans_dependencies(command: str) -> bool:
+    """Return True when a command runs a Trivy or Grype scan of the project's files
+    (``_TRIVY_RE``, ``_GRYPE_RE``) that checks the dependencies for vulnerabilities."""
+    if _GRYPE_RE.search(command):
+        return True
+    for match in _TRIVY_RE.finditer(command):
+        scanners = _TRIVY_SCANNERS_RE.search(match.group(0))
+        if scanners is None or "vuln" in scanners.group(1):
+            return True
+    return False
+
+
+def _scanner_action(node: Any) -> bool:
+    """Return True when a loaded CI file has a step using Trivy's action on the repository's
+    files (``scan-type`` ``fs``, ``repo`` or ``rootfs``, with the ``vuln`` scanner, which is
+    the default) or Anchore's Grype action on a folder or an SBOM (``path``, ``sbom``)."""
+    if isinstance(node, list):
+        return any(_scanner_action(item) for item in node)
+    if not isinstance(node, dict):
+        return False
+    uses, given = node.get("uses"), node.get("with")
+    if isinstance(uses, str):
+        given = given if isinstance(given, dict) else {}
+        if _TRIVY_ACTION_RE.match(uses.strip()):
+            kind = str(given.get("scan-type") or "image").strip().lower()
+            scanners = str(given.get("scanners") or given.get("security-checks") or "vuln")
+            if kind in ("fs", "filesystem", "repo", "repository", "rootfs") and \
+                    "vuln" in scanners:
+                return True
+        if _GRYPE_ACTION_RE.match(uses.strip()) and ("path" in given or "sbom" in given):
+            return True
+    return any(_scanner_action(value) for value in node.values())
+
+
 def audit_scripts(package_json_text: str | None) -> set[str]:
     """Return the names of package.json scripts that run an audit."""
     try:
@@ -262,13 +329,15 @@ def audit_scripts(package_json_text: str | None) -> set[str]:
     if not isinstance(scripts, dict):
         return set()
     return {name for name, body in scripts.items()
-            if isinstance(body, str) and _AUDIT_RE.search(body)}
+            if isinstance(body, str) and (_AUDIT_RE.search(body) or _scans_dependencies(body))}
 
 
 def runs_audit(data: Any, scripts: set[str]) -> bool:
     """Return True when a loaded CI file runs an audit, directly or through a script."""
+    if _scanner_action(data):
+        return True
     for value in _strings(data):
-        if _AUDIT_RE.search(value):
+        if _AUDIT_RE.search(value) or _scans_dependencies(value):
             return True
         if any((m.group(1) or m.group(2)) in scripts for m in _RUN_SCRIPT_RE.finditer(value)):
             return True
@@ -394,7 +463,7 @@ def _single_combination(matrix: Any) -> bool:
 
 def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
                   lockfile: str = "package-lock.json",
-                  manifest: str = "package.json") -> Iterator[InstallSite]:
+                  manifest: str = "package.json", top_name: str = "") -> Iterator[InstallSite]:
     triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None
     names = (set(triggers) if isinstance(triggers, (dict, list)) else {triggers}) \
         if triggers is not None else set()
@@ -419,12 +488,26 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
             and not _single_combination(strategy.get("matrix"))
         default = _default_directory(job) or _default_directory(data)
         # Every install step: a job may install a front end's folder before the package's own.
+        clones: list[tuple[str, str]] = []  # (url, folder) of `git clone`s of earlier steps
         for index, step in enumerate(steps):
-            if isinstance(step, dict) and _installs(step.get("run"), pattern):
-                checked_out = _checks_out(steps[:index])
-                directory = step.get("working-directory")
-                directory = directory if isinstance(directory, str) else None
-                moved = _run_directory(step["run"], pattern)
+            run = step.get("run") if isinstance(step, dict) else None
+            if not isinstance(run, str):
+                continue
+            if not _installs(run, pattern):
+                clones += _clones(run)
+                continue
+            checked_out = _checks_out(steps[:index])
+            given = step.get("working-directory")
+            given = given if isinstance(given, str) else None
+            # One site per folder the script installs in (`npm ci --prefix web && npm ci
+            # --prefix api`), leaving out installs in another project's clone.
+            seen: set[str | None] = set()
+            for moved, before in _run_directories(run, pattern):
+                if moved in seen or _in_clone(given if moved is None else moved,
+                                              clones + _clones(before), top_name):
+                    continue
+                seen.add(moved)
+                directory = given
                 if moved is not None:
                     # The step's own working-directory replaces the default: a folder the
                     # script moves to is joined with whichever applies.
@@ -436,7 +519,75 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
                                   preferred, str(name), jobs, matrix, skips, checked_out,
                                   directory, reach,
                                   posixpath.normpath(where) if where else ".", events, data,
-                                  off_changes)
+                                  off_changes, every_branch=_every_branch(triggers))
+            clones += _clones(run)
+
+
+#: Events that start a workflow only when someone asks: by hand, from the API, or as a
+#: reusable workflow another one calls.
+_ON_REQUEST = frozenset({"workflow_dispatch", "repository_dispatch", "workflow_call"})
+_LOCAL_CALL_RE = lazy_pattern(r"^\./\.github/workflows/([^/@\s]+\.ya?ml)\s*$")
+
+
+def _events(data: Any) -> set[str] | None:
+    """Return the names of a loaded workflow's ``on:`` events, or None when it has none."""
+    triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None
+    if triggers is None:
+        return None
+    return {str(e) for e in (triggers if isinstance(triggers, (dict, list)) else [triggers])}
+
+
+def _self_running(workflows: list[tuple[str, Any]]) -> set[str]:
+    """Return the paths of the workflows (path, loaded data) that run on their own: on an
+    event other than a request (``_ON_REQUEST``: a push, a pull request, a schedule, a
+    release...), or called (a job's ``uses: ./.github/workflows/x.yml``) by one that does."""
+    calls: dict[str, set[str]] = {}
+    running: set[str] = set()
+    for rel, data in workflows:
+        events = _events(data)
+        if events is None or events - _ON_REQUEST:
+            running.add(rel)
+        jobs = data.get("jobs") if isinstance(data, dict) else None
+        for job in (jobs.values() if isinstance(jobs, dict) else ()):
+            uses = job.get("uses") if isinstance(job, dict) else None
+            match = _LOCAL_CALL_RE.match(uses) if isinstance(uses, str) else None
+            if match is not None:
+                calls.setdefault(rel, set()).add(match.group(1))
+    by_name = {posixpath.basename(rel): rel for rel, _ in workflows}
+    grown = True
+    while grown:
+        grown = False
+        for caller in list(running):
+            for name in calls.get(caller, ()):
+                callee = by_name.get(name)
+                if callee is not None and callee not in running:
+                    running.add(callee)
+                    grown = True
+    return running
+
+
+def _every_branch(triggers: Any) -> bool:
+    """Return True when ``on:`` runs the workflow on pull requests, or on pushes to any
+    branch (no ``branches`` filter, or one with a ``*`` pattern)."""
+    if isinstance(triggers, (str, list)):
+        names = [triggers] if isinstance(triggers, str) else triggers
+        return "pull_request" in names or "push" in names
+    if not isinstance(triggers, dict):
+        return False
+    if "pull_request" in triggers:
+        return True
+    if "push" not in triggers:
+        return False
+    push = triggers["push"]
+    if not isinstance(push, dict):
+        return True  # `push:` with no filter
+    if "branches" not in push:
+        # `branches-ignore` leaves most branches in; `tags` alone runs on tags only.
+        return "branches-ignore" in push or not {"tags", "tags-ignore"} & set(push)
+    branches = push.get("branches")
+    listed = [branches] if isinstance(branches, str) else branches \
+        if isinstance(branches, list) else []
+    return any(isinstance(b, str) and "*" in b for b in listed)
 
 
 def _default_directory(node: Any) -> str | None:
@@ -457,21 +608,77 @@ _CD_RE = lazy_pattern(r"(?:^|[;&|(\n]\s*)cd\s+([^\s;&|)]+)")
 _INSTALL_FOLDER_RE = lazy_pattern(r"\s(?:--prefix|--cwd|--dir|-C)(?:=|\s+)([^\s;&|)]+)")
 
 
-def _run_directory(run: str, pattern: re.Pattern[str]) -> str | None:
-    """Return the folder a ``run`` script installs in when it moves there first (the last
-    ``cd X`` before the install) or points the install there (``npm ci --prefix X``,
-    ``yarn --cwd X``, ``pnpm -C X``): the audit must run there too. None when it installs
-    where the step starts."""
-    match = pattern.search(run)
-    if match is None:
-        return None
-    line_end = run.find("\n", match.start())
-    command = run[match.start():line_end if line_end >= 0 else len(run)]
-    pointed = _INSTALL_FOLDER_RE.search(command)
-    if pointed is not None:
-        return pointed.group(1).strip("'\"")
-    moves = [m.group(1).strip("'\"") for m in _CD_RE.finditer(run[:match.start()])]
-    return moves[-1] if moves else None
+_COMMAND_END_RE = lazy_pattern(r"&&|\|\||[;|\n]")
+
+
+def _run_directories(run: str, pattern: re.Pattern[str]) -> list[tuple[str | None, str]]:
+    """Return, for each install command of a ``run`` script, the folder it installs in when
+    the script moves there first (the last ``cd X`` before it) or points it there (``npm ci
+    --prefix X``, ``yarn --cwd X``, ``pnpm -C X``), else None (where the step starts), with
+    the script before the command: the audit must run in that folder too."""
+    found: list[tuple[str | None, str]] = []
+    for match in pattern.finditer(run):
+        end = _COMMAND_END_RE.search(run, match.end())
+        command = run[match.start():end.start() if end else len(run)]
+        pointed = _INSTALL_FOLDER_RE.search(command)
+        if pointed is not None:
+            found.append((pointed.group(1).strip("'\""), run[:match.start()]))
+            continue
+        moves = [m.group(1).strip("'\"") for m in _CD_RE.finditer(run[:match.start()])]
+        found.append((moves[-1] if moves else None, run[:match.start()]))
+    return found
+
+
+_CLONE_RE = lazy_pattern(r"\bgit\s+clone\b([^\n;&|]*)")
+#: git clone options followed by a value of their own (``--depth 1``, ``-b main``).
+_CLONE_VALUED = frozenset({"--depth", "-b", "--branch", "-o", "--origin", "-c", "--config",
+                           "--reference", "-j", "--jobs", "-u", "--upload-pack",
+                           "--separate-git-dir", "--shallow-since", "--shallow-exclude",
+                           "--template", "--filter"})
+#: What a clone of the repository the workflow runs for names it by.
+_OWN_REPOSITORY_RE = lazy_pattern(r"github\.repository\b|\bGITHUB_REPOSITORY\b")
+
+
+def _clones(script: str) -> list[tuple[str, str]]:
+    """Return (url, folder) of each ``git clone`` in a script: the folder is the one named
+    after the url, else the url's last segment without ``.git``."""
+    found: list[tuple[str, str]] = []
+    for match in _CLONE_RE.finditer(script):
+        words = match.group(1).replace("\\", " ").split()
+        positional: list[str] = []
+        skip = False
+        for word in words:
+            if skip:
+                skip = False
+            elif word.startswith("-"):
+                skip = word in _CLONE_VALUED
+            else:
+                positional.append(word.strip("'\""))
+        if not positional:
+            continue
+        url = positional[0]
+        folder = positional[1] if len(positional) > 1 else \
+            url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
+        found.append((url, posixpath.normpath(folder)))
+    return found
+
+
+def _in_clone(folder: str | None, clones: list[tuple[str, str]], top_name: str) -> bool:
+    """Return True when ``folder`` (where an install runs, from where the step starts) is
+    inside a folder a ``git clone`` of another repository made: that install is another
+    project's, not this repository's. A clone naming the workflow's own repository
+    (``github.repository``) or one named like the repository's folder is not another's."""
+    if folder is None or folder.startswith("/"):
+        return False
+    first = posixpath.normpath(folder).split("/", 1)[0]
+    for url, cloned in clones:
+        if cloned in (".", "..") or cloned.split("/", 1)[0] != first:
+            continue
+        own = _OWN_REPOSITORY_RE.search(url) is not None or \
+            url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git") == top_name
+        if not own:
+            return True
+    return False
 
 
 def _checks_out(steps: Any) -> bool:
@@ -1469,13 +1676,18 @@ class NpmAuditCi(Rule):
                 f"`{pm.audit}`")
             return
         sites: list[InstallSite] = []
+        running = _self_running([(rel, data) for rel, kind, data in editable
+                                 if kind == "workflow"])
+        top_name = (repository_top(Path(ctx.info.root)) or Path(ctx.info.root)).name
         for rel, kind, data in editable:
             if kind == "workflow":
                 lock, manifest = pm.lock_name, "package.json"
                 if up is not None:  # the workflow's path filters name paths from the top
                     lock, manifest = _from_top(ctx, up, pm.lock_path), _from_top(
                         ctx, up, "package.json")
-                sites.extend(_github_sites(rel, data, pm.install, lock, manifest))
+                for site in _github_sites(rel, data, pm.install, lock, manifest, top_name):
+                    site.manual_only = rel not in running
+                    sites.append(site)
             else:
                 sites.extend(_gitlab_sites(rel, data, pm.install))
         # A workflow that never runs when the lockfile or package.json changes would audit
@@ -1487,11 +1699,17 @@ class NpmAuditCi(Rule):
         # `client/`), whose audit would check that folder's lockfile instead.
         target = None if pm.rush else posixpath.dirname(posixpath.normpath(
             pm.lock_path if up is None else _from_top(ctx, up, pm.lock_path))) or "."
-        sites.sort(key=lambda s: (not s.checked_out, bool(s.skips_dependencies),
+        # A workflow that runs only by hand, or is called by none that runs on its own, comes
+        # after every one that does; and of those run on pushes, one run for every branch (or
+        # on pull requests) before one run for named branches only (a release branch).
+        sites.sort(key=lambda s: (not s.checked_out, bool(s.skips_dependencies), s.manual_only,
                                   s.github and target is not None and s.installs_in != target,
-                                  not s.preferred, -s.reach, s.matrix))
+                                  not s.preferred, -s.reach, not s.every_branch, s.matrix))
         if pm.rush:
             yield from self._rush(ctx, pm, sites, others)
+            return
+        if pm.name == "yarn":
+            yield from self._yarn_classic(ctx, pm, up, sites, others)
             return
         if not pm.has_lockfile:
             if sites or others:
@@ -1507,6 +1725,16 @@ class NpmAuditCi(Rule):
                 yield ctx.line_finding(self.id, site.rel, site.line, message)
                 return
             outside = site.rel.startswith("../")
+            if site.manual_only and site.checked_out:
+                # A workflow run only by hand (or a reusable one nothing here calls) would
+                # audit only when someone asks: no step is added there.
+                message = (f"CI installs dependencies but never runs `{pm.audit}`, and every "
+                           f"workflow that installs them runs only when started by hand or "
+                           f"called by another workflow, which no workflow here does (first: "
+                           f"{site.rel}, on {site.events or 'no event'}): add the audit to a "
+                           "workflow that runs on pushes or pull requests")
+                yield ctx.line_finding(self.id, site.rel, site.line, message)
+                return
             if not site.checked_out:
                 # A packaging or release job installing a downloaded build: an audit there
                 # gates releases on the shipped tree, not changes to the repository's lockfile.
@@ -1568,6 +1796,33 @@ class NpmAuditCi(Rule):
             f"CI never audits dependencies: the project is part of a Rush monorepo ({pm.rush}, "
             f"{pm.name}) {lockfile}: add a CI step that audits that lockfile with {pm.name} "
             "(Rush has no audit command of its own)")
+
+    def _yarn_classic(self, ctx: ProjectContext, pm: PackageManager, up: str | None,
+                      sites: list[InstallSite], others: list[tuple[str, str, Any]]
+                      ) -> Iterator[Finding]:
+        """Report a Yarn 1 project's CI that never audits, without a fix: Yarn 1's ``yarn
+        audit`` posts to the registry's legacy audit endpoint, which answers HTTP 410 since
+        April 2026, so a step running it would fail on every run. Nothing when only GitHub or
+        GitLab files that never install the dependencies are there."""
+        if sites:
+            rel, line = sites[0].rel, sites[0].line
+        elif others:  # as for the other package managers: the first file, at its install
+            rel, line = others[0][0], first_install_line(others[0][2], pm.install) or 1
+        else:
+            return  # workflows that never install the dependencies
+        lock = pm.lock_path or pm.lock_name
+        if up is not None:  # CI runs at the top of the repository
+            lock = _from_top(ctx, up, lock)
+        message = ("CI installs dependencies but never audits them, and no step is added: "
+                   "the project uses Yarn 1 (classic), whose `yarn audit` calls the "
+                   "registry's retired audit endpoint (it answers HTTP 410 since April 2026). "
+                   f"Audit {lock} with a scanner that reads it, such as OSV-Scanner "
+                   f"(`osv-scanner scan --lockfile {lock}`), or GitHub's "
+                   "dependency-review-action on pull requests, or move to Yarn 4, whose "
+                   "`yarn npm audit` uses the bulk advisory endpoint")
+        if not pm.has_lockfile:
+            message += f"; the project does not commit {lock}: commit it first"
+        yield ctx.line_finding(self.id, rel, line, message)
 
     @staticmethod
     def _no_lockfile(ctx: ProjectContext, pm: PackageManager, sites: list[InstallSite],
