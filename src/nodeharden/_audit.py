@@ -35,6 +35,12 @@ def run_audit(root: Path) -> tuple[list[Finding], list[str]]:
                    "audit` no longer works either (it calls the registry's retired audit "
                    "endpoint, which answers HTTP 410): audit it with a scanner that reads "
                    "yarn.lock, such as OSV-Scanner")
+        elif other == "pnpm-lock.yaml":
+            # So does pnpm's (HTTP 410 since July 2026; users report pnpm 11 failing too).
+            why = ("pnpm-lock.yaml is not an npm lockfile, and pnpm's own `pnpm audit` no "
+                   "longer works either (it calls the registry's retired audit endpoint, which "
+                   "answers HTTP 410): audit it with a scanner that reads pnpm-lock.yaml, such "
+                   "as OSV-Scanner")
         return [], [f"dependency audit could not run: {why}; {_NOT_CHECKED}"]
     npm = shutil.which("npm")
     if npm is None:

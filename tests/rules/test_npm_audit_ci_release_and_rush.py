@@ -164,7 +164,9 @@ def test_a_rush_project_is_audited_through_the_rush_lockfile(tmp_path: Path) -> 
     assert finding["message"] == (
         "CI never audits dependencies: the project is part of a Rush monorepo (../../rush.json, "
         "pnpm) whose lockfile is ../../common/config/rush/pnpm-lock.yaml: add a CI step that "
-        "audits that lockfile with pnpm (Rush has no audit command of its own)")
+        "audits that lockfile with a scanner that reads it, such as OSV-Scanner (Rush has no "
+        "audit command of its own, and `pnpm audit` calls the registry's retired audit "
+        "endpoint, which answers HTTP 410 since July 2026)")
     assert "package-lock.json" not in finding["message"]
     assert finding["fix"] is None
 

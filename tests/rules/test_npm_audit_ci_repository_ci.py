@@ -33,10 +33,17 @@ script: npm test
 """
 
 
-def _repo(tmp_path: Path, workflow: str | None, *, ignore_lock: bool = True) -> Path:
-    top = write_tree(tmp_path / "repo", {
+def _repo(tmp_path: Path, workflow: str | None, *, ignore_lock: bool = True,
+          npm: bool = False) -> Path:
+    workspace = {
+        "package.json": '{"name": "mono", "private": true, "workspaces": ["packages/*"]}\n',
+        "package-lock.json": '{"name": "mono", "lockfileVersion": 3, "packages": {}}\n',
+    } if npm else {
         "package.json": '{"name": "mono", "private": true, "packageManager": "pnpm@9.15.0"}\n',
         "pnpm-workspace.yaml": "packages:\n  - 'packages/*'\n",
+    }
+    top = write_tree(tmp_path / "repo", {
+        **workspace,
         ".gitignore": "node_modules\n" + ("pnpm-lock.yaml\n" if ignore_lock else ""),
         "packages/server/package.json": '{"name": "server", "dependencies": '
                                         '{"express": "^4.21.0"}}\n',
@@ -59,8 +66,10 @@ def test_the_repository_ci_is_reported_not_the_stale_file_in_the_package(
     server = _repo(tmp_path, WORKFLOW_NO_AUDIT)
     [finding] = _audit_findings(server)
     assert (finding["path"], finding["line"]) == ("../../.github/workflows/ci.yml", 8)
-    # pnpm, from the workspace; the lockfile is ignored on purpose: no "commit the lockfile".
-    assert "`pnpm audit --audit-level high`" in finding["message"]
+    # pnpm, from the workspace: its own audit no longer works (retired endpoint, HTTP 410), so
+    # the lockfile is to be scanned; it is ignored on purpose: no "commit the lockfile".
+    assert "the project uses pnpm" in finding["message"]
+    assert "`osv-scanner scan --lockfile pnpm-lock.yaml`" in finding["message"]
     assert "commit" not in finding["message"]
     assert "../../.gitignore: pnpm-lock.yaml" in finding["message"]
     assert finding["fix"] is None
@@ -72,11 +81,12 @@ def test_a_repository_ci_that_audits_satisfies_the_rule(tmp_path: Path) -> None:
 
 
 def test_a_committed_lockfile_gets_the_usual_message_outside_the_folder(tmp_path: Path) -> None:
-    server = _repo(tmp_path, WORKFLOW_NO_AUDIT, ignore_lock=False)
-    (tmp_path / "repo" / "pnpm-lock.yaml").write_text("lockfileVersion: '9.0'\n")
+    # An npm workspace (pnpm's own audit no longer works: reported without a step to add).
+    workflow = WORKFLOW_NO_AUDIT.replace("pnpm install", "npm ci").replace("pnpm", "npm")
+    server = _repo(tmp_path, workflow, ignore_lock=False, npm=True)
     [finding] = _audit_findings(server)
     assert finding["message"].startswith(
-        "CI installs dependencies but never runs `pnpm audit --audit-level high` (the "
+        "CI installs dependencies but never runs `npm audit --audit-level=high` (the "
         "repository's CI, above the folder scanned")
     assert finding["fix"] is None
     # fix leaves the repository's workflow alone.

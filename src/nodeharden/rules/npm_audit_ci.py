@@ -1708,8 +1708,8 @@ class NpmAuditCi(Rule):
         if pm.rush:
             yield from self._rush(ctx, pm, sites, others)
             return
-        if pm.name == "yarn":
-            yield from self._yarn_classic(ctx, pm, up, sites, others)
+        if pm.name in ("yarn", "pnpm"):
+            yield from self._retired_audit(ctx, pm, up, sites, others)
             return
         if not pm.has_lockfile:
             if sites or others:
@@ -1791,19 +1791,25 @@ class NpmAuditCi(Rule):
             rel, line = found[0], found[1] or 1
         lockfile = f"whose lockfile is {pm.lock_path}" if pm.has_lockfile else \
             f"whose lockfile, {pm.lock_path}, is not in the repository (`rush update` writes it)"
+        # pnpm's own audit calls the registry's retired audit endpoint (``_retired_audit``).
+        how = ("a scanner that reads it, such as OSV-Scanner (Rush has no audit command of its "
+               "own, and `pnpm audit` calls the registry's retired audit endpoint, which "
+               "answers HTTP 410 since July 2026)") if pm.name == "pnpm" else \
+            f"{pm.name} (Rush has no audit command of its own)"
         yield ctx.line_finding(
             self.id, rel, line,
             f"CI never audits dependencies: the project is part of a Rush monorepo ({pm.rush}, "
-            f"{pm.name}) {lockfile}: add a CI step that audits that lockfile with {pm.name} "
-            "(Rush has no audit command of its own)")
+            f"{pm.name}) {lockfile}: add a CI step that audits that lockfile with {how}")
 
-    def _yarn_classic(self, ctx: ProjectContext, pm: PackageManager, up: str | None,
-                      sites: list[InstallSite], others: list[tuple[str, str, Any]]
-                      ) -> Iterator[Finding]:
-        """Report a Yarn 1 project's CI that never audits, without a fix: Yarn 1's ``yarn
-        audit`` posts to the registry's legacy audit endpoint, which answers HTTP 410 since
-        April 2026, so a step running it would fail on every run. Nothing when only GitHub or
-        GitLab files that never install the dependencies are there."""
+    def _retired_audit(self, ctx: ProjectContext, pm: PackageManager, up: str | None,
+                       sites: list[InstallSite], others: list[tuple[str, str, Any]]
+                       ) -> Iterator[Finding]:
+        """Report a Yarn 1 or pnpm project's CI that never audits, without a fix: Yarn 1's
+        ``yarn audit`` and pnpm's ``pnpm audit`` post to the registry's legacy audit endpoints,
+        which answer HTTP 410 (Yarn 1 since April 2026; pnpm, whose fix for the bulk advisory
+        endpoint users still report failing, since July 2026), so a step running either would
+        fail on every run. Nothing when only GitHub or GitLab files that never install the
+        dependencies are there."""
         if sites:
             rel, line = sites[0].rel, sites[0].line
         elif others:  # as for the other package managers: the first file, at its install
@@ -1813,15 +1819,22 @@ class NpmAuditCi(Rule):
         lock = pm.lock_path or pm.lock_name
         if up is not None:  # CI runs at the top of the repository
             lock = _from_top(ctx, up, lock)
+        if pm.name == "pnpm":
+            uses, since, instead = "pnpm, whose `pnpm audit`", "July 2026", ""
+        else:
+            uses, since = "Yarn 1 (classic), whose `yarn audit`", "April 2026"
+            instead = (", or move to Yarn 4, whose `yarn npm audit` uses the bulk advisory "
+                       "endpoint")
         message = ("CI installs dependencies but never audits them, and no step is added: "
-                   "the project uses Yarn 1 (classic), whose `yarn audit` calls the "
-                   "registry's retired audit endpoint (it answers HTTP 410 since April 2026). "
-                   f"Audit {lock} with a scanner that reads it, such as OSV-Scanner "
-                   f"(`osv-scanner scan --lockfile {lock}`), or GitHub's "
-                   "dependency-review-action on pull requests, or move to Yarn 4, whose "
-                   "`yarn npm audit` uses the bulk advisory endpoint")
+                   f"the project uses {uses} calls the registry's retired audit endpoint "
+                   f"(it answers HTTP 410 since {since}). Audit {lock} with a scanner that "
+                   f"reads it, such as OSV-Scanner (`osv-scanner scan --lockfile {lock}`), or "
+                   f"GitHub's dependency-review-action on pull requests{instead}")
         if not pm.has_lockfile:
-            message += f"; the project does not commit {lock}: commit it first"
+            ignored = lockfile_ignored(ctx, pm.lock_path or pm.lock_name)
+            message += (f"; the project keeps {lock} out of git on purpose ({ignored}): scan "
+                        "the one CI's install writes") if ignored else \
+                f"; the project does not commit {lock}: commit it first"
         yield ctx.line_finding(self.id, rel, line, message)
 
     @staticmethod
