@@ -29,7 +29,7 @@ const express = require('express');
 
 const app = express();
 app.get('/', (req, res) => res.json({ ok: true }));
-app.post('/login', (req, res) => res.json({ ok: true }));
+app.post('/login', (req, res) => res.json({ ok: true, at: Date.now() }));
 
 app.listen(3000);
 """

@@ -16,7 +16,7 @@ from nodeharden._packagejson import VERSIONS
 APP_JS = """\
 const express = require('express');
 const app = express();
-app.get('/', (req, res) => res.send('x'));
+app.get('/', (req, res) => res.send(String(Date.now())));
 app.listen(3000);
 """
 

@@ -27,7 +27,8 @@ SMALL_APP = {
     # cannot be two patches that apply both alone and in sequence, so they share one.
     "app.js": "const express = require('express');\n\nconst app = express();\n"
               "app.get('/', (req, res) => res.json({ ok: true }));\n"
-              "app.post('/login', (req, res) => res.json({ ok: true }));\n\napp.listen(3000);\n",
+              "app.post('/login', (req, res) => res.json({ ok: true, at: Date.now() }));\n"
+              "\napp.listen(3000);\n",
 }
 
 

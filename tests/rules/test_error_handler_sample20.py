@@ -120,3 +120,54 @@ def test_routes_that_cannot_fail_are_not_reported(tmp_path: Path) -> None:
         "send-file", "other-call", "assigns-const", "middleware", "param", "exported"])
 def test_a_route_that_may_fail_keeps_the_finding(tmp_path: Path, extra: str) -> None:
     assert reported_lines(tmp_path, CONTROL % extra) == [5]
+
+
+def test_helmet_added_by_fix_keeps_an_app_that_cannot_fail_unreported(tmp_path: Path) -> None:
+    """``app.use(helmet())`` hands no error on: an app whose routes cannot fail stays
+    unreported once fix has added helmet (a second pass of ``fix`` must not add a handler the
+    first one found unneeded); any other middleware makes it reportable again."""
+    from nodeharden import check
+
+    root = write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "agent", "dependencies": {
+            "express": "^4.21.2", "helmet": "^8.1.0"}}),
+        "agent.js": (
+            "const express = require('express');\n"
+            "const helmet = require('helmet');\n"
+            "let STATE = 'up';\n"
+            "const app = express();\n"
+            "app.use(helmet());\n"
+            "app.post('/state/up', function (req, res) {\n"
+            "  STATE = 'up';\n"
+            "  res.sendStatus(204);\n"
+            "});\n"
+            "app.listen(3001);\n"),
+    })
+    report = check(root, select=["error-handler"], cache=False)
+    assert [(f.rule, f.path) for f in report.findings] == []
+    (root / "agent.js").write_text((root / "agent.js").read_text().replace(
+        "app.use(helmet());", "app.use(helmet());\napp.use(express.json());"))
+    report = check(root, select=["error-handler"], cache=False)
+    assert [(f.rule, f.path) for f in report.findings] == [("error-handler", "agent.js")]
+
+
+def test_an_app_held_on_this_is_not_taken_for_one_that_cannot_fail(tmp_path: Path) -> None:
+    """``this.app = express()``: the walk that proves routes cannot fail follows plain names,
+    so an app held on ``this`` whose route can fail stays reported."""
+    from nodeharden import check
+
+    root = write_tree(tmp_path, {
+        "package.json": json.dumps({"name": "svc", "dependencies": {"express": "^4.21.2"}}),
+        "server.js": (
+            "const express = require('express');\n"
+            "class Server {\n"
+            "  constructor() {\n"
+            "    this.app = express();\n"
+            "    this.app.get('/items/:id', (req, res) => res.json(load(req.params.id)));\n"
+            "    this.app.listen(3000);\n"
+            "  }\n"
+            "}\n"
+            "new Server();\n"),
+    })
+    report = check(root, select=["error-handler"], cache=False)
+    assert [(f.rule, f.path) for f in report.findings] == [("error-handler", "server.js")]

@@ -64,6 +64,7 @@ def test_a_handler_that_throws_or_names_the_stack_is_not_final(project) -> None:
 def test_two_apps_are_not_judged_by_one_handler(project) -> None:
     app = ("const express = require('express');\nconst app = express();\n"
            "const admin = express();\n"
+           "admin.get('/users/:id', (req, res) => res.json(lookup(req.params.id)));\n"
            "app.use((err, req, res, next) => { res.status(500).end(); });\n"
            "app.listen(8080);\nadmin.listen(8081);\n")
     [message] = _messages(project, {"app.js": app})

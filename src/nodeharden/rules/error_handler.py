@@ -46,6 +46,7 @@ from nodeharden.rules._edits import ImportOrder, ImportRequest, add_imports, can
     has_import
 from nodeharden.rules._mounts import mounted_file, sub_apps, wrapper_apps
 from nodeharden.rules._production import renders_views, runs_in_production_mode
+from nodeharden.rules._quiet_apps import LOGGER_LOCAL, configured_nowhere
 
 SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
 _SINK_BYTES_RE = lazy_pattern(rb"\.\s*(?:send|jsonp?|end|write|render|locals)\b")
@@ -5107,9 +5108,9 @@ class ErrorHandler(Rule):
                 if app.kind != "app" or _has_handler(ctx, facts, app) \
                         or (facts.path, app.start) in wrappers:
                     continue
-                if _configured_nowhere(ctx, facts, app, routes=True):
+                if configured_nowhere(_root_of(ctx, facts.path), facts, app, routes=True):
                     # Nothing mounted on it (only Express's own 404s, no `next(err)`), or only
-                    # routes that cannot fail (`_route_cannot_fail`).
+                    # routes that cannot fail and header middleware (`_quiet_apps`).
                     continue
                 if _sets_production_env(ctx, facts, app):
                     continue  # `app.set('env', 'production')`: the default handler's env
@@ -5313,15 +5314,11 @@ class ErrorHandler(Rule):
 _EXPRESS_TYPES = ("Request", "Response", "NextFunction")
 
 
-#: Local names a project's own logger module is imported under.
-_LOGGER_LOCAL = lazy_pattern(r"^(?:[lL]ogger|LOGGER|[lL]og|LOG)$")
-
-
 def _app_logger(ctx: ProjectContext, facts: FileFacts, source: bytes
                 ) -> tuple[str, str, str] | None:
     """Return (module specifier, local name, form of the call: ``_log_form``) of the project's
     own logger for a final handler in ``facts``' file: the project module the file already
-    imports as ``logger``/``log`` (``_LOGGER_LOCAL``) when it visibly has ``error``
+    imports as ``logger``/``log`` (``LOGGER_LOCAL``) when it visibly has ``error``
     (``_module_logs_errors``); else a package's logger the file imports so when its own
     ``.error(…)`` calls hand it errors all in one form (``logger.error({ err }, 'failed')``
     with ``import logger from '@org/logger'``: the handler's call copies that form); else the
@@ -5329,12 +5326,12 @@ def _app_logger(ctx: ProjectContext, facts: FileFacts, source: bytes
     under one name the file does not use: those calls show the method). None: the handler
     logs with ``console.error``."""
     for imp in facts.imports:
-        if imp.default and _LOGGER_LOCAL.match(imp.default) and _relative(imp.module) \
+        if imp.default and LOGGER_LOCAL.match(imp.default) and _relative(imp.module) \
                 and _module_logs_errors(ctx, facts.path, imp.module, "default"):
             return imp.module, imp.default, ""
     root = _root_of(ctx, facts.path)
     for imp in facts.imports:
-        if imp.default and _LOGGER_LOCAL.match(imp.default) and not _relative(imp.module) \
+        if imp.default and LOGGER_LOCAL.match(imp.default) and not _relative(imp.module) \
                 and root is not None:
             form = _log_form(root, imp.default)
             if form is not None:
@@ -5349,7 +5346,7 @@ def _app_logger(ctx: ProjectContext, facts: FileFacts, source: bytes
                 or package_of(other.path, ctx.package_dirs) != package:
             continue
         for imp in other.imports:
-            if imp.default and _LOGGER_LOCAL.match(imp.default) and _relative(imp.module) \
+            if imp.default and LOGGER_LOCAL.match(imp.default) and _relative(imp.module) \
                     and re.search(rf"(?<![\w$.]){re.escape(imp.default)}\s*\.\s*error\s*\("
                                   .encode(), ctx.read(other.path) or b""):
                 rel = _resolve(ctx, other.path, imp.module)
@@ -7382,202 +7379,6 @@ def _loopback_files(ctx: ProjectContext) -> frozenset[str]:
     result = frozenset(found)
     ctx.extra["error-handler:loopback"] = result
     return result
-
-
-#: What may be done with an app that mounts nothing on it: settings and listening.
-_UNMOUNTING_METHODS = frozenset({"listen", "set", "enable", "disable", "enabled", "disabled"})
-#: The modules whose ``createServer(app)`` only hands the app the server's requests.
-_SERVER_MODULES = frozenset({"http", "https", "http2", "node:http", "node:https", "node:http2"})
-
-
-def _configured_nowhere(ctx: ProjectContext, facts: FileFacts, app: AppFact,
-                        routes: bool = False) -> bool:
-    """Return True when nothing is mounted on ``app``: its name is only declared, given
-    settings or listened on (``_UNMOUNTING_METHODS``) and handed to ``http.createServer(app)``
-    (a server a WebSocket server shares); never given a route or middleware, passed to
-    another function, stored or exported. Express then only answers 404 and no error can
-    reach a handler. With ``routes``, also when what is mounted are only routes that cannot
-    fail (``_route_cannot_fail``) and its settings are literals."""
-    name = app.name
-    # (`exports_app` is the file's: with routes, the uses below show whether this app is the
-    # one exported.)
-    if not name or (facts.exports_app and not routes) \
-            or any(c.target == name and c.method not in _UNMOUNTING_METHODS
-                   and not (routes and c.method in HTTP_METHODS) for c in facts.calls):
-        return False
-    root = _root_of(ctx, facts.path)
-    if root is None:
-        return False
-    servers = {local for module in _SERVER_MODULES for local in facts.locals_of(module)}
-    for node in uses_of(root, name):
-        parent = node.parent
-        if parent is None:
-            return False
-        if routes and parent.type == "member_expression" \
-                and parent.child_by_field_name("object") == node and parent.parent is not None \
-                and parent.parent.type == "call_expression" \
-                and parent.parent.child_by_field_name("function") == parent:
-            method = text(parent.child_by_field_name("property"))
-            arguments = parent.parent.child_by_field_name("arguments")
-            if method in HTTP_METHODS and _route_cannot_fail(root, facts, parent.parent):
-                continue
-            if method in ("set", "enable", "disable") and arguments is not None and any(
-                    c.target == name and c.method in HTTP_METHODS for c in facts.calls) \
-                    and not all(arg.type in _LITERALS for arg in code_children(arguments)):
-                return False  # `app.set('query parser', parse)`: code run for every request
-        if parent.type == "variable_declarator" and parent.child_by_field_name("name") == node:
-            value = parent.child_by_field_name("value")
-            if value is not None and value.start_byte <= app.start < value.end_byte and not (
-                    routes and value.type == "assignment_expression"):
-                continue  # `const app = express()` (with routes, not `module.exports = …`)
-            return False
-        grand = parent.parent
-        if parent.type == "member_expression" and parent.child_by_field_name("object") == node \
-                and grand is not None and grand.type == "call_expression" \
-                and grand.child_by_field_name("function") == parent \
-                and text(parent.child_by_field_name("property")) in _UNMOUNTING_METHODS \
-                and (text(parent.child_by_field_name("property")) in ("listen", "enabled",
-                                                                      "disabled")
-                     or (grand.parent is not None
-                         and grand.parent.type == "expression_statement")):
-            # `app.listen(port)`, `app.set('trust proxy', 1);` (set, enable and disable give
-            # the app back: `app.disable('etag').get('/x', …)` mounts a route on it)
-            continue
-        if parent.type == "arguments" and grand is not None \
-                and grand.type == "call_expression" \
-                and parent.named_children[-1] == node:
-            callee = grand.child_by_field_name("function")
-            obj = callee.child_by_field_name("object") \
-                if callee is not None and callee.type == "member_expression" else None
-            if callee is not None and (
-                    (obj is not None and text(obj) in servers
-                     and text(callee.child_by_field_name("property")) == "createServer")
-                    or (callee.type == "identifier" and text(callee) == "createServer"
-                        and "createServer" in servers)):
-                continue  # `http.createServer(app)`: the server's requests, nothing more
-        return False
-    return True
-
-
-#: Expressions whose value is written in the source: they cannot throw.
-_LITERALS = frozenset({"string", "number", "true", "false", "null", "undefined"})
-#: The methods of a logger (and of ``console``) a route that cannot fail may call.
-_LOG_METHODS = frozenset({"trace", "debug", "info", "log", "warn", "error", "err", "fatal"})
-#: Route paths without parameters or patterns: Express decodes parameters with
-#: ``decodeURIComponent`` and hands a malformed one on as a 400 error (``next(err)``).
-_PLAIN_PATH = lazy_pattern(r"^/[\w./~-]*$")
-
-
-def _route_cannot_fail(root: Node, facts: FileFacts, call: Node) -> bool:
-    """Return True when the route ``call`` (``app.post('/state/up', function (req, res) {
-    STATE = 'up'; logger.debug('…'); res.sendStatus(204) })``, a statement of its own) cannot
-    hand Express an error: a plain string path (no parameter to decode), then only inline
-    functions that are neither async nor generators, whose statements each are an assignment
-    of a literal to a ``let``/``var`` around the route, a call of a logger the file imports
-    (``_LOGGER_LOCAL``) or of ``console`` with literal arguments, or an answer of
-    the response with a literal (``res.sendStatus(204)``, ``res.status(404).end()``,
-    ``res.json({ ok: true })``), maybe returned. Nothing else: no ``next``, no await, no call
-    into the project, no read of the request (``req.body.x`` throws without a body
-    parser)."""
-    if call.parent is None or call.parent.type != "expression_statement":
-        return False
-    arguments = call.child_by_field_name("arguments")
-    args = code_children(arguments) if arguments is not None else []
-    if len(args) < 2 or args[0].type != "string" \
-            or not _PLAIN_PATH.match(string_value(args[0]) or ""):
-        return False
-    loggers = {imp.default for imp in facts.imports
-               if imp.default and _LOGGER_LOCAL.match(imp.default)} | {"console"}
-    # Names declared with `let`/`var` in a block around the route (a `const` of that name
-    # anywhere makes the assignment suspect: it throws).
-    declared = [(decl, decl.parent) for decl in walk(root) if decl.type == "variable_declarator"
-                and decl.parent is not None and decl.parent.parent is not None]
-    assignable = {text(decl.child_by_field_name("name")) for decl, kind in declared
-                  if (kind.type == "variable_declaration" or text(kind).startswith("let"))
-                  and kind.parent.start_byte <= call.start_byte  # type: ignore[union-attr]
-                  and call.end_byte <= kind.parent.end_byte}  # type: ignore[union-attr]
-    constant = {text(decl.child_by_field_name("name")) for decl, kind in declared
-                if text(kind).startswith("const")}
-    for handler in args[1:]:
-        if handler.type not in ("function_expression", "function", "arrow_function") \
-                or any(c.type in ("async", "*") for c in handler.children):
-            return False
-        params = [text(p) for p in parameters(handler)]
-        res = params[1] if len(params) > 1 else None
-        body = handler.child_by_field_name("body")
-        if body is None:
-            return False
-        statements = body.named_children if body.type == "statement_block" else [body]
-        for stmt in statements:
-            if stmt.type == "comment":
-                continue
-            expr: Node | None = stmt
-            if stmt.type in ("expression_statement", "return_statement"):
-                expr = next(iter(code_children(stmt)), None)
-                if expr is None and stmt.type == "return_statement":
-                    continue
-            if expr is None or not _safe_step(expr, res, loggers, assignable - constant):
-                return False
-    return True
-
-
-def _safe_step(expr: Node, res: str | None, loggers: set[str], assignable: set[str]) -> bool:
-    """Return True when ``expr``, a statement of ``_route_cannot_fail``'s handler, cannot
-    throw (but for a logger's own failure)."""
-    if expr.type == "assignment_expression":
-        left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
-        return left is not None and right is not None and left.type == "identifier" \
-            and text(left) in assignable and right.type in _LITERALS
-    if expr.type != "call_expression":
-        return False
-    callee = expr.child_by_field_name("function")
-    arguments = expr.child_by_field_name("arguments")
-    args = code_children(arguments) if arguments is not None else []
-    if callee is None or callee.type != "member_expression":
-        return False
-    obj = callee.child_by_field_name("object")
-    method = text(callee.child_by_field_name("property"))
-    if obj is not None and obj.type == "identifier" and text(obj) in loggers:
-        return method in _LOG_METHODS and all(arg.type in _LITERALS for arg in args)
-    if res is None or obj is None:
-        return False
-    if method in ("sendStatus", "end", "send", "json") and obj.type == "call_expression":
-        inner = obj.child_by_field_name("function")  # `res.status(404).end()`
-        if inner is None or inner.type != "member_expression" \
-                or text(inner.child_by_field_name("property")) != "status":
-            return False
-        status_args = obj.child_by_field_name("arguments")
-        status = code_children(status_args) if status_args is not None else []
-        if len(status) != 1 or not _valid_status(status[0]):
-            return False
-        obj = inner.child_by_field_name("object")
-        if method == "sendStatus":
-            return False
-    if obj is None or obj.type != "identifier" or text(obj) != res:
-        return False
-    if method == "sendStatus":
-        return len(args) == 1 and _valid_status(args[0])
-    if method in ("end", "send", "json"):
-        return not args or (len(args) == 1 and _literal_value(args[0]))
-    return False
-
-
-def _valid_status(node: Node) -> bool:
-    """Return True for a number literal Express 5 takes for a status too (100 to 599)."""
-    return node.type == "number" and text(node).isdigit() and 100 <= int(text(node)) <= 599
-
-
-def _literal_value(node: Node) -> bool:
-    """Return True for a literal, or an object or array of literals."""
-    if node.type in _LITERALS:
-        return True
-    if node.type == "array":
-        return all(_literal_value(item) for item in node.named_children)
-    if node.type == "object":
-        return all(prop.type == "pair" and prop.child_by_field_name("value") is not None
-                   and _literal_value(prop.child_by_field_name("value"))  # type: ignore[arg-type]
-                   for prop in node.named_children)
-    return False
 
 
 def _routes_added_elsewhere(ctx: ProjectContext, app_facts: FileFacts) -> bool:

@@ -53,6 +53,7 @@ from nodeharden.rules._production import (
     start_sets_production,
     task_runner,
 )
+from nodeharden.rules._quiet_apps import configured_nowhere
 
 _OTHER_INLINE_RE = lazy_pattern(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?([\w-]+)")
 #: A development file watcher that restarts the app on change: never a production start.
@@ -709,107 +710,20 @@ def _terminal_handler(ctx: ProjectContext, rel: str, arg: Any) -> bool:
     return True
 
 
-#: Methods of an app that register nothing an error could come from, besides its routes.
-_QUIET_APP_METHODS = frozenset({"listen", "set", "enable", "disable"})
-#: Answers with no body from the app itself (``res.sendStatus(204)``, ``res.end()``).
-_PLAIN_ANSWERS = frozenset({"sendStatus", "end", "send"})
-
-
-def _quiet_statement(node: Any, res: str) -> bool:
-    """Return True for a route handler's statement (or arrow body) that cannot throw: an
-    assignment of a literal to a name, a logger call (``logger.debug('…')``, ``console.log``)
-    with literal arguments, or an answer with no body or a literal one (``res.sendStatus(204)``,
-    ``res.status(204).end()``, ``res.send('ok')``)."""
-    from nodeharden._parse import text
-
-    if node.type == "expression_statement" and node.named_children:
-        node = node.named_children[0]
-    if node.type == "assignment_expression":
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        return left is not None and left.type == "identifier" and right is not None \
-            and right.type in ("string", "number", "true", "false", "null")
-    if node.type != "call_expression":
-        return False
-    callee = node.child_by_field_name("function")
-    args = node.child_by_field_name("arguments")
-    if callee is None or callee.type != "member_expression" or args is None or any(
-            arg.type not in ("string", "number") and not (
-                arg.type == "template_string" and not any(
-                    c.type == "template_substitution" for c in arg.children))
-            for arg in args.named_children):
-        return False
-    target = callee.child_by_field_name("object")
-    method = text(callee.child_by_field_name("property"))
-    if target is not None and target.type == "identifier":
-        if text(target) == res:
-            return method in _PLAIN_ANSWERS
-        return text(target) in ("logger", "log", "console") and method in _LOG_METHODS
-    if target is not None and target.type == "call_expression":  # res.status(204).end()
-        inner = target.child_by_field_name("function")
-        inner_args = target.child_by_field_name("arguments")
-        return inner is not None and text(inner) == f"{res}.status" and method in (
-            "end", "send") and inner_args is not None and [
-                a.type for a in inner_args.named_children] == ["number"]
-    return False
-
-
 def _cannot_fail(ctx: ProjectContext, rel: str, app: Any) -> bool:
     """Return True when no error can reach Express's default handler of ``app`` (created at
-    top level in ``rel``): the file names it only to create it, to ``listen`` (or ``set``,
-    ``enable``, ``disable``) and to register routes, each on a literal path with no parameter
-    (a parameter Express cannot decode is an error) and one plain function (not ``async``)
-    whose every statement is quiet (``_quiet_statement``). No middleware, no ``.param``, no
-    body parser, and it is handed to no other code."""
-    from nodeharden._express import HTTP_METHODS
-    from nodeharden._parse import parameters, parse, string_value, text, walk
+    top level in ``rel``): nothing is mounted on it but routes that cannot fail and header
+    middleware (``_quiet_apps.configured_nowhere``, which error-handler asks too)."""
+    from nodeharden._parse import parse
     from nodeharden._project import JS_SUFFIXES
 
     lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
     source = ctx.read(rel)
-    if lang is None or source is None or app.name is None or app.in_function:
+    facts = ctx.facts.get(rel)
+    if lang is None or source is None or facts is None or app.in_function:
         return False
-    routes = 0
-    for node in walk(parse(lang, source).root_node):
-        if node.type not in ("identifier", "shorthand_property_identifier") \
-                or text(node) != app.name:
-            continue
-        parent = node.parent
-        if parent is not None and parent.type == "variable_declarator" \
-                and parent.child_by_field_name("name") == node:
-            if not parent.start_byte <= app.start <= app.end <= parent.end_byte:
-                return False  # another binding of the name
-            continue
-        member = parent
-        call = member.parent if member is not None else None
-        if member is None or member.type != "member_expression" \
-                or member.child_by_field_name("object") != node or call is None \
-                or call.type != "call_expression" or call.child_by_field_name("function") \
-                != member:
-            return False
-        method = text(member.child_by_field_name("property"))
-        if method in _QUIET_APP_METHODS:
-            continue
-        args = call.child_by_field_name("arguments")
-        if method not in HTTP_METHODS or args is None or len(args.named_children) != 2:
-            return False
-        path, handler = args.named_children
-        route = string_value(path)
-        if route is None or ":" in route or "*" in route or "(" in route \
-                or handler.type not in ("function_expression", "function", "arrow_function") \
-                or any(c.type == "async" or text(c) in ("async", "*") for c in handler.children):
-            return False
-        params = parameters(handler)
-        if len(params) < 2 or len(params) > 3:
-            return False
-        body = handler.child_by_field_name("body")
-        res = text(params[1])
-        if body is None:
-            return False
-        statements = body.named_children if body.type == "statement_block" else [body]
-        if not all(_quiet_statement(statement, res) for statement in statements):
-            return False
-        routes += 1
-    return routes > 0
+    source = source[3:] if source.startswith(b"\xef\xbb\xbf") else source
+    return configured_nowhere(parse(lang, source).root_node, facts, app, routes=True)
 
 
 def _app_handler(ctx: ProjectContext, rel: str, facts: Any, targets: set[str]) -> str | None:
