@@ -44,6 +44,7 @@ from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_pac
     is_test_file
 from nodeharden.rules._edits import ImportOrder, ImportRequest, add_imports, can_extend, \
     has_import
+from nodeharden.rules._loopback import loopback_roots
 from nodeharden.rules._mounts import mounted_file, sub_apps, wrapper_apps
 from nodeharden.rules._production import renders_views, runs_in_production_mode
 from nodeharden.rules._quiet_apps import LOGGER_LOCAL, configured_nowhere
@@ -7236,118 +7237,18 @@ def _handler_anywhere_else(ctx: ProjectContext) -> bool:
 
 #: The callee of a module's export called where it is required: ``require('./users')(…)``.
 _INLINE_REQUIRE_CALL = lazy_pattern(r"require\(\s*(['\"])(\.[^'\"]+)\1\s*\)")
-#: Host names of the loopback interface: a server listening on one answers this host only.
-_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
-
-
-def _loopback_host(node: Node | None, root: Node, depth: int = 0,
-                   defaulted: bool = False) -> bool:
-    """Return True when ``node`` (a ``listen`` host argument) is a setting whose default is a
-    loopback host: an ``a || 'localhost'`` / ``a ?? '127.0.0.1'`` whose fallback is one, read
-    through a name bound once to it (also taken from an object by destructuring: ``const {
-    host } = cfg.admin``) or a member the file sets once (``cfg.admin.host = cfg.admin.host ||
-    'localhost'``). A plain literal is not enough (``defaulted``): tests pin ``'127.0.0.1'``,
-    and so do apps a reverse proxy on the same host serves to everyone."""
-    node = unwrap(node)
-    if node is None or depth > 5:
-        return False
-    value = string_value(node)
-    if value is not None:
-        return defaulted and value.lower() in _LOOPBACK_HOSTS
-    if node.type == "binary_expression" \
-            and text(node.child_by_field_name("operator")) in ("||", "??"):
-        return _loopback_host(node.child_by_field_name("right"), root, depth + 1, True)
-    if node.type == "identifier":
-        found: list[Node] = []
-        for decl in walk(root):
-            if decl.type != "variable_declarator":
-                continue
-            bound = decl.child_by_field_name("name")
-            init = decl.child_by_field_name("value")
-            if bound is None:
-                continue
-            if bound.type == "identifier" and text(bound) == text(node):
-                found.append(init if init is not None else decl)
-            elif bound.type == "object_pattern" and init is not None and any(
-                    part.type == "shorthand_property_identifier_pattern"
-                    and text(part) == text(node) for part in bound.named_children):
-                found.append(decl)  # `const { host } = cfg.admin`: cfg.admin.host
-        if len(found) != 1 or any(use.parent is not None
-                                  and use.parent.type == "assignment_expression"
-                                  and use.parent.child_by_field_name("left") == use
-                                  for use in walk(root) if use.type == "identifier"
-                                  and text(use) == text(node)):
-            return False
-        if found[0].type == "variable_declarator":
-            init = found[0].child_by_field_name("value")
-            if init is None or init.type not in ("member_expression", "identifier"):
-                return False
-            return _member_loopback(f"{text(init)}.{text(node)}", root, depth + 1, defaulted)
-        return _loopback_host(found[0], root, depth + 1, defaulted)
-    if node.type == "member_expression":
-        return _member_loopback(text(node), root, depth + 1, defaulted)
-    return False
-
-
-def _member_loopback(member: str, root: Node, depth: int, defaulted: bool) -> bool:
-    """Return True when the file assigns ``member`` (``cfg.admin.host``) exactly once, with a
-    loopback host or a value falling back to one (``_loopback_host``)."""
-    member = re.sub(r"\s+", "", member)
-    writes = [n for n in walk(root) if n.type in ("assignment_expression",
-                                                    "augmented_assignment_expression")
-              and re.sub(r"\s+", "", text(n.child_by_field_name("left"))) == member]
-    if len(writes) != 1 or writes[0].type != "assignment_expression":
-        return False
-    return _loopback_host(writes[0].child_by_field_name("right"), root, depth, defaulted)
-
-
 def _loopback_files(ctx: ProjectContext) -> frozenset[str]:
     """Return the project files whose routes answer only on the loopback interface unless the
     operator configures another host: a file whose Express apps are all listened on in that
     file, every ``listen(port, host, …)`` with a host setting that defaults to a loopback
-    host (``_loopback_host``), not exported and trusting no proxy; and the files only such
-    files mount. Their callers are the instance's operators and tools on the same host (an
+    host, not exported and trusting no proxy (``_loopback.loopback_roots``); and the files
+    only such files mount. Their callers are the instance's operators and tools on the same host (an
     admin API and its command line client), who read an error's text to mend what they
     sent."""
     memo = ctx.extra.get("error-handler:loopback")
     if isinstance(memo, frozenset):
         return memo
-    roots: set[str] = set()
-    for facts in ctx.app_files():
-        if is_test_file(facts.path) or facts.exports_app:
-            continue
-        names = {app.name for app in facts.apps if app.kind == "app"}
-        if not names or None in names:
-            continue
-        data = ctx.read(facts.path) or b""
-        if b"listen" not in data or re.search(rb"trust\s*proxy", data):
-            continue  # a proxy in front of it serves it to everyone
-        lowered = data.lower()
-        if not any(host.encode() in lowered for host in _LOOPBACK_HOSTS):
-            continue  # `_loopback_host` finds its fallback in this file: none to find
-        root = _root_of(ctx, facts.path)
-        if root is None:
-            continue
-        listened: set[str] = set()
-        loopback = True
-        for call in walk(root):
-            callee = call.child_by_field_name("function") \
-                if call.type == "call_expression" else None
-            if callee is None or callee.type != "member_expression" \
-                    or text(callee.child_by_field_name("property")) != "listen":
-                continue
-            receiver = text(callee.child_by_field_name("object"))
-            args = call.child_by_field_name("arguments")
-            values = code_children(args) if args is not None else []
-            if receiver not in names:
-                if re.search(r"(?i)server|srv|http", receiver):
-                    loopback = False  # `http.createServer(app).listen(…)`: not read here
-                continue
-            listened.add(receiver)
-            if len(values) < 2 or not _loopback_host(values[1], root):
-                loopback = False
-        if loopback and listened == names:
-            roots.add(facts.path)
+    roots = loopback_roots(ctx)
     found = set(roots)
     if roots:
         # Who mounts each file's app or router (`app.use('/users', require('./users')())`).

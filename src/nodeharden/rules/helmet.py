@@ -18,7 +18,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -58,6 +58,7 @@ from nodeharden.rules._edits import (
     can_extend,
     use_statement,
 )
+from nodeharden.rules._loopback import BROWSER_WORK, internal_service
 from nodeharden.rules._mounts import sub_apps, wrapper_apps
 
 #: helmet options whose ``false`` value switches a protection off.
@@ -2196,8 +2197,7 @@ _PROXY_CONFIG_NAME = lazy_pattern(r"nginx|caddy|haproxy|\.conf$", re.I)
 #: ``server unix:/run/x.sock;``, Caddy's ``unix//run/x.sock``, HAProxy's ``unix@``.
 _UNIX_UPSTREAM = lazy_pattern(rb"\bunix(?::|//|@)")
 #: The app's file renders pages, serves files or keeps a browser session.
-_BROWSER_WORK = lazy_pattern(rb"\.render\s*\(|\bstatic\s*\(|\bsendFile\s*\(|\.cookie\s*\(|"
-                           rb"\bsession\s*\(|text/html")
+_BROWSER_WORK = BROWSER_WORK
 
 
 def _socket_for_programs(ctx: ProjectContext, rel: str, path: Node) -> bool:
@@ -2920,6 +2920,18 @@ class Helmet(Rule):
         for facts in app_files:
             source = ctx.read(facts.path) or b""
             style = ctx.styles[facts.path]
+            if internal_service(ctx, facts.path):
+                # An internal service: its clients are programs on the same host until the
+                # operator exposes it, and headers for browsers protect none of them there.
+                for app in facts.apps:
+                    if app.kind == "app" and (facts.path, app.start) not in wrappers:
+                        yield replace(ctx.finding(self.id, facts.path, app.start, app.end, (
+                            f"{message}; not fixed: this app listens on the loopback interface "
+                            "only (unless configured otherwise) and renders no page, serves no "
+                            "files and sets no cookie, so its clients are programs on the same "
+                            "host; the headers matter once it is exposed: add helmet() then")),
+                            severity="note")
+                continue
             listed = [f"{k}: false" for k in keep]
             if cross_origin:
                 listed.append(f"crossOriginResourcePolicy: {{ policy: {style.q('cross-origin')} }}")

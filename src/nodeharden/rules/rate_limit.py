@@ -22,6 +22,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from tree_sitter import Node
@@ -55,6 +56,7 @@ from nodeharden.rules._edits import (
     can_extend,
     import_specifier,
 )
+from nodeharden.rules._loopback import internal_service
 from nodeharden.rules._mounts import (alias_target, join_path, mounted_file, mounts, sub_apps,
                                       wrapper_apps)
 from nodeharden.rules._production import development_compose
@@ -1986,6 +1988,23 @@ class RateLimit(Rule):
         if deployment.declared_as is not None and not deployment.deployed \
                 and not _login_routes(ctx):
             return
+        # An internal service (it listens on the loopback interface unless configured
+        # otherwise and does no browser work): only programs on the same host reach it. A note
+        # without a fix; the other apps of the project are judged as usual.
+        internal = [f for f in app_files if internal_service(ctx, f.path)]
+        if internal:
+            app_files = [f for f in app_files if f not in internal]
+            if not app_files:
+                lead = min(internal, key=lambda f: f.path)
+                lead_app = next(a for a in lead.apps if a.kind == "app")
+                routes = _login_routes(ctx)
+                head = _message(ctx, routes, [r for r in routes if _login_limited(ctx, *r[:2])])
+                yield replace(ctx.finding(self.id, lead.path, lead_app.start, lead_app.end, (
+                    f"{head}; not fixed: this app listens on the loopback interface only"
+                    " (unless configured otherwise) and does no browser work, so "
+                    "its clients are programs on the same host; limits matter once it is "
+                    "exposed: add a limiter then")), severity="note")
+                return
         # The app that is served or exported comes first; the module goes beside it. An app
         # that only answers a metrics or health endpoint (an internal scrape server beside the
         # real one) comes last: the finding belongs to the app clients use.
