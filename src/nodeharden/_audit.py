@@ -13,6 +13,7 @@ from typing import Any
 
 from nodeharden._catalog import load_catalog
 from nodeharden._model import Finding
+from nodeharden._project import yarn_lockfile_major
 from nodeharden.rules._base import line_text
 
 RULE_ID = "dependency-audit"
@@ -69,9 +70,7 @@ def run_audit(root: Path) -> tuple[list[Finding], list[str]]:
 def _yarn_classic(lock: Path) -> bool:
     """Return True when ``lock`` is a Yarn 1 lockfile: its ``# yarn lockfile v1`` header, no
     ``__metadata`` block (Yarn 2+), and no package.json ``packageManager`` naming Yarn 2+."""
-    head = (_read(lock) or b"")[:4096]
-    if re.search(rb"(?m)^__metadata:", head) or not re.search(rb"(?m)^# yarn lockfile v1\s*$",
-                                                              head):
+    if yarn_lockfile_major(_read(lock) or b"") != 1:
         return False
     try:
         declared = json.loads(_read(lock.parent / "package.json") or b"").get("packageManager")

@@ -684,6 +684,17 @@ def find_package_manager(root: Path, package_json: dict[str, Any] | None
     return PackageManagerFacts("npm")
 
 
+def yarn_lockfile_major(lock: bytes) -> int | None:
+    """Return 2 for a Yarn 2+ lockfile (a ``__metadata`` block in its first 4 KB), 1 for Yarn
+    1's (its ``# yarn lockfile v1`` header and no such block), None when it says neither."""
+    head = lock[:4096]
+    if re.search(rb"(?m)^__metadata:", head):
+        return 2
+    if re.search(rb"(?m)^# yarn lockfile v1\s*$", head):
+        return 1
+    return None
+
+
 def _default_lockfile(manager: str) -> str:
     return {"pnpm": "pnpm-lock.yaml", "yarn": "yarn.lock", "bun": "bun.lock"}.get(
         manager, "package-lock.json")

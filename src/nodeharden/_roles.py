@@ -628,9 +628,10 @@ _PACKAGE_START_RE = lazy_pattern(r"\b(?:npm|yarn|pnpm|bun)\s+(?:run(?:-script)?\
 
 
 class ImageFiles:
-    """What the project's Docker images hold, read once per project: the runtime
-    Dockerfiles (role ``app``, the build context taken as the project root), what each one
-    copies from the context, the ``.dockerignore`` it is built with (a BuildKit
+    """What the project's Docker images hold, read once per project: its Dockerfiles (every
+    one the walk lists, development images too: a file counts as left out only when each image
+    that copies its folder leaves it out; the build context taken as the project root), what
+    each one copies from the context, the ``.dockerignore`` it is built with (a BuildKit
     ``<Dockerfile>.dockerignore`` before the root's), and the commands that start it."""
 
     def __init__(self, root: Path, dockerfiles: list[str],

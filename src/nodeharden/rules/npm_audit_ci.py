@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._project import find_package_manager, folders_up_to_top, repository_top
+from nodeharden._project import find_package_manager, folders_up_to_top, repository_top, \
+    yarn_lockfile_major
 from nodeharden._regex import lazy_pattern
 from nodeharden._textedit import apply_edits, line_ending
 from nodeharden.rules._base import ProjectContext, Rule
@@ -139,12 +140,8 @@ def _yarn_berry(yarn_lock: bytes, yarnrc_yml: bool) -> bool:
     1's ``# yarn lockfile v1`` header says it is not (Yarn 2+ rewrites that lockfile on its
     first install, so CI that installs it as it is runs Yarn 1, whatever a ``.yarnrc.yml``
     says). A lockfile with neither goes by ``.yarnrc.yml``, which only Yarn 2+ reads."""
-    head = yarn_lock[:4096]
-    if re.search(rb"(?m)^__metadata:", head):
-        return True
-    if re.search(rb"(?m)^# yarn lockfile v1\s*$", head):
-        return False
-    return yarnrc_yml
+    major = yarn_lockfile_major(yarn_lock)
+    return major == 2 if major is not None else yarnrc_yml
 
 
 def detect_package_manager(ctx: ProjectContext) -> PackageManager:
