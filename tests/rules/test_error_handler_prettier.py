@@ -181,3 +181,63 @@ def test_client_error_branch_fits_the_projects_print_width(tools: Path, tmp_path
     assert after.returncode == 0, code + after.stdout + after.stderr
     # prettier leaves comments as they are: the inserted one is wrapped by the fix itself.
     assert all(len(line) <= width for line in code.splitlines() if "//" in line), code
+
+
+
+CHOSEN_STATUS_TS = """\
+import express, { Request, Response } from "express";
+import { templates } from "./templates";
+
+export const router = express.Router();
+router.get("/template", async (req: Request, res: Response) => {
+  try {
+    return res.send(await templates.csv(String(req.query.type)));
+  } catch (e: any) {
+    const isValidationError = e?.message?.startsWith("Invalid type");
+    return res.status(isValidationError ? 400 : 500).json({
+      message: e?.message || "FALLBACK",
+    });
+  }
+});
+"""
+
+CHOSEN_STATUS_JS = CHOSEN_STATUS_TS.replace(
+    'import express, { Request, Response } from "express";\n'
+    'import { templates } from "./templates";\n',
+    'const express = require("express");\nconst { templates } = require("./templates");\n'
+).replace("export const router", "const router").replace(
+    "(req: Request, res: Response)", "(req, res)").replace("(e: any)", "(e)") \
+    + "\nmodule.exports = router;\n"
+
+#: A fallback text that puts the property's value on the line after its key at width 80.
+LONG_FALLBACK = "Could not download the template, please try again"
+
+
+@pytest.mark.parametrize("width,fallback", [(80, "Failed"), (80, LONG_FALLBACK),
+                                            (120, LONG_FALLBACK)],
+                         ids=["fits", "value-below-its-key", "broken"])
+@pytest.mark.parametrize("lang", ["ts", "js"])
+@pytest.mark.parametrize("version", ["2.8.8", "^3.6.0"])
+def test_message_kept_on_the_statuss_own_test_fits_the_print_width(
+        tools: Path, tmp_path: Path, version: str, lang: str, width: int,
+        fallback: str) -> None:
+    """``message: isValidationError ? … : …``, the fix of a message sent with a status its
+    own condition picks, goes right after the key's colon (also when the old value sat on
+    the next line), on one line when it fits and else broken before ``?`` and ``:``, as
+    prettier prints a conditional of a plain test."""
+    rel = f"src/routes.{lang}"
+    app = (CHOSEN_STATUS_TS if lang == "ts" else CHOSEN_STATUS_JS).replace("FALLBACK", fallback)
+    root = write_tree(tmp_path / "app", {
+        "package.json": json.dumps({"name": "app", "private": True,
+                                    "dependencies": {"express": "^4.18.2"},
+                                    "devDependencies": {"prettier": version}}),
+        ".prettierrc": json.dumps({"printWidth": width}),
+        rel: app})
+    prettier_check(tools, root, version, rel, "--write")
+    before = prettier_check(tools, root, version, rel)
+    assert before.returncode == 0, before.stdout + before.stderr
+    fix(root, select=["error-handler"], unsafe=True, force=True)
+    code = (root / rel).read_text()
+    assert "if (!isValidationError) {" in code and "message: isValidationError" in code, code
+    after = prettier_check(tools, root, version, rel)
+    assert after.returncode == 0, code + after.stdout + after.stderr

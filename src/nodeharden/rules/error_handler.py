@@ -1900,6 +1900,9 @@ class Leak(NamedTuple):
     #: the send (``if (!err.error) err = {…}``): whether the errors that carry it are the
     #: application's own envelopes is a question for the whole project (``_project_envelope``).
     envelope: str | None = None
+    #: The condition that picks the answer's status, a 4xx or a 5xx (``res.status(isClientError
+    #: ? 400 : 500)``), for a message sent with either: the fix keeps it for the 4xx only.
+    choice: _StatusChoice | None = None
 
 
 #: Fields an application's error class sets to say its message may be shown to the client
@@ -2286,6 +2289,180 @@ def _in_client_branch(node: Node, scope: Node, name: str, status: int | None | s
                 return True
         child, cur = cur, cur.parent
     return False
+
+
+class _StatusChoice(NamedTuple):
+    """A status a condition picks between a client's and a server's: ``C ? 400 : 500``
+    (``_status_choice``)."""
+
+    #: ``C``, as the status expression writes it.
+    condition: Node
+    #: True when ``C`` holding picks the 4xx, False when it picks the 5xx.
+    client_when: bool
+    #: The 5xx status.
+    server: int
+
+
+#: What may change the names a condition reads, or make it yield another value when tested
+#: again. A call of the same text on the same values (``isClientError(err)``) is the same
+#: predicate.
+_CHANGING = _IMPURE - {"call_expression"}
+
+
+def _steady(cond: Node, scope: Node) -> bool:
+    """Return True when condition ``cond`` holds the same wherever ``scope`` tests it: it
+    changes nothing itself, and each name it reads is declared at most once in ``scope`` and
+    never assigned there."""
+    if any(node.type in _CHANGING or node.type in _FUNCTIONS for node in walk(cond)):
+        return False
+    names = {text(node) for node in walk(cond) if node.type == "identifier"}
+    declared = 0
+    for node in walk(scope):
+        if node.type in ("assignment_expression", "augmented_assignment_expression"):
+            changed = _pattern_names(node.child_by_field_name("left") or node)
+        elif node.type == "update_expression":
+            changed = _pattern_names(node)
+        elif node.type == "variable_declarator":
+            declared += bool(names & _pattern_names(node.child_by_field_name("name") or node))
+            continue
+        else:
+            continue
+        if names & changed:
+            return False
+    return declared <= 1
+
+
+def _const_value_before(at: Node, name: str) -> Node | None:
+    """Return the value of the ``const name = …`` that binds ``name`` at statement ``at``
+    (``_const_before``); None when another binding does, or the ``const`` destructures."""
+    if not _const_before(at, name):
+        return None
+    cur = at.parent
+    while cur is not None and cur.type not in _FUNCTIONS:
+        if cur.type in ("statement_block", "switch_case", "program"):
+            for stmt in cur.named_children:
+                if stmt.type == "lexical_declaration" and any(
+                        decl.type == "variable_declarator"
+                        and name in _pattern_names(decl.child_by_field_name("name") or decl)
+                        for decl in stmt.named_children):
+                    return _const_among((stmt,), name)
+        cur = cur.parent
+    return None
+
+
+def _normalised(code: str) -> str:
+    """Return ``code`` without the whitespace its tokens do not need (one space between
+    two words: ``e instanceof A``), so two spellings of one expression compare equal."""
+    def space(match: re.Match[str]) -> str:
+        before, after = code[match.start() - 1:match.start()], code[match.end():match.end() + 1]
+        return " " if re.match(r"[\w$]", before) and re.match(r"[\w$]", after) else ""
+    return re.sub(r"\s+", space, code.strip())
+
+
+def _condition_key(cond: Node, at: Node, scope: Node) -> tuple[bool, str]:
+    """Return (negated, test) of condition ``cond`` read at statement ``at`` of ``scope``:
+    its ``!`` counted off and a ``const`` it names replaced by the value it was given (when
+    that value holds the same throughout ``scope``), as normalised code. Two conditions with
+    the same test are the same test, or (one of them negated) opposite ones:
+    ``isClientError`` and ``!isClientError``, or ``e instanceof A`` after ``const
+    isClientError = e instanceof A``."""
+    negated = False
+    node = unwrap(cond)
+    for _ in range(_MAX_NESTING):
+        if node.type == "unary_expression" \
+                and text(node.child_by_field_name("operator")) == "!" \
+                and (argument := node.child_by_field_name("argument")) is not None:
+            negated = not negated
+            node = unwrap(argument)
+        elif node.type == "identifier" \
+                and (value := _const_value_before(at, text(node))) is not None \
+                and _steady(value, scope):
+            node = unwrap(value)
+        else:
+            break
+    return negated, _normalised(text(node))
+
+
+def _status_choice(sink: Node, scope: Node,
+                   statuses: _Statuses | None = None) -> _StatusChoice | None:
+    """Return how a condition picks the status ``scope`` answers with at ``sink`` (its chain's
+    ``status(X)``, or one set before it: ``_status_set_apart``) when that status is ``C ? a :
+    b`` of a 4xx and a 5xx literal, written there or held by a ``const`` (``const status =
+    isClientError ? 400 : 500``), and ``C`` holds the same wherever ``scope`` tests it; else
+    None."""
+    found = _status_set_apart(sink, scope) if sink.type == "call_expression" else None
+    if found is None:
+        return None
+    expr: Node | None = unwrap(found[0])
+    if expr is not None and expr.type == "identifier":
+        expr = unwrap(_const_value_before(statement_of(found[1]), text(expr)))
+    if expr is None or expr.type != "ternary_expression":
+        return None
+    cond = expr.child_by_field_name("condition")
+    codes = [_literal_status(expr.child_by_field_name(field), statuses)
+             for field in ("consequence", "alternative")]
+    first, second = codes
+    client_first = isinstance(first, int) and 400 <= first < 500
+    client, server = (first, second) if client_first else (second, first)
+    if cond is None or not isinstance(client, int) or not isinstance(server, int) \
+            or not 400 <= client < 500 or not 500 <= server < 600 or not _steady(cond, scope):
+        return None
+    return _StatusChoice(cond, client_first, server)
+
+
+def _chosen_arm(node: Node, scope: Node, choice: _StatusChoice) -> bool | None:
+    """Return True when ``node`` runs only where ``choice``'s condition picks the 4xx status,
+    False where it picks the 5xx: the innermost branch around it (of a conditional or an
+    ``if``) that tests the same condition, or its negation (``_condition_key``). None when no
+    branch does."""
+    negated, test = _condition_key(choice.condition, statement_of(choice.condition), scope)
+    child, cur = node, node.parent
+    while cur is not None and cur != scope:
+        cond = cur.child_by_field_name("condition") \
+            if cur.type in ("if_statement", "ternary_expression") else None
+        taken = child == cur.child_by_field_name("consequence")
+        if cond is not None and (taken or child == cur.child_by_field_name("alternative")) \
+                and _steady(cond, scope):
+            branch_negated, branch_test = _condition_key(cond, statement_of(cur), scope)
+            if branch_test == test:
+                # the status's condition where the branch runs, against the one picking 4xx
+                return (taken ^ branch_negated ^ negated) == choice.client_when
+        child, cur = cur, cur.parent
+    return None
+
+
+def _test_code(cond: Node, holds: bool) -> tuple[str, bool]:
+    """Return (code, binary) of a test that holds where condition ``cond`` does (``holds``)
+    or where it does not: ``isClientError``, ``!isClientError``, ``!(a || b)``; ``binary``
+    when that code is a binary expression (``a || b``), which prettier breaks after the
+    ``:`` of a property holding a conditional on it."""
+    node = unwrap(cond)
+    if not holds and node.type == "unary_expression" \
+            and text(node.child_by_field_name("operator")) == "!" \
+            and (argument := node.child_by_field_name("argument")) is not None:
+        node, holds = unwrap(argument), True
+    code = text(node)
+    if node.type in ("ternary_expression", "sequence_expression"):
+        code = f"({code})"
+    if holds:
+        return code, node.type == "binary_expression"
+    if node.type not in ("identifier", "member_expression", "subscript_expression",
+                         "call_expression", "parenthesized_expression", "unary_expression",
+                         "true", "false", "this"):
+        code = f"({code})"
+    return f"!{code}", False
+
+
+def _fallback_text(target: Node) -> str | None:
+    """Return the literal, as the source writes it, that an expression sends when the error
+    has no text (``err.message || 'Failed to save'``, ``?? 'Failed'``); None for none, or an
+    empty one."""
+    target = unwrap(target)
+    if target.type != "binary_expression" \
+            or text(target.child_by_field_name("operator")) not in ("||", "??"):
+        return None
+    right = unwrap(target.child_by_field_name("right"))
+    return text(right) if string_value(right) else None
 
 
 def _dispatch_condition(fn: Node, name: str) -> Node | None:
@@ -2863,6 +3040,13 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
                 apart = _status_set_apart(sink_node, scope)
                 known = _literal_status(apart[0], statuses) if apart is not None else None
                 status = known if isinstance(known, int) else None
+            choice = _status_choice(sink_node, scope, statuses) if leak == "message" else None
+            if choice is not None:
+                arm = _chosen_arm(node, scope, choice)
+                if arm:
+                    continue  # `status(C ? 400 : 500)…(C ? err.message : '…')`: 4xx answers only
+                if arm is False:
+                    status = choice.server  # the branch that answers the 5xx
             if kind == "catch" and leak == "message" and (
                     (isinstance(status, int) and status < 500) or (
                     sink_node.type == "call_expression"
@@ -2894,7 +3078,7 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
             envelope = _envelope_gate(node, scope, name) \
                 if kind == "catch" and leak == "error" else None
             yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed, registrar,
-                       guards, flag, envelope)
+                       guards, flag, envelope, choice)
 
 
 def _copied_field(scope: Node, local: str, prop: str, name: str, use: Node) -> bool:
@@ -4316,7 +4500,8 @@ def _error_typed_any(scope: Node, name: str) -> bool:
 
 
 def _assignment_edit(ctx: FileContext, target: Node, replacement: str,
-                     branches: tuple[str, str, str] | None = None) -> TextEdit:
+                     branches: tuple[str, str, str] | None = None,
+                     binary_test: bool = True) -> TextEdit:
     """Return the edit writing ``replacement`` over ``target``. The right side of an assignment
     or declaration, or the value of a property that starts its line, whose line would pass the
     project's line width (prettier's printWidth, ESLint's max-len, EditorConfig's
@@ -4324,7 +4509,10 @@ def _assignment_edit(ctx: FileContext, target: Node, replacement: str,
     ``res.locals.message =\n    (err.status || 500) < 500 ? …``, ``message:\n    (err.status
     || 500) < 500 ? …``. A conditional (``branches``: its test and its two values) still
     too wide there is broken before ``?`` and ``:``, one level deeper again, as prettier
-    breaks it."""
+    breaks it. A property's conditional whose test is no binary expression (``binary_test``
+    False: ``isClientError``) goes right after the colon, as prettier prints it, on the
+    key's line when it fits there, else broken before ``?`` and ``:``, one level deeper than
+    the key."""
     edit = TextEdit(target.start_byte, target.end_byte, replacement)
     width = ctx.style.width
     parent = target.parent
@@ -4344,6 +4532,19 @@ def _assignment_edit(ctx: FileContext, target: Node, replacement: str,
     line_end = len(source) if line_end < 0 else line_end
     head = source[line_start:target.start_byte].decode("utf-8", "replace")
     tail = source[target.end_byte:line_end].decode("utf-8", "replace").rstrip("\r")
+    if branches is not None and not binary_test and key is not None:
+        # The old value may sit on the line after its key (prettier breaks after the colon
+        # of a `||`): the conditional goes back up, after the colon.
+        key_line = source.rfind(b"\n", 0, key.start_byte) + 1
+        indent = source[key_line:key.start_byte].decode("utf-8", "replace")
+        if indent.strip() or source[key.end_byte:target.start_byte].strip() != b":":
+            return edit  # `{ message: … }` on one line: the whole object's to reflow
+        if len(indent) + len(f"{text(key)}: {replacement}{tail}") <= width:
+            return TextEdit(key.end_byte, target.end_byte, f": {replacement}")
+        test, when, otherwise = branches
+        inner = indent + ctx.style.indent
+        return TextEdit(key.end_byte, target.end_byte,
+                        f": {test}\n{inner}? {when}\n{inner}: {otherwise}")
     if len(head) + len(replacement) + len(tail) <= width:
         return edit
     if key is not None:
@@ -4367,11 +4568,14 @@ def _assignment_edit(ctx: FileContext, target: Node, replacement: str,
 
 
 def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
-              server_errors: str | None = None, seen_only: bool = False) -> TextEdit | None:
+              server_errors: str | None = None, seen_only: bool = False,
+              server_test: str | None = None) -> TextEdit | None:
     """Return an edit that logs the error on its own line before the statement that answers
     (None when that statement does not start a line of a block). ``server_errors``: the
     status expression when only 5xx answers lose their message (the fix keeps 4xx ones): then
-    only those are logged, not every 404 a browser's favicon request makes."""
+    only those are logged, not every 404 a browser's favicon request makes; ``server_test``:
+    the test that holds for those when the status's own condition picks them
+    (``!isClientError``)."""
     stmt = statement_of(sink)
     if stmt.parent is None or stmt.parent.type not in ("statement_block", "switch_case") \
             or stmt.start_byte <= scope.start_byte or stmt.end_byte > scope.end_byte:
@@ -4409,11 +4613,14 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
     if server_errors is not None:
         # The fix's own test, turned round: a status that may be undefined (`err.status`)
         # answers the generic text, so it is logged too (`undefined >= 500` is false).
-        test = (f"{server_errors} >= 500" if re.search(r"(?:\|\||\?\?)\s*5\d\d\)?$", server_errors)
-                else f"!({server_errors} < 500)")
+        server_test = (f"{server_errors} >= 500"
+                       if re.search(r"(?:\|\||\?\?)\s*5\d\d\)?$", server_errors)
+                       else f"!({server_errors} < 500)")
+    if server_test is not None:
         inner = indent + ctx.style.indent
-        code = (f"{indent}if ({test}) {{\n{inner}{allow}{inner if allow else ''}{call}({name})"
-                f"{ctx.style.semi}\n{indent}}}\n")
+        code = (f"{indent}if ({server_test}) {{\n"
+                f"{inner}{allow}{inner if allow else ''}{call}({name}){ctx.style.semi}\n"
+                f"{indent}}}\n")
     return TextEdit(at, at, code)
 
 
@@ -4723,10 +4930,11 @@ class ErrorHandler(Rule):
         what = {"stack": "the stack trace", "message": "the error message",
                 "error": "the whole error object"}[leak.leak]
         fix = self._leak_fix(ctx, leak.node, leak.kind, leak.leak, leak.status, leak.sink,
-                             leak.scope, seen_only)
+                             leak.scope, seen_only, leak.choice)
         # Say what the fix does: a generic text always, or only for the 5xx answers.
-        conditional = fix is not None and any(re.search(r" < 500\s+\? ", edit.content)
-                                             for edit in fix.changes[0].edits)
+        conditional = fix is not None and (
+            any(re.search(r" < 500\s+\? ", edit.content) for edit in fix.changes[0].edits)
+            or (leak.choice is not None and not isinstance(leak.status, int)))
         advice = ("send a generic message for 5xx answers (4xx keep theirs)" if conditional
                   else "send a generic message")
         shown = leak.node.parent.parent if leak.leak == "message" \
@@ -4866,15 +5074,27 @@ class ErrorHandler(Rule):
 
     def _leak_fix(self, ctx: FileContext, node: Node, kind: str, leak: str,
                   status: int | None | str, sink: Node, scope: Node,
-                  seen_only: bool = False) -> Fix | None:
+                  seen_only: bool = False, choice: _StatusChoice | None = None) -> Fix | None:
         if leak == "error" or node.type == "shorthand_property_identifier":
             return None  # the body's shape changes: needs a person
         if not sink.start_byte <= node.start_byte < sink.end_byte:
             return None  # `const body = { message: err.message }; res.json(body)`: a person
-        generic = ctx.style.q(GENERIC)
         target = _whole_expression(node)
         parent = target.parent
+        # A status its own condition picks (`isClientError ? 400 : 500`) says the app tells
+        # client errors from its own failures: the text it falls back on (`err.message ||
+        # 'Failed to save'`) is the one it wrote for the latter.
+        fallback = _fallback_text(target) if choice is not None and leak == "message" else None
+        generic = fallback or ctx.style.q(GENERIC)
         server_errors: str | None = None  # the status expression when 4xx keep their text
+        # The tests of a status's own condition, when a fix may make them again (they call
+        # nothing): the one holding for its 4xx answers (True when a binary expression), and
+        # the one for its 5xx answers, which alone are logged.
+        client_test: tuple[str, bool] | None = None
+        server_test: str | None = None
+        if choice is not None \
+                and not any(n.type == "call_expression" for n in walk(choice.condition)):
+            server_test = _test_code(choice.condition, not choice.client_when)[0]
         applicability: Applicability
         if leak == "stack":
             # A field that is only the stack (`stack: err.stack`) is dropped; one that tells
@@ -4890,6 +5110,12 @@ class ErrorHandler(Rule):
             applicability = "safe"
         elif kind == "handler" and isinstance(status, int):
             return None  # a 4xx already set (`res.status(BAD_INPUT)`): as with `status(400)`
+        elif choice is not None and server_test is not None and not isinstance(status, int):
+            # `res.status(isClientError ? 400 : 500)`: the 4xx answers keep their text, on the
+            # same test.
+            client_test = _test_code(choice.condition, choice.client_when)
+            replacement = f"({client_test[0]} ? {text(target)} : {generic})"
+            applicability = "safe"
         elif kind == "handler" or status == "dynamic":
             # The status as the handler computes it (err.status, err.errorCode, a custom
             # field…): its 4xx answers keep their body, only 5xx ones get the generic text.
@@ -4918,15 +5144,18 @@ class ErrorHandler(Rule):
             if server_errors is not None and replacement == \
                     f"{server_errors} < 500 ? {text(target)} : {generic}":
                 branches = (f"{server_errors} < 500", text(target), generic)
+            elif client_test is not None:
+                branches = (client_test[0], text(target), generic)
         if replacement == text(target):
             return None  # a fix that changes nothing is no fix
-        edits = [_assignment_edit(ctx, target, replacement, branches)]
+        edits = [_assignment_edit(ctx, target, replacement, branches,
+                                  binary_test=client_test is None or client_test[1])]
         name = _error_name(scope)
         title = f"Send a generic message instead of `{text(node)}`"
         if name and not _error_visible_elsewhere(scope, name, target) \
                 and not _logged_by_earlier_fix(scope, name, target, sink):
             # The replaced text was the only trace of the error: log it, or it is lost.
-            log = _log_line(ctx, sink, scope, name, server_errors, seen_only)
+            log = _log_line(ctx, sink, scope, name, server_errors, seen_only, server_test)
             if log is None:
                 return None  # no line to log it on (an expression body): needs a person
             edits = sorted([log, *edits], key=lambda edit: edit.start)
@@ -4948,8 +5177,10 @@ class ErrorHandler(Rule):
             # message (`data.message`, `res.error`) loses the app's text ("Failed to create
             # folder: …") and its reason; no real client may get another answer unasked.
             applicability = "unsafe"
-            title += (" (unsafe: this route's own clients may show its message, and the app's "
-                      "text in it is dropped)")
+            # `err.message || 'Failed to save'` keeps the app's text, for the 5xx answers
+            kept = fallback is not None and text(target.child_by_field_name("left")) == text(node)
+            title += (" (unsafe: this route's own clients may show its message" + (
+                ")" if kept else ", and the app's text in it is dropped)"))
         return Fix(title=title, applicability=applicability,
                    changes=(FileChange(ctx.rel, tuple(edits)),))
 
