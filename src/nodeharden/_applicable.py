@@ -20,7 +20,7 @@ from nodeharden._packagejson import (
     mirrors,
     version_for_node,
 )
-from nodeharden._project import manifest_source
+from nodeharden._project import manifest_source, workspace_declared
 from nodeharden._roles import package_of
 from nodeharden._runtime import Runtime
 from nodeharden._textedit import split_bom
@@ -62,6 +62,43 @@ def outer_manifests(root: Path, prefix: str) -> list[tuple[str, dict[str, Any]]]
         if parsed is not None:
             out.append(("../" * depth + "package.json", parsed))
     return out
+
+
+def without_provided(fix: Fix, folder: Path) -> Fix:
+    """Return ``fix`` without the packages the workspace root above its package's ``folder``
+    already declares in a range of the same major version (``workspace_declared``): the
+    package resolves them from the root's install, and declaring them again would only leave
+    the workspace's lockfile out of date. Runtime packages count only from the root's
+    ``dependencies`` (a production install leaves its devDependencies out); development ones
+    from either block. ``fix`` itself when nothing is dropped."""
+    if not (fix.dependencies or fix.dev_dependencies):
+        return fix
+    declared = workspace_declared(folder)
+    if not declared:
+        return fix
+    runtime = declared.get("dependencies", {})
+    development = {**declared.get("devDependencies", {}), **runtime}
+
+    def kept(packages: tuple[tuple[str, str], ...], provided: dict[str, str]
+             ) -> tuple[tuple[str, str], ...]:
+        return tuple((name, spec) for name, spec in packages
+                     if name not in provided or _major(provided[name]) is None
+                     or _major(provided[name]) != _major(spec))
+
+    deps, dev_deps = kept(fix.dependencies, runtime), kept(fix.dev_dependencies, development)
+    if deps == fix.dependencies and dev_deps == fix.dev_dependencies:
+        return fix
+    return replace(fix, dependencies=deps, dev_dependencies=dev_deps)
+
+
+_MAJOR_RE = re.compile(r"^\s*(?:\^|~|>=|=|v)?\s*(\d+)(?:[.\s]|$)")
+
+
+def _major(spec: str) -> int | None:
+    """Return the major version a semver range starts from (``^8.1.0`` → 8), None for other
+    specs (``latest``, ``workspace:*``, a URL)."""
+    found = _MAJOR_RE.match(spec)
+    return int(found.group(1)) if found else None
 
 
 def _version_text(version: tuple[int, int]) -> str:
@@ -249,9 +286,11 @@ def declined_reasons(fixes: Iterable[Fix], runtime: Callable[[], Runtime], root:
             continue
         if known is None:
             known = runtime()
-        problem, _ = fit_to_runtime(fix, known)
+        problem, fitted = fit_to_runtime(fix, known)
         if problem is None:
-            problem = manifest_problem(fix, package_dirs, read, outer, root)
+            fitted = without_provided(fitted, root / posixpath.dirname(
+                manifest_for(fitted, package_dirs)))
+            problem = manifest_problem(fitted, package_dirs, read, outer, root)
         if problem is not None:
             reasons[index] = problem
     return reasons

@@ -19,6 +19,7 @@ from nodeharden._applicable import git_prefix as git_prefix
 from nodeharden._applicable import manifest_for as manifest_for
 from nodeharden._applicable import manifest_problem as manifest_problem
 from nodeharden._applicable import outer_manifests as outer_manifests
+from nodeharden._applicable import without_provided
 from nodeharden._catalog import RULE_IDS
 from nodeharden._model import FileChange, FileOutcome, Finding, Fix, Skipped, TextEdit
 from nodeharden._packagejson import add_dependencies, mirrors, saves_exact
@@ -189,8 +190,9 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
                     continue
             problem, fitted = fit_to_runtime(finding.fix, result.runtime)
             if problem is None:
-                problem = manifest_problem(finding.fix, result.package_dirs, current, outer,
-                                           root)
+                fitted = without_provided(fitted, root / posixpath.dirname(
+                    manifest_for(fitted, result.package_dirs)))
+                problem = manifest_problem(fitted, result.package_dirs, current, outer, root)
             if problem is not None:
                 reasons[key] = (finding, problem)
                 continue

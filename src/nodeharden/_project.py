@@ -684,6 +684,23 @@ def find_package_manager(root: Path, package_json: dict[str, Any] | None
     return PackageManagerFacts("npm")
 
 
+def workspace_declared(folder: Path) -> dict[str, dict[str, str]]:
+    """Return the dependency blocks (``dependencies``, ``devDependencies``) of the nearest
+    workspace root above ``folder`` that lists it as a package (pnpm-workspace.yaml or
+    package.json ``workspaces``, up to the top of the git work tree), ``{}`` when there is
+    none. An install there puts those packages in its node_modules, which Node's resolution
+    reaches from every package below: the package can ``require`` them undeclared."""
+    for parent in folders_up_to_top(folder)[1:]:
+        manifest = _read_json_object(parent / "package.json")
+        globs = _workspace_globs(parent, manifest)
+        if globs is None or not _member_of(globs, folder.relative_to(parent).as_posix()):
+            continue
+        return {block: {name: spec for name, spec in declared.items() if isinstance(spec, str)}
+                for block in ("dependencies", "devDependencies")
+                if isinstance(declared := (manifest or {}).get(block), dict)}
+    return {}
+
+
 def yarn_lockfile_major(lock: bytes) -> int | None:
     """Return 2 for a Yarn 2+ lockfile (a ``__metadata`` block in its first 4 KB), 1 for Yarn
     1's (its ``# yarn lockfile v1`` header and no such block), None when it says neither."""
