@@ -97,3 +97,51 @@ def test_check_audit_says_it_cannot_audit_a_pnpm_lockfile(tmp_path: Path) -> Non
     assert "`pnpm audit` no longer works" in note and "HTTP 410" in note
     assert "OSV-Scanner" in note and "package manager's audit command" not in note
     assert note.endswith("dependencies were NOT checked for known vulnerabilities")
+
+
+PACKAGE_CI = """\
+on:
+  pull_request:
+    paths: ['packages/api/**']
+  push:
+    branches: [main]
+    paths: ['packages/api/**']
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: corepack enable
+      - run: pnpm install
+      - run: pnpm --filter api build
+"""
+RELEASE = """\
+on:
+  push:
+    tags: ['v*']
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: corepack enable
+      - run: pnpm install --frozen-lockfile
+      - run: pnpm build
+"""
+
+
+def test_the_finding_points_at_the_workflow_that_checks_changes(tmp_path: Path) -> None:
+    """A package's CI whose path filters leave the workspace lockfile out still checks the
+    package's changes; a release workflow run on tags checks none: the scanner the message
+    names goes in the first, where the finding points."""
+    root = write_tree(tmp_path / "p", {
+        "package.json": '{"name": "mono", "private": true}\n',
+        "pnpm-workspace.yaml": "packages:\n  - 'packages/*'\n",
+        "pnpm-lock.yaml": LOCK,
+        "packages/api/package.json": '{"name": "api", "dependencies": {"express": "^4.21.0"}}\n',
+        ".github/workflows/api-ci.yml": PACKAGE_CI,
+        ".github/workflows/release.yml": RELEASE,
+    })
+    finding = _finding(root)
+    assert (finding.path, finding.line, finding.fix) == (".github/workflows/api-ci.yml", 13, None)
+    assert "HTTP 410 since July 2026" in finding.message

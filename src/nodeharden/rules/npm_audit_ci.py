@@ -1808,7 +1808,12 @@ class NpmAuditCi(Rule):
         fail on every run. Nothing when only GitHub or GitLab files that never install the
         dependencies are there."""
         if sites:
-            rel, line = sites[0].rel, sites[0].line
+            # No step is written, so the finding points where a scanner would go: a workflow
+            # that checks changes (pull requests, branch pushes), even one whose path filters
+            # leave the lockfile out, before a release, tag or manual one.
+            site = next((s for s in sites if s.checked_out and not s.manual_only
+                         and not s.off_changes), sites[0])
+            rel, line = site.rel, site.line
         elif others:  # as for the other package managers: the first file, at its install
             rel, line = others[0][0], first_install_line(others[0][2], pm.install) or 1
         else:
