@@ -32,6 +32,7 @@ from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFa
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
 from nodeharden._parse import (
+    CASTS,
     FUNCTION_TYPES,
     code_children,
     nodes_of_types,
@@ -1339,6 +1340,133 @@ def _header_keyed(call: Node, names: set[str], root: Node) -> tuple[Node, Node, 
     return None
 
 
+#: Headers to which each proxy appends the address it got the request from (RFC 7239 for
+#: ``Forwarded``): their right-most entry is the nearest proxy's to write, not the client's.
+_APPENDED_HEADERS = ("x-forwarded-for", "forwarded")
+#: Methods that keep a header's value one string the client may have written in full.
+_STRING_METHODS = frozenset({"trim", "toString", "toLowerCase"})
+#: Methods that keep a list of header entries a list in the same order.
+_LIST_METHODS = frozenset({"map", "filter"})
+
+
+def _header_reads(fn: Node) -> list[tuple[Node, str]]:
+    """Return each read of a client-address header in ``fn`` with the header: the smallest
+    expression that reads it (``req.headers['x-forwarded-for']``, ``req.get('X-Real-IP')``)."""
+    reads = []
+    for node in walk(fn):
+        if node.type not in ("subscript_expression", "member_expression", "call_expression"):
+            continue
+        header = _address_header(text(node))
+        if header and not any(_address_header(text(child)) for child in node.named_children):
+            reads.append((node, header))
+    return reads
+
+
+def _last_entry_key(fn: Node) -> str | None:
+    """Return the header whose right-most entry key function ``fn`` reads, or None: every read
+    of a client-address header in it is one header of ``_APPENDED_HEADERS`` whose value is only
+    tested (``if (xff)``, ``Array.isArray(xff)``) or split into entries of which only the last
+    is taken (``xff.split(',').pop()``, ``parts[parts.length - 1]``, ``.at(-1)``,
+    ``.slice(-1)``). The left-most entry (``split(',')[0]``, ``.shift()``) and the whole header
+    are the client's to write: None."""
+    reads = _header_reads(fn)
+    headers = {header for _, header in reads}
+    if len(headers) != 1 or not headers <= set(_APPENDED_HEADERS):
+        return None
+    if all(_only_last_entry(node, fn, entries=False) for node, _ in reads):
+        return reads[0][1]
+    return None
+
+
+def _only_last_entry(node: Node, scope: Node, *, entries: bool) -> bool:
+    """Return True when the value of ``node``, a header's value (or, with ``entries``, the list
+    of its entries), is used in ``scope`` only in tests, lengths and picks of the last entry
+    (``_last_entry_key``). Any other use (returned, concatenated, passed on, reassigned,
+    destructured) may be the left-most entry or the whole header: False."""
+    while node.parent is not None and node.parent.type in CASTS:
+        node = node.parent
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        if name is None or name.type != "identifier" or not _is_field(parent, "value", node):
+            return False
+        return _uses_only_last_entry(text(name), name, scope, entries=entries)
+    if parent.type == "member_expression" and _is_field(parent, "object", node):
+        prop = text(parent.child_by_field_name("property"))
+        call = parent.parent
+        if prop == "length":
+            return True  # a count of characters or entries, no address
+        arguments = call.child_by_field_name("arguments") if call is not None \
+            and call.type == "call_expression" else None
+        if call is None or arguments is None:
+            return False
+        args = [text(arg) for arg in code_children(arguments)]
+        if not entries and prop in _STRING_METHODS:
+            return _only_last_entry(call, scope, entries=False)
+        if not entries and prop == "split":
+            return _only_last_entry(call, scope, entries=True)
+        if entries and prop in _LIST_METHODS:
+            return _only_last_entry(call, scope, entries=True)
+        return entries and ((prop == "pop" and not args)
+                            or (prop in ("at", "slice") and args[:1] == ["-1"]))
+    if parent.type == "subscript_expression" and _is_field(parent, "object", node):
+        index = text(parent.child_by_field_name("index")).replace(" ", "")
+        if entries:
+            return index == f"{text(node)}.length-1"
+        # `Array.isArray(xff) ? xff[0] : xff`: typed as a string or an array, the header is
+        # one string in Node (repeated X-Forwarded-For lines are joined), so the same value.
+        return index == "0" and _only_last_entry(parent, scope, entries=False)
+    if entries:
+        return False
+    if parent.type in ("if_statement", "while_statement", "ternary_expression") \
+            and _is_field(parent, "condition", node):
+        return True
+    if parent.type == "ternary_expression":
+        return _only_last_entry(parent, scope, entries=False)
+    if parent.type == "unary_expression":
+        return text(parent.child_by_field_name("operator")) in ("!", "typeof")
+    if parent.type == "binary_expression":
+        operator = text(parent.child_by_field_name("operator"))
+        if operator in ("===", "!==", "==", "!=") \
+                or (operator == "&&" and _is_field(parent, "left", node)):
+            return True  # a test: its value is a boolean or the empty header
+        return operator in ("&&", "||", "??") and _only_last_entry(parent, scope, entries=False)
+    if parent.type == "arguments" and parent.parent is not None \
+            and parent.parent.type == "call_expression":
+        callee = text(parent.parent.child_by_field_name("function"))
+        if callee == "Array.isArray":
+            return True
+        return callee == "String" and len(code_children(parent)) == 1 \
+            and _only_last_entry(parent.parent, scope, entries=False)
+    return False
+
+
+def _uses_only_last_entry(name: str, declared: Node, scope: Node, *, entries: bool) -> bool:
+    """Return True when every use of variable ``name`` (declared at ``declared``) in ``scope``
+    passes ``_only_last_entry``. A list that ``.pop()`` shortens may be used again only for its
+    length: a second pick would be the entry before the last."""
+    uses = [node for node in walk(scope)
+            if node.type in ("identifier", "shorthand_property_identifier")
+            and text(node) == name and node.start_byte != declared.start_byte]
+    pops = sum(1 for use in uses if use.parent is not None and use.parent.type
+               == "member_expression" and text(use.parent.child_by_field_name("property")) == "pop")
+    lengths = sum(1 for use in uses if use.parent is not None and use.parent.type
+                  == "member_expression"
+                  and text(use.parent.child_by_field_name("property")) == "length")
+    if entries and pops and len(uses) - lengths > 1:
+        return False
+    return bool(uses) and all(_only_last_entry(use, scope, entries=entries) for use in uses)
+
+
+def _is_field(parent: Node, field: str, node: Node) -> bool:
+    """Return True when ``node`` is ``parent``'s child of ``field``."""
+    child = parent.child_by_field_name(field)
+    return child is not None and child.start_byte == node.start_byte \
+        and child.end_byte == node.end_byte
+
+
 def _spoofable_message(keyed: str, where: str) -> str:
     hint = "" if keyed.startswith("consume") else \
         "; express-rate-limit 7 and later log ERR_ERL_PERMISSIVE_TRUST_PROXY for `true`"
@@ -1461,7 +1589,15 @@ def proxy_evidence(ctx: ProjectContext) -> str | None:
     cached = ctx.extra.get("rate-limit.proxy")
     if cached is not None:
         return cached or None
-    found: str | None = None
+    found = _forwarded_read(ctx, set()) or _proxy_deployed(ctx)
+    ctx.extra["rate-limit.proxy"] = found or ""
+    return found
+
+
+def _forwarded_read(ctx: ProjectContext, besides: set[tuple[str, int, int]]) -> str | None:
+    """Return the first place where the app's code reads what a reverse proxy adds
+    (``_FORWARDED_READ``), outside comments and the (file, start, end) spans of ``besides``,
+    for the message, or None."""
     for path in sorted(ctx.facts):
         if is_test_file(path):
             continue
@@ -1470,22 +1606,22 @@ def proxy_evidence(ctx: ProjectContext) -> str | None:
             line_start = source.rfind(b"\n", 0, match.start()) + 1
             if source[line_start:match.start()].lstrip().startswith((b"//", b"*", b"/*")):
                 continue  # a comment that names the header reads nothing
+            if any(rel == path and start <= match.start() < end for rel, start, end in besides):
+                continue
             line = source.count(b"\n", 0, match.start()) + 1
             header = match.group().decode("utf-8", "replace").strip("'\"`")
-            found = f"{path}:{line} reads {header}"
-            break
-        if found is not None:
-            break
-    if found is None:
-        for signal in ctx.deployment.signals:
-            name = signal.partition(" (")[0].rpartition("/")[2]
-            if name in _PROXY_PLATFORMS:
-                found = signal
-                break
-    if found is None:
-        found = _proxy_in_files(ctx)
-    ctx.extra["rate-limit.proxy"] = found or ""
-    return found
+            return f"{path}:{line} reads {header}"
+    return None
+
+
+def _proxy_deployed(ctx: ProjectContext) -> str | None:
+    """Return the platform (``_PROXY_PLATFORMS``) or file (``_proxy_in_files``) that puts a
+    reverse proxy in front of the app, for the message, or None."""
+    for signal in ctx.deployment.signals:
+        name = signal.partition(" (")[0].rpartition("/")[2]
+        if name in _PROXY_PLATFORMS:
+            return signal
+    return _proxy_in_files(ctx)
 
 
 def _is_static(arg: ArgFact, facts: FileFacts) -> bool:
@@ -2130,7 +2266,11 @@ class RateLimit(Rule):
         reads a client-address header (X-Forwarded-For, CF-Connecting-IP, X-Real-IP…): any
         client sends those, so a new value per request gets a fresh bucket unless a proxy in
         front overwrites the header on every request. Reported without a fix: which proxies
-        are in front is the deployer's knowledge."""
+        are in front is the deployer's knowledge. A key on the right-most X-Forwarded-For
+        (``Forwarded``) entry (``_last_entry_key``) is the one the nearest proxy appends:
+        reported only where the project shows no proxy in front (``_last_entry_findings``)."""
+        last_entries: list[tuple[str, Node, str]] = []
+        key_functions: set[tuple[str, int, int]] = set()  # their reads show no proxy
         for path in sorted(ctx.facts):
             facts = ctx.facts[path]
             names = facts.locals_of("express-rate-limit") | facts.locals_of("express-slow-down")
@@ -2149,6 +2289,11 @@ class RateLimit(Rule):
                 if body.start_byte in shared:
                     continue
                 shared.add(body.start_byte)
+                key_functions.add((path, body.start_byte, body.end_byte))
+                appended = _last_entry_key(body)
+                if appended is not None:
+                    last_entries.append((path, prop, appended))
+                    continue
                 yield ctx.finding(
                     self.id, path, prop.start_byte, prop.end_byte,
                     f"this limiter's key reads the {header} request header, which any client "
@@ -2157,6 +2302,33 @@ class RateLimit(Rule):
                     "key on req.ip with `trust proxy` set to the number of proxies in front of "
                     "the app (app.set('trust proxy', 1) behind one), which Express reads from "
                     "X-Forwarded-For as the proxies wrote it")
+        yield from self._last_entry_findings(ctx, last_entries, key_functions)
+
+    def _last_entry_findings(self, ctx: ProjectContext, keys: list[tuple[str, Node, str]],
+                             key_functions: set[tuple[str, int, int]]) -> Iterator[Finding]:
+        """Report the limiters keyed on the right-most entry of an appended header (``keys``:
+        file, ``keyGenerator`` option, header) when nothing shows a proxy in front: no
+        ``trust proxy`` hop (``_hops_set``), no read of a proxy's headers outside the key
+        functions of limiters (``key_functions``: file, start, end), no proxy platform,
+        configuration or compose service. Behind a proxy that appends to the header, the
+        nearest one writes that entry and no client chooses it; reached directly, the client
+        writes the whole header."""
+        if not keys or _hops_set(ctx):
+            return
+        if _forwarded_read(ctx, key_functions) or _proxy_deployed(ctx):
+            return
+        for path, prop, header in keys:
+            shown = "X-Forwarded-For" if header == "x-forwarded-for" else "Forwarded"
+            yield ctx.finding(
+                self.id, path, prop.start_byte, prop.end_byte,
+                f"this limiter's key is the right-most {shown} entry: a proxy in front that "
+                "appends to that header writes it (nginx's $proxy_add_x_forwarded_for), so no "
+                "client chooses it there, but nothing in the project shows a proxy in front of "
+                "the app (`trust proxy`, a proxy's configuration or compose service, a proxy "
+                "platform, code reading other proxy headers), and where clients reach the app "
+                "directly they write the whole header: a new value per request gets a fresh "
+                "bucket; if no proxy is in front, key on req.ip; behind one that appends, req.ip "
+                "with app.set('trust proxy', 1) is the same key")
 
     def _limiters_of(self, ctx: ProjectContext, facts: FileFacts, root: Node, lang: str,
                      target: str) -> Iterator[tuple[str, Node, str]]:
