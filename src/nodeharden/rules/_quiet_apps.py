@@ -45,7 +45,7 @@ def configured_nowhere(root: Node | None, facts: FileFacts, app: AppFact,
         return False
     if root is None:
         return False
-    servers = {local for module in _SERVER_MODULES for local in facts.locals_of(module)}
+    servers = server_locals(facts)
     for node in uses_of(root, name):
         parent = node.parent
         if parent is None:
@@ -82,20 +82,35 @@ def configured_nowhere(root: Node | None, facts: FileFacts, app: AppFact,
             # `app.listen(port)`, `app.set('trust proxy', 1);` (set, enable and disable give
             # the app back: `app.disable('etag').get('/x', …)` mounts a route on it)
             continue
-        if parent.type == "arguments" and grand is not None \
-                and grand.type == "call_expression" \
-                and parent.named_children[-1] == node:
-            callee = grand.child_by_field_name("function")
-            obj = callee.child_by_field_name("object") \
-                if callee is not None and callee.type == "member_expression" else None
-            if callee is not None and (
-                    (obj is not None and text(obj) in servers
-                     and text(callee.child_by_field_name("property")) == "createServer")
-                    or (callee.type == "identifier" and text(callee) == "createServer"
-                        and "createServer" in servers)):
-                continue  # `http.createServer(app)`: the server's requests, nothing more
+        if handed_to_server(node, servers):
+            continue  # `http.createServer(app)`: the server's requests, nothing more
         return False
     return True
+
+
+def server_locals(facts: FileFacts) -> set[str]:
+    """Return the local names bound to Node's HTTP server modules in ``facts``' file
+    (``http``, ``https``, a named ``createServer``), for ``handed_to_server``."""
+    return {local for module in _SERVER_MODULES for local in facts.locals_of(module)}
+
+
+def handed_to_server(node: Node, servers: set[str]) -> bool:
+    """Return True when ``node`` (an app's name) is the last argument of ``createServer`` of
+    Node's HTTP modules (``http.createServer(app)``, ``https.createServer(options, app)``): the
+    server hands the app its requests, nothing more. ``servers``: ``server_locals``."""
+    parent = node.parent
+    grand = parent.parent if parent is not None else None
+    if parent is None or parent.type != "arguments" or grand is None \
+            or grand.type != "call_expression" or parent.named_children[-1] != node:
+        return False
+    callee = grand.child_by_field_name("function")
+    obj = callee.child_by_field_name("object") \
+        if callee is not None and callee.type == "member_expression" else None
+    return callee is not None and (
+        (obj is not None and text(obj) in servers
+         and text(callee.child_by_field_name("property")) == "createServer")
+        or (callee.type == "identifier" and text(callee) == "createServer"
+            and "createServer" in servers))
 
 
 #: Expressions whose value is written in the source: they cannot throw.

@@ -41,6 +41,7 @@ from nodeharden._parse import (
     parse,
     text,
     unwrap,
+    uses_of,
     walk,
 )
 from nodeharden._project import JS_SUFFIXES
@@ -61,6 +62,7 @@ from nodeharden.rules._loopback import internal_service
 from nodeharden.rules._mounts import (alias_target, join_path, mounted_file, mounts, sub_apps,
                                       wrapper_apps)
 from nodeharden.rules._production import development_compose
+from nodeharden.rules._quiet_apps import handed_to_server, server_locals
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
 RATE_LIMIT_MODULES = (
@@ -1688,10 +1690,22 @@ def _sets_locals(statement: Node, name: str) -> bool:
     return left is not None and text(left).replace(" ", "").startswith(f"{name}.locals")
 
 
+def _serves_app(statement: Node, source: bytes, pattern: bytes, facts: FileFacts,
+                name: str) -> bool:
+    """Return True for a statement that mentions the app only to hand it to a server of Node's
+    HTTP modules (``const server = http.createServer(app)``,
+    ``https.createServer(options, app).listen(443)``): nothing is registered on it."""
+    servers = server_locals(facts)
+    mentions = len(re.findall(pattern, source[statement.start_byte:statement.end_byte]))
+    served = [node for node in uses_of(statement, name) if handed_to_server(node, servers)]
+    return bool(servers) and mentions == len(served) > 0
+
+
 def _only_middleware(statement: Node, source: bytes, pattern: bytes, facts: FileFacts,
                      nested: set[int]) -> bool:
-    """Return True for an ``if`` statement in which every mention of the app is a middleware
-    call that may come before the limiter (``if (config.hsts) app.use(helmet.hsts(…))``)."""
+    """Return True for an ``if`` statement in which every mention of the app is a call that
+    may come before the limiter (``if (config.hsts) app.use(helmet.hsts(…))``,
+    ``if (require.main === module) app.listen(port)``)."""
     if statement.type != "if_statement":
         return False
     inside = statement.start_byte
@@ -1775,12 +1789,19 @@ def _after_static(ctx: ProjectContext, source: bytes, facts: FileFacts,
     the routes: after the last ``app.use(express.static(…))``, ``app.use(cors(…))`` /
     ``app.options(…, cors(…))``, or statement handing the app to a project module that serves
     static files and routes nothing (``require('./config/express')(app)``), that follows the
-    app's creation with nothing but settings, package middleware and ``module.exports = app``
-    between (no route, router, or other statement that hands the app to other code), at the
-    app's indentation: images and scripts then do not count against the request limit, a 429
-    carries the CORS headers a browser needs to read it, and preflights answered by cors never
-    reach the limiter. None: no such middleware (right after the app)."""
+    app's creation with nothing but settings, package middleware, the start of the server
+    (``const server = app.listen(port)``, ``http.createServer(app)``: the server only hands
+    the app its requests, and what is registered later in the same run still serves them) and
+    ``module.exports = app`` between (no route, router, or other statement that hands the app
+    to other code), at the app's indentation: images and scripts then do not count against the
+    request limit, a 429 carries the CORS headers a browser needs to read it, and preflights
+    answered by cors never reach the limiter. None: no such middleware (right after the
+    app)."""
     name = app.name or ""
+    pattern = rb"(?<![\w$.])" + re.escape(name.encode()) + rb"(?![\w$])"
+    # `app.get('port')` reads a setting (with a path and a handler it is a route).
+    reads = {call.start for call in facts.calls if call.target == name and call.method == "get"
+             and len(call.args) == 1 and call.args[0].kind == "string"}
     # Start of each `app.x(` that may come first -> it is an anchor (static or cors, at the
     # app's indentation); the calls nested in an `if` may come first, never anchor.
     allowed: dict[int, bool] = {}
@@ -1789,8 +1810,12 @@ def _after_static(ctx: ProjectContext, source: bytes, facts: FileFacts,
         if call.target != name or call.start < app.stmt_end or call.chained:
             continue  # (a chained `.options(cors())` is a route's: it shares the chain's start)
         passes = anchor = False
-        if call.method in ("set", "enable", "disable", "engine"):
+        if call.method in ("set", "enable", "disable", "engine") or call.start in reads:
             passes = True
+        elif call.method == "listen":
+            # `app.listen(app.get('port'), () => …)`: the app in its arguments only read
+            passes = all(match.start() == 0 or call.start + match.start() in reads
+                         for match in re.finditer(pattern, source[call.start:call.end]))
         elif call.method == "options" and call.args and call.args[0].kind == "string" \
                 and len(call.args) > 1 and all(_is_cors(a, facts) for a in call.args[1:]):
             passes = anchor = True
@@ -1806,7 +1831,6 @@ def _after_static(ctx: ProjectContext, source: bytes, facts: FileFacts,
             allowed[call.start] = anchor
         elif passes:
             nested.add(call.start)
-    pattern = rb"(?<![\w$.])" + re.escape(name.encode()) + rb"(?![\w$])"
     last: int | None = None
     inside = app.stmt_end
     root: Node | None = None
@@ -1829,7 +1853,8 @@ def _after_static(ctx: ProjectContext, source: bytes, facts: FileFacts,
         if statement is None:
             break
         if _exports_app(statement, name) or _sets_locals(statement, name) \
-                or _only_middleware(statement, source, pattern, facts, nested):
+                or _only_middleware(statement, source, pattern, facts, nested) \
+                or _serves_app(statement, source, pattern, facts, name):
             inside = statement.end_byte
         elif _static_setup_module(ctx, facts, statement, name):
             inside = statement.end_byte
