@@ -23,7 +23,7 @@ def _readers(source: bytes) -> Callable[[], tuple[set[str], int, frozenset[str]]
     root = parse("javascript", source).root_node
 
     def read() -> tuple[set[str], int, frozenset[str]]:
-        sets = headers_set_by_app("javascript", root, source)
+        sets = headers_set_by_app("javascript", root, source).everywhere
         loops = settings_loops("javascript", root, source, "x-powered-by")
         sent = header_maps("javascript", root, source).sent
         return sets, len(loops), sent

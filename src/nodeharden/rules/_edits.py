@@ -728,9 +728,28 @@ def after_app_edit(source: bytes, app: AppFact, statements: list[str]) -> TextEd
     return TextEdit(at, at, body)
 
 
-def use_statement(app: AppFact, expression: str, style: Style) -> str:
-    """Return ``app.use(expression)`` in the file's style."""
-    return f"{app.name}.use({expression}){style.semi}"
+def columns(line: str, style: Style) -> int:
+    """Return how many columns ``line`` takes, a tab counting as ``style.tab_width``."""
+    return sum(style.tab_width if char == "\t" else 1 for char in line)
+
+
+def use_statement(app: AppFact, call: str, style: Style, members: Sequence[str] = ()) -> str:
+    """Return ``app.use(call({ members }))`` (``call()`` without members) in the file's style,
+    laid out as prettier prints it within the project's width (``style.width``, at the app's
+    indentation): on one line where it fits, else the argument on a line of its own, else the
+    options one a line too. Lines after the first carry the app's indentation."""
+    options = style.braces(", ".join(members)) if members else ""
+    line = f"{app.name}.use({call}({options})){style.semi}"
+    if style.width is None or columns(app.indent + line, style) <= style.width:
+        return line
+    inner = app.indent + style.indent
+    argument_comma = "," if style.trailing_comma == "all" else ""
+    argument = f"{call}({options}){argument_comma}"
+    if members and columns(inner + argument, style) > style.width:
+        comma = "" if style.trailing_comma == "none" else ","
+        body = ",\n".join(inner + style.indent + member for member in members)
+        argument = f"{call}({{\n{body}{comma}\n{inner}}}){argument_comma}"
+    return f"{app.name}.use(\n{inner}{argument}\n{app.indent}){style.semi}"
 
 
 def can_extend(app: AppFact) -> bool:

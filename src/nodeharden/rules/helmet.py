@@ -17,7 +17,7 @@ import itertools
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -29,6 +29,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import declared_major, version_of
 from nodeharden._parse import (
     CASTS,
+    FUNCTION_TYPES,
     GAP,
     captures,
     captures_in,
@@ -237,25 +238,119 @@ def _names_header(source: bytes) -> bool:
     return any(word in low for word in _HEADER_WORDS)
 
 
-def headers_set_by_app(lang: str, root: Node, source: bytes,
-                       names_header: bool | None = None) -> set[str]:
+#: A route path of one route or of one subtree (``/export``, ``/files/:name``, ``/api/*``,
+#: ``/``), not one that may match every path (``*``, ``/*``, ``(.*)``, ``/:page``, a regex or
+#: a computed path).
+_ONE_ROUTE_RE = lazy_pattern(r"/|/?[\w.~-].*")
+
+
+class RouteHandler(NamedTuple):
+    """A function a file registers as the handler of a route of its own path (``app.get(
+    '/export', (req, res) => …)``): its bytes, and its response parameter's name."""
+
+    start: int
+    end: int
+    response: str
+
+
+def _handler_of(fn: Node | None) -> RouteHandler | None:
+    """Return ``fn`` as a route handler when it is a function with a plain response parameter
+    (its second: ``(req, res)``); a wrapper's one function (``asyncHandler((req, res) => …)``)
+    counts as the wrapper's."""
+    fn = unwrap(fn)
+    if fn is not None and fn.type == "call_expression":
+        given = [a for a in code_children(fn.child_by_field_name("arguments") or fn)
+                 if unwrap(a) is not None and unwrap(a).type in FUNCTION_TYPES]
+        fn = unwrap(given[0]) if len(given) == 1 else None
+    if fn is None or fn.type not in FUNCTION_TYPES:
+        return None
+    params = parameters(fn)
+    if len(params) < 2 or params[1].type != "identifier":
+        return None
+    return RouteHandler(fn.start_byte, fn.end_byte, text(params[1]))
+
+
+def route_handlers(facts: FileFacts, root: Node, source: bytes) -> list[RouteHandler]:
+    """Return the handlers of the routes the file registers on an Express app or router with a
+    path of one route (``_ONE_ROUTE_RE``): functions given after the path, in place, in a
+    wrapper, or by a name the file binds at its top level to one and uses nowhere else. A
+    header such a handler sets goes on that route's responses only."""
+    found: list[RouteHandler] = []
+    named: dict[str, int] = {}
+    for route in facts.routes():
+        if route.path is None or not _ONE_ROUTE_RE.fullmatch(route.path):
+            continue
+        for arg in route.args[1:]:
+            if arg.kind == "identifier":
+                named[arg.name] = named.get(arg.name, 0) + 1
+                continue
+            handler = _handler_of(root.descendant_for_byte_range(arg.start, arg.end))
+            if handler is not None:
+                found.append(handler)
+    for stmt in code_children(root) if named else ():
+        fn: Node | None
+        if stmt.type == "function_declaration":
+            name, fn = text(stmt.child_by_field_name("name")), stmt
+        elif stmt.type in ("lexical_declaration", "variable_declaration") and \
+                len(code_children(stmt)) == 1:
+            decl = code_children(stmt)[0]
+            name, fn = text(decl.child_by_field_name("name")), decl.child_by_field_name("value")
+        else:
+            continue
+        if name not in named:
+            continue
+        # The declaration and the routes' arguments only: a handler also mounted with
+        # app.use(), exported or called elsewhere may run for other responses.
+        uses = re.findall(rb"(?<![\w$.])" + re.escape(name.encode()) + rb"(?![\w$])", source)
+        handler = _handler_of(fn) if len(uses) == named[name] + 1 else None
+        if handler is not None:
+            found.append(handler)
+    return found
+
+
+def _in_handler(callee: Node, handlers: Sequence[RouteHandler]) -> bool:
+    """Return True when a setter call ``X.setHeader(…)`` (``callee``: ``X.setHeader``) sets a
+    header on the response of a route handler around it (``X`` is its response parameter),
+    replacing any value set before: ``res.append`` adds its value to helmet's instead (two
+    policies, both enforced), as if it set the header for every response."""
+    receiver = callee.child_by_field_name("object")
+    method = callee.child_by_field_name("property")
+    if receiver is None or receiver.type != "identifier" or text(method) == "append":
+        return False
+    name = text(receiver)
+    return any(h.start <= callee.start_byte < h.end and h.response == name for h in handlers)
+
+
+class OwnHeaders(NamedTuple):
+    """The helmet headers (lower case) a file's code sets itself: ``everywhere`` by code that
+    may run for any response (a middleware, a helper, code the rule cannot place), and
+    ``in_routes`` only by route handlers (``route_handlers``), on their own responses."""
+
+    everywhere: set[str]
+    in_routes: set[str]
+
+
+def headers_set_by_app(lang: str, root: Node, source: bytes, names_header: bool | None = None,
+                       handlers: Sequence[RouteHandler] = ()) -> OwnHeaders:
     """Return the helmet headers (lower case) a file sets itself with ``res.setHeader``,
     ``res.set``, ``res.header``, ``res.append`` or ``res.writeHead``, ``x-powered-by`` when it
     removes that header, and ``frame-ancestors`` when it sets a Content-Security-Policy and
-    names that directive (the protection X-Frame-Options gives). ``names_header``: what
-    ``_names_header`` says of the file, when the caller knows it."""
+    names that directive (the protection X-Frame-Options gives); those the ``handlers`` of
+    its routes set on their responses apart. ``names_header``: what ``_names_header`` says of
+    the file, when the caller knows it."""
+    found = OwnHeaders(set(), set())
     if not (_names_header(source) if names_header is None else names_header):
-        return set()
-    found: set[str] = set()
-    for _, method, args in _member_calls(lang, root, source, _SETTER_NAME_RE, _SETTERS):
+        return found
+    for fn, method, args in _member_calls(lang, root, source, _SETTER_NAME_RE, _SETTERS):
         name = text(method)
         if name not in _SETTERS:
             continue
+        into = found.in_routes if _in_handler(fn, handlers) else found.everywhere
         values = [c for c in args.named_children if c.type != "comment"]
         named: list[str] = []
         if name == "removeHeader":
             if len(values) == 1 and (string_value(values[0]) or "").lower() == "x-powered-by":
-                found.add("x-powered-by")
+                into.add("x-powered-by")
             continue
         if name != "writeHead" and len(values) >= 2:
             named.append(string_value(values[0]) or "")
@@ -265,9 +360,11 @@ def headers_set_by_app(lang: str, root: Node, source: bytes,
                     key = pair.child_by_field_name("key") if pair.type == "pair" else None
                     named.append((string_value(key) if key is not None and key.type == "string"
                                   else text(key) if key is not None else "") or "")
-        found.update(n.lower() for n in named if n.lower() in HELMET_OPTION_FOR_HEADER)
-    if "content-security-policy" in found and _FRAME_ANCESTORS_RE.search(source):
-        found.add("frame-ancestors")
+        into.update(n.lower() for n in named if n.lower() in HELMET_OPTION_FOR_HEADER)
+    found.in_routes.difference_update(found.everywhere)
+    for into in found:
+        if "content-security-policy" in into and _FRAME_ANCESTORS_RE.search(source):
+            into.add("frame-ancestors")
     return found
 
 
@@ -516,18 +613,20 @@ def _declared(name: str, root: Node) -> bool:
         for n in _names(root).uses.get(name, []))
 
 
-def header_name_refs(lang: str, root: Node,
-                     source: bytes) -> tuple[set[str], set[NameRef]]:
+def header_name_refs(lang: str, root: Node, source: bytes,
+                     handlers: Sequence[RouteHandler] = ()
+                     ) -> tuple[OwnHeaders, set[NameRef], set[NameRef]]:
     """Return the helmet headers (lower case) the file sets, or removes (``x-powered-by``),
     by a name it does not spell out at the call (``res.setHeader(HEADERS.X_FRAME_OPTIONS,
     v)``, ``res.setHeader(name, v)`` with ``const name = HEADERS.CSP``: ``name_values``),
-    and the names it reads from other modules for that (``NameRef``). ``res.set`` /
-    ``res.header`` / ``res.append`` count on a response's name only (``cache.set(KEY, v)``
-    is a map's)."""
-    if _SETTER_NAME_RE.search(source) is None:
-        return set(), set()
-    names: set[str] = set()
+    and the names it reads from other modules for that (``NameRef``), for any response and
+    for those of the ``handlers`` of its routes only. ``res.set`` / ``res.header`` /
+    ``res.append`` count on a response's name only (``cache.set(KEY, v)`` is a map's)."""
+    names = OwnHeaders(set(), set())
     refs: set[NameRef] = set()
+    route_refs: set[NameRef] = set()
+    if _SETTER_NAME_RE.search(source) is None:
+        return names, refs, route_refs
     for fn, method, args in _member_calls(lang, root, source, _SETTER_NAME_RE, _SETTERS):
         name = text(method)
         values = [c for c in args.named_children if c.type != "comment"]
@@ -543,12 +642,15 @@ def header_name_refs(lang: str, root: Node,
             continue
         found, far = name_values(values[0], root)
         found = {n.lower() for n in found}
+        in_route = _in_handler(fn, handlers)
+        into = names.in_routes if in_route else names.everywhere
         if name == "removeHeader":
-            names |= found & {"x-powered-by"}  # (a removal's name read elsewhere: not kept)
+            into |= found & {"x-powered-by"}  # (a removal's name read elsewhere: not kept)
         else:
-            names |= found & set(HELMET_OPTION_FOR_HEADER)
-            refs |= far
-    return names, refs
+            into |= found & set(HELMET_OPTION_FOR_HEADER)
+            (route_refs if in_route else refs).update(far)
+    names.in_routes.difference_update(names.everywhere)
+    return names, refs, route_refs
 
 
 #: The receivers whose ``set``/``header``/``append`` set a response header (``res.set(name,
@@ -2010,6 +2112,11 @@ class _FileHeaders(NamedTuple):
     #: it names ``frame-ancestors`` (a Content-Security-Policy among them then gives it).
     refs: frozenset[NameRef] = frozenset()
     frames: bool = False
+    #: The headers, and header names read from other modules, that only its route handlers
+    #: set, each on its own route's responses (``route_handlers``): helmet's own values still
+    #: go on every other response.
+    route_sets: frozenset[str] = frozenset()
+    route_refs: frozenset[NameRef] = frozenset()
 
 
 def _resolve_settings(ctx: ProjectContext, rel: str,
@@ -2647,12 +2754,17 @@ class Helmet(Rule):
         """Return the file's switched-off protections and the headers it sets itself: whether a
         switched-off protection is missing depends on the headers other files set."""
         named = _names_header(ctx.source)  # the gate both header readers start with
-        own, refs = header_name_refs(ctx.lang, ctx.tree.root_node, ctx.source)
+        handlers = route_handlers(ctx.facts, ctx.tree.root_node, ctx.source) \
+            if _SETTER_NAME_RE.search(ctx.source) else []
+        own, refs, route_refs = header_name_refs(ctx.lang, ctx.tree.root_node, ctx.source,
+                                                 handlers)
         frames = _FRAME_ANCESTORS_RE.search(ctx.source) is not None
-        if "content-security-policy" in own and frames:
-            own.add("frame-ancestors")
-        sets = frozenset(headers_set_by_app(ctx.lang, ctx.tree.root_node, ctx.source, named)
-                         | own)
+        for into in own:
+            if "content-security-policy" in into and frames:
+                into.add("frame-ancestors")
+        literal = headers_set_by_app(ctx.lang, ctx.tree.root_node, ctx.source, named, handlers)
+        sets = frozenset(literal.everywhere | own.everywhere)
+        route_sets = frozenset((literal.in_routes | own.in_routes) - sets)
         loops = settings_loops(ctx.lang, ctx.tree.root_node, ctx.source, "x-powered-by")
         apps = {app.start for app in ctx.facts.apps if app.kind == "app"}
         # `app.set(k, o[k])` over `{ 'x-powered-by': false }`, right where the app is made.
@@ -2670,9 +2782,10 @@ class Helmet(Rule):
         return _FileHeaders(off, sets, tables.keys, tables.dynamic, settings=pending,
                             loop_apps=loop_apps, enables=enables, blocks=tables.blocks,
                             sent=tables.sent, lines=tables.lines, refs=frozenset(refs),
-                            frames=frames) \
+                            frames=frames, route_sets=route_sets,
+                            route_refs=frozenset(route_refs)) \
             if off or sets or tables.keys or tables.blocks or tables.dynamic or pending \
-            or loop_apps or enables or refs else None
+            or loop_apps or enables or refs or route_sets or route_refs else None
 
     def _switched_off(self, ctx: FileContext) -> Iterable[tuple[Finding, str, str | None]]:
         names = ctx.facts.locals_of("helmet")
@@ -2733,15 +2846,19 @@ class Helmet(Rule):
         # The headers each file's code sets: they count only for the apps of the same package
         # (the nearest package.json), since a separate package (an example receiver beside
         # the main app, a mock server) never loads the main app's files.
+        # Headers only route handlers set (on their own routes' responses) are kept apart.
         sets_by_file: dict[str, set[str]] = {}
+        routes_by_file: dict[str, set[str]] = {}
         roots: dict[str, Node | None] = {}
         for rel, item in data.items():
             file_sets = sets_by_file.setdefault(rel, set(item.sets))
-            for ref in item.refs:  # res.setHeader(HEADERS.X_FRAME_OPTIONS, …), imported
-                found = {n.lower() for n in resolve_name_ref(ctx, rel, ref, roots=roots)}
-                file_sets |= found & set(HELMET_OPTION_FOR_HEADER)
-                if "content-security-policy" in found and item.frames:
-                    file_sets.add("frame-ancestors")
+            in_routes = routes_by_file.setdefault(rel, set(item.route_sets))
+            for refs, into in ((item.refs, file_sets), (item.route_refs, in_routes)):
+                for ref in refs:  # res.setHeader(HEADERS.X_FRAME_OPTIONS, …), imported
+                    found = {n.lower() for n in resolve_name_ref(ctx, rel, ref, roots=roots)}
+                    into |= found & set(HELMET_OPTION_FOR_HEADER)
+                    if "content-security-policy" in found and item.frames:
+                        into.add("frame-ancestors")
         for rel, item in data.items():
             # Headers sent from a table (`for (const [k, v] of Object.entries(headers))
             # res.setHeader(k, v)`, `res.set(headers)`) or a header block split into lines:
@@ -2765,10 +2882,12 @@ class Helmet(Rule):
                 # with its frame-ancestors in the module the table's values come from.
                 file_sets.add("frame-ancestors")
         package_sets: dict[str, set[str]] = {}
+        package_routes: dict[str, set[str]] = {}
         package_items: dict[str, list[tuple[str, _FileHeaders]]] = {}
         for rel, item in data.items():
             package = package_of(rel, ctx.package_dirs)
             package_sets.setdefault(package, set()).update(sets_by_file[rel])
+            package_routes.setdefault(package, set()).update(routes_by_file[rel])
             package_items.setdefault(package, []).append((rel, item))
         # res.removeHeader('X-Powered-By') and such, package by package.
         removed = {package for package, found in package_sets.items() if "x-powered-by" in found}
@@ -2790,10 +2909,12 @@ class Helmet(Rule):
         cors_packages: dict[str, bool] = {}
         documents: bool | None = None  # answers_documents(ctx), once a finding asks
         for rel, item in data.items():
-            app_sets = package_sets[package_of(rel, ctx.package_dirs)]
+            package = package_of(rel, ctx.package_dirs)
+            app_sets = package_sets[package]
+            # A route's own framing allowlist: helmet's X-Frame-Options would still reach it.
+            framed = "frame-ancestors" in (app_sets | package_routes[package])
             for finding, header, target in item.switched_off:
-                if header in app_sets or (header == "x-frame-options"
-                                          and "frame-ancestors" in app_sets):
+                if header in app_sets or (header == "x-frame-options" and framed):
                     continue  # the app sets that header itself (or removes X-Powered-By)
                 if (rel, target) not in own_middleware:
                     own_middleware[rel, target] = _own_middlewares(ctx, rel, target)
@@ -2820,15 +2941,18 @@ class Helmet(Rule):
             if facts.path not in mounted:
                 by_package.setdefault(package_of(facts.path, ctx.package_dirs), []).append(facts)
         for package, app_files in by_package.items():
-            yield from self._without_helmet(ctx, package, app_files,
-                                            package_sets.get(package, set()),
+            app_sets = package_sets.get(package, set())
+            yield from self._without_helmet(ctx, package, app_files, app_sets,
+                                            package_routes.get(package, set()) - app_sets,
                                             package in removed, loop_apps, wrappers)
 
     def _without_helmet(self, ctx: ProjectContext, package: str, app_files: list[FileFacts],
-                        app_sets: set[str], removed: bool, loop_apps: set[tuple[str, int]],
+                        app_sets: set[str], route_sets: set[str], removed: bool,
+                        loop_apps: set[tuple[str, int]],
                         wrappers: set[tuple[str, int]]) -> Iterable[Finding]:
         """Report the apps of ``app_files`` (of one package) that no ``helmet()`` of the
-        package covers, with the headers the package's own code sets (``app_sets``)."""
+        package covers, with the headers the package's own code sets for any response
+        (``app_sets``) and those only its route handlers set (``route_sets``)."""
         whole, lusca, parts = header_coverage(ctx, package)
         if whole:
             return
@@ -2869,6 +2993,11 @@ class Helmet(Rule):
             message = head + "; ".join(sources) + " but not " + ", ".join(unset)
         else:
             message = head + "no security headers"
+        routed = [CORE_HEADERS[k] for k in CORE_HEADERS
+                  if k not in present and CORE_HEADERS[k].lower() in route_sets]
+        if routed:
+            message += (f" ({', '.join(routed)} only on the responses of the routes that set "
+                        f"{'it' if len(routed) == 1 else 'them'})")
         powered_by_off = _powered_by_off(ctx, package) or removed or "x-powered-by" in by_helmet
         sent = "; X-Powered-By is sent" if sources else " and X-Powered-By is sent"
         # helmet goes right after the app is created, so lusca's later middlewares still set
@@ -2878,9 +3007,15 @@ class Helmet(Rule):
         unsafe = renders_html(ctx, package) and "csp" not in lusca
         pages = html_middleware(ctx, package) if "csp" not in present else []
         title = "Add helmet() right after the app is created"
-        # Headers the app sets itself are switched off in helmet, which never replaces them.
+        # Headers the app's own code sets for any response are switched off in helmet, which
+        # never replaces them (that code may leave them off some responses on purpose). One
+        # only route handlers set stays on: helmet runs first, so a route's own value still
+        # replaces helmet's on its responses, and every other response keeps helmet's.
+        # A route's own frame-ancestors allowlist is the exception: helmet's X-Frame-Options
+        # would reach that route's responses too, and stop the allowlisted sites framing it.
         keep = sorted({HELMET_OPTION_FOR_HEADER["x-frame-options" if h == "frame-ancestors" else h]
-                       for h in app_sets if h != "x-powered-by"})
+                       for h in app_sets | (route_sets & {"frame-ancestors"})
+                       if h != "x-powered-by"})
         if keep:
             title += f" with {', '.join(f'`{k}`' for k in keep)} off (the app sets " \
                      f"{'that header' if len(keep) == 1 else 'those headers'} itself)"
@@ -2934,8 +3069,8 @@ class Helmet(Rule):
                 continue
             listed = [f"{k}: false" for k in keep]
             if cross_origin:
-                listed.append(f"crossOriginResourcePolicy: {{ policy: {style.q('cross-origin')} }}")
-            options = "{ " + ", ".join(listed) + " }" if listed else ""
+                listed.append("crossOriginResourcePolicy: "
+                              + style.braces(f"policy: {style.q('cross-origin')}"))
             root: Node | None = None
             for app in facts.apps:
                 if app.kind != "app" or (facts.path, app.start) in wrappers:
@@ -2950,10 +3085,10 @@ class Helmet(Rule):
                 if can_extend(app) and not parts:
                     imports = add_imports(source, facts, style,
                                           [ImportRequest("helmet", default="helmet")])
-                    local = imports.bindings[0].local
+                    local = imports.bindings[0].local or "helmet"
                     edits = list(imports.edits)
                     edits.append(after_app_edit(source, app, [use_statement(
-                        app, f"{local}({options})", style)]))
+                        app, local, style, listed)]))
                     fix = Fix(
                         title=title,
                         applicability="unsafe" if unsafe else "safe",
