@@ -23,6 +23,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from tree_sitter import Node
@@ -1546,6 +1547,17 @@ def _config_files(ctx: ProjectContext) -> Iterable[str]:
             yield posixpath.join(rel_dir, name) if rel_dir else name
 
 
+def _proxy_service(services: dict[Any, Any]) -> str | None:
+    """Return the first service of a compose file's ``services`` that runs a reverse proxy
+    (``_PROXY_IMAGE``: its image, or its name when it has no image), or None."""
+    for service, spec in services.items():
+        image = spec.get("image") if isinstance(spec, dict) else None
+        if _PROXY_IMAGE.search(str(image or "")) or (
+                image is None and _PROXY_IMAGE.search(str(service))):
+            return str(service)
+    return None
+
+
 def _proxy_in_files(ctx: ProjectContext) -> str | None:
     """Return the file that puts a reverse proxy in front of the app: a compose file with an
     nginx/Traefik/Caddy/HAProxy/Envoy service, such a proxy's configuration passing requests on,
@@ -1567,11 +1579,9 @@ def _proxy_in_files(ctx: ProjectContext) -> str | None:
                 continue  # docker-compose.dev.yml: a proxy there is not the deployment's
             data = compose_data(ctx, rel)
             services = data.get("services") if isinstance(data, dict) else None
-            for service, spec in (services.items() if isinstance(services, dict) else ()):
-                image = spec.get("image") if isinstance(spec, dict) else None
-                if _PROXY_IMAGE.search(str(image or "")) or (
-                        image is None and _PROXY_IMAGE.search(str(service))):
-                    return f"{rel} (a {service} service in front of the app)"
+            proxy = _proxy_service(services) if isinstance(services, dict) else None
+            if proxy is not None:
+                return f"{rel} (a {proxy} service in front of the app)"
         elif yaml:
             if _INGRESS.search(raw):
                 return f"{rel} (a Kubernetes Ingress)"
@@ -1579,6 +1589,292 @@ def _proxy_in_files(ctx: ProjectContext) -> str | None:
                                            and _HAPROXY_SERVER.search(raw)):
             return f"{rel} (a reverse proxy passing requests to the app)"
     return None
+
+
+#: At most this many folders of the repository are listed when looking outside the root for
+#: the files that put a proxy in front of the app: a large monorepo stays fast.
+_MAX_REPOSITORY_FOLDERS = 2000
+#: Where a proxy configuration names the upstream it passes requests to: nginx's
+#: ``proxy_pass http://server:5000/api/;`` and the ``server server:5000;`` lines of an
+#: ``upstream`` block (``server {`` opens a block and names none).
+_NGINX_UPSTREAM = lazy_pattern(
+    rb"^[ \t]*(?:proxy_pass[ \t]+([^\s;]+)|server[ \t]+([^\s;{]+)[^;{\n]*;)", re.M)
+#: Caddy's ``reverse_proxy [matcher] upstreams…`` and the ``to upstreams…`` of its block.
+_CADDY_UPSTREAM = lazy_pattern(rb"^[ \t]*(?:reverse_proxy|to)\b([^\n{#]*)", re.M)
+#: An HAProxy backend's ``server name host:port``.
+_HAPROXY_UPSTREAM = lazy_pattern(rb"^[ \t]*server[ \t]+\S+[ \t]+(\S+:\d+)", re.M)
+#: A Traefik dynamic configuration's load-balanced server: ``url: "http://server:5000"``.
+_TRAEFIK_UPSTREAM = lazy_pattern(rb"\burl[ \t]*[:=][ \t]*[\"']?([a-z][\w+.-]*://[^\s\"',}]+)")
+#: A host and optional port of an upstream address (``server:5000``, ``[::1]:3000``).
+_HOST_PORT = lazy_pattern(r"(\[[^\]/]*\]|[\w.-]*)(?::(\d{1,5}))?")
+#: A port the code writes as a literal where an expression settles on it: the whole expression
+#: (``5000``) or the fallback of ``||``, ``??`` or ``?:`` (``process.env.PORT || '3000'``).
+_PORT_LITERAL = lazy_pattern(rb"(?:^|\|\||\?\?|[?:(])\s*(['\"`]?)(\d{2,5})\1\s*(?=$|[),;}])")
+
+
+def _repository_config_files(ctx: ProjectContext) -> list[str]:
+    """Return the paths, as seen from the root (``../Docker/prod/nginx.conf``), of the files
+    elsewhere in the git work tree holding the root that may configure a proxy: four folders
+    below the top at most, none inside the root (``_config_files`` reads those), with the same
+    folders left out as there, and no more than ``_MAX_REPOSITORY_FOLDERS`` folders listed.
+    Empty outside git and when the root is the top. Project phase only (it reads folders
+    outside the scanned files)."""
+    from nodeharden._project import SKIP_DIRS, VENDOR_DIRS, repository_top
+    from nodeharden._roles import role_from_path
+
+    root = Path(ctx.info.root)
+    top = repository_top(root)
+    if top is None or top == root:
+        return []
+    found: list[str] = []
+    for listed, (current, dirs, files) in enumerate(os.walk(top)):
+        if listed >= _MAX_REPOSITORY_FOLDERS:
+            break
+        here = Path(current)
+        rel_dir = here.relative_to(top).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        depth = rel_dir.count("/") + 1 if rel_dir else 0
+        dirs[:] = sorted(d for d in dirs if depth < 4 and d not in SKIP_DIRS
+                         and d not in VENDOR_DIRS and d != ".devcontainer" and here / d != root
+                         and role_from_path(posixpath.join(rel_dir, d, "x")).role == "app")
+        for name in sorted(files):
+            if COMPOSE_FILE_RE.match(name) or name.endswith((".yaml", ".yml")) \
+                    or _PROXY_CONFIG_NAME.search(name) or "traefik" in name.lower():
+                found.append(os.path.relpath(here / name, root).replace(os.sep, "/"))
+    return found
+
+
+def _runs_root(ctx: ProjectContext, compose_rel: str, spec: dict[str, Any]) -> bool | None:
+    """Return True when a compose service (``spec``, in the compose file ``compose_rel``) runs
+    the root: its ``build`` context is the root, its Dockerfile is inside it or copies it in
+    (``_copies_folder``) from a context above it, or it mounts the root as a volume; False when
+    it builds a folder that does not hold the root; None when it says neither (an image built
+    elsewhere, a context above the root whose Dockerfile copies nothing by that name)."""
+    root = Path(ctx.info.root).resolve()
+    folder = Path(ctx.info.root, posixpath.dirname(compose_rel))
+    for volume in spec.get("volumes") or ():
+        source = volume.get("source") if isinstance(volume, dict) else \
+            str(volume).partition(":")[0]
+        if isinstance(source, str) and source.startswith((".", "/")) \
+                and (folder / source).resolve() == root:
+            return True
+    build = spec.get("build")
+    if build is None:
+        return None
+    context = build.get("context", ".") if isinstance(build, dict) else build
+    if not isinstance(context, str) or "://" in context:
+        return None  # a remote context (a git URL) is no folder of this repository
+    base = (folder / context).resolve()
+    dockerfile = build.get("dockerfile") if isinstance(build, dict) else None
+    dockerfile = dockerfile if isinstance(dockerfile, str) else "Dockerfile"
+    if base == root or (base / dockerfile).resolve().is_relative_to(root):
+        return True
+    if not root.is_relative_to(base):
+        return False
+    # A context above the root (the repository's top) builds whatever its Dockerfile copies.
+    try:
+        instructions = (base / dockerfile).read_bytes()[:_MAX_PROXY_FILE]
+    except OSError:
+        return None
+    return True if _copies_folder(instructions, root.relative_to(base).as_posix()) else None
+
+
+def _copies_folder(instructions: bytes, folder: str) -> bool:
+    """Return True when a Dockerfile's ``COPY`` or ``ADD`` takes in the whole of ``folder`` (a
+    path from the build context): ``COPY ./Server/ ./``, ``COPY --chown=node server .``."""
+    return re.search(rb"(?m)^[ \t]*(?i:COPY|ADD)\b[^\n]*?[ \t](?:\./)?"
+                     + re.escape(folder.encode()) + rb"/?(?=[ \t])", instructions) is not None
+
+
+def _traefik_routed(spec: dict[str, Any]) -> bool:
+    """Return True when a compose service's labels route requests to it through Traefik
+    (``traefik.enable=true``, ``traefik.http.routers.…``)."""
+    labels = spec.get("labels")
+    pairs = [str(item).partition("=")[::2] for item in labels] if isinstance(labels, list) \
+        else [(str(k), str(v)) for k, v in labels.items()] if isinstance(labels, dict) else []
+    return any(key.startswith("traefik.http.") or (key == "traefik.enable"
+                                                   and value.strip().lower() == "true")
+               for key, value in pairs)
+
+
+def _listen_ports(ctx: ProjectContext) -> set[int]:
+    """Return the ports the app's code listens on where it writes them (``_PORT_LITERAL``): in
+    the first argument of ``listen(…)`` or in the ``port`` setting (``app.set('port', …)``),
+    followed through a variable of the same file (``const PORT = 5000; app.listen(PORT)``)."""
+    ports: set[int] = set()
+    for path in sorted(ctx.facts):
+        if is_test_file(path):
+            continue
+        source = ctx.read(path) or b""
+        for call in ctx.facts[path].calls:
+            if call.method == "listen" and call.args:
+                arg = call.args[0]
+            elif call.method == "set" and len(call.args) >= 2 \
+                    and call.args[0].kind == "string" and call.args[0].name == "port":
+                arg = call.args[1]
+            else:
+                continue
+            value = source[arg.start:arg.end].strip()
+            if arg.kind == "identifier":
+                bound = re.search(rb"(?<![\w$.])" + re.escape(arg.name.encode())
+                                  + rb"\s*=(?!=)\s*([^;\n]+)", source)
+                value = bound.group(1).strip() if bound else b""
+            ports |= {int(m.group(2)) for m in _PORT_LITERAL.finditer(value)
+                      if 0 < int(m.group(2)) < 65536}
+    return ports
+
+
+def _ingress_backends(node: Any) -> Iterator[str]:
+    """Yield the ``service:port`` (or ``service``) of each backend in a parsed Kubernetes
+    Ingress, Traefik IngressRoute or Gateway API HTTPRoute."""
+    if isinstance(node, dict):
+        service = node.get("service")
+        if isinstance(service, dict) and isinstance(service.get("name"), str):
+            port = service.get("port")
+            number = port.get("number") if isinstance(port, dict) else None
+            yield f"{service['name']}:{number}" if isinstance(number, int) else service["name"]
+        if isinstance(node.get("serviceName"), str):
+            port = node.get("servicePort")
+            yield f"{node['serviceName']}:{port}" if isinstance(port, int) \
+                else node["serviceName"]
+        if isinstance(node.get("name"), str) and isinstance(node.get("port"), int):
+            yield f"{node['name']}:{node['port']}"  # backendRefs, IngressRoute services
+        for value in node.values():
+            yield from _ingress_backends(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _ingress_backends(item)
+
+
+def _upstreams(rel: str, raw: bytes) -> tuple[str, list[str]]:
+    """Return what a proxy configuration or Kubernetes manifest is (``a reverse proxy``, ``a
+    Kubernetes Ingress``) and the upstream addresses it passes requests to, as written
+    (``http://server:5000/api/``, ``server:5000``); no addresses for any other file."""
+    name = rel.rpartition("/")[2].lower()
+    if name.endswith((".yaml", ".yml")):
+        if _INGRESS.search(raw):
+            from ruamel.yaml import YAML
+            from ruamel.yaml.error import YAMLError
+
+            try:
+                documents = list(YAML(typ="safe").load_all(raw.decode("utf-8", "replace")))
+            except YAMLError:
+                return "", []  # a Helm template is not YAML until rendered
+            return "a Kubernetes Ingress routing", [
+                backend for document in documents if isinstance(document, dict)
+                and str(document.get("kind")) in ("Ingress", "IngressRoute", "HTTPRoute")
+                for backend in _ingress_backends(document.get("spec"))]
+        if b"loadBalancer" not in raw:
+            return "", []
+    if name.endswith((".yaml", ".yml", ".toml")):
+        found = [m.group(1) for m in _TRAEFIK_UPSTREAM.finditer(raw)]
+    elif "haproxy" in name:
+        found = [m.group(1) for m in _HAPROXY_UPSTREAM.finditer(raw)]
+    elif "caddy" in name:
+        found = [token for m in _CADDY_UPSTREAM.finditer(raw) for token in m.group(1).split()
+                 if not token.startswith((b"/", b"@", b"*"))]
+    else:
+        found = [m.group(1) or m.group(2) for m in _NGINX_UPSTREAM.finditer(raw)]
+    return "a reverse proxy passing requests", [
+        address.decode("utf-8", "replace") for address in found]
+
+
+def _host_port(address: str) -> tuple[str, str, int | None] | None:
+    """Return the host (lower case), the ``host:port`` as written, and the port (the scheme's
+    own when none is written) of an upstream address; None for a Unix socket, a variable or
+    anything else that names no host."""
+    if "$" in address or "{" in address or re.search(r"\bunix(?::|//|@)", address):
+        return None
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "", address
+    shown = rest.split("/", 1)[0]
+    match = _HOST_PORT.fullmatch(shown)
+    if match is None:
+        return None
+    port = int(match.group(2)) if match.group(2) else {"http": 80, "https": 443}.get(scheme)
+    return (match.group(1) or "localhost").lower(), shown, port
+
+
+def _tied_upstream(rel: str, raw: bytes, ours: set[str], theirs: set[str],
+                   ports: set[int]) -> str | None:
+    """Return, for the message, the first upstream of the proxy configuration or Ingress
+    ``rel`` (``_upstreams``) that is this app: a compose service of ``ours`` (those that run
+    the root), or a port of ``ports`` (those the app listens on) on a host that is not one of
+    ``theirs`` (compose services built from another folder); None when no upstream is."""
+    what, addresses = _upstreams(rel, raw)
+    for address in addresses:
+        upstream = _host_port(address)
+        if upstream is None:
+            continue
+        host, shown, port = upstream
+        if host in ours:
+            return f"{rel} ({what} to {shown}: {host} is the compose service of the app)"
+        if port in ports and host not in theirs:
+            return f"{rel} ({what} to {shown}: the app listens on port {port})"
+    return None
+
+
+def _proxy_in_repository(ctx: ProjectContext) -> str | None:
+    """Return the file elsewhere in the repository (``_repository_config_files``, named as seen
+    from the root) that puts a reverse proxy in front of this app, for the message, or None.
+
+    Outside the root, a proxy may well front another app of the repository, so only a file tied
+    to this one counts: a compose file (not a development or test one) with a proxy service
+    where the compose files of its folder (which compose merges) run the root
+    (``_runs_root``), or with Traefik labels on a service that runs it; a proxy configuration
+    or Kubernetes Ingress passing requests to such a service or to a port the app listens on
+    (``_tied_upstream``)."""
+    cached = ctx.extra.get("rate-limit.proxy-in-repository")
+    if cached is not None:
+        return cached or None
+    files = [rel for rel in _repository_config_files(ctx) if _small(ctx, rel)]
+    composes: dict[str, dict[Any, Any]] = {}
+    for rel in files:
+        if COMPOSE_FILE_RE.match(rel.rpartition("/")[2]) and not development_compose(rel):
+            data = compose_data(ctx, rel)
+            services = data.get("services") if isinstance(data, dict) else None
+            if isinstance(services, dict):
+                composes[rel] = services
+    ours: dict[str, list[str]] = {}  # compose folder -> its services that run the root
+    theirs: set[str] = set()
+    for rel, services in composes.items():
+        for service, spec in services.items():
+            runs = _runs_root(ctx, rel, spec) if isinstance(spec, dict) else None
+            if runs:
+                ours.setdefault(posixpath.dirname(rel), []).append(str(service))
+            elif runs is False:
+                theirs.add(str(service))
+    app_services = {service for services in ours.values() for service in services}
+    theirs -= app_services
+    ports = _listen_ports(ctx)
+    found = None
+    for rel in files:
+        if rel in composes:
+            apps = ours.get(posixpath.dirname(rel), [])
+            proxy = _proxy_service(composes[rel]) if apps else None
+            routed = next((service for service in apps
+                           if isinstance(composes[rel].get(service), dict)
+                           and _traefik_routed(composes[rel][service])), None)
+            if proxy is not None:
+                found = f"{rel} (a {proxy} service in front of the app's {apps[0]} service)"
+            elif routed is not None:
+                found = f"{rel} (Traefik labels on the app's {routed} service)"
+        elif not COMPOSE_FILE_RE.match(rel.rpartition("/")[2]):
+            found = _tied_upstream(rel, ctx.read(rel) or b"", app_services, theirs, ports)
+        if found:
+            break
+    ctx.extra["rate-limit.proxy-in-repository"] = found or ""
+    return found
+
+
+def _small(ctx: ProjectContext, rel: str) -> bool:
+    """Return True when the file ``rel`` (from the root) exists and is small enough to read as
+    a proxy's configuration (``_MAX_PROXY_FILE``)."""
+    try:
+        return os.path.getsize(os.path.join(ctx.info.root, rel)) <= _MAX_PROXY_FILE
+    except OSError:
+        return False
 
 
 def proxy_evidence(ctx: ProjectContext) -> str | None:
@@ -1617,13 +1913,14 @@ def _forwarded_read(ctx: ProjectContext, besides: set[tuple[str, int, int]]) -> 
 
 
 def _proxy_deployed(ctx: ProjectContext) -> str | None:
-    """Return the platform (``_PROXY_PLATFORMS``) or file (``_proxy_in_files``) that puts a
-    reverse proxy in front of the app, for the message, or None."""
+    """Return the platform (``_PROXY_PLATFORMS``) or file (``_proxy_in_files``, else
+    ``_proxy_in_repository``) that puts a reverse proxy in front of the app, for the message,
+    or None."""
     for signal in ctx.deployment.signals:
         name = signal.partition(" (")[0].rpartition("/")[2]
         if name in _PROXY_PLATFORMS:
             return signal
-    return _proxy_in_files(ctx)
+    return _proxy_in_files(ctx) or _proxy_in_repository(ctx)
 
 
 def _is_static(arg: ArgFact, facts: FileFacts) -> bool:
@@ -2224,7 +2521,9 @@ class RateLimit(Rule):
             # Behind a proxy that Express is not told about, req.ip is the proxy's address: a
             # limiter keyed on it would send every client to one bucket and answer 429 to all
             # of them once they share the limit. Only the deployer knows the hop count.
-            message += (f"; not fixed: the project shows a reverse proxy in front of the app "
+            # Evidence found outside the root is the repository's, not the scanned folder's.
+            shows = "repository" if behind.startswith("../") else "project"
+            message += (f"; not fixed: the {shows} shows a reverse proxy in front of the app "
                         f"({behind}) and does not set `trust proxy`, so req.ip is the proxy's "
                         "address and a limiter keyed on it would put every client in one "
                         "bucket (429 for everyone "
