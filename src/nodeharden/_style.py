@@ -314,21 +314,21 @@ class StyleRules(NamedTuple):
     prettier: bool = False
     #: True when the project has an ESLint config (a file, or ``eslintConfig`` in package.json).
     eslint: bool = False
-    #: ``indent`` comes from .editorconfig alone, which no formatter of the project enforces
-    #: (prettier would): an editor's setting, not a check.
-    indent_advisory: bool = False
     #: See ``Style.interop`` and ``Style.sorted_imports``.
     interop: bool = False
     sorted_imports: bool = False
 
     def apply(self, style: Style) -> Style:
-        """Return ``style`` with every field the configs decide replaced. An indentation only
-        .editorconfig asks for yields to a file that indents otherwise: the code shows what its
-        linter enforces (chatgpt-web's service/ indents two spaces under ESLint's shared config
-        while the repository's .editorconfig says tabs)."""
+        """Return ``style`` with every field the configs decide replaced. An indentation a
+        config asks for yields to a file that indents otherwise: the code shows what its linter
+        enforces (chatgpt-web's service/ indents two spaces under ESLint's shared config while
+        the repository's .editorconfig says tabs), and a file prettier never formatted
+        (pagermon's app.js, two spaces under ESLint's prettier ``tabWidth: 8``) fails its check
+        already, so new lines follow their neighbours instead of starting a block at the file's
+        indentation and going on at the config's."""
         changes = {name: getattr(self, name) for name in _DECIDED
                    if getattr(self, name) is not None}
-        if self.indent_advisory and style.indent_seen and style.indent != self.indent:
+        if style.indent_seen and style.indent != self.indent:
             changes.pop("indent", None)
         return replace(style, no_console=self.no_console, interop=self.interop,
                        sorted_imports=self.sorted_imports, **changes)
@@ -887,7 +887,6 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
             decide("quote", "'" if quotmark == "single" else '"', jshint_name)
         if _setting(jshint, "asi") == "true":
             decide("semicolons", False, jshint_name)
-    indent_open = "indent" not in decided
     _decide_editorconfig(section, ".editorconfig", decide)
     # A shared config (eslint-config-opencollective) turns a sorting plugin on unseen: the
     # plugin among the project's dependencies tells it.
@@ -896,8 +895,7 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
     return StyleRules(**{name: decided.get(name) for name in _DECIDED},  # type: ignore[arg-type]
                       no_console=no_console, sources=tuple(sources), prettier=prettier,
                       eslint=eslint, interop=_ts_interop(top),
-                      sorted_imports=sorted_imports,
-                      indent_advisory=indent_open and not prettier and "indent" in decided)
+                      sorted_imports=sorted_imports)
 
 
 #: Lint rules that sort import declarations by module name.

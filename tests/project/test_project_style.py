@@ -624,9 +624,34 @@ def test_an_editorconfig_indent_yields_to_a_file_that_indents_otherwise(tmp_path
     assert rules.apply(spaced).indent == "  "
     # A file without indented lines (and a new file) takes the .editorconfig's.
     assert rules.apply(detect_style(b"f()\n", module="commonjs")).indent == "\t"
-    # With prettier, which reads .editorconfig and enforces it, the setting is a check.
+    # With prettier, which reads .editorconfig and enforces it, the setting decides a file
+    # that shows no indentation; a file that indents otherwise is one prettier does not format
+    # (it fails the check already), and new lines follow their neighbours.
     (tmp_path / ".prettierrc").write_text("{}\n")
-    assert read_style_rules(server, None).apply(spaced).indent == "\t"
+    assert read_style_rules(server, None).apply(spaced).indent == "  "
+    assert read_style_rules(server, None).apply(
+        detect_style(b"f()\n", module="commonjs")).indent == "\t"
+
+
+def test_a_prettier_width_the_file_does_not_follow_yields_to_the_file(tmp_path: Path) -> None:
+    """ESLint passes prettier ``tabWidth: 8`` but the app indents two spaces (prettier never
+    ran on it): the final handler's new block is indented by the file's two, not 2 + 8."""
+    write_tree(tmp_path, {
+        "package.json": '{"name": "a", "dependencies": {"express": "^4.21.0"}}\n',
+        ".eslintrc": '{"plugins": ["prettier"], "rules": {"prettier/prettier": '
+                     '["error", {"singleQuote": true, "tabWidth": 8}]}}\n',
+        "app.js": ("const express = require('express');\n\nconst app = express();\n"
+                   "app.get('/', function(req, res) {\n  res.send('ok');\n});\n"
+                   "app.use(function(err, req, res, next) {\n  res.locals.message = err.message;\n"
+                   "  res.status(err.status || 500);\n  res.send(res.locals.message);\n});\n\n"
+                   "module.exports = app;\n"),
+    })
+    rules = read_style_rules(tmp_path, None)
+    assert rules.indent == " " * 8
+    assert rules.apply(detect_style((tmp_path / "app.js").read_bytes(),
+                                    module="commonjs")).indent == "  "
+    eight = detect_style(b"function f() {\n        return 1;\n}\n", module="commonjs")
+    assert rules.apply(eight).indent == " " * 8
 
 
 @pytest.mark.parametrize("config", [
