@@ -6,6 +6,7 @@ audits that work (OSV-Scanner reading pnpm-lock.yaml, GitHub's dependency-review
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -132,16 +133,21 @@ jobs:
 
 def test_the_finding_points_at_the_workflow_that_checks_changes(tmp_path: Path) -> None:
     """A package's CI whose path filters leave the workspace lockfile out still checks the
-    package's changes; a release workflow run on tags checks none: the scanner the message
-    names goes in the first, where the finding points."""
+    package's changes; another package's CI checks none of them, a release workflow run on
+    tags no change at all: the scanner the message names goes in the first, where the
+    finding points."""
     root = write_tree(tmp_path / "p", {
         "package.json": '{"name": "mono", "private": true}\n',
         "pnpm-workspace.yaml": "packages:\n  - 'packages/*'\n",
         "pnpm-lock.yaml": LOCK,
         "packages/api/package.json": '{"name": "api", "dependencies": {"express": "^4.21.0"}}\n',
         ".github/workflows/api-ci.yml": PACKAGE_CI,
+        # Another package's CI, read first: it checks changes, but not this package's.
+        ".github/workflows/accounting-ci.yml": PACKAGE_CI.replace("packages/api", "packages/acc"),
         ".github/workflows/release.yml": RELEASE,
     })
-    finding = _finding(root)
-    assert (finding.path, finding.line, finding.fix) == (".github/workflows/api-ci.yml", 13, None)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    finding = _finding(root / "packages" / "api")
+    assert (finding.path, finding.line, finding.fix) == (
+        "../../.github/workflows/api-ci.yml", 13, None)
     assert "HTTP 410 since July 2026" in finding.message

@@ -1809,10 +1809,17 @@ class NpmAuditCi(Rule):
         dependencies are there."""
         if sites:
             # No step is written, so the finding points where a scanner would go: a workflow
-            # that checks changes (pull requests, branch pushes), even one whose path filters
-            # leave the lockfile out, before a release, tag or manual one.
-            site = next((s for s in sites if s.checked_out and not s.manual_only
-                         and not s.off_changes), sites[0])
+            # that checks changes (pull requests, branch pushes) to this package's
+            # package.json, even one whose path filters leave the workspace's lockfile out;
+            # then one checking other changes (another package's CI); a release, tag or
+            # manual one last.
+            manifest = "package.json" if up is None else _from_top(ctx, up, "package.json")
+            checking = [s for s in sites if s.checked_out and not s.manual_only
+                        and not s.off_changes]
+            site = next((s for s in checking if isinstance(s.workflow, dict) and not
+                         skips_dependencies(s.workflow.get("on", s.workflow.get(True)),
+                                            manifest, manifest)),
+                        checking[0] if checking else sites[0])
             rel, line = site.rel, site.line
         elif others:  # as for the other package managers: the first file, at its install
             rel, line = others[0][0], first_install_line(others[0][2], pm.install) or 1
