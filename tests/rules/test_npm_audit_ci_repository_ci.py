@@ -129,6 +129,21 @@ def test_a_lockfile_ignored_on_purpose_is_audited_after_the_install(tmp_path: Pa
         "purpose: .gitignore: /package-lock.json)")
 
 
-def test_an_install_that_writes_no_lockfile_keeps_the_commit_advice(tmp_path: Path) -> None:
-    [finding] = _audit_findings(_root_with_ignored_lock(tmp_path, "package-lock=false\n"))
+def test_an_npmrc_without_lockfiles_gets_the_audit_after_the_install(tmp_path: Path) -> None:
+    # package-lock=false is a choice, not a lockfile left out of git: npm's audit after the
+    # install works from the installed packages, so the usual step is added, no "commit it".
+    root = _root_with_ignored_lock(tmp_path, "package-lock=false\n")
+    [finding] = _audit_findings(root)
+    assert finding["message"] == (
+        "CI installs dependencies but never runs `npm audit --audit-level=high`; the project "
+        "writes no lockfile on purpose (.npmrc: package-lock=false), and after the install "
+        "the audit reads the installed packages")
+    result = run_cli("fix", root, "--dry-run", "--select", "npm-audit-ci")
+    assert "       - run: npm install\n+      - name: Audit dependencies\n" \
+        "+        run: npm audit --audit-level=high\n" in result.stdout
+
+
+def test_pnpm_lockfile_false_in_npmrc_keeps_the_commit_advice_for_npm(tmp_path: Path) -> None:
+    # `lockfile=false` is pnpm's setting: npm still needs a lockfile to audit.
+    [finding] = _audit_findings(_root_with_ignored_lock(tmp_path, "lockfile=false\n"))
     assert "which the project does not commit: commit the lockfile" in finding["message"]

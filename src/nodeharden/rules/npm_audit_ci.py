@@ -1339,6 +1339,46 @@ def _from_top(ctx: ProjectContext, up: str, rel: str) -> str:
 #: An .npmrc line that stops installs writing a lockfile (npm's ``package-lock``, pnpm's
 #: ``lockfile``).
 _NO_LOCKFILE_RE = lazy_pattern(r"(?m)^\s*(?:package-lock|lockfile)\s*=\s*false\s*$")
+#: npm's own setting of those (pnpm's ``lockfile`` means nothing to npm).
+_NPM_NO_LOCKFILE_RE = lazy_pattern(r"(?m)^\s*package-lock\s*=\s*false\s*$")
+
+
+def _lockfile_folders(ctx: ProjectContext, lock: str) -> list[Path]:
+    """Return the folders whose .npmrc and .gitignore speak for the lockfile ``lock`` (a path
+    from ``root``): the lockfile's folder and ``root``, each with its parents up to the
+    repository's top."""
+    root = Path(ctx.info.root)
+    path = (root / lock).resolve()
+    top = repository_top(root)
+    folders: list[Path] = []
+    for start in (path.parent, root):
+        folder = start
+        while folder not in folders:
+            folders.append(folder)
+            if top is None or folder == top or folder == folder.parent:
+                break
+            folder = folder.parent
+    return folders
+
+
+def npm_writes_no_lockfile(ctx: ProjectContext, lock: str) -> str:
+    """Return the .npmrc (from ``root``) and its line when it tells npm to write no lockfile
+    (``package-lock=false``) for the lockfile ``lock`` (a path from ``root``), else "". A
+    project with that setting has no lockfile by choice, and ``npm audit`` there works from
+    the installed packages and package.json instead (arborist's ``packageLock === false``)."""
+    import os
+
+    root = Path(ctx.info.root)
+    for folder in _lockfile_folders(ctx, lock):
+        try:
+            npmrc = (folder / ".npmrc").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        match = _NPM_NO_LOCKFILE_RE.search(npmrc)
+        if match:
+            shown = os.path.relpath(folder / ".npmrc", root).replace(os.sep, "/")
+            return f"{shown}: {match.group(0).strip()}"
+    return ""
 
 
 def lockfile_ignored(ctx: ProjectContext, lock: str) -> str:
@@ -1351,15 +1391,7 @@ def lockfile_ignored(ctx: ProjectContext, lock: str) -> str:
 
     root = Path(ctx.info.root)
     path = (root / lock).resolve()
-    top = repository_top(root)
-    folders: list[Path] = []
-    for start in (path.parent, root):
-        folder = start
-        while folder not in folders:
-            folders.append(folder)
-            if top is None or folder == top or folder == folder.parent:
-                break
-            folder = folder.parent
+    folders = _lockfile_folders(ctx, lock)
     for folder in folders:
         try:
             npmrc = (folder / ".npmrc").read_text(encoding="utf-8", errors="replace")
@@ -1708,7 +1740,11 @@ class NpmAuditCi(Rule):
         if pm.name in ("yarn", "pnpm"):
             yield from self._retired_audit(ctx, pm, up, sites, others)
             return
-        if not pm.has_lockfile:
+        # An .npmrc's package-lock=false means no lockfile by choice, not one left out of git:
+        # the audit after the install works without one, so it is reported as for a lockfile.
+        unlocked = "" if pm.has_lockfile else npm_writes_no_lockfile(ctx, pm.lock_path
+                                                                      or pm.lock_name)
+        if not pm.has_lockfile and not unlocked:
             if sites or others:
                 yield self._no_lockfile(ctx, pm, sites, editable + others)
             return
@@ -1758,6 +1794,9 @@ class NpmAuditCi(Rule):
                 fix = None if outside else self._job_fix(ctx, site, pm)
             else:
                 message = f"CI installs dependencies but never runs `{pm.audit}`"
+                if unlocked:
+                    message += (f"; the project writes no lockfile on purpose ({unlocked}), "
+                                "and after the install the audit reads the installed packages")
                 fix = None if outside else self._step_fix(ctx, site, pm)
             if outside:
                 message += (" (the repository's CI, above the folder scanned: add the step "
