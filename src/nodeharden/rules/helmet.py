@@ -2573,6 +2573,225 @@ def serves_no_browser(ctx: ProjectContext, rel: str, root: Node, name: str | Non
     return reason
 
 
+#: The paths health checks, readiness and liveness probes and metrics scrapers request, and
+#: the hook an orchestrator calls before stopping the app (``/shutdown``).
+_PROBE_PATH = lazy_pattern(r"(?i)^/(?:health|healthz|healthcheck|live|livez|liveness|ready|"
+                           r"readyz|readiness|ping|status|metrics|shutdown)/?$")
+#: What answers with a page or a file a browser may load, or sets a view engine up:
+#: ``res.send('text')`` is HTML (only an object or array literal goes out as JSON),
+#: ``res.redirect``, ``res.download``, markup in a string.
+_PAGE_ANSWER = lazy_pattern(rb"\.send\s*\(\s*(?![{\[)])|\.(?:redirect|download|sendfile|attachment)"
+                            rb"\s*\(|view engine|(?i:<(?:!doctype|html|body|script)\b)")
+#: A module that makes routers or apps, or routes requests itself.
+_ROUTING = lazy_pattern(rb"\b(?:Router|express)\s*\(|\.(?:get|post|put|patch|delete|all|use|"
+                        rb"route)\s*\(\s*['\"`\[/]")
+_ROUTE_METHODS = frozenset({"get", "head", "post", "put", "patch", "delete", "options", "all"})
+#: Calls on an app that neither route nor answer: serving it, its settings, its events.
+_SETUP_METHODS = frozenset({"listen", "set", "enable", "disable", "on", "once"})
+
+
+def serves_only_probes(ctx: ProjectContext, facts: FileFacts, name: str) -> bool:
+    """Return True when the app bound to ``name`` in ``facts``' file answers health checks,
+    probes and metrics scrapes only (``_PROBE_PATH``; ``/`` too when one of those is there),
+    as JSON or text: programs request it, no browser loads it. Its file (and every route
+    another file adds through an import of it) renders no page, serves no files, sets no
+    cookie and sends no HTML (``BROWSER_WORK``, ``_PAGE_ANSWER``); its middlewares are
+    calls of packages' factories (``express.json()``) or of project helpers that route
+    nothing. Any other route, a mount, a path that is not a string, a route added by a
+    chained call, or a hand-off of the app to other code keeps it served."""
+    source = ctx.read(facts.path) or b""
+    if BROWSER_WORK.search(source) or _PAGE_ANSWER.search(source):
+        return False
+    root = _module_root(ctx, facts.path)
+    uses = _name_uses(root, name) if root is not None else None
+    if root is None or not uses:
+        return False
+    routes: list[Node] = []
+    exports: list[str] = []
+    for use in uses:
+        export = _export_key(use)
+        if export is not None:
+            exports.append(export)
+        elif not _probe_use(use, routes, lambda node: _plain_middleware(ctx, facts, node)):
+            return False
+    imported = {local for found in facts.imports for local in found.locals()}
+    # A handler of another module is not read: only the file's own functions are.
+    if any(h.type not in _FUNCTIONS and (h.type != "identifier" or text(h) in imported)
+           for route in routes for h in _route_handlers(route)):
+        return False
+    if _exported_binding(root, name):
+        exports.append(name)
+    for export in exports:
+        if not _importers_add_probes(ctx, facts.path, export, routes):
+            return False
+    paths = [p for route in routes for p in _route_paths(route) if p != "/"]
+    return bool(paths) and all(_PROBE_PATH.match(p) for p in paths)
+
+
+def _route_paths(route: Node) -> list[str]:
+    """Return the paths of a route call ``_probe_use`` accepted (a string or an array of
+    them)."""
+    first = unwrap(code_children(route.child_by_field_name("arguments") or route)[0])
+    items = [first] if first is None or first.type != "array" else first.named_children
+    return [value for value in map(string_value, items) if value is not None]
+
+
+def _route_handlers(route: Node) -> list[Node]:
+    """Return the handlers of a route call (its arguments after the path)."""
+    args = code_children(route.child_by_field_name("arguments") or route)[1:]
+    return [node for node in map(unwrap, args) if node is not None]
+
+
+def _export_key(use: Node) -> str | None:
+    """Return the export a use of an app makes of it: "default" for ``module.exports =
+    app`` or ``export default app``, the key for ``module.exports = { key: app }``,
+    ``exports.key = app`` or ``export { app as key }``; None when the use is no export."""
+    outer = _outer(use)
+    parent = outer.parent
+    if parent is None:
+        return None
+    if parent.type == "assignment_expression" and parent.child_by_field_name("right") == outer:
+        left = text(parent.child_by_field_name("left"))
+        if left in ("module.exports", "exports.default", "module.exports.default"):
+            return "default"
+        for prefix in ("module.exports.", "exports."):
+            if left.startswith(prefix) and "." not in left[len(prefix):]:
+                return left[len(prefix):]
+        return None
+    if parent.type == "export_statement" and parent.child_by_field_name("value") == outer:
+        return "default"
+    if parent.type == "export_specifier":
+        alias = parent.child_by_field_name("alias") or parent.child_by_field_name("name")
+        return text(alias)
+    holder = parent if use.type == "shorthand_property_identifier" else \
+        parent.parent if parent.type == "pair" and parent.child_by_field_name("value") == outer \
+        else None
+    if holder is None or holder.type != "object" or holder.parent is None or \
+            holder.parent.type != "assignment_expression" or \
+            text(holder.parent.child_by_field_name("left")) != "module.exports":
+        return None
+    return text(use) if use.type == "shorthand_property_identifier" else \
+        text(parent.child_by_field_name("key"))
+
+
+def _probe_use(ref: Node, routes: list[Node], middleware: Callable[[Node], bool]) -> bool:
+    """Return True when ``ref`` (an expression that is the app) is used to add routes whose
+    paths are all strings (the calls go to ``routes``), to add middlewares ``middleware`` accepts,
+    to set it up (``_SETUP_METHODS``; no view engine) or to serve it (``createServer(app)``).
+    A route added through a chain (``app.get(…).get(…)``, ``app.route(p)``) is not read."""
+    outer = _outer(ref)
+    parent = outer.parent
+    if parent is not None and parent.type == "arguments":
+        call = parent.parent
+        return call is not None and \
+            text(call.child_by_field_name("function")) in _SERVER_FACTORIES
+    if parent is None or parent.type != "member_expression" or \
+            parent.child_by_field_name("object") != outer:
+        return False
+    method = text(parent.child_by_field_name("property"))
+    call = parent.parent
+    if call is None or call.type != "call_expression" or \
+            call.child_by_field_name("function") != parent:
+        return False
+    args = [unwrap(a) for a in code_children(call.child_by_field_name("arguments") or call)]
+    if method in _SETUP_METHODS:
+        setting = string_value(args[0]) if method == "set" and args else None
+        return setting not in ("view engine", "views")
+    chained = call.parent is not None and call.parent.type == "member_expression"
+    if chained or not args or args[0] is None:
+        return False
+    if method == "use":
+        return all(a is not None and middleware(a) for a in args)
+    if method not in _ROUTE_METHODS:
+        return False
+    first = args[0]
+    values = [string_value(first)] if first.type != "array" else \
+        [string_value(item) for item in first.named_children]
+    if not values or any(v is None for v in values):
+        return False
+    routes.append(call)
+    return True
+
+
+def _plain_middleware(ctx: ProjectContext, facts: FileFacts, node: Node) -> bool:
+    """Return True when ``node`` (a ``.use`` argument of ``facts``' file) is a call of a
+    package's factory (``express.json()``, ``cors()``; not ``express.Router()``) or of a
+    function imported from a project module that routes nothing and does no browser work."""
+    if node.type != "call_expression":
+        return False
+    callee = unwrap(node.child_by_field_name("function"))
+    base = callee
+    while base is not None and base.type == "member_expression":
+        base = unwrap(base.child_by_field_name("object"))
+    if base is None or base.type != "identifier":
+        return False
+    found = next((i for i in facts.imports if text(base) in i.locals()), None)
+    if found is None or "Router" in text(callee) or "static" in text(callee):
+        return False
+    if not found.module.startswith("."):
+        return True
+    target = ctx.resolve_import(facts.path, found.module)
+    data = ctx.read(target) if target is not None else None
+    return data is not None and not _ROUTING.search(data) and not BROWSER_WORK.search(data)
+
+
+def _importers_add_probes(ctx: ProjectContext, rel: str, export: str,
+                          routes: list[Node]) -> bool:
+    """Return True when every file that imports the app ``rel`` exports as ``export`` only
+    listens on it, sets it up or adds routes to it (the calls go to ``routes``) whose
+    handlers are written in the call and answer no page (``BROWSER_WORK``,
+    ``_PAGE_ANSWER``); a mount, a middleware or any other hand-off of it keeps the app
+    served."""
+    for other, facts in ctx.facts.items():
+        if other == rel or is_test_file(other):
+            continue  # a test requests the app itself: it serves nobody
+        refs: list[tuple[str, str | None]] = []  # (local name, member that is the app)
+        for found in facts.imports:
+            if not found.module.startswith(".") or ctx.resolve_import(other, found.module) != rel:
+                continue
+            for whole in (found.default, found.namespace):
+                if whole:
+                    refs.append((whole, None if export == "default" else export))
+            for key, local in found.named.items():
+                if key == export:
+                    refs.append((local, None))
+        if not refs:
+            continue
+        root = _module_root(ctx, other)
+        if root is None:
+            return False
+        for local, member in refs:
+            uses = _name_uses(root, local)
+            if uses is None:
+                return False
+            for use in uses:
+                if use.parent is not None and use.parent.type in (
+                        "import_clause", "import_specifier", "namespace_import", "object_pattern",
+                        "pair_pattern"):
+                    continue  # the import itself
+                ref: Node | None = use
+                if member is not None:
+                    outer = _outer(use)
+                    holder = outer.parent
+                    if holder is None or holder.type != "member_expression" or \
+                            holder.child_by_field_name("object") != outer:
+                        return False  # the module's exports handed on whole
+                    ref = holder if text(holder.child_by_field_name("property")) == member \
+                        else None
+                if ref is None:
+                    continue  # another export of the module (its port, a callback)
+                added: list[Node] = []
+                if not _probe_use(ref, added, lambda node: False):
+                    return False
+                for route in added:
+                    body = text(route).encode()
+                    if BROWSER_WORK.search(body) or _PAGE_ANSWER.search(body) or any(
+                            h.type not in _FUNCTIONS for h in _route_handlers(route)):
+                        return False
+                routes.extend(added)
+    return True
+
+
 def _exported_binding(root: Node, name: str) -> bool:
     """Return True when the module exports the binding ``name`` by its declaration
     (``export const app = express()``, ``export let app``): importers may listen on it."""
@@ -3079,6 +3298,8 @@ class Helmet(Rule):
                     root = root or _module_root(ctx, facts.path)
                     if root is not None and serves_no_browser(ctx, facts.path, root, app.name):
                         continue  # WebSocket upgrades or a Unix socket only: no browser loads it
+                if app.name and serves_only_probes(ctx, facts, app.name):
+                    continue  # health checks and metrics: programs request it, not browsers
                 fix = None
                 # helmet's single middlewares in use: adding helmet() would also set the headers
                 # they already set, with other values; the finding is reported without a fix.
