@@ -1294,6 +1294,59 @@ def _const_list(name: Node, body: Node) -> Node | None:
     return None
 
 
+#: Operators whose result is a number (or a BigInt), whatever their operands.
+_NUMBER_RESULT_OPS = frozenset({"-", "*", "/", "%", "**", "|", "&", "^", "<<", ">>", ">>>"})
+
+
+def _number_valued(node: Node, depth: int = 0) -> bool:
+    """Return True when ``node`` can only be a number (NaN included): a number literal, ``-x``,
+    ``+x``, ``a * b`` (and the other arithmetic and bitwise operators), ``parseInt(…)``,
+    ``Number(…)``, ``Math.min(…)``, ``.length``, a ternary of two such, or a ``const`` of an
+    enclosing block or the module bound to one (``const MAX_LIMIT = 120``). ``<`` between a
+    string and such a value compares numbers, never text."""
+    node = unwrap(node, CASTS_AND_AWAIT)
+    if node.type == "number":
+        return True
+    if node.type == "unary_expression":
+        return text(node.child_by_field_name("operator")) in ("-", "+", "~")
+    if node.type == "binary_expression":
+        return text(node.child_by_field_name("operator")) in _NUMBER_RESULT_OPS
+    if node.type == "call_expression":
+        callee = text(node.child_by_field_name("function"))
+        return callee in _INT_CALLS or callee in _NUMBER_CALLS
+    if node.type == "member_expression":
+        return text(node.child_by_field_name("property")) == "length"
+    if node.type == "ternary_expression" and depth < 4:
+        return all(side is not None and _number_valued(side, depth + 1) for side in (
+            node.child_by_field_name("consequence"), node.child_by_field_name("alternative")))
+    if node.type == "identifier" and depth < 4:
+        value = _const_value(node)
+        return value is not None and _number_valued(value, depth + 1)
+    return False
+
+
+def _const_value(name: Node) -> Node | None:
+    """Return the value a ``const`` of an enclosing block or the module binds ``name`` to
+    before it, or None (also when a function between them takes a parameter of that name)."""
+    local = text(name)
+    node: Node | None = name.parent
+    while node is not None:
+        if node.type in FUNCTION_TYPES and any(
+                local in {text(n) for n in walk(param) if n.type == "identifier"}
+                for param in parameters(node)):
+            return None  # `(limit) => x < limit`: the parameter, not an outer const
+        if node.type in ("statement_block", "program"):
+            found = None
+            for start, value in _const_bindings(node).get(local, ()):
+                if start >= name.start_byte:
+                    break
+                found = value
+            if found is not None:
+                return found
+        node = node.parent
+    return None
+
+
 #: (block's id, its start and end) -> the ``const`` bindings of its own statements: name ->
 #: [(statement start, value)], in order; built once per block, not per use.
 _CONST_BINDINGS: dict[tuple[int, int, int], dict[str, list[tuple[int, Node]]]] = {}
@@ -2158,6 +2211,8 @@ class _Analysis:
             return
         if op in _NUMBER_OPS:
             found.kinds.add("number")
+            if op in ("<", ">", "<=", ">=") and other is not None and _number_valued(other):
+                return  # a string compared with a number is converted: NaN makes it false
             self.live(found, _ORDER if op in ("<", ">", "<=", ">=") else _NUMERIC)
             return
         found.kinds.add("plus" if op == "+" else "raw")

@@ -1,0 +1,49 @@
+"""input-validation: what the message says about a request value read as a number. A string
+compared with `<` to a number is converted (a numeric comparison, false for NaN), a converted
+value whose uses NaN cannot get past has a fallback, and the no-fix reason never names the same
+type twice."""
+
+from __future__ import annotations
+
+import json
+
+from nodeharden import check
+
+#: These tests are about robustness-only findings: the option that reports them.
+ROBUSTNESS = "input_validation: {robustness: true}\n"
+
+PKG = {"name": "app", "dependencies": {"express": "^4.21.0"}}
+
+
+def _messages(root) -> dict[int, str]:
+    return {f.line: f.message for f in check(root, select=["input-validation"]).findings}
+
+
+def test_comparison_with_a_number_is_numeric(project) -> None:
+    """`x <= MAX` with MAX a number (a literal, a const bound to one, `.length`, `Number(…)`)
+    converts x: no text comparison is claimed. Against a string, or a value of unknown type,
+    it stays reported."""
+    root = project({".nodeharden.yml": ROBUSTNESS,
+                    "package.json": json.dumps(PKG),
+                    "app.js": """const express = require('express');
+const MAX_LIMIT = 120;
+const LIMITS = [10, 20];
+const app = express();
+app.get('/a', (req, res) => {
+  const tooMany = req.query.n > MAX_LIMIT || req.query.m >= 5 || req.query.k < LIMITS.length;
+  res.json({ tooMany, few: req.query.f <= -1, small: req.query.s < Number(process.env.MAX) });
+});
+app.get('/b', (req, res) => {
+  res.json({ late: req.query.at > '2024', more: req.query.x > req.query.y });
+});
+app.get('/c', (req, res) => {
+  const pick = (MAX_LIMIT) => req.query.p < MAX_LIMIT;
+  res.json({ p: pick(req.app.get('max')) });
+});
+module.exports = app;
+"""})
+    messages = _messages(root)
+    assert sorted(messages) == [9, 12]
+    assert "req.query.at, req.query.x, req.query.y compared with <, >, <= or >= (a string " \
+        "compares as text)" in messages[9]
+    assert "req.query.p compared with <, >, <= or >= (a string compares as text)" in messages[12]
