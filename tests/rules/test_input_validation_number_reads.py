@@ -47,3 +47,37 @@ module.exports = app;
     assert "req.query.at, req.query.x, req.query.y compared with <, >, <= or >= (a string " \
         "compares as text)" in messages[9]
     assert "req.query.p compared with <, >, <= or >= (a string compares as text)" in messages[12]
+
+
+def test_a_converted_value_that_nan_cannot_get_past_has_a_fallback(project) -> None:
+    """`parseInt(x)` whose every read is a comparison, an explicit NaN test, `|| default`, or
+    runs only where a comparison NaN fails has passed (`if (page > 0) …`, a conversion under
+    `if (x <= MAX)`) falls through to the handler's default: no "no fallback" claim. A read
+    past a test NaN passes (`if (p < 0) return …; p * 10`) keeps it."""
+    root = project({".nodeharden.yml": ROBUSTNESS,
+                    "package.json": json.dumps(PKG),
+                    "app.js": """const express = require('express');
+const MAX = 100;
+const app = express();
+app.get('/a', (req, res) => {
+  const page = parseInt(req.query.page, 10);
+  let offset = 0;
+  if (page > 0) {
+    offset = (page - 1) * 10;
+  }
+  const n = Number(req.query.n);
+  let limit = 20;
+  if (req.query.l && req.query.l <= MAX) limit = parseInt(req.query.l, 10);
+  res.json({ offset, n: isNaN(n) ? 0 : n, big: Number(req.query.b) > 5, limit,
+             half: page > 1 && page / 2, c: Number(req.query.c) || 1 });
+});
+app.get('/d', (req, res) => {
+  const p = parseInt(req.query.p, 10);
+  if (p < 0) return res.status(400).end();
+  res.json({ skip: p * 10 });
+});
+module.exports = app;
+"""})
+    messages = _messages(root)
+    assert sorted(messages) == [16]
+    assert "req.query.p converted to a number with no fallback" in messages[16]

@@ -1325,6 +1325,124 @@ def _number_valued(node: Node, depth: int = 0) -> bool:
     return False
 
 
+#: Tests that tell NaN apart: a handler that makes one deals with a value that is no number.
+_NAN_TESTS = frozenset({"isNaN", "Number.isNaN", "isFinite", "Number.isFinite",
+                        "Number.isInteger", "Number.isSafeInteger"})
+#: Comparisons that are false for NaN whatever the other side: what they guard never sees it.
+_NAN_FALSE_OPS = frozenset({"<", ">", "<=", ">=", "==", "==="})
+_COMPARISONS = _NAN_FALSE_OPS | {"!=", "!=="}
+
+
+def _nan_handled(converted: Node, index: _ScopeIndex) -> bool:
+    """Return True when a number converted from a request value (``converted``:
+    ``parseInt(x)``, ``Number(x)``) can be NaN without harm: it is only compared (``Number(x)
+    > 5``: false for NaN), or it is a local (``const page = parseInt(x)``) whose every read is
+    a comparison, a ``|| fallback``, an explicit NaN test (``isNaN(page)``, then the handler
+    deals with it) or lies where a comparison that NaN fails holds (``if (page > 0) { offset
+    = (page - 1) * n }``, ``page > 0 ? page : 1``): the code falls through to its default."""
+    if _nan_safe_read(converted):
+        return True
+    given = code_children(converted.child_by_field_name("arguments") or converted)[:1]
+    if given and _nan_guarded(converted, text(given[0]), raw=True):
+        return True  # `if (x && x <= MAX) limit = parseInt(x, 10)`: x is a number there
+    declared = _declared_as(converted)
+    if declared is None:
+        return False
+    local = text(declared[1])
+    reads = [use for use in index.names.get(local, ()) if use != declared[1]]
+    if any(_nan_test(use) for use in reads):
+        return True
+    for use in reads:
+        if use.type != "identifier":
+            return False  # `{ page }`: handed on as it is
+        holder = use.parent
+        if holder is not None and holder.type in ("assignment_expression",
+                                                   "augmented_assignment_expression") and \
+                holder.child_by_field_name("left") == use:
+            continue  # a new value, whose reads are judged here too
+        if not (_nan_safe_read(use) or _nan_guarded(use, local)):
+            return False
+    return bool(reads)
+
+
+def _nan_safe_read(value: Node) -> bool:
+    """``value`` is an operand of a comparison, or the left of ``||``, which NaN takes."""
+    outer = value
+    while outer.parent is not None and outer.parent.type in _WRAPPERS:
+        outer = outer.parent
+    holder = outer.parent
+    if holder is None or holder.type != "binary_expression":
+        return False
+    op = text(holder.child_by_field_name("operator"))
+    return op in _COMPARISONS or (op == "||" and holder.child_by_field_name("left") == outer)
+
+
+def _nan_test(value: Node) -> bool:
+    """``value`` is the argument of ``isNaN(…)``, ``Number.isFinite(…)`` or the like."""
+    args = value.parent
+    if args is None or args.type != "arguments" or args.parent is None:
+        return False
+    return code_children(args) == [value] and \
+        text(args.parent.child_by_field_name("function")) in _NAN_TESTS
+
+
+def _nan_guarded(use: Node, local: str, raw: bool = False) -> bool:
+    """``use`` only runs where a test of ``local`` that NaN fails has passed: the consequence
+    of ``if (page > 0)``, of ``page >= 1 ? … : …``, the right of ``page > 0 && …``. ``raw``:
+    ``local`` is the request value itself, a string: only a comparison with a number converts
+    it (``req.query.limit <= MAX_LIMIT``)."""
+    node = use
+    steps = 0
+    while node.parent is not None and steps <= _MAX_UPWARD:
+        holder = node.parent
+        if holder.type in FUNCTION_TYPES:
+            return False  # a callback may run later, with any value
+        if holder.type in ("if_statement", "ternary_expression") and \
+                holder.child_by_field_name("consequence") == node and \
+                _nan_fails(holder.child_by_field_name("condition"), local, raw):
+            return True
+        if holder.type == "binary_expression" and holder.child_by_field_name("right") == node \
+                and text(holder.child_by_field_name("operator")) == "&&" and \
+                _nan_fails(holder.child_by_field_name("left"), local, raw):
+            return True
+        node = holder
+        steps += 1
+    return False
+
+
+def _nan_fails(test: Node | None, local: str, raw: bool = False, depth: int = 0) -> bool:
+    """``test`` is false when ``local`` is NaN: ``local > 0``, ``local === 1``, ``a && local <
+    9``, ``!isNaN(local)``, ``Number.isInteger(local)`` (``raw``: see ``_nan_guarded``)."""
+    if test is None or depth > 8:
+        return False
+    test = unwrap(test, CASTS_AND_AWAIT)
+    if test.type == "binary_expression":
+        op = text(test.child_by_field_name("operator"))
+        left, right = test.child_by_field_name("left"), test.child_by_field_name("right")
+        if op == "&&":
+            return _nan_fails(left, local, raw, depth + 1) or \
+                _nan_fails(right, local, raw, depth + 1)
+        if left is None or right is None or op not in _NAN_FALSE_OPS:
+            return False
+        if raw:
+            return op in ("<", ">", "<=", ">=") and any(
+                text(unwrap(side, CASTS_AND_AWAIT)) == local and _number_valued(other)
+                for side, other in ((left, right), (right, left)))
+        return any(unwrap(side, CASTS_AND_AWAIT).type == "identifier" and text(side) == local
+                   for side in (left, right))
+    if raw:
+        return False
+    if test.type == "unary_expression" and text(test.child_by_field_name("operator")) == "!":
+        inner = unwrap(test.child_by_field_name("argument"), CASTS_AND_AWAIT)
+        return inner is not None and inner.type == "call_expression" and \
+            text(inner.child_by_field_name("function")) in ("isNaN", "Number.isNaN") and \
+            text(inner.child_by_field_name("arguments")) == f"({local})"
+    if test.type == "call_expression":
+        return text(test.child_by_field_name("function")) in _NAN_TESTS - {
+            "isNaN", "Number.isNaN"} and text(test.child_by_field_name("arguments")) == f"({local})"
+    return False
+
+
 def _const_value(name: Node) -> Node | None:
     """Return the value a ``const`` of an enclosing block or the module binds ``name`` to
     before it, or None (also when a function between them takes a parameter of that name)."""
@@ -2274,6 +2392,8 @@ class _Analysis:
                         return
                 if self._project_call(holder):
                     return  # a function of the project this analysis cannot follow
+            if _nan_handled(outer, self.index(scope)):
+                return  # `const page = parseInt(x); if (page > 0) offset = page - 1;`
             self.live(found, _CONVERTED)
             return
         if callee == "Boolean":
