@@ -81,3 +81,32 @@ module.exports = app;
     messages = _messages(root)
     assert sorted(messages) == [16]
     assert "req.query.p converted to a number with no fallback" in messages[16]
+
+
+KNEX_APP = """const express = require('express');
+const db = require('knex')({ client: '%s', connection: {} });
+const app = express();
+app.get('/items', async (req, res) => {
+  res.json(await db('items').where('kind', req.query.kind).orWhere('tag', '=', req.query.tag));
+});
+module.exports = app;
+"""
+
+
+def test_a_knex_where_value_is_bound_not_an_operator(project) -> None:
+    """knex `.where(column, value)` binds the value: no operator claim (with sqlite or pg the
+    route is no finding at all). Where the project has the mysql driver, the value reaches it,
+    and mysql writes an object as SQL text: that is what the message says."""
+    plain = project({"package.json": json.dumps(
+        {"name": "app", "dependencies": {"express": "^4.21.0", "knex": "^3.1.0",
+                                         "sqlite3": "^5.1.7"}}),
+        "app.js": KNEX_APP % "sqlite3"})
+    assert _messages(plain) == {}
+    mysql = project({"package.json": json.dumps(
+        {"name": "app", "dependencies": {"express": "^4.21.0", "knex": "^3.1.0",
+                                         "mysql": "^2.18.1"}}),
+        "app.js": KNEX_APP % "mysql"})
+    [message] = _messages(mysql).values()
+    assert "req.query.kind, req.query.tag bound by mysql as sent (it writes an object as SQL " \
+        "text)" in message
+    assert "operator" not in message

@@ -2148,6 +2148,13 @@ class _Analysis:
             if method in _ID_METHODS and index == 0:
                 return orm_key  # the sinks report a body/query value given to MongoDB as sent
             if method in _WHERE_METHODS:
+                if orm_key == "sent" and index >= 1 and self.layers is not None and \
+                        fn is not None and fn.type == "member_expression" and \
+                        self.layers.of_value(fn.child_by_field_name("object")) == \
+                        frozenset({"knex"}):
+                    # knex `.where('kind', x)` binds x as a parameter, never an operator; the
+                    # mysql driver under it writes an object as SQL text
+                    return "mysql" if self.mysql else "key"
                 return orm_key
             if method == "push" and fn is not None and fn.type == "member_expression" and \
                     getattr(fn.child_by_field_name("object"), "type", "") == "identifier":
