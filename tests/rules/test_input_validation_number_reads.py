@@ -110,3 +110,19 @@ def test_a_knex_where_value_is_bound_not_an_operator(project) -> None:
     assert "req.query.kind, req.query.tag bound by mysql as sent (it writes an object as SQL " \
         "text)" in message
     assert "operator" not in message
+
+
+def test_the_no_fix_reason_names_two_different_types(project) -> None:
+    """A value given to `parseInt()` (an integer) and used with `*` (a number) gets no chain:
+    the reason names both types, never the same one twice."""
+    root = project({".nodeharden.yml": ROBUSTNESS,
+                    "package.json": json.dumps(PKG),
+                    "app.js": """const express = require('express');
+const app = express();
+app.get('/a', (req, res) => {
+  res.json({ n: parseInt(req.query.n, 10), twice: req.query.n * 2 });
+});
+module.exports = app;
+"""})
+    [message] = _messages(root).values()
+    assert "(no automatic fix: req.query.n is used both as an integer and as a number)" in message

@@ -215,7 +215,9 @@ class Field:
 
 
 def _a(kinds: set[str]) -> str:
-    names = {"bool": "a boolean", "int": "a number", "number": "a number", "string": "a string",
+    """Name the types ``kinds`` (``parseInt()`` shows an integer, ``Number()`` or ``<`` a
+    number: distinct names, or the no-fix reason says "both as a number and as a number")."""
+    names = {"bool": "a boolean", "int": "an integer", "number": "a number", "string": "a string",
              "uuid": "a UUID",
              "array": "an array", "length": "a string or an array", "object": "an object"}
     return " and ".join(sorted({names.get(k, k) for k in kinds}))
