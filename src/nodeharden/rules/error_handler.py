@@ -3055,10 +3055,12 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
             if leak == "message" and _in_client_branch(node, scope, name, status, ctx.facts):
                 continue  # a branch taken only for client errors: their messages are answers
             guards: tuple[_DeferredGuard, ...] = ()
-            if kind == "catch" and leak == "message":
+            if kind == "catch" and leak in ("message", "error"):
+                # The whole error carries the same reason (a plain Error's JSON is `{}`, a
+                # driver's adds its code and query): the operator reads it as the message
                 admin = _admin_only_route(scope, ctx.tree.root_node, ctx.facts.imports)
                 if admin is True:
-                    continue  # an administrators-only route: the message goes to the operator
+                    continue  # an administrators-only route: the error goes to the operator
                 guards = tuple(admin) if admin else ()  # the project phase reads their bodies
             if _narrowed_to_string(node, scope, name):
                 continue  # `if (typeof err === 'string')`: a message the app threw itself
