@@ -2995,6 +2995,28 @@ def _stringified(node: Node) -> bool:
         and args is not None and args.named_child_count == 1
 
 
+#: Response methods that write their argument as it is: Node's ``res.end``/``res.write``
+#: (Express keeps them) accept only a string, a Buffer or a Uint8Array.
+_CHUNK_METHODS = frozenset({"end", "write"})
+
+
+def _refused_chunk(node: Node, sink: tuple[str, Node]) -> bool:
+    """Return True when the error ``node`` reaches the ``res.end``/``res.write`` call of
+    ``sink`` as an object (``res.end(err)``, ``res.write({ error: err })``): Node throws
+    ERR_INVALID_ARG_TYPE on anything but a string, a Buffer or a Uint8Array, and sends none
+    of it. A text built from the error (``String(err)``, ``escapeHtml(err)``) is sent."""
+    method, call = sink
+    args = call.child_by_field_name("arguments") if call.type == "call_expression" else None
+    if method not in _CHUNK_METHODS or args is None:
+        return False
+    cur = node
+    while cur.parent is not None and cur.parent != args:
+        if cur.parent.type not in ("pair", "object", "array", "parenthesized_expression"):
+            return False  # a call's result or anything else may be text
+        cur = cur.parent
+    return cur.parent == args
+
+
 def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
                 statuses: _Statuses | None = None) -> Iterator[Leak]:
     """Return the leaks of ``ctx``'s file, each node once."""
@@ -3027,6 +3049,8 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
             sink = _sink(node, scope)
             if sink is None or _guarded(node, scope):
                 continue
+            if leak == "error" and _refused_chunk(node, sink):
+                continue  # `res.end(err)` throws ERR_INVALID_ARG_TYPE: nothing is sent
             dead = _dead_without_next(node, ctx.facts)
             if dead is True:
                 continue  # `next ? next(err) : res.json(err)` in a route: Express passes next
