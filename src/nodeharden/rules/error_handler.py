@@ -1725,16 +1725,22 @@ def _module_exports_function(ctx: ProjectContext, importer: str, module: str, na
     return False
 
 
-def _is_function(root: Node, value: Node | None, depth: int = 0) -> bool:
+def _is_function(root: Node, value: Node | None) -> bool:
     """Return True when ``value`` (in the module ``root``) is visibly a function."""
+    return _function_value(root, value) is not None
+
+
+def _function_value(root: Node, value: Node | None, depth: int = 0) -> Node | None:
+    """Return the function ``value`` (in the module ``root``) visibly is: itself, or the
+    top-level function or variable's function a name stands for; None otherwise."""
     value = unwrap(value)
     if value is None or depth > 4:
-        return False
+        return None
     if value.type in _FUNCTIONS:
-        return True
+        return value
     if value.type in ("identifier", "shorthand_property_identifier"):
-        return _is_function(root, _top_value(root, text(value)), depth + 1)
-    return False
+        return _function_value(root, _top_value(root, text(value)), depth + 1)
+    return None
 
 
 def _declared_names(decl: Node) -> Iterator[tuple[str, Node | None]]:
@@ -5374,9 +5380,9 @@ class ErrorHandler(Rule):
                     continue  # `app.set('env', 'production')`: the default handler's env
                 missing_next = _three_parameter_handler(ctx, facts, app)
                 if missing_next is not None:
-                    names = ", ".join(text(param) for param in parameters(missing_next))
-                    yield ctx.finding(self.id, facts.path, missing_next.start_byte,
-                                      missing_next.end_byte, (
+                    where, fn = missing_next
+                    names = ", ".join(text(param) for param in parameters(fn))
+                    yield ctx.finding(self.id, where, fn.start_byte, fn.end_byte, (
                         f"this error handler takes three parameters (`{names}`): Express hands "
                         "errors only to functions of four, so it never sees one and errors "
                         "reach Express's default handler, which answers with the stack trace "
@@ -6091,13 +6097,14 @@ def _has_handler(ctx: ProjectContext, facts: FileFacts, app: AppFact | None = No
 
 
 def _three_parameter_handler(ctx: ProjectContext, facts: FileFacts,
-                             app: AppFact) -> Node | None:
-    """Return the function ``facts``' file registers on ``app`` (or on what is not a router
-    or another app it creates) with ``.use(…)`` that is shaped as an error handler missing its
-    ``next``: three parameters, the first named like an error and the other two the request
-    and the response (``app.use((err, req, res) => …)``). Express tells error handlers by
-    their four parameters: it calls this one for every request as ``(req, res, next)`` that
-    reaches it, never with an error."""
+                             app: AppFact) -> tuple[str, Node] | None:
+    """Return (its file, the function) ``facts``' file registers on ``app`` (or on what is
+    not a router or another app it creates) with ``.use(…)`` that is shaped as an error
+    handler missing its ``next`` (``_missing_next``): written in place (``app.use((err, req,
+    res) => …)``), declared in the file, or exported by the project module it requires or
+    imports (``app.use(require('./middleware/failure'))``, ``_imported_missing_next``).
+    Express tells error handlers by their four parameters: it calls this one for every
+    request as ``(req, res, next)`` that reaches it, never with an error."""
     others = {a.name for a in facts.apps if a.kind == "router"
               or (a.kind == "app" and a.name != app.name)}
     parsed = None
@@ -6105,6 +6112,9 @@ def _three_parameter_handler(ctx: ProjectContext, facts: FileFacts,
         if call.target in others:
             continue
         for arg in call.args:
+            imported = _imported_missing_next(ctx, facts, arg)
+            if imported is not None:
+                return imported
             if not ((arg.kind == "function" and arg.params == 3)
                     or (arg.kind == "identifier" and facts.function_params.get(arg.name) == 3)):
                 continue
@@ -6114,14 +6124,49 @@ def _three_parameter_handler(ctx: ProjectContext, facts: FileFacts,
             root = parsed[2].root_node
             fn: Node | None = root.descendant_for_byte_range(arg.start, arg.end) \
                 if arg.kind == "function" else _defined(root, arg.name)
-            if fn is None or fn.type not in FUNCTION_TYPES:
-                continue
-            params = parameters(fn)
-            if len(params) == 3 and all(param.type == "identifier" for param in params) \
-                    and _ERROR_NAME.search(text(params[0])) \
-                    and text(params[1]) in ("req", "request") \
-                    and text(params[2]) in _RESPONSE_NAMES:
-                return fn
+            if fn is not None and fn.type in FUNCTION_TYPES and _missing_next(fn):
+                return facts.path, fn
+    return None
+
+
+def _missing_next(fn: Node) -> bool:
+    """Return True when ``fn`` is shaped as an error handler without its ``next``: three
+    parameters, the first named like an error and the other two the request and the
+    response (``(err, req, res)``)."""
+    params = parameters(fn)
+    return len(params) == 3 and all(param.type == "identifier" for param in params) \
+        and bool(_ERROR_NAME.search(text(params[0]))) \
+        and text(params[1]) in ("req", "request") and text(params[2]) in _RESPONSE_NAMES
+
+
+def _imported_missing_next(ctx: ProjectContext, facts: FileFacts,
+                           arg: ArgFact) -> tuple[str, Node] | None:
+    """Return (the project file, the function) when ``use`` argument ``arg`` is a function
+    another project file exports and it is shaped as an error handler without its ``next``
+    (``_missing_next``): ``app.use(require('./middleware/failure'))``, or a name the file
+    imports and does not declare (``const { onFailure } = require('./failure')``, ``import
+    onFailure from './failure'``). A module that creates an app or a router exports that
+    instead; an export that is not visibly a function is none."""
+    found: tuple[str, str] | None = None
+    if arg.kind == "call" and arg.name == "require":
+        code = (ctx.read(facts.path) or b"")[arg.start:arg.end].decode("utf-8", "replace")
+        match = _REQUIRE_ARG.match(code)
+        found = (match.group(1), "default") if match else None
+    elif arg.kind == "identifier" and arg.name not in facts.function_params:
+        found = next(((imp.module, exported) for imp in facts.imports
+                      for exported, local in (("default", imp.default), *imp.named.items())
+                      if local == arg.name), None)
+    rel = _resolve(ctx, facts.path, found[0]) if found is not None else None
+    target = ctx.facts.get(rel) if rel is not None else None
+    parsed = _source_of(ctx, rel) if rel is not None and target is not None \
+        and not target.apps else None
+    if found is None or rel is None or parsed is None:
+        return None
+    root = parsed[2].root_node
+    for value in _export_values(root, found[1]) or []:
+        fn = _function_value(root, value)
+        if fn is not None and _missing_next(fn):
+            return rel, fn
     return None
 
 
@@ -6130,6 +6175,8 @@ def _registers_handler(ctx: ProjectContext, facts: FileFacts, args: list[ArgFact
     for arg in args:
         if _delegating_handler(ctx, facts, arg) is not None:
             continue  # it hands the errors it does not answer to Express's default handler
+        if _imported_missing_next(ctx, facts, arg) is not None:
+            continue  # `(err, req, res)` in its module: Express never hands it an error
         if arg.kind == "function" and arg.params == 4:
             return True
         if arg.kind == "identifier":
