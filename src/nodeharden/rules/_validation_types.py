@@ -1274,26 +1274,16 @@ def list_may_change(root: Node, local: str) -> bool:
 
 
 def _const_list(name: Node, body: Node) -> Node | None:
-    """Return the array a ``const`` of an enclosing block or the module binds ``name`` to,
-    when nothing of the file may change it (``list_may_change``)."""
+    """Return the array a ``const`` of an enclosing block or the module binds ``name`` to
+    (``_const_value``: not one a function's parameter of that name hides), when nothing of
+    the file may change it (``list_may_change``)."""
     root = body
     while root.parent is not None:
         root = root.parent
-    local = text(name)
-    if list_may_change(root, local):
+    if list_may_change(root, text(name)):
         return None
-    node: Node | None = name.parent
-    while node is not None:
-        if node.type in ("statement_block", "program"):
-            found = None
-            for start, value in _const_bindings(node).get(local, ()):
-                if start >= name.start_byte:
-                    break
-                found = value
-            if found is not None:
-                return unwrap(found)
-        node = node.parent
-    return None
+    found = _const_value(name)
+    return unwrap(found) if found is not None else None
 
 
 #: Operators whose result is a number (or a BigInt), whatever their operands.
