@@ -663,12 +663,10 @@ def find_package_manager(root: Path, package_json: dict[str, Any] | None
                                    if package_json else "")
     if (root / "pnpm-workspace.yaml").is_file():
         return PackageManagerFacts("pnpm", "pnpm-lock.yaml", "", "pnpm-workspace.yaml")
-    for depth, folder in enumerate(folders_up_to_top(root)[1:], start=1):
+    above = _workspace_above(root)
+    if above is not None:
+        depth, folder, manifest = above
         up = "/".join([".."] * depth)
-        manifest = _read_json_object(folder / "package.json")
-        globs = _workspace_globs(folder, manifest)
-        if globs is None or not _member_of(globs, root.relative_to(folder).as_posix()):
-            continue
         for lockfile, manager in MANAGER_LOCKFILES:
             if (folder / lockfile).is_file():
                 return PackageManagerFacts(manager, f"{up}/{lockfile}", up, f"{up}/{lockfile}")
@@ -690,15 +688,25 @@ def workspace_declared(folder: Path) -> dict[str, dict[str, str]]:
     package.json ``workspaces``, up to the top of the git work tree), ``{}`` when there is
     none. An install there puts those packages in its node_modules, which Node's resolution
     reaches from every package below: the package can ``require`` them undeclared."""
-    for parent in folders_up_to_top(folder)[1:]:
+    above = _workspace_above(folder)
+    if above is None:
+        return {}
+    manifest = above[2] or {}
+    return {block: {name: spec for name, spec in declared.items() if isinstance(spec, str)}
+            for block in ("dependencies", "devDependencies")
+            if isinstance(declared := manifest.get(block), dict)}
+
+
+def _workspace_above(folder: Path) -> tuple[int, Path, dict[str, Any] | None] | None:
+    """Return the nearest workspace root above ``folder`` (up to the top of its git work tree)
+    whose pnpm-workspace.yaml or package.json ``workspaces`` lists it as a package: how many
+    folders up, the folder, and its package.json object (None when missing or invalid)."""
+    for depth, parent in enumerate(folders_up_to_top(folder)[1:], start=1):
         manifest = _read_json_object(parent / "package.json")
         globs = _workspace_globs(parent, manifest)
-        if globs is None or not _member_of(globs, folder.relative_to(parent).as_posix()):
-            continue
-        return {block: {name: spec for name, spec in declared.items() if isinstance(spec, str)}
-                for block in ("dependencies", "devDependencies")
-                if isinstance(declared := (manifest or {}).get(block), dict)}
-    return {}
+        if globs is not None and _member_of(globs, folder.relative_to(parent).as_posix()):
+            return depth, parent, manifest
+    return None
 
 
 def yarn_lockfile_major(lock: bytes) -> int | None:
