@@ -61,6 +61,28 @@ _TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "__mocks_
 _EXAMPLE_DIRS = frozenset({"example", "examples", "demo", "demos", "sample", "samples"})
 _FIXTURE_DIRS = frozenset({"fixture", "fixtures", "__fixtures__", "testdata", "test-data",
                            "mocks", "seed-data"})
+#: Words of a folder name (split at ``_``, ``-``, ``.`` and camelCase humps) that make it a
+#: test folder: ``integration_tests``, ``e2e-tests``, ``testUtils``, ``mockApis``,
+#: ``test_helpers``; and names written as one word for test support code. Whole words only:
+#: ``testimonials`` and ``mockups`` are app folders.
+_TEST_DIR_WORDS = frozenset({"test", "tests", "testing", "e2e", "mock", "mocks"})
+_TEST_DIR_COMPOUNDS = frozenset({"testutils", "testutil", "testhelpers", "testhelper",
+                                 "testlib", "testsupport"})
+_WORD_RE = lazy_pattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
+
+
+def _is_test_dir(folder: str) -> bool:
+    """Return True when a folder's name says it holds tests or their support code."""
+    lower = folder.lower()
+    if lower in _TEST_DIRS or lower in _TEST_DIR_COMPOUNDS:
+        return True
+    if lower in _FIXTURE_DIRS:
+        return False  # ``mocks/``: data for tests, reported as fixtures
+    if not any(word in lower for word in ("test", "e2e", "mock")):
+        return False  # the cheap test first: most folders name none of the words
+    return any(word.lower() in _TEST_DIR_WORDS for word in _WORD_RE.findall(folder))
+
+
 #: ... and database migrations, which the migration tool runs once per database: they handle
 #: no request, and an edit to one that already ran changes nothing but history.
 _SCRIPT_DIRS = frozenset({"scripts", "benchmark", "benchmarks", "bench", ".husky",
@@ -104,7 +126,7 @@ def role_from_path(rel: str) -> RoleOf:
     name = parts[-1]
     for folder in parts[:-1]:
         lower = folder.lower()
-        if lower in _TEST_DIRS:
+        if _is_test_dir(folder):
             return RoleOf("test", f"under {folder}/")
         if lower in _FIXTURE_DIRS:
             return RoleOf("fixture", f"under {folder}/")
@@ -567,8 +589,7 @@ def dockerfile_role(rel: str, text: str) -> RoleOf:
     """
     if rel.startswith(".devcontainer/") or "/.devcontainer/" in rel:
         return RoleOf("dev", "development container")
-    test_dir = next((folder for folder in rel.split("/")[:-1] if folder.lower() in _TEST_DIRS),
-                    None)
+    test_dir = next((folder for folder in rel.split("/")[:-1] if _is_test_dir(folder)), None)
     if test_dir is not None:
         return RoleOf("test", f"under {test_dir}/")
     name = rel.rsplit("/", 1)[-1]

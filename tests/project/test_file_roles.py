@@ -170,6 +170,16 @@ def test_a_nested_package_described_as_an_example_is_left_out(project) -> None:
     ("demo/index.js", "example"),
     ("test-data/x.js", "fixture"),
     ("src/contest/entry.js", "app"),  # a folder name that only contains "test"
+    # Folders whose name has the word: test support code (tokens, mock APIs) lives there.
+    ("integration_tests/mockApis/auth.ts", "test"),
+    ("server/testutils/createUserToken.ts", "test"),
+    ("src/testUtils/db.js", "test"),
+    ("e2e-tests/login.js", "test"),
+    ("src/api-mocks/handlers.js", "test"),
+    ("mocks/users.js", "fixture"),
+    ("src/testimonials/index.js", "app"),  # the letters, not the word
+    ("src/mockups/index.js", "app"),
+    ("src/latest/index.js", "app"),
     ("__fixtures__/a.js", "fixture"),
     ("Gruntfile.js", "script"),
     ("rollup.config.mjs", "script"),
