@@ -476,8 +476,44 @@ def _prettier_settings(name: str, text: str) -> dict[str, Scalar] | None:
                     return None
     if not isinstance(data, dict):
         return None  # a shared config's name, or not a mapping
-    return {key: value for key, value in data.items()
-            if isinstance(key, str) and isinstance(value, str | int | float | bool)}
+    return _with_overrides(data)
+
+
+def _with_overrides(data: dict[Any, Any]) -> dict[str, Scalar]:
+    """Return the literal top-level settings of prettier config ``data``, with the options of
+    its ``overrides`` that apply to JavaScript and TypeScript files by their extension alone
+    (``"files": "*.{js,ts}"``, ``"**/*.ts"``) on top, later entries winning as in prettier.
+    Entries for some folders or files only are not read: the style is the project's, not a
+    file's."""
+    settings = {key: value for key, value in data.items()
+                if isinstance(key, str) and isinstance(value, str | int | float | bool)}
+    overrides = data.get("overrides")
+    for entry in overrides if isinstance(overrides, list) else ():
+        if not isinstance(entry, dict) or entry.get("excludeFiles"):
+            continue
+        files, options = entry.get("files"), entry.get("options")
+        patterns = [files] if isinstance(files, str) else files
+        if not isinstance(patterns, list) or not isinstance(options, dict) or not any(
+                isinstance(p, str) and _names_scripts(p) for p in patterns):
+            continue
+        settings.update((key, value) for key, value in options.items()
+                        if isinstance(key, str) and isinstance(value, str | int | float | bool))
+    return settings
+
+
+#: A file pattern that names files by extension only: ``*.js``, ``*.{js,jsx,ts,tsx}``.
+_EXTENSION_GLOB_RE = lazy_pattern(r"\*\.(?:\{([\w,]+)\}|(\w+))")
+_SCRIPT_EXTENSIONS = frozenset({"js", "cjs", "mjs", "jsx", "ts", "cts", "mts", "tsx"})
+
+
+def _names_scripts(pattern: str) -> bool:
+    """Return True when a prettier ``overrides`` pattern takes every file of a JavaScript or
+    TypeScript extension, wherever it is (no folder in the pattern)."""
+    if pattern.startswith("**/"):
+        pattern = pattern[3:]
+    found = _EXTENSION_GLOB_RE.fullmatch(pattern)
+    return found is not None and any(
+        extension in _SCRIPT_EXTENSIONS for extension in (found[1] or found[2]).split(","))
 
 
 #: The plugins whose rules of the same name take the core formatting rules' options
@@ -779,9 +815,7 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
         if "prettier" in folder_data:
             prettier_source = label(folder, "package.json prettier")
             value = folder_data["prettier"]
-            settings = {k: v for k, v in value.items()
-                        if isinstance(v, str | int | float | bool)} \
-                if isinstance(value, dict) else None
+            settings = _with_overrides(value) if isinstance(value, dict) else None
             break
         for name in _PRETTIER_FILES:
             text = read_in(folder, name)

@@ -55,6 +55,29 @@ def test_prettier_config_decides_over_the_files_own_habits(tmp_path: Path) -> No
     assert rules.prettier and (".prettierrc", "quote") in rules.sources
 
 
+@pytest.mark.parametrize("files", ["*.{js,jsx,ts,tsx,cjs,mdx}", "**/*.ts", ["*.md", "*.js"]])
+def test_prettier_overrides_for_script_files_decide(tmp_path: Path, files: object) -> None:
+    # Options set only in `overrides` for every .js/.ts file are what prettier formats them
+    # with; its defaults (double quotes, semicolons) would fail the project's format check.
+    config = {"printWidth": 100, "overrides": [
+        {"files": files, "options": {"semi": False, "singleQuote": True}},
+        {"files": "*.md", "options": {"proseWrap": "preserve", "semi": True}}]}
+    write_tree(tmp_path, {".prettierrc": json.dumps(config)})
+    rules = read_style_rules(tmp_path, None)
+    assert (rules.quote, rules.semicolons, rules.width) == ("'", False, 100)
+    in_package = read_style_rules(tmp_path / "pkg", {"prettier": config})
+    assert (in_package.quote, in_package.semicolons) == ("'", False)
+
+
+@pytest.mark.parametrize("files", ["src/legacy/*.js", "*.md", "*.json"])
+def test_prettier_overrides_for_some_files_only_do_not_style_new_code(tmp_path: Path,
+                                                                      files: str) -> None:
+    config = {"overrides": [{"files": files, "options": {"semi": False, "singleQuote": True}}]}
+    write_tree(tmp_path, {".prettierrc": json.dumps(config)})
+    rules = read_style_rules(tmp_path, None)
+    assert (rules.quote, rules.semicolons) == ('"', True)
+
+
 def test_prettier_defaults_apply_to_what_its_config_leaves_out(tmp_path: Path) -> None:
     rules = read_style_rules(tmp_path, {"prettier": {"tabWidth": 4}})
     assert (rules.quote, rules.semicolons, rules.indent) == ('"', True, "    ")
