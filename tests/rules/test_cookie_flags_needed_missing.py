@@ -55,3 +55,16 @@ def test_another_missing_flag_keeps_the_finding(project) -> None:
 
 def test_a_cookie_no_page_reads_is_asked_for_httponly(project) -> None:
     assert "`httpOnly`" in _found(project)[12]
+
+
+def test_a_page_reading_the_cookie_through_a_constant_counts(project) -> None:
+    # js-cookie called with the name held in a constant of the same file, as front ends keep
+    # their cookie names (`const SIGN_IN_TOKEN_COOKIE = 'login_token'`).
+    client = ("import Cookies from 'js-cookie';\n"
+              "export const SIGN_IN_TOKEN_COOKIE: string = 'overlayKey';\n"
+              "export const token = () => Cookies.get(SIGN_IN_TOKEN_COOKIE);\n")
+    root = project({"package.json": PACKAGE_JSON, "src/server.js": SERVER,
+                    "src/client/session.ts": client})
+    found = {f.line: f.message for f in check(root, select=["cookie-flags"]).findings}
+    assert 4 not in found  # overlayKey lacks only HttpOnly, which the page needs off
+    assert "`httpOnly`" in found[12]  # sessionKey: no page reads it

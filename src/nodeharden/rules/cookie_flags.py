@@ -78,6 +78,11 @@ _MAX_SCAN_BYTES = 2_000_000
 _LIBRARY_CALL_RE = lazy_pattern(
     rb"(?:\b\w*[cC]ookie\w*\s*\??\.\s*(?:get|set|remove|delete|check|getObject|put|putObject|"
     rb"getJSON|erase)|\$\.cookie)\s*\(\s*['\"`]([^'\"`\n]{1,200})['\"`]")
+#: ... and the same calls with a name held in a constant (``Cookies.get(TOKEN_COOKIE)``), read
+#: from the file's ``const TOKEN_COOKIE = 'login_token'``.
+_LIBRARY_CALL_NAME_RE = lazy_pattern(
+    rb"(?:\b\w*[cC]ookie\w*\s*\??\.\s*(?:get|set|remove|delete|check|getObject|put|putObject|"
+    rb"getJSON|erase)|\$\.cookie)\s*\(\s*([A-Za-z_$][\w$]{0,100})\s*[,)]")
 _USE_COOKIES_RE = lazy_pattern(rb"\buseCookies\s*(?:<[^>]{0,200}>)?\s*\(\s*\[([^\]]{0,500})\]")
 _XSRF_NAME_RE = lazy_pattern(
     rb"\b(?:xsrfCookieName|cookieName)\s*:\s*['\"`]([^'\"`\n]{1,200})['\"`]")
@@ -139,6 +144,10 @@ class ClientCookies:
         if not server:
             for match in _LIBRARY_CALL_RE.finditer(data):
                 self.named.setdefault(match.group(1).decode("utf-8", "replace"), rel)
+            for match in _LIBRARY_CALL_NAME_RE.finditer(data):
+                value = _constant_string(data, match.group(1))
+                if value is not None:
+                    self.named.setdefault(value.decode("utf-8", "replace"), rel)
         for match in _USE_COOKIES_RE.finditer(data):
             for quoted in _QUOTED_RE.finditer(match.group(1)):
                 self.named.setdefault(quoted.group(1).decode("utf-8", "replace"), rel)
@@ -150,6 +159,14 @@ class ClientCookies:
             self.xsrf_client = rel
         if self.per_request_secure is None and _PER_REQUEST_SECURE_RE.search(data):
             self.per_request_secure = rel
+
+
+def _constant_string(data: bytes, name: bytes) -> bytes | None:
+    """Return the string a file declares constant ``name`` as (``const NAME = 'value'``, also
+    exported or typed), or None when it declares no such string."""
+    found = re.search(rb"\b(?:const|let|var)\s+" + re.escape(name)
+                      + rb"\s*(?::\s*[\w.]+\s*)?=\s*['\"`]([^'\"`\n$]{1,200})['\"`]", data)
+    return found.group(1) if found else None
 
 
 _CLIENT_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], ClientCookies]] = {}
