@@ -101,6 +101,14 @@ CREDITED = {
     "grype command": dict(workflow=_with_step("      - run: grype dir:. --fail-on high\n")),
     "grype through a script": dict(workflow=_with_step("      - run: npm run scan\n"),
                                    scripts={"scan": "grype . -o table"}),
+    # The dependency tree sent to GitHub's dependency graph (for a lockfile it cannot read,
+    # such as npm-shrinkwrap.json): Dependabot alerts on it.
+    "dependency graph submission workflow": dict(extra={".github/workflows/graph.yml": (
+        "on:\n  push:\n    branches: [main]\njobs:\n  graph:\n"
+        "    runs-on: ubuntu-latest\n    permissions:\n      contents: write\n    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - uses: advanced-security/spdx-dependency-submission-action@v0.1.1\n"
+        "        with:\n          filePath: sbom/\n")}),
 }
 
 
@@ -134,6 +142,8 @@ NOT_CREDITED = {
     "grype action on an image": dict(workflow=_with_step(
         "      - uses: anchore/scan-action@v6\n        with:\n          image: 'redis:7'\n")),
     "grype of an image": dict(workflow=_with_step("      - run: grype redis:7\n")),
+    "dependency submission only in a comment": dict(workflow=_with_step(
+        "      - run: npm run build  # uses: x/dependency-submission-action later\n")),
 }
 
 

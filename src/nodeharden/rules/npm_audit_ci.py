@@ -1271,6 +1271,14 @@ def snyk_config(ctx: ProjectContext, up: str = "", text: str | None = None) -> s
     return None
 
 
+#: A workflow step that submits the project's dependencies to GitHub's dependency graph
+#: (``advanced-security/spdx-dependency-submission-action``,
+#: ``…/component-detection-dependency-submission-action``), which Dependabot's alerts read.
+_SUBMISSION_RE = lazy_pattern(
+    r"""(?m)^\s*(?:-\s*)?uses:\s*['"]?[\w.-]+/[\w./-]*dependency-submission[\w.-]*"""
+    r"""(?:@[^\s'"]*)?['"]?\s*(?:#.*)?$""")
+
+
 def dependency_bot(ctx: ProjectContext, up: str = "") -> str | None:
     """Return the config of a bot or service that watches the project's npm dependencies
     for known vulnerabilities and brings their fixes as pull requests (Dependabot with
@@ -1670,6 +1678,7 @@ class NpmAuditCi(Rule):
             scripts |= audit_scripts((ctx.read(up + "package.json") or b"").decode(
                 "utf-8", "replace") or None)
         seen_ci = unread = False
+        submits = None
         for rel, kind in candidates:
             source = ctx.read(rel)
             if source is None:
@@ -1678,6 +1687,8 @@ class NpmAuditCi(Rule):
             text = source.decode("utf-8", "replace")
             if _SUPPRESS in text:
                 return
+            if kind == "workflow" and submits is None and _SUBMISSION_RE.search(text):
+                submits = rel
             data = _load(text)
             if data is None:
                 unread = True
@@ -1692,6 +1703,12 @@ class NpmAuditCi(Rule):
         if dependency_bot(ctx) is not None or (up is not None and dependency_bot(ctx, up)):
             # A bot that updates the npm dependencies already brings the fixes for known
             # vulnerabilities as pull requests (judged so by reviewers of held-out apps).
+            return
+        if submits is not None:
+            # A workflow that sends the dependency tree to GitHub's dependency graph (an SBOM
+            # through a dependency-submission action, for a lockfile the graph cannot read
+            # itself) is there for Dependabot's alerts on it: the project watches its
+            # dependencies that way.
             return
         old = None if pm.name != "npm" or pm.rush or unread \
             else _old_node(editable + others, pm.install)
