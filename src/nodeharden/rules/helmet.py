@@ -101,6 +101,9 @@ _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments . (objec
 CORE_HEADERS = {"csp": "Content-Security-Policy", "xframe": "X-Frame-Options",
                 "hsts": "Strict-Transport-Security", "nosniff": "X-Content-Type-Options",
                 "referrerPolicy": "Referrer-Policy"}
+#: The core headers whose absence alone makes the finding a note: transport and referrer
+#: policy, not protections of the page's content.
+_TRANSPORT_ONLY = frozenset({"hsts", "referrerPolicy"})
 _LUSCA_OPTION_RE = lazy_pattern(rb"\b(" + b"|".join(k.encode() for k in CORE_HEADERS) + rb")\s*:")
 
 
@@ -3318,7 +3321,13 @@ class Helmet(Rule):
                     )
                 said = message if powered_by_off or (facts.path, app.start) in loop_apps \
                     else message + sent
-                yield ctx.finding(self.id, facts.path, app.start, app.end, said, fix)
+                found = ctx.finding(self.id, facts.path, app.start, app.end, said, fix)
+                if _TRANSPORT_ONLY >= {k for k in CORE_HEADERS if k not in present}:
+                    # Content-Security-Policy, X-Frame-Options and nosniff are set: what is
+                    # left is HSTS, which the TLS proxy in front often sends, and a referrer
+                    # policy stricter than browsers' own default: a note, not an error.
+                    found = replace(found, severity="note")
+                yield found
 
 
 RULE = Helmet()
