@@ -35,7 +35,8 @@ def _compose_files(ctx: ProjectContext, folder: str) -> list[str]:
 def compose_data(ctx: ProjectContext, rel: str) -> Any:
     """Return a compose file's parsed YAML (None when unreadable or not YAML), parsed once per
     content for all the Dockerfile rules of a run: they ask for the same files, several times
-    per Dockerfile. The parse is kept in ``ctx.extra`` by path and bytes; callers only read it."""
+    per Dockerfile. The parse is kept in ``ctx.extra`` by path and bytes; callers only read it.
+    (The Dockerfile rules read a GitHub Action's ``action.yml`` through it too.)"""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nodeharden._model import TextEdit
-from nodeharden._project import is_dockerfile_name
+from nodeharden._project import folders_up_to_top, is_dockerfile_name
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import parse_dockerfile, says_generated
 from nodeharden.rules._compose import (
@@ -277,34 +278,43 @@ def built_images(ctx: ProjectContext, dockerfile_rel: str) -> list[tuple[str, st
             for match in _BUILD_RE.finditer(line):
                 end = _COMMAND_END_RE.search(line, match.end())
                 words = split_words(line[match.end():end.start() if end else len(line)])
-                file, tags, positionals = None, [], []
-                index = 0
-                while index < len(words):
-                    word = words[index].strip("\"',")
-                    value = words[index + 1].strip("\"',") if index + 1 < len(words) else ""
-                    if word in ("-f", "--file", "-t", "--tag"):
-                        if word in ("-f", "--file"):
-                            file = value
-                        else:
-                            tags.append(value)
-                        index += 2
-                        continue
-                    if word.startswith(("--file=", "--tag=")):
-                        key, _, val = word.partition("=")
-                        if key == "--file":
-                            file = val
-                        else:
-                            tags.append(val)
-                    elif not word.startswith("-"):
-                        positionals.append(word)
-                    index += 1
-                context = positionals[-1] if positionals else "."
+                file, tags, context = build_arguments(words)
                 names = [file] if file else [posixpath.join(context, "Dockerfile")]
                 candidates = {posixpath.normpath(posixpath.join(base, name))
                               for name in names for base in dict.fromkeys([here, ""])}
                 if target in candidates:
                     images += [image_key(tag) for tag in tags if tag]
     return list(dict.fromkeys(images))
+
+
+def build_arguments(words: list[str]) -> tuple[str | None, list[str], str]:
+    """Return (``-f`` Dockerfile or None, ``-t`` tags, build context) of a build command's
+    words after ``docker build`` (the context is the last positional word, ``.`` without
+    one)."""
+    file: str | None = None
+    tags: list[str] = []
+    positionals: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index].strip("\"',")
+        value = words[index + 1].strip("\"',") if index + 1 < len(words) else ""
+        if word in ("-f", "--file", "-t", "--tag"):
+            if word in ("-f", "--file"):
+                file = value
+            else:
+                tags.append(value)
+            index += 2
+            continue
+        if word.startswith(("--file=", "--tag=")):
+            key, _, val = word.partition("=")
+            if key == "--file":
+                file = val
+            else:
+                tags.append(val)
+        elif not word.startswith("-"):
+            positionals.append(word)
+        index += 1
+    return file, tags, positionals[-1] if positionals else "."
 
 
 def _command_lines(rel: str, content: str) -> list[str]:
@@ -425,3 +435,112 @@ def project_base(ctx: ProjectContext, dockerfile_rel: str, ref: str
             stages = parse_stages(text)
             return (rel, text, stages) if stages else None
     return None
+
+
+# --- A GitHub Action's image ----------------------------------------------------------------
+
+#: The names of a GitHub Action's metadata file.
+_ACTION_FILES = ("action.yml", "action.yaml")
+#: How a step names the action's own folder: the ``${{ github.action_path }}`` expression, or
+#: the runner's ``GITHUB_ACTION_PATH`` variable.
+_ACTION_PATH_RE = lazy_pattern(r"\$\{\{\s*github\.action_path\s*\}\}|\$\{GITHUB_ACTION_PATH\}"
+                               r"|\$GITHUB_ACTION_PATH\b")
+#: What a step's text says in place of the action's folder, once its names are put in.
+_HERE = "@action_path@"
+#: A shell assignment (``export ACTION_DIR=…``), with the name and the value.
+_ASSIGNMENT_RE = lazy_pattern(r"^(?:export\s+)?([A-Za-z_]\w*)=(\S*)$")
+
+
+def action_image(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
+    """Return the GitHub Action metadata file (``action.yml``) whose action runs the image this
+    Dockerfile builds, with how, or None. The file is looked for in the Dockerfile's folder and
+    every folder above it up to the top of the repository. The action is a Docker action
+    (``runs.using: docker``) whose ``image`` is this Dockerfile's path (from the action's
+    folder), or a composite action with a step that builds this Dockerfile from the action's
+    folder: ``docker build -t img .`` after ``cd ${{ github.action_path }}`` (or a variable the
+    step's ``env`` or script sets to it, or a ``working-directory`` there), or ``docker build
+    -f "$GITHUB_ACTION_PATH/docker/Dockerfile" …``. A build from the workspace (the default
+    folder of a step) builds the caller's repository, not the action's image."""
+    target = posixpath.normpath(dockerfile_rel)
+    folders: list[str] = []
+    folder = posixpath.dirname(target)
+    while True:
+        folders.append(folder)
+        if not folder:
+            break
+        folder = posixpath.dirname(folder)
+    root = Path(ctx.info.root).resolve()
+    for up in range(1, len(folders_up_to_top(root))):
+        folders.append("/".join([".."] * up))
+    for folder in folders:
+        if folder.startswith(".."):  # above the root: the root's own folders lead down to it
+            up = folder.count("..")
+            seen = posixpath.join(*root.parts[len(root.parts) - up:], target)
+        else:
+            seen = posixpath.relpath(target, folder or ".")
+        for name in _ACTION_FILES:
+            rel = posixpath.join(folder, name) if folder else name
+            data = compose_data(ctx, rel)
+            runs = data.get("runs") if isinstance(data, dict) else None
+            if not isinstance(runs, dict):
+                continue
+            using = str(runs.get("using", "")).lower()
+            image = runs.get("image")
+            if using == "docker" and isinstance(image, str) and \
+                    not image.startswith("docker://") and posixpath.normpath(image) == seen:
+                return f"{rel} (a Docker action whose `image` is `{image}`)"
+            steps = runs.get("steps") if using == "composite" else None
+            for step in steps if isinstance(steps, list) else []:
+                if isinstance(step, dict) and isinstance(step.get("run"), str) and \
+                        _step_builds(step, seen):
+                    return f"{rel} (a composite action whose step builds it with `docker build`)"
+    return None
+
+
+def _step_builds(step: dict[str, Any], dockerfile: str) -> bool:
+    """Return True when a composite action's ``run`` step builds ``dockerfile`` (a path from
+    the action's folder), following the step's ``working-directory``, its ``cd`` commands and
+    the names it gives the action's folder (``env: {ACTION_DIR: ${{ github.action_path }}}``,
+    ``ACTION_DIR=$GITHUB_ACTION_PATH``), in the order the script runs them."""
+    names: dict[str, str] = {}
+    env = step.get("env")
+    for name, value in env.items() if isinstance(env, dict) else ():
+        value = _ACTION_PATH_RE.sub(_HERE, str(value)).strip()
+        if value.startswith(_HERE):
+            names[str(name)] = value
+    folder = _action_folder(_ACTION_PATH_RE.sub(_HERE, str(step.get("working-directory", ""))),
+                            None)
+    for _, line in logical_lines(step["run"]):
+        for command in _COMMAND_END_RE.split(_ACTION_PATH_RE.sub(_HERE, line)):
+            for name, value in names.items():
+                command = re.sub(r"\$(?:" + re.escape(name) + r"\b|\{" + re.escape(name)
+                                 + r"\})", lambda _, value=value: value, command)
+            words = split_words(command.strip().lstrip("({ "))
+            if not words:
+                continue
+            assignment = _ASSIGNMENT_RE.match(" ".join(words))
+            if assignment is not None and assignment.group(2).startswith(_HERE):
+                names[assignment.group(1)] = assignment.group(2)
+            elif words[0] in ("cd", "pushd"):
+                folder = _action_folder(words[1], folder) if len(words) > 1 else None
+            build = _BUILD_RE.search(command)
+            if build is None:
+                continue
+            file, _, context = build_arguments(split_words(command[build.end():]))
+            built = _action_folder(file, folder) if file else \
+                _action_folder(posixpath.join(context, "Dockerfile"), folder)
+            if built == dockerfile:
+                return True
+    return False
+
+
+def _action_folder(path: str, current: str | None) -> str | None:
+    """Return ``path`` as a path from the action's folder (``.`` for the folder itself), or
+    None when it is elsewhere or not known: a path from the action's folder (``_HERE/docker``),
+    or a relative one when the step is in the action's folder ``current`` (a path from it)."""
+    if path.startswith(_HERE):
+        rest = path[len(_HERE):]
+        return posixpath.normpath(rest.lstrip("/") or ".") if rest[:1] in ("", "/") else None
+    if current is None or not path or path.startswith(("/", "~", "-")) or "$" in path:
+        return None
+    return posixpath.normpath(posixpath.join(current, path))

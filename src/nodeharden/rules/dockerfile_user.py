@@ -20,6 +20,7 @@ from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._compose import _compose_files, compose_data, compose_services
 from nodeharden.rules._dockerfile import (
     Stage,
+    action_image,
     ancestry,
     base_image,
     base_image_of,
@@ -1415,6 +1416,14 @@ class DockerfileUser(Rule):
             source = ctx.read(file.rel)
             if source is None or development_image(ctx, file.rel):
                 continue  # a development container: the source comes from the host
+            if action_image(ctx, file.rel) is not None:
+                # A GitHub Action's image: GitHub documents that a Docker action must run as
+                # the default user, root (it mounts the workspace and the runner's files,
+                # owned by the runner, and the action writes there), and a composite action
+                # that `docker run`s its image binds the runner's folders the same way. A
+                # USER line breaks the action and lowers nothing: the job that runs it holds
+                # the runner's Docker daemon (root on the runner) and, on hosted runners, sudo.
+                continue
             stages = parse_stages(source.decode("utf-8", "replace"))
             if not stages:
                 continue
