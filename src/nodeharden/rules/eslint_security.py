@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
@@ -24,6 +24,7 @@ from nodeharden._parse import (
     code_children,
     object_properties,
     parse,
+    required_module,
     string_value,
     text,
     unwrap,
@@ -32,9 +33,9 @@ from nodeharden._parse import (
 from nodeharden._project import JS_SUFFIXES, folders_up_to_top
 from nodeharden._regex import lazy_pattern
 from nodeharden._runtime import lowest_in_range
-from nodeharden._style import Style, detect_style, module_kind_for
+from nodeharden._style import ModuleKind, Style, detect_style, module_kind_for
 from nodeharden._textedit import line_ending
-from nodeharden.rules._base import ProjectContext, Rule
+from nodeharden.rules._base import ProjectContext, Rule, import_package
 from nodeharden.rules._edits import (
     ImportOrder,
     ImportRequest,
@@ -206,7 +207,8 @@ def _top_level_value(root: Node, name: str) -> Node | None:
 
 def exported_value(root: Node) -> Node | None:
     """Return the expression a config file exports (``export default`` / ``module.exports``),
-    following one top-level variable."""
+    following one top-level variable (the name itself when no variable holds it: a binding
+    of an import)."""
     value: Node | None = None
     for stmt in root.named_children:
         if stmt.type == "export_statement" and any(c.type == "default" for c in stmt.children):
@@ -218,7 +220,7 @@ def exported_value(root: Node) -> Node | None:
                 value = expr.child_by_field_name("right")
     value = unwrap(value)
     if value is not None and value.type == "identifier":
-        value = unwrap(_top_level_value(root, text(value)))
+        value = unwrap(_top_level_value(root, text(value))) or value
     return value
 
 
@@ -427,8 +429,18 @@ class EslintSecurity(Rule):
             source = ctx.read(rel) or b""
             if PLUGIN.encode() in source:
                 return
+            parsed = parse_flat_config(ctx, rel, source)
+            builders = config_builders(parsed.tree.root_node, parsed.facts) \
+                if parsed is not None else ConfigBuilders()
+            if parsed is not None and plugin_shown_enabled(
+                    ctx, flat_config_packages(parsed.facts, builders)):
+                return
             broken = cjs_config_in_esm_package(ctx, rel, source)
-            flat_fix, unscoped = self._flat_fix(ctx, rel, source, unsafe or bool(broken), dev)
+            # A config built by an imported function is what that function returns: the fix
+            # cannot know how it takes more entries (extra arguments may well be ignored).
+            flat_fix, unscoped = self._flat_fix(ctx, rel, source, parsed,
+                                                unsafe or bool(broken), dev) \
+                if builders.export is None else (None, False)
             fix = _finish(flat_fix, "; ".join(r for r in (broken, why_unsafe) if r), lint_node,
                           shown)
             message = "the ESLint config does not enable eslint-plugin-security"
@@ -436,12 +448,20 @@ class EslintSecurity(Rule):
                 message += (", and not fixed: the config lints browser code that sits among "
                             "the server code in too many places to keep the preset off it "
                             "with a few `files` or `ignores` patterns")
+            if builders.export is not None:
+                call, module = builders.export
+                message += (f", and not fixed: the config is what `{call}` from {module} "
+                            "returns, and how that function takes more entries is not known"
+                            if call else f", and not fixed: the config is the one {module} "
+                            "exports, which nodeharden does not read")
             if broken:
                 message += f", and {broken}"
             if used is not None and used.package:
                 fix = None
                 message += f", and {package_config_note(used)}"
-            if ctx.info.typescript and not _COVERS_TS_RE.search(source) and any(
+            # What a package's function or config lints is not known: no claim about it.
+            if ctx.info.typescript and not builders.modules and \
+                    not _COVERS_TS_RE.search(source) and any(
                     f.rel.endswith(_TS_SUFFIXES) for f in ctx.files_of("js")):
                 message += (" and lints none of the project's .ts files (no typescript-eslint, "
                             "no `files` pattern for them)")
@@ -451,6 +471,11 @@ class EslintSecurity(Rule):
             merged = used.chain if used is not None else legacy
             if any(self._legacy_enabled(ctx, rel) for rel in merged) or (
                     pj_config is not None and _LEGACY_ENABLED_RE.search(json.dumps(pj_config))):
+                return
+            extended = [shareable_config_package(entry)
+                        for rel in (*merged, *(["package.json"] if pj_config is not None else []))
+                        for entry in legacy_extends(ctx, rel)]
+            if plugin_shown_enabled(ctx, [p for p in extended if p is not None]):
                 return
             if legacy:
                 rel = legacy[0]
@@ -515,31 +540,25 @@ class EslintSecurity(Rule):
 
     # -- fixes ------------------------------------------------------------------------------
 
-    def _flat_fix(self, ctx: ProjectContext, rel: str, source: bytes, unsafe: bool,
+    def _flat_fix(self, ctx: ProjectContext, rel: str, source: bytes,
+                  parsed: FlatConfig | None, unsafe: bool,
                   dev: tuple[tuple[str, str], ...]) -> tuple[Fix | None, bool]:
         """Return the fix that adds the preset to the flat config ``rel``, and whether it was
         left out because the preset cannot be kept off the browser code (``lint_scope``)."""
-        from nodeharden._express import extract_facts
-
-        suffix = posixpath.splitext(rel)[1]
-        lang = JS_SUFFIXES.get(suffix)
-        if lang is None:
+        if parsed is None:
             return None, False
-        tree = parse(lang, source)
-        if tree.root_node.has_error:
-            return None, False
-        module = module_kind_for(rel, ctx.info.module_system, source)  # type: ignore[arg-type]
         style = ctx.info.style_rules.apply(
-            detect_style(source, module=module, typescript=lang != "javascript"))
-        container = _flat_container(exported_value(tree.root_node))
+            detect_style(source, module=parsed.module, typescript=parsed.lang != "javascript"))
+        root = parsed.tree.root_node
+        container = _flat_container(exported_value(root))
         if container is None:
             return None, False
         if any(c.type == "comment" for c in container.named_children):
             unsafe = True  # the new entry could land on the wrong side of a commented-out one
-        facts = extract_facts(lang, source, tree.root_node, rel, module)
+        facts = parsed.facts
         imports = add_imports(source, facts, style,
                               [ImportRequest(PLUGIN, default="pluginSecurity")],
-                              order=import_order(tree.root_node, source, facts))
+                              order=import_order(root, source, facts))
         local = imports.bindings[0].local or "pluginSecurity"
         items = code_children(container)
         if items and items[-1].next_sibling is not None and \
@@ -724,6 +743,308 @@ def import_order(root: Node, source: bytes, facts: FileFacts) -> ImportOrder:
         configs.append(SortImports())
     return ImportOrder(sort_imports=tuple(dict.fromkeys(configs)) or (SortImports(),),
                        by_local_name=on, by_module=bool(_MODULE_ORDER_RE.search(source)))
+
+
+# -- configs from packages nodeharden does not read -----------------------------------------
+
+#: Functions whose arguments are a flat config's entries, as (module, exported name): ESLint's
+#: ``defineConfig`` and ``globalIgnores``, typescript-eslint's ``config``, and
+#: eslint-define-config's ``defineFlatConfig``. Any other imported function that builds the
+#: config returns what its package decides, from arguments only that package knows.
+CONFIG_HELPERS = frozenset({
+    ("eslint/config", "defineConfig"), ("eslint/config", "globalIgnores"),
+    ("@eslint/config-helpers", "defineConfig"), ("@eslint/config-helpers", "globalIgnores"),
+    ("typescript-eslint", "config"), ("eslint-define-config", "defineFlatConfig")})
+#: A shareable config package, as ESLint names them (``eslint-config-x``, ``@x/eslint-config``,
+#: ``@x/eslint-config-y``).
+_SHAREABLE_RE = lazy_pattern(r"(?:@[^/]+/)?eslint-config(?:-[^/]+)?")
+#: A comment that switches one of eslint-plugin-security's rules (all named ``detect-…``) off
+#: or on for some code: written because ESLint runs the plugin there.
+_SECURITY_DIRECTIVE_RE = lazy_pattern(
+    rb"(?://|/\*)[ \t*]*eslint(?:-disable(?:-next-line|-line)?|-enable)?[ \t][^\n]*?"
+    rb"(?<![\w@/.-])security/detect-")
+#: Lockfiles that list what each installed package depends on.
+_DEPENDENCY_LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
+                         "pnpm-lock.yaml", "bun.lock")
+_DEPENDENCY_BLOCKS = ("dependencies", "peerDependencies", "optionalDependencies")
+
+
+class FlatConfig(NamedTuple):
+    """A flat config file, parsed once for its detection and its fix."""
+
+    lang: str
+    tree: Tree
+    module: ModuleKind
+    facts: FileFacts
+
+
+def parse_flat_config(ctx: ProjectContext, rel: str, source: bytes) -> FlatConfig | None:
+    """Return the flat config ``rel`` parsed, or None when it is not JavaScript or TypeScript
+    or does not parse."""
+    from nodeharden._express import extract_facts
+
+    lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+    if lang is None:
+        return None
+    tree = parse(lang, source)
+    if tree.root_node.has_error:
+        return None
+    module = module_kind_for(rel, ctx.info.module_system, source)  # type: ignore[arg-type]
+    return FlatConfig(lang, tree, module,
+                      extract_facts(lang, source, tree.root_node, rel, module))
+
+
+class ConfigBuilders(NamedTuple):
+    """What builds a flat config from modules nodeharden does not read."""
+
+    #: When the exported config itself comes from such a module: the call that builds it
+    #: (``acmeConfig()``; "" for a config the module exports whole: ``export default shared``,
+    #: ``module.exports = require('@acme/eslint-config')``) and the module.
+    export: tuple[str, str] | None = None
+    #: The modules whose functions build the config or one of its entries, or that export it.
+    modules: tuple[str, ...] = ()
+
+
+def shareable_config_package(entry: str) -> str | None:
+    """Return the package a legacy ``extends`` entry loads, named as ESLint resolves it
+    (``wikimedia/server`` → ``eslint-config-wikimedia``, ``@acme`` → ``@acme/eslint-config``,
+    ``@acme/node`` → ``@acme/eslint-config-node``); None for ESLint's own configs
+    (``eslint:recommended``), a plugin's (``plugin:n/recommended``, which turns on that
+    plugin's rules) and files."""
+    if not entry or entry.startswith(("eslint:", "plugin:", ".", "/")):
+        return None
+    if entry.startswith("@"):
+        scope, _, rest = entry.partition("/")
+        name = rest.split("/", 1)[0]
+        if not name or name == "eslint-config" or name.startswith("eslint-config-"):
+            return f"{scope}/{name or 'eslint-config'}"
+        return f"{scope}/eslint-config-{name}"
+    name = entry.split("/", 1)[0]
+    return name if name.startswith("eslint-config-") else f"eslint-config-{name}"
+
+
+def legacy_extends(ctx: ProjectContext, rel: str) -> list[str]:
+    """Return the ``extends`` entries of the legacy config ``rel`` (``package.json``: its
+    ``eslintConfig``), its ``overrides``' included."""
+    source = ctx.read(rel) or b""
+    if rel == "package.json" or rel.endswith("/package.json"):
+        try:
+            data = json.loads(source).get("eslintConfig")
+        except (ValueError, AttributeError):
+            data = None
+    elif rel.endswith((".js", ".cjs")):
+        tree = parse("javascript", source)
+        data = _js_literal(exported_value(tree.root_node))
+    else:
+        data = _load_legacy(rel, source.decode("utf-8", "replace"))
+    if not isinstance(data, dict):
+        return []
+    overrides = data.get("overrides")
+    found: list[str] = []
+    for block in (data, *(overrides if isinstance(overrides, list) else ())):
+        value = block.get("extends") if isinstance(block, dict) else None
+        found += [v for v in ([value] if isinstance(value, str) else
+                              value if isinstance(value, list) else []) if isinstance(v, str)]
+    return found
+
+
+def _js_literal(node: Node | None) -> Any:
+    """Return the strings, lists and objects of a JavaScript literal as Python values (None
+    for anything else): enough of a legacy JS config to read its ``extends``."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type == "array":
+        return [_js_literal(item) for item in code_children(node)]
+    if node.type == "object":
+        return {name: _js_literal(value) for name, value in object_properties(node).items()}
+    return string_value(node)
+
+
+def config_builders(root: Node, facts: FileFacts) -> ConfigBuilders:
+    """Return what builds the flat config ``root`` exports from modules nodeharden does not
+    read: the export itself (a call of an imported function other than ``CONFIG_HELPERS``, a
+    binding imported whole, a ``require``), or entries of its list that such a call (or
+    ``require``) returns."""
+    value = exported_value(root)
+    if value is None:
+        return ConfigBuilders()
+    if value.type == "identifier":
+        bound = _imported(facts, text(value))
+        if bound is None:
+            return ConfigBuilders()
+        return ConfigBuilders(("", bound[0]), (bound[0],))
+    if value.type == "call_expression":
+        module = _built_by(facts, value)
+        if module is not None:
+            call = "" if required_module(value) is not None else \
+                text(value.child_by_field_name("function")) + "()"
+            return ConfigBuilders((call, module), (module,))
+    container = _flat_container(value)
+    modules: list[str] = []
+    for item in code_children(container) if container is not None else ():
+        item = unwrap(item)
+        if item.type == "spread_element" and item.named_children:
+            item = unwrap(item.named_children[0])
+        module = _built_by(facts, item) if item.type == "call_expression" else None
+        if module is not None:
+            modules.append(module)
+    return ConfigBuilders(None, tuple(dict.fromkeys(modules)))
+
+
+def _built_by(facts: FileFacts, call: Node) -> str | None:
+    """Return the module whose function ``call`` calls (``acmeConfig()``, ``acme.node()``,
+    ``require('@acme/eslint-config')``), unless it is one of ``CONFIG_HELPERS``; None for a
+    function of the file's own."""
+    spec = required_module(call)
+    if spec is not None:
+        return spec
+    fn = unwrap(call.child_by_field_name("function"))
+    member = ""
+    if fn is not None and fn.type == "member_expression":
+        member = text(fn.child_by_field_name("property"))
+        fn = unwrap(fn.child_by_field_name("object"))
+    bound = _imported(facts, text(fn)) if fn is not None and fn.type == "identifier" else None
+    if bound is None:
+        return None
+    module, name = bound
+    if member:
+        name = member if name == "default" else f"{name}.{member}"
+    return None if (module, name) in CONFIG_HELPERS else module
+
+
+def _imported(facts: FileFacts, local: str) -> tuple[str, str] | None:
+    """Return (module, exported name) of the top-level import that binds ``local``
+    (``default`` for a default or namespace import)."""
+    for imp in facts.imports:
+        if not imp.top_level:
+            continue
+        if local in (imp.default, imp.namespace):
+            return imp.module, "default"
+        for name, bound in imp.named.items():
+            if bound == local:
+                return imp.module, name
+    return None
+
+
+def flat_config_packages(facts: FileFacts, builders: ConfigBuilders) -> list[str]:
+    """Return the packages a flat config takes configs from without nodeharden reading them:
+    those whose functions build it (``config_builders``), and the shareable configs it
+    imports (``eslint-config-x``, ``@x/eslint-config``)."""
+    modules = [*builders.modules, *(imp.module for imp in facts.imports)]
+    packages = [import_package(m) for m in modules if not m.startswith((".", "/"))]
+    return [p for p in dict.fromkeys(packages)
+            if p in {import_package(m) for m in builders.modules} or _SHAREABLE_RE.fullmatch(p)]
+
+
+def plugin_shown_enabled(ctx: ProjectContext, packages: Iterable[str]) -> bool:
+    """Return True when the project shows that configs it takes from ``packages`` (shareable
+    configs nodeharden does not read) enable eslint-plugin-security: one of them depends on
+    the plugin (``package_requires``), or the project's code switches the plugin's rules off
+    in ``eslint-disable`` comments, written because ESLint runs them there. The plugin
+    installed for another package, and comments next to a config that takes nothing from a
+    package, show nothing. eslint-config-prettier only switches rules off: it never counts."""
+    wanted = [p for p in dict.fromkeys(packages) if not _PRETTIER_RE.search(p)]
+    if not wanted:
+        return False
+    if package_requires(ctx, wanted, PLUGIN):
+        return True
+    return any(_SECURITY_DIRECTIVE_RE.search(ctx.read(f.rel) or b"")
+               for f in ctx.files_of("js"))
+
+
+def package_requires(ctx: ProjectContext, packages: list[str], dependency: str) -> bool:
+    """Return True when one of ``packages``, as installed or locked, depends on
+    ``dependency`` (a peer or optional dependency too): its package.json in node_modules, or
+    its entry in a lockfile (package-lock.json v1 to v3, npm-shrinkwrap.json, yarn.lock,
+    pnpm-lock.yaml, bun.lock), in the project's folder or one above it in the repository (a
+    workspace installs there)."""
+    for depth in range(len(folders_up_to_top(Path(ctx.info.root)))):
+        up = "../" * depth
+        for package in packages:
+            try:
+                manifest = json.loads(ctx.read(f"{up}node_modules/{package}/package.json")
+                                      or b"")
+            except ValueError:
+                continue
+            if _lists(manifest, dependency):
+                return True
+        for name in _DEPENDENCY_LOCKFILES:
+            raw = ctx.read(up + name)
+            if raw is not None and _locked_requires(name, raw, packages, dependency):
+                return True
+    return False
+
+
+def _lists(manifest: Any, dependency: str) -> bool:
+    """Return True when a package.json (or a lockfile entry shaped like one) lists
+    ``dependency`` in one of ``_DEPENDENCY_BLOCKS``."""
+    return isinstance(manifest, dict) and any(
+        isinstance(manifest.get(block), dict) and dependency in manifest[block]
+        for block in _DEPENDENCY_BLOCKS)
+
+
+def _locked_requires(name: str, raw: bytes, packages: list[str], dependency: str) -> bool:
+    """Return True when the lockfile ``name`` lists ``dependency`` for one of ``packages``."""
+    if name.endswith(".json"):
+        try:
+            lock = json.loads(raw)
+        except ValueError:
+            return False
+        return isinstance(lock, dict) and _npm_locked_requires(lock, packages, dependency)
+    body = raw.decode("utf-8", "replace")
+    names = "|".join(re.escape(p) for p in packages)
+    if name == "bun.lock":
+        # One line an entry: "pkg": ["pkg@1.0.0", "", { "dependencies": {...} }, "sha512-…"]
+        return re.search(rf'(?m)^\s*"(?:{names})":\s*\[[^\n]*"{re.escape(dependency)}"',
+                         body) is not None
+    # yarn.lock and pnpm-lock.yaml: an entry's header names the package at the start of a line
+    # (`pkg@^1.0.0:`, `"pkg@npm:^1.0.0":`, `  /pkg@1.0.0:`, `  /pkg/1.0.0:` in pnpm 5,
+    # `  '@x/pkg@1.0.0(eslint@9.0.0)':`); the lines indented below it hold its dependencies, one
+    # a line.
+    header = re.compile(rf"""(?m)^( {{0,2}})["']?/?(?:{names})[@/][^\n]*:[ \t]*\r?$""")
+    listed = re.compile(rf"""[ \t]+["']?{re.escape(dependency)}["']?(?::|[ \t])""")
+    for match in header.finditer(body):
+        depth = len(match.group(1))
+        at = match.end() + 1
+        while at < len(body):
+            end = body.find("\n", at)
+            end = len(body) if end == -1 else end
+            line = body[at:end]
+            if line.strip():
+                if len(line) - len(line.lstrip(" \t")) <= depth:
+                    break
+                if listed.match(line):
+                    return True
+            at = end + 1
+    return False
+
+
+def _npm_locked_requires(lock: dict[str, Any], packages: list[str], dependency: str) -> bool:
+    """Return True when a package-lock.json lists ``dependency`` for one of ``packages``: in
+    a ``packages`` entry (v2, v3; a workspace's own package through its link) or in the
+    ``requires`` of a ``dependencies`` entry, nested ones included (v1)."""
+    entries = lock.get("packages")
+    if isinstance(entries, dict):
+        for key, entry in entries.items():
+            if "node_modules/" not in key or key.rpartition("node_modules/")[2] not in packages:
+                continue
+            if isinstance(entry, dict) and entry.get("link") and \
+                    isinstance(entry.get("resolved"), str):
+                entry = entries.get(entry["resolved"])
+            if _lists(entry, dependency):
+                return True
+    stack = [lock.get("dependencies")]
+    while stack:
+        block = stack.pop()
+        for name, entry in (block.items() if isinstance(block, dict) else ()):
+            if not isinstance(entry, dict):
+                continue
+            requires = entry.get("requires")
+            if name in packages and isinstance(requires, dict) and dependency in requires:
+                return True
+            stack.append(entry.get("dependencies"))
+    return False
 
 
 def cjs_config_in_esm_package(ctx: ProjectContext, rel: str, source: bytes) -> str:
