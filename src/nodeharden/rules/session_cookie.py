@@ -14,7 +14,9 @@ finding of its own with an unsafe fix that says why.
 The default cookie name is a finding of its own with an unsafe fix: renaming the cookie ends
 every current session once and breaks clients that look for the cookie by name, so it must not
 ride along with the safe flags fix. express-session also takes the name under its legacy alias
-``key`` (``opts.name || opts.key``), which names the cookie as well.
+``key`` (``opts.name || opts.key``), which names the cookie as well. cookie-session's default
+name is not reported while its cookie is signed (its default): the signature travels in a
+companion ``<name>.sig`` cookie, which tells the library whatever the name.
 
 express-session passes ``cookie.sameSite`` on to Set-Cookie only from 1.14.1 (1.14.0 moved to
 cookie@0.3.1, which knows the attribute, but its session cookie dropped it until 1.14.1): when
@@ -142,6 +144,18 @@ def _cookie_spreads(root: Node, obj: Node) -> tuple[frozenset[str], _Spread | No
         keys |= set(object_properties(declared)) \
             | set(assigned_properties(root, text(owner), path))
     return frozenset(keys), None
+
+
+def _signed(opts: _Options, spreads: list[_Spread]) -> bool:
+    """Return True when cookie-session's options leave ``signed`` to its default (true) or set
+    it to a literal ``true``: its cookie then comes with a ``<name>.sig`` companion. A
+    ``signed`` of any other value, assigned later or carried by a spread this file declares
+    may switch signing off, so it is not taken as signed."""
+    value = object_properties(opts.node).get("signed")
+    if value is not None:
+        return unwrap(value, CASTS).type == "true"
+    return "signed" not in opts.assigned \
+        and not any(s.keys is not None and "signed" in s.keys for s in spreads)
 
 
 def _shown(spread: _Spread) -> str:
@@ -472,6 +486,9 @@ class SessionCookie(Rule):
         spread_keys = frozenset().union(*(s.keys for s in spreads if s.keys is not None))
         has_name = any(k in props or k in opts.assigned or k in spread_keys
                        for k in NAME_ALIASES[module])
+        # A signed cookie-session cookie (the default) comes with a `<name>.sig` companion,
+        # which tells the library whatever the cookie is called: its name hides nothing.
+        tells_stack = module == EXPRESS_SESSION or not _signed(opts, spreads)
         if module == COOKIE_SESSION and not has_name:
             # cookie-session 1 read `opts.name || opts.key || 'express:sess'`; 2.0 dropped
             # `key` (the cookie is then `session` whatever it says) and renamed the default.
@@ -480,8 +497,10 @@ class SessionCookie(Rule):
                 has_name = "key" in props or "key" in opts.assigned
                 default_name = "express:sess"
             elif "key" in props or "key" in opts.assigned:
-                yield self._ignored_key(ctx, facts, call, props.get("key"), major)
+                yield self._ignored_key(ctx, facts, call, props.get("key"), major, tells_stack)
                 has_name = True
+            # Signed: no name would hide the library, so the default name is no finding.
+            has_name = has_name or not tells_stack
         if not has_name and hidden is not None:
             yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
                               f"{label} cookie keeps the default name `{default_name}`, which "
@@ -697,15 +716,19 @@ class SessionCookie(Rule):
                               "visitor: bots fill the session store", fix)
 
     def _ignored_key(self, ctx: ProjectContext, facts: FileFacts, call: Node,
-                     key: Node | None, major: int | None) -> Finding:
+                     key: Node | None, major: int | None, tells_stack: bool) -> Finding:
         """Return the finding for cookie-session options that name the cookie with `key`,
         which cookie-session 2 ignores (it reads `name` only): the cookie keeps the default
-        name `session`. The fix renames the property to `name`, so the cookie gets the name
-        the code already chose; it is offered only where the project runs cookie-session 2
-        and `key` is a property of the options object (not assigned later)."""
+        name `session`, not the one the code chose (which tells attackers the stack only when
+        the cookie is unsigned, ``tells_stack``: a signed one's `.sig` companion tells it
+        anyway). The fix renames the property to `name`, so the cookie gets the name the code
+        already chose; it is offered only where the project runs cookie-session 2 and `key`
+        is a property of the options object (not assigned later)."""
         chosen = string_value(key) if key is not None else None
-        message = ("cookie-session cookie keeps the default name `session`, which tells "
-                   "attackers the stack: cookie-session 2 ignores the `key` option"
+        message = ("cookie-session cookie keeps the default name `session`"
+                   + (", which tells attackers the stack" if tells_stack else
+                      " instead of the name the code chose")
+                   + ": cookie-session 2 ignores the `key` option"
                    + (f" (`{chosen}`)" if chosen else "") + " and reads the name from `name`")
         pair = key.parent if key is not None else None
         name_node = pair.child_by_field_name("key") if pair is not None \
