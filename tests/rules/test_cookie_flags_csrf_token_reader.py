@@ -1,8 +1,8 @@
 """cookie-flags: the CSRF middleware's own token (`req.csrfToken()` of csurf, tiny-csrf or
 lusca) is for the page, so no HttpOnly is asked for it (sample 9, RC-10); nothing else is
-credited, and the front-end reader of `XSRF-TOKEN` is found as before (a page that also
-imports a Node module for server-side rendering is still a reader: a cookie it reads is not
-asked for HttpOnly alone)."""
+credited, the cookie's CSRF-like name included, and the front-end reader of `XSRF-TOKEN` is
+found as before (a page that also imports a Node module for server-side rendering is still a
+reader: a cookie it reads is not asked for HttpOnly)."""
 
 from __future__ import annotations
 
@@ -65,13 +65,19 @@ def test_csrf_token_without_the_middleware_package_is_asked(project) -> None:
 
 
 def test_csrf_named_cookie_is_asked_for_httponly(project) -> None:
-    # The name alone credits nothing: a hand-made token under a CSRF name that the page reads
-    # is asked for HttpOnly (an unsafe fix, naming the reader).
+    # The name alone credits nothing: a hand-made token under a CSRF name is asked for
+    # HttpOnly when no page reads it; when the page reads it, that reader (not the name) is why
+    # HttpOnly is not asked, and the finding says so.
     app = ("const express = require('express');\nconst crypto = require('crypto');\n"
            "const app = express();\napp.get('/', (req, res) => {\n"
            "  res.cookie('csrf-token', crypto.randomBytes(16).toString('hex'));\n"
            "  res.send('ok');\n});\nmodule.exports = app;\n")
     page = "import Cookies from 'js-cookie';\nexport const t = Cookies.get('csrf-token');\n"
+    unread = _messages(project({"package.json": WITH_CSURF, "app.js": app}))
+    assert unread[5].startswith("res.cookie('csrf-token') sets no `httpOnly`, `secure`, "
+                                "`sameSite`: ")
     read = _messages(project({"package.json": WITH_CSURF, "app.js": app,
-                              "public/js/csrf.js": page}))
-    assert "`httpOnly`" in read[5] and "public/js/csrf.js reads this cookie" in read[5]
+                              "public/js/csrf.js": page}, "read"))
+    assert read[5].startswith("res.cookie('csrf-token') sets no `secure`, `sameSite`: ")
+    assert read[5].endswith(" (`httpOnly` is not asked: front-end code in public/js/csrf.js "
+                            "reads this cookie, which HttpOnly would hide from the page)")

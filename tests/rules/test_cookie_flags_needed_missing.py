@@ -2,13 +2,14 @@
 reported. HttpOnly on a cookie the page's own script reads would hide it from the page; Lax on
 a cookie of a cross-site sign-in flow would drop it from the provider's POST. A finding that
 asks only for what would break the app has nothing left to act on. When another flag is
-missing too, the finding stays (and names the held flag's reason)."""
+missing too, the finding stays and asks for that flag alone: the flag the app needs missing is
+neither listed nor written by any fix, and its reason stays as a note (sample 22, streetmix)."""
 
 from __future__ import annotations
 
 from conftest import PACKAGE_JSON
 
-from nodeharden import check
+from nodeharden import check, fix
 
 SERVER = """\
 const express = require('express');
@@ -49,12 +50,26 @@ def test_only_httponly_missing_and_the_page_reads_it_is_not_reported(project) ->
 
 def test_another_missing_flag_keeps_the_finding(project) -> None:
     found = _found(project)
-    assert "`secure`" in found[8] and "`httpOnly`" in found[8]
-    assert "src/client/overlay.js reads this cookie" in found[8]
+    # only `secure` is asked; httpOnly, which the page needs off, is a note, not a missing flag
+    assert found[8].startswith("res.cookie('overlayPass') sets no `secure`: it travels over "
+                               "plain HTTP (`secure` is left to the deployer: ")
+    assert found[8].endswith(" (`httpOnly` is not asked: front-end code in "
+                             "src/client/overlay.js reads this cookie, which HttpOnly would hide "
+                             "from the page)")
+
+
+def test_no_fix_writes_the_flag_the_page_needs_off(project) -> None:
+    root = project({"package.json": PACKAGE_JSON, "src/server.js": SERVER,
+                    "src/client/overlay.js": OVERLAY})
+    text = fix(root, dry_run=True, select=["cookie-flags"], unsafe=True).plan \
+        .final["src/server.js"].decode()
+    assert "res.cookie('overlayPass', req.user.passKey, { sameSite: 'strict', secure: " \
+           "req.secure });" in text
 
 
 def test_a_cookie_no_page_reads_is_asked_for_httponly(project) -> None:
-    assert "`httpOnly`" in _found(project)[12]
+    assert _found(project)[12] == "res.cookie('sessionKey') sets no `httpOnly`: page scripts " \
+                                  "can read it"
 
 
 def test_a_page_reading_the_cookie_through_a_constant_counts(project) -> None:
@@ -67,4 +82,4 @@ def test_a_page_reading_the_cookie_through_a_constant_counts(project) -> None:
                     "src/client/session.ts": client})
     found = {f.line: f.message for f in check(root, select=["cookie-flags"]).findings}
     assert 4 not in found  # overlayKey lacks only HttpOnly, which the page needs off
-    assert "`httpOnly`" in found[12]  # sessionKey: no page reads it
+    assert found[12] == "res.cookie('sessionKey') sets no `httpOnly`: page scripts can read it"

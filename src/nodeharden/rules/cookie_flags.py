@@ -1,6 +1,7 @@
 """cookie-flags: cookies set with ``res.cookie()`` carry httpOnly, secure and sameSite.
 
-Two flags can break the app they protect, and are then left out of the safe fix:
+Two flags can break the app they protect, and are then not asked at all (not listed as
+missing, written by no fix, the reason kept as a note in the message):
 
 - ``httpOnly`` on a cookie that front-end code reads or writes (``document.cookie``, js-cookie,
   an Angular or React cookie service, axios/Angular's XSRF cookie) anywhere in the repository:
@@ -882,11 +883,14 @@ class CookieFlags(Rule):
                 missing.remove("httpOnly")
                 if not missing:
                     continue
-            held = self._held_back(ctx, match, name, missing, named_options)
-            if all(k in held for k in missing):
-                # Each missing flag is one the app needs missing (a page script reads the
-                # cookie; a cross-site sign-in flow sends it): nothing is left to act on.
-                continue
+            # A flag the app needs missing (a page script reads the cookie; a cross-site
+            # sign-in flow sends it) is neither listed nor asked for: adding it would break the
+            # app. Its reason stays in the message, so the reader sees why it is not asked.
+            needed = self._needed_missing(ctx, match, name, missing, named_options)
+            missing = [k for k in missing if k not in needed]
+            if not missing:
+                continue  # nothing is left to act on
+            held: dict[str, str] = {}  # missing flags the safe fix leaves out, with the reason
             if "secure" in missing and not trusts_proxy and not declared_proxy:
                 held["secure"] = _SECURE_HELD
             # Options declared outside the handler (`const remember = {…}` at the top of the
@@ -921,29 +925,34 @@ class CookieFlags(Rule):
             yield ctx.node_finding(
                 self.id, match, f"{label} sets no " + ", ".join(f"`{k}`" for k in missing)
                 + ": " + ", ".join(RISKS[k] for k in missing)
-                + "".join(f" ({reason})" for reason in held.values()), fix)
+                + "".join(f" ({reason})" for reason in held.values())
+                + "".join(f" (`{k}` is not asked: {reason})" for k, reason in needed.items()),
+                fix)
 
     @staticmethod
-    def _held_back(ctx: FileContext, call: Node, name: str | None, missing: list[str],
-                   named_options: list[tuple[str | None, Node | None]]) -> dict[str, str]:
-        """Return the missing flags a safe fix must not add, each with the reason."""
-        held: dict[str, str] = {}
+    def _needed_missing(ctx: FileContext, call: Node, name: str | None, missing: list[str],
+                        named_options: list[tuple[str | None, Node | None]]) -> dict[str, str]:
+        """Return the missing flags the app needs missing, which no fix may add, each with
+        the reason: httpOnly on a cookie front-end code reads, sameSite on a cookie a
+        cross-site flow sends."""
+        needed: dict[str, str] = {}
         if "httpOnly" in missing and name is not None:
             reader = client_reader(ctx.info.root, name)
             if reader is not None:
-                held["httpOnly"] = (f"front-end code in {reader} reads this cookie: HttpOnly "
-                                    "would hide it from the page")
+                needed["httpOnly"] = (f"front-end code in {reader} reads this cookie, which "
+                                      "HttpOnly would hide from the page")
         if "sameSite" in missing:
             route = route_path(call) or ""
             if _same_site_none(named_options, name):
-                held["sameSite"] = ("it is also set with sameSite 'none' for cross-site use: "
-                                    "Lax here would drop it from those requests")
+                needed["sameSite"] = ("it is also set with sameSite 'none' for cross-site use, "
+                                      "which Lax here would break")
             elif (name is not None and words(name) & _CROSS_SITE_NAME_WORDS) or \
                     words(route) & _CROSS_SITE_ROUTE_WORDS or \
                     _CROSS_SITE_MODULE_RE.search(ctx.source):
-                held["sameSite"] = ("it serves a cross-site sign-in flow (OAuth/SSO callback): "
-                                    "SameSite=Lax drops it on the provider's cross-site POST")
-        return held
+                needed["sameSite"] = ("it serves a cross-site sign-in flow (OAuth/SSO "
+                                      "callback), and SameSite=Lax drops it on the provider's "
+                                      "cross-site POST")
+        return needed
 
     @staticmethod
     def _fix(ctx: FileContext, args: Node, values: list[Node], opts: Node | None,
