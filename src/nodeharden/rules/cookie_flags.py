@@ -16,7 +16,9 @@ missing, written by no fix, the reason kept as a note in the message):
 Cookies whose value is shown to hold no secret are not reported, as no flag protects anything
 there: a constant (anyone can forge it), or a value every leaf of which is a constant or a field
 or variable named for a display preference or a post-login target (``req.query.theme``,
-``returnTo``), followed through the file's variables; and the OAuth ``state`` / OIDC ``nonce``
+``returnTo``), followed through the file's variables, or, in a cookie named for a URL, path or
+return target (``last_survey_url``), a segment of the URL path the value builds
+(``'/' + street.creatorId``) whose name says no secret; and the OAuth ``state`` / OIDC ``nonce``
 of a sign-in the file runs when the value is drawn from a random source (public in the authorize
 URL, the sign-in's own CSRF defence). The cookie's name alone hides nothing: a ``theme`` cookie
 holding an API key or a ``state`` cookie holding a signed token is reported.
@@ -284,6 +286,14 @@ _TARGET_WORDS = frozenset({"redirect", "return", "target"})
 _TARGET_OBJECT_WORDS = frozenset({"path", "url", "to", "uri"})
 #: A bare location (`req.path`, `req.session.next`), a target only in a cookie named for one.
 _LOCATION_WORDS = frozenset({"path", "url", "uri", "next", "location", "href"})
+#: Words of a cookie's name that say it holds a URL or path (`last_survey_url`, `nextPath`).
+#: Not `location`, which may as well be a place.
+_URL_NAME_WORDS = frozenset({"path", "url", "uri", "next", "href"})
+#: Words of a cookie's name that say it holds an identifier, never a navigation target.
+_ID_WORDS = frozenset({"id", "ids", "uid", "guid", "uuid"})
+#: Words of a path segment that may make the URL a capability (a reset, sign-in or invite
+#: link), beyond the secret words: the URL is then a credential.
+_CAPABILITY_WORDS = frozenset({"code", "ticket", "nonce", "state", "invite", "magic"})
 _LITERAL_TYPES = frozenset({"number", "true", "false", "null", "undefined", "regex"})
 #: Operators whose result is a boolean, whatever their operands hold.
 _BOOLEAN_OPERATORS = frozenset({"===", "!==", "==", "!=", "<", ">", "<=", ">=", "instanceof",
@@ -312,6 +322,53 @@ def _says_target(said: set[str]) -> bool:
     a sign-in's `callback` URL)."""
     return "redirect" in said or "callback" in said or \
         bool(said & _TARGET_WORDS and said & _TARGET_OBJECT_WORDS)
+
+
+def _target_cookie_name(said: set[str]) -> bool:
+    """Return True when a cookie's name says it holds a navigation target: a target word
+    (`redirect…`, `returnTo`, `callback`), or a URL or path (`last_survey_url`, `nextPath`)
+    in a name that names no secret and no identifier (`token_url`, `user_id_path` do not)."""
+    return _says_target(said) or (bool(said & _URL_NAME_WORDS)
+                                  and not said & (_SECRET_FIELD_WORDS | _ID_WORDS))
+
+
+def _builds_path(literal: str, in_path: bool) -> bool:
+    """Return True when a string being built with the literal text ``literal`` is (part of) a
+    URL path with no query or fragment (`'/' + …`, `` `${a}/${b}` ``, or any piece of a path
+    already, ``in_path``): what is put into it is a path segment. Past a `?` or `#` come
+    query values and fragments, which may carry a token (`'/reset?token=' + …`)."""
+    return (in_path or "/" in literal) and "?" not in literal and "#" not in literal
+
+
+def _path_segment(name: str) -> bool:
+    """Return True when ``name``, a variable or member chain put into a URL path, names no
+    secret and nothing that makes the URL a capability (`street.namespacedId`; not
+    `req.sessionID`, `reset.code`, `invite.ticket`, `secrets.slug`), plurals included."""
+    said = words(name)
+    said |= {w[:-1] for w in said if w.endswith("s")}
+    return not said & (_SECRET_FIELD_WORDS | _CAPABILITY_WORDS)
+
+
+def _literal_text(node: Node) -> str:
+    """Return the literal text of a string or template literal (a template's substitutions
+    left out), or '' for anything else."""
+    value = string_value(node)
+    if value is not None:
+        return value
+    if node.type == "template_string":
+        return "".join(text(c) for c in node.children
+                       if c.type not in ("template_substitution", "`"))
+    return ""
+
+
+def _concatenated(node: Node) -> list[Node]:
+    """Return the operands of a chain of ``+`` (``'/' + a + '/' + b``), left to right."""
+    op = node.child_by_field_name("operator") if node.type == "binary_expression" else None
+    if op is None or text(op) != "+":
+        return [node]
+    return [part for side in (node.child_by_field_name("left"),
+                              node.child_by_field_name("right")) if side is not None
+            for part in _concatenated(side)]
 
 
 def _harmless_field(name: str, target_cookie: bool) -> bool:
@@ -464,46 +521,64 @@ class _Bindings:
 
     # -- no secret ---------------------------------------------------------------------------
 
-    def harmless(self, node: Node, target_cookie: bool, depth: int = 0) -> bool:
+    def harmless(self, node: Node, target_cookie: bool, depth: int = 0,
+                 in_path: bool = False) -> bool:
         """Return True when ``node`` is shown to hold no secret: a literal, or an expression
         every leaf of which is: a field or variable named for a display preference or a
-        navigation target, or a variable bound only to such values. Any other leaf (a
-        token, a session id, a signed value, a call, an unknown name) may hold a secret."""
+        navigation target, or a variable bound only to such values; in a cookie named for a
+        target, also a segment of a URL path the value builds (``in_path``: `'/' +
+        street.creatorId + '/' + street.namespacedId`) whose name says no secret. Any other
+        leaf (a token, a session id, a signed value, a call, an unknown name) may hold a
+        secret."""
         if depth > _MAX_FOLLOW:
             return False
         kind = node.type
         if kind in CASTS_AND_AWAIT and node.named_children:
-            return self.harmless(node.named_children[0], target_cookie, depth + 1)
+            return self.harmless(node.named_children[0], target_cookie, depth + 1, in_path)
         if kind in _LITERAL_TYPES or string_value(node) is not None:
             return True
         if kind == "template_string":
-            return all(self.harmless(sub.named_children[0], target_cookie, depth + 1)
-                       for sub in node.named_children
-                       if sub.type == "template_substitution" and sub.named_children)
+            path = target_cookie and (in_path or "/" in _literal_text(node))
+            before = ""  # the literal text ahead of each substitution: past a `?`, no path
+            for part in node.children:
+                if part.type != "template_substitution":
+                    before += text(part)
+                elif part.named_children and not self.harmless(
+                        part.named_children[0], target_cookie, depth + 1,
+                        path and _builds_path(before, True)):
+                    return False
+            return True
         if kind == "binary_expression":
             op = node.child_by_field_name("operator")
             if op is not None and text(op) in _BOOLEAN_OPERATORS:
                 return True
-            return all(self.harmless(side, target_cookie, depth + 1)
+            # `'/' + a + '/' + b`: the whole chain's literal text says whether it builds a path
+            # (the left part of `'/a/' + b + '?t=' + c` is judged again on its own).
+            literal = "".join(_literal_text(p) for p in _concatenated(node))
+            path = target_cookie and op is not None and text(op) == "+" \
+                and _builds_path(literal, in_path)
+            return all(self.harmless(side, target_cookie, depth + 1, path)
                        for side in (node.child_by_field_name("left"),
                                     node.child_by_field_name("right")) if side is not None)
         if kind == "unary_expression":
             op = node.child_by_field_name("operator")
             arg = node.child_by_field_name("argument")
             return op is not None and (text(op) in ("!", "typeof", "void") or (
-                arg is not None and self.harmless(arg, target_cookie, depth + 1)))
+                arg is not None and self.harmless(arg, target_cookie, depth + 1, in_path)))
         if kind == "ternary_expression":
-            return all(self.harmless(side, target_cookie, depth + 1)
+            return all(self.harmless(side, target_cookie, depth + 1, in_path)
                        for side in (node.child_by_field_name("consequence"),
                                     node.child_by_field_name("alternative")) if side is not None)
         if kind == "member_expression":
             prop = node.child_by_field_name("property")
-            return prop is not None and _harmless_field(text(prop), target_cookie)
+            return prop is not None and (_harmless_field(text(prop), target_cookie)
+                                         or (in_path and _path_segment(text(node))))
         if kind == "subscript_expression":
             index = string_value(node.child_by_field_name("index"))
-            return index is not None and _harmless_field(index, target_cookie)
+            return index is not None and (_harmless_field(index, target_cookie)
+                                          or (in_path and _path_segment(text(node))))
         if kind in ("identifier", "shorthand_property_identifier"):
-            return self._harmless_name(node, target_cookie, depth)
+            return self._harmless_name(node, target_cookie, depth, in_path)
         if kind in ("object", "array"):
             return all(self.harmless(part, target_cookie, depth + 1)
                        for part in code_children(node))
@@ -514,26 +589,30 @@ class _Bindings:
             return bool(node.named_children) and \
                 self.harmless(node.named_children[0], target_cookie, depth + 1)
         if kind in ("call_expression", "new_expression"):
-            return self._harmless_call(node, target_cookie, depth)
+            return self._harmless_call(node, target_cookie, depth, in_path)
         return False
 
-    def _harmless_name(self, node: Node, target_cookie: bool, depth: int) -> bool:
+    def _harmless_name(self, node: Node, target_cookie: bool, depth: int,
+                       in_path: bool) -> bool:
         how, bindings = self.lookup(node)
         if how == "param":  # data named for what it is (`function setTheme(res, theme)`)
-            return _harmless_field(text(node), target_cookie)
+            return _harmless_field(text(node), target_cookie) \
+                or (in_path and _path_segment(text(node)))
         if how == "unknown" or len(bindings) > _MAX_ASSIGNMENTS:
             return False
         for binding in bindings:
-            if binding.key is not None and _harmless_field(binding.key, target_cookie):
+            if binding.key is not None and (_harmless_field(binding.key, target_cookie)
+                                            or (in_path and _path_segment(binding.key))):
                 continue
             if binding.value is not None and \
-                    not self.harmless(binding.value, target_cookie, depth + 1):
+                    not self.harmless(binding.value, target_cookie, depth + 1, in_path):
                 return False
         assigned = self.assigned.get(text(node), [])
         return len(assigned) <= _MAX_ASSIGNMENTS and \
-            all(self.harmless(value, target_cookie, depth + 1) for value in assigned)
+            all(self.harmless(value, target_cookie, depth + 1, in_path) for value in assigned)
 
-    def _harmless_call(self, node: Node, target_cookie: bool, depth: int) -> bool:
+    def _harmless_call(self, node: Node, target_cookie: bool, depth: int,
+                       in_path: bool) -> bool:
         callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
         args = node.child_by_field_name("arguments")
         arguments = code_children(args) if args is not None else []
@@ -541,13 +620,13 @@ class _Bindings:
             return False
         name = text(callee)
         if name in _PURE_FUNCTIONS:
-            return all(self.harmless(a, target_cookie, depth + 1) for a in arguments)
+            return all(self.harmless(a, target_cookie, depth + 1, in_path) for a in arguments)
         prop = callee.child_by_field_name("property") if callee.type == "member_expression" \
             else None
         obj = callee.child_by_field_name("object") if prop is not None else None
         return prop is not None and obj is not None and text(prop) in _PURE_METHODS \
-            and self.harmless(obj, target_cookie, depth + 1) \
-            and all(self.harmless(a, target_cookie, depth + 1) for a in arguments)
+            and self.harmless(obj, target_cookie, depth + 1, in_path) \
+            and all(self.harmless(a, target_cookie, depth + 1, in_path) for a in arguments)
 
     # -- a random nonce ----------------------------------------------------------------------
 
@@ -671,7 +750,7 @@ def _public_value(bindings: _Bindings, values: list[Node]) -> bool:
     navigation target (`req.query.returnTo`; `req.path` in a cookie named for a redirect) or a
     constant. The cookie's name alone says nothing: `res.cookie('theme', req.user.apiKey)`
     holds a secret."""
-    target_cookie = _says_target(_expression_words(bindings, values[0]))
+    target_cookie = _target_cookie_name(_expression_words(bindings, values[0]))
     return bindings.harmless(values[1], target_cookie)
 
 
