@@ -421,6 +421,8 @@ class EslintSecurity(Rule):
             warnings_fail += ": the plugin's rules are warnings"
         why_unsafe = "; ".join(r for r in (warnings_fail, lint_misses_server(ctx)) if r)
         unsafe = bool(why_unsafe)
+        # A lint that shows no warnings would show none of the plugin's: a fix changes nothing.
+        quiet = lint_hides_warnings(ctx)
         lint_node = existing_lint_node(ctx)
         shown = runtime_shown(ctx)
         dev = ((PLUGIN, version_of(PLUGIN)),)
@@ -459,6 +461,9 @@ class EslintSecurity(Rule):
             if used is not None and used.package:
                 fix = None
                 message += f", and {package_config_note(used)}"
+            if fix is not None and quiet:
+                fix = None
+                message += quiet_note(quiet)
             # What a package's function or config lints is not known: no claim about it.
             if ctx.info.typescript and not builders.modules and \
                     not _COVERS_TS_RE.search(source) and any(
@@ -494,9 +499,13 @@ class EslintSecurity(Rule):
                 message = "the ESLint config does not enable eslint-plugin-security"
                 if broken:
                     message += f", and {broken}"
+                if fix is not None and quiet:
+                    fix = None
+                    message += quiet_note(quiet)
                 yield ctx.line_finding(self.id, rel, 1, message + ADVICE, fix)
                 return
-            yield from self._package_json_finding(ctx, unsafe, dev, why_unsafe, lint_node, shown)
+            yield from self._package_json_finding(ctx, unsafe, dev, why_unsafe, lint_node, shown,
+                                                  quiet)
             return
         if self._uses_eslint(ctx):  # a project that does not lint is not this rule's concern
             yield from self._no_config(ctx, shown)
@@ -658,7 +667,7 @@ class EslintSecurity(Rule):
     def _package_json_finding(self, ctx: ProjectContext, unsafe: bool,
                               dev: tuple[tuple[str, str], ...], reason: str,
                               lint_node: tuple[int, int] | None,
-                              shown: RuntimeShown | None) -> Iterable[Finding]:
+                              shown: RuntimeShown | None, quiet: str) -> Iterable[Finding]:
         body = ctx.package_json_text or ""
         raw = ctx.read("package.json") or b""
         fix = None
@@ -675,10 +684,13 @@ class EslintSecurity(Rule):
                       changes=(FileChange("package.json", (minimal_edit(raw, new),)),),
                       dev_dependencies=dev)
             fix = _finish(fix, reason, lint_node, shown)
+        note = f", and {ignored}" if ignored else ""
+        if fix is not None and quiet:
+            fix = None
+            note = quiet_note(quiet)
         line = body[:max(body.find('"eslintConfig"'), 0)].count("\n") + 1
         yield ctx.line_finding(self.id, "package.json", line, "the ESLint config in package.json "
-                               "does not enable eslint-plugin-security"
-                               + (f", and {ignored}" if ignored else "") + ADVICE, fix)
+                               "does not enable eslint-plugin-security" + note + ADVICE, fix)
 
     def _no_config(self, ctx: ProjectContext,
                    shown: RuntimeShown | None) -> Iterable[Finding]:
@@ -1210,15 +1222,23 @@ def _legacy_switch_seen(ctx: ProjectContext) -> bool:
             continue
     for f in ctx.files_of("workflow", "gitlab-ci", "dockerfile", "js"):
         texts.append((ctx.read(f.rel) or b"").decode("utf-8", "replace"))
-    # Files the scan does not list: Makefiles, hooks, shell scripts, lint-staged, CircleCI.
+    texts += [body for _, body in lint_place_texts(root)]
+    return any(_LEGACY_SWITCH_RE.search(t) for t in texts)
+
+
+def lint_place_texts(root: Path) -> list[tuple[str, str]]:
+    """Return (path from ``root``, text) of the files the scan does not list where a lint is
+    run from: Makefiles, git hooks, shell scripts, lint-staged configs, CircleCI."""
+    found: list[tuple[str, str]] = []
     for pattern in _LINT_PLACES:
         for path in sorted(root.glob(pattern))[:50]:
             try:
                 if path.is_file() and path.stat().st_size < 1_000_000:
-                    texts.append(path.read_text("utf-8", "replace"))
+                    found.append((path.relative_to(root).as_posix(),
+                                  path.read_text("utf-8", "replace")))
             except OSError:
                 continue
-    return any(_LEGACY_SWITCH_RE.search(t) for t in texts)
+    return found
 
 
 def lint_fails_on_warnings(ctx: ProjectContext) -> str:
@@ -1245,6 +1265,94 @@ def lint_fails_on_warnings(ctx: ProjectContext) -> str:
                 return (f"the project lints through {runner} ({key}), which reports ESLint "
                         "warnings as errors")
     return ""
+
+
+#: ESLint options that run no lint (print something and stop).
+_ESLINT_NO_LINT = frozenset({"--init", "--print-config", "--inspect-config", "--env-info",
+                             "-h", "--help", "-v", "--version"})
+#: Package-manager words before ``eslint`` that run a script of that name, not ESLint.
+_SCRIPT_RUNNERS = frozenset({"run", "run-script", "yarn", "pnpm", "bun"})
+#: A YAML line that names a CI step or job rather than running a command.
+_CI_NAME_LINE_RE = lazy_pattern(r"\A-?\s*name\s*:")
+
+
+def _eslint_runs(command: str, scripts: Any) -> list[list[str]]:
+    """Return the arguments of each ESLint run in shell ``command`` (up to the next ``&&``,
+    pipe or redirection); a quoted command (``concurrently "eslint ." "tsc"``, ``bash -c``,
+    a lint-staged config's line) is looked into. A word ``eslint`` that names one of the
+    ``scripts`` (``npm run eslint``, ``yarn eslint``) runs that script, counted on its own."""
+    import shlex
+
+    def split(command: str) -> list[str]:
+        try:
+            return shlex.split(command, comments=True)
+        except ValueError:
+            return command.split()
+
+    words: list[str] = []
+    for word in split(command):
+        if " " in word.strip() and _ESLINT_WORD_RE.search(word):
+            words += [*split(word), "&&"]  # the quoted command ends where its quotes do
+        else:
+            words.append(word)
+    runs: list[list[str]] = []
+    for at, word in enumerate(words):
+        if word.rsplit("/", 1)[-1] != "eslint":
+            continue
+        if at and words[at - 1] in _SCRIPT_RUNNERS and isinstance(scripts, dict) and \
+                word in scripts:
+            continue
+        args: list[str] = []
+        for arg in words[at + 1:]:
+            if arg in _SHELL_BREAKS or arg.startswith((">", "2>")):
+                break
+            args.append(arg)
+        if not _ESLINT_NO_LINT.intersection(args):
+            runs.append(args)
+    return runs
+
+
+def lint_hides_warnings(ctx: ProjectContext) -> str:
+    """Return where the project runs ESLint with ``--quiet`` when every run of it it writes
+    down does ("" when one does not, or when it writes down none): package.json scripts and
+    ``lint-staged`` commands, CI steps (GitHub Actions, GitLab CI) and the other places a lint
+    is run from (Makefiles, git hooks, lint-staged configs, shell scripts). ``--quiet`` reports
+    errors only (ESLint 9 does not even run the rules set to ``warn``), and the plugin's
+    recommended rules are all warnings: added, they show nothing in that lint."""
+    scripts = ctx.package_json.get("scripts")
+    commands: list[tuple[str, str]] = []
+    if isinstance(scripts, dict):
+        commands += [(f"package.json script `{name}`", body) for name, body in scripts.items()
+                     if isinstance(body, str)]
+    staged = ctx.package_json.get("lint-staged")
+    for body in (staged.values() if isinstance(staged, dict) else ()):
+        listed = [body] if isinstance(body, str) else body if isinstance(body, list) else []
+        commands += [("package.json `lint-staged`", c) for c in listed if isinstance(c, str)]
+    texts = [(ci.rel, (ctx.read(ci.rel) or b"").decode("utf-8", "replace"))
+             for ci in ctx.files_of("workflow", "gitlab-ci")]
+    for rel, body in [*texts, *lint_place_texts(Path(ctx.info.root))]:
+        commands += [(rel, line) for line in body.splitlines()
+                     if _ESLINT_WORD_RE.search(line)
+                     and not _CI_NAME_LINE_RE.match(line.strip())]
+    quiet: list[str] = []
+    for where, command in commands:
+        for args in _eslint_runs(command, scripts):
+            if "--quiet" not in args:
+                return ""  # this run shows the plugin's warnings
+            quiet.append(where)
+    if not quiet:
+        return ""
+    places = list(dict.fromkeys(quiet))
+    return (f"{places[0]} runs" if len(places) == 1 else
+            f"every lint run ({', '.join(places[:3])}{', ...' if len(places) > 3 else ''}) "
+            "runs") + " ESLint with `--quiet`"
+
+
+def quiet_note(quiet: str) -> str:
+    """Return what the finding adds when the project's lint hides warnings (``quiet`` says
+    where), and what to do instead of the fix it does not get."""
+    return (f", and not fixed: {quiet}, which reports errors only, and the plugin's rules are "
+            "all warnings (raise them to \"error\" in the config, or lint without `--quiet`)")
 
 
 def existing_lint_node(ctx: ProjectContext) -> tuple[int, int] | None:
@@ -1780,7 +1888,12 @@ def _js_rules_off(source: bytes, config: Node, rules: Node | None,
         if not wanted:
             return TextEdit(rules.end_byte, rules.end_byte, "")
         entries = [f"{q(r)}: {q('off')}" for r in wanted]
-        return append_element(source, rules, ", ".join(entries), style, ",\n".join(entries))
+        block = ",\n".join(entries)
+        if code_children(rules) and any(c.type == "comment" for c in rules.named_children):
+            # Comments head groups of rules (or keep rules commented out): after the last
+            # rule, the entries would read as more of its group.
+            block = f"// {NOISY_COMMENT}\n{block}"
+        return append_element(source, rules, ", ".join(entries), style, block)
     inline, block = _rules_member(style)
     return append_element(source, config, inline, style, block)
 
@@ -1870,9 +1983,14 @@ def _json_members(body: str, start: int, end: int) -> list[tuple[str, int, int]]
 
 
 def _yaml_rules_off(body: str) -> str | None:
-    """Return the YAML config with ``NOISY_RULES`` set to ``"off"``: new lines at the top of a
+    """Return the YAML config with ``NOISY_RULES`` set to ``"off"``: new lines at the end of a
     block ``rules`` mapping, or a new ``rules`` mapping at the end; None when that cannot be
-    done safely (a flow mapping, an empty one) or the result does not load as expected."""
+    done safely (a flow mapping, an empty one) or the result does not load as expected.
+
+    A mapping with comments (headings over groups of rules, commented-out rules) gets the
+    lines as a group of their own, under a comment that says why they are off, after a blank
+    line when its groups are set apart by blank lines: after the last rule they would read
+    as more of its group."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
@@ -1894,10 +2012,26 @@ def _yaml_rules_off(body: str) -> str | None:
         text_ = body.replace("\r\n", "\n")
         result = text_ + ("" if text_.endswith("\n") or not text_ else "\n") + \
             f"rules:\n{entries}"
-    elif isinstance(rules, CommentedMap) and rules and not rules.fa.flow_style():
-        line0, col = rules.lc.key(next(iter(rules)))
+    elif isinstance(data, CommentedMap) and isinstance(rules, CommentedMap) and rules and \
+            not rules.fa.flow_style():
+        _, col = rules.lc.key(next(iter(rules)))
+        head = data.lc.key("rules")[0]
+        end = rules.lc.key(list(rules)[-1])[0] + 1
+        # The last rule's value and the comments under it run to the first line indented
+        # less than the rules (the next top-level key, or a comment over it).
+        for at in range(end, len(lines)):
+            if lines[at].strip():
+                if len(lines[at]) - len(lines[at].lstrip()) < col:
+                    break
+                end = at + 1
         new_lines = [" " * col + f'{r}: "off"' for r in wanted]
-        result = "\n".join([*lines[:line0], *new_lines, *lines[line0:]])
+        mapping = lines[head + 1:end]
+        if any(line.lstrip().startswith("#") for line in mapping):
+            new_lines.insert(0, " " * col + "# " + NOISY_COMMENT)
+            filled = [at for at, line in enumerate(mapping) if line.strip()]
+            if any(not mapping[at].strip() for at in range(filled[0], filled[-1])):
+                new_lines.insert(0, "")
+        result = "\n".join([*lines[:end], *new_lines, *lines[end:]])
     else:
         return None
     if eol != "\n":
