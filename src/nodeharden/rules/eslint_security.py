@@ -1222,13 +1222,15 @@ def _legacy_switch_seen(ctx: ProjectContext) -> bool:
             continue
     for f in ctx.files_of("workflow", "gitlab-ci", "dockerfile", "js"):
         texts.append((ctx.read(f.rel) or b"").decode("utf-8", "replace"))
-    texts += [body for _, body in lint_place_texts(root)]
+    texts += [body for _, body in lint_place_texts(ctx)]
     return any(_LEGACY_SWITCH_RE.search(t) for t in texts)
 
 
-def lint_place_texts(root: Path) -> list[tuple[str, str]]:
-    """Return (path from ``root``, text) of the files the scan does not list where a lint is
-    run from: Makefiles, git hooks, shell scripts, lint-staged configs, CircleCI."""
+def lint_place_texts(ctx: ProjectContext) -> list[tuple[str, str]]:
+    """Return (path from the project's root, text) of the files the scan does not list where a
+    lint is run from: Makefiles, git hooks, shell scripts, lint-staged configs, CircleCI.
+    Project phase only (it reads files outside the scanned ones)."""
+    root = Path(ctx.info.root)
     found: list[tuple[str, str]] = []
     for pattern in _LINT_PLACES:
         for path in sorted(root.glob(pattern))[:50]:
@@ -1330,7 +1332,7 @@ def lint_hides_warnings(ctx: ProjectContext) -> str:
         commands += [("package.json `lint-staged`", c) for c in listed if isinstance(c, str)]
     texts = [(ci.rel, (ctx.read(ci.rel) or b"").decode("utf-8", "replace"))
              for ci in ctx.files_of("workflow", "gitlab-ci")]
-    for rel, body in [*texts, *lint_place_texts(Path(ctx.info.root))]:
+    for rel, body in [*texts, *lint_place_texts(ctx)]:
         commands += [(rel, line) for line in body.splitlines()
                      if _ESLINT_WORD_RE.search(line)
                      and not _CI_NAME_LINE_RE.match(line.strip())]
