@@ -55,3 +55,27 @@ module.exports = app;
         "require('@apollo/server/plugin/disabled');\n", "")
     fix = _fix(project, {"app.js": on}, name="landing-page-on")
     assert fix.applicability == "unsafe" and "Apollo's landing page and Sandbox" in fix.title
+
+
+SWAGGER_TOOLS = """\
+const express = require('express');
+const swaggerTools = require('swagger-tools');
+const app = express();
+swaggerTools.initializeMiddleware(require('./api.json'), (middleware) => {
+  app.use(middleware.swaggerMetadata());
+  app.use(middleware.swaggerRouter({ controllers: './controllers' }));
+  app.use('/docs', middleware.swaggerUi());
+  app.listen(3000);
+});
+"""
+
+
+def test_swagger_tools_ui_makes_the_fix_unsafe(project) -> None:
+    # swagger-tools' swaggerUi() serves Swagger UI's page with its inline script.
+    fix = _fix(project, {"app.js": SWAGGER_TOOLS})
+    assert fix.applicability == "unsafe" and "Swagger UI" in fix.title
+
+
+def test_swagger_tools_without_its_ui_keeps_the_fix_safe(project) -> None:
+    server = SWAGGER_TOOLS.replace("  app.use('/docs', middleware.swaggerUi());\n", "")
+    assert _fix(project, {"app.js": server}, name="no-ui").applicability == "safe"

@@ -1698,6 +1698,7 @@ def renders_html(ctx: ProjectContext, package: str | None = None) -> bool:
 HTML_MIDDLEWARE = {
     "agendash": "Agendash's dashboard",
     "swagger-ui-express": "Swagger UI",
+    "swagger-tools": "Swagger UI",
     "redoc-express": "ReDoc",
     "@bull-board/express": "bull-board's dashboard",
     "bull-board": "bull-board's dashboard",
@@ -1717,7 +1718,10 @@ _PAGE_OFF = {"apollo-server-express": rb"LandingPageDisabled|playground\s*:\s*fa
              "@as-integrations/express4": rb"LandingPageDisabled",
              "@as-integrations/express5": rb"LandingPageDisabled",
              "graphql-yoga": rb"graphiql\s*:\s*false"}
-_PAGE_ON = {"express-graphql": rb"graphiql\s*:\s*(?!false)"}
+#: swagger-tools serves its UI only from the middleware ``swaggerUi()`` makes (it also
+#: validates and routes requests without any page).
+_PAGE_ON = {"express-graphql": rb"graphiql\s*:\s*(?!false)",
+            "swagger-tools": rb"\bswaggerUi\s*\("}
 
 
 def html_middleware(ctx: ProjectContext, package: str | None = None) -> list[str]:
