@@ -203,6 +203,43 @@ def _hashes_no_password(node: Node) -> bool:
     return False
 
 
+def _salts_no_password(call: Node, args: list[Node], lang: str) -> bool:
+    """Return True when the salt ``bcrypt.genSalt(cost, …)`` makes hashes no password: every
+    ``hash``/``hashSync`` call given it, in the callback it is handed to or through the name
+    it is stored in (``const salt = await bcrypt.genSalt(8)``) in the enclosing function,
+    hashes a value ``_hashes_no_password`` says is not one (a reset token), and there is at
+    least one such call."""
+    callback = args[-1] if args and args[-1].type in ("arrow_function", "function_expression",
+                                                      "function") else None
+    salt: str | None = None
+    where: Node | None = callback
+    if callback is not None:
+        params = callback.child_by_field_name("parameters")
+        named = params.named_children if params is not None else []
+        if len(named) > 1 and named[1].type == "identifier":
+            salt = text(named[1])
+    else:
+        holder = call.parent
+        while holder is not None and holder.type in ("await_expression",
+                                                     "parenthesized_expression"):
+            holder = holder.parent
+        if holder is not None and holder.type == "variable_declarator":
+            name = holder.child_by_field_name("name")
+            salt = text(name) if name is not None and name.type == "identifier" else None
+        where = _enclosing_function(call)
+    if salt is None or where is None:
+        return False
+    hashed = [code_children(arguments)[0] for node in nodes_of_types(
+        lang, where, ("call_expression",))
+        if (fn := node.child_by_field_name("function")) is not None
+        and fn.type == "member_expression"
+        and text(fn.child_by_field_name("property")) in ("hash", "hashSync")
+        and (arguments := node.child_by_field_name("arguments")) is not None
+        and len(code_children(arguments)) > 1
+        and text(code_children(arguments)[1]) == salt]
+    return bool(hashed) and all(_hashes_no_password(value) for value in hashed)
+
+
 def _request_root(node: Node) -> bool:
     """Return True for ``req.body.x``, ``req.query['x']`` and the like."""
     obj = node.child_by_field_name("object")
@@ -750,6 +787,9 @@ class PasswordHash(Rule):
                     cost_arg = None  # `hashSync('1234', 8)`: the plaintext is in the source
                 if position and _hashes_no_password(args[0]):
                     cost_arg = None  # an id made of a record (`hash(JSON.stringify(item), 1)`)
+                if not position and _salts_no_password(call, args, ctx.lang):
+                    cost_arg = None  # the salt only hashes a token (`genSalt(8, (e, s) =>
+                    # bcrypt.hash(token, s, …))`): a random value needs no work factor
                 cost = _constant_number(cost_arg) if cost_arg is not None else None
                 if cost is not None:
                     if cost < BCRYPT_MIN:
