@@ -78,14 +78,12 @@ _MAX_SCAN_BYTES = 2_000_000
 #: Cookie libraries' read/write calls: js-cookie ``Cookies.get('n')``, universal-cookie and
 #: react-cookie ``cookies.get('n')``, ngx-cookie(-service) ``this.cookieService.get('n')``,
 #: jquery-cookie ``$.cookie('n')``.
-_LIBRARY_CALL_RE = lazy_pattern(
-    rb"(?:\b\w*[cC]ookie\w*\s*\??\.\s*(?:get|set|remove|delete|check|getObject|put|putObject|"
-    rb"getJSON|erase)|\$\.cookie)\s*\(\s*['\"`]([^'\"`\n]{1,200})['\"`]")
+_LIBRARY_CALL = (rb"(?:\b\w*[cC]ookie\w*\s*\??\.\s*(?:get|set|remove|delete|check|getObject|put"
+                 rb"|putObject|getJSON|erase)|\$\.cookie)\s*\(\s*")
+_LIBRARY_CALL_RE = lazy_pattern(_LIBRARY_CALL + rb"['\"`]([^'\"`\n]{1,200})['\"`]")
 #: ... and the same calls with a name held in a constant (``Cookies.get(TOKEN_COOKIE)``), read
 #: from the file's ``const TOKEN_COOKIE = 'login_token'``.
-_LIBRARY_CALL_NAME_RE = lazy_pattern(
-    rb"(?:\b\w*[cC]ookie\w*\s*\??\.\s*(?:get|set|remove|delete|check|getObject|put|putObject|"
-    rb"getJSON|erase)|\$\.cookie)\s*\(\s*([A-Za-z_$][\w$]{0,100})\s*[,)]")
+_LIBRARY_CALL_NAME_RE = lazy_pattern(_LIBRARY_CALL + rb"([A-Za-z_$][\w$]{0,100})\s*[,)]")
 _USE_COOKIES_RE = lazy_pattern(rb"\buseCookies\s*(?:<[^>]{0,200}>)?\s*\(\s*\[([^\]]{0,500})\]")
 _XSRF_NAME_RE = lazy_pattern(
     rb"\b(?:xsrfCookieName|cookieName)\s*:\s*['\"`]([^'\"`\n]{1,200})['\"`]")

@@ -1229,7 +1229,11 @@ def _legacy_switch_seen(ctx: ProjectContext) -> bool:
 def lint_place_texts(ctx: ProjectContext) -> list[tuple[str, str]]:
     """Return (path from the project's root, text) of the files the scan does not list where a
     lint is run from: Makefiles, git hooks, shell scripts, lint-staged configs, CircleCI.
-    Project phase only (it reads files outside the scanned ones)."""
+    Project phase only (it reads files outside the scanned ones); read once per run (the
+    legacy-switch test and the ``--quiet`` test both ask)."""
+    cached: list[tuple[str, str]] | None = ctx.extra.get("eslint-security.lint places")
+    if cached is not None:
+        return cached
     root = Path(ctx.info.root)
     found: list[tuple[str, str]] = []
     for pattern in _LINT_PLACES:
@@ -1240,6 +1244,7 @@ def lint_place_texts(ctx: ProjectContext) -> list[tuple[str, str]]:
                                   path.read_text("utf-8", "replace")))
             except OSError:
                 continue
+    ctx.extra["eslint-security.lint places"] = found
     return found
 
 

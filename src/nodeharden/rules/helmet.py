@@ -3278,6 +3278,10 @@ class Helmet(Rule):
         if cross_origin:
             title += (" and Cross-Origin-Resource-Policy `cross-origin` (the app sends images or "
                       "media to other origins: same-origin would stop their plain loads)")
+        # Content-Security-Policy, X-Frame-Options and nosniff are set: what is left is HSTS,
+        # which the TLS proxy in front often sends, and a referrer policy stricter than
+        # browsers' own default: a note, not an error.
+        transport_only = _TRANSPORT_ONLY >= {k for k in CORE_HEADERS if k not in present}
         for facts in app_files:
             source = ctx.read(facts.path) or b""
             style = ctx.styles[facts.path]
@@ -3326,12 +3330,7 @@ class Helmet(Rule):
                 said = message if powered_by_off or (facts.path, app.start) in loop_apps \
                     else message + sent
                 found = ctx.finding(self.id, facts.path, app.start, app.end, said, fix)
-                if _TRANSPORT_ONLY >= {k for k in CORE_HEADERS if k not in present}:
-                    # Content-Security-Policy, X-Frame-Options and nosniff are set: what is
-                    # left is HSTS, which the TLS proxy in front often sends, and a referrer
-                    # policy stricter than browsers' own default: a note, not an error.
-                    found = replace(found, severity="note")
-                yield found
+                yield replace(found, severity="note") if transport_only else found
 
 
 RULE = Helmet()

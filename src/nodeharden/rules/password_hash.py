@@ -787,10 +787,11 @@ class PasswordHash(Rule):
                     cost_arg = None  # `hashSync('1234', 8)`: the plaintext is in the source
                 if position and _hashes_no_password(args[0]):
                     cost_arg = None  # an id made of a record (`hash(JSON.stringify(item), 1)`)
-                if not position and _salts_no_password(call, args, ctx.lang):
-                    cost_arg = None  # the salt only hashes a token (`genSalt(8, (e, s) =>
-                    # bcrypt.hash(token, s, …))`): a random value needs no work factor
                 cost = _constant_number(cost_arg) if cost_arg is not None else None
+                if cost is not None and cost < BCRYPT_MIN and not position \
+                        and _salts_no_password(call, args, ctx.lang):
+                    cost = None  # the salt only hashes a token (`genSalt(8, (e, s) =>
+                    # bcrypt.hash(token, s, …))`): a random value needs no work factor
                 if cost is not None:
                     if cost < BCRYPT_MIN:
                         message = (f"bcrypt cost {cost} is too low (below {BCRYPT_MIN}): use "
