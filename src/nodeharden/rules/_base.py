@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -17,10 +16,11 @@ from nodeharden._deployment import Deployment, detect_deployment
 from nodeharden._express import FileFacts
 from nodeharden._model import Finding, Fix
 from nodeharden._project import JS_SUFFIXES, SourceFile
+from nodeharden._regex import lazy_pattern
 from nodeharden._roles import RoleOf, role_from_path
 from nodeharden._style import Style, StyleRules, detect_style
 
-_JS_SPELLING_RE = re.compile(r"\.(?:m|c)?jsx?$")
+_JS_SPELLING_RE = lazy_pattern(r"\.(?:m|c)?jsx?$")
 
 
 @cache
@@ -69,6 +69,20 @@ class ProjectInfo:
     def has_dependency(self, name: str) -> bool:
         """Return True when package.json lists ``name``."""
         return name in self.dependencies
+
+
+_WORD_RE = lazy_pattern(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def word_list(name: str) -> list[str]:
+    """Return the lower-case words of an identifier or path, in order (camelCase, snake_case,
+    kebab-case: ``oauthState`` -> oauth, state; ``HTTPServer2`` -> http, server, 2)."""
+    return [w.lower() for w in _WORD_RE.findall(name)]
+
+
+def words(name: str) -> set[str]:
+    """Return the set of :func:`word_list`'s words."""
+    return set(word_list(name))
 
 
 def location(source: bytes, start: int, end: int) -> tuple[int, int, int, int]:

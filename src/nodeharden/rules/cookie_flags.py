@@ -54,7 +54,7 @@ from nodeharden._parse import (
 from nodeharden._project import files_with_suffix, repository_top
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style, line_indent
-from nodeharden.rules._base import FileContext, Rule
+from nodeharden.rules._base import FileContext, Rule, words
 from nodeharden.rules._edits import add_properties, has_comments, resolve_object
 
 FLAGS = ("httpOnly", "secure", "sameSite")
@@ -99,7 +99,6 @@ _CROSS_SITE_NAME_WORDS = frozenset({"state", "nonce", "oauth", "oidc", "saml", "
                                     "verifier", "relaystate"})
 _CROSS_SITE_ROUTE_WORDS = frozenset({"callback", "oauth", "oauth2", "oidc", "openid", "saml",
                                      "sso", "acs"})
-_WORD_RE = lazy_pattern(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _CROSS_SITE_MODULE_RE = lazy_pattern(
     rb"""['"](?:openid-client|passport-saml|@node-saml/[\w-]+|samlify|passport-openidconnect|"""
     rb"""passport-oauth2|passport-azure-ad|simple-oauth2|grant|@auth/express)['"]""")
@@ -220,11 +219,6 @@ def client_reader(root: str, name: str) -> str | None:
     if reader is None:
         return None
     return os.path.relpath(top / reader, root).replace(os.sep, "/")
-
-
-def words(name: str) -> set[str]:
-    """Return the lower-case words of a name or path (``oauthState`` -> oauth, state)."""
-    return {w.lower() for w in _WORD_RE.findall(name)}
 
 
 def route_path(node: Node) -> str | None:

@@ -39,7 +39,8 @@ from nodeharden._parse import (
 )
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
-from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_package, is_test_file
+from nodeharden.rules._base import (FileContext, ProjectContext, Rule, import_package,
+                                    is_test_file, word_list, words)
 
 CHEAT_SHEET = "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html"
 TIMING_SAFE_EQUAL = "https://nodejs.org/api/crypto.html#cryptotimingsafeequala-b"
@@ -60,7 +61,6 @@ _STORE_METHODS = {"create", "insert", "insertOne", "insertMany", "save", "update
 #: command: ``this.signIn.execute({ email, password })``): on a receiver the file cannot trace
 #: to a database package, a store only when a statement comes first.
 _RUNNER_METHODS = {"execute", "run", "query", "raw"}
-_WORD_RE = lazy_pattern(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _SQL_WRITE_RE = lazy_pattern(r"(?is)\b(insert\s+into|update\s+\S+\s+set)\b")
 _QUERY = "(call_expression) @call\n(new_expression) @new\n(binary_expression) @cmp"
 #: Every word of PASSWORD_WORDS contains one of these (searched in the lower-cased source).
@@ -86,11 +86,6 @@ _STORE_QUERY = "(call_expression) @call"
 #: Database lookups whose filter object (or its ``where``) names the fields to match.
 _LOOKUP_METHODS = {"find", "findOne", "findOneBy", "findBy", "findAll", "findFirst",
                    "findUnique", "where", "exists"}
-
-
-def words(name: str) -> set[str]:
-    """Return the lower-case words of an identifier (camelCase, snake_case, kebab-case)."""
-    return {w.lower() for w in _WORD_RE.findall(name)}
 
 
 def password_like(name: str) -> bool:
@@ -121,7 +116,7 @@ def names_password(name: str) -> bool:
     nothing, or only words of ``SECRET_TAIL_WORDS`` and digits up to a preposition
     (``password``, ``storedPassword``, ``password_hash``, ``pass2``, ``passwordFromDb``), not
     another noun (``passwordLink``, ``passwordResetUrl``, ``PASSWORD_MIN_LENGTH``)."""
-    parts = [w.lower() for w in _WORD_RE.findall(name)]
+    parts = word_list(name)
     last = max((i for i, w in enumerate(parts) if w in PASSWORD_WORDS), default=None)
     if last is None:
         return False
@@ -135,8 +130,8 @@ def names_password(name: str) -> bool:
 
 def _names_address(name: str) -> bool:
     """Return True when a name's head noun is an address (``unleashUrl``, ``redirect_uri``)."""
-    parts = _WORD_RE.findall(name)
-    return bool(parts) and parts[-1].lower() in _ADDRESS_WORDS
+    parts = word_list(name)
+    return bool(parts) and parts[-1] in _ADDRESS_WORDS
 
 
 def _last_name(node: Node) -> str:
@@ -1862,7 +1857,7 @@ _KEY_OWNER_WORDS = frozenset({"key", "api", "client", "app", "consumer"})
 
 
 def _key_name(name: str) -> bool:
-    parts = [w.lower() for w in _WORD_RE.findall(name)]
+    parts = word_list(name)
     if not parts or password_like(name):
         return False
     return parts[-1] in ("key", "apikey") or \
