@@ -189,6 +189,9 @@ def test_captures_in_returns_the_nodes_around_a_range_once_in_preorder() -> None
     (b"  import {a} from 'a'\n", "esm"),
     (b"export const a = 1;\n", "esm"),
     (b"module.exports = require('x');\n", "commonjs"),
+    # import declarations beside a side-effect require (a Babel-compiled server): a new
+    # import goes in as a declaration, among the file's own
+    (b"import x from 'x';\nrequire('./config/passport');\n", "esm"),
     (b"const s = 'import x';\nmodule.exports = 1;\n", "project"),
     (b"import  x from 'x'\n", "project"),  # two spaces: not read as an import (as before)
 ])

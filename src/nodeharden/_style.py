@@ -263,18 +263,35 @@ def _has_require(source: bytes) -> bool:
 
 
 def module_kind_for(rel: str, project_module: ModuleKind, source: bytes) -> ModuleKind:
-    """Return the module system of one file from its extension, its code and the project."""
+    """Return the module system of one file from its extension, its code and the project.
+
+    A file with ``import`` declarations whose every ``require`` is a statement of its own,
+    run for its side effects (a Babel-compiled server's ``require('./config/passport')``),
+    is ES modules: it binds its modules by declarations, and a new ``require`` would sit
+    apart from them. One that binds a module by ``require`` too takes the project's."""
     if rel.endswith((".mjs", ".mts")):
         return "esm"
     if rel.endswith((".cjs", ".cts")):
         return "commonjs"
     has_import = _has_import(source)
     has_require = _has_require(source)
-    if has_import and not has_require:
+    if has_import and not (has_require and _binds_by_require(source)):
         return "esm"
     if has_require and not has_import:
         return "commonjs"
     return project_module
+
+
+def _binds_by_require(source: bytes) -> bool:
+    """Return True when a ``require(`` call is not a statement of its own (its line holds
+    something before it: ``const x = require('x')``, ``app.use(require('x'))``)."""
+    for match in _REQUIRE_RE.finditer(source):
+        at = match.start()
+        if at and source[at - 1] in _WORD:
+            continue
+        if source[source.rfind(b"\n", 0, at) + 1:at].strip():
+            return True
+    return False
 
 
 def line_indent(source: bytes, offset: int) -> str:
