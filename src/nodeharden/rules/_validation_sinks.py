@@ -558,8 +558,16 @@ def _fixed_origin(node: Node, taint: _Taint | None = None) -> bool:
     supply followed by a literal path segment that is not empty (``base + '/notes/' + id``,
     ``${base}/notes/${id}``): whatever the base holds, even nothing, the segment keeps the
     rest on a path. A base followed by ``'/'`` alone is not enough: an empty base gives
-    ``'/' + x``."""
+    ``'/' + x``. Nor is a request value that comes only after a literal ``?`` or ``#``
+    (``${appUrl}login/callback?${code}``) a redirect target: whatever the parts before it
+    hold, they fix the scheme, host and path, and the value lands in the query."""
     node = unwrap(node, CASTS_AND_AWAIT)
+    return _fixed_start(node, taint) or (
+        taint is not None and _request_value_in_query(node, taint))
+
+
+def _fixed_start(node: Node, taint: _Taint | None) -> bool:
+    """``_fixed_origin`` but for a request value in the query."""
     operands: list[Node] = []
     while node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
         right = node.child_by_field_name("right")
@@ -591,6 +599,42 @@ def _fixed_origin(node: Node, taint: _Taint | None = None) -> bool:
         head = text(nxt)[1:]
         return bool(_PATH_SEGMENT_RE.match(head.split("${", 1)[0] if "${" in head
                                            else head[:-1]))
+    return False
+
+
+def _request_value_in_query(node: Node, taint: _Taint) -> bool:
+    """Return True when a literal ``?`` or ``#`` of a template string or a ``+`` chain comes
+    before every part of it the request supplies (and some part does)."""
+    parts: list[Node] = []
+    if node.type == "template_string":
+        parts = list(node.named_children)
+    else:
+        while node.type == "binary_expression" \
+                and text(node.child_by_field_name("operator")) == "+":
+            right = node.child_by_field_name("right")
+            if right is not None:
+                parts.append(unwrap(right, CASTS_AND_AWAIT))
+            node = unwrap(node.child_by_field_name("left") or node, CASTS_AND_AWAIT)
+        parts.append(node)
+        parts.reverse()
+    for part in parts:
+        if part.type in ("string_fragment", "escape_sequence"):
+            if "?" in text(part) or "#" in text(part):
+                return True
+        elif part.type == "string":
+            if re.search(r"[?#]", string_value(part) or ""):
+                return True
+        elif part.type == "template_substitution":
+            if any(taint.origin(inner) is not None for inner in code_children(part)):
+                return False
+        elif part.type == "template_string":
+            if _request_value_in_query(part, taint):
+                return True
+            if any(taint.origin(inner) is not None for inner in walk(part)
+                   if inner.parent is not None and inner.parent.type == "template_substitution"):
+                return False
+        elif taint.origin(part) is not None:
+            return False
     return False
 
 
