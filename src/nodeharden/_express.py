@@ -35,7 +35,10 @@ _IMPORT_QUERY = """
   @require (#eq? @fn "require"))
 """
 
-_CALL_QUERY = "(call_expression) @call " + CONTAINER_PATTERN
+#: ``new Express()`` makes an app too (``express`` returns the app, whether called or
+#: constructed: p5.js-web-editor's servers import it as ``Express``).
+_CALL_QUERY = "(call_expression) @call (new_expression constructor: (identifier)) @new " \
+    + CONTAINER_PATTERN
 
 #: Member calls kept as ``CallFact`` whatever their arguments: ``app.use(...)``,
 #: ``app.listen()``, ``res.render(view)``, ``app.param(name, fn)``, ``express.static(dir)``.
@@ -511,6 +514,9 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
                                         if _on_name(source, m.start(), imported_bytes)])
     calls = captures_in(lang, _CALL_QUERY, root, ranges)
     statement_for = StatementFinder(calls.get("container", []))
+    for made in calls.get("new", []):
+        if text(made.child_by_field_name("constructor")) in express_names:
+            facts.apps.append(_app_fact("app", made, source))
     for call in calls.get("call", []):
         fn = call.child_by_field_name("function")
         if fn is None:
@@ -586,6 +592,8 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
     if any(arg.kind == "identifier" for call in facts.calls if call.method == "use"
            for arg in call.args):
         facts.function_params = function_params(root)
+    if calls.get("new") and len(facts.apps) > 1:
+        facts.apps.sort(key=lambda app: app.start)  # in source order, as the calls come
     names_bound = {app.name for app in facts.apps if app.name}
     for call_fact in facts.calls:
         if call_fact.method in HTTP_METHODS and call_fact.target in names_bound:

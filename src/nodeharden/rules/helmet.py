@@ -1684,8 +1684,10 @@ def renders_html(ctx: ProjectContext, package: str | None = None) -> bool:
             if call.method in ("set", "engine") and call.args and call.args[0].kind == "string" \
                     and call.args[0].name in ("view engine", "views"):
                 return True
-        if "express.static" in facts.called or "static" in facts.called:
-            return True
+        if "static" in facts.called or any(
+                f"{name}.static" in facts.called
+                for name in {"express", *facts.locals_of("express")}):
+            return True  # `express.static(…)`, also under the file's own name (`Express`)
         if "next" in facts.imported_modules() and b"getRequestHandler" in (
                 ctx.read(facts.path) or b""):
             return True  # a Next.js front end served through the app (a custom server)

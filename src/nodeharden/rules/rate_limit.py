@@ -2465,10 +2465,12 @@ class RateLimit(Rule):
                 return
         # The app that is served or exported comes first; the module goes beside it. An app
         # that only answers a metrics or health endpoint (an internal scrape server beside the
-        # real one) comes last: the finding belongs to the app clients use.
+        # real one) comes last: the finding belongs to the app clients use. Of two served
+        # apps, the one that mounts and routes more (a site beside its small preview server).
         app_files.sort(key=lambda f: (
             all(_operations_only(ctx, f, a) for a in f.apps if a.kind == "app"),
-            not (f.exports_app or any(c.method == "listen" for c in f.calls)), f.path))
+            not (f.exports_app or any(c.method == "listen" for c in f.calls)),
+            -sum(c.method in _ROUTE_METHODS_ALL for c in f.calls), f.path))
         primary = app_files[0]
         primary_app = next(a for a in primary.apps if a.kind == "app")
         login_routes = _login_routes(ctx)
