@@ -9,12 +9,17 @@ is wrong). The project model answers two questions once, for every rule:
   image (see ``_roles.dockerfile_role``), a Procfile or Heroku ``app.json``, ``fly.toml``,
   ``render.yaml``, ``vercel.json``, ``netlify.toml``, an App Engine ``app.yaml``,
   ``serverless.yml``, ``railway.json``/``railway.toml``, Kubernetes manifests or a Helm chart, a
-  pm2 ecosystem file, and CI jobs that deploy (not those that publish docs to GitHub Pages).
+  pm2 ecosystem file, and CI jobs that deploy (not those that publish docs to GitHub Pages). A
+  Procfile of development processes (nodemon, watch or dev scripts), or one that a package.json
+  script runs with a local process manager (``nf start``, foreman, honcho), deploys nothing.
+  Each signal deploys the package it sits in (the nearest package.json's folder); one outside
+  every package's folder deploys the root's and the packages it names (``cd server && npm
+  start``), so the apps of one package of a repository never take another's deployment.
 - **Self-declared purpose**: package.json's ``name``, ``description`` and ``keywords`` and the
   README's first heading and first paragraph, read as whole words: a project that calls itself
   an example, demo, tutorial, boilerplate, starter, template, sample, course, workshop or
-  capstone project is not a service of its own, whatever it deploys ("EJS templates", ``example.com``, "for example",
-  "sample data" and "live demo" do not count).
+  capstone project is not a service of its own, whatever it deploys ("EJS templates",
+  ``example.com``, "for example", "sample data" and "live demo" do not count).
 
 Both come from the repository alone; nothing here runs the project's code.
 """
@@ -25,11 +30,11 @@ import json
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from nodeharden._regex import lazy_pattern
-from nodeharden._roles import APP, dockerfile_role, role_from_path
+from nodeharden._roles import APP, dockerfile_role, package_of, role_from_path
 
 Read = Callable[[str], bytes | None]
 
@@ -46,6 +51,17 @@ class Deployment(NamedTuple):
     #: Why the project is software others host, if it says so: ``"self-hosted (README.md)"``;
     #: None when it does not.
     self_hosted: str | None = None
+    #: The folders of the packages (``""`` for the root) each of ``signals`` deploys, in the
+    #: same order (``deployment_scopes``).
+    scopes: tuple[frozenset[str], ...] = ()
+
+    def of_package(self, folder: str) -> Deployment:
+        """Return the deployment as the apps of the package in ``folder`` (``""`` for the root)
+        see it: only the signals that deploy that package."""
+        kept = [(signal, scope) for signal, scope in zip(self.signals, self.scopes)
+                if folder in scope]
+        return self._replace(signals=tuple(signal for signal, _ in kept),
+                             scopes=tuple(scope for _, scope in kept))
 
     @property
     def deployed(self) -> bool:
@@ -117,30 +133,148 @@ def deployment_signals(root: str, read: Read, dockerfiles: Iterable[str],
     ``dockerfiles`` and ``workflows`` are the walked files of those kinds (paths from the
     root); ``package_dirs`` the folders holding a package.json (``""`` for the root). Files
     of examples, tests and fixtures (by their path) deploy nothing."""
-    signals: list[str] = []
+    return [signal for signal, _ in deployment_scopes(root, read, dockerfiles, workflows,
+                                                      package_dirs)]
+
+
+def deployment_scopes(root: str, read: Read, dockerfiles: Iterable[str],
+                      workflows: Iterable[str], package_dirs: Iterable[str] = ("",)
+                      ) -> list[tuple[str, frozenset[str]]]:
+    """Return ``deployment_signals``, each with the folders of the packages it deploys
+    (``deploy_scope``)."""
+    package_dirs = list(package_dirs)
+    found: list[tuple[str, str, str]] = []  # (signal, file, what it runs)
     for rel in dockerfiles:
         if role_from_path(rel) != APP:
             continue
         raw = read(rel)
-        if raw is not None and dockerfile_role(rel, raw.decode("utf-8", "replace")) == APP:
-            signals.append(f"{rel}{RUNTIME_IMAGE_SIGNAL}")
+        text = _text(raw)
+        if raw is not None and dockerfile_role(rel, text) == APP:
+            found.append((f"{rel}{RUNTIME_IMAGE_SIGNAL}", rel, text))
     folders = sorted({d for d in package_dirs if role_from_path(d + "/x") == APP} | {""})
     for folder in folders:
         names = _names_in(root, folder)
         for name in sorted(names):
             rel = posixpath.join(folder, name) if folder else name
+            if name == "Procfile" and _local_procfile(rel, read, package_dirs):
+                continue
             if name in PLATFORM_FILES:
-                signals.append(f"{rel}" + PLATFORM_FILES[name][len(name):])
+                signal = f"{rel}" + PLATFORM_FILES[name][len(name):]
             elif name in ECOSYSTEM_NAMES:
-                signals.append(f"{rel} (pm2 ecosystem file)")
+                signal = f"{rel} (pm2 ecosystem file)"
             elif name == "app.json" and _heroku_app_json(read(rel)):
-                signals.append(f"{rel} (Heroku app manifest)")
+                signal = f"{rel} (Heroku app manifest)"
             elif name in ("app.yaml", "app.yml") and _app_engine(read(rel)):
-                signals.append(f"{rel} (App Engine)")
-        signals += _manifests(root, folder, names, read)
+                signal = f"{rel} (App Engine)"
+            else:
+                continue
+            # A platform that is told no command runs the package's start script.
+            found.append((signal, rel, _text(read(rel)) + "\nnpm start"))
+        found += [(signal, rel, _text(read(rel)))
+                  for signal, rel in _manifests(root, folder, names, read)]
     for rel in workflows:
-        signals += _ci_deploy_jobs(rel, read(rel))
-    return list(dict.fromkeys(signals))
+        found += [(signal, rel, text) for signal, text in _ci_deploy_jobs(rel, read(rel))]
+    scopes: dict[str, frozenset[str]] = {}
+    for signal, rel, text in found:
+        scopes[signal] = scopes.get(signal, frozenset()) | deploy_scope(rel, text, package_dirs,
+                                                                         read)
+    return list(scopes.items())
+
+
+def _text(raw: bytes | None) -> str:
+    """Return a file's bytes as text (``""`` for a file that could not be read)."""
+    return (raw or b"").decode("utf-8", "replace")
+
+
+def deploy_scope(rel: str, runs: str, package_dirs: list[str], read: Read) -> frozenset[str]:
+    """Return the folders of the packages (``""`` for the root) that the deploy file ``rel``
+    deploys, given what it runs (``runs``: its text, or a CI job's): the package it sits in (the
+    nearest package.json's folder); for a file outside every package's folder, the root's and
+    each package whose folder it names as a path, itself or through the root package.json
+    scripts it runs (``cd server && npm start``, ``COPY api/ .``, ``working-directory: api``),
+    and the only package of a repository without a root package.json."""
+    owner = package_of(rel, package_dirs)
+    if owner:
+        return frozenset({owner})
+    packages = sorted({d for d in package_dirs if d})
+    if "" not in package_dirs and len(packages) == 1:
+        return frozenset({"", packages[0]})
+    runs += "\n" + "\n".join(_scripts_run(runs, _scripts(read("package.json"))))
+    return frozenset({""} | {d for d in packages if _names_folder(runs, d)})
+
+
+def _names_folder(text: str, folder: str) -> bool:
+    """Return True when ``text`` names ``folder`` (a path from the root) as a path: ``server/``,
+    ``./server``, ``cd server``, ``"server"``; not ``server.js``, ``server:watch`` nor the host
+    of ``http://server:5000``."""
+    return re.search(r"(?<![\w.$/-])(?:\.{1,2}/)*" + re.escape(folder)
+                     + r"(?![\w.-])(?!:\w)", text) is not None
+
+
+def _scripts(raw: bytes | None) -> dict[str, str]:
+    """Return the ``scripts`` of a package.json (name → command); empty when there are none."""
+    try:
+        data = json.loads(raw or b"")
+    except ValueError:
+        return {}
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    return {str(k): v for k, v in scripts.items() if isinstance(v, str)} \
+        if isinstance(scripts, dict) else {}
+
+
+#: A command that runs a package.json script: ``npm start``, ``npm run build``, ``yarn dev``,
+#: ``pnpm run start`` (the name, group ``name``, last).
+_RUN_SCRIPT_RE = lazy_pattern(
+    r"\b(?:npm|yarn|pnpm|bun)\b(?:\s+-{1,2}[\w-]+(?:[= ]\S+)?)*\s+(?:run(?:-script)?\s+)?"
+    r"(?P<name>[\w:.-]+)")
+
+
+def _scripts_run(command: str, scripts: Mapping[str, str], depth: int = 3) -> list[str]:
+    """Return the commands of the package.json ``scripts`` that ``command`` runs (``npm start``,
+    ``npm run X``, ``yarn X``), and those they run in turn, ``depth`` levels down at most."""
+    found: list[str] = []
+    for match in _RUN_SCRIPT_RE.finditer(re.sub(r"[\"',\[\]]", " ", command)):
+        script = scripts.get(match.group("name"))
+        if script is not None and script not in found:
+            found.append(script)
+            if depth > 1:
+                found += _scripts_run(script, scripts, depth - 1)
+    return found
+
+
+#: A package.json script that runs a Procfile with a local process manager (``nf start``,
+#: ``foreman start``, ``honcho start``, overmind, hivemind), and the Procfile it names.
+_LOCAL_RUNNER_RE = lazy_pattern(
+    r"\b(?:nf|node-foreman|foreman|honcho|overmind|hivemind)\s+start\b"
+    r"(?:[^&|;\n]*?\s(?:-f|--procfile)[= ](?P<file>\S+))?")
+#: A development process: one that restarts on file changes or runs a dev server.
+_DEV_PROCESS_RE = lazy_pattern(
+    r"\b(?:nodemon|ts-node-dev|tsnd|node-dev|webpack-dev-server)\b|\s--watch\b"
+    r"|\b(?:tsx|webpack)\s+(?:watch|serve)\b|\b(?:next|nuxt|vite)\s+dev\b")
+#: The name of a development script: ``dev``, ``watch``, ``server:watch``, ``start:dev``.
+_DEV_SCRIPT_RE = lazy_pattern(r"(?i)(?:^|[:_-])(?:dev|develop|watch)(?:$|[:_-])")
+
+
+def _local_procfile(rel: str, read: Read, package_dirs: list[str]) -> bool:
+    """Return True for a Procfile that runs on a developer's machine, not on a platform: a
+    script of its package runs it with a local process manager (``nf start``, ``foreman
+    start``; not one that names another file with ``-f``), or the processes that serve (``web``,
+    else all of them) include a development one (``_DEV_PROCESS_RE``, a dev or watch script)."""
+    package = package_of(rel, package_dirs)
+    scripts = _scripts(read(posixpath.join(package, "package.json")))
+    for script in scripts.values():
+        runner = _LOCAL_RUNNER_RE.search(script)
+        if runner and posixpath.basename(runner.group("file") or "Procfile") == "Procfile":
+            return True
+    processes = dict(re.findall(r"(?m)^\s*([\w-]+)\s*:\s*(.+)$", _text(read(rel))))
+    serving = [processes["web"]] if "web" in processes else list(processes.values())
+    for command in serving:
+        runs = [command, *_scripts_run(command, scripts)]
+        names = [m.group("name") for m in _RUN_SCRIPT_RE.finditer(command)]
+        if any(_DEV_PROCESS_RE.search(c) for c in runs) \
+                or any(_DEV_SCRIPT_RE.search(n) for n in names if n in scripts):
+            return True
+    return False
 
 
 def _names_in(root: str, folder: str) -> set[str]:
@@ -170,10 +304,12 @@ def _app_engine(raw: bytes | None) -> bool:
     return re.search(r"^runtime:\s*\S", text, re.MULTILINE) is not None
 
 
-def _manifests(root: str, folder: str, names: set[str], read: Read) -> list[str]:
+def _manifests(root: str, folder: str, names: set[str], read: Read
+               ) -> list[tuple[str, str]]:
     """Return the Kubernetes manifests and Helm charts at ``folder`` and in its conventional
-    deploy folders (``k8s/``, ``helm/``, ``deploy/``…, three levels down at most)."""
-    found: list[str] = []
+    deploy folders (``k8s/``, ``helm/``, ``deploy/``…, three levels down at most), each as
+    (signal, file)."""
+    found: list[tuple[str, str]] = []
     candidates = [posixpath.join(folder, n) if folder else n for n in sorted(names)
                   if n.endswith((".yaml", ".yml"))]
     for name in sorted(names & _MANIFEST_DIRS):
@@ -188,7 +324,7 @@ def _manifests(root: str, folder: str, names: set[str], read: Read) -> list[str]
                 break
     for rel in candidates[:_MAX_MANIFESTS]:
         if rel.rsplit("/", 1)[-1] == "Chart.yaml":
-            found.append(f"{rel} (Helm chart)")
+            found.append((f"{rel} (Helm chart)", rel))
             break
         try:
             if os.path.getsize(os.path.join(root, rel)) > _MAX_MANIFEST_BYTES:
@@ -197,13 +333,14 @@ def _manifests(root: str, folder: str, names: set[str], read: Read) -> list[str]
             continue
         text = (read(rel) or b"").decode("utf-8", "replace")
         if _K8S_API_RE.search(text) and _K8S_KIND_RE.search(text):
-            found.append(f"{rel} (Kubernetes manifest)")
+            found.append((f"{rel} (Kubernetes manifest)", rel))
             break
     return found
 
 
-def _ci_deploy_jobs(rel: str, raw: bytes | None) -> list[str]:
-    """Return the jobs of a CI file (GitHub Actions, GitLab CI) that deploy a service."""
+def _ci_deploy_jobs(rel: str, raw: bytes | None) -> list[tuple[str, str]]:
+    """Return the jobs of a CI file (GitHub Actions, GitLab CI) that deploy a service, each as
+    (signal, the job's keys and values one a line: what it runs, in which folder)."""
     if raw is None:
         return []
     from ruamel.yaml import YAML
@@ -218,11 +355,24 @@ def _ci_deploy_jobs(rel: str, raw: bytes | None) -> list[str]:
     jobs = data.get("jobs")
     if not isinstance(jobs, dict):  # GitLab CI: the top-level mappings with a script
         jobs = {k: v for k, v in data.items() if isinstance(v, dict) and "script" in v}
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     for job_id, job in jobs.items():
         if isinstance(job, dict) and _job_deploys(str(job_id), job):
-            found.append(f"{rel}: job {job_id} deploys")
+            found.append((f"{rel}: job {job_id} deploys", "\n".join(_scalars(job))))
     return found
+
+
+def _scalars(node: Any) -> Iterator[str]:
+    """Yield the keys and scalar values of a parsed YAML document, depth first."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield str(key)
+            yield from _scalars(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _scalars(item)
+    elif node is not None:
+        yield str(node)
 
 
 def _job_deploys(job_id: str, job: dict[str, Any]) -> bool:
@@ -561,7 +711,8 @@ def detect_deployment(root: str, read: Read, package_json: Mapping[str, Any],
                       dockerfiles: Iterable[str], workflows: Iterable[str],
                       package_dirs: Iterable[str] = ("",)) -> Deployment:
     """Return the project's deployment signals and self-declared purpose."""
-    return Deployment(signals=tuple(deployment_signals(root, read, dockerfiles, workflows,
-                                                       package_dirs)),
+    scoped = deployment_scopes(root, read, dockerfiles, workflows, package_dirs)
+    return Deployment(signals=tuple(signal for signal, _ in scoped),
                       declared_as=declared_purpose(package_json, read),
-                      self_hosted=self_hosted(package_json, read))
+                      self_hosted=self_hosted(package_json, read),
+                      scopes=tuple(scope for _, scope in scoped))

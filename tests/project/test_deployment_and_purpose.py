@@ -100,6 +100,10 @@ NOT_DEPLOY_FILES = {
     "expo app.json": {"app.json": '{"expo": {"name": "orders"}}\n'},
     "config app.yaml": {"app.yaml": "port: 3000\nlog_level: info\n"},
     "compose only": {"docker-compose.yml": "services:\n  db:\n    image: postgres:16\n"},
+    "foreman procfile": {"Procfile": "web: node app.js\n", "package.json": (
+        '{"name": "orders", "scripts": {"start": "nf start"}, '
+        '"dependencies": {"express": "^5.1.0"}}\n')},
+    "nodemon procfile": {"Procfile": "web: nodemon app.js\n"},
     "yaml without a workload": {"k8s/values.yaml": "replicas: 2\n"},
     "ci tests only": {".github/workflows/ci.yml": """
         on: push

@@ -17,7 +17,7 @@ from nodeharden._express import FileFacts
 from nodeharden._model import Finding, Fix
 from nodeharden._project import JS_SUFFIXES, SourceFile
 from nodeharden._regex import lazy_pattern
-from nodeharden._roles import RoleOf, role_from_path
+from nodeharden._roles import RoleOf, package_of, role_from_path
 from nodeharden._style import Style, StyleRules, detect_style
 
 _JS_SPELLING_RE = lazy_pattern(r"\.(?:m|c)?jsx?$")
@@ -247,6 +247,12 @@ class ProjectContext:
             dockerfiles=[f.rel for f in self.files_of("dockerfile")],
             workflows=[f.rel for f in self.files_of("workflow", "gitlab-ci")],
             package_dirs=self.package_dirs)
+
+    def deployment_of(self, path: str) -> Deployment:
+        """Return ``deployment`` as the app in the file ``path`` sees it: only what deploys the
+        package that file belongs to (the nearest package.json's folder), never what deploys
+        another package of the repository."""
+        return self.deployment.of_package(package_of(path, self.package_dirs))
 
     def app_files(self) -> list[FileFacts]:
         """Return the facts of files that create an Express app (not just a router)."""

@@ -29,6 +29,7 @@ from typing import Any
 from tree_sitter import Node
 
 from nodeharden._config import RateLimitOptions
+from nodeharden._deployment import deploy_scope
 from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts, ImportFact
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import version_of
@@ -1558,10 +1559,12 @@ def _proxy_service(services: dict[Any, Any]) -> str | None:
     return None
 
 
-def _proxy_in_files(ctx: ProjectContext) -> str | None:
-    """Return the file that puts a reverse proxy in front of the app: a compose file with an
-    nginx/Traefik/Caddy/HAProxy/Envoy service, such a proxy's configuration passing requests on,
-    or a Kubernetes Ingress; None."""
+def _proxy_in_files(ctx: ProjectContext, package: str) -> str | None:
+    """Return the file that puts a reverse proxy in front of the apps of the package in the
+    folder ``package``: a compose file with an nginx/Traefik/Caddy/HAProxy/Envoy service, such
+    a proxy's configuration passing requests on, or a Kubernetes Ingress, in that package's
+    folder or outside every package's folder where it deploys that package
+    (``deploy_scope``); None."""
     for rel in _config_files(ctx):
         name = rel.rpartition("/")[2]
         compose = COMPOSE_FILE_RE.match(name) is not None
@@ -1574,6 +1577,9 @@ def _proxy_in_files(ctx: ProjectContext) -> str | None:
         except OSError:
             continue
         raw = ctx.read(rel) or b""
+        if package not in deploy_scope(rel, raw.decode("utf-8", "replace"), ctx.package_dirs,
+                                       ctx.read):
+            continue
         if compose:
             if development_compose(rel):
                 continue  # docker-compose.dev.yml: a proxy there is not the deployment's
@@ -1877,27 +1883,31 @@ def _small(ctx: ProjectContext, rel: str) -> bool:
         return False
 
 
-def proxy_evidence(ctx: ProjectContext) -> str | None:
-    """Return what shows that the app runs behind a reverse proxy, for the message, or None:
-    the app's own code reads the headers a proxy adds (``_FORWARDED_READ``), a platform that
-    routes every request through its proxy runs it (``_PROXY_PLATFORMS``), or a compose file,
-    proxy configuration or Kubernetes Ingress puts one in front (``_proxy_in_files``). Behind a
-    proxy, with no ``trust proxy``, ``req.ip`` is the proxy's address: a limiter keyed on it
-    puts every client in one bucket."""
-    cached = ctx.extra.get("rate-limit.proxy")
+def proxy_evidence(ctx: ProjectContext, package: str = "") -> str | None:
+    """Return what shows that the apps of the package in the folder ``package`` (``""`` for
+    the root) run behind a reverse proxy, for the message, or None: the package's own code
+    reads the headers a proxy adds (``_FORWARDED_READ``), a platform that routes every request
+    through its proxy runs it (``_PROXY_PLATFORMS``), or a compose file, proxy configuration or
+    Kubernetes Ingress puts one in front (``_proxy_in_files``). Behind a proxy, with no ``trust
+    proxy``, ``req.ip`` is the proxy's address: a limiter keyed on it puts every client in one
+    bucket. What another package of the repository shows (a proxy of its own that fronts other
+    apps) says nothing of this one."""
+    cache: dict[str, str] = ctx.extra.setdefault("rate-limit.proxy", {})
+    cached = cache.get(package)
     if cached is not None:
         return cached or None
-    found = _forwarded_read(ctx, set()) or _proxy_deployed(ctx)
-    ctx.extra["rate-limit.proxy"] = found or ""
+    found = _forwarded_read(ctx, set(), package) or _proxy_deployed(ctx, package)
+    cache[package] = found or ""
     return found
 
 
-def _forwarded_read(ctx: ProjectContext, besides: set[tuple[str, int, int]]) -> str | None:
-    """Return the first place where the app's code reads what a reverse proxy adds
-    (``_FORWARDED_READ``), outside comments and the (file, start, end) spans of ``besides``,
-    for the message, or None."""
+def _forwarded_read(ctx: ProjectContext, besides: set[tuple[str, int, int]],
+                    package: str) -> str | None:
+    """Return the first place where the code of the package in the folder ``package`` reads
+    what a reverse proxy adds (``_FORWARDED_READ``), outside comments and the (file, start,
+    end) spans of ``besides``, for the message, or None."""
     for path in sorted(ctx.facts):
-        if is_test_file(path):
+        if is_test_file(path) or package_of(path, ctx.package_dirs) != package:
             continue
         source = ctx.read(path) or b""
         for match in _FORWARDED_READ.finditer(source):
@@ -1912,15 +1922,15 @@ def _forwarded_read(ctx: ProjectContext, besides: set[tuple[str, int, int]]) -> 
     return None
 
 
-def _proxy_deployed(ctx: ProjectContext) -> str | None:
+def _proxy_deployed(ctx: ProjectContext, package: str) -> str | None:
     """Return the platform (``_PROXY_PLATFORMS``) or file (``_proxy_in_files``, else
-    ``_proxy_in_repository``) that puts a reverse proxy in front of the app, for the message,
-    or None."""
-    for signal in ctx.deployment.signals:
+    ``_proxy_in_repository``) that puts a reverse proxy in front of the apps of the package in
+    the folder ``package``, for the message, or None."""
+    for signal in ctx.deployment.of_package(package).signals:
         name = signal.partition(" (")[0].rpartition("/")[2]
         if name in _PROXY_PLATFORMS:
             return signal
-    return _proxy_in_files(ctx) or _proxy_in_repository(ctx)
+    return _proxy_in_files(ctx, package) or _proxy_in_repository(ctx)
 
 
 def _is_static(arg: ArgFact, facts: FileFacts) -> bool:
@@ -2518,30 +2528,31 @@ class RateLimit(Rule):
                                 "behind one proxy), then add a limiter")
             yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message)
             return
-        behind = None if _hops_set(ctx) else proxy_evidence(ctx)
-        if behind is not None:
-            # Behind a proxy that Express is not told about, req.ip is the proxy's address: a
-            # limiter keyed on it would send every client to one bucket and answer 429 to all
-            # of them once they share the limit. Only the deployer knows the hop count.
-            # Evidence found outside the root is the repository's, not the scanned folder's.
-            shows = "repository" if behind.startswith("../") else "project"
-            message += (f"; not fixed: the {shows} shows a reverse proxy in front of the app "
-                        f"({behind}) and does not set `trust proxy`, so req.ip is the proxy's "
-                        "address and a limiter keyed on it would put every client in one "
-                        "bucket (429 for everyone "
-                        "once they share the limit); first set app.set('trust proxy', N) to the "
-                        "number of proxies in front of the app, then run fix")
-            yield ctx.finding(self.id, primary.path, primary_app.start, primary_app.end, message)
-            return
         # Each package gets its own limiter module (a repository of several apps without a
         # root package.json: a module imported across packages would break the importer).
         package_dirs = ctx.package_dirs
         groups: dict[str, list[FileFacts]] = {}
         for facts in app_files:  # served or exported apps first, as sorted above
             groups.setdefault(package_of(facts.path, package_dirs), []).append(facts)
-        for group in groups.values():
+        hops = _hops_set(ctx)
+        for package, group in groups.items():
             lead = group[0]
             lead_app = next(a for a in lead.apps if a.kind == "app")
+            behind = None if hops else proxy_evidence(ctx, package)
+            if behind is not None:
+                # Behind a proxy that Express is not told about, req.ip is the proxy's address:
+                # a limiter keyed on it would send every client to one bucket and answer 429 to
+                # all of them once they share the limit. Only the deployer knows the hop count.
+                # Evidence found outside the root is the repository's, not the scanned folder's.
+                shows = "repository" if behind.startswith("../") else "project"
+                yield ctx.finding(self.id, lead.path, lead_app.start, lead_app.end, (
+                    f"{message}; not fixed: the {shows} shows a reverse proxy in front of the "
+                    f"app ({behind}) and does not set `trust proxy`, so req.ip is the proxy's "
+                    "address and a limiter keyed on it would put every client in one bucket "
+                    "(429 for everyone once they share the limit); first set "
+                    "app.set('trust proxy', N) to the number of proxies in front of the app, "
+                    "then run fix"))
+                continue
             fix = self._fix(ctx, group, lead)
             first = ctx.finding(self.id, lead.path, lead_app.start, lead_app.end, message, fix)
             yield first
@@ -2641,9 +2652,10 @@ class RateLimit(Rule):
         writes the whole header."""
         if not keys or _hops_set(ctx):
             return
-        if _forwarded_read(ctx, key_functions) or _proxy_deployed(ctx):
-            return
         for path, prop, header in keys:
+            package = package_of(path, ctx.package_dirs)
+            if _forwarded_read(ctx, key_functions, package) or _proxy_deployed(ctx, package):
+                continue
             shown = "X-Forwarded-For" if header == "x-forwarded-for" else "Forwarded"
             yield ctx.finding(
                 self.id, path, prop.start_byte, prop.end_byte,

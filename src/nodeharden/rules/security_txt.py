@@ -771,6 +771,14 @@ class SecurityTxt(Rule):
         blocked: list[str] = []
         if not ctx.uses_express() or _served(ctx, files, blocked):
             return
+        # The file that creates the app, never a test that creates one of its own; with several,
+        # the package's entry point, else the one that mounts the most middleware and routes.
+        entry = _entry_points(ctx)
+        apps = sorted((f for f in ctx.app_files() if not is_test_file(f.path)),
+                      key=lambda f: (f.path not in entry, -_app_calls(f), f.path))
+        if not apps:
+            return
+        facts = apps[0]
         deployed = None
         if not files and not _configured(ctx):
             # Only a deployed service has visitors to publish a contact to: a tutorial, demo
@@ -785,19 +793,16 @@ class SecurityTxt(Rule):
                 return
             # A Dockerfile alone does not say whose site the app is: self-hosted products and
             # training apps ship one for others to run. A deploy of the maintainers' own
-            # (a platform file, a manifest, a CI deploy job) does.
-            own = [s for s in deployment.signals if not s.endswith(RUNTIME_IMAGE_SIGNAL)]
-            if not own:
+            # (a platform file, a manifest, a CI deploy job) does, for the apps of the package
+            # it deploys only: the first app, in the order above, of a package so deployed.
+            for candidate in apps:
+                own = [s for s in ctx.deployment_of(candidate.path).signals
+                       if not s.endswith(RUNTIME_IMAGE_SIGNAL)]
+                if own:
+                    facts, deployed = candidate, own[0]
+                    break
+            else:
                 return
-            deployed = own[0]
-        # The file that creates the app, never a test that creates one of its own; with several,
-        # the package's entry point, else the one that mounts the most middleware and routes.
-        entry = _entry_points(ctx)
-        apps = sorted((f for f in ctx.app_files() if not is_test_file(f.path)),
-                      key=lambda f: (f.path not in entry, -_app_calls(f), f.path))
-        if not apps:
-            return
-        facts = apps[0]
         app = next(a for a in facts.apps if a.kind == "app")
         message = (f"the app serves no {ROUTE}: vulnerability reporters have no published "
                    "contact" + (f" (deployed as a service: {deployed})" if deployed else ""))
