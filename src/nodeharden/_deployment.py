@@ -357,7 +357,7 @@ def _ci_deploy_jobs(rel: str, raw: bytes | None) -> list[tuple[str, str]]:
         jobs = {k: v for k, v in data.items() if isinstance(v, dict) and "script" in v}
     found: list[tuple[str, str]] = []
     for job_id, job in jobs.items():
-        if isinstance(job, dict) and _job_deploys(str(job_id), job):
+        if isinstance(job, dict) and job_deploys(str(job_id), job):
             found.append((f"{rel}: job {job_id} deploys", "\n".join(_scalars(job))))
     return found
 
@@ -375,7 +375,7 @@ def _scalars(node: Any) -> Iterator[str]:
         yield str(node)
 
 
-def _job_deploys(job_id: str, job: dict[str, Any]) -> bool:
+def job_deploys(job_id: str, job: dict[str, Any]) -> bool:
     """Return True when a CI job deploys a service: it targets a deployment environment, is
     named or staged as a deploy, runs a deploy command or uses a deploy action; never one that
     publishes docs or a static site to GitHub Pages."""

@@ -29,7 +29,7 @@ Role = Literal["app", "test", "example", "fixture", "script", "browser", "fronte
 
 #: Roles a user may opt into with ``--include`` / ``roles:``, in the order docs list them.
 OPTIONAL_ROLES: tuple[Role, ...] = ("test", "example", "fixture", "script", "browser",
-                                    "frontend", "generated")
+                                    "frontend", "generated", "dev")
 
 #: Plural and alias spellings accepted on the command line and in the config file.
 ROLE_ALIASES: dict[str, Role] = {
@@ -40,6 +40,7 @@ ROLE_ALIASES: dict[str, Role] = {
     "browser": "browser", "public": "browser", "bundles": "browser",
     "frontend": "frontend", "front-end": "frontend", "client": "frontend",
     "generated": "generated",
+    "dev": "dev", "development": "dev",
 }
 
 

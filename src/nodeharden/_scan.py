@@ -566,18 +566,23 @@ class Scanner:
             for rule_id, kept in result.data.items():
                 file_data.setdefault(rule_id, {})[rel] = kept
             findings.extend(result.findings)
+        left_out: dict[str, RoleOf] = {}
         if "script" not in self.info.include_roles:
             scripts = setup_servers(facts, read)
             if self.image_files.images:
                 js = [f.rel for f in files if f.kind == "js" and f.rel in scans
                       and not scans[f.rel].skipped]
                 scripts.update(unshipped_scripts(self.image_files, js, read))
-            for rel, why in scripts.items():
-                facts.pop(rel, None)
-                for kept in file_data.values():
-                    kept.pop(rel, None)
-                findings = [f for f in findings if f.path != rel]
-                skipped.append(Skipped(rel, f"script: {why}"))
+            left_out.update((rel, RoleOf("script", why)) for rel, why in scripts.items())
+        for rel, role in self._non_production_servers(files, skipped, facts, read).items():
+            if rel not in left_out and not self.info.scans(role):
+                left_out[rel] = role
+        for rel, role in left_out.items():
+            facts.pop(rel, None)
+            for kept in file_data.values():
+                kept.pop(rel, None)
+            findings = [f for f in findings if f.path != rel]
+            skipped.append(Skipped(rel, role.skip_reason()))
         styles = StyleMap(facts, read, self.info.style_rules)
         pj = read("package.json")
         ctx = ProjectContext(info=self.info, files=files, facts=facts, styles=styles, read=read,
@@ -618,6 +623,46 @@ class Scanner:
                           notes=notes, scanned=len(scans),
                           fixes_withheld=f"the project says it is vulnerable on purpose "
                                          f"({on_purpose})" if on_purpose else "")
+
+    def _non_production_servers(self, files: list[SourceFile], skipped: list[Skipped],
+                                facts: dict[str, FileFacts],
+                                read: Callable[[str], bytes | None]) -> dict[str, RoleOf]:
+        """Return the server files that only development or the tests start (``_starters``),
+        and the Express apps only they mount (``app.use('/api', fakeApi)``: part of that
+        server), each with its role."""
+        servers = [rel for rel, f in facts.items() if _serves(f, read)]
+        if not servers:
+            return {}
+        from nodeharden._starters import local_imports, read_starters, server_roles
+
+        scanned = {f.rel for f in files if f.kind == "js"} | {s.path for s in skipped}
+        folders = {package_of(rel, self.package_dirs) for rel in servers}
+
+        def listed(folder: str) -> list[str]:
+            if folder not in folders and posixpath.dirname(folder) not in folders:
+                return []
+            try:
+                return sorted(entry.name for entry in os.scandir(self.project.root / folder)
+                              if entry.is_file())
+            except OSError:
+                return []
+
+        starters = read_starters(((f.rel, f.kind) for f in files), read, listed, scanned)
+        roles = server_roles(servers, starters, lambda: {
+            rel: local_imports(rel, read(rel) or b"", scanned) for rel in facts})
+        if not roles:
+            return {}
+        from nodeharden.rules._mounts import mounts
+
+        ctx = ProjectContext(info=self.info, files=files, facts=facts, styles={}, read=read,
+                             package_json_text=None, extra=self._extra)
+        for rel, found in mounts(ctx, factories=True).items():
+            parents = sorted({parent for parent, _ in found})
+            if rel not in roles and all(parent in roles for parent in parents):
+                kind = roles[parents[0]].role
+                label = "development server" if kind == "dev" else "server for the tests"
+                roles[rel] = RoleOf(kind, f"an app mounted only by the {label} {parents[0]}")
+        return roles
 
     def _scan_many(self, rels: list[str]) -> Iterable[FileScan]:
         """Yield the scan of every file of ``rels`` (in no set order)."""

@@ -26,7 +26,7 @@ DOCKERFILE = """\
     CMD ["npm", "start"]
     """
 PACKAGE = ('{"name": "svc", "scripts": {"start": "node server.js", '
-           '"debug": "node tools/named.js"}, "dependencies": {"express": "^4.21.0"}}\n')
+           '"print-hooks": "node tools/named.js"}, "dependencies": {"express": "^4.21.0"}}\n')
 
 
 def reported(report: dict) -> set[str]:

@@ -68,6 +68,8 @@ def mounts(ctx: ProjectContext, *, factories: bool = False,
             args = call.args[1:] if call.args[0].kind == "string" else call.args
             for arg in args:
                 rel = mounted_file(ctx, facts, arg)
+                if rel is None and (chosen := chosen_binding(ctx, facts, arg)) is not None:
+                    rel = chosen[0]
                 if rel is None and factories:
                     rel = _factory_file(ctx, facts, arg) or _instance_file(ctx, facts, arg)
                 if rel is None and members:
@@ -108,6 +110,63 @@ def mounted_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | N
         if name in (imp.default, imp.namespace) or (not whole and name in imp.named.values()):
             return ctx.resolve_import(facts.path, imp.module)
     return None
+
+
+def chosen_binding(ctx: ProjectContext, facts: FileFacts,
+                   arg: ArgFact) -> tuple[str, int, int] | None:
+    """Return the project file of the app a ``use`` argument names, and the bytes of the name's
+    binding (where the app's own name is read), when the name is bound once,
+    to a choice between that app and other middleware: ``const api = FAKE ? fakeApi :
+    createProxyMiddleware(…)``, ``fakeApi || proxy`` (with ``fakeApi`` imported from a local
+    module, as ``mounted_file`` reads it, the one choice that is such an app). Whichever is
+    chosen is mounted there, behind the parent's middleware."""
+    if arg.kind != "identifier" or not re.fullmatch(r"[\w$]+", arg.name):
+        return None
+    data = ctx.read(facts.path) or b""
+    name = arg.name.encode()
+    if name not in data or not (b"?" in data or b"||" in data):
+        return None  # the common case: no choice in the file, no parse
+    lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
+    if lang is None:
+        return None
+    source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    trees: dict[tuple[str, bytes], Tree] = ctx.extra.setdefault("mounts:trees", {})
+    if (lang, source) not in trees:
+        trees[(lang, source)] = parse(lang, source)
+    values: list[Node | None] = []
+    declarator: Node | None = None
+    for node in walk(trees[(lang, source)].root_node):
+        if node.type == "variable_declarator" and text(node.child_by_field_name("name")) == \
+                arg.name:
+            values.append(unwrap(node.child_by_field_name("value")))
+            declarator = node
+        elif node.type in ("assignment_expression", "augmented_assignment_expression") \
+                and text(node.child_by_field_name("left")) == arg.name:
+            values.append(None)
+    if len(values) != 1 or values[0] is None:
+        return None  # bound twice (or assigned): which value is mounted cannot be told
+    choices: list[Node] = []
+    todo: list[Node | None] = [values[0]]
+    while todo:
+        value = unwrap(todo.pop())
+        if value is None:
+            continue
+        if value.type == "ternary_expression":
+            todo += [value.child_by_field_name("consequence"),
+                     value.child_by_field_name("alternative")]
+        elif value.type == "binary_expression" and text(value.child_by_field_name("operator")) \
+                in ("||", "??"):
+            todo += [value.child_by_field_name("left"), value.child_by_field_name("right")]
+        else:
+            choices.append(value)
+    if len(choices) < 2:
+        return None  # no choice: ``mounted_file`` and the factories read plain bindings
+    found = {rel for choice in choices if choice.type == "identifier"
+             and (rel := mounted_file(ctx, facts, ArgFact("identifier", text(choice))))
+             and _only_an_app(ctx, rel)}
+    if len(found) != 1 or declarator is None:
+        return None
+    return found.pop(), declarator.start_byte, declarator.end_byte
 
 
 def _factory_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:

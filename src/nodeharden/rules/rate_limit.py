@@ -61,8 +61,8 @@ from nodeharden.rules._edits import (
     import_specifier,
 )
 from nodeharden.rules._loopback import internal_service
-from nodeharden.rules._mounts import (alias_target, join_path, mounted_file, mounts, sub_apps,
-                                      wrapper_apps)
+from nodeharden.rules._mounts import (alias_target, chosen_binding, join_path, mounted_file,
+                                      mounts, sub_apps, wrapper_apps)
 from nodeharden.rules._production import development_compose
 from nodeharden.rules._quiet_apps import handed_to_server, server_locals
 
@@ -2348,6 +2348,10 @@ def _served_apart(ctx: ProjectContext, rel: str, found: list[tuple[str, CallFact
     spans: dict[str, list[tuple[int, int]]] = {}
     for parent, call in found:
         spans.setdefault(parent, []).append((call.start, call.end))
+        for arg in call.args:  # `const api = FAKE ? fakeApi : proxy`: read only to be mounted
+            chosen = chosen_binding(ctx, ctx.facts[parent], arg)
+            if chosen is not None and chosen[0] == rel:
+                spans[parent].append(chosen[1:])
     for path in ctx.facts:
         if path == rel or is_test_file(path):
             continue

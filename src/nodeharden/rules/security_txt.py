@@ -23,6 +23,7 @@ from nodeharden._snippets import render_snippet
 from nodeharden._style import Style
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import ImportRequest, add_imports, after_app_edit, can_extend
+from nodeharden.rules._mounts import sub_apps
 
 UTC = timezone.utc  # datetime.UTC needs Python 3.11; nodeharden supports 3.10
 
@@ -772,10 +773,14 @@ class SecurityTxt(Rule):
         if not ctx.uses_express() or _served(ctx, files, blocked):
             return
         # The file that creates the app, never a test that creates one of its own; with several,
-        # the package's entry point, else the one that mounts the most middleware and routes.
+        # one that no other app mounts (a sub-app answers behind its parent, which serves the
+        # route), then the package's entry point, else the one that mounts the most middleware
+        # and routes.
         entry = _entry_points(ctx)
+        mounted = sub_apps(ctx, factories=True)
         apps = sorted((f for f in ctx.app_files() if not is_test_file(f.path)),
-                      key=lambda f: (f.path not in entry, -_app_calls(f), f.path))
+                      key=lambda f: (f.path in mounted, f.path not in entry, -_app_calls(f),
+                                     f.path))
         if not apps:
             return
         facts = apps[0]
