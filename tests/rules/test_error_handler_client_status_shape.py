@@ -71,6 +71,7 @@ def test_status_in_the_json_answer_follows(tmp_path: Path) -> None:
     write_tree(tmp_path, {"package.json": PACKAGE, "app.js": """const express = require('express');
 
 const app = express();
+app.use(express.json());
 app.get('/', () => {
   throw new Error('no');
 });
@@ -94,6 +95,7 @@ def test_text_answer_gets_the_status_text(tmp_path: Path) -> None:
     write_tree(tmp_path, {"package.json": PACKAGE, "app.js": """const express = require('express');
 
 const app = express();
+app.use(express.json());
 app.get('/', () => {
   throw new Error('no');
 });
@@ -115,6 +117,7 @@ def _report_only(tmp_path: Path, handler: str) -> None:
     write_tree(tmp_path, {"package.json": PACKAGE, "app.js": f"""const express = require('express');
 
 const app = express();
+app.use(express.json());
 app.get('/', () => {{
   throw new Error('no');
 }});
@@ -164,6 +167,7 @@ def test_values_of_the_app_are_kept_and_error_fields_are_not(tmp_path: Path) -> 
     write_tree(tmp_path, {"package.json": PACKAGE, "app.js": """const express = require('express');
 
 const app = express();
+app.use(express.json());
 app.get('/', () => {
   throw new Error('no');
 });
@@ -183,3 +187,41 @@ app.listen(3000);
   res.status(500).json({ error: 'Server error', kind: e.name });
 });
 """)
+
+
+def test_type_literal_follows_prettiers_bracket_spacing(tmp_path: Path) -> None:
+    # `bracketSpacing: false` prints TypeScript's object types tight too: `{status?: number}`.
+    write_tree(tmp_path, {
+        "package.json": PACKAGE,
+        ".prettierrc.js": "export default {\n\tsemi: false,\n\tuseTabs: true,\n"
+                          "\tsingleQuote: true,\n\tbracketSpacing: false,\n\tprintWidth: 120,\n}\n",
+        "server.ts": "import express from 'express'\n\n"
+                     "const app = express()\n"
+                     "app.use(express.json())\n\n"
+                     "app.use((error: Error, request: express.Request, response: express.Response,"
+                     " next: express.NextFunction): void => {\n"
+                     "\tconsole.error(error)\n"
+                     "\tresponse.status(500).json({error: 'Server error'})\n"
+                     "})\n"})
+    fixed = _fixed(tmp_path, "server.ts")
+    assert ("\tconst clientError = error as {status?: number; statusCode?: number; "
+            "expose?: boolean; message?: string}\n") in fixed, fixed
+    assert "{ status" not in fixed, fixed
+
+
+def test_type_members_on_lines_of_their_own_follow_the_files_semicolons(tmp_path: Path) -> None:
+    # prettier's `semi: false` ends no member of a broken object type with `;`.
+    write_tree(tmp_path, {
+        "package.json": PACKAGE,
+        ".prettierrc": '{"semi": false, "singleQuote": true, "printWidth": 80}\n',
+        "server.ts": "import express from 'express'\n\n"
+                     "const app = express()\n"
+                     "app.use(express.json())\n\n"
+                     "app.use((error: Error, request: express.Request, response: express.Response,"
+                     " next: express.NextFunction): void => {\n"
+                     "  console.error(error)\n"
+                     "  response.status(500).json({ error: 'Server error' })\n"
+                     "})\n"})
+    fixed = _fixed(tmp_path, "server.ts")
+    assert ("  const clientError = error as {\n    status?: number\n    statusCode?: number\n"
+            "    expose?: boolean\n    message?: string\n  }\n") in fixed, fixed

@@ -113,6 +113,7 @@ ANSWERS_500_TS = """\
 import express, { NextFunction, Request, Response } from "express";
 
 const app = express();
+app.use(express.json());
 app.get("/", (req, res) => {
   res.send("ok");
 });
@@ -137,6 +138,7 @@ ANSWERS_500_JS = """\
 const express = require("express");
 
 const app = express();
+app.use(express.json());
 app.get("/", (req, res) => {
   res.send("ok");
 });

@@ -6,7 +6,10 @@ Findings:
 - per file: an error handler (four parameters), a ``catch (err)`` block or a ``.catch(err => …)``
   callback that puts ``err.stack``/``err.message`` (or ``err`` itself) into a response
   (``res.send/json/jsonp/end/write/render`` arguments or ``res.locals``), unless a development
-  check guards it;
+  check guards it; the project phase drops a handler no module registers
+  (``_mounted_nowhere``) and a value handed to a template that does not print it
+  (``_template_prints``), and reports a handler answering 5xx to every error only where its
+  package has body parsers or http-errors (``_package_raises_client_errors``);
 - per project: an app with no final error handler, unless the project proves production runs
   with ``NODE_ENV=production`` (its Dockerfile, its ``start`` script, pm2's ecosystem file:
   ``rules/_production.py``), where Express's default handler sends no stack; the fix inserts
@@ -481,6 +484,30 @@ def _sink(node: Node, scope: Node) -> tuple[str, Node] | None:
         child = cur
         cur = cur.parent
     return None
+
+
+def _rendered_local(node: Node, call: Node) -> tuple[str, str] | None:
+    """Return (view, local) when leak ``node`` is handed to the template of
+    ``res.render('view', { local: … })`` as one of its locals (``{ err }``, ``{ error: err
+    }``, ``{ message: err.message }``): what reaches the client is what the template prints
+    of it (``_template_prints``). None for any other argument, a view named by a variable, or
+    a value deeper in the locals."""
+    args_node = call.child_by_field_name("arguments") if call.type == "call_expression" \
+        else None
+    args = code_children(args_node) if args_node is not None else []
+    view = string_value(args[0]) if len(args) >= 2 else None
+    locals_ = unwrap(args[1]) if len(args) >= 2 else None
+    if view is None or locals_ is None or locals_.type != "object":
+        return None
+    if node.type == "shorthand_property_identifier":
+        return (view, text(node)) if node.parent == locals_ else None
+    value = _whole_expression(node)
+    pair = value.parent
+    if pair is None or pair.type != "pair" or pair.parent != locals_ \
+            or pair.child_by_field_name("value") != value:
+        return None
+    key = _key_text(pair.child_by_field_name("key"))
+    return (view, key) if key else None
 
 
 #: Words of a function's name that say it returns its argument's text, escaped or encoded
@@ -1176,6 +1203,46 @@ def _answers_500_to_everything(scope: Node, name: str) -> Node | None:
     return first
 
 
+#: A literal 5xx status set on a response, which ``_answers_500_to_everything`` needs.
+_SERVER_STATUS_CALL_RE = lazy_pattern(rb"\.\s*(?:status|sendStatus)\s*\(\s*5")
+#: Packages whose errors reach the app's error handler with a 4xx status (``status``, and
+#: ``expose`` for http-errors' own): body parsers (body-parser, raw-body, multer), http-errors
+#: and the middleware that raises its errors or errors of its own with a 4xx.
+_CLIENT_ERROR_SOURCES = frozenset({"body-parser", "raw-body", "multer", "http-errors",
+                                   "express-jwt", "csurf", "express-openapi-validator"})
+#: Express's own body parsers (body-parser's): ``express.json()``, ``express.urlencoded()``…
+_EXPRESS_PARSERS = frozenset({"json", "urlencoded", "raw", "text"})
+
+
+def _raises_client_errors(facts: FileFacts | None, source: bytes) -> bool:
+    """Return True when a file uses something that hands an app's error handler client
+    errors: a package of ``_CLIENT_ERROR_SOURCES`` or one of Express's body parsers
+    (``express.json()``, ``import { urlencoded } from 'express'``)."""
+    if facts is None:
+        return False
+    for imp in facts.imports:
+        if import_package(imp.module) in _CLIENT_ERROR_SOURCES \
+                or (imp.module == "express" and _EXPRESS_PARSERS & imp.named.keys()):
+            return True
+    if "express" not in facts.imported_modules():
+        return False
+    express = [re.escape(local.encode()) for local in facts.locals_of("express")]
+    express.append(rb"require\s*\(\s*['\"]express['\"]\s*\)")  # `require('express').json()`
+    return re.search(rb"(?<![\w$.])(?:" + b"|".join(express)
+                     + rb")\s*\.\s*(?:json|urlencoded|raw|text)\s*\(", source) is not None
+
+
+def _package_raises_client_errors(ctx: ProjectContext, rel: str) -> bool:
+    """Return True when a file of the package holding ``rel`` (tests aside) hands the app's
+    error handler client errors (``_raises_client_errors``): without one (an app that parses
+    no bodies, tRPC's own parsing), a handler answering 5xx to every error turns no 4xx into
+    a 5xx."""
+    package = package_of(rel, ctx.package_dirs)
+    return any(_raises_client_errors(facts, ctx.read(other) or b"")
+               for other, facts in ctx.facts.items()
+               if not is_test_file(other) and package_of(other, ctx.package_dirs) == package)
+
+
 def _after_headers_sent(node: Node, scope: Node) -> bool:
     """Return True when ``node`` runs only once the headers are sent
     (``if (res.headersSent) return next(err)``)."""
@@ -1396,6 +1463,13 @@ class _Deferred(NamedTuple):
     #: The error's message sent to the client: an app that answers on the loopback interface
     #: only sends it to its operators (``_loopback_files``).
     operator: bool = False
+    #: The names of an error handler its own module never registers (``Leak.unmounted``).
+    unmounted: tuple[str, ...] | None = None
+    #: A handler answering 5xx to every error: reported when its package has client errors
+    #: to answer (``_package_raises_client_errors``).
+    client_errors: bool = False
+    #: (view, local, leak) of a leak handed to a template (``Leak.view``).
+    view: tuple[str, str, str] | None = None
 
 
 class _Reread(NamedTuple):
@@ -1909,6 +1983,17 @@ class Leak(NamedTuple):
     #: The condition that picks the answer's status, a 4xx or a 5xx (``res.status(isClientError
     #: ? 400 : 500)``), for a message sent with either: the fix keeps it for the 4xx only.
     choice: _StatusChoice | None = None
+    #: The names an error handler its own module never registers is exported under
+    #: (``_unmounted_exports``): whether another module registers it is a question for the
+    #: whole project (``_mounted_nowhere``).
+    unmounted: tuple[str, ...] | None = None
+    #: The whole error sent in the same answer (``res.json({ message: err.message, error: err
+    #: })``): a fix of this leak alone would still send the error (``_leaks``).
+    whole_error: Node | None = None
+    #: (view, local) of a leak handed to a template as one of its locals
+    #: (``_rendered_local``): what the template prints of it is read in the project phase
+    #: (``_template_prints``).
+    view: tuple[str, str] | None = None
 
 
 #: Fields an application's error class sets to say its message may be shown to the client
@@ -2269,6 +2354,24 @@ def _text_written_by_app(node: Node, scope: Node, name: str, leak: str,
             if known == _STATUS_SIGNAL and leak == "error" and isinstance(status, int) \
                     and 400 <= status < 500:
                 return True
+        child, cur = cur, cur.parent
+    return False
+
+
+def _picked_by_kind(node: Node, scope: Node, name: str) -> bool:
+    """Return True when ``node`` runs in a branch whose condition tells the error's kind by
+    its class or a field naming it (``err instanceof ValidationError``, ``err.name ===
+    'ValidationError'``, ``err.code === 11000``), not by its text: any error whose message
+    holds or equals a sentence takes a branch its message picks, a driver's too."""
+    field = rf"{re.escape(name)}\s*\??\.\s*(?:name|code|type|kind|errno|status|statusCode)\b"
+    kind = re.compile(rf"(?<![\w$.]){field}\s*===?(?!=)|===?\s*{field}"
+                      rf"|(?<![\w$.]){re.escape(name)}\s+instanceof\b")
+    child, cur = node, node.parent
+    while cur is not None and cur != scope:
+        if cur.type in ("if_statement", "ternary_expression") \
+                and child == cur.child_by_field_name("consequence") \
+                and kind.search(text(cur.child_by_field_name("condition"))):
+            return True
         child, cur = cur, cur.parent
     return False
 
@@ -2989,7 +3092,14 @@ def _leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
         key = (whole.start_byte, whole.end_byte)
         if key not in chosen or (leak.leak == "stack" and chosen[key].leak != "stack"):
             chosen[key] = leak
-    yield from sorted(chosen.values(), key=lambda leak: leak.node.start_byte)
+    # The whole error sent in an answer is reported without a fix: a fix of that answer's
+    # message or stack would leave the error going out, and its log line unwritten (the
+    # error would still be "visible" there).
+    whole_errors = {leak.sink.start_byte: leak.node for leak in chosen.values()
+                    if leak.leak == "error" and leak.envelope is None}
+    for leak in sorted(chosen.values(), key=lambda leak: leak.node.start_byte):
+        sent = whole_errors.get(leak.sink.start_byte) if leak.leak != "error" else None
+        yield leak._replace(whole_error=sent) if sent is not None else leak
 
 
 def _stringified(node: Node) -> bool:
@@ -3030,6 +3140,10 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
     seen: set[int] = set()
     for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source,
                                            _registered_names(ctx.facts), handlers):
+        unmounted = _unmounted_exports(scope, ctx.tree.root_node, ctx.source) \
+            if kind == "handler" and scope.start_byte not in handlers else None
+        if unmounted == ():
+            continue  # a handler nothing can register (neither named nor exported): dead code
         for node in walk(scope):
             if node.start_byte in seen:
                 continue
@@ -3082,8 +3196,14 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
                     sink_node.type == "call_expression"
                     and _client_status_apart(sink_node, scope, statuses))):
                 continue  # a deliberate client error message, e.g. a validation failure
-            if leak == "message" and _in_client_branch(node, scope, name, status, ctx.facts):
-                continue  # a branch taken only for client errors: their messages are answers
+            # The whole error goes out with every field a driver's error carries (its query,
+            # its index and key): only a branch taken for one kind of client error answers
+            # with theirs (a validator's `errors`), not a catch answering 4xx to whatever it
+            # catches, nor a branch its message picks (`err.message.includes('409')`, `===
+            # 'Validation error'`: a driver's text may quote the input or match).
+            if (leak == "message" or (leak == "error" and _picked_by_kind(node, scope, name))) \
+                    and _in_client_branch(node, scope, name, status, ctx.facts):
+                continue  # a branch taken only for client errors: their details are answers
             guards: tuple[_DeferredGuard, ...] = ()
             if kind == "catch" and leak in ("message", "error"):
                 # The whole error carries the same reason (a plain Error's JSON is `{}`, a
@@ -3109,8 +3229,9 @@ def _node_leaks(ctx: FileContext, handlers: frozenset[int] = frozenset(),
             flag = _public_flag(node, scope, name) if leak == "message" else None
             envelope = _envelope_gate(node, scope, name) \
                 if kind == "catch" and leak == "error" else None
+            view = _rendered_local(node, sink_node) if sink[0] == "render" else None
             yield Leak(node, leak, kind, status, sink_node, scope, field, narrowed, registrar,
-                       guards, flag, envelope, choice)
+                       guards, flag, envelope, choice, unmounted, view=view)
 
 
 def _copied_field(scope: Node, local: str, prop: str, name: str, use: Node) -> bool:
@@ -4858,11 +4979,15 @@ class _Fitter:
         return ["if (", *(f"{self.style.indent}{part}" for part in parts), ") {"]
 
     def type_cast(self, head: str, members: list[str], end: str) -> list[str]:
-        """``head { a; b }``, or the object type's members on lines of their own."""
-        one = f"{head} {{ {' '.join(members)[:-1]} }}{end}"
+        """``head { a; b }`` (``{a; b}`` under prettier's ``bracketSpacing: false``), or the
+        object type's members on lines of their own (``members`` end with ``;``, which a file
+        without semicolons leaves off those lines, as prettier prints them)."""
+        one = f"{head} {self.style.braces(' '.join(members)[:-1])}{end}"
         if self._fits(one):
             return [one]
         unit = self.style.indent
+        if not self.style.semicolons:
+            members = [member.removesuffix(";") for member in members]
         if self._fits(f"{head} {{"):
             return [f"{head} {{", *(f"{unit}{member}" for member in members), f"}}{end}"]
         # `const clientError =` / `  err as {`: prettier breaks after the `=` first.
@@ -4916,7 +5041,10 @@ class ErrorHandler(Rule):
             # else the project phase reads the leaks, with the numbers of the status names the
             # file imports from its own modules (`file_data`, `_Reread`)
             yield from self._direct_leak_findings(ctx, _leaks(ctx))
-        yield from self._handler_findings(ctx)
+        if _SERVER_STATUS_CALL_RE.search(ctx.source):
+            for finding, unmounted in self._handler_findings(ctx):
+                if unmounted is None and _raises_client_errors(ctx.facts, ctx.source):
+                    yield finding  # else check_project decides (``file_data``)
 
     def _direct_leak_findings(self, ctx: FileContext, leaks: Iterable[Leak]) -> Iterator[Finding]:
         """Return the findings of ``leaks`` no project fact decides."""
@@ -4928,7 +5056,8 @@ class ErrorHandler(Rule):
                     continue  # the app may answer on loopback only: check_project decides
             if leak.field is None and leak.client_class is None and leak.public_flag is None \
                     and leak.envelope is None and leak.registrar is None \
-                    and not leak.guards:  # else check_project decides
+                    and not leak.guards and leak.unmounted is None \
+                    and leak.view is None:  # else check_project decides
                 finding = self._leak_finding(ctx, leak)
                 if not _follows_contract(leak, finding) \
                         and not _rewrites_server_text(leak, finding) \
@@ -4942,27 +5071,36 @@ class ErrorHandler(Rule):
                 "client (a 4xx one is meant for it) and logs keep it; leave the secret out of "
                 "the message")
 
-    def _handler_findings(self, ctx: FileContext,
-                          handlers: frozenset[int] = frozenset()) -> Iterator[Finding]:
+    def _handler_findings(self, ctx: FileContext, handlers: frozenset[int] = frozenset()
+                          ) -> Iterator[tuple[Finding, tuple[str, ...] | None]]:
         """Report the error handlers that answer 5xx to every error (with ``handlers``: only
-        the functions starting there)."""
+        the functions starting there, which another module registers), each with the names
+        it is exported under when its own module never registers it (``Leak.unmounted``).
+        Whether the app has client errors to answer is the caller's to ask
+        (``_raises_client_errors``)."""
         for scope, name, kind in _error_scopes(ctx.tree.root_node, ctx.lang, ctx.source,
                                                _registered_names(ctx.facts), handlers):
             if kind != "handler" or (handlers and scope.start_byte not in handlers):
                 continue
             first = _answers_500_to_everything(scope, name)
-            if first is not None:
-                message = ("this error handler answers 5xx to every error: client errors from "
-                           "body parsers and http-errors (413 body too large, 400 malformed "
-                           "JSON) become server errors; keep their 4xx status")
-                yield ctx.node_finding(self.id, first, message,
-                                       self._client_status_fix(ctx, scope, name, first))
+            if first is None:
+                continue
+            unmounted = None if handlers \
+                else _unmounted_exports(scope, ctx.tree.root_node, ctx.source)
+            if unmounted == ():
+                continue  # dead code (``_node_leaks``)
+            message = ("this error handler answers 5xx to every error: client errors from "
+                       "body parsers and http-errors (413 body too large, 400 malformed "
+                       "JSON) become server errors; keep their 4xx status")
+            yield ctx.node_finding(self.id, first, message,
+                                   self._client_status_fix(ctx, scope, name, first)), unmounted
 
     def _leak_finding(self, ctx: FileContext, leak: Leak, seen_only: bool = False) -> Finding:
         what = {"stack": "the stack trace", "message": "the error message",
                 "error": "the whole error object"}[leak.leak]
-        fix = self._leak_fix(ctx, leak.node, leak.kind, leak.leak, leak.status, leak.sink,
-                             leak.scope, seen_only, leak.choice)
+        fix = None if leak.whole_error is not None else self._leak_fix(
+            ctx, leak.node, leak.kind, leak.leak, leak.status, leak.sink, leak.scope,
+            seen_only, leak.choice)
         # Say what the fix does: a generic text always, or only for the 5xx answers.
         conditional = fix is not None and (
             any(re.search(r" < 500\s+\? ", edit.content) for edit in fix.changes[0].edits)
@@ -4974,6 +5112,11 @@ class ErrorHandler(Rule):
             and leak.node.parent.parent is not None else leak.node  # `String(err)`
         message = (f"{what} (`{text(shown)}`) is sent to the client; {advice} and log "
                    "the error on the server")
+        if leak.whole_error is not None:
+            line = leak.whole_error.start_point[0] + 1
+            message += (f"; not fixed: the same answer sends the whole error object too "
+                        f"(`{text(leak.whole_error)}`, line {line}), so a generic message alone "
+                        "would not end the leak")
         return ctx.node_finding(self.id, leak.node, message, fix)
 
     def _logger_alternative(self, ctx: FileContext, leak: Leak, finding: Finding
@@ -5232,6 +5375,13 @@ class ErrorHandler(Rule):
             errors = _server_errors(ctx.lang, ctx.tree.root_node)
             if errors.texts or errors.raw:
                 kept.append(errors)
+        if ctx.wanted(self) and _SERVER_STATUS_CALL_RE.search(data):
+            # The handlers answering 5xx to every error that check_file left to the project
+            # phase: one no module of this file registers, or in a file with no client errors
+            for finding, unmounted in self._handler_findings(ctx):
+                if unmounted is not None or not _raises_client_errors(ctx.facts, data):
+                    kept.append(_Deferred(finding, None, None, None, True, False, False,
+                                          unmounted=unmounted, client_errors=True))
         names = _project_status_names(ctx.facts, data) if ctx.wanted(self) else ()
         if names:
             kept.append(_Reread(names))  # the project phase reads its leaks
@@ -5246,7 +5396,7 @@ class ErrorHandler(Rule):
         data = ctx.source
         return ctx.wanted(self) and bool(
             _MESSAGE_BYTES_RE.search(data) or _THIS_ROUTE_BYTES_RE.search(data)
-            or _GATE_BYTES_RE.search(data)
+            or _GATE_BYTES_RE.search(data) or _EXPORT_OR_VIEW_BYTES_RE.search(data)
             or _unseen_logger(ctx, ctx.tree.root_node) is not None)
 
     def _deferred_leaks(self, ctx: FileContext, leaks: Iterable[Leak]) -> list[_Deferred]:
@@ -5256,7 +5406,8 @@ class ErrorHandler(Rule):
             finding = self._leak_finding(ctx, leak)
             own = leak.field is not None or leak.client_class is not None \
                 or leak.registrar is not None or bool(leak.guards) or leak.public_flag is not None \
-                or leak.envelope is not None
+                or leak.envelope is not None or leak.unmounted is not None \
+                or leak.view is not None
             route = _follows_contract(leak, finding)
             contract = _sets_contract(leak, finding, ctx.rel)
             server_text = _rewrites_server_text(leak, finding)
@@ -5268,7 +5419,9 @@ class ErrorHandler(Rule):
                 kept.append(_Deferred(finding, leak.field, leak.client_class, leak.registrar,
                                       own or route or server_text or logger is not None, route,
                                       contract, leak.guards, server_text, leak.public_flag,
-                                      leak.envelope, logger, leak.leak == "message"))
+                                      leak.envelope, logger, leak.leak == "message",
+                                      leak.unmounted, view=(*leak.view, leak.leak)
+                                      if leak.view is not None else None))
         return kept
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -5295,7 +5448,22 @@ class ErrorHandler(Rule):
         if deferred:
             client = _client_fields(ctx, {kept.field for _, kept in deferred if kept.field})
             reported: list[_Deferred] = []
+            nowhere: dict[tuple[str, tuple[str, ...]], bool] = {}
+            sources: dict[str, bool] = {}
             for rel, kept in deferred:
+                if kept.unmounted is not None:
+                    key = (rel, kept.unmounted)
+                    if key not in nowhere:
+                        nowhere[key] = _mounted_nowhere(ctx, rel, kept.unmounted)
+                    if nowhere[key]:
+                        continue  # an error handler no module registers answers nobody
+                if kept.view is not None and not _template_prints(ctx, rel, *kept.view):
+                    continue  # `res.render('error', { err })` of a page printing `err.code`
+                if kept.client_errors:
+                    if rel not in sources:
+                        sources[rel] = _package_raises_client_errors(ctx, rel)
+                    if not sources[rel]:
+                        continue  # no body parser nor http-errors: no client error to keep
                 if kept.registrar is not None and _express_field_in_base(ctx, rel, *kept.registrar):
                     continue  # `next ? next(err) : res.json(err)` in a route of a base's app
                 if kept.client_class is not None and all(
@@ -5457,7 +5625,8 @@ class ErrorHandler(Rule):
                     if _rewrites_server_text(leak, finding):
                         finding = _keeps_app_texts(finding, census)
                     yield finding
-            yield from self._handler_findings(file_ctx, handlers)
+            if _package_raises_client_errors(ctx, rel):
+                yield from (finding for finding, _ in self._handler_findings(file_ctx, handlers))
 
     def _errorhandler_findings(self, ctx: ProjectContext) -> Iterator[Finding]:
         """Report the ``errorhandler`` package registered outside a development-only branch:
@@ -6394,6 +6563,319 @@ def _exports_of_name(stmt: Node, name: str) -> set[str]:
     return names
 
 
+#: The nodes around a function that only bind it to a name or export it: ``const N = …``,
+#: ``exports.N = …``, ``export function N``, ``module.exports = { N: … }`` (``_binding_of``).
+_BINDING_TYPES = frozenset({"parenthesized_expression", "variable_declarator",
+                            "lexical_declaration", "variable_declaration", "assignment_expression",
+                            "expression_statement", "export_statement", "pair", "object",
+                            *CASTS})
+#: ``exports`` or ``module.exports`` read as a whole (``_reads_own_exports``).
+_EXPORTS_WORD_RE = lazy_pattern(rb"(?<![\w$.])(?:module\s*\.\s*)?exports(?![\w$])")
+
+
+def _binding_of(fn: Node) -> Node:
+    """Return the outermost node around ``fn`` that only binds or exports it (``fn`` itself
+    when it is an argument or anything else)."""
+    cur = fn
+    while cur.parent is not None and cur.parent.type in _BINDING_TYPES:
+        cur = cur.parent
+    return cur
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    """Return the innermost function around ``node`` (``node`` excluded), or None."""
+    cur = node.parent
+    while cur is not None and cur.type not in _FUNCTIONS:
+        cur = cur.parent
+    return cur
+
+
+def _named_member(node: Node) -> Node | None:
+    """Return the member expression reading a member of ``node`` by its name (``node.name``,
+    ``node?.name``), or None (``node[key]``, or ``node`` not read as an object)."""
+    parent = node.parent
+    if parent is None or parent.type != "member_expression" \
+            or parent.child_by_field_name("object") != node:
+        return None
+    prop = parent.child_by_field_name("property")
+    return parent if prop is not None and prop.type == "property_identifier" else None
+
+
+def _reads_own_exports(root: Node, source: bytes) -> bool:
+    """Return True when the module reads its own ``exports`` object other than to assign a
+    member of it (``Object.values(module.exports)``, ``exports[mode]``): any export may be
+    registered through it."""
+    for match in _EXPORTS_WORD_RE.finditer(source):
+        node = root.descendant_for_byte_range(match.end() - 1, match.end())
+        if node is None or node.type in ("comment", "string_fragment", "string"):
+            continue
+        if node.type == "property_identifier" and node.parent is not None:
+            node = node.parent  # `exports` of `module.exports`
+        while (member := _named_member(node)) is not None:
+            node = member  # `module.exports.onError`
+        parent = node.parent
+        if parent is None or parent.type != "assignment_expression" \
+                or parent.child_by_field_name("left") != node:
+            return True
+    return False
+
+
+def _unmounted_exports(fn: Node, root: Node, source: bytes) -> tuple[str, ...] | None:
+    """Return the names error handler ``fn`` is exported under when its own module never
+    registers it: its names (the one it is declared under, its exports) appear nowhere in the
+    module but where it is declared and exported (comments aside), and the module never reads
+    its own exports object. Only another module could register it then (``_mounted_nowhere``
+    looks); an empty tuple when it is not exported either (dead code). None when the module
+    may register it, when it is the module's default export (any importer's binding of the
+    module may be it), or when no name binds it (``app.use((err, req, res, next) => …)``)."""
+    declared = _declared_name(fn)
+    exports = _exported_as(fn, root)
+    if "default" in exports or (declared is None and not exports):
+        return None
+    binding = _binding_of(fn)
+    if binding is fn and declared is None:
+        return None
+    names = exports | ({declared} if declared else set())
+    word = re.compile(rb"(?<![\w$])(?:" + b"|".join(re.escape(n.encode()) for n in names)
+                      + rb")(?![\w$])")
+    for match in word.finditer(source):
+        node = root.descendant_for_byte_range(match.start(), match.end())
+        if node is None or node.type == "comment":
+            continue
+        if fn.start_byte <= node.start_byte and node.end_byte <= fn.end_byte:
+            continue  # its own name (`function onError`) or a call of itself
+        owner = _enclosing_function(node)
+        if owner is not None and owner != fn:
+            return None  # another function names it: it may register it
+        if binding.start_byte <= node.start_byte and node.end_byte <= binding.end_byte:
+            continue  # `exports.onError = (err, req, res, next) => …`
+        stmt = statement_of(node)
+        if stmt.parent is not None and stmt.parent.type == "program" and declared \
+                and _exports_of_name(stmt, declared):
+            continue  # `module.exports = { onError }`
+        return None
+    if _reads_own_exports(root, source):
+        return None
+    return tuple(sorted(exports))
+
+
+#: ``export * from './m'`` (and ``export * as ns from``): every export of ``m`` goes on.
+_EXPORT_ALL_RE = lazy_pattern(rb"\bexport\s*\*[^;'\"]*from\s*(['\"])([^'\"\n]+)\1")
+
+
+def _names_module(ctx: ProjectContext, importer: str, spec: str, rel: str) -> bool:
+    """Return True when ``importer``'s import ``spec`` may name project file ``rel``: it
+    resolves there, or it is a path alias (``@/handlers/errorHandlers``, ``~/errors``) whose
+    last part is the file's name (its folder's, for an ``index``)."""
+    if spec.startswith("."):
+        return _resolve(ctx, importer, spec) == rel
+    stem = posixpath.splitext(posixpath.basename(rel))[0]
+    if stem == "index":
+        stem = posixpath.basename(posixpath.dirname(rel))
+    last = posixpath.splitext(spec.rstrip("/").rsplit("/", 1)[-1])[0]
+    return "/" in spec and last == stem
+
+
+def _unused_import_only(node: Node, root: Node) -> bool:
+    """Return True when ``node`` (an exported name in an importer) is the imported name of
+    an import binding no other code of the file uses (``import { dev } from …``, ``const {
+    dev: unused } = require(…)``)."""
+    local: Node | None = None
+    parent = node.parent
+    if parent is not None and parent.type == "import_specifier":
+        local = parent.child_by_field_name("alias") or parent.child_by_field_name("name")
+    elif node.type == "shorthand_property_identifier_pattern":
+        local = node
+    elif parent is not None and parent.type == "pair_pattern" \
+            and parent.child_by_field_name("key") == node:
+        value = parent.child_by_field_name("value")
+        local = value if value is not None and value.type == "identifier" else None
+    if local is None:
+        return False
+    if parent is not None and parent.type != "import_specifier":
+        pattern = local.parent if local.type == "shorthand_property_identifier_pattern" \
+            else parent.parent
+        declarator = pattern.parent if pattern is not None else None
+        if declarator is None or declarator.type != "variable_declarator" \
+                or required_module(unwrap(declarator.child_by_field_name("value"))) is None:
+            return False  # a pattern of something else than a require
+    name = text(local)
+    return not any(use != local for use in walk(root)
+                   if use.type in ("identifier", "shorthand_property_identifier",
+                                   "type_identifier") and text(use) == name)
+
+
+def _static_members_only(root: Node, local: str, binding: int) -> bool:
+    """Return True when every use of module binding ``local``, but its binding in the import
+    statement starting at byte ``binding``, reads a member by its name (``handlers.onError``),
+    never the object as a whole or a computed member (``handlers[mode]``,
+    ``Object.values(handlers)``, ``app.use(handlers)``)."""
+    for use in uses_of(root, local):
+        parent = use.parent
+        if parent is None:
+            continue
+        if statement_of(use).start_byte == binding and (
+                parent.type in ("import_clause", "namespace_import", "import_require_clause")
+                or (parent.type == "variable_declarator"
+                    and parent.child_by_field_name("name") == use)):
+            continue  # its binding
+        if parent.type == "member_expression" and parent.child_by_field_name("object") == use:
+            continue
+        return False
+    return True
+
+
+def _mounted_nowhere(ctx: ProjectContext, rel: str, names: tuple[str, ...]) -> bool:
+    """Return True when no other file of the project can register the error handler that
+    ``rel`` exports under ``names`` (``_unmounted_exports``): none names it but in an import
+    binding it never uses, and none takes the module as a whole in a way that may reach it
+    (``handlers[mode]``, ``Object.values(handlers)``, ``export * from``, a dynamic
+    ``import()``). Tests are left out (a test app is no client's); a file the scan left out
+    (another role, unreadable) that names it or the module may register it."""
+    if not names:
+        return True
+    word = re.compile(rb"(?<![\w$])(?:" + b"|".join(re.escape(n.encode()) for n in names)
+                      + rb")(?![\w$])")
+    stem = posixpath.splitext(posixpath.basename(rel))[0]
+    if stem == "index":
+        stem = posixpath.basename(posixpath.dirname(rel))
+    for sf in ctx.files:
+        if sf.rel == rel or is_test_file(sf.rel) \
+                or posixpath.splitext(sf.rel)[1] not in JS_SUFFIXES:
+            continue
+        data = ctx.read(sf.rel) or b""
+        named = word.search(data) is not None
+        if not named and stem.encode() not in data:
+            continue
+        specs = [spec.decode("utf-8", "replace") for _, spec in _IMPORT_SPECIFIER.findall(data)]
+        if not named and not any(_names_module(ctx, sf.rel, spec, rel) for spec in specs):
+            continue
+        facts = ctx.facts.get(sf.rel)
+        parsed = _source_of(ctx, sf.rel) if facts is not None else None
+        if facts is None or parsed is None:
+            return False
+        source, root = parsed[1], parsed[2].root_node
+        for match in word.finditer(source):
+            node = root.descendant_for_byte_range(match.start(), match.end())
+            if node is not None and node.type != "comment" \
+                    and not _unused_import_only(node, root):
+                return False
+        if any(_names_module(ctx, sf.rel, found.group(2).decode("utf-8", "replace"), rel)
+               for found in _EXPORT_ALL_RE.finditer(source)):
+            return False
+        for imp in facts.imports:
+            if not _names_module(ctx, sf.rel, imp.module, rel):
+                continue
+            for local in (imp.default, imp.namespace):
+                if local and not _static_members_only(root, local, imp.start):
+                    return False
+        for call in walk(root):
+            if call.type != "call_expression":
+                continue
+            fn = call.child_by_field_name("function")
+            args = call.child_by_field_name("arguments")
+            first = code_children(args)[0] if args is not None and code_children(args) \
+                else None
+            spec = string_value(first) if first is not None else None
+            if fn is None or spec is None or text(fn) not in ("require", "import") \
+                    or not _names_module(ctx, sf.rel, spec, rel):
+                continue
+            outer = call
+            while outer.parent is not None and outer.parent.type in CASTS:
+                outer = outer.parent
+            parent = outer.parent
+            if text(fn) == "import" or parent is None:
+                return False  # `await import('./handlers')`: the whole module
+            if parent.type in ("variable_declarator", "expression_statement"):
+                continue  # bound (its uses are read above), or loaded for its effects
+            if _named_member(outer) is not None:
+                continue  # `require('./handlers').onError`: named, read above
+            return False  # `module.exports = require('./handlers')`, `{ ...require(…) }`
+    return True
+
+
+#: The extensions of the view engines Express apps use, tried in turn for a view named
+#: without one (after the app's own ``view engine``).
+_VIEW_EXTENSIONS = ("ejs", "pug", "jade", "hbs", "handlebars", "njk", "nunjucks", "html",
+                    "mustache", "twig", "liquid", "eta", "vash", "marko")
+#: The code of a template, where it prints or reads its locals: EJS/Eta ``<% %>``, Handlebars,
+#: Mustache, Nunjucks, Twig, Liquid ``{{ }}``/``{% %}``, ES6 template engines ``${ }``. Pug
+#: (and an extension not listed) mixes code and text line by line: the whole file is read.
+_TEMPLATE_CODE_RE = lazy_pattern(rb"<%.*?%>|\{\{.*?\}\}|\{%.*?%\}|\$\{[^}]*\}", re.S)
+_WHOLE_TEXT_VIEWS = frozenset({"pug", "jade"})
+#: A string literal (the parts of ``path.join(__dirname, 'views')``).
+_STRING_PART_RE = lazy_pattern(rb"""['"]([^'"\n]*)['"]""")
+#: ``require('path')`` inside such a value, whose string is no part of the folder.
+_REQUIRE_CALL_RE = lazy_pattern(rb"""\brequire\s*\(\s*['"][^'"\n]*['"]\s*\)""")
+
+
+def _view_roots(ctx: ProjectContext, rel: str) -> tuple[list[str], list[str]]:
+    """Return (the folders that may hold the views of the app that ``rel`` renders in, the
+    extensions its ``view engine`` settings name): ``views`` beside the package.json (Express's
+    default, from the working folder) and beside ``rel``, and the folders an
+    ``app.set('views', …)`` of the package names by string parts (``path.join(__dirname,
+    '..', 'views')``), from its own file's folder and from the package's."""
+    package = package_of(rel, ctx.package_dirs)
+    roots = [posixpath.join(package, "views"), posixpath.join(posixpath.dirname(rel), "views")]
+    engines: list[str] = []
+    for other, facts in ctx.facts.items():
+        if is_test_file(other) or package_of(other, ctx.package_dirs) != package:
+            continue
+        for call in facts.calls:
+            if call.method != "set" or len(call.args) < 2 or call.args[0].kind != "string":
+                continue
+            setting = call.args[0].name
+            code = _REQUIRE_CALL_RE.sub(
+                b"", (ctx.read(other) or b"")[call.args[1].start:call.args[1].end])
+            parts = [part.decode("utf-8", "replace") for part in _STRING_PART_RE.findall(code)]
+            if setting == "view engine" and parts:
+                engines.append(parts[0].lstrip("."))
+            elif setting == "views" and parts:
+                for base in (posixpath.dirname(other), package):
+                    roots.append(posixpath.normpath(posixpath.join(base, *parts)))
+    return roots, engines
+
+
+def _template_prints(ctx: ProjectContext, rel: str, view: str, local: str, leak: str) -> bool:
+    """Return True when the template ``res.render(view, { local: … })`` renders in ``rel``
+    may print the leak it is handed (``_rendered_local``): the template cannot be found or
+    read (what it prints is unknown), or its code names ``local`` (``locals.local`` too) as
+    a whole (``<%= err %>``, ``{{#with err}}``, ``include('x', { err })``), by its message
+    or stack (``err.message``, ``err.toString()``), or at all for a message or stack handed
+    alone. A page that prints only other fields of the error (``<%= err.code %>``) sends
+    neither its text nor its stack."""
+    roots, engines = _view_roots(ctx, rel)
+    extensions = [] if posixpath.splitext(view)[1] else \
+        list(dict.fromkeys([*engines, *_VIEW_EXTENSIONS]))
+    found = False
+    name = re.compile(rb"(?<![\w$])" + re.escape(local.encode()) + rb"(?![\w$])")
+    for root in dict.fromkeys(roots):
+        for candidate in [f"{view}.{ext}" for ext in extensions] or [view]:
+            path = posixpath.normpath(posixpath.join(root, candidate.lstrip("/")))
+            data = ctx.read(path) if not path.startswith("..") else None
+            if data is None:
+                continue
+            found = True
+            ext = posixpath.splitext(path)[1].lstrip(".")
+            code = [data] if ext in _WHOLE_TEXT_VIEWS or ext not in _VIEW_EXTENSIONS \
+                else _TEMPLATE_CODE_RE.findall(data)
+            for part in code:
+                if part.startswith((b"<%#", b"{{!")):
+                    continue  # an EJS or Handlebars comment prints nothing
+                for match in name.finditer(part):
+                    before = part[:match.start()]
+                    if before.endswith(b".") and not before.endswith(b"locals."):
+                        continue  # `other.err`: another object's field
+                    if leak != "error":
+                        return True  # the message or stack itself
+                    field = re.match(rb"\s*(?:\?\.|\.)\s*([\w$]+)|\s*\[\s*['\"]([\w$]+)['\"]",
+                                     part[match.end():])
+                    if field is None or (field.group(1) or field.group(2)) in (
+                            b"message", b"stack", b"toString"):
+                        return True
+    return not found
+
+
 def _module_has_handler(ctx: ProjectContext, importer: str, module: str) -> bool:
     """Return True when the project file ``module`` (imported by ``importer``) defines a
     four-parameter function: ``app.use(onFailure)`` with ``onFailure`` imported from it. A
@@ -6453,6 +6935,9 @@ _FIELD_STATUS_BYTES_RE = lazy_pattern(rb"\.\s*(?:status|sendStatus)\s*\(|\.\s*st
 _MESSAGE_BYTES_RE = lazy_pattern(rb"\.\s*message\b|\bString\s*\(")
 #: Bytes of a catch's replacement gate (``if (!err.error)``, ``_envelope_gate``).
 _GATE_BYTES_RE = lazy_pattern(rb"\bif\s*\(\s*!\s*[\w$]+\s*\.\s*[\w$]+\s*[|)]")
+#: Bytes of an export (a handler its module does not register, ``Leak.unmounted``) or of a
+#: rendered view (``Leak.view``).
+_EXPORT_OR_VIEW_BYTES_RE = lazy_pattern(rb"\bexports?\b|\.\s*render\s*\(")
 #: Bytes of a route or middleware registered on ``this.<field>`` (``this.app.get(``).
 _THIS_ROUTE_BYTES_RE = lazy_pattern(
     rb"\bthis\s*\.\s*[\w$]+\s*\.\s*(?:get|post|put|patch|delete|all|options|head|use)\s*\(")
