@@ -31,7 +31,7 @@ app.use(cors());
 app.use((req, res, next) => {
   res.setHeader('Content-Security-Policy', "default-src 'none'");
   res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
   next();
 });
 app.get('/icons/:id', (req, res) => {
@@ -51,7 +51,7 @@ function makeApplication() {
   application.use((req, res, next) => {
     res.setHeader('Content-Security-Policy', "default-src 'none'");
     res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
   return application;
@@ -73,7 +73,7 @@ def test_options_past_the_width_go_one_a_line(tmp_path: Path) -> None:
             "app.use(\n"
             "  helmet({\n"
             "    contentSecurityPolicy: false,\n"
-            "    xContentTypeOptions: false,\n"
+            "    referrerPolicy: false,\n"
             "    xFrameOptions: false,\n"
             "    crossOriginResourcePolicy: { policy: 'cross-origin' },\n"
             "  }),\n"
@@ -86,7 +86,7 @@ def test_a_call_that_fits_on_its_own_line_moves_there(tmp_path: Path) -> None:
                  NESTED_APP)
     assert ("  const application = express();\n"
             "  application.use(\n"
-            "    helmet({ contentSecurityPolicy: false, xContentTypeOptions: false, "
+            "    helmet({ contentSecurityPolicy: false, referrerPolicy: false, "
             "xFrameOptions: false })\n"
             "  );\n") in code, code
 
@@ -100,7 +100,7 @@ def test_tabs_no_trailing_commas_tight_braces_and_no_semicolons(tmp_path: Path) 
             "app.use(\n"
             "\thelmet({\n"
             "\t\tcontentSecurityPolicy: false,\n"
-            "\t\txContentTypeOptions: false,\n"
+            "\t\treferrerPolicy: false,\n"
             "\t\txFrameOptions: false,\n"
             "\t\tcrossOriginResourcePolicy: {policy: 'cross-origin'}\n"
             "\t})\n"
@@ -111,12 +111,12 @@ def test_eslint_max_len_is_a_width_too(tmp_path: Path) -> None:
     code = fixed(tmp_path, {".eslintrc.json": json.dumps({"rules": {"max-len": ["error", 100]}})},
                  NESTED_APP)
     assert ("  application.use(\n    helmet({ contentSecurityPolicy: false, "
-            "xContentTypeOptions: false, xFrameOptions: false }),\n  );\n") in code, code
+            "referrerPolicy: false, xFrameOptions: false }),\n  );\n") in code, code
 
 
 def test_without_a_known_width_the_call_stays_on_one_line(tmp_path: Path) -> None:
     code = fixed(tmp_path, {})
-    assert ("app.use(helmet({ contentSecurityPolicy: false, xContentTypeOptions: false, "
+    assert ("app.use(helmet({ contentSecurityPolicy: false, referrerPolicy: false, "
             "xFrameOptions: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));\n"
             ) in code, code
 

@@ -101,8 +101,8 @@ _CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments . (objec
 CORE_HEADERS = {"csp": "Content-Security-Policy", "xframe": "X-Frame-Options",
                 "hsts": "Strict-Transport-Security", "nosniff": "X-Content-Type-Options",
                 "referrerPolicy": "Referrer-Policy"}
-#: The core headers whose absence alone makes the finding a note: transport and referrer
-#: policy, not protections of the page's content.
+#: The core headers an app may lack and still not be reported: transport and referrer policy,
+#: not protections of the page's content (``_without_helmet`` says why).
 _TRANSPORT_ONLY = frozenset({"hsts", "referrerPolicy"})
 _LUSCA_OPTION_RE = lazy_pattern(rb"\b(" + b"|".join(k.encode() for k in CORE_HEADERS) + rb")\s*:")
 
@@ -3191,7 +3191,11 @@ class Helmet(Rule):
         by_parts = {CORE_OF_HEADER[h] for h in by_helmet if h in CORE_OF_HEADER}
         proxied = {CORE_OF_HEADER[h]: rel for h, rel in _proxy_headers(ctx).items()}
         present = lusca | by_app | by_parts | set(proxied)
-        if present >= set(CORE_HEADERS):
+        # Content-Security-Policy, X-Frame-Options and nosniff are sent: what is left is HSTS,
+        # which is the TLS edge's to send (browsers ignore it on plain HTTP), and a referrer
+        # policy stricter than browsers' own default, which trims cross-origin referrers
+        # already and means nothing to JSON or images. helmet() would add nothing that matters.
+        if present >= set(CORE_HEADERS) - _TRANSPORT_ONLY:
             return
         unset = [CORE_HEADERS[k] for k in CORE_HEADERS if k not in present]
         sources = []
@@ -3280,10 +3284,6 @@ class Helmet(Rule):
         if cross_origin:
             title += (" and Cross-Origin-Resource-Policy `cross-origin` (the app sends images or "
                       "media to other origins: same-origin would stop their plain loads)")
-        # Content-Security-Policy, X-Frame-Options and nosniff are set: what is left is HSTS,
-        # which the TLS proxy in front often sends, and a referrer policy stricter than
-        # browsers' own default: a note, not an error.
-        transport_only = _TRANSPORT_ONLY >= {k for k in CORE_HEADERS if k not in present}
         for facts in app_files:
             source = ctx.read(facts.path) or b""
             style = ctx.styles[facts.path]
@@ -3331,8 +3331,7 @@ class Helmet(Rule):
                     )
                 said = message if powered_by_off or (facts.path, app.start) in loop_apps \
                     else message + sent
-                found = ctx.finding(self.id, facts.path, app.start, app.end, said, fix)
-                yield replace(found, severity="note") if transport_only else found
+                yield ctx.finding(self.id, facts.path, app.start, app.end, said, fix)
 
 
 RULE = Helmet()
