@@ -588,7 +588,8 @@ class Scanner:
         ctx = ProjectContext(info=self.info, files=files, facts=facts, styles=styles, read=read,
                              package_json_text=pj.decode("utf-8", "replace") if pj else None,
                              extra=self._extra, file_data=file_data,
-                             skipped=tuple((s.path, s.reason) for s in skipped))
+                             skipped=tuple((s.path, s.reason) for s in skipped),
+                             runtime=lambda: self.runtime)
         for rule_id in self.rule_ids:
             found = rule(rule_id)
             if found is None:

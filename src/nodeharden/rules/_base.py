@@ -18,6 +18,7 @@ from nodeharden._model import Finding, Fix
 from nodeharden._project import JS_SUFFIXES, SourceFile
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import RoleOf, package_of, role_from_path
+from nodeharden._runtime import Runtime
 from nodeharden._style import Style, StyleRules, detect_style
 
 _JS_SPELLING_RE = lazy_pattern(r"\.(?:m|c)?jsx?$")
@@ -220,6 +221,9 @@ class ProjectContext:
     file_data: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: (rel, reason) of the files the scan left out (``browser: under www/``...).
     skipped: tuple[tuple[str, str], ...] = ()
+    #: The Node version the project runs on (``Scanner.runtime``, read on first call): what
+    #: ``fix`` judges the packages a fix adds against. Unknown unless the scan gives it.
+    runtime: Callable[[], Runtime] = Runtime
 
     @cached_property
     def package_json(self) -> dict[str, Any]:

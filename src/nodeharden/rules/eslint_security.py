@@ -41,6 +41,7 @@ from nodeharden.rules._edits import (
     ImportRequest,
     SortImports,
     add_imports,
+    columns,
     has_import,
 )
 from nodeharden.rules._yaml import dash_of, item_end
@@ -292,7 +293,8 @@ def append_element(source: bytes, container: Node, element: str, style: Style,
         closing = container.end_byte - 1
         if source.count(b"\n", container.start_byte, closing) == 0:
             at = container.start_byte + 1
-            return TextEdit(at, at, element)
+            return _within_width(source, container, TextEdit(at, at, element), element, style,
+                                 block)
         # An empty list or object spanning lines (`rules: {\n}`): one entry per line, one
         # level deeper than the line that opens it, after whatever it holds (a comment).
         at = container.start_byte + 1 + \
@@ -315,7 +317,8 @@ def append_element(source: bytes, container: Node, element: str, style: Style,
                 element = _indented(block, indent)
             return TextEdit(prettier.start_byte, prettier.start_byte,
                             f"{element},\n{indent}")
-        return TextEdit(prettier.start_byte, prettier.start_byte, f"{element}, ")
+        return _within_width(source, container, TextEdit(
+            prettier.start_byte, prettier.start_byte, f"{element}, "), element, style, block)
     last = items[-1]
     after = last.next_sibling
     trailing = after is not None and after.type == ","
@@ -339,8 +342,41 @@ def append_element(source: bytes, container: Node, element: str, style: Style,
         return TextEdit(last.end_byte, last.end_byte, f",\n{indent}{element}")
     if trailing:
         assert after is not None
-        return TextEdit(after.end_byte, after.end_byte, f" {element},")
-    return TextEdit(last.end_byte, last.end_byte, f", {element}")
+        edit = TextEdit(after.end_byte, after.end_byte, f" {element},")
+    else:
+        edit = TextEdit(last.end_byte, last.end_byte, f", {element}")
+    return _within_width(source, container, edit, element, style, block)
+
+
+def _within_width(source: bytes, container: Node, edit: TextEdit, element: str, style: Style,
+                  block: str | None) -> TextEdit:
+    """Return ``edit``, which adds ``element`` to the one-line ``container``, unless its line
+    would then pass the project's width (``style.width``, as prettier's printWidth or ESLint's
+    max-len says): then an edit that writes the container one entry per line, as prettier
+    breaks a list or object that does not fit (``block`` for the new entry, every entry one
+    level deeper than the line that opens the container, and the trailing comma prettier
+    adds: for arguments only with ``all``). Where the container holds a comment the edit stays
+    as it is: where prettier would put the comment is not known here."""
+    if style.width is None:
+        return edit
+    start = source.rfind(b"\n", 0, edit.start) + 1
+    end = source.find(b"\n", edit.end)
+    line = source[start:edit.start].decode("utf-8", "replace") + edit.content + \
+        source[edit.end:len(source) if end == -1 else end].decode("utf-8", "replace")
+    if columns(line.rstrip("\r"), style) <= style.width or \
+            any(c.type == "comment" for c in container.named_children):
+        return edit
+    indent = _line_indent(source, container.start_byte)
+    inner = indent + style.indent
+    items = code_children(container)
+    entries = [text(item) for item in items]
+    at = next((i for i, item in enumerate(items) if item.start_byte >= edit.end), len(items))
+    entries.insert(at, _indented(block, inner) if block is not None else element)
+    comma = style.trailing_comma == "all" if container.type == "arguments" \
+        else style.trailing_comma != "none"
+    body = ",\n".join(inner + entry for entry in entries)
+    return TextEdit(container.start_byte + 1, container.end_byte - 1,
+                    f"\n{body}{',' if comma else ''}\n{indent}")
 
 
 def _trailing_comma_habit(source: bytes, node: Node) -> bool | None:
@@ -371,6 +407,15 @@ class EslintSecurity(Rule):
     id = "eslint-security"
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        for finding in self._findings(ctx):
+            # The finding is advice to adopt a tool: where the plugin cannot run on the Node
+            # the project lints with, the advice cannot be taken, and saying "not fixed: needs
+            # Node 18.18" for it is noise, not a flaw of the app.
+            if not lint_node_too_old(ctx, finding.fix):
+                yield finding
+
+    def _findings(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Return the finding for the project's ESLint config (at most one)."""
         rels = {f.rel for f in ctx.files_of("eslint") if "/" not in f.rel}
         flat = [n for n in FLAT_NAMES if n in rels]
         legacy = [n for n in LEGACY_NAMES if n in rels]
@@ -571,8 +616,11 @@ class EslintSecurity(Rule):
         local = imports.bindings[0].local or "pluginSecurity"
         items = code_children(container)
         if items and items[-1].next_sibling is not None and \
-                items[-1].next_sibling.type in ("]", ")") and style.trailing_comma != "none":
-            style = replace(style, trailing_comma="none")  # the list's own habit decides
+                items[-1].next_sibling.type in ("]", ")") and style.trailing_comma != "none" \
+                and source.count(b"\n", items[-1].end_byte, container.end_byte):
+            # A list written one entry a line keeps its own habit; a one-line list that has to
+            # be broken (``append_element``) gets prettier's commas.
+            style = replace(style, trailing_comma="none")
         scope = lint_scope(ctx, container, source)
         if scope is None:
             return None, True
@@ -1791,6 +1839,26 @@ def runtime_shown(ctx: ProjectContext) -> RuntimeShown | None:
     if runtime.node is None:
         return None
     return runtime.node, runtime.source, spec.strip()
+
+
+def lint_node_too_old(ctx: ProjectContext, fix: Fix | None) -> bool:
+    """Return True when the Node version the project runs on is known and older than
+    eslint-plugin-security needs, and so is the one its lint needs: the fix's ``dev_node``
+    (its eslint's floor, or the newer Node the project shows it runs on: ``_finish``), or for
+    a finding without a fix the same judged for the plugin alone. ``fix`` declines a fix for
+    that reason (``fit_to_runtime``); the rule then says nothing at all."""
+    from nodeharden._packagejson import NODE_SUPPORT
+
+    node = ctx.runtime().node
+    if node is None:
+        return False
+    if fix is None:
+        fix = _finish(Fix(title="", applicability="safe", changes=(),
+                          dev_dependencies=((PLUGIN, version_of(PLUGIN)),)),
+                      "", existing_lint_node(ctx), runtime_shown(ctx))
+        assert fix is not None
+    lint = max(node, fix.dev_node) if fix.dev_node is not None else node
+    return lint < min(need for need, _ in NODE_SUPPORT[PLUGIN])
 
 
 def _finish(fix: Fix | None, reason: str, lint_node: tuple[int, int] | None,
