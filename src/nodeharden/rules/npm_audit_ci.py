@@ -243,6 +243,13 @@ class InstallSite:
     #: (GitHub) the workflow runs on pushes to every branch or on pull requests: not only on
     #: pushes to named branches (a release branch).
     every_branch: bool = True
+    #: (GitHub) the job waits for other jobs (``needs``) or runs only when its ``if:`` holds:
+    #: a test run after image builds, skipped for some changes, rather than the checks every
+    #: change runs first.
+    gated: bool = False
+    #: (GitHub) the job's or step's ``if:`` that runs it for tags or releases only
+    #: (``tags_only``), or "".
+    condition: str = ""
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -458,6 +465,30 @@ def _single_combination(matrix: Any) -> bool:
     return all(isinstance(values, list) and len(values) == 1 for values in matrix.values())
 
 
+#: A GitHub ``if:`` test that holds for tag refs or releases only: ``startsWith(github.ref,
+#: 'refs/tags/')``, ``contains(github.ref, 'refs/tags')``, ``github.ref_type == 'tag'``,
+#: ``github.event_name == 'release'`` (not negated).
+_TAG_TEST_RE = lazy_pattern(
+    r"(?<![!\w.])(?:startsWith|contains)\(\s*github\.(?:event\.)?ref\s*,\s*['\"]refs/tags\b"
+    r"|(?<![!\w.])github\.ref_type\s*==\s*['\"]tag['\"]"
+    r"|(?<![!\w.])github\.event_name\s*==\s*['\"]release['\"]")
+
+
+def tags_only(condition: Any) -> str:
+    """Return a job's or step's ``if:`` condition (without ``${{ }}``) when it runs the job or
+    step for tags or releases only (``startsWith(github.ref, 'refs/tags/')``, alone or joined
+    to others by ``&&``), else "". With ``||`` any other test may let branches in: not tags
+    only."""
+    if not isinstance(condition, str):
+        return ""
+    text = condition.strip()
+    if text.startswith("${{") and text.endswith("}}"):
+        text = text[3:-2].strip()
+    if "||" in text or not _TAG_TEST_RE.search(text):
+        return ""
+    return text
+
+
 def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
                   lockfile: str = "package-lock.json",
                   manifest: str = "package.json", top_name: str = "") -> Iterator[InstallSite]:
@@ -484,6 +515,7 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
         matrix = isinstance(strategy, dict) and strategy.get("matrix") is not None \
             and not _single_combination(strategy.get("matrix"))
         default = _default_directory(job) or _default_directory(data)
+        job_tags = tags_only(job.get("if"))
         # Every install step: a job may install a front end's folder before the package's own.
         clones: list[tuple[str, str]] = []  # (url, folder) of `git clone`s of earlier steps
         for index, step in enumerate(steps):
@@ -512,11 +544,18 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
                     directory = posixpath.normpath(posixpath.join(base, moved)) \
                         if base is not None and not moved.startswith("/") else moved
                 where = directory if directory is not None else default
+                # A job or step that runs only for tags or releases (a release job in a
+                # workflow run on every push) is where a release workflow would be: an audit
+                # there gates releases and checks no change.
+                condition = job_tags or tags_only(step.get("if"))
                 yield InstallSite(rel, steps, index, steps.lc.item(index)[0] + 1, True,
                                   preferred, str(name), jobs, matrix, skips, checked_out,
-                                  directory, reach,
+                                  directory, 0 if condition else reach,
                                   posixpath.normpath(where) if where else ".", events, data,
-                                  off_changes, every_branch=_every_branch(triggers))
+                                  off_changes or bool(condition),
+                                  every_branch=_every_branch(triggers) and not condition,
+                                  gated=bool(job.get("needs") or job.get("if")),
+                                  condition=condition)
             clones += _clones(run)
 
 
@@ -1307,6 +1346,34 @@ def dependency_bot(ctx: ProjectContext, up: str = "") -> str | None:
     return None
 
 
+#: Files that show a repository's changes are tested by a CI this rule cannot read: Gerrit code
+#: review (``.gitreview``), whose changes are gated by the Gerrit server's CI (Zuul or Jenkins,
+#: set up in the repository or centrally), a Zuul project config, or a PipelineLib pipeline
+#: (Wikimedia's ``.pipeline/config.yaml``).
+_UNREAD_CI = (".gitreview", "zuul.yaml", ".zuul.yaml", "zuul.d", ".zuul.d",
+              ".pipeline/config.yaml")
+
+
+def ci_not_read(ctx: ProjectContext, up: str | None) -> str | None:
+    """Return the file (from the root) that shows the project's changes are tested by a CI
+    this rule cannot read (``_UNREAD_CI``), in the root or at the top of its repository
+    (``up`` above it), or None. A ``.gitreview`` counts only with its ``[gerrit]`` section."""
+    root = Path(ctx.info.root)
+    for base in ("", up) if up else ("",):
+        for name in _UNREAD_CI:
+            path = root / base / name
+            if name == ".gitreview":
+                try:
+                    found = "[gerrit]" in path.read_text("utf-8", "replace")
+                except OSError:
+                    found = False
+            else:
+                found = path.exists()
+            if found:
+                return base + name
+    return None
+
+
 def _path_to_top(ctx: ProjectContext) -> str | None:
     """Return the way up from the root to the top of its git work tree (``../../``), or None
     when the root is that top or is outside git."""
@@ -1700,6 +1767,12 @@ class NpmAuditCi(Rule):
             # No CI at all: there is no pipeline to add a step to, and creating one is the
             # maintainers' call (judged noise on every field-test repository without CI).
             return
+        if ci_not_read(ctx, up) is not None:
+            # The changes are tested by Gerrit's CI, Zuul or PipelineLib, which may well audit:
+            # the CI files read here are a mirror's leftovers (a .travis.yml of the GitHub copy)
+            # or run beside a pipeline the rule cannot see, so a step asked for there would be
+            # a guess (judged wasted work on a Wikimedia service, sample 24).
+            return
         if dependency_bot(ctx) is not None or (up is not None and dependency_bot(ctx, up)):
             # A bot that updates the npm dependencies already brings the fixes for known
             # vulnerabilities as pull requests (judged so by reviewers of held-out apps).
@@ -1748,9 +1821,12 @@ class NpmAuditCi(Rule):
         # A workflow that runs only by hand, or is called by none that runs on its own, comes
         # after every one that does; and of those run on pushes, one run for every branch (or
         # on pull requests) before one run for named branches only (a release branch).
+        # Last, a job every change runs first comes before one that waits for others or runs
+        # only on a condition.
         sites.sort(key=lambda s: (not s.checked_out, bool(s.skips_dependencies), s.manual_only,
                                   s.github and target is not None and s.installs_in != target,
-                                  not s.preferred, -s.reach, not s.every_branch, s.matrix))
+                                  not s.preferred, -s.reach, not s.every_branch, s.matrix,
+                                  s.gated))
         if pm.rush:
             yield from self._rush(ctx, pm, sites, others)
             return
@@ -1797,16 +1873,25 @@ class NpmAuditCi(Rule):
                 # Only release, tag, scheduled or manual workflows install: an audit step there
                 # would gate releases (every advisory blocks the publish) and never check a
                 # change before it is merged. The audit gets a workflow of its own.
+                # A job of a workflow run on changes may itself run for tags only (its `if:`).
+                runs = "job that installs them runs" if any(s.condition for s in sites) \
+                    else "workflow that installs them runs"
+                only = f", job `{site.job}` only if {site.condition}" if site.condition else ""
                 message = (f"CI installs dependencies but never runs `{pm.audit}`, and every "
-                           f"workflow that installs them runs on neither pull requests nor "
-                           f"branch pushes (first: {site.rel}, on {site.events or 'no event'}), "
-                           "where an audit would gate releases rather than check changes: "
-                           "audit in a workflow of its own, run on pushes, pull requests and "
-                           "a weekly schedule")
+                           f"{runs} on neither pull requests nor branch pushes (first: "
+                           f"{site.rel}, on {site.events or 'no event'}{only}), where an audit "
+                           "would gate releases rather than check changes: audit in a workflow "
+                           "of its own, run on pushes, pull requests and a weekly schedule")
                 fix = None if outside else self._workflow_fix(ctx, site, pm)
             elif site.matrix:
-                message = (f"CI installs dependencies only in matrix jobs and never runs "
-                           f"`{pm.audit}`; the audit belongs in a job of its own (a matrix "
+                # An install outside a matrix that checks no change (a release job or
+                # workflow) is named, so that "only in matrix jobs" is not read as a claim
+                # about every install.
+                release = next((s for s in sites if not s.matrix and s.off_changes), None)
+                besides = f" (besides `{release.job}` in {release.rel}, which runs on neither " \
+                    "pull requests nor branch pushes)" if release is not None else ""
+                message = (f"CI installs dependencies only in matrix jobs{besides} and never "
+                           f"runs `{pm.audit}`; the audit belongs in a job of its own (a matrix "
                            "would run it once per combination)")
                 fix = None if outside else self._job_fix(ctx, site, pm)
             else:
