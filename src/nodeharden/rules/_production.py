@@ -378,6 +378,35 @@ def task_runner(ctx: ProjectContext, folder: str, command: str, depth: int = 0) 
     return found.group(1) if found else None
 
 
+#: Programs that serve a folder of files or run a web server of their own: a start that runs
+#: one runs no Node.js app of the project (``serve -s dist``, ``http-server ./public``).
+_FILE_SERVERS = frozenset({"serve", "http-server", "static-server", "live-server", "lite-server",
+                           "sirv", "nginx", "caddy", "httpd", "apache2", "lighttpd"})
+#: Words that only run the command after them: process supervisors, ``exec``, package runners.
+_LAUNCHERS = frozenset({"exec", "tini", "dumb-init", "--", "npx", "bunx", "env"})
+
+
+def file_server(ctx: ProjectContext, folder: str, command: str, depth: int = 0) -> str | None:
+    """Return the static file server or web server ``command`` (run in ``folder``) starts
+    (``serve``, ``http-server``, ``nginx``…), following the npm/yarn/pnpm scripts it runs up
+    to three deep, or None: such a start runs no Node.js app of the project."""
+    words = _SEGMENT_RE.split(command)[-1].split()
+    index = 0
+    while index < len(words):
+        word = unquote(words[index])
+        if word in _LAUNCHERS or re.match(r"^\w+=", word) \
+                or word.startswith("-") and index and unquote(words[index - 1]) in _LAUNCHERS:
+            index += 1  # a launcher, a variable it sets, or one of its options (`npx -y`)
+        elif word in ("yarn", "pnpm") and index + 1 < len(words) and words[index + 1] == "dlx":
+            index += 2
+        else:
+            break
+    if index < len(words) and posixpath.basename(unquote(words[index])) in _FILE_SERVERS:
+        return posixpath.basename(unquote(words[index]))
+    body = _script_run(ctx, folder, command, depth)
+    return None if body is None else file_server(ctx, folder, body, depth + 1)
+
+
 def package_scripts(ctx: ProjectContext, folder: str) -> dict[str, Any]:
     """Return the ``scripts`` of ``folder``'s package.json ({} when it has none)."""
     raw = ctx.read(posixpath.join(folder, "package.json") if folder else "package.json")

@@ -45,6 +45,7 @@ from nodeharden.rules._production import (
     TEST_RE,
     development_compose,
     development_image,
+    file_server,
     image_node_env,
     image_package_folder,
     production_starts,
@@ -886,6 +887,11 @@ class NodeEnv(Rule):
             starts = production_starts(ctx, file.rel, stages, final)
             folder = posixpath.dirname(file.rel)
             package = image_package_folder(ctx, file.rel, final)
+            if starts and all(file_server(ctx, package, start) for start in starts):
+                # It starts a static file server or a web server (`serve -s dist`, through the
+                # package script it runs): no Express app runs there, and NODE_ENV changes
+                # nothing that server answers.
+                continue
             if starts and all(start_sets_production(ctx, package, start) for start in starts):
                 # The start sets NODE_ENV=production for the app itself: inline
                 # (`CMD NODE_ENV=production node app.js`), through pm2's ecosystem file, or in
