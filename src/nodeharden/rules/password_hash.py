@@ -762,14 +762,15 @@ class PasswordHash(Rule):
             message = None
             if method == "update" and args and _digests_password(args[0]):
                 algorithm = self._digest_of(fn.child_by_field_name("object"))
-                if algorithm and not _prehashed(call):
+                if algorithm and not _prehashed(call) and not _handed_on_as_secret(call):
                     message = (f"password hashed with {algorithm}: fast digests are brute-forced "
                                f"at billions of guesses per second; {REPLACEMENT}")
             elif (callee in digests or head in cryptojs and method.upper().startswith(
                     ("MD5", "SHA", "RIPEMD"))) and args and _digests_password(args[0]):
                 algorithm = digests.get(callee) or method
-                message = (f"password hashed with {algorithm}: fast digests are brute-forced at "
-                           f"billions of guesses per second; {REPLACEMENT}")
+                if not _handed_on_as_secret(call):
+                    message = (f"password hashed with {algorithm}: fast digests are brute-forced "
+                               f"at billions of guesses per second; {REPLACEMENT}")
             elif (head in bcrypt and method in ("hash", "hashSync", "genSalt", "genSaltSync")) or \
                     (not head and bcrypt_named.get(callee) in ("hash", "hashSync", "genSalt",
                                                                "genSaltSync")):
@@ -1221,6 +1222,64 @@ def _prehashed(update: Node) -> bool:
         if hashing and any(n.type == "identifier" and text(n) == name for n in walk(args)):
             return True
     return False
+
+
+#: A command-line option that takes a password or key (``--password=``, ``--encryption-key``):
+#: the value written right after it is handed to another program as its secret.
+_SECRET_OPTION_RE = lazy_pattern(r"(?i)--[\w.-]*(?:password|passwd|passphrase|secret|key)")
+#: The same option at the end of a template's text, before the value (``--password=${key}``).
+_SECRET_OPTION_END_RE = lazy_pattern(r"(?i)--[\w.-]*(?:password|passwd|passphrase|secret|key)"
+                                     r"(?:=|\s+)$")
+#: Callees that compare or verify what they are given (``timingSafeEqual``, ``compare``).
+_COMPARING_CALL_RE = lazy_pattern(r"(?i)equal|compare|verify|match")
+
+
+def _handed_on_as_secret(update: Node) -> bool:
+    """Return True when the fast digest ``update`` starts is a key derived from a password for
+    another program, not a stored verifier: it is put in a variable that the same function then
+    writes after a command-line option taking a secret (``--password=${key}`` in a template,
+    ``['--password', key]``) in a call's arguments, and never compares or looks a record up
+    with it. That program keeps or stretches its own secret (a backup tool's repository
+    password); a login never checks a password against this digest."""
+    node = update
+    while node.parent is not None and node.parent.type in (
+            "member_expression", "call_expression", "await_expression",
+            "parenthesized_expression"):
+        node = node.parent
+    name = _bound_name(node)
+    scope = _enclosing_function(node) if name is not None else None
+    if scope is None:
+        return False
+    handed = False
+    for use in walk(scope):
+        if use.type != "identifier" or text(use) != name or use.start_byte < node.end_byte \
+                or _shadowed(use, name, scope):
+            continue
+        parent = use.parent
+        if parent is None:
+            continue
+        if parent.type == "binary_expression" and \
+                text(parent.child_by_field_name("operator")) in ("===", "==", "!==", "!="):
+            return False
+        call = enclosing(use, ("call_expression",))
+        if call is not None:
+            callee = text(call.child_by_field_name("function"))
+            method = callee.rpartition(".")[2]
+            if _COMPARING_CALL_RE.search(method) or method in _LOOKUP_METHODS:
+                return False  # compared, or a record looked up by it
+        if call is None or not _within(use, call.child_by_field_name("arguments") or call):
+            continue
+        if parent.type == "template_substitution":
+            before = parent.prev_sibling
+            if before is not None and before.type == "string_fragment" and \
+                    _SECRET_OPTION_END_RE.search(text(before)):
+                handed = True
+        elif parent.type == "array":
+            before = use.prev_named_sibling
+            option = string_value(before) if before is not None else None
+            if option is not None and _SECRET_OPTION_RE.fullmatch(option):
+                handed = True
+    return handed
 
 
 def _password_pair(left: Node, right: Node, at: Node) -> bool:
