@@ -1327,11 +1327,13 @@ def _segment_test(node: Node, taint: _Taint, names: _Names | None) -> frozenset[
 #
 # ``const rel = path.relative(base, p)``, then ``rel`` tested both not to start with '..' (``!rel
 # .startsWith('..')``; or ``'..' + path.sep`` / `..${path.sep}` together with ``rel !== '..'``)
-# and not to be absolute (``!path.isAbsolute(rel)``, another drive on Windows): where that holds,
-# ``p`` lies under ``base``. Either test alone does not count. Written in the condition itself
-# (``if (rel.startsWith('..') || path.isAbsolute(rel)) return …`` counts where it is false), or
-# as every truthy ``return`` of a project function (``isChildPath(base, p)``), whose ``p``
-# parameter the function never reassigns; ``base`` must not be request data.
+# and not to be absolute (``!path.isAbsolute(rel)``, another drive on Windows; or ``rel !==
+# path.resolve(p)``, what ``path.relative`` gives there, as the ``is-path-inside`` package tests
+# it), possibly inside ``Boolean(…)``: where that holds, ``p`` lies under ``base``. Either test
+# alone does not count. Written in the condition itself (``if (rel.startsWith('..') ||
+# path.isAbsolute(rel)) return …`` counts where it is false), or as every truthy ``return`` of a
+# project function (``isChildPath(base, p)``), whose ``p`` parameter the function never
+# reassigns; ``base`` must not be request data.
 
 _PARENT_TESTS = ("'..'", '".."')
 _SEP_PARENT_TESTS = ("'..' + path.sep", '".." + path.sep', "`..${path.sep}`", "'..' + sep",
@@ -1342,10 +1344,16 @@ def _relative_tests(node: Node | None, when: bool, found: dict[str, set[str]],
                     depth: int = 0) -> None:
     """Collect what ``node`` being ``when`` proves of the texts it tests: ``found[rel]`` gets
     'dots' (no leading '..'), 'dots-sep' (no leading '..' + sep), 'parent' (not '..') and
-    'absolute' (not absolute)."""
+    'absolute' (not absolute), or 'resolved:p' (not ``path.resolve(p)``)."""
     if node is None or depth > _MAX_NESTING:
         return
     node = unwrap(node, CASTS_AND_AWAIT)
+    arguments = node.child_by_field_name("arguments")
+    if node.type == "call_expression" and arguments is not None and \
+            text(node.child_by_field_name("function")) == "Boolean" and \
+            len(inner := code_children(arguments)) == 1:
+        _relative_tests(inner[0], when, found, depth + 1)  # `Boolean(a && b)` is as `a && b`
+        return
     if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "!":
         _relative_tests(node.child_by_field_name("argument"), not when, found, depth + 1)
         return
@@ -1360,6 +1368,14 @@ def _relative_tests(node: Node | None, when: bool, found: dict[str, set[str]],
             for value, other in ((left, right), (right, left)):
                 if text(other) in _PARENT_TESTS and value.type == "identifier":
                     found.setdefault(text(value), set()).add("parent")
+                resolved = unwrap(other, CASTS_AND_AWAIT)
+                callee = resolved.child_by_field_name("function")
+                parts = resolved.child_by_field_name("arguments")
+                if resolved.type == "call_expression" and callee is not None and \
+                        parts is not None and value.type == "identifier" and \
+                        text(callee) in ("path.resolve", "win32.resolve") and \
+                        len(items := code_children(parts)) == 1:
+                    found.setdefault(text(value), set()).add(f"resolved:{text(items[0])}")
         return
     if node.type != "call_expression" or when:
         return
@@ -1386,8 +1402,8 @@ def _relative_inside(node: Node | None, when: bool,
     found: dict[str, set[str]] = {}
     _relative_tests(node, when, found)
     for rel, tests in found.items():
-        if "absolute" not in tests or not (
-                "dots" in tests or {"dots-sep", "parent"} <= tests):
+        if not ("dots" in tests or {"dots-sep", "parent"} <= tests) or \
+                not any(t == "absolute" or t.startswith("resolved:") for t in tests):
             continue
         value = declared(rel) if rel.replace("$", "_").isidentifier() else None
         value = unwrap(value, CASTS_AND_AWAIT) if value is not None else None
@@ -1397,7 +1413,7 @@ def _relative_inside(node: Node | None, when: bool,
             if fn is not None and value is not None else None
         items = code_children(args) if args is not None else []
         if fn is not None and text(fn) in ("path.relative", "posix.relative") and \
-                len(items) == 2:
+                len(items) == 2 and ("absolute" in tests or f"resolved:{text(items[1])}" in tests):
             return items[0], unwrap(items[1], CASTS_AND_AWAIT)
     return None
 
@@ -1584,19 +1600,27 @@ class _Names:
     def inside_call(self, call: Node, taint: _Taint) -> frozenset[str] | None:
         """``isChildPath(base, v)`` of a function of the file, or imported from a project
         module, whose truthy returns are a ``path.relative`` containment test of its parameter
-        (see ``_relative_inside``) under a base that is not request data: what ``v`` is as
-        tested, or None."""
+        (see ``_relative_inside``) under a base that is not request data, or the
+        ``is-path-inside`` package's ``isPathInside(v, base)``, which is that test: what ``v``
+        is as tested, or None."""
         if not self.follow:
             return None
         fn = call.child_by_field_name("function")
         args = call.child_by_field_name("arguments")
         items = code_children(args) if args is not None else []
-        func = self._function(call) if items else None
-        if func is None and items and fn is not None and fn.type == "identifier" and \
-                self.patterns is not None and self._declared(self.root, text(fn)) is None:
+        indexes: tuple[int | None, int] | None = None
+        if fn is not None and fn.type == "identifier" and any(
+                text(fn) in (imp.default, imp.namespace) for imp in self.facts.imports
+                if imp.module == "is-path-inside"):
+            indexes = (1, 0)
+        func = self._function(call) if items and indexes is None else None
+        if func is None and indexes is None and items and fn is not None and \
+                fn.type == "identifier" and self.patterns is not None and \
+                self._declared(self.root, text(fn)) is None:
             found = self.patterns(self.facts, text(fn))
             func = found if found is not None and found.type in _FUNCTION_TYPES else None
-        indexes = self._inside_parameters(func) if func is not None else None
+        if func is not None:
+            indexes = self._inside_parameters(func)
         if indexes is None or indexes[1] >= len(items) or (
                 indexes[0] is not None and (indexes[0] >= len(items)
                                             or taint.origin(items[indexes[0]]) is not None)):
