@@ -118,7 +118,9 @@ def test_a_run_of_another_image_does_not_count(project) -> None:
 ])
 def test_a_chown_is_never_appended_to_a_run_it_may_not_run_after(project, run) -> None:
     dockerfile = f'FROM node:20-slim\nWORKDIR /app\nCOPY . .\n{run}\nCMD ["node", "server.js"]\n'
-    [finding] = _findings(project, {"Dockerfile": dockerfile})
+    # the app writes in its folder, so the fix gives the WORKDIR to the user
+    writer = "require('fs').writeFileSync('started', '');\n" + SERVER
+    [finding] = _findings(project, {"Dockerfile": dockerfile, "server.js": writer})
     assert finding.fix is not None
     [change] = finding.fix.changes
     texts = [edit.content for edit in change.edits]

@@ -3,7 +3,8 @@ stage's ENV and ARG values make it, as the default build does; the fix gives it 
 exactly as it gives a WORKDIR written out (WORKDIR makes its folder as root, and ``COPY
 --chown`` never changes the owner of a folder that already exists). When the value is not
 known (a name the Dockerfile does not set, an ARG with no default), the fix is unsafe and says
-which folder it left to root, instead of passing it over in silence."""
+which folder it left to root, instead of passing it over in silence. (The app here writes a
+log in its folder: without such a write the WORKDIR is left to root.)"""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from nodeharden import check
 from nodeharden._textedit import apply_edits
 
 PACKAGE = '{"name": "ledger", "dependencies": {"express": "^4.21.0"}}'
-SERVER = "require('express')().listen(3000);\n"
+SERVER = ("const fs = require('fs');\nconst app = require('express')();\n"
+          "app.use((req, res, next) => { fs.appendFileSync('access.log', req.url); next(); });\n"
+          "app.listen(3000);\n")
 
 
 def _fix(project, dockerfile: str, name: str = "app"):

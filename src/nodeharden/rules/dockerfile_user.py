@@ -17,7 +17,12 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import parse_dockerfile
 from nodeharden.rules._base import ProjectContext, Rule
-from nodeharden.rules._compose import _compose_files, compose_data, compose_services
+from nodeharden.rules._compose import (
+    COMPOSE_FILE_RE,
+    _compose_files,
+    compose_data,
+    compose_services,
+)
 from nodeharden.rules._dockerfile import (
     Stage,
     action_image,
@@ -28,6 +33,7 @@ from nodeharden.rules._dockerfile import (
     effective_user,
     generated_banner,
     generated_note,
+    image_key,
     insert_before_line,
     insertion_line,
     is_root,
@@ -39,7 +45,7 @@ from nodeharden.rules._dockerfile import (
     same_image,
     split_words,
 )
-from nodeharden.rules._production import development_image, unquote
+from nodeharden.rules._production import development_compose, development_image, unquote
 
 #: Base images whose final stage already ships a non-root user, and its name.
 _NODE_IMAGE_RE = lazy_pattern(r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?"
@@ -162,6 +168,81 @@ def _image_services(ctx: ProjectContext, dockerfile_rel: str
                                     not repository.startswith("library/")):
                     found.append((rel, str(name), spec, image))
     return found
+
+
+#: Compose files larger than this are not read when looking for the services of an image.
+_COMPOSE_MAX_BYTES = 256 * 1024
+
+
+def _project_compose_files(ctx: ProjectContext) -> list[str]:
+    """Return every compose file of the project (relative to the root), anywhere below it
+    outside dependencies and build output: an image the project publishes may be run by a
+    compose file kept with the code that deploys it (``deploy/``, a service's own folder).
+    Listed once per run."""
+    from nodeharden._project import files_with_suffix
+
+    found: list[str] | None = ctx.extra.get("dockerfile-user.composes")
+    if found is None:
+        root = Path(ctx.info.root)
+        found = [Path(path).relative_to(root).as_posix() for path, _ in
+                 files_with_suffix(str(root), (".yml", ".yaml"), _COMPOSE_MAX_BYTES)
+                 if COMPOSE_FILE_RE.match(posixpath.basename(path))]
+        ctx.extra["dockerfile-user.composes"] = found
+    return found
+
+
+def _runs_of_built_image(ctx: ProjectContext, rel: str
+                         ) -> list[tuple[str, str, dict[str, Any]]]:
+    """Return (compose file, service, settings) for the services of any compose file of the
+    project that run, without building, an image the project's build commands make from this
+    Dockerfile (``built_images``): the same name and tag, or the same name with another tag
+    when no other Dockerfile of the project builds that name (``acme/proxy:1.7.0`` where a
+    script builds ``--tag acme/proxy``: a released version of the same image)."""
+    built = built_images(ctx, rel)
+    if not built:
+        return []
+    others = {name for other in ctx.files_of("dockerfile") if other.rel != rel
+              for name, _ in built_images(ctx, other.rel)}
+    found: list[tuple[str, str, dict[str, Any]]] = []
+    for compose in _project_compose_files(ctx):
+        data = compose_data(ctx, compose)
+        services = data.get("services") if isinstance(data, dict) else None
+        for service, spec in services.items() if isinstance(services, dict) else ():
+            image = spec.get("image") if isinstance(spec, dict) else None
+            if not isinstance(image, str) or "build" in spec or "$" in image:
+                continue
+            name, _ = image_key(image)
+            if any(same_image(image, b) or (name == b[0] and name not in others)
+                   for b in built):
+                found.append((compose, str(service), spec))
+    return found
+
+
+def _compose_user(ctx: ProjectContext, rel: str) -> str | None:
+    """Return where the project runs this image as a non-root user, or None: every compose
+    service that runs it (one that builds this Dockerfile, or one that runs an image built from
+    it, ``_runs_of_built_image``; development and test compose files left out) sets ``user:``
+    to a literal non-root user (``'1000:1000'``, ``node``), there is at least one, and no
+    ``docker run`` of it in the documentation or scripts goes without ``--user``. The image's
+    USER then says nothing about how it runs: compose's ``user`` replaces it."""
+    runs = [(compose, service, spec)
+            for compose, service, spec in compose_services(ctx, rel, below=True)]
+    runs += _runs_of_built_image(ctx, rel)
+    runs = [run for run in runs if not development_compose(run[0])]
+    users = []
+    for compose, service, spec in runs:
+        user = str(spec.get("user", "")).strip()
+        if "$" in user or is_root(user):
+            return None
+        users.append((compose, service, user))
+    if not users:
+        return None
+    for _, _, words in _documented_runs(ctx, rel, family=False):
+        if not any(w in ("-u", "--user") or w.startswith(("--user=", "-u=")) for w in words):
+            return None
+    compose, service, user = users[0]
+    more = f" (and {len(users) - 1} more)" if len(users) > 1 else ""
+    return f"{compose} runs it as `{user}` (service `{service}`){more}"
 
 
 def _compose_volumes(spec: dict[str, Any], long_type: str) -> list[tuple[str, str, bool]]:
@@ -570,8 +651,8 @@ def _workdir_word(words: dict[tuple[int, int], str], stage: Stage, command: Any)
 
 
 def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int,
-                   words: dict[tuple[int, int], str], mounted: tuple[str, ...] = ()
-                   ) -> tuple[list[str], set[str], list[str]]:
+                   words: dict[tuple[int, int], str], mounted: tuple[str, ...] = (),
+                   workdir_written: bool = True) -> tuple[list[str], set[str], list[str]]:
     """Return the folders the app may write that the stage leaves to root (its final WORKDIR,
     VOLUME paths, folders created with ``mkdir`` for the app before ``before_line``), the
     subset no instruction creates before ``before_line``, and the WORKDIR, VOLUME and ``mkdir``
@@ -579,7 +660,9 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int,
     tell. A WORKDIR named by a variable is taken with the value the stage gives it
     (``words``, from ``_workdir_words``), as if written out. The targets of the named volumes
     the project mounts on the image (``mounted``) count as VOLUME paths: a new volume takes
-    the owner of the folder it is mounted on, and is root's when the image lacks it."""
+    the owner of the folder it is mounted on, and is root's when the image lacks it. Without
+    ``workdir_written`` (the app is not shown to write in its folder) the WORKDIR is left out:
+    the app's code stays root's, which the process serving traffic then cannot change."""
     workdir = spelled = ""  # (the last WORKDIR as written, when it names a variable)
     for current in reversed(ancestry(stages, stage)[1:]):
         for command in current.commands:
@@ -615,7 +698,9 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int,
                 continue
             _mkdirs(joined, current_dir, made, unresolved)
     dirs: list[str] = []
-    if workdir and workdir != "/" and "$" not in workdir and (workdir_line or inherited):
+    if not workdir_written:
+        workdir_line = 0
+    elif workdir and workdir != "/" and "$" not in workdir and (workdir_line or inherited):
         dirs.append(workdir)
     else:
         if "$" in workdir and (workdir_line or inherited):
@@ -625,7 +710,8 @@ def _writable_dirs(stages: list[Stage], stage: Stage, before_line: int,
     volumes += [d for d in mounted if d not in volumes]
     # Every folder the stage makes for the app, inside the WORKDIR or not (a data folder such
     # as /var/lib/<app> that the app writes its database to).
-    own = [d for d in made if d == workdir or _app_dir(d, workdir)]
+    own = [d for d in made if (d == workdir and workdir_written)
+           or (d != workdir and _app_dir(d, workdir))]
     for path in [*own, *volumes]:
         if path not in dirs and path != "/" and "$" not in path:  # no ARG/ENV guessing
             dirs.append(path)
@@ -695,7 +781,8 @@ def _late_mkdirs(stage: Stage, start: int, user_line: int, workdir_of: dict[int,
 
 def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: str,
                      user_line: int, after_line: int, words: dict[tuple[int, int], str],
-                     mounted: tuple[str, ...] = ()) -> tuple[list[TextEdit], str, list[str]]:
+                     mounted: tuple[str, ...] = (), workdir_written: bool = True
+                     ) -> tuple[list[TextEdit], str, list[str]]:
     """Return edits that give ``owner`` the folders the app writes, the text of a new RUN
     line when no existing RUN can carry the chown (to go right before ``user_line``), and the
     folders named from an ARG or ENV that the fix leaves to root.
@@ -728,7 +815,8 @@ def _ownership_edits(source: bytes, stages: list[Stage], stage: Stage, owner: st
             chosen = command
     # Folders made by a RUN after the one that carries the chown do not exist yet there.
     made_before = chosen.end_line + 1 if chosen is not None else limit
-    dirs, missing, unknown = _writable_dirs(stages, stage, made_before, words, mounted)
+    dirs, missing, unknown = _writable_dirs(stages, stage, made_before, words, mounted,
+                                            workdir_written)
     edits: list[TextEdit] = []
     new_run = ""
     if dirs:
@@ -1406,6 +1494,66 @@ def _code_opens_socket(ctx: ProjectContext, dockerfile_rel: str) -> str | None:
     return None
 
 
+#: Calls that create, change or remove files or folders (fs, fs/promises, fs-extra, mkdirp,
+#: multer's disk storage), and file log transports (winston, pino): where an app makes them,
+#: it may write in its own folder.
+_WRITES_RE = lazy_pattern(
+    rb"\b(?:writeFile|appendFile|createWriteStream|mkdir|mkdtemp|rename|copyFile|cp|rm|rmdir|"
+    rb"unlink|symlink|link|truncate|outputFile|outputJson|outputJSON|writeJson|writeJSON|"
+    rb"ensureDir|ensureFile|mkdirp|mkdirs|move|emptyDir|diskStorage|destination)"
+    rb"(?:Sync)?\s*\(|\btransports\.File\b|['\"]pino/file['\"]|\bmv\s*\(")
+#: Packages that write in the folder the app runs from: embedded databases, uploads, file
+#: sessions and logs, caches of require hooks, frameworks that keep a build cache there.
+_WRITER_PACKAGES = frozenset({
+    "sqlite3", "better-sqlite3", "sqlite", "lowdb", "nedb", "@seald-io/nedb", "node-persist",
+    "level", "classic-level", "node-json-db", "multer", "formidable", "express-fileupload",
+    "busboy", "connect-busboy", "session-file-store", "connect-sqlite3", "node-localstorage",
+    "winston-daily-rotate-file", "file-stream-rotator", "rotating-file-stream", "log4js",
+    "@babel/register", "babel-register", "esm", "next", "@strapi/strapi", "strapi", "sails",
+    "ghost", "@keystone-6/core", "payload"})
+
+
+def _app_writes(ctx: ProjectContext, rel: str, stages: list[Stage], stage: Stage) -> str | None:
+    """Return why the app this image runs may write in its own folder (``file:line`` of a call
+    that writes files, a dependency that does, or code the project does not hold), or None
+    when nothing shows it: the image starts a static file server (``serve -s dist``), or its
+    code (the JavaScript below the folder whose package the image runs, tests left out) makes
+    no call that creates, changes or removes a file and its package.json has no dependency that
+    does (an embedded database, uploads, file logs, a require hook's cache). An image whose
+    folder holds no code of the project (it installs the app from the registry) may write
+    anywhere, as far as the project shows."""
+    import json
+
+    from nodeharden.rules._base import is_test_file
+    from nodeharden.rules._production import file_server, image_package_folder, production_starts
+
+    folder = image_package_folder(ctx, rel, stage)
+    starts = production_starts(ctx, rel, stages, stage)
+    if starts and all(file_server(ctx, folder, start) for start in starts):
+        return None  # it serves files: the server writes nothing there
+    manifest = ctx.read(posixpath.join(folder, "package.json") if folder else "package.json")
+    try:
+        data = json.loads(manifest or b"{}")
+    except ValueError:
+        data = {}
+    deps = data.get("dependencies") if isinstance(data, dict) else None
+    writer = next((name for name in (deps if isinstance(deps, dict) else {})
+                   if name in _WRITER_PACKAGES), None)
+    if writer is not None:
+        return f"it depends on `{writer}`"
+    code = [path for path in sorted(ctx.facts)
+            if not (folder and not path.startswith(folder + "/") or is_test_file(path))]
+    if not code:
+        return f"the project holds no code of the app in {folder or 'its root'}"
+    for path in code:
+        source = ctx.read(path) or b""
+        match = _WRITES_RE.search(source)
+        if match is not None:
+            line = source.count(b"\n", 0, match.start()) + 1
+            return f"{path}:{line}"
+    return None
+
+
 class DockerfileUser(Rule):
     """A Dockerfile whose final stage runs as root."""
 
@@ -1442,6 +1590,8 @@ class DockerfileUser(Rule):
             drop, needs = _privileges(ctx, file.rel, stages, final)
             if drop is not None:
                 continue  # starts as root on purpose and runs the app as another user
+            if _compose_user(ctx, file.rel) is not None:
+                continue  # every compose service that runs it sets a non-root `user:`
             if any(_SOCKET_RE.search(m.source)
                    for m in _run_mounts(ctx, file.rel, family=False) if not m.named):
                 continue  # drives the host's Docker daemon: root on the host whatever its USER
@@ -1573,13 +1723,17 @@ class DockerfileUser(Rule):
             # The user must exist before any COPY --chown names it: create it right after FROM.
             edits.append(insert_before_line(source, final.from_line + _from_span(final), create
                                             + "\n"))
-        edits.extend(_chown_edits(source, final, owner, after_line))
+        # The app's folder and code become the user's only where the app may write there: else
+        # they stay root's, so the process serving traffic cannot change its own code.
+        written = _app_writes(ctx, rel, stages, final) is not None
+        if written:
+            edits.extend(_chown_edits(source, final, owner, after_line))
         line = insertion_line(source, final, ("RUN", "USER"), _START)
         new_run = ""
         unknown: list[str] = []
         if not _DISTROLESS_RE.match(image):  # distroless has no shell to chown with
             ownership, new_run, unknown = _ownership_edits(source, stages, final, owner, line,
-                                                           after_line, words, mounted)
+                                                           after_line, words, mounted, written)
             edits.extend(ownership)
         if unknown:
             safe = False
