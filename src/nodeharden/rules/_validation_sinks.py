@@ -566,8 +566,9 @@ def _fixed_origin(node: Node, taint: _Taint | None = None) -> bool:
         taint is not None and _request_value_in_query(node, taint))
 
 
-def _fixed_start(node: Node, taint: _Taint | None) -> bool:
-    """``_fixed_origin`` but for a request value in the query."""
+def _plus_operands(node: Node) -> list[Node]:
+    """Return the operands of a ``+`` chain in order (``a + 'b' + c`` -> a, 'b', c), each
+    unwrapped of casts and ``await``; a node that is no ``+`` is its own one operand."""
     operands: list[Node] = []
     while node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
         right = node.child_by_field_name("right")
@@ -576,6 +577,13 @@ def _fixed_start(node: Node, taint: _Taint | None) -> bool:
         node = unwrap(node.child_by_field_name("left") or node, CASTS_AND_AWAIT)
     operands.append(node)
     operands.reverse()
+    return operands
+
+
+def _fixed_start(node: Node, taint: _Taint | None) -> bool:
+    """``_fixed_origin`` but for a request value in the query."""
+    operands = _plus_operands(node)
+    node = operands[0]
     if node.type == "string":
         return bool(_FIXED_ORIGIN_RE.match(string_value(node) or ""))
     if node.type == "template_string":
@@ -605,18 +613,8 @@ def _fixed_start(node: Node, taint: _Taint | None) -> bool:
 def _request_value_in_query(node: Node, taint: _Taint) -> bool:
     """Return True when a literal ``?`` or ``#`` of a template string or a ``+`` chain comes
     before every part of it the request supplies (and some part does)."""
-    parts: list[Node] = []
-    if node.type == "template_string":
-        parts = list(node.named_children)
-    else:
-        while node.type == "binary_expression" \
-                and text(node.child_by_field_name("operator")) == "+":
-            right = node.child_by_field_name("right")
-            if right is not None:
-                parts.append(unwrap(right, CASTS_AND_AWAIT))
-            node = unwrap(node.child_by_field_name("left") or node, CASTS_AND_AWAIT)
-        parts.append(node)
-        parts.reverse()
+    parts = list(node.named_children) if node.type == "template_string" \
+        else _plus_operands(node)
     for part in parts:
         if part.type in ("string_fragment", "escape_sequence"):
             if "?" in text(part) or "#" in text(part):

@@ -1192,11 +1192,10 @@ _HASHING_OPERATION_RE = lazy_pattern(r"(?i)(?:bcrypt|argon2?|scrypt|pbkdf2)?[_-]
                                      r"(?:hash|compare|verify)(?:[_-]?(?:sync|password))?")
 
 
-def _prehashed(update: Node) -> bool:
-    """Return True when the fast digest ``update`` starts (``createHash('sha512').update(pw)``)
-    is a pre-hash: it is put in a variable that the same function then hands to a call that
-    hashes or verifies (``bcrypt.hash(digest, 12)``, ``pool.exec('hash', [digest])``), as apps
-    do to get past bcrypt's 72-byte limit. The digest is then not what is stored."""
+def _digest_variable(update: Node) -> tuple[Node, str, Node] | None:
+    """Return the whole digest expression that ``update`` starts
+    (``createHash('sha512').update(pw).digest('hex')``), the variable it is put in and the
+    function holding it; None when it is not put in a variable of a function."""
     node = update
     while node.parent is not None and node.parent.type in (
             "member_expression", "call_expression", "await_expression",
@@ -1204,8 +1203,20 @@ def _prehashed(update: Node) -> bool:
         node = node.parent
     name = _bound_name(node)
     scope = _enclosing_function(node) if name is not None else None
-    if scope is None:
+    if name is None or scope is None:
+        return None
+    return node, name, scope
+
+
+def _prehashed(update: Node) -> bool:
+    """Return True when the fast digest ``update`` starts (``createHash('sha512').update(pw)``)
+    is a pre-hash: it is put in a variable that the same function then hands to a call that
+    hashes or verifies (``bcrypt.hash(digest, 12)``, ``pool.exec('hash', [digest])``), as apps
+    do to get past bcrypt's 72-byte limit. The digest is then not what is stored."""
+    bound = _digest_variable(update)
+    if bound is None:
         return False
+    node, name, scope = bound
     for sub in walk(scope):
         if sub.type != "call_expression" or sub.start_byte < node.end_byte:
             continue
@@ -1241,15 +1252,10 @@ def _handed_on_as_secret(update: Node) -> bool:
     ``['--password', key]``) in a call's arguments, and never compares or looks a record up
     with it. That program keeps or stretches its own secret (a backup tool's repository
     password); a login never checks a password against this digest."""
-    node = update
-    while node.parent is not None and node.parent.type in (
-            "member_expression", "call_expression", "await_expression",
-            "parenthesized_expression"):
-        node = node.parent
-    name = _bound_name(node)
-    scope = _enclosing_function(node) if name is not None else None
-    if scope is None:
+    bound = _digest_variable(update)
+    if bound is None:
         return False
+    node, name, scope = bound
     handed = False
     for use in walk(scope):
         if use.type != "identifier" or text(use) != name or use.start_byte < node.end_byte \
