@@ -36,7 +36,7 @@ from tree_sitter import Node, Tree
 from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts, ImportFact
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import CASTS, FUNCTION_TYPES, captures, captures_in, code_children, \
-    has_spread, needle_ranges, object_properties, parameters, parse, required_module, \
+    enclosing, has_spread, needle_ranges, object_properties, parameters, parse, required_module, \
     statement_of, string_value, text, unwrap, uses_of, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
@@ -6582,14 +6582,6 @@ def _binding_of(fn: Node) -> Node:
     return cur
 
 
-def _enclosing_function(node: Node) -> Node | None:
-    """Return the innermost function around ``node`` (``node`` excluded), or None."""
-    cur = node.parent
-    while cur is not None and cur.type not in _FUNCTIONS:
-        cur = cur.parent
-    return cur
-
-
 def _named_member(node: Node) -> Node | None:
     """Return the member expression reading a member of ``node`` by its name (``node.name``,
     ``node?.name``), or None (``node[key]``, or ``node`` not read as an object)."""
@@ -6644,7 +6636,7 @@ def _unmounted_exports(fn: Node, root: Node, source: bytes) -> tuple[str, ...] |
             continue
         if fn.start_byte <= node.start_byte and node.end_byte <= fn.end_byte:
             continue  # its own name (`function onError`) or a call of itself
-        owner = _enclosing_function(node)
+        owner = enclosing(node, _FUNCTIONS)
         if owner is not None and owner != fn:
             return None  # another function names it: it may register it
         if binding.start_byte <= node.start_byte and node.end_byte <= binding.end_byte:
