@@ -82,6 +82,16 @@ def npm_install(root: Path, *args: str) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
+@pytest.fixture(scope="session")
+def prettier3(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the prettier 3 binary, installed once per test process (the line-width tests
+    of several rules run it on the files their fixes write)."""
+    root = write_tree(tmp_path_factory.mktemp("prettier3"), {"package.json": json.dumps(
+        {"name": "tools", "private": True, "devDependencies": {"prettier": "^3.6.0"}})})
+    npm_install(root)
+    return root / "node_modules/.bin/prettier"
+
+
 def npm_env() -> dict[str, str]:
     """Environment for npm runs in tests: no audit, no fund, quiet, shared cache."""
     return {**os.environ, "npm_config_audit": "false", "npm_config_fund": "false",

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import have_node, npm_env, npm_install, write_tree
+from conftest import have_node, npm_env, write_tree
 
 from nodeharden._api import fix
 
@@ -74,14 +74,11 @@ def test_a_head_that_does_not_fit_keeps_the_one_line_form(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 @pytest.mark.skipif(not have_node(), reason="node and npm are required")
-def test_real_prettier_accepts_the_fixed_file(tmp_path: Path) -> None:
-    tools = write_tree(tmp_path / "tools", {"package.json": json.dumps(
-        {"name": "tools", "private": True, "devDependencies": {"prettier": "^3.6.0"}})})
-    npm_install(tools)
+def test_real_prettier_accepts_the_fixed_file(prettier3: Path, tmp_path: Path) -> None:
     config = '{ "singleQuote": true, "printWidth": 100 }\n'
     root = write_tree(tmp_path / "app", {"package.json": PACKAGE, "app.js": APP,
                                          ".prettierrc": config})
-    check = [str(tools / "node_modules/.bin/prettier"), "--check", "app.js"]
+    check = [str(prettier3), "--check", "app.js"]
     before = subprocess.run(check, cwd=root, env=npm_env(), capture_output=True, text=True)
     assert before.returncode == 0, before.stdout + before.stderr
     fix(root, select=["cookie-flags"], unsafe=True)

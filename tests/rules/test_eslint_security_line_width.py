@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import have_node, npm_env, npm_install, write_tree
+from conftest import have_node, npm_env, write_tree
 from nodeharden import fix
 
 PACKAGE = json.dumps({"name": "docs-site", "engines": {"node": ">=20"},
@@ -112,14 +112,6 @@ module.exports = [
 """), code
 
 
-@pytest.fixture(scope="module")
-def tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_tree(tmp_path_factory.mktemp("tools"), {"package.json": json.dumps(
-        {"name": "tools", "private": True, "devDependencies": {"prettier": "^3.6.0"}})})
-    npm_install(root)
-    return root
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not have_node(), reason="node and npm are required")
 @pytest.mark.parametrize("name, config, prettierrc", [
@@ -127,12 +119,12 @@ def tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (".eslintrc.cjs", LEGACY_NO_COMMAS, '{ "trailingComma": "none" }'),
     ("eslint.config.js", FLAT, "{}"),
 ], ids=["legacy-es5", "legacy-none", "flat-default"])
-def test_real_prettier_accepts_the_fixed_config(tools: Path, tmp_path: Path, name: str,
+def test_real_prettier_accepts_the_fixed_config(prettier3: Path, tmp_path: Path, name: str,
                                                 config: str, prettierrc: str) -> None:
     root = write_tree(tmp_path / "app", {"package.json": PACKAGE, name: config,
                                          "server.js": "require('express')().listen(3000);\n",
                                          ".prettierrc": prettierrc + "\n"})
-    check = [str(tools / "node_modules/.bin/prettier"), "--check", name]
+    check = [str(prettier3), "--check", name]
     before = subprocess.run(check, cwd=root, env=npm_env(), capture_output=True, text=True)
     assert before.returncode == 0, before.stdout + before.stderr
     fix(root, select=["eslint-security"])

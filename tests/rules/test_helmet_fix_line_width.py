@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import have_node, npm_env, npm_install, write_tree
+from conftest import have_node, npm_env, write_tree
 from nodeharden._api import fix
 
 PACKAGE = json.dumps({"name": "icons", "dependencies": {"express": "^4.21.0",
@@ -121,14 +121,6 @@ def test_without_a_known_width_the_call_stays_on_one_line(tmp_path: Path) -> Non
             ) in code, code
 
 
-@pytest.fixture(scope="module")
-def tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_tree(tmp_path_factory.mktemp("tools"), {"package.json": json.dumps(
-        {"name": "tools", "private": True, "devDependencies": {"prettier": "^3.6.0"}})})
-    npm_install(root)
-    return root
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not have_node(), reason="node and npm are required")
 @pytest.mark.parametrize("config, app", [
@@ -138,11 +130,11 @@ def tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
      ' "semi": false }', APP.replace("  ", "\t").replace(";\n", "\n")),
     ('{ "singleQuote": true, "printWidth": 70 }', NESTED_APP),
 ], ids=["width-80", "width-100-es5", "tabs-none-tight-nosemi", "width-70-nested"])
-def test_real_prettier_accepts_the_fixed_file(tools: Path, tmp_path: Path, config: str,
+def test_real_prettier_accepts_the_fixed_file(prettier3: Path, tmp_path: Path, config: str,
                                               app: str) -> None:
     root = write_tree(tmp_path / "app", {"package.json": PACKAGE, "app.js": app,
                                          ".prettierrc": config})
-    check = [str(tools / "node_modules/.bin/prettier"), "--check", "app.js"]
+    check = [str(prettier3), "--check", "app.js"]
     before = subprocess.run(check, cwd=root, env=npm_env(), capture_output=True, text=True)
     assert before.returncode == 0, before.stdout + before.stderr
     fix(root, select=["helmet"])
