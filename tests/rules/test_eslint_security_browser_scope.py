@@ -60,11 +60,10 @@ export default [
     ...pluginSecurity.configs.recommended,
     ignores: ['public/**'],
   },
-  // Noise on most code: these flag nearly every obj[key] and fs call.
+  // Noise on most code: this flags nearly every obj[key].
   {
     rules: {
       'security/detect-object-injection': 'off',
-      'security/detect-non-literal-fs-filename': 'off',
     },
   },
 ];

@@ -68,8 +68,7 @@ def _fixed(root: Path, rel: str) -> str:
     return data.decode()
 
 
-RULES_OFF = ("'security/detect-object-injection': 'off', "
-             "'security/detect-non-literal-fs-filename': 'off'")
+RULES_OFF = "'security/detect-object-injection': 'off'"
 
 
 @pytest.mark.parametrize(("before", "after"), [
@@ -85,16 +84,16 @@ RULES_OFF = ("'security/detect-object-injection': 'off', "
     ("module.exports = {\n  extends: ['a'],\n  rules: {\n    // later\n  },\n};\n",
      ("module.exports = {\n  extends: ['a', 'plugin:security/recommended-legacy'],\n"
       "  rules: {\n    // later\n    'security/detect-object-injection': 'off',\n"
-      "    'security/detect-non-literal-fs-filename': 'off',\n  },\n};\n")),
+      "  },\n};\n")),
     ("module.exports = {\n  extends: [\n  ],\n  env: {\n    node: true\n  }\n}\n",
      ("module.exports = {\n  extends: [\n    'plugin:security/recommended-legacy'\n  ],\n"
       "  env: {\n    node: true\n  },\n  rules: {\n"
       "    'security/detect-object-injection': 'off',\n"
-      "    'security/detect-non-literal-fs-filename': 'off',\n  }\n}\n")),
+      "  }\n}\n")),
     ("module.exports = {\n};\n",
      ("module.exports = {\n  extends: ['plugin:security/recommended-legacy'],\n  rules: {\n"
       "    'security/detect-object-injection': 'off',\n"
-      "    'security/detect-non-literal-fs-filename': 'off',\n  },\n};\n")),
+      "  },\n};\n")),
 ])
 def test_entries_in_an_empty_object_follow_its_layout(tmp_path: Path, before: str,
                                                       after: str) -> None:
@@ -109,9 +108,9 @@ def test_an_empty_flat_config_list_spanning_lines_gets_one_entry_a_line(tmp_path
                                         "eslint.config.js": "export default [\n];\n"})
     assert _fixed(root, "eslint.config.js").endswith(
         "export default [\n  pluginSecurity.configs.recommended,\n"
-        "  // Noise on most code: these flag nearly every obj[key] and fs call.\n  {\n"
+        "  // Noise on most code: this flags nearly every obj[key].\n  {\n"
         "    rules: {\n      'security/detect-object-injection': 'off',\n"
-        "      'security/detect-non-literal-fs-filename': 'off',\n    },\n  },\n];\n")
+        "    },\n  },\n];\n")
 
 
 CJS = "module.exports = {\n  extends: ['eslint:recommended'],\n};\n"

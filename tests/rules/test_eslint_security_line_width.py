@@ -64,7 +64,6 @@ module.exports = {
   rules: {
     "one-var": ["error", "never"],
     "security/detect-object-injection": "off",
-    "security/detect-non-literal-fs-filename": "off",
   },
 };
 """
@@ -101,11 +100,10 @@ def test_a_one_line_flat_config_list_is_broken_with_the_entries_as_lines(tmp_pat
 module.exports = [
   js.configs.recommended,
   pluginSecurity.configs.recommended,
-  // Noise on most code: these flag nearly every obj[key] and fs call.
+  // Noise on most code: this flags nearly every obj[key].
   {
     rules: {
       "security/detect-object-injection": "off",
-      "security/detect-non-literal-fs-filename": "off",
     },
   },
 ];

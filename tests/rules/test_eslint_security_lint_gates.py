@@ -46,7 +46,7 @@ def test_a_lint_that_fails_on_warnings_gets_an_unsafe_fix_with_the_reason(
     [finding] = check(root, select=["eslint-security"]).findings
     assert finding.fix is not None and finding.fix.applicability == "unsafe"
     assert finding.fix.title == ("Add pluginSecurity.configs.recommended to the flat config, "
-                                 "without its two noisiest rules "
+                                 "without its noisiest rule "
                                  f"(unsafe: {reason}: the plugin's rules are warnings)")
     assert fix(root, dry_run=True, select=["eslint-security"]).plan.changed_paths() == []
     changed = fix(root, dry_run=True, select=["eslint-security"], unsafe=True).plan
@@ -61,7 +61,7 @@ def test_a_lint_that_tolerates_warnings_gets_a_safe_fix(tmp_path: Path, scripts:
     root = _project(tmp_path, {"scripts": scripts})
     [finding] = check(root, select=["eslint-security"]).findings
     assert finding.fix is not None and finding.fix.applicability == "safe"
-    assert finding.fix.title == "Add pluginSecurity.configs.recommended to the flat config, without its two noisiest rules"
+    assert finding.fix.title == "Add pluginSecurity.configs.recommended to the flat config, without its noisiest rule"
 
 
 @pytest.mark.parametrize(("files", "says_ts"), [

@@ -1,4 +1,4 @@
-"""eslint-security: in a legacy config the entries that switch the preset's two noisiest rules
+"""eslint-security: in a legacy config the entries that switch the preset's noisiest rule
 off go at the end of ``rules``, and where comments head the groups of rules they form a group
 of their own under a comment that says why (a blank line before it when the groups are set
 apart by blank lines), rather than reading as more of another group's rules."""
@@ -16,9 +16,8 @@ from nodeharden import fix
 PJ = json.dumps({"name": "app", "scripts": {"lint": "eslint ."},
                  "dependencies": {"express": "^4.21.2"},
                  "devDependencies": {"eslint": "^8.57.0"}}, indent=2) + "\n"
-OFF = ('  security/detect-object-injection: "off"\n'
-       '  security/detect-non-literal-fs-filename: "off"\n')
-WHY = "  # Noise on most code: these flag nearly every obj[key] and fs call.\n"
+OFF = '  security/detect-object-injection: "off"\n'
+WHY = "  # Noise on most code: this flags nearly every obj[key].\n"
 
 GROUPED = """\
 extends: eslint:recommended
@@ -86,6 +85,5 @@ def test_js_rules_off_under_a_comment_of_their_own_where_comments_head_groups(
     assert (root / ".eslintrc.js").read_text() == config.replace(
         "'eslint:recommended']", "'eslint:recommended', 'plugin:security/recommended-legacy']"
     ).replace("'always'],\n", "'always'],\n"
-              "    // Noise on most code: these flag nearly every obj[key] and fs call.\n"
-              "    'security/detect-object-injection': 'off',\n"
-              "    'security/detect-non-literal-fs-filename': 'off',\n")
+              "    // Noise on most code: this flags nearly every obj[key].\n"
+              "    'security/detect-object-injection': 'off',\n")

@@ -21,6 +21,7 @@ from nodeharden._express import FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import add_to_string_list, declared_major, version_of
 from nodeharden._parse import (
+    alternation,
     code_children,
     object_properties,
     parse,
@@ -73,12 +74,80 @@ TS_FILES = "**/*.{js,mjs,cjs,ts,mts,cts,tsx}"
 #: The preset's rules that flag ordinary code far more often than a risk, switched off next to
 #: the preset: ``detect-object-injection`` warns on every ``obj[variable]`` and
 #: ``detect-non-literal-fs-filename`` on every fs call whose path is not a literal. Both
-#: outnumber the preset's other warnings many times over on a normal server (hundreds against
+#: outnumber the preset's other warnings many times over on a large server (hundreds against
 #: tens), so the warnings that remain (child_process with variables, unsafe or non-literal
-#: RegExps, dynamic require, timing-prone compares, ...) stay readable.
+#: RegExps, dynamic require, timing-prone compares, ...) stay readable. The second is the one
+#: that points at request-built file paths, so it stays on where the server code has few fs
+#: calls with a variable path (``noisy_rules``).
 NOISY_RULES = ("security/detect-object-injection", "security/detect-non-literal-fs-filename")
-#: The comment above the flat config's entry that switches them off.
-NOISY_COMMENT = "Noise on most code: these flag nearly every obj[key] and fs call."
+#: At most this many fs calls with a variable path in the scanned server code: their warnings
+#: are few enough to read, and detect-non-literal-fs-filename stays on.
+FS_WARNINGS_KEPT = 15
+#: The modules whose functions detect-non-literal-fs-filename reads.
+FS_MODULES = frozenset({"fs", "node:fs", "fs/promises", "node:fs/promises", "fs-extra",
+                        "graceful-fs"})
+#: fs functions whose first argument is a file descriptor or nothing, not a path.
+_FD_FUNCTIONS = frozenset(
+    name + sync for name in ("close", "read", "write", "readv", "writev", "fstat", "fsync",
+                             "fdatasync", "ftruncate", "futimes", "fchmod", "fchown")
+    for sync in ("", "Sync"))
+#: A first argument the plugin takes as static: a string, a template without ``${``,
+#: ``__dirname`` / ``__filename``, or ``path.join(__dirname, 'literal')``.
+_STATIC_PATH_RE = lazy_pattern(
+    rb"""\s*(?:'[^'\n]*'|"[^"\n]*"|`[^`$]*`|__(?:dirname|filename)\s*[,)]"""
+    rb"""|(?:path\.)?(?:join|resolve)\(\s*__dirname\s*(?:,\s*(?:'[^'\n]*'|"[^"\n]*")\s*)*\))""")
+
+
+def noisy_rules(ctx: ProjectContext) -> tuple[str, ...]:
+    """Return the preset's rules the fix switches off: ``detect-object-injection`` always,
+    ``detect-non-literal-fs-filename`` only where the scanned server code has more than
+    ``FS_WARNINGS_KEPT`` fs calls whose path is not static (counted as the plugin reads
+    them: calls of an fs module's functions, as members of its import or destructured)."""
+    count = 0
+    for rel, facts in ctx.facts.items():
+        receivers: set[str] = set()
+        functions: dict[str, str] = {}  # local name -> the fs function it is
+        for imp in facts.imports:
+            if imp.module not in FS_MODULES:
+                continue
+            receivers.update(n for n in (imp.default, imp.namespace) if n)
+            for name, local in imp.named.items():
+                if name == "promises":
+                    receivers.add(local)
+                else:
+                    functions[local] = name
+        if not receivers and not functions:
+            continue
+        source = ctx.read(rel) or b""
+        alternatives = []
+        if receivers:
+            alternatives.append(alternation(receivers) + rb"\s*\.\s*(?P<member>[A-Za-z_$][\w$]*)")
+        if functions:
+            alternatives.append(rb"(?P<local>" + alternation(functions) + rb")")
+        calls = re.compile(rb"(?<![\w$.])(?:" + b"|".join(alternatives) + rb")\s*\(")
+        for match in calls.finditer(source):
+            found = match.groupdict()
+            name = (found.get("member") or b"").decode("ascii", "replace") or \
+                functions.get((found.get("local") or b"").decode("utf-8", "replace"), "")
+            if name not in _FD_FUNCTIONS and not _STATIC_PATH_RE.match(source, match.end()):
+                count += 1
+        if count > FS_WARNINGS_KEPT:
+            return NOISY_RULES
+    return NOISY_RULES[:1]
+
+
+def noisy_comment(noisy: tuple[str, ...]) -> str:
+    """Return the comment above the entries that switch ``noisy`` off."""
+    if len(noisy) > 1:
+        return "Noise on most code: these flag nearly every obj[key] and fs call."
+    return "Noise on most code: this flags nearly every obj[key]."
+
+
+def noisiest(noisy: tuple[str, ...]) -> str:
+    """Return how fix titles name ``noisy``: ``two noisiest rules`` or ``noisiest rule``."""
+    return "two noisiest rules" if len(noisy) > 1 else "noisiest rule"
+
+
 #: The file roles of code that runs in the browser: the preset's rules are for Node code
 #: (AMD's `require([...])` is a non-literal require to them).
 BROWSER_ROLES = ("browser", "frontend")
@@ -101,7 +170,7 @@ SCOPE_COMMENT = "Server code only: these rules are for Node, not for the browser
 ADVICE = " (tooling advice, not a flaw in the app: the plugin points reviewers at risky code)"
 
 
-def new_flat_config(style: Style, *, typescript: bool = False) -> str:
+def new_flat_config(style: Style, noisy: tuple[str, ...], *, typescript: bool = False) -> str:
     """Return a minimal flat config with the recommended JS and security rules; for a
     TypeScript project also typescript-eslint's, and a ``files`` pattern that covers .ts."""
     q = style.q
@@ -122,7 +191,7 @@ def new_flat_config(style: Style, *, typescript: bool = False) -> str:
             f"  {{ ignores: [{ignores}] }},\n"
             f"  js.configs.recommended,\n"
             f"{ts_configs}"
-            + "  " + _indented(flat_elements(FLAT_ELEMENT, style)[1], "  ") + ",\n"
+            + "  " + _indented(flat_elements(FLAT_ELEMENT, style, noisy)[1], "  ") + ",\n"
             f"  {{\n"
             f"{files}"
             f"    languageOptions: {{\n"
@@ -142,9 +211,10 @@ class LintScope(NamedTuple):
     bidi_off: tuple[str, ...] = ()
 
 
-def flat_elements(preset: str, style: Style, scope: LintScope = LintScope()) -> tuple[str, str]:
+def flat_elements(preset: str, style: Style, noisy: tuple[str, ...],
+                  scope: LintScope = LintScope()) -> tuple[str, str]:
     """Return the flat config entries the fix adds, inline and one per line (unindented):
-    the preset (scoped as ``scope`` says), then an object that switches ``NOISY_RULES`` off,
+    the preset (scoped as ``scope`` says), then an object that switches ``noisy`` off,
     then one that switches detect-bidi-characters off for ``scope.bidi_off``."""
     q = style.q
     pad = " " if style.bracket_spacing else ""
@@ -175,11 +245,11 @@ def flat_elements(preset: str, style: Style, scope: LintScope = LintScope()) -> 
         body = ",\n".join(lines) + comma
         return inline, (f"// {comment}\n" if comment else "") + f"{{\n{body}\n}}"
 
-    noisy = [f"{q(rule)}: {q('off')}" for rule in NOISY_RULES]
+    off = [f"{q(rule)}: {q('off')}" for rule in noisy]
     first = entry(SCOPE_COMMENT, [(f"...{preset}", f"...{preset}"),
                                   listed(scope.key, scope.patterns)],
                   []) if scope.key else (preset, preset)
-    pieces = [first, entry(NOISY_COMMENT, [], noisy)]
+    pieces = [first, entry(noisy_comment(noisy), [], off)]
     if scope.bidi_off:
         pieces.append(entry(BIDI_COMMENT, [listed("files", scope.bidi_off)],
                             [f"{q('security/detect-bidi-characters')}: {q('off')}"]))
@@ -624,11 +694,12 @@ class EslintSecurity(Rule):
         scope = lint_scope(ctx, container, source)
         if scope is None:
             return None, True
+        noisy = noisy_rules(ctx)
         inline, block = flat_elements(FLAT_ELEMENT.replace("pluginSecurity", local, 1), style,
-                                      scope)
+                                      noisy, scope)
         edits = [*imports.edits, append_element(source, container, inline, style, block)]
-        title = "Add pluginSecurity.configs.recommended to the flat config, without its two " \
-            "noisiest rules"
+        title = "Add pluginSecurity.configs.recommended to the flat config, without its " \
+            + noisiest(noisy)
         if scope.key:
             title += " and off the browser code"
         if scope.bidi_off:
@@ -643,28 +714,30 @@ class EslintSecurity(Rule):
         source = ctx.read(rel) or b""
         body = source.decode("utf-8", "replace")
         new: str | None = None
+        noisy = noisy_rules(ctx)
         if rel.endswith((".js", ".cjs")):
-            return self._legacy_js_fix(ctx, rel, source, unsafe, dev)
+            return self._legacy_js_fix(ctx, rel, source, unsafe, dev, noisy)
         if rel.endswith(".json") or (posixpath.basename(rel) == ".eslintrc"
                                      and body.lstrip().startswith("{")):
             try:
                 width, tab_width = _json_width(ctx)
                 new = _json_rules_off(_before_prettier(add_to_string_list(
-                    body, (), "extends", LEGACY_EXTENDS, width=width, tab_width=tab_width)), ())
+                    body, (), "extends", LEGACY_EXTENDS, width=width, tab_width=tab_width)), (),
+                    noisy)
             except ValueError:
                 return None  # JSON with comments: report only
         else:
             new = _yaml_add_extends(body)
-            new = _yaml_rules_off(new) if new is not None else None
+            new = _yaml_rules_off(new, noisy) if new is not None else None
         if new is None or new == body:
             return None
-        return Fix(title=f"Add {LEGACY_EXTENDS} to extends, without its two noisiest rules",
+        return Fix(title=f"Add {LEGACY_EXTENDS} to extends, without its {noisiest(noisy)}",
                    applicability="unsafe" if unsafe else "safe",
                    changes=(FileChange(rel, (minimal_edit(source, new),)),),
                    dev_dependencies=dev)
 
     def _legacy_js_fix(self, ctx: ProjectContext, rel: str, source: bytes, unsafe: bool,
-                       dev: tuple[tuple[str, str], ...]) -> Fix | None:
+                       dev: tuple[tuple[str, str], ...], noisy: tuple[str, ...]) -> Fix | None:
         tree = parse("javascript", source)
         if tree.root_node.has_error:
             return None
@@ -685,10 +758,10 @@ class EslintSecurity(Rule):
             else:
                 # An empty config object: both members go in together, extends first, inline
                 # or one per line as the object is written.
-                inline, block = _rules_member(style)
+                inline, block = _rules_member(style, noisy)
                 return self._legacy_js_result(rel, append_element(
                     source, config, f"extends: [{item}], {inline}", style,
-                    f"extends: [{item}],\n{block}"), unsafe, dev)
+                    f"extends: [{item}],\n{block}"), unsafe, dev, noisy)
             edit = TextEdit(at, at, content)
         elif current.type == "string":
             edit = TextEdit(current.start_byte, current.end_byte, f"[{text(current)}, {item}]")
@@ -698,17 +771,18 @@ class EslintSecurity(Rule):
             return None
         if string_value(current) == LEGACY_EXTENDS:  # pragma: no cover - caught by detection
             return None
-        rules_edit = _js_rules_off(source, config, props.get("rules"), style)
+        rules_edit = _js_rules_off(source, config, props.get("rules"), style, noisy)
         if rules_edit is None:
             return None
         if rules_edit.start == rules_edit.end and rules_edit.content == "":
-            return self._legacy_js_result(rel, edit, unsafe, dev)
-        return self._legacy_js_result(rel, edit, unsafe, dev, rules_edit)
+            return self._legacy_js_result(rel, edit, unsafe, dev, noisy)
+        return self._legacy_js_result(rel, edit, unsafe, dev, noisy, rules_edit)
 
     @staticmethod
     def _legacy_js_result(rel: str, edit: TextEdit, unsafe: bool,
-                          dev: tuple[tuple[str, str], ...], *more: TextEdit) -> Fix:
-        return Fix(title=f"Add {LEGACY_EXTENDS} to extends, without its two noisiest rules",
+                          dev: tuple[tuple[str, str], ...], noisy: tuple[str, ...],
+                          *more: TextEdit) -> Fix:
+        return Fix(title=f"Add {LEGACY_EXTENDS} to extends, without its {noisiest(noisy)}",
                    applicability="unsafe" if unsafe else "safe",
                    changes=(FileChange(rel, (edit, *more)),), dev_dependencies=dev)
 
@@ -719,15 +793,16 @@ class EslintSecurity(Rule):
         body = ctx.package_json_text or ""
         raw = ctx.read("package.json") or b""
         fix = None
+        noisy = noisy_rules(ctx)
         try:
             new = _json_rules_off(_before_prettier(add_to_string_list(
-                body, ("eslintConfig",), "extends", LEGACY_EXTENDS)), ("eslintConfig",))
+                body, ("eslintConfig",), "extends", LEGACY_EXTENDS)), ("eslintConfig",), noisy)
         except ValueError:
             new = None
         ignored = legacy_config_ignored(ctx)
         if new is not None and new != body and not ignored:
-            fix = Fix(title=f"Add {LEGACY_EXTENDS} to eslintConfig.extends, without its two "
-                      "noisiest rules",
+            fix = Fix(title=f"Add {LEGACY_EXTENDS} to eslintConfig.extends, without its "
+                      + noisiest(noisy),
                       applicability="unsafe" if unsafe else "safe",
                       changes=(FileChange("package.json", (minimal_edit(raw, new),)),),
                       dev_dependencies=dev)
@@ -756,7 +831,7 @@ class EslintSecurity(Rule):
                   + (" for its .js and .ts files" if typescript else ""),
                   applicability="unsafe",
                   changes=(FileChange(name, (TextEdit(0, 0, new_flat_config(
-                      style, typescript=typescript)),), create=True),),
+                      style, noisy_rules(ctx), typescript=typescript)),), create=True),),
                   dev_dependencies=tuple((p, self._js_configs_range(ctx) if p == "@eslint/js"
                                           else version_of(p)) for p in packages))
         yield ctx.line_finding(self.id, "package.json", 1,
@@ -1947,8 +2022,8 @@ def _before_prettier(text: str) -> str:
 
 
 def _js_rules_off(source: bytes, config: Node, rules: Node | None,
-                  style: Style) -> TextEdit | None:
-    """Return the edit that switches ``NOISY_RULES`` off in a legacy JS config object: new
+                  style: Style, noisy: tuple[str, ...]) -> TextEdit | None:
+    """Return the edit that switches ``noisy`` off in a legacy JS config object: new
     entries at the end of its ``rules`` object, or a new ``rules`` member at its end (an empty
     edit when every rule is already set; None when ``rules`` is not an object literal)."""
     q = style.q
@@ -1959,7 +2034,7 @@ def _js_rules_off(source: bytes, config: Node, rules: Node | None,
         present = {string_value(k) or text(k) for k in
                    (pair.child_by_field_name("key") for pair in code_children(rules)
                     if pair.type == "pair") if k is not None}
-        wanted = [r for r in NOISY_RULES if r not in present]
+        wanted = [r for r in noisy if r not in present]
         if not wanted:
             return TextEdit(rules.end_byte, rules.end_byte, "")
         entries = [f"{q(r)}: {q('off')}" for r in wanted]
@@ -1967,18 +2042,18 @@ def _js_rules_off(source: bytes, config: Node, rules: Node | None,
         if code_children(rules) and any(c.type == "comment" for c in rules.named_children):
             # Comments head groups of rules (or keep rules commented out): after the last
             # rule, the entries would read as more of its group.
-            block = f"// {NOISY_COMMENT}\n{block}"
+            block = f"// {noisy_comment(noisy)}\n{block}"
         return append_element(source, rules, ", ".join(entries), style, block)
-    inline, block = _rules_member(style)
+    inline, block = _rules_member(style, noisy)
     return append_element(source, config, inline, style, block)
 
 
-def _rules_member(style: Style) -> tuple[str, str]:
-    """Return a legacy JS config's new ``rules`` member that switches ``NOISY_RULES`` off,
+def _rules_member(style: Style, noisy: tuple[str, ...]) -> tuple[str, str]:
+    """Return a legacy JS config's new ``rules`` member that switches ``noisy`` off,
     inline and one entry per line (unindented)."""
     q = style.q
     pad = " " if style.bracket_spacing else ""
-    entries = [f"{q(r)}: {q('off')}" for r in NOISY_RULES]
+    entries = [f"{q(r)}: {q('off')}" for r in noisy]
     inline = f"rules: {{{pad}{', '.join(entries)}{pad}}}"
     comma = "" if style.trailing_comma == "none" else ","
     unit = style.indent
@@ -1986,8 +2061,8 @@ def _rules_member(style: Style) -> tuple[str, str]:
     return inline, block
 
 
-def _json_rules_off(body: str, path: tuple[str, ...]) -> str:
-    """Return JSON ``body`` with ``NOISY_RULES`` set to ``"off"`` in the ``rules`` object of
+def _json_rules_off(body: str, path: tuple[str, ...], noisy: tuple[str, ...]) -> str:
+    """Return JSON ``body`` with ``noisy`` set to ``"off"`` in the ``rules`` object of
     the object at ``path`` (a new ``rules`` member when there is none). Raises ``ValueError``
     when ``rules`` is not an object or the result does not load to the expected data."""
     from nodeharden._packagejson import _colon_of, _indent_unit, _insert_entries
@@ -2000,7 +2075,7 @@ def _json_rules_off(body: str, path: tuple[str, ...]) -> str:
     rules = target.get("rules")
     if rules is not None and not isinstance(rules, dict):
         raise ValueError("rules is not an object")
-    wanted = {r: "off" for r in NOISY_RULES if r not in (rules or {})}
+    wanted = {r: "off" for r in noisy if r not in (rules or {})}
     if not wanted:
         return body
     start = _json_skip(body, 0)
@@ -2057,8 +2132,8 @@ def _json_members(body: str, start: int, end: int) -> list[tuple[str, int, int]]
     return _entry_spans(body, start, end)
 
 
-def _yaml_rules_off(body: str) -> str | None:
-    """Return the YAML config with ``NOISY_RULES`` set to ``"off"``: new lines at the end of a
+def _yaml_rules_off(body: str, noisy: tuple[str, ...]) -> str | None:
+    """Return the YAML config with ``noisy`` set to ``"off"``: new lines at the end of a
     block ``rules`` mapping, or a new ``rules`` mapping at the end; None when that cannot be
     done safely (a flow mapping, an empty one) or the result does not load as expected.
 
@@ -2078,7 +2153,7 @@ def _yaml_rules_off(body: str) -> str | None:
         return None
     eol = line_ending(body)
     rules = data.get("rules")
-    wanted = [r for r in NOISY_RULES if not (isinstance(rules, dict) and r in rules)]
+    wanted = [r for r in noisy if not (isinstance(rules, dict) and r in rules)]
     if not wanted:
         return body
     lines = body.replace("\r\n", "\n").split("\n")
@@ -2102,7 +2177,7 @@ def _yaml_rules_off(body: str) -> str | None:
         new_lines = [" " * col + f'{r}: "off"' for r in wanted]
         mapping = lines[head + 1:end]
         if any(line.lstrip().startswith("#") for line in mapping):
-            new_lines.insert(0, " " * col + "# " + NOISY_COMMENT)
+            new_lines.insert(0, " " * col + "# " + noisy_comment(noisy))
             filled = [at for at, line in enumerate(mapping) if line.strip()]
             if any(not mapping[at].strip() for at in range(filled[0], filled[-1])):
                 new_lines.insert(0, "")
