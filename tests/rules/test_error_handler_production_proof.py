@@ -93,3 +93,61 @@ def test_heroku_builds_default_node_env_to_production(project) -> None:
     from conftest import run_cli
 
     assert NO_HANDLER not in run_cli("check", root, "--select", "error-handler").stdout
+
+
+#: Deploy manifests that set NODE_ENV=production for the running app (Fly.io, App Engine,
+#: Render, Heroku's app.json), at the root above the app or in its folder.
+MANIFESTS = {
+    "fly.toml": 'app = "p"\n\n[build]\n  [build.args]\n    NODE_ENV = "development"\n\n'
+                '[env]\n  PORT = "8080"\n  NODE_ENV = "production"\n',
+    "app.yaml": "runtime: nodejs20\nenv_variables:\n  NODE_ENV: production\n",
+    "render.yaml": "services:\n  - type: web\n    name: p\n    envVars:\n"
+                   "      - key: NODE_ENV\n        value: production\n",
+    "app.json": '{"name": "p", "env": {"NODE_ENV": {"value": "production"}}}\n',
+}
+
+
+@pytest.mark.parametrize("manifest", sorted(MANIFESTS))
+@pytest.mark.parametrize("where", ["", "src/"])
+def test_a_deploy_manifest_that_sets_production_proves_it(project, manifest: str,
+                                                          where: str) -> None:
+    files = {"src/app.js": APP, "src/server.js": "require('./app').listen(3000);\n",
+             where + manifest: MANIFESTS[manifest]}
+    assert _no_handler_findings(project, files) == []
+
+
+@pytest.mark.parametrize("text", [
+    # Only the build gets it.
+    'app = "p"\n[build]\n  [build.args]\n    NODE_ENV = "production"\n[env]\n  PORT = "8080"\n',
+    'app = "p"\n[env]\n  NODE_ENV = "development"\n',
+    'app = "p"\n[env\n',  # not TOML
+])
+def test_a_fly_manifest_that_does_not_set_it_for_the_app_proves_nothing(project,
+                                                                       text: str) -> None:
+    files = {"src/app.js": APP, "src/server.js": "require('./app').listen(3000);\n",
+             "fly.toml": text}
+    assert _no_handler_findings(project, files) == ["src/app.js"]
+
+
+def test_a_manifest_in_another_package_proves_nothing(project) -> None:
+    files = {"src/app.js": APP, "src/server.js": "require('./app').listen(3000);\n",
+             "docs/fly.toml": MANIFESTS["fly.toml"]}
+    assert _no_handler_findings(project, files) == ["src/app.js"]
+
+
+def test_node_env_leaves_an_image_a_fly_manifest_sets_production_for(project) -> None:
+    from conftest import run_cli
+    import json
+
+    dockerfile = "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD [\"node\", \"src/server.js\"]\n"
+    files = {"package.json": '{"name": "p", "dependencies": {"express": "^4.21.0"}}',
+             "src/app.js": APP, "src/server.js": "require('./app').listen(3000);\n",
+             "Dockerfile": dockerfile}
+    root = project(files)
+    before = json.loads(run_cli("check", root, "--format", "json", "--select",
+                                "node-env").stdout)["findings"]
+    assert [f["path"] for f in before] == ["Dockerfile"]
+    (root / "fly.toml").write_text(MANIFESTS["fly.toml"])
+    after = json.loads(run_cli("check", root, "--format", "json", "--select",
+                               "node-env").stdout)["findings"]
+    assert after == []

@@ -604,6 +604,8 @@ def runs_in_production_mode(ctx: ProjectContext, app_rel: str) -> bool:
     if code_sets_production(ctx, app_rel):
         return True
     folder = posixpath.dirname(app_rel)
+    if manifest_sets_production(ctx, folder):
+        return True
     images = []
     for file in ctx.files_of("dockerfile"):
         home = posixpath.dirname(file.rel)
@@ -626,6 +628,64 @@ def runs_in_production_mode(ctx: ProjectContext, app_rel: str) -> bool:
         if not folder:
             return False
         folder = posixpath.dirname(folder)
+
+
+#: Deploy manifests whose run-time environment nodeharden reads, and where NODE_ENV sits in
+#: each: Fly.io's ``[env]`` table, App Engine's ``env_variables``, Render's ``envVars`` list
+#: of a web service, Heroku's ``app.json`` ``env`` (a value or ``{"value": …}``).
+MANIFESTS = ("fly.toml", "app.yaml", "app.yml", "render.yaml", "app.json")
+
+
+def manifest_sets_production(ctx: ProjectContext, folder: str) -> str | None:
+    """Return the deploy manifest (``fly.toml``, App Engine's ``app.yaml``, ``render.yaml``,
+    Heroku's ``app.json``) in ``folder`` or a folder above it that sets NODE_ENV to
+    ``production`` for the running app, else None. Build-time settings (``[build.args]``)
+    do not count."""
+    while True:
+        for name in MANIFESTS:
+            rel = posixpath.join(folder, name) if folder else name
+            raw = ctx.read(rel)
+            if raw is not None and _manifest_node_env(name, raw) == "production":
+                return rel
+        if not folder:
+            return None
+        folder = posixpath.dirname(folder)
+
+
+def _manifest_node_env(name: str, raw: bytes) -> str | None:
+    """Return the NODE_ENV the manifest ``name`` sets for the running app (None: none or
+    unreadable)."""
+    text = raw.decode("utf-8", "replace")
+    try:
+        if name == "fly.toml":
+            import tomllib
+
+            data: Any = tomllib.loads(text).get("env")
+            value = data.get("NODE_ENV") if isinstance(data, dict) else None
+        elif name == "app.json":
+            env = json.loads(text).get("env")
+            value = env.get("NODE_ENV") if isinstance(env, dict) else None
+            if isinstance(value, dict):
+                value = value.get("value")
+        else:
+            from ruamel.yaml import YAML
+
+            data = YAML(typ="safe").load(text)
+            if not isinstance(data, dict):
+                return None
+            value = None
+            if name.startswith("app."):
+                env = data.get("env_variables")
+                value = env.get("NODE_ENV") if isinstance(env, dict) else None
+            else:
+                values = {item.get("value") for service in data.get("services") or []
+                          if isinstance(service, dict) and service.get("type") == "web"
+                          for item in service.get("envVars") or []
+                          if isinstance(item, dict) and item.get("key") == "NODE_ENV"}
+                value = values.pop() if len(values) == 1 else None
+    except Exception:  # noqa: BLE001 - a manifest that does not parse proves nothing
+        return None
+    return value if isinstance(value, str) else None
 
 
 def renders_views(ctx: ProjectContext, path: str) -> bool:
