@@ -801,7 +801,8 @@ def add_properties(source: bytes, obj: Node, props: list[str], *,
                    first: bool = False) -> list[TextEdit]:
     """Return edits adding ``props`` (``key: value`` texts) to the object literal ``obj`` in its
     own layout: one line per property in a multi-line object (trailing comma as the object
-    has it), ``, key: value`` in a single-line one. ``first`` puts them before the other
+    has it; also where the closing brace follows the last of members written one a line),
+    ``, key: value`` in a single-line one. ``first`` puts them before the other
     members instead of after them."""
     members = code_children(obj)
     if not members:
@@ -830,6 +831,16 @@ def add_properties(source: bytes, obj: Node, props: list[str], *,
         edits = [] if comma is not None else [TextEdit(last.end_byte, last.end_byte, ",")]
         edits.append(TextEdit(eol, eol, "\n" + body))
         return edits
+    if len(members) > 1 and last.start_point[0] > members[-2].end_point[0] \
+            and not source[source.rfind(b"\n", 0, last.start_byte) + 1:last.start_byte].strip():
+        # One member a line, the closing brace after the last (`{a: 1,\n   b: 2});`): the new
+        # members go on lines of their own, in the last one's column.
+        indent = line_indent(source, last.start_byte)
+        if comma is not None:
+            return [TextEdit(comma.end_byte, comma.end_byte,
+                             "".join(f"\n{indent}{p}," for p in props))]
+        return [TextEdit(last.end_byte, last.end_byte,
+                         "".join(f",\n{indent}{p}" for p in props))]
     if comma is not None:
         return [TextEdit(comma.end_byte, comma.end_byte, " " + ", ".join(props) + ",")]
     return [TextEdit(last.end_byte, last.end_byte, ", " + ", ".join(props))]
