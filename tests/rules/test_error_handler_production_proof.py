@@ -151,3 +151,31 @@ def test_node_env_leaves_an_image_a_fly_manifest_sets_production_for(project) ->
     after = json.loads(run_cli("check", root, "--format", "json", "--select",
                                "node-env").stdout)["findings"]
     assert after == []
+
+
+DOCKERFILE = "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD [\"node\", \"src/server.js\"]\n"
+
+
+@pytest.mark.parametrize(("manifest", "text"), [
+    # Heroku's app.json: the buildpack deployment, not the image.
+    ("app.json", MANIFESTS["app.json"]),
+    # A fly.toml that builds with buildpacks does not deploy the Dockerfile.
+    ("fly.toml", 'app = "p"\n[build]\n  builder = "paketobuildpacks/builder:base"\n'
+                 '[env]\n  NODE_ENV = "production"\n'),
+    # One that deploys another Dockerfile.
+    ("fly.toml", 'app = "p"\n[build]\n  dockerfile = "Dockerfile.fly"\n'
+                 '[env]\n  NODE_ENV = "production"\n'),
+])
+def test_a_manifest_that_does_not_deploy_the_image_leaves_it_reported(project, manifest: str,
+                                                                     text: str) -> None:
+    from conftest import run_cli
+    import json
+
+    files = {"package.json": '{"name": "p", "dependencies": {"express": "^4.21.0"}}',
+             "src/app.js": APP, "src/server.js": "require('./app').listen(3000);\n",
+             "Dockerfile": DOCKERFILE, manifest: text}
+    root = project(files)
+    found = json.loads(run_cli("check", root, "--format", "json", "--select",
+                               "node-env,error-handler").stdout)["findings"]
+    assert sorted((f["rule"], f["path"]) for f in found) == [
+        ("error-handler", "src/app.js"), ("node-env", "Dockerfile")], found

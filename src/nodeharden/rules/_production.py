@@ -599,13 +599,14 @@ def runs_in_production_mode(ctx: ProjectContext, app_rel: str) -> bool:
     ``start`` script of the nearest package.json above the app sets it (inline, ``cross-env``,
     ``export``, a pm2 ecosystem file), or the project is built by Heroku's Node.js buildpack
     (a ``heroku-postbuild``-style script), which defaults NODE_ENV to production. The app's
-    process setting it itself proves it in every case (``code_sets_production``). Anything
-    else (a host's settings, a deploy manifest) is out of sight: not proven."""
+    process setting it itself proves it in every case (``code_sets_production``). Without
+    such a Dockerfile, a platform's deploy manifest in the app's folder or one above that sets
+    it for the running app proves it too (``manifest_sets_production``); an image counts as
+    setting it when the ``fly.toml`` beside it deploys it and sets it (``fly_sets_production``).
+    Anything else (a host's settings) is out of sight: not proven."""
     if code_sets_production(ctx, app_rel):
         return True
     folder = posixpath.dirname(app_rel)
-    if manifest_sets_production(ctx, folder):
-        return True
     images = []
     for file in ctx.files_of("dockerfile"):
         home = posixpath.dirname(file.rel)
@@ -616,7 +617,10 @@ def runs_in_production_mode(ctx: ProjectContext, app_rel: str) -> bool:
             continue
         images.append(file.rel)
     if images:
-        return all(image_sets_production(ctx, rel) for rel in images)
+        return all(image_sets_production(ctx, rel) or fly_sets_production(ctx, rel)
+                   for rel in images)
+    if manifest_sets_production(ctx, folder):
+        return True
     while True:
         if ctx.read(posixpath.join(folder, "package.json") if folder else "package.json") \
                 is not None:
@@ -650,6 +654,28 @@ def manifest_sets_production(ctx: ProjectContext, folder: str) -> str | None:
         if not folder:
             return None
         folder = posixpath.dirname(folder)
+
+
+def fly_sets_production(ctx: ProjectContext, dockerfile_rel: str) -> bool:
+    """Return True when the ``fly.toml`` in the folder of ``dockerfile_rel`` deploys that image
+    (its ``[build]`` names no builder, buildpacks or prebuilt image, and its ``dockerfile``, if
+    set, is this one) and sets NODE_ENV=production for it in ``[env]``: Fly.io applies that
+    environment over the image's."""
+    import tomllib
+
+    folder = posixpath.dirname(dockerfile_rel)
+    raw = ctx.read(posixpath.join(folder, "fly.toml") if folder else "fly.toml")
+    if raw is None or _manifest_node_env("fly.toml", raw) != "production":
+        return False
+    try:
+        build = tomllib.loads(raw.decode("utf-8", "replace")).get("build") or {}
+    except tomllib.TOMLDecodeError:
+        return False
+    if not isinstance(build, dict) or any(k in build for k in ("builder", "buildpacks", "image")):
+        return False
+    named = build.get("dockerfile", "Dockerfile")
+    return isinstance(named, str) and \
+        posixpath.normpath(posixpath.join(folder, named)) == dockerfile_rel
 
 
 def _manifest_node_env(name: str, raw: bytes) -> str | None:

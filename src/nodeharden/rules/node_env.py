@@ -46,9 +46,9 @@ from nodeharden.rules._production import (
     development_compose,
     development_image,
     file_server,
+    fly_sets_production,
     image_node_env,
     image_package_folder,
-    manifest_sets_production,
     production_starts,
     renders_views,
     start_command,
@@ -899,8 +899,8 @@ class NodeEnv(Rule):
                 # the package script it runs (`CMD ["tini", "--", "yarn", "start"]` with
                 # `"start": "cross-env NODE_ENV=production node app.js"`).
                 continue
-            if value is None and manifest_sets_production(ctx, folder):
-                continue  # the platform's deploy manifest sets it for the running container
+            if value is None and fly_sets_production(ctx, file.rel):
+                continue  # the fly.toml that deploys the image sets it for the running app
             if arg is not None:
                 shown = f"build arg {arg}" + (f" (default `{value}`)" if value else
                                                ", no default")
