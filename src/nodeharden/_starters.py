@@ -68,6 +68,14 @@ _COMPOSE_RE = lazy_pattern(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$")
 _START_FILE_RE = lazy_pattern(r"^(?:Procfile|Makefile|[\w.-]+\.sh)$")
 #: Configs of end-to-end test runners, whose ``webServer`` starts a server for the tests.
 _TEST_CONFIG_RE = lazy_pattern(r"^(?:playwright(?:-ct)?|cypress|wdio)\.config\.[cm]?[jt]s$")
+#: webpack configs, whose ``devServer`` block may load a file of the project into
+#: webpack-dev-server (``before: require('./server/dev')``, ``setupMiddlewares``).
+_WEBPACK_CONFIG_RE = lazy_pattern(
+    r"^webpack(?:\.[\w-]+)*\.config\.[cm]?[jt]s$|^webpack\.[\w-]+\.[cm]?[jt]s$")
+_DEV_SERVER_RE = lazy_pattern(r"\bdevServer\s*:\s*\{")
+_BOUND_REQUIRE_RE = lazy_pattern(
+    r"(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*(['\"])([^'\"]+)\2\s*\)"
+    r"|import\s+([A-Za-z_$][\w$]*)\s+from\s*(['\"])([^'\"]+)\5")
 
 
 def _name_words(name: str) -> set[str]:
@@ -135,9 +143,11 @@ class Starters:
 
     def __init__(self, packages: dict[str, _Package],
                  load: Callable[[], tuple[dict[str, str], list[tuple[str, str, str]]]],
-                 scanned: Collection[str]) -> None:
+                 scanned: Collection[str],
+                 dev_server_blocks: Callable[[], list[tuple[str, str, str]]] = list) -> None:
         self.packages = packages
         self._load = load
+        self._dev_server_blocks = dev_server_blocks
         self.scanned = scanned
         self._kinds: dict[tuple[str, str], tuple[str, str]] = {}
         self._production: dict[str, tuple[set[str], list[str]]] = {}
@@ -239,6 +249,13 @@ class Starters:
                  in package.scripts.items() if name.search(command)]
         return (_all_of(kinds, "", "")[0], path)
 
+    @cached_property
+    def dev_server_blocks(self) -> list[tuple[str, str, str]]:
+        """Return ``(config, folder, block)`` for each webpack config's ``devServer`` block,
+        with the modules the config binds to names replaced by their paths in it (read when
+        a server is named by no script)."""
+        return self._dev_server_blocks()
+
     def server_role(self, rel: str) -> RoleOf | None:
         """Return the role of the server file ``rel`` when only development or tests start
         it and production starts something else (see the module docstring), else None."""
@@ -249,6 +266,13 @@ class Starters:
         kinds = [self.script_kind(package, name)
                  for name, command in package.scripts.items() if named.search(command)]
         if not kinds:
+            # A file a webpack config's `devServer` block loads into webpack-dev-server
+            # (`before: require('./server/bin/dev')`): the development server's own routes.
+            hooks = [config for config, folder, block in self.dev_server_blocks
+                     if _names_file(rel, folder).search(block)]
+            if hooks and self._production_elsewhere(rel, package):
+                return RoleOf("dev", "a development server: webpack-dev-server loads it "
+                              f"({hooks[0]}'s devServer)")
             return None
         kinds += [self._file_kind(package, path, role, frozenset())
                   for path, role, text in self.runners if named.search(text)]
@@ -350,7 +374,42 @@ def read_starters(files: Iterable[tuple[str, str]], read: Read,
                         runners.append((rel, "test", text_of(rel)))
         return start_files, runners
 
-    return Starters(packages, load, scanned)
+    def dev_server_blocks() -> list[tuple[str, str, str]]:
+        found = []
+        for folder in packages:
+            for name in listed(folder):
+                if _WEBPACK_CONFIG_RE.match(name):
+                    rel = posixpath.join(folder, name)
+                    found += [(rel, folder, block) for block in _dev_server_blocks(text_of(rel))]
+        return found
+
+    return Starters(packages, load, scanned, dev_server_blocks)
+
+
+def _dev_server_blocks(text: str) -> list[str]:
+    """Return the text of each ``devServer: {…}`` object of a webpack config (braces counted,
+    strings and comments not told apart: a hint, read only for the files it names), with each
+    name the config binds to a required or imported module followed by that module's path
+    (``before: devApi`` reads as ``before: devApi './server/dev'``)."""
+    bound = {m.group(1) or m.group(4): m.group(3) or m.group(6)
+             for m in _BOUND_REQUIRE_RE.finditer(text)}
+    blocks = []
+    for match in _DEV_SERVER_RE.finditer(text):
+        depth, end = 0, len(text)
+        for at in range(match.end() - 1, len(text)):
+            if text[at] == "{":
+                depth += 1
+            elif text[at] == "}":
+                depth -= 1
+                if depth == 0:
+                    end = at + 1
+                    break
+        block = text[match.start():end]
+        if bound:
+            names = re.compile(r"(?<![\w$.])(" + "|".join(map(re.escape, bound)) + r")(?![\w$])")
+            block = names.sub(lambda m: f"{m.group(1)} '{bound[m.group(1)]}'", block)
+        blocks.append(block)
+    return blocks
 
 
 def _workflow_jobs(rel: str, text: str) -> list[tuple[str, str, str]]:

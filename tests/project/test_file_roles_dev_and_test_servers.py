@@ -150,3 +150,53 @@ def test_a_ci_job_that_deploys_is_production(project) -> None:
                                          "server/mock.js": MOCK_SERVER,
                                          ".github/workflows/ship.yml": deploy})
     assert "server/mock.js" not in reasons and "server/mock.js" in paths
+
+
+#: A webpack-dev-server hook: a module the dev server's ``before`` loads, with its own server.
+DEV_HOOK = """\
+const express = require('express');
+module.exports = function(app, devServer) {
+  const wsapp = express();
+  wsapp.get('/api/ws', (req, res) => res.send(req.query.x));
+  wsapp.listen(1338);
+  app.get('/__dev', (req, res) => res.send('dev'));
+};
+"""
+
+
+def _hook_project(webpack_config: str, scripts: dict[str, str] | None = None
+                  ) -> dict[str, str]:
+    return {"package.json": package(scripts or {"prod": "node server/bin/prod.js",
+                                                "start": "webpack-dev-server"}),
+            "server/bin/prod.js": PROD_APP, "server/bin/dev.js": DEV_HOOK,
+            "webpack.config.js": webpack_config}
+
+
+def test_a_file_webpack_dev_server_loads_is_a_development_server(project) -> None:
+    config = ("module.exports = {\n  entry: './app/main.js',\n  devServer: {\n"
+              "    before: process.env.NODE_ENV === 'development' && require('./server/bin/dev'),\n"
+              "  },\n};\n")
+    reasons, findings = report_of(project, _hook_project(config))
+    assert reasons["server/bin/dev.js"].startswith("dev: a development server: webpack-dev-"
+                                                   "server loads it (webpack.config.js"), reasons
+    assert "server/bin/dev.js" not in findings
+
+
+def test_a_hook_bound_to_a_name_first_is_found_too(project) -> None:
+    config = ("const devApi = require('./server/bin/dev');\n\nmodule.exports = {\n"
+              "  devServer: { setupMiddlewares: (m, server) => { devApi(server.app); return m; } },"
+              "\n};\n")
+    reasons, _ = report_of(project, _hook_project(config))
+    assert reasons.get("server/bin/dev.js", "").startswith("dev: "), reasons
+
+
+def test_a_file_the_webpack_config_builds_stays_an_app(project) -> None:
+    # Named outside devServer (an entry to bundle), or production starts it.
+    config = ("module.exports = {\n  entry: './server/bin/dev.js',\n  devServer: { port: 8080 },"
+              "\n};\n")
+    reasons, findings = report_of(project, _hook_project(config))
+    assert "server/bin/dev.js" not in reasons and "server/bin/dev.js" in findings
+    config = "module.exports = { devServer: { before: require('./server/bin/dev') } };\n"
+    reasons, findings = report_of(project, _hook_project(
+        config, {"start": "node server/bin/dev.js"}))
+    assert "server/bin/dev.js" not in reasons and "server/bin/dev.js" in findings
