@@ -68,6 +68,17 @@ app.get('/export/:id', wrap(async (req, response) => {
 }));
 """
 
+#: Middleware of a router the file creates and mounts at a path: that router's responses only.
+ROUTER_MIDDLEWARE = """
+const metrics = express.Router();
+metrics.use((req, res, next) => {
+  res.setHeader('x-content-type-options', 'nosniff');
+  next();
+});
+metrics.get('/query', (req, res) => res.send(String(req.query.q)));
+app.use('/metrics', metrics);
+"""
+
 #: Middleware for any response: the app's own headers.
 MIDDLEWARE = """
 app.use((req, res, next) => {
@@ -147,7 +158,9 @@ def test_a_routes_own_headers_leave_helmets_on(tmp_path: Path) -> None:
                     "routes that set them)"),
     (WRAPPED_HANDLER, "(X-Content-Type-Options only on the responses of the routes that set "
                       "it)"),
-], ids=["named-handler", "wrapped-handler"])
+    (ROUTER_MIDDLEWARE, "(X-Content-Type-Options only on the responses of the routes that set "
+                        "it)"),
+], ids=["named-handler", "wrapped-handler", "router-middleware"])
 def test_named_and_wrapped_handlers_are_routes_too(tmp_path: Path, routes: str,
                                                    message_tail: str) -> None:
     [finding] = _finding(tmp_path, routes)

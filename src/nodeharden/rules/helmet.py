@@ -276,10 +276,21 @@ def _handler_of(fn: Node | None) -> RouteHandler | None:
 def route_handlers(facts: FileFacts, root: Node, source: bytes) -> list[RouteHandler]:
     """Return the handlers of the routes the file registers on an Express app or router with a
     path of one route (``_ONE_ROUTE_RE``): functions given after the path, in place, in a
-    wrapper, or by a name the file binds at its top level to one and uses nowhere else. A
-    header such a handler sets goes on that route's responses only."""
+    wrapper, or by a name the file binds at its top level to one and uses nowhere else; and
+    the middlewares a router the file creates runs in place. A header such a handler sets
+    goes on that route's (or router's) responses only."""
     found: list[RouteHandler] = []
     named: dict[str, int] = {}
+    # A middleware a router the file creates runs in place (`router.use((req, res, next) =>
+    # …)`): it sets headers on that router's responses only, as its routes' handlers do.
+    routers = {app.name for app in facts.apps if app.kind == "router" and app.name}
+    for call in facts.calls if routers else ():
+        if call.method == "use" and call.target in routers:
+            for arg in call.args:
+                if arg.kind == "function":
+                    handler = _handler_of(root.descendant_for_byte_range(arg.start, arg.end))
+                    if handler is not None:
+                        found.append(handler)
     for route in facts.routes():
         if route.path is None or not _ONE_ROUTE_RE.fullmatch(route.path):
             continue
