@@ -31,6 +31,17 @@ from nodeharden.rules._base import ProjectContext, Rule
 from nodeharden.rules._yaml import dash_of, item_end
 
 AUDIT_COMMAND = "npm audit --audit-level=high"
+#: The audit of the dependencies production installs, where every image the project builds
+#: installs only those (``npm ci --omit=dev``): an advisory in a build or test tool that never
+#: ships would fail CI without touching what runs.
+PRODUCTION_AUDIT_COMMAND = "npm audit --omit=dev --audit-level=high"
+#: An npm install in a Dockerfile's RUN, and what makes it install production dependencies
+#: only (a flag, or NODE_ENV=production inline); a prune of the dev dependencies.
+_NPM_RUN_INSTALL_RE = lazy_pattern(r"\bnpm\s+(?:ci|install|i)\b([^&;|\n]*)")
+_PRODUCTION_FLAG_RE = lazy_pattern(r"--omit[= ]dev\b|--production\b(?![= ]false)|--only[= ]prod")
+_INLINE_PRODUCTION_RE = lazy_pattern(
+    r"NODE_ENV=['\"]?production\b[^&;|\n]*\bnpm\s+(?:ci|install|i)\b")
+_PRUNE_RE = lazy_pattern(r"\bnpm\s+prune\b[^&;|\n]*(?:--omit[= ]dev|--production)")
 STEP_NAME = "Audit dependencies"
 #: An audit of the dependencies against an advisory database: the package managers' own (and
 #: a Rush repository's ``rush audit`` command, which Rush leaves to the repository), the
@@ -1723,6 +1734,78 @@ def _old_node(files: list[tuple[str, str, Any]], pattern: re.Pattern[str]
     return listed, found[0][0], found[0][1]
 
 
+def images_ship_production_only(ctx: ProjectContext) -> bool:
+    """Return True when the project builds images (Dockerfiles other than development ones)
+    and the final stage of every one that installs npm packages gets production dependencies
+    only: its install says so (``npm ci --omit=dev``, ``--production``, ``--only=prod``,
+    ``NODE_ENV=production npm ci``, an ``ENV NODE_ENV=production`` before it, ``npm prune
+    --omit=dev`` after it), or it copies ``node_modules`` from a stage whose installs do."""
+    from nodeharden.rules._dockerfile import parse_stages
+    from nodeharden.rules._production import development_image
+
+    seen = False
+    for file in ctx.files_of("dockerfile"):
+        source = ctx.read(file.rel)
+        if source is None or development_image(ctx, file.rel):
+            continue
+        stages = parse_stages(source.decode("utf-8", "replace"))
+        if not stages:
+            continue
+        by_alias = {stage.alias.lower(): stage for stage in stages if stage.alias}
+        final = stages[-1]
+        verdict = _stage_installs(final)
+        if verdict is None:
+            # No install of its own: the node_modules it copies from another stage.
+            sources = [by_alias.get(_copy_from(command).lower())
+                       for command in final.commands
+                       if command.cmd.upper() == "COPY" and _copy_from(command)
+                       and any("node_modules" in value for value in command.value)]
+            verdicts = [_stage_installs(stage) for stage in sources if stage is not None]
+            if not verdicts:
+                continue
+            verdict = all(verdicts)
+        if not verdict:
+            return False
+        seen = True
+    return seen
+
+
+def _copy_from(command: Any) -> str:
+    """Return the stage a ``COPY --from=stage`` copies from ("" for none)."""
+    for flag in getattr(command, "flags", ()) or ():
+        if str(flag).startswith("--from="):
+            return str(flag)[len("--from="):]
+    return ""
+
+
+def _stage_installs(stage: Any) -> bool | None:
+    """Return whether the npm installs of a build stage get production dependencies only
+    (None: it runs no npm install)."""
+    production_env = False
+    installs: list[bool] = []
+    for command in stage.commands:
+        name = command.cmd.upper()
+        if name == "ENV":
+            joined = " ".join(command.value)
+            if re.search(r"\bNODE_ENV[= ]['\"]?production\b", joined):
+                production_env = True
+            elif "NODE_ENV" in joined:
+                production_env = False
+        elif name == "RUN":
+            line = " ".join(command.value)
+            for match in _NPM_RUN_INSTALL_RE.finditer(line):
+                # `npm install express` adds a package; only the project's install counts.
+                args = [a for a in match.group(1).split() if not a.startswith("-")]
+                if args:
+                    continue
+                installs.append(production_env
+                                or bool(_PRODUCTION_FLAG_RE.search(match.group(1)))
+                                or bool(_INLINE_PRODUCTION_RE.search(line)))
+            if _PRUNE_RE.search(line):
+                installs = [True for _ in installs]
+    return all(installs) if installs else None
+
+
 class NpmAuditCi(Rule):
     """CI that never audits the project's dependencies."""
 
@@ -1730,6 +1813,8 @@ class NpmAuditCi(Rule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         pm = detect_package_manager(ctx)
+        if pm.name == "npm" and images_ship_production_only(ctx):
+            pm = pm._replace(audit=PRODUCTION_AUDIT_COMMAND)
         scripts = audit_scripts(ctx.package_json_text)
         editable: list[tuple[str, str, Any]] = []  # (rel, kind, data)
         others: list[tuple[str, str, Any]] = []  # (rel, system, data)
