@@ -30,9 +30,10 @@ _STMT_END_RE = lazy_pattern(
 #: ``function name (`` against ``function name(``: how a file's named functions are written.
 _SPACED_PAREN_RE = lazy_pattern(rb"\bfunction\*?[ \t]+[\w$]+[ \t]+\(")
 _TIGHT_PAREN_RE = lazy_pattern(rb"\bfunction\*?[ \t]+[\w$]+\(")
-#: ``{ name`` against ``{name`` (not ``${name``): bracket spacing of one-line objects and imports.
+#: ``{ name`` against ``{name`` / ``{key:`` (not ``${name``): bracket spacing of one-line objects
+#: and imports.
 _SPACED_BRACE_RE = lazy_pattern(rb"(?<![$\w]){ [\w$]")
-_TIGHT_BRACE_RE = lazy_pattern(rb"(?<![$\w]){[\w$][\w$]*(?:,|\s*})")
+_TIGHT_BRACE_RE = lazy_pattern(rb"(?<![$\w]){[\w$][\w$]*(?:,|\s*}|:)")
 #: ``x =>`` against ``(x) =>``: how the file writes an arrow function of one plain parameter
 #: (not TypeScript's return type, ``): void =>``).
 _BARE_ARROW_RE = lazy_pattern(rb"(?<![\w$.:])(?<!: )[\w$]+[ \t]*=>")

@@ -415,6 +415,18 @@ def test_a_files_own_function_and_brace_habits() -> None:
     assert not style.space_before_paren and style.bracket_spacing
 
 
+def test_objects_with_keys_count_for_the_brace_habit() -> None:
+    from nodeharden._style import detect_style
+
+    # Options written `{key: value}`, as older code bases do (sample 25: pump.io, whose
+    # session-cookie hunk wrote `{ sameSite: "lax" }` among them).
+    tight = (b'var s = session({secret: x,\n                  store: y});\n'
+             b'app.set("views", {root: a});\nvar t = {"k": 1};\nlog({err: err}, "m");\n')
+    assert not detect_style(tight, module="commonjs").bracket_spacing
+    spaced = b"const s = session({ secret: x });\nlog({ err }, 'm');\nconst q = {a: 1};\n"
+    assert detect_style(spaced, module="commonjs").bracket_spacing
+
+
 def test_snippets_take_the_layout_of_the_style() -> None:
     from nodeharden._snippets import render_snippet
 
