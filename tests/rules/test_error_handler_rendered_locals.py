@@ -83,3 +83,19 @@ def test_the_views_setting_and_other_engines_are_followed(tmp_path: Path) -> Non
     assert leaks(tmp_path / "stack", {
         "app.js": app, "templates/failure.pug": "h1 Failed\npre= error.stack\n"}) == [
         "the whole error object (`err`)"]
+
+
+def test_each_folder_of_a_views_array_is_a_root(tmp_path: Path) -> None:
+    # `app.set('views', [a, b])`: Express looks in each folder in turn (sample 25: pump.io's
+    # error page sits in the second).
+    app = proxy_js("error: err", view="failure").replace(
+        "app.set('view engine', 'ejs');",
+        "app.set('view engine', 'pug');\n"
+        "app.set('views', [\n  path.resolve(__dirname, 'templates'),\n"
+        "  path.resolve(__dirname, 'templates/lib')\n]);").replace(
+        "const app = express();", "const path = require('path');\nconst app = express();")
+    assert leaks(tmp_path, {"app.js": app,
+                            "templates/lib/failure.pug": "h1 Failed\np Code: #{error.code}\n"}) == []
+    assert leaks(tmp_path / "stack", {
+        "app.js": app, "templates/lib/failure.pug": "h1 Failed\npre= error.stack\n"}) == [
+        "the whole error object (`err`)"]

@@ -6823,9 +6823,34 @@ def _view_roots(ctx: ProjectContext, rel: str) -> tuple[list[str], list[str]]:
             if setting == "view engine" and parts:
                 engines.append(parts[0].lstrip("."))
             elif setting == "views" and parts:
-                for base in (posixpath.dirname(other), package):
-                    roots.append(posixpath.normpath(posixpath.join(base, *parts)))
+                # An array of folders (`[path.resolve(__dirname, '../views'), …]`): each is
+                # a root of its own.
+                values = _top_level_items(code) if code.lstrip().startswith(b"[") else [code]
+                for value in values:
+                    found = [part.decode("utf-8", "replace")
+                             for part in _STRING_PART_RE.findall(value)]
+                    for base in (posixpath.dirname(other), package) if found else ():
+                        roots.append(posixpath.normpath(posixpath.join(base, *found)))
     return roots, engines
+
+
+def _top_level_items(code: bytes) -> list[bytes]:
+    """Return the items of an array literal's text, split at its top-level commas (brackets
+    and parentheses counted; strings of folder names hold none)."""
+    body = code.strip()[1:]
+    if body.endswith(b"]"):
+        body = body[:-1]
+    items, depth, start = [], 0, 0
+    for at, byte in enumerate(body):
+        if byte in b"([{":
+            depth += 1
+        elif byte in b")]}":
+            depth -= 1
+        elif byte == 0x2C and depth == 0:
+            items.append(body[start:at])
+            start = at + 1
+    items.append(body[start:])
+    return [item for item in items if item.strip()]
 
 
 def _template_prints(ctx: ProjectContext, rel: str, view: str, local: str, leak: str) -> bool:
