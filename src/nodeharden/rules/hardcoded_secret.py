@@ -49,8 +49,11 @@ class Secret:
     #: For a key built by ``+`` or a template of literals: where each literal part starts
     #: (one reported as a secret of its own already says it all).
     parts: tuple[int, ...] = ()
-    #: For a "default": the key a config getter reads (``getConfig('session.secret', 'x')``).
+    #: For a "default": the key a config getter reads (``getConfig('session.secret', 'x')``);
+    #: for the fallback of a config value (``config.secret || 'x'``), its property.
     key: str = ""
+    #: For such a fallback: the value it stands in for, as written (``config.secret``).
+    read: str = ""
 
 
 class _SecretUse(NamedTuple):
@@ -465,7 +468,13 @@ class _Finder:
                     name = match.group(1)
                     yield Secret(right, value, name, self.env_expr(name), what, "fallback")
                 else:
-                    yield Secret(right, right, env, "", what, "fallback")  # report only
+                    # Report only; a config value's fallback (`config.secret || 'x'`) keeps
+                    # the key, for the project phase to look for a start-up check refusing it.
+                    key = left.child_by_field_name("property") \
+                        if left.type == "member_expression" else None
+                    yield Secret(right, right, env, "", what, "fallback",
+                                 key=text(key) if key is not None else "",
+                                 read=text(left) if key is not None else "")
 
 
 class HardcodedSecret(Rule):
@@ -520,6 +529,10 @@ class HardcodedSecret(Rule):
                 message = (f"hard-coded default {secret.what} (`{secret.key}`): wherever the "
                            "deployment's config does not set it, anyone with the source can "
                            f"forge {purpose}; read it from {secret.env} only")
+            elif secret.kind == "fallback" and secret.read:
+                message = (f"hard-coded fallback {secret.what}: wherever `{secret.read}` is "
+                           f"unset, anyone with the source can forge {purpose}; give it no "
+                           "fallback, and stop at start-up when it is unset")
             elif secret.kind == "fallback":
                 message = (f"hard-coded fallback {secret.what}: wherever {secret.env} is unset, "
                            f"anyone with the source can forge {purpose}; read it from "
@@ -529,7 +542,9 @@ class HardcodedSecret(Rule):
                            f"{purpose}; read it from {secret.env}")
             finding = ctx.node_finding(self.id, secret.literal, message, fix)
             if secret.kind == "default":
-                held.append((finding, secret.literal.text or b""))
+                held.append((finding, secret.literal.text or b"", ""))
+            elif secret.kind == "fallback" and not secret.replacement and secret.key:
+                held.append((finding, b"", secret.key))
             else:
                 yield finding
 
@@ -556,9 +571,11 @@ class HardcodedSecret(Rule):
         scan."""
         data: dict[str, _FileSecrets] = ctx.file_data.get(self.id, {})
         for kept in data.values():
-            # A getter's default some project file compares with is a refused placeholder.
-            yield from (finding for finding, literal in kept.held
-                        if not _compared_anywhere(ctx, literal))
+            # A getter's default some project file compares with is a refused placeholder; a
+            # config value's fallback is dead where a project file throws when it is unset.
+            yield from (finding for finding, literal, key in kept.held
+                        if not (_refused_unset_anywhere(ctx, key) if key
+                                else _compared_anywhere(ctx, literal)))
         exports: dict[str, list[_Exported]] = {}
         found: dict[tuple[str, int], tuple[_Exported, list[tuple[str, _SecretUse]]]] = {}
         compared: dict[tuple[str, int], bool] = {}
@@ -1340,7 +1357,7 @@ def _comparison(literal: bytes) -> re.Pattern[bytes] | None:
 
 #: The config-getter defaults ``check_file`` held back for the project phase, by file (read
 #: and cleared by ``file_data``, which runs right after it on the same file).
-_HELD: dict[str, list[tuple[Finding, bytes]]] = {}
+_HELD: dict[str, list[tuple[Finding, bytes, str]]] = {}
 
 
 @dataclass
@@ -1350,13 +1367,25 @@ class _FileSecrets:
     every file is read for a comparison that refuses the value."""
 
     uses: list[_SecretUse]
-    held: list[tuple[Finding, bytes]]
+    #: (finding, the default's literal, "") for a config getter's default; (finding, b"", key)
+    #: for the fallback of a config value ``config.<key> || 'x'``.
+    held: list[tuple[Finding, bytes, str]]
 
 
 def _compared_in(source: bytes, literal: bytes) -> bool:
     """Return True when ``source`` compares something with ``literal``."""
     pattern = _comparison(literal)
     return pattern is not None and pattern.search(source) is not None
+
+
+def _refused_unset_anywhere(ctx: ProjectContext, key: str) -> bool:
+    """Return True when a project file stops when a config value ``<object>.<key>`` is unset:
+    ``if (!config.secret || …) { throw new Error(…) }`` (or ``process.exit``), as a config
+    loader that refuses to start does. The fallback of ``config.<key> || 'x'`` then never
+    runs."""
+    pattern = re.compile(rb"\bif\s*\(\s*!\s*[\w$.]*\." + re.escape(key.encode())
+                         + rb"\b[^)]*\)\s*(?:\{[^{}]{0,300}?)?(?:throw\b|process\.exit\s*\()")
+    return any(pattern.search(ctx.read(rel) or b"") for rel in ctx.facts)
 
 
 def _compared_anywhere(ctx: ProjectContext, literal: bytes) -> bool:
