@@ -178,6 +178,27 @@ def test_no_package_json_scans_anyway_and_says_so(project) -> None:
     assert "helmet" in proc.stdout
 
 
+NO_APP_NOTE = "none of the 2 files scanned creates an Express app (`express()`)"
+
+
+def test_a_project_that_creates_no_app_says_so(project) -> None:
+    # A prototype kit's template: a dependency builds the app, the project adds routes.
+    root = project({"package.json": '{"name": "kit", "dependencies": {"express": "^4.21.0"}}',
+                    "app.js": "const kit = require('prototype-kit');\n"
+                              "kit.init({ routes: require('./routes') }).start();\n",
+                    "routes.js": "const router = require('express').Router();\n"
+                                 "router.get('/', (req, res) => res.render('index'));\n"
+                                 "module.exports = router;\n"})
+    proc = run_cli("check", root)
+    assert proc.returncode == 0, proc.stderr
+    assert f"note: {NO_APP_NOTE}" in proc.stdout
+    assert proc.stdout.rstrip().endswith("No findings; 2 source files scanned")
+    # An app anywhere: no such note.
+    (root / "server.js").write_text("const express = require('express');\n"
+                                    "express().listen(3000);\n")
+    assert "creates an Express app" not in run_cli("check", root).stdout
+
+
 def test_invalid_package_json_is_reported_not_fatal(project) -> None:
     root = project({"package.json": '{"name": "x",,}', "app.js": LEGACY_APP})
     proc = run_cli("check", root, "--select", "helmet", "--format", "json")

@@ -604,6 +604,13 @@ class Scanner:
         order = {rule_id: i for i, rule_id in enumerate(RULE_IDS)}
         findings.sort(key=lambda f: (f.path, f.line, f.column, order.get(f.rule, 99)))
         notes = list(self.project.notes)
+        if facts and not any(app.kind == "app" for f in facts.values() for app in f.apps):
+            # "No findings" would read as a checked, clean app (a prototype kit's template,
+            # whose app a dependency builds and which only adds routes).
+            notes.append(f"none of the {len(facts)} files scanned creates an Express app "
+                         "(`express()`): the app-level checks (headers, rate limits, body "
+                         "limits, error handling) had nothing to look at; where a dependency "
+                         "builds the app, they cover none of it")
         flow = sum(1 for item in skipped if item.reason.endswith(FLOW_SKIP))
         if flow:
             notes.append(f"{flow} file{'s' if flow != 1 else ''} with Flow type annotations "
