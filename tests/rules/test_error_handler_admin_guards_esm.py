@@ -86,3 +86,21 @@ def test_a_guard_that_really_denies_as_a_default_export_is_credited(project) -> 
                     "gate.ts": gate})
     report = check(root, select=["error-handler"])
     assert sorted(f.line for f in report.findings if f.path == "app.ts") == [19]
+
+
+def test_a_handler_in_a_wrapper_is_judged_by_the_routes_guards(project) -> None:
+    # `router.get(path, isAdmin, error_catcher(async (req, res) => …))` (sample 26: saltcorn):
+    # the wrapper's call stands between the handler and the route.
+    wrapped = ROUTES.replace(
+        "app.get('/a', requireAdmin, async (req, res) => {",
+        "const wrap = (fn: any) => (req: any, res: any, next: any) => fn(req, res).catch(next);\n"
+        "app.get('/a', requireAdmin, wrap(async (req: any, res: any) => {").replace(
+        "    res.status(500).json({ error: err.message });\n  }\n});\n\napp.get('/b'",
+        "    res.status(500).json({ error: err.message });\n  }\n}));\n\napp.get('/b'", 1)
+    assert "wrap(async" in wrapped and "}));\n\napp.get('/b'" in wrapped
+    root = project({"package.json": PACKAGE, "app.ts": wrapped, "auth.ts": AUTH,
+                    "gate.ts": "export default (req: any, res: any, next: any) => next();\n"})
+    report = check(root, select=["error-handler"])
+    assert report.failed == []
+    # /a's guard denies; /b (only logs) and /c (admits everyone) stay reported, a line lower.
+    assert sorted(f.line for f in report.findings if f.path == "app.ts") == [20, 28]

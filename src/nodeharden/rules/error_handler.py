@@ -3917,11 +3917,13 @@ def _admin_only_route(scope: Node, root: Node,
     under (``router.use(requireAdmin); router.get(…)``). Its message goes to the instance's
     operator, who reads it to mend the instance. A guard that lets every request through in
     a mode of the instance counts only behind an authentication registered before it
-    (``_authenticates``). Returns True, False, or the guards of other project files that
-    decide it."""
+    (``_authenticates``). The handler may sit in a wrapper's call. Returns True, False, or the
+    guards of other project files that decide it."""
     cur: Node | None = scope
     while cur is not None:
-        if cur.type in _FUNCTIONS and cur.parent is not None \
+        # The handler in place, or a wrapper's call around it (`error_catcher(async (req, res)
+        # => …)`, `asyncHandler(…)`).
+        if (cur.type in _FUNCTIONS or cur.type == "call_expression") and cur.parent is not None \
                 and cur.parent.type == "arguments":
             args = cur.parent
             call = args.parent
