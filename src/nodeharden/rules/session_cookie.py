@@ -94,6 +94,22 @@ class _Spread:
     cookie_assigned: frozenset[str] = frozenset()
 
 
+
+def _reads_cookie_name(ctx: ProjectContext, name: str, rel: str, call: Node) -> str:
+    """Return the first project file (``file:line``) whose code names the session cookie
+    ``name`` as a string (``req.cookies['connect.sid']``, a check that skips CSRF without it),
+    outside the session call itself; "" when none does."""
+    quoted = re.compile(rb"""(['"`])""" + re.escape(name.encode()) + rb"\1")
+    for other in sorted(ctx.facts):
+        source = ctx.read(other) or b""
+        for match in quoted.finditer(source):
+            if other == rel and call.start_byte <= match.start() < call.end_byte:
+                continue
+            line = source.count(b"\n", 0, match.start()) + 1
+            return f"{other}:{line}"
+    return ""
+
+
 def _spreads(root: Node, obj: Node) -> list[_Spread]:
     """Return the spreads of the object literal ``obj``, each resolved one level: a variable the
     file declares once as an object literal without spreads of its own gives its keys (and
@@ -508,17 +524,22 @@ class SessionCookie(Rule):
                               "`name`; not fixed: this file does not show what it holds")
         elif not has_name:
             # Renaming the cookie ends every current session once and breaks clients that look
-            # for the cookie by name: its own finding, with an unsafe fix.
-            fix = Fix(title=f"Rename the session cookie to `{options.cookie_name}` (ends current "
-                            "sessions once)",
-                      applicability="unsafe",
-                      changes=(FileChange(facts.path, tuple(_fenced(
-                          opts.node,
-                          add_properties(source, opts.node, [f"name: {q(options.cookie_name)}"],
-                                         first=True)))),))
+            # for the cookie by name: its own finding, with an unsafe fix; none where the
+            # project's own code reads it by that name (a CSRF check skipped without it).
+            reader = _reads_cookie_name(ctx, default_name, facts.path, call)
+            fix = None if reader else Fix(
+                title=f"Rename the session cookie to `{options.cookie_name}` (ends current "
+                      "sessions once)",
+                applicability="unsafe",
+                changes=(FileChange(facts.path, tuple(_fenced(
+                    opts.node,
+                    add_properties(source, opts.node, [f"name: {q(options.cookie_name)}"],
+                                   first=True)))),))
+            note = (f"; not fixed: {reader} reads the cookie by that name, and a rename would "
+                    "change what that code decides") if reader else ""
             yield ctx.finding(self.id, facts.path, call.start_byte, call.end_byte,
                               f"{label} cookie keeps the default name "
-                              f"`{default_name}`, which tells attackers the stack", fix)
+                              f"`{default_name}`, which tells attackers the stack{note}", fix)
         last: list[str] = []
         edits: list[TextEdit] = []
         secure_edits: list[TextEdit] = []
