@@ -1806,6 +1806,37 @@ def _stage_installs(stage: Any) -> bool | None:
     return all(installs) if installs else None
 
 
+#: Actions that publish a site to GitHub Pages.
+_PAGES_ACTION_RE = lazy_pattern(
+    r"^(?:peaceiris/actions-gh-pages|JamesIves/github-pages-deploy-action"
+    r"|actions/(?:deploy-pages|upload-pages-artifact|configure-pages))@", re.I)
+#: A job or workflow named for documentation.
+_DOCS_NAME_RE = lazy_pattern(r"(?i)(?<![a-z])(?:docs?|documentation|typedoc|jsdoc|pages)(?![a-z])")
+
+
+def docs_only_workflow(data: Any) -> bool:
+    """Return True when every job of a GitHub Actions workflow builds or publishes
+    documentation: it publishes to GitHub Pages (``peaceiris/actions-gh-pages``,
+    ``actions/deploy-pages``…), or the job or the workflow is named for the docs, and no step
+    runs the tests."""
+    from nodeharden.rules._production import TEST_RE
+
+    jobs = data.get("jobs") if isinstance(data, dict) else None
+    if not isinstance(jobs, dict) or not jobs:
+        return False
+    named = _DOCS_NAME_RE.search(str(data.get("name") or "")) is not None
+    for job_id, job in jobs.items():
+        if not isinstance(job, dict):
+            return False
+        steps = [step for step in job.get("steps") or [] if isinstance(step, dict)]
+        if any(TEST_RE.search(str(step.get("run") or "")) for step in steps):
+            return False
+        pages = any(_PAGES_ACTION_RE.match(str(step.get("uses") or "")) for step in steps)
+        if not (pages or named or _DOCS_NAME_RE.search(f"{job_id} {job.get('name') or ''}")):
+            return False
+    return True
+
+
 class NpmAuditCi(Rule):
     """CI that never audits the project's dependencies."""
 
@@ -1835,13 +1866,17 @@ class NpmAuditCi(Rule):
             source = ctx.read(rel)
             if source is None:
                 continue
-            seen_ci = True
             text = source.decode("utf-8", "replace")
             if _SUPPRESS in text:
                 return
+            data = _load(text)
+            if kind == "workflow" and data is not None and docs_only_workflow(data):
+                # Builds and publishes the documentation (to GitHub Pages): not the CI that
+                # tests the project's changes; an audit there would only block the docs.
+                continue
+            seen_ci = True
             if kind == "workflow" and submits is None and _SUBMISSION_RE.search(text):
                 submits = rel
-            data = _load(text)
             if data is None:
                 unread = True
                 continue
