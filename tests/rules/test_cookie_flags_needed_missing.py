@@ -83,3 +83,31 @@ def test_a_page_reading_the_cookie_through_a_constant_counts(project) -> None:
     found = {f.line: f.message for f in check(root, select=["cookie-flags"]).findings}
     assert 4 not in found  # overlayKey lacks only HttpOnly, which the page needs off
     assert found[12] == "res.cookie('sessionKey') sets no `httpOnly`: page scripts can read it"
+
+
+SIGN_IN = """\
+const express = require('express');
+const passport = require('passport');
+const app = express();
+app.get('/login-with/:method', (req, res, next) => {
+  if (req.query.dest) res.cookie('login_dest', req.query.dest, { httpOnly: true, secure: req.secure });
+  passport.authenticate(%s, { failureRedirect: '/login' })(req, res, next);
+});
+module.exports = app;
+"""
+
+
+def test_a_cookie_a_passport_sign_in_carries_gets_no_lax(project) -> None:
+    # The strategy is a plugin's, named by the request (SAML among them, sample 26: saltcorn),
+    # or a SAML one: the provider may answer with a cross-site POST, which Lax would strip of
+    # the cookie. Only sameSite is missing: nothing is left to report.
+    for strategy in ("req.params.method", "'saml'"):
+        root = project({"package.json": PACKAGE_JSON, "src/server.js": SIGN_IN % strategy},
+                       name=f"app-{len(strategy)}")
+        assert check(root, select=["cookie-flags"]).findings == [], strategy
+
+
+def test_a_local_sign_in_still_gets_lax(project) -> None:
+    root = project({"package.json": PACKAGE_JSON, "src/server.js": SIGN_IN % "'local'"})
+    [finding] = check(root, select=["cookie-flags"]).findings
+    assert finding.message.startswith("res.cookie('login_dest') sets no `sameSite`")

@@ -103,6 +103,13 @@ _CROSS_SITE_MODULE_RE = lazy_pattern(
     rb"""['"](?:openid-client|passport-saml|@node-saml/[\w-]+|samlify|passport-openidconnect|"""
     rb"""passport-oauth2|passport-azure-ad|simple-oauth2|grant|@auth/express)['"]""")
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "use"})
+#: A sign-in through passport that the handler starts: its strategy (group 2, when a string).
+_PASSPORT_START_RE = lazy_pattern(
+    rb"""\bpassport\s*\.\s*authenticate\s*\(\s*(['"`]([\w-]+)['"`])?""")
+#: passport strategies whose provider answers on the app's callback with a POST (SAML,
+#: WS-Federation, OpenID Connect's form_post).
+_CROSS_SITE_STRATEGY_WORDS = frozenset({"saml", "wsfed", "azuread", "openidconnect", "oidc",
+                                        "openid", "sso"})
 
 
 #: A cookie's Secure flag decided per request on the server: express-session's ``secure:
@@ -114,6 +121,24 @@ _PER_REQUEST_SECURE_RE = lazy_pattern(
 #: for HTTPS clients.
 _TRUST_PROXY_RE = lazy_pattern(rb"""['"]trust proxy['"]""")
 
+
+
+def _starts_sign_in(call: Node) -> bool:
+    """Return True when the function around ``call`` (a ``res.cookie``) goes on to start a
+    passport sign-in whose provider may answer with a cross-site POST: a strategy named by a
+    variable (``passport.authenticate(method, …)``, a plugin's SAML or OIDC among them) or by a
+    name of such a strategy (``'saml'``). The cookie rides that round trip."""
+    fn = enclosing(call, FUNCTION_TYPES)
+    if fn is None:
+        return False
+    body = fn.text or b""
+    after = call.end_byte - fn.start_byte
+    for match in _PASSPORT_START_RE.finditer(body, after):
+        strategy = match.group(2)
+        if strategy is None or words(strategy.decode("utf-8", "replace")) \
+                & _CROSS_SITE_STRATEGY_WORDS:
+            return True
+    return False
 
 class ClientCookies:
     """The cookie names front-end code in a repository reads or writes, found by bytes."""
@@ -1019,7 +1044,7 @@ class CookieFlags(Rule):
                                       "which Lax here would break")
             elif (name is not None and words(name) & _CROSS_SITE_NAME_WORDS) or \
                     words(route) & _CROSS_SITE_ROUTE_WORDS or \
-                    _CROSS_SITE_MODULE_RE.search(ctx.source):
+                    _CROSS_SITE_MODULE_RE.search(ctx.source) or _starts_sign_in(call):
                 needed["sameSite"] = ("it serves a cross-site sign-in flow (OAuth/SSO "
                                       "callback), and SameSite=Lax drops it on the provider's "
                                       "cross-site POST")
