@@ -84,3 +84,53 @@ def test_real_prettier_accepts_the_fixed_file(prettier3: Path, tmp_path: Path) -
     fix(root, select=["cookie-flags"], unsafe=True)
     after = subprocess.run(check, cwd=root, env=npm_env(), capture_output=True, text=True)
     assert after.returncode == 0, after.stdout + after.stderr + (root / "app.js").read_text()
+
+
+#: Cookies set as the whole statement of an `if` without braces (sample 26: saltcorn): past
+#: the width, prettier moves the statement to a line of its own, one level in, and lays the
+#: call out there.
+CLAUSES = """const express = require('express');
+
+const app = express();
+
+app.get('/login-with/:method', (req, res) => {
+  if (req.query.dest) res.cookie('login_destination', String(req.query.dest));
+  if (req.query.dest) res.cookie('d', String(req.query.dest));
+  res.send('ok');
+});
+
+module.exports = app;
+"""
+
+
+def test_a_cookie_an_if_sets_without_braces_moves_to_its_own_line(tmp_path: Path) -> None:
+    code = fixed(tmp_path, {".prettierrc": '{ "singleQuote": true, "printWidth": 80 }\n'},
+                 CLAUSES)
+    assert ("  if (req.query.dest)\n    res.cookie('login_destination', String(req.query.dest), {\n"
+            "      httpOnly: true,\n") in code, code
+    # The short one too: its flags take it past 80 columns on the new line as well.
+    assert ("  if (req.query.dest)\n    res.cookie('d', String(req.query.dest), {\n"
+            "      httpOnly: true,\n      sameSite: 'lax',\n      secure: req.secure,\n    });\n"
+            ) in code, code
+
+
+def test_a_clause_that_fits_on_its_own_line_moves_whole(tmp_path: Path) -> None:
+    app = CLAUSES.replace("String(req.query.dest)", "req.query.dest")
+    code = fixed(tmp_path, {".prettierrc": '{ "singleQuote": true, "printWidth": 100 }\n'},
+                 app)
+    assert ("  if (req.query.dest)\n    res.cookie('d', req.query.dest, { httpOnly: true, "
+            "sameSite: 'lax', secure: req.secure });\n") in code, code
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not have_node(), reason="node and npm are required")
+def test_real_prettier_accepts_the_moved_clauses(prettier3: Path, tmp_path: Path) -> None:
+    config = '{ "singleQuote": true, "printWidth": 80 }\n'
+    root = write_tree(tmp_path / "app", {"package.json": PACKAGE, "app.js": CLAUSES,
+                                         ".prettierrc": config})
+    check = [str(prettier3), "--check", "app.js"]
+    before = subprocess.run(check, cwd=root, env=npm_env(), capture_output=True, text=True)
+    assert before.returncode == 0, before.stdout + before.stderr
+    fix(root, select=["cookie-flags"], unsafe=True)
+    after = subprocess.run(check, cwd=root, env=npm_env(), capture_output=True, text=True)
+    assert after.returncode == 0, after.stdout + after.stderr + (root / "app.js").read_text()

@@ -1115,12 +1115,52 @@ def _within_width(source: bytes, style: Style, args: Node, values: list[Node],
         members = []
         at = until = values[1].end_byte
         lead = ", "
+    comma = "," if style.trailing_comma != "none" else ""
+    clause = _clause_on_line(source, args)
+    if clause is not None:
+        # `if (cond) res.cookie(…);` past the width: prettier moves the statement to a line of
+        # its own, one level in, and only then lays the call out there.
+        gap, stmt_start = clause
+        indent = line_indent(source, start) + style.indent
+        moved = TextEdit(gap, stmt_start, "\n" + indent)
+        rest = indent + written[stmt_start - start:].lstrip()
+        if _columns(rest, style) <= style.width:
+            return [moved, *edits]
+        head = indent + source[stmt_start:at].decode("utf-8", "replace") + lead + "{"
+        if _columns(head, style) > style.width:
+            return edits
+        body = ",\n".join(indent + style.indent + p for p in members + props)
+        return [moved, TextEdit(at, until, lead + "{\n" + body + comma + "\n" + indent + "}")]
     head = source[start:at].decode("utf-8", "replace") + lead + "{"
     if _columns(head, style) > style.width:
         return edits
     indent = line_indent(source, args.start_byte)
     inner = indent + style.indent
-    comma = "," if style.trailing_comma != "none" else ""
     body = ",\n".join(inner + p for p in members + props)
     return [TextEdit(at, until, lead + "{\n" + body + comma + "\n" + indent + "}")]
+
+
+def _clause_on_line(source: bytes, args: Node) -> tuple[int, int] | None:
+    """Return (end of the condition, start of the statement) when the call of ``args`` is the
+    whole statement an ``if``/``else``/loop runs without braces, on that ``if``'s line
+    (``if (dest) res.cookie(…);``); else None."""
+    call = args.parent
+    stmt = call.parent if call is not None else None
+    if stmt is None or stmt.type != "expression_statement" or stmt.parent is None:
+        return None
+    owner = stmt.parent
+    if owner.type == "else_clause":
+        before = owner.children[0] if owner.children else None  # the `else` keyword
+    elif owner.type in ("if_statement", "while_statement", "for_statement",
+                        "for_in_statement") and stmt in (
+                            owner.child_by_field_name("consequence"),
+                            owner.child_by_field_name("body")):
+        before = owner.child_by_field_name("condition") or stmt.prev_sibling
+        if owner.type in ("for_statement", "for_in_statement"):
+            before = stmt.prev_sibling  # the `)` closing the loop's head
+    else:
+        return None
+    if before is None or before.end_point[0] != stmt.start_point[0]:
+        return None
+    return before.end_byte, stmt.start_byte
 
