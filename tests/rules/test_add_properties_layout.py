@@ -32,7 +32,8 @@ def _nodes(node):
     ("s = f({secret: x,\n      resave: false,});\n",
      "s = f({secret: x,\n      resave: false,\n      cookie: {a: 1},});\n"),
     # One line stays one line.
-    ("s = f({secret: x, resave: false});\n", "s = f({secret: x, resave: false, cookie: {a: 1}});\n"),
+    ("s = f({secret: x, resave: false});\n",
+     "s = f({secret: x, resave: false, cookie: {a: 1}});\n"),
     # Two members on the last line: not one a line.
     ("s = f({secret: x,\n      store: y, resave: false});\n",
      "s = f({secret: x,\n      store: y, resave: false, cookie: {a: 1}});\n"),

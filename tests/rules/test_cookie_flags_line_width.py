@@ -72,18 +72,21 @@ def test_a_head_that_does_not_fit_keeps_the_one_line_form(tmp_path: Path) -> Non
     assert "normalize(), { httpOnly: true, secure: true, sameSite: 'lax' });\n" in code, code
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not have_node(), reason="node and npm are required")
-def test_real_prettier_accepts_the_fixed_file(prettier3: Path, tmp_path: Path) -> None:
-    config = '{ "singleQuote": true, "printWidth": 100 }\n'
-    root = write_tree(tmp_path / "app", {"package.json": PACKAGE, "app.js": APP,
-                                         ".prettierrc": config})
+def _prettier_passes_before_and_after(prettier3: Path, root: Path) -> None:
     check = [str(prettier3), "--check", "app.js"]
     before = subprocess.run(check, cwd=root, env=npm_env(), capture_output=True, text=True)
     assert before.returncode == 0, before.stdout + before.stderr
     fix(root, select=["cookie-flags"], unsafe=True)
     after = subprocess.run(check, cwd=root, env=npm_env(), capture_output=True, text=True)
     assert after.returncode == 0, after.stdout + after.stderr + (root / "app.js").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not have_node(), reason="node and npm are required")
+def test_real_prettier_accepts_the_fixed_file(prettier3: Path, tmp_path: Path) -> None:
+    config = '{ "singleQuote": true, "printWidth": 100 }\n'
+    _prettier_passes_before_and_after(prettier3, write_tree(tmp_path / "app", {
+        "package.json": PACKAGE, "app.js": APP, ".prettierrc": config}))
 
 
 #: Cookies set as the whole statement of an `if` without braces (sample 26: saltcorn): past
@@ -126,11 +129,5 @@ def test_a_clause_that_fits_on_its_own_line_moves_whole(tmp_path: Path) -> None:
 @pytest.mark.skipif(not have_node(), reason="node and npm are required")
 def test_real_prettier_accepts_the_moved_clauses(prettier3: Path, tmp_path: Path) -> None:
     config = '{ "singleQuote": true, "printWidth": 80 }\n'
-    root = write_tree(tmp_path / "app", {"package.json": PACKAGE, "app.js": CLAUSES,
-                                         ".prettierrc": config})
-    check = [str(prettier3), "--check", "app.js"]
-    before = subprocess.run(check, cwd=root, env=npm_env(), capture_output=True, text=True)
-    assert before.returncode == 0, before.stdout + before.stderr
-    fix(root, select=["cookie-flags"], unsafe=True)
-    after = subprocess.run(check, cwd=root, env=npm_env(), capture_output=True, text=True)
-    assert after.returncode == 0, after.stdout + after.stderr + (root / "app.js").read_text()
+    _prettier_passes_before_and_after(prettier3, write_tree(tmp_path / "app", {
+        "package.json": PACKAGE, "app.js": CLAUSES, ".prettierrc": config}))

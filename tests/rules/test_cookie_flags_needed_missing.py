@@ -90,7 +90,7 @@ const express = require('express');
 const passport = require('passport');
 const app = express();
 app.get('/login-with/:method', (req, res, next) => {
-  if (req.query.dest) res.cookie('login_dest', req.query.dest, { httpOnly: true, secure: req.secure });
+  if (req.query.dest) res.cookie('dest', req.query.dest, { httpOnly: true, secure: req.secure });
   passport.authenticate(%s, { failureRedirect: '/login' })(req, res, next);
 });
 module.exports = app;
@@ -110,4 +110,4 @@ def test_a_cookie_a_passport_sign_in_carries_gets_no_lax(project) -> None:
 def test_a_local_sign_in_still_gets_lax(project) -> None:
     root = project({"package.json": PACKAGE_JSON, "src/server.js": SIGN_IN % "'local'"})
     [finding] = check(root, select=["cookie-flags"]).findings
-    assert finding.message.startswith("res.cookie('login_dest') sets no `sameSite`")
+    assert finding.message.startswith("res.cookie('dest') sets no `sameSite`")

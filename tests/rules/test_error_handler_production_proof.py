@@ -139,7 +139,8 @@ def test_node_env_leaves_an_image_a_fly_manifest_sets_production_for(project) ->
     from conftest import run_cli
     import json
 
-    dockerfile = "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD [\"node\", \"src/server.js\"]\n"
+    dockerfile = ("FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\n"
+                  "CMD [\"node\", \"src/server.js\"]\n")
     files = {"package.json": '{"name": "p", "dependencies": {"express": "^4.21.0"}}',
              "src/app.js": APP, "src/server.js": "require('./app').listen(3000);\n",
              "Dockerfile": dockerfile}
@@ -153,7 +154,8 @@ def test_node_env_leaves_an_image_a_fly_manifest_sets_production_for(project) ->
     assert after == []
 
 
-DOCKERFILE = "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD [\"node\", \"src/server.js\"]\n"
+DOCKERFILE = ("FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\n"
+              "CMD [\"node\", \"src/server.js\"]\n")
 
 
 @pytest.mark.parametrize(("manifest", "text"), [

@@ -94,8 +94,8 @@ def test_each_folder_of_a_views_array_is_a_root(tmp_path: Path) -> None:
         "app.set('views', [\n  path.resolve(__dirname, 'templates'),\n"
         "  path.resolve(__dirname, 'templates/lib')\n]);").replace(
         "const app = express();", "const path = require('path');\nconst app = express();")
-    assert leaks(tmp_path, {"app.js": app,
-                            "templates/lib/failure.pug": "h1 Failed\np Code: #{error.code}\n"}) == []
+    page = "h1 Failed\np Code: #{error.code}\n"
+    assert leaks(tmp_path, {"app.js": app, "templates/lib/failure.pug": page}) == []
     assert leaks(tmp_path / "stack", {
         "app.js": app, "templates/lib/failure.pug": "h1 Failed\npre= error.stack\n"}) == [
         "the whole error object (`err`)"]

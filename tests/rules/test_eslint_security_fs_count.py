@@ -15,8 +15,9 @@ from conftest import write_tree
 from nodeharden._api import fix
 from nodeharden.rules.eslint_security import FS_WARNINGS_KEPT
 
-PACKAGE = '{"name": "app", "scripts": {"lint": "eslint ."}, "dependencies": {"express": "^5.1.0"}, '\
-    '"devDependencies": {"eslint": "^10.15.0", "@eslint/js": "^10.0.1"}}\n'
+PACKAGE = ('{"name": "app", "scripts": {"lint": "eslint ."}, '
+           '"dependencies": {"express": "^5.1.0"}, '
+           '"devDependencies": {"eslint": "^10.15.0", "@eslint/js": "^10.0.1"}}\n')
 CONFIG = "const js = require('@eslint/js');\n\nmodule.exports = [js.configs.recommended];\n"
 HEAD = "const express = require('express');\nconst app = express();\nmodule.exports = app;\n"
 

@@ -53,7 +53,8 @@ def _audit_findings(tmp_path: Path, workflows: dict[str, str]) -> list[str]:
 @pytest.mark.parametrize("docs", [
     DOCS,
     DOCS.replace("name: Documentation CI", "name: Publish").replace(
-        "      - uses: peaceiris/actions-gh-pages@v3\n        with:\n          publish_dir: ./docs\n",
+        "      - uses: peaceiris/actions-gh-pages@v3\n        with:\n"
+        "          publish_dir: ./docs\n",
         "      - uses: actions/upload-pages-artifact@v3\n      - uses: actions/deploy-pages@v4\n"),
 ], ids=["gh-pages-action", "pages-artifact"])
 def test_a_docs_only_workflow_is_not_the_ci(tmp_path: Path, docs: str) -> None:

@@ -47,7 +47,8 @@ def _audit_step(tmp_path: Path, dockerfiles: dict[str, str]) -> str:
 
 
 @pytest.mark.parametrize("dockerfile", [
-    "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD [\"node\", \"app.js\"]\n",
+    "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n"
+    "CMD [\"node\", \"app.js\"]\n",
     "FROM node:20-slim\nCOPY . .\nRUN npm ci --production && npm cache clean --force\n",
     "FROM node:20-slim\nENV NODE_ENV=production\nCOPY . .\nRUN npm ci\n",
     "FROM node:20-slim\nCOPY . .\nRUN NODE_ENV=production npm install\n",
