@@ -49,3 +49,32 @@ def test_otherwise_the_rename_is_offered(tmp_path: Path) -> None:
     assert finding.fix is not None and finding.fix.applicability == "unsafe"
     assert finding.message == ("express-session cookie keeps the default name `connect.sid`, "
                                "which tells attackers the stack")
+
+
+COOKIE_SESSION_APP = """\
+const express = require('express');
+const cookieSession = require('cookie-session');
+
+const app = express();
+app.use(cookieSession({ signed: false, secure: false, sameSite: 'lax' }));
+app.get('/events', (req, res) => res.json({ kind: 'session' }));
+%s
+app.listen(3000);
+"""
+
+
+def test_a_plain_word_counts_only_where_a_cookie_is_read_by_it(tmp_path: Path) -> None:
+    # An unsigned cookie-session cookie keeps the name `session`, a word other strings use.
+    package = ('{"name": "p", "dependencies": {"express": "^4.21.0", '
+               '"cookie-session": "^2.1.0"}}')
+
+    def finding(extra: str):
+        root = write_tree(tmp_path / str(len(extra)), {
+            "package.json": package, "app.js": COOKIE_SESSION_APP % extra})
+        [found] = [f for f in check(root, select=["session-cookie"]).findings
+                   if "default name" in f.message]
+        return found
+
+    assert finding("").fix is not None  # `kind: 'session'` reads no cookie
+    cleared = finding("app.post('/out', (req, res) => res.clearCookie('session').end());")
+    assert cleared.fix is None and "app.js:7 reads the cookie by that name" in cleared.message

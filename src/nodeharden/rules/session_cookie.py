@@ -98,8 +98,12 @@ class _Spread:
 def _reads_cookie_name(ctx: ProjectContext, name: str, rel: str, call: Node) -> str:
     """Return the first project file (``file:line``) whose code names the session cookie
     ``name`` as a string (``req.cookies['connect.sid']``, a check that skips CSRF without it),
-    outside the session call itself; "" when none does."""
-    quoted = re.compile(rb"""(['"`])""" + re.escape(name.encode()) + rb"\1")
+    outside the session call itself; "" when none does. A plain word (cookie-session's
+    ``session``) counts only where code reads or clears a cookie by it (``cookies['session']``,
+    ``cookies.get('session')``, ``clearCookie('session')``): other strings share the word."""
+    prefix = rb"" if re.search(r"\W", name) else \
+        rb"(?:[cC]ookies?\s*(?:\[|\.\s*\w+\s*\()|[cC]ookie\s*\()\s*"
+    quoted = re.compile(prefix + rb"""(['"`])""" + re.escape(name.encode()) + rb"\1")
     for other in sorted(ctx.facts):
         source = ctx.read(other) or b""
         for match in quoted.finditer(source):
