@@ -56,7 +56,10 @@ def _audit_step(tmp_path: Path, dockerfiles: dict[str, str]) -> str:
     "FROM node:20 AS build\nCOPY . .\nRUN npm ci && npm run build && npm prune --omit=dev\n"
     "FROM node:20-slim\nCOPY --from=build /app/node_modules ./node_modules\n"
     "COPY --from=build /app/dist ./dist\nCMD [\"node\", \"dist/app.js\"]\n",
-], ids=["omit-dev", "production-flag", "env-before", "inline-env", "pruned-build-stage"])
+    # Flags before the subcommand.
+    "FROM node:20-slim\nCOPY . .\nRUN npm --prefix api --omit=dev -f install\n",
+], ids=["omit-dev", "production-flag", "env-before", "inline-env", "pruned-build-stage",
+        "flags-first"])
 def test_images_that_ship_production_dependencies_get_the_production_audit(
         tmp_path: Path, dockerfile: str) -> None:
     assert _audit_step(tmp_path, {"Dockerfile": dockerfile}) == PRODUCTION
@@ -73,6 +76,9 @@ def test_images_that_ship_production_dependencies_get_the_production_audit(
      "worker/Dockerfile": "FROM node:20-slim\nCOPY . .\nRUN npm ci\n"},
     # `npm install --production=false` installs the dev dependencies too.
     {"Dockerfile": "FROM node:20-slim\nCOPY . .\nRUN npm install --production=false\n"},
-], ids=["no-image", "full-install", "full-build-stage", "one-full-image", "production-false"])
+    # A global tool beside a full install of the project.
+    {"Dockerfile": "FROM node:20-slim\nCOPY . .\nRUN npm -g install pm2 && npm --prefix api ci\n"},
+], ids=["no-image", "full-install", "full-build-stage", "one-full-image", "production-false",
+        "flags-first-full"])
 def test_other_projects_keep_the_full_audit(tmp_path: Path, dockerfiles: dict[str, str]) -> None:
     assert _audit_step(tmp_path, dockerfiles) == FULL

@@ -37,7 +37,9 @@ AUDIT_COMMAND = "npm audit --audit-level=high"
 PRODUCTION_AUDIT_COMMAND = "npm audit --omit=dev --audit-level=high"
 #: An npm install in a Dockerfile's RUN, and what makes it install production dependencies
 #: only (a flag, or NODE_ENV=production inline); a prune of the dev dependencies.
-_NPM_RUN_INSTALL_RE = lazy_pattern(r"\bnpm\s+(?:ci|install|i)\b([^&;|\n]*)")
+_NPM_RUN_INSTALL_RE = lazy_pattern(
+    r"\bnpm\s+((?:--?[\w-]+(?:=\S+|\s+(?!-|(?:ci|install|i)\b)\S+)?\s+)*)(?:ci|install|i)\b"
+    r"([^&;|\n]*)")
 _PRODUCTION_FLAG_RE = lazy_pattern(r"--omit[= ]dev\b|--production\b(?![= ]false)|--only[= ]prod")
 _INLINE_PRODUCTION_RE = lazy_pattern(
     r"NODE_ENV=['\"]?production\b[^&;|\n]*\bnpm\s+(?:ci|install|i)\b")
@@ -1795,11 +1797,11 @@ def _stage_installs(stage: Any) -> bool | None:
             line = " ".join(command.value)
             for match in _NPM_RUN_INSTALL_RE.finditer(line):
                 # `npm install express` adds a package; only the project's install counts.
-                args = [a for a in match.group(1).split() if not a.startswith("-")]
+                args = [a for a in match.group(2).split() if not a.startswith("-")]
                 if args:
                     continue
-                installs.append(production_env
-                                or bool(_PRODUCTION_FLAG_RE.search(match.group(1)))
+                flags = match.group(1) + " " + match.group(2)  # `npm --omit=dev -f install`
+                installs.append(production_env or bool(_PRODUCTION_FLAG_RE.search(flags))
                                 or bool(_INLINE_PRODUCTION_RE.search(line)))
             if _PRUNE_RE.search(line):
                 installs = [True for _ in installs]
