@@ -144,7 +144,7 @@ class Starters:
     def __init__(self, packages: dict[str, _Package],
                  load: Callable[[], tuple[dict[str, str], list[tuple[str, str, str]]]],
                  scanned: Collection[str],
-                 dev_server_blocks: Callable[[], list[tuple[str, str, str]]] = list) -> None:
+                 dev_server_blocks: Callable[[], list[tuple[str, str, str]]]) -> None:
         self.packages = packages
         self._load = load
         self._dev_server_blocks = dev_server_blocks
@@ -387,26 +387,22 @@ def read_starters(files: Iterable[tuple[str, str]], read: Read,
 
 
 def _dev_server_blocks(text: str) -> list[str]:
-    """Return the text of each ``devServer: {…}`` object of a webpack config (braces counted,
-    strings and comments not told apart: a hint, read only for the files it names), with each
-    name the config binds to a required or imported module followed by that module's path
-    (``before: devApi`` reads as ``before: devApi './server/dev'``)."""
+    """Return the text of each ``devServer: {…}`` object of a webpack config (to its closing
+    brace, ``_snippets.closing_bracket``; comments not told apart: a hint, read only for the
+    files it names), with each name the config binds to a required or imported module
+    followed by that module's path (``before: devApi`` reads as ``before: devApi
+    './server/dev'``)."""
+    from nodeharden._snippets import closing_bracket
+
     bound = {m.group(1) or m.group(4): m.group(3) or m.group(6)
              for m in _BOUND_REQUIRE_RE.finditer(text)}
+    names = re.compile(r"(?<![\w$.])(" + "|".join(map(re.escape, bound)) + r")(?![\w$])") \
+        if bound else None
     blocks = []
     for match in _DEV_SERVER_RE.finditer(text):
-        depth, end = 0, len(text)
-        for at in range(match.end() - 1, len(text)):
-            if text[at] == "{":
-                depth += 1
-            elif text[at] == "}":
-                depth -= 1
-                if depth == 0:
-                    end = at + 1
-                    break
-        block = text[match.start():end]
-        if bound:
-            names = re.compile(r"(?<![\w$.])(" + "|".join(map(re.escape, bound)) + r")(?![\w$])")
+        close = closing_bracket(text, match.end() - 1)
+        block = text[match.start():close + 1 if close != -1 else len(text)]
+        if names is not None:
             block = names.sub(lambda m: f"{m.group(1)} '{bound[m.group(1)]}'", block)
         blocks.append(block)
     return blocks

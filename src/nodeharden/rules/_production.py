@@ -661,16 +661,11 @@ def fly_sets_production(ctx: ProjectContext, dockerfile_rel: str) -> bool:
     (its ``[build]`` names no builder, buildpacks or prebuilt image, and its ``dockerfile``, if
     set, is this one) and sets NODE_ENV=production for it in ``[env]``: Fly.io applies that
     environment over the image's."""
-    import tomllib
-
     folder = posixpath.dirname(dockerfile_rel)
-    raw = ctx.read(posixpath.join(folder, "fly.toml") if folder else "fly.toml")
-    if raw is None or _manifest_node_env("fly.toml", raw) != "production":
+    data = _fly_toml(ctx.read(posixpath.join(folder, "fly.toml") if folder else "fly.toml"))
+    if data is None or _fly_node_env(data) != "production":
         return False
-    try:
-        build = tomllib.loads(raw.decode("utf-8", "replace")).get("build") or {}
-    except tomllib.TOMLDecodeError:
-        return False
+    build = data.get("build") or {}
     if not isinstance(build, dict) or any(k in build for k in ("builder", "buildpacks", "image")):
         return False
     named = build.get("dockerfile", "Dockerfile")
@@ -678,17 +673,34 @@ def fly_sets_production(ctx: ProjectContext, dockerfile_rel: str) -> bool:
         posixpath.normpath(posixpath.join(folder, named)) == dockerfile_rel
 
 
+def _fly_toml(raw: bytes | None) -> dict[str, Any] | None:
+    """Return a ``fly.toml``'s data (None: absent or not TOML)."""
+    import tomllib
+
+    if raw is None:
+        return None
+    try:
+        return tomllib.loads(raw.decode("utf-8", "replace"))
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _fly_node_env(data: dict[str, Any]) -> str | None:
+    """Return the NODE_ENV a ``fly.toml``'s ``[env]`` sets for the running app."""
+    env = data.get("env")
+    value = env.get("NODE_ENV") if isinstance(env, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def _manifest_node_env(name: str, raw: bytes) -> str | None:
     """Return the NODE_ENV the manifest ``name`` sets for the running app (None: none or
     unreadable)."""
+    if name == "fly.toml":
+        data = _fly_toml(raw)
+        return _fly_node_env(data) if data is not None else None
     text = raw.decode("utf-8", "replace")
     try:
-        if name == "fly.toml":
-            import tomllib
-
-            data: Any = tomllib.loads(text).get("env")
-            value = data.get("NODE_ENV") if isinstance(data, dict) else None
-        elif name == "app.json":
+        if name == "app.json":
             env = json.loads(text).get("env")
             value = env.get("NODE_ENV") if isinstance(env, dict) else None
             if isinstance(value, dict):

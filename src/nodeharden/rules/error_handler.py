@@ -41,7 +41,7 @@ from nodeharden._parse import CASTS, FUNCTION_TYPES, captures, captures_in, code
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import package_of
-from nodeharden._snippets import DeferredEdit, render_snippet
+from nodeharden._snippets import DeferredEdit, closing_bracket, render_snippet, split_top_level
 from nodeharden._style import Style, line_end
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_package, \
     is_test_file
@@ -6827,7 +6827,7 @@ def _view_roots(ctx: ProjectContext, rel: str) -> tuple[list[str], list[str]]:
             elif setting == "views" and parts:
                 # An array of folders (`[path.resolve(__dirname, '../views'), …]`): each is
                 # a root of its own.
-                values = _top_level_items(code) if code.lstrip().startswith(b"[") else [code]
+                values = _array_items(code) if code.lstrip().startswith(b"[") else [code]
                 for value in values:
                     found = [part.decode("utf-8", "replace")
                              for part in _STRING_PART_RE.findall(value)]
@@ -6836,23 +6836,11 @@ def _view_roots(ctx: ProjectContext, rel: str) -> tuple[list[str], list[str]]:
     return roots, engines
 
 
-def _top_level_items(code: bytes) -> list[bytes]:
-    """Return the items of an array literal's text, split at its top-level commas (brackets
-    and parentheses counted; strings of folder names hold none)."""
-    body = code.strip()[1:]
-    if body.endswith(b"]"):
-        body = body[:-1]
-    items, depth, start = [], 0, 0
-    for at, byte in enumerate(body):
-        if byte in b"([{":
-            depth += 1
-        elif byte in b")]}":
-            depth -= 1
-        elif byte == 0x2C and depth == 0:
-            items.append(body[start:at])
-            start = at + 1
-    items.append(body[start:])
-    return [item for item in items if item.strip()]
+def _array_items(code: bytes) -> list[bytes]:
+    """Return the items of an array literal's text (``_snippets.split_top_level``)."""
+    text_ = code.strip().decode("utf-8", "replace")
+    close = closing_bracket(text_, 0)
+    return [item.encode() for item in split_top_level(text_[1:close if close != -1 else None])]
 
 
 def _template_prints(ctx: ProjectContext, rel: str, view: str, local: str, leak: str) -> bool:
