@@ -16,7 +16,8 @@ from nodeharden._textedit import line_ending
 ModuleKind = Literal["commonjs", "esm"]
 TrailingComma = Literal["all", "es5", "none"]
 
-_INDENT_RE = lazy_pattern(rb"^([ \t]+)\S", re.M)
+#: The indentation of every line that holds code (none for a line at the margin).
+_LINE_START_RE = lazy_pattern(rb"^([ \t]*)\S", re.M)
 _VAR_RE = lazy_pattern(rb"^[ \t]*var[ \t]", re.M)
 _CONST_LET_RE = lazy_pattern(rb"^[ \t]*(?:const|let)[ \t]", re.M)
 #: A line that may end a statement, and its ``;`` if any. Comment lines (``//``, ``/*``, JSDoc
@@ -138,9 +139,14 @@ def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False)
     semicolons = not ends or with_semi * 2 >= len(ends)
     tabs = spaced = 0
     narrowest = 0
+    # The spaces a block adds, as most of the file's steps in (``_indent_steps``): a line or
+    # two at an odd depth (a call aligned under its parenthesis) do not make a four-space
+    # file a two-space one.
+    steps: dict[int, int] = {}
+    previous = 0
     spans = _multiline_text_spans(source)
     span = 0
-    for match in _INDENT_RE.finditer(source):
+    for match in _LINE_START_RE.finditer(source):
         start = match.start()
         while span < len(spans) and spans[span][1] <= start:
             span += 1
@@ -149,10 +155,15 @@ def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False)
         lead = match.group(1)
         if lead.startswith(b"\t"):
             tabs += 1
-        elif len(lead) >= 2:  # one space is a JSDoc continuation, not indentation
-            spaced += 1
-            narrowest = len(lead) if not narrowest else min(narrowest, len(lead))
-    indent = "\t" if tabs > spaced else " " * (narrowest if 2 <= narrowest <= 8 else 2)
+        elif len(lead) >= 2 or not lead:  # one space is a JSDoc continuation, not indentation
+            if lead:
+                spaced += 1
+                narrowest = len(lead) if not narrowest else min(narrowest, len(lead))
+            if 2 <= len(lead) - previous <= 8 and b"\t" not in lead:
+                steps[len(lead) - previous] = steps.get(len(lead) - previous, 0) + 1
+            previous = len(lead)
+    step = max(sorted(steps), key=steps.__getitem__) if steps else narrowest
+    indent = "\t" if tabs > spaced else " " * (step if 2 <= step <= 8 else 2)
     declaration = "const"
     if not typescript and _VAR_RE.search(source) and not _CONST_LET_RE.search(source):
         declaration = "var"

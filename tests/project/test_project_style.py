@@ -738,3 +738,22 @@ def test_indented_text_in_template_literals_and_comments_is_not_the_files_indent
     # A line that starts code inside a function does count, whatever the template holds.
     coded = source + b"function f() {\n  return `\n\tx`;\n}\n"
     assert rules.apply(detect_style(coded, module="commonjs")).indent == "  "
+
+
+def test_the_indent_is_the_files_usual_step_not_its_narrowest_line() -> None:
+    # YoutubeDL-Material's backend/app.js: 2,000 lines indented by four, one call at two
+    # (a stray line). New blocks follow the four, as its neighbours do.
+    four = (b"const app = express();\n"
+            b"function load(req, res) {\n    if (req.query.a) {\n        res.send('a');\n"
+            b"    }\n    return res.end();\n}\n"
+            b"  app.post('/x', (req, res) => {\n    res.send('x');\n  });\n"
+            b"app.get('/y', (req, res) => {\n    res.json({\n        ok: true,\n    });\n});\n")
+    assert detect_style(four, module="commonjs").indent == "    "
+    # A call's arguments aligned under its parenthesis in a two-space file stay two.
+    two = (b"function f(a,\n           b) {\n  if (a) {\n    g(b);\n  }\n  return a;\n}\n"
+           b"function h() {\n  return 1;\n}\n")
+    assert detect_style(two, module="commonjs").indent == "  "
+    # Tabs stay tabs; a file with no indented line falls back to two spaces.
+    assert detect_style(b"function f() {\n\tif (a) {\n\t\tb();\n\t}\n}\n",
+                        module="commonjs").indent == "\t"
+    assert detect_style(b"f();\ng();\n", module="commonjs").indent == "  "
