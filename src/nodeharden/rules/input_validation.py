@@ -2339,6 +2339,8 @@ class InputValidation(Rule):
         yaml_at = _yaml3_packages(ctx)
         processed = _param_callbacks(ctx, project)
         reported: set[tuple[str, int]] = set()
+        #: (file, line, kind, request field) of the handlers' sinks reported
+        one_line: set[tuple[str, int, str, str]] = set()
         mongo = ctx.info.has_dependency("mongoose") or ctx.info.has_dependency("mongodb")
         mysql = ctx.info.has_dependency("mysql") or ctx.info.has_dependency("mysql2")
         bodies = _BodyScope(ctx, project)
@@ -2440,6 +2442,12 @@ class InputValidation(Rule):
                     if at in reported:
                         continue  # a helper two routes share: reported once
                     reported.add(at)
+                    line = (at[0], sink.node.start_point[0], sink.kind, sink.source)
+                    if line in one_line:
+                        # `fs.existsSync(p) ? res.sendFile(p) : res.sendFile(join(d, p))`:
+                        # one flaw, one finding (its first call named)
+                        continue
+                    one_line.add(line)
                     yield ctx.finding(self.id, at[0], at[1], sink.node.end_byte,
                                       sink.message(_route_label(route, parsed.source)))
                 # The project's own middlewares of the chain run before the handler with the
