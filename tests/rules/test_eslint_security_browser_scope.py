@@ -208,3 +208,35 @@ def test_a_node_import_among_them_keeps_the_ignores(project) -> None:
         "import fs from 'fs';\nexport const headers = () => fs.existsSync('x');\n"))
     text = _config_after(root)
     assert "files: ['api/**', 'server.js']" not in text and "ignores: [" in text
+
+
+def test_modules_among_vue_components_are_the_front_ends(project) -> None:
+    # zwave-js-ui: the server in api/, a Vue front end in src/ whose .vue files the scan does
+    # not read; its store, router and API client are browser code too, not server code.
+    files = {
+        "package.json": PACKAGE,
+        "eslint.config.js": CONFIG,
+        "server.js": SERVER.replace("./routes.js", "./api/routes.js"),
+        "api/routes.js": ROUTES,
+        "api/status.js": "export const status = (req, res) => res.json({ ok: true });\n",
+        "src/main.js": "import { createApp } from 'vue';\nimport App from './App.vue';\n"
+                       "createApp(App).mount('#app');\n",
+        "src/App.vue": "<template><p>hi</p></template>\n",
+        "src/stores/base.js": "import { defineStore } from 'pinia';\n"
+                              "export const useBase = defineStore('base', {});\n",
+        "src/router/index.js": "import { createRouter } from 'vue-router';\n"
+                               "export default createRouter({ routes: [] });\n",
+        "src/apis/config.js": "import axios from 'axios';\n"
+                              "export const load = () => axios.get('/api/settings');\n",
+    }
+    for name in ("Home", "Settings", "Nodes", "Debug", "Store"):
+        files[f"src/views/{name}.vue"] = f"<template><p>{name}</p></template>\n"
+    text = _config_after(project(files))
+    assert "    ...pluginSecurity.configs.recommended,\n    files: ['api/**', 'server.js'],\n" \
+        in text, text
+    # With more server files at the top than folders of front end, the front end is ignored
+    # whole (before: its components only, the modules beside them linted).
+    for name in ("esbuild.js", "wallaby.js", "docs.js", "shim.js"):
+        files[name] = "import fs from 'fs';\nexport const x = () => fs.existsSync('x');\n"
+    text = _config_after(project(files))
+    assert "    ...pluginSecurity.configs.recommended,\n    ignores: ['src/**'],\n" in text, text

@@ -1794,7 +1794,8 @@ def browser_side(ctx: ProjectContext, browser: list[str], server: list[str]) -> 
     """Return the scanned files that sit among browser code: under a folder (below the root)
     where the browser files outnumber the scanned ones, none of which creates an Express app
     or imports a server or Node-only module (the front end's plain TypeScript: analysis
-    helpers, styles, types). The highest such folders count."""
+    helpers, styles, types); where the browser files include single-file components, the
+    ones that import no such module. The highest such folders count."""
     from nodeharden._roles import server_import
 
     apps = {f.path for f in ctx.app_files()}
@@ -1809,10 +1810,46 @@ def browser_side(ctx: ProjectContext, browser: list[str], server: list[str]) -> 
         inside = [rel for rel in server if rel.startswith(folder + "/")]
         if not inside or sum(rel.startswith(folder + "/") for rel in browser) <= len(inside):
             continue
-        if any(rel in apps or server_import(ctx.read(rel) or b"") for rel in inside):
+        if any(rel in apps for rel in inside):
             continue
+        nodes = {rel for rel in inside if server_import(ctx.read(rel) or b"")}
+        if nodes and not any(rel.startswith(folder + "/") and rel.endswith(COMPONENT_SUFFIXES)
+                             for rel in browser):
+            continue
+        # Among single-file components, the Node scripts (`require('fs')` in a converter of
+        # assets) stay server code and the rest is the front end's.
         done.append(folder)
-        found.update(inside)
+        found.update(rel for rel in inside if rel not in nodes)
+    return found
+
+
+#: Single-file components of the browser frameworks: browser code in files the scan does not
+#: read.
+COMPONENT_SUFFIXES = (".vue", ".svelte")
+#: Folders a walk for components skips: packages, builds, and the ones dot-named.
+_NOT_COMPONENT_DIRS = frozenset({"node_modules", "dist", "build", "coverage", "out"})
+#: The most components a walk lists: enough to outnumber any front end's plain modules.
+_MAX_COMPONENTS = 2000
+
+
+def component_files(ctx: ProjectContext, server: list[str]) -> list[str]:
+    """Return the single-file components (``COMPONENT_SUFFIXES``) under the top folders of the
+    server files ``server`` (``src/App.vue``, ``src/views/Debug.vue``), read only where a
+    fix scopes the preset; at most ``_MAX_COMPONENTS``."""
+    import os
+
+    root = Path(ctx.info.root)
+    found: list[str] = []
+    tops = sorted({rel.split("/", 1)[0] for rel in server if "/" in rel})
+    for top in tops:
+        for folder, dirs, names in os.walk(root / top):
+            dirs[:] = sorted(d for d in dirs if d not in _NOT_COMPONENT_DIRS
+                             and not d.startswith("."))
+            base = Path(folder).relative_to(root).as_posix()
+            found.extend(f"{base}/{name}" for name in sorted(names)
+                         if name.endswith(COMPONENT_SUFFIXES))
+            if len(found) >= _MAX_COMPONENTS:
+                return found[:_MAX_COMPONENTS]
     return found
 
 
@@ -1830,6 +1867,10 @@ def lint_scope(ctx: ProjectContext, container: Node, source: bytes) -> LintScope
                if rel.endswith(suffixes) and not ignored(rel)]
     browser = sorted(rel for rel, role in skipped if role in BROWSER_ROLES)
     server = sorted(rel for rel in ctx.facts if rel.endswith(suffixes) and not ignored(rel))
+    # Single-file components (.vue, .svelte) are browser code the scan does not read: the
+    # stores, router and API clients beside them are the front end's too (zwave-js-ui's src/).
+    components = [rel for rel in component_files(ctx, server) if not ignored(rel)]
+    browser = sorted({*browser, *components})
     scope = LintScope()
     if browser and server:
         files = _highest_folders(server, browser)
@@ -1850,6 +1891,15 @@ def lint_scope(ctx: ProjectContext, container: Node, source: bytes) -> LintScope
             narrow = _highest_folders(core, [*browser, *among])
             if core and len(narrow) < len(scope.patterns):
                 scope, server = LintScope("files", narrow), core
+            elif core:
+                # The scope above lints those modules: ignore them with the browser code, or
+                # name the rest, whichever takes fewer patterns.
+                wider = (*(f"**/*.{suffix}" for suffix in jsx), *_highest_folders(
+                    [rel for rel in [*browser, *among] if rel.rpartition(".")[2] not in jsx],
+                    core))
+                scope = LintScope("files", narrow) if len(narrow) <= len(wider) \
+                    else LintScope("ignores", wider)
+                server = core
         if len(scope.patterns) > MAX_SCOPE_PATTERNS:
             return None
     # Unscoped, the preset also lints the tests, scripts, examples... the scan leaves out (not
