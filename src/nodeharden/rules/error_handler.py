@@ -3501,6 +3501,9 @@ _SEEN: _AuthRef = ("", None, False)
 #: A guard of another file with what authenticates before it (``_AuthRef``); a module of
 #: "" is a guard of this file that denies but in a mode of the instance.
 _DeferredGuard = tuple[str, str | None, bool, tuple[_AuthRef, ...]]
+#: The module of a deferred guard that stands for the route's authentication alone: credited
+#: where everyone who signs in runs the instance (``_operator_only``).
+_OPERATOR = "<signed in>"
 #: Names of package middleware that authenticate a request (their names are what can be
 #: read): ``passport.authenticate``, ``requireAuth``, ``ensureLoggedIn``, ``checkJwt``.
 _AUTH_NAME = lazy_pattern(r"(?i)^(?:authenticate|(?:is|require|requires|ensure|check|verify|"
@@ -3944,6 +3947,10 @@ def _admin_only_route(scope: Node, root: Node,
                         if unwrapped is not None and unwrapped.type == "array" else [arg]
                     if _credit_guards(items, root, imports, auth, found):
                         return True
+                if auth:
+                    # Signed in: the operator's own, where every user runs the instance
+                    # (``_operator_only``, read in the project phase).
+                    found.append((_OPERATOR, None, False, tuple(auth)))
                 return found
         cur = cur.parent
     return False
@@ -4088,8 +4095,8 @@ def _authenticates(node: Node, root: Node, imports: Iterable[ImportFact],
             if defined.type == "call_expression" and not factory:
                 return _authenticates(defined, root, imports, depth + 1)
             inner = _returned_middleware(defined) if factory else defined
-            return [_SEEN] if inner is not None and inner.type in _FUNCTIONS \
-                and _answers_401(inner) else []
+            return [_SEEN] if inner is not None and inner.type in _FUNCTIONS and (
+                _answers_401(inner) or (_AUTH_NAME.match(name) and _turns_away(inner))) else []
         if _definitions(root).get(name):
             return []
     bound = _import_binding(imports, text(head))
@@ -4104,6 +4111,41 @@ def _authenticates(node: Node, root: Node, imports: Iterable[ImportFact],
             return []
         exported = name
     return [(module, exported, factory)]
+
+
+def _turns_away(fn: Node) -> bool:
+    """Return True when middleware ``fn`` (``(req, res, next)``) calls ``next()`` on some
+    branch and on another answers (``res.json(…)``, ``res.redirect(…)``, ``res.sendStatus(…)``),
+    throws or calls ``next(err)``: it lets some requests through and not others (zwave-js-ui's
+    ``isAuthenticated`` answers ``{ success: false, code: 3 }`` to a request with no session,
+    status 200)."""
+    params = parameters(fn)
+    body = fn.child_by_field_name("body")
+    if len(params) != 3 or body is None or any(p.type != "identifier" for p in params[1:]):
+        return False
+    res, nxt = text(params[1]), text(params[2])
+    passes = away = False
+    for node in walk(body):
+        if node.type == "throw_statement":
+            away = True
+        elif node.type == "call_expression":
+            fn_node = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if fn_node is None:
+                continue
+            if fn_node.type == "identifier" and text(fn_node) == nxt:
+                if args is not None and args.named_children:
+                    away = True
+                else:
+                    passes = True
+            elif fn_node.type == "member_expression" and _root_name(fn_node) == res \
+                    and text(fn_node.child_by_field_name("property")) in _ANSWERS:
+                away = True
+    return passes and away
+
+
+#: The methods of ``res`` that answer a request.
+_ANSWERS = frozenset({"json", "send", "sendStatus", "redirect", "end", "render", "jsonp"})
 
 
 def _answers_401(fn: Node) -> bool:
@@ -5937,6 +5979,8 @@ def _project_guard_denies(ctx: ProjectContext, rel: str, module: str, exported: 
     before it) is shown to authenticate; a ``module`` of "" is such a guard of ``rel``."""
     if module == "":
         return _project_authenticated(ctx, rel, auth)
+    if module == _OPERATOR:
+        return _operator_only(ctx) and _project_authenticated(ctx, rel, auth)
     target = _resolve(ctx, rel, module)
     parsed = _source_of(ctx, target) if target is not None else None
     facts = ctx.facts.get(target) if target is not None else None
@@ -5959,6 +6003,58 @@ def _project_guard_denies(ctx: ProjectContext, rel: str, module: str, exported: 
     if isinstance(verdict, bool):
         return verdict
     return any(_project_guard_denies(ctx, target, *guard, depth=depth + 1) for guard in verdict)
+
+
+#: Users who differ in what they may do: a role, an administrator flag or a permission read
+#: (``req.user.role``, ``user.isAdmin``) or declared (``role: { type: String }``), or a guard
+#: named for one (``requireRole('editor')``).
+_ROLE_MARK = lazy_pattern(
+    rb"\.\s*(?:roles?|isAdmin|is_admin|isSuperAdmin|isSuperuser|is_superuser|superuser"
+    rb"|permissions?|privileges|accessLevel|access_level|userType|user_type|isStaff|is_staff"
+    rb"|isOwner|is_owner)\b"
+    rb"|\b(?:roles?|permissions|isAdmin|is_admin|accessLevel|access_level|userType|user_type)"
+    rb"\s*:"
+    rb"|\b(?:hasRole|requireRole|checkRole|hasPermission|requirePermission|checkPermission"
+    rb"|authorize|requireAdmin|ensureAdmin|isAdmin|adminOnly|can)\s*\(")
+#: A route that makes accounts: ``POST /register``, ``/signup``, ``/users/invite``.
+_SIGN_UP_PATH = lazy_pattern(r"(?i)regist|sign-?up|sign_up|create-?account|invit|/join\b")
+#: Packages that sign people in through another identity provider (OAuth, OpenID Connect,
+#: SAML): whoever holds an account there may come in.
+_EXTERNAL_SIGN_IN = lazy_pattern(
+    r"^(?:passport-(?!local|jwt|http|custom|headerapikey|anonymous|strategy$)[\w-]+"
+    r"|@node-saml/.+|openid-client|express-openid-connect|grant|grant-express|simple-oauth2"
+    r"|keycloak-connect|@auth0/.+|@okta/.+|oauth|oauth2orize|@fastify/oauth2|better-auth"
+    r"|next-auth|@auth/.+)$")
+
+
+def _operator_only(ctx: ProjectContext) -> bool:
+    """Return True when everyone who can sign in runs the instance (a device's or a home
+    server's control panel: zwave-js-ui): the project signs users in on a login route of its
+    own, makes no accounts on a route (no register, sign-up or invite route), signs no one in
+    through another identity provider, and gives its users no roles (``_ROLE_MARK`` in no
+    server file). An error's message on a route such a user alone reaches goes to the
+    operator."""
+    key = "error-handler:operator-only"
+    found = ctx.extra.get(key)
+    if found is None:
+        found = ctx.extra[key] = _operator_only_uncached(ctx)
+    return bool(found)
+
+
+def _operator_only_uncached(ctx: ProjectContext) -> bool:
+    from nodeharden.rules.rate_limit import find_login_routes
+
+    if any(_EXTERNAL_SIGN_IN.match(name) for name in ctx.info.dependencies):
+        return False
+    for rel in sorted(ctx.facts):
+        if is_test_file(rel):
+            continue
+        for call in ctx.facts[rel].routes():
+            if call.method in ("post", "put", "all") and _SIGN_UP_PATH.search(call.path or ""):
+                return False
+        if _ROLE_MARK.search(ctx.read(rel) or b""):
+            return False
+    return bool(find_login_routes(ctx, limited=True))
 
 
 def _project_authenticated(ctx: ProjectContext, rel: str, auth: Iterable[_AuthRef],
