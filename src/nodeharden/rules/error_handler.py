@@ -4115,8 +4115,8 @@ def _authenticates(node: Node, root: Node, imports: Iterable[ImportFact],
 
 def _turns_away(fn: Node) -> bool:
     """Return True when middleware ``fn`` (``(req, res, next)``) calls ``next()`` on some
-    branch and on another answers (``res.json(…)``, ``res.redirect(…)``, ``res.sendStatus(…)``),
-    throws or calls ``next(err)``: it lets some requests through and not others (zwave-js-ui's
+    branch and on another answers (``res.json(…)``, ``res.redirect(…)``), throws or calls
+    ``next(err)``: it lets some requests through and not others (zwave-js-ui's
     ``isAuthenticated`` answers ``{ success: false, code: 3 }`` to a request with no session,
     status 200)."""
     params = parameters(fn)
