@@ -31,6 +31,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from nodeharden._regex import lazy_pattern
@@ -661,10 +662,41 @@ def installed_by_users(package_json: Mapping[str, Any], read: Read) -> str | Non
     return None
 
 
-def self_hosted(package_json: Mapping[str, Any], read: Read) -> str | None:
+#: A SECURITY.md section of the versions that get security fixes: software whose users run
+#: releases of it (GitHub's template for a policy), not a service its maintainers run.
+_SUPPORTED_VERSIONS_RE = lazy_pattern(r"(?im)^#+\s*supported\s+versions\s*$")
+_SECURITY_MD_NAMES = ("SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md")
+
+
+def self_hosted(package_json: Mapping[str, Any], read: Read, root: str | None = None
+                ) -> str | None:
     """Return where the project says it is self-hosted software (``"self-hosted (package.json
     description)"``), or why it is a package others install and run
-    (``distributed_package``, ``installed_by_users``), or None."""
+    (``distributed_package``, ``installed_by_users``, a SECURITY.md that lists the supported
+    versions), or None. The README and SECURITY.md are the nearest ones up to the top of the
+    repository (a package of a monorepo, YoutubeDL-Material's backend/, is described by the
+    repository's)."""
+    ups = [""]
+    if root is not None:
+        from nodeharden._project import folders_up_to_top
+
+        ups = ["../" * depth for depth in range(len(folders_up_to_top(Path(root))))]
+    found = _self_hosted(package_json, read, ups)
+    if found is not None:
+        return found
+    for up in ups:
+        for name in _SECURITY_MD_NAMES:
+            raw = read(up + name)
+            if raw is None:
+                continue
+            if _SUPPORTED_VERSIONS_RE.search(raw.decode("utf-8", "replace")):
+                return f"software its users run ({up}{name}: the versions that get security " \
+                    "fixes)"
+            return None
+    return None
+
+
+def _self_hosted(package_json: Mapping[str, Any], read: Read, ups: list[str]) -> str | None:
     places: list[tuple[str, str]] = []
     description = package_json.get("description")
     if isinstance(description, str):
@@ -676,10 +708,10 @@ def self_hosted(package_json: Mapping[str, Any], read: Read) -> str | None:
     for where, text in places:
         if _SELF_HOSTED_RE.search(text):
             return f"self-hosted ({where})"
-    for name in README_NAMES:
-        raw = read(name)
-        if raw is None:
-            continue
+    readme = next(((up + name, raw) for up in ups for name in README_NAMES
+                   if (raw := read(up + name)) is not None), None)
+    if readme is not None:
+        name, raw = readme
         text = raw.decode("utf-8", "replace")
         if _SELF_HOSTED_RE.search(text):
             return f"self-hosted ({name})"
@@ -690,7 +722,6 @@ def self_hosted(package_json: Mapping[str, Any], read: Read) -> str | None:
         if button:
             where = button.group().split("://", 1)[1].removeprefix("www.")
             return f"deployed by its readers ({name}: a one-click deploy button, {where})"
-        break
     if _heroku_button(read("app.json")):
         return "deployed by its readers (app.json: a Heroku Button manifest, which deploys a " \
             "copy of the repository for whoever presses it)"
@@ -714,5 +745,5 @@ def detect_deployment(root: str, read: Read, package_json: Mapping[str, Any],
     scoped = deployment_scopes(root, read, dockerfiles, workflows, package_dirs)
     return Deployment(signals=tuple(signal for signal, _ in scoped),
                       declared_as=declared_purpose(package_json, read),
-                      self_hosted=self_hosted(package_json, read),
+                      self_hosted=self_hosted(package_json, read, root),
                       scopes=tuple(scope for _, scope in scoped))

@@ -390,3 +390,40 @@ def test_security_txt_skips_a_tool_users_install_even_with_a_pm2_file(tmp_path: 
     write_tree(root, {"README.md": "# kv\n\nClone and run `npm start`.\n"})
     [finding] = check(root, select=["security-txt"]).findings
     assert "pm2 ecosystem file" in finding.message
+
+
+def test_a_security_policy_of_supported_versions_says_users_run_releases(tmp_path: Path
+                                                                          ) -> None:
+    # YoutubeDL-Material: a pm2 file and a Dockerfile, and a SECURITY.md whose versions
+    # table says which releases get fixes: software its users run, whose channel for reports
+    # is that policy (GitHub issues), not a site of the maintainers.
+    policy = ("# Security Policy\n\n## Supported Versions\n\n| Version | Supported |\n"
+              "| --- | --- |\n| 4.3 | yes |\n\n## Reporting a Vulnerability\n\n"
+              "Please file an issue.\n")
+    root = write_tree(tmp_path / "p", {"package.json": EXPRESS_PJ, "app.js": APP,
+                                       "ecosystem.config.js": "module.exports = {apps: []};\n",
+                                       "SECURITY.md": policy})
+    assert self_hosted({}, lambda rel: (root / rel).read_bytes()
+                       if (root / rel).is_file() else None, str(root)) == (
+        "software its users run (SECURITY.md: the versions that get security fixes)")
+    assert check(root, select=["security-txt"]).findings == []
+    write_tree(root, {"SECURITY.md": policy.replace("Supported Versions", "Scope")})
+    [finding] = check(root, select=["security-txt"]).findings
+    assert "pm2 ecosystem file" in finding.message
+
+
+def test_a_package_of_a_repository_is_described_by_the_repositorys_readme(tmp_path: Path
+                                                                          ) -> None:
+    # The app in backend/ of a repository whose top README calls it self-hosted.
+    import subprocess
+
+    write_tree(tmp_path, {"README.md": "# Tube\n\nA self-hosted video library.\n"})
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    root = write_tree(tmp_path / "backend", {
+        "package.json": EXPRESS_PJ, "app.js": APP,
+        "ecosystem.config.js": "module.exports = {apps: []};\n"})
+    assert check(root, select=["security-txt"]).findings == []
+    # Outside git, a folder above the project is not its.
+    (tmp_path / ".git").rename(tmp_path / "git-was")
+    [finding] = check(root, select=["security-txt"]).findings
+    assert "pm2 ecosystem file" in finding.message
