@@ -1891,9 +1891,10 @@ def lint_scope(ctx: ProjectContext, container: Node, source: bytes) -> LintScope
             narrow = _highest_folders(core, [*browser, *among])
             if core and len(narrow) < len(scope.patterns):
                 scope, server = LintScope("files", narrow), core
-            elif core:
-                # The scope above lints those modules: ignore them with the browser code, or
-                # name the rest, whichever takes fewer patterns.
+            elif core and components:
+                # The scope above lints the modules among the components (a store, a router):
+                # ignore them with the browser code, or name the rest, whichever takes fewer
+                # patterns.
                 wider = (*(f"**/*.{suffix}" for suffix in jsx), *_highest_folders(
                     [rel for rel in [*browser, *among] if rel.rpartition(".")[2] not in jsx],
                     core))
