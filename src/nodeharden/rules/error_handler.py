@@ -6041,20 +6041,27 @@ def _operator_only(ctx: ProjectContext) -> bool:
     return bool(found)
 
 
-def _operator_only_uncached(ctx: ProjectContext) -> bool:
-    from nodeharden.rules.rate_limit import find_login_routes
+#: The path of a route that signs users in: one that names login or sign-in, or ends in
+#: ``authenticate``, ``auth`` or ``session(s)`` (``/api/authenticate``, ``/auth``).
+_LOGIN_ROUTE_PATH = lazy_pattern(r"(?i)log-?in|sign-?in|/(?:authenticate|auth|sessions?)/?$")
 
+
+def _operator_only_uncached(ctx: ProjectContext) -> bool:
     if any(_EXTERNAL_SIGN_IN.match(name) for name in ctx.info.dependencies):
         return False
+    login = False
     for rel in sorted(ctx.facts):
         if is_test_file(rel):
             continue
         for call in ctx.facts[rel].routes():
-            if call.method in ("post", "put", "all") and _SIGN_UP_PATH.search(call.path or ""):
+            if call.method not in ("post", "put", "all"):
+                continue
+            if _SIGN_UP_PATH.search(call.path or ""):
                 return False
+            login = login or bool(_LOGIN_ROUTE_PATH.search(call.path or ""))
         if _ROLE_MARK.search(ctx.read(rel) or b""):
             return False
-    return bool(find_login_routes(ctx, limited=True))
+    return login
 
 
 def _project_authenticated(ctx: ProjectContext, rel: str, auth: Iterable[_AuthRef],

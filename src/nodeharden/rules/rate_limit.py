@@ -740,11 +740,9 @@ def _full_path(prefixes: dict[str, set[str]], facts: FileFacts, call: CallFact) 
                                                                                  {""}))]
 
 
-def find_login_routes(ctx: ProjectContext, limited: bool = False
-                  ) -> list[tuple[FileFacts, CallFact, str]]:
+def _login_routes(ctx: ProjectContext) -> list[tuple[FileFacts, CallFact, str]]:
     """Return ``(file, route, full path)`` of each login or password route of the project
-    (not in a test file) that has no ``loginLimiter`` yet (with ``limited``, also those that
-    have)."""
+    (not in a test file) that has no ``loginLimiter`` yet."""
     prefixes = _mount_prefixes(ctx)
     found = []
     for path in sorted(ctx.facts):
@@ -753,8 +751,8 @@ def find_login_routes(ctx: ProjectContext, limited: bool = False
             continue
         routes = facts.routes()
         for call in routes:
-            if len(call.args) < 2 or (not limited and any(
-                    a.kind == "identifier" and a.name == "loginLimiter" for a in call.args)):
+            if len(call.args) < 2 or any(a.kind == "identifier" and a.name == "loginLimiter"
+                                         for a in call.args):
                 continue
             if call.chained and call.method == "all" and any(
                     other.chained and other.start == call.start and other.method != "all"
@@ -2460,7 +2458,7 @@ class RateLimit(Rule):
         # matter (it gets copied into real apps), so one with login routes is still reported.
         deployment = ctx.deployment
         if deployment.declared_as is not None and not deployment.deployed \
-                and not find_login_routes(ctx):
+                and not _login_routes(ctx):
             return
         # An internal service (it listens on the loopback interface unless configured
         # otherwise and does no browser work): only programs on the same host reach it. A note
@@ -2471,7 +2469,7 @@ class RateLimit(Rule):
             if not app_files:
                 lead = min(internal, key=lambda f: f.path)
                 lead_app = next(a for a in lead.apps if a.kind == "app")
-                routes = find_login_routes(ctx)
+                routes = _login_routes(ctx)
                 head = _message(ctx, routes, [r for r in routes if _login_limited(ctx, *r[:2])])
                 yield replace(ctx.finding(self.id, lead.path, lead_app.start, lead_app.end, (
                     f"{head}; not fixed: this app listens on the loopback interface only"
@@ -2489,7 +2487,7 @@ class RateLimit(Rule):
             -sum(c.method in _ROUTE_METHODS_ALL for c in f.calls), f.path))
         primary = app_files[0]
         primary_app = next(a for a in primary.apps if a.kind == "app")
-        login_routes = find_login_routes(ctx)
+        login_routes = _login_routes(ctx)
         limited = [r for r in login_routes if _login_limited(ctx, r[0], r[1])]
         message = _message(ctx, login_routes, limited)
         trusting = unbounded_trust_proxy(ctx)
@@ -2727,7 +2725,7 @@ class RateLimit(Rule):
         app_files = [f for f in app_files if package_of(f.path, package_dirs) == package]
         # A login route that limits its own attempts (it answers 429, or checks a limiter
         # package's bucket) gets no second limiter: only the global one is missing.
-        login_routes = [(facts, route, full) for facts, route, full in find_login_routes(ctx)
+        login_routes = [(facts, route, full) for facts, route, full in _login_routes(ctx)
                         if facts.path != module_rel
                         and package_of(facts.path, package_dirs) == package
                         and not _login_limited(ctx, facts, route)]
