@@ -335,6 +335,44 @@ def is_build_output(root: str, parent: str, name: str) -> bool:
         folder = os.path.dirname(folder)
 
 
+def compiled_out_dirs(root: Path) -> dict[str, str]:
+    """Return the folders (relative to ``root``) a TypeScript config of the project compiles
+    into, each with that config (``{"backend": "server/tsconfig.server.json"}``): the
+    ``outDir`` of a ``tsconfig*.json`` at the root or one folder down, inside the root and
+    neither the config's own folder nor one above it. Ride The Lightning commits ``backend/``,
+    what ``server/`` compiles to: scanned beside its source, every finding would be reported
+    twice, on the copy ``tsc`` overwrites. (``out``, ``dist`` and ``build`` are skipped by
+    name: ``is_build_output``.)"""
+    found: dict[str, str] = {}
+    folders = [root]
+    try:
+        folders += sorted(Path(e.path) for e in os.scandir(root) if e.is_dir(follow_symlinks=False)
+                          and not e.name.startswith(".") and e.name not in SKIP_DIRS)
+    except OSError:
+        return found
+    for folder in folders:
+        try:
+            configs = sorted(e.name for e in os.scandir(folder) if e.is_file()
+                             and e.name.startswith("tsconfig") and e.name.endswith(".json"))
+        except OSError:
+            continue
+        for name in configs:
+            try:
+                text = (folder / name).read_text(encoding="utf-8-sig", errors="replace")
+            except OSError:
+                continue
+            match = _TSCONFIG_OUT_DIR_RE.search(text[:200_000])
+            if not match:
+                continue
+            target = Path(os.path.normpath(folder / match.group(1)))
+            if target == folder or target in folder.parents or not target.is_relative_to(root) \
+                    or target == root or not target.is_dir():
+                continue
+            rel = target.relative_to(root).as_posix()
+            found.setdefault(rel, (folder / name).relative_to(root).as_posix())
+    return found
+
+
 def files_with_suffix(root: str, suffixes: Collection[str],
                       max_bytes: int) -> Iterator[tuple[str, os.stat_result]]:
     """Yield (path, stat) of the files under ``root`` whose lower-cased extension is one of
@@ -374,6 +412,7 @@ def walk(root: Path, *, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile]
     files: list[SourceFile] = []
     skipped: list[Skip] = []
     root = root.resolve()
+    compiled = compiled_out_dirs(root)
     # Each stack entry: (directory, rel prefix, list of (base rel, .gitignore)).
     stack: list[tuple[Path, str, list[tuple[str, _GitIgnore]]]] = [(root, "", [])]
     while stack:
@@ -427,6 +466,10 @@ def walk(root: Path, *, exclude: tuple[str, ...] = ()) -> tuple[list[SourceFile]
                     continue
                 if entry.name in VENDOR_DIRS:
                     skipped.append(Skip(rel, "vendored code"))
+                    continue
+                if rel in compiled:
+                    skipped.append(Skip(rel, f"build output ({compiled[rel]} compiles its "
+                                             "TypeScript into this folder)"))
                     continue
                 subdirs.append((Path(entry.path), rel + "/"))
                 continue

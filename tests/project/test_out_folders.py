@@ -58,3 +58,26 @@ def test_the_result_cache_sees_a_change_in_a_walked_out_folder(tmp_path: Path) -
     assert tree_fingerprint(root) == before
     (root / "src/out/a.js").write_text("module.exports = 22;\n")
     assert tree_fingerprint(root) != before
+
+
+def test_the_folder_a_tsconfig_compiles_into_is_skipped_and_listed(tmp_path: Path) -> None:
+    # Ride The Lightning: server/tsconfig.server.json compiles server/ into the committed
+    # backend/; scanned beside its source, every finding would be reported twice.
+    root = write_tree(tmp_path / "app", {
+        "package.json": '{"name": "rtl"}\n',
+        "rtl.js": LIB,
+        "server/tsconfig.server.json": '{"compilerOptions": {"outDir": "../backend"}}\n',
+        "server/utils/app.ts": "export const app = 1;\n",
+        "backend/utils/app.js": LIB,
+        # an outDir that is the config's own folder, or one above it, is source, not output
+        "lib/tsconfig.json": '{"compilerOptions": {"outDir": "."}}\n',
+        "lib/index.js": LIB,
+        "tools/tsconfig.build.json": '{"compilerOptions": {"outDir": ".."}}\n',
+        "tools/make.js": LIB,
+    })
+    files, skipped = walk(root)
+    assert {f.rel for f in files if f.kind == "js"} == {
+        "rtl.js", "server/utils/app.ts", "lib/index.js", "tools/make.js"}
+    assert [(s.path, s.reason) for s in skipped] == [
+        ("backend", "build output (server/tsconfig.server.json compiles its TypeScript into "
+                    "this folder)")]
