@@ -368,9 +368,36 @@ def compiled_out_dirs(root: Path) -> dict[str, str]:
             if target == folder or target in folder.parents or not target.is_relative_to(root) \
                     or target == root or not target.is_dir():
                 continue
+            # Output only where the config has the sources for it: no more JavaScript there
+            # than the files it compiles (CryptPad compiles seven .ts files into www/common/,
+            # beside two hundred of its own scripts: a folder of source).
+            suffixes = _TS_SOURCES + (_JS_SOURCES if _ALLOW_JS_RE.search(text) else ())
+            emitted = _count_files(target, _JS_SOURCES, None, _MAX_COUNTED)
+            if _count_files(folder, suffixes, target, emitted) < emitted:
+                continue
             rel = target.relative_to(root).as_posix()
             found.setdefault(rel, (folder / name).relative_to(root).as_posix())
     return found
+
+
+_ALLOW_JS_RE = lazy_pattern(r'"allowJs"\s*:\s*true')
+_TS_SOURCES = (".ts", ".tsx", ".mts", ".cts")
+_JS_SOURCES = (".js", ".jsx", ".mjs", ".cjs")
+#: Where counting the files of a folder stops (``compiled_out_dirs``).
+_MAX_COUNTED = 5000
+
+
+def _count_files(top: Path, suffixes: tuple[str, ...], skip: Path | None, enough: int) -> int:
+    """Return how many files under ``top`` end in one of ``suffixes`` (not ``.d.ts``), outside
+    ``skip``, build-output and dot folders, counting up to ``enough`` at most."""
+    count = 0
+    for folder, dirs, names in os.walk(top):
+        dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
+                   and (skip is None or Path(folder, d) != skip)]
+        count += sum(1 for n in names if n.endswith(suffixes) and not n.endswith(".d.ts"))
+        if count >= enough:
+            return count
+    return count
 
 
 def files_with_suffix(root: str, suffixes: Collection[str],

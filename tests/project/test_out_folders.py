@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import write_tree
-from nodeharden._project import files_with_suffix, walk
+from nodeharden._project import compiled_out_dirs, files_with_suffix, walk
 from nodeharden._resultcache import tree_fingerprint
 
 LIB = "module.exports = 1;\n"
@@ -81,3 +81,27 @@ def test_the_folder_a_tsconfig_compiles_into_is_skipped_and_listed(tmp_path: Pat
     assert [(s.path, s.reason) for s in skipped] == [
         ("backend", "build output (server/tsconfig.server.json compiles its TypeScript into "
                     "this folder)")]
+
+
+def test_an_out_dir_with_more_scripts_than_the_config_compiles_is_source(tmp_path: Path
+                                                                          ) -> None:
+    # CryptPad: tsconfig.json compiles src/ (a few .ts files) into www/common/, which holds
+    # two hundred scripts of its own: source, walked. With allowJs the config compiles its
+    # JavaScript too (Strider's lib/ into dist-lib/): output.
+    scripts = {f"www/common/s{i}.js": LIB for i in range(5)}
+    root = write_tree(tmp_path / "pad", {
+        "package.json": '{"name": "pad"}\n',
+        "tsconfig.json": '{"compilerOptions": {"outDir": "./www/common"}, '
+                         '"include": ["src/**/*"]}\n',
+        "src/worker.ts": "export const w = 1;\n",
+        **scripts,
+    })
+    assert compiled_out_dirs(root) == {}
+    assert {f"www/common/s{i}.js" for i in range(5)} <= walked(root)
+    root = write_tree(tmp_path / "strider", {
+        "package.json": '{"name": "strider"}\n',
+        "tsconfig.json": '{"compilerOptions": {"allowJs": true, "outDir": "dist-lib"}}\n',
+        **{f"lib/m{i}.js": LIB for i in range(4)}, "lib/types.ts": "export type T = 1;\n",
+        **{f"dist-lib/m{i}.js": LIB for i in range(4)}, "dist-lib/types.js": LIB,
+    })
+    assert compiled_out_dirs(root) == {"dist-lib": "tsconfig.json"}
