@@ -545,10 +545,16 @@ def _strips_to_word(call: Node) -> bool:
     return True
 
 
-_FIXED_ORIGIN_RE = lazy_pattern(r"^(?:/[^/\\]|https?://[^/]+/)")
+#: A literal start that keeps a redirect on a path the app chose: ``/users/``, an origin and
+#: a slash, or a relative path's first segment and its slash (``./tx/``, ``tx/``: no scheme
+#: can come before that slash, and the browser resolves the rest on this site).
+_FIXED_ORIGIN_RE = lazy_pattern(r"^(?:/[^/\\]|https?://[^/]+/|[^/\\:?#]+/)")
 
 
-_PATH_SEGMENT_RE = lazy_pattern(r"^/[^/\\]")
+#: What must follow a base the request does not supply: ``/notes`` (``base + '/notes/' +
+#: id``), or a segment and its slash (``${config.baseUrl}block/${hash}``: whatever the base
+#: holds, even nothing, the request value lands on a path).
+_PATH_SEGMENT_RE = lazy_pattern(r"^(?:/[^/\\]|[^/\\:?#]+/)")
 
 
 def _fixed_origin(node: Node, taint: _Taint | None = None) -> bool:
