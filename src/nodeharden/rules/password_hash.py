@@ -823,7 +823,7 @@ class PasswordHash(Rule):
                 yield ctx.node_finding(self.id, call, f"{message} ({CHEAT_SHEET})")
         for node in caps.get("new", []):
             args_node = node.child_by_field_name("arguments")
-            if args_node is None:
+            if args_node is None or _no_model(node, ctx.facts, ctx.source):
                 continue
             args = code_children(args_node)
             message = self._plaintext_store(args, orm_hashes=ctx.info.hashes_on_save)
@@ -3595,6 +3595,39 @@ def _stores(fn: Node) -> bool:
             if callee is not None and text(callee).rpartition(".")[2] in _STORE_METHODS:
                 return True
     return False
+
+
+def _no_model(node: Node, facts: FileFacts, source: bytes) -> bool:
+    """Return True when ``new X(…)`` is no model's record: ``X`` is a class of a package other
+    than an ORM (``new Client({ user, password })`` of pg, a JSON-RPC client: it signs in
+    elsewhere with the password, it does not store it), or a name the file neither imports nor
+    declares (btc-rpc-explorer's ``new bitcoinCore({ password })``, bound nowhere: what it
+    makes cannot be told). A model is the project's own (``new User({ password })``, imported
+    from a project module or declared in the file) or an ORM's."""
+    ctor = node.child_by_field_name("constructor")
+    if ctor is None:
+        return False
+    root = ctor
+    while root.type == "member_expression":
+        obj = root.child_by_field_name("object")
+        if obj is None:
+            return False
+        root = obj
+    if root.type != "identifier":
+        return False
+    name = text(root)
+    for imp in facts.imports:
+        if name in imp.locals():
+            return not imp.module.startswith(".") and import_package(imp.module) not in ORMS
+    return not re.search(rb"(?<![\w$.])(?:const|let|var|class|function)\s+" +
+                         re.escape(name.encode()) + rb"(?![\w$])|(?<![\w$.])" +
+                         re.escape(name.encode()) + rb"\s*=(?!=)|[{,]\s*" +
+                         re.escape(name.encode()) + rb"\s*[,}]", source)
+
+
+#: ORM packages whose classes make records: ``new Model(…)`` of theirs may store a password.
+ORMS = frozenset({"mongoose", "sequelize", "@sequelize/core", "typeorm", "objection",
+                  "bookshelf", "waterline", "@mikro-orm/core", "mongodb"})
 
 
 def _plaintext_keys(args: list[Node]) -> set[str]:
