@@ -50,7 +50,7 @@ from nodeharden._parse import (
 )
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
-from nodeharden.rules._base import ProjectContext, Rule
+from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import (
     add_properties,
     assigned_properties,
@@ -353,6 +353,20 @@ def cross_site_post_sign_in(ctx: ProjectContext) -> str | None:
         if found:
             return found[0]
     return None
+
+
+#: A read of the session's id: ``req.sessionID``, ``req.session.id``.
+_SESSION_ID_READ = lazy_pattern(rb"\.\s*sessionID\b|\.\s*session\s*\.\s*id\b")
+
+
+def _reads_session_id(ctx: ProjectContext) -> bool:
+    """Return True when server code reads the session's id (``req.sessionID``,
+    ``req.session.id``): with ``saveUninitialized: false`` a visitor's session that holds
+    nothing yet is not kept, so its id changes on every request, and what is bound to it
+    breaks (Ride The Lightning's CSRF tokens, csrf-csrf's ``getSessionIdentifier: req =>
+    req.session.id``: every login failed with 403 in a reviewer's run)."""
+    return any(not is_test_file(rel) and _SESSION_ID_READ.search(ctx.read(rel) or b"")
+               for rel in sorted(ctx.facts))
 
 
 def sessions_for_every_visitor(ctx: ProjectContext) -> bool:
@@ -731,7 +745,7 @@ class SessionCookie(Rule):
                               "plain HTTP" + old_note + fixless, None if fixless else fix)
         save = props.get("saveUninitialized")
         if module == EXPRESS_SESSION and save is not None and save.type == "true" \
-                and not sessions_for_every_visitor(ctx):
+                and not sessions_for_every_visitor(ctx) and not _reads_session_id(ctx):
             fix = Fix(title="Set saveUninitialized: false", applicability="unsafe",
                       changes=(FileChange(facts.path,
                                           (TextEdit(save.start_byte, save.end_byte, "false"),)),))
