@@ -240,3 +240,36 @@ def test_modules_among_vue_components_are_the_front_ends(project) -> None:
         files[name] = "import fs from 'fs';\nexport const x = () => fs.existsSync('x');\n"
     text = _config_after(project(files))
     assert "    ...pluginSecurity.configs.recommended,\n    ignores: ['src/**'],\n" in text, text
+
+
+def test_a_legacy_config_taken_in_through_flat_compat_lints_its_typescript(project) -> None:
+    # Ride The Lightning: `compat.extends('./.eslintrc.json')`, whose overrides lint `*.ts`;
+    # its Angular sources (src/) are browser code, and frontend/ is the bundle a tsconfig
+    # compiles them into (build output, skipped whole): the preset names the server code.
+    files = {
+        "package.json": PACKAGE,
+        "eslint.config.js": (
+            "import { FlatCompat } from '@eslint/eslintrc';\n\n"
+            "const compat = new FlatCompat({ baseDirectory: import.meta.dirname });\n\n"
+            "export default [\n  ...compat.extends('./.eslintrc.json'),\n];\n"),
+        ".eslintrc.json": '{"root": true, "overrides": [{"files": ["*.ts"], '
+                          '"parser": "@typescript-eslint/parser"}]}\n',
+        "rtl.js": "import { app } from './backend/app.js';\napp.listen(3000);\n",
+        "server/tsconfig.server.json": '{"compilerOptions": {"outDir": "../backend"}}\n',
+        "server/app.ts": "import express from 'express';\nexport const app = express();\n"
+                         "app.get('/', (req, res) => res.send('ok'));\n",
+        "server/routes.ts": "import express from 'express';\n"
+                            "export const router = express.Router();\n",
+        "backend/app.js": "import express from 'express';\nexport const app = express();\n",
+        "backend/routes.js": "import express from 'express';\n"
+                             "export const router = express.Router();\n",
+        "src/tsconfig.app.json": '{"compilerOptions": {"outDir": "../frontend"}}\n',
+        "frontend/main.abc123.js": "window.x=1;\n",
+    }
+    for name in ("app.component", "home.component", "nav.component", "list.component"):
+        files[f"src/app/{name}.ts"] = ("import { Component } from '@angular/core';\n"
+                                       "@Component({ selector: 'x', template: '' })\n"
+                                       f"export class C{len(name)} {{}}\n")
+    text = _config_after(project(files))
+    assert "    ...pluginSecurity.configs.recommended,\n    files: ['rtl.js', 'server/**'],\n" \
+        in text, text

@@ -71,6 +71,23 @@ _ESLINT_WORD_RE = lazy_pattern(r"(?<![\w-])eslint(?![\w-])")
 _COVERS_TS_RE = lazy_pattern(
     rb"typescript-eslint|@typescript-eslint|\*\.\{?[^'\"\n]*\bts\b|\.ts['\"]")
 TS_FILES = "**/*.{js,mjs,cjs,ts,mts,cts,tsx}"
+#: A legacy config a flat one takes in through FlatCompat (``compat.extends('./.eslintrc.json')``).
+_COMPAT_EXTENDS_RE = lazy_pattern(rb"""\.extends\(\s*['"](\.{1,2}/[^'"\s]+)['"]""")
+
+
+def covers_ts(ctx: ProjectContext, rel: str, source: bytes) -> bool:
+    """Return True when the flat config ``rel`` (its text ``source``) lints TypeScript: it
+    names typescript-eslint or a ``.ts`` pattern, or a legacy config of the project it takes in
+    through FlatCompat does (Ride The Lightning's ``compat.extends('./.eslintrc.json')``, whose
+    ``overrides`` lint ``*.ts`` with @typescript-eslint/parser)."""
+    if _COVERS_TS_RE.search(source):
+        return True
+    folder = posixpath.dirname(rel)
+    for match in _COMPAT_EXTENDS_RE.finditer(source):
+        legacy = posixpath.normpath(posixpath.join(folder, match.group(1).decode()))
+        if not legacy.startswith("..") and _COVERS_TS_RE.search(ctx.read(legacy) or b""):
+            return True
+    return False
 #: The preset's rules that flag ordinary code far more often than a risk, switched off next to
 #: the preset: ``detect-object-injection`` warns on every ``obj[variable]`` and
 #: ``detect-non-literal-fs-filename`` on every fs call whose path is not a literal. Both
@@ -581,7 +598,7 @@ class EslintSecurity(Rule):
                 message += quiet_note(quiet)
             # What a package's function or config lints is not known: no claim about it.
             if ctx.info.typescript and not builders.modules and \
-                    not _COVERS_TS_RE.search(source) and any(
+                    not covers_ts(ctx, rel, source) and any(
                     f.rel.endswith(_TS_SUFFIXES) for f in ctx.files_of("js")):
                 message += (" and lints none of the project's .ts files (no typescript-eslint, "
                             "no `files` pattern for them)")
@@ -691,7 +708,7 @@ class EslintSecurity(Rule):
             # A list written one entry a line keeps its own habit; a one-line list that has to
             # be broken (``append_element``) gets prettier's commas.
             style = replace(style, trailing_comma="none")
-        scope = lint_scope(ctx, container, source)
+        scope = lint_scope(ctx, container, source, rel)
         if scope is None:
             return None, True
         noisy = noisy_rules(ctx)
@@ -1823,6 +1840,8 @@ def browser_side(ctx: ProjectContext, browser: list[str], server: list[str]) -> 
     return found
 
 
+#: Stands for the files of a build-output folder in the scope's lists (``lint_scope``).
+BUILD_OUTPUT_MARK = "index.js"
 #: Single-file components of the browser frameworks: browser code in files the scan does not
 #: read.
 COMPONENT_SUFFIXES = (".vue", ".svelte")
@@ -1853,7 +1872,8 @@ def component_files(ctx: ProjectContext, server: list[str]) -> list[str]:
     return found
 
 
-def lint_scope(ctx: ProjectContext, container: Node, source: bytes) -> LintScope | None:
+def lint_scope(ctx: ProjectContext, container: Node, source: bytes,
+               rel: str = "eslint.config.js") -> LintScope | None:
     """Return where the added preset should apply in the flat config ``container``: the whole
     config lints when no browser code is linted; else the server code's folders
     (``files``) or the browser code's (``ignores``), whichever takes fewer patterns; None
@@ -1861,11 +1881,15 @@ def lint_scope(ctx: ProjectContext, container: Node, source: bytes) -> LintScope
     readable way). Also the linted files whose only direction controls are marks
     (``BIDI_MARKS``), for which detect-bidi-characters is switched off."""
     ignored = _ignored_by(global_ignores(container))
-    ts = bool(_COVERS_TS_RE.search(source))
+    ts = covers_ts(ctx, rel, source)
     suffixes = (".js", ".mjs", ".cjs", ".jsx", *(_TS_SUFFIXES if ts else ()))
-    skipped = [(rel, why.partition(":")[0]) for rel, why in ctx.skipped
-               if rel.endswith(suffixes) and not ignored(rel)]
-    browser = sorted(rel for rel, role in skipped if role in BROWSER_ROLES)
+    skipped = [(path, why.partition(":")[0]) for path, why in ctx.skipped
+               if path.endswith(suffixes) and not ignored(path)]
+    browser = sorted(path for path, role in skipped if role in BROWSER_ROLES)
+    # A folder a tsconfig compiles into (listed whole under skipped): a bundle of the front
+    # end, or the server's compiled copy, which ESLint would lint beside its source.
+    browser += [f"{path}/{BUILD_OUTPUT_MARK}" for path, why in ctx.skipped
+                if why.startswith("build output (") and not ignored(path + "/x.js")]
     server = sorted(rel for rel in ctx.facts if rel.endswith(suffixes) and not ignored(rel))
     # Single-file components (.vue, .svelte) are browser code the scan does not read: the
     # stores, router and API clients beside them are the front end's too (zwave-js-ui's src/).
