@@ -355,17 +355,20 @@ def cross_site_post_sign_in(ctx: ProjectContext) -> str | None:
     return None
 
 
-#: A read of the session's id: ``req.sessionID``, ``req.session.id``.
-_SESSION_ID_READ = lazy_pattern(rb"\.\s*sessionID\b|\.\s*session\s*\.\s*id\b")
+#: csrf-csrf's ``getSessionIdentifier`` option returning the session's id
+#: (``getSessionIdentifier: (req) => req.session.id``, ``req.sessionID``).
+_SESSION_BOUND_CSRF = lazy_pattern(
+    rb"getSessionIdentifier\s*[:(][^;]{0,200}?\.\s*(?:sessionID\b|session\s*\??\.\s*id\b)")
 
 
 def _reads_session_id(ctx: ProjectContext) -> bool:
-    """Return True when server code reads the session's id (``req.sessionID``,
-    ``req.session.id``): with ``saveUninitialized: false`` a visitor's session that holds
-    nothing yet is not kept, so its id changes on every request, and what is bound to it
-    breaks (Ride The Lightning's CSRF tokens, csrf-csrf's ``getSessionIdentifier: req =>
-    req.session.id``: every login failed with 403 in a reviewer's run)."""
-    return any(not is_test_file(rel) and _SESSION_ID_READ.search(ctx.read(rel) or b"")
+    """Return True when the project binds its CSRF tokens to the session's id (csrf-csrf's
+    ``getSessionIdentifier: (req) => req.session.id``): with ``saveUninitialized: false`` a
+    visitor's session that holds nothing yet is not kept, so its id changes on every request
+    and no token minted before the login matches (Ride The Lightning: every login answered
+    403 in a reviewer's run). A read of the id for a log line (morgan's token, a debug call)
+    binds nothing."""
+    return any(not is_test_file(rel) and _SESSION_BOUND_CSRF.search(ctx.read(rel) or b"")
                for rel in sorted(ctx.facts))
 
 
