@@ -44,3 +44,27 @@ def test_audit_step_already_present_in_another_workflow_means_no_finding(
                                          "    steps:\n      - run: npm ci && npm audit\n",
     })
     assert [f for f in check(root, select=["npm-audit-ci"]).findings] == []
+
+
+def test_steps_a_blank_line_apart_get_the_audit_a_blank_line_apart(tmp_path: Path) -> None:
+    # Ride The Lightning's and mirotalk's workflows: a blank line between steps; the audit
+    # step follows that habit. Steps written back to back stay back to back.
+    spaced = ("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+              "      - uses: actions/checkout@v4\n\n"
+              "      - name: Install\n        run: npm ci\n\n"
+              "      - name: Test\n        run: npm test\n")
+    root = write_tree(tmp_path / "p", {"package.json": EXPRESS_PJ, "package-lock.json": "{}\n",
+                                        ".github/workflows/ci.yml": spaced})
+    after = fix(root, dry_run=True, select=["npm-audit-ci"]).plan.final[
+        ".github/workflows/ci.yml"].decode()
+    assert after == spaced.replace(
+        "npm ci\n\n", "npm ci\n\n      - name: Audit dependencies\n"
+                      "        run: npm audit --audit-level=high\n\n")
+    tight = spaced.replace("\n\n", "\n")
+    root = write_tree(tmp_path / "q", {"package.json": EXPRESS_PJ, "package-lock.json": "{}\n",
+                                        ".github/workflows/ci.yml": tight})
+    after = fix(root, dry_run=True, select=["npm-audit-ci"]).plan.final[
+        ".github/workflows/ci.yml"].decode()
+    assert after == tight.replace(
+        "npm ci\n", "npm ci\n      - name: Audit dependencies\n"
+                    "        run: npm audit --audit-level=high\n")

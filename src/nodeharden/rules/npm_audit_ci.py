@@ -845,6 +845,11 @@ def plan_insertion(source: bytes, site: InstallSite, audit: str = AUDIT_COMMAND
         return None
     block, end_line = planned
     raw_lines = source.split(b"\n")
+    line0 = dash_of(lines, *site.seq.lc.item(site.index))
+    if line0 is not None and 0 < line0[0] and not lines[line0[0] - 1].strip() \
+            and end_line < len(lines) and not lines[end_line].strip():
+        # Steps a blank line apart (Ride The Lightning's checks.yml): the audit is one more.
+        block = "\n" + block
     at = sum(len(raw) + 1 for raw in raw_lines[:end_line])
     if at > len(source):  # the item ends the file, which has no final newline
         return TextEdit(len(source), len(source), "\n" + block.rstrip("\n")), True
