@@ -74,3 +74,15 @@ def test_error_object_given_to_end_or_write_is_no_leak(project) -> None:
     # /a, /b and the final handler give end/write an object: they throw, nothing is sent.
     assert found == [(28, "the error message"), (36, "the stack trace"),
                      (44, "the whole error object")]
+
+
+def test_an_error_stringified_as_json_is_the_whole_error(project) -> None:
+    # Ride The Lightning's final handler: `res.status(400).send(JSON.stringify(err))` sends
+    # what `res.json(err)` sends (every field of the error, a request body parser's `body`).
+    app = APP.replace("res.status(500).end(err);", "res.status(400).send(JSON.stringify(err));")
+    root = project({"package.json": PACKAGE, "app.js": app,
+                    "report.js": "module.exports = { text: async () => 'ok' };\n"})
+    found = sorted((f.line, f.message.split(" (")[0]) for f in check(
+        root, select=["error-handler"]).findings
+        if f.path == "app.js" and "is sent to the client" in f.message)
+    assert (49, "the whole error object") in found, found

@@ -519,8 +519,8 @@ _TEXT_KEEPING_WORDS = frozenset({"escape", "encode"})
 def _passes_text_on(call: Node, arg: Node) -> bool:
     """Return True when ``call``'s result holds the text of its argument ``arg``: the first
     argument of an escaping or encoding function (``escapeHtml(err.message)``,
-    ``_.escape(…)``, ``String(…)``), the replacement of ``.replace``/``.replaceAll``
-    (``page.replace(/{{BODY}}/, …)``)."""
+    ``_.escape(…)``, ``String(…)``, ``JSON.stringify(…)``), the replacement of
+    ``.replace``/``.replaceAll`` (``page.replace(/{{BODY}}/, …)``)."""
     fn = unwrap(call.child_by_field_name("function")) if call.type == "call_expression" \
         else None
     args = call.child_by_field_name("arguments")
@@ -531,6 +531,10 @@ def _passes_text_on(call: Node, arg: Node) -> bool:
         name = text(fn.child_by_field_name("property"))
         if name in ("replace", "replaceAll"):
             return index == 1
+        if text(fn) == "JSON.stringify":
+            # `res.send(JSON.stringify(err))`: what `res.json(err)` sends (Ride The Lightning's
+            # final handler)
+            return index == 0
     elif fn.type == "identifier":
         name = text(fn)
     else:
