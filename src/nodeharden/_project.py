@@ -366,8 +366,8 @@ def compiled_out_dirs(root: Path) -> dict[str, str]:
                 continue
             target = Path(os.path.normpath(folder / match.group(1)))
             if target == folder or target in folder.parents or not target.is_relative_to(root) \
-                    or target == root or not target.is_dir():
-                continue
+                    or target == root or target.name in SKIP_DIRS or not target.is_dir():
+                continue  # (`dist`, `build`: never walked anyway)
             # Output only where the config has the sources for it: no more JavaScript there
             # than the files it compiles (CryptPad compiles seven .ts files into www/common/,
             # beside two hundred of its own scripts: a folder of source).
