@@ -19,12 +19,11 @@ from nodeharden._parse import (
     CALL_OPEN,
     FUNCTION_TYPES,
     GAP,
-    alternation,
     captures,
     captures_in,
     code_children,
     enclosing,
-    needle_ranges,
+    merge_ranges,
     object_properties,
     parse,
     string_value,
@@ -76,6 +75,8 @@ _SQL_WORD_RE = lazy_pattern(
 #: The start of a query method call up to its first argument (`.query(`, `.all<Row>(`…).
 _METHOD_CALL = (rb"\." + GAP + rb"(?:" + b"|".join(m.encode() for m in sorted(SQL_METHODS))
                 + rb")" + CALL_OPEN + GAP)
+#: A query method called with a name first (``.query(sql``), the name in group 1.
+_METHOD_CALL_NAME_RE = lazy_pattern(_METHOD_CALL + rb"([A-Za-z_$][\w$]*)(?![\w$])")
 _CALLBACK_NAME_RE = lazy_pattern(
     r"(?i)^(cb|callback|done|next|fn|handler|resolve)$|(callback|cb|handler)$")
 _CALL_QUERY = ("(call_expression function: (member_expression property: (property_identifier) "
@@ -2035,11 +2036,14 @@ def _call_ranges(root: Node, source: bytes) -> list[tuple[int, int]]:
             name = node.child_by_field_name("name")
             if name is not None and name.type == "identifier":
                 names.add(text(name))
-    needles = [_SQL_WORD_RE]
+    spans = [m.span() for m in _SQL_WORD_RE.finditer(source)]
     if names:
-        # `.query(sql`: a query method whose first argument is one of those variables.
-        needles.append(re.compile(_METHOD_CALL + alternation(names) + rb"(?![\w$])"))
-    return needle_ranges(needles, source)
+        # `.query(sql`: a query method whose first argument is one of those variables (a
+        # set of them, not an alternation compiled per file).
+        wanted = {name.encode() for name in names}
+        spans += [m.span() for m in _METHOD_CALL_NAME_RE.finditer(source)
+                  if m.group(1) in wanted]
+    return merge_ranges(spans)
 
 
 def _has_comment(node: Node) -> bool:
