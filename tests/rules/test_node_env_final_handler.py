@@ -206,3 +206,28 @@ def test_a_scaffolds_header_is_the_projects_to_edit(project) -> None:
                     "app.js": "require('express')().listen(8080);\n"})
     findings = check(root, select=["node-env", "dockerfile-user"]).findings
     assert len(findings) == 2 and all(f.fix is not None for f in findings)
+
+
+def test_express_generators_development_handler_is_named(project) -> None:
+    # btc-rpc-explorer: the development handler (Express's `env` setting is "development"
+    # while NODE_ENV is unset) renders the whole error, its stack included; the production
+    # one after it answers every error.
+    app = ("const express = require('express');\nconst app = express();\n"
+           "app.set('view engine', 'pug');\n"
+           "app.get('/', (req, res) => res.send('ok'));\n"
+           "if (app.get('env') === 'development') {\n"
+           "  app.use(function(err, req, res, next) {\n"
+           "    res.status(err.status || 500);\n"
+           "    res.render('error', { message: err.message, error: err });\n"
+           "  });\n}\n"
+           "app.use(function(err, req, res, next) {\n"
+           "  res.status(err.status || 500);\n"
+           "  res.render('error', { message: err.message, error: {} });\n"
+           "});\napp.listen(8080);\n")
+    [message] = _messages(project, {"app.js": app})
+    assert "in development mode the app's own error handler (app.js:6) shows the error to " \
+           "the client, its stack included" in message, message
+    # A raw NODE_ENV test is false while NODE_ENV is unset: that handler never runs then.
+    raw = app.replace("app.get('env') === 'development'",
+                      "process.env.NODE_ENV === 'development'")
+    assert all("in development mode" not in m for m in _messages(project, {"app.js": raw}))

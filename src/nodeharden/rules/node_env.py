@@ -583,6 +583,15 @@ _MODE_PACKAGES = ("next", "nuxt", "react-dom", "vue-server-renderer", "@vue/serv
 #: Family prefixes of the same (``apollo-server-express``, ``apollo-server-core``…).
 _MODE_PREFIXES = ("apollo-server-", "@apollo/server-", "@graphql-yoga/", "@nuxt/", "@remix-run/")
 _READS_ENV_RE = lazy_pattern(rb"NODE_ENV|\.get\(\s*['\"]env['\"]\s*\)|\bsettings\.env\b")
+#: An error handler registered only in development (express-generator's pair: `if
+#: (app.get('env') === 'development') { app.use(function(err, req, res, next) { …
+#: res.render('error', { message: err.message, error: err }) }) }`): Express's `env` setting
+#: is "development" while NODE_ENV is unset (a raw `process.env.NODE_ENV === 'development'`
+#: is not). Its error parameter in group ``err``, the ``use`` in group ``use``.
+_DEV_HANDLER_RE = lazy_pattern(
+    rb"\.get\(\s*['\"]env['\"]\s*\)\s*={2,3}\s*['\"]development['\"]"
+    rb"[^{;]{0,200}\{\s*(?://[^\n]*\s*)*(?P<use>[\w$.]+\.use)\(\s*(?:function\s*[\w$]*\s*)?"
+    rb"\(\s*(?P<err>[\w$]+)\s*,\s*[\w$]+\s*,\s*[\w$]+\s*,\s*[\w$]+\s*\)")
 #: Fields of an error whose value is text or a number (an answer made of them cannot throw).
 _SAFE_FIELDS = frozenset({"message", "status", "statusCode", "status_code", "code", "name",
                           "expose", "type", "title", "toString"})
@@ -820,6 +829,18 @@ def _development_effects(ctx: ProjectContext, package: str) -> str | None:
     (server-side rendering, bundling middleware). None when nothing in sight reads it."""
     from nodeharden._roles import package_of
 
+    for rel in sorted(ctx.facts):
+        if is_test_file(rel) or package_of(rel, ctx.package_dirs) != package:
+            continue
+        data = ctx.read(rel) or b""
+        shown = _DEV_HANDLER_RE.search(data)
+        if shown is not None and re.search(
+                rb"\berror\s*:\s*" + re.escape(shown.group("err")) + rb"\b(?!\s*\.)|\b"
+                + re.escape(shown.group("err")) + rb"\s*\.\s*stack\b",
+                data[shown.end():shown.end() + 600]):
+            line = data.count(b"\n", 0, shown.start("use")) + 1
+            return (f"in development mode the app's own error handler ({rel}:{line}) shows "
+                    "the error to the client, its stack included")
     for rel in ctx.facts:
         if is_test_file(rel) or package_of(rel, ctx.package_dirs) != package:
             continue
