@@ -36,6 +36,8 @@ class Stage:
     alias: str | None
     from_line: int
     commands: list[Any] = field(default_factory=list)  # dockerfile.Command
+    #: The image came from a global ARG's default (``FROM ${BASE}``): a build may pass another.
+    base_from_arg: bool = False
 
 
 def parse_stages(text: str) -> list[Stage] | None:
@@ -44,16 +46,48 @@ def parse_stages(text: str) -> list[Stage] | None:
     if commands is None:
         return None
     stages: list[Stage] = []
+    defaults: dict[str, str] = {}  # the ARGs before the first FROM, which FROM lines may use
     for command in commands:
         name = command.cmd.upper()
         if name == "FROM":
             values = [v for v in command.value if v]
             alias = values[2] if len(values) >= 3 and values[1].upper() == "AS" else None
-            stages.append(Stage(len(stages), values[0] if values else "", alias,
-                                command.start_line))
+            base = _with_arg_defaults(values[0], defaults) if values else ""
+            stages.append(Stage(len(stages), base, alias, command.start_line,
+                                base_from_arg=bool(values) and base != values[0]))
         elif stages:
             stages[-1].commands.append(command)
+        elif name == "ARG":
+            for value in command.value:
+                key, eq, default = value.partition("=")
+                if eq and key:
+                    defaults[key] = default.strip().strip("'\"")
     return stages or None
+
+
+_ARG_REF_RE = lazy_pattern(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _with_arg_defaults(image: str, defaults: dict[str, str]) -> str:
+    """Return a FROM line's image with the global ARGs it names put in as the default build
+    does (``ARG BASE="node:22-alpine"`` then ``FROM ${BASE}``: ``node:22-alpine``; a
+    ``${NAME:-word}`` fallback where the ARG has no default); as written when one is unknown."""
+    if "$" not in image:
+        return image
+
+    def put(match: Any) -> str:
+        name = match.group(1) or match.group(3)
+        value = defaults.get(name)
+        if value is None:
+            value = match.group(2)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    try:
+        return _ARG_REF_RE.sub(put, image)
+    except KeyError:
+        return image
 
 
 def ancestry(stages: list[Stage], stage: Stage) -> list[Stage]:

@@ -1701,6 +1701,10 @@ class DockerfileUser(Rule):
         else:
             user, create, safe = _user_plan(image)
             group = user
+            if any(stage.base_from_arg for stage in ancestry(stages, final)):
+                # `FROM ${BASE}`: the default image is read, but a build may pass another one
+                # (`--build-arg BASE=…`), with other users and other tools to make one.
+                safe = False
         owner = f"{user}:{group}" if group else user
         if _low_port(final):
             safe = False
