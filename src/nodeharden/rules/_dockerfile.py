@@ -65,7 +65,9 @@ def parse_stages(text: str) -> list[Stage] | None:
     return stages or None
 
 
-_ARG_REF_RE = lazy_pattern(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+#: ``${NAME}``, ``${NAME:-word}`` (the word in group 2) or ``$NAME`` (group 3).
+_ARG_REF_RE = lazy_pattern(
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 def _with_arg_defaults(image: str, defaults: dict[str, str]) -> str:
