@@ -42,3 +42,16 @@ def test_a_base_named_by_a_global_arg_is_its_default(project) -> None:
     plan = fix(root, dry_run=True, select=["dockerfile-user"], unsafe=True).plan
     after = plan.final["Dockerfile"].decode()
     assert "USER node" in after and "useradd" not in after and "groupadd" not in after, after
+
+
+def test_an_arg_in_the_tag_keeps_the_image_and_the_fix_safe(project) -> None:
+    # `FROM node:${NODE_VERSION}-alpine`: another version is still a node image, whose `node`
+    # user the fix runs as.
+    dockerfile = DOCKERFILE.replace('ARG BASE_DISTRO="node:22-alpine"', "ARG NODE_VERSION=22") \
+        .replace("${BASE_DISTRO}", "node:${NODE_VERSION}-alpine")
+    root = project({"package.json": json.dumps({"name": "a", "dependencies": {
+                        "express": "^4.21.0"}}),
+                    "package-lock.json": "{}\n", "Dockerfile": dockerfile,
+                    "server.js": SERVER})
+    [finding] = check(root, select=["dockerfile-user"]).findings
+    assert finding.fix is not None and finding.fix.applicability == "safe", finding.fix

@@ -36,7 +36,8 @@ class Stage:
     alias: str | None
     from_line: int
     commands: list[Any] = field(default_factory=list)  # dockerfile.Command
-    #: The image came from a global ARG's default (``FROM ${BASE}``): a build may pass another.
+    #: The image's name came from a global ARG's default (``FROM ${BASE}``, not a tag's
+    #: ``node:${VERSION}``): a build may pass another image.
     base_from_arg: bool = False
 
 
@@ -53,8 +54,10 @@ def parse_stages(text: str) -> list[Stage] | None:
             values = [v for v in command.value if v]
             alias = values[2] if len(values) >= 3 and values[1].upper() == "AS" else None
             base = _with_arg_defaults(values[0], defaults) if values else ""
+            # (`node:${NODE_VERSION}-alpine` keeps its image; `${BASE_DISTRO}` chooses it)
             stages.append(Stage(len(stages), base, alias, command.start_line,
-                                base_from_arg=bool(values) and base != values[0]))
+                                base_from_arg=bool(values) and base != values[0]
+                                and "$" in re.split(r"[:@]", values[0], maxsplit=1)[0]))
         elif stages:
             stages[-1].commands.append(command)
         elif name == "ARG":
