@@ -47,13 +47,15 @@ def parse_stages(text: str) -> list[Stage] | None:
     if commands is None:
         return None
     stages: list[Stage] = []
-    defaults: dict[str, str] = {}  # the ARGs before the first FROM, which FROM lines may use
+    # The ARGs before the first FROM, which FROM lines may use.
+    global_args: dict[str, str | None] = {}
     for command in commands:
         name = command.cmd.upper()
         if name == "FROM":
             values = [v for v in command.value if v]
             alias = values[2] if len(values) >= 3 and values[1].upper() == "AS" else None
-            base = _with_arg_defaults(values[0], defaults) if values else ""
+            # a global ARG's default put in (`FROM ${BASE_DISTRO}`); as written when unknown
+            base = (expand(values[0], global_args) or values[0]) if values else ""
             # (`node:${NODE_VERSION}-alpine` keeps its image; `${BASE_DISTRO}` chooses it)
             stages.append(Stage(len(stages), base, alias, command.start_line,
                                 base_from_arg=bool(values) and base != values[0]
@@ -62,37 +64,59 @@ def parse_stages(text: str) -> list[Stage] | None:
             stages[-1].commands.append(command)
         elif name == "ARG":
             for value in command.value:
-                key, eq, default = value.partition("=")
-                if eq and key:
-                    defaults[key] = default.strip().strip("'\"")
+                key, eq, default = unquote(str(value)).partition("=")
+                global_args[key] = expand(unquote(default), global_args) if eq else None
     return stages or None
 
 
-#: ``${NAME}``, ``${NAME:-word}`` (the word in group 2) or ``$NAME`` (group 3).
-_ARG_REF_RE = lazy_pattern(
-    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+def unquote(value: str) -> str:
+    """Return a Dockerfile word without its surrounding quotes."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
 
 
-def _with_arg_defaults(image: str, defaults: dict[str, str]) -> str:
-    """Return a FROM line's image with the global ARGs it names put in as the default build
-    does (``ARG BASE="node:22-alpine"`` then ``FROM ${BASE}``: ``node:22-alpine``; a
-    ``${NAME:-word}`` fallback where the ARG has no default); as written when one is unknown."""
-    if "$" not in image:
-        return image
+#: A variable reference of a Dockerfile word: ``$NAME``, ``${NAME}``, and ``${NAME:-word}``,
+#: ``${NAME-word}``, ``${NAME:+word}``, ``${NAME+word}`` (the word may hold one more level of
+#: ``${…}``); other forms (``${NAME#pattern}``…) are left for the caller to treat as unknown.
+_DF_VAR_RE = lazy_pattern(r"\$(?:(\w+)|\{(\w+)(?:(:?[-+])((?:[^{}]|\{[^{}]*\})*))?\})")
 
-    def put(match: Any) -> str:
-        name = match.group(1) or match.group(3)
-        value = defaults.get(name)
-        if value is None:
-            value = match.group(2)
-        if value is None:
-            raise KeyError(name)
-        return value
 
-    try:
-        return _ARG_REF_RE.sub(put, image)
-    except KeyError:
-        return image
+def expand(word: str, scope: dict[str, str | None]) -> str | None:
+    """Return a Dockerfile word with its variables replaced as the build does by default, from
+    ``scope`` (name -> value; None for one the Dockerfile declares without a value it knows:
+    an ``ARG`` with no default, an ``ENV`` built from an unknown), or None when it depends on an
+    unknown: a name the Dockerfile does not set (the base image's ENV, a build arg), a form
+    this does not follow. ``${NAME:-word}`` falls back to ``word`` when ``NAME`` is unset or,
+    for an ``ARG`` with no default, not passed."""
+    unknown = False
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal unknown
+        name = match.group(1) or match.group(2)
+        value = scope.get(name)
+        operator = match.group(3)
+        if operator is None:
+            if value is None:
+                unknown = True
+            return value or ""
+        if operator.startswith(":") and value == "":
+            value = None
+        if operator.endswith("-"):
+            if value is not None:
+                return value
+            fallback = expand(match.group(4) or "", scope)
+        else:  # `+`: the word when the name is set, else nothing
+            if value is None and name in scope:
+                unknown = True
+                return ""
+            fallback = expand(match.group(4) or "", scope) if value is not None else ""
+        if fallback is None:
+            unknown = True
+        return fallback or ""
+
+    expanded = _DF_VAR_RE.sub(one, word)
+    return None if unknown or "$" in expanded else expanded
 
 
 def ancestry(stages: list[Stage], stage: Stage) -> list[Stage]:

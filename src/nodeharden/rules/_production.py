@@ -20,7 +20,7 @@ from nodeharden._regex import lazy_pattern
 from nodeharden._roles import package_of, parse_dockerfile
 from nodeharden.rules._base import ProjectContext, is_test_file
 from nodeharden.rules._compose import compose_command, compose_services
-from nodeharden.rules._dockerfile import Stage, ancestry, parse_stages
+from nodeharden.rules._dockerfile import Stage, ancestry, parse_stages, unquote
 
 INLINE_RE = lazy_pattern(r"(?:^|[\s;&])(?:export\s+)?NODE_ENV=['\"]?production\b")
 _VAR_RE = lazy_pattern(r"^\$(?:\{(\w+)(?::?-([^}]*))?\}|(\w+))$")
@@ -28,13 +28,6 @@ _VAR_RE = lazy_pattern(r"^\$(?:\{(\w+)(?::?-([^}]*))?\}|(\w+))$")
 TEST_RE = lazy_pattern(r"(?:\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::[\w:.-]+)?(?![\w-])"
                      r"|\b(?:npx\s+)?(?:jest|mocha|vitest|ava|tap|c8|nyc)(?:\s|$|\")"
                      r"|\bnode\s+--test\b)")
-
-
-def unquote(value: str) -> str:
-    """Return a Dockerfile word without its surrounding quotes."""
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
 
 
 def _env_pairs(command: Any) -> list[tuple[str, str]]:

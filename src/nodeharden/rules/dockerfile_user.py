@@ -31,6 +31,7 @@ from nodeharden.rules._dockerfile import (
     base_image_of,
     built_images,
     effective_user,
+    expand,
     generated_banner,
     generated_note,
     image_key,
@@ -44,8 +45,9 @@ from nodeharden.rules._dockerfile import (
     project_base,
     same_image,
     split_words,
+    unquote,
 )
-from nodeharden.rules._production import development_compose, development_image, unquote
+from nodeharden.rules._production import development_compose, development_image
 
 #: Base images whose final stage already ships a non-root user, and its name.
 _NODE_IMAGE_RE = lazy_pattern(r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?"
@@ -562,49 +564,6 @@ def _mkdirs(joined: str, base: str, made: list[str], unresolved: list[str]) -> N
             made[:] = [d for d in made if not any(_removed(d, t) for t in targets)]
 
 
-#: A variable reference of a Dockerfile word: ``$NAME``, ``${NAME}``, and ``${NAME:-word}``,
-#: ``${NAME-word}``, ``${NAME:+word}``, ``${NAME+word}`` (the word may hold one more level of
-#: ``${…}``); other forms (``${NAME#pattern}``…) are left for the caller to treat as unknown.
-_DF_VAR_RE = lazy_pattern(r"\$(?:(\w+)|\{(\w+)(?:(:?[-+])((?:[^{}]|\{[^{}]*\})*))?\})")
-
-
-def _expand(word: str, scope: dict[str, str | None]) -> str | None:
-    """Return a Dockerfile word with its variables replaced as the build does by default, from
-    ``scope`` (name -> value; None for one the Dockerfile declares without a value it knows:
-    an ``ARG`` with no default, an ``ENV`` built from an unknown), or None when it depends on an
-    unknown: a name the Dockerfile does not set (the base image's ENV, a build arg), a form
-    this does not follow. ``${NAME:-word}`` falls back to ``word`` when ``NAME`` is unset or,
-    for an ``ARG`` with no default, not passed."""
-    unknown = False
-
-    def one(match: re.Match[str]) -> str:
-        nonlocal unknown
-        name = match.group(1) or match.group(2)
-        value = scope.get(name)
-        operator = match.group(3)
-        if operator is None:
-            if value is None:
-                unknown = True
-            return value or ""
-        if operator.startswith(":") and value == "":
-            value = None
-        if operator.endswith("-"):
-            if value is not None:
-                return value
-            fallback = _expand(match.group(4) or "", scope)
-        else:  # `+`: the word when the name is set, else nothing
-            if value is None and name in scope:
-                unknown = True
-                return ""
-            fallback = _expand(match.group(4) or "", scope) if value is not None else ""
-        if fallback is None:
-            unknown = True
-        return fallback or ""
-
-    expanded = _DF_VAR_RE.sub(one, word)
-    return None if unknown or "$" in expanded else expanded
-
-
 def _workdir_words(source: bytes | str, stages: list[Stage], stage: Stage
                    ) -> dict[tuple[int, int], str]:
     """Return, for each ``WORKDIR`` of the stage and the stages it builds on that names a
@@ -622,7 +581,7 @@ def _workdir_words(source: bytes | str, stages: list[Stage], stage: Stage
         if command.cmd.upper() == "ARG":
             for value in command.value:
                 key, eq, default = unquote(str(value)).partition("=")
-                global_args[key] = _expand(unquote(default), global_args) if eq else None
+                global_args[key] = expand(unquote(default), global_args) if eq else None
     words: dict[tuple[int, int], str] = {}
     env: dict[str, str | None] = {}
     for current in reversed(ancestry(stages, stage)):
@@ -633,13 +592,13 @@ def _workdir_words(source: bytes | str, stages: list[Stage], stage: Stage
             if kind == "ARG":
                 for value in values:
                     key, eq, default = unquote(value).partition("=")
-                    args[key] = _expand(unquote(default), {**args, **env}) if eq else \
+                    args[key] = expand(unquote(default), {**args, **env}) if eq else \
                         global_args.get(key)
             elif kind == "ENV":
                 for key, value in zip(values[::2], values[1::2]):
-                    env[key] = _expand(unquote(value), {**args, **env})
+                    env[key] = expand(unquote(value), {**args, **env})
             elif kind == "WORKDIR" and values and "$" in values[0]:
-                expanded = _expand(unquote(values[0]), {**args, **env})
+                expanded = expand(unquote(values[0]), {**args, **env})
                 words[(current.index, command.start_line)] = \
                     expanded if expanded else values[0]
     return words
