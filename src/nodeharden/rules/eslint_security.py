@@ -31,7 +31,7 @@ from nodeharden._parse import (
     unwrap,
     walk,
 )
-from nodeharden._project import JS_SUFFIXES, folders_up_to_top
+from nodeharden._project import JS_SUFFIXES, files_with_suffix, folders_up_to_top
 from nodeharden._regex import lazy_pattern
 from nodeharden._runtime import lowest_in_range
 from nodeharden._style import ModuleKind, Style, detect_style, module_kind_for
@@ -1845,30 +1845,25 @@ BUILD_OUTPUT_MARK = "index.js"
 #: Single-file components of the browser frameworks: browser code in files the scan does not
 #: read.
 COMPONENT_SUFFIXES = (".vue", ".svelte")
-#: Folders a walk for components skips: packages, builds, and the ones dot-named.
-_NOT_COMPONENT_DIRS = frozenset({"node_modules", "dist", "build", "coverage", "out"})
 #: The most components a walk lists: enough to outnumber any front end's plain modules.
 _MAX_COMPONENTS = 2000
 
 
 def component_files(ctx: ProjectContext, server: list[str]) -> list[str]:
     """Return the single-file components (``COMPONENT_SUFFIXES``) under the top folders of the
-    server files ``server`` (``src/App.vue``, ``src/views/Debug.vue``), read only where a
-    fix scopes the preset; at most ``_MAX_COMPONENTS``."""
-    import os
+    server files ``server`` (``src/App.vue``, ``src/views/Debug.vue``; ``files_with_suffix``,
+    outside dependency and build folders), read only where a fix scopes the preset; at most
+    ``_MAX_COMPONENTS``."""
+    import itertools
 
     root = Path(ctx.info.root)
     found: list[str] = []
-    tops = sorted({rel.split("/", 1)[0] for rel in server if "/" in rel})
-    for top in tops:
-        for folder, dirs, names in os.walk(root / top):
-            dirs[:] = sorted(d for d in dirs if d not in _NOT_COMPONENT_DIRS
-                             and not d.startswith("."))
-            base = Path(folder).relative_to(root).as_posix()
-            found.extend(f"{base}/{name}" for name in sorted(names)
-                         if name.endswith(COMPONENT_SUFFIXES))
-            if len(found) >= _MAX_COMPONENTS:
-                return found[:_MAX_COMPONENTS]
+    for top in sorted({rel.split("/", 1)[0] for rel in server if "/" in rel}):
+        paths = files_with_suffix(str(root / top), COMPONENT_SUFFIXES, 1 << 20)
+        found += [Path(path).relative_to(root).as_posix()
+                  for path, _ in itertools.islice(paths, _MAX_COMPONENTS - len(found))]
+        if len(found) >= _MAX_COMPONENTS:
+            break
     return found
 
 
@@ -1889,7 +1884,8 @@ def lint_scope(ctx: ProjectContext, container: Node, source: bytes,
     # A folder a tsconfig compiles into (listed whole under skipped): a bundle of the front
     # end, or the server's compiled copy, which ESLint would lint beside its source.
     browser += [f"{path}/{BUILD_OUTPUT_MARK}" for path, why in ctx.skipped
-                if why.startswith("build output (") and not ignored(path + "/x.js")]
+                if why.startswith("build output (")
+                and not ignored(f"{path}/{BUILD_OUTPUT_MARK}")]
     server = sorted(rel for rel in ctx.facts if rel.endswith(suffixes) and not ignored(rel))
     # Single-file components (.vue, .svelte) are browser code the scan does not read: the
     # stores, router and API clients beside them are the front end's too (zwave-js-ui's src/).
