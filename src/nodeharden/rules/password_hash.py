@@ -3612,15 +3612,8 @@ def _no_model(node: Node, facts: FileFacts, source: bytes) -> bool:
     makes cannot be told). A model is the project's own (``new User({ password })``, imported
     from a project module or declared in the file) or an ORM's."""
     ctor = node.child_by_field_name("constructor")
-    if ctor is None:
-        return False
-    root = ctor
-    while root.type == "member_expression":
-        obj = root.child_by_field_name("object")
-        if obj is None:
-            return False
-        root = obj
-    if root.type != "identifier":
+    root = _chain_root(ctor) if ctor is not None else None
+    if root is None or root.type != "identifier":
         return False
     name = text(root)
     for imp in facts.imports:
