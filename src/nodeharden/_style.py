@@ -139,9 +139,9 @@ def detect_style(source: bytes, *, module: ModuleKind, typescript: bool = False)
     semicolons = not ends or with_semi * 2 >= len(ends)
     tabs = spaced = 0
     narrowest = 0
-    # The spaces a block adds, as most of the file's steps in (``_indent_steps``): a line or
-    # two at an odd depth (a call aligned under its parenthesis) do not make a four-space
-    # file a two-space one.
+    # The spaces a block adds: the step in from one code line to the next that the file takes
+    # most often. A line or two at an odd depth (a call aligned under its parenthesis) do not
+    # make a four-space file a two-space one; the narrowest line decides only without steps.
     steps: dict[int, int] = {}
     previous = 0
     spans = _multiline_text_spans(source)

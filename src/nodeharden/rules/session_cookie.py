@@ -361,7 +361,7 @@ _SESSION_BOUND_CSRF = lazy_pattern(
     rb"getSessionIdentifier\s*[:(][^;]{0,200}?\.\s*(?:sessionID\b|session\s*\??\.\s*id\b)")
 
 
-def _reads_session_id(ctx: ProjectContext) -> bool:
+def _csrf_bound_to_session_id(ctx: ProjectContext) -> bool:
     """Return True when the project binds its CSRF tokens to the session's id (csrf-csrf's
     ``getSessionIdentifier: (req) => req.session.id``): with ``saveUninitialized: false`` a
     visitor's session that holds nothing yet is not kept, so its id changes on every request
@@ -748,7 +748,7 @@ class SessionCookie(Rule):
                               "plain HTTP" + old_note + fixless, None if fixless else fix)
         save = props.get("saveUninitialized")
         if module == EXPRESS_SESSION and save is not None and save.type == "true" \
-                and not sessions_for_every_visitor(ctx) and not _reads_session_id(ctx):
+                and not sessions_for_every_visitor(ctx) and not _csrf_bound_to_session_id(ctx):
             fix = Fix(title="Set saveUninitialized: false", applicability="unsafe",
                       changes=(FileChange(facts.path,
                                           (TextEdit(save.start_byte, save.end_byte, "false"),)),))
