@@ -46,6 +46,14 @@ def test_audit_step_already_present_in_another_workflow_means_no_finding(
     assert [f for f in check(root, select=["npm-audit-ci"]).findings] == []
 
 
+def _workflow_after(root: Path, workflow: str) -> str:
+    """Return the workflow ``fix --dry-run`` writes for a project that runs ``workflow``."""
+    write_tree(root, {"package.json": EXPRESS_PJ, "package-lock.json": "{}\n",
+                      ".github/workflows/ci.yml": workflow})
+    return fix(root, dry_run=True, select=["npm-audit-ci"]).plan.final[
+        ".github/workflows/ci.yml"].decode()
+
+
 def test_steps_a_blank_line_apart_get_the_audit_a_blank_line_apart(tmp_path: Path) -> None:
     # Ride The Lightning's and mirotalk's workflows: a blank line between steps; the audit
     # step follows that habit. Steps written back to back stay back to back.
@@ -53,18 +61,10 @@ def test_steps_a_blank_line_apart_get_the_audit_a_blank_line_apart(tmp_path: Pat
               "      - uses: actions/checkout@v4\n\n"
               "      - name: Install\n        run: npm ci\n\n"
               "      - name: Test\n        run: npm test\n")
-    root = write_tree(tmp_path / "p", {"package.json": EXPRESS_PJ, "package-lock.json": "{}\n",
-                                        ".github/workflows/ci.yml": spaced})
-    after = fix(root, dry_run=True, select=["npm-audit-ci"]).plan.final[
-        ".github/workflows/ci.yml"].decode()
-    assert after == spaced.replace(
+    assert _workflow_after(tmp_path / "p", spaced) == spaced.replace(
         "npm ci\n\n", "npm ci\n\n      - name: Audit dependencies\n"
                       "        run: npm audit --audit-level=high\n\n")
     tight = spaced.replace("\n\n", "\n")
-    root = write_tree(tmp_path / "q", {"package.json": EXPRESS_PJ, "package-lock.json": "{}\n",
-                                        ".github/workflows/ci.yml": tight})
-    after = fix(root, dry_run=True, select=["npm-audit-ci"]).plan.final[
-        ".github/workflows/ci.yml"].decode()
-    assert after == tight.replace(
+    assert _workflow_after(tmp_path / "q", tight) == tight.replace(
         "npm ci\n", "npm ci\n      - name: Audit dependencies\n"
                     "        run: npm audit --audit-level=high\n")
