@@ -365,8 +365,25 @@ def _bound_name(call: Node) -> str | None:
             node = parent
             parent = parent.parent
             continue
+        if parent.type == "member_expression" and _returns_app(parent):
+            node = parent.parent  # `express().disable('x-powered-by')` is the app itself
+            parent = node.parent
+            continue
         return None
     return None
+
+
+def _returns_app(member: Node) -> bool:
+    """Return True when ``member`` is the callee of an app method that hands back the app:
+    ``.disable(name)``, ``.enable(name)``, ``.set(name, value)`` (``.set(name)`` reads)."""
+    call = member.parent
+    if call is None or call.type != "call_expression" \
+            or call.child_by_field_name("function") != member:
+        return False
+    method = text(member.child_by_field_name("property"))
+    args = call.child_by_field_name("arguments")
+    count = len(code_children(args)) if args is not None else 0
+    return (method in ("disable", "enable") and count == 1) or (method == "set" and count == 2)
 
 
 #: Where the calls ``extract_facts`` reads can be: tree-sitter looks for calls only around these

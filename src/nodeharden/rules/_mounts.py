@@ -72,6 +72,12 @@ def mounts(ctx: ProjectContext, *, factories: bool = False,
                     rel = chosen[0]
                 if rel is None and factories:
                     rel = _factory_file(ctx, facts, arg) or _instance_file(ctx, facts, arg)
+                    if rel is None and (callee := _called_factory(ctx, facts, arg)):
+                        made = _imported_factory(ctx, facts, *callee, None)
+                        for other in ([] if made else _dynamic_factories(ctx, facts, *callee)):
+                            if other != path and _only_an_app(ctx, other):
+                                found.setdefault(other, []).append((path, call))
+                        rel = made
                 if rel is None and members:
                     rel = shared_member_file(ctx, facts, arg)
                 if rel is not None and rel != path and _only_an_app(ctx, rel):
@@ -126,16 +132,12 @@ def chosen_binding(ctx: ProjectContext, facts: FileFacts,
     name = arg.name.encode()
     if name not in data or not (b"?" in data or b"||" in data):
         return None  # the common case: no choice in the file, no parse
-    lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
-    if lang is None:
+    tree = _tree(ctx, facts.path, data)
+    if tree is None:
         return None
-    source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    trees: dict[tuple[str, bytes], Tree] = ctx.extra.setdefault("mounts:trees", {})
-    if (lang, source) not in trees:
-        trees[(lang, source)] = parse(lang, source)
     values: list[Node | None] = []
     declarator: Node | None = None
-    for node in walk(trees[(lang, source)].root_node):
+    for node in walk(tree.root_node):
         if node.type == "variable_declarator" and text(node.child_by_field_name("name")) == \
                 arg.name:
             values.append(unwrap(node.child_by_field_name("value")))
@@ -197,6 +199,96 @@ def _factory_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | 
     return _imported_factory(ctx, facts, called[0][0], called[0][1] or None, None)
 
 
+def _called_factory(ctx: ProjectContext, facts: FileFacts,
+                    arg: ArgFact) -> tuple[str, str | None] | None:
+    """Return the callee, as ``(name, member or None)``, of a factory whose value a ``use``
+    argument is: called in place (``app.use('/data', serveData.init(opts))``,
+    ``app.use(makeReports(opts))``), or settled and handed to the callback that mounts it
+    (``serveRendered.init(opts).then((sub) => { app.use('/s', sub); })``: the name is the
+    callback's one parameter, bound nowhere else in it, and the ``use`` call sits in the
+    callback itself, not in a function nested in it)."""
+    if arg.kind == "call":
+        found = _CALLEE.fullmatch(arg.name)
+        return (found.group(1), found.group(2)) if found and found.group(1) != "require" \
+            else None
+    if arg.kind != "identifier" or not re.fullmatch(r"[\w$]+", arg.name):
+        return None
+    data = ctx.read(facts.path) or b""
+    if b".then" not in data:
+        return None
+    tree = _tree(ctx, facts.path, data)
+    node = tree.root_node.descendant_for_byte_range(arg.start, arg.end) if tree else None
+    while node is not None and node.type not in FUNCTION_TYPES:
+        node = node.parent
+    if node is None or node.type not in ("arrow_function", "function_expression", "function"):
+        return None
+    params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+    names = [text(p) for p in code_children(params)] if params is not None and \
+        params.type == "formal_parameters" else [text(params)] if params is not None else []
+    if names != [arg.name] or any(
+            n.type == "variable_declarator" and text(n.child_by_field_name("name")) == arg.name
+            for n in _own_nodes(node)):
+        return None
+    call = node.parent.parent if node.parent is not None else None
+    if call is None or node.parent.type != "arguments" or call.type != "call_expression" \
+            or code_children(node.parent)[0] != node:
+        return None
+    callee = call.child_by_field_name("function")
+    if callee is None or callee.type != "member_expression" \
+            or text(callee.child_by_field_name("property")) != "then":
+        return None
+    made = unwrap(callee.child_by_field_name("object"))
+    if made is None or made.type != "call_expression":
+        return None
+    found = _CALLEE.fullmatch(text(made.child_by_field_name("function")))
+    return (found.group(1), found.group(2)) if found and found.group(1) != "require" else None
+
+
+def _dynamic_factories(ctx: ProjectContext, facts: FileFacts, called: str,
+                       member: str | None) -> list[str]:
+    """Return the local modules a name destructured from a dynamic import may come from,
+    whose export of that name makes an app when called as ``called[.member](…)``: ``const {
+    serveRendered } = await import(light ? './serve_light.js' : './serve_rendered.js')``
+    (every path the import's argument names; one that makes no app has none to report)."""
+    code = (ctx.read(facts.path) or b"").decode("utf-8", "replace")
+    bound = [match for match in _DYNAMIC_IMPORT.finditer(code)
+             if _pattern_key(match.group(1), called) is not None]
+    if len(bound) != 1:
+        return []
+    key = _pattern_key(bound[0].group(1), called)
+    export = f"{key}.{member}" if member else key
+    argument = code[bound[0].end():bound[0].end() + 400].split(");", 1)[0]
+    out: list[str] = []
+    for spec in re.findall(r"(?<![\w$])(\.\.?/[\w./-]+)", argument):
+        rel = ctx.resolve_import(facts.path, spec)
+        target = ctx.facts.get(rel) if rel is not None else None
+        if target is not None and rel not in out \
+                and _factory_returns_app(target, ctx.read(rel) or b"", export, None):
+            out.append(rel)
+    return out
+
+
+#: ``const { a, b: c } = await import(``: the pattern's text.
+_DYNAMIC_IMPORT = lazy_pattern(r"\b(?:var|let|const)\s*\{([^{}()=]*)\}\s*=\s*await\s+"
+                               r"import\s*\(")
+
+
+#: A callee a factory may be called by: ``make``, ``ns.make``.
+_CALLEE = lazy_pattern(r"([\w$]+)(?:\s*\.\s*([\w$]+))?")
+
+
+def _tree(ctx: ProjectContext, rel: str, data: bytes) -> Tree | None:
+    """Return the syntax tree of a project file's ``data``, parsed once per run."""
+    lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
+    if lang is None:
+        return None
+    source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    trees: dict[tuple[str, bytes], Tree] = ctx.extra.setdefault("mounts:trees", {})
+    if (lang, source) not in trees:
+        trees[(lang, source)] = parse(lang, source)
+    return trees[(lang, source)]
+
+
 def _instance_file(ctx: ProjectContext, facts: FileFacts, arg: ArgFact) -> str | None:
     """Return the local module of the class whose instance holds the app a ``use`` argument
     names: ``api.router`` with ``const api = new Api(…)``, or ``this.api.router`` with
@@ -255,6 +347,9 @@ def _imported_factory(ctx: ProjectContext, facts: FileFacts, called: str, member
         if member is not None:
             if called == imp.namespace:
                 modules.add((imp.module, member))
+            else:  # `reports.init(…)` with `reports` an exported object literal
+                modules.update((imp.module, f"{exported}.{member}")
+                               for exported, local in imp.named.items() if local == called)
         elif called in (imp.default, imp.namespace):
             modules.add((imp.module, None if key is None else "default"))
         else:
@@ -684,14 +779,9 @@ def _member_writes(ctx: ProjectContext, rel: str, data: bytes,
     ``inert`` (a literal that cannot be mounted), ``other`` (any other write), ``use`` (an
     argument of a ``.use(…)`` call) or ``read``; owner is the last name of the object (None
     for an object literal's key, a pattern, a class field or a computed object)."""
-    lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])
-    if lang is None:
+    tree = _tree(ctx, rel, data)
+    if tree is None:
         return []
-    source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    trees: dict[tuple[str, bytes], Tree] = ctx.extra.setdefault("mounts:trees", {})
-    if (lang, source) not in trees:
-        trees[(lang, source)] = parse(lang, source)
-    tree = trees[(lang, source)]
     out: list[tuple[str, str | None, str | None, bool, int]] = []
     for node in walk(tree.root_node):
         kind = node.type
@@ -783,25 +873,13 @@ def _factory_returns_app(facts: FileFacts, data: bytes, export: str = "default",
         return False
     source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     root = parse(lang, source).root_node
+    export, _, method = export.partition(".")
     exported = _exported_values(root, export)
     if len(exported) != 1 or exported[0] is None:
         return False
-    fn: Node | None = exported[0]
-    if fn is not None and fn.type == "identifier":
-        name, fn = text(fn), None
-        declared: list[Node | None] = []
-        for node in code_children(root):
-            if node.type in ("function_declaration", "generator_function_declaration") \
-                    and text(node.child_by_field_name("name")) == name:
-                declared.append(node)
-            elif node.type in ("lexical_declaration", "variable_declaration"):
-                declared.extend(unwrap(decl.child_by_field_name("value"))
-                                for decl in code_children(node)
-                                if decl.type == "variable_declarator"
-                                and text(decl.child_by_field_name("name")) == name)
-        if len(declared) != 1:
-            return False
-        fn = declared[0]
+    fn = _declared(root, exported[0])
+    if method:  # `export const reports = { init(config) { … } }`, called `reports.init(…)`
+        fn = _method(_declared(root, unwrap(fn)), method)
     fn = _wrapped(fn)
     if fn is None or fn.type not in _FACTORY_TYPES:
         return False
@@ -825,9 +903,42 @@ def _factory_returns_app(facts: FileFacts, data: bytes, export: str = "default",
     return True
 
 
+def _declared(root: Node, value: Node | None) -> Node | None:
+    """Return what a module's top-level name is declared as, for an identifier (a function
+    declaration or a variable's value; None when declared other than once); else ``value``."""
+    if value is None or value.type != "identifier":
+        return value
+    name = text(value)
+    declared: list[Node | None] = []
+    for node in code_children(root):
+        if node.type in ("function_declaration", "generator_function_declaration") \
+                and text(node.child_by_field_name("name")) == name:
+            declared.append(node)
+        elif node.type in ("lexical_declaration", "variable_declaration"):
+            declared.extend(unwrap(decl.child_by_field_name("value"))
+                            for decl in code_children(node)
+                            if decl.type == "variable_declarator"
+                            and text(decl.child_by_field_name("name")) == name)
+    return declared[0] if len(declared) == 1 else None
+
+
+def _method(obj: Node | None, name: str) -> Node | None:
+    """Return the function an object literal holds as ``name``: ``name: function (…) {…}``,
+    ``name: (…) => …`` or the method ``name(…) {…}`` (None for anything else)."""
+    if obj is None or obj.type != "object" or has_spread(obj):
+        return None
+    found = [child for child in code_children(obj) if child.type == "method_definition"
+             and text(child.child_by_field_name("name")) == name]
+    value = object_properties(obj).get(name)
+    if value is not None:
+        found.append(unwrap(value))
+    return found[0] if len(found) == 1 else None
+
+
 #: The functions a factory may be (generators too: a runner hands back what they return).
 _FACTORY_TYPES = frozenset({"function_declaration", "function_expression", "arrow_function",
-                            "function", "generator_function", "generator_function_declaration"})
+                            "function", "generator_function", "generator_function_declaration",
+                            "method_definition"})
 
 
 def _exported_values(root: Node, export: str) -> list[Node | None]:
