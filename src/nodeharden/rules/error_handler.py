@@ -67,6 +67,16 @@ _DEV_NE = lazy_pattern(rf"{_ENV}\s*!==?\s*['\"](?:development|dev)['\"]", re.I)
 _CLIENT_ERROR = lazy_pattern(r"<\s*500\b|<=\s*499\b|\.expose\b")
 #: A condition that holds only for server errors (`status >= 500`): its other branch is 4xx.
 _SERVER_ERROR = lazy_pattern(r">=\s*500\b|>\s*499\b")
+#: A whole condition that holds for every error http-errors does not mark for clients
+#: (``!err.expose``, ``err.expose === false``): its other branch has only their 4xx.
+_NOT_EXPOSED = lazy_pattern(r"![\w$.]*\.expose|[\w$.]*\.expose===?false")
+
+
+def _server_errors_test(cond: str) -> bool:
+    """Return True when a condition's text holds for server errors, its other branch only
+    for client errors: ``status >= 500``, ``!err.expose``."""
+    return bool(_SERVER_ERROR.search(cond)
+                or _NOT_EXPOSED.fullmatch(re.sub(r"[()\s]", "", cond)))  # parentheses off
 _DEV_FLAG = lazy_pattern(r"^!*\(?\s*(?:\w+\.)*(?:is_?dev(?:elopment)?|dev(?:elopment)?(?:_?mode)?|debug)\s*\)?$", re.I)
 _PROD_FLAG = lazy_pattern(r"^!*\(?\s*(?:\w+\.)*(?:is_?prod(?:uction)?|production)\s*\)?$", re.I)
 #: How deep the condition readers (``_client_narrowing``, ``_literal_knowledge``,
@@ -111,7 +121,7 @@ def _guarded(node: Node, scope: Node) -> bool:
                 return True
             if child == cur.child_by_field_name("consequence") and _CLIENT_ERROR.search(text(cond)):
                 return True
-            if child == cur.child_by_field_name("alternative") and _SERVER_ERROR.search(text(cond)):
+            if child == cur.child_by_field_name("alternative") and _server_errors_test(text(cond)):
                 return True
         elif cur.type == "if_statement":
             cond_text = text(cur.child_by_field_name("condition"))
@@ -120,7 +130,7 @@ def _guarded(node: Node, scope: Node) -> bool:
                     mode == "dev" or _CLIENT_ERROR.search(cond_text)):
                 return True
             if child == cur.child_by_field_name("alternative") and (
-                    mode == "prod" or _SERVER_ERROR.search(cond_text)):
+                    mode == "prod" or _server_errors_test(cond_text)):
                 return True
         elif cur.type == "statement_block" and _returned_before(cur, child):
             return True
@@ -153,7 +163,7 @@ def _returned_before(block: Node, child: Node) -> bool:
         if stmt.type != "if_statement" or stmt.child_by_field_name("alternative") is not None:
             continue
         cond = text(stmt.child_by_field_name("condition"))
-        if not (_SERVER_ERROR.search(cond) or condition_mode(cond) == "prod"):
+        if not (_server_errors_test(cond) or condition_mode(cond) == "prod"):
             continue
         body = stmt.child_by_field_name("consequence")
         if body is None:
