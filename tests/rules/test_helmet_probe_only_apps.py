@@ -174,3 +174,54 @@ def test_probe_apps_exported_as_modules_count_too(tmp_path: Path) -> None:
                      "healthApp.listen(9091);\n",
     })
     assert _helmet(root) == ["server.js:4"]
+
+
+#: A file with the app that serves pages and, on a port of its own, a metrics app.
+BESIDE = """\
+const express = require('express');
+const client = require('prom-client');
+
+const app = express().disable('x-powered-by');
+app.use('/', express.static('public'));
+app.get('/', (req, res) => res.send('<h1>maps</h1>'));
+app.listen(3000);
+
+const metricsApp = express();
+metricsApp.get('/metrics', async (_req, res) => {
+  res.set('Content-Type', client.register.contentType);
+  res.end(await client.register.metrics());
+});
+metricsApp.listen(9100, '127.0.0.1');
+"""
+
+
+def test_a_probe_app_beside_a_page_app_of_its_file_is_judged_by_its_own_routes(
+        tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "app", {"package.json": PACKAGE_JSON, "server.js": BESIDE})
+    assert _helmet(root) == ["server.js:4"]
+
+
+@pytest.mark.parametrize(("name", "old", "new"), [
+    ("a page of its own", "metricsApp.get('/metrics', async (_req, res) => {",
+     "metricsApp.get('/status', (req, res) => res.send('<p>up</p>'));\n"
+     "metricsApp.get('/metrics', async (_req, res) => {"),
+    ("a named handler", "metricsApp.listen(9100",
+     "metricsApp.get('/health', health);\nfunction health(req, res) { res.json({}); }\n"
+     "metricsApp.listen(9100"),
+    ("static files", "metricsApp.listen(9100",
+     "metricsApp.use(express.static('public'));\nmetricsApp.listen(9100"),
+])
+def test_a_probe_app_beside_a_page_app_with_pages_of_its_own_keeps_the_finding(
+        tmp_path: Path, name: str, old: str, new: str) -> None:
+    assert old in BESIDE, name
+    root = write_tree(tmp_path / "app", {"package.json": PACKAGE_JSON,
+                                         "server.js": BESIDE.replace(old, new)})
+    assert _helmet(root) == ["server.js:4", "server.js:9"], name
+
+
+def test_one_app_with_pages_and_metrics_keeps_the_finding(tmp_path: Path) -> None:
+    one = ("const express = require('express');\nconst app = express();\n"
+           "app.get('/metrics', (req, res) => res.end('up 1'));\n"
+           "app.use(express.static('public'));\napp.listen(3000);\n")
+    root = write_tree(tmp_path / "app", {"package.json": PACKAGE_JSON, "server.js": one})
+    assert _helmet(root) == ["server.js:2"]

@@ -2615,12 +2615,16 @@ def serves_only_probes(ctx: ProjectContext, facts: FileFacts, name: str) -> bool
     probes and metrics scrapes only (``_PROBE_PATH``; ``/`` too when one of those is there),
     as JSON or text: programs request it, no browser loads it. Its file (and every route
     another file adds through an import of it) renders no page, serves no files, sets no
-    cookie and sends no HTML (``BROWSER_WORK``, ``_PAGE_ANSWER``); its middlewares are
+    cookie and sends no HTML (``BROWSER_WORK``, ``_PAGE_ANSWER``), or, where another app of
+    the file does, its own routes' inline handlers do none of that; its middlewares are
     calls of packages' factories (``express.json()``) or of project helpers that route
     nothing. Any other route, a mount, a path that is not a string, a route added by a
     chained call, or a hand-off of the app to other code keeps it served."""
     source = ctx.read(facts.path) or b""
-    if BROWSER_WORK.search(source) or _PAGE_ANSWER.search(source):
+    # Beside another app of the file, that app's pages do not make this one's: its own routes
+    # are read instead (inline handlers only, whose whole text is the route's).
+    pages = bool(BROWSER_WORK.search(source) or _PAGE_ANSWER.search(source))
+    if pages and sum(app.kind == "app" for app in facts.apps) < 2:
         return False
     root = _module_root(ctx, facts.path)
     uses = _name_uses(root, name) if root is not None else None
@@ -2636,8 +2640,12 @@ def serves_only_probes(ctx: ProjectContext, facts: FileFacts, name: str) -> bool
             return False
     imported = {local for found in facts.imports for local in found.locals()}
     # A handler of another module is not read: only the file's own functions are.
-    if any(h.type not in _FUNCTIONS and (h.type != "identifier" or text(h) in imported)
+    if any(h.type not in _FUNCTIONS and (h.type != "identifier" or text(h) in imported or pages)
            for route in routes for h in _route_handlers(route)):
+        return False
+    if pages and any(BROWSER_WORK.search(source[route.start_byte:route.end_byte])
+                     or _PAGE_ANSWER.search(source[route.start_byte:route.end_byte])
+                     for route in routes):
         return False
     if _exported_binding(root, name):
         exports.append(name)
