@@ -31,6 +31,13 @@ def _reported(project, body: str) -> bool:
     ("app.post('/ssh', (req, res) => { const target = req.body; res.cookie('basic', "
     "JSON.stringify({ host: target.host, port: target.port }), { sameSite: 'strict' }); "
     "res.end(); });"),
+    # a cookie read under a key its constant names for a preference (pigallery2's locale)
+    ("const Names = { lang: 'site-lang' };\napp.use((req, res, next) => { "
+    "let selectedLocale = req.locale; if (req.cookies[Names.lang]) "
+    "{ selectedLocale = req.cookies[Names.lang]; } res.cookie(Names.lang, selectedLocale); "
+    "next(); });"),
+    ("app.get('/', (req, res) => { const theme = 'theme'; "
+    "res.cookie('t', req.signedCookies[theme]); res.end(); });"),
 ])
 def test_values_shown_to_hold_no_secret_are_quiet(project, body: str) -> None:
     assert not _reported(project, body)
@@ -47,6 +54,12 @@ def test_values_shown_to_hold_no_secret_are_quiet(project, body: str) -> None:
     "app.get('/', (req, res) => { res.cookie('locale', pickLocale(req)); res.end(); });",
     # a preference-named field that names a key
     "app.get('/', (req, res) => { res.cookie('lang', req.user.langKey); res.end(); });",
+    # a value read under a key named for anything else, or computed
+    ("const Names = { lang: 'site-lang', sid: 'sid' };\napp.get('/', (req, res) => { "
+    "res.cookie(Names.lang, req.cookies[Names.sid]); res.end(); });"),
+    "app.get('/', (req, res) => { res.cookie('lang', req.cookies[req.query.lang]); res.end(); });",
+    ("app.get('/', (req, res) => { res.cookie('lang', req.cookies[Names.langToken]); "
+    "res.end(); });"),
     # a server address beside the password that reaches it
     ("app.post('/ssh', (req, res) => { const t = req.body; res.cookie('basic', "
     "JSON.stringify({ host: t.host, port: t.port, password: t.password })); res.end(); });"),

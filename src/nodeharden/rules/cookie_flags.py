@@ -49,6 +49,7 @@ from nodeharden._parse import (
     object_properties,
     string_value,
     text,
+    unwrap,
     walk,
 )
 from nodeharden._project import files_with_suffix, repository_top
@@ -399,6 +400,20 @@ def _harmless_field(name: str, target_cookie: bool) -> bool:
                 or (target_cookie and said & _LOCATION_WORDS))
 
 
+def _key_name(index: Node | None) -> str | None:
+    """Return the key a subscript reads by name: a string (``req.cookies['lang']``), or the
+    name of the constant that holds it (``req.cookies[CookieNames.lang]``, ``[langCookie]``);
+    None for any other index (``req.cookies[req.query.name]``)."""
+    if index is None:
+        return None
+    if index.type == "identifier":
+        return text(index)
+    if index.type == "member_expression" and unwrap(index.child_by_field_name("object")) \
+            is not None and unwrap(index.child_by_field_name("object")).type == "identifier":
+        return text(index.child_by_field_name("property"))
+    return string_value(index)
+
+
 class _Binding:
     """One place a file binds a name: ``const name = value``, or a field of a destructured
     value (``const { key: name } = value``, ``key`` None for an array or a computed key)."""
@@ -591,7 +606,7 @@ class _Bindings:
             return prop is not None and (_harmless_field(text(prop), target_cookie)
                                          or (in_path and _path_segment(text(node))))
         if kind == "subscript_expression":
-            index = string_value(node.child_by_field_name("index"))
+            index = _key_name(unwrap(node.child_by_field_name("index")))
             return index is not None and (_harmless_field(index, target_cookie)
                                           or (in_path and _path_segment(text(node))))
         if kind in ("identifier", "shorthand_property_identifier"):
