@@ -152,3 +152,4 @@ def test_a_cross_site_sign_in_keeps_the_same_site_finding_without_a_fix(tmp_path
     [finding] = check(root, select=["session-cookie"]).findings
     assert finding.fix is None
     assert "sets no `sameSite`" in finding.message and "passport-saml" in finding.message
+

@@ -31,6 +31,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from tree_sitter import Node
 
@@ -48,7 +49,7 @@ from nodeharden._parse import (
     text,
     unwrap,
 )
-from nodeharden._project import JS_SUFFIXES
+from nodeharden._project import JS_SUFFIXES, files_with_suffix
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import (
@@ -346,13 +347,41 @@ CROSS_SITE_POST_SIGN_IN = frozenset({
     "passport-wsfed-saml2", "passport-azure-ad", "openid-client", "@azure/msal-node"})
 
 
+#: Of those, the OpenID Connect clients whose provider answers with a redirect (a top-level
+#: GET, which a SameSite=Lax cookie rides on) unless the project asks for ``form_post``:
+#: openid-client and MSAL Node send no ``response_mode`` (query) by default.
+_POSTS_WHEN_ASKED = frozenset({"openid-client", "@azure/msal-node"})
+#: What asks for another response mode, or may: ``response_mode: 'form_post'``,
+#: ``responseMode: ResponseMode.FORM_POST``, ``OIDC_RESPONSE_MODE`` read from a setting.
+_RESPONSE_MODE_RE = lazy_pattern(rb"(?i)form_post|response_?mode")
+#: The settings files read for a response mode besides the code.
+_SETTINGS_SUFFIXES = frozenset({".json", ".yml", ".yaml", ".toml"})
+
+
 def cross_site_post_sign_in(ctx: ProjectContext) -> str | None:
-    """Return a sign-in library of ``CROSS_SITE_POST_SIGN_IN`` the project imports, or None."""
-    for facts in ctx.facts.values():
-        found = sorted(facts.imported_modules() & CROSS_SITE_POST_SIGN_IN)
-        if found:
-            return found[0]
-    return None
+    """Return a sign-in library of ``CROSS_SITE_POST_SIGN_IN`` the project imports, or None.
+    openid-client and MSAL Node count only where the project's code or settings name a
+    response mode (``_RESPONSE_MODE_RE``): with none, the provider redirects back."""
+    found = sorted({module for facts in ctx.facts.values()
+                    for module in facts.imported_modules() & CROSS_SITE_POST_SIGN_IN})
+    posting = [module for module in found if module not in _POSTS_WHEN_ASKED]
+    if posting:
+        return posting[0]
+    return found[0] if found and _names_a_response_mode(ctx) else None
+
+
+def _names_a_response_mode(ctx: ProjectContext) -> bool:
+    """Return True when a project file or settings file names a response mode."""
+    if any(_RESPONSE_MODE_RE.search(ctx.read(rel) or b"") for rel in sorted(ctx.facts)):
+        return True
+    for path, _ in files_with_suffix(ctx.info.root, _SETTINGS_SUFFIXES, 256 * 1024):
+        if not path.endswith(("package-lock.json", "package.json")):
+            try:
+                if _RESPONSE_MODE_RE.search(Path(path).read_bytes()):
+                    return True
+            except OSError:
+                continue
+    return False
 
 
 #: csrf-csrf's ``getSessionIdentifier`` option returning the session's id
