@@ -23,6 +23,7 @@ from nodeharden._parse import (
     captures_in,
     code_children,
     enclosing,
+    has_spread,
     merge_ranges,
     object_properties,
     parse,
@@ -726,6 +727,23 @@ def _constant_per_element(node: Node, scope: Node, call: Node, depth: int) -> bo
         _STATE.constant_params -= added
 
 
+def _placeholder_list(node: Node) -> bool:
+    """Return True for ``xs.map(() => '?').join(',')`` (``_constant_per_element`` joined with
+    constant text): placeholders, one per element of ``xs``, whatever ``xs`` holds. What a
+    helper returns as its SQL fragment (``{ clause: `id IN (${placeholders})`, params: ids
+    }``) is then the code's own text, however the request chose the ids."""
+    fn = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    if fn is None or fn.type != "member_expression" or args is None or \
+            text(fn.child_by_field_name("property")) != "join":
+        return False
+    receiver = unwrap(fn.child_by_field_name("object"))
+    if receiver is None or receiver.type != "call_expression" or \
+            not all(a.type == "string" for a in code_children(args)):
+        return False
+    return _constant_per_element(receiver, _scope_of(node), node, 0)
+
+
 def _constant_return(func: Node, scope: Node, call: Node, depth: int) -> bool:
     """Return True when function ``func`` only returns constant text (its parameters are not
     constants)."""
@@ -1038,6 +1056,7 @@ class _Assumed(NamedTuple):
     #: For "callers": the index of the parameter whose arguments decide.
     params: tuple[int, ...] = ()
     #: For "callers": the property of the argument the value is (``opts.orderBy``), if one.
+    #: For "returns": the property of the returned value the query reads (``f.clause``).
     key: str | None = None
     #: For "import" and "returns": the importing module (``spec`` is relative to it). For
     #: "callers": the module that defines the function.
@@ -2114,12 +2133,12 @@ def _visit(seen: _Seen, key: tuple[int, str], depth: int) -> bool:
 
 
 def _returned_of_arguments(imported: tuple[str, str], method: str | None, args: Node,
-                           depth: int, seen: _Seen) -> set[object]:
+                           depth: int, seen: _Seen, key: str | None = None) -> set[object]:
     """Return what a call of another module's function (``imported``: its module and name;
     ``method``: the member called on it, for a class or object) may give back of its
-    arguments: for each argument that may come from somewhere, an ``_Assumed`` "returns" the
-    project phase proves in that module; a spread argument's own sources, after which the
-    positions are unknown."""
+    arguments (``key``: in that property of what it returns): for each argument that may
+    come from somewhere, an ``_Assumed`` "returns" the project phase proves in that module;
+    a spread argument's own sources, after which the positions are unknown."""
     found: set[object] = set()
     for index, arg in enumerate(code_children(args)):
         if arg.type == "spread_element":
@@ -2127,7 +2146,7 @@ def _returned_of_arguments(imported: tuple[str, str], method: str | None, args: 
             break
         inner = _reach(arg, depth, seen)
         if inner:
-            found.add(_Assumed(imported[0], imported[1], "returns", method, (index,),
+            found.add(_Assumed(imported[0], imported[1], "returns", method, (index,), key,
                                home=_STATE.rel, inner=frozenset(inner)))
     return found
 
@@ -2418,6 +2437,8 @@ def _reach(node: Node | None, depth: int, seen: _Seen) -> set[object]:
             continue
         if kind == "call_expression" and _numeric(cur):
             continue  # `parseInt(x, 10)`, `Number(x)`, `Math.floor(x)`: a number or NaN
+        if kind == "call_expression" and _placeholder_list(cur):
+            continue  # `ids.map(() => '?').join(',')`: one '?' per element, whatever they are
         if kind == "call_expression" and (kept := _escaper_kept(cur)) is not None:
             # A driver's escaping function: its result is a quoted SQL literal or name,
             # whatever it is given (what `format` puts in as it is stays).
@@ -2680,6 +2701,19 @@ def _reach_key(node: Node, key: str, depth: int, seen: _Seen) -> set[object]:
         args = node.child_by_field_name("arguments")
         if local is not None and args is not None:
             return _returned_reach(local, code_children(args), depth, seen, key)
+        imported = _import_of(fn) if fn is not None and fn.type == "identifier" else None
+        if imported is None and fn is not None and fn.type == "member_expression":
+            receiver = fn.child_by_field_name("object")
+            holder = _import_of(receiver) if receiver is not None and \
+                receiver.type == "identifier" else None
+            if holder is not None and _reach(receiver, depth, seen) == set() and \
+                    args is not None:
+                # `db.libraryFilter(user).clause`: that property of what the method returns.
+                return _returned_of_arguments(holder, text(fn.child_by_field_name("property")),
+                                              args, depth, seen, key)
+        if imported is not None and args is not None:
+            # `libraryFilter(user).clause`: that property of what the function returns.
+            return _returned_of_arguments(imported, None, args, depth, seen, key)
     return _reach(node, depth, seen)
 
 
@@ -2805,7 +2839,8 @@ def _writes_reach(scope: Node, name: str, own: list[Node], depth: int,
     if since is not None:
         writes = [occ for occ in writes if occ.start_byte >= since]
     values = [_written_value(occ) for occ in writes]
-    if not values or not all(v is not None and _primitive(v) for v in values):
+    if not values or not all(v is not None and _primitive(v) or _primitive_field(occ)
+                             for v, occ in zip(values, writes)):
         # An object or array may be filled where it is read (text cannot).
         for occ in reads:
             found |= _mutation_reach(occ, depth, seen)
@@ -2821,12 +2856,65 @@ def _writes_reach(scope: Node, name: str, own: list[Node], depth: int,
             _pattern_source(occ) if kind == "binding" else None
         if value is None:
             continue
+        field = _pattern_key(occ) if kind == "binding" and key is None else None
         if key is not None and kind != "binding" and parent.type != \
                 "augmented_assignment_expression":
             found |= _reach_key(value, key, depth, seen)
+        elif field is not None:
+            found |= _reach_key(value, field, depth, seen)  # `const { clause } = scope(req)`
         else:
             found |= _reach(value, depth, seen)
     return found
+
+
+def _primitive_field(occ: Node) -> bool:
+    """Return True when a name is destructured (``_pattern_key``) from a call of the file's
+    own function whose every ``return`` gives an object literal holding a ``_primitive`` under
+    that key (``return { clause: `id IN (${marks})`, params: ids }``): text nothing can be put
+    into once it is taken."""
+    key = _pattern_key(occ)
+    source = _pattern_source(occ) if key is not None else None
+    source = _unwrap(source)[0] if source is not None else None
+    fn = source.child_by_field_name("function") if source is not None and \
+        source.type == "call_expression" else None
+    func = _local_callee(fn) if fn is not None else None
+    body = func.child_by_field_name("body") if func is not None else None
+    if body is None:
+        return False
+    values = [body] if body.type != "statement_block" else [
+        code_children(node)[0] if code_children(node) else None for node in walk(body)
+        if node.type == "return_statement" and enclosing(node, _FUNCTIONS) == func]
+    for value in values:
+        value = _unwrap(value)[0] if value is not None else None
+        if value is None or value.type != "object" or has_spread(value):
+            return False
+        held = object_properties(value).get(key or "")
+        if held is None or held.type == "shorthand_property_identifier" or not _primitive(held):
+            return False
+    return bool(values)
+
+
+def _pattern_key(occ: Node) -> str | None:
+    """Return the property a name is destructured from at the top of an object pattern
+    (``clause`` for ``const { clause } = …`` and ``const { clause: where } = …``); None for
+    any other binding (nested, defaulted, rest, an array pattern)."""
+    parent = occ.parent
+    if occ.type == "shorthand_property_identifier_pattern" and parent is not None \
+            and parent.type == "object_pattern":
+        pattern, key = parent, text(occ)
+    elif parent is not None and parent.type == "pair_pattern" and \
+            parent.child_by_field_name("value") == occ and parent.parent is not None:
+        name = parent.child_by_field_name("key")
+        if name is None or name.type not in ("property_identifier", "string"):
+            return None
+        pattern, key = parent.parent, string_value(name) if name.type == "string" else text(name)
+    else:
+        return None
+    holder = pattern.parent
+    if pattern.type != "object_pattern" or holder is None or holder.type not in (
+            "variable_declarator", "assignment_expression"):
+        return None
+    return key
 
 
 def _uses(scope: Node, name: str) -> tuple[list[Node], list[Node]]:
@@ -2929,6 +3017,9 @@ def _mutation_reach(occ: Node, depth: int, seen: _Seen) -> set[object]:
             # by) puts nothing into it; a function (`fill(list, req.query)`) or a merging call
             # (`Object.assign(list, req.body)`) may.
             return found
+        local = _local_callee(callee) if callee.type == "identifier" else None
+        if local is not None and _reads_only(local, code_children(parent).index(occ)):
+            return found  # `likeRows(d, filter, search)` only reads `filter.clause`
         for arg in code_children(parent):
             if arg != occ and arg.type not in _FUNCTIONS:
                 found |= _reach(arg, depth, seen)
@@ -2943,6 +3034,35 @@ def _mutation_reach(occ: Node, depth: int, seen: _Seen) -> set[object]:
                     if _write_kind(use) is None:
                         found |= _mutation_reach(use, depth + 1, seen)
     return found
+
+
+def _reads_only(func: Node, index: int) -> bool:
+    """Return True when the file's function ``func`` only reads properties of its parameter
+    at ``index`` (``filter.clause``, ``...filter.params``, a method that puts nothing in,
+    ``_READ_ONLY_CALLS``): it writes nothing into the object it is handed, and hands it on
+    to nothing that could."""
+    names = _simple_params(func)
+    name = names[index] if index < len(names) else None
+    params = func.child_by_field_name("parameters") or func.child_by_field_name("parameter")
+    if name is None or params is None:
+        return False
+    for occ in _occurrences(name, func):
+        if params.start_byte <= occ.start_byte < params.end_byte:
+            continue
+        parent = occ.parent
+        if parent is None or parent.type != "member_expression" or \
+                parent.child_by_field_name("object") != occ:
+            return False
+        holder = parent.parent
+        if holder is None or holder.type in ("assignment_expression",
+                                             "augmented_assignment_expression",
+                                             "update_expression") \
+                and holder.children[0] == parent:
+            return False
+        if holder.type == "call_expression" and holder.child_by_field_name("function") == \
+                parent and text(parent.child_by_field_name("property")) not in _READ_ONLY_CALLS:
+            return False
+    return True
 
 
 #: Methods that read the array or object they are called on and put nothing in it.
@@ -3353,7 +3473,7 @@ def _export_open(ctx: ProjectContext, fact: _Assumed, hops: int,
                 _reach_key(value, fact.prop, 0, {})
             return _facts_open(ctx, reach, hops + 1, verdicts)
         own = _function_name(value)
-        for item in _returned_reach(value, [], 0, {}, None, keep_own=True):
+        for item in _returned_reach(value, [], 0, {}, fact.key, keep_own=True):
             if isinstance(item, _Assumed) and item.need == "callers" and \
                     own is not None and (item.name, item.prop == "new") == own:
                 # The function returns its own call: what that call is given, from here.
