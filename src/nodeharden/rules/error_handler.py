@@ -3629,7 +3629,8 @@ def _guard_verdict(node: Node, root: Node, imports: Iterable[ImportFact], depth:
     False when it does not or this cannot be seen, else the guards of other project files
     whose bodies decide it (the project phase reads them).
 
-    A guard must be named for administrators (``requireAdmin``, ``auth.isAdmin``) or be a role
+    A guard written in place (an inline function) is judged by its body (``_guard_denies``).
+    Otherwise it must be named for administrators (``requireAdmin``, ``auth.isAdmin``) or be a role
     guard called with administrators' roles only (``roleGuard([ROLES.admin])``) whose name
     does not turn them around (``denyRole('admin')``). Defined in this file, its body must
     deny (``_guard_denies``); imported from a package, its name is trusted; from another
@@ -3664,6 +3665,10 @@ def _guard_verdict(node: Node, root: Node, imports: Iterable[ImportFact], depth:
         name = _guard_name(node)
         if not _ADMIN_GUARD.match(name):
             return False
+    elif node.type in _FUNCTIONS:
+        # A guard written in the call (`app.all('/api/admin/{*path}', (req, res, next) =>
+        # …)`): its body shows whom it lets through.
+        return _guard_denies(node)
     else:
         return False
     if node.type == "identifier":
@@ -3998,6 +4003,20 @@ def _route_paths(node: Node | None, root: Node, depth: int = 0) -> list[str] | N
     return None
 
 
+#: The wildcard that ends a route path matching everything under it: Express 4's ``/*``
+#: and ``/(.*)``, Express 5's ``/{*name}`` and ``/*name``.
+_WILDCARD_TAIL_RE = lazy_pattern(r"/(?:\*|\(\.\*\)|\{\*[\w$]+\}|\*[\w$]+)$")
+
+
+def _wildcard_prefix(path: str) -> str | None:
+    """Return the prefix a route path ending in a wildcard matches everything under
+    (``/api/admin/{*path}`` → ``/api/admin``), or None for any other path."""
+    found = _WILDCARD_TAIL_RE.search(path)
+    if found is None or any(c in path[:found.start()] for c in "*:(){}?+"):
+        return None
+    return path[:found.start()] or "/"
+
+
 def _under(route: str, mount: str) -> bool:
     """Return True when Express runs a ``use(mount, …)`` for requests to ``route``."""
     mount = mount.rstrip("/")
@@ -4034,14 +4053,21 @@ def _router_uses_admin_guard(call: Node, receiver: Node | None, root: Node,
         if not items:
             continue
         first = unwrap(items[0])
+        every = text(fn.child_by_field_name("property")) == "all"
         if first is not None and first.type not in _FUNCTIONS and (
                 len(items) > 1 and not _is_middleware(first, root)):
             # A path first: the guard runs for the routes under it only.
             mounts = _route_paths(first, root)
+            if mounts is not None and every:
+                # `app.all('/admin/*', guard)`, `'/admin/{*path}'`: every method under it.
+                mounts = [m for m in map(_wildcard_prefix, mounts) if m is not None] \
+                    if all(_wildcard_prefix(m) is not None for m in mounts) else None
             if mounts is None or route_path is None or not all(
                     any(_under(path, mount) for mount in mounts) for path in route_path):
                 continue
             items = items[1:]
+        elif every:
+            continue  # `app.all(guard)` is no route Express knows
         if _credit_guards(items, root, imports, auth, found):
             return True
     return found
@@ -4063,9 +4089,9 @@ def _credit_guards(items: list[Node], root: Node, imports: Iterable[ImportFact],
 
 
 def _block_uses(block: Node) -> list[tuple[int, Node]]:
-    """Return the ``x.use(…)`` calls that are statements of ``block``, with their statements'
-    starts, in order (one pass over the block, kept: a file of thousands of routes reads its
-    block once, not once per route)."""
+    """Return the ``x.use(…)`` and ``x.all(…)`` calls that are statements of ``block``, with
+    their statements' starts, in order (one pass over the block, kept: a file of thousands of
+    routes reads its block once, not once per route)."""
     key = ("block-uses", block)
     if key not in _MEMO:
         uses: list[tuple[int, Node]] = []
@@ -4075,7 +4101,7 @@ def _block_uses(block: Node) -> list[tuple[int, Node]]:
             fn = expr.child_by_field_name("function") \
                 if expr is not None and expr.type == "call_expression" else None
             if expr is not None and fn is not None and fn.type == "member_expression" \
-                    and text(fn.child_by_field_name("property")) == "use":
+                    and text(fn.child_by_field_name("property")) in ("use", "all"):
                 uses.append((stmt.start_byte, expr))
         _memo_put(key, uses)
     return _MEMO[key]  # type: ignore[return-value]
