@@ -90,3 +90,67 @@ def test_a_guard_registered_after_the_route_keeps_the_finding(project) -> None:
     root = project({"package.json": PACKAGE, "app.js": code})
     assert [f.line for f in check(root, select=["error-handler"]).findings
             if "is sent to the client" in f.message]
+
+
+TORRENT = """\
+export function register(api) {
+  api.post('/api/v1/admin/torrent/test', async (req, res) => {
+    try {
+      res.json(await probe(req.body.url));
+    } catch (err) {
+      res.json({ ok: false, message: err.message });
+    }
+  });
+}
+
+async function probe(url) {
+  return url;
+}
+"""
+ADMIN = """\
+import * as torrent from './torrent.js';
+
+export function setup(api) {
+  %s
+}
+"""
+
+
+def registered_leaks(project, setup: str, extra: dict | None = None) -> list[str]:
+    code = (APP % "").replace("import express from 'express';\n",
+                              "import express from 'express';\nimport * as admin from "
+                              "'./admin.js';\n").replace("setup(app);", "admin.setup(app);")
+    guard = "const config = { lockAdmin: false };\n"
+    root = project({"package.json": PACKAGE, "app.js": code, "torrent.js": TORRENT,
+                    "admin.js": guard + ADMIN % setup, **(extra or {})})
+    report = check(root, select=["error-handler"])
+    assert not report.failed, report.failed
+    return [f"{f.path}:{f.line}" for f in report.findings if "is sent to the client" in f.message]
+
+
+def test_routes_a_function_registers_after_the_guard_are_covered(project) -> None:
+    assert registered_leaks(
+        project, f"api.all('/api/v1/admin/{{*path}}', {GUARD});\n  torrent.register(api);") \
+        == ["app.js:14"]  # the app's own route, registered without the guard, stays
+
+
+@pytest.mark.parametrize("setup", [
+    # registered before the guard
+    f"torrent.register(api);\n  api.all('/api/v1/admin/{{*path}}', {GUARD});",
+    # a guard for another path
+    f"api.all('/api/v1/users/{{*path}}', {GUARD});\n  torrent.register(api);",
+    # a guard on another app than the one the routes go to
+    f"const other = express.Router();\n  other.all('/api/v1/admin/{{*path}}', {GUARD});\n"
+    "  torrent.register(api);",
+])
+def test_routes_registered_where_no_guard_covers_them_keep_the_finding(project,
+                                                                      setup: str) -> None:
+    assert "torrent.js:6" in registered_leaks(project, setup)
+
+
+def test_one_call_without_the_guard_keeps_the_finding(project) -> None:
+    second = {"more.js": "import { register } from './torrent.js';\n"
+                         "export function more(api) {\n  register(api);\n}\n"}
+    assert "torrent.js:6" in registered_leaks(
+        project, f"api.all('/api/v1/admin/{{*path}}', {GUARD});\n  torrent.register(api);",
+        second)

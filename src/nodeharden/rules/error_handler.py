@@ -3518,6 +3518,11 @@ _DeferredGuard = tuple[str, str | None, bool, tuple[_AuthRef, ...]]
 #: The module of a deferred guard that stands for the route's authentication alone: credited
 #: where everyone who signs in runs the instance (``_operator_only``).
 _OPERATOR = "<signed in>"
+#: The module of a deferred guard that stands for the calls of a function the route is
+#: registered in (``export function register(app) { app.post('/api/admin/x', …) }``): its
+#: name is ``_registrar_key``'s, and every call of it must come after an administrators' guard
+#: on the app it is given, for a path the route lies under (``_registered_behind_guard``).
+_REGISTERED = "<registered by>"
 #: Names of package middleware that authenticate a request (their names are what can be
 #: read): ``passport.authenticate``, ``requireAuth``, ``ensureLoggedIn``, ``checkJwt``.
 _AUTH_NAME = lazy_pattern(r"(?i)^(?:authenticate|(?:is|require|requires|ensure|check|verify|"
@@ -4024,14 +4029,17 @@ def _under(route: str, mount: str) -> bool:
 
 
 def _router_uses_admin_guard(call: Node, receiver: Node | None, root: Node,
-                             imports: Iterable[ImportFact],
-                             auth: list[_AuthRef]) -> bool | list[_DeferredGuard]:
+                             imports: Iterable[ImportFact], auth: list[_AuthRef],
+                             paths: list[str] | None = None) -> bool | list[_DeferredGuard]:
     """Judge the guards a statement before route ``call``, in the same block, registers with
     ``use`` on the same receiver: for every path (``router.use(isAdmin)``), or for paths the
     route's own literal path lies under (``router.use('/admin', requireAdmin)`` before
     ``router.get('/admin/users', …)``, or given as an array or a const). A path that cannot
     be read (a regular expression, an imported value), or a route path that cannot, credits
-    no guard. What authenticates among them is added to ``auth``."""
+    no guard. What authenticates among them is added to ``auth``. With ``paths``, ``call`` is
+    where routes of those paths are added to ``receiver`` (a call of the function that
+    registers them). A route added to a parameter of an exported function of the file with
+    no guard before it here is left to the project phase: the function's calls decide."""
     if receiver is None or receiver.type != "identifier":
         return False
     statement = statement_of(call)
@@ -4039,7 +4047,8 @@ def _router_uses_admin_guard(call: Node, receiver: Node | None, root: Node,
     if block is None:
         return False
     route_args = call.child_by_field_name("arguments")
-    route_path = _route_paths(route_args.named_children[0], root) \
+    route_path = paths if paths is not None else _route_paths(
+        route_args.named_children[0], root) \
         if route_args is not None and route_args.named_children else None
     found: list[_DeferredGuard] = []
     for start, expr in _block_uses(block):
@@ -4070,7 +4079,35 @@ def _router_uses_admin_guard(call: Node, receiver: Node | None, root: Node,
             continue  # `app.all(guard)` is no route Express knows
         if _credit_guards(items, root, imports, auth, found):
             return True
+    if paths is None and route_path is not None and (key := _registrar_key(
+            receiver, route_path)) is not None:
+        found.append((_REGISTERED, key, False, ()))
     return found
+
+
+def _registrar_key(receiver: Node, paths: list[str]) -> str | None:
+    """Return what names the routes of ``paths`` added to ``receiver`` when it is a plain
+    parameter of a function the module exports by name (``export function register(app)``,
+    ``exports.register = function (app)``): the function's name, the parameter's index and
+    the paths, joined by NUL (a ``_REGISTERED`` guard's export); else None."""
+    fn = enclosing(receiver, _FUNCTIONS)
+    if fn is None:
+        return None
+    params = parameters(fn)
+    names = [text(param) if param.type == "identifier" else None for param in params]
+    if text(receiver) not in names or names.count(text(receiver)) != 1:
+        return None
+    name: str | None = None
+    if fn.type == "function_declaration" and fn.parent is not None \
+            and fn.parent.type == "export_statement":
+        name = text(fn.child_by_field_name("name"))
+    elif fn.parent is not None and fn.parent.type == "assignment_expression":
+        left = text(fn.parent.child_by_field_name("left")).replace(" ", "")
+        if left.startswith(("exports.", "module.exports.")):
+            name = left.rpartition(".")[2]
+    if not name or any("\0" in path for path in paths):
+        return None
+    return "\0".join([name, str(names.index(text(receiver))), *paths])
 
 
 def _credit_guards(items: list[Node], root: Node, imports: Iterable[ImportFact],
@@ -6021,6 +6058,9 @@ def _project_guard_denies(ctx: ProjectContext, rel: str, module: str, exported: 
         return _project_authenticated(ctx, rel, auth)
     if module == _OPERATOR:
         return _operator_only(ctx) and _project_authenticated(ctx, rel, auth)
+    if module == _REGISTERED:
+        return exported is not None and depth == 0 and \
+            _registered_behind_guard(ctx, rel, exported)
     target = _resolve(ctx, rel, module)
     parsed = _source_of(ctx, target) if target is not None else None
     facts = ctx.facts.get(target) if target is not None else None
@@ -6043,6 +6083,56 @@ def _project_guard_denies(ctx: ProjectContext, rel: str, module: str, exported: 
     if isinstance(verdict, bool):
         return verdict
     return any(_project_guard_denies(ctx, target, *guard, depth=depth + 1) for guard in verdict)
+
+
+def _registered_behind_guard(ctx: ProjectContext, rel: str, key: str) -> bool:
+    """Return True when every call of the function ``key`` names (``_registrar_key``:
+    exported by ``rel``) comes after an administrators' guard on the app it is given, for a
+    path every one of its routes lies under (``admin.js``: ``app.all('/api/admin/{*path}',
+    guard); adminTorrent.register(app)``), and there is at least one such call. A call
+    through another name, in a test, or with anything but a plain name for the app is no
+    proof."""
+    name, index, *paths = key.split("\0")
+    calls = 0
+    for other in sorted(ctx.facts):
+        if is_test_file(other):
+            continue
+        data = ctx.read(other) or b""
+        if name.encode() not in data:
+            continue
+        facts = ctx.facts[other]
+        locals_ = {local for imp in facts.imports if imp.module.startswith(".")
+                   and _resolve(ctx, other, imp.module) == rel
+                   for local in (imp.default, imp.namespace, imp.named.get(name)) if local}
+        if other == rel:
+            locals_.add(name)
+        if not locals_:
+            continue
+        parsed = _source_of(ctx, other)
+        if parsed is None:
+            return False
+        root = parsed[2].root_node
+        for node in walk(root):
+            if node.type != "call_expression":
+                continue
+            callee = node.child_by_field_name("function")
+            called = text(callee) if callee is not None else ""
+            if called != name and not any(called == f"{local}.{name}" for local in locals_) \
+                    and not (called == name and name in locals_):
+                continue
+            args = node.child_by_field_name("arguments")
+            given = code_children(args) if args is not None else []
+            app = unwrap(given[int(index)]) if int(index) < len(given) else None
+            if app is None or app.type != "identifier":
+                return False
+            calls += 1
+            verdict = _router_uses_admin_guard(node, app, root, facts.imports, [], paths)
+            if verdict is not True and not (verdict and all(
+                    guard[0] not in (_REGISTERED, _OPERATOR)
+                    and _project_guard_denies(ctx, other, *guard, depth=1)
+                    for guard in verdict)):
+                return False
+    return calls > 0
 
 
 #: Users who differ in what they may do: a role, an administrator flag or a permission read
