@@ -601,6 +601,11 @@ def vulnerable_by_design(read: Read) -> str | None:
 _SELF_HOSTED_RE = lazy_pattern(
     r"(?i)\bself[- ]?host(?:ed|ing|able)?\b(?![ -]+(?:github |gitlab |ci )?runners?\b)")
 _OWN_SERVER_RE = lazy_pattern(r"(?i)\byour own (?:servers?|infrastructure|hardware|machines?)\b")
+#: A README heading about installing the product (``## Installing mStream``, ``### Install with
+#: Docker (Recommended)``), and a link in it to a demo instance (``[Try our live demo!](…)``):
+#: software its users install on their own machines, whose maintainers host a copy to show it.
+_INSTALL_HEADING_RE = lazy_pattern(r"(?im)^#{1,4}[ \t]+.*?\binstall(?:ing|ation)?\b[^\n]*$")
+_DEMO_LINK_RE = lazy_pattern(r"(?i)\[[^\]\n]*\b(?:live )?demo\b[^\]\n]*\]\(\s*https?://")
 #: A one-click deploy button in the README (``[![Deploy](…)](https://heroku.com/deploy?…)``):
 #: it deploys a copy of the app under the reader's own account, so instances are the readers'.
 _DEPLOY_BUTTON_RE = lazy_pattern(
@@ -718,6 +723,10 @@ def _self_hosted(package_json: Mapping[str, Any], read: Read, ups: list[str]) ->
         for line in text.splitlines():
             if _HEADING_RE.match(line.strip()) and _OWN_SERVER_RE.search(line):
                 return f"run on your own server ({name}: {line.strip().lstrip('#').strip()})"
+        install = _INSTALL_HEADING_RE.search(text)
+        if install and _DEMO_LINK_RE.search(text):
+            heading = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", install.group().lstrip("#").strip())
+            return f"installed by its users ({name}: {heading}, and a demo instance)"
         button = _DEPLOY_BUTTON_RE.search(text)
         if button:
             where = button.group().split("://", 1)[1].removeprefix("www.")

