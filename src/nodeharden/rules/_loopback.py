@@ -5,7 +5,9 @@ name (``cfg.host || '127.0.0.1'``, also read from the project's settings module)
 app and trusting no proxy, serves programs on the same host: an admin API and its command line
 client, a sibling service. Shared by error-handler (an error's message there goes to the
 operator) and helmet and rate-limit (browser headers and request limits matter once such an
-app is exposed, which the code does not do: a note without a fix).
+app is exposed, which the code does not do: a note without a fix). Also the probe paths
+(``PROBE_PATH``) helmet's probe-only apps answer, and ``probes_on_loopback``: a metrics app on
+a loopback host written out, which error-handler asks no final handler of.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import re
 
 from tree_sitter import Node
 
-from nodeharden._parse import code_children, parse, string_value, text, unwrap, walk
+from nodeharden._parse import (FUNCTION_TYPES, code_children, parse, string_value, text,
+                              unwrap, uses_of, walk)
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import package_of
@@ -24,6 +27,10 @@ from nodeharden.rules._base import ProjectContext, is_test_file
 
 #: Host names of the loopback interface: a server listening on one answers this host only.
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
+#: The paths health checks, readiness and liveness probes and metrics scrapers request, and
+#: the hook an orchestrator calls before stopping the app (``/shutdown``).
+PROBE_PATH = lazy_pattern(r"(?i)^/(?:health|healthz|healthcheck|live|livez|liveness|ready|"
+                          r"readyz|readiness|ping|status|metrics|shutdown)/?$")
 #: The app's file renders pages, serves files or keeps a browser session.
 BROWSER_WORK = lazy_pattern(rb"\.render\s*\(|\bstatic\s*\(|\bsendFile\s*\(|\.cookie\s*\(|"
                             rb"\bsession\s*\(|text/html")
@@ -288,3 +295,44 @@ def internal_service(ctx: ProjectContext, rel: str) -> bool:
         if BROWSER_WORK.search(data) or _FORWARDED.search(data):
             return False
     return not _proxy_passes(ctx)
+
+
+#: Calls on an app that route requests (``PROBE_PATH`` ones only here).
+_ROUTE_METHODS = frozenset({"get", "head", "post", "put", "patch", "delete", "options", "all"})
+
+
+def probes_on_loopback(root: Node, name: str) -> bool:
+    """Return True when the app bound to ``name`` (once, in the file ``root``) answers only
+    health checks, probes and metrics scrapes (every route a ``PROBE_PATH`` written out, its
+    handlers written in the call) and listens on a loopback host written out
+    (``metricsApp.listen(port, '127.0.0.1')``): a second app the scraper on the same host
+    requests, whose answers reach no one else. Any other use of the name (a middleware, a
+    mount, a hand-off, an export) keeps it served."""
+    routes = listens = declared = 0
+    for use in uses_of(root, name):
+        parent = use.parent
+        if parent is not None and parent.type == "variable_declarator" \
+                and parent.child_by_field_name("name") == use:
+            declared += 1
+            continue
+        call = parent.parent if parent is not None else None
+        if parent is None or parent.type != "member_expression" \
+                or parent.child_by_field_name("object") != use or call is None \
+                or call.type != "call_expression" or call.child_by_field_name("function") != parent:
+            return False
+        method = text(parent.child_by_field_name("property"))
+        args = [unwrap(a) for a in code_children(call.child_by_field_name("arguments") or call)]
+        if method in _ROUTE_METHODS:
+            path = string_value(args[0]) if args and args[0] is not None else None
+            if path is None or not PROBE_PATH.match(path) or len(args) < 2 or any(
+                    a is None or a.type not in FUNCTION_TYPES for a in args[1:]):
+                return False
+            routes += 1
+        elif method == "listen":
+            if not any(a is not None and (string_value(a) or "").lower() in LOOPBACK_HOSTS
+                       for a in args):
+                return False
+            listens += 1
+        elif method not in ("set", "enable", "disable"):
+            return False
+    return declared == 1 and routes > 0 and listens > 0

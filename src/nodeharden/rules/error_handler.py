@@ -47,7 +47,7 @@ from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_pac
     is_test_file
 from nodeharden.rules._edits import ImportOrder, ImportRequest, add_imports, can_extend, \
     has_import
-from nodeharden.rules._loopback import loopback_roots
+from nodeharden.rules._loopback import loopback_roots, probes_on_loopback
 from nodeharden.rules._mounts import mounted_file, sub_apps, wrapper_apps
 from nodeharden.rules._production import renders_views, runs_in_production_mode
 from nodeharden.rules._quiet_apps import LOGGER_LOCAL, configured_nowhere
@@ -5667,6 +5667,10 @@ class ErrorHandler(Rule):
                     continue
                 if _sets_production_env(ctx, facts, app):
                     continue  # `app.set('env', 'production')`: the default handler's env
+                if app.name and b"listen" in (ctx.read(facts.path) or b"") and \
+                        (root := _root_of(ctx, facts.path)) is not None and \
+                        probes_on_loopback(root, app.name):
+                    continue  # a metrics app the scraper on this host requests
                 missing_next = _three_parameter_handler(ctx, facts, app)
                 if missing_next is not None:
                     where, fn = missing_next

@@ -59,7 +59,7 @@ from nodeharden.rules._edits import (
     can_extend,
     use_statement,
 )
-from nodeharden.rules._loopback import BROWSER_WORK, internal_service
+from nodeharden.rules._loopback import BROWSER_WORK, PROBE_PATH, internal_service
 from nodeharden.rules._mounts import sub_apps, wrapper_apps
 
 #: helmet options whose ``false`` value switches a protection off.
@@ -2593,10 +2593,6 @@ def serves_no_browser(ctx: ProjectContext, rel: str, root: Node, name: str | Non
     return reason
 
 
-#: The paths health checks, readiness and liveness probes and metrics scrapers request, and
-#: the hook an orchestrator calls before stopping the app (``/shutdown``).
-_PROBE_PATH = lazy_pattern(r"(?i)^/(?:health|healthz|healthcheck|live|livez|liveness|ready|"
-                           r"readyz|readiness|ping|status|metrics|shutdown)/?$")
 #: What answers with a page or a file a browser may load, or sets a view engine up:
 #: ``res.send('text')`` is HTML (only an object or array literal goes out as JSON),
 #: ``res.redirect``, ``res.download``, markup in a string.
@@ -2612,7 +2608,7 @@ _SETUP_METHODS = frozenset({"listen", "set", "enable", "disable", "on", "once"})
 
 def serves_only_probes(ctx: ProjectContext, facts: FileFacts, name: str) -> bool:
     """Return True when the app bound to ``name`` in ``facts``' file answers health checks,
-    probes and metrics scrapes only (``_PROBE_PATH``; ``/`` too when one of those is there),
+    probes and metrics scrapes only (``PROBE_PATH``; ``/`` too when one of those is there),
     as JSON or text: programs request it, no browser loads it. Its file (and every route
     another file adds through an import of it) renders no page, serves no files, sets no
     cookie and sends no HTML (``BROWSER_WORK``, ``_PAGE_ANSWER``), or, where another app of
@@ -2653,7 +2649,7 @@ def serves_only_probes(ctx: ProjectContext, facts: FileFacts, name: str) -> bool
         if not _importers_add_probes(ctx, facts.path, export, routes):
             return False
     paths = [p for route in routes for p in _route_paths(route) if p != "/"]
-    return bool(paths) and all(_PROBE_PATH.match(p) for p in paths)
+    return bool(paths) and all(PROBE_PATH.match(p) for p in paths)
 
 
 def _route_paths(route: Node) -> list[str]:
