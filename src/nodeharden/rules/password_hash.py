@@ -762,7 +762,8 @@ class PasswordHash(Rule):
             message = None
             if method == "update" and args and _digests_password(args[0]):
                 algorithm = self._digest_of(fn.child_by_field_name("object"))
-                if algorithm and not _prehashed(call) and not _handed_on_as_secret(call):
+                if algorithm and not _prehashed(call) and not _handed_on_as_secret(call) \
+                        and not _sent_to_a_service(call):
                     message = (f"password hashed with {algorithm}: fast digests are brute-forced "
                                f"at billions of guesses per second; {REPLACEMENT}")
             elif (callee in digests or head in cryptojs and method.upper().startswith(
@@ -1286,6 +1287,59 @@ def _handed_on_as_secret(update: Node) -> bool:
             if option is not None and _SECRET_OPTION_RE.fullmatch(option):
                 handed = True
     return handed
+
+
+#: Calls that send a request to another service, whose first argument is the URL.
+_REQUEST_CALL_RE = lazy_pattern(
+    r"^(?:fetch|got|request|superagent|needle|ky|axios|(?:axios|got|ky|needle|superagent|"
+    r"request|https?)\.(?:get|post|put|request))$")
+#: A URL written out as the start of a string or template: ``http://`` or ``https://``.
+_URL_START_RE = lazy_pattern(r"^[`'\"]https?://")
+
+
+def _sent_to_a_service(update: Node) -> bool:
+    """Return True when the fast digest ``update`` starts (or the digest whose input it is
+    part of: Last.fm's ``md5(user + md5(password))``) is a token another service's protocol
+    asks for, not a stored verifier: it is put in a variable that the same function sends in
+    the URL of a request (``fetch(`https://ws.example.org/?authToken=${token}`)``, Subsonic's
+    ``t=`` token), and never compares or looks a record up with it."""
+    outer = update
+    while True:  # `createHash('md5').update(user + createHash('md5').update(pw)…)`
+        holder = enclosing(outer, ("arguments",))
+        call = holder.parent if holder is not None else None
+        fn = call.child_by_field_name("function") if call is not None else None
+        if fn is None or fn.type != "member_expression" or \
+                text(fn.child_by_field_name("property")) != "update":
+            break
+        outer = call
+    bound = _digest_variable(outer)
+    if bound is None:
+        return False
+    node, name, scope = bound
+    sent = False
+    for use in walk(scope):
+        if use.type not in ("identifier", "shorthand_property_identifier") \
+                or text(use) != name or use.start_byte < node.end_byte \
+                or _shadowed(use, name, scope):
+            continue
+        parent = use.parent
+        if parent is not None and parent.type == "binary_expression" and \
+                text(parent.child_by_field_name("operator")) in ("===", "==", "!==", "!="):
+            return False
+        call = enclosing(use, ("call_expression",))
+        if call is None:
+            continue
+        callee = text(call.child_by_field_name("function"))
+        method = callee.rpartition(".")[2]
+        if _COMPARING_CALL_RE.search(method) or method in _LOOKUP_METHODS \
+                or (method in _STORE_METHODS and "createH" not in callee):
+            return False  # compared, a record looked up by it, or stored (a digest's
+            # `createHash(…).update(token)` only signs it)
+        args = code_children(call.child_by_field_name("arguments") or call)
+        if _REQUEST_CALL_RE.match(text(call.child_by_field_name("function"))) and args \
+                and _within(use, args[0]) and _URL_START_RE.match(text(args[0])):
+            sent = True
+    return sent
 
 
 def _password_pair(left: Node, right: Node, at: Node) -> bool:
