@@ -154,3 +154,19 @@ def test_one_call_without_the_guard_keeps_the_finding(project) -> None:
     assert "torrent.js:6" in registered_leaks(
         project, f"api.all('/api/v1/admin/{{*path}}', {GUARD});\n  torrent.register(api);",
         second)
+
+
+def test_a_function_of_the_same_name_elsewhere_is_not_a_call_of_it(project) -> None:
+    other = {"other.js": "function register(api) {\n  api.get('/x', (req, res) => res.end());\n}\n"
+                         "export function more(api) {\n  register(api);\n}\n"}
+    assert "torrent.js:6" not in registered_leaks(
+        project, f"api.all('/api/v1/admin/{{*path}}', {GUARD});\n  torrent.register(api);",
+        other)
+
+
+def test_an_aliased_import_is_a_call_of_it(project) -> None:
+    second = {"more.js": "import { register as addTorrent } from './torrent.js';\n"
+                         "export function more(api) {\n  addTorrent(api);\n}\n"}
+    assert "torrent.js:6" in registered_leaks(
+        project, f"api.all('/api/v1/admin/{{*path}}', {GUARD});\n  torrent.register(api);",
+        second)

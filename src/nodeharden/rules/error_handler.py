@@ -6105,12 +6105,15 @@ def _registered_behind_guard(ctx: ProjectContext, rel: str, key: str) -> bool:
         if name.encode() not in data:
             continue
         facts = ctx.facts[other]
-        locals_ = {local for imp in facts.imports if imp.module.startswith(".")
-                   and _resolve(ctx, other, imp.module) == rel
-                   for local in (imp.default, imp.namespace, imp.named.get(name)) if local}
+        imported = [imp for imp in facts.imports if imp.module.startswith(".")
+                    and _resolve(ctx, other, imp.module) == rel]
+        # `register(app)` (imported by name, or in its own module), `torrent.register(app)`
+        callees = {imp.named[name] for imp in imported if imp.named.get(name)} | \
+            {f"{holder}.{name}" for imp in imported
+             for holder in (imp.default, imp.namespace) if holder}
         if other == rel:
-            locals_.add(name)
-        if not locals_:
+            callees.add(name)
+        if not callees:
             continue
         parsed = _source_of(ctx, other)
         if parsed is None:
@@ -6120,9 +6123,7 @@ def _registered_behind_guard(ctx: ProjectContext, rel: str, key: str) -> bool:
             if node.type != "call_expression":
                 continue
             callee = node.child_by_field_name("function")
-            called = text(callee) if callee is not None else ""
-            if called != name and not any(called == f"{local}.{name}" for local in locals_) \
-                    and not (called == name and name in locals_):
+            if callee is None or text(callee).replace(" ", "") not in callees:
                 continue
             args = node.child_by_field_name("arguments")
             given = code_children(args) if args is not None else []
