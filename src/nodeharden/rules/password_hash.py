@@ -1246,6 +1246,36 @@ _SECRET_OPTION_END_RE = lazy_pattern(r"(?i)--[\w.-]*(?:password|passwd|passphras
 _COMPARING_CALL_RE = lazy_pattern(r"(?i)equal|compare|verify|match")
 
 
+def _digest_uses(update: Node, stored: bool = False) -> list[tuple[Node, Node | None]] | None:
+    """Return the uses of the variable the fast digest ``update`` starts is put in (its
+    function's, after it), each with the call around it; None when it is put in no variable,
+    or when a use compares it, looks a record up by it or, with ``stored``, stores it (a
+    digest's own ``createHash(…).update(token)`` only signs it)."""
+    bound = _digest_variable(update)
+    if bound is None:
+        return None
+    node, name, scope = bound
+    uses: list[tuple[Node, Node | None]] = []
+    for use in walk(scope):
+        if use.type not in ("identifier", "shorthand_property_identifier") \
+                or text(use) != name or use.start_byte < node.end_byte \
+                or _shadowed(use, name, scope):
+            continue
+        parent = use.parent
+        if parent is not None and parent.type == "binary_expression" and \
+                text(parent.child_by_field_name("operator")) in ("===", "==", "!==", "!="):
+            return None
+        call = enclosing(use, ("call_expression",))
+        if call is not None:
+            callee = text(call.child_by_field_name("function"))
+            method = callee.rpartition(".")[2]
+            if _COMPARING_CALL_RE.search(method) or method in _LOOKUP_METHODS or (
+                    stored and method in _STORE_METHODS and "createH" not in callee):
+                return None  # compared, a record looked up by it, or stored
+        uses.append((use, call))
+    return uses
+
+
 def _handed_on_as_secret(update: Node) -> bool:
     """Return True when the fast digest ``update`` starts is a key derived from a password for
     another program, not a stored verifier: it is put in a variable that the same function then
@@ -1253,28 +1283,11 @@ def _handed_on_as_secret(update: Node) -> bool:
     ``['--password', key]``) in a call's arguments, and never compares or looks a record up
     with it. That program keeps or stretches its own secret (a backup tool's repository
     password); a login never checks a password against this digest."""
-    bound = _digest_variable(update)
-    if bound is None:
-        return False
-    node, name, scope = bound
     handed = False
-    for use in walk(scope):
-        if use.type != "identifier" or text(use) != name or use.start_byte < node.end_byte \
-                or _shadowed(use, name, scope):
-            continue
+    for use, call in _digest_uses(update) or []:
         parent = use.parent
-        if parent is None:
-            continue
-        if parent.type == "binary_expression" and \
-                text(parent.child_by_field_name("operator")) in ("===", "==", "!==", "!="):
-            return False
-        call = enclosing(use, ("call_expression",))
-        if call is not None:
-            callee = text(call.child_by_field_name("function"))
-            method = callee.rpartition(".")[2]
-            if _COMPARING_CALL_RE.search(method) or method in _LOOKUP_METHODS:
-                return False  # compared, or a record looked up by it
-        if call is None or not _within(use, call.child_by_field_name("arguments") or call):
+        if parent is None or call is None or \
+                not _within(use, call.child_by_field_name("arguments") or call):
             continue
         if parent.type == "template_substitution":
             before = parent.prev_sibling
@@ -1302,7 +1315,7 @@ def _sent_to_a_service(update: Node) -> bool:
     part of: Last.fm's ``md5(user + md5(password))``) is a token another service's protocol
     asks for, not a stored verifier: it is put in a variable that the same function sends in
     the URL of a request (``fetch(`https://ws.example.org/?authToken=${token}`)``, Subsonic's
-    ``t=`` token), and never compares or looks a record up with it."""
+    ``t=`` token), and never stores, compares or looks a record up with it."""
     outer = update
     while True:  # `createHash('md5').update(user + createHash('md5').update(pw)…)`
         holder = enclosing(outer, ("arguments",))
@@ -1312,31 +1325,11 @@ def _sent_to_a_service(update: Node) -> bool:
                 text(fn.child_by_field_name("property")) != "update":
             break
         outer = call
-    bound = _digest_variable(outer)
-    if bound is None:
-        return False
-    node, name, scope = bound
     sent = False
-    for use in walk(scope):
-        if use.type not in ("identifier", "shorthand_property_identifier") \
-                or text(use) != name or use.start_byte < node.end_byte \
-                or _shadowed(use, name, scope):
-            continue
-        parent = use.parent
-        if parent is not None and parent.type == "binary_expression" and \
-                text(parent.child_by_field_name("operator")) in ("===", "==", "!==", "!="):
-            return False
-        call = enclosing(use, ("call_expression",))
-        if call is None:
-            continue
-        callee = text(call.child_by_field_name("function"))
-        method = callee.rpartition(".")[2]
-        if _COMPARING_CALL_RE.search(method) or method in _LOOKUP_METHODS \
-                or (method in _STORE_METHODS and "createH" not in callee):
-            return False  # compared, a record looked up by it, or stored (a digest's
-            # `createHash(…).update(token)` only signs it)
-        args = code_children(call.child_by_field_name("arguments") or call)
-        if _REQUEST_CALL_RE.match(text(call.child_by_field_name("function"))) and args \
+    for use, call in _digest_uses(outer, stored=True) or []:
+        args = code_children(call.child_by_field_name("arguments") or call) \
+            if call is not None else []
+        if args and _REQUEST_CALL_RE.match(text(call.child_by_field_name("function"))) \
                 and _within(use, args[0]) and _URL_START_RE.match(text(args[0])):
             sent = True
     return sent
