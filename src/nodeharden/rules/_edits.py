@@ -718,10 +718,40 @@ def _member_source(source: bytes, imp: ImportFact | None, module: str) -> str | 
     return None
 
 
+#: A routing setting Express (4 and 5) reads once, when the app's router is made at its first
+#: ``use``, route or ``param`` (``lazyrouter``): set after that, it is lost.
+_ROUTING_SETTING_RE = re.compile(rb"""['"`](?:case sensitive routing|strict routing)['"`]""")
+
+
+def _after_routing_settings(source: bytes, app: AppFact, at: int) -> int:
+    """Return where the lines of ``app``'s settings right after its creation (``app.set(…)``,
+    ``enable``, ``disable``, one a line; blank and comment lines between) end, when one of
+    them sets a routing setting (``_ROUTING_SETTING_RE``); else ``at``. Middleware added
+    before ``app.set('case sensitive routing', true)`` would make the router with the
+    setting still off."""
+    if not app.name or not _ROUTING_SETTING_RE.search(source, at):
+        return at
+    setting = re.compile(rb"\s*" + re.escape(app.name.encode())
+                         + rb"\s*\.\s*(?:set|enable|disable)\s*\(.*\)\s*;?\s*")
+    pos, found = at, at
+    while pos < len(source):
+        eol = source.find(b"\n", pos)
+        end = len(source) if eol == -1 else eol + 1
+        line = source[pos:end].strip()
+        if line and not line.startswith(b"//"):
+            if setting.fullmatch(line) is None:
+                break
+            if _ROUTING_SETTING_RE.search(line):
+                found = end
+        pos = end
+    return found
+
+
 def after_app_edit(source: bytes, app: AppFact, statements: list[str]) -> TextEdit:
     """Return an edit inserting ``statements`` on their own lines right after the statement
-    that creates ``app``, at its indentation."""
-    at = app.stmt_end
+    that creates ``app``, at its indentation (after the settings lines that follow it, when
+    one of them is a routing setting Express reads when the router is made)."""
+    at = _after_routing_settings(source, app, app.stmt_end)
     body = "".join(f"{app.indent}{s}\n" for s in statements)
     if at == len(source) and not source.endswith(b"\n"):
         return TextEdit(at, at, "\n" + body.rstrip("\n"))
