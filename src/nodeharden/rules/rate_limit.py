@@ -1129,10 +1129,15 @@ def unbounded_trust_proxy(ctx: ProjectContext) -> tuple[FileFacts, str | None] |
         facts = ctx.facts[path]
         if is_test_file(path):
             continue
-        for call in facts.calls:
-            if not call.args or call.args[0].kind != "string" \
-                    or call.args[0].name.strip().lower() != "trust proxy":
-                continue
+        # The last setting of each app in the file is the one Express reads: `enable('trust
+        # proxy')` then `set('trust proxy', 3)` (pay-frontend) trusts three hops.
+        last: dict[str, CallFact] = {}
+        for call in sorted(facts.calls, key=lambda c: c.start):
+            if call.args and call.args[0].kind == "string" and call.method in (
+                    "set", "enable", "disable") \
+                    and call.args[0].name.strip().lower() == "trust proxy":
+                last[call.target] = call
+        for call in last.values():
             if call.method == "enable":
                 return facts, None
             if call.method == "set" and len(call.args) >= 2:
