@@ -612,6 +612,9 @@ def dockerfile_role(rel: str, text: str) -> RoleOf:
     start = entries[-1] if entries else cmds[-1] if cmds else ""
     if _IDLE_RE.match(start):
         return RoleOf("dev", f"development container (it starts `{start.strip()}`, no app)")
+    if not start and _copies_only_manifests(stage):
+        return RoleOf("dev", "development image (no command, and it copies only the package "
+                             "manifests: the app's code comes from a mount)")
     if _RUNS_TESTS_RE.search(command):
         return RoleOf("test", "its CMD runs the test suite")
     image = base.split("@", 1)[0].split(":", 1)[0].lower()
@@ -621,6 +624,30 @@ def dockerfile_role(rel: str, text: str) -> RoleOf:
     if not base:
         return APP  # unparsable: let the Dockerfile rules say what they can
     return RoleOf("service", f"image of another service (FROM {base})")
+
+
+#: What a package manager needs before it installs: manifests, lockfiles, its settings.
+_MANIFESTS = frozenset({"package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
+                        "pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc", ".yarnrc",
+                        ".yarnrc.yml", "bun.lockb", "bun.lock"})
+
+
+def _copies_only_manifests(stage: list[tuple[str, str]]) -> bool:
+    """Return True when a stage copies something and all it copies from the build context
+    is package manifests (``COPY package.json package-lock.json ./``): no code of the app,
+    nothing from another stage or a URL."""
+    copies = [args for cmd, args in stage if cmd in ("COPY", "ADD")]
+    if not copies:
+        return False
+    for args in copies:
+        words = args.split()
+        if args.lstrip().startswith("[") or any(w.startswith("--from") for w in words):
+            return False
+        sources = [w for w in words if not w.startswith("--")][:-1]
+        if not sources or any(posixpath.basename(w.rstrip("/")) not in _MANIFESTS
+                              for w in sources):
+            return False
+    return True
 
 
 def dockerignore_matcher(text: str) -> Callable[[str], bool]:

@@ -58,3 +58,43 @@ def test_a_development_container_is_left_alone(project, start: str, compose: str
 def test_other_images_are_still_judged(project, start: str, compose: str) -> None:
     found = _dockerfile_findings(project, start, compose)
     assert ("dockerfile-user", "docker/dev/Dockerfile") in found
+
+
+@pytest.mark.parametrize("dockerfile", [
+    # cloud.gov Pages' Dockerfile-app (held-out sample 31): the code comes from a mount
+    "FROM node:24-bullseye\n\nWORKDIR /app\n\nCOPY package.json package-lock.json ./\n",
+    # its Playwright image: installs and browsers, still no code and no command
+    "FROM node:24-bullseye\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
+    "RUN npm ci\nRUN npx playwright install\n",
+    "FROM node:22-alpine\nWORKDIR /srv\nCOPY --chown=node:node package.json yarn.lock .npmrc ./\n"
+    "RUN yarn install\n",
+])
+def test_an_image_without_code_or_command_is_a_development_image(project,
+                                                                 dockerfile: str) -> None:
+    root = project({"package.json": json.dumps({"name": "p", "dependencies": {
+        "express": "^4.21.0"}}), "server.js": APP, "Dockerfile-app": dockerfile})
+    report = json.loads(run_cli("check", root, "--format", "json", "--select",
+                                "node-env,dockerfile-user").stdout)
+    assert report["findings"] == []
+    assert {"path": "Dockerfile-app", "reason": "dev: development image (no command, and it "
+            "copies only the package manifests: the app's code comes from a mount)"} \
+        in report["skipped"]
+
+
+@pytest.mark.parametrize("dockerfile", [
+    # the code is copied in
+    "FROM node:24-bullseye\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
+    "RUN npm ci\nCOPY . .\n",
+    # a command starts it
+    "FROM node:24-bullseye\nWORKDIR /app\nCOPY package.json ./\nCMD [\"node\", \"server.js\"]\n",
+    # built code from another stage
+    "FROM node:24 AS build\nCOPY . .\nRUN npm run build\nFROM node:24\n"
+    "COPY --from=build /dist ./dist\nCOPY package.json ./\n",
+])
+def test_an_image_with_code_or_a_command_is_still_judged(project, dockerfile: str) -> None:
+    root = project({"package.json": json.dumps({"name": "p", "dependencies": {
+        "express": "^4.21.0"}}), "server.js": APP, "Dockerfile-app": dockerfile})
+    report = json.loads(run_cli("check", root, "--format", "json", "--select",
+                                "node-env,dockerfile-user").stdout)
+    assert ("dockerfile-user", "Dockerfile-app") in {(f["rule"], f["path"])
+                                                     for f in report["findings"]}
