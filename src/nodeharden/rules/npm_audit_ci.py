@@ -263,6 +263,10 @@ class InstallSite:
     #: (GitHub) the job's or step's ``if:`` that runs it for tags or releases only
     #: (``tags_only``), or "".
     condition: str = ""
+    #: (GitHub) a ``paths`` or ``paths-ignore`` filter keeps the workflow to some changes
+    #: (ODK Central's database-migrations workflow), where the project's main checks run on
+    #: every change.
+    narrowed: bool = False
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -448,6 +452,22 @@ def skips_dependencies(triggers: Any, lockfile: str, manifest: str = "package.js
     return "; ".join(reasons)
 
 
+#: A workflow file named for the project's main checks (``ci.yml``, ``standard-suite.yml``,
+#: ``test.yml``), not for a narrower suite (``oidc-e2e.yml``, ``soak-test.yml``).
+_MAIN_CHECKS_RE = lazy_pattern(
+    r"(?i)(?:^|/)(?!.*(?:e2e|integration|soak|smoke|deploy|release|nightly))[^/]*"
+    r"(?:\bci\b|ci[-_.]|test|suite|build|check|main)[^/]*$")
+
+
+def _narrowed(triggers: Any) -> bool:
+    """Return True when a push or pull-request trigger of a workflow has a ``paths`` or
+    ``paths-ignore`` filter: it runs for some changes only."""
+    return isinstance(triggers, dict) and any(
+        isinstance(triggers.get(event), dict)
+        and ("paths" in triggers[event] or "paths-ignore" in triggers[event])
+        for event in _CHANGE_EVENTS if event in triggers)
+
+
 def change_reach(triggers: Any) -> int:
     """Return how many of the two ways changes arrive run a workflow with these ``on:``
     triggers: pull requests, and pushes to branches. A ``push`` filtered to tags only (a
@@ -568,7 +588,7 @@ def _github_sites(rel: str, data: Any, pattern: re.Pattern[str],
                                   off_changes or bool(condition),
                                   every_branch=_every_branch(triggers) and not condition,
                                   gated=bool(job.get("needs") or job.get("if")),
-                                  condition=condition)
+                                  condition=condition, narrowed=_narrowed(triggers))
             clones += _clones(run)
 
 
@@ -1948,12 +1968,13 @@ class NpmAuditCi(Rule):
         # A workflow that runs only by hand, or is called by none that runs on its own, comes
         # after every one that does; and of those run on pushes, one run for every branch (or
         # on pull requests) before one run for named branches only (a release branch).
-        # Last, a job every change runs first comes before one that waits for others or runs
-        # only on a condition.
+        # Last, a workflow every change runs before one its path filters keep to some, a job
+        # every change runs first before one that waits for others or runs only on a
+        # condition, and a workflow named for the main checks (`ci.yml`, `test.yml`) first.
         sites.sort(key=lambda s: (not s.checked_out, bool(s.skips_dependencies), s.manual_only,
                                   s.github and target is not None and s.installs_in != target,
                                   not s.preferred, -s.reach, not s.every_branch, s.matrix,
-                                  s.gated))
+                                  s.narrowed, s.gated, not _MAIN_CHECKS_RE.search(s.rel)))
         if pm.rush:
             yield from self._rush(ctx, pm, sites, others)
             return
