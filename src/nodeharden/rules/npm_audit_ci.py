@@ -1968,13 +1968,13 @@ class NpmAuditCi(Rule):
         # A workflow that runs only by hand, or is called by none that runs on its own, comes
         # after every one that does; and of those run on pushes, one run for every branch (or
         # on pull requests) before one run for named branches only (a release branch).
-        # Last, a workflow every change runs before one its path filters keep to some, a job
-        # every change runs first before one that waits for others or runs only on a
-        # condition, and a workflow named for the main checks (`ci.yml`, `test.yml`) first.
+        # Last, a job every change runs first before one that waits for others or runs only on
+        # a condition, a workflow every change runs before one its path filters keep to some,
+        # and a workflow named for the main checks (`ci.yml`, `test.yml`) first.
         sites.sort(key=lambda s: (not s.checked_out, bool(s.skips_dependencies), s.manual_only,
                                   s.github and target is not None and s.installs_in != target,
                                   not s.preferred, -s.reach, not s.every_branch, s.matrix,
-                                  s.narrowed, s.gated, not _MAIN_CHECKS_RE.search(s.rel)))
+                                  s.gated, s.narrowed, not _MAIN_CHECKS_RE.search(s.rel)))
         if pm.rush:
             yield from self._rush(ctx, pm, sites, others)
             return
