@@ -79,7 +79,8 @@ def restyle_layout(code: str, style: Style) -> str:
     trailing commas, the space before a function's parentheses, arrow parentheses, one-line
     import lists where they fit the width (as prettier prints them), and an
     ``eslint-disable-next-line no-console`` before a ``console`` call when the project forbids
-    them. Comment lines are left as they are."""
+    them. Comment lines are left as they are, unless the project's ESLint ``max-len`` holds
+    comments to a width one of them passes (``_wrap_comments``)."""
     lines = code.split("\n")
     if style.width is not None:
         lines = _join_name_lists(lines, style.width)
@@ -104,7 +105,44 @@ def restyle_layout(code: str, style: Style) -> str:
     if style.width is not None:
         out = _break_signatures(out, style)
         out = _hug_arrow_arguments(out, style)
+    if style.comment_width is not None:
+        out = _wrap_comments(out, style, style.comment_width)
     return "\n".join(out)
+
+
+#: A ``//`` comment line of prose (not a directive such as ``// eslint-disable-next-line``).
+_PROSE_COMMENT_RE = lazy_pattern(r"^( *)// (?!eslint|prettier|@ts-|istanbul|c8 |biome-)(\S.*)$")
+
+
+def _wrap_comments(lines: list[str], style: Style, width: int) -> list[str]:
+    """Return ``lines`` with each run of ``//`` prose comment lines at one indentation that
+    has a line wider than ``width`` (ESLint's ``max-len`` for comments; prettier never wraps
+    them) filled again as one paragraph within it."""
+    import textwrap
+
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        found = _PROSE_COMMENT_RE.match(lines[index])
+        if found is None:
+            out.append(lines[index])
+            index += 1
+            continue
+        indent, words = found.group(1), [found.group(2)]
+        end = index + 1
+        while end < len(lines) and (more := _PROSE_COMMENT_RE.match(lines[end])) \
+                and more.group(1) == indent:
+            words.append(more.group(2))
+            end += 1
+        run = lines[index:end]
+        if any(_columns(line, style) > width for line in run):
+            room = width - _columns(indent + "// ", style)
+            run = [indent + "// " + part for part in textwrap.wrap(
+                " ".join(words), max(room, 20), break_long_words=False,
+                break_on_hyphens=False)]
+        out.extend(run)
+        index = end
+    return out
 
 
 #: A function's signature on one line: ``function name(params) {`` (a return type allowed).

@@ -74,6 +74,10 @@ class Style:
     #: The project's ESLint forbids ``console`` (``no-console``): a ``console`` call written
     #: into its code gets an ``eslint-disable-next-line no-console`` comment of its own.
     no_console: bool = False
+    #: The longest comment line the project's ESLint ``max-len`` accepts (its ``code``, or its
+    #: ``comments`` option; None when it ignores comments or is not on): prettier leaves
+    #: comments as they are, so written comments are wrapped to it.
+    comment_width: int | None = None
     #: The file indents lines of its own (``indent`` is its habit, not the default).
     indent_seen: bool = False
     #: The project's tsconfig.json turns on ``esModuleInterop`` or
@@ -337,6 +341,8 @@ class StyleRules(NamedTuple):
     arrow_parens: bool | None = None
     #: The project's ESLint config switches ``no-console`` on.
     no_console: bool = False
+    #: See ``Style.comment_width``.
+    comment_width: int | None = None
     #: Where each decided field came from, for messages and tests: ``(".prettierrc", "quote")``.
     sources: tuple[tuple[str, str], ...] = ()
     #: True when prettier formats the project (a config, or prettier wired into its scripts).
@@ -360,7 +366,8 @@ class StyleRules(NamedTuple):
         if style.indent_seen and style.indent != self.indent:
             changes.pop("indent", None)
         return replace(style, no_console=self.no_console, interop=self.interop,
-                       sorted_imports=self.sorted_imports, **changes)
+                       sorted_imports=self.sorted_imports, comment_width=self.comment_width,
+                       **changes)
 
 
 #: The ``Style`` fields a project's configs may decide.
@@ -598,6 +605,31 @@ def _eslint_rule_object(text: str, rule: str) -> dict[str, str]:
         return {}
     return {key: value for key, value in re.findall(
         r"""["']?(\w+)["']?\s*:\s*["'](\w[\w-]*)["']""", match.group(1))}
+
+
+#: ESLint's ``max-len`` with its options, over lines: ``'max-len': ['error', { code: 90 }]``,
+#: ``"max-len": ["error", 100, 2, {"ignoreComments": true}]``.
+_MAX_LEN_RE = re.compile(
+    r"""["']?(?<![\w/-])(?:@stylistic/(?:js/)?)?max-len["']?\s*:\s*\[([^\]]*)\]""")
+
+
+def _max_len_for_comments(text: str) -> int | None:
+    """Return the longest comment line an ESLint config's ``max-len`` accepts: its
+    ``comments`` option, else its ``code`` (an option object's or the number after the
+    level); None when the rule is off, ignores comments, or is not configured so."""
+    found = _MAX_LEN_RE.search(text)
+    if found is None:
+        return None
+    options = found.group(1)
+    level = options.split(",", 1)[0].strip().strip("'\"")
+    if level in _OFF or re.search(r"""["']?ignoreComments["']?\s*:\s*true""", options):
+        return None
+    for key in ("comments", "code"):
+        value = re.search(r"""["']?%s["']?\s*:\s*(\d+)""" % key, options)
+        if value:
+            return int(value.group(1))
+    number = re.match(r"\s*[^,]+,\s*(\d+)", options)
+    return int(number.group(1)) if number else None
 
 
 def _eslint_enabled(options: list[str]) -> bool:
@@ -910,11 +942,13 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
     oxlint = nearest(_OXLINT_FILES)
     no_console = oxlint is not None and _eslint_enabled(
         _eslint_rule(oxlint[1].replace('"eslint/', '"'), "no-console"))
+    comment_width: int | None = None
     for name, text in eslint_texts:
         if not text:
             continue
         eslint = True
         no_console = no_console or _eslint_enabled(_eslint_rule(text, "no-console"))
+        comment_width = comment_width or _max_len_for_comments(text)
         semi_rule = _eslint_rule(text, "semi")
         if _eslint_enabled(semi_rule):
             decide("semicolons", "never" not in semi_rule[1:], name)
@@ -956,7 +990,8 @@ def read_style_rules(root: Path, package_json: dict[str, Any] | None) -> StyleRu
     sorted_imports = any(_MODULE_SORT_RE.search(text or "") for _, text in eslint_texts) \
         or any(_SORT_PLUGINS & set(_dependency_names(package)) for _, package in packages)
     return StyleRules(**{name: decided.get(name) for name in _DECIDED},  # type: ignore[arg-type]
-                      no_console=no_console, sources=tuple(sources), prettier=prettier,
+                      no_console=no_console, comment_width=comment_width,
+                      sources=tuple(sources), prettier=prettier,
                       eslint=eslint, interop=_ts_interop(top),
                       sorted_imports=sorted_imports)
 
