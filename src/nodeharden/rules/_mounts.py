@@ -250,7 +250,10 @@ def _dynamic_factories(ctx: ProjectContext, facts: FileFacts, called: str,
     whose export of that name makes an app when called as ``called[.member](…)``: ``const {
     serveRendered } = await import(light ? './serve_light.js' : './serve_rendered.js')``
     (every path the import's argument names; one that makes no app has none to report)."""
-    code = (ctx.read(facts.path) or b"").decode("utf-8", "replace")
+    data = ctx.read(facts.path) or b""
+    if b"import" not in data or b"await" not in data:
+        return []  # the common case: no dynamic import to read
+    code = data.decode("utf-8", "replace")
     bound = [match for match in _DYNAMIC_IMPORT.finditer(code)
              if _pattern_key(match.group(1), called) is not None]
     if len(bound) != 1:
