@@ -1,9 +1,9 @@
 """cookie-flags: the CSRF middleware's own token (`req.csrfToken()` of csurf, tiny-csrf or
 lusca) is for the page, so no HttpOnly is asked for it (sample 9, RC-10), nor for a field
 holding a session's CSRF token in a cookie named for one (``res.cookie('__csrf',
-session.csrf)``); nothing else is credited, the cookie's CSRF-like name alone included, and the front-end reader of `XSRF-TOKEN` is
-found as before (a page that also imports a Node module for server-side rendering is still a
-reader: a cookie it reads is not asked for HttpOnly)."""
+session.csrf)``); nothing else is credited, the cookie's CSRF-like name alone included, and
+the front-end reader of `XSRF-TOKEN` is found as before (a page that also imports a Node module
+for server-side rendering is still a reader: a cookie it reads is not asked for HttpOnly)."""
 
 from __future__ import annotations
 
