@@ -365,7 +365,8 @@ def _bound_name(call: Node) -> str | None:
             node = parent
             parent = parent.parent
             continue
-        if parent.type == "member_expression" and _returns_app(parent):
+        if parent.type == "member_expression" and _returns_app(parent) \
+                and parent.parent is not None:
             node = parent.parent  # `express().disable('x-powered-by')` is the app itself
             parent = node.parent
             continue

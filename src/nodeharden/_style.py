@@ -609,7 +609,7 @@ def _eslint_rule_object(text: str, rule: str) -> dict[str, str]:
 
 #: ESLint's ``max-len`` with its options, over lines: ``'max-len': ['error', { code: 90 }]``,
 #: ``"max-len": ["error", 100, 2, {"ignoreComments": true}]``.
-_MAX_LEN_RE = re.compile(
+_MAX_LEN_RE = lazy_pattern(
     r"""["']?(?<![\w/-])(?:@stylistic/(?:js/)?)?max-len["']?\s*:\s*\[([^\]]*)\]""")
 
 

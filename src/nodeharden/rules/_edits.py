@@ -720,7 +720,7 @@ def _member_source(source: bytes, imp: ImportFact | None, module: str) -> str | 
 
 #: A routing setting Express (4 and 5) reads once, when the app's router is made at its first
 #: ``use``, route or ``param`` (``lazyrouter``): set after that, it is lost.
-_ROUTING_SETTING_RE = re.compile(rb"""['"`](?:case sensitive routing|strict routing)['"`]""")
+_ROUTING_SETTING_RE = lazy_pattern(rb"""['"`](?:case sensitive routing|strict routing)['"`]""")
 
 
 def _after_routing_settings(source: bytes, app: AppFact, at: int) -> int:

@@ -229,9 +229,10 @@ def _called_factory(ctx: ProjectContext, facts: FileFacts,
             n.type == "variable_declarator" and text(n.child_by_field_name("name")) == arg.name
             for n in _own_nodes(node)):
         return None
-    call = node.parent.parent if node.parent is not None else None
-    if call is None or node.parent.type != "arguments" or call.type != "call_expression" \
-            or code_children(node.parent)[0] != node:
+    holder = node.parent
+    call = holder.parent if holder is not None else None
+    if holder is None or call is None or holder.type != "arguments" \
+            or call.type != "call_expression" or code_children(holder)[0] != node:
         return None
     callee = call.child_by_field_name("function")
     if callee is None or callee.type != "member_expression" \
@@ -259,13 +260,15 @@ def _dynamic_factories(ctx: ProjectContext, facts: FileFacts, called: str,
     if len(bound) != 1:
         return []
     key = _pattern_key(bound[0].group(1), called)
+    if key is None:
+        return []
     export = f"{key}.{member}" if member else key
     argument = code[bound[0].end():bound[0].end() + 400].split(");", 1)[0]
     out: list[str] = []
     for spec in re.findall(r"(?<![\w$])(\.\.?/[\w./-]+)", argument):
         rel = ctx.resolve_import(facts.path, spec)
         target = ctx.facts.get(rel) if rel is not None else None
-        if target is not None and rel not in out \
+        if rel is not None and target is not None and rel not in out \
                 and _factory_returns_app(target, ctx.read(rel) or b"", export, None):
             out.append(rel)
     return out

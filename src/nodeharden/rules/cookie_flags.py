@@ -408,9 +408,10 @@ def _key_name(index: Node | None) -> str | None:
         return None
     if index.type == "identifier":
         return text(index)
-    if index.type == "member_expression" and unwrap(index.child_by_field_name("object")) \
-            is not None and unwrap(index.child_by_field_name("object")).type == "identifier":
-        return text(index.child_by_field_name("property"))
+    if index.type == "member_expression":
+        holder = unwrap(index.child_by_field_name("object"))
+        return text(index.child_by_field_name("property")) \
+            if holder is not None and holder.type == "identifier" else None
     return string_value(index)
 
 

@@ -1319,16 +1319,17 @@ def _sent_to_a_service(update: Node) -> bool:
     outer = update
     while True:  # `createHash('md5').update(user + createHash('md5').update(pw)…)`
         holder = enclosing(outer, ("arguments",))
-        call = holder.parent if holder is not None else None
-        fn = call.child_by_field_name("function") if call is not None else None
-        if fn is None or fn.type != "member_expression" or \
+        parent = holder.parent if holder is not None else None
+        fn = parent.child_by_field_name("function") if parent is not None else None
+        if parent is None or fn is None or fn.type != "member_expression" or \
                 text(fn.child_by_field_name("property")) != "update":
             break
-        outer = call
+        outer = parent
     sent = False
     for use, call in _digest_uses(outer, stored=True) or []:
-        args = code_children(call.child_by_field_name("arguments") or call) \
-            if call is not None else []
+        if call is None:
+            continue
+        args = code_children(call.child_by_field_name("arguments") or call)
         if args and _REQUEST_CALL_RE.match(text(call.child_by_field_name("function"))) \
                 and _within(use, args[0]) and _URL_START_RE.match(text(args[0])):
             sent = True

@@ -2899,6 +2899,7 @@ def _pattern_key(occ: Node) -> str | None:
     (``clause`` for ``const { clause } = …`` and ``const { clause: where } = …``); None for
     any other binding (nested, defaulted, rest, an array pattern)."""
     parent = occ.parent
+    key: str | None
     if occ.type == "shorthand_property_identifier_pattern" and parent is not None \
             and parent.type == "object_pattern":
         pattern, key = parent, text(occ)
@@ -2907,7 +2908,10 @@ def _pattern_key(occ: Node) -> str | None:
         name = parent.child_by_field_name("key")
         if name is None or name.type not in ("property_identifier", "string"):
             return None
-        pattern, key = parent.parent, string_value(name) if name.type == "string" else text(name)
+        pattern = parent.parent
+        key = string_value(name) if name.type == "string" else text(name)
+        if key is None:
+            return None
     else:
         return None
     holder = pattern.parent
