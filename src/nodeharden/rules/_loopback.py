@@ -18,6 +18,7 @@ import re
 
 from tree_sitter import Node
 
+from nodeharden._express import HTTP_METHODS
 from nodeharden._parse import (FUNCTION_TYPES, code_children, parse, string_value, text,
                               unwrap, uses_of, walk)
 from nodeharden._project import JS_SUFFIXES
@@ -297,9 +298,6 @@ def internal_service(ctx: ProjectContext, rel: str) -> bool:
     return not _proxy_passes(ctx)
 
 
-#: Calls on an app that route requests (``PROBE_PATH`` ones only here).
-_ROUTE_METHODS = frozenset({"get", "head", "post", "put", "patch", "delete", "options", "all"})
-
 
 def probes_on_loopback(root: Node, name: str) -> bool:
     """Return True when the app bound to ``name`` (once, in the file ``root``) answers only
@@ -322,7 +320,7 @@ def probes_on_loopback(root: Node, name: str) -> bool:
             return False
         method = text(parent.child_by_field_name("property"))
         args = [unwrap(a) for a in code_children(call.child_by_field_name("arguments") or call)]
-        if method in _ROUTE_METHODS:
+        if method in HTTP_METHODS:  # a route (``PROBE_PATH`` ones only here)
             path = string_value(args[0]) if args and args[0] is not None else None
             if path is None or not PROBE_PATH.match(path) or len(args) < 2 or any(
                     a is None or a.type not in FUNCTION_TYPES for a in args[1:]):

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from nodeharden._express import FileFacts
+from nodeharden._express import HTTP_METHODS, FileFacts
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import declared_major, version_of
 from nodeharden._parse import (
@@ -2601,7 +2601,6 @@ _PAGE_ANSWER = lazy_pattern(rb"\.send\s*\(\s*(?![{\[)])|\.(?:redirect|download|s
 #: A module that makes routers or apps, or routes requests itself.
 _ROUTING = lazy_pattern(rb"\b(?:Router|express)\s*\(|\.(?:get|post|put|patch|delete|all|use|"
                         rb"route)\s*\(\s*['\"`\[/]")
-_ROUTE_METHODS = frozenset({"get", "head", "post", "put", "patch", "delete", "options", "all"})
 #: Calls on an app that neither route nor answer: serving it, its settings, its events.
 _SETUP_METHODS = frozenset({"listen", "set", "enable", "disable", "on", "once"})
 
@@ -2726,7 +2725,7 @@ def _probe_use(ref: Node, routes: list[Node], middleware: Callable[[Node], bool]
         return False
     if method == "use":
         return all(a is not None and middleware(a) for a in args)
-    if method not in _ROUTE_METHODS:
+    if method not in HTTP_METHODS:
         return False
     first = args[0]
     values = [string_value(first)] if first.type != "array" else \
