@@ -9,6 +9,7 @@ are and compiles each one the first time it is used.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any, AnyStr, cast
 
 #: What a pattern offers; copied onto the stand-in at the first use, so later uses are plain
@@ -43,3 +44,16 @@ def lazy_pattern(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[A
     ``pattern``…); not for a pattern handed to ``re.sub`` and friends, which want a real one.
     """
     return cast("re.Pattern[AnyStr]", _LazyPattern(pattern, int(flags)))
+
+
+def finditer_each(patterns: Iterable[re.Pattern[bytes]], source: bytes) -> list[re.Match[bytes]]:
+    """Return the matches of each of ``patterns`` in ``source``, in the order they start.
+
+    For an alternation split into one pattern per literal it starts with: Python's engine
+    searches for a pattern's leading literal before trying the rest, but tries an alternation
+    of several (``\\bthrow\\b|\\bnext…``, ``['"`]…``) at every byte, three to ten times slower
+    over a file. The patterns' matches must not overlap.
+    """
+    found = [match for pattern in patterns for match in pattern.finditer(source)]
+    found.sort(key=lambda match: match.start())
+    return found

@@ -310,9 +310,13 @@ _BUNDLE_WORDS = (b"parcelRequire", b"__vite__", b"System.register(", b"/******/"
 #: dependency list or its factory (``define(['jquery'], function ($) {``, ``define(function
 #: (require) {``, ``define('name', [...``). Node has no ``define``; RequireJS (or a bundler
 #: reading AMD) loads such a file in the browser.
-_AMD_RE = lazy_pattern(
-    rb"^define\s*\(\s*(?:\[|function\b|\(\s*\)\s*=>|['\"][\w./-]+['\"]\s*,\s*(?:\[|function\b))",
-    re.M)
+#: Matched at the start of the file, and after each newline by ``_AMD_LINE_RE``: a pattern
+#: that starts with a literal is searched for that literal first, where ``^`` under
+#: ``re.M`` is tried at every byte (five times slower on the 300-file bench app).
+_AMD_CALL = \
+    rb"define\s*\(\s*(?:\[|function\b|\(\s*\)\s*=>|['\"][\w./-]+['\"]\s*,\s*(?:\[|function\b))"
+_AMD_RE = lazy_pattern(_AMD_CALL)
+_AMD_LINE_RE = lazy_pattern(b"\n" + _AMD_CALL)
 _WEBPACK_WORDS = (b"__webpack_require__", b"webpackBootstrap", b"webpackChunk")
 _BUNDLE_MODULES_RE = lazy_pattern(rb"\(function\s*\(modules\)")
 _SOURCE_MAP_RE = lazy_pattern(rb"^//[#@] sourceMappingURL=", re.M)
@@ -394,7 +398,8 @@ def role_from_content(source: bytes) -> RoleOf:
         return RoleOf("browser", "bundled file (bundler prologue)")
     if _has_long_line(source):
         return RoleOf("browser", f"bundled or minified (a line over {_LONG_LINE} characters)")
-    if b"define" in source and _AMD_RE.search(source) and not _looks_like_server(source):
+    if b"define" in source and (_AMD_RE.match(source) or _AMD_LINE_RE.search(source)) \
+            and not _looks_like_server(source):
         return RoleOf("browser", "AMD module (a top-level define([…], function …): RequireJS "
                                  "loads it in the browser)")
     modules = imported_modules(source)

@@ -194,8 +194,10 @@ def _upload_callees(ctx: FileContext) -> dict[str, str]:
     return callees
 
 
-#: An upload package called where it is required: ``require('multer')({ dest })``.
-_INLINE_UPLOAD_RE = lazy_pattern(rb"\brequire\s*\(\s*['\"](?:" + b"|".join(
+#: An upload package called where it is required: ``require('multer')({ dest })``. The
+#: lookbehind after the word stands for a ``\b`` before it: a pattern that starts with a
+#: literal is searched for that literal first (nine times faster over the bench app).
+_INLINE_UPLOAD_RE = lazy_pattern(rb"require(?<!\wrequire)\s*\(\s*['\"](?:" + b"|".join(
     re.escape(m.encode()) for m in UPLOADS) + rb")['\"]\s*\)\s*\(")
 
 

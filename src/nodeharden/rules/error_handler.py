@@ -39,7 +39,7 @@ from nodeharden._parse import CASTS, FUNCTION_TYPES, captures, captures_in, code
     enclosing, has_spread, needle_ranges, object_properties, parameters, parse, required_module, \
     statement_of, string_value, text, unwrap, uses_of, walk
 from nodeharden._project import JS_SUFFIXES
-from nodeharden._regex import lazy_pattern
+from nodeharden._regex import finditer_each, lazy_pattern
 from nodeharden._roles import package_of
 from nodeharden._snippets import DeferredEdit, closing_bracket, render_snippet, split_top_level
 from nodeharden._style import Style, line_end
@@ -4905,8 +4905,11 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
 
 
 _TS_PRAGMA_RE = lazy_pattern(r"@ts-(no)?check\b")
-#: Where request code makes an error: `throw`, `next(new …)`, `reject(new …)`.
-_RAISE_RE = lazy_pattern(rb"\bthrow\b|\b(?:next|reject)\s*\(\s*new\b")
+#: Where request code makes an error: `throw`, `next(new …)`, `reject(new …)` (one pattern
+#: each, ``finditer_each``; the lookbehind after a word stands for a ``\b`` before it).
+_RAISE_RES = (lazy_pattern(rb"throw(?<!\wthrow)\b"),
+              lazy_pattern(rb"next(?<!\wnext)\s*\(\s*new\b"),
+              lazy_pattern(rb"reject(?<!\wreject)\s*\(\s*new\b"))
 #: Words that name a secret in a binding or field name (``requestSignature``, ``CDN_SECRET``,
 #: ``process.env.DB_PASSWORD``, ``config.apiKey``).
 _SECRET_WORDS = frozenset({"secret", "secrets", "password", "passwd", "passphrase", "signature",
@@ -5013,7 +5016,7 @@ def secrets_in_raised_errors(root: Node, source: bytes) -> Iterator[Node]:
     error handlers send an error's message to the client (a 4xx one is meant for it), so the
     secret goes with it."""
     top: set[str] | None = None
-    for match in _RAISE_RE.finditer(source):
+    for match in finditer_each(_RAISE_RES, source):
         token = root.descendant_for_byte_range(match.start(), match.start() + 1)
         if token is None or token.parent is None:
             continue
@@ -5522,7 +5525,8 @@ class ErrorHandler(Rule):
         """Return True when the file's bytes may hold a leak the project phase decides."""
         data = ctx.source
         return ctx.wanted(self) and bool(
-            _MESSAGE_BYTES_RE.search(data) or _THIS_ROUTE_BYTES_RE.search(data)
+            _MESSAGE_BYTES_RE.search(data) or _STRING_CALL_BYTES_RE.search(data)
+            or _THIS_ROUTE_BYTES_RE.search(data)
             or _GATE_BYTES_RE.search(data) or _EXPORT_OR_VIEW_BYTES_RE.search(data)
             or _unseen_logger(ctx, ctx.tree.root_node) is not None)
 
@@ -7183,7 +7187,8 @@ def _source_of(ctx: ProjectContext, rel: str) -> tuple[str, bytes, Tree] | None:
 #: (``.status(``, ``.sendStatus(``, ``.statusCode =``) or ``instanceof``, and ``.message`` sent.
 _FIELD_STATUS_BYTES_RE = lazy_pattern(rb"\.\s*(?:status|sendStatus)\s*\(|\.\s*statusCode\s*=")
 #: ``.message`` or ``String(err)`` (the error's text too: ``_stringified``).
-_MESSAGE_BYTES_RE = lazy_pattern(rb"\.\s*message\b|\bString\s*\(")
+_MESSAGE_BYTES_RE = lazy_pattern(rb"\.\s*message\b")
+_STRING_CALL_BYTES_RE = lazy_pattern(rb"String(?<!\wString)\s*\(")
 #: Bytes of a catch's replacement gate (``if (!err.error)``, ``_envelope_gate``).
 _GATE_BYTES_RE = lazy_pattern(rb"\bif\s*\(\s*!\s*[\w$]+\s*\.\s*[\w$]+\s*[|)]")
 #: Bytes of an export (a handler its module does not register, ``Leak.unmounted``) or of a
@@ -7373,7 +7378,7 @@ def _constant_envelope(pair: Node, root: Node) -> bool:
 
 
 #: Bytes of a value thrown or rejected.
-_RAISE_BYTES_RE = lazy_pattern(rb"\bthrow\b|reject\s*\(")
+_RAISE_BYTES_RE = lazy_pattern(rb"throw(?<!\wthrow)\b|reject\s*\(")
 
 
 def _names_field(node: Node | None, root: Node, field: str) -> bool:

@@ -239,8 +239,11 @@ _SET_CALL_RE = lazy_pattern(rb"\.\s*(set|setex|setEx|psetex|pSetEx)\s*\(")
 _KEY_EXPIRY_RE = lazy_pattern(rb"\.\s*p?expire\s*\(")
 #: An expiry given to ``set``: ``{ PX: ms }``/``{ EX: s }`` (node-redis), ``'PX', ms`` (ioredis).
 _SET_EXPIRY_ARG_RE = lazy_pattern(rb"^['\"](?:PX|EX|px|ex)['\"]$|\b(?:PX|EX)\s*:")
-#: The count moved by one between the read and the write (``n + 1``, ``remaining - 1``, ``++``).
-_STEP_RE = lazy_pattern(rb"[-+]\s*1\b(?![.\d])|\+\+|--|[-+]=\s*1\b")
+#: The count moved by one between the read and the write (``n + 1``, ``remaining - 1``, ``++``,
+#: ``-= 1``). Each alternative starts with its sign: a pattern that starts with a literal is
+#: searched for it first, where one starting with ``[-+]`` is tried at every byte (ten times
+#: slower).
+_STEP_RE = lazy_pattern(rb"\+(?:\+|\s*1\b(?![.\d])|=\s*1\b)|-(?:-|\s*1\b(?![.\d])|=\s*1\b)")
 #: A limiter's "over the bound" callback option called from its middleware
 #: (``opts.onRateLimited(req, res, next)``): what it answers is written where it is mounted.
 _CALLBACK_CALL_RE = lazy_pattern(

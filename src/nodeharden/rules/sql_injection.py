@@ -33,7 +33,7 @@ from nodeharden._parse import (
     walk,
 )
 from nodeharden._project import JS_SUFFIXES
-from nodeharden._regex import lazy_pattern
+from nodeharden._regex import finditer_each, lazy_pattern
 from nodeharden._resultcache import content_digest
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
 from nodeharden.rules._sql import (
@@ -71,8 +71,11 @@ _STATEMENT_MODIFIERS = {"pluck", "raw", "expand", "safeIntegers", "columns"}
 _FUNCTIONS = FUNCTION_TYPES
 # looks_like_sql needs a string whose text starts with a statement keyword (SQL_START_RE),
 # so a file without a quote followed by one cannot have a finding.
-_SQL_WORD_RE = lazy_pattern(
-    rb"(?i)['\"`]\s*\(?\s*(select|insert|update|delete|with|replace|merge)\b")
+#: One pattern per quote (``finditer_each``): one that starts with a literal is searched for
+#: it, where ``['"`]`` is tried at every byte.
+_SQL_WORD_RES = tuple(lazy_pattern(
+    quote + rb"\s*\(?\s*(?i:select|insert|update|delete|with|replace|merge)\b")
+    for quote in (b"'", b'"', b"`"))
 #: The start of a query method call up to its first argument (`.query(`, `.all<Row>(`…).
 _METHOD_CALL = (rb"\." + GAP + rb"(?:" + b"|".join(m.encode() for m in sorted(SQL_METHODS))
                 + rb")" + CALL_OPEN + GAP)
@@ -2045,17 +2048,17 @@ def _call_ranges(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Return where a query call with SQL text can be: around each SQL-looking string (the SQL
     passed as it is), and around each use of a variable declared with one (``db.query(sql)``)."""
     names: set[str] = set()
-    for match in _SQL_WORD_RE.finditer(source):
+    spans = [m.span() for m in finditer_each(_SQL_WORD_RES, source)]
+    for span in spans:
         # The nearest declarator around the string: a farther one holds a statement between
         # (a function, a block), which is no SQL expression.
-        node: Node | None = root.descendant_for_byte_range(*match.span())
+        node: Node | None = root.descendant_for_byte_range(*span)
         while node is not None and node.type not in _STOP_AT:
             node = node.parent
         if node is not None and node.type == "variable_declarator":
             name = node.child_by_field_name("name")
             if name is not None and name.type == "identifier":
                 names.add(text(name))
-    spans = [m.span() for m in _SQL_WORD_RE.finditer(source)]
     if names:
         # `.query(sql`: a query method whose first argument is one of those variables (a
         # set of them, not an alternation compiled per file).
@@ -4120,7 +4123,7 @@ class SqlInjection(Rule):
     id = "sql-injection"
 
     def wants(self, source: bytes) -> bool:
-        return _SQL_WORD_RE.search(source) is not None
+        return any(pattern.search(source) for pattern in _SQL_WORD_RES)
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         _DEFERRED.clear()
