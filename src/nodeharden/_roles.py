@@ -533,6 +533,18 @@ _DEV_DOCKERFILE_RE = lazy_pattern(
 _RUNS_TESTS_RE = lazy_pattern(
     r"\b(?:(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:test|e2e)[\w:-]*|jest|mocha|vitest|ava|tap"
     r"|playwright\s+test|cypress\s+run)\b")
+#: A command that builds or packages the project (``npm run dist:electron``, ``yarn build``,
+#: ``electron-builder``, ``cordova build``, ``npm pack``), and one that starts a server or the
+#: app (``npm start``, ``node server.js``, pm2…): an image whose command does the first and
+#: never the second is a build image (spark-wallet's reproducible-build image, whose command
+#: packs the npm package, the Electron and the Android apps); NODE_ENV=production there would
+#: make its ``npm install`` leave out the build tools.
+_RUNS_BUILD_RE = lazy_pattern(
+    r"\b(?:(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:build|dist|pack|package|release|bundle)[\w:-]*"
+    r"|electron-builder|electron-forge\s+make|cordova\s+build)\b")
+_STARTS_APP_RE = lazy_pattern(
+    r"\b(?:(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:start|serve|server|dev|prod|production)\b"
+    r"|(?:node|nodejs|nodemon|ts-node|tsx|pm2|pm2-runtime|forever)\s+[\w./-])")
 #: A command that only keeps the container alive, to be exec'd into: ``tail -f /dev/null``,
 #: ``sleep infinity``. An image started that way runs no app; it is a development container.
 _IDLE_RE = lazy_pattern(r"^\s*(?:(?:/usr)?/bin/)?(?:tail\s+-f\s+/dev/null|sleep\s+(?:infinity|inf))\s*$")
@@ -621,6 +633,10 @@ def dockerfile_role(rel: str, text: str) -> RoleOf:
                              "manifests: the app's code comes from a mount)")
     if _RUNS_TESTS_RE.search(command):
         return RoleOf("test", "its CMD runs the test suite")
+    build = _RUNS_BUILD_RE.search(command)
+    if build and not _STARTS_APP_RE.search(command):
+        return RoleOf("dev", f"build image (its command runs `{build.group()}` and starts no "
+                             "app)")
     image = base.split("@", 1)[0].split(":", 1)[0].lower()
     image_name = image.rsplit("/", 1)[-1]
     if _RUNS_NODE_RE.search(command) or "node" in image_name or image_name in ("bun",):

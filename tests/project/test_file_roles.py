@@ -363,12 +363,20 @@ def test_only_the_apps_runtime_image_gets_dockerfile_rules(project) -> None:
                             "COPY . .\nCMD [\"node\", \"src/app.js\"]\n",
         # A helper image of the test suite (a client on another address).
         "src/tests/load/Dockerfile.client": "FROM node:20\nRUN npm i -g some-cli\n",
+        # A reproducible-build image: its command packs the project, no app runs there.
+        "scripts/builder.Dockerfile": "FROM node:16\nWORKDIR /opt/app\nCOPY . .\n"
+                                      "CMD npm run dist:npm -- --pack-tgz \\\n"
+                                      " && npm run dist:electron -- --linux && mv dist /target\n",
+        # Builds, then starts the app: the app's image.
+        "deploy/Dockerfile": "FROM node:20\nCOPY . .\nCMD npm run build && node dist/app.js\n",
     })
     report = check_json(root)
     docker_findings = {f["path"] for f in report["findings"]
                        if f["rule"] in ("dockerfile-user", "node-env")}
-    assert docker_findings == {"Dockerfile"}
+    assert docker_findings == {"Dockerfile", "deploy/Dockerfile"}
     reasons = skipped_reasons(report)
+    assert reasons["scripts/builder.Dockerfile"] == \
+        "dev: build image (its command runs `npm run dist:npm` and starts no app)"
     assert reasons["db/Dockerfile"] == "service: image of another service (FROM postgres:16)"
     assert reasons[".devcontainer/Dockerfile"] == "dev: development container"
     assert reasons["Dockerfile.test"].startswith("dev:")
