@@ -1132,15 +1132,7 @@ def unbounded_trust_proxy(ctx: ProjectContext) -> tuple[FileFacts, str | None] |
         facts = ctx.facts[path]
         if is_test_file(path):
             continue
-        # The last setting of each app in the file is the one Express reads: `enable('trust
-        # proxy')` then `set('trust proxy', 3)` (pay-frontend) trusts three hops.
-        last: dict[str, CallFact] = {}
-        for call in sorted(facts.calls, key=lambda c: c.start):
-            if call.args and call.args[0].kind == "string" and call.method in (
-                    "set", "enable", "disable") \
-                    and call.args[0].name.strip().lower() == "trust proxy":
-                last[call.target] = call
-        for call in last.values():
+        for call in _last_trust_settings(facts).values():
             if call.method == "enable":
                 return facts, None
             if call.method == "set" and len(call.args) >= 2:
@@ -1157,6 +1149,22 @@ _CONDITIONAL = frozenset({"if_statement", "ternary_expression", "switch_case", "
                           "binary_expression", "catch_clause", "else_clause"})
 
 
+def _last_trust_settings(facts: FileFacts, targets: set[str] | None = None
+                         ) -> dict[str, CallFact]:
+    """Return the last ``trust proxy`` setting (``set``, ``enable``, ``disable``) of each
+    receiver of the file (of ``targets`` only, when given): the one Express reads, so
+    ``enable('trust proxy')`` then ``set('trust proxy', 3)`` (pay-frontend) trusts three hops.
+    Express's setting names are case-sensitive: ``'Trust Proxy'`` sets nothing it reads."""
+    last: dict[str, CallFact] = {}
+    for call in sorted(facts.calls, key=lambda c: c.start):
+        if (targets is None or call.target in targets) \
+                and call.method in ("set", "enable", "disable") \
+                and call.args and call.args[0].kind == "string" \
+                and call.args[0].name == "trust proxy":
+            last[call.target] = call
+    return last
+
+
 def _trusting_apps(facts: FileFacts, source: bytes, root: Node) -> dict[str, int]:
     """Return the apps of this file (their names) that trust every X-Forwarded-For hop for
     sure, with the line of that setting: the last ``trust proxy`` setting of the app in the
@@ -1164,14 +1172,8 @@ def _trusting_apps(facts: FileFacts, source: bytes, root: Node) -> dict[str, int
     setting or environment value may be a hop count when deployed), and it runs whenever the
     app is built (under no condition: a development-only branch is not production's)."""
     apps = {a.name for a in facts.apps if a.kind == "app" and a.name}
-    last: dict[str, CallFact] = {}
-    for call in sorted(facts.calls, key=lambda c: c.start):
-        if call.target in apps and call.method in ("set", "enable", "disable") \
-                and call.args and call.args[0].kind == "string" \
-                and call.args[0].name == "trust proxy":
-            last[call.target] = call
     found: dict[str, int] = {}
-    for target, call in last.items():
+    for target, call in _last_trust_settings(facts, apps).items():
         if call.method == "enable" and len(call.args) == 1 or call.method == "set" \
                 and len(call.args) == 2 \
                 and source[call.args[1].start:call.args[1].end].strip() == b"true":
