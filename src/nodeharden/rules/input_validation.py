@@ -1060,11 +1060,23 @@ def _merges_params(ctx: ProjectContext) -> bool:
     return any(_MERGE_PARAMS_RE.search(ctx.read(rel) or b"") for rel in ctx.facts)
 
 
-def _absent_param(route: CallFact, merges: bool, name: str) -> bool:
+def _merges_params_once(ctx: ProjectContext) -> Callable[[], bool]:
+    """Return ``_merges_params`` for ``ctx``, worked out at the first call: it reads every
+    file of the project, which only a route reading an undeclared parameter needs."""
+    found: list[bool] = []
+
+    def merges() -> bool:
+        if not found:
+            found.append(_merges_params(ctx))
+        return found[0]
+    return merges
+
+
+def _absent_param(route: CallFact, merges: Callable[[], bool], name: str) -> bool:
     """Return True when ``req.params.<name>`` is always undefined in ``route``'s handler: its
     path is a plain string literal with no ``:name`` (nor ``*name``), the name is not a
     number (an unnamed wildcard or group gives ``0``, ``1``…), and no file of the project
-    asks a router for ``mergeParams`` (``merges``: only then could a mount path give the
+    asks a router for ``mergeParams`` (``merges()``: only then could a mount path give the
     handler more parameters). A path that is not a plain literal (a template with a
     substitution, a constant, a concatenation) is unknown: its parameters are kept."""
     if not route.path or not route.args or route.args[0].kind != "string":
@@ -1072,11 +1084,11 @@ def _absent_param(route: CallFact, merges: bool, name: str) -> bool:
     top = name.split(".", 1)[0]
     if not top or top.isdigit() or top in _path_params(route.path):
         return False
-    return not merges
+    return not merges()
 
 
 def _check_path_params(route: CallFact, reads: Reads, processed: set[str] | None,
-                       merges: bool = True) -> None:
+                       merges: Callable[[], bool] = lambda: True) -> None:
     """Drop the ``req.params`` fields the route's path does not declare (always undefined:
     not request input), mark the numeric ones no chain can be proven safe for, and set which
     are required (a declared parameter is always there, unless in an optional part)."""
@@ -2333,7 +2345,7 @@ class InputValidation(Rule):
         project = _Project(ctx)
         configured = ctx.info.config.validators
         robustness = ctx.info.config.input_validation.robustness
-        merges = _merges_params(ctx)
+        merges = _merges_params_once(ctx)
         # js-yaml before 4 builds functions from !!js/function tags in load(): the major the
         # package.json that owns the handler's file declares (not a tools/ package's)
         yaml_at = _yaml3_packages(ctx)
@@ -2532,8 +2544,8 @@ class InputValidation(Rule):
                              reported: set[tuple[str, int]], mongo: bool, mysql: bool,
                              bodies: _BodyScope, layers: _DataLayers,
                              patterns: Callable[[FileFacts, str], Node | None],
-                             yaml_at: Callable[[str], bool], merges: bool, names: set[str],
-                             guarded: set[str],
+                             yaml_at: Callable[[str], bool], merges: Callable[[], bool],
+                             names: set[str], guarded: set[str],
                              sanitized: Callable[[], Callable[[str, CallFact], frozenset[str]]],
                              filter_sanitized: Callable[[], _FilterSanitizer]
                              ) -> Iterator[Finding]:
@@ -2632,7 +2644,7 @@ class InputValidation(Rule):
             field_[0] in parts
 
     @staticmethod
-    def _absent(route: CallFact, merges: bool, sink: Sink) -> bool:
+    def _absent(route: CallFact, merges: Callable[[], bool], sink: Sink) -> bool:
         """A sink reached by a path parameter the route does not declare (always undefined)."""
         from nodeharden.rules._validation_sinks import request_field
 
