@@ -498,8 +498,30 @@ def _import_ranges(source: bytes) -> list[tuple[int, int]]:
 
 
 _EXPRESS_NEEDLE = lazy_pattern(rb"express")
-#: Modules whose calls ``FileFacts.called`` records (helmet and lusca: header middleware).
+#: Modules whose calls ``FileFacts.called`` records (helmet and lusca: header middleware):
+#: through the names they are imported as (``helmet``, ``helmet.hsts``), and where one is
+#: required in place, as ``require(helmet)`` and ``require(helmet).hsts``
+#: (``app.use(require('helmet')({ … }))``, ``inline_called``).
 CALLED_MODULES = ("helmet", "lusca")
+#: ... their names, where the calls of an in-place require can be.
+_CALLED_NEEDLES = {module: lazy_pattern(module.encode()) for module in CALLED_MODULES}
+
+
+def inline_called(module: str, member: str | None = None) -> str:
+    """Return how ``FileFacts.called`` records a call of ``module`` required in place:
+    ``require(helmet)`` for ``require('helmet')(…)``, ``require(helmet).hsts`` for
+    ``require('helmet').hsts(…)`` (no identifier has parentheses in it)."""
+    return f"require({module})" + (f".{member}" if member else "")
+
+
+def _required_module(node: Node | None) -> str | None:
+    """Return the module ``node`` requires in place (``require('helmet')``), else None."""
+    if node is None or node.type != "call_expression" \
+            or text(node.child_by_field_name("function")) != "require":
+        return None
+    args = node.child_by_field_name("arguments")
+    first = args.named_children[0] if args is not None and args.named_children else None
+    return string_value(first)
 
 
 def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) -> FileFacts:
@@ -522,6 +544,8 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
         needles.append(_EXPRESS_NEEDLE)  # `require('express')()`
     if well_known:
         needles.append(_WELL_KNOWN_NEEDLE)
+    needles += [needle for module, needle in _CALLED_NEEDLES.items()
+                if module.encode() in source]
     names = express_names | router_names | tracked
     if names:
         needles.append(identifier_pattern(names))
@@ -553,12 +577,11 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
                 facts.apps.append(_app_fact(kind, call, source))
             continue
         if fn.type == "call_expression":
-            inner = fn.child_by_field_name("function")
-            if inner is not None and text(inner) == "require":
-                inner_args = fn.child_by_field_name("arguments")
-                first = inner_args.named_children[0] if inner_args and inner_args.named_children else None
-                if string_value(first) == "express":
-                    facts.apps.append(_app_fact("app", call, source))
+            required = _required_module(fn)
+            if required == "express":
+                facts.apps.append(_app_fact("app", call, source))
+            elif required in CALLED_MODULES:
+                facts.called.add(inline_called(required))
             continue
         if fn.type != "member_expression":
             continue
@@ -571,6 +594,8 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
                 facts.called.add(f"{target}.{method}")
         elif method == "static":
             facts.called.add(method)
+        elif (required := _required_module(obj)) in CALLED_MODULES:
+            facts.called.add(inline_called(str(required), method))
         if method == "Router" and (target in express_names or
                                    (obj is not None and obj.type == "call_expression"
                                     and text(obj.child_by_field_name("function")) == "require")):

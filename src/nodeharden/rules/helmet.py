@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from nodeharden._express import HTTP_METHODS, FileFacts
+from nodeharden._express import HTTP_METHODS, FileFacts, inline_called
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import declared_major, version_of
 from nodeharden._parse import (
@@ -1289,6 +1289,11 @@ def helmet_middlewares(facts: FileFacts) -> tuple[bool, set[str]]:
     for imp in facts.imports:
         if imp.module != "helmet":
             continue
+        # `app.use(require('helmet')({ … }))`: required where it is called.
+        inline = inline_called("helmet")
+        whole = whole or inline in facts.called or f"{inline}.default" in facts.called
+        parts |= {called[len(inline) + 1:] for called in facts.called
+                  if called.startswith(inline + ".") and called != f"{inline}.default"}
         for name in (imp.default, imp.namespace):
             if not name:
                 continue
