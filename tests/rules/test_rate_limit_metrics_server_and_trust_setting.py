@@ -264,3 +264,21 @@ def test_a_name_only_assigned_from_the_environment_is_worded_the_same(tmp_path: 
         "app.js": "const trust = process.env['TRUST_PROXY'];\n" + ENV_APP % "trust"})
     [finding] = _findings(root)
     assert "comes from the environment (`trust`, app.js)" in finding.message
+
+
+@pytest.mark.skipif(not have_node(), reason="node and npm are needed")
+def test_an_environment_value_with_a_loopback_default_is_worded_as_the_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # spark-wallet (sample 32): unset, only loopback is trusted, so the forged left-most
+    # address is never req.ip; the deployer's value is a string like any environment value.
+    root = write_tree(tmp_path / "app", {
+        "package.json": json.dumps(PACKAGE),
+        "app.js": ENV_APP % "process.env.PROXIED || 'loopback'"})
+    [finding] = _findings(root)
+    assert "comes from the environment (`process.env.PROXIED || 'loopback'`, app.js)" \
+        in finding.message
+    assert "set without a bound" not in finding.message and finding.fix is None
+    npm_install(root)
+    monkeypatch.delenv("PROXIED", raising=False)
+    with serve_app(root) as base:
+        assert _ip(base) == "10.0.0.7"  # the loopback hop trusted, not the forged 6.6.6.6

@@ -1111,10 +1111,17 @@ _ENV_READ = lazy_pattern(r"process\s*\.\s*env\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*([
 def _env_string(value: str, source: str) -> bool:
     """Return True when a ``trust proxy`` value is an environment variable as it is (or a name
     only ever assigned one): always a string, which Express reads as proxy addresses or subnet
-    names, never as a hop count (``'1'`` is taken as an address) nor as ``true``."""
+    names, never as a hop count (``'1'`` is taken as an address) nor as ``true``. Also with a
+    bounded fallback for when it is unset (``process.env.PROXIED || 'loopback'``, spark-wallet:
+    loopback only by default)."""
     value = value.strip()
     if _ENV_READ.fullmatch(value):
         return True
+    for operator in ("||", "??"):
+        variable, found, fallback = value.partition(operator)
+        if found and _ENV_READ.fullmatch(variable.strip()) \
+                and _bounded_trust(fallback, source):
+            return True
     if re.fullmatch(r"[A-Za-z_$][\w$]*", value):
         assigned = re.findall(rf"(?<![\w$.]){re.escape(value)}\s*=(?![=>])\s*([^;\n]+)", source)
         return bool(assigned) and all(_ENV_READ.fullmatch(a.strip().rstrip(";").strip())
@@ -1140,7 +1147,8 @@ def unbounded_trust_proxy(ctx: ProjectContext) -> tuple[FileFacts, str | None] |
                 value = (ctx.read(path) or b"")[call.args[1].start:call.args[1].end].decode(
                     "utf-8", "replace")
                 if not _bounded_trust(value, source):
-                    return facts, value.strip() if _from_setting(value) else None
+                    return facts, value.strip() if _from_setting(value) \
+                        or _env_string(value, source) else None
     return None
 
 
