@@ -822,6 +822,47 @@ def _same_either_way(data: bytes, match: Any) -> bool:
     return False
 
 
+
+#: A module that sets NODE_ENV to production when it is unset: ``process.env.NODE_ENV ||
+#: (process.env.NODE_ENV = 'production')``, ``process.env.NODE_ENV = process.env.NODE_ENV ||
+#: 'production'``, ``process.env.NODE_ENV ??= 'production'``.
+_DEFAULTS_PRODUCTION_RE = lazy_pattern(
+    rb"process\.env\.NODE_ENV\s*(?:\|\||\?\?)\s*\(\s*process\.env\.NODE_ENV\s*=\s*"
+    rb"['\"]production['\"]"
+    rb"|process\.env\.NODE_ENV\s*=\s*process\.env\.NODE_ENV\s*(?:\|\||\?\?)\s*['\"]production['\"]"
+    rb"|process\.env\.NODE_ENV\s*(?:\|\||\?\?)=\s*['\"]production['\"]")
+
+#: A static ``import`` or ``export … from`` statement (hoisted: it runs before the module).
+_STATIC_IMPORT_RE = lazy_pattern(rb"\s*(?:import(?:\s|\{|\*|['\"])|export\b)")
+
+
+def _launcher_defaults_production(ctx: ProjectContext, package: str) -> bool:
+    """Return True when every module of ``package`` that creates an Express app is loaded,
+    and only by modules that set NODE_ENV to production when it is unset before they load it
+    (a ``require()`` after the setting; a static ``import`` runs before the module's own
+    code, so it never counts): whatever starts the app goes through such a launcher, so
+    Express starts in production mode without the image's help. An app module started
+    directly would be loaded by no module of the project."""
+    from nodeharden._roles import package_of
+
+    apps = [f.path for f in ctx.app_files()
+            if not is_test_file(f.path) and package_of(f.path, ctx.package_dirs) == package]
+    if not apps:
+        return False
+    for app in apps:
+        loaders = [(rel, imp) for rel, facts in sorted(ctx.facts.items())
+                   if not is_test_file(rel) for imp in facts.imports
+                   if ctx.resolve_import(rel, imp.module) == app]
+        if not loaders:
+            return False
+        for rel, imp in loaders:
+            data = ctx.read(rel) or b""
+            setting = _DEFAULTS_PRODUCTION_RE.search(data, 0, imp.start)
+            if setting is None or _STATIC_IMPORT_RE.match(data, imp.start):
+                return False
+    return True
+
+
 def _development_effects(ctx: ProjectContext, package: str) -> str | None:
     """Return what development mode still changes for an app whose own final error handler
     keeps Express's stack-trace page away: its code reading NODE_ENV (or the app's ``env``
@@ -913,6 +954,11 @@ class NodeEnv(Rule):
                 # It starts a static file server or a web server (`serve -s dist`, through the
                 # package script it runs): no Express app runs there, and NODE_ENV changes
                 # nothing that server answers.
+                continue
+            if value is None and _launcher_defaults_production(ctx, package):
+                # The only modules that load the app set NODE_ENV=production first when it is
+                # unset (spark-wallet's CLI, which the image runs): Express starts in
+                # production mode.
                 continue
             if starts and all(start_sets_production(ctx, package, start) for start in starts):
                 # The start sets NODE_ENV=production for the app itself: inline
