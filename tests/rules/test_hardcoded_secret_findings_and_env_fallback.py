@@ -32,11 +32,33 @@ def test_hardcoded_secret_findings(project) -> None:
             // jwt.sign({}, 'commented');
             const notJwt = { sign: () => {} };
             notJwt.sign({}, 'not a jwt');
+            app.get('/', (req, res) => res.cookie('seen', '1', { signed: true }).end());
             module.exports = app;
         """,
     })
     assert found(root, ["hardcoded-secret"]) == {("hardcoded-secret", "app.js", n)
                                                  for n in (6, 9, 10, 17)}
+
+
+def test_a_cookie_parser_secret_counts_only_where_a_cookie_is_signed(project) -> None:
+    # openKB (sample 32): no cookie is signed or read signed, so the string signs nothing.
+    app = """
+        const express = require('express');
+        const cookieParser = require('cookie-parser');
+        const app = express();
+        app.use(cookieParser('keyboard cat'));
+        app.get('/', (req, res) => res.cookie('seen', '1'%s).send(req.cookies.seen));
+        module.exports = app;
+    """
+    unsigned = project({"package.json": PACKAGE_JSON, "app.js": app % ""}, name="unsigned")
+    assert found(unsigned, ["hardcoded-secret"]) == set()
+    signed = project({"package.json": PACKAGE_JSON, "app.js": app % ", { signed: true }"},
+                     name="signed")
+    assert found(signed, ["hardcoded-secret"]) == {("hardcoded-secret", "app.js", 4)}
+    read = project({"package.json": PACKAGE_JSON, "app.js": app % "",
+                    "auth.js": "module.exports = (req) => req.signedCookies.user;\n"},
+                   name="read")
+    assert found(read, ["hardcoded-secret"]) == {("hardcoded-secret", "app.js", 4)}
 
 
 def test_env_fallback_fix_removes_the_literal(project) -> None:

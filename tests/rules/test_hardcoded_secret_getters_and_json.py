@@ -57,6 +57,7 @@ def test_config_object_get_and_lodash_get_defaults_are_reported(tmp_path: Path) 
         const signKey = appSettings.get('auth.signKey', 'blue-heron');
         exports.sign = (user) => jwt.sign({ sub: user.id }, signKey);
         exports.parser = cookieParser(_.get(appSettings, 'cookies.key', 'green-heron'));
+        exports.user = (req) => req.signedCookies.user;
         """, "settings.js": "module.exports = new Map();\n"}) == [("auth.js", 5), ("auth.js", 7)]
 
 
@@ -72,6 +73,7 @@ def test_a_function_returning_the_default_is_followed_one_level(tmp_path: Path) 
             function start(app) {
               const key = cookieKey();
               app.use(cookieParser(key));
+              app.get('/', (req, res) => res.send(req.signedCookies.user));
             }
             module.exports = start;
             """,
@@ -184,6 +186,7 @@ def test_require_without_an_extension_finds_the_json_file(tmp_path: Path) -> Non
             const cookieParser = require('cookie-parser');
             const settings = require('./settings');
             module.exports = cookieParser(settings.cookieKey);
+            module.exports.user = (req) => req.signedCookies.user;
             """}) == [("settings.json", 1)]
 
 

@@ -22,7 +22,7 @@ from nodeharden._parse import (captures, code_children, enclosing, object_proper
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
-from nodeharden.rules._base import FileContext, ProjectContext, Rule
+from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import (ImportRequest, add_imports, builtin_specifier,
                                      exclusive_insert, resolve_object, same_module)
 
@@ -541,7 +541,9 @@ class HardcodedSecret(Rule):
                 message = (f"hard-coded {secret.what}: anyone with the source can forge "
                            f"{purpose}; read it from {secret.env}")
             finding = ctx.node_finding(self.id, secret.literal, message, fix)
-            if secret.kind == "default":
+            if secret.env == "COOKIE_SECRET":
+                held.append((finding, b"", _SIGNS_COOKIES))
+            elif secret.kind == "default":
                 held.append((finding, secret.literal.text or b"", ""))
             elif secret.kind == "fallback" and not secret.replacement and secret.key:
                 held.append((finding, b"", secret.key))
@@ -570,12 +572,24 @@ class HardcodedSecret(Rule):
         read from are parsed again (a few config files), here rather than in every file's
         scan."""
         data: dict[str, _FileSecrets] = ctx.file_data.get(self.id, {})
-        for kept in data.values():
+        signs: list[bool] = []
+
+        def kept_finding(literal: bytes, key: str) -> bool:
+            # A cookie-parser secret signs only the cookies the app signs: with none signed
+            # or read signed anywhere, the string protects nothing (openKB, sample 32).
+            if key == _SIGNS_COOKIES:
+                if not signs:
+                    signs.append(any(_SIGNED_COOKIE_RE.search(ctx.read(rel) or b"")
+                                     for rel in ctx.facts if not is_test_file(rel)))
+                return signs[0]
             # A getter's default some project file compares with is a refused placeholder; a
             # config value's fallback is dead where a project file throws when it is unset.
+            return not (_refused_unset_anywhere(ctx, key) if key
+                        else _compared_anywhere(ctx, literal))
+
+        for kept in data.values():
             yield from (finding for finding, literal, key in kept.held
-                        if not (_refused_unset_anywhere(ctx, key) if key
-                                else _compared_anywhere(ctx, literal)))
+                        if kept_finding(literal, key))
         exports: dict[str, list[_Exported]] = {}
         found: dict[tuple[str, int], tuple[_Exported, list[tuple[str, _SecretUse]]]] = {}
         compared: dict[tuple[str, int], bool] = {}
@@ -620,6 +634,10 @@ class HardcodedSecret(Rule):
                         found.setdefault((target, exported.start), (exported, []))[1].append(
                             (rel, use))
         for (target, _), (exported, uses) in sorted(found.items()):
+            uses = [(r, u) for r, u in uses
+                    if u.env != "COOKIE_SECRET" or kept_finding(b"", _SIGNS_COOKIES)]
+            if not uses:
+                continue
             rel, use = uses[0]
             where = ", ".join(f"{r}:{u.line}" for r, u in uses[:3]) + (
                 f" and {len(uses) - 3} more" if len(uses) > 3 else "")
@@ -1358,6 +1376,13 @@ def _comparison(literal: bytes) -> re.Pattern[bytes] | None:
 #: The config-getter defaults ``check_file`` held back for the project phase, by file (read
 #: and cleared by ``file_data``, which runs right after it on the same file).
 _HELD: dict[str, list[tuple[Finding, bytes, str]]] = {}
+#: The key of a held cookie-parser secret: reported only where some project file signs a
+#: cookie or reads one signed (``_SIGNED_COOKIE_RE``).
+_SIGNS_COOKIES = "\0signed cookies"
+#: A cookie signed with cookie-parser's secret: ``res.cookie(name, value, { signed: true })``,
+#: ``req.signedCookies``, ``cookieParser.signedCookie(…)``, and what reads the secret itself
+#: (``req.secret``: csurf's signed cookie, for one).
+_SIGNED_COOKIE_RE = lazy_pattern(rb"signed\s*:\s*(?:true|!0)|signedCookies?\b|req\.secret\b")
 
 
 @dataclass
@@ -1368,7 +1393,8 @@ class _FileSecrets:
 
     uses: list[_SecretUse]
     #: (finding, the default's literal, "") for a config getter's default; (finding, b"", key)
-    #: for the fallback of a config value ``config.<key> || 'x'``.
+    #: for the fallback of a config value ``config.<key> || 'x'``; (finding, b"",
+    #: ``_SIGNS_COOKIES``) for a cookie-parser secret.
     held: list[tuple[Finding, bytes, str]]
 
 
