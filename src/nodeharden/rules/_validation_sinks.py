@@ -1745,6 +1745,104 @@ def _validator_checks(facts: FileFacts) -> dict[str, str]:
     return checks
 
 
+def _helper_string_guards(body: Node, taint: _Taint, resolve: SinkResolver) -> list[Guard]:
+    """Return STRING guards for the request fields a validation helper of the project checks
+    with validator.js: a statement of the handler's own block calls a helper ``resolve`` finds
+    (``const { errors, isValid } = validateLoginInput(req.body)``) with a request object, and
+    the helper calls a validator.js ``is`` check on a field of that parameter before anything
+    in it can return or throw (``if (Validator.isEmpty(data.email))``, after ``data.email =
+    !isEmpty(data.email) ? data.email : ''``). validator.js throws for anything but a string,
+    so past that statement the field is a string or the request has failed: no MongoDB
+    operator reaches a filter through it (the MERN starters' validation/ modules, mern-auth in
+    sample 32)."""
+    guards: list[Guard] = []
+    for statement in body.named_children:
+        call = _statement_call(statement)
+        if call is None:
+            continue
+        fn = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        given = code_children(args) if args is not None else []
+        origins = [taint.origin(arg) for arg in given]
+        if fn is None or not any(o is not None and o.count(".") == 1 for o in origins):
+            continue  # `req.body`, `req.query`: a request object, not one of its fields
+        located = resolve(fn)
+        if located is None:
+            continue
+        _, helper, helper_facts = located
+        params = parameters(helper)
+        fixed: set[str] = set()
+        for origin, param in zip(origins, params):
+            if origin is not None and origin.count(".") == 1 and param.type == "identifier":
+                fixed |= {f"{origin}.{field}"
+                          for field in _asserted_strings(helper, text(param), helper_facts)}
+        if fixed:
+            guards.append(Guard(statement.end_byte, body.end_byte, frozenset(fixed), STRING))
+    return guards
+
+
+def _statement_call(statement: Node) -> Node | None:
+    """The call a statement makes as a whole: ``f(x);``, ``const r = f(x);``, ``const { a }
+    = await f(x);``, else None."""
+    value: Node | None = None
+    if statement.type == "expression_statement":
+        value = statement.named_children[0] if statement.named_children else None
+    elif statement.type in ("lexical_declaration", "variable_declaration"):
+        declarators = [c for c in statement.named_children if c.type == "variable_declarator"]
+        value = declarators[0].child_by_field_name("value") if len(declarators) == 1 else None
+    value = unwrap(value, CASTS_AND_AWAIT) if value is not None else None
+    return value if value is not None and value.type == "call_expression" else None
+
+
+def _asserted_strings(helper: Node, param: str, facts: FileFacts) -> set[str]:
+    """Return the fields of parameter ``param`` that ``helper`` passes to a validator.js
+    function on every call: in a statement of its own block (an expression, a declared value,
+    or the test of an ``if``, negated or not) that comes before any statement holding a
+    ``return`` or a ``throw``, with the parameter never assigned. Every function validator.js
+    exports (``isEmpty``, ``isEmail``, ``equals``, ``trim``…) starts by asserting that its
+    first argument is a string."""
+    objects = {n for imp in facts.imports if imp.module == _VALIDATOR_JS
+               for n in (imp.default, imp.namespace) if n}
+    names = {local for imp in facts.imports if imp.module == _VALIDATOR_JS
+             for local in imp.named.values()}
+    names |= {imp.default for imp in facts.imports
+              if imp.module.startswith(_VALIDATOR_JS + "/lib/") and imp.default}
+
+    def validator_function(fn: Node) -> bool:
+        if fn.type == "identifier":
+            return text(fn) in names
+        return fn.type == "member_expression" \
+            and text(fn.child_by_field_name("object")) in objects
+    body = helper.child_by_field_name("body")
+    if not (objects or names) or body is None or body.type != "statement_block":
+        return set()
+    if any(n.type == "assignment_expression" and text(n.child_by_field_name("left")) == param
+           for n in _own_nodes(body)):
+        return set()
+    fields: set[str] = set()
+    for statement in body.named_children:
+        if any(n.type in ("return_statement", "throw_statement") for n in _own_nodes(statement)):
+            break
+        if statement.type == "if_statement":
+            tested = unwrap(statement.child_by_field_name("condition"), CASTS_AND_AWAIT)
+            while tested is not None and tested.type == "unary_expression" \
+                    and text(tested.child_by_field_name("operator")) == "!":
+                tested = unwrap(tested.child_by_field_name("argument"), CASTS_AND_AWAIT)
+            call = tested if tested is not None and tested.type == "call_expression" else None
+        else:
+            call = _statement_call(statement)
+        fn = call.child_by_field_name("function") if call is not None else None
+        args = call.child_by_field_name("arguments") if call is not None else None
+        given = code_children(args) if args is not None else []
+        if fn is None or not validator_function(fn) or not given:
+            continue
+        first = unwrap(given[0], CASTS_AND_AWAIT)
+        if first.type == "member_expression" \
+                and text(first.child_by_field_name("object")) == param:
+            fields.add(text(first.child_by_field_name("property")))
+    return fields
+
+
 def find_guards(body: Node, taint: _Taint, facts: FileFacts,
                 patterns: PatternResolver | None = None, follow: bool = True) -> list[Guard]:
     """Return the guards of a function body (see above; ``patterns``: the regex literal a
@@ -3053,6 +3151,8 @@ def _scan(body: Node, taint: _Taint, facts: FileFacts, res: str | None,
     passport = _module_names(facts, ("passport",))
     xml = _module_names(facts, ("libxmljs", "libxmljs2"))
     guards = find_guards(body, taint, facts, patterns)
+    if resolve is not None and layers is not None and layers.validator_throws:
+        guards += _helper_string_guards(body, taint, resolve)
     contained = b".startsWith(" in (body.text or b"") or \
         _INDEX_OF_ZERO_RE.search(body.text or b"") is not None
     # a join whose result a `path.relative` containment test checks (the sink it reaches is

@@ -93,6 +93,9 @@ class DataLayers(Protocol):
 
     #: req.query values are strings or arrays of strings (Express 5, ``query parser: simple``).
     simple_query: bool
+    #: Every validator.js function throws for an argument that is not a string (the project
+    #: declares validator 5 or later).
+    validator_throws: bool
 
     def sql_plain(self, fn: Node | None) -> bool:
         """The receiver is a Sequelize model or instance: no plain object is an operator."""

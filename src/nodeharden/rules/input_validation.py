@@ -238,6 +238,10 @@ class _DataLayers:
             if any(_DB_FAMILIES.get(import_package(m)) == "sequelize"
                    for m in facts.imported_modules()))
         self.simple_query = self._simple_query()
+        # validator.js 5 and later throw for anything but a string (4 and before read
+        # String(value), which an object passes for some functions: isEmpty).
+        majors = _declared_majors(ctx, "validator")
+        self.validator_throws = bool(majors) and min(majors) >= 5
 
     def _simple_query(self) -> bool:
         """Return True when req.query values are strings or arrays of strings, never objects:
