@@ -82,6 +82,16 @@ def npm_install(root: Path, *args: str) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
+def installed_once(factory: pytest.TempPathFactory, name: str, package_json: str) -> Path:
+    """Return a new folder holding ``package_json`` and the packages it declares, for a
+    module-scoped fixture whose tests link it (``linked_app``); skip without node and npm."""
+    if not have_node():
+        pytest.skip("node and npm are needed")
+    base = write_tree(factory.mktemp(name), {"package.json": package_json})
+    npm_install(base)
+    return base
+
+
 @pytest.fixture(scope="session")
 def prettier3(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return the prettier 3 binary, installed once per test process (the line-width tests

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import have_node, linked_app, npm_install, serve_app, write_tree
+from conftest import installed_once, linked_app, serve_app, write_tree
 from nodeharden._api import check
 
 PACKAGE_JSON = """{
@@ -36,12 +36,7 @@ WHOLE = "require('helmet')({ contentSecurityPolicy: { directives: { defaultSrc: 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not have_node():
-        pytest.skip("node and npm are needed")
-    base = tmp_path_factory.mktemp("helmet-inline")
-    write_tree(base, {"package.json": PACKAGE_JSON})
-    npm_install(base)
-    return base
+    return installed_once(tmp_path_factory, "helmet-inline", PACKAGE_JSON)
 
 
 def _messages(root: Path) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import have_node, linked_app, npm_install, write_tree
+from conftest import installed_once, linked_app, write_tree
 from nodeharden._api import check
 
 PACKAGE = json.dumps({"name": "wallet", "bin": "cli.js", "dependencies": {"express": "^5.1.0"}})
@@ -42,12 +42,7 @@ LAUNCHERS = {
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not have_node():
-        pytest.skip("node and npm are needed")
-    base = tmp_path_factory.mktemp("launcher")
-    write_tree(base, {"package.json": PACKAGE})
-    npm_install(base)
-    return base
+    return installed_once(tmp_path_factory, "launcher", PACKAGE)
 
 
 def _reported(root: Path) -> bool:
