@@ -91,7 +91,9 @@ def test_fields_the_helper_runs_through_validator_are_strings_after_it(tmp_path:
     {"early": "  if (data.remember) return { errors, isValid: true };"},
     {"route": SINK_FIRST},
     {"helper": HELPER.replace("Validator.isEmpty(data.email)", "isEmpty(data.email)")},
-], ids=["validator-4", "returns-first", "sink-first", "email-unchecked"])
+    # An async helper's throw only rejects the promise the handler does not wait for.
+    {"helper": HELPER.replace("module.exports = function", "module.exports = async function")},
+], ids=["validator-4", "returns-first", "sink-first", "email-unchecked", "async-helper"])
 def test_what_the_helper_does_not_prove_is_still_reported(tmp_path: Path, kwargs: dict) -> None:
     assert _nosql(_project(tmp_path, "open", **kwargs))
 

@@ -1749,12 +1749,12 @@ def _helper_string_guards(body: Node, taint: _Taint, resolve: SinkResolver) -> l
     """Return STRING guards for the request fields a validation helper of the project checks
     with validator.js: a statement of the handler's own block calls a helper ``resolve`` finds
     (``const { errors, isValid } = validateLoginInput(req.body)``) with a request object, and
-    the helper calls a validator.js ``is`` check on a field of that parameter before anything
-    in it can return or throw (``if (Validator.isEmpty(data.email))``, after ``data.email =
-    !isEmpty(data.email) ? data.email : ''``). validator.js throws for anything but a string,
-    so past that statement the field is a string or the request has failed: no MongoDB
-    operator reaches a filter through it (the MERN starters' validation/ modules, mern-auth in
-    sample 32)."""
+    the helper, a plain function (an async one would only reject its promise), passes a field
+    of that parameter to a validator.js function before anything in it can return or throw
+    (``if (Validator.isEmpty(data.email))``, after ``data.email = !isEmpty(data.email) ?
+    data.email : ''``). validator.js throws for anything but a string, so past that statement
+    the field is a string or the request has failed: no MongoDB operator reaches a filter
+    through it (the MERN starters' validation/ modules, mern-auth in sample 32)."""
     guards: list[Guard] = []
     for statement in body.named_children:
         call = _statement_call(statement)
@@ -1770,6 +1770,8 @@ def _helper_string_guards(body: Node, taint: _Taint, resolve: SinkResolver) -> l
         if located is None:
             continue
         _, helper, helper_facts = located
+        if any(child.type == "async" for child in helper.children):
+            continue
         params = parameters(helper)
         fixed: set[str] = set()
         for origin, param in zip(origins, params):

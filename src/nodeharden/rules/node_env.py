@@ -822,7 +822,6 @@ def _same_either_way(data: bytes, match: Any) -> bool:
     return False
 
 
-
 #: A module that sets NODE_ENV to production when it is unset: ``process.env.NODE_ENV ||
 #: (process.env.NODE_ENV = 'production')``, ``process.env.NODE_ENV = process.env.NODE_ENV ||
 #: 'production'``, ``process.env.NODE_ENV ??= 'production'``.
