@@ -15,6 +15,12 @@ The lower bound of the package's own ``engines.node`` is a floor for the version
 (``.nvmrc``, ``.node-version``, ``.tool-versions``): a developer's pin below it is stale (a
 package that declares ``>=18`` does not run on Node 8) and is left out, and the runtime says
 so. The app image and the CI matrix are not: they do run the project on that version.
+
+The runtime dependencies are a floor for every source: the ``engines.node`` that npm's
+lockfile (``package-lock.json``/``npm-shrinkwrap.json``, version 2 and later) records for each
+package the root package.json depends on. A project does not run below what its dependencies
+need, so an ``engines.node`` of ``>=7.6.0`` beside express-handlebars 5 (``>=v10.24.0``, arena)
+is stale too.
 """
 
 from __future__ import annotations
@@ -42,19 +48,22 @@ class Runtime(NamedTuple):
     lockfile: str | None = None
     #: Where installs run, relative to the root ("" there; ``../..`` in a workspace above).
     install_dir: str = ""
-    #: The version files left out as stale, below ``engines.node`` (``".nvmrc 8.11"``).
+    #: The version files left out as stale, below ``engines.node`` (``".nvmrc 8.11"``), or every
+    #: source below what a runtime dependency needs (``stale_below``).
     stale: tuple[str, ...] = ()
     #: The oldest TypeScript the project's package.json files admit (``"typescript":
     #: "^3.7.5"`` → (3, 7)), and where that was read; None when it declares none.
     typescript: NodeVersion | None = None
     typescript_source: str = ""
+    #: What the ``stale`` sources are below: ``engines.node``, or the dependency floor.
+    stale_below: str = "engines.node"
 
     def describe(self) -> str:
         """Return ``"Node 8 (Dockerfile FROM node:8)"`` or ``"an unknown Node version"``."""
         if self.node is None:
             return "an unknown Node version"
         major, minor = self.node
-        stale = f"; {', '.join(self.stale)}: below engines.node, taken as stale" \
+        stale = f"; {', '.join(self.stale)}: below {self.stale_below}, taken as stale" \
             if self.stale else ""
         return f"Node {major}{'.' + str(minor) if minor else ''} ({self.source}{stale})"
 
@@ -270,6 +279,13 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
                                   f"{oldest[0]}"))
     manager = find_package_manager(root, package_json)
     typescript, typescript_source = _typescript(package_json, nested)
+    stale_below = "engines.node"
+    needed = _dependency_floor(root, package_json)
+    # By major: a CI matrix's or an image's `10` is the newest 10.x, which is 10.24.
+    if needed is not None and any(version[0] < needed[0][0] for version, _ in found):
+        stale += [where for version, where in found if version[0] < needed[0][0]]
+        found = [item for item in found if item[0][0] >= needed[0][0]] + [needed]
+        stale_below = "what the dependencies need"
     if not found:
         return Runtime(package_manager=manager.name, lockfile=manager.lockfile,
                        install_dir=manager.install_dir, typescript=typescript,
@@ -278,7 +294,40 @@ def detect_runtime(root: Path, package_json: dict[str, Any] | None,
     return Runtime(node=version, source=source, package_manager=manager.name,
                    lockfile=manager.lockfile, install_dir=manager.install_dir,
                    stale=tuple(stale), typescript=typescript,
-                   typescript_source=typescript_source)
+                   typescript_source=typescript_source, stale_below=stale_below)
+
+
+def _dependency_floor(root: Path, package_json: dict[str, Any] | None
+                      ) -> tuple[NodeVersion, str] | None:
+    """Return the highest lower bound of ``engines.node`` among the packages the root
+    package.json depends on (``dependencies``), as npm's lockfile at the root records them,
+    with where it was read (``"package-lock.json: express-handlebars needs Node >=v10.24.0"``);
+    None without such a lockfile (version 1 records no engines) or such a bound."""
+    import json
+
+    deps = (package_json or {}).get("dependencies")
+    if not isinstance(deps, dict) or not deps:
+        return None
+    for name in ("npm-shrinkwrap.json", "package-lock.json"):
+        try:
+            lock = json.loads((root / name).read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError):
+            continue
+        packages = lock.get("packages") if isinstance(lock, dict) else None
+        if not isinstance(packages, dict):
+            return None
+        best: tuple[NodeVersion, str] | None = None
+        for dep in sorted(deps):
+            entry = packages.get(f"node_modules/{dep}")
+            engines = entry.get("engines") if isinstance(entry, dict) else None
+            spec = engines.get("node") if isinstance(engines, dict) else None
+            if not isinstance(spec, str):
+                continue
+            version = lowest_in_range(spec)
+            if version is not None and (best is None or version > best[0]):
+                best = (version, f"{name}: {dep} needs Node {spec.strip()}")
+        return best
+    return None
 
 
 def _typescript(package_json: dict[str, Any] | None,

@@ -220,3 +220,46 @@ def test_fix_writes_the_helmet_a_pkg_binary_on_node_14_supports(tmp_path: Path) 
     proc = run_cli("fix", "--dry-run", "--select", "helmet", tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert '"helmet": "^6.2.0"' in proc.stdout, proc.stdout
+
+
+def _locked(tmp_path: Path, lock: dict, files: dict[str, str] | None = None) -> Path:
+    package = {"name": "arena", "engines": {"node": ">=7.6.0"},
+               "dependencies": {"express": "^4.19.2", "express-handlebars": "^5.3.5"},
+               "devDependencies": {"eslint": "^9.0.0"}}
+    return write_tree(tmp_path, {"package.json": json.dumps(package),
+                                 "package-lock.json": json.dumps(lock), "server.js": SERVER,
+                                 **(files or {})})
+
+
+LOCK_V2 = {"name": "arena", "lockfileVersion": 2, "packages": {
+    "": {"name": "arena"},
+    "node_modules/express": {"version": "4.19.2", "engines": {"node": ">= 0.10.0"}},
+    "node_modules/express-handlebars": {"version": "5.3.5", "engines": {"node": ">=v10.24.0"}},
+    "node_modules/eslint": {"version": "9.0.0", "engines": {"node": ">=18.18.0"}},
+}}
+
+
+def test_a_runtime_dependency_s_engines_make_older_sources_stale(tmp_path: Path) -> None:
+    # arena (sample 33): engines.node >=7.6.0, but express-handlebars 5 needs Node 10.24 (as
+    # the lockfile records): the project does not run below that. A development dependency
+    # (eslint) is no floor for the app.
+    root = _locked(tmp_path, LOCK_V2)
+    runtime = detect_runtime(root, json.loads((root / "package.json").read_text()))
+    assert runtime.node == (10, 24)
+    assert runtime.source == "package-lock.json: express-handlebars needs Node >=v10.24.0"
+    assert runtime.stale == ("engines.node >=7.6.0",)
+    assert "engines.node >=7.6.0: below what the dependencies need, taken as stale" \
+        in runtime.describe()
+
+
+def test_a_ci_major_at_the_floor_still_decides_and_an_old_lockfile_says_nothing(
+        tmp_path: Path) -> None:
+    workflow = ("jobs:\n  test:\n    strategy:\n      matrix:\n        node-version: [10, 12]\n"
+                "    steps:\n      - run: npm ci\n")
+    root = _locked(tmp_path / "ci", LOCK_V2, {".github/workflows/ci.yml": workflow})
+    runtime = detect_runtime(root, json.loads((root / "package.json").read_text()))
+    assert runtime.node == (10, 0) and "tests on Node 10" in runtime.source
+    assert runtime.stale == ("engines.node >=7.6.0",)
+    old = _locked(tmp_path / "v1", {"name": "arena", "lockfileVersion": 1, "dependencies": {}})
+    runtime = detect_runtime(old, json.loads((old / "package.json").read_text()))
+    assert runtime.node == (7, 6) and runtime.stale == ()
