@@ -4847,6 +4847,44 @@ def _assignment_edit(ctx: FileContext, target: Node, replacement: str,
     return TextEdit(after_equals, target.end_byte, "\n" + inner + replacement)
 
 
+
+def _always_a_number(status: str, scope: Node) -> bool:
+    """Return True when the status expression ``status`` always holds a number in handler
+    ``scope``: the response's own ``statusCode`` (``res.statusCode``), or a name the handler
+    binds once with ``const`` to numbers and that (``const statusCode = res.statusCode === 200
+    ? 500 : res.statusCode``). Then ``>= 500`` reads as the fix's test turned round."""
+    params = parameters(scope)
+    res = text(params[2]) if len(params) >= 3 and params[2].type == "identifier" else None
+
+    def numeric(node: Node | None, depth: int = 0) -> bool:
+        node = unwrap(node)
+        if node is None or depth > 4:
+            return False
+        if node.type == "number":
+            return True
+        if node.type == "member_expression":
+            return res is not None and text(node) == f"{res}.statusCode"
+        if node.type == "ternary_expression":
+            return numeric(node.child_by_field_name("consequence"), depth + 1) and \
+                numeric(node.child_by_field_name("alternative"), depth + 1)
+        return False
+
+    if res is not None and status == f"{res}.statusCode":
+        return True
+    if not re.fullmatch(r"[A-Za-z_$][\w$]*", status):
+        return False
+    declared = [n for n in walk(scope) if n.type == "variable_declarator"
+                and text(n.child_by_field_name("name")) == status]
+    assigned = any(text(n.child_by_field_name(
+        "argument" if n.type == "update_expression" else "left")) == status
+        for n in walk(scope) if n.type in ("assignment_expression",
+                                           "augmented_assignment_expression",
+                                           "update_expression"))
+    return len(declared) == 1 and not assigned and declared[0].parent is not None \
+        and declared[0].parent.type == "lexical_declaration" \
+        and text(declared[0].parent).startswith("const") \
+        and numeric(declared[0].child_by_field_name("value"))
+
 def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
               server_errors: str | None = None, seen_only: bool = False,
               server_test: str | None = None) -> TextEdit | None:
@@ -4895,6 +4933,7 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
         # answers the generic text, so it is logged too (`undefined >= 500` is false).
         server_test = (f"{server_errors} >= 500"
                        if re.search(r"(?:\|\||\?\?)\s*5\d\d\)?$", server_errors)
+                       or _always_a_number(server_errors, scope)
                        else f"!({server_errors} < 500)")
     if server_test is not None:
         inner = indent + ctx.style.indent
