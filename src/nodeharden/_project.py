@@ -32,7 +32,11 @@ VENDOR_DIRS = frozenset({"vendor", "vendors", "third_party", "third-party"})
 MAX_FILE_BYTES = 1_000_000
 
 FileKind = Literal["js", "dockerfile", "workflow", "gitlab-ci", "eslint", "security-txt",
-                   "package", "other"]
+                   "package", "dotenv", "other"]
+
+#: The environment files an app's dotenv loads in production (not ``.env.example`` and other
+#: templates, whose values are placeholders).
+DOTENV_NAMES = frozenset({".env", ".env.production", ".env.prod"})
 
 ESLINT_NAMES = frozenset({
     "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
@@ -74,6 +78,8 @@ def classify(rel: str) -> FileKind | None:
         return "gitlab-ci"
     if rel.endswith(".well-known/security.txt"):
         return "security-txt"
+    if name in DOTENV_NAMES:
+        return "dotenv"
     suffix = os.path.splitext(name)[1]
     if suffix in JS_SUFFIXES and not name.endswith(".d.ts"):
         return "js"

@@ -11,7 +11,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
 from tree_sitter import Node
@@ -19,7 +20,7 @@ from tree_sitter import Node
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (captures, code_children, enclosing, object_properties, parse,
                                string_value, text, unwrap, walk)
-from nodeharden._project import JS_SUFFIXES
+from nodeharden._project import DOTENV_NAMES, JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
@@ -277,6 +278,9 @@ class _Finder:
             for name, local in imp.named.items():
                 self.project_bindings[local] = (imp.module, (name,), "named")
         self.uses: list[_SecretUse] = []
+        #: The environment variables read as a secret as they are (``jwt.sign(p,
+        #: process.env.JWT_SECRET)``), with what each signs: a committed .env may set them.
+        self.env_reads: set[tuple[str, str]] = set()
         self._dead: set[str] | None = None
         self._following = False
 
@@ -438,6 +442,9 @@ class _Finder:
                 self.project_value(value, env, what)
             return
         if value.type == "member_expression" and not self.public(value):
+            read = _ENV_RE.match(re.sub(r"\s+", "", text(value)))
+            if read:
+                self.env_reads.add((read.group(1), env))
             self.project_value(value, env, what)
             return
         if value.type == "call_expression":
@@ -561,7 +568,8 @@ class HardcodedSecret(Rule):
         finder = _Finder(ctx)
         for _ in self._secrets(ctx, finder):
             pass
-        return _FileSecrets(finder.uses, held) if finder.uses or held else None
+        return _FileSecrets(finder.uses, held, sorted(finder.env_reads)) \
+            if finder.uses or held or finder.env_reads else None
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Report a literal a project module exports (a config file) that another file uses
@@ -590,6 +598,8 @@ class HardcodedSecret(Rule):
         for kept in data.values():
             yield from (finding for finding, literal, key in kept.held
                         if kept_finding(literal, key))
+        yield from self._committed_env(ctx, {name: env for kept in data.values()
+                                             for name, env in kept.env_reads})
         exports: dict[str, list[_Exported]] = {}
         found: dict[tuple[str, int], tuple[_Exported, list[tuple[str, _SecretUse]]]] = {}
         compared: dict[tuple[str, int], bool] = {}
@@ -658,6 +668,57 @@ class HardcodedSecret(Rule):
                 message = (f"hard-coded {what} (`{name}`, used at {where}): anyone with "
                            f"the source can forge {purpose}; read it from {use.env}")
             yield ctx.finding(self.id, target, exported.start, exported.end, message)
+
+    def _committed_env(self, ctx: ProjectContext, reads: dict[str, str]) -> Iterator[Finding]:
+        """Report a secret the code reads from the environment (``jwt.sign(p,
+        process.env.JWT_SECRET)``) that an environment file of the project sets: a ``.env``
+        (or ``.env.production``) beside a package.json that git tracks (committed, whatever a
+        later ``.gitignore`` line says: MERN-E-Commerce-Store, sample 34) or, outside git or
+        untracked, that no ``.gitignore`` leaves out (one ``git add .`` from the repository).
+        A value that is empty or a placeholder (``change-me``, ``your_jwt_secret``, ``<…>``)
+        is not reported, nor a file that says it is for development or tests. Reported on its
+        line, without a fix: the value must move to where the app is deployed, and the
+        secret be replaced."""
+        if not reads:
+            return
+        walked = {f.rel for f in ctx.files_of("dotenv")}
+        root = Path(ctx.info.root)
+        for folder in sorted(set(ctx.package_dirs) | {""}):
+            for name in sorted(DOTENV_NAMES):
+                rel = posixpath.join(folder, name) if folder else name
+                if is_test_file(rel) or not (root / rel).is_file():
+                    continue
+                tracked = _git_tracked(root, rel)
+                if not tracked and rel not in walked:
+                    continue  # untracked (or no git) and left out by a .gitignore
+                yield from self._env_file(ctx, rel, reads, bool(tracked))
+
+    def _env_file(self, ctx: ProjectContext, rel: str, reads: dict[str, str],
+                  tracked: bool) -> Iterator[Finding]:
+        """Report the secrets environment file ``rel`` sets (see ``_committed_env``)."""
+        try:
+            raw = (Path(ctx.info.root) / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        if _DEV_ENV_FILE_RE.search(raw):
+            return
+        for number, line in enumerate(raw.splitlines(), 1):
+            assignment = _ENV_LINE_RE.match(line)
+            if assignment is None or assignment.group(1) not in reads:
+                continue
+            value = assignment.group(2).strip().strip("'\"")
+            if not value or _PLACEHOLDER_VALUE_RE.search(value):
+                continue
+            env = reads[assignment.group(1)]
+            purpose = PURPOSES.get(env, "signatures")
+            where = "is committed to the repository" if tracked else \
+                "is not ignored by git (one `git add` from the repository)"
+            yield ctx.line_finding(
+                self.id, rel, number,
+                f"{rel} gives {assignment.group(1)} a value and {where}: anyone with the "
+                f"source can forge {purpose}; set the variable where the app is deployed, "
+                "replace the secret, and keep the file out of the repository (`git rm "
+                "--cached`, .gitignore)")
 
     def _secrets(self, ctx: FileContext, finder: _Finder | None = None) -> Iterator[Secret]:
         facts = ctx.facts
@@ -1384,6 +1445,33 @@ _SIGNS_COOKIES = "\0signed cookies"
 #: (``req.secret``: csurf's signed cookie, for one).
 _SIGNED_COOKIE_RE = lazy_pattern(rb"signed\s*:\s*(?:true|!0)|signedCookies?\b|req\.secret\b")
 
+def _git_tracked(root: Path, rel: str) -> bool | None:
+    """Return whether git tracks file ``rel`` of the work tree at ``root`` (committed or
+    staged), or None outside a work tree or without git."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(["git", "ls-files", "--error-unmatch", "--", rel], cwd=root,
+                              capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode == 0:
+        return True
+    return False if "did not match" in proc.stderr else None
+
+
+#: ``NAME=value`` (``export NAME=value``) in an environment file.
+_ENV_LINE_RE = lazy_pattern(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+#: A value that stands for one to fill in: ``change-me``, ``your_jwt_secret``, ``<secret>``,
+#: ``xxx``, ``...``, ``${JWT_SECRET}``.
+_PLACEHOLDER_VALUE_RE = lazy_pattern(
+    r"(?i)^(?:<.*>|\$\{.*\}|x{3,}|\.{3,}|\*+)$|change[-_ ]?me|replace[-_ ]?me|your[-_ ]|"
+    r"placeholder|example|todo|fixme")
+#: An environment file that says it is not the production one (``# Regtest dev fixture. NOT
+#: for production.``).
+_DEV_ENV_FILE_RE = lazy_pattern(r"(?im)^\s*#.*(?:not\s+for\s+production|development|dev\s+"
+                                r"fixture|for\s+(?:local\s+)?(?:dev|tests?|testing)\b)")
+
 
 @dataclass
 class _FileSecrets:
@@ -1396,6 +1484,9 @@ class _FileSecrets:
     #: for the fallback of a config value ``config.<key> || 'x'``; (finding, b"",
     #: ``_SIGNS_COOKIES``) for a cookie-parser secret.
     held: list[tuple[Finding, bytes, str]]
+    #: (variable, the secret's kind: ``JWT_SECRET``…) of each environment variable the file
+    #: reads as a secret as it is.
+    env_reads: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _compared_in(source: bytes, literal: bytes) -> bool:
