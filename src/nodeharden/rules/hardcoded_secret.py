@@ -1445,6 +1445,7 @@ _SIGNS_COOKIES = "\0signed cookies"
 #: (``req.secret``: csurf's signed cookie, for one).
 _SIGNED_COOKIE_RE = lazy_pattern(rb"signed\s*:\s*(?:true|!0)|signedCookies?\b|req\.secret\b")
 
+
 def _git_tracked(root: Path, rel: str) -> bool | None:
     """Return whether git tracks file ``rel`` of the work tree at ``root`` (committed or
     staged), or None outside a work tree or without git."""
