@@ -20,6 +20,7 @@ from nodeharden._parse import (
     identifier_pattern,
     merge_ranges,
     needle_ranges,
+    required_module,
     statement_of,
     string_value,
     text,
@@ -514,16 +515,6 @@ def inline_called(module: str, member: str | None = None) -> str:
     return f"require({module})" + (f".{member}" if member else "")
 
 
-def _required_module(node: Node | None) -> str | None:
-    """Return the module ``node`` requires in place (``require('helmet')``), else None."""
-    if node is None or node.type != "call_expression" \
-            or text(node.child_by_field_name("function")) != "require":
-        return None
-    args = node.child_by_field_name("arguments")
-    first = args.named_children[0] if args is not None and args.named_children else None
-    return string_value(first)
-
-
 def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) -> FileFacts:
     """Return the Express facts of one parsed file."""
     facts = FileFacts(path=path, module=module)
@@ -577,7 +568,7 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
                 facts.apps.append(_app_fact(kind, call, source))
             continue
         if fn.type == "call_expression":
-            required = _required_module(fn)
+            required = required_module(fn)
             if required == "express":
                 facts.apps.append(_app_fact("app", call, source))
             elif required in CALLED_MODULES:
@@ -594,7 +585,7 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
                 facts.called.add(f"{target}.{method}")
         elif method == "static":
             facts.called.add(method)
-        elif (required := _required_module(obj)) in CALLED_MODULES:
+        elif (required := required_module(obj)) in CALLED_MODULES:
             facts.called.add(inline_called(str(required), method))
         if method == "Router" and (target in express_names or
                                    (obj is not None and obj.type == "call_expression"

@@ -696,10 +696,7 @@ class HardcodedSecret(Rule):
     def _env_file(self, ctx: ProjectContext, rel: str, reads: dict[str, str],
                   tracked: bool) -> Iterator[Finding]:
         """Report the secrets environment file ``rel`` sets (see ``_committed_env``)."""
-        try:
-            raw = (Path(ctx.info.root) / rel).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return
+        raw = (ctx.read(rel) or b"").decode("utf-8", "replace")
         if _DEV_ENV_FILE_RE.search(raw):
             return
         for number, line in enumerate(raw.splitlines(), 1):
