@@ -14,6 +14,7 @@ from nodeharden._parse import (
     FUNCTION_TYPES,
     GAP,
     StatementFinder,
+    arguments_of,
     captures,
     captures_in,
     code_children,
@@ -30,16 +31,14 @@ from nodeharden._regex import lazy_pattern
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "options", "head"})
 
-_IMPORT_QUERY = """
-(import_statement source: (string) @source) @import
-((call_expression function: (identifier) @fn arguments: (arguments . (string) @source))
-  @require (#eq? @fn "require"))
-"""
+#: Import statements and calls; ``_collect_imports`` keeps those with a string source, and the
+#: calls of ``require`` whose first argument is a string (flat patterns: a query's nested
+#: child patterns cost a millisecond each to compile, in every scanning process).
+_IMPORT_QUERY = "(import_statement) @import (call_expression) @require"
 
 #: ``new Express()`` makes an app too (``express`` returns the app, whether called or
 #: constructed: p5.js-web-editor's servers import it as ``Express``).
-_CALL_QUERY = "(call_expression) @call (new_expression constructor: (identifier)) @new " \
-    + CONTAINER_PATTERN
+_CALL_QUERY = "(call_expression) @call (new_expression) @new " + CONTAINER_PATTERN
 
 #: Member calls kept as ``CallFact`` whatever their arguments: ``app.use(...)``,
 #: ``app.listen()``, ``res.render(view)``, ``app.param(name, fn)``, ``express.static(dir)``.
@@ -222,6 +221,8 @@ def _collect_imports(lang: str, root: Node, facts: FileFacts,
     import_statements: set[int] = set()  # start bytes of top-level import/require statements
     for node in caps.get("import", []):
         source = node.child_by_field_name("source")
+        if source is None or source.type != "string":
+            continue  # TypeScript's `import x = require('y')`: below
         imp = ImportFact(module=string_value(source) or "", line=node.start_point[0] + 1,
                          start=node.start_byte, end=node.end_byte)
         clause = next((c for c in node.named_children if c.type == "import_clause"), None)
@@ -256,9 +257,14 @@ def _collect_imports(lang: str, root: Node, facts: FileFacts,
                                             start=node.start_byte, end=node.end_byte))
             import_statements.add(node.start_byte)
     for call in caps.get("require", []):
-        arguments = call.child_by_field_name("arguments")
-        source = (arguments.named_children[0]
-                  if arguments is not None and arguments.named_children else None)
+        fn = call.child_by_field_name("function")
+        arguments = arguments_of(call)
+        if fn is None or fn.type != "identifier" or arguments is None \
+                or not arguments.named_children or text(fn) != "require":
+            continue
+        source = arguments.named_children[0]
+        if source.type != "string":
+            continue  # `require(name)`, `require(`x`)`, a comment first
         module = string_value(source) or ""
         pattern, outer = _binding_of_require(call)
         stmt = statement_of(call)
@@ -548,7 +554,9 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
     calls = captures_in(lang, _CALL_QUERY, root, ranges)
     statement_for = StatementFinder(calls.get("container", []))
     for made in calls.get("new", []):
-        if text(made.child_by_field_name("constructor")) in express_names:
+        constructor = made.child_by_field_name("constructor")
+        if constructor is not None and constructor.type == "identifier" \
+                and text(constructor) in express_names:
             facts.apps.append(_app_fact("app", made, source))
     for call in calls.get("call", []):
         fn = call.child_by_field_name("function")

@@ -33,6 +33,7 @@ from tree_sitter import Node
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
     CASTS,
+    arguments_of,
     captures,
     code_children,
     has_spread,
@@ -78,8 +79,7 @@ NO_REAL_BOUND = 100 * 1024 ** 3
 #: ``type`` values with which a parser reads every request's body, whatever its content type.
 CATCH_ALL_TYPES = frozenset({"*/*", "*"})
 
-_CALL_QUERY = ("(call_expression function: (_) @fn arguments: (arguments) @args) @call\n"
-               "(new_expression constructor: (_) @fn arguments: (arguments) @args) @call")
+_CALL_QUERY = "(call_expression) @call (new_expression) @call"
 _UNITS = {"b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3, "tb": 1024 ** 4, "pb": 1024 ** 5}
 _SIZE_RE = lazy_pattern(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|pb)?\s*$", re.IGNORECASE)
 _UNBOUNDED = {"Infinity", "Number.POSITIVE_INFINITY", "Number.MAX_SAFE_INTEGER",
@@ -299,7 +299,7 @@ class BodyLimit(Rule):
 
         for call in captures(ctx.lang, _CALL_QUERY, root).get("call", []):
             fn = call.child_by_field_name("function") or call.child_by_field_name("constructor")
-            args = call.child_by_field_name("arguments")
+            args = arguments_of(call)
             if fn is None or args is None:
                 continue
             name = parser_name(fn, modules, named) if call.type == "call_expression" else None

@@ -39,12 +39,15 @@ from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
+    CALLS_QUERY,
     CASTS_AND_AWAIT,
     FUNCTION_TYPES,
-    captures,
+    arguments_of,
+    captures_in,
     code_children,
     enclosing,
     has_spread,
+    needle_ranges,
     nodes_of_types,
     object_properties,
     string_value,
@@ -63,12 +66,8 @@ RISKS = {"httpOnly": "page scripts can read it", "secure": "it travels over plai
          "sameSite": "it rides along on cross-site requests"}
 RESPONSE_NAMES = frozenset({"res", "response"})
 
-_CALL_QUERY = """
-(call_expression
-  function: (member_expression object: (identifier) @target property: (property_identifier) @method)
-  arguments: (arguments) @args
-  (#eq? @method "cookie")) @call
-"""
+#: Where a ``.cookie(…)`` call can be: around each ``cookie`` of the file.
+_COOKIE_NEEDLE = lazy_pattern(rb"cookie")
 
 #: Files a browser may run or that hold browser code: scripts, components, pages and templates.
 FRONT_END_SUFFIXES = frozenset({
@@ -953,11 +952,17 @@ class CookieFlags(Rule):
         root = ctx.tree.root_node
         fixed_declarations: set[int] = set()
         calls: list[tuple[Node, Node, list[Node], str | None, Node | None, Node | None]] = []
-        for match in captures(ctx.lang, _CALL_QUERY, root).get("call", []):
+        for match in captures_in(ctx.lang, CALLS_QUERY, root,
+                                 needle_ranges([_COOKIE_NEEDLE], ctx.source)).get("call", []):
             fn = match.child_by_field_name("function")
-            target = fn.child_by_field_name("object") if fn is not None else None
-            args = match.child_by_field_name("arguments")
-            if target is None or args is None or not is_response(target):
+            if fn is None or fn.type != "member_expression":
+                continue
+            target = fn.child_by_field_name("object")
+            prop = fn.child_by_field_name("property")
+            args = arguments_of(match)
+            if target is None or target.type != "identifier" or prop is None \
+                    or prop.type != "property_identifier" or text(prop) != "cookie" \
+                    or args is None or not is_response(target):
                 continue
             values = code_children(args)
             if len(values) not in (2, 3):

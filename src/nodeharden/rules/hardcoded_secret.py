@@ -18,8 +18,8 @@ from typing import NamedTuple
 from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import (captures, code_children, enclosing, object_properties, parse,
-                               string_value, text, unwrap, walk)
+from nodeharden._parse import (CALLS_QUERY, arguments_of, captures, code_children, enclosing,
+                               object_properties, parse, string_value, text, unwrap, walk)
 from nodeharden._project import DOTENV_NAMES, JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
@@ -27,7 +27,6 @@ from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_fi
 from nodeharden.rules._edits import (ImportRequest, add_imports, builtin_specifier,
                                      exclusive_insert, resolve_object, same_module)
 
-_CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments) @args) @call"
 _IF_QUERY = "(if_statement condition: (_) @condition)"
 _ENV_RE = lazy_pattern(r"^process\.env\.([A-Za-z_][A-Za-z0-9_]*)$")
 
@@ -730,9 +729,9 @@ class HardcodedSecret(Rule):
                 jwt_objects |= {n for n in (imp.default, imp.namespace) if n}
                 jwt_functions |= {local for name, local in imp.named.items()
                                   if name in ("sign", "verify")}
-        for call in captures(ctx.lang, _CALL_QUERY, finder.root).get("call", []):
+        for call in captures(ctx.lang, CALLS_QUERY, finder.root).get("call", []):
             fn = call.child_by_field_name("function")
-            args = call.child_by_field_name("arguments")
+            args = arguments_of(call)
             if fn is None or args is None:
                 continue
             values = code_children(args)

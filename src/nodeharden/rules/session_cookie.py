@@ -38,8 +38,10 @@ from tree_sitter import Node
 from nodeharden._express import FileFacts
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
+    CALLS_QUERY,
     CASTS,
     FUNCTION_TYPES,
+    arguments_of,
     captures,
     code_children,
     has_spread,
@@ -68,7 +70,6 @@ NAME_ALIASES = {EXPRESS_SESSION: ("name", "key"), COOKIE_SESSION: ("name",)}
 #: The first express-session release that writes ``cookie.sameSite`` into Set-Cookie.
 SAME_SITE_SINCE = (1, 14, 1)
 
-_CALL_QUERY = "(call_expression function: (_) @fn arguments: (arguments) @args) @call"
 
 
 @dataclass
@@ -503,9 +504,10 @@ class SessionCookie(Rule):
                 continue
             root = parse(lang, source).root_node
             per_call: list[tuple[Node, list[Finding]]] = []
-            for call in captures(lang, _CALL_QUERY, root).get("call", []):
+            for call in captures(lang, CALLS_QUERY, root).get("call", []):
                 fn = call.child_by_field_name("function")
-                module = _session_module(fn, locals_) if fn is not None else None
+                module = _session_module(fn, locals_) \
+                    if fn is not None and arguments_of(call) is not None else None
                 if module is None:
                     continue
                 opts = self._options(root, call)

@@ -17,8 +17,10 @@ from nodeharden._express import function_params
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
     CALL_OPEN,
+    CALLS_QUERY,
     FUNCTION_TYPES,
     GAP,
+    arguments_of,
     captures,
     captures_in,
     code_children,
@@ -83,9 +85,6 @@ _METHOD_CALL = (rb"\." + GAP + rb"(?:" + b"|".join(m.encode() for m in sorted(SQ
 _METHOD_CALL_NAME_RE = lazy_pattern(_METHOD_CALL + rb"([A-Za-z_$][\w$]*)(?![\w$])")
 _CALLBACK_NAME_RE = lazy_pattern(
     r"(?i)^(cb|callback|done|next|fn|handler|resolve)$|(callback|cb|handler)$")
-_CALL_QUERY = ("(call_expression function: (member_expression property: (property_identifier) "
-               "@method) arguments: (arguments) @args (#any-of? @method "
-               + " ".join(f'"{m}"' for m in sorted(SQL_METHODS)) + ")) @call")
 #: What ``_resolve_variable`` needs from a scope, found by tree-sitter in one pass per scope.
 _SCOPE_QUERY = """
 (variable_declarator name: (_) @decl_name) @decl
@@ -4130,14 +4129,17 @@ class SqlInjection(Rule):
         _STATE.rel = ctx.rel
         driver = driver_of(ctx)
         root = ctx.tree.root_node
-        caps = captures_in(ctx.lang, _CALL_QUERY, root, _call_ranges(root, ctx.source))
+        caps = captures_in(ctx.lang, CALLS_QUERY, root, _call_ranges(root, ctx.source))
         indexes: dict[tuple[int, int, str], _ScopeIndex] = {}
         for call in caps.get("call", []):
             fn = call.child_by_field_name("function")
-            method = text(fn.child_by_field_name("property")) if fn is not None else ""
-            if method not in SQL_METHODS:
+            prop = fn.child_by_field_name("property") \
+                if fn is not None and fn.type == "member_expression" else None
+            if prop is None or prop.type != "property_identifier" \
+                    or text(prop) not in SQL_METHODS:
                 continue
-            args_node = call.child_by_field_name("arguments")
+            method = text(prop)
+            args_node = arguments_of(call)
             if args_node is None:
                 continue
             args = code_children(args_node)
