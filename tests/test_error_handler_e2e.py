@@ -262,6 +262,59 @@ def test_new_handler_keeps_413_and_sends_no_stack(tmp_path: Path, installed: Pat
     assert LEAKED not in boom.body.decode()
 
 
+#: An API whose own error answers put their text in `message` (a front end showing
+#: `data.message`, as the MERN apps of the field test do).
+MESSAGE_KEY_APP = {
+    "app.js": """
+        const express = require('express');
+        const users = require('./routes/users');
+
+        const app = express();
+        app.use(express.json());
+        app.use('/api/users', users);
+        app.get('/boom', () => {
+          throw new Error('connect failed: %s');
+        });
+        """.replace("%s", LEAKED) + LISTEN,
+    "routes/users.js": """
+        const express = require('express');
+
+        const router = express.Router();
+        router.get('/:id', (req, res) => {
+          if (req.params.id !== '1') {
+            return res.status(404).json({ message: 'User not found' });
+          }
+          res.json({ id: 1 });
+        });
+        router.post('/', (req, res) => {
+          if (!req.body.name) {
+            return res.status(400).json({ message: 'Name is required' });
+          }
+          res.status(201).json({ name: req.body.name });
+        });
+        module.exports = router;
+        """,
+}
+
+
+def test_new_handler_answers_in_the_field_the_apps_own_errors_use(tmp_path: Path,
+                                                                   installed: Path) -> None:
+    """The inserted handler's body holds the status text in the field the app's own error
+    answers use (`{ message }` here): its front end shows a malformed body's 400 and a 500 as
+    it shows the app's own 400 and 404."""
+    root = make_app(tmp_path, installed, MESSAGE_KEY_APP)
+    fix(root)
+    assert handlers_in(root) == 1
+    with serve_app(root) as url:
+        missing = call(url, "GET", "/api/users/2")
+        bad = call(url, "POST", "/api/users", b"{not json")
+        boom = call(url, "GET", "/boom")
+    assert (missing.status, missing.json()) == (404, {"message": "User not found"})
+    assert (bad.status, bad.json()) == (400, {"message": "Bad Request"})
+    assert (boom.status, boom.json()) == (500, {"message": "Internal Server Error"})
+    assert LEAKED not in boom.body.decode()
+
+
 CATCH_ONLY_TRACE_APP = {"app.js": """
     const express = require('express');
 

@@ -43,6 +43,7 @@ from nodeharden._regex import finditer_each, lazy_pattern
 from nodeharden._roles import package_of
 from nodeharden._snippets import DeferredEdit, closing_bracket, render_snippet, split_top_level
 from nodeharden._style import Style, line_end
+from nodeharden.rules._answers import error_body_key
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_package, \
     is_test_file
 from nodeharden.rules._edits import ImportOrder, ImportRequest, add_imports, can_extend, \
@@ -5909,7 +5910,7 @@ class ErrorHandler(Rule):
         edits.append(DeferredEdit(at, at, functools.partial(
             _handler_block, app.name or "app", style, codes, pino_http, types, app.indent,
             before, after, renders_views(ctx, facts.path), log_name,
-            logger[2] if logger is not None else "")))
+            logger[2] if logger is not None else "", error_body_key(ctx))))
         unsafe = _routes_added_elsewhere(ctx, facts)
         return Fix(title="Add a final error handler that logs the error and answers a generic "
                          "body with the right status",
@@ -6064,29 +6065,33 @@ def _handler_imports(source: bytes, facts: FileFacts, style: Style,
 
 def _handler_block(app: str, style: Style, codes: str, pino_http: bool,
                    types: tuple[str, ...], indent: str, before: str, after: str | None,
-                   html: bool = False, logger: str | None = None, log_form: str = "") -> str:
+                   html: bool = False, logger: str | None = None, log_form: str = "",
+                   error_key: str = "error") -> str:
     """Return the inserted handler: ``handler_source`` indented with ``indent`` between
     ``before`` and ``after`` (None: at the end of a file without a final line end, so no
     line end after the handler either)."""
-    code = handler_source(app, style, codes, pino_http, types, html, logger, log_form)
+    code = handler_source(app, style, codes, pino_http, types, html, logger, log_form,
+                          error_key)
     block = "".join(indent + line + "\n" if line else "\n" for line in code.split("\n"))
     return before + (block.rstrip("\n") if after is None else block + after)
 
 
 def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
                    types: tuple[str, ...] = (), html: bool = False,
-                   logger: str | None = None, log_form: str = "") -> str:
+                   logger: str | None = None, log_form: str = "",
+                   error_key: str = "error") -> str:
     """Return the error handler statement in the file's style (no indentation of its own, line
     ends ``\n``): the template's handler (``snippets/errors.js.jinja``) written inline;
     ``codes`` is the local name of ``node:http``'s ``STATUS_CODES``, ``pino_http`` says the
     request may carry pino-http's logger, ``types`` are the TypeScript types of ``req``,
     ``res`` and ``next``; ``html`` answers the status text as a page instead of JSON;
     ``logger`` and ``log_form`` name the app's logger and how its call takes the error
-    (``_log_form``)."""
+    (``_log_form``); ``error_key`` is the field of the JSON body that holds the status text
+    (``error_body_key``)."""
     return render_snippet("errors.js", replace(style, eol="\n"), inline=True, app=app,
                           status_codes=codes, pino_http=pino_http, types=list(types), html=html,
                           declaration=style.declaration, logger=logger or "",
-                          logger_form=log_form)
+                          logger_form=log_form, error_key=error_key)
 
 
 #: The ``errorhandler`` package loaded where it is called, with no local of its own:

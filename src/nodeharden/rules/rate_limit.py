@@ -51,6 +51,7 @@ from nodeharden._regex import lazy_pattern
 from nodeharden._roles import package_of
 from nodeharden._snippets import SnippetEdit, closing_bracket, render_snippet, split_top_level
 from nodeharden._style import Style
+from nodeharden.rules._answers import error_body_key
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
 from nodeharden.rules._compose import COMPOSE_FILE_RE, compose_data
 from nodeharden.rules._edits import (
@@ -935,30 +936,6 @@ def _handler_function(ctx: ProjectContext, facts: FileFacts,
     if found is None:
         return None
     return where, found
-
-
-#: A JSON error answer and the first field of its body: ``res.status(401).json({ message: …``,
-#: ``res.status(statusCode).json({ message, stack })``.
-_ERROR_BODY_RE = lazy_pattern(rb"\.status\(\s*(?:[45]\d\d|[\w$.]{1,40})\s*\)\s*\.json\(\s*\{\s*"
-                              rb"['\"]?(message|error|msg)['\"]?\s*[:,}]")
-
-
-def error_body_key(ctx: ProjectContext) -> str:
-    """Return the field the app's own JSON error answers put their text in, so that a 429
-    reads like them to its clients: ``message`` when the app answers errors with
-    ``{ message: … }`` more often than ``{ error: … }`` (a front end that shows
-    ``data.message`` would show nothing for ``{ error }``), else ``error``."""
-    counts = {"message": 0, "error": 0, "msg": 0}
-    for rel in ctx.facts:
-        if is_test_file(rel):
-            continue
-        data = ctx.read(rel)
-        if data is None or b".json(" not in data:
-            continue
-        for match in _ERROR_BODY_RE.finditer(data):
-            counts[match.group(1).decode()] += 1
-    best = max(counts, key=lambda key: (counts[key], key == "error"))
-    return best if counts[best] > counts["error"] else "error"
 
 
 def _fails_with_client_error(ctx: ProjectContext, facts: FileFacts, route: CallFact,
