@@ -199,3 +199,44 @@ def test_new_handler_logs_a_500_through_pino_http_unless_it_logs_no_responses(
     assert ("res.err = err;" in source) is via_pino
     assert "console.error('request failed:', err);" in source
     assert source.index("app.get('/'") < source.index("app.use((err, ")
+
+
+#: A server whose own error answers are `{ error }`, beside a front end that shows the
+#: answers' `message` (the MERN shape of sample 34's e-commerce app).
+SERVER_AND_CLIENT = {
+    "server/app.js": """
+        const express = require('express');
+
+        const app = express();
+        app.use(express.json());
+        app.get('/api/items/:id', (req, res) => {
+          if (req.params.id !== '1') {
+            return res.status(404).json({ error: 'Item not found' });
+          }
+          res.json({ id: 1 });
+        });
+        app.listen(3000);
+        """,
+    "client/src/ItemPage.jsx": """
+        export function showError(toast, error) {
+          toast.error(error?.data?.message || 'Something went wrong');
+        }
+        """,
+}
+
+
+@pytest.mark.parametrize(("client", "key"), [
+    ("", "error"),  # no front end: the server's own answers decide
+    ("error?.data?.message", "message"),  # the front end shows `message`
+    ("err.response.data.error", "error"),
+])
+def test_the_final_handler_answers_in_the_field_the_clients_read(app: Make, client: str,
+                                                                  key: str) -> None:
+    files = dict(SERVER_AND_CLIENT)
+    if client:
+        files["client/src/ItemPage.jsx"] = files["client/src/ItemPage.jsx"].replace(
+            "error?.data?.message", client)
+    else:
+        del files["client/src/ItemPage.jsx"]
+    root = app(files)
+    assert f"res.status(code).json({{ {key}: reason }});" in fixed(root, "server/app.js")
