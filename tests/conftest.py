@@ -8,9 +8,10 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,6 +54,24 @@ def check_json(path: Path, *extra: str) -> dict:
     proc = run_cli("check", path, "--format", "json", *extra)
     assert proc.returncode in (0, 1), proc.stderr
     return json.loads(proc.stdout)
+
+
+def each_place(findings: Iterable[Any]) -> list[Any]:
+    """Return the findings (``Finding`` objects, or a JSON report's dicts) with one entry per
+    place: a finding its rule reports once per file (``Rule.repeats``) stands for the places
+    in its ``related`` (JSON: ``also_at``) too, each given here as a copy at that place."""
+    from dataclasses import replace
+
+    out: list[Any] = []
+    for finding in findings:
+        out.append(finding)
+        if isinstance(finding, dict):
+            out.extend({**finding, "line": at["line"], "column": at["column"]}
+                       for at in finding.get("also_at", ()))
+        else:
+            out.extend(replace(finding, line=line, column=column, related=())
+                       for line, column in finding.related)
+    return out
 
 
 def rules_at(report: dict) -> set[tuple[str, str, int]]:

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from nodeharden._api import check, fix
+from nodeharden._baseline import write_baseline
+from nodeharden._model import Finding
 
 PACKAGE_JSON = '{"name": "app", "dependencies": {"express": "^5.1.0"}}\n'
 
@@ -240,3 +242,95 @@ def test_the_final_handler_answers_in_the_field_the_clients_read(app: Make, clie
         del files["client/src/ItemPage.jsx"]
     root = app(files)
     assert f"res.status(code).json({{ {key}: reason }});" in fixed(root, "server/app.js")
+
+
+#: A controller whose catch blocks each send the error's message: reported once for the file.
+CONTROLLER = {
+    "app.js": """
+        const express = require('express');
+        const items = require('./items');
+
+        const app = express();
+        app.use(express.json());
+        app.get('/items', items.list);
+        app.post('/items', items.create);
+        app.delete('/items/:id', items.remove);
+        app.use((err, req, res, next) => res.status(500).json({ error: 'Server error' }));
+        app.listen(3000);
+        """,
+    "items.js": """
+        const db = require('./db');
+
+        exports.list = async (req, res) => {
+          try {
+            res.json(await db.all());
+          } catch (err) {
+            res.status(500).json({ message: err.message });
+          }
+        };
+
+        exports.create = async (req, res) => {
+          try {
+            res.status(201).json(await db.add(req.body.name));
+          } catch (err) {
+            res.status(500).json({ message: err.message });
+          }
+        };
+
+        exports.remove = async (req, res) => {
+          try {
+            await db.remove(req.params.id);
+            res.status(204).end();
+          } catch (error) {
+            res.status(500).json({ message: error.message });
+          }
+        };
+        """,
+    "db.js": """
+        exports.all = async () => [];
+        exports.add = async (name) => ({ name });
+        exports.remove = async () => {};
+        """,
+}
+LEAK = "the error message"
+
+
+def leaks(root: Path, **options: object) -> list[Finding]:
+    report = check(root, select=["error-handler"], **options)  # type: ignore[arg-type]
+    return [f for f in report.findings if f.message.startswith(LEAK)]
+
+
+def test_an_error_sent_from_each_catch_of_a_file_is_one_finding_with_one_fix(app: Make) -> None:
+    root = app(CONTROLLER)
+    found = leaks(root)
+    assert [(f.path, f.line) for f in found] == [("items.js", 7)]
+    assert found[0].related == ((15, 37), (24, 37))
+    assert found[0].message.endswith("; the same at lines 15 and 24 of this file")
+    assert found[0].fix is not None and found[0].fix.title.endswith(
+        "and the same at the 2 other places")
+    plan = fix(root, dry_run=True, unsafe=True, select=["error-handler"]).plan
+    fixed_items = plan.final["items.js"].decode()
+    assert ".message }" not in fixed_items and fixed_items.count("console.error(") == 3
+    assert len(plan.applied) == 1
+    # One place a comment suppresses leaves the group; the others stay one finding.
+    source = (root / "items.js").read_text()
+    (root / "items.js").write_text(source.replace(
+        "  } catch (err) {\n    res.status(500).json({ message: err.message });\n  }\n};\n\n"
+        "exports.create", "  } catch (err) {\n    // nodeharden-ignore error-handler\n"
+        "    res.status(500).json({ message: err.message });\n  }\n};\n\nexports.create", 1))
+    found = leaks(root)
+    assert [(f.line, f.related) for f in found] == [(16, ((25, 37),))]
+
+
+def test_a_baseline_keeps_each_place_so_a_new_catch_is_reported(app: Make,
+                                                                  tmp_path: Path) -> None:
+    root = app(CONTROLLER)
+    baseline = tmp_path / "baseline.json"
+    write_baseline(baseline, check(root, select=["error-handler"], join=False).findings)
+    assert leaks(root, baseline=baseline) == []
+    source = (root / "items.js").read_text()
+    (root / "items.js").write_text(source + (
+        "\nexports.count = async (req, res) => {\n  try {\n    res.json(await db.all());\n"
+        "  } catch (err) {\n    res.status(500).json({ error: err.message });\n  }\n};\n"))
+    found = leaks(root, baseline=baseline)
+    assert [(f.line, f.related) for f in found] == [(32, ())]

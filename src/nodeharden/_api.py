@@ -63,7 +63,7 @@ def check(path: Path | str = ".", *, select: list[str] | None = None,
           progress: Callable[[int, int], None] | None = None,
           include: list[str] | None = None, diff: str | None = None,
           baseline: Path | None = None, audit: bool = False,
-          cache: bool = False) -> ScanResult:
+          cache: bool = False, join: bool = True) -> ScanResult:
     """Return every finding in the project at ``path``.
 
     ``diff`` keeps the files changed since that git ref (with ``only``, the files in both);
@@ -72,7 +72,10 @@ def check(path: Path | str = ".", *, select: list[str] | None = None,
     ``failed`` list holds the lockfile with ``FailReason.AUDIT`` and the reason (also the
     first of the result's notes). ``cache`` keeps each file's scan in the project's
     ``.nodeharden_cache/`` and reuses it while the file, the rules, the project facts and
-    nodeharden itself are unchanged (``_resultcache``).
+    nodeharden itself are unchanged (``_resultcache``). ``join`` reports the findings a rule
+    reports once per file joined (``Rule.repeats``), after the baseline has dropped the
+    places it holds: a place added to a file whose others are in the baseline is new;
+    ``join=False`` keeps one finding per place (what a baseline file records).
     """
     if diff is not None:
         from nodeharden._gitdiff import changed_files
@@ -82,6 +85,8 @@ def check(path: Path | str = ".", *, select: list[str] | None = None,
     scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
                            config_path=config_path, only=only, progress=progress,
                            include=include, cache=cache)
+    if baseline is not None or not join:
+        scanner.join_repeats = False
     result = _declined(scanner.scan(), scanner)
     if baseline is None and not audit:
         return result
@@ -90,8 +95,11 @@ def check(path: Path | str = ".", *, select: list[str] | None = None,
     findings = result.findings
     if baseline is not None:
         from nodeharden._baseline import filter_new
+        from nodeharden._scan import one_per_file
 
         findings = filter_new(findings, baseline)
+        if join:
+            findings = one_per_file(findings)
     if not audit:
         return replace(result, findings=findings)
     if "dependency-audit" not in scanner.rule_ids and (

@@ -85,7 +85,7 @@ def run_baseline(*, file: Path, path: str, select: list[str] | None,
     from nodeharden._baseline import write_baseline
 
     result = check(path, select=select, ignore=ignore, jobs=jobs, include=include,
-                   config_path=config_path, diff=diff)
+                   config_path=config_path, diff=diff, join=False)  # one entry per place
     write_baseline(file, result.findings)
     n = len(result.findings)
     print(f"wrote {n} finding{'s' if n != 1 else ''} to {file}; "

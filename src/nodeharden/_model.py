@@ -77,6 +77,9 @@ class Finding:
     severity: str = "warning"
     fix: Fix | None = None
     snippet: str = ""
+    #: The other places (line, column) of the file this finding stands for, when its rule
+    #: reports them once per file (``Rule.repeats``); its fix fixes them all.
+    related: tuple[tuple[int, int], ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Return the key findings are reported in."""

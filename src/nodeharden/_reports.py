@@ -19,8 +19,9 @@ INFO_URI = "https://github.com/nodeharden/nodeharden"
 
 
 def finding_to_json(finding: Finding) -> dict[str, Any]:
-    """Return the JSON form of one finding."""
-    return {
+    """Return the JSON form of one finding (``also_at``: the other places of the file it
+    stands for, when its rule reports them once per file)."""
+    found: dict[str, Any] = {
         "rule": finding.rule,
         "severity": finding.severity,
         "path": finding.path,
@@ -34,6 +35,9 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
             "title": finding.fix.title,
         },
     }
+    if finding.related:
+        found["also_at"] = [{"line": line, "column": column} for line, column in finding.related]
+    return found
 
 
 def render_json(root: str, findings: Sequence[Finding], skipped: Sequence[Skipped],
@@ -91,6 +95,15 @@ def render_sarif(findings: Sequence[Finding], skipped: Sequence[Skipped] = (),
             }],
             "partialFingerprints": {"nodeharden/v1": fingerprint(f)},
         }
+        if f.related:
+            result["relatedLocations"] = [{
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": line, "startColumn": column},
+                },
+                "message": {"text": "the same"},
+            } for number, (line, column) in enumerate(f.related, start=1)]
         if f.fix is not None:
             result["properties"] = {"fix": {"applicability": f.fix.applicability,
                                             "title": f.fix.title}}

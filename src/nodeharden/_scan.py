@@ -20,7 +20,7 @@ from nodeharden._catalog import RULE_IDS
 from nodeharden._config import Config
 from nodeharden._deployment import vulnerable_by_design
 from nodeharden._express import FileFacts, extract_facts
-from nodeharden._model import Finding, Skipped
+from nodeharden._model import FileChange, Finding, Fix, Skipped, TextEdit
 from nodeharden._resultcache import content_digest
 from nodeharden._regex import lazy_pattern
 from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, \
@@ -331,6 +331,9 @@ class Scanner:
         #: Keep per-file scans across runs in the project's .nodeharden_cache/ (``check``).
         self.use_cache = cache
         self.cache_hits = 0
+        #: Join the findings a rule reports once per file (``one_per_file``); off where a
+        #: baseline filters them one by one first (``_api.check``).
+        self.join_repeats = True
 
     @property
     def runtime(self) -> Runtime:
@@ -601,6 +604,8 @@ class Scanner:
         findings = _unsuppressed(findings, read)
         if self.only is not None:
             findings = [f for f in findings if f.path in self.only]
+        if self.join_repeats:
+            findings = one_per_file(findings)
         order = {rule_id: i for i, rule_id in enumerate(RULE_IDS)}
         findings.sort(key=lambda f: (f.path, f.line, f.column, order.get(f.rule, 99)))
         notes = list(self.project.notes)
@@ -909,6 +914,96 @@ def setup_servers(facts: Mapping[str, FileFacts], read: Callable[[str], bytes | 
         return {}
     return {rel: f"a first-run setup server (it starts an Express app of its own; the main "
                  f"app is {main[0]})" for rel in found}
+
+
+def one_per_file(findings: list[Finding]) -> list[Finding]:
+    """Return ``findings`` with those a rule reports once per file (``Rule.repeats``) joined:
+    per rule, file, kind of fix (safe, unsafe, none) and what the pattern's groups capture,
+    the first one, its message naming
+    the lines of the others and its fix making all their edits (each insertion once). A
+    finding whose fix would overlap the joined edits stays on its own. Suppressions have been
+    applied: a ``nodeharden-ignore`` line drops its place from the group."""
+    groups: dict[tuple[Any, ...], list[Finding]] = {}
+    for finding in findings:
+        found = rule(finding.rule)
+        pattern = found.repeats if found is not None else None
+        match = pattern.match(finding.message) if pattern is not None else None
+        if match is not None:
+            # (The pattern's groups tell kinds apart: an error's message from its stack.)
+            kind = finding.fix.applicability if finding.fix is not None else ""
+            groups.setdefault((finding.rule, finding.path, kind, *match.groups()),
+                              []).append(finding)
+    if not any(len(members) > 1 for members in groups.values()):
+        return findings
+    # Each joined finding takes the place of its first member; the others leave the list.
+    replaced: dict[int, Finding | None] = {}
+    for members in groups.values():
+        members.sort(key=lambda f: (f.line, f.column))
+        while members:
+            joined, left = _joined(members)
+            left_ids = {id(m) for m in left}
+            taken = [m for m in members if id(m) not in left_ids]
+            replaced[id(taken[0])] = joined
+            replaced.update((id(m), None) for m in taken[1:])
+            members = left
+    out = [replaced.get(id(f), f) for f in findings]
+    return [f for f in out if f is not None]
+
+
+def _joined(members: list[Finding]) -> tuple[Finding, list[Finding]]:
+    """Return the first of ``members`` joined with every later one whose fix does not overlap
+    the edits joined so far, and the members left over."""
+    first, *rest = members
+    if not rest:
+        return first, []
+    edits: dict[str, list[TextEdit]] = {}
+    inserted: set[tuple[str, int, str]] = set()
+
+    def add(fix: Fix | None) -> bool:
+        if fix is None:
+            return True
+        # (Only plain edits are compared by their text: a deferred one renders when read.)
+        new = [(change.path, edit) for change in fix.changes for edit in change.edits
+               if not (type(edit) is TextEdit and edit.start == edit.end
+                       and (change.path, edit.start, edit.content) in inserted)]
+        if any(change.create for change in fix.changes) or any(
+                edit.overlaps(other) for path, edit in new for other in edits.get(path, ())):
+            return False
+        for path, edit in new:
+            edits.setdefault(path, []).append(edit)
+            if type(edit) is TextEdit and edit.start == edit.end:
+                inserted.add((path, edit.start, edit.content))
+        return True
+
+    add(first.fix)
+    taken: list[Finding] = []
+    left: list[Finding] = []
+    for member in rest:
+        (taken if add(member.fix) else left).append(member)
+    if not taken:
+        return first, left
+    # Places by line, with the column where a line holds two of them.
+    shared = {line for line in (first.line, *(m.line for m in taken))
+              if [first.line, *(m.line for m in taken)].count(line) > 1}
+    places = [f"{m.line}, column {m.column}" if m.line in shared else str(m.line)
+              for m in taken]
+    listed = "; ".join(places[:-1]) + f" and {places[-1]}" if len(places) > 1 else places[0]
+    if not shared:
+        listed = listed.replace("; ", ", ")
+    message = f"{first.message}; the same at line{'s' if len(places) > 1 else ''} {listed} " \
+        "of this file"
+    fix = first.fix
+    if fix is not None:
+        every = [fix, *(member.fix for member in taken if member.fix is not None)]
+        fix = replace(
+            fix, title=f"{fix.title}, and the same at the {len(taken)} other "
+                       f"place{'s' if len(taken) > 1 else ''}",
+            changes=tuple(FileChange(path, tuple(sorted(found, key=lambda e: (e.start, e.end))))
+                          for path, found in edits.items()),
+            dependencies=tuple(sorted({d for one in every for d in one.dependencies})),
+            dev_dependencies=tuple(sorted({d for one in every for d in one.dev_dependencies})))
+    return replace(first, message=message, fix=fix,
+                   related=tuple((m.line, m.column) for m in taken)), left
 
 
 def _unsuppressed(findings: list[Finding], read: Callable[[str], bytes | None]) -> list[Finding]:

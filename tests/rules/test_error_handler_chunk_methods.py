@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from nodeharden import check
 
+from conftest import each_place
+
 PACKAGE = '{"name": "a", "dependencies": {"express": "^4.21.0"}}'
 
 APP = """const express = require('express');
@@ -69,7 +71,7 @@ def test_error_object_given_to_end_or_write_is_no_leak(project) -> None:
                     "report.js": "module.exports = { text: async () => 'ok' };\n"})
     report = check(root, select=["error-handler"])
     assert report.failed == []
-    found = sorted((f.line, f.message.split(" (")[0]) for f in report.findings
+    found = sorted((f.line, f.message.split(" (")[0]) for f in each_place(report.findings)
                    if f.path == "app.js" and "is sent to the client" in f.message)
     # /a, /b and the final handler give end/write an object: they throw, nothing is sent.
     assert found == [(28, "the error message"), (36, "the stack trace"),
@@ -82,7 +84,7 @@ def test_an_error_stringified_as_json_is_the_whole_error(project) -> None:
     app = APP.replace("res.status(500).end(err);", "res.status(400).send(JSON.stringify(err));")
     root = project({"package.json": PACKAGE, "app.js": app,
                     "report.js": "module.exports = { text: async () => 'ok' };\n"})
-    found = sorted((f.line, f.message.split(" (")[0]) for f in check(
-        root, select=["error-handler"]).findings
+    found = sorted((f.line, f.message.split(" (")[0]) for f in each_place(each_place(check(
+        root, select=["error-handler"]).findings))
         if f.path == "app.js" and "is sent to the client" in f.message)
     assert (49, "the whole error object") in found, found

@@ -13,6 +13,8 @@ import pytest
 
 from nodeharden import check
 
+from conftest import each_place
+
 APP = """\
 const express = require('express');
 const session = require('express-session');
@@ -65,7 +67,7 @@ def _lines(project, extra: str = "", deps: dict[str, str] | None = None) -> list
                                                  "express-session": "^1.18.0", **(deps or {})}}
     root = project({"package.json": json.dumps(package), "store.js": STORE,
                     "app.js": APP.replace("%EXTRA%", extra)})
-    return sorted(f.line for f in check(root, select=["error-handler"]).findings
+    return sorted(f.line for f in each_place(check(root, select=["error-handler"]).findings)
                   if "error message" in f.message)
 
 
@@ -96,6 +98,6 @@ def test_without_a_login_route_of_its_own_the_sign_in_is_someone_elses(project) 
                                                  "express-session": "^1.18.0"}}
     root = project({"package.json": json.dumps(package), "store.js": STORE,
                     "app.js": no_login.replace("%EXTRA%", "")})
-    lines = sorted(f.line for f in check(root, select=["error-handler"]).findings
+    lines = sorted(f.line for f in each_place(check(root, select=["error-handler"]).findings)
                    if "error message" in f.message)
     assert lines == [28, 36], lines

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli, write_tree
+from conftest import each_place, run_cli, write_tree
 
 PACKAGE = '{"name": "p", "dependencies": {"express": "^4.21.0"}}'
 APP = """\
@@ -33,7 +33,7 @@ module.exports = app;
 def _findings(root: Path) -> dict[int, dict]:
     done = run_cli("check", root, "--select", "error-handler", "--format", "json")
     assert done.returncode == 1, done.stderr
-    return {f["line"]: f for f in json.loads(done.stdout)["findings"]}
+    return {f["line"]: f for f in each_place(json.loads(done.stdout)["findings"])}
 
 
 def test_route_message_fix_is_unsafe_and_handler_fix_is_safe(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_contract_reason_names_every_branch_of_the_handler(tmp_path: Path) -> No
                                          "routes.js": ROUTES, "store.js": "module.exports = {};\n"})
     done = run_cli("check", root, "--select", "error-handler", "--format", "json")
     assert done.returncode == 1, done.stderr
-    found = {(f["path"], f["line"]): f for f in json.loads(done.stdout)["findings"]}
+    found = {(f["path"], f["line"]): f for f in each_place(json.loads(done.stdout)["findings"])}
     assert sorted(found) == [("app.js", 8), ("app.js", 11), ("routes.js", 9)]
     route = found[("routes.js", 9)]
     assert route.get("fix") is None

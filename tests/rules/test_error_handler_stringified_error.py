@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli, write_tree
+from conftest import each_place, run_cli, write_tree
 
 PACKAGE = '{"name": "p", "dependencies": {"express": "^4.21.0"}}'
 
@@ -33,7 +33,7 @@ def findings(root: Path) -> list[dict]:
     done = run_cli("check", root, "--format", "json", "--exit-zero", "--select",
                    "error-handler")
     assert done.returncode == 0, done.stderr
-    return [f for f in json.loads(done.stdout)["findings"] if f["line"] == 8]
+    return [f for f in each_place(json.loads(done.stdout)["findings"]) if f["line"] == 8]
 
 
 def test_string_of_the_error_is_its_message(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_a_stack_branch_stays_a_finding_of_its_own(tmp_path: Path) -> None:
     done = run_cli("check", root, "--format", "json", "--exit-zero", "--select",
                    "error-handler")
     found = sorted((f["line"], f["message"].split(" is sent")[0])
-                   for f in json.loads(done.stdout)["findings"])
+                   for f in each_place(json.loads(done.stdout)["findings"]))
     assert found == [(7, "the error message (`err.message`)"),
                      (7, "the stack trace (`err.stack`)")]
     diff = run_cli("fix", root, "--dry-run", "--select", "error-handler").stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -322,6 +323,12 @@ class Rule:
     #: that a project it has nothing to say about never loads them): a scan with worker
     #: processes imports them in the main process while the workers scan, not after.
     project_modules: ClassVar[tuple[str, ...]] = ()
+    #: Findings whose message this matches are reported once per file (``_scan.one_per_file``):
+    #: the first, naming the lines of the others, with one fix for all of them; only findings
+    #: whose matches capture the same groups are joined. For a pattern
+    #: a file repeats in one place after another (an error's details sent from each of a
+    #: controller's catch blocks), where one finding per place is noise to the reader.
+    repeats: ClassVar[re.Pattern[str] | None] = None
 
     @property
     def meta(self) -> RuleMeta:

@@ -5200,6 +5200,10 @@ class ErrorHandler(Rule):
     id = "error-handler"
     # `throw` and `Error`: a secret written into a raised error (secrets_in_raised_errors).
     needles = (b"stack", b"message", b"catch", b"err", b"throw", b"Error")
+    #: An error's details sent to the client (``_leak_finding``): a controller's catch blocks
+    #: repeat it one after another, reported once per file with the lines of the others.
+    repeats = lazy_pattern(r"(the error message|the stack trace|the whole error object) "
+                           r"\(`.*?`\) is sent to the client; ", re.S)
 
     def wants(self, source: bytes) -> bool:
         # A leak needs a response sink (_sink): `.send(`, `.json(`, … or `.locals`; a route
@@ -5872,7 +5876,7 @@ class ErrorHandler(Rule):
         edits.append(DeferredEdit(line_start, stmt_end, functools.partial(
             _handler_block, app.name or "app", style, codes, pino_http, types,
             head.decode(), "", None, renders_views(ctx, facts.path), log_name,
-            logger[2] if logger is not None else "")))
+            logger[2] if logger is not None else "", error_body_key(ctx))))
         return Fix(title="Replace `errorhandler()` with a final error handler that logs the "
                          "error and answers a generic body with the right status",
                    applicability="safe",
