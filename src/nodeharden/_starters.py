@@ -28,6 +28,7 @@ from functools import cached_property
 from typing import Any
 
 from nodeharden._deployment import ECOSYSTEM_NAMES, job_deploys
+from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import RoleOf, imported_modules, package_of
 
@@ -282,6 +283,22 @@ class Starters:
         label = "a development server" if kind == "dev" else "a server for the tests"
         return RoleOf(kind, f"{label}, started only by {why}")  # type: ignore[arg-type]
 
+    def _main(self, package: _Package) -> str:
+        """Return ``package``'s ``main`` when it names one of the project's JavaScript files or
+        a file a build writes (``dist/index.js``), else "": ``npm init`` writes
+        ``"main": "index.js"`` into projects that have no such file, which start nothing."""
+        main = package.main.removeprefix("./")
+        if not main:
+            return ""
+        full = posixpath.normpath(posixpath.join(package.folder, main))
+        if _OUTPUT_DIRS & set(full.split("/")[:-1]):
+            return main
+        stem = posixpath.splitext(full)[0] if posixpath.splitext(full)[1] in JS_SUFFIXES \
+            else full
+        candidates = {full, *(stem + suffix for suffix in JS_SUFFIXES),
+                      *(posixpath.join(full, "index" + suffix) for suffix in JS_SUFFIXES)}
+        return main if candidates & set(self.scanned) else ""
+
     def _production_elsewhere(self, rel: str, package: _Package) -> bool:
         """Return True when the project shows how production starts (a script production
         runs, a production start file, ``main``) and none of it runs ``rel`` or a file that
@@ -289,15 +306,16 @@ class Starters:
         scripts, foreman = self.production(package)
         commands = [package.scripts[name] for name in sorted(scripts) if name in package.scripts]
         commands += [*foreman, *self.start_files.values()]
-        if not commands and not package.main:
+        main = self._main(package)
+        if not commands and not main:
             return False
         named = [_names_file(rel, package.folder), _names_file(rel, "")]
         if any(pattern.search(text) for pattern in named for text in commands):
             return False
         stem = posixpath.basename(posixpath.splitext(rel)[0])
         started = [path for command in commands for path in _started_files(command)]
-        if package.main:
-            started.append(package.main.removeprefix("./"))
+        if main:
+            started.append(main)
         for path in started:
             full = posixpath.normpath(posixpath.join(package.folder, path))
             if full == rel or full in self.scanned:

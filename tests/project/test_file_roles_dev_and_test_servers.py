@@ -126,6 +126,23 @@ def test_a_server_production_may_start_stays_an_app(project) -> None:
         assert "server/dev.js" in paths, scripts
 
 
+def test_a_main_that_names_no_file_is_no_production_start(project) -> None:
+    """``npm init`` writes ``"main": "index.js"`` whether or not the project has one: a
+    tutorial whose only script runs its server under nodemon, with no index.js, is that
+    server (it was skipped as a development server). A main that names a file of the project
+    still shows how production starts."""
+    files = {"server.js": MOCK_SERVER}
+    scripts = {"devStart": "nodemon server.js"}
+    reasons, paths = report_of(project, {"package.json": package(scripts, main="index.js"),
+                                         **files}, "missing")
+    assert "server.js" not in reasons and "server.js" in paths
+    for i, (main, more) in enumerate([("index.js", {"index.js": PROD_APP}),
+                                      ("./lib", {"lib/index.js": PROD_APP})]):
+        reasons, paths = report_of(project, {"package.json": package(scripts, main=main),
+                                             **files, **more}, f"main{i}")
+        assert reasons.get("server.js", "").startswith("dev: a development server"), main
+
+
 def test_a_deploy_file_or_an_import_keeps_a_development_server_an_app(project) -> None:
     scripts = {"start": "node server/app.js", "dev": "nodemon server/dev.js"}
     for i, extra in enumerate(({"Procfile": "web: npm run dev\n"},
