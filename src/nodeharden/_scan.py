@@ -917,12 +917,12 @@ def setup_servers(facts: Mapping[str, FileFacts], read: Callable[[str], bytes | 
 
 
 def one_per_file(findings: list[Finding]) -> list[Finding]:
-    """Return ``findings`` with those a rule reports once per file (``Rule.repeats``) joined:
-    per rule, file, kind of fix (safe, unsafe, none) and what the pattern's groups capture,
-    the first one, its message naming
-    the lines of the others and its fix making all their edits (each insertion once). A
-    finding whose fix would overlap the joined edits stays on its own. Suppressions have been
-    applied: a ``nodeharden-ignore`` line drops its place from the group."""
+    """Return ``findings`` with those a rule reports once per file (``Rule.repeats``) joined
+    per rule, file, kind of fix (safe, unsafe, none) and what the pattern's groups capture:
+    the first one stands for the others, its message naming their lines and its fix making
+    all their edits (each insertion once). A finding whose fix would overlap the joined edits
+    stays on its own. Suppressions have been applied: a ``nodeharden-ignore`` line drops its
+    place from the group."""
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     for finding in findings:
         found = rule(finding.rule)
@@ -987,9 +987,9 @@ def _joined(members: list[Finding]) -> tuple[Finding, list[Finding]]:
               if [first.line, *(m.line for m in taken)].count(line) > 1}
     places = [f"{m.line}, column {m.column}" if m.line in shared else str(m.line)
               for m in taken]
-    listed = "; ".join(places[:-1]) + f" and {places[-1]}" if len(places) > 1 else places[0]
-    if not shared:
-        listed = listed.replace("; ", ", ")
+    separator = "; " if shared else ", "
+    listed = separator.join(places[:-1]) + f" and {places[-1]}" if len(places) > 1 \
+        else places[0]
     message = f"{first.message}; the same at line{'s' if len(places) > 1 else ''} {listed} " \
         "of this file"
     fix = first.fix
