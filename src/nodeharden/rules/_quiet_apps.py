@@ -5,11 +5,16 @@ never shown), so both rules judge such an app the same way."""
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable
+
 from tree_sitter import Node
 
 from nodeharden._express import HTTP_METHODS, AppFact, FileFacts
-from nodeharden._parse import code_children, parameters, string_value, text, uses_of, walk
+from nodeharden._parse import code_children, parameters, parse, string_value, text, uses_of, walk
+from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import lazy_pattern
+from nodeharden.rules._base import ProjectContext
 
 #: A plain name (the walk of ``configured_nowhere`` follows identifiers, not ``this.app``).
 _NAME = lazy_pattern(r"[A-Za-z_$][\w$]*")
@@ -23,25 +28,33 @@ _SERVER_MODULES = frozenset({"http", "https", "http2", "node:http", "node:https"
 
 
 def configured_nowhere(root: Node | None, facts: FileFacts, app: AppFact,
-                       routes: bool = False) -> bool:
+                       routes: bool = False, quiet_router: Callable[[str], bool] | None = None,
+                       exported: bool = False) -> bool:
     """Return True when nothing is mounted on ``app``: its name is only declared, given
     settings or listened on (``_UNMOUNTING_METHODS``) and handed to ``http.createServer(app)``
     (a server a WebSocket server shares); never given a route or middleware, passed to
     another function, stored or exported. Express then only answers 404 and no error can
     reach a handler. With ``routes``, also when what is mounted are only routes that cannot
     fail (``_route_cannot_fail``) and header middleware (``_header_middleware``: helmet, which
-    ``fix`` may have added), and its settings are literals. ``root``: the file's parsed tree."""
+    ``fix`` may have added, and cors), and its settings are literals; ``quiet_router`` tells
+    the names of imported routers of such routes alone (``quiet_routers``), which the app may
+    mount too, and ``exported`` lets the file export the app (a router's module does).
+    ``root``: the file's parsed tree."""
     name = app.name
     if routes and name and not _NAME.fullmatch(name):
         routes = False  # `this.app`: the walk below follows plain names only
-    helmet = facts.locals_of("helmet") if routes else set()
+    helmet = facts.locals_of("helmet") | facts.locals_of("cors") if routes else set()
+    quiet = quiet_router if routes and quiet_router is not None else (lambda _: False)
     # (`exports_app` is the file's: with routes, the uses below show whether this app is the
     # one exported.)
     if not name or (facts.exports_app and not routes) \
             or any(c.target == name and c.method not in _UNMOUNTING_METHODS
                    and not (routes and c.method in HTTP_METHODS)
                    and not (c.method == "use" and len(c.args) == 1 and c.args[0].kind == "call"
-                            and c.args[0].name in helmet) for c in facts.calls):
+                            and c.args[0].name in helmet)
+                   and not (c.method == "use" and len(c.args) == 1
+                            and c.args[0].kind == "identifier" and quiet(c.args[0].name))
+                   for c in facts.calls):
         return False
     if root is None:
         return False
@@ -60,6 +73,9 @@ def configured_nowhere(root: Node | None, facts: FileFacts, app: AppFact,
                 continue
             if method == "use" and _header_middleware(facts, arguments):
                 continue
+            used = code_children(arguments) if method == "use" and arguments is not None else []
+            if len(used) == 1 and used[0].type == "identifier" and quiet(text(used[0])):
+                continue  # `app.use(router)`: a router of routes that cannot fail
             if method in ("set", "enable", "disable") and arguments is not None and any(
                     c.target == name and c.method in HTTP_METHODS for c in facts.calls) \
                     and not all(arg.type in _LITERALS for arg in code_children(arguments)):
@@ -84,8 +100,44 @@ def configured_nowhere(root: Node | None, facts: FileFacts, app: AppFact,
             continue
         if handed_to_server(node, servers):
             continue  # `http.createServer(app)`: the server's requests, nothing more
+        if exported and _exported_here(node):
+            continue
         return False
     return True
+
+
+def _exported_here(node: Node) -> bool:
+    """Return True when ``node`` is what its module exports: ``module.exports = node;`` or
+    ``export default node;``."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "export_statement":
+        return True
+    left = parent.child_by_field_name("left") if parent.type == "assignment_expression" else None
+    return left is not None and parent.child_by_field_name("right") == node \
+        and text(left) == "module.exports" and parent.parent is not None \
+        and parent.parent.type == "expression_statement"
+
+
+def quiet_routers(ctx: ProjectContext, facts: FileFacts) -> Callable[[str], bool]:
+    """Return a test for a name ``facts``' file imports whole from a project module (``const
+    router = require('./router')``): True when that module makes one router, exports it and
+    registers nothing on it but routes that cannot fail (a status route beside a socket.io
+    server), so that mounting it gives the app no route that can fail."""
+    def quiet(name: str) -> bool:
+        imp = next((i for i in facts.imports if i.default == name and i.module.startswith(".")),
+                   None)
+        rel = ctx.resolve_import(facts.path, imp.module) if imp is not None else None
+        other = ctx.facts.get(rel) if rel is not None else None
+        lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1]) if rel is not None else None
+        if other is None or lang is None or len(other.apps) != 1 \
+                or other.apps[0].kind != "router":
+            return False
+        source = ctx.read(other.path)
+        return source is not None and configured_nowhere(
+            parse(lang, source).root_node, other, other.apps[0], routes=True, exported=True)
+    return quiet
 
 
 def server_locals(facts: FileFacts) -> set[str]:
@@ -195,6 +247,10 @@ def _safe_step(expr: Node, res: str | None, loggers: set[str], assignable: set[s
         return method in _LOG_METHODS and all(arg.type in _LITERALS for arg in args)
     if res is None or obj is None:
         return False
+    if method == "status" and obj.type == "call_expression" and len(args) == 1 \
+            and _valid_status(args[0]):
+        # `res.send({ … }).status(200)`: the answer, then a status that sets a number only
+        return _safe_step(obj, res, loggers, assignable)
     if method in ("sendStatus", "end", "send", "json") and obj.type == "call_expression":
         inner = obj.child_by_field_name("function")  # `res.status(404).end()`
         if inner is None or inner.type != "member_expression" \
@@ -235,14 +291,15 @@ def _literal_value(node: Node) -> bool:
 
 
 def _header_middleware(facts: FileFacts, arguments: Node | None) -> bool:
-    """Return True for the arguments of ``app.use(helmet())`` / ``app.use(helmet({ … }))``:
-    helmet's middleware only sets headers and calls ``next()``, never with an error, and
-    options of literals cannot throw at a request."""
+    """Return True for the arguments of ``app.use(helmet())`` / ``app.use(helmet({ … }))``,
+    ``app.use(cors())``: helmet's and cors' middlewares only set headers (cors answers a
+    preflight itself) and call ``next()``, never with an error, when their options are
+    literals (a function as cors' ``origin`` may fail)."""
     args = code_children(arguments) if arguments is not None else []
     if len(args) != 1 or args[0].type != "call_expression":
         return False
     callee = args[0].child_by_field_name("function")
     given = args[0].child_by_field_name("arguments")
     return callee is not None and callee.type == "identifier" \
-        and text(callee) in facts.locals_of("helmet") \
+        and text(callee) in facts.locals_of("helmet") | facts.locals_of("cors") \
         and all(_literal_value(arg) for arg in (code_children(given) if given else []))

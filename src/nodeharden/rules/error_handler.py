@@ -51,7 +51,7 @@ from nodeharden.rules._edits import ImportOrder, ImportRequest, add_imports, can
 from nodeharden.rules._loopback import loopback_roots, probes_on_loopback
 from nodeharden.rules._mounts import mounted_file, sub_apps, wrapper_apps
 from nodeharden.rules._production import renders_views, runs_in_production_mode
-from nodeharden.rules._quiet_apps import LOGGER_LOCAL, configured_nowhere
+from nodeharden.rules._quiet_apps import LOGGER_LOCAL, configured_nowhere, quiet_routers
 
 SINK_METHODS = frozenset({"send", "json", "jsonp", "end", "write", "render"})
 _SINK_BYTES_RE = lazy_pattern(rb"\.\s*(?:send|jsonp?|end|write|render|locals)\b")
@@ -5715,7 +5715,8 @@ class ErrorHandler(Rule):
                 if app.kind != "app" or _has_handler(ctx, facts, app) \
                         or (facts.path, app.start) in wrappers:
                     continue
-                if configured_nowhere(_root_of(ctx, facts.path), facts, app, routes=True):
+                if configured_nowhere(_root_of(ctx, facts.path), facts, app, routes=True,
+                                      quiet_router=quiet_routers(ctx, facts)):
                     # Nothing mounted on it (only Express's own 404s, no `next(err)`), or only
                     # routes that cannot fail and header middleware (`_quiet_apps`).
                     continue

@@ -65,7 +65,8 @@ from nodeharden.rules._loopback import internal_service
 from nodeharden.rules._mounts import (alias_target, chosen_binding, join_path, mounted_file,
                                       mounts, sub_apps, wrapper_apps)
 from nodeharden.rules._production import development_compose
-from nodeharden.rules._quiet_apps import handed_to_server, server_locals
+from nodeharden.rules._quiet_apps import (configured_nowhere, handed_to_server,
+                                          quiet_routers, server_locals)
 
 #: Packages whose use counts as rate limiting (store add-ons import one of these too).
 RATE_LIMIT_MODULES = (
@@ -2422,6 +2423,29 @@ def _covered_sub_apps(ctx: ProjectContext) -> set[str]:
     return {rel for rel in candidates if covered(rel, frozenset())}
 
 
+#: WebSocket servers: a file that makes one beside its Express app serves its clients there.
+_SOCKET_SERVERS = frozenset({"socket.io", "ws", "sockjs", "faye-websocket", "uWebSockets.js"})
+
+
+def _only_constant_routes(ctx: ProjectContext, facts: FileFacts) -> bool:
+    """Return True when ``facts``' file makes a WebSocket server (socket.io, ws) beside its
+    apps and every app has nothing mounted on it but routes that cannot fail and read nothing
+    of the request, header middleware (helmet, cors) and routers of such routes
+    (``_quiet_apps.configured_nowhere``): a status route beside a chat server, whose traffic
+    never passes Express's middleware. A limiter protects nothing there."""
+    if not any(imp.module in _SOCKET_SERVERS for imp in facts.imports):
+        return False
+    apps = [app for app in facts.apps if app.kind == "app"]
+    lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
+    source = ctx.read(facts.path) if apps and lang is not None else None
+    if source is None or lang is None:
+        return False
+    root = parse(lang, source).root_node
+    quiet = quiet_routers(ctx, facts)
+    return all(configured_nowhere(root, facts, app, routes=True, quiet_router=quiet)
+               for app in apps)
+
+
 class RateLimit(Rule):
     """An Express project without rate-limiting middleware."""
 
@@ -2445,7 +2469,8 @@ class RateLimit(Rule):
         # limiter: a limiter of its own would take a second point of each of its requests.
         covered = _covered_sub_apps(ctx)
         app_files = [f for f in ctx.app_files()
-                     if not is_test_file(f.path) and f.path not in covered]
+                     if not is_test_file(f.path) and f.path not in covered
+                     and not _only_constant_routes(ctx, f)]
         if not app_files:
             return
         # A project that calls itself an example, tutorial, demo… and that nothing deploys
