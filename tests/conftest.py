@@ -168,13 +168,14 @@ PACKAGE_JSON = '{"name": "t", "dependencies": {"express": "^5.1.0"}}\n'
 
 
 def found(root: Path, rules: list[str] | None = None) -> set[tuple[str, str, int]]:
-    """Return {(rule, path, line)} of an in-process check of ``rules`` (default ``RULES``);
-    a run with a failed file fails the test."""
+    """Return {(rule, path, line)} of an in-process check of ``rules`` (default ``RULES``),
+    each place a finding stands for (``each_place``); a run with a failed file fails the
+    test."""
     from nodeharden import check
 
     report = check(root, select=rules or RULES)
     assert not report.failed, report.failed
-    return {(f.rule, f.path, f.line) for f in report.findings}
+    return {(f.rule, f.path, f.line) for f in each_place(report.findings)}
 
 
 #: An app whose final handler sends `err.message` in a property of its own line: error-handler

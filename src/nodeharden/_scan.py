@@ -996,8 +996,8 @@ def _joined(members: list[Finding]) -> tuple[Finding, list[Finding]]:
     if fix is not None:
         every = [fix, *(member.fix for member in taken if member.fix is not None)]
         fix = replace(
-            fix, title=f"{fix.title}, and the same at the {len(taken)} other "
-                       f"place{'s' if len(taken) > 1 else ''}",
+            fix, title=f"{fix.title}, and the same at the "
+                       + (f"{len(taken)} other places" if len(taken) > 1 else "other place"),
             changes=tuple(FileChange(path, tuple(sorted(found, key=lambda e: (e.start, e.end))))
                           for path, found in edits.items()),
             dependencies=tuple(sorted({d for one in every for d in one.dependencies})),

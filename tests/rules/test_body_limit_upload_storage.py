@@ -6,7 +6,7 @@ reported from 50mb, without a fix; and one lookup of the file's bindings serves 
 from __future__ import annotations
 
 from _complexity import growth
-from conftest import found
+from conftest import each_place, found
 
 from nodeharden import check
 
@@ -35,7 +35,8 @@ def test_storage_names_are_resolved_and_unknown_storage_is_not_disk(project) -> 
     # storage through a const, a 1gb bound is the maintainers'. 12: 20mb is below 50mb.
     assert found(root, ["body-limit"]) == {("body-limit", "upload.js", n) for n in (7, 8, 9, 10)}
     # Only the storage known to be memory gets a fix; the others may be the maintainers' bound.
-    fixed = {f.line for f in check(root, select=["body-limit"]).findings if f.fix is not None}
+    fixed = {f.line for f in each_place(check(root, select=["body-limit"]).findings)
+             if f.fix is not None}
     assert fixed == {7}
 
 

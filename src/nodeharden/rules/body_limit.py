@@ -267,6 +267,9 @@ class BodyLimit(Rule):
     id = "body-limit"
     needles = (b"json", b"urlencoded", b"raw", b"text", b"multer", b"fileupload",
                b"formidable", b"busboy")
+    #: An upload package configured alike in each route of a controller (formidable's default
+    #: in `create` and in `update`): one finding per file, package and bound.
+    repeats = lazy_pattern(r"(\S+ upload accepts [^,:;]+), above upload_limit_max ")
 
     def wants(self, source: bytes) -> bool:
         # Only parsers imported from express or body-parser, and the upload packages, count.
