@@ -81,3 +81,17 @@ def test_outside_git_a_neighbouring_folder_is_not_the_project(project) -> None:
     message, fixed = _result(_tree(project, WEB_SESSION, git=False))
     assert "reads this cookie" not in message
     assert "httpOnly: true" in fixed
+
+
+def test_a_front_end_that_only_clears_the_cookie_is_said_to_write_it(project) -> None:
+    """A sign-out that expires the cookie with `document.cookie = 't=; expires=…'` and reads
+    no cookie: httpOnly is still not asked (browsers refuse a page's write to an HttpOnly
+    cookie, so the sign-out would stop clearing it), and the reason says it writes the cookie,
+    not that it reads it (held-out sample 35, mern-marketplace)."""
+    api = _tree(project, "export function signOut() {\n"
+                         "  document.cookie = 'shop_jwt=; Max-Age=0; path=/';\n}\n", git=True)
+    message, fixed = _result(api)
+    assert message.endswith(" (`httpOnly` is not asked: front-end code in ../web/src/session.js "
+                            "writes this cookie (`document.cookie = …`, as a sign-out clears "
+                            "it), which browsers refuse for an HttpOnly cookie)")
+    assert "httpOnly" not in fixed

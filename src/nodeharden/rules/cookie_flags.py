@@ -246,6 +246,20 @@ def client_reader(root: str, name: str) -> str | None:
     return os.path.relpath(top / reader, root).replace(os.sep, "/")
 
 
+#: ``document.cookie`` read, not assigned (``document.cookie = 't=; expires=…'`` writes).
+_COOKIE_READ_RE = lazy_pattern(rb"document\.cookie(?!\s*=(?!=))")
+
+
+def _writes_only(root: str, reader: str) -> bool:
+    """Return True when front-end file ``reader`` (``client_reader``'s) only ever assigns
+    ``document.cookie``: it writes cookies (a sign-out expiring one) and reads none."""
+    try:
+        data = (Path(root) / reader).read_bytes()
+    except OSError:
+        return False
+    return b"document.cookie" in data and _COOKIE_READ_RE.search(data) is None
+
+
 def route_path(node: Node) -> str | None:
     """Return the path of the route whose handler contains ``node`` (``app.get('/x', ...)``)."""
     current = node.parent
@@ -1066,7 +1080,11 @@ class CookieFlags(Rule):
         needed: dict[str, str] = {}
         if "httpOnly" in missing and name is not None:
             reader = client_reader(ctx.info.root, name)
-            if reader is not None:
+            if reader is not None and _writes_only(ctx.info.root, reader):
+                needed["httpOnly"] = (f"front-end code in {reader} writes this cookie "
+                                      "(`document.cookie = …`, as a sign-out clears it), which "
+                                      "browsers refuse for an HttpOnly cookie")
+            elif reader is not None:
                 needed["httpOnly"] = (f"front-end code in {reader} reads this cookie, which "
                                       "HttpOnly would hide from the page")
         if "sameSite" in missing:
