@@ -283,6 +283,13 @@ _DYNAMIC_IMPORT = lazy_pattern(r"\b(?:var|let|const)\s*\{([^{}()=]*)\}\s*=\s*awa
 _CALLEE = lazy_pattern(r"([\w$]+)(?:\s*\.\s*([\w$]+))?")
 
 
+def project_tree(ctx: ProjectContext, rel: str) -> Tree | None:
+    """Return the syntax tree of the scanned project file ``rel`` (None when it cannot be read
+    or is no JavaScript), parsed once per run for every helper that asks (``_tree``)."""
+    data = ctx.read(rel)
+    return _tree(ctx, rel, data) if data is not None else None
+
+
 def _tree(ctx: ProjectContext, rel: str, data: bytes) -> Tree | None:
     """Return the syntax tree of a project file's ``data``, parsed once per run."""
     lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1])

@@ -5,16 +5,15 @@ never shown), so both rules judge such an app the same way."""
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 
 from tree_sitter import Node
 
 from nodeharden._express import HTTP_METHODS, AppFact, FileFacts
-from nodeharden._parse import code_children, parameters, parse, string_value, text, uses_of, walk
-from nodeharden._project import JS_SUFFIXES
+from nodeharden._parse import code_children, parameters, string_value, text, uses_of, walk
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext
+from nodeharden.rules._mounts import project_tree
 
 #: A plain name (the walk of ``configured_nowhere`` follows identifiers, not ``this.app``).
 _NAME = lazy_pattern(r"[A-Za-z_$][\w$]*")
@@ -130,13 +129,11 @@ def quiet_routers(ctx: ProjectContext, facts: FileFacts) -> Callable[[str], bool
                    None)
         rel = ctx.resolve_import(facts.path, imp.module) if imp is not None else None
         other = ctx.facts.get(rel) if rel is not None else None
-        lang = JS_SUFFIXES.get(posixpath.splitext(rel)[1]) if rel is not None else None
-        if other is None or lang is None or len(other.apps) != 1 \
-                or other.apps[0].kind != "router":
+        if other is None or len(other.apps) != 1 or other.apps[0].kind != "router":
             return False
-        source = ctx.read(other.path)
-        return source is not None and configured_nowhere(
-            parse(lang, source).root_node, other, other.apps[0], routes=True, exported=True)
+        tree = project_tree(ctx, other.path)
+        return tree is not None and configured_nowhere(
+            tree.root_node, other, other.apps[0], routes=True, exported=True)
     return quiet
 
 

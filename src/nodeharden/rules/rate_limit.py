@@ -63,7 +63,7 @@ from nodeharden.rules._edits import (
 )
 from nodeharden.rules._loopback import internal_service
 from nodeharden.rules._mounts import (alias_target, chosen_binding, join_path, mounted_file,
-                                      mounts, sub_apps, wrapper_apps)
+                                      mounts, project_tree, sub_apps, wrapper_apps)
 from nodeharden.rules._production import development_compose
 from nodeharden.rules._quiet_apps import (configured_nowhere, handed_to_server,
                                           quiet_routers, server_locals)
@@ -2436,13 +2436,11 @@ def _only_constant_routes(ctx: ProjectContext, facts: FileFacts) -> bool:
     if not any(imp.module in _SOCKET_SERVERS for imp in facts.imports):
         return False
     apps = [app for app in facts.apps if app.kind == "app"]
-    lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
-    source = ctx.read(facts.path) if apps and lang is not None else None
-    if source is None or lang is None:
+    tree = project_tree(ctx, facts.path) if apps else None
+    if tree is None:
         return False
-    root = parse(lang, source).root_node
     quiet = quiet_routers(ctx, facts)
-    return all(configured_nowhere(root, facts, app, routes=True, quiet_router=quiet)
+    return all(configured_nowhere(tree.root_node, facts, app, routes=True, quiet_router=quiet)
                for app in apps)
 
 
