@@ -290,12 +290,19 @@ def _first_error(root: Any) -> str:
                 return "syntax error"
 
 
+def read_bytes(root: str | Path, rel: str) -> bytes:
+    """Return the bytes of the file ``rel`` under ``root`` (raises OSError): ``Path(root) /
+    rel`` and ``read_bytes`` cost twice as much, on the 600-odd reads of a 300-file check."""
+    with open(os.path.join(root, rel), "rb") as file:
+        return file.read()
+
+
 def _scan_path(args: tuple[ProjectInfo, str, list[str], bool]) -> FileScan:
     """Scan one file of the project (``args``: the project facts, the file, the rules, and
     whether the result cache keeps it, which needs the digest of the bytes read)."""
     info, rel, rule_ids, keep = args
     try:
-        data = (Path(info.root) / rel).read_bytes()
+        data = read_bytes(info.root, rel)
     except OSError as exc:
         return FileScan(rel, skipped=f"unreadable: {exc.strerror or exc}")
     result = scan_source(info, rel, data, rule_ids)
@@ -417,7 +424,7 @@ class Scanner:
             if source.kind != "js":
                 continue
             try:
-                data = (self.project.root / source.rel).read_bytes()
+                data = read_bytes(self.project.root, source.rel)
             except OSError:
                 continue
             if _SAVE_HOOK_RE.search(data) and _HASH_CALL_RE.search(data):
@@ -445,7 +452,7 @@ class Scanner:
     def _read(self, rel: str) -> bytes | None:
         """Return the bytes of the project's file ``rel`` (None when unreadable)."""
         try:
-            return (self.project.root / rel).read_bytes()
+            return read_bytes(self.project.root, rel)
         except OSError:
             return None
 
@@ -489,7 +496,7 @@ class Scanner:
                 data = overlay[rel]
             else:
                 try:
-                    data = (self.project.root / rel).read_bytes()
+                    data = read_bytes(self.project.root, rel)
                 except OSError:
                     return None
             if data is not None and data.startswith(b"\xef\xbb\xbf"):
@@ -520,7 +527,7 @@ class Scanner:
             misses = []
             for rel in todo_disk:
                 try:
-                    data = (self.project.root / rel).read_bytes()
+                    data = read_bytes(self.project.root, rel)
                 except OSError:
                     misses.append(rel)
                     continue
