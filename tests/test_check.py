@@ -276,14 +276,16 @@ def test_unreadable_file_is_skipped(project, monkeypatch) -> None:
 
     root = project({"package.json": '{"name": "x", "dependencies": {"express": "^5"}}',
                     "app.js": LEGACY_APP, "secret.js": "x"})
-    real = Path.read_bytes
+    import nodeharden._scan as scan
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "secret.js":
+    real = scan.read_bytes
+
+    def read_bytes(root: str | Path, rel: str) -> bytes:
+        if rel == "secret.js":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(root, rel)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(scan, "read_bytes", read_bytes)
     result = check(root, select=["helmet"], jobs=1)
     assert [(s.path, s.reason) for s in result.skipped] == [("secret.js",
                                                              "unreadable: Permission denied")]

@@ -153,13 +153,15 @@ def fix(path: Path | str = ".", *, dry_run: bool = False, unsafe: bool = False,
         only: set[str] | None = None, accept: Callable[[Finding], bool] | None = None,
         progress: Callable[[int, int], None] | None = None,
         include: list[str] | None = None, diff: str | None = None,
-        ) -> FixReport:
+        lockfile: bool = True) -> FixReport:
     """Compute the fixes for the project at ``path`` and, unless ``dry_run``, write them.
 
     Returns a ``FixReport``: the plan (``.plan``) and the outcome of writing each file
     (``.written``, empty for a dry run). Raises ``DirtyTreeError`` when writing into a git work
     tree with uncommitted changes, unless ``force``. ``diff`` keeps the files changed since
-    that git ref.
+    that git ref. With ``lockfile``, the npm lockfile beside a package.json that gets
+    packages is refreshed as ``npm install --package-lock-only`` writes it (see
+    ``nodeharden._lockfile``).
     """
     from nodeharden._fixer import FixReport, plan_fixes, write_fixes
 
@@ -171,7 +173,7 @@ def fix(path: Path | str = ".", *, dry_run: bool = False, unsafe: bool = False,
     scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs,
                            config_path=config_path, only=only, progress=progress,
                            include=include)
-    result = plan_fixes(scanner, unsafe=unsafe, accept=accept)
+    result = plan_fixes(scanner, unsafe=unsafe, accept=accept, lockfiles=lockfile)
     if dry_run:
         return FixReport(result, [], dry_run=True)
     return FixReport(result, write_fixes(result, force=force))

@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--no-cache", action="store_true",
                      help="accepted as in check; fix keeps no per-file results and always "
                           "scans every file")
+    fix.add_argument("--no-lockfile", action="store_true",
+                     help="leave package-lock.json as it is; by default, beside a package.json "
+                          "that gets packages, npm refreshes it (`npm install "
+                          "--package-lock-only --ignore-scripts` in a scratch folder, which "
+                          "reads the package registry) and the diff includes it")
 
     baseline = sub.add_parser("baseline", help="write the current findings to a baseline file",
                               epilog=_CONFIG_WINS)
@@ -199,7 +204,8 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_fix(**_scan_args(args), dry_run=args.dry_run, unsafe=args.unsafe, force=args.force,
                        format=args.format, patch_dir=args.patch_dir,
-                       interactive=args.interactive, from_sarif=args.from_sarif)
+                       interactive=args.interactive, from_sarif=args.from_sarif,
+                       lockfile=not args.no_lockfile)
     if command == "baseline":
         from nodeharden._cmd_check import run_baseline
 

@@ -5,6 +5,7 @@ interactive review (``_interactive`` asks; this module writes). One typed call p
 from __future__ import annotations
 
 import json
+import posixpath
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from nodeharden._fixer import (
     unified_diff,
     write_fixes,
 )
+from nodeharden._lockfile import NPM_LOCKFILES
 from nodeharden._model import FileOutcome, Finding
 from nodeharden._terminal import make_console, progress_bar, require_terminal
 from nodeharden.errors import UsageError
@@ -43,7 +45,7 @@ def run_fix(*, path: str, select: list[str] | None, ignore: list[str] | None,
             jobs: int | None, config_path: Path | None, diff: str | None,
             include: list[str] | None, dry_run: bool, unsafe: bool, force: bool,
             format: str, patch_dir: Path | None, interactive: bool,
-            from_sarif: Path | None) -> int:
+            from_sarif: Path | None, lockfile: bool = True) -> int:
     """Run ``nodeharden fix`` and return the exit code."""
     from nodeharden._api import fix
 
@@ -51,7 +53,8 @@ def run_fix(*, path: str, select: list[str] | None, ignore: list[str] | None,
         return run_interactive_fix(path=path, select=select, ignore=ignore, jobs=jobs,
                                    config_path=config_path, diff=diff, include=include,
                                    dry_run=dry_run, unsafe=unsafe, force=force, format=format,
-                                   patch_dir=patch_dir, from_sarif=from_sarif)
+                                   patch_dir=patch_dir, from_sarif=from_sarif,
+                                   lockfile=lockfile)
     only = changed_since(path, diff)
     accept = None
     reported: Callable[[Finding], bool] | None = None
@@ -68,11 +71,11 @@ def run_fix(*, path: str, select: list[str] | None, ignore: list[str] | None,
             result = _plan_patches(path=path, select=select, ignore=ignore, jobs=jobs,
                                    include=include, config_path=config_path, unsafe=unsafe,
                                    patch_dir=patch_dir, accept=accept, only=only,
-                                   progress=progress)
+                                   progress=progress, lockfile=lockfile)
         else:
             report = fix(path, dry_run=not write, unsafe=unsafe, select=select, ignore=ignore,
                          jobs=jobs, include=include, config_path=config_path, force=force,
-                         only=only, accept=accept, progress=progress)
+                         only=only, accept=accept, progress=progress, lockfile=lockfile)
             result, outcomes = report.plan, report.written
     finally:
         close()
@@ -97,7 +100,8 @@ def run_fix(*, path: str, select: list[str] | None, ignore: list[str] | None,
 def run_interactive_fix(*, path: str, select: list[str] | None, ignore: list[str] | None,
                         jobs: int | None, config_path: Path | None, diff: str | None,
                         include: list[str] | None, dry_run: bool, unsafe: bool, force: bool,
-                        format: str, patch_dir: Path | None, from_sarif: Path | None) -> int:
+                        format: str, patch_dir: Path | None, from_sarif: Path | None,
+                        lockfile: bool = True) -> int:
     """Run ``nodeharden fix --interactive`` and return the exit code."""
     from nodeharden._interactive import review
 
@@ -121,7 +125,7 @@ def run_interactive_fix(*, path: str, select: list[str] | None, ignore: list[str
     console = make_console()
     result, reviewer = review(path, select=select, ignore=ignore, unsafe=unsafe, jobs=jobs,
                               config_path=config_path, only=only, prefilter=prefilter,
-                              console=console, include=include)
+                              console=console, include=include, lockfile=lockfile)
     return finish_review(console, result, reviewer, str(path), dry_run=dry_run,
                          patch_dir=patch_dir, force=force)
 
@@ -152,8 +156,8 @@ Contents = dict[str, "bytes | None"]
 def _plan_patches(*, path: str, select: list[str] | None, ignore: list[str] | None,
                   jobs: int | None, include: list[str] | None, config_path: Path | None,
                   unsafe: bool, patch_dir: Path, accept: Callable[[Finding], bool] | None,
-                  only: set[str] | None, progress: Callable[[int, int], None] | None
-                  ) -> FixResult:
+                  only: set[str] | None, progress: Callable[[int, int], None] | None,
+                  lockfile: bool = True) -> FixResult:
     """Plan the run and write ``--patch-dir``; each patch's "before" state is planned again
     with only the earlier rules (a rule's later passes may build on other rules' edits)."""
     from nodeharden._api import make_scanner
@@ -161,13 +165,13 @@ def _plan_patches(*, path: str, select: list[str] | None, ignore: list[str] | No
 
     scanner = make_scanner(path, select=select, ignore=ignore, jobs=jobs, include=include,
                            config_path=config_path, only=only, progress=progress)
-    result = plan_fixes(scanner, unsafe=unsafe, accept=accept)
+    result = plan_fixes(scanner, unsafe=unsafe, accept=accept, lockfiles=lockfile)
 
     def state(rules: frozenset[str]) -> Contents:
         def only_these(finding: Finding) -> bool:
             return finding.rule in rules and (accept is None or accept(finding))
 
-        sub = plan_fixes(scanner, unsafe=unsafe, accept=only_these)
+        sub = plan_fixes(scanner, unsafe=unsafe, accept=only_these, lockfiles=lockfile)
         return {rel: sub.final.get(rel) for rel in sub.changed_paths()}
 
     write_patches(result, patch_dir, state)
@@ -347,9 +351,15 @@ def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream: IO[st
                 for p in summary.manifests)
             print(f"then install the added packages ({where}): {summary.install_command}",
                   file=stream)
+            refreshed = [p for p in changed if posixpath.basename(p) in NPM_LOCKFILES]
+            if refreshed:
+                print(f"{', '.join(refreshed)}: refreshed as `npm install --package-lock-only` "
+                      "writes it (nothing installed)", file=stream)
             if summary.stale_lockfiles:
                 print(f"until then {', '.join(summary.stale_lockfiles)} is out of date "
                       "(a frozen-lockfile install such as `npm ci` refuses it)", file=stream)
+                for lock, why in summary.lockfile_notes.items():
+                    print(f"{lock} not refreshed: {why}", file=stream)
     for o in summary.failed:
         print(f"failed {o.path}: {o.reason}", file=stream)
     # With --from-sarif, only the findings the imported log reported count (the others are

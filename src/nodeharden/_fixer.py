@@ -61,6 +61,9 @@ class FixResult:
     #: diffs name files from the top level, so ``git apply`` works from any folder of the
     #: repository (it silently skips paths outside the folder it runs in).
     diff_prefix: str = ""
+    #: npm lockfiles beside a package.json the fixes add packages to that were left as they
+    #: are, and why (``_lockfile``; refreshed ones are among the changed files).
+    lockfile_notes: dict[str, str] = field(default_factory=dict)
 
     def manifest_for(self, fix: Fix) -> str:
         """Return the package.json a fix's dependencies go into (see ``manifest_for``)."""
@@ -138,8 +141,10 @@ def finding_keys(findings: Iterable[Finding]) -> dict[Finding, FindingKey]:
 
 def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
                accept: Callable[[Finding], bool] | None = None,
-               max_passes: int = MAX_PASSES) -> FixResult:
-    """Compute every fix the run would make, without writing anything."""
+               max_passes: int = MAX_PASSES, lockfiles: bool = True) -> FixResult:
+    """Compute every fix the run would make, without writing anything; with ``lockfiles``,
+    the npm lockfile beside a package.json that gets packages is refreshed by npm
+    (``_lockfile``)."""
     overlay: dict[str, bytes | None] = {}
     original: dict[str, bytes | None] = {}
     root = scanner.project.root
@@ -240,8 +245,55 @@ def plan_fixes(scanner: Scanner, *, unsafe: bool = False,
     for rel in result.final:
         original.setdefault(rel, None)
     _run_project_formatters(scanner, result)
+    if lockfiles:
+        _refresh_lockfiles(result)
     result.failed = list(dict.fromkeys(result.failed))
     return result
+
+
+def _refresh_lockfiles(result: FixResult) -> None:
+    """Add to the plan the npm lockfile of every package.json the fixes add packages to, as
+    ``npm install --package-lock-only`` writes it (see ``_lockfile``); a lockfile left as it
+    is gets its reason in ``result.lockfile_notes``."""
+    from nodeharden._lockfile import NPM_LOCKFILES, OTHER_LOCKFILES, refresh
+
+    def on_disk(rel: str) -> bytes | None:
+        try:
+            return (result.root / rel).read_bytes()
+        except OSError:
+            return None
+
+    for manifest in result.changed_paths():
+        if posixpath.basename(manifest) != "package.json" \
+                or result.original.get(manifest) is None:
+            continue
+        folder = posixpath.dirname(manifest)
+        lock_rel = next((rel for name in NPM_LOCKFILES
+                         if (result.root / (rel := posixpath.join(folder, name))).is_file()),
+                        None)
+        if lock_rel is None:
+            continue
+        lock = on_disk(lock_rel)
+        others = [name for name in OTHER_LOCKFILES
+                  if (result.root / posixpath.join(folder, name)).is_file()]
+        declared = (_manifest_data(result.final[manifest]) or {}).get("packageManager")
+        if lock is None:
+            reason = "it could not be read"
+        elif others:
+            reason = f"{others[0]} is there too, and npm's is not the only lockfile"
+        elif isinstance(declared, str) and not declared.startswith("npm@"):
+            reason = f"package.json names {declared} as its package manager"
+        else:
+            found = refresh(posixpath.basename(lock_rel), result.final[manifest], lock,
+                            on_disk(posixpath.join(folder, ".npmrc")))
+            if found.lock is not None:
+                result.original.setdefault(lock_rel, lock)
+                result.final[lock_rel] = found.lock
+                continue
+            if found.reason is None:
+                continue
+            reason = found.reason
+        result.lockfile_notes[lock_rel] = reason
 
 
 def _run_project_formatters(scanner: Scanner, result: FixResult) -> None:
@@ -619,6 +671,8 @@ class FixSummary:
     #: Lockfiles beside those package.json files, out of date until the install runs
     #: (``npm ci`` and ``--frozen-lockfile`` installs refuse them until then).
     stale_lockfiles: list[str]
+    #: Why an npm lockfile among them was not refreshed (``_lockfile``).
+    lockfile_notes: dict[str, str]
     failed: list[FileOutcome]  # files that could not be written
     not_applied: list[tuple[Finding, str]]  # findings with a fix that was not applied, and why
 
@@ -635,10 +689,12 @@ def summarize(result: FixResult, written: Iterable[FileOutcome] = ()) -> FixSumm
         install_command=result.runtime.install_command(),
         stale_lockfiles=[rel for manifest in manifests for name in LOCKFILES
                          if (result.root / (rel := posixpath.join(
-                             posixpath.dirname(manifest), name))).is_file()]
+                             posixpath.dirname(manifest), name))).is_file()
+                         and rel not in changed]
         # The lockfile of a workspace above, which the install there rewrites.
         + [lock for lock in (result.runtime.lockfile,) if manifests and lock
            and result.runtime.install_dir and (result.root / lock).is_file()],
+        lockfile_notes=dict(result.lockfile_notes),
         failed=[o for o in written if o.status == "failed"],
         not_applied=list(result.not_applied))
 

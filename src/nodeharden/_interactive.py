@@ -198,7 +198,7 @@ def review(path: Path | str, *, select: list[str] | None = None,
            prefilter: Callable[[Finding], bool] | None = None,
            console: Console | None = None,
            ask: Callable[[Finding], str] = ask_with_questionary,
-           include: list[str] | None = None,
+           include: list[str] | None = None, lockfile: bool = True,
            ) -> tuple[FixResult, Reviewer]:
     """Ask about every candidate fix of the project at ``path``; return the plan of the
     accepted ones (nothing is written)."""
@@ -223,7 +223,8 @@ def review(path: Path | str, *, select: list[str] | None = None,
             return reviewer(finding)
 
         # plan_fixes needs only .project and .scan(): the snapshot scanner stands in.
-        result = plan_fixes(scanner, unsafe=unsafe, accept=accept)  # type: ignore[arg-type]
+        result = plan_fixes(scanner, unsafe=unsafe, accept=accept,  # type: ignore[arg-type]
+                            lockfiles=lockfile)
     finally:
         close()
     return result, reviewer
