@@ -79,15 +79,18 @@ def test_check_takes_a_baseline(tmp_path) -> None:  # type: ignore[no-untyped-de
 def test_check_takes_a_git_diff(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from nodeharden import NodehardenError, check
 
+    # other.js serves its app (an app no request can reach is not reported: _mounts).
     root = _app(tmp_path, {**APP, "other.js": "const c = require('express')()\n"
-                                              "c.get('/', (q, s) => s.cookie('x', '1'))\n"})
+                                              "c.get('/', (q, s) => s.cookie('x', '1'))\n"
+                                              "c.listen(3001)\n"})
     git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
     for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "one"]):
         subprocess.run([*git, *args], cwd=root, check=True, capture_output=True)
     assert {f.path for f in check(root).findings} >= {"app.js", "other.js"}
     assert check(root, diff="HEAD").findings == []
     (root / "other.js").write_text("const c = require('express')()\n"
-                                   "c.get('/', (q, s) => s.cookie('y', '2'))\n")
+                                   "c.get('/', (q, s) => s.cookie('y', '2'))\n"
+                                   "c.listen(3001)\n")
     assert {f.path for f in check(root, diff="HEAD").findings} == {"other.js"}
     try:
         check(root, diff="no-such-ref")

@@ -407,17 +407,34 @@ def wrapper_apps(ctx: ProjectContext) -> set[tuple[str, int]]:
     used nowhere else: no route, middleware, setting, export or hand-over, and a member's
     property is named in no other non-test file. Every request it answers reaches the
     mounted app, whose middleware and error handler apply, so app-level findings belong to
-    that app (which stays reported). Apps in test files are never wrappers here."""
+    that app (which stays reported). Apps in test files are never wrappers here.
+
+    Also each app no request can reach (``_unreachable_in``): bound to a local variable that
+    is only ever the receiver of ``.use()``, ``.set()``, route calls and the like, never
+    listened on, handed on, returned or exported (a route module's leftover ``const app =
+    express()`` beside the router it exports): it has no traffic to protect. Only when
+    another app of the project is not such an app: where none seems reachable, the project
+    serves them in a way not seen here."""
     found: set[tuple[str, int]] = set()
     # What one file's text shows is kept across the passes of a run; whether another file
     # names a member is looked up each time.
     cache: dict[tuple[str, bytes], dict[int, tuple[set[int], set[str]]]] = \
         ctx.extra.setdefault("mounts:wrappers", {})
+    unreached: dict[tuple[str, bytes], set[int]] = ctx.extra.setdefault("mounts:unreached", {})
+    unserved: set[tuple[str, int]] = set()
+    served = False  # some app of the project can be reached
     for facts in ctx.app_files():
-        if is_test_file(facts.path) or sum(app.kind == "app" for app in facts.apps) < 2:
+        if is_test_file(facts.path) or not any(app.kind == "app" for app in facts.apps):
             continue
         data = ctx.read(facts.path) or b""
         key = (facts.path, data)
+        if key not in unreached:
+            unreached[key] = _unreachable_in(facts, data)
+        unserved.update((facts.path, start) for start in unreached[key])
+        served = served or any(app.kind == "app" and app.start not in unreached[key]
+                               for app in facts.apps)
+        if sum(app.kind == "app" for app in facts.apps) < 2:
+            continue
         if key not in cache:
             cache[key] = _wrappers_in(facts, data)
         # A member another module may reach through a shared object (`apos.baseApp.get()`).
@@ -427,7 +444,77 @@ def wrapper_apps(ctx: ProjectContext) -> set[tuple[str, int]]:
         # in a circle all stay apps).
         found.update((facts.path, start) for start, mounts in candidates.items()
                      if any(target not in candidates for target in mounts))
-    return found
+    # Unreachable apps only beside one that is not: where no app seems reachable, the
+    # project serves them in a way not seen here.
+    return found | unserved if served else found
+
+
+def _unreachable_in(facts: FileFacts, data: bytes) -> set[int]:
+    """Return the starts of the apps of one file that no request can reach: each is stored
+    only in local variables (``const app = express()``), and every mention of those names in
+    the file is its declaration or the receiver of a method call made as a statement of its
+    own (``app.use(…)``, ``app.set(…)``, ``app.get('/', …)``), other than ``listen``. A name
+    handed on, returned, exported, listened on, assigned again or spelled anywhere else in
+    the file (even as another variable of the same name) keeps the app."""
+    lang = JS_SUFFIXES.get(posixpath.splitext(facts.path)[1])
+    if lang is None:
+        return set()
+    source = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    ends = {app.start: app.end for app in facts.apps if app.kind == "app"
+            and app.name and _only_called_on(app.name, source)}
+    if not ends:
+        return set()
+    tree = parse(lang, source)
+    bound: dict[int, set[str]] = {}
+    words: dict[str, list[Node]] = {}
+    for node in walk(tree.root_node):
+        if node.type == "call_expression" and ends.get(node.start_byte) == node.end_byte:
+            names = _binding_names(node)
+            if names and all("." not in name for name in names):
+                bound[node.start_byte] = names
+        if node.type in _WORDS:
+            words.setdefault(text(node), []).append(node)
+    return {start for start, names in bound.items()
+            if all(_unserved_use(word) for name in names for word in words.get(name, ())
+                   if word.type != "property_identifier")}
+
+
+def _only_called_on(name: str, source: bytes) -> bool:
+    """Return True when the text allows that ``name`` is only declared and called on as
+    ``_unreachable_in`` asks (the tree decides; most apps fail here, as their file listens on
+    or exports them, and their file is not parsed again)."""
+    word = re.escape(name.encode())
+    for match in re.finditer(rb"(?<![\w$.])" + word + rb"(?![\w$])", source):
+        before = source[max(0, match.start() - 8):match.start()]
+        if re.search(rb"(?:const|let|var)\s+$", before):
+            continue
+        if not _CALLED_ON.match(source, match.end()):
+            return False
+    return True
+
+
+#: After an app's name: a method other than ``listen`` called on it.
+_CALLED_ON = lazy_pattern(rb"\s*\.\s*(?!(?:listen|handle|callback)\b)[\w$]+\s*\(")
+
+
+def _unserved_use(word: Node) -> bool:
+    """Return True when one mention of an app's variable neither hands the app on nor serves
+    it: the name declared, or the receiver of a method call (not ``listen``) whose value is
+    thrown away."""
+    parent = word.parent
+    if word.type != "identifier" or parent is None:
+        return False
+    if parent.type == "variable_declarator" and parent.child_by_field_name("name") == word:
+        return True
+    if parent.type != "member_expression" or parent.child_by_field_name("object") != word:
+        return False
+    call = parent.parent
+    if call is None or call.type != "call_expression" \
+            or call.child_by_field_name("function") != parent \
+            or text(parent.child_by_field_name("property")) in ("listen", "handle", "callback"):
+        return False
+    statement = call.parent
+    return statement is not None and statement.type == "expression_statement"
 
 
 def _dotted(node: Node | None) -> str | None:
