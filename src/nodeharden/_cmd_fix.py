@@ -351,10 +351,13 @@ def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream: IO[st
                 for p in summary.manifests)
             print(f"then install the added packages ({where}): {summary.install_command}",
                   file=stream)
-            refreshed = [p for p in changed if posixpath.basename(p) in NPM_LOCKFILES]
-            if refreshed:
-                print(f"{', '.join(refreshed)}: refreshed as `npm install --package-lock-only` "
-                      "writes it (nothing installed)", file=stream)
+            for lock in (p for p in changed if posixpath.basename(p) in NPM_LOCKFILES):
+                flagged = result.lockfile_reflagged.get(lock, 0)
+                print(f"{lock}: refreshed as `npm install --package-lock-only` writes it "
+                      "(nothing installed" + (
+                          f"; npm also set the dev/optional/peer flags of {flagged} locked "
+                          f"package{'s' if flagged != 1 else ''} anew, as its own install "
+                          "would" if flagged else "") + ")", file=stream)
             if summary.stale_lockfiles:
                 print(f"until then {', '.join(summary.stale_lockfiles)} is out of date "
                       "(a frozen-lockfile install such as `npm ci` refuses it)", file=stream)

@@ -64,6 +64,9 @@ class FixResult:
     #: npm lockfiles beside a package.json the fixes add packages to that were left as they
     #: are, and why (``_lockfile``; refreshed ones are among the changed files).
     lockfile_notes: dict[str, str] = field(default_factory=dict)
+    #: Refreshed npm lockfiles → how many locked packages npm gave other dev/optional/peer
+    #: flags (as its own install would).
+    lockfile_reflagged: dict[str, int] = field(default_factory=dict)
 
     def manifest_for(self, fix: Fix) -> str:
         """Return the package.json a fix's dependencies go into (see ``manifest_for``)."""
@@ -289,6 +292,8 @@ def _refresh_lockfiles(result: FixResult) -> None:
             if found.lock is not None:
                 result.original.setdefault(lock_rel, lock)
                 result.final[lock_rel] = found.lock
+                if found.reflagged:
+                    result.lockfile_reflagged[lock_rel] = found.reflagged
                 continue
             if found.reason is None:
                 continue

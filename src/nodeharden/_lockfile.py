@@ -7,7 +7,9 @@ itself: ``npm install --package-lock-only --ignore-scripts`` on a copy of the pa
 the fixes leave it), its lockfile and its ``.npmrc``, in a scratch folder; nothing is
 installed, no script runs, and the project's own files are not touched until the fix writes.
 
-The lockfile npm writes is kept only when it adds entries and changes none that were there:
+The lockfile npm writes is kept only when it adds entries and changes none that were there
+(but for the dev/optional/peer flags npm works out again on every install, and optional
+peers nothing asks for, which npm 7 and 8 locked and later npm drops):
 a lockfile npm would also rewrite (one of lockfileVersion 1, from npm 6, which later npm
 converts whole; one already out of step with its package.json; a workspace root's) is left
 for the user, and the fix's summary says why. npm needs the package registry: where it cannot
@@ -40,6 +42,8 @@ class Refreshed(NamedTuple):
     lock: bytes | None  # None: left as it is
     reason: str | None = None  # why it was left (None: nothing to change)
     passing: bool = False  # left for a passing cause (the registry unreachable): not kept
+    #: Locked packages whose dependency-type flags npm worked out again (``FLAGS``).
+    reflagged: int = 0
 
 
 #: Results by (package.json, lockfile, .npmrc) bytes: ``fix --patch-dir`` plans the same
@@ -95,12 +99,19 @@ def _refresh(lock_name: str, manifest: bytes, lock: bytes, npmrc: bytes | None) 
                 file.write(npmrc)
         env = dict(os.environ, npm_config_update_notifier="false", npm_config_fund="false",
                    npm_config_audit="false")
+        # As the lockfile has it: registry URLs kept in `resolved` or left out (npm's
+        # omit-lockfile-registry-resolved, which a machine's npmrc may set either way).
+        resolved = _keeps_resolved(old)
+        keep = [] if resolved is None else [
+            f"--omit-lockfile-registry-resolved={'false' if resolved else 'true'}"]
         try:
             proc = subprocess.run(
                 [npm, "install", "--package-lock-only", "--ignore-scripts", "--no-audit",
                  "--no-fund", "--prefer-offline", "--loglevel=error", "--fetch-retries=1",
                  "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=5000",
-                 "--fetch-timeout=30000"],
+                 "--fetch-timeout=30000",
+                 # Nothing is installed: the Node version here is not the project's.
+                 "--engine-strict=false", *keep],
                 cwd=scratch, env=env, capture_output=True, text=True, errors="replace",
                 stdin=subprocess.DEVNULL, timeout=TIMEOUT_SECONDS, check=False)
         except subprocess.TimeoutExpired:
@@ -120,13 +131,14 @@ def _refresh(lock_name: str, manifest: bytes, lock: bytes, npmrc: bytes | None) 
             return Refreshed(None, f"npm wrote no readable {lock_name}")
     if new_bytes == lock:
         return Refreshed(None)
-    changed = changed_entries(old, new, _added_names(package, old))
+    added = _added_names(package, old)
+    changed = changed_entries(old, new, added)
     if changed:
         shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more"
                                           if len(changed) > 3 else "")
         return Refreshed(None, f"npm would also change what it locks already ({shown}); "
                                "the lockfile is out of step with package.json")
-    return Refreshed(new_bytes)
+    return Refreshed(new_bytes, reflagged=len(changed_entries(old, new, added, flags=False)))
 
 
 #: npm's error codes for a registry it cannot reach.
@@ -152,6 +164,16 @@ def _npm_error(stderr: str) -> str:
     return lines[0] if lines else "no output"
 
 
+def _keeps_resolved(lock: dict[str, Any]) -> bool | None:
+    """Return whether the lockfile's registry packages record where they came from
+    (``resolved``), or None when it locks none."""
+    entries = [entry for path, entry in (lock.get("packages") or {}).items()
+               if path and isinstance(entry, dict) and not entry.get("link")]
+    if not entries:
+        return None
+    return any("resolved" in entry for entry in entries)
+
+
 def _added_names(package: dict[str, Any], old: dict[str, Any]) -> set[str]:
     """Return the packages ``package`` declares that the lockfile's root entry does not."""
     root = (old.get("packages") or {}).get("") or {}
@@ -162,9 +184,24 @@ def _added_names(package: dict[str, Any], old: dict[str, Any]) -> set[str]:
     return declared - locked
 
 
-def changed_entries(old: dict[str, Any], new: dict[str, Any], added: set[str]) -> list[str]:
+#: The flags npm works out again on every install from the whole tree (a package only a
+#: development tool needs is ``dev``…), and which versions of npm record differently: a
+#: locked package whose flags alone changed is locked as before.
+FLAGS = frozenset({"dev", "optional", "devOptional", "peer"})
+
+
+def changed_entries(old: dict[str, Any], new: dict[str, Any], added: set[str], *,
+                    flags: bool = True) -> list[str]:
     """Return what npm changed in the lockfile besides adding the packages ``added`` (and
-    what they need): top-level fields, and entries already locked, each named."""
+    what they need): top-level fields, and entries already locked, each named; a change of
+    ``FLAGS`` alone is not one (with ``flags=False``, only such changes are returned)."""
+    if not flags:
+        old_packages = old.get("packages") or {}
+        new_packages = new.get("packages") or {}
+        return [path for path, entry in old_packages.items()
+                if path and isinstance(entry, dict) and path in new_packages
+                and new_packages[path] != entry
+                and _unflagged(new_packages[path]) == _unflagged(entry)]
     changed = [key for key in sorted(set(old) | set(new))
                if key not in ("packages", "dependencies") and old.get(key) != new.get(key)]
     old_packages = old.get("packages") or {}
@@ -173,13 +210,23 @@ def changed_entries(old: dict[str, Any], new: dict[str, Any], added: set[str]) -
         if path == "":
             if _without(new_packages.get(""), added) != _without(entry, added):
                 changed.append("the root package")
-        elif new_packages.get(path) != entry:
+        elif path not in new_packages and isinstance(entry, dict) \
+                and entry.get("peer") and entry.get("optional"):
+            continue  # an optional peer nothing asks for: npm 7 and 8 locked it, later npm not
+        elif _unflagged(new_packages.get(path)) != _unflagged(entry):
             changed.append(path)
     old_tree = old.get("dependencies") or {}  # lockfileVersion 2's npm 6 view
     new_tree = new.get("dependencies") or {}
     changed += [f"dependencies.{name}" for name, entry in old_tree.items()
                 if new_tree.get(name) != entry]
     return changed
+
+
+def _unflagged(entry: Any) -> Any:
+    """Return a locked package's entry without ``FLAGS``."""
+    if not isinstance(entry, dict):
+        return entry
+    return {key: value for key, value in entry.items() if key not in FLAGS}
 
 
 def _without(entry: Any, names: set[str]) -> Any:

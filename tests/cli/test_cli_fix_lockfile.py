@@ -40,10 +40,11 @@ PACKAGE_JSON = """\
 needs_npm = pytest.mark.skipif(not have_node(), reason="node and npm are needed")
 
 
-def _locked_app(root: Path, package_json: str = PACKAGE_JSON) -> Path:
+def _locked_app(root: Path, package_json: str = PACKAGE_JSON, *npm_args: str) -> Path:
     """Return an app whose package-lock.json npm wrote for ``package_json``."""
     write_tree(root, {"app.js": APP_JS, "package.json": package_json})
-    proc = subprocess.run(["npm", "install", "--package-lock-only", "--ignore-scripts"],
+    proc = subprocess.run(["npm", "install", "--package-lock-only", "--ignore-scripts",
+                           *npm_args],
                           cwd=root, env=npm_env(), capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return root
@@ -94,6 +95,25 @@ def test_the_lockfile_is_refreshed_and_npm_ci_accepts_the_patch(tmp_path: Path) 
     assert json.loads((root / "package-lock.json").read_text()) == lock_after
     again = run_cli("fix", root, "--dry-run", "--select", "helmet")
     assert again.stdout == "" and "nothing to fix" in again.stderr
+
+
+@needs_npm
+@pytest.mark.parametrize("recorded", [True, False], ids=["resolved", "no-resolved"])
+def test_the_new_entries_record_where_they_came_from_as_the_lockfile_does(
+        tmp_path: Path, recorded: bool) -> None:
+    """npm's omit-lockfile-registry-resolved, set either way on the machine, does not decide:
+    the lockfile's own entries do (and npm leaves them all as they are)."""
+    flag = f"--omit-lockfile-registry-resolved={'false' if recorded else 'true'}"
+    root = _locked_app(tmp_path / "app", PACKAGE_JSON, flag)
+    before = json.loads((root / "package-lock.json").read_text())
+    assert ("resolved" in before["packages"]["node_modules/express"]) == recorded
+    machine = {"npm_config_omit_lockfile_registry_resolved": "true" if recorded else "false"}
+    proc = run_cli("fix", root, "--select", "helmet", env=machine)
+    assert proc.returncode == 0, proc.stderr
+    assert "package-lock.json: refreshed" in proc.stdout
+    after = json.loads((root / "package-lock.json").read_text())
+    assert ("resolved" in after["packages"]["node_modules/helmet"]) == recorded
+    assert changed_entries(before, after, {"helmet"}) == []
 
 
 @needs_npm
@@ -193,3 +213,18 @@ def test_changed_entries_names_what_npm_changed_besides_the_added_packages() -> 
     renamed_range = json.loads(json.dumps(added))
     renamed_range["packages"][""]["dependencies"]["express"] = "^5.1.0"
     assert changed_entries(old, renamed_range, {"helmet"}) == ["the root package"]
+
+
+def test_flags_npm_works_out_again_are_no_change_but_are_counted() -> None:
+    old = {"lockfileVersion": 3, "packages": {
+        "": {"dependencies": {"eslint": "^9.0.0"}},
+        "node_modules/acorn": {"version": "8.14.0", "dev": True, "peer": True},
+        "node_modules/babel-plugin-macros": {"version": "3.1.0", "dev": True,
+                                             "optional": True, "peer": True}}}
+    new = {"lockfileVersion": 3, "packages": {
+        "": {"dependencies": {"eslint": "^9.0.0", "helmet": "^8.1.0"}},
+        "node_modules/acorn": {"version": "8.14.0", "dev": True},
+        "node_modules/helmet": {"version": "8.1.0"}}}
+    # acorn's peer flag worked out again; an optional peer nothing asks for dropped.
+    assert changed_entries(old, new, {"helmet"}) == []
+    assert changed_entries(old, new, {"helmet"}, flags=False) == ["node_modules/acorn"]
