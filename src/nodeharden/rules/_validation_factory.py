@@ -224,8 +224,10 @@ class _Factory:
         self.ajv = facts is not None and any(i.module == "ajv" or i.module.startswith("ajv/")
                                              for i in facts.imports)
 
-    def checks(self) -> list[Check]:
-        middleware = _returned_function(self.factory)
+    def checks(self, plain: bool = False) -> list[Check]:
+        """Return what the factory's middleware validates (``plain``: the function is the
+        middleware itself)."""
+        middleware = self.factory if plain else _returned_function(self.factory)
         params = parameters(middleware) if middleware is not None else []
         if middleware is None or not params or params[0].type != "identifier":
             return []
@@ -571,3 +573,15 @@ def factory_checks(ctx: ProjectContext, rel: str, root: Node, facts: FileFacts |
                    factory: Node) -> list[Check]:
     """Return what the middleware ``factory`` (a function of ``rel``) returns validates."""
     return _Factory(ctx, rel, root, facts, factory).checks()
+
+
+def middleware_parts(ctx: ProjectContext, rel: str, root: Node, facts: FileFacts | None,
+                     middleware: Node) -> set[str]:
+    """Return the request parts a middleware function of ``rel`` (``(req, res, next) =>
+    …``, used by name in a route) validates with a validator library, stopping the request
+    when the check fails: a pagination middleware that checks ``req.query`` with Joi and
+    answers 400."""
+    if len(parameters(middleware)) < 3:
+        return set()  # no `next`: a handler, not a middleware
+    return {check.part for check in _Factory(ctx, rel, root, facts, middleware).checks(True)
+            if not check.options and not check.excluded}

@@ -130,6 +130,8 @@ class _Project:
         self.methods: dict[tuple[str, str], tuple[str, Node] | None] = {}  # _instance_method
         #: (file, start) of a route-options factory -> what its middleware validates
         self.factories: dict[tuple[str, int], list[Check]] = {}
+        #: Request parts each middleware function validates (``_middleware_parts``).
+        self.middlewares: dict[tuple[str, int], set[str]] = {}
         self._kept: dict[tuple[str, bytes], _Parsed] = ctx.extra.setdefault(
             "input-validation.parsed", {})
         self.roots: dict[int, str] = {}  # root node id -> file, for _DataLayers
@@ -1442,6 +1444,29 @@ def _factory_parts(project: _Project, rel: str, facts: FileFacts, parsed: _Parse
     return parts_checked(project.factories[key], call)
 
 
+def _middleware_parts(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
+                      arg: ArgFact) -> set[str]:
+    """Return the request parts a route argument validates when it names a middleware function
+    of the project (declared in ``rel`` or imported from a project module) that runs a
+    validator library on them and stops the request when it fails (see
+    ``_validation_factory.middleware_parts``)."""
+    from nodeharden.rules._validation_factory import middleware_parts
+
+    if arg.kind != "identifier":
+        return set()
+    located = _factory_function(project, rel, facts, parsed, arg.name)
+    if located is None:
+        return set()
+    home, function = located
+    key = (home, function.start_byte)
+    if key not in project.middlewares:
+        home_parsed = project.get(home)
+        project.middlewares[key] = middleware_parts(
+            project.ctx, home, home_parsed.tree.root_node if home_parsed else function,
+            project.ctx.facts.get(home), function)
+    return project.middlewares[key]
+
+
 def _factory_function(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
                       name: str) -> tuple[str, Node] | None:
     """Return the file and the function ``name`` is in ``rel``: declared there, or imported
@@ -2500,6 +2525,10 @@ class InputValidation(Rule):
                 # handler: `route({ requestBody: 'UserSchema' })` (its mass writes stay).
                 checked = {p for a in middle for p in _factory_parts(project, rel, facts,
                                                                      parsed, a)}
+                # A middleware of the project named in the route that validates a part itself
+                # (a pagination middleware checking `req.query` with Joi, answering 400).
+                checked |= {p for a in middle for p in _middleware_parts(project, rel, facts,
+                                                                         parsed, a)}
                 checked |= {p for target, start, covered in mounted
                             if target == route.target and start < route.start for p in covered}
                 # An OpenAPI request validator in front of every route: what its document
