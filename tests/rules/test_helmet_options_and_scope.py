@@ -1,8 +1,8 @@
 """What a switched-off helmet option, a helmet serving only an API path and an app's own table of
 headers really change, over real HTTP with real express and helmet:
 
-- `xXssProtection`, `xDnsPrefetchControl` and `originAgentCluster` off leave every protection
-  the rule counts in the response (helmet's X-XSS-Protection was `0`, the filter off): not
+- `xXssProtection`, `xDnsPrefetchControl`, `originAgentCluster` and `xDownloadOptions` off
+  leave every protection the rule counts in the response (helmet's X-XSS-Protection was `0`, the filter off): not
   reported; `hsts: false` removes HSTS: reported;
 - a helmet that a middleware routes only `/api/` requests to answers JSON there and never
   reaches a page: its document-only options off are not reported;
@@ -130,8 +130,10 @@ def _core_present(headers: dict[str, str]) -> dict[str, bool]:
 
 @pytest.mark.parametrize("options, lost", [
     ("{ xXssProtection: false, xDnsPrefetchControl: false, originAgentCluster: false }", []),
+    # X-Download-Options: noopen, read by Internet Explorer 8 alone
+    ("{ xDownloadOptions: false }", []),
     ("{ hsts: false }", ["Strict-Transport-Security"]),
-], ids=["hints-off", "hsts-off"])
+], ids=["hints-off", "ie8-download-options-off", "hsts-off"])
 def test_an_option_off_is_reported_when_a_protection_leaves_the_response(
         installed: Path, tmp_path: Path, options: str, lost: list[str]) -> None:
     default = linked_app(tmp_path / "default", {"package.json": PACKAGE_JSON,

@@ -77,9 +77,12 @@ PROTECTIONS = (
 #: OFF (no current browser has one: leaving the header out changes nothing);
 #: ``xDnsPrefetchControl`` (``dnsPrefetchControl``) is a privacy and performance hint;
 #: ``originAgentCluster`` asks for an isolation the browser may or may not give (a hint, no
-#: boundary). Switching them off is not reported.
+#: boundary); ``xDownloadOptions`` (``ieNoOpen``) sends ``X-Download-Options: noopen``, which
+#: only Internet Explorer 8 read (it opened downloads in the site's context; no browser in
+#: use does). Switching them off is not reported.
 NOT_A_DEFENCE = frozenset({"xXssProtection", "xssFilter", "xDnsPrefetchControl",
-                           "dnsPrefetchControl", "originAgentCluster"})
+                           "dnsPrefetchControl", "originAgentCluster", "xDownloadOptions",
+                           "ieNoOpen"})
 #: helmet options whose header acts only on documents (a top-level page, a frame, a worker):
 #: on a JSON answer it does nothing, so a helmet that serves only an API path may leave them
 #: off. Content-Security-Policy (``frame-ancestors``, which OWASP asks APIs to send),
