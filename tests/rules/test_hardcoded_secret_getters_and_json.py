@@ -179,6 +179,27 @@ def test_a_secret_in_an_imported_json_module_is_reported_where_it_is_written(
         in found[0][2]
 
 
+def test_a_key_spelled_as_an_environment_variable_names_the_variable_to_read(
+        tmp_path: Path) -> None:
+    """An env.json of the app's settings, spelled as the environment variables they stand for:
+    the refresh token's secret is to be read from its own variable, not from JWT_SECRET."""
+    found = findings(tmp_path, {
+        "configs/env.json": '{\n  "JWT_SECRET": "first of two",\n'
+                            '  "JWT_SECRET_REFRESH_TOKEN": "second of two",\n  "auth": '
+                            '{"tokenKey": "third"}\n}\n',
+        "tokens.js": """\
+            const jwt = require('jsonwebtoken');
+            const env = require('./configs/env.json');
+            exports.access = (user) => jwt.sign({ sub: user }, env.JWT_SECRET);
+            exports.refresh = (user) => jwt.sign({ sub: user }, env.JWT_SECRET_REFRESH_TOKEN);
+            exports.other = (user) => jwt.sign({ sub: user }, env.auth.tokenKey);
+            """})
+    assert [(p, n, m.rpartition("read it from ")[2]) for p, n, m in found] == [
+        ("configs/env.json", 2, "JWT_SECRET"),
+        ("configs/env.json", 3, "JWT_SECRET_REFRESH_TOKEN"),
+        ("configs/env.json", 4, "JWT_SECRET")]  # not spelled as a variable: the default name
+
+
 def test_require_without_an_extension_finds_the_json_file(tmp_path: Path) -> None:
     assert lines(tmp_path, {
         "settings.json": '{"cookieKey": "tide pool"}\n',

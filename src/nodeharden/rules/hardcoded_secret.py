@@ -27,6 +27,9 @@ from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_fi
 from nodeharden.rules._edits import (ImportRequest, add_imports, builtin_specifier,
                                      exclusive_insert, resolve_object, same_module)
 
+#: A name spelled as an environment variable's (``JWT_SECRET_REFRESH_TOKEN``).
+_ENV_NAME_RE = lazy_pattern(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+
 _IF_QUERY = "(if_statement condition: (_) @condition)"
 _ENV_RE = lazy_pattern(r"^process\.env\.([A-Za-z_][A-Za-z0-9_]*)$")
 
@@ -652,6 +655,10 @@ class HardcodedSecret(Rule):
                 f" and {len(uses) - 3} more" if len(uses) > 3 else "")
             purpose = PURPOSES.get(use.env, "signatures")
             name = exported.key or ".".join(use.chain) + ("()" if use.called else "")
+            # A config whose keys are spelled as environment variables (`"JWT_SECRET_REFRESH_
+            # TOKEN": "…"` in env.json) names the variable to read.
+            spelled = exported.key or (use.chain[-1] if use.chain else "")
+            env = spelled if spelled and _ENV_NAME_RE.fullmatch(spelled) else use.env
             what = f"{use.what} part" if use.group >= 0 else use.what
             if exported.fallback_of:
                 message = (f"hard-coded fallback {what} (`{name}`, used at {where}): "
@@ -661,11 +668,11 @@ class HardcodedSecret(Rule):
                 message = (f"hard-coded default {what} (`{name}`, used at {where}): wherever "
                            "the deployment's config does not set it, anyone with the source "
                            f"can forge {purpose}; read "
-                           f"{'the whole key' if use.group >= 0 else 'it'} from {use.env} "
+                           f"{'the whole key' if use.group >= 0 else 'it'} from {env} "
                            "only")
             else:
                 message = (f"hard-coded {what} (`{name}`, used at {where}): anyone with "
-                           f"the source can forge {purpose}; read it from {use.env}")
+                           f"the source can forge {purpose}; read it from {env}")
             yield ctx.finding(self.id, target, exported.start, exported.end, message)
 
     def _committed_env(self, ctx: ProjectContext, reads: dict[str, str]) -> Iterator[Finding]:
