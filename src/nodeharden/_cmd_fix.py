@@ -330,6 +330,14 @@ def render_fix_json(result: FixResult, outcomes: list[FileOutcome], *, written: 
     return json.dumps(doc, indent=2) + "\n"
 
 
+#: The install that refuses each lockfile while it is out of date with its package.json.
+_FROZEN_INSTALLS = {"package-lock.json": "`npm ci`", "npm-shrinkwrap.json": "`npm ci`",
+                    "yarn.lock": "`yarn install --frozen-lockfile`",
+                    "pnpm-lock.yaml": "`pnpm install --frozen-lockfile`",
+                    "bun.lockb": "`bun install --frozen-lockfile`",
+                    "bun.lock": "`bun install --frozen-lockfile`"}
+
+
 def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream: IO[str], *,
                    dry_run: bool, reported: Callable[[Finding], bool] | None = None) -> None:
     summary = summarize(result, outcomes)
@@ -359,8 +367,10 @@ def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream: IO[st
                           f"package{'s' if flagged != 1 else ''} anew, as its own install "
                           "would" if flagged else "") + ")", file=stream)
             if summary.stale_lockfiles:
-                print(f"until then {', '.join(summary.stale_lockfiles)} is out of date "
-                      "(a frozen-lockfile install such as `npm ci` refuses it)", file=stream)
+                for lock in summary.stale_lockfiles:
+                    frozen = _FROZEN_INSTALLS.get(posixpath.basename(lock), "`npm ci`")
+                    print(f"until then {lock} is out of date (a frozen-lockfile install such "
+                          f"as {frozen} refuses it)", file=stream)
                 for lock, why in summary.lockfile_notes.items():
                     print(f"{lock} not refreshed: {why}", file=stream)
     for o in summary.failed:

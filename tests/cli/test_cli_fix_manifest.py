@@ -83,8 +83,9 @@ def test_summary_says_the_lockfile_is_stale_until_the_install(tmp_path: Path,
     assert proc.returncode == 0, proc.stderr
     assert "then install the added packages (at the root): " in proc.stdout
     stale = [line for line in proc.stdout.splitlines() if "is out of date" in line]
+    frozen = "`yarn install --frozen-lockfile`" if lockfile == "yarn.lock" else "`npm ci`"
     assert stale == ([f"until then {lockfile} is out of date (a frozen-lockfile install such "
-                      "as `npm ci` refuses it)"] if lockfile else [])
+                      f"as {frozen} refuses it)"] if lockfile else [])
 
 
 def test_a_server_kept_in_dev_dependencies_gets_its_new_package_there(tmp_path: Path) -> None:

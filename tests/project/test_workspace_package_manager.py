@@ -104,7 +104,8 @@ def test_the_workspace_lockfile_is_named_out_of_date(tmp_path: Path) -> None:
     server = _pnpm_monorepo(tmp_path / "repo")
     (tmp_path / "repo" / "pnpm-lock.yaml").write_text("lockfileVersion: '9.0'\n")
     proc = run_cli("fix", server, "--dry-run", "--select", "helmet")
-    assert "until then ../../pnpm-lock.yaml is out of date" in proc.stdout + proc.stderr
+    assert "until then ../../pnpm-lock.yaml is out of date (a frozen-lockfile install such as " \
+        "`pnpm install --frozen-lockfile` refuses it)" in proc.stdout + proc.stderr
 
 
 SINOPIA_LIKE_YAML = """\
