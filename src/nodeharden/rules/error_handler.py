@@ -4919,9 +4919,10 @@ def _log_line(ctx: FileContext, sink: Node, scope: Node, name: str,
         if call == "console.error" and ctx.style.no_console else ""
     code = f"{indent}{allow}{indent if allow else ''}{call}({name}){ctx.style.semi}\n"
     at = line_start
-    if server_errors is not None and re.search(r"\.statusCode\b", server_errors):
-        # `res.statusCode` holds the answer's status only once the statement that answers
-        # has set it: a test of it goes after that statement, or (a `return` answer, more
+    if server_errors is not None and re.search(r"\.statusCode\b", re.sub(
+            rf"(?<![\w$.]){re.escape(name)}\??\.statusCode\b", "", server_errors)):
+        # `res.statusCode` (not the error's own `err.statusCode`) holds the answer's status
+        # only once the statement that answers has set it: a test of it goes after that statement, or (a `return` answer, more
         # code on its line) the error is logged whatever the status.
         line_end = ctx.source.find(b"\n", stmt.end_byte)
         if stmt.type == "expression_statement" and line_end != -1 \
