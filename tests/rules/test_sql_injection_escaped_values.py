@@ -153,3 +153,31 @@ def test_escape_of_a_project_module_named_like_a_connection_still_counts(project
              "  link.query(`SELECT * FROM pets WHERE n = ${db.escape(req.query.n)}`));\n"}
     root = project(files, name="project_db")
     assert len(check(root, select=["sql-injection"]).findings) == 1
+
+
+def test_a_connection_a_project_module_makes_escapes_as_the_driver(project) -> None:
+    """A model that gets its mysql connection from a project module's factory
+    (``require('../config/db')()``) and imports no driver itself: in a project whose SQL driver
+    is mysql, ``connection.escape(id)`` is the driver's (held-out sample 37: a clinic API whose
+    ten queries were reported, and whose fixes escaped each value twice)."""
+    files = {"package.json": json.dumps({"name": "clinic", "dependencies": {
+                 "express": "^4.21.0", "mysql": "^2.18.1"}}),
+             "config/db.js": "const mysql = require('mysql');\n\n"
+                             "module.exports = () => mysql.createConnection({ host: 'db' });\n",
+             "models/avatar.js": "const connection = require('../config/db')();\n\n"
+                                 "exports.byId = (id, done) => connection.query(\n"
+                                 "  `SELECT * FROM avatar WHERE id = ${connection.escape(id)}`,"
+                                 " done);\n",
+             "app.js": ROUTER + "const avatar = require('./models/avatar');\n"
+                       "router.get('/:id', (req, res) => avatar.byId(req.params.id, "
+                       "(err, row) => res.json(row)));\nmodule.exports = router;\n"}
+    root = project(files, name="factory_connection")
+    assert check(root, select=["sql-injection"]).findings == []
+
+
+def test_a_value_through_an_unknown_escaper_never_becomes_a_parameter(project) -> None:
+    """Reported (the rule cannot tell what ``text.escape`` does), but no fix moves the escaped
+    value into a parameter, where the driver would escape it a second time."""
+    [finding] = _findings(project, LOUD["a_helper_object_named_like_nothing_sql"], "unknown")
+    assert finding.fix is None
+    assert "`text.escape(req.query.n)` is already escaped for SQL" in finding.message

@@ -1084,6 +1084,9 @@ class _EvalState:
     rel: str = ""
     #: How many calls of a driver's escaping function ``_reach`` has met (``_escaper_kept``).
     escaped: int = 0
+    #: The project's package.json lists a mysql driver (``_MYSQL_PACKAGES``): a connection's
+    #: ``escape`` made in another module (``require('./db')()``) is the driver's.
+    mysql_dependency: bool = False
 
 
 _STATE = _EvalState()
@@ -2295,7 +2298,30 @@ def _escaper_kept(call: Node) -> list[Node] | None:
             _mysql_handle(receiver) or name.lower() in _MYSQL_HANDLES and
             not _from_project_module(receiver)):
         return [] if method != "format" else args[:1]
+    if method in ("escape", "escapeId") and _STATE.mysql_dependency \
+            and not packages & _MYSQL_PACKAGES and name.lower() in _MYSQL_HANDLES:
+        # `const connection = require('../config/db')()` where that module makes the mysql
+        # connection: in a project whose only SQL driver dependency is mysql, a handle's
+        # `escape` is the driver's (the file itself imports no driver to tell otherwise).
+        return []
     return None
+
+
+#: Names of functions that escape a value into SQL text in the drivers and their helpers.
+_ESCAPE_NAMES = frozenset({"escape", "escapeId", "escapeLiteral", "escapeIdentifier",
+                           "escapeString", "literal", "ident", "quote", "quoteIdentifier"})
+
+
+def _escape_named(value: Node) -> bool:
+    """Return True when ``value`` is a call of a function named as an SQL escaper
+    (``x.escape(v)``, ``escapeLiteral(v)``), whoever's it is."""
+    value = unwrap(value)
+    if value is None or value.type != "call_expression":
+        return False
+    fn = value.child_by_field_name("function")
+    if fn is not None and fn.type == "member_expression":
+        fn = fn.child_by_field_name("property")
+    return fn is not None and text(fn) in _ESCAPE_NAMES
 
 
 def _package_escaper(package: str, name: str, args: list[Node]) -> list[Node] | None:
@@ -4127,6 +4153,7 @@ class SqlInjection(Rule):
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         _DEFERRED.clear()
         _STATE.rel = ctx.rel
+        _STATE.mysql_dependency = any(ctx.info.has_dependency(p) for p in _MYSQL_PACKAGES)
         driver = driver_of(ctx)
         root = ctx.tree.root_node
         caps = captures_in(ctx.lang, CALLS_QUERY, root, _call_ranges(root, ctx.source))
@@ -4237,8 +4264,10 @@ class SqlInjection(Rule):
         for value in open_values:
             before = _STATE.escaped
             reach |= _reach(value, 0, {})
-            if _STATE.escaped != before:
-                # Already through a driver's escaping function: never a placeholder's.
+            if _STATE.escaped != before or _escape_named(value):
+                # Already through a driver's escaping function, or through one the rule
+                # does not know (`db.escape(id)` of an unknown `db`): never a placeholder's,
+                # which would escape it twice (`WHERE id = '\'2\''`).
                 escaped.add((value.start_byte, value.end_byte))
         if not reach:
             # Ids from the database, dates, configuration, imports, fields set in the code,
