@@ -263,9 +263,12 @@ def _collect_imports(lang: str, root: Node, facts: FileFacts,
                 or not arguments.named_children or text(fn) != "require":
             continue
         source = arguments.named_children[0]
-        if source.type != "string":
-            continue  # `require(name)`, `require(`x`)`, a comment first
-        module = string_value(source) or ""
+        # `require('x')`, or `require(`x`)` (a template without substitutions); not
+        # `require(name)`, `require(`./${x}`)` or a comment first.
+        module = string_value(source) if source.type in ("string", "template_string") \
+            else None
+        if module is None:
+            continue
         pattern, outer = _binding_of_require(call)
         stmt = statement_of(call)
         imp = ImportFact(module=module, line=call.start_point[0] + 1, start=stmt.start_byte,
