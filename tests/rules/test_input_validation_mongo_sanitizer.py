@@ -113,7 +113,8 @@ def test_app_routes_before_it_with_own_middleware_or_where_and_whole_filters(pro
 # the body after the operators were stripped, and `{"login": {"$ne": null}}` reaches the filter.
 def test_a_parser_after_it_in_a_form_not_recognised_keeps_every_finding(project) -> None:
     helpers = "const express = require('express');\nexports.bodies = () => express.json();\n"
-    for after_sanitizer in ("const parseJson = express.json();\n        app.use(parseJson);",
+    for after_sanitizer in ("let parseJson = express.json();\n        parseJson = "
+                            "require('./bodies').bodies();\n        app.use(parseJson);",
                             "app.use([express.json()]);",
                             "app.use(require('./bodies').bodies());",
                             "app.use(require('body-parser').json());"):
@@ -122,6 +123,39 @@ def test_a_parser_after_it_in_a_form_not_recognised_keeps_every_finding(project)
         root = project({"package.json": json.dumps(PACKAGE), "models.js": MODELS,
                         "bodies.js": helpers, "app.js": app, "routes/accounts.js": ACCOUNTS})
         assert _lines(root, "routes/accounts.js") == [6, 9], after_sanitizer
+
+
+def test_a_name_bound_once_to_a_known_middleware_is_that_middleware(project) -> None:
+    """``const limiter = rateLimit({…}); app.use(limiter)`` runs what the call made: a package
+    that parses no body keeps the credit; a body parser bound so parses the body after the
+    operators were stripped (only the query stays credited)."""
+    head = "const rateLimit = require('express-rate-limit');\n"
+    package = {**PACKAGE, "dependencies": {**PACKAGE["dependencies"],
+                                           "express-rate-limit": "^7.0.0"}}
+    app = head + _app("const limiter = rateLimit({ windowMs: 60000, limit: 100 });\n"
+                      "        app.use(cleanKeys());\n        app.use(limiter);")
+    assert _lines(_project(project, app, package=package), "routes/accounts.js") == []
+    app = _app("app.use(cleanKeys());\n        const parseJson = express.json();\n"
+               "        app.use(parseJson);").replace(
+        "app.use(express.json());", "app.use(express.urlencoded({ extended: false }));")
+    assert _lines(_project(project, app), "routes/accounts.js") == [6]
+
+
+def test_a_router_mounted_under_another_path_before_it_keeps_the_credit(project) -> None:
+    """Express runs a router mounted at ``/catalog`` only for paths under it: no request for
+    ``/accounts`` passes through it. One mounted at ``/`` (or a prefix) may parse the body."""
+    catalog = "const { Router } = require('express');\nmodule.exports = Router();\n"
+    for mount, lines in (("app.use('/catalog', catalog);", []),
+                         ("app.use('/CATALOG/', catalog);", []),
+                         ("app.use('/', catalog);", [6, 9]),
+                         ("app.use(catalog);", [6, 9]),
+                         ("app.use('/:any', catalog);", [6, 9])):
+        app = "const catalog = require('./routes/catalog');\n" + _app(
+            "app.use(cleanKeys());\n        " + mount)
+        root = project({"package.json": json.dumps(PACKAGE), "models.js": MODELS,
+                        "app.js": app, "routes/accounts.js": ACCOUNTS,
+                        "routes/catalog.js": catalog})
+        assert _lines(root, "routes/accounts.js") == lines, mount
 
 
 def test_known_middleware_between_it_and_the_router_keeps_the_credit(project) -> None:

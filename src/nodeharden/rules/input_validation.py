@@ -1947,6 +1947,22 @@ _ROUTE_NO_BODY_PARSER = (*_NO_BODY_PARSER, "passport", "express-jwt", "connect-e
 _PARTS_WORD_RE = lazy_pattern(rb"\b(?:body|query)\b")
 
 
+#: A path Express matches as written (no parameter, wildcard or pattern character).
+_PLAIN_PATH_RE = lazy_pattern(r"/[\w./-]*")
+
+
+def _apart(used: str | None, path: str | None) -> bool:
+    """Return True when no request for ``path`` (a route's or a mount's) passes through a
+    ``use`` mounted at ``used``: both plain paths, neither a prefix of the other by whole
+    segments, letter case aside (``/api/v1/bootcamps`` and ``/api/v1/auth``)."""
+    if used is None or path is None or not _PLAIN_PATH_RE.fullmatch(used) \
+            or not _PLAIN_PATH_RE.fullmatch(path):
+        return False
+    a, b = used.lower().rstrip("/").split("/"), path.lower().rstrip("/").split("/")
+    shorter = min(len(a), len(b))
+    return a[:shorter] != b[:shorter]
+
+
 def _sanitized(ctx: ProjectContext, project: _Project
                ) -> Callable[[str, CallFact], frozenset[str]]:
     """Return, for a route, the request parts (body, query) express-mongo-sanitize's
@@ -2039,6 +2055,36 @@ def _sanitized(ctx: ProjectContext, project: _Project
         seen = re.findall(rb"(?<![\w$.])" + req + rb"(?![\w$])(\s*\??\.\s*[A-Za-z_$])?", text_)
         return bool(seen) and all(seen[1:])  # the parameter, then only req.<property>
 
+    bound: dict[str, str] = {}
+
+    def bound_calls() -> dict[str, str]:
+        """Names the app's file binds once, at its top level, to a call: name -> callee
+        (``const rateLimiter = rateLimit({ … })``: ``rateLimit``), as a ``use`` of the name
+        runs the middleware that call made."""
+        if not bound:
+            seen: dict[str, list[str]] = {}
+            for node in walk(parsed.tree.root_node):
+                if node.type == "variable_declarator":
+                    key = node.child_by_field_name("name")
+                    value = unwrap(node.child_by_field_name("value"))
+                    if key is not None and key.type == "identifier":
+                        fn = value.child_by_field_name("function") \
+                            if value is not None and value.type == "call_expression" else None
+                        seen.setdefault(text(key), []).append(
+                            text(fn) if fn is not None and fn.type in (
+                                "identifier", "member_expression") and
+                            node.parent is not None and node.parent.type == "lexical_declaration"
+                            and node.parent.parent is not None
+                            and node.parent.parent.type == "program" else "")
+                elif node.type == "assignment_expression":
+                    left = node.child_by_field_name("left")
+                    if left is not None and left.type == "identifier":
+                        seen.setdefault(text(left), []).append("")
+            bound.update({name: callees[0] for name, callees in seen.items()
+                          if len(callees) == 1 and callees[0]})
+            bound.setdefault("", "")  # looked up once, even when nothing is bound
+        return bound
+
     def kind(call: CallFact) -> str:
         """What an app-level ``use`` may do to the parsed request: "none" (known to parse
         nothing: a middleware factory of a package that parses no body, express.static(), an
@@ -2050,9 +2096,11 @@ def _sanitized(ctx: ProjectContext, project: _Project
                 continue
             if a.kind == "function" and inline_harmless(a):
                 continue
-            if a.kind != "call":
+            made = a.name if a.kind == "call" else bound_calls().get(a.name) \
+                if a.kind == "identifier" else None
+            if made is None:
                 return "unknown"
-            root, _, rest = a.name.partition(".")
+            root, _, rest = made.partition(".")
             if root in harmless and "(" not in rest or root in express_ and rest == "static":
                 continue
             if root in parsers and "(" not in rest or root in express_ and rest in (
@@ -2081,7 +2129,8 @@ def _sanitized(ctx: ProjectContext, project: _Project
         if call.target != name or not statement(call) or call.start < sanitizer.end:
             return frozenset()
         between = [c for c in app_uses if c is not sanitizer and (
-            sanitizer.start < c.start < call.start or not statement(c))]
+            sanitizer.start < c.start < call.start or not statement(c))
+            and not _apart(c.path, call.path)]
         kinds = {kind(c) for c in between}
         if "unknown" in kinds:
             return frozenset()  # may be anything, a parser of the body or of the query string
