@@ -153,6 +153,19 @@ def test_apps_routers_and_static() -> None:
     assert facts.called == {"e.static", "static"}
 
 
+def test_routers_made_with_new() -> None:
+    """Express's Router works with ``new`` too (held-out sample 37: a boilerplate's ``const
+    routes = new Router()`` hid its login route, so rate-limit and error-handler said nothing);
+    a ``new`` of another class named Router is no router."""
+    facts = facts_of("import express, { Router } from 'express';\n"
+                     "import { Router as Other } from 'some-router';\n" + PAD +
+                     "const routes = new Router();\nconst api = new express.Router();\n"
+                     "const other = new Other();\nroutes.post('/auth/login', login);\n")
+    assert [(a.kind, a.name) for a in facts.apps] == [("router", "routes"), ("router", "api")]
+    assert [(c.target, c.method, c.path, c.on_express) for c in facts.calls
+            if c.method == "post"] == [("routes", "post", "/auth/login", True)]
+
+
 def test_called_records_only_the_header_middleware_modules() -> None:
     facts = facts_of("import helmet from 'helmet';\nimport lusca from 'lusca';\n"
                      "import cors from 'cors';\n" + PAD + "app.use(helmet());\n"
@@ -275,12 +288,13 @@ def test_require_inside_a_longer_name_is_no_import() -> None:
 def test_only_requires_of_a_string_first_and_imports_from_a_string_are_imports() -> None:
     """The import query is flat (its nested form cost a millisecond to compile in every
     scanning process); the facts keep what the nested form matched: ``require`` called with a
-    string as its first argument, and import statements with a string source."""
+    string as its first argument, and import statements with a string source; and a template
+    without substitutions (``require(`z`)``, a quoted string in backticks)."""
     facts = facts_of("const a = require(/* c */ 'x');\nconst b = require('y', 2);\n"
                      "require(`z`);\nconst c = require(d, 'e');\nrequire`f`;\n"
                      "const g = req.require('w');\nimport h from 'h';\nimport 'i';\n"
                      "const j = (0, require)('v');\n")
-    assert [i.module for i in facts.imports] == ["h", "i", "y"]
+    assert [i.module for i in facts.imports] == ["h", "i", "y", "z"]
 
 
 def test_a_member_of_a_require_is_a_named_import() -> None:

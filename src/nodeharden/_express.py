@@ -561,6 +561,13 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
         if constructor is not None and constructor.type == "identifier" \
                 and text(constructor) in express_names:
             facts.apps.append(_app_fact("app", made, source))
+        elif constructor is not None and (
+                constructor.type == "identifier" and text(constructor) in router_names
+                or constructor.type == "member_expression"
+                and text(constructor.child_by_field_name("property")) == "Router"
+                and text(constructor.child_by_field_name("object")) in express_names):
+            # `new Router()`, `new express.Router()`: Express's Router works with `new` too.
+            facts.apps.append(_app_fact("router", made, source))
     for call in calls.get("call", []):
         fn = call.child_by_field_name("function")
         if fn is None:
