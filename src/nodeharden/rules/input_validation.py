@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from tree_sitter import Node, Tree
 
@@ -1431,17 +1431,9 @@ def _factory_parts(project: _Project, rel: str, facts: FileFacts, parsed: _Parse
         call.type == "call_expression" else None
     if call is None or fn is None or fn.type != "identifier":
         return set()
-    located = _factory_function(project, rel, facts, parsed, text(fn))
-    if located is None:
-        return set()
-    home, function = located
-    key = (home, function.start_byte)
-    if key not in project.factories:
-        home_parsed = project.get(home)
-        project.factories[key] = factory_checks(
-            project.ctx, home, home_parsed.tree.root_node if home_parsed else function,
-            project.ctx.facts.get(home), function)
-    return parts_checked(project.factories[key], call)
+    checks = _of_function(project, rel, facts, parsed, text(fn), project.factories,
+                          factory_checks)
+    return parts_checked(checks, call) if checks is not None else set()
 
 
 def _middleware_parts(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
@@ -1454,17 +1446,31 @@ def _middleware_parts(project: _Project, rel: str, facts: FileFacts, parsed: _Pa
 
     if arg.kind != "identifier":
         return set()
-    located = _factory_function(project, rel, facts, parsed, arg.name)
+    return _of_function(project, rel, facts, parsed, arg.name, project.middlewares,
+                        middleware_parts) or set()
+
+
+_Found = TypeVar("_Found")
+
+
+def _of_function(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed, name: str,
+                 cache: dict[tuple[str, int], _Found],
+                 work: Callable[[ProjectContext, str, Node, FileFacts | None, Node], _Found]
+                 ) -> _Found | None:
+    """Return what ``work`` finds in the function ``name`` is in ``rel`` (``_factory_function``:
+    declared there or imported from a project module), once per function and run; None when
+    the function is not found."""
+    located = _factory_function(project, rel, facts, parsed, name)
     if located is None:
-        return set()
+        return None
     home, function = located
     key = (home, function.start_byte)
-    if key not in project.middlewares:
+    if key not in cache:
         home_parsed = project.get(home)
-        project.middlewares[key] = middleware_parts(
-            project.ctx, home, home_parsed.tree.root_node if home_parsed else function,
-            project.ctx.facts.get(home), function)
-    return project.middlewares[key]
+        cache[key] = work(project.ctx, home,
+                          home_parsed.tree.root_node if home_parsed else function,
+                          project.ctx.facts.get(home), function)
+    return cache[key]
 
 
 def _factory_function(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
