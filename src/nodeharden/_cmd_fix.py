@@ -326,8 +326,22 @@ def render_fix_json(result: FixResult, outcomes: list[FileOutcome], *, written: 
                      for o in file_outcomes(result, outcomes)],
         # What the run would write (dry run) or wrote: the unified diff `git apply` accepts.
         "diff": unified_diff(result),
+        # Lockfiles beside the package.json files that get packages: refreshed by npm (in
+        # the diff), or out of date until the install runs, with why when npm's was left.
+        "lockfiles": _lockfile_states(result),
     }
     return json.dumps(doc, indent=2) + "\n"
+
+
+def _lockfile_states(result: FixResult) -> list[dict[str, str]]:
+    """Return each lockfile the run's package.json changes concern: refreshed, or out of date
+    (with why, for an npm lockfile left as it is)."""
+    summary = summarize(result)
+    return [{"path": p, "status": "refreshed"} for p in summary.changed
+            if posixpath.basename(p) in NPM_LOCKFILES] + [
+        {"path": p, "status": "out of date",
+         **({"reason": summary.lockfile_notes[p]} if p in summary.lockfile_notes else {})}
+        for p in summary.stale_lockfiles]
 
 
 #: The install that refuses each lockfile while it is out of date with its package.json.

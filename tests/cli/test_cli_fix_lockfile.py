@@ -126,6 +126,15 @@ def test_no_lockfile_leaves_it_and_says_it_is_out_of_date(tmp_path: Path) -> Non
     assert '"helmet"' in (root / "package.json").read_text()
     assert "until then package-lock.json is out of date" in proc.stdout
     assert "refreshed" not in proc.stdout
+    # fix --format json says the same
+    (root / "package.json").write_text(PACKAGE_JSON)
+    (root / "app.js").write_text(APP_JS)
+    doc = json.loads(run_cli("fix", root, "--select", "helmet", "--no-lockfile", "--dry-run",
+                             "--format", "json").stdout)
+    assert doc["lockfiles"] == [{"path": "package-lock.json", "status": "out of date"}]
+    doc = json.loads(run_cli("fix", root, "--select", "helmet", "--dry-run",
+                             "--format", "json").stdout)
+    assert doc["lockfiles"] == [{"path": "package-lock.json", "status": "refreshed"}]
 
 
 @needs_npm
@@ -191,6 +200,12 @@ def test_without_npm_the_lockfile_is_left_with_the_reason(tmp_path: Path) -> Non
     assert proc.returncode == 0, proc.stderr
     assert "package-lock.json not refreshed: npm is not installed here" in proc.stdout
     assert (root / "package-lock.json").read_text() == lock
+    (root / "package.json").write_text(PACKAGE_JSON)
+    (root / "app.js").write_text(APP_JS)
+    doc = json.loads(run_cli("fix", root, "--select", "helmet", "--dry-run", "--format",
+                             "json", env={"PATH": "/nonexistent"}).stdout)
+    assert doc["lockfiles"] == [{"path": "package-lock.json", "status": "out of date",
+                                 "reason": "npm is not installed here"}]
 
 
 def test_changed_entries_names_what_npm_changed_besides_the_added_packages() -> None:
