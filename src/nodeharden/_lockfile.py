@@ -34,6 +34,8 @@ OTHER_LOCKFILES = ("yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock")
 TIMEOUT_SECONDS = 180
 
 _BLOCKS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
+#: Version specs naming a folder (relative to the package.json) rather than a release.
+_LOCAL_SPECS = ("file:", "link:", "./", "../", "~/", "/")
 
 
 class Refreshed(NamedTuple):
@@ -84,6 +86,12 @@ def _refresh(lock_name: str, manifest: bytes, lock: bytes, npmrc: bytes | None) 
     if package.get("workspaces"):
         return Refreshed(None, "it is a workspace root's, which npm would re-resolve for "
                                "every workspace")
+    local = next((name for block in _BLOCKS if isinstance(package.get(block), dict)
+                  for name, spec in package[block].items()
+                  if isinstance(spec, str) and spec.startswith(_LOCAL_SPECS)), None)
+    if local is not None:
+        return Refreshed(None, f"package.json takes {local} from a folder of the project "
+                               "(file:, link:), which npm resolves only there")
     if _UNREACHABLE and time.monotonic() - _UNREACHABLE[-1][0] < _UNREACHABLE_FOR:
         return Refreshed(None, _UNREACHABLE[-1][1], passing=True)
     npm = shutil.which("npm")
@@ -136,8 +144,9 @@ def _refresh(lock_name: str, manifest: bytes, lock: bytes, npmrc: bytes | None) 
     if changed:
         shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more"
                                           if len(changed) > 3 else "")
-        return Refreshed(None, f"npm would also change what it locks already ({shown}); "
-                               "the lockfile is out of step with package.json")
+        return Refreshed(None, f"npm would also change what it locks already ({shown}), "
+                               "which is not the fix's to change (the lockfile may be out of "
+                               "step with package.json, or written by another npm)")
     return Refreshed(new_bytes, reflagged=len(changed_entries(old, new, added, flags=False)))
 
 

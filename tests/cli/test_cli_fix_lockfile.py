@@ -176,9 +176,15 @@ def test_an_unreachable_registry_leaves_the_lockfile_with_the_reason(tmp_path: P
     ({"package-lock.json": "{}\n"},
      "it names no lockfileVersion npm writes today (2 or 3)"),
     ({"package-lock.json": json.dumps({"name": "locked", "lockfileVersion": 3,
+                                       "packages": {}}) + "\n",
+      "package.json": PACKAGE_JSON.replace('"express": "^4.21.2"',
+                                           '"express": "^4.21.2",\n    "shared": "file:../shared"')},
+     "package.json takes shared from a folder of the project (file:, link:), which npm "
+     "resolves only there"),
+    ({"package-lock.json": json.dumps({"name": "locked", "lockfileVersion": 3,
                                        "packages": {}}) + "\n", "yarn.lock": "# yarn\n"},
      "yarn.lock is there too, and npm's is not the only lockfile"),
-], ids=["lockfile-v1", "no-version", "yarn-beside"])
+], ids=["lockfile-v1", "no-version", "local-package", "yarn-beside"])
 def test_lockfiles_npm_would_rewrite_whole_are_left_without_running_it(
         tmp_path: Path, extra: dict[str, str], reason: str) -> None:
     root = write_tree(tmp_path / "app", {"app.js": APP_JS, "package.json": PACKAGE_JSON,
