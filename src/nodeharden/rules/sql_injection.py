@@ -4189,6 +4189,7 @@ class SqlInjection(Rule):
             return
         verdicts: dict[_Assumed, bool] = ctx.extra.setdefault("sql-injection callers", {})
         _STATE.env_written = _project_environment_writes(ctx)
+        _STATE.mysql_dependency = any(ctx.info.has_dependency(p) for p in _MYSQL_PACKAGES)
         try:
             for rel, held in deferred.items():
                 for finding, facts in held:
