@@ -420,6 +420,25 @@ _MEMO: dict[str, Any] = {}
 _MAX_ORIGIN_HOPS = 8
 
 
+def _destructured_together(left: Node, right: Node) -> bool:
+    """Return True when ``left`` and ``right`` are two names taken from one object by one
+    destructuring declaration (``const { currentPassword, newPassword } = data``), never
+    assigned again: two fields of the same value, as ``data.a === data.b`` compares."""
+    left, right = unwrap(left, CASTS_AND_AWAIT), unwrap(right, CASTS_AND_AWAIT)
+    if left.type != "identifier" or right.type != "identifier" or text(left) == text(right):
+        return False
+    mine, theirs = _declaration(left), _declaration(right)
+    if mine is None or theirs is None:
+        return False
+    scope, where = mine
+    other = theirs[1]
+    if isinstance(where, int) or isinstance(other, int) or where != other \
+            or _assigned(scope, text(left)) or _assigned(scope, text(right)):
+        return False
+    target = where.child_by_field_name("name")
+    return target is not None and target.type == "object_pattern"
+
+
 def _request_of(node: Node, depth: int = 0, hops: int = 0) -> str | None:
     """Return the request a value was taken from (``req`` for ``req.body.password``, for a
     variable destructured from ``req.body``, or for a parameter that every call of its
@@ -1373,6 +1392,9 @@ def _password_pair(left: Node, right: Node, at: Node) -> bool:
     request = _request_of(left)
     if request is not None and request == _request_of(right):
         return False  # both sides from one request (`password !== verify`, passed in)
+    if _destructured_together(left, right):
+        return False  # two fields of one object (`const { currentPassword, newPassword } =
+        # data`: the new password must differ from the current one the client typed)
     # two stored copies (a reloaded record against a cached one) are no check either
     return not _copies_of_one_record(left, right, at)
 
