@@ -38,6 +38,7 @@ PACKAGE = '{"name": "a", "dependencies": {"express": "^4.21.0", "bcrypt": "^5.1.
 
 def test_two_fields_of_one_destructured_object_are_no_password_check(project) -> None:
     root = project({"package.json": PACKAGE, "auth.service.js": SERVICE,
-                    "users.js": "exports.byId = async () => ({});\nexports.save = async () => 1;\n"})
+                    "users.js": "exports.byId = async () => ({});\n"
+                                "exports.save = async () => 1;\n"})
     found = [f.line for f in check(root, select=["password-hash"]).findings]
     assert found == [19]  # checkOld's stored password against the one sent: reported
