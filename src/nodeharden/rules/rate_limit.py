@@ -1593,6 +1593,54 @@ def _proxy_in_files(ctx: ProjectContext, package: str) -> str | None:
     return None
 
 
+#: nginx's ``limit_req_zone <key> zone=<name>:…`` keyed on the client's address.
+_NGINX_ZONE = lazy_pattern(rb"^[ \t]*limit_req_zone[ \t]+\$(?:binary_)?remote_addr[ \t]+"
+                           rb"zone=([\w-]+)", re.M)
+#: nginx's directives that open and close blocks, and the two this reads (comments removed).
+_NGINX_TOKEN = lazy_pattern(rb"#[^\n]*|\{|\}|\b(proxy_pass|limit_req)\b(?!_)([^;{}]*)")
+
+
+def _proxy_rate_limit(ctx: ProjectContext, package: str) -> str | None:
+    """Return the nginx configuration (``docker/nginx/nginx.conf``) in front of the apps of
+    the package in the folder ``package`` that limits the requests of each client it passes
+    on: a ``limit_req_zone`` keyed on ``$binary_remote_addr`` (or ``$remote_addr``), and a
+    ``limit_req zone=<that zone>`` in a block holding every ``proxy_pass`` of the file (the
+    ``location`` itself, its ``server`` or ``http``). A file with a ``proxy_pass`` outside
+    every such block lets requests through unlimited there: None."""
+    for rel in _config_files(ctx):
+        name = rel.rpartition("/")[2]
+        if "nginx" not in name.lower() and not name.endswith(".conf"):
+            continue
+        raw = ctx.read(rel) or b""
+        zones = {m.group(1) for m in _NGINX_ZONE.finditer(raw)}
+        if not zones or b"proxy_pass" not in raw or package not in deploy_scope(
+                rel, raw.decode("utf-8", "replace"), ctx.package_dirs, ctx.read):
+            continue
+        stack: list[int] = [0]  # block ids from the file's top down
+        opened = 0
+        limited: set[int] = set()  # blocks whose own level limits requests
+        passes: list[tuple[int, ...]] = []
+        for token in _NGINX_TOKEN.finditer(raw):
+            word = token.group(0)
+            if word.startswith(b"#"):
+                continue
+            if word == b"{":
+                opened += 1
+                stack.append(opened)
+            elif word == b"}":
+                if len(stack) > 1:
+                    stack.pop()
+            elif token.group(1) == b"limit_req":
+                zone = re.search(rb"zone=([\w-]+)", token.group(2))
+                if zone is not None and zone.group(1) in zones:
+                    limited.add(stack[-1])
+            else:
+                passes.append(tuple(stack))
+        if passes and all(any(block in limited for block in chain) for chain in passes):
+            return rel
+    return None
+
+
 #: At most this many folders of the repository are listed when looking outside the root for
 #: the files that put a proxy in front of the app: a large monorepo stays fast.
 _MAX_REPOSITORY_FOLDERS = 2000
@@ -2495,6 +2543,16 @@ class RateLimit(Rule):
                     "its clients are programs on the same host; limits matter once it is "
                     "exposed: add a limiter then")), severity="note")
                 return
+        # A reverse proxy of the project that limits each client's requests before they
+        # reach the app (nginx's limit_req keyed on the client address, around every
+        # proxy_pass): the flood is limited there.
+        proxied = {package for package in {package_of(f.path, ctx.package_dirs)
+                                           for f in app_files}
+                   if _proxy_rate_limit(ctx, package) is not None}
+        app_files = [f for f in app_files
+                     if package_of(f.path, ctx.package_dirs) not in proxied]
+        if not app_files:
+            return
         # The app that is served or exported comes first; the module goes beside it. An app
         # that only answers a metrics or health endpoint (an internal scrape server beside the
         # real one) comes last: the finding belongs to the app clients use. Of two served

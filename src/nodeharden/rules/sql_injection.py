@@ -2313,15 +2313,23 @@ _ESCAPE_NAMES = frozenset({"escape", "escapeId", "escapeLiteral", "escapeIdentif
 
 
 def _escape_named(value: Node) -> bool:
-    """Return True when ``value`` is a call of a function named as an SQL escaper
-    (``x.escape(v)``, ``escapeLiteral(v)``), whoever's it is."""
+    """Return True when ``value`` is a call of a function named as an SQL escaper whose
+    definition the file does not show: a method of some object (``db.escape(v)``) or a name
+    the file does not declare (``escapeLiteral(v)`` imported from elsewhere). A function of
+    the file's own (``function escape(s) { return toHtml(s); }``) is judged as before."""
     value = unwrap(value)
     if value is None or value.type != "call_expression":
         return False
     fn = value.child_by_field_name("function")
     if fn is not None and fn.type == "member_expression":
-        fn = fn.child_by_field_name("property")
-    return fn is not None and text(fn) in _ESCAPE_NAMES
+        prop = fn.child_by_field_name("property")
+        return prop is not None and text(prop) in _ESCAPE_NAMES
+    if fn is None or fn.type != "identifier" or text(fn) not in _ESCAPE_NAMES:
+        return False
+    name = text(fn)
+    return not any(node.type in ("function_declaration", "variable_declarator")
+                   and text(node.child_by_field_name("name")) == name
+                   for node in walk(_root(value)))
 
 
 def _package_escaper(package: str, name: str, args: list[Node]) -> list[Node] | None:
