@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,6 +147,26 @@ def serve_app(root: Path, script: str = "app.js") -> Iterator[str]:
     finally:
         proc.kill()
         proc.wait(timeout=10)
+
+
+@contextmanager
+def app_with_log(root: Path, script: str = "app.js") -> Iterator[tuple[str, list[str]]]:
+    """Run ``node SCRIPT`` in ``root`` as ``serve_app`` does and yield its base URL and a list
+    that holds, once the block ends (the app stopped a moment after the last request, so
+    that what it wrote reaches the pipe), the app's stderr."""
+    proc = subprocess.Popen(["node", script], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    log: list[str] = []
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("listening "), line
+        yield f"http://127.0.0.1:{line.split()[1]}", log
+        time.sleep(0.2)  # a log line written just before an answer: let it reach the pipe
+    finally:
+        proc.kill()
+        _, stderr = proc.communicate(timeout=10)
+        log.append(stderr)
 
 
 def http_status(url: str) -> int:

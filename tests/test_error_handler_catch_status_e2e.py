@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import http.client
 import json
-import subprocess
-import time
 import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import have_node, linked_app, npm_install, run_cli, write_tree
+from conftest import app_with_log, have_node, linked_app, npm_install, run_cli, write_tree
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not have_node(), reason="node and npm are needed")]
@@ -95,19 +93,10 @@ def test_catch_logs_the_5xx_errors_it_stops_sending(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     source = (root / "app.js").read_text()
     assert "if (!(status < 500))" in source  # the catch's own const, not res.statusCode
-    proc = subprocess.Popen(["node", "app.js"], cwd=root, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.startswith("listening "), line
-        base = f"http://127.0.0.1:{line.split()[1]}"
+    with app_with_log(root) as (base, log):
         answers = [call(base, "GET", "/items/missing"), call(base, "GET", "/items/broken"),
                    call(base, "DELETE", "/items/missing"), call(base, "DELETE", "/items/broken")]
-        time.sleep(0.2)  # let the log lines reach the pipe
-    finally:
-        proc.kill()
-        _, stderr = proc.communicate(timeout=10)
+    stderr = log[0]
     assert answers == [(404, {"error": "no item missing"}),
                        (500, {"error": "Internal Server Error"}),
                        (404, {"error": "no item missing"}),

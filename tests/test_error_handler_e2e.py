@@ -21,15 +21,14 @@ import http.client
 import json
 import os
 import re
-import subprocess
-import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import have_node, linked_app, npm_install, run_cli, serve_app, write_tree
+from conftest import (app_with_log, have_node, linked_app, npm_install, run_cli, serve_app,
+                      write_tree)
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not have_node(), reason="node and npm are needed")]
@@ -337,17 +336,9 @@ def test_catch_whose_message_was_the_only_trace_logs_the_error(tmp_path: Path,
     root = make_app(tmp_path, installed, CATCH_ONLY_TRACE_APP)
     fix(root, "--unsafe")  # a route's message fix is unsafe: its clients may show the text
     assert "console.error(err);" in (root / "app.js").read_text()
-    proc = subprocess.Popen(["node", "app.js"], cwd=root, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.startswith("listening "), line
-        answer = call(f"http://127.0.0.1:{line.split()[1]}", "GET", "/items")
-        time.sleep(0.2)  # the log line is written before the answer; let it reach the pipe
-    finally:
-        proc.kill()
-        _, stderr = proc.communicate(timeout=10)
+    with app_with_log(root) as (base, log):
+        answer = call(base, "GET", "/items")
+    stderr = log[0]
     assert (answer.status, answer.json()) == (500, {"error": "Internal Server Error"})
     assert LEAKED in stderr  # the error is still on the server's log, with its stack
     assert "at load" in stderr

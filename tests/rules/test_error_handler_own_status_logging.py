@@ -10,13 +10,12 @@ text and is logged."""
 from __future__ import annotations
 
 import json
-import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import installed_once, linked_app
+from conftest import app_with_log, installed_once, linked_app
 
 from nodeharden import fix
 
@@ -57,24 +56,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _answers(root: Path, codes: list[int]) -> tuple[list[tuple[int, dict]], str]:
-    proc = subprocess.Popen(["node", "app.js"], cwd=root, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.startswith("listening "), line
-        answers = []
+    answers = []
+    with app_with_log(root) as (base, log):
         for code in codes:
-            url = f"http://127.0.0.1:{line.split()[1]}/fail/{code}"
             try:
-                with urllib.request.urlopen(url, timeout=10) as response:
+                with urllib.request.urlopen(f"{base}/fail/{code}", timeout=10) as response:
                     answers.append((response.status, json.loads(response.read())))
             except urllib.error.HTTPError as error:
                 answers.append((error.code, json.loads(error.read())))
-    finally:
-        proc.kill()
-        _, stderr = proc.communicate(timeout=10)
-    return answers, stderr
+    return answers, log[0]
 
 
 def test_only_the_errors_that_lose_their_message_are_logged(installed: Path,
