@@ -44,6 +44,19 @@ def test_a_pinned_manifest_gets_the_release_the_range_starts_from() -> None:
     assert json.loads(dev)["devDependencies"]["eslint-plugin-security"] == "4.1.0"
 
 
+def test_a_block_that_pins_gets_exact_versions_in_a_manifest_that_does_not() -> None:
+    """Exact development tools beside ranged runtime packages (held-out sample 39: a blog
+    whose devDependencies all name one release got `"^4.1.0"`): the block the package goes
+    into decides; the other block keeps its ranges."""
+    text = ('{\n  "dependencies": {\n    "express": "^4.17.1",\n    "cors": "^2.8.5"\n  },\n'
+            '  "devDependencies": {\n    "eslint": "7.25.0",\n    "jest": "26.6.3",\n'
+            '    "typescript": "4.2.4"\n  }\n}\n')
+    dev = add_dependencies(text, {"eslint-plugin-security": "^4.1.0"}, dev=True)
+    assert json.loads(dev)["devDependencies"]["eslint-plugin-security"] == "4.1.0"
+    runtime = add_dependencies(text, {"helmet": "^8.3.0"})
+    assert json.loads(runtime)["dependencies"]["helmet"] == "^8.3.0"
+
+
 def test_a_manifest_with_ranges_keeps_the_caret_unless_told_exact() -> None:
     text = '{\n  "dependencies": {\n    "express": "^4.21.2"\n  }\n}\n'
     assert json.loads(add_dependencies(text, {"helmet": "^8.3.0"}))["dependencies"][

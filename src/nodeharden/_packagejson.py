@@ -148,13 +148,15 @@ _REGISTRY_RANGE_RE = re.compile(r"[\^~<>=]|v?\d|[*xX]$")
 _PINNED_AT_LEAST = 3
 
 
-def pins_exactly(data: Mapping[str, Any]) -> bool:
+def pins_exactly(data: Mapping[str, Any],
+                 keys: tuple[str, ...] = ("dependencies", "devDependencies")) -> bool:
     """Return True when package.json ``data`` pins its dependencies: at least three
-    registry ranges in ``dependencies`` and ``devDependencies``, each naming one release
-    (``4.18.2``, never ``^4.18.2``). A project that pins (``npm install --save-exact``)
-    reviews every upgrade; a caret range added by a fix would be the one that floats."""
+    registry ranges in ``dependencies`` and ``devDependencies`` (or the blocks ``keys``),
+    each naming one release (``4.18.2``, never ``^4.18.2``). A project that pins (``npm
+    install --save-exact``) reviews every upgrade; a caret range added by a fix would be the
+    one that floats."""
     specs = []
-    for key in ("dependencies", "devDependencies"):
+    for key in keys:
         block = data.get(key)
         if isinstance(block, dict):
             specs += [spec.strip() for spec in block.values() if isinstance(spec, str)]
@@ -188,8 +190,8 @@ def add_dependencies(text: str, packages: dict[str, str], *, dev: bool = False,
     ``dev`` packages (tools such as eslint plugins) go into ``devDependencies``; the others,
     which the server loads, into the block that declares ``express`` (``runtime_section``).
     Packages already listed in any dependency block are left alone. A manifest that pins its
-    dependencies (``pins_exactly``), or ``exact`` (the project's ``.npmrc`` saves exact
-    versions), gets the release each range starts from (``8.3.0``, not ``^8.3.0``). Entries go
+    dependencies (``pins_exactly``), or whose receiving block does, or ``exact`` (the project's
+    ``.npmrc`` saves exact versions), gets the release each range starts from (``8.3.0``, not ``^8.3.0``). Entries go
     in alphabetical position when the block is sorted, else at its end, written in the block's
     own layout (one entry per line with its indentation, or inline for a one-line block). Key
     order, the other members, line endings and the trailing newline are kept byte for byte.
@@ -204,12 +206,14 @@ def add_dependencies(text: str, packages: dict[str, str], *, dev: bool = False,
         block = data.get(key)
         if isinstance(block, dict):
             present |= set(block)
-    pinned = exact or pins_exactly(data)
+    block_key = "devDependencies" if dev else runtime_section(data)
+    # The manifest pins, or the block the packages go into does (exact development tools
+    # beside ranged runtime packages).
+    pinned = exact or pins_exactly(data) or pins_exactly(data, (block_key,))
     wanted = {name: exact_version(rng) if pinned else rng
               for name, rng in sorted(packages.items()) if name not in present}
     if not wanted:
         return text
-    block_key = "devDependencies" if dev else runtime_section(data)
     if block_key in data and not isinstance(data[block_key], dict):
         raise ValueError(f"package.json {block_key} is not an object")
     eol = line_ending(text)
