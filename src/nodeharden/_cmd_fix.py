@@ -21,7 +21,6 @@ from nodeharden._fixer import (
     unified_diff,
     write_fixes,
 )
-from nodeharden._lockfile import NPM_LOCKFILES
 from nodeharden._model import FileOutcome, Finding
 from nodeharden._terminal import make_console, progress_bar, require_terminal
 from nodeharden.errors import UsageError
@@ -337,8 +336,7 @@ def _lockfile_states(result: FixResult) -> list[dict[str, str]]:
     """Return each lockfile the run's package.json changes concern: refreshed, or out of date
     (with why, for an npm lockfile left as it is)."""
     summary = summarize(result)
-    return [{"path": p, "status": "refreshed"} for p in summary.changed
-            if posixpath.basename(p) in NPM_LOCKFILES] + [
+    return [{"path": p, "status": "refreshed"} for p in summary.refreshed_lockfiles] + [
         {"path": p, "status": "out of date",
          **({"reason": summary.lockfile_notes[p]} if p in summary.lockfile_notes else {})}
         for p in summary.stale_lockfiles]
@@ -373,8 +371,7 @@ def _print_summary(result: FixResult, outcomes: list[FileOutcome], stream: IO[st
                 for p in summary.manifests)
             print(f"then install the added packages ({where}): {summary.install_command}",
                   file=stream)
-            for lock in (p for p in changed if posixpath.basename(p) in NPM_LOCKFILES):
-                flagged = result.lockfile_reflagged.get(lock, 0)
+            for lock, flagged in summary.refreshed_lockfiles.items():
                 print(f"{lock}: refreshed as `npm install --package-lock-only` writes it "
                       "(nothing installed" + (
                           f"; npm also set the dev/optional/peer flags of {flagged} locked "

@@ -64,9 +64,9 @@ class FixResult:
     #: npm lockfiles beside a package.json the fixes add packages to that were left as they
     #: are, and why (``_lockfile``; refreshed ones are among the changed files).
     lockfile_notes: dict[str, str] = field(default_factory=dict)
-    #: Refreshed npm lockfiles → how many locked packages npm gave other dev/optional/peer
-    #: flags (as its own install would).
-    lockfile_reflagged: dict[str, int] = field(default_factory=dict)
+    #: Refreshed npm lockfiles (among the changed files) → how many locked packages npm gave
+    #: other dev/optional/peer flags (as its own install would).
+    lockfile_refreshed: dict[str, int] = field(default_factory=dict)
 
     def manifest_for(self, fix: Fix) -> str:
         """Return the package.json a fix's dependencies go into (see ``manifest_for``)."""
@@ -292,8 +292,7 @@ def _refresh_lockfiles(result: FixResult) -> None:
             if found.lock is not None:
                 result.original.setdefault(lock_rel, lock)
                 result.final[lock_rel] = found.lock
-                if found.reflagged:
-                    result.lockfile_reflagged[lock_rel] = found.reflagged
+                result.lockfile_refreshed[lock_rel] = found.reflagged
                 continue
             if found.reason is None:
                 continue
@@ -678,6 +677,9 @@ class FixSummary:
     stale_lockfiles: list[str]
     #: Why an npm lockfile among them was not refreshed (``_lockfile``).
     lockfile_notes: dict[str, str]
+    #: npm lockfiles refreshed by the run → how many locked packages npm gave other
+    #: dev/optional/peer flags.
+    refreshed_lockfiles: dict[str, int]
     failed: list[FileOutcome]  # files that could not be written
     not_applied: list[tuple[Finding, str]]  # findings with a fix that was not applied, and why
 
@@ -700,6 +702,8 @@ def summarize(result: FixResult, written: Iterable[FileOutcome] = ()) -> FixSumm
         + [lock for lock in (result.runtime.lockfile,) if manifests and lock
            and result.runtime.install_dir and (result.root / lock).is_file()],
         lockfile_notes=dict(result.lockfile_notes),
+        refreshed_lockfiles={lock: count for lock, count in result.lockfile_refreshed.items()
+                             if lock in changed},
         failed=[o for o in written if o.status == "failed"],
         not_applied=list(result.not_applied))
 

@@ -2061,7 +2061,7 @@ def _sanitized(ctx: ProjectContext, project: _Project
         seen = re.findall(rb"(?<![\w$.])" + req + rb"(?![\w$])(\s*\??\.\s*[A-Za-z_$])?", text_)
         return bool(seen) and all(seen[1:])  # the parameter, then only req.<property>
 
-    bound: dict[str, str] = {}
+    bound: list[dict[str, str]] = []  # worked out on first use
 
     def bound_calls() -> dict[str, str]:
         """Names the app's file binds once, at its top level, to a call: name -> callee
@@ -2086,10 +2086,9 @@ def _sanitized(ctx: ProjectContext, project: _Project
                     left = node.child_by_field_name("left")
                     if left is not None and left.type == "identifier":
                         seen.setdefault(text(left), []).append("")
-            bound.update({name: callees[0] for name, callees in seen.items()
+            bound.append({name: callees[0] for name, callees in seen.items()
                           if len(callees) == 1 and callees[0]})
-            bound.setdefault("", "")  # looked up once, even when nothing is bound
-        return bound
+        return bound[0]
 
     def kind(call: CallFact) -> str:
         """What an app-level ``use`` may do to the parsed request: "none" (known to parse

@@ -1526,9 +1526,17 @@ _INGRESS = lazy_pattern(rb"^kind:\s*[\"']?(?:Ingress|IngressRoute|HTTPRoute)[\"'
 _MAX_PROXY_FILE = 256 * 1024
 
 
-def _config_files(ctx: ProjectContext) -> Iterable[str]:
-    """Yield the paths (from the root) of the files that may configure a proxy, four folders
-    deep at most: no dependencies, build output, tests, examples, dev containers."""
+def _config_files(ctx: ProjectContext) -> list[str]:
+    """Return the paths (from the root) of the files that may configure a proxy, four folders
+    deep at most: no dependencies, build output, tests, examples, dev containers. Listed once
+    per run (the proxy in front and its request limit are asked for each package)."""
+    listed = ctx.extra.get("rate-limit:config files")
+    if listed is None:
+        listed = ctx.extra["rate-limit:config files"] = list(_walk_config_files(ctx))
+    return listed
+
+
+def _walk_config_files(ctx: ProjectContext) -> Iterable[str]:
     from nodeharden._project import SKIP_DIRS, VENDOR_DIRS
     from nodeharden._roles import role_from_path
 
