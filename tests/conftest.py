@@ -61,7 +61,7 @@ def each_place(findings: Iterable[Any]) -> list[Any]:
     """Return the findings (``Finding`` objects, or a JSON report's dicts) with one entry per
     place: a finding its rule reports once per file (``Rule.repeats``) stands for the places
     in its ``related`` (JSON: ``also_at``) too, each given here as a copy at that place."""
-    from dataclasses import replace
+    from nodeharden._record import replace
 
     out: list[Any] = []
     for finding in findings:

@@ -22,7 +22,7 @@ def _prepare(path: Path | str, select: list[str] | None, ignore: list[str] | Non
     project = load_project(Path(path))
     config = load_config(project.root, config_path)
     if include:
-        from dataclasses import replace
+        from nodeharden._record import replace
 
         from nodeharden._roles import parse_roles
         from nodeharden.errors import UsageError
@@ -90,7 +90,7 @@ def check(path: Path | str = ".", *, select: list[str] | None = None,
     result = _declined(scanner.scan(), scanner)
     if baseline is None and not audit:
         return result
-    from dataclasses import replace
+    from nodeharden._record import replace
 
     findings = result.findings
     if baseline is not None:
@@ -133,7 +133,7 @@ def _declined(result: ScanResult, scanner: Scanner) -> ScanResult:
     fixable = [f for f in result.findings if f.fix is not None]
     if not fixable:
         return result
-    from dataclasses import replace
+    from nodeharden._record import replace
 
     from nodeharden._applicable import declined_reasons
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from nodeharden._record import replace
 from pathlib import Path
 from typing import Any
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -50,7 +50,7 @@ DOC_HEADINGS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleMeta:
     """What the catalog says about one rule."""
 

@@ -7,7 +7,7 @@ path-qualified error message for free; it is only imported when a config file ex
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -107,7 +107,7 @@ class InputValidationOptions(NamedTuple):
     robustness: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     """Validated project options; defaults when there is no config file."""
 

@@ -4,7 +4,7 @@ routes, error handlers, and where new code can go. Returned as plain data (``Fil
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 
 from tree_sitter import Node
 
@@ -54,7 +54,7 @@ STRING_CALL_METHODS = frozenset({"set", "enable", "disable", "engine", "route", 
     | HTTP_METHODS
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ImportFact:
     """One import or require of a module."""
 
@@ -77,7 +77,7 @@ class ImportFact:
         return names
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class AppFact:
     """An Express application or router created in this file."""
 
@@ -95,7 +95,7 @@ class AppFact:
     in_function: bool
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ArgFact:
     """A summary of one argument of a middleware or route call."""
 
@@ -106,7 +106,7 @@ class ArgFact:
     end: int = 0
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class CallFact:
     """A ``target.method(...)`` call: ``app.use``, ``router.get``, ``app.listen``…"""
 
@@ -135,7 +135,7 @@ class CallFact:
     method_span: tuple[int, int] | None = None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class FileFacts:
     """Express facts of one file."""
 

@@ -9,7 +9,7 @@ import os
 import posixpath
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from nodeharden._record import field, record, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from nodeharden._textedit import split_bom as split_bom
 MAX_PASSES = 6
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AppliedFix:
     """A fix that made it into the result, with the finding it resolves."""
 
@@ -42,7 +42,7 @@ class AppliedFix:
     fix: Fix
 
 
-@dataclass
+@record
 class FixResult:
     """What ``fix`` would do (dry run) or did."""
 
@@ -664,7 +664,7 @@ LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock
              "bun.lockb", "bun.lock")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FixSummary:
     """What a fix run did, for the summaries people read (the CLI's and the review's)."""
 
@@ -708,7 +708,7 @@ def summarize(result: FixResult, written: Iterable[FileOutcome] = ()) -> FixSumm
         not_applied=list(result.not_applied))
 
 
-@dataclass
+@record
 class FixReport:
     """What ``nodeharden.fix()`` planned and wrote.
 

@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+from nodeharden._record import record
 from pathlib import Path
 
 from nodeharden._project import JS_SUFFIXES
@@ -78,7 +78,7 @@ function load(name) {
 """
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Formatters:
     """Which of the project's own tools run over fixed files."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,7 +71,7 @@ def fix_diff(fix: Fix, contents: Callable[[str], bytes | None], *,
     return "".join(file_diff(rel, contents(rel), data) for rel, data in after.items())
 
 
-@dataclass
+@record
 class Decision:
     """What the user decided for one finding."""
 
@@ -79,7 +79,7 @@ class Decision:
     accepted: bool
 
 
-@dataclass
+@record
 class Reviewer:
     """The ``accept`` callback of ``plan_fixes``: shows each fix and asks what to do."""
 

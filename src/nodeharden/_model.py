@@ -7,7 +7,7 @@ it. Offsets are byte offsets into the file's original bytes (after any BOM).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from enum import Enum
 from typing import Literal
 
@@ -17,7 +17,7 @@ Applicability = Literal["safe", "unsafe"]
 OutcomeStatus = Literal["unchanged", "changed", "skipped", "failed"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TextEdit:
     """Replace bytes ``start:end`` of a file with ``content`` (an insertion when equal).
 
@@ -35,7 +35,7 @@ class TextEdit:
         return self.start < other.end and other.start < self.end
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileChange:
     """The edits a fix makes to one file; ``create`` makes a new file from ``edits[0]``."""
 
@@ -44,7 +44,7 @@ class FileChange:
     create: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fix:
     """One way to resolve one finding; applied all-or-nothing."""
 
@@ -63,7 +63,7 @@ class Fix:
         return {change.path for change in self.changes}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     """One thing a rule found, at 1-based line and column (columns count characters)."""
 
@@ -143,7 +143,7 @@ _SKIP_PREFIXES: list[tuple[tuple[str, ...], SkipReason]] = [
 ]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Failure:
     """One thing that went wrong in one file: which rule (None: not a rule) and the error."""
 
@@ -173,7 +173,7 @@ def reason_kind(reason: str) -> Reason:
     return SkipReason.OTHER
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Skipped:
     """A file that was not looked at, or whose report is incomplete, and why.
 
@@ -200,7 +200,7 @@ class Skipped:
         return [Failure.from_text(part) for part in _FAILURE_SPLIT_RE.split(self.reason)]
 
 
-@dataclass
+@record
 class FileOutcome:
     """What a run did with one file; ``kind`` says why it was skipped or failed."""
 

@@ -6,7 +6,7 @@ import json
 import os
 import re
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -101,7 +101,7 @@ class Skip(NamedTuple):
     reason: str
 
 
-@dataclass
+@record
 class PackageJson:
     """The root package.json: parsed data plus the raw text for minimal edits."""
 
@@ -119,7 +119,7 @@ class PackageJson:
         return deps
 
 
-@dataclass
+@record
 class Project:
     """What nodeharden knows about the project before looking at any code."""
 

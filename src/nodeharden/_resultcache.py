@@ -25,7 +25,6 @@ never enters it. Anything unreadable, corrupt or unwritable is treated as no cac
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
@@ -33,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from nodeharden._record import fields, is_record
 from nodeharden._version import __version__
 
 CACHE_DIR = ".nodeharden_cache"
@@ -50,8 +50,8 @@ def content_digest(data: bytes) -> str:
 def _canonical(value: Any) -> Any:
     """Return ``value`` as JSON-able data that is the same for equal values in every process
     (sets sorted: their iteration order changes with the string hash seed)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if is_record(value):
+        return {f.name: _canonical(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, tuple) and hasattr(value, "_fields"):  # a typing.NamedTuple record
         return {name: _canonical(getattr(value, name)) for name in value._fields}
     if isinstance(value, dict):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
 from urllib.parse import unquote, urlparse
@@ -31,7 +31,7 @@ WHOLE_FILE = 1 << 30
 Scope = Literal["line", "file"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mapping:
     """Which nodeharden rules an imported rule id corresponds to, and how to match them."""
 
@@ -130,7 +130,7 @@ def _not_covered(rule_id: str) -> str | None:
     return NOT_COVERED.get(rule_id) or NOT_COVERED.get(rule_id.rsplit(".", 1)[-1])
 
 
-@dataclass
+@record
 class Imported:
     """One location of one imported SARIF result."""
 

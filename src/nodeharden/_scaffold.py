@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ _NO_TERMINAL = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Choice:
     """One allowed answer of a multiple-choice question."""
 
@@ -55,7 +55,7 @@ class Choice:
     value: Any
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Question:
     """One question of the template, as declared in its ``copier.yml``."""
 

@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from nodeharden._record import field, record, replace
 from functools import cache
 from typing import Any
 from pathlib import Path
@@ -39,7 +39,7 @@ POOL_THRESHOLD = 40
 _SUPPRESS_RE = lazy_pattern(r"nodeharden-ignore(?:\s+([a-z0-9\-, ]+))?")
 
 
-@dataclass
+@record
 class FileScan:
     """What scanning one file produced (plain data)."""
 
@@ -62,7 +62,7 @@ class FileScan:
         self.failed = f"{self.failed}; {reason}" if self.failed else reason
 
 
-@dataclass
+@record
 class ScanResult:
     """Everything a check run found."""
 

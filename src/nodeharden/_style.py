@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from nodeharden._record import record, replace
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -41,7 +41,7 @@ _BARE_ARROW_RE = lazy_pattern(rb"(?<![\w$.:])(?<!: )[\w$]+[ \t]*=>")
 _PAREN_ARROW_RE = lazy_pattern(rb"\([ \t]*[\w$]+[ \t]*\)[ \t]*=>")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Style:
     """How a file writes code."""
 

@@ -8,7 +8,7 @@ simple-import-sort's defaults). Without the setting the placement is as before."
 
 from __future__ import annotations
 
-from dataclasses import replace
+from nodeharden._record import replace
 
 from nodeharden._express import extract_facts
 from nodeharden._parse import parse

@@ -121,7 +121,7 @@ def test_the_count_test_comes_from_the_scan(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Whether a file keeps a count with an expiry is worked out by the scan, where the file's
     bytes are (``RateLimit.file_data``); read from the bytes instead, the verdict is the same."""
-    import dataclasses
+    from nodeharden._record import replace
 
     import nodeharden.rules.rate_limit as rate_limit
 
@@ -131,7 +131,7 @@ def test_the_count_test_comes_from_the_scan(tmp_path: Path,
     def spy(ctx):  # type: ignore[no-untyped-def]
         kept.append(dict(ctx.file_data.get("rate-limit", {})))
         found = real(ctx)
-        assert real(dataclasses.replace(ctx, file_data={})) == found
+        assert real(replace(ctx, file_data={})) == found
         return found
 
     monkeypatch.setattr(rate_limit, "own_limiter", spy)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from functools import cache, cached_property
 from typing import Any, ClassVar
 
@@ -41,7 +41,7 @@ def import_package(spec: str) -> str:
     return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
 
 
-@dataclass
+@record
 class ProjectInfo:
     """Plain project facts shared with worker processes."""
 
@@ -151,7 +151,7 @@ def snippet_at(source: bytes, line: int) -> str:
     return text[:SNIPPET_CHARS]
 
 
-@dataclass
+@record
 class FileContext:
     """One parsed JavaScript/TypeScript file, as a per-file rule sees it."""
 
@@ -205,7 +205,7 @@ def _set_file_style(self: FileContext, value: Style | None) -> None:
 setattr(FileContext, "style", property(_file_style, _set_file_style))  # noqa: B010
 
 
-@dataclass
+@record
 class ProjectContext:
     """The whole project, as a project-level rule sees it (main process only)."""
 

@@ -8,7 +8,7 @@ import json
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from nodeharden.rules._base import ProjectContext
 
 
-@dataclass
+@record
 class Stage:
     """One build stage: its FROM instruction and the instructions after it."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -142,7 +142,7 @@ class ImportRequest(NamedTuple):
     members: tuple[str, ...] = ()
 
 
-@dataclass
+@record
 class Binding:
     """How the inserted code refers to what it asked for: ``local`` is the default/namespace
     name (None when not asked for), ``names`` maps each named export to the expression for it
@@ -153,7 +153,7 @@ class Binding:
     names: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@record
 class Imports:
     """The answer to ``add_imports``: one binding per request, and the edits to make."""
 

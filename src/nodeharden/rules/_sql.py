@@ -4,7 +4,7 @@ rewrite it to one SQL string with placeholders and a list of parameter expressio
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 
 from tree_sitter import Node
 
@@ -24,7 +24,7 @@ _NUMERIC_KEYWORDS = ("limit", "offset")
 _NUMBER_CALL_RE = lazy_pattern(r"^(Number|parseInt|parseFloat|Math\.\w+)\s*\(|^\d+(\.\d+)?$")
 
 
-@dataclass
+@record
 class Pieces:
     """A SQL expression split into literal text (``str``) and value nodes, in order."""
 
@@ -137,7 +137,7 @@ def looks_like_sql(pieces: Pieces) -> bool:
     return isinstance(first, str) and SQL_START_RE.match(first) is not None
 
 
-@dataclass
+@record
 class Rewrite:
     """SQL with placeholders and the parameter expressions (JavaScript source)."""
 

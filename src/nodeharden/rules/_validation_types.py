@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from typing import Protocol
 
 from tree_sitter import Node
@@ -110,7 +110,7 @@ class DataLayers(Protocol):
         ...
 
 
-@dataclass
+@record
 class Field:
     """One request field a handler reads (``name`` is dotted for nested fields)."""
 
@@ -226,7 +226,7 @@ def _a(kinds: set[str]) -> str:
     return " and ".join(sorted({names.get(k, k) for k in kinds}))
 
 
-@dataclass
+@record
 class Reads:
     """What a handler does with the request."""
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 
 from tree_sitter import Node
 
@@ -611,7 +611,7 @@ def _declared_value(root: Node, name_node: Node) -> Node | None:
     return found[0].child_by_field_name("value")
 
 
-@dataclass
+@record
 class _Bindings:
     """The names a file binds, from one walk: its declarators by name, the names something
     else binds too (a parameter, an import, a pattern…), and the names assigned."""

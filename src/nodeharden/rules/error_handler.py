@@ -28,7 +28,7 @@ import posixpath
 import re
 from http import HTTPStatus
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from nodeharden._record import record, replace
 from typing import NamedTuple
 
 from tree_sitter import Node, Tree
@@ -820,7 +820,7 @@ _NAMED_STATUS_RE = lazy_pattern(
     rb"|\.\s*statusCode\s*=\s*([A-Za-z_$][\w$]*)")
 
 
-@dataclass
+@record
 class _Statuses:
     """The status constants one file names: ``names``, identifiers bound to a number (a
     top-level ``const CONFLICT = 409`` of the file, a code imported by name from a status-code
@@ -7255,7 +7255,7 @@ _THIS_ROUTE_BYTES_RE = lazy_pattern(
 _CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
 
 
-@dataclass
+@record
 class _ErrorClass:
     """A project class that sets ``this.<field>`` from constructor parameter ``index``."""
 

@@ -11,7 +11,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import replace
+from nodeharden._record import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 

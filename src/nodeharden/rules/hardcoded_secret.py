@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,7 +38,7 @@ PURPOSES = {"SESSION_SECRET": "session cookies", "COOKIE_SECRET": "signed cookie
             "JWT_SECRET": "JSON Web Tokens"}
 
 
-@dataclass
+@record
 class Secret:
     """A hard-coded secret: the literal to report, the expression the fix replaces, the
     environment variable it reads instead, and the text it writes."""
@@ -1477,7 +1477,7 @@ _DEV_ENV_FILE_RE = lazy_pattern(r"(?im)^\s*#.*(?:not\s+for\s+production|developm
                                 r"fixture|for\s+(?:local\s+)?(?:dev|tests?|testing)\b)")
 
 
-@dataclass
+@record
 class _FileSecrets:
     """What a file leaves to ``check_project``: the secret arguments it reads from project
     modules, and the findings on config-getter defaults it holds back (with each literal) until

@@ -18,7 +18,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from nodeharden._record import record, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -822,7 +822,7 @@ def exported_settings(root: Node, export: str, name: str) -> list[SettingPart] |
     return [p if isinstance(p, str) else "-" for p in parts] if parts is not None else None
 
 
-@dataclass
+@record
 class _Names:
     """One file's identifiers by name, its declarators by name, and the names whose value is
     written (``name = …``, ``name.x = …``, ``name[x] = …``); built once per file."""

@@ -6,7 +6,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from nodeharden._record import field, record, replace
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from tree_sitter import Node, Tree
@@ -105,7 +105,7 @@ def _routes(facts: FileFacts, parsed: _Parsed | None) -> list[CallFact]:
     extra = _computed_routes(facts, parsed)
     return sorted([*routes, *extra], key=lambda c: c.start) if extra else routes
 
-@dataclass
+@record
 class _Parsed:
     lang: str
     source: bytes
@@ -1566,7 +1566,7 @@ _CONDITIONAL_TYPES = frozenset({"if_statement", "ternary_expression", "binary_ex
                                 "do_statement"})
 
 
-@dataclass
+@record
 class _SpecDocument:
     """What an OpenAPI document tells the validator: its base paths, and for each operation
     ((method, path pattern) with ``{name}`` parameters) whether it describes a request body."""

@@ -18,7 +18,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from nodeharden._record import record
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -215,7 +215,7 @@ def detect_package_manager(ctx: ProjectContext) -> PackageManager:
                           base + "package-lock.json")
 
 
-@dataclass
+@record
 class InstallSite:
     """An install step: the list it is in, its index, and the job around it."""
 

@@ -9,7 +9,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from nodeharden._record import field, record, replace
 from typing import Any, NamedTuple
 
 from tree_sitter import Node, Tree
@@ -2850,7 +2850,7 @@ def _listed_package(ctx: ProjectContext, importer: str, module: str) -> bool:
         folder = posixpath.dirname(folder)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _StoreCall:
     """A call that stores a password as it is on a project module, for the project phase."""
 

@@ -22,7 +22,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from nodeharden._record import replace
 from pathlib import Path
 from typing import Any
 

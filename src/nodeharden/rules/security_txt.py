@@ -6,7 +6,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import replace
+from nodeharden._record import replace
 from datetime import datetime, timedelta, timezone
 
 from tree_sitter import Node

@@ -30,7 +30,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from nodeharden._record import record, replace
 from pathlib import Path
 
 from tree_sitter import Node
@@ -72,7 +72,7 @@ SAME_SITE_SINCE = (1, 14, 1)
 
 
 
-@dataclass
+@record
 class _Options:
     """Where a session call's options live and how far the fix can trust them."""
 
@@ -84,7 +84,7 @@ class _Options:
     cookie_assigned: frozenset[str] = frozenset()
 
 
-@dataclass
+@record
 class _Spread:
     """A ``...name`` in the options object: where it stands, the variable it spreads, and that
     variable's keys when the file declares it as an object literal (None: not visible here)."""

@@ -8,7 +8,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from nodeharden._record import field, record
 from typing import NamedTuple
 
 from tree_sitter import Node, Tree
@@ -94,7 +94,7 @@ _SCOPE_QUERY = """
 """
 
 
-@dataclass
+@record
 class _ScopeIndex:
     """The variables of one scope: declarators by name (in document order), names assigned
     to, and how often each name occurs as an identifier other than a declarator's name."""
@@ -130,7 +130,7 @@ def driver_of(ctx: FileContext) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-@dataclass
+@record
 class _Source:
     """Where a call's SQL text comes from."""
 
@@ -784,7 +784,7 @@ def _simple_params(func: Node) -> list[str | None]:
     return names
 
 
-@dataclass
+@record
 class _NameIndex:
     """Every occurrence of each name in one file (identifiers and shorthand patterns), and the
     property names written with ``x.name = …``; built once per file, on first need."""
@@ -1069,7 +1069,7 @@ class _Assumed(NamedTuple):
     owner: str | None = None
 
 
-@dataclass
+@record
 class _EvalState:
     """State of one proof: the imported facts assumed so far (None: imports are values, as
     in the project phase, which follows one hop only), and the mapper parameters that stand
@@ -1106,7 +1106,7 @@ _VALUE_LIST_METHODS = frozenset({"whereIn", "orWhereIn", "andWhereIn", "whereNot
                                  "orWhereNotIn", "andWhereNotIn", "havingIn", "havingNotIn"})
 
 
-@dataclass
+@record
 class _Container:
     """A ``const`` array or object literal (``as const``, ``Object.freeze(…)`` or not)."""
 
