@@ -2461,7 +2461,10 @@ class InputValidation(Rule):
             facts = ctx.facts[rel]
             # Only a handler that is a function, or a name for one, can be analysed: a file
             # whose routes have none (`settings.get('key', fallback)`) is not parsed again.
-            source = ctx.read(rel) or b""
+            # (The bytes only where a pattern below reads them: most files of a project have
+            # no app and no route handed a call.)
+            source = ctx.read(rel) or b"" if facts.apps or any(
+                r.args[-1].kind == "call" for r in facts.routes()) else b""
             routes = [r for r in _routes(facts, project.get(rel) if facts.apps and
                                          _COMPUTED_ROUTE_RE.search(source) else None)
                       if r.args[-1].kind in ("function", "identifier", "member")
