@@ -10,17 +10,16 @@ from tree_sitter import Node
 
 from nodeharden._parse import (
     CALL_OPEN,
-    CONTAINER_PATTERN,
     FUNCTION_TYPES,
     GAP,
     StatementFinder,
     arguments_of,
     captures,
-    captures_in,
     code_children,
     identifier_pattern,
     merge_ranges,
     needle_ranges,
+    nodes_in,
     required_module,
     statement_of,
     string_value,
@@ -34,11 +33,8 @@ HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "optio
 #: Import statements and calls; ``_collect_imports`` keeps those with a string source, and the
 #: calls of ``require`` whose first argument is a string (flat patterns: a query's nested
 #: child patterns cost a millisecond each to compile, in every scanning process).
-_IMPORT_QUERY = "(import_statement) @import (call_expression) @require"
+_IMPORT_QUERY = "(import_statement) @import (call_expression) @call"
 
-#: ``new Express()`` makes an app too (``express`` returns the app, whether called or
-#: constructed: p5.js-web-editor's servers import it as ``Express``).
-_CALL_QUERY = "(call_expression) @call (new_expression) @new " + CONTAINER_PATTERN
 
 #: Member calls kept as ``CallFact`` whatever their arguments: ``app.use(...)``,
 #: ``app.listen()``, ``res.render(view)``, ``app.param(name, fn)``, ``express.static(dir)``.
@@ -256,7 +252,7 @@ def _collect_imports(lang: str, root: Node, facts: FileFacts,
                                             line=node.start_point[0] + 1,
                                             start=node.start_byte, end=node.end_byte))
             import_statements.add(node.start_byte)
-    for call in caps.get("require", []):
+    for call in caps.get("call", []):
         fn = call.child_by_field_name("function")
         arguments = arguments_of(call)
         if fn is None or fn.type != "identifier" or arguments is None \
@@ -528,7 +524,7 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
     """Return the Express facts of one parsed file."""
     facts = FileFacts(path=path, module=module)
     _collect_imports(lang, root, facts,
-                     captures_in(lang, _IMPORT_QUERY, root, _import_ranges(source)))
+                     nodes_in(lang, root, _import_ranges(source), "import", "call"))
     express_names = {name for imp in facts.imports if imp.module == "express"
                      for name in (imp.default, imp.namespace) if name}
     router_names = {local for imp in facts.imports if imp.module == "express"
@@ -554,8 +550,10 @@ def extract_facts(lang: str, source: bytes, root: Node, path: str, module: str) 
         imported_bytes = {name.encode() for name in imported}
         ranges = merge_ranges(ranges + [m.span() for m in _STRING_CALL_NEEDLE.finditer(source)
                                         if _on_name(source, m.start(), imported_bytes)])
-    calls = captures_in(lang, _CALL_QUERY, root, ranges)
+    calls = nodes_in(lang, root, ranges, "call", "new", "container")
     statement_for = StatementFinder(calls.get("container", []))
+    # ``new Express()`` makes an app too (``express`` returns the app, whether called or
+    # constructed: p5.js-web-editor's servers import it as ``Express``).
     for made in calls.get("new", []):
         constructor = made.child_by_field_name("constructor")
         if constructor is not None and constructor.type == "identifier" \

@@ -39,15 +39,14 @@ from tree_sitter import Node
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
-    CALLS_QUERY,
     CASTS_AND_AWAIT,
     FUNCTION_TYPES,
     arguments_of,
-    captures_in,
     code_children,
     enclosing,
     has_spread,
     needle_ranges,
+    nodes_in,
     nodes_of_types,
     object_properties,
     string_value,
@@ -966,8 +965,8 @@ class CookieFlags(Rule):
         root = ctx.tree.root_node
         fixed_declarations: set[int] = set()
         calls: list[tuple[Node, Node, list[Node], str | None, Node | None, Node | None]] = []
-        for match in captures_in(ctx.lang, CALLS_QUERY, root,
-                                 needle_ranges([_COOKIE_NEEDLE], ctx.source)).get("call", []):
+        for match in nodes_in(ctx.lang, root, needle_ranges([_COOKIE_NEEDLE], ctx.source),
+                              "call")["call"]:
             fn = match.child_by_field_name("function")
             if fn is None or fn.type != "member_expression":
                 continue

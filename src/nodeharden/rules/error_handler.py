@@ -35,9 +35,9 @@ from tree_sitter import Node, Tree
 
 from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts, ImportFact
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
-from nodeharden._parse import CASTS, FUNCTION_TYPES, captures, captures_in, code_children, \
-    enclosing, has_spread, needle_ranges, object_properties, parameters, parse, required_module, \
-    statement_of, string_value, text, unwrap, uses_of, walk
+from nodeharden._parse import CASTS, FUNCTION_TYPES, code_children, enclosing, \
+    has_spread, in_order, needle_ranges, nodes_in, object_properties, parameters, parse, \
+    required_module, statement_of, string_value, text, unwrap, uses_of, walk
 from nodeharden._project import JS_SUFFIXES
 from nodeharden._regex import finditer_each, lazy_pattern
 from nodeharden._roles import package_of
@@ -176,11 +176,6 @@ def _returned_before(block: Node, child: Node) -> bool:
     return False
 
 
-#: The nodes ``_error_scopes`` looks at, found by tree-sitter (in C) instead of a Python walk
-#: over every node (``function`` is no node type of these grammars).
-_SCOPE_QUERY = "\n".join(f"({t}) @n" for t in sorted(_FUNCTIONS - {"function"})) + \
-    "\n(catch_clause) @n"
-
 
 def _error_scopes(root: Node, lang: str, source: bytes,
                   registered: frozenset[str] = frozenset(),
@@ -193,7 +188,7 @@ def _error_scopes(root: Node, lang: str, source: bytes,
     # A leak flows into a sink inside its scope, so only scopes around a sink's bytes count:
     # tree-sitter looks there (in document pre-order: a parent before the nodes inside it).
     ranges = needle_ranges([_SINK_BYTES_RE], source)
-    nodes = captures_in(lang, _SCOPE_QUERY, root, ranges).get("n", [])
+    nodes = in_order(*nodes_in(lang, root, ranges, "function", "catch").values())
     for node in nodes:
         if node.type in _FUNCTIONS:
             params = parameters(node)
@@ -1615,22 +1610,19 @@ def _server_error_message(node: Node | None) -> Node | None:
     return rest[0] if statuses and len(rest) == 1 else None
 
 
-#: The throws and the ``next(…)``/``reject(…)`` calls of a file, found by tree-sitter in C (a
-#: Python walk of every node of a large library file costs more than its parse).
-_SERVER_ERROR_QUERY = """
-(throw_statement) @throw
-(call_expression function: (identifier) @fn (#match? @fn "^(next|reject)$")) @call
-"""
+#: Where the throws and the ``next(…)``/``reject(…)`` calls of a file are: each contains one of
+#: these words, so tree-sitter finds them all around the words (``nodes_in``).
+_SERVER_ERROR_NEEDLES = (lazy_pattern(rb"throw"), lazy_pattern(rb"next"),
+                         lazy_pattern(rb"reject"))
 
 
-def _server_errors(lang: str, root: Node) -> _ServerErrors:
+def _server_errors(lang: str, root: Node, source: bytes) -> _ServerErrors:
     """Return the errors the file hands on with a literal 5xx status (``_ServerErrors``)."""
     texts: list[tuple[int, str]] = []
     raw: list[tuple[int, str]] = []
     request = {"req", "request"}
-    found = captures(lang, _SERVER_ERROR_QUERY, root)
-    for node in sorted(found.get("throw", []) + found.get("call", []),
-                       key=lambda n: (n.start_byte, -n.end_byte)):
+    found = nodes_in(lang, root, needle_ranges(_SERVER_ERROR_NEEDLES, source), "throw", "call")
+    for node in in_order(found["throw"], found["call"]):
         if node.type == "throw_statement":
             value = node.named_children[0] if node.named_children else None
         elif node.type == "call_expression":
@@ -5547,7 +5539,7 @@ class ErrorHandler(Rule):
         data = ctx.source
         kept: list[_Deferred | _ServerErrors | _Reread] = []
         if not is_test_file(ctx.rel) and _server_status_in(data):
-            errors = _server_errors(ctx.lang, ctx.tree.root_node)
+            errors = _server_errors(ctx.lang, ctx.tree.root_node, ctx.source)
             if errors.texts or errors.raw:
                 kept.append(errors)
         if ctx.wanted(self) and _SERVER_STATUS_CALL_RE.search(data):

@@ -21,12 +21,12 @@ from nodeharden._parse import (
     CASTS_AND_AWAIT,
     FUNCTION_TYPES,
     alternation,
-    captures_in,
     code_children,
     enclosing,
     has_spread,
     matches,
     merge_ranges,
+    nodes_in,
     nodes_of_types,
     object_properties,
     parameters,
@@ -62,7 +62,6 @@ _STORE_METHODS = {"create", "insert", "insertOne", "insertMany", "save", "update
 #: to a database package, a store only when a statement comes first.
 _RUNNER_METHODS = {"execute", "run", "query", "raw"}
 _SQL_WRITE_RE = lazy_pattern(r"(?is)\b(insert\s+into|update\s+\S+\s+set)\b")
-_QUERY = "(call_expression) @call\n(new_expression) @new\n(binary_expression) @cmp"
 #: ``new`` as a word (the lookbehind after it stands for a ``(?<![\w$])`` before it: a pattern
 #: that starts with a literal is searched for it first, fifteen times faster over a file).
 _NEW_RE = lazy_pattern(rb"new(?<![\w$]new)\s")
@@ -85,7 +84,6 @@ DB_PACKAGES = {"mongoose", "sequelize", "@sequelize/core", "knex", "pg", "pg-pro
                "@google-cloud/firestore", "level", "typeorm/browser"}
 #: Libraries whose ``hash``/``hashSync`` is a password hash.
 _HASH_MODULES = ("bcrypt", "bcryptjs", "argon2", "@node-rs/argon2", "@node-rs/bcrypt")
-_STORE_QUERY = "(call_expression) @call"
 #: Database lookups whose filter object (or its ``where``) names the fields to match.
 _LOOKUP_METHODS = {"find", "findOne", "findOneBy", "findBy", "findAll", "findFirst",
                    "findUnique", "where", "exists"}
@@ -771,7 +769,7 @@ class PasswordHash(Rule):
         if names:
             pattern = re.compile(alternation(names))
             spans += [m.span() for m in pattern.finditer(ctx.source)]
-        caps = captures_in(ctx.lang, _QUERY, root, merge_ranges(spans))
+        caps = nodes_in(ctx.lang, root, merge_ranges(spans), "call", "new", "cmp")
         digests_reported: list[Node] = []  # the fast digests of a password reported below
         for call in caps.get("call", []):
             fn = call.child_by_field_name("function")
@@ -1009,7 +1007,7 @@ class PasswordHash(Rule):
             return calls or None
         # A call is kept only when ``_plaintext_store`` finds a password in its arguments,
         # whose text then holds "pass" or "pw": tree-sitter looks at the calls around those.
-        for call in captures_in(ctx.lang, _STORE_QUERY, ctx.tree.root_node, spans).get("call", []):
+        for call in nodes_in(ctx.lang, ctx.tree.root_node, spans, "call")["call"]:
             fn = call.child_by_field_name("function")
             args_node = call.child_by_field_name("arguments")
             if fn is None or args_node is None:
@@ -1041,8 +1039,7 @@ class PasswordHash(Rule):
         if not _MODEL_CALL_RE.search(ctx.source):
             return []
         found = []
-        for call in captures_in(ctx.lang, _STORE_QUERY, ctx.tree.root_node, spans
-                                ).get("call", []):
+        for call in nodes_in(ctx.lang, ctx.tree.root_node, spans, "call")["call"]:
             fn = call.child_by_field_name("function")
             args_node = call.child_by_field_name("arguments")
             if fn is None or args_node is None or \
@@ -1068,8 +1065,7 @@ class PasswordHash(Rule):
         if not _NEW_RE.search(source):
             return []
         found = []
-        for node in captures_in(ctx.lang, "(new_expression) @new", ctx.tree.root_node,
-                                spans).get("new", []):
+        for node in nodes_in(ctx.lang, ctx.tree.root_node, spans, "new")["new"]:
             args_node = node.child_by_field_name("arguments")
             if args_node is None:
                 continue

@@ -17,16 +17,15 @@ from nodeharden._express import function_params
 from nodeharden._model import Applicability, FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (
     CALL_OPEN,
-    CALLS_QUERY,
     FUNCTION_TYPES,
     GAP,
     arguments_of,
     captures,
-    captures_in,
     code_children,
     enclosing,
     has_spread,
     merge_ranges,
+    nodes_in,
     object_properties,
     parse,
     string_value,
@@ -4164,7 +4163,7 @@ class SqlInjection(Rule):
         _STATE.mysql_dependency = any(ctx.info.has_dependency(p) for p in _MYSQL_PACKAGES)
         driver = driver_of(ctx)
         root = ctx.tree.root_node
-        caps = captures_in(ctx.lang, CALLS_QUERY, root, _call_ranges(root, ctx.source))
+        caps = nodes_in(ctx.lang, root, _call_ranges(root, ctx.source), "call")
         indexes: dict[tuple[int, int, str], _ScopeIndex] = {}
         for call in caps.get("call", []):
             fn = call.child_by_field_name("function")
