@@ -8,7 +8,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
-from nodeharden._record import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from nodeharden._packagejson import (
     version_for_node,
 )
 from nodeharden._project import manifest_source, workspace_declared
+from nodeharden._record import replace
 from nodeharden._roles import package_of
 from nodeharden._runtime import Runtime
 from nodeharden._textedit import split_bom

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from nodeharden._record import field, record
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from nodeharden._data import codemods_dir
+from nodeharden._record import field, record
 from nodeharden._version import __version__
 from nodeharden.errors import UnknownRuleError
 

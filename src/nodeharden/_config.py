@@ -7,10 +7,10 @@ path-qualified error message for free; it is only imported when a config file ex
 from __future__ import annotations
 
 import re
-from nodeharden._record import field, record
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from nodeharden._record import field, record
 from nodeharden.errors import ConfigError
 
 CONFIG_NAMES = (".nodeharden.yml", ".nodeharden.yaml")

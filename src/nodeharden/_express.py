@@ -4,7 +4,6 @@ routes, error handlers, and where new code can go. Returned as plain data (``Fil
 from __future__ import annotations
 
 import re
-from nodeharden._record import field, record
 
 from tree_sitter import Node
 
@@ -26,6 +25,7 @@ from nodeharden._parse import (
     text,
     unwrap,
 )
+from nodeharden._record import field, record
 from nodeharden._regex import lazy_pattern
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "options", "head"})

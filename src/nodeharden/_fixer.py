@@ -9,7 +9,6 @@ import os
 import posixpath
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from nodeharden._record import field, record, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from nodeharden._catalog import RULE_IDS
 from nodeharden._model import FileChange, FileOutcome, Finding, Fix, Skipped, TextEdit
 from nodeharden._packagejson import add_dependencies, mirrors, saves_exact
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._record import field, record, replace
 from nodeharden._runtime import Runtime
 from nodeharden._scan import Scanner, ScanResult
 # apply_edits lives below the rules (a rule may preview its edit); re-exported here.

@@ -14,10 +14,10 @@ import json
 import os
 import shutil
 import subprocess
-from nodeharden._record import record
 from pathlib import Path
 
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._record import record
 from nodeharden._textedit import split_bom
 
 #: A small Node program: reads [{path, before, after}] as JSON on stdin and prints

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from nodeharden._record import field, record
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nodeharden._catalog import get_rule
 from nodeharden._fixer import FixResult, apply_fix, file_diff, manifest_for, plan_fixes, summarize
 from nodeharden._model import FileOutcome, Finding, Fix
+from nodeharden._record import field, record
 from nodeharden._scan import Scanner, ScanResult
 from nodeharden._terminal import make_console, progress_bar
 

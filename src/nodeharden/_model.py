@@ -7,10 +7,10 @@ it. Offsets are byte offsets into the file's original bytes (after any BOM).
 from __future__ import annotations
 
 import re
-from nodeharden._record import field, record
 from enum import Enum
 from typing import Literal
 
+from nodeharden._record import field, record
 from nodeharden._regex import lazy_pattern
 
 Applicability = Literal["safe", "unsafe"]

@@ -6,10 +6,10 @@ import json
 import os
 import re
 from collections.abc import Collection, Iterator
-from nodeharden._record import field, record
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from nodeharden._record import field, record
 from nodeharden._regex import lazy_pattern
 from nodeharden.errors import NotADirectoryError_, PathNotFoundError
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from nodeharden._record import field, record
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
 from urllib.parse import unquote, urlparse
@@ -20,6 +19,7 @@ from urllib.parse import unquote, urlparse
 from nodeharden._model import Finding
 from nodeharden._project import find_root
 from nodeharden._jsonfile import load_json_file
+from nodeharden._record import field, record
 from nodeharden.errors import SarifImportError
 
 #: Lines a nodeharden finding may sit outside the reported region and still match.

@@ -23,11 +23,11 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
-from nodeharden._record import field, record
 from pathlib import Path
 from typing import Any
 
 from nodeharden._data import templates_dir
+from nodeharden._record import field, record
 from nodeharden._version import __version__
 from nodeharden.errors import (
     DestinationNotEmptyError,

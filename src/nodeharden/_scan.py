@@ -11,7 +11,6 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from nodeharden._record import field, record, replace
 from functools import cache
 from typing import Any
 from pathlib import Path
@@ -21,6 +20,7 @@ from nodeharden._config import Config
 from nodeharden._deployment import vulnerable_by_design
 from nodeharden._express import FileFacts, extract_facts
 from nodeharden._model import FileChange, Finding, Fix, Skipped, TextEdit
+from nodeharden._record import field, record, replace
 from nodeharden._resultcache import content_digest
 from nodeharden._regex import lazy_pattern
 from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, \

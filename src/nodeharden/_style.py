@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from nodeharden._record import record, replace
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from nodeharden._record import record, replace
 from nodeharden._regex import lazy_pattern
 from nodeharden._textedit import line_ending
 

@@ -8,10 +8,10 @@ simple-import-sort's defaults). Without the setting the placement is as before."
 
 from __future__ import annotations
 
-from nodeharden._record import replace
 
 from nodeharden._express import extract_facts
 from nodeharden._parse import parse
+from nodeharden._record import replace
 from nodeharden._style import detect_style
 from nodeharden._textedit import apply_edits
 from nodeharden.rules._edits import ImportRequest, add_imports

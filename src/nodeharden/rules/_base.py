@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
-from nodeharden._record import field, record
 from functools import cache, cached_property
 from typing import Any, ClassVar
 
@@ -17,6 +16,7 @@ from nodeharden._deployment import Deployment, detect_deployment
 from nodeharden._express import FileFacts
 from nodeharden._model import Finding, Fix
 from nodeharden._project import JS_SUFFIXES, SourceFile
+from nodeharden._record import field, record
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import RoleOf, package_of, role_from_path
 from nodeharden._runtime import Runtime

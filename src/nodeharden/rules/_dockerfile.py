@@ -8,12 +8,12 @@ import json
 import posixpath
 import re
 from collections.abc import Callable
-from nodeharden._record import field, record
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nodeharden._model import TextEdit
 from nodeharden._project import folders_up_to_top, is_dockerfile_name
+from nodeharden._record import field, record
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import parse_dockerfile, says_generated
 from nodeharden.rules._compose import (

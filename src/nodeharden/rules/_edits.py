@@ -8,7 +8,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
-from nodeharden._record import field, record
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -17,6 +16,7 @@ from tree_sitter import Node
 from nodeharden._express import AppFact, FileFacts, ImportFact
 from nodeharden._model import TextEdit
 from nodeharden._parse import FUNCTION_TYPES, code_children, walk
+from nodeharden._record import field, record
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style, line_end, line_indent
 

@@ -4,11 +4,11 @@ rewrite it to one SQL string with placeholders and a list of parameter expressio
 from __future__ import annotations
 
 import re
-from nodeharden._record import field, record
 
 from tree_sitter import Node
 
 from nodeharden._parse import text, unwrap
+from nodeharden._record import field, record
 from nodeharden._regex import lazy_pattern
 
 #: The start of a statement that runs SQL.

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from nodeharden._record import field, record
 from typing import Protocol
 
 from tree_sitter import Node
 
 from nodeharden._parse import (
     CASTS_AND_AWAIT, FUNCTION_TYPES, code_children, parameters, string_value, text, unwrap, walk)
+from nodeharden._record import field, record
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._edits import is_builtin
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from nodeharden._record import field, record
 
 from tree_sitter import Node
 
@@ -43,6 +42,7 @@ from nodeharden._parse import (
     uses_of,
     walk,
 )
+from nodeharden._record import field, record
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import FileContext, Rule
 from nodeharden.rules._edits import (

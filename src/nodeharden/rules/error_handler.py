@@ -28,7 +28,6 @@ import posixpath
 import re
 from http import HTTPStatus
 from collections.abc import Callable, Iterable, Iterator
-from nodeharden._record import record, replace
 from typing import NamedTuple
 
 from tree_sitter import Node, Tree
@@ -39,6 +38,7 @@ from nodeharden._parse import CASTS, FUNCTION_TYPES, code_children, enclosing, \
     has_spread, in_order, needle_ranges, nodes_in, object_properties, parameters, parse, \
     required_module, statement_of, string_value, text, unwrap, uses_of, walk
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._record import record, replace
 from nodeharden._regex import finditer_each, lazy_pattern
 from nodeharden._roles import package_of
 from nodeharden._snippets import DeferredEdit, closing_bracket, render_snippet, split_top_level

@@ -11,7 +11,6 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
-from nodeharden._record import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -32,6 +31,7 @@ from nodeharden._parse import (
     walk,
 )
 from nodeharden._project import JS_SUFFIXES, files_with_suffix, folders_up_to_top
+from nodeharden._record import replace
 from nodeharden._regex import lazy_pattern
 from nodeharden._runtime import lowest_in_range
 from nodeharden._style import ModuleKind, Style, detect_style, module_kind_for

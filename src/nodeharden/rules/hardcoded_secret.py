@@ -11,7 +11,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from nodeharden._record import field, record
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,6 +20,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._parse import (CALLS_QUERY, arguments_of, captures, code_children, enclosing,
                                object_properties, parse, string_value, text, unwrap, walk)
 from nodeharden._project import DOTENV_NAMES, JS_SUFFIXES
+from nodeharden._record import field, record
 from nodeharden._regex import lazy_pattern
 from nodeharden._style import Style
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file

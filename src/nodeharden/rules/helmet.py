@@ -18,7 +18,6 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
-from nodeharden._record import record, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -48,6 +47,7 @@ from nodeharden._parse import (
     walk,
 )
 from nodeharden._project import JS_SUFFIXES, files_with_suffix
+from nodeharden._record import record, replace
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import APP, package_of, role_from_path
 from nodeharden._style import Style

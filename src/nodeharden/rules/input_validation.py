@@ -6,7 +6,6 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
-from nodeharden._record import field, record, replace
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from tree_sitter import Node, Tree
@@ -18,6 +17,7 @@ from nodeharden._parse import (
     CASTS_AND_AWAIT, FUNCTION_TYPES, code_children, identifier_pattern, parameters, parse,
     statement_of, string_value, text, unwrap, walk)
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._record import field, record, replace
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style

@@ -18,13 +18,13 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from nodeharden._record import record
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._project import find_package_manager, folders_up_to_top, repository_top, \
     yarn_lockfile_major
+from nodeharden._record import record
 from nodeharden._regex import lazy_pattern
 from nodeharden._textedit import apply_edits, line_ending
 from nodeharden.rules._base import ProjectContext, Rule

@@ -9,7 +9,6 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from nodeharden._record import field, record, replace
 from typing import Any, NamedTuple
 
 from tree_sitter import Node, Tree
@@ -38,6 +37,7 @@ from nodeharden._parse import (
     walk,
 )
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._record import field, record, replace
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import (FileContext, ProjectContext, Rule, import_package,
                                     is_test_file, word_list, words)

@@ -22,7 +22,6 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from nodeharden._record import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +46,7 @@ from nodeharden._parse import (
     walk,
 )
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._record import replace
 from nodeharden._regex import lazy_pattern
 from nodeharden._roles import package_of
 from nodeharden._snippets import SnippetEdit, closing_bracket, render_snippet, split_top_level

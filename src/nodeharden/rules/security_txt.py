@@ -6,7 +6,6 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
-from nodeharden._record import replace
 from datetime import datetime, timedelta, timezone
 
 from tree_sitter import Node
@@ -18,6 +17,7 @@ from nodeharden._model import FileChange, Finding, Fix, TextEdit
 from nodeharden._packagejson import declared_major
 from nodeharden._parse import code_children, object_properties, parse, string_value, text, walk
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._record import replace
 from nodeharden._regex import lazy_pattern
 from nodeharden._snippets import render_snippet
 from nodeharden._style import Style

@@ -30,7 +30,6 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from nodeharden._record import record, replace
 from pathlib import Path
 
 from tree_sitter import Node
@@ -52,6 +51,7 @@ from nodeharden._parse import (
     unwrap,
 )
 from nodeharden._project import JS_SUFFIXES, files_with_suffix
+from nodeharden._record import record, replace
 from nodeharden._regex import lazy_pattern
 from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import (

@@ -8,7 +8,6 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from nodeharden._record import field, record
 from typing import NamedTuple
 
 from tree_sitter import Node, Tree
@@ -34,6 +33,7 @@ from nodeharden._parse import (
     walk,
 )
 from nodeharden._project import JS_SUFFIXES
+from nodeharden._record import field, record
 from nodeharden._regex import finditer_each, lazy_pattern
 from nodeharden._resultcache import content_digest
 from nodeharden.rules._base import FileContext, ProjectContext, Rule, is_test_file
