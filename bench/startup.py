@@ -15,7 +15,10 @@ result file holds every sample and the median and minimum of each case. Python r
 compiled bytecode as an installed package has it: ``PYTHONDONTWRITEBYTECODE`` (set by the
 development environment) is removed and ``PYTHONPYCACHEPREFIX`` points into ``bench/.cache``,
 and one untimed warm-up run of each case writes the bytecode first. The result cache is
-bypassed (``--no-cache``) in the cold cases; the ``warm cache`` case reruns with it.
+bypassed (``--no-cache``) in the cold cases; the ``warm cache`` case reruns with it. The
+user cache folder (the parsed rule catalog and the module patterns' opcodes, kept per
+nodeharden and Python version, as Python keeps bytecode) is the user's own in every case but
+``empty user cache``, which gives each run a new empty one: a version's first run.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,13 +38,25 @@ HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 
 
+#: A case's XDG_CACHE_HOME set to this runs each sample with a new, empty user cache folder:
+#: the first run of an installed version (the parsed catalog and the patterns' opcodes that
+#: nodeharden keeps there are not made yet; Python's bytecode is, as an install writes it).
+FRESH = "<fresh>"
+
+
 def _sample(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int]:
     """Return wall seconds, CPU seconds (user+sys, children included) and the exit code."""
+    fresh = None
+    if env.get("XDG_CACHE_HOME") == FRESH:
+        fresh = tempfile.mkdtemp(prefix="nodeharden-bench-")
+        env = {**env, "XDG_CACHE_HOME": fresh}
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
+    if fresh is not None:
+        shutil.rmtree(fresh, ignore_errors=True)
     return wall, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status)
 
 
@@ -89,6 +106,8 @@ def main() -> int:
              variant_env),
             (f"{tag}300-file app, --include all (bench/run.py's command)", app,
              [*nodeharden, *cold, "--include", "all"], variant_env),
+            (f"{tag}300-file app, empty user cache (a version's first run)", app,
+             [*nodeharden, *cold], {**variant_env, "XDG_CACHE_HOME": FRESH}),
         ]
         if has_cache and not tag:
             # The "after" code only: two versions sharing the app's .nodeharden_cache/ would

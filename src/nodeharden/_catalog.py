@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from nodeharden._data import codemods_dir
+from nodeharden._data import codemods_dir, user_cache_dir
 from nodeharden._record import field, record
 from nodeharden._version import __version__
 from nodeharden.errors import UnknownRuleError
@@ -110,17 +109,9 @@ def _rule_meta(folder: Path, raw: Any) -> RuleMeta:
 
 def _cache_path() -> Path | None:
     """Return the file that keeps the parsed catalog between runs, in the user's cache folder
-    (never inside the package, which may not be writable), or None when there is none."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA")
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or None
-        if base is None or not os.path.isabs(base):
-            home = os.path.expanduser("~")
-            base = os.path.join(home, ".cache") if os.path.isabs(home) else None
-    if not base:
-        return None
-    return Path(base) / "nodeharden" / f"catalog-{__version__}.json"
+    (``user_cache_dir``), or None when there is none."""
+    folder = user_cache_dir()
+    return folder / f"catalog-{__version__}.json" if folder is not None else None
 
 
 def _read_cache(path: Path | None) -> dict[str, Any]:

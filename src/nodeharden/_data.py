@@ -6,6 +6,8 @@ editable install they are the top-level ``templates/`` and ``codemods/`` folders
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -32,3 +34,19 @@ def templates_dir() -> Path:
 def codemods_dir() -> Path:
     """Return the folder that holds one sub-folder per rule (metadata, docs, fixtures)."""
     return data_dir("codemods")
+
+
+def user_cache_dir() -> Path | None:
+    """Return nodeharden's folder in the user's cache folder (``$XDG_CACHE_HOME/nodeharden``,
+    else ``~/.cache/nodeharden``; ``%LOCALAPPDATA%`` on Windows), never inside the package,
+    which may not be writable; None when there is none."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or None
+        if base is None or not os.path.isabs(base):
+            home = os.path.expanduser("~")
+            base = os.path.join(home, ".cache") if os.path.isabs(home) else None
+    if not base:
+        return None
+    return Path(base) / "nodeharden"

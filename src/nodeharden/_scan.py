@@ -22,7 +22,7 @@ from nodeharden._express import FileFacts, extract_facts
 from nodeharden._model import FileChange, Finding, Fix, Skipped, TextEdit
 from nodeharden._record import field, record, replace
 from nodeharden._resultcache import content_digest
-from nodeharden._regex import lazy_pattern
+from nodeharden._regex import lazy_pattern, save_pattern_codes
 from nodeharden._project import JS_SUFFIXES, Project, SourceFile, classify, decode_source, \
     js_configs, walk
 from nodeharden._roles import APP, ImageFiles, RoleOf, dockerfile_role, package_of, \
@@ -802,6 +802,7 @@ def _forked_scan(info: ProjectInfo, rels: list[str], rule_ids: list[str], jobs: 
                                                     pickle.HIGHEST_PROTOCOL)
                                 out.write(len(data).to_bytes(8, "little") + data)
                         status = 0
+                        save_pattern_codes()  # no atexit handlers run after os._exit
                     finally:
                         os._exit(status)
                 os.close(write_end)
