@@ -84,3 +84,42 @@ def test_a_module_that_is_not_there_proves_nothing(project) -> None:
     root = project({"package.json": PACKAGE, "routes/pass.js": ROUTE,
                     "lib/accounts.js": "module.exports = {};\n"})
     assert _lines(root, "routes/pass.js") == [7]
+
+
+# A monad's callback (Fluture's `chain`/`map`, as a Promise's `then`): its parameter is the
+# hash the project's function derived (sample 39: express-postgres-auth's `hashBySalt`, PBKDF2).
+CHAINED = """\
+import { hashBySalt } from '../Hashes/functions.mjs';
+export const verify = (account, plainPassword) =>
+  hashBySalt(plainPassword, account.salt)
+    .chain(hash => hash === account.password ? Future.of(account) : Future.reject(new Error()));
+export const mapped = (account, plainPassword) =>
+  hashBySalt(plainPassword, account.salt).map((hash) => hash === account.password);
+"""
+
+CHAINED_SLOW = """\
+import crypto from 'crypto';
+import { node } from 'fluture';
+export const hashBySalt = (plain, salt) =>
+  node(done => crypto.pbkdf2(plain, salt, 25000, 64, 'sha512', done))
+    .map(buffer => buffer.toString('hex'));
+"""
+
+CHAINED_FAST = """\
+import crypto from 'crypto';
+import { resolve } from 'fluture';
+export const hashBySalt = (plain, salt) =>
+  resolve(crypto.createHash('sha256').update(salt + plain).digest('hex'));
+"""
+
+
+def test_a_chained_callback_of_a_slow_hash_is_a_verify(project) -> None:
+    root = project({"package.json": PACKAGE, "src/Auth/strategies.mjs": CHAINED,
+                    "src/Hashes/functions.mjs": CHAINED_SLOW})
+    assert _lines(root, "src/Auth/strategies.mjs") == []
+
+
+def test_a_chained_callback_of_a_fast_digest_is_still_reported(project) -> None:
+    root = project({"package.json": PACKAGE, "src/Auth/strategies.mjs": CHAINED,
+                    "src/Hashes/functions.mjs": CHAINED_FAST})
+    assert _lines(root, "src/Auth/strategies.mjs") == [4, 6]

@@ -3791,6 +3791,11 @@ def _field_of(node: Node, var: str) -> str | None:
     return _last_name(node) or None
 
 
+#: Methods whose callback receives what the object they are called on resolves to: a Promise's
+#: ``then``; a Future's (Fluture, Folktale, crocks) ``chain`` and ``map``.
+_RESULT_CALLBACKS = frozenset({"then", "chain", "map"})
+
+
 class _Hashing:
     """What counts as a password hash in one file: bcrypt/bcryptjs/argon2 ``hash`` and
     ``hashSync`` (default, namespace or named imports), scrypt and pbkdf2, and a function of
@@ -3830,7 +3835,7 @@ class _Hashing:
         """Return True when ``expr`` is a password hash: a hashing call (awaited, or with a
         method such as ``.toString('hex')`` on its result), a variable of ``scope`` set only
         to one, or the result parameter of a hashing call's callback (``(err, hash) =>``) or
-        of ``.then`` on one."""
+        of ``.then`` on one (``.chain``/``.map`` of a Future or another monad: Fluture)."""
         expr = unwrap(expr, CASTS_AND_AWAIT)
         if expr is None or depth > 4:
             return False
@@ -3860,7 +3865,7 @@ class _Hashing:
                 return True  # bcrypt.hash(pw, salt, (err, hash) => ...), crypto.pbkdf2(...)
             callee = call.child_by_field_name("function")
             if index == 0 and callee is not None and callee.type == "member_expression" and \
-                    text(callee.child_by_field_name("property")) == "then":
+                    text(callee.child_by_field_name("property")) in _RESULT_CALLBACKS:
                 inner = unwrap(callee.child_by_field_name("object"), CASTS_AND_AWAIT)
                 return inner is not None and inner.type == "call_expression" and self.call(inner)
             return False
