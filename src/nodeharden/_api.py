@@ -23,7 +23,6 @@ def _prepare(path: Path | str, select: list[str] | None, ignore: list[str] | Non
     config = load_config(project.root, config_path)
     if include:
         from nodeharden._record import replace
-
         from nodeharden._roles import parse_roles
         from nodeharden.errors import UsageError
 
@@ -133,18 +132,31 @@ def _declined(result: ScanResult, scanner: Scanner) -> ScanResult:
     fixable = [f for f in result.findings if f.fix is not None]
     if not fixable:
         return result
-    from nodeharden._record import replace
-
     from nodeharden._applicable import declined_reasons
+    from nodeharden._model import uncovered
+    from nodeharden._record import replace
 
     reasons = declined_reasons([f.fix for f in fixable if f.fix is not None],
                                lambda: scanner.runtime, result.root, scanner.package_dirs)
     if not reasons:
         return result
     marked = {id(fixable[i]): why for i, why in reasons.items()}
-    return replace(result, findings=[
-        replace(f, fix=None, message=f"{f.message}; not fixed: {marked[id(f)]}")
-        if id(f) in marked else f for f in result.findings])
+    # A finding whose note says such a fix covers it too is not fixed either, for that reason.
+    declined: dict[str, dict[str, str]] = {}
+    for found in fixable:
+        if id(found) in marked:
+            declined.setdefault(found.rule, {})[f"{found.path}:{found.line}"] = marked[id(found)]
+    findings = []
+    for found in result.findings:
+        if id(found) in marked:
+            found = replace(found, fix=None,
+                            message=f"{found.message}; not fixed: {marked[id(found)]}")
+        elif found.rule in declined:
+            message = uncovered(found.message, declined[found.rule])
+            if message != found.message:
+                found = replace(found, message=message)
+        findings.append(found)
+    return replace(result, findings=findings)
 
 
 def fix(path: Path | str = ".", *, dry_run: bool = False, unsafe: bool = False,

@@ -86,6 +86,25 @@ class Finding:
         return (self.path, self.line, self.column, self.rule)
 
 
+def covered_by(where: str, what: str) -> str:
+    """Return the note a finding ends with when the fix of another finding (at ``where``,
+    ``path:line``) covers it too: `` (the fix of the finding at app.js:12 adds the limiter here
+    too)``. Where ``fix`` declines that fix, ``uncovered`` rewrites the note."""
+    return f" (the fix of the finding at {where} {what} here too)"
+
+
+_COVERED_RE = lazy_pattern(r" \(the fix of the finding at (\S+:\d+) [^()]* here too\)$")
+
+
+def uncovered(message: str, declined: dict[str, str]) -> str:
+    """Return ``message`` with its ``covered_by`` note replaced by ``; not fixed: <why>`` when
+    the fix it names is one of ``declined`` (``path:line`` → why), else as it is."""
+    match = _COVERED_RE.search(message)
+    if match is None or match.group(1) not in declined:
+        return message
+    return f"{message[:match.start()]}; not fixed: {declined[match.group(1)]}"
+
+
 class SkipReason(Enum):
     """Why a file was not looked at (the ``kind`` of a ``Skipped`` in the skipped list)."""
 

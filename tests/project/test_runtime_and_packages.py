@@ -216,3 +216,30 @@ def test_check_says_a_fix_needs_a_package_json_that_parses(tmp_path: Path) -> No
     found = [f for f in check(root, select=["helmet"]).findings if f.rule == "helmet"]
     assert found and all(f.fix is None for f in found)
     assert "package.json is not a valid JSON object" in found[0].message
+
+
+def test_a_finding_another_declined_fix_was_to_cover_says_it_is_not_fixed(project) -> None:
+    """Two apps in one package: the second app's rate-limit finding says the first one's fix
+    adds the limiter there too; where that fix is declined (Node 10 cannot run
+    rate-limiter-flexible), both say so, and neither points at a fix (held-out sample 40: a
+    university's API skeleton on Node 10 with a public and an admin app)."""
+    from nodeharden import check
+
+    root = project({
+        "package.json": '{"name": "old", "engines": {"node": "^10.13"},'
+                        ' "dependencies": {"express": "^4.17.0"}}',
+        "app.js": "const express = require('express');\n"
+                  "const app = express();\n"
+                  "const adminApp = express();\n"
+                  "app.get('/', (req, res) => res.send('hi'));\n"
+                  "adminApp.get('/', (req, res) => res.send('admin'));\n"
+                  "app.listen(8080);\n"
+                  "adminApp.listen(8081);\n",
+    })
+    findings = check(root, select=["rate-limit"]).findings
+    assert [(f.line, f.fix) for f in findings] == [(2, None), (3, None)]
+    for finding in findings:
+        assert finding.message.endswith(
+            "; not fixed: needs Node 14 for rate-limiter-flexible; the project runs on Node 10.13 "
+            "(engines.node ^10.13)"), finding.message
+        assert "the fix of the finding at" not in finding.message

@@ -30,7 +30,7 @@ from tree_sitter import Node
 from nodeharden._config import RateLimitOptions
 from nodeharden._deployment import deploy_scope
 from nodeharden._express import HTTP_METHODS, AppFact, ArgFact, CallFact, FileFacts, ImportFact
-from nodeharden._model import FileChange, Finding, Fix, TextEdit
+from nodeharden._model import FileChange, Finding, Fix, TextEdit, covered_by
 from nodeharden._packagejson import version_of
 from nodeharden._parse import (
     CASTS,
@@ -2655,8 +2655,7 @@ class RateLimit(Rule):
                     if app.kind == "app" and can_extend(app) and app is not lead_app \
                             and (facts.path, app.start) not in wrapper_apps(ctx):
                         yield ctx.finding(self.id, facts.path, app.start, app.end,
-                                          f"{message} (the fix of the finding at {where} adds "
-                                          "the limiter here too)")
+                                          message + covered_by(where, "adds the limiter"))
 
     def _spoofable_keys(self, ctx: ProjectContext) -> Iterator[Finding]:
         """Report the limiters keyed on ``req.ip`` that serve an app trusting every proxy hop
