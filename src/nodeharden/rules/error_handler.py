@@ -693,6 +693,8 @@ def _body_uses_walk(decl: Node, key: str, scope: Node) \
                 and parent.child_by_field_name("property") is not None \
                 and text(parent.child_by_field_name("property")) != key:
             continue  # `body.code = err.code`: another key
+        if _read_by_logger(node):
+            continue  # `logger.warn('failed', { ...body, id })`: read whole, no key taken out
         return None  # read, passed on or changed elsewhere: too clever to follow
     groups: _Replacements = {}
     for other in others:  # in document order
@@ -700,6 +702,19 @@ def _body_uses_walk(decl: Node, key: str, scope: Node) \
         starts.append(other.start_byte)
         nodes.append(other)
     return found, groups
+
+
+def _read_by_logger(node: Node) -> bool:
+    """Return True when ``node`` is an argument of a logging call (``_logs``: ``console.log``,
+    ``logger.warn``, ``logError``), as it is, spread, or as a value of an object literal there
+    (``logger.warning('failed', { ...errorPayload, id })``): a logger reads what it is given
+    and takes no key out of it (held-out sample 40: a handler logging the payload it sends)."""
+    cur, parent = node, node.parent
+    while parent is not None and (parent.type in ("spread_element", "object") or (
+            parent.type == "pair" and parent.child_by_field_name("value") == cur)):
+        cur, parent = parent, parent.parent
+    return parent is not None and parent.type == "arguments" and parent.parent is not None \
+        and parent.parent.type == "call_expression" and _logs(parent.parent)
 
 
 def _replaced_before(holder: Node, groups: _Replacements, answer: Node) -> bool:
