@@ -102,9 +102,10 @@ CALL_OPEN = GAP + rb"(?:<[^<>()]{0,200}>\s*)?(?:\?\.)?" + GAP + rb"\("
 
 def alternation(words: Iterable[str]) -> bytes:
     """Return a byte-pattern group matching any of ``words`` literally (longest first, so a
-    word is not cut short by one of its prefixes)."""
+    word is not cut short by one of its prefixes; words of one length in alphabetical order,
+    so that a set's words give the same pattern in every process)."""
     return rb"(?:" + b"|".join(re.escape(w.encode())
-                              for w in sorted(words, key=len, reverse=True)) + rb")"
+                              for w in sorted(words, key=lambda w: (-len(w), w))) + rb")"
 
 
 def identifier_pattern(names: Iterable[str]) -> re.Pattern[bytes]:

@@ -35,14 +35,15 @@ _ATTRIBUTES = ("search", "match", "fullmatch", "finditer", "findall", "sub", "su
 class _LazyPattern:
     """Stands in for ``re.compile(pattern, flags)`` until an attribute is first read."""
 
-    def __init__(self, pattern: str | bytes, flags: int) -> None:
+    def __init__(self, pattern: str | bytes, flags: int, constant: bool = False) -> None:
         self._source: tuple[Any, int] = (pattern, flags)  # str or bytes: re.compile takes both
+        self._constant = constant  # a module's constant: its opcodes are kept between runs
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for names not set yet; dunders (copy, pickle probes) stay missing.
         if name.startswith("__") or name == "_source":
             raise AttributeError(name)
-        compiled = _compile(*self._source)
+        compiled = _compile(*self._source) if self._constant else re.compile(*self._source)
         for attribute in _ATTRIBUTES:
             setattr(self, attribute, getattr(compiled, attribute))
         return getattr(compiled, name)
@@ -54,6 +55,8 @@ class _LazyPattern:
 #: (pattern, flags) -> what ``_sre.compile`` takes after the pattern: the flags, the opcodes,
 #: the number of groups less one, the group names and the names by index. None until loaded.
 _CODES: dict[tuple[Any, int], tuple[Any, ...]] | None = None
+#: The most entries the file keeps: nodeharden's modules hold about 250 constant patterns.
+_MOST_KEPT = 1000
 #: Entries this process added (written by ``save_pattern_codes``).
 _ADDED: dict[tuple[Any, int], tuple[Any, ...]] = {}
 
@@ -162,6 +165,8 @@ def save_pattern_codes() -> None:
             merged.update(loaded)
     except (OSError, ValueError, EOFError, TypeError):
         pass
+    if len(merged) + len(_ADDED) > _MOST_KEPT:
+        merged = {}  # past the bound (other versions' leftovers cannot be here): start again
     merged.update(_ADDED)
     _ADDED.clear()
     temporary = f"{path}.{os.getpid()}.tmp"
@@ -183,7 +188,11 @@ def lazy_pattern(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[A
     For module constants used through their methods and attributes (``search``, ``sub``,
     ``pattern``…); not for a pattern handed to ``re.sub`` and friends, which want a real one.
     """
-    return cast("re.Pattern[AnyStr]", _LazyPattern(pattern, int(flags)))
+    # A module's constant (made while its module is imported) has its opcodes kept between
+    # runs; a pattern made in a function may hold names from the code scanned (one per file,
+    # never the same twice), which would only grow the file.
+    constant = sys._getframe(1).f_code.co_name == "<module>"
+    return cast("re.Pattern[AnyStr]", _LazyPattern(pattern, int(flags), constant))
 
 
 def finditer_each(patterns: Iterable[re.Pattern[bytes]], source: bytes) -> list[re.Match[bytes]]:

@@ -41,6 +41,11 @@ def _samples() -> list[bytes]:
     return texts
 
 
+def _constant(pattern: str) -> Any:
+    """A pattern as a module's constant is made (``lazy_pattern`` at import time)."""
+    return _regex._LazyPattern(pattern, 0, constant=True)
+
+
 @pytest.fixture()
 def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty cache folder, and a process that has loaded no opcodes yet."""
@@ -88,7 +93,7 @@ def test_a_corrupt_or_foreign_file_is_a_plain_compile(fresh_cache: Path) -> None
     fresh_cache.mkdir(parents=True)
     path = Path(_regex._codes_path() or "")
     path.write_bytes(b"\x00not marshal at all")
-    pattern = _regex.lazy_pattern(r"a(b+)c")
+    pattern = _constant(r"a(b+)c")
     assert pattern.fullmatch("abbc").group(1) == "bb"
     _regex.save_pattern_codes()
     import marshal
@@ -99,7 +104,7 @@ def test_a_corrupt_or_foreign_file_is_a_plain_compile(fresh_cache: Path) -> None
 def test_an_entry_that_does_not_fit_is_compiled_anew(fresh_cache: Path) -> None:
     codes = _regex._load_codes()
     codes[(r"x(y)z", 0)] = (0, [1, 2, 3], 0, {}, (None,))  # opcodes _sre refuses
-    pattern = _regex.lazy_pattern(r"x(y)z")
+    pattern = _constant(r"x(y)z")
     assert pattern.search("axyz").group(1) == "y"
     assert codes[(r"x(y)z", 0)][1] != [1, 2, 3]  # replaced by the real opcodes
 
@@ -107,7 +112,7 @@ def test_an_entry_that_does_not_fit_is_compiled_anew(fresh_cache: Path) -> None:
 def test_an_unwritable_cache_is_only_slower(fresh_cache: Path) -> None:
     fresh_cache.parent.mkdir(parents=True)
     fresh_cache.write_text("a file where the folder should be")
-    pattern = _regex.lazy_pattern(r"q+")
+    pattern = _constant(r"q+")
     assert pattern.search("aqqq").span() == (1, 4)
     _regex.save_pattern_codes()  # cannot write: no error
     assert fresh_cache.is_file()
@@ -151,3 +156,28 @@ def test_a_check_with_a_forked_scan_writes_the_file(tmp_path: Path) -> None:
 
     assert len(marshal.loads(written.read_bytes())) > 10
     assert not list((cache / "nodeharden").glob("*.tmp"))
+
+
+def test_module_patterns_are_the_same_text_in_every_process() -> None:
+    """A constant built from a set (``alternation(words)``) must not depend on the string hash
+    seed: its opcodes are kept under its text, and a new text every run would grow the file."""
+    code = ("import json\n"
+            "from tests.engine.test_pattern_codes import _all_lazy_patterns\n"
+            "print(json.dumps(sorted(repr(p) for _, p, _ in _all_lazy_patterns())))\n")
+    seen = set()
+    for seed in ("1", "2", "3"):
+        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                             text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        seen.add(out)
+    assert len(seen) == 1
+
+
+def test_only_module_constants_are_kept(fresh_cache: Path) -> None:
+    """A pattern made in a function (it may hold names from the scanned code) is compiled
+    the usual way and never written."""
+    def made_here() -> Any:
+        return _regex.lazy_pattern(r"inside(\d)")
+
+    assert made_here().search("inside7").group(1) == "7"
+    assert _regex._ADDED == {}
