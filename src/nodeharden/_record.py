@@ -11,8 +11,9 @@ Why not ``dataclasses``: it compiles every generated method with ``exec`` when a
 defined, and importing it imports ``inspect`` (with ``ast``, ``dis`` and ``tokenize``). The 39
 data classes on ``check``'s path cost 25-30 ms of each start that way, a tenth of a check of a
 300-file application (issue 17, item 13); here the methods are closures over each class's
-field table, built in about 30 microseconds a class. Building an instance through the shared
-``__init__`` costs well under a microsecond more, and a check builds a few thousand.
+field table, built in about 30 microseconds a class (1 ms for the 39). Building an instance
+through the shared ``__init__`` costs about half a microsecond more with positional arguments
+and one to one and a half with keywords, and a check of that application builds about 2,300.
 """
 
 from __future__ import annotations

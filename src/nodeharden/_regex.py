@@ -6,7 +6,7 @@ which uses fewer than 20 of them (issue 17). ``lazy_pattern`` keeps the constant
 are and compiles each one the first time it is used.
 
 Compiling is itself most of Python's ``re`` work for a pattern used on a few files: a check of
-the 300-file bench app compiles about 80 of them, 9-10 ms in each of its two scanning
+the 300-file bench app compiles 60-odd of them, 9-10 ms in each of its two scanning
 processes. ``re`` turns a pattern into a list of opcodes (in Python) and hands it to ``_sre``
 (in C); the opcodes of these constants are kept in the user's cache folder
 (``patterns-….marshal``, like Python's own bytecode in ``__pycache__``), and a later run hands
