@@ -257,17 +257,19 @@ def _time_budget(seconds: float) -> Iterator[None]:
     """Raise ``_BudgetExceeded`` in the block after ``seconds`` (POSIX main thread only;
     elsewhere the block runs unbounded)."""
     import signal
-    import threading
 
-    if not hasattr(signal, "setitimer") or threading.current_thread() \
-            is not threading.main_thread():
+    if not hasattr(signal, "setitimer"):
         yield
         return
 
     def expired(signum: int, frame: object) -> None:
         raise _BudgetExceeded
 
-    previous = signal.signal(signal.SIGALRM, expired)
+    try:
+        previous = signal.signal(signal.SIGALRM, expired)
+    except ValueError:  # not the main thread, which alone takes signals (no threading import)
+        yield
+        return
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield

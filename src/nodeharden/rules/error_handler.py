@@ -26,7 +26,6 @@ import bisect
 import functools
 import posixpath
 import re
-from http import HTTPStatus
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
@@ -816,9 +815,14 @@ def _exclusive_branches(first: Node, second: Node) -> bool:
         and arm.start_byte <= second.start_byte < arm.end_byte for arm in arms)
 
 
-#: Every status by its reason-phrase name (``BAD_REQUEST`` → 400, ``BAD_GATEWAY`` → 502), as
-#: the status-code packages name them.
-_CODES_BY_NAME = {name: int(status) for name, status in HTTPStatus.__members__.items()}
+@functools.cache
+def _codes_by_name() -> dict[str, int]:
+    """Return every status by its reason-phrase name (``BAD_REQUEST`` → 400, ``BAD_GATEWAY``
+    → 502), as the status-code packages name them (``http`` is imported on first use: its
+    enum costs about a millisecond before the scan forks)."""
+    from http import HTTPStatus
+
+    return {name: int(status) for name, status in HTTPStatus.__members__.items()}
 #: Modules whose default or named object holds the codes by name (``StatusCodes.BAD_REQUEST``,
 #: ``httpStatus.BAD_REQUEST``, ``httpStatus['BAD_REQUEST']``): module → the names it exports
 #: that object as ("default" for a default import).
@@ -861,11 +865,11 @@ class _Statuses:
                 or not self._single(text(obj)):
             return None
         if node.type == "member_expression":
-            return _CODES_BY_NAME.get(text(node.child_by_field_name("property")))
+            return _codes_by_name().get(text(node.child_by_field_name("property")))
         index = unwrap(node.child_by_field_name("index")) \
             if node.type == "subscript_expression" else None
         if index is not None and index.type == "string":
-            return _CODES_BY_NAME.get(text(index)[1:-1])
+            return _codes_by_name().get(text(index)[1:-1])
         return None
 
 
@@ -882,8 +886,8 @@ def _file_statuses(root: Node, source: bytes, facts: FileFacts,
         for name, local in imp.named.items():
             if name in exported_as:
                 objects.add(local)
-            elif name in _CODES_BY_NAME:
-                names[local] = _CODES_BY_NAME[name]
+            elif name in _codes_by_name():
+                names[local] = _codes_by_name()[name]
         objects |= {n for n in (imp.default, imp.namespace) if n}
     if _NAMED_STATUS_RE.search(source) is not None:
         consts = [stmt for stmt in _top_level(root) if stmt.type == "lexical_declaration"
@@ -1550,9 +1554,11 @@ def _rewrites_server_text(leak: Leak, finding: Finding) -> bool:
 #: The keys an error object written as a literal keeps its HTTP status under.
 _STATUS_KEYS = frozenset({"status", "statusCode", "httpStatus", "httpStatusCode", "httpCode",
                           "errorCode", "status_code"})
-#: ``INTERNAL_SERVER_ERROR`` → 500: the names status-code packages give the 5xx codes.
-_SERVER_REASON_CODES = frozenset(name for name, status in HTTPStatus.__members__.items()
-                                 if status >= 500)
+@functools.cache
+def _server_reason_codes() -> frozenset[str]:
+    """Return the names status-code packages give the 5xx codes (``INTERNAL_SERVER_ERROR``)."""
+    return frozenset(name for name, status in _codes_by_name().items() if status >= 500)
+
 _SERVER_STATUS_DIGITS_RE = lazy_pattern(rb"5\d\d")
 _SERVER_STATUS_NAMES = (b"INTERNAL_SERVER_ERROR", b"NOT_IMPLEMENTED", b"BAD_GATEWAY",
                         b"SERVICE_UNAVAILABLE", b"GATEWAY_TIMEOUT")
@@ -1599,7 +1605,7 @@ def _server_status(node: Node | None) -> bool:
     if node.type == "number":
         return re.fullmatch(r"5\d\d", text(node)) is not None
     return node.type == "member_expression" \
-        and text(node.child_by_field_name("property")) in _SERVER_REASON_CODES
+        and text(node.child_by_field_name("property")) in _server_reason_codes()
 
 
 def _server_error_message(node: Node | None) -> Node | None:
@@ -8246,7 +8252,7 @@ def _constant(ctx: ProjectContext, rel: str, root: Node, node: Node | None,
             continue
         exported = next((i for i, local in imp.named.items() if local == text(obj)), None)
         if (imp.module, exported or "default") in _STATUS_PACKAGES:
-            return _REASON_CODES.get(key)
+            return _client_reason_codes().get(key)
         target = _resolve(ctx, rel, imp.module)
         parsed = _source_of(ctx, target) if target else None
         if parsed is not None and exported is not None:
@@ -8317,9 +8323,10 @@ def _members(root: Node, name: str) -> dict[str, Node | None] | None:
     return None
 
 
-#: ``NOT_FOUND`` → 404: the names status-code packages give the 4xx codes.
-_REASON_CODES = {name: int(status) for name, status in HTTPStatus.__members__.items()
-                 if 400 <= status < 500}
+@functools.cache
+def _client_reason_codes() -> dict[str, int]:
+    """Return the names status-code packages give the 4xx codes (``NOT_FOUND`` → 404)."""
+    return {name: status for name, status in _codes_by_name().items() if 400 <= status < 500}
 
 
 _REQUIRE_ARG = lazy_pattern(r"^require\(\s*['\"]([^'\"]+)['\"]\s*\)$")
