@@ -66,6 +66,22 @@ def test_time_budget_interrupts_the_block() -> None:
                 pass
 
 
+def test_off_the_main_thread_the_budget_is_off_and_the_scan_runs(tmp_path: Path) -> None:
+    """Only the main thread takes signals: a library caller's worker thread gets its scan,
+    without the time budget (the budget learns it from ``signal.signal``, with no
+    ``threading`` import on the scan's path)."""
+    import threading
+
+    root = adversarial(tmp_path / "adv", count=20)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(check(root, jobs=1)))
+    worker.start()
+    worker.join(60)
+    assert results and not results[0].failed, results
+    with _scan._time_budget(0.001):  # and in the main thread it is on again
+        pass
+
+
 def test_a_file_with_a_syntax_error_is_skipped_and_never_edited(tmp_path: Path) -> None:
     broken = "const express = require('express');\nconst app = express(;\napp.listen(3000);\n"
     write_tree(tmp_path / "p", {"package.json": '{"name": "p"}', "app.js": broken})
