@@ -12,14 +12,15 @@ defined, and importing it imports ``inspect`` (with ``ast``, ``dis`` and ``token
 data classes on ``check``'s path cost 25-30 ms of each start that way, a tenth of a check of a
 300-file application (issue 17, item 13); here the methods are closures over each class's
 field table, built in about 30 microseconds a class (1 ms for the 39). Building an instance
-through the shared ``__init__`` costs about half a microsecond more with positional arguments
-and one to one and a half with keywords, and a check of that application builds about 2,300.
+through the shared ``__init__`` costs about half a microsecond more with every field given
+positionally and one to one and a half otherwise, and a check of that application builds
+about 2,300.
 """
 
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, NoReturn, TypeVar, overload
 
 if TYPE_CHECKING:
     from typing_extensions import dataclass_transform
@@ -134,73 +135,67 @@ def _make_init(cls: type, specs: list[Field], slots: bool, post_init: bool) -> C
     names = tuple(spec.name for spec in specs)
     count = len(names)
     known = frozenset(names)
-    defaults = {spec.name: spec.default for spec in specs if spec.default is not MISSING}
-    factories = tuple((spec.name, spec.default_factory) for spec in specs
+    index = {name: at for at, name in enumerate(names)}
+    #: Each field's default, or MISSING for one that has none or a factory.
+    template = [spec.default for spec in specs]
+    factories = tuple((at, spec.default_factory) for at, spec in enumerate(specs)
                       if spec.default_factory is not MISSING)
-    least = count - len(defaults) - len(factories)
+    required = frozenset(spec.name for spec in specs
+                         if spec.default is MISSING and spec.default_factory is MISSING)
+    least = len(required)
     qualname = cls.__qualname__
     setters = tuple(getattr(cls, name).__set__ for name in names) if slots else ()
 
-    def fill(values: dict[str, Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        """Put into ``values`` every field's value from ``args``, ``kwargs`` and the
-        defaults, or raise the TypeError a compiled ``__init__`` would."""
+    def complain(args: tuple[Any, ...], kwargs: dict[str, Any]) -> NoReturn:
+        """Raise the TypeError a compiled ``__init__`` raises for these arguments."""
         if len(args) > count:
             takes = f"{count + 1}" if least == count else f"from {least + 1} to {count + 1}"
             raise TypeError(f"{qualname}.__init__() takes {takes} positional arguments but "
                             f"{len(args) + 1} were given")
-        if defaults:
-            values.update(defaults)
-        for name, factory in factories:
-            if name not in kwargs:
-                values[name] = factory()
-        values.update(zip(names, args))
-        if kwargs:
-            if not known.issuperset(kwargs):
-                unexpected = next(key for key in kwargs if key not in known)
-                raise TypeError(f"{qualname}.__init__() got an unexpected keyword argument "
-                                f"'{unexpected}'")
-            for name in names[:len(args)]:
-                if name in kwargs:
-                    raise TypeError(f"{qualname}.__init__() got multiple values for argument "
-                                    f"'{name}'")
-            values.update(kwargs)
-        if len(values) < count:
-            missing = next(name for name in names if name not in values)
-            raise TypeError(f"{qualname}.__init__() missing 1 required positional argument: "
-                            f"'{missing}'")
+        unexpected = next((key for key in kwargs if key not in known), None)
+        if unexpected is not None:
+            raise TypeError(f"{qualname}.__init__() got an unexpected keyword argument "
+                            f"'{unexpected}'")
+        twice = next((name for name in names[:len(args)] if name in kwargs), None)
+        if twice is not None:
+            raise TypeError(f"{qualname}.__init__() got multiple values for argument "
+                            f"'{twice}'")
+        missing = next(name for name in names[len(args):]
+                       if name in required and name not in kwargs)
+        raise TypeError(f"{qualname}.__init__() missing 1 required positional argument: "
+                        f"'{missing}'")
 
+    def bound(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+        """Return every field's value, in order, from ``args``, ``kwargs``, the defaults and
+        the factories (``complain`` when they do not fit)."""
+        given = len(args)
+        if given > count:
+            complain(args, kwargs)
+        values = [*args, *template[given:]]
+        for key, value in kwargs.items():
+            at = index.get(key, -1)
+            if at < given:
+                complain(args, kwargs)
+            values[at] = value
+        for at, factory in factories:
+            if values[at] is MISSING:
+                values[at] = factory()
+        if MISSING in values:
+            complain(args, kwargs)
+        return values
+
+    # The common call, every field positional, binds nothing.
     if slots:
-        index = {name: at for at, name in enumerate(names)}
-        template = [defaults.get(name, MISSING) for name in names]
-        made = tuple((index[name], factory) for name, factory in factories)
-
         def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-            if kwargs or len(args) != count:
-                given = len(args)
-                if given > count:
-                    fill({}, args, kwargs)  # raises
-                values = [*args, *template[given:]]
-                for key, value in kwargs.items():
-                    at = index.get(key, -1)
-                    if at < given:
-                        fill({}, args, kwargs)  # raises
-                    values[at] = value
-                for at, factory in made:
-                    if values[at] is MISSING:
-                        values[at] = factory()
-                if MISSING in values:
-                    fill({}, args, kwargs)  # raises
-                args = values  # type: ignore[assignment]
-            for setter, value in zip(setters, args):
+            for setter, value in zip(setters, bound(args, kwargs)
+                                     if kwargs or len(args) != count else args):
                 setter(self, value)
             if post_init:
                 self.__post_init__()
     else:
         def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-            if kwargs or len(args) != count:
-                fill(self.__dict__, args, kwargs)
-            else:
-                self.__dict__.update(zip(names, args))
+            self.__dict__.update(zip(names, bound(args, kwargs)
+                                     if kwargs or len(args) != count else args))
             if post_init:
                 self.__post_init__()
     __init__.__qualname__ = f"{qualname}.__init__"

@@ -79,21 +79,24 @@ def _codes_path() -> str | None:
                                 f"{getattr(_sre(), 'MAGIC', 0)}.marshal")
 
 
+def _read_codes(path: str | None) -> dict[tuple[Any, int], tuple[Any, ...]]:
+    """Return the entries of the file at ``path``; none when it is missing or not one."""
+    if path is None:
+        return {}
+    import marshal
+
+    try:
+        with open(path, "rb") as file:
+            loaded = marshal.loads(file.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
 def _load_codes() -> dict[tuple[Any, int], tuple[Any, ...]]:
     global _CODES
     if _CODES is None:
-        _CODES = {}
-        path = _codes_path()
-        if path is not None:
-            import marshal
-
-            try:
-                with open(path, "rb") as file:
-                    loaded = marshal.loads(file.read())
-            except (OSError, ValueError, EOFError, TypeError):
-                loaded = None
-            if isinstance(loaded, dict):
-                _CODES = loaded
+        _CODES = _read_codes(_codes_path())
     return _CODES
 
 
@@ -157,14 +160,7 @@ def save_pattern_codes() -> None:
         return
     import marshal
 
-    merged: dict[tuple[Any, int], tuple[Any, ...]] = {}
-    try:
-        with open(path, "rb") as file:
-            loaded = marshal.loads(file.read())
-        if isinstance(loaded, dict):
-            merged.update(loaded)
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
+    merged = _read_codes(path)  # what other processes wrote since this one read it
     if len(merged) + len(_ADDED) > _MOST_KEPT:
         merged = {}  # past the bound (other versions' leftovers cannot be here): start again
     merged.update(_ADDED)
