@@ -1,6 +1,6 @@
 """``check`` loads only what it needs: no fix engine, no rich when piped, no ruamel, no copier
-or questionary, no pathspec without a .gitignore or exclude patterns (start-up time; see
-docs/benchmarks.md)."""
+or questionary, no pathspec without a .gitignore or exclude patterns, no shutil (argparse's
+help width) and no datetime without a security.txt (start-up time; see docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ code = main(sys.argv[1:])
 heavy = sorted(m for m in sys.modules
                if m.split('.')[0] in ('rich', 'ruamel', 'copier', 'questionary', 'difflib',
                                       'pathspec')
-               or m in ('nodeharden._fixer', 'nodeharden._scaffold', 'nodeharden._formatters'))
+               or m in ('nodeharden._fixer', 'nodeharden._scaffold', 'nodeharden._formatters',
+                        'shutil', 'datetime'))
 print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
 """
 

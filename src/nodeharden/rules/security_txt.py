@@ -6,7 +6,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
@@ -25,7 +25,10 @@ from nodeharden.rules._base import ProjectContext, Rule, is_test_file
 from nodeharden.rules._edits import ImportRequest, add_imports, after_app_edit, can_extend
 from nodeharden.rules._mounts import sub_apps
 
-UTC = timezone.utc  # datetime.UTC needs Python 3.11; nodeharden supports 3.10
+if TYPE_CHECKING:
+    # datetime is imported where a date is worked out (an app with a security.txt, a fix):
+    # its import is 1.5 ms of every check's start (issue 17).
+    from datetime import datetime
 
 ROUTE = "/.well-known/security.txt"
 DEFAULT_PATH = ".well-known/security.txt"
@@ -43,7 +46,9 @@ _REPORTING_URL_RE = lazy_pattern(r"(?i)security|advisor|vulnerab|disclos|report|
 
 def expires_value(days: int, now: datetime | None = None) -> str:
     """Return an RFC 9116 ``Expires`` value ``days`` ahead (midnight UTC, ISO 8601)."""
-    moment = (now or datetime.now(UTC)) + timedelta(days=days)
+    from datetime import datetime, timedelta, timezone
+
+    moment = (now or datetime.now(timezone.utc)) + timedelta(days=days)
     return moment.strftime("%Y-%m-%dT00:00:00.000Z")
 
 
@@ -155,6 +160,8 @@ def parse_fields(text: str) -> list[tuple[int, str, str]]:
 
 
 def _parse_expires(value: str) -> datetime | None:
+    from datetime import datetime, timezone
+
     text = value.strip()
     if text[-1:] in ("z", "Z"):
         text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not read "Z"
@@ -162,7 +169,7 @@ def _parse_expires(value: str) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _configured(ctx: ProjectContext) -> bool:
@@ -845,7 +852,9 @@ class SecurityTxt(Rule):
             return
         line, value = expires[-1]
         moment = _parse_expires(value)
-        now = datetime.now(UTC)
+        from datetime import datetime, timezone
+
+        now = datetime.now(timezone.utc)
         if moment is not None and now < moment:
             return
         source = ctx.read(rel) or b""
