@@ -43,8 +43,8 @@ from nodeharden._roles import package_of
 from nodeharden._snippets import DeferredEdit, closing_bracket, render_snippet, split_top_level
 from nodeharden._style import Style, line_end
 from nodeharden.rules._answers import error_body_key
-from nodeharden.rules._base import FileContext, ProjectContext, Rule, import_package, \
-    is_test_file
+from nodeharden.rules._base import FileContext, ProjectContext, ProjectInfo, Rule, \
+    import_package, is_test_file
 from nodeharden.rules._edits import ImportOrder, ImportRequest, add_imports, can_extend, \
     has_import
 from nodeharden.rules._loopback import loopback_roots, probes_on_loopback
@@ -3324,6 +3324,16 @@ _REQUEST_READS = frozenset({"get", "header", "is", "accepts"})
 #: signature``): JsonWebTokenError and TokenExpiredError carry only their name, message and
 #: dates.
 _CLIENT_ERROR_PACKAGES = frozenset({"jsonwebtoken"})
+#: Validation libraries whose errors describe what the caller sent: zod's ZodError (its
+#: issues: path, code, message, expected and received types), joi's, yup's and
+#: superstruct's ValidationError (the details of the value sent), class-validator's list.
+_VALIDATOR_PACKAGES = frozenset({"zod", "joi", "@hapi/joi", "yup", "superstruct", "valibot",
+                                 "class-validator"})
+#: Their methods that throw on invalid input: ``schema.parse(req.body)``,
+#: ``schema.parseAsync(…)``, ``schema.validateAsync(…)``, ``schema.validate(…)`` (yup),
+#: ``Joi.attempt(…)``, ``Joi.assert(…)``.
+_VALIDATOR_METHODS = frozenset({"parse", "parseAsync", "validateAsync", "validateSync",
+                                "validate", "attempt", "assert"})
 #: An error the application builds from its own text: ``new Error('…')``, ``new
 #: HttpError(400, '…')``, ``createError(400, '…')``.
 _ERROR_MAKER = lazy_pattern(r"(?:^|\.)(?:\w*Error|\w*Exception|createError|createHttpError)$")
@@ -3383,9 +3393,13 @@ def _try_raises_app_text(scope: Node, facts: FileFacts | None, status: int | Non
     """Return True when the only errors that can reach catch block ``scope`` are messages the
     application wrote for its caller: every ``throw`` in its ``try`` raises an error of
     literal text (and the request's own values), and every call there is logging, the
-    response's own methods, a conversion, or (answered with a literal 4xx) jsonwebtoken's
-    ``verify``, whose reasons are written for the client. An ``await``, any other call or
-    constructor, a ``yield`` or a rethrow may carry a driver's or the system's text: no."""
+    response's own methods, a conversion, the handler's ``next()`` (Express catches what the
+    next handler throws), or (answered with a literal 4xx) jsonwebtoken's ``verify``, whose
+    reasons are written for the client, or, in a file that imports a validation library
+    (``_VALIDATOR_PACKAGES``), a schema's check of the request (``schema.parse(req.body)``,
+    awaited or not), whose error describes what the caller sent. An ``await`` of anything
+    else, any other call or constructor, a ``yield`` or a rethrow may carry a driver's or the
+    system's text: no."""
     clause = scope.parent
     if clause is None or clause.type != "catch_clause" or clause.parent is None:
         return False
@@ -3393,6 +3407,7 @@ def _try_raises_app_text(scope: Node, facts: FileFacts | None, status: int | Non
     if block is None:
         return False
     request: set[str] = set()
+    nexts: set[str] = set()  # a handler's third parameter: `next`
     cur = clause.parent.parent
     while cur is not None:
         if cur.type in _FUNCTIONS:
@@ -3401,16 +3416,33 @@ def _try_raises_app_text(scope: Node, facts: FileFacts | None, status: int | Non
                 first = text(params[0]).split(":")[0].strip()
                 if first in ("req", "request"):
                     request.add(first)
+                    if len(params) == 3 and params[2].type in ("identifier",
+                                                               "required_parameter"):
+                        nexts.add(text(params[2]).split(":")[0].strip())
         cur = cur.parent
     # jsonwebtoken bound as a module (`jwt.verify`) or its verify by name (`verify(…)`).
     client_packages: set[str] = set()
     verify_names: set[str] = set()
+    validates = False  # the file imports a validation library
     if isinstance(status, int) and 400 <= status < 500 and facts is not None:
         for imp in facts.imports:
             if imp.module in _CLIENT_ERROR_PACKAGES:
                 client_packages |= {n for n in (imp.default, imp.namespace) if n}
                 verify_names |= {local for exported, local in imp.named.items()
                                  if exported == "verify"}
+            validates = validates or imp.module in _VALIDATOR_PACKAGES
+
+    def checks_request(call: Node) -> bool:
+        """Return True for a schema's check of the request: ``schema.parse(req.body)``."""
+        fn = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if not validates or fn is None or fn.type != "member_expression" or args is None \
+                or text(fn.child_by_field_name("property")) not in _VALIDATOR_METHODS:
+            return False
+        return any(part.type == "member_expression"
+                   and text(part.child_by_field_name("object")) in request
+                   and text(part.child_by_field_name("property")) in _REQUEST_INPUT
+                   for part in walk(args))
     raised = False
     root = scope
     while root.parent is not None:
@@ -3424,7 +3456,12 @@ def _try_raises_app_text(scope: Node, facts: FileFacts | None, status: int | Non
             if node.start_byte in followed and (body := node.child_by_field_name("body")):
                 stack.append(body)  # a helper of this file that the try calls
             continue  # runs only when called, and the call is judged
-        if kind in ("await_expression", "yield_expression"):
+        if kind == "await_expression":
+            awaited = unwrap(node.named_children[0]) if node.named_children else None
+            if awaited is None or awaited.type != "call_expression" \
+                    or not checks_request(awaited):
+                return False
+        elif kind == "yield_expression":
             return False
         if kind == "throw_statement":
             if not node.named_children or not _app_error(node.named_children[0], request):
@@ -3445,6 +3482,10 @@ def _try_raises_app_text(scope: Node, facts: FileFacts | None, status: int | Non
             if (fn.type == "identifier" and text(fn) in verify_names) \
                     or (receiver in client_packages and prop == "verify"):
                 raised = True  # jsonwebtoken's verify: its reasons are the client's
+            elif checks_request(node):
+                raised = True  # a validation error: it describes what the caller sent
+            elif fn.type == "identifier" and text(fn) in nexts:
+                pass  # `next()`: Express catches what the next handler throws
             elif helper is not None and helper.type in ("function_declaration",) \
                     and helper.child_by_field_name("body") is not None:
                 # `checkInput(req.body)`, a function declared in this file: its throws and
@@ -5190,16 +5231,19 @@ def _type_checked_js(ctx: FileContext) -> bool:
     config it extends by a relative path) of the nearest package folder or the root.
     ``// @ts-nocheck`` turns it off. Which files the config's ``include`` covers is not
     evaluated: a cast in a file it does not check costs nothing."""
-    if ctx.lang != "javascript":
-        return False
-    for child in ctx.tree.root_node.children:
+    return ctx.lang == "javascript" and _tsc_checks_js(ctx.info, ctx.rel, ctx.tree.root_node)
+
+
+def _tsc_checks_js(info: ProjectInfo, rel: str, root: Node) -> bool:
+    """``_type_checked_js`` for the JavaScript file ``rel`` whose tree is ``root``."""
+    for child in root.children:
         if child.type not in ("comment", "hash_bang_line"):
             break
         match = _TS_PRAGMA_RE.search(text(child))
         if match:
             return match.group(1) is None
-    configs = dict(ctx.info.js_configs)  # folder -> checkJs, for the root and each package
-    folder = posixpath.dirname(ctx.rel)
+    configs = dict(info.js_configs)  # folder -> checkJs, for the root and each package
+    folder = posixpath.dirname(rel)
     while True:
         if folder in configs:
             return configs[folder]
@@ -5891,7 +5935,8 @@ class ErrorHandler(Rule):
         edits.append(DeferredEdit(line_start, stmt_end, functools.partial(
             _handler_block, app.name or "app", style, codes, pino_http, types,
             head.decode(), "", None, renders_views(ctx, facts.path), log_name,
-            logger[2] if logger is not None else "", error_body_key(ctx))))
+            logger[2] if logger is not None else "", error_body_key(ctx),
+            _tsc_checks(ctx, facts.path))))
         return Fix(title="Replace `errorhandler()` with a final error handler that logs the "
                          "error and answers a generic body with the right status",
                    applicability="safe",
@@ -5929,12 +5974,22 @@ class ErrorHandler(Rule):
         edits.append(DeferredEdit(at, at, functools.partial(
             _handler_block, app.name or "app", style, codes, pino_http, types, app.indent,
             before, after, renders_views(ctx, facts.path), log_name,
-            logger[2] if logger is not None else "", error_body_key(ctx))))
+            logger[2] if logger is not None else "", error_body_key(ctx),
+            _tsc_checks(ctx, facts.path))))
         unsafe = _routes_added_elsewhere(ctx, facts)
         return Fix(title="Add a final error handler that logs the error and answers a generic "
                          "body with the right status",
                    applicability="unsafe" if unsafe else "safe",
                    changes=(FileChange(facts.path, tuple(edits)),))
+
+
+def _tsc_checks(ctx: ProjectContext, rel: str) -> bool:
+    """Return True when tsc checks file ``rel``: TypeScript, or JavaScript it checks
+    (``_type_checked_js``)."""
+    if JS_SUFFIXES.get(posixpath.splitext(rel)[1]) != "javascript":
+        return True
+    root = _root_of(ctx, rel)
+    return root is not None and _tsc_checks_js(ctx.info, rel, root)
 
 
 #: The Express types an error handler's parameters are declared with in TypeScript.
@@ -6085,12 +6140,12 @@ def _handler_imports(source: bytes, facts: FileFacts, style: Style,
 def _handler_block(app: str, style: Style, codes: str, pino_http: bool,
                    types: tuple[str, ...], indent: str, before: str, after: str | None,
                    html: bool = False, logger: str | None = None, log_form: str = "",
-                   error_key: str = "error") -> str:
+                   error_key: str = "error", typed: bool | None = None) -> str:
     """Return the inserted handler: ``handler_source`` indented with ``indent`` between
     ``before`` and ``after`` (None: at the end of a file without a final line end, so no
     line end after the handler either)."""
     code = handler_source(app, style, codes, pino_http, types, html, logger, log_form,
-                          error_key)
+                          error_key, typed)
     block = "".join(indent + line + "\n" if line else "\n" for line in code.split("\n"))
     return before + (block.rstrip("\n") if after is None else block + after)
 
@@ -6098,7 +6153,7 @@ def _handler_block(app: str, style: Style, codes: str, pino_http: bool,
 def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
                    types: tuple[str, ...] = (), html: bool = False,
                    logger: str | None = None, log_form: str = "",
-                   error_key: str = "error") -> str:
+                   error_key: str = "error", typed: bool | None = None) -> str:
     """Return the error handler statement in the file's style (no indentation of its own, line
     ends ``\n``): the template's handler (``snippets/errors.js.jinja``) written inline;
     ``codes`` is the local name of ``node:http``'s ``STATUS_CODES``, ``pino_http`` says the
@@ -6106,11 +6161,13 @@ def handler_source(app: str, style: Style, codes: str, pino_http: bool = False,
     ``res`` and ``next``; ``html`` answers the status text as a page instead of JSON;
     ``logger`` and ``log_form`` name the app's logger and how its call takes the error
     (``_log_form``); ``error_key`` is the field of the JSON body that holds the status text
-    (``error_body_key``)."""
+    (``error_body_key``); ``typed``: tsc checks the file (TypeScript, the default, or
+    JavaScript with ``checkJs``/``// @ts-check``), where the handler returns no value."""
     return render_snippet("errors.js", replace(style, eol="\n"), inline=True, app=app,
                           status_codes=codes, pino_http=pino_http, types=list(types), html=html,
                           declaration=style.declaration, logger=logger or "",
-                          logger_form=log_form, error_key=error_key)
+                          logger_form=log_form, error_key=error_key,
+                          typed=style.typescript if typed is None else typed)
 
 
 #: The ``errorhandler`` package loaded where it is called, with no local of its own:
