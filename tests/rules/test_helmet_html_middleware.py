@@ -79,3 +79,42 @@ def test_swagger_tools_ui_makes_the_fix_unsafe(project) -> None:
 def test_swagger_tools_without_its_ui_keeps_the_fix_safe(project) -> None:
     server = SWAGGER_TOOLS.replace("  app.use('/docs', middleware.swaggerUi());\n", "")
     assert _fix(project, {"app.js": server}, name="no-ui").applicability == "safe"
+
+
+SWAGGER_UI_EXPRESS = """\
+const express = require('express');
+const swaggerUi = require('swagger-ui-express');
+const spec = require('./openapi.json');
+const app = express();
+app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec));
+module.exports = app;
+"""
+
+
+def _swagger_fix(project, version: str, server: str = SWAGGER_UI_EXPRESS, name: str = "app"):
+    root = project({"package.json": '{"name": "a", "dependencies": {"express": "^4.21.0", '
+                                    f'"swagger-ui-express": "{version}"}}}}',
+                    "openapi.json": '{"openapi": "3.0.0", "paths": {}}', "app.js": server},
+                   name=name)
+    [finding] = check(root, select=["helmet"]).findings
+    assert finding.fix is not None
+    return finding.fix
+
+
+def test_swagger_ui_express_serves_its_own_scripts_since_version_4(project) -> None:
+    # Its page loads swagger-ui-bundle.js, the preset and swagger-ui-init.js from its own
+    # routes (checked with swagger-ui-express 5.0.1 and helmet 8: no inline script, styles
+    # inline or its own, which helmet's default style-src allows), so helmet's default CSP
+    # leaves it working (held-out sample 41: caretechers' rest server, 4.6.0).
+    for n, version in enumerate(("^4.6.0", "^5.0.0", "5.0.1")):
+        assert _swagger_fix(project, version, name=f"v{n}").applicability == "safe", version
+    # Version 3 wrote its init script into the page; scripts the options add are the app's
+    # own, inline (customJsStr) or from another host (customJs).
+    fix = _swagger_fix(project, "^3.0.0", name="v3")
+    assert fix.applicability == "unsafe" and "Swagger UI" in fix.title
+    for n, option in enumerate(("customJs: 'https://cdn.example.com/x.js'",
+                                "customJsStr: 'console.log(1)'")):
+        server = SWAGGER_UI_EXPRESS.replace("swaggerUi.setup(spec)",
+                                            f"swaggerUi.setup(spec, {{ {option} }})")
+        fix = _swagger_fix(project, "^5.0.0", server, name=f"opt{n}")
+        assert fix.applicability == "unsafe" and "Swagger UI" in fix.title, option

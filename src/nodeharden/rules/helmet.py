@@ -1749,6 +1749,11 @@ _PAGE_OFF = {"apollo-server-express": rb"LandingPageDisabled|playground\s*:\s*fa
 #: validates and routes requests without any page).
 _PAGE_ON = {"express-graphql": rb"graphiql\s*:\s*(?!false)",
             "swagger-tools": rb"\bswaggerUi\s*\("}
+#: swagger-ui-express serves its page's scripts from its own routes since version 4 (its init
+#: script too, "so it works when unsafe-inline is blocked"), its styles inline or from https
+#: (both allowed by helmet's default policy): the page stays blank only with scripts the app
+#: adds in its options, inline (``customJsStr``) or from another host (``customJs``).
+_OWN_SCRIPTS_SINCE = {"swagger-ui-express": (4, rb"\bcustomJs(?:Str)?\s*:")}
 
 
 def html_middleware(ctx: ProjectContext, package: str | None = None) -> list[str]:
@@ -1769,8 +1774,31 @@ def html_middleware(ctx: ProjectContext, package: str | None = None) -> list[str
                 continue
             if module in _PAGE_OFF and anywhere(_PAGE_OFF[module]):
                 continue
+            if module in _OWN_SCRIPTS_SINCE:
+                since, added = _OWN_SCRIPTS_SINCE[module]
+                major = _declared_major_near(ctx, facts.path, module)
+                if major is not None and major >= since and not anywhere(added):
+                    continue
             found[HTML_MIDDLEWARE[module]] = None
     return list(found)
+
+
+def _declared_major_near(ctx: ProjectContext, rel: str, module: str) -> int | None:
+    """Return the major version of ``module`` that the package.json of ``rel``'s package (or
+    else the root's) declares; None when neither does."""
+    import json
+
+    folder = package_of(rel, ctx.package_dirs)
+    for manifest in dict.fromkeys((posixpath.join(folder, "package.json") if folder
+                                   else "package.json", "package.json")):
+        try:
+            data = json.loads(ctx.read(manifest) or b"null")
+        except ValueError:
+            continue
+        major = declared_major(data, module) if isinstance(data, dict) else None
+        if major is not None:
+            return major
+    return None
 
 
 #: Packages whose use may answer a page: template engines, server-side rendering, static and
