@@ -1495,7 +1495,7 @@ def _assigned_fields(project: _Project, rel: str, facts: FileFacts, parsed: _Par
 
 #: A call whose result is not what the caller sent, though made from it: a token's verified
 #: payload (``jwt.verify(token, secret)``, ``verifyAccessToken(token)``).
-_VERIFIED_RE = re.compile(r"^verify\w*$")
+_VERIFIED_RE = lazy_pattern(r"^verify\w*$")
 
 
 def _request_values(function: Node, request: str) -> set[str]:
