@@ -486,14 +486,52 @@ class _Finder:
                                  read=text(left) if key is not None else "")
 
 
+#: Where a database password may be written into the source: a connection URI with a password
+#: (``mongodb+srv://app:s3cret@cluster0.example.net``), a ``password:`` string beside a
+#: ``host:`` string, ``new Sequelize('db', 'user', 'password', …)``.
+_DB_HINT_RE = lazy_pattern(
+    rb"(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql|mariadb|mssql|rediss?|amqps?)://"
+    rb"[^\s'\"`/@:$]+:[^\s'\"`@$]+@|\bpassword\s*:\s*['\"`][^'\"`\s]"
+    rb"|new\s+Sequelize\s*\(\s*['\"`]")
+_DB_URI_RE = lazy_pattern(
+    r"(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql|mariadb|mssql|rediss?|amqps?)://"
+    r"([^\s'\"`/@:$]+):([^\s'\"`@$]+)@([^\s'\"`/:?,]+)")
+#: A password that stands for one (documentation, an example): not a credential.
+_PLACEHOLDER_RE = lazy_pattern(
+    r"(?i)^(?:<.*>|\[.*\]|\{.*\}|x+|\*+|\.+|pass(?:word)?|pwd|secret|changeme|change_?me|"
+    r"your_?pass(?:word)?|db_?pass(?:word)?|example|test|root|admin|postgres|mysql|"
+    r"\$\{.*\}|%s)$")
+
+
+def _remote_host(host: str) -> bool:
+    """Return True for a database host outside the developer's machine and its containers:
+    a name with a dot (``cluster0.abcd.mongodb.net``, an RDS endpoint) or an address that is
+    not the loopback one; not ``localhost``, ``127.0.0.1``, ``0.0.0.0``,
+    ``host.docker.internal`` nor a compose service's name (``db``)."""
+    host = host.strip("[]").lower()
+    return "." in host and not host.startswith("127.") and host not in (
+        "0.0.0.0", "host.docker.internal", "localhost.localdomain") \
+        and not host.endswith(".localhost") and not host.endswith(".local")
+
+
 class HardcodedSecret(Rule):
-    """A string-literal session, cookie-parser or JWT secret."""
+    """A string-literal session, cookie-parser or JWT secret, or a database password for a
+    remote host."""
 
     id = "hardcoded-secret"
     needles = (b"express-session", b"cookie-session", b"cookie-parser", b"jsonwebtoken",
                b"passport-jwt")
 
+    def wants(self, source: bytes) -> bool:
+        return super().wants(source) or _DB_HINT_RE.search(source) is not None
+
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
+        if _DB_HINT_RE.search(ctx.source):
+            yield from _database_passwords(ctx, self.id)
+        if super().wants(ctx.source):
+            yield from self._secret_findings(ctx)
+
+    def _secret_findings(self, ctx: FileContext) -> Iterable[Finding]:
         secrets = list(self._secrets(ctx))
         seen: set[int] = set()
         unique = []
@@ -565,7 +603,7 @@ class HardcodedSecret(Rule):
         ``check_file`` held back, if any."""
         held = _HELD.pop(ctx.rel, [])
         _HELD.clear()
-        if not ctx.wanted(self):
+        if not Rule.wants(self, ctx.source):
             return None
         finder = _Finder(ctx)
         for _ in self._secrets(ctx, finder):
@@ -1565,3 +1603,60 @@ def _statement_line_start(source: bytes, node: Node) -> int:
 
 
 RULE = HardcodedSecret()
+
+
+def _database_passwords(ctx: FileContext, rule: str) -> Iterator[Finding]:
+    """Yield a finding for each database password written in a string of the file for a
+    remote host (``_remote_host``): in a connection URI, as ``password:`` beside ``host:`` in
+    one object, or as ``new Sequelize``'s third argument with a ``host`` option. No fix: the
+    password is in the repository's history, and the deployment must then provide it."""
+    root = ctx.tree.root_node
+
+    def in_string(start: int, end: int) -> Node | None:
+        node = root.descendant_for_byte_range(start, end)
+        while node is not None and node.type not in ("string", "template_string"):
+            if node.type in ("comment", "program"):
+                return None
+            node = node.parent
+        return node
+
+    def message(host: str) -> str:
+        return (f"database password for {host} written in the source: anyone with the code "
+                "(or its git history) can connect to that database; read it from an "
+                "environment variable, and change the password")
+
+    seen: set[int] = set()
+    text_source = ctx.source.decode("utf-8", "replace")
+    for match in _DB_URI_RE.finditer(text_source):
+        start = len(text_source[:match.start()].encode())
+        node = in_string(start, start + len(match.group(0).encode()))
+        if node is None or node.start_byte in seen or not _remote_host(match.group(3)) \
+                or _PLACEHOLDER_RE.match(match.group(2)) or "<" in match.group(1):
+            continue
+        seen.add(node.start_byte)
+        yield ctx.node_finding(rule, node, message(match.group(3)))
+
+    def literal(node: Node | None) -> str | None:
+        node = unwrap(node) if node is not None else None
+        return string_value(node) if node is not None and node.type == "string" else None
+
+    for node in walk(root):
+        host = password = None
+        if node.type == "object":
+            props = object_properties(node)
+            host = literal(props.get("host"))
+            password = props.get("password")
+        elif node.type == "new_expression" \
+                and text(node.child_by_field_name("constructor")) == "Sequelize":
+            args = [a for a in (node.child_by_field_name("arguments") or root).named_children
+                    if a.type != "comment"]
+            if len(args) >= 4 and node.child_by_field_name("arguments") is not None \
+                    and args[3].type == "object":
+                host = literal(object_properties(args[3]).get("host"))
+                password = args[2]
+        value = literal(password)
+        if host is None or password is None or not value or not _remote_host(host) \
+                or _PLACEHOLDER_RE.match(value) or unwrap(password).start_byte in seen:
+            continue
+        seen.add(unwrap(password).start_byte)
+        yield ctx.node_finding(rule, unwrap(password), message(host))
