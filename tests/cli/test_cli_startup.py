@@ -12,11 +12,14 @@ from pathlib import Path
 
 from conftest import write_tree
 
+#: What the command loads, less what the interpreter had loaded before it (a site's .pth file
+#: may import shutil at start-up: not the command's doing).
 PROBE = """
 import json, sys
+before = set(sys.modules)
 from nodeharden._cli import main
 code = main(sys.argv[1:])
-heavy = sorted(m for m in sys.modules
+heavy = sorted(m for m in set(sys.modules) - before
                if m.split('.')[0] in ('rich', 'ruamel', 'copier', 'questionary', 'difflib',
                                       'pathspec')
                or m in ('nodeharden._fixer', 'nodeharden._scaffold', 'nodeharden._formatters',
