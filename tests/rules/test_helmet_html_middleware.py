@@ -4,6 +4,8 @@ default Content-Security-Policy leaves blank; the fix's title names them."""
 
 from __future__ import annotations
 
+import pytest
+
 from nodeharden import check
 
 
@@ -106,8 +108,16 @@ def test_swagger_ui_express_serves_its_own_scripts_since_version_4(project) -> N
     # routes (checked with swagger-ui-express 5.0.1 and helmet 8: no inline script, styles
     # inline or its own, which helmet's default style-src allows), so helmet's default CSP
     # leaves it working (held-out sample 41: caretechers' rest server, 4.6.0).
+    # Served over plain HTTP, helmet's upgrade-insecure-requests would have the browser load
+    # those scripts over HTTPS (a blank page: held-out sample 41's second review), so the fix
+    # turns that directive off, and says so.
     for n, version in enumerate(("^4.6.0", "^5.0.0", "5.0.1")):
-        assert _swagger_fix(project, version, name=f"v{n}").applicability == "safe", version
+        fix = _swagger_fix(project, version, name=f"v{n}")
+        assert fix.applicability == "safe", version
+        assert "upgrade-insecure-requests off (Swagger UI then loads" in fix.title
+        [edit] = [e for e in fix.changes[0].edits if "app.use(" in e.content]
+        assert "helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } "\
+               "} })" in edit.content
     # Version 3 wrote its init script into the page; scripts the options add are the app's
     # own, inline (customJsStr) or from another host (customJs).
     fix = _swagger_fix(project, "^3.0.0", name="v3")
@@ -118,3 +128,39 @@ def test_swagger_ui_express_serves_its_own_scripts_since_version_4(project) -> N
                                             f"swaggerUi.setup(spec, {{ {option} }})")
         fix = _swagger_fix(project, "^5.0.0", server, name=f"opt{n}")
         assert fix.applicability == "unsafe" and "Swagger UI" in fix.title, option
+
+
+@pytest.mark.slow
+def test_swagger_ui_loads_under_the_fixed_apps_headers(project) -> None:
+    """The fixed app, run for real with swagger-ui-express 5 and the helmet the fix adds: the
+    page's Content-Security-Policy allows every script and style it loads (all from the app
+    itself, no inline script), and has no upgrade-insecure-requests."""
+    import re
+    import urllib.request
+
+    from conftest import have_node, npm_install, serve_app
+    from nodeharden import fix
+
+    if not have_node():
+        pytest.skip("needs node and npm")
+    server = SWAGGER_UI_EXPRESS.replace("module.exports = app;\n", (
+        "const server = app.listen(0, '127.0.0.1', () => "
+        "console.log(`listening ${server.address().port}`));\n"))
+    root = project({"package.json": '{"name": "a", "dependencies": {"express": "^4.21.0", '
+                                    '"swagger-ui-express": "^5.0.0"}}',
+                    "openapi.json": '{"openapi": "3.0.0", "info": {"title": "a", "version": '
+                                    '"1"}, "paths": {}}', "app.js": server}, "served")
+    fix(root, select=["helmet"], force=True)
+    assert "upgradeInsecureRequests: null" in (root / "app.js").read_text()
+    npm_install(root)
+    with serve_app(root) as base:
+        with urllib.request.urlopen(base + "/docs/", timeout=10) as response:
+            policy = response.headers["Content-Security-Policy"]
+            page = response.read().decode()
+        assert "script-src 'self'" in policy and "upgrade-insecure-requests" not in policy
+        scripts = re.findall(r"<script([^>]*)>", page)
+        assert scripts and all(re.search(r'src="\./[\w.-]+\.js"', s) for s in scripts), scripts
+        for src in re.findall(r'src="\./([\w.-]+\.js)"', page):
+            with urllib.request.urlopen(f"{base}/docs/{src}", timeout=10) as response:
+                assert response.status == 200
+                assert response.headers["Content-Type"].startswith("application/javascript")

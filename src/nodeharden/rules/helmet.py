@@ -1760,7 +1760,21 @@ def html_middleware(ctx: ProjectContext, package: str | None = None) -> list[str
     """Return what the app mounts that serves HTML pages with inline or CDN scripts (the
     names in ``HTML_MIDDLEWARE``), imported by application code (of ``package`` only, unless
     None)."""
+    return _page_middleware(ctx, package)[0]
+
+
+def own_script_pages(ctx: ProjectContext, package: str | None = None) -> list[str]:
+    """Return the pages the app mounts that load every script from its own routes
+    (``_OWN_SCRIPTS_SINCE``: Swagger UI from swagger-ui-express 4): helmet's default policy
+    allows them, but its ``upgrade-insecure-requests`` makes a browser fetch them over HTTPS
+    where the app is served over plain HTTP, and the page then stays blank."""
+    return _page_middleware(ctx, package)[1]
+
+
+def _page_middleware(ctx: ProjectContext, package: str | None) -> tuple[list[str], list[str]]:
+    """Return (the pages ``html_middleware`` names, the ones ``own_script_pages`` names)."""
     found: dict[str, None] = {}
+    own: dict[str, None] = {}
 
     def anywhere(pattern: bytes) -> bool:  # the server may be configured in another file
         return any(re.search(pattern, ctx.read(f.path) or b"") for f in ctx.facts.values())
@@ -1778,9 +1792,10 @@ def html_middleware(ctx: ProjectContext, package: str | None = None) -> list[str
                 since, added = _OWN_SCRIPTS_SINCE[module]
                 major = _declared_major_near(ctx, facts.path, module)
                 if major is not None and major >= since and not anywhere(added):
+                    own[HTML_MIDDLEWARE[module]] = None
                     continue
             found[HTML_MIDDLEWARE[module]] = None
-    return list(found)
+    return list(found), [name for name in own if name not in found]
 
 
 def _declared_major_near(ctx: ProjectContext, rel: str, module: str) -> int | None:
@@ -3293,7 +3308,7 @@ class Helmet(Rule):
         # that writes its own CSP chose its headers: helmet's X-Frame-Options and
         # Cross-Origin-Resource-Policy may still break embedding its pages on purpose.
         unsafe = renders_html(ctx, package) and "csp" not in lusca
-        pages = html_middleware(ctx, package) if "csp" not in present else []
+        pages, own_pages = _page_middleware(ctx, package) if "csp" not in present else ([], [])
         title = "Add helmet() right after the app is created"
         # Headers the app's own code sets for any response are switched off in helmet, which
         # never replaces them (that code may leave them off some responses on purpose). One
@@ -3340,6 +3355,17 @@ class Helmet(Rule):
         if cross_origin:
             title += (" and Cross-Origin-Resource-Policy `cross-origin` (the app sends images or "
                       "media to other origins: same-origin would stop their plain loads)")
+        # A page whose scripts come from the app itself (Swagger UI) works under helmet's
+        # default policy, but its upgrade-insecure-requests has a browser load them over
+        # HTTPS: served over plain HTTP, the page would stay blank. Off, the page loads as it
+        # did (helmet 5 and later merge the directive into their defaults).
+        plain_http = bool(own_pages) and not pages \
+            and "contentSecurityPolicy" not in keep \
+            and (declared_major(ctx.package_json, "helmet") or 5) >= 5
+        if plain_http:
+            title += (f" and the Content-Security-Policy's upgrade-insecure-requests off "
+                      f"({', '.join(own_pages)} then loads its scripts over plain HTTP too, as "
+                      "it does without helmet)")
         for facts in app_files:
             source = ctx.read(facts.path) or b""
             style = ctx.styles[facts.path]
@@ -3356,6 +3382,9 @@ class Helmet(Rule):
                             severity="note")
                 continue
             listed = [f"{k}: false" for k in keep]
+            if plain_http:
+                listed.append("contentSecurityPolicy: " + style.braces(
+                    "directives: " + style.braces("upgradeInsecureRequests: null")))
             if cross_origin:
                 listed.append("crossOriginResourcePolicy: "
                               + style.braces(f"policy: {style.q('cross-origin')}"))
