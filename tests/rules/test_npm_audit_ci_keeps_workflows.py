@@ -121,3 +121,11 @@ def test_gitlab_installing_in_before_script_gets_the_audit_at_the_end_of_script(
     after = fix(tmp_path / "q", dry_run=True, select=["npm-audit-ci"]).plan.final[
         ".gitlab-ci.yml"].decode()
     assert after == gitlab + "    - npm audit --audit-level=high\n    - npx vercel deploy --prod\n"
+    # A script that ships from its first line: the audit follows the install.
+    shipping = gitlab.replace("    - npm run lint\n    - npm test\n", "    - npm publish\n")
+    write_tree(tmp_path / "r", {"package.json": EXPRESS_PJ, "package-lock.json": "{}\n",
+                                ".gitlab-ci.yml": shipping})
+    after = fix(tmp_path / "r", dry_run=True, select=["npm-audit-ci"]).plan.final[
+        ".gitlab-ci.yml"].decode()
+    assert after == shipping.replace("    - npm ci\n",
+                                     "    - npm ci\n    - npm audit --audit-level=high\n")

@@ -867,6 +867,8 @@ def _audit_place(site: InstallSite) -> tuple[Any, int]:
         if _ships(seq[at]):
             last = at - 1
             break
+    if last < 0:  # the script's first line ships: the audit follows the install
+        return site.seq, site.index
     return seq, max(index, last)
 
 
