@@ -487,15 +487,24 @@ class _Finder:
 
 
 #: Where a database password may be written into the source: a connection URI with a password
-#: (``mongodb+srv://app:s3cret@cluster0.example.net``), a ``password:`` string beside a
-#: ``host:`` string, ``new Sequelize('db', 'user', 'password', …)``.
-_DB_HINT_RE = lazy_pattern(
-    rb"(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql|mariadb|mssql|rediss?|amqps?)://"
-    rb"[^\s'\"`/@:$]+:[^\s'\"`@$]+@|\bpassword\s*:\s*['\"`][^'\"`\s]"
-    rb"|new\s+Sequelize\s*\(\s*['\"`]")
+#: (``mongodb+srv://app:s3cret@cluster0.example.net``), a ``password:`` string (beside a
+#: ``host:`` string), ``new Sequelize('db', 'user', 'password', …)``. Each starts with a
+#: literal, which Python's engine searches for before trying the rest (an alternation of
+#: them was tried at every byte: 40 ms over the 300-file bench app).
+_DB_HINT_RES = (lazy_pattern(rb"://[^\s'\"`/@:$]+:[^\s'\"`@$]+@"),
+                lazy_pattern(rb"password\s*:\s*['\"`][^'\"`\s]"),
+                lazy_pattern(rb"Sequelize\s*\(\s*['\"`]"))
+#: A connection URI with a password: the scheme, user, password and host.
 _DB_URI_RE = lazy_pattern(
     r"(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql|mariadb|mssql|rediss?|amqps?)://"
     r"([^\s'\"`/@:$]+):([^\s'\"`@$]+)@([^\s'\"`/:?,]+)")
+
+
+def _database_hint(source: bytes) -> bool:
+    """Return True when ``source`` may write a database password (``_DB_HINT_RES``)."""
+    return any(pattern.search(source) for pattern in _DB_HINT_RES)
+
+
 #: A password that stands for one (documentation, an example): not a credential.
 _PLACEHOLDER_RE = lazy_pattern(
     r"(?i)^(?:<.*>|\[.*\]|\{.*\}|x+|\*+|\.+|pass(?:word)?|pwd|secret|changeme|change_?me|"
@@ -523,12 +532,14 @@ class HardcodedSecret(Rule):
                b"passport-jwt")
 
     def wants(self, source: bytes) -> bool:
-        return super().wants(source) or _DB_HINT_RE.search(source) is not None
+        return super().wants(source) or _database_hint(source)
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
-        if _DB_HINT_RE.search(ctx.source):
+        # The scan asks ``wants`` first: without a secret's package, the hint is what it found.
+        secret = super().wants(ctx.source)
+        if not secret or _database_hint(ctx.source):
             yield from _database_passwords(ctx, self.id)
-        if super().wants(ctx.source):
+        if secret:
             yield from self._secret_findings(ctx)
 
     def _secret_findings(self, ctx: FileContext) -> Iterable[Finding]:
@@ -1640,18 +1651,26 @@ def _database_passwords(ctx: FileContext, rule: str) -> Iterator[Finding]:
         node = unwrap(node) if node is not None else None
         return string_value(node) if node is not None and node.type == "string" else None
 
-    for node in walk(root):
+    # The objects and `new Sequelize(…)` calls around each hint, not a walk of the whole tree.
+    candidates: dict[int, Node] = {}
+    for pattern, kinds in ((_DB_HINT_RES[1], ("object",)), (_DB_HINT_RES[2], ("new_expression",))):
+        for found in pattern.finditer(ctx.source):
+            node = root.descendant_for_byte_range(found.start(), found.start())
+            while node is not None and node.type not in kinds and node.type != "program":
+                node = node.parent
+            if node is not None and node.type in kinds:
+                candidates[node.start_byte] = node
+    for node in candidates.values():
         host = password = None
         if node.type == "object":
             props = object_properties(node)
             host = literal(props.get("host"))
             password = props.get("password")
-        elif node.type == "new_expression" \
-                and text(node.child_by_field_name("constructor")) == "Sequelize":
-            args = [a for a in (node.child_by_field_name("arguments") or root).named_children
-                    if a.type != "comment"]
-            if len(args) >= 4 and node.child_by_field_name("arguments") is not None \
-                    and args[3].type == "object":
+        elif text(node.child_by_field_name("constructor")) == "Sequelize":
+            arguments = node.child_by_field_name("arguments")
+            args = [a for a in arguments.named_children if a.type != "comment"] \
+                if arguments is not None else []
+            if len(args) >= 4 and args[3].type == "object":
                 host = literal(object_properties(args[3]).get("host"))
                 password = args[2]
         value = literal(password)
