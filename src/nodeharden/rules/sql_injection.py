@@ -800,6 +800,9 @@ class _NameIndex:
         field(default_factory=dict)
     #: ``_destructured_compiled_sql`` results by name.
     compiled: dict[str, bool] = field(default_factory=dict)
+    #: The occurrences of each name that write it (``_write_kind``), in document order: built
+    #: once per name (a 1 MB file of 19,000 calls on one name asked 720 million times).
+    writes: dict[str, list[Node]] = field(default_factory=dict)
     #: Start bytes of ``names`` (document order), for ``_occurrences``' range look-up.
     starts: dict[str, list[int]] = field(default_factory=dict)
     #: ``_field_sites``: the nodes that may write a property, by property name ("" for any).
@@ -856,6 +859,17 @@ def _occurrences(name: str, scope: Node) -> list[Node]:
     lo = bisect.bisect_left(starts, scope.start_byte)
     hi = bisect.bisect_right(starts, scope.end_byte)
     return [n for n in nodes[lo:hi] if n.end_byte <= scope.end_byte]
+
+
+def _writes_of(name: str, scope: Node) -> list[Node]:
+    """Return the occurrences of ``name`` inside ``scope`` that write it (``_occurrences``
+    with a ``_write_kind``), from the file's index."""
+    index = _name_index(scope)
+    writes = index.writes.get(name)
+    if writes is None:
+        writes = index.writes[name] = [n for n in index.names.get(name, [])
+                                       if _write_kind(n) is not None]
+    return [n for n in writes if scope.start_byte <= n.start_byte and n.end_byte <= scope.end_byte]
 
 
 def _local_function(fn: Node) -> Node | None:
@@ -2806,8 +2820,8 @@ def _name_reach(ident: Node, depth: int, seen: _Seen,
             if _REQUEST in given:
                 return given
             return given | _writes_reach(home, name, [], depth, seen, key)
-        own = [occ for occ in _occurrences(name, home) if _write_kind(occ) is not None
-               and enclosing(occ, _FUNCTIONS) == scope and not _in_params(occ, scope)]
+        own = [occ for occ in _writes_of(name, home)
+               if enclosing(occ, _FUNCTIONS) == scope and not _in_params(occ, scope)]
         if own and scope is None:
             imported = _import_of(ident)
             if imported is not None:
