@@ -497,8 +497,8 @@ _DB_HINT_RES = (lazy_pattern(rb"://[^\s'\"`/@:$]{1,128}:[^\s'\"`@$]{1,256}@"),
                 lazy_pattern(rb"Sequelize\s*\(\s*['\"`]"))
 #: A connection URI with a password: the scheme, user, password and host.
 _DB_URI_RE = lazy_pattern(
-    r"(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql|mariadb|mssql|rediss?|amqps?)://"
-    r"([^\s'\"`/@:$]{1,128}):([^\s'\"`@$]{1,256})@([^\s'\"`/:?,]{1,253})")
+    rb"(?:mongodb(?:\+srv)?|postgres(?:ql)?|mysql|mariadb|mssql|rediss?|amqps?)://"
+    rb"([^\s'\"`/@:$]{1,128}):([^\s'\"`@$]{1,256})@([^\s'\"`/:?,]{1,253})")
 
 
 def _database_hint(source: bytes) -> bool:
@@ -1638,15 +1638,14 @@ def _database_passwords(ctx: FileContext, rule: str) -> Iterator[Finding]:
                 "environment variable, and change the password")
 
     seen: set[int] = set()
-    text_source = ctx.source.decode("utf-8", "replace")
-    for match in _DB_URI_RE.finditer(text_source):
-        start = len(text_source[:match.start()].encode())
-        node = in_string(start, start + len(match.group(0).encode()))
-        if node is None or node.start_byte in seen or not _remote_host(match.group(3)) \
-                or _PLACEHOLDER_RE.match(match.group(2)) or "<" in match.group(1):
+    for match in _DB_URI_RE.finditer(ctx.source):
+        user, password, host = (part.decode("utf-8", "replace") for part in match.groups())
+        node = in_string(match.start(), match.end())
+        if node is None or node.start_byte in seen or not _remote_host(host) \
+                or _PLACEHOLDER_RE.match(password) or "<" in user:
             continue
         seen.add(node.start_byte)
-        yield ctx.node_finding(rule, node, message(match.group(3)))
+        yield ctx.node_finding(rule, node, message(host))
 
     def literal(node: Node | None) -> str | None:
         node = unwrap(node) if node is not None else None
