@@ -97,8 +97,24 @@ def test_a_field_the_route_middleware_sets_is_the_apps_own(project, middleware: 
     ("req.headers.authorization", "requiresAuth(),"),  # copied from the request: still sent
     ("token", "requiresAuth(),"),  # through a variable made from the request: still sent
     ("jwtUtils.decode(token)", "requiresAuth(),"),  # decoded, not verified: still sent
+    ("req.body.jwt || jwt", "requiresAuth(),"),  # the caller's own value first: still sent
     ("jwt", ""),  # the route does not run the middleware
 ])
 def test_otherwise_the_field_is_what_the_caller_sent(project, value: str,
                                                      middleware: str) -> None:
     assert _findings(project, value, middleware, "sent") == ["routes.js:7"]
+
+
+def test_a_field_set_only_when_missing_is_still_the_callers(project) -> None:
+    # `if (!req.body.jwt) req.body.jwt = jwt`: a caller that sends one keeps it.
+    root = project({"package.json": json.dumps({"name": "api", "dependencies": {
+        "express": "^4.21.0", "sequelize": "^6.37.0"}}),
+        "app.js": APP, "routes.js": ROUTES.replace("MIDDLEWARE", "requiresAuth(),"),
+        "auth.js": AUTH.replace("      req.body.jwt = VALUE;",
+                                "      if (!req.body.jwt) req.body.jwt = jwt;"),
+        "models/index.js": MODELS,
+        "models/user.js": "module.exports = (sequelize, DataTypes) => "
+                          "sequelize.define('User', { email: DataTypes.STRING });\n",
+        "jwt-utils.js": "module.exports = { verify: (t) => ({ email: t }) };\n"}, "missing")
+    assert [f"{f.path}:{f.line}" for f in check(root, select=["input-validation"]).findings] \
+        == ["routes.js:7"]

@@ -1487,10 +1487,29 @@ def _assigned_fields(project: _Project, rel: str, facts: FileFacts, parsed: _Par
                     or text(part_node.child_by_field_name("object")) != request:
                 continue
             part = text(part_node.child_by_field_name("property"))
-            if left is not None and part in ("body", "query") and not any(
-                    n.type == "identifier" and text(n) in tainted for n in walk(right)):
+            if left is not None and part in ("body", "query") and _always_runs(node, function) \
+                    and not any(n.type == "identifier" and text(n) in tainted
+                                for n in walk(right)):
                 found.add((part, text(left.child_by_field_name("property"))))
     return found
+
+
+#: What may skip a statement of a function's body: a branch, a loop, a condition, a catch.
+_CONDITIONAL = frozenset({"if_statement", "switch_statement", "for_statement",
+                          "for_in_statement", "while_statement", "do_statement",
+                          "ternary_expression", "binary_expression", "catch_clause"})
+
+
+def _always_runs(node: Node, function: Node) -> bool:
+    """Return True when nothing between ``node`` and ``function`` may skip it (a ``try``
+    block may: its middleware then answers the error instead of calling ``next``).
+    ``if (!req.body.role) req.body.role = 'user'`` leaves what the caller sent in place."""
+    cur = node.parent
+    while cur is not None and cur != function:
+        if cur.type in _CONDITIONAL or cur.type in FUNCTION_TYPES:
+            return False
+        cur = cur.parent
+    return cur == function
 
 
 #: A call whose result is not what the caller sent, though made from it: a token's verified
