@@ -656,8 +656,7 @@ def _destructured_compiled_sql(ident: Node) -> bool:
 
 
 def _all_compiled_sql(ident: Node) -> bool:
-    writes = [n for n in _name_index(ident).names.get(text(ident), ())
-              if _write_kind(n) is not None]
+    writes = _writes_of(text(ident), _root(ident))
     if not writes:
         return False
     for node in writes:
@@ -1418,8 +1417,7 @@ def _plain_object(ident: Node) -> bool:
     class."""
     if ident.type != "identifier":
         return False
-    writes = [n for n in _name_index(ident).names.get(text(ident), ())
-              if _write_kind(n) is not None]
+    writes = _writes_of(text(ident), _root(ident))
     name = text(ident)
 
     def plain(value: Node | None) -> bool:
@@ -1450,8 +1448,7 @@ def _local_value(ident: Node) -> bool:
     if where is None or where[0] != "var":
         return False
     own = where[1] if where[1].type in _FUNCTIONS else None
-    writes = [n for n in _occurrences(text(ident), where[1])
-              if _write_kind(n) is not None and enclosing(n, _FUNCTIONS) == own]
+    writes = [n for n in _writes_of(text(ident), where[1]) if enclosing(n, _FUNCTIONS) == own]
     for node in writes:
         kind = _write_kind(node)
         parent = node.parent
@@ -2238,7 +2235,7 @@ def _package_of(ident: Node) -> tuple[str, str] | None:
     if held is None:
         return None
     # Bound once in the file: no assignment, no parameter or function of the same name.
-    writes = [n for n in _occurrences(text(ident), _root(ident)) if _write_kind(n) is not None]
+    writes = _writes_of(text(ident), _root(ident))
     return held if len(writes) <= 1 else None
 
 
@@ -3783,7 +3780,7 @@ def _fresh_target(left: Node) -> bool:
             text(callee.child_by_field_name("property")) in _ELEMENT_METHODS:
         return True  # a reduce accumulator or an array element, not a store of the app
     scope = enclosing(root, _FUNCTIONS) or _root(root)
-    writes = [occ for occ in _occurrences(text(root), scope) if _write_kind(occ) is not None]
+    writes = _writes_of(text(root), scope)
     if len(writes) != 1 or _write_kind(writes[0]) != "declarator" or \
             enclosing(writes[0], _FUNCTIONS) != enclosing(root, _FUNCTIONS):
         return False
