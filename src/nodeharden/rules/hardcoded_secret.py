@@ -1624,13 +1624,10 @@ def _database_passwords(ctx: FileContext, rule: str) -> Iterator[Finding]:
     password is in the repository's history, and the deployment must then provide it."""
     root = ctx.tree.root_node
 
-    def in_string(start: int, end: int) -> Node | None:
+    def around(start: int, end: int, kinds: tuple[str, ...]) -> Node | None:
+        """Return the node of ``kinds`` that holds bytes ``start:end`` (a comment is in none)."""
         node = root.descendant_for_byte_range(start, end)
-        while node is not None and node.type not in ("string", "template_string"):
-            if node.type in ("comment", "program"):
-                return None
-            node = node.parent
-        return node
+        return node if node is None or node.type in kinds else enclosing(node, kinds)
 
     def message(host: str) -> str:
         return (f"database password for {host} written in the source: anyone with the code "
@@ -1640,7 +1637,7 @@ def _database_passwords(ctx: FileContext, rule: str) -> Iterator[Finding]:
     seen: set[int] = set()
     for match in _DB_URI_RE.finditer(ctx.source):
         user, password, host = (part.decode("utf-8", "replace") for part in match.groups())
-        node = in_string(match.start(), match.end())
+        node = around(match.start(), match.end(), ("string", "template_string"))
         if node is None or node.start_byte in seen or not _remote_host(host) \
                 or _PLACEHOLDER_RE.match(password) or "<" in user:
             continue
@@ -1655,10 +1652,8 @@ def _database_passwords(ctx: FileContext, rule: str) -> Iterator[Finding]:
     candidates: dict[int, Node] = {}
     for pattern, kinds in ((_DB_HINT_RES[1], ("object",)), (_DB_HINT_RES[2], ("new_expression",))):
         for found in pattern.finditer(ctx.source):
-            node = root.descendant_for_byte_range(found.start(), found.start())
-            while node is not None and node.type not in kinds and node.type != "program":
-                node = node.parent
-            if node is not None and node.type in kinds:
+            node = around(found.start(), found.start(), kinds)
+            if node is not None:
                 candidates[node.start_byte] = node
     for node in candidates.values():
         host = password = None

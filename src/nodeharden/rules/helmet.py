@@ -1763,16 +1763,12 @@ def html_middleware(ctx: ProjectContext, package: str | None = None) -> list[str
     return _page_middleware(ctx, package)[0]
 
 
-def own_script_pages(ctx: ProjectContext, package: str | None = None) -> list[str]:
-    """Return the pages the app mounts that load every script from its own routes
-    (``_OWN_SCRIPTS_SINCE``: Swagger UI from swagger-ui-express 4): helmet's default policy
-    allows them, but its ``upgrade-insecure-requests`` makes a browser fetch them over HTTPS
-    where the app is served over plain HTTP, and the page then stays blank."""
-    return _page_middleware(ctx, package)[1]
-
-
 def _page_middleware(ctx: ProjectContext, package: str | None) -> tuple[list[str], list[str]]:
-    """Return (the pages ``html_middleware`` names, the ones ``own_script_pages`` names)."""
+    """Return (the pages ``html_middleware`` names, the pages the app mounts that load every
+    script from its own routes): the latter (``_OWN_SCRIPTS_SINCE``: Swagger UI from
+    swagger-ui-express 4) helmet's default policy allows, but its
+    ``upgrade-insecure-requests`` makes a browser fetch them over HTTPS where the app is served
+    over plain HTTP, and the page then stays blank."""
     found: dict[str, None] = {}
     own: dict[str, None] = {}
 
